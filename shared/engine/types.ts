@@ -1,0 +1,145 @@
+// The swarm engine's public contract: events in, actions out, the clock passed in.
+// The worker (web/), the swarm lab (lab/) and the tests drive a TorrentSession only through these types.
+import type { Bitfield } from '../bitfield';
+import type { TorrentInfo } from '../metainfo';
+
+/** A connection key chosen by the adapter (unique per connection for the session's lifetime). */
+export type PeerKey = string;
+
+export type AnnounceEvent = 'started' | 'completed' | 'stopped';
+
+export interface EngineConfig {
+  /** Connections the session wants; below it, it asks for more peers. */
+  targetPeers: number;
+  /** Connections above this are refused (closed). */
+  maxPeers: number;
+  /** Regular unchoke slots (tit-for-tat). */
+  uploadSlots: number;
+  chokeIntervalMs: number; // 10 s
+  optimisticIntervalMs: number; // 30 s
+  handshakeTimeoutMs: number;
+  idleTimeoutMs: number; // no message at all for this long: close
+  keepAliveMs: number;
+  requestTimeoutMs: number;
+  snubTimeoutMs: number; // 60 s
+  minPipeline: number; // 5
+  maxPipeline: number; // cap, also bounded by the peer's reqq
+  /** Pieces picked at random before rarest-first starts (Cohen 2003). */
+  randomFirstPieces: number;
+  /** Duplicate requests per block in endgame. */
+  endgameDuplicates: number;
+  /** Whether this session chokes at all (the lab turns it off to compare). */
+  choking: boolean;
+  /** Never unchoke anyone (a free rider, for the lab and tests). */
+  freeRider: boolean;
+  clientName: string;
+}
+
+export interface SessionOptions {
+  infoHash: Uint8Array; // 20 bytes
+  peerId: Uint8Array; // ours, 20 bytes
+  /** Known info (from a .torrent or our own share); absent when starting from a magnet link. */
+  info?: TorrentInfo;
+  /** Pieces already verified and stored (resume). */
+  have?: Bitfield;
+  /** Seeded randomness in [0, 1). */
+  random: () => number;
+  now: number;
+  config?: Partial<EngineConfig>;
+}
+
+export type EngineEvent =
+  /** A transport to a peer is open (the adapter made or accepted it). The session sends its handshake. */
+  | { type: 'peer-connected'; peer: PeerKey }
+  /** Bytes from a peer's stream, any split. */
+  | { type: 'peer-data'; peer: PeerKey; data: Uint8Array }
+  | { type: 'peer-closed'; peer: PeerKey }
+  /** Result of a `hash` action. */
+  | { type: 'hashed'; id: number; digest: Uint8Array }
+  /** Result of a `store` action. */
+  | { type: 'stored'; index: number }
+  | { type: 'store-failed'; index: number; reason: string }
+  /** Result of a `read` action. */
+  | { type: 'read-done'; peer: PeerKey; index: number; begin: number; data: Uint8Array }
+  | { type: 'read-failed'; peer: PeerKey; index: number; begin: number; reason: string }
+  /** Time passed; the session runs its timers (choke rounds, timeouts, keep-alives). */
+  | { type: 'tick' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  /** The user stops the torrent: announce stopped, close everything. */
+  | { type: 'stop' };
+
+export type EngineAction =
+  | { type: 'send'; peer: PeerKey; data: Uint8Array }
+  | { type: 'close'; peer: PeerKey; reason: string }
+  /** SHA-1 of `data`; answer with a `hashed` event carrying the same id. */
+  | { type: 'hash'; id: number; data: Uint8Array }
+  /** A verified piece to store; answer with `stored` or `store-failed`. */
+  | { type: 'store'; index: number; data: Uint8Array }
+  /** Read a block of a stored piece to serve a peer; answer with `read-done` or `read-failed`. */
+  | { type: 'read'; peer: PeerKey; index: number; begin: number; length: number }
+  | { type: 'announce'; event?: AnnounceEvent }
+  /** Fewer connections than the target: the adapter should find this many more peers. */
+  | { type: 'want-peers'; count: number }
+  /** Metadata fetched and verified (magnet start): persist it; the session now knows `info`. */
+  | { type: 'metadata'; info: TorrentInfo }
+  /** Every piece verified and stored. */
+  | { type: 'complete' }
+  /** The session hit an error it cannot go on from (e.g. storage failed): show it. */
+  | { type: 'error'; reason: string };
+
+export interface PeerStats {
+  peer: PeerKey;
+  peerId: string; // hex
+  client: string;
+  /** 0..1 of the pieces this peer has. */
+  progress: number;
+  downloadRate: number; // bytes/s from this peer, rolling window
+  uploadRate: number; // bytes/s to this peer
+  downloaded: number;
+  uploaded: number;
+  amChoking: boolean;
+  amInterested: boolean;
+  peerChoking: boolean;
+  peerInterested: boolean;
+  snubbed: boolean;
+  piecesReceived: number;
+  requestsInFlight: number;
+}
+
+export type SessionState = 'fetching-metadata' | 'downloading' | 'seeding' | 'paused' | 'stopped' | 'error';
+
+export interface SessionStats {
+  state: SessionState;
+  infoHashHex: string;
+  name?: string;
+  pieceCount: number;
+  have: number;
+  /** Bytes still missing (for announces' `left`); the full length when unknown is 0 for magnet starts. */
+  left: number;
+  length: number;
+  downloaded: number; // verified payload bytes received this session
+  uploaded: number;
+  downloadRate: number;
+  uploadRate: number;
+  ratio: number;
+  peers: number;
+  seeds: number;
+  /** Seconds, or undefined when no estimate. */
+  timeLeft?: number;
+  /** Per piece: -1 = we have it, otherwise how many connected peers have it. */
+  availability: Int16Array;
+  peerStats: PeerStats[];
+  error?: string;
+}
+
+/** What `shared/engine/session.ts` exports as `class TorrentSession implements Session`. */
+export interface Session {
+  /** Feeds one event; returns the actions to carry out, in order. `now` is milliseconds (any epoch, monotonic). */
+  handle(event: EngineEvent, now: number): EngineAction[];
+  stats(now: number): SessionStats;
+  /** Known once given or fetched. */
+  readonly info: TorrentInfo | undefined;
+  /** Verified pieces (undefined until the info is known). */
+  readonly have: Bitfield | undefined;
+}
