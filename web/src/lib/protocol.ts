@@ -1,0 +1,74 @@
+// Messages between the main thread (UI + WebRTC) and the engine worker.
+// Byte payloads travel as transferred ArrayBuffers (postMessage transfer list), never copied.
+import type { AnnounceEvent, PeerStats, SessionState } from '../../../shared/engine/types';
+
+/** A torrent as the UI shows it (posted by the worker a few times a second). */
+export interface TorrentView {
+  infoHashHex: string;
+  name: string;
+  state: SessionState;
+  error?: string;
+  magnet: string;
+  trackers: string[];
+  /** 0..100 */
+  progress: number;
+  length: number;
+  pieceCount: number;
+  have: number;
+  downloaded: number;
+  uploaded: number;
+  downloadRate: number;
+  uploadRate: number;
+  peers: number;
+  seeds: number;
+  timeLeft?: number;
+  files: Array<{ index: number; path: string; length: number; complete: boolean }>;
+  peerStats: PeerStats[];
+  /** Per piece: -1 = have, else number of connected peers that have it. */
+  availability: number[];
+  addedAt: number;
+  /** Hashing progress 0..1 while a share is being created. */
+  hashing?: number;
+}
+
+export type MainToWorker =
+  | {
+      type: 'share';
+      requestId: number;
+      files: Array<{ file: File; path: string[] }>;
+      name: string;
+      trackers: string[];
+    }
+  | { type: 'add-magnet'; requestId: number; link: string; defaultTrackers: string[] }
+  | { type: 'add-torrent-file'; requestId: number; bytes: ArrayBuffer; defaultTrackers: string[] }
+  | { type: 'peer-connected'; infoHashHex: string; peer: string }
+  | { type: 'peer-data'; infoHashHex: string; peer: string; data: ArrayBuffer }
+  | { type: 'peer-closed'; infoHashHex: string; peer: string }
+  | { type: 'pause'; infoHashHex: string }
+  | { type: 'resume'; infoHashHex: string }
+  | { type: 'remove'; infoHashHex: string }
+  /** Build a Blob of one finished file (a Blob of stored piece Blobs, no whole-file copy). */
+  | { type: 'get-file'; requestId: number; infoHashHex: string; fileIndex: number }
+  | { type: 'get-torrent-file'; requestId: number; infoHashHex: string }
+  /** The page is going away: announce stopped where possible, flush storage. */
+  | { type: 'shutdown' };
+
+export interface AnnounceStats {
+  uploaded: number;
+  downloaded: number;
+  left: number;
+}
+
+export type WorkerToMain =
+  | { type: 'ready'; restored: number }
+  | { type: 'torrents'; torrents: TorrentView[] }
+  /** Answer to a request (share, add-*, get-file, get-torrent-file). */
+  | { type: 'reply'; requestId: number; ok: true; infoHashHex?: string; blob?: Blob; name?: string }
+  | { type: 'reply'; requestId: number; ok: false; error: string }
+  /** A torrent became active (added, restored, resumed): the main thread starts tracker clients for it. */
+  | { type: 'torrent-active'; infoHashHex: string; trackers: string[]; stats: AnnounceStats }
+  | { type: 'torrent-inactive'; infoHashHex: string; stats: AnnounceStats }
+  | { type: 'send'; infoHashHex: string; peer: string; data: ArrayBuffer }
+  | { type: 'close'; infoHashHex: string; peer: string; reason: string }
+  | { type: 'announce'; infoHashHex: string; event?: AnnounceEvent; stats: AnnounceStats }
+  | { type: 'want-peers'; infoHashHex: string; count: number };
