@@ -7,3 +7,19 @@ declare module 'bencode' {
   };
   export default bencode;
 }
+
+declare module 'magnet-uri' {
+  interface MagnetUri {
+    infoHash?: string;
+    infoHashBuffer?: Uint8Array;
+    name?: string;
+    dn?: string;
+    xl?: string;
+    announce: string[];
+    urlList: string[];
+    [key: string]: unknown;
+  }
+  export function decode(uri: string): MagnetUri;
+  export function encode(parsed: Record<string, unknown>): string;
+  export default decode;
+}
