@@ -1,9 +1,67 @@
-// Placeholder entry; replaced by the real tracker.
-import { createServer } from 'node:http';
+// `node signal-tracker`: the WebSocket tracker, the WebRTC signalling relay and the web server for the app.
+import { startServer } from './server';
+import { parseCli, USAGE } from './cli';
 
-const i = process.argv.indexOf('--port');
-const port = Number(i > 0 ? process.argv[i + 1] : (process.env.PORT ?? 8000));
-createServer((req, res) => {
-  res.writeHead(req.url === '/health' ? 200 : 404, { 'content-type': 'text/plain' });
-  res.end(req.url === '/health' ? 'ok' : 'not found');
-}).listen(port, () => console.log(`signal-tracker listening on http://localhost:${port}/`));
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseCli(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`signal-tracker: ${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (config.help) {
+    console.log(USAGE);
+    return;
+  }
+  const server = await startServer({
+    port: config.port,
+    host: config.host,
+    intervalMs: config.intervalSeconds * 1000,
+    iceServers: config.iceServers,
+  });
+  const { tracker } = server;
+  console.log(
+    `signal-tracker: open ${server.url} (tracker ${server.trackerUrl}, announce interval ${config.intervalSeconds} s)`,
+  );
+
+  let last = { ...tracker.counters };
+  const summary = setInterval(() => {
+    const now = tracker.counters;
+    const delta = (key: keyof typeof now) => now[key] - last[key];
+    console.log(
+      `signal-tracker: ${tracker.connectionCount} connections, ${tracker.swarmCount} swarms, ` +
+        `${tracker.peerCount} peers; last minute: ${delta('announces')} announces, ${delta('scrapes')} scrapes, ` +
+        `${delta('offersRelayed')} offers, ${delta('answersRelayed')} answers, ${delta('failures')} failures, ` +
+        `${delta('peersExpired')} expired, ${delta('connectionsClosedForAbuse')} closed for abuse`,
+    );
+    last = { ...now };
+  }, 60_000);
+  summary.unref();
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1); // a second signal: stop now
+    stopping = true;
+    console.log(`signal-tracker: ${signal}, shutting down`);
+    clearInterval(summary);
+    server.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        console.error(`signal-tracker: error while shutting down: ${error.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+process.on('uncaughtException', (error) => {
+  console.error(`signal-tracker: uncaught error: ${error.stack ?? error.message}`);
+});
+
+main().catch((error: Error) => {
+  console.error(`signal-tracker: cannot start: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,271 @@
+// HTTP on the tracker's port: the built web app, /health, /stats, /stats.json and /config.json.
+import { createReadStream, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import type { Tracker, TrackerStats } from './tracker';
+import { peerClient } from './peer-client';
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self' ws: wss: blob: data:",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.torrent': 'application/x-bittorrent',
+};
+
+export function contentType(path: string): string {
+  return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
+}
+
+export interface HttpOptions {
+  tracker: Tracker;
+  /** Folder of the built web app, or null to serve none. */
+  staticDir: string | null;
+  iceServers: unknown[];
+  /** Seconds between refreshes of the /stats page. */
+  statsRefreshSeconds: number;
+  /** Wall-clock time of the tracker's clock value, for "seconds ago" on the stats page. */
+  now: () => number;
+}
+
+const COMMON_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+};
+
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  extra: Record<string, string> = {},
+) {
+  res.writeHead(status, {
+    ...COMMON_HEADERS,
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    ...extra,
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function sendJson(res: ServerResponse, value: unknown) {
+  send(res, 200, 'application/json; charset=utf-8', JSON.stringify(value), {
+    'access-control-allow-origin': '*',
+  });
+}
+
+export function statsJson(tracker: Tracker): TrackerStats {
+  return tracker.stats(peerClient);
+}
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+function bytes(value: number | null): string {
+  if (value === null) return 'unknown';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let n = value;
+  let unit = 0;
+  while (n >= 1024 && unit < units.length - 1) {
+    n /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? n : n.toFixed(1)} ${units[unit]}`;
+}
+
+export function statsHtml(stats: TrackerStats, now: number, refreshSeconds: number): string {
+  const swarms = stats.swarms
+    .map((swarm) => {
+      const rows = swarm.peers
+        .map(
+          (peer) =>
+            `<tr><td><code>${peer.peerId}</code></td><td>${escapeHtml(peer.client)}</td><td>${peer.role}</td>` +
+            `<td>${bytes(peer.left)}</td><td>${bytes(peer.uploaded)}</td><td>${bytes(peer.downloaded)}</td>` +
+            `<td>${Math.max(0, Math.round((now - peer.lastAnnounce) / 1000))} s ago</td></tr>`,
+        )
+        .join('\n');
+      return (
+        `<section><h2><code>${swarm.infoHash}</code></h2>` +
+        `<p>${swarm.complete} seeders, ${swarm.incomplete} leechers, ${swarm.downloaded} completed</p>` +
+        `<table><thead><tr><th>Peer id</th><th>Client</th><th>Role</th><th>Left</th><th>Uploaded</th>` +
+        `<th>Downloaded</th><th>Last announce</th></tr></thead><tbody>\n${rows}\n</tbody></table></section>`
+      );
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="${refreshSeconds}">
+<title>Tracker stats</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 1.5rem; }
+table { border-collapse: collapse; margin-bottom: 1.5rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; }
+code { font-size: 0.9em; }
+</style>
+</head>
+<body>
+<h1>Tracker stats</h1>
+<p>${stats.swarmCount} swarms, ${stats.peerCount} peers (${stats.seeders} seeding, ${stats.leechers} leeching),
+${stats.connections} connections; announce interval ${stats.intervalSeconds} s. This page refreshes every
+${refreshSeconds} s; <a href="/stats.json">JSON</a>.</p>
+${swarms || '<p>No swarms.</p>'}
+</body>
+</html>
+`;
+}
+
+/** The file under `root` that a URL path names, or null when it would escape `root` or is malformed. */
+export function resolveStaticPath(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const base = resolve(root);
+  const file = resolve(join(base, decoded));
+  if (file !== base && !file.startsWith(base + sep)) return null;
+  return file;
+}
+
+async function fileStats(path: string): Promise<Stats | null> {
+  try {
+    const stats = await stat(path);
+    return stats.isFile() ? stats : null;
+  } catch {
+    return null;
+  }
+}
+
+function sendFile(res: ServerResponse, path: string, stats: Stats, immutable: boolean) {
+  res.writeHead(200, {
+    ...COMMON_HEADERS,
+    'content-type': contentType(path),
+    'content-length': stats.size,
+    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  if (res.req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(path);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+async function serveStatic(res: ServerResponse, root: string | null, pathname: string) {
+  if (!root) {
+    send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+    return;
+  }
+  const path = resolveStaticPath(root, pathname === '/' ? '/index.html' : pathname);
+  if (!path) {
+    send(res, 400, 'text/plain; charset=utf-8', 'bad path\n');
+    return;
+  }
+  const found = await fileStats(path);
+  if (found) {
+    sendFile(res, path, found, pathname.startsWith('/assets/'));
+    return;
+  }
+  // Single-page app: unknown paths without a file extension get the app.
+  if (extname(pathname) === '') {
+    const index = join(resolve(root), 'index.html');
+    const indexStats = await fileStats(index);
+    if (indexStats) {
+      sendFile(res, index, indexStats, false);
+      return;
+    }
+    send(res, 404, 'text/plain; charset=utf-8', 'the web app is not built: run `npm run build:web`\n');
+    return;
+  }
+  send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+}
+
+export function createRequestHandler(options: HttpOptions) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res, options).catch(() => {
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+      else res.destroy();
+    });
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: HttpOptions) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' });
+    return;
+  }
+  let pathname: string;
+  try {
+    pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    send(res, 400, 'text/plain; charset=utf-8', 'bad request\n');
+    return;
+  }
+  // The URL parser already removed dot segments; a raw `..` that is still there is refused below.
+  switch (pathname) {
+    case '/health':
+      send(res, 200, 'text/plain; charset=utf-8', 'ok\n');
+      return;
+    case '/stats.json':
+      sendJson(res, statsJson(options.tracker));
+      return;
+    case '/stats':
+      send(
+        res,
+        200,
+        'text/html; charset=utf-8',
+        statsHtml(statsJson(options.tracker), options.now(), options.statsRefreshSeconds),
+      );
+      return;
+    case '/config.json':
+      sendJson(res, { iceServers: options.iceServers });
+      return;
+  }
+  await serveStatic(res, options.staticDir, pathname);
+}

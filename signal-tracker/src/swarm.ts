@@ -1,0 +1,143 @@
+// One swarm: the peers announcing one info hash, their roles, and random choice among them.
+import { binaryToHex, type AnnounceMessage } from '../../shared/tracker-protocol';
+import type { PeerStats, Session, SwarmStats } from './tracker';
+
+export interface Peer {
+  readonly infoHash: string; // binary
+  readonly peerId: string; // binary
+  readonly session: Session;
+  seeder: boolean;
+  left: number | null;
+  uploaded: number;
+  downloaded: number;
+  lastAnnounce: number;
+  /** Position in Swarm.list, for O(1) removal. */
+  index: number;
+}
+
+export class Swarm {
+  complete = 0;
+  /** Peers that announced `completed` here (the scrape `downloaded` figure). */
+  downloaded = 0;
+  /** By peer id, in order of last announce (oldest first), so expiry stops at the first fresh peer. */
+  private readonly byId = new Map<string, Peer>();
+  /** The same peers as an array, for random choice. */
+  private readonly list: Peer[] = [];
+
+  constructor(readonly infoHash: string) {}
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  get incomplete(): number {
+    return this.list.length - this.complete;
+  }
+
+  get(peerId: string): Peer | undefined {
+    return this.byId.get(peerId);
+  }
+
+  add(peerId: string, session: Session, message: AnnounceMessage, now: number): Peer {
+    const peer: Peer = {
+      infoHash: this.infoHash,
+      peerId,
+      session,
+      seeder: false,
+      left: null,
+      uploaded: 0,
+      downloaded: 0,
+      lastAnnounce: now,
+      index: this.list.length,
+    };
+    this.list.push(peer);
+    this.byId.set(peerId, peer);
+    this.update(peer, message, now);
+    return peer;
+  }
+
+  update(peer: Peer, message: AnnounceMessage, now: number): void {
+    let seeder = peer.seeder;
+    if (message.event === 'completed') {
+      if (!seeder) this.downloaded++;
+      seeder = true;
+    } else if (message.left !== null) {
+      seeder = message.left === 0;
+    }
+    if (seeder !== peer.seeder) this.complete += seeder ? 1 : -1;
+    peer.seeder = seeder;
+    if (message.left !== null) peer.left = message.left;
+    else if (message.event === 'completed') peer.left = 0;
+    peer.uploaded = message.uploaded;
+    peer.downloaded = message.downloaded;
+    peer.lastAnnounce = now;
+    // Move to the end of the announce order.
+    this.byId.delete(peer.peerId);
+    this.byId.set(peer.peerId, peer);
+  }
+
+  remove(peer: Peer): void {
+    if (this.byId.get(peer.peerId) !== peer) return;
+    this.byId.delete(peer.peerId);
+    const last = this.list.pop()!;
+    if (last !== peer) {
+      this.list[peer.index] = last;
+      last.index = peer.index;
+    }
+    if (peer.seeder) this.complete--;
+  }
+
+  /** Peers whose last announce is before `deadline`. */
+  staleBefore(deadline: number): Peer[] {
+    const stale: Peer[] = [];
+    for (const peer of this.byId.values()) {
+      if (peer.lastAnnounce >= deadline) break;
+      stale.push(peer);
+    }
+    return stale;
+  }
+
+  /** Up to `count` distinct random peers other than `exclude` (Floyd's sampling, O(count)). */
+  randomPeers(count: number, exclude: Peer, random: () => number): Peer[] {
+    const n = this.list.length;
+    const k = Math.min(count + 1, n);
+    const chosen = new Set<number>();
+    for (let j = n - k; j < n; j++) {
+      const t = Math.floor(random() * (j + 1));
+      chosen.add(chosen.has(t) ? j : t);
+    }
+    const peers: Peer[] = [];
+    for (const index of chosen) {
+      const peer = this.list[index];
+      if (peer !== exclude && peers.length < count) peers.push(peer);
+    }
+    // Floyd's set is uniform but its insertion order is not: shuffle so offer i goes to a random peer.
+    for (let i = peers.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [peers[i], peers[j]] = [peers[j], peers[i]];
+    }
+    return peers;
+  }
+
+  stats(peerClient: (peerId: string) => string): SwarmStats {
+    const peers: PeerStats[] = [];
+    for (const peer of this.byId.values()) {
+      peers.push({
+        peerId: binaryToHex(peer.peerId),
+        client: peerClient(peer.peerId),
+        role: peer.seeder ? 'seeder' : 'leecher',
+        left: peer.left,
+        uploaded: peer.uploaded,
+        downloaded: peer.downloaded,
+        lastAnnounce: peer.lastAnnounce,
+      });
+    }
+    return {
+      infoHash: binaryToHex(this.infoHash),
+      complete: this.complete,
+      incomplete: this.incomplete,
+      downloaded: this.downloaded,
+      peers,
+    };
+  }
+}
