@@ -15,8 +15,13 @@ export interface TorrentView {
   length: number;
   pieceCount: number;
   have: number;
+  /** Verified payload bytes received, in total over every session of this torrent (persisted across reloads). */
   downloaded: number;
+  /** Payload bytes sent, in total over every session (persisted). */
   uploaded: number;
+  /** The same counts for the current session only (since this page load or the last resume after an error). */
+  sessionDownloaded?: number;
+  sessionUploaded?: number;
   downloadRate: number;
   uploadRate: number;
   peers: number;
@@ -60,7 +65,8 @@ export interface AnnounceStats {
 }
 
 export type WorkerToMain =
-  | { type: 'ready'; restored: number }
+  /** The worker is up; `peerIdHex` is the 20-byte peer id its sessions use (announce the same one). */
+  | { type: 'ready'; restored: number; peerIdHex?: string }
   | { type: 'torrents'; torrents: TorrentView[] }
   /** Answer to a request (share, add-*, get-file, get-torrent-file). */
   | { type: 'reply'; requestId: number; ok: true; infoHashHex?: string; blob?: Blob; name?: string }
