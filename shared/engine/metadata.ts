@@ -1,0 +1,244 @@
+// BEP 9 metadata exchange, fetching side: which 16 KiB pieces of the info dictionary we asked whom for, and the
+// assembly of the answers. Serving is a few lines in the session (it only needs the info bytes).
+import type { BValue } from '../bencode';
+import { asBytes, asDict, bytesToUtf8, decode } from '../bencode';
+import { MAX_METADATA_SIZE, METADATA_PIECE_SIZE } from '../extension';
+import { toHex } from '../hex';
+import type { FileEntry, TorrentInfo } from '../metainfo';
+import type { PeerKey } from './types';
+
+/** Metadata requests outstanding to one peer at a time. */
+const PER_PEER = 4;
+
+export type MetadataResult =
+  | { kind: 'ok' }
+  /** Every piece is here: hash `bytes` and compare with the info hash. */
+  | { kind: 'complete'; bytes: Uint8Array }
+  /** The peer broke the protocol (wrong size, bad piece length, unrequested piece): close it. */
+  | { kind: 'violation'; reason: string };
+
+interface Source {
+  size: number;
+  /** Pieces asked of this peer, with when. */
+  asked: Map<number, number>;
+  /** It rejected a request or contributed to metadata that failed the hash: do not ask it again. */
+  useless: boolean;
+}
+
+export class MetadataFetch {
+  private readonly sources = new Map<PeerKey, Source>();
+  /** The size we are assembling (from the first usable peer), the buffer, and which pieces arrived from whom. */
+  private size: number | undefined;
+  private buffer: Uint8Array | undefined;
+  private received: Array<PeerKey | undefined> = [];
+  private requested = new Map<number, PeerKey>();
+  /** Waiting for the hash check of a complete buffer. */
+  verifying = false;
+
+  /** The complete buffer while it is being verified. */
+  get assembled(): Uint8Array | undefined {
+    return this.verifying ? this.buffer : undefined;
+  }
+
+  /** A peer's extended handshake offers ut_metadata with this size. Returns a reason to refuse it, if any. */
+  addPeer(peer: PeerKey, size: number): string | undefined {
+    if (!Number.isSafeInteger(size) || size <= 0) return `invalid metadata_size ${size}`;
+    if (size > MAX_METADATA_SIZE) return `metadata_size ${size} exceeds the limit of ${MAX_METADATA_SIZE}`;
+    this.sources.set(peer, { size, asked: new Map(), useless: false });
+    return undefined;
+  }
+
+  hasPeer(peer: PeerKey): boolean {
+    return this.sources.has(peer);
+  }
+
+  /** Pieces to request from this peer now (marked as asked at `now`). */
+  nextRequests(peer: PeerKey, now: number): number[] {
+    const source = this.sources.get(peer);
+    if (!source || source.useless || this.verifying) return [];
+    if (this.size === undefined || (source.size !== this.size && !this.sizeHasSource(this.size))) {
+      this.start(source.size);
+    }
+    if (source.size !== this.size || !this.buffer) return [];
+    const out: number[] = [];
+    const count = this.received.length;
+    for (let piece = 0; piece < count && source.asked.size < PER_PEER; piece++) {
+      if (this.received[piece] !== undefined || this.requested.has(piece)) continue;
+      this.requested.set(piece, peer);
+      source.asked.set(piece, now);
+      out.push(piece);
+    }
+    return out;
+  }
+
+  /** Whether a peer we may still ask offers metadata of this size. */
+  private sizeHasSource(size: number): boolean {
+    for (const source of this.sources.values()) if (!source.useless && source.size === size) return true;
+    return false;
+  }
+
+  private start(size: number): void {
+    this.size = size;
+    this.buffer = new Uint8Array(size);
+    this.received = new Array<PeerKey | undefined>(Math.ceil(size / METADATA_PIECE_SIZE)).fill(undefined);
+    this.requested.clear();
+  }
+
+  data(peer: PeerKey, piece: number, totalSize: number, data: Uint8Array): MetadataResult {
+    const source = this.sources.get(peer);
+    if (!source || !source.asked.has(piece))
+      return { kind: 'violation', reason: 'unrequested metadata piece' };
+    source.asked.delete(piece);
+    if (this.requested.get(piece) === peer) this.requested.delete(piece);
+    if (!this.buffer || this.size === undefined || totalSize !== this.size) {
+      return { kind: 'violation', reason: `metadata total_size ${totalSize} differs from metadata_size` };
+    }
+    const start = piece * METADATA_PIECE_SIZE;
+    const expected = Math.min(METADATA_PIECE_SIZE, this.size - start);
+    if (expected <= 0 || data.length !== expected) {
+      return {
+        kind: 'violation',
+        reason: `metadata piece ${piece} has ${data.length} bytes, expected ${expected}`,
+      };
+    }
+    if (this.received[piece] !== undefined) return { kind: 'ok' };
+    this.buffer.set(data, start);
+    this.received[piece] = peer;
+    if (this.received.every((from) => from !== undefined)) {
+      this.verifying = true;
+      return { kind: 'complete', bytes: this.buffer };
+    }
+    return { kind: 'ok' };
+  }
+
+  reject(peer: PeerKey, piece: number): void {
+    const source = this.sources.get(peer);
+    if (!source) return;
+    source.asked.delete(piece);
+    source.useless = true;
+    this.releaseFrom(peer);
+  }
+
+  peerGone(peer: PeerKey): void {
+    this.releaseFrom(peer);
+    this.sources.delete(peer);
+  }
+
+  /** Requests older than `timeoutMs` are released and their peers not asked again. Returns true if any. */
+  expire(now: number, timeoutMs: number): boolean {
+    let any = false;
+    for (const [peer, source] of this.sources) {
+      for (const at of source.asked.values()) {
+        if (now - at >= timeoutMs) {
+          source.useless = true;
+          any = true;
+          break;
+        }
+      }
+      if (source.useless && source.asked.size > 0) this.releaseFrom(peer);
+    }
+    return any;
+  }
+
+  /** The assembled bytes did not hash to the info hash: drop them, distrust every contributor, start over. */
+  failed(): PeerKey[] {
+    const contributors = [...new Set(this.received.filter((p): p is PeerKey => p !== undefined))];
+    for (const peer of contributors) {
+      const source = this.sources.get(peer);
+      if (source) source.useless = true;
+    }
+    this.size = undefined;
+    this.buffer = undefined;
+    this.received = [];
+    this.requested.clear();
+    this.verifying = false;
+    return contributors;
+  }
+
+  /** Peers that may still be asked (the session offers them requests). */
+  candidates(): PeerKey[] {
+    const out: PeerKey[] = [];
+    for (const [peer, source] of this.sources) if (!source.useless) out.push(peer);
+    return out;
+  }
+
+  private releaseFrom(peer: PeerKey): void {
+    const source = this.sources.get(peer);
+    if (source) source.asked.clear();
+    for (const [piece, who] of this.requested) if (who === peer) this.requested.delete(piece);
+  }
+}
+
+/**
+ * The TorrentInfo of metadata that already hashed to `infoHash`, synchronously (the engine cannot await
+ * metainfo's async `parseInfo`). Throws on a malformed info dictionary.
+ * TODO(lead): replace by a synchronous export of shared/metainfo.ts once it has one, to keep one parser.
+ */
+export function infoFromMetadata(bytes: Uint8Array, infoHash: Uint8Array): TorrentInfo {
+  const dict = asDict(decode(bytes));
+  if (!dict) throw new RangeError('info is not a dictionary');
+  const name = text(dict['name.utf-8'] ?? dict.name, 'name');
+  const pieceLength = dict['piece length'];
+  if (typeof pieceLength !== 'number' || !Number.isSafeInteger(pieceLength) || pieceLength <= 0) {
+    throw new RangeError('invalid piece length');
+  }
+  const pieces = asBytes(dict.pieces);
+  if (!pieces || pieces.length % 20 !== 0) throw new RangeError('pieces is not a list of 20-byte hashes');
+  const files: FileEntry[] = [];
+  let length = 0;
+  const list = dict.files;
+  if (Array.isArray(list)) {
+    for (const entry of list) {
+      const file = asDict(entry);
+      const size = file?.length;
+      const path = file ? (file['path.utf-8'] ?? file.path) : undefined;
+      if (
+        !file ||
+        typeof size !== 'number' ||
+        !Number.isSafeInteger(size) ||
+        size < 0 ||
+        !Array.isArray(path)
+      ) {
+        throw new RangeError('invalid file entry');
+      }
+      const components = path.map((part) => text(part, 'path'));
+      if (
+        components.length === 0 ||
+        components.some((c) => c === '' || c === '.' || c === '..' || c.includes('/'))
+      ) {
+        throw new RangeError('unsafe file path');
+      }
+      files.push({ path: components, length: size, offset: length });
+      length += size;
+    }
+  } else {
+    const size = dict.length;
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+      throw new RangeError('invalid length');
+    files.push({ path: [name], length: size, offset: 0 });
+    length = size;
+  }
+  const pieceCount = pieces.length / 20;
+  if (length <= 0 || pieceCount !== Math.ceil(length / pieceLength)) {
+    throw new RangeError(`${pieceCount} piece hashes for ${length} bytes`);
+  }
+  return {
+    infoHash: infoHash.slice(),
+    infoHashHex: toHex(infoHash),
+    name,
+    pieceLength,
+    pieceCount,
+    pieces: pieces.slice(),
+    length,
+    files,
+    multiFile: Array.isArray(list),
+    infoBytes: bytes.slice(),
+    private: dict.private === 1,
+  };
+}
+
+function text(value: BValue | undefined, what: string): string {
+  const bytes = asBytes(value);
+  if (!bytes) throw new RangeError(`${what} is not a byte string`);
+  return bytesToUtf8(bytes);
+}

@@ -1,0 +1,441 @@
+// An in-memory swarm for tests and the swarm lab: several TorrentSessions over simulated links with a bandwidth
+// and a latency, a virtual clock, seeded randomness, a tracker that hands out random peers, and in-memory storage.
+// Nothing here does I/O or reads the real clock; the SHA-1 function is passed in (tests use node:crypto's).
+import { Bitfield } from '../../bitfield';
+import { encode } from '../../bencode';
+import type { BDict } from '../../bencode';
+import type { TorrentInfo } from '../../metainfo';
+import { pieceSize } from '../../metainfo';
+import { infoFromMetadata } from '../metadata';
+import { TorrentSession } from '../session';
+import type { AnnounceEvent, EngineAction, EngineConfig, EngineEvent, PeerKey } from '../types';
+import { mulberry32, randomBytes } from './random';
+
+/** A synchronous SHA-1 (tests: `(d) => new Uint8Array(createHash('sha1').update(d).digest())`). */
+export type SyncSha1 = (data: Uint8Array) => Uint8Array;
+
+export interface TestTorrent {
+  info: TorrentInfo;
+  data: Uint8Array;
+}
+
+/** Builds a single-file torrent of `data` (the info dictionary bencoded here, hashed with `sha1`). */
+export function makeTorrent(
+  data: Uint8Array,
+  options: { sha1: SyncSha1; pieceLength: number; name?: string },
+): TestTorrent {
+  const { pieceLength, sha1 } = options;
+  const count = Math.ceil(data.length / pieceLength);
+  const pieces = new Uint8Array(count * 20);
+  for (let i = 0; i < count; i++) {
+    pieces.set(sha1(data.subarray(i * pieceLength, Math.min(data.length, (i + 1) * pieceLength))), i * 20);
+  }
+  const dict: BDict = {
+    length: data.length,
+    name: new TextEncoder().encode(options.name ?? 'test.bin'),
+    'piece length': pieceLength,
+    pieces,
+  };
+  const infoBytes = encode(dict);
+  return { info: infoFromMetadata(infoBytes, sha1(infoBytes)), data };
+}
+
+/** A torrent of `length` seeded random bytes. */
+export function randomTorrent(
+  seed: number,
+  length: number,
+  options: { sha1: SyncSha1; pieceLength: number; name?: string },
+): TestTorrent {
+  return makeTorrent(randomBytes(mulberry32(seed), length), options);
+}
+
+export interface NodeOptions {
+  name: string;
+  /** Starts with every piece stored (a seeder). */
+  seed?: boolean;
+  /** Starts from the info hash alone (a magnet link): fetches the metadata from peers. */
+  magnet?: boolean;
+  /** Pieces already stored (resume); their data is taken from the torrent. */
+  have?: Bitfield;
+  config?: Partial<EngineConfig>;
+  /** Uplink bytes per second (default: the swarm's). */
+  uploadRate?: number;
+  /** Downlink bytes per second (default: unlimited). */
+  downloadRate?: number;
+  /** Flips a byte in every block it serves (a saboteur). */
+  corrupt?: boolean;
+  /** When it returns a reason, storing that piece fails with it. */
+  storeFails?: (index: number) => string | undefined;
+  /** Joins the swarm at this virtual time (default: now). */
+  joinAt?: number;
+}
+
+export interface SwarmOptions {
+  torrent: TestTorrent;
+  sha1: SyncSha1;
+  /** Seed of every random choice in the swarm. */
+  seed: number;
+  /** One-way latency of every link, ms (default 20). */
+  latencyMs?: number;
+  /** Default uplink of a node, bytes/s (default 4 MiB/s). */
+  uploadRate?: number;
+  /** Interval of each session's `tick`, ms (default 200). */
+  tickMs?: number;
+  /** Config applied to every node (a node's own config wins). */
+  config?: Partial<EngineConfig>;
+  /** Start time of the virtual clock, ms (default 0). */
+  start?: number;
+}
+
+interface Link {
+  id: number;
+  remote: SwarmNode;
+  remoteKey: PeerKey;
+  open: boolean;
+}
+
+/** A closed connection, as the node that closed it saw it. */
+export interface CloseRecord {
+  at: number;
+  peer: PeerKey;
+  reason: string;
+}
+
+export class SwarmNode {
+  readonly session: TorrentSession;
+  readonly storage = new Map<number, Uint8Array>();
+  readonly links = new Map<PeerKey, Link>();
+  readonly closes: CloseRecord[] = [];
+  readonly errors: string[] = [];
+  readonly announces: Array<{ at: number; event?: AnnounceEvent }> = [];
+  alive = true;
+  joinedAt: number;
+  metadataAt: number | undefined;
+  completedAt: number | undefined;
+  /** When its uplink / downlink is free again. */
+  uplinkFree = 0;
+  downlinkFree = 0;
+  readonly uploadRate: number;
+
+  constructor(
+    readonly swarm: Swarm,
+    readonly options: NodeOptions,
+    peerId: Uint8Array,
+    random: () => number,
+  ) {
+    const { torrent } = swarm;
+    this.uploadRate = options.uploadRate ?? swarm.uploadRate;
+    this.joinedAt = options.joinAt ?? swarm.now;
+    let have = options.have?.clone();
+    if (options.seed) have = Bitfield.full(torrent.info.pieceCount);
+    if (have) {
+      for (let i = 0; i < have.length; i++) {
+        if (!have.get(i)) continue;
+        const start = i * torrent.info.pieceLength;
+        this.storage.set(i, torrent.data.slice(start, start + pieceSize(torrent.info, i)));
+      }
+    }
+    this.session = new TorrentSession({
+      infoHash: torrent.info.infoHash,
+      peerId,
+      info: options.magnet ? undefined : torrent.info,
+      have: options.magnet ? undefined : have,
+      random,
+      now: swarm.now,
+      config: { ...swarm.config, ...options.config },
+    });
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  get complete(): boolean {
+    return this.completedAt !== undefined || (this.session.have?.isComplete() ?? false);
+  }
+
+  /** Feeds one event to the session (if the node is alive) and carries out its actions. */
+  deliver(event: EngineEvent): void {
+    if (!this.alive) return;
+    const actions = this.session.handle(event, this.swarm.now);
+    for (const action of actions) this.swarm.perform(this, action);
+  }
+
+  /** The torrent's bytes as stored (missing pieces are zeros). */
+  bytes(): Uint8Array {
+    const info = this.swarm.torrent.info;
+    const out = new Uint8Array(info.length);
+    for (const [index, data] of this.storage) out.set(data, index * info.pieceLength);
+    return out;
+  }
+}
+
+interface Scheduled {
+  at: number;
+  seq: number;
+  run: () => void;
+}
+
+/** A binary min-heap of scheduled callbacks, by time then insertion order. */
+class EventQueue {
+  private readonly heap: Scheduled[] = [];
+  private seq = 0;
+
+  push(at: number, run: () => void): void {
+    const item = { at, seq: this.seq++, run };
+    const heap = this.heap;
+    heap.push(item);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i], heap[parent])) break;
+      [heap[i], heap[parent]] = [heap[parent], heap[i]];
+      i = parent;
+    }
+  }
+
+  peek(): Scheduled | undefined {
+    return this.heap[0];
+  }
+
+  pop(): Scheduled | undefined {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length > 0 && last) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < heap.length && before(heap[left], heap[smallest])) smallest = left;
+        if (right < heap.length && before(heap[right], heap[smallest])) smallest = right;
+        if (smallest === i) break;
+        [heap[i], heap[smallest]] = [heap[smallest], heap[i]];
+        i = smallest;
+      }
+    }
+    return top;
+  }
+
+  get size(): number {
+    return this.heap.length;
+  }
+}
+
+function before(a: Scheduled, b: Scheduled): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}
+
+export class Swarm {
+  readonly torrent: TestTorrent;
+  readonly sha1: SyncSha1;
+  readonly random: () => number;
+  readonly latencyMs: number;
+  readonly uploadRate: number;
+  readonly tickMs: number;
+  readonly config: Partial<EngineConfig>;
+  readonly nodes: SwarmNode[] = [];
+  /** Nodes the tracker hands out (announced started, not stopped, still alive). */
+  readonly tracked = new Set<SwarmNode>();
+  now: number;
+  private readonly queue = new EventQueue();
+  private nextLinkId = 1;
+
+  constructor(options: SwarmOptions) {
+    this.torrent = options.torrent;
+    this.sha1 = options.sha1;
+    this.random = mulberry32(options.seed);
+    this.latencyMs = options.latencyMs ?? 20;
+    this.uploadRate = options.uploadRate ?? 4 * 1024 * 1024;
+    this.tickMs = options.tickMs ?? 200;
+    this.config = options.config ?? {};
+    this.now = options.start ?? 0;
+  }
+
+  /** Adds a node; it joins (first tick, `announce started`) at `joinAt` or now, and ticks every tickMs after. */
+  addNode(options: NodeOptions): SwarmNode {
+    const peerId = new Uint8Array(20);
+    peerId.set(new TextEncoder().encode('-SD0001-'));
+    peerId.set(randomBytes(this.random, 12), 8);
+    const node = new SwarmNode(this, options, peerId, mulberry32(Math.floor(this.random() * 2 ** 32)));
+    this.nodes.push(node);
+    const tick = () => {
+      if (!node.alive) return;
+      node.deliver({ type: 'tick' });
+      this.schedule(this.now + this.tickMs, tick);
+    };
+    this.schedule(Math.max(this.now, node.joinedAt), tick);
+    return node;
+  }
+
+  node(name: string): SwarmNode {
+    const node = this.nodes.find((n) => n.name === name);
+    if (!node) throw new Error(`no node ${name}`);
+    return node;
+  }
+
+  schedule(at: number, run: () => void): void {
+    this.queue.push(at, run);
+  }
+
+  /** Runs events until `done()` holds (checked after each event) or `maxMs` of virtual time pass. Returns done(). */
+  run(done: () => boolean, maxMs: number): boolean {
+    const end = this.now + maxMs;
+    if (done()) return true;
+    for (;;) {
+      const next = this.queue.peek();
+      if (!next || next.at > end) break;
+      this.queue.pop();
+      this.now = Math.max(this.now, next.at);
+      next.run();
+      if (done()) return true;
+    }
+    this.now = Math.max(this.now, end);
+    return done();
+  }
+
+  /** Runs for `ms` of virtual time. */
+  runFor(ms: number): void {
+    this.run(() => false, ms);
+  }
+
+  /** The user stops the node: `stop` event (announce stopped, close all), then it stays silent. */
+  stop(node: SwarmNode): void {
+    node.deliver({ type: 'stop' });
+    node.alive = false;
+    this.tracked.delete(node);
+  }
+
+  /** The node vanishes without a word: its peers see their connections close, the tracker forgets it. */
+  vanish(node: SwarmNode): void {
+    node.alive = false;
+    this.tracked.delete(node);
+    for (const link of node.links.values()) this.closeLink(link, this.now);
+    node.links.clear();
+  }
+
+  /** Opens a connection between two nodes (both see `peer-connected` after one latency). */
+  connect(a: SwarmNode, b: SwarmNode): void {
+    const id = this.nextLinkId++;
+    const keyA = `${b.name}#${id}`;
+    const keyB = `${a.name}#${id}`;
+    a.links.set(keyA, { id, remote: b, remoteKey: keyB, open: true });
+    b.links.set(keyB, { id, remote: a, remoteKey: keyA, open: true });
+    const at = this.now + this.latencyMs;
+    this.schedule(at, () => a.deliver({ type: 'peer-connected', peer: keyA }));
+    this.schedule(at, () => b.deliver({ type: 'peer-connected', peer: keyB }));
+  }
+
+  connected(a: SwarmNode, b: SwarmNode): boolean {
+    for (const link of a.links.values()) if (link.remote === b && link.open) return true;
+    return false;
+  }
+
+  /** Carries out one action of a node's session. */
+  perform(node: SwarmNode, action: EngineAction): void {
+    const now = this.now;
+    switch (action.type) {
+      case 'send': {
+        const link = node.links.get(action.peer);
+        if (!link || !link.open) return;
+        node.uplinkFree = Math.max(now, node.uplinkFree) + (action.data.length * 1000) / node.uploadRate;
+        let at = node.uplinkFree + this.latencyMs;
+        const remote = link.remote;
+        const downloadRate = remote.options.downloadRate;
+        if (downloadRate) {
+          remote.downlinkFree =
+            Math.max(at, remote.downlinkFree) + (action.data.length * 1000) / downloadRate;
+          at = remote.downlinkFree;
+        }
+        const data = action.data;
+        this.schedule(at, () => {
+          const back = remote.links.get(link.remoteKey);
+          if (back && back.open) remote.deliver({ type: 'peer-data', peer: link.remoteKey, data });
+        });
+        return;
+      }
+      case 'close': {
+        node.closes.push({ at: now, peer: action.peer, reason: action.reason });
+        const link = node.links.get(action.peer);
+        if (!link) return;
+        node.links.delete(action.peer);
+        this.closeLink(link, Math.max(now, node.uplinkFree));
+        return;
+      }
+      case 'hash': {
+        const { id, data } = action;
+        this.schedule(now, () => node.deliver({ type: 'hashed', id, digest: this.sha1(data) }));
+        return;
+      }
+      case 'store': {
+        const { index, data } = action;
+        const failure = node.options.storeFails?.(index);
+        this.schedule(now, () => {
+          if (failure) return node.deliver({ type: 'store-failed', index, reason: failure });
+          node.storage.set(index, data);
+          node.deliver({ type: 'stored', index });
+        });
+        return;
+      }
+      case 'read': {
+        const { peer, index, begin, length } = action;
+        this.schedule(now, () => {
+          const piece = node.storage.get(index);
+          if (!piece || begin + length > piece.length) {
+            return node.deliver({ type: 'read-failed', peer, index, begin, reason: 'not stored' });
+          }
+          let data = piece.subarray(begin, begin + length);
+          if (node.options.corrupt) {
+            data = data.slice();
+            data[0] ^= 0xff;
+          }
+          node.deliver({ type: 'read-done', peer, index, begin, data });
+        });
+        return;
+      }
+      case 'announce':
+        node.announces.push({ at: now, event: action.event });
+        if (action.event === 'stopped') this.tracked.delete(node);
+        else if (node.alive) this.tracked.add(node);
+        return;
+      case 'want-peers':
+        this.introduce(node, action.count);
+        return;
+      case 'metadata':
+        node.metadataAt = now;
+        return;
+      case 'complete':
+        node.completedAt = now;
+        return;
+      case 'error':
+        node.errors.push(action.reason);
+        return;
+    }
+  }
+
+  /** The tracker: up to `count` random tracked nodes that `node` is not connected to. */
+  private introduce(node: SwarmNode, count: number): void {
+    const candidates = [...this.tracked].filter(
+      (other) => other !== node && other.alive && !this.connected(node, other),
+    );
+    for (let i = candidates.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random() * (i + 1));
+      [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
+    }
+    for (const other of candidates.slice(0, count)) this.connect(node, other);
+  }
+
+  private closeLink(link: Link, at: number): void {
+    link.open = false;
+    const remote = link.remote;
+    this.schedule(at + this.latencyMs, () => {
+      const back = remote.links.get(link.remoteKey);
+      if (!back) return;
+      back.open = false;
+      remote.links.delete(link.remoteKey);
+      remote.deliver({ type: 'peer-closed', peer: link.remoteKey });
+    });
+  }
+}
