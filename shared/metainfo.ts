@@ -1,5 +1,17 @@
-// API CONTRACT (stub): the codec helper replaces the bodies; keep the exported names and types.
-import type { BDict } from './bencode';
+// BitTorrent v1 metainfo (BEP 3): the info dictionary and .torrent files.
+import {
+  BencodeError,
+  asBytes,
+  asDict,
+  bytesToUtf8,
+  decode,
+  encode,
+  rawValueRange,
+  utf8ToBytes,
+  type BDict,
+  type BValue,
+} from './bencode';
+import { toHex } from './hex';
 
 export type Sha1 = (data: Uint8Array) => Promise<Uint8Array>;
 
@@ -42,33 +54,284 @@ export class MetainfoError extends Error {
   override name = 'MetainfoError';
 }
 
+/** Bounds of the piece length chosen by `choosePieceLength`. */
+export const MIN_PIECE_LENGTH = 16 * 1024;
+export const MAX_PIECE_LENGTH = 4 * 1024 * 1024;
+/** Largest piece length a parsed torrent may declare (a piece is held in memory while it is verified). */
+export const MAX_PARSED_PIECE_LENGTH = 64 * 1024 * 1024;
+/** `choosePieceLength` doubles the piece length until the torrent has at most this many pieces. */
+export const TARGET_MAX_PIECES = 2000;
+const HASH_LENGTH = 20;
+/** Pieces read and hashed concurrently by `createInfo`. */
+const HASH_WINDOW = 4;
+
 /** The length in bytes of piece `index` (the last piece may be shorter). */
-export function pieceSize(_info: TorrentInfo, _index: number): number {
-  throw new Error('not implemented');
+export function pieceSize(info: TorrentInfo, index: number): number {
+  if (!Number.isInteger(index) || index < 0 || index >= info.pieceCount) {
+    throw new RangeError(`Piece ${index} is out of range (0..${info.pieceCount - 1})`);
+  }
+  return index < info.pieceCount - 1
+    ? info.pieceLength
+    : info.length - info.pieceLength * (info.pieceCount - 1);
 }
 
 /** Piece length for a total size: a power of two between 16 KiB and 4 MiB giving roughly 1,000-2,000 pieces. */
-export function choosePieceLength(_totalLength: number): number {
-  throw new Error('not implemented');
+export function choosePieceLength(totalLength: number): number {
+  let pieceLength = MIN_PIECE_LENGTH;
+  while (pieceLength < MAX_PIECE_LENGTH && totalLength / pieceLength > TARGET_MAX_PIECES) pieceLength *= 2;
+  return pieceLength;
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * Throws MetainfoError unless `component` is safe as one file or folder name: not empty, `.` or `..`,
+ * no `/` or `\`, no drive letter, no control characters. `what` names it in the message.
+ */
+export function checkPathComponent(component: string, what = 'path component'): void {
+  const fail = (reason: string): never => {
+    throw new MetainfoError(`Unsafe ${what} ${JSON.stringify(component)}: ${reason}`);
+  };
+  if (component === '') fail('it is empty');
+  if (component === '.' || component === '..') fail('it refers to a folder');
+  if (component.includes('/') || component.includes('\\')) fail('it contains a slash');
+  if (/^[A-Za-z]:/.test(component)) fail('it starts with a drive letter');
+  if (hasControlCharacter(component)) fail('it contains a control character');
+}
+
+/** Checks a file list: safe components, sizes, no two files at the same path or a file used as a folder. */
+function checkFiles(files: { path: string[]; length: number }[]): void {
+  const taken = new Map<string, 'file' | 'folder'>();
+  for (const file of files) {
+    if (file.path.length === 0) throw new MetainfoError('A file has an empty path');
+    for (const component of file.path) checkPathComponent(component);
+    const shown = file.path.join('/');
+    if (!Number.isSafeInteger(file.length) || file.length < 0) {
+      throw new MetainfoError(`File "${shown}" has an invalid length ${file.length}`);
+    }
+    for (let depth = 1; depth <= file.path.length; depth++) {
+      // Components contain no '/', so the joined prefix identifies the folder or file.
+      const key = file.path.slice(0, depth).join('/');
+      const kind = depth === file.path.length ? 'file' : 'folder';
+      const existing = taken.get(key);
+      if (existing === 'file' || (existing === 'folder' && kind === 'file')) {
+        throw new MetainfoError(`Two files use the path "${key}"`);
+      }
+      taken.set(key, kind);
+    }
+  }
+}
+
+function utf8Field(bytes: Uint8Array, what: string): string {
+  try {
+    return bytesToUtf8(bytes);
+  } catch {
+    throw new MetainfoError(`The ${what} is not valid UTF-8`);
+  }
+}
+
+function safeInteger(value: BValue | undefined, what: string, min: number): number {
+  if (typeof value !== 'number') throw new MetainfoError(`The info dictionary has no integer ${what}`);
+  if (value < min) throw new MetainfoError(`The ${what} ${value} is below ${min}`);
+  return value;
 }
 
 /** Parses a bencoded info dictionary (as from ut_metadata). `sha1` computes the info hash. */
-export function parseInfo(_infoBytes: Uint8Array, _sha1: Sha1): Promise<TorrentInfo> {
-  throw new Error('not implemented');
+export async function parseInfo(infoBytes: Uint8Array, sha1: Sha1): Promise<TorrentInfo> {
+  let decoded: BValue;
+  try {
+    decoded = decode(infoBytes);
+  } catch (error) {
+    if (error instanceof BencodeError)
+      throw new MetainfoError(`The info dictionary is not valid bencode: ${error.message}`);
+    throw error;
+  }
+  const dict = asDict(decoded);
+  if (!dict) throw new MetainfoError('The info dictionary is not a dictionary');
+
+  const nameBytes = asBytes(dict['name.utf-8']) ?? asBytes(dict.name);
+  if (!nameBytes) throw new MetainfoError('The info dictionary has no name');
+  const name = utf8Field(nameBytes, 'name');
+  checkPathComponent(name, 'name');
+
+  const pieceLength = safeInteger(dict['piece length'], 'piece length', 1);
+  if (pieceLength > MAX_PARSED_PIECE_LENGTH) {
+    throw new MetainfoError(
+      `The piece length ${pieceLength} is above the limit of ${MAX_PARSED_PIECE_LENGTH}`,
+    );
+  }
+  const piecesValue = asBytes(dict.pieces);
+  if (!piecesValue) throw new MetainfoError('The info dictionary has no pieces');
+  if (piecesValue.length % HASH_LENGTH !== 0) {
+    throw new MetainfoError(`The pieces field is ${piecesValue.length} bytes, not a multiple of 20`);
+  }
+
+  const files: FileEntry[] = [];
+  const multiFile = dict.files !== undefined;
+  let length = 0;
+  if (multiFile) {
+    if (dict.length !== undefined) throw new MetainfoError('The info dictionary has both length and files');
+    if (!Array.isArray(dict.files) || dict.files.length === 0)
+      throw new MetainfoError('The files list is empty');
+    for (const [i, item] of dict.files.entries()) {
+      const entry = asDict(item);
+      if (!entry) throw new MetainfoError(`File ${i} is not a dictionary`);
+      const fileLength = safeInteger(entry.length, `length of file ${i}`, 0);
+      const rawPath = entry['path.utf-8'] ?? entry.path;
+      if (!Array.isArray(rawPath) || rawPath.length === 0) throw new MetainfoError(`File ${i} has no path`);
+      const path = rawPath.map((component) => {
+        const bytes = asBytes(component);
+        if (!bytes) throw new MetainfoError(`File ${i} has a path component that is not a string`);
+        return utf8Field(bytes, `path of file ${i}`);
+      });
+      files.push({ path, length: fileLength, offset: length });
+      length += fileLength;
+      if (!Number.isSafeInteger(length)) throw new MetainfoError('The total length is too large');
+    }
+    checkFiles(files);
+  } else {
+    length = safeInteger(dict.length, 'length', 0);
+    files.push({ path: [name], length, offset: 0 });
+  }
+  if (length === 0) throw new MetainfoError('The torrent holds no data (0 bytes in all)');
+
+  const pieceCount = piecesValue.length / HASH_LENGTH;
+  const expected = Math.ceil(length / pieceLength);
+  if (pieceCount !== expected) {
+    throw new MetainfoError(
+      `The torrent has ${pieceCount} piece hashes but ${length} bytes in pieces of ${pieceLength} need ${expected}`,
+    );
+  }
+
+  const infoHash = await sha1(infoBytes);
+  return {
+    infoHash,
+    infoHashHex: toHex(infoHash),
+    name,
+    pieceLength,
+    pieceCount,
+    pieces: piecesValue,
+    length,
+    files,
+    multiFile,
+    infoBytes,
+    private: dict.private === 1,
+  };
+}
+
+/** Decodes bytes as UTF-8 with replacement characters (for informational fields). */
+const looseText = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+function trackerTiers(torrent: BDict): string[][] {
+  const seen = new Set<string>();
+  const tiers: string[][] = [];
+  const addTier = (urls: BValue[]): void => {
+    const tier: string[] = [];
+    for (const url of urls) {
+      const bytes = asBytes(url);
+      if (!bytes) continue;
+      const text = looseText(bytes).trim();
+      if (text === '' || seen.has(text)) continue;
+      seen.add(text);
+      tier.push(text);
+    }
+    if (tier.length > 0) tiers.push(tier);
+  };
+  const list = torrent['announce-list'];
+  if (Array.isArray(list)) {
+    for (const tier of list) if (Array.isArray(tier)) addTier(tier);
+  }
+  if (tiers.length === 0 && torrent.announce !== undefined) addTier([torrent.announce]);
+  return tiers;
+}
+
+function urlList(value: BValue | undefined): string[] {
+  const items = value instanceof Uint8Array ? [value] : Array.isArray(value) ? value : [];
+  const urls: string[] = [];
+  for (const item of items) {
+    const bytes = asBytes(item);
+    const text = bytes ? looseText(bytes).trim() : '';
+    if (text !== '' && !urls.includes(text)) urls.push(text);
+  }
+  return urls;
 }
 
 /** Parses a .torrent file. Throws MetainfoError with a clear message. */
-export function parseTorrent(_bytes: Uint8Array, _sha1: Sha1): Promise<Metainfo> {
-  throw new Error('not implemented');
+export async function parseTorrent(bytes: Uint8Array, sha1: Sha1): Promise<Metainfo> {
+  let decoded: BValue;
+  let range: { start: number; end: number } | undefined;
+  try {
+    // The outer dictionary may be loosely ordered; the info dictionary is checked strictly by parseInfo.
+    decoded = decode(bytes, { strictKeyOrder: false });
+    range = rawValueRange(bytes, 'info');
+  } catch (error) {
+    if (error instanceof BencodeError)
+      throw new MetainfoError(`Not a .torrent file (invalid bencode: ${error.message})`);
+    throw error;
+  }
+  const torrent = asDict(decoded);
+  if (!torrent) throw new MetainfoError('Not a .torrent file (not a dictionary)');
+  if (!range || !asDict(torrent.info)) throw new MetainfoError('The .torrent file has no info dictionary');
+
+  const metainfo: Metainfo = {
+    info: await parseInfo(bytes.slice(range.start, range.end), sha1),
+    announce: trackerTiers(torrent),
+    urlList: urlList(torrent['url-list']),
+  };
+  const comment = asBytes(torrent['comment.utf-8']) ?? asBytes(torrent.comment);
+  if (comment) metainfo.comment = looseText(comment);
+  const createdBy = asBytes(torrent['created by']);
+  if (createdBy) metainfo.createdBy = looseText(createdBy);
+  const creationDate = torrent['creation date'];
+  if (typeof creationDate === 'number') metainfo.creationDate = creationDate;
+  return metainfo;
 }
 
-/** Encodes a .torrent file (announce = first tracker, announce-list = all). */
-export function encodeTorrent(_metainfo: {
+/** Bencodes `dict` with `raw` (already bencoded) inserted as the value of `key`, keeping keys sorted. */
+function encodeWithRawValue(dict: BDict, key: string, raw: Uint8Array): Uint8Array {
+  const before: BDict = {};
+  const after: BDict = {};
+  for (const [k, v] of Object.entries(dict)) (k < key ? before : after)[k] = v;
+  const head = encode(before); // "d...e"
+  const tail = encode(after); // "d...e"
+  const keyBytes = encode(utf8ToBytes(key));
+  const out = new Uint8Array(head.length - 1 + keyBytes.length + raw.length + tail.length - 1);
+  out.set(head.subarray(0, head.length - 1), 0);
+  out.set(keyBytes, head.length - 1);
+  out.set(raw, head.length - 1 + keyBytes.length);
+  out.set(tail.subarray(1), out.length - (tail.length - 1));
+  return out;
+}
+
+/** Encodes a .torrent file (announce = first tracker, announce-list = all). The info bytes are kept as they are. */
+export function encodeTorrent(metainfo: {
   info: TorrentInfo;
   announce: string[][];
   urlList?: string[];
+  comment?: string;
+  createdBy?: string;
+  creationDate?: number;
 }): Uint8Array {
-  throw new Error('not implemented');
+  const tiers = metainfo.announce
+    .map((tier) => tier.filter((url) => url !== ''))
+    .filter((tier) => tier.length > 0);
+  const torrent: BDict = {};
+  if (tiers.length > 0) {
+    torrent.announce = utf8ToBytes(tiers[0][0]);
+    torrent['announce-list'] = tiers.map((tier) => tier.map(utf8ToBytes));
+  }
+  if (metainfo.urlList && metainfo.urlList.length > 0)
+    torrent['url-list'] = metainfo.urlList.map(utf8ToBytes);
+  if (metainfo.comment !== undefined) torrent.comment = utf8ToBytes(metainfo.comment);
+  if (metainfo.createdBy !== undefined) torrent['created by'] = utf8ToBytes(metainfo.createdBy);
+  if (metainfo.creationDate !== undefined) torrent['creation date'] = metainfo.creationDate;
+  return encodeWithRawValue(torrent, 'info', metainfo.info.infoBytes);
 }
 
 export interface SourceFile {
@@ -79,22 +342,104 @@ export interface SourceFile {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
+/** Reads bytes [start, end) of the concatenated files into one buffer (no copy when one file covers it). */
+async function readSpan(
+  files: SourceFile[],
+  offsets: number[],
+  start: number,
+  end: number,
+): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < files.length && offsets[i] < end; i++) {
+    const fileEnd = offsets[i] + files[i].length;
+    if (fileEnd <= start || files[i].length === 0) continue;
+    const from = Math.max(start, offsets[i]) - offsets[i];
+    const to = Math.min(end, fileEnd) - offsets[i];
+    const chunk = await files[i].read(from, to - from);
+    if (chunk.length !== to - from) {
+      throw new MetainfoError(
+        `Reading "${files[i].path.join('/')}" at ${from} gave ${chunk.length} bytes instead of ${to - from}`,
+      );
+    }
+    parts.push(chunk);
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(end - start);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
 /**
  * Builds the info dictionary for files, hashing piece by piece (never the whole data at once).
  * `onProgress` receives bytes hashed so far. Throws MetainfoError on an empty total or unsafe paths.
+ * One file whose path is [name] gives the single-file form; anything else the `files` form.
  */
-export function createInfo(
-  _files: SourceFile[],
-  _options: {
+export async function createInfo(
+  files: SourceFile[],
+  options: {
     name: string;
     sha1: Sha1;
     pieceLength?: number;
     onProgress?: (hashed: number, total: number) => void;
+    /** Sets `private: 1` (BEP 27). */
+    private?: boolean;
   },
 ): Promise<TorrentInfo> {
-  throw new Error('not implemented');
+  const { name, sha1 } = options;
+  checkPathComponent(name, 'name');
+  if (files.length === 0) throw new MetainfoError('No files to share');
+  checkFiles(files);
+  const offsets: number[] = [];
+  let total = 0;
+  for (const file of files) {
+    offsets.push(total);
+    total += file.length;
+  }
+  if (!Number.isSafeInteger(total)) throw new MetainfoError('The total length is too large');
+  if (total === 0) throw new MetainfoError('The files hold no data (0 bytes in all)');
+  const pieceLength = options.pieceLength ?? choosePieceLength(total);
+  if (!Number.isSafeInteger(pieceLength) || pieceLength < 1 || pieceLength > MAX_PARSED_PIECE_LENGTH) {
+    throw new MetainfoError(`Invalid piece length ${pieceLength}`);
+  }
+
+  const pieceCount = Math.ceil(total / pieceLength);
+  const pieces = new Uint8Array(pieceCount * HASH_LENGTH);
+  let completed = 0;
+  const inFlight: Promise<void>[] = [];
+  const settleOldest = async (): Promise<void> => {
+    await inFlight.shift();
+    completed++;
+    options.onProgress?.(Math.min(total, completed * pieceLength), total);
+  };
+  for (let index = 0; index < pieceCount; index++) {
+    const start = index * pieceLength;
+    const end = Math.min(total, start + pieceLength);
+    const data = await readSpan(files, offsets, start, end);
+    const hashing = sha1(data).then((digest) => {
+      if (digest.length !== HASH_LENGTH)
+        throw new MetainfoError(`sha1 returned ${digest.length} bytes, not 20`);
+      pieces.set(digest, index * HASH_LENGTH);
+    });
+    // A failure is reported when this piece's turn comes; until then it must not count as unhandled.
+    hashing.catch(() => undefined);
+    inFlight.push(hashing);
+    if (inFlight.length >= HASH_WINDOW) await settleOldest();
+  }
+  while (inFlight.length > 0) await settleOldest();
+
+  const single = files.length === 1 && files[0].path.length === 1 && files[0].path[0] === name;
+  const dict: BDict = { name: utf8ToBytes(name), 'piece length': pieceLength, pieces };
+  if (single) dict.length = total;
+  else dict.files = files.map((file) => ({ length: file.length, path: file.path.map(utf8ToBytes) }));
+  if (options.private) dict.private = 1;
+  return parseInfo(encode(dict), sha1);
 }
 
-export function infoDict(_info: TorrentInfo): BDict {
-  throw new Error('not implemented');
+/** The info dictionary, decoded from the exact bytes that were hashed. */
+export function infoDict(info: TorrentInfo): BDict {
+  return decode(info.infoBytes) as BDict;
 }
