@@ -5,6 +5,7 @@ import { asBytes, asDict, bytesToUtf8, decode } from '../bencode';
 import { MAX_METADATA_SIZE, METADATA_PIECE_SIZE } from '../extension';
 import { toHex } from '../hex';
 import type { FileEntry, TorrentInfo } from '../metainfo';
+import { checkPathComponent } from '../metainfo';
 import type { PeerKey } from './types';
 
 /** Metadata requests outstanding to one peer at a time. */
@@ -178,6 +179,7 @@ export function infoFromMetadata(bytes: Uint8Array, infoHash: Uint8Array): Torre
   const dict = asDict(decode(bytes));
   if (!dict) throw new RangeError('info is not a dictionary');
   const name = text(dict['name.utf-8'] ?? dict.name, 'name');
+  checkPathComponent(name, 'name');
   const pieceLength = dict['piece length'];
   if (typeof pieceLength !== 'number' || !Number.isSafeInteger(pieceLength) || pieceLength <= 0) {
     throw new RangeError('invalid piece length');

@@ -540,12 +540,12 @@ export class TorrentSession implements Session {
 
   private onStored(index: number): void {
     if (!this.storing.delete(index) || !this._info || !this._have || !this.picker) return;
-    this.picker.pieceVerified(index);
     if (!this._have.get(index)) {
-      this._have.set(index);
       this.haveCount++;
       this.downloadedBytes += pieceSize(this._info, index);
     }
+    this.picker.pieceVerified(index); // sets the bit in `_have` (the picker shares it)
+    this._have.set(index);
     for (const peer of this.peers.values()) {
       if (!peer.handshaken) continue;
       this.send(peer, { type: 'have', index });
