@@ -107,16 +107,13 @@ export class Swarm {
       chosen.add(chosen.has(t) ? j : t);
     }
     const peers: Peer[] = [];
-    for (const index of chosen) {
-      const peer = this.list[index];
-      if (peer !== exclude && peers.length < count) peers.push(peer);
-    }
-    // Floyd's set is uniform but its insertion order is not: shuffle so offer i goes to a random peer.
+    for (const index of chosen) if (this.list[index] !== exclude) peers.push(this.list[index]);
+    // Floyd's set is uniform but its insertion order is not: shuffle, then keep `count`.
     for (let i = peers.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [peers[i], peers[j]] = [peers[j], peers[i]];
     }
-    return peers;
+    return peers.length > count ? peers.slice(0, count) : peers;
   }
 
   stats(peerClient: (peerId: string) => string): SwarmStats {

@@ -1,0 +1,461 @@
+import { describe, expect, it } from 'vitest';
+import { binaryToHex } from '../../shared/tracker-protocol';
+import { Tracker, type Connection, type Session, type TrackerOptions } from './tracker';
+import { peerClient } from './peer-client';
+
+const HASH_A = 'a'.repeat(20);
+const HASH_B = 'b'.repeat(20);
+
+/** A 20-char binary id: a prefix, padded with a character per index, with a byte above 0x7f to keep it binary. */
+function id(prefix: string, n = 0): string {
+  return (prefix + '\xff' + String.fromCharCode(n) + '_'.repeat(20)).slice(0, 20);
+}
+
+/** Seeded PRNG (mulberry32) so the random choices are the same on every run. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class FakeConnection implements Connection {
+  sent: Record<string, unknown>[] = [];
+  closedWith: { code: number; reason: string } | null = null;
+  send(message: object): void {
+    this.sent.push(JSON.parse(JSON.stringify(message)));
+  }
+  close(code: number, reason: string): void {
+    this.closedWith = { code, reason };
+  }
+  take(): Record<string, unknown>[] {
+    const all = this.sent;
+    this.sent = [];
+    return all;
+  }
+  last(): Record<string, unknown> {
+    return this.sent[this.sent.length - 1];
+  }
+}
+
+function setup(options: TrackerOptions = {}) {
+  const tracker = new Tracker({ intervalMs: 10_000, graceMs: 1_000, random: seeded(42), ...options });
+  let now = 1_000_000;
+  const clients: { conn: FakeConnection; session: Session }[] = [];
+  return {
+    tracker,
+    advance(ms: number) {
+      now += ms;
+    },
+    get now() {
+      return now;
+    },
+    client() {
+      const conn = new FakeConnection();
+      const entry = { conn, session: tracker.connect(conn) };
+      clients.push(entry);
+      return entry;
+    },
+    send(client: { session: Session }, message: object) {
+      tracker.receive(client.session, JSON.stringify(message), now);
+    },
+  };
+}
+
+function offers(n: number, tag = 'o') {
+  return Array.from({ length: n }, (_, i) => ({
+    offer: { type: 'offer', sdp: `sdp-${tag}-${i}` },
+    offer_id: id(tag, i),
+  }));
+}
+
+describe('Tracker announce', () => {
+  it('counts seeders and leechers through started, update, completed and stopped', () => {
+    const t = setup();
+    const seeder = t.client();
+    const leecher = t.client();
+    t.send(seeder, { action: 'announce', info_hash: HASH_A, peer_id: id('s'), event: 'started', left: 0 });
+    expect(seeder.conn.last()).toEqual({
+      action: 'announce',
+      info_hash: HASH_A,
+      interval: 10,
+      complete: 1,
+      incomplete: 0,
+    });
+    t.send(leecher, { action: 'announce', info_hash: HASH_A, peer_id: id('l'), event: 'started', left: 500 });
+    expect(leecher.conn.last()).toMatchObject({ complete: 1, incomplete: 1 });
+    t.send(leecher, { action: 'announce', info_hash: HASH_A, peer_id: id('l'), left: 100, uploaded: 5 });
+    expect(leecher.conn.last()).toMatchObject({ complete: 1, incomplete: 1 });
+    t.send(leecher, { action: 'announce', info_hash: HASH_A, peer_id: id('l'), event: 'completed', left: 0 });
+    expect(leecher.conn.last()).toMatchObject({ complete: 2, incomplete: 0 });
+    t.send(seeder, { action: 'announce', info_hash: HASH_A, peer_id: id('s'), event: 'stopped' });
+    expect(seeder.conn.last()).toMatchObject({ complete: 1, incomplete: 0 });
+    expect(t.tracker.peerCount).toBe(1);
+    t.send(leecher, { action: 'announce', info_hash: HASH_A, peer_id: id('l'), event: 'stopped' });
+    expect(t.tracker.swarmCount).toBe(0);
+    expect(t.tracker.peerCount).toBe(0);
+  });
+
+  it('treats unknown left (null, absent) as a leecher and a repeated started as an update', () => {
+    const t = setup();
+    const c = t.client();
+    t.send(c, { action: 'announce', info_hash: HASH_A, peer_id: id('p'), event: 'started', left: null });
+    expect(c.conn.last()).toMatchObject({ complete: 0, incomplete: 1 });
+    t.send(c, { action: 'announce', info_hash: HASH_A, peer_id: id('p'), event: 'started', left: 0 });
+    expect(c.conn.last()).toMatchObject({ complete: 1, incomplete: 0 });
+    expect(t.tracker.peerCount).toBe(1);
+  });
+
+  it('keeps one socket in many swarms and stops them all when it closes', () => {
+    const t = setup();
+    const c = t.client();
+    const other = t.client();
+    t.send(c, { action: 'announce', info_hash: HASH_A, peer_id: id('p'), event: 'started', left: 0 });
+    t.send(c, { action: 'announce', info_hash: HASH_B, peer_id: id('p'), event: 'started', left: 9 });
+    t.send(other, { action: 'announce', info_hash: HASH_B, peer_id: id('q'), event: 'started', left: 9 });
+    expect(t.tracker.swarmCount).toBe(2);
+    const removed: string[] = [];
+    t.tracker.onRemoval((infoHash, peerId, reason) => removed.push(`${infoHash[0]}:${peerId[0]}:${reason}`));
+    t.tracker.disconnect(c.session);
+    expect(removed.sort()).toEqual(['a:p:closed', 'b:p:closed']);
+    expect(t.tracker.swarmCount).toBe(1);
+    t.send(other, { action: 'announce', info_hash: HASH_B, peer_id: id('q') });
+    expect(other.conn.last()).toMatchObject({ complete: 0, incomplete: 1 });
+  });
+
+  it('refuses a peer id that another connection holds in the same swarm', () => {
+    const t = setup();
+    const a = t.client();
+    const b = t.client();
+    t.send(a, { action: 'announce', info_hash: HASH_A, peer_id: id('p'), event: 'started', left: 0 });
+    t.send(b, { action: 'announce', info_hash: HASH_A, peer_id: id('p'), event: 'stopped' });
+    expect(b.conn.last()['failure reason']).toMatch(/in use/);
+    expect(t.tracker.peerCount).toBe(1);
+  });
+
+  it('answers a stopped from an unknown peer without creating a swarm', () => {
+    const t = setup();
+    const c = t.client();
+    t.send(c, { action: 'announce', info_hash: HASH_A, peer_id: id('p'), event: 'stopped' });
+    expect(c.conn.last()).toMatchObject({ complete: 0, incomplete: 0, info_hash: HASH_A });
+    expect(t.tracker.swarmCount).toBe(0);
+  });
+});
+
+describe('Tracker offers and answers', () => {
+  it('forwards each offer to a different random peer, never the sender', () => {
+    const t = setup();
+    const peers = Array.from({ length: 6 }, (_, i) => {
+      const c = t.client();
+      t.send(c, { action: 'announce', info_hash: HASH_A, peer_id: id('p', i), event: 'started', left: 1 });
+      c.conn.take();
+      return c;
+    });
+    for (let round = 0; round < 20; round++) {
+      const sender = peers[round % peers.length];
+      t.send(sender, {
+        action: 'announce',
+        info_hash: HASH_A,
+        peer_id: id('p', round % peers.length),
+        numwant: 3,
+        offers: offers(3, `r${round}`),
+      });
+      expect(sender.conn.take()).toHaveLength(1); // only its own announce reply
+      const received = peers.flatMap((c) => c.conn.take());
+      expect(received).toHaveLength(3);
+      const offerIds = new Set(received.map((m) => m.offer_id));
+      expect(offerIds.size).toBe(3);
+      const receivers = peers.filter((c) => c.conn.sent.length === 0);
+      expect(receivers.length).toBe(peers.length); // everyone drained
+      for (const message of received) {
+        expect(message).toMatchObject({ action: 'announce', info_hash: HASH_A, peer_id: id('p', round % 6) });
+        expect(message).not.toHaveProperty('to_peer_id');
+      }
+    }
+  });
+
+  it('delivers no more offers than there are other peers', () => {
+    const t = setup();
+    const a = t.client();
+    const b = t.client();
+    t.send(b, { action: 'announce', info_hash: HASH_A, peer_id: id('b'), event: 'started', left: 0 });
+    t.send(a, {
+      action: 'announce',
+      info_hash: HASH_A,
+      peer_id: id('a'),
+      event: 'started',
+      offers: offers(5),
+    });
+    const got = b.conn.sent.filter((m) => m.offer);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toEqual({
+      action: 'announce',
+      offer: { type: 'offer', sdp: expect.stringMatching(/^sdp-o-/) },
+      offer_id: expect.any(String),
+      peer_id: id('a'),
+      info_hash: HASH_A,
+    });
+    expect(a.conn.sent.filter((m) => m.offer)).toHaveLength(0);
+  });
+
+  it('chooses every other peer over many rounds (random spread)', () => {
+    const t = setup();
+    const clients = Array.from({ length: 5 }, (_, i) => {
+      const c = t.client();
+      t.send(c, { action: 'announce', info_hash: HASH_A, peer_id: id('p', i), event: 'started' });
+      return c;
+    });
+    const hits = new Map<number, number>();
+    for (let round = 0; round < 200; round++) {
+      t.advance(100); // stay under the per-second message limit
+      t.send(clients[0], { action: 'announce', info_hash: HASH_A, peer_id: id('p', 0), offers: offers(1) });
+      clients.forEach((c, i) => {
+        const n = c.conn.take().filter((m) => m.offer).length;
+        if (n) hits.set(i, (hits.get(i) ?? 0) + n);
+      });
+    }
+    expect(hits.has(0)).toBe(false);
+    expect([...hits.keys()].sort()).toEqual([1, 2, 3, 4]);
+    for (const count of hits.values()) expect(count).toBeGreaterThan(20);
+    expect(clients[0].conn.closedWith).toBeNull();
+  });
+
+  it('relays an answer to the offering peer only within the swarm', () => {
+    const t = setup();
+    const a = t.client();
+    const b = t.client();
+    const outsider = t.client();
+    t.send(a, { action: 'announce', info_hash: HASH_A, peer_id: id('a'), event: 'started' });
+    t.send(b, { action: 'announce', info_hash: HASH_A, peer_id: id('b'), event: 'started' });
+    t.send(outsider, { action: 'announce', info_hash: HASH_B, peer_id: id('x'), event: 'started' });
+    a.conn.take();
+    b.conn.take();
+    outsider.conn.take();
+    const answer = { type: 'answer', sdp: 'sdp-answer' };
+    t.send(b, {
+      action: 'announce',
+      info_hash: HASH_A,
+      peer_id: id('b'),
+      to_peer_id: id('a'),
+      answer,
+      offer_id: id('o'),
+    });
+    expect(a.conn.take()).toEqual([
+      { action: 'announce', answer, offer_id: id('o'), peer_id: id('b'), info_hash: HASH_A },
+    ]);
+    expect(b.conn.take()).toEqual([]); // no reply for an answer
+
+    // The outsider is in another swarm: it may not answer into swarm A, nor reach A through swarm B.
+    t.send(outsider, {
+      action: 'announce',
+      info_hash: HASH_A,
+      peer_id: id('x'),
+      to_peer_id: id('a'),
+      answer,
+      offer_id: id('o'),
+    });
+    t.send(outsider, {
+      action: 'announce',
+      info_hash: HASH_B,
+      peer_id: id('x'),
+      to_peer_id: id('a'),
+      answer,
+      offer_id: id('o'),
+    });
+    expect(a.conn.take()).toEqual([]);
+    const failures = outsider.conn.take().map((m) => m['failure reason']);
+    expect(failures).toEqual([expect.stringMatching(/not announced/), expect.stringMatching(/to_peer_id/)]);
+
+    // Nor may a connection answer in the name of a peer it does not own.
+    t.send(outsider, {
+      action: 'announce',
+      info_hash: HASH_A,
+      peer_id: id('b'),
+      to_peer_id: id('a'),
+      answer,
+      offer_id: id('o'),
+    });
+    expect(a.conn.take()).toEqual([]);
+    expect(outsider.conn.take()[0]['failure reason']).toMatch(/not announced/);
+  });
+});
+
+describe('Tracker limits', () => {
+  it('rejects more offers than the limit and changes nothing', () => {
+    const t = setup({ limits: { maxOffersPerAnnounce: 3 } });
+    const a = t.client();
+    const b = t.client();
+    t.send(b, { action: 'announce', info_hash: HASH_A, peer_id: id('b'), event: 'started' });
+    b.conn.take();
+    t.send(a, {
+      action: 'announce',
+      info_hash: HASH_A,
+      peer_id: id('a'),
+      event: 'started',
+      offers: offers(4),
+    });
+    expect(a.conn.last()).toMatchObject({ action: 'announce', info_hash: HASH_A });
+    expect(a.conn.last()['failure reason']).toMatch(/too many offers: 4 \(max 3\)/);
+    expect(b.conn.sent).toEqual([]);
+    expect(t.tracker.peerCount).toBe(1);
+  });
+
+  it('caps the offers limit at 10 whatever is configured', () => {
+    const t = setup({ limits: { maxOffersPerAnnounce: 50, maxNumwant: 50 } });
+    expect(t.tracker.limits.maxOffersPerAnnounce).toBe(10);
+    const a = t.client();
+    t.send(a, { action: 'announce', info_hash: HASH_A, peer_id: id('a'), offers: offers(11) });
+    expect(a.conn.last()['failure reason']).toMatch(/max 10/);
+  });
+
+  it('forwards no more offers than numwant (clamped)', () => {
+    const t = setup({ limits: { maxNumwant: 2 } });
+    const receivers = Array.from({ length: 5 }, (_, i) => {
+      const c = t.client();
+      t.send(c, { action: 'announce', info_hash: HASH_A, peer_id: id('r', i) });
+      c.conn.take();
+      return c;
+    });
+    const a = t.client();
+    t.send(a, { action: 'announce', info_hash: HASH_A, peer_id: id('a'), numwant: 50, offers: offers(5) });
+    expect(receivers.flatMap((c) => c.conn.take())).toHaveLength(2);
+  });
+
+  it('limits swarms per connection', () => {
+    const t = setup({ limits: { maxSwarmsPerConnection: 2 } });
+    const c = t.client();
+    t.send(c, { action: 'announce', info_hash: id('h', 1), peer_id: id('p') });
+    t.send(c, { action: 'announce', info_hash: id('h', 2), peer_id: id('p') });
+    t.send(c, { action: 'announce', info_hash: id('h', 3), peer_id: id('p') });
+    expect(c.conn.last()['failure reason']).toMatch(/too many swarms on this connection \(max 2\)/);
+    expect(t.tracker.swarmCount).toBe(2);
+    // Leaving one makes room again.
+    t.send(c, { action: 'announce', info_hash: id('h', 1), peer_id: id('p'), event: 'stopped' });
+    t.send(c, { action: 'announce', info_hash: id('h', 3), peer_id: id('p') });
+    expect(c.conn.last()).toMatchObject({ complete: 0, incomplete: 1 });
+  });
+
+  it('limits peers per swarm', () => {
+    const t = setup({ limits: { maxPeersPerSwarm: 3 } });
+    for (let i = 0; i < 3; i++)
+      t.send(t.client(), { action: 'announce', info_hash: HASH_A, peer_id: id('p', i) });
+    const late = t.client();
+    t.send(late, { action: 'announce', info_hash: HASH_A, peer_id: id('p', 9) });
+    expect(late.conn.last()['failure reason']).toMatch(/swarm is full \(max 3 peers\)/);
+    expect(t.tracker.peerCount).toBe(3);
+  });
+
+  it('closes a connection that sends more messages per second than allowed', () => {
+    const t = setup({ limits: { maxMessagesPerSecond: 5 } });
+    const c = t.client();
+    t.send(c, { action: 'announce', info_hash: HASH_A, peer_id: id('p') });
+    for (let i = 0; i < 4; i++) t.send(c, { action: 'scrape' });
+    expect(c.conn.closedWith).toBeNull();
+    t.advance(1000);
+    for (let i = 0; i < 5; i++) t.send(c, { action: 'scrape' });
+    expect(c.conn.closedWith).toBeNull();
+    t.send(c, { action: 'scrape' });
+    expect(c.conn.last()['failure reason']).toMatch(/rate limit/);
+    expect(c.conn.closedWith).toEqual({ code: 1008, reason: 'rate limit exceeded' });
+    expect(t.tracker.peerCount).toBe(0); // its peers left with it
+    expect(t.tracker.counters.connectionsClosedForAbuse).toBe(1);
+  });
+});
+
+describe('Tracker expiry', () => {
+  it('drops a peer after two intervals plus the grace, keeps one that announces', () => {
+    const t = setup({ intervalMs: 10_000, graceMs: 1_000 });
+    const quiet = t.client();
+    const chatty = t.client();
+    t.send(quiet, { action: 'announce', info_hash: HASH_A, peer_id: id('q'), left: 0 });
+    t.send(chatty, { action: 'announce', info_hash: HASH_A, peer_id: id('c'), left: 1 });
+    const expired: string[] = [];
+    t.tracker.onRemoval((_h, peerId, reason) => expired.push(`${peerId[0]}:${reason}`));
+    for (let step = 0; step < 3; step++) {
+      t.advance(7_000);
+      t.send(chatty, { action: 'announce', info_hash: HASH_A, peer_id: id('c'), left: 1 });
+      expect(t.tracker.expire(t.now)).toBe(0);
+    }
+    t.advance(1_000); // 22 s since the quiet peer's announce: past 2 × 10 s + 1 s
+    expect(t.tracker.expire(t.now)).toBe(1);
+    expect(expired).toEqual(['q:expired']);
+    t.send(chatty, { action: 'announce', info_hash: HASH_A, peer_id: id('c'), left: 1 });
+    expect(chatty.conn.last()).toMatchObject({ complete: 0, incomplete: 1 });
+    // The expired peer's connection may come back.
+    t.send(quiet, { action: 'announce', info_hash: HASH_A, peer_id: id('q'), left: 0 });
+    expect(quiet.conn.last()).toMatchObject({ complete: 1, incomplete: 1 });
+    t.advance(100_000);
+    expect(t.tracker.expire(t.now)).toBe(2);
+    expect(t.tracker.swarmCount).toBe(0);
+    expect(quiet.session.memberships.size).toBe(0);
+  });
+});
+
+describe('Tracker scrape and stats', () => {
+  it('scrapes one, many and all swarms', () => {
+    const t = setup();
+    const c = t.client();
+    t.send(c, { action: 'announce', info_hash: HASH_A, peer_id: id('p'), left: 0 });
+    t.send(c, { action: 'announce', info_hash: HASH_B, peer_id: id('p'), left: 5 });
+    t.send(c, { action: 'announce', info_hash: HASH_B, peer_id: id('p'), event: 'completed', left: 0 });
+    const unknown = id('u');
+    t.send(c, { action: 'scrape', info_hash: HASH_A });
+    expect(c.conn.last()).toEqual({
+      action: 'scrape',
+      files: { [HASH_A]: { complete: 1, incomplete: 0, downloaded: 0 } },
+      flags: { min_request_interval: 10 },
+    });
+    t.send(c, { action: 'scrape', info_hash: [HASH_B, unknown] });
+    expect(c.conn.last().files).toEqual({
+      [HASH_B]: { complete: 1, incomplete: 0, downloaded: 1 },
+      [unknown]: { complete: 0, incomplete: 0, downloaded: 0 },
+    });
+    t.send(c, { action: 'scrape' });
+    expect(Object.keys(c.conn.last().files as object).sort()).toEqual([HASH_A, HASH_B]);
+  });
+
+  it('reports every swarm and peer in stats', () => {
+    const t = setup();
+    const c = t.client();
+    const peerId = '-WW0300-' + 'x'.repeat(12);
+    t.send(c, {
+      action: 'announce',
+      info_hash: HASH_A,
+      peer_id: peerId,
+      event: 'started',
+      left: 10,
+      uploaded: 3,
+      downloaded: 7,
+    });
+    const stats = t.tracker.stats(peerClient);
+    expect(stats).toMatchObject({ swarmCount: 1, peerCount: 1, seeders: 0, leechers: 1, connections: 1 });
+    expect(stats.swarms).toEqual([
+      {
+        infoHash: binaryToHex(HASH_A),
+        complete: 0,
+        incomplete: 1,
+        downloaded: 0,
+        peers: [
+          {
+            peerId: binaryToHex(peerId),
+            client: 'WebTorrent 0300',
+            role: 'leecher',
+            left: 10,
+            uploaded: 3,
+            downloaded: 7,
+            lastAnnounce: t.now,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('names clients from Azureus-style peer id prefixes', () => {
+    expect(peerClient('-WW0300-abcdefghijkl')).toBe('WebTorrent 0300');
+    expect(peerClient('-qB4650-abcdefghijkl')).toBe('qBittorrent 4650');
+    expect(peerClient('-ZZ0001-abcdefghijkl')).toBe('Unknown (ZZ 0001)');
+    expect(peerClient('M7-2-2--abcdefghijkl')).toBe('Unknown');
+  });
+});
