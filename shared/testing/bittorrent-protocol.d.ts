@@ -6,6 +6,11 @@ declare module 'bittorrent-protocol' {
   class Wire extends Duplex {
     constructor(type?: string, peEnabled?: number);
     peerChoking: boolean;
+    use(extension: unknown): void;
+    /** The extended handshake it sends, minus `m`. */
+    extendedHandshake: Record<string, unknown>;
+    /** Present after `use(utMetadata(...))`. */
+    ut_metadata?: import('node:events').EventEmitter & { fetch(): void };
     handshake(
       infoHash: string | Uint8Array,
       peerId: string | Uint8Array,
@@ -32,4 +37,9 @@ declare module 'bittorrent-protocol' {
     extended(ext: number | string, payload: Uint8Array | Record<string, unknown>): void;
   }
   export default Wire;
+}
+
+declare module 'ut_metadata' {
+  /** A bittorrent-protocol extension serving `metadata` (the info dictionary) or fetching it when absent. */
+  export default function utMetadata(metadata?: Uint8Array): unknown;
 }
