@@ -48,7 +48,7 @@ describe('binary ids', () => {
     expect(isBinaryId('x'.repeat(19))).toBe(false);
     expect(isBinaryId('x'.repeat(21))).toBe(false);
     expect(isBinaryId('x'.repeat(19) + '\u0100')).toBe(false);
-    expect(isBinaryId(12345678901234567890)).toBe(false);
+    expect(isBinaryId(1234567890)).toBe(false);
   });
 });
 
