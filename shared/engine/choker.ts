@@ -1,4 +1,13 @@
-// Tit-for-tat choking as a pure function of peer statistics.
+// Tit-for-tat choking as a pure function of peer statistics (after Cohen 2003 and libtorrent's choker).
+//
+// Leeching: the `slots` interested, non-snubbed peers that upload to us fastest are unchoked. A peer that uploads
+// nothing to us (a free rider, or a peer with nothing we want) gets no regular slot, only the optimistic one, unless
+// `reciprocationOnly` is turned off, in which case spare slots go to such peers too.
+// Seeding: peers are ranked by how fast we upload to them, but every unchoked peer keeps its slot for one turn
+// (`seedTurnMs`) and then yields to the interested peers that have waited longest, so every leecher gets served.
+// In both modes one more interested peer, outside the regular set, is unchoked optimistically; it is kept between
+// rounds until `rotateOptimistic`, and peers connected less than `newPeerMs` ago are three times as likely picks.
+// Snubbed peers can only get the optimistic slot; peers that are not interested are choked and use no slot.
 
 export interface ChokerPeer {
   peer: string;
@@ -20,6 +29,10 @@ export interface ChokerInput {
   now: number;
   random: () => number;
   newPeerMs?: number; // peers connected less than this are 3x as likely to be the optimistic pick (default 60000)
+  /** Leeching: only peers that upload to us (downloadRate > 0) get regular slots. Default true. */
+  reciprocationOnly?: boolean;
+  /** Seeding: how long an unchoked peer keeps its slot before it yields to a waiting peer. Default 30000. */
+  seedTurnMs?: number;
 }
 
 export interface ChokerResult {
@@ -27,7 +40,85 @@ export interface ChokerResult {
   optimistic: string | undefined;
 }
 
+const NEW_PEER_WEIGHT = 3;
+
 export function chooseUnchoked(input: ChokerInput): ChokerResult {
-  void input;
-  throw new Error('not implemented');
+  const { peers, seeding, now, random } = input;
+  if (!Number.isInteger(input.slots) || input.slots < 0)
+    throw new RangeError(`invalid unchoke slots ${input.slots}`);
+  const seen = new Set<string>();
+  for (const p of peers) {
+    if (seen.has(p.peer)) throw new Error(`peer ${p.peer} listed twice`);
+    seen.add(p.peer);
+  }
+  const newPeerMs = input.newPeerMs ?? 60_000;
+  const turnMs = input.seedTurnMs ?? 30_000;
+  // One random key per peer for fair tie-breaks.
+  const tie = new Map<string, number>();
+  for (const p of peers) tie.set(p.peer, random());
+
+  const eligible = peers.filter((p) => p.interested && !p.snubbed);
+  let regular: ChokerPeer[];
+  if (!seeding) {
+    const ranked = eligible.filter((p) => input.reciprocationOnly === false || p.downloadRate > 0);
+    ranked.sort(
+      (a, b) =>
+        b.downloadRate - a.downloadRate ||
+        Number(b.unchoked) - Number(a.unchoked) || // keep the current set when rates tie
+        tie.get(a.peer)! - tie.get(b.peer)!,
+    );
+    regular = ranked.slice(0, input.slots);
+  } else {
+    // Group 0: unchoked peers still within their turn; 1: choked peers, longest waiting first; 2: unchoked peers whose
+    // turn is over. Within groups 0 and 2 the faster uploads come first.
+    const group = (p: ChokerPeer): number => {
+      if (!p.unchoked) return 1;
+      return p.lastUnchokedAt !== undefined && now - p.lastUnchokedAt >= turnMs ? 2 : 0;
+    };
+    const ranked = [...eligible];
+    ranked.sort((a, b) => {
+      const ga = group(a);
+      const gb = group(b);
+      if (ga !== gb) return ga - gb;
+      if (ga === 1) {
+        const wa = a.lastUnchokedAt ?? -Infinity;
+        const wb = b.lastUnchokedAt ?? -Infinity;
+        if (wa !== wb) return wa < wb ? -1 : 1;
+      }
+      return b.uploadRate - a.uploadRate || tie.get(a.peer)! - tie.get(b.peer)!;
+    });
+    regular = ranked.slice(0, input.slots);
+  }
+  const unchoke = new Set(regular.map((p) => p.peer));
+
+  // The optimistic unchoke: any interested peer outside the regular set, snubbed ones included.
+  const candidates = peers.filter((p) => p.interested && !unchoke.has(p.peer));
+  let optimistic: string | undefined;
+  const current = input.optimistic;
+  if (!input.rotateOptimistic && current !== undefined && candidates.some((p) => p.peer === current)) {
+    optimistic = current;
+  } else {
+    const pool = candidates.length > 1 ? candidates.filter((p) => p.peer !== current) : candidates;
+    optimistic = weightedPick(pool, now, newPeerMs, random);
+  }
+  if (optimistic !== undefined) unchoke.add(optimistic);
+  return { unchoke, optimistic };
+}
+
+function weightedPick(
+  pool: ChokerPeer[],
+  now: number,
+  newPeerMs: number,
+  random: () => number,
+): string | undefined {
+  if (pool.length === 0) return undefined;
+  const weight = (p: ChokerPeer): number => (now - p.connectedAt < newPeerMs ? NEW_PEER_WEIGHT : 1);
+  let total = 0;
+  for (const p of pool) total += weight(p);
+  let r = random() * total;
+  for (const p of pool) {
+    r -= weight(p);
+    if (r < 0) return p.peer;
+  }
+  return pool[pool.length - 1].peer;
 }

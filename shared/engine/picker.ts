@@ -1,11 +1,19 @@
 // Block-level bookkeeping of what we have, want, and asked whom for.
-import type { Bitfield } from '../bitfield';
+//
+// Pieces are in one of three states: fresh (missing, nothing requested or received), active (some blocks requested
+// or received, or waiting for its hash check), or had (verified). Fresh pieces sit in buckets by availability (one
+// array per count of non-seed peers that have the piece, in random order, with each piece's position kept so that
+// moving a piece between buckets is O(1)); peers that have everything are a single counter added on top. Active
+// pieces with unrequested blocks form the "open" set, which every pick serves first (strict priority).
+import { Bitfield } from '../bitfield';
 
 export interface BlockRequest {
   index: number;
   begin: number;
   length: number;
 }
+
+export type PeerBlockRequest = { peer: string } & BlockRequest;
 
 export interface PickerOptions {
   pieceCount: number;
@@ -22,125 +30,703 @@ export interface PickerOptions {
   blockSize?: number;
 }
 
-const NI = 'not implemented';
+export interface BlockReceipt {
+  expected: boolean;
+  duplicate: boolean;
+  cancels: PeerBlockRequest[];
+  pieceComplete: boolean;
+}
+
+const UNREQUESTED = 0;
+const REQUESTED = 1;
+const RECEIVED = 2;
+/** Per peer, how many no-longer-outstanding requests we remember so that a late arrival is not taken for abuse. */
+const STALE_LIMIT = 1024;
+/** Random probes before a random-first pick falls back to a scan. */
+const RANDOM_PROBES = 16;
+
+interface ActivePiece {
+  readonly index: number;
+  readonly blocks: number;
+  readonly state: Uint8Array;
+  /** Per block, the peers it is requested from (several only in endgame). */
+  readonly askers: Array<string[] | undefined>;
+  /** Per block, a peer the block timed out with, which should not get it again before `until`. */
+  avoid: Map<number, { peer: string; until: number }> | undefined;
+  unrequested: number;
+  received: number;
+  /** No unrequested block below this one. */
+  cursor: number;
+}
+
+interface PeerState {
+  readonly has: Bitfield;
+  all: boolean;
+  /** Pieces it has (when not `all`). */
+  count: number;
+  /** Pieces it has that we lack (when not `all`). */
+  needed: number;
+  /** Outstanding requests: block key to the time asked, oldest first. */
+  readonly requests: Map<number, number>;
+  /** Requests no longer outstanding (released, expired, cancelled, answered): a late arrival is tolerated. */
+  readonly stale: Set<number>;
+  /** `freshGeneration` when a search found no fresh piece for this peer (nothing to search until it changes). */
+  exhaustedAt: number;
+}
+
+const UNEXPECTED: BlockReceipt = { expected: false, duplicate: false, cancels: [], pieceComplete: false };
 
 export class PiecePicker {
+  readonly pieceCount: number;
+  readonly pieceLength: number;
+  readonly totalLength: number;
+  readonly blockSize: number;
+  /** Units of search work done so far (pieces, blocks and bytes looked at); for tests and profiling. */
+  work = 0;
+
+  private readonly have: Bitfield;
+  private verified: number;
+  private readonly missing = new Set<number>();
+  private readonly random: () => number;
+  private readonly randomFirstPieces: number;
+  private readonly endgameDuplicates: number;
+  private readonly blocksPerPiece: number;
+  private readonly lastPieceLength: number;
+  /** Non-seed peers that have each piece. */
+  private readonly avail: Int32Array;
+  private seeds = 0;
+  private readonly buckets: number[][] = [[]];
+  /** Position of a fresh piece in its bucket, -1 when not fresh. */
+  private readonly pos: Int32Array;
+  private readonly active = new Map<number, ActivePiece>();
+  private readonly open = new Set<number>();
+  private readonly peers = new Map<string, PeerState>();
+  /** Blocks of missing pieces that are neither requested nor received. */
+  private unrequestedBlocks = 0;
+  /** Bumped whenever a piece becomes fresh again (a failed hash check). */
+  private freshGeneration = 0;
+
   constructor(options: PickerOptions) {
-    void options;
-    throw new Error(NI);
+    const { pieceCount, pieceLength, totalLength, have } = options;
+    const blockSize = options.blockSize ?? 16384;
+    if (!Number.isInteger(pieceCount) || pieceCount < 0)
+      throw new RangeError(`invalid piece count ${pieceCount}`);
+    if (!Number.isInteger(pieceLength) || pieceLength <= 0)
+      throw new RangeError(`invalid piece length ${pieceLength}`);
+    if (!Number.isInteger(blockSize) || blockSize <= 0)
+      throw new RangeError(`invalid block size ${blockSize}`);
+    if (
+      !Number.isSafeInteger(totalLength) ||
+      totalLength < 0 ||
+      totalLength > pieceCount * pieceLength ||
+      (pieceCount > 0 && totalLength <= (pieceCount - 1) * pieceLength) ||
+      (pieceCount === 0 && totalLength !== 0)
+    ) {
+      throw new RangeError(`total length ${totalLength} does not fit ${pieceCount} pieces of ${pieceLength}`);
+    }
+    if (have.length !== pieceCount)
+      throw new RangeError(`have has ${have.length} bits, expected ${pieceCount}`);
+    const randomFirstPieces = options.randomFirstPieces ?? 4;
+    const endgameDuplicates = options.endgameDuplicates ?? 2;
+    if (!Number.isInteger(randomFirstPieces) || randomFirstPieces < 0) {
+      throw new RangeError(`invalid randomFirstPieces ${randomFirstPieces}`);
+    }
+    if (!Number.isInteger(endgameDuplicates) || endgameDuplicates < 1) {
+      throw new RangeError(`invalid endgameDuplicates ${endgameDuplicates}`);
+    }
+    this.pieceCount = pieceCount;
+    this.pieceLength = pieceLength;
+    this.totalLength = totalLength;
+    this.blockSize = blockSize;
+    this.have = have;
+    this.random = options.random;
+    this.randomFirstPieces = randomFirstPieces;
+    this.endgameDuplicates = endgameDuplicates;
+    this.blocksPerPiece = Math.ceil(pieceLength / blockSize);
+    this.lastPieceLength = pieceCount === 0 ? 0 : totalLength - (pieceCount - 1) * pieceLength;
+    this.avail = new Int32Array(pieceCount);
+    this.pos = new Int32Array(pieceCount).fill(-1);
+    this.verified = 0;
+    for (let i = 0; i < pieceCount; i++) {
+      if (have.get(i)) {
+        this.verified++;
+      } else {
+        this.missing.add(i);
+        this.bucketAdd(i);
+        this.unrequestedBlocks += this.blockCount(i);
+      }
+    }
+  }
+
+  // ---- geometry ----
+
+  pieceSize(index: number): number {
+    return index === this.pieceCount - 1 ? this.lastPieceLength : this.pieceLength;
+  }
+
+  blockCount(index: number): number {
+    return Math.ceil(this.pieceSize(index) / this.blockSize);
+  }
+
+  private blockLength(index: number, block: number): number {
+    return Math.min(this.blockSize, this.pieceSize(index) - block * this.blockSize);
+  }
+
+  private key(index: number, block: number): number {
+    return index * this.blocksPerPiece + block;
+  }
+
+  private request(key: number): BlockRequest {
+    const index = Math.floor(key / this.blocksPerPiece);
+    const block = key - index * this.blocksPerPiece;
+    return { index, begin: block * this.blockSize, length: this.blockLength(index, block) };
+  }
+
+  private checkIndex(index: number): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.pieceCount) {
+      throw new RangeError(`piece ${index} is outside a torrent of ${this.pieceCount} pieces`);
+    }
+  }
+
+  private checkField(field: Bitfield): void {
+    if (field.length !== this.pieceCount) {
+      throw new RangeError(`bitfield of ${field.length} pieces for a torrent of ${this.pieceCount}`);
+    }
+  }
+
+  // ---- availability ----
+
+  private bucketAdd(index: number): void {
+    const a = this.avail[index];
+    while (this.buckets.length <= a) this.buckets.push([]);
+    const bucket = this.buckets[a];
+    // Insert at a uniformly random position (the displaced piece goes to the end), keeping the bucket shuffled.
+    const at = Math.floor(this.random() * (bucket.length + 1));
+    if (at >= bucket.length) {
+      this.pos[index] = bucket.length;
+      bucket.push(index);
+    } else {
+      const displaced = bucket[at];
+      this.pos[displaced] = bucket.length;
+      bucket.push(displaced);
+      bucket[at] = index;
+      this.pos[index] = at;
+    }
+  }
+
+  private bucketRemove(index: number): void {
+    const bucket = this.buckets[this.avail[index]];
+    const at = this.pos[index];
+    const last = bucket.pop()!;
+    if (last !== index) {
+      bucket[at] = last;
+      this.pos[last] = at;
+    }
+    this.pos[index] = -1;
+  }
+
+  private changeAvailability(index: number, delta: number): void {
+    const fresh = this.pos[index] >= 0;
+    if (fresh) this.bucketRemove(index);
+    this.avail[index] += delta;
+    if (fresh) this.bucketAdd(index);
+  }
+
+  private peerState(peer: string): PeerState {
+    let state = this.peers.get(peer);
+    if (!state) {
+      state = {
+        has: new Bitfield(this.pieceCount),
+        all: false,
+        count: 0,
+        needed: 0,
+        requests: new Map(),
+        stale: new Set(),
+        exhaustedAt: -1,
+      };
+      this.peers.set(peer, state);
+    }
+    return state;
+  }
+
+  /** Takes away what we knew the peer had (its availability), keeping its requests. */
+  private forgetPieces(state: PeerState): void {
+    if (state.all) {
+      this.seeds--;
+      state.all = false;
+    } else if (state.count > 0) {
+      const bytes = state.has.bytes;
+      for (let j = 0; j < bytes.length; j++) {
+        const byte = bytes[j];
+        if (byte === 0) continue;
+        for (let bit = 0; bit < 8; bit++) {
+          if (byte & (0x80 >> bit)) this.changeAvailability(j * 8 + bit, -1);
+        }
+        bytes[j] = 0;
+      }
+    }
+    state.count = 0;
+    state.needed = 0;
+    state.exhaustedAt = -1;
   }
 
   /** Replaces what we knew of that peer. */
   peerBitfield(peer: string, bitfield: Bitfield): void {
-    void peer;
-    void bitfield;
-    throw new Error(NI);
+    this.checkField(bitfield);
+    const state = this.peerState(peer);
+    this.forgetPieces(state);
+    const bytes = bitfield.bytes;
+    for (let j = 0; j < bytes.length; j++) {
+      const byte = bytes[j];
+      if (byte === 0) continue;
+      for (let bit = 0; bit < 8; bit++) {
+        const index = j * 8 + bit;
+        if (byte & (0x80 >> bit) && index < this.pieceCount) {
+          state.has.set(index);
+          state.count++;
+          if (!this.have.get(index)) state.needed++;
+          this.changeAvailability(index, 1);
+        }
+      }
+    }
   }
 
   peerHave(peer: string, index: number): void {
-    void peer;
-    void index;
-    throw new Error(NI);
+    this.checkIndex(index);
+    const state = this.peerState(peer);
+    if (state.all || state.has.get(index)) return;
+    state.has.set(index);
+    state.count++;
+    if (!this.have.get(index)) state.needed++;
+    this.changeAvailability(index, 1);
+    if (this.pos[index] >= 0) state.exhaustedAt = -1;
   }
 
   peerHaveAll(peer: string): void {
-    void peer;
-    throw new Error(NI);
+    const state = this.peerState(peer);
+    if (state.all) return;
+    this.forgetPieces(state);
+    state.all = true;
+    this.seeds++;
   }
 
   /** Forget the peer, release its requests, return them. */
   peerGone(peer: string): BlockRequest[] {
-    void peer;
-    throw new Error(NI);
+    const state = this.peers.get(peer);
+    if (!state) return [];
+    this.forgetPieces(state);
+    const released = this.releaseAll(peer, state, false);
+    this.peers.delete(peer);
+    return released;
   }
 
   availability(index: number): number {
-    void index;
-    throw new Error(NI);
+    this.checkIndex(index);
+    return this.avail[index] + this.seeds;
   }
+
+  // ---- requests ----
 
   /** Up to `count` new block requests for this peer (whose pieces are `peerHas`), marked as requested by it at `now`.
    * Priority: blocks of partly requested/downloaded pieces first, then the rarest pieces (ties at random), random
    * pieces while we have fewer than randomFirstPieces; in endgame (every missing block requested) duplicates of
    * blocks requested from others, at most endgameDuplicates askers per block, never twice to the same peer. */
   nextRequests(peer: string, peerHas: Bitfield, count: number, now: number): BlockRequest[] {
-    void peer;
-    void peerHas;
-    void count;
-    void now;
-    throw new Error(NI);
+    this.checkField(peerHas);
+    const out: BlockRequest[] = [];
+    if (!(count >= 1) || this.complete) return out;
+    const state = this.peerState(peer);
+    // 1. Pieces already started.
+    for (const index of this.open) {
+      this.work++;
+      if (!peerHas.get(index)) continue;
+      this.takeBlocks(this.active.get(index)!, peer, state, count, now, out);
+      if (out.length >= count) return out;
+    }
+    // 2. New pieces: random at first, then rarest first.
+    while (out.length < count) {
+      const index = this.pickFresh(state, peerHas);
+      if (index < 0) break;
+      this.takeBlocks(this.activate(index), peer, state, count, now, out);
+    }
+    // 3. Endgame: duplicates of blocks already asked from others.
+    if (out.length < count && this.unrequestedBlocks === 0)
+      this.endgameRequests(peer, state, peerHas, count, now, out);
+    return out;
+  }
+
+  private activate(index: number): ActivePiece {
+    this.bucketRemove(index);
+    const blocks = this.blockCount(index);
+    const piece: ActivePiece = {
+      index,
+      blocks,
+      state: new Uint8Array(blocks),
+      askers: new Array<string[] | undefined>(blocks),
+      avoid: undefined,
+      unrequested: blocks,
+      received: 0,
+      cursor: 0,
+    };
+    this.active.set(index, piece);
+    this.open.add(index);
+    return piece;
+  }
+
+  private takeBlocks(
+    piece: ActivePiece,
+    peer: string,
+    state: PeerState,
+    count: number,
+    now: number,
+    out: BlockRequest[],
+  ): void {
+    let contiguous = true;
+    for (let block = piece.cursor; block < piece.blocks && out.length < count; block++) {
+      this.work++;
+      if (piece.state[block] !== UNREQUESTED) {
+        if (contiguous) piece.cursor = block + 1;
+        continue;
+      }
+      const avoid = piece.avoid?.get(block);
+      if (avoid && avoid.peer === peer && now < avoid.until) {
+        contiguous = false;
+        continue;
+      }
+      piece.avoid?.delete(block);
+      this.ask(piece, block, peer, state, now, out);
+      if (contiguous) piece.cursor = block + 1;
+    }
+    if (piece.unrequested === 0) this.open.delete(piece.index);
+  }
+
+  private ask(
+    piece: ActivePiece,
+    block: number,
+    peer: string,
+    state: PeerState,
+    now: number,
+    out: BlockRequest[],
+  ) {
+    if (piece.state[block] === UNREQUESTED) {
+      piece.state[block] = REQUESTED;
+      piece.unrequested--;
+      this.unrequestedBlocks--;
+    }
+    const askers = piece.askers[block];
+    if (askers) askers.push(peer);
+    else piece.askers[block] = [peer];
+    const key = this.key(piece.index, block);
+    state.requests.set(key, now);
+    state.stale.delete(key);
+    out.push({
+      index: piece.index,
+      begin: block * this.blockSize,
+      length: this.blockLength(piece.index, block),
+    });
+  }
+
+  /** A fresh piece the peer has, or -1. */
+  private pickFresh(state: PeerState, peerHas: Bitfield): number {
+    if (state.exhaustedAt === this.freshGeneration) return -1;
+    const index =
+      this.verified < this.randomFirstPieces ? this.pickRandom(peerHas) : this.pickRarest(state, peerHas);
+    if (index < 0) state.exhaustedAt = this.freshGeneration;
+    return index;
+  }
+
+  private pickRandom(peerHas: Bitfield): number {
+    for (let probe = 0; probe < RANDOM_PROBES; probe++) {
+      this.work++;
+      const index = Math.floor(this.random() * this.pieceCount);
+      if (this.pos[index] >= 0 && peerHas.get(index)) return index;
+    }
+    return this.scanBits(peerHas, false);
+  }
+
+  private pickRarest(state: PeerState, peerHas: Bitfield): number {
+    // Walk the buckets from the rarest; give up after about the cost of a scan of the peer's bitfield and do that.
+    // A peer that is not a seed counts in the availability of all its pieces, so it has nothing in bucket 0.
+    let budget = (this.pieceCount >> 3) + (state.all ? this.pieceCount : state.count) + 64;
+    for (let a = state.all ? 0 : 1; a < this.buckets.length; a++) {
+      const bucket = this.buckets[a];
+      for (let k = 0; k < bucket.length; k++) {
+        this.work++;
+        if (peerHas.get(bucket[k])) return bucket[k];
+        if (--budget <= 0) return this.scanBits(peerHas, true);
+      }
+    }
+    return -1;
+  }
+
+  /** One pass over the peer's bitfield: a uniformly random fresh piece it has, among the rarest when `rarest`. */
+  private scanBits(peerHas: Bitfield, rarest: boolean): number {
+    const bytes = peerHas.bytes;
+    let best = -1;
+    let bestAvail = Infinity;
+    let ties = 0;
+    for (let j = 0; j < bytes.length; j++) {
+      this.work++;
+      const byte = bytes[j];
+      if (byte === 0) continue;
+      for (let bit = 0; bit < 8; bit++) {
+        if ((byte & (0x80 >> bit)) === 0) continue;
+        const index = j * 8 + bit;
+        if (index >= this.pieceCount || this.pos[index] < 0) continue;
+        const a = rarest ? this.avail[index] : 0;
+        if (a < bestAvail) {
+          best = index;
+          bestAvail = a;
+          ties = 1;
+        } else if (a === bestAvail && this.random() * ++ties < 1) {
+          best = index;
+        }
+      }
+    }
+    return best;
+  }
+
+  private endgameRequests(
+    peer: string,
+    state: PeerState,
+    peerHas: Bitfield,
+    count: number,
+    now: number,
+    out: BlockRequest[],
+  ): void {
+    for (const piece of this.active.values()) {
+      this.work++;
+      if (piece.received === piece.blocks || !peerHas.get(piece.index)) continue;
+      for (let block = 0; block < piece.blocks; block++) {
+        this.work++;
+        const askers = piece.askers[block];
+        if (piece.state[block] !== REQUESTED || !askers) continue;
+        if (askers.length >= this.endgameDuplicates || askers.includes(peer)) continue;
+        this.ask(piece, block, peer, state, now, out);
+        if (out.length >= count) return;
+      }
+    }
   }
 
   /** A block arrived. `expected` is false if nobody asked this peer for it (the session closes the peer then).
    * `cancels` lists the other peers that were asked for the same block (endgame) so the session sends them `cancel`.
    * `pieceComplete` is true when every block of that piece has now arrived (the session hashes it). Duplicate arrival of
-   * an already received block is expected:true but duplicate:true and changes nothing. */
-  blockReceived(
-    peer: string,
-    index: number,
-    begin: number,
-    length: number,
-  ): {
-    expected: boolean;
-    duplicate: boolean;
-    cancels: Array<{ peer: string } & BlockRequest>;
-    pieceComplete: boolean;
-  } {
-    void peer;
-    void index;
-    void begin;
-    void length;
-    throw new Error(NI);
+   * an already received block is expected:true but duplicate:true and changes nothing.
+   * A block we asked this peer for but had since released (choke, timeout) or cancelled is still welcome: it counts
+   * if that block is still missing, otherwise it is a duplicate. */
+  blockReceived(peer: string, index: number, begin: number, length: number): BlockReceipt {
+    if (!Number.isInteger(index) || index < 0 || index >= this.pieceCount) return UNEXPECTED;
+    if (!Number.isInteger(begin) || begin < 0 || begin % this.blockSize !== 0) return UNEXPECTED;
+    const block = begin / this.blockSize;
+    if (block >= this.blockCount(index) || length !== this.blockLength(index, block)) return UNEXPECTED;
+    const state = this.peers.get(peer);
+    if (!state) return UNEXPECTED;
+    const key = this.key(index, block);
+    const piece = this.active.get(index);
+    if (state.requests.has(key)) {
+      state.requests.delete(key);
+    } else if (state.stale.has(key)) {
+      state.stale.delete(key);
+      if (!piece || piece.state[block] === RECEIVED)
+        return { ...UNEXPECTED, expected: true, duplicate: true };
+    } else {
+      return UNEXPECTED;
+    }
+    this.rememberStale(state, key);
+    if (!piece || piece.state[block] === RECEIVED) return { ...UNEXPECTED, expected: true, duplicate: true };
+    const cancels: PeerBlockRequest[] = [];
+    const askers = piece.askers[block];
+    if (askers) {
+      for (const other of askers) {
+        if (other === peer) continue;
+        const otherState = this.peers.get(other)!;
+        otherState.requests.delete(key);
+        this.rememberStale(otherState, key);
+        cancels.push({ peer: other, ...this.request(key) });
+      }
+      piece.askers[block] = undefined;
+    }
+    if (piece.state[block] === UNREQUESTED) {
+      piece.unrequested--;
+      this.unrequestedBlocks--;
+      if (piece.unrequested === 0) this.open.delete(index);
+    }
+    piece.state[block] = RECEIVED;
+    piece.received++;
+    return { expected: true, duplicate: false, cancels, pieceComplete: piece.received === piece.blocks };
+  }
+
+  private rememberStale(state: PeerState, key: number): void {
+    state.stale.add(key);
+    if (state.stale.size > STALE_LIMIT) state.stale.delete(state.stale.values().next().value!);
+  }
+
+  /** Takes `peer` off a block's askers; the block is unrequested again when nobody else has it. */
+  private unask(key: number, peer: string): void {
+    const index = Math.floor(key / this.blocksPerPiece);
+    const block = key - index * this.blocksPerPiece;
+    const piece = this.active.get(index);
+    if (!piece) return;
+    const askers = piece.askers[block];
+    if (!askers) return;
+    const at = askers.indexOf(peer);
+    if (at < 0) return;
+    askers.splice(at, 1);
+    if (askers.length > 0) return;
+    piece.askers[block] = undefined;
+    if (piece.state[block] === REQUESTED) {
+      piece.state[block] = UNREQUESTED;
+      piece.unrequested++;
+      this.unrequestedBlocks++;
+      if (block < piece.cursor) piece.cursor = block;
+      this.open.add(index);
+    }
+  }
+
+  private releaseAll(peer: string, state: PeerState, stale: boolean): BlockRequest[] {
+    const released: BlockRequest[] = [];
+    for (const key of state.requests.keys()) {
+      this.unask(key, peer);
+      if (stale) this.rememberStale(state, key);
+      released.push(this.request(key));
+    }
+    state.requests.clear();
+    return released;
   }
 
   /** The peer choked us or rejected: release its outstanding requests (they can go to others). */
   releasePeer(peer: string): BlockRequest[] {
-    void peer;
-    throw new Error(NI);
+    const state = this.peers.get(peer);
+    return state ? this.releaseAll(peer, state, true) : [];
   }
 
+  /** Releases one request (e.g. the peer rejected it). Unknown requests are ignored. */
   release(peer: string, request: BlockRequest): void {
-    void peer;
-    void request;
-    throw new Error(NI);
+    const state = this.peers.get(peer);
+    if (!state || !Number.isInteger(request.index) || request.index < 0 || request.index >= this.pieceCount)
+      return;
+    if (request.begin % this.blockSize !== 0) return;
+    const key = this.key(request.index, request.begin / this.blockSize);
+    if (!state.requests.delete(key)) return;
+    this.unask(key, peer);
   }
 
-  /** Requests older than timeoutMs: released (so another peer can get them) and returned with who had them. */
-  expire(now: number, timeoutMs: number): Array<{ peer: string } & BlockRequest> {
-    void now;
-    void timeoutMs;
-    throw new Error(NI);
+  /** Requests older than timeoutMs: released (so another peer can get them) and returned with who had them.
+   * The same peer is not given an expired block again for another timeoutMs, unless it has no other taker.
+   * (Requests are kept oldest first, which holds as long as `now` never goes backwards.) */
+  expire(now: number, timeoutMs: number): PeerBlockRequest[] {
+    const expired: PeerBlockRequest[] = [];
+    const cutoff = now - timeoutMs;
+    for (const [peer, state] of this.peers) {
+      for (const [key, at] of state.requests) {
+        this.work++;
+        if (at > cutoff) break;
+        state.requests.delete(key);
+        this.unask(key, peer);
+        this.rememberStale(state, key);
+        const request = this.request(key);
+        const piece = this.active.get(request.index);
+        if (piece && piece.state[request.begin / this.blockSize] === UNREQUESTED) {
+          piece.avoid ??= new Map();
+          piece.avoid.set(request.begin / this.blockSize, { peer, until: now + timeoutMs });
+        }
+        expired.push({ peer, ...request });
+      }
+    }
+    return expired;
   }
 
   /** Requests in flight to this peer. */
   outstanding(peer: string): number {
-    void peer;
-    throw new Error(NI);
+    return this.peers.get(peer)?.requests.size ?? 0;
   }
 
-  /** Marks it had (also sets have), drops its bookkeeping. */
+  /** Marks it had (also sets have), drops its bookkeeping. Requests still out for it are forgotten (a late block is
+   * then a duplicate); verifying a piece twice is a no-op. */
   pieceVerified(index: number): void {
-    void index;
-    throw new Error(NI);
+    this.checkIndex(index);
+    if (this.have.get(index)) return;
+    const piece = this.active.get(index);
+    if (piece) {
+      this.dropRequests(piece);
+      this.unrequestedBlocks -= piece.unrequested;
+      this.active.delete(index);
+      this.open.delete(index);
+    } else {
+      this.bucketRemove(index);
+      this.unrequestedBlocks -= this.blockCount(index);
+    }
+    this.have.set(index);
+    this.verified++;
+    this.missing.delete(index);
+    for (const state of this.peers.values()) {
+      if (!state.all && state.has.get(index)) state.needed--;
+    }
   }
 
-  /** Hash mismatch: every block of it back to missing. */
+  /** Hash mismatch: every block of it back to missing (and the piece back among the fresh ones). */
   pieceFailed(index: number): void {
-    void index;
-    throw new Error(NI);
+    this.checkIndex(index);
+    if (this.have.get(index)) throw new Error(`piece ${index} is already verified`);
+    const piece = this.active.get(index);
+    if (!piece) return;
+    this.dropRequests(piece);
+    this.unrequestedBlocks += piece.blocks - piece.unrequested;
+    this.active.delete(index);
+    this.open.delete(index);
+    this.bucketAdd(index);
+    this.freshGeneration++;
+  }
+
+  private dropRequests(piece: ActivePiece): void {
+    for (let block = 0; block < piece.blocks; block++) {
+      const askers = piece.askers[block];
+      if (!askers) continue;
+      const key = this.key(piece.index, block);
+      for (const peer of askers) {
+        const state = this.peers.get(peer)!;
+        state.requests.delete(key);
+        this.rememberStale(state, key);
+      }
+    }
   }
 
   /** Does the peer have any piece we still need? (cheap: used for `interested`) */
   isInteresting(peerHas: Bitfield): boolean {
-    void peerHas;
-    throw new Error(NI);
+    this.checkField(peerHas);
+    const bytes = peerHas.bytes;
+    if (this.missing.size <= bytes.length) {
+      for (const index of this.missing) {
+        this.work++;
+        if (peerHas.get(index)) return true;
+      }
+      return false;
+    }
+    const have = this.have.bytes;
+    for (let j = 0; j < bytes.length; j++) {
+      this.work++;
+      if (bytes[j] & ~have[j]) return true;
+    }
+    return false;
+  }
+
+  /** O(1) form of isInteresting for a peer whose pieces were reported through peerBitfield/peerHave/peerHaveAll. */
+  isPeerInteresting(peer: string): boolean {
+    const state = this.peers.get(peer);
+    if (!state) return false;
+    return state.all ? this.missing.size > 0 : state.needed > 0;
   }
 
   inEndgame(): boolean {
-    throw new Error(NI);
+    return !this.complete && this.unrequestedBlocks === 0;
   }
 
   get complete(): boolean {
-    throw new Error(NI);
+    return this.verified === this.pieceCount;
+  }
+
+  /** Verified pieces. */
+  get haveCount(): number {
+    return this.verified;
   }
 }

@@ -8,23 +8,29 @@ export interface PipelineOptions {
 }
 
 /** Depth grows with the peer's measured download rate: enough blocks to cover targetLatency at that rate,
- * clamped to [minDepth, min(maxDepth, peerReqq ?? maxDepth)]. */
+ * clamped to [minDepth, min(maxDepth, peerReqq ?? maxDepth)]. The peer's `reqq` wins over minDepth (a peer drops
+ * requests beyond its queue), and the depth is never below 1. A missing or nonsensical reqq is ignored. */
 export function pipelineDepth(
   rateBytesPerSec: number,
   peerReqq: number | undefined,
   options: PipelineOptions,
 ): number {
-  void rateBytesPerSec;
-  void peerReqq;
-  void options;
-  throw new Error('not implemented');
+  const { minDepth, maxDepth, blockSize } = options;
+  const latency = options.targetLatencyMs ?? 1000;
+  if (!(blockSize > 0) || !(minDepth >= 1) || !(maxDepth >= minDepth) || !(latency > 0)) {
+    throw new RangeError('invalid pipeline options');
+  }
+  const rate = Number.isFinite(rateBytesPerSec) && rateBytesPerSec > 0 ? rateBytesPerSec : 0;
+  const wanted = Math.ceil((rate * latency) / 1000 / blockSize);
+  let upper = Math.floor(maxDepth);
+  if (peerReqq !== undefined && Number.isFinite(peerReqq) && peerReqq >= 1)
+    upper = Math.min(upper, Math.floor(peerReqq));
+  return Math.max(1, Math.min(upper, Math.max(Math.floor(minDepth), wanted)));
 }
 
-/** A peer is snubbed when we have requests in flight to it (or it has unchoked us) and no requested block arrived for snubMs. */
+/** A peer is snubbed when we have requests in flight to it (or it has unchoked us) and no requested block arrived for
+ * snubMs. `lastBlockAt` is when its last requested block arrived, or when we started waiting on it (the first
+ * request after it had none in flight, or its unchoke), whichever is later. */
 export function isSnubbed(lastBlockAt: number, outstanding: number, now: number, snubMs: number): boolean {
-  void lastBlockAt;
-  void outstanding;
-  void now;
-  void snubMs;
-  throw new Error('not implemented');
+  return outstanding > 0 && now - lastBlockAt >= snubMs;
 }

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { isSnubbed, pipelineDepth, type PipelineOptions } from './pipeline';
+
+const options: PipelineOptions = { minDepth: 5, maxDepth: 250, blockSize: 16384 };
+
+describe('pipelineDepth', () => {
+  it('is the minimum for a peer with no measured rate', () => {
+    expect(pipelineDepth(0, undefined, options)).toBe(5);
+    expect(pipelineDepth(Number.NaN, undefined, options)).toBe(5);
+  });
+
+  it('covers the target latency at the measured rate', () => {
+    // 1 MiB/s for 1 s = 64 blocks of 16 KiB.
+    expect(pipelineDepth(1024 * 1024, undefined, options)).toBe(64);
+    expect(pipelineDepth(1024 * 1024, undefined, { ...options, targetLatencyMs: 500 })).toBe(32);
+    // Part of a block rounds up.
+    expect(pipelineDepth(16384 * 10 + 1, undefined, options)).toBe(11);
+  });
+
+  it('never decreases as the rate grows', () => {
+    let previous = 0;
+    for (let rate = 0; rate <= 10 * 1024 * 1024; rate += 37_000) {
+      const depth = pipelineDepth(rate, undefined, options);
+      expect(depth).toBeGreaterThanOrEqual(previous);
+      previous = depth;
+    }
+    expect(previous).toBe(250);
+  });
+
+  it('is clamped to maxDepth and to the peer reqq', () => {
+    expect(pipelineDepth(100 * 1024 * 1024, undefined, options)).toBe(250);
+    expect(pipelineDepth(100 * 1024 * 1024, 100, options)).toBe(100);
+    expect(pipelineDepth(1024 * 1024, 500, options)).toBe(64);
+    // The peer's queue wins over the minimum: requests beyond reqq would be dropped.
+    expect(pipelineDepth(0, 2, options)).toBe(2);
+  });
+
+  it('ignores a nonsensical reqq', () => {
+    expect(pipelineDepth(100 * 1024 * 1024, 0, options)).toBe(250);
+    expect(pipelineDepth(100 * 1024 * 1024, -3, options)).toBe(250);
+    expect(pipelineDepth(100 * 1024 * 1024, Number.NaN, options)).toBe(250);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => pipelineDepth(0, undefined, { ...options, blockSize: 0 })).toThrow(RangeError);
+    expect(() => pipelineDepth(0, undefined, { ...options, maxDepth: 4 })).toThrow(RangeError);
+  });
+});
+
+describe('isSnubbed', () => {
+  it('needs requests in flight', () => {
+    expect(isSnubbed(0, 0, 120_000, 60_000)).toBe(false);
+  });
+
+  it('starts once snubMs passed without a block', () => {
+    expect(isSnubbed(1000, 3, 60_999, 60_000)).toBe(false);
+    expect(isSnubbed(1000, 3, 61_000, 60_000)).toBe(true);
+  });
+});
