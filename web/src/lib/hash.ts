@@ -1,0 +1,8 @@
+// SHA-1 through SubtleCrypto: the same code runs in the worker, the main thread and Node (globalThis.crypto).
+import type { Sha1 } from '../../../shared/metainfo';
+
+/** SHA-1 of `data` (any view; SubtleCrypto reads just the view's bytes). */
+export const subtleSha1: Sha1 = async (data) => {
+  const digest = await crypto.subtle.digest('SHA-1', data as Uint8Array<ArrayBuffer>);
+  return new Uint8Array(digest);
+};

@@ -1,0 +1,531 @@
+// The worker's core: every torrent of the tab, the main thread's requests, restore on start. It takes its storage,
+// SHA-1, session factory and post function as arguments, so Node tests run it over an in-memory store.
+import { Bitfield } from '../../../shared/bitfield';
+import type { Session, SessionOptions } from '../../../shared/engine/types';
+import { MagnetError, parseMagnet, toHex } from '../../../shared/magnet';
+import {
+  encodeTorrent,
+  parseInfo,
+  parseTorrent,
+  type Sha1,
+  type TorrentInfo,
+} from '../../../shared/metainfo';
+import type { MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
+import { subtleSha1 } from '../lib/hash';
+import { pieceKey, piecePrefix, storageErrorReason, type KeyValueStore } from '../lib/storage';
+import { BatchWriter, type BatchWriterOptions } from './batch-writer';
+import { fileBlob } from './file-blob';
+import { PieceCache } from './piece-cache';
+import { loadRecords, storedPieces, torrentKeys, type TorrentRecord } from './records';
+import { ShareError, shareFiles, totalSize } from './share';
+import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
+
+export interface ClientOptions {
+  store: KeyValueStore;
+  post: Post;
+  createSession: (options: SessionOptions) => Session;
+  sha1?: Sha1;
+  /** Monotonic milliseconds for the engine (default performance.now). */
+  clock?: () => number;
+  random?: () => number;
+  /** 20 bytes; default a fresh `-SD0100-` id. */
+  peerId?: Uint8Array;
+  writer?: BatchWriterOptions;
+  /** Pieces kept in memory for serving peers (default 8). */
+  cachePieces?: number;
+}
+
+type Request = Extract<MainToWorker, { requestId: number }>;
+
+interface ShareProgress {
+  requestId: number;
+  name: string;
+  trackers: string[];
+  total: number;
+  hashed: number;
+  addedAt: number;
+  cancelled: boolean;
+}
+
+const SHARE_ID_PREFIX = 'hashing-';
+
+export class Client {
+  readonly peerId: Uint8Array;
+  private readonly hosts = new Map<string, TorrentHost>();
+  private readonly shares = new Map<string, ShareProgress>();
+  private readonly ctx: HostContext;
+  private readonly store: KeyValueStore;
+  private readonly writer: BatchWriter;
+  private readonly ready: Promise<void>;
+  private markReady!: () => void;
+  private lastPublished = '';
+
+  constructor(options: ClientOptions) {
+    this.store = options.store;
+    this.writer = new BatchWriter(options.store, options.writer);
+    this.peerId = options.peerId ?? newPeerId();
+    this.ctx = {
+      store: options.store,
+      writer: this.writer,
+      cache: new PieceCache(options.store, this.writer, options.cachePieces),
+      sha1: options.sha1 ?? subtleSha1,
+      post: options.post,
+      clock: options.clock ?? (() => performance.now()),
+      random: options.random ?? Math.random,
+      peerId: this.peerId,
+      createSession: options.createSession,
+      keep: new WeakSet(),
+    };
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  private post(message: WorkerToMain, transfer?: Transferable[]): void {
+    this.ctx.post(message, transfer);
+  }
+
+  /** Restores every stored torrent, posts `ready`, then `torrent-active` for each unpaused one. */
+  async start(): Promise<void> {
+    let records: TorrentRecord[] = [];
+    let storageError: string | undefined;
+    try {
+      records = await loadRecords(this.store);
+    } catch (error) {
+      storageError = storageErrorReason(error);
+    }
+    const restored: TorrentHost[] = [];
+    for (const record of records) {
+      let info: TorrentInfo | undefined;
+      let stored: Bitfield | undefined;
+      let failure: string | undefined;
+      try {
+        if (record.infoBytes) {
+          info = await parseInfo(new Uint8Array(record.infoBytes), this.ctx.sha1);
+          if (info.infoHashHex !== record.infoHashHex)
+            throw new Error('stored metadata does not match its hash');
+          stored = await storedPieces(this.store, record.storageId, info.pieceCount);
+        }
+      } catch (error) {
+        failure = `cannot restore: ${storageErrorReason(error)}`;
+        info = undefined;
+      }
+      const host = new TorrentHost(this.ctx, record, info, stored);
+      this.hosts.set(record.infoHashHex, host);
+      restored.push(host);
+      if (failure) host.error = failure;
+    }
+    this.post({ type: 'ready', restored: restored.length, peerIdHex: toHex(this.peerId) });
+    for (const host of restored) if (host.error === undefined) host.start();
+    if (storageError) console.warn(`storage: ${storageError}`);
+    this.markReady();
+    this.publish(true);
+  }
+
+  /** One message from the main thread. Requests are answered with a `reply`. */
+  async handle(message: MainToWorker): Promise<void> {
+    await this.ready;
+    switch (message.type) {
+      case 'peer-connected':
+        this.withHost(message.infoHashHex, message.peer)?.peerConnected(message.peer);
+        return;
+      case 'peer-data':
+        this.hosts.get(message.infoHashHex)?.peerData(message.peer, message.data);
+        return;
+      case 'peer-closed':
+        this.hosts.get(message.infoHashHex)?.peerClosed(message.peer);
+        return;
+      case 'pause':
+        this.hosts.get(message.infoHashHex)?.pause();
+        this.publish(true);
+        return;
+      case 'resume':
+        this.hosts.get(message.infoHashHex)?.resume();
+        this.publish(true);
+        return;
+      case 'remove':
+        await this.remove(message.infoHashHex);
+        return;
+      case 'shutdown':
+        await this.shutdown();
+        return;
+      default:
+        await this.request(message);
+    }
+  }
+
+  private withHost(infoHashHex: string, peer: string): TorrentHost | undefined {
+    const host = this.hosts.get(infoHashHex);
+    if (!host) this.post({ type: 'close', infoHashHex, peer, reason: 'unknown torrent' });
+    return host;
+  }
+
+  private async request(message: Request): Promise<void> {
+    try {
+      switch (message.type) {
+        case 'share':
+          return await this.share(message);
+        case 'add-magnet':
+          return this.addMagnet(message);
+        case 'add-torrent-file':
+          return await this.addTorrentFile(message);
+        case 'get-file':
+          return await this.getFile(message);
+        case 'get-torrent-file':
+          return this.getTorrentFile(message);
+      }
+    } catch (error) {
+      this.reply(message.requestId, errorMessage(error));
+    } finally {
+      this.publish(true);
+    }
+  }
+
+  private reply(requestId: number, error: string): void;
+  private reply(
+    requestId: number,
+    error: undefined,
+    fields: { infoHashHex?: string; blob?: Blob; name?: string },
+  ): void;
+  private reply(
+    requestId: number,
+    error: string | undefined,
+    fields: { infoHashHex?: string; blob?: Blob; name?: string } = {},
+  ): void {
+    if (error !== undefined) this.post({ type: 'reply', requestId, ok: false, error });
+    else this.post({ type: 'reply', requestId, ok: true, ...fields });
+  }
+
+  // --- adding torrents ---
+
+  private async share(message: Extract<MainToWorker, { type: 'share' }>): Promise<void> {
+    const total = totalSize(message.files);
+    if (message.files.length === 0 || total === 0)
+      return this.reply(message.requestId, 'The files hold no data');
+    const storageId = `share-${toHex(randomBytes(8))}`;
+    const progress: ShareProgress = {
+      requestId: message.requestId,
+      name: message.name,
+      trackers: uniqueTrackers(message.trackers),
+      total,
+      hashed: 0,
+      addedAt: Date.now(),
+      cancelled: false,
+    };
+    const shareKey = SHARE_ID_PREFIX + message.requestId;
+    this.shares.set(shareKey, progress);
+    this.publish(true);
+    let info: TorrentInfo;
+    try {
+      info = await shareFiles(message.files, {
+        name: message.name,
+        sha1: this.ctx.sha1,
+        storePiece: (index, data) => this.writer.put(pieceKey(storageId, index), data),
+        onProgress: (hashed) => {
+          progress.hashed = hashed;
+        },
+        cancelled: () => progress.cancelled,
+      });
+    } catch (error) {
+      await this.deleteStorage(storageId);
+      const reason =
+        error instanceof ShareError || (error instanceof Error && error.name === 'MetainfoError')
+          ? error.message
+          : storageErrorReason(error);
+      return this.reply(message.requestId, reason);
+    } finally {
+      this.shares.delete(shareKey);
+    }
+    const existing = this.hosts.get(info.infoHashHex);
+    if (existing) {
+      await this.deleteStorage(storageId);
+      return this.reply(message.requestId, undefined, { infoHashHex: info.infoHashHex, name: info.name });
+    }
+    const now = Date.now();
+    const record: TorrentRecord = {
+      infoHashHex: info.infoHashHex,
+      name: info.name,
+      trackers: progress.trackers,
+      infoBytes: info.infoBytes.slice().buffer,
+      storageId,
+      addedAt: progress.addedAt,
+      uploaded: 0,
+      downloaded: 0,
+      paused: false,
+      completedAt: now,
+    };
+    const host = new TorrentHost(this.ctx, record, info, Bitfield.full(info.pieceCount));
+    await host.persist(true);
+    if (host.error !== undefined) {
+      await this.deleteStorage(storageId);
+      return this.reply(message.requestId, host.error);
+    }
+    this.hosts.set(info.infoHashHex, host);
+    host.start();
+    this.reply(message.requestId, undefined, { infoHashHex: info.infoHashHex, name: info.name });
+  }
+
+  private addMagnet(message: Extract<MainToWorker, { type: 'add-magnet' }>): void {
+    let link;
+    try {
+      link = parseMagnet(message.link.trim());
+    } catch (error) {
+      const reason = error instanceof MagnetError ? error.message : 'Not a magnet link or info hash';
+      return this.reply(message.requestId, reason);
+    }
+    const existing = this.hosts.get(link.infoHashHex);
+    if (existing) {
+      return this.reply(message.requestId, undefined, {
+        infoHashHex: link.infoHashHex,
+        name: existing.record.name,
+      });
+    }
+    const record: TorrentRecord = {
+      infoHashHex: link.infoHashHex,
+      name: link.name ?? link.infoHashHex,
+      trackers: uniqueTrackers(link.trackers, message.defaultTrackers),
+      storageId: link.infoHashHex,
+      addedAt: Date.now(),
+      uploaded: 0,
+      downloaded: 0,
+      paused: false,
+    };
+    if (link.length !== undefined) record.length = link.length;
+    this.addHost(record, undefined, undefined);
+    this.reply(message.requestId, undefined, { infoHashHex: record.infoHashHex, name: record.name });
+  }
+
+  private async addTorrentFile(message: Extract<MainToWorker, { type: 'add-torrent-file' }>): Promise<void> {
+    let metainfo;
+    try {
+      metainfo = await parseTorrent(new Uint8Array(message.bytes), this.ctx.sha1);
+    } catch (error) {
+      return this.reply(message.requestId, `Not a valid .torrent file: ${errorMessage(error)}`);
+    }
+    const { info } = metainfo;
+    const existing = this.hosts.get(info.infoHashHex);
+    if (existing) {
+      return this.reply(message.requestId, undefined, {
+        infoHashHex: info.infoHashHex,
+        name: existing.record.name,
+      });
+    }
+    // Pieces left behind by an earlier download of the same torrent were verified before they were stored.
+    let stored: Bitfield | undefined;
+    try {
+      stored = await storedPieces(this.store, info.infoHashHex, info.pieceCount);
+    } catch {
+      stored = undefined;
+    }
+    if (this.hosts.has(info.infoHashHex)) {
+      return this.reply(message.requestId, undefined, { infoHashHex: info.infoHashHex, name: info.name });
+    }
+    const record: TorrentRecord = {
+      infoHashHex: info.infoHashHex,
+      name: info.name,
+      trackers: uniqueTrackers(metainfo.announce.flat(), message.defaultTrackers),
+      infoBytes: info.infoBytes.slice().buffer,
+      storageId: info.infoHashHex,
+      addedAt: Date.now(),
+      uploaded: 0,
+      downloaded: 0,
+      paused: false,
+    };
+    this.addHost(record, info, stored);
+    this.reply(message.requestId, undefined, { infoHashHex: info.infoHashHex, name: info.name });
+  }
+
+  private addHost(
+    record: TorrentRecord,
+    info: TorrentInfo | undefined,
+    stored: Bitfield | undefined,
+  ): TorrentHost {
+    const host = new TorrentHost(this.ctx, record, info, stored);
+    this.hosts.set(record.infoHashHex, host);
+    host.start();
+    void host.persist(true);
+    return host;
+  }
+
+  // --- files out ---
+
+  private async getFile(message: Extract<MainToWorker, { type: 'get-file' }>): Promise<void> {
+    const host = this.hosts.get(message.infoHashHex);
+    if (!host) return this.reply(message.requestId, 'Unknown torrent');
+    const info = host.info;
+    if (!info) return this.reply(message.requestId, 'The torrent metadata is not known yet');
+    const file = info.files[message.fileIndex];
+    if (!file) return this.reply(message.requestId, 'No such file in the torrent');
+    if (!host.fileComplete(message.fileIndex))
+      return this.reply(message.requestId, 'The file is not complete yet');
+    try {
+      const blob = await fileBlob(info, message.fileIndex, (indices) =>
+        this.readPieces(host.record.storageId, indices),
+      );
+      this.reply(message.requestId, undefined, {
+        infoHashHex: host.infoHashHex,
+        blob,
+        name: file.path[file.path.length - 1],
+      });
+    } catch (error) {
+      this.reply(message.requestId, storageErrorReason(error));
+    }
+  }
+
+  private async readPieces(storageId: string, indices: number[]): Promise<ArrayBuffer[]> {
+    const keys = indices.map((index) => pieceKey(storageId, index));
+    const result: Array<ArrayBuffer | undefined> = keys.map((key) => {
+      const pending = this.writer.peek(key);
+      return pending instanceof ArrayBuffer ? pending : undefined;
+    });
+    const missing = keys.filter((_, k) => result[k] === undefined);
+    if (missing.length > 0) {
+      const values = await this.store.getMany(missing);
+      let m = 0;
+      for (let k = 0; k < result.length; k++) {
+        if (result[k] !== undefined) continue;
+        const value = values[m++];
+        if (!(value instanceof ArrayBuffer)) throw new Error(`piece ${indices[k]} is missing from storage`);
+        result[k] = value;
+      }
+    }
+    return result as ArrayBuffer[];
+  }
+
+  private getTorrentFile(message: Extract<MainToWorker, { type: 'get-torrent-file' }>): void {
+    const host = this.hosts.get(message.infoHashHex);
+    if (!host) return this.reply(message.requestId, 'Unknown torrent');
+    if (!host.info) return this.reply(message.requestId, 'The torrent metadata is not known yet');
+    const bytes = encodeTorrent({
+      info: host.info,
+      announce: host.record.trackers.map((tracker) => [tracker]),
+    });
+    const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/x-bittorrent' });
+    this.reply(message.requestId, undefined, {
+      infoHashHex: host.infoHashHex,
+      blob,
+      name: `${host.info.name}.torrent`,
+    });
+  }
+
+  // --- lifecycle ---
+
+  private async remove(infoHashHex: string): Promise<void> {
+    const share = this.shares.get(infoHashHex);
+    if (share) share.cancelled = true;
+    const host = this.hosts.get(infoHashHex);
+    if (!host) return;
+    this.hosts.delete(infoHashHex);
+    host.stop();
+    host.removed = true;
+    this.publish(true);
+    await this.deleteStorage(host.record.storageId, host.record);
+  }
+
+  /** Deletes a torrent's pieces (and record): after the writes already queued, so none lands afterwards. */
+  private async deleteStorage(storageId: string, record?: TorrentRecord): Promise<void> {
+    this.writer.discard(piecePrefix(storageId));
+    this.ctx.cache.forget(piecePrefix(storageId));
+    try {
+      await this.writer.after(async () => {
+        const keys = record
+          ? await torrentKeys(this.store, record)
+          : await this.store.keys(piecePrefix(storageId));
+        if (keys.length > 0) await this.store.delMany(keys);
+      });
+    } catch (error) {
+      console.warn(`could not delete stored data: ${storageErrorReason(error)}`);
+    }
+  }
+
+  /** The page is going away: every torrent announces stopped; pending writes and records are flushed. */
+  private async shutdown(): Promise<void> {
+    for (const host of this.hosts.values()) {
+      void host.persist(false);
+      host.stop();
+    }
+    await this.writer.flush();
+  }
+
+  /** Runs every session's timers. Call every few hundred milliseconds. */
+  tick(): void {
+    for (const host of this.hosts.values()) host.tick();
+  }
+
+  /** Writes everything queued. */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  views(): TorrentView[] {
+    const now = this.ctx.clock();
+    const views: TorrentView[] = [];
+    for (const [key, share] of this.shares) {
+      views.push({
+        infoHashHex: key,
+        name: share.name,
+        state: 'fetching-metadata',
+        magnet: '',
+        trackers: share.trackers,
+        progress: 0,
+        length: share.total,
+        pieceCount: 0,
+        have: 0,
+        downloaded: 0,
+        uploaded: 0,
+        downloadRate: 0,
+        uploadRate: 0,
+        peers: 0,
+        seeds: 0,
+        files: [],
+        peerStats: [],
+        availability: [],
+        addedAt: share.addedAt,
+        hashing: share.total > 0 ? share.hashed / share.total : 0,
+      });
+    }
+    for (const host of this.hosts.values()) views.push(host.view(now));
+    return views;
+  }
+
+  /** Posts the torrent list when it changed since the last post (or always with `force`). */
+  publish(force = false): void {
+    const views = this.views();
+    const signature = JSON.stringify(views);
+    if (!force && signature === this.lastPublished) return;
+    this.lastPublished = signature;
+    this.post({ type: 'torrents', torrents: views });
+  }
+
+  /** The torrent with that info hash (tests and the lab). */
+  host(infoHashHex: string): TorrentHost | undefined {
+    return this.hosts.get(infoHashHex);
+  }
+}
+
+/** Trackers in order, trimmed, without duplicates or blanks. */
+export function uniqueTrackers(...lists: string[][]): string[] {
+  const seen = new Set<string>();
+  for (const list of lists) {
+    for (const raw of list) {
+      const tracker = raw.trim();
+      if (tracker) seen.add(tracker);
+    }
+  }
+  return [...seen];
+}
+
+function randomBytes(n: number): Uint8Array {
+  const bytes = new Uint8Array(n);
+  crypto.getRandomValues(bytes);
+  return bytes;
+}
+
+const PEER_ID_CHARS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** Azureus-style `-SD0100-` followed by 12 random alphanumerics (printable, so it survives as a JSON string). */
+export function newPeerId(): Uint8Array {
+  const id = new Uint8Array(20);
+  id.set(new TextEncoder().encode('-SD0100-'));
+  const random = randomBytes(12);
+  for (let i = 0; i < 12; i++) id[8 + i] = PEER_ID_CHARS.charCodeAt(random[i] % PEER_ID_CHARS.length);
+  return id;
+}

@@ -1,0 +1,83 @@
+// The persisted torrent list: one record per torrent. Verified pieces are not listed here: a piece entry exists
+// in the store only after its hash matched, so the stored piece keys are the resume bitfield.
+import { Bitfield } from '../../../shared/bitfield';
+import {
+  TORRENT_PREFIX,
+  pieceIndexOfKey,
+  piecePrefix,
+  torrentKey,
+  type KeyValueStore,
+  type StoredValue,
+} from '../lib/storage';
+
+export interface TorrentRecord {
+  infoHashHex: string;
+  name: string;
+  trackers: string[];
+  /** The bencoded info dictionary, once known. */
+  infoBytes?: ArrayBuffer;
+  /** Total length from a magnet link's `xl`, before the info is known. */
+  length?: number;
+  /** Pieces are stored under piece:<storageId>:<index> (the info hash, or the id a share was hashed under). */
+  storageId: string;
+  addedAt: number;
+  uploaded: number;
+  downloaded: number;
+  paused: boolean;
+  completedAt?: number;
+}
+
+export function recordEntry(record: TorrentRecord): [string, StoredValue] {
+  return [torrentKey(record.infoHashHex), { ...record } as unknown as Record<string, unknown>];
+}
+
+function isRecord(value: unknown): value is TorrentRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<TorrentRecord>;
+  return (
+    typeof r.infoHashHex === 'string' &&
+    /^[0-9a-f]{40}$/.test(r.infoHashHex) &&
+    typeof r.name === 'string' &&
+    Array.isArray(r.trackers) &&
+    r.trackers.every((t) => typeof t === 'string') &&
+    typeof r.storageId === 'string' &&
+    (r.infoBytes === undefined || r.infoBytes instanceof ArrayBuffer)
+  );
+}
+
+/** Every well-formed torrent record, oldest first. Malformed ones are skipped. */
+export async function loadRecords(store: KeyValueStore): Promise<TorrentRecord[]> {
+  const keys = await store.keys(TORRENT_PREFIX);
+  const values = await store.getMany(keys);
+  const records: TorrentRecord[] = [];
+  for (const value of values) {
+    if (!isRecord(value)) continue;
+    records.push({
+      ...value,
+      addedAt: Number(value.addedAt) || 0,
+      uploaded: Number(value.uploaded) || 0,
+      downloaded: Number(value.downloaded) || 0,
+      paused: value.paused === true,
+    });
+  }
+  return records.sort((a, b) => a.addedAt - b.addedAt);
+}
+
+/** The pieces present in the store for a torrent of `pieceCount` pieces. */
+export async function storedPieces(
+  store: KeyValueStore,
+  storageId: string,
+  pieceCount: number,
+): Promise<Bitfield> {
+  const have = new Bitfield(pieceCount);
+  for (const key of await store.keys(piecePrefix(storageId))) {
+    const index = pieceIndexOfKey(key);
+    if (index >= 0 && index < pieceCount) have.set(index);
+  }
+  return have;
+}
+
+/** Every key of a torrent: its record and its pieces. */
+export async function torrentKeys(store: KeyValueStore, record: TorrentRecord): Promise<string[]> {
+  return [torrentKey(record.infoHashHex), ...(await store.keys(piecePrefix(record.storageId)))];
+}

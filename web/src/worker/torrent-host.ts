@@ -1,0 +1,493 @@
+// One torrent in the worker: drives its TorrentSession (events in, actions out) and carries out the actions:
+// bytes to the main thread, SHA-1, batched storage, reads for peers, announces. A failure here puts this torrent
+// in the error state and leaves every other torrent alone.
+import { Bitfield } from '../../../shared/bitfield';
+import type {
+  EngineAction,
+  EngineEvent,
+  Session,
+  SessionOptions,
+  SessionStats,
+} from '../../../shared/engine/types';
+import { formatMagnet, fromHex } from '../../../shared/magnet';
+import type { Sha1, TorrentInfo } from '../../../shared/metainfo';
+import type { AnnounceStats, TorrentView, WorkerToMain } from '../lib/protocol';
+import { pieceKey, storageErrorReason, type KeyValueStore } from '../lib/storage';
+import type { BatchWriter } from './batch-writer';
+import { filePieces } from './file-blob';
+import type { PieceCache } from './piece-cache';
+import { recordEntry, type TorrentRecord } from './records';
+
+export type Post = (message: WorkerToMain, transfer?: Transferable[]) => void;
+
+/** What every torrent of a client shares. */
+export interface HostContext {
+  store: KeyValueStore;
+  writer: BatchWriter;
+  cache: PieceCache;
+  sha1: Sha1;
+  post: Post;
+  /** Monotonic milliseconds for the engine. */
+  clock: () => number;
+  random: () => number;
+  peerId: Uint8Array;
+  createSession: (options: SessionOptions) => Session;
+  /** Buffers still in use here or in the engine: `send` copies them instead of transferring them away. */
+  keep: WeakSet<ArrayBufferLike>;
+}
+
+/** Messages below this size are copied rather than transferred (cheap, and safe if the engine reuses them). */
+const TRANSFER_MIN_BYTES = 4096;
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+export class TorrentHost {
+  readonly infoHashHex: string;
+  readonly infoHash: Uint8Array;
+  info: TorrentInfo | undefined;
+  /** Pieces confirmed in the store (what a reload resumes from). */
+  stored: Bitfield | undefined;
+  session: Session | undefined;
+  error: string | undefined;
+  removed = false;
+
+  private halted = false;
+  private haltPending = false;
+  private running = false;
+  private queue: EngineEvent[] = [];
+  /** Bumped when the session is replaced: late results for the old one are dropped. */
+  private generation = 0;
+  private readonly peers = new Set<string>();
+  /** Totals of earlier sessions (persisted); this session's own counts come from its stats. */
+  private baseUploaded: number;
+  private baseDownloaded: number;
+  private lastStats: SessionStats | undefined;
+  private persistedTotals = '';
+
+  constructor(
+    private readonly ctx: HostContext,
+    readonly record: TorrentRecord,
+    info: TorrentInfo | undefined,
+    stored: Bitfield | undefined,
+  ) {
+    this.infoHashHex = record.infoHashHex;
+    this.infoHash = fromHex(record.infoHashHex);
+    this.baseUploaded = record.uploaded;
+    this.baseDownloaded = record.downloaded;
+    if (info) this.setInfo(info, stored);
+  }
+
+  /** Creates the session; an unpaused torrent becomes active (the main thread starts its tracker clients). */
+  start(): void {
+    this.generation++;
+    this.halted = false;
+    this.haltPending = false;
+    this.queue = [];
+    this.error = undefined;
+    try {
+      this.session = this.ctx.createSession({
+        infoHash: this.infoHash,
+        peerId: this.ctx.peerId,
+        info: this.info,
+        have: this.stored?.clone(),
+        random: this.ctx.random,
+        now: this.ctx.clock(),
+      });
+    } catch (error) {
+      this.session = undefined;
+      this.error = `engine error: ${errorMessage(error)}`;
+      this.halted = true;
+      return;
+    }
+    this.lastStats = undefined;
+    if (this.record.paused) {
+      this.feed({ type: 'pause' });
+    } else {
+      this.ctx.post({
+        type: 'torrent-active',
+        infoHashHex: this.infoHashHex,
+        trackers: [...this.record.trackers],
+        stats: this.announceStats(),
+      });
+    }
+  }
+
+  get active(): boolean {
+    return !this.halted && !this.removed && !this.record.paused && this.session !== undefined;
+  }
+
+  // --- events from the main thread ---
+
+  peerConnected(peer: string): void {
+    if (this.halted || this.removed || !this.session) {
+      this.ctx.post({ type: 'close', infoHashHex: this.infoHashHex, peer, reason: 'torrent not active' });
+      return;
+    }
+    this.peers.add(peer);
+    this.feed({ type: 'peer-connected', peer });
+  }
+
+  peerData(peer: string, data: ArrayBuffer): void {
+    if (!this.peers.has(peer)) return; // late bytes of a connection we already closed
+    this.feed({ type: 'peer-data', peer, data: new Uint8Array(data) });
+  }
+
+  peerClosed(peer: string): void {
+    if (this.peers.delete(peer)) this.feed({ type: 'peer-closed', peer });
+  }
+
+  tick(): void {
+    this.feed({ type: 'tick' });
+    const totals = `${this.uploaded()}:${this.downloaded()}`;
+    if (totals !== this.persistedTotals && !this.removed) void this.persist(false);
+  }
+
+  pause(): void {
+    if (this.record.paused || this.removed) return;
+    this.record.paused = true;
+    void this.persist(false);
+    if (this.halted) return;
+    this.feed({ type: 'pause' });
+    this.ctx.post({ type: 'torrent-inactive', infoHashHex: this.infoHashHex, stats: this.announceStats() });
+  }
+
+  resume(): void {
+    if (this.removed) return;
+    const wasPaused = this.record.paused;
+    this.record.paused = false;
+    if (wasPaused) void this.persist(false);
+    if (this.halted || !this.session) {
+      // After an error: a fresh session from the verified pieces.
+      this.baseUploaded = this.uploaded();
+      this.baseDownloaded = this.downloaded();
+      this.start();
+      return;
+    }
+    if (!wasPaused) return;
+    this.feed({ type: 'resume' });
+    this.ctx.post({
+      type: 'torrent-active',
+      infoHashHex: this.infoHashHex,
+      trackers: [...this.record.trackers],
+      stats: this.announceStats(),
+    });
+  }
+
+  /** Stops for good (remove or page unload): announces stopped, closes every peer. */
+  stop(): void {
+    if (!this.halted && this.session) {
+      this.queue = [];
+      this.feed({ type: 'stop' });
+    }
+    this.halt();
+  }
+
+  /** Puts this torrent in the error state: stops its session, keeps what is stored. */
+  fail(reason: string): void {
+    if (this.error !== undefined || this.removed) return;
+    this.error = reason;
+    if (this.halted || !this.session) return;
+    this.queue = [{ type: 'stop' }];
+    this.haltPending = true;
+    this.drain();
+  }
+
+  // --- the session loop ---
+
+  private feed(event: EngineEvent): void {
+    if (this.halted || this.removed || !this.session) return;
+    this.queue.push(event);
+    this.drain();
+  }
+
+  private drain(): void {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.queue.length > 0 && !this.halted && this.session) {
+        const event = this.queue.shift() as EngineEvent;
+        let actions: EngineAction[];
+        try {
+          actions = this.session.handle(event, this.ctx.clock());
+        } catch (error) {
+          if (event.type === 'stop') {
+            this.queue = [];
+            break;
+          }
+          this.fail(`engine error: ${errorMessage(error)}`);
+          continue;
+        }
+        for (const action of actions) this.act(action);
+      }
+    } finally {
+      this.running = false;
+    }
+    if (this.haltPending) {
+      this.haltPending = false;
+      this.halt();
+    }
+  }
+
+  private halt(): void {
+    if (this.halted) return;
+    this.halted = true;
+    this.queue = [];
+    for (const peer of this.peers) {
+      this.ctx.post({
+        type: 'close',
+        infoHashHex: this.infoHashHex,
+        peer,
+        reason: this.error ?? 'torrent stopped',
+      });
+    }
+    this.peers.clear();
+    this.ctx.post({ type: 'torrent-inactive', infoHashHex: this.infoHashHex, stats: this.announceStats() });
+  }
+
+  private act(action: EngineAction): void {
+    const generation = this.generation;
+    const current = () => generation === this.generation && !this.removed;
+    switch (action.type) {
+      case 'send': {
+        if (!this.peers.has(action.peer)) return;
+        const data = this.transferable(action.data);
+        this.ctx.post({ type: 'send', infoHashHex: this.infoHashHex, peer: action.peer, data }, [data]);
+        return;
+      }
+      case 'close':
+        if (!this.peers.delete(action.peer)) return;
+        this.ctx.post({
+          type: 'close',
+          infoHashHex: this.infoHashHex,
+          peer: action.peer,
+          reason: action.reason,
+        });
+        return;
+      case 'hash':
+        this.ctx.sha1(action.data).then(
+          (digest) => {
+            if (current()) this.feed({ type: 'hashed', id: action.id, digest });
+          },
+          (error: unknown) => {
+            if (current()) this.fail(`hashing failed: ${errorMessage(error)}`);
+          },
+        );
+        return;
+      case 'store':
+        this.storePiece(action.index, action.data, current);
+        return;
+      case 'read':
+        this.readBlock(action.peer, action.index, action.begin, action.length, current);
+        return;
+      case 'announce':
+        this.ctx.post({
+          type: 'announce',
+          infoHashHex: this.infoHashHex,
+          ...(action.event ? { event: action.event } : {}),
+          stats: this.announceStats(),
+        });
+        return;
+      case 'want-peers':
+        this.ctx.post({ type: 'want-peers', infoHashHex: this.infoHashHex, count: action.count });
+        return;
+      case 'metadata':
+        this.setInfo(action.info, undefined);
+        this.record.name = action.info.name;
+        this.record.infoBytes = action.info.infoBytes.slice().buffer;
+        void this.persist(true);
+        return;
+      case 'complete':
+        this.record.completedAt ??= Date.now();
+        void this.persist(false);
+        return;
+      case 'error':
+        this.fail(action.reason);
+        return;
+    }
+  }
+
+  private storePiece(index: number, data: Uint8Array, current: () => boolean): void {
+    const value = exactBuffer(data);
+    this.ctx.writer.put(pieceKey(this.record.storageId, index), value).then(
+      () => {
+        if (!current()) return;
+        this.stored?.set(index);
+        this.feed({ type: 'stored', index });
+      },
+      (error: unknown) => {
+        if (!current()) return;
+        const reason = storageErrorReason(error);
+        this.feed({ type: 'store-failed', index, reason });
+        this.fail(reason);
+      },
+    );
+  }
+
+  private readBlock(
+    peer: string,
+    index: number,
+    begin: number,
+    length: number,
+    current: () => boolean,
+  ): void {
+    const failed = (reason: string) => {
+      if (current()) this.feed({ type: 'read-failed', peer, index, begin, reason });
+    };
+    if (!this.stored?.get(index)) {
+      failed('piece not stored');
+      return;
+    }
+    this.ctx.cache.read(pieceKey(this.record.storageId, index)).then(
+      (buffer) => {
+        if (!buffer) return failed('piece missing from storage');
+        if (begin < 0 || length < 0 || begin + length > buffer.byteLength)
+          return failed('read beyond the piece');
+        this.ctx.keep.add(buffer);
+        if (current())
+          this.feed({ type: 'read-done', peer, index, begin, data: new Uint8Array(buffer, begin, length) });
+      },
+      (error: unknown) => failed(storageErrorReason(error)),
+    );
+  }
+
+  /** The bytes of `data` as an ArrayBuffer the main thread can own: the buffer itself when the view covers it,
+   * otherwise a copy of just the view's bytes. */
+  private transferable(data: Uint8Array): ArrayBuffer {
+    const buffer = data.buffer;
+    if (
+      buffer instanceof ArrayBuffer &&
+      data.byteOffset === 0 &&
+      data.byteLength === buffer.byteLength &&
+      data.byteLength >= TRANSFER_MIN_BYTES &&
+      !this.ctx.keep.has(buffer)
+    ) {
+      return buffer;
+    }
+    return data.slice().buffer;
+  }
+
+  private setInfo(info: TorrentInfo, stored: Bitfield | undefined): void {
+    this.info = info;
+    this.stored = stored && stored.length === info.pieceCount ? stored : new Bitfield(info.pieceCount);
+    this.ctx.keep.add(info.infoBytes.buffer);
+    this.ctx.keep.add(info.pieces.buffer);
+  }
+
+  // --- persistence and views ---
+
+  uploaded(): number {
+    return this.baseUploaded + (this.lastStats?.uploaded ?? 0);
+  }
+
+  downloaded(): number {
+    return this.baseDownloaded + (this.lastStats?.downloaded ?? 0);
+  }
+
+  /** Writes the record (batched with the pieces). `critical`: a failure puts the torrent in the error state. */
+  async persist(critical: boolean): Promise<void> {
+    if (this.removed) return;
+    this.record.uploaded = this.uploaded();
+    this.record.downloaded = this.downloaded();
+    this.persistedTotals = `${this.record.uploaded}:${this.record.downloaded}`;
+    const [key, value] = recordEntry(this.record);
+    try {
+      await this.ctx.writer.put(key, value);
+    } catch (error) {
+      if (critical) this.fail(storageErrorReason(error));
+    }
+  }
+
+  private refreshStats(now: number): SessionStats | undefined {
+    if (this.session && !this.halted) {
+      try {
+        this.lastStats = this.session.stats(now);
+      } catch (error) {
+        this.fail(`engine error: ${errorMessage(error)}`);
+      }
+    }
+    return this.lastStats;
+  }
+
+  announceStats(): AnnounceStats {
+    const stats = this.refreshStats(this.ctx.clock());
+    let left = stats?.left ?? 0;
+    if (this.info) left = stats ? stats.left : this.info.length - this.storedBytes();
+    else if (left === 0) left = this.record.length ?? 1; // metadata unknown: we are a leecher all the same
+    return { uploaded: this.uploaded(), downloaded: this.downloaded(), left };
+  }
+
+  private storedBytes(): number {
+    if (!this.info || !this.stored) return 0;
+    const { pieceLength, pieceCount, length } = this.info;
+    let bytes = this.stored.count() * pieceLength;
+    if (this.stored.get(pieceCount - 1)) bytes -= pieceCount * pieceLength - length;
+    return bytes;
+  }
+
+  /** Whether every piece holding bytes of file `fileIndex` is stored (an empty file is complete at once). */
+  fileComplete(fileIndex: number): boolean {
+    if (!this.info || !this.stored || !this.info.files[fileIndex]) return false;
+    const { first, last } = filePieces(this.info, fileIndex);
+    for (let i = first; i <= last; i++) if (!this.stored.get(i)) return false;
+    return true;
+  }
+
+  view(now: number): TorrentView {
+    const stats = this.refreshStats(now);
+    const info = this.info;
+    const pieceCount = info?.pieceCount ?? 0;
+    const have = this.stored?.count() ?? 0;
+    const state = this.error !== undefined ? 'error' : (stats?.state ?? 'stopped');
+    const length = info?.length ?? this.record.length ?? 0;
+    const view: TorrentView = {
+      infoHashHex: this.infoHashHex,
+      name: info?.name ?? this.record.name,
+      state,
+      magnet: formatMagnet({
+        infoHash: this.infoHash,
+        name: info?.name ?? this.record.name,
+        trackers: this.record.trackers,
+        length: info?.length ?? this.record.length,
+      }),
+      trackers: [...this.record.trackers],
+      progress: pieceCount > 0 ? (100 * have) / pieceCount : 0,
+      length,
+      pieceCount,
+      have,
+      downloaded: this.downloaded(),
+      uploaded: this.uploaded(),
+      sessionDownloaded: stats?.downloaded ?? 0,
+      sessionUploaded: stats?.uploaded ?? 0,
+      downloadRate: this.halted ? 0 : (stats?.downloadRate ?? 0),
+      uploadRate: this.halted ? 0 : (stats?.uploadRate ?? 0),
+      peers: this.halted ? 0 : (stats?.peers ?? 0),
+      seeds: this.halted ? 0 : (stats?.seeds ?? 0),
+      files: info
+        ? info.files.map((file, index) => ({
+            index,
+            path: file.path.join('/'),
+            length: file.length,
+            complete: this.fileComplete(index),
+          }))
+        : [],
+      peerStats: this.halted ? [] : (stats?.peerStats ?? []),
+      availability: stats ? Array.from(stats.availability) : [],
+      addedAt: this.record.addedAt,
+    };
+    const error = this.error ?? stats?.error;
+    if (error !== undefined) view.error = error;
+    if (stats?.timeLeft !== undefined && !this.halted) view.timeLeft = stats.timeLeft;
+    return view;
+  }
+}
+
+/** The ArrayBuffer holding exactly the view's bytes (the view's own buffer when it covers all of it). */
+export function exactBuffer(data: Uint8Array): ArrayBuffer {
+  const buffer = data.buffer;
+  if (buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === buffer.byteLength)
+    return buffer;
+  return data.slice().buffer;
+}
