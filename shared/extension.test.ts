@@ -42,6 +42,7 @@ describe('extended handshake', () => {
       reqq: 512,
     });
     expect(decodeExtendedHandshake(bytes('de'))).toEqual({ m: {} });
+    expect(decodeExtendedHandshake(bytes('d1:mde4:reqqi0ee'))).toEqual({ m: {} });
   });
 
   it.each([

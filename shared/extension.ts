@@ -74,7 +74,7 @@ export function encodeExtendedHandshake(handshake: ExtendedHandshake): Uint8Arra
   return encode(dict);
 }
 
-/** Throws ExtensionError on malformed payloads. Unknown keys are ignored. */
+/** Throws ExtensionError on malformed payloads. Unknown keys are ignored, and so is `reqq` 0. */
 export function decodeExtendedHandshake(payload: Uint8Array): ExtendedHandshake {
   const { dict } = decodeDict(payload, 'extended handshake', false);
   const result: ExtendedHandshake = { m: {} };
@@ -100,7 +100,8 @@ export function decodeExtendedHandshake(payload: Uint8Array): ExtendedHandshake 
   if (dict.reqq !== undefined) {
     if (!isCount(dict.reqq))
       throw new ExtensionError('extended handshake: reqq is not a non-negative integer');
-    result.reqq = dict.reqq;
+    // A queue of zero requests means nothing usable: treat it as unsaid rather than stall the peer.
+    if (dict.reqq > 0) result.reqq = dict.reqq;
   }
   return result;
 }
