@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { decode, encode, type BDict } from './bencode';
 import {
@@ -12,6 +12,7 @@ import {
   infoDict,
   parseInfo,
   parseTorrent,
+  parseVerifiedInfo,
   pieceSize,
   type SourceFile,
   type TorrentInfo,
@@ -186,6 +187,49 @@ describe('createInfo', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i][0]).toBeGreaterThan(seen[i - 1][0]);
   });
 
+  it('hands each piece to onPiece in order and waits for it, a few pieces at a time', async () => {
+    const bytes = data(10_000);
+    const reads: Reads = { calls: [] };
+    const handed: [number, Uint8Array][] = [];
+    const held: (() => void)[] = [];
+    let holding = true;
+    const creating = createInfo(
+      [source(['a'], bytes.subarray(0, 3000), reads), source(['b'], bytes.subarray(3000), reads)],
+      {
+        name: 'x',
+        sha1,
+        pieceLength: 1024,
+        maxInFlight: 2,
+        onPiece: (index, piece) => {
+          handed.push([index, piece.slice()]);
+          return holding ? new Promise<void>((resolve) => held.push(resolve)) : undefined;
+        },
+      },
+    );
+    await vi.waitFor(() => expect(handed.length).toBe(2));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Two pieces pending and not released: reading stopped after them.
+    expect(handed.map(([index]) => index)).toEqual([0, 1]);
+    expect(reads.calls.length).toBe(2);
+    holding = false;
+    held.forEach((resolve) => resolve());
+    const info = await creating;
+    expect(handed.map(([index]) => index)).toEqual([...Array(10).keys()]);
+    for (const [index, piece] of handed) {
+      expect(piece).toEqual(bytes.subarray(index * 1024, (index + 1) * 1024));
+    }
+    expect(info.pieces).toEqual(expectedPieces(bytes, 1024));
+  });
+
+  it('fails when onPiece fails', async () => {
+    const onPiece = async (index: number): Promise<void> => {
+      if (index === 3) throw new Error('quota exceeded');
+    };
+    await expect(
+      createInfo([source(['f'], data(10_000))], { name: 'f', sha1, pieceLength: 1024, onPiece }),
+    ).rejects.toThrow('quota exceeded');
+  });
+
   it('sets private when asked', async () => {
     const info = await createInfo([source(['f'], data(10))], { name: 'f', sha1, private: true });
     expect(info.private).toBe(true);
@@ -286,8 +330,17 @@ describe('parseInfo', () => {
     expect(encode(infoDict(info))).toEqual(bytes);
   });
 
+  it('has a synchronous form for metadata already checked against its info hash', async () => {
+    const bytes = infoBytes({});
+    const hash = sha1Sync(bytes);
+    expect(parseVerifiedInfo(bytes, hash)).toEqual(await parseInfo(bytes, sha1));
+    expect(() => parseVerifiedInfo(bytes, hash.subarray(1))).toThrow(/20 bytes, not 19/);
+    expect(() => parseVerifiedInfo(infoBytes({ name: utf8('a/b') }), hash)).toThrow(MetainfoError);
+  });
+
   it('explains what is wrong', async () => {
     const fails = async (bytes: Uint8Array, message: RegExp): Promise<void> => {
+      expect(() => parseVerifiedInfo(bytes, new Uint8Array(20))).toThrow(message);
       await expect(parseInfo(bytes, sha1)).rejects.toThrow(MetainfoError);
       await expect(parseInfo(bytes, sha1)).rejects.toThrow(message);
     };

@@ -62,8 +62,8 @@ export const MAX_PARSED_PIECE_LENGTH = 64 * 1024 * 1024;
 /** `choosePieceLength` doubles the piece length until the torrent has at most this many pieces. */
 export const TARGET_MAX_PIECES = 2000;
 const HASH_LENGTH = 20;
-/** Pieces read and hashed concurrently by `createInfo`. */
-const HASH_WINDOW = 4;
+/** Pieces read and hashed concurrently by `createInfo` unless told otherwise. */
+const DEFAULT_IN_FLIGHT = 4;
 
 /** The length in bytes of piece `index` (the last piece may be shorter). */
 export function pieceSize(info: TorrentInfo, index: number): number {
@@ -142,8 +142,26 @@ function safeInteger(value: BValue | undefined, what: string, min: number): numb
   return value;
 }
 
+type UnhashedInfo = Omit<TorrentInfo, 'infoHash' | 'infoHashHex'>;
+
 /** Parses a bencoded info dictionary (as from ut_metadata). `sha1` computes the info hash. */
 export async function parseInfo(infoBytes: Uint8Array, sha1: Sha1): Promise<TorrentInfo> {
+  const info = readInfo(infoBytes);
+  const infoHash = await sha1(infoBytes);
+  return { infoHash, infoHashHex: toHex(infoHash), ...info };
+}
+
+/**
+ * Synchronous `parseInfo` for metadata whose SHA-1 the caller has already checked against `infoHash`
+ * (the engine, after a ut_metadata download). Same validation and MetainfoError messages.
+ */
+export function parseVerifiedInfo(infoBytes: Uint8Array, infoHash: Uint8Array): TorrentInfo {
+  if (infoHash.length !== HASH_LENGTH)
+    throw new MetainfoError(`An info hash is 20 bytes, not ${infoHash.length}`);
+  return { infoHash, infoHashHex: toHex(infoHash), ...readInfo(infoBytes) };
+}
+
+function readInfo(infoBytes: Uint8Array): UnhashedInfo {
   let decoded: BValue;
   try {
     decoded = decode(infoBytes);
@@ -209,10 +227,7 @@ export async function parseInfo(infoBytes: Uint8Array, sha1: Sha1): Promise<Torr
     );
   }
 
-  const infoHash = await sha1(infoBytes);
   return {
-    infoHash,
-    infoHashHex: toHex(infoHash),
     name,
     pieceLength,
     pieceCount,
@@ -385,6 +400,14 @@ export async function createInfo(
     sha1: Sha1;
     pieceLength?: number;
     onProgress?: (hashed: number, total: number) => void;
+    /**
+     * Receives each piece's bytes as soon as they are read (e.g. to store them), in order. createInfo waits for
+     * the returned promise like for a hash, with at most `maxInFlight` pieces pending. Do not modify `data`; it
+     * may be a view on a larger buffer (whatever the file's `read` returned).
+     */
+    onPiece?: (index: number, data: Uint8Array) => void | Promise<void>;
+    /** Pieces read but not yet hashed (and handled by onPiece) before reading pauses. Default 4. */
+    maxInFlight?: number;
     /** Sets `private: 1` (BEP 27). */
     private?: boolean;
   },
@@ -406,6 +429,7 @@ export async function createInfo(
     throw new MetainfoError(`Invalid piece length ${pieceLength}`);
   }
 
+  const maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_IN_FLIGHT);
   const pieceCount = Math.ceil(total / pieceLength);
   const pieces = new Uint8Array(pieceCount * HASH_LENGTH);
   let completed = 0;
@@ -419,15 +443,18 @@ export async function createInfo(
     const start = index * pieceLength;
     const end = Math.min(total, start + pieceLength);
     const data = await readSpan(files, offsets, start, end);
-    const hashing = sha1(data).then((digest) => {
-      if (digest.length !== HASH_LENGTH)
-        throw new MetainfoError(`sha1 returned ${digest.length} bytes, not 20`);
-      pieces.set(digest, index * HASH_LENGTH);
-    });
+    const hashing = Promise.all([
+      sha1(data).then((digest) => {
+        if (digest.length !== HASH_LENGTH)
+          throw new MetainfoError(`sha1 returned ${digest.length} bytes, not 20`);
+        pieces.set(digest, index * HASH_LENGTH);
+      }),
+      Promise.resolve().then(() => options.onPiece?.(index, data)),
+    ]).then(() => undefined);
     // A failure is reported when this piece's turn comes; until then it must not count as unhandled.
     hashing.catch(() => undefined);
     inFlight.push(hashing);
-    if (inFlight.length >= HASH_WINDOW) await settleOldest();
+    if (inFlight.length >= maxInFlight) await settleOldest();
   }
   while (inFlight.length > 0) await settleOldest();
 
