@@ -1,0 +1,546 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import { binaryToHex } from '../../shared/tracker-protocol';
+import { DEFAULT_STATIC_DIR, startServer, type RunningServer, type ServerOptions } from './server';
+import { CONTENT_SECURITY_POLICY, resolveStaticPath } from './http';
+import type { RemovalReason } from './tracker';
+import { TestClient, type Json } from './test-client';
+
+const HASH_A = 'A'.repeat(19) + '\xa0';
+const HASH_B = 'B'.repeat(19) + '\xb0';
+const HASH_Z = 'Z'.repeat(19) + '\xf0';
+const peer = (tag: string) => `-WW0300-${tag.repeat(12)}`.slice(0, 20);
+const offerId = (tag: string) => `offer-${tag}`.padEnd(19, '.') + '\xfe';
+const sdp = (type: 'offer' | 'answer', tag: string) => ({ type, sdp: `v=0 ${tag}` });
+
+const servers: RunningServer[] = [];
+const clients: TestClient[] = [];
+
+async function server(options: ServerOptions = {}): Promise<RunningServer> {
+  const running = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    staticDir: null,
+    logError: () => {},
+    ...options,
+  });
+  servers.push(running);
+  return running;
+}
+
+async function connect(running: RunningServer): Promise<TestClient> {
+  const client = await TestClient.open(running.trackerUrl);
+  clients.push(client);
+  return client;
+}
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+function removal(running: RunningServer, reason: RemovalReason): Promise<string> {
+  return new Promise((resolve) => {
+    const off = running.tracker.onRemoval((_infoHash, peerId, why) => {
+      if (why !== reason) return;
+      off();
+      resolve(peerId);
+    });
+  });
+}
+
+async function get(running: RunningServer, path: string) {
+  return new Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+  }>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: running.port, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('signal-tracker over WebSocket', () => {
+  it('answers an announce with counts and the configured interval', async () => {
+    const running = await server({ intervalMs: 45_000 });
+    const a = await connect(running);
+    const reply = await a.request({
+      action: 'announce',
+      info_hash: HASH_A,
+      peer_id: peer('a'),
+      event: 'started',
+      left: 0,
+    });
+    expect(reply).toEqual({
+      action: 'announce',
+      info_hash: HASH_A,
+      interval: 45,
+      complete: 1,
+      incomplete: 0,
+    });
+  });
+
+  it('relays an offer and its answer between two peers', async () => {
+    const running = await server();
+    const a = await connect(running);
+    const b = await connect(running);
+    await a.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('a'), event: 'started', left: 0 });
+    const reply = await b.request({
+      action: 'announce',
+      info_hash: HASH_A,
+      peer_id: peer('b'),
+      event: 'started',
+      left: 100,
+      numwant: 1,
+      offers: [{ offer: sdp('offer', 'b1'), offer_id: offerId('b1') }],
+    });
+    expect(reply).toMatchObject({ complete: 1, incomplete: 1 });
+    expect(await a.next()).toEqual({
+      action: 'announce',
+      offer: sdp('offer', 'b1'),
+      offer_id: offerId('b1'),
+      peer_id: peer('b'),
+      info_hash: HASH_A,
+    });
+    a.send({
+      action: 'announce',
+      info_hash: HASH_A,
+      peer_id: peer('a'),
+      to_peer_id: peer('b'),
+      answer: sdp('answer', 'a1'),
+      offer_id: offerId('b1'),
+    });
+    expect(await b.next()).toEqual({
+      action: 'announce',
+      answer: sdp('answer', 'a1'),
+      offer_id: offerId('b1'),
+      peer_id: peer('a'),
+      info_hash: HASH_A,
+    });
+    // The answerer gets no reply for its answer: its next message is the reply to a scrape.
+    expect(await a.request({ action: 'scrape', info_hash: HASH_A })).toMatchObject({ action: 'scrape' });
+  });
+
+  it('spreads offers over the other peers of a three-peer swarm and relays both answers', async () => {
+    const running = await server();
+    const [a, b, c] = [await connect(running), await connect(running), await connect(running)];
+    await a.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('a'), event: 'started', left: 0 });
+    await b.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('b'), event: 'started', left: 0 });
+    const reply = await c.request({
+      action: 'announce',
+      info_hash: HASH_A,
+      peer_id: peer('c'),
+      event: 'started',
+      left: 7,
+      numwant: 5,
+      offers: ['1', '2', '3', '4', '5'].map((n) => ({ offer: sdp('offer', n), offer_id: offerId(n) })),
+    });
+    expect(reply).toMatchObject({ complete: 2, incomplete: 1 });
+    const toA = await a.next();
+    const toB = await b.next();
+    expect(toA.peer_id).toBe(peer('c'));
+    expect(toB.peer_id).toBe(peer('c'));
+    expect(toA.offer_id).not.toBe(toB.offer_id);
+    for (const [client, offer, self] of [
+      [a, toA, peer('a')],
+      [b, toB, peer('b')],
+    ] as const) {
+      client.send({
+        action: 'announce',
+        info_hash: HASH_A,
+        peer_id: self,
+        to_peer_id: peer('c'),
+        answer: sdp('answer', self),
+        offer_id: offer.offer_id,
+      });
+    }
+    const answers = [await c.next(), await c.next()];
+    expect(answers.map((m) => m.peer_id).sort()).toEqual([peer('a'), peer('b')].sort());
+    for (const answer of answers) {
+      expect(answer.offer_id).toBe(answer.peer_id === peer('a') ? toA.offer_id : toB.offer_id);
+    }
+  });
+
+  it('scrapes one, many and all swarms', async () => {
+    const running = await server();
+    const a = await connect(running);
+    await a.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('a'), left: 0 });
+    await a.request({ action: 'announce', info_hash: HASH_B, peer_id: peer('a'), left: 10 });
+    expect(await a.request({ action: 'scrape', info_hash: HASH_A })).toEqual({
+      action: 'scrape',
+      files: { [HASH_A]: { complete: 1, incomplete: 0, downloaded: 0 } },
+      flags: { min_request_interval: 120 },
+    });
+    expect((await a.request({ action: 'scrape', info_hash: [HASH_B, HASH_Z] })).files).toEqual({
+      [HASH_B]: { complete: 0, incomplete: 1, downloaded: 0 },
+      [HASH_Z]: { complete: 0, incomplete: 0, downloaded: 0 },
+    });
+    expect((await a.request({ action: 'scrape' })).files).toEqual({
+      [HASH_A]: { complete: 1, incomplete: 0, downloaded: 0 },
+      [HASH_B]: { complete: 0, incomplete: 1, downloaded: 0 },
+    });
+  });
+
+  it('counts a closed socket as stopped in every swarm it joined', async () => {
+    const running = await server();
+    const a = await connect(running);
+    const b = await connect(running);
+    await a.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('a'), left: 0 });
+    await a.request({ action: 'announce', info_hash: HASH_B, peer_id: peer('a'), left: 0 });
+    await b.request({ action: 'announce', info_hash: HASH_B, peer_id: peer('b'), left: 5 });
+    const gone = new Promise<number>((resolve) => {
+      let count = 0;
+      running.tracker.onRemoval((_h, _p, reason) => {
+        if (reason === 'closed' && ++count === 2) resolve(count);
+      });
+    });
+    await a.close();
+    await gone;
+    expect((await b.request({ action: 'scrape' })).files).toEqual({
+      [HASH_B]: { complete: 0, incomplete: 1, downloaded: 0 },
+    });
+  });
+
+  it('drops a silent peer after two intervals plus the grace', async () => {
+    const running = await server({ intervalMs: 100, graceMs: 0, sweepIntervalMs: 20 });
+    const a = await connect(running);
+    const reply = await a.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('a'), left: 0 });
+    expect(reply.interval).toBe(1); // whole seconds, at least 1
+    expect(await removal(running, 'expired')).toBe(peer('a'));
+    expect((await a.request({ action: 'scrape', info_hash: HASH_A })).files).toEqual({
+      [HASH_A]: { complete: 0, incomplete: 0, downloaded: 0 },
+    });
+    // The socket itself stays open and may announce again.
+    expect(
+      await a.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('a'), left: 0 }),
+    ).toMatchObject({
+      complete: 1,
+    });
+  });
+
+  it('closes a socket that stops answering pings and removes its peers', async () => {
+    const running = await server({ pingIntervalMs: 30 });
+    const live = await connect(running);
+    const dead = await connect(running);
+    await live.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('l'), left: 0 });
+    await dead.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('d'), left: 0 });
+    const dropped = removal(running, 'closed');
+    // Stop reading: the client's pongs stop, as with a vanished tab.
+    const raw = (dead.socket as unknown as { _socket: Socket })._socket;
+    raw.pause();
+    expect(await dropped).toBe(peer('d'));
+    raw.resume(); // now it sees the connection cut, without a closing handshake
+    expect((await dead.closed).code).toBe(1006);
+    expect(await live.request({ action: 'scrape', info_hash: HASH_A })).toMatchObject({
+      files: { [HASH_A]: { complete: 1, incomplete: 0 } },
+    });
+    expect(live.socket.readyState).toBe(live.socket.OPEN);
+  });
+
+  it('closes a socket that sends a frame over the size limit', async () => {
+    const running = await server({ maxPayload: 1024 });
+    const a = await connect(running);
+    a.send({ action: 'scrape', padding: 'x'.repeat(2000) });
+    expect((await a.closed).code).toBe(1009);
+    const b = await connect(running);
+    expect(await b.request({ action: 'scrape' })).toMatchObject({ action: 'scrape' });
+  });
+
+  it('sends a failure reason and closes a socket that floods', async () => {
+    const running = await server({ limits: { maxMessagesPerSecond: 5 } });
+    const a = await connect(running);
+    for (let i = 0; i < 10; i++) a.send({ action: 'scrape' });
+    const messages: Json[] = [];
+    for (let i = 0; i < 6; i++) messages.push(await a.next());
+    expect(messages.slice(0, 5).every((m) => m.action === 'scrape' && m.files)).toBe(true);
+    expect(messages[5]['failure reason']).toMatch(/rate limit/);
+    expect(await a.closed).toEqual({ code: 1008, reason: 'rate limit exceeded' });
+  });
+
+  it('enforces swarms per socket and peers per swarm', async () => {
+    const running = await server({ limits: { maxSwarmsPerConnection: 1, maxPeersPerSwarm: 1 } });
+    const a = await connect(running);
+    const b = await connect(running);
+    await a.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('a') });
+    expect(await a.request({ action: 'announce', info_hash: HASH_B, peer_id: peer('a') })).toEqual({
+      action: 'announce',
+      info_hash: HASH_B,
+      'failure reason': 'too many swarms on this connection (max 1)',
+    });
+    expect(
+      (await b.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('b') }))['failure reason'],
+    ).toBe('swarm is full (max 1 peers)');
+  });
+
+  it('answers bad input with a failure reason naming the problem', async () => {
+    const running = await server();
+    const a = await connect(running);
+    expect(await a.request('not json')).toEqual({ 'failure reason': 'invalid message: not JSON' });
+    expect(await a.request({ action: 'dance' })).toEqual({ 'failure reason': 'invalid action: "dance"' });
+    expect(await a.request({ action: 'announce', info_hash: 'short', peer_id: peer('a') })).toEqual({
+      action: 'announce',
+      'failure reason': 'invalid info_hash: must be a 20-character binary string',
+    });
+    a.socket.send(Buffer.from([0xff, 0xfe, 0x00]), { binary: true });
+    expect((await a.next())['failure reason']).toMatch(/not UTF-8/);
+    // A binary frame holding JSON text is read like a text frame (as bittorrent-tracker does).
+    a.socket.send(Buffer.from(JSON.stringify({ action: 'scrape' })), { binary: true });
+    expect(await a.next()).toMatchObject({ action: 'scrape' });
+    expect(
+      await a.request({
+        action: 'announce',
+        info_hash: HASH_A,
+        peer_id: peer('a'),
+        to_peer_id: peer('z'),
+        answer: sdp('answer', 'x'),
+        offer_id: offerId('x'),
+      }),
+    ).toMatchObject({ 'failure reason': expect.stringMatching(/not announced/) });
+  });
+
+  it('survives random frames and still answers a valid announce, relaying nothing', async () => {
+    const running = await server({ limits: { maxMessagesPerSecond: 1_000_000 } });
+    const bystander = await connect(running);
+    await bystander.request({ action: 'announce', info_hash: HASH_Z, peer_id: peer('z'), left: 0 });
+    let seed = 0x5eed;
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
+    const junkString = () =>
+      Array.from({ length: Math.floor(random() * 30) }, () =>
+        String.fromCharCode(Math.floor(random() * 0x3000)),
+      ).join('');
+    const value = (depth: number): unknown =>
+      pick<() => unknown>([
+        () => null,
+        () => random() < 0.5,
+        () => (random() - 0.5) * 10 ** Math.floor(random() * 400),
+        () => pick([Infinity, -0, 1e308, -1, 2 ** 53 + 1, 0.5]),
+        () => junkString(),
+        () => pick([HASH_A, peer('f'), peer('z'), offerId('f'), 'announce', 'scrape', 'started', 'stopped']),
+        () => (depth > 2 ? [] : Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1))),
+        () =>
+          depth > 2 ? {} : { offer: value(depth + 1), offer_id: value(depth + 1), type: 'offer', sdp: 'x' },
+      ])();
+    const fields = [
+      'action',
+      'info_hash',
+      'peer_id',
+      'to_peer_id',
+      'offer_id',
+      'offers',
+      'answer',
+      'left',
+      'event',
+      'numwant',
+    ];
+    let fuzzer = await connect(running);
+    for (let i = 0; i < 400; i++) {
+      const kind = random();
+      if (kind < 0.15) {
+        fuzzer.socket.send(
+          Buffer.from(Array.from({ length: Math.floor(random() * 64) }, () => Math.floor(random() * 256))),
+          {
+            binary: true,
+          },
+        );
+      } else if (kind < 0.3) {
+        fuzzer.send(junkString() || '{');
+      } else if (kind < 0.4) {
+        fuzzer.send(JSON.stringify(value(0)));
+      } else {
+        const message: Record<string, unknown> = { action: pick(['announce', 'scrape', 'announce', 'x']) };
+        for (const field of fields) if (random() < 0.5) message[field] = value(0);
+        if (random() < 0.5) message.info_hash = HASH_A;
+        if (random() < 0.5) message.peer_id = peer('f');
+        if (random() < 0.3) message.to_peer_id = peer('z');
+        fuzzer.send(message);
+      }
+      if (fuzzer.socket.readyState !== fuzzer.socket.OPEN) fuzzer = await connect(running);
+    }
+    const reply = await fuzzer.request({
+      action: 'announce',
+      info_hash: HASH_B,
+      peer_id: peer('v'),
+      left: 0,
+    });
+    // Replies to earlier frames may still be queued: look for the announce reply for HASH_B.
+    let answer = reply;
+    while (!(answer.info_hash === HASH_B && answer.complete === 1)) answer = await fuzzer.next();
+    expect(answer).toMatchObject({ action: 'announce', interval: 120, complete: 1, incomplete: 0 });
+    expect(running.tracker.counters.failures).toBeGreaterThan(200); // the frames did reach the parser
+    const fresh = await connect(running);
+    expect(
+      await fresh.request({ action: 'announce', info_hash: HASH_B, peer_id: peer('w'), left: 5 }),
+    ).toMatchObject({
+      complete: 1,
+      incomplete: 1,
+    });
+    // The bystander, alone in its swarm, got nothing relayed: its next message is its own scrape reply.
+    expect(await bystander.request({ action: 'scrape', info_hash: HASH_Z })).toMatchObject({
+      action: 'scrape',
+    });
+  });
+});
+
+describe('signal-tracker over HTTP', () => {
+  it('serves /health and /config.json', async () => {
+    const ice = [{ urls: 'stun:stun.example.org:3478' }];
+    const running = await server({ iceServers: ice });
+    expect(await get(running, '/health')).toMatchObject({ status: 200, body: 'ok\n' });
+    const config = await get(running, '/config.json');
+    expect(config.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(config.body)).toEqual({ iceServers: ice });
+    const bare = await server();
+    expect(JSON.parse((await get(bare, '/config.json')).body)).toEqual({ iceServers: [] });
+  });
+
+  it('lists swarms and peers in /stats.json and /stats', async () => {
+    const running = await server();
+    const a = await connect(running);
+    const b = await connect(running);
+    const before = Date.now();
+    await a.request({
+      action: 'announce',
+      info_hash: HASH_A,
+      peer_id: peer('a'),
+      event: 'started',
+      left: 0,
+      uploaded: 1234,
+      downloaded: 0,
+    });
+    await b.request({
+      action: 'announce',
+      info_hash: HASH_A,
+      peer_id: 'x'.repeat(20),
+      left: 2048,
+      downloaded: 10,
+    });
+    const json = JSON.parse((await get(running, '/stats.json')).body);
+    expect(json).toMatchObject({ swarmCount: 1, peerCount: 2, seeders: 1, leechers: 1, connections: 2 });
+    expect(json.swarms).toHaveLength(1);
+    expect(json.swarms[0]).toMatchObject({ infoHash: binaryToHex(HASH_A), complete: 1, incomplete: 1 });
+    expect(json.swarms[0].peers).toEqual([
+      {
+        peerId: binaryToHex(peer('a')),
+        client: 'WebTorrent 0300',
+        role: 'seeder',
+        left: 0,
+        uploaded: 1234,
+        downloaded: 0,
+        lastAnnounce: expect.any(Number),
+      },
+      {
+        peerId: binaryToHex('x'.repeat(20)),
+        client: 'Unknown',
+        role: 'leecher',
+        left: 2048,
+        uploaded: 0,
+        downloaded: 10,
+        lastAnnounce: expect.any(Number),
+      },
+    ]);
+    expect(json.swarms[0].peers[0].lastAnnounce).toBeGreaterThanOrEqual(before);
+    const html = await get(running, '/stats');
+    expect(html.headers['content-type']).toMatch(/^text\/html/);
+    expect(html.body).toMatch(/<meta http-equiv="refresh" content="\d+">/);
+    expect(html.body).toContain(binaryToHex(HASH_A));
+    expect(html.body).toContain(binaryToHex(peer('a')));
+    expect(html.body).toContain('WebTorrent 0300');
+    expect(html.body).toContain('1 seeders, 1 leechers');
+    expect(html.body).toContain('2.0 KiB');
+  });
+
+  describe('static files', () => {
+    let root: string;
+    async function staticServer() {
+      root = mkdtempSync(join(tmpdir(), 'signal-tracker-static-'));
+      const dist = join(root, 'dist');
+      mkdirSync(join(dist, 'assets'), { recursive: true });
+      writeFileSync(join(root, 'secret.txt'), 'SECRET');
+      writeFileSync(join(dist, 'index.html'), '<!doctype html><title>app</title>');
+      const files: Record<string, string> = {
+        'assets/app.js': 'console.log(1)',
+        'assets/app.js.map': '{}',
+        'assets/style.css': 'body{}',
+        'assets/logo.svg': '<svg/>',
+        'assets/engine.wasm': '\0asm',
+        'manifest.json': '{}',
+      };
+      for (const [name, body] of Object.entries(files)) writeFileSync(join(dist, name), body);
+      return server({ staticDir: dist });
+    }
+    afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+    it('serves files with their content types and the CSP', async () => {
+      const running = await staticServer();
+      const index = await get(running, '/');
+      expect(index.status).toBe(200);
+      expect(index.body).toContain('<title>app</title>');
+      expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(index.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+      const types: Record<string, RegExp> = {
+        '/assets/app.js': /^text\/javascript/,
+        '/assets/app.js.map': /^application\/json/,
+        '/assets/style.css': /^text\/css/,
+        '/assets/logo.svg': /^image\/svg\+xml$/,
+        '/assets/engine.wasm': /^application\/wasm$/,
+        '/manifest.json': /^application\/json/,
+      };
+      for (const [path, type] of Object.entries(types)) {
+        const response = await get(running, path);
+        expect(response.status, path).toBe(200);
+        expect(response.headers['content-type'], path).toMatch(type);
+        expect(response.headers['x-content-type-options']).toBe('nosniff');
+      }
+      expect((await get(running, '/assets/app.js')).headers['cache-control']).toMatch(/immutable/);
+    });
+
+    it('falls back to index.html for app routes and 404s missing files', async () => {
+      const running = await staticServer();
+      const route = await get(running, '/some/app/route');
+      expect(route.status).toBe(200);
+      expect(route.body).toContain('<title>app</title>');
+      expect((await get(running, '/assets/missing.js')).status).toBe(404);
+    });
+
+    it('never serves a file outside the static folder', async () => {
+      const running = await staticServer();
+      for (const path of [
+        '/../secret.txt',
+        '/assets/../../secret.txt',
+        '/%2e%2e/secret.txt',
+        '/..%2fsecret.txt',
+        '/assets/..%2f..%2fsecret.txt',
+        '/%2e%2e%2f%2e%2e%2fsecret.txt',
+        '/..%5csecret.txt',
+        '/%00',
+        '/%E0%A4%A',
+      ]) {
+        const response = await get(running, path);
+        expect(response.body, path).not.toContain('SECRET');
+        expect([200, 400, 404], path).toContain(response.status);
+      }
+      expect(resolveStaticPath('/srv/app', '/../etc/passwd')).toBeNull();
+      expect(resolveStaticPath('/srv/app', '/a/%2e%2e/%2e%2e/x')).toBeNull();
+      expect(resolveStaticPath('/srv/app', '/a/b.js')).toBe('/srv/app/a/b.js');
+    });
+  });
+
+  it('serves the app from web/dist of the repository by default', () => {
+    expect(DEFAULT_STATIC_DIR.replace(/\\/g, '/')).toMatch(/\/web\/dist\/$/);
+    expect(DEFAULT_STATIC_DIR.replace(/\\/g, '/')).not.toContain('signal-tracker');
+  });
+});
