@@ -41,6 +41,11 @@ describe('parseMagnet', () => {
     expect(link.trackers).toEqual([]);
   });
 
+  it('keeps the first dn and ignores an empty one', () => {
+    expect(parseMagnet(`magnet:?xt=urn:btih:${HEX}&dn=&dn=second&dn=third`).name).toBe('second');
+    expect(parseMagnet(`magnet:?xt=urn:btih:${HEX}&dn=`).name).toBeUndefined();
+  });
+
   it('explains what is wrong', () => {
     const fails = (input: string, message: RegExp): void => {
       expect(() => parseMagnet(input)).toThrow(MagnetError);

@@ -80,7 +80,8 @@ export function parseMagnet(input: string): MagnetLink {
         throw new MagnetError('Magnet link has two different info hashes');
       infoHash = hash;
     } else if (key === 'dn') {
-      name ??= decodeComponent(raw, key, true);
+      const value = decodeComponent(raw, key, true);
+      if (value !== '') name ??= value;
     } else if (key === 'tr') {
       const tracker = decodeComponent(raw, key, false).trim();
       if (tracker !== '' && !trackers.includes(tracker)) trackers.push(tracker);
