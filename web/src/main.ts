@@ -1,6 +1,12 @@
+// Polyfills first: simple-peer's dependencies read `process` when they load.
+import './lib/polyfills';
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { app } from './lib/app.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('missing #app');
+
+void app.start(() => new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' }));
+
 export default mount(App, { target });

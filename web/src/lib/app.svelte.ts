@@ -1,0 +1,253 @@
+// The app's state for the components (Svelte 5 runes) and the user's intents, forwarded to the engine bridge.
+// Components read `app.*` and call these methods; they hold no protocol logic.
+import { EngineBridge, type WorkerLike } from '../net/engine-bridge';
+import type { TrackerStatus } from '../net/tracker-client';
+import { baseName } from './format';
+import type { TorrentView } from './protocol';
+import { ShareInputError, shareRequest, type PickedFile } from './share-input';
+
+export interface SpeedSample {
+  t: number;
+  down: number;
+  up: number;
+}
+
+export interface FieldErrors {
+  share?: string;
+  magnet?: string;
+  torrentFile?: string;
+  general?: string;
+}
+
+/** Samples kept for the speed chart (about two minutes at two posts a second). */
+const HISTORY = 240;
+const UPLOAD_LIMIT_KEY = 'swarmdrop.uploadLimitKiB';
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The tracker of the app's own origin: ws(s)://<host>/. */
+export function defaultTracker(location: Location): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/`;
+}
+
+async function loadIceServers(): Promise<RTCIceServer[]> {
+  try {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 3000);
+    const response = await fetch('/config.json', { signal: controller.signal, cache: 'no-store' });
+    clearTimeout(timer);
+    if (!response.ok) return [];
+    const config = (await response.json()) as { iceServers?: unknown };
+    return Array.isArray(config.iceServers) ? (config.iceServers as RTCIceServer[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function readUploadLimit(): number {
+  try {
+    const value = Number(localStorage.getItem(UPLOAD_LIMIT_KEY) ?? 0);
+    return Number.isFinite(value) && value > 0 ? value : 0;
+  } catch {
+    return 0;
+  }
+}
+
+class AppState {
+  torrents = $state.raw<TorrentView[]>([]);
+  trackers = $state.raw<Record<string, TrackerStatus[]>>({});
+  history = $state.raw<Record<string, SpeedSample[]>>({});
+  ready = $state(false);
+  fatal = $state<string | undefined>(undefined);
+  errors = $state<FieldErrors>({});
+  /** Shares being hashed that the worker has not listed yet. */
+  pendingShares = $state(0);
+  /** Upload limit in KiB/s; 0 = none. */
+  uploadLimitKiB = $state(readUploadLimit());
+
+  private bridge: EngineBridge | undefined;
+  private starting: Promise<void> | undefined;
+
+  /** Starts the worker, the tracker clients and the connections (once). */
+  start(createWorker: () => WorkerLike): Promise<void> {
+    this.starting ??= this.boot(createWorker);
+    return this.starting;
+  }
+
+  private async boot(createWorker: () => WorkerLike): Promise<void> {
+    const iceServers = await loadIceServers();
+    let worker: WorkerLike;
+    try {
+      worker = createWorker();
+    } catch (error) {
+      this.fatal = `The engine could not start: ${message(error)}`;
+      return;
+    }
+    this.bridge = new EngineBridge({
+      worker,
+      iceServers,
+      defaultTrackers: [defaultTracker(location)],
+      uploadLimit: this.uploadLimitKiB * 1024,
+      listener: {
+        ready: () => (this.ready = true),
+        torrents: (torrents) => this.onTorrents(torrents),
+        trackers: (infoHashHex, statuses) => (this.trackers = { ...this.trackers, [infoHashHex]: statuses }),
+        fatal: (text) => (this.fatal = `The engine stopped: ${text}`),
+      },
+    });
+    const leave = () => this.bridge?.shutdown();
+    addEventListener('pagehide', leave);
+    addEventListener('beforeunload', leave);
+    addEventListener('hashchange', () => void this.openFromHash());
+    await this.openFromHash();
+  }
+
+  private onTorrents(torrents: TorrentView[]): void {
+    this.torrents = torrents;
+    const now = Date.now();
+    const history: Record<string, SpeedSample[]> = {};
+    for (const view of torrents) {
+      const previous = this.history[view.infoHashHex] ?? [];
+      const samples =
+        previous.length >= HISTORY ? previous.slice(previous.length - HISTORY + 1) : previous.slice();
+      samples.push({ t: now, down: view.downloadRate, up: view.uploadRate });
+      history[view.infoHashHex] = samples;
+    }
+    this.history = history;
+  }
+
+  /** `/#<magnet link or info hash>` starts that download. */
+  private async openFromHash(): Promise<void> {
+    const raw = location.hash.slice(1);
+    if (!raw) return;
+    let link = raw;
+    try {
+      link = decodeURIComponent(raw);
+    } catch {
+      // keep it as it is
+    }
+    history.replaceState(null, '', location.pathname + location.search);
+    await this.addMagnet(link);
+  }
+
+  setUploadLimit(kib: number): void {
+    const value = Number.isFinite(kib) && kib > 0 ? kib : 0;
+    this.uploadLimitKiB = value;
+    try {
+      localStorage.setItem(UPLOAD_LIMIT_KEY, String(value));
+    } catch {
+      // private mode: the limit lasts for this page only
+    }
+    this.bridge?.setUploadLimit(value * 1024);
+  }
+
+  async share(picked: PickedFile[]): Promise<void> {
+    const bridge = this.bridge;
+    if (!bridge) return;
+    this.errors = { ...this.errors, share: undefined };
+    let request;
+    try {
+      request = shareRequest(picked);
+    } catch (error) {
+      if (error instanceof ShareInputError) this.errors = { ...this.errors, share: error.message };
+      else throw error;
+      return;
+    }
+    this.pendingShares++;
+    try {
+      await bridge.share(request.files, request.name);
+    } catch (error) {
+      this.errors = { ...this.errors, share: `Could not share “${request.name}”: ${message(error)}` };
+    } finally {
+      this.pendingShares--;
+    }
+  }
+
+  async addMagnet(input: string): Promise<boolean> {
+    const bridge = this.bridge;
+    if (!bridge) return false;
+    const link = input.trim();
+    if (!link) {
+      this.errors = { ...this.errors, magnet: 'Enter a magnet link or a 40-character info hash' };
+      return false;
+    }
+    this.errors = { ...this.errors, magnet: undefined };
+    try {
+      await bridge.addMagnet(link);
+      return true;
+    } catch (error) {
+      this.errors = { ...this.errors, magnet: `Invalid magnet link or info hash: ${message(error)}` };
+      return false;
+    }
+  }
+
+  async openTorrentFile(file: File): Promise<void> {
+    const bridge = this.bridge;
+    if (!bridge) return;
+    this.errors = { ...this.errors, torrentFile: undefined };
+    try {
+      const bytes = await file.arrayBuffer();
+      await bridge.addTorrentFile(bytes);
+    } catch (error) {
+      this.errors = { ...this.errors, torrentFile: `Could not open “${file.name}”: ${message(error)}` };
+    }
+  }
+
+  async saveFile(view: TorrentView, fileIndex: number): Promise<void> {
+    const bridge = this.bridge;
+    const file = view.files.find((f) => f.index === fileIndex);
+    if (!bridge || !file) return;
+    try {
+      const blob = await bridge.getFile(view.infoHashHex, fileIndex);
+      download(blob, baseName(file.path));
+    } catch (error) {
+      this.errors = { ...this.errors, general: `Could not save “${file.path}”: ${message(error)}` };
+    }
+  }
+
+  async saveTorrentFile(view: TorrentView): Promise<void> {
+    const bridge = this.bridge;
+    if (!bridge) return;
+    try {
+      const { blob, name } = await bridge.getTorrentFile(view.infoHashHex);
+      download(blob, name);
+    } catch (error) {
+      this.errors = { ...this.errors, general: `Could not build the .torrent file: ${message(error)}` };
+    }
+  }
+
+  pause(view: TorrentView): void {
+    this.bridge?.pause(view.infoHashHex);
+  }
+
+  resume(view: TorrentView): void {
+    this.bridge?.resume(view.infoHashHex);
+  }
+
+  remove(view: TorrentView): void {
+    this.bridge?.remove(view.infoHashHex);
+  }
+
+  dismiss(field: keyof FieldErrors): void {
+    this.errors = { ...this.errors, [field]: undefined };
+  }
+}
+
+/** An ordinary browser download of a Blob (works in every browser and in headless tests). */
+export function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.rel = 'noopener';
+  a.style.display = 'none';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The browser reads the blob after the click; give it time before freeing the URL.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+export const app = new AppState();

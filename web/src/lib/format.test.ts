@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { baseName, formatBytes, formatDuration, formatRate, statusText } from './format';
+
+describe('format', () => {
+  it('formats byte counts with binary units', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1536)).toBe('1.50 KiB');
+    expect(formatBytes(5 * 1024 * 1024)).toBe('5.00 MiB');
+    expect(formatBytes(150 * 1024 * 1024)).toBe('150 MiB');
+    expect(formatBytes(-1)).toBe('–');
+    expect(formatRate(2048)).toBe('2.00 KiB/s');
+  });
+
+  it('formats durations', () => {
+    expect(formatDuration(undefined)).toBe('–');
+    expect(formatDuration(42.4)).toBe('42 s');
+    expect(formatDuration(185)).toBe('3 min 05 s');
+    expect(formatDuration(3720)).toBe('1 h 02 min');
+    expect(formatDuration(86400 * 3)).toBe('3 days');
+  });
+
+  it('names each state with the texts the brief fixes', () => {
+    expect(statusText({ state: 'fetching-metadata' })).toBe('Fetching metadata');
+    expect(statusText({ state: 'downloading' })).toBe('Downloading');
+    expect(statusText({ state: 'seeding' })).toBe('Seeding');
+    expect(statusText({ state: 'paused' })).toBe('Paused');
+    expect(statusText({ state: 'error', error: 'quota exceeded' })).toBe('Error: quota exceeded');
+    expect(statusText({ state: 'fetching-metadata', hashing: 0.425 })).toBe('Hashing 42%');
+  });
+
+  it('takes the last path component as the file name', () => {
+    expect(baseName('a/b/c.bin')).toBe('c.bin');
+    expect(baseName('c.bin')).toBe('c.bin');
+  });
+});

@@ -1,0 +1,57 @@
+// Human-readable numbers for the UI.
+import type { TorrentView } from './protocol';
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '–';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+/** Seconds as `1 h 02 min`, `3 min 05 s`, `42 s`; undefined as a dash. */
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '–';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ${String(m % 60).padStart(2, '0')} min`;
+  return `${Math.floor(h / 24)} days`;
+}
+
+/** The status text of a torrent, exactly as the brief names them. */
+export function statusText(view: Pick<TorrentView, 'state' | 'error' | 'hashing'>): string {
+  if (view.hashing !== undefined) return `Hashing ${Math.floor(view.hashing * 100)}%`;
+  switch (view.state) {
+    case 'fetching-metadata':
+      return 'Fetching metadata';
+    case 'downloading':
+      return 'Downloading';
+    case 'seeding':
+      return 'Seeding';
+    case 'paused':
+      return 'Paused';
+    case 'stopped':
+      return 'Stopped';
+    case 'error':
+      return `Error: ${view.error ?? 'unknown error'}`;
+  }
+}
+
+/** The last path component: the name a saved file gets. */
+export function baseName(path: string): string {
+  const parts = path.split('/');
+  return parts[parts.length - 1] || path;
+}

@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ChannelWriter, MAX_MESSAGE_BYTES, RateLimiter, type ChannelLike } from './channel-writer';
+
+class FakeChannel implements ChannelLike {
+  bufferedAmount = 0;
+  readyState = 'open';
+  sent: Uint8Array[] = [];
+  failNext = false;
+  private listeners = new Set<() => void>();
+  send(data: Uint8Array): void {
+    if (this.failNext) throw new Error('send queue is full');
+    if (data.byteLength > MAX_MESSAGE_BYTES) throw new Error('message too large');
+    this.sent.push(data);
+    this.bufferedAmount += data.byteLength;
+  }
+  addEventListener(_type: 'bufferedamountlow', listener: () => void): void {
+    this.listeners.add(listener);
+  }
+  removeEventListener(_type: 'bufferedamountlow', listener: () => void): void {
+    this.listeners.delete(listener);
+  }
+  /** The network took everything: the browser fires bufferedamountlow. */
+  drain(): void {
+    this.bufferedAmount = 0;
+    for (const listener of [...this.listeners]) listener();
+  }
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+}
+
+function bytes(n: number): ArrayBuffer {
+  const data = new Uint8Array(n);
+  for (let i = 0; i < n; i++) data[i] = i % 251;
+  return data.buffer;
+}
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('ChannelWriter', () => {
+  it('splits a large message into views of at most 262,144 bytes, in order, without copying', () => {
+    const channel = new FakeChannel();
+    const writer = new ChannelWriter(channel, undefined, undefined, 10 << 20);
+    const data = bytes(MAX_MESSAGE_BYTES * 2 + 100);
+    writer.write(data);
+    expect(channel.sent.map((c) => c.byteLength)).toEqual([MAX_MESSAGE_BYTES, MAX_MESSAGE_BYTES, 100]);
+    for (const chunk of channel.sent) expect(chunk.buffer).toBe(data);
+    expect(channel.sent.map((c) => c.byteOffset)).toEqual([0, MAX_MESSAGE_BYTES, 2 * MAX_MESSAGE_BYTES]);
+  });
+
+  it('queues above the high-water mark and resumes on bufferedamountlow', () => {
+    const channel = new FakeChannel();
+    const writer = new ChannelWriter(channel, undefined, undefined, 100_000);
+    writer.write(bytes(60_000));
+    writer.write(bytes(60_000));
+    writer.write(bytes(60_000));
+    // The second send took the buffer over the mark: the third waits.
+    expect(channel.sent).toHaveLength(2);
+    expect(writer.queuedBytes).toBe(60_000);
+    channel.drain();
+    expect(channel.sent).toHaveLength(3);
+    expect(writer.queuedBytes).toBe(0);
+  });
+
+  it('resumes on its own timer if the low event never comes', () => {
+    const channel = new FakeChannel();
+    const writer = new ChannelWriter(channel, undefined, undefined, 100_000);
+    writer.write(bytes(150_000));
+    writer.write(bytes(10));
+    expect(channel.sent).toHaveLength(1);
+    channel.bufferedAmount = 0; // drained, but no event
+    vi.advanceTimersByTime(300);
+    expect(channel.sent).toHaveLength(2);
+  });
+
+  it('reports a failed send and stops', () => {
+    const channel = new FakeChannel();
+    const errors: unknown[] = [];
+    const writer = new ChannelWriter(channel, undefined, (e) => errors.push(e));
+    channel.failNext = true;
+    writer.write(bytes(10));
+    expect(errors).toHaveLength(1);
+    channel.failNext = false;
+    writer.write(bytes(10));
+    expect(channel.sent).toHaveLength(0);
+    expect(channel.listenerCount).toBe(0);
+  });
+
+  it('keeps the bytes under an upload limit', () => {
+    let now = 0;
+    const limiter = new RateLimiter(64_000, () => now);
+    const channel = new FakeChannel();
+    const writer = new ChannelWriter(channel, limiter, undefined, 10 << 20);
+    for (let i = 0; i < 20; i++) writer.write(bytes(16_000));
+    const sentBytes = () => channel.sent.reduce((n, c) => n + c.byteLength, 0);
+    // One burst at first (at most a quarter second's worth plus one message)...
+    expect(sentBytes()).toBeLessThanOrEqual(16_000 + 16_384);
+    // ...then about 64 kB per second.
+    for (let t = 0; t < 40; t++) {
+      now += 100;
+      vi.advanceTimersByTime(100);
+    }
+    const perSecond = (sentBytes() - 32_000) / 4;
+    expect(perSecond).toBeGreaterThan(48_000);
+    expect(perSecond).toBeLessThan(80_000);
+    limiter.setRate(0);
+    now += 100;
+    vi.advanceTimersByTime(100);
+    expect(sentBytes()).toBe(20 * 16_000);
+  });
+});

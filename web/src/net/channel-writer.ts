@@ -1,0 +1,150 @@
+// Writes the worker's bytes to one RTCDataChannel with backpressure: send while the channel's buffered amount
+// is under a high-water mark, queue otherwise, resume on 'bufferedamountlow'. A message larger than the
+// channel's limit is split (as views, no copy). An optional tab-wide upload limit spaces the sends.
+
+/** The largest message a data channel accepts in one send (a larger one throws). */
+export const MAX_MESSAGE_BYTES = 262_144;
+/** Keep at most this much in the channel's own buffer (its hard limit is 16 MiB). */
+export const HIGH_WATER_BYTES = 1 << 20;
+
+/** The parts of an RTCDataChannel the writer uses. */
+export interface ChannelLike {
+  readonly bufferedAmount: number;
+  readonly readyState: string;
+  send(data: Uint8Array<ArrayBuffer>): void;
+  addEventListener(type: 'bufferedamountlow', listener: () => void): void;
+  removeEventListener(type: 'bufferedamountlow', listener: () => void): void;
+}
+
+/** A token bucket for upload bytes per second, shared by every channel of the tab. 0 = unlimited. */
+export class RateLimiter {
+  private tokens = 0;
+  private last: number;
+  private rate = 0;
+
+  constructor(
+    bytesPerSecond = 0,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.last = now();
+    this.setRate(bytesPerSecond);
+  }
+
+  get bytesPerSecond(): number {
+    return this.rate;
+  }
+
+  setRate(bytesPerSecond: number): void {
+    this.refill();
+    this.rate = Number.isFinite(bytesPerSecond) && bytesPerSecond > 0 ? bytesPerSecond : 0;
+    this.tokens = Math.min(this.tokens, this.burst());
+  }
+
+  /** Milliseconds to wait before `bytes` may be sent; 0 means now (and the bytes are taken). */
+  take(bytes: number): number {
+    if (this.rate === 0) return 0;
+    this.refill();
+    if (this.tokens <= 0) return Math.max(1, Math.ceil((-this.tokens / this.rate) * 1000));
+    this.tokens -= bytes;
+    return 0;
+  }
+
+  private burst(): number {
+    // About a quarter second of data, at least one block, so small limits stay smooth.
+    return Math.max(16_384, this.rate / 4);
+  }
+
+  private refill(): void {
+    const t = this.now();
+    const elapsed = Math.max(0, t - this.last) / 1000;
+    this.last = t;
+    if (this.rate > 0) this.tokens = Math.min(this.burst(), this.tokens + elapsed * this.rate);
+  }
+}
+
+export class ChannelWriter {
+  private readonly queue: Array<Uint8Array<ArrayBuffer>> = [];
+  private queued = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** What the pending timer waits for: room in the channel's buffer, or the upload limit. */
+  private waitingFor: 'buffer' | 'limit' | undefined;
+  private closed = false;
+  private readonly onLow = () => {
+    if (this.waitingFor === 'buffer') {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.waitingFor = undefined;
+    }
+    this.pump();
+  };
+
+  constructor(
+    private readonly channel: ChannelLike,
+    private readonly limiter: RateLimiter | undefined = undefined,
+    private readonly onError: (error: unknown) => void = () => {},
+    private readonly highWater = HIGH_WATER_BYTES,
+  ) {
+    channel.addEventListener('bufferedamountlow', this.onLow);
+  }
+
+  /** Bytes waiting in our queue (not yet handed to the channel). */
+  get queuedBytes(): number {
+    return this.queued;
+  }
+
+  write(data: ArrayBuffer): void {
+    if (this.closed) return;
+    for (let at = 0; at < data.byteLength; at += MAX_MESSAGE_BYTES) {
+      const chunk = new Uint8Array(data, at, Math.min(MAX_MESSAGE_BYTES, data.byteLength - at));
+      this.queue.push(chunk);
+      this.queued += chunk.byteLength;
+    }
+    this.pump();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.queue.length = 0;
+    this.queued = 0;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.channel.removeEventListener('bufferedamountlow', this.onLow);
+  }
+
+  private pump(): void {
+    if (this.closed || this.timer !== undefined) return;
+    while (this.queue.length > 0) {
+      if (this.channel.readyState !== 'open') return;
+      if (this.channel.bufferedAmount >= this.highWater) {
+        // 'bufferedamountlow' resumes; a slow timer guards against a missed event.
+        this.wait(250, 'buffer');
+        return;
+      }
+      const chunk = this.queue[0];
+      const delay = this.limiter?.take(chunk.byteLength) ?? 0;
+      if (delay > 0) {
+        this.wait(delay, 'limit');
+        return;
+      }
+      this.queue.shift();
+      this.queued -= chunk.byteLength;
+      try {
+        this.channel.send(chunk);
+      } catch (error) {
+        this.close();
+        this.onError(error);
+        return;
+      }
+    }
+  }
+
+  private wait(ms: number, reason: 'buffer' | 'limit'): void {
+    clearTimeout(this.timer);
+    this.waitingFor = reason;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.waitingFor = undefined;
+      this.pump();
+    }, ms);
+  }
+}

@@ -1,0 +1,254 @@
+// The main thread's side of the app: talks to the engine worker (requests and replies, torrent views), runs the
+// tracker clients for the torrents the worker reports active, and connects WebRTC peers to the worker.
+import { hexToBinary } from '../../../shared/tracker-protocol';
+import type { AnnounceStats, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
+import { RateLimiter } from './channel-writer';
+import { PeerManager, type CreateInstance, type RtcPeer } from './peers';
+import {
+  makePeerId,
+  TrackerClient,
+  type AnnounceNumbers,
+  type SocketLike,
+  type TrackerStatus,
+} from './tracker-client';
+
+/** The parts of a Worker the bridge uses. */
+export interface WorkerLike {
+  postMessage(message: MainToWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<WorkerToMain>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+}
+
+export interface BridgeListener {
+  ready?(restored: number): void;
+  torrents?(torrents: TorrentView[]): void;
+  trackers?(infoHashHex: string, statuses: TrackerStatus[]): void;
+  /** The worker itself failed (it did not load, or threw at the top level). */
+  fatal?(message: string): void;
+}
+
+export interface BridgeOptions {
+  worker: WorkerLike;
+  iceServers: RTCIceServer[];
+  /** Trackers for new shares and for magnet links without any. */
+  defaultTrackers: string[];
+  listener: BridgeListener;
+  createSocket?: (url: string) => SocketLike;
+  createInstance?: CreateInstance;
+  /** Upload limit in bytes per second (0 = none). */
+  uploadLimit?: number;
+}
+
+type Reply = Extract<WorkerToMain, { type: 'reply' }>;
+type OkReply = Extract<Reply, { ok: true }>;
+type RequestMessage = Extract<MainToWorker, { requestId: number }>;
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+export class RequestError extends Error {
+  override name = 'RequestError';
+}
+
+export class EngineBridge {
+  readonly limiter: RateLimiter;
+  readonly peers: PeerManager;
+  private tracker: TrackerClient<RtcPeer> | undefined;
+  private readonly worker: WorkerLike;
+  private readonly pending = new Map<
+    number,
+    { resolve: (reply: OkReply) => void; reject: (e: Error) => void }
+  >();
+  private nextRequest = 1;
+  private readonly numbers = new Map<string, AnnounceNumbers>();
+  private readonly active = new Map<string, string[]>();
+  /** Messages for the tracker that arrived before `ready` (which carries our peer id). */
+  private readonly early: WorkerToMain[] = [];
+  private closed = false;
+
+  constructor(private readonly options: BridgeOptions) {
+    this.worker = options.worker;
+    this.limiter = new RateLimiter(options.uploadLimit ?? 0);
+    this.peers = new PeerManager({
+      post: (message, transfer) => this.worker.postMessage(message, transfer),
+      iceServers: () => options.iceServers,
+      limiter: this.limiter,
+      ...(options.createInstance ? { createInstance: options.createInstance } : {}),
+    });
+    this.worker.onmessage = (event) => this.onMessage(event.data);
+    this.worker.onerror = (event) => {
+      options.listener.fatal?.(event.message || 'The engine worker failed to start');
+    };
+  }
+
+  get defaultTrackers(): string[] {
+    return this.options.defaultTrackers;
+  }
+
+  /** Tracker states for a torrent. */
+  trackerStatuses(infoHashHex: string): TrackerStatus[] {
+    return this.tracker?.statuses(infoHashHex) ?? [];
+  }
+
+  setUploadLimit(bytesPerSecond: number): void {
+    this.limiter.setRate(bytesPerSecond);
+  }
+
+  async share(files: Array<{ file: File; path: string[] }>, name: string): Promise<string> {
+    const reply = await this.request({ type: 'share', files, name, trackers: this.options.defaultTrackers });
+    return reply.infoHashHex ?? '';
+  }
+
+  async addMagnet(link: string): Promise<string> {
+    const reply = await this.request({
+      type: 'add-magnet',
+      link,
+      defaultTrackers: this.options.defaultTrackers,
+    });
+    return reply.infoHashHex ?? '';
+  }
+
+  async addTorrentFile(bytes: ArrayBuffer): Promise<string> {
+    const reply = await this.request(
+      { type: 'add-torrent-file', bytes, defaultTrackers: this.options.defaultTrackers },
+      [bytes],
+    );
+    return reply.infoHashHex ?? '';
+  }
+
+  async getFile(infoHashHex: string, fileIndex: number): Promise<Blob> {
+    const reply = await this.request({ type: 'get-file', infoHashHex, fileIndex });
+    if (!reply.blob) throw new RequestError('The engine returned no data for this file');
+    return reply.blob;
+  }
+
+  async getTorrentFile(infoHashHex: string): Promise<{ blob: Blob; name: string }> {
+    const reply = await this.request({ type: 'get-torrent-file', infoHashHex });
+    if (!reply.blob) throw new RequestError('The engine returned no .torrent file');
+    return { blob: reply.blob, name: reply.name ?? `${infoHashHex}.torrent` };
+  }
+
+  pause(infoHashHex: string): void {
+    this.worker.postMessage({ type: 'pause', infoHashHex });
+  }
+
+  resume(infoHashHex: string): void {
+    this.worker.postMessage({ type: 'resume', infoHashHex });
+  }
+
+  remove(infoHashHex: string): void {
+    this.worker.postMessage({ type: 'remove', infoHashHex });
+  }
+
+  /** The page is going away: `stopped` to every tracker, close the connections, tell the worker. */
+  shutdown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.tracker?.shutdown();
+    this.peers.closeAll();
+    this.worker.postMessage({ type: 'shutdown' });
+  }
+
+  private request(
+    message: DistributiveOmit<RequestMessage, 'requestId'>,
+    transfer?: Transferable[],
+  ): Promise<OkReply> {
+    const requestId = this.nextRequest++;
+    return new Promise<OkReply>((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.worker.postMessage({ ...message, requestId } as RequestMessage, transfer);
+    });
+  }
+
+  private onMessage(message: WorkerToMain): void {
+    switch (message.type) {
+      case 'ready': {
+        this.tracker = this.createTracker(message.peerIdHex);
+        this.options.listener.ready?.(message.restored);
+        for (const early of this.early.splice(0)) this.onMessage(early);
+        return;
+      }
+      case 'torrents':
+        this.updateNumbers(message.torrents);
+        this.options.listener.torrents?.(message.torrents);
+        return;
+      case 'reply': {
+        const pending = this.pending.get(message.requestId);
+        if (!pending) return;
+        this.pending.delete(message.requestId);
+        if (message.ok) pending.resolve(message);
+        else pending.reject(new RequestError(message.error));
+        return;
+      }
+      case 'send':
+        this.peers.send(message.infoHashHex, message.peer, message.data);
+        return;
+      case 'close':
+        this.peers.close(message.infoHashHex, message.peer);
+        return;
+      default:
+        break;
+    }
+    // Tracker messages.
+    if (!this.tracker) {
+      this.early.push(message);
+      return;
+    }
+    if (this.closed) return;
+    switch (message.type) {
+      case 'torrent-active':
+        this.setNumbers(message.infoHashHex, message.stats);
+        this.active.set(message.infoHashHex, message.trackers);
+        this.tracker.start(message.infoHashHex, message.trackers);
+        this.reportTrackers(message.infoHashHex);
+        return;
+      case 'torrent-inactive':
+        this.setNumbers(message.infoHashHex, message.stats);
+        this.active.delete(message.infoHashHex);
+        this.tracker.stop(message.infoHashHex);
+        this.peers.closeTorrent(message.infoHashHex);
+        this.options.listener.trackers?.(message.infoHashHex, []);
+        return;
+      case 'announce':
+        this.setNumbers(message.infoHashHex, message.stats);
+        this.tracker.announceEvent(message.infoHashHex, message.event);
+        return;
+      case 'want-peers':
+        this.tracker.wantPeers(message.infoHashHex, message.count);
+        return;
+    }
+  }
+
+  private createTracker(peerIdHex: string | undefined): TrackerClient<RtcPeer> {
+    let peerId: string | undefined;
+    if (peerIdHex && /^[0-9a-f]{40}$/i.test(peerIdHex)) peerId = hexToBinary(peerIdHex);
+    return new TrackerClient<RtcPeer>({
+      peerId: peerId ?? makePeerId(),
+      createSocket: this.options.createSocket ?? ((url) => new WebSocket(url) as unknown as SocketLike),
+      createPeer: this.peers.createPeer,
+      matched: this.peers.matched,
+      acceptsOffer: this.peers.acceptsOffer,
+      numbers: (infoHashHex) => this.numbers.get(infoHashHex) ?? { uploaded: 0, downloaded: 0, left: null },
+      status: (infoHashHex) => this.reportTrackers(infoHashHex),
+    });
+  }
+
+  private reportTrackers(infoHashHex: string): void {
+    if (!this.tracker) return;
+    this.options.listener.trackers?.(infoHashHex, this.tracker.statuses(infoHashHex));
+  }
+
+  private setNumbers(infoHashHex: string, stats: AnnounceStats): void {
+    const left = Number.isFinite(stats.left) && stats.left >= 0 ? stats.left : null;
+    this.numbers.set(infoHashHex, { uploaded: stats.uploaded, downloaded: stats.downloaded, left });
+  }
+
+  /** Periodic announces carry the latest totals from the views. */
+  private updateNumbers(torrents: TorrentView[]): void {
+    for (const view of torrents) {
+      const numbers = this.numbers.get(view.infoHashHex);
+      if (!numbers) continue;
+      numbers.uploaded = view.uploaded;
+      numbers.downloaded = view.downloaded;
+      if (view.pieceCount > 0 && view.have === view.pieceCount) numbers.left = 0;
+    }
+  }
+}

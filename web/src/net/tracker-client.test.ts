@@ -1,0 +1,414 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { binaryToHex } from '../../../shared/tracker-protocol';
+import type { SignalDescription } from '../../../shared/tracker-protocol';
+import {
+  makePeerId,
+  TrackerClient,
+  usableTrackers,
+  type SocketLike,
+  type TrackerStatus,
+} from './tracker-client';
+
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  sent: Array<Record<string, unknown>> = [];
+  closed = false;
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: unknown) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  constructor(readonly url: string) {}
+  send(data: string): void {
+    if (this.readyState !== 1) throw new Error('not open');
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  }
+  close(): void {
+    this.closed = true;
+    this.readyState = 3;
+  }
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  fail(): void {
+    this.readyState = 3;
+    this.onerror?.({});
+    this.onclose?.({});
+  }
+  receive(message: Record<string, unknown>): void {
+    this.onmessage?.({ data: JSON.stringify(message) });
+  }
+}
+
+let nextPeer = 0;
+class FakePeer {
+  readonly id = nextPeer++;
+  destroyed = false;
+  signalled: SignalDescription[] = [];
+  private listener: ((data: SignalDescription) => void) | undefined;
+  constructor(
+    readonly infoHashHex: string,
+    readonly initiator: boolean,
+  ) {}
+  once(_event: 'signal', listener: (data: SignalDescription) => void): void {
+    this.listener = listener;
+    // Like simple-peer with trickle off: an initiator emits its offer once ICE gathering is done.
+    if (this.initiator) queueMicrotask(() => this.emitSignal({ type: 'offer', sdp: `offer-${this.id}` }));
+  }
+  emitSignal(data: SignalDescription): void {
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.(data);
+  }
+  signal(data: SignalDescription): void {
+    this.signalled.push(data);
+    if (!this.initiator && data.type === 'offer') {
+      queueMicrotask(() => this.emitSignal({ type: 'answer', sdp: `answer-${this.id}` }));
+    }
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+const INFO_HASH = 'aa'.repeat(20);
+const OTHER_HASH = 'bb'.repeat(20);
+const bin = (hex: string) => String.fromCharCode(...hex.match(/../g)!.map((h) => parseInt(h, 16)));
+
+/** Deterministic numbers in [0, 1) that differ from call to call (backoff jitter sees 0.5 first). */
+function sequence(): () => number {
+  let i = 0;
+  return () => (i++ * 0.618034 + 0.5) % 1;
+}
+
+function setup(overrides: { acceptsOffer?: boolean; matched?: boolean } = {}) {
+  const sockets: FakeSocket[] = [];
+  const peers: FakePeer[] = [];
+  const matched: Array<{ peer: FakePeer; remote: string; initiator: boolean }> = [];
+  const statuses: Array<{ infoHashHex: string; status: TrackerStatus }> = [];
+  const client = new TrackerClient<FakePeer>({
+    peerId: makePeerId(() => 0.5),
+    createSocket: (url) => {
+      const socket = new FakeSocket(url);
+      sockets.push(socket);
+      return socket;
+    },
+    createPeer: (infoHashHex, initiator) => {
+      const peer = new FakePeer(infoHashHex, initiator);
+      peers.push(peer);
+      return peer;
+    },
+    matched: (_infoHashHex, peer, remote, initiator) => {
+      matched.push({ peer, remote, initiator });
+      return overrides.matched ?? true;
+    },
+    acceptsOffer: () => overrides.acceptsOffer ?? true,
+    numbers: () => ({ uploaded: 1, downloaded: 2, left: 3 }),
+    status: (infoHashHex, status) => statuses.push({ infoHashHex, status }),
+    random: sequence(),
+    maxOffers: 3,
+  });
+  return { client, sockets, peers, matched, statuses };
+}
+
+/** Lets the offers' microtasks and the announce's awaits run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('makePeerId and usableTrackers', () => {
+  it('makes a 20-byte peer id with our client prefix', () => {
+    const id = makePeerId();
+    expect(id).toHaveLength(20);
+    expect(id.startsWith('-SD0100-')).toBe(true);
+    for (const ch of id) expect(ch.charCodeAt(0)).toBeLessThan(256);
+  });
+
+  it('keeps ws and wss trackers only, without duplicates', () => {
+    expect(
+      usableTrackers([
+        'wss://a.example/',
+        'udp://b.example:80',
+        'ws://c.example',
+        'wss://a.example/',
+        'junk',
+      ]),
+    ).toEqual(['wss://a.example/', 'ws://c.example']);
+  });
+});
+
+describe('TrackerClient', () => {
+  it('announces started with offers to every tracker once its socket opens', async () => {
+    const { client, sockets, peers } = setup();
+    client.start(INFO_HASH, ['ws://one/', 'ws://two/']);
+    expect(sockets.map((s) => s.url)).toEqual(['ws://one/', 'ws://two/']);
+    sockets[0].open();
+    await settle();
+    expect(sockets[0].sent).toHaveLength(1);
+    const announce = sockets[0].sent[0];
+    expect(announce).toMatchObject({
+      action: 'announce',
+      info_hash: bin(INFO_HASH),
+      peer_id: client.peerId,
+      event: 'started',
+      numwant: 3,
+      uploaded: 1,
+      downloaded: 2,
+      left: 3,
+    });
+    const offers = announce.offers as Array<{ offer: SignalDescription; offer_id: string }>;
+    expect(offers).toHaveLength(3);
+    for (const offer of offers) {
+      expect(offer.offer.type).toBe('offer');
+      expect(offer.offer_id).toHaveLength(20);
+    }
+    expect(new Set(offers.map((o) => o.offer_id)).size).toBe(3);
+    expect(peers.every((p) => p.initiator)).toBe(true);
+    // The second tracker is still connecting: nothing sent there, and it has its own socket.
+    expect(sockets[1].sent).toHaveLength(0);
+    sockets[1].open();
+    await settle();
+    expect(sockets[1].sent[0]).toMatchObject({ event: 'started' });
+  });
+
+  it('shares one socket between torrents of the same tracker', async () => {
+    const { client, sockets } = setup();
+    client.start(INFO_HASH, ['ws://one/']);
+    client.start(OTHER_HASH, ['ws://one/']);
+    expect(sockets).toHaveLength(1);
+    sockets[0].open();
+    await settle();
+    expect(sockets[0].sent.map((m) => m.info_hash).sort()).toEqual([bin(INFO_HASH), bin(OTHER_HASH)].sort());
+  });
+
+  it('routes an answer to the pending offer by offer_id and reports the remote peer', async () => {
+    const { client, sockets, peers, matched } = setup();
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    const offers = sockets[0].sent[0].offers as Array<{ offer: SignalDescription; offer_id: string }>;
+    const target = offers[1];
+    const remoteId = 'R'.repeat(20);
+    sockets[0].receive({
+      action: 'announce',
+      info_hash: bin(INFO_HASH),
+      peer_id: remoteId,
+      offer_id: target.offer_id,
+      answer: { type: 'answer', sdp: 'remote-answer' },
+    });
+    const answered = peers.find((p) => p.signalled.length > 0)!;
+    expect(answered.signalled).toEqual([{ type: 'answer', sdp: 'remote-answer' }]);
+    expect(`offer-${answered.id}`).toBe(target.offer.sdp);
+    expect(matched).toEqual([{ peer: answered, remote: binaryToHex(remoteId), initiator: true }]);
+    expect(client.pendingOffers(INFO_HASH)).toBe(2);
+    // A second answer to the same offer is ignored.
+    sockets[0].receive({
+      action: 'announce',
+      info_hash: bin(INFO_HASH),
+      peer_id: 'S'.repeat(20),
+      offer_id: target.offer_id,
+      answer: { type: 'answer', sdp: 'late' },
+    });
+    expect(answered.signalled).toHaveLength(1);
+  });
+
+  it('answers a relayed offer with to_peer_id and the same offer_id', async () => {
+    const { client, sockets, peers, matched } = setup();
+    client.wantPeers(INFO_HASH, 0);
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    const offerId = 'O'.repeat(20);
+    const remoteId = 'P'.repeat(20);
+    sockets[0].receive({
+      action: 'announce',
+      info_hash: bin(INFO_HASH),
+      peer_id: remoteId,
+      offer_id: offerId,
+      offer: { type: 'offer', sdp: 'remote-offer' },
+    });
+    await settle();
+    const answerer = peers.find((p) => !p.initiator)!;
+    expect(answerer.signalled).toEqual([{ type: 'offer', sdp: 'remote-offer' }]);
+    expect(matched[0]).toMatchObject({ remote: binaryToHex(remoteId), initiator: false });
+    const reply = sockets[0].sent.at(-1)!;
+    expect(reply).toEqual({
+      action: 'announce',
+      info_hash: bin(INFO_HASH),
+      peer_id: client.peerId,
+      to_peer_id: remoteId,
+      offer_id: offerId,
+      answer: { type: 'answer', sdp: `answer-${answerer.id}` },
+    });
+  });
+
+  it('does not answer offers when the torrent is at its connection cap', async () => {
+    const { client, sockets, peers } = setup({ acceptsOffer: false });
+    client.wantPeers(INFO_HASH, 0);
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    const before = sockets[0].sent.length;
+    sockets[0].receive({
+      action: 'announce',
+      info_hash: bin(INFO_HASH),
+      peer_id: 'P'.repeat(20),
+      offer_id: 'O'.repeat(20),
+      offer: { type: 'offer', sdp: 'x' },
+    });
+    await settle();
+    expect(peers.filter((p) => !p.initiator)).toHaveLength(0);
+    expect(sockets[0].sent).toHaveLength(before);
+  });
+
+  it('destroys offers nobody answered after the offer timeout', async () => {
+    const { client, sockets, peers } = setup();
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    expect(peers.filter((p) => p.destroyed)).toHaveLength(0);
+    vi.advanceTimersByTime(50_001);
+    expect(peers.filter((p) => p.destroyed)).toHaveLength(3);
+    expect(client.pendingOffers(INFO_HASH)).toBe(0);
+  });
+
+  it("re-announces on the tracker's interval without an event", async () => {
+    const { client, sockets } = setup();
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    sockets[0].receive({
+      action: 'announce',
+      info_hash: bin(INFO_HASH),
+      interval: 30,
+      complete: 1,
+      incomplete: 2,
+    });
+    expect(client.statuses(INFO_HASH)[0]).toMatchObject({ state: 'connected', complete: 1, incomplete: 2 });
+    vi.advanceTimersByTime(29_000);
+    expect(sockets[0].sent).toHaveLength(1);
+    vi.advanceTimersByTime(1_001);
+    await settle();
+    expect(sockets[0].sent).toHaveLength(2);
+    expect(sockets[0].sent[1].event).toBeUndefined();
+    expect(sockets[0].sent[1].action).toBe('announce');
+  });
+
+  it('sends completed without offers, and stopped on stop', async () => {
+    const { client, sockets } = setup();
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    client.announceEvent(INFO_HASH, 'completed');
+    expect(sockets[0].sent.at(-1)).toMatchObject({ event: 'completed', left: 3 });
+    expect(sockets[0].sent.at(-1)!.offers).toBeUndefined();
+    client.stop(INFO_HASH);
+    expect(sockets[0].sent.at(-1)).toMatchObject({ event: 'stopped' });
+    expect(sockets[0].closed).toBe(true);
+    expect(client.statuses(INFO_HASH)).toEqual([]);
+  });
+
+  it('reconnects with growing backoff and announces started again', async () => {
+    const { client, sockets, statuses } = setup();
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].fail();
+    expect(client.statuses(INFO_HASH)[0].state).toBe('unreachable');
+    expect(statuses.at(-1)!.status.message).toMatch(/unreachable/);
+    vi.advanceTimersByTime(1_000); // first delay: between 0.5 and 1 s
+    expect(sockets).toHaveLength(2);
+    sockets[1].fail();
+    vi.advanceTimersByTime(999);
+    expect(sockets).toHaveLength(2); // the second delay is between 1 and 2 s
+    vi.advanceTimersByTime(1_001);
+    expect(sockets).toHaveLength(3);
+    sockets[2].open();
+    await settle();
+    expect(sockets[2].sent[0]).toMatchObject({ event: 'started' });
+    expect(client.statuses(INFO_HASH)[0].state).toBe('connected');
+  });
+
+  it('keeps announcing to the other trackers when one dies', async () => {
+    const { client, sockets } = setup();
+    client.start(INFO_HASH, ['ws://one/', 'ws://two/']);
+    sockets[0].open();
+    sockets[1].open();
+    await settle();
+    sockets[0].fail();
+    client.wantPeers(INFO_HASH, 2, 1_000_000);
+    await settle();
+    expect(sockets[1].sent.length).toBeGreaterThanOrEqual(1);
+    const states = client.statuses(INFO_HASH).map((s) => s.state);
+    expect(states).toEqual(['unreachable', 'connected']);
+  });
+
+  it('shows a failure reason for the torrent it names', async () => {
+    const { client, sockets } = setup();
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    sockets[0].receive({
+      action: 'announce',
+      info_hash: bin(INFO_HASH),
+      'failure reason': 'torrent not allowed',
+    });
+    expect(client.statuses(INFO_HASH)[0]).toMatchObject({ state: 'failure', message: 'torrent not allowed' });
+  });
+
+  it('ignores malformed messages and messages for other torrents', async () => {
+    const { client, sockets, peers } = setup();
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    sockets[0].onmessage?.({ data: 'not json' });
+    sockets[0].receive({
+      action: 'announce',
+      info_hash: bin(OTHER_HASH),
+      peer_id: 'P'.repeat(20),
+      offer_id: 'O'.repeat(20),
+      offer: { type: 'offer', sdp: 'x' },
+    });
+    await settle();
+    expect(peers.filter((p) => !p.initiator)).toHaveLength(0);
+    expect(client.statuses(INFO_HASH)[0].state).toBe('connected');
+  });
+
+  it('announces at once for more peers, then at most once per rate-limit window', async () => {
+    const { client, sockets } = setup();
+    client.wantPeers(INFO_HASH, 0);
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    expect(sockets[0].sent[0].offers).toEqual([]);
+    client.wantPeers(INFO_HASH, 2, 100_000);
+    await settle();
+    expect((sockets[0].sent[1].offers as unknown[]).length).toBe(2);
+    // Answer nothing, expire the offers, ask again within the window: no announce.
+    vi.advanceTimersByTime(50_001);
+    client.wantPeers(INFO_HASH, 2, 105_000);
+    await settle();
+    expect(sockets[0].sent).toHaveLength(2);
+    client.wantPeers(INFO_HASH, 2, 111_000);
+    await settle();
+    expect(sockets[0].sent).toHaveLength(3);
+  });
+
+  it('sends stopped to every tracker on shutdown and closes the sockets', async () => {
+    const { client, sockets } = setup();
+    client.start(INFO_HASH, ['ws://one/', 'ws://two/']);
+    sockets[0].open();
+    sockets[1].open();
+    await settle();
+    client.shutdown();
+    for (const socket of sockets) {
+      expect(socket.sent.at(-1)).toMatchObject({ event: 'stopped', info_hash: bin(INFO_HASH) });
+      expect(socket.closed).toBe(true);
+    }
+  });
+});
