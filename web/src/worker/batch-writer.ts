@@ -93,6 +93,24 @@ export class BatchWriter {
     return result;
   }
 
+  /** After a failed transaction (a full disk): each entry on its own, so whatever still fits is kept. */
+  private async writeOneByOne(batch: Pending[], latest: Map<string, StoredValue>): Promise<void> {
+    const outcome = new Map<string, unknown>();
+    for (const [key, value] of latest) {
+      try {
+        await this.store.setMany([[key, value]]);
+        outcome.set(key, undefined);
+      } catch (error) {
+        outcome.set(key, error ?? new Error('write failed'));
+      }
+    }
+    for (const entry of batch) {
+      const error = outcome.get(entry.key);
+      if (error === undefined) entry.resolve();
+      else entry.reject(error);
+    }
+  }
+
   private startBatch(): void {
     if (this.timer !== undefined) {
       this.cancel(this.timer);
@@ -110,7 +128,8 @@ export class BatchWriter {
           await this.store.setMany([...latest]);
           for (const entry of batch) entry.resolve();
         } catch (error) {
-          for (const entry of batch) entry.reject(error);
+          if (latest.size === 1) for (const entry of batch) entry.reject(error);
+          else await this.writeOneByOne(batch, latest);
         } finally {
           for (const [key, value] of latest)
             if (this.unsettled.get(key) === value) this.unsettled.delete(key);

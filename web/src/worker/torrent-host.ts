@@ -112,6 +112,8 @@ export class TorrentHost {
         trackers: [...this.record.trackers],
         stats: this.announceStats(),
       });
+      // The session's first event yields `announce started` and `want-peers`.
+      this.feed({ type: 'tick' });
     }
   }
 
@@ -319,9 +321,8 @@ export class TorrentHost {
       },
       (error: unknown) => {
         if (!current()) return;
-        const reason = storageErrorReason(error);
-        this.feed({ type: 'store-failed', index, reason });
-        this.fail(reason);
+        // Our reason (not the engine's wording of it) is what the torrent shows; the session stops with it.
+        this.fail(storageErrorReason(error));
       },
     );
   }

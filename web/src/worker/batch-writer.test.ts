@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStore, QuotaExceededError } from '../lib/storage';
+import { BatchWriter } from './batch-writer';
+
+function buffer(size: number, fill: number): ArrayBuffer {
+  return new Uint8Array(size).fill(fill).buffer;
+}
+
+/** A schedule that never fires on its own: batches go out only when full or flushed. */
+const manual = { schedule: () => 0, cancel: () => undefined };
+
+describe('BatchWriter', () => {
+  it('writes 16 entries per transaction, the rest on flush', async () => {
+    const store = new MemoryStore();
+    const writer = new BatchWriter(store, manual);
+    const writes = Array.from({ length: 40 }, (_, i) => writer.put(`piece:x:${i}`, buffer(8, i)));
+    await Promise.all(writes.slice(0, 32));
+    expect(store.transactions).toEqual([16, 16]);
+    await writer.flush();
+    await Promise.all(writes);
+    expect(store.transactions).toEqual([16, 16, 8]);
+    expect(new Uint8Array((await store.getMany(['piece:x:39']))[0] as ArrayBuffer)[0]).toBe(39);
+  });
+
+  it('flushes after the delay when fewer entries wait', async () => {
+    const store = new MemoryStore();
+    const writer = new BatchWriter(store, { delayMs: 1 });
+    await Promise.all([writer.put('a', buffer(4, 1)), writer.put('b', buffer(4, 2))]);
+    expect(store.transactions).toEqual([2]);
+  });
+
+  it('starts a transaction early when the queued bytes pass the limit', async () => {
+    const store = new MemoryStore();
+    const writer = new BatchWriter(store, { ...manual, maxBytes: 100 });
+    const first = writer.put('a', buffer(60, 1));
+    const second = writer.put('b', buffer(60, 2));
+    await Promise.all([first, second]);
+    expect(store.transactions).toEqual([2]);
+  });
+
+  it('shows queued values before they land, and discards queued writes by prefix', async () => {
+    const store = new MemoryStore();
+    const writer = new BatchWriter(store, manual);
+    const value = buffer(4, 9);
+    void writer.put('piece:gone:0', value);
+    void writer.put('piece:kept:0', buffer(4, 1));
+    expect(writer.peek('piece:gone:0')).toBe(value);
+    writer.discard('piece:gone:');
+    expect(writer.peek('piece:gone:0')).toBeUndefined();
+    await writer.flush();
+    expect([...store.data.keys()]).toEqual(['piece:kept:0']);
+  });
+
+  it('runs an operation after every write queued before it', async () => {
+    const store = new MemoryStore();
+    const writer = new BatchWriter(store, manual);
+    void writer.put('piece:x:0', buffer(4, 1));
+    await writer.after(() => store.delMany(['piece:x:0']));
+    expect(store.data.size).toBe(0);
+  });
+
+  it('on a full disk keeps whatever fits and rejects the rest with the quota error', async () => {
+    const store = new MemoryStore();
+    store.quotaBytes = 250;
+    const writer = new BatchWriter(store, manual);
+    const writes = Array.from({ length: 4 }, (_, i) => writer.put(`piece:x:${i}`, buffer(100, i)));
+    await writer.flush();
+    const results = await Promise.allSettled(writes);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(QuotaExceededError);
+    expect([...store.data.keys()]).toEqual(['piece:x:0', 'piece:x:1']);
+  });
+});

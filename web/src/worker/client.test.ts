@@ -1,0 +1,326 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { formatMagnet } from '../../../shared/magnet';
+import { MemoryStore, StorageUnavailableError } from '../lib/storage';
+import { Network, TestPeer, file, randomBytes, until } from './testing/harness';
+
+const KiB = 1024;
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function blobBytes(blob: Blob | undefined): Promise<Uint8Array> {
+  if (!blob) throw new Error('no blob');
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+function pieceKeys(store: MemoryStore): string[] {
+  return [...store.data.keys()].filter((key) => key.startsWith('piece:'));
+}
+
+/** A folder of three files: data, an empty file, nested data; pieces of 16 KiB span the file boundaries. */
+function folder() {
+  const a = randomBytes(40 * KiB + 123, 1);
+  const c = randomBytes(90 * KiB + 7, 2);
+  return {
+    bytes: [a, new Uint8Array(0), c],
+    files: [
+      { file: file(a, 'a.bin'), path: ['a.bin'] },
+      { file: file(new Uint8Array(0), 'empty.txt'), path: ['empty.txt'] },
+      { file: file(c, 'c.bin'), path: ['sub', 'dir', 'c.bin'] },
+    ],
+  };
+}
+
+async function startedPeer(name: string, store = new MemoryStore()): Promise<TestPeer> {
+  const peer = new TestPeer(name, store);
+  await peer.client.start();
+  return peer;
+}
+
+async function shareFolder(peer: TestPeer) {
+  const { bytes, files } = folder();
+  const reply = await peer.request({
+    type: 'share',
+    files,
+    name: 'folder',
+    trackers: ['wss://t.example/', 'wss://t.example/'],
+  });
+  if (!reply.ok || !reply.infoHashHex) throw new Error(`share failed: ${JSON.stringify(reply)}`);
+  return { bytes, files, infoHashHex: reply.infoHashHex };
+}
+
+describe('worker client', () => {
+  it('shares a folder: seeds it from storage, and saves every file including the empty one', async () => {
+    const seeder = await startedPeer('A');
+    expect(seeder.ofType('ready')[0]).toMatchObject({ restored: 0 });
+    const { bytes, infoHashHex } = await shareFolder(seeder);
+
+    const view = seeder.view(infoHashHex);
+    expect(view).toMatchObject({
+      name: 'folder',
+      state: 'seeding',
+      progress: 100,
+      trackers: ['wss://t.example/'],
+    });
+    expect(view?.files.map((f) => [f.path, f.length, f.complete])).toEqual([
+      ['a.bin', bytes[0].length, true],
+      ['empty.txt', 0, true],
+      ['sub/dir/c.bin', bytes[2].length, true],
+    ]);
+    expect(view?.magnet).toContain(`urn:btih:${infoHashHex}`);
+    expect(seeder.ofType('torrent-active')).toEqual([
+      expect.objectContaining({ infoHashHex, trackers: ['wss://t.example/'] }),
+    ]);
+    expect(seeder.ofType('announce').some((m) => m.event === 'started')).toBe(true);
+
+    // Every piece is in the store, one entry per piece.
+    await seeder.client.flush();
+    expect(pieceKeys(seeder.store)).toHaveLength(view?.pieceCount ?? -1);
+
+    for (let index = 0; index < 3; index++) {
+      const reply = await seeder.request({ type: 'get-file', infoHashHex, fileIndex: index });
+      expect(reply.ok).toBe(true);
+      expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(bytes[index]));
+    }
+    const torrent = await seeder.request({ type: 'get-torrent-file', infoHashHex });
+    expect(torrent).toMatchObject({ ok: true, name: 'folder.torrent' });
+  });
+
+  it('downloads a multi-file torrent from another tab by magnet link, then seeds it', async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    const leecher = await startedPeer('B');
+    network.add(seeder);
+    network.add(leecher);
+    const { bytes, infoHashHex } = await shareFolder(seeder);
+
+    const magnet = seeder.view(infoHashHex)?.magnet ?? '';
+    const added = await leecher.request({
+      type: 'add-magnet',
+      link: magnet,
+      defaultTrackers: ['wss://other.example/'],
+    });
+    expect(added).toMatchObject({ ok: true, infoHashHex });
+    expect(leecher.view(infoHashHex)?.state).toBe('fetching-metadata');
+    expect(leecher.view(infoHashHex)?.trackers).toEqual(['wss://t.example/', 'wss://other.example/']);
+
+    network.connect(seeder, leecher, infoHashHex);
+    await until(() => leecher.view(infoHashHex)?.state === 'seeding', [seeder.client, leecher.client]);
+
+    const view = leecher.view(infoHashHex);
+    expect(view?.have).toBe(view?.pieceCount);
+    expect(view?.downloaded).toBe(bytes.reduce((n, b) => n + b.length, 0));
+    expect(leecher.ofType('announce').some((m) => m.event === 'completed')).toBe(true);
+    for (let index = 0; index < 3; index++) {
+      const reply = await leecher.request({ type: 'get-file', infoHashHex, fileIndex: index });
+      expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(bytes[index]));
+    }
+    expect(seeder.view(infoHashHex)?.uploaded).toBeGreaterThan(0);
+  });
+
+  it('resumes after a crash without fetching the verified pieces again', async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    network.add(seeder);
+    const data = randomBytes(1024 * KiB, 5);
+    const shared = await seeder.request({
+      type: 'share',
+      files: [{ file: file(data, 'big.bin'), path: ['big.bin'] }],
+      name: 'big.bin',
+      trackers: [],
+    });
+    const infoHashHex = shared.ok ? (shared.infoHashHex ?? '') : '';
+    const pieceCount = seeder.view(infoHashHex)?.pieceCount ?? 0;
+    expect(pieceCount).toBeGreaterThan(32);
+
+    const store = new MemoryStore();
+    const first = await startedPeer('B', store);
+    network.add(first);
+    await first.request({
+      type: 'add-magnet',
+      link: seeder.view(infoHashHex)?.magnet ?? '',
+      defaultTrackers: [],
+    });
+    // "Crash" right after the first pieces land: nothing more is delivered to or from it.
+    const written: string[] = [];
+    const setMany = store.setMany.bind(store);
+    store.setMany = async (entries) => {
+      await setMany(entries);
+      written.push(...entries.map(([key]) => key));
+      if (written.some((key) => key.startsWith('piece:'))) network.dead.add(first);
+    };
+    network.connect(seeder, first, infoHashHex);
+    await until(() => network.dead.has(first), [seeder.client, first.client]);
+    await first.client.flush();
+    const kept = new Set(pieceKeys(store));
+    expect(kept.size).toBeGreaterThan(0);
+    expect(kept.size).toBeLessThan(pieceCount);
+
+    // The reloaded tab over the same storage.
+    written.length = 0;
+    const second = new TestPeer('B2', store);
+    network.add(second);
+    await second.client.start();
+    expect(second.ofType('ready')[0]).toMatchObject({ restored: 1 });
+    expect(second.ofType('torrent-active')).toHaveLength(1);
+    expect(second.view(infoHashHex)).toMatchObject({ state: 'downloading', have: kept.size });
+
+    network.connect(seeder, second, infoHashHex);
+    await until(() => second.view(infoHashHex)?.state === 'seeding', [seeder.client, second.client]);
+    expect(written.filter((key) => kept.has(key))).toEqual([]);
+    expect(written.filter((key) => key.startsWith('piece:'))).toHaveLength(pieceCount - kept.size);
+    expect(second.view(infoHashHex)?.sessionDownloaded).toBe(data.length - kept.size * 16 * KiB);
+    const reply = await second.request({ type: 'get-file', infoHashHex, fileIndex: 0 });
+    expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(data));
+  });
+
+  it('a finished torrent seeds again after a reload', async () => {
+    const store = new MemoryStore();
+    const first = await startedPeer('A', store);
+    const { bytes, infoHashHex } = await shareFolder(first);
+    await first.client.flush();
+
+    const second = await startedPeer('A2', store);
+    expect(second.view(infoHashHex)).toMatchObject({ state: 'seeding', progress: 100, name: 'folder' });
+    const reply = await second.request({ type: 'get-file', infoHashHex, fileIndex: 0 });
+    expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(bytes[0]));
+  });
+
+  it('a full disk puts the torrent in the error state and keeps the verified pieces; others go on', async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    network.add(seeder);
+    const { infoHashHex } = await shareFolder(seeder);
+    const pieceCount = seeder.view(infoHashHex)?.pieceCount ?? 0;
+
+    const store = new MemoryStore();
+    const leecher = await startedPeer('B', store);
+    network.add(leecher);
+    await leecher.request({
+      type: 'add-magnet',
+      link: seeder.view(infoHashHex)?.magnet ?? '',
+      defaultTrackers: [],
+    });
+    await leecher.client.flush();
+    store.quotaBytes = store.usedBytes() + 3 * 16 * KiB + 100; // room for about three pieces
+    network.connect(seeder, leecher, infoHashHex);
+    await until(() => leecher.view(infoHashHex)?.state === 'error', [seeder.client, leecher.client]);
+
+    const view = leecher.view(infoHashHex);
+    expect(view?.error).toBe('storage quota exceeded');
+    const stored = pieceKeys(store).length;
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(pieceCount);
+    expect(view?.have).toBe(stored);
+    expect(leecher.ofType('torrent-inactive').map((m) => m.infoHashHex)).toEqual([infoHashHex]);
+    expect(seeder.view(infoHashHex)?.state).toBe('seeding');
+
+    // A reload finds the verified pieces.
+    const again = await startedPeer('B2', store);
+    expect(again.view(infoHashHex)?.have).toBe(stored);
+  });
+
+  it('storage that cannot be opened shows an error on the torrent', async () => {
+    const store = new MemoryStore();
+    store.failure = new StorageUnavailableError('storage unavailable: private mode');
+    const peer = await startedPeer('A', store);
+    const magnet = formatMagnet({ infoHash: new Uint8Array(20).fill(7), name: 'x' });
+    const reply = await peer.request({ type: 'add-magnet', link: magnet, defaultTrackers: [] });
+    expect(reply.ok).toBe(true);
+    await until(() => peer.view('07'.repeat(20))?.state === 'error', [peer.client]);
+    expect(peer.view('07'.repeat(20))?.error).toBe('storage unavailable: private mode');
+  });
+
+  it('rejects bad input with a clear message and stores nothing', async () => {
+    const peer = await startedPeer('A');
+    const empty = await peer.request({
+      type: 'share',
+      files: [{ file: file(new Uint8Array(0), 'e'), path: ['e'] }],
+      name: 'e',
+      trackers: [],
+    });
+    expect(empty).toEqual({
+      type: 'reply',
+      requestId: expect.any(Number),
+      ok: false,
+      error: 'The files hold no data',
+    });
+    const unsafe = await peer.request({
+      type: 'share',
+      files: [{ file: file(randomBytes(100, 3), 'x'), path: ['..', 'x'] }],
+      name: 'bad',
+      trackers: [],
+    });
+    expect(unsafe.ok).toBe(false);
+    const magnet = await peer.request({ type: 'add-magnet', link: 'hello', defaultTrackers: [] });
+    expect(magnet.ok).toBe(false);
+    expect(magnet.ok ? '' : magnet.error).toMatch(/magnet|info hash/i);
+    const torrent = await peer.request({
+      type: 'add-torrent-file',
+      bytes: new TextEncoder().encode('not bencode').buffer,
+      defaultTrackers: [],
+    });
+    expect(torrent.ok ? '' : torrent.error).toMatch(/^Not a valid \.torrent file: ./);
+    await peer.client.flush();
+    expect(peer.store.data.size).toBe(0);
+    expect(peer.client.views()).toEqual([]);
+  });
+
+  it('adds a torrent once, from a .torrent file too, with deduplicated trackers', async () => {
+    const seeder = await startedPeer('A');
+    const { infoHashHex } = await shareFolder(seeder);
+    const torrentFile = await seeder.request({ type: 'get-torrent-file', infoHashHex });
+    const bytes = await blobBytes(torrentFile.ok ? torrentFile.blob : undefined);
+
+    const peer = await startedPeer('B');
+    const first = await peer.request({
+      type: 'add-torrent-file',
+      bytes: bytes.slice().buffer,
+      defaultTrackers: ['wss://t.example/', 'wss://b.example/'],
+    });
+    expect(first).toMatchObject({ ok: true, infoHashHex, name: 'folder' });
+    const view = peer.view(infoHashHex);
+    expect(view).toMatchObject({
+      state: 'downloading',
+      have: 0,
+      trackers: ['wss://t.example/', 'wss://b.example/'],
+    });
+    expect(view?.files.map((f) => f.complete)).toEqual([false, true, false]);
+    const again = await peer.request({ type: 'add-magnet', link: infoHashHex, defaultTrackers: [] });
+    expect(again).toMatchObject({ ok: true, infoHashHex });
+    expect(peer.client.views()).toHaveLength(1);
+    const notYet = await peer.request({ type: 'get-file', infoHashHex, fileIndex: 0 });
+    expect(notYet).toMatchObject({ ok: false, error: 'The file is not complete yet' });
+  });
+
+  it('pauses, resumes and removes a torrent, deleting its stored data', async () => {
+    const peer = await startedPeer('A');
+    const { infoHashHex } = await shareFolder(peer);
+    await peer.client.handle({ type: 'pause', infoHashHex });
+    expect(peer.view(infoHashHex)?.state).toBe('paused');
+    expect(peer.ofType('torrent-inactive')).toHaveLength(1);
+    await peer.client.handle({ type: 'resume', infoHashHex });
+    expect(peer.view(infoHashHex)?.state).toBe('seeding');
+    expect(peer.ofType('torrent-active')).toHaveLength(2);
+
+    await peer.client.handle({ type: 'remove', infoHashHex });
+    expect(peer.ofType('announce').at(-1)).toMatchObject({ event: 'stopped' });
+    expect(peer.ofType('torrent-inactive')).toHaveLength(2);
+    expect(peer.client.views()).toEqual([]);
+    await peer.client.flush();
+    expect(peer.store.data.size).toBe(0);
+  });
+
+  it('a paused torrent stays paused after a reload', async () => {
+    const store = new MemoryStore();
+    const first = await startedPeer('A', store);
+    const { infoHashHex } = await shareFolder(first);
+    await first.client.handle({ type: 'pause', infoHashHex });
+    await first.client.flush();
+    const second = await startedPeer('A2', store);
+    expect(second.view(infoHashHex)?.state).toBe('paused');
+    expect(second.ofType('torrent-active')).toEqual([]);
+  });
+});

@@ -1,0 +1,122 @@
+// Test plumbing for the worker's Client in Node: what the main thread would do (connect peers, pass bytes both ways
+// as transferred ArrayBuffers) over in-memory links, with the real engine and SubtleCrypto SHA-1.
+import { TorrentSession } from '../../../../shared/engine/session';
+import type { MainToWorker, TorrentView, WorkerToMain } from '../../lib/protocol';
+import { MemoryStore } from '../../lib/storage';
+import { Client, type ClientOptions } from '../client';
+
+type Reply = Extract<WorkerToMain, { type: 'reply' }>;
+type Request = Extract<MainToWorker, { requestId: number }>;
+/** A request without its id (Omit over each member of the union). */
+type WithoutId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
+type RequestBody = WithoutId<Request>;
+
+export class TestPeer {
+  readonly messages: WorkerToMain[] = [];
+  readonly client: Client;
+  /** Set by Network: where this peer's `send`/`close` messages go. */
+  onPost: ((message: WorkerToMain) => void) | undefined;
+  private nextRequest = 1;
+
+  constructor(
+    readonly name: string,
+    readonly store: MemoryStore = new MemoryStore(),
+    options: Partial<ClientOptions> = {},
+  ) {
+    this.client = new Client({
+      store,
+      createSession: (sessionOptions) => new TorrentSession(sessionOptions),
+      post: (message, transfer) => {
+        // A real postMessage with a transfer list detaches the buffers: do the same, so a buffer used after being
+        // transferred shows up in tests.
+        const delivered = transfer && transfer.length > 0 ? structuredClone(message, { transfer }) : message;
+        this.messages.push(delivered);
+        this.onPost?.(delivered);
+      },
+      writer: { delayMs: 5 },
+      ...options,
+    });
+  }
+
+  /** Sends a request and returns its reply. */
+  async request(message: RequestBody): Promise<Reply> {
+    const requestId = this.nextRequest++;
+    await this.client.handle({ ...message, requestId } as MainToWorker);
+    const reply = this.messages.find((m): m is Reply => m.type === 'reply' && m.requestId === requestId);
+    if (!reply) throw new Error(`no reply to request ${requestId}`);
+    return reply;
+  }
+
+  view(infoHashHex: string): TorrentView | undefined {
+    return this.client.views().find((v) => v.infoHashHex === infoHashHex);
+  }
+
+  ofType<T extends WorkerToMain['type']>(type: T): Array<Extract<WorkerToMain, { type: T }>> {
+    return this.messages.filter((m): m is Extract<WorkerToMain, { type: T }> => m.type === type);
+  }
+}
+
+/** Connects TestPeers pairwise per torrent, like the main thread's data channels, delivering asynchronously. */
+export class Network {
+  private readonly links = new Map<string, { to: TestPeer; as: string }>();
+  /** Peers whose traffic is dropped (a crashed tab). */
+  readonly dead = new Set<TestPeer>();
+
+  add(peer: TestPeer): void {
+    peer.onPost = (message) => this.route(peer, message);
+  }
+
+  connect(a: TestPeer, b: TestPeer, infoHashHex: string): void {
+    this.links.set(`${a.name}|${infoHashHex}|${b.name}`, { to: b, as: a.name });
+    this.links.set(`${b.name}|${infoHashHex}|${a.name}`, { to: a, as: b.name });
+    void a.client.handle({ type: 'peer-connected', infoHashHex, peer: b.name });
+    void b.client.handle({ type: 'peer-connected', infoHashHex, peer: a.name });
+  }
+
+  private route(from: TestPeer, message: WorkerToMain): void {
+    if (message.type !== 'send' && message.type !== 'close') return;
+    const key = `${from.name}|${message.infoHashHex}|${message.peer}`;
+    const link = this.links.get(key);
+    if (!link) return;
+    const deliver = (event: MainToWorker, to: TestPeer) =>
+      setImmediate(() => {
+        if (!this.dead.has(to) && !this.dead.has(from)) void to.client.handle(event);
+      });
+    if (message.type === 'send') {
+      deliver(
+        { type: 'peer-data', infoHashHex: message.infoHashHex, peer: link.as, data: message.data },
+        link.to,
+      );
+    } else {
+      this.links.delete(key);
+      this.links.delete(`${message.peer}|${message.infoHashHex}|${from.name}`);
+      deliver({ type: 'peer-closed', infoHashHex: message.infoHashHex, peer: link.as }, link.to);
+    }
+  }
+}
+
+/** Ticks the clients until `done()` holds; throws after `limitMs` of real time. */
+export async function until(done: () => boolean, clients: Client[], limitMs = 15_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    for (const client of clients) client.tick();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export function randomBytes(length: number, seed: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x & 0xff;
+  }
+  return bytes;
+}
+
+export function file(bytes: Uint8Array, name: string): File {
+  return new File([bytes as Uint8Array<ArrayBuffer>], name);
+}
