@@ -1,0 +1,160 @@
+// Shared steps for the end-to-end tests: peers as browser contexts, files to share, the torrent items of the UI.
+import {
+  expect,
+  type Browser,
+  type BrowserContext,
+  type Download,
+  type Locator,
+  type Page,
+} from '@playwright/test';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** Generous: a download waits for WebRTC, the tracker and the transfer. */
+export const TRANSFER_TIMEOUT = 90_000;
+
+export interface Peer {
+  context: BrowserContext;
+  page: Page;
+}
+
+/** A fresh browser context (its own storage, like another person's browser) with the app open. */
+export async function openPeer(browser: Browser, path = '/'): Promise<Peer> {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await openApp(page, path);
+  return { context, page };
+}
+
+/** Opens the app and waits until the engine worker is up. */
+export async function openApp(page: Page, path = '/'): Promise<void> {
+  await page.goto(path);
+  await expect(page.getByText('Starting…')).toHaveCount(0, { timeout: 30_000 });
+}
+
+export function tempDir(prefix = 'swarmdrop-e2e-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface MadeFile {
+  path: string;
+  name: string;
+  bytes: Buffer;
+  sha256: string;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A file of random bytes in `dir` (at `relative`, folders created). */
+export function randomFile(dir: string, relative: string, size: number): MadeFile {
+  const path = join(dir, relative);
+  mkdirSync(dirname(path), { recursive: true });
+  const bytes = randomBytes(size);
+  writeFileSync(path, bytes);
+  return { path, name: relative.split('/').pop()!, bytes, sha256: sha256(bytes) };
+}
+
+export function torrents(page: Page): Locator {
+  return page.getByRole('list', { name: 'Torrents' });
+}
+
+/** The torrent item named `name`. */
+export function torrentItem(page: Page, name: string): Locator {
+  return torrents(page).getByRole('listitem', { name, exact: true });
+}
+
+export async function expectStatus(item: Locator, status: string, timeout = TRANSFER_TIMEOUT): Promise<void> {
+  await expect(item.getByText(status, { exact: true })).toBeVisible({ timeout });
+}
+
+/** Shares files through `Share files` and waits until the torrent seeds; returns its magnet link. */
+export async function shareFiles(page: Page, files: string | string[], name: string): Promise<string> {
+  await page.getByLabel('Share files').setInputFiles(files);
+  const item = torrentItem(page, name);
+  await expectStatus(item, 'Seeding', 60_000);
+  const magnet = await item.getByLabel('Magnet link').inputValue();
+  expect(magnet).toMatch(/^magnet:\?xt=urn:btih:[0-9a-f]{40}/i);
+  return magnet;
+}
+
+/** Pastes a magnet link into `Magnet link or info hash` and presses `Download`. */
+export async function startDownload(page: Page, magnet: string): Promise<void> {
+  await page.getByLabel('Magnet link or info hash').fill(magnet);
+  await page.getByRole('button', { name: 'Download', exact: true }).click();
+}
+
+/** Presses `Save <path>` and returns the saved bytes' SHA-256. */
+export async function saveFile(
+  page: Page,
+  item: Locator,
+  path: string,
+): Promise<{ sha256: string; size: number }> {
+  const button = item.getByRole('button', { name: `Save ${path}`, exact: true });
+  await expect(button).toBeEnabled({ timeout: TRANSFER_TIMEOUT });
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  return hashDownload(download);
+}
+
+export async function hashDownload(download: Download): Promise<{ sha256: string; size: number }> {
+  const stream = await download.createReadStream();
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+/** Numbers the torrent item exposes as data attributes. */
+export async function itemNumbers(
+  item: Locator,
+): Promise<{ have: number; pieces: number; length: number; downloaded: number; sessionDownloaded: number }> {
+  const read = async (name: string) => Number((await item.getAttribute(`data-${name}`)) ?? NaN);
+  return {
+    have: await read('have'),
+    pieces: await read('pieces'),
+    length: await read('length'),
+    downloaded: await read('downloaded'),
+    sessionDownloaded: await read('session-downloaded'),
+  };
+}
+
+/** The pieces a torrent item has, as a string of 0 and 1 (from its piece map). */
+export async function havePieces(item: Locator): Promise<string> {
+  return (
+    (await item
+      .locator('[data-have]')
+      .filter({ has: item.page().locator('canvas') })
+      .first()
+      .getAttribute('data-have')) ?? ''
+  );
+}
+
+export interface TrackerSwarm {
+  infoHash: string;
+  complete: number;
+  incomplete: number;
+  peers: Array<{ peerId: string; role: 'seeder' | 'leecher' }>;
+}
+
+/** The swarm of `infoHashHex` in a tracker's /stats.json. */
+export async function trackerSwarm(
+  page: Page,
+  baseUrl: string,
+  infoHashHex: string,
+): Promise<TrackerSwarm | undefined> {
+  const response = await page.request.get(new URL('/stats.json', baseUrl).href);
+  const stats = (await response.json()) as { swarms: TrackerSwarm[] };
+  return stats.swarms.find((swarm) => swarm.infoHash === infoHashHex);
+}
+
+export function infoHashOf(magnet: string): string {
+  const match = /xt=urn:btih:([0-9a-f]{40})/i.exec(magnet);
+  if (!match) throw new Error(`no hex info hash in ${magnet}`);
+  return match[1].toLowerCase();
+}

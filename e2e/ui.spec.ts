@@ -1,0 +1,113 @@
+// The UI on its own: sharing in one tab, the controls and their accessible names, and bad input in each field.
+import { expect, test } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  expectStatus,
+  openApp,
+  randomFile,
+  sha256,
+  shareFiles,
+  tempDir,
+  torrentItem,
+  hashDownload,
+} from './helpers';
+
+test('sharing a file shows it seeding with its magnet link, QR code, .torrent and save button', async ({
+  page,
+}) => {
+  const dir = tempDir();
+  const file = randomFile(dir, 'hello.bin', 300_000);
+  await openApp(page);
+  const magnet = await shareFiles(page, file.path, 'hello.bin');
+  const item = torrentItem(page, 'hello.bin');
+
+  await expect(item.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
+  expect(magnet).toContain('dn=hello.bin');
+  expect(magnet).toMatch(/tr=ws%3A%2F%2F127\.0\.0\.1%3A\d+%2F|tr=ws:\/\/127\.0\.0\.1:\d+\//);
+  await expect(item.getByRole('img', { name: 'QR code of the magnet link' })).toBeVisible();
+  await expect(item.getByRole('button', { name: 'Copy magnet link' })).toBeEnabled();
+  await expect(item.getByRole('button', { name: 'Pause' })).toBeEnabled();
+  await expect(item.getByRole('button', { name: 'Remove' })).toBeEnabled();
+
+  // The file saves byte-identical from the stored pieces.
+  const save = item.getByRole('button', { name: 'Save hello.bin', exact: true });
+  await expect(save).toBeEnabled();
+  const [saved] = await Promise.all([page.waitForEvent('download'), save.click()]);
+  expect(saved.suggestedFilename()).toBe('hello.bin');
+  expect((await hashDownload(saved)).sha256).toBe(file.sha256);
+
+  // The .torrent downloads and opens again in another tab as the same torrent.
+  const [torrentDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    item.getByRole('button', { name: 'Download .torrent' }).click(),
+  ]);
+  expect(torrentDownload.suggestedFilename()).toMatch(/\.torrent$/);
+  const torrentPath = join(dir, 'hello.torrent');
+  await torrentDownload.saveAs(torrentPath);
+
+  // Pause and resume.
+  await item.getByRole('button', { name: 'Pause' }).click();
+  await expectStatus(item, 'Paused', 10_000);
+  await item.getByRole('button', { name: 'Resume' }).click();
+  await expectStatus(item, 'Seeding', 10_000);
+
+  // Remove takes it off the list.
+  await item.getByRole('button', { name: 'Remove' }).click();
+  await expect(item).toHaveCount(0);
+
+  // Opening the saved .torrent in the same tab brings it back (its pieces are gone: it downloads again).
+  await page.getByLabel('Open .torrent file').setInputFiles(torrentPath);
+  await expect(torrentItem(page, 'hello.bin')).toBeVisible();
+});
+
+test('sharing a folder keeps nested paths and an empty file', async ({ page }) => {
+  const dir = tempDir();
+  randomFile(dir, 'album/a.bin', 70_000);
+  randomFile(dir, 'album/sub/b.bin', 20_000);
+  randomFile(dir, 'album/sub/deeper/empty.txt', 0);
+  await openApp(page);
+  await page.getByLabel('Share a folder').setInputFiles(join(dir, 'album'));
+  const item = torrentItem(page, 'album');
+  await expectStatus(item, 'Seeding', 30_000);
+  for (const path of ['a.bin', 'sub/b.bin', 'sub/deeper/empty.txt']) {
+    await expect(item.getByRole('button', { name: `Save ${path}`, exact: true })).toBeEnabled();
+  }
+});
+
+test('invalid input in each field shows a clear error and adds nothing', async ({ page }) => {
+  const dir = tempDir();
+  await openApp(page);
+  const list = page.getByRole('list', { name: 'Torrents' });
+
+  // Magnet field: empty, garbage, a magnet link without an info hash, a bad hash.
+  const field = page.getByLabel('Magnet link or info hash');
+  const download = page.getByRole('button', { name: 'Download', exact: true });
+  await download.click();
+  await expect(page.getByRole('alert')).toContainText(/magnet link|info hash/i);
+  for (const bad of ['hello world', 'magnet:?dn=nothing', 'magnet:?xt=urn:btih:1234', 'abcd'.repeat(9)]) {
+    await field.fill(bad);
+    await download.click();
+    await expect(page.getByRole('alert')).toContainText(/Invalid magnet link or info hash/);
+  }
+  await expect(list.getByRole('listitem')).toHaveCount(0);
+
+  // .torrent field: a file that is not bencode.
+  const notTorrent = join(dir, 'not-a.torrent');
+  writeFileSync(notTorrent, 'this is not bencode');
+  await page.getByLabel('Open .torrent file').setInputFiles(notTorrent);
+  await expect(page.getByRole('alert').filter({ hasText: 'not-a.torrent' })).toBeVisible();
+  await expect(list.getByRole('listitem')).toHaveCount(0);
+
+  // Share: files that hold zero bytes in all.
+  const empty = randomFile(dir, 'empty.bin', 0);
+  await page.getByLabel('Share files').setInputFiles(empty.path);
+  await expect(page.getByRole('alert').filter({ hasText: /empty\.bin/ })).toBeVisible();
+  await expect(list.getByRole('listitem')).toHaveCount(0);
+  expect(sha256(empty.bytes)).toBe(empty.sha256);
+});
+
+test('an invalid link in the address shows an error', async ({ page }) => {
+  await openApp(page, '/#not-a-magnet');
+  await expect(page.getByRole('alert')).toContainText(/Invalid magnet link or info hash/);
+});
