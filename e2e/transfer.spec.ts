@@ -1,0 +1,92 @@
+// Downloads between tabs: every peer is its own browser context (its own storage), talking over WebRTC
+// through the tracker that Playwright started.
+import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
+import {
+  expectStatus,
+  infoHashOf,
+  openPeer,
+  randomFile,
+  saveFile,
+  shareFiles,
+  startDownload,
+  tempDir,
+  torrentItem,
+  trackerSwarm,
+  TRANSFER_TIMEOUT,
+} from './helpers';
+
+test.describe.configure({ timeout: 180_000 });
+
+test('a 5 MiB binary published in A downloads byte-identical in B and C', async ({ browser, baseURL }) => {
+  const dir = tempDir();
+  const file = randomFile(dir, 'random.bin', 5 * 1024 * 1024);
+  const a = await openPeer(browser);
+  const magnet = await shareFiles(a.page, file.path, 'random.bin');
+  const infoHash = infoHashOf(magnet);
+
+  // The tracker knows A as the one seeder.
+  await expect
+    .poll(async () => (await trackerSwarm(a.page, baseURL!, infoHash))?.complete, { timeout: 20_000 })
+    .toBe(1);
+
+  const b = await openPeer(browser);
+  const c = await openPeer(browser);
+  await startDownload(b.page, magnet);
+  await startDownload(c.page, magnet);
+  for (const peer of [b, c]) {
+    const item = torrentItem(peer.page, 'random.bin');
+    await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+    await expect(item.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
+    const saved = await saveFile(peer.page, item, 'random.bin');
+    expect(saved.size).toBe(file.bytes.length);
+    expect(saved.sha256).toBe(file.sha256);
+  }
+
+  // Everyone finished: three seeders, no leechers.
+  await expect
+    .poll(
+      async () => {
+        const swarm = await trackerSwarm(a.page, baseURL!, infoHash);
+        return swarm && [swarm.complete, swarm.incomplete];
+      },
+      { timeout: 20_000 },
+    )
+    .toEqual([3, 0]);
+
+  // A leaves cleanly: the tracker hears `stopped`.
+  await a.context.close();
+  await expect
+    .poll(async () => (await trackerSwarm(b.page, baseURL!, infoHash))?.complete, { timeout: 20_000 })
+    .toBe(2);
+  await b.context.close();
+  await c.context.close();
+});
+
+test('a folder with nested paths and an empty file arrives intact', async ({ browser }) => {
+  const dir = tempDir();
+  const files = [
+    randomFile(dir, 'tree/top.bin', 300_000),
+    randomFile(dir, 'tree/one/two/deep.bin', 123_457),
+    randomFile(dir, 'tree/one/empty.txt', 0),
+    randomFile(dir, 'tree/one/small.txt', 10),
+  ];
+  const a = await openPeer(browser);
+  await a.page.getByLabel('Share a folder').setInputFiles(join(dir, 'tree'));
+  const seeded = torrentItem(a.page, 'tree');
+  await expectStatus(seeded, 'Seeding', 30_000);
+  const magnet = await seeded.getByLabel('Magnet link').inputValue();
+
+  const b = await openPeer(browser);
+  await startDownload(b.page, magnet);
+  const item = torrentItem(b.page, 'tree');
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  for (const file of files) {
+    const path = file.path.slice(join(dir, 'tree').length + 1);
+    const saved = await saveFile(b.page, item, path);
+    expect(saved.size, path).toBe(file.bytes.length);
+    expect(saved.sha256, path).toBe(file.sha256);
+  }
+  await a.context.close();
+  await b.context.close();
+});
