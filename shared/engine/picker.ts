@@ -5,6 +5,12 @@
 // array per count of non-seed peers that have the piece, in random order, with each piece's position kept so that
 // moving a piece between buckets is O(1)); peers that have everything are a single counter added on top. Active
 // pieces with unrequested blocks form the "open" set, which every pick serves first (strict priority).
+//
+// A new piece for a peer that is not a seed: first a short walk up the buckets from the rarest (exact, and quick for a
+// peer that has much); failing that, the peer's shortlist: the K rarest of its fresh pieces, chosen in one pass over
+// the peer's own list of candidate pieces (which drops pieces that stopped being fresh) and used for the next K picks.
+// A shortlist is exact when built and thrown away when pieces become rarer (a departure, a failed piece) or when the
+// peer announces a piece rarer than its shortlist; pieces on it that other peers announce meanwhile keep their place.
 import { Bitfield } from '../bitfield';
 
 export interface BlockRequest {
@@ -44,6 +50,13 @@ const RECEIVED = 2;
 const STALE_LIMIT = 1024;
 /** Random probes before a random-first pick falls back to a scan. */
 const RANDOM_PROBES = 16;
+/** Bucket entries a pick looks at before it turns to the peer's shortlist: per peer, halved after a walk that found
+ * nothing and doubled after one that did, within these bounds. */
+const BUCKET_WALK = 64;
+const BUCKET_WALK_MIN = 4;
+/** Smallest shortlist; larger candidate lists get a shortlist of 1/SHORTLIST_SHARE of their length. */
+const SHORTLIST_MIN = 32;
+const SHORTLIST_SHARE = 32;
 
 interface ActivePiece {
   readonly index: number;
@@ -72,6 +85,17 @@ interface PeerState {
   readonly stale: Set<number>;
   /** `freshGeneration` when a search found no fresh piece for this peer (nothing to search until it changes). */
   exhaustedAt: number;
+  /** Pieces it has that were fresh when added (pruned lazily); not kept for seeds. */
+  readonly candidates: number[];
+  /** Its rarest candidates, rarest first, and the next one to use. */
+  shortlist: number[];
+  shortlistNext: number;
+  /** Availability of the last shortlist entry when built. */
+  shortlistMax: number;
+  /** `rarityGeneration` when the shortlist was built (-1: none). */
+  shortlistAt: number;
+  /** Current length of its bucket walk. */
+  walk: number;
 }
 
 const UNEXPECTED: BlockReceipt = { expected: false, duplicate: false, cancels: [], pieceComplete: false };
@@ -96,6 +120,8 @@ export class PiecePicker {
   private readonly avail: Int32Array;
   private seeds = 0;
   private readonly buckets: number[][] = [[]];
+  /** Pieces in the buckets. */
+  private freshCount = 0;
   /** Position of a fresh piece in its bucket, -1 when not fresh. */
   private readonly pos: Int32Array;
   private readonly active = new Map<number, ActivePiece>();
@@ -105,6 +131,8 @@ export class PiecePicker {
   private unrequestedBlocks = 0;
   /** Bumped whenever a piece becomes fresh again (a failed hash check). */
   private freshGeneration = 0;
+  /** Bumped whenever pieces may have become rarer (departures, replaced bitfields, failed pieces). */
+  private rarityGeneration = 0;
 
   constructor(options: PickerOptions) {
     const { pieceCount, pieceLength, totalLength, have } = options;
@@ -200,6 +228,7 @@ export class PiecePicker {
     const a = this.avail[index];
     while (this.buckets.length <= a) this.buckets.push([]);
     const bucket = this.buckets[a];
+    this.freshCount++;
     // Insert at a uniformly random position (the displaced piece goes to the end), keeping the bucket shuffled.
     const at = Math.floor(this.random() * (bucket.length + 1));
     if (at >= bucket.length) {
@@ -218,6 +247,7 @@ export class PiecePicker {
     const bucket = this.buckets[this.avail[index]];
     const at = this.pos[index];
     const last = bucket.pop()!;
+    this.freshCount--;
     if (last !== index) {
       bucket[at] = last;
       this.pos[last] = at;
@@ -243,6 +273,12 @@ export class PiecePicker {
         requests: new Map(),
         stale: new Set(),
         exhaustedAt: -1,
+        candidates: [],
+        shortlist: [],
+        shortlistNext: 0,
+        shortlistMax: 0,
+        shortlistAt: -1,
+        walk: BUCKET_WALK,
       };
       this.peers.set(peer, state);
     }
@@ -251,6 +287,10 @@ export class PiecePicker {
 
   /** Takes away what we knew the peer had (its availability), keeping its requests. */
   private forgetPieces(state: PeerState): void {
+    state.candidates.length = 0;
+    state.shortlist = [];
+    state.shortlistAt = -1;
+    if (state.all || state.count > 0) this.rarityGeneration++;
     if (state.all) {
       this.seeds--;
       state.all = false;
@@ -286,6 +326,7 @@ export class PiecePicker {
           state.count++;
           if (!this.have.get(index)) state.needed++;
           this.changeAvailability(index, 1);
+          if (this.pos[index] >= 0) state.candidates.push(index);
         }
       }
     }
@@ -299,7 +340,13 @@ export class PiecePicker {
     state.count++;
     if (!this.have.get(index)) state.needed++;
     this.changeAvailability(index, 1);
-    if (this.pos[index] >= 0) state.exhaustedAt = -1;
+    if (this.pos[index] >= 0) {
+      state.exhaustedAt = -1;
+      state.candidates.push(index);
+      if (state.shortlistAt === this.rarityGeneration && this.avail[index] < state.shortlistMax) {
+        this.shortlistInsert(state, index);
+      }
+    }
   }
 
   peerHaveAll(peer: string): void {
@@ -430,12 +477,27 @@ export class PiecePicker {
   private pickFresh(state: PeerState, peerHas: Bitfield): number {
     if (state.exhaustedAt === this.freshGeneration) return -1;
     const index =
-      this.verified < this.randomFirstPieces ? this.pickRandom(peerHas) : this.pickRarest(state, peerHas);
+      this.verified < this.randomFirstPieces
+        ? this.pickRandom(state, peerHas)
+        : this.pickRarest(state, peerHas);
     if (index < 0) state.exhaustedAt = this.freshGeneration;
     return index;
   }
 
-  private pickRandom(peerHas: Bitfield): number {
+  private pickRandom(state: PeerState, peerHas: Bitfield): number {
+    if (!state.all && state.count > 0) {
+      // A random candidate of the peer's own list, dropping stale entries as they turn up.
+      const list = state.candidates;
+      while (list.length > 0) {
+        this.work++;
+        const at = Math.floor(this.random() * list.length);
+        const index = list[at];
+        if (this.pos[index] >= 0 && peerHas.get(index)) return index;
+        list[at] = list[list.length - 1];
+        list.pop();
+      }
+      return -1;
+    }
     for (let probe = 0; probe < RANDOM_PROBES; probe++) {
       this.work++;
       const index = Math.floor(this.random() * this.pieceCount);
@@ -445,18 +507,110 @@ export class PiecePicker {
   }
 
   private pickRarest(state: PeerState, peerHas: Bitfield): number {
-    // Walk the buckets from the rarest; give up after about the cost of a scan of the peer's bitfield and do that.
-    // A peer that is not a seed counts in the availability of all its pieces, so it has nothing in bucket 0.
-    let budget = (this.pieceCount >> 3) + (state.all ? this.pieceCount : state.count) + 64;
-    for (let a = state.all ? 0 : 1; a < this.buckets.length; a++) {
-      const bucket = this.buckets[a];
-      for (let k = 0; k < bucket.length; k++) {
+    if (state.all) {
+      // A seed has every fresh piece: the first of the lowest bucket.
+      for (const bucket of this.buckets) {
         this.work++;
-        if (peerHas.get(bucket[k])) return bucket[k];
-        if (--budget <= 0) return this.scanBits(peerHas, true);
+        if (bucket.length > 0 && peerHas.get(bucket[0])) return bucket[0];
+        if (bucket.length > 0) break;
+      }
+      return this.scanBits(peerHas, true);
+    }
+    if (state.count === 0) return this.scanBits(peerHas, true); // nothing reported: trust `peerHas`
+    // A peer that is not a seed counts in the availability of all its pieces, so it has nothing in bucket 0.
+    // The walk is worth it when about one bucket entry in BUCKET_WALK is the peer's.
+    if (state.candidates.length * BUCKET_WALK >= this.freshCount) {
+      let walk = state.walk;
+      for (let a = 1; a < this.buckets.length && walk > 0; a++) {
+        const bucket = this.buckets[a];
+        for (let k = 0; k < bucket.length && walk > 0; k++, walk--) {
+          this.work++;
+          if (peerHas.get(bucket[k])) {
+            state.walk = Math.min(BUCKET_WALK, state.walk * 2);
+            return bucket[k];
+          }
+        }
+      }
+      if (walk === 0) state.walk = Math.max(BUCKET_WALK_MIN, state.walk >> 1);
+    }
+    return this.fromShortlist(state, peerHas);
+  }
+
+  private fromShortlist(state: PeerState, peerHas: Bitfield): number {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (state.shortlistAt !== this.rarityGeneration || attempt > 0) {
+        if (!this.buildShortlist(state)) return -1;
+      }
+      while (state.shortlistNext < state.shortlist.length) {
+        this.work++;
+        const index = state.shortlist[state.shortlistNext++];
+        if (this.pos[index] >= 0 && peerHas.get(index)) return index;
       }
     }
     return -1;
+  }
+
+  /** Puts a piece the peer just announced into the unused part of its shortlist, keeping it rarest first. */
+  private shortlistInsert(state: PeerState, index: number): void {
+    const list = state.shortlist;
+    const a = this.avail[index];
+    let at = list.length;
+    while (at > state.shortlistNext && this.avail[list[at - 1]] > a) {
+      this.work++;
+      at--;
+    }
+    list.splice(at, 0, index);
+  }
+
+  /** Drops the peer's stale candidates and shortlists the rarest of the rest (ties in random order). */
+  private buildShortlist(state: PeerState): boolean {
+    const list = state.candidates;
+    const counts = new Int32Array(this.buckets.length);
+    let live = 0;
+    for (let k = 0; k < list.length; k++) {
+      this.work++;
+      const index = list[k];
+      if (this.pos[index] < 0) continue;
+      list[live++] = index;
+      counts[this.avail[index]]++;
+    }
+    list.length = live;
+    state.shortlistAt = this.rarityGeneration;
+    state.shortlistNext = 0;
+    state.shortlist = [];
+    if (live === 0) return false;
+    const size = Math.max(SHORTLIST_MIN, Math.ceil(live / SHORTLIST_SHARE));
+    // The availability below which everything fits, and how many of the threshold level also fit.
+    let threshold = 0;
+    let below = 0;
+    while (threshold < counts.length - 1 && below + counts[threshold] < size) below += counts[threshold++];
+    const byLevel: number[][] = [];
+    let atThreshold = 0;
+    for (const index of list) {
+      this.work++;
+      const a = this.avail[index];
+      if (a < threshold) (byLevel[a] ??= []).push(index);
+      else if (a === threshold) {
+        // Reservoir sampling keeps a uniform random subset of the threshold level.
+        const level = (byLevel[a] ??= []);
+        atThreshold++;
+        if (level.length < size - below) level.push(index);
+        else {
+          const at = Math.floor(this.random() * atThreshold);
+          if (at < level.length) level[at] = index;
+        }
+      }
+    }
+    for (const level of byLevel) {
+      if (!level) continue;
+      for (let k = level.length - 1; k > 0; k--) {
+        const j = Math.floor(this.random() * (k + 1));
+        [level[k], level[j]] = [level[j], level[k]];
+      }
+      state.shortlist.push(...level);
+    }
+    state.shortlistMax = threshold;
+    return true;
   }
 
   /** One pass over the peer's bitfield: a uniformly random fresh piece it has, among the rarest when `rarest`. */
@@ -676,6 +830,10 @@ export class PiecePicker {
     this.open.delete(index);
     this.bucketAdd(index);
     this.freshGeneration++;
+    this.rarityGeneration++;
+    for (const state of this.peers.values()) {
+      if (!state.all && state.has.get(index)) state.candidates.push(index);
+    }
   }
 
   private dropRequests(piece: ActivePiece): void {

@@ -1,0 +1,667 @@
+import { describe, expect, it } from 'vitest';
+import { Bitfield } from '../bitfield';
+import { PiecePicker, type BlockRequest, type PickerOptions } from './picker';
+import { mulberry32 } from './testing/random';
+
+const KIB16 = 16384;
+
+function field(length: number, indices: Iterable<number>): Bitfield {
+  const bits = new Bitfield(length);
+  for (const i of indices) bits.set(i);
+  return bits;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
+
+function picker(options: Partial<PickerOptions> & { pieceCount: number; seed?: number }): PiecePicker {
+  const pieceLength = options.pieceLength ?? 4 * KIB16;
+  return new PiecePicker({
+    pieceLength,
+    totalLength: options.pieceCount * pieceLength,
+    have: new Bitfield(options.pieceCount),
+    random: mulberry32(options.seed ?? 1),
+    randomFirstPieces: 0,
+    ...options,
+  });
+}
+
+const pieces = (requests: BlockRequest[]): number[] => [...new Set(requests.map((r) => r.index))];
+
+/** Delivers every request in `requests` from `peer`, verifying the pieces that complete. */
+function deliver(p: PiecePicker, peer: string, requests: BlockRequest[]): number[] {
+  const completed: number[] = [];
+  for (const r of requests) {
+    const result = p.blockReceived(peer, r.index, r.begin, r.length);
+    expect(result.expected).toBe(true);
+    if (result.pieceComplete) {
+      p.pieceVerified(r.index);
+      completed.push(r.index);
+    }
+  }
+  return completed;
+}
+
+describe('PiecePicker geometry', () => {
+  it('splits pieces into blocks, with a short last block and a short last piece', () => {
+    // 40,000-byte pieces (not a multiple of 16 KiB) and a 5,000-byte last piece.
+    const totalLength = 3 * 40_000 + 5000;
+    const p = new PiecePicker({
+      pieceCount: 4,
+      pieceLength: 40_000,
+      totalLength,
+      have: new Bitfield(4),
+      random: mulberry32(2),
+    });
+    p.peerHaveAll('seed');
+    const requests = p.nextRequests('seed', Bitfield.full(4), 100, 0);
+    const byPiece = new Map<number, BlockRequest[]>();
+    for (const r of requests) byPiece.set(r.index, [...(byPiece.get(r.index) ?? []), r]);
+    expect(byPiece.size).toBe(4);
+    for (const [index, blocks] of byPiece) {
+      blocks.sort((a, b) => a.begin - b.begin);
+      const size = index === 3 ? 5000 : 40_000;
+      let offset = 0;
+      for (const block of blocks) {
+        expect(block.begin).toBe(offset);
+        expect(block.length).toBeLessThanOrEqual(KIB16);
+        offset += block.length;
+      }
+      expect(offset).toBe(size);
+    }
+    expect(byPiece.get(0)!.map((r) => r.length)).toEqual([KIB16, KIB16, 40_000 - 2 * KIB16]);
+    expect(byPiece.get(3)!.map((r) => r.length)).toEqual([5000]);
+    expect(requests.reduce((sum, r) => sum + r.length, 0)).toBe(totalLength);
+  });
+
+  it('handles a torrent whose length is an exact multiple of the block size but not of the piece length', () => {
+    const p = new PiecePicker({
+      pieceCount: 3,
+      pieceLength: 4 * KIB16,
+      totalLength: 9 * KIB16,
+      have: new Bitfield(3),
+      random: mulberry32(3),
+    });
+    p.peerHaveAll('seed');
+    const requests = p.nextRequests('seed', Bitfield.full(3), 100, 0);
+    expect(requests.filter((r) => r.index === 2)).toEqual([{ index: 2, begin: 0, length: KIB16 }]);
+    expect(requests).toHaveLength(9);
+  });
+
+  it('rejects inconsistent geometry', () => {
+    const have = new Bitfield(4);
+    const random = mulberry32(1);
+    expect(
+      () => new PiecePicker({ pieceCount: 4, pieceLength: 100, totalLength: 401, have, random }),
+    ).toThrow(RangeError);
+    expect(
+      () => new PiecePicker({ pieceCount: 4, pieceLength: 100, totalLength: 300, have, random }),
+    ).toThrow(RangeError);
+    expect(
+      () => new PiecePicker({ pieceCount: 5, pieceLength: 100, totalLength: 500, have, random }),
+    ).toThrow(RangeError);
+    expect(
+      () =>
+        new PiecePicker({ pieceCount: 4, pieceLength: 100, totalLength: 400, have, random, blockSize: 0 }),
+    ).toThrow(RangeError);
+  });
+});
+
+describe('PiecePicker wishlist', () => {
+  it('never requests a piece the peer lacks or that we have', () => {
+    const have = field(20, [0, 1, 2, 3]);
+    const p = picker({ pieceCount: 20, have });
+    const peerHas = field(20, [0, 1, 2, 3, 4, 5, 6, 17]);
+    p.peerBitfield('a', peerHas);
+    const requests = p.nextRequests('a', peerHas, 1000, 0);
+    expect(pieces(requests).sort((x, y) => x - y)).toEqual([4, 5, 6, 17]);
+    expect(requests).toHaveLength(16);
+    expect(p.nextRequests('a', peerHas, 10, 0)).toEqual([]);
+  });
+
+  it('picks the rarest piece first', () => {
+    const p = picker({ pieceCount: 10 });
+    p.peerBitfield('a', field(10, range(0, 10)));
+    p.peerBitfield('b', field(10, range(0, 9)));
+    p.peerBitfield('c', field(10, [...range(0, 5), 9]));
+    // Availability: 0-4: 3, 5-8: 2, 9: 2... except 9 is held by a and c only.
+    expect(p.availability(0)).toBe(3);
+    expect(p.availability(5)).toBe(2);
+    const order: number[] = [];
+    for (let i = 0; i < 10; i++) order.push(...pieces(p.nextRequests('a', Bitfield.full(10), 4, 0)));
+    // The five pieces of availability 2 come before any of availability 3.
+    expect(order.slice(0, 5).sort((x, y) => x - y)).toEqual([5, 6, 7, 8, 9]);
+    expect(order.slice(5).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('picks rarest first for a peer with few pieces too (its shortlist)', () => {
+    const pieceCount = 4000;
+    const random = mulberry32(9);
+    const p = picker({ pieceCount, seed: 9 });
+    for (let n = 0; n < 10; n++) {
+      const bits = new Bitfield(pieceCount);
+      for (let i = 0; i < pieceCount; i++) if (random() < 0.5) bits.set(i);
+      p.peerBitfield(`dense${n}`, bits);
+    }
+    // The sparse peer has 100 pieces: it gets each once, in order of availability.
+    const mine = range(0, 100).map((k) => k * 40);
+    const sparse = field(pieceCount, mine);
+    p.peerBitfield('sparse', sparse);
+    const picked: number[] = [];
+    const rarity: number[] = [];
+    for (let k = 0; k < 100; k++) {
+      const [r] = p.nextRequests('sparse', sparse, 4, 0);
+      picked.push(r.index);
+      rarity.push(p.availability(r.index));
+    }
+    expect(picked.sort((x, y) => x - y)).toEqual(mine);
+    for (let k = 1; k < rarity.length; k++) expect(rarity[k]).toBeGreaterThanOrEqual(rarity[k - 1]);
+    expect(rarity[0]).toBeLessThan(rarity[99]);
+    expect(p.nextRequests('sparse', sparse, 4, 0)).toEqual([]);
+  });
+
+  it('breaks availability ties uniformly at random across seeds', () => {
+    const counts = new Array<number>(5).fill(0);
+    const seeds = 1000;
+    for (let seed = 0; seed < seeds; seed++) {
+      const p = picker({ pieceCount: 10, seed });
+      p.peerBitfield('a', Bitfield.full(10));
+      p.peerBitfield('b', field(10, range(0, 5)));
+      // 5-9 are the rarest (only a has them).
+      const [first] = p.nextRequests('a', Bitfield.full(10), 1, 0);
+      expect(first.index).toBeGreaterThanOrEqual(5);
+      counts[first.index - 5]++;
+    }
+    // Each of five ties about a fifth of the time (binomial sd ≈ 12.6).
+    for (const count of counts) expect(Math.abs(count - seeds / 5)).toBeLessThan(60);
+  });
+
+  it('follows availability changes from have messages and departures', () => {
+    const p = picker({ pieceCount: 4 });
+    p.peerBitfield('a', Bitfield.full(4));
+    p.peerBitfield('b', field(4, [0, 1, 2]));
+    p.peerHave('c', 0);
+    p.peerHave('c', 1);
+    p.peerHave('c', 1); // a repeated have counts once
+    expect([0, 1, 2, 3].map((i) => p.availability(i))).toEqual([3, 3, 2, 1]);
+    p.peerGone('b');
+    expect([0, 1, 2, 3].map((i) => p.availability(i))).toEqual([2, 2, 1, 1]);
+    p.peerHaveAll('d');
+    expect([0, 1, 2, 3].map((i) => p.availability(i))).toEqual([3, 3, 2, 2]);
+    // A new bitfield replaces what we knew of the peer.
+    p.peerBitfield('d', field(4, [3]));
+    expect([0, 1, 2, 3].map((i) => p.availability(i))).toEqual([2, 2, 1, 2]);
+    p.peerGone('d');
+    p.peerGone('nobody');
+    expect([0, 1, 2, 3].map((i) => p.availability(i))).toEqual([2, 2, 1, 1]);
+    // After the departures piece 2 and 3 are the rarest for a.
+    expect(pieces(p.nextRequests('a', Bitfield.full(4), 8, 0)).sort()).toEqual([2, 3]);
+  });
+
+  it('picks at random, not rarest first, until it has randomFirstPieces pieces', () => {
+    let rarestPicks = 0;
+    const seeds = 400;
+    for (let seed = 0; seed < seeds; seed++) {
+      const p = picker({ pieceCount: 10, seed, randomFirstPieces: 4 });
+      p.peerBitfield('a', Bitfield.full(10));
+      p.peerBitfield('b', field(10, range(1, 10))); // piece 0 is the rarest
+      if (p.nextRequests('a', Bitfield.full(10), 1, 0)[0].index === 0) rarestPicks++;
+    }
+    // Random: piece 0 a tenth of the time, not always.
+    expect(rarestPicks / seeds).toBeGreaterThan(0.05);
+    expect(rarestPicks / seeds).toBeLessThan(0.16);
+  });
+
+  it('switches to rarest first once it has randomFirstPieces pieces', () => {
+    for (let seed = 0; seed < 50; seed++) {
+      const p = picker({ pieceCount: 10, seed, randomFirstPieces: 2 });
+      p.peerBitfield('a', Bitfield.full(10));
+      p.peerBitfield('b', field(10, range(0, 9))); // piece 9 is the rarest
+      p.peerBitfield('c', field(10, range(0, 9)));
+      const firstTwo = [
+        p.nextRequests('a', Bitfield.full(10), 4, 0),
+        p.nextRequests('a', Bitfield.full(10), 4, 0),
+      ];
+      for (const requests of firstTwo) deliver(p, 'a', requests);
+      if (p.haveCount === 2 && !pieces(firstTwo.flat()).includes(9)) {
+        expect(p.nextRequests('a', Bitfield.full(10), 1, 0)[0].index).toBe(9);
+      }
+    }
+  });
+
+  it('finishes started pieces before starting rarer ones (strict priority)', () => {
+    const p = picker({ pieceCount: 10 });
+    p.peerBitfield('a', field(10, [0]));
+    p.peerBitfield('b', Bitfield.full(10));
+    p.peerBitfield('c', Bitfield.full(10));
+    // a starts piece 0 (availability 3, the most common) with one block.
+    expect(p.nextRequests('a', field(10, [0]), 1, 0)).toEqual([{ index: 0, begin: 0, length: KIB16 }]);
+    // b gets the rest of piece 0 first, then the rarest others.
+    const requests = p.nextRequests('b', Bitfield.full(10), 5, 0);
+    expect(requests.slice(0, 3).map((r) => [r.index, r.begin])).toEqual([
+      [0, KIB16],
+      [0, 2 * KIB16],
+      [0, 3 * KIB16],
+    ]);
+    expect(requests[3].index).not.toBe(0);
+    expect(requests[4].index).toBe(requests[3].index);
+    // c continues the piece b started before it starts another one.
+    const next = p.nextRequests('c', Bitfield.full(10), 3, 0);
+    expect(next.slice(0, 2).map((r) => [r.index, r.begin])).toEqual([
+      [requests[3].index, 2 * KIB16],
+      [requests[3].index, 3 * KIB16],
+    ]);
+    expect(next[2].index).not.toBe(requests[3].index);
+  });
+
+  it('does not hand a started piece to a peer that lacks it', () => {
+    const p = picker({ pieceCount: 4 });
+    p.peerBitfield('a', field(4, [0]));
+    p.peerBitfield('b', field(4, [1]));
+    p.nextRequests('a', field(4, [0]), 1, 0);
+    expect(pieces(p.nextRequests('b', field(4, [1]), 10, 0))).toEqual([1]);
+  });
+});
+
+describe('PiecePicker arrivals and verification', () => {
+  it('reports a completed piece once every block arrived, and duplicates change nothing', () => {
+    const p = picker({ pieceCount: 2 });
+    p.peerHaveAll('a');
+    const requests = p.nextRequests('a', Bitfield.full(2), 4, 0);
+    expect(pieces(requests)).toHaveLength(1);
+    expect(p.outstanding('a')).toBe(4);
+    const results = requests.map((r) => p.blockReceived('a', r.index, r.begin, r.length));
+    expect(results.map((r) => r.pieceComplete)).toEqual([false, false, false, true]);
+    expect(p.outstanding('a')).toBe(0);
+    const again = p.blockReceived('a', requests[0].index, requests[0].begin, requests[0].length);
+    expect(again).toEqual({ expected: true, duplicate: true, cancels: [], pieceComplete: false });
+    // A third copy was never asked for.
+    expect(p.blockReceived('a', requests[0].index, requests[0].begin, requests[0].length).expected).toBe(
+      false,
+    );
+  });
+
+  it('flags blocks nobody asked for and changes nothing', () => {
+    const p = picker({ pieceCount: 2 });
+    p.peerHaveAll('a');
+    p.peerHaveAll('b');
+    const [r] = p.nextRequests('a', Bitfield.full(2), 1, 0);
+    expect(p.blockReceived('b', r.index, r.begin, r.length).expected).toBe(false);
+    expect(p.blockReceived('stranger', r.index, r.begin, r.length).expected).toBe(false);
+    expect(p.blockReceived('a', r.index, r.begin, r.length - 1).expected).toBe(false);
+    expect(p.blockReceived('a', r.index, r.begin + 1, r.length).expected).toBe(false);
+    expect(p.blockReceived('a', 99, 0, KIB16).expected).toBe(false);
+    expect(p.blockReceived('a', r.index, 64 * KIB16, KIB16).expected).toBe(false);
+    expect(p.outstanding('a')).toBe(1);
+    expect(p.blockReceived('a', r.index, r.begin, r.length)).toMatchObject({
+      expected: true,
+      duplicate: false,
+    });
+  });
+
+  it('makes every block of a failed piece requestable again', () => {
+    const p = picker({ pieceCount: 3 });
+    p.peerHaveAll('a');
+    const requests = p.nextRequests('a', Bitfield.full(3), 4, 0);
+    const index = requests[0].index;
+    const results = requests.map((r) => p.blockReceived('a', r.index, r.begin, r.length));
+    expect(results.at(-1)!.pieceComplete).toBe(true);
+    // Nothing of it is requested any more while it waits for its hash check.
+    expect(pieces(p.nextRequests('a', Bitfield.full(3), 100, 0))).not.toContain(index);
+    p.pieceFailed(index);
+    expect(p.inEndgame()).toBe(false);
+    p.peerHaveAll('b');
+    const again = p.nextRequests('b', Bitfield.full(3), 100, 0);
+    expect(again.filter((r) => r.index === index).map((r) => r.begin)).toEqual(
+      [0, 1, 2, 3].map((b) => b * KIB16),
+    );
+    expect(() => {
+      p.pieceVerified(0);
+      p.pieceFailed(0);
+    }).toThrow(/already verified/);
+  });
+
+  it('drops the requests of a piece verified while they were out, and becomes complete', () => {
+    const p = picker({ pieceCount: 2 });
+    p.peerHaveAll('a');
+    const requests = p.nextRequests('a', Bitfield.full(2), 8, 0);
+    expect(p.outstanding('a')).toBe(8);
+    p.pieceVerified(0);
+    expect(p.outstanding('a')).toBe(4);
+    // A late block of the verified piece is a harmless duplicate.
+    const late = requests.find((r) => r.index === 0)!;
+    expect(p.blockReceived('a', late.index, late.begin, late.length)).toMatchObject({
+      expected: true,
+      duplicate: true,
+    });
+    p.pieceVerified(1);
+    p.pieceVerified(1);
+    expect(p.complete).toBe(true);
+    expect(p.inEndgame()).toBe(false);
+    expect(p.nextRequests('a', Bitfield.full(2), 8, 0)).toEqual([]);
+  });
+
+  it('tells whether a peer has anything we need', () => {
+    const have = field(100, range(0, 50));
+    const p = picker({ pieceCount: 100, have });
+    expect(p.isInteresting(field(100, range(0, 50)))).toBe(false);
+    expect(p.isInteresting(field(100, [77]))).toBe(true);
+    p.peerBitfield('a', field(100, [10, 60]));
+    p.peerBitfield('b', field(100, [10]));
+    p.peerHaveAll('c');
+    expect(p.isPeerInteresting('a')).toBe(true);
+    expect(p.isPeerInteresting('b')).toBe(false);
+    expect(p.isPeerInteresting('c')).toBe(true);
+    p.pieceVerified(60);
+    expect(p.isPeerInteresting('a')).toBe(false);
+    expect(p.isInteresting(field(100, [10, 60]))).toBe(false);
+    // Near the end it looks at the missing pieces only.
+    for (let i = 50; i < 99; i++) p.pieceVerified(i);
+    expect(p.isInteresting(field(100, [99]))).toBe(true);
+    expect(p.isInteresting(field(100, range(0, 99)))).toBe(false);
+  });
+
+  it('rejects bad input and changes nothing', () => {
+    const p = picker({ pieceCount: 4 });
+    expect(() => p.peerHave('a', 4)).toThrow(RangeError);
+    expect(() => p.peerHave('a', -1)).toThrow(RangeError);
+    expect(() => p.peerBitfield('a', new Bitfield(5))).toThrow(RangeError);
+    expect(() => p.nextRequests('a', new Bitfield(3), 1, 0)).toThrow(RangeError);
+    expect(() => p.availability(4)).toThrow(RangeError);
+    expect(() => p.pieceVerified(1.5)).toThrow(RangeError);
+    expect([0, 1, 2, 3].map((i) => p.availability(i))).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('PiecePicker releases and timeouts', () => {
+  it('gives a choking peer’s requests to another peer', () => {
+    const p = picker({ pieceCount: 4 });
+    p.peerHaveAll('a');
+    p.peerHaveAll('b');
+    const first = p.nextRequests('a', Bitfield.full(4), 6, 0);
+    const released = p.releasePeer('a');
+    expect(released).toEqual(first);
+    expect(p.outstanding('a')).toBe(0);
+    // b takes them (and the never requested rest of the pieces a had started) before anything new.
+    const second = p.nextRequests('b', Bitfield.full(4), 8, 0);
+    expect(pieces(second).sort()).toEqual(pieces(first).sort());
+    for (const r of first) expect(second).toContainEqual(r);
+    // A block a sends after its choke still counts, and b is told to cancel it.
+    const r = first[0];
+    expect(p.blockReceived('a', r.index, r.begin, r.length)).toMatchObject({
+      expected: true,
+      duplicate: false,
+      cancels: [{ peer: 'b', ...r }],
+    });
+    expect(p.outstanding('b')).toBe(7);
+  });
+
+  it('releases a single rejected request', () => {
+    const p = picker({ pieceCount: 4 });
+    p.peerHaveAll('a');
+    const [r1, r2] = p.nextRequests('a', Bitfield.full(4), 2, 0);
+    p.release('a', r1);
+    p.release('a', r1);
+    p.release('a', { index: 99, begin: 0, length: 1 });
+    expect(p.outstanding('a')).toBe(1);
+    // Rejected means it will not come.
+    expect(p.blockReceived('a', r1.index, r1.begin, r1.length).expected).toBe(false);
+    expect(p.nextRequests('b', Bitfield.full(4), 1, 0)).toEqual([r1]);
+    expect(p.blockReceived('a', r2.index, r2.begin, r2.length).expected).toBe(true);
+  });
+
+  it('expires old requests so another peer gets them, and not the slow peer at once', () => {
+    const p = picker({ pieceCount: 4 });
+    p.peerHaveAll('slow');
+    p.peerHaveAll('fast');
+    const old = p.nextRequests('slow', Bitfield.full(4), 4, 0);
+    const newer = p.nextRequests('slow', Bitfield.full(4), 2, 20_000);
+    const expired = p.expire(30_000, 30_000);
+    expect(expired).toEqual(old.map((r) => ({ peer: 'slow', ...r })));
+    expect(p.outstanding('slow')).toBe(2);
+    // The slow peer is not given its expired blocks again; it continues elsewhere.
+    const slowAgain = p.nextRequests('slow', Bitfield.full(4), 4, 30_000);
+    for (const r of slowAgain) expect(old).not.toContainEqual(r);
+    // The fast peer takes them.
+    expect(p.nextRequests('fast', Bitfield.full(4), 4, 30_000)).toEqual(old);
+    expect(newer).toHaveLength(2);
+  });
+
+  it('lets the slow peer retry an expired block later when nobody else can fetch it', () => {
+    const p = picker({ pieceCount: 1 });
+    p.peerHaveAll('only');
+    const [r] = p.nextRequests('only', Bitfield.full(1), 1, 0);
+    p.expire(10_000, 10_000);
+    expect(p.nextRequests('only', Bitfield.full(1), 1, 10_000)[0]).not.toEqual(r);
+    p.nextRequests('only', Bitfield.full(1), 10, 10_000);
+    expect(p.nextRequests('only', Bitfield.full(1), 10, 19_999)).toEqual([]);
+    expect(p.nextRequests('only', Bitfield.full(1), 10, 20_000)).toEqual([r]);
+  });
+
+  it('releases a departed peer’s requests and returns them', () => {
+    const p = picker({ pieceCount: 4 });
+    p.peerHaveAll('a');
+    const requests = p.nextRequests('a', Bitfield.full(4), 3, 0);
+    expect(p.peerGone('a')).toEqual(requests);
+    expect(p.outstanding('a')).toBe(0);
+    expect(p.nextRequests('b', Bitfield.full(4), 3, 0)).toEqual(requests);
+    expect(p.blockReceived('a', requests[0].index, requests[0].begin, requests[0].length).expected).toBe(
+      false,
+    );
+  });
+});
+
+describe('PiecePicker endgame', () => {
+  it('duplicates the last requests, bounded, never twice to one peer, and cancels on arrival', () => {
+    const p = picker({ pieceCount: 2, endgameDuplicates: 2 });
+    for (const peer of ['a', 'b', 'c']) p.peerHaveAll(peer);
+    const all = Bitfield.full(2);
+    const first = p.nextRequests('a', all, 100, 0);
+    expect(first).toHaveLength(8);
+    expect(p.inEndgame()).toBe(true);
+    expect(p.nextRequests('a', all, 100, 0)).toEqual([]);
+    const duplicates = p.nextRequests('b', all, 3, 0);
+    expect(duplicates).toEqual(first.slice(0, 3));
+    expect(p.nextRequests('b', all, 100, 0)).toEqual(first.slice(3));
+    // Every block has two askers: c gets nothing.
+    expect(p.nextRequests('c', all, 100, 0)).toEqual([]);
+    const r = first[5];
+    expect(p.blockReceived('b', r.index, r.begin, r.length)).toEqual({
+      expected: true,
+      duplicate: false,
+      cancels: [{ peer: 'a', ...r }],
+      pieceComplete: false,
+    });
+    expect(p.outstanding('a')).toBe(7);
+    expect(p.outstanding('b')).toBe(7);
+    // a's copy crossing the cancel is a duplicate, not an offence.
+    expect(p.blockReceived('a', r.index, r.begin, r.length)).toMatchObject({
+      expected: true,
+      duplicate: true,
+    });
+    // A peer that leaves in endgame: its blocks stay requested from the other.
+    p.peerGone('b');
+    expect(p.inEndgame()).toBe(true);
+    expect(p.nextRequests('c', all, 100, 0)).toHaveLength(7);
+  });
+
+  it('does not enter endgame while blocks are unrequested', () => {
+    const p = picker({ pieceCount: 2 });
+    p.peerHaveAll('a');
+    p.peerBitfield('b', field(2, [0]));
+    p.nextRequests('b', field(2, [0]), 100, 0);
+    expect(p.inEndgame()).toBe(false);
+    expect(p.nextRequests('b', field(2, [0]), 100, 0)).toEqual([]);
+    p.nextRequests('a', Bitfield.full(2), 4, 0);
+    expect(p.inEndgame()).toBe(true);
+    // A released block ends endgame until it is requested again.
+    p.releasePeer('b');
+    expect(p.inEndgame()).toBe(false);
+  });
+
+  it('has no duplicates with endgameDuplicates 1', () => {
+    const p = picker({ pieceCount: 1, endgameDuplicates: 1 });
+    p.peerHaveAll('a');
+    p.peerHaveAll('b');
+    p.nextRequests('a', Bitfield.full(1), 100, 0);
+    expect(p.nextRequests('b', Bitfield.full(1), 100, 0)).toEqual([]);
+  });
+});
+
+describe('PiecePicker in a random swarm', () => {
+  it('downloads everything with peers coming, going, choking and timing out, never asking the wrong peer', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const random = mulberry32(seed);
+      const pieceCount = 30;
+      const totalLength = 29 * 3 * KIB16 + 1234;
+      const have = new Bitfield(pieceCount);
+      const p = new PiecePicker({
+        pieceCount,
+        pieceLength: 3 * KIB16,
+        totalLength,
+        have,
+        random,
+        randomFirstPieces: 3,
+        endgameDuplicates: 2,
+      });
+      const peers = new Map<string, Bitfield>();
+      const inFlight = new Map<string, BlockRequest[]>();
+      let nextPeer = 0;
+      let now = 0;
+      const received = new Map<number, number>(); // piece -> bytes
+      for (let step = 0; step < 20_000 && !p.complete; step++) {
+        now += 100;
+        const roll = random();
+        if (roll < 0.05 || peers.size === 0) {
+          const name = `p${nextPeer++}`;
+          const bits = new Bitfield(pieceCount);
+          for (let i = 0; i < pieceCount; i++) if (random() < 0.4) bits.set(i);
+          peers.set(name, bits);
+          inFlight.set(name, []);
+          p.peerBitfield(name, bits);
+        } else if (roll < 0.07 && peers.size > 1) {
+          const name = [...peers.keys()][Math.floor(random() * peers.size)];
+          const released = p.peerGone(name);
+          expect(released.length).toBe(inFlight.get(name)!.length);
+          peers.delete(name);
+          inFlight.delete(name);
+        } else if (roll < 0.12) {
+          const name = [...peers.keys()][Math.floor(random() * peers.size)];
+          const index = Math.floor(random() * pieceCount);
+          peers.get(name)!.set(index);
+          p.peerHave(name, index);
+        } else if (roll < 0.14) {
+          const name = [...peers.keys()][Math.floor(random() * peers.size)];
+          p.releasePeer(name);
+          inFlight.set(name, []);
+        } else if (roll < 0.15) {
+          for (const e of p.expire(now, 2000)) {
+            inFlight.set(
+              e.peer,
+              inFlight.get(e.peer)!.filter((r) => r.index !== e.index || r.begin !== e.begin),
+            );
+          }
+        } else if (roll < 0.55) {
+          const name = [...peers.keys()][Math.floor(random() * peers.size)];
+          const bits = peers.get(name)!;
+          const requests = p.nextRequests(name, bits, 1 + Math.floor(random() * 8), now);
+          for (const r of requests) {
+            expect(bits.get(r.index)).toBe(true);
+            expect(have.get(r.index)).toBe(false);
+            expect(inFlight.get(name)!.some((q) => q.index === r.index && q.begin === r.begin)).toBe(false);
+          }
+          inFlight.get(name)!.push(...requests);
+          expect(p.outstanding(name)).toBe(inFlight.get(name)!.length);
+        } else {
+          const name = [...peers.keys()][Math.floor(random() * peers.size)];
+          const queue = inFlight.get(name)!;
+          if (queue.length === 0) continue;
+          const r = queue.shift()!;
+          const result = p.blockReceived(name, r.index, r.begin, r.length);
+          expect(result.expected).toBe(true);
+          for (const cancel of result.cancels) {
+            const list = inFlight.get(cancel.peer)!;
+            const at = list.findIndex((q) => q.index === cancel.index && q.begin === cancel.begin);
+            expect(at).toBeGreaterThanOrEqual(0);
+            list.splice(at, 1);
+          }
+          if (!result.duplicate) received.set(r.index, (received.get(r.index) ?? 0) + r.length);
+          if (result.pieceComplete) {
+            expect(received.get(r.index)).toBe(p.pieceSize(r.index));
+            received.delete(r.index);
+            if (random() < 0.05) p.pieceFailed(r.index);
+            else p.pieceVerified(r.index);
+          }
+        }
+        if (peers.size > 0 && random() < 0.01) {
+          // Make sure every piece exists somewhere so the download can finish.
+          const name = [...peers.keys()][0];
+          p.peerHaveAll(name);
+          peers.get(name)!.setAll();
+        }
+      }
+      expect(p.complete).toBe(true);
+      expect(have.isComplete()).toBe(true);
+    }
+  });
+});
+
+describe('PiecePicker cost', () => {
+  it('stays cheap for 50,000 pieces and 50 peers', () => {
+    const pieceCount = 50_000;
+    const random = mulberry32(42);
+    const have = new Bitfield(pieceCount);
+    const p = new PiecePicker({
+      pieceCount,
+      pieceLength: 4 * KIB16,
+      totalLength: pieceCount * 4 * KIB16,
+      have,
+      random,
+    });
+    const peers: Array<{ name: string; has: Bitfield; queue: BlockRequest[] }> = [];
+    for (let n = 0; n < 50; n++) {
+      const has = new Bitfield(pieceCount);
+      // Seeds, dense and sparse leechers.
+      const density = n < 2 ? 1 : n < 25 ? 0.5 : 0.01;
+      if (density === 1) has.setAll();
+      else for (let i = 0; i < pieceCount; i++) if (random() < density) has.set(i);
+      peers.push({ name: `p${n}`, has, queue: [] });
+      if (density === 1) p.peerHaveAll(`p${n}`);
+      else p.peerBitfield(`p${n}`, has);
+    }
+    const setupWork = p.work;
+    let operations = 0;
+    let now = 0;
+    let verified = 0;
+    for (let round = 0; round < 250; round++) {
+      now += 100;
+      for (const peer of peers) {
+        // A few have messages per peer per round.
+        for (let k = 0; k < 5; k++) {
+          const index = Math.floor(random() * pieceCount);
+          peer.has.set(index);
+          p.peerHave(peer.name, index);
+          operations++;
+        }
+        // Deliver what it was asked for, then refill its pipeline.
+        for (const r of peer.queue.splice(0, 8)) {
+          const result = p.blockReceived(peer.name, r.index, r.begin, r.length);
+          operations++;
+          if (result.pieceComplete) {
+            p.pieceVerified(r.index);
+            verified++;
+          }
+        }
+        const requests = p.nextRequests(peer.name, peer.has, 16 - peer.queue.length, now);
+        operations += 1 + requests.length;
+        peer.queue.push(...requests);
+      }
+      if (round % 10 === 0) p.expire(now, 60_000);
+    }
+    expect(verified).toBeGreaterThan(3000);
+    // Every operation looks at a handful of entries on average: no scans of all the pieces per block or request.
+    const work = p.work - setupWork;
+    expect(work / operations).toBeLessThan(20);
+  });
+});
