@@ -6,6 +6,21 @@ const systemChromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 8321);
 
+/** Chromium for WebRTC between pages on this machine (see the brief); tests that launch their own use it too. */
+export const LAUNCH_OPTIONS = {
+  executablePath,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-features=WebRtcHideLocalIpsWithMdns',
+  ],
+};
+
 export default defineConfig({
   testDir: 'e2e',
   timeout: 120_000,
@@ -14,19 +29,7 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${E2E_PORT}`,
-    launchOptions: {
-      executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-features=WebRtcHideLocalIpsWithMdns',
-      ],
-    },
+    launchOptions: LAUNCH_OPTIONS,
   },
   webServer: {
     command: `node signal-tracker --port ${E2E_PORT} --host 127.0.0.1`,

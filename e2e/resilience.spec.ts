@@ -1,0 +1,199 @@
+// The swarm under stress: a reload mid-download, the original seeder leaving, a tracker dying.
+// The seeders' `Upload limit` slows the transfers down so that each step happens mid-download.
+import { chromium, expect, test, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { LAUNCH_OPTIONS } from '../playwright.config';
+import {
+  expectStatus,
+  havePieces,
+  infoHashOf,
+  itemNumbers,
+  openApp,
+  openPeer,
+  randomFile,
+  saveFile,
+  shareFiles,
+  startDownload,
+  tempDir,
+  torrentItem,
+  trackerSwarm,
+  TRANSFER_TIMEOUT,
+} from './helpers';
+
+test.describe.configure({ timeout: 240_000 });
+
+async function setUploadLimit(page: Page, kib: number): Promise<void> {
+  const field = page.getByLabel('Upload limit');
+  await field.fill(kib > 0 ? String(kib) : '');
+  await field.press('Tab');
+}
+
+test('B reloads mid-download and finishes without fetching its verified pieces again', async ({
+  browser,
+}) => {
+  const dir = tempDir();
+  const file = randomFile(dir, 'resume.bin', 5 * 1024 * 1024);
+  const a = await openPeer(browser);
+  await setUploadLimit(a.page, 384);
+  const magnet = await shareFiles(a.page, file.path, 'resume.bin');
+
+  // B keeps its IndexedDB on disk, like a real browser profile.
+  const b = await chromium.launchPersistentContext(tempDir('swarmdrop-profile-'), {
+    ...LAUNCH_OPTIONS,
+    acceptDownloads: true,
+    baseURL: test.info().project.use.baseURL,
+  });
+  const page = b.pages()[0] ?? (await b.newPage());
+  await openApp(page);
+  await startDownload(page, magnet);
+  const item = torrentItem(page, 'resume.bin');
+  await expectStatus(item, 'Downloading', TRANSFER_TIMEOUT);
+  await expect
+    .poll(
+      async () => {
+        const n = await itemNumbers(item);
+        return n.pieces > 0 ? n.have / n.pieces : 0;
+      },
+      { timeout: TRANSFER_TIMEOUT },
+    )
+    .toBeGreaterThanOrEqual(0.25);
+  const before = await itemNumbers(item);
+  expect(before.have).toBeLessThan(before.pieces);
+
+  await page.reload();
+  await openApp(page, '/');
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  const after = await itemNumbers(item);
+  const pieceLength = Math.ceil(after.length / after.pieces);
+  // This session fetched at most the pieces that were missing before the reload...
+  expect(after.sessionDownloaded).toBeGreaterThan(0);
+  expect(after.sessionDownloaded).toBeLessThanOrEqual(after.length - (before.have - 1) * pieceLength);
+  // ...and in all, B received about the file once.
+  expect(after.downloaded).toBeLessThan(after.length * 1.2);
+  const saved = await saveFile(page, item, 'resume.bin');
+  expect(saved.sha256).toBe(file.sha256);
+  await b.close();
+  await a.context.close();
+});
+
+test('A leaves once B and C together hold every piece; they finish from each other', async ({ browser }) => {
+  const dir = tempDir();
+  const file = randomFile(dir, 'leave.bin', 5 * 1024 * 1024);
+  const a = await openPeer(browser);
+  await setUploadLimit(a.page, 768);
+  const magnet = await shareFiles(a.page, file.path, 'leave.bin');
+  const b = await openPeer(browser);
+  const c = await openPeer(browser);
+  // B and C trade slowly until A is gone, so neither finishes before then.
+  await setUploadLimit(b.page, 32);
+  await setUploadLimit(c.page, 32);
+  await startDownload(b.page, magnet);
+  await startDownload(c.page, magnet);
+  const itemB = torrentItem(b.page, 'leave.bin');
+  const itemC = torrentItem(c.page, 'leave.bin');
+
+  await expect
+    .poll(
+      async () => {
+        const [hb, hc] = [await havePieces(itemB), await havePieces(itemC)];
+        if (hb.length === 0 || hb.length !== hc.length) return false;
+        for (let i = 0; i < hb.length; i++) if (hb[i] !== '1' && hc[i] !== '1') return false;
+        return true;
+      },
+      { timeout: TRANSFER_TIMEOUT, intervals: [100] },
+    )
+    .toBe(true);
+  const [nb, nc] = [await itemNumbers(itemB), await itemNumbers(itemC)];
+  // The test means something only if someone still misses pieces when A leaves.
+  expect(Math.min(nb.have, nc.have)).toBeLessThan(nb.pieces);
+
+  await a.context.close();
+  await setUploadLimit(b.page, 0);
+  await setUploadLimit(c.page, 0);
+  for (const [peer, item] of [
+    [b, itemB],
+    [c, itemC],
+  ] as const) {
+    await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+    expect((await saveFile(peer.page, item, 'leave.bin')).sha256).toBe(file.sha256);
+  }
+  await b.context.close();
+  await c.context.close();
+});
+
+async function startTracker(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['signal-tracker', '--port', String(port), '--host', '127.0.0.1'], {
+    stdio: 'ignore',
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      if (response.ok) return child;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the second tracker did not start on port ${port}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test('with two trackers in the magnet link, the download survives one of them dying', async ({
+  browser,
+  baseURL,
+}) => {
+  const port = Number(new URL(baseURL!).port) + 1;
+  const second = await startTracker(port);
+  const secondUrl = `http://127.0.0.1:${port}`;
+  try {
+    const dir = tempDir();
+    const file = randomFile(dir, 'failover.bin', 5 * 1024 * 1024);
+    // A runs the app from the second tracker's origin, so it announces there only.
+    const a = await openPeer(browser, `${secondUrl}/`);
+    await setUploadLimit(a.page, 512);
+    const shared = await shareFiles(a.page, file.path, 'failover.bin');
+    const infoHash = infoHashOf(shared);
+    const magnet = `${shared}&tr=${encodeURIComponent(`ws://127.0.0.1:${new URL(baseURL!).port}/`)}`;
+
+    // B announces to both trackers and finds A through the second.
+    const b = await openPeer(browser);
+    await startDownload(b.page, magnet);
+    const itemB = torrentItem(b.page, 'failover.bin');
+    await expectStatus(itemB, 'Downloading', TRANSFER_TIMEOUT);
+    await expect
+      .poll(
+        async () => {
+          const swarm = await trackerSwarm(b.page, secondUrl, infoHash);
+          return swarm && [swarm.complete, swarm.incomplete];
+        },
+        { timeout: 20_000 },
+      )
+      .toEqual([1, 1]);
+    await expect
+      .poll(async () => (await itemNumbers(itemB)).have, { timeout: TRANSFER_TIMEOUT })
+      .toBeGreaterThan(0);
+
+    // The second tracker dies mid-download.
+    second.kill('SIGKILL');
+    await expect(itemB.getByRole('alert').filter({ hasText: `127.0.0.1:${port}` })).toBeVisible({
+      timeout: 30_000,
+    });
+    await expectStatus(itemB, 'Seeding', TRANSFER_TIMEOUT);
+    expect((await saveFile(b.page, itemB, 'failover.bin')).sha256).toBe(file.sha256);
+
+    // C only reaches the surviving tracker, and downloads from B.
+    const c = await openPeer(browser);
+    await startDownload(c.page, magnet);
+    const itemC = torrentItem(c.page, 'failover.bin');
+    await expectStatus(itemC, 'Seeding', TRANSFER_TIMEOUT);
+    expect((await saveFile(c.page, itemC, 'failover.bin')).sha256).toBe(file.sha256);
+    await a.context.close();
+    await b.context.close();
+    await c.context.close();
+  } finally {
+    second.kill('SIGKILL');
+  }
+});
