@@ -370,6 +370,8 @@ describe('PiecePicker arrivals and verification', () => {
     expect(() => p.nextRequests('a', new Bitfield(3), 1, 0)).toThrow(RangeError);
     expect(() => p.availability(4)).toThrow(RangeError);
     expect(() => p.pieceVerified(1.5)).toThrow(RangeError);
+    expect(p.nextRequests('a', Bitfield.full(4), 0.5, 0)).toEqual([]);
+    expect(p.nextRequests('a', Bitfield.full(4), -1, 0)).toEqual([]);
     expect([0, 1, 2, 3].map((i) => p.availability(i))).toEqual([0, 0, 0, 0]);
   });
 });
@@ -404,6 +406,8 @@ describe('PiecePicker releases and timeouts', () => {
     p.release('a', r1);
     p.release('a', r1);
     p.release('a', { index: 99, begin: 0, length: 1 });
+    p.release('a', { index: r2.index, begin: r2.begin + 0.5, length: r2.length });
+    p.release('a', { index: r2.index, begin: -KIB16, length: r2.length });
     expect(p.outstanding('a')).toBe(1);
     // Rejected means it will not come.
     expect(p.blockReceived('a', r1.index, r1.begin, r1.length).expected).toBe(false);

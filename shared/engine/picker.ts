@@ -381,6 +381,7 @@ export class PiecePicker {
   nextRequests(peer: string, peerHas: Bitfield, count: number, now: number): BlockRequest[] {
     this.checkField(peerHas);
     const out: BlockRequest[] = [];
+    count = Math.floor(count);
     if (!(count >= 1) || this.complete) return out;
     const state = this.peerState(peer);
     // 1. Pieces already started.
@@ -759,7 +760,7 @@ export class PiecePicker {
     const state = this.peers.get(peer);
     if (!state || !Number.isInteger(request.index) || request.index < 0 || request.index >= this.pieceCount)
       return;
-    if (request.begin % this.blockSize !== 0) return;
+    if (!Number.isInteger(request.begin) || request.begin < 0 || request.begin % this.blockSize !== 0) return;
     const key = this.key(request.index, request.begin / this.blockSize);
     if (!state.requests.delete(key)) return;
     this.unask(key, peer);
