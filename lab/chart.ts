@@ -1,0 +1,191 @@
+// A small SVG line-chart writer: axes with ticks (linear or logarithmic), a legend, solid lines for measurements and
+// dashed lines for bounds. Pure string building, so the CLI writes the same SVG files the Lab page shows.
+import type { Figure } from './experiments/types';
+
+const WIDTH = 760;
+const HEIGHT = 460;
+const MARGIN = { top: 44, right: 24, bottom: 56, left: 72 };
+const COLORS = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#7f7f7f',
+  '#bcbd22',
+];
+
+export function escapeXml(text: string): string {
+  return text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
+
+/** Round, readable tick values covering [min, max] (about `count` of them). */
+export function linearTicks(min: number, max: number, count = 6): number[] {
+  if (!(max > min)) return [min];
+  const raw = (max - min) / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step)
+    ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+/** Powers of ten in [min, max], with 2 and 5 between them when the range spans few decades. */
+export function logTicks(min: number, max: number): number[] {
+  const lo = Math.floor(Math.log10(min));
+  const hi = Math.ceil(Math.log10(max));
+  const mults = hi - lo <= 3 ? [1, 2, 5] : [1];
+  const ticks: number[] = [];
+  for (let e = lo; e <= hi; e++) {
+    for (const m of mults) {
+      const v = Number((m * 10 ** e).toPrecision(12));
+      if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) ticks.push(v);
+    }
+  }
+  return ticks;
+}
+
+export function formatTick(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
+  if (a >= 1e4) return `${Number((v / 1e3).toPrecision(3))}k`;
+  return String(Number(v.toPrecision(4)));
+}
+
+interface Scale {
+  map: (v: number) => number;
+  ticks: number[];
+}
+
+function scale(values: number[], log: boolean, from: number, to: number): Scale {
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  if (log) {
+    lo = Math.max(lo, 1e-9);
+    if (hi <= lo) hi = lo * 10;
+    const llo = Math.log10(lo);
+    const lhi = Math.log10(hi);
+    const pad = (lhi - llo) * 0.04;
+    const a = llo - pad;
+    const b = lhi + pad;
+    return {
+      map: (v) => from + ((Math.log10(Math.max(v, 1e-9)) - a) / (b - a)) * (to - from),
+      ticks: logTicks(10 ** a, 10 ** b),
+    };
+  }
+  if (lo > 0 && lo < hi * 0.5) lo = 0; // start at zero unless the data sit far from it
+  if (hi === lo) hi = lo + 1;
+  const ticks = linearTicks(lo, hi);
+  const a = Math.min(lo, ticks[0]);
+  const b = Math.max(hi, ticks[ticks.length - 1]);
+  return { map: (v) => from + ((v - a) / (b - a)) * (to - from), ticks };
+}
+
+/** The figure as a standalone SVG document. Series without points are listed in the legend but draw nothing. */
+export function renderSvg(figure: Figure): string {
+  const plotW = WIDTH - MARGIN.left - MARGIN.right;
+  const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const points = figure.series
+    .flatMap((s) => s.points)
+    .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const usable = (v: number, log: boolean | undefined) => Number.isFinite(v) && (!log || v > 0);
+  const xs = points.map(([x]) => x).filter((x) => usable(x, figure.logX));
+  const ys = points.map(([, y]) => y).filter((y) => usable(y, figure.logY));
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" font-family="system-ui, sans-serif" font-size="12" role="img" aria-label="${escapeXml(figure.title)}">`,
+  );
+  out.push(`<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`);
+  out.push(
+    `<text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(figure.title)}</text>`,
+  );
+  const left = MARGIN.left;
+  const top = MARGIN.top;
+  const bottom = top + plotH;
+  const right = left + plotW;
+  out.push(`<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#444"/>`);
+  if (xs.length > 0 && ys.length > 0) {
+    const sx = scale(xs, !!figure.logX, left, right);
+    const sy = scale(ys, !!figure.logY, bottom, top);
+    for (const t of sx.ticks) {
+      const x = sx.map(t).toFixed(1);
+      out.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="#e5e5e5"/>`);
+      out.push(`<line x1="${x}" y1="${bottom}" x2="${x}" y2="${bottom + 5}" stroke="#444"/>`);
+      out.push(`<text x="${x}" y="${bottom + 18}" text-anchor="middle">${formatTick(t)}</text>`);
+    }
+    for (const t of sy.ticks) {
+      const y = sy.map(t).toFixed(1);
+      out.push(`<line x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="#e5e5e5"/>`);
+      out.push(`<line x1="${left - 5}" y1="${y}" x2="${left}" y2="${y}" stroke="#444"/>`);
+      out.push(
+        `<text x="${left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${formatTick(t)}</text>`,
+      );
+    }
+    out.push(
+      `<defs><clipPath id="plot-${escapeXml(figure.id)}"><rect x="${left}" y="${top}" width="${plotW}" height="${plotH}"/></clipPath></defs>`,
+    );
+    out.push(`<g clip-path="url(#plot-${escapeXml(figure.id)})">`);
+    figure.series.forEach((series, i) => {
+      const color = COLORS[i % COLORS.length];
+      const pts = series.points.filter(([x, y]) => usable(x, figure.logX) && usable(y, figure.logY));
+      if (pts.length === 0) return;
+      const path = pts.map(([x, y]) => `${sx.map(x).toFixed(1)},${sy.map(y).toFixed(1)}`).join(' ');
+      const dash = series.dashed ? ' stroke-dasharray="7 5"' : '';
+      out.push(
+        `<polyline class="series" data-series="${escapeXml(series.name)}" data-points="${pts.length}" points="${path}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`,
+      );
+      if (pts.length <= 40 && !series.dashed) {
+        for (const [x, y] of pts) {
+          out.push(
+            `<circle cx="${sx.map(x).toFixed(1)}" cy="${sy.map(y).toFixed(1)}" r="3" fill="${color}"/>`,
+          );
+        }
+      }
+    });
+    out.push('</g>');
+  } else {
+    out.push(
+      `<text x="${(left + right) / 2}" y="${(top + bottom) / 2}" text-anchor="middle" fill="#888">no data yet</text>`,
+    );
+  }
+  out.push(
+    `<text x="${(left + right) / 2}" y="${HEIGHT - 14}" text-anchor="middle">${escapeXml(figure.xLabel)}</text>`,
+  );
+  out.push(
+    `<text transform="translate(18 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(figure.yLabel)}</text>`,
+  );
+  // The legend: a box in the plot's top-left corner.
+  const rowH = 17;
+  const legendW = Math.min(plotW - 16, 12 + 34 + 7 * Math.max(...figure.series.map((s) => s.name.length), 4));
+  out.push(
+    `<rect x="${left + 8}" y="${top + 8}" width="${legendW}" height="${figure.series.length * rowH + 8}" fill="#fff" fill-opacity="0.88" stroke="#bbb"/>`,
+  );
+  figure.series.forEach((series, i) => {
+    const color = COLORS[i % COLORS.length];
+    const y = top + 8 + 4 + rowH * i + rowH / 2;
+    const dash = series.dashed ? ' stroke-dasharray="7 5"' : '';
+    out.push(
+      `<line x1="${left + 14}" y1="${y}" x2="${left + 40}" y2="${y}" stroke="${color}" stroke-width="2"${dash}/>`,
+    );
+    out.push(`<text x="${left + 46}" y="${y}" dominant-baseline="middle">${escapeXml(series.name)}</text>`);
+  });
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
+/** The figure's numbers as CSV in long form: one row per point (series, x, y). */
+export function renderCsv(figure: Figure): string {
+  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const rows = [`series,${quote(figure.xLabel)},${quote(figure.yLabel)}`];
+  for (const series of figure.series)
+    for (const [x, y] of series.points) rows.push(`${quote(series.name)},${x},${y}`);
+  return rows.join('\n') + '\n';
+}

@@ -1,0 +1,46 @@
+// What every experiment returns: figures (series of points, the bounds dashed), headline numbers and a summary.
+import type { SyncHash } from '../sim/hash';
+
+export interface Series {
+  name: string;
+  points: Array<[number, number]>;
+  /** Bounds and references are drawn dashed. */
+  dashed?: boolean;
+}
+
+export interface Figure {
+  id: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  logX?: boolean;
+  logY?: boolean;
+  series: Series[];
+}
+
+export type Headline = Record<string, number | string | boolean>;
+
+export interface ExperimentResult {
+  experiment: string;
+  params: Record<string, unknown>;
+  figures: Figure[];
+  headline: Headline;
+  /** Markdown: a short paragraph and a table of the numbers behind the figures. */
+  summary: string;
+}
+
+export interface RunContext {
+  hash: SyncHash;
+  /** Called with the figures so far whenever a new point is ready (the Lab page redraws live). */
+  progress?: (figures: Figure[], note: string) => void;
+}
+
+export interface Experiment<P> {
+  name: string;
+  title: string;
+  /** Parameters for `npm run lab -- all` (a few minutes on 2 cores). */
+  defaults: P;
+  /** Small sizes for the browser's Lab page. */
+  small: P;
+  run(params: P, context: RunContext): ExperimentResult;
+}

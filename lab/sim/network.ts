@@ -1,0 +1,205 @@
+// The simulated network: hosts with an uplink and a downlink capacity shared by all their connections, one-way
+// latency, and a virtual clock. Each host's uplink sends one message at a time, taking turns among its channels
+// (round-robin, as concurrent TCP/SCTP flows roughly share a link); a message then crosses the latency and waits for
+// the receiver's downlink, which takes messages in the order they finish uploading. So a host never sends faster than
+// its upload capacity nor receives faster than its download capacity (give or take the one message in flight), and a
+// slow receiver backs up into its senders' queues like a full TCP window would.
+// No I/O, no real clock: the same code runs in Node (the CLI) and in a browser worker (the Lab page).
+import { EventQueue } from './queue';
+
+export interface HostOptions {
+  /** Upload capacity, bytes per second. */
+  upload: number;
+  /** Download capacity, bytes per second (Infinity: unlimited). */
+  download: number;
+}
+
+interface Message {
+  size: number;
+  /** Runs when the message reaches the far end (only if the channel is still open then). */
+  arrive?: () => void;
+  /** A close marker: the channel closes after everything queued before it. */
+  close?: () => void;
+}
+
+/** One direction of a connection: from `from`'s uplink to `to`'s downlink. */
+export class Channel {
+  readonly queue: Message[] = [];
+  queued = false;
+  open = true;
+  /** Payload bytes that reached `to`. */
+  delivered = 0;
+  constructor(
+    readonly from: Host,
+    readonly to: Host,
+  ) {}
+}
+
+export class Host {
+  readonly upload: number;
+  readonly download: number;
+  alive = true;
+  /** Channels with queued messages, served in turn. */
+  readonly ready: Channel[] = [];
+  transmitting = false;
+  /** When the downlink has taken everything sent to it so far. */
+  downlinkFree = 0;
+  bytesSent = 0;
+  bytesReceived = 0;
+
+  constructor(
+    readonly id: number,
+    options: HostOptions,
+  ) {
+    if (!(options.upload > 0)) throw new RangeError(`upload capacity must be > 0, got ${options.upload}`);
+    if (!(options.download > 0))
+      throw new RangeError(`download capacity must be > 0, got ${options.download}`);
+    this.upload = options.upload;
+    this.download = options.download;
+  }
+}
+
+export interface NetworkOptions {
+  /** One-way latency of every path, ms. */
+  latencyMs: number;
+  /** Called once per delivered message (tests use it to check capacities). */
+  onDeliver?: (channel: Channel, size: number, at: number) => void;
+}
+
+export class Network {
+  now = 0;
+  readonly latencyMs: number;
+  readonly hosts: Host[] = [];
+  private readonly events = new EventQueue();
+  private readonly onDeliver?: NetworkOptions['onDeliver'];
+  /** Messages delivered, and their bytes. */
+  messages = 0;
+  bytes = 0;
+
+  constructor(options: NetworkOptions) {
+    if (!(options.latencyMs >= 0)) throw new RangeError(`latency must be >= 0, got ${options.latencyMs}`);
+    this.latencyMs = options.latencyMs;
+    this.onDeliver = options.onDeliver;
+  }
+
+  addHost(options: HostOptions): Host {
+    const host = new Host(this.hosts.length, options);
+    this.hosts.push(host);
+    return host;
+  }
+
+  /** Runs `run` at virtual time `at` (never in the past). */
+  schedule(at: number, run: () => void): void {
+    this.events.push(Math.max(at, this.now), run);
+  }
+
+  /** Runs events in time order until `done()` holds (checked after each event) or the clock passes `until`. */
+  runUntil(until: number, done: () => boolean = () => false): boolean {
+    if (done()) return true;
+    for (;;) {
+      const at = this.events.peekTime();
+      if (at === undefined || at > until) break;
+      const event = this.events.pop()!;
+      this.now = Math.max(this.now, event.at);
+      event.run();
+      if (done()) return true;
+    }
+    this.now = Math.max(this.now, until);
+    return done();
+  }
+
+  get pendingEvents(): number {
+    return this.events.size;
+  }
+
+  channel(from: Host, to: Host): Channel {
+    return new Channel(from, to);
+  }
+
+  /** Queues `size` bytes on the channel; `arrive` runs when they reach the other end. */
+  send(channel: Channel, size: number, arrive: () => void): void {
+    if (!channel.open || !channel.from.alive) return;
+    if (!(size > 0)) throw new RangeError(`message size must be > 0, got ${size}`);
+    this.enqueue(channel, { size, arrive });
+  }
+
+  /** Closes the channel after what is already queued on it; `closed` runs at the far end one latency later. */
+  close(channel: Channel, closed: () => void): void {
+    if (!channel.open) return;
+    this.enqueue(channel, { size: 0, close: closed });
+  }
+
+  /** Closes the channel at once, dropping what is queued (a crash); `closed` runs at the far end one latency later. */
+  abort(channel: Channel, closed: () => void): void {
+    if (!channel.open) return;
+    channel.open = false;
+    channel.queue.length = 0;
+    this.schedule(this.now + this.latencyMs, closed);
+  }
+
+  /** The host dies: its uplink stops, nothing queued leaves. */
+  crash(host: Host): void {
+    host.alive = false;
+    for (const channel of host.ready) {
+      channel.queue.length = 0;
+      channel.queued = false;
+    }
+    host.ready.length = 0;
+  }
+
+  private enqueue(channel: Channel, message: Message): void {
+    channel.queue.push(message);
+    const host = channel.from;
+    if (!channel.queued) {
+      channel.queued = true;
+      host.ready.push(channel);
+    }
+    if (!host.transmitting) this.transmit(host);
+  }
+
+  private transmit(host: Host): void {
+    host.transmitting = false;
+    if (!host.alive) return;
+    for (;;) {
+      const channel = host.ready.shift();
+      if (!channel) return;
+      const message = channel.queue.shift();
+      if (channel.queue.length > 0) host.ready.push(channel);
+      else channel.queued = false;
+      if (!message) continue;
+      if (message.close) {
+        if (channel.open) {
+          channel.open = false;
+          this.schedule(this.now + this.latencyMs, message.close);
+        }
+        continue;
+      }
+      if (!channel.open) continue;
+      const size = message.size;
+      host.transmitting = true;
+      const done = this.now + (size * 1000) / host.upload;
+      this.schedule(done, () => {
+        host.bytesSent += size;
+        this.arrive(channel, message);
+        this.transmit(host);
+      });
+      return;
+    }
+  }
+
+  /** The message has left the sender: it crosses the latency, then the receiver's downlink. */
+  private arrive(channel: Channel, message: Message): void {
+    const to = channel.to;
+    const at = Math.max(this.now + this.latencyMs, to.downlinkFree + (message.size * 1000) / to.download);
+    to.downlinkFree = at;
+    this.schedule(at, () => {
+      if (!channel.open || !to.alive) return;
+      to.bytesReceived += message.size;
+      channel.delivered += message.size;
+      this.messages++;
+      this.bytes += message.size;
+      this.onDeliver?.(channel, message.size, at);
+      message.arrive?.();
+    });
+  }
+}
