@@ -64,6 +64,8 @@ export interface NetworkOptions {
   latencyMs: number;
   /** Called once per delivered message (tests use it to check capacities). */
   onDeliver?: (channel: Channel, size: number, at: number) => void;
+  /** Called once per message when its last byte leaves the sender's uplink. */
+  onTransmit?: (channel: Channel, size: number, at: number) => void;
 }
 
 export class Network {
@@ -72,6 +74,7 @@ export class Network {
   readonly hosts: Host[] = [];
   private readonly events = new EventQueue();
   private readonly onDeliver?: NetworkOptions['onDeliver'];
+  private readonly onTransmit?: NetworkOptions['onTransmit'];
   /** Messages delivered, and their bytes. */
   messages = 0;
   bytes = 0;
@@ -80,6 +83,7 @@ export class Network {
     if (!(options.latencyMs >= 0)) throw new RangeError(`latency must be >= 0, got ${options.latencyMs}`);
     this.latencyMs = options.latencyMs;
     this.onDeliver = options.onDeliver;
+    this.onTransmit = options.onTransmit;
   }
 
   addHost(options: HostOptions): Host {
@@ -179,7 +183,9 @@ export class Network {
       host.transmitting = true;
       const done = this.now + (size * 1000) / host.upload;
       this.schedule(done, () => {
+        if (!host.alive) return; // crashed mid-message: the rest never leaves
         host.bytesSent += size;
+        this.onTransmit?.(channel, size, this.now);
         this.arrive(channel, message);
         this.transmit(host);
       });

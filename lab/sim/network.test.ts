@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../shared/engine/testing/random';
+import type { Channel, Host } from './network';
+import { Network } from './network';
+
+interface Record {
+  channel: Channel;
+  size: number;
+  at: number;
+}
+
+/** Bytes in (t_i, t_j] never exceed capacity × (t_j − t_i), for every pair of events of one host. */
+function maxExcess(records: Record[], capacity: number): number {
+  const sorted = [...records].sort((a, b) => a.at - b.at);
+  let worst = -Infinity;
+  for (let i = 0; i < sorted.length; i++) {
+    let bytes = 0;
+    for (let j = i + 1; j < sorted.length; j++) {
+      bytes += sorted[j].size;
+      worst = Math.max(worst, bytes - (capacity * (sorted[j].at - sorted[i].at)) / 1000);
+    }
+  }
+  return worst;
+}
+
+function randomTraffic(seed: number) {
+  const random = mulberry32(seed);
+  const delivered: Record[] = [];
+  const transmitted: Record[] = [];
+  const net = new Network({
+    latencyMs: 10 + random() * 40,
+    onDeliver: (channel, size, at) => delivered.push({ channel, size, at }),
+    onTransmit: (channel, size, at) => transmitted.push({ channel, size, at }),
+  });
+  const hosts: Host[] = [];
+  for (let i = 0; i < 6; i++) {
+    hosts.push(net.addHost({ upload: 1000 + random() * 100_000, download: 1000 + random() * 100_000 }));
+  }
+  const channels: Channel[] = [];
+  for (const a of hosts) for (const b of hosts) if (a !== b) channels.push(net.channel(a, b));
+  let sent = 0;
+  let arrived = 0;
+  for (let k = 0; k < 400; k++) {
+    const at = random() * 20_000;
+    const channel = channels[Math.floor(random() * channels.length)];
+    const size = 1 + Math.floor(random() * 20_000);
+    net.schedule(at, () => {
+      sent += size;
+      net.send(channel, size, () => (arrived += size));
+    });
+  }
+  net.runUntil(1e9);
+  return { hosts, delivered, transmitted, sent: () => sent, arrived: () => arrived };
+}
+
+describe('Network links', () => {
+  it('never sends faster than a host upload capacity nor receives faster than its download capacity', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const { hosts, delivered, transmitted, sent, arrived } = randomTraffic(seed);
+      expect(arrived()).toBe(sent());
+      for (const host of hosts) {
+        const up = transmitted.filter((r) => r.channel.from === host);
+        const down = delivered.filter((r) => r.channel.to === host);
+        expect(up.length).toBeGreaterThan(0);
+        expect(maxExcess(up, host.upload)).toBeLessThanOrEqual(1e-6);
+        expect(maxExcess(down, host.download)).toBeLessThanOrEqual(1e-6);
+        expect(host.bytesSent).toBe(up.reduce((s, r) => s + r.size, 0));
+      }
+    }
+  });
+
+  it('takes size/upload plus the latency for one message on an idle path, and keeps order per channel', () => {
+    const net = new Network({ latencyMs: 50 });
+    const a = net.addHost({ upload: 10_000, download: Infinity });
+    const b = net.addHost({ upload: 10_000, download: Infinity });
+    const channel = net.channel(a, b);
+    const arrivals: Array<[number, number]> = [];
+    net.send(channel, 5_000, () => arrivals.push([1, net.now]));
+    net.send(channel, 1_000, () => arrivals.push([2, net.now]));
+    net.runUntil(10_000);
+    expect(arrivals).toEqual([
+      [1, 550],
+      [2, 650],
+    ]);
+  });
+
+  it('shares an uplink among its channels in turn', () => {
+    const net = new Network({ latencyMs: 0 });
+    const a = net.addHost({ upload: 1_000, download: Infinity });
+    const b = net.addHost({ upload: 1_000, download: Infinity });
+    const c = net.addHost({ upload: 1_000, download: Infinity });
+    const ab = net.channel(a, b);
+    const ac = net.channel(a, c);
+    const order: string[] = [];
+    net.send(net.channel(a, a), 100, () => order.push('first')); // keeps the uplink busy while the others queue
+    for (let i = 0; i < 3; i++) net.send(ab, 100, () => order.push('b'));
+    for (let i = 0; i < 3; i++) net.send(ac, 100, () => order.push('c'));
+    net.runUntil(10_000);
+    expect(order).toEqual(['first', 'b', 'c', 'b', 'c', 'b', 'c']);
+  });
+
+  it('drops what a crashed host had queued, and a closed channel delivers nothing more', () => {
+    const net = new Network({ latencyMs: 10 });
+    const a = net.addHost({ upload: 1_000, download: Infinity });
+    const b = net.addHost({ upload: 1_000, download: Infinity });
+    const channel = net.channel(a, b);
+    let got = 0;
+    for (let i = 0; i < 5; i++) net.send(channel, 1_000, () => got++);
+    net.runUntil(2_500); // two messages out (1 s each), the third in flight
+    net.crash(a);
+    net.runUntil(20_000);
+    expect(got).toBe(2);
+    let closed = false;
+    const other = net.channel(b, a);
+    net.close(other, () => (closed = true));
+    net.send(other, 10, () => got++);
+    net.runUntil(30_000);
+    expect(closed).toBe(true);
+    expect(got).toBe(2);
+  });
+
+  it('rejects bad capacities and sizes', () => {
+    const net = new Network({ latencyMs: 0 });
+    expect(() => net.addHost({ upload: 0, download: 1 })).toThrow(/upload/);
+    expect(() => net.addHost({ upload: 1, download: -1 })).toThrow(/download/);
+    const a = net.addHost({ upload: 1, download: 1 });
+    expect(() => net.send(net.channel(a, a), 0, () => {})).toThrow(/size/);
+    expect(() => new Network({ latencyMs: -1 })).toThrow(/latency/);
+  });
+});
