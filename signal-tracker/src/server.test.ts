@@ -267,6 +267,14 @@ describe('signal-tracker over WebSocket', () => {
     expect(await a.closed).toEqual({ code: 1008, reason: 'rate limit exceeded' });
   });
 
+  it('refuses connections over the limit', async () => {
+    const running = await server({ maxConnections: 1 });
+    const a = await connect(running);
+    const b = await connect(running);
+    expect(await b.closed).toMatchObject({ code: 1013 });
+    expect(await a.request({ action: 'scrape' })).toMatchObject({ action: 'scrape' });
+  });
+
   it('enforces swarms per socket and peers per swarm', async () => {
     const running = await server({ limits: { maxSwarmsPerConnection: 1, maxPeersPerSwarm: 1 } });
     const a = await connect(running);

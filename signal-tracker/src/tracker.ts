@@ -103,7 +103,8 @@ export interface TrackerCounters {
 
 /** One client connection's state in the tracker. */
 export class Session {
-  readonly memberships = new Map<string, Peer>(); // key: info hash + peer id
+  /** This connection's peers, one per swarm it joined (or more, when several clients share a socket). */
+  readonly memberships = new Set<Peer>();
   closed = false;
   private windowStart = -Infinity;
   private windowCount = 0;
@@ -192,7 +193,7 @@ export class Tracker {
     if (session.closed) return;
     session.closed = true;
     this.sessions.delete(session);
-    for (const peer of [...session.memberships.values()]) this.removePeer(peer, 'closed');
+    for (const peer of [...session.memberships]) this.removePeer(peer, 'closed');
   }
 
   /** Handles one text frame from a connection. Never throws for anything a client sends. */
@@ -267,7 +268,6 @@ export class Tracker {
 
   private announce(session: Session, message: AnnounceMessage, now: number): void {
     const { infoHash, peerId } = message;
-    const key = infoHash + peerId;
     let swarm = this.swarms.get(infoHash);
     let peer = swarm?.get(peerId);
     if (peer && peer.session !== session) {
@@ -308,7 +308,7 @@ export class Tracker {
         this.swarms.set(infoHash, swarm);
       }
       peer = swarm.add(peerId, session, message, now);
-      session.memberships.set(key, peer);
+      session.memberships.add(peer);
       this.peerTotal++;
     } else {
       swarm!.update(peer, message, now);
@@ -395,7 +395,7 @@ export class Tracker {
     const swarm = this.swarms.get(peer.infoHash);
     if (!swarm || swarm.get(peer.peerId) !== peer) return;
     swarm.remove(peer);
-    peer.session.memberships.delete(peer.infoHash + peer.peerId);
+    peer.session.memberships.delete(peer);
     this.peerTotal--;
     if (swarm.size === 0) this.swarms.delete(peer.infoHash);
     for (const listener of this.removalListeners) listener(peer.infoHash, peer.peerId, reason);

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseCli } from './cli';
+
+describe('parseCli', () => {
+  it('has the documented defaults', () => {
+    expect(parseCli([], {})).toEqual({
+      help: false,
+      port: 8000,
+      host: undefined,
+      intervalSeconds: 120,
+      iceServers: [],
+    });
+  });
+
+  it('reads flags, and the environment when a flag is absent', () => {
+    const ice =
+      '[{"urls":["stun:a.example:3478"]},{"urls":"turn:b.example","username":"u","credential":"c"}]';
+    expect(
+      parseCli(['--port', '9000', '--host', '127.0.0.1', '--interval', '30', '--ice-servers', ice], {}),
+    ).toEqual({
+      help: false,
+      port: 9000,
+      host: '127.0.0.1',
+      intervalSeconds: 30,
+      iceServers: JSON.parse(ice),
+    });
+    const env = { PORT: '7000', HOST: '::1', TRACKER_INTERVAL: '60', ICE_SERVERS: '[{"urls":"stun:x"}]' };
+    expect(parseCli([], env)).toEqual({
+      help: false,
+      port: 7000,
+      host: '::1',
+      intervalSeconds: 60,
+      iceServers: [{ urls: 'stun:x' }],
+    });
+    expect(parseCli(['--port=7100'], env).port).toBe(7100);
+    expect(parseCli(['--help'], {}).help).toBe(true);
+  });
+
+  it('rejects bad values with a message naming the source', () => {
+    expect(() => parseCli(['--port', 'abc'], {})).toThrow(/invalid port "abc" \(--port\)/);
+    expect(() => parseCli([], { PORT: '70000' })).toThrow(/PORT/);
+    expect(() => parseCli(['--interval', '0'], {})).toThrow(/invalid interval/);
+    expect(() => parseCli([], { ICE_SERVERS: '{' })).toThrow(/ICE_SERVERS.*not JSON/);
+    expect(() => parseCli(['--ice-servers', '{}'], {})).toThrow(/not a JSON array/);
+    expect(() => parseCli(['--ice-servers', '[{"url":"stun:x"}]'], {})).toThrow(/entry 0 needs "urls"/);
+    expect(() => parseCli(['--verbose'], {})).toThrow();
+  });
+});
+
+describe('node signal-tracker (main)', () => {
+  const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+  function run(args: string[]) {
+    return spawn(process.execPath, ['--import', 'tsx', main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  it('prints one start line with the URL, serves, and exits cleanly on SIGTERM', async () => {
+    const child = run(['--port', '0', '--host', '127.0.0.1', '--interval', '30']);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const lines = createInterface({ input: child.stdout });
+    const first = await new Promise<string>((resolve) => lines.once('line', resolve));
+    const url = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(first)?.[1];
+    expect(first).toMatch(/announce interval 30 s/);
+    expect(url).toBeDefined();
+    const health = await fetch(new URL('/health', url));
+    expect(await health.text()).toBe('ok\n');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('prints usage for --help and fails on a bad flag', async () => {
+    const help = run(['--help']);
+    let out = '';
+    help.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    expect(await new Promise((resolve) => help.on('exit', resolve))).toBe(0);
+    expect(out).toMatch(/--port <n>[\s\S]*--ice-servers/);
+    const bad = run(['--port', 'x']);
+    let err = '';
+    bad.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    expect(await new Promise((resolve) => bad.on('exit', resolve))).toBe(2);
+    expect(err).toMatch(/invalid port/);
+  });
+});
