@@ -36,6 +36,9 @@ export interface HostContext {
   keep: WeakSet<ArrayBufferLike>;
 }
 
+/** Upload and download totals are written at most this often (and at pause, completion and shutdown). */
+const TOTALS_PERSIST_MS = 5000;
+
 /** Messages below this size are copied rather than transferred (cheap, and safe if the engine reuses them). */
 const TRANSFER_MIN_BYTES = 4096;
 
@@ -66,6 +69,7 @@ export class TorrentHost {
   private baseDownloaded: number;
   private lastStats: SessionStats | undefined;
   private persistedTotals = '';
+  private persistedAt = -Infinity;
 
   constructor(
     private readonly ctx: HostContext,
@@ -143,6 +147,10 @@ export class TorrentHost {
 
   tick(): void {
     this.feed({ type: 'tick' });
+    // Totals change all the time during a transfer: write them now and then, not on every tick (a readwrite
+    // transaction holds up the reads that serve peers).
+    const now = this.ctx.clock();
+    if (now - this.persistedAt < TOTALS_PERSIST_MS) return;
     const totals = `${this.uploaded()}:${this.downloaded()}`;
     if (totals !== this.persistedTotals && !this.removed) void this.persist(false);
   }
@@ -285,6 +293,8 @@ export class TorrentHost {
         this.readBlock(action.peer, action.index, action.begin, action.length, current);
         return;
       case 'announce':
+        // A paused torrent has no tracker clients running (its first event may still yield `started`).
+        if (this.record.paused && action.event !== 'stopped') return;
         this.ctx.post({
           type: 'announce',
           infoHashHex: this.infoHashHex,
@@ -293,6 +303,7 @@ export class TorrentHost {
         });
         return;
       case 'want-peers':
+        if (this.record.paused) return;
         this.ctx.post({ type: 'want-peers', infoHashHex: this.infoHashHex, count: action.count });
         return;
       case 'metadata':
@@ -393,6 +404,7 @@ export class TorrentHost {
     this.record.uploaded = this.uploaded();
     this.record.downloaded = this.downloaded();
     this.persistedTotals = `${this.record.uploaded}:${this.record.downloaded}`;
+    this.persistedAt = this.ctx.clock();
     const [key, value] = recordEntry(this.record);
     try {
       await this.ctx.writer.put(key, value);

@@ -2,7 +2,7 @@
 // as transferred ArrayBuffers) over in-memory links, with the real engine and SubtleCrypto SHA-1.
 import { TorrentSession } from '../../../../shared/engine/session';
 import type { MainToWorker, TorrentView, WorkerToMain } from '../../lib/protocol';
-import { MemoryStore } from '../../lib/storage';
+import { MemoryStore, type KeyValueStore } from '../../lib/storage';
 import { Client, type ClientOptions } from '../client';
 
 type Reply = Extract<WorkerToMain, { type: 'reply' }>;
@@ -20,7 +20,7 @@ export class TestPeer {
 
   constructor(
     readonly name: string,
-    readonly store: MemoryStore = new MemoryStore(),
+    readonly store: KeyValueStore = new MemoryStore(),
     options: Partial<ClientOptions> = {},
   ) {
     this.client = new Client({
@@ -36,6 +36,12 @@ export class TestPeer {
       writer: { delayMs: 5 },
       ...options,
     });
+  }
+
+  /** The store, for tests that look inside it (only when it is a MemoryStore). */
+  get memory(): MemoryStore {
+    if (!(this.store instanceof MemoryStore)) throw new Error(`${this.name} does not run over a MemoryStore`);
+    return this.store;
   }
 
   /** Sends a request and returns its reply. */
