@@ -267,6 +267,17 @@ describe('signal-tracker over WebSocket', () => {
     expect(await a.closed).toEqual({ code: 1008, reason: 'rate limit exceeded' });
   });
 
+  it('counts unreadable binary frames against the rate limit too', async () => {
+    const running = await server({ limits: { maxMessagesPerSecond: 3 } });
+    const a = await connect(running);
+    for (let i = 0; i < 10; i++) a.socket.send(Buffer.from([0xc3, 0x28]), { binary: true });
+    expect(await a.closed).toEqual({ code: 1008, reason: 'rate limit exceeded' });
+    expect(a.received.map((m) => m['failure reason'])).toEqual([
+      ...Array(3).fill('invalid message: binary frame is not UTF-8 text'),
+      'rate limit exceeded: over 3 messages per second',
+    ]);
+  });
+
   it('refuses connections over the limit', async () => {
     const running = await server({ maxConnections: 1 });
     const a = await connect(running);

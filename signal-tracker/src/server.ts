@@ -115,9 +115,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     socket.on('message', (data, isBinary) => {
       const text = decodeFrame(data);
       if (text === null) {
-        tracker.fail(session, {
-          'failure reason': `invalid message: ${isBinary ? 'binary frame' : 'frame'} is not UTF-8 text`,
-        });
+        const reason = `invalid message: ${isBinary ? 'binary frame' : 'frame'} is not UTF-8 text`;
+        tracker.receiveUnreadable(session, reason, Date.now());
         return;
       }
       tracker.receive(session, text, Date.now());

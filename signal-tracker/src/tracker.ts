@@ -198,14 +198,7 @@ export class Tracker {
 
   /** Handles one text frame from a connection. Never throws for anything a client sends. */
   receive(session: Session, text: string, now: number): void {
-    if (session.closed) return;
-    if (!session.admit(now, this.limits.maxMessagesPerSecond)) {
-      this.fail(session, {
-        'failure reason': `rate limit exceeded: over ${this.limits.maxMessagesPerSecond} messages per second`,
-      });
-      this.abuse(session, 'rate limit exceeded');
-      return;
-    }
+    if (!this.admit(session, now)) return;
     const parsed = parseClientMessage(text, {
       maxOffers: this.limits.maxOffersPerAnnounce,
       maxNumwant: this.limits.maxNumwant,
@@ -219,6 +212,23 @@ export class Tracker {
     if (message.kind === 'announce') this.announce(session, message, now);
     else if (message.kind === 'answer') this.answer(session, message);
     else this.scrape(session, message);
+  }
+
+  /** Handles a frame the socket layer could not read (such as binary that is not UTF-8): a failure reason. */
+  receiveUnreadable(session: Session, reason: string, now: number): void {
+    if (!this.admit(session, now)) return;
+    this.fail(session, { 'failure reason': reason });
+  }
+
+  /** Counts a message against the rate limit; false (and the connection closed) when it is over. */
+  private admit(session: Session, now: number): boolean {
+    if (session.closed) return false;
+    if (session.admit(now, this.limits.maxMessagesPerSecond)) return true;
+    this.fail(session, {
+      'failure reason': `rate limit exceeded: over ${this.limits.maxMessagesPerSecond} messages per second`,
+    });
+    this.abuse(session, 'rate limit exceeded');
+    return false;
   }
 
   /** Drops every peer not heard from within the timeout; returns how many. */
