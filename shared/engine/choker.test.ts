@@ -62,7 +62,7 @@ describe('chooseUnchoked while leeching', () => {
     expect(['snub1', 'snub2']).toContain(result.optimistic);
   });
 
-  it('gives a free rider only optimistic unchokes, even with spare slots', () => {
+  it('gives a free rider (has what we want, uploads nothing) only optimistic unchokes, even with spare slots', () => {
     const random = mulberry32(7);
     let optimistic: string | undefined;
     let regularRounds = 0;
@@ -71,8 +71,8 @@ describe('chooseUnchoked while leeching', () => {
       const peers = [
         peer('contributor1', { downloadRate: 5000 }),
         peer('contributor2', { downloadRate: 3000 }),
-        peer('freerider', { downloadRate: 0, unchoked: optimistic === 'freerider' }),
-        peer('other', { downloadRate: 0 }),
+        peer('freerider', { downloadRate: 0, amInterested: true, unchoked: optimistic === 'freerider' }),
+        peer('other', { downloadRate: 0, amInterested: true }),
       ];
       const result = chooseUnchoked(
         input(peers, { optimistic, rotateOptimistic: round % 3 === 0, random, now: round * 10_000 }),
@@ -89,10 +89,44 @@ describe('chooseUnchoked while leeching', () => {
     expect(optimisticRounds).toBeGreaterThan(0);
   });
 
-  it('fills spare slots with non-contributors when reciprocationOnly is off', () => {
-    const peers = [peer('contributor', { downloadRate: 5000 }), peer('x'), peer('y')];
-    const result = chooseUnchoked(input(peers, { reciprocationOnly: false }));
-    expect([...result.unchoke].sort()).toEqual(['contributor', 'x', 'y']);
+  it('gives spare slots to peers that have nothing we want yet, not to peers that could upload and do not', () => {
+    const peers = [
+      peer('contributor', { downloadRate: 5000, amInterested: true }),
+      peer('newcomer1', { amInterested: false }),
+      peer('newcomer2', { amInterested: false }),
+      peer('freerider', { amInterested: true }),
+      peer('unknown'),
+    ];
+    const result = chooseUnchoked(input(peers, { slots: 4, random: mulberry32(4) }));
+    for (const p of ['contributor', 'newcomer1', 'newcomer2']) expect(result.unchoke.has(p)).toBe(true);
+    // The fourth slot stays free; one of the others may only be the optimistic unchoke.
+    expect(['freerider', 'unknown']).toContain(result.optimistic);
+    expect(result.unchoke.size).toBe(4);
+    // A newcomer that uploads nothing does not push out a peer that uploads.
+    const full = chooseUnchoked(
+      input(
+        [
+          ...Array.from({ length: 4 }, (_, i) => peer(`up${i}`, { downloadRate: 100 })),
+          peer('newcomer', { amInterested: false }),
+        ],
+        { slots: 4 },
+      ),
+    );
+    expect(full.optimistic).toBe('newcomer');
+  });
+
+  it('can be strict tit-for-tat, or fill spare slots with anyone (Cohen)', () => {
+    const peers = [
+      peer('contributor', { downloadRate: 5000 }),
+      peer('x', { amInterested: false }),
+      peer('y'),
+    ];
+    const strict = chooseUnchoked(input(peers, { spareSlots: 'none', random: mulberry32(2) }));
+    expect(strict.unchoke.size).toBe(2);
+    expect(strict.unchoke.has('contributor')).toBe(true);
+    const cohen = chooseUnchoked(input(peers, { spareSlots: 'all' }));
+    expect([...cohen.unchoke].sort()).toEqual(['contributor', 'x', 'y']);
+    expect(cohen.optimistic).toBeUndefined();
   });
 
   it('keeps the optimistic unchoke between rounds until it rotates', () => {

@@ -1,8 +1,8 @@
 // Tit-for-tat choking as a pure function of peer statistics (after Cohen 2003 and libtorrent's choker).
 //
-// Leeching: the `slots` interested, non-snubbed peers that upload to us fastest are unchoked. A peer that uploads
-// nothing to us (a free rider, or a peer with nothing we want) gets no regular slot, only the optimistic one, unless
-// `reciprocationOnly` is turned off, in which case spare slots go to such peers too.
+// Leeching: the `slots` interested, non-snubbed peers that upload to us fastest are unchoked. Slots that no uploader
+// fills go (by default) to peers that cannot upload to us yet because they have nothing we want; a peer that has what
+// we want and still uploads nothing (a free rider) only ever gets the optimistic slot. `spareSlots` changes that.
 // Seeding: peers are ranked by how fast we upload to them, but every unchoked peer keeps its slot for one turn
 // (`seedTurnMs`) and then yields to the interested peers that have waited longest, so every leecher gets served.
 // In both modes one more interested peer, outside the regular set, is unchoked optimistically; it is kept between
@@ -18,7 +18,14 @@ export interface ChokerPeer {
   connectedAt: number;
   unchoked: boolean; // currently unchoked by us
   lastUnchokedAt?: number; // when we last unchoked it (seeding rotation)
+  /** We are interested in the peer (it has pieces we need). Unknown counts as interested. */
+  amInterested?: boolean;
 }
+
+/** Leeching: who may take regular slots that no peer uploading to us fills. 'none': strict tit-for-tat;
+ * 'uninteresting': peers that have nothing we want (they cannot reciprocate yet; a peer that could and does not is a
+ * free rider and gets none); 'all': any interested peer (Cohen's original choker). */
+export type SpareSlots = 'none' | 'uninteresting' | 'all';
 
 export interface ChokerInput {
   peers: ChokerPeer[];
@@ -29,8 +36,8 @@ export interface ChokerInput {
   now: number;
   random: () => number;
   newPeerMs?: number; // peers connected less than this are 3x as likely to be the optimistic pick (default 60000)
-  /** Leeching: only peers that upload to us (downloadRate > 0) get regular slots. Default true. */
-  reciprocationOnly?: boolean;
+  /** Leeching: who gets regular slots no uploader fills. Default 'uninteresting'. */
+  spareSlots?: SpareSlots;
   /** Seeding: how long an unchoked peer keeps its slot before it yields to a waiting peer. Default 30000. */
   seedTurnMs?: number;
 }
@@ -60,7 +67,10 @@ export function chooseUnchoked(input: ChokerInput): ChokerResult {
   const eligible = peers.filter((p) => p.interested && !p.snubbed);
   let regular: ChokerPeer[];
   if (!seeding) {
-    const ranked = eligible.filter((p) => input.reciprocationOnly === false || p.downloadRate > 0);
+    const spare = input.spareSlots ?? 'uninteresting';
+    const ranked = eligible.filter(
+      (p) => p.downloadRate > 0 || spare === 'all' || (spare === 'uninteresting' && p.amInterested === false),
+    );
     ranked.sort(
       (a, b) =>
         b.downloadRate - a.downloadRate ||
