@@ -337,4 +337,40 @@ describe('worker client', () => {
     expect(second.view(infoHashHex)?.state).toBe('paused');
     expect(second.ofType('torrent-active')).toEqual([]);
   });
+
+  it('shows a share while it is hashed, and Remove cancels it without leaving data behind', async () => {
+    const peer = await startedPeer('A');
+    const data = randomBytes(300 * KiB, 9);
+    // A file whose reads wait until the test lets them through.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = {
+      size: data.length,
+      slice: (start: number, end: number) => ({
+        arrayBuffer: async () => {
+          await gate;
+          return data.slice(start, end).buffer;
+        },
+      }),
+    } as unknown as File;
+    const sharing = peer.client.handle({
+      type: 'share',
+      requestId: 7,
+      files: [{ file: slow, path: ['slow.bin'] }],
+      name: 'slow.bin',
+      trackers: [],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const views = peer.client.views();
+    expect(views).toEqual([expect.objectContaining({ name: 'slow.bin', hashing: 0, length: data.length })]);
+    await peer.client.handle({ type: 'remove', infoHashHex: views[0].infoHashHex });
+    release();
+    await sharing;
+    expect(peer.ofType('reply')).toEqual([
+      { type: 'reply', requestId: 7, ok: false, error: 'The share was cancelled' },
+    ]);
+    await peer.client.flush();
+    expect(peer.memory.data.size).toBe(0);
+    expect(peer.client.views()).toEqual([]);
+  });
 });
