@@ -42,18 +42,22 @@ const PAGE = `<!doctype html>
         else torrent.once('done', finish);
       });
     });
-  window.wtSeed = (bytes, name, tracker) =>
-    new Promise((resolve) => {
-      const file = new File([new Uint8Array(bytes)], name);
+  window.wtSeed = async (name, tracker) => {
+    const file = new File([await (await fetch('/payload')).arrayBuffer()], name);
+    return new Promise((resolve) => {
       client.seed(file, { announce: [tracker] }, (torrent) => resolve(torrent.magnetURI));
     });
+  };
   window.wtReady = true;
 </script>`;
 
-/** A page of its own origin with WebTorrent's bundle. */
-async function bundleServer(): Promise<{ server: HttpServer; url: string }> {
+/** A page of its own origin with WebTorrent's bundle (and `payload` at /payload, for it to seed). */
+async function bundleServer(payload?: Buffer): Promise<{ server: HttpServer; url: string }> {
   const server = createServer((req, res) => {
-    if (req.url === '/webtorrent.min.js') {
+    if (req.url === '/payload' && payload) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(payload);
+    } else if (req.url === '/webtorrent.min.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' });
       res.end(BUNDLE);
     } else {
@@ -102,7 +106,8 @@ test("WebTorrent's browser bundle downloads what our tab shares, through our tra
 test("our tab downloads what WebTorrent's bundle seeds, through bittorrent-tracker's server", async ({
   browser,
 }) => {
-  const { server, url } = await bundleServer();
+  const bytes = randomFile(tempDir(), 'from-webtorrent.bin', 1024 * 1024 + 777).bytes;
+  const { server, url } = await bundleServer(bytes);
   const { Server } = (await import('bittorrent-tracker')) as unknown as {
     Server: new (options: Record<string, unknown>) => {
       listen(port: number, host: string, callback: () => void): void;
@@ -114,18 +119,16 @@ test("our tab downloads what WebTorrent's bundle seeds, through bittorrent-track
   await new Promise<void>((resolve) => tracker.listen(0, '127.0.0.1', resolve));
   const trackerUrl = `ws://127.0.0.1:${(tracker.http.address() as AddressInfo).port}`;
   try {
-    const bytes = randomFile(tempDir(), 'from-webtorrent.bin', 1024 * 1024 + 777).bytes;
     const context = await browser.newContext();
     const page = await context.newPage();
     await openBundle(page, url);
     const magnet = await page.evaluate(
-      ([data, tr]) =>
-        (window as unknown as { wtSeed(b: number[], n: string, t: string): Promise<string> }).wtSeed(
-          data,
+      (tr) =>
+        (window as unknown as { wtSeed(n: string, t: string): Promise<string> }).wtSeed(
           'from-webtorrent.bin',
           tr,
         ),
-      [Array.from(bytes), trackerUrl] as [number[], string],
+      trackerUrl,
     );
     expect(magnet).toContain(encodeURIComponent(trackerUrl));
 
