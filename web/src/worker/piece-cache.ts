@@ -1,11 +1,22 @@
 // Reads of stored pieces for serving peers. Peers ask for the 16 KiB blocks of one piece in a row, so the
-// last few pieces read stay in memory, and concurrent reads of one piece share a single store read.
+// last few pieces read stay in memory; concurrent reads of one piece share a single store read, and the reads
+// asked for in the same turn of the event loop go to the store together, in one transaction.
 import type { KeyValueStore } from '../lib/storage';
 import type { BatchWriter } from './batch-writer';
+
+/** Most pieces fetched in one transaction. */
+const MAX_BATCH = 32;
+
+interface Waiting {
+  resolve: (value: ArrayBuffer | undefined) => void;
+  reject: (error: unknown) => void;
+}
 
 export class PieceCache {
   private readonly cache = new Map<string, ArrayBuffer>();
   private readonly loading = new Map<string, Promise<ArrayBuffer | undefined>>();
+  private readonly queued = new Map<string, Waiting>();
+  private scheduled = false;
 
   constructor(
     private readonly store: KeyValueStore,
@@ -27,19 +38,14 @@ export class PieceCache {
     if (pending instanceof ArrayBuffer) return Promise.resolve(pending);
     let loading = this.loading.get(key);
     if (!loading) {
-      loading = this.store.getMany([key]).then(
-        ([value]) => {
-          this.loading.delete(key);
-          if (!(value instanceof ArrayBuffer)) return undefined;
-          this.remember(key, value);
-          return value;
-        },
-        (error: unknown) => {
-          this.loading.delete(key);
-          throw error;
-        },
+      loading = new Promise<ArrayBuffer | undefined>((resolve, reject) =>
+        this.queued.set(key, { resolve, reject }),
       );
       this.loading.set(key, loading);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        queueMicrotask(() => this.fetchQueued());
+      }
     }
     return loading;
   }
@@ -47,6 +53,35 @@ export class PieceCache {
   /** Forgets cached pieces whose key starts with `prefix`. */
   forget(prefix: string): void {
     for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
+  }
+
+  private fetchQueued(): void {
+    this.scheduled = false;
+    const entries = [...this.queued];
+    this.queued.clear();
+    for (let start = 0; start < entries.length; start += MAX_BATCH) {
+      const batch = entries.slice(start, start + MAX_BATCH);
+      this.store.getMany(batch.map(([key]) => key)).then(
+        (values) => {
+          batch.forEach(([key, waiting], k) => {
+            this.loading.delete(key);
+            const value = values[k];
+            if (value instanceof ArrayBuffer) {
+              this.remember(key, value);
+              waiting.resolve(value);
+            } else {
+              waiting.resolve(undefined);
+            }
+          });
+        },
+        (error: unknown) => {
+          for (const [key, waiting] of batch) {
+            this.loading.delete(key);
+            waiting.reject(error);
+          }
+        },
+      );
+    }
   }
 
   private remember(key: string, value: ArrayBuffer): void {
