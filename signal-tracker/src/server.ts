@@ -126,7 +126,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // ws closes the socket after an error (oversized frame, bad framing); 'close' cleans up.
     });
   });
-  wss.on('error', (error) => logError(`signal-tracker: websocket server error: ${error.message}`));
+  // ws re-emits the HTTP server's errors; those are reported once, below (or reject the start).
+  wss.on('error', () => {});
   http.on('clientError', (_error, socket) => socket.destroy());
 
   const timers = [

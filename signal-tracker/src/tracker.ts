@@ -245,7 +245,7 @@ export class Tracker {
     return dropped;
   }
 
-  /** Sends a failure reason to a connection (for limits enforced outside the core, such as frame size). */
+  /** Sends a failure reason to a connection and counts it. */
   fail(session: Session, message: FailureWire): void {
     this.counters.failures++;
     session.connection.send(message);
