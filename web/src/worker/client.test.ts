@@ -276,7 +276,7 @@ describe('worker client', () => {
       bytes: new TextEncoder().encode('not bencode').buffer,
       defaultTrackers: [],
     });
-    expect(torrent.ok ? '' : torrent.error).toMatch(/^Not a valid \.torrent file: ./);
+    expect(torrent.ok ? '' : torrent.error).toMatch(/^Not a valid \.torrent file: invalid bencode/);
     await peer.client.flush();
     expect(peer.memory.data.size).toBe(0);
     expect(peer.client.views()).toEqual([]);

@@ -298,7 +298,10 @@ export class Client {
     try {
       metainfo = await parseTorrent(new Uint8Array(message.bytes), this.ctx.sha1);
     } catch (error) {
-      return this.reply(message.requestId, `Not a valid .torrent file: ${errorMessage(error)}`);
+      return this.reply(
+        message.requestId,
+        `Not a valid .torrent file: ${torrentFileReason(errorMessage(error))}`,
+      );
     }
     const { info } = metainfo;
     const existing = this.hosts.get(info.infoHashHex);
@@ -499,6 +502,13 @@ export class Client {
   host(infoHashHex: string): TorrentHost | undefined {
     return this.hosts.get(infoHashHex);
   }
+}
+
+/** The parser's reason, without repeating that this is not a .torrent file. */
+function torrentFileReason(message: string): string {
+  const wrapped = /^Not a \.torrent file \((.*)\)$/s.exec(message);
+  const reason = wrapped ? wrapped[1] : message;
+  return reason.charAt(0).toLowerCase() + reason.slice(1);
 }
 
 /** Trackers in order, trimmed, without duplicates or blanks. */
