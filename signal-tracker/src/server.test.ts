@@ -43,10 +43,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-function removal(running: RunningServer, reason: RemovalReason): Promise<string> {
+function removal(running: RunningServer, reason: RemovalReason, only?: string): Promise<string> {
   return new Promise((resolve) => {
     const off = running.tracker.onRemoval((_infoHash, peerId, why) => {
-      if (why !== reason) return;
+      if (why !== reason || (only !== undefined && peerId !== only)) return;
       off();
       resolve(peerId);
     });
@@ -229,12 +229,13 @@ describe('signal-tracker over WebSocket', () => {
   });
 
   it('closes a socket that stops answering pings and removes its peers', async () => {
-    const running = await server({ pingIntervalMs: 30 });
+    // Long enough that the live client's pong is always back before the next ping, even on a busy machine.
+    const running = await server({ pingIntervalMs: 250 });
     const live = await connect(running);
     const dead = await connect(running);
     await live.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('l'), left: 0 });
     await dead.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('d'), left: 0 });
-    const dropped = removal(running, 'closed');
+    const dropped = removal(running, 'closed', peer('d'));
     // Stop reading: the client's pongs stop, as with a vanished tab.
     const raw = (dead.socket as unknown as { _socket: Socket })._socket;
     raw.pause();
