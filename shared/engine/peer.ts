@@ -24,6 +24,8 @@ export interface PendingHas {
 /** Most `have` messages we buffer before the info is known (more cannot be valid for any torrent we accept). */
 export const MAX_PENDING_HAVES = 1 << 20;
 
+const CHOKE_RATE_WINDOW_MS = 20_000;
+
 export class PeerState {
   readonly key: PeerKey;
   readonly decoder = new WireDecoder({ expectHandshake: true });
@@ -63,6 +65,9 @@ export class PeerState {
 
   readonly down = new RateMeter();
   readonly up = new RateMeter();
+  /** Rates over 20 s for the choker (Cohen 2003: a rolling 20-second average), so tit-for-tat is not jittery. */
+  readonly downSlow = new RateMeter(CHOKE_RATE_WINDOW_MS);
+  readonly upSlow = new RateMeter(CHOKE_RATE_WINDOW_MS);
   downloaded = 0;
   uploaded = 0;
   piecesReceived = 0;

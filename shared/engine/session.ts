@@ -126,6 +126,7 @@ export class TorrentSession implements Session {
   private lastOptimisticRotation: number | undefined;
   private optimistic: PeerKey | undefined;
   private lastWantPeers: number | undefined;
+  private lastRefill: number | undefined;
 
   private readonly downMeter = new RateMeter();
   private readonly upMeter = new RateMeter();
@@ -460,6 +461,7 @@ export class TorrentSession implements Session {
       this.send(peer, { type: 'piece', index, begin, block: data });
       peer.uploaded += data.length;
       peer.up.add(data.length, this.now);
+      peer.upSlow.add(data.length, this.now);
       this.uploadedBytes += data.length;
       this.upMeter.add(data.length, this.now);
     }
@@ -484,6 +486,7 @@ export class TorrentSession implements Session {
     peer.snubbed = false;
     peer.downloaded += block.length;
     peer.down.add(block.length, this.now);
+    peer.downSlow.add(block.length, this.now);
     this.downMeter.add(block.length, this.now);
     const result = picker.blockReceived(peer.key, index, begin, block.length);
     for (const cancel of result.cancels) {
@@ -759,10 +762,16 @@ export class TorrentSession implements Session {
     return n;
   }
 
-  /** Between choke rounds, an interested peer gets a free slot at once (so a new swarm starts moving). */
+  /**
+   * Between choke rounds, an interested peer gets a free regular slot at once, so a new swarm starts moving without
+   * waiting for the next round. Leeching, the same rule as the choker's spare slots: only a peer that uploads to us
+   * or cannot yet (it has nothing we want); one that could and does not (a free rider) waits for the optimistic slot.
+   */
   private maybeUnchokeNow(peer: PeerState): void {
     if (!peer.amChoking || this.config.freeRider || this.state === 'paused' || !this._info) return;
-    if (!this.config.choking || this.unchokedCount() < this.config.uploadSlots + 1)
+    if (!this.config.choking) return this.setChoke(peer, false);
+    if (this.unchokedCount() >= this.config.uploadSlots) return;
+    if (this.state === 'seeding' || !peer.amInterested || peer.downSlow.rate(this.now) > 0)
       this.setChoke(peer, false);
   }
 
@@ -793,12 +802,13 @@ export class TorrentSession implements Session {
       peers: handshaken.map((peer) => ({
         peer: peer.key,
         interested: peer.peerInterested,
-        downloadRate: peer.down.rate(this.now),
-        uploadRate: peer.up.rate(this.now),
+        downloadRate: peer.downSlow.rate(this.now),
+        uploadRate: peer.upSlow.rate(this.now),
         snubbed: peer.snubbed,
         connectedAt: peer.connectedAt,
         unchoked: !peer.amChoking,
         lastUnchokedAt: peer.lastUnchokedAt,
+        amInterested: peer.amInterested,
       })),
       seeding: this.state === 'seeding',
       slots: this.config.uploadSlots,
@@ -847,7 +857,11 @@ export class TorrentSession implements Session {
       this.chokeRound(rotate);
     }
     this.wantPeers();
-    this.refill = true;
+    // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.
+    if (this.lastRefill === undefined || now - this.lastRefill >= 1000) {
+      this.lastRefill = now;
+      this.refill = true;
+    }
   }
 
   private wantPeers(): void {

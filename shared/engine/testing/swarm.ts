@@ -5,6 +5,7 @@ import { Bitfield } from '../../bitfield';
 import { encode } from '../../bencode';
 import type { BDict } from '../../bencode';
 import type { TorrentInfo } from '../../metainfo';
+import { toHex } from '../../hex';
 import { pieceSize } from '../../metainfo';
 import { infoFromMetadata } from '../metadata';
 import { TorrentSession } from '../session';
@@ -87,11 +88,17 @@ export interface SwarmOptions {
   start?: number;
 }
 
+/** Messages shorter than this bytes count as control traffic on a simulated uplink. */
+const SMALL_MESSAGE = 1024;
+
 interface Link {
   id: number;
   remote: SwarmNode;
   remoteKey: PeerKey;
   open: boolean;
+  /** Messages waiting for the sender's uplink, and whether the link is in the sender's round-robin. */
+  queue: Array<Uint8Array | 'close'>;
+  ready: boolean;
 }
 
 /** A closed connection, as the node that closed it saw it. */
@@ -108,12 +115,19 @@ export class SwarmNode {
   readonly closes: CloseRecord[] = [];
   readonly errors: string[] = [];
   readonly announces: Array<{ at: number; event?: AnnounceEvent }> = [];
+  /** Hash requests whose data matched no piece of the torrent (nor its info dictionary): corrupt pieces seen. */
+  badHashes = 0;
   alive = true;
   joinedAt: number;
   metadataAt: number | undefined;
   completedAt: number | undefined;
-  /** When its uplink / downlink is free again. */
-  uplinkFree = 0;
+  /** Links with queued messages, served round-robin (fair sharing of the uplink, as TCP flows roughly get). */
+  ready: Link[] = [];
+  transmitting = false;
+  /** Bytes its uplink has sent, and how long it was busy sending (ms): utilization for the lab. */
+  bytesSent = 0;
+  busyMs = 0;
+  /** When its downlink is free again. */
   downlinkFree = 0;
   readonly uploadRate: number;
 
@@ -241,6 +255,8 @@ export class Swarm {
   readonly tracked = new Set<SwarmNode>();
   now: number;
   private readonly queue = new EventQueue();
+  /** Hex digests of every piece and of the info dictionary. */
+  private readonly knownHashes = new Set<string>();
   private nextLinkId = 1;
 
   constructor(options: SwarmOptions) {
@@ -252,6 +268,10 @@ export class Swarm {
     this.tickMs = options.tickMs ?? 200;
     this.config = options.config ?? {};
     this.now = options.start ?? 0;
+    const { info } = this.torrent;
+    this.knownHashes.add(info.infoHashHex);
+    for (let i = 0; i < info.pieceCount; i++)
+      this.knownHashes.add(toHex(info.pieces.subarray(i * 20, i * 20 + 20)));
   }
 
   /** Adds a node; it joins (first tick, `announce started`) at `joinAt` or now, and ticks every tickMs after. */
@@ -314,6 +334,7 @@ export class Swarm {
     this.tracked.delete(node);
     for (const link of node.links.values()) this.closeLink(link, this.now);
     node.links.clear();
+    node.ready = [];
   }
 
   /** Opens a connection between two nodes (both see `peer-connected` after one latency). */
@@ -321,8 +342,8 @@ export class Swarm {
     const id = this.nextLinkId++;
     const keyA = `${b.name}#${id}`;
     const keyB = `${a.name}#${id}`;
-    a.links.set(keyA, { id, remote: b, remoteKey: keyB, open: true });
-    b.links.set(keyB, { id, remote: a, remoteKey: keyA, open: true });
+    a.links.set(keyA, { id, remote: b, remoteKey: keyB, open: true, queue: [], ready: false });
+    b.links.set(keyB, { id, remote: a, remoteKey: keyA, open: true, queue: [], ready: false });
     const at = this.now + this.latencyMs;
     this.schedule(at, () => a.deliver({ type: 'peer-connected', peer: keyA }));
     this.schedule(at, () => b.deliver({ type: 'peer-connected', peer: keyB }));
@@ -340,20 +361,7 @@ export class Swarm {
       case 'send': {
         const link = node.links.get(action.peer);
         if (!link || !link.open) return;
-        node.uplinkFree = Math.max(now, node.uplinkFree) + (action.data.length * 1000) / node.uploadRate;
-        let at = node.uplinkFree + this.latencyMs;
-        const remote = link.remote;
-        const downloadRate = remote.options.downloadRate;
-        if (downloadRate) {
-          remote.downlinkFree =
-            Math.max(at, remote.downlinkFree) + (action.data.length * 1000) / downloadRate;
-          at = remote.downlinkFree;
-        }
-        const data = action.data;
-        this.schedule(at, () => {
-          const back = remote.links.get(link.remoteKey);
-          if (back && back.open) remote.deliver({ type: 'peer-data', peer: link.remoteKey, data });
-        });
+        this.enqueue(node, link, action.data);
         return;
       }
       case 'close': {
@@ -361,12 +369,16 @@ export class Swarm {
         const link = node.links.get(action.peer);
         if (!link) return;
         node.links.delete(action.peer);
-        this.closeLink(link, Math.max(now, node.uplinkFree));
+        this.enqueue(node, link, 'close'); // after the data already queued on it, as TCP would
         return;
       }
       case 'hash': {
         const { id, data } = action;
-        this.schedule(now, () => node.deliver({ type: 'hashed', id, digest: this.sha1(data) }));
+        this.schedule(now, () => {
+          const digest = this.sha1(data);
+          if (!this.knownHashes.has(toHex(digest))) node.badHashes++;
+          node.deliver({ type: 'hashed', id, digest });
+        });
         return;
       }
       case 'store': {
@@ -427,8 +439,60 @@ export class Swarm {
     for (const other of candidates.slice(0, count)) this.connect(node, other);
   }
 
+  /** Queues bytes (or the close) on a link; the node's uplink serves its links round-robin, one message each. */
+  private enqueue(node: SwarmNode, link: Link, item: Uint8Array | 'close'): void {
+    link.queue.push(item);
+    if (!link.ready) {
+      link.ready = true;
+      node.ready.push(link);
+    }
+    if (!node.transmitting) this.transmit(node);
+  }
+
+  private transmit(node: SwarmNode): void {
+    node.transmitting = false;
+    if (!node.alive) return;
+    for (;;) {
+      // Links whose next message is small (a request, have, choke...) go first: on a real uplink such packets
+      // interleave with the bulk data of other connections instead of waiting behind whole blocks.
+      let pick = node.ready.findIndex(
+        (l) => l.queue[0] === 'close' || (l.queue[0]?.length ?? 0) < SMALL_MESSAGE,
+      );
+      if (pick < 0) pick = 0;
+      const link = node.ready.splice(pick, 1)[0];
+      if (!link) return;
+      const item = link.queue.shift();
+      if (link.queue.length > 0) node.ready.push(link);
+      else link.ready = false;
+      if (item === undefined) continue;
+      if (item === 'close') {
+        this.closeLink(link, this.now);
+        continue;
+      }
+      const duration = (item.length * 1000) / node.uploadRate;
+      const done = this.now + duration;
+      node.bytesSent += item.length;
+      node.busyMs += duration;
+      let at = done + this.latencyMs;
+      const remote = link.remote;
+      const downloadRate = remote.options.downloadRate;
+      if (downloadRate) {
+        remote.downlinkFree = Math.max(at, remote.downlinkFree) + (item.length * 1000) / downloadRate;
+        at = remote.downlinkFree;
+      }
+      this.schedule(at, () => {
+        const back = remote.links.get(link.remoteKey);
+        if (back && back.open) remote.deliver({ type: 'peer-data', peer: link.remoteKey, data: item });
+      });
+      node.transmitting = true;
+      this.schedule(done, () => this.transmit(node));
+      return;
+    }
+  }
+
   private closeLink(link: Link, at: number): void {
     link.open = false;
+    link.queue.length = 0;
     const remote = link.remote;
     this.schedule(at + this.latencyMs, () => {
       const back = remote.links.get(link.remoteKey);
