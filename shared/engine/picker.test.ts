@@ -669,3 +669,55 @@ describe('PiecePicker cost', () => {
     expect(work / operations).toBeLessThan(20);
   });
 });
+
+describe('PiecePicker endgame cost', () => {
+  it('refills deep pipelines through the endgame without rescanning every outstanding block', () => {
+    const pieceCount = 2000;
+    const p = new PiecePicker({
+      pieceCount,
+      pieceLength: 16 * KIB16,
+      totalLength: pieceCount * 16 * KIB16,
+      have: new Bitfield(pieceCount),
+      random: mulberry32(5),
+    });
+    const full = Bitfield.full(pieceCount);
+    const peers = Array.from({ length: 30 }, (_, n) => ({ name: `p${n}`, queue: [] as BlockRequest[] }));
+    for (const peer of peers) p.peerHaveAll(peer.name);
+    let now = 0;
+    let endgameOps = 0;
+    let endgameWork = 0;
+    let duplicates = 0;
+    while (!p.complete) {
+      now += 10;
+      for (const peer of peers) {
+        const before = p.work;
+        const endgame = p.inEndgame();
+        let ops = 1;
+        const r = peer.queue.shift();
+        if (r) {
+          ops++;
+          const result = p.blockReceived(peer.name, r.index, r.begin, r.length);
+          if (!result.expected || result.duplicate) duplicates++;
+          for (const cancel of result.cancels) {
+            const queue = peers.find((q) => q.name === cancel.peer)!.queue;
+            queue.splice(
+              queue.findIndex((q) => q.index === cancel.index && q.begin === cancel.begin),
+              1,
+            );
+          }
+          if (result.pieceComplete) p.pieceVerified(r.index);
+        }
+        // One refill per arrival, up to a depth of 250, as the session does.
+        const requests = p.nextRequests(peer.name, full, 250 - peer.queue.length, now);
+        peer.queue.push(...requests);
+        if (endgame) {
+          endgameOps += ops + requests.length;
+          endgameWork += p.work - before;
+        }
+      }
+    }
+    expect(endgameOps).toBeGreaterThan(5000);
+    expect(duplicates).toBe(0); // every block was expected, and cancels reached every other asker
+    expect(endgameWork / endgameOps).toBeLessThan(20);
+  });
+});

@@ -96,6 +96,8 @@ interface PeerState {
   shortlistAt: number;
   /** Current length of its bucket walk. */
   walk: number;
+  /** `thinGeneration` when an endgame search found nothing more for this peer. */
+  thinScanAt: number;
 }
 
 const UNEXPECTED: BlockReceipt = { expected: false, duplicate: false, cancels: [], pieceComplete: false };
@@ -133,6 +135,10 @@ export class PiecePicker {
   private freshGeneration = 0;
   /** Bumped whenever pieces may have become rarer (departures, replaced bitfields, failed pieces). */
   private rarityGeneration = 0;
+  /** Requested, unreceived blocks with fewer than endgameDuplicates askers (the endgame's candidates), by key. */
+  private readonly thin = new Set<number>();
+  /** Bumped whenever a block joins `thin`. */
+  private thinGeneration = 0;
 
   constructor(options: PickerOptions) {
     const { pieceCount, pieceLength, totalLength, have } = options;
@@ -279,6 +285,7 @@ export class PiecePicker {
         shortlistMax: 0,
         shortlistAt: -1,
         walk: BUCKET_WALK,
+        thinScanAt: -1,
       };
       this.peers.set(peer, state);
     }
@@ -308,6 +315,7 @@ export class PiecePicker {
     state.count = 0;
     state.needed = 0;
     state.exhaustedAt = -1;
+    state.thinScanAt = -1;
   }
 
   /** Replaces what we knew of that peer. */
@@ -336,6 +344,7 @@ export class PiecePicker {
     this.checkIndex(index);
     const state = this.peerState(peer);
     if (state.all || state.has.get(index)) return;
+    state.thinScanAt = -1;
     state.has.set(index);
     state.count++;
     if (!this.have.get(index)) state.needed++;
@@ -461,10 +470,12 @@ export class PiecePicker {
       piece.unrequested--;
       this.unrequestedBlocks--;
     }
-    const askers = piece.askers[block];
-    if (askers) askers.push(peer);
-    else piece.askers[block] = [peer];
     const key = this.key(piece.index, block);
+    let askers = piece.askers[block];
+    if (askers) askers.push(peer);
+    else askers = piece.askers[block] = [peer];
+    if (askers.length < this.endgameDuplicates) this.addThin(key);
+    else this.thin.delete(key);
     state.requests.set(key, now);
     state.stale.delete(key);
     out.push({
@@ -649,18 +660,22 @@ export class PiecePicker {
     now: number,
     out: BlockRequest[],
   ): void {
-    for (const piece of this.active.values()) {
+    if (state.thinScanAt === this.thinGeneration) return;
+    for (const key of this.thin) {
       this.work++;
-      if (piece.received === piece.blocks || !peerHas.get(piece.index)) continue;
-      for (let block = 0; block < piece.blocks; block++) {
-        this.work++;
-        const askers = piece.askers[block];
-        if (piece.state[block] !== REQUESTED || !askers) continue;
-        if (askers.length >= this.endgameDuplicates || askers.includes(peer)) continue;
-        this.ask(piece, block, peer, state, now, out);
-        if (out.length >= count) return;
-      }
+      const index = Math.floor(key / this.blocksPerPiece);
+      const block = key - index * this.blocksPerPiece;
+      if (!peerHas.get(index) || this.active.get(index)!.askers[block]!.includes(peer)) continue;
+      this.ask(this.active.get(index)!, block, peer, state, now, out);
+      if (out.length >= count) return;
     }
+    state.thinScanAt = this.thinGeneration;
+  }
+
+  private addThin(key: number): void {
+    if (this.thin.has(key)) return;
+    this.thin.add(key);
+    this.thinGeneration++;
   }
 
   /** A block arrived. `expected` is false if nobody asked this peer for it (the session closes the peer then).
@@ -701,6 +716,7 @@ export class PiecePicker {
       }
       piece.askers[block] = undefined;
     }
+    this.thin.delete(key);
     if (piece.state[block] === UNREQUESTED) {
       piece.unrequested--;
       this.unrequestedBlocks--;
@@ -727,7 +743,11 @@ export class PiecePicker {
     const at = askers.indexOf(peer);
     if (at < 0) return;
     askers.splice(at, 1);
-    if (askers.length > 0) return;
+    if (askers.length > 0) {
+      if (piece.state[block] === REQUESTED) this.addThin(key);
+      return;
+    }
+    this.thin.delete(key);
     piece.askers[block] = undefined;
     if (piece.state[block] === REQUESTED) {
       piece.state[block] = UNREQUESTED;
@@ -842,6 +862,7 @@ export class PiecePicker {
       const askers = piece.askers[block];
       if (!askers) continue;
       const key = this.key(piece.index, block);
+      this.thin.delete(key);
       for (const peer of askers) {
         const state = this.peers.get(peer)!;
         state.requests.delete(key);
