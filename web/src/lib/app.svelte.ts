@@ -207,6 +207,45 @@ class AppState {
     }
   }
 
+  /** Whether this browser can write straight into a folder (File System Access API). */
+  get canSaveToFolder(): boolean {
+    return typeof (globalThis as { showDirectoryPicker?: unknown }).showDirectoryPicker === 'function';
+  }
+
+  /** `Save all to a folder`: every finished file of the torrent, written into a folder the user picks. */
+  async saveAllToFolder(view: TorrentView): Promise<void> {
+    const bridge = this.bridge;
+    const picker = (
+      globalThis as { showDirectoryPicker?: (options: object) => Promise<FileSystemDirectoryHandle> }
+    ).showDirectoryPicker;
+    if (!bridge || !picker) return;
+    let root: FileSystemDirectoryHandle;
+    try {
+      root = await picker({ mode: 'readwrite', id: 'swarmdrop' });
+    } catch {
+      return; // the user cancelled
+    }
+    try {
+      const single = view.files.length === 1 && view.files[0].path === view.name;
+      const base = single ? root : await root.getDirectoryHandle(view.name, { create: true });
+      for (const file of view.files) {
+        if (!file.complete) continue;
+        const parts = file.path.split('/');
+        let dir = base;
+        for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
+        const handle = await dir.getFileHandle(parts[parts.length - 1], { create: true });
+        const blob = await bridge.getFile(view.infoHashHex, file.index);
+        const writable = await handle.createWritable();
+        await blob.stream().pipeTo(writable);
+      }
+    } catch (error) {
+      this.errors = {
+        ...this.errors,
+        general: `Could not save “${view.name}” to the folder: ${message(error)}`,
+      };
+    }
+  }
+
   async saveTorrentFile(view: TorrentView): Promise<void> {
     const bridge = this.bridge;
     if (!bridge) return;
