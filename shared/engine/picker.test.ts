@@ -598,6 +598,10 @@ describe('PiecePicker in a random swarm', () => {
             else p.pieceVerified(r.index);
           }
         }
+        for (const [name, bits] of peers) {
+          // The O(1) interest counter agrees with a scan of the peer's bitfield.
+          if (random() < 0.05) expect(p.isPeerInteresting(name)).toBe(p.isInteresting(bits));
+        }
         if (peers.size > 0 && random() < 0.01) {
           // Make sure every piece exists somewhere so the download can finish.
           const name = [...peers.keys()][0];
