@@ -31,8 +31,8 @@ export interface ClientOptions {
   /** 20 bytes; default a fresh `-SD0100-` id. */
   peerId?: Uint8Array;
   writer?: BatchWriterOptions;
-  /** Pieces kept in memory for serving peers (default 8). */
-  cachePieces?: number;
+  /** Bytes of pieces kept in memory for serving peers (default 32 MiB). */
+  cacheBytes?: number;
 }
 
 type Request = Extract<MainToWorker, { requestId: number }>;
@@ -67,7 +67,7 @@ export class Client {
     this.ctx = {
       store: options.store,
       writer: this.writer,
-      cache: new PieceCache(options.store, this.writer, options.cachePieces),
+      cache: new PieceCache(options.store, this.writer, options.cacheBytes),
       sha1: options.sha1 ?? subtleSha1,
       post: options.post,
       clock: options.clock ?? (() => performance.now()),

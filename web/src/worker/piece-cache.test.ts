@@ -18,7 +18,7 @@ describe('PieceCache', () => {
     const store = new MemoryStore();
     await store.setMany([0, 1, 2].map((i) => [`piece:x:${i}`, new Uint8Array(8).fill(i).buffer]));
     const log = counting(store);
-    const cache = new PieceCache(store, new BatchWriter(store), 2);
+    const cache = new PieceCache(store, new BatchWriter(store), 16); // room for two 8-byte pieces
     const [a, b] = await Promise.all([cache.read('piece:x:0'), cache.read('piece:x:0')]);
     expect(a).toBe(b);
     expect(new Uint8Array(a as ArrayBuffer)[0]).toBe(0);

@@ -14,6 +14,7 @@ interface Waiting {
 
 export class PieceCache {
   private readonly cache = new Map<string, ArrayBuffer>();
+  private cachedBytes = 0;
   private readonly loading = new Map<string, Promise<ArrayBuffer | undefined>>();
   private readonly queued = new Map<string, Waiting>();
   private scheduled = false;
@@ -21,8 +22,8 @@ export class PieceCache {
   constructor(
     private readonly store: KeyValueStore,
     private readonly writer: BatchWriter,
-    /** Pieces kept (default 8). */
-    private readonly capacity = 8,
+    /** Bytes of pieces kept (default 32 MiB; the two most recent pieces whatever their size). */
+    private readonly capacityBytes = 32 * 1024 * 1024,
   ) {}
 
   /** The stored piece, or undefined when it is not stored. Rejects when the store fails. */
@@ -52,7 +53,11 @@ export class PieceCache {
 
   /** Forgets cached pieces whose key starts with `prefix`. */
   forget(prefix: string): void {
-    for (const key of [...this.cache.keys()]) if (key.startsWith(prefix)) this.cache.delete(key);
+    for (const [key, value] of [...this.cache]) {
+      if (!key.startsWith(prefix)) continue;
+      this.cache.delete(key);
+      this.cachedBytes -= value.byteLength;
+    }
   }
 
   private fetchQueued(): void {
@@ -85,10 +90,17 @@ export class PieceCache {
   }
 
   private remember(key: string, value: ArrayBuffer): void {
+    const old = this.cache.get(key);
+    if (old) {
+      this.cache.delete(key);
+      this.cachedBytes -= old.byteLength;
+    }
     this.cache.set(key, value);
-    while (this.cache.size > this.capacity) {
-      const oldest = this.cache.keys().next().value as string;
+    this.cachedBytes += value.byteLength;
+    while (this.cachedBytes > this.capacityBytes && this.cache.size > 2) {
+      const [oldest, buffer] = this.cache.entries().next().value as [string, ArrayBuffer];
       this.cache.delete(oldest);
+      this.cachedBytes -= buffer.byteLength;
     }
   }
 }
