@@ -70,3 +70,14 @@ export function completionCurve(
   done.forEach((t, i) => points.push([round(t, 3), round((i + 1) / Math.max(1, total), 4)]));
   return points;
 }
+
+/** Per piece, how many of `peers` (alive) hold it. */
+export function pieceCopies(peers: readonly LabPeer[], pieceCount: number): Int32Array {
+  const copies = new Int32Array(pieceCount);
+  for (const peer of peers) {
+    const have = peer.alive ? peer.have : undefined;
+    if (!have) continue;
+    for (let i = 0; i < pieceCount; i++) if (have.get(i)) copies[i]++;
+  }
+  return copies;
+}

@@ -30,6 +30,8 @@ export interface SwarmOptions {
   trackerTimeoutMs?: number;
   /** Periodic re-announce interval (default 20 s). */
   announceIntervalMs?: number;
+  /** Sees every message as it reaches a peer (before the peer's session does). */
+  onDeliver?: (to: LabPeer, from: LabPeer, data: Uint8Array) => void;
 }
 
 export interface PeerSpec {
@@ -110,6 +112,7 @@ export class LabSwarm {
   private readonly tickMs: number;
   private readonly config: Partial<EngineConfig>;
   private readonly announceIntervalMs: number;
+  private readonly onDeliver?: SwarmOptions['onDeliver'];
   private nextConnection = 1;
   /** Connection attempts to peers that were gone (stale tracker entries). */
   deadDials = 0;
@@ -122,6 +125,7 @@ export class LabSwarm {
     this.tickMs = options.tickMs ?? 500;
     this.config = options.config ?? {};
     this.announceIntervalMs = options.announceIntervalMs ?? 20_000;
+    this.onDeliver = options.onDeliver;
     const trackers = options.trackers ?? 1;
     if (!Number.isInteger(trackers) || trackers < 1)
       throw new RangeError(`trackers must be >= 1, got ${trackers}`);
@@ -262,7 +266,9 @@ export class LabSwarm {
         const { remote, remoteKey } = connection;
         const data = action.data;
         this.network.send(connection.out, data.length, () => {
-          if (remote.connections.has(remoteKey)) remote.deliver({ type: 'peer-data', peer: remoteKey, data });
+          if (!remote.connections.has(remoteKey)) return;
+          this.onDeliver?.(remote, peer, data);
+          remote.deliver({ type: 'peer-data', peer: remoteKey, data });
         });
         return;
       }
