@@ -1,0 +1,445 @@
+// TorrentSession against scripted peers: feed events, check the actions.
+import { describe, expect, it } from 'vitest';
+import { Bitfield } from '../bitfield';
+import { sha1Sync } from '../testing/sha1';
+import { BLOCK_SIZE } from '../wire';
+import { DEFAULT_CONFIG, MAX_REQUEST_LENGTH, TorrentSession } from './session';
+import { idFrom, MockPeer } from './testing/mock';
+import { mulberry32 } from './testing/random';
+import { randomTorrent } from './testing/swarm';
+import type { EngineAction, EngineConfig } from './types';
+
+// 4 pieces of 32 KiB (2 blocks each), the last one 12 KiB.
+const torrent = randomTorrent(21, 3 * 32 * 1024 + 12 * 1024, { sha1: sha1Sync, pieceLength: 32 * 1024 });
+const { info } = torrent;
+const OUR_ID = idFrom('-SD0001-ourselves');
+
+function pieceData(index: number): Uint8Array {
+  return torrent.data.subarray(
+    index * info.pieceLength,
+    Math.min(info.length, (index + 1) * info.pieceLength),
+  );
+}
+
+function setup(options: { seed?: boolean; have?: Bitfield; config?: Partial<EngineConfig> } = {}) {
+  const clock = { now: 1_000 };
+  const have = options.seed ? Bitfield.full(info.pieceCount) : options.have;
+  const session = new TorrentSession({
+    infoHash: info.infoHash,
+    peerId: OUR_ID,
+    info,
+    have,
+    random: mulberry32(5),
+    now: clock.now,
+    config: options.config,
+  });
+  const first = session.handle({ type: 'tick' }, clock.now);
+  const peer = (label: string) => new MockPeer(session, `${label}#1`, idFrom(label), info.infoHash, clock);
+  const tick = (ms: number) => {
+    clock.now += ms;
+    return session.handle({ type: 'tick' }, clock.now);
+  };
+  return { session, clock, first, peer, tick };
+}
+
+const ofType = <T extends EngineAction['type']>(actions: EngineAction[], type: T) =>
+  actions.filter((a): a is Extract<EngineAction, { type: T }> => a.type === type);
+
+/** Answers hash and store actions as a correct adapter would; returns every action seen. */
+function settle(
+  session: TorrentSession,
+  actions: EngineAction[],
+  now: number,
+  peers: MockPeer[] = [],
+): EngineAction[] {
+  const seen: EngineAction[] = [];
+  const queue = [...actions];
+  while (queue.length > 0) {
+    const action = queue.shift() as EngineAction;
+    seen.push(action);
+    let next: EngineAction[] = [];
+    if (action.type === 'hash')
+      next = session.handle({ type: 'hashed', id: action.id, digest: sha1Sync(action.data) }, now);
+    if (action.type === 'store') next = session.handle({ type: 'stored', index: action.index }, now);
+    for (const peer of peers) peer.absorb(next);
+    queue.push(...next);
+  }
+  return seen;
+}
+
+/** Handshake, then a seeder's bitfield and unchoke: the session should request blocks. */
+function seederPeer(s: ReturnType<typeof setup>, label = 'seeder') {
+  const peer = s.peer(label);
+  peer.connect();
+  peer.handshake();
+  peer.send({ type: 'bitfield', bytes: Bitfield.full(info.pieceCount).bytes });
+  peer.send({ type: 'unchoke' });
+  return peer;
+}
+
+describe('TorrentSession: start and handshake', () => {
+  it('announces started from the first handle() call, once, and asks for peers', () => {
+    const s = setup();
+    expect(s.first[0]).toEqual({ type: 'announce', event: 'started' });
+    expect(ofType(s.first, 'want-peers')[0].count).toBe(DEFAULT_CONFIG.targetPeers);
+    expect(ofType(s.tick(1000), 'announce')).toEqual([]);
+  });
+
+  it('sends its handshake on connect, then extended handshake and bitfield once the peer answers', () => {
+    const s = setup({ seed: true });
+    const peer = s.peer('alice');
+    peer.connect();
+    expect(peer.received[0].kind).toBe('handshake');
+    const hs = peer.received[0].kind === 'handshake' ? peer.received[0].handshake : undefined;
+    expect(Buffer.from(hs!.infoHash).equals(Buffer.from(info.infoHash))).toBe(true);
+    expect(Buffer.from(hs!.peerId).equals(Buffer.from(OUR_ID))).toBe(true);
+    peer.handshake();
+    const [extended, bitfield] = peer.messages();
+    expect(extended.type).toBe('extended');
+    const ext = peer.sessionExtendedHandshake()!;
+    expect(ext.m.ut_metadata).toBeGreaterThan(0);
+    expect(ext.metadataSize).toBe(info.infoBytes.length);
+    expect(ext.client).toBe(DEFAULT_CONFIG.clientName);
+    expect(bitfield).toEqual({ type: 'bitfield', bytes: Bitfield.full(info.pieceCount).bytes });
+  });
+
+  it('sends no bitfield when it has nothing', () => {
+    const s = setup();
+    const peer = s.peer('alice');
+    peer.connect();
+    peer.handshake();
+    expect(peer.ofType('bitfield')).toEqual([]);
+  });
+
+  it('closes a peer with the wrong info hash, our own peer id, or a second connection of the same id', () => {
+    const s = setup();
+    const wrong = s.peer('wrong');
+    wrong.connect();
+    wrong.handshake({ infoHash: idFrom('another torrent') });
+    expect(wrong.closed).toBe('wrong info hash');
+
+    const self = s.peer('self');
+    self.connect();
+    self.handshake({ peerId: OUR_ID });
+    expect(self.closed).toBe('connected to ourselves');
+
+    const first = s.peer('twin');
+    first.connect();
+    first.handshake();
+    const second = new MockPeer(s.session, 'twin#2', idFrom('twin'), info.infoHash, s.clock);
+    second.connect();
+    second.handshake();
+    expect(second.closed).toBe('duplicate connection');
+    expect(first.closed).toBeUndefined();
+    expect(s.session.stats(s.clock.now).peers).toBe(1);
+  });
+
+  it('refuses connections beyond maxPeers', () => {
+    const s = setup({ config: { maxPeers: 2 } });
+    const peers = ['a', 'b', 'c'].map((label) => s.peer(label));
+    for (const peer of peers) peer.connect();
+    expect(peers.map((p) => p.closed)).toEqual([undefined, undefined, 'too many peers']);
+  });
+
+  it('closes on a handshake timeout and an idle timeout, and sends keep-alives', () => {
+    const s = setup({ config: { handshakeTimeoutMs: 5_000, idleTimeoutMs: 100_000, keepAliveMs: 30_000 } });
+    const silent = s.peer('silent');
+    silent.connect();
+    const talker = s.peer('talker');
+    talker.connect();
+    talker.handshake();
+    s.tick(4_000);
+    expect(silent.closed).toBeUndefined();
+    silent.absorb(s.tick(1_000));
+    expect(silent.closed).toBe('handshake timeout');
+    talker.absorb(s.tick(30_000));
+    expect(talker.ofType('keep-alive').length).toBe(1);
+    talker.absorb(s.tick(70_000));
+    expect(talker.closed).toBe('idle timeout');
+  });
+
+  it('wants more peers when below the target, at most every few seconds', () => {
+    const s = setup({ config: { targetPeers: 3 } });
+    s.peer('a').connect();
+    expect(ofType(s.tick(1_000), 'want-peers')).toEqual([]);
+    expect(ofType(s.tick(5_000), 'want-peers')).toEqual([{ type: 'want-peers', count: 2 }]);
+  });
+});
+
+describe('TorrentSession: serving', () => {
+  function servingSetup() {
+    const s = setup({ seed: true });
+    const peer = s.peer('leech');
+    peer.connect();
+    peer.handshake();
+    return { ...s, leech: peer };
+  }
+
+  it('discards requests while the peer is choked', () => {
+    const { leech } = servingSetup();
+    const actions = leech.send({ type: 'request', index: 0, begin: 0, length: BLOCK_SIZE });
+    expect(ofType(actions, 'read')).toEqual([]);
+    expect(leech.closed).toBeUndefined();
+  });
+
+  it('unchokes an interested peer and serves its requests through reads', () => {
+    const { session, clock, leech } = servingSetup();
+    leech.send({ type: 'interested' });
+    expect(leech.ofType('unchoke').length).toBe(1);
+    const reads = ofType(
+      leech.send({ type: 'request', index: 1, begin: BLOCK_SIZE, length: BLOCK_SIZE }),
+      'read',
+    );
+    expect(reads).toEqual([
+      { type: 'read', peer: leech.key, index: 1, begin: BLOCK_SIZE, length: BLOCK_SIZE },
+    ]);
+    const block = pieceData(1).subarray(BLOCK_SIZE, 2 * BLOCK_SIZE);
+    leech.absorb(
+      session.handle(
+        { type: 'read-done', peer: leech.key, index: 1, begin: BLOCK_SIZE, data: block },
+        clock.now,
+      ),
+    );
+    const pieces = leech.ofType('piece');
+    expect(pieces.length).toBe(1);
+    expect(Buffer.from(pieces[0].block).equals(Buffer.from(block))).toBe(true);
+    expect(session.stats(clock.now).uploaded).toBe(BLOCK_SIZE);
+  });
+
+  it('does not send a block cancelled before its read finished, nor after a choke dropped the queue', () => {
+    const { session, clock, leech } = servingSetup();
+    leech.send({ type: 'interested' });
+    leech.send({ type: 'request', index: 0, begin: 0, length: BLOCK_SIZE });
+    leech.send({ type: 'cancel', index: 0, begin: 0, length: BLOCK_SIZE });
+    leech.absorb(
+      session.handle(
+        {
+          type: 'read-done',
+          peer: leech.key,
+          index: 0,
+          begin: 0,
+          data: pieceData(0).subarray(0, BLOCK_SIZE),
+        },
+        clock.now,
+      ),
+    );
+    expect(leech.ofType('piece')).toEqual([]);
+
+    leech.send({ type: 'request', index: 2, begin: 0, length: BLOCK_SIZE });
+    leech.absorb(session.handle({ type: 'pause' }, clock.now));
+    expect(leech.ofType('choke').length).toBe(1);
+    leech.absorb(
+      session.handle(
+        {
+          type: 'read-done',
+          peer: leech.key,
+          index: 2,
+          begin: 0,
+          data: pieceData(2).subarray(0, BLOCK_SIZE),
+        },
+        clock.now,
+      ),
+    );
+    expect(leech.ofType('piece')).toEqual([]);
+  });
+
+  it.each([
+    ['a piece beyond the torrent', { index: 4, begin: 0, length: BLOCK_SIZE }],
+    ['a block beyond the end of the piece', { index: 3, begin: 0, length: BLOCK_SIZE }],
+    ['more than 128 KiB', { index: 0, begin: 0, length: MAX_REQUEST_LENGTH + 1 }],
+    ['zero bytes', { index: 0, begin: 0, length: 0 }],
+  ])('closes a peer that requests %s', (_what, request) => {
+    const { leech } = servingSetup();
+    leech.send({ type: 'interested' });
+    leech.send({ type: 'request', ...request });
+    expect(leech.closed).toMatch(/request/);
+  });
+
+  it('a free rider never unchokes anyone', () => {
+    const s = setup({ seed: true, config: { freeRider: true } });
+    const leech = s.peer('leech');
+    leech.connect();
+    leech.handshake();
+    leech.send({ type: 'interested' });
+    leech.absorb(s.tick(DEFAULT_CONFIG.chokeIntervalMs));
+    leech.absorb(s.tick(DEFAULT_CONFIG.chokeIntervalMs));
+    expect(leech.ofType('unchoke')).toEqual([]);
+  });
+});
+
+describe('TorrentSession: downloading and verification', () => {
+  it('is interested in a peer that has what it lacks, requests blocks once unchoked, and pipelines', () => {
+    const s = setup();
+    const seeder = seederPeer(s);
+    expect(seeder.ofType('interested').length).toBe(1);
+    const requests = seeder.ofType('request');
+    expect(requests.length).toBeGreaterThanOrEqual(DEFAULT_CONFIG.minPipeline);
+    for (const r of requests) expect(r.length).toBeLessThanOrEqual(BLOCK_SIZE);
+  });
+
+  it('verifies, stores, then counts a piece and sends have; completion announces and keeps connections', () => {
+    const s = setup({
+      have: (() => {
+        const b = new Bitfield(info.pieceCount);
+        b.set(0);
+        b.set(1);
+        b.set(2);
+        return b;
+      })(),
+    });
+    const seeder = seederPeer(s);
+    const other = s.peer('other');
+    other.connect();
+    other.handshake();
+    const requests = seeder.ofType('request');
+    expect(requests.map((r) => r.index)).toEqual([3]);
+    const data = pieceData(3);
+    const actions = seeder.send({ type: 'piece', index: 3, begin: 0, block: data });
+    const hashes = ofType(actions, 'hash');
+    expect(hashes.length).toBe(1);
+    expect(s.session.have!.get(3)).toBe(false);
+    const afterHash = s.session.handle(
+      { type: 'hashed', id: hashes[0].id, digest: sha1Sync(hashes[0].data) },
+      s.clock.now,
+    );
+    const stores = ofType(afterHash, 'store');
+    expect(stores.map((a) => a.index)).toEqual([3]);
+    expect(Buffer.from(stores[0].data).equals(Buffer.from(data))).toBe(true);
+    // Not counted, not announced, until stored.
+    expect(s.session.have!.get(3)).toBe(false);
+    expect(s.session.stats(s.clock.now).have).toBe(3);
+    const afterStore = other.absorb(
+      seeder.absorb(s.session.handle({ type: 'stored', index: 3 }, s.clock.now)),
+    );
+    expect(s.session.have!.get(3)).toBe(true);
+    expect(other.ofType('have')).toEqual([{ type: 'have', index: 3 }]);
+    expect(afterStore).toContainEqual({ type: 'announce', event: 'completed' });
+    expect(afterStore).toContainEqual({ type: 'complete' });
+    expect(ofType(afterStore, 'close')).toEqual([]);
+    expect(seeder.ofType('not-interested').length).toBe(1);
+    const stats = s.session.stats(s.clock.now);
+    expect(stats.state).toBe('seeding');
+    expect(stats.left).toBe(0);
+    expect(stats.downloaded).toBe(data.length);
+  });
+
+  it('closes a peer that sends a block nobody asked for', () => {
+    const s = setup();
+    const peer = s.peer('pusher');
+    peer.connect();
+    peer.handshake();
+    peer.send({ type: 'piece', index: 0, begin: 0, block: pieceData(0).subarray(0, BLOCK_SIZE) });
+    expect(peer.closed).toBe('a block nobody asked for');
+  });
+
+  it('throws a bad piece away, re-requests it, and bans a peer that alone sent it', () => {
+    const s = setup({ config: { minPipeline: 8 } }); // room to request every block at once
+    const liar = seederPeer(s, 'liar');
+    const requests = liar.ofType('request').filter((r) => r.index === liar.ofType('request')[0].index);
+    const index = requests[0].index;
+    const corrupt = pieceData(index).slice();
+    corrupt[0] ^= 1;
+    let actions: EngineAction[] = [];
+    for (const r of requests) {
+      actions = actions.concat(
+        liar.send({
+          type: 'piece',
+          index,
+          begin: r.begin,
+          block: corrupt.subarray(r.begin, r.begin + r.length),
+        }),
+      );
+    }
+    const hash = ofType(actions, 'hash')[0];
+    liar.absorb(s.session.handle({ type: 'hashed', id: hash.id, digest: sha1Sync(hash.data) }, s.clock.now));
+    expect(liar.closed).toBe('banned: sent corrupt data');
+    expect(s.session.have!.get(index)).toBe(false);
+    // Refused on reconnection, by peer id.
+    const again = new MockPeer(s.session, 'liar#2', idFrom('liar'), info.infoHash, s.clock);
+    again.connect();
+    again.handshake();
+    expect(again.closed).toBe('banned peer');
+    // Another peer gets the piece requested again.
+    const honest = seederPeer(s, 'honest');
+    expect(honest.ofType('request').some((r) => r.index === index)).toBe(true);
+  });
+
+  it('a storage failure stops the download with an error and counts nothing', () => {
+    const s = setup();
+    const seeder = seederPeer(s);
+    const index = seeder.ofType('request')[0].index;
+    let actions: EngineAction[] = [];
+    for (const r of seeder.ofType('request').filter((q) => q.index === index)) {
+      actions = actions.concat(
+        seeder.send({
+          type: 'piece',
+          index,
+          begin: r.begin,
+          block: pieceData(index).subarray(r.begin, r.begin + r.length),
+        }),
+      );
+    }
+    const hash = ofType(actions, 'hash')[0];
+    s.session.handle({ type: 'hashed', id: hash.id, digest: sha1Sync(hash.data) }, s.clock.now);
+    const failed = s.session.handle(
+      { type: 'store-failed', index, reason: 'QuotaExceededError' },
+      s.clock.now,
+    );
+    expect(failed).toContainEqual({ type: 'error', reason: 'storage failed: QuotaExceededError' });
+    const stats = s.session.stats(s.clock.now);
+    expect(stats.state).toBe('error');
+    expect(stats.have).toBe(0);
+    expect(stats.error).toMatch(/Quota/);
+  });
+
+  it('downloads the whole torrent from one scripted seeder', () => {
+    const s = setup();
+    const seeder = seederPeer(s);
+    const served = new Set<string>();
+    for (let round = 0; round < 20 && !s.session.have!.isComplete(); round++) {
+      const pending = seeder.ofType('request').filter((r) => !served.has(`${r.index}:${r.begin}`));
+      for (const r of pending) {
+        served.add(`${r.index}:${r.begin}`);
+        const actions = seeder.send({
+          type: 'piece',
+          index: r.index,
+          begin: r.begin,
+          block: pieceData(r.index).subarray(r.begin, r.begin + r.length),
+        });
+        settle(s.session, actions, s.clock.now, [seeder]);
+      }
+    }
+    expect(s.session.have!.isComplete()).toBe(true);
+    expect(s.session.stats(s.clock.now).state).toBe('seeding');
+  });
+
+  it('stop announces stopped, closes every peer, and refuses new ones', () => {
+    const s = setup();
+    const a = seederPeer(s, 'a');
+    const b = s.peer('b');
+    b.connect();
+    const actions = b.absorb(a.absorb(s.session.handle({ type: 'stop' }, s.clock.now)));
+    expect(actions[0]).toEqual({ type: 'announce', event: 'stopped' });
+    expect([a.closed, b.closed]).toEqual(['stopped', 'stopped']);
+    const c = s.peer('c');
+    c.connect();
+    expect(c.closed).toBe('stopped');
+    expect(s.session.stats(s.clock.now).state).toBe('stopped');
+  });
+
+  it('reports per-peer statistics', () => {
+    const s = setup();
+    const seeder = seederPeer(s);
+    seeder.extendedHandshake({ client: 'Scripted 1.0', reqq: 42 });
+    const stats = s.session.stats(s.clock.now);
+    expect(stats.peers).toBe(1);
+    expect(stats.seeds).toBe(1);
+    const [p] = stats.peerStats;
+    expect(p.client).toBe('Scripted 1.0');
+    expect(p.progress).toBe(1);
+    expect(p.amInterested).toBe(true);
+    expect(p.peerChoking).toBe(false);
+    expect(p.requestsInFlight).toBeGreaterThan(0);
+    expect(Array.from(stats.availability)).toEqual([1, 1, 1, 1]);
+  });
+});
