@@ -218,6 +218,29 @@ describe('parseClientMessage', () => {
     if (!result.ok) expect(result.error).toMatch(reason);
   });
 
+  it('keeps only type and sdp of offers and answers, so nothing else is relayed', () => {
+    // Nesting too deep for JSON.stringify: relaying it whole would throw when the tracker encodes it.
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+    const ids = `"info_hash":${JSON.stringify(HASH)},"peer_id":${JSON.stringify(PEER)}`;
+    const offers = parseClientMessage(
+      `{"action":"announce",${ids},"offers":[{"offer":{"type":"offer","sdp":"v=0","extra":${deep}},` +
+        `"offer_id":${JSON.stringify(OFFER_ID)},"more":1}]}`,
+    );
+    expect(offers).toMatchObject({
+      ok: true,
+      message: { offers: [{ offer: { type: 'offer', sdp: 'v=0' }, offer_id: OFFER_ID }] },
+    });
+    if (offers.ok) expect(() => JSON.stringify(offers.message)).not.toThrow();
+    const answer = parseClientMessage(
+      `{"action":"announce",${ids},"to_peer_id":${JSON.stringify(OTHER)},"offer_id":${JSON.stringify(OFFER_ID)},` +
+        `"answer":{"type":"answer","sdp":"v=0","extra":${deep}}}`,
+    );
+    expect(answer.ok && answer.message.kind === 'answer' && answer.message.answer).toEqual({
+      type: 'answer',
+      sdp: 'v=0',
+    });
+  });
+
   it('keeps the action and a valid info hash for the failure reply', () => {
     expect(client({ action: 'announce', info_hash: HASH, peer_id: 'x' })).toEqual({
       ok: false,

@@ -12,11 +12,13 @@ export const MAX_OFFERS_PER_ANNOUNCE = 10;
 /** Announce events; `update` is a periodic announce (sent without `event`, or as `empty`). */
 export type TrackerEvent = 'started' | 'stopped' | 'completed' | 'update' | 'paused';
 
-/** A WebRTC session description as simple-peer emits it without trickle: `{type: 'offer'|'answer', sdp}`. */
+/**
+ * A WebRTC session description as simple-peer emits it without trickle: `{type: 'offer'|'answer', sdp}`.
+ * Validation keeps only these two fields, so nothing else a client sends is ever relayed.
+ */
 export interface SignalDescription {
   type: string;
   sdp: string;
-  [extra: string]: unknown;
 }
 
 export interface WireOffer {
@@ -211,8 +213,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isSignal(value: unknown): value is SignalDescription {
-  return isObject(value) && typeof value.type === 'string' && typeof value.sdp === 'string';
+/** The `{type, sdp}` of a session description, or null when it is not one. */
+function readSignal(value: unknown): SignalDescription | null {
+  if (!isObject(value) || typeof value.type !== 'string' || typeof value.sdp !== 'string') return null;
+  return { type: value.type, sdp: value.sdp };
 }
 
 function isCount(value: unknown): value is number {
@@ -251,8 +255,9 @@ function readOffers(value: unknown, maxOffers: number): WireOffer[] {
     if (!isBinaryId(item.offer_id)) {
       throw new Rejection(`invalid offers[${i}].offer_id: must be a 20-character binary string`);
     }
-    if (!isSignal(item.offer)) throw new Rejection(`invalid offers[${i}].offer: needs string type and sdp`);
-    return { offer: item.offer, offer_id: item.offer_id };
+    const offer = readSignal(item.offer);
+    if (!offer) throw new Rejection(`invalid offers[${i}].offer: needs string type and sdp`);
+    return { offer, offer_id: item.offer_id };
   });
 }
 
@@ -270,14 +275,15 @@ function readAnnounce(
     if (!isBinaryId(object.offer_id)) {
       throw new Rejection('invalid offer_id (required with answer): must be a 20-character binary string');
     }
-    if (!isSignal(object.answer)) throw new Rejection('invalid answer: needs string type and sdp');
+    const answer = readSignal(object.answer);
+    if (!answer) throw new Rejection('invalid answer: needs string type and sdp');
     return {
       kind: 'answer',
       infoHash: infoHash as string,
       peerId,
       toPeerId: object.to_peer_id,
       offerId: object.offer_id,
-      answer: object.answer,
+      answer,
     };
   }
   const event = readEvent(object.event);
@@ -409,11 +415,13 @@ export function parseServerMessage(text: string): ParseResult<ServerMessage> {
       if (!isBinaryId(object.offer_id)) throw new Rejection('invalid offer_id in tracker message');
       const base = { infoHash, peerId: object.peer_id, offerId: object.offer_id };
       if (object.offer !== undefined) {
-        if (!isSignal(object.offer)) throw new Rejection('invalid offer in tracker message');
-        return { ok: true, message: { kind: 'offer', ...base, offer: object.offer } };
+        const offer = readSignal(object.offer);
+        if (!offer) throw new Rejection('invalid offer in tracker message');
+        return { ok: true, message: { kind: 'offer', ...base, offer } };
       }
-      if (!isSignal(object.answer)) throw new Rejection('invalid answer in tracker message');
-      return { ok: true, message: { kind: 'answer', ...base, answer: object.answer } };
+      const answer = readSignal(object.answer);
+      if (!answer) throw new Rejection('invalid answer in tracker message');
+      return { ok: true, message: { kind: 'answer', ...base, answer } };
     }
     if (typeof object['warning message'] === 'string') {
       return { ok: true, message: { kind: 'warning', message: object['warning message'], infoHash } };

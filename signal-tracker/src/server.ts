@@ -105,7 +105,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           socket.terminate();
           return;
         }
-        socket.send(JSON.stringify(message));
+        let text: string;
+        try {
+          text = JSON.stringify(message);
+        } catch (error) {
+          logError(`signal-tracker: cannot encode a message: ${(error as Error).message}`);
+          return;
+        }
+        socket.send(text);
       },
       close(code, reason) {
         socket.close(code, reason);
@@ -119,7 +126,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         tracker.receiveUnreadable(session, reason, Date.now());
         return;
       }
-      tracker.receive(session, text, Date.now());
+      try {
+        tracker.receive(session, text, Date.now());
+      } catch (error) {
+        // A bug, not bad input (the core answers that): log it, drop the connection, keep serving the rest.
+        logError(`signal-tracker: error handling a message: ${(error as Error).stack ?? error}`);
+        socket.terminate();
+      }
     });
     socket.on('close', () => tracker.disconnect(session));
     socket.on('error', () => {
