@@ -30,10 +30,10 @@ test('a 5 MiB binary published in A downloads byte-identical in B and C', async 
     .poll(async () => (await trackerSwarm(a.page, baseURL!, infoHash))?.complete, { timeout: 20_000 })
     .toBe(1);
 
+  // B pastes the bare info hash (the default tracker is the app's own); C opens the app at /#<magnet link>.
   const b = await openPeer(browser);
-  const c = await openPeer(browser);
-  await startDownload(b.page, magnet);
-  await startDownload(c.page, magnet);
+  await startDownload(b.page, infoHash);
+  const c = await openPeer(browser, `/#${encodeURIComponent(magnet)}`);
   for (const peer of [b, c]) {
     const item = torrentItem(peer.page, 'random.bin');
     await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);

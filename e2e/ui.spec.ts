@@ -111,3 +111,32 @@ test('an invalid link in the address shows an error', async ({ page }) => {
   await openApp(page, '/#not-a-magnet');
   await expect(page.getByRole('alert')).toContainText(/Invalid magnet link or info hash/);
 });
+
+test('dropping files anywhere on the page shares them', async ({ page }) => {
+  await openApp(page);
+  await page.evaluate(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(50_000).fill(7)], 'dropped.bin'));
+    transfer.items.add(new File(['second'], 'other.txt'));
+    const target = document.querySelector('main') ?? document.body;
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }
+  });
+  const item = torrentItem(page, 'dropped.bin and 1 more');
+  await expectStatus(item, 'Seeding', 30_000);
+  await expect(item.getByRole('button', { name: 'Save dropped.bin', exact: true })).toBeEnabled();
+  await expect(item.getByRole('button', { name: 'Save other.txt', exact: true })).toBeEnabled();
+});
+
+test('Copy magnet link puts the link on the clipboard', async ({ browser }) => {
+  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  const file = randomFile(tempDir(), 'copy.bin', 1000);
+  await openApp(page);
+  const magnet = await shareFiles(page, file.path, 'copy.bin');
+  await torrentItem(page, 'copy.bin').getByRole('button', { name: 'Copy magnet link' }).click();
+  await expect(page.getByText('Copied to the clipboard')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(magnet);
+  await context.close();
+});
