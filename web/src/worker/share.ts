@@ -61,6 +61,20 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
   let failure: unknown;
   let stored = 0;
 
+  const store = async (index: number, data: ArrayBuffer): Promise<void> => {
+    const write = options.storePiece(index, data).then(
+      () => {
+        stored++;
+      },
+      (error: unknown) => {
+        failure ??= error;
+      },
+    );
+    pending.push(write);
+    while (pending.length > maxPending) await pending.shift();
+    if (failure !== undefined) throw failure;
+  };
+
   const collect = async (position: number, bytes: Uint8Array): Promise<void> => {
     let done = 0;
     while (done < bytes.length) {
@@ -69,6 +83,18 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
       const pieceStart = index * pieceLength;
       const size = Math.min(pieceLength, total - pieceStart);
       let piece = partial.get(index);
+      if (
+        !piece &&
+        done === 0 &&
+        at === pieceStart &&
+        bytes.length === size &&
+        bytes.byteLength === bytes.buffer.byteLength
+      ) {
+        // A read of exactly one whole piece (the usual case): stored as it is, no copy.
+        await store(index, bytes.buffer as ArrayBuffer);
+        done += size;
+        continue;
+      }
       if (!piece) {
         piece = { bytes: new Uint8Array(size), filled: 0 };
         partial.set(index, piece);
@@ -79,17 +105,7 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
       done += n;
       if (piece.filled >= size) {
         partial.delete(index);
-        const write = options.storePiece(index, piece.bytes.buffer as ArrayBuffer).then(
-          () => {
-            stored++;
-          },
-          (error: unknown) => {
-            failure ??= error;
-          },
-        );
-        pending.push(write);
-        while (pending.length > maxPending) await pending.shift();
-        if (failure !== undefined) throw failure;
+        await store(index, piece.bytes.buffer as ArrayBuffer);
       }
     }
   };
