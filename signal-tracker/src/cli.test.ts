@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseCli } from './cli';
+import { TestClient } from './test-client';
 
 describe('parseCli', () => {
   it('has the documented defaults', () => {
@@ -67,7 +68,10 @@ describe('node signal-tracker (main)', () => {
     expect(url).toBeDefined();
     const health = await fetch(new URL('/health', url));
     expect(await health.text()).toBe('ok\n');
+    const peer = await TestClient.open(url!.replace(/^http/, 'ws'));
+    expect(await peer.request({ action: 'scrape' })).toMatchObject({ action: 'scrape' });
     child.kill('SIGTERM');
+    expect(await peer.closed).toMatchObject({ code: 1001 });
     expect(await exited).toBe(0);
   });
 
