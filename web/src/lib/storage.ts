@@ -91,12 +91,14 @@ export class MemoryStore implements KeyValueStore {
 
   async setMany(entries: Array<[string, StoredValue]>): Promise<void> {
     this.check();
-    let total = this.usedBytes();
-    for (const [key, value] of entries) {
-      const old = this.data.get(key);
-      total += sizeOf(value) - (old === undefined ? 0 : sizeOf(old));
+    if (this.quotaBytes !== Infinity) {
+      let total = this.usedBytes();
+      for (const [key, value] of entries) {
+        const old = this.data.get(key);
+        total += sizeOf(value) - (old === undefined ? 0 : sizeOf(old));
+      }
+      if (total > this.quotaBytes) throw new QuotaExceededError();
     }
-    if (total > this.quotaBytes) throw new QuotaExceededError();
     this.transactions.push(entries.length);
     for (const [key, value] of entries) this.data.set(key, structuredClone(value));
   }
