@@ -1,0 +1,134 @@
+// What every benchmark returns: figures, each a ratio against a baseline measured in the same run.
+
+export interface Baseline {
+  name: string;
+  value: number | null;
+}
+
+export interface Figure {
+  name: string;
+  value: number | null;
+  unit: string;
+  baseline: Baseline;
+  /** value / baseline.value (null when either is missing). */
+  ratio: number | null;
+  /** The goal as text, e.g. ">= 0.8x" or "<= 0.33x"; "report" when the figure has none. */
+  goal: string;
+  met: boolean | null;
+  /** Why the figure has no value, or what else was measured alongside it. */
+  error?: string;
+  note?: string;
+}
+
+export type Goal = { kind: 'min'; ratio: number } | { kind: 'max'; ratio: number } | { kind: 'none' };
+
+export const atLeast = (ratio: number): Goal => ({ kind: 'min', ratio });
+export const atMost = (ratio: number): Goal => ({ kind: 'max', ratio });
+export const noGoal: Goal = { kind: 'none' };
+
+function goalText(goal: Goal): string {
+  if (goal.kind === 'none') return 'report';
+  return `${goal.kind === 'min' ? '>=' : '<='} ${goal.ratio}x`;
+}
+
+export function figure(
+  name: string,
+  value: number | null,
+  unit: string,
+  baseline: Baseline,
+  goal: Goal,
+  note?: string,
+): Figure {
+  const ratio =
+    value !== null && baseline.value !== null && baseline.value !== 0 ? value / baseline.value : null;
+  const met =
+    goal.kind === 'none'
+      ? null
+      : ratio === null
+        ? false
+        : goal.kind === 'min'
+          ? ratio >= goal.ratio
+          : ratio <= goal.ratio;
+  const result: Figure = { name, value, unit, baseline, ratio, goal: goalText(goal), met };
+  if (note) result.note = note;
+  return result;
+}
+
+/** A figure that could not be measured: no value, goal not met, and the reason. */
+export function failedFigure(
+  name: string,
+  unit: string,
+  baselineName: string,
+  goal: Goal,
+  reason: string,
+): Figure {
+  return {
+    name,
+    value: null,
+    unit,
+    baseline: { name: baselineName, value: null },
+    ratio: null,
+    goal: goalText(goal),
+    met: goal.kind === 'none' ? null : false,
+    error: reason,
+  };
+}
+
+/** A figure with an absolute goal (e.g. heap under 150 MB): met when value <= limit, ratio against the baseline. */
+export function limitFigure(
+  name: string,
+  value: number | null,
+  unit: string,
+  baseline: Baseline,
+  limit: number,
+  note?: string,
+): Figure {
+  const ratio =
+    value !== null && baseline.value !== null && baseline.value !== 0 ? value / baseline.value : null;
+  const result: Figure = {
+    name,
+    value,
+    unit,
+    baseline,
+    ratio,
+    goal: `<= ${limit} ${unit}`,
+    met: value === null ? false : value <= limit,
+  };
+  if (note) result.note = note;
+  return result;
+}
+
+export interface Bench {
+  /** Name on the command line (`npm run bench -- <name>`). */
+  name: string;
+  /** Issue figure numbers covered. */
+  figures: string;
+  run(context: BenchContext): Promise<Figure[]>;
+}
+
+export interface BenchContext {
+  /** Extra flags from the command line (e.g. --heap-2g). */
+  flags: Set<string>;
+  log(message: string): void;
+  /** Browser version, filled by the first bench that starts one. */
+  browserVersion?: string;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export function round(value: number | null, digits = 3): number | null {
+  if (value === null || !Number.isFinite(value)) return value === null ? null : null;
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

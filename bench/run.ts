@@ -1,0 +1,69 @@
+// `npm run bench` runs every benchmark; `npm run bench -- <name> [<name>...]` runs some. Prints a table and writes
+// bench/results/<date>.json. Flags: --heap-2g adds the 2 GiB download to the memory figure.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Bench, BenchContext, Figure } from './lib/figure';
+import { commit, machine } from './lib/machine';
+import { formatTable } from './lib/table';
+import { trackerBench } from './tracker/tracker';
+
+const BENCHES: Bench[] = [trackerBench];
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const flags = new Set(args.filter((arg) => arg.startsWith('--')));
+  const names = args.filter((arg) => !arg.startsWith('--'));
+  const unknown = names.filter((name) => !BENCHES.some((bench) => bench.name === name));
+  if (unknown.length > 0) {
+    console.error(
+      `unknown benchmark ${unknown.join(', ')}; choose from ${BENCHES.map((b) => `${b.name} (figure ${b.figures})`).join(', ')}`,
+    );
+    process.exit(2);
+  }
+  const selected = names.length > 0 ? BENCHES.filter((bench) => names.includes(bench.name)) : BENCHES;
+  const started = Date.now();
+  const context: BenchContext = {
+    flags,
+    log: (message) => console.log(message),
+  };
+  const figures: Figure[] = [];
+  for (const bench of selected) {
+    console.log(`== ${bench.name} (figure ${bench.figures})`);
+    const benchStart = Date.now();
+    try {
+      figures.push(...(await bench.run(context)));
+    } catch (error) {
+      console.error(`${bench.name} failed:`, error);
+      figures.push({
+        name: bench.name,
+        value: null,
+        unit: '',
+        baseline: { name: '', value: null },
+        ratio: null,
+        goal: '',
+        met: false,
+        error: `benchmark failed: ${(error as Error).message}`,
+      });
+    }
+    console.log(`   ${bench.name} took ${((Date.now() - benchStart) / 1000).toFixed(0)} s`);
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const result = {
+    machine: machine(context.browserVersion),
+    commit: commit(),
+    date: new Date().toISOString(),
+    seconds: Math.round((Date.now() - started) / 1000),
+    benches: selected.map((bench) => bench.name),
+    flags: [...flags],
+    figures,
+  };
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = names.length > 0 ? `${date}-${names.join('-')}.json` : `${date}.json`;
+  writeFileSync(dir + file, JSON.stringify(result, null, 2) + '\n');
+  console.log('\n' + formatTable(figures));
+  console.log(`\n${figures.length} figures in ${result.seconds} s; written to bench/results/${file}`);
+  process.exit(0);
+}
+
+void main();

@@ -1,0 +1,262 @@
+// Simulated WebTorrent peers on loopback: N WebSocket clients in swarms of SWARM_SIZE, announcing with offers,
+// answering every offer they are sent. The same load runs against each tracker.
+import { WebSocket } from 'ws';
+
+export const SWARM_SIZE = 100;
+export const OFFERS_PER_ANNOUNCE = 5;
+/** A realistic size for the SDP of a data-channel offer (Chromium's is 400 to 600 bytes). */
+const SDP = 'v=0\r\n' + 'a=candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\r\n'.repeat(9);
+
+function id20(prefix: string, n: number): string {
+  return prefix + n.toString(36).padStart(20 - prefix.length, '0');
+}
+
+interface Client {
+  socket: WebSocket;
+  peerId: string;
+  infoHash: string;
+  /** Announces sent and not yet answered by the tracker, oldest first. */
+  waiting: number[];
+}
+
+interface PendingAnnounce {
+  client: Client;
+  sentAt: number;
+  responded: boolean;
+  answers: number;
+  offers: number;
+}
+
+export interface PhaseResult {
+  /** Announces whose response and every answer to its offers came back. */
+  completed: number;
+  lost: number;
+  seconds: number;
+  offerLatenciesMs: number[];
+  answersRelayed: number;
+}
+
+export class Load {
+  private clients: Client[] = [];
+  private pending = new Map<number, PendingAnnounce>();
+  private sequence = 0;
+  private answersRelayed = 0;
+  private latencies: number[] = [];
+  private onComplete: (() => void) | undefined;
+  private announceWaiters = 0;
+  private onJoined: (() => void) | undefined;
+  failures = 0;
+  offersReceived = 0;
+  responses = 0;
+
+  constructor(private readonly url: string) {}
+
+  /** Opens `count` sockets, `parallel` handshakes at a time. */
+  async connect(count: number, parallel = 200): Promise<void> {
+    let next = 0;
+    const open = async (): Promise<void> => {
+      while (next < count) {
+        const i = next++;
+        const socket = new WebSocket(this.url, { perMessageDeflate: false });
+        const client: Client = {
+          socket,
+          peerId: id20('-BN0001-', i),
+          infoHash: id20('bench-swarm-', Math.floor(i / SWARM_SIZE)),
+          waiting: [],
+        };
+        socket.on('message', (data) => this.receive(client, data.toString()));
+        socket.on('error', () => this.failures++);
+        await new Promise<void>((resolve, reject) => {
+          socket.once('open', () => resolve());
+          socket.once('error', reject);
+        });
+        this.clients.push(client);
+      }
+    };
+    await Promise.all(Array.from({ length: parallel }, open));
+  }
+
+  /** Every client announces `started` (a fifth of them as seeders) and waits for its response. */
+  async join(): Promise<void> {
+    this.announceWaiters = this.clients.length;
+    const done = new Promise<void>((resolve) => (this.onJoined = resolve));
+    this.clients.forEach((client, i) => {
+      client.waiting.push(-1);
+      client.socket.send(
+        JSON.stringify({
+          action: 'announce',
+          info_hash: client.infoHash,
+          peer_id: client.peerId,
+          numwant: 0,
+          uploaded: 0,
+          downloaded: 0,
+          left: i % 5 === 0 ? 0 : 1_000_000,
+          event: 'started',
+          offers: [],
+        }),
+      );
+    });
+    await done;
+  }
+
+  private announce(client: Client): void {
+    const seq = ++this.sequence;
+    const offers = [];
+    for (let k = 0; k < OFFERS_PER_ANNOUNCE; k++) {
+      offers.push({ offer: { type: 'offer', sdp: SDP }, offer_id: id20('o', seq * 10 + k) });
+    }
+    this.pending.set(seq, {
+      client,
+      sentAt: performance.now(),
+      responded: false,
+      answers: 0,
+      offers: OFFERS_PER_ANNOUNCE,
+    });
+    client.waiting.push(seq);
+    client.socket.send(
+      JSON.stringify({
+        action: 'announce',
+        info_hash: client.infoHash,
+        peer_id: client.peerId,
+        numwant: OFFERS_PER_ANNOUNCE,
+        uploaded: 0,
+        downloaded: 0,
+        left: 1_000_000,
+        offers,
+      }),
+    );
+  }
+
+  private receive(client: Client, text: string): void {
+    if (text.includes('"offer"')) {
+      this.offersReceived++;
+      const message = JSON.parse(text) as { offer_id: string; peer_id: string; info_hash: string };
+      client.socket.send(
+        JSON.stringify({
+          action: 'announce',
+          info_hash: message.info_hash,
+          peer_id: client.peerId,
+          to_peer_id: message.peer_id,
+          offer_id: message.offer_id,
+          answer: { type: 'answer', sdp: SDP },
+        }),
+      );
+      return;
+    }
+    if (text.includes('"answer"')) {
+      const match = /"offer_id":"o([0-9a-z]{19})"/.exec(text);
+      if (!match) return;
+      this.answersRelayed++;
+      const n = parseInt(match[1], 36);
+      const pending = this.pending.get(Math.floor(n / 10));
+      if (!pending) return;
+      this.latencies.push(performance.now() - pending.sentAt);
+      pending.answers++;
+      this.settle(Math.floor(n / 10), pending);
+      return;
+    }
+    if (text.includes('failure reason')) this.failures++;
+    // An announce response (or a failure in its place): the oldest announce of this client.
+    this.responses++;
+    const seq = client.waiting.shift();
+    if (seq === undefined) return;
+    if (seq === -1) {
+      if (--this.announceWaiters === 0) this.onJoined?.();
+      return;
+    }
+    const pending = this.pending.get(seq);
+    if (!pending) return;
+    pending.responded = true;
+    this.settle(seq, pending);
+  }
+
+  private completed = 0;
+
+  private settle(seq: number, pending: PendingAnnounce): void {
+    if (!pending.responded || pending.answers < pending.offers) return;
+    this.pending.delete(seq);
+    this.completed++;
+    this.onComplete?.();
+  }
+
+  private reset(): void {
+    this.completed = 0;
+    this.answersRelayed = 0;
+    this.latencies = [];
+  }
+
+  private randomClient(): Client {
+    return this.clients[Math.floor(Math.random() * this.clients.length)];
+  }
+
+  /** Closed loop: `window` announces in flight, for `seconds`; the most the tracker sustains. */
+  async saturate(seconds: number, window: number): Promise<PhaseResult> {
+    this.reset();
+    const start = performance.now();
+    const end = start + seconds * 1000;
+    let lost = 0;
+    await new Promise<void>((resolve) => {
+      this.onComplete = () => {
+        if (performance.now() < end) this.announce(this.randomClient());
+      };
+      for (let i = 0; i < window; i++) this.announce(this.randomClient());
+      setTimeout(resolve, seconds * 1000);
+    });
+    this.onComplete = undefined;
+    const elapsed = (performance.now() - start) / 1000;
+    const completed = this.completed;
+    lost = this.pending.size;
+    const result = {
+      completed,
+      lost,
+      seconds: elapsed,
+      offerLatenciesMs: this.latencies,
+      answersRelayed: this.answersRelayed,
+    };
+    await this.drain();
+    return result;
+  }
+
+  /** Open loop at `rate` announces per second, for `seconds`: offer-to-answer latency at an ordinary load. */
+  async paced(rate: number, seconds: number): Promise<PhaseResult> {
+    this.reset();
+    const start = performance.now();
+    const total = Math.round(rate * seconds);
+    let sent = 0;
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+        while (sent < due) {
+          this.announce(this.randomClient());
+          sent++;
+        }
+        if (sent >= total) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 5);
+    });
+    await this.drain();
+    return {
+      completed: this.completed,
+      lost: this.pending.size,
+      seconds: (performance.now() - start) / 1000,
+      offerLatenciesMs: this.latencies,
+      answersRelayed: this.answersRelayed,
+    };
+  }
+
+  /** Waits (up to 5 s) for announces in flight; what is left counts as lost and is forgotten. */
+  private async drain(): Promise<void> {
+    const until = performance.now() + 5000;
+    while (this.pending.size > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+    this.pending.clear();
+    for (const client of this.clients) client.waiting = client.waiting.filter((seq) => seq === -1);
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.clients) client.socket.terminate();
+    this.clients = [];
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -1,0 +1,73 @@
+// One tracker under test, alone in its own process so that its heap is measured apart from the load generator's
+// and the other tracker's. Started by bench/tracker/tracker.ts with `fork`; talks over the IPC channel:
+//   parent -> child: { type: 'memory' } | { type: 'cpu' } | { type: 'stop' }
+//   child -> parent: { type: 'ready', port } | { type: 'memory', usage } | { type: 'cpu', usage }
+//                    | { type: 'error', message }
+import type { AddressInfo } from 'node:net';
+import { startServer } from '../../signal-tracker/src/server';
+
+export type TrackerKind = 'ours' | 'bittorrent-tracker';
+
+interface Running {
+  port: number;
+  close(): Promise<void>;
+}
+
+async function startOurs(): Promise<Running> {
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    staticDir: null,
+    // The load generator squeezes many users' traffic into these sockets: the per-socket flood limit (50
+    // messages/s by default) would cut them, and 10,000 peers is the default connection limit exactly.
+    maxConnections: 20_000,
+    limits: { maxMessagesPerSecond: 1_000_000 },
+    logError: () => {},
+  });
+  return { port: server.port, close: () => server.close() };
+}
+
+async function startTheirs(): Promise<Running> {
+  const { Server } = (await import('bittorrent-tracker')) as unknown as {
+    Server: new (options: Record<string, unknown>) => {
+      listen(port: number, host: string, callback: () => void): void;
+      http: { address(): AddressInfo };
+      close(callback?: () => void): void;
+      on(event: string, listener: (...args: unknown[]) => void): void;
+    };
+  };
+  const server = new Server({ udp: false, http: true, ws: true, stats: false });
+  server.on('warning', () => {});
+  server.on('error', () => {});
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: server.http.address().port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function collect(): NodeJS.MemoryUsage {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage();
+}
+
+const kind = process.argv[2] as TrackerKind;
+const send = (message: object) => process.send?.(message);
+
+try {
+  const running = kind === 'ours' ? await startOurs() : await startTheirs();
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'memory') send({ type: 'memory', usage: collect() });
+    if (message.type === 'cpu') send({ type: 'cpu', usage: process.cpuUsage() });
+    if (message.type === 'stop') {
+      void running.close();
+      setTimeout(() => process.exit(0), 200);
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready', port: running.port });
+} catch (error) {
+  send({ type: 'error', message: (error as Error).message });
+  process.exit(1);
+}

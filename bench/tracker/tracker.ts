@@ -1,0 +1,167 @@
+// Figure 6: our tracker against bittorrent-tracker's Server, each in its own process, under the same load of
+// simulated WebSocket peers on loopback.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { atLeast, atMost, figure, noGoal, percentile, type Bench, type Figure } from '../lib/figure';
+import { Load, OFFERS_PER_ANNOUNCE } from './load';
+import type { TrackerKind } from './server-child';
+
+const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
+const SATURATE_SECONDS = 4;
+const WINDOW = 256;
+const PACED_RATE = 200;
+const PACED_SECONDS = 3;
+
+interface Child {
+  process: ChildProcess;
+  port: number;
+  request<T>(type: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+async function spawnTracker(kind: TrackerKind): Promise<Child> {
+  const child = fork(CHILD, [kind], {
+    execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { type: string; port?: number; message?: string }) =>
+      message.type === 'ready' ? resolve(message.port!) : reject(new Error(message.message)),
+    );
+    child.once('exit', (code) => reject(new Error(`tracker process exited with ${code}`)));
+  });
+  return {
+    process: child,
+    port,
+    request<T>(type: string) {
+      return new Promise<T>((resolve) => {
+        const listener = (message: { type: string } & T) => {
+          if (message.type !== type) return;
+          child.off('message', listener);
+          resolve(message);
+        };
+        child.on('message', listener);
+        child.send({ type });
+      });
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface TrackerRun {
+  kind: TrackerKind;
+  peers: number;
+  /** Announces completed per second of the tracker process's own CPU time (user + system). */
+  announcesPerCpuSecond: number;
+  /** Announces completed per second of wall time (bounded by the load generator on 2 cores). */
+  announcesPerSecond: number;
+  /** The tracker's CPU time over the wall time of the phase. */
+  cpuShare: number;
+  bytesPerPeer: number;
+  rssPerPeer: number;
+  p99Ms: number;
+  p50Ms: number;
+  lost: number;
+  failures: number;
+}
+
+type Memory = { usage: NodeJS.MemoryUsage };
+type Cpu = { usage: NodeJS.CpuUsage };
+const cpuSecondsOf = (c: Cpu) => (c.usage.user + c.usage.system) / 1e6;
+const heapOf = (m: Memory) => m.usage.heapUsed + m.usage.external;
+
+async function measure(kind: TrackerKind, peers: number, log: (m: string) => void): Promise<TrackerRun> {
+  const child = await spawnTracker(kind);
+  const load = new Load(`ws://127.0.0.1:${child.port}/`);
+  try {
+    const before = await child.request<Memory>('memory');
+    const connectStart = performance.now();
+    await load.connect(peers);
+    await load.join();
+    const after = await child.request<Memory>('memory');
+    log(
+      `  ${kind} ${peers}: ${peers} peers joined in ${((performance.now() - connectStart) / 1000).toFixed(1)} s`,
+    );
+    const cpuBefore = await child.request<Cpu>('cpu');
+    const saturated = await load.saturate(SATURATE_SECONDS, WINDOW);
+    const cpuAfter = await child.request<Cpu>('cpu');
+    const cpuSeconds = cpuSecondsOf(cpuAfter) - cpuSecondsOf(cpuBefore);
+    const paced = await load.paced(PACED_RATE, PACED_SECONDS);
+    const run: TrackerRun = {
+      kind,
+      peers,
+      announcesPerCpuSecond: saturated.completed / cpuSeconds,
+      announcesPerSecond: saturated.completed / saturated.seconds,
+      cpuShare: cpuSeconds / saturated.seconds,
+      bytesPerPeer: (heapOf(after) - heapOf(before)) / peers,
+      rssPerPeer: (after.usage.rss - before.usage.rss) / peers,
+      p99Ms: percentile(paced.offerLatenciesMs, 99),
+      p50Ms: percentile(paced.offerLatenciesMs, 50),
+      lost: saturated.lost + paced.lost,
+      failures: load.failures,
+    };
+    log(
+      `  ${kind} ${peers}: ${run.announcesPerCpuSecond.toFixed(0)} announces per CPU-second ` +
+        `(${run.announcesPerSecond.toFixed(0)}/s wall, tracker at ${(run.cpuShare * 100).toFixed(0)} % of a core), ` +
+        `${(run.bytesPerPeer / 1024).toFixed(1)} KiB/peer heap (${(run.rssPerPeer / 1024).toFixed(1)} KiB rss), ` +
+        `p99 ${run.p99Ms.toFixed(1)} ms, lost ${run.lost}, failures ${run.failures}`,
+    );
+    return run;
+  } finally {
+    await load.close();
+    await child.stop();
+  }
+}
+
+export const trackerBench: Bench = {
+  name: 'tracker',
+  figures: '6',
+  async run(context) {
+    const figures: Figure[] = [];
+    for (const peers of [1000, 10_000]) {
+      const ours = await measure('ours', peers, context.log);
+      const theirs = await measure('bittorrent-tracker', peers, context.log);
+      const label = peers >= 1000 ? `${peers / 1000}k` : String(peers);
+      const lostNote = (run: TrackerRun) =>
+        run.lost || run.failures ? ` ${run.kind}: ${run.lost} announces lost, ${run.failures} failures.` : '';
+      figures.push(
+        figure(
+          `tracker announces/s per core, ${label} peers`,
+          ours.announcesPerCpuSecond,
+          'announces/CPU-s',
+          { name: 'bittorrent-tracker', value: theirs.announcesPerCpuSecond },
+          atLeast(3),
+          `closed loop, ${WINDOW} announces in flight, ${OFFERS_PER_ANNOUNCE} offers each relayed and answered; ` +
+            `wall clock ours ${ours.announcesPerSecond.toFixed(0)}/s at ${(ours.cpuShare * 100).toFixed(0)} % CPU, ` +
+            `theirs ${theirs.announcesPerSecond.toFixed(0)}/s at ${(theirs.cpuShare * 100).toFixed(0)} % CPU.` +
+            lostNote(ours) +
+            lostNote(theirs),
+        ),
+        figure(
+          `tracker memory/peer, ${label} peers`,
+          ours.bytesPerPeer / 1024,
+          'KiB',
+          { name: 'bittorrent-tracker', value: theirs.bytesPerPeer / 1024 },
+          atMost(1 / 3),
+          `heapUsed + external after GC; rss/peer ours ${(ours.rssPerPeer / 1024).toFixed(1)} KiB, ` +
+            `theirs ${(theirs.rssPerPeer / 1024).toFixed(1)} KiB`,
+        ),
+        figure(
+          `tracker p99 offer->answer, ${label} peers`,
+          ours.p99Ms,
+          'ms',
+          { name: 'bittorrent-tracker', value: theirs.p99Ms },
+          noGoal,
+          `at ${PACED_RATE} announces/s x ${OFFERS_PER_ANNOUNCE} offers; p50 ours ${ours.p50Ms.toFixed(2)} ms, theirs ${theirs.p50Ms.toFixed(2)} ms`,
+        ),
+      );
+    }
+    return figures;
+  },
+};
