@@ -63,6 +63,27 @@ describe('ChannelWriter', () => {
     expect(writer.queuedBytes).toBe(0);
   });
 
+  it('merges a backlog of small messages into messages of at most 262,144 bytes, in order', () => {
+    const channel = new FakeChannel();
+    const writer = new ChannelWriter(channel, undefined, undefined, 100_000);
+    writer.write(bytes(150_000)); // fills the buffer: what follows queues up
+    const small: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const data = new Uint8Array(16_397).fill(i);
+      small.push(i);
+      writer.write(data.buffer);
+    }
+    expect(channel.sent).toHaveLength(1);
+    channel.drain();
+    channel.drain();
+    channel.drain();
+    const merged = channel.sent.slice(1);
+    expect(merged.length).toBeLessThan(40);
+    for (const message of merged) expect(message.byteLength).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    const all = merged.flatMap((m) => Array.from(m.filter((_, i) => i % 16_397 === 0)));
+    expect(all).toEqual(small);
+  });
+
   it('resumes on its own timer if the low event never comes', () => {
     const channel = new FakeChannel();
     const writer = new ChannelWriter(channel, undefined, undefined, 100_000);
