@@ -194,17 +194,20 @@ describe('MetadataFetch', () => {
     if (result?.kind === 'complete') expect(Buffer.from(result.bytes).equals(Buffer.from(bytes))).toBe(true);
   });
 
-  it('gives a rejected or timed-out piece to another peer, and never asks a rejecting peer again', () => {
+  it('gives a rejected or timed-out piece to another peer, and asks the resting peer again only later', () => {
     const fetch = new MetadataFetch();
     fetch.addPeer('a', 100);
     fetch.addPeer('b', 100);
     expect(fetch.nextRequests('a', 0)).toEqual([0]);
     expect(fetch.nextRequests('b', 0)).toEqual([]);
-    fetch.reject('a', 0);
-    expect(fetch.nextRequests('a', 0)).toEqual([]);
-    expect(fetch.nextRequests('b', 0)).toEqual([0]);
-    expect(fetch.expire(10_000, 5_000)).toBe(true);
-    expect(fetch.candidates()).toEqual([]);
+    fetch.reject('a', 0, 0, 1_000);
+    expect(fetch.nextRequests('a', 500)).toEqual([]);
+    expect(fetch.nextRequests('b', 500)).toEqual([0]);
+    expect(fetch.expire(5_000, 4_000)).toBe(true); // b did not answer in time
+    expect(fetch.nextRequests('b', 5_000)).toEqual([]);
+    expect(fetch.nextRequests('a', 5_000)).toEqual([0]);
+    // b's late answer is still welcome.
+    expect(fetch.data('b', 0, 100, new Uint8Array(100)).kind).toBe('complete');
   });
 
   it('refuses sizes of zero, over the limit, or not integers', () => {

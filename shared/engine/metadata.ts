@@ -20,10 +20,14 @@ export type MetadataResult =
 
 interface Source {
   size: number;
-  /** Pieces asked of this peer, with when. */
+  /** Pieces asked of this peer and not answered yet, with when. */
   asked: Map<number, number>;
-  /** It rejected a request or contributed to metadata that failed the hash: do not ask it again. */
+  /** Every piece ever asked of it: a late answer (after a timeout) is still welcome, not a violation. */
+  everAsked: Set<number>;
+  /** It contributed to metadata that failed the hash check: do not ask it again. */
   useless: boolean;
+  /** It rejected or timed out: do not ask it before this time. */
+  restUntil: number;
 }
 
 export class MetadataFetch {
@@ -45,7 +49,13 @@ export class MetadataFetch {
   addPeer(peer: PeerKey, size: number): string | undefined {
     if (!Number.isSafeInteger(size) || size <= 0) return `invalid metadata_size ${size}`;
     if (size > MAX_METADATA_SIZE) return `metadata_size ${size} exceeds the limit of ${MAX_METADATA_SIZE}`;
-    this.sources.set(peer, { size, asked: new Map(), useless: false });
+    this.sources.set(peer, {
+      size,
+      asked: new Map(),
+      everAsked: new Set(),
+      useless: false,
+      restUntil: -Infinity,
+    });
     return undefined;
   }
 
@@ -56,7 +66,7 @@ export class MetadataFetch {
   /** Pieces to request from this peer now (marked as asked at `now`). */
   nextRequests(peer: PeerKey, now: number): number[] {
     const source = this.sources.get(peer);
-    if (!source || source.useless || this.verifying) return [];
+    if (!source || source.useless || this.verifying || now < source.restUntil) return [];
     if (this.size === undefined || (source.size !== this.size && !this.sizeHasSource(this.size))) {
       this.start(source.size);
     }
@@ -67,6 +77,7 @@ export class MetadataFetch {
       if (this.received[piece] !== undefined || this.requested.has(piece)) continue;
       this.requested.set(piece, peer);
       source.asked.set(piece, now);
+      source.everAsked.add(piece);
       out.push(piece);
     }
     return out;
@@ -87,7 +98,7 @@ export class MetadataFetch {
 
   data(peer: PeerKey, piece: number, totalSize: number, data: Uint8Array): MetadataResult {
     const source = this.sources.get(peer);
-    if (!source || !source.asked.has(piece))
+    if (!source || !source.everAsked.has(piece))
       return { kind: 'violation', reason: 'unrequested metadata piece' };
     source.asked.delete(piece);
     if (this.requested.get(piece) === peer) this.requested.delete(piece);
@@ -112,11 +123,12 @@ export class MetadataFetch {
     return { kind: 'ok' };
   }
 
-  reject(peer: PeerKey, piece: number): void {
+  /** The peer rejected a request (it lacks the metadata, or throttles): ask others, and it only after a rest. */
+  reject(peer: PeerKey, piece: number, now: number, restMs: number): void {
     const source = this.sources.get(peer);
     if (!source) return;
     source.asked.delete(piece);
-    source.useless = true;
+    source.restUntil = now + restMs;
     this.releaseFrom(peer);
   }
 
@@ -125,18 +137,17 @@ export class MetadataFetch {
     this.sources.delete(peer);
   }
 
-  /** Requests older than `timeoutMs` are released and their peers not asked again. Returns true if any. */
+  /** Requests older than `timeoutMs` go back to the pool (for other peers); their peer rests as long. A late answer
+   * is still accepted. Returns true if any request expired. */
   expire(now: number, timeoutMs: number): boolean {
     let any = false;
     for (const [peer, source] of this.sources) {
-      for (const at of source.asked.values()) {
-        if (now - at >= timeoutMs) {
-          source.useless = true;
-          any = true;
-          break;
-        }
-      }
-      if (source.useless && source.asked.size > 0) this.releaseFrom(peer);
+      let expired = false;
+      for (const at of source.asked.values()) if (now - at >= timeoutMs) expired = true;
+      if (!expired) continue;
+      any = true;
+      source.restUntil = now + timeoutMs;
+      this.releaseFrom(peer);
     }
     return any;
   }
@@ -156,7 +167,7 @@ export class MetadataFetch {
     return contributors;
   }
 
-  /** Peers that may still be asked (the session offers them requests). */
+  /** Peers that may still be asked (the session offers them requests; resting ones get none yet). */
   candidates(): PeerKey[] {
     const out: PeerKey[] = [];
     for (const [peer, source] of this.sources) if (!source.useless) out.push(peer);

@@ -610,7 +610,7 @@ export class TorrentSession implements Session {
       }
       case 'reject':
         if (this._info) return;
-        this.metadataFetch.reject(peer.key, message.piece);
+        this.metadataFetch.reject(peer.key, message.piece, this.now, METADATA_TIMEOUT_MS);
         return this.requestMetadataFromAll();
     }
   }
@@ -845,7 +845,9 @@ export class TorrentSession implements Session {
           config.snubTimeoutMs,
         );
       }
-    } else if (this.metadataFetch.expire(now, METADATA_TIMEOUT_MS)) {
+    } else {
+      // Expired requests go to other peers; resting peers are asked again once their rest is over.
+      this.metadataFetch.expire(now, METADATA_TIMEOUT_MS);
       this.requestMetadataFromAll();
     }
     if (this.lastChokeRound === undefined || now - this.lastChokeRound >= config.chokeIntervalMs) {
