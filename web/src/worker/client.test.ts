@@ -373,4 +373,39 @@ describe('worker client', () => {
     expect(peer.memory.data.size).toBe(0);
     expect(peer.client.views()).toEqual([]);
   });
+
+  it('a torrent removed and added again at once starts from nothing', async () => {
+    const seeder = await startedPeer('A');
+    const { infoHashHex } = await shareFolder(seeder);
+    const torrentFile = await seeder.request({ type: 'get-torrent-file', infoHashHex });
+    const bytes = await blobBytes(torrentFile.ok ? torrentFile.blob : undefined);
+    const network = new Network();
+    network.add(seeder);
+    const peer = await startedPeer('B');
+    network.add(peer);
+    await peer.request({ type: 'add-torrent-file', bytes: bytes.slice().buffer, defaultTrackers: [] });
+    network.connect(seeder, peer, infoHashHex);
+    await until(() => peer.view(infoHashHex)?.state === 'seeding', [seeder.client, peer.client]);
+
+    // The delete of the stored pieces takes a while.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const delMany = peer.memory.delMany.bind(peer.memory);
+    peer.memory.delMany = async (keys) => {
+      await gate;
+      return delMany(keys);
+    };
+    const removing = peer.client.handle({ type: 'remove', infoHashHex });
+    const adding = peer.request({
+      type: 'add-torrent-file',
+      bytes: bytes.slice().buffer,
+      defaultTrackers: [],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await removing;
+    const again = await adding;
+    expect(again).toMatchObject({ ok: true, infoHashHex });
+    expect(peer.view(infoHashHex)).toMatchObject({ state: 'downloading', have: 0 });
+  });
 });

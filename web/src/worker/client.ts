@@ -314,7 +314,8 @@ export class Client {
     // Pieces left behind by an earlier download of the same torrent were verified before they were stored.
     let stored: Bitfield | undefined;
     try {
-      stored = await storedPieces(this.store, info.infoHashHex, info.pieceCount);
+      // After any delete still queued (a remove of the same torrent just before).
+      stored = await this.writer.after(() => storedPieces(this.store, info.infoHashHex, info.pieceCount));
     } catch {
       stored = undefined;
     }
