@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import type { Bench, BenchContext, Figure } from './lib/figure';
 import { commit, machine } from './lib/machine';
 import { formatTable } from './lib/table';
+import { storeBench } from './browser/store';
 import { trackerBench } from './tracker/tracker';
 
-const BENCHES: Bench[] = [trackerBench];
+const BENCHES: Bench[] = [trackerBench, storeBench];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

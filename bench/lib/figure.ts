@@ -28,7 +28,8 @@ export const noGoal: Goal = { kind: 'none' };
 
 function goalText(goal: Goal): string {
   if (goal.kind === 'none') return 'report';
-  return `${goal.kind === 'min' ? '>=' : '<='} ${goal.ratio}x`;
+  const ratio = Math.abs(goal.ratio - 1 / 3) < 1e-9 ? '1/3' : String(goal.ratio);
+  return `${goal.kind === 'min' ? '>=' : '<='} ${ratio}x`;
 }
 
 export function figure(

@@ -1,0 +1,68 @@
+// Figures 3 (verification) and 4 (storage): bench.html's worker, in a tab with a persistent profile.
+import { atLeast, figure, noGoal, type Bench, type Figure } from '../lib/figure';
+import { browserVersion, buildApp, persistentTab, serveApp } from '../lib/app';
+
+const PIECE = 256 * 1024;
+type Result = Record<string, number>;
+type BenchWindow = { bench: { ready: boolean; run(request: object): Promise<Result> } };
+
+export const storeBench: Bench = {
+  name: 'store',
+  figures: '3, 4',
+  async run(context) {
+    context.browserVersion ??= await browserVersion();
+    const server = await serveApp(buildApp(context.log));
+    const tab = await persistentTab();
+    try {
+      await tab.page.goto(new URL('/bench.html', server.url).href);
+      await tab.page.waitForFunction(() => (window as unknown as BenchWindow).bench?.ready === true);
+      const run = (request: object) =>
+        tab.page.evaluate((r) => (window as unknown as BenchWindow).bench.run(r), request);
+      const verify = await run({ type: 'verify', pieceLength: PIECE, pieces: 512, inFlight: 8, rounds: 6 });
+      context.log(`  verify: ${JSON.stringify(verify)}`);
+      const storage = await run({ type: 'storage', pieceLength: PIECE, pieces: 256, rounds: 2 });
+      context.log(`  storage: ${JSON.stringify(storage)}`);
+      const raw = { name: 'raw SubtleCrypto SHA-1', value: verify.rawSubtle };
+      const figures: Figure[] = [
+        figure(
+          'verify: hash-and-store, 256 KiB pieces',
+          verify.verifyAndStore,
+          'MB/s',
+          raw,
+          atLeast(0.8),
+          'lib/hash SHA-1 + engine piece check + BatchWriter into IndexedDB, 128 MiB, 8 hashes in flight',
+        ),
+        figure(
+          'verify: hash-and-check only, 256 KiB pieces',
+          verify.verify,
+          'MB/s',
+          raw,
+          atLeast(0.8),
+          'lib/hash SHA-1 + engine piece check, same pieces, same worker',
+        ),
+        figure(
+          'storage: write, 256 KiB pieces',
+          storage.oursWrite,
+          'pieces/s',
+          { name: 'idb-keyval set one by one', value: storage.rawWrite },
+          noGoal,
+          `BatchWriter (16 per transaction) over IdbStore, 64 MiB; MB/s ours ${((storage.oursWrite * PIECE) / 1e6).toFixed(0)}, ` +
+            `idb-keyval ${((storage.rawWrite * PIECE) / 1e6).toFixed(0)}`,
+        ),
+        figure(
+          'storage: read, 256 KiB pieces',
+          storage.oursRead,
+          'pieces/s',
+          { name: 'idb-keyval get one by one', value: storage.rawRead },
+          noGoal,
+          `PieceCache (reads asked together share a transaction), 8 in flight; MB/s ours ` +
+            `${((storage.oursRead * PIECE) / 1e6).toFixed(0)}, idb-keyval ${((storage.rawRead * PIECE) / 1e6).toFixed(0)}`,
+        ),
+      ];
+      return figures;
+    } finally {
+      await tab.close();
+      await server.close();
+    }
+  },
+};

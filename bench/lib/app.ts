@@ -1,0 +1,60 @@
+// The app (and the benchmark page) built into a temporary folder, served by our own signal-tracker, and
+// Chromium launched with the flags of the brief.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { LAUNCH_OPTIONS } from '../../playwright.config';
+import { startServer, type RunningServer } from '../../signal-tracker/src/server';
+
+let built: string | undefined;
+
+/** Builds the app and bench.html once per run (about 10 s), into a temporary folder. */
+export function buildApp(log: (message: string) => void): string {
+  if (built) return built;
+  const outDir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-dist-'));
+  log(`  building the app and bench.html into ${outDir}`);
+  execFileSync(
+    'npx',
+    ['vite', 'build', '--config', 'bench/vite.config.ts', '--outDir', outDir, '--logLevel', 'error'],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  built = outDir;
+  process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
+  return outDir;
+}
+
+export async function serveApp(staticDir: string): Promise<RunningServer> {
+  return startServer({ port: 0, host: '127.0.0.1', staticDir, logError: () => {} });
+}
+
+export interface Tab {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A tab in its own Chromium process with a persistent profile (real on-disk IndexedDB). */
+export async function persistentTab(): Promise<Tab> {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-profile-'));
+  const context = await chromium.launchPersistentContext(dir, { ...LAUNCH_OPTIONS, acceptDownloads: true });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function browserVersion(): Promise<string> {
+  const browser = await chromium.launch(LAUNCH_OPTIONS);
+  const version = `Chromium ${browser.version()}`;
+  await browser.close();
+  return version;
+}
