@@ -80,7 +80,7 @@ export const scalability: Experiment<ScalabilityParams> = {
   name: 'scalability',
   title: 'Scalability: distribution time against N, client-server and swarm, with the bounds',
   defaults: {
-    peers: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+    peers: [1, 2, 5, 10, 20, 50, 100, 200, 1000],
     fileBytes: 1 * MiB,
     pieceLength: 16 * KiB,
     seedUpload: 64 * KiB,

@@ -1,0 +1,7 @@
+import { mount } from 'svelte';
+import Lab from './Lab.svelte';
+
+const target = document.getElementById('lab');
+if (!target) throw new Error('missing #lab');
+
+export default mount(Lab, { target });
