@@ -4,31 +4,13 @@
 // (and it races now and then in Node: "Got a remote candidate without ICE transport").
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Client, { type SignalPeer } from 'bittorrent-tracker';
-import { RTCPeerConnection } from 'webrtc-polyfill';
 import { startServer, type RunningServer } from './server';
+import { fireEndOfCandidates } from './webrtc-test-shim';
 
 const INFO_HASH = 'c0ffee'.padEnd(40, '0');
 const hexId = (text: string) => Buffer.from(text).toString('hex');
 
-// webrtc-polyfill never fires the final null candidate, so simple-peer (trickle off) would wait its 5 s ICE
-// timeout before sending each offer and answer. Fire it once gathering is complete, as browsers do.
-beforeAll(() => {
-  const proto = RTCPeerConnection.prototype as unknown as Record<string, unknown>;
-  if (proto.__nullCandidatePatched) return;
-  proto.__nullCandidatePatched = true;
-  const setLocalDescription = proto.setLocalDescription as (...args: unknown[]) => Promise<void>;
-  proto.setLocalDescription = async function (this: RTCPeerConnection, ...args: unknown[]) {
-    await setLocalDescription.apply(this, args);
-    const done = () =>
-      setTimeout(() => this.onicecandidate?.({ candidate: null } as RTCPeerConnectionIceEvent), 0);
-    if (this.iceGatheringState === 'complete') done();
-    else {
-      this.addEventListener('icegatheringstatechange', () => {
-        if (this.iceGatheringState === 'complete') done();
-      });
-    }
-  };
-});
+beforeAll(fireEndOfCandidates);
 
 let running: RunningServer;
 const clients: Client[] = [];
