@@ -73,6 +73,8 @@ export class PeerState {
   piecesReceived = 0;
   /** When a block we asked for last arrived (snubbing), starting at connection. */
   lastBlockAt: number;
+  /** We have been waiting on it since lastBlockAt (requests sent, no block since). */
+  waiting = false;
   snubbed = false;
 
   constructor(key: PeerKey, now: number) {

@@ -413,6 +413,48 @@ describe('TorrentSession: downloading and verification', () => {
     expect(s.session.stats(s.clock.now).state).toBe('seeding');
   });
 
+  it('gives requests that time out to another peer', () => {
+    const s = setup({
+      config: { requestTimeoutMs: 30_000, snubTimeoutMs: 60_000, minPipeline: 8, endgameDuplicates: 1 },
+    });
+    const silent = seederPeer(s, 'silent');
+    const asked = silent.ofType('request').map((r) => `${r.index}:${r.begin}`);
+    expect(asked.length).toBe(7); // every block of the torrent
+    const other = seederPeer(s, 'other');
+    expect(other.ofType('request')).toEqual([]); // nothing left to ask
+    for (let t = 0; t < 3; t++) {
+      other.send({ type: 'keep-alive' });
+      silent.send({ type: 'keep-alive' }); // alive, but it never sends a block
+      other.absorb(silent.absorb(s.tick(15_000)));
+    }
+    const reassigned = other.ofType('request').map((r) => `${r.index}:${r.begin}`);
+    expect(reassigned.sort()).toEqual([...asked].sort());
+  });
+
+  it('marks a peer that sends nothing it was asked for in 60 s as snubbed, however often it is asked again', () => {
+    const s = setup({ config: { requestTimeoutMs: 30_000, snubTimeoutMs: 60_000 } });
+    const silent = seederPeer(s, 'silent');
+    const snubbed = () => s.session.stats(s.clock.now).peerStats[0].snubbed;
+    for (let t = 0; t < 3; t++) {
+      silent.send({ type: 'keep-alive' }); // alive, but it never sends a block
+      silent.absorb(s.tick(15_000));
+      expect(snubbed()).toBe(false);
+    }
+    silent.send({ type: 'keep-alive' });
+    silent.absorb(s.tick(15_000));
+    expect(silent.ofType('request').length).toBeGreaterThan(7); // its requests expired and were asked again
+    expect(snubbed()).toBe(true);
+    // One block and it is not snubbed any more.
+    const r = silent.ofType('request').at(-1)!;
+    silent.send({
+      type: 'piece',
+      index: r.index,
+      begin: r.begin,
+      block: pieceData(r.index).subarray(r.begin, r.begin + r.length),
+    });
+    expect(snubbed()).toBe(false);
+  });
+
   it('stop announces stopped, closes every peer, and refuses new ones', () => {
     const s = setup();
     const a = seederPeer(s, 'a');

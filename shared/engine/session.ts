@@ -326,12 +326,12 @@ export class TorrentSession implements Session {
       case 'choke':
         if (peer.peerChoking) return;
         peer.peerChoking = true;
+        peer.waiting = false;
         if (this.picker && this.picker.releasePeer(peer.key).length > 0) this.refill = true;
         return;
       case 'unchoke':
         if (!peer.peerChoking) return;
         peer.peerChoking = false;
-        peer.lastBlockAt = Math.max(peer.lastBlockAt, this.now); // snub clock: waiting starts now
         this.fill(peer);
         return;
       case 'interested':
@@ -483,6 +483,7 @@ export class TorrentSession implements Session {
       return this.closePeer(peer, 'block beyond the piece');
     }
     peer.lastBlockAt = this.now;
+    peer.waiting = false;
     peer.snubbed = false;
     peer.downloaded += block.length;
     peer.down.add(block.length, this.now);
@@ -743,7 +744,12 @@ export class TorrentSession implements Session {
     if (outstanding >= depth) return;
     const requests = picker.nextRequests(peer.key, peer.has, depth - outstanding, this.now);
     if (requests.length === 0) return;
-    if (outstanding === 0) peer.lastBlockAt = this.now; // snub clock: waiting starts now
+    if (!peer.waiting) {
+      // The snub clock starts with the first request since it was last unchoked or sent us a block; requests that
+      // time out and are asked again do not restart it.
+      peer.waiting = true;
+      peer.lastBlockAt = this.now;
+    }
     const chunks = requests.map((request) => {
       peer.rememberAsked(request, this.config.maxPipeline);
       return encodeMessage({ type: 'request', ...request });
@@ -836,15 +842,12 @@ export class TorrentSession implements Session {
       }
     }
     if (this.picker) {
-      if (this.picker.expire(now, config.requestTimeoutMs).length > 0) this.refill = true;
+      // Snubbed (sticky until it sends a block) before expiry releases its requests.
       for (const peer of this.peers.values()) {
-        peer.snubbed = isSnubbed(
-          peer.lastBlockAt,
-          this.picker.outstanding(peer.key),
-          now,
-          config.snubTimeoutMs,
-        );
+        const outstanding = this.picker.outstanding(peer.key);
+        if (!peer.snubbed) peer.snubbed = isSnubbed(peer.lastBlockAt, outstanding, now, config.snubTimeoutMs);
       }
+      if (this.picker.expire(now, config.requestTimeoutMs).length > 0) this.refill = true;
     } else {
       // Expired requests go to other peers; resting peers are asked again once their rest is over.
       this.metadataFetch.expire(now, METADATA_TIMEOUT_MS);
