@@ -60,6 +60,10 @@ export function formatTick(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
+function colorOf(series: { color?: number }, index: number): string {
+  return COLORS[(series.color ?? index) % COLORS.length];
+}
+
 interface Scale {
   map: (v: number) => number;
   ticks: number[];
@@ -134,7 +138,7 @@ export function renderSvg(figure: Figure): string {
     );
     out.push(`<g clip-path="url(#plot-${escapeXml(figure.id)})">`);
     figure.series.forEach((series, i) => {
-      const color = COLORS[i % COLORS.length];
+      const color = colorOf(series, i);
       const pts = series.points.filter(([x, y]) => usable(x, figure.logX) && usable(y, figure.logY));
       if (pts.length === 0) return;
       const path = pts.map(([x, y]) => `${sx.map(x).toFixed(1)},${sy.map(y).toFixed(1)}`).join(' ');
@@ -169,7 +173,7 @@ export function renderSvg(figure: Figure): string {
     `<rect x="${left + 8}" y="${top + 8}" width="${legendW}" height="${figure.series.length * rowH + 8}" fill="#fff" fill-opacity="0.88" stroke="#bbb"/>`,
   );
   figure.series.forEach((series, i) => {
-    const color = COLORS[i % COLORS.length];
+    const color = colorOf(series, i);
     const y = top + 8 + 4 + rowH * i + rowH / 2;
     const dash = series.dashed ? ' stroke-dasharray="7 5"' : '';
     out.push(

@@ -74,6 +74,7 @@ function main(argv: string[]): number {
   if (name === 'all' && Object.keys(options).length > 0)
     throw new Error('options other than --out and --small apply to one experiment');
   const headlines: Record<string, unknown> = {};
+  const summaries: string[] = [];
   const start = performance.now();
   for (const exp of list) {
     const params = applyOptions(small ? exp.small : exp.defaults, options);
@@ -88,12 +89,16 @@ function main(argv: string[]): number {
     const dir = join(outRoot, exp.name);
     writeResult(dir, result, seconds);
     headlines[exp.name] = result.headline;
+    summaries.push(
+      `## ${exp.title}\n\n${result.summary}\n\n${result.figures.map((f) => `![${f.title}](${exp.name}/${f.id}.svg)`).join('\n')}\n`,
+    );
     console.log(`  headline: ${JSON.stringify(result.headline)}`);
     console.log(`  wrote ${dir} in ${seconds.toFixed(1)} s`);
   }
   if (name === 'all') {
     mkdirSync(outRoot, { recursive: true });
     writeFileSync(join(outRoot, 'summary.json'), JSON.stringify(headlines, null, 2) + '\n');
+    writeFileSync(join(outRoot, 'summary.md'), `# Swarm lab: every experiment\n\n${summaries.join('\n')}`);
     console.log(`all done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   }
   return 0;

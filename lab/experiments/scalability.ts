@@ -139,8 +139,8 @@ export const scalability: Experiment<ScalabilityParams> = {
           yLabel: 'measured / bound',
           logX: true,
           series: [
-            { name: 'client-server', points: ratio('client-server') },
-            { name: 'swarm', points: ratio('swarm') },
+            { name: 'client-server', points: ratio('client-server'), color: 1 },
+            { name: 'swarm', points: ratio('swarm'), color: 0 },
             {
               name: 'target 1.3',
               points: ns.length
@@ -150,6 +150,7 @@ export const scalability: Experiment<ScalabilityParams> = {
                   ]
                 : [],
               dashed: true,
+              color: 8,
             },
           ],
         },

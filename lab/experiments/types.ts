@@ -6,6 +6,8 @@ export interface Series {
   points: Array<[number, number]>;
   /** Bounds and references are drawn dashed. */
   dashed?: boolean;
+  /** Palette index (default: the series' position), so that a bound can share its measurement's colour. */
+  color?: number;
 }
 
 export interface Figure {
