@@ -312,7 +312,9 @@ describe('signal-tracker over WebSocket', () => {
       'failure reason': 'invalid info_hash: must be a 20-character binary string',
     });
     a.socket.send(Buffer.from([0xff, 0xfe, 0x00]), { binary: true });
-    expect((await a.next())['failure reason']).toMatch(/not UTF-8/);
+    expect((await a.next())['failure reason']).toBe('invalid message: binary frame is not UTF-8 text');
+    a.socket.send(Buffer.from([0x7b, 0xc3, 0x28]), { binary: false });
+    expect((await a.next())['failure reason']).toBe('invalid message: frame is not UTF-8 text');
     // A binary frame holding JSON text is read like a text frame (as bittorrent-tracker does).
     a.socket.send(Buffer.from(JSON.stringify({ action: 'scrape' })), { binary: true });
     expect(await a.next()).toMatchObject({ action: 'scrape' });

@@ -54,10 +54,17 @@ function displayHost(host: string | undefined): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The frame's text, or null when it is not UTF-8. The one UTF-8 check (ws's own is switched off). */
 function decodeFrame(data: RawData): string | null {
-  const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+  const bytes = Array.isArray(data)
+    ? Buffer.concat(data)
+    : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : data;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+    return utf8.decode(bytes);
   } catch {
     return null;
   }
@@ -88,6 +95,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     server: http,
     maxPayload: options.maxPayload ?? 64 * 1024,
     perMessageDeflate: false,
+    skipUTF8Validation: true, // decodeFrame checks text and binary frames alike
     clientTracking: true,
   });
 
