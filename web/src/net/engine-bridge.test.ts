@@ -80,6 +80,18 @@ describe('EngineBridge', () => {
     expect(sockets.map((s) => s.url)).toEqual(['ws://t1/', 'ws://t2/']);
   });
 
+  it("falls back to the app's own tracker when a torrent lists no WebSocket tracker", () => {
+    const { worker, sockets } = setup();
+    worker.emit({ type: 'ready', restored: 0 });
+    worker.emit({
+      type: 'torrent-active',
+      infoHashHex: T,
+      trackers: ['udp://t1:80', 'http://t2/announce'],
+      stats,
+    });
+    expect(sockets.map((s) => s.url)).toEqual(['ws://home/']);
+  });
+
   it('stops the trackers of a torrent that turns inactive and says stopped on shutdown', async () => {
     const { worker, sockets, bridge } = setup();
     worker.emit({ type: 'ready', restored: 0 });

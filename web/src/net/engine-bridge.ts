@@ -7,6 +7,7 @@ import { PeerManager, type CreateInstance, type RtcPeer } from './peers';
 import {
   makePeerId,
   TrackerClient,
+  usableTrackers,
   type AnnounceNumbers,
   type SocketLike,
   type TrackerStatus,
@@ -196,8 +197,13 @@ export class EngineBridge {
     switch (message.type) {
       case 'torrent-active':
         this.setNumbers(message.infoHashHex, message.stats);
-        this.active.set(message.infoHashHex, message.trackers);
-        this.tracker.start(message.infoHashHex, message.trackers);
+        {
+          // Browsers reach WebSocket trackers only: a torrent that lists none uses the app's own tracker.
+          const trackers =
+            usableTrackers(message.trackers).length > 0 ? message.trackers : this.options.defaultTrackers;
+          this.active.set(message.infoHashHex, trackers);
+          this.tracker.start(message.infoHashHex, trackers);
+        }
         this.reportTrackers(message.infoHashHex);
         return;
       case 'torrent-inactive':
