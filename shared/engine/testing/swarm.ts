@@ -10,6 +10,7 @@ import { pieceSize } from '../../metainfo';
 import { infoFromMetadata } from '../metadata';
 import { TorrentSession } from '../session';
 import type { AnnounceEvent, EngineAction, EngineConfig, EngineEvent, PeerKey } from '../types';
+import { EventQueue } from './queue';
 import { mulberry32, randomBytes } from './random';
 
 /** A synchronous SHA-1 (tests: `(d) => new Uint8Array(createHash('sha1').update(d).digest())`). */
@@ -184,64 +185,6 @@ export class SwarmNode {
   }
 }
 
-interface Scheduled {
-  at: number;
-  seq: number;
-  run: () => void;
-}
-
-/** A binary min-heap of scheduled callbacks, by time then insertion order. */
-class EventQueue {
-  private readonly heap: Scheduled[] = [];
-  private seq = 0;
-
-  push(at: number, run: () => void): void {
-    const item = { at, seq: this.seq++, run };
-    const heap = this.heap;
-    heap.push(item);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(heap[i], heap[parent])) break;
-      [heap[i], heap[parent]] = [heap[parent], heap[i]];
-      i = parent;
-    }
-  }
-
-  peek(): Scheduled | undefined {
-    return this.heap[0];
-  }
-
-  pop(): Scheduled | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < heap.length && before(heap[left], heap[smallest])) smallest = left;
-        if (right < heap.length && before(heap[right], heap[smallest])) smallest = right;
-        if (smallest === i) break;
-        [heap[i], heap[smallest]] = [heap[smallest], heap[i]];
-        i = smallest;
-      }
-    }
-    return top;
-  }
-
-  get size(): number {
-    return this.heap.length;
-  }
-}
-
-function before(a: Scheduled, b: Scheduled): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-}
-
 export class Swarm {
   readonly torrent: TestTorrent;
   readonly sha1: SyncSha1;
@@ -305,9 +248,9 @@ export class Swarm {
     const end = this.now + maxMs;
     if (done()) return true;
     for (;;) {
-      const next = this.queue.peek();
-      if (!next || next.at > end) break;
-      this.queue.pop();
+      const at = this.queue.peekTime();
+      if (at === undefined || at > end) break;
+      const next = this.queue.pop() as { at: number; run: () => void };
       this.now = Math.max(this.now, next.at);
       next.run();
       if (done()) return true;
