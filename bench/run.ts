@@ -6,9 +6,10 @@ import type { Bench, BenchContext, Figure } from './lib/figure';
 import { commit, machine } from './lib/machine';
 import { formatTable } from './lib/table';
 import { storeBench } from './browser/store';
+import { transferBench } from './browser/transfer';
 import { trackerBench } from './tracker/tracker';
 
-const BENCHES: Bench[] = [trackerBench, storeBench];
+const BENCHES: Bench[] = [trackerBench, storeBench, transferBench];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
