@@ -29,6 +29,8 @@ interface Row {
   seconds: number;
   bound: number;
   completed: number;
+  /** Share of the swarm's total upload capacity in use, per second. */
+  utilization: Array<[number, number]>;
 }
 
 function runOnce(params: ScalabilityParams, n: number, mode: Row['mode'], context: RunContext): Row {
@@ -70,10 +72,18 @@ function runOnce(params: ScalabilityParams, n: number, mode: Row['mode'], contex
   const bound = clientServer
     ? clientServerBound(input)
     : p2pBound({ ...input, peerUploads: peers.map(() => params.peerUpload) });
+  const utilization: Array<[number, number]> = [];
+  const capacity = swarm.peers.reduce((sum, p) => sum + p.host.upload, 0);
+  let sentBefore = 0;
+  swarm.every(1000, () => {
+    const sent = swarm.peers.reduce((sum, p) => sum + p.host.bytesSent, 0);
+    if (swarm.now > 0) utilization.push([swarm.now / 1000, round((sent - sentBefore) / capacity, 3)]);
+    sentBefore = sent;
+  });
   swarm.runUntil(bound * 1000 * 5 + 600_000, () => swarm.allDone(peers));
   const completed = peers.filter((p) => p.complete).length;
   const last = Math.max(...peers.map((p) => p.completedAt ?? swarm.now));
-  return { n, mode, seconds: last / 1000, bound, completed };
+  return { n, mode, seconds: last / 1000, bound, completed, utilization };
 }
 
 export const scalability: Experiment<ScalabilityParams> = {
@@ -109,6 +119,8 @@ export const scalability: Experiment<ScalabilityParams> = {
       const ratio = (mode: Row['mode']): Array<[number, number]> =>
         rows.filter((r) => r.mode === mode).map((r) => [r.n, round(r.seconds / r.bound, 3)]);
       const ns = [...new Set(rows.map((r) => r.n))];
+      const swarmRuns = rows.filter((r) => r.mode === 'swarm');
+      const largest = swarmRuns[swarmRuns.length - 1];
       return [
         {
           id: 'scalability-time',
@@ -153,6 +165,26 @@ export const scalability: Experiment<ScalabilityParams> = {
               color: 8,
             },
           ],
+        },
+        {
+          id: 'scalability-utilization',
+          title: `Upload capacity in use over time, swarm of N = ${largest?.n ?? '-'}`,
+          xLabel: 'time (s)',
+          yLabel: 'share of all upload capacity in use',
+          series: largest
+            ? [
+                { name: 'swarm', points: largest.utilization, color: 0 },
+                {
+                  name: 'P2P bound finishes here',
+                  points: [
+                    [round(largest.bound, 1), 0],
+                    [round(largest.bound, 1), 1],
+                  ],
+                  dashed: true,
+                  color: 8,
+                },
+              ]
+            : [],
         },
       ];
     };
