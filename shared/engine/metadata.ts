@@ -167,6 +167,16 @@ export class MetadataFetch {
     return contributors;
   }
 
+  /** The metadata is known: drop the buffer and every source. */
+  finish(): void {
+    this.sources.clear();
+    this.size = undefined;
+    this.buffer = undefined;
+    this.received = [];
+    this.requested.clear();
+    this.verifying = false;
+  }
+
   /** Peers that may still be asked (the session offers them requests; resting ones get none yet). */
   candidates(): PeerKey[] {
     const out: PeerKey[] = [];

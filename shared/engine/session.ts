@@ -683,6 +683,7 @@ export class TorrentSession implements Session {
       this.requestMetadataFromAll();
       return;
     }
+    this.metadataFetch.finish();
     this.setup(info, undefined);
     this.out.push({ type: 'metadata', info });
     for (const peer of [...this.peers.values()]) {
