@@ -5,7 +5,7 @@
 // its upload capacity nor receives faster than its download capacity (give or take the one message in flight), and a
 // slow receiver backs up into its senders' queues like a full TCP window would.
 // No I/O, no real clock: the same code runs in Node (the CLI) and in a browser worker (the Lab page).
-import { EventQueue } from './queue';
+import { EventQueue } from '../../shared/engine/testing/queue';
 
 export interface HostOptions {
   /** Upload capacity, bytes per second. */
