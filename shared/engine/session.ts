@@ -11,7 +11,10 @@
 // - `hash {id}` is answered by `hashed {id}`; `store {index}` by `stored`/`store-failed`; `read` by
 //   `read-done`/`read-failed`. Answers may come later, in any order, interleaved with other events.
 // - A buffer handed out in `hash` and then `store` is the same piece buffer; the adapter may transfer it once the
-//   `store` action has been carried out (the session keeps no reference after `store`).
+//   `store` action has been carried out (the session keeps no reference after `store`). Every `send` carries a
+//   fresh buffer the adapter owns (it may transfer it). `peer-data` chunks are read in place and may be kept as views
+//   until the event returns, so the adapter must not reuse them while handle() runs.
+// - Hash ids are unique per session (a counter); piece and metadata checks share the sequence.
 import { Bitfield } from '../bitfield';
 import {
   decodeExtendedHandshake,
