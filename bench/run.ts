@@ -6,10 +6,11 @@ import type { Bench, BenchContext, Figure } from './lib/figure';
 import { commit, machine } from './lib/machine';
 import { formatTable } from './lib/table';
 import { storeBench } from './browser/store';
+import { swarmBench } from './browser/swarm';
 import { transferBench } from './browser/transfer';
 import { trackerBench } from './tracker/tracker';
 
-const BENCHES: Bench[] = [trackerBench, storeBench, transferBench];
+const BENCHES: Bench[] = [trackerBench, storeBench, transferBench, swarmBench];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
