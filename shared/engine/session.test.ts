@@ -455,6 +455,55 @@ describe('TorrentSession: downloading and verification', () => {
     expect(snubbed()).toBe(false);
   });
 
+  it('pause chokes everyone and drops interest; resume picks the download up again', () => {
+    const s = setup();
+    const seeder = seederPeer(s);
+    const leech = s.peer('leech');
+    leech.connect();
+    leech.handshake();
+    expect(seeder.ofType('interested').length).toBe(1);
+    seeder.absorb(leech.absorb(s.session.handle({ type: 'pause' }, s.clock.now)));
+    expect(s.session.stats(s.clock.now).state).toBe('paused');
+    expect(seeder.ofType('not-interested').length).toBe(1);
+    expect(s.session.stats(s.clock.now).peerStats.every((p) => p.requestsInFlight === 0)).toBe(true);
+    leech.send({ type: 'interested' });
+    expect(leech.ofType('unchoke')).toEqual([]);
+    seeder.clear();
+    seeder.absorb(s.session.handle({ type: 'resume' }, s.clock.now));
+    expect(s.session.stats(s.clock.now).state).toBe('downloading');
+    expect(seeder.ofType('interested').length).toBe(1);
+    expect(seeder.ofType('request').length).toBeGreaterThan(0);
+  });
+
+  it('follows interest as the peer announces pieces and as we complete them', () => {
+    const s = setup({ config: { minPipeline: 8 } });
+    const peer = s.peer('partial');
+    peer.connect();
+    peer.handshake();
+    expect(peer.ofType('interested')).toEqual([]);
+    peer.send({ type: 'have', index: 2 });
+    expect(peer.ofType('interested').length).toBe(1);
+    peer.send({ type: 'unchoke' });
+    const requests = peer.ofType('request');
+    expect(requests.every((r) => r.index === 2)).toBe(true);
+    let actions: EngineAction[] = [];
+    for (const r of requests) {
+      actions = actions.concat(
+        peer.send({
+          type: 'piece',
+          index: 2,
+          begin: r.begin,
+          block: pieceData(2).subarray(r.begin, r.begin + r.length),
+        }),
+      );
+    }
+    settle(s.session, actions, s.clock.now, [peer]);
+    expect(s.session.have!.get(2)).toBe(true);
+    expect(peer.ofType('not-interested').length).toBe(1);
+    peer.send({ type: 'have', index: 9 });
+    expect(peer.closed).toMatch(/beyond the torrent/);
+  });
+
   it('stop announces stopped, closes every peer, and refuses new ones', () => {
     const s = setup();
     const a = seederPeer(s, 'a');
