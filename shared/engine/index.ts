@@ -1,4 +1,3 @@
 // The swarm engine: a sans-I/O BitTorrent session (events in, actions out) and its contract.
 export * from './types';
 export { TorrentSession, DEFAULT_CONFIG, MAX_REQUEST_LENGTH, OUR_REQQ, UT_METADATA_ID } from './session';
-export { infoFromMetadata } from './metadata';

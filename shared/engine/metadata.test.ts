@@ -4,7 +4,8 @@ import { encode } from '../bencode';
 import { Bitfield } from '../bitfield';
 import { MAX_METADATA_SIZE, METADATA_PIECE_SIZE } from '../extension';
 import { sha1Sync } from '../testing/sha1';
-import { infoFromMetadata, MetadataFetch } from './metadata';
+import { MetadataFetch } from './metadata';
+import { parseVerifiedInfo } from '../metainfo';
 import { TorrentSession } from './session';
 import { idFrom, MockPeer } from './testing/mock';
 import { mulberry32 } from './testing/random';
@@ -229,9 +230,9 @@ describe('MetadataFetch', () => {
   });
 });
 
-describe('infoFromMetadata', () => {
+describe('parseVerifiedInfo (metadata fetched by the engine)', () => {
   it('parses single- and multi-file info dictionaries', () => {
-    const single = infoFromMetadata(info.infoBytes, info.infoHash);
+    const single = parseVerifiedInfo(info.infoBytes, info.infoHash);
     expect(single).toMatchObject({
       name: 'test.bin',
       pieceLength: 16 * 1024,
@@ -248,7 +249,7 @@ describe('infoFromMetadata', () => {
       'piece length': 16,
       pieces: new Uint8Array(40),
     });
-    const parsed = infoFromMetadata(multi, sha1Sync(multi));
+    const parsed = parseVerifiedInfo(multi, sha1Sync(multi));
     expect(parsed.multiFile).toBe(true);
     expect(parsed.files.map((f) => [f.path.join('/'), f.length, f.offset])).toEqual([
       ['a.txt', 3, 0],
@@ -275,6 +276,6 @@ describe('infoFromMetadata', () => {
       }),
     ],
   ])('throws on %s', (_what, bytes) => {
-    expect(() => infoFromMetadata(bytes, sha1Sync(bytes))).toThrow();
+    expect(() => parseVerifiedInfo(bytes, sha1Sync(bytes))).toThrow();
   });
 });

@@ -1,11 +1,6 @@
 // BEP 9 metadata exchange, fetching side: which 16 KiB pieces of the info dictionary we asked whom for, and the
 // assembly of the answers. Serving is a few lines in the session (it only needs the info bytes).
-import type { BValue } from '../bencode';
-import { asBytes, asDict, bytesToUtf8, decode } from '../bencode';
 import { MAX_METADATA_SIZE, METADATA_PIECE_SIZE } from '../extension';
-import { toHex } from '../hex';
-import type { FileEntry, TorrentInfo } from '../metainfo';
-import { checkPathComponent } from '../metainfo';
 import type { PeerKey } from './types';
 
 /** Metadata requests outstanding to one peer at a time. */
@@ -189,79 +184,4 @@ export class MetadataFetch {
     if (source) source.asked.clear();
     for (const [piece, who] of this.requested) if (who === peer) this.requested.delete(piece);
   }
-}
-
-/**
- * The TorrentInfo of metadata that already hashed to `infoHash`, synchronously (the engine cannot await
- * metainfo's async `parseInfo`). Throws on a malformed info dictionary.
- * TODO(lead): replace by a synchronous export of shared/metainfo.ts once it has one, to keep one parser.
- */
-export function infoFromMetadata(bytes: Uint8Array, infoHash: Uint8Array): TorrentInfo {
-  const dict = asDict(decode(bytes));
-  if (!dict) throw new RangeError('info is not a dictionary');
-  const name = text(dict['name.utf-8'] ?? dict.name, 'name');
-  checkPathComponent(name, 'name');
-  const pieceLength = dict['piece length'];
-  if (typeof pieceLength !== 'number' || !Number.isSafeInteger(pieceLength) || pieceLength <= 0) {
-    throw new RangeError('invalid piece length');
-  }
-  const pieces = asBytes(dict.pieces);
-  if (!pieces || pieces.length % 20 !== 0) throw new RangeError('pieces is not a list of 20-byte hashes');
-  const files: FileEntry[] = [];
-  let length = 0;
-  const list = dict.files;
-  if (Array.isArray(list)) {
-    for (const entry of list) {
-      const file = asDict(entry);
-      const size = file?.length;
-      const path = file ? (file['path.utf-8'] ?? file.path) : undefined;
-      if (
-        !file ||
-        typeof size !== 'number' ||
-        !Number.isSafeInteger(size) ||
-        size < 0 ||
-        !Array.isArray(path)
-      ) {
-        throw new RangeError('invalid file entry');
-      }
-      const components = path.map((part) => text(part, 'path'));
-      if (
-        components.length === 0 ||
-        components.some((c) => c === '' || c === '.' || c === '..' || c.includes('/'))
-      ) {
-        throw new RangeError('unsafe file path');
-      }
-      files.push({ path: components, length: size, offset: length });
-      length += size;
-    }
-  } else {
-    const size = dict.length;
-    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
-      throw new RangeError('invalid length');
-    files.push({ path: [name], length: size, offset: 0 });
-    length = size;
-  }
-  const pieceCount = pieces.length / 20;
-  if (length <= 0 || pieceCount !== Math.ceil(length / pieceLength)) {
-    throw new RangeError(`${pieceCount} piece hashes for ${length} bytes`);
-  }
-  return {
-    infoHash: infoHash.slice(),
-    infoHashHex: toHex(infoHash),
-    name,
-    pieceLength,
-    pieceCount,
-    pieces: pieces.slice(),
-    length,
-    files,
-    multiFile: Array.isArray(list),
-    infoBytes: bytes.slice(),
-    private: dict.private === 1,
-  };
-}
-
-function text(value: BValue | undefined, what: string): string {
-  const bytes = asBytes(value);
-  if (!bytes) throw new RangeError(`${what} is not a byte string`);
-  return bytesToUtf8(bytes);
 }

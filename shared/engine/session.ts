@@ -36,7 +36,8 @@ import {
   supportsFast,
 } from '../wire';
 import { chooseUnchoked } from './choker';
-import { infoFromMetadata, MetadataFetch } from './metadata';
+import { MetadataFetch } from './metadata';
+import { parseVerifiedInfo } from '../metainfo';
 import { blockKey, MAX_PENDING_HAVES, PeerState } from './peer';
 import type { BlockRequest } from './picker';
 import { PiecePicker } from './picker';
@@ -670,7 +671,7 @@ export class TorrentSession implements Session {
     let info: TorrentInfo | undefined;
     if (bytes && bytesEqual(digest, this.infoHash)) {
       try {
-        info = infoFromMetadata(bytes, this.infoHash);
+        info = parseVerifiedInfo(bytes, this.infoHash);
       } catch (error) {
         // It hashes to the info hash but is not a valid info dictionary: nobody can give us a better one.
         this.fail(`invalid metadata: ${error instanceof Error ? error.message : String(error)}`);

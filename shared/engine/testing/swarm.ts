@@ -7,7 +7,7 @@ import type { BDict } from '../../bencode';
 import type { TorrentInfo } from '../../metainfo';
 import { toHex } from '../../hex';
 import { pieceSize } from '../../metainfo';
-import { infoFromMetadata } from '../metadata';
+import { parseVerifiedInfo } from '../../metainfo';
 import { TorrentSession } from '../session';
 import type { AnnounceEvent, EngineAction, EngineConfig, EngineEvent, PeerKey } from '../types';
 import { EventQueue } from './queue';
@@ -39,7 +39,7 @@ export function makeTorrent(
     pieces,
   };
   const infoBytes = encode(dict);
-  return { info: infoFromMetadata(infoBytes, sha1(infoBytes)), data };
+  return { info: parseVerifiedInfo(infoBytes, sha1(infoBytes)), data };
 }
 
 /** A torrent of `length` seeded random bytes. */
