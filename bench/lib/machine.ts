@@ -1,13 +1,17 @@
 // The machine and the commit a run was measured on.
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export interface Machine {
   cores: number;
   memory: string;
   browser: string;
   node: string;
+  /** 1-minute load average when the run started and when it ended: above the core count, other work competed. */
+  load: { start: number; end: number };
 }
+
+const loadAtStart = loadavg()[0];
 
 export function machine(browser: string | undefined): Machine {
   return {
@@ -15,6 +19,7 @@ export function machine(browser: string | undefined): Machine {
     memory: `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
     browser: browser ?? 'not started',
     node: process.version,
+    load: { start: Math.round(loadAtStart * 10) / 10, end: Math.round(loadavg()[0] * 10) / 10 },
   };
 }
 

@@ -28,8 +28,10 @@ interface PendingAnnounce {
 }
 
 export interface PhaseResult {
-  /** Announces whose response and every answer to its offers came back. */
+  /** Announces whose response and every answer to its offers came back within the phase. */
   completed: number;
+  /** The same, counting those that were in flight at the end and completed afterwards. */
+  completedWithDrain: number;
   lost: number;
   seconds: number;
   offerLatenciesMs: number[];
@@ -236,10 +238,11 @@ export class Load {
         }
       }, 5);
     });
-    await this.drain();
+    const lost = await this.drain();
     return {
       completed: this.completed,
-      lost: this.pending.size,
+      completedWithDrain: this.completed,
+      lost,
       seconds: (performance.now() - start) / 1000,
       offerLatenciesMs: this.latencies,
       answersRelayed: this.answersRelayed,
@@ -247,11 +250,13 @@ export class Load {
   }
 
   /** Waits (up to 5 s) for announces in flight; what is left counts as lost and is forgotten. */
-  private async drain(): Promise<void> {
+  private async drain(): Promise<number> {
     const until = performance.now() + 5000;
     while (this.pending.size > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const lost = this.pending.size;
     this.pending.clear();
     for (const client of this.clients) client.waiting = client.waiting.filter((seq) => seq === -1);
+    return lost;
   }
 
   async close(): Promise<void> {
