@@ -40,6 +40,8 @@ export function figure(
   goal: Goal,
   note?: string,
 ): Figure {
+  if (value !== null && !Number.isFinite(value)) value = null;
+  if (baseline.value !== null && !Number.isFinite(baseline.value)) baseline = { ...baseline, value: null };
   const ratio =
     value !== null && baseline.value !== null && baseline.value !== 0 ? value / baseline.value : null;
   const met =

@@ -196,7 +196,6 @@ export class Load {
     this.reset();
     const start = performance.now();
     const end = start + seconds * 1000;
-    let lost = 0;
     await new Promise<void>((resolve) => {
       this.onComplete = () => {
         if (performance.now() < end) this.announce(this.randomClient());
@@ -207,16 +206,17 @@ export class Load {
     this.onComplete = undefined;
     const elapsed = (performance.now() - start) / 1000;
     const completed = this.completed;
-    lost = this.pending.size;
-    const result = {
+    const answersRelayed = this.answersRelayed;
+    const offerLatenciesMs = this.latencies;
+    const lost = await this.drain();
+    return {
       completed,
+      completedWithDrain: this.completed,
       lost,
       seconds: elapsed,
-      offerLatenciesMs: this.latencies,
-      answersRelayed: this.answersRelayed,
+      offerLatenciesMs,
+      answersRelayed,
     };
-    await this.drain();
-    return result;
   }
 
   /** Open loop at `rate` announces per second, for `seconds`: offer-to-answer latency at an ordinary load. */
