@@ -5,6 +5,7 @@ import type { Figure } from './experiments/types';
 const WIDTH = 760;
 const HEIGHT = 460;
 const MARGIN = { top: 44, right: 24, bottom: 56, left: 72 };
+const LEGEND_ROW = 20;
 const COLORS = [
   '#1f77b4',
   '#d62728',
@@ -104,10 +105,12 @@ export function renderSvg(figure: Figure): string {
   const xs = points.map(([x]) => x).filter((x) => usable(x, figure.logX));
   const ys = points.map(([, y]) => y).filter((y) => usable(y, figure.logY));
   const out: string[] = [];
+  const legendRows = Math.ceil(figure.series.length / (figure.series.length > 3 ? 2 : 1));
+  const totalH = HEIGHT + legendRows * LEGEND_ROW + 8;
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" font-family="system-ui, sans-serif" font-size="12" role="img" aria-label="${escapeXml(figure.title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${totalH}" width="${WIDTH}" height="${totalH}" font-family="system-ui, sans-serif" font-size="12" role="img" aria-label="${escapeXml(figure.title)}">`,
   );
-  out.push(`<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`);
+  out.push(`<rect width="${WIDTH}" height="${totalH}" fill="#fff"/>`);
   out.push(
     `<text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(figure.title)}</text>`,
   );
@@ -166,20 +169,18 @@ export function renderSvg(figure: Figure): string {
   out.push(
     `<text transform="translate(18 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(figure.yLabel)}</text>`,
   );
-  // The legend: a box in the plot's top-left corner.
-  const rowH = 17;
-  const legendW = Math.min(plotW - 16, 12 + 34 + 7 * Math.max(...figure.series.map((s) => s.name.length), 4));
-  out.push(
-    `<rect x="${left + 8}" y="${top + 8}" width="${legendW}" height="${figure.series.length * rowH + 8}" fill="#fff" fill-opacity="0.88" stroke="#bbb"/>`,
-  );
+  // The legend: below the axis label, in two columns when there are many series.
+  const columns = figure.series.length > 3 ? 2 : 1;
+  const columnW = (WIDTH - MARGIN.left - MARGIN.right) / columns;
   figure.series.forEach((series, i) => {
     const color = colorOf(series, i);
-    const y = top + 8 + 4 + rowH * i + rowH / 2;
+    const x = left + (i % columns) * columnW;
+    const y = HEIGHT + LEGEND_ROW * Math.floor(i / columns) + LEGEND_ROW / 2;
     const dash = series.dashed ? ' stroke-dasharray="7 5"' : '';
     out.push(
-      `<line x1="${left + 14}" y1="${y}" x2="${left + 40}" y2="${y}" stroke="${color}" stroke-width="2"${dash}/>`,
+      `<line x1="${x}" y1="${y}" x2="${x + 26}" y2="${y}" stroke="${color}" stroke-width="2"${dash}/>`,
     );
-    out.push(`<text x="${left + 46}" y="${y}" dominant-baseline="middle">${escapeXml(series.name)}</text>`);
+    out.push(`<text x="${x + 32}" y="${y}" dominant-baseline="middle">${escapeXml(series.name)}</text>`);
   });
   out.push('</svg>');
   return out.join('\n') + '\n';

@@ -19,6 +19,8 @@ export interface ChurnParams {
   crashShare: number;
   /** The seed leaves / crashes at this time, s. */
   seedLeavesAt: number;
+  /** Also: the completion rate when the seed leaves cleanly at each of these times, s. */
+  seedLeavesSweep: number[];
   /** The first tracker dies at this time, s. */
   trackerFailsAt: number;
   /** Finished leechers keep seeding this long, then leave cleanly (-1: stay). */
@@ -45,7 +47,12 @@ interface Run {
   deadDials: number;
 }
 
-function runOnce(params: ChurnParams, scenario: Scenario, context: RunContext): Run {
+function runOnce(
+  params: ChurnParams,
+  scenario: Scenario,
+  context: RunContext,
+  seedLeavesAt = params.seedLeavesAt,
+): Run {
   const torrent = labTorrent(params.fileBytes, params.pieceLength, context.hash, params.seed);
   const twoTrackers = scenario === 'tracker dies, two trackers';
   const swarm = new LabSwarm({
@@ -77,8 +84,8 @@ function runOnce(params: ChurnParams, scenario: Scenario, context: RunContext): 
       });
     }
   }
-  if (scenario === 'seed leaves') swarm.at(params.seedLeavesAt * 1000, () => swarm.leave(seed));
-  if (scenario === 'seed crashes') swarm.at(params.seedLeavesAt * 1000, () => swarm.crash(seed));
+  if (scenario === 'seed leaves') swarm.at(seedLeavesAt * 1000, () => swarm.leave(seed));
+  if (scenario === 'seed crashes') swarm.at(seedLeavesAt * 1000, () => swarm.crash(seed));
   if (scenario.startsWith('tracker dies'))
     swarm.at(params.trackerFailsAt * 1000, () => swarm.trackers[0].fail());
   if (params.lingerSeconds >= 0) {
@@ -132,7 +139,8 @@ export const churn: Experiment<ChurnParams> = {
     peerDownload: 64 * KiB,
     arrivalSeconds: 120,
     crashShare: 0.3,
-    seedLeavesAt: 20,
+    seedLeavesAt: 40,
+    seedLeavesSweep: [10, 15, 20, 25, 30, 35, 40],
     trackerFailsAt: 30,
     lingerSeconds: 60,
     seed: 5,
@@ -146,7 +154,8 @@ export const churn: Experiment<ChurnParams> = {
     peerDownload: 64 * KiB,
     arrivalSeconds: 60,
     crashShare: 0.3,
-    seedLeavesAt: 10,
+    seedLeavesAt: 20,
+    seedLeavesSweep: [5, 10, 15, 20],
     trackerFailsAt: 15,
     lingerSeconds: 30,
     seed: 5,
@@ -155,6 +164,7 @@ export const churn: Experiment<ChurnParams> = {
     if (!(params.crashShare >= 0 && params.crashShare <= 1))
       throw new RangeError(`crashShare must be in [0, 1], got ${params.crashShare}`);
     const runs: Run[] = [];
+    const sweep: Array<[number, number]> = [];
     const figures = (): Figure[] => [
       {
         id: 'churn-completion',
@@ -163,12 +173,29 @@ export const churn: Experiment<ChurnParams> = {
         yLabel: 'fraction of the peers that stayed',
         series: runs.map((r) => ({ name: r.scenario, points: completionCurve(r.times) })),
       },
+      {
+        id: 'churn-seed-leaves',
+        title: 'Peers that finish, by the time the original seed leaves',
+        xLabel: 'the seed leaves at (s)',
+        yLabel: 'fraction of peers that finish',
+        series: [{ name: 'seed leaves cleanly', points: sweep }],
+      },
     ];
     for (const scenario of SCENARIOS) {
       runs.push(runOnce(params, scenario, context));
       context.progress?.(figures(), scenario);
     }
+    for (const at of params.seedLeavesSweep) {
+      const run = runOnce(params, 'seed leaves', context, at);
+      sweep.push([
+        at,
+        round(run.times.filter((t) => t !== undefined).length / Math.max(1, run.times.length), 3),
+      ]);
+      context.progress?.(figures(), `seed leaves at ${at} s`);
+    }
+    const cliff = sweep.find(([, share]) => share >= 1);
     const headline: Record<string, number | string> = {};
+    headline.seedMustStaySeconds = cliff ? cliff[0] : NaN;
     const rows = runs.map((r) => {
       const done = r.times.filter((t): t is number => t !== undefined);
       const rateDone = done.length / Math.max(1, r.times.length);
@@ -182,7 +209,7 @@ export const churn: Experiment<ChurnParams> = {
         r.times.length,
         r.crashed,
         `${round(rateDone * 100, 1)} %`,
-        round(mean(done), 1),
+        done.length ? round(mean(done), 1) : '-',
         done.length ? round(Math.max(...done), 1) : '-',
         r.deadDials,
       ];
@@ -206,6 +233,9 @@ export const churn: Experiment<ChurnParams> = {
         ],
         rows,
       ),
+      '',
+      `When the seed leaves cleanly at t, the share of peers that finish: ${sweep.map(([t, share]) => `${t} s → ${round(share * 100, 1)} %`).join(', ')}.` +
+        (cliff ? ` From ${cliff[0]} s on, everyone finishes.` : ' In no case did everyone finish.'),
     ].join('\n');
     return { experiment: 'churn', params: { ...params }, figures: figures(), headline, summary };
   },
