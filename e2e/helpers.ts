@@ -126,13 +126,7 @@ export async function itemNumbers(
 
 /** The pieces a torrent item has, as a string of 0 and 1 (from its piece map). */
 export async function havePieces(item: Locator): Promise<string> {
-  return (
-    (await item
-      .locator('[data-have]')
-      .filter({ has: item.page().locator('canvas') })
-      .first()
-      .getAttribute('data-have')) ?? ''
-  );
+  return (await item.locator('[data-bitfield]').getAttribute('data-bitfield')) ?? '';
 }
 
 export interface TrackerSwarm {
