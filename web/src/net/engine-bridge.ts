@@ -234,6 +234,7 @@ export class EngineBridge {
       acceptsOffer: this.peers.acceptsOffer,
       numbers: (infoHashHex) => this.numbers.get(infoHashHex) ?? { uploaded: 0, downloaded: 0, left: null },
       status: (infoHashHex) => this.reportTrackers(infoHashHex),
+      connectedCount: (infoHashHex) => this.peers.connectedCount(infoHashHex),
     });
   }
 

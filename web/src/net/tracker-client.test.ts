@@ -81,7 +81,7 @@ function sequence(): () => number {
   return () => (i++ * 0.618034 + 0.5) % 1;
 }
 
-function setup(overrides: { acceptsOffer?: boolean; matched?: boolean } = {}) {
+function setup(overrides: { acceptsOffer?: boolean; matched?: boolean; connected?: number } = {}) {
   const sockets: FakeSocket[] = [];
   const peers: FakePeer[] = [];
   const matched: Array<{ peer: FakePeer; remote: string; initiator: boolean }> = [];
@@ -105,6 +105,7 @@ function setup(overrides: { acceptsOffer?: boolean; matched?: boolean } = {}) {
     acceptsOffer: () => overrides.acceptsOffer ?? true,
     numbers: () => ({ uploaded: 1, downloaded: 2, left: 3 }),
     status: (infoHashHex, status) => statuses.push({ infoHashHex, status }),
+    connectedCount: () => overrides.connected ?? 0,
     random: sequence(),
     maxOffers: 3,
   });
@@ -397,6 +398,35 @@ describe('TrackerClient', () => {
     client.wantPeers(INFO_HASH, 2, 111_000);
     await settle();
     expect(sockets[0].sent).toHaveLength(3);
+  });
+
+  it('sends no offers for more peers when it already talks to everyone in the swarm', async () => {
+    const { client, sockets } = setup({ connected: 2 });
+    client.wantPeers(INFO_HASH, 0);
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    sockets[0].receive({
+      action: 'announce',
+      info_hash: bin(INFO_HASH),
+      interval: 120,
+      complete: 1,
+      incomplete: 2,
+    });
+    client.wantPeers(INFO_HASH, 5, 100_000);
+    await settle();
+    expect(sockets[0].sent).toHaveLength(1);
+    // A fourth peer joins the swarm: now there is someone new to meet.
+    sockets[0].receive({
+      action: 'announce',
+      info_hash: bin(INFO_HASH),
+      interval: 120,
+      complete: 2,
+      incomplete: 2,
+    });
+    client.wantPeers(INFO_HASH, 5, 200_000);
+    await settle();
+    expect(sockets[0].sent).toHaveLength(2);
   });
 
   it('sends stopped to every tracker on shutdown and closes the sockets', async () => {

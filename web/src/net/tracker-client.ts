@@ -65,6 +65,8 @@ export interface TrackerHooks<P extends SignalPeer> {
   numbers(infoHashHex: string): AnnounceNumbers;
   /** A tracker's state changed for a torrent. */
   status?(infoHashHex: string, status: TrackerStatus): void;
+  /** Open connections of the torrent: no offers go to a tracker whose swarm has nobody else to meet. */
+  connectedCount?(infoHashHex: string): number;
 }
 
 export interface TrackerClientOptions<P extends SignalPeer> extends TrackerHooks<P> {
@@ -249,6 +251,12 @@ export class TrackerClient<P extends SignalPeer> {
       if (!socket.open || announcer.preparing) continue;
       if (announcer.offers.size >= Math.min(count, this.maxOffers)) continue;
       if (now - announcer.lastWantAnnounce < this.minWantAnnounceMs && previous > 0) continue;
+      const { complete, incomplete } = announcer.status;
+      const connected = this.options.connectedCount?.(infoHashHex);
+      // The swarm's count includes us: when we already talk to everyone else, fresh offers would find no one.
+      if (complete !== undefined && incomplete !== undefined && connected !== undefined) {
+        if (connected >= complete + incomplete - 1) continue;
+      }
       announcer.lastWantAnnounce = now;
       void this.announce(socket, announcer, undefined);
     }
