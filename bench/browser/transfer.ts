@@ -18,6 +18,7 @@ import {
   type Figure,
 } from '../lib/figure';
 import { sampleHeap } from '../lib/heap';
+import { profile } from '../lib/profile';
 import { download, openApp, share, waitDone, watchItem } from './app-steps';
 import { bundleServer, openBundle, wtDownload, wtSeed } from './webtorrent';
 
@@ -51,14 +52,14 @@ type RawWindow = {
       offer(): Promise<string>;
       answer(offer: string): Promise<string>;
       accept(answer: string): Promise<void>;
-      send(total: number): Promise<void>;
+      send(total: number, messageSize?: number, highWater?: number, lowThreshold?: number): Promise<void>;
       received(total: number): Promise<{ bytes: number; seconds: number }>;
     };
   };
 };
 
-/** MB/s of one fresh RTCDataChannel between two tabs moving `size` bytes. */
-async function rawChannel(server: RunningServer, size: number): Promise<number> {
+/** MB/s of one fresh RTCDataChannel between two tabs moving `size` bytes (`buffer`: high water, low mark). */
+async function rawChannel(server: RunningServer, size: number, buffer?: [number, number]): Promise<number> {
   return withTabs(2, async ([a, b]) => {
     for (const tab of [a, b]) {
       await tab.page.goto(new URL('/bench.html', server.url).href);
@@ -74,7 +75,10 @@ async function rawChannel(server: RunningServer, size: number): Promise<number> 
       (n) => (window as unknown as RawWindow).bench.rawChannel.received(n),
       size,
     );
-    await a.page.evaluate((n) => (window as unknown as RawWindow).bench.rawChannel.send(n), size);
+    await a.page.evaluate(
+      ([n, b]) => (window as unknown as RawWindow).bench.rawChannel.send(n, 65536, b?.[0], b?.[1]),
+      [size, buffer] as const,
+    );
     const { bytes, seconds } = await received;
     return bytes / MB / seconds;
   });
@@ -96,6 +100,7 @@ async function appTransfer(
   size: number,
   timeoutMs: number,
   log: (message: string) => void,
+  profiling = false,
 ): Promise<AppRun> {
   return withTabs(2, async ([seed, leech]) => {
     await openApp(seed.page, server.url);
@@ -104,10 +109,15 @@ async function appTransfer(
     log(`  ours: shared ${name} in ${((Date.now() - shareStart) / 1000).toFixed(1)} s`);
     await openApp(leech.page, server.url);
     const heap = await sampleHeap(leech.page);
+    const profilers = profiling ? [await profile(seed.page), await profile(leech.page)] : [];
     await watchItem(leech.page);
     const start = await download(leech.page, magnet);
     const marks = await waitDone(leech.page, timeoutMs);
     const peak = await heap.stop();
+    for (const [i, profiler] of profilers.entries())
+      log(
+        `  ${i === 0 ? 'seeding' : 'downloading'} tab, main thread, self time:\n    ${(await profiler.stop()).join('\n    ')}`,
+      );
     const heapNote =
       `heap page ${(peak.pagePeak / MB).toFixed(0)} MB + ${peak.workers} worker(s) ${(peak.workerPeak / MB).toFixed(0)} MB, ` +
       `${peak.samples} samples`;
@@ -195,8 +205,15 @@ export const transferBench: Bench = {
     try {
       const raw = await attempt('raw channel', context, () => rawChannel(server, size));
       if (!(raw instanceof Error)) context.log(`  raw RTCDataChannel: ${raw.toFixed(1)} MB/s`);
+      // The same channel kept as full as the app keeps its channels (ChannelWriter's 256 KiB high-water mark,
+      // simple-peer's 64 KiB low mark): how much the shallow send buffer alone costs.
+      const shallow = await attempt('raw channel, shallow buffer', context, () =>
+        rawChannel(server, size, [256 * 1024, 64 * 1024]),
+      );
+      if (!(shallow instanceof Error))
+        context.log(`  raw RTCDataChannel, 256 KiB buffer: ${shallow.toFixed(1)} MB/s`);
       const ours = await attempt('our app', context, () =>
-        appTransfer(server, file, name, size, 240_000, context.log),
+        appTransfer(server, file, name, size, 240_000, context.log, context.flags.has('--profile')),
       );
       const rival = await attempt('WebTorrent', context, () =>
         webtorrentTransfer(server, file, name, size, context.log),
@@ -223,6 +240,24 @@ export const transferBench: Bench = {
               `our app: ${failure}`,
             );
       figures.push(transfer('raw RTCDataChannel', rawValue, 0.8));
+      figures.push(
+        shallow instanceof Error
+          ? failedFigure(
+              "raw channel with the app's 256 KiB send buffer",
+              'MB/s',
+              'raw RTCDataChannel',
+              noGoal,
+              shallow.message,
+            )
+          : figure(
+              "raw channel with the app's 256 KiB send buffer",
+              shallow,
+              'MB/s',
+              { name: 'raw RTCDataChannel', value: rawValue },
+              noGoal,
+              'diagnostic: refilled from 64 KiB to 256 KiB, as ChannelWriter and simple-peer do; the raw figure keeps 1-8 MiB queued',
+            ),
+      );
       figures.push(transfer('WebTorrent bundle', rivalValue?.mbPerSecond ?? null, 2));
       figures.push(
         oursValue

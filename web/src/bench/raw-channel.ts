@@ -57,16 +57,19 @@ export const rawChannel = {
       await new Promise((resolve) => dc.addEventListener('open', resolve, { once: true }));
   },
 
-  /** Sends `total` bytes in `messageSize` messages, keeping between 1 and 8 MiB queued. */
-  async send(total: number, messageSize = 65536): Promise<void> {
+  /**
+   * Sends `total` bytes in `messageSize` messages, refilling the channel's buffer up to `highWater` bytes
+   * whenever it falls to `lowThreshold` (by default 8 MiB and 1 MiB: the channel never runs dry).
+   */
+  async send(total: number, messageSize = 65536, highWater = 8 << 20, lowThreshold = 1 << 20): Promise<void> {
     const dc = channel;
     if (!dc) throw new Error('no channel');
     const message = new Uint8Array(messageSize);
     crypto.getRandomValues(message.subarray(0, 65536));
-    dc.bufferedAmountLowThreshold = 1 << 20;
+    dc.bufferedAmountLowThreshold = lowThreshold;
     let sent = 0;
     while (sent < total) {
-      while (sent < total && dc.bufferedAmount < 8 << 20) {
+      while (sent < total && dc.bufferedAmount < highWater) {
         const size = Math.min(messageSize, total - sent);
         dc.send(size === messageSize ? message : message.subarray(0, size));
         sent += size;
