@@ -140,3 +140,20 @@ test('Copy magnet link puts the link on the clipboard', async ({ browser }) => {
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(magnet);
   await context.close();
 });
+
+test('a second tab of the same browser waits for the first, then takes over its torrents', async ({
+  browser,
+}) => {
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  const file = randomFile(tempDir(), 'two-tabs.bin', 20_000);
+  await openApp(first);
+  await shareFiles(first, file.path, 'two-tabs.bin');
+  const second = await context.newPage();
+  await second.goto('/');
+  await expect(second.getByText(/already open in another tab/)).toBeVisible();
+  await first.close();
+  await expect(second.getByText(/already open in another tab/)).toHaveCount(0, { timeout: 30_000 });
+  await expectStatus(torrentItem(second, 'two-tabs.bin'), 'Seeding', 30_000);
+  await context.close();
+});

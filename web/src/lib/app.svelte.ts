@@ -64,6 +64,8 @@ class AppState {
   errors = $state<FieldErrors>({});
   /** Shares being hashed that the worker has not listed yet. */
   pendingShares = $state(0);
+  /** Another tab of this browser runs the engine; this one waits for it to close. */
+  waitingForOtherTab = $state(false);
   /** Upload limit in KiB/s; 0 = none. */
   uploadLimitKiB = $state(readUploadLimit());
 
@@ -77,6 +79,7 @@ class AppState {
   }
 
   private async boot(createWorker: () => WorkerLike): Promise<void> {
+    await this.exclusive();
     const iceServers = await loadIceServers();
     let worker: WorkerLike;
     try {
@@ -102,6 +105,28 @@ class AppState {
     addEventListener('beforeunload', leave);
     addEventListener('hashchange', () => void this.openFromHash());
     await this.openFromHash();
+  }
+
+  /**
+   * One engine per browser profile: two tabs over the same IndexedDB would store and announce the same torrents
+   * twice. A second tab waits (Web Locks) until the first one closes, then takes over.
+   */
+  private async exclusive(): Promise<void> {
+    const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+    if (!locks) return;
+    let granted!: () => void;
+    const acquired = new Promise<void>((resolve) => (granted = resolve));
+    locks
+      .request('swarmdrop-engine', () => {
+        granted();
+        return new Promise<void>(() => {}); // held for the page's lifetime
+      })
+      .catch(() => granted());
+    const soon = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 500));
+    if (await Promise.race([acquired.then(() => true), soon])) return;
+    this.waitingForOtherTab = true;
+    await acquired;
+    this.waitingForOtherTab = false;
   }
 
   private onTorrents(torrents: TorrentView[]): void {
