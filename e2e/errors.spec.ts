@@ -1,0 +1,55 @@
+// Errors a user can run into mid-download: a clear message in the torrent's status, nothing else lost.
+import { expect, test } from '@playwright/test';
+import {
+  itemNumbers,
+  openPeer,
+  randomFile,
+  shareFiles,
+  startDownload,
+  tempDir,
+  torrentItem,
+} from './helpers';
+
+test('a full storage quota shows Error: <reason> and keeps the verified pieces', async ({
+  browser,
+  baseURL,
+}) => {
+  const file = randomFile(tempDir(), 'too-big.bin', 5 * 1024 * 1024);
+  const a = await openPeer(browser);
+  const magnet = await shareFiles(a.page, file.path, 'too-big.bin');
+
+  const b = await openPeer(browser);
+  const cdp = await b.context.newCDPSession(b.page);
+  await cdp.send('Storage.overrideQuotaForOrigin', {
+    origin: new URL(baseURL!).origin,
+    quotaSize: 1024 * 1024,
+  });
+  await startDownload(b.page, magnet);
+  const item = torrentItem(b.page, 'too-big.bin');
+  await expect(item.getByRole('alert').filter({ hasText: /^Error: .*quota/i })).toBeVisible({
+    timeout: 60_000,
+  });
+  const numbers = await itemNumbers(item);
+  expect(numbers.have).toBeGreaterThan(0);
+  expect(numbers.have).toBeLessThan(numbers.pieces);
+  await expect(item.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', '100');
+  // The rest of the app goes on: A still seeds.
+  await expect(torrentItem(a.page, 'too-big.bin').getByText('Seeding', { exact: true })).toBeVisible();
+  await a.context.close();
+  await b.context.close();
+});
+
+test('an unreachable tracker is named in an alert while the torrent waits for peers', async ({ browser }) => {
+  const b = await openPeer(browser);
+  const dead = 'ws://127.0.0.1:9/';
+  await startDownload(
+    b.page,
+    `magnet:?xt=urn:btih:${'5'.repeat(40)}&dn=lonely&tr=${encodeURIComponent(dead)}`,
+  );
+  const item = torrentItem(b.page, 'lonely');
+  await expect(item.getByText('Fetching metadata', { exact: true })).toBeVisible();
+  await expect(item.getByRole('alert').filter({ hasText: `Tracker ${dead}` })).toContainText(/unreachable/, {
+    timeout: 30_000,
+  });
+  await b.context.close();
+});
