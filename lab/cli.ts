@@ -62,9 +62,9 @@ export function writeResult(dir: string, result: ExperimentResult, seconds: numb
 function main(argv: string[]): number {
   const { positional, options } = parseArgs(argv);
   const name = positional[0];
-  if (!name || options.help !== undefined) {
+  if (!name || name === 'help' || options.help !== undefined) {
     console.log(usage());
-    return name ? 0 : 1;
+    return name ? 0 : 1; // no experiment named: usage, and a failure
   }
   const outRoot = typeof options.out === 'string' ? options.out : join('lab', 'out');
   const small = options.small !== undefined;
