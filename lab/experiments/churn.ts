@@ -4,15 +4,22 @@
 import { LabSwarm } from '../sim/swarm';
 import type { LabPeer } from '../sim/swarm';
 import type { Experiment, ExperimentResult, Figure, RunContext } from './types';
-import { KiB, MiB, bytes, completionCurve, labTorrent, mean, rate, round, table } from './common';
+import type { SwarmParams } from './common';
+import {
+  CAPACITIES,
+  addOriginalSeed,
+  KiB,
+  MiB,
+  bytes,
+  completionCurve,
+  labTorrent,
+  mean,
+  rate,
+  round,
+  table,
+} from './common';
 
-export interface ChurnParams {
-  peers: number;
-  fileBytes: number;
-  pieceLength: number;
-  seedUpload: number;
-  peerUpload: number;
-  peerDownload: number;
+export interface ChurnParams extends SwarmParams {
   /** Leechers arrive uniformly over this many seconds. */
   arrivalSeconds: number;
   /** Share of leechers that crash while downloading. */
@@ -25,7 +32,6 @@ export interface ChurnParams {
   trackerFailsAt: number;
   /** Finished leechers keep seeding this long, then leave cleanly (-1: stay). */
   lingerSeconds: number;
-  seed: number;
 }
 
 const SCENARIOS = [
@@ -61,12 +67,7 @@ function runOnce(
     seed: params.seed,
     trackers: twoTrackers ? 2 : 1,
   });
-  const seed = swarm.addPeer({
-    name: 'seed',
-    seed: true,
-    upload: params.seedUpload,
-    download: params.peerDownload,
-  });
+  const seed = addOriginalSeed(swarm, params);
   const peers: LabPeer[] = [];
   const crashing = new Set<LabPeer>();
   const bound = (params.peers * params.fileBytes) / (params.seedUpload + params.peers * params.peerUpload);
@@ -88,19 +89,7 @@ function runOnce(
   if (scenario === 'seed crashes') swarm.at(seedLeavesAt * 1000, () => swarm.crash(seed));
   if (scenario.startsWith('tracker dies'))
     swarm.at(params.trackerFailsAt * 1000, () => swarm.trackers[0].fail());
-  if (params.lingerSeconds >= 0) {
-    swarm.every(500, () => {
-      for (const peer of peers) {
-        if (
-          peer.alive &&
-          peer.completedAt !== undefined &&
-          swarm.now - peer.completedAt >= params.lingerSeconds * 1000
-        ) {
-          swarm.leave(peer);
-        }
-      }
-    });
-  }
+  if (params.lingerSeconds >= 0) swarm.leaveWhenDone(peers, params.lingerSeconds * 1000);
   // Stop when every peer that is still there has finished, or when nothing has completed for two minutes.
   let lastChange = 0;
   let doneCount = 0;
@@ -133,10 +122,7 @@ export const churn: Experiment<ChurnParams> = {
   defaults: {
     peers: 80,
     fileBytes: 1 * MiB,
-    pieceLength: 16 * KiB,
-    seedUpload: 64 * KiB,
-    peerUpload: 16 * KiB,
-    peerDownload: 64 * KiB,
+    ...CAPACITIES,
     arrivalSeconds: 120,
     crashShare: 0.3,
     seedLeavesAt: 40,
@@ -148,10 +134,7 @@ export const churn: Experiment<ChurnParams> = {
   small: {
     peers: 24,
     fileBytes: 512 * KiB,
-    pieceLength: 16 * KiB,
-    seedUpload: 64 * KiB,
-    peerUpload: 16 * KiB,
-    peerDownload: 64 * KiB,
+    ...CAPACITIES,
     arrivalSeconds: 60,
     crashShare: 0.3,
     seedLeavesAt: 20,

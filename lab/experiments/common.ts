@@ -2,10 +2,29 @@
 import { randomTorrent } from '../../shared/engine/testing/swarm';
 import type { TestTorrent } from '../../shared/engine/testing/swarm';
 import type { SyncHash } from '../sim/hash';
-import type { LabPeer } from '../sim/swarm';
+import type { LabPeer, LabSwarm } from '../sim/swarm';
 
 export const KiB = 1024;
 export const MiB = 1024 * 1024;
+
+/** What every engine experiment's swarm is made of: N leechers and one original seed. Rates in bytes/s. */
+export interface SwarmParams {
+  peers: number;
+  fileBytes: number;
+  pieceLength: number;
+  seedUpload: number;
+  peerUpload: number;
+  peerDownload: number;
+  seed: number;
+}
+
+/** The default capacities: the seed uploads 4 times faster than a peer, which downloads 4 times faster than it uploads. */
+export const CAPACITIES = {
+  pieceLength: 16 * KiB,
+  seedUpload: 64 * KiB,
+  peerUpload: 16 * KiB,
+  peerDownload: 64 * KiB,
+};
 
 export function labTorrent(
   fileBytes: number,
@@ -80,4 +99,14 @@ export function pieceCopies(peers: readonly LabPeer[], pieceCount: number): Int3
     for (let i = 0; i < pieceCount; i++) if (have.get(i)) copies[i]++;
   }
   return copies;
+}
+
+/** The original seed of an experiment's swarm: every piece, the seed's upload, a peer's download. */
+export function addOriginalSeed(swarm: LabSwarm, params: Omit<SwarmParams, 'fileBytes'>): LabPeer {
+  return swarm.addPeer({
+    name: 'seed',
+    seed: true,
+    upload: params.seedUpload,
+    download: params.peerDownload,
+  });
 }

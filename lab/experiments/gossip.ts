@@ -5,19 +5,25 @@ import type { GossipMode } from '../sim/gossip';
 import { LabSwarm } from '../sim/swarm';
 import type { LabPeer } from '../sim/swarm';
 import type { Experiment, ExperimentResult, Figure, RunContext } from './types';
-import { KiB, bytes, completionCurve, labTorrent, mean, rate, round, table } from './common';
+import type { SwarmParams } from './common';
+import {
+  CAPACITIES,
+  addOriginalSeed,
+  bytes,
+  completionCurve,
+  labTorrent,
+  mean,
+  rate,
+  round,
+  table,
+} from './common';
 
-export interface GossipParams {
-  peers: number;
+export interface GossipParams extends Omit<SwarmParams, 'fileBytes'> {
+  /** The file is this many pieces. */
   pieces: number;
-  pieceLength: number;
-  seedUpload: number;
-  peerUpload: number;
-  peerDownload: number;
   /** Peers contacted per round (seed 002 used 3). */
   fanout: number;
   latencyMs: number;
-  seed: number;
 }
 
 type Protocol = GossipMode | 'bittorrent';
@@ -94,7 +100,7 @@ function runBitTorrent(params: GossipParams, context: RunContext, limitMs: numbe
       if (to.have?.get(index)) redundantPieces++;
     },
   });
-  swarm.addPeer({ seed: true, upload: params.seedUpload, download: params.peerDownload });
+  addOriginalSeed(swarm, params);
   const peers: LabPeer[] = [];
   for (let i = 0; i < params.peers; i++)
     peers.push(swarm.addPeer({ upload: params.peerUpload, download: params.peerDownload }));
@@ -126,10 +132,7 @@ export const gossip: Experiment<GossipParams> = {
   defaults: {
     peers: 100,
     pieces: 64,
-    pieceLength: 16 * KiB,
-    seedUpload: 64 * KiB,
-    peerUpload: 16 * KiB,
-    peerDownload: 64 * KiB,
+    ...CAPACITIES,
     fanout: 3,
     latencyMs: 25,
     seed: 3,
@@ -137,10 +140,7 @@ export const gossip: Experiment<GossipParams> = {
   small: {
     peers: 30,
     pieces: 32,
-    pieceLength: 16 * KiB,
-    seedUpload: 64 * KiB,
-    peerUpload: 16 * KiB,
-    peerDownload: 64 * KiB,
+    ...CAPACITIES,
     fanout: 3,
     latencyMs: 25,
     seed: 3,

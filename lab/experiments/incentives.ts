@@ -9,7 +9,10 @@
 import { LabSwarm } from '../sim/swarm';
 import type { LabPeer } from '../sim/swarm';
 import type { Experiment, ExperimentResult, Figure, RunContext, Series } from './types';
+import type { SwarmParams } from './common';
 import {
+  CAPACITIES,
+  addOriginalSeed,
   KiB,
   MiB,
   bytes,
@@ -22,21 +25,14 @@ import {
   table,
 } from './common';
 
-export interface IncentivesParams {
-  peers: number;
+export interface IncentivesParams extends SwarmParams {
   freeRiderShare: number;
   strategicShare: number;
   /** A strategic peer uploads at this share of its capacity. */
   strategicUploadShare: number;
-  fileBytes: number;
-  pieceLength: number;
-  seedUpload: number;
-  peerUpload: number;
-  peerDownload: number;
   arrivalSeconds: number;
   /** A leecher keeps seeding this long after it finishes, then leaves (-1: stays to the end). */
   lingerSeconds: number;
-  seed: number;
 }
 
 type PeerClass = 'contributor' | 'free rider' | 'strategic';
@@ -59,7 +55,7 @@ function runOnce(params: IncentivesParams, mode: Mode, context: RunContext): Run
     seed: params.seed,
     config: { choking: mode === 'tit-for-tat' },
   });
-  swarm.addPeer({ seed: true, upload: params.seedUpload, download: params.peerDownload });
+  addOriginalSeed(swarm, params);
   const freeRiders = Math.round(params.peers * params.freeRiderShare);
   const strategic = Math.round(params.peers * params.strategicShare);
   const peers: LabPeer[] = [];
@@ -87,19 +83,7 @@ function runOnce(params: IncentivesParams, mode: Mode, context: RunContext): Run
       );
     } else peers.push(swarm.addPeer({ ...common, upload: params.peerUpload }));
   }
-  if (params.lingerSeconds >= 0) {
-    swarm.every(500, () => {
-      for (const peer of peers) {
-        if (
-          peer.alive &&
-          peer.completedAt !== undefined &&
-          swarm.now - peer.completedAt >= params.lingerSeconds * 1000
-        ) {
-          swarm.leave(peer);
-        }
-      }
-    });
-  }
+  if (params.lingerSeconds >= 0) swarm.leaveWhenDone(peers, params.lingerSeconds * 1000);
   const bound = (params.peers * params.fileBytes) / (params.seedUpload + params.peers * params.peerUpload);
   swarm.runUntil((params.arrivalSeconds + bound * 10 + 600) * 1000, () => swarm.allDone(peers));
   return { mode, peers, times: completionSeconds(peers), endSeconds: swarm.now / 1000 };
@@ -128,10 +112,7 @@ export const incentives: Experiment<IncentivesParams> = {
     strategicShare: 0.25,
     strategicUploadShare: 0.5,
     fileBytes: 512 * KiB,
-    pieceLength: 16 * KiB,
-    seedUpload: 64 * KiB,
-    peerUpload: 16 * KiB,
-    peerDownload: 64 * KiB,
+    ...CAPACITIES,
     arrivalSeconds: 5,
     lingerSeconds: 0,
     seed: 4,

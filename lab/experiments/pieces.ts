@@ -7,7 +7,10 @@ import type { LabPeer } from '../sim/swarm';
 import type { PieceSelection } from '../sim/strategy';
 import { PIECE_SELECTIONS } from '../sim/strategy';
 import type { Experiment, ExperimentResult, Figure, RunContext, Series } from './types';
+import type { SwarmParams } from './common';
 import {
+  CAPACITIES,
+  addOriginalSeed,
   KiB,
   MiB,
   bytes,
@@ -21,19 +24,12 @@ import {
   table,
 } from './common';
 
-export interface PiecesParams {
-  peers: number;
-  fileBytes: number;
-  pieceLength: number;
-  seedUpload: number;
-  peerUpload: number;
-  peerDownload: number;
+export interface PiecesParams extends SwarmParams {
   /** Leechers arrive uniformly over this many seconds. */
   arrivalSeconds: number;
   /** In the early-leave runs, the seed leaves after uploading this many copies of the file. */
   seedLeavesAfterCopies: number;
   strategies: string[];
-  seed: number;
 }
 
 interface Run {
@@ -57,12 +53,7 @@ function runOnce(
   const pieceCount = torrent.info.pieceCount;
   const swarm = new LabSwarm({ torrent, hash: context.hash, seed: params.seed });
   // The original seed serves pieces, it does not pick them: its strategy does not matter.
-  const seed = swarm.addPeer({
-    name: 'seed',
-    seed: true,
-    upload: params.seedUpload,
-    download: params.peerDownload,
-  });
+  const seed = addOriginalSeed(swarm, params);
   const peers: LabPeer[] = [];
   for (let i = 0; i < params.peers; i++) {
     const joinAt = Math.floor(swarm.random() * params.arrivalSeconds * 1000);
@@ -118,10 +109,7 @@ export const pieces: Experiment<PiecesParams> = {
   defaults: {
     peers: 100,
     fileBytes: 1 * MiB,
-    pieceLength: 16 * KiB,
-    seedUpload: 64 * KiB,
-    peerUpload: 16 * KiB,
-    peerDownload: 64 * KiB,
+    ...CAPACITIES,
     arrivalSeconds: 10,
     seedLeavesAfterCopies: 3,
     strategies: [...PIECE_SELECTIONS],
@@ -130,10 +118,7 @@ export const pieces: Experiment<PiecesParams> = {
   small: {
     peers: 30,
     fileBytes: 512 * KiB,
-    pieceLength: 16 * KiB,
-    seedUpload: 64 * KiB,
-    peerUpload: 16 * KiB,
-    peerDownload: 64 * KiB,
+    ...CAPACITIES,
     arrivalSeconds: 5,
     seedLeavesAfterCopies: 3,
     strategies: [...PIECE_SELECTIONS],

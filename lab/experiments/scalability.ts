@@ -4,23 +4,16 @@ import { clientServerBound, p2pBound } from '../bounds';
 import { LabSwarm } from '../sim/swarm';
 import type { LabPeer } from '../sim/swarm';
 import type { Experiment, ExperimentResult, Figure, RunContext } from './types';
-import { KiB, MiB, bytes, labTorrent, rate, round, table } from './common';
+import type { SwarmParams } from './common';
+import { CAPACITIES, KiB, MiB, bytes, labTorrent, rate, round, table } from './common';
 
-export interface ScalabilityParams {
+/** `peerUpload` is every peer's u_i and `peerDownload` every peer's d_i (so d_min = d); `seedUpload` is u_s. */
+export interface ScalabilityParams extends Omit<SwarmParams, 'peers'> {
   /** The N to measure. */
   peers: number[];
-  fileBytes: number;
-  pieceLength: number;
-  /** u_s, bytes/s. */
-  seedUpload: number;
-  /** u_i, bytes/s (the same for every peer). */
-  peerUpload: number;
-  /** d_i, bytes/s (the same for every peer, so d_min = d). */
-  peerDownload: number;
   latencyMs: number;
   /** Also measure client-server up to this N (it takes N·F/u_s of virtual time). */
   clientServerMaxPeers: number;
-  seed: number;
 }
 
 interface Row {
@@ -92,10 +85,7 @@ export const scalability: Experiment<ScalabilityParams> = {
   defaults: {
     peers: [1, 2, 5, 10, 20, 50, 100, 200, 1000],
     fileBytes: 1 * MiB,
-    pieceLength: 16 * KiB,
-    seedUpload: 64 * KiB,
-    peerUpload: 16 * KiB,
-    peerDownload: 64 * KiB,
+    ...CAPACITIES,
     latencyMs: 25,
     clientServerMaxPeers: 1000,
     seed: 1,
@@ -103,10 +93,7 @@ export const scalability: Experiment<ScalabilityParams> = {
   small: {
     peers: [1, 2, 5, 10, 20, 40],
     fileBytes: 512 * KiB,
-    pieceLength: 16 * KiB,
-    seedUpload: 64 * KiB,
-    peerUpload: 16 * KiB,
-    peerDownload: 64 * KiB,
+    ...CAPACITIES,
     latencyMs: 25,
     clientServerMaxPeers: 40,
     seed: 1,

@@ -233,6 +233,16 @@ export class LabSwarm {
     peer.leftAt = this.now;
   }
 
+  /** Each of `peers` keeps seeding `lingerMs` after it finishes, then leaves cleanly (checked every 500 ms). */
+  leaveWhenDone(peers: readonly LabPeer[], lingerMs: number): void {
+    this.every(500, () => {
+      for (const peer of peers) {
+        if (peer.alive && peer.completedAt !== undefined && this.now - peer.completedAt >= lingerMs)
+          this.leave(peer);
+      }
+    });
+  }
+
   /** A crash: no `stopped`; the peers see their connections drop; the trackers keep it until their timeout. */
   crash(peer: LabPeer): void {
     if (!peer.alive) return;
