@@ -84,6 +84,19 @@ describe('ChannelWriter', () => {
     expect(all).toEqual(small);
   });
 
+  it('merges the writes of one burst when deferred, and sends them in order', () => {
+    const channel = new FakeChannel();
+    const pending: Array<() => void> = [];
+    const writer = new ChannelWriter(channel, undefined, undefined, 1 << 20, (callback) =>
+      pending.push(callback),
+    );
+    for (let i = 0; i < 5; i++) writer.write(new Uint8Array([i, i]).buffer);
+    expect(channel.sent).toHaveLength(0);
+    expect(pending).toHaveLength(1);
+    pending.shift()!();
+    expect(channel.sent.map((m) => Array.from(m))).toEqual([[0, 0, 1, 1, 2, 2, 3, 3, 4, 4]]);
+  });
+
   it('resumes on its own timer if the low event never comes', () => {
     const channel = new FakeChannel();
     const writer = new ChannelWriter(channel, undefined, undefined, 100_000);

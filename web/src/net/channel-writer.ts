@@ -67,6 +67,31 @@ export class RateLimiter {
   }
 }
 
+/** Runs a callback soon, as its own task. */
+export type Defer = (callback: () => void) => void;
+
+let sharedDefer: Defer | undefined;
+
+/**
+ * A task queued behind the messages already waiting (a MessageChannel post, without setTimeout's clamping), so
+ * that the worker's sends of one burst reach the channel together and merge into fewer messages.
+ */
+export function deferTask(): Defer {
+  if (sharedDefer) return sharedDefer;
+  if (typeof MessageChannel === 'undefined') {
+    sharedDefer = (callback) => setTimeout(callback, 0);
+    return sharedDefer;
+  }
+  const channel = new MessageChannel();
+  const callbacks: Array<() => void> = [];
+  channel.port1.onmessage = () => callbacks.shift()?.();
+  sharedDefer = (callback) => {
+    callbacks.push(callback);
+    channel.port2.postMessage(null);
+  };
+  return sharedDefer;
+}
+
 export class ChannelWriter {
   private readonly queue: Array<Uint8Array<ArrayBuffer>> = [];
   private queued = 0;
@@ -74,6 +99,7 @@ export class ChannelWriter {
   /** What the pending timer waits for: room in the channel's buffer, or the upload limit. */
   private waitingFor: 'buffer' | 'limit' | undefined;
   private closed = false;
+  private flushScheduled = false;
   private readonly onLow = () => {
     if (this.waitingFor === 'buffer') {
       clearTimeout(this.timer);
@@ -88,6 +114,8 @@ export class ChannelWriter {
     private readonly limiter: RateLimiter | undefined = undefined,
     private readonly onError: (error: unknown) => void = () => {},
     private readonly highWater = HIGH_WATER_BYTES,
+    /** How writes are deferred to merge a burst; undefined writes at once. */
+    private readonly defer: Defer | undefined = undefined,
   ) {
     channel.addEventListener('bufferedamountlow', this.onLow);
   }
@@ -104,7 +132,15 @@ export class ChannelWriter {
       this.queue.push(chunk);
       this.queued += chunk.byteLength;
     }
-    this.pump();
+    if (!this.defer) {
+      this.pump();
+    } else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      this.defer(() => {
+        this.flushScheduled = false;
+        this.pump();
+      });
+    }
   }
 
   close(): void {

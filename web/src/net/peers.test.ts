@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { MainToWorker } from '../lib/protocol';
 import type { ChannelLike } from './channel-writer';
 import { PeerManager, type PeerInstance } from './peers';
@@ -67,13 +67,14 @@ describe('PeerManager', () => {
     expect(data.byteLength).toBe(8);
   });
 
-  it("writes the worker's bytes to the channel and reports a close once", () => {
+  it("writes the worker's bytes to the channel and reports a close once", async () => {
     const { manager, posted, instances } = setup();
     manager.createPeer(T, false);
     instances[0].emit('connect');
     const key = (posted[0].message as { peer: string }).peer;
     manager.send(T, key, new Uint8Array([1, 2, 3]).buffer);
-    expect(Array.from(instances[0]._channel.sent[0])).toEqual([1, 2, 3]);
+    // Sends of one burst go out together, one task later.
+    await vi.waitFor(() => expect(Array.from(instances[0]._channel.sent[0] ?? [])).toEqual([1, 2, 3]));
     instances[0].destroy();
     expect(posted.at(-1)!.message).toEqual({ type: 'peer-closed', infoHashHex: T, peer: key });
     expect(manager.connectedCount(T)).toBe(0);

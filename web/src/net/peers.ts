@@ -4,7 +4,7 @@ import './../lib/polyfills';
 import SimplePeer from 'simple-peer';
 import type { SignalDescription } from '../../../shared/tracker-protocol';
 import type { MainToWorker } from '../lib/protocol';
-import { ChannelWriter, type ChannelLike, type RateLimiter } from './channel-writer';
+import { ChannelWriter, deferTask, type ChannelLike, type RateLimiter } from './channel-writer';
 import type { SignalPeer } from './tracker-client';
 
 /** The parts of a simple-peer instance used here (so tests can pass a fake). */
@@ -185,7 +185,13 @@ export class PeerManager {
       peer.destroy();
       return;
     }
-    peer.writer = new ChannelWriter(channel, this.options.limiter, () => peer.destroy());
+    peer.writer = new ChannelWriter(
+      channel,
+      this.options.limiter,
+      () => peer.destroy(),
+      undefined,
+      deferTask(),
+    );
     torrent.connected.set(key, peer);
     this.options.post({ type: 'peer-connected', infoHashHex: peer.infoHashHex, peer: key });
     peer.instance.on('data', (chunk: Uint8Array) => {
