@@ -103,6 +103,10 @@ class AppState {
     const leave = () => this.bridge?.shutdown();
     addEventListener('pagehide', leave);
     addEventListener('beforeunload', leave);
+    // Back from the back/forward cache after `leave`: the connections and trackers are gone, start afresh.
+    addEventListener('pageshow', (event) => {
+      if (event.persisted) location.reload();
+    });
     addEventListener('hashchange', () => void this.openFromHash());
     await this.openFromHash();
   }
