@@ -1,13 +1,14 @@
 // Experiment 4 (seed 000; Cohen 2003; BitTyrant): contributors, free riders (never upload) and strategic peers, with
 // tit-for-tat choking and with choking turned off; the download time of each class.
 //
-// A strategic peer is BitTyrant-like, within what the engine's config allows: it keeps twice the connections, gives
-// only 2 regular unchoke slots (plus the optimistic one) and caps its upload at `strategicUploadShare` of its
-// capacity, so each of its few slots gets about the rate a contributor gives each of its 5, for much less upload in
-// all. (BitTyrant proper sizes each unchoke to the least rate that earns reciprocation; that needs a hook in the
-// engine's choker, proposed in the lab's report.)
+// A strategic peer is BitTyrant-like (lab/sim/strategy.ts): it keeps twice the connections, unchokes only peers that
+// reciprocate (plus the optimistic one) and caps its upload to each at just above what that peer gives it, through
+// the engine's `choker` hook; a peer that gives nothing yet is offered `strategicUploadShare` of a contributor's
+// per-slot rate.
+import { strategicChoker } from '../sim/strategy';
 import { LabSwarm } from '../sim/swarm';
 import type { LabPeer } from '../sim/swarm';
+import { DEFAULT_CONFIG } from '../../shared/engine/session';
 import type { Experiment, ExperimentResult, Figure, RunContext, Series } from './types';
 import type { SwarmParams } from './common';
 import {
@@ -28,7 +29,7 @@ import {
 export interface IncentivesParams extends SwarmParams {
   freeRiderShare: number;
   strategicShare: number;
-  /** A strategic peer uploads at this share of its capacity. */
+  /** What a strategic peer offers a peer that does not reciprocate yet, as a share of a contributor's per-slot rate. */
   strategicUploadShare: number;
   arrivalSeconds: number;
   /** A leecher keeps seeding this long after it finishes, then leaves (-1: stays to the end). */
@@ -45,6 +46,12 @@ interface Run {
   peers: LabPeer[];
   times: Array<number | undefined>;
   endSeconds: number;
+}
+
+/** A contributor's rate per unchoked peer (its regular slots and the optimistic one), times the strategic share. */
+function probeRate(params: IncentivesParams): number {
+  const slots = DEFAULT_CONFIG.uploadSlots + 1;
+  return (params.peerUpload / slots) * params.strategicUploadShare;
 }
 
 function runOnce(params: IncentivesParams, mode: Mode, context: RunContext): Run {
@@ -77,8 +84,12 @@ function runOnce(params: IncentivesParams, mode: Mode, context: RunContext): Run
       peers.push(
         swarm.addPeer({
           ...common,
-          upload: params.peerUpload * params.strategicUploadShare,
-          config: { uploadSlots: 2, targetPeers: 40, maxPeers: 80 },
+          upload: params.peerUpload,
+          config: {
+            choker: strategicChoker({ probeRate: probeRate(params) }),
+            targetPeers: 40,
+            maxPeers: 80,
+          },
         }),
       );
     } else peers.push(swarm.addPeer({ ...common, upload: params.peerUpload }));
@@ -173,7 +184,7 @@ export const incentives: Experiment<IncentivesParams> = {
     const summary = [
       `${params.peers} leechers (${round(params.freeRiderShare * 100)} % free riders, ${round(params.strategicShare * 100)} % strategic) and one seed; ` +
         `file ${bytes(params.fileBytes)}; seed ${rate(params.seedUpload)}, peers ${rate(params.peerUpload)} up / ${rate(params.peerDownload)} down; ` +
-        `strategic peers upload at ${round(params.strategicUploadShare * 100)} % of that with 2 regular slots and twice the connections. ` +
+        `strategic peers (BitTyrant-like) keep twice the connections, unchoke only peers that reciprocate and give each just above what it gives them (${round(params.strategicUploadShare * 100)} % of a contributor's per-slot rate to a peer that gives nothing yet). ` +
         `Finished leechers ${params.lingerSeconds < 0 ? 'stay and seed to the end' : `seed ${params.lingerSeconds} s more, then leave`}. ` +
         'Times of peers that never finished count as the end of the run.',
       '',

@@ -1,36 +1,36 @@
-// Piece selection strategies for the piece-selection experiment.
-// - rarest: the engine's own policy (random for the first few pieces, then rarest first).
-// - random: the engine's random-first phase stretched over the whole download (`randomFirstPieces` = piece count).
-// - sequential: lowest index first, like a streaming client. The engine has no option for it, so the lab replaces the
-//   picker's choice of a fresh piece on this one session instance. This touches the picker's internals (`pickFresh`,
-//   `pos`); the clean way is an engine option (`pieceSelection: 'rarest' | 'random' | 'sequential'`), proposed in the
-//   lab's report. Everything else (blocks, endgame, requests) stays the engine's.
-import type { TorrentSession } from '../../shared/engine/session';
+// Peer strategies for the lab's experiments, through the engine's own options (no reaching into its internals).
+// - Piece selection: the engine's `pieceSelection` option ('rarest', 'random', 'sequential').
+// - A strategic, BitTyrant-like choker (Piatek et al. 2007) for the incentives experiment, through the engine's
+//   `choker` hook: the same unchoke set as tit-for-tat without spare slots (only peers that reciprocate, plus the
+//   optimistic one), but each unchoked peer gets an upload cap just above what it gives us, so the peer spends the
+//   least upload that keeps its partners reciprocating. Peers that give nothing yet get a small probing rate.
+import type { ChokerInput, ChokerResult } from '../../shared/engine/choker';
+import { chooseUnchoked } from '../../shared/engine/choker';
+import type { PieceSelection } from '../../shared/engine/picker';
+import { PIECE_SELECTIONS } from '../../shared/engine/picker';
 
-export type PieceSelection = 'rarest' | 'random' | 'sequential';
+export type { PieceSelection };
+export { PIECE_SELECTIONS };
 
-export const PIECE_SELECTIONS: readonly PieceSelection[] = ['rarest', 'random', 'sequential'];
-
-interface PickerInternals {
-  pieceCount: number;
-  pos: Int32Array;
-  pickFresh: (state: unknown, peerHas: { get(index: number): boolean }) => number;
+export interface StrategicChokerOptions {
+  /** Bytes/s offered to an unchoked peer that does not upload to us yet (the optimistic one, a new one). */
+  probeRate: number;
+  /** A reciprocating peer gets this multiple of the rate it gives us (default 1.1). */
+  margin?: number;
 }
 
-export function applyPieceSelection(session: TorrentSession, selection: PieceSelection): void {
-  if (!PIECE_SELECTIONS.includes(selection))
-    throw new RangeError(`unknown piece selection ${String(selection)}`);
-  if (selection !== 'sequential') return;
-  const picker = (session as unknown as { picker?: PickerInternals }).picker;
-  if (!picker || typeof picker.pickFresh !== 'function' || !(picker.pos instanceof Int32Array)) {
-    throw new Error(
-      'sequential selection needs the engine picker internals (pickFresh, pos); the engine changed',
-    );
-  }
-  picker.pickFresh = function (this: PickerInternals, _state, peerHas) {
-    for (let index = 0; index < this.pieceCount; index++) {
-      if (this.pos[index] >= 0 && peerHas.get(index)) return index;
+export function strategicChoker(options: StrategicChokerOptions): (input: ChokerInput) => ChokerResult {
+  const margin = options.margin ?? 1.1;
+  if (!(options.probeRate > 0)) throw new RangeError(`probeRate must be > 0, got ${options.probeRate}`);
+  if (!(margin > 0)) throw new RangeError(`margin must be > 0, got ${margin}`);
+  return (input) => {
+    const result = chooseUnchoked({ ...input, spareSlots: 'none' });
+    if (input.seeding) return result; // a seed has nothing to gain: it serves like everyone else
+    const rates = new Map(input.peers.map((p) => [p.peer, p.downloadRate]));
+    const uploadCaps = new Map<string, number>();
+    for (const peer of result.unchoke) {
+      uploadCaps.set(peer, Math.max(options.probeRate, (rates.get(peer) ?? 0) * margin));
     }
-    return -1;
+    return { ...result, uploadCaps };
   };
 }

@@ -12,7 +12,6 @@ import { Network } from './network';
 import type { SyncHash } from './hash';
 import { SimTracker } from './tracker';
 import type { PieceSelection } from './strategy';
-import { applyPieceSelection } from './strategy';
 
 export interface SwarmOptions {
   torrent: TestTorrent;
@@ -160,9 +159,8 @@ export class LabSwarm {
       const info = this.torrent.info;
       let have: Bitfield | undefined;
       if (spec.seed) have = Bitfield.full(info.pieceCount);
-      const selection = spec.pieceSelection ?? 'rarest';
       const config = { ...this.config, ...spec.config };
-      if (selection === 'random') config.randomFirstPieces = info.pieceCount;
+      if (spec.pieceSelection) config.pieceSelection = spec.pieceSelection;
       peer.session = new TorrentSession({
         infoHash: info.infoHash,
         peerId,
@@ -172,7 +170,6 @@ export class LabSwarm {
         now: this.now,
         config,
       });
-      applyPieceSelection(peer.session, selection);
       peer.joined = true;
       if (spec.seed) peer.completedAt = this.now;
       const tick = () => {

@@ -45,6 +45,8 @@ export interface ChokerInput {
 export interface ChokerResult {
   unchoke: Set<string>;
   optimistic: string | undefined;
+  /** Optional upload rate caps, bytes/s, per unchoked peer (a strategic choker's; the default choker sets none). */
+  uploadCaps?: Map<string, number>;
 }
 
 const NEW_PEER_WEIGHT = 3;

@@ -62,6 +62,10 @@ export class PeerState {
   /** Requests it made to us, waiting for a read slot (FIFO), and those with a read in progress. */
   readonly incoming: BlockRequest[] = [];
   readonly reading = new Map<string, BlockRequest>();
+  /** Upload rate cap, bytes/s (undefined: none), and the bytes it may still send now (a token bucket). */
+  uploadCap: number | undefined;
+  uploadBudget = 0;
+  uploadBudgetAt = 0;
 
   readonly down = new RateMeter();
   readonly up = new RateMeter();

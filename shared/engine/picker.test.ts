@@ -725,3 +725,48 @@ describe('PiecePicker endgame cost', () => {
     expect(endgameWork / endgameOps).toBeLessThan(20);
   });
 });
+
+describe('PiecePicker piece selection', () => {
+  it('sequential: the lowest missing piece the peer has, whatever the rarity', () => {
+    const p = picker({ pieceCount: 20, pieceLength: KIB16, pieceSelection: 'sequential', seed: 3 });
+    // Piece 15 is the rarest (one peer has it); sequential ignores that.
+    p.peerBitfield('a', field(20, range(5, 20)));
+    p.peerBitfield('b', field(20, range(0, 15)));
+    const a = p.nextRequests('a', field(20, range(5, 20)), 3, 0);
+    expect(pieces(a)).toEqual([5, 6, 7]);
+    const b = p.nextRequests('b', field(20, range(0, 15)), 2, 0);
+    expect(pieces(b)).toEqual([0, 1]);
+    deliver(p, 'b', b);
+    // A failed piece is fresh again and comes first.
+    const again = p.nextRequests('b', field(20, range(0, 15)), 1, 0);
+    expect(pieces(again)).toEqual([2]);
+    p.blockReceived('b', 2, 0, KIB16);
+    p.pieceFailed(2);
+    expect(pieces(p.nextRequests('b', field(20, range(0, 15)), 1, 0))).toEqual([2]);
+  });
+
+  it('rarest (default) picks the rarest piece where sequential would not', () => {
+    const p = picker({ pieceCount: 20, pieceLength: KIB16, seed: 3 });
+    p.peerBitfield('a', field(20, range(5, 20)));
+    p.peerBitfield('b', field(20, range(0, 15)));
+    expect(pieces(p.nextRequests('a', field(20, range(5, 20)), 1, 0))[0]).toBeGreaterThanOrEqual(15);
+  });
+
+  it('random: ignores rarity after the random-first phase too', () => {
+    // Pieces 0-9 are common (3 peers), 10-19 rare (1 peer); every peer has all. Rarest first would only take 10-19.
+    const choose = (pieceSelection: 'rarest' | 'random', seed: number): number[] => {
+      const p = picker({ pieceCount: 20, pieceLength: KIB16, pieceSelection, seed });
+      p.peerBitfield('x', field(20, range(0, 20)));
+      p.peerBitfield('y', field(20, range(0, 10)));
+      p.peerBitfield('z', field(20, range(0, 10)));
+      return pieces(p.nextRequests('x', field(20, range(0, 20)), 8, 0));
+    };
+    for (const seed of [1, 2, 3]) expect(choose('rarest', seed).every((i) => i >= 10)).toBe(true);
+    const common = [1, 2, 3].flatMap((seed) => choose('random', seed)).filter((i) => i < 10);
+    expect(common.length).toBeGreaterThan(0);
+  });
+
+  it('refuses an unknown selection', () => {
+    expect(() => picker({ pieceCount: 4, pieceSelection: 'newest' as 'random' })).toThrow(RangeError);
+  });
+});

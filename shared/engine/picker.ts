@@ -34,7 +34,14 @@ export interface PickerOptions {
   endgameDuplicates?: number;
   /** Default 16384. */
   blockSize?: number;
+  /** How fresh pieces are chosen. 'rarest' (default): random for the first randomFirstPieces, then rarest first;
+   * 'random': uniformly random among the fresh pieces the peer has; 'sequential': the lowest index first (streaming). */
+  pieceSelection?: PieceSelection;
 }
+
+export type PieceSelection = 'rarest' | 'random' | 'sequential';
+
+export const PIECE_SELECTIONS: readonly PieceSelection[] = ['rarest', 'random', 'sequential'];
 
 export interface BlockReceipt {
   expected: boolean;
@@ -116,6 +123,9 @@ export class PiecePicker {
   private readonly random: () => number;
   private readonly randomFirstPieces: number;
   private readonly endgameDuplicates: number;
+  private readonly selection: PieceSelection;
+  /** Sequential selection: no fresh piece below this index. */
+  private sequentialFrom = 0;
   private readonly blocksPerPiece: number;
   private readonly lastPieceLength: number;
   /** Non-seed peers that have each piece. */
@@ -168,6 +178,10 @@ export class PiecePicker {
     if (!Number.isInteger(endgameDuplicates) || endgameDuplicates < 1) {
       throw new RangeError(`invalid endgameDuplicates ${endgameDuplicates}`);
     }
+    const selection = options.pieceSelection ?? 'rarest';
+    if (!PIECE_SELECTIONS.includes(selection))
+      throw new RangeError(`unknown piece selection ${String(selection)}`);
+    this.selection = selection;
     this.pieceCount = pieceCount;
     this.pieceLength = pieceLength;
     this.totalLength = totalLength;
@@ -489,11 +503,26 @@ export class PiecePicker {
   private pickFresh(state: PeerState, peerHas: Bitfield): number {
     if (state.exhaustedAt === this.freshGeneration) return -1;
     const index =
-      this.verified < this.randomFirstPieces
-        ? this.pickRandom(state, peerHas)
-        : this.pickRarest(state, peerHas);
+      this.selection === 'sequential'
+        ? this.pickSequential(peerHas)
+        : this.selection === 'random' || this.verified < this.randomFirstPieces
+          ? this.pickRandom(state, peerHas)
+          : this.pickRarest(state, peerHas);
     if (index < 0) state.exhaustedAt = this.freshGeneration;
     return index;
+  }
+
+  /** The lowest-indexed fresh piece the peer has. */
+  private pickSequential(peerHas: Bitfield): number {
+    while (this.sequentialFrom < this.pieceCount && this.pos[this.sequentialFrom] < 0) {
+      this.work++;
+      this.sequentialFrom++;
+    }
+    for (let index = this.sequentialFrom; index < this.pieceCount; index++) {
+      this.work++;
+      if (this.pos[index] >= 0 && peerHas.get(index)) return index;
+    }
+    return -1;
   }
 
   private pickRandom(state: PeerState, peerHas: Bitfield): number {
@@ -850,6 +879,7 @@ export class PiecePicker {
     this.active.delete(index);
     this.open.delete(index);
     this.bucketAdd(index);
+    if (index < this.sequentialFrom) this.sequentialFrom = index;
     this.freshGeneration++;
     this.rarityGeneration++;
     for (const state of this.peers.values()) {

@@ -534,3 +534,87 @@ describe('TorrentSession: downloading and verification', () => {
     expect(Array.from(stats.availability)).toEqual([1, 1, 1, 1]);
   });
 });
+
+describe('TorrentSession: configurable policies', () => {
+  it('pieceSelection sequential requests the pieces in order', () => {
+    const s = setup({ config: { pieceSelection: 'sequential', minPipeline: 8 } });
+    const seeder = seederPeer(s);
+    const requested = seeder.ofType('request').map((r) => r.index);
+    expect(requested.length).toBeGreaterThan(2);
+    expect(requested).toEqual([...requested].sort((a, b) => a - b));
+    expect(requested[0]).toBe(0);
+  });
+
+  it.each([
+    ['uninteresting', false, true],
+    ['none', false, false],
+    ['all', true, true],
+  ] as const)(
+    'spareSlots %s: unchokes between rounds a peer that could upload to us: %s, one that cannot: %s',
+    (spareSlots, could, cannot) => {
+      const s = setup({ have: new Bitfield(info.pieceCount), config: { spareSlots } });
+      s.tick(DEFAULT_CONFIG.chokeIntervalMs); // the first round is over: later unchokes are between rounds
+      const rich = s.peer('rich');
+      rich.connect();
+      rich.handshake();
+      rich.send({ type: 'bitfield', bytes: Bitfield.full(info.pieceCount).bytes });
+      rich.send({ type: 'interested' });
+      const poor = s.peer('poor');
+      poor.connect();
+      poor.handshake();
+      poor.send({ type: 'interested' });
+      expect(rich.ofType('unchoke').length > 0).toBe(could);
+      expect(poor.ofType('unchoke').length > 0).toBe(cannot);
+    },
+  );
+
+  it('a custom choker decides who is unchoked and caps the upload per peer', () => {
+    const inputs: number[] = [];
+    const s = setup({
+      seed: true,
+      config: {
+        choker: (input) => {
+          inputs.push(input.peers.length);
+          const unchoke = new Set(input.peers.filter((p) => p.interested).map((p) => p.peer));
+          return {
+            unchoke,
+            optimistic: undefined,
+            uploadCaps: new Map([...unchoke].map((p) => [p, BLOCK_SIZE])),
+          };
+        },
+      },
+    });
+    const leech = s.peer('leech');
+    leech.connect();
+    leech.handshake();
+    leech.send({ type: 'interested' });
+    expect(leech.ofType('unchoke')).toEqual([]); // no unchoke between rounds: the choker decides
+    leech.absorb(s.tick(DEFAULT_CONFIG.chokeIntervalMs));
+    expect(inputs.at(-1)).toBe(1);
+    expect(leech.ofType('unchoke').length).toBe(1);
+    let reads = 0;
+    for (const begin of [0, BLOCK_SIZE]) {
+      for (const index of [0, 1]) {
+        reads += ofType(leech.send({ type: 'request', index, begin, length: BLOCK_SIZE }), 'read').length;
+      }
+    }
+    expect(reads).toBe(0); // the bucket starts empty
+    const readsAt = (ms: number) => ofType(leech.absorb(s.tick(ms)), 'read').length;
+    expect(readsAt(1000)).toBe(1); // 16 KiB/s: one block a second
+    expect(readsAt(500)).toBe(0);
+    expect(readsAt(500)).toBe(1);
+  });
+
+  it('peerUploadCap throttles every peer, and an invalid cap is refused', () => {
+    expect(() => setup({ config: { peerUploadCap: 0 } })).toThrow(RangeError);
+    const s = setup({ seed: true, config: { peerUploadCap: 2 * BLOCK_SIZE } });
+    const leech = s.peer('leech');
+    leech.connect();
+    leech.handshake();
+    leech.send({ type: 'interested' });
+    expect(leech.ofType('unchoke').length).toBe(1);
+    for (const index of [0, 1, 2]) leech.send({ type: 'request', index, begin: 0, length: BLOCK_SIZE });
+    expect(leech.closed).toBeUndefined();
+    expect(ofType(leech.absorb(s.tick(1000)), 'read').length).toBe(2);
+  });
+});

@@ -35,6 +35,7 @@ import {
   supportsExtended,
   supportsFast,
 } from '../wire';
+import type { ChokerInput } from './choker';
 import { chooseUnchoked } from './choker';
 import { MetadataFetch } from './metadata';
 import { parseVerifiedInfo } from '../metainfo';
@@ -150,6 +151,8 @@ export class TorrentSession implements Session {
       throw new RangeError('peerId must be 20 bytes');
     }
     this.config = { ...DEFAULT_CONFIG, ...options.config };
+    const cap = this.config.peerUploadCap;
+    if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid peerUploadCap ${cap}`);
     this.infoHash = options.infoHash;
     this.peerId = options.peerId;
     this.random = options.random;
@@ -267,6 +270,8 @@ export class TorrentSession implements Session {
       // Paused sessions still connect, they just do not transfer.
     }
     const peer = new PeerState(key, this.now);
+    peer.uploadCap = this.config.peerUploadCap;
+    peer.uploadBudgetAt = this.now;
     this.peers.set(key, peer);
     this.sendRaw(
       peer,
@@ -449,7 +454,21 @@ export class TorrentSession implements Session {
   }
 
   private pumpReads(peer: PeerState): void {
+    const cap = peer.uploadCap;
+    if (cap !== undefined) {
+      // A token bucket of at most one second's worth (and at least one block) of upload.
+      const burst = Math.max(cap, BLOCK_SIZE);
+      peer.uploadBudget = Math.min(
+        burst,
+        peer.uploadBudget + (cap * (this.now - peer.uploadBudgetAt)) / 1000,
+      );
+      peer.uploadBudgetAt = this.now;
+    }
     while (peer.reading.size < READS_PER_PEER && peer.incoming.length > 0) {
+      if (cap !== undefined) {
+        if (peer.uploadBudget < peer.incoming[0].length) return;
+        peer.uploadBudget -= peer.incoming[0].length;
+      }
       const request = peer.incoming.shift() as BlockRequest;
       peer.reading.set(blockKey(request.index, request.begin), request);
       this.out.push({ type: 'read', peer: peer.key, ...request });
@@ -711,6 +730,7 @@ export class TorrentSession implements Session {
       randomFirstPieces: this.config.randomFirstPieces,
       endgameDuplicates: this.config.endgameDuplicates,
       blockSize: BLOCK_SIZE,
+      pieceSelection: this.config.pieceSelection,
     });
     if (this.state !== 'paused' && this.state !== 'error') {
       this.state = this.haveCount === info.pieceCount ? 'seeding' : 'downloading';
@@ -781,8 +801,15 @@ export class TorrentSession implements Session {
   private maybeUnchokeNow(peer: PeerState): void {
     if (!peer.amChoking || this.config.freeRider || this.state === 'paused' || !this._info) return;
     if (!this.config.choking) return this.setChoke(peer, false);
+    if (this.config.choker) return; // a custom choker decides at its rounds only
     if (this.unchokedCount() >= this.config.uploadSlots) return;
-    if (this.state === 'seeding' || !peer.amInterested || peer.downSlow.rate(this.now) > 0)
+    const spare = this.config.spareSlots ?? 'uninteresting';
+    if (
+      this.state === 'seeding' ||
+      peer.downSlow.rate(this.now) > 0 ||
+      spare === 'all' ||
+      (spare === 'uninteresting' && !peer.amInterested)
+    )
       this.setChoke(peer, false);
   }
 
@@ -809,7 +836,7 @@ export class TorrentSession implements Session {
       for (const peer of handshaken) this.setChoke(peer, !peer.peerInterested);
       return;
     }
-    const result = chooseUnchoked({
+    const input: ChokerInput = {
       peers: handshaken.map((peer) => ({
         peer: peer.key,
         interested: peer.peerInterested,
@@ -827,9 +854,20 @@ export class TorrentSession implements Session {
       rotateOptimistic: rotate,
       now: this.now,
       random: this.random,
-    });
+      spareSlots: this.config.spareSlots,
+    };
+    const result = (this.config.choker ?? chooseUnchoked)(input);
     this.optimistic = result.optimistic;
-    for (const peer of handshaken) this.setChoke(peer, !result.unchoke.has(peer.key));
+    for (const peer of handshaken) {
+      const cap = result.uploadCaps?.get(peer.key) ?? this.config.peerUploadCap;
+      if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
+      if (cap !== peer.uploadCap) {
+        peer.uploadCap = cap;
+        peer.uploadBudget = 0;
+        peer.uploadBudgetAt = this.now;
+      }
+      this.setChoke(peer, !result.unchoke.has(peer.key));
+    }
   }
 
   // --- the clock
@@ -865,6 +903,9 @@ export class TorrentSession implements Session {
       if (rotate) this.lastOptimisticRotation = now;
       this.lastChokeRound = now;
       this.chokeRound(rotate);
+    }
+    for (const peer of this.peers.values()) {
+      if (peer.uploadCap !== undefined && peer.incoming.length > 0) this.pumpReads(peer);
     }
     this.wantPeers();
     // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.

@@ -2,6 +2,8 @@
 // The worker (web/), the swarm lab (lab/) and the tests drive a TorrentSession only through these types.
 import type { Bitfield } from '../bitfield';
 import type { TorrentInfo } from '../metainfo';
+import type { ChokerInput, ChokerResult, SpareSlots } from './choker';
+import type { PieceSelection } from './picker';
 
 /** A connection key chosen by the adapter (unique per connection for the session's lifetime). */
 export type PeerKey = string;
@@ -33,6 +35,16 @@ export interface EngineConfig {
   /** Never unchoke anyone (a free rider, for the lab and tests). */
   freeRider: boolean;
   clientName: string;
+  /** How fresh pieces are chosen (default 'rarest': random first pieces, then rarest first). */
+  pieceSelection?: PieceSelection;
+  /** Leeching: who may take regular unchoke slots no uploader fills (default 'uninteresting'; see choker.ts). Also
+   * the rule for unchoking an interested peer between choke rounds. */
+  spareSlots?: SpareSlots;
+  /** Replaces the tit-for-tat choker (a strategic client, e.g. BitTyrant-like). Called every choke round with the
+   * same input; its result may cap the upload rate per unchoked peer. */
+  choker?: (input: ChokerInput) => ChokerResult;
+  /** Upload rate cap in bytes/s for every peer (a choker's `uploadCaps` override it per peer). Default: none. */
+  peerUploadCap?: number;
 }
 
 export interface SessionOptions {
