@@ -207,7 +207,15 @@ class AppState {
       await bridge.addMagnet(link);
       return true;
     } catch (error) {
-      this.errors = { ...this.errors, magnet: `Invalid magnet link or info hash: ${message(error)}` };
+      const reason = message(error);
+      // The worker's parse errors name the magnet link or the info hash; anything else (storage) is no typo.
+      const invalid = /magnet|info hash/i.test(reason) || !/^(storage|quota)/i.test(reason);
+      this.errors = {
+        ...this.errors,
+        magnet: invalid
+          ? `Invalid magnet link or info hash: ${reason}`
+          : `Could not add this torrent: ${reason}`,
+      };
       return false;
     }
   }
