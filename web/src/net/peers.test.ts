@@ -103,6 +103,11 @@ describe('PeerManager', () => {
     expect(manager.acceptsOffer(T, 'r3')).toBe(false);
   });
 
+  it('answers offers for a torrent that has made no offer of its own', () => {
+    const { manager } = setup();
+    expect(manager.acceptsOffer(T, 'r1')).toBe(true);
+  });
+
   it('closes every connection of a torrent', () => {
     const { manager, instances } = setup();
     manager.createPeer(T, true);

@@ -113,8 +113,7 @@ export class PeerManager {
 
   /** The tracker matched a peer with a remote peer id; refuse a second connection to the same peer. */
   matched = (infoHashHex: string, peer: RtcPeer, remotePeerIdHex: string): boolean => {
-    const torrent = this.torrents.get(infoHashHex);
-    if (!torrent) return false;
+    const torrent = this.torrent(infoHashHex);
     for (const other of torrent.connected.values()) {
       if (other.remote === remotePeerIdHex) return false;
     }
@@ -123,8 +122,8 @@ export class PeerManager {
   };
 
   acceptsOffer = (infoHashHex: string, remotePeerIdHex: string): boolean => {
-    const torrent = this.torrents.get(infoHashHex);
-    if (!torrent) return false;
+    // The tracker client only relays offers for torrents it announces: a torrent with no peer yet takes them.
+    const torrent = this.torrent(infoHashHex);
     let answering = 0;
     for (const peer of torrent.all) if (!peer.initiator || peer.key !== undefined) answering++;
     if (answering >= this.maxPeers) return false;
