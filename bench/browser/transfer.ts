@@ -238,6 +238,7 @@ export const transferBench: Bench = {
               baseline,
               atLeast(goal),
               `our app: ${failure}`,
+              value,
             );
       figures.push(transfer('raw RTCDataChannel', rawValue, 0.8));
       figures.push(

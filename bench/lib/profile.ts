@@ -1,5 +1,6 @@
 // `--profile`: a CPU profile of a tab's main thread over a transfer, summed by function (self time), for the
-// paragraphs of docs/performance.md on what limits a figure.
+// paragraphs of docs/performance.md on what limits a figure. (Profiling the engine worker the same way, through
+// Target.sendMessageToTarget, stalled the transfer: none of its connections came up.)
 import type { CDPSession, Page } from '@playwright/test';
 
 interface ProfileNode {
