@@ -64,12 +64,13 @@ export function failedFigure(
   baselineName: string,
   goal: Goal,
   reason: string,
+  baselineValue: number | null = null,
 ): Figure {
   return {
     name,
     value: null,
     unit,
-    baseline: { name: baselineName, value: null },
+    baseline: { name: baselineName, value: baselineValue },
     ratio: null,
     goal: goalText(goal),
     met: goal.kind === 'none' ? null : false,
