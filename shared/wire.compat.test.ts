@@ -47,6 +47,9 @@ function reference() {
     'port',
     'have-all',
     'have-none',
+    'suggest',
+    'reject',
+    'allowed-fast',
     'extended',
   ]) {
     wire.on(name, (...args: unknown[]) => events.push({ name, args }));
@@ -79,12 +82,19 @@ describe('bittorrent-protocol reads what we write', () => {
       { type: 'piece', index: 5, begin: 16384, block },
       { type: 'cancel', index: 5, begin: 32768, length: 1024 },
       { type: 'port', port: 51413 },
+      { type: 'suggest-piece', index: 9 },
+      { type: 'allowed-fast', index: 0x01020304 },
+      { type: 'reject-request', index: 5, begin: 16384, length: 16384 },
+      { type: 'have-none' },
+      { type: 'have-all' },
       { type: 'not-interested' },
       { type: 'choke' },
       { type: 'extended', id: 0, payload: extendedPayload },
       { type: 'extended', id: 3, payload: metadataPayload },
     ];
     const stream = Buffer.concat([encodeHandshake(ours), ...sent.map(encodeMessage)]);
+    // Its own handshake with fast first: it accepts BEP 6 messages only when both sides set the bit.
+    wire.handshake(hex(ours.infoHash), hex(theirPeerId), { fast: true });
     wire.unchoke(); // it ignores requests from a peer it chokes
     // In awkward pieces, to exercise its buffering as well.
     for (let at = 0; at < stream.length; at += 1000) wire.write(stream.subarray(at, at + 1000));
@@ -115,6 +125,11 @@ describe('bittorrent-protocol reads what we write', () => {
       ['piece', 5, 16384, digest(block)],
       ['cancel', 5, 32768, 1024],
       ['port', 51413],
+      ['suggest', 9],
+      ['allowed-fast', 0x01020304],
+      ['reject', 5, 16384, 16384],
+      ['have-none'],
+      ['have-all'],
       ['uninterested'],
       ['choke'],
     ]);
@@ -148,13 +163,22 @@ describe('we read what bittorrent-protocol writes', () => {
     wire.choke();
     wire.haveAll();
     wire.haveNone();
+    // BEP 6 calls (not in shared/testing/bittorrent-protocol.d.ts's minimal types).
+    const fast = wire as unknown as {
+      suggest(index: number): void;
+      allowedFast(index: number): void;
+      reject(index: number, begin: number, length: number): void;
+    };
+    fast.suggest(3);
+    fast.allowedFast(4);
+    fast.reject(7, 0, 16384);
     wire.extended(2, Uint8Array.of(1, 2, 3));
     wire.extended(0, { m: { ut_metadata: 1 } });
     const decode = (): WireItem[] => {
       const decoder = new WireDecoder();
       return written.flatMap((chunk) => decoder.push(chunk));
     };
-    await until(() => decode().length >= 17);
+    await until(() => decode().length >= 20);
     const items = decode();
     const [first, ...rest] = items;
     expect(first).toEqual({
@@ -179,6 +203,9 @@ describe('we read what bittorrent-protocol writes', () => {
       { type: 'choke' },
       { type: 'have-all' },
       { type: 'have-none' },
+      { type: 'suggest-piece', index: 3 },
+      { type: 'allowed-fast', index: 4 },
+      { type: 'reject-request', index: 7, begin: 0, length: 16384 },
       { type: 'extended', id: 2, payload: Uint8Array.of(1, 2, 3) },
       { type: 'extended', id: 0, payload: mapping },
     ]);

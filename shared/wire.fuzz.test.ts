@@ -28,6 +28,9 @@ const messageArb: fc.Arbitrary<WireMessage> = fc.oneof(
   fc.record({ type: fc.constant('bitfield' as const), bytes: bytes(64) }),
   fc.record({ type: fc.constant('request' as const), index: uint32, begin: uint32, length: uint32 }),
   fc.record({ type: fc.constant('cancel' as const), index: uint32, begin: uint32, length: uint32 }),
+  fc.record({ type: fc.constant('reject-request' as const), index: uint32, begin: uint32, length: uint32 }),
+  fc.record({ type: fc.constant('suggest-piece' as const), index: uint32 }),
+  fc.record({ type: fc.constant('allowed-fast' as const), index: uint32 }),
   fc.record({ type: fc.constant('piece' as const), index: uint32, begin: uint32, block: bytes(300) }),
   fc.record({ type: fc.constant('port' as const), port: fc.integer({ min: 0, max: 0xffff }) }),
   fc.record({

@@ -118,11 +118,14 @@ const cases: Array<[WireMessage, string]> = [
   [{ type: 'port', port: 6881 }, '00000003091ae1'],
   [{ type: 'have-all' }, '000000010e'],
   [{ type: 'have-none' }, '000000010f'],
+  [{ type: 'suggest-piece', index: 7 }, '000000050d00000007'],
+  [{ type: 'reject-request', index: 3, begin: 0x4000, length: 0x4000 }, '0000000d10000000030000400000004000'],
+  [{ type: 'allowed-fast', index: 0x01020304 }, '000000051101020304'],
   [{ type: 'extended', id: 0, payload: new TextEncoder().encode('d1:md11:ut_metadatai3eee') }, ''],
   [{ type: 'extended', id: 255, payload: new Uint8Array(0) }, '0000000214ff'],
 ];
 // The extended handshake case: 0x14, id 0, then the bencoded dictionary.
-cases[16][1] = '0000001a1400' + Buffer.from('d1:md11:ut_metadatai3eee').toString('hex');
+cases[19][1] = '0000001a1400' + Buffer.from('d1:md11:ut_metadatai3eee').toString('hex');
 
 describe('messages', () => {
   it.each(cases)('encodes %o to its exact bytes and decodes them back', (message, bytes) => {
@@ -155,6 +158,9 @@ describe('messages', () => {
     '0000000209ff', // port of 2
     '000000080700000000000000', // piece shorter than its header
     '0000000114', // extended without its id
+    '000000040d000000', // suggest-piece of 4
+    '0000000c100000000100004000000040', // reject-request of 12
+    '000000061100000001ff', // allowed-fast of 6
   ])('refuses the malformed message %s', (bytes) => {
     const decoder = new WireDecoder({ expectHandshake: false });
     expect(() => decoder.push(Buffer.from(bytes, 'hex'))).toThrow(/invalid length/);
@@ -166,8 +172,8 @@ describe('messages', () => {
     expect(() => decoder.push(Uint8Array.of(0, 0x10, 0, 0, 4))).toThrow(/invalid length/);
   });
 
-  it('refuses unknown message ids, including the BEP 6 ones it does not decode', () => {
-    for (const id of [10, 13, 16, 17, 19, 21, 255]) {
+  it('refuses unknown message ids', () => {
+    for (const id of [10, 11, 12, 18, 19, 21, 255]) {
       const decoder = new WireDecoder({ expectHandshake: false });
       expect(() => decoder.push(Uint8Array.of(0, 0, 0, 1, id)), String(id)).toThrow(/unknown message id/);
     }

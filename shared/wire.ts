@@ -1,5 +1,5 @@
-// BEP 3 peer wire protocol: the handshake and the length-prefixed messages, plus BEP 6 have-all/have-none and
-// the BEP 10 `extended` envelope. Pure encoding and decoding; what a message means is the engine's business.
+// BEP 3 peer wire protocol: the handshake and the length-prefixed messages, plus the BEP 6 fast extension's messages
+// (have-all, have-none, suggest-piece, reject-request, allowed-fast) and the BEP 10 `extended` envelope. Pure encoding and decoding; what a message means is the engine's business.
 
 export const BLOCK_SIZE = 16 * 1024;
 /** The largest message the decoder accepts (a 128 KiB block plus header, or a bitfield of a very large torrent). */
@@ -33,6 +33,12 @@ export type WireMessage =
   | { type: 'port'; port: number }
   | { type: 'have-all' }
   | { type: 'have-none' }
+  /** BEP 6: "you might like this piece". */
+  | { type: 'suggest-piece'; index: number }
+  /** BEP 6: the sender will not serve this request (it must answer every request with a block or a reject). */
+  | { type: 'reject-request'; index: number; begin: number; length: number }
+  /** BEP 6: the sender serves requests for this piece even while it chokes us. */
+  | { type: 'allowed-fast'; index: number }
   | { type: 'extended'; id: number; payload: Uint8Array };
 
 /** One item of a peer's byte stream, as the decoder yields it. */
@@ -55,8 +61,11 @@ export const MESSAGE_ID = {
   piece: 7,
   cancel: 8,
   port: 9,
+  'suggest-piece': 0x0d,
   'have-all': 0x0e,
   'have-none': 0x0f,
+  'reject-request': 0x10,
+  'allowed-fast': 0x11,
   extended: 20,
 } as const;
 
@@ -150,9 +159,11 @@ export function encodeMessage(message: WireMessage): Uint8Array {
     case 'have-all':
     case 'have-none':
       return frame(MESSAGE_ID[message.type], 1);
-    case 'have': {
+    case 'have':
+    case 'suggest-piece':
+    case 'allowed-fast': {
       checkUint(message.index, 'index', UINT32_MAX);
-      const out = frame(MESSAGE_ID.have, 5);
+      const out = frame(MESSAGE_ID[message.type], 5);
       writeUint32(out, 5, message.index);
       return out;
     }
@@ -164,6 +175,7 @@ export function encodeMessage(message: WireMessage): Uint8Array {
     }
     case 'request':
     case 'cancel':
+    case 'reject-request':
       return encodeTriple(MESSAGE_ID[message.type], message.index, message.begin, message.length);
     case 'piece': {
       checkUint(message.index, 'index', UINT32_MAX);
@@ -211,10 +223,13 @@ function checkFrame(id: number, length: number): void {
       ok = length === 1;
       break;
     case MESSAGE_ID.have:
+    case MESSAGE_ID['suggest-piece']:
+    case MESSAGE_ID['allowed-fast']:
       ok = length === 5;
       break;
     case MESSAGE_ID.request:
     case MESSAGE_ID.cancel:
+    case MESSAGE_ID['reject-request']:
       ok = length === 13;
       break;
     case MESSAGE_ID.port:
@@ -252,12 +267,17 @@ function parseMessage(id: number, body: Uint8Array): WireMessage {
       return { type: 'have-none' };
     case MESSAGE_ID.have:
       return { type: 'have', index: readUint32(body, 0) };
+    case MESSAGE_ID['suggest-piece']:
+      return { type: 'suggest-piece', index: readUint32(body, 0) };
+    case MESSAGE_ID['allowed-fast']:
+      return { type: 'allowed-fast', index: readUint32(body, 0) };
     case MESSAGE_ID.bitfield:
       return { type: 'bitfield', bytes: body };
     case MESSAGE_ID.request:
     case MESSAGE_ID.cancel:
+    case MESSAGE_ID['reject-request']:
       return {
-        type: id === MESSAGE_ID.request ? 'request' : 'cancel',
+        type: id === MESSAGE_ID.request ? 'request' : id === MESSAGE_ID.cancel ? 'cancel' : 'reject-request',
         index: readUint32(body, 0),
         begin: readUint32(body, 4),
         length: readUint32(body, 8),

@@ -193,6 +193,11 @@ const hostileMessage: fc.Arbitrary<WireMessage> = fc.oneof(
   fc.record({ index: u32, begin: u32, length: u32 }).map((r): WireMessage => ({ type: 'request', ...r })),
   fc.record({ index: u32, begin: u32, length: u32 }).map((r): WireMessage => ({ type: 'cancel', ...r })),
   fc
+    .record({ index: u32, begin: u32, length: u32 })
+    .map((r): WireMessage => ({ type: 'reject-request', ...r })),
+  u32.map((index): WireMessage => ({ type: 'suggest-piece', index })),
+  u32.map((index): WireMessage => ({ type: 'allowed-fast', index })),
+  fc
     .record({
       index: fc.integer({ min: 0, max: 7 }),
       begin: fc.constantFrom(0, 16384, 100),

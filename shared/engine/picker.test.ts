@@ -403,8 +403,8 @@ describe('PiecePicker releases and timeouts', () => {
     const p = picker({ pieceCount: 4 });
     p.peerHaveAll('a');
     const [r1, r2] = p.nextRequests('a', Bitfield.full(4), 2, 0);
-    p.release('a', r1);
-    p.release('a', r1);
+    expect(p.release('a', r1)).toBe(true);
+    expect(p.release('a', r1)).toBe(false);
     p.release('a', { index: 99, begin: 0, length: 1 });
     p.release('a', { index: r2.index, begin: r2.begin + 0.5, length: r2.length });
     p.release('a', { index: r2.index, begin: -KIB16, length: r2.length });
@@ -413,6 +413,18 @@ describe('PiecePicker releases and timeouts', () => {
     expect(p.blockReceived('a', r1.index, r1.begin, r1.length).expected).toBe(false);
     expect(p.nextRequests('b', Bitfield.full(4), 1, 0)).toEqual([r1]);
     expect(p.blockReceived('a', r2.index, r2.begin, r2.length).expected).toBe(true);
+  });
+
+  it('a rejected block is not asked again of the same peer before avoidUntil, but of others at once', () => {
+    const p = picker({ pieceCount: 1, pieceLength: KIB16 });
+    p.peerHaveAll('a');
+    p.peerHaveAll('b');
+    const [r] = p.nextRequests('a', Bitfield.full(1), 1, 0);
+    expect(p.release('a', r, 5000)).toBe(true);
+    expect(p.nextRequests('a', Bitfield.full(1), 1, 100)).toEqual([]);
+    expect(p.nextRequests('a', Bitfield.full(1), 1, 5000)).toEqual([r]);
+    p.release('a', r, 9000);
+    expect(p.nextRequests('b', Bitfield.full(1), 1, 100)).toEqual([r]);
   });
 
   it('expires old requests so another peer gets them, and not the slow peer at once', () => {

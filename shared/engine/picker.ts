@@ -804,15 +804,25 @@ export class PiecePicker {
     return state ? this.releaseAll(peer, state, true) : [];
   }
 
-  /** Releases one request (e.g. the peer rejected it). Unknown requests are ignored. */
-  release(peer: string, request: BlockRequest): void {
+  /** Releases one request (e.g. the peer rejected it); true if it was outstanding. Unknown requests are ignored.
+   * With `avoidUntil`, that peer is not given the block again before then unless nobody else can take it. */
+  release(peer: string, request: BlockRequest, avoidUntil?: number): boolean {
     const state = this.peers.get(peer);
     if (!state || !Number.isInteger(request.index) || request.index < 0 || request.index >= this.pieceCount)
-      return;
-    if (!Number.isInteger(request.begin) || request.begin < 0 || request.begin % this.blockSize !== 0) return;
-    const key = this.key(request.index, request.begin / this.blockSize);
-    if (!state.requests.delete(key)) return;
+      return false;
+    if (!Number.isInteger(request.begin) || request.begin < 0 || request.begin % this.blockSize !== 0)
+      return false;
+    const block = request.begin / this.blockSize;
+    if (block >= this.blockCount(request.index)) return false;
+    const key = this.key(request.index, block);
+    if (!state.requests.delete(key)) return false;
     this.unask(key, peer);
+    const piece = this.active.get(request.index);
+    if (avoidUntil !== undefined && piece && piece.state[block] === UNREQUESTED) {
+      piece.avoid ??= new Map();
+      piece.avoid.set(block, { peer, until: avoidUntil });
+    }
+    return true;
   }
 
   /** Requests older than timeoutMs: released (so another peer can get them) and returned with who had them.

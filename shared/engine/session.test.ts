@@ -618,3 +618,110 @@ describe('TorrentSession: configurable policies', () => {
     expect(ofType(leech.absorb(s.tick(1000)), 'read').length).toBe(2);
   });
 });
+
+describe('TorrentSession: BEP 6 fast extension', () => {
+  it('advertises fast; sends have-all/have-none only to a peer that supports it', () => {
+    const seed = setup({ seed: true });
+    const fast = seed.peer('fast');
+    fast.connect();
+    expect(fast.received[0]).toMatchObject({ kind: 'handshake' });
+    const hs = fast.received[0];
+    expect(hs.kind === 'handshake' && (hs.handshake.reserved[7] & 0x04) !== 0).toBe(true);
+    fast.handshake({ fast: true });
+    expect(fast.ofType('have-all').length).toBe(1);
+    expect(fast.ofType('bitfield')).toEqual([]);
+    const plain = seed.peer('plain');
+    plain.connect();
+    plain.handshake();
+    expect(plain.ofType('have-all')).toEqual([]);
+    expect(plain.ofType('bitfield').length).toBe(1);
+
+    const empty = setup();
+    const fast2 = empty.peer('fast');
+    fast2.connect();
+    fast2.handshake({ fast: true });
+    expect(fast2.ofType('have-none').length).toBe(1);
+    const plain2 = empty.peer('plain');
+    plain2.connect();
+    plain2.handshake();
+    expect(plain2.ofType('have-none')).toEqual([]);
+  });
+
+  it.each([
+    { type: 'have-all' },
+    { type: 'have-none' },
+    { type: 'suggest-piece', index: 0 },
+    { type: 'allowed-fast', index: 0 },
+    { type: 'reject-request', index: 0, begin: 0, length: BLOCK_SIZE },
+  ] as const)('closes a peer without fast that sends $type, and keeps a fast one', (message) => {
+    const s = setup();
+    const plain = s.peer('plain');
+    plain.connect();
+    plain.handshake();
+    plain.send(message);
+    expect(plain.closed).toMatch(/fast extension/);
+    const fast = s.peer('fast');
+    fast.connect();
+    fast.handshake({ fast: true });
+    fast.send(message);
+    expect(fast.closed).toBeUndefined();
+  });
+
+  it('a reject-request releases that request: another peer gets it, the rejecting one not at once', () => {
+    const s = setup({ config: { minPipeline: 1, maxPipeline: 1 } });
+    const a = s.peer('a');
+    a.connect();
+    a.handshake({ fast: true });
+    a.send({ type: 'have-all' }, { type: 'unchoke' });
+    const [asked] = a.ofType('request');
+    expect(asked).toBeDefined();
+    const b = s.peer('b');
+    b.connect();
+    b.handshake({ fast: true });
+    b.send({ type: 'have-all' }, { type: 'unchoke' });
+    const bFirst = b.ofType('request');
+    expect(bFirst.length).toBe(1);
+    b.absorb(a.send({ ...asked, type: 'reject-request' }));
+    // b finishes its block; the rejected one goes to b next, not back to a.
+    const block = pieceData(bFirst[0].index).subarray(bFirst[0].begin, bFirst[0].begin + bFirst[0].length);
+    settle(
+      s.session,
+      b.send({ type: 'piece', index: bFirst[0].index, begin: bFirst[0].begin, block }),
+      s.clock.now,
+      [a, b],
+    );
+    expect(b.ofType('request').some((r) => r.index === asked.index && r.begin === asked.begin)).toBe(true);
+    expect(a.ofType('request').filter((r) => r.index === asked.index && r.begin === asked.begin).length).toBe(
+      1,
+    );
+  });
+
+  it('rejects a fast peer its requests when choked, and its queued ones when choking it', () => {
+    const s = setup({ seed: true });
+    const leech = s.peer('leech');
+    leech.connect();
+    leech.handshake({ fast: true });
+    leech.send({ type: 'request', index: 0, begin: 0, length: BLOCK_SIZE });
+    expect(leech.ofType('reject-request')).toEqual([
+      { type: 'reject-request', index: 0, begin: 0, length: BLOCK_SIZE },
+    ]);
+    leech.clear();
+    leech.send({ type: 'interested' });
+    expect(leech.ofType('unchoke').length).toBe(1);
+    const reads = ofType(
+      [
+        ...leech.send({ type: 'request', index: 1, begin: 0, length: BLOCK_SIZE }),
+        ...leech.send({ type: 'request', index: 2, begin: BLOCK_SIZE, length: BLOCK_SIZE }),
+      ],
+      'read',
+    );
+    expect(reads.length).toBe(2);
+    leech.absorb(s.session.handle({ type: 'pause' }, s.clock.now));
+    const after = leech.messages().slice(-3);
+    expect(after[0]).toEqual({ type: 'choke' });
+    expect(after.slice(1)).toEqual([
+      { type: 'reject-request', index: 1, begin: 0, length: BLOCK_SIZE },
+      { type: 'reject-request', index: 2, begin: BLOCK_SIZE, length: BLOCK_SIZE },
+    ]);
+  });
+});

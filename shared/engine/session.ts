@@ -89,11 +89,8 @@ export const UT_METADATA_ID = 3;
 const METADATA_TIMEOUT_MS = 20_000;
 /** At most one `want-peers` per this interval. */
 const WANT_PEERS_INTERVAL_MS = 5_000;
-/**
- * BEP 6 (fast extension) in our handshake. Off while the wire codec lacks `reject-request`, `suggest` and
- * `allowed-fast`: a fast peer may send those and an unknown message id closes the connection.
- */
-const ADVERTISE_FAST = false;
+/** BEP 6 (fast extension) in our handshake: have-all/have-none, and explicit rejects instead of silent drops. */
+const ADVERTISE_FAST = true;
 
 type HashJob = { kind: 'piece'; index: number } | { kind: 'metadata' };
 
@@ -222,7 +219,10 @@ export class TorrentSession implements Session {
       case 'read-failed': {
         const peer = this.peers.get(event.peer);
         if (peer) {
-          peer.reading.delete(blockKey(event.index, event.begin));
+          const key = blockKey(event.index, event.begin);
+          const request = peer.reading.get(key);
+          peer.reading.delete(key);
+          if (request) this.reject(peer, request);
           this.pumpReads(peer);
         }
         break;
@@ -356,8 +356,15 @@ export class TorrentSession implements Session {
         return this.onBitfield(peer, message.bytes);
       case 'have-all':
       case 'have-none':
+      case 'reject-request':
+      case 'suggest-piece':
+      case 'allowed-fast':
+        // BEP 6: these messages from a peer that did not negotiate the fast extension close the connection.
         if (!peer.fast) return this.closePeer(peer, `${message.type} without the fast extension`);
-        return message.type === 'have-all' ? this.onHaveAll(peer) : undefined;
+        if (message.type === 'have-all') return this.onHaveAll(peer);
+        if (message.type === 'reject-request') return this.onReject(peer, message);
+        // have-none: it has nothing (the default); suggest-piece and allowed-fast are hints we do not use.
+        return;
       case 'request':
         return this.onRequest(peer, message);
       case 'cancel':
@@ -426,7 +433,20 @@ export class TorrentSession implements Session {
     this.updateInterest(peer);
   }
 
+  /** The peer will not serve one of our requests: it goes to someone else (this peer avoids it for a while). */
+  private onReject(peer: PeerState, request: BlockRequest): void {
+    const picker = this.picker;
+    if (!picker) return;
+    if (picker.release(peer.key, request, this.now + this.config.requestTimeoutMs)) this.refill = true;
+  }
+
   // --- serving
+
+  /** A fast peer gets an explicit reject for a request we will not serve (BEP 6); others' are dropped silently. */
+  private reject(peer: PeerState, request: BlockRequest): void {
+    const { index, begin, length } = request;
+    if (peer.fast) this.send(peer, { type: 'reject-request', index, begin, length });
+  }
 
   private onRequest(peer: PeerState, request: BlockRequest): void {
     const info = this._info;
@@ -438,11 +458,15 @@ export class TorrentSession implements Session {
       return this.closePeer(peer, `request of ${length} bytes`);
     if (begin + length > pieceSize(info, index))
       return this.closePeer(peer, 'request beyond the end of the piece');
-    if (peer.amChoking || this.state === 'paused') return; // choked peers' requests are discarded
-    if (!this._have.get(index)) return; // we never said we had it; a race with nothing to serve
-    if (peer.incoming.length + peer.reading.size >= OUR_REQQ) return;
     const key = blockKey(index, begin);
     if (peer.reading.has(key) || peer.incoming.some((r) => r.index === index && r.begin === begin)) return;
+    if (
+      peer.amChoking || // choked peers' requests are discarded (rejected, for a fast peer)
+      this.state === 'paused' ||
+      !this._have.get(index) || // we never said we had it; a race with nothing to serve
+      peer.incoming.length + peer.reading.size >= OUR_REQQ
+    )
+      return this.reject(peer, { index, begin, length });
     peer.incoming.push({ index, begin, length });
     this.pumpReads(peer);
   }
@@ -817,13 +841,17 @@ export class TorrentSession implements Session {
     if (peer.amChoking === choke) return;
     peer.amChoking = choke;
     if (choke) {
-      // A choke drops the peer's queue: its requests are discarded (it re-requests after an unchoke).
+      // A choke drops the peer's queue: its requests are discarded (it re-requests after an unchoke). A fast peer
+      // is told which, after the choke (BEP 6: a choke no longer rejects requests implicitly).
+      this.send(peer, { type: 'choke' });
+      for (const request of peer.reading.values()) this.reject(peer, request);
+      for (const request of peer.incoming) this.reject(peer, request);
       peer.incoming.length = 0;
       peer.reading.clear();
-    } else {
-      peer.lastUnchokedAt = this.now;
+      return;
     }
-    this.send(peer, { type: choke ? 'choke' : 'unchoke' });
+    peer.lastUnchokedAt = this.now;
+    this.send(peer, { type: 'unchoke' });
   }
 
   private chokeRound(rotate: boolean): void {

@@ -56,13 +56,13 @@ export class MockPeer {
   }
 
   handshake(
-    options: { infoHash?: Uint8Array; peerId?: Uint8Array; extended?: boolean } = {},
+    options: { infoHash?: Uint8Array; peerId?: Uint8Array; extended?: boolean; fast?: boolean } = {},
   ): EngineAction[] {
     return this.bytes(
       encodeHandshake({
         infoHash: options.infoHash ?? this.infoHash,
         peerId: options.peerId ?? this.peerId,
-        reserved: reservedBytes({ extended: options.extended ?? true }),
+        reserved: reservedBytes({ extended: options.extended ?? true, fast: options.fast ?? false }),
       }),
     );
   }
