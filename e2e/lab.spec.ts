@@ -4,7 +4,9 @@ import { expect, test } from '@playwright/test';
 test('the Lab page runs a small scalability experiment and draws its charts', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto('/lab.html');
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Swarm lab' }).click();
+  await expect(page).toHaveURL(/\/lab\.html$/);
   await page.getByRole('combobox', { name: 'Experiment' }).selectOption('scalability');
   await page.getByRole('textbox', { name: 'peers', exact: true }).fill('1,4,8');
   await page.getByRole('textbox', { name: /^file bytes/ }).fill('128k');
