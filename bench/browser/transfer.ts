@@ -223,24 +223,24 @@ export const transferBench: Bench = {
       const oursValue = ours instanceof Error ? null : ours;
       const failure = ours instanceof Error ? ours.message.split('\n')[0] : ours.error;
 
-      const transfer = (baseline: string, value: number | null, goal: number) =>
+      const transfer = (against: string, baseline: string, value: number | null, goal: number) =>
         oursValue?.mbPerSecond != null
           ? figure(
-              'transfer 256 MiB tab to tab',
+              `transfer 256 MiB tab to tab, vs ${against}`,
               oursValue.mbPerSecond,
               'MB/s',
               { name: baseline, value },
               atLeast(goal),
             )
           : failedFigure(
-              'transfer 256 MiB tab to tab',
+              `transfer 256 MiB tab to tab, vs ${against}`,
               'MB/s',
               baseline,
               atLeast(goal),
               `our app: ${failure}`,
               value,
             );
-      figures.push(transfer('raw RTCDataChannel', rawValue, 0.8));
+      figures.push(transfer('the limit', 'raw RTCDataChannel', rawValue, 0.8));
       figures.push(
         shallow instanceof Error
           ? failedFigure(
@@ -259,7 +259,7 @@ export const transferBench: Bench = {
               'diagnostic: refilled from 64 KiB to 256 KiB, as ChannelWriter and simple-peer do; the raw figure keeps 1-8 MiB queued',
             ),
       );
-      figures.push(transfer('WebTorrent bundle', rivalValue?.mbPerSecond ?? null, 2));
+      figures.push(transfer('the rival', 'WebTorrent bundle', rivalValue?.mbPerSecond ?? null, 2));
       figures.push(
         oursValue
           ? limitFigure(
