@@ -782,3 +782,21 @@ describe('PiecePicker piece selection', () => {
     expect(() => picker({ pieceCount: 4, pieceSelection: 'newest' as 'random' })).toThrow(RangeError);
   });
 });
+
+describe('PiecePicker endgame when idle', () => {
+  it('duplicates only for a peer with nothing outstanding, one block at a time', () => {
+    const p = picker({ pieceCount: 2, endgameDuplicates: 2, endgameWhenIdle: true });
+    for (const peer of ['a', 'b']) p.peerHaveAll(peer);
+    const all = Bitfield.full(2);
+    const first = p.nextRequests('a', all, 7, 0);
+    expect(p.nextRequests('b', all, 100, 0)).toHaveLength(1); // the last fresh block
+    expect(p.inEndgame()).toBe(true);
+    expect(p.nextRequests('b', all, 100, 0)).toEqual([]); // busy: no duplicates
+    p.releasePeer('b');
+    // b's block is unrequested again, so no endgame; once taken, an idle c gets one duplicate.
+    p.peerHaveAll('c');
+    expect(p.nextRequests('a', all, 100, 0)).toHaveLength(1);
+    const duplicate = p.nextRequests('c', all, 100, 0);
+    expect(duplicate).toEqual([first[0]]);
+  });
+});

@@ -32,6 +32,10 @@ export interface PickerOptions {
   randomFirstPieces?: number;
   /** Default 2: at most this many peers asked for the same block in endgame. */
   endgameDuplicates?: number;
+  /** Endgame duplicates only for a peer with nothing else outstanding, one block at a time (libtorrent's rule), so
+   * that blocks are not sent twice while every peer is still busy. Default false: a peer fills its whole pipeline
+   * with duplicates. */
+  endgameWhenIdle?: boolean;
   /** Default 16384. */
   blockSize?: number;
   /** How fresh pieces are chosen. 'rarest' (default): random for the first randomFirstPieces, then rarest first;
@@ -123,6 +127,7 @@ export class PiecePicker {
   private readonly random: () => number;
   private readonly randomFirstPieces: number;
   private readonly endgameDuplicates: number;
+  private readonly endgameWhenIdle: boolean;
   private readonly selection: PieceSelection;
   /** Sequential selection: no fresh piece below this index. */
   private sequentialFrom = 0;
@@ -182,6 +187,7 @@ export class PiecePicker {
     if (!PIECE_SELECTIONS.includes(selection))
       throw new RangeError(`unknown piece selection ${String(selection)}`);
     this.selection = selection;
+    this.endgameWhenIdle = options.endgameWhenIdle ?? false;
     this.pieceCount = pieceCount;
     this.pieceLength = pieceLength;
     this.totalLength = totalLength;
@@ -407,6 +413,7 @@ export class PiecePicker {
     count = Math.floor(count);
     if (!(count >= 1) || this.complete) return out;
     const state = this.peerState(peer);
+    const idle = state.requests.size === 0;
     // 1. Pieces already started.
     for (const index of this.open) {
       this.work++;
@@ -421,8 +428,10 @@ export class PiecePicker {
       this.takeBlocks(this.activate(index), peer, state, count, now, out);
     }
     // 3. Endgame: duplicates of blocks already asked from others.
-    if (out.length < count && this.unrequestedBlocks === 0)
-      this.endgameRequests(peer, state, peerHas, count, now, out);
+    if (out.length < count && this.unrequestedBlocks === 0) {
+      if (!this.endgameWhenIdle) this.endgameRequests(peer, state, peerHas, count, now, out);
+      else if (idle && out.length === 0) this.endgameRequests(peer, state, peerHas, 1, now, out);
+    }
     return out;
   }
 

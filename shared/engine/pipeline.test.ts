@@ -57,3 +57,17 @@ describe('isSnubbed', () => {
     expect(isSnubbed(1000, 3, 61_000, 60_000)).toBe(true);
   });
 });
+
+describe('pipelineDepth with maxQueueMs', () => {
+  const options = { minDepth: 5, maxDepth: 250, blockSize: 16384, maxQueueMs: 5000 };
+  it('lowers the minimum for a peer measured slow, to what it delivers in maxQueueMs, at least 2', () => {
+    expect(pipelineDepth(16384 / 5, undefined, options)).toBe(2); // 1 block per 5 s
+    expect(pipelineDepth((3 * 16384) / 5, undefined, options)).toBe(3);
+    expect(pipelineDepth(16384, undefined, options)).toBe(5); // fast enough for the usual minimum
+    expect(pipelineDepth(100 * 16384, undefined, options)).toBe(100); // the rate rule is unchanged
+  });
+  it('keeps minDepth for a peer whose rate is unknown, and refuses a nonsensical maxQueueMs', () => {
+    expect(pipelineDepth(0, undefined, options)).toBe(5);
+    expect(() => pipelineDepth(1000, undefined, { ...options, maxQueueMs: -1 })).toThrow(RangeError);
+  });
+});

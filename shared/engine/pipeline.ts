@@ -5,10 +5,16 @@ export interface PipelineOptions {
   maxDepth: number; // e.g. 250
   blockSize: number;
   targetLatencyMs?: number; // default 1000
+  /** For a peer measured slow, minDepth gives way to what it delivers in this time (but at least MIN_SLOW_DEPTH), so
+   * that a slow peer does not hold many blocks that others could bring sooner. Default: off. */
+  maxQueueMs?: number;
 }
 
+/** The least depth for a slow peer under `maxQueueMs`: one block in flight and one queued behind it. */
+export const MIN_SLOW_DEPTH = 2;
+
 /** Depth grows with the peer's measured download rate: enough blocks to cover targetLatency at that rate,
- * clamped to [minDepth, min(maxDepth, peerReqq ?? maxDepth)]. The peer's `reqq` wins over minDepth (a peer drops
+ * clamped to [minDepth, min(maxDepth, peerReqq ?? maxDepth)] (with `maxQueueMs`, a slow peer's minimum is lower). The peer's `reqq` wins over minDepth (a peer drops
  * requests beyond its queue), and the depth is never below 1. A missing or nonsensical reqq is ignored. */
 export function pipelineDepth(
   rateBytesPerSec: number,
@@ -25,7 +31,13 @@ export function pipelineDepth(
   let upper = Math.floor(maxDepth);
   if (peerReqq !== undefined && Number.isFinite(peerReqq) && peerReqq >= 1)
     upper = Math.min(upper, Math.floor(peerReqq));
-  return Math.max(1, Math.min(upper, Math.max(Math.floor(minDepth), wanted)));
+  let lower = Math.floor(minDepth);
+  const queueMs = options.maxQueueMs;
+  if (queueMs !== undefined && rate > 0) {
+    if (!(queueMs > 0)) throw new RangeError('invalid pipeline options');
+    lower = Math.min(lower, Math.max(MIN_SLOW_DEPTH, Math.floor((rate * queueMs) / 1000 / blockSize)));
+  }
+  return Math.max(1, Math.min(upper, Math.max(lower, wanted)));
 }
 
 /** A peer is snubbed when we have requests in flight to it (or it has unchoked us) and no requested block arrived for

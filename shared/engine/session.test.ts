@@ -725,3 +725,36 @@ describe('TorrentSession: BEP 6 fast extension', () => {
     ]);
   });
 });
+
+describe('TorrentSession: slots and chokes between rounds', () => {
+  it('chokes an unchoked peer that loses interest and gives its slot to a waiting one', () => {
+    const s = setup({ seed: true, config: { uploadSlots: 1 } });
+    const first = s.peer('first');
+    first.connect();
+    first.handshake();
+    first.send({ type: 'interested' });
+    expect(first.ofType('unchoke').length).toBe(1);
+    const second = s.peer('second');
+    second.connect();
+    second.handshake();
+    second.send({ type: 'interested' });
+    expect(second.ofType('unchoke')).toEqual([]); // no free slot
+    second.absorb(first.send({ type: 'not-interested' }));
+    expect(first.ofType('choke').length).toBe(1);
+    expect(second.ofType('unchoke').length).toBe(1);
+  });
+
+  it('keeps requests to a fast peer that chokes (it rejects what it drops); releases them without fast', () => {
+    for (const fast of [true, false]) {
+      const s = setup({ config: { minPipeline: 2, maxPipeline: 2 } });
+      const a = s.peer('a');
+      a.connect();
+      a.handshake({ fast });
+      a.send({ type: 'bitfield', bytes: Bitfield.full(info.pieceCount).bytes }, { type: 'unchoke' });
+      expect(a.ofType('request').length).toBe(2);
+      a.send({ type: 'choke' });
+      const inFlight = s.session.stats(s.clock.now).peerStats[0].requestsInFlight;
+      expect(inFlight).toBe(fast ? 2 : 0);
+    }
+  });
+});

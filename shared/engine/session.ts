@@ -87,6 +87,9 @@ const READS_PER_PEER = 16;
 export const UT_METADATA_ID = 3;
 /** Metadata requests that get no answer in this time go to another peer. */
 const METADATA_TIMEOUT_MS = 20_000;
+/** A peer measured slow gets at most this much work queued (but at least 2 requests) instead of minPipeline, so the
+ * last blocks do not sit behind a slow peer's queue while faster peers could bring them. */
+const SLOW_PEER_QUEUE_MS = 5_000;
 /** At most one `want-peers` per this interval. */
 const WANT_PEERS_INTERVAL_MS = 5_000;
 /** BEP 6 (fast extension) in our handshake: have-all/have-none, and explicit rejects instead of silent drops. */
@@ -336,6 +339,10 @@ export class TorrentSession implements Session {
         if (peer.peerChoking) return;
         peer.peerChoking = true;
         peer.waiting = false;
+        // BEP 6: a fast peer's choke does not reject our requests; it rejects the ones it drops, and blocks it had
+        // already sent still arrive (releasing them would ask someone else for the same blocks). Requests it neither
+        // serves nor rejects time out as usual. Without fast, a choke drops them all.
+        if (peer.fast) return;
         if (this.picker && this.picker.releasePeer(peer.key).length > 0) this.refill = true;
         return;
       case 'unchoke':
@@ -349,6 +356,12 @@ export class TorrentSession implements Session {
         return;
       case 'not-interested':
         peer.peerInterested = false;
+        if (!peer.amChoking && this.config.choking && !this.config.choker) {
+          // Its slot goes to a peer that wants something (libtorrent does the same); it waits again when interested.
+          this.setChoke(peer, true);
+          if (this.optimistic === peer.key) this.optimistic = undefined;
+          this.fillFreeSlots();
+        }
         return;
       case 'have':
         return this.onHave(peer, message.index);
@@ -753,6 +766,7 @@ export class TorrentSession implements Session {
       random: this.random,
       randomFirstPieces: this.config.randomFirstPieces,
       endgameDuplicates: this.config.endgameDuplicates,
+      endgameWhenIdle: true,
       blockSize: BLOCK_SIZE,
       pieceSelection: this.config.pieceSelection,
     });
@@ -788,6 +802,7 @@ export class TorrentSession implements Session {
       minDepth: this.config.minPipeline,
       maxDepth: this.config.maxPipeline,
       blockSize: BLOCK_SIZE,
+      maxQueueMs: SLOW_PEER_QUEUE_MS,
     });
     const outstanding = picker.outstanding(peer.key);
     if (outstanding >= depth) return;
@@ -818,23 +833,39 @@ export class TorrentSession implements Session {
   }
 
   /**
-   * Between choke rounds, an interested peer gets a free regular slot at once, so a new swarm starts moving without
-   * waiting for the next round. Leeching, the same rule as the choker's spare slots: only a peer that uploads to us
-   * or cannot yet (it has nothing we want); one that could and does not (a free rider) waits for the optimistic slot.
+   * Between choke rounds, a free regular slot goes at once to a waiting interested peer, so a new swarm starts moving
+   * without waiting for the next round and a slot is never left to a peer that wants nothing. Leeching, the same rule
+   * as the choker's spare slots: the peer that uploads to us fastest, or one that cannot yet (it has nothing we want);
+   * one that could and does not (a free rider) waits for the optimistic slot. Seeding: the peer waiting longest.
    */
   private maybeUnchokeNow(peer: PeerState): void {
     if (!peer.amChoking || this.config.freeRider || this.state === 'paused' || !this._info) return;
     if (!this.config.choking) return this.setChoke(peer, false);
-    if (this.config.choker) return; // a custom choker decides at its rounds only
-    if (this.unchokedCount() >= this.config.uploadSlots) return;
+    this.fillFreeSlots();
+  }
+
+  private fillFreeSlots(): void {
+    if (this.config.freeRider || !this.config.choking || this.config.choker) return; // a custom choker: rounds only
+    if (this.state === 'paused' || this.state === 'stopped' || this.state === 'error' || !this._info) return;
+    let free = this.config.uploadSlots - this.unchokedCount();
+    if (free <= 0) return;
+    const seeding = this.state === 'seeding';
     const spare = this.config.spareSlots ?? 'uninteresting';
-    if (
-      this.state === 'seeding' ||
-      peer.downSlow.rate(this.now) > 0 ||
-      spare === 'all' ||
-      (spare === 'uninteresting' && !peer.amInterested)
-    )
+    const candidates: Array<{ peer: PeerState; rate: number }> = [];
+    for (const peer of this.peers.values()) {
+      if (!peer.handshaken || !peer.amChoking || !peer.peerInterested) continue;
+      const rate = peer.downSlow.rate(this.now);
+      if (seeding || rate > 0 || spare === 'all' || (spare === 'uninteresting' && !peer.amInterested))
+        candidates.push({ peer, rate });
+    }
+    if (candidates.length === 0) return;
+    // Seeding: longest waiting first (never unchoked counts as waiting longest); leeching: fastest uploader first.
+    const waited = (p: PeerState): number => p.lastUnchokedAt ?? -Infinity;
+    candidates.sort((a, b) => (seeding ? waited(a.peer) - waited(b.peer) || 0 : b.rate - a.rate));
+    for (const { peer } of candidates) {
+      if (free-- <= 0) break;
       this.setChoke(peer, false);
+    }
   }
 
   private setChoke(peer: PeerState, choke: boolean): void {
@@ -1008,6 +1039,7 @@ export class TorrentSession implements Session {
     this.metadataFetch.peerGone(peer.key);
     if (!this._info) this.requestMetadataFromAll();
     if (this.optimistic === peer.key) this.optimistic = undefined;
+    if (peer.handshaken && !peer.amChoking) this.fillFreeSlots();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
