@@ -758,3 +758,18 @@ describe('TorrentSession: slots and chokes between rounds', () => {
     }
   });
 });
+
+describe('TorrentSession: rejects that come with a choke', () => {
+  it('asks the only source again for a block it rejected while choking, once it unchokes', () => {
+    const s = setup({ config: { minPipeline: 1, maxPipeline: 1 } });
+    const a = s.peer('a');
+    a.connect();
+    a.handshake({ fast: true });
+    a.send({ type: 'have-all' }, { type: 'unchoke' });
+    const [asked] = a.ofType('request');
+    a.send({ type: 'choke' }, { ...asked, type: 'reject-request' });
+    a.clear();
+    a.send({ type: 'unchoke' });
+    expect(a.ofType('request')).toEqual([asked]);
+  });
+});

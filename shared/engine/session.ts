@@ -446,11 +446,14 @@ export class TorrentSession implements Session {
     this.updateInterest(peer);
   }
 
-  /** The peer will not serve one of our requests: it goes to someone else (this peer avoids it for a while). */
+  /** The peer will not serve one of our requests: it can go to someone else. A reject while the peer unchokes us
+   * means it will not serve that block, so it is not asked again for a while; a reject that comes with a choke only
+   * drops its queue, and after the next unchoke it may be asked again (it may be our only source). */
   private onReject(peer: PeerState, request: BlockRequest): void {
     const picker = this.picker;
     if (!picker) return;
-    if (picker.release(peer.key, request, this.now + this.config.requestTimeoutMs)) this.refill = true;
+    const avoidUntil = peer.peerChoking ? undefined : this.now + this.config.requestTimeoutMs;
+    if (picker.release(peer.key, request, avoidUntil)) this.refill = true;
   }
 
   // --- serving
