@@ -74,6 +74,13 @@ describe('extended handshake', () => {
     expect(() => encodeExtendedHandshake(handshake)).toThrow(RangeError);
   });
 
+  it('keeps an extension named __proto__ as an ordinary key both ways', () => {
+    const handshake: ExtendedHandshake = { m: JSON.parse('{"__proto__":0,"ut_metadata":3}') };
+    const decoded = decodeExtendedHandshake(encodeExtendedHandshake(handshake));
+    expect(Object.keys(decoded.m)).toEqual(['__proto__', 'ut_metadata']);
+    expect(decoded.m['__proto__']).toBe(0);
+  });
+
   it('round trips any valid handshake', () => {
     const name = fc.stringMatching(/^[a-z_]{1,20}$/);
     const handshakeArb: fc.Arbitrary<ExtendedHandshake> = fc.record(

@@ -50,7 +50,8 @@ function decodeDict(payload: Uint8Array, what: string, prefix: boolean): { dict:
 }
 
 export function encodeExtendedHandshake(handshake: ExtendedHandshake): Uint8Array {
-  const m: BDict = {};
+  // Null prototype: an extension named `__proto__` is an ordinary key, not the object's prototype.
+  const m: BDict = Object.create(null) as BDict;
   for (const [name, id] of Object.entries(handshake.m)) {
     if (name.length === 0 || /[^\x21-\x7e]/.test(name))
       throw new RangeError(`invalid extension name ${name}`);
@@ -77,7 +78,7 @@ export function encodeExtendedHandshake(handshake: ExtendedHandshake): Uint8Arra
 /** Throws ExtensionError on malformed payloads. Unknown keys are ignored, and so is `reqq` 0. */
 export function decodeExtendedHandshake(payload: Uint8Array): ExtendedHandshake {
   const { dict } = decodeDict(payload, 'extended handshake', false);
-  const result: ExtendedHandshake = { m: {} };
+  const result: ExtendedHandshake = { m: Object.create(null) as Record<string, number> };
   // BEP 10: `m` may be absent from a handshake that only updates other fields.
   if (dict.m !== undefined) {
     if (!isDict(dict.m)) throw new ExtensionError('extended handshake: m is not a dictionary');
