@@ -108,6 +108,13 @@ describe('worker client', () => {
 
     network.connect(seeder, leecher, infoHashHex);
     await until(() => leecher.view(infoHashHex)?.state === 'seeding', [seeder.client, leecher.client]);
+    // Milestones (metadata, first verified piece, completion) are posted at once: this harness never calls the
+    // periodic publish(), so without them the last list posted would still say `fetching-metadata`.
+    const posted = leecher
+      .ofType('torrents')
+      .map((m) => m.torrents.find((t) => t.infoHashHex === infoHashHex));
+    expect(posted.some((t) => t !== undefined && t.pieceCount > 0 && t.have >= 1)).toBe(true);
+    expect(posted.at(-1)?.state).toBe('seeding');
 
     const view = leecher.view(infoHashHex);
     expect(view?.have).toBe(view?.pieceCount);

@@ -59,6 +59,7 @@ export class Client {
   private readonly ready: Promise<void>;
   private markReady!: () => void;
   private lastPublished = '';
+  private publishQueued = false;
 
   constructor(options: ClientOptions) {
     this.store = options.store;
@@ -75,6 +76,7 @@ export class Client {
       peerId: this.peerId,
       createSession: options.createSession,
       keep: new WeakSet(),
+      milestone: () => this.publishSoon(),
     };
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
@@ -488,6 +490,16 @@ export class Client {
     }
     for (const host of this.hosts.values()) views.push(host.view(now));
     return views;
+  }
+
+  /** Publishes once the current task is done (milestones come from inside the engine's action loop). */
+  private publishSoon(): void {
+    if (this.publishQueued) return;
+    this.publishQueued = true;
+    queueMicrotask(() => {
+      this.publishQueued = false;
+      this.publish();
+    });
   }
 
   /** Posts the torrent list when it changed since the last post (or always with `force`). */

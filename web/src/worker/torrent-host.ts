@@ -34,6 +34,8 @@ export interface HostContext {
   createSession: (options: SessionOptions) => Session;
   /** Buffers still in use here or in the engine: `send` copies them instead of transferring them away. */
   keep: WeakSet<ArrayBufferLike>;
+  /** A milestone the UI should show at once rather than at its next refresh (metadata, first piece, done). */
+  milestone?: () => void;
 }
 
 /** Upload and download totals are written at most this often (and at pause, completion and shutdown). */
@@ -70,6 +72,7 @@ export class TorrentHost {
   private lastStats: SessionStats | undefined;
   private persistedTotals = '';
   private persistedAt = -Infinity;
+  private firstPieceShown = false;
 
   constructor(
     private readonly ctx: HostContext,
@@ -311,10 +314,12 @@ export class TorrentHost {
         this.record.name = action.info.name;
         this.record.infoBytes = action.info.infoBytes.slice().buffer;
         void this.persist(true);
+        this.ctx.milestone?.();
         return;
       case 'complete':
         this.record.completedAt ??= Date.now();
         void this.persist(false);
+        this.ctx.milestone?.();
         return;
       case 'error':
         this.fail(action.reason);
@@ -329,6 +334,10 @@ export class TorrentHost {
         if (!current()) return;
         this.stored?.set(index);
         this.feed({ type: 'stored', index });
+        if (!this.firstPieceShown) {
+          this.firstPieceShown = true;
+          this.ctx.milestone?.();
+        }
       },
       (error: unknown) => {
         if (!current()) return;
