@@ -2,6 +2,8 @@
 // Byte strings stay Uint8Array; dictionary keys are binary strings (one char per byte), so they
 // compare in raw byte order with the ordinary string comparison.
 
+import { concatBytes } from './bytes';
+
 /** A bencoded value. Byte strings stay bytes; dictionary keys are binary strings (one char per byte). */
 export type BValue = number | Uint8Array | BValue[] | BDict;
 export interface BDict {
@@ -46,10 +48,8 @@ const asciiEncoder = new TextEncoder();
 /** Encodes a value; dictionary keys are written sorted by raw bytes. Integers must be safe integers. */
 export function encode(value: BValue): Uint8Array {
   const chunks: Uint8Array[] = [];
-  let size = 0;
   const push = (chunk: Uint8Array): void => {
     chunks.push(chunk);
-    size += chunk.length;
   };
   const ascii = (text: string): void => push(asciiEncoder.encode(text));
 
@@ -82,14 +82,7 @@ export function encode(value: BValue): Uint8Array {
     }
   };
   write(value, 0);
-
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 function isPlainObject(v: unknown): v is BDict {

@@ -16,6 +16,7 @@
 //   until the event returns, so the adapter must not reuse them while handle() runs.
 // - Hash ids are unique per session (a counter); piece and metadata checks share the sequence.
 import { Bitfield } from '../bitfield';
+import { concatBytes } from '../bytes';
 import {
   decodeExtendedHandshake,
   decodeMetadataMessage,
@@ -821,7 +822,7 @@ export class TorrentSession implements Session {
       peer.rememberAsked(request, this.config.maxPipeline);
       return encodeMessage({ type: 'request', ...request });
     });
-    this.sendRaw(peer, concat(chunks));
+    this.sendRaw(peer, concatBytes(chunks));
   }
 
   private fillAll(): void {
@@ -1113,17 +1114,4 @@ export class TorrentSession implements Session {
     const lastHad = this._have.get(last);
     return (this.haveCount - (lastHad ? 1 : 0)) * info.pieceLength + (lastHad ? pieceSize(info, last) : 0);
   }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  let size = 0;
-  for (const chunk of chunks) size += chunk.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
