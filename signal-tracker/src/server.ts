@@ -1,10 +1,11 @@
 // The socket layer: one HTTP server that serves the web app and upgrades WebSockets for the tracker core.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { createRequestHandler } from './http';
-import { Tracker, type TrackerLimits } from './tracker';
+import { Tracker, type Connection, type Session, type TrackerLimits } from './tracker';
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one (default 8000). */
@@ -70,6 +71,118 @@ function decodeFrame(data: RawData): string | null {
   }
 }
 
+/** What every socket of one server shares: the tracker, the limits and the write batching. */
+interface SocketContext {
+  tracker: Tracker;
+  maxBufferedBytes: number;
+  logError: (message: string) => void;
+  /** Open sockets, for the pings and the shutdown. */
+  sockets: Set<TrackerSocket>;
+  /** Sockets corked since the last flush. */
+  corked: TrackerSocket[];
+  flushScheduled: boolean;
+}
+
+/**
+ * One client's WebSocket. It is the tracker's Connection and holds its Session itself, and its event handlers
+ * are methods shared by every socket, so a connection costs no closures and no maps from socket to session.
+ *
+ * Writes are batched: the first message to a socket in a turn of the event loop corks its TCP socket, and
+ * `flush` uncorks every corked socket once the turn's I/O has been handled (setImmediate, no timer): the answers
+ * to one peer's offers, which arrive together, leave in one write instead of one system call each.
+ */
+class TrackerSocket extends WebSocket implements Connection {
+  context!: SocketContext;
+  session!: Session;
+  /** The TCP socket under the WebSocket (ws writes to it too, so corking it batches every frame). */
+  raw!: Duplex;
+  /** Answered the last ping (or is new). */
+  alive = true;
+  isCorked = false;
+
+  attach(context: SocketContext, raw: Duplex): void {
+    this.context = context;
+    this.raw = raw;
+    this.session = context.tracker.connect(this);
+    context.sockets.add(this);
+    this.on('message', onMessage);
+    this.on('pong', onPong);
+    this.on('close', onClose);
+    this.on('error', onError);
+  }
+
+  deliver(message: object): void {
+    if (this.readyState !== WebSocket.OPEN) return;
+    const context = this.context;
+    if (this.bufferedAmount > context.maxBufferedBytes) {
+      this.terminate();
+      return;
+    }
+    let text: string;
+    try {
+      text = JSON.stringify(message);
+    } catch (error) {
+      context.logError(`signal-tracker: cannot encode a message: ${(error as Error).message}`);
+      return;
+    }
+    if (!this.isCorked) {
+      this.isCorked = true;
+      this.raw.cork();
+      context.corked.push(this);
+      if (!context.flushScheduled) {
+        context.flushScheduled = true;
+        setImmediate(flush, context);
+      }
+    }
+    this.send(text);
+  }
+}
+
+// The event handlers of every TrackerSocket: plain functions, so sockets share them (ws calls them with `this`
+// set to the socket).
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const socket = this as TrackerSocket;
+  const { tracker } = socket.context;
+  const text = decodeFrame(data);
+  if (text === null) {
+    const reason = `invalid message: ${isBinary ? 'binary frame' : 'frame'} is not UTF-8 text`;
+    tracker.receiveUnreadable(socket.session, reason, Date.now());
+    return;
+  }
+  try {
+    tracker.receive(socket.session, text, Date.now());
+  } catch (error) {
+    // A bug, not bad input (the core answers that): log it, drop the connection, keep serving the rest.
+    socket.context.logError(`signal-tracker: error handling a message: ${(error as Error).stack ?? error}`);
+    socket.terminate();
+  }
+}
+
+function onPong(this: WebSocket): void {
+  (this as TrackerSocket).alive = true;
+}
+
+function onClose(this: WebSocket): void {
+  const socket = this as TrackerSocket;
+  socket.context.sockets.delete(socket);
+  socket.context.tracker.disconnect(socket.session);
+}
+
+function onError(): void {
+  // ws closes the socket after an error (oversized frame, bad framing); 'close' cleans up.
+}
+
+/** Sends what the turn's messages left corked. */
+function flush(context: SocketContext): void {
+  context.flushScheduled = false;
+  const corked = context.corked;
+  context.corked = [];
+  for (const socket of corked) {
+    socket.isCorked = false;
+    socket.raw.uncork();
+  }
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const intervalMs = options.intervalMs ?? 120_000;
   const tracker = new Tracker({
@@ -80,7 +193,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const logError = options.logError ?? ((message: string) => console.error(message));
   const maxConnections = options.maxConnections ?? 10_000;
-  const maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+  const context: SocketContext = {
+    tracker,
+    maxBufferedBytes: options.maxBufferedBytes ?? 4 * 1024 * 1024,
+    logError,
+    sockets: new Set(),
+    corked: [],
+    flushScheduled: false,
+  };
 
   const http: Server = createServer(
     createRequestHandler({
@@ -92,63 +212,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }),
   );
   const wss = new WebSocketServer({
-    server: http,
+    noServer: true,
     maxPayload: options.maxPayload ?? 64 * 1024,
     perMessageDeflate: false,
     skipUTF8Validation: true, // decodeFrame checks text and binary frames alike
-    clientTracking: true,
+    clientTracking: false, // context.sockets tracks them, without a closure per socket
+    WebSocket: TrackerSocket,
   });
-
-  const alive = new WeakSet<WebSocket>();
-  wss.on('connection', (socket) => {
-    if (wss.clients.size > maxConnections) {
-      socket.close(1013, 'too many connections');
-      return;
-    }
-    alive.add(socket);
-    const session = tracker.connect({
-      send(message) {
-        if (socket.readyState !== WebSocket.OPEN) return;
-        if (socket.bufferedAmount > maxBufferedBytes) {
-          socket.terminate();
-          return;
-        }
-        let text: string;
-        try {
-          text = JSON.stringify(message);
-        } catch (error) {
-          logError(`signal-tracker: cannot encode a message: ${(error as Error).message}`);
-          return;
-        }
-        socket.send(text);
-      },
-      close(code, reason) {
-        socket.close(code, reason);
-      },
-    });
-    socket.on('pong', () => alive.add(socket));
-    socket.on('message', (data, isBinary) => {
-      const text = decodeFrame(data);
-      if (text === null) {
-        const reason = `invalid message: ${isBinary ? 'binary frame' : 'frame'} is not UTF-8 text`;
-        tracker.receiveUnreadable(session, reason, Date.now());
+  http.on('upgrade', (request: IncomingMessage, raw: Duplex, head: Buffer) => {
+    wss.handleUpgrade(request, raw, head, (ws) => {
+      const socket = ws as TrackerSocket;
+      if (context.sockets.size >= maxConnections) {
+        socket.on('error', onError);
+        socket.close(1013, 'too many connections');
         return;
       }
-      try {
-        tracker.receive(session, text, Date.now());
-      } catch (error) {
-        // A bug, not bad input (the core answers that): log it, drop the connection, keep serving the rest.
-        logError(`signal-tracker: error handling a message: ${(error as Error).stack ?? error}`);
-        socket.terminate();
-      }
-    });
-    socket.on('close', () => tracker.disconnect(session));
-    socket.on('error', () => {
-      // ws closes the socket after an error (oversized frame, bad framing); 'close' cleans up.
+      socket.attach(context, raw);
     });
   });
-  // ws re-emits the HTTP server's errors; those are reported once, below (or reject the start).
-  wss.on('error', () => {});
   http.on('clientError', (_error, socket) => socket.destroy());
 
   const timers = [
@@ -157,12 +238,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       options.sweepIntervalMs ?? Math.min(30_000, intervalMs / 2),
     ),
     setInterval(() => {
-      for (const socket of wss.clients) {
-        if (!alive.has(socket)) {
+      for (const socket of context.sockets) {
+        if (!socket.alive) {
           socket.terminate();
           continue;
         }
-        alive.delete(socket);
+        socket.alive = false;
         socket.ping();
       }
     }, options.pingIntervalMs ?? 30_000),
@@ -189,13 +270,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     close() {
       closing ??= new Promise<void>((resolveClose) => {
         for (const timer of timers) clearInterval(timer);
-        for (const socket of wss.clients) socket.close(1001, 'tracker shutting down');
+        for (const socket of context.sockets) socket.close(1001, 'tracker shutting down');
         wss.close();
         http.close(() => resolveClose());
         http.closeIdleConnections();
         // Sockets that do not finish the closing handshake promptly are cut.
         setTimeout(() => {
-          for (const socket of wss.clients) socket.terminate();
+          for (const socket of context.sockets) socket.terminate();
           http.closeAllConnections();
         }, 1000).unref();
       });

@@ -13,6 +13,8 @@ export interface Peer {
   lastAnnounce: number;
   /** Position in Swarm.list, for O(1) removal. */
   index: number;
+  /** The next peer of the same session (Session keeps its peers as a linked list). */
+  nextInSession: Peer | null;
 }
 
 export class Swarm {
@@ -49,6 +51,7 @@ export class Swarm {
       downloaded: 0,
       lastAnnounce: now,
       index: this.list.length,
+      nextInSession: null,
     };
     this.list.push(peer);
     this.byId.set(peerId, peer);
@@ -97,14 +100,17 @@ export class Swarm {
     return stale;
   }
 
-  /** Up to `count` distinct random peers other than `exclude` (Floyd's sampling, O(count)). */
+  /**
+   * Up to `count` distinct random peers other than `exclude`: Floyd's sampling of count + 1 positions, so the
+   * work is O(count^2) with count <= 10, whatever the swarm's size.
+   */
   randomPeers(count: number, exclude: Peer, random: () => number): Peer[] {
     const n = this.list.length;
     const k = Math.min(count + 1, n);
-    const chosen = new Set<number>();
+    const chosen: number[] = [];
     for (let j = n - k; j < n; j++) {
       const t = Math.floor(random() * (j + 1));
-      chosen.add(chosen.has(t) ? j : t);
+      chosen.push(chosen.includes(t) ? j : t);
     }
     const peers: Peer[] = [];
     for (const index of chosen) if (this.list[index] !== exclude) peers.push(this.list[index]);

@@ -24,7 +24,7 @@ function seeded(seed: number): () => number {
 class FakeConnection implements Connection {
   sent: Record<string, unknown>[] = [];
   closedWith: { code: number; reason: string } | null = null;
-  send(message: object): void {
+  deliver(message: object): void {
     this.sent.push(JSON.parse(JSON.stringify(message)));
   }
   close(code: number, reason: string): void {
@@ -389,7 +389,7 @@ describe('Tracker expiry', () => {
     t.advance(100_000);
     expect(t.tracker.expire(t.now)).toBe(2);
     expect(t.tracker.swarmCount).toBe(0);
-    expect(quiet.session.memberships.size).toBe(0);
+    expect(quiet.session.peerCount).toBe(0);
   });
 });
 

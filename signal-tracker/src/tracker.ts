@@ -55,9 +55,13 @@ export interface TrackerOptions {
 /** Close code for a policy violation (RFC 6455). */
 export const CLOSE_POLICY = 1008;
 
-/** What the tracker needs from a client connection. */
+/**
+ * What the tracker needs from a client connection. The socket layer's own socket object implements it, so a
+ * connection costs no extra object and no closures.
+ */
 export interface Connection {
-  send(message: object): void;
+  /** Sends one message (a JSON-able object) to the client. */
+  deliver(message: object): void;
   close(code: number, reason: string): void;
 }
 
@@ -103,13 +107,48 @@ export interface TrackerCounters {
 
 /** One client connection's state in the tracker. */
 export class Session {
-  /** This connection's peers, one per swarm it joined (or more, when several clients share a socket). */
-  readonly memberships = new Set<Peer>();
+  /**
+   * This connection's peers, one per swarm it joined (or more, when several clients share a socket), as a list
+   * linked through Peer.nextInSession: most sockets join one swarm, and a Set per socket would cost more than
+   * the peer itself.
+   */
+  private firstPeer: Peer | null = null;
+  private peerTotal = 0;
   closed = false;
   private windowStart = -Infinity;
   private windowCount = 0;
 
   constructor(readonly connection: Connection) {}
+
+  /** How many swarm memberships (peers) this connection holds. */
+  get peerCount(): number {
+    return this.peerTotal;
+  }
+
+  /** This connection's peers, newest first (a copy: removing peers while walking it is safe). */
+  peers(): Peer[] {
+    const list: Peer[] = [];
+    for (let peer = this.firstPeer; peer !== null; peer = peer.nextInSession) list.push(peer);
+    return list;
+  }
+
+  join(peer: Peer): void {
+    peer.nextInSession = this.firstPeer;
+    this.firstPeer = peer;
+    this.peerTotal++;
+  }
+
+  leave(peer: Peer): void {
+    let link: Peer | null = null;
+    for (let at = this.firstPeer; at !== null; link = at, at = at.nextInSession) {
+      if (at !== peer) continue;
+      if (link === null) this.firstPeer = at.nextInSession;
+      else link.nextInSession = at.nextInSession;
+      at.nextInSession = null;
+      this.peerTotal--;
+      return;
+    }
+  }
 
   /** Counts a message; false when it is over the per-second limit. */
   admit(now: number, limit: number): boolean {
@@ -138,7 +177,7 @@ export class Tracker {
     connectionsClosedForAbuse: 0,
   };
   private readonly swarms = new Map<string, Swarm>();
-  private readonly sessions = new Set<Session>();
+  private sessionTotal = 0;
   private readonly random: () => number;
   private readonly removalListeners = new Set<RemovalListener>();
   private peerTotal = 0;
@@ -173,7 +212,7 @@ export class Tracker {
   }
 
   get connectionCount(): number {
-    return this.sessions.size;
+    return this.sessionTotal;
   }
 
   /** Calls `listener` whenever a peer leaves a swarm; returns the unsubscribe function. */
@@ -183,17 +222,16 @@ export class Tracker {
   }
 
   connect(connection: Connection): Session {
-    const session = new Session(connection);
-    this.sessions.add(session);
-    return session;
+    this.sessionTotal++;
+    return new Session(connection);
   }
 
   /** The connection closed: it counts as `stopped` in every swarm it joined. */
   disconnect(session: Session): void {
     if (session.closed) return;
     session.closed = true;
-    this.sessions.delete(session);
-    for (const peer of [...session.memberships]) this.removePeer(peer, 'closed');
+    this.sessionTotal--;
+    for (const peer of session.peers()) this.removePeer(peer, 'closed');
   }
 
   /** Handles one text frame from a connection. Never throws for anything a client sends. */
@@ -248,7 +286,7 @@ export class Tracker {
   /** Sends a failure reason to a connection and counts it. */
   fail(session: Session, message: FailureWire): void {
     this.counters.failures++;
-    session.connection.send(message);
+    session.connection.deliver(message);
   }
 
   /** Closes a connection for abuse. */
@@ -271,7 +309,7 @@ export class Tracker {
       peerCount: this.peerTotal,
       seeders,
       leechers: this.peerTotal - seeders,
-      connections: this.sessions.size,
+      connections: this.sessionTotal,
       intervalSeconds: this.intervalSeconds,
     };
   }
@@ -291,11 +329,11 @@ export class Tracker {
     if (message.event === 'stopped') {
       if (peer) this.removePeer(peer, 'stopped');
       swarm = this.swarms.get(infoHash);
-      session.connection.send(this.announceReply(infoHash, swarm));
+      session.connection.deliver(this.announceReply(infoHash, swarm));
       return;
     }
     if (!peer) {
-      if (session.memberships.size >= this.limits.maxSwarmsPerConnection) {
+      if (session.peerCount >= this.limits.maxSwarmsPerConnection) {
         this.fail(
           session,
           failure(
@@ -318,12 +356,12 @@ export class Tracker {
         this.swarms.set(infoHash, swarm);
       }
       peer = swarm.add(peerId, session, message, now);
-      session.memberships.add(peer);
+      session.join(peer);
       this.peerTotal++;
     } else {
       swarm!.update(peer, message, now);
     }
-    session.connection.send(this.announceReply(infoHash, swarm));
+    session.connection.deliver(this.announceReply(infoHash, swarm));
     this.relayOffers(swarm!, peer, message);
   }
 
@@ -331,7 +369,7 @@ export class Tracker {
     const count = Math.min(message.offers.length, message.numwant || message.offers.length);
     if (count === 0) return;
     const targets = swarm.randomPeers(count, from, this.random);
-    targets.forEach((target, i) => {
+    for (let i = 0; i < targets.length; i++) {
       const offer = message.offers[i];
       const forward: OfferWire = {
         action: 'announce',
@@ -340,9 +378,9 @@ export class Tracker {
         peer_id: from.peerId,
         info_hash: swarm.infoHash,
       };
-      target.session.connection.send(forward);
+      targets[i].session.connection.deliver(forward);
       this.counters.offersRelayed++;
-    });
+    }
   }
 
   private answer(session: Session, message: AnswerMessage): void {
@@ -368,7 +406,7 @@ export class Tracker {
       peer_id: peerId,
       info_hash: infoHash,
     };
-    to.session.connection.send(forward);
+    to.session.connection.deliver(forward);
     this.counters.answersRelayed++;
   }
 
@@ -388,7 +426,7 @@ export class Tracker {
         downloaded: swarm?.downloaded ?? 0,
       };
     }
-    session.connection.send(reply);
+    session.connection.deliver(reply);
   }
 
   private announceReply(infoHash: string, swarm: Swarm | undefined): AnnounceResponseWire {
@@ -405,7 +443,7 @@ export class Tracker {
     const swarm = this.swarms.get(peer.infoHash);
     if (!swarm || swarm.get(peer.peerId) !== peer) return;
     swarm.remove(peer);
-    peer.session.memberships.delete(peer);
+    peer.session.leave(peer);
     this.peerTotal--;
     if (swarm.size === 0) this.swarms.delete(peer.infoHash);
     for (const listener of this.removalListeners) listener(peer.infoHash, peer.peerId, reason);
