@@ -171,6 +171,23 @@ describe('signal-tracker over WebSocket', () => {
     }
   });
 
+  it('sends each of many replies in one turn as its own message, in order', async () => {
+    const running = await server();
+    const a = await connect(running);
+    const hashes = Array.from({ length: 30 }, (_, i) => `${String(i).padStart(2, '0')}`.padEnd(20, '#'));
+    // Sent back to back, so the tracker reads several in one turn and its replies leave corked together.
+    for (const [i, hash] of hashes.entries()) {
+      a.send(i === 7 ? '{"action":"bogus"}' : { action: 'scrape', info_hash: hash });
+    }
+    const replies: Json[] = [];
+    for (let i = 0; i < hashes.length; i++) replies.push(await a.next());
+    replies.forEach((reply, i) => {
+      if (i === 7) expect(reply['failure reason']).toBe('invalid action: "bogus"');
+      else expect(Object.keys(reply.files as object)).toEqual([hashes[i]]);
+    });
+    expect(await a.request({ action: 'scrape' })).toMatchObject({ action: 'scrape', files: {} });
+  });
+
   it('scrapes one, many and all swarms', async () => {
     const running = await server();
     const a = await connect(running);

@@ -125,6 +125,38 @@ describe('Tracker announce', () => {
     expect(other.conn.last()).toMatchObject({ complete: 0, incomplete: 1 });
   });
 
+  it('forgets only the swarm a connection stopped in, whichever of its swarms that is', () => {
+    const hashes = ['c', 'd', 'e', 'f'].map((ch) => ch.repeat(20));
+    for (const stopIndex of [0, 1, 3]) {
+      const t = setup({ limits: { maxSwarmsPerConnection: 4 } });
+      const c = t.client();
+      for (const hash of hashes) {
+        t.send(c, { action: 'announce', info_hash: hash, peer_id: id('p'), event: 'started', left: 1 });
+      }
+      expect(c.session.peerCount).toBe(4);
+      t.send(c, { action: 'announce', info_hash: hashes[stopIndex], peer_id: id('p'), event: 'stopped' });
+      expect(c.session.peerCount).toBe(3);
+      expect(
+        c.session
+          .peers()
+          .map((p) => p.infoHash[0])
+          .sort(),
+      ).toEqual(hashes.filter((_, i) => i !== stopIndex).map((h) => h[0]));
+      // The freed slot can be used again; the limit still counts the others.
+      t.send(c, { action: 'announce', info_hash: 'g'.repeat(20), peer_id: id('p'), event: 'started' });
+      t.send(c, { action: 'announce', info_hash: 'h'.repeat(20), peer_id: id('p'), event: 'started' });
+      expect(c.conn.last()['failure reason']).toMatch(/too many swarms/);
+      const removed: string[] = [];
+      t.tracker.onRemoval((infoHash) => removed.push(infoHash[0]));
+      t.tracker.disconnect(c.session);
+      expect(removed.sort()).toEqual(
+        [...hashes.filter((_, i) => i !== stopIndex).map((h) => h[0]), 'g'].sort(),
+      );
+      expect(t.tracker.peerCount).toBe(0);
+      expect(t.tracker.connectionCount).toBe(0);
+    }
+  });
+
   it('refuses a peer id that another connection holds in the same swarm', () => {
     const t = setup();
     const a = t.client();
