@@ -1,9 +1,8 @@
 // Interoperability with WebTorrent: its own browser bundle, loaded in a page of its own origin, downloads what
 // our tab shares through our tracker; and our tab downloads what the bundle seeds through bittorrent-tracker's
 // server.
-import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { createServer, type Server as HttpServer } from 'node:http';
+import { expect, test } from '@playwright/test';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   expectStatus,
@@ -17,17 +16,12 @@ import {
   torrentItem,
   TRANSFER_TIMEOUT,
 } from './helpers';
+import { openBundle, serveBundlePage, wtSeed } from './webtorrent-bundle';
 
 test.describe.configure({ timeout: 180_000 });
 
-const BUNDLE = readFileSync('node_modules/webtorrent/dist/webtorrent.min.js');
-const PAGE = `<!doctype html>
-<meta charset="utf-8">
-<title>WebTorrent bundle</title>
-<script type="module">
-  import WebTorrent from '/webtorrent.min.js';
-  const client = new WebTorrent();
-  client.on('error', (error) => (window.wtError = String(error)));
+// The bundle's page also gets a `wtDownload` that resolves with the SHA-256 and size of the downloaded file.
+const DOWNLOAD_SCRIPT = `
   async function digest(file) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -41,43 +35,12 @@ const PAGE = `<!doctype html>
         if (torrent.done) finish();
         else torrent.once('done', finish);
       });
-    });
-  window.wtSeed = async (name, tracker) => {
-    const file = new File([await (await fetch('/payload')).arrayBuffer()], name);
-    return new Promise((resolve) => {
-      client.seed(file, { announce: [tracker] }, (torrent) => resolve(torrent.magnetURI));
-    });
-  };
-  window.wtReady = true;
-</script>`;
-
-/** A page of its own origin with WebTorrent's bundle (and `payload` at /payload, for it to seed). */
-async function bundleServer(payload?: Buffer): Promise<{ server: HttpServer; url: string }> {
-  const server = createServer((req, res) => {
-    if (req.url === '/payload' && payload) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      res.end(payload);
-    } else if (req.url === '/webtorrent.min.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(BUNDLE);
-    } else {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(PAGE);
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
-}
-
-async function openBundle(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { wtReady?: boolean }).wtReady === true);
-}
+    });`;
 
 test("WebTorrent's browser bundle downloads what our tab shares, through our tracker", async ({
   browser,
 }) => {
-  const { server, url } = await bundleServer();
+  const bundle = await serveBundlePage(DOWNLOAD_SCRIPT);
   try {
     const dir = tempDir();
     const file = randomFile(dir, 'to-webtorrent.bin', 1024 * 1024 + 12_345);
@@ -86,7 +49,7 @@ test("WebTorrent's browser bundle downloads what our tab shares, through our tra
 
     const context = await browser.newContext();
     const page = await context.newPage();
-    await openBundle(page, url);
+    await openBundle(page, bundle.url);
     const result = await page.evaluate(
       (link) =>
         (
@@ -99,15 +62,16 @@ test("WebTorrent's browser bundle downloads what our tab shares, through our tra
     await context.close();
     await ours.context.close();
   } finally {
-    server.close();
+    bundle.close();
   }
 });
 
 test("our tab downloads what WebTorrent's bundle seeds, through bittorrent-tracker's server", async ({
   browser,
 }) => {
-  const bytes = randomFile(tempDir(), 'from-webtorrent.bin', 1024 * 1024 + 777).bytes;
-  const { server, url } = await bundleServer(bytes);
+  const payload = randomFile(tempDir(), 'from-webtorrent.bin', 1024 * 1024 + 777);
+  const bytes = payload.bytes;
+  const bundle = await serveBundlePage(DOWNLOAD_SCRIPT, payload.path);
   const { Server } = (await import('bittorrent-tracker')) as unknown as {
     Server: new (options: Record<string, unknown>) => {
       listen(port: number, host: string, callback: () => void): void;
@@ -121,15 +85,8 @@ test("our tab downloads what WebTorrent's bundle seeds, through bittorrent-track
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await openBundle(page, url);
-    const magnet = await page.evaluate(
-      (tr) =>
-        (window as unknown as { wtSeed(n: string, t: string): Promise<string> }).wtSeed(
-          'from-webtorrent.bin',
-          tr,
-        ),
-      trackerUrl,
-    );
+    await openBundle(page, bundle.url);
+    const magnet = await wtSeed(page, 'from-webtorrent.bin', trackerUrl);
     expect(magnet).toContain(encodeURIComponent(trackerUrl));
 
     const ours = await openPeer(browser);
@@ -143,6 +100,6 @@ test("our tab downloads what WebTorrent's bundle seeds, through bittorrent-track
     await ours.context.close();
   } finally {
     tracker.close();
-    server.close();
+    bundle.close();
   }
 });

@@ -1,0 +1,75 @@
+// WebTorrent's own browser bundle (node_modules/webtorrent/dist/webtorrent.min.js) on a page of its own origin,
+// for the interoperability tests and the benchmarks. The page exposes `wtSeed(name, tracker)`, which seeds the
+// file served at /payload and resolves with its magnet link, plus whatever `script` adds (e.g. `wtDownload`).
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from '@playwright/test';
+
+const BUNDLE_PATH = 'node_modules/webtorrent/dist/webtorrent.min.js';
+
+function pageHtml(script: string): string {
+  return `<!doctype html>
+<meta charset="utf-8">
+<title>WebTorrent bundle</title>
+<script type="module">
+  import WebTorrent from '/webtorrent.min.js';
+  const client = new WebTorrent();
+  client.on('error', (error) => (window.wtError = String(error)));
+  window.wtSeed = async (name, tracker) => {
+    const file = new File([await (await fetch('/payload')).blob()], name);
+    return new Promise((resolve) => {
+      client.seed(file, { announce: [tracker] }, (torrent) => resolve(torrent.magnetURI));
+    });
+  };
+  ${script}
+  window.wtReady = true;
+</script>`;
+}
+
+export interface BundlePage {
+  url: string;
+  close(): void;
+}
+
+/** Serves the page (with `script` run where `client` is the WebTorrent client), the bundle, and `payloadPath` at /payload. */
+export async function serveBundlePage(script: string, payloadPath?: string): Promise<BundlePage> {
+  const bundle = readFileSync(BUNDLE_PATH);
+  const html = pageHtml(script);
+  const server = createServer((req, res) => {
+    if (req.url === '/payload' && payloadPath) {
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': statSync(payloadPath).size,
+      });
+      createReadStream(payloadPath).pipe(res);
+    } else if (req.url === '/webtorrent.min.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      res.end(bundle);
+    } else {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(html);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+export async function openBundle(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { wtReady?: boolean }).wtReady === true);
+}
+
+/** Seeds the page's /payload as `name`, announcing to `tracker`; resolves with the magnet link. */
+export function wtSeed(page: Page, name: string, tracker: string): Promise<string> {
+  return page.evaluate(
+    ([n, t]) => (window as unknown as { wtSeed(n: string, t: string): Promise<string> }).wtSeed(n, t),
+    [name, tracker] as const,
+  );
+}
