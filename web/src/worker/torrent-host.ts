@@ -2,6 +2,7 @@
 // bytes to the main thread, SHA-1, batched storage, reads for peers, announces. A failure here puts this torrent
 // in the error state and leaves every other torrent alone.
 import { Bitfield } from '../../../shared/bitfield';
+import { executeAction, type EnginePorts } from '../../../shared/engine/executor';
 import type {
   EngineAction,
   EngineEvent,
@@ -263,68 +264,58 @@ export class TorrentHost {
   private act(action: EngineAction): void {
     const generation = this.generation;
     const current = () => generation === this.generation && !this.removed;
-    switch (action.type) {
-      case 'send': {
-        if (!this.peers.has(action.peer)) return;
-        const data = this.transferable(action.data);
-        this.ctx.post({ type: 'send', infoHashHex: this.infoHashHex, peer: action.peer, data }, [data]);
-        return;
-      }
-      case 'close':
-        if (!this.peers.delete(action.peer)) return;
-        this.ctx.post({
-          type: 'close',
-          infoHashHex: this.infoHashHex,
-          peer: action.peer,
-          reason: action.reason,
-        });
-        return;
-      case 'hash':
-        this.ctx.sha1(action.data).then(
-          (digest) => {
-            if (current()) this.feed({ type: 'hashed', id: action.id, digest });
-          },
-          (error: unknown) => {
-            if (current()) this.fail(`hashing failed: ${errorMessage(error)}`);
-          },
-        );
-        return;
-      case 'store':
-        this.storePiece(action.index, action.data, current);
-        return;
-      case 'read':
-        this.readBlock(action.peer, action.index, action.begin, action.length, current);
-        return;
-      case 'announce':
+    executeAction(action, this.ports(current), (event) => {
+      if (current()) this.feed(event);
+    });
+  }
+
+  /** The worker's side of the engine's actions (see shared/engine/executor.ts). */
+  private ports(current: () => boolean): EnginePorts {
+    return {
+      send: (peer, data) => {
+        if (!this.peers.has(peer)) return;
+        const buffer = this.transferable(data);
+        this.ctx.post({ type: 'send', infoHashHex: this.infoHashHex, peer, data: buffer }, [buffer]);
+      },
+      close: (peer, reason) => {
+        if (!this.peers.delete(peer)) return;
+        this.ctx.post({ type: 'close', infoHashHex: this.infoHashHex, peer, reason });
+      },
+      hash: (data, reply) => {
+        this.ctx.sha1(data).then(reply.ok, (error: unknown) => reply.fail(errorMessage(error)));
+      },
+      store: (index, data) => this.storePiece(index, data, current),
+      read: (peer, index, begin, length) => this.readBlock(peer, index, begin, length, current),
+      announce: (event) => {
         // A paused torrent has no tracker clients running (its first event may still yield `started`).
-        if (this.record.paused && action.event !== 'stopped') return;
+        if (this.record.paused && event !== 'stopped') return;
         this.ctx.post({
           type: 'announce',
           infoHashHex: this.infoHashHex,
-          ...(action.event ? { event: action.event } : {}),
+          ...(event ? { event } : {}),
           stats: this.announceStats(),
         });
-        return;
-      case 'want-peers':
+      },
+      wantPeers: (count) => {
         if (this.record.paused) return;
-        this.ctx.post({ type: 'want-peers', infoHashHex: this.infoHashHex, count: action.count });
-        return;
-      case 'metadata':
-        this.setInfo(action.info, undefined);
-        this.record.name = action.info.name;
-        this.record.infoBytes = action.info.infoBytes.slice().buffer;
+        this.ctx.post({ type: 'want-peers', infoHashHex: this.infoHashHex, count });
+      },
+      metadata: (info) => {
+        this.setInfo(info, undefined);
+        this.record.name = info.name;
+        this.record.infoBytes = info.infoBytes.slice().buffer;
         void this.persist(true);
         this.ctx.milestone?.();
-        return;
-      case 'complete':
+      },
+      complete: () => {
         this.record.completedAt ??= Date.now();
         void this.persist(false);
         this.ctx.milestone?.();
-        return;
-      case 'error':
-        this.fail(action.reason);
-        return;
-    }
+      },
+      error: (reason) => {
+        if (current()) this.fail(reason);
+      },
+    };
   }
 
   private storePiece(index: number, data: Uint8Array, current: () => boolean): void {
