@@ -5,8 +5,8 @@
 // - push-pull: both.
 // No peer knows what the others have, which is what makes gossip simple and what costs it redundant messages.
 import { mulberry32 } from '../../shared/engine/testing/random';
-import type { Host } from './network';
-import { Network } from './network';
+import type { Host } from '../../shared/engine/testing/network';
+import { Network } from '../../shared/engine/testing/network';
 
 export type GossipMode = 'push' | 'pull' | 'push-pull';
 export const GOSSIP_MODES: readonly GossipMode[] = ['push', 'pull', 'push-pull'];

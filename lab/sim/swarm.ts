@@ -4,11 +4,11 @@
 // from the torrent's data without keeping hundreds of copies of the file.
 import { TorrentSession } from '../../shared/engine/session';
 import type { TestTorrent } from '../../shared/engine/testing/swarm';
-import { mulberry32, randomBytes } from '../../shared/engine/testing/random';
-import type { EngineAction, EngineConfig, EngineEvent, PeerKey } from '../../shared/engine/types';
+import { mulberry32 } from '../../shared/engine/testing/random';
+import { SimNode, SimSwarm, type SimOptions } from '../../shared/engine/testing/sim';
+import type { AnnounceEvent, EngineConfig } from '../../shared/engine/types';
 import { Bitfield } from '../../shared/bitfield';
-import type { Channel, Host } from './network';
-import { Network } from './network';
+import type { Host } from '../../shared/engine/testing/network';
 import type { SyncHash } from './hash';
 import { SimTracker } from './tracker';
 import type { PieceSelection } from './strategy';
@@ -31,6 +31,10 @@ export interface SwarmOptions {
   announceIntervalMs?: number;
   /** Sees every message as it reaches a peer (before the peer's session does). */
   onDeliver?: (to: LabPeer, from: LabPeer, data: Uint8Array) => void;
+  /** Hashing and storage latency (default 0: instant). */
+  hashMsPerMiB?: SimOptions['hashMsPerMiB'];
+  storeLatencyMs?: SimOptions['storeLatencyMs'];
+  readLatencyMs?: SimOptions['readLatencyMs'];
 }
 
 export interface PeerSpec {
@@ -50,33 +54,21 @@ export interface PeerSpec {
   tickMs?: number;
 }
 
-interface Connection {
-  key: PeerKey;
-  remote: LabPeer;
-  remoteKey: PeerKey;
-  out: Channel;
-}
-
-export class LabPeer {
-  session!: TorrentSession;
-  readonly connections = new Map<PeerKey, Connection>();
-  /** How many open connections to each remote peer. */
-  readonly neighbours = new Map<LabPeer, number>();
+export class LabPeer extends SimNode {
   joined = false;
-  alive = true;
-  completedAt: number | undefined;
   leftAt: number | undefined;
   crashed = false;
-  errors: string[] = [];
   failedAnnounces = 0;
 
   constructor(
     readonly swarm: LabSwarm,
     readonly spec: PeerSpec,
     readonly name: string,
-    readonly host: Host,
+    host: Host,
     readonly trackers: number[],
-  ) {}
+  ) {
+    super(swarm, host);
+  }
 
   get role(): string {
     return this.spec.role ?? (this.spec.seed ? 'seed' : 'peer');
@@ -94,37 +86,45 @@ export class LabPeer {
     return this.spec.joinAt ?? 0;
   }
 
-  deliver(event: EngineEvent): void {
-    if (!this.alive) return;
-    const actions = this.session.handle(event, this.swarm.now);
-    for (const action of actions) this.swarm.perform(this, action);
+  /** Nothing is kept: a verified piece is the torrent's own bytes. */
+  storePiece(): undefined {
+    return undefined;
+  }
+
+  /** Served from the torrent's data when the peer has the piece. */
+  readBlock(index: number, begin: number, length: number): Uint8Array | undefined {
+    const data = this.swarm.torrent.data;
+    const start = index * this.swarm.torrent.info.pieceLength + begin;
+    if (!this.have?.get(index) || start + length > data.length) return undefined;
+    return data.subarray(start, start + length);
   }
 }
 
-export class LabSwarm {
+export class LabSwarm extends SimSwarm<LabPeer> {
   readonly torrent: TestTorrent;
-  readonly network: Network;
   readonly trackers: SimTracker<LabPeer>[] = [];
   readonly peers: LabPeer[] = [];
-  readonly random: () => number;
-  private readonly hash: SyncHash;
   private readonly tickMs: number;
   private readonly config: Partial<EngineConfig>;
   private readonly announceIntervalMs: number;
-  private readonly onDeliver?: SwarmOptions['onDeliver'];
-  private nextConnection = 1;
   /** Connection attempts to peers that were gone (stale tracker entries). */
   deadDials = 0;
 
   constructor(options: SwarmOptions) {
+    const onDeliver = options.onDeliver;
+    super({
+      hash: options.hash,
+      seed: options.seed,
+      latencyMs: options.latencyMs ?? 25,
+      hashMsPerMiB: options.hashMsPerMiB,
+      storeLatencyMs: options.storeLatencyMs,
+      readLatencyMs: options.readLatencyMs,
+      onDeliver: onDeliver && ((to, from, data) => onDeliver(to as LabPeer, from as LabPeer, data)),
+    });
     this.torrent = options.torrent;
-    this.hash = options.hash;
-    this.random = mulberry32(options.seed);
-    this.network = new Network({ latencyMs: options.latencyMs ?? 25 });
     this.tickMs = options.tickMs ?? 500;
     this.config = options.config ?? {};
     this.announceIntervalMs = options.announceIntervalMs ?? 20_000;
-    this.onDeliver = options.onDeliver;
     const trackers = options.trackers ?? 1;
     if (!Number.isInteger(trackers) || trackers < 1)
       throw new RangeError(`trackers must be >= 1, got ${trackers}`);
@@ -138,10 +138,6 @@ export class LabSwarm {
     }
   }
 
-  get now(): number {
-    return this.network.now;
-  }
-
   addPeer(spec: PeerSpec): LabPeer {
     const name = spec.name ?? `${spec.seed ? 'seed' : 'peer'}-${this.peers.length}`;
     const host = this.network.addHost({ upload: spec.upload, download: spec.download ?? Infinity });
@@ -149,11 +145,8 @@ export class LabSwarm {
     for (const t of trackers) {
       if (!(t >= 0 && t < this.trackers.length)) throw new RangeError(`no tracker ${t}`);
     }
-    const peer = new LabPeer(this, spec, name, host, trackers);
-    const peerId = new Uint8Array(20);
-    peerId.set(new TextEncoder().encode('-LB0001-'));
-    peerId.set(randomBytes(this.random, 12), 8);
-    const random = mulberry32(Math.floor(this.random() * 2 ** 32));
+    const peer = this.attach(new LabPeer(this, spec, name, host, trackers));
+    const { peerId, random } = this.identity('-LB0001-');
     this.peers.push(peer);
     const join = () => {
       const info = this.torrent.info;
@@ -172,35 +165,25 @@ export class LabSwarm {
       });
       peer.joined = true;
       if (spec.seed) peer.completedAt = this.now;
-      const tick = () => {
-        if (!peer.alive) return;
-        peer.deliver({ type: 'tick' });
-        this.network.schedule(this.now + (spec.tickMs ?? this.tickMs), tick);
-      };
-      tick();
+      this.startTicks(peer, spec.tickMs ?? this.tickMs);
       const reannounce = () => {
         if (!peer.alive) return;
         this.announce(peer, undefined);
-        this.network.schedule(this.now + this.announceIntervalMs, reannounce);
+        this.at(this.now + this.announceIntervalMs, reannounce);
       };
-      this.network.schedule(this.now + this.announceIntervalMs, reannounce);
+      this.at(this.now + this.announceIntervalMs, reannounce);
     };
-    this.network.schedule(Math.max(this.now, spec.joinAt ?? this.now), join);
+    this.at(Math.max(this.now, spec.joinAt ?? this.now), join);
     return peer;
-  }
-
-  /** Schedules `run` at virtual time `at`. */
-  at(at: number, run: () => void): void {
-    this.network.schedule(at, run);
   }
 
   /** Calls `sample` now and every `everyMs` until the run ends. */
   every(everyMs: number, sample: () => void): void {
     const loop = () => {
       sample();
-      this.network.schedule(this.now + everyMs, loop);
+      this.at(this.now + everyMs, loop);
     };
-    this.network.schedule(this.now, loop);
+    this.at(this.now, loop);
   }
 
   /**
@@ -243,103 +226,21 @@ export class LabSwarm {
   /** A crash: no `stopped`; the peers see their connections drop; the trackers keep it until their timeout. */
   crash(peer: LabPeer): void {
     if (!peer.alive) return;
-    peer.alive = false;
     peer.crashed = true;
     peer.leftAt = this.now;
-    this.network.crash(peer.host);
-    for (const connection of [...peer.connections.values()]) this.drop(peer, connection, true);
-  }
-
-  connected(a: LabPeer, b: LabPeer): boolean {
-    return (a.neighbours.get(b) ?? 0) > 0;
+    this.crashNode(peer);
   }
 
   /** Opens a connection (both sides see `peer-connected` after one latency). A dial to a gone peer fails. */
-  connect(a: LabPeer, b: LabPeer): void {
+  override connect(a: LabPeer, b: LabPeer): void {
     if (!b.alive || !b.joined) {
       this.deadDials++;
       return;
     }
-    const id = this.nextConnection++;
-    const keyA = `${b.name}#${id}`;
-    const keyB = `${a.name}#${id}`;
-    const ab = this.network.channel(a.host, b.host);
-    const ba = this.network.channel(b.host, a.host);
-    a.connections.set(keyA, { key: keyA, remote: b, remoteKey: keyB, out: ab });
-    b.connections.set(keyB, { key: keyB, remote: a, remoteKey: keyA, out: ba });
-    a.neighbours.set(b, (a.neighbours.get(b) ?? 0) + 1);
-    b.neighbours.set(a, (b.neighbours.get(a) ?? 0) + 1);
-    const at = this.now + this.network.latencyMs;
-    this.at(at, () => a.deliver({ type: 'peer-connected', peer: keyA }));
-    this.at(at, () => b.deliver({ type: 'peer-connected', peer: keyB }));
+    super.connect(a, b);
   }
 
-  /** Carries out one action of a peer's session. */
-  perform(peer: LabPeer, action: EngineAction): void {
-    switch (action.type) {
-      case 'send': {
-        const connection = peer.connections.get(action.peer);
-        if (!connection) return;
-        const { remote, remoteKey } = connection;
-        const data = action.data;
-        this.network.send(connection.out, data.length, () => {
-          if (!remote.connections.has(remoteKey)) return;
-          this.onDeliver?.(remote, peer, data);
-          remote.deliver({ type: 'peer-data', peer: remoteKey, data });
-        });
-        return;
-      }
-      case 'close': {
-        const connection = peer.connections.get(action.peer);
-        if (connection) this.drop(peer, connection, false);
-        return;
-      }
-      case 'hash': {
-        const { id, data } = action;
-        this.at(this.now, () => peer.deliver({ type: 'hashed', id, digest: this.hash(data) }));
-        return;
-      }
-      case 'store': {
-        const { index } = action;
-        this.at(this.now, () => peer.deliver({ type: 'stored', index }));
-        return;
-      }
-      case 'read': {
-        const { peer: key, index, begin, length } = action;
-        const start = index * this.torrent.info.pieceLength + begin;
-        this.at(this.now, () => {
-          if (!peer.have?.get(index) || start + length > this.torrent.data.length) {
-            peer.deliver({ type: 'read-failed', peer: key, index, begin, reason: 'not stored' });
-          } else {
-            peer.deliver({
-              type: 'read-done',
-              peer: key,
-              index,
-              begin,
-              data: this.torrent.data.subarray(start, start + length),
-            });
-          }
-        });
-        return;
-      }
-      case 'announce':
-        this.announce(peer, action.event);
-        return;
-      case 'want-peers':
-        this.findPeers(peer, action.count);
-        return;
-      case 'complete':
-        peer.completedAt = this.now;
-        return;
-      case 'error':
-        peer.errors.push(action.reason);
-        return;
-      case 'metadata':
-        return;
-    }
-  }
-
-  private announce(peer: LabPeer, event: 'started' | 'completed' | 'stopped' | undefined): void {
+  protected announce(peer: LabPeer, event: AnnounceEvent | undefined): void {
     const seeding = peer.complete;
     for (const t of peer.trackers) {
       if (!this.trackers[t].announce(peer, this.now, event, seeding)) peer.failedAnnounces++;
@@ -347,7 +248,7 @@ export class LabSwarm {
   }
 
   /** Asks the first tracker that answers (in the peer's order) for `count` peers, and dials them. */
-  private findPeers(peer: LabPeer, count: number): void {
+  protected findPeers(peer: LabPeer, count: number): void {
     for (const t of peer.trackers) {
       const found = this.trackers[t].sample(peer, count, this.now, (other) => !this.connected(peer, other));
       if (found === undefined) continue; // down: try the next tracker
@@ -355,26 +256,4 @@ export class LabSwarm {
       return;
     }
   }
-
-  private drop(peer: LabPeer, connection: Connection, crash: boolean): void {
-    peer.connections.delete(connection.key);
-    const remote = connection.remote;
-    forget(peer, remote);
-    const closed = () => {
-      const back = remote.connections.get(connection.remoteKey);
-      if (!back) return;
-      remote.connections.delete(connection.remoteKey);
-      forget(remote, peer);
-      this.network.abort(back.out, () => {});
-      remote.deliver({ type: 'peer-closed', peer: connection.remoteKey });
-    };
-    if (crash) this.network.abort(connection.out, closed);
-    else this.network.close(connection.out, closed);
-  }
-}
-
-function forget(peer: LabPeer, remote: LabPeer): void {
-  const n = (peer.neighbours.get(remote) ?? 0) - 1;
-  if (n > 0) peer.neighbours.set(remote, n);
-  else peer.neighbours.delete(remote);
 }

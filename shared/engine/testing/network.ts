@@ -1,11 +1,12 @@
 // The simulated network: hosts with an uplink and a downlink capacity shared by all their connections, one-way
-// latency, and a virtual clock. Each host's uplink sends one message at a time, taking turns among its channels
-// (round-robin, as concurrent TCP/SCTP flows roughly share a link); a message then crosses the latency and waits for
+// latency, and a virtual clock. Each host's uplink sends one message at a time, taking turns among its channels in
+// the order a `MessageOrder` policy chooses (round-robin by default, as concurrent TCP/SCTP flows roughly share a
+// link; or control messages first); a message then crosses the latency and waits for
 // the receiver's downlink, which takes messages in the order they finish uploading. So a host never sends faster than
 // its upload capacity nor receives faster than its download capacity (give or take the one message in flight), and a
 // slow receiver backs up into its senders' queues like a full TCP window would.
-// No I/O, no real clock: the same code runs in Node (the CLI) and in a browser worker (the Lab page).
-import { EventQueue } from '../../shared/engine/testing/queue';
+// No I/O, no real clock: the same code runs the engine tests (Node), the lab's CLI and its browser worker.
+import { EventQueue } from './queue';
 
 export interface HostOptions {
   /** Upload capacity, bytes per second. */
@@ -14,7 +15,7 @@ export interface HostOptions {
   download: number;
 }
 
-interface Message {
+export interface Message {
   size: number;
   /** Runs when the message reaches the far end (only if the channel is still open then). */
   arrive?: () => void;
@@ -59,9 +60,35 @@ export class Host {
   }
 }
 
+/**
+ * Which channel a host's uplink serves next: an index into `ready` (the channels with queued messages, in the
+ * order they last got in line). The channel served goes back to the end of the line if it has more to send.
+ */
+export type MessageOrder = (ready: readonly Channel[]) => number;
+
+/** Round-robin: one message per channel in turn (fair sharing of the uplink, as concurrent TCP flows roughly get). */
+export const roundRobin: MessageOrder = () => 0;
+
+/** Messages shorter than this count as control traffic (requests, haves, chokes...) for `controlFirst`. */
+export const CONTROL_MESSAGE_BYTES = 1024;
+
+/**
+ * Control first: a channel whose next message is small (or a close) goes before the bulk data of the others, as such
+ * packets interleave with other connections' blocks on a real uplink instead of waiting behind them; otherwise
+ * round-robin.
+ */
+export const controlFirst: MessageOrder = (ready) => {
+  const i = ready.findIndex((channel) => (channel.queue[0]?.size ?? 0) < CONTROL_MESSAGE_BYTES);
+  return i < 0 ? 0 : i;
+};
+
 export interface NetworkOptions {
   /** One-way latency of every path, ms. */
   latencyMs: number;
+  /** How each uplink orders the messages of its channels (default `roundRobin`). */
+  order?: MessageOrder;
+  /** Start time of the virtual clock, ms (default 0). */
+  start?: number;
   /** Called once per delivered message (tests use it to check capacities). */
   onDeliver?: (channel: Channel, size: number, at: number) => void;
   /** Called once per message when its last byte leaves the sender's uplink. */
@@ -75,6 +102,7 @@ export class Network {
   private readonly events = new EventQueue();
   private readonly onDeliver?: NetworkOptions['onDeliver'];
   private readonly onTransmit?: NetworkOptions['onTransmit'];
+  private readonly order: MessageOrder;
   /** Messages delivered, and their bytes. */
   messages = 0;
   bytes = 0;
@@ -84,6 +112,8 @@ export class Network {
     this.latencyMs = options.latencyMs;
     this.onDeliver = options.onDeliver;
     this.onTransmit = options.onTransmit;
+    this.order = options.order ?? roundRobin;
+    this.now = options.start ?? 0;
   }
 
   addHost(options: HostOptions): Host {
@@ -165,8 +195,9 @@ export class Network {
     host.transmitting = false;
     if (!host.alive) return;
     for (;;) {
-      const channel = host.ready.shift();
-      if (!channel) return;
+      if (host.ready.length === 0) return;
+      const pick = this.order(host.ready);
+      const channel = pick === 0 ? host.ready.shift()! : host.ready.splice(pick, 1)[0];
       const message = channel.queue.shift();
       if (channel.queue.length > 0) host.ready.push(channel);
       else channel.queued = false;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../shared/engine/testing/random';
+import { mulberry32 } from './random';
 import type { Channel, Host } from './network';
 import { Network } from './network';
 

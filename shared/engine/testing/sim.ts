@@ -1,0 +1,231 @@
+// The core of the simulated swarms (the engine tests' `Swarm` and the lab's `LabSwarm`): nodes running real
+// TorrentSessions on the simulated network, connections between them, and the ports through which the one executor
+// (../executor.ts) carries out their actions: sends over the network, hashing and storage answered on the virtual
+// clock after a modelled latency. Who a node is (its storage, its tracker) is left to the swarm built on this.
+import { execute, type EnginePorts } from '../executor';
+import type { TorrentSession } from '../session';
+import type { AnnounceEvent, EngineEvent, PeerKey } from '../types';
+import { Network, type Channel, type Host, type MessageOrder } from './network';
+import { mulberry32, randomBytes } from './random';
+
+/** A synchronous SHA-1 (tests: `(d) => new Uint8Array(createHash('sha1').update(d).digest())`). */
+export type SyncSha1 = (data: Uint8Array) => Uint8Array;
+
+const MiB = 1024 * 1024;
+
+export interface SimOptions {
+  hash: SyncSha1;
+  /** Seed of every random choice. */
+  seed: number;
+  latencyMs: number;
+  /** How each uplink orders its connections' messages (default round-robin). */
+  order?: MessageOrder;
+  /** Start time of the virtual clock, ms (default 0). */
+  start?: number;
+  /** Hashing time, ms per MiB hashed; a node hashes one piece at a time (default 0: instant). */
+  hashMsPerMiB?: number;
+  /** Time to store a piece, ms (default 0). */
+  storeLatencyMs?: number;
+  /** Time to read a block from storage, ms (default 0). */
+  readLatencyMs?: number;
+  /** Sees every message as it reaches a node (before its session does). */
+  onDeliver?: (to: SimNode, from: SimNode, data: Uint8Array) => void;
+}
+
+export interface SimConnection {
+  key: PeerKey;
+  remote: SimNode;
+  remoteKey: PeerKey;
+  out: Channel;
+}
+
+/** One simulated client: a session on a host. */
+export abstract class SimNode {
+  session!: TorrentSession;
+  readonly connections = new Map<PeerKey, SimConnection>();
+  /** How many open connections to each remote node. */
+  readonly neighbours = new Map<SimNode, number>();
+  readonly errors: string[] = [];
+  alive = true;
+  completedAt: number | undefined;
+  metadataAt: number | undefined;
+  /** When its hasher is free again (hashing takes turns). */
+  hasherFree = 0;
+  ports!: EnginePorts;
+
+  constructor(
+    readonly sim: SimSwarm,
+    readonly host: Host,
+  ) {}
+
+  abstract get name(): string;
+
+  /** Stores a verified piece; returns a failure reason, or undefined when stored. */
+  abstract storePiece(index: number, data: Uint8Array): string | undefined;
+
+  /** A block of a stored piece, or undefined when it is not stored. */
+  abstract readBlock(index: number, begin: number, length: number): Uint8Array | undefined;
+
+  /** Feeds one event to the session (if the node is alive) and carries out its actions. */
+  deliver(event: EngineEvent): void {
+    if (!this.alive) return;
+    execute(this.session.handle(event, this.sim.now), this.ports, (answer) => this.deliver(answer));
+  }
+}
+
+export abstract class SimSwarm<N extends SimNode = SimNode> {
+  readonly network: Network;
+  readonly random: () => number;
+  readonly hash: SyncSha1;
+  private readonly options: SimOptions;
+  private nextConnection = 1;
+
+  constructor(options: SimOptions) {
+    this.options = options;
+    this.hash = options.hash;
+    this.random = mulberry32(options.seed);
+    this.network = new Network({ latencyMs: options.latencyMs, order: options.order, start: options.start });
+  }
+
+  get now(): number {
+    return this.network.now;
+  }
+
+  /** Schedules `run` at virtual time `at`. */
+  at(at: number, run: () => void): void {
+    this.network.schedule(at, run);
+  }
+
+  /** A fresh peer id (`prefix` then random bytes) and a seeded random source for a new session. */
+  protected identity(prefix: string): { peerId: Uint8Array; random: () => number } {
+    const peerId = new Uint8Array(20);
+    peerId.set(new TextEncoder().encode(prefix));
+    peerId.set(randomBytes(this.random, 12), 8);
+    return { peerId, random: mulberry32(Math.floor(this.random() * 2 ** 32)) };
+  }
+
+  /** Gives `node` its ports (call once, when it is made). */
+  protected attach(node: N): N {
+    node.ports = this.portsFor(node);
+    return node;
+  }
+
+  /** Ticks `node` now and every `tickMs` while it is alive. */
+  protected startTicks(node: N, tickMs: number): void {
+    const tick = () => {
+      if (!node.alive) return;
+      node.deliver({ type: 'tick' });
+      this.at(this.now + tickMs, tick);
+    };
+    tick();
+  }
+
+  connected(a: N, b: N): boolean {
+    return (a.neighbours.get(b) ?? 0) > 0;
+  }
+
+  /** Opens a connection (both sides see `peer-connected` after one latency). */
+  connect(a: N, b: N): void {
+    const id = this.nextConnection++;
+    const keyA = `${b.name}#${id}`;
+    const keyB = `${a.name}#${id}`;
+    const ab = this.network.channel(a.host, b.host);
+    const ba = this.network.channel(b.host, a.host);
+    a.connections.set(keyA, { key: keyA, remote: b, remoteKey: keyB, out: ab });
+    b.connections.set(keyB, { key: keyB, remote: a, remoteKey: keyA, out: ba });
+    a.neighbours.set(b, (a.neighbours.get(b) ?? 0) + 1);
+    b.neighbours.set(a, (b.neighbours.get(a) ?? 0) + 1);
+    const at = this.now + this.network.latencyMs;
+    this.at(at, () => a.deliver({ type: 'peer-connected', peer: keyA }));
+    this.at(at, () => b.deliver({ type: 'peer-connected', peer: keyB }));
+  }
+
+  /** The node dies without a word: its uplink stops, its peers see their connections drop one latency later. */
+  protected crashNode(node: N): void {
+    node.alive = false;
+    this.network.crash(node.host);
+    for (const connection of [...node.connections.values()]) this.drop(node, connection, true);
+  }
+
+  /** The tracker side of the node's `announce` action. */
+  protected abstract announce(node: N, event: AnnounceEvent | undefined): void;
+
+  /** The node wants `count` more peers: find and dial them. */
+  protected abstract findPeers(node: N, count: number): void;
+
+  /** The node closes a connection (hook for records). */
+  protected closing(_node: N, _peer: PeerKey, _reason: string): void {}
+
+  /** The digest of `data` as the node's hasher computes it (hook for records). */
+  protected digest(_node: N, data: Uint8Array): Uint8Array {
+    return this.hash(data);
+  }
+
+  /** The ports through which the executor carries out `node`'s actions. */
+  private portsFor(node: N): EnginePorts {
+    const { hashMsPerMiB = 0, storeLatencyMs = 0, readLatencyMs = 0, onDeliver } = this.options;
+    return {
+      send: (peer, data) => {
+        const connection = node.connections.get(peer);
+        if (!connection) return;
+        const { remote, remoteKey } = connection;
+        this.network.send(connection.out, data.length, () => {
+          if (!remote.connections.has(remoteKey)) return;
+          onDeliver?.(remote, node, data);
+          remote.deliver({ type: 'peer-data', peer: remoteKey, data });
+        });
+      },
+      close: (peer, reason) => {
+        this.closing(node, peer, reason);
+        const connection = node.connections.get(peer);
+        if (connection) this.drop(node, connection, false);
+      },
+      hash: (data, reply) => {
+        node.hasherFree = Math.max(node.hasherFree, this.now) + (data.length * hashMsPerMiB) / MiB;
+        this.at(node.hasherFree, () => reply.ok(this.digest(node, data)));
+      },
+      store: (index, data, reply) => {
+        this.at(this.now + storeLatencyMs, () => {
+          const failure = node.storePiece(index, data);
+          if (failure) reply.fail(failure);
+          else reply.ok();
+        });
+      },
+      read: (_peer, index, begin, length, reply) => {
+        this.at(this.now + readLatencyMs, () => {
+          const block = node.readBlock(index, begin, length);
+          if (block) reply.ok(block);
+          else reply.fail('not stored');
+        });
+      },
+      announce: (event) => this.announce(node, event),
+      wantPeers: (count) => this.findPeers(node, count),
+      metadata: () => (node.metadataAt = this.now),
+      complete: () => (node.completedAt = this.now),
+      error: (reason) => node.errors.push(reason),
+    };
+  }
+
+  /** Closes a connection: after what is queued on it (`crash`: at once); the far end sees it one latency later. */
+  private drop(node: N, connection: SimConnection, crash: boolean): void {
+    node.connections.delete(connection.key);
+    const remote = connection.remote;
+    forget(node, remote);
+    const closed = () => {
+      const back = remote.connections.get(connection.remoteKey);
+      if (!back) return;
+      remote.connections.delete(connection.remoteKey);
+      forget(remote, node);
+      this.network.abort(back.out, () => {});
+      remote.deliver({ type: 'peer-closed', peer: connection.remoteKey });
+    };
+    if (crash) this.network.abort(connection.out, closed);
+    else this.network.close(connection.out, closed);
+  }
+}
+
+function forget(node: SimNode, remote: SimNode): void {
+  const n = (node.neighbours.get(remote) ?? 0) - 1;
+  if (n > 0) node.neighbours.set(remote, n);
+  else node.neighbours.delete(remote);
+}
