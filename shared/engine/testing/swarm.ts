@@ -1,6 +1,7 @@
-// An in-memory swarm for tests and the swarm lab: several TorrentSessions over simulated links with a bandwidth
-// and a latency, a virtual clock, seeded randomness, a tracker that hands out random peers, and in-memory storage.
-// Nothing here does I/O or reads the real clock; the SHA-1 function is passed in (tests use node:crypto's).
+// An in-memory swarm for the engine tests: several TorrentSessions on the simulated network (./network.ts, through
+// the shared core in ./sim.ts) with a virtual clock, seeded randomness, a tracker that hands out random peers, and
+// in-memory storage. Nothing here does I/O or reads the real clock; the SHA-1 function is passed in (tests use
+// node:crypto's).
 import { Bitfield } from '../../bitfield';
 import { encode } from '../../bencode';
 import type { BDict } from '../../bencode';
@@ -9,12 +10,12 @@ import { toHex } from '../../hex';
 import { pieceSize } from '../../metainfo';
 import { parseVerifiedInfo } from '../../metainfo';
 import { TorrentSession } from '../session';
-import type { AnnounceEvent, EngineAction, EngineConfig, EngineEvent, PeerKey } from '../types';
-import { EventQueue } from './queue';
+import type { AnnounceEvent, EngineConfig, PeerKey } from '../types';
+import { controlFirst } from './network';
 import { mulberry32, randomBytes } from './random';
+import { SimNode, SimSwarm, type SimOptions, type SyncSha1 } from './sim';
 
-/** A synchronous SHA-1 (tests: `(d) => new Uint8Array(createHash('sha1').update(d).digest())`). */
-export type SyncSha1 = (data: Uint8Array) => Uint8Array;
+export type { SyncSha1 } from './sim';
 
 export interface TestTorrent {
   info: TorrentInfo;
@@ -87,19 +88,12 @@ export interface SwarmOptions {
   config?: Partial<EngineConfig>;
   /** Start time of the virtual clock, ms (default 0). */
   start?: number;
-}
-
-/** Messages shorter than this bytes count as control traffic on a simulated uplink. */
-const SMALL_MESSAGE = 1024;
-
-interface Link {
-  id: number;
-  remote: SwarmNode;
-  remoteKey: PeerKey;
-  open: boolean;
-  /** Messages waiting for the sender's uplink, and whether the link is in the sender's round-robin. */
-  queue: Array<Uint8Array | 'close'>;
-  ready: boolean;
+  /** Each uplink's message order (default: control messages first). */
+  order?: SimOptions['order'];
+  /** Hashing and storage latency (default 0: instant). */
+  hashMsPerMiB?: SimOptions['hashMsPerMiB'];
+  storeLatencyMs?: SimOptions['storeLatencyMs'];
+  readLatencyMs?: SimOptions['readLatencyMs'];
 }
 
 /** A closed connection, as the node that closed it saw it. */
@@ -109,28 +103,13 @@ export interface CloseRecord {
   reason: string;
 }
 
-export class SwarmNode {
-  readonly session: TorrentSession;
+export class SwarmNode extends SimNode {
   readonly storage = new Map<number, Uint8Array>();
-  readonly links = new Map<PeerKey, Link>();
   readonly closes: CloseRecord[] = [];
-  readonly errors: string[] = [];
   readonly announces: Array<{ at: number; event?: AnnounceEvent }> = [];
   /** Hash requests whose data matched no piece of the torrent (nor its info dictionary): corrupt pieces seen. */
   badHashes = 0;
-  alive = true;
   joinedAt: number;
-  metadataAt: number | undefined;
-  completedAt: number | undefined;
-  /** Links with queued messages, served round-robin (fair sharing of the uplink, as TCP flows roughly get). */
-  ready: Link[] = [];
-  transmitting = false;
-  /** Bytes its uplink has sent, and how long it was busy sending (ms): utilization for the lab. */
-  bytesSent = 0;
-  busyMs = 0;
-  /** When its downlink is free again. */
-  downlinkFree = 0;
-  readonly uploadRate: number;
 
   constructor(
     readonly swarm: Swarm,
@@ -138,8 +117,14 @@ export class SwarmNode {
     peerId: Uint8Array,
     random: () => number,
   ) {
+    super(
+      swarm,
+      swarm.network.addHost({
+        upload: options.uploadRate ?? swarm.uploadRate,
+        download: options.downloadRate ?? Infinity,
+      }),
+    );
     const { torrent } = swarm;
-    this.uploadRate = options.uploadRate ?? swarm.uploadRate;
     this.joinedAt = options.joinAt ?? swarm.now;
     let have = options.have?.clone();
     if (options.seed) have = Bitfield.full(torrent.info.pieceCount);
@@ -169,11 +154,21 @@ export class SwarmNode {
     return this.completedAt !== undefined || (this.session.have?.isComplete() ?? false);
   }
 
-  /** Feeds one event to the session (if the node is alive) and carries out its actions. */
-  deliver(event: EngineEvent): void {
-    if (!this.alive) return;
-    const actions = this.session.handle(event, this.swarm.now);
-    for (const action of actions) this.swarm.perform(this, action);
+  storePiece(index: number, data: Uint8Array): string | undefined {
+    const failure = this.options.storeFails?.(index);
+    if (!failure) this.storage.set(index, data);
+    return failure;
+  }
+
+  readBlock(index: number, begin: number, length: number): Uint8Array | undefined {
+    const piece = this.storage.get(index);
+    if (!piece || begin + length > piece.length) return undefined;
+    let data = piece.subarray(begin, begin + length);
+    if (this.options.corrupt) {
+      data = data.slice();
+      data[0] ^= 0xff;
+    }
+    return data;
   }
 
   /** The torrent's bytes as stored (missing pieces are zeros). */
@@ -185,32 +180,34 @@ export class SwarmNode {
   }
 }
 
-export class Swarm {
+export class Swarm extends SimSwarm<SwarmNode> {
   readonly torrent: TestTorrent;
   readonly sha1: SyncSha1;
-  readonly random: () => number;
-  readonly latencyMs: number;
   readonly uploadRate: number;
   readonly tickMs: number;
   readonly config: Partial<EngineConfig>;
   readonly nodes: SwarmNode[] = [];
   /** Nodes the tracker hands out (announced started, not stopped, still alive). */
   readonly tracked = new Set<SwarmNode>();
-  now: number;
-  private readonly queue = new EventQueue();
   /** Hex digests of every piece and of the info dictionary. */
   private readonly knownHashes = new Set<string>();
-  private nextLinkId = 1;
 
   constructor(options: SwarmOptions) {
+    super({
+      hash: options.sha1,
+      seed: options.seed,
+      latencyMs: options.latencyMs ?? 20,
+      order: options.order ?? controlFirst,
+      start: options.start,
+      hashMsPerMiB: options.hashMsPerMiB,
+      storeLatencyMs: options.storeLatencyMs,
+      readLatencyMs: options.readLatencyMs,
+    });
     this.torrent = options.torrent;
     this.sha1 = options.sha1;
-    this.random = mulberry32(options.seed);
-    this.latencyMs = options.latencyMs ?? 20;
     this.uploadRate = options.uploadRate ?? 4 * 1024 * 1024;
     this.tickMs = options.tickMs ?? 200;
     this.config = options.config ?? {};
-    this.now = options.start ?? 0;
     const { info } = this.torrent;
     this.knownHashes.add(info.infoHashHex);
     for (let i = 0; i < info.pieceCount; i++)
@@ -219,17 +216,10 @@ export class Swarm {
 
   /** Adds a node; it joins (first tick, `announce started`) at `joinAt` or now, and ticks every tickMs after. */
   addNode(options: NodeOptions): SwarmNode {
-    const peerId = new Uint8Array(20);
-    peerId.set(new TextEncoder().encode('-SD0001-'));
-    peerId.set(randomBytes(this.random, 12), 8);
-    const node = new SwarmNode(this, options, peerId, mulberry32(Math.floor(this.random() * 2 ** 32)));
+    const { peerId, random } = this.identity('-SD0001-');
+    const node = this.attach(new SwarmNode(this, options, peerId, random));
     this.nodes.push(node);
-    const tick = () => {
-      if (!node.alive) return;
-      node.deliver({ type: 'tick' });
-      this.schedule(this.now + this.tickMs, tick);
-    };
-    this.schedule(Math.max(this.now, node.joinedAt), tick);
+    this.schedule(Math.max(this.now, node.joinedAt), () => this.startTicks(node, this.tickMs));
     return node;
   }
 
@@ -240,23 +230,12 @@ export class Swarm {
   }
 
   schedule(at: number, run: () => void): void {
-    this.queue.push(at, run);
+    this.at(at, run);
   }
 
   /** Runs events until `done()` holds (checked after each event) or `maxMs` of virtual time pass. Returns done(). */
   run(done: () => boolean, maxMs: number): boolean {
-    const end = this.now + maxMs;
-    if (done()) return true;
-    for (;;) {
-      const at = this.queue.peekTime();
-      if (at === undefined || at > end) break;
-      const next = this.queue.pop() as { at: number; run: () => void };
-      this.now = Math.max(this.now, next.at);
-      next.run();
-      if (done()) return true;
-    }
-    this.now = Math.max(this.now, end);
-    return done();
+    return this.network.runUntil(this.now + maxMs, done);
   }
 
   /** Runs for `ms` of virtual time. */
@@ -273,105 +252,28 @@ export class Swarm {
 
   /** The node vanishes without a word: its peers see their connections close, the tracker forgets it. */
   vanish(node: SwarmNode): void {
-    node.alive = false;
     this.tracked.delete(node);
-    for (const link of node.links.values()) this.closeLink(link, this.now);
-    node.links.clear();
-    node.ready = [];
+    this.crashNode(node);
   }
 
-  /** Opens a connection between two nodes (both see `peer-connected` after one latency). */
-  connect(a: SwarmNode, b: SwarmNode): void {
-    const id = this.nextLinkId++;
-    const keyA = `${b.name}#${id}`;
-    const keyB = `${a.name}#${id}`;
-    a.links.set(keyA, { id, remote: b, remoteKey: keyB, open: true, queue: [], ready: false });
-    b.links.set(keyB, { id, remote: a, remoteKey: keyA, open: true, queue: [], ready: false });
-    const at = this.now + this.latencyMs;
-    this.schedule(at, () => a.deliver({ type: 'peer-connected', peer: keyA }));
-    this.schedule(at, () => b.deliver({ type: 'peer-connected', peer: keyB }));
+  protected override closing(node: SwarmNode, peer: PeerKey, reason: string): void {
+    node.closes.push({ at: this.now, peer, reason });
   }
 
-  connected(a: SwarmNode, b: SwarmNode): boolean {
-    for (const link of a.links.values()) if (link.remote === b && link.open) return true;
-    return false;
+  protected override digest(node: SwarmNode, data: Uint8Array): Uint8Array {
+    const digest = this.sha1(data);
+    if (!this.knownHashes.has(toHex(digest))) node.badHashes++;
+    return digest;
   }
 
-  /** Carries out one action of a node's session. */
-  perform(node: SwarmNode, action: EngineAction): void {
-    const now = this.now;
-    switch (action.type) {
-      case 'send': {
-        const link = node.links.get(action.peer);
-        if (!link || !link.open) return;
-        this.enqueue(node, link, action.data);
-        return;
-      }
-      case 'close': {
-        node.closes.push({ at: now, peer: action.peer, reason: action.reason });
-        const link = node.links.get(action.peer);
-        if (!link) return;
-        node.links.delete(action.peer);
-        this.enqueue(node, link, 'close'); // after the data already queued on it, as TCP would
-        return;
-      }
-      case 'hash': {
-        const { id, data } = action;
-        this.schedule(now, () => {
-          const digest = this.sha1(data);
-          if (!this.knownHashes.has(toHex(digest))) node.badHashes++;
-          node.deliver({ type: 'hashed', id, digest });
-        });
-        return;
-      }
-      case 'store': {
-        const { index, data } = action;
-        const failure = node.options.storeFails?.(index);
-        this.schedule(now, () => {
-          if (failure) return node.deliver({ type: 'store-failed', index, reason: failure });
-          node.storage.set(index, data);
-          node.deliver({ type: 'stored', index });
-        });
-        return;
-      }
-      case 'read': {
-        const { peer, index, begin, length } = action;
-        this.schedule(now, () => {
-          const piece = node.storage.get(index);
-          if (!piece || begin + length > piece.length) {
-            return node.deliver({ type: 'read-failed', peer, index, begin, reason: 'not stored' });
-          }
-          let data = piece.subarray(begin, begin + length);
-          if (node.options.corrupt) {
-            data = data.slice();
-            data[0] ^= 0xff;
-          }
-          node.deliver({ type: 'read-done', peer, index, begin, data });
-        });
-        return;
-      }
-      case 'announce':
-        node.announces.push({ at: now, event: action.event });
-        if (action.event === 'stopped') this.tracked.delete(node);
-        else if (node.alive) this.tracked.add(node);
-        return;
-      case 'want-peers':
-        this.introduce(node, action.count);
-        return;
-      case 'metadata':
-        node.metadataAt = now;
-        return;
-      case 'complete':
-        node.completedAt = now;
-        return;
-      case 'error':
-        node.errors.push(action.reason);
-        return;
-    }
+  protected announce(node: SwarmNode, event: AnnounceEvent | undefined): void {
+    node.announces.push({ at: this.now, event });
+    if (event === 'stopped') this.tracked.delete(node);
+    else if (node.alive) this.tracked.add(node);
   }
 
   /** The tracker: up to `count` random tracked nodes that `node` is not connected to. */
-  private introduce(node: SwarmNode, count: number): void {
+  protected findPeers(node: SwarmNode, count: number): void {
     const candidates = [...this.tracked].filter(
       (other) => other !== node && other.alive && !this.connected(node, other),
     );
@@ -380,69 +282,5 @@ export class Swarm {
       [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
     }
     for (const other of candidates.slice(0, count)) this.connect(node, other);
-  }
-
-  /** Queues bytes (or the close) on a link; the node's uplink serves its links round-robin, one message each. */
-  private enqueue(node: SwarmNode, link: Link, item: Uint8Array | 'close'): void {
-    link.queue.push(item);
-    if (!link.ready) {
-      link.ready = true;
-      node.ready.push(link);
-    }
-    if (!node.transmitting) this.transmit(node);
-  }
-
-  private transmit(node: SwarmNode): void {
-    node.transmitting = false;
-    if (!node.alive) return;
-    for (;;) {
-      // Links whose next message is small (a request, have, choke...) go first: on a real uplink such packets
-      // interleave with the bulk data of other connections instead of waiting behind whole blocks.
-      let pick = node.ready.findIndex(
-        (l) => l.queue[0] === 'close' || (l.queue[0]?.length ?? 0) < SMALL_MESSAGE,
-      );
-      if (pick < 0) pick = 0;
-      const link = node.ready.splice(pick, 1)[0];
-      if (!link) return;
-      const item = link.queue.shift();
-      if (link.queue.length > 0) node.ready.push(link);
-      else link.ready = false;
-      if (item === undefined) continue;
-      if (item === 'close') {
-        this.closeLink(link, this.now);
-        continue;
-      }
-      const duration = (item.length * 1000) / node.uploadRate;
-      const done = this.now + duration;
-      node.bytesSent += item.length;
-      node.busyMs += duration;
-      let at = done + this.latencyMs;
-      const remote = link.remote;
-      const downloadRate = remote.options.downloadRate;
-      if (downloadRate) {
-        remote.downlinkFree = Math.max(at, remote.downlinkFree) + (item.length * 1000) / downloadRate;
-        at = remote.downlinkFree;
-      }
-      this.schedule(at, () => {
-        const back = remote.links.get(link.remoteKey);
-        if (back && back.open) remote.deliver({ type: 'peer-data', peer: link.remoteKey, data: item });
-      });
-      node.transmitting = true;
-      this.schedule(done, () => this.transmit(node));
-      return;
-    }
-  }
-
-  private closeLink(link: Link, at: number): void {
-    link.open = false;
-    link.queue.length = 0;
-    const remote = link.remote;
-    this.schedule(at + this.latencyMs, () => {
-      const back = remote.links.get(link.remoteKey);
-      if (!back) return;
-      back.open = false;
-      remote.links.delete(link.remoteKey);
-      remote.deliver({ type: 'peer-closed', peer: link.remoteKey });
-    });
   }
 }
