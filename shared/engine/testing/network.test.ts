@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from './random';
-import type { Channel, Host } from './network';
-import { Network } from './network';
+import type { Channel, Host, MessageOrder } from './network';
+import { controlFirst, Network, roundRobin } from './network';
 
 interface Record {
   channel: Channel;
@@ -23,12 +23,13 @@ function maxExcess(records: Record[], capacity: number): number {
   return worst;
 }
 
-function randomTraffic(seed: number) {
+function randomTraffic(seed: number, order: MessageOrder = roundRobin) {
   const random = mulberry32(seed);
   const delivered: Record[] = [];
   const transmitted: Record[] = [];
   const net = new Network({
     latencyMs: 10 + random() * 40,
+    order,
     onDeliver: (channel, size, at) => delivered.push({ channel, size, at }),
     onTransmit: (channel, size, at) => transmitted.push({ channel, size, at }),
   });
@@ -43,7 +44,7 @@ function randomTraffic(seed: number) {
   for (let k = 0; k < 400; k++) {
     const at = random() * 20_000;
     const channel = channels[Math.floor(random() * channels.length)];
-    const size = 1 + Math.floor(random() * 20_000);
+    const size = random() < 0.3 ? 1 + Math.floor(random() * 200) : 1 + Math.floor(random() * 20_000);
     net.schedule(at, () => {
       sent += size;
       net.send(channel, size, () => (arrived += size));
@@ -55,8 +56,9 @@ function randomTraffic(seed: number) {
 
 describe('Network links', () => {
   it('never sends faster than a host upload capacity nor receives faster than its download capacity', () => {
-    for (let seed = 1; seed <= 8; seed++) {
-      const { hosts, delivered, transmitted, sent, arrived } = randomTraffic(seed);
+    for (let seed = 1; seed <= 16; seed++) {
+      const order = seed % 2 === 0 ? controlFirst : roundRobin;
+      const { hosts, delivered, transmitted, sent, arrived } = randomTraffic(seed, order);
       expect(arrived()).toBe(sent());
       for (const host of hosts) {
         const up = transmitted.filter((r) => r.channel.from === host);
@@ -97,6 +99,45 @@ describe('Network links', () => {
     for (let i = 0; i < 3; i++) net.send(ac, 100, () => order.push('c'));
     net.runUntil(10_000);
     expect(order).toEqual(['first', 'b', 'c', 'b', 'c', 'b', 'c']);
+  });
+
+  it('keeps the order of messages within a channel under every policy', () => {
+    for (const order of [roundRobin, controlFirst]) {
+      const random = mulberry32(11);
+      const net = new Network({ latencyMs: 5, order });
+      const a = net.addHost({ upload: 1_000, download: Infinity });
+      const b = net.addHost({ upload: 1_000, download: 5_000 });
+      const channels = [net.channel(a, b), net.channel(a, b), net.channel(a, b)];
+      const sent = channels.map(() => [] as number[]);
+      const got = channels.map(() => [] as number[]);
+      for (let k = 0; k < 60; k++) {
+        const i = Math.floor(random() * channels.length);
+        const size = random() < 0.5 ? 1 + Math.floor(random() * 100) : 1_000 + Math.floor(random() * 3_000);
+        sent[i].push(k);
+        net.send(channels[i], size, () => got[i].push(k));
+      }
+      net.runUntil(1e9);
+      expect(got).toEqual(sent);
+    }
+  });
+
+  it('control first: the channel whose next message is small goes before channels with bulk at their head', () => {
+    const run = (order: MessageOrder) => {
+      const net = new Network({ latencyMs: 0, order });
+      const a = net.addHost({ upload: 1_000, download: Infinity });
+      const b = net.addHost({ upload: 1_000, download: Infinity });
+      const c = net.addHost({ upload: 1_000, download: Infinity });
+      const d = net.addHost({ upload: 1_000, download: Infinity });
+      const got: string[] = [];
+      net.send(net.channel(a, a), 2_000, () => got.push('first')); // keeps the uplink busy while the others queue
+      net.send(net.channel(a, b), 2_000, () => got.push('block b'));
+      net.send(net.channel(a, c), 2_000, () => got.push('block c'));
+      net.send(net.channel(a, d), 10, () => got.push('request d'));
+      net.runUntil(100_000);
+      return got;
+    };
+    expect(run(roundRobin)).toEqual(['first', 'block b', 'block c', 'request d']);
+    expect(run(controlFirst)).toEqual(['first', 'request d', 'block b', 'block c']);
   });
 
   it('drops what a crashed host had queued, and a closed channel delivers nothing more', () => {
