@@ -152,14 +152,14 @@ describe('EngineBridge', () => {
       const next = replacements[0];
       next.emit({ type: 'ready', restored: 1 });
       const view = { infoHashHex: T, name: 'reloaded' } as TorrentView;
-      next.emit({ type: 'torrents', torrents: [view] });
-      expect(log.torrents.at(-1)).toEqual([view]);
+      next.emit({ type: 'torrents', torrents: [{ ...view, availability: { full: [-1, 0] } }] });
+      expect(log.torrents.at(-1)).toEqual([{ ...view, availability: [-1, 0] }]);
       // Requests go to the new worker; late messages of the old one are ignored.
       const again = bridge.getFile(T, 0);
       const request = next.posted.at(-1) as Extract<MainToWorker, { type: 'get-file' }>;
       expect(request.type).toBe('get-file');
       worker.emit({ type: 'torrents', torrents: [] });
-      expect(log.torrents.at(-1)).toEqual([view]);
+      expect(log.torrents.at(-1)).toEqual([{ ...view, availability: [-1, 0] }]);
       const blob = new Blob(['x']);
       next.emit({ type: 'reply', requestId: request.requestId, ok: true, blob });
       await expect(again).resolves.toBe(blob);

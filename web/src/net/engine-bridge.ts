@@ -2,6 +2,7 @@
 // tracker clients for the torrents the worker reports active, and connects WebRTC peers to the worker.
 import { hexToBinary } from '../../../shared/tracker-protocol';
 import type { AnnounceStats, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
+import { AvailabilityMirror } from '../lib/availability-delta';
 import { RateLimiter } from './channel-writer';
 import { PeerManager, type CreateInstance, type RtcPeer } from './peers';
 import {
@@ -72,6 +73,8 @@ export class EngineBridge {
   /** The current worker has posted `ready`. */
   private workerReady = false;
   private restarts = 0;
+  /** Torrent views are posted with availability changes; this holds the whole arrays. */
+  private readonly availability = new AvailabilityMirror();
   private readonly pending = new Map<
     number,
     { resolve: (reply: OkReply) => void; reject: (e: Error) => void }
@@ -128,6 +131,7 @@ export class EngineBridge {
     this.early.length = 0;
     this.active.clear();
     this.numbers.clear();
+    this.availability.reset();
     this.workerReady = false;
     this.worker = this.options.createWorker();
     this.attach(this.worker);
@@ -222,10 +226,12 @@ export class EngineBridge {
         for (const early of this.early.splice(0)) this.onMessage(early);
         return;
       }
-      case 'torrents':
-        this.updateNumbers(message.torrents);
-        this.options.listener.torrents?.(message.torrents);
+      case 'torrents': {
+        const torrents = this.availability.apply(message.torrents);
+        this.updateNumbers(torrents);
+        this.options.listener.torrents?.(torrents);
         return;
+      }
       case 'reply': {
         const pending = this.pending.get(message.requestId);
         if (!pending) return;
