@@ -1,11 +1,7 @@
 // A torrent of 100,000 pieces (nobody seeds it): the worker posts its availability once in full and then only
 // changes, the piece map shows every piece, and the page still handles clicks while it is listed.
 import { expect, test } from '@playwright/test';
-import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { encode, utf8ToBytes } from '../shared/bencode';
-import { expectStatus, openApp, tempDir, torrentItem } from './helpers';
+import { expectStatus, openApp, tempDir, torrentItem, unseededTorrent } from './helpers';
 
 const PIECES = 100_000;
 
@@ -13,19 +9,6 @@ const PIECES = 100_000;
 interface Post {
   kind: 'full' | 'changed' | 'none';
   cells: number;
-}
-
-function bigTorrent(dir: string): string {
-  const pieceLength = 16 * 1024;
-  const info = {
-    name: utf8ToBytes('big.bin'),
-    'piece length': pieceLength,
-    length: PIECES * pieceLength,
-    pieces: randomBytes(PIECES * 20),
-  };
-  const path = join(dir, 'big.torrent');
-  writeFileSync(path, encode({ announce: utf8ToBytes('ws://127.0.0.1:1/'), info }));
-  return path;
 }
 
 test('a 100,000-piece torrent gets its availability in full once, then as changes, and the page stays usable', async ({
@@ -56,7 +39,7 @@ test('a 100,000-piece torrent gets its availability in full once, then as change
 
   const dir = tempDir();
   await openApp(page);
-  await page.getByLabel('Open .torrent file').setInputFiles(bigTorrent(dir));
+  await page.getByLabel('Open .torrent file').setInputFiles(unseededTorrent(dir, 'big.bin', PIECES));
   const item = torrentItem(page, 'big.bin');
   await expect(item).toBeVisible();
 
