@@ -9,9 +9,10 @@ import { formatTable } from './lib/table';
 import { storeBench } from './browser/store';
 import { swarmBench } from './browser/swarm';
 import { transferBench } from './browser/transfer';
+import { piecesBench } from './browser/pieces';
 import { trackerBench } from './tracker/tracker';
 
-const BENCHES: Bench[] = [trackerBench, storeBench, transferBench, swarmBench];
+const BENCHES: Bench[] = [trackerBench, storeBench, transferBench, swarmBench, piecesBench];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

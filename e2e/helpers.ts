@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { encode, utf8ToBytes } from '../shared/bencode';
 
 /** Generous: a download waits for WebRTC, the tracker and the transfer. */
 export const TRANSFER_TIMEOUT = 90_000;
@@ -151,4 +152,18 @@ export function infoHashOf(magnet: string): string {
   const match = /xt=urn:btih:([0-9a-f]{40})/i.exec(magnet);
   if (!match) throw new Error(`no hex info hash in ${magnet}`);
   return match[1].toLowerCase();
+}
+
+/** A .torrent of `pieces` small (16 KiB) pieces with random hashes, which nobody seeds; returns its path. */
+export function unseededTorrent(dir: string, name: string, pieces: number): string {
+  const pieceLength = 16 * 1024;
+  const info = {
+    name: utf8ToBytes(name),
+    'piece length': pieceLength,
+    length: pieces * pieceLength,
+    pieces: randomBytes(pieces * 20),
+  };
+  const path = join(dir, `${name}.torrent`);
+  writeFileSync(path, encode({ announce: utf8ToBytes('ws://127.0.0.1:1/'), info }));
+  return path;
 }

@@ -90,6 +90,7 @@ class AppState {
     }
     this.bridge = new EngineBridge({
       worker,
+      createWorker,
       iceServers,
       defaultTrackers: [defaultTracker(location)],
       uploadLimit: this.uploadLimitKiB * 1024,
@@ -98,6 +99,13 @@ class AppState {
         torrents: (torrents) => this.onTorrents(torrents),
         trackers: (infoHashHex, statuses) => (this.trackers = { ...this.trackers, [infoHashHex]: statuses }),
         fatal: (text) => (this.fatal = `The engine stopped: ${text}`),
+        restarted: (text) => {
+          this.ready = false;
+          this.errors = {
+            ...this.errors,
+            general: `The engine stopped (${text}) and was restarted; requests in progress failed, torrents are reloaded from storage.`,
+          };
+        },
       },
     });
     const leave = () => this.bridge?.shutdown();

@@ -1,6 +1,7 @@
 // Messages between the main thread (UI + WebRTC) and the engine worker.
 // Byte payloads travel as transferred ArrayBuffers (postMessage transfer list), never copied.
 import type { AnnounceEvent, PeerStats, SessionState } from '../../../shared/engine/types';
+import type { AvailabilityPatch } from './availability-delta';
 
 /** A torrent as the UI shows it (posted by the worker a few times a second). */
 export interface TorrentView {
@@ -36,6 +37,9 @@ export interface TorrentView {
   hashing?: number;
 }
 
+/** A view as the worker posts it: availability as changes since the last post (none when unchanged). */
+export type PostedView = Omit<TorrentView, 'availability'> & { availability?: AvailabilityPatch };
+
 export type MainToWorker =
   | {
       type: 'share';
@@ -67,7 +71,7 @@ export interface AnnounceStats {
 export type WorkerToMain =
   /** The worker is up; `peerIdHex` is the 20-byte peer id its sessions use (announce the same one). */
   | { type: 'ready'; restored: number; peerIdHex?: string }
-  | { type: 'torrents'; torrents: TorrentView[] }
+  | { type: 'torrents'; torrents: PostedView[] }
   /** Answer to a request (share, add-*, get-file, get-torrent-file). */
   | { type: 'reply'; requestId: number; ok: true; infoHashHex?: string; blob?: Blob; name?: string }
   | { type: 'reply'; requestId: number; ok: false; error: string }

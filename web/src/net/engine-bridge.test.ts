@@ -1,12 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import type { MainToWorker, WorkerToMain } from '../lib/protocol';
-import { EngineBridge, RequestError, type WorkerLike } from './engine-bridge';
+import type { TorrentView } from '../lib/protocol';
+import {
+  EngineBridge,
+  RequestError,
+  WorkerFailedError,
+  type BridgeListener,
+  type WorkerLike,
+} from './engine-bridge';
 import type { SocketLike } from './tracker-client';
 
 class FakeWorker implements WorkerLike {
   posted: MainToWorker[] = [];
   onmessage: ((event: MessageEvent<WorkerToMain>) => void) | null = null;
   onerror: ((event: ErrorEvent) => void) | null = null;
+  onmessageerror: ((event: MessageEvent) => void) | null = null;
+  terminated = false;
+  terminate(): void {
+    this.terminated = true;
+  }
+  fail(message: string): void {
+    this.onerror?.({ message } as ErrorEvent);
+  }
   postMessage(message: MainToWorker): void {
     this.posted.push(message);
   }
@@ -31,14 +46,20 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function setup() {
+function setup(listener: BridgeListener = {}) {
   const worker = new FakeWorker();
   const sockets: FakeSocket[] = [];
+  const replacements: FakeWorker[] = [];
   const bridge = new EngineBridge({
     worker,
     iceServers: [],
     defaultTrackers: ['ws://home/'],
-    listener: {},
+    listener,
+    createWorker: () => {
+      const next = new FakeWorker();
+      replacements.push(next);
+      return next;
+    },
     // Peers that never finish gathering: these tests are about the bridge, not WebRTC.
     createInstance: () => ({
       destroyed: false,
@@ -53,7 +74,7 @@ function setup() {
       return socket;
     },
   });
-  return { worker, sockets, bridge };
+  return { worker, sockets, bridge, replacements };
 }
 
 const T = 'cd'.repeat(20);
@@ -101,5 +122,81 @@ describe('EngineBridge', () => {
     bridge.shutdown();
     expect(JSON.parse(sockets[0].sent.at(-1)!)).toMatchObject({ event: 'stopped', left: 10 });
     expect(worker.posted.at(-1)).toEqual({ type: 'shutdown' });
+  });
+
+  describe('when the worker fails', () => {
+    function events() {
+      const log = { fatal: [] as string[], restarted: [] as string[], torrents: [] as TorrentView[][] };
+      const listener: BridgeListener = {
+        fatal: (text) => log.fatal.push(text),
+        restarted: (text) => log.restarted.push(text),
+        torrents: (torrents) => log.torrents.push(torrents),
+      };
+      return { log, listener };
+    }
+
+    it('rejects every pending request with the reason and starts a new worker whose torrents reach the UI', async () => {
+      const { log, listener } = events();
+      const { worker, bridge, replacements } = setup(listener);
+      worker.emit({ type: 'ready', restored: 1 });
+      const saving = bridge.getFile(T, 0);
+      const sharing = bridge.share([], 'files');
+      worker.fail('out of memory');
+      await expect(saving).rejects.toThrow(WorkerFailedError);
+      await expect(sharing).rejects.toThrow('The engine stopped: out of memory');
+      expect(worker.terminated).toBe(true);
+      expect(replacements).toHaveLength(1);
+      expect(log.restarted).toEqual(['out of memory']);
+      expect(log.fatal).toEqual([]);
+      // The new worker loads its records from storage and lists them; the UI gets that list.
+      const next = replacements[0];
+      next.emit({ type: 'ready', restored: 1 });
+      const view = { infoHashHex: T, name: 'reloaded' } as TorrentView;
+      next.emit({ type: 'torrents', torrents: [{ ...view, availability: { full: [-1, 0] } }] });
+      expect(log.torrents.at(-1)).toEqual([{ ...view, availability: [-1, 0] }]);
+      // Requests go to the new worker; late messages of the old one are ignored.
+      const again = bridge.getFile(T, 0);
+      const request = next.posted.at(-1) as Extract<MainToWorker, { type: 'get-file' }>;
+      expect(request.type).toBe('get-file');
+      worker.emit({ type: 'torrents', torrents: [] });
+      expect(log.torrents.at(-1)).toEqual([{ ...view, availability: [-1, 0] }]);
+      const blob = new Blob(['x']);
+      next.emit({ type: 'reply', requestId: request.requestId, ok: true, blob });
+      await expect(again).resolves.toBe(blob);
+    });
+
+    it('treats an unreadable message as a failure', async () => {
+      const { log, listener } = events();
+      const { worker, bridge, replacements } = setup(listener);
+      worker.emit({ type: 'ready', restored: 0 });
+      const pending = bridge.addMagnet('magnet:?xt=urn:btih:' + T);
+      worker.onmessageerror?.({} as MessageEvent);
+      await expect(pending).rejects.toThrow(WorkerFailedError);
+      expect(replacements).toHaveLength(1);
+      expect(log.restarted).toHaveLength(1);
+    });
+
+    it('reports a worker that fails before it is ready instead of restarting it', async () => {
+      const { log, listener } = events();
+      const { worker, bridge, replacements } = setup(listener);
+      const pending = bridge.addMagnet('magnet:?xt=urn:btih:' + T);
+      worker.fail('could not load the script');
+      await expect(pending).rejects.toThrow(WorkerFailedError);
+      expect(replacements).toHaveLength(0);
+      expect(log.fatal).toEqual(['could not load the script']);
+    });
+
+    it('stops restarting a worker that keeps failing', () => {
+      const { log, listener } = events();
+      const { worker, replacements } = setup(listener);
+      let current = worker;
+      for (let i = 0; i < 5; i++) {
+        current.emit({ type: 'ready', restored: 0 });
+        current.fail('crash');
+        current = replacements.at(-1) ?? current;
+      }
+      expect(replacements).toHaveLength(3);
+      expect(log.fatal).toEqual(['crash']);
+    });
   });
 });

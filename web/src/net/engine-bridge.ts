@@ -2,6 +2,7 @@
 // tracker clients for the torrents the worker reports active, and connects WebRTC peers to the worker.
 import { hexToBinary } from '../../../shared/tracker-protocol';
 import type { AnnounceStats, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
+import { AvailabilityMirror } from '../lib/availability-delta';
 import { RateLimiter } from './channel-writer';
 import { PeerManager, type CreateInstance, type RtcPeer } from './peers';
 import {
@@ -18,14 +19,19 @@ export interface WorkerLike {
   postMessage(message: MainToWorker, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<WorkerToMain>) => void) | null;
   onerror: ((event: ErrorEvent) => void) | null;
+  onmessageerror?: ((event: MessageEvent) => void) | null;
+  terminate?(): void;
 }
 
 export interface BridgeListener {
   ready?(restored: number): void;
   torrents?(torrents: TorrentView[]): void;
   trackers?(infoHashHex: string, statuses: TrackerStatus[]): void;
-  /** The worker itself failed (it did not load, or threw at the top level). */
+  /** The worker itself failed (it did not load, or threw at the top level) and is not restarted. */
   fatal?(message: string): void;
+  /** The worker failed after it had started; pending requests were rejected and a new worker reloads the torrents
+   * from storage. */
+  restarted?(message: string): void;
 }
 
 export interface BridgeOptions {
@@ -34,6 +40,8 @@ export interface BridgeOptions {
   /** Trackers for new shares and for magnet links without any. */
   defaultTrackers: string[];
   listener: BridgeListener;
+  /** Starts a replacement when the worker fails after it was ready (no restart without it). */
+  createWorker?: () => WorkerLike;
   createSocket?: (url: string) => SocketLike;
   createInstance?: CreateInstance;
   /** Upload limit in bytes per second (0 = none). */
@@ -49,11 +57,24 @@ export class RequestError extends Error {
   override name = 'RequestError';
 }
 
+/** The engine worker failed while a request was in flight. */
+export class WorkerFailedError extends Error {
+  override name = 'WorkerFailedError';
+}
+
+/** At most this many restarts per page (a worker that keeps failing is reported, not restarted forever). */
+const MAX_RESTARTS = 3;
+
 export class EngineBridge {
   readonly limiter: RateLimiter;
   readonly peers: PeerManager;
   private tracker: TrackerClient<RtcPeer> | undefined;
-  private readonly worker: WorkerLike;
+  private worker: WorkerLike;
+  /** The current worker has posted `ready`. */
+  private workerReady = false;
+  private restarts = 0;
+  /** Torrent views are posted with availability changes; this holds the whole arrays. */
+  private readonly availability = new AvailabilityMirror();
   private readonly pending = new Map<
     number,
     { resolve: (reply: OkReply) => void; reject: (e: Error) => void }
@@ -74,10 +95,47 @@ export class EngineBridge {
       limiter: this.limiter,
       ...(options.createInstance ? { createInstance: options.createInstance } : {}),
     });
-    this.worker.onmessage = (event) => this.onMessage(event.data);
-    this.worker.onerror = (event) => {
-      options.listener.fatal?.(event.message || 'The engine worker failed to start');
+    this.attach(this.worker);
+  }
+
+  private attach(worker: WorkerLike): void {
+    worker.onmessage = (event) => {
+      if (worker === this.worker) this.onMessage(event.data);
     };
+    worker.onerror = (event) => this.onWorkerFailure(worker, event.message || 'the engine worker failed');
+    worker.onmessageerror = () =>
+      this.onWorkerFailure(worker, 'a message from the engine worker could not be read');
+  }
+
+  /**
+   * Every pending request rejects; a worker that had started is replaced by a new one, which reloads its torrents
+   * from storage and announces them again. The connections and tracker clients of the old one are closed.
+   */
+  private onWorkerFailure(worker: WorkerLike, reason: string): void {
+    if (worker !== this.worker || this.closed) return;
+    const error = new WorkerFailedError(`The engine stopped: ${reason}`);
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+    worker.onmessage = null;
+    worker.onerror = null;
+    worker.onmessageerror = null;
+    worker.terminate?.();
+    if (!this.options.createWorker || !this.workerReady || this.restarts >= MAX_RESTARTS) {
+      this.options.listener.fatal?.(reason || 'The engine worker failed to start');
+      return;
+    }
+    this.restarts++;
+    this.tracker?.shutdown();
+    this.tracker = undefined;
+    this.peers.closeAll();
+    this.early.length = 0;
+    this.active.clear();
+    this.numbers.clear();
+    this.availability.reset();
+    this.workerReady = false;
+    this.worker = this.options.createWorker();
+    this.attach(this.worker);
+    this.options.listener.restarted?.(reason);
   }
 
   get defaultTrackers(): string[] {
@@ -162,15 +220,18 @@ export class EngineBridge {
   private onMessage(message: WorkerToMain): void {
     switch (message.type) {
       case 'ready': {
+        this.workerReady = true;
         this.tracker = this.createTracker(message.peerIdHex);
         this.options.listener.ready?.(message.restored);
         for (const early of this.early.splice(0)) this.onMessage(early);
         return;
       }
-      case 'torrents':
-        this.updateNumbers(message.torrents);
-        this.options.listener.torrents?.(message.torrents);
+      case 'torrents': {
+        const torrents = this.availability.apply(message.torrents);
+        this.updateNumbers(torrents);
+        this.options.listener.torrents?.(torrents);
         return;
+      }
       case 'reply': {
         const pending = this.pending.get(message.requestId);
         if (!pending) return;

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/metainfo';
 import type { MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
 import { subtleSha1 } from '../lib/hash';
+import { AvailabilityDiffer, toPosted } from '../lib/availability-delta';
 import { pieceKey, piecePrefix, storageErrorReason, type KeyValueStore } from '../lib/storage';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer';
 import { fileBlob } from './file-blob';
@@ -60,6 +61,8 @@ export class Client {
   private markReady!: () => void;
   private lastPublished = '';
   private publishQueued = false;
+  /** What the page last received of each torrent's availability (posts carry the changes). */
+  private readonly availability = new AvailabilityDiffer();
 
   constructor(options: ClientOptions) {
     this.store = options.store;
@@ -508,7 +511,7 @@ export class Client {
     const signature = JSON.stringify(views);
     if (!force && signature === this.lastPublished) return;
     this.lastPublished = signature;
-    this.post({ type: 'torrents', torrents: views });
+    this.post({ type: 'torrents', torrents: toPosted(this.availability, views) });
   }
 
   /** The torrent with that info hash (tests and the lab). */
