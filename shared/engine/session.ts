@@ -36,8 +36,8 @@ import {
   supportsExtended,
   supportsFast,
 } from '../wire';
-import type { ChokerInput } from './choker';
-import { chooseUnchoked } from './choker';
+import type { ChokePolicy, ChokeTrigger, ChokerInput, ChokerPeer } from './choker';
+import { titForTat } from './choker';
 import { MetadataFetch } from './metadata';
 import { parseVerifiedInfo } from '../metainfo';
 import { blockKey, MAX_PENDING_HAVES, PeerState } from './peer';
@@ -73,8 +73,6 @@ export const DEFAULT_CONFIG: EngineConfig = {
   maxPipeline: 250,
   randomFirstPieces: 4,
   endgameDuplicates: 2,
-  choking: true,
-  freeRider: false,
   clientName: 'swarmdrop 0.1',
 };
 
@@ -106,6 +104,7 @@ interface PieceBuffer {
 
 export class TorrentSession implements Session {
   readonly config: EngineConfig;
+  private readonly policy: ChokePolicy;
   private readonly infoHash: Uint8Array;
   private readonly peerId: Uint8Array;
   private readonly random: () => number;
@@ -152,8 +151,9 @@ export class TorrentSession implements Session {
       throw new RangeError('peerId must be 20 bytes');
     }
     this.config = { ...DEFAULT_CONFIG, ...options.config };
-    const cap = this.config.peerUploadCap;
-    if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid peerUploadCap ${cap}`);
+    this.policy = this.config.chokePolicy ?? titForTat;
+    const cap = this.policy.uploadCap;
+    if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
     this.infoHash = options.infoHash;
     this.peerId = options.peerId;
     this.random = options.random;
@@ -274,7 +274,7 @@ export class TorrentSession implements Session {
       // Paused sessions still connect, they just do not transfer.
     }
     const peer = new PeerState(key, this.now);
-    peer.uploadCap = this.config.peerUploadCap;
+    peer.uploadCap = this.policy.uploadCap;
     peer.uploadBudgetAt = this.now;
     this.peers.set(key, peer);
     this.sendRaw(
@@ -353,16 +353,11 @@ export class TorrentSession implements Session {
         return;
       case 'interested':
         peer.peerInterested = true;
-        this.maybeUnchokeNow(peer);
+        this.chokeBetweenRounds({ kind: 'interested', peer: peer.key });
         return;
       case 'not-interested':
         peer.peerInterested = false;
-        if (!peer.amChoking && this.config.choking && !this.config.choker) {
-          // Its slot goes to a peer that wants something (libtorrent does the same); it waits again when interested.
-          this.setChoke(peer, true);
-          if (this.optimistic === peer.key) this.optimistic = undefined;
-          this.fillFreeSlots();
-        }
+        this.chokeBetweenRounds({ kind: 'not-interested', peer: peer.key });
         return;
       case 'have':
         return this.onHave(peer, message.index);
@@ -836,40 +831,49 @@ export class TorrentSession implements Session {
     return n;
   }
 
-  /**
-   * Between choke rounds, a free regular slot goes at once to a waiting interested peer, so a new swarm starts moving
-   * without waiting for the next round and a slot is never left to a peer that wants nothing. Leeching, the same rule
-   * as the choker's spare slots: the peer that uploads to us fastest, or one that cannot yet (it has nothing we want);
-   * one that could and does not (a free rider) waits for the optimistic slot. Seeding: the peer waiting longest.
-   */
-  private maybeUnchokeNow(peer: PeerState): void {
-    if (!peer.amChoking || this.config.freeRider || this.state === 'paused' || !this._info) return;
-    if (!this.config.choking) return this.setChoke(peer, false);
-    this.fillFreeSlots();
+  /** Between choke rounds the policy may choke and unchoke at once (see `chooseBetweenRounds`). A session that does
+   * not transfer (paused, stopped, failed, no metadata yet) has no slots, but a peer that loses interest may still be
+   * choked. */
+  private chokeBetweenRounds(trigger: ChokeTrigger): void {
+    const active = !(
+      this.state === 'paused' ||
+      this.state === 'stopped' ||
+      this.state === 'error' ||
+      !this._info
+    );
+    if (!active && trigger.kind !== 'not-interested') return;
+    const handshaken = [...this.peers.values()].filter((peer) => peer.handshaken);
+    const changes = this.policy.betweenRounds({
+      peers: handshaken.map((peer) => this.chokerPeer(peer)),
+      seeding: this.state === 'seeding',
+      slots: active ? this.config.uploadSlots : 0,
+      spareSlots: this.config.spareSlots,
+      trigger,
+    });
+    for (const key of changes.choke) {
+      const peer = this.peers.get(key);
+      if (!peer) continue;
+      this.setChoke(peer, true);
+      if (this.optimistic === key) this.optimistic = undefined;
+    }
+    for (const key of changes.unchoke) {
+      const peer = this.peers.get(key);
+      if (peer) this.setChoke(peer, false);
+    }
   }
 
-  private fillFreeSlots(): void {
-    if (this.config.freeRider || !this.config.choking || this.config.choker) return; // a custom choker: rounds only
-    if (this.state === 'paused' || this.state === 'stopped' || this.state === 'error' || !this._info) return;
-    let free = this.config.uploadSlots - this.unchokedCount();
-    if (free <= 0) return;
-    const seeding = this.state === 'seeding';
-    const spare = this.config.spareSlots ?? 'uninteresting';
-    const candidates: Array<{ peer: PeerState; rate: number }> = [];
-    for (const peer of this.peers.values()) {
-      if (!peer.handshaken || !peer.amChoking || !peer.peerInterested) continue;
-      const rate = peer.downSlow.rate(this.now);
-      if (seeding || rate > 0 || spare === 'all' || (spare === 'uninteresting' && !peer.amInterested))
-        candidates.push({ peer, rate });
-    }
-    if (candidates.length === 0) return;
-    // Seeding: longest waiting first (never unchoked counts as waiting longest); leeching: fastest uploader first.
-    const waited = (p: PeerState): number => p.lastUnchokedAt ?? -Infinity;
-    candidates.sort((a, b) => (seeding ? waited(a.peer) - waited(b.peer) || 0 : b.rate - a.rate));
-    for (const { peer } of candidates) {
-      if (free-- <= 0) break;
-      this.setChoke(peer, false);
-    }
+  private chokerPeer(peer: PeerState): ChokerPeer {
+    return {
+      peer: peer.key,
+      interested: peer.peerInterested,
+      downloadRate: peer.downSlow.rate(this.now),
+      uploadRate: peer.upSlow.rate(this.now),
+      snubbed: peer.snubbed,
+      connectedAt: peer.connectedAt,
+      unchoked: !peer.amChoking,
+      lastUnchokedAt: peer.lastUnchokedAt,
+      amInterested: peer.amInterested,
+    };
   }
 
   private setChoke(peer: PeerState, choke: boolean): void {
@@ -891,26 +895,12 @@ export class TorrentSession implements Session {
 
   private chokeRound(rotate: boolean): void {
     const handshaken = [...this.peers.values()].filter((peer) => peer.handshaken);
-    if (this.config.freeRider || this.state === 'paused' || !this._info) {
+    if (this.state === 'paused' || !this._info) {
       for (const peer of handshaken) this.setChoke(peer, true);
       return;
     }
-    if (!this.config.choking) {
-      for (const peer of handshaken) this.setChoke(peer, !peer.peerInterested);
-      return;
-    }
     const input: ChokerInput = {
-      peers: handshaken.map((peer) => ({
-        peer: peer.key,
-        interested: peer.peerInterested,
-        downloadRate: peer.downSlow.rate(this.now),
-        uploadRate: peer.upSlow.rate(this.now),
-        snubbed: peer.snubbed,
-        connectedAt: peer.connectedAt,
-        unchoked: !peer.amChoking,
-        lastUnchokedAt: peer.lastUnchokedAt,
-        amInterested: peer.amInterested,
-      })),
+      peers: handshaken.map((peer) => this.chokerPeer(peer)),
       seeding: this.state === 'seeding',
       slots: this.config.uploadSlots,
       optimistic: this.optimistic,
@@ -919,10 +909,10 @@ export class TorrentSession implements Session {
       random: this.random,
       spareSlots: this.config.spareSlots,
     };
-    const result = (this.config.choker ?? chooseUnchoked)(input);
+    const result = this.policy.round(input);
     this.optimistic = result.optimistic;
     for (const peer of handshaken) {
-      const cap = result.uploadCaps?.get(peer.key) ?? this.config.peerUploadCap;
+      const cap = result.uploadCaps?.get(peer.key) ?? this.policy.uploadCap;
       if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
       if (cap !== peer.uploadCap) {
         peer.uploadCap = cap;
@@ -1043,7 +1033,7 @@ export class TorrentSession implements Session {
     this.metadataFetch.peerGone(peer.key);
     if (!this._info) this.requestMetadataFromAll();
     if (this.optimistic === peer.key) this.optimistic = undefined;
-    if (peer.handshaken && !peer.amChoking) this.fillFreeSlots();
+    if (peer.handshaken && !peer.amChoking) this.chokeBetweenRounds({ kind: 'slot-freed' });
   }
 
   // ---------------------------------------------------------------------------------------------------------------
