@@ -42,6 +42,7 @@ import { MetadataFetch } from './metadata';
 import { parseVerifiedInfo } from '../metainfo';
 import { blockKey, MAX_PENDING_HAVES, PeerState } from './peer';
 import type { BlockRequest } from './picker';
+import { OUR_REQQ, UploadQueue } from './uploader';
 import { PiecePicker } from './picker';
 import { isSnubbed, pipelineDepth } from './pipeline';
 import { RateMeter } from './rate';
@@ -78,10 +79,6 @@ export const DEFAULT_CONFIG: EngineConfig = {
 
 /** Requests longer than this close the connection (BEP 3 practice: 16 KiB is normal, 128 KiB the most anyone asks). */
 export const MAX_REQUEST_LENGTH = 128 * 1024;
-/** How many requests we queue per peer (our `reqq`); more are discarded. */
-export const OUR_REQQ = 250;
-/** Reads outstanding to storage per peer (the rest of its requests wait in its queue). */
-const READS_PER_PEER = 16;
 /** The extended message id we want ut_metadata under. */
 export const UT_METADATA_ID = 3;
 /** Metadata requests that get no answer in this time go to another peer. */
@@ -223,9 +220,7 @@ export class TorrentSession implements Session {
       case 'read-failed': {
         const peer = this.peers.get(event.peer);
         if (peer) {
-          const key = blockKey(event.index, event.begin);
-          const request = peer.reading.get(key);
-          peer.reading.delete(key);
+          const request = peer.upload.finishRead(event.index, event.begin);
           if (request) this.reject(peer, request);
           this.pumpReads(peer);
         }
@@ -273,9 +268,7 @@ export class TorrentSession implements Session {
     if (this.state === 'paused') {
       // Paused sessions still connect, they just do not transfer.
     }
-    const peer = new PeerState(key, this.now);
-    peer.uploadCap = this.policy.uploadCap;
-    peer.uploadBudgetAt = this.now;
+    const peer = new PeerState(key, this.now, new UploadQueue(this.policy.uploadCap, this.now));
     this.peers.set(key, peer);
     this.sendRaw(
       peer,
@@ -470,52 +463,30 @@ export class TorrentSession implements Session {
       return this.closePeer(peer, `request of ${length} bytes`);
     if (begin + length > pieceSize(info, index))
       return this.closePeer(peer, 'request beyond the end of the piece');
-    const key = blockKey(index, begin);
-    if (peer.reading.has(key) || peer.incoming.some((r) => r.index === index && r.begin === begin)) return;
+    if (peer.upload.holds(index, begin)) return;
     if (
       peer.amChoking || // choked peers' requests are discarded (rejected, for a fast peer)
       this.state === 'paused' ||
       !this._have.get(index) || // we never said we had it; a race with nothing to serve
-      peer.incoming.length + peer.reading.size >= OUR_REQQ
+      peer.upload.full()
     )
       return this.reject(peer, { index, begin, length });
-    peer.incoming.push({ index, begin, length });
+    peer.upload.enqueue({ index, begin, length });
     this.pumpReads(peer);
   }
 
   private onCancel(peer: PeerState, request: BlockRequest): void {
-    const at = peer.incoming.findIndex((r) => r.index === request.index && r.begin === request.begin);
-    if (at >= 0) peer.incoming.splice(at, 1);
-    else if (peer.reading.delete(blockKey(request.index, request.begin))) this.pumpReads(peer);
+    if (peer.upload.cancel(request.index, request.begin)) this.pumpReads(peer);
   }
 
   private pumpReads(peer: PeerState): void {
-    const cap = peer.uploadCap;
-    if (cap !== undefined) {
-      // A token bucket of at most one second's worth (and at least one block) of upload.
-      const burst = Math.max(cap, BLOCK_SIZE);
-      peer.uploadBudget = Math.min(
-        burst,
-        peer.uploadBudget + (cap * (this.now - peer.uploadBudgetAt)) / 1000,
-      );
-      peer.uploadBudgetAt = this.now;
-    }
-    while (peer.reading.size < READS_PER_PEER && peer.incoming.length > 0) {
-      if (cap !== undefined) {
-        if (peer.uploadBudget < peer.incoming[0].length) return;
-        peer.uploadBudget -= peer.incoming[0].length;
-      }
-      const request = peer.incoming.shift() as BlockRequest;
-      peer.reading.set(blockKey(request.index, request.begin), request);
+    for (const request of peer.upload.take(this.now))
       this.out.push({ type: 'read', peer: peer.key, ...request });
-    }
   }
 
   private onReadDone(peer: PeerState, index: number, begin: number, data: Uint8Array): void {
-    const key = blockKey(index, begin);
-    const request = peer.reading.get(key);
+    const request = peer.upload.finishRead(index, begin);
     if (!request) return; // cancelled, or the peer was choked meanwhile
-    peer.reading.delete(key);
     if (data.length === request.length && !peer.amChoking) {
       this.send(peer, { type: 'piece', index, begin, block: data });
       peer.uploaded += data.length;
@@ -825,12 +796,6 @@ export class TorrentSession implements Session {
     for (const peer of this.peers.values()) if (peer.handshaken) this.fill(peer);
   }
 
-  private unchokedCount(): number {
-    let n = 0;
-    for (const peer of this.peers.values()) if (!peer.amChoking) n++;
-    return n;
-  }
-
   /** Between choke rounds the policy may choke and unchoke at once (see `chooseBetweenRounds`). A session that does
    * not transfer (paused, stopped, failed, no metadata yet) has no slots, but a peer that loses interest may still be
    * choked. */
@@ -883,10 +848,7 @@ export class TorrentSession implements Session {
       // A choke drops the peer's queue: its requests are discarded (it re-requests after an unchoke). A fast peer
       // is told which, after the choke (BEP 6: a choke no longer rejects requests implicitly).
       this.send(peer, { type: 'choke' });
-      for (const request of peer.reading.values()) this.reject(peer, request);
-      for (const request of peer.incoming) this.reject(peer, request);
-      peer.incoming.length = 0;
-      peer.reading.clear();
+      for (const request of peer.upload.drop()) this.reject(peer, request);
       return;
     }
     peer.lastUnchokedAt = this.now;
@@ -914,11 +876,7 @@ export class TorrentSession implements Session {
     for (const peer of handshaken) {
       const cap = result.uploadCaps?.get(peer.key) ?? this.policy.uploadCap;
       if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
-      if (cap !== peer.uploadCap) {
-        peer.uploadCap = cap;
-        peer.uploadBudget = 0;
-        peer.uploadBudgetAt = this.now;
-      }
+      peer.upload.setCap(cap, this.now);
       this.setChoke(peer, !result.unchoke.has(peer.key));
     }
   }
@@ -958,7 +916,7 @@ export class TorrentSession implements Session {
       this.chokeRound(rotate);
     }
     for (const peer of this.peers.values()) {
-      if (peer.uploadCap !== undefined && peer.incoming.length > 0) this.pumpReads(peer);
+      if (peer.upload.uploadCap !== undefined && peer.upload.waiting > 0) this.pumpReads(peer);
     }
     this.wantPeers();
     // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.
