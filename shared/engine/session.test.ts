@@ -610,6 +610,37 @@ describe('TorrentSession: configurable policies', () => {
     expect(readsAt(500)).toBe(1);
   });
 
+  it('applies the policy’s between-rounds decision, and asks it nothing while paused', () => {
+    const triggers: string[] = [];
+    const s = setup({
+      seed: true,
+      config: {
+        chokePolicy: {
+          round: () => ({ unchoke: new Set<string>(), optimistic: undefined }),
+          betweenRounds: (input) => {
+            triggers.push(input.trigger.kind);
+            const { trigger } = input;
+            if (trigger.kind === 'interested') return { choke: [], unchoke: [trigger.peer] };
+            if (trigger.kind === 'not-interested') return { choke: [trigger.peer], unchoke: [] };
+            return NO_CHOKE_CHANGES;
+          },
+        },
+      },
+    });
+    const leech = s.peer('leech');
+    leech.connect();
+    leech.handshake();
+    leech.send({ type: 'interested' });
+    expect(leech.ofType('unchoke').length).toBe(1);
+    leech.send({ type: 'not-interested' });
+    expect(leech.ofType('choke').length).toBe(1);
+    expect(triggers).toEqual(['interested', 'not-interested']);
+    s.session.handle({ type: 'pause' }, s.clock.now);
+    leech.send({ type: 'interested' });
+    expect(leech.ofType('unchoke').length).toBe(1);
+    expect(triggers).toEqual(['interested', 'not-interested']);
+  });
+
   it('a fixed upload cap throttles every peer, and an invalid cap is refused', () => {
     expect(() => setup({ config: { chokePolicy: { ...titForTat, uploadCap: 0 } } })).toThrow(RangeError);
     const s = setup({ seed: true, config: { chokePolicy: fixedUploadCap(2 * BLOCK_SIZE) } });
