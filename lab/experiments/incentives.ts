@@ -5,7 +5,7 @@
 // reciprocate (plus the optimistic one) and caps its upload to each at just above what that peer gives it, through
 // the engine's `choker` hook; a peer that gives nothing yet is offered `strategicUploadShare` of a contributor's
 // per-slot rate.
-import { strategicChoker } from '../sim/strategy';
+import { freeRider, noChoking, strategicChoker } from '../sim/strategy';
 import { LabSwarm } from '../sim/swarm';
 import type { LabPeer } from '../sim/swarm';
 import { DEFAULT_CONFIG } from '../../shared/engine/session';
@@ -60,11 +60,12 @@ function runOnce(params: IncentivesParams, mode: Mode, context: RunContext): Run
     torrent,
     hash: context.hash,
     seed: params.seed,
-    config: { choking: mode === 'tit-for-tat' },
+    config: mode === 'tit-for-tat' ? {} : { chokePolicy: noChoking },
   });
   addOriginalSeed(swarm, params);
   const freeRiders = Math.round(params.peers * params.freeRiderShare);
   const strategic = Math.round(params.peers * params.strategicShare);
+  const strategicPolicy = strategicChoker({ probeRate: probeRate(params) });
   const peers: LabPeer[] = [];
   // Classes are interleaved in arrival order so that none of them arrives first.
   const order: PeerClass[] = [];
@@ -79,14 +80,15 @@ function runOnce(params: IncentivesParams, mode: Mode, context: RunContext): Run
     const joinAt = Math.floor(swarm.random() * params.arrivalSeconds * 1000);
     const common = { role, joinAt, download: params.peerDownload };
     if (role === 'free rider')
-      peers.push(swarm.addPeer({ ...common, upload: params.peerUpload, config: { freeRider: true } }));
+      peers.push(swarm.addPeer({ ...common, upload: params.peerUpload, config: { chokePolicy: freeRider } }));
     else if (role === 'strategic') {
       peers.push(
         swarm.addPeer({
           ...common,
           upload: params.peerUpload,
           config: {
-            choker: strategicChoker({ probeRate: probeRate(params) }),
+            // Without choking nobody chokes, strategic peers included (they still keep twice the connections).
+            chokePolicy: mode === 'tit-for-tat' ? strategicPolicy : noChoking,
             targetPeers: 40,
             maxPeers: 80,
           },

@@ -1,6 +1,7 @@
 // Experiment 1 (seeds 001 and 003): the time for N peers to all have the file, when only the original seed uploads
 // (client-server) and when every peer uploads too (the swarm), against the bounds of seed 001.
 import { clientServerBound, p2pBound } from '../bounds';
+import { freeRider } from '../sim/strategy';
 import { LabSwarm } from '../sim/swarm';
 import type { LabPeer } from '../sim/swarm';
 import type { Experiment, ExperimentResult, Figure, RunContext } from './types';
@@ -51,7 +52,9 @@ function runOnce(params: ScalabilityParams, n: number, mode: Row['mode'], contex
         upload: params.peerUpload,
         download: params.peerDownload,
         // Client-server: clients never upload and only know the server.
-        ...(clientServer ? { config: { freeRider: true, targetPeers: 1 }, trackers: [], tickMs: 5000 } : {}),
+        ...(clientServer
+          ? { config: { chokePolicy: freeRider, targetPeers: 1 }, trackers: [], tickMs: 5000 }
+          : {}),
       }),
     );
   }

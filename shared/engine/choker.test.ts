@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { chooseUnchoked, type ChokerInput, type ChokerPeer } from './choker';
+import {
+  chooseBetweenRounds,
+  chooseUnchoked,
+  titForTat,
+  type BetweenRoundsInput,
+  type ChokerInput,
+  type ChokerPeer,
+} from './choker';
 import { mulberry32 } from './testing/random';
 
 function peer(name: string, fields: Partial<ChokerPeer> = {}): ChokerPeer {
@@ -253,5 +260,91 @@ describe('chooseUnchoked while seeding', () => {
     expect(result.unchoke.has('recent')).toBe(true);
     expect(result.unchoke.has('never')).toBe(true);
     expect(['long', 'waiting']).toContain(result.optimistic);
+  });
+});
+
+describe('chooseBetweenRounds (free slots between choke rounds)', () => {
+  const between = (
+    peers: ChokerPeer[],
+    trigger: BetweenRoundsInput['trigger'],
+    fields: Partial<BetweenRoundsInput> = {},
+  ) => chooseBetweenRounds({ peers, seeding: false, slots: 2, trigger, ...fields });
+
+  it('gives a free slot to the fastest waiting uploader, and to one that has nothing we want', () => {
+    const peers = [
+      peer('slow', { downloadRate: 10 }),
+      peer('fast', { downloadRate: 100 }),
+      peer('rider', { amInterested: true }), // could upload to us and does not
+      peer('empty', { amInterested: false }), // has nothing we want yet
+    ];
+    expect(between(peers, { kind: 'interested', peer: 'slow' })).toEqual({
+      choke: [],
+      unchoke: ['fast', 'slow'],
+    });
+    expect(between(peers, { kind: 'interested', peer: 'slow' }, { slots: 4 }).unchoke).toEqual([
+      'fast',
+      'slow',
+      'empty',
+    ]);
+  });
+
+  it('shares the spare-slot rule with the round', () => {
+    const peers = [peer('rider', { amInterested: true }), peer('empty', { amInterested: false })];
+    const trigger = { kind: 'slot-freed' } as const;
+    expect(between(peers, trigger, { spareSlots: 'none' }).unchoke).toEqual([]);
+    expect(between(peers, trigger, { spareSlots: 'uninteresting' }).unchoke).toEqual(['empty']);
+    expect(between(peers, trigger, { spareSlots: 'all' }).unchoke).toEqual(['rider', 'empty']);
+    // The round with the same peers and no optimistic candidates left over agrees on the regular set.
+    for (const spareSlots of ['none', 'uninteresting', 'all'] as const) {
+      const round = chooseUnchoked(input(peers, { spareSlots, slots: 2 }));
+      const regular = [...round.unchoke].filter((p) => p !== round.optimistic);
+      expect(new Set(regular)).toEqual(new Set(between(peers, trigger, { spareSlots }).unchoke));
+    }
+  });
+
+  it('never exceeds the free slots and leaves unchoked peers alone', () => {
+    const peers = [
+      peer('a', { unchoked: true }),
+      peer('b', { downloadRate: 5 }),
+      peer('c', { downloadRate: 9 }),
+    ];
+    expect(between(peers, { kind: 'slot-freed' })).toEqual({ choke: [], unchoke: ['c'] });
+    expect(between(peers, { kind: 'slot-freed' }, { slots: 1 })).toEqual({ choke: [], unchoke: [] });
+    // A peer that says it is interested while already unchoked changes nothing.
+    expect(between(peers, { kind: 'interested', peer: 'a' })).toEqual({ choke: [], unchoke: [] });
+  });
+
+  it('chokes a peer that loses interest and gives its slot to a waiting one', () => {
+    const peers = [
+      peer('bored', { unchoked: true, interested: false }),
+      peer('busy', { unchoked: true }),
+      peer('waiting', { downloadRate: 1 }),
+    ];
+    expect(between(peers, { kind: 'not-interested', peer: 'bored' })).toEqual({
+      choke: ['bored'],
+      unchoke: ['waiting'],
+    });
+    // Without slots (a paused session) it is still choked, and nobody is unchoked.
+    expect(between(peers, { kind: 'not-interested', peer: 'bored' }, { slots: 0 })).toEqual({
+      choke: ['bored'],
+      unchoke: [],
+    });
+    // A choked peer losing interest changes nothing.
+    expect(between(peers, { kind: 'not-interested', peer: 'waiting' })).toEqual({ choke: [], unchoke: [] });
+  });
+
+  it('seeding: the peer that has waited longest goes first, never-unchoked peers before all', () => {
+    const peers = [
+      peer('recent', { lastUnchokedAt: 900, downloadRate: 1000 }),
+      peer('old', { lastUnchokedAt: 100 }),
+      peer('never'),
+    ];
+    expect(between(peers, { kind: 'slot-freed' }, { seeding: true }).unchoke).toEqual(['never', 'old']);
+  });
+
+  it('the default policy is tit-for-tat: the round and the between-rounds rule', () => {
+    expect(titForTat.round).toBe(chooseUnchoked);
+    expect(titForTat.betweenRounds).toBe(chooseBetweenRounds);
+    expect(titForTat.uploadCap).toBeUndefined();
   });
 });

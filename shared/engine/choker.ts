@@ -70,9 +70,7 @@ export function chooseUnchoked(input: ChokerInput): ChokerResult {
   let regular: ChokerPeer[];
   if (!seeding) {
     const spare = input.spareSlots ?? 'uninteresting';
-    const ranked = eligible.filter(
-      (p) => p.downloadRate > 0 || spare === 'all' || (spare === 'uninteresting' && p.amInterested === false),
-    );
+    const ranked = eligible.filter((p) => mayTakeLeechingSlot(p, spare));
     ranked.sort(
       (a, b) =>
         b.downloadRate - a.downloadRate ||
@@ -134,3 +132,92 @@ function weightedPick(
   }
   return pool[pool.length - 1].peer;
 }
+
+/** Leeching: a peer may take a regular slot if it uploads to us, or (spare slots) by the `spare` rule. */
+function mayTakeLeechingSlot(p: ChokerPeer, spare: SpareSlots): boolean {
+  return p.downloadRate > 0 || spare === 'all' || (spare === 'uninteresting' && p.amInterested === false);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Between choke rounds
+
+/** What happened to a peer since the last decision. 'slot-freed': an unchoked peer left (it is no longer listed). */
+export type ChokeTrigger =
+  { kind: 'interested'; peer: string } | { kind: 'not-interested'; peer: string } | { kind: 'slot-freed' };
+
+export interface BetweenRoundsInput {
+  /** The connected (handshaken) peers, in connection order. */
+  peers: ChokerPeer[];
+  seeding: boolean;
+  slots: number; // regular unchoke slots
+  spareSlots?: SpareSlots;
+  trigger: ChokeTrigger;
+}
+
+export interface ChokeChanges {
+  /** Peers to choke now (before any unchoke). */
+  choke: string[];
+  /** Peers to unchoke now, in this order. */
+  unchoke: string[];
+}
+
+export const NO_CHOKE_CHANGES: Readonly<ChokeChanges> = Object.freeze({ choke: [], unchoke: [] });
+
+/**
+ * Tit-for-tat between choke rounds: a free regular slot goes at once to a waiting interested peer, so a new swarm
+ * starts moving without waiting for the next round and a slot is never left to a peer that wants nothing (a peer
+ * that loses interest is choked; libtorrent does the same). Leeching, the same rule as the round's spare slots: the
+ * peer that uploads to us fastest, or one that cannot yet (it has nothing we want); one that could and does not (a
+ * free rider) waits for the optimistic slot. Seeding: the peer waiting longest.
+ */
+export function chooseBetweenRounds(input: BetweenRoundsInput): ChokeChanges {
+  const { peers, trigger } = input;
+  const choke: string[] = [];
+  if (trigger.kind !== 'slot-freed') {
+    const changed = peers.find((p) => p.peer === trigger.peer);
+    if (changed === undefined) return { choke, unchoke: [] };
+    if (trigger.kind === 'interested' && changed.unchoked) return { choke, unchoke: [] };
+    if (trigger.kind === 'not-interested') {
+      if (!changed.unchoked) return { choke, unchoke: [] };
+      choke.push(changed.peer);
+    }
+  }
+  const unchoked = peers.filter((p) => p.unchoked && !choke.includes(p.peer)).length;
+  let free = input.slots - unchoked;
+  if (free <= 0) return { choke, unchoke: [] };
+  const seeding = input.seeding;
+  const spare = input.spareSlots ?? 'uninteresting';
+  const candidates = peers.filter(
+    (p) => !p.unchoked && p.interested && (seeding || mayTakeLeechingSlot(p, spare)),
+  );
+  // Seeding: longest waiting first (never unchoked counts as waiting longest); leeching: fastest uploader first.
+  const waited = (p: ChokerPeer): number => p.lastUnchokedAt ?? -Infinity;
+  candidates.sort((a, b) => (seeding ? waited(a) - waited(b) || 0 : b.downloadRate - a.downloadRate));
+  const unchoke: string[] = [];
+  for (const p of candidates) {
+    if (free-- <= 0) break;
+    unchoke.push(p.peer);
+  }
+  return { choke, unchoke };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Policies
+
+/**
+ * Every choke decision of a session: the round (every `chokeIntervalMs`), the decision between rounds (a peer became
+ * interested or not, an unchoked peer left), and an optional upload cap for every peer. The session asks the policy
+ * and applies the answer; lab strategies (free rider, no choking, a strategic choker) are other policies.
+ */
+export interface ChokePolicy {
+  round(input: ChokerInput): ChokerResult;
+  betweenRounds(input: BetweenRoundsInput): ChokeChanges;
+  /** Upload rate cap in bytes/s for every peer; a round's `uploadCaps` override it per peer. Default: none. */
+  readonly uploadCap?: number;
+}
+
+/** The default: tit-for-tat rounds (`chooseUnchoked`) and free slots filled between rounds (`chooseBetweenRounds`). */
+export const titForTat: ChokePolicy = Object.freeze<ChokePolicy>({
+  round: chooseUnchoked,
+  betweenRounds: chooseBetweenRounds,
+});

@@ -5,6 +5,7 @@ import { WireDecoder } from '../wire';
 import type { BlockRequest } from './picker';
 import { RateMeter } from './rate';
 import type { PeerKey } from './types';
+import type { UploadQueue } from './uploader';
 
 /** Blocks we asked this peer for and have not seen arrive, kept a little past release (cancel, choke, timeout) so
  * that a block already on its way is not mistaken for one nobody asked for. */
@@ -59,13 +60,8 @@ export class PeerState {
 
   /** Blocks requested from this peer (key -> length), in request order. */
   readonly asked = new Map<string, number>();
-  /** Requests it made to us, waiting for a read slot (FIFO), and those with a read in progress. */
-  readonly incoming: BlockRequest[] = [];
-  readonly reading = new Map<string, BlockRequest>();
-  /** Upload rate cap, bytes/s (undefined: none), and the bytes it may still send now (a token bucket). */
-  uploadCap: number | undefined;
-  uploadBudget = 0;
-  uploadBudgetAt = 0;
+  /** Requests it made to us: queued, being read, and its upload budget (the uploader's state, uploader.ts). */
+  readonly upload: UploadQueue;
 
   readonly down = new RateMeter();
   readonly up = new RateMeter();
@@ -81,8 +77,9 @@ export class PeerState {
   waiting = false;
   snubbed = false;
 
-  constructor(key: PeerKey, now: number) {
+  constructor(key: PeerKey, now: number, upload: UploadQueue) {
     this.key = key;
+    this.upload = upload;
     this.connectedAt = now;
     this.lastReceived = now;
     this.lastSent = now;

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../bitfield';
 import { sha1Sync } from '../testing/sha1';
 import { BLOCK_SIZE } from '../wire';
+import { fixedUploadCap, freeRider } from '../../lab/sim/strategy';
+import { NO_CHOKE_CHANGES, titForTat } from './choker';
 import { DEFAULT_CONFIG, MAX_REQUEST_LENGTH, TorrentSession } from './session';
 import { idFrom, MockPeer } from './testing/mock';
 import { mulberry32 } from './testing/random';
@@ -256,7 +258,7 @@ describe('TorrentSession: serving', () => {
   });
 
   it('a free rider never unchokes anyone', () => {
-    const s = setup({ seed: true, config: { freeRider: true } });
+    const s = setup({ seed: true, config: { chokePolicy: freeRider } });
     const leech = s.peer('leech');
     leech.connect();
     leech.handshake();
@@ -573,14 +575,17 @@ describe('TorrentSession: configurable policies', () => {
     const s = setup({
       seed: true,
       config: {
-        choker: (input) => {
-          inputs.push(input.peers.length);
-          const unchoke = new Set(input.peers.filter((p) => p.interested).map((p) => p.peer));
-          return {
-            unchoke,
-            optimistic: undefined,
-            uploadCaps: new Map([...unchoke].map((p) => [p, BLOCK_SIZE])),
-          };
+        chokePolicy: {
+          round: (input) => {
+            inputs.push(input.peers.length);
+            const unchoke = new Set(input.peers.filter((p) => p.interested).map((p) => p.peer));
+            return {
+              unchoke,
+              optimistic: undefined,
+              uploadCaps: new Map([...unchoke].map((p) => [p, BLOCK_SIZE])),
+            };
+          },
+          betweenRounds: () => NO_CHOKE_CHANGES,
         },
       },
     });
@@ -605,9 +610,40 @@ describe('TorrentSession: configurable policies', () => {
     expect(readsAt(500)).toBe(1);
   });
 
-  it('peerUploadCap throttles every peer, and an invalid cap is refused', () => {
-    expect(() => setup({ config: { peerUploadCap: 0 } })).toThrow(RangeError);
-    const s = setup({ seed: true, config: { peerUploadCap: 2 * BLOCK_SIZE } });
+  it('applies the policy’s between-rounds decision, and asks it nothing while paused', () => {
+    const triggers: string[] = [];
+    const s = setup({
+      seed: true,
+      config: {
+        chokePolicy: {
+          round: () => ({ unchoke: new Set<string>(), optimistic: undefined }),
+          betweenRounds: (input) => {
+            triggers.push(input.trigger.kind);
+            const { trigger } = input;
+            if (trigger.kind === 'interested') return { choke: [], unchoke: [trigger.peer] };
+            if (trigger.kind === 'not-interested') return { choke: [trigger.peer], unchoke: [] };
+            return NO_CHOKE_CHANGES;
+          },
+        },
+      },
+    });
+    const leech = s.peer('leech');
+    leech.connect();
+    leech.handshake();
+    leech.send({ type: 'interested' });
+    expect(leech.ofType('unchoke').length).toBe(1);
+    leech.send({ type: 'not-interested' });
+    expect(leech.ofType('choke').length).toBe(1);
+    expect(triggers).toEqual(['interested', 'not-interested']);
+    s.session.handle({ type: 'pause' }, s.clock.now);
+    leech.send({ type: 'interested' });
+    expect(leech.ofType('unchoke').length).toBe(1);
+    expect(triggers).toEqual(['interested', 'not-interested']);
+  });
+
+  it('a fixed upload cap throttles every peer, and an invalid cap is refused', () => {
+    expect(() => setup({ config: { chokePolicy: { ...titForTat, uploadCap: 0 } } })).toThrow(RangeError);
+    const s = setup({ seed: true, config: { chokePolicy: fixedUploadCap(2 * BLOCK_SIZE) } });
     const leech = s.peer('leech');
     leech.connect();
     leech.handshake();

@@ -36,12 +36,13 @@ import {
   supportsExtended,
   supportsFast,
 } from '../wire';
-import type { ChokerInput } from './choker';
-import { chooseUnchoked } from './choker';
+import type { ChokePolicy, ChokeTrigger, ChokerInput, ChokerPeer } from './choker';
+import { titForTat } from './choker';
 import { MetadataFetch } from './metadata';
 import { parseVerifiedInfo } from '../metainfo';
 import { blockKey, MAX_PENDING_HAVES, PeerState } from './peer';
 import type { BlockRequest } from './picker';
+import { OUR_REQQ, UploadQueue } from './uploader';
 import { PiecePicker } from './picker';
 import { isSnubbed, pipelineDepth } from './pipeline';
 import { RateMeter } from './rate';
@@ -73,17 +74,11 @@ export const DEFAULT_CONFIG: EngineConfig = {
   maxPipeline: 250,
   randomFirstPieces: 4,
   endgameDuplicates: 2,
-  choking: true,
-  freeRider: false,
   clientName: 'swarmdrop 0.1',
 };
 
 /** Requests longer than this close the connection (BEP 3 practice: 16 KiB is normal, 128 KiB the most anyone asks). */
 export const MAX_REQUEST_LENGTH = 128 * 1024;
-/** How many requests we queue per peer (our `reqq`); more are discarded. */
-export const OUR_REQQ = 250;
-/** Reads outstanding to storage per peer (the rest of its requests wait in its queue). */
-const READS_PER_PEER = 16;
 /** The extended message id we want ut_metadata under. */
 export const UT_METADATA_ID = 3;
 /** Metadata requests that get no answer in this time go to another peer. */
@@ -106,6 +101,7 @@ interface PieceBuffer {
 
 export class TorrentSession implements Session {
   readonly config: EngineConfig;
+  private readonly policy: ChokePolicy;
   private readonly infoHash: Uint8Array;
   private readonly peerId: Uint8Array;
   private readonly random: () => number;
@@ -152,8 +148,9 @@ export class TorrentSession implements Session {
       throw new RangeError('peerId must be 20 bytes');
     }
     this.config = { ...DEFAULT_CONFIG, ...options.config };
-    const cap = this.config.peerUploadCap;
-    if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid peerUploadCap ${cap}`);
+    this.policy = this.config.chokePolicy ?? titForTat;
+    const cap = this.policy.uploadCap;
+    if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
     this.infoHash = options.infoHash;
     this.peerId = options.peerId;
     this.random = options.random;
@@ -223,9 +220,7 @@ export class TorrentSession implements Session {
       case 'read-failed': {
         const peer = this.peers.get(event.peer);
         if (peer) {
-          const key = blockKey(event.index, event.begin);
-          const request = peer.reading.get(key);
-          peer.reading.delete(key);
+          const request = peer.upload.finishRead(event.index, event.begin);
           if (request) this.reject(peer, request);
           this.pumpReads(peer);
         }
@@ -273,9 +268,7 @@ export class TorrentSession implements Session {
     if (this.state === 'paused') {
       // Paused sessions still connect, they just do not transfer.
     }
-    const peer = new PeerState(key, this.now);
-    peer.uploadCap = this.config.peerUploadCap;
-    peer.uploadBudgetAt = this.now;
+    const peer = new PeerState(key, this.now, new UploadQueue(this.policy.uploadCap, this.now));
     this.peers.set(key, peer);
     this.sendRaw(
       peer,
@@ -353,16 +346,11 @@ export class TorrentSession implements Session {
         return;
       case 'interested':
         peer.peerInterested = true;
-        this.maybeUnchokeNow(peer);
+        this.chokeBetweenRounds({ kind: 'interested', peer: peer.key });
         return;
       case 'not-interested':
         peer.peerInterested = false;
-        if (!peer.amChoking && this.config.choking && !this.config.choker) {
-          // Its slot goes to a peer that wants something (libtorrent does the same); it waits again when interested.
-          this.setChoke(peer, true);
-          if (this.optimistic === peer.key) this.optimistic = undefined;
-          this.fillFreeSlots();
-        }
+        this.chokeBetweenRounds({ kind: 'not-interested', peer: peer.key });
         return;
       case 'have':
         return this.onHave(peer, message.index);
@@ -475,52 +463,30 @@ export class TorrentSession implements Session {
       return this.closePeer(peer, `request of ${length} bytes`);
     if (begin + length > pieceSize(info, index))
       return this.closePeer(peer, 'request beyond the end of the piece');
-    const key = blockKey(index, begin);
-    if (peer.reading.has(key) || peer.incoming.some((r) => r.index === index && r.begin === begin)) return;
+    if (peer.upload.holds(index, begin)) return;
     if (
       peer.amChoking || // choked peers' requests are discarded (rejected, for a fast peer)
       this.state === 'paused' ||
       !this._have.get(index) || // we never said we had it; a race with nothing to serve
-      peer.incoming.length + peer.reading.size >= OUR_REQQ
+      peer.upload.full()
     )
       return this.reject(peer, { index, begin, length });
-    peer.incoming.push({ index, begin, length });
+    peer.upload.enqueue({ index, begin, length });
     this.pumpReads(peer);
   }
 
   private onCancel(peer: PeerState, request: BlockRequest): void {
-    const at = peer.incoming.findIndex((r) => r.index === request.index && r.begin === request.begin);
-    if (at >= 0) peer.incoming.splice(at, 1);
-    else if (peer.reading.delete(blockKey(request.index, request.begin))) this.pumpReads(peer);
+    if (peer.upload.cancel(request.index, request.begin)) this.pumpReads(peer);
   }
 
   private pumpReads(peer: PeerState): void {
-    const cap = peer.uploadCap;
-    if (cap !== undefined) {
-      // A token bucket of at most one second's worth (and at least one block) of upload.
-      const burst = Math.max(cap, BLOCK_SIZE);
-      peer.uploadBudget = Math.min(
-        burst,
-        peer.uploadBudget + (cap * (this.now - peer.uploadBudgetAt)) / 1000,
-      );
-      peer.uploadBudgetAt = this.now;
-    }
-    while (peer.reading.size < READS_PER_PEER && peer.incoming.length > 0) {
-      if (cap !== undefined) {
-        if (peer.uploadBudget < peer.incoming[0].length) return;
-        peer.uploadBudget -= peer.incoming[0].length;
-      }
-      const request = peer.incoming.shift() as BlockRequest;
-      peer.reading.set(blockKey(request.index, request.begin), request);
+    for (const request of peer.upload.take(this.now))
       this.out.push({ type: 'read', peer: peer.key, ...request });
-    }
   }
 
   private onReadDone(peer: PeerState, index: number, begin: number, data: Uint8Array): void {
-    const key = blockKey(index, begin);
-    const request = peer.reading.get(key);
+    const request = peer.upload.finishRead(index, begin);
     if (!request) return; // cancelled, or the peer was choked meanwhile
-    peer.reading.delete(key);
     if (data.length === request.length && !peer.amChoking) {
       this.send(peer, { type: 'piece', index, begin, block: data });
       peer.uploaded += data.length;
@@ -830,46 +796,49 @@ export class TorrentSession implements Session {
     for (const peer of this.peers.values()) if (peer.handshaken) this.fill(peer);
   }
 
-  private unchokedCount(): number {
-    let n = 0;
-    for (const peer of this.peers.values()) if (!peer.amChoking) n++;
-    return n;
+  /** Between choke rounds the policy may choke and unchoke at once (see `chooseBetweenRounds`). A session that does
+   * not transfer (paused, stopped, failed, no metadata yet) has no slots, but a peer that loses interest may still be
+   * choked. */
+  private chokeBetweenRounds(trigger: ChokeTrigger): void {
+    const active = !(
+      this.state === 'paused' ||
+      this.state === 'stopped' ||
+      this.state === 'error' ||
+      !this._info
+    );
+    if (!active && trigger.kind !== 'not-interested') return;
+    const handshaken = [...this.peers.values()].filter((peer) => peer.handshaken);
+    const changes = this.policy.betweenRounds({
+      peers: handshaken.map((peer) => this.chokerPeer(peer)),
+      seeding: this.state === 'seeding',
+      slots: active ? this.config.uploadSlots : 0,
+      spareSlots: this.config.spareSlots,
+      trigger,
+    });
+    for (const key of changes.choke) {
+      const peer = this.peers.get(key);
+      if (!peer) continue;
+      this.setChoke(peer, true);
+      if (this.optimistic === key) this.optimistic = undefined;
+    }
+    for (const key of changes.unchoke) {
+      const peer = this.peers.get(key);
+      if (peer) this.setChoke(peer, false);
+    }
   }
 
-  /**
-   * Between choke rounds, a free regular slot goes at once to a waiting interested peer, so a new swarm starts moving
-   * without waiting for the next round and a slot is never left to a peer that wants nothing. Leeching, the same rule
-   * as the choker's spare slots: the peer that uploads to us fastest, or one that cannot yet (it has nothing we want);
-   * one that could and does not (a free rider) waits for the optimistic slot. Seeding: the peer waiting longest.
-   */
-  private maybeUnchokeNow(peer: PeerState): void {
-    if (!peer.amChoking || this.config.freeRider || this.state === 'paused' || !this._info) return;
-    if (!this.config.choking) return this.setChoke(peer, false);
-    this.fillFreeSlots();
-  }
-
-  private fillFreeSlots(): void {
-    if (this.config.freeRider || !this.config.choking || this.config.choker) return; // a custom choker: rounds only
-    if (this.state === 'paused' || this.state === 'stopped' || this.state === 'error' || !this._info) return;
-    let free = this.config.uploadSlots - this.unchokedCount();
-    if (free <= 0) return;
-    const seeding = this.state === 'seeding';
-    const spare = this.config.spareSlots ?? 'uninteresting';
-    const candidates: Array<{ peer: PeerState; rate: number }> = [];
-    for (const peer of this.peers.values()) {
-      if (!peer.handshaken || !peer.amChoking || !peer.peerInterested) continue;
-      const rate = peer.downSlow.rate(this.now);
-      if (seeding || rate > 0 || spare === 'all' || (spare === 'uninteresting' && !peer.amInterested))
-        candidates.push({ peer, rate });
-    }
-    if (candidates.length === 0) return;
-    // Seeding: longest waiting first (never unchoked counts as waiting longest); leeching: fastest uploader first.
-    const waited = (p: PeerState): number => p.lastUnchokedAt ?? -Infinity;
-    candidates.sort((a, b) => (seeding ? waited(a.peer) - waited(b.peer) || 0 : b.rate - a.rate));
-    for (const { peer } of candidates) {
-      if (free-- <= 0) break;
-      this.setChoke(peer, false);
-    }
+  private chokerPeer(peer: PeerState): ChokerPeer {
+    return {
+      peer: peer.key,
+      interested: peer.peerInterested,
+      downloadRate: peer.downSlow.rate(this.now),
+      uploadRate: peer.upSlow.rate(this.now),
+      snubbed: peer.snubbed,
+      connectedAt: peer.connectedAt,
+      unchoked: !peer.amChoking,
+      lastUnchokedAt: peer.lastUnchokedAt,
+      amInterested: peer.amInterested,
+    };
   }
 
   private setChoke(peer: PeerState, choke: boolean): void {
@@ -879,10 +848,7 @@ export class TorrentSession implements Session {
       // A choke drops the peer's queue: its requests are discarded (it re-requests after an unchoke). A fast peer
       // is told which, after the choke (BEP 6: a choke no longer rejects requests implicitly).
       this.send(peer, { type: 'choke' });
-      for (const request of peer.reading.values()) this.reject(peer, request);
-      for (const request of peer.incoming) this.reject(peer, request);
-      peer.incoming.length = 0;
-      peer.reading.clear();
+      for (const request of peer.upload.drop()) this.reject(peer, request);
       return;
     }
     peer.lastUnchokedAt = this.now;
@@ -891,26 +857,12 @@ export class TorrentSession implements Session {
 
   private chokeRound(rotate: boolean): void {
     const handshaken = [...this.peers.values()].filter((peer) => peer.handshaken);
-    if (this.config.freeRider || this.state === 'paused' || !this._info) {
+    if (this.state === 'paused' || !this._info) {
       for (const peer of handshaken) this.setChoke(peer, true);
       return;
     }
-    if (!this.config.choking) {
-      for (const peer of handshaken) this.setChoke(peer, !peer.peerInterested);
-      return;
-    }
     const input: ChokerInput = {
-      peers: handshaken.map((peer) => ({
-        peer: peer.key,
-        interested: peer.peerInterested,
-        downloadRate: peer.downSlow.rate(this.now),
-        uploadRate: peer.upSlow.rate(this.now),
-        snubbed: peer.snubbed,
-        connectedAt: peer.connectedAt,
-        unchoked: !peer.amChoking,
-        lastUnchokedAt: peer.lastUnchokedAt,
-        amInterested: peer.amInterested,
-      })),
+      peers: handshaken.map((peer) => this.chokerPeer(peer)),
       seeding: this.state === 'seeding',
       slots: this.config.uploadSlots,
       optimistic: this.optimistic,
@@ -919,16 +871,12 @@ export class TorrentSession implements Session {
       random: this.random,
       spareSlots: this.config.spareSlots,
     };
-    const result = (this.config.choker ?? chooseUnchoked)(input);
+    const result = this.policy.round(input);
     this.optimistic = result.optimistic;
     for (const peer of handshaken) {
-      const cap = result.uploadCaps?.get(peer.key) ?? this.config.peerUploadCap;
+      const cap = result.uploadCaps?.get(peer.key) ?? this.policy.uploadCap;
       if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
-      if (cap !== peer.uploadCap) {
-        peer.uploadCap = cap;
-        peer.uploadBudget = 0;
-        peer.uploadBudgetAt = this.now;
-      }
+      peer.upload.setCap(cap, this.now);
       this.setChoke(peer, !result.unchoke.has(peer.key));
     }
   }
@@ -968,7 +916,7 @@ export class TorrentSession implements Session {
       this.chokeRound(rotate);
     }
     for (const peer of this.peers.values()) {
-      if (peer.uploadCap !== undefined && peer.incoming.length > 0) this.pumpReads(peer);
+      if (peer.upload.uploadCap !== undefined && peer.upload.waiting > 0) this.pumpReads(peer);
     }
     this.wantPeers();
     // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.
@@ -1043,7 +991,7 @@ export class TorrentSession implements Session {
     this.metadataFetch.peerGone(peer.key);
     if (!this._info) this.requestMetadataFromAll();
     if (this.optimistic === peer.key) this.optimistic = undefined;
-    if (peer.handshaken && !peer.amChoking) this.fillFreeSlots();
+    if (peer.handshaken && !peer.amChoking) this.chokeBetweenRounds({ kind: 'slot-freed' });
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // Whole swarms of TorrentSessions over simulated links, on a virtual clock, with seeded randomness.
 import { describe, expect, it } from 'vitest';
 import { sha1Sync } from '../testing/sha1';
+import { freeRider } from '../../lab/sim/strategy';
 import { randomTorrent, Swarm, type SwarmNode, type TestTorrent } from './testing/swarm';
 
 const KiB = 1024;
@@ -119,7 +120,7 @@ describe('swarm', () => {
       const swarm = new Swarm({ torrent, sha1: sha1Sync, seed, uploadRate: 64 * KiB });
       const origin = swarm.addNode({ name: 'seed', seed: true, uploadRate: 256 * KiB });
       const contributors = Array.from({ length: 16 }, (_, i) => swarm.addNode({ name: `leech${i}` }));
-      const rider = swarm.addNode({ name: 'rider', config: { freeRider: true } });
+      const rider = swarm.addNode({ name: 'rider', config: { chokePolicy: freeRider } });
       const all = [...contributors, rider];
       expect(swarm.run(() => covered(contributors, torrent.info.pieceCount), 600_000)).toBe(true);
       swarm.stop(origin);

@@ -2,7 +2,7 @@
 // The worker (web/), the swarm lab (lab/) and the tests drive a TorrentSession only through these types.
 import type { Bitfield } from '../bitfield';
 import type { TorrentInfo } from '../metainfo';
-import type { ChokerInput, ChokerResult, SpareSlots } from './choker';
+import type { ChokePolicy, SpareSlots } from './choker';
 import type { PieceSelection } from './picker';
 
 /** A connection key chosen by the adapter (unique per connection for the session's lifetime). */
@@ -30,21 +30,15 @@ export interface EngineConfig {
   randomFirstPieces: number;
   /** Duplicate requests per block in endgame. */
   endgameDuplicates: number;
-  /** Whether this session chokes at all (the lab turns it off to compare). */
-  choking: boolean;
-  /** Never unchoke anyone (a free rider, for the lab and tests). */
-  freeRider: boolean;
   clientName: string;
   /** How fresh pieces are chosen (default 'rarest': random first pieces, then rarest first). */
   pieceSelection?: PieceSelection;
   /** Leeching: who may take regular unchoke slots no uploader fills (default 'uninteresting'; see choker.ts). Also
    * the rule for unchoking an interested peer between choke rounds. */
   spareSlots?: SpareSlots;
-  /** Replaces the tit-for-tat choker (a strategic client, e.g. BitTyrant-like). Called every choke round with the
-   * same input; its result may cap the upload rate per unchoked peer. */
-  choker?: (input: ChokerInput) => ChokerResult;
-  /** Upload rate cap in bytes/s for every peer (a choker's `uploadCaps` override it per peer). Default: none. */
-  peerUploadCap?: number;
+  /** Every choke decision: rounds, between rounds, upload caps (default `titForTat`, see choker.ts). The lab plugs in
+   * its strategies here (free rider, no choking, a fixed upload cap, a strategic choker: lab/sim/strategy.ts). */
+  chokePolicy?: ChokePolicy;
 }
 
 export interface SessionOptions {
