@@ -828,17 +828,7 @@ export class TorrentSession implements Session {
   }
 
   private chokerPeer(peer: PeerState): ChokerPeer {
-    return {
-      peer: peer.key,
-      interested: peer.peerInterested,
-      downloadRate: peer.downSlow.rate(this.now),
-      uploadRate: peer.upSlow.rate(this.now),
-      snubbed: peer.snubbed,
-      connectedAt: peer.connectedAt,
-      unchoked: !peer.amChoking,
-      lastUnchokedAt: peer.lastUnchokedAt,
-      amInterested: peer.amInterested,
-    };
+    return new ChokerView(peer, this.now);
   }
 
   private setChoke(peer: PeerState, choke: boolean): void {
@@ -1061,5 +1051,40 @@ export class TorrentSession implements Session {
     if (last < 0) return 0;
     const lastHad = this._have.get(last);
     return (this.haveCount - (lastHad ? 1 : 0)) * info.pieceLength + (lastHad ? pieceSize(info, last) : 0);
+  }
+}
+
+/** A peer as the choker sees it. Its 20-second rates are measured only when the policy reads them, once each: between
+ * rounds most peers' rates are never read. */
+class ChokerView implements ChokerPeer {
+  readonly peer: string;
+  readonly interested: boolean;
+  readonly snubbed: boolean;
+  readonly connectedAt: number;
+  readonly unchoked: boolean;
+  readonly lastUnchokedAt: number | undefined;
+  readonly amInterested: boolean;
+  private down: number | undefined;
+  private up: number | undefined;
+
+  constructor(
+    private readonly state: PeerState,
+    private readonly now: number,
+  ) {
+    this.peer = state.key;
+    this.interested = state.peerInterested;
+    this.snubbed = state.snubbed;
+    this.connectedAt = state.connectedAt;
+    this.unchoked = !state.amChoking;
+    this.lastUnchokedAt = state.lastUnchokedAt;
+    this.amInterested = state.amInterested;
+  }
+
+  get downloadRate(): number {
+    return (this.down ??= this.state.downSlow.rate(this.now));
+  }
+
+  get uploadRate(): number {
+    return (this.up ??= this.state.upSlow.rate(this.now));
   }
 }
