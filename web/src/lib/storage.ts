@@ -15,10 +15,12 @@ export interface KeyValueStore {
 
 /** Key of one stored piece. `storageId` is the torrent's info hash (hex), or the id a share was stored under. */
 export function pieceKey(storageId: string, index: number): string {
-  return `piece:${storageId}:${index}`;
+  return `${PIECE_KEY_PREFIX}${storageId}:${index}`;
 }
-export function piecePrefix(storageId: string): string {
-  return `piece:${storageId}:`;
+export const PIECE_KEY_PREFIX = 'piece:';
+/** Keys of the pieces stored under `storageId`; without the final colon, of every storage id that starts with it. */
+export function piecePrefix(storageId: string, whole = true): string {
+  return `${PIECE_KEY_PREFIX}${storageId}${whole ? ':' : ''}`;
 }
 /** Parses the piece index out of a key made by pieceKey, or -1. */
 export function pieceIndexOfKey(key: string): number {

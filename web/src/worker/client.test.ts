@@ -209,6 +209,27 @@ describe('worker client', () => {
     expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(bytes[0]));
   });
 
+  it('deletes at start the pieces of a share that a reload cut short while hashing, and nothing else', async () => {
+    const store = new MemoryStore();
+    const first = await startedPeer('A', store);
+    const { bytes, infoHashHex } = await shareFolder(first);
+    await first.client.flush();
+    const finished = pieceKeys(store);
+    expect(finished.length).toBeGreaterThan(0);
+    // What a tab closed in the middle of hashing a share leaves behind: pieces under a share id with no record; and
+    // pieces of a download stored under its info hash, which this cleanup must not touch.
+    const piece = new Uint8Array(16 * KiB).buffer;
+    const orphans = ['piece:share-00112233aabbccdd:0', 'piece:share-00112233aabbccdd:1', 'piece:share-ff:0'];
+    const download = `piece:${'ab'.repeat(20)}:0`;
+    await store.setMany([...orphans, download].map((key) => [key, piece]));
+
+    const second = await startedPeer('A2', store);
+    expect(pieceKeys(store).sort()).toEqual([...finished, download].sort());
+    expect(second.view(infoHashHex)).toMatchObject({ state: 'seeding', progress: 100 });
+    const reply = await second.request({ type: 'get-file', infoHashHex, fileIndex: 2 });
+    expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(bytes[2]));
+  });
+
   it('a full disk puts the torrent in the error state and keeps the verified pieces; others go on', async () => {
     const network = new Network();
     const seeder = await startedPeer('A');

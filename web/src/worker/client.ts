@@ -17,7 +17,14 @@ import { pieceKey, piecePrefix, storageErrorReason, type KeyValueStore } from '.
 import { BatchWriter, type BatchWriterOptions } from './batch-writer';
 import { fileBlob } from './file-blob';
 import { PieceCache } from './piece-cache';
-import { loadRecords, storedPieces, torrentKeys, type TorrentRecord } from './records';
+import {
+  deleteOrphanedShares,
+  loadRecords,
+  newShareStorageId,
+  storedPieces,
+  torrentKeys,
+  type TorrentRecord,
+} from './records';
 import { ShareError, shareFiles, totalSize } from './share';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
 
@@ -94,6 +101,7 @@ export class Client {
     let storageError: string | undefined;
     try {
       records = await loadRecords(this.store);
+      await deleteOrphanedShares(this.store, records);
     } catch (error) {
       storageError = storageErrorReason(error);
     }
@@ -205,7 +213,7 @@ export class Client {
     const total = totalSize(message.files);
     if (message.files.length === 0 || total === 0)
       return this.reply(message.requestId, 'The files hold no data');
-    const storageId = `share-${toHex(randomBytes(8))}`;
+    const storageId = newShareStorageId(toHex(randomBytes(8)));
     const progress: ShareProgress = {
       requestId: message.requestId,
       name: message.name,

@@ -2,6 +2,7 @@
 // in the store only after its hash matched, so the stored piece keys are the resume bitfield.
 import { Bitfield } from '../../../shared/bitfield';
 import {
+  PIECE_KEY_PREFIX,
   TORRENT_PREFIX,
   pieceIndexOfKey,
   piecePrefix,
@@ -80,4 +81,26 @@ export async function storedPieces(
 /** Every key of a torrent: its record and its pieces. */
 export async function torrentKeys(store: KeyValueStore, record: TorrentRecord): Promise<string[]> {
   return [torrentKey(record.infoHashHex), ...(await store.keys(piecePrefix(record.storageId)))];
+}
+
+/** Shares are hashed into pieces under `piece:share-<random>:` and get their record only when hashing ends. */
+export const SHARE_STORAGE_PREFIX = 'share-';
+
+/** A new share's storage id (its pieces are orphans until its record is written). */
+export function newShareStorageId(randomHex: string): string {
+  return SHARE_STORAGE_PREFIX + randomHex;
+}
+
+/**
+ * Deletes the pieces of shares that never got a record: a tab closed or reloaded while it hashed a share leaves them
+ * behind, and nothing else would ever delete them. Pieces of recorded torrents are left alone. Returns how many
+ * entries went.
+ */
+export async function deleteOrphanedShares(store: KeyValueStore, records: TorrentRecord[]): Promise<number> {
+  const owned = new Set(records.map((record) => record.storageId));
+  const orphans = (await store.keys(piecePrefix(SHARE_STORAGE_PREFIX, false))).filter(
+    (key) => !owned.has(key.slice(PIECE_KEY_PREFIX.length, key.lastIndexOf(':'))),
+  );
+  if (orphans.length > 0) await store.delMany(orphans);
+  return orphans.length;
 }
