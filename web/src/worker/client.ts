@@ -13,18 +13,12 @@ import {
 import type { MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
 import { subtleSha1 } from '../lib/hash';
 import { AvailabilityDiffer, toPosted } from '../lib/availability-delta';
-import { pieceKey, piecePrefix, storageErrorReason, type KeyValueStore } from '../lib/storage';
+import { storageErrorReason, torrentKey, type KeyValueStore } from '../lib/storage';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer';
 import { fileBlob } from './file-blob';
 import { PieceCache } from './piece-cache';
-import {
-  deleteOrphanedShares,
-  loadRecords,
-  newShareStorageId,
-  storedPieces,
-  torrentKeys,
-  type TorrentRecord,
-} from './records';
+import { KeyValuePieceStorage, type PieceStorage } from './piece-storage';
+import { deleteOrphanedShares, loadRecords, newShareStorageId, type TorrentRecord } from './records';
 import { ShareError, shareFiles, totalSize } from './share';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
 
@@ -75,10 +69,10 @@ export class Client {
     this.store = options.store;
     this.writer = new BatchWriter(options.store, options.writer);
     this.peerId = options.peerId ?? newPeerId();
+    const cache = new PieceCache(options.store, this.writer, options.cacheBytes);
     this.ctx = {
-      store: options.store,
       writer: this.writer,
-      cache: new PieceCache(options.store, this.writer, options.cacheBytes),
+      pieces: (storageId) => new KeyValuePieceStorage(options.store, this.writer, cache, storageId),
       sha1: options.sha1 ?? subtleSha1,
       post: options.post,
       clock: options.clock ?? (() => performance.now()),
@@ -115,7 +109,7 @@ export class Client {
           info = await parseInfo(new Uint8Array(record.infoBytes), this.ctx.sha1);
           if (info.infoHashHex !== record.infoHashHex)
             throw new Error('stored metadata does not match its hash');
-          stored = await storedPieces(this.store, record.storageId, info.pieceCount);
+          stored = await this.ctx.pieces(record.storageId).verifiedPieces(info.pieceCount);
         }
       } catch (error) {
         failure = `cannot restore: ${storageErrorReason(error)}`;
@@ -214,6 +208,7 @@ export class Client {
     if (message.files.length === 0 || total === 0)
       return this.reply(message.requestId, 'The files hold no data');
     const storageId = newShareStorageId(toHex(randomBytes(8)));
+    const pieces = this.ctx.pieces(storageId);
     const progress: ShareProgress = {
       requestId: message.requestId,
       name: message.name,
@@ -231,14 +226,14 @@ export class Client {
       info = await shareFiles(message.files, {
         name: message.name,
         sha1: this.ctx.sha1,
-        storePiece: (index, data) => this.writer.put(pieceKey(storageId, index), data),
+        storePiece: (index, data) => pieces.writePiece(index, data),
         onProgress: (hashed) => {
           progress.hashed = hashed;
         },
         cancelled: () => progress.cancelled,
       });
     } catch (error) {
-      await this.deleteStorage(storageId);
+      await this.deleteStorage(pieces);
       const reason =
         error instanceof ShareError || (error instanceof Error && error.name === 'MetainfoError')
           ? error.message
@@ -249,7 +244,7 @@ export class Client {
     }
     const existing = this.hosts.get(info.infoHashHex);
     if (existing) {
-      await this.deleteStorage(storageId);
+      await this.deleteStorage(pieces);
       return this.reply(message.requestId, undefined, { infoHashHex: info.infoHashHex, name: info.name });
     }
     const now = Date.now();
@@ -268,7 +263,7 @@ export class Client {
     const host = new TorrentHost(this.ctx, record, info, Bitfield.full(info.pieceCount));
     await host.persist(true);
     if (host.error !== undefined) {
-      await this.deleteStorage(storageId);
+      await this.deleteStorage(pieces);
       return this.reply(message.requestId, host.error);
     }
     this.hosts.set(info.infoHashHex, host);
@@ -327,8 +322,7 @@ export class Client {
     // Pieces left behind by an earlier download of the same torrent were verified before they were stored.
     let stored: Bitfield | undefined;
     try {
-      // After any delete still queued (a remove of the same torrent just before).
-      stored = await this.writer.after(() => storedPieces(this.store, info.infoHashHex, info.pieceCount));
+      stored = await this.ctx.pieces(info.infoHashHex).verifiedPieces(info.pieceCount);
     } catch {
       stored = undefined;
     }
@@ -374,9 +368,7 @@ export class Client {
     if (!host.fileComplete(message.fileIndex))
       return this.reply(message.requestId, 'The file is not complete yet');
     try {
-      const blob = await fileBlob(info, message.fileIndex, (indices) =>
-        this.readPieces(host.record.storageId, indices),
-      );
+      const blob = await fileBlob(info, message.fileIndex, (indices) => host.pieces.readPieces(indices));
       this.reply(message.requestId, undefined, {
         infoHashHex: host.infoHashHex,
         blob,
@@ -385,26 +377,6 @@ export class Client {
     } catch (error) {
       this.reply(message.requestId, storageErrorReason(error));
     }
-  }
-
-  private async readPieces(storageId: string, indices: number[]): Promise<ArrayBuffer[]> {
-    const keys = indices.map((index) => pieceKey(storageId, index));
-    const result: Array<ArrayBuffer | undefined> = keys.map((key) => {
-      const pending = this.writer.peek(key);
-      return pending instanceof ArrayBuffer ? pending : undefined;
-    });
-    const missing = keys.filter((_, k) => result[k] === undefined);
-    if (missing.length > 0) {
-      const values = await this.store.getMany(missing);
-      let m = 0;
-      for (let k = 0; k < result.length; k++) {
-        if (result[k] !== undefined) continue;
-        const value = values[m++];
-        if (!(value instanceof ArrayBuffer)) throw new Error(`piece ${indices[k]} is missing from storage`);
-        result[k] = value;
-      }
-    }
-    return result as ArrayBuffer[];
   }
 
   private getTorrentFile(message: Extract<MainToWorker, { type: 'get-torrent-file' }>): void {
@@ -434,20 +406,17 @@ export class Client {
     host.stop();
     host.removed = true;
     this.publish(true);
-    await this.deleteStorage(host.record.storageId, host.record);
+    await this.deleteStorage(host.pieces, host.record);
   }
 
-  /** Deletes a torrent's pieces (and record): after the writes already queued, so none lands afterwards. */
-  private async deleteStorage(storageId: string, record?: TorrentRecord): Promise<void> {
-    this.writer.discard(piecePrefix(storageId));
-    this.ctx.cache.forget(piecePrefix(storageId));
+  /** Deletes a torrent's record, then its pieces, after the writes already queued, so none lands afterwards. (Pieces
+   * left by a failure in between were verified: adding the torrent again resumes from them.) */
+  private async deleteStorage(pieces: PieceStorage, record?: TorrentRecord): Promise<void> {
     try {
-      await this.writer.after(async () => {
-        const keys = record
-          ? await torrentKeys(this.store, record)
-          : await this.store.keys(piecePrefix(storageId));
-        if (keys.length > 0) await this.store.delMany(keys);
-      });
+      // Both deletes are queued now, in this turn, ahead of anything asked after the remove.
+      const recordDeleted =
+        record && this.writer.after(() => this.store.delMany([torrentKey(record.infoHashHex)]));
+      await Promise.all([recordDeleted, pieces.deleteAll()]);
     } catch (error) {
       console.warn(`could not delete stored data: ${storageErrorReason(error)}`);
     }

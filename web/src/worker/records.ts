@@ -1,10 +1,8 @@
 // The persisted torrent list: one record per torrent. Verified pieces are not listed here: a piece entry exists
 // in the store only after its hash matched, so the stored piece keys are the resume bitfield.
-import { Bitfield } from '../../../shared/bitfield';
 import {
   PIECE_KEY_PREFIX,
   TORRENT_PREFIX,
-  pieceIndexOfKey,
   piecePrefix,
   torrentKey,
   type KeyValueStore,
@@ -62,25 +60,6 @@ export async function loadRecords(store: KeyValueStore): Promise<TorrentRecord[]
     });
   }
   return records.sort((a, b) => a.addedAt - b.addedAt);
-}
-
-/** The pieces present in the store for a torrent of `pieceCount` pieces. */
-export async function storedPieces(
-  store: KeyValueStore,
-  storageId: string,
-  pieceCount: number,
-): Promise<Bitfield> {
-  const have = new Bitfield(pieceCount);
-  for (const key of await store.keys(piecePrefix(storageId))) {
-    const index = pieceIndexOfKey(key);
-    if (index >= 0 && index < pieceCount) have.set(index);
-  }
-  return have;
-}
-
-/** Every key of a torrent: its record and its pieces. */
-export async function torrentKeys(store: KeyValueStore, record: TorrentRecord): Promise<string[]> {
-  return [torrentKey(record.infoHashHex), ...(await store.keys(piecePrefix(record.storageId)))];
 }
 
 /** Shares are hashed into pieces under `piece:share-<random>:` and get their record only when hashing ends. */

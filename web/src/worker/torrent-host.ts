@@ -13,19 +13,20 @@ import type {
 import { formatMagnet, fromHex } from '../../../shared/magnet';
 import type { Sha1, TorrentInfo } from '../../../shared/metainfo';
 import type { AnnounceStats, TorrentView, WorkerToMain } from '../lib/protocol';
-import { pieceKey, storageErrorReason, type KeyValueStore } from '../lib/storage';
+import { storageErrorReason } from '../lib/storage';
 import type { BatchWriter } from './batch-writer';
 import { filePieces } from './file-blob';
-import type { PieceCache } from './piece-cache';
+import { PieceReadError, type PieceStorage } from './piece-storage';
 import { recordEntry, type TorrentRecord } from './records';
 
 export type Post = (message: WorkerToMain, transfer?: Transferable[]) => void;
 
 /** What every torrent of a client shares. */
 export interface HostContext {
-  store: KeyValueStore;
+  /** Records are written through the same batches as the pieces. */
   writer: BatchWriter;
-  cache: PieceCache;
+  /** The pieces of one torrent (or of a share being hashed), by the id they are stored under. */
+  pieces: (storageId: string) => PieceStorage;
   sha1: Sha1;
   post: Post;
   /** Monotonic milliseconds for the engine. */
@@ -57,6 +58,8 @@ export class TorrentHost {
   /** Pieces confirmed in the store (what a reload resumes from). */
   stored: Bitfield | undefined;
   session: Session | undefined;
+  /** Where its verified pieces are kept. */
+  readonly pieces: PieceStorage;
   error: string | undefined;
   removed = false;
 
@@ -83,6 +86,7 @@ export class TorrentHost {
   ) {
     this.infoHashHex = record.infoHashHex;
     this.infoHash = fromHex(record.infoHashHex);
+    this.pieces = ctx.pieces(record.storageId);
     this.baseUploaded = record.uploaded;
     this.baseDownloaded = record.downloaded;
     if (info) this.setInfo(info, stored);
@@ -320,7 +324,7 @@ export class TorrentHost {
 
   private storePiece(index: number, data: Uint8Array, current: () => boolean): void {
     const value = exactBuffer(data);
-    this.ctx.writer.put(pieceKey(this.record.storageId, index), value).then(
+    this.pieces.writePiece(index, value).then(
       () => {
         if (!current()) return;
         this.stored?.set(index);
@@ -352,16 +356,13 @@ export class TorrentHost {
       failed('piece not stored');
       return;
     }
-    this.ctx.cache.read(pieceKey(this.record.storageId, index)).then(
-      (buffer) => {
-        if (!buffer) return failed('piece missing from storage');
-        if (begin < 0 || length < 0 || begin + length > buffer.byteLength)
-          return failed('read beyond the piece');
-        this.ctx.keep.add(buffer);
-        if (current())
-          this.feed({ type: 'read-done', peer, index, begin, data: new Uint8Array(buffer, begin, length) });
+    this.pieces.readBlock(index, begin, length).then(
+      (data) => {
+        // The block is a view of a cached piece: `send` must copy it, never transfer the piece away.
+        this.ctx.keep.add(data.buffer);
+        if (current()) this.feed({ type: 'read-done', peer, index, begin, data });
       },
-      (error: unknown) => failed(storageErrorReason(error)),
+      (error: unknown) => failed(error instanceof PieceReadError ? error.message : storageErrorReason(error)),
     );
   }
 
