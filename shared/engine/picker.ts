@@ -12,6 +12,7 @@
 // A shortlist is exact when built and thrown away when pieces become rarer (a departure, a failed piece) or when the
 // peer announces a piece rarer than its shortlist; pieces on it that other peers announce meanwhile keep their place.
 import { Bitfield } from '../bitfield';
+import type { Wishlist } from './wishlist';
 
 export interface BlockRequest {
   index: number;
@@ -119,7 +120,7 @@ interface PeerState {
 
 const UNEXPECTED: BlockReceipt = { expected: false, duplicate: false, cancels: [], pieceComplete: false };
 
-export class PiecePicker {
+export class PiecePicker implements Wishlist {
   readonly pieceCount: number;
   readonly pieceLength: number;
   readonly totalLength: number;

@@ -41,9 +41,9 @@ import { titForTat } from './choker';
 import { MetadataFetch } from './metadata';
 import { parseVerifiedInfo } from '../metainfo';
 import { ASKED_SLACK, MAX_PENDING_HAVES, PeerState } from './peer';
-import type { BlockRequest } from './picker';
 import { OUR_REQQ, UploadQueue } from './uploader';
-import { PiecePicker } from './picker';
+import { PiecePicker, type BlockRequest, type PickerOptions } from './picker';
+import type { Wishlist } from './wishlist';
 import { isSnubbed, pipelineDepth } from './pipeline';
 import { RateMeter } from './rate';
 import type {
@@ -99,6 +99,8 @@ interface PieceBuffer {
   contributors: Set<string>;
 }
 
+const newPicker = (options: PickerOptions): Wishlist => new PiecePicker(options);
+
 export class TorrentSession implements Session {
   readonly config: EngineConfig;
   private readonly policy: ChokePolicy;
@@ -108,7 +110,7 @@ export class TorrentSession implements Session {
   private _info: TorrentInfo | undefined;
   private _have: Bitfield | undefined;
   private haveCount = 0;
-  private picker: PiecePicker | undefined;
+  private picker: Wishlist | undefined;
   private readonly metadataFetch = new MetadataFetch();
 
   private state: SessionState;
@@ -733,7 +735,7 @@ export class TorrentSession implements Session {
     this._info = info;
     this._have = have ? have.clone() : new Bitfield(info.pieceCount);
     this.haveCount = this._have.count();
-    this.picker = new PiecePicker({
+    this.picker = (this.config.wishlist ?? newPicker)({
       pieceCount: info.pieceCount,
       pieceLength: info.pieceLength,
       totalLength: info.length,
