@@ -1,15 +1,15 @@
-// Per-connection wire state of one peer: what the handshake told us, choke and interest both ways, what it has,
-// what we asked it for, what it asked us for, and its transfer statistics.
-import { Bitfield } from '../bitfield';
+// Per-connection wire state of one peer: what the handshake told us, choke and interest both ways, what it said it
+// has before we knew the torrent, what it asked us for, and its transfer statistics. What it has and what we asked it
+// for, once the torrent is known, are the picker's (picker.ts).
 import { WireDecoder } from '../wire';
-import type { BlockRequest } from './picker';
 import { RateMeter } from './rate';
 import type { PeerKey } from './types';
 import type { UploadQueue } from './uploader';
 
-/** Blocks we asked this peer for and have not seen arrive, kept a little past release (cancel, choke, timeout) so
- * that a block already on its way is not mistaken for one nobody asked for. */
-const ASKED_SLACK = 4;
+/** Blocks we asked a peer for and have not seen arrive are remembered up to this many times the deepest pipeline
+ * (the picker's `askedLimit`), so that a block already on its way after a cancel, choke or timeout is not mistaken
+ * for one nobody asked for. */
+export const ASKED_SLACK = 4;
 
 export function blockKey(index: number, begin: number): string {
   return `${index}:${begin}`;
@@ -29,6 +29,8 @@ const CHOKE_RATE_WINDOW_MS = 20_000;
 
 export class PeerState {
   readonly key: PeerKey;
+  /** Connection order among the session's peers. */
+  readonly order: number;
   readonly decoder = new WireDecoder({ expectHandshake: true });
   readonly connectedAt: number;
   lastReceived: number;
@@ -53,13 +55,9 @@ export class PeerState {
   peerInterested = false;
   lastUnchokedAt: number | undefined;
 
-  /** What the peer has, once the torrent's piece count is known. */
-  has: Bitfield | undefined;
-  hasCount = 0;
+  /** What it said it has while the info is unknown (magnet start); handed to the picker once the info is known. */
   pending: PendingHas = { all: false, haves: new Set() };
 
-  /** Blocks requested from this peer (key -> length), in request order. */
-  readonly asked = new Map<string, number>();
   /** Requests it made to us: queued, being read, and its upload budget (the uploader's state, uploader.ts). */
   readonly upload: UploadQueue;
 
@@ -77,39 +75,13 @@ export class PeerState {
   waiting = false;
   snubbed = false;
 
-  constructor(key: PeerKey, now: number, upload: UploadQueue) {
+  constructor(key: PeerKey, order: number, now: number, upload: UploadQueue) {
     this.key = key;
+    this.order = order;
     this.upload = upload;
     this.connectedAt = now;
     this.lastReceived = now;
     this.lastSent = now;
     this.lastBlockAt = now;
-  }
-
-  /** Remembers a request we sent; forgets the oldest entries beyond a bound so a silent peer costs little memory. */
-  rememberAsked(request: BlockRequest, pipelineCap: number): void {
-    this.asked.set(blockKey(request.index, request.begin), request.length);
-    const limit = pipelineCap * ASKED_SLACK;
-    if (this.asked.size > limit) {
-      const oldest = this.asked.keys().next().value;
-      if (oldest !== undefined) this.asked.delete(oldest);
-    }
-  }
-
-  /** Sets the peer's have-map once the piece count is known. Throws RangeError on a malformed bitfield. */
-  setHas(bitfield: Bitfield): void {
-    this.has = bitfield;
-    this.hasCount = bitfield.count();
-  }
-
-  markHave(index: number): boolean {
-    if (!this.has || this.has.get(index)) return false;
-    this.has.set(index);
-    this.hasCount++;
-    return true;
-  }
-
-  get isSeed(): boolean {
-    return this.has !== undefined && this.has.length > 0 && this.hasCount === this.has.length;
   }
 }

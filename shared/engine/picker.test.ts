@@ -27,6 +27,18 @@ function picker(options: Partial<PickerOptions> & { pieceCount: number; seed?: n
   });
 }
 
+/** Does `bits` hold a piece `have` lacks? (the scan that the picker's interest counter replaces) */
+function hasAnyMissing(bits: Bitfield, have: Bitfield): boolean {
+  for (let i = 0; i < bits.length; i++) if (bits.get(i) && !have.get(i)) return true;
+  return false;
+}
+
+/** Reports `bits` for a new peer and asks whether it is interesting. */
+function interesting(p: PiecePicker, peer: string, bits: Bitfield): boolean {
+  p.peerBitfield(peer, bits);
+  return p.isPeerInteresting(peer);
+}
+
 const pieces = (requests: BlockRequest[]): number[] => [...new Set(requests.map((r) => r.index))];
 
 /** Delivers every request in `requests` from `peer`, verifying the pieces that complete. */
@@ -55,7 +67,7 @@ describe('PiecePicker geometry', () => {
       random: mulberry32(2),
     });
     p.peerHaveAll('seed');
-    const requests = p.nextRequests('seed', Bitfield.full(4), 100, 0);
+    const requests = p.nextRequests('seed', 100, 0);
     const byPiece = new Map<number, BlockRequest[]>();
     for (const r of requests) byPiece.set(r.index, [...(byPiece.get(r.index) ?? []), r]);
     expect(byPiece.size).toBe(4);
@@ -84,7 +96,7 @@ describe('PiecePicker geometry', () => {
       random: mulberry32(3),
     });
     p.peerHaveAll('seed');
-    const requests = p.nextRequests('seed', Bitfield.full(3), 100, 0);
+    const requests = p.nextRequests('seed', 100, 0);
     expect(requests.filter((r) => r.index === 2)).toEqual([{ index: 2, begin: 0, length: KIB16 }]);
     expect(requests).toHaveLength(9);
   });
@@ -114,10 +126,10 @@ describe('PiecePicker wishlist', () => {
     const p = picker({ pieceCount: 20, have });
     const peerHas = field(20, [0, 1, 2, 3, 4, 5, 6, 17]);
     p.peerBitfield('a', peerHas);
-    const requests = p.nextRequests('a', peerHas, 1000, 0);
+    const requests = p.nextRequests('a', 1000, 0);
     expect(pieces(requests).sort((x, y) => x - y)).toEqual([4, 5, 6, 17]);
     expect(requests).toHaveLength(16);
-    expect(p.nextRequests('a', peerHas, 10, 0)).toEqual([]);
+    expect(p.nextRequests('a', 10, 0)).toEqual([]);
   });
 
   it('picks the rarest piece first', () => {
@@ -129,7 +141,7 @@ describe('PiecePicker wishlist', () => {
     expect(p.availability(0)).toBe(3);
     expect(p.availability(5)).toBe(2);
     const order: number[] = [];
-    for (let i = 0; i < 10; i++) order.push(...pieces(p.nextRequests('a', Bitfield.full(10), 4, 0)));
+    for (let i = 0; i < 10; i++) order.push(...pieces(p.nextRequests('a', 4, 0)));
     // The five pieces of availability 2 come before any of availability 3.
     expect(order.slice(0, 5).sort((x, y) => x - y)).toEqual([5, 6, 7, 8, 9]);
     expect(order.slice(5).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4]);
@@ -151,14 +163,14 @@ describe('PiecePicker wishlist', () => {
     const picked: number[] = [];
     const rarity: number[] = [];
     for (let k = 0; k < 100; k++) {
-      const [r] = p.nextRequests('sparse', sparse, 4, 0);
+      const [r] = p.nextRequests('sparse', 4, 0);
       picked.push(r.index);
       rarity.push(p.availability(r.index));
     }
     expect(picked.sort((x, y) => x - y)).toEqual(mine);
     for (let k = 1; k < rarity.length; k++) expect(rarity[k]).toBeGreaterThanOrEqual(rarity[k - 1]);
     expect(rarity[0]).toBeLessThan(rarity[99]);
-    expect(p.nextRequests('sparse', sparse, 4, 0)).toEqual([]);
+    expect(p.nextRequests('sparse', 4, 0)).toEqual([]);
   });
 
   it('breaks availability ties uniformly at random across seeds', () => {
@@ -169,7 +181,7 @@ describe('PiecePicker wishlist', () => {
       p.peerBitfield('a', Bitfield.full(10));
       p.peerBitfield('b', field(10, range(0, 5)));
       // 5-9 are the rarest (only a has them).
-      const [first] = p.nextRequests('a', Bitfield.full(10), 1, 0);
+      const [first] = p.nextRequests('a', 1, 0);
       expect(first.index).toBeGreaterThanOrEqual(5);
       counts[first.index - 5]++;
     }
@@ -196,7 +208,7 @@ describe('PiecePicker wishlist', () => {
     p.peerGone('nobody');
     expect([0, 1, 2, 3].map((i) => p.availability(i))).toEqual([2, 2, 1, 1]);
     // After the departures piece 2 and 3 are the rarest for a.
-    expect(pieces(p.nextRequests('a', Bitfield.full(4), 8, 0)).sort()).toEqual([2, 3]);
+    expect(pieces(p.nextRequests('a', 8, 0)).sort()).toEqual([2, 3]);
   });
 
   it('picks at random, not rarest first, until it has randomFirstPieces pieces', () => {
@@ -206,7 +218,7 @@ describe('PiecePicker wishlist', () => {
       const p = picker({ pieceCount: 10, seed, randomFirstPieces: 4 });
       p.peerBitfield('a', Bitfield.full(10));
       p.peerBitfield('b', field(10, range(1, 10))); // piece 0 is the rarest
-      if (p.nextRequests('a', Bitfield.full(10), 1, 0)[0].index === 0) rarestPicks++;
+      if (p.nextRequests('a', 1, 0)[0].index === 0) rarestPicks++;
     }
     // Random: piece 0 a tenth of the time, not always.
     expect(rarestPicks / seeds).toBeGreaterThan(0.05);
@@ -219,13 +231,10 @@ describe('PiecePicker wishlist', () => {
       p.peerBitfield('a', Bitfield.full(10));
       p.peerBitfield('b', field(10, range(0, 9))); // piece 9 is the rarest
       p.peerBitfield('c', field(10, range(0, 9)));
-      const firstTwo = [
-        p.nextRequests('a', Bitfield.full(10), 4, 0),
-        p.nextRequests('a', Bitfield.full(10), 4, 0),
-      ];
+      const firstTwo = [p.nextRequests('a', 4, 0), p.nextRequests('a', 4, 0)];
       for (const requests of firstTwo) deliver(p, 'a', requests);
       if (p.haveCount === 2 && !pieces(firstTwo.flat()).includes(9)) {
-        expect(p.nextRequests('a', Bitfield.full(10), 1, 0)[0].index).toBe(9);
+        expect(p.nextRequests('a', 1, 0)[0].index).toBe(9);
       }
     }
   });
@@ -236,9 +245,9 @@ describe('PiecePicker wishlist', () => {
     p.peerBitfield('b', Bitfield.full(10));
     p.peerBitfield('c', Bitfield.full(10));
     // a starts piece 0 (availability 3, the most common) with one block.
-    expect(p.nextRequests('a', field(10, [0]), 1, 0)).toEqual([{ index: 0, begin: 0, length: KIB16 }]);
+    expect(p.nextRequests('a', 1, 0)).toEqual([{ index: 0, begin: 0, length: KIB16 }]);
     // b gets the rest of piece 0 first, then the rarest others.
-    const requests = p.nextRequests('b', Bitfield.full(10), 5, 0);
+    const requests = p.nextRequests('b', 5, 0);
     expect(requests.slice(0, 3).map((r) => [r.index, r.begin])).toEqual([
       [0, KIB16],
       [0, 2 * KIB16],
@@ -247,7 +256,7 @@ describe('PiecePicker wishlist', () => {
     expect(requests[3].index).not.toBe(0);
     expect(requests[4].index).toBe(requests[3].index);
     // c continues the piece b started before it starts another one.
-    const next = p.nextRequests('c', Bitfield.full(10), 3, 0);
+    const next = p.nextRequests('c', 3, 0);
     expect(next.slice(0, 2).map((r) => [r.index, r.begin])).toEqual([
       [requests[3].index, 2 * KIB16],
       [requests[3].index, 3 * KIB16],
@@ -259,8 +268,8 @@ describe('PiecePicker wishlist', () => {
     const p = picker({ pieceCount: 4 });
     p.peerBitfield('a', field(4, [0]));
     p.peerBitfield('b', field(4, [1]));
-    p.nextRequests('a', field(4, [0]), 1, 0);
-    expect(pieces(p.nextRequests('b', field(4, [1]), 10, 0))).toEqual([1]);
+    p.nextRequests('a', 1, 0);
+    expect(pieces(p.nextRequests('b', 10, 0))).toEqual([1]);
   });
 });
 
@@ -268,7 +277,7 @@ describe('PiecePicker arrivals and verification', () => {
   it('reports a completed piece once every block arrived, and duplicates change nothing', () => {
     const p = picker({ pieceCount: 2 });
     p.peerHaveAll('a');
-    const requests = p.nextRequests('a', Bitfield.full(2), 4, 0);
+    const requests = p.nextRequests('a', 4, 0);
     expect(pieces(requests)).toHaveLength(1);
     expect(p.outstanding('a')).toBe(4);
     const results = requests.map((r) => p.blockReceived('a', r.index, r.begin, r.length));
@@ -286,7 +295,7 @@ describe('PiecePicker arrivals and verification', () => {
     const p = picker({ pieceCount: 2 });
     p.peerHaveAll('a');
     p.peerHaveAll('b');
-    const [r] = p.nextRequests('a', Bitfield.full(2), 1, 0);
+    const [r] = p.nextRequests('a', 1, 0);
     expect(p.blockReceived('b', r.index, r.begin, r.length).expected).toBe(false);
     expect(p.blockReceived('stranger', r.index, r.begin, r.length).expected).toBe(false);
     expect(p.blockReceived('a', r.index, r.begin, r.length - 1).expected).toBe(false);
@@ -303,16 +312,16 @@ describe('PiecePicker arrivals and verification', () => {
   it('makes every block of a failed piece requestable again', () => {
     const p = picker({ pieceCount: 3 });
     p.peerHaveAll('a');
-    const requests = p.nextRequests('a', Bitfield.full(3), 4, 0);
+    const requests = p.nextRequests('a', 4, 0);
     const index = requests[0].index;
     const results = requests.map((r) => p.blockReceived('a', r.index, r.begin, r.length));
     expect(results.at(-1)!.pieceComplete).toBe(true);
     // Nothing of it is requested any more while it waits for its hash check.
-    expect(pieces(p.nextRequests('a', Bitfield.full(3), 100, 0))).not.toContain(index);
+    expect(pieces(p.nextRequests('a', 100, 0))).not.toContain(index);
     p.pieceFailed(index);
     expect(p.inEndgame()).toBe(false);
     p.peerHaveAll('b');
-    const again = p.nextRequests('b', Bitfield.full(3), 100, 0);
+    const again = p.nextRequests('b', 100, 0);
     expect(again.filter((r) => r.index === index).map((r) => r.begin)).toEqual(
       [0, 1, 2, 3].map((b) => b * KIB16),
     );
@@ -325,7 +334,7 @@ describe('PiecePicker arrivals and verification', () => {
   it('drops the requests of a piece verified while they were out, and becomes complete', () => {
     const p = picker({ pieceCount: 2 });
     p.peerHaveAll('a');
-    const requests = p.nextRequests('a', Bitfield.full(2), 8, 0);
+    const requests = p.nextRequests('a', 8, 0);
     expect(p.outstanding('a')).toBe(8);
     p.pieceVerified(0);
     expect(p.outstanding('a')).toBe(4);
@@ -339,14 +348,14 @@ describe('PiecePicker arrivals and verification', () => {
     p.pieceVerified(1);
     expect(p.complete).toBe(true);
     expect(p.inEndgame()).toBe(false);
-    expect(p.nextRequests('a', Bitfield.full(2), 8, 0)).toEqual([]);
+    expect(p.nextRequests('a', 8, 0)).toEqual([]);
   });
 
   it('tells whether a peer has anything we need', () => {
     const have = field(100, range(0, 50));
     const p = picker({ pieceCount: 100, have });
-    expect(p.isInteresting(field(100, range(0, 50)))).toBe(false);
-    expect(p.isInteresting(field(100, [77]))).toBe(true);
+    expect(interesting(p, 'x1', field(100, range(0, 50)))).toBe(false);
+    expect(interesting(p, 'x2', field(100, [77]))).toBe(true);
     p.peerBitfield('a', field(100, [10, 60]));
     p.peerBitfield('b', field(100, [10]));
     p.peerHaveAll('c');
@@ -355,11 +364,11 @@ describe('PiecePicker arrivals and verification', () => {
     expect(p.isPeerInteresting('c')).toBe(true);
     p.pieceVerified(60);
     expect(p.isPeerInteresting('a')).toBe(false);
-    expect(p.isInteresting(field(100, [10, 60]))).toBe(false);
-    // Near the end it looks at the missing pieces only.
+    expect(interesting(p, 'x3', field(100, [10, 60]))).toBe(false);
+    // Near the end.
     for (let i = 50; i < 99; i++) p.pieceVerified(i);
-    expect(p.isInteresting(field(100, [99]))).toBe(true);
-    expect(p.isInteresting(field(100, range(0, 99)))).toBe(false);
+    expect(interesting(p, 'x4', field(100, [99]))).toBe(true);
+    expect(interesting(p, 'x5', field(100, range(0, 99)))).toBe(false);
   });
 
   it('rejects bad input and changes nothing', () => {
@@ -367,12 +376,98 @@ describe('PiecePicker arrivals and verification', () => {
     expect(() => p.peerHave('a', 4)).toThrow(RangeError);
     expect(() => p.peerHave('a', -1)).toThrow(RangeError);
     expect(() => p.peerBitfield('a', new Bitfield(5))).toThrow(RangeError);
-    expect(() => p.nextRequests('a', new Bitfield(3), 1, 0)).toThrow(RangeError);
     expect(() => p.availability(4)).toThrow(RangeError);
     expect(() => p.pieceVerified(1.5)).toThrow(RangeError);
-    expect(p.nextRequests('a', Bitfield.full(4), 0.5, 0)).toEqual([]);
-    expect(p.nextRequests('a', Bitfield.full(4), -1, 0)).toEqual([]);
+    expect(p.nextRequests('a', 0.5, 0)).toEqual([]);
+    expect(p.nextRequests('a', -1, 0)).toEqual([]);
     expect([0, 1, 2, 3].map((i) => p.availability(i))).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('PiecePicker owns what each peer has', () => {
+  it('counts each peer’s pieces from bitfield, have, have-all and departure events', () => {
+    const p = picker({ pieceCount: 4 });
+    expect(p.peerPieces('a')).toBe(0);
+    p.peerBitfield('a', field(4, [0, 2]));
+    expect(p.peerPieces('a')).toBe(2);
+    expect(p.peerHave('a', 1)).toBe(true);
+    expect(p.peerHave('a', 1)).toBe(false); // known already
+    expect(p.peerPieces('a')).toBe(3);
+    p.peerHaveAll('b');
+    expect(p.peerPieces('b')).toBe(4);
+    expect(p.peerHave('b', 3)).toBe(false);
+    expect([0, 1, 2, 3].map((i) => p.availability(i))).toEqual([2, 2, 2, 1]);
+    p.peerBitfield('b', field(4, [3])); // replaces have-all
+    expect(p.peerPieces('b')).toBe(1);
+    expect([0, 1, 2, 3].map((i) => p.availability(i))).toEqual([1, 1, 1, 1]);
+    p.peerGone('a');
+    expect(p.peerPieces('a')).toBe(0);
+    expect([0, 1, 2, 3].map((i) => p.availability(i))).toEqual([0, 0, 0, 1]);
+  });
+
+  it('asks a peer only for pieces it reported, and nothing of a peer that reported nothing', () => {
+    const p = picker({ pieceCount: 6 });
+    expect(p.nextRequests('silent', 100, 0)).toEqual([]);
+    p.peerBitfield('a', field(6, [1]));
+    expect(pieces(p.nextRequests('a', 100, 0))).toEqual([1]);
+    p.peerHave('a', 4);
+    expect(pieces(p.nextRequests('a', 100, 0))).toEqual([4]);
+    p.peerHaveAll('s');
+    expect(pieces(p.nextRequests('s', 16, 0)).sort()).toEqual([0, 2, 3, 5]); // 16 blocks: no endgame duplicates yet
+  });
+
+  it('reports the peers that stop being interesting when their last needed piece is verified', () => {
+    const p = picker({ pieceCount: 4 });
+    p.peerBitfield('a', field(4, [0, 1]));
+    p.peerBitfield('b', field(4, [1]));
+    p.peerBitfield('c', field(4, [2]));
+    p.peerHaveAll('s');
+    p.peerBitfield('none', new Bitfield(4));
+    expect(p.pieceVerified(0)).toEqual([]);
+    expect(p.isPeerInteresting('a')).toBe(true);
+    expect(p.pieceVerified(1)).toEqual(['a', 'b']);
+    expect(['a', 'b', 'c', 's', 'none'].map((peer) => p.isPeerInteresting(peer))).toEqual([
+      false,
+      false,
+      true,
+      true,
+      false,
+    ]);
+    expect(p.pieceVerified(1)).toEqual([]); // twice: a no-op
+    expect(p.pieceVerified(2)).toEqual(['c']);
+    // The last piece: the seed has nothing more for us either.
+    expect(p.pieceVerified(3)).toEqual(['s']);
+    expect(p.isPeerInteresting('s')).toBe(false);
+  });
+
+  it('a have for a piece we lack makes a peer interesting again', () => {
+    const p = picker({ pieceCount: 3 });
+    p.peerBitfield('a', field(3, [0]));
+    expect(p.pieceVerified(0)).toEqual(['a']);
+    p.peerHave('a', 0);
+    expect(p.isPeerInteresting('a')).toBe(false);
+    p.peerHave('a', 2);
+    expect(p.isPeerInteresting('a')).toBe(true);
+  });
+
+  it('remembers what it asked a peer for until the block arrives, within askedLimit', () => {
+    const p = picker({ pieceCount: 2, askedLimit: 3 });
+    p.peerHaveAll('a');
+    p.peerHaveAll('b');
+    const [r1, r2, r3, r4] = p.nextRequests('a', 4, 0);
+    // The oldest request is forgotten beyond the limit.
+    expect(p.takeAsked('a', r1.index, r1.begin, r1.length)).toBe(false);
+    expect(p.takeAsked('b', r2.index, r2.begin, r2.length)).toBe(false);
+    expect(p.takeAsked('a', r2.index, r2.begin, r2.length - 1)).toBe(false);
+    expect(p.takeAsked('a', r2.index, r2.begin + 1, r2.length)).toBe(false);
+    expect(p.takeAsked('a', 7, 0, r2.length)).toBe(false);
+    expect(p.takeAsked('a', r2.index, r2.begin, r2.length)).toBe(true);
+    expect(p.takeAsked('a', r2.index, r2.begin, r2.length)).toBe(false); // once
+    // Released requests still count as asked: the block may be on its way.
+    p.releasePeer('a');
+    expect(p.takeAsked('a', r3.index, r3.begin, r3.length)).toBe(true);
+    p.peerGone('a');
+    expect(p.takeAsked('a', r4.index, r4.begin, r4.length)).toBe(false);
   });
 });
 
@@ -381,12 +476,12 @@ describe('PiecePicker releases and timeouts', () => {
     const p = picker({ pieceCount: 4 });
     p.peerHaveAll('a');
     p.peerHaveAll('b');
-    const first = p.nextRequests('a', Bitfield.full(4), 6, 0);
+    const first = p.nextRequests('a', 6, 0);
     const released = p.releasePeer('a');
     expect(released).toEqual(first);
     expect(p.outstanding('a')).toBe(0);
     // b takes them (and the never requested rest of the pieces a had started) before anything new.
-    const second = p.nextRequests('b', Bitfield.full(4), 8, 0);
+    const second = p.nextRequests('b', 8, 0);
     expect(pieces(second).sort()).toEqual(pieces(first).sort());
     for (const r of first) expect(second).toContainEqual(r);
     // A block a sends after its choke still counts, and b is told to cancel it.
@@ -402,7 +497,8 @@ describe('PiecePicker releases and timeouts', () => {
   it('releases a single rejected request', () => {
     const p = picker({ pieceCount: 4 });
     p.peerHaveAll('a');
-    const [r1, r2] = p.nextRequests('a', Bitfield.full(4), 2, 0);
+    p.peerHaveAll('b');
+    const [r1, r2] = p.nextRequests('a', 2, 0);
     expect(p.release('a', r1)).toBe(true);
     expect(p.release('a', r1)).toBe(false);
     p.release('a', { index: 99, begin: 0, length: 1 });
@@ -411,7 +507,7 @@ describe('PiecePicker releases and timeouts', () => {
     expect(p.outstanding('a')).toBe(1);
     // Rejected means it will not come.
     expect(p.blockReceived('a', r1.index, r1.begin, r1.length).expected).toBe(false);
-    expect(p.nextRequests('b', Bitfield.full(4), 1, 0)).toEqual([r1]);
+    expect(p.nextRequests('b', 1, 0)).toEqual([r1]);
     expect(p.blockReceived('a', r2.index, r2.begin, r2.length).expected).toBe(true);
   });
 
@@ -419,49 +515,50 @@ describe('PiecePicker releases and timeouts', () => {
     const p = picker({ pieceCount: 1, pieceLength: KIB16 });
     p.peerHaveAll('a');
     p.peerHaveAll('b');
-    const [r] = p.nextRequests('a', Bitfield.full(1), 1, 0);
+    const [r] = p.nextRequests('a', 1, 0);
     expect(p.release('a', r, 5000)).toBe(true);
-    expect(p.nextRequests('a', Bitfield.full(1), 1, 100)).toEqual([]);
-    expect(p.nextRequests('a', Bitfield.full(1), 1, 5000)).toEqual([r]);
+    expect(p.nextRequests('a', 1, 100)).toEqual([]);
+    expect(p.nextRequests('a', 1, 5000)).toEqual([r]);
     p.release('a', r, 9000);
-    expect(p.nextRequests('b', Bitfield.full(1), 1, 100)).toEqual([r]);
+    expect(p.nextRequests('b', 1, 100)).toEqual([r]);
   });
 
   it('expires old requests so another peer gets them, and not the slow peer at once', () => {
     const p = picker({ pieceCount: 4 });
     p.peerHaveAll('slow');
     p.peerHaveAll('fast');
-    const old = p.nextRequests('slow', Bitfield.full(4), 4, 0);
-    const newer = p.nextRequests('slow', Bitfield.full(4), 2, 20_000);
+    const old = p.nextRequests('slow', 4, 0);
+    const newer = p.nextRequests('slow', 2, 20_000);
     const expired = p.expire(30_000, 30_000);
     expect(expired).toEqual(old.map((r) => ({ peer: 'slow', ...r })));
     expect(p.outstanding('slow')).toBe(2);
     // The slow peer is not given its expired blocks again; it continues elsewhere.
-    const slowAgain = p.nextRequests('slow', Bitfield.full(4), 4, 30_000);
+    const slowAgain = p.nextRequests('slow', 4, 30_000);
     for (const r of slowAgain) expect(old).not.toContainEqual(r);
     // The fast peer takes them.
-    expect(p.nextRequests('fast', Bitfield.full(4), 4, 30_000)).toEqual(old);
+    expect(p.nextRequests('fast', 4, 30_000)).toEqual(old);
     expect(newer).toHaveLength(2);
   });
 
   it('lets the slow peer retry an expired block later when nobody else can fetch it', () => {
     const p = picker({ pieceCount: 1 });
     p.peerHaveAll('only');
-    const [r] = p.nextRequests('only', Bitfield.full(1), 1, 0);
+    const [r] = p.nextRequests('only', 1, 0);
     p.expire(10_000, 10_000);
-    expect(p.nextRequests('only', Bitfield.full(1), 1, 10_000)[0]).not.toEqual(r);
-    p.nextRequests('only', Bitfield.full(1), 10, 10_000);
-    expect(p.nextRequests('only', Bitfield.full(1), 10, 19_999)).toEqual([]);
-    expect(p.nextRequests('only', Bitfield.full(1), 10, 20_000)).toEqual([r]);
+    expect(p.nextRequests('only', 1, 10_000)[0]).not.toEqual(r);
+    p.nextRequests('only', 10, 10_000);
+    expect(p.nextRequests('only', 10, 19_999)).toEqual([]);
+    expect(p.nextRequests('only', 10, 20_000)).toEqual([r]);
   });
 
   it('releases a departed peer’s requests and returns them', () => {
     const p = picker({ pieceCount: 4 });
     p.peerHaveAll('a');
-    const requests = p.nextRequests('a', Bitfield.full(4), 3, 0);
+    p.peerHaveAll('b');
+    const requests = p.nextRequests('a', 3, 0);
     expect(p.peerGone('a')).toEqual(requests);
     expect(p.outstanding('a')).toBe(0);
-    expect(p.nextRequests('b', Bitfield.full(4), 3, 0)).toEqual(requests);
+    expect(p.nextRequests('b', 3, 0)).toEqual(requests);
     expect(p.blockReceived('a', requests[0].index, requests[0].begin, requests[0].length).expected).toBe(
       false,
     );
@@ -472,16 +569,15 @@ describe('PiecePicker endgame', () => {
   it('duplicates the last requests, bounded, never twice to one peer, and cancels on arrival', () => {
     const p = picker({ pieceCount: 2, endgameDuplicates: 2 });
     for (const peer of ['a', 'b', 'c']) p.peerHaveAll(peer);
-    const all = Bitfield.full(2);
-    const first = p.nextRequests('a', all, 100, 0);
+    const first = p.nextRequests('a', 100, 0);
     expect(first).toHaveLength(8);
     expect(p.inEndgame()).toBe(true);
-    expect(p.nextRequests('a', all, 100, 0)).toEqual([]);
-    const duplicates = p.nextRequests('b', all, 3, 0);
+    expect(p.nextRequests('a', 100, 0)).toEqual([]);
+    const duplicates = p.nextRequests('b', 3, 0);
     expect(duplicates).toEqual(first.slice(0, 3));
-    expect(p.nextRequests('b', all, 100, 0)).toEqual(first.slice(3));
+    expect(p.nextRequests('b', 100, 0)).toEqual(first.slice(3));
     // Every block has two askers: c gets nothing.
-    expect(p.nextRequests('c', all, 100, 0)).toEqual([]);
+    expect(p.nextRequests('c', 100, 0)).toEqual([]);
     const r = first[5];
     expect(p.blockReceived('b', r.index, r.begin, r.length)).toEqual({
       expected: true,
@@ -499,17 +595,17 @@ describe('PiecePicker endgame', () => {
     // A peer that leaves in endgame: its blocks stay requested from the other.
     p.peerGone('b');
     expect(p.inEndgame()).toBe(true);
-    expect(p.nextRequests('c', all, 100, 0)).toHaveLength(7);
+    expect(p.nextRequests('c', 100, 0)).toHaveLength(7);
   });
 
   it('does not enter endgame while blocks are unrequested', () => {
     const p = picker({ pieceCount: 2 });
     p.peerHaveAll('a');
     p.peerBitfield('b', field(2, [0]));
-    p.nextRequests('b', field(2, [0]), 100, 0);
+    p.nextRequests('b', 100, 0);
     expect(p.inEndgame()).toBe(false);
-    expect(p.nextRequests('b', field(2, [0]), 100, 0)).toEqual([]);
-    p.nextRequests('a', Bitfield.full(2), 4, 0);
+    expect(p.nextRequests('b', 100, 0)).toEqual([]);
+    p.nextRequests('a', 4, 0);
     expect(p.inEndgame()).toBe(true);
     // A released block ends endgame until it is requested again.
     p.releasePeer('b');
@@ -520,8 +616,8 @@ describe('PiecePicker endgame', () => {
     const p = picker({ pieceCount: 1, endgameDuplicates: 1 });
     p.peerHaveAll('a');
     p.peerHaveAll('b');
-    p.nextRequests('a', Bitfield.full(1), 100, 0);
-    expect(p.nextRequests('b', Bitfield.full(1), 100, 0)).toEqual([]);
+    p.nextRequests('a', 100, 0);
+    expect(p.nextRequests('b', 100, 0)).toEqual([]);
   });
 });
 
@@ -581,7 +677,7 @@ describe('PiecePicker in a random swarm', () => {
         } else if (roll < 0.55) {
           const name = [...peers.keys()][Math.floor(random() * peers.size)];
           const bits = peers.get(name)!;
-          const requests = p.nextRequests(name, bits, 1 + Math.floor(random() * 8), now);
+          const requests = p.nextRequests(name, 1 + Math.floor(random() * 8), now);
           for (const r of requests) {
             expect(bits.get(r.index)).toBe(true);
             expect(have.get(r.index)).toBe(false);
@@ -607,12 +703,17 @@ describe('PiecePicker in a random swarm', () => {
             expect(received.get(r.index)).toBe(p.pieceSize(r.index));
             received.delete(r.index);
             if (random() < 0.05) p.pieceFailed(r.index);
-            else p.pieceVerified(r.index);
+            else {
+              const before = [...peers.keys()].filter((name) => p.isPeerInteresting(name));
+              const flipped = p.pieceVerified(r.index);
+              // Exactly the peers that were interesting and are no longer.
+              expect([...flipped].sort()).toEqual(before.filter((name) => !p.isPeerInteresting(name)).sort());
+            }
           }
         }
         for (const [name, bits] of peers) {
           // The O(1) interest counter agrees with a scan of the peer's bitfield.
-          if (random() < 0.05) expect(p.isPeerInteresting(name)).toBe(p.isInteresting(bits));
+          if (random() < 0.05) expect(p.isPeerInteresting(name)).toBe(hasAnyMissing(bits, have));
         }
         if (peers.size > 0 && random() < 0.01) {
           // Make sure every piece exists somewhere so the download can finish.
@@ -673,7 +774,7 @@ describe('PiecePicker cost', () => {
             verified++;
           }
         }
-        const requests = p.nextRequests(peer.name, peer.has, 16 - peer.queue.length, now);
+        const requests = p.nextRequests(peer.name, 16 - peer.queue.length, now);
         operations += 1 + requests.length;
         peer.queue.push(...requests);
       }
@@ -696,7 +797,6 @@ describe('PiecePicker endgame cost', () => {
       have: new Bitfield(pieceCount),
       random: mulberry32(5),
     });
-    const full = Bitfield.full(pieceCount);
     const peers = Array.from({ length: 30 }, (_, n) => ({ name: `p${n}`, queue: [] as BlockRequest[] }));
     for (const peer of peers) p.peerHaveAll(peer.name);
     let now = 0;
@@ -724,7 +824,7 @@ describe('PiecePicker endgame cost', () => {
           if (result.pieceComplete) p.pieceVerified(r.index);
         }
         // One refill per arrival, up to a depth of 250, as the session does.
-        const requests = p.nextRequests(peer.name, full, 250 - peer.queue.length, now);
+        const requests = p.nextRequests(peer.name, 250 - peer.queue.length, now);
         peer.queue.push(...requests);
         if (endgame) {
           endgameOps += ops + requests.length;
@@ -744,24 +844,24 @@ describe('PiecePicker piece selection', () => {
     // Piece 15 is the rarest (one peer has it); sequential ignores that.
     p.peerBitfield('a', field(20, range(5, 20)));
     p.peerBitfield('b', field(20, range(0, 15)));
-    const a = p.nextRequests('a', field(20, range(5, 20)), 3, 0);
+    const a = p.nextRequests('a', 3, 0);
     expect(pieces(a)).toEqual([5, 6, 7]);
-    const b = p.nextRequests('b', field(20, range(0, 15)), 2, 0);
+    const b = p.nextRequests('b', 2, 0);
     expect(pieces(b)).toEqual([0, 1]);
     deliver(p, 'b', b);
     // A failed piece is fresh again and comes first.
-    const again = p.nextRequests('b', field(20, range(0, 15)), 1, 0);
+    const again = p.nextRequests('b', 1, 0);
     expect(pieces(again)).toEqual([2]);
     p.blockReceived('b', 2, 0, KIB16);
     p.pieceFailed(2);
-    expect(pieces(p.nextRequests('b', field(20, range(0, 15)), 1, 0))).toEqual([2]);
+    expect(pieces(p.nextRequests('b', 1, 0))).toEqual([2]);
   });
 
   it('rarest (default) picks the rarest piece where sequential would not', () => {
     const p = picker({ pieceCount: 20, pieceLength: KIB16, seed: 3 });
     p.peerBitfield('a', field(20, range(5, 20)));
     p.peerBitfield('b', field(20, range(0, 15)));
-    expect(pieces(p.nextRequests('a', field(20, range(5, 20)), 1, 0))[0]).toBeGreaterThanOrEqual(15);
+    expect(pieces(p.nextRequests('a', 1, 0))[0]).toBeGreaterThanOrEqual(15);
   });
 
   it('random: ignores rarity after the random-first phase too', () => {
@@ -771,7 +871,7 @@ describe('PiecePicker piece selection', () => {
       p.peerBitfield('x', field(20, range(0, 20)));
       p.peerBitfield('y', field(20, range(0, 10)));
       p.peerBitfield('z', field(20, range(0, 10)));
-      return pieces(p.nextRequests('x', field(20, range(0, 20)), 8, 0));
+      return pieces(p.nextRequests('x', 8, 0));
     };
     for (const seed of [1, 2, 3]) expect(choose('rarest', seed).every((i) => i >= 10)).toBe(true);
     const common = [1, 2, 3].flatMap((seed) => choose('random', seed)).filter((i) => i < 10);
@@ -787,16 +887,15 @@ describe('PiecePicker endgame when idle', () => {
   it('duplicates only for a peer with nothing outstanding, one block at a time', () => {
     const p = picker({ pieceCount: 2, endgameDuplicates: 2, endgameWhenIdle: true });
     for (const peer of ['a', 'b']) p.peerHaveAll(peer);
-    const all = Bitfield.full(2);
-    const first = p.nextRequests('a', all, 7, 0);
-    expect(p.nextRequests('b', all, 100, 0)).toHaveLength(1); // the last fresh block
+    const first = p.nextRequests('a', 7, 0);
+    expect(p.nextRequests('b', 100, 0)).toHaveLength(1); // the last fresh block
     expect(p.inEndgame()).toBe(true);
-    expect(p.nextRequests('b', all, 100, 0)).toEqual([]); // busy: no duplicates
+    expect(p.nextRequests('b', 100, 0)).toEqual([]); // busy: no duplicates
     p.releasePeer('b');
     // b's block is unrequested again, so no endgame; once taken, an idle c gets one duplicate.
     p.peerHaveAll('c');
-    expect(p.nextRequests('a', all, 100, 0)).toHaveLength(1);
-    const duplicate = p.nextRequests('c', all, 100, 0);
+    expect(p.nextRequests('a', 100, 0)).toHaveLength(1);
+    const duplicate = p.nextRequests('c', 100, 0);
     expect(duplicate).toEqual([first[0]]);
   });
 });

@@ -12,6 +12,7 @@
 // A shortlist is exact when built and thrown away when pieces become rarer (a departure, a failed piece) or when the
 // peer announces a piece rarer than its shortlist; pieces on it that other peers announce meanwhile keep their place.
 import { Bitfield } from '../bitfield';
+import type { Wishlist } from './wishlist';
 
 export interface BlockRequest {
   index: number;
@@ -38,6 +39,9 @@ export interface PickerOptions {
   endgameWhenIdle?: boolean;
   /** Default 16384. */
   blockSize?: number;
+  /** Per peer, how many of the requests we sent it are remembered for `takeAsked` (oldest forgotten first).
+   * Default: no bound. */
+  askedLimit?: number;
   /** How fresh pieces are chosen. 'rarest' (default): random for the first randomFirstPieces, then rarest first;
    * 'random': uniformly random among the fresh pieces the peer has; 'sequential': the lowest index first (streaming). */
   pieceSelection?: PieceSelection;
@@ -94,6 +98,9 @@ interface PeerState {
   readonly requests: Map<number, number>;
   /** Requests no longer outstanding (released, expired, cancelled, answered): a late arrival is tolerated. */
   readonly stale: Set<number>;
+  /** Every request we sent it and whose block has not arrived (block key to length), in request order, bounded by
+   * `askedLimit`: a block not in here is one nobody asked it for. */
+  readonly asked: Map<number, number>;
   /** `freshGeneration` when a search found no fresh piece for this peer (nothing to search until it changes). */
   exhaustedAt: number;
   /** Pieces it has that were fresh when added (pruned lazily); not kept for seeds. */
@@ -113,7 +120,7 @@ interface PeerState {
 
 const UNEXPECTED: BlockReceipt = { expected: false, duplicate: false, cancels: [], pieceComplete: false };
 
-export class PiecePicker {
+export class PiecePicker implements Wishlist {
   readonly pieceCount: number;
   readonly pieceLength: number;
   readonly totalLength: number;
@@ -128,6 +135,9 @@ export class PiecePicker {
   private readonly randomFirstPieces: number;
   private readonly endgameDuplicates: number;
   private readonly endgameWhenIdle: boolean;
+  private readonly askedLimit: number;
+  /** What a peer that has everything has (built on first use). */
+  private fullField: Bitfield | undefined;
   private readonly selection: PieceSelection;
   /** Sequential selection: no fresh piece below this index. */
   private sequentialFrom = 0;
@@ -188,6 +198,7 @@ export class PiecePicker {
       throw new RangeError(`unknown piece selection ${String(selection)}`);
     this.selection = selection;
     this.endgameWhenIdle = options.endgameWhenIdle ?? false;
+    this.askedLimit = options.askedLimit ?? Infinity;
     this.pieceCount = pieceCount;
     this.pieceLength = pieceLength;
     this.totalLength = totalLength;
@@ -298,6 +309,7 @@ export class PiecePicker {
         needed: 0,
         requests: new Map(),
         stale: new Set(),
+        asked: new Map(),
         exhaustedAt: -1,
         candidates: [],
         shortlist: [],
@@ -360,10 +372,11 @@ export class PiecePicker {
     }
   }
 
-  peerHave(peer: string, index: number): void {
+  /** The peer announced a piece; false if we already knew it has it. */
+  peerHave(peer: string, index: number): boolean {
     this.checkIndex(index);
     const state = this.peerState(peer);
-    if (state.all || state.has.get(index)) return;
+    if (state.all || state.has.get(index)) return false;
     state.thinScanAt = -1;
     state.has.set(index);
     state.count++;
@@ -376,6 +389,7 @@ export class PiecePicker {
         this.shortlistInsert(state, index);
       }
     }
+    return true;
   }
 
   peerHaveAll(peer: string): void {
@@ -396,6 +410,19 @@ export class PiecePicker {
     return released;
   }
 
+  /** How many pieces the peer told us it has (0 for a peer we know nothing of). */
+  peerPieces(peer: string): number {
+    const state = this.peers.get(peer);
+    if (!state) return 0;
+    return state.all ? this.pieceCount : state.count;
+  }
+
+  /** What the peer has, as its pieces were reported. */
+  private piecesOf(state: PeerState): Bitfield {
+    if (!state.all) return state.has;
+    return (this.fullField ??= Bitfield.full(this.pieceCount));
+  }
+
   availability(index: number): number {
     this.checkIndex(index);
     return this.avail[index] + this.seeds;
@@ -403,16 +430,17 @@ export class PiecePicker {
 
   // ---- requests ----
 
-  /** Up to `count` new block requests for this peer (whose pieces are `peerHas`), marked as requested by it at `now`.
+  /** Up to `count` new block requests for this peer (among the pieces it reported through peerBitfield/peerHave/
+   * peerHaveAll), marked as requested by it at `now`.
    * Priority: blocks of partly requested/downloaded pieces first, then the rarest pieces (ties at random), random
    * pieces while we have fewer than randomFirstPieces; in endgame (every missing block requested) duplicates of
    * blocks requested from others, at most endgameDuplicates askers per block, never twice to the same peer. */
-  nextRequests(peer: string, peerHas: Bitfield, count: number, now: number): BlockRequest[] {
-    this.checkField(peerHas);
+  nextRequests(peer: string, count: number, now: number): BlockRequest[] {
     const out: BlockRequest[] = [];
     count = Math.floor(count);
     if (!(count >= 1) || this.complete) return out;
     const state = this.peerState(peer);
+    const peerHas = this.piecesOf(state);
     const idle = state.requests.size === 0;
     // 1. Pieces already started.
     for (const index of this.open) {
@@ -501,6 +529,8 @@ export class PiecePicker {
     else this.thin.delete(key);
     state.requests.set(key, now);
     state.stale.delete(key);
+    state.asked.set(key, this.blockLength(piece.index, block));
+    if (state.asked.size > this.askedLimit) state.asked.delete(state.asked.keys().next().value!);
     out.push({
       index: piece.index,
       begin: block * this.blockSize,
@@ -716,6 +746,21 @@ export class PiecePicker {
     this.thinGeneration++;
   }
 
+  /** A block arrived from the peer: true if we sent it a request for exactly that block whose answer had not arrived
+   * yet (within `askedLimit`), which is then forgotten. Independent of blockReceived: a block released since (choke,
+   * reject, timeout, verified piece) still counts as asked. */
+  takeAsked(peer: string, index: number, begin: number, length: number): boolean {
+    const state = this.peers.get(peer);
+    if (!state || !Number.isInteger(index) || index < 0 || index >= this.pieceCount) return false;
+    if (!Number.isInteger(begin) || begin < 0 || begin % this.blockSize !== 0) return false;
+    const block = begin / this.blockSize;
+    if (block >= this.blockCount(index)) return false;
+    const key = this.key(index, block);
+    if (state.asked.get(key) !== length) return false;
+    state.asked.delete(key);
+    return true;
+  }
+
   /** A block arrived. `expected` is false if nobody asked this peer for it (the session closes the peer then).
    * `cancels` lists the other peers that were asked for the same block (endgame) so the session sends them `cancel`.
    * `pieceComplete` is true when every block of that piece has now arrived (the session hashes it). Duplicate arrival of
@@ -865,10 +910,12 @@ export class PiecePicker {
   }
 
   /** Marks it had (also sets have), drops its bookkeeping. Requests still out for it are forgotten (a late block is
-   * then a duplicate); verifying a piece twice is a no-op. */
-  pieceVerified(index: number): void {
+   * then a duplicate); verifying a piece twice is a no-op. Returns the peers that had something we needed and no
+   * longer have (isPeerInteresting turned false), in the order they first became known. */
+  pieceVerified(index: number): string[] {
     this.checkIndex(index);
-    if (this.have.get(index)) return;
+    const uninteresting: string[] = [];
+    if (this.have.get(index)) return uninteresting;
     const piece = this.active.get(index);
     if (piece) {
       this.dropRequests(piece);
@@ -882,9 +929,14 @@ export class PiecePicker {
     this.have.set(index);
     this.verified++;
     this.missing.delete(index);
-    for (const state of this.peers.values()) {
-      if (!state.all && state.has.get(index)) state.needed--;
+    for (const [peer, state] of this.peers) {
+      if (state.all) {
+        if (this.missing.size === 0) uninteresting.push(peer);
+      } else if (state.has.get(index) && --state.needed === 0) {
+        uninteresting.push(peer);
+      }
     }
+    return uninteresting;
   }
 
   /** Hash mismatch: every block of it back to missing (and the piece back among the fresh ones). */
@@ -920,26 +972,8 @@ export class PiecePicker {
     }
   }
 
-  /** Does the peer have any piece we still need? (cheap: used for `interested`) */
-  isInteresting(peerHas: Bitfield): boolean {
-    this.checkField(peerHas);
-    const bytes = peerHas.bytes;
-    if (this.missing.size <= bytes.length) {
-      for (const index of this.missing) {
-        this.work++;
-        if (peerHas.get(index)) return true;
-      }
-      return false;
-    }
-    const have = this.have.bytes;
-    for (let j = 0; j < bytes.length; j++) {
-      this.work++;
-      if (bytes[j] & ~have[j]) return true;
-    }
-    return false;
-  }
-
-  /** O(1) form of isInteresting for a peer whose pieces were reported through peerBitfield/peerHave/peerHaveAll. */
+  /** Does the peer have any piece we still need (as reported through peerBitfield/peerHave/peerHaveAll)? O(1):
+   * kept up to date by those and by pieceVerified. */
   isPeerInteresting(peer: string): boolean {
     const state = this.peers.get(peer);
     if (!state) return false;

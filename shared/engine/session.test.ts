@@ -10,6 +10,7 @@ import { idFrom, MockPeer } from './testing/mock';
 import { mulberry32 } from './testing/random';
 import { randomTorrent } from './testing/swarm';
 import type { EngineAction, EngineConfig } from './types';
+import type { Wishlist } from './wishlist';
 
 // 4 pieces of 32 KiB (2 blocks each), the last one 12 KiB.
 const torrent = randomTorrent(21, 3 * 32 * 1024 + 12 * 1024, { sha1: sha1Sync, pieceLength: 32 * 1024 });
@@ -807,5 +808,81 @@ describe('TorrentSession: rejects that come with a choke', () => {
     a.clear();
     a.send({ type: 'unchoke' });
     expect(a.ofType('request')).toEqual([asked]);
+  });
+});
+
+describe('TorrentSession and its wishlist', () => {
+  it('feeds the wishlist what peers have, sends the requests it picks, and asks it whether a block was asked for', () => {
+    const calls: string[] = [];
+    const wanted = { index: 2, begin: BLOCK_SIZE, length: BLOCK_SIZE };
+    let sent = 0;
+    const wishlist: Wishlist = {
+      peerBitfield: (peer, bits) => void calls.push(`bitfield ${peer} ${bits.count()}`),
+      peerHave: (peer, index) => {
+        calls.push(`have ${peer} ${index}`);
+        return true;
+      },
+      peerHaveAll: (peer) => void calls.push(`have-all ${peer}`),
+      peerGone: (peer) => {
+        calls.push(`gone ${peer}`);
+        return [];
+      },
+      peerPieces: () => 3,
+      availability: () => 1,
+      isPeerInteresting: () => true,
+      nextRequests: (peer, count) => {
+        if (sent > 0 || count < 1) return [];
+        sent++;
+        calls.push(`next ${peer}`);
+        return [wanted];
+      },
+      outstanding: () => sent,
+      releasePeer: () => [],
+      release: () => false,
+      expire: () => [],
+      takeAsked: (peer, index, begin, length) => {
+        calls.push(`asked? ${peer} ${index} ${begin} ${length}`);
+        return index === wanted.index && begin === wanted.begin && length === wanted.length;
+      },
+      blockReceived: (peer, index) => {
+        calls.push(`block ${peer} ${index}`);
+        return { expected: true, duplicate: false, cancels: [], pieceComplete: false };
+      },
+      pieceVerified: () => [],
+      pieceFailed: () => undefined,
+    };
+    const s = setup({
+      config: {
+        wishlist: (options) => {
+          calls.push(`pieces ${options.pieceCount}`);
+          return wishlist;
+        },
+      },
+    });
+    const peer = seederPeer(s);
+    expect(peer.ofType('interested').length).toBe(1);
+    expect(peer.ofType('request')).toEqual([{ type: 'request', ...wanted }]);
+    peer.send({ type: 'have', index: 1 });
+    expect(s.session.stats(s.clock.now).peerStats[0].progress).toBe(3 / info.pieceCount);
+    peer.send({
+      type: 'piece',
+      index: wanted.index,
+      begin: wanted.begin,
+      block: pieceData(2).subarray(0, BLOCK_SIZE),
+    });
+    expect(peer.closed).toBeUndefined();
+    peer.send({ type: 'piece', index: 0, begin: 0, block: pieceData(0).subarray(0, BLOCK_SIZE) });
+    expect(peer.closed).toBe('a block nobody asked for');
+    s.session.handle({ type: 'peer-closed', peer: peer.key }, s.clock.now);
+    expect(calls).toEqual([
+      `pieces ${info.pieceCount}`,
+      `bitfield ${peer.key} ${info.pieceCount}`,
+      `next ${peer.key}`,
+      `have ${peer.key} 1`,
+      `asked? ${peer.key} 2 ${BLOCK_SIZE} ${BLOCK_SIZE}`,
+      `block ${peer.key} 2`,
+      `asked? ${peer.key} 0 0 ${BLOCK_SIZE}`,
+      `gone ${peer.key}`,
+    ]);
   });
 });

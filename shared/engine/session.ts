@@ -40,10 +40,10 @@ import type { ChokePolicy, ChokeTrigger, ChokerInput, ChokerPeer } from './choke
 import { titForTat } from './choker';
 import { MetadataFetch } from './metadata';
 import { parseVerifiedInfo } from '../metainfo';
-import { blockKey, MAX_PENDING_HAVES, PeerState } from './peer';
-import type { BlockRequest } from './picker';
+import { ASKED_SLACK, MAX_PENDING_HAVES, PeerState } from './peer';
 import { OUR_REQQ, UploadQueue } from './uploader';
-import { PiecePicker } from './picker';
+import { PiecePicker, type BlockRequest, type PickerOptions } from './picker';
+import type { Wishlist } from './wishlist';
 import { isSnubbed, pipelineDepth } from './pipeline';
 import { RateMeter } from './rate';
 import type {
@@ -99,6 +99,8 @@ interface PieceBuffer {
   contributors: Set<string>;
 }
 
+const newPicker = (options: PickerOptions): Wishlist => new PiecePicker(options);
+
 export class TorrentSession implements Session {
   readonly config: EngineConfig;
   private readonly policy: ChokePolicy;
@@ -108,7 +110,7 @@ export class TorrentSession implements Session {
   private _info: TorrentInfo | undefined;
   private _have: Bitfield | undefined;
   private haveCount = 0;
-  private picker: PiecePicker | undefined;
+  private picker: Wishlist | undefined;
   private readonly metadataFetch = new MetadataFetch();
 
   private state: SessionState;
@@ -122,6 +124,8 @@ export class TorrentSession implements Session {
   private readonly buffers = new Map<number, PieceBuffer>();
   private readonly hashJobs = new Map<number, HashJob>();
   private nextHashId = 1;
+  /** Connection order given to the next peer. */
+  private peerOrder = 0;
   private readonly storing = new Set<number>();
 
   private lastChokeRound: number | undefined;
@@ -268,7 +272,12 @@ export class TorrentSession implements Session {
     if (this.state === 'paused') {
       // Paused sessions still connect, they just do not transfer.
     }
-    const peer = new PeerState(key, this.now, new UploadQueue(this.policy.uploadCap, this.now));
+    const peer = new PeerState(
+      key,
+      this.peerOrder++,
+      this.now,
+      new UploadQueue(this.policy.uploadCap, this.now),
+    );
     this.peers.set(key, peer);
     this.sendRaw(
       peer,
@@ -321,7 +330,6 @@ export class TorrentSession implements Session {
     } else if (peer.fast) {
       this.send(peer, { type: 'have-none' });
     }
-    if (this._info) peer.setHas(new Bitfield(this._info.pieceCount));
   }
 
   private onMessage(peer: PeerState, message: WireMessage): void {
@@ -387,8 +395,7 @@ export class TorrentSession implements Session {
       return;
     }
     if (index >= this._info.pieceCount) return this.closePeer(peer, `have ${index} beyond the torrent`);
-    if (!peer.markHave(index)) return;
-    this.picker?.peerHave(peer.key, index);
+    if (!this.picker?.peerHave(peer.key, index)) return;
     if (!peer.amInterested && this._have && !this._have.get(index)) this.updateInterest(peer);
     this.fill(peer);
   }
@@ -400,7 +407,6 @@ export class TorrentSession implements Session {
       return;
     }
     const field = Bitfield.fromBytes(bytes, this._info.pieceCount); // throws RangeError: closes the peer
-    peer.setHas(field);
     this.picker?.peerBitfield(peer.key, field);
     this.updateInterest(peer);
     this.fill(peer);
@@ -411,7 +417,6 @@ export class TorrentSession implements Session {
       peer.pending.all = true;
       return;
     }
-    peer.setHas(Bitfield.full(this._info.pieceCount));
     this.picker?.peerHaveAll(peer.key);
     this.updateInterest(peer);
     this.fill(peer);
@@ -422,16 +427,14 @@ export class TorrentSession implements Session {
     const { pending } = peer;
     peer.pending = { all: false, haves: new Set() };
     if (pending.all) return this.onHaveAll(peer);
-    peer.setHas(
-      pending.bitfield
-        ? Bitfield.fromBytes(pending.bitfield, info.pieceCount)
-        : new Bitfield(info.pieceCount),
-    );
+    const has = pending.bitfield
+      ? Bitfield.fromBytes(pending.bitfield, info.pieceCount)
+      : new Bitfield(info.pieceCount);
     for (const index of pending.haves) {
       if (index >= info.pieceCount) return this.closePeer(peer, `have ${index} beyond the torrent`);
-      peer.markHave(index);
+      has.set(index);
     }
-    if (peer.has) this.picker?.peerBitfield(peer.key, peer.has);
+    this.picker?.peerBitfield(peer.key, has);
     this.updateInterest(peer);
   }
 
@@ -501,13 +504,10 @@ export class TorrentSession implements Session {
   // --- downloading
 
   private onPiece(peer: PeerState, index: number, begin: number, block: Uint8Array): void {
-    const key = blockKey(index, begin);
-    const asked = peer.asked.get(key);
-    if (asked === undefined || asked !== block.length)
-      return this.closePeer(peer, 'a block nobody asked for');
-    peer.asked.delete(key);
-    const info = this._info;
     const picker = this.picker;
+    if (!picker?.takeAsked(peer.key, index, begin, block.length))
+      return this.closePeer(peer, 'a block nobody asked for');
+    const info = this._info;
     if (!info || !picker) return;
     if (index >= info.pieceCount || begin + block.length > pieceSize(info, index)) {
       return this.closePeer(peer, 'block beyond the piece');
@@ -578,7 +578,7 @@ export class TorrentSession implements Session {
       this.haveCount++;
       this.downloadedBytes += pieceSize(this._info, index);
     }
-    this.picker.pieceVerified(index); // sets the bit in `_have` (the picker shares it)
+    const uninteresting = this.picker.pieceVerified(index); // sets the bit in `_have` (the picker shares it)
     this._have.set(index);
     for (const peer of this.peers.values()) {
       if (!peer.handshaken) continue;
@@ -587,7 +587,14 @@ export class TorrentSession implements Session {
     if (this.haveCount === this._info.pieceCount) {
       this.becomeSeeder();
     } else {
-      for (const peer of this.peers.values()) if (peer.amInterested && peer.has) this.updateInterest(peer);
+      // Only peers whose last needed piece this was may lose our interest; told in connection order.
+      const peers: PeerState[] = [];
+      for (const key of uninteresting) {
+        const peer = this.peers.get(key);
+        if (peer?.amInterested) peers.push(peer);
+      }
+      peers.sort((a, b) => a.order - b.order);
+      for (const peer of peers) this.updateInterest(peer);
     }
   }
 
@@ -728,12 +735,13 @@ export class TorrentSession implements Session {
     this._info = info;
     this._have = have ? have.clone() : new Bitfield(info.pieceCount);
     this.haveCount = this._have.count();
-    this.picker = new PiecePicker({
+    this.picker = (this.config.wishlist ?? newPicker)({
       pieceCount: info.pieceCount,
       pieceLength: info.pieceLength,
       totalLength: info.length,
       have: this._have,
       random: this.random,
+      askedLimit: this.config.maxPipeline * ASKED_SLACK,
       randomFirstPieces: this.config.randomFirstPieces,
       endgameDuplicates: this.config.endgameDuplicates,
       endgameWhenIdle: true,
@@ -749,11 +757,7 @@ export class TorrentSession implements Session {
 
   private wantsFrom(peer: PeerState): boolean {
     return (
-      this.state === 'downloading' &&
-      this.picker !== undefined &&
-      peer.has !== undefined &&
-      peer.hasCount > 0 &&
-      this.picker.isInteresting(peer.has)
+      this.state === 'downloading' && this.picker !== undefined && this.picker.isPeerInteresting(peer.key)
     );
   }
 
@@ -766,8 +770,7 @@ export class TorrentSession implements Session {
 
   private fill(peer: PeerState): void {
     const picker = this.picker;
-    if (!picker || this.state !== 'downloading' || peer.peerChoking || !peer.amInterested || !peer.has)
-      return;
+    if (!picker || this.state !== 'downloading' || peer.peerChoking || !peer.amInterested) return;
     const depth = pipelineDepth(peer.down.rate(this.now), peer.reqq, {
       minDepth: this.config.minPipeline,
       maxDepth: this.config.maxPipeline,
@@ -776,7 +779,7 @@ export class TorrentSession implements Session {
     });
     const outstanding = picker.outstanding(peer.key);
     if (outstanding >= depth) return;
-    const requests = picker.nextRequests(peer.key, peer.has, depth - outstanding, this.now);
+    const requests = picker.nextRequests(peer.key, depth - outstanding, this.now);
     if (requests.length === 0) return;
     if (!peer.waiting) {
       // The snub clock starts with the first request since it was last unchoked or sent us a block; requests that
@@ -784,10 +787,7 @@ export class TorrentSession implements Session {
       peer.waiting = true;
       peer.lastBlockAt = this.now;
     }
-    const chunks = requests.map((request) => {
-      peer.rememberAsked(request, this.config.maxPipeline);
-      return encodeMessage({ type: 'request', ...request });
-    });
+    const chunks = requests.map((request) => encodeMessage({ type: 'request', ...request }));
     this.sendRaw(peer, concatBytes(chunks));
   }
 
@@ -1000,12 +1000,13 @@ export class TorrentSession implements Session {
     let seeds = 0;
     for (const peer of this.peers.values()) {
       if (!peer.handshaken) continue;
-      if (peer.isSeed) seeds++;
+      const pieces = this.picker ? this.picker.peerPieces(peer.key) : 0;
+      if (pieceCount > 0 && pieces === pieceCount) seeds++;
       peerStats.push({
         peer: peer.key,
         peerId: peer.peerIdHex,
         client: peer.client,
-        progress: peer.has && peer.has.length > 0 ? peer.hasCount / peer.has.length : 0,
+        progress: pieceCount > 0 ? pieces / pieceCount : 0,
         downloadRate: peer.down.rate(now),
         uploadRate: peer.up.rate(now),
         downloaded: peer.downloaded,

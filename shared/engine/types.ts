@@ -4,6 +4,7 @@ import type { Bitfield } from '../bitfield';
 import type { TorrentInfo } from '../metainfo';
 import type { ChokePolicy, SpareSlots } from './choker';
 import type { PieceSelection } from './picker';
+import type { WishlistFactory } from './wishlist';
 
 /** A connection key chosen by the adapter (unique per connection for the session's lifetime). */
 export type PeerKey = string;
@@ -39,6 +40,8 @@ export interface EngineConfig {
   /** Every choke decision: rounds, between rounds, upload caps (default `titForTat`, see choker.ts). The lab plugs in
    * its strategies here (free rider, no choking, a fixed upload cap, a strategic choker: lab/sim/strategy.ts). */
   chokePolicy?: ChokePolicy;
+  /** Piece selection and request bookkeeping once the torrent is known (default: a PiecePicker, see picker.ts). */
+  wishlist?: WishlistFactory;
 }
 
 export interface SessionOptions {

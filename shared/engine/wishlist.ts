@@ -1,0 +1,43 @@
+// What the downloader needs from piece selection: it reports what peers have and what arrived, and asks what to
+// request next. The piece picker (picker.ts) is the implementation; tests may plug in another (EngineConfig.wishlist).
+import type { Bitfield } from '../bitfield';
+import type { BlockReceipt, BlockRequest, PeerBlockRequest, PickerOptions } from './picker';
+
+export interface Wishlist {
+  // What peers have (the only copy the session keeps once the torrent is known).
+  /** Replaces what we knew of the peer's pieces. Throws RangeError on a bitfield of the wrong size. */
+  peerBitfield(peer: string, bitfield: Bitfield): void;
+  /** False when the peer was already known to have it. Throws RangeError on an index outside the torrent. */
+  peerHave(peer: string, index: number): boolean;
+  peerHaveAll(peer: string): void;
+  /** Forgets the peer; returns the requests it still had. */
+  peerGone(peer: string): BlockRequest[];
+  /** Pieces the peer has (0 for a peer never reported). */
+  peerPieces(peer: string): number;
+  /** Peers that have the piece. */
+  availability(index: number): number;
+  /** Does the peer have a piece we still need? O(1). */
+  isPeerInteresting(peer: string): boolean;
+
+  // Requests.
+  /** Up to `count` new requests for the peer, among the pieces it reported, marked as sent at `now`. */
+  nextRequests(peer: string, count: number, now: number): BlockRequest[];
+  outstanding(peer: string): number;
+  /** The peer choked us: its requests go back to the pool. */
+  releasePeer(peer: string): BlockRequest[];
+  /** One request will not be served (a reject); not given to that peer again before `avoidUntil`. */
+  release(peer: string, request: BlockRequest, avoidUntil?: number): boolean;
+  /** Requests older than `timeoutMs`, released. */
+  expire(now: number, timeoutMs: number): PeerBlockRequest[];
+
+  // Arrivals and verification.
+  /** Did we ask this peer for exactly this block (not yet arrived)? Forgets it when so. */
+  takeAsked(peer: string, index: number, begin: number, length: number): boolean;
+  blockReceived(peer: string, index: number, begin: number, length: number): BlockReceipt;
+  /** The piece is stored: returns the peers that no longer have anything we need. */
+  pieceVerified(index: number): string[];
+  pieceFailed(index: number): void;
+}
+
+/** Builds the wishlist of a torrent once its geometry is known (the session's default: a PiecePicker). */
+export type WishlistFactory = (options: PickerOptions) => Wishlist;
