@@ -3,19 +3,10 @@ import type { BetweenRoundsInput, ChokerInput, ChokerPeer } from '../../shared/e
 import { chooseUnchoked } from '../../shared/engine/choker';
 import { mulberry32 } from '../../shared/engine/testing/random';
 import { fixedUploadCap, freeRider, noChoking, strategicChoker } from './strategy';
+import { chokerPeer } from '../../shared/engine/testing/choker-peers';
 
 function peer(name: string, fields: Partial<ChokerPeer> = {}): ChokerPeer {
-  return {
-    peer: name,
-    interested: true,
-    downloadRate: 0,
-    uploadRate: 0,
-    snubbed: false,
-    connectedAt: -1_000_000,
-    unchoked: false,
-    amInterested: true,
-    ...fields,
-  };
+  return chokerPeer(name, { amInterested: true, ...fields });
 }
 
 const round = (peers: ChokerPeer[], fields: Partial<ChokerInput> = {}): ChokerInput => ({

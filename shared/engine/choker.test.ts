@@ -8,19 +8,9 @@ import {
   type ChokerPeer,
 } from './choker';
 import { mulberry32 } from './testing/random';
+import { chokerPeer } from './testing/choker-peers';
 
-function peer(name: string, fields: Partial<ChokerPeer> = {}): ChokerPeer {
-  return {
-    peer: name,
-    interested: true,
-    downloadRate: 0,
-    uploadRate: 0,
-    snubbed: false,
-    connectedAt: -1_000_000,
-    unchoked: false,
-    ...fields,
-  };
-}
+const peer = chokerPeer;
 
 function input(peers: ChokerPeer[], fields: Partial<ChokerInput> = {}): ChokerInput {
   return {
