@@ -15,36 +15,35 @@
 //   fresh buffer the adapter owns (it may transfer it). `peer-data` chunks are read in place and may be kept as views
 //   until the event returns, so the adapter must not reuse them while handle() runs.
 // - Hash ids are unique per session (a counter); piece and metadata checks share the sequence.
-import { Bitfield } from '../bitfield';
-import { concatBytes } from '../bytes';
+import type { Bitfield } from '../bitfield';
 import {
   decodeExtendedHandshake,
   decodeMetadataMessage,
-  encodeExtendedHandshake,
   encodeMetadataMessage,
   METADATA_PIECE_SIZE,
 } from '../extension';
 import { toHex } from '../hex';
 import type { TorrentInfo } from '../metainfo';
-import { pieceSize } from '../metainfo';
+import { parseVerifiedInfo } from '../metainfo';
 import type { WireMessage } from '../wire';
-import {
-  BLOCK_SIZE,
-  encodeHandshake,
-  encodeMessage,
-  reservedBytes,
-  supportsExtended,
-  supportsFast,
-} from '../wire';
+import { encodeMessage } from '../wire';
 import type { ChokePolicy, ChokeTrigger, ChokerInput, ChokerPeer } from './choker';
 import { titForTat } from './choker';
+import { Downloader } from './downloader';
 import { MetadataFetch } from './metadata';
-import { parseVerifiedInfo } from '../metainfo';
-import { ASKED_SLACK, MAX_PENDING_HAVES, PeerState } from './peer';
-import { OUR_REQQ, UploadQueue } from './uploader';
-import { PiecePicker, type BlockRequest, type PickerOptions } from './picker';
-import type { Wishlist } from './wishlist';
-import { isSnubbed, pipelineDepth } from './pipeline';
+import { MAX_PENDING_HAVES, PeerState } from './peer';
+import {
+  acceptHandshake,
+  connectionDue,
+  needsFast,
+  ourExtendedHandshake,
+  ourHandshake,
+  ourPieces,
+  refuseHandshake,
+  UT_METADATA_ID,
+  type WireIdentity,
+} from './peer-wire';
+import type { BlockRequest } from './picker';
 import { RateMeter } from './rate';
 import type {
   EngineAction,
@@ -57,7 +56,11 @@ import type {
   SessionState,
   SessionStats,
 } from './types';
-import { BanList, bytesEqual, digestMatches } from './verify';
+import { dropRequests, UploadQueue, Uploader } from './uploader';
+import { BanList, bytesEqual } from './verify';
+
+export { MAX_REQUEST_LENGTH } from './uploader';
+export { UT_METADATA_ID } from './peer-wire';
 
 export const DEFAULT_CONFIG: EngineConfig = {
   targetPeers: 20,
@@ -77,29 +80,12 @@ export const DEFAULT_CONFIG: EngineConfig = {
   clientName: 'swarmdrop 0.1',
 };
 
-/** Requests longer than this close the connection (BEP 3 practice: 16 KiB is normal, 128 KiB the most anyone asks). */
-export const MAX_REQUEST_LENGTH = 128 * 1024;
-/** The extended message id we want ut_metadata under. */
-export const UT_METADATA_ID = 3;
 /** Metadata requests that get no answer in this time go to another peer. */
 const METADATA_TIMEOUT_MS = 20_000;
-/** A peer measured slow gets at most this much work queued (but at least 2 requests) instead of minPipeline, so the
- * last blocks do not sit behind a slow peer's queue while faster peers could bring them. */
-const SLOW_PEER_QUEUE_MS = 5_000;
 /** At most one `want-peers` per this interval. */
 const WANT_PEERS_INTERVAL_MS = 5_000;
-/** BEP 6 (fast extension) in our handshake: have-all/have-none, and explicit rejects instead of silent drops. */
-const ADVERTISE_FAST = true;
 
 type HashJob = { kind: 'piece'; index: number } | { kind: 'metadata' };
-
-interface PieceBuffer {
-  data: Uint8Array;
-  /** Peer ids (hex) that sent blocks of it. */
-  contributors: Set<string>;
-}
-
-const newPicker = (options: PickerOptions): Wishlist => new PiecePicker(options);
 
 export class TorrentSession implements Session {
   readonly config: EngineConfig;
@@ -107,10 +93,9 @@ export class TorrentSession implements Session {
   private readonly infoHash: Uint8Array;
   private readonly peerId: Uint8Array;
   private readonly random: () => number;
-  private _info: TorrentInfo | undefined;
-  private _have: Bitfield | undefined;
-  private haveCount = 0;
-  private picker: Wishlist | undefined;
+  /** The download and serving rooms, from the moment the info is known. */
+  private downloader: Downloader | undefined;
+  private uploader: Uploader | undefined;
   private readonly metadataFetch = new MetadataFetch();
 
   private state: SessionState;
@@ -121,12 +106,10 @@ export class TorrentSession implements Session {
   private readonly byPeerId = new Map<string, PeerKey>();
   private readonly bans = new BanList();
 
-  private readonly buffers = new Map<number, PieceBuffer>();
   private readonly hashJobs = new Map<number, HashJob>();
   private nextHashId = 1;
   /** Connection order given to the next peer. */
   private peerOrder = 0;
-  private readonly storing = new Set<number>();
 
   private lastChokeRound: number | undefined;
   private lastOptimisticRotation: number | undefined;
@@ -135,14 +118,10 @@ export class TorrentSession implements Session {
   private lastRefill: number | undefined;
 
   private readonly downMeter = new RateMeter();
-  private readonly upMeter = new RateMeter();
-  private downloadedBytes = 0;
-  private uploadedBytes = 0;
 
-  /** Per handle() call: the actions so far, the clock, and whether released requests need handing out. */
+  /** Per handle() call: the actions so far and the clock. */
   private out: EngineAction[] = [];
   private now: number;
-  private refill = false;
 
   constructor(options: SessionOptions) {
     if (!(options.infoHash instanceof Uint8Array) || options.infoHash.length !== 20) {
@@ -168,11 +147,11 @@ export class TorrentSession implements Session {
   }
 
   get info(): TorrentInfo | undefined {
-    return this._info;
+    return this.downloader?.info;
   }
 
   get have(): Bitfield | undefined {
-    return this._have;
+    return this.downloader?.have;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -181,7 +160,6 @@ export class TorrentSession implements Session {
   handle(event: EngineEvent, now: number): EngineAction[] {
     this.now = now;
     this.out = [];
-    this.refill = false;
     if (this.state === 'stopped') {
       if (event.type === 'peer-connected')
         this.out.push({ type: 'close', peer: event.peer, reason: 'stopped' });
@@ -211,23 +189,22 @@ export class TorrentSession implements Session {
         this.onHashed(event.id, event.digest);
         break;
       case 'stored':
-        this.onStored(event.index);
+        if (this.downloader?.stored(event.index) && this.downloader.complete) this.becomeSeeder();
         break;
       case 'store-failed':
-        this.onStoreFailed(event.index, event.reason);
+        // The piece is not counted; what is already stored stays. We stop downloading: storage is not usable.
+        if (this.downloader?.storeFailed(event.index)) this.fail(`storage failed: ${event.reason}`);
         break;
       case 'read-done': {
         const peer = this.peers.get(event.peer);
-        if (peer) this.guard(peer, () => this.onReadDone(peer, event.index, event.begin, event.data));
+        const uploader = this.uploader;
+        if (peer && uploader)
+          this.guard(peer, () => uploader.onReadDone(peer, event.index, event.begin, event.data, now));
         break;
       }
       case 'read-failed': {
         const peer = this.peers.get(event.peer);
-        if (peer) {
-          const request = peer.upload.finishRead(event.index, event.begin);
-          if (request) this.reject(peer, request);
-          this.pumpReads(peer);
-        }
+        if (peer) this.uploader?.onReadFailed(peer, event.index, event.begin, now);
         break;
       }
       case 'tick':
@@ -243,7 +220,7 @@ export class TorrentSession implements Session {
         this.onStop();
         break;
     }
-    if (this.refill) this.fillAll();
+    this.downloader?.flush(now);
     const actions = this.out;
     this.out = [];
     return actions;
@@ -260,6 +237,8 @@ export class TorrentSession implements Session {
     }
   }
 
+  // --- the wire
+
   private onConnected(key: PeerKey): void {
     if (this.peers.has(key)) {
       // A reused key is an adapter bug; keep the existing connection.
@@ -269,9 +248,7 @@ export class TorrentSession implements Session {
       this.out.push({ type: 'close', peer: key, reason: 'too many peers' });
       return;
     }
-    if (this.state === 'paused') {
-      // Paused sessions still connect, they just do not transfer.
-    }
+    // Paused sessions still connect, they just do not transfer.
     const peer = new PeerState(
       key,
       this.peerOrder++,
@@ -279,14 +256,7 @@ export class TorrentSession implements Session {
       new UploadQueue(this.policy.uploadCap, this.now),
     );
     this.peers.set(key, peer);
-    this.sendRaw(
-      peer,
-      encodeHandshake({
-        infoHash: this.infoHash,
-        peerId: this.peerId,
-        reserved: reservedBytes({ extended: true, fast: ADVERTISE_FAST }),
-      }),
-    );
+    this.sendRaw(peer, ourHandshake(this.identity));
   }
 
   private onData(peer: PeerState, data: Uint8Array): void {
@@ -303,54 +273,52 @@ export class TorrentSession implements Session {
     peer: PeerState,
     handshake: { infoHash: Uint8Array; peerId: Uint8Array; reserved: Uint8Array },
   ) {
-    if (!bytesEqual(handshake.infoHash, this.infoHash)) return this.closePeer(peer, 'wrong info hash');
-    if (bytesEqual(handshake.peerId, this.peerId)) return this.closePeer(peer, 'connected to ourselves');
     const hex = toHex(handshake.peerId);
-    if (this.bans.isBanned(hex)) return this.closePeer(peer, 'banned peer');
-    if (this.byPeerId.has(hex)) return this.closePeer(peer, 'duplicate connection');
-    peer.handshaken = true;
-    peer.peerId = handshake.peerId;
-    peer.peerIdHex = hex;
-    peer.extended = supportsExtended(handshake.reserved);
-    peer.fast = ADVERTISE_FAST && supportsFast(handshake.reserved);
+    const refusal = refuseHandshake(handshake, this.identity, this.knownPeers, hex);
+    if (refusal) return this.closePeer(peer, refusal);
+    acceptHandshake(peer, handshake, hex);
     this.byPeerId.set(hex, peer.key);
-
     if (peer.extended) {
-      const payload = encodeExtendedHandshake({
-        m: { ut_metadata: UT_METADATA_ID },
-        metadataSize: this._info?.infoBytes.length,
-        client: this.config.clientName,
-        reqq: OUR_REQQ,
-      });
-      this.send(peer, { type: 'extended', id: 0, payload });
+      this.send(peer, ourExtendedHandshake(this.info?.infoBytes.length, this.config.clientName));
     }
-    if (this._have && this.haveCount > 0) {
-      if (peer.fast && this.haveCount === this._have.length) this.send(peer, { type: 'have-all' });
-      else this.send(peer, { type: 'bitfield', bytes: this._have.bytes });
-    } else if (peer.fast) {
-      this.send(peer, { type: 'have-none' });
-    }
+    const pieces = ourPieces(peer, this.downloader?.have, this.downloader?.haveCount ?? 0);
+    if (pieces) this.send(peer, pieces);
   }
 
+  private get identity(): WireIdentity {
+    return { infoHash: this.infoHash, peerId: this.peerId };
+  }
+
+  private readonly sender = { send: (peer: PeerState, message: WireMessage) => this.send(peer, message) };
+
+  private readonly knownPeers = {
+    banned: (hex: string) => this.bans.isBanned(hex),
+    connected: (hex: string) => this.byPeerId.has(hex),
+  };
+
+  /** Hands each message to its room: the downloader, the uploader, the choker or the metadata exchange. */
   private onMessage(peer: PeerState, message: WireMessage): void {
+    if (needsFast(message) && !peer.fast) {
+      return this.closePeer(peer, `${message.type} without the fast extension`);
+    }
+    const downloader = this.downloader;
     switch (message.type) {
       case 'keep-alive':
       case 'port':
+      case 'have-none': // it has nothing (the default)
+      case 'suggest-piece': // hints we do not use
+      case 'allowed-fast':
         return;
       case 'choke':
         if (peer.peerChoking) return;
         peer.peerChoking = true;
         peer.waiting = false;
-        // BEP 6: a fast peer's choke does not reject our requests; it rejects the ones it drops, and blocks it had
-        // already sent still arrive (releasing them would ask someone else for the same blocks). Requests it neither
-        // serves nor rejects time out as usual. Without fast, a choke drops them all.
-        if (peer.fast) return;
-        if (this.picker && this.picker.releasePeer(peer.key).length > 0) this.refill = true;
+        downloader?.onChoke(peer);
         return;
       case 'unchoke':
         if (!peer.peerChoking) return;
         peer.peerChoking = false;
-        this.fill(peer);
+        downloader?.onUnchoke(peer, this.now);
         return;
       case 'interested':
         peer.peerInterested = true;
@@ -361,24 +329,27 @@ export class TorrentSession implements Session {
         this.chokeBetweenRounds({ kind: 'not-interested', peer: peer.key });
         return;
       case 'have':
-        return this.onHave(peer, message.index);
-      case 'bitfield':
-        return this.onBitfield(peer, message.bytes);
-      case 'have-all':
-      case 'have-none':
-      case 'reject-request':
-      case 'suggest-piece':
-      case 'allowed-fast':
-        // BEP 6: these messages from a peer that did not negotiate the fast extension close the connection.
-        if (!peer.fast) return this.closePeer(peer, `${message.type} without the fast extension`);
-        if (message.type === 'have-all') return this.onHaveAll(peer);
-        if (message.type === 'reject-request') return this.onReject(peer, message);
-        // have-none: it has nothing (the default); suggest-piece and allowed-fast are hints we do not use.
+        if (downloader) return downloader.onHave(peer, message.index, this.now);
+        if (peer.pending.haves.size >= MAX_PENDING_HAVES)
+          return this.closePeer(peer, 'too many have messages');
+        peer.pending.haves.add(message.index);
         return;
+      case 'bitfield':
+        if (downloader) return downloader.onBitfield(peer, message.bytes, this.now);
+        if (message.bytes.length > MAX_PENDING_HAVES / 8) return this.closePeer(peer, 'bitfield too large');
+        peer.pending.bitfield = message.bytes.slice();
+        return;
+      case 'have-all':
+        if (downloader) return downloader.onHaveAll(peer, this.now);
+        peer.pending.all = true;
+        return;
+      case 'reject-request':
+        return downloader?.onReject(peer, message, this.now);
       case 'request':
-        return this.onRequest(peer, message);
+        if (!this.uploader) return this.closePeer(peer, 'request before we have the metadata');
+        return this.uploader.onRequest(peer, message, this.now);
       case 'cancel':
-        return this.onCancel(peer, message);
+        return this.uploader?.onCancel(peer, message, this.now);
       case 'piece':
         return this.onPiece(peer, message.index, message.begin, message.block);
       case 'extended':
@@ -386,161 +357,12 @@ export class TorrentSession implements Session {
     }
   }
 
-  // --- what the peer has
-
-  private onHave(peer: PeerState, index: number): void {
-    if (!this._info) {
-      if (peer.pending.haves.size >= MAX_PENDING_HAVES) return this.closePeer(peer, 'too many have messages');
-      peer.pending.haves.add(index);
-      return;
-    }
-    if (index >= this._info.pieceCount) return this.closePeer(peer, `have ${index} beyond the torrent`);
-    if (!this.picker?.peerHave(peer.key, index)) return;
-    if (!peer.amInterested && this._have && !this._have.get(index)) this.updateInterest(peer);
-    this.fill(peer);
-  }
-
-  private onBitfield(peer: PeerState, bytes: Uint8Array): void {
-    if (!this._info) {
-      if (bytes.length > MAX_PENDING_HAVES / 8) return this.closePeer(peer, 'bitfield too large');
-      peer.pending.bitfield = bytes.slice();
-      return;
-    }
-    const field = Bitfield.fromBytes(bytes, this._info.pieceCount); // throws RangeError: closes the peer
-    this.picker?.peerBitfield(peer.key, field);
-    this.updateInterest(peer);
-    this.fill(peer);
-  }
-
-  private onHaveAll(peer: PeerState): void {
-    if (!this._info) {
-      peer.pending.all = true;
-      return;
-    }
-    this.picker?.peerHaveAll(peer.key);
-    this.updateInterest(peer);
-    this.fill(peer);
-  }
-
-  /** Applies what a peer said it had before the info was known. */
-  private applyPending(peer: PeerState, info: TorrentInfo): void {
-    const { pending } = peer;
-    peer.pending = { all: false, haves: new Set() };
-    if (pending.all) return this.onHaveAll(peer);
-    const has = pending.bitfield
-      ? Bitfield.fromBytes(pending.bitfield, info.pieceCount)
-      : new Bitfield(info.pieceCount);
-    for (const index of pending.haves) {
-      if (index >= info.pieceCount) return this.closePeer(peer, `have ${index} beyond the torrent`);
-      has.set(index);
-    }
-    this.picker?.peerBitfield(peer.key, has);
-    this.updateInterest(peer);
-  }
-
-  /** The peer will not serve one of our requests: it can go to someone else. A reject while the peer unchokes us
-   * means it will not serve that block, so it is not asked again for a while; a reject that comes with a choke only
-   * drops its queue, and after the next unchoke it may be asked again (it may be our only source). */
-  private onReject(peer: PeerState, request: BlockRequest): void {
-    const picker = this.picker;
-    if (!picker) return;
-    const avoidUntil = peer.peerChoking ? undefined : this.now + this.config.requestTimeoutMs;
-    if (picker.release(peer.key, request, avoidUntil)) this.refill = true;
-  }
-
-  // --- serving
-
-  /** A fast peer gets an explicit reject for a request we will not serve (BEP 6); others' are dropped silently. */
-  private reject(peer: PeerState, request: BlockRequest): void {
-    const { index, begin, length } = request;
-    if (peer.fast) this.send(peer, { type: 'reject-request', index, begin, length });
-  }
-
-  private onRequest(peer: PeerState, request: BlockRequest): void {
-    const info = this._info;
-    if (!info || !this._have) return this.closePeer(peer, 'request before we have the metadata');
-    const { index, begin, length } = request;
-    if (index >= info.pieceCount)
-      return this.closePeer(peer, `request for piece ${index} beyond the torrent`);
-    if (length === 0 || length > MAX_REQUEST_LENGTH)
-      return this.closePeer(peer, `request of ${length} bytes`);
-    if (begin + length > pieceSize(info, index))
-      return this.closePeer(peer, 'request beyond the end of the piece');
-    if (peer.upload.holds(index, begin)) return;
-    if (
-      peer.amChoking || // choked peers' requests are discarded (rejected, for a fast peer)
-      this.state === 'paused' ||
-      !this._have.get(index) || // we never said we had it; a race with nothing to serve
-      peer.upload.full()
-    )
-      return this.reject(peer, { index, begin, length });
-    peer.upload.enqueue({ index, begin, length });
-    this.pumpReads(peer);
-  }
-
-  private onCancel(peer: PeerState, request: BlockRequest): void {
-    if (peer.upload.cancel(request.index, request.begin)) this.pumpReads(peer);
-  }
-
-  private pumpReads(peer: PeerState): void {
-    for (const request of peer.upload.take(this.now))
-      this.out.push({ type: 'read', peer: peer.key, ...request });
-  }
-
-  private onReadDone(peer: PeerState, index: number, begin: number, data: Uint8Array): void {
-    const request = peer.upload.finishRead(index, begin);
-    if (!request) return; // cancelled, or the peer was choked meanwhile
-    if (data.length === request.length && !peer.amChoking) {
-      this.send(peer, { type: 'piece', index, begin, block: data });
-      peer.uploaded += data.length;
-      peer.up.add(data.length, this.now);
-      peer.upSlow.add(data.length, this.now);
-      this.uploadedBytes += data.length;
-      this.upMeter.add(data.length, this.now);
-    }
-    this.pumpReads(peer);
-  }
-
-  // --- downloading
-
   private onPiece(peer: PeerState, index: number, begin: number, block: Uint8Array): void {
-    const picker = this.picker;
-    if (!picker?.takeAsked(peer.key, index, begin, block.length))
+    const downloader = this.downloader;
+    if (!downloader?.takeAsked(peer, index, begin, block.length))
       return this.closePeer(peer, 'a block nobody asked for');
-    const info = this._info;
-    if (!info || !picker) return;
-    if (index >= info.pieceCount || begin + block.length > pieceSize(info, index)) {
-      return this.closePeer(peer, 'block beyond the piece');
-    }
-    peer.lastBlockAt = this.now;
-    peer.waiting = false;
-    peer.snubbed = false;
-    peer.downloaded += block.length;
-    peer.down.add(block.length, this.now);
-    peer.downSlow.add(block.length, this.now);
     this.downMeter.add(block.length, this.now);
-    const result = picker.blockReceived(peer.key, index, begin, block.length);
-    for (const cancel of result.cancels) {
-      const other = this.peers.get(cancel.peer);
-      if (other) {
-        this.send(other, { type: 'cancel', index: cancel.index, begin: cancel.begin, length: cancel.length });
-      }
-    }
-    if (result.expected && !result.duplicate && !this.storing.has(index) && !this._have?.get(index)) {
-      let buffer = this.buffers.get(index);
-      if (!buffer) {
-        buffer = { data: new Uint8Array(pieceSize(info, index)), contributors: new Set() };
-        this.buffers.set(index, buffer);
-      }
-      buffer.data.set(block, begin);
-      buffer.contributors.add(peer.peerIdHex);
-      if (result.pieceComplete) {
-        const id = this.nextHashId++;
-        this.hashJobs.set(id, { kind: 'piece', index });
-        this.out.push({ type: 'hash', id, data: buffer.data });
-      }
-    }
-    this.fill(peer);
+    downloader.onBlock(peer, index, begin, block, this.now);
   }
 
   private onHashed(id: number, digest: Uint8Array): void {
@@ -548,61 +370,13 @@ export class TorrentSession implements Session {
     if (!job) return;
     this.hashJobs.delete(id);
     if (job.kind === 'metadata') return this.onMetadataHashed(digest);
-    const info = this._info;
-    const buffer = this.buffers.get(job.index);
-    if (!info || !buffer || !this.picker) return;
-    this.buffers.delete(job.index);
-    if (digestMatches(info.pieces, job.index, digest)) {
-      this.storing.add(job.index);
-      for (const hex of buffer.contributors) {
-        const key = this.byPeerId.get(hex);
-        const peer = key === undefined ? undefined : this.peers.get(key);
-        if (peer) peer.piecesReceived++;
-      }
-      this.out.push({ type: 'store', index: job.index, data: buffer.data });
-      return;
-    }
-    // A bad piece: throw it away, fetch it again, and hold its contributors to account.
-    this.picker.pieceFailed(job.index);
-    for (const hex of this.bans.badPiece(buffer.contributors)) {
-      const key = this.byPeerId.get(hex);
-      const peer = key === undefined ? undefined : this.peers.get(key);
-      if (peer) this.closePeer(peer, 'banned: sent corrupt data');
-    }
-    this.refill = true;
+    this.downloader?.pieceHashed(job.index, digest);
   }
 
-  private onStored(index: number): void {
-    if (!this.storing.delete(index) || !this._info || !this._have || !this.picker) return;
-    if (!this._have.get(index)) {
-      this.haveCount++;
-      this.downloadedBytes += pieceSize(this._info, index);
-    }
-    const uninteresting = this.picker.pieceVerified(index); // sets the bit in `_have` (the picker shares it)
-    this._have.set(index);
-    for (const peer of this.peers.values()) {
-      if (!peer.handshaken) continue;
-      this.send(peer, { type: 'have', index });
-    }
-    if (this.haveCount === this._info.pieceCount) {
-      this.becomeSeeder();
-    } else {
-      // Only peers whose last needed piece this was may lose our interest; told in connection order.
-      const peers: PeerState[] = [];
-      for (const key of uninteresting) {
-        const peer = this.peers.get(key);
-        if (peer?.amInterested) peers.push(peer);
-      }
-      peers.sort((a, b) => a.order - b.order);
-      for (const peer of peers) this.updateInterest(peer);
-    }
-  }
-
-  private onStoreFailed(index: number, reason: string): void {
-    if (!this.storing.delete(index)) return;
-    // The piece is not counted; what is already stored stays. We stop downloading: storage is not usable.
-    this.picker?.pieceFailed(index);
-    this.fail(`storage failed: ${reason}`);
+  private hash(job: HashJob, data: Uint8Array): void {
+    const id = this.nextHashId++;
+    this.hashJobs.set(id, job);
+    this.out.push({ type: 'hash', id, data });
   }
 
   private fail(reason: string): void {
@@ -610,18 +384,26 @@ export class TorrentSession implements Session {
     this.state = 'error';
     this.errorReason = reason;
     this.out.push({ type: 'error', reason });
+    const downloader = this.downloader;
+    if (!downloader) return;
     for (const peer of this.peers.values()) {
-      if (peer.handshaken) this.updateInterest(peer);
-      this.picker?.releasePeer(peer.key);
+      if (peer.handshaken) downloader.updateInterest(peer);
+      downloader.releasePeer(peer);
     }
   }
 
   private becomeSeeder(): void {
     this.state = 'seeding';
-    for (const buffer of this.buffers.keys()) this.buffers.delete(buffer);
+    this.downloader?.dropBuffers();
     this.out.push({ type: 'announce', event: 'completed' });
     this.out.push({ type: 'complete' });
-    for (const peer of this.peers.values()) if (peer.handshaken) this.updateInterest(peer);
+    this.updateInterestAll();
+  }
+
+  private updateInterestAll(): void {
+    const downloader = this.downloader;
+    if (!downloader) return;
+    for (const peer of this.peers.values()) if (peer.handshaken) downloader.updateInterest(peer);
   }
 
   // --- metadata (BEP 9)
@@ -635,19 +417,17 @@ export class TorrentSession implements Session {
       case 'request':
         return this.serveMetadata(peer, message.piece);
       case 'data': {
-        if (this._info) return; // late answer, we already have it
+        if (this.info) return; // late answer, we already have it
         const result = this.metadataFetch.data(peer.key, message.piece, message.totalSize, message.data);
         if (result.kind === 'violation') return this.closePeer(peer, result.reason);
         if (result.kind === 'complete') {
-          const hashId = this.nextHashId++;
-          this.hashJobs.set(hashId, { kind: 'metadata' });
-          this.out.push({ type: 'hash', id: hashId, data: result.bytes });
+          this.hash({ kind: 'metadata' }, result.bytes);
           return;
         }
         return this.requestMetadata(peer);
       }
       case 'reject':
-        if (this._info) return;
+        if (this.info) return;
         this.metadataFetch.reject(peer.key, message.piece, this.now, METADATA_TIMEOUT_MS);
         return this.requestMetadataFromAll();
     }
@@ -660,7 +440,7 @@ export class TorrentSession implements Session {
     const utMetadata = handshake.m.ut_metadata;
     peer.utMetadata = utMetadata && utMetadata > 0 ? utMetadata : undefined;
     peer.metadataSize = handshake.metadataSize;
-    if (this._info || peer.utMetadata === undefined || handshake.metadataSize === undefined) return;
+    if (this.info || peer.utMetadata === undefined || handshake.metadataSize === undefined) return;
     if (this.metadataFetch.hasPeer(peer.key)) return;
     const refusal = this.metadataFetch.addPeer(peer.key, handshake.metadataSize);
     if (refusal) return this.closePeer(peer, refusal);
@@ -668,7 +448,7 @@ export class TorrentSession implements Session {
   }
 
   private requestMetadata(peer: PeerState): void {
-    if (this._info || peer.utMetadata === undefined) return;
+    if (this.info || peer.utMetadata === undefined) return;
     for (const piece of this.metadataFetch.nextRequests(peer.key, this.now)) {
       const payload = encodeMetadataMessage({ msgType: 'request', piece });
       this.send(peer, { type: 'extended', id: peer.utMetadata, payload });
@@ -684,7 +464,7 @@ export class TorrentSession implements Session {
 
   private serveMetadata(peer: PeerState, piece: number): void {
     if (peer.utMetadata === undefined) return; // it never told us where to send the answer
-    const bytes = this._info?.infoBytes;
+    const bytes = this.info?.infoBytes;
     const start = piece * METADATA_PIECE_SIZE;
     const payload =
       bytes && start < bytes.length
@@ -699,7 +479,7 @@ export class TorrentSession implements Session {
   }
 
   private onMetadataHashed(digest: Uint8Array): void {
-    if (this._info) return;
+    if (this.info) return;
     const bytes = this.metadataFetch.verifying ? this.metadataFetch.assembled : undefined;
     let info: TorrentInfo | undefined;
     if (bytes && bytesEqual(digest, this.infoHash)) {
@@ -721,80 +501,44 @@ export class TorrentSession implements Session {
       return;
     }
     this.metadataFetch.finish();
-    this.setup(info, undefined);
+    const downloader = this.setup(info, undefined);
     this.out.push({ type: 'metadata', info });
     for (const peer of [...this.peers.values()]) {
       if (!peer.handshaken || this.peers.get(peer.key) !== peer) continue;
-      this.guard(peer, () => this.applyPending(peer, info));
+      this.guard(peer, () => downloader.applyPending(peer, this.now));
     }
-    this.refill = true;
+    downloader.refillSoon();
   }
 
-  private setup(info: TorrentInfo, have: Bitfield | undefined): void {
-    if (have && have.length !== info.pieceCount) throw new RangeError('have does not match the piece count');
-    this._info = info;
-    this._have = have ? have.clone() : new Bitfield(info.pieceCount);
-    this.haveCount = this._have.count();
-    this.picker = (this.config.wishlist ?? newPicker)({
-      pieceCount: info.pieceCount,
-      pieceLength: info.pieceLength,
-      totalLength: info.length,
-      have: this._have,
-      random: this.random,
-      askedLimit: this.config.maxPipeline * ASKED_SLACK,
-      randomFirstPieces: this.config.randomFirstPieces,
-      endgameDuplicates: this.config.endgameDuplicates,
-      endgameWhenIdle: true,
-      blockSize: BLOCK_SIZE,
-      pieceSelection: this.config.pieceSelection,
+  private setup(info: TorrentInfo, have: Bitfield | undefined): Downloader {
+    const downloader = new Downloader(info, have, this.config, this.random, this.bans, {
+      peer: (key) => this.peers.get(key),
+      peerById: (hex) => {
+        const key = this.byPeerId.get(hex);
+        return key === undefined ? undefined : this.peers.get(key);
+      },
+      peers: () => this.peers.values(),
+      send: (peer, message) => this.send(peer, message),
+      sendRaw: (peer, data) => this.sendRaw(peer, data),
+      close: (peer, reason) => this.closePeer(peer, reason),
+      hash: (index, data) => this.hash({ kind: 'piece', index }, data),
+      store: (index, data) => this.out.push({ type: 'store', index, data }),
+      downloading: () => this.state === 'downloading',
+    });
+    this.downloader = downloader;
+    this.uploader = new Uploader(info, downloader.have, {
+      send: (peer, message) => this.send(peer, message),
+      close: (peer, reason) => this.closePeer(peer, reason),
+      read: (peer, request: BlockRequest) => this.out.push({ type: 'read', peer: peer.key, ...request }),
+      serving: () => this.state !== 'paused',
     });
     if (this.state !== 'paused' && this.state !== 'error') {
-      this.state = this.haveCount === info.pieceCount ? 'seeding' : 'downloading';
+      this.state = downloader.complete ? 'seeding' : 'downloading';
     }
+    return downloader;
   }
 
-  // --- interest, requests, choking
-
-  private wantsFrom(peer: PeerState): boolean {
-    return (
-      this.state === 'downloading' && this.picker !== undefined && this.picker.isPeerInteresting(peer.key)
-    );
-  }
-
-  private updateInterest(peer: PeerState): void {
-    const want = this.wantsFrom(peer);
-    if (want === peer.amInterested) return;
-    peer.amInterested = want;
-    this.send(peer, { type: want ? 'interested' : 'not-interested' });
-  }
-
-  private fill(peer: PeerState): void {
-    const picker = this.picker;
-    if (!picker || this.state !== 'downloading' || peer.peerChoking || !peer.amInterested) return;
-    const depth = pipelineDepth(peer.down.rate(this.now), peer.reqq, {
-      minDepth: this.config.minPipeline,
-      maxDepth: this.config.maxPipeline,
-      blockSize: BLOCK_SIZE,
-      maxQueueMs: SLOW_PEER_QUEUE_MS,
-    });
-    const outstanding = picker.outstanding(peer.key);
-    if (outstanding >= depth) return;
-    const requests = picker.nextRequests(peer.key, depth - outstanding, this.now);
-    if (requests.length === 0) return;
-    if (!peer.waiting) {
-      // The snub clock starts with the first request since it was last unchoked or sent us a block; requests that
-      // time out and are asked again do not restart it.
-      peer.waiting = true;
-      peer.lastBlockAt = this.now;
-    }
-    const chunks = requests.map((request) => encodeMessage({ type: 'request', ...request }));
-    this.sendRaw(peer, concatBytes(chunks));
-  }
-
-  private fillAll(): void {
-    this.refill = false;
-    for (const peer of this.peers.values()) if (peer.handshaken) this.fill(peer);
-  }
+  // --- choking
 
   /** Between choke rounds the policy may choke and unchoke at once (see `chooseBetweenRounds`). A session that does
    * not transfer (paused, stopped, failed, no metadata yet) has no slots, but a peer that loses interest may still be
@@ -804,7 +548,7 @@ export class TorrentSession implements Session {
       this.state === 'paused' ||
       this.state === 'stopped' ||
       this.state === 'error' ||
-      !this._info
+      !this.info
     );
     if (!active && trigger.kind !== 'not-interested') return;
     const handshaken = [...this.peers.values()].filter((peer) => peer.handshaken);
@@ -835,10 +579,8 @@ export class TorrentSession implements Session {
     if (peer.amChoking === choke) return;
     peer.amChoking = choke;
     if (choke) {
-      // A choke drops the peer's queue: its requests are discarded (it re-requests after an unchoke). A fast peer
-      // is told which, after the choke (BEP 6: a choke no longer rejects requests implicitly).
       this.send(peer, { type: 'choke' });
-      for (const request of peer.upload.drop()) this.reject(peer, request);
+      dropRequests(peer, this.sender);
       return;
     }
     peer.lastUnchokedAt = this.now;
@@ -847,7 +589,7 @@ export class TorrentSession implements Session {
 
   private chokeRound(rotate: boolean): void {
     const handshaken = [...this.peers.values()].filter((peer) => peer.handshaken);
-    if (this.state === 'paused' || !this._info) {
+    if (this.state === 'paused' || !this.downloader) {
       for (const peer of handshaken) this.setChoke(peer, true);
       return;
     }
@@ -877,21 +619,12 @@ export class TorrentSession implements Session {
     const now = this.now;
     const config = this.config;
     for (const peer of [...this.peers.values()]) {
-      if (!peer.handshaken && now - peer.connectedAt >= config.handshakeTimeoutMs) {
-        this.closePeer(peer, 'handshake timeout');
-      } else if (now - peer.lastReceived >= config.idleTimeoutMs) {
-        this.closePeer(peer, 'idle timeout');
-      } else if (peer.handshaken && now - peer.lastSent >= config.keepAliveMs) {
-        this.send(peer, { type: 'keep-alive' });
-      }
+      const due = connectionDue(peer, now, config);
+      if (due === 'keep-alive') this.send(peer, { type: 'keep-alive' });
+      else if (due) this.closePeer(peer, due.close);
     }
-    if (this.picker) {
-      // Snubbed (sticky until it sends a block) before expiry releases its requests.
-      for (const peer of this.peers.values()) {
-        const outstanding = this.picker.outstanding(peer.key);
-        if (!peer.snubbed) peer.snubbed = isSnubbed(peer.lastBlockAt, outstanding, now, config.snubTimeoutMs);
-      }
-      if (this.picker.expire(now, config.requestTimeoutMs).length > 0) this.refill = true;
+    if (this.downloader) {
+      this.downloader.tick(now);
     } else {
       // Expired requests go to other peers; resting peers are asked again once their rest is over.
       this.metadataFetch.expire(now, METADATA_TIMEOUT_MS);
@@ -905,14 +638,12 @@ export class TorrentSession implements Session {
       this.lastChokeRound = now;
       this.chokeRound(rotate);
     }
-    for (const peer of this.peers.values()) {
-      if (peer.upload.uploadCap !== undefined && peer.upload.waiting > 0) this.pumpReads(peer);
-    }
+    this.uploader?.tick(this.peers.values(), now);
     this.wantPeers();
     // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.
     if (this.lastRefill === undefined || now - this.lastRefill >= 1000) {
       this.lastRefill = now;
-      this.refill = true;
+      this.downloader?.refillSoon();
     }
   }
 
@@ -931,28 +662,28 @@ export class TorrentSession implements Session {
     for (const peer of this.peers.values()) {
       if (!peer.handshaken) continue;
       this.setChoke(peer, true);
-      this.updateInterest(peer);
-      this.picker?.releasePeer(peer.key);
+      this.downloader?.updateInterest(peer);
+      this.downloader?.releasePeer(peer);
     }
   }
 
   private onResume(): void {
     if (this.state !== 'paused') return;
-    this.state = !this._info
+    this.state = !this.downloader
       ? 'fetching-metadata'
-      : this.haveCount === this._info.pieceCount
+      : this.downloader.complete
         ? 'seeding'
         : 'downloading';
-    for (const peer of this.peers.values()) if (peer.handshaken) this.updateInterest(peer);
+    this.updateInterestAll();
     this.lastChokeRound = undefined; // a choke round at the next tick
-    this.refill = true;
+    this.downloader?.refillSoon();
   }
 
   private onStop(): void {
     this.out.push({ type: 'announce', event: 'stopped' });
     for (const peer of [...this.peers.values()]) this.closePeer(peer, 'stopped');
     this.state = 'stopped';
-    this.buffers.clear();
+    this.downloader?.dropBuffers();
     this.hashJobs.clear();
   }
 
@@ -977,9 +708,9 @@ export class TorrentSession implements Session {
     this.peers.delete(peer.key);
     if (peer.handshaken && this.byPeerId.get(peer.peerIdHex) === peer.key)
       this.byPeerId.delete(peer.peerIdHex);
-    if (this.picker && this.picker.peerGone(peer.key).length > 0) this.refill = true;
+    this.downloader?.peerGone(peer);
     this.metadataFetch.peerGone(peer.key);
-    if (!this._info) this.requestMetadataFromAll();
+    if (!this.downloader) this.requestMetadataFromAll();
     if (this.optimistic === peer.key) this.optimistic = undefined;
     if (peer.handshaken && !peer.amChoking) this.chokeBetweenRounds({ kind: 'slot-freed' });
   }
@@ -988,19 +719,20 @@ export class TorrentSession implements Session {
   // Statistics
 
   stats(now: number): SessionStats {
-    const info = this._info;
+    const downloader = this.downloader;
+    const info = downloader?.info;
     const pieceCount = info?.pieceCount ?? 0;
     const availability = new Int16Array(pieceCount);
-    if (info && this.picker && this._have) {
+    if (downloader) {
       for (let i = 0; i < pieceCount; i++) {
-        availability[i] = this._have.get(i) ? -1 : Math.min(32767, this.picker.availability(i));
+        availability[i] = downloader.have.get(i) ? -1 : Math.min(32767, downloader.availability(i));
       }
     }
     const peerStats: PeerStats[] = [];
     let seeds = 0;
     for (const peer of this.peers.values()) {
       if (!peer.handshaken) continue;
-      const pieces = this.picker ? this.picker.peerPieces(peer.key) : 0;
+      const pieces = downloader ? downloader.peerPieces(peer.key) : 0;
       if (pieceCount > 0 && pieces === pieceCount) seeds++;
       peerStats.push({
         peer: peer.key,
@@ -1017,25 +749,27 @@ export class TorrentSession implements Session {
         peerInterested: peer.peerInterested,
         snubbed: peer.snubbed,
         piecesReceived: peer.piecesReceived,
-        requestsInFlight: this.picker ? this.picker.outstanding(peer.key) : 0,
+        requestsInFlight: downloader ? downloader.outstanding(peer.key) : 0,
       });
     }
     const length = info?.length ?? 0;
-    const left = info ? length - this.bytesHave(info) : 0;
+    const left = downloader ? length - downloader.bytesHave() : 0;
     const downloadRate = this.downMeter.rate(now);
+    const downloaded = downloader?.downloadedBytes ?? 0;
+    const uploaded = this.uploader?.uploadedBytes ?? 0;
     return {
       state: this.state,
       infoHashHex: toHex(this.infoHash),
       name: info?.name,
       pieceCount,
-      have: this.haveCount,
+      have: downloader?.haveCount ?? 0,
       left,
       length,
-      downloaded: this.downloadedBytes,
-      uploaded: this.uploadedBytes,
+      downloaded,
+      uploaded,
       downloadRate,
-      uploadRate: this.upMeter.rate(now),
-      ratio: this.downloadedBytes > 0 ? this.uploadedBytes / this.downloadedBytes : 0,
+      uploadRate: this.uploader ? this.uploader.meter.rate(now) : 0,
+      ratio: downloaded > 0 ? uploaded / downloaded : 0,
       peers: peerStats.length,
       seeds,
       timeLeft:
@@ -1044,14 +778,6 @@ export class TorrentSession implements Session {
       peerStats,
       error: this.errorReason,
     };
-  }
-
-  private bytesHave(info: TorrentInfo): number {
-    if (!this._have) return 0;
-    const last = info.pieceCount - 1;
-    if (last < 0) return 0;
-    const lastHad = this._have.get(last);
-    return (this.haveCount - (lastHad ? 1 : 0)) * info.pieceLength + (lastHad ? pieceSize(info, last) : 0);
   }
 }
 

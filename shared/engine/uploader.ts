@@ -1,11 +1,19 @@
-// The uploader's state for one peer: the requests it made to us (a FIFO waiting for a read slot), the reads in
-// progress, and the upload budget (a token bucket of at most one second's worth, at least one block, of the peer's
-// upload cap). The session decides whether a request may be queued at all (choked, bounds, pieces we have); this
-// queue decides when a queued request may be read.
+// The uploader: serving the blocks peers ask us for. `Uploader` decides whether a request may be queued at all
+// (bounds, choked, pieces we have), turns queued requests into storage reads and finished reads into `piece`
+// messages, and counts what we sent. `UploadQueue` is its state for one peer: the requests it made to us (a FIFO
+// waiting for a read slot), the reads in progress, and the upload budget (a token bucket of at most one second's
+// worth, at least one block, of the peer's upload cap), deciding when a queued request may be read.
+import type { Bitfield } from '../bitfield';
+import type { TorrentInfo } from '../metainfo';
+import { pieceSize } from '../metainfo';
+import type { WireMessage } from '../wire';
 import { BLOCK_SIZE } from '../wire';
-import { blockKey as key } from './peer';
+import { blockKey as key, type PeerState } from './peer';
 import type { BlockRequest } from './picker';
+import { RateMeter } from './rate';
 
+/** Requests longer than this close the connection (BEP 3 practice: 16 KiB is normal, 128 KiB the most anyone asks). */
+export const MAX_REQUEST_LENGTH = 128 * 1024;
 /** How many requests we queue per peer (our `reqq`); more are discarded. */
 export const OUR_REQQ = 250;
 /** Reads outstanding to storage per peer (the rest of its requests wait in its queue). */
@@ -107,4 +115,96 @@ export class UploadQueue {
     this.reading.clear();
     return dropped;
   }
+}
+
+/** What the uploader needs from the session around it. */
+export interface UploaderPorts {
+  send(peer: PeerState, message: WireMessage): void;
+  close(peer: PeerState, reason: string): void;
+  /** Read a block from storage; the answer comes back as `onReadDone` or `onReadFailed`. */
+  read(peer: PeerState, request: BlockRequest): void;
+  /** Does the session serve now (not paused)? */
+  serving(): boolean;
+}
+
+export class Uploader {
+  /** Bytes of blocks sent since the session started. */
+  uploadedBytes = 0;
+  readonly meter = new RateMeter();
+
+  constructor(
+    private readonly info: TorrentInfo,
+    /** Pieces we have (the downloader's bitfield, shared). */
+    private readonly have: Bitfield,
+    private readonly ports: UploaderPorts,
+  ) {}
+
+  onRequest(peer: PeerState, request: BlockRequest, now: number): void {
+    const { info } = this;
+    const { index, begin, length } = request;
+    if (index >= info.pieceCount)
+      return this.ports.close(peer, `request for piece ${index} beyond the torrent`);
+    if (length === 0 || length > MAX_REQUEST_LENGTH)
+      return this.ports.close(peer, `request of ${length} bytes`);
+    if (begin + length > pieceSize(info, index))
+      return this.ports.close(peer, 'request beyond the end of the piece');
+    if (peer.upload.holds(index, begin)) return;
+    if (
+      peer.amChoking || // choked peers' requests are discarded (rejected, for a fast peer)
+      !this.ports.serving() ||
+      !this.have.get(index) || // we never said we had it; a race with nothing to serve
+      peer.upload.full()
+    )
+      return reject(peer, { index, begin, length }, this.ports);
+    peer.upload.enqueue({ index, begin, length });
+    this.pump(peer, now);
+  }
+
+  onCancel(peer: PeerState, request: BlockRequest, now: number): void {
+    if (peer.upload.cancel(request.index, request.begin)) this.pump(peer, now);
+  }
+
+  onReadDone(peer: PeerState, index: number, begin: number, data: Uint8Array, now: number): void {
+    const request = peer.upload.finishRead(index, begin);
+    if (!request) return; // cancelled, or the peer was choked meanwhile
+    if (data.length === request.length && !peer.amChoking) {
+      this.ports.send(peer, { type: 'piece', index, begin, block: data });
+      peer.uploaded += data.length;
+      peer.up.add(data.length, now);
+      peer.upSlow.add(data.length, now);
+      this.uploadedBytes += data.length;
+      this.meter.add(data.length, now);
+    }
+    this.pump(peer, now);
+  }
+
+  onReadFailed(peer: PeerState, index: number, begin: number, now: number): void {
+    const request = peer.upload.finishRead(index, begin);
+    if (request) reject(peer, request, this.ports);
+    this.pump(peer, now);
+  }
+
+  /** Reads what the peer's queue lets through now. */
+  pump(peer: PeerState, now: number): void {
+    for (const request of peer.upload.take(now)) this.ports.read(peer, request);
+  }
+
+  /** Capped peers' queues wait for their budget: the clock lets them through. */
+  tick(peers: Iterable<PeerState>, now: number): void {
+    for (const peer of peers) {
+      if (peer.upload.uploadCap !== undefined && peer.upload.waiting > 0) this.pump(peer, now);
+    }
+  }
+}
+
+/** A choke drops the peer's queue: its requests are discarded (it re-requests after an unchoke). A fast peer is told
+ * which, after the choke (BEP 6: a choke no longer rejects requests implicitly). */
+export function dropRequests(peer: PeerState, ports: Pick<UploaderPorts, 'send'>): void {
+  for (const request of peer.upload.drop()) reject(peer, request, ports);
+}
+
+/** A fast peer gets an explicit reject for a request we will not serve (BEP 6); others' are dropped silently. */
+function reject(peer: PeerState, request: BlockRequest, ports: Pick<UploaderPorts, 'send'>): void {
+  const { index, begin, length } = request;
+  if (peer.fast) ports.send(peer, { type: 'reject-request', index, begin, length });
 }

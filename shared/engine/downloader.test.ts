@@ -1,0 +1,275 @@
+// The downloader alone: fake connection ports that record what it does, and a mock wishlist that says what to ask.
+import { describe, expect, it } from 'vitest';
+import { Bitfield } from '../bitfield';
+import { sha1Sync } from '../testing/sha1';
+import type { WireMessage } from '../wire';
+import { BLOCK_SIZE, WireDecoder } from '../wire';
+import { Downloader } from './downloader';
+import { PeerState } from './peer';
+import type { BlockReceipt, BlockRequest, PeerBlockRequest } from './picker';
+import { DEFAULT_CONFIG } from './session';
+import { randomTorrent } from './testing/swarm';
+import { UploadQueue } from './uploader';
+import { BanList } from './verify';
+import type { Wishlist } from './wishlist';
+
+// 3 pieces of 32 KiB (2 blocks each).
+const torrent = randomTorrent(8, 3 * 32 * 1024, { sha1: sha1Sync, pieceLength: 32 * 1024 });
+const { info } = torrent;
+const piece = (index: number) =>
+  torrent.data.subarray(index * info.pieceLength, (index + 1) * info.pieceLength);
+
+/** A wishlist that hands out the blocks in `queue`, in order, and records what it is told. */
+class MockWishlist implements Wishlist {
+  readonly calls: string[] = [];
+  queue: BlockRequest[] = [];
+  interesting = new Set<string>();
+  asked = new Map<string, number>();
+  receipt: Partial<BlockReceipt> = {};
+  released: BlockRequest[] = [];
+  expired: PeerBlockRequest[] = [];
+  verifiedLeaves: string[] = [];
+
+  peerBitfield(peer: string, bitfield: Bitfield): void {
+    this.calls.push(`bitfield ${peer} ${bitfield.count()}`);
+  }
+  peerHave(peer: string, index: number): boolean {
+    this.calls.push(`have ${peer} ${index}`);
+    return true;
+  }
+  peerHaveAll(peer: string): void {
+    this.calls.push(`have-all ${peer}`);
+  }
+  peerGone(peer: string): BlockRequest[] {
+    this.calls.push(`gone ${peer}`);
+    return this.released;
+  }
+  peerPieces(): number {
+    return 0;
+  }
+  availability(): number {
+    return 1;
+  }
+  isPeerInteresting(peer: string): boolean {
+    return this.interesting.has(peer);
+  }
+  nextRequests(peer: string, count: number): BlockRequest[] {
+    const taken = this.queue.splice(0, count);
+    this.asked.set(peer, (this.asked.get(peer) ?? 0) + taken.length);
+    return taken;
+  }
+  outstanding(peer: string): number {
+    return this.asked.get(peer) ?? 0;
+  }
+  releasePeer(peer: string): BlockRequest[] {
+    this.calls.push(`release ${peer}`);
+    this.asked.delete(peer);
+    return this.released;
+  }
+  release(peer: string, request: BlockRequest, avoidUntil?: number): boolean {
+    this.calls.push(`reject ${peer} ${request.index}:${request.begin} until ${avoidUntil}`);
+    return true;
+  }
+  expire(): PeerBlockRequest[] {
+    return this.expired;
+  }
+  takeAsked(): boolean {
+    return true;
+  }
+  blockReceived(peer: string, index: number, begin: number): BlockReceipt {
+    this.calls.push(`block ${peer} ${index}:${begin}`);
+    return { expected: true, duplicate: false, cancels: [], pieceComplete: false, ...this.receipt };
+  }
+  pieceVerified(index: number): string[] {
+    this.calls.push(`verified ${index}`);
+    return this.verifiedLeaves;
+  }
+  pieceFailed(index: number): void {
+    this.calls.push(`failed ${index}`);
+  }
+}
+
+function setup(options: { downloading?: boolean } = {}) {
+  const wishlist = new MockWishlist();
+  const peers: PeerState[] = [];
+  const sent: { peer: string; message: WireMessage }[] = [];
+  const closed: { peer: string; reason: string }[] = [];
+  const hashed: { index: number; data: Uint8Array }[] = [];
+  const storedPieces: number[] = [];
+  const bans = new BanList();
+  const downloading = options.downloading ?? true;
+  const downloader = new Downloader(
+    info,
+    undefined,
+    { ...DEFAULT_CONFIG, wishlist: () => wishlist },
+    () => 0.5,
+    bans,
+    {
+      peer: (key) => peers.find((p) => p.key === key),
+      peerById: (hex) => peers.find((p) => p.peerIdHex === hex),
+      peers: () => peers,
+      send: (peer, message) => void sent.push({ peer: peer.key, message }),
+      sendRaw: (peer, data) => {
+        // Requests go out as one buffer of consecutive messages.
+        for (const item of new WireDecoder({ expectHandshake: false }).push(data))
+          if (item.kind === 'message') sent.push({ peer: peer.key, message: item.message });
+      },
+      close: (peer, reason) => {
+        closed.push({ peer: peer.key, reason });
+        peers.splice(peers.indexOf(peer), 1);
+      },
+      hash: (index, data) => void hashed.push({ index, data }),
+      store: (index) => void storedPieces.push(index),
+      downloading: () => downloading,
+    },
+  );
+  const connect = (key: string, options: { fast?: boolean } = {}) => {
+    const peer = new PeerState(key, peers.length, 0, new UploadQueue(undefined, 0));
+    peer.handshaken = true;
+    peer.peerIdHex = `id-${key}`;
+    peer.fast = options.fast ?? false;
+    peers.push(peer);
+    return peer;
+  };
+  const to = (key: string, type: WireMessage['type']) =>
+    sent.filter((s) => s.peer === key && s.message.type === type).map((s) => s.message);
+  return { downloader, wishlist, sent, closed, hashed, storedPieces, bans, connect, to };
+}
+
+const block = (index: number, begin: number) => ({ index, begin, length: BLOCK_SIZE });
+
+describe('Downloader', () => {
+  it('becomes interested in a peer that has what the wishlist wants, and asks it once it unchokes', () => {
+    const t = setup();
+    const peer = t.connect('a');
+    t.wishlist.interesting.add('a');
+    t.wishlist.queue = [block(0, 0), block(0, BLOCK_SIZE)];
+    t.downloader.onHave(peer, 0, 10);
+    expect(t.to('a', 'interested')).toHaveLength(1);
+    expect(t.to('a', 'request')).toEqual([]); // still choked
+    peer.peerChoking = false;
+    t.downloader.onUnchoke(peer, 20);
+    expect(t.to('a', 'request')).toEqual([
+      { type: 'request', ...block(0, 0) },
+      { type: 'request', ...block(0, BLOCK_SIZE) },
+    ]);
+    expect(peer.waiting).toBe(true);
+  });
+
+  it('is never interested while the session does not download', () => {
+    const t = setup({ downloading: false });
+    const peer = t.connect('a');
+    t.wishlist.interesting.add('a');
+    t.downloader.onHaveAll(peer, 0);
+    expect(t.wishlist.calls).toEqual(['have-all a']);
+    expect(t.to('a', 'interested')).toEqual([]);
+  });
+
+  it('closes a peer that says it has a piece beyond the torrent', () => {
+    const t = setup();
+    const peer = t.connect('a');
+    t.downloader.onHave(peer, info.pieceCount, 0);
+    expect(t.closed).toEqual([{ peer: 'a', reason: `have ${info.pieceCount} beyond the torrent` }]);
+  });
+
+  it('assembles a piece, has it hashed, and stores it when the digest matches', () => {
+    const t = setup();
+    const peer = t.connect('a');
+    t.downloader.onBlock(peer, 1, 0, piece(1).subarray(0, BLOCK_SIZE), 0);
+    expect(t.hashed).toEqual([]);
+    t.wishlist.receipt = { pieceComplete: true };
+    t.downloader.onBlock(peer, 1, BLOCK_SIZE, piece(1).subarray(BLOCK_SIZE), 0);
+    expect(t.hashed.map((h) => h.index)).toEqual([1]);
+    expect(t.hashed[0].data).toEqual(piece(1));
+    expect(peer.downloaded).toBe(2 * BLOCK_SIZE);
+    t.downloader.pieceHashed(1, sha1Sync(t.hashed[0].data));
+    expect(t.storedPieces).toEqual([1]);
+    expect(peer.piecesReceived).toBe(1);
+    expect(t.downloader.stored(1)).toBe(true);
+    expect(t.downloader.haveCount).toBe(1);
+    expect(t.downloader.have.get(1)).toBe(true);
+    expect(t.to('a', 'have')).toEqual([{ type: 'have', index: 1 }]);
+    expect(t.downloader.stored(1)).toBe(false); // not being stored any more
+  });
+
+  it('throws a bad piece away, asks for it again, and bans the only peer that sent it', () => {
+    const t = setup();
+    const peer = t.connect('a');
+    t.wishlist.receipt = { pieceComplete: true };
+    t.downloader.onBlock(peer, 2, 0, new Uint8Array(BLOCK_SIZE), 0);
+    t.downloader.pieceHashed(2, new Uint8Array(20));
+    expect(t.storedPieces).toEqual([]);
+    expect(t.wishlist.calls).toContain('failed 2');
+    expect(t.bans.isBanned('id-a')).toBe(true);
+    expect(t.closed).toEqual([{ peer: 'a', reason: 'banned: sent corrupt data' }]);
+  });
+
+  it('cancels the endgame duplicates other peers were asked for', () => {
+    const t = setup();
+    const a = t.connect('a');
+    t.connect('b');
+    t.wishlist.receipt = { cancels: [{ peer: 'b', ...block(0, 0) }] };
+    t.downloader.onBlock(a, 0, 0, piece(0).subarray(0, BLOCK_SIZE), 0);
+    expect(t.to('b', 'cancel')).toEqual([{ type: 'cancel', ...block(0, 0) }]);
+  });
+
+  it('hands a choking peer’s requests to others at the next flush, but not a fast peer’s', () => {
+    const t = setup();
+    const slow = t.connect('slow');
+    const fast = t.connect('fast', { fast: true });
+    const other = t.connect('other');
+    for (const peer of [slow, fast, other]) {
+      t.wishlist.interesting.add(peer.key);
+      t.downloader.updateInterest(peer);
+      peer.peerChoking = false;
+    }
+    t.wishlist.released = [block(0, 0)];
+    t.downloader.onChoke(fast);
+    t.wishlist.queue = [block(0, 0)];
+    t.downloader.flush(0);
+    expect(t.to('other', 'request')).toEqual([]); // nothing released: no refill
+    t.downloader.onChoke(slow);
+    slow.peerChoking = true;
+    t.downloader.flush(0);
+    expect(t.wishlist.calls).toEqual(['release slow']);
+    expect(t.to('other', 'request')).toEqual([]); // the first unchoked peer in order takes it
+    expect(t.to('fast', 'request')).toEqual([{ type: 'request', ...block(0, 0) }]);
+  });
+
+  it('does not ask a peer that rejected a block again before the request timeout', () => {
+    const t = setup();
+    const peer = t.connect('a');
+    peer.peerChoking = false;
+    t.downloader.onReject(peer, block(1, 0), 100);
+    expect(t.wishlist.calls).toEqual([`reject a 1:0 until ${100 + DEFAULT_CONFIG.requestTimeoutMs}`]);
+  });
+
+  it('marks a peer snubbed when nothing arrived for the snub timeout', () => {
+    const t = setup();
+    const peer = t.connect('a');
+    t.wishlist.asked.set('a', 3);
+    peer.lastBlockAt = 0;
+    t.downloader.tick(DEFAULT_CONFIG.snubTimeoutMs - 1);
+    expect(peer.snubbed).toBe(false);
+    t.downloader.tick(DEFAULT_CONFIG.snubTimeoutMs);
+    expect(peer.snubbed).toBe(true);
+  });
+
+  it('drops interest in the peers whose last needed piece was stored, in connection order', () => {
+    const t = setup();
+    const b = t.connect('b');
+    const a = t.connect('a');
+    for (const peer of [a, b]) {
+      t.wishlist.interesting.add(peer.key);
+      t.downloader.updateInterest(peer);
+    }
+    t.wishlist.receipt = { pieceComplete: true };
+    t.downloader.onBlock(a, 0, 0, piece(0), 0);
+    t.downloader.pieceHashed(0, sha1Sync(piece(0)));
+    t.wishlist.interesting.clear();
+    t.wishlist.verifiedLeaves = ['a', 'b'];
+    t.downloader.stored(0);
+    const order = t.sent.filter((s) => s.message.type === 'not-interested').map((s) => s.peer);
+    expect(order).toEqual(['b', 'a']);
+  });
+});

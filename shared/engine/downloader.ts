@@ -1,0 +1,347 @@
+// The downloader: one torrent's download once its info is known. Fed by what peers say they have, their chokes and
+// rejects, and the blocks they send; it keeps our interest in each peer up to date, fills each peer's request
+// pipeline from the wishlist, assembles pieces in buffers, has them hashed, stores the good ones, bans the peers
+// behind bad ones, and marks snubbed peers. It talks to the connections through `DownloaderPorts` (the session), so
+// its tests can drive it alone.
+import { Bitfield } from '../bitfield';
+import { concatBytes } from '../bytes';
+import type { TorrentInfo } from '../metainfo';
+import { pieceSize } from '../metainfo';
+import type { WireMessage } from '../wire';
+import { BLOCK_SIZE, encodeMessage } from '../wire';
+import { ASKED_SLACK, type PeerState } from './peer';
+import { PiecePicker, type BlockRequest, type PickerOptions } from './picker';
+import { isSnubbed, pipelineDepth } from './pipeline';
+import type { EngineConfig, PeerKey } from './types';
+import { BanList, digestMatches } from './verify';
+import type { Wishlist } from './wishlist';
+
+/** A peer measured slow gets at most this much work queued (but at least 2 requests) instead of minPipeline, so the
+ * last blocks do not sit behind a slow peer's queue while faster peers could bring them. */
+const SLOW_PEER_QUEUE_MS = 5_000;
+
+/** What the downloader needs from the connections around it. */
+export interface DownloaderPorts {
+  /** The connected peer with this key. */
+  peer(key: PeerKey): PeerState | undefined;
+  /** The connected, handshaken peer with this peer id (hex). */
+  peerById(peerIdHex: string): PeerState | undefined;
+  /** Every connected peer, in connection order. */
+  peers(): Iterable<PeerState>;
+  send(peer: PeerState, message: WireMessage): void;
+  sendRaw(peer: PeerState, data: Uint8Array): void;
+  close(peer: PeerState, reason: string): void;
+  /** Hash a complete piece; the answer comes back as `pieceHashed(index, digest)`. */
+  hash(index: number, data: Uint8Array): void;
+  /** Store a verified piece; the answer comes back as `stored(index)` or `storeFailed(index)`. */
+  store(index: number, data: Uint8Array): void;
+  /** Is the session downloading (not paused, stopped, failed or seeding)? */
+  downloading(): boolean;
+}
+
+interface PieceBuffer {
+  data: Uint8Array;
+  /** Peer ids (hex) that sent blocks of it. */
+  contributors: Set<string>;
+}
+
+const newPicker = (options: PickerOptions): Wishlist => new PiecePicker(options);
+
+export class Downloader {
+  /** Pieces verified and stored (the wishlist shares this bitfield). */
+  readonly have: Bitfield;
+  private _haveCount: number;
+  /** Bytes of pieces verified and stored since the session started. */
+  downloadedBytes = 0;
+  private readonly wishlist: Wishlist;
+  private readonly buffers = new Map<number, PieceBuffer>();
+  /** Verified pieces handed to storage and not yet stored. */
+  private readonly storing = new Set<number>();
+  /** Released requests are waiting to be handed out (see `flush`). */
+  private refill = false;
+
+  constructor(
+    readonly info: TorrentInfo,
+    have: Bitfield | undefined,
+    private readonly config: EngineConfig,
+    random: () => number,
+    private readonly bans: BanList,
+    private readonly ports: DownloaderPorts,
+  ) {
+    if (have && have.length !== info.pieceCount) throw new RangeError('have does not match the piece count');
+    this.have = have ? have.clone() : new Bitfield(info.pieceCount);
+    this._haveCount = this.have.count();
+    this.wishlist = (config.wishlist ?? newPicker)({
+      pieceCount: info.pieceCount,
+      pieceLength: info.pieceLength,
+      totalLength: info.length,
+      have: this.have,
+      random,
+      askedLimit: config.maxPipeline * ASKED_SLACK,
+      randomFirstPieces: config.randomFirstPieces,
+      endgameDuplicates: config.endgameDuplicates,
+      endgameWhenIdle: true,
+      blockSize: BLOCK_SIZE,
+      pieceSelection: config.pieceSelection,
+    });
+  }
+
+  get haveCount(): number {
+    return this._haveCount;
+  }
+
+  get complete(): boolean {
+    return this._haveCount === this.info.pieceCount;
+  }
+
+  /** Bytes of the torrent we have. */
+  bytesHave(): number {
+    const { info } = this;
+    const last = info.pieceCount - 1;
+    if (last < 0) return 0;
+    const lastHad = this.have.get(last);
+    return (this._haveCount - (lastHad ? 1 : 0)) * info.pieceLength + (lastHad ? pieceSize(info, last) : 0);
+  }
+
+  // --- what peers have
+
+  onHave(peer: PeerState, index: number, now: number): void {
+    if (index >= this.info.pieceCount) return this.ports.close(peer, `have ${index} beyond the torrent`);
+    if (!this.wishlist.peerHave(peer.key, index)) return;
+    if (!peer.amInterested && !this.have.get(index)) this.updateInterest(peer);
+    this.fill(peer, now);
+  }
+
+  onBitfield(peer: PeerState, bytes: Uint8Array, now: number): void {
+    const field = Bitfield.fromBytes(bytes, this.info.pieceCount); // throws RangeError: closes the peer
+    this.wishlist.peerBitfield(peer.key, field);
+    this.updateInterest(peer);
+    this.fill(peer, now);
+  }
+
+  onHaveAll(peer: PeerState, now: number): void {
+    this.wishlist.peerHaveAll(peer.key);
+    this.updateInterest(peer);
+    this.fill(peer, now);
+  }
+
+  /** Applies what a peer said it had before the info was known. */
+  applyPending(peer: PeerState, now: number): void {
+    const { pending } = peer;
+    peer.pending = { all: false, haves: new Set() };
+    if (pending.all) return this.onHaveAll(peer, now);
+    const { pieceCount } = this.info;
+    const has = pending.bitfield
+      ? Bitfield.fromBytes(pending.bitfield, pieceCount)
+      : new Bitfield(pieceCount);
+    for (const index of pending.haves) {
+      if (index >= pieceCount) return this.ports.close(peer, `have ${index} beyond the torrent`);
+      has.set(index);
+    }
+    this.wishlist.peerBitfield(peer.key, has);
+    this.updateInterest(peer);
+  }
+
+  // --- chokes and rejects
+
+  /** The peer choked us. BEP 6: a fast peer's choke does not reject our requests; it rejects the ones it drops, and
+   * blocks it had already sent still arrive (releasing them would ask someone else for the same blocks). Requests it
+   * neither serves nor rejects time out as usual. Without fast, a choke drops them all. */
+  onChoke(peer: PeerState): void {
+    if (peer.fast) return;
+    if (this.wishlist.releasePeer(peer.key).length > 0) this.refill = true;
+  }
+
+  onUnchoke(peer: PeerState, now: number): void {
+    this.fill(peer, now);
+  }
+
+  /** The peer will not serve one of our requests: it can go to someone else. A reject while the peer unchokes us
+   * means it will not serve that block, so it is not asked again for a while; a reject that comes with a choke only
+   * drops its queue, and after the next unchoke it may be asked again (it may be our only source). */
+  onReject(peer: PeerState, request: BlockRequest, now: number): void {
+    const avoidUntil = peer.peerChoking ? undefined : now + this.config.requestTimeoutMs;
+    if (this.wishlist.release(peer.key, request, avoidUntil)) this.refill = true;
+  }
+
+  // --- blocks, hashing, storing
+
+  /** Did we ask this peer for exactly this block (not yet arrived)? */
+  takeAsked(peer: PeerState, index: number, begin: number, length: number): boolean {
+    return this.wishlist.takeAsked(peer.key, index, begin, length);
+  }
+
+  /** A block we asked for (see `takeAsked`) arrived. */
+  onBlock(peer: PeerState, index: number, begin: number, block: Uint8Array, now: number): void {
+    const { info } = this;
+    if (index >= info.pieceCount || begin + block.length > pieceSize(info, index)) {
+      return this.ports.close(peer, 'block beyond the piece');
+    }
+    peer.lastBlockAt = now;
+    peer.waiting = false;
+    peer.snubbed = false;
+    peer.downloaded += block.length;
+    peer.down.add(block.length, now);
+    peer.downSlow.add(block.length, now);
+    const result = this.wishlist.blockReceived(peer.key, index, begin, block.length);
+    for (const cancel of result.cancels) {
+      const other = this.ports.peer(cancel.peer);
+      if (other) {
+        this.ports.send(other, {
+          type: 'cancel',
+          index: cancel.index,
+          begin: cancel.begin,
+          length: cancel.length,
+        });
+      }
+    }
+    if (result.expected && !result.duplicate && !this.storing.has(index) && !this.have.get(index)) {
+      let buffer = this.buffers.get(index);
+      if (!buffer) {
+        buffer = { data: new Uint8Array(pieceSize(info, index)), contributors: new Set() };
+        this.buffers.set(index, buffer);
+      }
+      buffer.data.set(block, begin);
+      buffer.contributors.add(peer.peerIdHex);
+      if (result.pieceComplete) this.ports.hash(index, buffer.data);
+    }
+    this.fill(peer, now);
+  }
+
+  /** The digest of a piece handed out by `hash`: a good piece goes to storage, a bad one is fetched again and its
+   * contributors are held to account. */
+  pieceHashed(index: number, digest: Uint8Array): void {
+    const buffer = this.buffers.get(index);
+    if (!buffer) return;
+    this.buffers.delete(index);
+    if (digestMatches(this.info.pieces, index, digest)) {
+      this.storing.add(index);
+      for (const hex of buffer.contributors) {
+        const peer = this.ports.peerById(hex);
+        if (peer) peer.piecesReceived++;
+      }
+      this.ports.store(index, buffer.data);
+      return;
+    }
+    this.wishlist.pieceFailed(index);
+    for (const hex of this.bans.badPiece(buffer.contributors)) {
+      const peer = this.ports.peerById(hex);
+      if (peer) this.ports.close(peer, 'banned: sent corrupt data');
+    }
+    this.refill = true;
+  }
+
+  /** A piece is stored: every peer is told, and peers that have nothing else we need lose our interest. Returns
+   * false for a piece we were not storing. */
+  stored(index: number): boolean {
+    if (!this.storing.delete(index)) return false;
+    if (!this.have.get(index)) {
+      this._haveCount++;
+      this.downloadedBytes += pieceSize(this.info, index);
+    }
+    const uninteresting = this.wishlist.pieceVerified(index); // sets the bit in `have` (the wishlist shares it)
+    this.have.set(index);
+    for (const peer of this.ports.peers()) {
+      if (peer.handshaken) this.ports.send(peer, { type: 'have', index });
+    }
+    if (this.complete) return true;
+    // Only peers whose last needed piece this was may lose our interest; told in connection order.
+    const peers: PeerState[] = [];
+    for (const key of uninteresting) {
+      const peer = this.ports.peer(key);
+      if (peer?.amInterested) peers.push(peer);
+    }
+    peers.sort((a, b) => a.order - b.order);
+    for (const peer of peers) this.updateInterest(peer);
+    return true;
+  }
+
+  /** Storage refused a piece: it is not counted (what is stored stays). False for a piece we were not storing. */
+  storeFailed(index: number): boolean {
+    if (!this.storing.delete(index)) return false;
+    this.wishlist.pieceFailed(index);
+    return true;
+  }
+
+  /** Drops the pieces being assembled (the session stopped or has everything). */
+  dropBuffers(): void {
+    this.buffers.clear();
+  }
+
+  // --- interest and requests
+
+  updateInterest(peer: PeerState): void {
+    const want = this.ports.downloading() && this.wishlist.isPeerInteresting(peer.key);
+    if (want === peer.amInterested) return;
+    peer.amInterested = want;
+    this.ports.send(peer, { type: want ? 'interested' : 'not-interested' });
+  }
+
+  /** Tops up the peer's request pipeline. */
+  fill(peer: PeerState, now: number): void {
+    if (!this.ports.downloading() || peer.peerChoking || !peer.amInterested) return;
+    const depth = pipelineDepth(peer.down.rate(now), peer.reqq, {
+      minDepth: this.config.minPipeline,
+      maxDepth: this.config.maxPipeline,
+      blockSize: BLOCK_SIZE,
+      maxQueueMs: SLOW_PEER_QUEUE_MS,
+    });
+    const outstanding = this.wishlist.outstanding(peer.key);
+    if (outstanding >= depth) return;
+    const requests = this.wishlist.nextRequests(peer.key, depth - outstanding, now);
+    if (requests.length === 0) return;
+    if (!peer.waiting) {
+      // The snub clock starts with the first request since it was last unchoked or sent us a block; requests that
+      // time out and are asked again do not restart it.
+      peer.waiting = true;
+      peer.lastBlockAt = now;
+    }
+    const chunks = requests.map((request) => encodeMessage({ type: 'request', ...request }));
+    this.ports.sendRaw(peer, concatBytes(chunks));
+  }
+
+  /** Asks for released requests to be handed out at the next `flush`. */
+  refillSoon(): void {
+    this.refill = true;
+  }
+
+  /** Hands released requests out to every peer, when some were released since the last flush. */
+  flush(now: number): void {
+    if (!this.refill) return;
+    this.refill = false;
+    for (const peer of this.ports.peers()) if (peer.handshaken) this.fill(peer, now);
+  }
+
+  /** The session stops downloading from the peer (paused, failed): its requests go back to the pool. */
+  releasePeer(peer: PeerState): void {
+    this.wishlist.releasePeer(peer.key);
+  }
+
+  peerGone(peer: PeerState): void {
+    if (this.wishlist.peerGone(peer.key).length > 0) this.refill = true;
+  }
+
+  /** Marks snubbed peers (sticky until one sends a block), then releases requests older than the timeout. */
+  tick(now: number): void {
+    for (const peer of this.ports.peers()) {
+      const outstanding = this.wishlist.outstanding(peer.key);
+      if (!peer.snubbed)
+        peer.snubbed = isSnubbed(peer.lastBlockAt, outstanding, now, this.config.snubTimeoutMs);
+    }
+    if (this.wishlist.expire(now, this.config.requestTimeoutMs).length > 0) this.refill = true;
+  }
+
+  // --- statistics
+
+  availability(index: number): number {
+    return this.wishlist.availability(index);
+  }
+
+  peerPieces(peer: PeerKey): number {
+    return this.wishlist.peerPieces(peer);
+  }
+
+  outstanding(peer: PeerKey): number {
+    return this.wishlist.outstanding(peer);
+  }
+}
