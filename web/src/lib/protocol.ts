@@ -1,7 +1,7 @@
 // Messages between the main thread (UI + WebRTC) and the engine worker.
 // Byte payloads travel as transferred ArrayBuffers (postMessage transfer list), never copied.
 import type { AnnounceEvent, PeerStats, SessionState } from '../../../shared/engine/types';
-import type { AvailabilityPatch } from './availability-delta';
+import type { AvailabilityPatch, PeersPatch } from './view-delta';
 
 /** A torrent as the UI shows it (posted by the worker a few times a second). */
 export interface TorrentView {
@@ -38,7 +38,10 @@ export interface TorrentView {
 }
 
 /** A view as the worker posts it: availability as changes since the last post (none when unchanged). */
-export type PostedView = Omit<TorrentView, 'availability'> & { availability?: AvailabilityPatch };
+export type PostedView = Omit<TorrentView, 'availability' | 'peerStats'> & {
+  availability?: AvailabilityPatch;
+  peerStats?: PeersPatch;
+};
 
 export type MainToWorker =
   | {

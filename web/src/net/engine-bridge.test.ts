@@ -151,15 +151,22 @@ describe('EngineBridge', () => {
       // The new worker loads its records from storage and lists them; the UI gets that list.
       const next = replacements[0];
       next.emit({ type: 'ready', restored: 1 });
-      const view = { infoHashHex: T, name: 'reloaded' } as TorrentView;
+      const {
+        availability: _cells,
+        peerStats: _peers,
+        ...view
+      } = {
+        infoHashHex: T,
+        name: 'reloaded',
+      } as TorrentView;
       next.emit({ type: 'torrents', torrents: [{ ...view, availability: { full: [-1, 0] } }] });
-      expect(log.torrents.at(-1)).toEqual([{ ...view, availability: [-1, 0] }]);
+      expect(log.torrents.at(-1)).toEqual([{ ...view, availability: [-1, 0], peerStats: [] }]);
       // Requests go to the new worker; late messages of the old one are ignored.
       const again = bridge.getFile(T, 0);
       const request = next.posted.at(-1) as Extract<MainToWorker, { type: 'get-file' }>;
       expect(request.type).toBe('get-file');
       worker.emit({ type: 'torrents', torrents: [] });
-      expect(log.torrents.at(-1)).toEqual([{ ...view, availability: [-1, 0] }]);
+      expect(log.torrents.at(-1)).toEqual([{ ...view, availability: [-1, 0], peerStats: [] }]);
       const blob = new Blob(['x']);
       next.emit({ type: 'reply', requestId: request.requestId, ok: true, blob });
       await expect(again).resolves.toBe(blob);

@@ -2,7 +2,7 @@
 // tracker clients for the torrents the worker reports active, and connects WebRTC peers to the worker.
 import { hexToBinary } from '../../../shared/tracker-protocol';
 import type { AnnounceStats, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
-import { AvailabilityMirror } from '../lib/availability-delta';
+import { ViewMirror } from '../lib/view-delta';
 import { RateLimiter } from './channel-writer';
 import { PeerManager, type CreateInstance, type RtcPeer } from './peers';
 import {
@@ -73,8 +73,8 @@ export class EngineBridge {
   /** The current worker has posted `ready`. */
   private workerReady = false;
   private restarts = 0;
-  /** Torrent views are posted with availability changes; this holds the whole arrays. */
-  private readonly availability = new AvailabilityMirror();
+  /** Torrent views are posted as changes (availability cells, peers); this holds the whole views. */
+  private readonly views = new ViewMirror();
   private readonly pending = new Map<
     number,
     { resolve: (reply: OkReply) => void; reject: (e: Error) => void }
@@ -131,7 +131,7 @@ export class EngineBridge {
     this.early.length = 0;
     this.active.clear();
     this.numbers.clear();
-    this.availability.reset();
+    this.views.reset();
     this.workerReady = false;
     this.worker = this.options.createWorker();
     this.attach(this.worker);
@@ -227,7 +227,7 @@ export class EngineBridge {
         return;
       }
       case 'torrents': {
-        const torrents = this.availability.apply(message.torrents);
+        const torrents = this.views.apply(message.torrents);
         this.updateNumbers(torrents);
         this.options.listener.torrents?.(torrents);
         return;

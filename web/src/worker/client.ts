@@ -12,7 +12,7 @@ import {
 } from '../../../shared/metainfo';
 import type { MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
 import { subtleSha1 } from '../lib/hash';
-import { AvailabilityDiffer, toPosted } from '../lib/availability-delta';
+import { toPosted, ViewDiffer } from '../lib/view-delta';
 import { storageErrorReason, torrentKey, type KeyValueStore } from '../lib/storage';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer';
 import { fileBlob } from './file-blob';
@@ -62,8 +62,8 @@ export class Client {
   private markReady!: () => void;
   private lastPublished = '';
   private publishQueued = false;
-  /** What the page last received of each torrent's availability (posts carry the changes). */
-  private readonly availability = new AvailabilityDiffer();
+  /** What the page last received of each torrent's availability and peers (posts carry the changes). */
+  private readonly posted = new ViewDiffer();
 
   constructor(options: ClientOptions) {
     this.store = options.store;
@@ -488,7 +488,7 @@ export class Client {
     const signature = JSON.stringify(views);
     if (!force && signature === this.lastPublished) return;
     this.lastPublished = signature;
-    this.post({ type: 'torrents', torrents: toPosted(this.availability, views) });
+    this.post({ type: 'torrents', torrents: toPosted(this.posted, views) });
   }
 
   /** The torrent with that info hash (tests and the lab). */

@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { AvailabilityDiffer, AvailabilityMirror, applyAvailability, toPosted } from './availability-delta';
+import type { PeerStats } from '../../../shared/engine/types';
+import {
+  AvailabilityDiffer,
+  applyAvailability,
+  PeersDiffer,
+  toPosted,
+  ViewDiffer,
+  ViewMirror,
+} from './view-delta';
 import type { TorrentView } from './protocol';
 
 const A = 'aa'.repeat(20);
 const B = 'bb'.repeat(20);
 
-function view(infoHashHex: string, availability: number[]): TorrentView {
-  return { infoHashHex, name: infoHashHex.slice(0, 4), availability } as TorrentView;
+function view(infoHashHex: string, availability: number[], peerStats: PeerStats[] = []): TorrentView {
+  return { infoHashHex, name: infoHashHex.slice(0, 4), availability, peerStats } as TorrentView;
+}
+
+function peer(key: string, downloadRate = 0): PeerStats {
+  return { peer: key, peerId: key, client: 'c', downloadRate, uploadRate: 0, progress: 0 } as PeerStats;
 }
 
 /** A deterministic walk of availability states: peers come and go, pieces get verified (-1). */
@@ -60,8 +72,8 @@ describe('availability changes', () => {
   });
 
   it('carries views from the worker to the page: snapshots for new torrents, none when unchanged', () => {
-    const differ = new AvailabilityDiffer();
-    const mirror = new AvailabilityMirror();
+    const differ = new ViewDiffer();
+    const mirror = new ViewMirror();
     const first = toPosted(differ, [view(A, [0, 1]), view(B, [2])]);
     expect(first.map((v) => v.availability)).toEqual([{ full: [0, 1] }, { full: [2] }]);
     expect(mirror.apply(first).map((v) => v.availability)).toEqual([[0, 1], [2]]);
@@ -78,5 +90,35 @@ describe('availability changes', () => {
     const back = toPosted(differ, [view(A, [0, 1]), view(B, [5])]);
     expect(back[1].availability).toEqual({ full: [5] });
     expect(mirror.apply(back)[1].availability).toEqual([5]);
+  });
+});
+
+describe('peer changes', () => {
+  it('posts every peer first, then only peers added, changed or gone, and the page keeps their order', () => {
+    const differ = new PeersDiffer();
+    expect(differ.diff(A, [peer('p1'), peer('p2')])).toEqual({ changed: [peer('p1'), peer('p2')], gone: [] });
+    expect(differ.diff(A, [peer('p1'), peer('p2')])).toBeUndefined();
+    expect(differ.diff(A, [peer('p1', 5), peer('p3')])).toEqual({
+      changed: [peer('p1', 5), peer('p3')],
+      gone: ['p2'],
+    });
+
+    const views = new ViewDiffer();
+    const mirror = new ViewMirror();
+    const snapshots = [
+      [peer('p1'), peer('p2')],
+      [peer('p1'), peer('p2', 3)],
+      [peer('p2', 3), peer('p4')],
+      [peer('p2', 3), peer('p4')],
+      [],
+    ];
+    const sizes: number[] = [];
+    for (const peers of snapshots) {
+      const posted = toPosted(views, [view(A, [0], peers)]);
+      sizes.push(JSON.stringify(posted[0].peerStats ?? null).length);
+      expect(mirror.apply(posted)[0].peerStats).toEqual(peers);
+    }
+    expect(sizes[3]).toBe(4); // nothing changed: no peers in the post
+    expect(sizes[1]).toBeLessThan(sizes[0]); // one peer changed: only it is posted
   });
 });
