@@ -4,7 +4,7 @@ import { Bitfield } from '../bitfield';
 import { sha1Sync } from '../testing/sha1';
 import type { WireMessage } from '../wire';
 import { BLOCK_SIZE, WireDecoder } from '../wire';
-import { Downloader } from './downloader';
+import { Downloader, MAX_SUSPECT_BYTES } from './downloader';
 import { PeerState } from './peer';
 import type { BlockReceipt, BlockRequest, PeerBlockRequest } from './picker';
 import { DEFAULT_CONFIG } from './session';
@@ -84,8 +84,8 @@ class MockWishlist implements Wishlist {
     this.calls.push(`verified ${index}`);
     return this.verifiedLeaves;
   }
-  pieceFailed(index: number): void {
-    this.calls.push(`failed ${index}`);
+  pieceFailed(index: number, parole?: boolean): void {
+    this.calls.push(`failed ${index}${parole ? ' on parole' : ''}`);
   }
 }
 
@@ -123,10 +123,11 @@ function setup(options: { downloading?: boolean } = {}) {
       downloading: () => downloading,
     },
   );
-  const connect = (key: string, options: { fast?: boolean } = {}) => {
+  const connect = (key: string, options: { fast?: boolean; identities?: string[]; peerId?: string } = {}) => {
     const peer = new PeerState(key, peers.length, 0, new UploadQueue(undefined, 0));
     peer.handshaken = true;
-    peer.peerIdHex = `id-${key}`;
+    peer.peerIdHex = options.peerId ?? `id-${key}`;
+    peer.identities = options.identities ?? [];
     peer.fast = options.fast ?? false;
     peers.push(peer);
     return peer;
@@ -271,5 +272,63 @@ describe('Downloader', () => {
     t.downloader.stored(0);
     const order = t.sent.filter((s) => s.message.type === 'not-interested').map((s) => s.peer);
     expect(order).toEqual(['b', 'a']);
+  });
+
+  it('smart ban: of two senders of a bad piece, the one whose block differs from the good copy is banned', () => {
+    const t = setup();
+    const honest = t.connect('honest', { identities: ['dtls:H'] });
+    const saboteur = t.connect('saboteur', { identities: ['dtls:S', 'ip:203.0.113.7'] });
+    const good = piece(1);
+    t.downloader.onBlock(honest, 1, 0, good.subarray(0, BLOCK_SIZE), 0);
+    t.wishlist.receipt = { pieceComplete: true };
+    t.downloader.onBlock(saboteur, 1, BLOCK_SIZE, new Uint8Array(BLOCK_SIZE).fill(7), 0);
+    t.downloader.pieceHashed(1, sha1Sync(t.hashed[0].data));
+    // The piece failed: nobody can be blamed yet; it is fetched again on parole.
+    expect(t.closed).toEqual([]);
+    expect(t.wishlist.calls).toContain('failed 1 on parole');
+    expect(t.bans.strikesOf('id-honest')).toBe(1);
+    expect(t.bans.strikesOf('id-saboteur')).toBe(1);
+    // The honest peer brings the whole piece: it verifies, and the saboteur's remembered block differs.
+    t.downloader.onBlock(honest, 1, 0, good.subarray(0, BLOCK_SIZE), 1);
+    t.downloader.onBlock(honest, 1, BLOCK_SIZE, good.subarray(BLOCK_SIZE), 1);
+    t.downloader.pieceHashed(1, sha1Sync(good));
+    expect(t.storedPieces).toEqual([1]);
+    expect(t.closed).toEqual([{ peer: 'saboteur', reason: 'banned: sent corrupt data' }]);
+    expect(t.bans.isBanned('id-saboteur')).toBe(true);
+    expect(t.bans.isBanned('dtls:S')).toBe(true);
+    expect(t.bans.isBanned('ip:203.0.113.7')).toBe(true);
+    expect(t.bans.isBanned('id-honest', 'dtls:H')).toBe(false);
+  });
+
+  it('smart ban closes a saboteur that came back under another peer id', () => {
+    const t = setup();
+    const honest = t.connect('honest');
+    const saboteur = t.connect('saboteur', { identities: ['dtls:S'] });
+    t.downloader.onBlock(honest, 0, 0, piece(0).subarray(0, BLOCK_SIZE), 0);
+    t.wishlist.receipt = { pieceComplete: true };
+    t.downloader.onBlock(saboteur, 0, BLOCK_SIZE, new Uint8Array(BLOCK_SIZE), 0);
+    t.downloader.pieceHashed(0, new Uint8Array(20));
+    const again = t.connect('again', { identities: ['dtls:S'], peerId: 'a-new-peer-id' });
+    t.downloader.onBlock(honest, 0, 0, piece(0), 1);
+    t.downloader.pieceHashed(0, sha1Sync(piece(0)));
+    expect(t.closed.map((c) => c.peer).sort()).toEqual([again.key, saboteur.key].sort());
+    expect(t.closed.map((c) => c.peer)).not.toContain('honest');
+  });
+
+  it('keeps the blocks of failed pieces within MAX_SUSPECT_BYTES', () => {
+    const t = setup();
+    const a = t.connect('a');
+    const b = t.connect('b');
+    t.wishlist.receipt = { pieceComplete: true };
+    // Far more failed pieces than the bound holds (each 32 KiB, from two senders).
+    const rounds = Math.ceil(MAX_SUSPECT_BYTES / info.pieceLength) + 50;
+    for (let i = 0; i < rounds; i++) {
+      const index = i % info.pieceCount;
+      t.downloader.onBlock(a, index, 0, new Uint8Array(BLOCK_SIZE), 0);
+      t.downloader.onBlock(b, index, BLOCK_SIZE, new Uint8Array(BLOCK_SIZE), 0);
+      t.downloader.pieceHashed(index, new Uint8Array(20));
+    }
+    expect(t.downloader.suspectedBytes).toBeLessThanOrEqual(MAX_SUSPECT_BYTES);
+    expect(t.downloader.suspectedBytes).toBeGreaterThan(MAX_SUSPECT_BYTES / 2); // oldest pieces dropped whole
   });
 });

@@ -13,7 +13,7 @@ import { ASKED_SLACK, type PeerState } from './peer';
 import { PiecePicker, type BlockRequest, type PickerOptions } from './picker';
 import { isSnubbed, pipelineDepth } from './pipeline';
 import type { EngineConfig, PeerKey } from './types';
-import { BanList, digestMatches } from './verify';
+import { BanList, bytesEqual, digestMatches } from './verify';
 import type { Wishlist } from './wishlist';
 
 /** A peer measured slow gets at most this much work queued (but at least 2 requests) instead of minPipeline, so the
@@ -39,11 +39,25 @@ export interface DownloaderPorts {
   downloading(): boolean;
 }
 
+/** Most bytes of failed pieces' blocks kept for the smart ban (the oldest pieces are forgotten first). */
+export const MAX_SUSPECT_BYTES = 32 * 1024 * 1024;
+
 interface PieceBuffer {
   data: Uint8Array;
-  /** Peer ids (hex) that sent blocks of it. */
-  contributors: Set<string>;
+  /** Who sent each block (only the first copy of a block is kept). */
+  blocks: { begin: number; length: number; sender: PeerState }[];
 }
+
+/** A block of a piece that failed its hash check, kept until the piece verifies: if it differs from the good block,
+ * its sender is a saboteur. */
+interface SuspectBlock {
+  begin: number;
+  data: Uint8Array;
+  /** Every key that names its sender: peer id (hex) and the connection's identities. */
+  sender: string[];
+}
+
+const senderKeys = (peer: PeerState): string[] => [peer.peerIdHex, ...peer.identities];
 
 const newPicker = (options: PickerOptions): Wishlist => new PiecePicker(options);
 
@@ -57,6 +71,9 @@ export class Downloader {
   private readonly buffers = new Map<number, PieceBuffer>();
   /** Verified pieces handed to storage and not yet stored. */
   private readonly storing = new Set<number>();
+  /** Blocks of failed pieces, by piece, kept for the smart ban; their bytes, within MAX_SUSPECT_BYTES. */
+  private readonly suspects = new Map<number, SuspectBlock[]>();
+  private suspectBytes = 0;
   /** Released requests are waiting to be handed out (see `flush`). */
   private refill = false;
 
@@ -84,6 +101,11 @@ export class Downloader {
       blockSize: BLOCK_SIZE,
       pieceSelection: config.pieceSelection,
     });
+  }
+
+  /** Bytes of failed pieces' blocks kept for the smart ban. */
+  get suspectedBytes(): number {
+    return this.suspectBytes;
   }
 
   get haveCount(): number {
@@ -198,37 +220,86 @@ export class Downloader {
     if (result.expected && !result.duplicate && !this.storing.has(index) && !this.have.get(index)) {
       let buffer = this.buffers.get(index);
       if (!buffer) {
-        buffer = { data: new Uint8Array(pieceSize(info, index)), contributors: new Set() };
+        buffer = { data: new Uint8Array(pieceSize(info, index)), blocks: [] };
         this.buffers.set(index, buffer);
       }
       buffer.data.set(block, begin);
-      buffer.contributors.add(peer.peerIdHex);
+      buffer.blocks.push({ begin, length: block.length, sender: peer });
       if (result.pieceComplete) this.ports.hash(index, buffer.data);
     }
     this.fill(peer, now);
   }
 
-  /** The digest of a piece handed out by `hash`: a good piece goes to storage, a bad one is fetched again and its
-   * contributors are held to account. */
+  /** The digest of a piece handed out by `hash`: a good piece goes to storage (and unmasks whoever sent different
+   * blocks for it before), a bad one is fetched again and its senders are held to account. */
   pieceHashed(index: number, digest: Uint8Array): void {
     const buffer = this.buffers.get(index);
     if (!buffer) return;
     this.buffers.delete(index);
+    const senders = [...new Set(buffer.blocks.map((b) => b.sender))];
     if (digestMatches(this.info.pieces, index, digest)) {
       this.storing.add(index);
-      for (const hex of buffer.contributors) {
-        const peer = this.ports.peerById(hex);
-        if (peer) peer.piecesReceived++;
+      for (const peer of senders) {
+        if (this.ports.peer(peer.key) === peer) peer.piecesReceived++;
       }
+      this.smartBan(index, buffer.data);
       this.ports.store(index, buffer.data);
       return;
     }
-    this.wishlist.pieceFailed(index);
-    for (const hex of this.bans.badPiece(buffer.contributors)) {
-      const peer = this.ports.peerById(hex);
-      if (peer) this.ports.close(peer, 'banned: sent corrupt data');
-    }
+    // A bad piece: a sole sender is banned at once; with several, the piece is remembered block by block and fetched
+    // again from one peer at a time (parole), until a good copy says whose blocks were bad.
+    const banned = new Set(this.bans.badPiece(senders.map((peer) => peer.peerIdHex)));
+    for (const peer of senders) if (banned.has(peer.peerIdHex)) this.banPeer(peer);
+    if (senders.length > 1) this.rememberSuspects(index, buffer);
+    this.wishlist.pieceFailed(index, senders.length > 1);
     this.refill = true;
+  }
+
+  private rememberSuspects(index: number, buffer: PieceBuffer): void {
+    const blocks = this.suspects.get(index) ?? [];
+    for (const block of buffer.blocks) {
+      if (this.bans.isBanned(block.sender.peerIdHex)) continue;
+      blocks.push({
+        begin: block.begin,
+        data: buffer.data.slice(block.begin, block.begin + block.length),
+        sender: senderKeys(block.sender),
+      });
+      this.suspectBytes += block.length;
+    }
+    this.suspects.delete(index);
+    this.suspects.set(index, blocks);
+    while (this.suspectBytes > MAX_SUSPECT_BYTES) {
+      const [oldest, dropped] = this.suspects.entries().next().value as [number, SuspectBlock[]];
+      this.suspects.delete(oldest);
+      for (const block of dropped) this.suspectBytes -= block.data.length;
+    }
+  }
+
+  /** The piece verified: every remembered block of it that differs from the good one was sent by a saboteur. */
+  private smartBan(index: number, good: Uint8Array): void {
+    const blocks = this.suspects.get(index);
+    if (!blocks) return;
+    this.suspects.delete(index);
+    const saboteurs: string[][] = [];
+    for (const block of blocks) {
+      this.suspectBytes -= block.data.length;
+      if (!bytesEqual(block.data, good.subarray(block.begin, block.begin + block.data.length))) {
+        saboteurs.push(block.sender);
+      }
+    }
+    for (const keys of saboteurs) {
+      this.bans.ban(keys);
+      for (const peer of [...this.ports.peers()]) {
+        if (this.bans.isBanned(peer.peerIdHex, ...peer.identities))
+          this.ports.close(peer, 'banned: sent corrupt data');
+      }
+    }
+  }
+
+  /** Bans every key of the peer and closes it. */
+  private banPeer(peer: PeerState): void {
+    this.bans.ban(senderKeys(peer));
+    if (this.ports.peer(peer.key) === peer) this.ports.close(peer, 'banned: sent corrupt data');
   }
 
   /** A piece is stored: every peer is told, and peers that have nothing else we need lose our interest. Returns

@@ -36,6 +36,9 @@ export class PeerState {
   lastReceived: number;
   lastSent: number;
 
+  /** What the adapter knows of the connection beyond the peer id (e.g. `ip:…`, `dtls:…`): bans hold for these too. */
+  identities: readonly string[] = [];
+
   handshaken = false;
   peerId: Uint8Array | undefined;
   peerIdHex = '';
@@ -57,6 +60,9 @@ export class PeerState {
 
   /** What it said it has while the info is unknown (magnet start); handed to the picker once the info is known. */
   pending: PendingHas = { all: false, haves: new Set() };
+
+  /** Its transport is not draining what we send: no new block reads until it does (see `peer-backlog`). */
+  backlogged = false;
 
   /** Requests it made to us: queued, being read, and its upload budget (the uploader's state, uploader.ts). */
   readonly upload: UploadQueue;

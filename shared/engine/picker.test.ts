@@ -899,3 +899,39 @@ describe('PiecePicker endgame when idle', () => {
     expect(duplicate).toEqual([first[0]]);
   });
 });
+
+describe('PiecePicker parole', () => {
+  it('fetches a piece that failed with several senders from one peer at a time, until it verifies', () => {
+    const p = picker({ pieceCount: 1 });
+    const all = field(1, [0]);
+    p.peerBitfield('a', all);
+    p.peerBitfield('b', all);
+    // First attempt: the blocks are spread over both peers.
+    const first = [...p.nextRequests('a', 2, 0), ...p.nextRequests('b', 2, 0)];
+    expect(first).toHaveLength(4);
+    for (const r of first.slice(0, 2)) p.blockReceived('a', r.index, r.begin, r.length);
+    for (const r of first.slice(2)) p.blockReceived('b', r.index, r.begin, r.length);
+    p.pieceFailed(0, true);
+    // On parole: the first peer to ask takes the piece; the other gets none of it while the first is at it.
+    expect(p.nextRequests('b', 2, 1)).toHaveLength(2);
+    expect(p.nextRequests('a', 2, 1)).toEqual([]);
+    expect(p.nextRequests('b', 2, 1)).toHaveLength(2);
+    // Every block is asked of its owner: no endgame duplicates go to another peer either.
+    expect(p.nextRequests('a', 2, 1)).toEqual([]);
+    // Its owner leaves: the next peer takes over.
+    p.peerGone('b');
+    expect(p.nextRequests('a', 4, 2)).toHaveLength(4);
+  });
+
+  it('without parole, a failed piece is shared among peers again', () => {
+    const p = picker({ pieceCount: 1 });
+    const all = field(1, [0]);
+    p.peerBitfield('a', all);
+    p.peerBitfield('b', all);
+    const first = p.nextRequests('a', 4, 0);
+    for (const r of first) p.blockReceived('a', r.index, r.begin, r.length);
+    p.pieceFailed(0);
+    expect(p.nextRequests('b', 2, 1)).toHaveLength(2);
+    expect(p.nextRequests('a', 2, 1)).toHaveLength(2);
+  });
+});

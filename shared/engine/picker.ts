@@ -85,6 +85,8 @@ interface ActivePiece {
   received: number;
   /** No unrequested block below this one. */
   cursor: number;
+  /** A piece on parole (see `pieceFailed`): the one peer it is being fetched from. */
+  owner?: string;
 }
 
 interface PeerState {
@@ -153,6 +155,9 @@ export class PiecePicker implements Wishlist {
   private readonly pos: Int32Array;
   private readonly active = new Map<number, ActivePiece>();
   private readonly open = new Set<number>();
+  /** Pieces that failed with blocks from several peers: fetched again from one peer at a time, so that a second
+   * failure names its sender and a success gives good blocks to compare the failed ones with (smart ban). */
+  private readonly parole = new Set<number>();
   private readonly peers = new Map<string, PeerState>();
   /** Blocks of missing pieces that are neither requested nor received. */
   private unrequestedBlocks = 0;
@@ -489,6 +494,10 @@ export class PiecePicker implements Wishlist {
     now: number,
     out: BlockRequest[],
   ): void {
+    if (this.parole.has(piece.index)) {
+      if (piece.owner !== undefined && piece.owner !== peer && this.holdsParole(piece, piece.owner)) return;
+      piece.owner = peer;
+    }
     let contiguous = true;
     for (let block = piece.cursor; block < piece.blocks && out.length < count; block++) {
       this.work++;
@@ -506,6 +515,13 @@ export class PiecePicker implements Wishlist {
       if (contiguous) piece.cursor = block + 1;
     }
     if (piece.unrequested === 0) this.open.delete(piece.index);
+  }
+
+  /** Is the owner of a piece on parole still at it: connected, and asked for some of it or sent some? */
+  private holdsParole(piece: ActivePiece, owner: string): boolean {
+    if (!this.peers.has(owner)) return false;
+    if (piece.received > 0) return true;
+    return piece.askers.some((askers) => askers?.includes(owner));
   }
 
   private ask(
@@ -734,6 +750,7 @@ export class PiecePicker implements Wishlist {
       const index = Math.floor(key / this.blocksPerPiece);
       const block = key - index * this.blocksPerPiece;
       if (!peerHas.get(index) || this.active.get(index)!.askers[block]!.includes(peer)) continue;
+      if (this.parole.has(index) && this.active.get(index)!.owner !== peer) continue;
       this.ask(this.active.get(index)!, block, peer, state, now, out);
       if (out.length >= count) return;
     }
@@ -927,6 +944,7 @@ export class PiecePicker implements Wishlist {
       this.unrequestedBlocks -= this.blockCount(index);
     }
     this.have.set(index);
+    this.parole.delete(index);
     this.verified++;
     this.missing.delete(index);
     for (const [peer, state] of this.peers) {
@@ -939,13 +957,15 @@ export class PiecePicker implements Wishlist {
     return uninteresting;
   }
 
-  /** Hash mismatch: every block of it back to missing (and the piece back among the fresh ones). */
-  pieceFailed(index: number): void {
+  /** Hash mismatch: every block of it back to missing (and the piece back among the fresh ones). On `parole` it is
+   * then fetched from one peer at a time until it verifies. */
+  pieceFailed(index: number, parole = false): void {
     this.checkIndex(index);
     if (this.have.get(index)) throw new Error(`piece ${index} is already verified`);
     const piece = this.active.get(index);
     if (!piece) return;
     this.dropRequests(piece);
+    if (parole) this.parole.add(index);
     this.unrequestedBlocks += piece.blocks - piece.unrequested;
     this.active.delete(index);
     this.open.delete(index);

@@ -249,13 +249,54 @@ describe('TorrentSession: serving', () => {
   it.each([
     ['a piece beyond the torrent', { index: 4, begin: 0, length: BLOCK_SIZE }],
     ['a block beyond the end of the piece', { index: 3, begin: 0, length: BLOCK_SIZE }],
-    ['more than 128 KiB', { index: 0, begin: 0, length: MAX_REQUEST_LENGTH + 1 }],
     ['zero bytes', { index: 0, begin: 0, length: 0 }],
   ])('closes a peer that requests %s', (_what, request) => {
     const { leech } = servingSetup();
     leech.send({ type: 'interested' });
     leech.send({ type: 'request', ...request });
     expect(leech.closed).toMatch(/request/);
+  });
+
+  it('refuses a request over 16 KiB with a reject, and keeps the peer', () => {
+    const s = setup({ seed: true });
+    const leech = s.peer('leech');
+    leech.connect();
+    leech.handshake({ fast: true });
+    leech.send({ type: 'interested' });
+    expect(MAX_REQUEST_LENGTH).toBe(BLOCK_SIZE);
+    const request = { index: 0, begin: 0, length: MAX_REQUEST_LENGTH + 1 };
+    const actions = leech.send({ type: 'request', ...request });
+    expect(ofType(actions, 'read')).toEqual([]);
+    expect(leech.ofType('reject-request')).toEqual([{ type: 'reject-request', ...request }]);
+    expect(leech.closed).toBeUndefined();
+  });
+
+  it('reads no more blocks for a peer whose transport is backlogged, until it drains', () => {
+    const { session, clock, leech } = servingSetup();
+    leech.send({ type: 'interested' });
+    const requests = Array.from({ length: 6 }, (_, i) => ({
+      index: i >> 1,
+      begin: (i & 1) * BLOCK_SIZE,
+      length: BLOCK_SIZE,
+    }));
+    const first = ofType(leech.send({ type: 'request', ...requests[0] }), 'read');
+    expect(first).toHaveLength(1);
+    session.handle({ type: 'peer-backlog', peer: leech.key, backlogged: true }, clock.now);
+    const queued: EngineAction[] = [];
+    for (const request of requests.slice(1)) queued.push(...leech.send({ type: 'request', ...request }));
+    expect(ofType(queued, 'read')).toEqual([]);
+    // The read already under way still sends its block; nothing new is read.
+    const done = session.handle(
+      { type: 'read-done', peer: leech.key, ...requests[0], data: pieceData(0).subarray(0, BLOCK_SIZE) },
+      clock.now,
+    );
+    leech.absorb(done);
+    expect(leech.ofType('piece')).toHaveLength(1);
+    expect(ofType(done, 'read')).toEqual([]);
+    const drained = session.handle({ type: 'peer-backlog', peer: leech.key, backlogged: false }, clock.now);
+    expect(ofType(drained, 'read').map(({ index, begin }) => ({ index, begin }))).toEqual(
+      requests.slice(1).map(({ index, begin }) => ({ index, begin })),
+    );
   });
 
   it('a free rider never unchokes anyone', () => {
@@ -365,6 +406,40 @@ describe('TorrentSession: downloading and verification', () => {
     // Another peer gets the piece requested again.
     const honest = seederPeer(s, 'honest');
     expect(honest.ofType('request').some((r) => r.index === index)).toBe(true);
+  });
+
+  it('holds a ban for the connection’s identities, whatever peer id the saboteur takes next', () => {
+    const s = setup({ config: { minPipeline: 8 } });
+    const liar = s.peer('liar');
+    liar.connect(['dtls:11:22', 'ip:198.51.100.4']);
+    liar.handshake();
+    liar.send({ type: 'bitfield', bytes: Bitfield.full(info.pieceCount).bytes });
+    liar.send({ type: 'unchoke' });
+    const requests = liar.ofType('request').filter((r) => r.index === liar.ofType('request')[0].index);
+    const index = requests[0].index;
+    let actions: EngineAction[] = [];
+    for (const r of requests) {
+      const block = new Uint8Array(r.length).fill(9);
+      actions = actions.concat(liar.send({ type: 'piece', index, begin: r.begin, block }));
+    }
+    const hash = ofType(actions, 'hash')[0];
+    liar.absorb(s.session.handle({ type: 'hashed', id: hash.id, digest: sha1Sync(hash.data) }, s.clock.now));
+    expect(liar.closed).toBe('banned: sent corrupt data');
+    for (const identities of [['dtls:11:22'], ['ip:198.51.100.4', 'dtls:99']]) {
+      const back = new MockPeer(
+        s.session,
+        `back#${identities[0]}`,
+        idFrom('fresh-id'),
+        info.infoHash,
+        s.clock,
+      );
+      back.connect(identities);
+      expect(back.closed).toBe('banned peer');
+    }
+    const other = new MockPeer(s.session, 'other#1', idFrom('other'), info.infoHash, s.clock);
+    other.connect(['dtls:33', 'ip:198.51.100.5']);
+    other.handshake();
+    expect(other.closed).toBeUndefined();
   });
 
   it('a storage failure stops the download with an error and counts nothing', () => {

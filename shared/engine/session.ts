@@ -82,6 +82,8 @@ export const DEFAULT_CONFIG: EngineConfig = {
 
 /** Metadata requests that get no answer in this time go to another peer. */
 const METADATA_TIMEOUT_MS = 20_000;
+/** Identities kept per connection (an address and a fingerprint are what adapters give). */
+const MAX_IDENTITIES = 4;
 /** At most one `want-peers` per this interval. */
 const WANT_PEERS_INTERVAL_MS = 5_000;
 
@@ -173,7 +175,7 @@ export class TorrentSession implements Session {
     }
     switch (event.type) {
       case 'peer-connected':
-        this.onConnected(event.peer);
+        this.onConnected(event.peer, event.identities ?? []);
         break;
       case 'peer-data': {
         const peer = this.peers.get(event.peer);
@@ -183,6 +185,13 @@ export class TorrentSession implements Session {
       case 'peer-closed': {
         const peer = this.peers.get(event.peer);
         if (peer) this.removePeer(peer);
+        break;
+      }
+      case 'peer-backlog': {
+        const peer = this.peers.get(event.peer);
+        if (!peer) break;
+        if (this.uploader) this.uploader.onBacklog(peer, event.backlogged, now);
+        else peer.backlogged = event.backlogged;
         break;
       }
       case 'hashed':
@@ -239,13 +248,17 @@ export class TorrentSession implements Session {
 
   // --- the wire
 
-  private onConnected(key: PeerKey): void {
+  private onConnected(key: PeerKey, identities: readonly string[]): void {
     if (this.peers.has(key)) {
       // A reused key is an adapter bug; keep the existing connection.
       return;
     }
     if (this.peers.size >= this.config.maxPeers) {
       this.out.push({ type: 'close', peer: key, reason: 'too many peers' });
+      return;
+    }
+    if (this.bans.isBanned(...identities)) {
+      this.out.push({ type: 'close', peer: key, reason: 'banned peer' });
       return;
     }
     // Paused sessions still connect, they just do not transfer.
@@ -255,6 +268,7 @@ export class TorrentSession implements Session {
       this.now,
       new UploadQueue(this.policy.uploadCap, this.now),
     );
+    peer.identities = identities.slice(0, MAX_IDENTITIES);
     this.peers.set(key, peer);
     this.sendRaw(peer, ourHandshake(this.identity));
   }

@@ -59,10 +59,19 @@ export interface SessionOptions {
 
 export type EngineEvent =
   /** A transport to a peer is open (the adapter made or accepted it). The session sends its handshake. */
-  | { type: 'peer-connected'; peer: PeerKey }
+  | {
+      type: 'peer-connected';
+      peer: PeerKey;
+      /** What names the remote end beyond its self-chosen peer id (its public address, its DTLS fingerprint, as
+       * `ip:…`, `dtls:…`): a peer banned for corrupt data is banned under these too. */
+      identities?: readonly string[];
+    }
   /** Bytes from a peer's stream, any split. */
   | { type: 'peer-data'; peer: PeerKey; data: Uint8Array }
   | { type: 'peer-closed'; peer: PeerKey }
+  /** The peer's transport is not draining what we send (`backlogged`), or drained again. While backlogged the
+   * peer gets no new block reads (upload backpressure); the adapter reports it from its send queue's size. */
+  | { type: 'peer-backlog'; peer: PeerKey; backlogged: boolean }
   /** Result of a `hash` action. */
   | { type: 'hashed'; id: number; digest: Uint8Array }
   /** Result of a `store` action. */

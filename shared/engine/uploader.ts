@@ -12,8 +12,9 @@ import { blockKey as key, type PeerState } from './peer';
 import type { BlockRequest } from './picker';
 import { RateMeter } from './rate';
 
-/** Requests longer than this close the connection (BEP 3 practice: 16 KiB is normal, 128 KiB the most anyone asks). */
-export const MAX_REQUEST_LENGTH = 128 * 1024;
+/** Requests longer than this are refused (a reject for a fast peer): every client asks 16 KiB blocks, and a peer's
+ * queue then holds at most OUR_REQQ × 16 KiB = 4 MiB of requested bytes. */
+export const MAX_REQUEST_LENGTH = BLOCK_SIZE;
 /** How many requests we queue per peer (our `reqq`); more are discarded. */
 export const OUR_REQQ = 250;
 /** Reads outstanding to storage per peer (the rest of its requests wait in its queue). */
@@ -144,12 +145,12 @@ export class Uploader {
     const { index, begin, length } = request;
     if (index >= info.pieceCount)
       return this.ports.close(peer, `request for piece ${index} beyond the torrent`);
-    if (length === 0 || length > MAX_REQUEST_LENGTH)
-      return this.ports.close(peer, `request of ${length} bytes`);
+    if (length === 0) return this.ports.close(peer, 'request of 0 bytes');
     if (begin + length > pieceSize(info, index))
       return this.ports.close(peer, 'request beyond the end of the piece');
     if (peer.upload.holds(index, begin)) return;
     if (
+      length > MAX_REQUEST_LENGTH || // longer than any client asks: refused, never queued
       peer.amChoking || // choked peers' requests are discarded (rejected, for a fast peer)
       !this.ports.serving() ||
       !this.have.get(index) || // we never said we had it; a race with nothing to serve
@@ -184,9 +185,16 @@ export class Uploader {
     this.pump(peer, now);
   }
 
-  /** Reads what the peer's queue lets through now. */
+  /** Reads what the peer's queue lets through now; nothing while its transport is backlogged. */
   pump(peer: PeerState, now: number): void {
+    if (peer.backlogged) return;
     for (const request of peer.upload.take(now)) this.ports.read(peer, request);
+  }
+
+  /** The peer's transport is backlogged or drained again (see the `peer-backlog` event). */
+  onBacklog(peer: PeerState, backlogged: boolean, now: number): void {
+    peer.backlogged = backlogged;
+    if (!backlogged) this.pump(peer, now);
   }
 
   /** Capped peers' queues wait for their budget: the clock lets them through. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BAD_PIECES_TO_BAN, BanList, digestMatches } from './verify';
+import { BanList, digestMatches, MAX_BANNED } from './verify';
 
 describe('BanList', () => {
   it('bans a peer that alone sent a bad piece at once', () => {
@@ -8,19 +8,32 @@ describe('BanList', () => {
     expect(bans.isBanned('x')).toBe(true);
   });
 
-  it('bans contributors to shared bad pieces on their third strike, not before', () => {
+  it('only counts strikes for bad pieces with several senders (the smart ban names the guilty one)', () => {
     const bans = new BanList();
-    expect(BAD_PIECES_TO_BAN).toBe(3);
-    expect(bans.badPiece(['a', 'b'])).toEqual([]);
-    expect(bans.badPiece(['a', 'c'])).toEqual([]);
-    expect(bans.strikesOf('a')).toBe(2);
-    expect(bans.badPiece(['a', 'b'])).toEqual(['a']);
-    expect(bans.isBanned('a')).toBe(true);
-    expect(bans.isBanned('b')).toBe(false);
-    expect(bans.isBanned('c')).toBe(false);
-    // A banned peer is not reported again.
-    expect(bans.badPiece(['a', 'c'])).toEqual([]);
-    expect(bans.size).toBe(1);
+    for (let i = 0; i < 10; i++) expect(bans.badPiece(['a', 'b'])).toEqual([]);
+    expect(bans.strikesOf('a')).toBe(10);
+    expect(bans.isBanned('a', 'b')).toBe(false);
+    // A banned peer is not counted again: the other one, now alone, is.
+    bans.ban(['a']);
+    expect(bans.badPiece(['a', 'b'])).toEqual(['b']);
+    expect(bans.size).toBe(2);
+  });
+
+  it('bans every key of a peer, and any of them is enough to recognise it', () => {
+    const bans = new BanList();
+    bans.ban(['peer-id', 'dtls:AA:BB', 'ip:203.0.113.9']);
+    expect(bans.isBanned('another-peer-id', 'dtls:AA:BB')).toBe(true);
+    expect(bans.isBanned('another-peer-id', 'ip:203.0.113.9')).toBe(true);
+    expect(bans.isBanned('another-peer-id', 'dtls:CC')).toBe(false);
+  });
+
+  it('remembers at most its limit of banned keys, forgetting the oldest', () => {
+    const bans = new BanList(3);
+    bans.ban(['a', 'b', 'c', 'd']);
+    expect(bans.size).toBe(3);
+    expect(bans.isBanned('a')).toBe(false);
+    expect(bans.isBanned('d')).toBe(true);
+    expect(MAX_BANNED).toBeGreaterThan(1000);
   });
 
   it('counts one strike per piece even if the peer is listed twice', () => {

@@ -1,7 +1,8 @@
-// Verification bookkeeping: which peers contributed blocks to a piece, and who gets banned for bad pieces.
+// Verification bookkeeping: digests, and who gets banned for bad pieces.
 
-/** A peer involved in this many bad pieces is banned; one that alone sent a bad piece is banned at once. */
-export const BAD_PIECES_TO_BAN = 3;
+/** Most banned keys a session remembers (the oldest are forgotten first): a stranger who keeps making new identities
+ * to get banned cannot grow the list without bound. */
+export const MAX_BANNED = 4096;
 
 /** Compares a digest with the piece's expected 20-byte hash inside the concatenated `pieces` string. */
 export function digestMatches(pieces: Uint8Array, index: number, digest: Uint8Array): boolean {
@@ -19,34 +20,48 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * Strikes against peers (by peer id, so a reconnect does not wipe them) and the ban list for the session.
+ * Banned peers, by every key that names them: the peer id they chose, and what the adapter knows of the connection
+ * (its remote address, its DTLS fingerprint), so a saboteur cannot come back under a new peer id. A peer that alone
+ * sent a bad piece is banned at once; pieces with several senders only count strikes, and the downloader's smart ban
+ * names the guilty sender once the piece verifies (see downloader.ts).
  */
 export class BanList {
   private readonly strikes = new Map<string, number>();
   private readonly banned = new Set<string>();
 
-  constructor(private readonly threshold = BAD_PIECES_TO_BAN) {}
+  constructor(private readonly limit = MAX_BANNED) {}
 
-  isBanned(peerId: string): boolean {
-    return this.banned.has(peerId);
+  /** Is any of these keys banned? */
+  isBanned(...keys: string[]): boolean {
+    return keys.some((key) => this.banned.has(key));
   }
 
-  /** Records a piece that failed its hash check; returns the peer ids banned by it (newly). */
-  badPiece(contributors: Iterable<string>): string[] {
-    const ids = [...new Set(contributors)];
-    const newlyBanned: string[] = [];
-    for (const id of ids) {
-      if (this.banned.has(id)) continue;
-      const count = (this.strikes.get(id) ?? 0) + 1;
-      this.strikes.set(id, count);
-      if (ids.length === 1 || count >= this.threshold) {
-        this.banned.add(id);
-        newlyBanned.push(id);
-      }
+  /** Bans every key of a peer. */
+  ban(keys: Iterable<string>): void {
+    for (const key of keys) {
+      if (key === '' || this.banned.has(key)) continue;
+      this.banned.add(key);
+      this.strikes.delete(key);
+      if (this.banned.size > this.limit) this.banned.delete(this.banned.values().next().value as string);
     }
-    return newlyBanned;
   }
 
+  /** Records a piece that failed its hash check, by its senders' peer ids; returns the ones banned by it (newly): a
+   * sole sender. */
+  badPiece(contributors: Iterable<string>): string[] {
+    const ids = [...new Set(contributors)].filter((id) => !this.banned.has(id));
+    if (ids.length === 1) {
+      this.ban(ids);
+      return ids;
+    }
+    for (const id of ids) {
+      this.strikes.set(id, (this.strikes.get(id) ?? 0) + 1);
+      if (this.strikes.size > this.limit) this.strikes.delete(this.strikes.keys().next().value as string);
+    }
+    return [];
+  }
+
+  /** Bad pieces the peer had a share in. */
   strikesOf(peerId: string): number {
     return this.strikes.get(peerId) ?? 0;
   }

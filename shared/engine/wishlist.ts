@@ -36,7 +36,8 @@ export interface Wishlist {
   blockReceived(peer: string, index: number, begin: number, length: number): BlockReceipt;
   /** The piece is stored: returns the peers that no longer have anything we need. */
   pieceVerified(index: number): string[];
-  pieceFailed(index: number): void;
+  /** The piece failed its hash check: fetched again, on `parole` from one peer at a time until it verifies. */
+  pieceFailed(index: number, parole?: boolean): void;
 }
 
 /** Builds the wishlist of a torrent once its geometry is known (the session's default: a PiecePicker). */

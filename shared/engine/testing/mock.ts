@@ -47,8 +47,11 @@ export class MockPeer {
     return actions;
   }
 
-  connect(): EngineAction[] {
-    return this.absorb(this.session.handle({ type: 'peer-connected', peer: this.key }, this.clock.now));
+  /** The transport opens; `identities` are what the adapter knows of the remote end (address, fingerprint). */
+  connect(identities?: string[]): EngineAction[] {
+    return this.absorb(
+      this.session.handle({ type: 'peer-connected', peer: this.key, identities }, this.clock.now),
+    );
   }
 
   bytes(data: Uint8Array): EngineAction[] {

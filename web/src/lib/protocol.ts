@@ -53,9 +53,11 @@ export type MainToWorker =
     }
   | { type: 'add-magnet'; requestId: number; link: string; defaultTrackers: string[] }
   | { type: 'add-torrent-file'; requestId: number; bytes: ArrayBuffer; defaultTrackers: string[] }
-  | { type: 'peer-connected'; infoHashHex: string; peer: string }
+  | { type: 'peer-connected'; infoHashHex: string; peer: string; identities?: string[] }
   | { type: 'peer-data'; infoHashHex: string; peer: string; data: ArrayBuffer }
   | { type: 'peer-closed'; infoHashHex: string; peer: string }
+  /** The peer's data channel is not draining what we send (or drained again): upload backpressure. */
+  | { type: 'peer-backlog'; infoHashHex: string; peer: string; backlogged: boolean }
   | { type: 'pause'; infoHashHex: string }
   | { type: 'resume'; infoHashHex: string }
   | { type: 'remove'; infoHashHex: string }

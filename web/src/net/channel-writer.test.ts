@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChannelWriter, MAX_MESSAGE_BYTES, RateLimiter, type ChannelLike } from './channel-writer';
+import {
+  BACKLOG_BYTES,
+  ChannelWriter,
+  DRAINED_BYTES,
+  MAX_MESSAGE_BYTES,
+  MAX_QUEUED_BYTES,
+  RateLimiter,
+  type ChannelLike,
+} from './channel-writer';
 
 class FakeChannel implements ChannelLike {
   bufferedAmount = 0;
@@ -39,6 +47,54 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 describe('ChannelWriter', () => {
+  it('reports the peer backlogged when its queue passes the backlog mark, and drained once under the low mark', () => {
+    const channel = new FakeChannel();
+    const reports: boolean[] = [];
+    const errors: unknown[] = [];
+    const writer = new ChannelWriter(
+      channel,
+      undefined,
+      (error) => errors.push(error),
+      16_384,
+      undefined,
+      (backlogged) => reports.push(backlogged),
+    );
+    // A peer that never reads: the channel's buffer stays full, our queue grows.
+    channel.bufferedAmount = 1 << 20;
+    const block = 16_384 + 13;
+    let written = 0;
+    while (written <= BACKLOG_BYTES) {
+      writer.write(bytes(block));
+      written += block;
+    }
+    expect(reports).toEqual([true]);
+    expect(writer.queuedBytes).toBe(written);
+    // The channel drains bit by bit: still backlogged until the queue is under the low mark.
+    let drains = 0;
+    while (writer.queuedBytes > DRAINED_BYTES) {
+      expect(reports).toEqual([true]);
+      channel.drain();
+      drains++;
+    }
+    expect(drains).toBeGreaterThan(1);
+    expect(reports).toEqual([true, false]);
+    expect(errors).toEqual([]);
+  });
+
+  it('closes a channel whose queue passes its bound, whatever the sender does', () => {
+    const channel = new FakeChannel();
+    const errors: unknown[] = [];
+    const writer = new ChannelWriter(channel, undefined, (error) => errors.push(error), 16_384);
+    channel.bufferedAmount = 1 << 20;
+    for (let i = 0; i < 40 && errors.length === 0; i++) writer.write(bytes(MAX_MESSAGE_BYTES));
+    expect(String(errors[0])).toMatch(/not reading/);
+    expect(writer.queuedBytes).toBe(0);
+    expect(channel.listenerCount).toBe(0);
+    writer.write(bytes(10));
+    expect(writer.queuedBytes).toBe(0);
+    expect(MAX_QUEUED_BYTES).toBeLessThan(40 * MAX_MESSAGE_BYTES);
+  });
+
   it('splits a large message into views of at most 262,144 bytes, in order, without copying', () => {
     const channel = new FakeChannel();
     const writer = new ChannelWriter(channel, undefined, undefined, 10 << 20);

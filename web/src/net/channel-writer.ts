@@ -6,6 +6,16 @@
 export const MAX_MESSAGE_BYTES = 262_144;
 /** Keep at most this much in the channel's own buffer (its hard limit is 16 MiB). */
 export const HIGH_WATER_BYTES = 256 * 1024;
+/** Our queue in front of the channel: over BACKLOG_BYTES the peer is reported backlogged (the engine stops reading
+ * blocks for it), under DRAINED_BYTES drained again. The engine's reads already under way (16 blocks per peer) and
+ * control messages still come, so the queue stays far below MAX_QUEUED_BYTES; a queue past that is a bug or a
+ * peer we cannot serve, and the connection is closed. */
+export const BACKLOG_BYTES = 1024 * 1024;
+export const DRAINED_BYTES = 256 * 1024;
+export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+
+/** Told when the writer's queue crosses BACKLOG_BYTES (true) and falls back under DRAINED_BYTES (false). */
+export type BacklogListener = (backlogged: boolean) => void;
 
 /** The parts of an RTCDataChannel the writer uses. */
 export interface ChannelLike {
@@ -100,6 +110,7 @@ export class ChannelWriter {
   private waitingFor: 'buffer' | 'limit' | undefined;
   private closed = false;
   private flushScheduled = false;
+  private backlogged = false;
   private readonly onLow = () => {
     if (this.waitingFor === 'buffer') {
       clearTimeout(this.timer);
@@ -116,6 +127,7 @@ export class ChannelWriter {
     private readonly highWater = HIGH_WATER_BYTES,
     /** How writes are deferred to merge a burst; undefined writes at once. */
     private readonly defer: Defer | undefined = undefined,
+    private readonly onBacklog: BacklogListener = () => {},
   ) {
     channel.addEventListener('bufferedamountlow', this.onLow);
   }
@@ -132,6 +144,12 @@ export class ChannelWriter {
       this.queue.push(chunk);
       this.queued += chunk.byteLength;
     }
+    if (this.queued > MAX_QUEUED_BYTES) {
+      this.close();
+      this.onError(new Error(`the peer is not reading: over ${MAX_QUEUED_BYTES} bytes queued`));
+      return;
+    }
+    this.reportBacklog();
     if (!this.defer) {
       this.pump();
     } else if (!this.flushScheduled) {
@@ -171,6 +189,7 @@ export class ChannelWriter {
       const message = count === 1 ? this.queue[0] : this.merge(count, size);
       this.queue.splice(0, count);
       this.queued -= size;
+      this.reportBacklog();
       try {
         this.channel.send(message);
       } catch (error) {
@@ -210,6 +229,13 @@ export class ChannelWriter {
       at += this.queue[i].byteLength;
     }
     return message;
+  }
+
+  private reportBacklog(): void {
+    const backlogged = this.backlogged ? this.queued > DRAINED_BYTES : this.queued > BACKLOG_BYTES;
+    if (backlogged === this.backlogged) return;
+    this.backlogged = backlogged;
+    this.onBacklog(backlogged);
   }
 
   private wait(ms: number, reason: 'buffer' | 'limit'): void {

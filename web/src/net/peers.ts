@@ -5,6 +5,7 @@ import SimplePeer from 'simple-peer';
 import type { SignalDescription } from '../../../shared/tracker-protocol';
 import type { MainToWorker } from '../lib/protocol';
 import { ChannelWriter, deferTask, type ChannelLike, type RateLimiter } from './channel-writer';
+import { connectionIdentities } from './identities';
 import type { SignalPeer } from './tracker-client';
 
 /** The parts of a simple-peer instance used here (so tests can pass a fake). */
@@ -190,9 +191,16 @@ export class PeerManager {
       () => peer.destroy(),
       undefined,
       deferTask(),
+      (backlogged) =>
+        this.options.post({ type: 'peer-backlog', infoHashHex: peer.infoHashHex, peer: key, backlogged }),
     );
     torrent.connected.set(key, peer);
-    this.options.post({ type: 'peer-connected', infoHashHex: peer.infoHashHex, peer: key });
+    const remote = peer.instance as unknown as {
+      _pc?: { remoteDescription?: { sdp?: string } | null };
+      remoteAddress?: string;
+    };
+    const identities = connectionIdentities(remote._pc?.remoteDescription?.sdp, remote.remoteAddress);
+    this.options.post({ type: 'peer-connected', infoHashHex: peer.infoHashHex, peer: key, identities });
     peer.instance.on('data', (chunk: Uint8Array) => {
       // simple-peer wraps each message's ArrayBuffer in a Buffer view without copying: transfer it whole.
       const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;

@@ -132,13 +132,16 @@ export class Client {
     await this.ready;
     switch (message.type) {
       case 'peer-connected':
-        this.withHost(message.infoHashHex, message.peer)?.peerConnected(message.peer);
+        this.withHost(message.infoHashHex, message.peer)?.peerConnected(message.peer, message.identities);
         return;
       case 'peer-data':
         this.hosts.get(message.infoHashHex)?.peerData(message.peer, message.data);
         return;
       case 'peer-closed':
         this.hosts.get(message.infoHashHex)?.peerClosed(message.peer);
+        return;
+      case 'peer-backlog':
+        this.hosts.get(message.infoHashHex)?.peerBacklog(message.peer, message.backlogged);
         return;
       case 'pause':
         this.hosts.get(message.infoHashHex)?.pause();

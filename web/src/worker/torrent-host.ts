@@ -135,18 +135,22 @@ export class TorrentHost {
 
   // --- events from the main thread ---
 
-  peerConnected(peer: string): void {
+  peerConnected(peer: string, identities: string[] = []): void {
     if (this.halted || this.removed || !this.session) {
       this.ctx.post({ type: 'close', infoHashHex: this.infoHashHex, peer, reason: 'torrent not active' });
       return;
     }
     this.peers.add(peer);
-    this.feed({ type: 'peer-connected', peer });
+    this.feed({ type: 'peer-connected', peer, identities });
   }
 
   peerData(peer: string, data: ArrayBuffer): void {
     if (!this.peers.has(peer)) return; // late bytes of a connection we already closed
     this.feed({ type: 'peer-data', peer, data: new Uint8Array(data) });
+  }
+
+  peerBacklog(peer: string, backlogged: boolean): void {
+    if (this.peers.has(peer)) this.feed({ type: 'peer-backlog', peer, backlogged });
   }
 
   peerClosed(peer: string): void {
