@@ -1,0 +1,139 @@
+// Real servers for tests (Debian's redis-server and coturn): each test starts its own on a free loopback port, in a
+// temporary directory, and stops it by its pid. Nothing here is used by the tracker itself.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Daemon {
+  readonly port: number;
+  readonly pid: number;
+  readonly dir: string;
+  /** SIGTERM, then SIGKILL after a grace; resolves once the process is gone. */
+  stop(): Promise<void>;
+  /** SIGKILL at once (a crash). */
+  kill(): Promise<void>;
+}
+
+/** A TCP port nobody listens on now (the kernel's pick). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP connections on the port. */
+export async function waitForTcp(port: number, timeoutMs = 10_000, host = '127.0.0.1'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect({ port, host });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function binaryAvailable(path: string): boolean {
+  return existsSync(path);
+}
+
+async function startDaemon(
+  name: string,
+  command: string,
+  args: (port: number, dir: string) => string[],
+  port?: number,
+): Promise<Daemon> {
+  const chosen = port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), `swarmdrop-${name}-`));
+  const child: ChildProcess = spawn(command, args(chosen, dir), {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await Promise.race([
+      waitForTcp(chosen),
+      exited.then(() => {
+        throw new Error(`${name} exited at start: ${output}`);
+      }),
+    ]);
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(child.pid!, signal);
+      const grace = setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(grace);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { port: chosen, pid: child.pid!, dir, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+}
+
+export const REDIS_SERVER = '/usr/bin/redis-server';
+export const TURNSERVER = '/usr/bin/turnserver';
+
+/** redis-server on 127.0.0.1, persistence off. Pass `port` to restart one on the port it had. */
+export function startRedis(port?: number): Promise<Daemon> {
+  return startDaemon(
+    'redis',
+    REDIS_SERVER,
+    (p, dir) => [
+      '--port',
+      String(p),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
+    port,
+  );
+}
+
+/** coturn on 127.0.0.1 with the REST-API shared secret, relaying between loopback peers, no TLS. */
+export function startCoturn(secret: string): Promise<Daemon> {
+  return startDaemon('coturn', TURNSERVER, (p, dir) => [
+    '-n',
+    '--listening-ip=127.0.0.1',
+    '--relay-ip=127.0.0.1',
+    `--listening-port=${p}`,
+    '--use-auth-secret',
+    `--static-auth-secret=${secret}`,
+    '--realm=swarmdrop.test',
+    '--allow-loopback-peers',
+    '--no-tls',
+    '--no-dtls',
+    '--no-cli',
+    '--min-port=49160',
+    '--max-port=49360',
+    `--pidfile=${join(dir, 'turnserver.pid')}`,
+    `--userdb=${join(dir, 'turndb')}`,
+    '--log-file=stdout',
+    '--simple-log',
+  ]);
+}
