@@ -1,0 +1,127 @@
+// The cluster directory against a real redis-server (Debian's), one per test file, on a free loopback port.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { binaryAvailable, REDIS_SERVER, startRedis, type Daemon } from '../testing/daemons';
+import { RedisDirectory } from './redis-directory';
+
+const IH = 'aa'.repeat(20);
+const IH2 = 'bb'.repeat(20);
+const TIMEOUT = 60_000;
+
+describe.skipIf(!binaryAvailable(REDIS_SERVER))('RedisDirectory (real redis-server)', () => {
+  let redis: Daemon;
+  const open: RedisDirectory[] = [];
+  const inboxes = new Map<string, unknown[]>();
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((d) => d.close()));
+    const flush = new RedisDirectory({ url: url(), process: 'flush', peerTimeoutMs: 1, onMessage: () => {} });
+    await flush.start();
+    await (flush as unknown as { commands: { flushall(): Promise<void> } }).commands.flushall();
+    await flush.close();
+    inboxes.clear();
+  });
+
+  const url = () => `redis://127.0.0.1:${redis.port}`;
+  async function directory(process: string, options: { leaseMs?: number; onReconnect?: () => void } = {}) {
+    const messages: unknown[] = [];
+    inboxes.set(process, messages);
+    const d = new RedisDirectory({
+      url: url(),
+      process,
+      peerTimeoutMs: TIMEOUT,
+      onMessage: (m) => messages.push(m),
+      ...options,
+    });
+    await d.start();
+    open.push(d);
+    return d;
+  }
+
+  it('picks offer candidates across processes, never the announcer, and counts the whole swarm', async () => {
+    const a = await directory('proc-a');
+    const b = await directory('proc-b');
+    await a.announce({ infoHash: IH, peerId: 'seed', complete: true, now: 1000, want: 0 });
+    const first = await b.announce({ infoHash: IH, peerId: 'leech', complete: false, now: 1001, want: 5 });
+    expect(first.candidates).toEqual([{ peerId: 'seed', process: 'proc-a' }]);
+    expect(first).toMatchObject({ complete: 1, incomplete: 1 });
+    const again = await a.announce({ infoHash: IH, peerId: 'seed', complete: true, now: 1002, want: 5 });
+    expect(again.candidates).toEqual([{ peerId: 'leech', process: 'proc-b' }]);
+    expect(await a.counts([IH, IH2], 1003)).toEqual(
+      new Map([
+        [IH, { complete: 1, incomplete: 1 }],
+        [IH2, { complete: 0, incomplete: 0 }],
+      ]),
+    );
+    expect(await b.totals(1003)).toEqual({ swarms: 1, peers: 2, seeders: 1 });
+    await b.leave(IH, 'leech');
+    expect(await a.totals(1004)).toEqual({ swarms: 1, peers: 1, seeders: 1 });
+  });
+
+  it('drops peers not heard from within the timeout, and their swarm with the last one', async () => {
+    const a = await directory('proc-a');
+    await a.announce({ infoHash: IH, peerId: 'old', complete: false, now: 0, want: 0 });
+    await a.announce({ infoHash: IH2, peerId: 'old2', complete: true, now: 0, want: 0 });
+    const later = await a.announce({
+      infoHash: IH,
+      peerId: 'new',
+      complete: false,
+      now: TIMEOUT + 1,
+      want: 5,
+    });
+    expect(later.candidates).toEqual([]);
+    expect(later).toMatchObject({ complete: 0, incomplete: 1 });
+    expect(await a.totals(TIMEOUT + 1)).toEqual({ swarms: 1, peers: 1, seeders: 0 });
+  });
+
+  it('never picks peers of a process whose lease ran out (it died)', async () => {
+    const a = await directory('proc-a');
+    const b = await directory('proc-b', { leaseMs: 600 });
+    await b.announce({ infoHash: IH, peerId: 'on-b', complete: true, now: 1000, want: 0 });
+    expect(
+      (await a.announce({ infoHash: IH, peerId: 'on-a', complete: false, now: 1001, want: 3 })).candidates,
+    ).toEqual([{ peerId: 'on-b', process: 'proc-b' }]);
+    // proc-b dies: no clean close, its lease is simply not renewed.
+    clearInterval((b as unknown as { lease: ReturnType<typeof setInterval> }).lease);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(
+      (await a.announce({ infoHash: IH, peerId: 'on-a', complete: false, now: 1002, want: 3 })).candidates,
+    ).toEqual([]);
+  });
+
+  it('delivers a message to the process that holds the peer', async () => {
+    const a = await directory('proc-a');
+    await directory('proc-b');
+    await a.send('proc-b', { kind: 'offer', toPeerId: 'x', offer: { type: 'offer', sdp: 'v=0' } });
+    const deadline = Date.now() + 5000;
+    while (inboxes.get('proc-b')!.length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(inboxes.get('proc-b')).toEqual([
+      { kind: 'offer', toPeerId: 'x', offer: { type: 'offer', sdp: 'v=0' } },
+    ]);
+    expect(inboxes.get('proc-a')).toEqual([]);
+  });
+
+  it('fails fast while Redis is down, and reconnects (telling the process) when it is back', async () => {
+    let reconnects = 0;
+    const a = await directory('proc-a', { onReconnect: () => reconnects++ });
+    const port = redis.port;
+    await redis.stop();
+    await expect(
+      a.announce({ infoHash: IH, peerId: 'p', complete: false, now: 1, want: 1 }),
+    ).rejects.toThrow();
+    expect(a.up).toBe(false);
+    redis = await startRedis(port);
+    const deadline = Date.now() + 15_000;
+    while (reconnects === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(reconnects).toBe(1);
+    expect(a.up).toBe(true);
+    const result = await a.announce({ infoHash: IH, peerId: 'p', complete: false, now: 2, want: 1 });
+    expect(result).toMatchObject({ complete: 0, incomplete: 1 });
+  }, 30_000);
+});

@@ -1,0 +1,271 @@
+// The cluster's shared swarm directory in Redis: which peers are in which swarm, on which tracker process, with
+// expiry by last announce; which processes are alive (a lease each); and one inbox channel per process, so that an
+// offer or answer for a peer connected elsewhere is published to the process that holds its socket.
+//
+// Keys (one hash tag per swarm, so a swarm's keys would stay on one Redis Cluster slot):
+//   sd:{<info hash>}:seen   ZSET  peer id -> last announce (ms)
+//   sd:{<info hash>}:proc   HASH  peer id -> process id
+//   sd:{<info hash>}:seeds  SET   peer ids that are seeders
+//   sd:swarms               ZSET  info hash -> last announce (ms)
+//   sd:totals               HASH  peers, seeders (kept by the scripts)
+//   sd:alive:<process id>   STRING with a time-to-live: the process's lease
+//   sd:inbox:<process id>   pub/sub channel of the process
+// Every announce is one script call (upsert, expiry of the swarm's stale peers, counts and the offer candidates), so
+// an announce costs one round trip whatever the swarm's size.
+import { Redis } from 'ioredis';
+
+/** How long a process's lease lasts; it is renewed three times per lease. */
+export const DEFAULT_LEASE_MS = 6_000;
+/** Stale peers removed per swarm per script call (the rest go at later calls). */
+const PRUNE_BATCH = 256;
+
+const PRUNE = `
+local function prune(ih, deadline)
+  local seen = 'sd:{' .. ih .. '}:seen'
+  local stale = redis.call('ZRANGEBYSCORE', seen, '-inf', deadline, 'LIMIT', 0, ${PRUNE_BATCH})
+  for _, id in ipairs(stale) do
+    redis.call('ZREM', seen, id)
+    redis.call('HDEL', 'sd:{' .. ih .. '}:proc', id)
+    redis.call('HINCRBY', 'sd:totals', 'peers', -1)
+    if redis.call('SREM', 'sd:{' .. ih .. '}:seeds', id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
+  end
+  if redis.call('ZCARD', seen) == 0 then redis.call('ZREM', 'sd:swarms', ih) end
+end
+`;
+
+/** KEYS: none. ARGV: info hash, peer id, process, complete (0/1), now, deadline, wanted candidates. */
+const ANNOUNCE = `${PRUNE}
+local ih, id, proc, complete, now, deadline, want = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
+prune(ih, deadline)
+local seen, procs, seeds = 'sd:{' .. ih .. '}:seen', 'sd:{' .. ih .. '}:proc', 'sd:{' .. ih .. '}:seeds'
+if redis.call('ZADD', seen, now, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'peers', 1) end
+redis.call('HSET', procs, id, proc)
+if complete == '1' then
+  if redis.call('SADD', seeds, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', 1) end
+else
+  if redis.call('SREM', seeds, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
+end
+redis.call('ZADD', 'sd:swarms', now, ih)
+local candidates = {}
+if want > 0 then
+  local picks = redis.call('HRANDFIELD', procs, want * 2 + 2, 'WITHVALUES')
+  local alive = {}
+  for i = 1, #picks, 2 do
+    local peer, owner = picks[i], picks[i + 1]
+    if peer ~= id and #candidates < want * 2 then
+      if alive[owner] == nil then alive[owner] = redis.call('EXISTS', 'sd:alive:' .. owner) == 1 end
+      if alive[owner] then
+        candidates[#candidates + 1] = peer
+        candidates[#candidates + 1] = owner
+      end
+    end
+    if #candidates >= want * 2 then break end
+  end
+end
+return {redis.call('ZCARD', seen), redis.call('SCARD', seeds), candidates}
+`;
+
+/** ARGV: info hash, peer id. */
+const LEAVE = `
+local ih, id = ARGV[1], ARGV[2]
+local seen = 'sd:{' .. ih .. '}:seen'
+if redis.call('ZREM', seen, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'peers', -1) end
+redis.call('HDEL', 'sd:{' .. ih .. '}:proc', id)
+if redis.call('SREM', 'sd:{' .. ih .. '}:seeds', id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
+if redis.call('ZCARD', seen) == 0 then redis.call('ZREM', 'sd:swarms', ih) end
+return 1
+`;
+
+/** ARGV: deadline, then info hashes. Returns complete, incomplete pairs. */
+const COUNTS = `${PRUNE}
+local out = {}
+for i = 2, #ARGV do
+  local ih = ARGV[i]
+  prune(ih, ARGV[1])
+  local total = redis.call('ZCARD', 'sd:{' .. ih .. '}:seen')
+  local seeds = redis.call('SCARD', 'sd:{' .. ih .. '}:seeds')
+  out[#out + 1] = seeds
+  out[#out + 1] = total - seeds
+end
+return out
+`;
+
+/** ARGV: deadline. Prunes up to a batch of swarms that went quiet, then returns swarms, peers, seeders. */
+const TOTALS = `${PRUNE}
+local quiet = redis.call('ZRANGEBYSCORE', 'sd:swarms', '-inf', ARGV[1], 'LIMIT', 0, 64)
+for _, ih in ipairs(quiet) do prune(ih, ARGV[1]) end
+local t = redis.call('HMGET', 'sd:totals', 'peers', 'seeders')
+return {redis.call('ZCARD', 'sd:swarms'), tonumber(t[1] or '0') or 0, tonumber(t[2] or '0') or 0}
+`;
+
+export interface Candidate {
+  peerId: string;
+  /** The process that holds its socket. */
+  process: string;
+}
+
+export interface DirectoryAnnounce {
+  infoHash: string;
+  peerId: string;
+  complete: boolean;
+  now: number;
+  /** How many other peers to pick for offers. */
+  want: number;
+}
+
+export interface DirectoryAnnounceResult {
+  complete: number;
+  incomplete: number;
+  candidates: Candidate[];
+}
+
+export interface RedisDirectoryOptions {
+  url: string;
+  /** This process's id, unique in the cluster. */
+  process: string;
+  /** A peer not heard from for this long is dropped. */
+  peerTimeoutMs: number;
+  leaseMs?: number;
+  /** A message published to this process's inbox. */
+  onMessage: (message: unknown) => void;
+  /** Redis is reachable again after an outage (re-register the local peers). */
+  onReconnect?: () => void;
+  log?: (line: string) => void;
+}
+
+export class RedisDirectory {
+  private readonly commands: Redis;
+  private readonly subscriber: Redis;
+  private lease: ReturnType<typeof setInterval> | undefined;
+  private wasDown = false;
+  private closed = false;
+  private readonly leaseMs: number;
+
+  constructor(private readonly options: RedisDirectoryOptions) {
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    const common = {
+      lazyConnect: true,
+      // Calls fail at once while Redis is down: the process keeps serving its own sockets from memory.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (attempt: number) => Math.min(200 * 2 ** Math.min(attempt, 6), 5_000),
+    };
+    this.commands = new Redis(options.url, common);
+    this.subscriber = new Redis(options.url, { ...common, enableOfflineQueue: true });
+    this.commands.on('error', () => this.down());
+    this.commands.on('close', () => this.down());
+    this.subscriber.on('error', () => undefined);
+    this.commands.on('ready', () => {
+      if (!this.wasDown) return;
+      this.wasDown = false;
+      this.options.log?.('redis: reachable again');
+      void this.renewLease().then(() => this.options.onReconnect?.());
+    });
+    this.subscriber.on('message', (_channel: string, text: string) => {
+      let message: unknown;
+      try {
+        message = JSON.parse(text);
+      } catch {
+        return;
+      }
+      this.options.onMessage(message);
+    });
+  }
+
+  get process(): string {
+    return this.options.process;
+  }
+
+  /** Redis answers now. */
+  get up(): boolean {
+    return this.commands.status === 'ready';
+  }
+
+  /** Connects, subscribes to this process's inbox and takes the lease. */
+  async start(): Promise<void> {
+    await Promise.all([this.commands.connect(), this.subscriber.connect()]);
+    await this.subscriber.subscribe(inbox(this.options.process));
+    await this.renewLease();
+    this.lease = setInterval(() => void this.renewLease().catch(() => undefined), this.leaseMs / 3);
+    this.lease.unref();
+  }
+
+  private down(): void {
+    if (this.wasDown || this.closed) return;
+    this.wasDown = true;
+    this.options.log?.('redis: unreachable; serving local swarms from memory until it is back');
+  }
+
+  private async renewLease(): Promise<void> {
+    await this.commands.set(`sd:alive:${this.options.process}`, String(Date.now()), 'PX', this.leaseMs);
+  }
+
+  async announce(a: DirectoryAnnounce): Promise<DirectoryAnnounceResult> {
+    const reply = (await this.commands.eval(
+      ANNOUNCE,
+      0,
+      a.infoHash,
+      a.peerId,
+      this.options.process,
+      a.complete ? '1' : '0',
+      a.now,
+      a.now - this.options.peerTimeoutMs,
+      Math.max(0, Math.floor(a.want)),
+    )) as [number, number, string[]];
+    const [total, seeds, flat] = reply;
+    const candidates: Candidate[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) candidates.push({ peerId: flat[i], process: flat[i + 1] });
+    return { complete: seeds, incomplete: total - seeds, candidates };
+  }
+
+  async leave(infoHash: string, peerId: string): Promise<void> {
+    await this.commands.eval(LEAVE, 0, infoHash, peerId);
+  }
+
+  /** Seeders and leechers of each swarm across the cluster. */
+  async counts(
+    infoHashes: string[],
+    now: number,
+  ): Promise<Map<string, { complete: number; incomplete: number }>> {
+    const out = new Map<string, { complete: number; incomplete: number }>();
+    if (infoHashes.length === 0) return out;
+    const flat = (await this.commands.eval(
+      COUNTS,
+      0,
+      now - this.options.peerTimeoutMs,
+      ...infoHashes,
+    )) as number[];
+    infoHashes.forEach((infoHash, i) =>
+      out.set(infoHash, { complete: flat[2 * i], incomplete: flat[2 * i + 1] }),
+    );
+    return out;
+  }
+
+  /** Swarms, peers and seeders across the cluster. */
+  async totals(now: number): Promise<{ swarms: number; peers: number; seeders: number }> {
+    const [swarms, peers, seeders] = (await this.commands.eval(
+      TOTALS,
+      0,
+      now - this.options.peerTimeoutMs,
+    )) as number[];
+    return { swarms, peers: Math.max(0, peers), seeders: Math.max(0, seeders) };
+  }
+
+  /** Publishes a message to another process's inbox. */
+  async send(process: string, message: object): Promise<void> {
+    await this.commands.publish(inbox(process), JSON.stringify(message));
+  }
+
+  /** Gives up the lease and disconnects (a clean shutdown; a crash just lets the lease run out). */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.lease);
+    if (this.up) await this.commands.del(`sd:alive:${this.options.process}`).catch(() => undefined);
+    this.commands.disconnect();
+    this.subscriber.disconnect();
+  }
+}
+
+function inbox(process: string): string {
+  return `sd:inbox:${process}`;
+}
