@@ -7,6 +7,7 @@ import {
   type Locator,
   type Page,
 } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -166,4 +167,27 @@ export function unseededTorrent(dir: string, name: string, pieces: number): stri
   const path = join(dir, `${name}.torrent`);
   writeFileSync(path, encode({ announce: utf8ToBytes('ws://127.0.0.1:1/'), info }));
   return path;
+}
+
+/** Starts another `node signal-tracker` on `port` (with extra flags), and waits for its /health. */
+export async function startTracker(port: number, args: string[] = []): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['signal-tracker', '--port', String(port), '--host', '127.0.0.1', ...args],
+    { stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      if (response.ok) return child;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the tracker did not start on port ${port}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

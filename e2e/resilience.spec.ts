@@ -1,7 +1,6 @@
 // The swarm under stress: a reload mid-download, the original seeder leaving, a tracker dying.
 // The seeders' `Upload limit` slows the transfers down so that each step happens mid-download.
 import { chromium, expect, test, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { LAUNCH_OPTIONS } from '../playwright.config';
 import {
   expectStatus,
@@ -14,6 +13,7 @@ import {
   saveFile,
   shareFiles,
   startDownload,
+  startTracker,
   tempDir,
   torrentItem,
   trackerSwarm,
@@ -120,26 +120,6 @@ test('A leaves once B and C together hold every piece; they finish from each oth
   await b.context.close();
   await c.context.close();
 });
-
-async function startTracker(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['signal-tracker', '--port', String(port), '--host', '127.0.0.1'], {
-    stdio: 'ignore',
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/health`);
-      if (response.ok) return child;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the second tracker did not start on port ${port}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 test('with two trackers in the magnet link, the download survives one of them dying', async ({
   browser,

@@ -6,6 +6,21 @@ import { parseCli } from './cli';
 import { TestClient } from './test-client';
 
 describe('parseCli', () => {
+  it('reads the TURN relays, secret and credential lifetime, from flags or the environment', () => {
+    expect(parseCli(['--turn-urls', 'turn:127.0.0.1:3478', '--turn-secret', 's'], {}).turn).toEqual({
+      urls: ['turn:127.0.0.1:3478'],
+      secret: 's',
+      ttlSeconds: 43_200,
+    });
+    expect(
+      parseCli([], { TURN_URLS: 'turn:a:3478,turns:a:5349', TURN_SECRET: 'x', TURN_TTL: '600' }).turn,
+    ).toEqual({ urls: ['turn:a:3478', 'turns:a:5349'], secret: 'x', ttlSeconds: 600 });
+    expect(parseCli([], {}).turn).toBeUndefined();
+    expect(() => parseCli(['--turn-urls', 'turn:a:3478'], {})).toThrow(/needs --turn-secret/);
+    expect(() => parseCli([], { TURN_SECRET: 'x' })).toThrow(/TURN_SECRET needs --turn-urls/);
+    expect(() => parseCli(['--turn-urls', 'http://a', '--turn-secret', 'x'], {})).toThrow(/invalid TURN URL/);
+  });
+
   it('has the documented defaults', () => {
     expect(parseCli([], {})).toEqual({
       help: false,

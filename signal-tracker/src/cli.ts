@@ -1,5 +1,6 @@
 // Command-line flags and environment variables of `node signal-tracker`.
 import { parseArgs } from 'node:util';
+import { DEFAULT_TURN_TTL_SECONDS, parseTurnUrls, type TurnConfig } from './turn';
 
 export const USAGE = `Usage: node signal-tracker [options]
 
@@ -12,6 +13,11 @@ Options (each also read from the environment variable in brackets; flags win):
                         intervals plus a grace (TRACKER_INTERVAL, default 120)
   --ice-servers <json>  ICE servers for the app, served at /config.json, e.g.
                         '[{"urls":"stun:stun.example.org:3478"}]' (ICE_SERVERS, default [])
+  --turn-urls <urls>    TURN servers (coturn) to hand out with short-lived credentials at /config.json,
+                        comma separated, e.g. turn:turn.example.org:3478,turns:turn.example.org:5349
+                        (TURN_URLS); needs --turn-secret
+  --turn-secret <s>     the shared secret of coturn's use-auth-secret (TURN_SECRET); never sent to clients
+  --turn-ttl <seconds>  how long handed-out TURN credentials stay valid (TURN_TTL, default 43200 = 12 h)
   --help                show this help
 
 Behind a TLS reverse proxy, browsers reach the tracker as wss://<host>/ and the app as https://<host>/.`;
@@ -22,6 +28,8 @@ export interface CliConfig {
   host: string | undefined;
   intervalSeconds: number;
   iceServers: unknown[];
+  /** TURN relays to hand out credentials for, or undefined. */
+  turn: TurnConfig | undefined;
 }
 
 function parsePort(text: string, source: string): number {
@@ -66,6 +74,9 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       host: { type: 'string' },
       interval: { type: 'string' },
       'ice-servers': { type: 'string' },
+      'turn-urls': { type: 'string' },
+      'turn-secret': { type: 'string' },
+      'turn-ttl': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -81,11 +92,25 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   const host = pick(values.host, 'host', 'HOST');
   const interval = pick(values.interval, 'interval', 'TRACKER_INTERVAL');
   const ice = pick(values['ice-servers'], 'ice-servers', 'ICE_SERVERS');
+  const turnUrls = pick(values['turn-urls'], 'turn-urls', 'TURN_URLS');
+  const turnSecret = pick(values['turn-secret'], 'turn-secret', 'TURN_SECRET');
+  const turnTtl = pick(values['turn-ttl'], 'turn-ttl', 'TURN_TTL');
+  if (turnUrls && !turnSecret) throw new Error(`${turnUrls.source} needs --turn-secret (or TURN_SECRET)`);
+  if (turnSecret && !turnUrls) throw new Error(`${turnSecret.source} needs --turn-urls (or TURN_URLS)`);
+  const turn =
+    turnUrls && turnSecret
+      ? {
+          urls: parseTurnUrls(turnUrls.text, turnUrls.source),
+          secret: turnSecret.text,
+          ttlSeconds: turnTtl ? parseInterval(turnTtl.text, turnTtl.source) : DEFAULT_TURN_TTL_SECONDS,
+        }
+      : undefined;
   return {
     help: values.help ?? false,
     port: port ? parsePort(port.text, port.source) : 8000,
     host: host?.text,
     intervalSeconds: interval ? parseInterval(interval.text, interval.source) : 120,
     iceServers: ice ? parseIceServers(ice.text, ice.source) : [],
+    turn,
   };
 }

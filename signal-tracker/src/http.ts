@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import type { Tracker, TrackerStats } from './tracker';
 import { peerClient } from './peer-client';
+import { turnCredentials, type TurnConfig } from './turn';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -52,6 +53,8 @@ export interface HttpOptions {
   /** Folder of the built web app, or null to serve none. */
   staticDir: string | null;
   iceServers: unknown[];
+  /** TURN relays to hand short-lived credentials out for (coturn's REST-API scheme). */
+  turn?: TurnConfig;
   /** Seconds between refreshes of the /stats page. */
   statsRefreshSeconds: number;
   /** Wall-clock time of the tracker's clock value, for "seconds ago" on the stats page. */
@@ -263,9 +266,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpOp
         statsHtml(statsJson(options.tracker), options.now(), options.statsRefreshSeconds),
       );
       return;
-    case '/config.json':
-      sendJson(res, { iceServers: options.iceServers });
+    case '/config.json': {
+      // A TURN credential of its own for every request, valid for the configured time; the secret stays here.
+      if (!options.turn) return sendJson(res, { iceServers: options.iceServers });
+      const turn = turnCredentials(options.turn, Date.now());
+      sendJson(res, { iceServers: [...options.iceServers, turn], relay: true });
       return;
+    }
   }
   await serveStatic(res, options.staticDir, pathname);
 }

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     host: config.host,
     intervalMs: config.intervalSeconds * 1000,
     iceServers: config.iceServers,
+    turn: config.turn,
   });
   const { tracker } = server;
   console.log(

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -444,6 +445,28 @@ describe('signal-tracker over HTTP', () => {
     expect(JSON.parse(config.body)).toEqual({ iceServers: ice });
     const bare = await server();
     expect(JSON.parse((await get(bare, '/config.json')).body)).toEqual({ iceServers: [] });
+  });
+
+  it('hands every client its own short-lived TURN credential, never the secret', async () => {
+    const ice = [{ urls: 'stun:stun.example.org:3478' }];
+    const turn = { urls: ['turn:127.0.0.1:3478'], secret: 'the-secret', ttlSeconds: 600 };
+    const running = await server({ iceServers: ice, turn });
+    const first = await get(running, '/config.json');
+    const second = await get(running, '/config.json');
+    expect(first.headers['cache-control']).toBe('no-store');
+    expect(first.body).not.toContain('the-secret');
+    const a = JSON.parse(first.body) as { iceServers: Array<Record<string, unknown>>; relay: boolean };
+    const b = JSON.parse(second.body) as typeof a;
+    expect(a.relay).toBe(true);
+    expect(a.iceServers[0]).toEqual(ice[0]);
+    const credential = a.iceServers[1] as { urls: string[]; username: string; credential: string };
+    expect(credential.urls).toEqual(turn.urls);
+    const expiry = Number(credential.username.split(':')[0]);
+    expect(Math.abs(expiry - (Date.now() / 1000 + 600))).toBeLessThan(60);
+    expect(createHmac('sha1', 'the-secret').update(credential.username).digest('base64')).toBe(
+      credential.credential,
+    );
+    expect((b.iceServers[1] as { username: string }).username).not.toBe(credential.username);
   });
 
   it('lists swarms and peers in /stats.json and /stats', async () => {

@@ -1,4 +1,5 @@
 // The socket layer: one HTTP server that serves the web app and upgrades WebSockets for the tracker core.
+import type { TurnConfig } from './turn';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -29,6 +30,8 @@ export interface ServerOptions {
   limits?: Partial<TrackerLimits>;
   /** ICE servers served at /config.json (default none). */
   iceServers?: unknown[];
+  /** TURN relays: /config.json adds a short-lived credential for them to each answer. */
+  turn?: TurnConfig;
   /** Folder of the built web app; null serves none (default: web/dist of the repository). */
   staticDir?: string | null;
   statsRefreshSeconds?: number;
@@ -207,6 +210,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       tracker,
       staticDir: options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir,
       iceServers: options.iceServers ?? [],
+      turn: options.turn,
       statsRefreshSeconds: options.statsRefreshSeconds ?? 5,
       now: () => Date.now(),
     }),

@@ -32,17 +32,36 @@ export function defaultTracker(location: Location): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/`;
 }
 
-async function loadIceServers(): Promise<RTCIceServer[]> {
+/** What the tracker's `/config.json` says: ICE servers, and whether one of them is a TURN relay. */
+interface PeerConfig {
+  iceServers: RTCIceServer[];
+  relay: boolean;
+}
+
+async function loadPeerConfig(): Promise<PeerConfig> {
   try {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 3000);
     const response = await fetch('/config.json', { signal: controller.signal, cache: 'no-store' });
     clearTimeout(timer);
-    if (!response.ok) return [];
-    const config = (await response.json()) as { iceServers?: unknown };
-    return Array.isArray(config.iceServers) ? (config.iceServers as RTCIceServer[]) : [];
+    if (!response.ok) return { iceServers: [], relay: false };
+    const config = (await response.json()) as { iceServers?: unknown; relay?: unknown };
+    const iceServers = Array.isArray(config.iceServers) ? (config.iceServers as RTCIceServer[]) : [];
+    return { iceServers, relay: config.relay === true };
   } catch {
-    return [];
+    return { iceServers: [], relay: false };
+  }
+}
+
+/** TURN credentials are short-lived: the config is fetched again this often while the tracker offers a relay. */
+const PEER_CONFIG_REFRESH_MS = 30 * 60_000;
+const RELAY_ONLY_KEY = 'swarmdrop.relayOnly';
+
+function readRelayOnly(): boolean {
+  try {
+    return localStorage.getItem(RELAY_ONLY_KEY) === '1';
+  } catch {
+    return false;
   }
 }
 
@@ -68,6 +87,10 @@ class AppState {
   waitingForOtherTab = $state(false);
   /** Upload limit in KiB/s; 0 = none. */
   uploadLimitKiB = $state(readUploadLimit());
+  /** The tracker hands out TURN relay credentials. */
+  relayAvailable = $state(false);
+  /** Every connection through the relay only (remembered; applies when a relay is offered). */
+  relayOnly = $state(readRelayOnly());
 
   private bridge: EngineBridge | undefined;
   private starting: Promise<void> | undefined;
@@ -80,7 +103,8 @@ class AppState {
 
   private async boot(createWorker: () => WorkerLike): Promise<void> {
     await this.exclusive();
-    const iceServers = await loadIceServers();
+    const { iceServers, relay } = await loadPeerConfig();
+    this.relayAvailable = relay;
     let worker: WorkerLike;
     try {
       worker = createWorker();
@@ -94,6 +118,7 @@ class AppState {
       iceServers,
       defaultTrackers: [defaultTracker(location)],
       uploadLimit: this.uploadLimitKiB * 1024,
+      relayOnly: relay && this.relayOnly,
       listener: {
         ready: () => (this.ready = true),
         torrents: (torrents) => this.onTorrents(torrents),
@@ -108,6 +133,7 @@ class AppState {
         },
       },
     });
+    if (relay) this.refreshPeerConfig();
     const leave = () => this.bridge?.shutdown();
     addEventListener('pagehide', leave);
     addEventListener('beforeunload', leave);
@@ -167,6 +193,28 @@ class AppState {
     }
     history.replaceState(null, '', location.pathname + location.search);
     await this.addMagnet(link);
+  }
+
+  /** Keeps the TURN credentials fresh while the tracker offers a relay. */
+  private refreshPeerConfig(): void {
+    const timer = setInterval(async () => {
+      const { iceServers, relay } = await loadPeerConfig();
+      if (iceServers.length === 0 && !relay) return; // unreachable now: keep what we have
+      this.relayAvailable = relay;
+      this.bridge?.setIceServers(iceServers);
+      this.bridge?.setRelayOnly(relay && this.relayOnly);
+    }, PEER_CONFIG_REFRESH_MS);
+    addEventListener('pagehide', () => clearInterval(timer), { once: true });
+  }
+
+  setRelayOnly(on: boolean): void {
+    this.relayOnly = on;
+    try {
+      localStorage.setItem(RELAY_ONLY_KEY, on ? '1' : '0');
+    } catch {
+      // private mode: the choice lasts for this page only
+    }
+    this.bridge?.setRelayOnly(this.relayAvailable && on);
   }
 
   setUploadLimit(kib: number): void {

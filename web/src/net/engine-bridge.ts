@@ -46,6 +46,8 @@ export interface BridgeOptions {
   createInstance?: CreateInstance;
   /** Upload limit in bytes per second (0 = none). */
   uploadLimit?: number;
+  /** Every new connection through a TURN relay only (the ICE servers must include one). */
+  relayOnly?: boolean;
 }
 
 type Reply = Extract<WorkerToMain, { type: 'reply' }>;
@@ -86,12 +88,18 @@ export class EngineBridge {
   private readonly early: WorkerToMain[] = [];
   private closed = false;
 
+  private iceServers: RTCIceServer[];
+  private relayOnly: boolean;
+
   constructor(private readonly options: BridgeOptions) {
     this.worker = options.worker;
+    this.iceServers = options.iceServers;
+    this.relayOnly = options.relayOnly ?? false;
     this.limiter = new RateLimiter(options.uploadLimit ?? 0);
     this.peers = new PeerManager({
       post: (message, transfer) => this.worker.postMessage(message, transfer),
-      iceServers: () => options.iceServers,
+      iceServers: () => this.iceServers,
+      iceTransportPolicy: () => (this.relayOnly ? 'relay' : 'all'),
       limiter: this.limiter,
       ...(options.createInstance ? { createInstance: options.createInstance } : {}),
     });
@@ -149,6 +157,16 @@ export class EngineBridge {
 
   setUploadLimit(bytesPerSecond: number): void {
     this.limiter.setRate(bytesPerSecond);
+  }
+
+  /** ICE servers for new connections (fresh TURN credentials, say). */
+  setIceServers(servers: RTCIceServer[]): void {
+    this.iceServers = servers;
+  }
+
+  /** Relay-only for connections made from now on. */
+  setRelayOnly(on: boolean): void {
+    this.relayOnly = on;
   }
 
   async share(files: Array<{ file: File; path: string[] }>, name: string): Promise<string> {

@@ -19,10 +19,19 @@ export interface PeerInstance {
   destroy(): void;
 }
 
-export type CreateInstance = (options: { initiator: boolean; iceServers: RTCIceServer[] }) => PeerInstance;
+export type CreateInstance = (options: {
+  initiator: boolean;
+  iceServers: RTCIceServer[];
+  /** 'relay': only TURN relay candidates, so the peer never learns our address. */
+  iceTransportPolicy: RTCIceTransportPolicy;
+}) => PeerInstance;
 
-export const createSimplePeer: CreateInstance = ({ initiator, iceServers }) =>
-  new SimplePeer({ initiator, trickle: false, config: { iceServers } }) as unknown as PeerInstance;
+export const createSimplePeer: CreateInstance = ({ initiator, iceServers, iceTransportPolicy }) =>
+  new SimplePeer({
+    initiator,
+    trickle: false,
+    config: { iceServers, iceTransportPolicy },
+  }) as unknown as PeerInstance;
 
 export type PostToWorker = (message: MainToWorker, transfer?: Transferable[]) => void;
 
@@ -71,6 +80,8 @@ interface TorrentPeers {
 export interface PeerManagerOptions {
   post: PostToWorker;
   iceServers: () => RTCIceServer[];
+  /** 'relay' makes every new connection relay-only (default 'all'). */
+  iceTransportPolicy?: () => RTCIceTransportPolicy;
   limiter?: RateLimiter;
   /** Connections (and answers in progress) per torrent, beyond which offers are not answered. */
   maxPeersPerTorrent?: number;
@@ -99,7 +110,11 @@ export class PeerManager {
     const peer = new RtcPeer(
       infoHashHex,
       initiator,
-      this.createInstance({ initiator, iceServers: this.options.iceServers() }),
+      this.createInstance({
+        initiator,
+        iceServers: this.options.iceServers(),
+        iceTransportPolicy: this.options.iceTransportPolicy?.() ?? 'all',
+      }),
     );
     const torrent = this.torrent(infoHashHex);
     torrent.all.add(peer);
