@@ -1,0 +1,132 @@
+// Firefox and Chromium side by side: each shares to the other, Firefox saves byte-identical, resumes after a
+// reload, and two tabs of one Firefox profile share one engine. Firefox runs through puppeteer-core (e2e/firefox.ts).
+import { expect, test, type Page } from '@playwright/test';
+import type { Browser as FirefoxBrowser } from 'puppeteer-core';
+import {
+  downloadInFirefox,
+  firefoxAvailable,
+  havePieces,
+  launchFirefox,
+  openFirefoxApp,
+  saveInFirefox,
+  shareInFirefox,
+  waitForApp,
+  waitForState,
+} from './firefox';
+import {
+  expectStatus,
+  openPeer,
+  randomFile,
+  saveFile,
+  shareFiles,
+  startDownload,
+  tempDir,
+  torrentItem,
+  TRANSFER_TIMEOUT,
+} from './helpers';
+
+test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
+test.describe.configure({ timeout: 180_000 });
+
+const firefoxes: FirefoxBrowser[] = [];
+test.afterEach(async () => {
+  await Promise.all(firefoxes.splice(0).map((browser) => browser.close()));
+});
+
+async function firefox(): Promise<{ browser: FirefoxBrowser; downloads: string }> {
+  const downloads = tempDir('swarmdrop-firefox-downloads-');
+  const browser = await launchFirefox(downloads);
+  firefoxes.push(browser);
+  return { browser, downloads };
+}
+
+async function setUploadLimit(page: Page, kib: number): Promise<void> {
+  const field = page.getByLabel('Upload limit');
+  await field.fill(kib > 0 ? String(kib) : '');
+  await field.press('Tab');
+}
+
+test('Firefox shares and Chromium downloads the identical file', async ({ browser, baseURL }) => {
+  const file = randomFile(tempDir(), 'from-firefox.bin', 3 * 1024 * 1024);
+  const { browser: fx } = await firefox();
+  const sharer = await openFirefoxApp(fx, `${baseURL}/`);
+  const magnet = await shareInFirefox(sharer, file.path, 'from-firefox.bin');
+  const chromium = await openPeer(browser);
+  await startDownload(chromium.page, magnet);
+  const item = torrentItem(chromium.page, 'from-firefox.bin');
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  expect((await saveFile(chromium.page, item, 'from-firefox.bin')).sha256).toBe(file.sha256);
+  await chromium.context.close();
+});
+
+test('Chromium shares, Firefox downloads, and Save in Firefox yields the identical file', async ({
+  browser,
+  baseURL,
+}) => {
+  const file = randomFile(tempDir(), 'to-firefox.bin', 3 * 1024 * 1024);
+  const chromium = await openPeer(browser);
+  const magnet = await shareFiles(chromium.page, file.path, 'to-firefox.bin');
+  const { browser: fx, downloads } = await firefox();
+  const page = await openFirefoxApp(fx, `${baseURL}/`);
+  await downloadInFirefox(page, magnet);
+  await waitForState(page, 'to-firefox.bin', 'seeding');
+  expect(await saveInFirefox(page, 'to-firefox.bin', downloads)).toBe(file.sha256);
+  // Firefox has no directory picker: the UI does not offer a control that cannot work there.
+  const folderButtons = await page.evaluate(
+    () =>
+      [...document.querySelectorAll('button')].filter((b) => b.textContent?.includes('Save all to a folder'))
+        .length,
+  );
+  expect(folderButtons).toBe(0);
+  expect(
+    await page.evaluate(() => typeof (window as { showDirectoryPicker?: unknown }).showDirectoryPicker),
+  ).toBe('undefined');
+  await chromium.context.close();
+});
+
+test('a Firefox tab reloaded mid-download resumes from its verified pieces', async ({ browser, baseURL }) => {
+  const file = randomFile(tempDir(), 'firefox-resume.bin', 4 * 1024 * 1024);
+  const chromium = await openPeer(browser);
+  await setUploadLimit(chromium.page, 384);
+  const magnet = await shareFiles(chromium.page, file.path, 'firefox-resume.bin');
+  const { browser: fx, downloads } = await firefox();
+  const page = await openFirefoxApp(fx, `${baseURL}/`);
+  await downloadInFirefox(page, magnet);
+  await page.waitForFunction(
+    () => Number(document.querySelector('li.torrent')?.getAttribute('data-have') ?? 0) >= 4,
+    { timeout: TRANSFER_TIMEOUT, polling: 100 },
+  );
+  const before = await havePieces(page, 'firefox-resume.bin');
+  const pieces = Number(
+    await page.evaluate(() => document.querySelector('li.torrent')?.getAttribute('data-pieces')),
+  );
+  expect(before).toBeLessThan(pieces); // still downloading when reloaded
+  await page.reload();
+  await waitForApp(page);
+  // The verified pieces are back from storage before anything new arrives.
+  await page.waitForFunction(() => document.querySelector('li.torrent') !== null, { timeout: 30_000 });
+  expect(await havePieces(page, 'firefox-resume.bin')).toBeGreaterThanOrEqual(before);
+  await setUploadLimit(chromium.page, 0);
+  await waitForState(page, 'firefox-resume.bin', 'seeding');
+  expect(await saveInFirefox(page, 'firefox-resume.bin', downloads)).toBe(file.sha256);
+  await chromium.context.close();
+});
+
+test('two tabs of one Firefox profile: the second waits, then takes over the torrents', async ({
+  baseURL,
+}) => {
+  const file = randomFile(tempDir(), 'firefox-tabs.bin', 40_000);
+  const { browser: fx } = await firefox();
+  const first = await openFirefoxApp(fx, `${baseURL}/`);
+  await shareInFirefox(first, file.path, 'firefox-tabs.bin');
+  const second = await fx.newPage();
+  await second.goto(`${baseURL}/`);
+  await second.waitForFunction(() => document.body.innerText.includes('already open in another tab'), {
+    timeout: 30_000,
+  });
+  await first.close();
+  await second.waitForFunction(() => !document.body.innerText.includes('already open in another tab'), {
+    timeout: 30_000,
+  });
+  await waitForState(second, 'firefox-tabs.bin', 'seeding', 30_000);
+});

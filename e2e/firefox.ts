@@ -1,0 +1,140 @@
+// Firefox for the end-to-end tests: Debian's firefox-esr driven headless over WebDriver BiDi by puppeteer-core
+// (Playwright cannot drive a stock Firefox). One Firefox per peer: the pages of one Firefox share a profile, hence one
+// engine. The steps mirror helpers.ts, through the DOM the app exposes (labels, aria-labels, data attributes).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { sha256, TRANSFER_TIMEOUT } from './helpers';
+
+export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+export const firefoxAvailable = existsSync(FIREFOX_PATH);
+
+/** A headless Firefox whose downloads land in `downloadDir` without asking. */
+export async function launchFirefox(downloadDir: string): Promise<Browser> {
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX_PATH,
+    headless: true,
+    extraPrefsFirefox: {
+      // WebRTC between pages on this machine (see the brief).
+      'media.peerconnection.ice.loopback': true,
+      'media.peerconnection.ice.obfuscate_host_addresses': false,
+      'browser.download.folderList': 2,
+      'browser.download.dir': downloadDir,
+      'browser.download.useDownloadDir': true,
+      'browser.download.always_ask_before_handling_new_types': false,
+      'browser.download.manager.showWhenStarting': false,
+      'browser.helperApps.neverAsk.saveToDisk': 'application/octet-stream',
+    },
+  });
+}
+
+/** Opens the app and waits until the engine is up (or the tab waits for another one). */
+export async function openFirefoxApp(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await waitForApp(page);
+  return page;
+}
+
+export async function waitForApp(page: Page): Promise<void> {
+  await page.waitForFunction(() => !document.body.innerText.includes('Starting…'), { timeout: 30_000 });
+}
+
+/** The torrent item's attribute, or null while there is no such item. */
+async function itemAttribute(page: Page, name: string, attribute: string): Promise<string | null> {
+  return page.evaluate(
+    (name, attribute) => {
+      const item = [...document.querySelectorAll('li.torrent')].find(
+        (li) => li.getAttribute('aria-label') === name,
+      );
+      return item?.getAttribute(attribute) ?? null;
+    },
+    name,
+    attribute,
+  );
+}
+
+/** Waits until the torrent item `name` is in `state` (e.g. 'seeding'). */
+export async function waitForState(
+  page: Page,
+  name: string,
+  state: string,
+  timeout = TRANSFER_TIMEOUT,
+): Promise<void> {
+  await page.waitForFunction(
+    (name, state) =>
+      [...document.querySelectorAll('li.torrent')].some(
+        (li) => li.getAttribute('aria-label') === name && li.getAttribute('data-state') === state,
+      ),
+    { timeout, polling: 100 },
+    name,
+    state,
+  );
+}
+
+export async function havePieces(page: Page, name: string): Promise<number> {
+  return Number((await itemAttribute(page, name, 'data-have')) ?? NaN);
+}
+
+/** Shares a file through `Share files`, waits until it seeds and returns its magnet link. */
+export async function shareInFirefox(page: Page, path: string, name: string): Promise<string> {
+  const input = await page.$('input[type=file][multiple]');
+  if (!input) throw new Error('no Share files input');
+  await input.uploadFile(path);
+  await waitForState(page, name, 'seeding', 60_000);
+  const magnet = await page.evaluate((name) => {
+    const item = [...document.querySelectorAll('li.torrent')].find(
+      (li) => li.getAttribute('aria-label') === name,
+    );
+    return (item?.querySelector('input[id^="magnet-"]') as HTMLInputElement | null)?.value ?? '';
+  }, name);
+  if (!/^magnet:\?xt=urn:btih:[0-9a-f]{40}/i.test(magnet)) throw new Error(`no magnet link: ${magnet}`);
+  return magnet;
+}
+
+/** Pastes a magnet link into `Magnet link or info hash` and presses `Download`. */
+export async function downloadInFirefox(page: Page, magnet: string): Promise<void> {
+  await page.evaluate((magnet) => {
+    const field = document.getElementById('magnet-input') as HTMLInputElement;
+    field.value = magnet;
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+  }, magnet);
+  const clicked = await page.evaluate(() => {
+    const form = document.getElementById('magnet-input')?.closest('form');
+    const button = [...(form?.querySelectorAll('button') ?? [])].find(
+      (b) => b.textContent?.trim() === 'Download',
+    );
+    button?.click();
+    return Boolean(button);
+  });
+  if (!clicked) throw new Error('no Download button');
+}
+
+/** Presses `Save <path>` and returns the SHA-256 of the file that lands in `downloadDir`. */
+export async function saveInFirefox(page: Page, path: string, downloadDir: string): Promise<string> {
+  await page.waitForFunction(
+    (label) => {
+      const button = document.querySelector(
+        `button[aria-label="${CSS.escape(label)}"]`,
+      ) as HTMLButtonElement | null;
+      return button !== null && !button.disabled;
+    },
+    { timeout: TRANSFER_TIMEOUT },
+    `Save ${path}`,
+  );
+  await page.evaluate((label) => {
+    (document.querySelector(`button[aria-label="${CSS.escape(label)}"]`) as HTMLButtonElement).click();
+  }, `Save ${path}`);
+  const name = path.split('/').pop()!;
+  const deadline = Date.now() + TRANSFER_TIMEOUT;
+  for (;;) {
+    // Firefox writes `<name>.part` first and renames it when the download is complete.
+    const files = readdirSync(downloadDir);
+    if (files.includes(name) && !files.some((f) => f.endsWith('.part'))) {
+      return sha256(readFileSync(join(downloadDir, name)));
+    }
+    if (Date.now() > deadline) throw new Error(`${name} never landed in ${downloadDir}: ${files.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
