@@ -1,6 +1,6 @@
 // Firefox and Chromium side by side: each shares to the other, Firefox saves byte-identical, resumes after a
 // reload, and two tabs of one Firefox profile share one engine. Firefox runs through puppeteer-core (e2e/firefox.ts).
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Browser as FirefoxBrowser } from 'puppeteer-core';
 import {
   downloadInFirefox,
@@ -23,6 +23,7 @@ import {
   tempDir,
   torrentItem,
   TRANSFER_TIMEOUT,
+  setUploadLimit,
 } from './helpers';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
@@ -38,12 +39,6 @@ async function firefox(): Promise<{ browser: FirefoxBrowser; downloads: string }
   const browser = await launchFirefox(downloads);
   firefoxes.push(browser);
   return { browser, downloads };
-}
-
-async function setUploadLimit(page: Page, kib: number): Promise<void> {
-  const field = page.getByLabel('Upload limit');
-  await field.fill(kib > 0 ? String(kib) : '');
-  await field.press('Tab');
 }
 
 test('Firefox shares and Chromium downloads the identical file', async ({ browser, baseURL }) => {

@@ -191,3 +191,10 @@ export async function startTracker(port: number, args: string[] = []): Promise<C
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Types an upload limit (KiB/s; 0 for none) into `Upload limit`. */
+export async function setUploadLimit(page: Page, kib: number): Promise<void> {
+  const field = page.getByLabel('Upload limit');
+  await field.fill(kib > 0 ? String(kib) : '');
+  await field.press('Tab');
+}

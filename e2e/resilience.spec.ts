@@ -1,6 +1,6 @@
 // The swarm under stress: a reload mid-download, the original seeder leaving, a tracker dying.
 // The seeders' `Upload limit` slows the transfers down so that each step happens mid-download.
-import { chromium, expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test } from '@playwright/test';
 import { LAUNCH_OPTIONS } from '../playwright.config';
 import {
   expectStatus,
@@ -18,15 +18,10 @@ import {
   torrentItem,
   trackerSwarm,
   TRANSFER_TIMEOUT,
+  setUploadLimit,
 } from './helpers';
 
 test.describe.configure({ timeout: 240_000 });
-
-async function setUploadLimit(page: Page, kib: number): Promise<void> {
-  const field = page.getByLabel('Upload limit');
-  await field.fill(kib > 0 ? String(kib) : '');
-  await field.press('Tab');
-}
 
 test('B reloads mid-download and finishes without fetching its verified pieces again', async ({
   browser,

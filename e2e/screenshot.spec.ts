@@ -1,6 +1,6 @@
 // Not a test: `SCREENSHOT=docs/screenshot.png npx playwright test e2e/screenshot.spec.ts` saves a picture of the
 // app mid-download for the README. Skipped unless SCREENSHOT is set.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   expectStatus,
   itemNumbers,
@@ -10,16 +10,11 @@ import {
   startDownload,
   tempDir,
   torrentItem,
+  setUploadLimit,
 } from './helpers';
 
 const target = process.env.SCREENSHOT;
 test.skip(!target, 'set SCREENSHOT=<path.png> to take the README screenshot');
-
-async function setUploadLimit(page: Page, kib: number): Promise<void> {
-  const field = page.getByLabel('Upload limit');
-  await field.fill(String(kib));
-  await field.press('Tab');
-}
 
 test('screenshot of a download in progress', async ({ browser }) => {
   test.setTimeout(180_000);
