@@ -6,7 +6,7 @@ import type { WireMessage } from '../wire';
 import { BLOCK_SIZE, WireDecoder } from '../wire';
 import { Downloader, MAX_SUSPECT_BYTES } from './downloader';
 import { PeerState } from './peer';
-import type { BlockReceipt, BlockRequest, PeerBlockRequest } from './picker';
+import type { BlockReceipt, BlockRequest, PeerBlockRequest, PiecePriority } from './picker';
 import { DEFAULT_CONFIG } from './session';
 import { randomTorrent } from './testing/swarm';
 import { UploadQueue } from './uploader';
@@ -83,6 +83,22 @@ class MockWishlist implements Wishlist {
   pieceVerified(index: number): string[] {
     this.calls.push(`verified ${index}`);
     return this.verifiedLeaves;
+  }
+  priorities = new Map<number, PiecePriority>();
+  deadlines = new Map<number, number>();
+  get wantedMissing(): number {
+    return [...this.priorities.values()].filter((p) => p !== 'skip').length;
+  }
+  setPriority(index: number, priority: PiecePriority): void {
+    this.priorities.set(index, priority);
+  }
+  setDeadline(index: number, at: number | undefined): void {
+    if (at === undefined) this.deadlines.delete(index);
+    else this.deadlines.set(index, at);
+  }
+  clearDeadlines(): void {
+    this.calls.push('clear deadlines');
+    this.deadlines.clear();
   }
   pieceFailed(index: number, parole?: boolean): void {
     this.calls.push(`failed ${index}${parole ? ' on parole' : ''}`);
@@ -331,4 +347,49 @@ describe('Downloader', () => {
     expect(t.downloader.suspectedBytes).toBeLessThanOrEqual(MAX_SUSPECT_BYTES);
     expect(t.downloader.suspectedBytes).toBeGreaterThan(MAX_SUSPECT_BYTES / 2); // oldest pieces dropped whole
   });
+
+  it('gives each piece the highest priority of the files it overlaps', () => {
+    // Three files over the three 32 KiB pieces: [0, 40 KiB), [40 KiB, 50 KiB), [50 KiB, 96 KiB).
+    const t = setup();
+    const files = [
+      { path: ['a'], length: 40 * 1024, offset: 0 },
+      { path: ['b'], length: 10 * 1024, offset: 40 * 1024 },
+      { path: ['c'], length: 46 * 1024, offset: 50 * 1024 },
+    ];
+    const downloader = new Downloader(
+      { ...info, files },
+      undefined,
+      { ...DEFAULT_CONFIG, wishlist: () => t.wishlist },
+      () => 0.5,
+      t.bans,
+      { ...noPorts },
+    );
+    downloader.setFilePriorities(['skip', 'high', 'skip']);
+    // Piece 0 only holds a; piece 1 holds a, b and c; piece 2 only c.
+    expect([0, 1, 2].map((i) => t.wishlist.priorities.get(i))).toEqual(['skip', 'high', 'skip']);
+    downloader.setFilePriorities(['normal', 'skip', 'skip']);
+    expect([0, 1, 2].map((i) => t.wishlist.priorities.get(i))).toEqual(['normal', 'normal', 'skip']);
+    expect(() => downloader.setFilePriorities(['skip'])).toThrow(RangeError);
+  });
+
+  it('replaces deadlines on a seek and refuses pieces outside the torrent', () => {
+    const t = setup();
+    t.downloader.setDeadlines([{ index: 1, at: 5 }], false);
+    t.downloader.setDeadlines([{ index: 2, at: 9 }], true);
+    expect(t.wishlist.calls).toEqual(['clear deadlines']);
+    expect([...t.wishlist.deadlines]).toEqual([[2, 9]]);
+    expect(() => t.downloader.setDeadlines([{ index: info.pieceCount, at: 1 }], false)).toThrow(/no piece/);
+  });
 });
+
+const noPorts = {
+  peer: () => undefined,
+  peerById: () => undefined,
+  peers: () => [],
+  send: () => undefined,
+  sendRaw: () => undefined,
+  close: () => undefined,
+  hash: () => undefined,
+  store: () => undefined,
+  downloading: () => true,
+};

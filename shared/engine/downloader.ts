@@ -12,7 +12,7 @@ import { BLOCK_SIZE, encodeMessage } from '../wire';
 import { ASKED_SLACK, type PeerState } from './peer';
 import { PiecePicker, type BlockRequest, type PickerOptions } from './picker';
 import { isSnubbed, pipelineDepth } from './pipeline';
-import type { EngineConfig, PeerKey } from './types';
+import type { EngineConfig, FilePriority, PeerKey } from './types';
 import { BanList, bytesEqual, digestMatches } from './verify';
 import type { Wishlist } from './wishlist';
 
@@ -400,6 +400,45 @@ export class Downloader {
         peer.snubbed = isSnubbed(peer.lastBlockAt, outstanding, now, this.config.snubTimeoutMs);
     }
     if (this.wishlist.expire(now, this.config.requestTimeoutMs).length > 0) this.refill = true;
+  }
+
+  // --- priorities
+
+  /** Sets each piece's priority from its files' (the highest of the files it overlaps). */
+  setFilePriorities(priorities: readonly FilePriority[]): void {
+    const { files, pieceCount, pieceLength } = this.info;
+    if (priorities.length !== files.length)
+      throw new RangeError(`${priorities.length} priorities for ${files.length} files`);
+    const rank = { skip: 0, normal: 1, high: 2 } as const;
+    const best = new Int8Array(pieceCount); // 0 skip, 1 normal, 2 high
+    files.forEach((file, i) => {
+      if (file.length === 0) return;
+      const first = Math.floor(file.offset / pieceLength);
+      const last = Math.floor((file.offset + file.length - 1) / pieceLength);
+      for (let index = first; index <= last; index++)
+        best[index] = Math.max(best[index], rank[priorities[i]]);
+    });
+    for (let index = 0; index < pieceCount; index++) {
+      this.wishlist.setPriority(index, best[index] === 0 ? 'skip' : best[index] === 2 ? 'high' : 'normal');
+    }
+    for (const peer of this.ports.peers()) if (peer.handshaken) this.updateInterest(peer);
+    this.refill = true;
+  }
+
+  setDeadlines(deadlines: ReadonlyArray<{ index: number; at: number }>, replace: boolean): void {
+    if (replace) this.wishlist.clearDeadlines();
+    for (const { index, at } of deadlines) {
+      if (!Number.isInteger(index) || index < 0 || index >= this.info.pieceCount) {
+        throw new RangeError(`no piece ${index}`);
+      }
+      this.wishlist.setDeadline(index, at);
+    }
+    this.refill = true;
+  }
+
+  /** Every piece we want (not skipped) is verified. */
+  get wantedComplete(): boolean {
+    return this.wishlist.wantedMissing === 0;
   }
 
   // --- statistics

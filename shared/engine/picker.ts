@@ -49,6 +49,12 @@ export interface PickerOptions {
 
 export type PieceSelection = 'rarest' | 'random' | 'sequential';
 
+/** A piece's priority: 'skip' pieces are not fetched (unless a deadline asks for them), 'high' ones before the rest. */
+export type PiecePriority = 'skip' | 'normal' | 'high';
+
+/** No deadline, for high-priority pieces (they come after every piece with a real deadline). */
+const NO_DEADLINE = Number.POSITIVE_INFINITY;
+
 export const PIECE_SELECTIONS: readonly PieceSelection[] = ['rarest', 'random', 'sequential'];
 
 export interface BlockReceipt {
@@ -155,6 +161,12 @@ export class PiecePicker implements Wishlist {
   private readonly pos: Int32Array;
   private readonly active = new Map<number, ActivePiece>();
   private readonly open = new Set<number>();
+  /** 1 for pieces we do not want (priority 'skip'): never fresh, not counted as needed. */
+  private readonly unwanted: Uint8Array;
+  /** Time-critical pieces (`setDeadline`, and 'high' priority without a time): index to deadline, ms. */
+  private readonly deadlines = new Map<number, number>();
+  /** `deadlines` ordered by deadline, rebuilt when it changes. */
+  private deadlineOrder: number[] | undefined;
   /** Pieces that failed with blocks from several peers: fetched again from one peer at a time, so that a second
    * failure names its sender and a success gives good blocks to compare the failed ones with (smart ban). */
   private readonly parole = new Set<number>();
@@ -216,6 +228,7 @@ export class PiecePicker implements Wishlist {
     this.lastPieceLength = pieceCount === 0 ? 0 : totalLength - (pieceCount - 1) * pieceLength;
     this.avail = new Int32Array(pieceCount);
     this.pos = new Int32Array(pieceCount).fill(-1);
+    this.unwanted = new Uint8Array(pieceCount);
     this.verified = 0;
     for (let i = 0; i < pieceCount; i++) {
       if (have.get(i)) {
@@ -369,7 +382,7 @@ export class PiecePicker implements Wishlist {
         if (byte & (0x80 >> bit) && index < this.pieceCount) {
           state.has.set(index);
           state.count++;
-          if (!this.have.get(index)) state.needed++;
+          if (this.needs(index)) state.needed++;
           this.changeAvailability(index, 1);
           if (this.pos[index] >= 0) state.candidates.push(index);
         }
@@ -385,7 +398,7 @@ export class PiecePicker implements Wishlist {
     state.thinScanAt = -1;
     state.has.set(index);
     state.count++;
-    if (!this.have.get(index)) state.needed++;
+    if (this.needs(index)) state.needed++;
     this.changeAvailability(index, 1);
     if (this.pos[index] >= 0) {
       state.exhaustedAt = -1;
@@ -447,6 +460,11 @@ export class PiecePicker implements Wishlist {
     const state = this.peerState(peer);
     const peerHas = this.piecesOf(state);
     const idle = state.requests.size === 0;
+    // 0. Time-critical pieces, earliest deadline first; one past its deadline may be asked twice.
+    if (this.deadlines.size > 0) {
+      this.deadlineRequests(peer, state, peerHas, count, now, out);
+      if (out.length >= count) return out;
+    }
     // 1. Pieces already started.
     for (const index of this.open) {
       this.work++;
@@ -468,8 +486,52 @@ export class PiecePicker implements Wishlist {
     return out;
   }
 
+  private deadlineRequests(
+    peer: string,
+    state: PeerState,
+    peerHas: Bitfield,
+    count: number,
+    now: number,
+    out: BlockRequest[],
+  ): void {
+    this.deadlineOrder ??= [...this.deadlines.keys()].sort(
+      (a, b) => this.deadlines.get(a)! - this.deadlines.get(b)! || a - b,
+    );
+    for (const index of this.deadlineOrder) {
+      this.work++;
+      if (!peerHas.get(index) || this.have.get(index)) continue;
+      let piece = this.active.get(index);
+      if (!piece) {
+        // A skipped piece is not fresh: its blocks count as unrequested again.
+        if (this.pos[index] < 0) this.unrequestedBlocks += this.blockCount(index);
+        piece = this.activate(index);
+      }
+      if (piece.unrequested > 0) this.takeBlocks(piece, peer, state, count, now, out);
+      else if (now >= this.deadlines.get(index)!) this.duplicateLate(piece, peer, state, count, now, out);
+      if (out.length >= count) return;
+    }
+  }
+
+  /** A piece past its deadline: its blocks still on their way may also be asked of this peer (once more each). */
+  private duplicateLate(
+    piece: ActivePiece,
+    peer: string,
+    state: PeerState,
+    count: number,
+    now: number,
+    out: BlockRequest[],
+  ): void {
+    if (this.parole.has(piece.index)) return;
+    for (let block = 0; block < piece.blocks && out.length < count; block++) {
+      const askers = piece.askers[block];
+      if (piece.state[block] !== REQUESTED || !askers || askers.includes(peer)) continue;
+      if (askers.length >= Math.max(2, this.endgameDuplicates)) continue;
+      this.ask(piece, block, peer, state, now, out);
+    }
+  }
+
   private activate(index: number): ActivePiece {
-    this.bucketRemove(index);
+    if (this.pos[index] >= 0) this.bucketRemove(index);
     const blocks = this.blockCount(index);
     const piece: ActivePiece = {
       index,
@@ -939,13 +1001,16 @@ export class PiecePicker implements Wishlist {
       this.unrequestedBlocks -= piece.unrequested;
       this.active.delete(index);
       this.open.delete(index);
-    } else {
+    } else if (this.pos[index] >= 0) {
       this.bucketRemove(index);
       this.unrequestedBlocks -= this.blockCount(index);
     }
+    const wanted = this.unwanted[index] === 0;
     this.have.set(index);
     this.parole.delete(index);
+    if (this.deadlines.delete(index)) this.deadlineOrder = undefined;
     this.verified++;
+    if (!wanted) return uninteresting; // nobody counted it as needed
     this.missing.delete(index);
     for (const [peer, state] of this.peers) {
       if (state.all) {
@@ -966,9 +1031,13 @@ export class PiecePicker implements Wishlist {
     if (!piece) return;
     this.dropRequests(piece);
     if (parole) this.parole.add(index);
-    this.unrequestedBlocks += piece.blocks - piece.unrequested;
     this.active.delete(index);
     this.open.delete(index);
+    if (this.unwanted[index] && !this.deadlines.has(index)) {
+      this.unrequestedBlocks -= piece.unrequested; // skipped: it is not fetched again
+      return;
+    }
+    this.unrequestedBlocks += piece.blocks - piece.unrequested;
     this.bucketAdd(index);
     if (index < this.sequentialFrom) this.sequentialFrom = index;
     this.freshGeneration++;
@@ -990,6 +1059,83 @@ export class PiecePicker implements Wishlist {
         this.rememberStale(state, key);
       }
     }
+  }
+
+  // ---- priorities and deadlines ----
+
+  private needs(index: number): boolean {
+    return !this.have.get(index) && this.unwanted[index] === 0;
+  }
+
+  /** Sets a piece's priority. 'skip' takes a piece we lack out of the picks and out of what makes a peer interesting
+   * (a piece already started is finished); 'high' fetches it before other pieces, after those with a deadline. */
+  setPriority(index: number, priority: PiecePriority): void {
+    this.checkIndex(index);
+    const skip = priority === 'skip';
+    if (skip !== (this.unwanted[index] === 1)) {
+      this.unwanted[index] = skip ? 1 : 0;
+      if (!this.have.get(index)) this.changeWanted(index, !skip);
+    }
+    const hasHigh = this.deadlines.get(index) === NO_DEADLINE;
+    if (priority === 'high' && !this.deadlines.has(index)) this.setDeadline(index, NO_DEADLINE);
+    else if (priority !== 'high' && hasHigh) this.setDeadline(index, undefined);
+  }
+
+  priority(index: number): PiecePriority {
+    if (this.unwanted[index]) return 'skip';
+    return this.deadlines.get(index) === NO_DEADLINE ? 'high' : 'normal';
+  }
+
+  private changeWanted(index: number, wanted: boolean): void {
+    const fresh = this.pos[index] >= 0;
+    if (wanted) {
+      this.missing.add(index);
+      if (!this.active.has(index)) {
+        this.bucketAdd(index);
+        this.unrequestedBlocks += this.blockCount(index);
+        this.freshGeneration++;
+        this.rarityGeneration++;
+      }
+    } else {
+      this.missing.delete(index);
+      if (fresh) {
+        this.bucketRemove(index);
+        this.unrequestedBlocks -= this.blockCount(index);
+      }
+    }
+    for (const state of this.peers.values()) {
+      if (state.all || !state.has.get(index)) continue;
+      state.needed += wanted ? 1 : -1;
+      if (wanted) {
+        state.candidates.push(index);
+        state.exhaustedAt = -1;
+      }
+    }
+  }
+
+  /** Fetch the piece before others, by `at` (ms, the caller's clock): earliest deadline first, from any peer that has
+   * it; once `at` has passed, blocks still on their way are asked of a second peer. `undefined` clears it. A deadline
+   * on a skipped piece fetches it all the same. */
+  setDeadline(index: number, at: number | undefined): void {
+    this.checkIndex(index);
+    if (at === undefined) {
+      if (this.deadlines.delete(index)) this.deadlineOrder = undefined;
+      return;
+    }
+    if (this.have.get(index)) return;
+    this.deadlines.set(index, at);
+    this.deadlineOrder = undefined;
+  }
+
+  /** Drops every deadline (a seek moves the window), keeping 'high' priorities. */
+  clearDeadlines(): void {
+    for (const [index, at] of this.deadlines) if (at !== NO_DEADLINE) this.deadlines.delete(index);
+    this.deadlineOrder = undefined;
+  }
+
+  /** Pieces we want (not skipped) and lack. */
+  get wantedMissing(): number {
+    return this.missing.size;
   }
 
   /** Does the peer have any piece we still need (as reported through peerBitfield/peerHave/peerHaveAll)? O(1):

@@ -886,6 +886,35 @@ describe('TorrentSession: rejects that come with a choke', () => {
   });
 });
 
+describe('TorrentSession: priorities', () => {
+  it('asks for pieces with a deadline first, and never for a skipped file', () => {
+    const s = setup({ config: { minPipeline: 2, maxPipeline: 2 } });
+    const deadlines = [
+      { index: 1, at: s.clock.now + 2000 },
+      { index: 3, at: s.clock.now + 1000 },
+    ];
+    s.session.handle({ type: 'piece-deadlines', deadlines }, s.clock.now);
+    s.session.handle({ type: 'file-priorities', priorities: ['normal'] }, s.clock.now);
+    const seeder = seederPeer(s);
+    expect(seeder.ofType('request').map((r) => [r.index, r.begin])).toEqual([
+      [3, 0],
+      [1, 0],
+    ]);
+  });
+
+  it('a torrent whose only file is skipped asks for nothing and is not interested', () => {
+    const s = setup();
+    s.session.handle({ type: 'file-priorities', priorities: ['skip'] }, s.clock.now);
+    const seeder = seederPeer(s);
+    expect(seeder.ofType('interested')).toEqual([]);
+    expect(seeder.ofType('request')).toEqual([]);
+    // Chosen again: interested at once, and asking.
+    seeder.absorb(s.session.handle({ type: 'file-priorities', priorities: ['normal'] }, s.clock.now));
+    expect(seeder.ofType('interested')).toHaveLength(1);
+    expect(seeder.ofType('request').length).toBeGreaterThan(0);
+  });
+});
+
 describe('TorrentSession and its wishlist', () => {
   it('feeds the wishlist what peers have, sends the requests it picks, and asks it whether a block was asked for', () => {
     const calls: string[] = [];
@@ -925,6 +954,10 @@ describe('TorrentSession and its wishlist', () => {
       },
       pieceVerified: () => [],
       pieceFailed: () => undefined,
+      setPriority: () => undefined,
+      setDeadline: () => undefined,
+      clearDeadlines: () => undefined,
+      wantedMissing: 1,
     };
     const s = setup({
       config: {

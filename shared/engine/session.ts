@@ -194,6 +194,12 @@ export class TorrentSession implements Session {
         else peer.backlogged = event.backlogged;
         break;
       }
+      case 'file-priorities':
+        this.downloader?.setFilePriorities(event.priorities);
+        break;
+      case 'piece-deadlines':
+        this.downloader?.setDeadlines(event.deadlines, event.replace ?? false);
+        break;
       case 'hashed':
         this.onHashed(event.id, event.digest);
         break;

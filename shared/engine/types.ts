@@ -57,6 +57,9 @@ export interface SessionOptions {
   config?: Partial<EngineConfig>;
 }
 
+/** A file's priority: 'skip' (not downloaded), 'normal', 'high' (before the rest). */
+export type FilePriority = 'skip' | 'normal' | 'high';
+
 export type EngineEvent =
   /** A transport to a peer is open (the adapter made or accepted it). The session sends its handshake. */
   | {
@@ -72,6 +75,12 @@ export type EngineEvent =
   /** The peer's transport is not draining what we send (`backlogged`), or drained again. While backlogged the
    * peer gets no new block reads (upload backpressure); the adapter reports it from its send queue's size. */
   | { type: 'peer-backlog'; peer: PeerKey; backlogged: boolean }
+  /** Per file of the torrent (in info order): skip it, fetch it normally, or first. Pieces shared by files take the
+   * highest of their files' priorities. Ignored before the info is known. */
+  | { type: 'file-priorities'; priorities: FilePriority[] }
+  /** Pieces to fetch first, by the given time (ms, the session's clock): a player's playhead and the window ahead.
+   * `replace` drops the earlier deadlines first (a seek). */
+  | { type: 'piece-deadlines'; deadlines: Array<{ index: number; at: number }>; replace?: boolean }
   /** Result of a `hash` action. */
   | { type: 'hashed'; id: number; digest: Uint8Array }
   /** Result of a `store` action. */

@@ -1,7 +1,7 @@
 // What the downloader needs from piece selection: it reports what peers have and what arrived, and asks what to
 // request next. The piece picker (picker.ts) is the implementation; tests may plug in another (EngineConfig.wishlist).
 import type { Bitfield } from '../bitfield';
-import type { BlockReceipt, BlockRequest, PeerBlockRequest, PickerOptions } from './picker';
+import type { BlockReceipt, BlockRequest, PeerBlockRequest, PickerOptions, PiecePriority } from './picker';
 
 export interface Wishlist {
   // What peers have (the only copy the session keeps once the torrent is known).
@@ -38,6 +38,16 @@ export interface Wishlist {
   pieceVerified(index: number): string[];
   /** The piece failed its hash check: fetched again, on `parole` from one peer at a time until it verifies. */
   pieceFailed(index: number, parole?: boolean): void;
+
+  // Priorities (streaming, chosen files).
+  /** 'skip': not fetched and not a reason to be interested; 'high': before other pieces. */
+  setPriority(index: number, priority: PiecePriority): void;
+  /** Fetch before others by `at` (ms); late pieces may be asked of two peers. `undefined` clears it. */
+  setDeadline(index: number, at: number | undefined): void;
+  /** Drops every deadline (a seek), keeping high priorities. */
+  clearDeadlines(): void;
+  /** Pieces we lack and want. */
+  readonly wantedMissing: number;
 }
 
 /** Builds the wishlist of a torrent once its geometry is known (the session's default: a PiecePicker). */
