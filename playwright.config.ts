@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 const systemChromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 8321);
+/** The stats token of the trackers the tests start: their /stats.json lists swarms only with it. */
+export const E2E_STATS_TOKEN = 'e2e-stats-token';
 
 /** Chromium for WebRTC between pages on this machine (see the brief); tests that launch their own use it too. */
 export const LAUNCH_OPTIONS = {
@@ -32,7 +34,7 @@ export default defineConfig({
     launchOptions: LAUNCH_OPTIONS,
   },
   webServer: {
-    command: `node signal-tracker --port ${E2E_PORT} --host 127.0.0.1`,
+    command: `node signal-tracker --port ${E2E_PORT} --host 127.0.0.1 --stats-token ${E2E_STATS_TOKEN}`,
     url: `http://127.0.0.1:${E2E_PORT}/health`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { encode, utf8ToBytes } from '../shared/bencode';
+import { E2E_STATS_TOKEN } from '../playwright.config';
 
 /** Generous: a download waits for WebRTC, the tracker and the transfer. */
 export const TRANSFER_TIMEOUT = 90_000;
@@ -144,7 +145,9 @@ export async function trackerSwarm(
   baseUrl: string,
   infoHashHex: string,
 ): Promise<TrackerSwarm | undefined> {
-  const response = await page.request.get(new URL('/stats.json', baseUrl).href);
+  const response = await page.request.get(new URL('/stats.json', baseUrl).href, {
+    headers: { authorization: `Bearer ${E2E_STATS_TOKEN}` },
+  });
   const stats = (await response.json()) as { swarms: TrackerSwarm[] };
   return stats.swarms.find((swarm) => swarm.infoHash === infoHashHex);
 }
@@ -173,7 +176,16 @@ export function unseededTorrent(dir: string, name: string, pieces: number): stri
 export async function startTracker(port: number, args: string[] = []): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['signal-tracker', '--port', String(port), '--host', '127.0.0.1', ...args],
+    [
+      'signal-tracker',
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--stats-token',
+      E2E_STATS_TOKEN,
+      ...args,
+    ],
     { stdio: 'ignore' },
   );
   const deadline = Date.now() + 30_000;

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseCli } from './cli';
+import { LIMIT_FLAGS, parseCli, USAGE } from './cli';
+
+const DEFAULT_LIMITS = Object.fromEntries(LIMIT_FLAGS.map((limit) => [limit.key, limit.fallback]));
+const SECURITY_DEFAULTS = { statsToken: undefined, trustProxy: false, limits: DEFAULT_LIMITS };
 import { TestClient } from './test-client';
 
 describe('parseCli', () => {
@@ -21,6 +24,32 @@ describe('parseCli', () => {
     expect(() => parseCli(['--turn-urls', 'http://a', '--turn-secret', 'x'], {})).toThrow(/invalid TURN URL/);
   });
 
+  it('reads the stats token, the proxy switch and every limit, from flags or the environment', () => {
+    const config = parseCli(
+      ['--stats-token', 'tok', '--trust-proxy', '--max-connections-per-address', '8', '--offer-ttl=20'],
+      { MAX_PEERS_PER_SWARM: '40', MAX_CONNECTIONS_PER_ADDRESS: '9' },
+    );
+    expect(config).toMatchObject({ statsToken: 'tok', trustProxy: true });
+    expect(config.limits).toEqual({
+      ...DEFAULT_LIMITS,
+      maxConnectionsPerAddress: 8,
+      offerTtlSeconds: 20,
+      maxPeersPerSwarm: 40,
+    });
+    expect(parseCli([], { STATS_TOKEN: 'env', TRUST_PROXY: '1' })).toMatchObject({
+      statsToken: 'env',
+      trustProxy: true,
+    });
+    expect(() => parseCli(['--max-pending-offers', '0'], {})).toThrow(/--max-pending-offers/);
+    expect(() => parseCli([], { ANNOUNCE_TIMEOUT: 'soon' })).toThrow(/ANNOUNCE_TIMEOUT/);
+    expect(() => parseCli([], { TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
+    // --help lists every limit with its variable and default.
+    for (const limit of LIMIT_FLAGS) {
+      expect(USAGE).toContain(`--${limit.flag} <n>`);
+      expect(USAGE).toContain(`(${limit.variable}, default ${limit.fallback})`);
+    }
+  });
+
   it('has the documented defaults', () => {
     expect(parseCli([], {})).toEqual({
       help: false,
@@ -28,6 +57,8 @@ describe('parseCli', () => {
       host: undefined,
       intervalSeconds: 120,
       iceServers: [],
+      turn: undefined,
+      ...SECURITY_DEFAULTS,
     });
   });
 
@@ -42,6 +73,8 @@ describe('parseCli', () => {
       host: '127.0.0.1',
       intervalSeconds: 30,
       iceServers: JSON.parse(ice),
+      turn: undefined,
+      ...SECURITY_DEFAULTS,
     });
     const env = { PORT: '7000', HOST: '::1', TRACKER_INTERVAL: '60', ICE_SERVERS: '[{"urls":"stun:x"}]' };
     expect(parseCli([], env)).toEqual({
@@ -50,6 +83,8 @@ describe('parseCli', () => {
       host: '::1',
       intervalSeconds: 60,
       iceServers: [{ urls: 'stun:x' }],
+      turn: undefined,
+      ...SECURITY_DEFAULTS,
     });
     expect(parseCli(['--port=7100'], env).port).toBe(7100);
     expect(parseCli(['--help'], {}).help).toBe(true);

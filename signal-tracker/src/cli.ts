@@ -2,7 +2,116 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_TURN_TTL_SECONDS, parseTurnUrls, type TurnConfig } from './turn';
 
-export const USAGE = `Usage: node signal-tracker [options]
+/** The limits a stranger runs into, each a flag and an environment variable (see docs/security.md). */
+export interface CliLimits {
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  maxMessagesPerSecond: number;
+  maxMessagesPerSecondPerAddress: number;
+  maxSwarmsPerConnection: number;
+  maxPeersPerSwarm: number;
+  maxPendingOffersPerConnection: number;
+  offerTtlSeconds: number;
+  announceTimeoutSeconds: number;
+  maxFrameBytes: number;
+  maxBufferedBytes: number;
+}
+
+interface LimitFlag {
+  key: keyof CliLimits;
+  flag: string;
+  variable: string;
+  fallback: number;
+  help: string;
+}
+
+export const LIMIT_FLAGS: LimitFlag[] = [
+  {
+    key: 'maxConnections',
+    flag: 'max-connections',
+    variable: 'MAX_CONNECTIONS',
+    fallback: 10_000,
+    help: 'open WebSocket connections in all',
+  },
+  {
+    key: 'maxConnectionsPerAddress',
+    flag: 'max-connections-per-address',
+    variable: 'MAX_CONNECTIONS_PER_ADDRESS',
+    fallback: 256,
+    help: 'open connections from one IPv4 address or IPv6 /64',
+  },
+  {
+    key: 'maxMessagesPerSecond',
+    flag: 'max-messages-per-second',
+    variable: 'MAX_MESSAGES_PER_SECOND',
+    fallback: 50,
+    help: 'messages per second on one connection; more closes it',
+  },
+  {
+    key: 'maxMessagesPerSecondPerAddress',
+    flag: 'max-messages-per-second-per-address',
+    variable: 'MAX_MESSAGES_PER_SECOND_PER_ADDRESS',
+    fallback: 500,
+    help: 'messages per second from one address, all its connections together',
+  },
+  {
+    key: 'maxSwarmsPerConnection',
+    flag: 'max-swarms-per-connection',
+    variable: 'MAX_SWARMS_PER_CONNECTION',
+    fallback: 200,
+    help: 'swarms one connection may join',
+  },
+  {
+    key: 'maxPeersPerSwarm',
+    flag: 'max-peers-per-swarm',
+    variable: 'MAX_PEERS_PER_SWARM',
+    fallback: 5000,
+    help: 'peers in one swarm',
+  },
+  {
+    key: 'maxPendingOffersPerConnection',
+    flag: 'max-pending-offers',
+    variable: 'MAX_PENDING_OFFERS',
+    fallback: 100,
+    help: 'offers relayed to one connection awaiting its answer',
+  },
+  {
+    key: 'offerTtlSeconds',
+    flag: 'offer-ttl',
+    variable: 'OFFER_TTL',
+    fallback: 50,
+    help: 'seconds an offer can be answered',
+  },
+  {
+    key: 'announceTimeoutSeconds',
+    flag: 'announce-timeout',
+    variable: 'ANNOUNCE_TIMEOUT',
+    fallback: 30,
+    help: 'seconds a new connection has to announce before it is closed',
+  },
+  {
+    key: 'maxFrameBytes',
+    flag: 'max-frame-bytes',
+    variable: 'MAX_FRAME_BYTES',
+    fallback: 65_536,
+    help: 'largest WebSocket message accepted',
+  },
+  {
+    key: 'maxBufferedBytes',
+    flag: 'max-buffered-bytes',
+    variable: 'MAX_BUFFERED_BYTES',
+    fallback: 262_144,
+    help: 'unsent bytes to one connection before it is closed as a slow reader',
+  },
+];
+
+function limitUsage(): string {
+  return LIMIT_FLAGS.map((limit) => {
+    return `  --${limit.flag} <n>\n      ${limit.help} (${limit.variable}, default ${limit.fallback})`;
+  }).join('\n');
+}
+
+const USAGE_TEXT = `Usage: node signal-tracker [options]
 
 Starts the WebSocket tracker (WebTorrent protocol), the WebRTC signalling relay and the web app on one port.
 
@@ -18,9 +127,18 @@ Options (each also read from the environment variable in brackets; flags win):
                         (TURN_URLS); needs --turn-secret
   --turn-secret <s>     the shared secret of coturn's use-auth-secret (TURN_SECRET); never sent to clients
   --turn-ttl <seconds>  how long handed-out TURN credentials stay valid (TURN_TTL, default 43200 = 12 h)
+  --stats-token <t>     /stats and /stats.json list every swarm and peer only to requests with
+                        "Authorization: Bearer <t>" (STATS_TOKEN); everyone else sees totals
+  --trust-proxy         take the client's address from the last X-Forwarded-For entry and the scheme from
+                        X-Forwarded-Proto: only behind your own reverse proxy (TRUST_PROXY=1)
   --help                show this help
 
+Limits (see docs/security.md):
+@LIMITS@
+
 Behind a TLS reverse proxy, browsers reach the tracker as wss://<host>/ and the app as https://<host>/.`;
+
+export const USAGE = USAGE_TEXT.replace('@LIMITS@', limitUsage());
 
 export interface CliConfig {
   help: boolean;
@@ -30,6 +148,22 @@ export interface CliConfig {
   iceServers: unknown[];
   /** TURN relays to hand out credentials for, or undefined. */
   turn: TurnConfig | undefined;
+  statsToken: string | undefined;
+  trustProxy: boolean;
+  limits: CliLimits;
+}
+
+function parseLimit(text: string, source: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < 1 || value > 1e12)
+    throw new Error(`invalid limit ${JSON.stringify(text)} (${source}): a whole number of at least 1`);
+  return value;
+}
+
+function parseBoolean(text: string, source: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  throw new Error(`invalid switch ${JSON.stringify(text)} (${source}): 1 or 0`);
 }
 
 function parsePort(text: string, source: string): number {
@@ -77,11 +211,15 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       'turn-urls': { type: 'string' },
       'turn-secret': { type: 'string' },
       'turn-ttl': { type: 'string' },
+      'stats-token': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
+      ...Object.fromEntries(LIMIT_FLAGS.map((limit) => [limit.flag, { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
     allowPositionals: false,
   });
+  const flags = values as Record<string, string | boolean | undefined>;
   const pick = (flag: string | undefined, name: string, variable: string) =>
     flag !== undefined
       ? { text: flag, source: `--${name}` }
@@ -105,6 +243,13 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
           ttlSeconds: turnTtl ? parseInterval(turnTtl.text, turnTtl.source) : DEFAULT_TURN_TTL_SECONDS,
         }
       : undefined;
+  const statsToken = pick(flags['stats-token'] as string | undefined, 'stats-token', 'STATS_TOKEN');
+  const trustProxyEnv = pick(undefined, 'trust-proxy', 'TRUST_PROXY');
+  const limits = {} as CliLimits;
+  for (const limit of LIMIT_FLAGS) {
+    const given = pick(flags[limit.flag] as string | undefined, limit.flag, limit.variable);
+    limits[limit.key] = given ? parseLimit(given.text, given.source) : limit.fallback;
+  }
   return {
     help: values.help ?? false,
     port: port ? parsePort(port.text, port.source) : 8000,
@@ -112,5 +257,10 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     intervalSeconds: interval ? parseInterval(interval.text, interval.source) : 120,
     iceServers: ice ? parseIceServers(ice.text, ice.source) : [],
     turn,
+    statsToken: statsToken?.text,
+    trustProxy:
+      flags['trust-proxy'] === true ||
+      (trustProxyEnv ? parseBoolean(trustProxyEnv.text, trustProxyEnv.source) : false),
+    limits,
   };
 }

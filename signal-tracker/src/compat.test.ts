@@ -19,7 +19,9 @@ function client(peerId: string, opts: Record<string, unknown>): Client {
   const instance = new Client({
     infoHash: INFO_HASH,
     peerId: hexId(peerId),
-    announce: [running.trackerUrl],
+    // bittorrent-tracker shares one socket per tracker URL in a process; the tracker allows one peer id per
+    // connection and swarm, so each client gets a URL (and a socket) of its own, as separate browsers would.
+    announce: [`${running.trackerUrl}?client=${clients.length}`],
     port: 6881,
     rtcConfig: { iceServers: [] }, // loopback host candidates only: no STUN to wait for
     getAnnounceOpts: () => opts,

@@ -3,8 +3,9 @@ import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import type { Tracker, TrackerStats } from './tracker';
-import { peerClient } from './peer-client';
+import type { Tracker } from './tracker';
+import { formatBytes } from './memory';
+import { hasStatsToken, StatsCache, type PrivateStats, type PublicStats } from './stats';
 import { turnCredentials, type TurnConfig } from './turn';
 
 export const CONTENT_SECURITY_POLICY = [
@@ -55,6 +56,10 @@ export interface HttpOptions {
   iceServers: unknown[];
   /** TURN relays to hand short-lived credentials out for (coturn's REST-API scheme). */
   turn?: TurnConfig;
+  /** Take the client's scheme from X-Forwarded-Proto (behind our own reverse proxy), for HSTS. */
+  trustProxy?: boolean;
+  /** The bearer token that shows every swarm and peer in the stats; without one, only totals are shown. */
+  statsToken?: string;
   /** Seconds between refreshes of the /stats page. */
   statsRefreshSeconds: number;
   /** Wall-clock time of the tracker's clock value, for "seconds ago" on the stats page. */
@@ -65,7 +70,19 @@ const COMMON_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'content-security-policy': CONTENT_SECURITY_POLICY,
+  'cross-origin-opener-policy': 'same-origin',
 };
+
+/** Whether the request reached us over TLS: directly, or (trusted proxy only) at the proxy. */
+function overTls(req: IncomingMessage, trustProxy: boolean): boolean {
+  if ((req.socket as { encrypted?: boolean }).encrypted) return true;
+  return (
+    trustProxy &&
+    String(req.headers['x-forwarded-proto'] ?? '')
+      .split(',')[0]
+      .trim() === 'https'
+  );
+}
 
 function send(
   res: ServerResponse,
@@ -84,14 +101,8 @@ function send(
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
-function sendJson(res: ServerResponse, value: unknown) {
-  send(res, 200, 'application/json; charset=utf-8', JSON.stringify(value), {
-    'access-control-allow-origin': '*',
-  });
-}
-
-export function statsJson(tracker: Tracker): TrackerStats {
-  return tracker.stats(peerClient);
+function sendJson(res: ServerResponse, value: unknown, extra: Record<string, string> = {}) {
+  send(res, 200, 'application/json; charset=utf-8', JSON.stringify(value), extra);
 }
 
 const ESCAPES: Record<string, string> = {
@@ -106,19 +117,14 @@ function escapeHtml(text: string): string {
 }
 
 function bytes(value: number | null): string {
-  if (value === null) return 'unknown';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let n = value;
-  let unit = 0;
-  while (n >= 1024 && unit < units.length - 1) {
-    n /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? n : n.toFixed(1)} ${units[unit]}`;
+  return value === null ? 'unknown' : formatBytes(value);
 }
 
-export function statsHtml(stats: TrackerStats, now: number, refreshSeconds: number): string {
-  const swarms = stats.swarms
+export function statsHtml(stats: PublicStats | PrivateStats, now: number, refreshSeconds: number): string {
+  const clients = Object.entries(stats.clients)
+    .map(([name, count]) => `${escapeHtml(name)}: ${count}`)
+    .join(', ');
+  const swarms = ('swarms' in stats ? stats.swarms : [])
     .map((swarm) => {
       const rows = swarm.peers
         .map(
@@ -152,9 +158,14 @@ code { font-size: 0.9em; }
 <body>
 <h1>Tracker stats</h1>
 <p>${stats.swarmCount} swarms, ${stats.peerCount} peers (${stats.seeders} seeding, ${stats.leechers} leeching),
-${stats.connections} connections; announce interval ${stats.intervalSeconds} s. This page refreshes every
-${refreshSeconds} s; <a href="/stats.json">JSON</a>.</p>
-${swarms || '<p>No swarms.</p>'}
+${stats.connections} connections, ${stats.messagesPerSecond} messages per second; announce interval
+${stats.intervalSeconds} s. This page refreshes every ${refreshSeconds} s; <a href="/stats.json">JSON</a>.</p>
+<p>Clients: ${clients || 'none'}.</p>
+${
+  'swarms' in stats
+    ? swarms || '<p>No swarms.</p>'
+    : '<p>Swarms and peers are shown only to requests with <code>Authorization: Bearer &lt;stats token&gt;</code>.</p>'
+}
 </body>
 </html>
 `;
@@ -201,7 +212,8 @@ function sendFile(res: ServerResponse, path: string, stats: Stats, immutable: bo
 }
 
 async function serveStatic(res: ServerResponse, root: string | null, pathname: string) {
-  if (!root) {
+  // Source maps stay on the server: they would show strangers our sources, comments and all.
+  if (!root || extname(pathname).toLowerCase() === '.map') {
     send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     return;
   }
@@ -230,15 +242,23 @@ async function serveStatic(res: ServerResponse, root: string | null, pathname: s
 }
 
 export function createRequestHandler(options: HttpOptions) {
+  const stats = new StatsCache(options.tracker, options.now());
   return (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res, options).catch(() => {
+    if (overTls(req, options.trustProxy ?? false))
+      res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    handle(req, res, options, stats).catch(() => {
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else res.destroy();
     });
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: HttpOptions) {
+function statsFor(req: IncomingMessage, options: HttpOptions, stats: StatsCache): PublicStats | PrivateStats {
+  const now = options.now();
+  return hasStatsToken(req.headers, options.statsToken) ? stats.full(now) : stats.totals(now);
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: HttpOptions, stats: StatsCache) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' });
     return;
@@ -256,14 +276,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpOp
       send(res, 200, 'text/plain; charset=utf-8', 'ok\n');
       return;
     case '/stats.json':
-      sendJson(res, statsJson(options.tracker));
+      sendJson(res, statsFor(req, options, stats), { vary: 'authorization' });
       return;
     case '/stats':
       send(
         res,
         200,
         'text/html; charset=utf-8',
-        statsHtml(statsJson(options.tracker), options.now(), options.statsRefreshSeconds),
+        statsHtml(statsFor(req, options, stats), options.now(), options.statsRefreshSeconds),
+        { vary: 'authorization' },
       );
       return;
     case '/config.json': {

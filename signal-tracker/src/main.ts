@@ -20,6 +20,21 @@ async function main(): Promise<void> {
     intervalMs: config.intervalSeconds * 1000,
     iceServers: config.iceServers,
     turn: config.turn,
+    statsToken: config.statsToken,
+    trustProxy: config.trustProxy,
+    maxConnections: config.limits.maxConnections,
+    maxPayload: config.limits.maxFrameBytes,
+    maxBufferedBytes: config.limits.maxBufferedBytes,
+    offerTtlMs: config.limits.offerTtlSeconds * 1000,
+    announceDeadlineMs: config.limits.announceTimeoutSeconds * 1000,
+    limits: {
+      maxConnectionsPerAddress: config.limits.maxConnectionsPerAddress,
+      maxMessagesPerSecond: config.limits.maxMessagesPerSecond,
+      maxMessagesPerSecondPerAddress: config.limits.maxMessagesPerSecondPerAddress,
+      maxSwarmsPerConnection: config.limits.maxSwarmsPerConnection,
+      maxPeersPerSwarm: config.limits.maxPeersPerSwarm,
+      maxPendingOffersPerConnection: config.limits.maxPendingOffersPerConnection,
+    },
   });
   const { tracker } = server;
   console.log(
@@ -34,7 +49,9 @@ async function main(): Promise<void> {
       `signal-tracker: ${tracker.connectionCount} connections, ${tracker.swarmCount} swarms, ` +
         `${tracker.peerCount} peers; last minute: ${delta('announces')} announces, ${delta('scrapes')} scrapes, ` +
         `${delta('offersRelayed')} offers, ${delta('answersRelayed')} answers, ${delta('failures')} failures, ` +
-        `${delta('peersExpired')} expired, ${delta('connectionsClosedForAbuse')} closed for abuse`,
+        `${delta('peersExpired')} expired, ${delta('connectionsClosedForAbuse')} closed for abuse, ` +
+        `${delta('connectionsClosedSilent')} closed silent, ${delta('connectionsRefused')} refused, ` +
+        `${delta('answersRefused')} answers refused`,
     );
     last = { ...now };
   }, 60_000);

@@ -1,6 +1,7 @@
 // The client software named by a peer id's prefix, for the stats page. Azureus-style ids start with
 // `-XXvvvv-`: a two-letter client code and four version characters (`-WW0300-` is WebTorrent).
 const CLIENTS: Record<string, string> = {
+  SD: 'SwarmDrop',
   WW: 'WebTorrent',
   WD: 'WebTorrent Desktop',
   qB: 'qBittorrent',
@@ -27,4 +28,10 @@ export function peerClient(peerId: string): string {
   if (!match) return 'Unknown';
   const name = CLIENTS[match[1]];
   return name ? `${name} ${match[2]}` : `Unknown (${match[1]} ${match[2]})`;
+}
+
+/** The client's name without its version, for the public totals: a known name, or `Other`. */
+export function clientName(peerId: string): string {
+  const match = AZUREUS.exec(peerId);
+  return (match && CLIENTS[match[1]]) || 'Other';
 }

@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { binaryToHex } from '../../shared/tracker-protocol';
-import { DEFAULT_STATIC_DIR, startServer, type RunningServer, type ServerOptions } from './server';
+import { DEFAULT_STATIC_DIR, type RunningServer } from './server';
 import { CONTENT_SECURITY_POLICY, resolveStaticPath } from './http';
 import type { RemovalReason } from './tracker';
-import { TestClient, type Json } from './test-client';
+import { type Json } from './test-client';
+import { httpGet, trackerHarness } from './testing/harness';
 
 const HASH_A = 'A'.repeat(19) + '\xa0';
 const HASH_B = 'B'.repeat(19) + '\xb0';
@@ -18,31 +18,7 @@ const peer = (tag: string) => `-WW0300-${tag.repeat(12)}`.slice(0, 20);
 const offerId = (tag: string) => `offer-${tag}`.padEnd(19, '.') + '\xfe';
 const sdp = (type: 'offer' | 'answer', tag: string) => ({ type, sdp: `v=0 ${tag}` });
 
-const servers: RunningServer[] = [];
-const clients: TestClient[] = [];
-
-async function server(options: ServerOptions = {}): Promise<RunningServer> {
-  const running = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    staticDir: null,
-    logError: () => {},
-    ...options,
-  });
-  servers.push(running);
-  return running;
-}
-
-async function connect(running: RunningServer): Promise<TestClient> {
-  const client = await TestClient.open(running.trackerUrl);
-  clients.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const { server, connect } = trackerHarness();
 
 function removal(running: RunningServer, reason: RemovalReason, only?: string): Promise<string> {
   return new Promise((resolve) => {
@@ -54,22 +30,7 @@ function removal(running: RunningServer, reason: RemovalReason, only?: string): 
   });
 }
 
-async function get(running: RunningServer, path: string) {
-  return new Promise<{
-    status: number;
-    headers: Record<string, string | string[] | undefined>;
-    body: string;
-  }>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: running.port, path, method: 'GET' }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = httpGet;
 
 describe('signal-tracker over WebSocket', () => {
   it('answers an announce with counts and the configured interval', async () => {
@@ -186,10 +147,10 @@ describe('signal-tracker over WebSocket', () => {
       if (i === 7) expect(reply['failure reason']).toBe('invalid action: "bogus"');
       else expect(Object.keys(reply.files as object)).toEqual([hashes[i]]);
     });
-    expect(await a.request({ action: 'scrape' })).toMatchObject({ action: 'scrape', files: {} });
+    expect(await a.request({ action: 'scrape', info_hash: HASH_Z })).toMatchObject({ action: 'scrape' });
   });
 
-  it('scrapes one, many and all swarms', async () => {
+  it('scrapes one and many swarms, never all', async () => {
     const running = await server();
     const a = await connect(running);
     await a.request({ action: 'announce', info_hash: HASH_A, peer_id: peer('a'), left: 0 });
@@ -203,9 +164,10 @@ describe('signal-tracker over WebSocket', () => {
       [HASH_B]: { complete: 0, incomplete: 1, downloaded: 0 },
       [HASH_Z]: { complete: 0, incomplete: 0, downloaded: 0 },
     });
-    expect((await a.request({ action: 'scrape' })).files).toEqual({
-      [HASH_A]: { complete: 1, incomplete: 0, downloaded: 0 },
-      [HASH_B]: { complete: 0, incomplete: 1, downloaded: 0 },
+    // A scrape of every swarm would list every info hash: refused.
+    expect(await a.request({ action: 'scrape' })).toEqual({
+      action: 'scrape',
+      'failure reason': 'scrape needs info_hash: this tracker does not list its swarms',
     });
   });
 
@@ -224,7 +186,8 @@ describe('signal-tracker over WebSocket', () => {
     });
     await a.close();
     await gone;
-    expect((await b.request({ action: 'scrape' })).files).toEqual({
+    expect((await b.request({ action: 'scrape', info_hash: [HASH_A, HASH_B] })).files).toEqual({
+      [HASH_A]: { complete: 0, incomplete: 0, downloaded: 0 },
       [HASH_B]: { complete: 0, incomplete: 1, downloaded: 0 },
     });
   });
@@ -278,7 +241,7 @@ describe('signal-tracker over WebSocket', () => {
   it('sends a failure reason and closes a socket that floods', async () => {
     const running = await server({ limits: { maxMessagesPerSecond: 5 } });
     const a = await connect(running);
-    for (let i = 0; i < 10; i++) a.send({ action: 'scrape' });
+    for (let i = 0; i < 10; i++) a.send({ action: 'scrape', info_hash: HASH_A });
     const messages: Json[] = [];
     for (let i = 0; i < 6; i++) messages.push(await a.next());
     expect(messages.slice(0, 5).every((m) => m.action === 'scrape' && m.files)).toBe(true);
@@ -469,8 +432,9 @@ describe('signal-tracker over HTTP', () => {
     expect((b.iceServers[1] as { username: string }).username).not.toBe(credential.username);
   });
 
-  it('lists swarms and peers in /stats.json and /stats', async () => {
-    const running = await server();
+  it('lists swarms and peers in /stats.json and /stats to the holder of the stats token', async () => {
+    const running = await server({ statsToken: 'the-stats-token' });
+    const auth = { authorization: 'Bearer the-stats-token' };
     const a = await connect(running);
     const b = await connect(running);
     const before = Date.now();
@@ -490,8 +454,9 @@ describe('signal-tracker over HTTP', () => {
       left: 2048,
       downloaded: 10,
     });
-    const json = JSON.parse((await get(running, '/stats.json')).body);
+    const json = JSON.parse((await get(running, '/stats.json', auth)).body);
     expect(json).toMatchObject({ swarmCount: 1, peerCount: 2, seeders: 1, leechers: 1, connections: 2 });
+    expect(json.clients).toEqual({ WebTorrent: 1, Other: 1 });
     expect(json.swarms).toHaveLength(1);
     expect(json.swarms[0]).toMatchObject({ infoHash: binaryToHex(HASH_A), complete: 1, incomplete: 1 });
     expect(json.swarms[0].peers).toEqual([
@@ -515,7 +480,7 @@ describe('signal-tracker over HTTP', () => {
       },
     ]);
     expect(json.swarms[0].peers[0].lastAnnounce).toBeGreaterThanOrEqual(before);
-    const html = await get(running, '/stats');
+    const html = await get(running, '/stats', auth);
     expect(html.headers['content-type']).toMatch(/^text\/html/);
     expect(html.body).toMatch(/<meta http-equiv="refresh" content="\d+">/);
     expect(html.body).toContain(binaryToHex(HASH_A));
@@ -553,9 +518,12 @@ describe('signal-tracker over HTTP', () => {
       expect(index.body).toContain('<title>app</title>');
       expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(index.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+      expect(index.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(index.headers['strict-transport-security']).toBeUndefined(); // plain HTTP
+      // Source maps are never served.
+      expect((await get(running, '/assets/app.js.map')).status).toBe(404);
       const types: Record<string, RegExp> = {
         '/assets/app.js': /^text\/javascript/,
-        '/assets/app.js.map': /^application\/json/,
         '/assets/style.css': /^text\/css/,
         '/assets/logo.svg': /^image\/svg\+xml$/,
         '/assets/engine.wasm': /^application\/wasm$/,

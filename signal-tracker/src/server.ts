@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { clientAddress } from './client-address';
 import { createRequestHandler } from './http';
-import { Tracker, type Connection, type Session, type TrackerLimits } from './tracker';
+import { CLOSE_POLICY, Tracker, type Connection, type Session, type TrackerLimits } from './tracker';
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one (default 8000). */
@@ -25,9 +26,17 @@ export interface ServerOptions {
   maxPayload?: number;
   /** Most simultaneous WebSocket connections (default 10 000). */
   maxConnections?: number;
-  /** A socket whose unsent data exceeds this many bytes is closed as a slow reader (default 4 MiB). */
+  /** A socket whose unsent data exceeds this many bytes is closed as a slow reader (default 256 KiB). */
   maxBufferedBytes?: number;
   limits?: Partial<TrackerLimits>;
+  /** An offer relayed to a peer can be answered for this long, in ms (default 50 s). */
+  offerTtlMs?: number;
+  /** A socket that has not announced this long after connecting is closed, in ms (default 30 s). */
+  announceDeadlineMs?: number;
+  /** Take the client's address from the last X-Forwarded-For entry (behind our own reverse proxy only). */
+  trustProxy?: boolean;
+  /** The bearer token that shows every swarm and peer in /stats and /stats.json; without it, totals only. */
+  statsToken?: string;
   /** ICE servers served at /config.json (default none). */
   iceServers?: unknown[];
   /** TURN relays: /config.json adds a short-lived credential for them to each answer. */
@@ -49,6 +58,11 @@ export interface RunningServer {
   tracker: Tracker;
   close(): Promise<void>;
 }
+
+/** Default largest frame: an announce with 10 offers of a few KiB of SDP each fits. */
+export const DEFAULT_MAX_PAYLOAD = 64 * 1024;
+/** Default unsent bytes per socket before it is closed as a slow reader: dozens of offers. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024;
 
 /** web/dist of the repository: this module sits two folders deep (signal-tracker/src or signal-tracker/dist). */
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -103,15 +117,23 @@ class TrackerSocket extends WebSocket implements Connection {
   alive = true;
   isCorked = false;
 
-  attach(context: SocketContext, raw: Duplex): void {
+  /** False when the tracker refused the connection (its address has too many): the socket is then closed. */
+  attach(context: SocketContext, raw: Duplex, address: string): boolean {
     this.context = context;
     this.raw = raw;
-    this.session = context.tracker.connect(this);
+    const session = context.tracker.connect(this, address, Date.now());
+    if (!session) {
+      this.on('error', onError);
+      this.close(CLOSE_POLICY, 'too many connections from this address');
+      return false;
+    }
+    this.session = session;
     context.sockets.add(this);
     this.on('message', onMessage);
     this.on('pong', onPong);
     this.on('close', onClose);
     this.on('error', onError);
+    return true;
   }
 
   deliver(message: object): void {
@@ -192,13 +214,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     intervalMs,
     graceMs: options.graceMs ?? Math.min(30_000, intervalMs),
     limits: options.limits,
+    offerTtlMs: options.offerTtlMs,
+    announceDeadlineMs: options.announceDeadlineMs,
     random: options.random,
   });
+  const trustProxy = options.trustProxy ?? false;
   const logError = options.logError ?? ((message: string) => console.error(message));
   const maxConnections = options.maxConnections ?? 10_000;
   const context: SocketContext = {
     tracker,
-    maxBufferedBytes: options.maxBufferedBytes ?? 4 * 1024 * 1024,
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     logError,
     sockets: new Set(),
     corked: [],
@@ -211,19 +236,31 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       staticDir: options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir,
       iceServers: options.iceServers ?? [],
       turn: options.turn,
+      trustProxy,
+      statsToken: options.statsToken,
       statsRefreshSeconds: options.statsRefreshSeconds ?? 5,
       now: () => Date.now(),
     }),
   );
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: options.maxPayload ?? 64 * 1024,
+    maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
     perMessageDeflate: false,
     skipUTF8Validation: true, // decodeFrame checks text and binary frames alike
     clientTracking: false, // context.sockets tracks them, without a closure per socket
     WebSocket: TrackerSocket,
   });
   http.on('upgrade', (request: IncomingMessage, raw: Duplex, head: Buffer) => {
+    const address = clientAddress(request, trustProxy);
+    if (!tracker.acceptsConnectionFrom(address)) {
+      // Refused before the handshake: an address over its limit costs no WebSocket.
+      tracker.counters.connectionsRefused++;
+      raw.on('error', () => {});
+      raw.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () =>
+        raw.destroy(),
+      );
+      return;
+    }
     wss.handleUpgrade(request, raw, head, (ws) => {
       const socket = ws as TrackerSocket;
       if (context.sockets.size >= maxConnections) {
@@ -231,7 +268,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         socket.close(1013, 'too many connections');
         return;
       }
-      socket.attach(context, raw);
+      socket.attach(context, raw, address);
     });
   });
   http.on('clientError', (_error, socket) => socket.destroy());
@@ -240,6 +277,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     setInterval(
       () => tracker.expire(Date.now()),
       options.sweepIntervalMs ?? Math.min(30_000, intervalMs / 2),
+    ),
+    setInterval(
+      () => tracker.closeSilent(Date.now()),
+      Math.max(100, Math.min(5_000, tracker.announceDeadlineMs / 6)),
     ),
     setInterval(() => {
       for (const socket of context.sockets) {

@@ -3,14 +3,20 @@ import { WebSocket } from 'ws';
 
 export type Json = Record<string, unknown>;
 
+export interface TestClientOptions {
+  /** The loopback address to connect from (127.0.0.2 and so on), to stand for another client address. */
+  localAddress?: string;
+  headers?: Record<string, string>;
+}
+
 export class TestClient {
   readonly socket: WebSocket;
   readonly received: Json[] = [];
   private waiters: ((message: Json) => void)[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
 
-  private constructor(url: string) {
-    this.socket = new WebSocket(url);
+  private constructor(url: string, options: TestClientOptions) {
+    this.socket = new WebSocket(url, { localAddress: options.localAddress, headers: options.headers });
     this.socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as Json;
       const waiter = this.waiters.shift();
@@ -25,8 +31,8 @@ export class TestClient {
     });
   }
 
-  static async open(url: string): Promise<TestClient> {
-    const client = new TestClient(url);
+  static async open(url: string, options: TestClientOptions = {}): Promise<TestClient> {
+    const client = new TestClient(url, options);
     await new Promise<void>((resolve, reject) => {
       client.socket.once('open', () => resolve());
       client.socket.once('error', reject);
@@ -49,6 +55,17 @@ export class TestClient {
   async request(message: unknown): Promise<Json> {
     this.send(message);
     return this.next();
+  }
+
+  /** Every message received up to and including the reply to a round trip (a scrape) sent now. */
+  async sync(): Promise<Json[]> {
+    this.send({ action: 'scrape', info_hash: 'sync'.padEnd(20, '.') });
+    const messages: Json[] = [];
+    for (;;) {
+      const message = await this.next();
+      if (message.action === 'scrape' && message.files) return messages;
+      messages.push(message);
+    }
   }
 
   async close(): Promise<void> {

@@ -54,7 +54,7 @@ function setup(options: TrackerOptions = {}) {
     },
     client() {
       const conn = new FakeConnection();
-      const entry = { conn, session: tracker.connect(conn) };
+      const entry = { conn, session: tracker.connect(conn, `10.0.0.${clients.length % 200}`, now)! };
       clients.push(entry);
       return entry;
     },
@@ -262,6 +262,14 @@ describe('Tracker offers and answers', () => {
     t.send(a, { action: 'announce', info_hash: HASH_A, peer_id: id('a'), event: 'started' });
     t.send(b, { action: 'announce', info_hash: HASH_A, peer_id: id('b'), event: 'started' });
     t.send(outsider, { action: 'announce', info_hash: HASH_B, peer_id: id('x'), event: 'started' });
+    t.send(a, {
+      action: 'announce',
+      info_hash: HASH_A,
+      peer_id: id('a'),
+      numwant: 1,
+      offers: [offers(1)[0]],
+    });
+    expect(b.conn.sent.at(-1)).toMatchObject({ offer_id: id('o'), peer_id: id('a') });
     a.conn.take();
     b.conn.take();
     outsider.conn.take();
@@ -298,7 +306,10 @@ describe('Tracker offers and answers', () => {
     });
     expect(a.conn.take()).toEqual([]);
     const failures = outsider.conn.take().map((m) => m['failure reason']);
-    expect(failures).toEqual([expect.stringMatching(/not announced/), expect.stringMatching(/to_peer_id/)]);
+    expect(failures).toEqual([
+      expect.stringMatching(/not announced/),
+      expect.stringMatching(/answer to no offer/),
+    ]);
 
     // Nor may a connection answer in the name of a peer it does not own.
     t.send(outsider, {
@@ -426,7 +437,7 @@ describe('Tracker expiry', () => {
 });
 
 describe('Tracker scrape and stats', () => {
-  it('scrapes one, many and all swarms', () => {
+  it('scrapes one and many swarms, and refuses to list them all', () => {
     const t = setup();
     const c = t.client();
     t.send(c, { action: 'announce', info_hash: HASH_A, peer_id: id('p'), left: 0 });
@@ -445,7 +456,10 @@ describe('Tracker scrape and stats', () => {
       [unknown]: { complete: 0, incomplete: 0, downloaded: 0 },
     });
     t.send(c, { action: 'scrape' });
-    expect(Object.keys(c.conn.last().files as object).sort()).toEqual([HASH_A, HASH_B]);
+    expect(c.conn.last()).toEqual({
+      action: 'scrape',
+      'failure reason': 'scrape needs info_hash: this tracker does not list its swarms',
+    });
   });
 
   it('reports every swarm and peer in stats', () => {
@@ -489,5 +503,136 @@ describe('Tracker scrape and stats', () => {
     expect(peerClient('-qB4650-abcdefghijkl')).toBe('qBittorrent 4650');
     expect(peerClient('-ZZ0001-abcdefghijkl')).toBe('Unknown (ZZ 0001)');
     expect(peerClient('M7-2-2--abcdefghijkl')).toBe('Unknown');
+  });
+});
+
+describe('Tracker against abuse', () => {
+  const announce = (peerId: string, extra: object = {}) => ({
+    action: 'announce',
+    info_hash: HASH_A,
+    peer_id: peerId,
+    event: 'started',
+    left: 1,
+    ...extra,
+  });
+  const answerTo = (from: string, to: string, offerId: string) => ({
+    action: 'announce',
+    info_hash: HASH_A,
+    peer_id: from,
+    to_peer_id: to,
+    offer_id: offerId,
+    answer: { type: 'answer', sdp: 'sdp-answer' },
+  });
+
+  it('refuses a second peer id from one connection in one swarm, and keeps the first', () => {
+    const t = setup();
+    const sybil = t.client();
+    t.send(sybil, announce(id('s', 0)));
+    for (let i = 1; i < 5; i++) t.send(sybil, announce(id('s', i)));
+    expect(
+      sybil.conn
+        .take()
+        .slice(1)
+        .map((m) => m['failure reason']),
+    ).toEqual(Array(4).fill('this connection already has another peer_id in this swarm'));
+    expect(t.tracker.peerCount).toBe(1);
+    // The same id in another swarm is fine.
+    t.send(sybil, { ...announce(id('s', 0)), info_hash: HASH_B });
+    expect(sybil.conn.last()).toMatchObject({ action: 'announce', info_hash: HASH_B });
+    expect(t.tracker.peerCount).toBe(2);
+  });
+
+  it('relays an answer only once, only from the connection the offer went to, only to its offerer', () => {
+    const t = setup();
+    const [victim, member, other] = [t.client(), t.client(), t.client()];
+    t.send(victim, announce(id('v')));
+    t.send(member, announce(id('m')));
+    // A member answers an offer it was never sent: refused.
+    t.send(member, answerTo(id('m'), id('v'), id('forged')));
+    expect(member.conn.last()['failure reason']).toMatch(/answer to no offer/);
+    expect(victim.conn.take().filter((m) => m.answer)).toEqual([]);
+    // The victim offers to the member (the only other peer).
+    t.send(victim, announce(id('v'), { numwant: 1, offers: [offers(1, 'g')[0]] }));
+    const offerId = member.conn.last().offer_id as string;
+    t.send(other, announce(id('x')));
+    // Another member replays that offer id: refused, it was not sent that offer.
+    t.send(other, answerTo(id('x'), id('v'), offerId));
+    expect(other.conn.last()['failure reason']).toMatch(/answer to no offer/);
+    // The right answer goes through, once.
+    t.send(member, answerTo(id('m'), id('v'), offerId));
+    expect(victim.conn.take().filter((m) => m.answer)).toHaveLength(1);
+    t.send(member, answerTo(id('m'), id('v'), offerId));
+    expect(member.conn.last()['failure reason']).toMatch(/answer to no offer/);
+    expect(victim.conn.take().filter((m) => m.answer)).toEqual([]);
+    expect(t.tracker.counters.answersRelayed).toBe(1);
+    expect(t.tracker.counters.answersRefused).toBe(3);
+  });
+
+  it('forgets an offer after its lifetime and keeps at most the limit per connection', () => {
+    const t = setup({ offerTtlMs: 50_000, limits: { maxPendingOffersPerConnection: 3 } });
+    const [offerer, answerer] = [t.client(), t.client()];
+    t.send(offerer, announce(id('o')));
+    t.send(answerer, announce(id('a')));
+    t.send(offerer, announce(id('o'), { numwant: 1, offers: [offers(1, 'late')[0]] }));
+    t.advance(50_000);
+    t.send(answerer, answerTo(id('a'), id('o'), id('late', 0)));
+    expect(answerer.conn.last()['failure reason']).toMatch(/answer to no offer/);
+    for (let i = 0; i < 5; i++)
+      t.send(offerer, announce(id('o'), { numwant: 1, offers: [offers(1, `n${i}`)[0]] }));
+    expect(t.tracker.counters.offersRelayed).toBe(6);
+    expect(answerer.session.pending!.size).toBe(3);
+    // The two oldest were forgotten; the three newest can be answered.
+    for (let i = 0; i < 5; i++) t.send(answerer, answerTo(id('a'), id('o'), id(`n${i}`, 0)));
+    expect(t.tracker.counters.answersRelayed).toBe(3);
+    expect(answerer.session.pending!.size).toBe(0);
+  });
+
+  it('limits connections per address and messages per second per address', () => {
+    const t = setup({ limits: { maxConnectionsPerAddress: 3, maxMessagesPerSecondPerAddress: 10 } });
+    const conns = Array.from({ length: 4 }, () => new FakeConnection());
+    const sessions = conns.map((conn) => t.tracker.connect(conn, '203.0.113.7', t.now));
+    expect(sessions.map((s) => s !== null)).toEqual([true, true, true, false]);
+    expect(t.tracker.acceptsConnectionFrom('203.0.113.7')).toBe(false);
+    expect(t.tracker.acceptsConnectionFrom('203.0.113.8')).toBe(true);
+    expect(t.tracker.counters.connectionsRefused).toBe(1);
+    // Eleven messages in a second from three connections of one address: the eleventh closes its sender.
+    for (let i = 0; i < 11; i++)
+      t.tracker.receive(sessions[i % 3]!, JSON.stringify({ action: 'scrape', info_hash: HASH_A }), t.now);
+    const closed = conns.filter((c) => c.closedWith !== null);
+    expect(closed).toHaveLength(1);
+    expect(closed[0].closedWith).toEqual({ code: 1008, reason: 'rate limit exceeded' });
+    expect(closed[0].last()['failure reason']).toMatch(/from this address/);
+    // A closed connection frees its place; the table forgets an address with no connections.
+    expect(t.tracker.acceptsConnectionFrom('203.0.113.7')).toBe(true);
+    for (const session of sessions) if (session) t.tracker.disconnect(session);
+    expect(t.tracker.addressCount).toBe(0);
+  });
+
+  it('closes a connection that has not announced within the deadline, and only that one', () => {
+    const t = setup({ announceDeadlineMs: 30_000 });
+    const silent = t.client();
+    const scraper = t.client();
+    const honest = t.client();
+    t.send(scraper, { action: 'scrape', info_hash: HASH_A });
+    t.send(honest, announce(id('h')));
+    t.advance(29_999);
+    expect(t.tracker.closeSilent(t.now)).toBe(0);
+    t.advance(1);
+    expect(t.tracker.closeSilent(t.now)).toBe(2);
+    expect(silent.conn.closedWith).toEqual({ code: 1008, reason: 'no announce within 30 s' });
+    expect(scraper.conn.closedWith).not.toBeNull();
+    expect(honest.conn.closedWith).toBeNull();
+    expect(t.tracker.connectionCount).toBe(1);
+    expect(t.tracker.counters.connectionsClosedSilent).toBe(2);
+  });
+
+  it('shows totals without any info hash or peer id', () => {
+    const t = setup();
+    const c = t.client();
+    t.send(c, announce('-WW0300-' + 'x'.repeat(12)));
+    const totals = JSON.stringify(t.tracker.totals());
+    expect(totals).not.toContain(HASH_A);
+    expect(totals).not.toContain(binaryToHex(HASH_A));
+    expect(JSON.parse(totals)).toMatchObject({ swarmCount: 1, peerCount: 1, clients: { WebTorrent: 1 } });
   });
 });

@@ -13,6 +13,7 @@ import {
   type ScrapeMessage,
   type ScrapeResponseWire,
 } from '../../shared/tracker-protocol';
+import { clientName } from './peer-client';
 import { Swarm, type Peer } from './swarm';
 
 export interface TrackerLimits {
@@ -28,8 +29,12 @@ export interface TrackerLimits {
   maxPeersPerSwarm: number;
   /** Info hashes in one scrape request. */
   maxScrapeHashes: number;
-  /** Swarms in a scrape of every swarm (no info_hash); the rest are left out. */
-  maxScrapeAll: number;
+  /** Open connections from one client address (an IPv4 address or an IPv6 /64). */
+  maxConnectionsPerAddress: number;
+  /** Messages per second from one client address, over all its connections; more closes the sender. */
+  maxMessagesPerSecondPerAddress: number;
+  /** Offers relayed to one connection and not yet answered; past it the oldest is forgotten. */
+  maxPendingOffersPerConnection: number;
 }
 
 export const DEFAULT_LIMITS: TrackerLimits = {
@@ -39,7 +44,9 @@ export const DEFAULT_LIMITS: TrackerLimits = {
   maxSwarmsPerConnection: 200,
   maxPeersPerSwarm: 5000,
   maxScrapeHashes: 100,
-  maxScrapeAll: 1000,
+  maxConnectionsPerAddress: 256,
+  maxMessagesPerSecondPerAddress: 500,
+  maxPendingOffersPerConnection: 100,
 };
 
 export interface TrackerOptions {
@@ -48,6 +55,10 @@ export interface TrackerOptions {
   /** Extra time after two missed intervals before a peer is dropped (default 30 s). */
   graceMs?: number;
   limits?: Partial<TrackerLimits>;
+  /** An offer relayed to a peer can be answered for this long (default 50 s). */
+  offerTtlMs?: number;
+  /** A connection that has not announced this long after connecting is closed (default 30 s). */
+  announceDeadlineMs?: number;
   /** Random number in [0, 1), for choosing the peers that get offers. */
   random?: () => number;
 }
@@ -85,14 +96,21 @@ export interface SwarmStats {
   peers: PeerStats[];
 }
 
-export interface TrackerStats {
-  swarms: SwarmStats[];
+/** What anyone may see: totals, never an info hash or a peer. */
+export interface TrackerTotals {
   swarmCount: number;
   peerCount: number;
   seeders: number;
   leechers: number;
   connections: number;
+  /** Peers by client name (versions left out, unknown clients counted as `Other`). */
+  clients: Record<string, number>;
   intervalSeconds: number;
+}
+
+/** What the stats token shows: the totals and every swarm with its peers. */
+export interface TrackerStats extends TrackerTotals {
+  swarms: SwarmStats[];
 }
 
 export interface TrackerCounters {
@@ -103,6 +121,28 @@ export interface TrackerCounters {
   failures: number;
   peersExpired: number;
   connectionsClosedForAbuse: number;
+  /** Connections closed for not announcing within the deadline. */
+  connectionsClosedSilent: number;
+  /** Connections refused because their address already had the most allowed. */
+  connectionsRefused: number;
+  /** Answers refused: no such offer relayed to that connection, already answered, or expired. */
+  answersRefused: number;
+  /** Every message received. */
+  messages: number;
+}
+
+/** The connections of one client address, and its message count in the current second. */
+export interface ClientAddress {
+  readonly key: string;
+  connections: number;
+  windowStart: number;
+  windowCount: number;
+}
+
+/** An offer relayed to a connection, which that connection may answer once before `expiresAt`. */
+interface PendingOffer {
+  offerer: Peer;
+  expiresAt: number;
 }
 
 /** One client connection's state in the tracker. */
@@ -115,10 +155,21 @@ export class Session {
   private firstPeer: Peer | null = null;
   private peerTotal = 0;
   closed = false;
+  /** Sent an announce that was accepted. */
+  announced = false;
+  /**
+   * Offers relayed to this connection and not yet answered, by info hash + offerer's peer id + offer id, oldest
+   * first (every offer lives equally long, so the oldest expires first). Made on the first offer.
+   */
+  pending: Map<string, PendingOffer> | null = null;
   private windowStart = -Infinity;
   private windowCount = 0;
 
-  constructor(readonly connection: Connection) {}
+  constructor(
+    readonly connection: Connection,
+    readonly address: ClientAddress,
+    readonly connectedAt: number,
+  ) {}
 
   /** How many swarm memberships (peers) this connection holds. */
   get peerCount(): number {
@@ -130,6 +181,13 @@ export class Session {
     const list: Peer[] = [];
     for (let peer = this.firstPeer; peer !== null; peer = peer.nextInSession) list.push(peer);
     return list;
+  }
+
+  /** This connection's peer in a swarm, if it has one. */
+  peerIn(infoHash: string): Peer | null {
+    for (let peer = this.firstPeer; peer !== null; peer = peer.nextInSession)
+      if (peer.infoHash === infoHash) return peer;
+    return null;
   }
 
   join(peer: Peer): void {
@@ -175,12 +233,25 @@ export class Tracker {
     failures: 0,
     peersExpired: 0,
     connectionsClosedForAbuse: 0,
+    connectionsClosedSilent: 0,
+    connectionsRefused: 0,
+    answersRefused: 0,
+    messages: 0,
   };
+  readonly offerTtlMs: number;
+  readonly announceDeadlineMs: number;
   private readonly swarms = new Map<string, Swarm>();
   private sessionTotal = 0;
   private readonly random: () => number;
   private readonly removalListeners = new Set<RemovalListener>();
   private peerTotal = 0;
+  /** Client addresses with open connections. */
+  private readonly addresses = new Map<string, ClientAddress>();
+  /** Connections in the order they came, for the announce deadline (from `newestHead` on). */
+  private readonly newest: Session[] = [];
+  private newestHead = 0;
+  /** Peers by client name, for the public totals. */
+  private readonly clients = new Map<string, number>();
 
   constructor(options: TrackerOptions = {}) {
     this.intervalMs = options.intervalMs ?? 120_000;
@@ -191,6 +262,8 @@ export class Tracker {
     this.limits.maxOffersPerAnnounce = Math.min(this.limits.maxOffersPerAnnounce, MAX_OFFERS_PER_ANNOUNCE);
     this.limits.maxNumwant = Math.min(this.limits.maxNumwant, MAX_OFFERS_PER_ANNOUNCE);
     this.random = options.random ?? Math.random;
+    this.offerTtlMs = options.offerTtlMs ?? 50_000;
+    this.announceDeadlineMs = options.announceDeadlineMs ?? 30_000;
   }
 
   /** The interval clients are told, in whole seconds (at least 1). */
@@ -221,9 +294,30 @@ export class Tracker {
     return () => this.removalListeners.delete(listener);
   }
 
-  connect(connection: Connection): Session {
+  /** Whether a new connection from `address` (an addressKey) would be accepted. */
+  acceptsConnectionFrom(address: string): boolean {
+    return (this.addresses.get(address)?.connections ?? 0) < this.limits.maxConnectionsPerAddress;
+  }
+
+  /**
+   * A new connection from `address` (see addressKey; connections without one share `local`). Null when that
+   * address already has the most connections allowed: the caller closes it.
+   */
+  connect(connection: Connection, address = 'local', now = 0): Session | null {
+    let client = this.addresses.get(address);
+    if (client && client.connections >= this.limits.maxConnectionsPerAddress) {
+      this.counters.connectionsRefused++;
+      return null;
+    }
+    if (!client) {
+      client = { key: address, connections: 0, windowStart: -Infinity, windowCount: 0 };
+      this.addresses.set(address, client);
+    }
+    client.connections++;
     this.sessionTotal++;
-    return new Session(connection);
+    const session = new Session(connection, client, now);
+    this.newest.push(session);
+    return session;
   }
 
   /** The connection closed: it counts as `stopped` in every swarm it joined. */
@@ -231,7 +325,35 @@ export class Tracker {
     if (session.closed) return;
     session.closed = true;
     this.sessionTotal--;
+    session.pending = null;
+    const client = session.address;
+    if (--client.connections === 0) this.addresses.delete(client.key);
     for (const peer of session.peers()) this.removePeer(peer, 'closed');
+  }
+
+  /** Client addresses with open connections (what the per-address table holds). */
+  get addressCount(): number {
+    return this.addresses.size;
+  }
+
+  /** Closes every connection older than the announce deadline that has not announced; returns how many. */
+  closeSilent(now: number): number {
+    const deadline = now - this.announceDeadlineMs;
+    const queue = this.newest;
+    let closed = 0;
+    while (this.newestHead < queue.length && queue[this.newestHead].connectedAt <= deadline) {
+      const session = queue[this.newestHead++];
+      if (session.closed || session.announced) continue;
+      this.counters.connectionsClosedSilent++;
+      session.connection.close(CLOSE_POLICY, `no announce within ${this.announceDeadlineMs / 1000} s`);
+      this.disconnect(session);
+      closed++;
+    }
+    if (this.newestHead > 1024 && this.newestHead * 2 > queue.length) {
+      queue.splice(0, this.newestHead);
+      this.newestHead = 0;
+    }
+    return closed;
   }
 
   /** Handles one text frame from a connection. Never throws for anything a client sends. */
@@ -248,7 +370,7 @@ export class Tracker {
     }
     const message = parsed.message;
     if (message.kind === 'announce') this.announce(session, message, now);
-    else if (message.kind === 'answer') this.answer(session, message);
+    else if (message.kind === 'answer') this.answer(session, message, now);
     else this.scrape(session, message);
   }
 
@@ -261,10 +383,20 @@ export class Tracker {
   /** Counts a message against the rate limit; false (and the connection closed) when it is over. */
   private admit(session: Session, now: number): boolean {
     if (session.closed) return false;
-    if (session.admit(now, this.limits.maxMessagesPerSecond)) return true;
-    this.fail(session, {
-      'failure reason': `rate limit exceeded: over ${this.limits.maxMessagesPerSecond} messages per second`,
-    });
+    this.counters.messages++;
+    const client = session.address;
+    if (now - client.windowStart >= 1000) {
+      client.windowStart = now;
+      client.windowCount = 0;
+    }
+    client.windowCount++;
+    let reason: string | null = null;
+    if (!session.admit(now, this.limits.maxMessagesPerSecond))
+      reason = `rate limit exceeded: over ${this.limits.maxMessagesPerSecond} messages per second`;
+    else if (client.windowCount > this.limits.maxMessagesPerSecondPerAddress)
+      reason = `rate limit exceeded: over ${this.limits.maxMessagesPerSecondPerAddress} messages per second from this address`;
+    if (reason === null) return true;
+    this.fail(session, { 'failure reason': reason });
     this.abuse(session, 'rate limit exceeded');
     return false;
   }
@@ -296,22 +428,26 @@ export class Tracker {
     this.disconnect(session);
   }
 
-  stats(peerClient: (peerId: string) => string): TrackerStats {
+  /** The totals anyone may see. */
+  totals(): TrackerTotals {
     let seeders = 0;
-    const swarms: SwarmStats[] = [];
-    for (const swarm of this.swarms.values()) {
-      seeders += swarm.complete;
-      swarms.push(swarm.stats(peerClient));
-    }
+    for (const swarm of this.swarms.values()) seeders += swarm.complete;
     return {
-      swarms,
       swarmCount: this.swarms.size,
       peerCount: this.peerTotal,
       seeders,
       leechers: this.peerTotal - seeders,
       connections: this.sessionTotal,
+      clients: Object.fromEntries([...this.clients].sort((a, b) => b[1] - a[1])),
       intervalSeconds: this.intervalSeconds,
     };
+  }
+
+  /** The totals and every swarm with its peers (for the holder of the stats token only). */
+  stats(peerClient: (peerId: string) => string): TrackerStats {
+    const swarms: SwarmStats[] = [];
+    for (const swarm of this.swarms.values()) swarms.push(swarm.stats(peerClient));
+    return { ...this.totals(), swarms };
   }
 
   private announce(session: Session, message: AnnounceMessage, now: number): void {
@@ -333,6 +469,13 @@ export class Tracker {
       return;
     }
     if (!peer) {
+      if (session.peerIn(infoHash) !== null) {
+        this.fail(
+          session,
+          failure('this connection already has another peer_id in this swarm', 'announce', infoHash),
+        );
+        return;
+      }
       if (session.peerCount >= this.limits.maxSwarmsPerConnection) {
         this.fail(
           session,
@@ -358,14 +501,17 @@ export class Tracker {
       peer = swarm.add(peerId, session, message, now);
       session.join(peer);
       this.peerTotal++;
+      const name = clientName(peerId);
+      this.clients.set(name, (this.clients.get(name) ?? 0) + 1);
     } else {
       swarm!.update(peer, message, now);
     }
+    session.announced = true;
     session.connection.deliver(this.announceReply(infoHash, swarm));
-    this.relayOffers(swarm!, peer, message);
+    this.relayOffers(swarm!, peer, message, now);
   }
 
-  private relayOffers(swarm: Swarm, from: Peer, message: AnnounceMessage): void {
+  private relayOffers(swarm: Swarm, from: Peer, message: AnnounceMessage, now: number): void {
     const count = Math.min(message.offers.length, message.numwant || message.offers.length);
     if (count === 0) return;
     const targets = swarm.randomPeers(count, from, this.random);
@@ -378,12 +524,26 @@ export class Tracker {
         peer_id: from.peerId,
         info_hash: swarm.infoHash,
       };
+      this.rememberOffer(targets[i].session, from, offer.offer_id, now);
       targets[i].session.connection.deliver(forward);
       this.counters.offersRelayed++;
     }
   }
 
-  private answer(session: Session, message: AnswerMessage): void {
+  /** Notes that `to` may answer `offerId` of `offerer` once, within the offer's lifetime. */
+  private rememberOffer(to: Session, offerer: Peer, offerId: string, now: number): void {
+    const pending = (to.pending ??= new Map());
+    const key = offerer.infoHash + offerer.peerId + offerId;
+    pending.delete(key);
+    // Oldest first: drop the expired, then the oldest while the connection is at its limit.
+    for (const [oldKey, old] of pending) {
+      if (old.expiresAt > now && pending.size < this.limits.maxPendingOffersPerConnection) break;
+      pending.delete(oldKey);
+    }
+    pending.set(key, { offerer, expiresAt: now + this.offerTtlMs });
+  }
+
+  private answer(session: Session, message: AnswerMessage, now: number): void {
     const { infoHash, peerId, toPeerId } = message;
     const swarm = this.swarms.get(infoHash);
     const from = swarm?.get(peerId);
@@ -394,9 +554,26 @@ export class Tracker {
       );
       return;
     }
+    // Only the connection the offer was relayed to may answer it, once, to the peer that made it.
+    const key = infoHash + toPeerId + message.offerId;
+    const offer = session.pending?.get(key);
+    if (offer) session.pending!.delete(key);
+    if (!offer || offer.expiresAt <= now) {
+      this.counters.answersRefused++;
+      this.fail(
+        session,
+        failure(
+          'answer to no offer: that offer_id from that peer was not relayed to this connection, ' +
+            'is already answered or has expired',
+          'announce',
+          infoHash,
+        ),
+      );
+      return;
+    }
     const to = swarm.get(toPeerId);
-    if (!to) {
-      this.fail(session, failure('no peer with that to_peer_id in this swarm', 'announce', infoHash));
+    if (to !== offer.offerer) {
+      this.fail(session, failure('the peer that made this offer has left the swarm', 'announce', infoHash));
       return;
     }
     const forward: AnswerWire = {
@@ -411,14 +588,18 @@ export class Tracker {
   }
 
   private scrape(session: Session, message: ScrapeMessage): void {
+    if (message.infoHashes === null) {
+      // Listing every swarm would hand out every info hash, which is all a stranger needs to download.
+      this.fail(session, failure('scrape needs info_hash: this tracker does not list its swarms', 'scrape'));
+      return;
+    }
     this.counters.scrapes++;
     const reply: ScrapeResponseWire = {
       action: 'scrape',
       files: {},
       flags: { min_request_interval: this.intervalSeconds },
     };
-    const hashes = message.infoHashes ?? [...this.swarms.keys()].slice(0, this.limits.maxScrapeAll);
-    for (const infoHash of hashes) {
+    for (const infoHash of message.infoHashes!) {
       const swarm = this.swarms.get(infoHash);
       reply.files[infoHash] = {
         complete: swarm?.complete ?? 0,
@@ -445,6 +626,10 @@ export class Tracker {
     swarm.remove(peer);
     peer.session.leave(peer);
     this.peerTotal--;
+    const name = clientName(peer.peerId);
+    const count = (this.clients.get(name) ?? 1) - 1;
+    if (count === 0) this.clients.delete(name);
+    else this.clients.set(name, count);
     if (swarm.size === 0) this.swarms.delete(peer.infoHash);
     for (const listener of this.removalListeners) listener(peer.infoHash, peer.peerId, reason);
   }

@@ -1,0 +1,223 @@
+// The open-internet review's attacks on the tracker, tried again with real WebSocket clients on loopback
+// (127.0.0.2 and up stand for other client addresses). Each test failed on the tracker before these limits.
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../shared/engine/testing/random';
+import { binaryToHex } from '../../shared/tracker-protocol';
+import type { RunningServer } from './server';
+import { TestClient, type Json } from './test-client';
+import { httpGet, trackerHarness } from './testing/harness';
+
+const SWARM = 'S'.repeat(19) + '\xa5';
+const peerId = (tag: string, n: number) => `-WW0300-${tag}${n}`.padEnd(19, '.') + '\xfe';
+const offerId = (tag: string, n: number) => `o-${tag}-${n}`.padEnd(19, '.') + '\xfd';
+
+const { server, connect: connectFrom, clients } = trackerHarness();
+const connect = (running: RunningServer, from = '127.0.0.2') => connectFrom(running, from);
+const get = httpGet;
+const seeded = mulberry32;
+
+const announce = (id: string, extra: Json = {}) => ({
+  action: 'announce',
+  info_hash: SWARM,
+  peer_id: id,
+  event: 'started',
+  left: 100,
+  ...extra,
+});
+
+describe('the tracker against the attacks of the open-internet review', () => {
+  it('lists no info hash to strangers: stats show totals, without CORS, and a scrape of everything fails', async () => {
+    const running = await server({ statsToken: 'secret-token' });
+    const seeder = await connect(running);
+    await seeder.request(announce(peerId('s', 0), { left: 0 }));
+    const hex = binaryToHex(SWARM);
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong-token' },
+      { authorization: 'secret-token' },
+    ];
+    for (const headers of attempts) {
+      for (const path of ['/stats.json', '/stats']) {
+        const response = await get(running, path, headers);
+        expect(response.status).toBe(200);
+        expect(response.body).not.toContain(hex);
+        expect(response.body).not.toContain(binaryToHex(peerId('s', 0)));
+        expect(response.headers['access-control-allow-origin']).toBeUndefined();
+      }
+    }
+    const totals = JSON.parse((await get(running, '/stats.json')).body);
+    expect(totals).toMatchObject({ swarmCount: 1, peerCount: 1, seeders: 1, connections: 1 });
+    expect(totals).not.toHaveProperty('swarms');
+    expect(totals.messagesPerSecond).toEqual(expect.any(Number));
+    // The token holder sees the swarm.
+    const full = await get(running, '/stats.json', { authorization: 'Bearer secret-token' });
+    expect(full.body).toContain(hex);
+    // A scrape of every swarm is refused; a scrape of a known hash still works.
+    expect(await seeder.request({ action: 'scrape' })).toMatchObject({
+      'failure reason': expect.stringMatching(/needs info_hash/),
+    });
+    expect((await seeder.request({ action: 'scrape', info_hash: SWARM })).files).toEqual({
+      [SWARM]: { complete: 1, incomplete: 0, downloaded: 0 },
+    });
+  });
+
+  it('computes the stats at most once a second', async () => {
+    const running = await server();
+    const a = await connect(running);
+    await a.request(announce(peerId('a', 0)));
+    expect(JSON.parse((await get(running, '/stats.json')).body).peerCount).toBe(1);
+    const b = await connect(running);
+    await b.request(announce(peerId('b', 0)));
+    expect(JSON.parse((await get(running, '/stats.json')).body).peerCount).toBe(1); // the same second's figures
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    expect(JSON.parse((await get(running, '/stats.json')).body).peerCount).toBe(2);
+  });
+
+  it('gives a socket one peer id per swarm, so a Sybil gets its share of offers and cannot fill a swarm', async () => {
+    const running = await server({
+      random: seeded(7),
+      limits: { maxPeersPerSwarm: 40, maxConnectionsPerAddress: 5 },
+    });
+    const honest: TestClient[] = [];
+    for (let i = 0; i < 20; i++) {
+      const client = await connect(running, `127.0.1.${i + 1}`);
+      await client.request(announce(peerId('h', i)));
+      honest.push(client);
+    }
+    // The attacker: as many sockets as its address may open, each trying 40 peer ids.
+    const sybils: TestClient[] = [];
+    for (let i = 0; i < 5; i++) sybils.push(await connect(running, '127.0.0.3'));
+    await expect(connect(running, '127.0.0.3')).rejects.toThrow(/429/);
+    const refusals: Json[] = [];
+    for (const [s, sybil] of sybils.entries()) {
+      for (let n = 0; n < 40; n++) sybil.send(announce(peerId(`x${s}-`, n)));
+      refusals.push(...(await sybil.sync()));
+    }
+    expect(refusals.filter((m) => m['failure reason'])).toHaveLength(5 * 39);
+    expect(running.tracker.peerCount).toBe(25);
+    // A newcomer still gets in.
+    const newcomer = await connect(running, '127.0.0.4');
+    expect(await newcomer.request(announce(peerId('n', 0)))).toMatchObject({ complete: 0, incomplete: 26 });
+    // The victim makes 100 offers, 10 per announce.
+    const victim = await connect(running, '127.0.0.5');
+    await victim.request(announce(peerId('v', 0)));
+    for (let round = 0; round < 10; round++) {
+      const offers = Array.from({ length: 10 }, (_, i) => ({
+        offer: { type: 'offer', sdp: `v=0 ${round}-${i}` },
+        offer_id: offerId(`${round}`, i),
+      }));
+      await victim.request(announce(peerId('v', 0), { event: undefined, numwant: 10, offers }));
+    }
+    const offersTo = async (list: TestClient[]) =>
+      (await Promise.all(list.map((c) => c.sync()))).flat().filter((m) => m.offer).length;
+    const toSybils = await offersTo(sybils);
+    const toHonest = await offersTo([...honest, newcomer]);
+    expect(toSybils + toHonest).toBe(100);
+    // 5 of 26 candidates: about 19 offers expected; before, one socket with 200 ids took 87.
+    expect(toSybils).toBeLessThan(35);
+  });
+
+  it('caps the sockets of one address and closes sockets that never announce', async () => {
+    const running = await server({ announceDeadlineMs: 400 });
+    const opened = await Promise.allSettled(
+      Array.from({ length: 300 }, () => TestClient.open(running.trackerUrl, { localAddress: '127.0.0.3' })),
+    );
+    const silent = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    clients.push(...silent);
+    const refused = opened.filter((result) => result.status === 'rejected');
+    expect(silent).toHaveLength(256);
+    expect(refused).toHaveLength(44);
+    expect(String((refused[0] as PromiseRejectedResult).reason)).toMatch(/429/);
+    // Another address is not locked out, and keeps its connection by announcing.
+    const honest = await connect(running, '127.0.0.2');
+    expect(await honest.request(announce(peerId('h', 0)))).toMatchObject({ incomplete: 1 });
+    const closes = await Promise.all(silent.map((client) => client.closed));
+    expect(new Set(closes.map((c) => `${c.code} ${c.reason}`))).toEqual(
+      new Set(['1008 no announce within 0.4 s']),
+    );
+    expect(running.tracker.connectionCount).toBe(1);
+    expect(running.tracker.addressCount).toBe(1);
+    expect(honest.socket.readyState).toBe(honest.socket.OPEN);
+    // The address may connect again once its sockets are gone.
+    await connect(running, '127.0.0.3');
+  });
+
+  it('relays no forged or replayed answer, and the genuine answer once', async () => {
+    const running = await server();
+    const victim = await connect(running, '127.0.0.2');
+    const member = await connect(running, '127.0.0.3');
+    await victim.request(announce(peerId('v', 0)));
+    await member.request(announce(peerId('m', 0)));
+    const answer = (offer: string) => ({
+      action: 'announce',
+      info_hash: SWARM,
+      peer_id: peerId('m', 0),
+      to_peer_id: peerId('v', 0),
+      offer_id: offer,
+      answer: { type: 'answer', sdp: 'v=0 evil' },
+    });
+    // Forged: an offer id the member never received.
+    expect((await member.request(answer(offerId('forged', 0))))['failure reason']).toMatch(
+      /answer to no offer/,
+    );
+    // The victim offers to the member, which answers, then replays its answer.
+    await victim.request(
+      announce(peerId('v', 0), {
+        event: undefined,
+        numwant: 1,
+        offers: [{ offer: { type: 'offer', sdp: 'v=0 real' }, offer_id: offerId('real', 0) }],
+      }),
+    );
+    const relayed = (await member.sync()).find((m) => m.offer);
+    expect(relayed).toMatchObject({ offer_id: offerId('real', 0), peer_id: peerId('v', 0) });
+    member.send(answer(offerId('real', 0)));
+    expect((await member.request(answer(offerId('real', 0))))['failure reason']).toMatch(
+      /answer to no offer/,
+    );
+    const answers = (await victim.sync()).filter((m) => m.answer);
+    expect(answers).toEqual([
+      {
+        action: 'announce',
+        answer: { type: 'answer', sdp: 'v=0 evil' },
+        offer_id: offerId('real', 0),
+        peer_id: peerId('m', 0),
+        info_hash: SWARM,
+      },
+    ]);
+  });
+
+  it('takes the client address from X-Forwarded-For only when told to trust the proxy', async () => {
+    const behindProxy = await server({ trustProxy: true, limits: { maxConnectionsPerAddress: 2 } });
+    const forwarded = (address: string) =>
+      TestClient.open(behindProxy.trackerUrl, { headers: { 'x-forwarded-for': `6.6.6.6, ${address}` } });
+    const opened = [
+      await forwarded('198.51.100.1'),
+      await forwarded('198.51.100.1'),
+      await forwarded('198.51.100.2'),
+    ];
+    clients.push(...opened);
+    // The last entry is the one the proxy wrote: a client cannot escape the cap by prepending addresses.
+    await expect(forwarded('198.51.100.1')).rejects.toThrow(/429/);
+    expect(behindProxy.tracker.addressCount).toBe(2);
+    // Not trusted: the header is ignored, and every one of these is 127.0.0.1.
+    const direct = await server({ limits: { maxConnectionsPerAddress: 2 } });
+    const open = (address: string) =>
+      TestClient.open(direct.trackerUrl, { headers: { 'x-forwarded-for': address } });
+    clients.push(await open('198.51.100.1'), await open('198.51.100.2'));
+    await expect(open('198.51.100.3')).rejects.toThrow(/429/);
+  });
+
+  it('sends HSTS only to requests that came over TLS through the trusted proxy', async () => {
+    const trusted = await server({ trustProxy: true });
+    expect(
+      (await get(trusted, '/health', { 'x-forwarded-proto': 'https' })).headers['strict-transport-security'],
+    ).toMatch(/max-age=\d+/);
+    expect((await get(trusted, '/health')).headers['strict-transport-security']).toBeUndefined();
+    const untrusted = await server();
+    expect(
+      (await get(untrusted, '/health', { 'x-forwarded-proto': 'https' })).headers[
+        'strict-transport-security'
+      ],
+    ).toBeUndefined();
+  });
+});
