@@ -4,6 +4,9 @@ import { decode, encode, type BDict } from './bencode';
 import {
   MAX_PIECE_LENGTH,
   MIN_PIECE_LENGTH,
+  MAX_FILES,
+  MAX_PATH_DEPTH,
+  MAX_PATH_LENGTH,
   MetainfoError,
   checkPathComponent,
   choosePieceLength,
@@ -317,6 +320,60 @@ function infoBytes(fields: Record<string, unknown>): Uint8Array {
   }
   return encode(base as BDict);
 }
+
+describe('parseInfo against hostile info dictionaries', () => {
+  const multi = (files: Array<{ length: number; path: Uint8Array[] }>) =>
+    infoBytes({ length: undefined, files, pieces: new Uint8Array(20) });
+
+  it('refuses a 180 KB dictionary with one path of 60,000 components from the lengths alone', () => {
+    const bytes = multi([{ length: 100, path: Array.from({ length: 60_000 }, () => utf8('a')) }]);
+    expect(bytes.length).toBeGreaterThan(180_000);
+    expect(() => parseVerifiedInfo(bytes, new Uint8Array(20))).toThrow(
+      new MetainfoError(`File 0 has a path 60000 folders deep (max ${MAX_PATH_DEPTH})`),
+    );
+  });
+
+  it('accepts a path exactly at the depth and length limits, and refuses one past them', () => {
+    const deep = (depth: number) => Array.from({ length: depth }, (_, i) => utf8(`d${i}`));
+    expect(
+      parseVerifiedInfo(multi([{ length: 100, path: deep(MAX_PATH_DEPTH) }]), new Uint8Array(20)).files,
+    ).toHaveLength(1);
+    expect(() =>
+      parseVerifiedInfo(multi([{ length: 100, path: deep(MAX_PATH_DEPTH + 1) }]), new Uint8Array(20)),
+    ).toThrow(/folders deep/);
+    // Two components of 2047 characters and a separator: 4095, then 4097.
+    const long = (n: number) => [utf8('x'.repeat(2047)), utf8('y'.repeat(n))];
+    expect(
+      parseVerifiedInfo(multi([{ length: 100, path: long(2048) }]), new Uint8Array(20)).files,
+    ).toHaveLength(1);
+    expect(() => parseVerifiedInfo(multi([{ length: 100, path: long(2049) }]), new Uint8Array(20))).toThrow(
+      `File 0 has a path of 4097 characters (max ${MAX_PATH_LENGTH})`,
+    );
+  });
+
+  it('refuses more files than the limit before reading any of them', () => {
+    const files = Array.from({ length: MAX_FILES + 1 }, () => ({ length: 0, path: [utf8('f')] }));
+    expect(() => parseVerifiedInfo(multi(files), new Uint8Array(20))).toThrow(
+      `The torrent lists ${MAX_FILES + 1} files (max ${MAX_FILES})`,
+    );
+  });
+
+  it('still finds clashing paths in a tree of many deep files', () => {
+    const path = (i: number) => [
+      ...Array.from({ length: 60 }, (_, d) => utf8(`level${d}`)),
+      utf8(`file${i}`),
+    ];
+    const files = Array.from({ length: 2000 }, (_, i) => ({ length: 1, path: path(i) }));
+    const ok = infoBytes({ length: undefined, files, pieces: new Uint8Array(20) });
+    expect(parseVerifiedInfo(ok, new Uint8Array(20)).files).toHaveLength(2000);
+    const clash = [...files, { length: 1, path: path(0).slice(0, 30) }]; // a file where a folder is
+    expect(() => parseVerifiedInfo(multi(clash), new Uint8Array(20))).toThrow(
+      /Two files use the path "level0\/.*level29"/,
+    );
+    const twice = [...files, { length: 1, path: path(1999) }];
+    expect(() => parseVerifiedInfo(multi(twice), new Uint8Array(20))).toThrow(/Two files use the path/);
+  });
+});
 
 describe('parseInfo', () => {
   it('reads a valid dictionary and hashes its exact bytes', async () => {

@@ -62,6 +62,12 @@ export const MAX_PARSED_PIECE_LENGTH = 64 * 1024 * 1024;
 /** `choosePieceLength` doubles the piece length until the torrent has at most this many pieces. */
 export const TARGET_MAX_PIECES = 2000;
 const HASH_LENGTH = 20;
+/** Files in one torrent: each becomes a file on the user's disk and a row in the UI. */
+export const MAX_FILES = 100_000;
+/** Components of one file's path (folders + the file). */
+export const MAX_PATH_DEPTH = 64;
+/** Characters of one file's path, its components and separators together (most file systems allow 4096). */
+export const MAX_PATH_LENGTH = 4096;
 /** Pieces read and hashed concurrently by `createInfo` unless told otherwise. */
 const DEFAULT_IN_FLIGHT = 4;
 
@@ -105,27 +111,52 @@ export function checkPathComponent(component: string, what = 'path component'): 
   if (hasControlCharacter(component)) fail('it contains a control character');
 }
 
-/** Checks a file list: safe components, sizes, no two files at the same path or a file used as a folder. */
+/** A folder of the file tree that checkFiles builds: its entries by name (a file is null). */
+type Folder = Map<string, Folder | null>;
+
+/**
+ * Checks a file list: count, path depth and length, safe components, sizes, no two files at the same path or a
+ * file used as a folder. Linear in the total length of the paths: the tree is walked one component at a time,
+ * never by joined prefixes (which would be quadratic in a deep path).
+ */
 function checkFiles(files: { path: string[]; length: number }[]): void {
-  const taken = new Map<string, 'file' | 'folder'>();
-  for (const file of files) {
-    if (file.path.length === 0) throw new MetainfoError('A file has an empty path');
+  if (files.length > MAX_FILES)
+    throw new MetainfoError(`The torrent lists ${files.length} files (max ${MAX_FILES})`);
+  const root: Folder = new Map();
+  for (const [i, file] of files.entries()) {
+    checkPathShape(file.path, i);
     for (const component of file.path) checkPathComponent(component);
     const shown = file.path.join('/');
     if (!Number.isSafeInteger(file.length) || file.length < 0) {
       throw new MetainfoError(`File "${shown}" has an invalid length ${file.length}`);
     }
-    for (let depth = 1; depth <= file.path.length; depth++) {
-      // Components contain no '/', so the joined prefix identifies the folder or file.
-      const key = file.path.slice(0, depth).join('/');
-      const kind = depth === file.path.length ? 'file' : 'folder';
-      const existing = taken.get(key);
-      if (existing === 'file' || (existing === 'folder' && kind === 'file')) {
-        throw new MetainfoError(`Two files use the path "${key}"`);
+    let folder = root;
+    for (let depth = 0; depth < file.path.length; depth++) {
+      const name = file.path[depth];
+      const isFile = depth === file.path.length - 1;
+      const existing = folder.get(name);
+      if (existing === null || (existing !== undefined && isFile)) {
+        throw new MetainfoError(`Two files use the path "${file.path.slice(0, depth + 1).join('/')}"`);
       }
-      taken.set(key, kind);
+      if (isFile) folder.set(name, null);
+      else if (existing === undefined) {
+        const child: Folder = new Map();
+        folder.set(name, child);
+        folder = child;
+      } else folder = existing;
     }
   }
+}
+
+/** Throws unless a path has 1 to MAX_PATH_DEPTH components and at most MAX_PATH_LENGTH characters. */
+function checkPathShape(path: readonly { length: number }[], index: number): void {
+  if (path.length === 0) throw new MetainfoError(`File ${index} has an empty path`);
+  if (path.length > MAX_PATH_DEPTH)
+    throw new MetainfoError(`File ${index} has a path ${path.length} folders deep (max ${MAX_PATH_DEPTH})`);
+  let length = path.length - 1;
+  for (const component of path) length += component.length;
+  if (length > MAX_PATH_LENGTH)
+    throw new MetainfoError(`File ${index} has a path of ${length} characters (max ${MAX_PATH_LENGTH})`);
 }
 
 function utf8Field(bytes: Uint8Array, what: string): string {
@@ -197,12 +228,19 @@ function readInfo(infoBytes: Uint8Array): UnhashedInfo {
     if (dict.length !== undefined) throw new MetainfoError('The info dictionary has both length and files');
     if (!Array.isArray(dict.files) || dict.files.length === 0)
       throw new MetainfoError('The files list is empty');
+    if (dict.files.length > MAX_FILES)
+      throw new MetainfoError(`The torrent lists ${dict.files.length} files (max ${MAX_FILES})`);
     for (const [i, item] of dict.files.entries()) {
       const entry = asDict(item);
       if (!entry) throw new MetainfoError(`File ${i} is not a dictionary`);
       const fileLength = safeInteger(entry.length, `length of file ${i}`, 0);
       const rawPath = entry['path.utf-8'] ?? entry.path;
       if (!Array.isArray(rawPath) || rawPath.length === 0) throw new MetainfoError(`File ${i} has no path`);
+      // Before any component is decoded: a hostile path is refused at the cost of reading its lengths.
+      checkPathShape(
+        rawPath.map((component) => asBytes(component) ?? { length: 0 }),
+        i,
+      );
       const path = rawPath.map((component) => {
         const bytes = asBytes(component);
         if (!bytes) throw new MetainfoError(`File ${i} has a path component that is not a string`);

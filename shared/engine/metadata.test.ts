@@ -42,6 +42,23 @@ function magnetSession() {
   return { session, clock, peer };
 }
 
+/** A peer connected to a seeding session, past its extended handshake. */
+function askerOfSeeder(seed: number): MockPeer {
+  const seedSession = new TorrentSession({
+    infoHash: info.infoHash,
+    peerId: idFrom('seed'),
+    info,
+    have: Bitfield.full(info.pieceCount),
+    random: mulberry32(seed),
+    now: 0,
+  });
+  const asker = new MockPeer(seedSession, 'asker#1', idFrom('asker'), info.infoHash, { now: 0 });
+  asker.connect();
+  asker.handshake();
+  asker.extendedHandshake({});
+  return asker;
+}
+
 /** Answers every metadata request the session made to `peer` with pieces of `bytes`. */
 function answerAll(peer: MockPeer, bytes: Uint8Array): EngineAction[] {
   const out: EngineAction[] = [];
@@ -135,19 +152,7 @@ describe('metadata exchange in a session', () => {
   });
 
   it('a seeder serves its metadata, and rejects pieces beyond it; a magnet session rejects every request', () => {
-    const seedSession = new TorrentSession({
-      infoHash: info.infoHash,
-      peerId: idFrom('seed'),
-      info,
-      have: Bitfield.full(info.pieceCount),
-      random: mulberry32(2),
-      now: 0,
-    });
-    const clock = { now: 0 };
-    const asker = new MockPeer(seedSession, 'asker#1', idFrom('asker'), info.infoHash, clock);
-    asker.connect();
-    asker.handshake();
-    asker.extendedHandshake({});
+    const asker = askerOfSeeder(2);
     asker.metadata({ msgType: 'request', piece: 1 });
     asker.metadata({ msgType: 'request', piece: metadataPieces });
     const [data, reject] = asker.metadataMessages();
@@ -164,6 +169,65 @@ describe('metadata exchange in a session', () => {
     other.extendedHandshake({});
     other.metadata({ msgType: 'request', piece: 0 });
     expect(other.metadataMessages()).toEqual([{ msgType: 'reject', piece: 0 }]);
+  });
+});
+
+describe('metadata against hostile peers', () => {
+  /** Hashes what the session assembled and hands back the digest; true once the session has the info. */
+  function finishHash(session: TorrentSession, actions: EngineAction[], now: number): boolean {
+    const hash = actions.find((a): a is Extract<EngineAction, { type: 'hash' }> => a.type === 'hash');
+    if (hash) session.handle({ type: 'hashed', id: hash.id, digest: sha1Sync(hash.data) }, now);
+    return session.info?.infoHashHex === info.infoHashHex;
+  }
+
+  for (const behaviour of ['rejects', 'stays silent'] as const) {
+    it(`a peer announcing a wrong metadata_size that ${behaviour} does not stall the magnet`, () => {
+      const { session, clock, peer } = magnetSession();
+      const liar = peer('liar');
+      liar.extendedHandshake({ metadataSize: info.infoBytes.length + 12_345 });
+      const asked = liar.metadataMessages().filter((m) => m.msgType === 'request');
+      expect(asked.length).toBeGreaterThan(0);
+      const honest = peer('honest');
+      honest.extendedHandshake({ metadataSize: info.infoBytes.length });
+      expect(honest.metadataMessages()).toEqual([]); // the liar's size has the turn while it may answer
+      if (behaviour === 'rejects') {
+        for (const request of asked)
+          honest.absorb(liar.metadata({ msgType: 'reject', piece: request.piece }));
+      } else {
+        clock.now += 25_000; // past the metadata timeout
+        honest.absorb(session.handle({ type: 'tick' }, clock.now));
+      }
+      expect(honest.metadataMessages().length).toBeGreaterThan(0);
+      expect(finishHash(session, answerAll(honest, info.infoBytes), clock.now)).toBe(true);
+    });
+  }
+
+  it('after a size fails the info hash, tries the other size first', () => {
+    const fetch = new MetadataFetch();
+    fetch.addPeer('liar', 10);
+    fetch.addPeer('liar2', 10);
+    fetch.addPeer('honest', 20);
+    expect(fetch.nextRequests('liar', 0)).toEqual([0]);
+    expect(fetch.data('liar', 0, 10, new Uint8Array(10), 0).kind).toBe('complete');
+    expect(fetch.failed()).toEqual(['liar']);
+    // liar2 still offers size 10 and asks first, but size 20 has not failed: it gets the turn.
+    expect(fetch.nextRequests('liar2', 0)).toEqual([]);
+    expect(fetch.nextRequests('honest', 0)).toEqual([0]);
+  });
+
+  it('serves a metadata piece at most twice to one peer, and nothing before its extended handshake', () => {
+    const asker = askerOfSeeder(3);
+    for (let i = 0; i < 5; i++) asker.metadata({ msgType: 'request', piece: 0 });
+    asker.metadata({ msgType: 'request', piece: 1 });
+    expect(asker.metadataMessages().map((m) => `${m.msgType}:${m.piece}`)).toEqual([
+      'data:0',
+      'data:0',
+      'reject:0',
+      'reject:0',
+      'reject:0',
+      'data:1',
+    ]);
+    expect(asker.closed).toBeFalsy();
   });
 });
 
@@ -188,7 +252,7 @@ describe('MetadataFetch', () => {
           piece * METADATA_PIECE_SIZE,
           Math.min(size, (piece + 1) * METADATA_PIECE_SIZE),
         );
-        result = fetch.data(peer, piece, size, data);
+        result = fetch.data(peer, piece, size, data, 0);
       }
     }
     expect(result?.kind).toBe('complete');
@@ -208,7 +272,7 @@ describe('MetadataFetch', () => {
     expect(fetch.nextRequests('b', 5_000)).toEqual([]);
     expect(fetch.nextRequests('a', 5_000)).toEqual([0]);
     // b's late answer is still welcome.
-    expect(fetch.data('b', 0, 100, new Uint8Array(100)).kind).toBe('complete');
+    expect(fetch.data('b', 0, 100, new Uint8Array(100), 5_000).kind).toBe('complete');
   });
 
   it('refuses sizes of zero, over the limit, or not integers', () => {
@@ -223,7 +287,7 @@ describe('MetadataFetch', () => {
     fetch.addPeer('a', 10);
     fetch.addPeer('b', 10);
     expect(fetch.nextRequests('a', 0)).toEqual([0]);
-    expect(fetch.data('a', 0, 10, new Uint8Array(10)).kind).toBe('complete');
+    expect(fetch.data('a', 0, 10, new Uint8Array(10), 0).kind).toBe('complete');
     expect(fetch.failed()).toEqual(['a']);
     expect(fetch.nextRequests('a', 0)).toEqual([]);
     expect(fetch.nextRequests('b', 0)).toEqual([0]);

@@ -34,6 +34,8 @@ export class MetadataFetch {
   private requested = new Map<number, PeerKey>();
   /** Waiting for the hash check of a complete buffer. */
   verifying = false;
+  /** Assemblies of each size that failed the hash check: a size that failed is tried after the others. */
+  private readonly failures = new Map<number, number>();
 
   /** The complete buffer while it is being verified. */
   get assembled(): Uint8Array | undefined {
@@ -62,8 +64,11 @@ export class MetadataFetch {
   nextRequests(peer: PeerKey, now: number): number[] {
     const source = this.sources.get(peer);
     if (!source || source.useless || this.verifying || now < source.restUntil) return [];
-    if (this.size === undefined || (source.size !== this.size && !this.sizeHasSource(this.size))) {
-      this.start(source.size);
+    // Peers are grouped by the size they announce. The size being assembled keeps the turn while one of its
+    // peers is working on it or can be asked; a group whose peers all reject, stay silent or proved useless
+    // gives way, so that a peer announcing a wrong size cannot stall the magnet.
+    if (this.size === undefined || (source.size !== this.size && !this.groupAlive(this.size, now))) {
+      this.start(this.preferredSize(now) ?? source.size);
     }
     if (source.size !== this.size || !this.buffer) return [];
     const out: number[] = [];
@@ -78,10 +83,32 @@ export class MetadataFetch {
     return out;
   }
 
-  /** Whether a peer we may still ask offers metadata of this size. */
-  private sizeHasSource(size: number): boolean {
-    for (const source of this.sources.values()) if (!source.useless && source.size === size) return true;
+  /** Whether a peer of this size is still useful now: answering our requests, or not resting. */
+  private groupAlive(size: number, now: number): boolean {
+    for (const source of this.sources.values()) {
+      if (source.useless || source.size !== size) continue;
+      if (source.asked.size > 0 || now >= source.restUntil) return true;
+    }
     return false;
+  }
+
+  /** Of the sizes with a peer that can be asked now: fewest failed assemblies first, then the most peers. */
+  private preferredSize(now: number): number | undefined {
+    const votes = new Map<number, number>();
+    for (const source of this.sources.values()) {
+      if (source.useless || now < source.restUntil) continue;
+      votes.set(source.size, (votes.get(source.size) ?? 0) + 1);
+    }
+    let best: number | undefined;
+    let bestKey: [number, number] = [Infinity, 0];
+    for (const [size, count] of votes) {
+      const failures = this.failures.get(size) ?? 0;
+      if (failures < bestKey[0] || (failures === bestKey[0] && count > bestKey[1])) {
+        best = size;
+        bestKey = [failures, count];
+      }
+    }
+    return best;
   }
 
   private start(size: number): void {
@@ -91,17 +118,25 @@ export class MetadataFetch {
     this.requested.clear();
   }
 
-  data(peer: PeerKey, piece: number, totalSize: number, data: Uint8Array): MetadataResult {
+  data(peer: PeerKey, piece: number, totalSize: number, data: Uint8Array, now: number): MetadataResult {
     const source = this.sources.get(peer);
     if (!source || !source.everAsked.has(piece))
       return { kind: 'violation', reason: 'unrequested metadata piece' };
     source.asked.delete(piece);
     if (this.requested.get(piece) === peer) this.requested.delete(piece);
-    if (!this.buffer || this.size === undefined || totalSize !== this.size) {
+    if (totalSize !== source.size) {
       return { kind: 'violation', reason: `metadata total_size ${totalSize} differs from metadata_size` };
     }
+    if (this.verifying) return { kind: 'ok' }; // a late answer while the assembled bytes are being hashed
+    if (!this.buffer || source.size !== this.size) {
+      // A late answer for an assembly of another size, given up since: ignored while the current size's peers
+      // work; otherwise this peer has just shown it answers, and its size takes the turn.
+      if (this.buffer && this.size !== undefined && this.groupAlive(this.size, now)) return { kind: 'ok' };
+      this.start(source.size);
+    }
+    const buffer = this.buffer!;
     const start = piece * METADATA_PIECE_SIZE;
-    const expected = Math.min(METADATA_PIECE_SIZE, this.size - start);
+    const expected = Math.min(METADATA_PIECE_SIZE, buffer.length - start);
     if (expected <= 0 || data.length !== expected) {
       return {
         kind: 'violation',
@@ -109,11 +144,11 @@ export class MetadataFetch {
       };
     }
     if (this.received[piece] !== undefined) return { kind: 'ok' };
-    this.buffer.set(data, start);
+    buffer.set(data, start);
     this.received[piece] = peer;
     if (this.received.every((from) => from !== undefined)) {
       this.verifying = true;
-      return { kind: 'complete', bytes: this.buffer };
+      return { kind: 'complete', bytes: buffer };
     }
     return { kind: 'ok' };
   }
@@ -154,6 +189,7 @@ export class MetadataFetch {
       const source = this.sources.get(peer);
       if (source) source.useless = true;
     }
+    if (this.size !== undefined) this.failures.set(this.size, (this.failures.get(this.size) ?? 0) + 1);
     this.size = undefined;
     this.buffer = undefined;
     this.received = [];

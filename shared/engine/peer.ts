@@ -51,6 +51,8 @@ export class PeerState {
   /** The id the peer wants ut_metadata messages under (0 or undefined: it does not speak it). */
   utMetadata: number | undefined;
   metadataSize: number | undefined;
+  /** Metadata pieces we served it, by piece: each at most MAX_METADATA_SERVES times (made on its first request). */
+  metadataServed: Map<number, number> | undefined;
 
   amChoking = true;
   amInterested = false;

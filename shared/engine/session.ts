@@ -82,6 +82,8 @@ export const DEFAULT_CONFIG: EngineConfig = {
 
 /** Metadata requests that get no answer in this time go to another peer. */
 const METADATA_TIMEOUT_MS = 20_000;
+/** Times one peer is sent the same metadata piece; past it, its requests for that piece are rejected. */
+export const MAX_METADATA_SERVES = 2;
 /** Identities kept per connection (an address and a fingerprint are what adapters give). */
 const MAX_IDENTITIES = 4;
 /** At most one `want-peers` per this interval. */
@@ -438,7 +440,13 @@ export class TorrentSession implements Session {
         return this.serveMetadata(peer, message.piece);
       case 'data': {
         if (this.info) return; // late answer, we already have it
-        const result = this.metadataFetch.data(peer.key, message.piece, message.totalSize, message.data);
+        const result = this.metadataFetch.data(
+          peer.key,
+          message.piece,
+          message.totalSize,
+          message.data,
+          this.now,
+        );
         if (result.kind === 'violation') return this.closePeer(peer, result.reason);
         if (result.kind === 'complete') {
           this.hash({ kind: 'metadata' }, result.bytes);
@@ -483,11 +491,15 @@ export class TorrentSession implements Session {
   }
 
   private serveMetadata(peer: PeerState, piece: number): void {
-    if (peer.utMetadata === undefined) return; // it never told us where to send the answer
+    if (peer.utMetadata === undefined) return; // no extended handshake yet: it never said where answers go
     const bytes = this.info?.infoBytes;
     const start = piece * METADATA_PIECE_SIZE;
+    // Each piece at most twice per peer (once, and once more after a loss): a peer asking in a loop gets rejects.
+    const served = bytes && start < bytes.length ? (peer.metadataServed ??= new Map()) : undefined;
+    const times = served?.get(piece) ?? 0;
+    if (served && times < MAX_METADATA_SERVES) served.set(piece, times + 1);
     const payload =
-      bytes && start < bytes.length
+      bytes && served && times < MAX_METADATA_SERVES
         ? encodeMetadataMessage({
             msgType: 'data',
             piece,

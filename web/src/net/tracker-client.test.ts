@@ -87,7 +87,7 @@ function setup(overrides: { acceptsOffer?: boolean; matched?: boolean; connected
   const matched: Array<{ peer: FakePeer; remote: string; initiator: boolean }> = [];
   const statuses: Array<{ infoHashHex: string; status: TrackerStatus }> = [];
   const client = new TrackerClient<FakePeer>({
-    peerId: makePeerId(() => 0.5),
+    peerId: makePeerId((n) => new Uint8Array(n).fill(0x80)),
     createSocket: (url) => {
       const socket = new FakeSocket(url);
       sockets.push(socket);
@@ -125,11 +125,15 @@ afterEach(() => {
 });
 
 describe('makePeerId and usableTrackers', () => {
-  it('makes a 20-byte peer id with our client prefix', () => {
+  it('makes a 20-byte peer id with our client prefix, from the cryptographic generator', () => {
+    const spy = vi.spyOn(crypto, 'getRandomValues');
     const id = makePeerId();
+    expect(spy).toHaveBeenCalled();
+    spy.mockRestore();
     expect(id).toHaveLength(20);
     expect(id.startsWith('-SD0100-')).toBe(true);
     for (const ch of id) expect(ch.charCodeAt(0)).toBeLessThan(256);
+    expect(makePeerId()).not.toBe(id);
   });
 
   it('keeps ws and wss trackers only, without duplicates', () => {

@@ -73,7 +73,10 @@ export interface TrackerClientOptions<P extends SignalPeer> extends TrackerHooks
   /** Our peer id, a 20-character binary string. */
   peerId: string;
   createSocket(url: string): SocketLike;
+  /** Random numbers for the reconnect jitter (default Math.random). */
   random?: () => number;
+  /** Random bytes for offer ids (default crypto.getRandomValues). */
+  randomBytes?: (n: number) => Uint8Array;
   /** Unanswered offers are destroyed after this long (WebTorrent: 50 s). */
   offerTimeoutMs?: number;
   /** Wait at most this long for the offers of one announce to gather their ICE candidates. */
@@ -91,17 +94,30 @@ export interface TrackerClientOptions<P extends SignalPeer> extends TrackerHooks
 
 const OPEN = 1;
 
-/** A new peer id: our client prefix and 12 random bytes, as a binary string. */
-export function makePeerId(random: () => number = Math.random, prefix = '-SD0100-'): string {
-  let id = prefix;
-  while (id.length < 20) id += String.fromCharCode(Math.floor(random() * 256));
-  return id;
+/** `n` bytes from the platform's cryptographic generator: peer ids and offer ids must not be guessable. */
+export function secureRandomBytes(n: number): Uint8Array {
+  const bytes = new Uint8Array(n);
+  crypto.getRandomValues(bytes);
+  return bytes;
 }
 
-function randomId(random: () => number): string {
-  let id = '';
-  for (let i = 0; i < 20; i++) id += String.fromCharCode(Math.floor(random() * 256));
-  return id;
+/** A new peer id: our client prefix and 12 random bytes, as a binary string. */
+export function makePeerId(
+  randomBytes: (n: number) => Uint8Array = secureRandomBytes,
+  prefix = '-SD0100-',
+): string {
+  return prefix + binaryOf(randomBytes(20 - prefix.length));
+}
+
+/** An offer id: 20 random bytes, as a binary string (a guessed id would let a stranger answer in our name). */
+function randomId(randomBytes: (n: number) => Uint8Array): string {
+  return binaryOf(randomBytes(20));
+}
+
+function binaryOf(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return text;
 }
 
 /** Tracker URLs the browser can reach: ws: and wss: only, deduplicated, in order. */
@@ -170,6 +186,7 @@ export class TrackerClient<P extends SignalPeer> {
   /** Peers wanted per torrent (the worker's want-peers). */
   private readonly want = new Map<string, number>();
   private readonly random: () => number;
+  private readonly randomBytes: (n: number) => Uint8Array;
   private readonly offerTimeoutMs: number;
   private readonly offerGatherTimeoutMs: number;
   private readonly defaultIntervalMs: number;
@@ -182,6 +199,7 @@ export class TrackerClient<P extends SignalPeer> {
     if (options.peerId.length !== 20) throw new RangeError('peer id must be 20 characters');
     this.peerId = options.peerId;
     this.random = options.random ?? Math.random;
+    this.randomBytes = options.randomBytes ?? secureRandomBytes;
     this.offerTimeoutMs = options.offerTimeoutMs ?? 50_000;
     this.offerGatherTimeoutMs = options.offerGatherTimeoutMs ?? 10_000;
     this.defaultIntervalMs = options.defaultIntervalMs ?? 120_000;
@@ -470,7 +488,7 @@ export class TrackerClient<P extends SignalPeer> {
     if (count <= 0) return Promise.resolve([]);
     const made: Array<Promise<WireOffer | undefined>> = [];
     for (let i = 0; i < count; i++) {
-      const offerId = randomId(this.random);
+      const offerId = randomId(this.randomBytes);
       const peer = this.options.createPeer(announcer.infoHashHex, true);
       made.push(
         new Promise<WireOffer | undefined>((resolve) => {

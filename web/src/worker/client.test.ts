@@ -197,6 +197,49 @@ describe('worker client', () => {
     expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(data));
   });
 
+  it('quarantines a record whose restore stopped the worker three times in a row', async () => {
+    const store = new MemoryStore();
+    const seeder = await startedPeer('A', store);
+    const { infoHashHex } = await shareFolder(seeder);
+    // A restore that never finishes, as when the worker dies on it: the piece listing never returns.
+    const never = new Promise<never>(() => undefined);
+    const dying: KeyValueStore = {
+      getMany: (keys) => store.getMany(keys),
+      setMany: (entries) => store.setMany(entries),
+      delMany: (keys) => store.delMany(keys),
+      // The listing of one torrent's pieces (`piece:<id>:`), not the start's sweep of orphaned shares.
+      keys: (prefix) => (prefix.startsWith('piece:') && prefix.endsWith(':') ? never : store.keys(prefix)),
+    };
+    const attempts = async () =>
+      ((await store.getMany([`torrent:${infoHashHex}`]))[0] as { startAttempts?: number }).startAttempts;
+    for (let crash = 1; crash <= 3; crash++) {
+      void new TestPeer(`crash${crash}`, dying).client.start();
+      for (let wait = 0; wait < 200 && (await attempts()) !== crash; wait++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await attempts()).toBe(crash);
+    }
+    const next = await startedPeer('B', store);
+    expect(next.view(infoHashHex)?.error).toMatch(
+      /not restored: restoring it stopped the app 3 times in a row/,
+    );
+    expect(next.ofType('torrent-active')).toHaveLength(0);
+    expect(await attempts()).toBe(4);
+  });
+
+  it('resets the count once a restore finishes', async () => {
+    const store = new MemoryStore();
+    const seeder = await startedPeer('A', store);
+    const { infoHashHex } = await shareFolder(seeder);
+    const record = (await store.getMany([`torrent:${infoHashHex}`]))[0] as Record<string, unknown>;
+    await store.setMany([[`torrent:${infoHashHex}`, { ...record, startAttempts: 2 }]]);
+    const next = await startedPeer('B', store);
+    expect(next.view(infoHashHex)?.error).toBeUndefined();
+    expect(next.ofType('torrent-active')).toHaveLength(1);
+    expect(
+      ((await store.getMany([`torrent:${infoHashHex}`]))[0] as Record<string, unknown>).startAttempts,
+    ).toBe(0);
+  });
+
   it('a finished torrent seeds again after a reload', async () => {
     const store = new MemoryStore();
     const first = await startedPeer('A', store);

@@ -18,7 +18,14 @@ import { BatchWriter, type BatchWriterOptions } from './batch-writer';
 import { fileBlob } from './file-blob';
 import { PieceCache } from './piece-cache';
 import { KeyValuePieceStorage, type PieceStorage } from './piece-storage';
-import { deleteOrphanedShares, loadRecords, newShareStorageId, type TorrentRecord } from './records';
+import {
+  MAX_START_ATTEMPTS,
+  deleteOrphanedShares,
+  loadRecords,
+  newShareStorageId,
+  recordEntry,
+  type TorrentRecord,
+} from './records';
 import { ShareError, shareFiles, totalSize } from './share';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
 
@@ -99,13 +106,22 @@ export class Client {
     } catch (error) {
       storageError = storageErrorReason(error);
     }
+    // Counted before anything is parsed: a record that kills the worker while it is restored is counted, and is
+    // quarantined once it has done so MAX_START_ATTEMPTS times in a row.
+    for (const record of records) record.startAttempts = (record.startAttempts ?? 0) + 1;
+    await this.writeRecords(records);
     const restored: TorrentHost[] = [];
     for (const record of records) {
       let info: TorrentInfo | undefined;
       let stored: Bitfield | undefined;
       let failure: string | undefined;
       try {
-        if (record.infoBytes) {
+        if (record.startAttempts! > MAX_START_ATTEMPTS) {
+          record.startAttempts = MAX_START_ATTEMPTS + 1;
+          failure =
+            `not restored: restoring it stopped the app ${MAX_START_ATTEMPTS} times in a row; ` +
+            'remove it (the link still works to add it again)';
+        } else if (record.infoBytes) {
           info = await parseInfo(new Uint8Array(record.infoBytes), this.ctx.sha1);
           if (info.infoHashHex !== record.infoHashHex)
             throw new Error('stored metadata does not match its hash');
@@ -122,9 +138,22 @@ export class Client {
     }
     this.post({ type: 'ready', restored: restored.length, peerIdHex: toHex(this.peerId) });
     for (const host of restored) if (host.error === undefined) host.start();
+    const finished = records.filter((record) => record.startAttempts! <= MAX_START_ATTEMPTS);
+    for (const record of finished) record.startAttempts = 0;
+    await this.writeRecords(finished);
     if (storageError) console.warn(`storage: ${storageError}`);
     this.markReady();
     this.publish(true);
+  }
+
+  /** Writes records in one transaction; a storage failure here is left to the torrents' own writes to report. */
+  private async writeRecords(records: TorrentRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    try {
+      await this.store.setMany(records.map(recordEntry));
+    } catch {
+      // reported when the torrent itself writes
+    }
   }
 
   /** One message from the main thread. Requests are answered with a `reply`. */

@@ -24,7 +24,15 @@ export interface TorrentRecord {
   downloaded: number;
   paused: boolean;
   completedAt?: number;
+  /**
+   * Restores begun since the last one that finished: a record whose restore kills the worker (out of memory on
+   * hostile metadata, say) is counted up on every start, and not restored again past MAX_START_ATTEMPTS.
+   */
+  startAttempts?: number;
 }
+
+/** Restores in a row that may fail to finish before a record is quarantined (shown as an error, not parsed). */
+export const MAX_START_ATTEMPTS = 3;
 
 export function recordEntry(record: TorrentRecord): [string, StoredValue] {
   return [torrentKey(record.infoHashHex), { ...record } as unknown as Record<string, unknown>];
@@ -57,6 +65,7 @@ export async function loadRecords(store: KeyValueStore): Promise<TorrentRecord[]
       uploaded: Number(value.uploaded) || 0,
       downloaded: Number(value.downloaded) || 0,
       paused: value.paused === true,
+      startAttempts: Number(value.startAttempts) || 0,
     });
   }
   return records.sort((a, b) => a.addedAt - b.addedAt);
