@@ -2,6 +2,7 @@
 import { expect, test } from '@playwright/test';
 import {
   itemNumbers,
+  openApp,
   openPeer,
   randomFile,
   shareFiles,
@@ -52,4 +53,18 @@ test('an unreachable tracker is named in an alert while the torrent waits for pe
     timeout: 30_000,
   });
   await b.context.close();
+});
+
+test('a download bigger than the storage the browser grants is refused before anything is added', async ({
+  page,
+}) => {
+  await openApp(page);
+  const hash = 'b2'.repeat(20);
+  await startDownload(page, `magnet:?xt=urn:btih:${hash}&dn=huge.iso&xl=${20 * 1024 ** 4}`);
+  await expect(
+    page
+      .getByRole('alert')
+      .filter({ hasText: /^Not enough storage: needs 20\.0 TiB, [\d.]+ [KMGT]?i?B free$/ }),
+  ).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Torrents' }).getByRole('listitem')).toHaveCount(0);
 });

@@ -34,6 +34,7 @@ test('a 5 MiB binary published in A downloads byte-identical in B and C', async 
   const b = await openPeer(browser);
   await startDownload(b.page, infoHash);
   const c = await openPeer(browser, `/#${encodeURIComponent(magnet)}`);
+  await c.page.getByRole('dialog').getByRole('button', { name: 'Download', exact: true }).click();
   for (const peer of [b, c]) {
     const item = torrentItem(peer.page, 'random.bin');
     await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);

@@ -2,14 +2,29 @@
 // Components read `app.*` and call these methods; they hold no protocol logic.
 import { EngineBridge, type WorkerLike } from '../net/engine-bridge';
 import type { TrackerStatus } from '../net/tracker-client';
+import { MagnetError, parseMagnet } from '../../../shared/magnet';
 import { baseName } from './format';
 import type { TorrentView } from './protocol';
+import { safeFileName } from './safe-name';
 import { ShareInputError, shareRequest, type PickedFile } from './share-input';
+import { torrentTrackers } from './trackers';
 
 export interface SpeedSample {
   t: number;
   down: number;
   up: number;
+}
+
+/** A share link the page was opened with, waiting for the user's `Download` (nothing is contacted before). */
+export interface PendingLink {
+  link: string;
+  /** The link's `dn`, or its info hash. */
+  name: string;
+  infoHashHex: string;
+  /** The link's `xl`, when it has one. */
+  length?: number;
+  /** The trackers that `Download` will announce to (each learns the user's address). */
+  trackers: string[];
 }
 
 export interface FieldErrors {
@@ -91,6 +106,9 @@ class AppState {
   relayAvailable = $state(false);
   /** Every connection through the relay only (remembered; applies when a relay is offered). */
   relayOnly = $state(readRelayOnly());
+  /** A share link to confirm before anything is announced. */
+  pendingLink = $state.raw<PendingLink | null>(null);
+  private persistenceAsked = false;
 
   private bridge: EngineBridge | undefined;
   private starting: Promise<void> | undefined;
@@ -181,7 +199,10 @@ class AppState {
     this.history = history;
   }
 
-  /** `/#<magnet link or info hash>` starts that download. */
+  /**
+   * `/#<magnet link or info hash>`: shows what the link would download and waits for `Download`. Any page can
+   * link here, so nothing is announced and no peer is contacted before the user confirms.
+   */
   private async openFromHash(): Promise<void> {
     const raw = location.hash.slice(1);
     if (!raw) return;
@@ -192,7 +213,40 @@ class AppState {
       // keep it as it is
     }
     history.replaceState(null, '', location.pathname + location.search);
-    await this.addMagnet(link);
+    try {
+      const parsed = parseMagnet(link);
+      this.pendingLink = {
+        link,
+        name: parsed.name ?? parsed.infoHashHex,
+        infoHashHex: parsed.infoHashHex,
+        length: parsed.length,
+        trackers: torrentTrackers(parsed.trackers, this.bridge?.defaultTrackers ?? []),
+      };
+    } catch (error) {
+      const reason = error instanceof MagnetError ? error.message : message(error);
+      this.errors = { ...this.errors, magnet: `Invalid magnet link or info hash: ${reason}` };
+    }
+  }
+
+  /** `Download` in the confirmation: adds the link's torrent. */
+  async confirmLink(): Promise<void> {
+    const pending = this.pendingLink;
+    this.pendingLink = null;
+    if (pending) await this.addMagnet(pending.link);
+  }
+
+  cancelLink(): void {
+    this.pendingLink = null;
+  }
+
+  /**
+   * Asks once, on the first share or download, that the browser keep our storage under pressure instead of
+   * evicting it (a download of gigabytes should not vanish when the disk fills).
+   */
+  private askPersistence(): void {
+    if (this.persistenceAsked) return;
+    this.persistenceAsked = true;
+    navigator.storage?.persist?.().catch(() => false);
   }
 
   /** Keeps the TURN credentials fresh while the tracker offers a relay. */
@@ -240,6 +294,7 @@ class AppState {
       else throw error;
       return;
     }
+    this.askPersistence();
     this.pendingShares++;
     try {
       await bridge.share(request.files, request.name);
@@ -259,18 +314,22 @@ class AppState {
       return false;
     }
     this.errors = { ...this.errors, magnet: undefined };
+    this.askPersistence();
     try {
       await bridge.addMagnet(link);
       return true;
     } catch (error) {
       const reason = message(error);
       // The worker's parse errors name the magnet link or the info hash; anything else (storage) is no typo.
-      const invalid = /magnet|info hash/i.test(reason) || !/^(storage|quota)/i.test(reason);
+      const room = /^Not enough storage/.test(reason);
+      const invalid = !room && (/magnet|info hash/i.test(reason) || !/^(storage|quota)/i.test(reason));
       this.errors = {
         ...this.errors,
-        magnet: invalid
-          ? `Invalid magnet link or info hash: ${reason}`
-          : `Could not add this torrent: ${reason}`,
+        magnet: room
+          ? reason
+          : invalid
+            ? `Invalid magnet link or info hash: ${reason}`
+            : `Could not add this torrent: ${reason}`,
       };
       return false;
     }
@@ -280,6 +339,7 @@ class AppState {
     const bridge = this.bridge;
     if (!bridge) return;
     this.errors = { ...this.errors, torrentFile: undefined };
+    this.askPersistence();
     try {
       const bytes = await file.arrayBuffer();
       await bridge.addTorrentFile(bytes);
@@ -294,7 +354,7 @@ class AppState {
     if (!bridge || !file) return;
     try {
       const blob = await bridge.getFile(view.infoHashHex, fileIndex);
-      download(blob, baseName(file.path));
+      download(blob, safeFileName(baseName(file.path)));
     } catch (error) {
       this.errors = { ...this.errors, general: `Could not save “${file.path}”: ${message(error)}` };
     }
@@ -320,10 +380,10 @@ class AppState {
     }
     try {
       const single = view.files.length === 1 && view.files[0].path === view.name;
-      const base = single ? root : await root.getDirectoryHandle(view.name, { create: true });
+      const base = single ? root : await root.getDirectoryHandle(safeFileName(view.name), { create: true });
       for (const file of view.files) {
         if (!file.complete) continue;
-        const parts = file.path.split('/');
+        const parts = file.path.split('/').map((part) => safeFileName(part));
         let dir = base;
         for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
         const handle = await dir.getFileHandle(parts[parts.length - 1], { create: true });
@@ -344,7 +404,7 @@ class AppState {
     if (!bridge) return;
     try {
       const { blob, name } = await bridge.getTorrentFile(view.infoHashHex);
-      download(blob, name);
+      download(blob, safeFileName(name, 'download.torrent'));
     } catch (error) {
       this.errors = { ...this.errors, general: `Could not build the .torrent file: ${message(error)}` };
     }

@@ -240,6 +240,44 @@ describe('worker client', () => {
     ).toBe(0);
   });
 
+  it('refuses a torrent of known size that does not fit the storage quota, and adds nothing', async () => {
+    const small = { quota: 100 * KiB, usage: 10 * KiB };
+    const peer = new TestPeer('S', new MemoryStore(), { estimateStorage: async () => small });
+    await peer.client.start();
+    const { files } = folder();
+    const share = await peer.request({ type: 'share', files, name: 'folder', trackers: [] });
+    expect(share).toMatchObject({ ok: false, error: 'Not enough storage: needs 130 KiB, 90.0 KiB free' });
+    const hash = 'ab'.repeat(20);
+    const magnet = await peer.request({
+      type: 'add-magnet',
+      link: `magnet:?xt=urn:btih:${hash}&xl=${1024 * KiB}`,
+      defaultTrackers: [],
+    });
+    expect(magnet).toMatchObject({ ok: false, error: 'Not enough storage: needs 1.00 MiB, 90.0 KiB free' });
+    expect(pieceKeys(peer.memory)).toEqual([]);
+    expect(peer.view(hash)).toBeUndefined();
+    // Without a size, a magnet is added (a full disk then shows on the torrent).
+    expect(await peer.request({ type: 'add-magnet', link: hash, defaultTrackers: [] })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('keeps only the WebSocket trackers of a link, at most 16 with the default among them', async () => {
+    const peer = await startedPeer('T');
+    const hash = 'cd'.repeat(20);
+    const trackers = [
+      'udp://tracker.example:80',
+      'http://tracker.example/announce',
+      ...Array.from({ length: 30 }, (_, i) => `wss://t${i}.example/`),
+    ];
+    const link = `magnet:?xt=urn:btih:${hash}${trackers.map((t) => `&tr=${encodeURIComponent(t)}`).join('')}`;
+    await peer.request({ type: 'add-magnet', link, defaultTrackers: ['wss://own.example/'] });
+    const active = peer.ofType('torrent-active').find((m) => m.infoHashHex === hash);
+    expect(active?.trackers).toHaveLength(16);
+    expect(active?.trackers).toContain('wss://own.example/');
+    expect(active?.trackers.every((t) => t.startsWith('wss://'))).toBe(true);
+  });
+
   it('a finished torrent seeds again after a reload', async () => {
     const store = new MemoryStore();
     const first = await startedPeer('A', store);

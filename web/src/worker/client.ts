@@ -28,6 +28,8 @@ import {
 } from './records';
 import { ShareError, shareFiles, totalSize } from './share';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
+import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
+import { torrentTrackers } from '../lib/trackers';
 
 export interface ClientOptions {
   store: KeyValueStore;
@@ -42,6 +44,8 @@ export interface ClientOptions {
   writer?: BatchWriterOptions;
   /** Bytes of pieces kept in memory for serving peers (default 32 MiB). */
   cacheBytes?: number;
+  /** The browser's storage quota and usage, checked before a torrent of known size is added. */
+  estimateStorage?: () => Promise<StorageEstimateLike | undefined>;
 }
 
 type Request = Extract<MainToWorker, { requestId: number }>;
@@ -71,9 +75,11 @@ export class Client {
   private publishQueued = false;
   /** What the page last received of each torrent's availability and peers (posts carry the changes). */
   private readonly posted = new ViewDiffer();
+  private readonly estimateStorage: () => Promise<StorageEstimateLike | undefined>;
 
   constructor(options: ClientOptions) {
     this.store = options.store;
+    this.estimateStorage = options.estimateStorage ?? browserStorageEstimate;
     this.writer = new BatchWriter(options.store, options.writer);
     this.peerId = options.peerId ?? newPeerId();
     const cache = new PieceCache(options.store, this.writer, options.cacheBytes);
@@ -203,7 +209,7 @@ export class Client {
         case 'share':
           return await this.share(message);
         case 'add-magnet':
-          return this.addMagnet(message);
+          return await this.addMagnet(message);
         case 'add-torrent-file':
           return await this.addTorrentFile(message);
         case 'get-file':
@@ -239,12 +245,14 @@ export class Client {
     const total = totalSize(message.files);
     if (message.files.length === 0 || total === 0)
       return this.reply(message.requestId, 'The files hold no data');
+    const noRoom = notEnoughRoom(total, await this.estimateStorage());
+    if (noRoom) return this.reply(message.requestId, noRoom);
     const storageId = newShareStorageId(toHex(randomBytes(8)));
     const pieces = this.ctx.pieces(storageId);
     const progress: ShareProgress = {
       requestId: message.requestId,
       name: message.name,
-      trackers: uniqueTrackers(message.trackers),
+      trackers: torrentTrackers([], message.trackers),
       total,
       hashed: 0,
       addedAt: Date.now(),
@@ -303,7 +311,7 @@ export class Client {
     this.reply(message.requestId, undefined, { infoHashHex: info.infoHashHex, name: info.name });
   }
 
-  private addMagnet(message: Extract<MainToWorker, { type: 'add-magnet' }>): void {
+  private async addMagnet(message: Extract<MainToWorker, { type: 'add-magnet' }>): Promise<void> {
     let link;
     try {
       link = parseMagnet(message.link.trim());
@@ -321,14 +329,20 @@ export class Client {
     const record: TorrentRecord = {
       infoHashHex: link.infoHashHex,
       name: link.name ?? link.infoHashHex,
-      trackers: uniqueTrackers(link.trackers, message.defaultTrackers),
+      trackers: torrentTrackers(link.trackers, message.defaultTrackers),
       storageId: link.infoHashHex,
       addedAt: Date.now(),
       uploaded: 0,
       downloaded: 0,
       paused: false,
     };
-    if (link.length !== undefined) record.length = link.length;
+    if (link.length !== undefined) {
+      const noRoom = notEnoughRoom(link.length, await this.estimateStorage());
+      if (noRoom) return this.reply(message.requestId, noRoom);
+      if (this.hosts.has(link.infoHashHex))
+        return this.reply(message.requestId, undefined, { infoHashHex: link.infoHashHex, name: record.name });
+      record.length = link.length;
+    }
     this.addHost(record, undefined, undefined);
     this.reply(message.requestId, undefined, { infoHashHex: record.infoHashHex, name: record.name });
   }
@@ -358,13 +372,16 @@ export class Client {
     } catch {
       stored = undefined;
     }
+    const missing = info.length - (stored?.count() ?? 0) * info.pieceLength;
+    const noRoom = notEnoughRoom(missing, await this.estimateStorage());
+    if (noRoom) return this.reply(message.requestId, noRoom);
     if (this.hosts.has(info.infoHashHex)) {
       return this.reply(message.requestId, undefined, { infoHashHex: info.infoHashHex, name: info.name });
     }
     const record: TorrentRecord = {
       infoHashHex: info.infoHashHex,
       name: info.name,
-      trackers: uniqueTrackers(metainfo.announce.flat(), message.defaultTrackers),
+      trackers: torrentTrackers(metainfo.announce.flat(), message.defaultTrackers),
       infoBytes: info.infoBytes.slice().buffer,
       storageId: info.infoHashHex,
       addedAt: Date.now(),
@@ -534,18 +551,6 @@ function torrentFileReason(message: string): string {
   const wrapped = /^Not a \.torrent file \((.*)\)$/s.exec(message);
   const reason = wrapped ? wrapped[1] : message;
   return reason.charAt(0).toLowerCase() + reason.slice(1);
-}
-
-/** Trackers in order, trimmed, without duplicates or blanks. */
-export function uniqueTrackers(...lists: string[][]): string[] {
-  const seen = new Set<string>();
-  for (const list of lists) {
-    for (const raw of list) {
-      const tracker = raw.trim();
-      if (tracker) seen.add(tracker);
-    }
-  }
-  return [...seen];
 }
 
 function randomBytes(n: number): Uint8Array {

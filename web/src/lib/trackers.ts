@@ -1,0 +1,19 @@
+// The trackers a torrent announces to. A link or a .torrent file comes from anyone, and every tracker we announce
+// to learns our address and what we download: only WebSocket trackers, and no more than a handful.
+import { usableTrackers } from '../net/tracker-client';
+
+/** Trackers kept per torrent; the defaults (the app's own tracker) always among them. */
+export const MAX_TRACKERS_PER_TORRENT = 16;
+
+/**
+ * The torrent's trackers: its own (from the link or the file), then the defaults; trimmed, `ws:`/`wss:` only,
+ * without repeats, at most MAX_TRACKERS_PER_TORRENT, of which the defaults are never cut.
+ */
+export function torrentTrackers(listed: readonly string[], defaults: readonly string[] = []): string[] {
+  const own = usableTrackers(defaults.map((url) => url.trim()));
+  const others = usableTrackers(listed.map((url) => url.trim())).filter((url) => !own.includes(url));
+  return [...others.slice(0, Math.max(0, MAX_TRACKERS_PER_TORRENT - own.length)), ...own].slice(
+    0,
+    MAX_TRACKERS_PER_TORRENT,
+  );
+}
