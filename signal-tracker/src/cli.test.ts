@@ -5,7 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { LIMIT_FLAGS, parseCli, USAGE } from './cli';
 
 const DEFAULT_LIMITS = Object.fromEntries(LIMIT_FLAGS.map((limit) => [limit.key, limit.fallback]));
-const SECURITY_DEFAULTS = { statsToken: undefined, trustProxy: false, limits: DEFAULT_LIMITS };
+const SECURITY_DEFAULTS = {
+  statsToken: undefined,
+  trustProxy: false,
+  limits: DEFAULT_LIMITS,
+  redisUrl: undefined,
+  workers: 1,
+  processLeaseSeconds: 6,
+};
 import { TestClient } from './test-client';
 
 describe('parseCli', () => {
@@ -48,6 +55,23 @@ describe('parseCli', () => {
       expect(USAGE).toContain(`--${limit.flag} <n>`);
       expect(USAGE).toContain(`(${limit.variable}, default ${limit.fallback})`);
     }
+  });
+
+  it('reads the cluster settings: Redis, workers (which need Redis) and the process lease', () => {
+    expect(
+      parseCli(['--redis', 'redis://127.0.0.1:6379', '--workers', '2', '--process-lease', '3'], {}),
+    ).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      workers: 2,
+      processLeaseSeconds: 3,
+    });
+    expect(parseCli([], { REDIS_URL: 'redis://r:1', WORKERS: '4' })).toMatchObject({
+      redisUrl: 'redis://r:1',
+      workers: 4,
+    });
+    expect(() => parseCli(['--workers', '2'], {})).toThrow(/--workers needs --redis/);
+    expect(() => parseCli(['--redis', 'http://r'], {})).toThrow(/invalid Redis URL/);
+    expect(() => parseCli([], { WORKERS: '0' })).toThrow(/WORKERS/);
   });
 
   it('has the documented defaults', () => {

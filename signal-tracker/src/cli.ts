@@ -131,6 +131,12 @@ Options (each also read from the environment variable in brackets; flags win):
                         "Authorization: Bearer <t>" (STATS_TOKEN); everyone else sees totals
   --trust-proxy         take the client's address from the last X-Forwarded-For entry and the scheme from
                         X-Forwarded-Proto: only behind your own reverse proxy (TRUST_PROXY=1)
+  --redis <url>         share swarms with every other tracker process on the same Redis, e.g.
+                        redis://127.0.0.1:6379 (REDIS_URL); without it, one process keeps everything in memory
+  --workers <n>         start n processes on this port (Node's cluster), coordinated through --redis
+                        (WORKERS, default 1)
+  --process-lease <s>   seconds a process's lease in Redis lasts: the peers of a process that died are not
+                        offered to others after it (PROCESS_LEASE, default 6)
   --help                show this help
 
 Limits (see docs/security.md):
@@ -151,6 +157,10 @@ export interface CliConfig {
   statsToken: string | undefined;
   trustProxy: boolean;
   limits: CliLimits;
+  /** Redis URL of the cluster, or undefined for one process in memory. */
+  redisUrl: string | undefined;
+  workers: number;
+  processLeaseSeconds: number;
 }
 
 function parseLimit(text: string, source: string): number {
@@ -213,6 +223,9 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       'turn-ttl': { type: 'string' },
       'stats-token': { type: 'string' },
       'trust-proxy': { type: 'boolean' },
+      redis: { type: 'string' },
+      workers: { type: 'string' },
+      'process-lease': { type: 'string' },
       ...Object.fromEntries(LIMIT_FLAGS.map((limit) => [limit.flag, { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
     },
@@ -245,6 +258,15 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       : undefined;
   const statsToken = pick(flags['stats-token'] as string | undefined, 'stats-token', 'STATS_TOKEN');
   const trustProxyEnv = pick(undefined, 'trust-proxy', 'TRUST_PROXY');
+  const redis = pick(flags.redis as string | undefined, 'redis', 'REDIS_URL');
+  const workers = pick(flags.workers as string | undefined, 'workers', 'WORKERS');
+  const lease = pick(flags['process-lease'] as string | undefined, 'process-lease', 'PROCESS_LEASE');
+  if (redis && !/^rediss?:\/\//.test(redis.text))
+    throw new Error(`invalid Redis URL ${JSON.stringify(redis.text)} (${redis.source}): redis://host:port`);
+  const workerCount = workers ? parseLimit(workers.text, workers.source) : 1;
+  if (workerCount > 1 && !redis) throw new Error(`${workers!.source} needs --redis (or REDIS_URL)`);
+  if (workerCount > 256)
+    throw new Error(`invalid limit ${workerCount} (${workers!.source}): at most 256 workers`);
   const limits = {} as CliLimits;
   for (const limit of LIMIT_FLAGS) {
     const given = pick(flags[limit.flag] as string | undefined, limit.flag, limit.variable);
@@ -262,5 +284,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       flags['trust-proxy'] === true ||
       (trustProxyEnv ? parseBoolean(trustProxyEnv.text, trustProxyEnv.source) : false),
     limits,
+    redisUrl: redis?.text,
+    workers: workerCount,
+    processLeaseSeconds: lease ? parseInterval(lease.text, lease.source) : 6,
   };
 }

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import type { Tracker } from './tracker';
 import { formatBytes } from './memory';
-import { hasStatsToken, StatsCache, type PrivateStats, type PublicStats } from './stats';
+import { hasStatsToken, StatsCache, type ClusterTotals, type PrivateStats, type PublicStats } from './stats';
 import { turnCredentials, type TurnConfig } from './turn';
 
 export const CONTENT_SECURITY_POLICY = [
@@ -60,6 +60,8 @@ export interface HttpOptions {
   trustProxy?: boolean;
   /** The bearer token that shows every swarm and peer in the stats; without one, only totals are shown. */
   statsToken?: string;
+  /** The cluster's totals (with --redis), for the stats. */
+  clusterTotals?: () => ClusterTotals | undefined;
   /** Seconds between refreshes of the /stats page. */
   statsRefreshSeconds: number;
   /** Wall-clock time of the tracker's clock value, for "seconds ago" on the stats page. */
@@ -242,7 +244,7 @@ async function serveStatic(res: ServerResponse, root: string | null, pathname: s
 }
 
 export function createRequestHandler(options: HttpOptions) {
-  const stats = new StatsCache(options.tracker, options.now());
+  const stats = new StatsCache(options.tracker, options.now(), 1000, options.clusterTotals);
   return (req: IncomingMessage, res: ServerResponse): void => {
     if (overTls(req, options.trustProxy ?? false))
       res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');

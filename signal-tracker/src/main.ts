@@ -1,6 +1,42 @@
 // `node signal-tracker`: the WebSocket tracker, the WebRTC signalling relay and the web server for the app.
+import cluster from 'node:cluster';
 import { startServer } from './server';
 import { parseCli, USAGE } from './cli';
+
+/** `--workers N`: this primary forks N tracker processes on one port and replaces any that dies. */
+function runPrimary(workers: number): void {
+  console.log(`signal-tracker: starting ${workers} worker processes`);
+  let stopping = false;
+  const restarts: number[] = [];
+  const fork = () => cluster.fork();
+  for (let i = 0; i < workers; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    console.error(
+      `signal-tracker: worker ${worker.process.pid} exited (${signal ?? code}); starting another`,
+    );
+    // A worker that cannot start (Redis unreachable, port taken) would be forked in a loop: give up after 10 a minute.
+    const now = Date.now();
+    restarts.push(now);
+    while (restarts.length > 0 && now - restarts[0] > 60_000) restarts.shift();
+    if (restarts.length > 10) {
+      console.error('signal-tracker: workers keep exiting; stopping');
+      process.exit(1);
+    }
+    setTimeout(fork, 500);
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`signal-tracker: ${signal}, stopping the workers`);
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
 
 async function main(): Promise<void> {
   let config;
@@ -14,6 +50,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config.workers);
   const server = await startServer({
     port: config.port,
     host: config.host,
@@ -21,6 +58,8 @@ async function main(): Promise<void> {
     iceServers: config.iceServers,
     turn: config.turn,
     statsToken: config.statsToken,
+    redisUrl: config.redisUrl,
+    processLeaseMs: config.processLeaseSeconds * 1000,
     trustProxy: config.trustProxy,
     maxConnections: config.limits.maxConnections,
     maxPayload: config.limits.maxFrameBytes,
@@ -38,7 +77,8 @@ async function main(): Promise<void> {
   });
   const { tracker } = server;
   console.log(
-    `signal-tracker: open ${server.url} (tracker ${server.trackerUrl}, announce interval ${config.intervalSeconds} s)`,
+    `signal-tracker: open ${server.url} (tracker ${server.trackerUrl}, announce interval ${config.intervalSeconds} s` +
+      (server.processId ? `, process ${server.processId} of the cluster on ${config.redisUrl})` : ')'),
   );
 
   let last = { ...tracker.counters };

@@ -5,7 +5,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { clientAddress } from './client-address';
+import { RedisDirectory } from './cluster/redis-directory';
+import type { ClusterTotals } from './stats';
 import { createRequestHandler } from './http';
 import { CLOSE_POLICY, Tracker, type Connection, type Session, type TrackerLimits } from './tracker';
 
@@ -37,6 +41,12 @@ export interface ServerOptions {
   trustProxy?: boolean;
   /** The bearer token that shows every swarm and peer in /stats and /stats.json; without it, totals only. */
   statsToken?: string;
+  /** Redis URL: this process becomes one of a cluster of tracker processes sharing swarms through it. */
+  redisUrl?: string;
+  /** This process's id in the cluster (default: host name, pid and a random suffix). */
+  processId?: string;
+  /** How long a process's lease in Redis lasts: the peers of a dead process are not offered after it (ms). */
+  processLeaseMs?: number;
   /** ICE servers served at /config.json (default none). */
   iceServers?: unknown[];
   /** TURN relays: /config.json adds a short-lived credential for them to each answer. */
@@ -56,6 +66,8 @@ export interface RunningServer {
   /** The tracker's WebSocket URL. */
   trackerUrl: string;
   tracker: Tracker;
+  /** This process's id in the cluster (with --redis). */
+  processId: string | undefined;
   close(): Promise<void>;
 }
 
@@ -230,6 +242,27 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     flushScheduled: false,
   };
 
+  let directory: RedisDirectory | undefined;
+  let clusterTotals: ClusterTotals | undefined;
+  if (options.redisUrl) {
+    directory = new RedisDirectory({
+      url: options.redisUrl,
+      process: options.processId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+      peerTimeoutMs: tracker.timeoutMs,
+      leaseMs: options.processLeaseMs,
+      onMessage: (message) => tracker.receiveFromCluster(message, Date.now()),
+      onReconnect: () => void tracker.registerLocalPeers(Date.now()),
+      log: (line) => logError(`signal-tracker: ${line}`),
+    });
+    try {
+      await directory.start();
+    } catch (error) {
+      await directory.close();
+      throw new Error(`cannot reach Redis at ${options.redisUrl}: ${(error as Error).message}`);
+    }
+    tracker.joinCluster(directory);
+  }
+
   const http: Server = createServer(
     createRequestHandler({
       tracker,
@@ -238,6 +271,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       turn: options.turn,
       trustProxy,
       statsToken: options.statsToken,
+      clusterTotals: () => clusterTotals,
       statsRefreshSeconds: options.statsRefreshSeconds ?? 5,
       now: () => Date.now(),
     }),
@@ -283,6 +317,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       Math.max(100, Math.min(5_000, tracker.announceDeadlineMs / 6)),
     ),
     setInterval(() => {
+      // The cluster's totals for the stats, once a second (undefined while Redis is down: this process's own).
+      if (!directory?.up) {
+        clusterTotals = undefined;
+        return;
+      }
+      directory.totals(Date.now()).then(
+        (totals) => (clusterTotals = totals),
+        () => (clusterTotals = undefined),
+      );
+    }, 1000),
+    setInterval(() => {
       for (const socket of context.sockets) {
         if (!socket.alive) {
           socket.terminate();
@@ -312,12 +357,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url: `http://${host}:${port}/`,
     trackerUrl: `ws://${host}:${port}/`,
     tracker,
+    processId: directory?.process,
     close() {
       closing ??= new Promise<void>((resolveClose) => {
         for (const timer of timers) clearInterval(timer);
         for (const socket of context.sockets) socket.close(1001, 'tracker shutting down');
         wss.close();
-        http.close(() => resolveClose());
+        const closedDirectory = directory?.close() ?? Promise.resolve();
+        http.close(() => void closedDirectory.then(() => resolveClose()));
         http.closeIdleConnections();
         // Sockets that do not finish the closing handshake promptly are cut.
         setTimeout(() => {

@@ -8,6 +8,15 @@ import type { Tracker, TrackerStats, TrackerTotals } from './tracker';
 export interface PublicStats extends TrackerTotals {
   /** Messages received per second, over the time since the previous computation. */
   messagesPerSecond: number;
+  /** Whose swarms and peers are counted: the whole cluster (with --redis, Redis up), or this process. */
+  scope: 'cluster' | 'process';
+}
+
+/** The cluster's counts, from Redis. */
+export interface ClusterTotals {
+  swarms: number;
+  peers: number;
+  seeders: number;
 }
 
 export type PrivateStats = PublicStats & Pick<TrackerStats, 'swarms'>;
@@ -25,6 +34,7 @@ export class StatsCache {
     private readonly tracker: Tracker,
     now: number,
     private readonly minIntervalMs = 1000,
+    private readonly cluster: () => ClusterTotals | undefined = () => undefined,
   ) {
     this.lastMessages = tracker.counters.messages;
     this.lastMessagesAt = now;
@@ -41,7 +51,19 @@ export class StatsCache {
     this.lastMessages = messages;
     this.lastMessagesAt = now;
     this.publicAt = now;
-    this.publicStats = { ...this.tracker.totals(), messagesPerSecond: Math.round(rate * 10) / 10 };
+    const totals = this.tracker.totals();
+    const cluster = this.cluster();
+    this.publicStats = {
+      ...totals,
+      ...(cluster && {
+        swarmCount: cluster.swarms,
+        peerCount: cluster.peers,
+        seeders: cluster.seeders,
+        leechers: Math.max(0, cluster.peers - cluster.seeders),
+      }),
+      messagesPerSecond: Math.round(rate * 10) / 10,
+      scope: cluster ? 'cluster' : 'process',
+    };
     return this.publicStats;
   }
 

@@ -90,6 +90,11 @@ export class Swarm {
     if (peer.seeder) this.complete--;
   }
 
+  /** Every peer (a copy). */
+  members(): Peer[] {
+    return [...this.list];
+  }
+
   /** Peers whose last announce is before `deadline`. */
   staleBefore(deadline: number): Peer[] {
     const stale: Peer[] = [];

@@ -139,10 +139,56 @@ export interface ClientAddress {
   windowCount: number;
 }
 
+/** A peer connected to another tracker process of the cluster. */
+export interface RemotePeer {
+  infoHash: string;
+  peerId: string;
+  /** The process that holds its socket. */
+  process: string;
+}
+
 /** An offer relayed to a connection, which that connection may answer once before `expiresAt`. */
 interface PendingOffer {
-  offerer: Peer;
+  offerer: Peer | RemotePeer;
   expiresAt: number;
+}
+
+/** What one tracker process publishes to another: an offer or an answer for a peer whose socket it holds. */
+export type ClusterMessage =
+  | {
+      kind: 'offer';
+      infoHash: string;
+      to: string;
+      from: string;
+      fromProcess: string;
+      offerId: string;
+      offer: unknown;
+    }
+  | { kind: 'answer'; infoHash: string; to: string; from: string; offerId: string; answer: unknown };
+
+/**
+ * The cluster's shared directory (cluster/redis-directory.ts over Redis): swarm membership across processes,
+ * offer candidates anywhere in the cluster, and the processes' inboxes. Every call may fail (Redis down): the
+ * tracker then serves its own sockets from memory.
+ */
+export interface ClusterDirectory {
+  readonly process: string;
+  /** Redis answers now. */
+  readonly up: boolean;
+  announce(announce: {
+    infoHash: string;
+    peerId: string;
+    complete: boolean;
+    now: number;
+    want: number;
+  }): Promise<{
+    complete: number;
+    incomplete: number;
+    candidates: Array<{ peerId: string; process: string }>;
+  }>;
+  leave(infoHash: string, peerId: string): Promise<void>;
+  counts(infoHashes: string[], now: number): Promise<Map<string, { complete: number; incomplete: number }>>;
+  send(process: string, message: ClusterMessage): Promise<void>;
 }
 
 /** One client connection's state in the tracker. */
@@ -252,6 +298,8 @@ export class Tracker {
   private newestHead = 0;
   /** Peers by client name, for the public totals. */
   private readonly clients = new Map<string, number>();
+  /** The cluster, when this process is one of several (--redis). */
+  private cluster: ClusterDirectory | undefined;
 
   constructor(options: TrackerOptions = {}) {
     this.intervalMs = options.intervalMs ?? 120_000;
@@ -292,6 +340,50 @@ export class Tracker {
   onRemoval(listener: RemovalListener): () => void {
     this.removalListeners.add(listener);
     return () => this.removalListeners.delete(listener);
+  }
+
+  /**
+   * Makes this tracker one process of a cluster: announces are registered in the directory, offers go to peers
+   * anywhere in it, answers back to the process of the offerer. Peers that leave here leave the directory.
+   */
+  joinCluster(cluster: ClusterDirectory): void {
+    this.cluster = cluster;
+    this.onRemoval((infoHash, peerId) => void cluster.leave(infoHash, peerId).catch(() => undefined));
+  }
+
+  /** Registers every local peer again (Redis came back, perhaps empty); in batches, without offers. */
+  async registerLocalPeers(now: number): Promise<void> {
+    const cluster = this.cluster;
+    if (!cluster) return;
+    const peers: Peer[] = [];
+    for (const swarm of this.swarms.values()) peers.push(...swarm.members());
+    for (let i = 0; i < peers.length; i += 256) {
+      await Promise.all(
+        peers
+          .slice(i, i + 256)
+          .map((peer) =>
+            cluster
+              .announce({ infoHash: peer.infoHash, peerId: peer.peerId, complete: peer.seeder, now, want: 0 })
+              .catch(() => undefined),
+          ),
+      );
+    }
+  }
+
+  /** An offer or answer another process published for a peer whose socket is here. */
+  receiveFromCluster(message: unknown, now: number): void {
+    if (!isClusterMessage(message)) return;
+    const to = this.swarms.get(message.infoHash)?.get(message.to);
+    if (!to || to.session.closed) return;
+    const { infoHash, from, offerId } = message;
+    if (message.kind === 'offer') {
+      this.rememberOffer(to.session, { infoHash, peerId: from, process: message.fromProcess }, offerId, now);
+      to.session.connection.deliver(offerWire(infoHash, from, offerId, message.offer));
+      this.counters.offersRelayed++;
+    } else {
+      to.session.connection.deliver(answerWire(infoHash, from, offerId, message.answer));
+      this.counters.answersRelayed++;
+    }
   }
 
   /** Whether a new connection from `address` (an addressKey) would be accepted. */
@@ -507,8 +599,70 @@ export class Tracker {
       swarm!.update(peer, message, now);
     }
     session.announced = true;
+    const cluster = this.cluster;
+    if (cluster?.up) {
+      const local = swarm!;
+      const from = peer;
+      const want = Math.min(message.offers.length, message.numwant || message.offers.length);
+      cluster.announce({ infoHash, peerId, complete: from.seeder, now, want }).then(
+        (result) => {
+          if (session.closed) return;
+          session.connection.deliver({
+            ...this.announceReply(infoHash, local),
+            complete: result.complete,
+            incomplete: result.incomplete,
+          });
+          this.relayOffersInCluster(cluster, local, from, message, result.candidates, now);
+        },
+        () => {
+          // Redis failed under us: this process's own swarm, from memory.
+          if (session.closed) return;
+          session.connection.deliver(this.announceReply(infoHash, local));
+          this.relayOffers(local, from, message, now);
+        },
+      );
+      return;
+    }
     session.connection.deliver(this.announceReply(infoHash, swarm));
     this.relayOffers(swarm!, peer, message, now);
+  }
+
+  /** Offers to peers the directory picked anywhere in the cluster: here directly, elsewhere through their process. */
+  private relayOffersInCluster(
+    cluster: ClusterDirectory,
+    swarm: Swarm,
+    from: Peer,
+    message: AnnounceMessage,
+    candidates: Array<{ peerId: string; process: string }>,
+    now: number,
+  ): void {
+    let next = 0;
+    for (const candidate of candidates) {
+      if (next >= message.offers.length) break;
+      if (candidate.peerId === from.peerId) continue;
+      const offer = message.offers[next];
+      if (candidate.process === cluster.process) {
+        const target = swarm.get(candidate.peerId);
+        if (!target || target.session.closed) continue;
+        this.rememberOffer(target.session, from, offer.offer_id, now);
+        const forward = offerWire(swarm.infoHash, from.peerId, offer.offer_id, offer.offer);
+        target.session.connection.deliver(forward);
+      } else {
+        void cluster
+          .send(candidate.process, {
+            kind: 'offer',
+            infoHash: swarm.infoHash,
+            to: candidate.peerId,
+            from: from.peerId,
+            fromProcess: cluster.process,
+            offerId: offer.offer_id,
+            offer: offer.offer,
+          })
+          .catch(() => undefined);
+      }
+      next++;
+      this.counters.offersRelayed++;
+    }
   }
 
   private relayOffers(swarm: Swarm, from: Peer, message: AnnounceMessage, now: number): void {
@@ -517,13 +671,7 @@ export class Tracker {
     const targets = swarm.randomPeers(count, from, this.random);
     for (let i = 0; i < targets.length; i++) {
       const offer = message.offers[i];
-      const forward: OfferWire = {
-        action: 'announce',
-        offer: offer.offer,
-        offer_id: offer.offer_id,
-        peer_id: from.peerId,
-        info_hash: swarm.infoHash,
-      };
+      const forward = offerWire(swarm.infoHash, from.peerId, offer.offer_id, offer.offer);
       this.rememberOffer(targets[i].session, from, offer.offer_id, now);
       targets[i].session.connection.deliver(forward);
       this.counters.offersRelayed++;
@@ -531,7 +679,7 @@ export class Tracker {
   }
 
   /** Notes that `to` may answer `offerId` of `offerer` once, within the offer's lifetime. */
-  private rememberOffer(to: Session, offerer: Peer, offerId: string, now: number): void {
+  private rememberOffer(to: Session, offerer: Peer | RemotePeer, offerId: string, now: number): void {
     const pending = (to.pending ??= new Map());
     const key = offerer.infoHash + offerer.peerId + offerId;
     pending.delete(key);
@@ -571,18 +719,31 @@ export class Tracker {
       );
       return;
     }
+    const offerer = offer.offerer;
+    if (!('session' in offerer)) {
+      // The offerer's socket is on another process of the cluster: the answer goes there.
+      const cluster = this.cluster;
+      if (cluster) {
+        void cluster
+          .send(offerer.process, {
+            kind: 'answer',
+            infoHash,
+            to: toPeerId,
+            from: peerId,
+            offerId: message.offerId,
+            answer: message.answer,
+          })
+          .catch(() => undefined);
+        this.counters.answersRelayed++;
+      }
+      return;
+    }
     const to = swarm.get(toPeerId);
-    if (to !== offer.offerer) {
+    if (to !== offerer) {
       this.fail(session, failure('the peer that made this offer has left the swarm', 'announce', infoHash));
       return;
     }
-    const forward: AnswerWire = {
-      action: 'announce',
-      answer: message.answer,
-      offer_id: message.offerId,
-      peer_id: peerId,
-      info_hash: infoHash,
-    };
+    const forward = answerWire(infoHash, peerId, message.offerId, message.answer);
     to.session.connection.deliver(forward);
     this.counters.answersRelayed++;
   }
@@ -594,12 +755,35 @@ export class Tracker {
       return;
     }
     this.counters.scrapes++;
+    const hashes = message.infoHashes;
+    const cluster = this.cluster;
+    if (cluster?.up) {
+      cluster.counts(hashes, Date.now()).then(
+        (counts) => {
+          if (session.closed) return;
+          const reply = this.scrapeReply(hashes);
+          for (const [infoHash, count] of counts) {
+            const file = reply.files[infoHash];
+            if (file) Object.assign(file, count);
+          }
+          session.connection.deliver(reply);
+        },
+        () => {
+          if (!session.closed) session.connection.deliver(this.scrapeReply(hashes));
+        },
+      );
+      return;
+    }
+    session.connection.deliver(this.scrapeReply(hashes));
+  }
+
+  private scrapeReply(hashes: string[]): ScrapeResponseWire {
     const reply: ScrapeResponseWire = {
       action: 'scrape',
       files: {},
       flags: { min_request_interval: this.intervalSeconds },
     };
-    for (const infoHash of message.infoHashes!) {
+    for (const infoHash of hashes) {
       const swarm = this.swarms.get(infoHash);
       reply.files[infoHash] = {
         complete: swarm?.complete ?? 0,
@@ -607,7 +791,7 @@ export class Tracker {
         downloaded: swarm?.downloaded ?? 0,
       };
     }
-    session.connection.deliver(reply);
+    return reply;
   }
 
   private announceReply(infoHash: string, swarm: Swarm | undefined): AnnounceResponseWire {
@@ -633,6 +817,39 @@ export class Tracker {
     if (swarm.size === 0) this.swarms.delete(peer.infoHash);
     for (const listener of this.removalListeners) listener(peer.infoHash, peer.peerId, reason);
   }
+}
+
+/** An offer as the tracker forwards it to the peer that is to answer it. */
+function offerWire(infoHash: string, from: string, offerId: string, offer: unknown): OfferWire {
+  return {
+    action: 'announce',
+    offer: offer as OfferWire['offer'],
+    offer_id: offerId,
+    peer_id: from,
+    info_hash: infoHash,
+  };
+}
+
+/** An answer as the tracker forwards it to the peer that made the offer. */
+function answerWire(infoHash: string, from: string, offerId: string, answer: unknown): AnswerWire {
+  return {
+    action: 'announce',
+    answer: answer as AnswerWire['answer'],
+    offer_id: offerId,
+    peer_id: from,
+    info_hash: infoHash,
+  };
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string';
+
+/** A message from another process of the cluster has the shape we publish (a trusted peer, but checked anyway). */
+function isClusterMessage(value: unknown): value is ClusterMessage {
+  const m = value as Record<string, unknown> | null;
+  if (typeof m !== 'object' || m === null) return false;
+  if (!isText(m.infoHash) || !isText(m.to) || !isText(m.from) || !isText(m.offerId)) return false;
+  if (m.kind === 'offer') return isText(m.fromProcess) && typeof m.offer === 'object' && m.offer !== null;
+  return m.kind === 'answer' && typeof m.answer === 'object' && m.answer !== null;
 }
 
 function failure(reason: string, action?: 'announce' | 'scrape', infoHash?: string): FailureWire {

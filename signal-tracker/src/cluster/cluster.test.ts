@@ -1,0 +1,252 @@
+// Tracker processes as one tracker over a real redis-server: offers and answers across processes, cluster-wide
+// scrape and stats, a process killed with SIGKILL, Redis restarted under running processes, and --workers.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { startServer, type RunningServer, type ServerOptions } from '../server';
+import { TestClient, type Json } from '../test-client';
+import { binaryAvailable, freePort, REDIS_SERVER, startRedis, type Daemon } from '../testing/daemons';
+import { httpGet } from '../testing/harness';
+
+const SWARM = 'C'.repeat(19) + '\xc3';
+const peerId = (tag: string) => `-WW0300-${tag}`.padEnd(19, '.') + '\xfe';
+const offerId = (tag: string, n: number) => `o-${tag}-${n}`.padEnd(19, '.') + '\xfd';
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Waits until `check` holds, polling every 50 ms. */
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A peer that answers every offer it is relayed, as a browser would. */
+class AnsweringPeer {
+  readonly offers: Json[] = [];
+  readonly answers: Json[] = [];
+  private constructor(
+    readonly client: TestClient,
+    readonly id: string,
+  ) {
+    client.socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as Json;
+      if (message.offer) {
+        this.offers.push(message);
+        client.send({
+          action: 'announce',
+          info_hash: message.info_hash,
+          peer_id: id,
+          to_peer_id: message.peer_id,
+          offer_id: message.offer_id,
+          answer: { type: 'answer', sdp: `v=0 answer from ${id}` },
+        });
+      }
+      if (message.answer) this.answers.push(message);
+    });
+  }
+
+  static async join(url: string, tag: string, left = 100): Promise<AnsweringPeer> {
+    const peer = new AnsweringPeer(await TestClient.open(url), peerId(tag));
+    const reply = await peer.client.request({ action: 'announce', info_hash: SWARM, peer_id: peer.id, left });
+    if (reply['failure reason']) throw new Error(String(reply['failure reason']));
+    return peer;
+  }
+
+  /** Announces with `count` offers (and asks for as many peers). */
+  offer(count: number, tag: string): void {
+    const offers = Array.from({ length: count }, (_, n) => ({
+      offer: { type: 'offer', sdp: `v=0 offer ${n}` },
+      offer_id: offerId(tag, n),
+    }));
+    this.client.send({
+      action: 'announce',
+      info_hash: SWARM,
+      peer_id: this.id,
+      left: 100,
+      numwant: count,
+      offers,
+    });
+  }
+}
+
+describe.skipIf(!binaryAvailable(REDIS_SERVER))(
+  'the tracker as a cluster on Redis (real redis-server)',
+  () => {
+    let redis: Daemon;
+    const servers: RunningServer[] = [];
+    const peers: AnsweringPeer[] = [];
+    const children: ChildProcess[] = [];
+
+    beforeAll(async () => {
+      redis = await startRedis();
+    });
+    afterAll(async () => {
+      await redis.stop();
+    });
+    afterEach(async () => {
+      await Promise.all(peers.splice(0).map((p) => p.client.close()));
+      await Promise.all(servers.splice(0).map((s) => s.close()));
+      for (const child of children.splice(0)) {
+        if (child.exitCode !== null || child.signalCode !== null) continue;
+        // SIGTERM first: a --workers primary then stops its workers.
+        child.kill('SIGTERM');
+        const exited = once(child, 'exit');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      const flush = new Redis(redisUrl());
+      await flush.flushall();
+      flush.disconnect();
+    });
+
+    const redisUrl = () => `redis://127.0.0.1:${redis.port}`;
+
+    async function process_(options: ServerOptions = {}): Promise<RunningServer> {
+      const running = await startServer({
+        port: 0,
+        host: '127.0.0.1',
+        staticDir: null,
+        logError: () => {},
+        redisUrl: redisUrl(),
+        processLeaseMs: 1_000,
+        ...options,
+      });
+      servers.push(running);
+      return running;
+    }
+
+    async function join(running: RunningServer, tag: string, left = 100): Promise<AnsweringPeer> {
+      const peer = await AnsweringPeer.join(running.trackerUrl, tag, left);
+      peers.push(peer);
+      return peer;
+    }
+
+    /** `node signal-tracker` in a child process of the cluster; resolves when it serves /health. */
+    async function childTracker(args: string[]): Promise<{ child: ChildProcess; port: number }> {
+      const port = await freePort();
+      const child = spawn(
+        process.execPath,
+        ['signal-tracker', '--port', String(port), '--host', '127.0.0.1', '--redis', redisUrl(), ...args],
+        { cwd: REPO, stdio: 'ignore' },
+      );
+      children.push(child);
+      await until(async () => {
+        try {
+          return (await fetch(`http://127.0.0.1:${port}/health`)).ok;
+        } catch {
+          return false;
+        }
+      });
+      return { child, port };
+    }
+
+    it('relays offers and answers between peers on two processes, once, and only as offered', async () => {
+      const [a, b] = [await process_(), await process_()];
+      const onA = await join(a, 'a');
+      const onB = await join(b, 'b');
+      onB.offer(1, 'b');
+      await until(() => onA.offers.length === 1 && onB.answers.length === 1);
+      expect(onA.offers[0]).toMatchObject({ peer_id: onB.id, offer_id: offerId('b', 0), info_hash: SWARM });
+      expect(onB.answers[0]).toMatchObject({ peer_id: onA.id, offer_id: offerId('b', 0) });
+      // A forged answer (an offer id A never received) is refused on A and reaches nobody.
+      onA.client.received.length = 0; // what the answering peer already handled
+      const forged = await onA.client.request({
+        action: 'announce',
+        info_hash: SWARM,
+        peer_id: onA.id,
+        to_peer_id: onB.id,
+        offer_id: offerId('forged', 0),
+        answer: { type: 'answer', sdp: 'v=0 forged' },
+      });
+      expect(forged['failure reason']).toMatch(/answer to no offer/);
+      // One peer id per connection and swarm holds on every process.
+      expect(
+        (await onA.client.request({ action: 'announce', info_hash: SWARM, peer_id: peerId('a2') }))[
+          'failure reason'
+        ],
+      ).toMatch(/another peer_id/);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(onB.answers).toHaveLength(1);
+    });
+
+    it('counts the whole cluster in scrapes, announce replies and the stats', async () => {
+      const [a, b] = [await process_(), await process_()];
+      await join(a, 's1', 0);
+      await join(b, 'l1');
+      const last = await join(b, 'l2');
+      const scrape = await last.client.request({ action: 'scrape', info_hash: SWARM });
+      expect(scrape.files).toEqual({ [SWARM]: { complete: 1, incomplete: 2, downloaded: 0 } });
+      const scrapeOnA = await peers[0].client.request({ action: 'scrape', info_hash: SWARM });
+      expect(scrapeOnA.files).toEqual({ [SWARM]: { complete: 1, incomplete: 2, downloaded: 0 } });
+      await until(async () => JSON.parse((await httpGet(a, '/stats.json')).body).peerCount === 3);
+      expect(JSON.parse((await httpGet(a, '/stats.json')).body)).toMatchObject({
+        scope: 'cluster',
+        swarmCount: 1,
+        peerCount: 3,
+        seeders: 1,
+        leechers: 2,
+      });
+    });
+
+    it('never offers the peers of a process killed with SIGKILL once its lease is over', async () => {
+      const live = await process_();
+      const { child, port } = await childTracker(['--process-lease', '1']);
+      const doomed = [];
+      for (let i = 0; i < 3; i++)
+        doomed.push(await join({ trackerUrl: `ws://127.0.0.1:${port}/` } as RunningServer, `d${i}`));
+      const answerers = [await join(live, 'x1'), await join(live, 'x2')];
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      await new Promise((resolve) => setTimeout(resolve, 1_500)); // the lease (1 s) runs out
+      const newcomer = await join(live, 'new');
+      const before = live.tracker.counters.offersRelayed;
+      newcomer.offer(5, 'n');
+      await until(() => newcomer.answers.length === 2);
+      // Every offer went to a live peer, and every one was answered.
+      expect(live.tracker.counters.offersRelayed - before).toBe(2);
+      expect(answerers.map((p) => p.offers.length)).toEqual([1, 1]);
+    });
+
+    it('keeps serving its own swarms while Redis is down, and registers its peers again when it is back', async () => {
+      const [a, b] = [await process_(), await process_()];
+      const first = await join(a, 'a1');
+      const second = await join(a, 'a2');
+      const port = redis.port;
+      await redis.stop();
+      // Down: A relays between its own peers from memory.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      second.offer(1, 'down');
+      await until(() => first.offers.length === 1 && second.answers.length === 1);
+      // Back (empty: no persistence): A registers its peers again, and a newcomer on B reaches them.
+      redis = await startRedis(port);
+      const newcomer = await join(b, 'b1');
+      let round = 0;
+      const answeredBy = () => new Set(newcomer.answers.map((m) => m.peer_id));
+      await until(() => {
+        if (answeredBy().size === 2) return true;
+        newcomer.offer(2, `up${round++}`);
+        return false;
+      }, 20_000);
+      expect(answeredBy()).toEqual(new Set([first.id, second.id]));
+    });
+
+    it('--workers 2 serves one port with two processes that relay between each other', async () => {
+      const { port } = await childTracker(['--workers', '2']);
+      const inspect = new Redis(redisUrl());
+      await until(async () => (await inspect.keys('sd:alive:*')).length === 2);
+      inspect.disconnect();
+      const url = { trackerUrl: `ws://127.0.0.1:${port}/` } as RunningServer;
+      const members = [];
+      for (let i = 0; i < 4; i++) members.push(await join(url, `w${i}`));
+      const newcomer = await join(url, 'wnew');
+      newcomer.offer(4, 'w');
+      await until(() => newcomer.answers.length === 4);
+      expect(members.every((m) => m.offers.length === 1)).toBe(true);
+    });
+  },
+);
