@@ -1,0 +1,65 @@
+// Two tracker processes of one cluster (Redis): tabs on different processes find each other, and neither a tracker
+// process killed nor Redis restarted stops a download in progress.
+import { expect, test } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { REDIS_SERVER, startRedis } from '../signal-tracker/src/testing/daemons';
+import {
+  expectStatus,
+  infoHashOf,
+  itemNumbers,
+  openPeer,
+  randomFile,
+  saveFile,
+  setUploadLimit,
+  shareFiles,
+  startDownload,
+  startTracker,
+  tempDir,
+  torrentItem,
+  TRANSFER_TIMEOUT,
+} from './helpers';
+
+test.skip(!existsSync(REDIS_SERVER), 'redis-server is not installed (apt-get install redis-server)');
+
+test('two tabs on two tracker processes of one cluster download from each other, through a process kill and a Redis restart', async ({
+  browser,
+  baseURL,
+}) => {
+  let redis = await startRedis();
+  const redisUrl = `redis://127.0.0.1:${redis.port}`;
+  const base = Number(new URL(baseURL!).port);
+  const [portA, portB] = [base + 2, base + 3];
+  const trackerA = await startTracker(portA, ['--redis', redisUrl, '--process-lease', '2']);
+  const trackerB = await startTracker(portB, ['--redis', redisUrl, '--process-lease', '2']);
+  try {
+    const file = randomFile(tempDir(), 'cluster.bin', 4 * 1024 * 1024);
+    // A runs the app from process A's origin, so it announces to process A only.
+    const a = await openPeer(browser, `http://127.0.0.1:${portA}/`);
+    await setUploadLimit(a.page, 512);
+    const infoHash = infoHashOf(await shareFiles(a.page, file.path, 'cluster.bin'));
+
+    // B, on process B, asks for the bare info hash: only the cluster can tell it about A.
+    const b = await openPeer(browser, `http://127.0.0.1:${portB}/`);
+    await startDownload(b.page, infoHash);
+    const item = torrentItem(b.page, 'cluster.bin');
+    await expect
+      .poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT })
+      .toBeGreaterThan(0);
+
+    // Mid-download: process A dies and Redis restarts (empty); the peers' connection carries on.
+    trackerA.kill('SIGKILL');
+    const port = redis.port;
+    await redis.stop();
+    redis = await startRedis(port);
+    expect((await itemNumbers(item)).have).toBeLessThan((await itemNumbers(item)).pieces);
+    await setUploadLimit(a.page, 0);
+    await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+    expect((await saveFile(b.page, item, 'cluster.bin')).sha256).toBe(file.sha256);
+    await a.context.close();
+    await b.context.close();
+  } finally {
+    trackerA.kill('SIGKILL');
+    trackerB.kill('SIGKILL');
+    await redis.stop();
+  }
+});
