@@ -51,7 +51,8 @@ export class Load {
   offersReceived = 0;
   responses = 0;
 
-  constructor(private readonly url: string) {}
+  /** `urls`: the tracker, or the processes of a cluster, which the clients are spread over in turn. */
+  constructor(private readonly urls: string | string[]) {}
 
   /** Opens `count` sockets, `parallel` handshakes at a time. */
   async connect(count: number, parallel = 200): Promise<void> {
@@ -59,7 +60,8 @@ export class Load {
     const open = async (): Promise<void> => {
       while (next < count) {
         const i = next++;
-        const socket = new WebSocket(this.url, { perMessageDeflate: false });
+        const urls = typeof this.urls === 'string' ? [this.urls] : this.urls;
+        const socket = new WebSocket(urls[i % urls.length], { perMessageDeflate: false });
         const client: Client = {
           socket,
           peerId: id20('-BN0001-', i),

@@ -6,22 +6,28 @@
 import type { AddressInfo } from 'node:net';
 import { startServer } from '../../signal-tracker/src/server';
 
-export type TrackerKind = 'ours' | 'bittorrent-tracker';
+export type TrackerKind = 'ours' | 'bittorrent-tracker' | 'ours-redis';
 
 interface Running {
   port: number;
   close(): Promise<void>;
 }
 
-async function startOurs(): Promise<Running> {
+async function startOurs(redisUrl?: string): Promise<Running> {
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
     staticDir: null,
-    // The load generator squeezes many users' traffic into these sockets: the per-socket flood limit (50
-    // messages/s by default) would cut them, and 10,000 peers is the default connection limit exactly.
+    // The load generator squeezes many users' traffic into these sockets, all from 127.0.0.1: the flood limits
+    // (per socket and per address) and the per-address connection cap would cut them, and 10,000 peers is the
+    // default connection limit exactly.
     maxConnections: 20_000,
-    limits: { maxMessagesPerSecond: 1_000_000 },
+    limits: {
+      maxMessagesPerSecond: 1_000_000,
+      maxMessagesPerSecondPerAddress: 1_000_000_000,
+      maxConnectionsPerAddress: 1_000_000,
+    },
+    redisUrl,
     logError: () => {},
   });
   return { port: server.port, close: () => server.close() };
@@ -56,7 +62,12 @@ const kind = process.argv[2] as TrackerKind;
 const send = (message: object) => process.send?.(message);
 
 try {
-  const running = kind === 'ours' ? await startOurs() : await startTheirs();
+  const running =
+    kind === 'ours'
+      ? await startOurs()
+      : kind === 'ours-redis'
+        ? await startOurs(process.argv[3])
+        : await startTheirs();
   process.on('message', (message: { type: string }) => {
     if (message.type === 'memory') send({ type: 'memory', usage: collect() });
     if (message.type === 'cpu') send({ type: 'cpu', usage: process.cpuUsage() });

@@ -3,7 +3,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { atLeast, atMost, figure, noGoal, percentile, type Bench, type Figure } from '../lib/figure';
-import { Load, OFFERS_PER_ANNOUNCE } from './load';
+import { Redis } from 'ioredis';
+import { startRedis } from '../../signal-tracker/src/testing/daemons';
+import { Load, OFFERS_PER_ANNOUNCE, SWARM_SIZE } from './load';
 import type { TrackerKind } from './server-child';
 
 const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
@@ -19,8 +21,8 @@ interface Child {
   stop(): Promise<void>;
 }
 
-async function spawnTracker(kind: TrackerKind): Promise<Child> {
-  const child = fork(CHILD, [kind], {
+async function spawnTracker(kind: TrackerKind, args: string[] = []): Promise<Child> {
+  const child = fork(CHILD, [kind, ...args], {
     execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -126,6 +128,91 @@ async function measure(kind: TrackerKind, peers: number, log: (m: string) => voi
   }
 }
 
+/** Seconds of CPU the Redis server has used (user + system), from INFO. */
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+/** Redis's used_memory in bytes, from INFO. */
+async function redisUsedMemory(redis: Redis): Promise<number> {
+  return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
+}
+
+export interface ClusterRun {
+  processes: number;
+  peers: number;
+  /** Announces completed per CPU-second of every tracker process and of Redis together. */
+  announcesPerCpuSecond: number;
+  announcesPerSecond: number;
+  /** Redis's share of that CPU. */
+  redisCpuShare: number;
+  /** Redis's used_memory per peer once every peer announced. */
+  redisBytesPerPeer: number;
+  p99Ms: number;
+  p50Ms: number;
+  lost: number;
+  failures: number;
+}
+
+/** `processes` tracker processes on one Redis, the load spread over them (each swarm spans them all). */
+async function measureCluster(
+  processes: number,
+  peers: number,
+  log: (m: string) => void,
+): Promise<ClusterRun> {
+  const daemon = await startRedis();
+  const url = `redis://127.0.0.1:${daemon.port}`;
+  const redis = new Redis(url);
+  const children: Child[] = [];
+  let load: Load | undefined;
+  try {
+    for (let i = 0; i < processes; i++) children.push(await spawnTracker('ours-redis', [url]));
+    load = new Load(children.map((child) => `ws://127.0.0.1:${child.port}/`));
+    const memoryBefore = await redisUsedMemory(redis);
+    await load.connect(peers);
+    await load.join();
+    const redisBytesPerPeer = ((await redisUsedMemory(redis)) - memoryBefore) / peers;
+    const cpu = async () =>
+      (await Promise.all(children.map((child) => child.request<Cpu>('cpu')))).reduce(
+        (sum, c) => sum + cpuSecondsOf(c),
+        0,
+      );
+    const [trackerBefore, redisBefore] = [await cpu(), await redisCpuSeconds(redis)];
+    const saturated = await load.saturate(SATURATE_SECONDS, WINDOW);
+    const [trackerAfter, redisAfter] = [await cpu(), await redisCpuSeconds(redis)];
+    const redisSeconds = redisAfter - redisBefore;
+    const cpuSeconds = trackerAfter - trackerBefore + redisSeconds;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const paced = await load.paced(PACED_RATE, PACED_SECONDS);
+    const run: ClusterRun = {
+      processes,
+      peers,
+      announcesPerCpuSecond: saturated.completedWithDrain / cpuSeconds,
+      announcesPerSecond: saturated.completed / saturated.seconds,
+      redisCpuShare: redisSeconds / cpuSeconds,
+      redisBytesPerPeer,
+      p99Ms: percentile(paced.offerLatenciesMs, 99),
+      p50Ms: percentile(paced.offerLatenciesMs, 50),
+      lost: saturated.lost + paced.lost,
+      failures: load.failures,
+    };
+    log(
+      `  cluster of ${processes} + Redis, ${peers}: ${run.announcesPerCpuSecond.toFixed(0)} announces per CPU-second ` +
+        `(Redis ${(run.redisCpuShare * 100).toFixed(0)} % of it; ${run.announcesPerSecond.toFixed(0)}/s wall), ` +
+        `p99 ${run.p99Ms.toFixed(1)} ms, Redis ${run.redisBytesPerPeer.toFixed(0)} B/peer, lost ${run.lost}, ` +
+        `failures ${run.failures}`,
+    );
+    return run;
+  } finally {
+    await load?.close();
+    for (const child of children) await child.stop();
+    redis.disconnect();
+    await daemon.stop();
+  }
+}
+
 export const trackerBench: Bench = {
   name: 'tracker',
   figures: '6',
@@ -168,6 +255,34 @@ export const trackerBench: Bench = {
           { name: 'bittorrent-tracker', value: theirs.p99Ms },
           noGoal,
           `at ${PACED_RATE} announces/s x ${OFFERS_PER_ANNOUNCE} offers; p50 ours ${ours.p50Ms.toFixed(2)} ms, theirs ${theirs.p50Ms.toFixed(2)} ms`,
+        ),
+      );
+    }
+    // The cluster: one process in memory (the baseline) against one and two processes on Redis, same load.
+    const peers = 1000;
+    const single = await measure('ours', peers, context.log);
+    for (const processes of [1, 2]) {
+      const cluster = await measureCluster(processes, peers, context.log);
+      const name = `${processes} process${processes > 1 ? 'es' : ''} + Redis`;
+      figures.push(
+        figure(
+          `tracker cluster (${name}) announces/CPU-s, 1k peers`,
+          cluster.announcesPerCpuSecond,
+          'announces/CPU-s',
+          { name: 'one process in memory', value: single.announcesPerCpuSecond },
+          noGoal,
+          `CPU of every tracker process and of redis-server counted (Redis ${(cluster.redisCpuShare * 100).toFixed(0)} % ` +
+            `of it, ${cluster.redisBytesPerPeer.toFixed(0)} B of Redis memory per peer` +
+            `); wall clock ${cluster.announcesPerSecond.toFixed(0)}/s; swarms of ${SWARM_SIZE} spread over the ` +
+            `processes, so most offers cross through Redis.${cluster.lost || cluster.failures ? ` ${cluster.lost} lost, ${cluster.failures} failures.` : ''}`,
+        ),
+        figure(
+          `tracker cluster (${name}) p99 offer->answer, 1k peers`,
+          cluster.p99Ms,
+          'ms',
+          { name: 'one process in memory', value: single.p99Ms },
+          noGoal,
+          `at ${PACED_RATE} announces/s x ${OFFERS_PER_ANNOUNCE} offers; p50 ${cluster.p50Ms.toFixed(2)} ms, in memory ${single.p50Ms.toFixed(2)} ms`,
         ),
       );
     }

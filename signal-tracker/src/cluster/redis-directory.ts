@@ -150,7 +150,9 @@ export class RedisDirectory {
       maxRetriesPerRequest: 1,
       retryStrategy: (attempt: number) => Math.min(200 * 2 ** Math.min(attempt, 6), 5_000),
     };
-    this.commands = new Redis(options.url, common);
+    // Commands issued in the same turn of the event loop (one announce's offers to other processes, say) leave in
+    // one write.
+    this.commands = new Redis(options.url, { ...common, enableAutoPipelining: true });
     this.subscriber = new Redis(options.url, { ...common, enableOfflineQueue: true });
     this.commands.on('error', () => this.down());
     this.commands.on('close', () => this.down());
