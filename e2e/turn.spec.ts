@@ -41,15 +41,23 @@ async function selectedCandidates(page: Page): Promise<Array<{ policy: string; l
     for (const pc of list) {
       if (pc.connectionState !== 'connected') continue;
       const stats = await pc.getStats();
-      let local = 'none';
-      stats.forEach(
-        (report: { type: string; state?: string; nominated?: boolean; localCandidateId?: string }) => {
-          if (report.type === 'candidate-pair' && report.state === 'succeeded' && report.nominated) {
-            const candidate = stats.get(report.localCandidateId!) as { candidateType?: string } | undefined;
-            local = candidate?.candidateType ?? 'unknown';
-          }
-        },
-      );
+      // The selected pair, the standard way (the transport names it); `nominated` alone is not set on every side.
+      let pairId: string | undefined;
+      stats.forEach((report: { type: string; selectedCandidatePairId?: string }) => {
+        if (report.type === 'transport' && report.selectedCandidatePairId)
+          pairId = report.selectedCandidatePairId;
+      });
+      if (!pairId) {
+        stats.forEach((report: { type: string; id: string; state?: string; nominated?: boolean }) => {
+          if (report.type === 'candidate-pair' && report.state === 'succeeded' && report.nominated)
+            pairId = report.id;
+        });
+      }
+      const pair = pairId ? (stats.get(pairId) as { localCandidateId?: string } | undefined) : undefined;
+      const candidate = pair?.localCandidateId
+        ? (stats.get(pair.localCandidateId) as { candidateType?: string } | undefined)
+        : undefined;
+      const local = candidate?.candidateType ?? 'none';
       out.push({ policy: pc.getConfiguration().iceTransportPolicy ?? 'all', local });
     }
     return out;

@@ -426,13 +426,21 @@ export class Downloader {
   }
 
   setDeadlines(deadlines: ReadonlyArray<{ index: number; at: number }>, replace: boolean): void {
-    if (replace) this.wishlist.clearDeadlines();
-    for (const { index, at } of deadlines) {
+    for (const { index } of deadlines) {
       if (!Number.isInteger(index) || index < 0 || index >= this.info.pieceCount) {
         throw new RangeError(`no piece ${index}`);
       }
-      this.wishlist.setDeadline(index, at);
     }
+    if (replace) {
+      this.wishlist.clearDeadlines();
+      // A seek: the blocks asked for the old position would hold up the new one behind them in every peer's
+      // queue. Cancel them (a block already on its way is still taken); the refill asks the new window first.
+      for (const peer of this.ports.peers()) {
+        for (const request of this.wishlist.releasePeer(peer.key))
+          this.ports.send(peer, { type: 'cancel', ...request });
+      }
+    }
+    for (const { index, at } of deadlines) this.wishlist.setDeadline(index, at);
     this.refill = true;
   }
 

@@ -6,6 +6,7 @@ import { MagnetError, parseMagnet } from '../../../shared/magnet';
 import { baseName } from './format';
 import type { TorrentView } from './protocol';
 import { safeFileName } from './safe-name';
+import { fileUrl } from '../sw/file-response';
 import { ShareInputError, shareRequest, type PickedFile } from './share-input';
 import { torrentTrackers } from './trackers';
 
@@ -108,6 +109,8 @@ class AppState {
   relayOnly = $state(readRelayOnly());
   /** A share link to confirm before anything is announced. */
   pendingLink = $state.raw<PendingLink | null>(null);
+  /** The service worker serves this page's files as streams (/files/…): Save streams, Play is offered. */
+  streams = $state(false);
   private persistenceAsked = false;
 
   private bridge: EngineBridge | undefined;
@@ -152,6 +155,7 @@ class AppState {
       },
     });
     if (relay) this.refreshPeerConfig();
+    void this.startStreams();
     const leave = () => this.bridge?.shutdown();
     addEventListener('pagehide', leave);
     addEventListener('beforeunload', leave);
@@ -247,6 +251,31 @@ class AppState {
     if (this.persistenceAsked) return;
     this.persistenceAsked = true;
     navigator.storage?.persist?.().catch(() => false);
+  }
+
+  /**
+   * Registers the service worker that streams files from the pieces, and relays its wishes (pieces a player or a
+   * save waits for) to the engine. Without one (an old browser, a private window), saves build a Blob as before.
+   */
+  private async startStreams(): Promise<void> {
+    const container = navigator.serviceWorker;
+    if (!container) return;
+    container.addEventListener('message', (event: MessageEvent) => {
+      const data = event.data as { type?: string; infoHashHex?: unknown; pieces?: unknown; seek?: unknown };
+      if (data?.type !== 'want-pieces' || typeof data.infoHashHex !== 'string' || !Array.isArray(data.pieces))
+        return;
+      const pieces = data.pieces.filter((n): n is number => Number.isInteger(n)).slice(0, 64);
+      this.bridge?.wantPieces(data.infoHashHex, pieces, data.seek === true);
+    });
+    const controlled = () => (this.streams = container.controller !== null);
+    container.addEventListener('controllerchange', controlled);
+    try {
+      await container.register('/sw.js');
+      await container.ready;
+    } catch {
+      return; // no streams: the Blob path stays
+    }
+    controlled();
   }
 
   /** Keeps the TURN credentials fresh while the tracker offers a relay. */
@@ -352,9 +381,15 @@ class AppState {
     const bridge = this.bridge;
     const file = view.files.find((f) => f.index === fileIndex);
     if (!bridge || !file) return;
+    const name = safeFileName(baseName(file.path));
+    if (this.streams) {
+      // Streamed by the service worker from the stored pieces: the browser's own download, at flat memory.
+      followAttachment(fileUrl(view.infoHashHex, fileIndex, file.path, true));
+      return;
+    }
     try {
       const blob = await bridge.getFile(view.infoHashHex, fileIndex);
-      download(blob, safeFileName(baseName(file.path)));
+      download(blob, name);
     } catch (error) {
       this.errors = { ...this.errors, general: `Could not save “${file.path}”: ${message(error)}` };
     }
@@ -430,16 +465,35 @@ class AppState {
 /** An ordinary browser download of a Blob (works in every browser and in headless tests). */
 export function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
+  clickLink(url, name);
+  // The browser reads the blob after the click; give it time before freeing the URL.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
+ * An ordinary browser download of a response the service worker streams with `Content-Disposition: attachment`:
+ * loaded in a hidden frame, since Chromium does not hand an `<a download>` request to the service worker, and a
+ * navigation of the page itself would fire `beforeunload` (which stops the engine) before it turns into a download.
+ */
+function followAttachment(url: string): void {
+  const frame = document.createElement('iframe');
+  frame.hidden = true;
+  frame.title = 'download';
+  frame.src = url;
+  document.body.append(frame);
+  // The download has started long before; the frame has nothing else to do.
+  setTimeout(() => frame.remove(), 60_000);
+}
+
+function clickLink(url: string, name?: string): void {
   const a = document.createElement('a');
   a.href = url;
-  a.download = name;
+  if (name !== undefined) a.download = name;
   a.rel = 'noopener';
   a.style.display = 'none';
   document.body.append(a);
   a.click();
   a.remove();
-  // The browser reads the blob after the click; give it time before freeing the URL.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 export const app = new AppState();

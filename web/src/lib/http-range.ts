@@ -93,3 +93,13 @@ export function contentTypeOf(path: string): string {
   const extension = dot >= 0 ? path.slice(dot + 1).toLowerCase() : '';
   return MEDIA_TYPES[extension] ?? 'application/octet-stream';
 }
+
+/** Whether this browser can play the file, and as what: by its extension's type and `canPlayType`. */
+export function playableKind(
+  path: string,
+  canPlay: (kind: 'video' | 'audio', type: string) => boolean,
+): 'video' | 'audio' | null {
+  const type = contentTypeOf(path);
+  const kind = type.startsWith('video/') ? 'video' : type.startsWith('audio/') ? 'audio' : null;
+  return kind && canPlay(kind, type) ? kind : null;
+}

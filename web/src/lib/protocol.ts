@@ -60,6 +60,8 @@ export type MainToWorker =
   | { type: 'peer-backlog'; infoHashHex: string; peer: string; backlogged: boolean }
   | { type: 'pause'; infoHashHex: string }
   | { type: 'resume'; infoHashHex: string }
+  /** A stream (a player, a save) needs these pieces first, the first now; `seek` drops earlier wishes. */
+  | { type: 'want-pieces'; infoHashHex: string; pieces: number[]; seek: boolean }
   | { type: 'remove'; infoHashHex: string }
   /** Build a Blob of one finished file (a Blob of stored piece Blobs, no whole-file copy). */
   | { type: 'get-file'; requestId: number; infoHashHex: string; fileIndex: number }

@@ -3,6 +3,7 @@ import {
   BACKLOG_BYTES,
   ChannelWriter,
   DRAINED_BYTES,
+  LIMITED_BACKLOG_MIN_BYTES,
   MAX_MESSAGE_BYTES,
   MAX_QUEUED_BYTES,
   RateLimiter,
@@ -79,6 +80,30 @@ describe('ChannelWriter', () => {
     expect(drains).toBeGreaterThan(1);
     expect(reports).toEqual([true, false]);
     expect(errors).toEqual([]);
+  });
+
+  it('under an upload limit, reports the peer backlogged after a second of sending is queued', () => {
+    const channel = new FakeChannel();
+    const reports: boolean[] = [];
+    let now = 0;
+    const limiter = new RateLimiter(20 * 1024, () => now);
+    const writer = new ChannelWriter(channel, limiter, undefined, 10 << 20, undefined, (b) =>
+      reports.push(b),
+    );
+    // 20 KiB/s: a second is under the floor of 64 KiB, which is the mark.
+    const block = 16_384;
+    for (let i = 0; i < 4; i++) writer.write(bytes(block));
+    expect(reports).toEqual([]);
+    writer.write(bytes(block));
+    expect(reports).toEqual([true]);
+    expect(writer.queuedBytes).toBeLessThan(LIMITED_BACKLOG_MIN_BYTES + 2 * block);
+    // Sending at the limit drains it: drained again under a quarter of the mark.
+    for (let step = 0; step < 100 && reports.length < 2; step++) {
+      now += 250;
+      vi.advanceTimersByTime(250);
+    }
+    expect(reports).toEqual([true, false]);
+    expect(writer.queuedBytes).toBeLessThanOrEqual(LIMITED_BACKLOG_MIN_BYTES / 4);
   });
 
   it('closes a channel whose queue passes its bound, whatever the sender does', () => {

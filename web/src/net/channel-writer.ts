@@ -13,6 +13,9 @@ export const HIGH_WATER_BYTES = 256 * 1024;
 export const BACKLOG_BYTES = 1024 * 1024;
 export const DRAINED_BYTES = 256 * 1024;
 export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/** Under an upload limit the backlog is a second of sending (at least this much): the requests behind it stay in the
+ * engine, where a cancel (a player's seek) still reaches them, instead of waiting here for many seconds. */
+export const LIMITED_BACKLOG_MIN_BYTES = 64 * 1024;
 
 /** Told when the writer's queue crosses BACKLOG_BYTES (true) and falls back under DRAINED_BYTES (false). */
 export type BacklogListener = (backlogged: boolean) => void;
@@ -231,8 +234,16 @@ export class ChannelWriter {
     return message;
   }
 
+  /** Bytes queued over which the peer is backlogged: BACKLOG_BYTES, or a second's worth under an upload limit. */
+  private backlogBytes(): number {
+    const rate = this.limiter?.bytesPerSecond ?? 0;
+    return rate > 0 ? Math.min(BACKLOG_BYTES, Math.max(LIMITED_BACKLOG_MIN_BYTES, rate)) : BACKLOG_BYTES;
+  }
+
   private reportBacklog(): void {
-    const backlogged = this.backlogged ? this.queued > DRAINED_BYTES : this.queued > BACKLOG_BYTES;
+    const high = this.backlogBytes();
+    const low = high === BACKLOG_BYTES ? DRAINED_BYTES : high / 4;
+    const backlogged = this.backlogged ? this.queued > low : this.queued > high;
     if (backlogged === this.backlogged) return;
     this.backlogged = backlogged;
     this.onBacklog(backlogged);

@@ -207,6 +207,11 @@ export class EngineBridge {
     this.worker.postMessage({ type: 'pause', infoHashHex });
   }
 
+  /** A stream of the service worker needs these pieces first. */
+  wantPieces(infoHashHex: string, pieces: number[], seek: boolean): void {
+    this.worker.postMessage({ type: 'want-pieces', infoHashHex, pieces, seek });
+  }
+
   resume(infoHashHex: string): void {
     this.worker.postMessage({ type: 'resume', infoHashHex });
   }

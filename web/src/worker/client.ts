@@ -186,6 +186,9 @@ export class Client {
         this.hosts.get(message.infoHashHex)?.resume();
         this.publish(true);
         return;
+      case 'want-pieces':
+        this.hosts.get(message.infoHashHex)?.wantPieces(message.pieces, message.seek);
+        return;
       case 'remove':
         await this.remove(message.infoHashHex);
         return;

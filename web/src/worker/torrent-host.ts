@@ -46,6 +46,11 @@ const TOTALS_PERSIST_MS = 5000;
 /** Messages below this size are copied rather than transferred (cheap, and safe if the engine reuses them). */
 const TRANSFER_MIN_BYTES = 4096;
 
+/** Pieces a stream may ask for at once, and the deadlines it gets: the first in a second, then every half second. */
+const MAX_WANTED_PIECES = 64;
+const WANT_FIRST_MS = 1_000;
+const WANT_STEP_MS = 500;
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return String(error);
@@ -165,6 +170,20 @@ export class TorrentHost {
     if (now - this.persistedAt < TOTALS_PERSIST_MS) return;
     const totals = `${this.uploaded()}:${this.downloaded()}`;
     if (totals !== this.persistedTotals && !this.removed) void this.persist(false);
+  }
+
+  /**
+   * A stream needs these pieces: deadlines from now, the first soonest (the engine fetches them first, from the
+   * fastest peers, and asks a second peer for a piece past its deadline). At most a window's worth is taken.
+   */
+  wantPieces(pieces: number[], seek: boolean): void {
+    const count = this.info?.pieceCount ?? 0;
+    const now = this.ctx.clock();
+    const deadlines = pieces
+      .filter((index) => Number.isInteger(index) && index >= 0 && index < count)
+      .slice(0, MAX_WANTED_PIECES)
+      .map((index, i) => ({ index, at: now + WANT_FIRST_MS + i * WANT_STEP_MS }));
+    if (deadlines.length > 0) this.feed({ type: 'piece-deadlines', deadlines, replace: seek });
   }
 
   pause(): void {

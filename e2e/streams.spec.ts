@@ -1,0 +1,83 @@
+// Files as streams through the service worker: a video plays and seeks while it downloads; a file saves through
+// the stream byte for byte.
+import { expect, test } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  expectStatus,
+  itemNumbers,
+  openPeer,
+  randomFile,
+  saveFile,
+  setUploadLimit,
+  shareFiles,
+  startDownload,
+  tempDir,
+  torrentItem,
+  TRANSFER_TIMEOUT,
+} from './helpers';
+
+test.describe.configure({ timeout: 180_000 });
+
+/** A 30 s VP8 + Opus WebM made for the tests (scripts/make-test-video.sh), with its cues at the front. */
+const CLIP = fileURLToPath(new URL('./fixtures/clip.webm', import.meta.url));
+
+test('a video plays while it downloads, and a seek to 80 % plays within 5 s', async ({ browser }) => {
+  const a = await openPeer(browser);
+  // Slow enough that the whole download takes longer than 15 s.
+  const size = readFileSync(CLIP).length;
+  const limit = Math.max(8, Math.floor(size / 1024 / 17));
+  await setUploadLimit(a.page, limit);
+  const magnet = await shareFiles(a.page, CLIP, 'clip.webm');
+
+  const b = await openPeer(browser);
+  await startDownload(b.page, magnet);
+  const item = torrentItem(b.page, 'clip.webm');
+  const play = item.getByRole('button', { name: 'Play clip.webm' });
+  await expect(play).toBeVisible({ timeout: 30_000 });
+  await play.click();
+  const video = item.getByLabel('clip.webm', { exact: true });
+  await expect(video).toBeVisible();
+
+  // Playback passes 2 s while the torrent is still short of 100 %.
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 60_000 })
+    .toBeGreaterThan(2);
+  const numbers = await itemNumbers(item);
+  expect(numbers.have).toBeLessThan(numbers.pieces);
+
+  // A seek to 80 % plays within 5 s, before the download ends.
+  const target = await video.evaluate((v: HTMLVideoElement) => {
+    v.currentTime = v.duration * 0.8;
+    return v.duration * 0.8;
+  });
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => (v.paused ? 0 : v.currentTime)), { timeout: 5_000 })
+    .toBeGreaterThan(target + 0.2);
+
+  await setUploadLimit(a.page, 0);
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  await a.context.close();
+  await b.context.close();
+});
+
+test('Save streams a file through the service worker, identical to the original', async ({ browser }) => {
+  const file = randomFile(tempDir(), 'streamed.bin', 24 * 1024 * 1024 + 12345);
+  const a = await openPeer(browser);
+  const magnet = await shareFiles(a.page, file.path, 'streamed.bin');
+  const b = await openPeer(browser);
+  // The page is controlled by the service worker, so Save goes through /files/….
+  await expect.poll(() => b.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await startDownload(b.page, magnet);
+  const item = torrentItem(b.page, 'streamed.bin');
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  const requests: string[] = [];
+  b.page.on('request', (request) => requests.push(request.url()));
+  const saved = await saveFile(b.page, item, 'streamed.bin');
+  expect(saved.size).toBe(file.bytes.length);
+  expect(saved.sha256).toBe(createHash('sha256').update(file.bytes).digest('hex'));
+  expect(requests.some((url) => /\/files\/[0-9a-f]{40}\/0\/streamed\.bin\?download=1$/.test(url))).toBe(true);
+  await a.context.close();
+  await b.context.close();
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { fileResponse, fileUrl, parseFileUrl, type PieceSource, type TorrentFiles } from './file-response';
+
+const PIECE = 16;
+/** Three files over 5 pieces of 16 bytes: a (20 bytes), empty, b.webm (50 bytes). */
+const torrent: TorrentFiles = {
+  infoHashHex: 'ab'.repeat(20),
+  pieceLength: PIECE,
+  pieceCount: 5,
+  files: [
+    { path: ['a.bin'], length: 20, offset: 0 },
+    { path: ['empty.txt'], length: 0, offset: 20 },
+    { path: ['dir', 'b.webm'], length: 50, offset: 20 },
+  ],
+};
+const all = Uint8Array.from({ length: 70 }, (_, i) => i);
+const piece = (index: number) => all.slice(index * PIECE, Math.min(all.length, (index + 1) * PIECE)).buffer;
+
+/** Pieces from `all`, of which `missing` arrive only after they are wanted and `delay` pauses. */
+function source(missing: number[] = [], delay = 2) {
+  const stored = new Set([0, 1, 2, 3, 4].filter((i) => !missing.includes(i)));
+  const wanted: Array<{ indices: number[]; seek: boolean }> = [];
+  const reads: number[] = [];
+  let pauses = 0;
+  const s: PieceSource = {
+    async read(index) {
+      reads.push(index);
+      return stored.has(index) ? piece(index) : undefined;
+    },
+    want(indices, seek) {
+      wanted.push({ indices, seek });
+    },
+    async pause() {
+      if (++pauses >= delay) for (const i of missing) stored.add(i);
+    },
+  };
+  return { s, wanted, reads };
+}
+
+async function bytes(response: Response): Promise<number[]> {
+  return [...new Uint8Array(await response.arrayBuffer())];
+}
+
+describe('fileResponse', () => {
+  it('serves a whole file across piece boundaries, with its type and length', async () => {
+    const response = fileResponse(torrent, 2, null, false, source().s);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('video/webm');
+    expect(response.headers.get('content-length')).toBe('50');
+    expect(response.headers.get('accept-ranges')).toBe('bytes');
+    expect(await bytes(response)).toEqual([...all.slice(20, 70)]);
+  });
+
+  it('serves one range (206) from the first and last partial pieces', async () => {
+    const response = fileResponse(torrent, 2, 'bytes=5-30', false, source().s);
+    expect(response.status).toBe(206);
+    expect(response.headers.get('content-range')).toBe('bytes 5-30/50');
+    expect(response.headers.get('content-length')).toBe('26');
+    expect(await bytes(response)).toEqual([...all.slice(25, 51)]);
+    const tail = fileResponse(torrent, 0, 'bytes=-4', false, source().s);
+    expect(await bytes(tail)).toEqual([16, 17, 18, 19]);
+  });
+
+  it('answers 416 to a range past the end, and 404 to a file that is not there', async () => {
+    const response = fileResponse(torrent, 0, 'bytes=20-', false, source().s);
+    expect(response.status).toBe(416);
+    expect(response.headers.get('content-range')).toBe('bytes */20');
+    expect(fileResponse(torrent, 9, null, false, source().s).status).toBe(404);
+  });
+
+  it('serves a zero-length file empty', async () => {
+    const response = fileResponse(torrent, 1, null, false, source().s);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe('0');
+    expect(await bytes(response)).toEqual([]);
+  });
+
+  it('reads one piece per pull, only as the reader asks', async () => {
+    const { s, reads } = source();
+    const reader = fileResponse(torrent, 2, null, false, s).body!.getReader();
+    await reader.read();
+    expect(reads).toEqual([1]);
+    await reader.read();
+    expect(reads).toEqual([1, 2]);
+    await reader.cancel();
+  });
+
+  it('waits for a missing piece after asking for it and the window ahead; a mid-file start is a seek', async () => {
+    const { s, wanted } = source([3], 3);
+    const response = fileResponse(torrent, 2, 'bytes=30-49', true, s);
+    expect(response.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''b.webm");
+    expect(await bytes(response)).toEqual([...all.slice(50, 70)]);
+    expect(wanted).toEqual([{ indices: [3, 4], seek: true }]);
+  });
+
+  it('names the URL after the file, safely, and reads it back', () => {
+    const url = fileUrl(torrent.infoHashHex, 2, 'dir/CON.webm', true);
+    expect(url).toBe(`/files/${torrent.infoHashHex}/2/_CON.webm?download=1`);
+    expect(parseFileUrl(new URL(url, 'http://x').pathname)).toEqual({
+      infoHashHex: torrent.infoHashHex,
+      fileIndex: 2,
+    });
+    expect(parseFileUrl('/files/zz/1/a')).toBeNull();
+    expect(parseFileUrl('/assets/app.js')).toBeNull();
+  });
+});

@@ -1,0 +1,106 @@
+// A file of a torrent as an HTTP response, streamed piece by piece from storage: what the service worker answers
+// for /files/<info hash>/<file index>/<name>. Pure of the service worker itself (it takes a piece source), so the
+// range handling, the piece walk and the waiting for missing pieces are tested in Node.
+import type { FileEntry } from '../../../shared/metainfo';
+import { contentTypeOf, parseRange, piecesOfRange } from '../lib/http-range';
+import { safeFileName } from '../lib/safe-name';
+
+/** Where the pieces come from: storage, and the engine for those not verified yet. */
+export interface PieceSource {
+  /** A verified piece, or undefined when it is not stored yet. */
+  read(index: number): Promise<ArrayBuffer | undefined>;
+  /**
+   * Asks the engine to fetch these pieces first (the first is needed now); `seek`: forget earlier wishes (the first
+   * wish of a stream that starts mid-file).
+   */
+  want(indices: number[], seek: boolean): void;
+  /** Resolves after a moment, to look again for a piece that was missing. */
+  pause(): Promise<void>;
+}
+
+export interface TorrentFiles {
+  infoHashHex: string;
+  pieceLength: number;
+  pieceCount: number;
+  files: FileEntry[];
+}
+
+/** Pieces asked for ahead of the one a stream needs: a player's window. */
+export const WANT_AHEAD = 8;
+
+/** The URL under which the service worker serves a file (the name is for the browser's download and its type). */
+export function fileUrl(infoHashHex: string, fileIndex: number, path: string, download = false): string {
+  const name = encodeURIComponent(safeFileName(path.split('/').pop() ?? path));
+  return `/files/${infoHashHex}/${fileIndex}/${name}${download ? '?download=1' : ''}`;
+}
+
+/** Reads `/files/<hash>/<index>/<name>`; null for any other path. */
+export function parseFileUrl(pathname: string): { infoHashHex: string; fileIndex: number } | null {
+  const match = /^\/files\/([0-9a-f]{40})\/(\d{1,9})\/[^/]*$/.exec(pathname);
+  return match ? { infoHashHex: match[1], fileIndex: Number(match[2]) } : null;
+}
+
+function textResponse(status: number, text: string, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+}
+
+/**
+ * The response for one request of file `fileIndex`: 200 (whole), 206 (one range), 416 (past the end) or 404. The
+ * body is a stream that pulls one piece at a time, so memory stays at a piece whatever the file's size, and a
+ * piece not verified yet is asked of the engine and waited for.
+ */
+export function fileResponse(
+  torrent: TorrentFiles,
+  fileIndex: number,
+  range: string | null,
+  download: boolean,
+  source: PieceSource,
+): Response {
+  const file = torrent.files[fileIndex];
+  if (!file) return textResponse(404, 'no such file in this torrent\n');
+  const name = file.path[file.path.length - 1];
+  const headers: Record<string, string> = {
+    'accept-ranges': 'bytes',
+    'content-type': contentTypeOf(name),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  };
+  if (download)
+    headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(safeFileName(name))}`;
+  const wanted = parseRange(range, file.length);
+  if (wanted.kind === 'unsatisfiable')
+    return textResponse(416, 'range not satisfiable\n', { 'content-range': `bytes */${file.length}` });
+  const [start, end] = wanted.kind === 'partial' ? [wanted.start, wanted.end] : [0, file.length - 1];
+  headers['content-length'] = String(Math.max(0, end - start + 1));
+  if (wanted.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${file.length}`;
+  const slices = piecesOfRange(file, start, end, torrent.pieceLength);
+  let next = 0;
+  let wantedYet = false;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const slice = slices[next++];
+        if (!slice) {
+          controller.close();
+          return;
+        }
+        let data = await source.read(slice.index);
+        if (!data) {
+          // Not verified yet: ask for it and the window after it, first (a seek when the range starts mid-file).
+          const ahead = [];
+          for (let i = slice.index; i < Math.min(torrent.pieceCount, slice.index + 1 + WANT_AHEAD); i++)
+            ahead.push(i);
+          source.want(ahead, !wantedYet && start > 0);
+          wantedYet = true;
+          while (!(data = await source.read(slice.index))) await source.pause();
+        }
+        controller.enqueue(new Uint8Array(data, slice.from, slice.to - slice.from));
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(file.length === 0 ? null : body, {
+    status: wanted.kind === 'partial' ? 206 : 200,
+    headers,
+  });
+}

@@ -1,0 +1,100 @@
+// The service worker: serves /files/<info hash>/<file index>/<name> from the torrent's verified pieces in
+// IndexedDB (shared with the engine worker by the origin), streaming, with HTTP ranges, so a file saves at flat
+// memory and a video plays while it downloads. Missing pieces are asked of the engine through the page.
+import { parseVerifiedInfo } from '../../../shared/metainfo';
+import { fromHex } from '../../../shared/hex';
+import { IdbStore } from '../lib/storage-idb';
+import { pieceKey, torrentKey } from '../lib/storage';
+import { fileResponse, parseFileUrl, type PieceSource, type TorrentFiles } from './file-response';
+
+/** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
+interface ServiceWorkerScope {
+  location: Location;
+  skipWaiting(): Promise<void>;
+  clients: {
+    claim(): Promise<void>;
+    matchAll(options: { type: 'window' }): Promise<Array<{ postMessage(message: unknown): void }>>;
+  };
+  addEventListener(type: 'install', listener: () => void): void;
+  addEventListener(
+    type: 'activate',
+    listener: (event: { waitUntil(done: Promise<unknown>): void }) => void,
+  ): void;
+  addEventListener(
+    type: 'fetch',
+    listener: (event: { request: Request; respondWith(response: Promise<Response>): void }) => void,
+  ): void;
+}
+const scope = self as unknown as ServiceWorkerScope;
+
+/** How long a stream waits between looks for a piece it needs. */
+const POLL_MS = 200;
+
+let store: IdbStore | undefined;
+/** The newest stream of each file: only it may ask for pieces (a player that seeks leaves its old request reading). */
+const newestStream = new Map<string, number>();
+let streamCount = 0;
+
+scope.addEventListener('install', () => void scope.skipWaiting());
+scope.addEventListener('activate', (event) => event.waitUntil(scope.clients.claim()));
+
+scope.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (url.origin !== scope.location.origin) return;
+  const target = parseFileUrl(url.pathname);
+  if (!target) return;
+  event.respondWith(
+    serve(
+      target.infoHashHex,
+      target.fileIndex,
+      event.request.headers.get('range'),
+      url.searchParams.has('download'),
+    ),
+  );
+});
+
+/** The torrent's record, read afresh for every request (a torrent removed and shared again has new storage). */
+async function torrent(infoHashHex: string): Promise<{ storageId: string; files: TorrentFiles } | undefined> {
+  store ??= new IdbStore();
+  const [record] = (await store.getMany([torrentKey(infoHashHex)])) as Array<
+    { storageId?: string; infoBytes?: ArrayBuffer } | undefined
+  >;
+  if (!record?.infoBytes || typeof record.storageId !== 'string') return undefined;
+  // Our own record, written after the info hash was checked.
+  const info = parseVerifiedInfo(new Uint8Array(record.infoBytes), fromHex(infoHashHex));
+  return {
+    storageId: record.storageId,
+    files: { infoHashHex, pieceLength: info.pieceLength, pieceCount: info.pieceCount, files: info.files },
+  };
+}
+
+async function serve(infoHashHex: string, fileIndex: number, range: string | null, download: boolean) {
+  let found;
+  try {
+    found = await torrent(infoHashHex);
+  } catch (error) {
+    return new Response(`cannot read this torrent: ${(error as Error).message}\n`, { status: 500 });
+  }
+  if (!found)
+    return new Response('this torrent is not here, or its metadata is not known yet\n', { status: 404 });
+  const db = store!;
+  const key = `${infoHashHex}/${fileIndex}`;
+  const stream = ++streamCount;
+  newestStream.set(key, stream);
+  const source: PieceSource = {
+    async read(index) {
+      const [value] = await db.getMany([pieceKey(found.storageId, index)]);
+      return value instanceof ArrayBuffer ? value : undefined;
+    },
+    want(indices, seek) {
+      // An older stream of the same file (the request a seek left behind) waits without steering the engine.
+      if (newestStream.get(key) !== stream) return;
+      void scope.clients.matchAll({ type: 'window' }).then((clients) => {
+        for (const client of clients)
+          client.postMessage({ type: 'want-pieces', infoHashHex, pieces: indices, seek });
+      });
+    },
+    pause: () => new Promise((resolve) => setTimeout(resolve, POLL_MS)),
+  };
+  return fileResponse(found.files, fileIndex, range, download, source);
+}
