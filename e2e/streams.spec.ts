@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   expectStatus,
+  havePieces,
   itemNumbers,
   openPeer,
   randomFile,
@@ -78,6 +79,48 @@ test('Save streams a file through the service worker, identical to the original'
   expect(saved.size).toBe(file.bytes.length);
   expect(saved.sha256).toBe(createHash('sha256').update(file.bytes).digest('hex'));
   expect(requests.some((url) => /\/files\/[0-9a-f]{40}\/0\/streamed\.bin\?download=1$/.test(url))).toBe(true);
+  await a.context.close();
+  await b.context.close();
+});
+
+test('unchecking a file downloads the others and fetches under 10 % of the unchecked one', async ({
+  browser,
+}) => {
+  const dir = tempDir();
+  const keep = randomFile(dir, 'pair/keep.bin', 1024 * 1024);
+  randomFile(dir, 'pair/skip.bin', 2 * 1024 * 1024);
+  const a = await openPeer(browser);
+  await setUploadLimit(a.page, 256);
+  await a.page.getByLabel('Share a folder').setInputFiles(`${dir}/pair`);
+  const shared = torrentItem(a.page, 'pair');
+  await expectStatus(shared, 'Seeding', 60_000);
+  const magnet = await shared.getByLabel('Magnet link').inputValue();
+
+  const b = await openPeer(browser);
+  await startDownload(b.page, magnet);
+  const item = torrentItem(b.page, 'pair');
+  const skip = item.getByLabel('Download skip.bin', { exact: true });
+  await expect(skip).toBeChecked({ timeout: 30_000 });
+  await skip.uncheck();
+  await expect(skip).not.toBeChecked();
+  await setUploadLimit(a.page, 0);
+  // Done over the chosen file: Seeding, 100 %, and keep.bin saves identical.
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  await expect(item.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
+  expect((await saveFile(b.page, item, 'keep.bin')).sha256).toBe(keep.sha256);
+  // Where skip.bin lies in the torrent (the files in the list are in the torrent's order).
+  const paths = await item.getByRole('list', { name: 'Files' }).locator('.path').allTextContents();
+  const sizes: Record<string, number> = { 'keep.bin': 1024 * 1024, 'skip.bin': 2 * 1024 * 1024 };
+  const offset = paths.slice(0, paths.indexOf('skip.bin')).reduce((sum, path) => sum + sizes[path], 0);
+  const bitfield = await havePieces(item);
+  const pieceLength = (3 * 1024 * 1024) / bitfield.length;
+  // Only the pieces that belong to skip.bin alone.
+  const skipPieces = bitfield.slice(
+    Math.ceil(offset / pieceLength),
+    Math.floor((offset + sizes['skip.bin']) / pieceLength),
+  );
+  const fetched = [...skipPieces].filter((bit) => bit === '1').length;
+  expect(fetched / skipPieces.length).toBeLessThan(0.1);
   await a.context.close();
   await b.context.close();
 });

@@ -182,3 +182,17 @@ describe('cross-check with magnet-uri', () => {
     );
   });
 });
+
+describe('BEP 53 file selection (so=)', () => {
+  it('reads indices and ranges, sorted and without repeats', () => {
+    const hash = 'c'.repeat(40);
+    expect(parseMagnet(`magnet:?xt=urn:btih:${hash}&so=0,2,4-6,2`).select).toEqual([0, 2, 4, 5, 6]);
+    expect(parseMagnet(`magnet:?xt=urn:btih:${hash}`).select).toBeUndefined();
+  });
+
+  it('refuses a malformed or oversized selection', () => {
+    const hash = 'c'.repeat(40);
+    for (const so of ['a', '1-', '3-1', '0-999999', '1,,2'])
+      expect(() => parseMagnet(`magnet:?xt=urn:btih:${hash}&so=${so}`)).toThrow(/invalid file selection/);
+  });
+});

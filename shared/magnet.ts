@@ -9,6 +9,26 @@ export interface MagnetLink {
   name?: string; // dn
   trackers: string[]; // tr, in order, deduplicated
   length?: number; // xl
+  /** BEP 53 `so`: the indices of the files to download (the others are skipped), in order, without repeats. */
+  select?: number[];
+}
+
+/** Files a `so` list may name: more would be a hostile link (a torrent holds at most MAX_FILES). */
+export const MAX_SELECTED_FILES = 100_000;
+
+/** Reads BEP 53's `so=0,2,4-6`. */
+function parseSelect(value: string): number[] {
+  const out = new Set<number>();
+  for (const part of value.split(',')) {
+    const match = /^(\d{1,6})(?:-(\d{1,6}))?$/.exec(part.trim());
+    if (!match) throw new MagnetError(`Magnet link has an invalid file selection so="${value}"`);
+    const first = Number(match[1]);
+    const last = match[2] === undefined ? first : Number(match[2]);
+    if (last < first || last - first + out.size >= MAX_SELECTED_FILES)
+      throw new MagnetError(`Magnet link has an invalid file selection so="${value}"`);
+    for (let i = first; i <= last; i++) out.add(i);
+  }
+  return [...out].sort((a, b) => a - b);
 }
 
 export class MagnetError extends Error {
@@ -64,6 +84,7 @@ export function parseMagnet(input: string): MagnetLink {
   let sawXt = false;
   let name: string | undefined;
   let length: number | undefined;
+  let select: number[] | undefined;
   const trackers: string[] = [];
 
   for (const param of text.slice('magnet:?'.length).split('&')) {
@@ -91,6 +112,8 @@ export function parseMagnet(input: string): MagnetLink {
         throw new MagnetError(`Magnet link has an invalid length xl="${value}"`);
       }
       length ??= Number(value);
+    } else if (key === 'so') {
+      select ??= parseSelect(decodeComponent(raw, key, false));
     }
   }
   if (!infoHash) {
@@ -100,7 +123,9 @@ export function parseMagnet(input: string): MagnetLink {
         : 'Magnet link has no info hash (xt=urn:btih:...)',
     );
   }
-  return link(infoHash, trackers, name, length);
+  const result = link(infoHash, trackers, name, length);
+  if (select) result.select = select;
+  return result;
 }
 
 function encodeComponent(value: string, what: string): string {

@@ -85,6 +85,9 @@ class MockWishlist implements Wishlist {
     return this.verifiedLeaves;
   }
   priorities = new Map<number, PiecePriority>();
+  priority(index: number): PiecePriority {
+    return this.priorities.get(index) ?? 'normal';
+  }
   deadlines = new Map<number, number>();
   get wantedMissing(): number {
     return [...this.priorities.values()].filter((p) => p !== 'skip').length;

@@ -418,11 +418,25 @@ export class Downloader {
       for (let index = first; index <= last; index++)
         best[index] = Math.max(best[index], rank[priorities[i]]);
     });
+    let skippedNow = false;
     for (let index = 0; index < pieceCount; index++) {
-      this.wishlist.setPriority(index, best[index] === 0 ? 'skip' : best[index] === 2 ? 'high' : 'normal');
+      const priority = best[index] === 0 ? 'skip' : best[index] === 2 ? 'high' : 'normal';
+      if (priority === 'skip' && this.wishlist.priority(index) !== 'skip' && !this.have.get(index))
+        skippedNow = true;
+      this.wishlist.setPriority(index, priority);
     }
+    // Pieces just skipped may fill the peers' queues: cancel what was asked, the refill asks for wanted pieces only.
+    if (skippedNow) this.cancelAll();
     for (const peer of this.ports.peers()) if (peer.handshaken) this.updateInterest(peer);
     this.refill = true;
+  }
+
+  /** Takes back every request from every peer (with a `cancel` each); a block already on its way is still taken. */
+  private cancelAll(): void {
+    for (const peer of this.ports.peers()) {
+      for (const request of this.wishlist.releasePeer(peer.key))
+        this.ports.send(peer, { type: 'cancel', ...request });
+    }
   }
 
   setDeadlines(deadlines: ReadonlyArray<{ index: number; at: number }>, replace: boolean): void {
@@ -434,11 +448,8 @@ export class Downloader {
     if (replace) {
       this.wishlist.clearDeadlines();
       // A seek: the blocks asked for the old position would hold up the new one behind them in every peer's
-      // queue. Cancel them (a block already on its way is still taken); the refill asks the new window first.
-      for (const peer of this.ports.peers()) {
-        for (const request of this.wishlist.releasePeer(peer.key))
-          this.ports.send(peer, { type: 'cancel', ...request });
-      }
+      // queue. Cancel them; the refill asks the new window first.
+      this.cancelAll();
     }
     for (const { index, at } of deadlines) this.wishlist.setDeadline(index, at);
     this.refill = true;

@@ -967,6 +967,25 @@ describe('PiecePicker priorities and deadlines', () => {
     expect(pieces(duplicates).every((index) => index !== 2)).toBe(true);
   });
 
+  it('drops a piece skipped before any block arrived, and finishes one that had a block already', () => {
+    const p = picker({ pieceCount: 4, pieceLength: 2 * KIB16 });
+    p.peerBitfield('a', field(4, [0, 1, 2, 3]));
+    const asked = p.nextRequests('a', 100, 0);
+    expect(pieces(asked).sort()).toEqual([0, 1, 2, 3]);
+    // One block of piece 1 arrives; then pieces 1 and 2 are skipped and a's requests are taken back.
+    const first = asked.find((r) => r.index === 1)!;
+    p.blockReceived('a', first.index, first.begin, first.length);
+    p.setPriority(1, 'skip');
+    p.setPriority(2, 'skip');
+    p.releasePeer('a');
+    const again = p.nextRequests('a', 100, 0);
+    expect(pieces(again).sort()).toEqual([0, 1, 3]); // 1 is finished, 2 is not fetched
+    expect(again.filter((r) => r.index === 1)).toHaveLength(1);
+    // Wanted again, piece 2 is fetched like any other.
+    p.setPriority(2, 'normal');
+    expect(pieces(p.nextRequests('a', 100, 0))).toEqual([2]);
+  });
+
   it('a verified skipped piece (shared with a wanted file) changes no interest', () => {
     const p = picker({ pieceCount: 2 });
     p.setPriority(1, 'skip');

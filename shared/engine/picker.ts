@@ -1068,13 +1068,22 @@ export class PiecePicker implements Wishlist {
   }
 
   /** Sets a piece's priority. 'skip' takes a piece we lack out of the picks and out of what makes a peer interesting
-   * (a piece already started is finished); 'high' fetches it before other pieces, after those with a deadline. */
+   * (a piece of which a block already arrived is finished); 'high' fetches it before other pieces, after those with a deadline. */
   setPriority(index: number, priority: PiecePriority): void {
     this.checkIndex(index);
     const skip = priority === 'skip';
     if (skip !== (this.unwanted[index] === 1)) {
       this.unwanted[index] = skip ? 1 : 0;
       if (!this.have.get(index)) this.changeWanted(index, !skip);
+      // A piece skipped before any of its blocks arrived is not finished: its requests are dropped (a block still on
+      // its way is tolerated), and it waits among the fresh pieces should it be wanted again.
+      const piece = this.active.get(index);
+      if (skip && piece && piece.received === 0 && !this.deadlines.has(index)) {
+        this.dropRequests(piece);
+        this.unrequestedBlocks -= piece.unrequested;
+        this.active.delete(index);
+        this.open.delete(index);
+      }
     }
     const hasHigh = this.deadlines.get(index) === NO_DEADLINE;
     if (priority === 'high' && !this.deadlines.has(index)) this.setDeadline(index, NO_DEADLINE);

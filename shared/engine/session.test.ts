@@ -955,6 +955,7 @@ describe('TorrentSession and its wishlist', () => {
       pieceVerified: () => [],
       pieceFailed: () => undefined,
       setPriority: () => undefined,
+      priority: () => 'normal' as const,
       setDeadline: () => undefined,
       clearDeadlines: () => undefined,
       wantedMissing: 1,

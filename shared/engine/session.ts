@@ -198,6 +198,7 @@ export class TorrentSession implements Session {
       }
       case 'file-priorities':
         this.downloader?.setFilePriorities(event.priorities);
+        this.followWanted();
         break;
       case 'piece-deadlines':
         this.downloader?.setDeadlines(event.deadlines, event.replace ?? false);
@@ -206,7 +207,10 @@ export class TorrentSession implements Session {
         this.onHashed(event.id, event.digest);
         break;
       case 'stored':
-        if (this.downloader?.stored(event.index) && this.downloader.complete) this.becomeSeeder();
+        if (this.downloader?.stored(event.index)) {
+          if (this.downloader.complete) this.becomeSeeder();
+          else this.followWanted();
+        }
         break;
       case 'store-failed':
         // The piece is not counted; what is already stored stays. We stop downloading: storage is not usable.
@@ -414,6 +418,23 @@ export class TorrentSession implements Session {
     }
   }
 
+  /** Every wanted piece here (some files skipped): seeding what we have; a file chosen again: downloading again. */
+  private followWanted(): void {
+    const downloader = this.downloader;
+    if (!downloader || downloader.complete) return;
+    const next = this.activeState(downloader);
+    if ((this.state !== 'downloading' && this.state !== 'seeding') || next === this.state) return;
+    this.state = next;
+    if (next === 'seeding') downloader.dropBuffers();
+    else downloader.refillSoon();
+    this.updateInterestAll();
+  }
+
+  /** Seeding once every wanted piece is here (every piece, unless files were skipped), else downloading. */
+  private activeState(downloader: Downloader): 'seeding' | 'downloading' {
+    return downloader.complete || downloader.wantedComplete ? 'seeding' : 'downloading';
+  }
+
   private becomeSeeder(): void {
     this.state = 'seeding';
     this.downloader?.dropBuffers();
@@ -565,7 +586,7 @@ export class TorrentSession implements Session {
       serving: () => this.state !== 'paused',
     });
     if (this.state !== 'paused' && this.state !== 'error') {
-      this.state = downloader.complete ? 'seeding' : 'downloading';
+      this.state = this.activeState(downloader);
     }
     return downloader;
   }
@@ -701,11 +722,7 @@ export class TorrentSession implements Session {
 
   private onResume(): void {
     if (this.state !== 'paused') return;
-    this.state = !this.downloader
-      ? 'fetching-metadata'
-      : this.downloader.complete
-        ? 'seeding'
-        : 'downloading';
+    this.state = !this.downloader ? 'fetching-metadata' : this.activeState(this.downloader);
     this.updateInterestAll();
     this.lastChokeRound = undefined; // a choke round at the next tick
     this.downloader?.refillSoon();

@@ -42,6 +42,7 @@ export interface Wishlist {
   // Priorities (streaming, chosen files).
   /** 'skip': not fetched and not a reason to be interested; 'high': before other pieces. */
   setPriority(index: number, priority: PiecePriority): void;
+  priority(index: number): PiecePriority;
   /** Fetch before others by `at` (ms); late pieces may be asked of two peers. `undefined` clears it. */
   setDeadline(index: number, at: number | undefined): void;
   /** Drops every deadline (a seek), keeping high priorities. */

@@ -422,9 +422,13 @@ class AppState {
         let dir = base;
         for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
         const handle = await dir.getFileHandle(parts[parts.length - 1], { create: true });
-        const blob = await bridge.getFile(view.infoHashHex, file.index);
         const writable = await handle.createWritable();
-        await blob.stream().pipeTo(writable);
+        // Piece by piece from the service worker's stream when there is one; otherwise from a Blob of the pieces.
+        const body = this.streams
+          ? (await fetch(fileUrl(view.infoHashHex, file.index, file.path))).body
+          : (await bridge.getFile(view.infoHashHex, file.index)).stream();
+        if (!body) throw new Error('the file stream is empty');
+        await body.pipeTo(writable);
       }
     } catch (error) {
       this.errors = {
@@ -443,6 +447,14 @@ class AppState {
     } catch (error) {
       this.errors = { ...this.errors, general: `Could not build the .torrent file: ${message(error)}` };
     }
+  }
+
+  /** `Download <path>` checked or unchecked. */
+  chooseFile(view: TorrentView, fileIndex: number, chosen: boolean): void {
+    const skipped = view.files
+      .filter((file) => (file.index === fileIndex ? !chosen : !file.chosen))
+      .map((file) => file.index);
+    this.bridge?.chooseFiles(view.infoHashHex, skipped);
   }
 
   pause(view: TorrentView): void {

@@ -28,7 +28,8 @@ export interface TorrentView {
   peers: number;
   seeds: number;
   timeLeft?: number;
-  files: Array<{ index: number; path: string; length: number; complete: boolean }>;
+  /** `chosen`: to be downloaded (a file unchecked with `Download <path>` is not). */
+  files: Array<{ index: number; path: string; length: number; complete: boolean; chosen: boolean }>;
   peerStats: PeerStats[];
   /** Per piece: -1 = have, else number of connected peers that have it. */
   availability: number[];
@@ -60,6 +61,8 @@ export type MainToWorker =
   | { type: 'peer-backlog'; infoHashHex: string; peer: string; backlogged: boolean }
   | { type: 'pause'; infoHashHex: string }
   | { type: 'resume'; infoHashHex: string }
+  /** Download only some files: these are skipped (not fetched, except pieces shared with chosen files). */
+  | { type: 'choose-files'; infoHashHex: string; skipped: number[] }
   /** A stream (a player, a save) needs these pieces first, the first now; `seek` drops earlier wishes. */
   | { type: 'want-pieces'; infoHashHex: string; pieces: number[]; seek: boolean }
   | { type: 'remove'; infoHashHex: string }

@@ -207,6 +207,11 @@ export class EngineBridge {
     this.worker.postMessage({ type: 'pause', infoHashHex });
   }
 
+  /** Downloads only the files not in `skipped`. */
+  chooseFiles(infoHashHex: string, skipped: number[]): void {
+    this.worker.postMessage({ type: 'choose-files', infoHashHex, skipped });
+  }
+
   /** A stream of the service worker needs these pieces first. */
   wantPieces(infoHashHex: string, pieces: number[], seek: boolean): void {
     this.worker.postMessage({ type: 'want-pieces', infoHashHex, pieces, seek });

@@ -186,6 +186,10 @@ export class Client {
         this.hosts.get(message.infoHashHex)?.resume();
         this.publish(true);
         return;
+      case 'choose-files':
+        this.hosts.get(message.infoHashHex)?.chooseFiles(message.skipped);
+        this.publish(true);
+        return;
       case 'want-pieces':
         this.hosts.get(message.infoHashHex)?.wantPieces(message.pieces, message.seek);
         return;
@@ -339,6 +343,7 @@ export class Client {
       downloaded: 0,
       paused: false,
     };
+    if (link.select) record.selectOnly = link.select;
     if (link.length !== undefined) {
       const noRoom = notEnoughRoom(link.length, await this.estimateStorage());
       if (noRoom) return this.reply(message.requestId, noRoom);

@@ -29,6 +29,10 @@ export interface TorrentRecord {
    * hostile metadata, say) is counted up on every start, and not restored again past MAX_START_ATTEMPTS.
    */
   startAttempts?: number;
+  /** Files not to download (indices in the info's order); pieces they share with chosen files are still fetched. */
+  skippedFiles?: number[];
+  /** A magnet link's BEP 53 `so`: the files to download, applied once the metadata names the files. */
+  selectOnly?: number[];
 }
 
 /** Restores in a row that may fail to finish before a record is quarantined (shown as an error, not parsed). */

@@ -82,6 +82,8 @@ export class TorrentHost {
   private persistedTotals = '';
   private persistedAt = -Infinity;
   private firstPieceShown = false;
+  /** The pieces of the chosen files, while some are skipped (see wantedPieces). */
+  private wanted: Bitfield | undefined;
 
   constructor(
     private readonly ctx: HostContext,
@@ -120,6 +122,7 @@ export class TorrentHost {
       return;
     }
     this.lastStats = undefined;
+    this.applyFileChoice();
     if (this.record.paused) {
       this.feed({ type: 'pause' });
     } else {
@@ -170,6 +173,55 @@ export class TorrentHost {
     if (now - this.persistedAt < TOTALS_PERSIST_MS) return;
     const totals = `${this.uploaded()}:${this.downloaded()}`;
     if (totals !== this.persistedTotals && !this.removed) void this.persist(false);
+  }
+
+  /** Downloads only the files not in `skipped` (remembered with the torrent). */
+  chooseFiles(skipped: number[]): void {
+    if (this.removed) return;
+    const count = this.info?.files.length ?? Infinity;
+    this.record.skippedFiles = [...new Set(skipped)]
+      .filter((index) => Number.isInteger(index) && index >= 0 && index < count)
+      .sort((a, b) => a - b);
+    delete this.record.selectOnly;
+    this.wanted = undefined;
+    void this.persist(false);
+    this.applyFileChoice();
+  }
+
+  /** Tells the session which files to fetch (once the info is known); a magnet's `so` becomes the choice. */
+  private applyFileChoice(): void {
+    const info = this.info;
+    if (!info || !this.session) return;
+    if (this.record.selectOnly) {
+      const only = new Set(this.record.selectOnly);
+      this.record.skippedFiles = info.files.map((_, index) => index).filter((index) => !only.has(index));
+      delete this.record.selectOnly;
+      this.wanted = undefined;
+      void this.persist(false);
+    }
+    const skipped = new Set(this.record.skippedFiles ?? []);
+    if (skipped.size === 0 && this.record.skippedFiles === undefined) return;
+    this.feed({
+      type: 'file-priorities',
+      priorities: info.files.map((_, index) => (skipped.has(index) ? 'skip' : 'normal')),
+    });
+  }
+
+  /** The pieces of the chosen files (undefined: every piece), for the progress. */
+  private wantedPieces(): Bitfield | undefined {
+    const info = this.info;
+    const skipped = this.record.skippedFiles;
+    if (!info || !skipped || skipped.length === 0) return undefined;
+    if (this.wanted) return this.wanted;
+    const wanted = new Bitfield(info.pieceCount);
+    const skip = new Set(skipped);
+    info.files.forEach((file, index) => {
+      if (skip.has(index) || file.length === 0) return;
+      const { first, last } = filePieces(info, index);
+      for (let piece = first; piece <= last; piece++) wanted.set(piece);
+    });
+    this.wanted = wanted;
+    return wanted;
   }
 
   /**
@@ -332,6 +384,8 @@ export class TorrentHost {
         this.record.name = info.name;
         this.record.infoBytes = info.infoBytes.slice().buffer;
         void this.persist(true);
+        // The files are known now: a magnet's `so` selection, or an earlier choice, applies (after this action).
+        queueMicrotask(() => this.applyFileChoice());
         this.ctx.milestone?.();
       },
       complete: () => {
@@ -478,6 +532,17 @@ export class TorrentHost {
     const pieceCount = info?.pieceCount ?? 0;
     const have = this.stored?.count() ?? 0;
     const state = this.error !== undefined ? 'error' : (stats?.state ?? 'stopped');
+    // Progress over the chosen files' pieces when some files are skipped.
+    const wanted = this.wantedPieces();
+    let progress = pieceCount > 0 ? (100 * have) / pieceCount : 0;
+    if (wanted && this.stored) {
+      let wantedHave = 0;
+      for (let piece = 0; piece < pieceCount; piece++)
+        if (wanted.get(piece) && this.stored.get(piece)) wantedHave++;
+      const total = wanted.count();
+      progress = total > 0 ? (100 * wantedHave) / total : 100;
+    }
+    const skipped = new Set(this.record.skippedFiles ?? []);
     const length = info?.length ?? this.record.length ?? 0;
     const view: TorrentView = {
       infoHashHex: this.infoHashHex,
@@ -490,7 +555,7 @@ export class TorrentHost {
         length: info?.length ?? this.record.length,
       }),
       trackers: [...this.record.trackers],
-      progress: pieceCount > 0 ? (100 * have) / pieceCount : 0,
+      progress,
       length,
       pieceCount,
       have,
@@ -508,6 +573,7 @@ export class TorrentHost {
             path: file.path.join('/'),
             length: file.length,
             complete: this.fileComplete(index),
+            chosen: !skipped.has(index),
           }))
         : [],
       peerStats: this.halted ? [] : (stats?.peerStats ?? []),
