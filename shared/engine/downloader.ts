@@ -419,6 +419,7 @@ export class Downloader {
         best[index] = Math.max(best[index], rank[priorities[i]]);
     });
     let skippedNow = false;
+    this.skipping = best.includes(0);
     for (let index = 0; index < pieceCount; index++) {
       const priority = best[index] === 0 ? 'skip' : best[index] === 2 ? 'high' : 'normal';
       if (priority === 'skip' && this.wishlist.priority(index) !== 'skip' && !this.have.get(index))
@@ -455,9 +456,12 @@ export class Downloader {
     this.refill = true;
   }
 
-  /** Every piece we want (not skipped) is verified. */
+  /** Some pieces are skipped (files not chosen). */
+  skipping = false;
+
+  /** Some files are skipped, and every piece we want is verified. */
   get wantedComplete(): boolean {
-    return this.wishlist.wantedMissing === 0;
+    return this.skipping && this.wishlist.wantedMissing === 0;
   }
 
   // --- statistics
