@@ -52,8 +52,14 @@ test('sharing a file shows it seeding with its magnet link, QR code, .torrent an
   await item.getByRole('button', { name: 'Resume' }).click();
   await expectStatus(item, 'Seeding', 10_000);
 
-  // Remove takes it off the list.
+  // Remove asks first: Cancel keeps it, Remove in the confirmation takes it off the list.
   await item.getByRole('button', { name: 'Remove' }).click();
+  const confirm = item.getByRole('dialog', { name: 'Remove hello.bin?' });
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expectStatus(item, 'Seeding', 10_000);
+  await item.getByRole('button', { name: 'Remove' }).click();
+  await confirm.getByRole('button', { name: 'Remove' }).click();
   await expect(item).toHaveCount(0);
 
   // Opening the saved .torrent in the same tab brings it back (its pieces are gone: it downloads again).
@@ -129,7 +135,9 @@ test('dropping files anywhere on the page shares them', async ({ page }) => {
   await expect(item.getByRole('button', { name: 'Save other.txt', exact: true })).toBeEnabled();
 });
 
-test('Copy magnet link puts the link on the clipboard', async ({ browser }) => {
+test('Copy magnet link and Copy share link put the links on the clipboard; the share link opens the app and asks first', async ({
+  browser,
+}) => {
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   const file = randomFile(tempDir(), 'copy.bin', 1000);
@@ -138,6 +146,17 @@ test('Copy magnet link puts the link on the clipboard', async ({ browser }) => {
   await torrentItem(page, 'copy.bin').getByRole('button', { name: 'Copy magnet link' }).click();
   await expect(page.getByText('Copied to the clipboard')).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(magnet);
+  // The share link is the app's URL with the magnet in its fragment; opened elsewhere, it asks before downloading.
+  await torrentItem(page, 'copy.bin').getByRole('button', { name: 'Copy share link' }).click();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toBe(`${new URL(page.url()).origin}/#${encodeURIComponent(magnet)}`);
+  const other = await browser.newContext();
+  const visitor = await other.newPage();
+  await openApp(visitor, link);
+  const dialog = visitor.getByRole('dialog', { name: 'Download “copy.bin”?' });
+  await dialog.getByRole('button', { name: 'Download', exact: true }).click();
+  await expectStatus(torrentItem(visitor, 'copy.bin'), 'Seeding', 60_000);
+  await other.close();
   await context.close();
 });
 

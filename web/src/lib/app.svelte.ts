@@ -156,6 +156,12 @@ class AppState {
     });
     if (relay) this.refreshPeerConfig();
     void this.startStreams();
+    // `magnet:` links on other pages open the app, through the same confirmation as a share link.
+    try {
+      navigator.registerProtocolHandler?.('magnet', `${location.origin}/#%s`);
+    } catch {
+      // not offered here (an insecure origin, another browser's rules): links still paste into the field
+    }
     const leave = () => this.bridge?.shutdown();
     addEventListener('pagehide', leave);
     addEventListener('beforeunload', leave);
