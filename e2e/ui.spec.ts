@@ -8,6 +8,7 @@ import {
   randomFile,
   sha256,
   shareFiles,
+  startDownload,
   tempDir,
   torrentItem,
   hashDownload,
@@ -111,6 +112,20 @@ test('invalid input in each field shows a clear error and adds nothing', async (
   await expect(page.getByRole('alert').filter({ hasText: /empty\.bin/ })).toBeVisible();
   await expect(list.getByRole('listitem')).toHaveCount(0);
   expect(sha256(empty.bytes)).toBe(empty.sha256);
+});
+
+test('the first screen says how it works and whether the tracker is reachable', async ({ page }) => {
+  await openApp(page);
+  const howto = page.getByRole('list', { name: 'How it works' });
+  await expect(howto).toContainText('Keep this tab open to keep sharing');
+  await expect(howto).toContainText("stays in this browser's storage until you remove it");
+  await expect(howto).toContainText("Anyone with a torrent's link can download it");
+  await expect(page.getByRole('status').filter({ hasText: 'Tracker: reachable' })).toBeVisible();
+  // An error stays until the next action that works.
+  await startDownload(page, 'not a magnet');
+  await expect(page.getByRole('alert').filter({ hasText: /Invalid magnet link/ })).toBeVisible();
+  await shareFiles(page, randomFile(tempDir(), 'fine.bin', 1000).path, 'fine.bin');
+  await expect(page.getByRole('alert').filter({ hasText: /Invalid magnet link/ })).toHaveCount(0);
 });
 
 test('an invalid link in the address shows an error', async ({ page }) => {

@@ -122,6 +122,11 @@ function bytes(value: number | null): string {
   return value === null ? 'unknown' : formatBytes(value);
 }
 
+/** `1 swarm`, `2 swarms`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function statsHtml(stats: PublicStats | PrivateStats, now: number, refreshSeconds: number): string {
   const clients = Object.entries(stats.clients)
     .map(([name, count]) => `${escapeHtml(name)}: ${count}`)
@@ -138,7 +143,7 @@ export function statsHtml(stats: PublicStats | PrivateStats, now: number, refres
         .join('\n');
       return (
         `<section><h2><code>${swarm.infoHash}</code></h2>` +
-        `<p>${swarm.complete} seeders, ${swarm.incomplete} leechers, ${swarm.downloaded} completed</p>` +
+        `<p>${count(swarm.complete, 'seeder')}, ${count(swarm.incomplete, 'leecher')}, ${swarm.downloaded} completed</p>` +
         `<table><thead><tr><th>Peer id</th><th>Client</th><th>Role</th><th>Left</th><th>Uploaded</th>` +
         `<th>Downloaded</th><th>Last announce</th></tr></thead><tbody>\n${rows}\n</tbody></table></section>`
       );
@@ -159,8 +164,8 @@ code { font-size: 0.9em; }
 </head>
 <body>
 <h1>Tracker stats</h1>
-<p>${stats.swarmCount} swarms, ${stats.peerCount} peers (${stats.seeders} seeding, ${stats.leechers} leeching),
-${stats.connections} connections, ${stats.messagesPerSecond} messages per second; announce interval
+<p>${count(stats.swarmCount, 'swarm')}, ${count(stats.peerCount, 'peer')} (${stats.seeders} seeding, ${stats.leechers} leeching),
+${count(stats.connections, 'connection')}, ${stats.messagesPerSecond} messages per second; announce interval
 ${stats.intervalSeconds} s. This page refreshes every ${refreshSeconds} s; <a href="/stats.json">JSON</a>.</p>
 <p>Clients: ${clients || 'none'}.</p>
 ${

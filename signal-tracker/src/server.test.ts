@@ -486,7 +486,8 @@ describe('signal-tracker over HTTP', () => {
     expect(html.body).toContain(binaryToHex(HASH_A));
     expect(html.body).toContain(binaryToHex(peer('a')));
     expect(html.body).toContain('WebTorrent 0300');
-    expect(html.body).toContain('1 seeders, 1 leechers');
+    expect(html.body).toContain('1 seeder, 1 leecher');
+    expect(html.body).toContain('1 swarm, 2 peers');
     expect(html.body).toContain('2.0 KiB');
   });
 

@@ -156,6 +156,10 @@ class AppState {
     });
     if (relay) this.refreshPeerConfig();
     void this.startStreams();
+    this.watchTracker();
+    addEventListener('visibilitychange', () => {
+      if (!document.hidden) document.title = 'SwarmDrop';
+    });
     // `magnet:` links on other pages open the app, through the same confirmation as a share link.
     try {
       navigator.registerProtocolHandler?.('magnet', `${location.origin}/#%s`);
@@ -196,6 +200,7 @@ class AppState {
   }
 
   private onTorrents(torrents: TorrentView[]): void {
+    this.announceFinished(torrents);
     this.torrents = torrents;
     const now = Date.now();
     const history: Record<string, SpeedSample[]> = {};
@@ -284,6 +289,36 @@ class AppState {
     controlled();
   }
 
+  /** Whether the app's own tracker answers its health check (undefined until the first check). */
+  trackerReachable = $state<boolean | undefined>(undefined);
+
+  /** Checks `/health` now and every 30 s, for the tracker status shown at all times. */
+  private watchTracker(): void {
+    const check = async () => {
+      try {
+        const response = await fetch('/health', { cache: 'no-store' });
+        this.trackerReachable = response.ok;
+      } catch {
+        this.trackerReachable = false;
+      }
+    };
+    void check();
+    const timer = setInterval(check, 30_000);
+    addEventListener('pagehide', () => clearInterval(timer), { once: true });
+  }
+
+  /** A download that finishes while the tab is in the background: the title says so (and a notification, if allowed). */
+  private announceFinished(torrents: TorrentView[]): void {
+    const before = new Map(this.torrents.map((view) => [view.infoHashHex, view.state]));
+    for (const view of torrents) {
+      if (before.get(view.infoHashHex) !== 'downloading' || view.state !== 'seeding') continue;
+      if (!document.hidden) continue;
+      document.title = `Done: ${view.name} — SwarmDrop`;
+      if (typeof Notification !== 'undefined' && Notification.permission === 'granted')
+        new Notification('Download finished', { body: view.name });
+    }
+  }
+
   /** Keeps the TURN credentials fresh while the tracker offers a relay. */
   private refreshPeerConfig(): void {
     const timer = setInterval(async () => {
@@ -333,6 +368,7 @@ class AppState {
     this.pendingShares++;
     try {
       await bridge.share(request.files, request.name);
+      this.errors = {}; // an action that worked: earlier messages no longer apply
     } catch (error) {
       this.errors = { ...this.errors, share: `Could not share “${request.name}”: ${message(error)}` };
     } finally {
@@ -352,6 +388,7 @@ class AppState {
     this.askPersistence();
     try {
       await bridge.addMagnet(link);
+      this.errors = {};
       return true;
     } catch (error) {
       const reason = message(error);
@@ -378,6 +415,7 @@ class AppState {
     try {
       const bytes = await file.arrayBuffer();
       await bridge.addTorrentFile(bytes);
+      this.errors = {};
     } catch (error) {
       this.errors = { ...this.errors, torrentFile: `Could not open “${file.name}”: ${message(error)}` };
     }

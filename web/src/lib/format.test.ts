@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, formatBytes, formatDuration, formatRate, statusText } from './format';
+import { baseName, formatBytes, formatDuration, formatRate, plural, statusText } from './format';
 
 describe('format', () => {
   it('formats byte counts with binary units', () => {
@@ -32,5 +32,14 @@ describe('format', () => {
   it('takes the last path component as the file name', () => {
     expect(baseName('a/b/c.bin')).toBe('c.bin');
     expect(baseName('c.bin')).toBe('c.bin');
+  });
+});
+
+describe('plural', () => {
+  it('puts the noun in the right number', () => {
+    expect(plural(1, 'peer')).toBe('1 peer');
+    expect(plural(0, 'peer')).toBe('0 peers');
+    expect(plural(2, 'seed')).toBe('2 seeds');
+    expect(plural(3, 'child', 'children')).toBe('3 children');
   });
 });

@@ -50,6 +50,11 @@ export function statusText(view: Pick<TorrentView, 'state' | 'error' | 'hashing'
   }
 }
 
+/** `1 peer`, `2 peers`, `0 peers`: a count with its noun in the right number. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
 /** The last path component: the name a saved file gets. */
 export function baseName(path: string): string {
   const parts = path.split('/');
