@@ -39,6 +39,11 @@ test('a 5 MiB binary published in A downloads byte-identical in B and C', async 
     const item = torrentItem(peer.page, 'random.bin');
     await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
     await expect(item.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
+    // Nothing moves any more: the download rate reads zero.
+    await expect(item.locator('dt', { hasText: /^Down$/ }).locator('xpath=following-sibling::dd')).toHaveText(
+      '0 B/s',
+      { timeout: 15_000 },
+    );
     const saved = await saveFile(peer.page, item, 'random.bin');
     expect(saved.size).toBe(file.bytes.length);
     expect(saved.sha256).toBe(file.sha256);

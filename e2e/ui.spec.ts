@@ -103,7 +103,9 @@ test('invalid input in each field shows a clear error and adds nothing', async (
   const notTorrent = join(dir, 'not-a.torrent');
   writeFileSync(notTorrent, 'this is not bencode');
   await page.getByLabel('Open .torrent file').setInputFiles(notTorrent);
-  await expect(page.getByRole('alert').filter({ hasText: 'not-a.torrent' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'not-a.torrent' })).toContainText(
+    'is not in the .torrent format',
+  );
   await expect(list.getByRole('listitem')).toHaveCount(0);
 
   // Share: files that hold zero bytes in all.

@@ -385,7 +385,9 @@ describe('worker client', () => {
       bytes: new TextEncoder().encode('not bencode').buffer,
       defaultTrackers: [],
     });
-    expect(torrent.ok ? '' : torrent.error).toMatch(/^Not a valid \.torrent file: invalid bencode/);
+    expect(torrent.ok ? '' : torrent.error).toBe(
+      'Not a valid .torrent file: this file is not in the .torrent format (choose the .torrent file a BitTorrent app made)',
+    );
     await peer.client.flush();
     expect(peer.memory.data.size).toBe(0);
     expect(peer.client.views()).toEqual([]);

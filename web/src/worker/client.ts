@@ -558,6 +558,9 @@ export class Client {
 function torrentFileReason(message: string): string {
   const wrapped = /^Not a \.torrent file \((.*)\)$/s.exec(message);
   const reason = wrapped ? wrapped[1] : message;
+  // A parser's words (`invalid bencode: unexpected byte 0x74 at byte 0`) mean nothing to a user: say what happened.
+  if (/^(invalid bencode|not a dictionary)/i.test(reason))
+    return 'this file is not in the .torrent format (choose the .torrent file a BitTorrent app made)';
   return reason.charAt(0).toLowerCase() + reason.slice(1);
 }
 
