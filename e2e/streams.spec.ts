@@ -63,7 +63,9 @@ test('a video plays while it downloads, and a seek to 80 % plays within 5 s', as
   await b.context.close();
 });
 
-test('Save streams a 200 MiB file through the service worker, identical to the original', async ({ browser }) => {
+test('Save streams a 200 MiB file through the service worker, identical to the original', async ({
+  browser,
+}) => {
   const file = randomFile(tempDir(), 'streamed.bin', 200 * 1024 * 1024 + 12345);
   const a = await openPeer(browser);
   const magnet = await shareFiles(a.page, file.path, 'streamed.bin');
