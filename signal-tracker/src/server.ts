@@ -317,17 +317,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       Math.max(100, Math.min(5_000, tracker.announceDeadlineMs / 6)),
     ),
     setInterval(() => {
-      // The cluster's totals for the stats, once a second (undefined while Redis is down: this process's own).
-      if (!directory?.up) {
-        clusterTotals = undefined;
-        return;
-      }
-      directory.totals(Date.now()).then(
-        (totals) => (clusterTotals = totals),
-        () => (clusterTotals = undefined),
-      );
-    }, 1000),
-    setInterval(() => {
       for (const socket of context.sockets) {
         if (!socket.alive) {
           socket.terminate();
@@ -338,6 +327,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       }
     }, options.pingIntervalMs ?? 30_000),
   ];
+  const cluster = directory;
+  if (cluster) {
+    // The cluster's totals for the stats, once a second (undefined while Redis is down: this process's own).
+    timers.push(
+      setInterval(() => {
+        if (!cluster.up) {
+          clusterTotals = undefined;
+          return;
+        }
+        cluster.totals(Date.now()).then(
+          (totals) => (clusterTotals = totals),
+          () => (clusterTotals = undefined),
+        );
+      }, 1000),
+    );
+  }
   for (const timer of timers) timer.unref();
 
   await new Promise<void>((resolveListen, rejectListen) => {

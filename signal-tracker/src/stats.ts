@@ -70,7 +70,7 @@ export class StatsCache {
   full(now: number): PrivateStats {
     if (this.privateStats && now - this.privateAt < this.minIntervalMs) return this.privateStats;
     this.privateAt = now;
-    this.privateStats = { ...this.totals(now), swarms: this.tracker.stats(peerClient).swarms };
+    this.privateStats = { ...this.totals(now), swarms: this.tracker.swarmStats(peerClient) };
     return this.privateStats;
   }
 }

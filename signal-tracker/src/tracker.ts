@@ -131,12 +131,27 @@ export interface TrackerCounters {
   messages: number;
 }
 
-/** The connections of one client address, and its message count in the current second. */
+/** Messages counted in one-second windows, against a per-second limit (a connection's, or an address's). */
+export class MessageWindow {
+  private start = -Infinity;
+  private count = 0;
+
+  /** Counts a message; false when it is over `limit` in the current second. */
+  admit(now: number, limit: number): boolean {
+    if (now - this.start >= 1000) {
+      this.start = now;
+      this.count = 0;
+    }
+    this.count++;
+    return this.count <= limit;
+  }
+}
+
+/** The connections of one client address, and its messages in the current second. */
 export interface ClientAddress {
   readonly key: string;
   connections: number;
-  windowStart: number;
-  windowCount: number;
+  readonly messages: MessageWindow;
 }
 
 /** A peer connected to another tracker process of the cluster. */
@@ -208,8 +223,8 @@ export class Session {
    * first (every offer lives equally long, so the oldest expires first). Made on the first offer.
    */
   pending: Map<string, PendingOffer> | null = null;
-  private windowStart = -Infinity;
-  private windowCount = 0;
+  /** This connection's messages in the current second. */
+  readonly messages = new MessageWindow();
 
   constructor(
     readonly connection: Connection,
@@ -252,16 +267,6 @@ export class Session {
       this.peerTotal--;
       return;
     }
-  }
-
-  /** Counts a message; false when it is over the per-second limit. */
-  admit(now: number, limit: number): boolean {
-    if (now - this.windowStart >= 1000) {
-      this.windowStart = now;
-      this.windowCount = 0;
-    }
-    this.windowCount++;
-    return this.windowCount <= limit;
   }
 }
 
@@ -402,7 +407,7 @@ export class Tracker {
       return null;
     }
     if (!client) {
-      client = { key: address, connections: 0, windowStart: -Infinity, windowCount: 0 };
+      client = { key: address, connections: 0, messages: new MessageWindow() };
       this.addresses.set(address, client);
     }
     client.connections++;
@@ -463,7 +468,7 @@ export class Tracker {
     const message = parsed.message;
     if (message.kind === 'announce') this.announce(session, message, now);
     else if (message.kind === 'answer') this.answer(session, message, now);
-    else this.scrape(session, message);
+    else this.scrape(session, message, now);
   }
 
   /** Handles a frame the socket layer could not read (such as binary that is not UTF-8): a failure reason. */
@@ -476,16 +481,12 @@ export class Tracker {
   private admit(session: Session, now: number): boolean {
     if (session.closed) return false;
     this.counters.messages++;
-    const client = session.address;
-    if (now - client.windowStart >= 1000) {
-      client.windowStart = now;
-      client.windowCount = 0;
-    }
-    client.windowCount++;
+    // Both windows count every message, whichever refuses it.
+    const addressAdmits = session.address.messages.admit(now, this.limits.maxMessagesPerSecondPerAddress);
     let reason: string | null = null;
-    if (!session.admit(now, this.limits.maxMessagesPerSecond))
+    if (!session.messages.admit(now, this.limits.maxMessagesPerSecond))
       reason = `rate limit exceeded: over ${this.limits.maxMessagesPerSecond} messages per second`;
-    else if (client.windowCount > this.limits.maxMessagesPerSecondPerAddress)
+    else if (!addressAdmits)
       reason = `rate limit exceeded: over ${this.limits.maxMessagesPerSecondPerAddress} messages per second from this address`;
     if (reason === null) return true;
     this.fail(session, { 'failure reason': reason });
@@ -535,11 +536,16 @@ export class Tracker {
     };
   }
 
-  /** The totals and every swarm with its peers (for the holder of the stats token only). */
-  stats(peerClient: (peerId: string) => string): TrackerStats {
+  /** Every swarm with its peers (for the holder of the stats token only). */
+  swarmStats(peerClient: (peerId: string) => string): SwarmStats[] {
     const swarms: SwarmStats[] = [];
     for (const swarm of this.swarms.values()) swarms.push(swarm.stats(peerClient));
-    return { ...this.totals(), swarms };
+    return swarms;
+  }
+
+  /** The totals and every swarm with its peers. */
+  stats(peerClient: (peerId: string) => string): TrackerStats {
+    return { ...this.totals(), swarms: this.swarmStats(peerClient) };
   }
 
   private announce(session: Session, message: AnnounceMessage, now: number): void {
@@ -603,7 +609,7 @@ export class Tracker {
     if (cluster?.up) {
       const local = swarm!;
       const from = peer;
-      const want = Math.min(message.offers.length, message.numwant || message.offers.length);
+      const want = offersWanted(message);
       cluster.announce({ infoHash, peerId, complete: from.seeder, now, want }).then(
         (result) => {
           if (session.closed) return;
@@ -666,7 +672,7 @@ export class Tracker {
   }
 
   private relayOffers(swarm: Swarm, from: Peer, message: AnnounceMessage, now: number): void {
-    const count = Math.min(message.offers.length, message.numwant || message.offers.length);
+    const count = offersWanted(message);
     if (count === 0) return;
     const targets = swarm.randomPeers(count, from, this.random);
     for (let i = 0; i < targets.length; i++) {
@@ -681,7 +687,7 @@ export class Tracker {
   /** Notes that `to` may answer `offerId` of `offerer` once, within the offer's lifetime. */
   private rememberOffer(to: Session, offerer: Peer | RemotePeer, offerId: string, now: number): void {
     const pending = (to.pending ??= new Map());
-    const key = offerer.infoHash + offerer.peerId + offerId;
+    const key = pendingKey(offerer.infoHash, offerer.peerId, offerId);
     pending.delete(key);
     // Oldest first: drop the expired, then the oldest while the connection is at its limit.
     for (const [oldKey, old] of pending) {
@@ -703,7 +709,7 @@ export class Tracker {
       return;
     }
     // Only the connection the offer was relayed to may answer it, once, to the peer that made it.
-    const key = infoHash + toPeerId + message.offerId;
+    const key = pendingKey(infoHash, toPeerId, message.offerId);
     const offer = session.pending?.get(key);
     if (offer) session.pending!.delete(key);
     if (!offer || offer.expiresAt <= now) {
@@ -748,7 +754,7 @@ export class Tracker {
     this.counters.answersRelayed++;
   }
 
-  private scrape(session: Session, message: ScrapeMessage): void {
+  private scrape(session: Session, message: ScrapeMessage, now: number): void {
     if (message.infoHashes === null) {
       // Listing every swarm would hand out every info hash, which is all a stranger needs to download.
       this.fail(session, failure('scrape needs info_hash: this tracker does not list its swarms', 'scrape'));
@@ -758,7 +764,7 @@ export class Tracker {
     const hashes = message.infoHashes;
     const cluster = this.cluster;
     if (cluster?.up) {
-      cluster.counts(hashes, Date.now()).then(
+      cluster.counts(hashes, now).then(
         (counts) => {
           if (session.closed) return;
           const reply = this.scrapeReply(hashes);
@@ -817,6 +823,16 @@ export class Tracker {
     if (swarm.size === 0) this.swarms.delete(peer.infoHash);
     for (const listener of this.removalListeners) listener(peer.infoHash, peer.peerId, reason);
   }
+}
+
+/** How many of an announce's offers are relayed: all of them, or `numwant` if fewer. */
+function offersWanted(message: AnnounceMessage): number {
+  return Math.min(message.offers.length, message.numwant || message.offers.length);
+}
+
+/** A connection's pending offers are keyed by swarm, offerer and offer id. */
+function pendingKey(infoHash: string, offererId: string, offerId: string): string {
+  return infoHash + offererId + offerId;
 }
 
 /** An offer as the tracker forwards it to the peer that is to answer it. */
