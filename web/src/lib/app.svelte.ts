@@ -521,7 +521,14 @@ class AppState {
 /** An ordinary browser download of a Blob (works in every browser and in headless tests). */
 export function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
-  clickLink(url, name);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.rel = 'noopener';
+  a.style.display = 'none';
+  document.body.append(a);
+  a.click();
+  a.remove();
   // The browser reads the blob after the click; give it time before freeing the URL.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
@@ -539,17 +546,6 @@ function followAttachment(url: string): void {
   document.body.append(frame);
   // The download has started long before; the frame has nothing else to do.
   setTimeout(() => frame.remove(), 60_000);
-}
-
-function clickLink(url: string, name?: string): void {
-  const a = document.createElement('a');
-  a.href = url;
-  if (name !== undefined) a.download = name;
-  a.rel = 'noopener';
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
 }
 
 export const app = new AppState();
