@@ -1,6 +1,19 @@
-// The app's state for the components (Svelte 5 runes) and the user's intents, forwarded to the engine bridge.
+// The app's state for the components (Svelte 5 runes) and the user's intents, forwarded to the engine: this tab's
+// bridge to its worker, or the engine tab's over the tab channel (see net/tab-link.ts).
 // Components read `app.*` and call these methods; they hold no protocol logic.
 import { EngineBridge, type WorkerLike } from '../net/engine-bridge';
+import { LocalEngine } from '../net/local-engine';
+import {
+  broadcastTransport,
+  EngineHost,
+  newTabId,
+  RemoteEngine,
+  type Call,
+  type Engine,
+  type Result,
+  type SharedView,
+  type TabTransport,
+} from '../net/tab-link';
 import type { TrackerStatus } from '../net/tracker-client';
 import { MagnetError, parseMagnet } from '../../../shared/magnet';
 import { baseName } from './format';
@@ -99,8 +112,8 @@ class AppState {
   errors = $state<FieldErrors>({});
   /** Shares being hashed that the worker has not listed yet. */
   pendingShares = $state(0);
-  /** Another tab of this browser runs the engine; this one waits for it to close. */
-  waitingForOtherTab = $state(false);
+  /** Another tab of this browser holds the engine and the connections; this one shows and steers it. */
+  viewOfOtherTab = $state(false);
   /** Upload limit in KiB/s; 0 = none. */
   uploadLimitKiB = $state(readUploadLimit());
   /** The tracker hands out TURN relay credentials. */
@@ -114,6 +127,11 @@ class AppState {
   private persistenceAsked = false;
 
   private bridge: EngineBridge | undefined;
+  /** Where the user's actions go: this tab's engine, or the engine tab's over the tab channel. */
+  private engine: Engine | undefined;
+  private remote: RemoteEngine | undefined;
+  private host: EngineHost | undefined;
+  private publishing = false;
   private starting: Promise<void> | undefined;
 
   /** Starts the worker, the tracker clients and the connections (once). */
@@ -123,38 +141,6 @@ class AppState {
   }
 
   private async boot(createWorker: () => WorkerLike): Promise<void> {
-    await this.exclusive();
-    const { iceServers, relay } = await loadPeerConfig();
-    this.relayAvailable = relay;
-    let worker: WorkerLike;
-    try {
-      worker = createWorker();
-    } catch (error) {
-      this.fatal = `The engine could not start: ${message(error)}`;
-      return;
-    }
-    this.bridge = new EngineBridge({
-      worker,
-      createWorker,
-      iceServers,
-      defaultTrackers: [defaultTracker(location)],
-      uploadLimit: this.uploadLimitKiB * 1024,
-      relayOnly: relay && this.relayOnly,
-      listener: {
-        ready: () => (this.ready = true),
-        torrents: (torrents) => this.onTorrents(torrents),
-        trackers: (infoHashHex, statuses) => (this.trackers = { ...this.trackers, [infoHashHex]: statuses }),
-        fatal: (text) => (this.fatal = `The engine stopped: ${text}`),
-        restarted: (text) => {
-          this.ready = false;
-          this.errors = {
-            ...this.errors,
-            general: `The engine stopped (${text}) and was restarted; requests in progress failed, torrents are reloaded from storage.`,
-          };
-        },
-      },
-    });
-    if (relay) this.refreshPeerConfig();
     void this.startStreams();
     this.watchTracker();
     addEventListener('visibilitychange', () => {
@@ -166,37 +152,153 @@ class AppState {
     } catch {
       // not offered here (an insecure origin, another browser's rules): links still paste into the field
     }
-    const leave = () => this.bridge?.shutdown();
+    const leave = () => {
+      this.bridge?.shutdown();
+      this.host?.close();
+      this.remote?.close();
+    };
     addEventListener('pagehide', leave);
     addEventListener('beforeunload', leave);
     // Back from the back/forward cache after `leave`: the connections and trackers are gone, start afresh.
     addEventListener('pageshow', (event) => {
       if (event.persisted) location.reload();
     });
+    await this.engineOrView(createWorker);
     addEventListener('hashchange', () => void this.openFromHash());
     await this.openFromHash();
   }
 
   /**
-   * One engine per browser profile: two tabs over the same IndexedDB would store and announce the same torrents
-   * twice. A second tab waits (Web Locks) until the first one closes, then takes over.
+   * One engine per browser profile: two engines over the same IndexedDB would store and announce the same torrents
+   * twice. The tab that gets the lock (Web Locks) runs it; every other tab is a view of it over a `BroadcastChannel`
+   * and takes the lock, with the actions still waiting, when the engine tab closes or crashes.
    */
-  private async exclusive(): Promise<void> {
+  private async engineOrView(createWorker: () => WorkerLike): Promise<void> {
     const locks = (navigator as Navigator & { locks?: LockManager }).locks;
-    if (!locks) return;
-    let granted!: () => void;
-    const acquired = new Promise<void>((resolve) => (granted = resolve));
-    locks
-      .request('swarmdrop-engine', () => {
-        granted();
-        return new Promise<void>(() => {}); // held for the page's lifetime
-      })
-      .catch(() => granted());
-    const soon = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 500));
-    if (await Promise.race([acquired.then(() => true), soon])) return;
-    this.waitingForOtherTab = true;
-    await acquired;
-    this.waitingForOtherTab = false;
+    if (!locks || typeof BroadcastChannel === 'undefined') return this.startEngine(createWorker, undefined);
+    const transport = broadcastTransport();
+    const hold = () => new Promise<void>(() => {}); // held for the page's lifetime
+    const held = await new Promise<boolean>((resolve) => {
+      locks
+        .request('swarmdrop-engine', { ifAvailable: true }, (lock) => {
+          resolve(lock !== null);
+          return lock ? hold() : undefined;
+        })
+        .catch(() => resolve(true)); // no lock to be had (an opaque origin): run alone, as before locks
+    });
+    if (held) return this.startEngine(createWorker, transport);
+    const id = newTabId();
+    this.viewOfOtherTab = true;
+    this.remote = new RemoteEngine({ transport, id, listener: { view: (view) => this.onSharedView(view) } });
+    this.engine = this.remote;
+    void locks.request('swarmdrop-engine', () => {
+      // The engine tab closed or crashed: this one takes over, with its actions still waiting.
+      this.viewOfOtherTab = false;
+      this.ready = false;
+      void this.startEngine(createWorker, transport);
+      return hold();
+    });
+  }
+
+  /** This tab runs the engine: the worker, the tracker clients, the connections, and the other tabs' calls. */
+  private async startEngine(
+    createWorker: () => WorkerLike,
+    transport: TabTransport | undefined,
+  ): Promise<void> {
+    const { iceServers, relay } = await loadPeerConfig();
+    this.relayAvailable = relay;
+    let worker: WorkerLike;
+    try {
+      worker = createWorker();
+    } catch (error) {
+      const fatal = `The engine could not start: ${message(error)}`;
+      this.fatal = fatal;
+      this.remote?.handOver(() => Promise.reject(new Error(fatal)));
+      return;
+    }
+    this.bridge = new EngineBridge({
+      worker,
+      createWorker,
+      iceServers,
+      defaultTrackers: [defaultTracker(location)],
+      uploadLimit: this.uploadLimitKiB * 1024,
+      relayOnly: relay && this.relayOnly,
+      listener: {
+        ready: () => {
+          this.ready = true;
+          this.publish();
+        },
+        torrents: (torrents) => {
+          this.onTorrents(torrents);
+          this.publish();
+        },
+        trackers: (infoHashHex, statuses) => (this.trackers = { ...this.trackers, [infoHashHex]: statuses }),
+        fatal: (text) => {
+          this.fatal = `The engine stopped: ${text}`;
+          this.publish();
+        },
+        restarted: (text) => {
+          this.ready = false;
+          this.errors = {
+            ...this.errors,
+            general: `The engine stopped (${text}) and was restarted; requests in progress failed, torrents are reloaded from storage.`,
+          };
+        },
+      },
+    });
+    const local = new LocalEngine(this.bridge, {
+      setUploadLimit: (kib) => this.applyUploadLimit(kib),
+      setRelayOnly: (on) => this.applyRelayOnly(on),
+    });
+    this.engine = local;
+    // Actions given while this tab was a view and no engine tab answered them run here now.
+    this.remote?.handOver((call) => local.call(call));
+    this.remote = undefined;
+    if (transport)
+      this.host = new EngineHost({ transport, id: newTabId(), perform: (call) => local.call(call) });
+    if (relay) this.refreshPeerConfig();
+  }
+
+  /** The other tabs see what this one shows (one post per turn of the event loop, however many changes). */
+  private publish(): void {
+    if (!this.host || this.publishing) return;
+    this.publishing = true;
+    queueMicrotask(() => {
+      this.publishing = false;
+      this.host?.publish({
+        ready: this.ready,
+        torrents: this.torrents,
+        trackers: this.trackers,
+        uploadLimitKiB: this.uploadLimitKiB,
+        relayOnly: this.relayOnly,
+        relayAvailable: this.relayAvailable,
+        ...(this.fatal ? { fatal: this.fatal } : {}),
+      });
+    });
+  }
+
+  /** A view tab: what the engine tab shows. */
+  private onSharedView(view: SharedView): void {
+    this.ready = view.ready;
+    this.onTorrents(view.torrents);
+    this.trackers = view.trackers;
+    this.uploadLimitKiB = view.uploadLimitKiB;
+    this.relayOnly = view.relayOnly;
+    this.relayAvailable = view.relayAvailable;
+    this.fatal = view.fatal;
+  }
+
+  /** Runs an action on the engine, wherever it is. */
+  private call<C extends Call>(call: C): Promise<Result<C>> {
+    if (!this.engine) return Promise.reject(new Error('SwarmDrop is still starting; try again in a moment'));
+    return this.engine.call(call);
+  }
+
+  /** An action whose answer only matters when it fails. */
+  private act(call: Call): void {
+    this.call(call).catch((error: unknown) => {
+      this.errors = { ...this.errors, general: `That did not work: ${message(error)}` };
+    });
   }
 
   private onTorrents(torrents: TorrentView[]): void {
@@ -235,7 +337,7 @@ class AppState {
         name: parsed.name ?? parsed.infoHashHex,
         infoHashHex: parsed.infoHashHex,
         length: parsed.length,
-        trackers: torrentTrackers(parsed.trackers, this.bridge?.defaultTrackers ?? []),
+        trackers: torrentTrackers(parsed.trackers, [defaultTracker(location)]),
       };
     } catch (error) {
       const reason = error instanceof MagnetError ? error.message : message(error);
@@ -332,6 +434,12 @@ class AppState {
   }
 
   setRelayOnly(on: boolean): void {
+    this.applyRelayOnly(on);
+    if (this.remote) this.act({ op: 'set-relay-only', on });
+  }
+
+  /** Remembers relay-only and applies it to this tab's engine, if it runs one. */
+  private applyRelayOnly(on: boolean): void {
     this.relayOnly = on;
     try {
       localStorage.setItem(RELAY_ONLY_KEY, on ? '1' : '0');
@@ -339,22 +447,28 @@ class AppState {
       // private mode: the choice lasts for this page only
     }
     this.bridge?.setRelayOnly(this.relayAvailable && on);
+    this.publish();
   }
 
   setUploadLimit(kib: number): void {
     const value = Number.isFinite(kib) && kib > 0 ? kib : 0;
-    this.uploadLimitKiB = value;
+    this.applyUploadLimit(value);
+    if (this.remote) this.act({ op: 'set-upload-limit', kib: value });
+  }
+
+  /** Remembers the upload limit and applies it to this tab's engine, if it runs one. */
+  private applyUploadLimit(kib: number): void {
+    this.uploadLimitKiB = kib;
     try {
-      localStorage.setItem(UPLOAD_LIMIT_KEY, String(value));
+      localStorage.setItem(UPLOAD_LIMIT_KEY, String(kib));
     } catch {
       // private mode: the limit lasts for this page only
     }
-    this.bridge?.setUploadLimit(value * 1024);
+    this.bridge?.setUploadLimit(kib * 1024);
+    this.publish();
   }
 
   async share(picked: PickedFile[]): Promise<void> {
-    const bridge = this.bridge;
-    if (!bridge) return;
     this.errors = { ...this.errors, share: undefined };
     let request;
     try {
@@ -367,7 +481,7 @@ class AppState {
     this.askPersistence();
     this.pendingShares++;
     try {
-      await bridge.share(request.files, request.name);
+      await this.call({ op: 'share', files: request.files, name: request.name });
       this.errors = {}; // an action that worked: earlier messages no longer apply
     } catch (error) {
       this.errors = { ...this.errors, share: `Could not share “${request.name}”: ${message(error)}` };
@@ -377,8 +491,6 @@ class AppState {
   }
 
   async addMagnet(input: string): Promise<boolean> {
-    const bridge = this.bridge;
-    if (!bridge) return false;
     const link = input.trim();
     if (!link) {
       this.errors = { ...this.errors, magnet: 'Enter a magnet link or a 40-character info hash' };
@@ -387,7 +499,7 @@ class AppState {
     this.errors = { ...this.errors, magnet: undefined };
     this.askPersistence();
     try {
-      await bridge.addMagnet(link);
+      await this.call({ op: 'add-magnet', link });
       this.errors = {};
       return true;
     } catch (error) {
@@ -408,13 +520,11 @@ class AppState {
   }
 
   async openTorrentFile(file: File): Promise<void> {
-    const bridge = this.bridge;
-    if (!bridge) return;
     this.errors = { ...this.errors, torrentFile: undefined };
     this.askPersistence();
     try {
       const bytes = await file.arrayBuffer();
-      await bridge.addTorrentFile(bytes);
+      await this.call({ op: 'add-torrent-file', bytes });
       this.errors = {};
     } catch (error) {
       this.errors = { ...this.errors, torrentFile: `Could not open “${file.name}”: ${message(error)}` };
@@ -422,9 +532,8 @@ class AppState {
   }
 
   async saveFile(view: TorrentView, fileIndex: number): Promise<void> {
-    const bridge = this.bridge;
     const file = view.files.find((f) => f.index === fileIndex);
-    if (!bridge || !file) return;
+    if (!file) return;
     const name = safeFileName(baseName(file.path));
     if (this.streams) {
       // Streamed by the service worker from the stored pieces: the browser's own download, at flat memory.
@@ -432,7 +541,7 @@ class AppState {
       return;
     }
     try {
-      const blob = await bridge.getFile(view.infoHashHex, fileIndex);
+      const blob = await this.call({ op: 'get-file', infoHashHex: view.infoHashHex, fileIndex });
       download(blob, name);
     } catch (error) {
       this.errors = { ...this.errors, general: `Could not save “${file.path}”: ${message(error)}` };
@@ -446,11 +555,10 @@ class AppState {
 
   /** `Save all to a folder`: every finished file of the torrent, written into a folder the user picks. */
   async saveAllToFolder(view: TorrentView): Promise<void> {
-    const bridge = this.bridge;
     const picker = (
       globalThis as { showDirectoryPicker?: (options: object) => Promise<FileSystemDirectoryHandle> }
     ).showDirectoryPicker;
-    if (!bridge || !picker) return;
+    if (!picker) return;
     let root: FileSystemDirectoryHandle;
     try {
       root = await picker({ mode: 'readwrite', id: 'swarmdrop' });
@@ -470,7 +578,9 @@ class AppState {
         // Piece by piece from the service worker's stream when there is one; otherwise from a Blob of the pieces.
         const body = this.streams
           ? (await fetch(fileUrl(view.infoHashHex, file.index, file.path))).body
-          : (await bridge.getFile(view.infoHashHex, file.index)).stream();
+          : (
+              await this.call({ op: 'get-file', infoHashHex: view.infoHashHex, fileIndex: file.index })
+            ).stream();
         if (!body) throw new Error('the file stream is empty');
         await body.pipeTo(writable);
       }
@@ -483,10 +593,8 @@ class AppState {
   }
 
   async saveTorrentFile(view: TorrentView): Promise<void> {
-    const bridge = this.bridge;
-    if (!bridge) return;
     try {
-      const { blob, name } = await bridge.getTorrentFile(view.infoHashHex);
+      const { blob, name } = await this.call({ op: 'get-torrent-file', infoHashHex: view.infoHashHex });
       download(blob, safeFileName(name, 'download.torrent'));
     } catch (error) {
       this.errors = { ...this.errors, general: `Could not build the .torrent file: ${message(error)}` };
@@ -498,19 +606,19 @@ class AppState {
     const skipped = view.files
       .filter((file) => (file.index === fileIndex ? !chosen : !file.chosen))
       .map((file) => file.index);
-    this.bridge?.chooseFiles(view.infoHashHex, skipped);
+    this.act({ op: 'choose-files', infoHashHex: view.infoHashHex, skipped });
   }
 
   pause(view: TorrentView): void {
-    this.bridge?.pause(view.infoHashHex);
+    this.act({ op: 'pause', infoHashHex: view.infoHashHex });
   }
 
   resume(view: TorrentView): void {
-    this.bridge?.resume(view.infoHashHex);
+    this.act({ op: 'resume', infoHashHex: view.infoHashHex });
   }
 
   remove(view: TorrentView): void {
-    this.bridge?.remove(view.infoHashHex);
+    this.act({ op: 'remove', infoHashHex: view.infoHashHex });
   }
 
   dismiss(field: keyof FieldErrors): void {
