@@ -1,0 +1,102 @@
+// Every tab of one browser profile is a full app: one tab holds the engine and the connections, the others show the
+// same list and carry every action to it; when the engine tab closes, another one takes over.
+import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { LAUNCH_OPTIONS } from '../playwright.config';
+import {
+  expectStatus,
+  openApp,
+  openPeer,
+  randomFile,
+  saveFile,
+  shareFiles,
+  startDownload,
+  tempDir,
+  torrentItem,
+  TRANSFER_TIMEOUT,
+} from './helpers';
+
+test.describe.configure({ timeout: 240_000 });
+
+const OTHER_TAB = /Another SwarmDrop tab of this browser holds the connections/;
+
+/** One persistent profile (storage on disk, like a real browser) with the app open in two tabs. */
+async function twoTabs(): Promise<{ profile: BrowserContext; engineTab: Page; viewTab: Page }> {
+  const profile = await chromium.launchPersistentContext(tempDir('swarmdrop-profile-'), {
+    ...LAUNCH_OPTIONS,
+    acceptDownloads: true,
+    baseURL: test.info().project.use.baseURL,
+  });
+  const engineTab = profile.pages()[0] ?? (await profile.newPage());
+  await openApp(engineTab);
+  await expect(engineTab.getByText(OTHER_TAB)).toHaveCount(0);
+  const viewTab = await profile.newPage();
+  await openApp(viewTab);
+  await expect(viewTab.getByText(OTHER_TAB)).toBeVisible();
+  return { profile, engineTab, viewTab };
+}
+
+test('the second tab shares, another browser downloads it, and the tab takes over when the engine tab closes', async ({
+  browser,
+}) => {
+  const file = randomFile(tempDir(), 'from-second-tab.bin', 600 * 1024);
+  const { profile, engineTab, viewTab } = await twoTabs();
+  const magnet = await shareFiles(viewTab, file.path, 'from-second-tab.bin');
+  // Both tabs show the one torrent.
+  await expectStatus(torrentItem(engineTab, 'from-second-tab.bin'), 'Seeding');
+
+  const downloader = await openPeer(browser);
+  await startDownload(downloader.page, magnet);
+  const item = torrentItem(downloader.page, 'from-second-tab.bin');
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  expect((await saveFile(downloader.page, item, 'from-second-tab.bin')).sha256).toBe(file.sha256);
+  // The view tab shows the engine tab's live figures: what it sent to the downloader.
+  const shared = torrentItem(viewTab, 'from-second-tab.bin');
+  await expect(shared.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
+  await expect
+    .poll(async () => Number(await shared.getAttribute('data-uploaded')), { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(file.bytes.length);
+
+  // The engine tab goes: the view tab takes the engine over, torrent and all, and seeds to a newcomer.
+  await engineTab.close();
+  await expect(viewTab.getByText(OTHER_TAB)).toHaveCount(0, { timeout: 30_000 });
+  await expectStatus(shared, 'Seeding', 30_000);
+  await downloader.context.close();
+  const newcomer = await openPeer(browser);
+  await startDownload(newcomer.page, magnet);
+  const again = torrentItem(newcomer.page, 'from-second-tab.bin');
+  await expectStatus(again, 'Seeding', TRANSFER_TIMEOUT);
+  expect((await saveFile(newcomer.page, again, 'from-second-tab.bin')).sha256).toBe(file.sha256);
+  await newcomer.context.close();
+  await profile.close();
+});
+
+test('a download started in the second tab completes, and that tab saves the identical file', async ({
+  browser,
+}) => {
+  const file = randomFile(tempDir(), 'to-second-tab.bin', 700 * 1024);
+  const sharer = await openPeer(browser);
+  const magnet = await shareFiles(sharer.page, file.path, 'to-second-tab.bin');
+  const { profile, engineTab, viewTab } = await twoTabs();
+  await startDownload(viewTab, magnet);
+  const item = torrentItem(viewTab, 'to-second-tab.bin');
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  await expectStatus(torrentItem(engineTab, 'to-second-tab.bin'), 'Seeding');
+  expect((await saveFile(viewTab, item, 'to-second-tab.bin')).sha256).toBe(file.sha256);
+  // Pause from the view tab reaches the engine: both tabs show it.
+  await item.getByRole('button', { name: 'Pause' }).click();
+  await expectStatus(torrentItem(engineTab, 'to-second-tab.bin'), 'Paused', 30_000);
+  await expectStatus(item, 'Paused', 30_000);
+  await sharer.context.close();
+  await profile.close();
+});
+
+test('a share given while the engine tab closes is not lost: the tab that takes over finishes it', async () => {
+  const file = randomFile(tempDir(), 'in-flight.bin', 8 * 1024 * 1024);
+  const { profile, engineTab, viewTab } = await twoTabs();
+  await viewTab.getByLabel('Share files').setInputFiles(file.path);
+  await engineTab.close();
+  await expect(viewTab.getByText(OTHER_TAB)).toHaveCount(0, { timeout: 30_000 });
+  await expectStatus(torrentItem(viewTab, 'in-flight.bin'), 'Seeding', 60_000);
+  await expect(viewTab.getByRole('alert')).toHaveCount(0);
+  await profile.close();
+});
