@@ -1,5 +1,6 @@
 // Firefox and Chromium side by side: each shares to the other, Firefox saves byte-identical, resumes after a
-// reload, and two tabs of one Firefox profile share one engine. Firefox runs through puppeteer-core (e2e/firefox.ts).
+// reload, and two tabs of one Firefox profile share one engine, the second acting through the first. Firefox runs
+// through puppeteer-core (e2e/firefox.ts).
 import { expect, test } from '@playwright/test';
 import type { Browser as FirefoxBrowser } from 'puppeteer-core';
 import {
@@ -107,21 +108,38 @@ test('a Firefox tab reloaded mid-download resumes from its verified pieces', asy
   await chromium.context.close();
 });
 
-test('two tabs of one Firefox profile: the second waits, then takes over the torrents', async ({
+test('two tabs of one Firefox profile: the second shares through the first, then takes over', async ({
+  browser,
   baseURL,
 }) => {
-  const file = randomFile(tempDir(), 'firefox-tabs.bin', 40_000);
+  const kept = randomFile(tempDir(), 'firefox-tabs.bin', 40_000);
+  const file = randomFile(tempDir(), 'firefox-second-tab.bin', 300 * 1024);
   const { browser: fx } = await firefox();
   const first = await openFirefoxApp(fx, `${baseURL}/`);
-  await shareInFirefox(first, file.path, 'firefox-tabs.bin');
-  const second = await fx.newPage();
-  await second.goto(`${baseURL}/`);
-  await second.waitForFunction(() => document.body.innerText.includes('already open in another tab'), {
-    timeout: 30_000,
-  });
-  await first.close();
-  await second.waitForFunction(() => !document.body.innerText.includes('already open in another tab'), {
-    timeout: 30_000,
-  });
+  await shareInFirefox(first, kept.path, 'firefox-tabs.bin');
+  const second = await openFirefoxApp(fx, `${baseURL}/`);
+  const otherTab = 'Another SwarmDrop tab of this browser holds the connections';
+  await second.waitForFunction(
+    (text) => document.body.innerText.includes(text),
+    { timeout: 30_000 },
+    otherTab,
+  );
+  // The second tab shows the first one's torrent, and its share (a File over the BroadcastChannel) reaches the engine.
   await waitForState(second, 'firefox-tabs.bin', 'seeding', 30_000);
+  const magnet = await shareInFirefox(second, file.path, 'firefox-second-tab.bin');
+  await waitForState(first, 'firefox-second-tab.bin', 'seeding', 30_000);
+  const chromium = await openPeer(browser);
+  await startDownload(chromium.page, magnet);
+  const item = torrentItem(chromium.page, 'firefox-second-tab.bin');
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  expect((await saveFile(chromium.page, item, 'firefox-second-tab.bin')).sha256).toBe(file.sha256);
+  await chromium.context.close();
+  await first.close();
+  await second.waitForFunction(
+    (text) => !document.body.innerText.includes(text),
+    { timeout: 30_000 },
+    otherTab,
+  );
+  await waitForState(second, 'firefox-tabs.bin', 'seeding', 30_000);
+  await waitForState(second, 'firefox-second-tab.bin', 'seeding', 30_000);
 });

@@ -29,7 +29,7 @@ export async function launchFirefox(downloadDir: string): Promise<Browser> {
   });
 }
 
-/** Opens the app and waits until the engine is up (or the tab waits for another one). */
+/** Opens the app and waits until the engine is up (in this tab, or in the tab of the profile that holds it). */
 export async function openFirefoxApp(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage();
   await page.goto(url);
