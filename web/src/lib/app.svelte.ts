@@ -132,6 +132,8 @@ class AppState {
   private remote: RemoteEngine | undefined;
   private host: EngineHost | undefined;
   private publishing = false;
+  /** Counts the engine's torrent lists (published, so view tabs sample speeds once per list). */
+  private torrentsVersion = 0;
   private starting: Promise<void> | undefined;
 
   /** Starts the worker, the tracker clients and the connections (once). */
@@ -177,27 +179,36 @@ class AppState {
     const locks = (navigator as Navigator & { locks?: LockManager }).locks;
     if (!locks || typeof BroadcastChannel === 'undefined') return this.startEngine(createWorker, undefined);
     const transport = broadcastTransport();
-    const hold = () => new Promise<void>(() => {}); // held for the page's lifetime
-    const held = await new Promise<boolean>((resolve) => {
-      locks
-        .request('swarmdrop-engine', { ifAvailable: true }, (lock) => {
-          resolve(lock !== null);
-          return lock ? hold() : undefined;
-        })
-        .catch(() => resolve(true)); // no lock to be had (an opaque origin): run alone, as before locks
-    });
+    let held = false;
+    let viewing = false;
+    let granted!: () => void;
+    const grantedSoon = new Promise<void>((resolve) => (granted = resolve));
+    locks
+      .request('swarmdrop-engine', () => {
+        held = true;
+        if (viewing) {
+          // The engine tab closed or crashed: this one takes over, with its actions still waiting.
+          this.viewOfOtherTab = false;
+          this.ready = false;
+          void this.startEngine(createWorker, transport);
+        } else granted();
+        return new Promise<void>(() => {}); // held for the page's lifetime
+      })
+      .catch(() => {
+        held = true; // no lock to be had (an opaque origin): run alone, as before locks
+        granted();
+      });
+    // A reloaded tab's lock is released a moment after the new page asks: wait that long before being a view.
+    await Promise.race([grantedSoon, new Promise((resolve) => setTimeout(resolve, 500))]);
     if (held) return this.startEngine(createWorker, transport);
-    const id = newTabId();
+    viewing = true;
     this.viewOfOtherTab = true;
-    this.remote = new RemoteEngine({ transport, id, listener: { view: (view) => this.onSharedView(view) } });
-    this.engine = this.remote;
-    void locks.request('swarmdrop-engine', () => {
-      // The engine tab closed or crashed: this one takes over, with its actions still waiting.
-      this.viewOfOtherTab = false;
-      this.ready = false;
-      void this.startEngine(createWorker, transport);
-      return hold();
+    this.remote = new RemoteEngine({
+      transport,
+      id: newTabId(),
+      listener: { view: (view) => this.onSharedView(view) },
     });
+    this.engine = this.remote;
   }
 
   /** This tab runs the engine: the worker, the tracker clients, the connections, and the other tabs' calls. */
@@ -230,9 +241,13 @@ class AppState {
         },
         torrents: (torrents) => {
           this.onTorrents(torrents);
+          this.torrentsVersion++;
           this.publish();
         },
-        trackers: (infoHashHex, statuses) => (this.trackers = { ...this.trackers, [infoHashHex]: statuses }),
+        trackers: (infoHashHex, statuses) => {
+          this.trackers = { ...this.trackers, [infoHashHex]: statuses };
+          this.publish();
+        },
         fatal: (text) => {
           this.fatal = `The engine stopped: ${text}`;
           this.publish();
@@ -267,6 +282,7 @@ class AppState {
       this.publishing = false;
       this.host?.publish({
         ready: this.ready,
+        version: this.torrentsVersion,
         torrents: this.torrents,
         trackers: this.trackers,
         uploadLimitKiB: this.uploadLimitKiB,
@@ -280,7 +296,10 @@ class AppState {
   /** A view tab: what the engine tab shows. */
   private onSharedView(view: SharedView): void {
     this.ready = view.ready;
-    this.onTorrents(view.torrents);
+    if (view.version !== this.torrentsVersion) {
+      this.torrentsVersion = view.version;
+      this.onTorrents(view.torrents);
+    }
     this.trackers = view.trackers;
     this.uploadLimitKiB = view.uploadLimitKiB;
     this.relayOnly = view.relayOnly;
@@ -416,7 +435,8 @@ class AppState {
       if (before.get(view.infoHashHex) !== 'downloading' || view.state !== 'seeding') continue;
       if (!document.hidden) continue;
       document.title = `Done: ${view.name} — SwarmDrop`;
-      if (typeof Notification !== 'undefined' && Notification.permission === 'granted')
+      // One notification per profile: the engine tab's (a view tab's title still says it).
+      if (!this.remote && typeof Notification !== 'undefined' && Notification.permission === 'granted')
         new Notification('Download finished', { body: view.name });
     }
   }

@@ -23,6 +23,7 @@ async function settle(): Promise<void> {
 function view(name: string): SharedView {
   return {
     ready: true,
+    version: 1,
     torrents: [{ infoHashHex: T, name } as SharedView['torrents'][number]],
     trackers: {},
     uploadLimitKiB: 0,

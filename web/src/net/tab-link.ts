@@ -46,6 +46,8 @@ export interface Engine {
 /** What the engine tab shows, published to the other tabs. */
 export interface SharedView {
   ready: boolean;
+  /** Changes when the torrents do (a view published for another reason, a tracker's state, carries the same). */
+  version: number;
   torrents: TorrentView[];
   trackers: Record<string, TrackerStatus[]>;
   uploadLimitKiB: number;
@@ -161,6 +163,7 @@ function isSharedView(value: unknown): value is SharedView {
   return (
     isObject(value) &&
     typeof value.ready === 'boolean' &&
+    typeof value.version === 'number' &&
     Array.isArray(value.torrents) &&
     isObject(value.trackers) &&
     typeof value.uploadLimitKiB === 'number' &&
