@@ -8,6 +8,7 @@ import {
   openPeer,
   randomFile,
   saveFile,
+  setUploadLimit,
   shareFiles,
   startDownload,
   tempDir,
@@ -82,10 +83,18 @@ test('a download started in the second tab completes, and that tab saves the ide
   await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
   await expectStatus(torrentItem(engineTab, 'to-second-tab.bin'), 'Seeding');
   expect((await saveFile(viewTab, item, 'to-second-tab.bin')).sha256).toBe(file.sha256);
-  // Pause from the view tab reaches the engine: both tabs show it.
+  // Pause and resume from the view tab reach the engine: both tabs show them.
   await item.getByRole('button', { name: 'Pause' }).click();
   await expectStatus(torrentItem(engineTab, 'to-second-tab.bin'), 'Paused', 30_000);
   await expectStatus(item, 'Paused', 30_000);
+  await item.getByRole('button', { name: 'Resume' }).click();
+  await expectStatus(torrentItem(engineTab, 'to-second-tab.bin'), 'Seeding', 30_000);
+  // So does the upload limit, and the engine's answer to a bad link comes back to the tab that sent it.
+  await setUploadLimit(viewTab, 512);
+  await expect(engineTab.getByLabel('Upload limit')).toHaveValue('512', { timeout: 30_000 });
+  await startDownload(viewTab, 'magnet:?xt=urn:btih:nothex');
+  await expect(viewTab.getByText(/^Invalid magnet link or info hash/)).toBeVisible({ timeout: 30_000 });
+  await expect(engineTab.getByText(/^Invalid magnet link or info hash/)).toHaveCount(0);
   await sharer.context.close();
   await profile.close();
 });
@@ -98,5 +107,25 @@ test('a share given while the engine tab closes is not lost: the tab that takes 
   await expect(viewTab.getByText(OTHER_TAB)).toHaveCount(0, { timeout: 30_000 });
   await expectStatus(torrentItem(viewTab, 'in-flight.bin'), 'Seeding', 60_000);
   await expect(viewTab.getByRole('alert')).toHaveCount(0);
+  await profile.close();
+});
+
+test('when the engine tab crashes, the view tab takes over and its download goes on', async ({ browser }) => {
+  const file = randomFile(tempDir(), 'after-crash.bin', 900 * 1024);
+  const sharer = await openPeer(browser);
+  await setUploadLimit(sharer.page, 256);
+  const magnet = await shareFiles(sharer.page, file.path, 'after-crash.bin');
+  const { profile, engineTab, viewTab } = await twoTabs();
+  await startDownload(viewTab, magnet);
+  const item = torrentItem(viewTab, 'after-crash.bin');
+  await expectStatus(item, 'Downloading', TRANSFER_TIMEOUT);
+  const cdp = await profile.newCDPSession(engineTab);
+  void cdp.send('Page.crash').catch(() => undefined); // never answered: the renderer dies
+  await engineTab.waitForEvent('crash');
+  await expect(viewTab.getByText(OTHER_TAB)).toHaveCount(0, { timeout: 30_000 });
+  await setUploadLimit(sharer.page, 0);
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  expect((await saveFile(viewTab, item, 'after-crash.bin')).sha256).toBe(file.sha256);
+  await sharer.context.close();
   await profile.close();
 });
