@@ -224,7 +224,10 @@ class AppState {
     } catch (error) {
       const fatal = `The engine could not start: ${message(error)}`;
       this.fatal = fatal;
-      this.remote?.handOver(() => Promise.reject(new Error(fatal)));
+      const failed = () => Promise.reject(new Error(fatal));
+      this.remote?.handOver(failed);
+      this.remote = undefined;
+      this.engine = { call: failed };
       return;
     }
     this.bridge = new EngineBridge({
