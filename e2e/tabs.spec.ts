@@ -1,9 +1,12 @@
 // Every tab of one browser profile is a full app: one tab holds the engine and the connections, the others show the
 // same list and carry every action to it; when the engine tab closes, another one takes over.
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { LAUNCH_OPTIONS } from '../playwright.config';
 import {
   expectStatus,
+  itemNumbers,
   openApp,
   openPeer,
   randomFile,
@@ -126,6 +129,28 @@ test('when the engine tab crashes, the view tab takes over and its download goes
   await setUploadLimit(sharer.page, 0);
   await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
   expect((await saveFile(viewTab, item, 'after-crash.bin')).sha256).toBe(file.sha256);
+  await sharer.context.close();
+  await profile.close();
+});
+
+test('a video plays in the view tab while the engine tab downloads it', async ({ browser }) => {
+  const clip = fileURLToPath(new URL('./fixtures/clip.webm', import.meta.url));
+  const sharer = await openPeer(browser);
+  // Slow enough that the download takes longer than the first seconds of playback.
+  await setUploadLimit(sharer.page, Math.max(8, Math.floor(readFileSync(clip).length / 1024 / 17)));
+  const magnet = await shareFiles(sharer.page, clip, 'clip.webm');
+  const { profile, viewTab } = await twoTabs();
+  await expect.poll(() => viewTab.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await startDownload(viewTab, magnet);
+  const item = torrentItem(viewTab, 'clip.webm');
+  await item.getByRole('button', { name: 'Play clip.webm' }).click({ timeout: 30_000 });
+  const video = item.getByLabel('clip.webm', { exact: true });
+  // The service worker's wishes for pieces reach the engine tab, which fetches them first.
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 60_000 })
+    .toBeGreaterThan(2);
+  const numbers = await itemNumbers(item);
+  expect(numbers.have).toBeLessThan(numbers.pieces);
   await sharer.context.close();
   await profile.close();
 });
