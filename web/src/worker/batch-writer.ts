@@ -45,9 +45,29 @@ export class BatchWriter {
     this.cancel = options.cancel ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   }
 
-  /** Queues a write; resolves once it is in the store, rejects with the store's error. */
+  /**
+   * Queues a write; resolves once it is in the store, rejects with the store's error. A key already waiting in the
+   * queue takes the new value in its place (a record rewritten with every piece costs one entry per transaction,
+   * and lands in the same transaction as the pieces queued with it).
+   */
   put(key: string, value: StoredValue): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      const waiting =
+        value instanceof ArrayBuffer ? undefined : this.queue.find((entry) => entry.key === key);
+      if (waiting && !(waiting.value instanceof ArrayBuffer)) {
+        const { resolve: resolveEarlier, reject: rejectEarlier } = waiting;
+        waiting.value = value;
+        waiting.resolve = () => {
+          resolveEarlier();
+          resolve();
+        };
+        waiting.reject = (error) => {
+          rejectEarlier(error);
+          reject(error);
+        };
+        this.unsettled.set(key, value);
+        return;
+      }
       this.queue.push({ key, value, resolve, reject });
       this.unsettled.set(key, value);
       if (value instanceof ArrayBuffer) this.queuedBytes += value.byteLength;
