@@ -66,6 +66,18 @@ describe('BatchWriter', () => {
     expect((await store.getMany(['torrent:x']))[0]).toEqual({ downloaded: 80 });
   });
 
+  it('puts the writes queued together in one transaction, even past the entry limit', async () => {
+    const store = new MemoryStore();
+    const writer = new BatchWriter(store, manual);
+    const writes = Array.from({ length: 15 }, (_, i) => writer.put(`piece:x:${i}`, buffer(4, i)));
+    writer.together(() => {
+      writes.push(writer.put('piece:x:15', buffer(4, 15)));
+      writes.push(writer.put('torrent:x', { downloaded: 64 }));
+    });
+    await Promise.all(writes);
+    expect(store.transactions).toEqual([17]);
+  });
+
   it('runs an operation after every write queued before it', async () => {
     const store = new MemoryStore();
     const writer = new BatchWriter(store, manual);

@@ -408,10 +408,12 @@ export class TorrentHost {
     const value = exactBuffer(data);
     const size = value.byteLength;
     this.storingBytes += size;
-    const written = this.pieces.writePiece(index, value);
     // The record with the piece counted goes in the same transaction: a reload never finds a stored piece that the
     // download total misses, nor the other way round (the writer keeps one record entry per transaction).
-    void this.persist(false);
+    const written = this.ctx.writer.together(() => {
+      void this.persist(false);
+      return this.pieces.writePiece(index, value);
+    });
     written.then(
       () => {
         this.storingBytes -= size;
@@ -529,10 +531,14 @@ export class TorrentHost {
 
   announceStats(): AnnounceStats {
     const stats = this.refreshStats(this.ctx.clock());
-    let left = stats?.left ?? 0;
-    if (this.info) left = stats ? stats.left : this.info.length - this.storedBytes();
-    else if (left === 0) left = this.record.length ?? 1; // metadata unknown: we are a leecher all the same
-    return { uploaded: this.uploaded(), downloaded: this.downloaded(), left };
+    return { uploaded: this.uploaded(), downloaded: this.downloaded(), left: this.left(stats) };
+  }
+
+  /** The bytes left to fetch, for the tracker. */
+  private left(stats: SessionStats | undefined): number {
+    if (this.info) return stats ? stats.left : this.info.length - this.storedBytes();
+    const left = stats?.left ?? 0;
+    return left === 0 ? (this.record.length ?? 1) : left; // metadata unknown: we are a leecher all the same
   }
 
   private storedBytes(): number {
@@ -588,6 +594,7 @@ export class TorrentHost {
       uploaded: this.uploaded(),
       sessionDownloaded: stats?.downloaded ?? 0,
       sessionUploaded: stats?.uploaded ?? 0,
+      left: this.left(stats),
       downloadRate: this.halted ? 0 : (stats?.downloadRate ?? 0),
       uploadRate: this.halted ? 0 : (stats?.uploadRate ?? 0),
       peers: this.halted ? 0 : (stats?.peers ?? 0),
