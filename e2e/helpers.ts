@@ -136,7 +136,13 @@ export interface TrackerSwarm {
   infoHash: string;
   complete: number;
   incomplete: number;
-  peers: Array<{ peerId: string; role: 'seeder' | 'leecher' }>;
+  peers: Array<{
+    peerId: string;
+    role: 'seeder' | 'leecher';
+    uploaded: number;
+    downloaded: number;
+    left: number | null;
+  }>;
 }
 
 /** The swarm of `infoHashHex` in a tracker's /stats.json. */
