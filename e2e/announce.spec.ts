@@ -7,6 +7,7 @@ import {
   infoHashOf,
   openPeer,
   randomFile,
+  setUploadLimit,
   shareFiles,
   startDownload,
   startTracker,
@@ -16,7 +17,7 @@ import {
   TRANSFER_TIMEOUT,
 } from './helpers';
 
-test('the tracker hears what the seeder sent and what the leecher received and still lacks', async ({
+test('the tracker hears what the seeder sent and what the leecher received and still lacks; the peers table says who sends to whom', async ({
   browser,
   baseURL,
 }) => {
@@ -37,8 +38,24 @@ test('the tracker hears what the seeder sent and what the leecher received and s
       .poll(async () => (await peerOf('seeder'))?.map((p) => [p.uploaded, p.left]))
       .toEqual([[0, 0]]);
 
+    // A sends slowly enough to watch: its peers table says in plain words what goes where.
+    await setUploadLimit(a.page, 768);
     const b = await openPeer(browser, `${trackerUrl}/`);
     await startDownload(b.page, infoHash);
+    const itemA = torrentItem(a.page, 'told.bin');
+    await itemA.locator('summary', { hasText: 'Swarm' }).click();
+    const table = itemA.getByRole('table', { name: 'Peers' });
+    await expect(table.getByRole('columnheader', { name: 'Sending to them' })).toBeVisible({
+      timeout: TRANSFER_TIMEOUT,
+    });
+    const headers = await table.getByRole('columnheader').allTextContents();
+    expect(headers).toContain('Receiving from them');
+    const sending = headers.indexOf('Sending to them');
+    expect(sending).toBeGreaterThan(0);
+    await expect(table.getByRole('row').nth(1).getByRole('cell').nth(sending)).not.toHaveText('0 B/s', {
+      timeout: TRANSFER_TIMEOUT,
+    });
+    await setUploadLimit(a.page, 0);
     await expectStatus(torrentItem(b.page, 'told.bin'), 'Seeding', TRANSFER_TIMEOUT);
 
     // Within an announce interval the tracker knows: A sent the file, B received it all and lacks nothing.
