@@ -38,9 +38,17 @@ test('the share-link confirmation has no serious accessibility violations', asyn
   expect(await seriousViolations(page)).toEqual([]);
 });
 
-test('the Swarm lab page has no serious accessibility violations', async ({ page }) => {
+test('the Swarm lab page has no serious accessibility violations, before and after a run', async ({
+  page,
+}) => {
   await page.goto('/lab.html');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole('combobox', { name: 'Experiment' }).selectOption('scalability');
+  await page.getByRole('textbox', { name: 'peers', exact: true }).fill('1,4');
+  await page.getByRole('textbox', { name: /^file bytes/ }).fill('64k');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('status')).toHaveText(/Done in/, { timeout: 90_000 });
   expect(await seriousViolations(page)).toEqual([]);
 });
 
