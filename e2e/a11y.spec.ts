@@ -1,19 +1,16 @@
 // Accessibility checked by a library: axe-core finds no serious or critical violation on the main page (empty,
 // with a torrent, with each kind of dialog open) or on the Swarm lab page. And the app works from the keyboard.
-import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { expectStatus, openApp, randomFile, shareFiles, tempDir, torrentItem, torrents } from './helpers';
-
-/** The serious and critical violations on the page, one line each (rule, impact, where). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
-}
+import { expect, test } from '@playwright/test';
+import {
+  expectStatus,
+  openApp,
+  randomFile,
+  seriousViolations,
+  shareFiles,
+  tempDir,
+  torrentItem,
+  torrents,
+} from './helpers';
 
 test('the main page has no serious accessibility violations: empty, with a torrent, with a dialog open', async ({
   page,

@@ -7,6 +7,7 @@ import {
   infoHashOf,
   openPeer,
   randomFile,
+  seriousViolations,
   setUploadLimit,
   shareFiles,
   startDownload,
@@ -55,6 +56,7 @@ test('the tracker hears what the seeder sent and what the leecher received and s
     await expect(table.getByRole('row').nth(1).getByRole('cell').nth(sending)).not.toHaveText('0 B/s', {
       timeout: TRANSFER_TIMEOUT,
     });
+    expect(await seriousViolations(a.page, 'table[aria-label="Peers"]')).toEqual([]);
     await setUploadLimit(a.page, 0);
     await expectStatus(torrentItem(b.page, 'told.bin'), 'Seeding', TRANSFER_TIMEOUT);
 
