@@ -59,3 +59,16 @@ test('the first screen fits a 360 px phone, empty and with a torrent listed', as
   await shareFiles(page, file.path, file.name);
   await expectFits(page, testInfo, 'phone-360-torrent');
 });
+
+test('the Swarm lab page fits a 360 px phone too', async ({ page }, testInfo) => {
+  await page.goto('/lab.html');
+  await expect(page.getByRole('heading', { name: 'Swarm lab' })).toBeVisible();
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.scrollingElement!.scrollWidth,
+    clientWidth: document.scrollingElement!.clientWidth,
+  }));
+  expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+  const path = testInfo.outputPath('lab-360.png');
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach('lab-360', { path, contentType: 'image/png' });
+});
