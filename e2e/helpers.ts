@@ -12,6 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { encode, utf8ToBytes } from '../shared/bencode';
 import { E2E_STATS_TOKEN } from '../playwright.config';
 
@@ -136,7 +137,13 @@ export interface TrackerSwarm {
   infoHash: string;
   complete: number;
   incomplete: number;
-  peers: Array<{ peerId: string; role: 'seeder' | 'leecher' }>;
+  peers: Array<{
+    peerId: string;
+    role: 'seeder' | 'leecher';
+    uploaded: number;
+    downloaded: number;
+    left: number | null;
+  }>;
 }
 
 /** The swarm of `infoHashHex` in a tracker's /stats.json. */
@@ -209,4 +216,17 @@ export async function setUploadLimit(page: Page, kib: number): Promise<void> {
   const field = page.getByLabel('Upload limit');
   await field.fill(kib > 0 ? String(kib) : '');
   await field.press('Tab');
+}
+
+/** axe-core's serious and critical violations on the page (or in `include`, a selector), one line each. */
+export async function seriousViolations(page: Page, include?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page });
+  if (include) builder.include(include);
+  const results = await builder.analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
 }

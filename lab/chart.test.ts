@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, linearTicks, logTicks, renderCsv, renderSvg } from './chart';
+import { escapeXml, linearAxis, linearTicks, logAxis, logTicks, renderCsv, renderSvg } from './chart';
 import type { Figure } from './experiments/types';
 
 const figure: Figure = {
@@ -42,6 +42,53 @@ describe('chart', () => {
   it('picks powers of ten (and 2, 5 on short ranges) for log axes', () => {
     expect(logTicks(1, 1000)).toEqual([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]);
     expect(logTicks(1, 1e6)).toEqual([1, 10, 100, 1000, 10000, 100000, 1e6]);
+  });
+
+  it('runs each axis from a tick below every value to a tick above every value', () => {
+    expect(linearAxis(1.02, 1.742)).toEqual({
+      from: 1,
+      to: 1.8,
+      ticks: [1, 1.2, 1.4, 1.6, 1.8],
+    });
+    expect(linearAxis(0, 10)).toMatchObject({ from: 0, to: 10 });
+    expect(logAxis(1, 40)).toEqual({ from: 1, to: 50, ticks: [1, 2, 5, 10, 20, 50] });
+    expect(logAxis(7.9, 320)).toMatchObject({ from: 5, to: 500 });
+    expect(logAxis(3, 2e6)).toMatchObject({ from: 1, to: 1e7 });
+  });
+
+  it('keeps every point of every series inside the plot, below its top tick', () => {
+    const svg = renderSvg({
+      id: 'ratio',
+      title: 'Measured time over its bound',
+      xLabel: 'peers N',
+      yLabel: 'measured / bound',
+      logX: true,
+      series: [
+        {
+          name: 'swarm',
+          points: [
+            [1, 1.02],
+            [2, 1.32],
+            [40, 1.742],
+          ],
+        },
+      ],
+    });
+    const frame = /<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="none"/.exec(svg)!;
+    const [left, top, width, height] = frame.slice(1).map(Number);
+    const circles = [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => [
+      Number(m[1]),
+      Number(m[2]),
+    ]);
+    expect(circles).toHaveLength(3);
+    for (const [x, y] of circles) {
+      expect(x).toBeGreaterThanOrEqual(left);
+      expect(x).toBeLessThanOrEqual(left + width);
+      expect(y).toBeGreaterThanOrEqual(top);
+      expect(y).toBeLessThanOrEqual(top + height);
+    }
+    // The highest y tick labels a value at or above the highest point (1.8 here).
+    expect(svg).toContain('dominant-baseline="middle">1.8</text>');
   });
 
   it('draws one polyline per series with points, bounds dashed, text escaped', () => {

@@ -6,6 +6,12 @@ const WIDTH = 760;
 const HEIGHT = 460;
 const MARGIN = { top: 44, right: 24, bottom: 56, left: 72 };
 const LEGEND_ROW = 20;
+/** The app's colours (web/src/lib/theme.css): text, muted text, frame, grid, tick marks. */
+const INK = '#1d2330';
+const MUTED = '#667085';
+const FRAME = '#c5cad4';
+const GRID = '#eef0f4';
+const TICK = '#98a2b3';
 const COLORS = [
   '#1f77b4',
   '#d62728',
@@ -26,16 +32,57 @@ export function escapeXml(text: string): string {
   );
 }
 
+/** A round step between ticks for about `count` ticks over [min, max]. */
+function tickStep(min: number, max: number, count: number): number {
+  const raw = (max - min) / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
+}
+
+function stepsFrom(first: number, last: number, step: number): number[] {
+  const ticks: number[] = [];
+  for (let v = first; v <= last + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
 /** Round, readable tick values covering [min, max] (about `count` of them). */
 export function linearTicks(min: number, max: number, count = 6): number[] {
   if (!(max > min)) return [min];
-  const raw = (max - min) / count;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
-  const ticks: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step)
-    ticks.push(Number(v.toPrecision(12)));
-  return ticks;
+  const step = tickStep(min, max, count);
+  return stepsFrom(Math.ceil(min / step) * step, max, step);
+}
+
+/** A linear axis from a tick at or below `min` to a tick at or above `max`: every value sits inside. */
+export function linearAxis(
+  min: number,
+  max: number,
+  count = 6,
+): { from: number; to: number; ticks: number[] } {
+  if (!(max > min)) return { from: min, to: min + 1, ticks: [min, min + 1] };
+  const step = tickStep(min, max, count);
+  const from = Number((Math.floor(min / step + 1e-9) * step).toPrecision(12));
+  const to = Number((Math.ceil(max / step - 1e-9) * step).toPrecision(12));
+  return { from, to, ticks: stepsFrom(from, to, step) };
+}
+
+/** A log axis from a round value (1, 2 or 5 times a power of ten) at or below `min` to one at or above `max`. */
+export function logAxis(min: number, max: number): { from: number; to: number; ticks: number[] } {
+  const few = Math.log10(max) - Math.log10(min) <= 3;
+  const mults = few ? [1, 2, 5] : [1];
+  const round = (e: number, m: number) => Number((m * 10 ** e).toPrecision(12));
+  const below = (v: number) => {
+    const e = Math.floor(Math.log10(v));
+    return Math.max(...mults.map((m) => round(e, m)).filter((r) => r <= v * (1 + 1e-9)));
+  };
+  const above = (v: number) => {
+    const e = Math.floor(Math.log10(v));
+    return Math.min(
+      ...[...mults.map((m) => round(e, m)), round(e + 1, 1)].filter((r) => r >= v * (1 - 1e-9)),
+    );
+  };
+  const from = below(min);
+  const to = above(max);
+  return { from, to, ticks: logTicks(from, to) };
 }
 
 /** Powers of ten in [min, max], with 2 and 5 between them when the range spans few decades. */
@@ -70,27 +117,24 @@ interface Scale {
   ticks: number[];
 }
 
+/** The axis runs from a tick below every value to a tick above every value, so no point leaves the plot. */
 function scale(values: number[], log: boolean, from: number, to: number): Scale {
   let lo = Math.min(...values);
   let hi = Math.max(...values);
   if (log) {
     lo = Math.max(lo, 1e-9);
     if (hi <= lo) hi = lo * 10;
-    const llo = Math.log10(lo);
-    const lhi = Math.log10(hi);
-    const pad = (lhi - llo) * 0.04;
-    const a = llo - pad;
-    const b = lhi + pad;
+    const axis = logAxis(lo, hi);
+    const a = Math.log10(axis.from);
+    const b = Math.log10(axis.to);
     return {
       map: (v) => from + ((Math.log10(Math.max(v, 1e-9)) - a) / (b - a)) * (to - from),
-      ticks: logTicks(10 ** a, 10 ** b),
+      ticks: axis.ticks,
     };
   }
   if (lo > 0 && lo < hi * 0.5) lo = 0; // start at zero unless the data sit far from it
   if (hi === lo) hi = lo + 1;
-  const ticks = linearTicks(lo, hi);
-  const a = Math.min(lo, ticks[0]);
-  const b = Math.max(hi, ticks[ticks.length - 1]);
+  const { from: a, to: b, ticks } = linearAxis(lo, hi);
   return { map: (v) => from + ((v - a) / (b - a)) * (to - from), ticks };
 }
 
@@ -108,7 +152,7 @@ export function renderSvg(figure: Figure): string {
   const legendRows = Math.ceil(figure.series.length / (figure.series.length > 3 ? 2 : 1));
   const totalH = HEIGHT + legendRows * LEGEND_ROW + 8;
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${totalH}" width="${WIDTH}" height="${totalH}" font-family="system-ui, sans-serif" font-size="12" role="img" aria-label="${escapeXml(figure.title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${totalH}" width="${WIDTH}" height="${totalH}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12" fill="${INK}" role="img" aria-label="${escapeXml(figure.title)}">`,
   );
   out.push(`<rect width="${WIDTH}" height="${totalH}" fill="#fff"/>`);
   out.push(
@@ -118,26 +162,26 @@ export function renderSvg(figure: Figure): string {
   const top = MARGIN.top;
   const bottom = top + plotH;
   const right = left + plotW;
-  out.push(`<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#444"/>`);
+  out.push(`<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="${FRAME}"/>`);
   if (xs.length > 0 && ys.length > 0) {
     const sx = scale(xs, !!figure.logX, left, right);
     const sy = scale(ys, !!figure.logY, bottom, top);
     for (const t of sx.ticks) {
       const x = sx.map(t).toFixed(1);
-      out.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="#e5e5e5"/>`);
-      out.push(`<line x1="${x}" y1="${bottom}" x2="${x}" y2="${bottom + 5}" stroke="#444"/>`);
+      out.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="${GRID}"/>`);
+      out.push(`<line x1="${x}" y1="${bottom}" x2="${x}" y2="${bottom + 5}" stroke="${TICK}"/>`);
       out.push(`<text x="${x}" y="${bottom + 18}" text-anchor="middle">${formatTick(t)}</text>`);
     }
     for (const t of sy.ticks) {
       const y = sy.map(t).toFixed(1);
-      out.push(`<line x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="#e5e5e5"/>`);
-      out.push(`<line x1="${left - 5}" y1="${y}" x2="${left}" y2="${y}" stroke="#444"/>`);
+      out.push(`<line x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="${GRID}"/>`);
+      out.push(`<line x1="${left - 5}" y1="${y}" x2="${left}" y2="${y}" stroke="${TICK}"/>`);
       out.push(
         `<text x="${left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${formatTick(t)}</text>`,
       );
     }
     out.push(
-      `<defs><clipPath id="plot-${escapeXml(figure.id)}"><rect x="${left}" y="${top}" width="${plotW}" height="${plotH}"/></clipPath></defs>`,
+      `<defs><clipPath id="plot-${escapeXml(figure.id)}"><rect x="${left - 4}" y="${top - 4}" width="${plotW + 8}" height="${plotH + 8}"/></clipPath></defs>`,
     );
     out.push(`<g clip-path="url(#plot-${escapeXml(figure.id)})">`);
     figure.series.forEach((series, i) => {
@@ -160,7 +204,7 @@ export function renderSvg(figure: Figure): string {
     out.push('</g>');
   } else {
     out.push(
-      `<text x="${(left + right) / 2}" y="${(top + bottom) / 2}" text-anchor="middle" fill="#888">no data yet</text>`,
+      `<text x="${(left + right) / 2}" y="${(top + bottom) / 2}" text-anchor="middle" fill="${MUTED}">no data yet</text>`,
     );
   }
   out.push(

@@ -158,6 +158,10 @@ export class TorrentSession implements Session {
     return this.downloader?.have;
   }
 
+  totals(): { downloaded: number; uploaded: number } {
+    return { downloaded: this.downloader?.downloadedBytes ?? 0, uploaded: this.uploader?.uploadedBytes ?? 0 };
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // Events
 

@@ -165,6 +165,8 @@ export interface Session {
   /** Feeds one event; returns the actions to carry out, in order. `now` is milliseconds (any epoch, monotonic). */
   handle(event: EngineEvent, now: number): EngineAction[];
   stats(now: number): SessionStats;
+  /** This session's payload totals (the `downloaded` and `uploaded` of stats), cheap enough for every piece. */
+  totals(): { downloaded: number; uploaded: number };
   /** Known once given or fetched. */
   readonly info: TorrentInfo | undefined;
   /** Verified pieces (undefined until the info is known). */

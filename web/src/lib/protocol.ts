@@ -23,6 +23,8 @@ export interface TorrentView {
   /** The same counts for the current session only (since this page load or the last resume after an error). */
   sessionDownloaded?: number;
   sessionUploaded?: number;
+  /** Bytes still to fetch, as the tracker hears it (`left`); absent while a share is being hashed. */
+  left?: number;
   downloadRate: number;
   uploadRate: number;
   peers: number;

@@ -124,6 +124,35 @@ describe('EngineBridge', () => {
     expect(worker.posted.at(-1)).toEqual({ type: 'shutdown' });
   });
 
+  it('announces the totals and the bytes left of the latest list, not those of the first announce', () => {
+    const { worker, sockets, bridge } = setup();
+    worker.emit({ type: 'ready', restored: 0 });
+    worker.emit({ type: 'torrent-active', infoHashHex: T, trackers: ['ws://t1/'], stats });
+    sockets[0].readyState = 1;
+    sockets[0].onopen?.({});
+    const {
+      availability: _cells,
+      peerStats: _peers,
+      ...view
+    } = {
+      infoHashHex: T,
+      name: 'moving',
+      uploaded: 5,
+      downloaded: 7,
+      left: 3,
+      have: 1,
+      pieceCount: 4,
+    } as TorrentView;
+    worker.emit({ type: 'torrents', torrents: [view] });
+    bridge.shutdown();
+    expect(JSON.parse(sockets[0].sent.at(-1)!)).toMatchObject({
+      event: 'stopped',
+      uploaded: 5,
+      downloaded: 7,
+      left: 3,
+    });
+  });
+
   describe('when the worker fails', () => {
     function events() {
       const log = { fatal: [] as string[], restarted: [] as string[], torrents: [] as TorrentView[][] };

@@ -344,7 +344,7 @@ export class EngineBridge {
       if (!numbers) continue;
       numbers.uploaded = view.uploaded;
       numbers.downloaded = view.downloaded;
-      if (view.pieceCount > 0 && view.have === view.pieceCount) numbers.left = 0;
+      if (view.left !== undefined && Number.isFinite(view.left) && view.left >= 0) numbers.left = view.left;
     }
   }
 }

@@ -51,6 +51,33 @@ describe('BatchWriter', () => {
     expect([...store.data.keys()]).toEqual(['piece:kept:0']);
   });
 
+  it('keeps one entry for a record put again while it waits, in the transaction of the pieces queued with it', async () => {
+    const store = new MemoryStore();
+    const writer = new BatchWriter(store, manual);
+    const writes: Array<Promise<void>> = [];
+    for (let i = 0; i < 20; i++) {
+      writes.push(writer.put(`piece:x:${i}`, buffer(4, i)));
+      writes.push(writer.put('torrent:x', { downloaded: (i + 1) * 4 }));
+    }
+    await writer.flush();
+    await Promise.all(writes);
+    // 15 pieces and their record fill the first transaction; the other 5 pieces go with the record again.
+    expect(store.transactions).toEqual([16, 6]);
+    expect((await store.getMany(['torrent:x']))[0]).toEqual({ downloaded: 80 });
+  });
+
+  it('puts the writes queued together in one transaction, even past the entry limit', async () => {
+    const store = new MemoryStore();
+    const writer = new BatchWriter(store, manual);
+    const writes = Array.from({ length: 15 }, (_, i) => writer.put(`piece:x:${i}`, buffer(4, i)));
+    writer.together(() => {
+      writes.push(writer.put('piece:x:15', buffer(4, 15)));
+      writes.push(writer.put('torrent:x', { downloaded: 64 }));
+    });
+    await Promise.all(writes);
+    expect(store.transactions).toEqual([17]);
+  });
+
   it('runs an operation after every write queued before it', async () => {
     const store = new MemoryStore();
     const writer = new BatchWriter(store, manual);

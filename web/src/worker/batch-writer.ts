@@ -28,6 +28,8 @@ export class BatchWriter {
   private readonly unsettled = new Map<string, StoredValue>();
   private chain: Promise<void> = Promise.resolve();
   private timer: unknown = undefined;
+  /** Inside together(): no transaction starts until its writes are all queued. */
+  private holding = false;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
   private readonly delayMs: number;
@@ -45,15 +47,55 @@ export class BatchWriter {
     this.cancel = options.cancel ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   }
 
-  /** Queues a write; resolves once it is in the store, rejects with the store's error. */
+  /**
+   * Queues a write; resolves once it is in the store, rejects with the store's error. A key already waiting in the
+   * queue takes the new value in its place (a record rewritten with every piece costs one entry per transaction,
+   * and lands in the same transaction as the pieces queued with it).
+   */
   put(key: string, value: StoredValue): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      const waiting =
+        value instanceof ArrayBuffer ? undefined : this.queue.find((entry) => entry.key === key);
+      if (waiting && !(waiting.value instanceof ArrayBuffer)) {
+        const { resolve: resolveEarlier, reject: rejectEarlier } = waiting;
+        waiting.value = value;
+        waiting.resolve = () => {
+          resolveEarlier();
+          resolve();
+        };
+        waiting.reject = (error) => {
+          rejectEarlier(error);
+          reject(error);
+        };
+        this.unsettled.set(key, value);
+        return;
+      }
       this.queue.push({ key, value, resolve, reject });
       this.unsettled.set(key, value);
       if (value instanceof ArrayBuffer) this.queuedBytes += value.byteLength;
-      if (this.queue.length >= this.maxEntries || this.queuedBytes >= this.maxBytes) this.startBatch();
-      else if (this.timer === undefined) this.timer = this.schedule(() => this.startBatch(), this.delayMs);
+      this.startWhenDue();
     });
+  }
+
+  /**
+   * Runs `queue`, whose puts all land in one transaction (a piece and the record that counts it: a crash keeps both
+   * or neither). That transaction may hold a few more than maxEntries entries.
+   */
+  together<T>(queue: () => T): T {
+    if (this.holding) return queue();
+    this.holding = true;
+    try {
+      return queue();
+    } finally {
+      this.holding = false;
+      this.startWhenDue();
+    }
+  }
+
+  private startWhenDue(): void {
+    if (this.holding || this.queue.length === 0) return;
+    if (this.queue.length >= this.maxEntries || this.queuedBytes >= this.maxBytes) this.startBatch();
+    else if (this.timer === undefined) this.timer = this.schedule(() => this.startBatch(), this.delayMs);
   }
 
   /** A value written but maybe not yet in the store. */
@@ -116,9 +158,10 @@ export class BatchWriter {
       this.cancel(this.timer);
       this.timer = undefined;
     }
-    while (this.queue.length > 0) {
-      // One transaction per maxEntries entries; a key queued twice keeps only its latest value.
-      const batch = this.queue.splice(0, this.maxEntries);
+    if (this.queue.length > 0) {
+      // One transaction for what waits (maxEntries at most, a few more from together()); a key queued twice keeps
+      // only its latest value.
+      const batch = this.queue.splice(0);
       for (const entry of batch)
         if (entry.value instanceof ArrayBuffer) this.queuedBytes -= entry.value.byteLength;
       const latest = new Map<string, StoredValue>();

@@ -127,6 +127,43 @@ describe('worker client', () => {
     expect(seeder.view(infoHashHex)?.uploaded).toBeGreaterThan(0);
   });
 
+  it('keeps the received and sent totals of a finished download across a reload', async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    const leecher = await startedPeer('B');
+    network.add(seeder);
+    network.add(leecher);
+    const data = randomBytes(600 * KiB + 5, 9);
+    const shared = await seeder.request({
+      type: 'share',
+      files: [{ file: file(data, 'done.bin'), path: ['done.bin'] }],
+      name: 'done.bin',
+      trackers: [],
+    });
+    const infoHashHex = shared.ok ? (shared.infoHashHex ?? '') : '';
+    await leecher.request({
+      type: 'add-magnet',
+      link: seeder.view(infoHashHex)?.magnet ?? '',
+      defaultTrackers: [],
+    });
+    network.connect(seeder, leecher, infoHashHex);
+    await until(() => leecher.view(infoHashHex)?.state === 'seeding', [seeder.client, leecher.client]);
+    const sent = seeder.view(infoHashHex)?.uploaded ?? 0;
+    expect(sent).toBeGreaterThanOrEqual(data.length);
+
+    // Both tabs reload (the seeder through the page's shutdown, the leecher without one, like a crash).
+    await seeder.client.handle({ type: 'shutdown' });
+    await leecher.client.flush();
+    const seederAgain = await startedPeer('A2', seeder.memory);
+    const leecherAgain = await startedPeer('B2', leecher.memory);
+    expect(leecherAgain.view(infoHashHex)).toMatchObject({
+      state: 'seeding',
+      downloaded: data.length,
+      sessionDownloaded: 0,
+    });
+    expect(seederAgain.view(infoHashHex)).toMatchObject({ uploaded: sent, sessionUploaded: 0 });
+  });
+
   it('resumes after a crash without fetching the verified pieces again', async () => {
     const network = new Network();
     const seeder = await startedPeer('A');
@@ -193,6 +230,8 @@ describe('worker client', () => {
     expect(written.filter((key) => kept.has(key))).toEqual([]);
     expect(written.filter((key) => key.startsWith('piece:'))).toHaveLength(pieceCount - kept.size);
     expect(second.view(infoHashHex)?.sessionDownloaded).toBe(data.length - kept.size * 16 * KiB);
+    // The total over both sessions: the pieces kept were counted by the first one (their record went with them).
+    expect(second.view(infoHashHex)?.downloaded).toBe(data.length);
     const reply = await second.request({ type: 'get-file', infoHashHex, fileIndex: 0 });
     expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(data));
   });

@@ -40,7 +40,10 @@ export interface HostContext {
   milestone?: () => void;
 }
 
-/** Upload and download totals are written at most this often (and at pause, completion and shutdown). */
+/**
+ * Upload totals are written at most this often (and at pause, completion and shutdown); the download total also
+ * goes with every verified piece, in the same transaction as the piece (see storePiece).
+ */
 const TOTALS_PERSIST_MS = 5000;
 
 /** Messages below this size are copied rather than transferred (cheap, and safe if the engine reuses them). */
@@ -79,6 +82,8 @@ export class TorrentHost {
   private baseUploaded: number;
   private baseDownloaded: number;
   private lastStats: SessionStats | undefined;
+  /** Verified pieces queued for the store, not yet counted by the session (which counts them once stored). */
+  private storingBytes = 0;
   private persistedTotals = '';
   private persistedAt = -Infinity;
   private firstPieceShown = false;
@@ -171,7 +176,7 @@ export class TorrentHost {
     // transaction holds up the reads that serve peers).
     const now = this.ctx.clock();
     if (now - this.persistedAt < TOTALS_PERSIST_MS) return;
-    const totals = `${this.uploaded()}:${this.downloaded()}`;
+    const totals = `${this.uploaded()}:${this.downloaded() + this.storingBytes}`;
     if (totals !== this.persistedTotals && !this.removed) void this.persist(false);
   }
 
@@ -401,8 +406,17 @@ export class TorrentHost {
 
   private storePiece(index: number, data: Uint8Array, current: () => boolean): void {
     const value = exactBuffer(data);
-    this.pieces.writePiece(index, value).then(
+    const size = value.byteLength;
+    this.storingBytes += size;
+    // The record with the piece counted goes in the same transaction: a reload never finds a stored piece that the
+    // download total misses, nor the other way round (the writer keeps one record entry per transaction).
+    const written = this.ctx.writer.together(() => {
+      void this.persist(false);
+      return this.pieces.writePiece(index, value);
+    });
+    written.then(
       () => {
+        this.storingBytes -= size;
         if (!current()) return;
         this.stored?.set(index);
         this.feed({ type: 'stored', index });
@@ -412,6 +426,7 @@ export class TorrentHost {
         }
       },
       (error: unknown) => {
+        this.storingBytes -= size;
         if (!current()) return;
         // Our reason (not the engine's wording of it) is what the torrent shows; the session stops with it.
         this.fail(storageErrorReason(error));
@@ -468,19 +483,31 @@ export class TorrentHost {
 
   // --- persistence and views ---
 
+  /** This session's totals, read from the session itself (a stopped session keeps its counts). */
+  private sessionTotals(): { downloaded: number; uploaded: number } {
+    if (this.session) {
+      try {
+        return this.session.totals();
+      } catch {
+        // a broken session: its last stats stand
+      }
+    }
+    return { downloaded: this.lastStats?.downloaded ?? 0, uploaded: this.lastStats?.uploaded ?? 0 };
+  }
+
   uploaded(): number {
-    return this.baseUploaded + (this.lastStats?.uploaded ?? 0);
+    return this.baseUploaded + this.sessionTotals().uploaded;
   }
 
   downloaded(): number {
-    return this.baseDownloaded + (this.lastStats?.downloaded ?? 0);
+    return this.baseDownloaded + this.sessionTotals().downloaded;
   }
 
   /** Writes the record (batched with the pieces). `critical`: a failure puts the torrent in the error state. */
   async persist(critical: boolean): Promise<void> {
     if (this.removed) return;
     this.record.uploaded = this.uploaded();
-    this.record.downloaded = this.downloaded();
+    this.record.downloaded = this.downloaded() + this.storingBytes;
     this.persistedTotals = `${this.record.uploaded}:${this.record.downloaded}`;
     this.persistedAt = this.ctx.clock();
     const [key, value] = recordEntry(this.record);
@@ -504,10 +531,14 @@ export class TorrentHost {
 
   announceStats(): AnnounceStats {
     const stats = this.refreshStats(this.ctx.clock());
-    let left = stats?.left ?? 0;
-    if (this.info) left = stats ? stats.left : this.info.length - this.storedBytes();
-    else if (left === 0) left = this.record.length ?? 1; // metadata unknown: we are a leecher all the same
-    return { uploaded: this.uploaded(), downloaded: this.downloaded(), left };
+    return { uploaded: this.uploaded(), downloaded: this.downloaded(), left: this.left(stats) };
+  }
+
+  /** The bytes left to fetch, for the tracker. */
+  private left(stats: SessionStats | undefined): number {
+    if (this.info) return stats ? stats.left : this.info.length - this.storedBytes();
+    const left = stats?.left ?? 0;
+    return left === 0 ? (this.record.length ?? 1) : left; // metadata unknown: we are a leecher all the same
   }
 
   private storedBytes(): number {
@@ -563,6 +594,7 @@ export class TorrentHost {
       uploaded: this.uploaded(),
       sessionDownloaded: stats?.downloaded ?? 0,
       sessionUploaded: stats?.uploaded ?? 0,
+      left: this.left(stats),
       downloadRate: this.halted ? 0 : (stats?.downloadRate ?? 0),
       uploadRate: this.halted ? 0 : (stats?.uploadRate ?? 0),
       peers: this.halted ? 0 : (stats?.peers ?? 0),
