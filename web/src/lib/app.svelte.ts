@@ -7,7 +7,7 @@ import { baseName } from './format';
 import type { TorrentView } from './protocol';
 import { safeFileName } from './safe-name';
 import { fileUrl } from '../sw/file-response';
-import { ShareInputError, shareRequest, type PickedFile } from './share-input';
+import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from './share-input';
 import { torrentTrackers } from './trackers';
 
 export interface SpeedSample {
@@ -373,6 +373,52 @@ class AppState {
       this.errors = { ...this.errors, share: `Could not share “${request.name}”: ${message(error)}` };
     } finally {
       this.pendingShares--;
+    }
+  }
+
+  /** Whether this browser hands out persistent file handles (File System Access): shares read files in place. */
+  get canShareInPlace(): boolean {
+    return typeof (globalThis as { showOpenFilePicker?: unknown }).showOpenFilePicker === 'function';
+  }
+
+  /** `Share files without copying`: files picked with persistent handles, read in place by the engine. */
+  async shareInPlace(): Promise<void> {
+    const picker = (
+      globalThis as { showOpenFilePicker?: (options: object) => Promise<FileSystemFileHandle[]> }
+    ).showOpenFilePicker;
+    if (!picker) return;
+    let handles: FileSystemFileHandle[];
+    try {
+      handles = await picker({ multiple: true, id: 'swarmdrop-share' });
+    } catch {
+      return; // the user cancelled
+    }
+    try {
+      await this.share(await pickedFromHandles(handles));
+    } catch (error) {
+      this.errors = { ...this.errors, share: `Could not read the chosen files: ${message(error)}` };
+    }
+  }
+
+  /**
+   * `Resume sharing`: asks the browser again for permission to read a torrent's shared files (this click is the
+   * gesture it wants), then the engine checks them and shares them again.
+   */
+  async resumeSharing(view: TorrentView): Promise<void> {
+    const bridge = this.bridge;
+    if (!bridge) return;
+    try {
+      const handles = await bridge.getSharedHandles(view.infoHashHex);
+      for (const handle of handles) {
+        const withPermission = handle as FileSystemFileHandle & {
+          requestPermission?: (options: { mode: 'read' }) => Promise<PermissionState>;
+        };
+        const state = (await withPermission.requestPermission?.({ mode: 'read' })) ?? 'granted';
+        if (state !== 'granted') throw new Error(`the browser did not allow reading ${handle.name}`);
+      }
+      bridge.resumeSharing(view.infoHashHex);
+    } catch (error) {
+      this.errors = { ...this.errors, general: `Could not resume sharing “${view.name}”: ${message(error)}` };
     }
   }
 
