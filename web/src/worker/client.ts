@@ -71,6 +71,7 @@ export class Client {
   private readonly ctx: HostContext;
   private readonly store: KeyValueStore;
   private readonly writer: BatchWriter;
+  private readonly cache: PieceCache;
   private readonly ready: Promise<void>;
   private markReady!: () => void;
   private lastPublished = '';
@@ -85,6 +86,7 @@ export class Client {
     this.writer = new BatchWriter(options.store, options.writer);
     this.peerId = options.peerId ?? newPeerId();
     const cache = new PieceCache(options.store, this.writer, options.cacheBytes);
+    this.cache = cache;
     this.ctx = {
       writer: this.writer,
       pieces: (ref, info) =>
@@ -271,7 +273,14 @@ export class Client {
       if (noRoom) return this.reply(message.requestId, noRoom);
     }
     const storageId = newShareStorageId(toHex(randomBytes(8)));
-    const pieces = this.ctx.pieces({ storageId });
+    // Its own writes, in big transactions: a share's pieces are all there at once (nothing else writes under its id,
+    // and all are written before its record is).
+    const pieces = new KeyValuePieceStorage(
+      this.store,
+      new BatchWriter(this.store, { maxEntries: 1024, maxBytes: 8 * 1024 * 1024, delayMs: 0 }),
+      this.cache,
+      storageId,
+    );
     const progress: ShareProgress = {
       requestId: message.requestId,
       name: message.name,
@@ -289,7 +298,9 @@ export class Client {
       info = await shareFiles(message.files, {
         name: message.name,
         sha1: this.ctx.sha1,
-        storePiece: inPlace ? async () => {} : (index, data) => pieces.writePiece(index, data),
+        ...(inPlace
+          ? {}
+          : { storePiece: (index: number, data: ArrayBuffer) => pieces.writePiece(index, data) }),
         onProgress: (hashed) => {
           progress.hashed = hashed;
         },
