@@ -124,3 +124,29 @@ test('the share button that needs file handles is offered only where the browser
   await expect(page.getByRole('button', { name: 'Share files without copying' })).toHaveCount(0);
   await context.close();
 });
+
+test('a dropped file that comes with a file handle is shared in place, without copying', async ({ page }) => {
+  await openApp(page);
+  await page.evaluate(async () => {
+    const handle = await (
+      await navigator.storage.getDirectory()
+    ).getFileHandle('dropped.bin', { create: true });
+    const writable = await handle.createWritable();
+    await writable.write(new Uint8Array(300_000).fill(9));
+    await writable.close();
+    // The browser's drop hands out the file's handle (what Chromium does for a file dragged from the desktop).
+    (
+      DataTransferItem.prototype as unknown as { getAsFileSystemHandle: () => Promise<unknown> }
+    ).getAsFileSystemHandle = async () => handle;
+    const transfer = new DataTransfer();
+    transfer.items.add(await handle.getFile());
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      document.body.dispatchEvent(
+        new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }),
+      );
+  });
+  const item = torrentItem(page, 'dropped.bin');
+  await expectStatus(item, 'Seeding', 30_000);
+  await expect(item.getByText(/Shared from the file on your disk/)).toBeVisible();
+  expect(await storedPieceCount(page)).toBe(0);
+});

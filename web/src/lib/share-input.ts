@@ -75,7 +75,9 @@ export async function pickedFromHandles(handles: readonly HandleLike[]): Promise
  */
 export function dropHandles(transfer: DataTransfer): Promise<HandleLike[] | undefined> | undefined {
   const items = Array.from(transfer.items).filter((item) => item.kind === 'file');
-  type WithHandle = DataTransferItem & { getAsFileSystemHandle?: () => Promise<HandleLike | null> };
+  type WithHandle = DataTransferItem & {
+    getAsFileSystemHandle?: () => Promise<HandleLike | null | undefined>;
+  };
   if (
     items.length === 0 ||
     !items.every((item) => typeof (item as WithHandle).getAsFileSystemHandle === 'function')
@@ -83,7 +85,7 @@ export function dropHandles(transfer: DataTransfer): Promise<HandleLike[] | unde
     return undefined;
   const pending = items.map((item) => (item as WithHandle).getAsFileSystemHandle!().catch(() => null));
   return Promise.all(pending).then((handles) =>
-    handles.every((handle) => handle !== null) ? (handles as HandleLike[]) : undefined,
+    handles.every((handle) => Boolean(handle)) ? (handles as HandleLike[]) : undefined,
   );
 }
 
