@@ -94,6 +94,26 @@ describe('FilePieceStorage: pieces read in place from the shared files', () => {
     expect(a.reads).toBe(1);
   });
 
+  it('keeps at most 8 verified pieces in memory (the oldest read again from the file)', async () => {
+    const handle = new FakeHandle(bytes(16 * 12, 3));
+    const info = await createInfo(
+      [{ path: ['x'], length: 16 * 12, read: async (at, n) => handle.bytes.slice(at, at + n) }],
+      { name: 'x', sha1: subtleSha1, pieceLength: 16 },
+    );
+    const storage = new FilePieceStorage(
+      [{ handle, path: ['x'], size: 16 * 12, lastModified: 1000 }],
+      info,
+      subtleSha1,
+    );
+    for (let index = 0; index < 9; index++) await storage.readBlock(index, 0, 16);
+    expect(handle.reads).toBe(9);
+    await storage.readBlock(8, 0, 16); // kept
+    await storage.readBlock(1, 0, 16); // kept
+    expect(handle.reads).toBe(9);
+    await storage.readBlock(0, 0, 16); // the oldest, dropped when the ninth came
+    expect(handle.reads).toBe(10);
+  });
+
   it('checks what a stored record holds before trusting it as shared files', () => {
     expect(
       isSharedFileRefs([{ handle: new FakeHandle(bytes(1, 1)), path: ['x'], size: 1, lastModified: 1 }]),
