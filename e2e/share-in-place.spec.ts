@@ -70,6 +70,9 @@ test('a file shared without copying: nothing in IndexedDB, identical downloads, 
   const magnet = await item.getByLabel('Magnet link').inputValue();
   // Not one piece was copied into the browser's storage.
   expect(await storedPieceCount(page)).toBe(0);
+  // The sharer's own Save streams from the file through the service worker, checked piece by piece.
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  expect((await saveFile(page, item, NAME)).sha256).toBe(sha256);
 
   // Another browser downloads it, byte for byte (its own copy is stored as usual: the count above can see pieces).
   const b = await openPeer(browser);
