@@ -114,6 +114,13 @@ describe('FilePieceStorage: pieces read in place from the shared files', () => {
     expect(handle.reads).toBe(10);
   });
 
+  it('checks the files in turns, a few per check, and finds the one that changed', async () => {
+    const { storage, b } = await twoFiles();
+    b.lastModified = 5;
+    await expect(storage.checkSome(1)).resolves.toBeUndefined(); // a.bin: unchanged
+    await expect(storage.checkSome(1)).rejects.toThrow(/b\.bin changed on disk/);
+  });
+
   it('checks what a stored record holds before trusting it as shared files', () => {
     expect(
       isSharedFileRefs([{ handle: new FakeHandle(bytes(1, 1)), path: ['x'], size: 1, lastModified: 1 }]),

@@ -34,6 +34,8 @@ export class SharedFileError extends Error {
 
 /** Pieces read from the files are kept for serving (a peer asks for a piece block by block): at most this many. */
 const CACHED_PIECES = 8;
+/** Files stat-checked per periodic check (a share of thousands of files is checked in turns). */
+const FILES_PER_CHECK = 64;
 
 /** Checks that a record's shared files look like what a share writes (handles are the browser's objects). */
 export function isSharedFileRefs(value: unknown): value is SharedFileRef[] {
@@ -83,6 +85,7 @@ export class FilePieceStorage implements PieceStorage {
   private readonly cache = new Map<number, Uint8Array>();
   private readonly reading = new Map<number, Promise<Uint8Array>>();
   private readonly offsets: number[] = [];
+  private nextCheck = 0;
 
   constructor(
     readonly files: SharedFileRef[],
@@ -120,6 +123,15 @@ export class FilePieceStorage implements PieceStorage {
 
   async deleteAll(): Promise<void> {
     this.cache.clear();
+  }
+
+  /** Checks the next `count` files (round robin) as verifiedPieces does: a share of many files is watched in turns. */
+  async checkSome(count = FILES_PER_CHECK): Promise<void> {
+    for (let k = 0; k < Math.min(count, this.files.length); k++) {
+      const ref = this.files[this.nextCheck];
+      this.nextCheck = (this.nextCheck + 1) % this.files.length;
+      await openSharedFile(ref);
+    }
   }
 
   /** Piece `index`, read from the files and verified (or from the few kept since). */

@@ -17,7 +17,7 @@ import { storageErrorReason } from '../lib/storage';
 import type { BatchWriter } from './batch-writer';
 import { filePieces } from './file-blob';
 import { PieceReadError, type PieceStorage } from './piece-storage';
-import { SharedFileError } from './shared-files';
+import { FilePieceStorage, SharedFileError } from './shared-files';
 import { recordEntry, type TorrentRecord } from './records';
 
 /** What says where a torrent's pieces are. */
@@ -193,7 +193,11 @@ export class TorrentHost {
     if (!this.record.sharedFiles || !this.info || !this.active) return;
     if (now - this.sharedCheckedAt < SHARED_FILES_CHECK_MS) return;
     this.sharedCheckedAt = now;
-    this.pieces.verifiedPieces(this.info.pieceCount).catch((error: unknown) => this.failShared(error));
+    const check =
+      this.pieces instanceof FilePieceStorage
+        ? this.pieces.checkSome()
+        : this.pieces.verifiedPieces(this.info.pieceCount);
+    check.catch((error: unknown) => this.failShared(error));
   }
 
   /** Stops on a shared file's failure (SharedFileError); false for any other error. */
