@@ -66,7 +66,7 @@ test('a file shared without copying: nothing in IndexedDB, identical downloads, 
   await page.getByRole('button', { name: 'Share files without copying' }).click();
   const item = torrentItem(page, NAME);
   await expectStatus(item, 'Seeding', 60_000);
-  await expect(item.getByText(/Shared from the file on your disk/)).toBeVisible();
+  await expect(item.getByText(/Shared from your disk \(not copied\)/)).toBeVisible();
   const magnet = await item.getByLabel('Magnet link').inputValue();
   // Not one piece was copied into the browser's storage.
   expect(await storedPieceCount(page)).toBe(0);
@@ -113,18 +113,21 @@ test('a file shared without copying: nothing in IndexedDB, identical downloads, 
   await context.close();
 });
 
-test('the share button that needs file handles is offered only where the browser has a picker for them', async ({
+test('the controls that need File System Access pickers are offered only where the browser has them', async ({
   browser,
 }) => {
   const context = await browser.newContext();
   await context.addInitScript(() => {
     delete (window as unknown as { showOpenFilePicker?: unknown }).showOpenFilePicker;
     delete (Window.prototype as unknown as { showOpenFilePicker?: unknown }).showOpenFilePicker;
+    delete (window as unknown as { showDirectoryPicker?: unknown }).showDirectoryPicker;
+    delete (Window.prototype as unknown as { showDirectoryPicker?: unknown }).showDirectoryPicker;
   });
   const page = await context.newPage();
   await openApp(page);
   await expect(page.getByLabel('Share files')).toBeAttached();
   await expect(page.getByRole('button', { name: 'Share files without copying' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Share a folder without copying' })).toHaveCount(0);
   await context.close();
 });
 
@@ -150,6 +153,44 @@ test('a dropped file that comes with a file handle is shared in place, without c
   });
   const item = torrentItem(page, 'dropped.bin');
   await expectStatus(item, 'Seeding', 30_000);
-  await expect(item.getByText(/Shared from the file on your disk/)).toBeVisible();
+  await expect(item.getByText(/Shared from your disk \(not copied\)/)).toBeVisible();
   expect(await storedPieceCount(page)).toBe(0);
+});
+
+test('a folder shared without copying: its files, nested ones too, are read in place', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  // The folder picker of this page returns a folder of the origin private file system.
+  await context.addInitScript(() => {
+    (
+      window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }
+    ).showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('album');
+  });
+  const page = await context.newPage();
+  await openApp(page);
+  const sha256 = await page.evaluate(async () => {
+    const album = await (
+      await navigator.storage.getDirectory()
+    ).getDirectoryHandle('album', { create: true });
+    const nested = await album.getDirectoryHandle('disc 2', { create: true });
+    const write = async (dir: FileSystemDirectoryHandle, name: string, bytes: Uint8Array) => {
+      const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
+      await writable.write(bytes as Uint8Array<ArrayBuffer>);
+      await writable.close();
+    };
+    const track = new Uint8Array(70_000).map((_, i) => (i * 13) & 0xff);
+    await write(album, 'one.bin', new Uint8Array(50_000).fill(1));
+    await write(nested, 'two.bin', track);
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', track));
+    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  });
+  await page.getByRole('button', { name: 'Share a folder without copying' }).click();
+  const item = torrentItem(page, 'album');
+  await expectStatus(item, 'Seeding', 30_000);
+  await expect(item.getByText(/Shared from your disk \(not copied\)/)).toBeVisible();
+  expect(await storedPieceCount(page)).toBe(0);
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  expect((await saveFile(page, item, 'disc 2/two.bin')).sha256).toBe(sha256);
+  await context.close();
 });

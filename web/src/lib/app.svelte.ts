@@ -7,7 +7,13 @@ import { baseName } from './format';
 import type { TorrentView } from './protocol';
 import { safeFileName } from './safe-name';
 import { fileUrl } from '../sw/file-response';
-import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from './share-input';
+import {
+  pickedFromHandles,
+  ShareInputError,
+  shareRequest,
+  type HandleLike,
+  type PickedFile,
+} from './share-input';
 import { torrentTrackers } from './trackers';
 
 export interface SpeedSample {
@@ -381,15 +387,29 @@ class AppState {
     return typeof (globalThis as { showOpenFilePicker?: unknown }).showOpenFilePicker === 'function';
   }
 
-  /** `Share files without copying`: files picked with persistent handles, read in place by the engine. */
-  async shareInPlace(): Promise<void> {
-    const picker = (
-      globalThis as { showOpenFilePicker?: (options: object) => Promise<FileSystemFileHandle[]> }
-    ).showOpenFilePicker;
-    if (!picker) return;
-    let handles: FileSystemFileHandle[];
+  /** Whether this browser hands out a persistent handle of a folder (File System Access). */
+  get canShareFolderInPlace(): boolean {
+    return typeof (globalThis as { showDirectoryPicker?: unknown }).showDirectoryPicker === 'function';
+  }
+
+  /**
+   * `Share files without copying` / `Share a folder without copying`: files (or a folder, walked) picked with
+   * persistent handles, read in place by the engine.
+   */
+  async shareInPlace(what: 'files' | 'folder'): Promise<void> {
+    const pickers = globalThis as {
+      showOpenFilePicker?: (options: object) => Promise<FileSystemFileHandle[]>;
+      showDirectoryPicker?: (options: object) => Promise<FileSystemDirectoryHandle>;
+    };
+    let handles: HandleLike[];
     try {
-      handles = await picker({ multiple: true, id: 'swarmdrop-share' });
+      if (what === 'files' && pickers.showOpenFilePicker)
+        handles = await pickers.showOpenFilePicker({ multiple: true, id: 'swarmdrop-share' });
+      else if (what === 'folder' && pickers.showDirectoryPicker)
+        handles = [
+          (await pickers.showDirectoryPicker({ mode: 'read', id: 'swarmdrop-share' })) as HandleLike,
+        ];
+      else return;
     } catch {
       return; // the user cancelled
     }

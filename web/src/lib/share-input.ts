@@ -49,7 +49,7 @@ function withHandle(picked: PickedFile, path: string[]): ShareRequest['files'][n
 }
 
 /** What a File System Access handle offers that the walk below uses (the DOM library lacks `values()`). */
-type HandleLike =
+export type HandleLike =
   FileSystemFileHandle | (FileSystemDirectoryHandle & { values(): AsyncIterable<HandleLike> });
 
 /** Files picked with File System Access handles (showOpenFilePicker, or a drop), folders walked recursively. */
