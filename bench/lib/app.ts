@@ -10,7 +10,7 @@ import { startServer, type RunningServer } from '../../signal-tracker/src/server
 
 let built: string | undefined;
 
-/** Builds the app and bench.html once per run (about 10 s), into a temporary folder. */
+/** Builds the app, its service worker and bench.html once per run (about 10 s), into a temporary folder. */
 export function buildApp(log: (message: string) => void): string {
   if (built) return built;
   const outDir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-dist-'));
@@ -22,6 +22,10 @@ export function buildApp(log: (message: string) => void): string {
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
+  // The service worker too (files as streams: Save, Play), as `npm run build` does.
+  execFileSync('node', ['scripts/build-sw.mjs', join(outDir, 'sw.js')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   built = outDir;
   process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
   return outDir;
@@ -34,17 +38,24 @@ export async function serveApp(staticDir: string): Promise<RunningServer> {
 export interface Tab {
   context: BrowserContext;
   page: Page;
+  /** The profile folder (its browser process names it on its command line). */
+  profileDir: string;
   close(): Promise<void>;
 }
 
 /** A tab in its own Chromium process with a persistent profile (real on-disk IndexedDB). */
-export async function persistentTab(): Promise<Tab> {
+export async function persistentTab(options: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<Tab> {
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-profile-'));
-  const context = await chromium.launchPersistentContext(dir, { ...LAUNCH_OPTIONS, acceptDownloads: true });
+  const context = await chromium.launchPersistentContext(dir, {
+    ...LAUNCH_OPTIONS,
+    acceptDownloads: true,
+    ...options,
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
     page,
+    profileDir: dir,
     async close() {
       await context.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });

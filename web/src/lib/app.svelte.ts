@@ -20,7 +20,13 @@ import { baseName } from './format';
 import type { TorrentView } from './protocol';
 import { safeFileName } from './safe-name';
 import { fileUrl } from '../sw/file-response';
-import { ShareInputError, shareRequest, type PickedFile } from './share-input';
+import {
+  pickedFromHandles,
+  ShareInputError,
+  shareRequest,
+  type HandleLike,
+  type PickedFile,
+} from './share-input';
 import { torrentTrackers } from './trackers';
 
 export interface SpeedSample {
@@ -510,6 +516,66 @@ class AppState {
       this.errors = { ...this.errors, share: `Could not share “${request.name}”: ${message(error)}` };
     } finally {
       this.pendingShares--;
+    }
+  }
+
+  /** Whether this browser hands out persistent file handles (File System Access): shares read files in place. */
+  get canShareInPlace(): boolean {
+    return typeof (globalThis as { showOpenFilePicker?: unknown }).showOpenFilePicker === 'function';
+  }
+
+  /** Whether this browser hands out a persistent handle of a folder (File System Access). */
+  get canShareFolderInPlace(): boolean {
+    return typeof (globalThis as { showDirectoryPicker?: unknown }).showDirectoryPicker === 'function';
+  }
+
+  /**
+   * `Share files without copying` / `Share a folder without copying`: files (or a folder, walked) picked with
+   * persistent handles, read in place by the engine.
+   */
+  async shareInPlace(what: 'files' | 'folder'): Promise<void> {
+    const pickers = globalThis as {
+      showOpenFilePicker?: (options: object) => Promise<FileSystemFileHandle[]>;
+      showDirectoryPicker?: (options: object) => Promise<FileSystemDirectoryHandle>;
+    };
+    let handles: HandleLike[];
+    try {
+      if (what === 'files' && pickers.showOpenFilePicker)
+        handles = await pickers.showOpenFilePicker({ multiple: true, id: 'swarmdrop-share' });
+      else if (what === 'folder' && pickers.showDirectoryPicker)
+        handles = [
+          (await pickers.showDirectoryPicker({ mode: 'read', id: 'swarmdrop-share' })) as HandleLike,
+        ];
+      else return;
+    } catch {
+      return; // the user cancelled
+    }
+    try {
+      await this.share(await pickedFromHandles(handles));
+    } catch (error) {
+      this.errors = { ...this.errors, share: `Could not read the chosen files: ${message(error)}` };
+    }
+  }
+
+  /**
+   * `Resume sharing`: asks the browser again for permission to read a torrent's shared files (this click is the
+   * gesture it wants), then the engine checks them and shares them again.
+   */
+  async resumeSharing(view: TorrentView): Promise<void> {
+    const bridge = this.bridge;
+    if (!bridge) return;
+    try {
+      const handles = await bridge.getSharedHandles(view.infoHashHex);
+      for (const handle of handles) {
+        const withPermission = handle as FileSystemFileHandle & {
+          requestPermission?: (options: { mode: 'read' }) => Promise<PermissionState>;
+        };
+        const state = (await withPermission.requestPermission?.({ mode: 'read' })) ?? 'granted';
+        if (state !== 'granted') throw new Error(`the browser did not allow reading ${handle.name}`);
+      }
+      bridge.resumeSharing(view.infoHashHex);
+    } catch (error) {
+      this.errors = { ...this.errors, general: `Could not resume sharing “${view.name}”: ${message(error)}` };
     }
   }
 

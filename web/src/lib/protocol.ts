@@ -36,6 +36,10 @@ export interface TorrentView {
   /** Per piece: -1 = have, else number of connected peers that have it. */
   availability: number[];
   addedAt: number;
+  /** Shared from the files on disk (read in place, not copied into the browser's storage). */
+  inPlace?: boolean;
+  /** Stopped until the browser may read the shared files again: the page offers `Resume sharing`. */
+  resumeSharing?: boolean;
   /** Hashing progress 0..1 while a share is being created. */
   hashing?: number;
 }
@@ -50,7 +54,9 @@ export type MainToWorker =
   | {
       type: 'share';
       requestId: number;
-      files: Array<{ file: File; path: string[] }>;
+      /** `handle`: a persistent handle of the file (File System Access); when every file has one, the share reads
+       * pieces from the files themselves instead of copying them into storage. */
+      files: Array<{ file: File; path: string[]; handle?: FileSystemFileHandle }>;
       name: string;
       trackers: string[];
     }
@@ -71,6 +77,10 @@ export type MainToWorker =
   /** Build a Blob of one finished file (a Blob of stored piece Blobs, no whole-file copy). */
   | { type: 'get-file'; requestId: number; infoHashHex: string; fileIndex: number }
   | { type: 'get-torrent-file'; requestId: number; infoHashHex: string }
+  /** The handles of a share read in place, for the page to ask the browser's permission again. */
+  | { type: 'get-shared-handles'; requestId: number; infoHashHex: string }
+  /** `Resume sharing`: the page has asked for permission; check the shared files and run the torrent again. */
+  | { type: 'resume-sharing'; infoHashHex: string }
   /** The page is going away: announce stopped where possible, flush storage. */
   | { type: 'shutdown' };
 
@@ -85,7 +95,15 @@ export type WorkerToMain =
   | { type: 'ready'; restored: number; peerIdHex?: string }
   | { type: 'torrents'; torrents: PostedView[] }
   /** Answer to a request (share, add-*, get-file, get-torrent-file). */
-  | { type: 'reply'; requestId: number; ok: true; infoHashHex?: string; blob?: Blob; name?: string }
+  | {
+      type: 'reply';
+      requestId: number;
+      ok: true;
+      infoHashHex?: string;
+      blob?: Blob;
+      name?: string;
+      handles?: FileSystemFileHandle[];
+    }
   | { type: 'reply'; requestId: number; ok: false; error: string }
   /** A torrent became active (added, restored, resumed): the main thread starts tracker clients for it. */
   | { type: 'torrent-active'; infoHashHex: string; trackers: string[]; stats: AnnounceStats }

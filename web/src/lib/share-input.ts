@@ -4,11 +4,13 @@ export interface PickedFile {
   file: File;
   /** Path from the pick or drop root, with '/' separators: `photos/2024/a.jpg`, or just `a.jpg`. */
   relativePath: string;
+  /** A persistent handle of the file, where the browser gives one: the share then reads the file in place. */
+  handle?: FileSystemFileHandle;
 }
 
 export interface ShareRequest {
   name: string;
-  files: Array<{ file: File; path: string[] }>;
+  files: Array<{ file: File; path: string[]; handle?: FileSystemFileHandle }>;
 }
 
 export class ShareInputError extends Error {
@@ -31,15 +33,60 @@ export function shareRequest(picked: readonly PickedFile[]): ShareRequest {
   if (oneFolder) {
     return {
       name: first,
-      files: picked.map((p, i) => ({ file: p.file, path: paths[i].slice(1) })),
+      files: picked.map((p, i) => withHandle(p, paths[i].slice(1))),
     };
   }
   if (picked.length === 1) {
     const name = paths[0][paths[0].length - 1];
-    return { name, files: [{ file: picked[0].file, path: [name] }] };
+    return { name, files: [withHandle(picked[0], [name])] };
   }
   const name = `${paths[0][paths[0].length - 1]} and ${picked.length - 1} more`;
-  return { name, files: picked.map((p, i) => ({ file: p.file, path: paths[i] })) };
+  return { name, files: picked.map((p, i) => withHandle(p, paths[i])) };
+}
+
+function withHandle(picked: PickedFile, path: string[]): ShareRequest['files'][number] {
+  return picked.handle ? { file: picked.file, path, handle: picked.handle } : { file: picked.file, path };
+}
+
+/** What a File System Access handle offers that the walk below uses (the DOM library lacks `values()`). */
+export type HandleLike =
+  FileSystemFileHandle | (FileSystemDirectoryHandle & { values(): AsyncIterable<HandleLike> });
+
+/** Files picked with File System Access handles (showOpenFilePicker, or a drop), folders walked recursively. */
+export async function pickedFromHandles(handles: readonly HandleLike[]): Promise<PickedFile[]> {
+  const out: PickedFile[] = [];
+  const walkHandle = async (handle: HandleLike, prefix: string): Promise<void> => {
+    const relativePath = prefix ? `${prefix}/${handle.name}` : handle.name;
+    if (handle.kind === 'file') {
+      const file = await (handle as FileSystemFileHandle).getFile();
+      out.push({ file, relativePath, handle: handle as FileSystemFileHandle });
+      return;
+    }
+    const children = (handle as { values(): AsyncIterable<HandleLike> }).values();
+    for await (const child of children) await walkHandle(child, relativePath);
+  };
+  for (const handle of handles) await walkHandle(handle, '');
+  return out;
+}
+
+/**
+ * Persistent handles of dropped items, where the browser gives them (`getAsFileSystemHandle`, asked for during the
+ * drop event itself, as the items are gone after it); undefined where it does not, or for any item without one.
+ */
+export function dropHandles(transfer: DataTransfer): Promise<HandleLike[] | undefined> | undefined {
+  const items = Array.from(transfer.items).filter((item) => item.kind === 'file');
+  type WithHandle = DataTransferItem & {
+    getAsFileSystemHandle?: () => Promise<HandleLike | null | undefined>;
+  };
+  if (
+    items.length === 0 ||
+    !items.every((item) => typeof (item as WithHandle).getAsFileSystemHandle === 'function')
+  )
+    return undefined;
+  const pending = items.map((item) => (item as WithHandle).getAsFileSystemHandle!().catch(() => null));
+  return Promise.all(pending).then((handles) =>
+    handles.every((handle) => Boolean(handle)) ? (handles as HandleLike[]) : undefined,
+  );
 }
 
 /** Files of an `<input type=file>` (with `webkitRelativePath` for a folder input). */

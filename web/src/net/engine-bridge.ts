@@ -169,7 +169,10 @@ export class EngineBridge {
     this.relayOnly = on;
   }
 
-  async share(files: Array<{ file: File; path: string[] }>, name: string): Promise<string> {
+  async share(
+    files: Array<{ file: File; path: string[]; handle?: FileSystemFileHandle }>,
+    name: string,
+  ): Promise<string> {
     const reply = await this.request({ type: 'share', files, name, trackers: this.options.defaultTrackers });
     return reply.infoHashHex ?? '';
   }
@@ -201,6 +204,17 @@ export class EngineBridge {
     const reply = await this.request({ type: 'get-torrent-file', infoHashHex });
     if (!reply.blob) throw new RequestError('The engine returned no .torrent file');
     return { blob: reply.blob, name: reply.name ?? `${infoHashHex}.torrent` };
+  }
+
+  /** The handles of a torrent shared from files on disk (to ask the browser's permission to read them again). */
+  async getSharedHandles(infoHashHex: string): Promise<FileSystemFileHandle[]> {
+    const reply = await this.request({ type: 'get-shared-handles', infoHashHex });
+    return reply.handles ?? [];
+  }
+
+  /** After the permission was granted again: the worker checks the files and shares them again. */
+  resumeSharing(infoHashHex: string): void {
+    this.worker.postMessage({ type: 'resume-sharing', infoHashHex });
   }
 
   pause(infoHashHex: string): void {

@@ -6,6 +6,8 @@ import { fromHex } from '../../../shared/hex';
 import { IdbStore } from '../lib/storage-idb';
 import { pieceKey, torrentKey } from '../lib/storage';
 import { fileResponse, parseFileUrl, type PieceSource, type TorrentFiles } from './file-response';
+import { subtleSha1 } from '../lib/hash';
+import { FilePieceStorage, isSharedFileRefs } from '../worker/shared-files';
 
 /** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
 interface ServiceWorkerScope {
@@ -54,10 +56,12 @@ scope.addEventListener('fetch', (event) => {
 });
 
 /** The torrent's record, read afresh for every request (a torrent removed and shared again has new storage). */
-async function torrent(infoHashHex: string): Promise<{ storageId: string; files: TorrentFiles } | undefined> {
+async function torrent(
+  infoHashHex: string,
+): Promise<{ storageId: string; files: TorrentFiles; inPlace?: FilePieceStorage } | undefined> {
   store ??= new IdbStore();
   const [record] = (await store.getMany([torrentKey(infoHashHex)])) as Array<
-    { storageId?: string; infoBytes?: ArrayBuffer } | undefined
+    { storageId?: string; infoBytes?: ArrayBuffer; sharedFiles?: unknown } | undefined
   >;
   if (!record?.infoBytes || typeof record.storageId !== 'string') return undefined;
   // Our own record, written after the info hash was checked.
@@ -65,6 +69,10 @@ async function torrent(infoHashHex: string): Promise<{ storageId: string; files:
   return {
     storageId: record.storageId,
     files: { infoHashHex, pieceLength: info.pieceLength, pieceCount: info.pieceCount, files: info.files },
+    // A share read in place: its pieces come from the files on disk, each checked against its hash.
+    inPlace: isSharedFileRefs(record.sharedFiles)
+      ? new FilePieceStorage(record.sharedFiles, info, subtleSha1)
+      : undefined,
   };
 }
 
@@ -83,6 +91,7 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
   newestStream.set(key, stream);
   const source: PieceSource = {
     async read(index) {
+      if (found.inPlace) return (await found.inPlace.readPieces([index]))[0];
       const [value] = await db.getMany([pieceKey(found.storageId, index)]);
       return value instanceof ArrayBuffer ? value : undefined;
     },

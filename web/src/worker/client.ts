@@ -27,6 +27,7 @@ import {
   type TorrentRecord,
 } from './records';
 import { ShareError, shareFiles, totalSize } from './share';
+import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-files';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
 import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
 import { torrentTrackers } from '../lib/trackers';
@@ -49,6 +50,7 @@ export interface ClientOptions {
 }
 
 type Request = Extract<MainToWorker, { requestId: number }>;
+type ReplyFields = Omit<Extract<WorkerToMain, { type: 'reply'; ok: true }>, 'type' | 'requestId' | 'ok'>;
 
 interface ShareProgress {
   requestId: number;
@@ -69,6 +71,7 @@ export class Client {
   private readonly ctx: HostContext;
   private readonly store: KeyValueStore;
   private readonly writer: BatchWriter;
+  private readonly cache: PieceCache;
   private readonly ready: Promise<void>;
   private markReady!: () => void;
   private lastPublished = '';
@@ -83,9 +86,13 @@ export class Client {
     this.writer = new BatchWriter(options.store, options.writer);
     this.peerId = options.peerId ?? newPeerId();
     const cache = new PieceCache(options.store, this.writer, options.cacheBytes);
+    this.cache = cache;
     this.ctx = {
       writer: this.writer,
-      pieces: (storageId) => new KeyValuePieceStorage(options.store, this.writer, cache, storageId),
+      pieces: (ref, info) =>
+        ref.sharedFiles && info
+          ? new FilePieceStorage(ref.sharedFiles, info, this.ctx.sha1)
+          : new KeyValuePieceStorage(options.store, this.writer, cache, ref.storageId),
       sha1: options.sha1 ?? subtleSha1,
       post: options.post,
       clock: options.clock ?? (() => performance.now()),
@@ -121,6 +128,7 @@ export class Client {
       let info: TorrentInfo | undefined;
       let stored: Bitfield | undefined;
       let failure: string | undefined;
+      let needsPermission = false;
       try {
         if (record.startAttempts! > MAX_START_ATTEMPTS) {
           record.startAttempts = MAX_START_ATTEMPTS + 1;
@@ -131,16 +139,23 @@ export class Client {
           info = await parseInfo(new Uint8Array(record.infoBytes), this.ctx.sha1);
           if (info.infoHashHex !== record.infoHashHex)
             throw new Error('stored metadata does not match its hash');
-          stored = await this.ctx.pieces(record.storageId).verifiedPieces(info.pieceCount);
+          stored = await this.ctx.pieces(record, info).verifiedPieces(info.pieceCount);
         }
       } catch (error) {
-        failure = `cannot restore: ${storageErrorReason(error)}`;
-        info = undefined;
+        if (error instanceof SharedFileError) {
+          // The files shared in place are unreadable or changed: the torrent stays, stopped with the reason.
+          failure = error.message;
+          needsPermission = error.permission;
+        } else {
+          failure = `cannot restore: ${storageErrorReason(error)}`;
+          info = undefined;
+        }
       }
       const host = new TorrentHost(this.ctx, record, info, stored);
       this.hosts.set(record.infoHashHex, host);
       restored.push(host);
       if (failure) host.error = failure;
+      host.needsPermission = needsPermission;
     }
     this.post({ type: 'ready', restored: restored.length, peerIdHex: toHex(this.peerId) });
     for (const host of restored) if (host.error === undefined) host.start();
@@ -193,6 +208,10 @@ export class Client {
       case 'want-pieces':
         this.hosts.get(message.infoHashHex)?.wantPieces(message.pieces, message.seek);
         return;
+      case 'resume-sharing':
+        await this.hosts.get(message.infoHashHex)?.resumeShared();
+        this.publish(true);
+        return;
       case 'remove':
         await this.remove(message.infoHashHex);
         return;
@@ -223,6 +242,8 @@ export class Client {
           return await this.getFile(message);
         case 'get-torrent-file':
           return this.getTorrentFile(message);
+        case 'get-shared-handles':
+          return this.getSharedHandles(message);
       }
     } catch (error) {
       this.reply(message.requestId, errorMessage(error));
@@ -232,16 +253,8 @@ export class Client {
   }
 
   private reply(requestId: number, error: string): void;
-  private reply(
-    requestId: number,
-    error: undefined,
-    fields: { infoHashHex?: string; blob?: Blob; name?: string },
-  ): void;
-  private reply(
-    requestId: number,
-    error: string | undefined,
-    fields: { infoHashHex?: string; blob?: Blob; name?: string } = {},
-  ): void {
+  private reply(requestId: number, error: undefined, fields: ReplyFields): void;
+  private reply(requestId: number, error: string | undefined, fields: ReplyFields = {}): void {
     if (error !== undefined) this.post({ type: 'reply', requestId, ok: false, error });
     else this.post({ type: 'reply', requestId, ok: true, ...fields });
   }
@@ -252,10 +265,22 @@ export class Client {
     const total = totalSize(message.files);
     if (message.files.length === 0 || total === 0)
       return this.reply(message.requestId, 'The files hold no data');
-    const noRoom = notEnoughRoom(total, await this.estimateStorage());
-    if (noRoom) return this.reply(message.requestId, noRoom);
+    // Where every file comes with a persistent handle, nothing is copied: the pieces are read from the files.
+    const handles = message.files.map((entry) => entry.handle);
+    const inPlace = handles.every((handle) => handle !== undefined);
+    if (!inPlace) {
+      const noRoom = notEnoughRoom(total, await this.estimateStorage());
+      if (noRoom) return this.reply(message.requestId, noRoom);
+    }
     const storageId = newShareStorageId(toHex(randomBytes(8)));
-    const pieces = this.ctx.pieces(storageId);
+    // Its own writes, in big transactions: a share's pieces are all there at once (nothing else writes under its id,
+    // and all are written before its record is).
+    const pieces = new KeyValuePieceStorage(
+      this.store,
+      new BatchWriter(this.store, { maxEntries: 1024, maxBytes: 8 * 1024 * 1024, delayMs: 0 }),
+      this.cache,
+      storageId,
+    );
     const progress: ShareProgress = {
       requestId: message.requestId,
       name: message.name,
@@ -273,7 +298,9 @@ export class Client {
       info = await shareFiles(message.files, {
         name: message.name,
         sha1: this.ctx.sha1,
-        storePiece: (index, data) => pieces.writePiece(index, data),
+        ...(inPlace
+          ? {}
+          : { storePiece: (index: number, data: ArrayBuffer) => pieces.writePiece(index, data) }),
         onProgress: (hashed) => {
           progress.hashed = hashed;
         },
@@ -307,6 +334,14 @@ export class Client {
       paused: false,
       completedAt: now,
     };
+    if (inPlace) {
+      record.sharedFiles = message.files.map((entry, k): SharedFileRef => ({
+        handle: handles[k]!,
+        path: entry.path,
+        size: entry.file.size,
+        lastModified: entry.file.lastModified,
+      }));
+    }
     const host = new TorrentHost(this.ctx, record, info, Bitfield.full(info.pieceCount));
     await host.persist(true);
     if (host.error !== undefined) {
@@ -376,7 +411,7 @@ export class Client {
     // Pieces left behind by an earlier download of the same torrent were verified before they were stored.
     let stored: Bitfield | undefined;
     try {
-      stored = await this.ctx.pieces(info.infoHashHex).verifiedPieces(info.pieceCount);
+      stored = await this.ctx.pieces({ storageId: info.infoHashHex }).verifiedPieces(info.pieceCount);
     } catch {
       stored = undefined;
     }
@@ -450,6 +485,13 @@ export class Client {
       blob,
       name: `${host.info.name}.torrent`,
     });
+  }
+
+  private getSharedHandles(message: Extract<MainToWorker, { type: 'get-shared-handles' }>): void {
+    const files = this.hosts.get(message.infoHashHex)?.record.sharedFiles;
+    if (!files) return this.reply(message.requestId, 'This torrent is not shared from files on disk');
+    const handles = files.map((ref) => ref.handle as FileSystemFileHandle);
+    this.reply(message.requestId, undefined, { infoHashHex: message.infoHashHex, handles });
   }
 
   // --- lifecycle ---

@@ -26,7 +26,12 @@ export class PieceReadError extends Error {
   override name = 'PieceReadError';
 }
 
-function block(buffer: ArrayBuffer | undefined, index: number, begin: number, length: number): Uint8Array {
+export function pieceBlock(
+  buffer: ArrayBuffer | undefined,
+  index: number,
+  begin: number,
+  length: number,
+): Uint8Array {
   if (!buffer) throw new PieceReadError(`piece ${index} is missing from storage`);
   if (!(begin >= 0 && length >= 0 && begin + length <= buffer.byteLength))
     throw new PieceReadError(`read beyond piece ${index}`);
@@ -47,7 +52,7 @@ export class KeyValuePieceStorage implements PieceStorage {
   }
 
   async readBlock(index: number, begin: number, length: number): Promise<Uint8Array> {
-    return block(await this.cache.read(pieceKey(this.storageId, index)), index, begin, length);
+    return pieceBlock(await this.cache.read(pieceKey(this.storageId, index)), index, begin, length);
   }
 
   async readPieces(indices: number[]): Promise<ArrayBuffer[]> {
@@ -103,7 +108,7 @@ export class MemoryPieceStorage implements PieceStorage {
   }
 
   async readBlock(index: number, begin: number, length: number): Promise<Uint8Array> {
-    return block(this.pieces.get(index), index, begin, length);
+    return pieceBlock(this.pieces.get(index), index, begin, length);
   }
 
   async readPieces(indices: number[]): Promise<ArrayBuffer[]> {

@@ -8,6 +8,7 @@ import {
   type KeyValueStore,
   type StoredValue,
 } from '../lib/storage';
+import { isSharedFileRefs, type SharedFileRef } from './shared-files';
 
 export interface TorrentRecord {
   infoHashHex: string;
@@ -33,6 +34,8 @@ export interface TorrentRecord {
   skippedFiles?: number[];
   /** A magnet link's BEP 53 `so`: the files to download, applied once the metadata names the files. */
   selectOnly?: number[];
+  /** A share read in place from the user's files (File System Access handles): no pieces are stored for it. */
+  sharedFiles?: SharedFileRef[];
 }
 
 /** Restores in a row that may fail to finish before a record is quarantined (shown as an error, not parsed). */
@@ -52,7 +55,8 @@ function isRecord(value: unknown): value is TorrentRecord {
     Array.isArray(r.trackers) &&
     r.trackers.every((t) => typeof t === 'string') &&
     typeof r.storageId === 'string' &&
-    (r.infoBytes === undefined || r.infoBytes instanceof ArrayBuffer)
+    (r.infoBytes === undefined || r.infoBytes instanceof ArrayBuffer) &&
+    (r.sharedFiles === undefined || (isSharedFileRefs(r.sharedFiles) && r.infoBytes !== undefined))
   );
 }
 

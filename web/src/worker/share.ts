@@ -1,6 +1,7 @@
-// Publishing files: builds the info dictionary with createInfo, reading each file piece by piece (File.slice,
-// never a whole file), and hands every piece to `storePiece` as soon as its bytes have been read, so the seeder
-// serves from storage like any other torrent and keeps seeding after a reload.
+// Publishing files: builds the info dictionary with createInfo, reading each file in chunks of a few MiB (File.slice,
+// never a whole file; the next chunk is read while this one is hashed, and a piece is a view of its chunk), and hands
+// every piece to `storePiece` as soon as its bytes have been read, so the seeder serves from storage like any other
+// torrent and keeps seeding after a reload. Without `storePiece` (a share read in place) nothing is kept.
 import {
   choosePieceLength,
   createInfo,
@@ -22,15 +23,19 @@ export class ShareError extends Error {
 export interface ShareOptions {
   name: string;
   sha1: Sha1;
-  /** Stores a piece; its promise settles when stored (a rejection aborts the share). */
-  storePiece: (index: number, data: ArrayBuffer) => Promise<void>;
+  /** Stores a piece; its promise settles when stored (a rejection aborts the share). None: only hash. */
+  storePiece?: (index: number, data: ArrayBuffer) => Promise<void>;
   onProgress?: (hashed: number, total: number) => void;
   /** Checked before each read: true aborts the share. */
   cancelled?: () => boolean;
   pieceLength?: number;
-  /** Pieces waiting to be stored before reading pauses (bounds memory; default 32). */
-  maxPendingStores?: number;
+  /** Bytes of pieces waiting to be stored before reading pauses (bounds memory; default 32 MiB). */
+  maxPendingBytes?: number;
+  /** Bytes read from a file at once (default 8 MiB). */
+  readChunkBytes?: number;
 }
+
+const MiB = 1024 * 1024;
 
 export function totalSize(files: ShareFile[]): number {
   return files.reduce((sum, entry) => sum + entry.file.size, 0);
@@ -46,7 +51,8 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
   const total = totalSize(files);
   if (files.length === 0 || total === 0) throw new ShareError('The files hold no data');
   const pieceLength = options.pieceLength ?? choosePieceLength(total);
-  const maxPending = options.maxPendingStores ?? 32;
+  const maxPendingBytes = options.maxPendingBytes ?? 32 * MiB;
+  const chunkBytes = Math.max(pieceLength, options.readChunkBytes ?? 8 * MiB);
 
   // Each file's offset in the concatenated data, in the order given (the order of the info's `files`).
   const starts: number[] = [];
@@ -57,12 +63,14 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
   }
 
   const partial = new Map<number, PartialPiece>();
-  const pending: Array<Promise<void>> = [];
+  const pending: Array<{ write: Promise<void>; bytes: number }> = [];
+  let pendingBytes = 0;
   let failure: unknown;
   let stored = 0;
+  const storePiece = options.storePiece;
 
   const store = async (index: number, data: ArrayBuffer): Promise<void> => {
-    const write = options.storePiece(index, data).then(
+    const write = storePiece!(index, data).then(
       () => {
         stored++;
       },
@@ -70,8 +78,13 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
         failure ??= error;
       },
     );
-    pending.push(write);
-    while (pending.length > maxPending) await pending.shift();
+    pending.push({ write, bytes: data.byteLength });
+    pendingBytes += data.byteLength;
+    while (pendingBytes > maxPendingBytes && pending.length > 0) {
+      const oldest = pending.shift()!;
+      pendingBytes -= oldest.bytes;
+      await oldest.write;
+    }
     if (failure !== undefined) throw failure;
   };
 
@@ -83,15 +96,9 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
       const pieceStart = index * pieceLength;
       const size = Math.min(pieceLength, total - pieceStart);
       let piece = partial.get(index);
-      if (
-        !piece &&
-        done === 0 &&
-        at === pieceStart &&
-        bytes.length === size &&
-        bytes.byteLength === bytes.buffer.byteLength
-      ) {
-        // A read of exactly one whole piece (the usual case): stored as it is, no copy.
-        await store(index, bytes.buffer as ArrayBuffer);
+      if (!piece && at === pieceStart && bytes.length - done >= size) {
+        // A whole piece in one read (the usual case): copied out of its chunk once, into a buffer of its own.
+        await store(index, bytes.slice(done, done + size).buffer);
         done += size;
         continue;
       }
@@ -110,33 +117,74 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
     }
   };
 
-  const sources: SourceFile[] = files.map((entry, k) => ({
-    path: entry.path,
-    length: entry.file.size,
-    read: async (at: number, length: number) => {
-      if (failure !== undefined) throw failure;
-      if (options.cancelled?.()) throw new ShareError('The share was cancelled');
-      const bytes = new Uint8Array(await entry.file.slice(at, at + length).arrayBuffer());
-      await collect(starts[k] + at, bytes);
-      return bytes;
-    },
-  }));
+  const sources: SourceFile[] = files.map((entry, k) => {
+    const chunks = new ChunkReader(entry.file, chunkBytes);
+    return {
+      path: entry.path,
+      length: entry.file.size,
+      read: async (at: number, length: number) => {
+        if (failure !== undefined) throw failure;
+        if (options.cancelled?.()) throw new ShareError('The share was cancelled');
+        const bytes = await chunks.read(at, length);
+        if (storePiece) await collect(starts[k] + at, bytes);
+        return bytes;
+      },
+    };
+  });
 
   const info = await createInfo(sources, {
     name: options.name,
     sha1: options.sha1,
     pieceLength,
     onProgress: options.onProgress,
+    // A chunk's pieces are hashed together (SubtleCrypto runs them side by side).
+    maxInFlight: Math.max(4, Math.floor(chunkBytes / pieceLength)),
   });
-  await Promise.all(pending);
+  await Promise.all(pending.map((entry) => entry.write));
   if (failure !== undefined) throw failure;
 
   // The pieces were assembled in the order given; the info must lay the files out the same way.
   const sameLayout =
     info.files.length === files.length &&
     info.files.every((file, k) => file.offset === starts[k] && file.length === files[k].file.size);
-  if (!sameLayout || partial.size > 0 || stored !== info.pieceCount) {
+  if (!sameLayout || partial.size > 0 || (storePiece && stored !== info.pieceCount)) {
     throw new ShareError('internal error: the stored pieces do not match the torrent layout');
   }
   return info;
+}
+
+/**
+ * Reads a file front to back in chunks of `chunkBytes`, the next chunk read while the caller works on this one; a
+ * read within the chunk is a view of it (no copy).
+ */
+class ChunkReader {
+  private start = 0;
+  private chunk: Uint8Array = new Uint8Array(0);
+  private next: { start: number; bytes: Promise<Uint8Array> } | undefined;
+
+  constructor(
+    private readonly file: Blob,
+    private readonly chunkBytes: number,
+  ) {}
+
+  async read(at: number, length: number): Promise<Uint8Array> {
+    if (at < this.start || at + length > this.start + this.chunk.length) {
+      const ahead = this.next;
+      this.next = undefined;
+      const bytes = ahead && ahead.start === at ? await ahead.bytes : undefined;
+      this.start = at;
+      this.chunk =
+        bytes && bytes.length >= length ? bytes : await this.load(at, Math.max(length, this.chunkBytes));
+      const following = at + this.chunk.length;
+      if (following < this.file.size)
+        this.next = { start: following, bytes: this.load(following, this.chunkBytes) };
+      this.next?.bytes.catch(() => undefined); // a failure is reported when that chunk is read
+    }
+    const from = at - this.start;
+    return this.chunk.subarray(from, from + length);
+  }
+
+  private async load(at: number, length: number): Promise<Uint8Array> {
+    return new Uint8Array(await this.file.slice(at, Math.min(this.file.size, at + length)).arrayBuffer());
+  }
 }

@@ -17,7 +17,14 @@ import { storageErrorReason } from '../lib/storage';
 import type { BatchWriter } from './batch-writer';
 import { filePieces } from './file-blob';
 import { PieceReadError, type PieceStorage } from './piece-storage';
+import { FilePieceStorage, SharedFileError } from './shared-files';
 import { recordEntry, type TorrentRecord } from './records';
+
+/** What says where a torrent's pieces are. */
+export type StorageRef = Pick<TorrentRecord, 'storageId' | 'sharedFiles'>;
+
+/** A share read from files on disk checks that they are unchanged this often, even when no peer asks for a piece. */
+const SHARED_FILES_CHECK_MS = 5000;
 
 export type Post = (message: WorkerToMain, transfer?: Transferable[]) => void;
 
@@ -25,8 +32,9 @@ export type Post = (message: WorkerToMain, transfer?: Transferable[]) => void;
 export interface HostContext {
   /** Records are written through the same batches as the pieces. */
   writer: BatchWriter;
-  /** The pieces of one torrent (or of a share being hashed), by the id they are stored under. */
-  pieces: (storageId: string) => PieceStorage;
+  /** The pieces of one torrent (or of a share being hashed): stored under its storage id, or read from the shared
+   * files of a share made without copying (which needs the info). */
+  pieces: (record: StorageRef, info?: TorrentInfo) => PieceStorage;
   sha1: Sha1;
   post: Post;
   /** Monotonic milliseconds for the engine. */
@@ -69,6 +77,8 @@ export class TorrentHost {
   /** Where its verified pieces are kept. */
   readonly pieces: PieceStorage;
   error: string | undefined;
+  /** Stopped because the browser needs the user's permission to read the shared files again (`Resume sharing`). */
+  needsPermission = false;
   removed = false;
 
   private halted = false;
@@ -89,6 +99,7 @@ export class TorrentHost {
   private firstPieceShown = false;
   /** The pieces of the chosen files, while some are skipped (see wantedPieces). */
   private wanted: Bitfield | undefined;
+  private sharedCheckedAt = -Infinity;
 
   constructor(
     private readonly ctx: HostContext,
@@ -98,7 +109,7 @@ export class TorrentHost {
   ) {
     this.infoHashHex = record.infoHashHex;
     this.infoHash = fromHex(record.infoHashHex);
-    this.pieces = ctx.pieces(record.storageId);
+    this.pieces = ctx.pieces(record, info);
     this.baseUploaded = record.uploaded;
     this.baseDownloaded = record.downloaded;
     if (info) this.setInfo(info, stored);
@@ -172,12 +183,53 @@ export class TorrentHost {
 
   tick(): void {
     this.feed({ type: 'tick' });
+    this.checkSharedFiles();
     // Totals change all the time during a transfer: write them now and then, not on every tick (a readwrite
     // transaction holds up the reads that serve peers).
     const now = this.ctx.clock();
     if (now - this.persistedAt < TOTALS_PERSIST_MS) return;
     const totals = `${this.uploaded()}:${this.downloaded() + this.storingBytes}`;
     if (totals !== this.persistedTotals && !this.removed) void this.persist(false);
+  }
+
+  /** A share read from files on disk stops as soon as one of them changed (or may no longer be read). */
+  private checkSharedFiles(): void {
+    const now = this.ctx.clock();
+    if (!this.record.sharedFiles || !this.info || !this.active) return;
+    if (now - this.sharedCheckedAt < SHARED_FILES_CHECK_MS) return;
+    this.sharedCheckedAt = now;
+    const check =
+      this.pieces instanceof FilePieceStorage
+        ? this.pieces.checkSome()
+        : this.pieces.verifiedPieces(this.info.pieceCount);
+    check.catch((error: unknown) => this.failShared(error));
+  }
+
+  /** Stops on a shared file's failure (SharedFileError); false for any other error. */
+  private failShared(error: unknown): boolean {
+    if (!(error instanceof SharedFileError)) return false;
+    this.fail(error.message);
+    this.needsPermission = error.permission && this.error === error.message;
+    return true;
+  }
+
+  /**
+   * `Resume sharing` (after the page asked the browser for permission again): checks the shared files, then runs
+   * the torrent from them; a file still unreadable or changed keeps the torrent in the error state with the reason.
+   */
+  async resumeShared(): Promise<void> {
+    if (!this.record.sharedFiles || !this.info || this.removed) return;
+    try {
+      this.stored = await this.pieces.verifiedPieces(this.info.pieceCount);
+    } catch (error) {
+      this.error = errorMessage(error);
+      this.needsPermission = error instanceof SharedFileError && error.permission;
+      return;
+    }
+    this.needsPermission = false;
+    this.sharedCheckedAt = this.ctx.clock();
+    this.record.paused = false;
+    this.resume();
   }
 
   /** Downloads only the files not in `skipped` (remembered with the torrent). */
@@ -454,7 +506,11 @@ export class TorrentHost {
         this.ctx.keep.add(data.buffer);
         if (current()) this.feed({ type: 'read-done', peer, index, begin, data });
       },
-      (error: unknown) => failed(error instanceof PieceReadError ? error.message : storageErrorReason(error)),
+      (error: unknown) => {
+        // A shared file that changed stops the share (its piece was not sent); other failures miss one block.
+        if (current() && this.failShared(error)) return;
+        failed(error instanceof PieceReadError ? error.message : storageErrorReason(error));
+      },
     );
   }
 
@@ -615,6 +671,8 @@ export class TorrentHost {
     const error = this.error ?? stats?.error;
     if (error !== undefined) view.error = error;
     if (stats?.timeLeft !== undefined && !this.halted) view.timeLeft = stats.timeLeft;
+    if (this.record.sharedFiles) view.inPlace = true;
+    if (this.needsPermission && this.error !== undefined) view.resumeSharing = true;
     return view;
   }
 }

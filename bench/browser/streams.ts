@@ -1,0 +1,302 @@
+// Issue 12's figures: the time from a file chosen to its magnet link (20 MiB and 1 GiB, copied into IndexedDB
+// and read in place from a file handle), the browser's memory growth while a 1 GiB file saves through the service
+// worker against the Blob path in the same run, and the time from `Play` to the first frame of a video downloading.
+// `npm run bench -- streams` runs them; `--tiny` shrinks the sizes to a smoke run of a minute.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { browserVersion, buildApp, persistentTab, serveApp, type Tab } from '../lib/app';
+import {
+  figure,
+  limitFigure,
+  median,
+  noGoal,
+  type Bench,
+  type BenchContext,
+  type Figure,
+} from '../lib/figure';
+import { download, openApp, share } from './app-steps';
+import { randomFileOf } from './transfer';
+
+const MiB = 1024 * 1024;
+const MB = 1e6;
+/** The issue's goal for the memory growth while saving 1 GiB through the service worker. */
+const SAVE_GROWTH_LIMIT_MB = 200;
+const CLIP = fileURLToPath(new URL('../../e2e/fixtures/clip.webm', import.meta.url));
+
+interface Sizes {
+  small: number;
+  large: number;
+  runs: number;
+}
+
+/** The page's picker hands out the handle of `name` in the origin private file system (as the e2e does). */
+async function stubPicker(page: Page, name: string): Promise<void> {
+  await page.addInitScript((file: string) => {
+    (window as unknown as { showOpenFilePicker: () => Promise<FileSystemFileHandle[]> }).showOpenFilePicker =
+      async () => [await (await navigator.storage.getDirectory()).getFileHandle(file)];
+  }, name);
+}
+
+/** Writes `size` random bytes to `name` in the page's origin private file system, 8 MiB at a time. */
+async function writePrivateFile(page: Page, name: string, size: number): Promise<void> {
+  await page.evaluate(
+    async ({ file, total }) => {
+      const handle = await (await navigator.storage.getDirectory()).getFileHandle(file, { create: true });
+      const writable = await handle.createWritable();
+      const chunk = new Uint8Array(8 * 1024 * 1024);
+      for (let at = 0; at < total; at += chunk.length) {
+        for (let i = 0; i < chunk.length; i += 65536) crypto.getRandomValues(chunk.subarray(i, i + 65536));
+        await writable.write(chunk.subarray(0, Math.min(chunk.length, total - at)));
+      }
+      await writable.close();
+    },
+    { file: name, total: size },
+  );
+}
+
+/** Marks (page clock) the first click or file chosen from now on, and returns a wait for the magnet link. */
+async function markChoice(page: Page): Promise<() => Promise<number>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { chosenAt?: number };
+    delete w.chosenAt;
+    // (No named functions in here: tsx would wrap them in a helper the page does not have.)
+    for (const type of ['change', 'click'])
+      document.addEventListener(type, () => (w.chosenAt ??= performance.now()), {
+        capture: true,
+        once: true,
+      });
+  });
+  return async () => {
+    const handle = await page.waitForFunction(
+      () => {
+        const item = document.querySelector<HTMLElement>('li.torrent[data-state="seeding"]');
+        const magnet = item?.querySelector<HTMLInputElement>('input[id^="magnet-"]')?.value ?? '';
+        const error = document.querySelector('li.torrent[data-state="error"]');
+        if (error) return `error: ${error.textContent}`;
+        const w = window as unknown as { chosenAt?: number };
+        return magnet.startsWith('magnet:') && w.chosenAt !== undefined ? performance.now() - w.chosenAt : 0;
+      },
+      undefined,
+      { timeout: 600_000, polling: 10 },
+    );
+    const value = (await handle.jsonValue()) as number | string;
+    if (typeof value === 'string') throw new Error(value);
+    return value;
+  };
+}
+
+/** Milliseconds from a `size`-byte file chosen to its magnet link, in a fresh profile. */
+export async function shareTime(url: string, size: number, inPlace: boolean): Promise<number> {
+  const tab = await persistentTab();
+  const file = inPlace ? undefined : randomFileOf(size, 'bench.bin');
+  try {
+    if (inPlace) await stubPicker(tab.page, 'bench.bin');
+    await openApp(tab.page, url);
+    if (inPlace) await writePrivateFile(tab.page, 'bench.bin', size);
+    const done = await markChoice(tab.page);
+    if (inPlace) await tab.page.getByRole('button', { name: 'Share files without copying' }).click();
+    else await tab.page.getByLabel('Share files').setInputFiles(file!.path);
+    return await done();
+  } finally {
+    await tab.close();
+    if (file) rmSync(file.dir, { recursive: true, force: true });
+  }
+}
+
+/** Resident memory (RSS) of the Chromium whose profile is `profileDir` and of all its child processes, in bytes. */
+function browserRss(profileDir: string): number {
+  let out = '';
+  try {
+    out = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8', maxBuffer: 64 * MiB });
+  } catch {
+    return NaN;
+  }
+  const rows = out
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ pid: match[1], ppid: match[2], kib: Number(match[3]), args: match[4] }));
+  // The browser process names the profile; its renderers, GPU and network processes descend from it.
+  const tree = new Set(
+    rows.filter((row) => row.args.includes(`--user-data-dir=${profileDir}`)).map((r) => r.pid),
+  );
+  for (let grown = true; grown;) {
+    grown = false;
+    for (const row of rows)
+      if (!tree.has(row.pid) && tree.has(row.ppid)) {
+        tree.add(row.pid);
+        grown = true;
+      }
+  }
+  return rows.filter((row) => tree.has(row.pid)).reduce((sum, row) => sum + row.kib * 1024, 0);
+}
+
+/**
+ * The peak growth of the browser's memory (every process of its profile) while `save` runs, over the level just
+ * before it; sampled every 200 ms.
+ */
+async function memoryGrowth(tab: Tab, save: () => Promise<void>): Promise<number> {
+  const { profileDir } = tab;
+  const before = browserRss(profileDir);
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, browserRss(profileDir))), 200);
+  try {
+    await save();
+  } finally {
+    clearInterval(timer);
+  }
+  peak = Math.max(peak, browserRss(profileDir));
+  return peak - before;
+}
+
+/** Shares a `size`-byte file in a fresh profile and saves it with `Save` (streams unless `blockStreams`). */
+async function saveGrowth(url: string, size: number, blockStreams: boolean): Promise<number> {
+  const tab = await persistentTab(blockStreams ? { serviceWorkers: 'block' } : {});
+  const file = randomFileOf(size, 'saved.bin');
+  try {
+    await openApp(tab.page, url);
+    if (!blockStreams)
+      await tab.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+        timeout: 30_000,
+      });
+    await share(tab.page, file.path, 'saved.bin', 600_000);
+    const item = tab.page.getByRole('listitem', { name: 'saved.bin', exact: true });
+    return await memoryGrowth(tab, async () => {
+      const [saved] = await Promise.all([
+        tab.page.waitForEvent('download', { timeout: 120_000 }),
+        item.getByRole('button', { name: 'Save saved.bin', exact: true }).click(),
+      ]);
+      // Until the file is on disk (the saved copy is read back by nobody: its path is enough).
+      await saved.path();
+    });
+  } finally {
+    await tab.close();
+    rmSync(file.dir, { recursive: true, force: true });
+  }
+}
+
+/** Milliseconds from pressing `Play` to the video's first frame, while the clip downloads from another tab. */
+async function playToFirstFrame(url: string): Promise<number> {
+  const a = await persistentTab();
+  const b = await persistentTab();
+  try {
+    await openApp(a.page, url);
+    // As slow as in the e2e: the clip is still downloading when it plays.
+    const size = readFileSync(CLIP).length;
+    await a.page.getByLabel('Upload limit').fill(String(Math.max(8, Math.floor(size / 1024 / 17))));
+    await a.page.getByLabel('Upload limit').press('Tab');
+    const magnet = await share(a.page, CLIP, 'clip.webm', 60_000);
+    await openApp(b.page, url);
+    await b.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await download(b.page, magnet);
+    const item = b.page.getByRole('listitem', { name: 'clip.webm', exact: true });
+    const play = item.getByRole('button', { name: 'Play clip.webm' });
+    await play.waitFor({ timeout: 60_000 });
+    await b.page.evaluate(() => {
+      const w = window as unknown as { firstFrame?: number; pressed?: number };
+      document.addEventListener('click', () => (w.pressed ??= performance.now()), {
+        capture: true,
+        once: true,
+      });
+      const timer = setInterval(() => {
+        const video = document.querySelector('video');
+        if (!video || video.readyState < 2 || video.currentTime <= 0) return;
+        w.firstFrame = performance.now();
+        clearInterval(timer);
+      }, 5);
+    });
+    await play.click();
+    const handle = await b.page.waitForFunction(
+      () => {
+        const w = window as unknown as { firstFrame?: number; pressed?: number };
+        return w.firstFrame !== undefined && w.pressed !== undefined ? w.firstFrame - w.pressed : 0;
+      },
+      undefined,
+      { timeout: 120_000, polling: 20 },
+    );
+    return (await handle.jsonValue()) as number;
+  } finally {
+    await a.close();
+    await b.close();
+  }
+}
+
+async function shareFigures(context: BenchContext, url: string, sizes: Sizes): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const [label, size] of [
+    [`${sizes.small / MiB} MiB`, sizes.small],
+    [`${sizes.large / MiB} MiB`, sizes.large],
+  ] as const) {
+    const runs = size === sizes.small ? sizes.runs : 1;
+    const copied: number[] = [];
+    const inPlace: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      copied.push(await shareTime(url, size, false));
+      inPlace.push(await shareTime(url, size, true));
+    }
+    context.log(
+      `  share ${label}: copied ${copied.map(Math.round).join(', ')} ms; in place ${inPlace.map(Math.round).join(', ')} ms`,
+    );
+    figures.push(
+      figure(
+        `share ${label}: file chosen to magnet link, read in place (file handle)`,
+        median(inPlace) / 1000,
+        's',
+        { name: 'copied into IndexedDB', value: median(copied) / 1000 },
+        noGoal,
+        `median of ${runs}; ${(size / MB / (median(inPlace) / 1000)).toFixed(0)} MB/s in place, ${(size / MB / (median(copied) / 1000)).toFixed(0)} MB/s copied`,
+      ),
+    );
+  }
+  return figures;
+}
+
+export const streamsBench: Bench = {
+  name: 'streams',
+  figures: 'issue 12 (share time, save memory, play)',
+  async run(context) {
+    context.browserVersion ??= await browserVersion();
+    const tiny = context.flags.has('--tiny');
+    const sizes: Sizes = tiny
+      ? { small: 2 * MiB, large: 8 * MiB, runs: 1 }
+      : { small: 20 * MiB, large: 1024 * MiB, runs: 3 };
+    const server = await serveApp(buildApp(context.log));
+    const url = new URL('/', server.url).href;
+    try {
+      const figures = await shareFigures(context, url, sizes);
+      const streamed = await saveGrowth(url, sizes.large, false);
+      const blob = await saveGrowth(url, sizes.large, true);
+      context.log(
+        `  save ${sizes.large / MiB} MiB: +${(streamed / MB).toFixed(0)} MB streamed, +${(blob / MB).toFixed(0)} MB as a Blob`,
+      );
+      figures.push(
+        limitFigure(
+          `save ${sizes.large / MiB} MiB: browser memory growth, through the service worker`,
+          streamed / MB,
+          'MB',
+          { name: 'Blob path (no service worker)', value: blob / MB },
+          SAVE_GROWTH_LIMIT_MB,
+          'peak RSS of every process of the profile over the level before Save',
+        ),
+      );
+      const play: number[] = [];
+      for (let run = 0; run < sizes.runs; run++) play.push(await playToFirstFrame(url));
+      context.log(`  play to first frame: ${play.map(Math.round).join(', ')} ms`);
+      figures.push(
+        figure(
+          'Play to the first frame of a video downloading (upload-limited seeder)',
+          median(play) / 1000,
+          's',
+          { name: '', value: null },
+          noGoal,
+          `median of ${sizes.runs}`,
+        ),
+      );
+      return figures;
+    } finally {
+      await server.close();
+    }
+  },
+};
