@@ -31,6 +31,11 @@ export const TORRENT_PREFIX = 'torrent:';
 export function torrentKey(infoHashHex: string): string {
   return TORRENT_PREFIX + infoHashHex;
 }
+/** A torrent's upload and download totals, small enough to go with every stored piece (the record holds the info). */
+export const TOTALS_PREFIX = 'totals:';
+export function totalsKey(infoHashHex: string): string {
+  return TOTALS_PREFIX + infoHashHex;
+}
 export function haveKey(infoHashHex: string): string {
   return `have:${infoHashHex}`;
 }

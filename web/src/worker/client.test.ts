@@ -212,9 +212,11 @@ describe('worker client', () => {
     expect(kept.size).toBeLessThan(pieceCount);
 
     const written: string[] = [];
+    const batches: string[][] = [];
     const setMany = store.setMany.bind(store);
     store.setMany = (entries) => {
       written.push(...entries.map(([key]) => key));
+      batches.push(entries.map(([key]) => key));
       return setMany(entries);
     };
     // The reloaded tab over the same storage.
@@ -232,6 +234,13 @@ describe('worker client', () => {
     expect(second.view(infoHashHex)?.sessionDownloaded).toBe(data.length - kept.size * 16 * KiB);
     // The total over both sessions: the pieces kept were counted by the first one (their record went with them).
     expect(second.view(infoHashHex)?.downloaded).toBe(data.length);
+    // Every transaction with pieces carries the few bytes of totals; the record (with the info dictionary) is not
+    // rewritten per piece.
+    const pieceBatches = batches.filter((keys) => keys.some((key) => key.startsWith('piece:')));
+    expect(pieceBatches.length).toBeGreaterThan(1);
+    for (const keys of pieceBatches) expect(keys).toContain(`totals:${infoHashHex}`);
+    const recordWrites = written.filter((key) => key === `torrent:${infoHashHex}`).length;
+    expect(recordWrites).toBeLessThan(pieceBatches.length);
     const reply = await second.request({ type: 'get-file', infoHashHex, fileIndex: 0 });
     expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(data));
   });

@@ -13,7 +13,7 @@ import {
 import type { MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
 import { subtleSha1 } from '../lib/hash';
 import { toPosted, ViewDiffer } from '../lib/view-delta';
-import { storageErrorReason, torrentKey, type KeyValueStore } from '../lib/storage';
+import { storageErrorReason, torrentKey, totalsKey, type KeyValueStore } from '../lib/storage';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer';
 import { fileBlob } from './file-blob';
 import { PieceCache } from './piece-cache';
@@ -514,7 +514,10 @@ export class Client {
     try {
       // Both deletes are queued now, in this turn, ahead of anything asked after the remove.
       const recordDeleted =
-        record && this.writer.after(() => this.store.delMany([torrentKey(record.infoHashHex)]));
+        record &&
+        this.writer.after(() =>
+          this.store.delMany([torrentKey(record.infoHashHex), totalsKey(record.infoHashHex)]),
+        );
       await Promise.all([recordDeleted, pieces.deleteAll()]);
     } catch (error) {
       console.warn(`could not delete stored data: ${storageErrorReason(error)}`);

@@ -5,6 +5,7 @@ import {
   TORRENT_PREFIX,
   piecePrefix,
   torrentKey,
+  totalsKey,
   type KeyValueStore,
   type StoredValue,
 } from '../lib/storage';
@@ -45,6 +46,21 @@ export function recordEntry(record: TorrentRecord): [string, StoredValue] {
   return [torrentKey(record.infoHashHex), { ...record } as unknown as Record<string, unknown>];
 }
 
+/** The totals entry written with each verified piece (see TorrentHost.storePiece). */
+export function totalsEntry(
+  infoHashHex: string,
+  uploaded: number,
+  downloaded: number,
+): [string, StoredValue] {
+  return [totalsKey(infoHashHex), { uploaded, downloaded }];
+}
+
+/** A stored count, or 0 when it is not a finite non-negative number. */
+function count(value: unknown): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : 0;
+}
+
 function isRecord(value: unknown): value is TorrentRecord {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Partial<TorrentRecord>;
@@ -64,18 +80,22 @@ function isRecord(value: unknown): value is TorrentRecord {
 export async function loadRecords(store: KeyValueStore): Promise<TorrentRecord[]> {
   const keys = await store.keys(TORRENT_PREFIX);
   const values = await store.getMany(keys);
+  const wellFormed: TorrentRecord[] = [];
+  for (const value of values) if (isRecord(value)) wellFormed.push(value);
+  // Each totals entry is at least as new as its record's counts (both only grow): the larger one stands.
+  const totals = await store.getMany(wellFormed.map((record) => totalsKey(record.infoHashHex)));
   const records: TorrentRecord[] = [];
-  for (const value of values) {
-    if (!isRecord(value)) continue;
+  wellFormed.forEach((value, i) => {
+    const latest = (totals[i] ?? {}) as { uploaded?: unknown; downloaded?: unknown };
     records.push({
       ...value,
       addedAt: Number(value.addedAt) || 0,
-      uploaded: Number(value.uploaded) || 0,
-      downloaded: Number(value.downloaded) || 0,
+      uploaded: Math.max(count(value.uploaded), count(latest.uploaded)),
+      downloaded: Math.max(count(value.downloaded), count(latest.downloaded)),
       paused: value.paused === true,
       startAttempts: Number(value.startAttempts) || 0,
     });
-  }
+  });
   return records.sort((a, b) => a.addedAt - b.addedAt);
 }
 

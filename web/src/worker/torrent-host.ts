@@ -18,7 +18,7 @@ import type { BatchWriter } from './batch-writer';
 import { filePieces } from './file-blob';
 import { PieceReadError, type PieceStorage } from './piece-storage';
 import { FilePieceStorage, SharedFileError } from './shared-files';
-import { recordEntry, type TorrentRecord } from './records';
+import { recordEntry, totalsEntry, type TorrentRecord } from './records';
 
 /** What says where a torrent's pieces are. */
 export type StorageRef = Pick<TorrentRecord, 'storageId' | 'sharedFiles'>;
@@ -189,7 +189,7 @@ export class TorrentHost {
     const now = this.ctx.clock();
     if (now - this.persistedAt < TOTALS_PERSIST_MS) return;
     const totals = `${this.uploaded()}:${this.downloaded() + this.storingBytes}`;
-    if (totals !== this.persistedTotals && !this.removed) void this.persist(false);
+    if (totals !== this.persistedTotals && !this.removed) void this.persistTotals();
   }
 
   /** A share read from files on disk stops as soon as one of them changed (or may no longer be read). */
@@ -460,10 +460,11 @@ export class TorrentHost {
     const value = exactBuffer(data);
     const size = value.byteLength;
     this.storingBytes += size;
-    // The record with the piece counted goes in the same transaction: a reload never finds a stored piece that the
-    // download total misses, nor the other way round (the writer keeps one record entry per transaction).
+    // The totals with the piece counted go in the same transaction: a reload never finds a stored piece that the
+    // download total misses, nor the other way round (the writer keeps one totals entry per transaction, and it is
+    // a few bytes: the record, which holds the info dictionary, is not rewritten per piece).
     const written = this.ctx.writer.together(() => {
-      void this.persist(false);
+      void this.persistTotals();
       return this.pieces.writePiece(index, value);
     });
     written.then(
@@ -562,16 +563,32 @@ export class TorrentHost {
   /** Writes the record (batched with the pieces). `critical`: a failure puts the torrent in the error state. */
   async persist(critical: boolean): Promise<void> {
     if (this.removed) return;
-    this.record.uploaded = this.uploaded();
-    this.record.downloaded = this.downloaded() + this.storingBytes;
-    this.persistedTotals = `${this.record.uploaded}:${this.record.downloaded}`;
-    this.persistedAt = this.ctx.clock();
+    this.countTotals();
     const [key, value] = recordEntry(this.record);
     try {
       await this.ctx.writer.put(key, value);
     } catch (error) {
       if (critical) this.fail(storageErrorReason(error));
     }
+  }
+
+  /** Writes only the totals (a few bytes, batched with the pieces); loadRecords takes them over the record's. */
+  private async persistTotals(): Promise<void> {
+    if (this.removed) return;
+    this.countTotals();
+    const [key, value] = totalsEntry(this.record.infoHashHex, this.record.uploaded, this.record.downloaded);
+    try {
+      await this.ctx.writer.put(key, value);
+    } catch {
+      // the piece in the same transaction fails too, and that failure is the one the torrent shows
+    }
+  }
+
+  private countTotals(): void {
+    this.record.uploaded = this.uploaded();
+    this.record.downloaded = this.downloaded() + this.storingBytes;
+    this.persistedTotals = `${this.record.uploaded}:${this.record.downloaded}`;
+    this.persistedAt = this.ctx.clock();
   }
 
   private refreshStats(now: number): SessionStats | undefined {
