@@ -1,9 +1,12 @@
 // One tracker under test, alone in its own process so that its heap is measured apart from the load generator's
 // and the other tracker's. Started by bench/tracker/tracker.ts with `fork`; talks over the IPC channel:
-//   parent -> child: { type: 'memory' } | { type: 'cpu' } | { type: 'stop' }
+//   parent -> child: { type: 'memory' } | { type: 'cpu' } | { type: 'profile-start' } | { type: 'profile-stop' }
+//                    | { type: 'stop' }
 //   child -> parent: { type: 'ready', port } | { type: 'memory', usage } | { type: 'cpu', usage }
-//                    | { type: 'error', message }
+//                    | { type: 'profile-started' } | { type: 'profile-stop', top } | { type: 'error', message }
+import { Session as InspectorSession } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
+import { summarizeProfile, type CpuProfile } from '../lib/profile';
 import { startServer } from '../../signal-tracker/src/server';
 
 export type TrackerKind = 'ours' | 'bittorrent-tracker' | 'ours-redis';
@@ -58,6 +61,25 @@ function collect(): NodeJS.MemoryUsage {
   return process.memoryUsage();
 }
 
+/** A sampling CPU profile of this process, started and stopped by the parent around the phase it measures. */
+let inspector: InspectorSession | undefined;
+
+async function startProfile(): Promise<void> {
+  inspector = new InspectorSession();
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.setSamplingInterval', { interval: 500 });
+  await inspector.post('Profiler.start');
+}
+
+async function stopProfile(): Promise<string[]> {
+  if (!inspector) return [];
+  const { profile } = (await inspector.post('Profiler.stop')) as { profile: CpuProfile };
+  inspector.disconnect();
+  inspector = undefined;
+  return summarizeProfile(profile, 25);
+}
+
 const kind = process.argv[2] as TrackerKind;
 const send = (message: object) => process.send?.(message);
 
@@ -71,6 +93,9 @@ try {
   process.on('message', (message: { type: string }) => {
     if (message.type === 'memory') send({ type: 'memory', usage: collect() });
     if (message.type === 'cpu') send({ type: 'cpu', usage: process.cpuUsage() });
+    if (message.type === 'profile-start') void startProfile().then(() => send({ type: 'profile-started' }));
+    if (message.type === 'profile-stop')
+      void stopProfile().then((top) => send({ type: 'profile-stop', top }));
     if (message.type === 'stop') {
       void running.close();
       setTimeout(() => process.exit(0), 200);

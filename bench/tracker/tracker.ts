@@ -17,7 +17,8 @@ const PACED_SECONDS = 3;
 interface Child {
   process: ChildProcess;
   port: number;
-  request<T>(type: string): Promise<T>;
+  /** Sends `{type: send}` and resolves with the child's next message of type `type`. */
+  request<T>(type: string, send?: string): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -35,7 +36,7 @@ async function spawnTracker(kind: TrackerKind, args: string[] = []): Promise<Chi
   return {
     process: child,
     port,
-    request<T>(type: string) {
+    request<T>(type: string, sendType = type) {
       return new Promise<T>((resolve) => {
         const listener = (message: { type: string } & T) => {
           if (message.type !== type) return;
@@ -43,7 +44,7 @@ async function spawnTracker(kind: TrackerKind, args: string[] = []): Promise<Chi
           resolve(message);
         };
         child.on('message', listener);
-        child.send({ type });
+        child.send({ type: sendType });
       });
     },
     async stop() {
@@ -80,7 +81,12 @@ type Cpu = { usage: NodeJS.CpuUsage };
 const cpuSecondsOf = (c: Cpu) => (c.usage.user + c.usage.system) / 1e6;
 const heapOf = (m: Memory) => m.usage.heapUsed + m.usage.external;
 
-async function measure(kind: TrackerKind, peers: number, log: (m: string) => void): Promise<TrackerRun> {
+export async function measure(
+  kind: TrackerKind,
+  peers: number,
+  log: (m: string) => void,
+  profile = false,
+): Promise<TrackerRun> {
   const child = await spawnTracker(kind);
   const load = new Load(`ws://127.0.0.1:${child.port}/`);
   try {
@@ -93,10 +99,16 @@ async function measure(kind: TrackerKind, peers: number, log: (m: string) => voi
     log(
       `  ${kind} ${peers}: ${peers} peers joined in ${((performance.now() - connectStart) / 1000).toFixed(1)} s`,
     );
+    if (profile) await child.request('profile-started', 'profile-start');
     const cpuBefore = await child.request<Cpu>('cpu');
     const saturated = await load.saturate(SATURATE_SECONDS, WINDOW);
     const cpuAfter = await child.request<Cpu>('cpu');
+    if (profile) {
+      const { top } = await child.request<{ top: string[] }>('profile-stop');
+      log(`  ${kind} ${peers}: self time of the saturated phase by function:\n    ${top.join('\n    ')}`);
+    }
     const cpuSeconds = cpuSecondsOf(cpuAfter) - cpuSecondsOf(cpuBefore);
+    const systemShare = (cpuAfter.usage.system - cpuBefore.usage.system) / 1e6 / cpuSeconds;
     // Let the backlog of the saturated phase clear (and collect its garbage) before timing single relays.
     await child.request<Memory>('memory');
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -117,7 +129,8 @@ async function measure(kind: TrackerKind, peers: number, log: (m: string) => voi
     };
     log(
       `  ${kind} ${peers}: ${run.announcesPerCpuSecond.toFixed(0)} announces per CPU-second ` +
-        `(${run.announcesPerSecond.toFixed(0)}/s wall, tracker at ${(run.cpuShare * 100).toFixed(0)} % of a core), ` +
+        `(${run.announcesPerSecond.toFixed(0)}/s wall, tracker at ${(run.cpuShare * 100).toFixed(0)} % of a core, ` +
+        `${(systemShare * 100).toFixed(0)} % of it in the kernel), ` +
         `${(run.bytesPerPeer / 1024).toFixed(1)} KiB/peer heap (${(run.rssPerPeer / 1024).toFixed(1)} KiB rss), ` +
         `p99 ${run.p99Ms.toFixed(1)} ms, lost ${run.lost}, failures ${run.failures}`,
     );
@@ -219,7 +232,7 @@ export const trackerBench: Bench = {
   async run(context) {
     const figures: Figure[] = [];
     for (const peers of [1000, 10_000]) {
-      const ours = await measure('ours', peers, context.log);
+      const ours = await measure('ours', peers, context.log, context.flags.has('--profile'));
       const theirs = await measure('bittorrent-tracker', peers, context.log);
       const label = peers >= 1000 ? `${peers / 1000}k` : String(peers);
       const lostNote = (run: TrackerRun) =>
