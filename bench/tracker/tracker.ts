@@ -1,12 +1,13 @@
 // Figure 6: our tracker against bittorrent-tracker's Server, each in its own process, under the same load of
 // simulated WebSocket peers on loopback.
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { atLeast, atMost, figure, noGoal, percentile, type Bench, type Figure } from '../lib/figure';
 import { Redis } from 'ioredis';
 import { startRedis } from '../../signal-tracker/src/testing/daemons';
 import { Load, OFFERS_PER_ANNOUNCE, SWARM_SIZE } from './load';
-import type { TrackerKind } from './server-child';
+import type { ChildOptions, TrackerKind } from './server-child';
 
 const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
 const SATURATE_SECONDS = 4;
@@ -22,8 +23,8 @@ interface Child {
   stop(): Promise<void>;
 }
 
-async function spawnTracker(kind: TrackerKind, args: string[] = []): Promise<Child> {
-  const child = fork(CHILD, [kind, ...args], {
+async function spawnTracker(kind: TrackerKind, options: ChildOptions = {}): Promise<Child> {
+  const child = fork(CHILD, [kind, JSON.stringify(options)], {
     execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -70,6 +71,8 @@ export interface TrackerRun {
   /** The part of bytesPerPeer already there once the socket is open, before the peer announced. */
   socketBytesPerPeer: number;
   rssPerPeer: number;
+  /** The tracker process's resident memory once every peer announced. */
+  rss: number;
   p99Ms: number;
   p50Ms: number;
   lost: number;
@@ -86,8 +89,9 @@ export async function measure(
   peers: number,
   log: (m: string) => void,
   profile = false,
+  options: ChildOptions = {},
 ): Promise<TrackerRun> {
-  const child = await spawnTracker(kind);
+  const child = await spawnTracker(kind, options);
   const load = new Load(`ws://127.0.0.1:${child.port}/`);
   try {
     const before = await child.request<Memory>('memory');
@@ -122,6 +126,7 @@ export async function measure(
       bytesPerPeer: (heapOf(after) - heapOf(before)) / peers,
       socketBytesPerPeer: (heapOf(connected) - heapOf(before)) / peers,
       rssPerPeer: (after.usage.rss - before.usage.rss) / peers,
+      rss: after.usage.rss,
       p99Ms: percentile(paced.offerLatenciesMs, 99),
       p50Ms: percentile(paced.offerLatenciesMs, 50),
       lost: saturated.lost + paced.lost,
@@ -181,7 +186,7 @@ async function measureCluster(
   const children: Child[] = [];
   let load: Load | undefined;
   try {
-    for (let i = 0; i < processes; i++) children.push(await spawnTracker('ours-redis', [url]));
+    for (let i = 0; i < processes; i++) children.push(await spawnTracker('ours-redis', { redisUrl: url }));
     load = new Load(children.map((child) => `ws://127.0.0.1:${child.port}/`));
     const memoryBefore = await redisUsedMemory(redis);
     await load.connect(peers);
@@ -226,10 +231,70 @@ async function measureCluster(
   }
 }
 
+/** Open files a process may have here (the soft RLIMIT_NOFILE, from /proc; Infinity where unknown). */
+function openFileLimit(): number {
+  try {
+    const match = /Max open files\s+(\S+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return match && match[1] !== 'unlimited' ? Number(match[1]) : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+const LARGE_RUN_PEERS = 50_000;
+/** Messages the tracker sends per announce of the load: its response, the offers, and the answers to them. */
+const MESSAGES_PER_ANNOUNCE = 1 + 2 * OFFERS_PER_ANNOUNCE;
+/** Published anchors: wt-tracker holds 100,000 peers in 1.2 GB; aquatic_ws sends about 120,000 responses/s on a core. */
+const WT_TRACKER_BYTES_PER_PEER = 1.2e9 / 100_000;
+const AQUATIC_WS_RESPONSES_PER_CORE_SECOND = 120_000;
+
+/**
+ * `--peers-50k`: our tracker alone with 50,000 peers on one process (every abuse limit at its default; the
+ * total connection cap raised to fit). Each socket is an open file in the tracker and one in this process, so
+ * where `ulimit -n` is lower the run holds as many peers as it allows, and says so.
+ */
+async function largeRun(log: (m: string) => void): Promise<Figure[]> {
+  const limit = openFileLimit();
+  const peers = Math.min(LARGE_RUN_PEERS, Math.floor((limit - 1000) / SWARM_SIZE) * SWARM_SIZE);
+  const label = `${Math.round(peers / 1000)}k`;
+  const capped =
+    peers < LARGE_RUN_PEERS
+      ? ` Only ${peers} peers: a process may open ${limit} files here (ulimit -n); ${LARGE_RUN_PEERS} need about ` +
+        `${LARGE_RUN_PEERS + 1000}.`
+      : '';
+  const run = await measure('ours', peers, log, false, { maxConnections: peers + 1000 });
+  const lost = run.lost || run.failures ? ` ${run.lost} announces lost, ${run.failures} failures.` : '';
+  return [
+    figure(
+      `tracker rss/peer, ${label} peers on one process`,
+      run.rssPerPeer / 1024,
+      'KiB',
+      { name: 'wt-tracker (published: 100k peers in 1.2 GB)', value: WT_TRACKER_BYTES_PER_PEER / 1024 },
+      noGoal,
+      `rss ${(run.rss / 2 ** 20).toFixed(0)} MiB with every peer announced; heap + external ` +
+        `${(run.bytesPerPeer / 1024).toFixed(1)} KiB/peer.${capped}${lost}`,
+    ),
+    figure(
+      `tracker messages sent/CPU-s, ${label} peers on one process`,
+      run.announcesPerCpuSecond * MESSAGES_PER_ANNOUNCE,
+      'messages/CPU-s',
+      {
+        name: 'aquatic_ws (published: responses/s on one core)',
+        value: AQUATIC_WS_RESPONSES_PER_CORE_SECOND,
+      },
+      noGoal,
+      `${run.announcesPerCpuSecond.toFixed(0)} announces/CPU-s, each ${MESSAGES_PER_ANNOUNCE} messages sent ` +
+        `(response, ${OFFERS_PER_ANNOUNCE} offers, ${OFFERS_PER_ANNOUNCE} answers); wall clock ` +
+        `${run.announcesPerSecond.toFixed(0)} announces/s at ${(run.cpuShare * 100).toFixed(0)} % CPU.${capped}${lost}`,
+    ),
+  ];
+}
+
 export const trackerBench: Bench = {
   name: 'tracker',
   figures: '6',
   async run(context) {
+    if (context.flags.has('--peers-50k')) return largeRun(context.log);
     const figures: Figure[] = [];
     for (const peers of [1000, 10_000]) {
       const ours = await measure('ours', peers, context.log, context.flags.has('--profile'));
