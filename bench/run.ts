@@ -1,6 +1,8 @@
 // `npm run bench` runs every benchmark; `npm run bench -- <name> [<name>...]` runs some. Prints a table and writes
-// bench/results/<date>.json. Flags: --heap-2g adds a 2 GiB download to the memory figure (about 5 more minutes);
-// --profile logs where the two tabs of the transfer spend their main thread; --tiny runs `streams` at smoke sizes.
+// bench/results/<date>.json (<date>-<names>-<flags>.json for a selection). Flags: --heap-2g adds a 2 GiB download to
+// the memory figure (about 5 more minutes); --profile logs where the two tabs of the transfer, and our tracker,
+// spend their time; --peers-50k runs only the tracker at 50,000 peers on one process (about a minute);
+// --tiny runs `streams` at smoke sizes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Bench, BenchContext, Figure } from './lib/figure';
@@ -65,7 +67,10 @@ async function main(): Promise<void> {
   };
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  const file = names.length > 0 ? `${date}-${names.join('-')}.json` : `${date}.json`;
+  const file =
+    names.length > 0
+      ? `${[date, ...names, ...[...flags].map((flag) => flag.slice(2))].join('-')}.json`
+      : `${date}.json`;
   writeFileSync(dir + file, JSON.stringify(result, null, 2) + '\n');
   console.log('\n' + formatTable(figures));
   console.log(`\n${figures.length} figures in ${result.seconds} s; written to bench/results/${file}`);

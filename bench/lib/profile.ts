@@ -8,6 +8,30 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 
+/** A V8 CPU profile (Profiler.stop's result, or a .cpuprofile file). */
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The top functions of a profile by self time, as lines "12.3 % name file:line". */
+export function summarizeProfile(result: CpuProfile, top = 12): string[] {
+  const time = new Map<number, number>();
+  result.samples.forEach((id, i) => time.set(id, (time.get(id) ?? 0) + (result.timeDeltas[i] ?? 0)));
+  const byName = new Map<string, number>();
+  for (const node of result.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop() ?? ''}:${lineNumber}`;
+    byName.set(key, (byName.get(key) ?? 0) + (time.get(node.id) ?? 0));
+  }
+  const total = [...byName.values()].reduce((a, b) => a + b, 0) || 1;
+  return [...byName]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, t]) => `${((100 * t) / total).toFixed(1)} % ${name}`);
+}
+
 export interface Profiler {
   /** The top functions by self time, as lines "12.3 % name file:line". */
   stop(top?: number): Promise<string[]>;
@@ -21,22 +45,10 @@ export async function profile(page: Page): Promise<Profiler> {
   return {
     async stop(top = 12) {
       const { profile: result } = (await session.send('Profiler.stop')) as unknown as {
-        profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+        profile: CpuProfile;
       };
       await session.detach().catch(() => {});
-      const time = new Map<number, number>();
-      result.samples.forEach((id, i) => time.set(id, (time.get(id) ?? 0) + (result.timeDeltas[i] ?? 0)));
-      const byName = new Map<string, number>();
-      for (const node of result.nodes) {
-        const { functionName, url, lineNumber } = node.callFrame;
-        const key = `${functionName || '(anonymous)'} ${url.split('/').pop() ?? ''}:${lineNumber}`;
-        byName.set(key, (byName.get(key) ?? 0) + (time.get(node.id) ?? 0));
-      }
-      const total = [...byName.values()].reduce((a, b) => a + b, 0) || 1;
-      return [...byName]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, top)
-        .map(([name, t]) => `${((100 * t) / total).toFixed(1)} % ${name}`);
+      return summarizeProfile(result, top);
     },
   };
 }

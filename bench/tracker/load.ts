@@ -3,6 +3,17 @@
 import { WebSocket } from 'ws';
 
 export const SWARM_SIZE = 100;
+/**
+ * The clients connect from 127.0.0.2 to 127.0.0.251 in turn, as if from 250 hosts: the tracker's per-address
+ * limits (256 connections, 500 messages per second) then hold at their defaults up to 50,000 peers (200 sockets
+ * per address), and no source address runs out of ephemeral ports.
+ */
+export const SOURCE_ADDRESSES = 250;
+
+/** The loopback address client `i` connects from. */
+export function sourceAddress(i: number): string {
+  return `127.0.0.${2 + (i % SOURCE_ADDRESSES)}`;
+}
 export const OFFERS_PER_ANNOUNCE = 5;
 /** A realistic size for the SDP of a data-channel offer (Chromium's is 400 to 600 bytes). */
 const SDP = 'v=0\r\n' + 'a=candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\r\n'.repeat(9);
@@ -61,7 +72,10 @@ export class Load {
       while (next < count) {
         const i = next++;
         const urls = typeof this.urls === 'string' ? [this.urls] : this.urls;
-        const socket = new WebSocket(urls[i % urls.length], { perMessageDeflate: false });
+        const socket = new WebSocket(urls[i % urls.length], {
+          perMessageDeflate: false,
+          localAddress: sourceAddress(i),
+        });
         const client: Client = {
           socket,
           peerId: id20('-BN0001-', i),

@@ -1,9 +1,12 @@
 // One tracker under test, alone in its own process so that its heap is measured apart from the load generator's
 // and the other tracker's. Started by bench/tracker/tracker.ts with `fork`; talks over the IPC channel:
-//   parent -> child: { type: 'memory' } | { type: 'cpu' } | { type: 'stop' }
+//   parent -> child: { type: 'memory' } | { type: 'cpu' } | { type: 'profile-start' } | { type: 'profile-stop' }
+//                    | { type: 'stop' }
 //   child -> parent: { type: 'ready', port } | { type: 'memory', usage } | { type: 'cpu', usage }
-//                    | { type: 'error', message }
+//                    | { type: 'profile-started' } | { type: 'profile-stop', top } | { type: 'error', message }
+import { Session as InspectorSession } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
+import { summarizeProfile, type CpuProfile } from '../lib/profile';
 import { startServer } from '../../signal-tracker/src/server';
 
 export type TrackerKind = 'ours' | 'bittorrent-tracker' | 'ours-redis';
@@ -13,21 +16,23 @@ interface Running {
   close(): Promise<void>;
 }
 
-async function startOurs(redisUrl?: string): Promise<Running> {
+/** What the parent passes as the second argument (JSON). */
+export interface ChildOptions {
+  redisUrl?: string;
+  /** The tracker's cap on open WebSocket connections (its default is 10,000). */
+  maxConnections?: number;
+}
+
+async function startOurs(options: ChildOptions): Promise<Running> {
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
     staticDir: null,
-    // The load generator squeezes many users' traffic into these sockets, all from 127.0.0.1: the flood limits
-    // (per socket and per address) and the per-address connection cap would cut them, and 10,000 peers is the
-    // default connection limit exactly.
-    maxConnections: 20_000,
-    limits: {
-      maxMessagesPerSecond: 1_000_000,
-      maxMessagesPerSecondPerAddress: 1_000_000_000,
-      maxConnectionsPerAddress: 1_000_000,
-    },
-    redisUrl,
+    // Every abuse limit at its default (the open-internet settings): the load spreads its sockets over 250
+    // source addresses to stay within the per-address ones. Only the total connection cap, a capacity setting,
+    // is raised for the runs beyond 10,000 peers.
+    maxConnections: options.maxConnections ?? 20_000,
+    redisUrl: options.redisUrl,
     logError: () => {},
   });
   return { port: server.port, close: () => server.close() };
@@ -58,19 +63,37 @@ function collect(): NodeJS.MemoryUsage {
   return process.memoryUsage();
 }
 
+/** A sampling CPU profile of this process, started and stopped by the parent around the phase it measures. */
+let inspector: InspectorSession | undefined;
+
+async function startProfile(): Promise<void> {
+  inspector = new InspectorSession();
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.setSamplingInterval', { interval: 500 });
+  await inspector.post('Profiler.start');
+}
+
+async function stopProfile(): Promise<string[]> {
+  if (!inspector) return [];
+  const { profile } = (await inspector.post('Profiler.stop')) as { profile: CpuProfile };
+  inspector.disconnect();
+  inspector = undefined;
+  return summarizeProfile(profile, 25);
+}
+
 const kind = process.argv[2] as TrackerKind;
+const options = JSON.parse(process.argv[3] ?? '{}') as ChildOptions;
 const send = (message: object) => process.send?.(message);
 
 try {
-  const running =
-    kind === 'ours'
-      ? await startOurs()
-      : kind === 'ours-redis'
-        ? await startOurs(process.argv[3])
-        : await startTheirs();
+  const running = kind === 'bittorrent-tracker' ? await startTheirs() : await startOurs(options);
   process.on('message', (message: { type: string }) => {
     if (message.type === 'memory') send({ type: 'memory', usage: collect() });
     if (message.type === 'cpu') send({ type: 'cpu', usage: process.cpuUsage() });
+    if (message.type === 'profile-start') void startProfile().then(() => send({ type: 'profile-started' }));
+    if (message.type === 'profile-stop')
+      void stopProfile().then((top) => send({ type: 'profile-stop', top }));
     if (message.type === 'stop') {
       void running.close();
       setTimeout(() => process.exit(0), 200);

@@ -1,12 +1,13 @@
 // Figure 6: our tracker against bittorrent-tracker's Server, each in its own process, under the same load of
 // simulated WebSocket peers on loopback.
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { atLeast, atMost, figure, noGoal, percentile, type Bench, type Figure } from '../lib/figure';
 import { Redis } from 'ioredis';
 import { startRedis } from '../../signal-tracker/src/testing/daemons';
 import { Load, OFFERS_PER_ANNOUNCE, SWARM_SIZE } from './load';
-import type { TrackerKind } from './server-child';
+import type { ChildOptions, TrackerKind } from './server-child';
 
 const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
 const SATURATE_SECONDS = 4;
@@ -17,12 +18,13 @@ const PACED_SECONDS = 3;
 interface Child {
   process: ChildProcess;
   port: number;
-  request<T>(type: string): Promise<T>;
+  /** Sends `{type: send}` and resolves with the child's next message of type `type`. */
+  request<T>(type: string, send?: string): Promise<T>;
   stop(): Promise<void>;
 }
 
-async function spawnTracker(kind: TrackerKind, args: string[] = []): Promise<Child> {
-  const child = fork(CHILD, [kind, ...args], {
+async function spawnTracker(kind: TrackerKind, options: ChildOptions = {}): Promise<Child> {
+  const child = fork(CHILD, [kind, JSON.stringify(options)], {
     execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -35,7 +37,7 @@ async function spawnTracker(kind: TrackerKind, args: string[] = []): Promise<Chi
   return {
     process: child,
     port,
-    request<T>(type: string) {
+    request<T>(type: string, sendType = type) {
       return new Promise<T>((resolve) => {
         const listener = (message: { type: string } & T) => {
           if (message.type !== type) return;
@@ -43,7 +45,7 @@ async function spawnTracker(kind: TrackerKind, args: string[] = []): Promise<Chi
           resolve(message);
         };
         child.on('message', listener);
-        child.send({ type });
+        child.send({ type: sendType });
       });
     },
     async stop() {
@@ -69,6 +71,8 @@ export interface TrackerRun {
   /** The part of bytesPerPeer already there once the socket is open, before the peer announced. */
   socketBytesPerPeer: number;
   rssPerPeer: number;
+  /** The tracker process's resident memory once every peer announced. */
+  rss: number;
   p99Ms: number;
   p50Ms: number;
   lost: number;
@@ -80,8 +84,14 @@ type Cpu = { usage: NodeJS.CpuUsage };
 const cpuSecondsOf = (c: Cpu) => (c.usage.user + c.usage.system) / 1e6;
 const heapOf = (m: Memory) => m.usage.heapUsed + m.usage.external;
 
-async function measure(kind: TrackerKind, peers: number, log: (m: string) => void): Promise<TrackerRun> {
-  const child = await spawnTracker(kind);
+export async function measure(
+  kind: TrackerKind,
+  peers: number,
+  log: (m: string) => void,
+  profile = false,
+  options: ChildOptions = {},
+): Promise<TrackerRun> {
+  const child = await spawnTracker(kind, options);
   const load = new Load(`ws://127.0.0.1:${child.port}/`);
   try {
     const before = await child.request<Memory>('memory');
@@ -93,10 +103,16 @@ async function measure(kind: TrackerKind, peers: number, log: (m: string) => voi
     log(
       `  ${kind} ${peers}: ${peers} peers joined in ${((performance.now() - connectStart) / 1000).toFixed(1)} s`,
     );
+    if (profile) await child.request('profile-started', 'profile-start');
     const cpuBefore = await child.request<Cpu>('cpu');
     const saturated = await load.saturate(SATURATE_SECONDS, WINDOW);
     const cpuAfter = await child.request<Cpu>('cpu');
+    if (profile) {
+      const { top } = await child.request<{ top: string[] }>('profile-stop');
+      log(`  ${kind} ${peers}: self time of the saturated phase by function:\n    ${top.join('\n    ')}`);
+    }
     const cpuSeconds = cpuSecondsOf(cpuAfter) - cpuSecondsOf(cpuBefore);
+    const systemShare = (cpuAfter.usage.system - cpuBefore.usage.system) / 1e6 / cpuSeconds;
     // Let the backlog of the saturated phase clear (and collect its garbage) before timing single relays.
     await child.request<Memory>('memory');
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -110,6 +126,7 @@ async function measure(kind: TrackerKind, peers: number, log: (m: string) => voi
       bytesPerPeer: (heapOf(after) - heapOf(before)) / peers,
       socketBytesPerPeer: (heapOf(connected) - heapOf(before)) / peers,
       rssPerPeer: (after.usage.rss - before.usage.rss) / peers,
+      rss: after.usage.rss,
       p99Ms: percentile(paced.offerLatenciesMs, 99),
       p50Ms: percentile(paced.offerLatenciesMs, 50),
       lost: saturated.lost + paced.lost,
@@ -117,7 +134,8 @@ async function measure(kind: TrackerKind, peers: number, log: (m: string) => voi
     };
     log(
       `  ${kind} ${peers}: ${run.announcesPerCpuSecond.toFixed(0)} announces per CPU-second ` +
-        `(${run.announcesPerSecond.toFixed(0)}/s wall, tracker at ${(run.cpuShare * 100).toFixed(0)} % of a core), ` +
+        `(${run.announcesPerSecond.toFixed(0)}/s wall, tracker at ${(run.cpuShare * 100).toFixed(0)} % of a core, ` +
+        `${(systemShare * 100).toFixed(0)} % of it in the kernel), ` +
         `${(run.bytesPerPeer / 1024).toFixed(1)} KiB/peer heap (${(run.rssPerPeer / 1024).toFixed(1)} KiB rss), ` +
         `p99 ${run.p99Ms.toFixed(1)} ms, lost ${run.lost}, failures ${run.failures}`,
     );
@@ -168,7 +186,7 @@ async function measureCluster(
   const children: Child[] = [];
   let load: Load | undefined;
   try {
-    for (let i = 0; i < processes; i++) children.push(await spawnTracker('ours-redis', [url]));
+    for (let i = 0; i < processes; i++) children.push(await spawnTracker('ours-redis', { redisUrl: url }));
     load = new Load(children.map((child) => `ws://127.0.0.1:${child.port}/`));
     const memoryBefore = await redisUsedMemory(redis);
     await load.connect(peers);
@@ -213,13 +231,73 @@ async function measureCluster(
   }
 }
 
+/** Open files a process may have here (the soft RLIMIT_NOFILE, from /proc; Infinity where unknown). */
+function openFileLimit(): number {
+  try {
+    const match = /Max open files\s+(\S+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return match && match[1] !== 'unlimited' ? Number(match[1]) : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+const LARGE_RUN_PEERS = 50_000;
+/** Messages the tracker sends per announce of the load: its response, the offers, and the answers to them. */
+const MESSAGES_PER_ANNOUNCE = 1 + 2 * OFFERS_PER_ANNOUNCE;
+/** Published anchors: wt-tracker holds 100,000 peers in 1.2 GB; aquatic_ws sends about 120,000 responses/s on a core. */
+const WT_TRACKER_BYTES_PER_PEER = 1.2e9 / 100_000;
+const AQUATIC_WS_RESPONSES_PER_CORE_SECOND = 120_000;
+
+/**
+ * `--peers-50k`: our tracker alone with 50,000 peers on one process (every abuse limit at its default; the
+ * total connection cap raised to fit). Each socket is an open file in the tracker and one in this process, so
+ * where `ulimit -n` is lower the run holds as many peers as it allows, and says so.
+ */
+async function largeRun(log: (m: string) => void): Promise<Figure[]> {
+  const limit = openFileLimit();
+  const peers = Math.min(LARGE_RUN_PEERS, Math.floor((limit - 1000) / SWARM_SIZE) * SWARM_SIZE);
+  const label = `${Math.round(peers / 1000)}k`;
+  const capped =
+    peers < LARGE_RUN_PEERS
+      ? ` Only ${peers} peers: a process may open ${limit} files here (ulimit -n); ${LARGE_RUN_PEERS} need about ` +
+        `${LARGE_RUN_PEERS + 1000}.`
+      : '';
+  const run = await measure('ours', peers, log, false, { maxConnections: peers + 1000 });
+  const lost = run.lost || run.failures ? ` ${run.lost} announces lost, ${run.failures} failures.` : '';
+  return [
+    figure(
+      `tracker rss/peer, ${label} peers on one process`,
+      run.rssPerPeer / 1024,
+      'KiB',
+      { name: 'wt-tracker (published: 100k peers in 1.2 GB)', value: WT_TRACKER_BYTES_PER_PEER / 1024 },
+      noGoal,
+      `rss ${(run.rss / 2 ** 20).toFixed(0)} MiB with every peer announced; heap + external ` +
+        `${(run.bytesPerPeer / 1024).toFixed(1)} KiB/peer.${capped}${lost}`,
+    ),
+    figure(
+      `tracker messages sent/CPU-s, ${label} peers on one process`,
+      run.announcesPerCpuSecond * MESSAGES_PER_ANNOUNCE,
+      'messages/CPU-s',
+      {
+        name: 'aquatic_ws (published: responses/s on one core)',
+        value: AQUATIC_WS_RESPONSES_PER_CORE_SECOND,
+      },
+      noGoal,
+      `${run.announcesPerCpuSecond.toFixed(0)} announces/CPU-s, each ${MESSAGES_PER_ANNOUNCE} messages sent ` +
+        `(response, ${OFFERS_PER_ANNOUNCE} offers, ${OFFERS_PER_ANNOUNCE} answers); wall clock ` +
+        `${run.announcesPerSecond.toFixed(0)} announces/s at ${(run.cpuShare * 100).toFixed(0)} % CPU.${capped}${lost}`,
+    ),
+  ];
+}
+
 export const trackerBench: Bench = {
   name: 'tracker',
   figures: '6',
   async run(context) {
+    if (context.flags.has('--peers-50k')) return largeRun(context.log);
     const figures: Figure[] = [];
     for (const peers of [1000, 10_000]) {
-      const ours = await measure('ours', peers, context.log);
+      const ours = await measure('ours', peers, context.log, context.flags.has('--profile'));
       const theirs = await measure('bittorrent-tracker', peers, context.log);
       const label = peers >= 1000 ? `${peers / 1000}k` : String(peers);
       const lostNote = (run: TrackerRun) =>

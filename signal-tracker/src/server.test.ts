@@ -150,6 +150,28 @@ describe('signal-tracker over WebSocket', () => {
     expect(await a.request({ action: 'scrape', info_hash: HASH_Z })).toMatchObject({ action: 'scrape' });
   });
 
+  it('cuts off a socket whose replies of one turn, not yet written, exceed the unsent-bytes limit', async () => {
+    const running = await server({ maxBufferedBytes: 2000 });
+    const a = await connect(running);
+    // Each reply lists 100 swarms (about 7,000 characters). Both requests leave in one TCP write, so the tracker
+    // reads them in one turn: the first reply waits in the socket's outbox, the second would pass the limit.
+    const scrape = JSON.stringify({
+      action: 'scrape',
+      info_hash: Array.from({ length: 100 }, (_, i) => String(i).padEnd(20, '#')),
+    });
+    const raw = (a.socket as unknown as { _socket: Socket })._socket;
+    raw.cork();
+    a.send(scrape);
+    a.send(scrape);
+    raw.uncork();
+    expect((await a.closed).code).toBe(1006);
+    expect(a.received).toEqual([]);
+    // The same two requests one at a time stay under it.
+    const b = await connect(running);
+    expect(Object.keys((await b.request(scrape)).files as object)).toHaveLength(100);
+    expect(Object.keys((await b.request(scrape)).files as object)).toHaveLength(100);
+  });
+
   it('scrapes one and many swarms, never all', async () => {
     const running = await server();
     const a = await connect(running);

@@ -8,6 +8,7 @@ import {
   type AnnounceResponseWire,
   type AnswerMessage,
   type AnswerWire,
+  type ClientMessageLimits,
   type FailureWire,
   type OfferWire,
   type ScrapeMessage,
@@ -305,6 +306,8 @@ export class Tracker {
   private readonly clients = new Map<string, number>();
   /** The cluster, when this process is one of several (--redis). */
   private cluster: ClusterDirectory | undefined;
+  /** What parseClientMessage checks each message against (made once, not per message). */
+  private readonly messageLimits: ClientMessageLimits;
 
   constructor(options: TrackerOptions = {}) {
     this.intervalMs = options.intervalMs ?? 120_000;
@@ -317,6 +320,11 @@ export class Tracker {
     this.random = options.random ?? Math.random;
     this.offerTtlMs = options.offerTtlMs ?? 50_000;
     this.announceDeadlineMs = options.announceDeadlineMs ?? 30_000;
+    this.messageLimits = {
+      maxOffers: this.limits.maxOffersPerAnnounce,
+      maxNumwant: this.limits.maxNumwant,
+      maxScrapeHashes: this.limits.maxScrapeHashes,
+    };
   }
 
   /** The interval clients are told, in whole seconds (at least 1). */
@@ -456,11 +464,7 @@ export class Tracker {
   /** Handles one text frame from a connection. Never throws for anything a client sends. */
   receive(session: Session, text: string, now: number): void {
     if (!this.admit(session, now)) return;
-    const parsed = parseClientMessage(text, {
-      maxOffers: this.limits.maxOffersPerAnnounce,
-      maxNumwant: this.limits.maxNumwant,
-      maxScrapeHashes: this.limits.maxScrapeHashes,
-    });
+    const parsed = parseClientMessage(text, this.messageLimits);
     if (!parsed.ok) {
       this.fail(session, failure(parsed.error, parsed.action, parsed.infoHash));
       return;
