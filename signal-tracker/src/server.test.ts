@@ -154,7 +154,7 @@ describe('signal-tracker over WebSocket', () => {
     const running = await server({ maxBufferedBytes: 2000 });
     const a = await connect(running);
     // Each reply lists 100 swarms (about 7,000 characters). Both requests leave in one TCP write, so the tracker
-    // reads them in one turn: the first reply waits in the socket's outbox, the second would pass the limit.
+    // reads them in one turn: the first reply waits in the corked socket, the second would pass the limit.
     const scrape = JSON.stringify({
       action: 'scrape',
       info_hash: Array.from({ length: 100 }, (_, i) => String(i).padEnd(20, '#')),

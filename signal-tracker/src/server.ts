@@ -8,7 +8,6 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { clientAddress } from './client-address';
-import { textFrame, textFrames } from './frames';
 import { RedisDirectory } from './cluster/redis-directory';
 import type { ClusterTotals } from './stats';
 import { createRequestHandler } from './http';
@@ -108,8 +107,8 @@ interface SocketContext {
   logError: (message: string) => void;
   /** Open sockets, for the pings and the shutdown. */
   sockets: Set<TrackerSocket>;
-  /** Sockets with messages in their outbox since the last flush. */
-  waiting: TrackerSocket[];
+  /** Sockets corked since the last flush. */
+  corked: TrackerSocket[];
   flushScheduled: boolean;
 }
 
@@ -117,23 +116,18 @@ interface SocketContext {
  * One client's WebSocket. It is the tracker's Connection and holds its Session itself, and its event handlers
  * are methods shared by every socket, so a connection costs no closures and no maps from socket to session.
  *
- * Writes are batched: the messages to a socket in one turn of the event loop wait in its outbox as JSON text, and
- * `flush` (setImmediate, once the turn's I/O has been handled) frames each socket's outbox into one buffer and
- * writes it to the TCP socket directly: one allocation and one system call per socket and turn, without ws's
- * per-message framing, corking and writev. The answers to one peer's offers, which arrive together, leave in one
- * write. ws still writes its own control frames (ping, close); `close` sends the outbox first.
+ * Writes are batched: the first message to a socket in a turn of the event loop corks its TCP socket, and
+ * `flush` uncorks every corked socket once the turn's I/O has been handled (setImmediate, no timer): the answers
+ * to one peer's offers, which arrive together, leave in one write instead of one system call each.
  */
 class TrackerSocket extends WebSocket implements Connection {
   context!: SocketContext;
   session!: Session;
-  /** The TCP socket under the WebSocket. */
+  /** The TCP socket under the WebSocket (ws writes to it too, so corking it batches every frame). */
   raw!: Duplex;
   /** Answered the last ping (or is new). */
   alive = true;
-  /** Messages (JSON text) not yet written: one, several, or none. */
-  outbox: string | string[] | null = null;
-  /** Characters in the outbox, counted with the unsent bytes against maxBufferedBytes. */
-  outboxLength = 0;
+  isCorked = false;
 
   /** False when the tracker refused the connection (its address has too many): the socket is then closed. */
   attach(context: SocketContext, raw: Duplex, address: string): boolean {
@@ -157,7 +151,7 @@ class TrackerSocket extends WebSocket implements Connection {
   deliver(message: object): void {
     if (this.readyState !== WebSocket.OPEN) return;
     const context = this.context;
-    if (this.bufferedAmount + this.outboxLength > context.maxBufferedBytes) {
+    if (this.bufferedAmount > context.maxBufferedBytes) {
       this.terminate();
       return;
     }
@@ -168,32 +162,16 @@ class TrackerSocket extends WebSocket implements Connection {
       context.logError(`signal-tracker: cannot encode a message: ${(error as Error).message}`);
       return;
     }
-    const outbox = this.outbox;
-    if (outbox === null) {
-      this.outbox = text;
-      context.waiting.push(this);
+    if (!this.isCorked) {
+      this.isCorked = true;
+      this.raw.cork();
+      context.corked.push(this);
       if (!context.flushScheduled) {
         context.flushScheduled = true;
         setImmediate(flush, context);
       }
-    } else if (typeof outbox === 'string') this.outbox = [outbox, text];
-    else outbox.push(text);
-    this.outboxLength += text.length;
-  }
-
-  /** Writes the outbox as text frames, in one buffer. */
-  sendOutbox(): void {
-    const outbox = this.outbox;
-    if (outbox === null) return;
-    this.outbox = null;
-    this.outboxLength = 0;
-    if (this.readyState !== WebSocket.OPEN) return;
-    this.raw.write(typeof outbox === 'string' ? textFrame(outbox) : textFrames(outbox));
-  }
-
-  override close(code?: number, reason?: string | Buffer): void {
-    this.sendOutbox();
-    super.close(code, reason);
+    }
+    this.send(text);
   }
 }
 
@@ -231,12 +209,15 @@ function onError(): void {
   // ws closes the socket after an error (oversized frame, bad framing); 'close' cleans up.
 }
 
-/** Writes what the turn's messages left in the outboxes. */
+/** Sends what the turn's messages left corked. */
 function flush(context: SocketContext): void {
   context.flushScheduled = false;
-  const waiting = context.waiting;
-  context.waiting = [];
-  for (const socket of waiting) socket.sendOutbox();
+  const corked = context.corked;
+  context.corked = [];
+  for (const socket of corked) {
+    socket.isCorked = false;
+    socket.raw.uncork();
+  }
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -257,7 +238,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     logError,
     sockets: new Set(),
-    waiting: [],
+    corked: [],
     flushScheduled: false,
   };
 
