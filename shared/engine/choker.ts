@@ -20,6 +20,9 @@ export interface ChokerPeer {
   lastUnchokedAt?: number; // when we last unchoked it (seeding rotation)
   /** We are interested in the peer (it has pieces we need). Unknown counts as interested. */
   amInterested?: boolean;
+  /** Bytes of blocks we sent it, and it sent us, since it connected (unknown: 0). */
+  uploaded?: number;
+  downloaded?: number;
 }
 
 /** Leeching: who may take regular slots that no peer uploading to us fills. 'none': strict tit-for-tat;
@@ -47,6 +50,9 @@ export interface ChokerResult {
   optimistic: string | undefined;
   /** Optional upload rate caps, bytes/s, per unchoked peer (a strategic choker's; the default choker sets none). */
   uploadCaps?: Map<string, number>;
+  /** Optional upload split: a weight per unchoked peer; the uploader divides its upload among the peers that have
+   * requests waiting in proportion to their weights (PropShare). Peers without a weight are not capped. */
+  uploadShares?: Map<string, number>;
 }
 
 const NEW_PEER_WEIGHT = 3;
@@ -214,6 +220,9 @@ export interface ChokePolicy {
   betweenRounds(input: BetweenRoundsInput): ChokeChanges;
   /** Upload rate cap in bytes/s for every peer; a round's `uploadCaps` override it per peer. Default: none. */
   readonly uploadCap?: number;
+  /** Leeching, after every block we send an unchoked peer: choke it now? (A credit limit, credit.ts: a peer that
+   * gives nothing may not take more than its credit before the next round.) Default: never. */
+  overdrawn?(peer: ChokerPeer): boolean;
 }
 
 /** The default: tit-for-tat rounds (`chooseUnchoked`) and free slots filled between rounds (`chooseBetweenRounds`). */

@@ -28,10 +28,10 @@ import { parseVerifiedInfo } from '../metainfo';
 import type { WireMessage } from '../wire';
 import { encodeMessage } from '../wire';
 import type { ChokePolicy, ChokeTrigger, ChokerInput, ChokerPeer } from './choker';
-import { titForTat } from './choker';
 import { Downloader } from './downloader';
 import { MetadataFetch } from './metadata';
 import { MAX_PENDING_HAVES, PeerState } from './peer';
+import { DEFAULT_CHOKE_POLICY } from './policies';
 import {
   acceptHandshake,
   connectionDue,
@@ -135,7 +135,7 @@ export class TorrentSession implements Session {
       throw new RangeError('peerId must be 20 bytes');
     }
     this.config = { ...DEFAULT_CONFIG, ...options.config };
-    this.policy = this.config.chokePolicy ?? titForTat;
+    this.policy = this.config.chokePolicy ?? DEFAULT_CHOKE_POLICY;
     const cap = this.policy.uploadCap;
     if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
     this.infoHash = options.infoHash;
@@ -220,7 +220,10 @@ export class TorrentSession implements Session {
         const peer = this.peers.get(event.peer);
         const uploader = this.uploader;
         if (peer && uploader)
-          this.guard(peer, () => uploader.onReadDone(peer, event.index, event.begin, event.data, now));
+          this.guard(peer, () => {
+            uploader.onReadDone(peer, event.index, event.begin, event.data, now);
+            this.chokeIfOverdrawn(peer);
+          });
         break;
       }
       case 'read-failed': {
@@ -620,8 +623,23 @@ export class TorrentSession implements Session {
     }
     for (const key of changes.unchoke) {
       const peer = this.peers.get(key);
-      if (peer) this.setChoke(peer, false);
+      if (!peer) continue;
+      // In an upload split, a peer unchoked between rounds gets the least weight until the next round.
+      peer.upload.share = leastShare(handshaken);
+      this.setChoke(peer, false);
     }
+  }
+
+  /** Leeching, after a block sent: a policy with a credit limit chokes a peer that went over it, and the slot is
+   * filled at once (`overdrawn`, credit.ts). */
+  private chokeIfOverdrawn(peer: PeerState): void {
+    const overdrawn = this.policy.overdrawn;
+    if (!overdrawn || peer.amChoking || this.state !== 'downloading' || this.peers.get(peer.key) !== peer)
+      return;
+    if (!overdrawn(this.chokerPeer(peer))) return;
+    this.setChoke(peer, true);
+    if (this.optimistic === peer.key) this.optimistic = undefined;
+    this.chokeBetweenRounds({ kind: 'slot-freed' });
   }
 
   private chokerPeer(peer: PeerState): ChokerPeer {
@@ -659,9 +677,15 @@ export class TorrentSession implements Session {
     const result = this.policy.round(input);
     this.optimistic = result.optimistic;
     for (const peer of handshaken) {
-      const cap = result.uploadCaps?.get(peer.key) ?? this.policy.uploadCap;
-      if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
-      peer.upload.setCap(cap, this.now);
+      const share = result.uploadShares?.get(peer.key);
+      if (share !== undefined && !(share > 0)) throw new RangeError(`invalid upload share ${share}`);
+      peer.upload.share = share;
+      // A peer in the upload split keeps its cap: the uploader moves it with the split (splitUpload).
+      if (share === undefined) {
+        const cap = result.uploadCaps?.get(peer.key) ?? this.policy.uploadCap;
+        if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
+        peer.upload.setCap(cap, this.now);
+      }
       this.setChoke(peer, !result.unchoke.has(peer.key));
     }
   }
@@ -830,6 +854,16 @@ export class TorrentSession implements Session {
   }
 }
 
+/** The least weight among the unchoked peers in an upload split (undefined: there is no split). */
+function leastShare(peers: readonly PeerState[]): number | undefined {
+  let least: number | undefined;
+  for (const peer of peers) {
+    const share = peer.upload.share;
+    if (share !== undefined && !peer.amChoking && (least === undefined || share < least)) least = share;
+  }
+  return least;
+}
+
 /** A peer as the choker sees it. Its 20-second rates are measured only when the policy reads them, once each: between
  * rounds most peers' rates are never read. */
 class ChokerView implements ChokerPeer {
@@ -840,6 +874,8 @@ class ChokerView implements ChokerPeer {
   readonly unchoked: boolean;
   readonly lastUnchokedAt: number | undefined;
   readonly amInterested: boolean;
+  readonly uploaded: number;
+  readonly downloaded: number;
   private down: number | undefined;
   private up: number | undefined;
 
@@ -854,6 +890,8 @@ class ChokerView implements ChokerPeer {
     this.unchoked = !state.amChoking;
     this.lastUnchokedAt = state.lastUnchokedAt;
     this.amInterested = state.amInterested;
+    this.uploaded = state.uploaded;
+    this.downloaded = state.downloaded;
   }
 
   get downloadRate(): number {
