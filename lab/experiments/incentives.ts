@@ -348,6 +348,26 @@ export const incentives: Experiment<IncentivesParams> = {
         mixedRows.push([size, role, round(mean(times), 1), round(mean(upload), 2)]);
       }
     }
+    // Where each class's piece bytes came from, in copies of the file per peer of the class (means over the seeds).
+    const sourceRows: Array<Array<string | number>> = [];
+    for (const policy of [...new Set(['tit-for-tat', DEFAULT_CHOKE_POLICY_NAME])]) {
+      const these = runs.filter((r) => r.policy === policy && r.size === params.peers);
+      if (these.length === 0) continue;
+      for (const to of ['contributor', 'free rider', 'strategic']) {
+        const from = (sender: string) =>
+          mean(
+            these.map((r) => {
+              const count = r.peers.filter((p) => p.role === to).length;
+              return (r.received.get(`${sender}>${to}`) ?? 0) / params.fileBytes / Math.max(1, count);
+            }),
+          );
+        sourceRows.push([
+          policy,
+          to,
+          ...['seed', 'contributor', 'strategic', 'free rider'].map((s) => round(from(s), 2)),
+        ]);
+      }
+    }
     const summary = [
       `${sizes.join(' and ')} leechers (${round(params.freeRiderShare * 100)} % free riders, ${round(params.strategicShare * 100)} % strategic) and one seed; ` +
         `file ${bytes(params.fileBytes)}; seed ${rate(params.seedUpload)}, peers ${rate(params.peerUpload)} up / ${rate(params.peerDownload)} down; ` +
@@ -369,6 +389,17 @@ export const incentives: Experiment<IncentivesParams> = {
         ],
         rows,
       ),
+      ...(sourceRows.length > 0
+        ? [
+            '',
+            `Where the piece bytes came from, ${params.peers} leechers: copies of the file received per peer of the class, by sender.`,
+            '',
+            table(
+              ['policy', 'class', 'from the seed', 'from contributors', 'from strategic', 'from free riders'],
+              sourceRows,
+            ),
+          ]
+        : []),
       ...(mixedRows.length > 0
         ? [
             '',

@@ -717,7 +717,7 @@ describe('TorrentSession: configurable policies', () => {
     expect(triggers).toEqual(['interested', 'not-interested']);
   });
 
-  it('chokes a peer as soon as the policy finds it overdrawn, after the block that did it (a credit limit)', () => {
+  it('asks the policy between rounds as soon as a peer is overdrawn, after the block that did it (a credit limit)', () => {
     const have = new Bitfield(info.pieceCount);
     have.set(0);
     const s = setup({
@@ -726,7 +726,11 @@ describe('TorrentSession: configurable policies', () => {
         chokePolicy: {
           round: () => ({ unchoke: new Set<string>(), optimistic: undefined }),
           betweenRounds: ({ trigger }) =>
-            trigger.kind === 'interested' ? { choke: [], unchoke: [trigger.peer] } : NO_CHOKE_CHANGES,
+            trigger.kind === 'interested'
+              ? { choke: [], unchoke: [trigger.peer] }
+              : trigger.kind === 'overdrawn'
+                ? { choke: [trigger.peer], unchoke: [] }
+                : NO_CHOKE_CHANGES,
           overdrawn: (peer) => (peer.uploaded ?? 0) >= BLOCK_SIZE,
         },
       },

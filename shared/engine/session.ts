@@ -614,6 +614,7 @@ export class TorrentSession implements Session {
       slots: active ? this.config.uploadSlots : 0,
       spareSlots: this.config.spareSlots,
       trigger,
+      pieceLength: this.info?.pieceLength,
     });
     for (const key of changes.choke) {
       const peer = this.peers.get(key);
@@ -630,16 +631,14 @@ export class TorrentSession implements Session {
     }
   }
 
-  /** Leeching, after a block sent: a policy with a credit limit chokes a peer that went over it, and the slot is
-   * filled at once (`overdrawn`, credit.ts). */
+  /** Leeching, after a block sent: a peer that went over the policy's credit is the policy's to choke, between rounds
+   * (`overdrawn`, credit.ts). */
   private chokeIfOverdrawn(peer: PeerState): void {
     const overdrawn = this.policy.overdrawn;
     if (!overdrawn || peer.amChoking || this.state !== 'downloading' || this.peers.get(peer.key) !== peer)
       return;
-    if (!overdrawn(this.chokerPeer(peer))) return;
-    this.setChoke(peer, true);
-    if (this.optimistic === peer.key) this.optimistic = undefined;
-    this.chokeBetweenRounds({ kind: 'slot-freed' });
+    if (overdrawn(this.chokerPeer(peer), this.info?.pieceLength))
+      this.chokeBetweenRounds({ kind: 'overdrawn', peer: peer.key });
   }
 
   private chokerPeer(peer: PeerState): ChokerPeer {
@@ -673,6 +672,7 @@ export class TorrentSession implements Session {
       now: this.now,
       random: this.random,
       spareSlots: this.config.spareSlots,
+      pieceLength: this.info?.pieceLength,
     };
     const result = this.policy.round(input);
     this.optimistic = result.optimistic;
