@@ -204,7 +204,7 @@ export const incentives: Experiment<IncentivesParams> = {
     lingerSeconds: 0,
     seed: 4,
     largePeers: 0,
-    largePolicies: [],
+    largePolicies: [DEFAULT_CHOKE_POLICY_NAME],
     seeds: [4],
     policies: ['tit-for-tat', DEFAULT_CHOKE_POLICY_NAME, NO_CHOKING].filter(
       (p, i, all) => all.indexOf(p) === i,
