@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { BetweenRoundsInput, ChokerInput, ChokerPeer } from '../../shared/engine/choker';
+import type { BetweenRoundsInput, ChokerPeer } from '../../shared/engine/choker';
 import { chooseUnchoked } from '../../shared/engine/choker';
-import { mulberry32 } from '../../shared/engine/testing/random';
 import { fixedUploadCap, freeRider, noChoking, strategicChoker } from './strategy';
-import { chokerPeer } from '../../shared/engine/testing/choker-peers';
+import { chokerPeer, chokerRound } from '../../shared/engine/testing/choker-peers';
 
 function peer(name: string, fields: Partial<ChokerPeer> = {}): ChokerPeer {
   return chokerPeer(name, { amInterested: true, ...fields });
 }
 
-const round = (peers: ChokerPeer[], fields: Partial<ChokerInput> = {}): ChokerInput => ({
-  peers,
-  seeding: false,
-  slots: 4,
-  optimistic: undefined,
-  rotateOptimistic: true,
-  now: 0,
-  random: mulberry32(7),
-  ...fields,
-});
+const round = chokerRound;
 
 const between = (peers: ChokerPeer[], trigger: BetweenRoundsInput['trigger']): BetweenRoundsInput => ({
   peers,

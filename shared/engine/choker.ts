@@ -20,6 +20,9 @@ export interface ChokerPeer {
   lastUnchokedAt?: number; // when we last unchoked it (seeding rotation)
   /** We are interested in the peer (it has pieces we need). Unknown counts as interested. */
   amInterested?: boolean;
+  /** Bytes of blocks we sent it, and it sent us, since it connected (unknown: 0). */
+  uploaded?: number;
+  downloaded?: number;
 }
 
 /** Leeching: who may take regular slots that no peer uploading to us fills. 'none': strict tit-for-tat;
@@ -40,6 +43,8 @@ export interface ChokerInput {
   spareSlots?: SpareSlots;
   /** Seeding: how long an unchoked peer keeps its slot before it yields to a waiting peer. Default 30000. */
   seedTurnMs?: number;
+  /** The torrent's piece length, bytes, for policies that count in pieces (credit.ts). */
+  pieceLength?: number;
 }
 
 export interface ChokerResult {
@@ -47,6 +52,9 @@ export interface ChokerResult {
   optimistic: string | undefined;
   /** Optional upload rate caps, bytes/s, per unchoked peer (a strategic choker's; the default choker sets none). */
   uploadCaps?: Map<string, number>;
+  /** Optional upload split: a weight per unchoked peer; the uploader divides its upload among the peers that have
+   * requests waiting in proportion to their weights (PropShare). Peers without a weight are not capped. */
+  uploadShares?: Map<string, number>;
 }
 
 const NEW_PEER_WEIGHT = 3;
@@ -141,9 +149,13 @@ function mayTakeLeechingSlot(p: ChokerPeer, spare: SpareSlots): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Between choke rounds
 
-/** What happened to a peer since the last decision. 'slot-freed': an unchoked peer left (it is no longer listed). */
+/** What happened to a peer since the last decision. 'slot-freed': an unchoked peer left (it is no longer listed).
+ * 'overdrawn': an unchoked peer went over the policy's credit (`ChokePolicy.overdrawn`). */
 export type ChokeTrigger =
-  { kind: 'interested'; peer: string } | { kind: 'not-interested'; peer: string } | { kind: 'slot-freed' };
+  | { kind: 'interested'; peer: string }
+  | { kind: 'not-interested'; peer: string }
+  | { kind: 'overdrawn'; peer: string }
+  | { kind: 'slot-freed' };
 
 export interface BetweenRoundsInput {
   /** The connected (handshaken) peers, in connection order. */
@@ -152,6 +164,7 @@ export interface BetweenRoundsInput {
   slots: number; // regular unchoke slots
   spareSlots?: SpareSlots;
   trigger: ChokeTrigger;
+  pieceLength?: number;
 }
 
 export interface ChokeChanges {
@@ -173,6 +186,7 @@ export const NO_CHOKE_CHANGES: Readonly<ChokeChanges> = Object.freeze({ choke: [
 export function chooseBetweenRounds(input: BetweenRoundsInput): ChokeChanges {
   const { peers, trigger } = input;
   const choke: string[] = [];
+  if (trigger.kind === 'overdrawn') return { choke, unchoke: [] }; // tit-for-tat keeps no accounts
   if (trigger.kind !== 'slot-freed') {
     const changed = peers.find((p) => p.peer === trigger.peer);
     if (changed === undefined) return { choke, unchoke: [] };
@@ -214,6 +228,9 @@ export interface ChokePolicy {
   betweenRounds(input: BetweenRoundsInput): ChokeChanges;
   /** Upload rate cap in bytes/s for every peer; a round's `uploadCaps` override it per peer. Default: none. */
   readonly uploadCap?: number;
+  /** Leeching, after every block we send an unchoked peer: did it go over our credit? If so the session asks
+   * `betweenRounds` with an 'overdrawn' trigger (credit.ts: choke it if someone else wants the slot). Default: never. */
+  overdrawn?(peer: ChokerPeer, pieceLength: number | undefined): boolean;
 }
 
 /** The default: tit-for-tat rounds (`chooseUnchoked`) and free slots filled between rounds (`chooseBetweenRounds`). */

@@ -717,6 +717,53 @@ describe('TorrentSession: configurable policies', () => {
     expect(triggers).toEqual(['interested', 'not-interested']);
   });
 
+  it('asks the policy between rounds as soon as a peer is overdrawn, after the block that did it (a credit limit)', () => {
+    const have = new Bitfield(info.pieceCount);
+    have.set(0);
+    const s = setup({
+      have,
+      config: {
+        chokePolicy: {
+          round: () => ({ unchoke: new Set<string>(), optimistic: undefined }),
+          betweenRounds: ({ trigger }) =>
+            trigger.kind === 'interested'
+              ? { choke: [], unchoke: [trigger.peer] }
+              : trigger.kind === 'overdrawn'
+                ? { choke: [trigger.peer], unchoke: [] }
+                : NO_CHOKE_CHANGES,
+          overdrawn: (peer) => (peer.uploaded ?? 0) >= BLOCK_SIZE,
+        },
+      },
+    });
+    const leech = s.peer('leech');
+    leech.connect();
+    leech.handshake();
+    leech.send({ type: 'interested' });
+    expect(leech.ofType('unchoke').length).toBe(1);
+    const reads = [0, BLOCK_SIZE].flatMap((begin) =>
+      ofType(leech.send({ type: 'request', index: 0, begin, length: BLOCK_SIZE }), 'read'),
+    );
+    expect(reads.length).toBe(2);
+    const done = (begin: number) =>
+      leech.absorb(
+        s.session.handle(
+          {
+            type: 'read-done',
+            peer: reads[0].peer,
+            index: 0,
+            begin,
+            data: pieceData(0).subarray(begin, begin + BLOCK_SIZE),
+          },
+          s.clock.now,
+        ),
+      );
+    done(0);
+    expect(leech.ofType('piece').length).toBe(1);
+    expect(leech.ofType('choke').length).toBe(1);
+    done(BLOCK_SIZE); // its second request went with the choke
+    expect(leech.ofType('piece').length).toBe(1);
+  });
+
   it('a fixed upload cap throttles every peer, and an invalid cap is refused', () => {
     expect(() => setup({ config: { chokePolicy: { ...titForTat, uploadCap: 0 } } })).toThrow(RangeError);
     const s = setup({ seed: true, config: { chokePolicy: fixedUploadCap(2 * BLOCK_SIZE) } });

@@ -28,10 +28,10 @@ import { parseVerifiedInfo } from '../metainfo';
 import type { WireMessage } from '../wire';
 import { encodeMessage } from '../wire';
 import type { ChokePolicy, ChokeTrigger, ChokerInput, ChokerPeer } from './choker';
-import { titForTat } from './choker';
 import { Downloader } from './downloader';
 import { MetadataFetch } from './metadata';
 import { MAX_PENDING_HAVES, PeerState } from './peer';
+import { DEFAULT_CHOKE_POLICY } from './policies';
 import {
   acceptHandshake,
   connectionDue,
@@ -135,7 +135,7 @@ export class TorrentSession implements Session {
       throw new RangeError('peerId must be 20 bytes');
     }
     this.config = { ...DEFAULT_CONFIG, ...options.config };
-    this.policy = this.config.chokePolicy ?? titForTat;
+    this.policy = this.config.chokePolicy ?? DEFAULT_CHOKE_POLICY;
     const cap = this.policy.uploadCap;
     if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
     this.infoHash = options.infoHash;
@@ -224,7 +224,10 @@ export class TorrentSession implements Session {
         const peer = this.peers.get(event.peer);
         const uploader = this.uploader;
         if (peer && uploader)
-          this.guard(peer, () => uploader.onReadDone(peer, event.index, event.begin, event.data, now));
+          this.guard(peer, () => {
+            uploader.onReadDone(peer, event.index, event.begin, event.data, now);
+            this.chokeIfOverdrawn(peer);
+          });
         break;
       }
       case 'read-failed': {
@@ -615,6 +618,7 @@ export class TorrentSession implements Session {
       slots: active ? this.config.uploadSlots : 0,
       spareSlots: this.config.spareSlots,
       trigger,
+      pieceLength: this.info?.pieceLength,
     });
     for (const key of changes.choke) {
       const peer = this.peers.get(key);
@@ -624,8 +628,21 @@ export class TorrentSession implements Session {
     }
     for (const key of changes.unchoke) {
       const peer = this.peers.get(key);
-      if (peer) this.setChoke(peer, false);
+      if (!peer) continue;
+      // In an upload split, a peer unchoked between rounds gets the least weight until the next round.
+      peer.upload.share = leastShare(handshaken);
+      this.setChoke(peer, false);
     }
+  }
+
+  /** Leeching, after a block sent: a peer that went over the policy's credit is the policy's to choke, between rounds
+   * (`overdrawn`, credit.ts). */
+  private chokeIfOverdrawn(peer: PeerState): void {
+    const overdrawn = this.policy.overdrawn;
+    if (!overdrawn || peer.amChoking || this.state !== 'downloading' || this.peers.get(peer.key) !== peer)
+      return;
+    if (overdrawn(this.chokerPeer(peer), this.info?.pieceLength))
+      this.chokeBetweenRounds({ kind: 'overdrawn', peer: peer.key });
   }
 
   private chokerPeer(peer: PeerState): ChokerPeer {
@@ -659,13 +676,20 @@ export class TorrentSession implements Session {
       now: this.now,
       random: this.random,
       spareSlots: this.config.spareSlots,
+      pieceLength: this.info?.pieceLength,
     };
     const result = this.policy.round(input);
     this.optimistic = result.optimistic;
     for (const peer of handshaken) {
-      const cap = result.uploadCaps?.get(peer.key) ?? this.policy.uploadCap;
-      if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
-      peer.upload.setCap(cap, this.now);
+      const share = result.uploadShares?.get(peer.key);
+      if (share !== undefined && !(share > 0)) throw new RangeError(`invalid upload share ${share}`);
+      peer.upload.share = share;
+      // A peer in the upload split keeps its cap: the uploader moves it with the split (splitUpload).
+      if (share === undefined) {
+        const cap = result.uploadCaps?.get(peer.key) ?? this.policy.uploadCap;
+        if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
+        peer.upload.setCap(cap, this.now);
+      }
       this.setChoke(peer, !result.unchoke.has(peer.key));
     }
   }
@@ -834,6 +858,16 @@ export class TorrentSession implements Session {
   }
 }
 
+/** The least weight among the unchoked peers in an upload split (undefined: there is no split). */
+function leastShare(peers: readonly PeerState[]): number | undefined {
+  let least: number | undefined;
+  for (const peer of peers) {
+    const share = peer.upload.share;
+    if (share !== undefined && !peer.amChoking && (least === undefined || share < least)) least = share;
+  }
+  return least;
+}
+
 /** A peer as the choker sees it. Its 20-second rates are measured only when the policy reads them, once each: between
  * rounds most peers' rates are never read. */
 class ChokerView implements ChokerPeer {
@@ -844,6 +878,8 @@ class ChokerView implements ChokerPeer {
   readonly unchoked: boolean;
   readonly lastUnchokedAt: number | undefined;
   readonly amInterested: boolean;
+  readonly uploaded: number;
+  readonly downloaded: number;
   private down: number | undefined;
   private up: number | undefined;
 
@@ -858,6 +894,8 @@ class ChokerView implements ChokerPeer {
     this.unchoked = !state.amChoking;
     this.lastUnchokedAt = state.lastUnchokedAt;
     this.amInterested = state.amInterested;
+    this.uploaded = state.uploaded;
+    this.downloaded = state.downloaded;
   }
 
   get downloadRate(): number {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../wire';
-import { OUR_REQQ, READS_PER_PEER, UploadQueue } from './uploader';
+import { PeerState } from './peer';
+import {
+  OUR_REQQ,
+  READS_PER_PEER,
+  SPLIT_HEADROOM,
+  splitUpload,
+  UploadCapacity,
+  UploadQueue,
+} from './uploader';
 
 const block = (index: number, begin = 0, length = BLOCK_SIZE) => ({ index, begin, length });
 
@@ -77,5 +85,49 @@ describe('UploadQueue (one peer’s requests to us)', () => {
     expect(queue.take(1000)).toEqual([]);
     queue.setCap(undefined, 1000);
     expect(queue.take(1000).length).toBe(2);
+  });
+});
+
+describe('the upload split (PropShare’s shares)', () => {
+  const peerWith = (key: string, share: number | undefined, requests: number) => {
+    const state = new PeerState(key, 0, 0, new UploadQueue(undefined, 0));
+    state.amChoking = false;
+    state.upload.share = share;
+    for (let i = 0; i < requests; i++) state.upload.enqueue(block(i));
+    return state;
+  };
+
+  it('caps each weighted peer with requests at its share of the capacity; an idle one takes nothing from them', () => {
+    const a = peerWith('a', 3, 2);
+    const b = peerWith('b', 1, 2);
+    const idle = peerWith('idle', 4, 0);
+    const free = peerWith('free', undefined, 2);
+    splitUpload([a, b, idle, free], 40_000, 0);
+    expect(a.upload.uploadCap).toBeCloseTo(40_000 * SPLIT_HEADROOM * 0.75);
+    expect(b.upload.uploadCap).toBeCloseTo(40_000 * SPLIT_HEADROOM * 0.25);
+    expect(idle.upload.uploadCap).toBeUndefined();
+    expect(free.upload.uploadCap).toBeUndefined();
+  });
+
+  it('caps nothing before the capacity is known', () => {
+    const a = peerWith('a', 1, 2);
+    splitUpload([a], 0, 0);
+    expect(a.upload.uploadCap).toBeUndefined();
+  });
+
+  it('a retuned cap keeps the budget earned at the old rate', () => {
+    const queue = new UploadQueue(BLOCK_SIZE, 0);
+    queue.enqueue(block(1));
+    queue.retune(BLOCK_SIZE / 2, 1000); // one second at the old rate: a whole block earned
+    expect(queue.take(1000)).toEqual([block(1)]);
+  });
+
+  it('measures the capacity as the recent peak rate, forgotten by half per half-life', () => {
+    const capacity = new UploadCapacity(10_000);
+    capacity.observe(1000, 0);
+    capacity.observe(200, 10_000);
+    expect(capacity.estimate).toBeCloseTo(500);
+    capacity.observe(900, 10_000);
+    expect(capacity.estimate).toBe(900);
   });
 });

@@ -2,7 +2,9 @@
 // (bounds, choked, pieces we have), turns queued requests into storage reads and finished reads into `piece`
 // messages, and counts what we sent. `UploadQueue` is its state for one peer: the requests it made to us (a FIFO
 // waiting for a read slot), the reads in progress, and the upload budget (a token bucket of at most one second's
-// worth, at least one block, of the peer's upload cap), deciding when a queued request may be read.
+// worth, at least one block, of the peer's upload cap), deciding when a queued request may be read. With an upload
+// split (a policy's `uploadShares`), the uploader sets each weighted peer's cap to its share of our upload capacity
+// (`splitUpload`), so that the split holds however the transport takes turns among connections.
 import type { Bitfield } from '../bitfield';
 import type { TorrentInfo } from '../metainfo';
 import { pieceSize } from '../metainfo';
@@ -46,6 +48,24 @@ export class UploadQueue {
     this.budgetAt = now;
   }
 
+  /** The peer's weight in the upload split (undefined: not in the split, its cap is its own). */
+  share: number | undefined;
+
+  /** A new rate for a capped peer that keeps what it had earned at the old one (the split moves every tick). */
+  retune(cap: number, now: number): void {
+    if (this.cap === undefined) return this.setCap(cap, now);
+    this.refill(now);
+    this.cap = cap;
+  }
+
+  private refill(now: number): void {
+    const cap = this.cap;
+    if (cap === undefined) return;
+    const burst = Math.max(cap, BLOCK_SIZE);
+    this.budget = Math.min(burst, this.budget + (cap * Math.max(0, now - this.budgetAt)) / 1000);
+    this.budgetAt = now;
+  }
+
   /** Requests queued or being read. */
   get size(): number {
     return this.incoming.length + this.reading.size;
@@ -83,11 +103,7 @@ export class UploadQueue {
   /** The requests to read now: up to the read slots, and within the budget when the peer's upload is capped. */
   take(now: number): BlockRequest[] {
     const cap = this.cap;
-    if (cap !== undefined) {
-      const burst = Math.max(cap, BLOCK_SIZE);
-      this.budget = Math.min(burst, this.budget + (cap * (now - this.budgetAt)) / 1000);
-      this.budgetAt = now;
-    }
+    this.refill(now);
     const reads: BlockRequest[] = [];
     while (this.reading.size < READS_PER_PEER && this.incoming.length > 0) {
       if (cap !== undefined) {
@@ -132,6 +148,8 @@ export class Uploader {
   /** Bytes of blocks sent since the session started. */
   uploadedBytes = 0;
   readonly meter = new RateMeter();
+  /** What we can upload, as measured (the upload split divides this). */
+  readonly capacity = new UploadCapacity();
 
   constructor(
     private readonly info: TorrentInfo,
@@ -197,9 +215,12 @@ export class Uploader {
     if (!backlogged) this.pump(peer, now);
   }
 
-  /** Capped peers' queues wait for their budget: the clock lets them through. */
+  /** Capped peers' queues wait for their budget: the clock lets them through. The upload split is set first. */
   tick(peers: Iterable<PeerState>, now: number): void {
-    for (const peer of peers) {
+    const all = [...peers];
+    this.capacity.observe(this.meter.rate(now), now);
+    splitUpload(all, this.capacity.estimate, now);
+    for (const peer of all) {
       if (peer.upload.uploadCap !== undefined && peer.upload.waiting > 0) this.pump(peer, now);
     }
   }
@@ -215,4 +236,49 @@ export function dropRequests(peer: PeerState, ports: Pick<UploaderPorts, 'send'>
 function reject(peer: PeerState, request: BlockRequest, ports: Pick<UploaderPorts, 'send'>): void {
   const { index, begin, length } = request;
   if (peer.fast) ports.send(peer, { type: 'reject-request', index, begin, length });
+}
+
+/** Our upload capacity as measured: the highest recent total upload rate, forgotten slowly (half of it after
+ * `halfLifeMs`), so that a quiet minute does not shrink the split's budget at once. */
+export class UploadCapacity {
+  private peak = 0;
+  private at: number | undefined;
+
+  constructor(private readonly halfLifeMs = 60_000) {}
+
+  get estimate(): number {
+    return this.peak;
+  }
+
+  observe(rate: number, now: number): void {
+    const decayed =
+      this.at === undefined ? 0 : this.peak * 0.5 ** (Math.max(0, now - this.at) / this.halfLifeMs);
+    this.peak = Math.max(rate, decayed);
+    this.at = now;
+  }
+}
+
+/** The split's budget is this much above the measured capacity, so that the measure can grow when the link can. */
+export const SPLIT_HEADROOM = 1.1;
+
+/**
+ * The upload split: every unchoked peer with a weight (`share`) and requests waiting gets `capacity` × its weight
+ * over the weights of those peers as its cap (× SPLIT_HEADROOM); a weighted peer with nothing to ask keeps its cap
+ * and takes nothing from the others. Nothing is capped before the capacity is known.
+ */
+export function splitUpload(peers: Iterable<PeerState>, capacity: number, now: number): void {
+  let total = 0;
+  const active: PeerState[] = [];
+  for (const peer of peers) {
+    const share = peer.upload.share;
+    if (share === undefined || peer.amChoking || !(share > 0)) continue;
+    if (peer.upload.size === 0) continue;
+    active.push(peer);
+    total += share;
+  }
+  if (active.length === 0 || !(capacity > 0)) return;
+  for (const peer of active) {
+    const cap = Math.max(1, (capacity * SPLIT_HEADROOM * (peer.upload.share as number)) / total);
+    peer.upload.retune(cap, now);
+  }
 }

@@ -1,6 +1,7 @@
 // Peers as the choker sees them, for tests of choke policies (the engine's and the lab's): an interested, choked
 // peer that uploads nothing and connected long ago, unless `fields` says otherwise.
-import type { ChokerPeer } from '../choker';
+import type { ChokerInput, ChokerPeer } from '../choker';
+import { mulberry32 } from './random';
 
 export function chokerPeer(name: string, fields: Partial<ChokerPeer> = {}): ChokerPeer {
   return {
@@ -11,6 +12,21 @@ export function chokerPeer(name: string, fields: Partial<ChokerPeer> = {}): Chok
     snubbed: false,
     connectedAt: -1_000_000,
     unchoked: false,
+    ...fields,
+  };
+}
+
+/** A leeching choke round over `peers` with 4 slots at time 0, the optimistic slot due to rotate, unless `fields`
+ * says otherwise. */
+export function chokerRound(peers: ChokerPeer[], fields: Partial<ChokerInput> = {}): ChokerInput {
+  return {
+    peers,
+    seeding: false,
+    slots: 4,
+    optimistic: undefined,
+    rotateOptimistic: true,
+    now: 0,
+    random: mulberry32(7),
     ...fields,
   };
 }

@@ -1,0 +1,109 @@
+// A credit limit on what a leecher gives away for nothing (against BitThief, Locher et al. 2006: a free rider that
+// opens many connections lives on everyone's optimistic unchokes and spare slots, and on nothing else).
+//
+// A peer that has taken more than its credit (a piece) from us beyond what it gave us, and gives us nothing now, is in debt:
+// a leecher chokes it as soon as it goes over (after the block that did it), and no longer offers it the optimistic
+// slot nor a spare slot, in rounds or between them, as if it wanted nothing. Its debt stays bounded by the credit
+// (plus the blocks already read for it) however many rounds pass. A contributor clears its debt by uploading
+// to us, and a new peer starts with the credit, so optimistic unchokes still bootstrap newcomers. If nobody else
+// wants our upload, the debtor that owes least is unchoked: an idle uplink helps nobody. Seeding is left to
+// the inner policy (every peer is in a seed's debt).
+import type { ChokePolicy, ChokerPeer } from './choker';
+import { NO_CHOKE_CHANGES } from './choker';
+
+/** What a peer may take from us beyond what it gave before it counts as in debt: one piece (a newcomer can then trade
+ * a whole piece). A free rider collects the credit from every connection, so it must be small next to the file over
+ * the connections a peer keeps. */
+export const DEFAULT_CREDIT_PIECES = 1;
+/** The piece length assumed when the policy is not told it. */
+const UNKNOWN_PIECE_LENGTH = 16 * 1024;
+
+/** The peer took more than `creditBytes` from us beyond what it gave, and gives us nothing now (`strict`: whatever it
+ * gives now). */
+export function inDebt(peer: ChokerPeer, creditBytes: number, strict = false): boolean {
+  return (peer.uploaded ?? 0) - (peer.downloaded ?? 0) > creditBytes && (strict || peer.downloadRate === 0);
+}
+
+export interface CreditOptions {
+  /** What a peer may take beyond what it gave, in pieces (default DEFAULT_CREDIT_PIECES). */
+  creditPieces?: number;
+  /** A peer that gives something but less than it takes is in debt too once over the credit (default false). */
+  strict?: boolean;
+  /** The credit of a peer that has nothing we want, which cannot pay us back yet (default: the credit). */
+  unwantedCreditPieces?: number;
+}
+
+/** The peer as the inner policy should see it: not interested (it takes no slot, optimistic or spare). */
+function uninterested(peer: ChokerPeer): ChokerPeer {
+  return {
+    peer: peer.peer,
+    interested: false,
+    downloadRate: peer.downloadRate,
+    uploadRate: peer.uploadRate,
+    snubbed: peer.snubbed,
+    connectedAt: peer.connectedAt,
+    unchoked: peer.unchoked,
+    lastUnchokedAt: peer.lastUnchokedAt,
+    amInterested: peer.amInterested,
+    uploaded: peer.uploaded,
+    downloaded: peer.downloaded,
+  };
+}
+
+/** `inner` with the credit limit on what a leecher gives away (see above). */
+export function withCredit(inner: ChokePolicy, options: CreditOptions = {}): ChokePolicy {
+  const credit = options.creditPieces ?? DEFAULT_CREDIT_PIECES;
+  const strict = options.strict ?? false;
+  const unwanted = options.unwantedCreditPieces ?? credit;
+  if (!(credit >= 0)) throw new RangeError(`invalid credit ${credit}`);
+  if (!(unwanted >= 0)) throw new RangeError(`invalid credit ${unwanted}`);
+  const owes = (p: ChokerPeer, pieceLength = UNKNOWN_PIECE_LENGTH) =>
+    inDebt(p, (p.amInterested === false ? unwanted : credit) * pieceLength, strict);
+  const split = (peers: readonly ChokerPeer[], pieceLength: number | undefined) => {
+    const debtors: ChokerPeer[] = [];
+    const view = peers.map((p) => {
+      if (!p.interested || !owes(p, pieceLength)) return p;
+      debtors.push(p);
+      return uninterested(p);
+    });
+    return { view, debtors };
+  };
+  const round: ChokePolicy['round'] = (input) => {
+    if (input.seeding) return inner.round(input);
+    const { view, debtors } = split(input.peers, input.pieceLength);
+    if (debtors.length === 0) return inner.round(input);
+    const result = inner.round({ ...input, peers: view });
+    // Regular slots nobody else wants go to the debtors that owe least, rather than an idle uplink.
+    const regular = result.unchoke.size - (result.optimistic === undefined ? 0 : 1);
+    let free = input.slots - regular;
+    if (free <= 0) return result;
+    const owed = (p: ChokerPeer) => (p.uploaded ?? 0) - (p.downloaded ?? 0);
+    const unchoke = new Set(result.unchoke);
+    for (const p of [...debtors].sort((a, b) => owed(a) - owed(b))) {
+      if (free-- <= 0) break;
+      unchoke.add(p.peer);
+    }
+    return { ...result, unchoke };
+  };
+  const betweenRounds: ChokePolicy['betweenRounds'] = (input) => {
+    if (input.seeding) return inner.betweenRounds(input);
+    const { view } = split(input.peers, input.pieceLength);
+    const { trigger } = input;
+    if (trigger.kind !== 'overdrawn') return inner.betweenRounds({ ...input, peers: view });
+    // An overdrawn peer is choked, and its slot goes to a peer waiting for one, if any. It keeps the slot only when
+    // it takes nobody's share: no one waits and every peer we serve is in debt (an idle uplink helps nobody).
+    const freed = view.map((p) => (p.peer === trigger.peer ? { ...uninterested(p), unchoked: false } : p));
+    const changes = inner.betweenRounds({ ...input, peers: freed, trigger: { kind: 'slot-freed' } });
+    const served = freed.some((p) => p.unchoked && p.interested);
+    if (changes.unchoke.length === 0 && !served) return NO_CHOKE_CHANGES;
+    return { choke: [trigger.peer], unchoke: changes.unchoke };
+  };
+  return Object.freeze<ChokePolicy>({
+    round,
+    betweenRounds,
+    uploadCap: inner.uploadCap,
+    // Checked as it happens, not at the next round: a round lasts long enough to take several credits.
+    overdrawn: (peer, pieceLength) =>
+      owes(peer, pieceLength) || inner.overdrawn?.(peer, pieceLength) === true,
+  });
+}
