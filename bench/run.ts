@@ -1,6 +1,6 @@
 // `npm run bench` runs every benchmark; `npm run bench -- <name> [<name>...]` runs some. Prints a table and writes
 // bench/results/<date>.json. Flags: --heap-2g adds a 2 GiB download to the memory figure (about 5 more minutes);
-// --profile logs where the two tabs of the transfer spend their main thread; --tiny runs `streams` at smoke sizes.
+// --profile logs where the two tabs of the transfer spend their main thread; --tiny runs `streams` and `uplinks` at smoke sizes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Bench, BenchContext, Figure } from './lib/figure';
@@ -12,8 +12,17 @@ import { transferBench } from './browser/transfer';
 import { piecesBench } from './browser/pieces';
 import { streamsBench } from './browser/streams';
 import { trackerBench } from './tracker/tracker';
+import { uplinksBench } from './browser/uplinks';
 
-const BENCHES: Bench[] = [trackerBench, storeBench, transferBench, swarmBench, piecesBench, streamsBench];
+const BENCHES: Bench[] = [
+  trackerBench,
+  storeBench,
+  transferBench,
+  swarmBench,
+  uplinksBench,
+  piecesBench,
+  streamsBench,
+];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

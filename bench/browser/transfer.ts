@@ -35,7 +35,7 @@ export function randomFileOf(size: number, name: string): { dir: string; path: s
   return { dir, path };
 }
 
-async function withTabs<T>(count: number, work: (tabs: Tab[]) => Promise<T>): Promise<T> {
+export async function withTabs<T>(count: number, work: (tabs: Tab[]) => Promise<T>): Promise<T> {
   const tabs: Tab[] = [];
   try {
     for (let i = 0; i < count; i++) tabs.push(await persistentTab());
