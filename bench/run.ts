@@ -1,6 +1,6 @@
 // `npm run bench` runs every benchmark; `npm run bench -- <name> [<name>...]` runs some. Prints a table and writes
 // bench/results/<date>.json. Flags: --heap-2g adds a 2 GiB download to the memory figure (about 5 more minutes);
-// --profile logs where the two tabs of the transfer spend their main thread; --tiny runs `streams` and `uplinks` at smoke sizes.
+// --profile logs where the two tabs of the transfer spend their main thread; --tiny runs `streams`, `uplinks` and `transfer` at smoke sizes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Bench, BenchContext, Figure } from './lib/figure';
