@@ -35,7 +35,7 @@ export function randomFileOf(size: number, name: string): { dir: string; path: s
   return { dir, path };
 }
 
-async function withTabs<T>(count: number, work: (tabs: Tab[]) => Promise<T>): Promise<T> {
+export async function withTabs<T>(count: number, work: (tabs: Tab[]) => Promise<T>): Promise<T> {
   const tabs: Tab[] = [];
   try {
     for (let i = 0; i < count; i++) tabs.push(await persistentTab());
@@ -197,8 +197,10 @@ export const transferBench: Bench = {
   figures: '1, 5, 7',
   async run(context) {
     context.browserVersion ??= await browserVersion();
-    const size = 256 * MiB;
-    const name = 'bench-256MiB.bin';
+    // --tiny: 32 MiB, a smoke (or a short --profile run), not figures to keep.
+    const size = context.flags.has('--tiny') ? 32 * MiB : 256 * MiB;
+    const label = `${size / MiB} MiB`;
+    const name = `bench-${size / MiB}MiB.bin`;
     const server = await serveApp(buildApp(context.log));
     const file = randomFileOf(size, name);
     const figures: Figure[] = [];
@@ -226,14 +228,14 @@ export const transferBench: Bench = {
       const transfer = (against: string, baseline: string, value: number | null, goal: number) =>
         oursValue?.mbPerSecond != null
           ? figure(
-              `transfer 256 MiB tab to tab, vs ${against}`,
+              `transfer ${label} tab to tab, vs ${against}`,
               oursValue.mbPerSecond,
               'MB/s',
               { name: baseline, value },
               atLeast(goal),
             )
           : failedFigure(
-              `transfer 256 MiB tab to tab, vs ${against}`,
+              `transfer ${label} tab to tab, vs ${against}`,
               'MB/s',
               baseline,
               atLeast(goal),
@@ -263,7 +265,7 @@ export const transferBench: Bench = {
       figures.push(
         oursValue
           ? limitFigure(
-              'heap peak, downloading tab, 256 MiB',
+              `heap peak, downloading tab, ${label}`,
               oursValue.heapPeakMB,
               'MB',
               { name: 'WebTorrent bundle', value: rivalValue?.heapPeakMB ?? null },
@@ -271,7 +273,7 @@ export const transferBench: Bench = {
               oursValue.note + (oursValue.error ? `; download failed: ${oursValue.error}` : ''),
             )
           : failedFigure(
-              'heap peak, downloading tab, 256 MiB',
+              `heap peak, downloading tab, ${label}`,
               'MB',
               'WebTorrent bundle',
               noGoal,
@@ -307,7 +309,7 @@ export const transferBench: Bench = {
               ? failedFigure(
                   'heap peak, downloading tab, 2 GiB',
                   'MB',
-                  'same tab at 256 MiB',
+                  `same tab at ${label}`,
                   noGoal,
                   run instanceof Error ? run.message : run.error!,
                 )
@@ -315,7 +317,7 @@ export const transferBench: Bench = {
                   'heap peak, downloading tab, 2 GiB',
                   run.heapPeakMB,
                   'MB',
-                  { name: 'same tab at 256 MiB', value: oursValue?.heapPeakMB ?? null },
+                  { name: `same tab at ${label}`, value: oursValue?.heapPeakMB ?? null },
                   HEAP_LIMIT_MB,
                   `${run.note}; ${run.mbPerSecond?.toFixed(1)} MB/s`,
                 ),

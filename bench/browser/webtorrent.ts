@@ -14,7 +14,8 @@ const DOWNLOAD_SCRIPT = `
       torrent.on('error', reject);
       torrent.on('verified', () => (first ??= performance.now() - start));
       torrent.on('done', () => resolve({ firstMs: first ?? null, doneMs: performance.now() - start, length: torrent.length }));
-    });`;
+    });
+  window.wtThrottleUpload = (rate) => client.throttleUpload(rate);`;
 
 export type BundleServer = BundlePage;
 
@@ -25,8 +26,14 @@ export function bundleServer(payloadPath: string): Promise<BundleServer> {
 
 type WtWindow = {
   wtDownload(magnet: string): Promise<{ firstMs: number | null; doneMs: number; length: number }>;
+  wtThrottleUpload(bytesPerSecond: number): void;
 };
 
 export function wtDownload(page: Page, magnet: string) {
   return page.evaluate((m) => (window as unknown as WtWindow).wtDownload(m), magnet);
+}
+
+/** The client's upload limit for every torrent (WebTorrent's `throttleUpload`, bytes per second). */
+export function wtThrottleUpload(page: Page, bytesPerSecond: number): Promise<void> {
+  return page.evaluate((rate) => (window as unknown as WtWindow).wtThrottleUpload(rate), bytesPerSecond);
 }

@@ -109,6 +109,8 @@ export type WorkerToMain =
   | { type: 'torrent-active'; infoHashHex: string; trackers: string[]; stats: AnnounceStats }
   | { type: 'torrent-inactive'; infoHashHex: string; stats: AnnounceStats }
   | { type: 'send'; infoHashHex: string; peer: string; data: ArrayBuffer }
+  /** The sends of one worker task, in order (see worker/send-batcher.ts): what the worker posts. */
+  | { type: 'sends'; sends: Array<{ infoHashHex: string; peer: string; data: ArrayBuffer }> }
   | { type: 'close'; infoHashHex: string; peer: string; reason: string }
   | { type: 'announce'; infoHashHex: string; event?: AnnounceEvent; stats: AnnounceStats }
   | { type: 'want-peers'; infoHashHex: string; count: number };

@@ -224,4 +224,30 @@ describe('ChannelWriter', () => {
     vi.advanceTimersByTime(100);
     expect(sentBytes()).toBe(20 * 16_000);
   });
+
+  it("under an upload limit, cuts a large write into views of at most the limiter's burst, in order", () => {
+    let now = 0;
+    const limiter = new RateLimiter(64_000, () => now);
+    const channel = new FakeChannel();
+    const writer = new ChannelWriter(channel, limiter, undefined, 10 << 20);
+    const data = bytes(200_000);
+    writer.write(data);
+    for (let t = 0; t < 50; t++) {
+      now += 100;
+      vi.advanceTimersByTime(100);
+    }
+    expect(channel.sent.length).toBeGreaterThan(1);
+    for (const message of channel.sent) {
+      expect(message.byteLength).toBeLessThanOrEqual(limiter.maxBurst);
+      expect(message.buffer).toBe(data); // views, not copies
+    }
+    const joined = new Uint8Array(200_000);
+    let at = 0;
+    for (const message of channel.sent) {
+      joined.set(message, at);
+      at += message.byteLength;
+    }
+    expect(at).toBe(200_000);
+    expect(joined).toEqual(new Uint8Array(data));
+  });
 });

@@ -182,6 +182,7 @@ export class ChannelWriter {
         this.wait(250, 'buffer');
         return;
       }
+      this.splitFront();
       const count = this.mergeable();
       const size = this.sizeOf(count);
       const delay = this.limiter?.take(size) ?? 0;
@@ -201,6 +202,20 @@ export class ChannelWriter {
         return;
       }
     }
+  }
+
+  /**
+   * Under an upload limit a message is at most the limiter's burst: a larger chunk (the worker posts runs of blocks
+   * of up to 256 KiB at once) is cut into views, so that the limit paces sends in small steps, not one 256 KiB
+   * burst followed by a long wait.
+   */
+  private splitFront(): void {
+    const cap = this.limiter?.maxBurst ?? Infinity;
+    const front = this.queue[0];
+    if (front.byteLength <= cap) return;
+    const head = front.subarray(0, cap);
+    const tail = front.subarray(cap);
+    this.queue.splice(0, 1, head, tail);
   }
 
   /**

@@ -93,6 +93,23 @@ describe('EngineBridge', () => {
     await expect(bad).rejects.toThrow(RequestError);
   });
 
+  it("hands each of a worker task's batched sends to its peer, in order", () => {
+    const { worker, bridge } = setup();
+    const written: Array<[string, string, number]> = [];
+    bridge.peers.send = (infoHashHex, peer, data) => written.push([infoHashHex, peer, data.byteLength]);
+    worker.emit({
+      type: 'sends',
+      sends: [
+        { infoHashHex: T, peer: 'c1', data: new ArrayBuffer(3) },
+        { infoHashHex: T, peer: 'c2', data: new ArrayBuffer(5) },
+      ],
+    });
+    expect(written).toEqual([
+      [T, 'c1', 3],
+      [T, 'c2', 5],
+    ]);
+  });
+
   it('starts tracker clients for active torrents once the worker is ready, with its peer id', () => {
     const { worker, sockets } = setup();
     worker.emit({ type: 'torrent-active', infoHashHex: T, trackers: ['ws://t1/', 'ws://t2/'], stats });

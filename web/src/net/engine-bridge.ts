@@ -285,6 +285,9 @@ export class EngineBridge {
       case 'send':
         this.peers.send(message.infoHashHex, message.peer, message.data);
         return;
+      case 'sends':
+        for (const send of message.sends) this.peers.send(send.infoHashHex, send.peer, send.data);
+        return;
       case 'close':
         this.peers.close(message.infoHashHex, message.peer);
         return;

@@ -7,13 +7,16 @@ import type { MainToWorker, WorkerToMain } from '../lib/protocol';
 import { MemoryStore, StorageUnavailableError, storageErrorReason, type KeyValueStore } from '../lib/storage';
 import { IdbStore } from '../lib/storage-idb';
 import { Client } from './client';
+import { SendBatcher } from './send-batcher';
 
 /** Engine timers (choke rounds, timeouts) run on this tick; the torrent list is posted every other tick. */
 const TICK_MS = 250;
 
-function post(message: WorkerToMain, transfer: Transferable[] = []): void {
-  self.postMessage(message, { transfer });
-}
+/** Sends to peers go out once per task, joined per peer (see send-batcher.ts). */
+const batcher = new SendBatcher((message: WorkerToMain, transfer: Transferable[] = []) =>
+  self.postMessage(message, { transfer }),
+);
+const post = batcher.post;
 
 /** IndexedDB, or when it cannot be opened (private mode) a store that fails every operation with the reason, so
  * each torrent shows `Error: storage unavailable: ...`. */
