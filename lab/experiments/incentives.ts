@@ -350,7 +350,7 @@ export const incentives: Experiment<IncentivesParams> = {
     }
     // Where each class's piece bytes came from, in copies of the file per peer of the class (means over the seeds).
     const sourceRows: Array<Array<string | number>> = [];
-    for (const policy of [...new Set(['tit-for-tat', DEFAULT_CHOKE_POLICY_NAME])]) {
+    for (const policy of single) {
       const these = runs.filter((r) => r.policy === policy && r.size === params.peers);
       if (these.length === 0) continue;
       for (const to of ['contributor', 'free rider', 'strategic']) {

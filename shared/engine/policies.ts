@@ -3,6 +3,7 @@
 import type { ChokePolicy } from './choker';
 import { titForTat } from './choker';
 import { withCredit } from './credit';
+import { withForwarding } from './forwarding';
 import { propShare } from './propshare';
 
 /** A peer that has nothing we want cannot pay us back (it passes our pieces on instead, which we do not see): the
@@ -25,6 +26,12 @@ export const CHOKE_POLICIES = Object.freeze({
   propshare: propShare(),
   /** PropShare and the credit limit. */
   'propshare+credit': withCredit(propShare(), WANTED_ONLY),
+  /** tft+credit, and a seed serves only peers whose pieces from it reappear in others' `have`s (forwarding.ts). */
+  'tft+credit+forward': withForwarding(withCredit(titForTat, WANTED_ONLY)),
+  /** The same, every piece the seed sent counted and each piece passed on paying for two. */
+  'tft+credit+forward2': withForwarding(withCredit(titForTat, WANTED_ONLY), { piecesPerForward: 2 }),
+  /** Tit-for-tat leeching, the forwarding rule seeding. */
+  'tft+forward': withForwarding(titForTat),
 } satisfies Record<string, ChokePolicy>);
 
 export type ChokePolicyName = keyof typeof CHOKE_POLICIES;
