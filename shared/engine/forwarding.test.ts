@@ -120,4 +120,15 @@ describe('withForwarding', () => {
     const alone = policy.betweenRounds({ ...base, peers: [{ ...hoarder('rider'), unchoked: true }] });
     expect(alone.choke).toEqual([]);
   });
+
+  it('counting every piece sent, holds a peer whose sent pieces outrun twice what it passed on', () => {
+    const counted = withForwarding(titForTat, { piecesPerForward: 2 });
+    const piece = 16 * 1024;
+    const took = (pieces: number, forwarded: number) =>
+      counted.overdrawn?.(peer('p', { uploaded: pieces * piece, forwarded }), piece, true);
+    expect(took(DEFAULT_PENDING_PIECES, 0)).toBe(false); // a newcomer's start
+    expect(took(DEFAULT_PENDING_PIECES + 1, 0)).toBe(true); // a free rider: nothing traced back
+    expect(took(DEFAULT_PENDING_PIECES + 4, 2)).toBe(false); // two passed on pay for four more
+    expect(took(DEFAULT_PENDING_PIECES + 5, 2)).toBe(true);
+  });
 });

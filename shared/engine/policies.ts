@@ -26,16 +26,15 @@ export const CHOKE_POLICIES = Object.freeze({
   propshare: propShare(),
   /** PropShare and the credit limit. */
   'propshare+credit': withCredit(propShare(), WANTED_ONLY),
-  /** tft+credit, and a seed serves only peers whose pieces from it reappear in others' `have`s (forwarding.ts). */
-  'tft+credit+forward': withForwarding(withCredit(titForTat, WANTED_ONLY)),
-  /** The same, every piece the seed sent counted and each piece passed on paying for two. */
-  'tft+credit+forward2': withForwarding(withCredit(titForTat, WANTED_ONLY), { piecesPerForward: 2 }),
-  /** Tit-for-tat leeching, the forwarding rule seeding. */
-  'tft+forward': withForwarding(titForTat),
+  /** tft+credit, and a seed serves a peer while the pieces it sent it, less two for every piece that reappeared in
+   * another peer's `have`, stay within two (forwarding.ts). */
+  'tft+credit+forward': withForwarding(withCredit(titForTat, WANTED_ONLY), { piecesPerForward: 2 }),
+  /** The same, but only traced pieces (sent while nobody else had them) count against the peer. */
+  'tft+credit+traced': withForwarding(withCredit(titForTat, WANTED_ONLY)),
 } satisfies Record<string, ChokePolicy>);
 
 export type ChokePolicyName = keyof typeof CHOKE_POLICIES;
 
-export const DEFAULT_CHOKE_POLICY_NAME: ChokePolicyName = 'tft+credit';
+export const DEFAULT_CHOKE_POLICY_NAME: ChokePolicyName = 'tft+credit+forward';
 
 export const DEFAULT_CHOKE_POLICY: ChokePolicy = CHOKE_POLICIES[DEFAULT_CHOKE_POLICY_NAME];
