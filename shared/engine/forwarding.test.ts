@@ -119,6 +119,15 @@ describe('withForwarding', () => {
     expect(waiting).toEqual({ choke: ['rider'], unchoke: ['waiting'] });
     const alone = policy.betweenRounds({ ...base, peers: [{ ...hoarder('rider'), unchoked: true }] });
     expect(alone.choke).toEqual([]);
+    // A crowd (more peers want our upload than there are slots): choked even when nobody within the limit waits.
+    const served = [1, 2, 3, 4].map((i) => peer(`s${i}`, { unchoked: true }));
+    const crowd = [{ ...hoarder('rider'), unchoked: true }, ...served, hoarder('other')];
+    expect(policy.betweenRounds({ ...base, slots: 4, peers: crowd })).toEqual({
+      choke: ['rider'],
+      unchoke: [],
+    });
+    const few = [{ ...hoarder('rider'), unchoked: true }, ...served.slice(0, 2)];
+    expect(policy.betweenRounds({ ...base, slots: 4, peers: few }).choke).toEqual([]);
   });
 
   it('counting every piece sent, holds a peer whose sent pieces outrun twice what it passed on', () => {

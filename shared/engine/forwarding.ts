@@ -162,14 +162,34 @@ export function withForwarding(inner: ChokePolicy, options: ForwardingOptions = 
   };
   const betweenRounds: ChokePolicy['betweenRounds'] = (input) => {
     if (!input.seeding) return inner.betweenRounds(input);
-    const { view } = split(input.peers, input.pieceLength);
+    const { view, held } = split(input.peers, input.pieceLength);
     const { trigger } = input;
-    if (trigger.kind !== 'overdrawn') return inner.betweenRounds({ ...input, peers: view });
-    // Over the limit: choked if a peer within it waits for the slot; kept if nobody else wants our upload.
+    if (trigger.kind !== 'overdrawn') {
+      // Slots nobody within the limit takes go to held peers at once, not at the next round: an idle uplink helps
+      // nobody (in a swarm of a few peers, every peer is held most of the time).
+      const changes = inner.betweenRounds({ ...input, peers: view });
+      const unchoked = new Set(input.peers.filter((p) => p.unchoked).map((p) => p.peer));
+      for (const peer of changes.choke) unchoked.delete(peer);
+      for (const peer of changes.unchoke) unchoked.add(peer);
+      let free = input.slots - unchoked.size;
+      const unchoke = [...changes.unchoke];
+      for (const p of held) {
+        if (free <= 0) break;
+        if (unchoked.has(p.peer) || changes.choke.includes(p.peer)) continue;
+        unchoke.push(p.peer);
+        free--;
+      }
+      return unchoke.length === changes.unchoke.length ? changes : { choke: changes.choke, unchoke };
+    }
+    // Over the limit: choked if a peer within it waits for the slot.
     const freed = view.map((p) => (p.peer === trigger.peer ? { ...uninterested(p), unchoked: false } : p));
+    // Nobody waits: in a crowd (more peers want our upload than we have slots for) it is choked all the same, our
+    // upload going to the peers we serve; in a few peers' swarm it is kept (a seed that serves fewer peers there
+    // leaves their uplinks idle, which slowed five peers by a fifth).
     const changes = inner.betweenRounds({ ...input, peers: freed, trigger: { kind: 'slot-freed' } });
+    const crowd = input.peers.filter((p) => p.interested).length > input.slots + 1;
     const served = freed.some((p) => p.unchoked && p.interested);
-    if (changes.unchoke.length === 0 && !served) return NO_CHOKE_CHANGES;
+    if (changes.unchoke.length === 0 && !(crowd && served)) return NO_CHOKE_CHANGES;
     return { choke: [trigger.peer], unchoke: changes.unchoke };
   };
   return Object.freeze<ChokePolicy>({
