@@ -35,6 +35,8 @@ export const CHOKE_POLICIES = Object.freeze({
 
 export type ChokePolicyName = keyof typeof CHOKE_POLICIES;
 
-export const DEFAULT_CHOKE_POLICY_NAME: ChokePolicyName = 'tft+credit+forward';
+/** tft+credit+forward bites free riders harder, but its seed holds back where every peer wants the same pieces
+ * (sequential picking 20 to 30 % slower; docs/lab.md §4). */
+export const DEFAULT_CHOKE_POLICY_NAME: ChokePolicyName = 'tft+credit';
 
 export const DEFAULT_CHOKE_POLICY: ChokePolicy = CHOKE_POLICIES[DEFAULT_CHOKE_POLICY_NAME];
