@@ -189,7 +189,8 @@ export const incentives: Experiment<IncentivesParams> = {
     lingerSeconds: 0,
     seed: 4,
     largePeers: 500,
-    largePolicies: ['tit-for-tat', DEFAULT_CHOKE_POLICY_NAME],
+    // The seed policy too: its edge at 80 leechers is the one to check at 500.
+    largePolicies: [...new Set(['tit-for-tat', DEFAULT_CHOKE_POLICY_NAME, 'tft+credit+forward'])],
     seeds: [4, 5, 6],
     policies: [...Object.keys(CHOKE_POLICIES), NO_CHOKING, MIXED],
   },
