@@ -6,10 +6,12 @@
 // piece, announces it, the piece reappeared: the peers we sent it to share one forwarded piece and the piece is no
 // longer pending for them. A free rider never forwards, so its pending pieces pile up.
 //
-// The policy: a seed gives its slots (regular, optimistic, between rounds) only to peers with at most
-// `pendingPieces` pieces from us that have not reappeared; a newcomer has none pending, so a fresh swarm still
-// starts. Peers over the limit get a slot only when nobody else wants one (an idle uplink helps nobody), those that
-// forwarded most first. It is checked after every block we send, as the credit limit is (credit.ts).
+// The policy: a seed gives its slots (regular, optimistic, between rounds) only to peers within a limit: at most
+// `pendingPieces` pieces from us that have not reappeared, or (`piecesPerForward`) every piece we sent it less that
+// many per piece it passed on (a piece everyone already has cannot be traced). A newcomer has taken nothing, so a
+// fresh swarm still starts. After every block we send, a peer gone over is choked if a peer within the limit waits,
+// or if more peers want our upload than we have slots; otherwise it keeps its slot. Peers over the limit take slots
+// nobody else wants (an idle uplink helps nobody), those that forwarded most first.
 import type { ChokePolicy, ChokerPeer } from './choker';
 import { NO_CHOKE_CHANGES } from './choker';
 
