@@ -189,7 +189,8 @@ export const incentives: Experiment<IncentivesParams> = {
     lingerSeconds: 0,
     seed: 4,
     largePeers: 500,
-    largePolicies: ['tit-for-tat', DEFAULT_CHOKE_POLICY_NAME],
+    // The seed policy too: its edge at 80 leechers is the one to check at 500.
+    largePolicies: [...new Set(['tit-for-tat', DEFAULT_CHOKE_POLICY_NAME, 'tft+credit+forward'])],
     seeds: [4, 5, 6],
     policies: [...Object.keys(CHOKE_POLICIES), NO_CHOKING, MIXED],
   },
@@ -350,7 +351,7 @@ export const incentives: Experiment<IncentivesParams> = {
     }
     // Where each class's piece bytes came from, in copies of the file per peer of the class (means over the seeds).
     const sourceRows: Array<Array<string | number>> = [];
-    for (const policy of [...new Set(['tit-for-tat', DEFAULT_CHOKE_POLICY_NAME])]) {
+    for (const policy of single) {
       const these = runs.filter((r) => r.policy === policy && r.size === params.peers);
       if (these.length === 0) continue;
       for (const to of ['contributor', 'free rider', 'strategic']) {

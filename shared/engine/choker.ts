@@ -23,6 +23,10 @@ export interface ChokerPeer {
   /** Bytes of blocks we sent it, and it sent us, since it connected (unknown: 0). */
   uploaded?: number;
   downloaded?: number;
+  /** Seeding: pieces we sent it that have not reappeared in other peers' `have`s, and pieces it passed on
+   * (forwarding.ts). Unknown: 0. */
+  forwardPending?: number;
+  forwarded?: number;
 }
 
 /** Leeching: who may take regular slots that no peer uploading to us fills. 'none': strict tit-for-tat;
@@ -228,9 +232,10 @@ export interface ChokePolicy {
   betweenRounds(input: BetweenRoundsInput): ChokeChanges;
   /** Upload rate cap in bytes/s for every peer; a round's `uploadCaps` override it per peer. Default: none. */
   readonly uploadCap?: number;
-  /** Leeching, after every block we send an unchoked peer: did it go over our credit? If so the session asks
-   * `betweenRounds` with an 'overdrawn' trigger (credit.ts: choke it if someone else wants the slot). Default: never. */
-  overdrawn?(peer: ChokerPeer, pieceLength: number | undefined): boolean;
+  /** After every block we send an unchoked peer: did it go over our credit (leeching, credit.ts) or over the
+   * pieces it may hold without passing them on (seeding, forwarding.ts)? If so the session asks `betweenRounds` with
+   * an 'overdrawn' trigger (choke it if someone else wants the slot). Default: never. */
+  overdrawn?(peer: ChokerPeer, pieceLength: number | undefined, seeding?: boolean): boolean;
 }
 
 /** The default: tit-for-tat rounds (`chooseUnchoked`) and free slots filled between rounds (`chooseBetweenRounds`). */

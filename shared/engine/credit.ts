@@ -103,7 +103,7 @@ export function withCredit(inner: ChokePolicy, options: CreditOptions = {}): Cho
     betweenRounds,
     uploadCap: inner.uploadCap,
     // Checked as it happens, not at the next round: a round lasts long enough to take several credits.
-    overdrawn: (peer, pieceLength) =>
-      owes(peer, pieceLength) || inner.overdrawn?.(peer, pieceLength) === true,
+    overdrawn: (peer, pieceLength, seeding) =>
+      (seeding !== true && owes(peer, pieceLength)) || inner.overdrawn?.(peer, pieceLength, seeding) === true,
   });
 }

@@ -3,6 +3,7 @@
 import type { ChokePolicy } from './choker';
 import { titForTat } from './choker';
 import { withCredit } from './credit';
+import { withForwarding } from './forwarding';
 import { propShare } from './propshare';
 
 /** A peer that has nothing we want cannot pay us back (it passes our pieces on instead, which we do not see): the
@@ -25,10 +26,17 @@ export const CHOKE_POLICIES = Object.freeze({
   propshare: propShare(),
   /** PropShare and the credit limit. */
   'propshare+credit': withCredit(propShare(), WANTED_ONLY),
+  /** tft+credit, and a seed serves a peer while the pieces it sent it, less two for every piece that reappeared in
+   * another peer's `have`, stay within two (forwarding.ts). */
+  'tft+credit+forward': withForwarding(withCredit(titForTat, WANTED_ONLY), { piecesPerForward: 2 }),
+  /** The same, but only traced pieces (sent while nobody else had them) count against the peer. */
+  'tft+credit+traced': withForwarding(withCredit(titForTat, WANTED_ONLY)),
 } satisfies Record<string, ChokePolicy>);
 
 export type ChokePolicyName = keyof typeof CHOKE_POLICIES;
 
+/** tft+credit+forward bites free riders harder, but its seed holds back where every peer wants the same pieces
+ * (sequential picking 20 to 30 % slower; docs/lab.md §4). */
 export const DEFAULT_CHOKE_POLICY_NAME: ChokePolicyName = 'tft+credit';
 
 export const DEFAULT_CHOKE_POLICY: ChokePolicy = CHOKE_POLICIES[DEFAULT_CHOKE_POLICY_NAME];

@@ -764,6 +764,56 @@ describe('TorrentSession: configurable policies', () => {
     expect(leech.ofType('piece').length).toBe(1);
   });
 
+  it('seeding, tells the policy which peers passed our pieces on (another peer announced a piece we sent only them)', () => {
+    const seen = new Map<string, { pending: number; forwarded: number }>();
+    const asked: boolean[] = [];
+    const s = setup({
+      seed: true,
+      config: {
+        chokePolicy: {
+          round: (input) => {
+            for (const p of input.peers)
+              seen.set(p.peer, { pending: p.forwardPending ?? -1, forwarded: p.forwarded ?? -1 });
+            return { unchoke: new Set(input.peers.map((p) => p.peer)), optimistic: undefined };
+          },
+          betweenRounds: ({ trigger }) =>
+            trigger.kind === 'interested' ? { choke: [], unchoke: [trigger.peer] } : NO_CHOKE_CHANGES,
+          overdrawn: (_peer, _length, seeding) => {
+            asked.push(seeding === true);
+            return false;
+          },
+        },
+      },
+    });
+    const [a, b] = ['a', 'b'].map((name) => {
+      const leech = s.peer(name);
+      leech.connect();
+      leech.handshake();
+      leech.send({ type: 'interested' });
+      return leech;
+    });
+    const [read] = ofType(a.send({ type: 'request', index: 0, begin: 0, length: BLOCK_SIZE }), 'read');
+    a.absorb(
+      s.session.handle(
+        {
+          type: 'read-done',
+          peer: read.peer,
+          index: 0,
+          begin: 0,
+          data: pieceData(0).subarray(0, BLOCK_SIZE),
+        },
+        s.clock.now,
+      ),
+    );
+    expect(asked).toEqual([true]);
+    s.tick(DEFAULT_CONFIG.chokeIntervalMs);
+    expect(seen.get(a.key)).toEqual({ pending: 1, forwarded: 0 });
+    b.send({ type: 'have', index: 0 });
+    s.tick(DEFAULT_CONFIG.chokeIntervalMs);
+    expect(seen.get(a.key)).toEqual({ pending: 0, forwarded: 1 });
+    expect(seen.get(b.key)).toEqual({ pending: 0, forwarded: 0 });
+  });
+
   it('a fixed upload cap throttles every peer, and an invalid cap is refused', () => {
     expect(() => setup({ config: { chokePolicy: { ...titForTat, uploadCap: 0 } } })).toThrow(RangeError);
     const s = setup({ seed: true, config: { chokePolicy: fixedUploadCap(2 * BLOCK_SIZE) } });

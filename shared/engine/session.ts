@@ -29,6 +29,7 @@ import type { WireMessage } from '../wire';
 import { encodeMessage } from '../wire';
 import type { ChokePolicy, ChokeTrigger, ChokerInput, ChokerPeer } from './choker';
 import { Downloader } from './downloader';
+import { ForwardingLedger } from './forwarding';
 import { MetadataFetch } from './metadata';
 import { MAX_PENDING_HAVES, PeerState } from './peer';
 import { DEFAULT_CHOKE_POLICY } from './policies';
@@ -106,6 +107,8 @@ export class TorrentSession implements Session {
   private errorReason: string | undefined;
   private announcedStart = false;
   private readonly peers = new Map<PeerKey, PeerState>();
+  /** Which of our pieces each peer passed on (forwarding.ts); an account per connected peer. */
+  private readonly forwarding = new ForwardingLedger();
   /** Handshaken peers by peer id (hex), to refuse duplicate connections. */
   private readonly byPeerId = new Map<string, PeerKey>();
   private readonly bans = new BanList();
@@ -225,7 +228,10 @@ export class TorrentSession implements Session {
         const uploader = this.uploader;
         if (peer && uploader)
           this.guard(peer, () => {
+            const before = peer.uploaded;
             uploader.onReadDone(peer, event.index, event.begin, event.data, now);
+            if (peer.uploaded > before && this.downloader)
+              this.forwarding.sent(peer.key, event.index, this.downloader.availability(event.index));
             this.chokeIfOverdrawn(peer);
           });
         break;
@@ -362,7 +368,11 @@ export class TorrentSession implements Session {
         this.chokeBetweenRounds({ kind: 'not-interested', peer: peer.key });
         return;
       case 'have':
-        if (downloader) return downloader.onHave(peer, message.index, this.now);
+        if (downloader) {
+          downloader.onHave(peer, message.index, this.now);
+          if (this.peers.get(peer.key) === peer) this.forwarding.have(peer.key, message.index);
+          return;
+        }
         if (peer.pending.haves.size >= MAX_PENDING_HAVES)
           return this.closePeer(peer, 'too many have messages');
         peer.pending.haves.add(message.index);
@@ -639,14 +649,14 @@ export class TorrentSession implements Session {
    * (`overdrawn`, credit.ts). */
   private chokeIfOverdrawn(peer: PeerState): void {
     const overdrawn = this.policy.overdrawn;
-    if (!overdrawn || peer.amChoking || this.state !== 'downloading' || this.peers.get(peer.key) !== peer)
-      return;
-    if (overdrawn(this.chokerPeer(peer), this.info?.pieceLength))
+    const active = this.state === 'downloading' || this.state === 'seeding';
+    if (!overdrawn || peer.amChoking || !active || this.peers.get(peer.key) !== peer) return;
+    if (overdrawn(this.chokerPeer(peer), this.info?.pieceLength, this.state === 'seeding'))
       this.chokeBetweenRounds({ kind: 'overdrawn', peer: peer.key });
   }
 
   private chokerPeer(peer: PeerState): ChokerPeer {
-    return new ChokerView(peer, this.now);
+    return new ChokerView(peer, this.now, this.forwarding);
   }
 
   private setChoke(peer: PeerState, choke: boolean): void {
@@ -783,6 +793,7 @@ export class TorrentSession implements Session {
   private removePeer(peer: PeerState): void {
     if (this.peers.get(peer.key) !== peer) return;
     this.peers.delete(peer.key);
+    this.forwarding.forget(peer.key);
     if (peer.handshaken && this.byPeerId.get(peer.peerIdHex) === peer.key)
       this.byPeerId.delete(peer.peerIdHex);
     this.downloader?.peerGone(peer);
@@ -880,14 +891,19 @@ class ChokerView implements ChokerPeer {
   readonly amInterested: boolean;
   readonly uploaded: number;
   readonly downloaded: number;
+  readonly forwardPending: number;
+  readonly forwarded: number;
   private down: number | undefined;
   private up: number | undefined;
 
   constructor(
     private readonly state: PeerState,
     private readonly now: number,
+    forwarding: ForwardingLedger,
   ) {
     this.peer = state.key;
+    this.forwardPending = forwarding.pending(state.key);
+    this.forwarded = forwarding.forwarded(state.key);
     this.interested = state.peerInterested;
     this.snubbed = state.snubbed;
     this.connectedAt = state.connectedAt;
