@@ -181,6 +181,14 @@ export interface ChokeChanges {
 export const NO_CHOKE_CHANGES: Readonly<ChokeChanges> = Object.freeze({ choke: [], unchoke: [] });
 
 /**
+ * The peer as a wrapped policy should see it when a wrapper holds it back (credit, forwarding): not interested, so it
+ * takes no slot, regular, optimistic or spare.
+ */
+export function asUninterested(peer: ChokerPeer): ChokerPeer {
+  return { ...peer, interested: false };
+}
+
+/**
  * Tit-for-tat between choke rounds: a free regular slot goes at once to a waiting interested peer, so a new swarm
  * starts moving without waiting for the next round and a slot is never left to a peer that wants nothing (a peer
  * that loses interest is choked; libtorrent does the same). Leeching, the same rule as the round's spare slots: the

@@ -9,7 +9,7 @@
 // wants our upload, the debtor that owes least is unchoked: an idle uplink helps nobody. Seeding is left to
 // the inner policy (every peer is in a seed's debt).
 import type { ChokePolicy, ChokerPeer } from './choker';
-import { NO_CHOKE_CHANGES } from './choker';
+import { NO_CHOKE_CHANGES, asUninterested } from './choker';
 
 /** What a peer may take from us beyond what it gave before it counts as in debt: one piece (a newcomer can then trade
  * a whole piece). A free rider collects the credit from every connection, so it must be small next to the file over
@@ -33,23 +33,6 @@ export interface CreditOptions {
   unwantedCreditPieces?: number;
 }
 
-/** The peer as the inner policy should see it: not interested (it takes no slot, optimistic or spare). */
-function uninterested(peer: ChokerPeer): ChokerPeer {
-  return {
-    peer: peer.peer,
-    interested: false,
-    downloadRate: peer.downloadRate,
-    uploadRate: peer.uploadRate,
-    snubbed: peer.snubbed,
-    connectedAt: peer.connectedAt,
-    unchoked: peer.unchoked,
-    lastUnchokedAt: peer.lastUnchokedAt,
-    amInterested: peer.amInterested,
-    uploaded: peer.uploaded,
-    downloaded: peer.downloaded,
-  };
-}
-
 /** `inner` with the credit limit on what a leecher gives away (see above). */
 export function withCredit(inner: ChokePolicy, options: CreditOptions = {}): ChokePolicy {
   const credit = options.creditPieces ?? DEFAULT_CREDIT_PIECES;
@@ -64,7 +47,7 @@ export function withCredit(inner: ChokePolicy, options: CreditOptions = {}): Cho
     const view = peers.map((p) => {
       if (!p.interested || !owes(p, pieceLength)) return p;
       debtors.push(p);
-      return uninterested(p);
+      return asUninterested(p);
     });
     return { view, debtors };
   };
@@ -92,7 +75,7 @@ export function withCredit(inner: ChokePolicy, options: CreditOptions = {}): Cho
     if (trigger.kind !== 'overdrawn') return inner.betweenRounds({ ...input, peers: view });
     // An overdrawn peer is choked, and its slot goes to a peer waiting for one, if any. It keeps the slot only when
     // it takes nobody's share: no one waits and every peer we serve is in debt (an idle uplink helps nobody).
-    const freed = view.map((p) => (p.peer === trigger.peer ? { ...uninterested(p), unchoked: false } : p));
+    const freed = view.map((p) => (p.peer === trigger.peer ? { ...asUninterested(p), unchoked: false } : p));
     const changes = inner.betweenRounds({ ...input, peers: freed, trigger: { kind: 'slot-freed' } });
     const served = freed.some((p) => p.unchoked && p.interested);
     if (changes.unchoke.length === 0 && !served) return NO_CHOKE_CHANGES;

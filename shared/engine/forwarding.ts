@@ -13,7 +13,7 @@
 // or if more peers want our upload than we have slots; otherwise it keeps its slot. Peers over the limit take slots
 // nobody else wants (an idle uplink helps nobody), those that forwarded most first.
 import type { ChokePolicy, ChokerPeer } from './choker';
-import { NO_CHOKE_CHANGES } from './choker';
+import { NO_CHOKE_CHANGES, asUninterested } from './choker';
 
 /** Pieces remembered per peer: the oldest is forgotten beyond this, so a peer's table stays bounded whatever it
  * requests. Well above the pending limit, so a free rider cannot clear its debt by taking more. */
@@ -102,29 +102,6 @@ export interface ForwardingOptions {
   piecesPerForward?: number;
 }
 
-/** The peer as the inner policy should see it: not interested (it takes no slot). */
-function uninterested(peer: ChokerPeer): ChokerPeer {
-  return { ...copy(peer), interested: false };
-}
-
-function copy(peer: ChokerPeer): ChokerPeer {
-  return {
-    peer: peer.peer,
-    interested: peer.interested,
-    downloadRate: peer.downloadRate,
-    uploadRate: peer.uploadRate,
-    snubbed: peer.snubbed,
-    connectedAt: peer.connectedAt,
-    unchoked: peer.unchoked,
-    lastUnchokedAt: peer.lastUnchokedAt,
-    amInterested: peer.amInterested,
-    uploaded: peer.uploaded,
-    downloaded: peer.downloaded,
-    forwardPending: peer.forwardPending,
-    forwarded: peer.forwarded,
-  };
-}
-
 /** `inner`, and while seeding the forwarding rule above. Leeching is left to `inner`. */
 export function withForwarding(inner: ChokePolicy, options: ForwardingOptions = {}): ChokePolicy {
   const limit = options.pendingPieces ?? DEFAULT_PENDING_PIECES;
@@ -140,7 +117,7 @@ export function withForwarding(inner: ChokePolicy, options: ForwardingOptions = 
     const view = peers.map((p) => {
       if (!p.interested || !overLimit(p, pieceLength)) return p;
       held.push(p);
-      return uninterested(p);
+      return asUninterested(p);
     });
     // Those that forwarded most first, then those with least pending.
     held.sort(
@@ -184,7 +161,7 @@ export function withForwarding(inner: ChokePolicy, options: ForwardingOptions = 
       return unchoke.length === changes.unchoke.length ? changes : { choke: changes.choke, unchoke };
     }
     // Over the limit: choked if a peer within it waits for the slot.
-    const freed = view.map((p) => (p.peer === trigger.peer ? { ...uninterested(p), unchoked: false } : p));
+    const freed = view.map((p) => (p.peer === trigger.peer ? { ...asUninterested(p), unchoked: false } : p));
     // Nobody waits: in a crowd (more peers want our upload than we have slots for) it is choked all the same, our
     // upload going to the peers we serve; in a few peers' swarm it is kept (a seed that serves fewer peers there
     // leaves their uplinks idle, which slowed five peers by a fifth).
