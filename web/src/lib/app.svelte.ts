@@ -109,6 +109,15 @@ function readUploadLimit(): number {
   }
 }
 
+/** The File System Access pickers, where the browser has them (Chromium); undefined elsewhere. */
+function filePickers(): FilePickers {
+  return globalThis as FilePickers;
+}
+interface FilePickers {
+  showOpenFilePicker?: (options: object) => Promise<FileSystemFileHandle[]>;
+  showDirectoryPicker?: (options: object) => Promise<FileSystemDirectoryHandle>;
+}
+
 class AppState {
   torrents = $state.raw<TorrentView[]>([]);
   trackers = $state.raw<Record<string, TrackerStatus[]>>({});
@@ -521,12 +530,12 @@ class AppState {
 
   /** Whether this browser hands out persistent file handles (File System Access): shares read files in place. */
   get canShareInPlace(): boolean {
-    return typeof (globalThis as { showOpenFilePicker?: unknown }).showOpenFilePicker === 'function';
+    return typeof filePickers().showOpenFilePicker === 'function';
   }
 
   /** Whether this browser hands out a persistent handle of a folder (File System Access). */
   get canShareFolderInPlace(): boolean {
-    return typeof (globalThis as { showDirectoryPicker?: unknown }).showDirectoryPicker === 'function';
+    return this.canSaveToFolder;
   }
 
   /**
@@ -534,10 +543,7 @@ class AppState {
    * persistent handles, read in place by the engine.
    */
   async shareInPlace(what: 'files' | 'folder'): Promise<void> {
-    const pickers = globalThis as {
-      showOpenFilePicker?: (options: object) => Promise<FileSystemFileHandle[]>;
-      showDirectoryPicker?: (options: object) => Promise<FileSystemDirectoryHandle>;
-    };
+    const pickers = filePickers();
     let handles: HandleLike[];
     try {
       if (what === 'files' && pickers.showOpenFilePicker)
@@ -562,10 +568,8 @@ class AppState {
    * gesture it wants), then the engine checks them and shares them again.
    */
   async resumeSharing(view: TorrentView): Promise<void> {
-    const bridge = this.bridge;
-    if (!bridge) return;
     try {
-      const handles = await bridge.getSharedHandles(view.infoHashHex);
+      const handles = await this.call({ op: 'get-shared-handles', infoHashHex: view.infoHashHex });
       for (const handle of handles) {
         const withPermission = handle as FileSystemFileHandle & {
           requestPermission?: (options: { mode: 'read' }) => Promise<PermissionState>;
@@ -573,7 +577,7 @@ class AppState {
         const state = (await withPermission.requestPermission?.({ mode: 'read' })) ?? 'granted';
         if (state !== 'granted') throw new Error(`the browser did not allow reading ${handle.name}`);
       }
-      bridge.resumeSharing(view.infoHashHex);
+      await this.call({ op: 'resume-sharing', infoHashHex: view.infoHashHex });
     } catch (error) {
       this.errors = { ...this.errors, general: `Could not resume sharing “${view.name}”: ${message(error)}` };
     }
@@ -639,14 +643,12 @@ class AppState {
 
   /** Whether this browser can write straight into a folder (File System Access API). */
   get canSaveToFolder(): boolean {
-    return typeof (globalThis as { showDirectoryPicker?: unknown }).showDirectoryPicker === 'function';
+    return typeof filePickers().showDirectoryPicker === 'function';
   }
 
   /** `Save all to a folder`: every finished file of the torrent, written into a folder the user picks. */
   async saveAllToFolder(view: TorrentView): Promise<void> {
-    const picker = (
-      globalThis as { showDirectoryPicker?: (options: object) => Promise<FileSystemDirectoryHandle> }
-    ).showDirectoryPicker;
+    const picker = filePickers().showDirectoryPicker;
     if (!picker) return;
     let root: FileSystemDirectoryHandle;
     try {

@@ -12,6 +12,7 @@ function setup() {
       return answer;
     };
   const blob = new Blob(['x']);
+  const handles = [{ kind: 'file', name: 'a.bin' }];
   const bridge = {
     share: record('share', Promise.resolve(T)),
     addMagnet: record('addMagnet', Promise.resolve(T)),
@@ -22,14 +23,16 @@ function setup() {
     resume: record('resume'),
     remove: record('remove'),
     chooseFiles: record('chooseFiles'),
+    getSharedHandles: record('getSharedHandles', Promise.resolve(handles)),
+    resumeSharing: record('resumeSharing'),
   };
   const settings = { setUploadLimit: record('setUploadLimit'), setRelayOnly: record('setRelayOnly') };
-  return { engine: new LocalEngine(bridge as never, settings), done, blob };
+  return { engine: new LocalEngine(bridge as never, settings), done, blob, handles };
 }
 
 describe('LocalEngine', () => {
   it('runs each call on the bridge or the settings, with its arguments, and answers what they answer', async () => {
-    const { engine, done, blob } = setup();
+    const { engine, done, blob, handles } = setup();
     const file = new File(['a'], 'a.bin');
     const bytes = new ArrayBuffer(2);
     expect(await engine.call({ op: 'share', files: [{ file, path: ['a.bin'] }], name: 'a.bin' })).toBe(T);
@@ -40,6 +43,8 @@ describe('LocalEngine', () => {
       blob,
       name: 'a.torrent',
     });
+    expect(await engine.call({ op: 'get-shared-handles', infoHashHex: T })).toBe(handles);
+    await engine.call({ op: 'resume-sharing', infoHashHex: T });
     await engine.call({ op: 'pause', infoHashHex: T });
     await engine.call({ op: 'resume', infoHashHex: T });
     await engine.call({ op: 'remove', infoHashHex: T });
@@ -52,6 +57,8 @@ describe('LocalEngine', () => {
       ['addTorrentFile', bytes],
       ['getFile', T, 2],
       ['getTorrentFile', T],
+      ['getSharedHandles', T],
+      ['resumeSharing', T],
       ['pause', T],
       ['resume', T],
       ['remove', T],

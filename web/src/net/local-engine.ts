@@ -16,6 +16,8 @@ type BridgeCalls = Pick<
   | 'addTorrentFile'
   | 'getFile'
   | 'getTorrentFile'
+  | 'getSharedHandles'
+  | 'resumeSharing'
   | 'pause'
   | 'resume'
   | 'remove'
@@ -44,6 +46,10 @@ export class LocalEngine implements Engine {
         return this.bridge.getFile(call.infoHashHex, call.fileIndex);
       case 'get-torrent-file':
         return this.bridge.getTorrentFile(call.infoHashHex);
+      case 'get-shared-handles':
+        return this.bridge.getSharedHandles(call.infoHashHex);
+      case 'resume-sharing':
+        return this.bridge.resumeSharing(call.infoHashHex);
       case 'pause':
         return this.bridge.pause(call.infoHashHex);
       case 'resume':

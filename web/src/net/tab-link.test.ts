@@ -272,6 +272,8 @@ describe('parseCall', () => {
       { op: 'set-upload-limit', kib: 64 },
       { op: 'set-relay-only', on: true },
       { op: 'resume', infoHashHex: T },
+      { op: 'get-shared-handles', infoHashHex: T },
+      { op: 'resume-sharing', infoHashHex: T },
     ];
     for (const call of calls) expect(parseCall(call)).toEqual(call);
   });

@@ -14,6 +14,8 @@ export type Call =
   | { op: 'add-torrent-file'; bytes: ArrayBuffer }
   | { op: 'get-file'; infoHashHex: string; fileIndex: number }
   | { op: 'get-torrent-file'; infoHashHex: string }
+  | { op: 'get-shared-handles'; infoHashHex: string }
+  | { op: 'resume-sharing'; infoHashHex: string }
   | { op: 'pause'; infoHashHex: string }
   | { op: 'resume'; infoHashHex: string }
   | { op: 'remove'; infoHashHex: string }
@@ -28,6 +30,8 @@ export interface CallResults {
   'add-torrent-file': string;
   'get-file': Blob;
   'get-torrent-file': { blob: Blob; name: string };
+  'get-shared-handles': FileSystemFileHandle[];
+  'resume-sharing': void;
   pause: void;
   resume: void;
   remove: void;
@@ -137,6 +141,8 @@ export function parseCall(value: unknown): Call | undefined {
         ? { op: 'get-file', infoHashHex: value.infoHashHex, fileIndex: value.fileIndex }
         : undefined;
     case 'get-torrent-file':
+    case 'get-shared-handles':
+    case 'resume-sharing':
     case 'pause':
     case 'resume':
     case 'remove':
