@@ -396,7 +396,7 @@ export interface SourceFile {
 }
 
 /** Reads bytes [start, end) of the concatenated files into one buffer (no copy when one file covers it). */
-async function readSpan(
+export async function readSpan(
   files: SourceFile[],
   offsets: number[],
   start: number,

@@ -3,7 +3,8 @@
 // the torrent's record; every piece is read from the file when it is needed and checked against its SHA-1 before
 // anything is done with it, so a file changed on disk never sends a wrong byte: it stops the share instead.
 import { Bitfield } from '../../../shared/bitfield';
-import type { Sha1, TorrentInfo } from '../../../shared/metainfo';
+import { bytesEqual } from '../../../shared/engine/verify';
+import { readSpan, type Sha1, type SourceFile, type TorrentInfo } from '../../../shared/metainfo';
 import { PieceReadError, pieceBlock, type PieceStorage } from './piece-storage';
 
 /** What getFile() of a FileSystemFileHandle gives; the rest of the handle stays the browser's. */
@@ -71,8 +72,7 @@ export async function openSharedFile(ref: SharedFileRef): Promise<Blob> {
       throw new SharedFileError(`The shared file ${shown} is gone from the disk; share it again`);
     throw new SharedFileError(`The shared file ${shown} cannot be read (${String(name ?? error)})`);
   }
-  if (file.size !== ref.size || file.lastModified !== ref.lastModified)
-    throw new SharedFileError(`The shared file ${shown} changed on disk; share it again`);
+  if (file.size !== ref.size || file.lastModified !== ref.lastModified) throw changedOnDisk(ref);
   return file;
 }
 
@@ -85,6 +85,8 @@ export class FilePieceStorage implements PieceStorage {
   private readonly cache = new Map<number, Uint8Array>();
   private readonly reading = new Map<number, Promise<Uint8Array>>();
   private readonly offsets: number[] = [];
+  /** The shared files as readSpan reads them: a read that fails or comes back short means the file changed. */
+  private readonly sources: SourceFile[];
   private nextCheck = 0;
 
   constructor(
@@ -98,6 +100,21 @@ export class FilePieceStorage implements PieceStorage {
       offset += ref.size;
     }
     if (offset !== info.length) throw new SharedFileError('The shared files do not match the torrent');
+    this.sources = files.map((ref) => ({
+      path: ref.path,
+      length: ref.size,
+      read: async (from, length) => {
+        const file = await openSharedFile(ref);
+        let chunk: ArrayBuffer | undefined;
+        try {
+          chunk = await file.slice(from, from + length).arrayBuffer();
+        } catch {
+          // Chromium refuses to read a File whose file changed since getFile().
+        }
+        if (chunk?.byteLength !== length) throw changedOnDisk(ref);
+        return new Uint8Array(chunk);
+      },
+    }));
   }
 
   async writePiece(index: number): Promise<void> {
@@ -155,33 +172,9 @@ export class FilePieceStorage implements PieceStorage {
   private async readVerified(index: number): Promise<Uint8Array> {
     const { pieceLength, length } = this.info;
     const start = index * pieceLength;
-    const end = Math.min(length, start + pieceLength);
-    const bytes = new Uint8Array(end - start);
-    let changed: SharedFileRef | undefined;
-    for (let k = 0; k < this.files.length; k++) {
-      const ref = this.files[k];
-      const fileStart = this.offsets[k];
-      const fileEnd = fileStart + ref.size;
-      if (fileEnd <= start || fileStart >= end) continue;
-      const file = await openSharedFile(ref);
-      const from = Math.max(start, fileStart) - fileStart;
-      const to = Math.min(end, fileEnd) - fileStart;
-      let chunk: ArrayBuffer;
-      try {
-        chunk = await file.slice(from, to).arrayBuffer();
-      } catch {
-        // Chromium refuses to read a File whose file changed since getFile().
-        throw new SharedFileError(`The shared file ${ref.path.join('/')} changed on disk; share it again`);
-      }
-      if (chunk.byteLength !== to - from) changed = ref;
-      else bytes.set(new Uint8Array(chunk), fileStart + from - start);
-    }
-    const digest = changed ? undefined : await this.sha1(bytes);
+    const bytes = await readSpan(this.sources, this.offsets, start, Math.min(length, start + pieceLength));
     const expected = this.info.pieces.subarray(index * 20, index * 20 + 20);
-    if (!digest || !equalBytes(digest, expected)) {
-      const ref = changed ?? this.fileAt(start);
-      throw new SharedFileError(`The shared file ${ref.path.join('/')} changed on disk; share it again`);
-    }
+    if (!bytesEqual(await this.sha1(bytes), expected)) throw changedOnDisk(this.fileAt(start));
     this.cache.set(index, bytes);
     while (this.cache.size > CACHED_PIECES) this.cache.delete(this.cache.keys().next().value as number);
     return bytes;
@@ -194,8 +187,6 @@ export class FilePieceStorage implements PieceStorage {
   }
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+function changedOnDisk(ref: SharedFileRef): SharedFileError {
+  return new SharedFileError(`The shared file ${ref.path.join('/')} changed on disk; share it again`);
 }
