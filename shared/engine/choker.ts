@@ -189,6 +189,21 @@ export function asUninterested(peer: ChokerPeer): ChokerPeer {
 }
 
 /**
+ * What `inner` does with `peer`'s slot once a wrapper takes it back (an overdrawn peer): whom it unchokes in its
+ * place, and whether we would still serve anyone interested (`view`: the peers as the wrapper shows them to `inner`).
+ */
+export function slotTakenBack(
+  inner: ChokePolicy,
+  input: BetweenRoundsInput,
+  view: readonly ChokerPeer[],
+  peer: string,
+): { changes: ChokeChanges; served: boolean } {
+  const freed = view.map((p) => (p.peer === peer ? { ...asUninterested(p), unchoked: false } : p));
+  const changes = inner.betweenRounds({ ...input, peers: freed, trigger: { kind: 'slot-freed' } });
+  return { changes, served: freed.some((p) => p.unchoked && p.interested) };
+}
+
+/**
  * Tit-for-tat between choke rounds: a free regular slot goes at once to a waiting interested peer, so a new swarm
  * starts moving without waiting for the next round and a slot is never left to a peer that wants nothing (a peer
  * that loses interest is choked; libtorrent does the same). Leeching, the same rule as the round's spare slots: the

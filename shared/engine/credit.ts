@@ -9,7 +9,7 @@
 // wants our upload, the debtor that owes least is unchoked: an idle uplink helps nobody. Seeding is left to
 // the inner policy (every peer is in a seed's debt).
 import type { ChokePolicy, ChokerPeer } from './choker';
-import { NO_CHOKE_CHANGES, asUninterested } from './choker';
+import { NO_CHOKE_CHANGES, asUninterested, slotTakenBack } from './choker';
 
 /** What a peer may take from us beyond what it gave before it counts as in debt: one piece (a newcomer can then trade
  * a whole piece). A free rider collects the credit from every connection, so it must be small next to the file over
@@ -75,9 +75,7 @@ export function withCredit(inner: ChokePolicy, options: CreditOptions = {}): Cho
     if (trigger.kind !== 'overdrawn') return inner.betweenRounds({ ...input, peers: view });
     // An overdrawn peer is choked, and its slot goes to a peer waiting for one, if any. It keeps the slot only when
     // it takes nobody's share: no one waits and every peer we serve is in debt (an idle uplink helps nobody).
-    const freed = view.map((p) => (p.peer === trigger.peer ? { ...asUninterested(p), unchoked: false } : p));
-    const changes = inner.betweenRounds({ ...input, peers: freed, trigger: { kind: 'slot-freed' } });
-    const served = freed.some((p) => p.unchoked && p.interested);
+    const { changes, served } = slotTakenBack(inner, input, view, trigger.peer);
     if (changes.unchoke.length === 0 && !served) return NO_CHOKE_CHANGES;
     return { choke: [trigger.peer], unchoke: changes.unchoke };
   };

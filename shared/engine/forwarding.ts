@@ -13,7 +13,7 @@
 // or if more peers want our upload than we have slots; otherwise it keeps its slot. Peers over the limit take slots
 // nobody else wants (an idle uplink helps nobody), those that forwarded most first.
 import type { ChokePolicy, ChokerPeer } from './choker';
-import { NO_CHOKE_CHANGES, asUninterested } from './choker';
+import { NO_CHOKE_CHANGES, asUninterested, slotTakenBack } from './choker';
 
 /** Pieces remembered per peer: the oldest is forgotten beyond this, so a peer's table stays bounded whatever it
  * requests. Well above the pending limit, so a free rider cannot clear its debt by taking more. */
@@ -161,13 +161,11 @@ export function withForwarding(inner: ChokePolicy, options: ForwardingOptions = 
       return unchoke.length === changes.unchoke.length ? changes : { choke: changes.choke, unchoke };
     }
     // Over the limit: choked if a peer within it waits for the slot.
-    const freed = view.map((p) => (p.peer === trigger.peer ? { ...asUninterested(p), unchoked: false } : p));
     // Nobody waits: in a crowd (more peers want our upload than we have slots for) it is choked all the same, our
     // upload going to the peers we serve; in a few peers' swarm it is kept (a seed that serves fewer peers there
     // leaves their uplinks idle, which slowed five peers by a fifth).
-    const changes = inner.betweenRounds({ ...input, peers: freed, trigger: { kind: 'slot-freed' } });
+    const { changes, served } = slotTakenBack(inner, input, view, trigger.peer);
     const crowd = input.peers.filter((p) => p.interested).length > input.slots + 1;
-    const served = freed.some((p) => p.unchoked && p.interested);
     if (changes.unchoke.length === 0 && !(crowd && served)) return NO_CHOKE_CHANGES;
     return { choke: [trigger.peer], unchoke: changes.unchoke };
   };
