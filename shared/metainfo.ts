@@ -11,6 +11,7 @@ import {
   type BDict,
   type BValue,
 } from './bencode';
+import { concatBytes } from './bytes';
 import { toHex } from './hex';
 
 export type Sha1 = (data: Uint8Array) => Promise<Uint8Array>;
@@ -416,14 +417,7 @@ export async function readSpan(
     }
     parts.push(chunk);
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(end - start);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /**

@@ -2,6 +2,7 @@
 // peer's consecutive sends of that task (the `piece` messages answering a run of requests) are joined into one
 // buffer of at most MAX_BATCH_BYTES, which the main thread hands to the data channel as one message. Per block this
 // removes a postMessage, a message event on the main thread and the channel writer's merge copy there.
+import { concatBytes } from '../../../shared/bytes';
 import type { WorkerToMain } from '../lib/protocol';
 import { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../net/channel-writer';
 import type { Post } from './torrent-host';
@@ -76,20 +77,10 @@ export class SendBatcher {
     const transfer: ArrayBuffer[] = [];
     this.latest.clear();
     for (const batch of this.batches.splice(0)) {
-      const data = batch.parts.length === 1 ? batch.parts[0] : join(batch.parts, batch.bytes);
+      const data = concatBytes(batch.parts.map((part) => new Uint8Array(part))).buffer as ArrayBuffer;
       sends.push({ infoHashHex: batch.infoHashHex, peer: batch.peer, data });
       transfer.push(data);
     }
     this.out({ type: 'sends', sends }, transfer);
   }
-}
-
-function join(parts: ArrayBuffer[], bytes: number): ArrayBuffer {
-  const joined = new Uint8Array(bytes);
-  let at = 0;
-  for (const part of parts) {
-    joined.set(new Uint8Array(part), at);
-    at += part.byteLength;
-  }
-  return joined.buffer;
 }
