@@ -22,9 +22,12 @@ test('the Lab page runs a small scalability experiment and draws its charts', as
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto('/');
   await expect(page.getByText('Starting…')).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.getByText('Share files', { exact: true }).first()).toBeVisible();
   const appLook = await look(page, 'Share files');
   await page.getByRole('link', { name: 'Swarm lab' }).click();
   await expect(page).toHaveURL(/\/lab\.html$/);
+  // The lab page mounts after its script loads: wait for its button before reading its styles.
+  await expect(page.getByRole('button', { name: 'Run' })).toBeVisible();
   // In the app's look: the same page colours, font and primary button.
   expect(await look(page, 'Run')).toEqual(appLook);
 
