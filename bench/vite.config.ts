@@ -5,9 +5,25 @@ import type { UserConfig } from 'vite';
 import base from '../vite.config';
 
 const config = base as UserConfig;
+/** For --profile runs (bench/lib/app.ts sets it): classic workers, because Chromium grants the JS Self-Profiling
+ * API's document policy to a classic worker but not to a module worker. */
+const classicWorkers = process.env.SWARMDROP_BENCH_CLASSIC_WORKERS === '1';
 
 export default {
   ...config,
+  ...(classicWorkers
+    ? {
+        worker: { ...config.worker, format: 'iife' as const },
+        plugins: [
+          ...(config.plugins ?? []),
+          {
+            name: 'classic-workers',
+            // Vite keeps the source's `{ type: 'module' }`: start the (now iife) workers as classic ones.
+            renderChunk: (code: string) => code.replaceAll('{ type: "module" }', '{ type: "classic" }'),
+          },
+        ],
+      }
+    : {}),
   build: {
     ...config.build,
     rollupOptions: {

@@ -6,20 +6,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { LAUNCH_OPTIONS } from '../../playwright.config';
+import { allowSelfProfiling, selfProfilingArgs } from './profile';
 import { startServer, type RunningServer } from '../../signal-tracker/src/server';
 
 let built: string | undefined;
 
-/** Builds the app, its service worker and bench.html once per run (about 10 s), into a temporary folder. */
-export function buildApp(log: (message: string) => void): string {
+/** Builds the app, its service worker and bench.html once per run (about 10 s), into a temporary folder.
+ * `readable`: not minified, so that a profile names our functions (for --profile runs). */
+export function buildApp(log: (message: string) => void, readable = false): string {
   if (built) return built;
   const outDir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-dist-'));
   log(`  building the app and bench.html into ${outDir}`);
   execFileSync(
     'npx',
-    ['vite', 'build', '--config', 'bench/vite.config.ts', '--outDir', outDir, '--logLevel', 'error'],
+    [
+      'vite',
+      'build',
+      '--config',
+      'bench/vite.config.ts',
+      '--outDir',
+      outDir,
+      '--logLevel',
+      'error',
+      ...(readable ? ['--minify', 'false'] : []),
+    ],
     {
       stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, ...(readable ? { SWARMDROP_BENCH_CLASSIC_WORKERS: '1' } : {}) },
     },
   );
   // The service worker too (files as streams: Save, Play), as `npm run build` does.
@@ -43,14 +56,22 @@ export interface Tab {
   close(): Promise<void>;
 }
 
-/** A tab in its own Chromium process with a persistent profile (real on-disk IndexedDB). */
-export async function persistentTab(options: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<Tab> {
+/** A tab in its own Chromium process with a persistent profile (real on-disk IndexedDB). `workerProfiling`: the
+ * JS Self-Profiling API is on in its workers (see profileWorker). */
+export async function persistentTab(
+  options: { serviceWorkers?: 'allow' | 'block'; workerProfiling?: boolean } = {},
+): Promise<Tab> {
+  const { workerProfiling = false, ...contextOptions } = options;
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
     ...LAUNCH_OPTIONS,
+    ...(workerProfiling ? { args: selfProfilingArgs(LAUNCH_OPTIONS.args) } : {}),
     acceptDownloads: true,
-    ...options,
+    // A page served by the app's service worker would bypass the route that adds the profiling header.
+    ...(workerProfiling ? { serviceWorkers: 'block' as const } : {}),
+    ...contextOptions,
   });
+  if (workerProfiling) await allowSelfProfiling(context);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
