@@ -2,7 +2,6 @@
 // and read in place from a file handle), the browser's memory growth while a 1 GiB file saves through the service
 // worker against the Blob path in the same run, and the time from `Play` to the first frame of a video downloading.
 // `npm run bench -- streams` runs them; `--tiny` shrinks the sizes to a smoke run of a minute.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
@@ -16,6 +15,7 @@ import {
   type BenchContext,
   type Figure,
 } from '../lib/figure';
+import { browserRss } from '../lib/processes';
 import { download, openApp, share } from './app-steps';
 import { randomFileOf } from './transfer';
 
@@ -103,34 +103,6 @@ export async function shareTime(url: string, size: number, inPlace: boolean): Pr
     await tab.close();
     if (file) rmSync(file.dir, { recursive: true, force: true });
   }
-}
-
-/** Resident memory (RSS) of the Chromium whose profile is `profileDir` and of all its child processes, in bytes. */
-function browserRss(profileDir: string): number {
-  let out = '';
-  try {
-    out = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8', maxBuffer: 64 * MiB });
-  } catch {
-    return NaN;
-  }
-  const rows = out
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => ({ pid: match[1], ppid: match[2], kib: Number(match[3]), args: match[4] }));
-  // The browser process names the profile; its renderers, GPU and network processes descend from it.
-  const tree = new Set(
-    rows.filter((row) => row.args.includes(`--user-data-dir=${profileDir}`)).map((r) => r.pid),
-  );
-  for (let grown = true; grown;) {
-    grown = false;
-    for (const row of rows)
-      if (!tree.has(row.pid) && tree.has(row.ppid)) {
-        tree.add(row.pid);
-        grown = true;
-      }
-  }
-  return rows.filter((row) => tree.has(row.pid)).reduce((sum, row) => sum + row.kib * 1024, 0);
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   type Figure,
 } from '../lib/figure';
 import { sampleHeap } from '../lib/heap';
+import { formatCpu, watchCpu, type CpuByKind } from '../lib/processes';
 import { profile, profileWorker } from '../lib/profile';
 import { download, openApp, share, waitDone, watchItem } from './app-steps';
 import { bundleServer, openBundle, wtDownload, wtSeed } from './webtorrent';
@@ -64,7 +65,12 @@ type RawWindow = {
 };
 
 /** MB/s of one fresh RTCDataChannel between two tabs moving `size` bytes (`buffer`: high water, low mark). */
-async function rawChannel(server: RunningServer, size: number, buffer?: [number, number]): Promise<number> {
+async function rawChannel(
+  server: RunningServer,
+  size: number,
+  log: (message: string) => void,
+  buffer?: [number, number],
+): Promise<number> {
   return withTabs(2, async ([a, b]) => {
     for (const tab of [a, b]) {
       await tab.page.goto(new URL('/bench.html', server.url).href);
@@ -76,6 +82,7 @@ async function rawChannel(server: RunningServer, size: number, buffer?: [number,
       offer,
     );
     await a.page.evaluate((s) => (window as unknown as RawWindow).bench.rawChannel.accept(s), answer);
+    const cpu = [watchCpu(a.profileDir), watchCpu(b.profileDir)];
     const received = b.page.evaluate(
       (n) => (window as unknown as RawWindow).bench.rawChannel.received(n),
       size,
@@ -85,8 +92,20 @@ async function rawChannel(server: RunningServer, size: number, buffer?: [number,
       [size, buffer] as const,
     );
     const { bytes, seconds } = await received;
+    logCpu(log, `raw channel${buffer ? ', shallow buffer' : ''}`, cpu);
     return bytes / MB / seconds;
   });
+}
+
+/** Logs the CPU time each side's browser used, by process kind. */
+function logCpu(
+  log: (message: string) => void,
+  label: string,
+  [sender, receiver]: Array<{ stop(): CpuByKind }>,
+) {
+  log(
+    `  ${label}, CPU: sending browser ${formatCpu(sender.stop())}; receiving browser ${formatCpu(receiver.stop())}`,
+  );
 }
 
 interface AppRun {
@@ -125,8 +144,10 @@ async function appTransfer(
           ]
         : [];
       await watchItem(leech.page);
+      const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
       const start = await download(leech.page, magnet);
       const marks = await waitDone(leech.page, timeoutMs);
+      logCpu(log, 'ours', cpu);
       const peak = await heap.stop();
       const profiled = [
         'seeding tab, main thread',
@@ -187,7 +208,9 @@ async function webtorrentTransfer(
       const magnet = await wtSeed(seed.page, name, server.trackerUrl);
       await openBundle(leech.page, bundle.url);
       const heap = await sampleHeap(leech.page);
+      const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
       const result = await wtDownload(leech.page, magnet);
+      logCpu(log, 'WebTorrent', cpu);
       const peak = await heap.stop();
       if (result.length !== size) throw new Error(`WebTorrent got ${result.length} bytes, not ${size}`);
       log(
@@ -274,13 +297,13 @@ export const transferBench: Bench = {
       let shallow: number | Error | undefined;
       for (let i = 0; i < runs; i++) {
         if (runs > 1) context.log(`  run ${i + 1} of ${runs}`);
-        const raw = await attempt('raw channel', context, () => rawChannel(server, size));
+        const raw = await attempt('raw channel', context, () => rawChannel(server, size, context.log));
         if (!(raw instanceof Error)) context.log(`  raw RTCDataChannel: ${raw.toFixed(1)} MB/s`);
         // Once: the same channel kept as full as the app keeps its channels (ChannelWriter's 256 KiB high-water
         // mark, simple-peer's 64 KiB low mark): how much the shallow send buffer alone costs.
         if (i === 0) {
           shallow = await attempt('raw channel, shallow buffer', context, () =>
-            rawChannel(server, size, [256 * 1024, 64 * 1024]),
+            rawChannel(server, size, context.log, [256 * 1024, 64 * 1024]),
           );
           if (!(shallow instanceof Error))
             context.log(`  raw RTCDataChannel, 256 KiB buffer: ${shallow.toFixed(1)} MB/s`);

@@ -15,6 +15,13 @@ export function sourceAddress(i: number): string {
   return `127.0.0.${2 + (i % SOURCE_ADDRESSES)}`;
 }
 export const OFFERS_PER_ANNOUNCE = 5;
+/**
+ * What one simulated client sends at most in a second (its own one-second windows), as a browser tab stays far
+ * under the tracker's per-connection limit (50 messages in a one-second window by default; over it the socket is
+ * closed). Half the limit, because the tracker counts arrivals: messages of two of the client's windows can arrive
+ * in one of the tracker's when the tracker falls behind. What a client may not send yet waits in its outbox.
+ */
+export const CLIENT_MESSAGES_PER_SECOND = 25;
 /** A realistic size for the SDP of a data-channel offer (Chromium's is 400 to 600 bytes). */
 const SDP = 'v=0\r\n' + 'a=candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\r\n'.repeat(9);
 
@@ -28,6 +35,11 @@ interface Client {
   infoHash: string;
   /** Announces sent and not yet answered by the tracker, oldest first. */
   waiting: number[];
+  /** The client's current one-second window: when it began and what was sent in it. */
+  windowStart: number;
+  sentInWindow: number;
+  /** Messages held back by CLIENT_MESSAGES_PER_SECOND, oldest first. */
+  outbox: string[];
 }
 
 interface PendingAnnounce {
@@ -81,6 +93,9 @@ export class Load {
           peerId: id20('-BN0001-', i),
           infoHash: id20('bench-swarm-', Math.floor(i / SWARM_SIZE)),
           waiting: [],
+          windowStart: -Infinity,
+          sentInWindow: 0,
+          outbox: [],
         };
         socket.on('message', (data) => this.receive(client, data.toString()));
         socket.on('error', () => this.failures++);
@@ -131,7 +146,8 @@ export class Load {
       offers: OFFERS_PER_ANNOUNCE,
     });
     client.waiting.push(seq);
-    client.socket.send(
+    this.send(
+      client,
       JSON.stringify({
         action: 'announce',
         info_hash: client.infoHash,
@@ -145,11 +161,65 @@ export class Load {
     );
   }
 
+  /** Sends now if the client's window has room and nothing waits before it, else queues in its outbox. */
+  private send(client: Client, text: string): void {
+    if (client.outbox.length === 0 && this.takeTurn(client)) {
+      client.socket.send(text);
+      return;
+    }
+    client.outbox.push(text);
+    this.heldBack++;
+    this.held.add(client);
+    this.flusher ??= setInterval(() => this.flushOutboxes(), 10);
+  }
+
+  private takeTurn(client: Client): boolean {
+    const now = performance.now();
+    if (now - client.windowStart >= 1000) {
+      client.windowStart = now;
+      client.sentInWindow = 0;
+    }
+    if (client.sentInWindow >= CLIENT_MESSAGES_PER_SECOND) return false;
+    client.sentInWindow++;
+    return true;
+  }
+
+  private readonly held = new Set<Client>();
+  private flusher: ReturnType<typeof setInterval> | undefined;
+  /** Messages that had to wait in an outbox (a sign the load asked more of some client than a browser sends). */
+  heldBack = 0;
+
+  private flushOutboxes(): void {
+    for (const client of this.held) {
+      while (client.outbox.length > 0 && this.takeTurn(client)) client.socket.send(client.outbox.shift()!);
+      if (client.outbox.length === 0) this.held.delete(client);
+    }
+    if (this.held.size === 0) {
+      clearInterval(this.flusher);
+      this.flusher = undefined;
+    }
+  }
+
+  /** A client that can send now, if one of a few random picks can (else a random one, which will queue). */
+  private readyClient(): Client {
+    for (let tries = 0; tries < 8; tries++) {
+      const client = this.randomClient();
+      const now = performance.now();
+      if (
+        client.outbox.length === 0 &&
+        (now - client.windowStart >= 1000 || client.sentInWindow < CLIENT_MESSAGES_PER_SECOND)
+      )
+        return client;
+    }
+    return this.randomClient();
+  }
+
   private receive(client: Client, text: string): void {
     if (text.includes('"offer"')) {
       this.offersReceived++;
       const message = JSON.parse(text) as { offer_id: string; peer_id: string; info_hash: string };
-      client.socket.send(
+      this.send(
+        client,
         JSON.stringify({
           action: 'announce',
           info_hash: message.info_hash,
@@ -214,9 +284,9 @@ export class Load {
     const end = start + seconds * 1000;
     await new Promise<void>((resolve) => {
       this.onComplete = () => {
-        if (performance.now() < end) this.announce(this.randomClient());
+        if (performance.now() < end) this.announce(this.readyClient());
       };
-      for (let i = 0; i < window; i++) this.announce(this.randomClient());
+      for (let i = 0; i < window; i++) this.announce(this.readyClient());
       setTimeout(resolve, seconds * 1000);
     });
     this.onComplete = undefined;
@@ -271,11 +341,17 @@ export class Load {
     while (this.pending.size > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
     const lost = this.pending.size;
     this.pending.clear();
-    for (const client of this.clients) client.waiting = client.waiting.filter((seq) => seq === -1);
+    for (const client of this.clients) {
+      client.waiting = client.waiting.filter((seq) => seq === -1);
+      client.outbox = [];
+    }
+    this.held.clear();
     return lost;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.flusher);
+    this.flusher = undefined;
     for (const client of this.clients) client.socket.terminate();
     this.clients = [];
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -137,7 +137,8 @@ export async function measure(
         `(${run.announcesPerSecond.toFixed(0)}/s wall, tracker at ${(run.cpuShare * 100).toFixed(0)} % of a core, ` +
         `${(systemShare * 100).toFixed(0)} % of it in the kernel), ` +
         `${(run.bytesPerPeer / 1024).toFixed(1)} KiB/peer heap (${(run.rssPerPeer / 1024).toFixed(1)} KiB rss), ` +
-        `p99 ${run.p99Ms.toFixed(1)} ms, lost ${run.lost}, failures ${run.failures}`,
+        `p99 ${run.p99Ms.toFixed(1)} ms, lost ${run.lost}, failures ${run.failures}, ` +
+        `${load.heldBack} messages held back to stay under the per-connection limit`,
     );
     return run;
   } finally {

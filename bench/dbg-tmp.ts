@@ -1,0 +1,18 @@
+import { buildApp, persistentTab, serveApp } from './lib/app';
+import { download, openApp, share } from './browser/app-steps';
+import { randomFileOf } from './browser/transfer';
+const server = await serveApp(buildApp(console.log, true));
+const file = randomFileOf(8 * 1024 * 1024, 'x.bin');
+const a = await persistentTab({ workerProfiling: true });
+const b = await persistentTab({ workerProfiling: true });
+for (const t of [a, b]) t.page.on('console', (m) => console.log('console', m.type(), m.text().slice(0, 200)));
+await openApp(a.page, server.url);
+const magnet = await share(a.page, file.path, 'x.bin', 30000);
+console.log('shared');
+await openApp(b.page, server.url);
+await download(b.page, magnet);
+await b.page.waitForTimeout(10000);
+console.log(await b.page.locator('li[data-infohash]').first().textContent());
+await a.close();
+await b.close();
+await server.close();
