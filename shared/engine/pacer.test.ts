@@ -3,6 +3,7 @@ import { BLOCK_SIZE } from '../wire';
 import {
   PACE_SILENCE_MS,
   PACE_WINDOW_MS,
+  SERVE_PATIENCE_MS,
   paceWindow,
   pickServe,
   UploadPacer,
@@ -14,6 +15,7 @@ const offer = (over: Partial<ServeCandidate> = {}): ServeCandidate => ({
   peerPieces: 0,
   copies: 0,
   peerUploaded: 0,
+  waitedMs: 0,
   ...over,
 });
 
@@ -64,6 +66,13 @@ describe('which waiting request goes out next', () => {
     expect(pickServe([offer({ peerPieces: 3 }), offer({ peerPieces: 0, copies: 5 })])).toBe(1);
     expect(pickServe([offer({ copies: 4 }), offer({ copies: 1, peerUploaded: 1e6 })])).toBe(1);
     expect(pickServe([offer({ peerUploaded: 10 }), offer({ peerUploaded: 5 })])).toBe(1);
+  });
+
+  it('a request that waited SERVE_PATIENCE_MS goes first, the longest waiting of those first', () => {
+    const late = offer({ sent: 9, peerPieces: 9, copies: 9, waitedMs: SERVE_PATIENCE_MS });
+    expect(pickServe([offer(), late])).toBe(1);
+    expect(pickServe([late, offer({ waitedMs: SERVE_PATIENCE_MS + 1 })])).toBe(1);
+    expect(pickServe([offer({ waitedMs: SERVE_PATIENCE_MS - 1, sent: 1 }), offer()])).toBe(1);
   });
 
   it('keeps the oldest of equals, and has nothing to pick from nothing', () => {

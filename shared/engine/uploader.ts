@@ -24,8 +24,9 @@ export const OUR_REQQ = 250;
 export const READS_PER_PEER = 16;
 
 export class UploadQueue {
-  /** Requests waiting for a read slot, oldest first. */
+  /** Requests waiting for a read slot, oldest first, and when each came. */
   private readonly incoming: BlockRequest[] = [];
+  private readonly since: number[] = [];
   private readonly reading = new Map<string, BlockRequest>();
   /** Upload rate cap, bytes/s (undefined: none), and the bytes the peer may still be sent now. */
   private cap: number | undefined;
@@ -87,8 +88,14 @@ export class UploadQueue {
     );
   }
 
-  enqueue(request: BlockRequest): void {
+  enqueue(request: BlockRequest, now = 0): void {
     this.incoming.push(request);
+    this.since.push(now);
+  }
+
+  /** When the waiting request at `at` came. */
+  waitingSince(at: number): number {
+    return this.since[at] ?? 0;
   }
 
   /** Forgets a cancelled request; true if it was being read (a read slot is free again). */
@@ -96,6 +103,7 @@ export class UploadQueue {
     const at = this.incoming.findIndex((r) => r.index === index && r.begin === begin);
     if (at >= 0) {
       this.incoming.splice(at, 1);
+      this.since.splice(at, 1);
       return false;
     }
     return this.reading.delete(key(index, begin));
@@ -123,6 +131,7 @@ export class UploadQueue {
       this.budget -= request.length;
     }
     this.incoming.splice(at, 1);
+    this.since.splice(at, 1);
     this.reading.set(key(request.index, request.begin), request);
     return request;
   }
@@ -138,6 +147,7 @@ export class UploadQueue {
         this.budget -= this.incoming[0].length;
       }
       const request = this.incoming.shift() as BlockRequest;
+      this.since.shift();
       this.reading.set(key(request.index, request.begin), request);
       reads.push(request);
     }
@@ -156,6 +166,7 @@ export class UploadQueue {
   drop(): BlockRequest[] {
     const dropped = [...this.reading.values(), ...this.incoming];
     this.incoming.length = 0;
+    this.since.length = 0;
     this.reading.clear();
     return dropped;
   }
@@ -215,7 +226,7 @@ export class Uploader {
       peer.upload.full()
     )
       return reject(peer, { index, begin, length }, this.ports);
-    peer.upload.enqueue({ index, begin, length });
+    peer.upload.enqueue({ index, begin, length }, now);
     this.pump(peer, now);
   }
 
@@ -277,6 +288,7 @@ export class Uploader {
             copies: this.ports.copies(request.index),
             peerPieces: this.ports.peerPieces(peer),
             peerUploaded: peer.uploaded,
+            waitedMs: now - peer.upload.waitingSince(at),
           }),
         );
       }
