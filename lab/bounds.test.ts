@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientServerBound, p2pBound } from './bounds';
+import { clientServerBound, discreteP2pBound, holderStarts, MAX_DISCRETE_PEERS, p2pBound } from './bounds';
 
 const base = { fileBytes: 1_000_000, serverUpload: 100_000, minDownload: 50_000 };
 
@@ -49,5 +49,55 @@ describe('distribution-time bounds (seed 001)', () => {
     expect(() => clientServerBound({ ...base, peers: 1, serverUpload: 0 })).toThrow(/server upload/);
     expect(() => p2pBound({ ...base, peers: 2, peerUploads: [1] })).toThrow(/one upload per peer/);
     expect(() => p2pBound({ ...base, peers: 1, peerUploads: [-1] })).toThrow(/peer upload/);
+  });
+});
+
+describe('the discrete P2P bound (whole pieces, start-up doubling)', () => {
+  const same = (n: number, u: number) => Array.from({ length: n }, () => u);
+
+  it('with u_s = u_i and no latency the holders double every piece time', () => {
+    const starts = holderStarts({
+      peers: 7,
+      fileBytes: 10,
+      pieceBytes: 1,
+      serverUpload: 1,
+      minDownload: Infinity,
+      peerUploads: same(7, 1),
+    });
+    expect(starts).toEqual([1, 2, 2, 3, 3, 3, 3]);
+  });
+
+  it('a piece crosses a hop in its transfer time plus the latency; a free rider passes nothing on', () => {
+    const starts = holderStarts({
+      peers: 3,
+      fileBytes: 10,
+      pieceBytes: 1,
+      serverUpload: 1,
+      minDownload: Infinity,
+      peerUploads: [0, 0, 0],
+      latency: 0.5,
+    });
+    expect(starts).toEqual([1.5, 2.5, 3.5]); // only the seed sends
+  });
+
+  it('is never below the fluid bound, equals it for one peer, and exceeds it by about the start-up', () => {
+    const lab = { fileBytes: 1 << 20, serverUpload: 65_536, minDownload: 65_536, pieceBytes: 16_384 };
+    for (const peers of [1, 10, 1000]) {
+      const input = { ...lab, peers, peerUploads: same(peers, 16_384), latency: 0.025 };
+      const fluid = p2pBound(input);
+      const discrete = discreteP2pBound(input);
+      expect(discrete).toBeGreaterThanOrEqual(fluid);
+      if (peers === 1) expect(discrete).toBe(fluid);
+      // 1,000 holders take about log2(1000/4) ≈ 8 piece times: several seconds of most uplinks idle.
+      if (peers === 1000) expect(discrete - fluid).toBeGreaterThan(3);
+    }
+  });
+
+  it('refuses sizes it cannot count', () => {
+    const input = { fileBytes: 10, serverUpload: 1, minDownload: 1, pieceBytes: 1 };
+    expect(() => holderStarts({ ...input, peers: 2, peerUploads: [1] })).toThrow(RangeError);
+    expect(() => holderStarts({ ...input, pieceBytes: 11, peers: 1, peerUploads: [1] })).toThrow(RangeError);
+    const many = MAX_DISCRETE_PEERS + 1;
+    expect(() => holderStarts({ ...input, peers: many, peerUploads: same(many, 1) })).toThrow(RangeError);
   });
 });

@@ -51,3 +51,79 @@ export function p2pBound(input: BoundInput & { peerUploads: readonly number[] })
     (peers * fileBytes) / (serverUpload + sum),
   );
 }
+
+/** Peers counted by `holderStarts`: the ramp is simulated holder by holder, so N is bounded. */
+export const MAX_DISCRETE_PEERS = 100_000;
+
+export interface DiscreteInput extends BoundInput {
+  peerUploads: readonly number[];
+  /** Piece size, bytes: a peer can serve only whole pieces it holds (a piece is verified before it is served). */
+  pieceBytes: number;
+  /** One-way latency of a hop, seconds (default 0). */
+  latency?: number;
+}
+
+/**
+ * The earliest times at which the N peers can each hold a first whole piece (sorted): the seed sends a piece every
+ * B/u_s, a peer that holds one sends a piece every B/u_i from the moment it arrived, and every piece sent goes to a
+ * peer that had none (the fastest uploaders first). No schedule gets a k-th peer its first piece sooner: a piece
+ * crosses a hop in B/u plus the latency, and nobody can pass on what it does not hold. With u_s = u_i and no latency
+ * the number of holders doubles every piece time (plus the seed's).
+ */
+export function holderStarts(input: DiscreteInput): number[] {
+  check(input);
+  const { peers, fileBytes, serverUpload, peerUploads, pieceBytes } = input;
+  const latency = input.latency ?? 0;
+  if (peers > MAX_DISCRETE_PEERS) throw new RangeError(`at most ${MAX_DISCRETE_PEERS} peers, got ${peers}`);
+  if (peerUploads.length !== peers) throw new RangeError('need one upload per peer');
+  if (!(pieceBytes > 0) || pieceBytes > fileBytes) throw new RangeError(`invalid piece size ${pieceBytes}`);
+  if (!(latency >= 0) || !Number.isFinite(latency)) throw new RangeError(`invalid latency ${latency}`);
+  const uploads = [...peerUploads].sort((a, b) => b - a);
+  // Senders by the time their current piece is out: [time, seconds per piece]. N is small: a sorted insert will do.
+  const senders: Array<[number, number]> = [[pieceBytes / serverUpload, pieceBytes / serverUpload]];
+  const starts: number[] = [];
+  const insert = (entry: [number, number]) => {
+    let at = senders.length;
+    while (at > 0 && senders[at - 1][0] > entry[0]) at--;
+    senders.splice(at, 0, entry);
+  };
+  while (starts.length < peers) {
+    const [done, perPiece] = senders.shift() as [number, number];
+    const arrived = done + latency;
+    const upload = uploads[starts.length];
+    starts.push(arrived);
+    insert([done + perPiece, perPiece]);
+    if (upload > 0) insert([arrived + pieceBytes / upload, pieceBytes / upload]);
+  }
+  return starts.sort((a, b) => a - b);
+}
+
+/**
+ * The P2P bound for a swarm of whole pieces: every byte a peer receives was sent by the seed or by a peer, and a
+ * peer sends nothing before it holds its first piece (`holderStarts`), so by time T at most
+ * W(T) = u_s·T + Σ u_i·max(0, T − s_i) bytes can have been delivered; the N copies of F need W(T) ≥ N·F. With F/u_s
+ * and F/d_min as in the fluid bound, the least T that meets all three is a lower bound for any schedule. It exceeds
+ * the fluid bound by about the start-up: log2(N) piece times of doubling, during which most uplinks hold nothing.
+ */
+export function discreteP2pBound(input: DiscreteInput): number {
+  const starts = holderStarts(input);
+  const { peers, fileBytes, serverUpload, minDownload } = input;
+  const uploads = [...input.peerUploads].sort((a, b) => b - a);
+  // holderStarts hands the first pieces to the fastest uploaders first, in start order.
+  const need = peers * fileBytes;
+  let rate = serverUpload;
+  let at = 0;
+  let delivered = 0;
+  let work = Infinity;
+  for (let i = 0; i <= peers; i++) {
+    const next = i < peers ? starts[i] : Infinity;
+    if (delivered + rate * (next - at) >= need) {
+      work = at + (need - delivered) / rate;
+      break;
+    }
+    delivered += rate * (next - at);
+    at = next;
+    rate += uploads[i];
+  }
+  return Math.max(fileBytes / serverUpload, fileBytes / minDownload, work);
+}

@@ -35,6 +35,8 @@ export interface SwarmOptions {
   hashMsPerMiB?: SimOptions['hashMsPerMiB'];
   storeLatencyMs?: SimOptions['storeLatencyMs'];
   readLatencyMs?: SimOptions['readLatencyMs'];
+  /** Each peer's session is told its uplink queue and paces its upload to it (default true; see pacer.ts). */
+  reportUploadQueue?: boolean;
 }
 
 export interface PeerSpec {
@@ -119,6 +121,7 @@ export class LabSwarm extends SimSwarm<LabPeer> {
       hashMsPerMiB: options.hashMsPerMiB,
       storeLatencyMs: options.storeLatencyMs,
       readLatencyMs: options.readLatencyMs,
+      reportUploadQueue: options.reportUploadQueue ?? true,
       onDeliver: onDeliver && ((to, from, data) => onDeliver(to as LabPeer, from as LabPeer, data)),
     });
     this.torrent = options.torrent;

@@ -63,6 +63,9 @@ export class PeerState {
   /** What it said it has while the info is unknown (magnet start); handed to the picker once the info is known. */
   pending: PendingHas = { all: false, haves: new Set() };
 
+  /** It holds a start-up spread slot (spread.ts), outside the choke policy's slots. */
+  spread = false;
+
   /** Its transport is not draining what we send: no new block reads until it does (see `peer-backlog`). */
   backlogged = false;
 

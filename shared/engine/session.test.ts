@@ -5,6 +5,7 @@ import { sha1Sync } from '../testing/sha1';
 import { BLOCK_SIZE } from '../wire';
 import { fixedUploadCap, freeRider } from '../../lab/sim/strategy';
 import { NO_CHOKE_CHANGES, titForTat } from './choker';
+import { PACE_SILENCE_MS } from './pacer';
 import { DEFAULT_CONFIG, MAX_REQUEST_LENGTH, TorrentSession } from './session';
 import { idFrom, MockPeer } from './testing/mock';
 import { mulberry32 } from './testing/random';
@@ -297,6 +298,37 @@ describe('TorrentSession: serving', () => {
     expect(ofType(drained, 'read').map(({ index, begin }) => ({ index, begin }))).toEqual(
       requests.slice(1).map(({ index, begin }) => ({ index, begin })),
     );
+  });
+
+  it('paced by the transport’s queue (upload-queue): one block at a time, the next when the queue drains', () => {
+    const { session, clock, leech } = servingSetup();
+    session.handle({ type: 'upload-queue', bytes: 0 }, clock.now);
+    leech.send({ type: 'interested' });
+    const requests = [0, 1, 2].map((index) => ({ index, begin: 0, length: BLOCK_SIZE }));
+    const reads: EngineAction[] = [];
+    for (const request of requests) reads.push(...leech.send({ type: 'request', ...request }));
+    expect(ofType(reads, 'read').map((r) => r.index)).toEqual([0]); // one block's room, not READS_PER_PEER
+    const done = session.handle(
+      { type: 'read-done', peer: leech.key, ...requests[0], data: pieceData(0).subarray(0, BLOCK_SIZE) },
+      clock.now,
+    );
+    leech.absorb(done);
+    expect(leech.ofType('piece')).toHaveLength(1);
+    expect(ofType(done, 'read')).toEqual([]); // the block sits in the transport
+    const drained = session.handle({ type: 'upload-queue', bytes: 0 }, clock.now);
+    expect(ofType(drained, 'read').map((r) => r.index)).toEqual([1]);
+  });
+
+  it('pacing falls back to reading at once when the transport stops reporting', () => {
+    const { session, clock, leech, tick } = servingSetup();
+    session.handle({ type: 'upload-queue', bytes: 10 * BLOCK_SIZE }, clock.now); // full: nothing may be read
+    leech.send({ type: 'interested' });
+    const reads: EngineAction[] = [];
+    for (const index of [0, 1, 2])
+      reads.push(...leech.send({ type: 'request', index, begin: 0, length: BLOCK_SIZE }));
+    expect(ofType(reads, 'read')).toEqual([]);
+    const later = tick(PACE_SILENCE_MS);
+    expect(ofType(later, 'read').map((r) => r.index)).toEqual([0, 1, 2]);
   });
 
   it('a free rider never unchokes anyone', () => {

@@ -57,6 +57,7 @@ import type {
   SessionState,
   SessionStats,
 } from './types';
+import { chooseSpread } from './spread';
 import { dropRequests, UploadQueue, Uploader } from './uploader';
 import { BanList, bytesEqual } from './verify';
 
@@ -121,6 +122,8 @@ export class TorrentSession implements Session {
   private lastChokeRound: number | undefined;
   private lastOptimisticRotation: number | undefined;
   private optimistic: PeerKey | undefined;
+  /** Start-up spread slots need choosing again (spread.ts). */
+  private spreadDirty = false;
   private lastWantPeers: number | undefined;
   private lastRefill: number | undefined;
 
@@ -203,6 +206,10 @@ export class TorrentSession implements Session {
         else peer.backlogged = event.backlogged;
         break;
       }
+      case 'upload-queue':
+        this.spreadDirty ||= this.uploader?.pacer.paced(now) !== true;
+        this.uploader?.onUploadQueue(event.bytes, now);
+        break;
       case 'file-priorities':
         this.downloader?.setFilePriorities(event.priorities);
         this.followWanted();
@@ -230,6 +237,7 @@ export class TorrentSession implements Session {
           this.guard(peer, () => {
             const before = peer.uploaded;
             uploader.onReadDone(peer, event.index, event.begin, event.data, now);
+            this.spreadDirty ||= peer.spread;
             if (peer.uploaded > before && this.downloader)
               this.forwarding.sent(peer.key, event.index, this.downloader.availability(event.index));
             this.chokeIfOverdrawn(peer);
@@ -254,6 +262,7 @@ export class TorrentSession implements Session {
         this.onStop();
         break;
     }
+    if (this.spreadDirty) this.updateSpread();
     this.downloader?.flush(now);
     const actions = this.out;
     this.out = [];
@@ -361,13 +370,16 @@ export class TorrentSession implements Session {
         return;
       case 'interested':
         peer.peerInterested = true;
+        this.spreadDirty = true;
         this.chokeBetweenRounds({ kind: 'interested', peer: peer.key });
         return;
       case 'not-interested':
         peer.peerInterested = false;
+        this.spreadDirty ||= peer.spread;
         this.chokeBetweenRounds({ kind: 'not-interested', peer: peer.key });
         return;
       case 'have':
+        this.spreadDirty ||= peer.spread;
         if (downloader) {
           downloader.onHave(peer, message.index, this.now);
           if (this.peers.get(peer.key) === peer) this.forwarding.have(peer.key, message.index);
@@ -378,11 +390,13 @@ export class TorrentSession implements Session {
         peer.pending.haves.add(message.index);
         return;
       case 'bitfield':
+        this.spreadDirty ||= peer.spread;
         if (downloader) return downloader.onBitfield(peer, message.bytes, this.now);
         if (message.bytes.length > MAX_PENDING_HAVES / 8) return this.closePeer(peer, 'bitfield too large');
         peer.pending.bitfield = message.bytes.slice();
         return;
       case 'have-all':
+        this.spreadDirty ||= peer.spread;
         if (downloader) return downloader.onHaveAll(peer, this.now);
         peer.pending.all = true;
         return;
@@ -599,6 +613,9 @@ export class TorrentSession implements Session {
     this.uploader = new Uploader(info, downloader.have, {
       send: (peer, message) => this.send(peer, message),
       close: (peer, reason) => this.closePeer(peer, reason),
+      peers: () => this.peers.values(),
+      copies: (index) => downloader.availability(index),
+      peerPieces: (peer) => downloader.peerPieces(peer.key),
       read: (peer, request: BlockRequest) => this.out.push({ type: 'read', peer: peer.key, ...request }),
       serving: () => this.state !== 'paused',
     });
@@ -614,6 +631,7 @@ export class TorrentSession implements Session {
    * not transfer (paused, stopped, failed, no metadata yet) has no slots, but a peer that loses interest may still be
    * choked. */
   private chokeBetweenRounds(trigger: ChokeTrigger): void {
+    if (trigger.kind !== 'slot-freed' && this.peers.get(trigger.peer)?.spread) return;
     const active = !(
       this.state === 'paused' ||
       this.state === 'stopped' ||
@@ -650,13 +668,47 @@ export class TorrentSession implements Session {
   private chokeIfOverdrawn(peer: PeerState): void {
     const overdrawn = this.policy.overdrawn;
     const active = this.state === 'downloading' || this.state === 'seeding';
-    if (!overdrawn || peer.amChoking || !active || this.peers.get(peer.key) !== peer) return;
+    if (!overdrawn || peer.amChoking || peer.spread || !active || this.peers.get(peer.key) !== peer) return;
     if (overdrawn(this.chokerPeer(peer), this.info?.pieceLength, this.state === 'seeding'))
       this.chokeBetweenRounds({ kind: 'overdrawn', peer: peer.key });
   }
 
   private chokerPeer(peer: PeerState): ChokerPeer {
     return new ChokerView(peer, this.now, this.forwarding);
+  }
+
+  /** Start-up spreading (spread.ts), while our upload is paced: peers with no piece get spread slots, which the choke
+   * policy does not see (to it they are choked and not interested). */
+  private updateSpread(): void {
+    this.spreadDirty = false;
+    const downloader = this.downloader;
+    const info = this.info;
+    const active =
+      (this.state === 'downloading' || this.state === 'seeding') &&
+      this.uploader?.pacer.paced(this.now) === true;
+    const handshaken = [...this.peers.values()].filter((peer) => peer.handshaken);
+    const chosen =
+      active && downloader && info
+        ? chooseSpread(
+            handshaken.map((peer) => ({
+              peer: peer.key,
+              interested: peer.peerInterested,
+              pieces: downloader.peerPieces(peer.key),
+              received: peer.uploaded,
+              spread: peer.spread,
+              unchoked: !peer.amChoking && !peer.spread,
+            })),
+            info.pieceLength,
+            this.random,
+          )
+        : new Set<string>();
+    for (const peer of handshaken) {
+      const spread = chosen.has(peer.key);
+      if (spread === peer.spread) continue;
+      peer.spread = spread;
+      // A slot given back: the peer is choked, and the choke policy sees it again.
+      this.setChoke(peer, !spread);
+    }
   }
 
   private setChoke(peer: PeerState, choke: boolean): void {
@@ -691,6 +743,7 @@ export class TorrentSession implements Session {
     const result = this.policy.round(input);
     this.optimistic = result.optimistic;
     for (const peer of handshaken) {
+      if (peer.spread) continue; // its spread slot is not the policy's
       const share = result.uploadShares?.get(peer.key);
       if (share !== undefined && !(share > 0)) throw new RangeError(`invalid upload share ${share}`);
       peer.upload.share = share;
@@ -730,6 +783,7 @@ export class TorrentSession implements Session {
       this.chokeRound(rotate);
     }
     this.uploader?.tick(this.peers.values(), now);
+    this.spreadDirty = true;
     this.wantPeers();
     // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.
     if (this.lastRefill === undefined || now - this.lastRefill >= 1000) {
@@ -904,10 +958,11 @@ class ChokerView implements ChokerPeer {
     this.peer = state.key;
     this.forwardPending = forwarding.pending(state.key);
     this.forwarded = forwarding.forwarded(state.key);
-    this.interested = state.peerInterested;
+    // A peer in a spread slot is not the choke policy's: to it, choked and not interested.
+    this.interested = state.peerInterested && !state.spread;
     this.snubbed = state.snubbed;
     this.connectedAt = state.connectedAt;
-    this.unchoked = !state.amChoking;
+    this.unchoked = !state.amChoking && !state.spread;
     this.lastUnchokedAt = state.lastUnchokedAt;
     this.amInterested = state.amInterested;
     this.uploaded = state.uploaded;

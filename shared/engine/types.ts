@@ -75,6 +75,10 @@ export type EngineEvent =
   /** The peer's transport is not draining what we send (`backlogged`), or drained again. While backlogged the
    * peer gets no new block reads (upload backpressure); the adapter reports it from its send queue's size. */
   | { type: 'peer-backlog'; peer: PeerKey; backlogged: boolean }
+  /** The bytes the adapter holds for this session (every connection) that have not left yet: reported at start (0)
+   * and whenever that queue shrinks, it turns on upload pacing (pacer.ts: about one piece-time queued, the next
+   * block chosen when there is room). Without reports, or PACE_SILENCE_MS after the last, blocks are read as before. */
+  | { type: 'upload-queue'; bytes: number }
   /** Per file of the torrent (in info order): skip it, fetch it normally, or first. Pieces shared by files take the
    * highest of their files' priorities. Ignored before the info is known. */
   | { type: 'file-priorities'; priorities: FilePriority[] }

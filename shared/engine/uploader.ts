@@ -12,6 +12,7 @@ import type { WireMessage } from '../wire';
 import { BLOCK_SIZE } from '../wire';
 import { blockKey as key, type PeerState } from './peer';
 import type { BlockRequest } from './picker';
+import { pickServe, UploadPacer, type ServeCandidate } from './pacer';
 import { RateMeter } from './rate';
 
 /** Requests longer than this are refused (a reject for a fast peer): every client asks 16 KiB blocks, and a peer's
@@ -23,8 +24,9 @@ export const OUR_REQQ = 250;
 export const READS_PER_PEER = 16;
 
 export class UploadQueue {
-  /** Requests waiting for a read slot, oldest first. */
+  /** Requests waiting for a read slot, oldest first, and when each came. */
   private readonly incoming: BlockRequest[] = [];
+  private readonly since: number[] = [];
   private readonly reading = new Map<string, BlockRequest>();
   /** Upload rate cap, bytes/s (undefined: none), and the bytes the peer may still be sent now. */
   private cap: number | undefined;
@@ -86,8 +88,14 @@ export class UploadQueue {
     );
   }
 
-  enqueue(request: BlockRequest): void {
+  enqueue(request: BlockRequest, now = 0): void {
     this.incoming.push(request);
+    this.since.push(now);
+  }
+
+  /** When the waiting request at `at` came. */
+  waitingSince(at: number): number {
+    return this.since[at] ?? 0;
   }
 
   /** Forgets a cancelled request; true if it was being read (a read slot is free again). */
@@ -95,9 +103,37 @@ export class UploadQueue {
     const at = this.incoming.findIndex((r) => r.index === index && r.begin === begin);
     if (at >= 0) {
       this.incoming.splice(at, 1);
+      this.since.splice(at, 1);
       return false;
     }
     return this.reading.delete(key(index, begin));
+  }
+
+  /** The requests waiting for a read slot, oldest first. */
+  get waitingRequests(): readonly BlockRequest[] {
+    return this.incoming;
+  }
+
+  /** Bytes of the reads in progress. */
+  get readingBytes(): number {
+    let bytes = 0;
+    for (const request of this.reading.values()) bytes += request.length;
+    return bytes;
+  }
+
+  /** Starts reading the waiting request at `at` (out of order), if a read slot and the budget allow it now. */
+  takeWaiting(at: number, now: number): BlockRequest | undefined {
+    const request = this.incoming[at];
+    if (!request || this.reading.size >= READS_PER_PEER) return undefined;
+    if (this.cap !== undefined) {
+      this.refill(now);
+      if (this.budget < request.length) return undefined;
+      this.budget -= request.length;
+    }
+    this.incoming.splice(at, 1);
+    this.since.splice(at, 1);
+    this.reading.set(key(request.index, request.begin), request);
+    return request;
   }
 
   /** The requests to read now: up to the read slots, and within the budget when the peer's upload is capped. */
@@ -111,6 +147,7 @@ export class UploadQueue {
         this.budget -= this.incoming[0].length;
       }
       const request = this.incoming.shift() as BlockRequest;
+      this.since.shift();
       this.reading.set(key(request.index, request.begin), request);
       reads.push(request);
     }
@@ -129,6 +166,7 @@ export class UploadQueue {
   drop(): BlockRequest[] {
     const dropped = [...this.reading.values(), ...this.incoming];
     this.incoming.length = 0;
+    this.since.length = 0;
     this.reading.clear();
     return dropped;
   }
@@ -138,6 +176,12 @@ export class UploadQueue {
 export interface UploaderPorts {
   send(peer: PeerState, message: WireMessage): void;
   close(peer: PeerState, reason: string): void;
+  /** Every connected peer (pacing chooses among all their waiting requests). */
+  peers(): Iterable<PeerState>;
+  /** How many of our peers have the piece. */
+  copies(index: number): number;
+  /** How many pieces the peer has. */
+  peerPieces(peer: PeerState): number;
   /** Read a block from storage; the answer comes back as `onReadDone` or `onReadFailed`. */
   read(peer: PeerState, request: BlockRequest): void;
   /** Does the session serve now (not paused)? */
@@ -150,13 +194,20 @@ export class Uploader {
   readonly meter = new RateMeter();
   /** What we can upload, as measured (the upload split divides this). */
   readonly capacity = new UploadCapacity();
+  /** Pacing to the transport's queue, when the adapter reports it (pacer.ts). */
+  readonly pacer = new UploadPacer();
+  /** Times each piece was sent (any block of it), for the pacer's order. */
+  private readonly sentPieces: Uint32Array;
+  private wasPaced = false;
 
   constructor(
     private readonly info: TorrentInfo,
     /** Pieces we have (the downloader's bitfield, shared). */
     private readonly have: Bitfield,
     private readonly ports: UploaderPorts,
-  ) {}
+  ) {
+    this.sentPieces = new Uint32Array(info.pieceCount);
+  }
 
   onRequest(peer: PeerState, request: BlockRequest, now: number): void {
     const { info } = this;
@@ -175,7 +226,7 @@ export class Uploader {
       peer.upload.full()
     )
       return reject(peer, { index, begin, length }, this.ports);
-    peer.upload.enqueue({ index, begin, length });
+    peer.upload.enqueue({ index, begin, length }, now);
     this.pump(peer, now);
   }
 
@@ -193,6 +244,8 @@ export class Uploader {
       peer.upSlow.add(data.length, now);
       this.uploadedBytes += data.length;
       this.meter.add(data.length, now);
+      this.pacer.sent(data.length);
+      if (begin === 0) this.sentPieces[index]++;
     }
     this.pump(peer, now);
   }
@@ -205,8 +258,51 @@ export class Uploader {
 
   /** Reads what the peer's queue lets through now; nothing while its transport is backlogged. */
   pump(peer: PeerState, now: number): void {
+    if (this.pacer.paced(now)) return this.pumpPaced(now);
     if (peer.backlogged) return;
     for (const request of peer.upload.take(now)) this.ports.read(peer, request);
+  }
+
+  /** The transport holds `bytes` of ours that have not left (the `upload-queue` event): pacing is on. */
+  onUploadQueue(bytes: number, now: number): void {
+    this.pacer.report(bytes, now);
+    if (this.pacer.paced(now)) this.pumpPaced(now);
+  }
+
+  /** Paced: while the transport has room, reads the best waiting request of any unchoked peer (pacer.ts). */
+  private pumpPaced(now: number): void {
+    this.wasPaced = true;
+    const peers = [...this.ports.peers()].filter((p) => !p.backlogged && p.upload.waiting > 0);
+    if (peers.length === 0) return;
+    let reading = 0;
+    for (const peer of this.ports.peers()) reading += peer.upload.readingBytes;
+    const capacity = this.capacity.estimate;
+    while (this.pacer.room(capacity, reading) > 0) {
+      const offers: Array<{ peer: PeerState; at: number } & ServeCandidate> = [];
+      for (const peer of peers) {
+        peer.upload.waitingRequests.forEach((request, at) =>
+          offers.push({
+            peer,
+            at,
+            sent: this.sentPieces[request.index],
+            copies: this.ports.copies(request.index),
+            peerPieces: this.ports.peerPieces(peer),
+            peerUploaded: peer.uploaded,
+            waitedMs: now - peer.upload.waitingSince(at),
+          }),
+        );
+      }
+      const best = offers[pickServe(offers)];
+      if (!best) return;
+      const request = best.peer.upload.takeWaiting(best.at, now);
+      if (!request) {
+        // No read slot or budget for this peer now: its requests wait for the next pump.
+        peers.splice(peers.indexOf(best.peer), 1);
+        continue;
+      }
+      reading += request.length;
+      this.ports.read(best.peer, request);
+    }
   }
 
   /** The peer's transport is backlogged or drained again (see the `peer-backlog` event). */
@@ -220,8 +316,12 @@ export class Uploader {
     const all = [...peers];
     this.capacity.observe(this.meter.rate(now), now);
     splitUpload(all, this.capacity.estimate, now);
+    if (this.pacer.paced(now)) return this.pumpPaced(now);
+    // Pacing just went silent: every queue is read as before.
+    const unpaced = this.wasPaced;
+    this.wasPaced = false;
     for (const peer of all) {
-      if (peer.upload.uploadCap !== undefined && peer.upload.waiting > 0) this.pump(peer, now);
+      if ((unpaced || peer.upload.uploadCap !== undefined) && peer.upload.waiting > 0) this.pump(peer, now);
     }
   }
 }

@@ -169,3 +169,27 @@ describe('Network links', () => {
     expect(() => new Network({ latencyMs: -1 })).toThrow(/latency/);
   });
 });
+
+describe('a host’s uplink queue (what the lab reports to the engine for pacing)', () => {
+  it('counts the bytes queued on all its channels that have not started to leave', () => {
+    const seen: number[] = [];
+    const net = new Network({
+      latencyMs: 5,
+      onTransmit: (channel) => seen.push(net.queuedBytes(channel.from)),
+    });
+    const a = net.addHost({ upload: 1000, download: Infinity });
+    const b = net.addHost({ upload: 1000, download: Infinity });
+    const c = net.addHost({ upload: 1000, download: Infinity });
+    const ab = net.channel(a, b);
+    const ac = net.channel(a, c);
+    net.send(ab, 100, () => {});
+    net.send(ab, 200, () => {});
+    net.send(ac, 300, () => {});
+    // The first message is on the wire; the two others wait.
+    expect(net.queuedBytes(a)).toBe(500);
+    expect(net.queuedBytes(b)).toBe(0);
+    net.runUntil(10_000);
+    // After the 100-byte message 500 wait; then the 200 (its channel got back in line first) leaves; then the 300.
+    expect(seen).toEqual([500, 300, 0]);
+  });
+});

@@ -146,6 +146,13 @@ export class Network {
     return this.events.size;
   }
 
+  /** Bytes queued on the host's uplink that have not started to leave (the message being sent is not counted). */
+  queuedBytes(host: Host): number {
+    let bytes = 0;
+    for (const channel of host.ready) for (const message of channel.queue) bytes += message.size;
+    return bytes;
+  }
+
   channel(from: Host, to: Host): Channel {
     return new Channel(from, to);
   }

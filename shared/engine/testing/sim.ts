@@ -5,7 +5,7 @@
 import { execute, type EnginePorts } from '../executor';
 import type { TorrentSession } from '../session';
 import type { AnnounceEvent, EngineEvent, PeerKey } from '../types';
-import { Network, type Channel, type Host, type MessageOrder } from './network';
+import { CONTROL_MESSAGE_BYTES, Network, type Channel, type Host, type MessageOrder } from './network';
 import { mulberry32, randomBytes } from './random';
 
 /** A synchronous SHA-1 (tests: `(d) => new Uint8Array(createHash('sha1').update(d).digest())`). */
@@ -30,6 +30,9 @@ export interface SimOptions {
   readLatencyMs?: number;
   /** Sees every message as it reaches a node (before its session does). */
   onDeliver?: (to: SimNode, from: SimNode, data: Uint8Array) => void;
+  /** Report each node's uplink queue to its session (`upload-queue`, turning on upload pacing): at start and after
+   * each block-sized message leaves (default false). */
+  reportUploadQueue?: boolean;
 }
 
 export interface SimConnection {
@@ -79,12 +82,24 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
   readonly hash: SyncSha1;
   private readonly options: SimOptions;
   private nextConnection = 1;
+  private readonly byHost = new Map<Host, N>();
 
   constructor(options: SimOptions) {
     this.options = options;
     this.hash = options.hash;
     this.random = mulberry32(options.seed);
-    this.network = new Network({ latencyMs: options.latencyMs, order: options.order, start: options.start });
+    this.network = new Network({
+      latencyMs: options.latencyMs,
+      order: options.order,
+      start: options.start,
+      onTransmit: options.reportUploadQueue
+        ? (channel, size) => {
+            if (size < CONTROL_MESSAGE_BYTES) return;
+            const node = this.byHost.get(channel.from);
+            if (node?.session) this.reportQueue(node);
+          }
+        : undefined,
+    });
   }
 
   get now(): number {
@@ -107,11 +122,18 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
   /** Gives `node` its ports (call once, when it is made). */
   protected attach(node: N): N {
     node.ports = this.portsFor(node);
+    this.byHost.set(node.host, node);
     return node;
+  }
+
+  /** Tells the node's session what its uplink still holds (see `reportUploadQueue`). */
+  private reportQueue(node: N): void {
+    node.deliver({ type: 'upload-queue', bytes: this.network.queuedBytes(node.host) });
   }
 
   /** Ticks `node` now and every `tickMs` while it is alive. */
   protected startTicks(node: N, tickMs: number): void {
+    if (this.options.reportUploadQueue) this.reportQueue(node);
     const tick = () => {
       if (!node.alive) return;
       node.deliver({ type: 'tick' });
