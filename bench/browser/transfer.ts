@@ -64,12 +64,14 @@ type RawWindow = {
   };
 };
 
-/** MB/s of one fresh RTCDataChannel between two tabs moving `size` bytes (`buffer`: high water, low mark). */
-async function rawChannel(
+/** MB/s of one fresh RTCDataChannel between two tabs moving `size` bytes in messages of `messageSize` (`buffer`:
+ * high water, low mark). */
+export async function rawChannel(
   server: RunningServer,
   size: number,
   log: (message: string) => void,
   buffer?: [number, number],
+  messageSize = 65536,
 ): Promise<number> {
   return withTabs(2, async ([a, b]) => {
     for (const tab of [a, b]) {
@@ -88,11 +90,11 @@ async function rawChannel(
       size,
     );
     await a.page.evaluate(
-      ([n, b]) => (window as unknown as RawWindow).bench.rawChannel.send(n, 65536, b?.[0], b?.[1]),
-      [size, buffer] as const,
+      ([n, b, m]) => (window as unknown as RawWindow).bench.rawChannel.send(n, m, b?.[0], b?.[1]),
+      [size, buffer, messageSize] as const,
     );
     const { bytes, seconds } = await received;
-    logCpu(log, `raw channel${buffer ? ', shallow buffer' : ''}`, cpu);
+    logCpu(log, `raw channel${buffer ? ', shallow buffer' : ''}, ${messageSize / 1024} KiB messages`, cpu);
     return bytes / MB / seconds;
   });
 }
