@@ -19,7 +19,7 @@ import {
   type Figure,
 } from '../lib/figure';
 import { sampleHeap } from '../lib/heap';
-import { formatCpu, watchCpu, type CpuByKind } from '../lib/processes';
+import { formatCpu, totalCpu, watchCpu, type CpuByKind } from '../lib/processes';
 import { profile, profileWorker } from '../lib/profile';
 import { download, openApp, share, waitDone, watchItem } from './app-steps';
 import { bundleServer, openBundle, wtDownload, wtSeed } from './webtorrent';
@@ -72,7 +72,7 @@ export async function rawChannel(
   log: (message: string) => void,
   buffer?: [number, number],
   messageSize = 65536,
-): Promise<number> {
+): Promise<{ mbPerSecond: number; cpuSeconds: number }> {
   return withTabs(2, async ([a, b]) => {
     for (const tab of [a, b]) {
       await tab.page.goto(new URL('/bench.html', server.url).href);
@@ -94,8 +94,12 @@ export async function rawChannel(
       [size, buffer, messageSize] as const,
     );
     const { bytes, seconds } = await received;
-    logCpu(log, `raw channel${buffer ? ', shallow buffer' : ''}, ${messageSize / 1024} KiB messages`, cpu);
-    return bytes / MB / seconds;
+    const cpuSeconds = logCpu(
+      log,
+      `raw channel${buffer ? ', shallow buffer' : ''}, ${messageSize / 1024} KiB messages`,
+      cpu,
+    );
+    return { mbPerSecond: bytes / MB / seconds, cpuSeconds };
   });
 }
 
@@ -104,14 +108,17 @@ function logCpu(
   log: (message: string) => void,
   label: string,
   [sender, receiver]: Array<{ stop(): CpuByKind }>,
-) {
-  log(
-    `  ${label}, CPU: sending browser ${formatCpu(sender.stop())}; receiving browser ${formatCpu(receiver.stop())}`,
-  );
+): number {
+  const sent = sender.stop();
+  const received = receiver.stop();
+  log(`  ${label}, CPU: sending browser ${formatCpu(sent)}; receiving browser ${formatCpu(received)}`);
+  return totalCpu(sent) + totalCpu(received);
 }
 
 interface AppRun {
   mbPerSecond: number | null;
+  /** CPU time of both browsers over the download. */
+  cpuSeconds: number;
   firstMs: number | null;
   heapPeakMB: number;
   note: string;
@@ -149,7 +156,7 @@ async function appTransfer(
       const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
       const start = await download(leech.page, magnet);
       const marks = await waitDone(leech.page, timeoutMs);
-      logCpu(log, 'ours', cpu);
+      const cpuSeconds = logCpu(log, 'ours', cpu);
       const peak = await heap.stop();
       const profiled = [
         'seeding tab, main thread',
@@ -173,6 +180,7 @@ async function appTransfer(
           mbPerSecond: null,
           firstMs: marks.first !== undefined ? marks.first - start : null,
           heapPeakMB: peak.peak / MB,
+          cpuSeconds,
           note: heapNote,
           error: marks.error ?? `not complete after ${timeoutMs / 1000} s (${have ?? '?'} pieces verified)`,
         };
@@ -183,6 +191,7 @@ async function appTransfer(
         mbPerSecond: size / MB / seconds,
         firstMs: (marks.first ?? marks.done) - start,
         heapPeakMB: peak.peak / MB,
+        cpuSeconds,
         note: heapNote,
       };
     },
@@ -192,6 +201,7 @@ async function appTransfer(
 
 interface RivalRun {
   mbPerSecond: number;
+  cpuSeconds: number;
   firstMs: number | null;
   heapPeakMB: number;
 }
@@ -212,7 +222,7 @@ async function webtorrentTransfer(
       const heap = await sampleHeap(leech.page);
       const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
       const result = await wtDownload(leech.page, magnet);
-      logCpu(log, 'WebTorrent', cpu);
+      const cpuSeconds = logCpu(log, 'WebTorrent', cpu);
       const peak = await heap.stop();
       if (result.length !== size) throw new Error(`WebTorrent got ${result.length} bytes, not ${size}`);
       log(
@@ -222,6 +232,7 @@ async function webtorrentTransfer(
         mbPerSecond: size / MB / (result.doneMs / 1000),
         firstMs: result.firstMs,
         heapPeakMB: peak.peak / MB,
+        cpuSeconds,
       };
     });
   } finally {
@@ -240,6 +251,7 @@ async function attempt<T>(label: string, context: BenchContext, work: () => Prom
 
 interface TransferRun {
   raw: number | null;
+  rawCpuSeconds: number | null;
   ours: AppRun | null;
   failure?: string;
   rival: RivalRun | null;
@@ -296,11 +308,11 @@ export const transferBench: Bench = {
     const figures: Figure[] = [];
     try {
       const results: TransferRun[] = [];
-      let shallow: number | Error | undefined;
+      let shallow: { mbPerSecond: number } | Error | undefined;
       for (let i = 0; i < runs; i++) {
         if (runs > 1) context.log(`  run ${i + 1} of ${runs}`);
         const raw = await attempt('raw channel', context, () => rawChannel(server, size, context.log));
-        if (!(raw instanceof Error)) context.log(`  raw RTCDataChannel: ${raw.toFixed(1)} MB/s`);
+        if (!(raw instanceof Error)) context.log(`  raw RTCDataChannel: ${raw.mbPerSecond.toFixed(1)} MB/s`);
         // Once: the same channel kept as full as the app keeps its channels (ChannelWriter's 256 KiB high-water
         // mark, simple-peer's 64 KiB low mark): how much the shallow send buffer alone costs.
         if (i === 0) {
@@ -308,7 +320,7 @@ export const transferBench: Bench = {
             rawChannel(server, size, context.log, [256 * 1024, 64 * 1024]),
           );
           if (!(shallow instanceof Error))
-            context.log(`  raw RTCDataChannel, 256 KiB buffer: ${shallow.toFixed(1)} MB/s`);
+            context.log(`  raw RTCDataChannel, 256 KiB buffer: ${shallow.mbPerSecond.toFixed(1)} MB/s`);
         }
         const ours = await attempt('our app', context, () =>
           appTransfer(server, file, name, size, 240_000, context.log, profiling),
@@ -317,7 +329,8 @@ export const transferBench: Bench = {
           webtorrentTransfer(server, file, name, size, context.log),
         );
         results.push({
-          raw: raw instanceof Error ? null : raw,
+          raw: raw instanceof Error ? null : raw.mbPerSecond,
+          rawCpuSeconds: raw instanceof Error ? null : raw.cpuSeconds,
           ours: ours instanceof Error ? null : ours,
           failure: ours instanceof Error ? ours.message.split('\n')[0] : ours.error,
           rival: rival instanceof Error ? null : rival,
@@ -384,7 +397,7 @@ export const transferBench: Bench = {
             )
           : figure(
               "raw channel with the app's 256 KiB send buffer",
-              shallow,
+              shallow.mbPerSecond,
               'MB/s',
               { name: 'raw RTCDataChannel', value: results[0].raw },
               noGoal,
@@ -401,6 +414,27 @@ export const transferBench: Bench = {
           2,
           runsNote((run) => run.rival?.mbPerSecond ?? null),
         ),
+      );
+      // What limits the rate when the cores are full: the CPU both browsers spend on the transfer (from /proc, so it
+      // moves far less with the machine's load than the rates do), in the run at the median ratio to the limit.
+      figures.push(
+        limitRun?.ours && limitRun.rawCpuSeconds !== null
+          ? figure(
+              `CPU time of both browsers, ${label} tab to tab`,
+              limitRun.ours.cpuSeconds,
+              'CPU-s',
+              { name: 'raw RTCDataChannel', value: limitRun.rawCpuSeconds },
+              noGoal,
+              `the median run; WebTorrent bundle ${limitRun.rival?.cpuSeconds.toFixed(1) ?? '—'} CPU-s; ` +
+                'the log splits each by process (renderer, network service, browser)',
+            )
+          : failedFigure(
+              `CPU time of both browsers, ${label} tab to tab`,
+              'CPU-s',
+              'raw RTCDataChannel',
+              noGoal,
+              'no run measured both',
+            ),
       );
       // The heap's goal is a ceiling: the run with the highest peak counts.
       const heapRun = results

@@ -85,9 +85,13 @@ export function watchCpu(profileDir: string): { stop(): CpuByKind } {
   };
 }
 
+export function totalCpu(used: CpuByKind): number {
+  return Object.values(used).reduce((a, b) => a + b, 0);
+}
+
 /** "renderer 3.1 s, network 2.0 s, ..." (largest first) with the total. */
 export function formatCpu(used: CpuByKind): string {
-  const total = Object.values(used).reduce((a, b) => a + b, 0);
+  const total = totalCpu(used);
   const parts = Object.entries(used)
     .sort((a, b) => b[1] - a[1])
     .map(([kind, seconds]) => `${kind} ${seconds.toFixed(1)} s`);
