@@ -415,8 +415,8 @@ export const transferBench: Bench = {
           runsNote((run) => run.rival?.mbPerSecond ?? null),
         ),
       );
-      // What limits the rate when the cores are full: the CPU both browsers spend on the transfer (from /proc, so it
-      // moves far less with the machine's load than the rates do), in the run at the median ratio to the limit.
+      // What limits the rate when the cores are full: the CPU both browsers spend on the transfer (from /proc), in the
+      // run at the median ratio to the limit, against the raw channel's in that run.
       figures.push(
         limitRun?.ours && limitRun.rawCpuSeconds !== null
           ? figure(
