@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../wire';
 import { PeerState } from './peer';
 import {
+  MIN_READS,
   OUR_REQQ,
+  READ_AHEAD_MS,
   READS_PER_PEER,
+  readsFor,
   SPLIT_HEADROOM,
   splitUpload,
   UploadCapacity,
@@ -23,6 +26,14 @@ describe('UploadQueue (one peer’s requests to us)', () => {
     expect(queue.finishRead(0, 0)).toBeUndefined(); // only once
     expect(queue.take(0)).toEqual([block(READS_PER_PEER)]);
     expect(queue.size).toBe(READS_PER_PEER + 2);
+  });
+
+  it('reads at most the slots it is given, never more than READS_PER_PEER', () => {
+    const queue = new UploadQueue(undefined, 0);
+    for (let i = 0; i < READS_PER_PEER + 3; i++) queue.enqueue(block(i));
+    expect(queue.take(0, 3).map((r) => r.index)).toEqual([0, 1, 2]);
+    expect(queue.take(0, 3)).toEqual([]);
+    expect(queue.take(0, 1000)).toHaveLength(READS_PER_PEER - 3);
   });
 
   it('is full at OUR_REQQ requests, queued and being read together', () => {
@@ -129,5 +140,19 @@ describe('the upload split (PropShare’s shares)', () => {
     expect(capacity.estimate).toBeCloseTo(500);
     capacity.observe(900, 10_000);
     expect(capacity.estimate).toBe(900);
+  });
+});
+
+describe('readsFor (reads outstanding for a peer we upload to at a measured rate)', () => {
+  it('covers READ_AHEAD_MS of a slow peer, at least MIN_READS; unknown or fast rates get READS_PER_PEER', () => {
+    expect(readsFor(0)).toBe(READS_PER_PEER);
+    expect(readsFor(NaN)).toBe(READS_PER_PEER);
+    expect(readsFor(-5)).toBe(READS_PER_PEER);
+    expect(readsFor(1024)).toBe(MIN_READS);
+    // 86 KiB/s, a tight upload limit: 3 blocks, not 16 (16 are about 3 s of sending at that rate).
+    expect(readsFor(86 * 1024)).toBe(Math.ceil((86 * 1024 * READ_AHEAD_MS) / 1000 / BLOCK_SIZE));
+    expect(readsFor(86 * 1024)).toBe(3);
+    expect(readsFor(2 * 1024 * 1024)).toBe(READS_PER_PEER);
+    expect(readsFor(Infinity)).toBe(READS_PER_PEER);
   });
 });

@@ -22,6 +22,18 @@ export const MAX_REQUEST_LENGTH = BLOCK_SIZE;
 export const OUR_REQQ = 250;
 /** Reads outstanding to storage per peer (the rest of its requests wait in its queue). */
 export const READS_PER_PEER = 16;
+/** For a peer we upload to slowly, reads at once cover this much of its measured rate (at least MIN_READS), not
+ * READS_PER_PEER: the blocks read go into the transport's queue, where a cancel (a player's seek) no longer reaches
+ * them, and 16 blocks are seconds of sending under a small upload limit. */
+export const READ_AHEAD_MS = 500;
+export const MIN_READS = 2;
+
+/** Reads one peer may have outstanding at our measured upload rate to it (unknown or fast: READS_PER_PEER). */
+export function readsFor(rateBytesPerSec: number): number {
+  if (!(Number.isFinite(rateBytesPerSec) && rateBytesPerSec > 0)) return READS_PER_PEER;
+  const wanted = Math.ceil((rateBytesPerSec * READ_AHEAD_MS) / 1000 / BLOCK_SIZE);
+  return Math.max(MIN_READS, Math.min(READS_PER_PEER, wanted));
+}
 
 export class UploadQueue {
   /** Requests waiting for a read slot, oldest first, and when each came. */
@@ -136,12 +148,14 @@ export class UploadQueue {
     return request;
   }
 
-  /** The requests to read now: up to the read slots, and within the budget when the peer's upload is capped. */
-  take(now: number): BlockRequest[] {
+  /** The requests to read now: up to the read slots (`slots`, at most READS_PER_PEER), and within the budget when the
+   * peer's upload is capped. */
+  take(now: number, slots = READS_PER_PEER): BlockRequest[] {
     const cap = this.cap;
     this.refill(now);
     const reads: BlockRequest[] = [];
-    while (this.reading.size < READS_PER_PEER && this.incoming.length > 0) {
+    const limit = Math.min(READS_PER_PEER, slots);
+    while (this.reading.size < limit && this.incoming.length > 0) {
       if (cap !== undefined) {
         if (this.budget < this.incoming[0].length) break;
         this.budget -= this.incoming[0].length;
@@ -260,7 +274,7 @@ export class Uploader {
   pump(peer: PeerState, now: number): void {
     if (this.pacer.paced(now)) return this.pumpPaced(now);
     if (peer.backlogged) return;
-    for (const request of peer.upload.take(now)) this.ports.read(peer, request);
+    for (const request of peer.upload.take(now, readsFor(peer.up.rate(now)))) this.ports.read(peer, request);
   }
 
   /** The transport holds `bytes` of ours that have not left (the `upload-queue` event): pacing is on. */
