@@ -173,13 +173,18 @@ export class Load {
     this.flusher ??= setInterval(() => this.flushOutboxes(), 10);
   }
 
-  private takeTurn(client: Client): boolean {
+  /** Starts a new one-second window for the client when its last one is over; true if the window has room. */
+  private hasTurn(client: Client): boolean {
     const now = performance.now();
     if (now - client.windowStart >= 1000) {
       client.windowStart = now;
       client.sentInWindow = 0;
     }
-    if (client.sentInWindow >= CLIENT_MESSAGES_PER_SECOND) return false;
+    return client.sentInWindow < CLIENT_MESSAGES_PER_SECOND;
+  }
+
+  private takeTurn(client: Client): boolean {
+    if (!this.hasTurn(client)) return false;
     client.sentInWindow++;
     return true;
   }
@@ -204,12 +209,7 @@ export class Load {
   private readyClient(): Client {
     for (let tries = 0; tries < 8; tries++) {
       const client = this.randomClient();
-      const now = performance.now();
-      if (
-        client.outbox.length === 0 &&
-        (now - client.windowStart >= 1000 || client.sentInWindow < CLIENT_MESSAGES_PER_SECOND)
-      )
-        return client;
+      if (client.outbox.length === 0 && this.hasTurn(client)) return client;
     }
     return this.randomClient();
   }
