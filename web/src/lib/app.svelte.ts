@@ -280,8 +280,8 @@ class AppState {
       },
     });
     const local = new LocalEngine(this.bridge, {
-      setUploadLimit: (kib) => this.applyUploadLimit(kib),
-      setRelayOnly: (on) => this.applyRelayOnly(on),
+      'set-upload-limit': ({ kib }) => this.applyUploadLimit(kib),
+      'set-relay-only': ({ on }) => this.applyRelayOnly(on),
     });
     this.engine = local;
     // Actions given while this tab was a view and no engine tab answered them run here now.
