@@ -1,5 +1,6 @@
 // The trackers a torrent announces to. A link or a .torrent file comes from anyone, and every tracker we announce
-// to learns our address and what we download: only WebSocket trackers, and no more than a handful.
+// to learns our address and what we download: only WebSocket trackers, and no more than a handful. Shared by the
+// worker (a torrent's list) and the page (its tracker clients, and the states they show), with no socket code.
 
 export type TrackerState = 'connecting' | 'connected' | 'unreachable' | 'failure';
 
