@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Call, WorkerAction } from '../lib/actions';
+import { ALL_SAMPLES } from '../lib/testing/action-samples';
 import { LocalEngine, type WorkerCalls } from './local-engine';
 
 const T = 'ef'.repeat(20);
@@ -70,5 +71,16 @@ describe('LocalEngine', () => {
     );
     await expect(failing.call({ op: 'add-magnet', link: 'x' })).rejects.toThrow('Not a magnet link');
     await expect(engine.call({ op: 'pause', infoHashHex: T })).resolves.toBeUndefined();
+  });
+
+  it('runs every action of the table: the settings on the page, every other one in the worker', async () => {
+    const { engine, done } = setup();
+    for (const call of ALL_SAMPLES) await engine.call(call);
+    const settings = ALL_SAMPLES.filter((call) => call.op.startsWith('set-'));
+    expect(done).toHaveLength(ALL_SAMPLES.length);
+    expect(done.filter((entry) => Array.isArray(entry))).toHaveLength(settings.length);
+    expect(done.filter((entry) => !Array.isArray(entry))).toEqual(
+      ALL_SAMPLES.filter((call) => !settings.includes(call)),
+    );
   });
 });
