@@ -3,7 +3,7 @@ import './lib/polyfills';
 import { mount } from 'svelte';
 import './lib/theme.css';
 import App from './App.svelte';
-import { app } from './lib/app.svelte';
+import { app } from './app/app.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('missing #app');

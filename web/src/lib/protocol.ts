@@ -1,7 +1,20 @@
 // Messages between the main thread (UI + WebRTC) and the engine worker.
 // Byte payloads travel as transferred ArrayBuffers (postMessage transfer list), never copied.
 import type { AnnounceEvent, PeerStats, SessionState } from '../../../shared/engine/types';
-import type { AvailabilityPatch, PeersPatch } from './view-delta';
+import type { ActionResult, Call, WorkerAction } from './actions';
+
+/**
+ * Availability as posted: the whole array when a torrent first appears (or its piece count changed), else the cells
+ * that changed as `[index, value, index, value, ...]`. A view whose availability did not change carries none.
+ * (Diffed and applied in view-delta.ts.)
+ */
+export type AvailabilityPatch = { full: number[] } | { changed: number[] };
+
+/** Peers as posted: those added or whose figures changed, and the keys of those gone. */
+export interface PeersPatch {
+  changed: PeerStats[];
+  gone: string[];
+}
 
 /** A torrent as the UI shows it (posted by the worker a few times a second). */
 export interface TorrentView {
@@ -50,39 +63,42 @@ export type PostedView = Omit<TorrentView, 'availability' | 'peerStats'> & {
   peerStats?: PeersPatch;
 };
 
+/** A user's action for the worker (see actions.ts), answered by a `reply` with the same `requestId`. */
+export interface ActionMessage<A extends WorkerAction = WorkerAction> {
+  type: 'action';
+  requestId: number;
+  call: Call<A>;
+  /** The app's own trackers: for new shares, and added to every torrent's own. */
+  defaultTrackers: string[];
+}
+
 export type MainToWorker =
-  | {
-      type: 'share';
-      requestId: number;
-      /** `handle`: a persistent handle of the file (File System Access); when every file has one, the share reads
-       * pieces from the files themselves instead of copying them into storage. */
-      files: Array<{ file: File; path: string[]; handle?: FileSystemFileHandle }>;
-      name: string;
-      trackers: string[];
-    }
-  | { type: 'add-magnet'; requestId: number; link: string; defaultTrackers: string[] }
-  | { type: 'add-torrent-file'; requestId: number; bytes: ArrayBuffer; defaultTrackers: string[] }
+  | ActionMessage
   | { type: 'peer-connected'; infoHashHex: string; peer: string; identities?: string[] }
   | { type: 'peer-data'; infoHashHex: string; peer: string; data: ArrayBuffer }
   | { type: 'peer-closed'; infoHashHex: string; peer: string }
   /** The peer's data channel is not draining what we send (or drained again): upload backpressure. */
   | { type: 'peer-backlog'; infoHashHex: string; peer: string; backlogged: boolean }
-  | { type: 'pause'; infoHashHex: string }
-  | { type: 'resume'; infoHashHex: string }
-  /** Download only some files: these are skipped (not fetched, except pieces shared with chosen files). */
-  | { type: 'choose-files'; infoHashHex: string; skipped: number[] }
   /** A stream (a player, a save) needs these pieces first, the first now; `seek` drops earlier wishes. */
   | { type: 'want-pieces'; infoHashHex: string; pieces: number[]; seek: boolean }
-  | { type: 'remove'; infoHashHex: string }
-  /** Build a Blob of one finished file (a Blob of stored piece Blobs, no whole-file copy). */
-  | { type: 'get-file'; requestId: number; infoHashHex: string; fileIndex: number }
-  | { type: 'get-torrent-file'; requestId: number; infoHashHex: string }
-  /** The handles of a share read in place, for the page to ask the browser's permission again. */
-  | { type: 'get-shared-handles'; requestId: number; infoHashHex: string }
-  /** `Resume sharing`: the page has asked for permission; check the shared files and run the torrent again. */
-  | { type: 'resume-sharing'; infoHashHex: string }
   /** The page is going away: announce stopped where possible, flush storage. */
   | { type: 'shutdown' };
+
+/** The answer to one action: its result, typed by the action's row. */
+export interface ActionReply<A extends WorkerAction = WorkerAction> {
+  type: 'reply';
+  requestId: number;
+  ok: true;
+  value: ActionResult<A>;
+}
+
+/** An action that failed, with the reason the user reads. */
+export interface FailedReply {
+  type: 'reply';
+  requestId: number;
+  ok: false;
+  error: string;
+}
 
 export interface AnnounceStats {
   uploaded: number;
@@ -94,17 +110,9 @@ export type WorkerToMain =
   /** The worker is up; `peerIdHex` is the 20-byte peer id its sessions use (announce the same one). */
   | { type: 'ready'; restored: number; peerIdHex?: string }
   | { type: 'torrents'; torrents: PostedView[] }
-  /** Answer to a request (share, add-*, get-file, get-torrent-file). */
-  | {
-      type: 'reply';
-      requestId: number;
-      ok: true;
-      infoHashHex?: string;
-      blob?: Blob;
-      name?: string;
-      handles?: FileSystemFileHandle[];
-    }
-  | { type: 'reply'; requestId: number; ok: false; error: string }
+  /** Answer to an action. */
+  | { [A in WorkerAction]: ActionReply<A> }[WorkerAction]
+  | FailedReply
   /** A torrent became active (added, restored, resumed): the main thread starts tracker clients for it. */
   | { type: 'torrent-active'; infoHashHex: string; trackers: string[]; stats: AnnounceStats }
   | { type: 'torrent-inactive'; infoHashHex: string; stats: AnnounceStats }

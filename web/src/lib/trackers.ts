@@ -1,6 +1,33 @@
 // The trackers a torrent announces to. A link or a .torrent file comes from anyone, and every tracker we announce
-// to learns our address and what we download: only WebSocket trackers, and no more than a handful.
-import { usableTrackers } from '../net/tracker-client';
+// to learns our address and what we download: only WebSocket trackers, and no more than a handful. Shared by the
+// worker (a torrent's list) and the page (its tracker clients, and the states they show), with no socket code.
+
+export type TrackerState = 'connecting' | 'connected' | 'unreachable' | 'failure';
+
+export interface TrackerStatus {
+  url: string;
+  state: TrackerState;
+  /** The failure reason or connection error, for the UI. */
+  message?: string;
+  /** Swarm counts from the last announce reply. */
+  complete?: number;
+  incomplete?: number;
+}
+
+/** Tracker URLs the browser can reach: ws: and wss: only, deduplicated, in order. */
+export function usableTrackers(urls: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const url of urls) {
+    try {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') continue;
+    } catch {
+      continue;
+    }
+    if (!out.includes(url)) out.push(url);
+  }
+  return out;
+}
 
 /** Trackers kept per torrent; the defaults (the app's own tracker) always among them. */
 export const MAX_TRACKERS_PER_TORRENT = 16;

@@ -1,13 +1,9 @@
 // Torrent views travel from the worker to the page as changes, not snapshots: the worker diffs each torrent's piece
 // availability and peer list against what it last posted, the page applies the changes to its copy.
 import type { PeerStats } from '../../../shared/engine/types';
-import type { PostedView, TorrentView } from './protocol';
+import type { AvailabilityPatch, PeersPatch, PostedView, TorrentView } from './protocol';
 
-/**
- * Availability as posted: the whole array when a torrent first appears (or its piece count changed), else the cells
- * that changed as `[index, value, index, value, ...]`. A view whose availability did not change carries none.
- */
-export type AvailabilityPatch = { full: number[] } | { changed: number[] };
+export type { AvailabilityPatch, PeersPatch } from './protocol';
 
 /** The worker's side: what was last posted per torrent. */
 export class AvailabilityDiffer {
@@ -46,12 +42,6 @@ export function applyAvailability(
   const next = previous.slice();
   for (let i = 0; i + 1 < patch.changed.length; i += 2) next[patch.changed[i]] = patch.changed[i + 1];
   return next;
-}
-
-/** Peers as posted: those added or whose figures changed, and the keys of those gone. */
-export interface PeersPatch {
-  changed: PeerStats[];
-  gone: string[];
 }
 
 function samePeer(a: PeerStats, b: PeerStats): boolean {

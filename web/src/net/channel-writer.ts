@@ -2,8 +2,9 @@
 // is under a high-water mark, queue otherwise, resume on 'bufferedamountlow'. A message larger than the
 // channel's limit is split (as views, no copy). An optional tab-wide upload limit spaces the sends.
 
-/** The largest message a data channel accepts in one send (a larger one throws). */
-export const MAX_MESSAGE_BYTES = 262_144;
+import { MAX_MESSAGE_BYTES, type Defer } from '../lib/task';
+
+export { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../lib/task';
 /** Keep at most this much in the channel's own buffer (its hard limit is 16 MiB). */
 export const HIGH_WATER_BYTES = 256 * 1024;
 /** Our queue in front of the channel: over BACKLOG_BYTES the peer is reported backlogged (the engine stops reading
@@ -78,31 +79,6 @@ export class RateLimiter {
     this.last = t;
     if (this.rate > 0) this.tokens = Math.min(this.burst(), this.tokens + elapsed * this.rate);
   }
-}
-
-/** Runs a callback soon, as its own task. */
-export type Defer = (callback: () => void) => void;
-
-let sharedDefer: Defer | undefined;
-
-/**
- * A task queued behind the messages already waiting (a MessageChannel post, without setTimeout's clamping), so
- * that the worker's sends of one burst reach the channel together and merge into fewer messages.
- */
-export function deferTask(): Defer {
-  if (sharedDefer) return sharedDefer;
-  if (typeof MessageChannel === 'undefined') {
-    sharedDefer = (callback) => setTimeout(callback, 0);
-    return sharedDefer;
-  }
-  const channel = new MessageChannel();
-  const callbacks: Array<() => void> = [];
-  channel.port1.onmessage = () => callbacks.shift()?.();
-  sharedDefer = (callback) => {
-    callbacks.push(callback);
-    channel.port2.postMessage(null);
-  };
-  return sharedDefer;
 }
 
 export class ChannelWriter {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MainToWorker, WorkerToMain } from '../lib/protocol';
-import type { TorrentView } from '../lib/protocol';
+import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
 import {
   EngineBridge,
   RequestError,
@@ -83,13 +82,14 @@ const stats = { uploaded: 0, downloaded: 0, left: 10 };
 describe('EngineBridge', () => {
   it('matches replies to requests and turns failures into errors', async () => {
     const { worker, bridge } = setup();
-    const added = bridge.addMagnet('magnet:?xt=urn:btih:' + T);
-    const bad = bridge.addMagnet('nonsense');
-    const [first, second] = worker.posted as Array<Extract<MainToWorker, { type: 'add-magnet' }>>;
+    const added = bridge.call({ op: 'add-magnet', link: 'magnet:?xt=urn:btih:' + T });
+    const bad = bridge.call({ op: 'add-magnet', link: 'nonsense' });
+    const [first, second] = worker.posted as ActionMessage[];
     expect(first.defaultTrackers).toEqual(['ws://home/']);
+    expect(first.call).toEqual({ op: 'add-magnet', link: 'magnet:?xt=urn:btih:' + T });
     worker.emit({ type: 'reply', requestId: second.requestId, ok: false, error: 'not a magnet link' });
-    worker.emit({ type: 'reply', requestId: first.requestId, ok: true, infoHashHex: T });
-    await expect(added).resolves.toBe(T);
+    worker.emit({ type: 'reply', requestId: first.requestId, ok: true, value: { infoHashHex: T, name: T } });
+    await expect(added).resolves.toEqual({ infoHashHex: T, name: T });
     await expect(bad).rejects.toThrow(RequestError);
   });
 
@@ -185,8 +185,8 @@ describe('EngineBridge', () => {
       const { log, listener } = events();
       const { worker, bridge, replacements } = setup(listener);
       worker.emit({ type: 'ready', restored: 1 });
-      const saving = bridge.getFile(T, 0);
-      const sharing = bridge.share([], 'files');
+      const saving = bridge.call({ op: 'get-file', infoHashHex: T, fileIndex: 0 });
+      const sharing = bridge.call({ op: 'share', files: [], name: 'files' });
       worker.fail('out of memory');
       await expect(saving).rejects.toThrow(WorkerFailedError);
       await expect(sharing).rejects.toThrow('The engine stopped: out of memory');
@@ -208,13 +208,13 @@ describe('EngineBridge', () => {
       next.emit({ type: 'torrents', torrents: [{ ...view, availability: { full: [-1, 0] } }] });
       expect(log.torrents.at(-1)).toEqual([{ ...view, availability: [-1, 0], peerStats: [] }]);
       // Requests go to the new worker; late messages of the old one are ignored.
-      const again = bridge.getFile(T, 0);
-      const request = next.posted.at(-1) as Extract<MainToWorker, { type: 'get-file' }>;
-      expect(request.type).toBe('get-file');
+      const again = bridge.call({ op: 'get-file', infoHashHex: T, fileIndex: 0 });
+      const request = next.posted.at(-1) as ActionMessage;
+      expect(request.call.op).toBe('get-file');
       worker.emit({ type: 'torrents', torrents: [] });
       expect(log.torrents.at(-1)).toEqual([{ ...view, availability: [-1, 0], peerStats: [] }]);
       const blob = new Blob(['x']);
-      next.emit({ type: 'reply', requestId: request.requestId, ok: true, blob });
+      next.emit({ type: 'reply', requestId: request.requestId, ok: true, value: blob });
       await expect(again).resolves.toBe(blob);
     });
 
@@ -222,7 +222,7 @@ describe('EngineBridge', () => {
       const { log, listener } = events();
       const { worker, bridge, replacements } = setup(listener);
       worker.emit({ type: 'ready', restored: 0 });
-      const pending = bridge.addMagnet('magnet:?xt=urn:btih:' + T);
+      const pending = bridge.call({ op: 'add-magnet', link: 'magnet:?xt=urn:btih:' + T });
       worker.onmessageerror?.({} as MessageEvent);
       await expect(pending).rejects.toThrow(WorkerFailedError);
       expect(replacements).toHaveLength(1);
@@ -232,7 +232,7 @@ describe('EngineBridge', () => {
     it('reports a worker that fails before it is ready instead of restarting it', async () => {
       const { log, listener } = events();
       const { worker, bridge, replacements } = setup(listener);
-      const pending = bridge.addMagnet('magnet:?xt=urn:btih:' + T);
+      const pending = bridge.call({ op: 'add-magnet', link: 'magnet:?xt=urn:btih:' + T });
       worker.fail('could not load the script');
       await expect(pending).rejects.toThrow(WorkerFailedError);
       expect(replacements).toHaveLength(0);

@@ -1,18 +1,13 @@
 // The main thread's side of the app: talks to the engine worker (requests and replies, torrent views), runs the
 // tracker clients for the torrents the worker reports active, and connects WebRTC peers to the worker.
 import { hexToBinary } from '../../../shared/tracker-protocol';
+import type { ActionResult, Call, WorkerAction } from '../lib/actions';
 import type { AnnounceStats, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
+import { usableTrackers, type TrackerStatus } from '../lib/trackers';
 import { ViewMirror } from '../lib/view-delta';
 import { RateLimiter } from './channel-writer';
 import { PeerManager, type CreateInstance, type RtcPeer } from './peers';
-import {
-  makePeerId,
-  TrackerClient,
-  usableTrackers,
-  type AnnounceNumbers,
-  type SocketLike,
-  type TrackerStatus,
-} from './tracker-client';
+import { makePeerId, TrackerClient, type AnnounceNumbers, type SocketLike } from './tracker-client';
 
 /** The parts of a Worker the bridge uses. */
 export interface WorkerLike {
@@ -50,11 +45,6 @@ export interface BridgeOptions {
   relayOnly?: boolean;
 }
 
-type Reply = Extract<WorkerToMain, { type: 'reply' }>;
-type OkReply = Extract<Reply, { ok: true }>;
-type RequestMessage = Extract<MainToWorker, { requestId: number }>;
-type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
-
 export class RequestError extends Error {
   override name = 'RequestError';
 }
@@ -77,9 +67,10 @@ export class EngineBridge {
   private restarts = 0;
   /** Torrent views are posted as changes (availability cells, peers); this holds the whole views. */
   private readonly views = new ViewMirror();
+  /** Actions sent to the worker, by request id, until its reply. */
   private readonly pending = new Map<
     number,
-    { resolve: (reply: OkReply) => void; reject: (e: Error) => void }
+    { resolve: (value: unknown) => void; reject: (e: Error) => void }
   >();
   private nextRequest = 1;
   private readonly numbers = new Map<string, AnnounceNumbers>();
@@ -169,74 +160,29 @@ export class EngineBridge {
     this.relayOnly = on;
   }
 
-  async share(
-    files: Array<{ file: File; path: string[]; handle?: FileSystemFileHandle }>,
-    name: string,
-  ): Promise<string> {
-    const reply = await this.request({ type: 'share', files, name, trackers: this.options.defaultTrackers });
-    return reply.infoHashHex ?? '';
-  }
-
-  async addMagnet(link: string): Promise<string> {
-    const reply = await this.request({
-      type: 'add-magnet',
-      link,
-      defaultTrackers: this.options.defaultTrackers,
+  /**
+   * Runs a user's action in the worker (see lib/actions.ts) and answers its result; a failure rejects with the
+   * worker's reason (`RequestError`), or `WorkerFailedError` when the worker stops first.
+   */
+  call<A extends WorkerAction>(call: Call<A>): Promise<ActionResult<A>> {
+    const requestId = this.nextRequest++;
+    // A .torrent file's bytes are moved to the worker, not copied.
+    const transfer = call.op === 'add-torrent-file' ? [(call as Call<'add-torrent-file'>).bytes] : undefined;
+    return new Promise<ActionResult<A>>((resolve, reject) => {
+      this.pending.set(requestId, { resolve: resolve as (value: unknown) => void, reject });
+      const message: MainToWorker = {
+        type: 'action',
+        requestId,
+        call: call as Call<WorkerAction>,
+        defaultTrackers: this.options.defaultTrackers,
+      };
+      this.worker.postMessage(message, transfer);
     });
-    return reply.infoHashHex ?? '';
-  }
-
-  async addTorrentFile(bytes: ArrayBuffer): Promise<string> {
-    const reply = await this.request(
-      { type: 'add-torrent-file', bytes, defaultTrackers: this.options.defaultTrackers },
-      [bytes],
-    );
-    return reply.infoHashHex ?? '';
-  }
-
-  async getFile(infoHashHex: string, fileIndex: number): Promise<Blob> {
-    const reply = await this.request({ type: 'get-file', infoHashHex, fileIndex });
-    if (!reply.blob) throw new RequestError('The engine returned no data for this file');
-    return reply.blob;
-  }
-
-  async getTorrentFile(infoHashHex: string): Promise<{ blob: Blob; name: string }> {
-    const reply = await this.request({ type: 'get-torrent-file', infoHashHex });
-    if (!reply.blob) throw new RequestError('The engine returned no .torrent file');
-    return { blob: reply.blob, name: reply.name ?? `${infoHashHex}.torrent` };
-  }
-
-  /** The handles of a torrent shared from files on disk (to ask the browser's permission to read them again). */
-  async getSharedHandles(infoHashHex: string): Promise<FileSystemFileHandle[]> {
-    const reply = await this.request({ type: 'get-shared-handles', infoHashHex });
-    return reply.handles ?? [];
-  }
-
-  /** After the permission was granted again: the worker checks the files and shares them again. */
-  resumeSharing(infoHashHex: string): void {
-    this.worker.postMessage({ type: 'resume-sharing', infoHashHex });
-  }
-
-  pause(infoHashHex: string): void {
-    this.worker.postMessage({ type: 'pause', infoHashHex });
-  }
-
-  /** Downloads only the files not in `skipped`. */
-  chooseFiles(infoHashHex: string, skipped: number[]): void {
-    this.worker.postMessage({ type: 'choose-files', infoHashHex, skipped });
   }
 
   /** A stream of the service worker needs these pieces first. */
   wantPieces(infoHashHex: string, pieces: number[], seek: boolean): void {
     this.worker.postMessage({ type: 'want-pieces', infoHashHex, pieces, seek });
-  }
-
-  resume(infoHashHex: string): void {
-    this.worker.postMessage({ type: 'resume', infoHashHex });
-  }
-
-  remove(infoHashHex: string): void {
-    this.worker.postMessage({ type: 'remove', infoHashHex });
   }
 
   /** The page is going away: `stopped` to every tracker, close the connections, tell the worker. */
@@ -246,17 +192,6 @@ export class EngineBridge {
     this.tracker?.shutdown();
     this.peers.closeAll();
     this.worker.postMessage({ type: 'shutdown' });
-  }
-
-  private request(
-    message: DistributiveOmit<RequestMessage, 'requestId'>,
-    transfer?: Transferable[],
-  ): Promise<OkReply> {
-    const requestId = this.nextRequest++;
-    return new Promise<OkReply>((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject });
-      this.worker.postMessage({ ...message, requestId } as RequestMessage, transfer);
-    });
   }
 
   private onMessage(message: WorkerToMain): void {
@@ -278,7 +213,7 @@ export class EngineBridge {
         const pending = this.pending.get(message.requestId);
         if (!pending) return;
         this.pending.delete(message.requestId);
-        if (message.ok) pending.resolve(message);
+        if (message.ok) pending.resolve(message.value);
         else pending.reject(new RequestError(message.error));
         return;
       }

@@ -4,43 +4,11 @@
 // tests), each answered with a result or an error. A call not answered when the engine tab vanishes is sent again to
 // the next engine tab (adding a torrent twice is harmless: the worker answers with the torrent it has), or run
 // locally when this tab becomes the engine.
+import { isIndex, isObject, parseCall, type Call, type Result } from '../lib/actions';
 import type { TorrentView } from '../lib/protocol';
-import type { TrackerStatus } from './tracker-client';
+import type { TrackerStatus } from '../lib/trackers';
 
-/** The actions a tab can ask of the engine. */
-export type Call =
-  | { op: 'share'; files: Array<{ file: File; path: string[] }>; name: string }
-  | { op: 'add-magnet'; link: string }
-  | { op: 'add-torrent-file'; bytes: ArrayBuffer }
-  | { op: 'get-file'; infoHashHex: string; fileIndex: number }
-  | { op: 'get-torrent-file'; infoHashHex: string }
-  | { op: 'get-shared-handles'; infoHashHex: string }
-  | { op: 'resume-sharing'; infoHashHex: string }
-  | { op: 'pause'; infoHashHex: string }
-  | { op: 'resume'; infoHashHex: string }
-  | { op: 'remove'; infoHashHex: string }
-  | { op: 'choose-files'; infoHashHex: string; skipped: number[] }
-  | { op: 'set-upload-limit'; kib: number }
-  | { op: 'set-relay-only'; on: boolean };
-
-/** What each call answers. */
-export interface CallResults {
-  share: string;
-  'add-magnet': string;
-  'add-torrent-file': string;
-  'get-file': Blob;
-  'get-torrent-file': { blob: Blob; name: string };
-  'get-shared-handles': FileSystemFileHandle[];
-  'resume-sharing': void;
-  pause: void;
-  resume: void;
-  remove: void;
-  'choose-files': void;
-  'set-upload-limit': void;
-  'set-relay-only': void;
-}
-
-export type Result<C extends Call> = CallResults[C['op']];
+export { parseCall, type Call, type Result } from '../lib/actions';
 
 /** The engine as the app's state sees it, local (the worker in this tab) or remote (another tab's). */
 export interface Engine {
@@ -94,76 +62,12 @@ export const MAX_WAITING_CALLS = 64;
 export const MAX_HOSTED_CALLS = 64;
 /** A view tab says hello this often; the engine tab publishes its view while it heard one in the last 3 periods. */
 export const HELLO_MS = 5_000;
-/** Bounds on what a call may carry (the worker checks the rest: magnet syntax, bencode). */
-const MAX_LINK = 64 * 1024;
-const MAX_TORRENT_FILE = 16 * 1024 * 1024;
-const MAX_SHARED_FILES = 100_000;
-const MAX_PATH_PARTS = 256;
-
 export class TabCallError extends Error {
   override name = 'TabCallError';
 }
 
-const HEX40 = /^[0-9a-f]{40}$/;
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
 const isId = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= 64;
-const isHash = (value: unknown): value is string => typeof value === 'string' && HEX40.test(value);
-const isIndex = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 0;
-
-/** A call as it arrived from another tab, or undefined when it is not one of ours. */
-export function parseCall(value: unknown): Call | undefined {
-  if (!isObject(value)) return undefined;
-  switch (value.op) {
-    case 'share': {
-      const files = value.files;
-      if (typeof value.name !== 'string' || !Array.isArray(files)) return undefined;
-      if (files.length === 0 || files.length > MAX_SHARED_FILES) return undefined;
-      for (const entry of files as unknown[]) {
-        if (!isObject(entry) || !(entry.file instanceof Blob) || !Array.isArray(entry.path)) return undefined;
-        if (entry.path.length === 0 || entry.path.length > MAX_PATH_PARTS) return undefined;
-        if (!(entry.path as unknown[]).every((part) => typeof part === 'string')) return undefined;
-      }
-      return { op: 'share', files: files as Array<{ file: File; path: string[] }>, name: value.name };
-    }
-    case 'add-magnet':
-      return typeof value.link === 'string' && value.link.length <= MAX_LINK
-        ? { op: 'add-magnet', link: value.link }
-        : undefined;
-    case 'add-torrent-file':
-      return value.bytes instanceof ArrayBuffer && value.bytes.byteLength <= MAX_TORRENT_FILE
-        ? { op: 'add-torrent-file', bytes: value.bytes }
-        : undefined;
-    case 'get-file':
-      return isHash(value.infoHashHex) && isIndex(value.fileIndex)
-        ? { op: 'get-file', infoHashHex: value.infoHashHex, fileIndex: value.fileIndex }
-        : undefined;
-    case 'get-torrent-file':
-    case 'get-shared-handles':
-    case 'resume-sharing':
-    case 'pause':
-    case 'resume':
-    case 'remove':
-      return isHash(value.infoHashHex) ? { op: value.op, infoHashHex: value.infoHashHex } : undefined;
-    case 'choose-files': {
-      const skipped = value.skipped;
-      if (!isHash(value.infoHashHex) || !Array.isArray(skipped) || skipped.length > MAX_SHARED_FILES)
-        return undefined;
-      if (!(skipped as unknown[]).every(isIndex)) return undefined;
-      return { op: 'choose-files', infoHashHex: value.infoHashHex, skipped: skipped as number[] };
-    }
-    case 'set-upload-limit':
-      return typeof value.kib === 'number' && Number.isFinite(value.kib) && value.kib >= 0
-        ? { op: 'set-upload-limit', kib: value.kib }
-        : undefined;
-    case 'set-relay-only':
-      return typeof value.on === 'boolean' ? { op: 'set-relay-only', on: value.on } : undefined;
-    default:
-      return undefined;
-  }
-}
 
 function isSharedView(value: unknown): value is SharedView {
   return (

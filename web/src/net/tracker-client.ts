@@ -11,6 +11,9 @@ import {
   type SignalDescription,
   type WireOffer,
 } from '../../../shared/tracker-protocol';
+import { usableTrackers, type TrackerStatus } from '../lib/trackers';
+
+export { usableTrackers, type TrackerState, type TrackerStatus } from '../lib/trackers';
 
 /** The parts of a browser WebSocket the client uses. */
 export interface SocketLike {
@@ -36,18 +39,6 @@ export interface AnnounceNumbers {
   downloaded: number;
   /** Bytes left, or null when unknown (a magnet link before its metadata). */
   left: number | null;
-}
-
-export type TrackerState = 'connecting' | 'connected' | 'unreachable' | 'failure';
-
-export interface TrackerStatus {
-  url: string;
-  state: TrackerState;
-  /** The failure reason or connection error, for the UI. */
-  message?: string;
-  /** Swarm counts from the last announce reply. */
-  complete?: number;
-  incomplete?: number;
 }
 
 export interface TrackerHooks<P extends SignalPeer> {
@@ -118,21 +109,6 @@ function binaryOf(bytes: Uint8Array): string {
   let text = '';
   for (const byte of bytes) text += String.fromCharCode(byte);
   return text;
-}
-
-/** Tracker URLs the browser can reach: ws: and wss: only, deduplicated, in order. */
-export function usableTrackers(urls: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const url of urls) {
-    try {
-      const parsed = new URL(url);
-      if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') continue;
-    } catch {
-      continue;
-    }
-    if (!out.includes(url)) out.push(url);
-  }
-  return out;
 }
 
 interface PendingOffer<P> {

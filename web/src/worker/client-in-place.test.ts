@@ -47,15 +47,17 @@ async function shareInPlace(store: PlainStore) {
   const shared = file(bytes, 'movie.bin');
   const handle = new FakeHandle(shared);
   const peer = await started('A', store);
-  const reply = await peer.request({
-    type: 'share',
-    files: [{ file: shared, path: ['movie.bin'], handle: handle as unknown as FileSystemFileHandle }],
-    name: 'movie.bin',
-    trackers: [],
-  });
-  if (!reply.ok || !reply.infoHashHex) throw new Error(`share failed: ${JSON.stringify(reply)}`);
+  const reply = await peer.request(
+    {
+      op: 'share',
+      files: [{ file: shared, path: ['movie.bin'], handle: handle as unknown as FileSystemFileHandle }],
+      name: 'movie.bin',
+    },
+    [],
+  );
+  if (!reply.ok || !reply.value.infoHashHex) throw new Error(`share failed: ${JSON.stringify(reply)}`);
   await peer.client.flush();
-  return { peer, handle, bytes, infoHashHex: reply.infoHashHex };
+  return { peer, handle, bytes, infoHashHex: reply.value.infoHashHex };
 }
 
 const pieceKeys = (store: PlainStore) => [...store.data.keys()].filter((key) => key.startsWith('piece:'));
@@ -66,8 +68,8 @@ describe('worker client: shares read in place', () => {
     const { peer, infoHashHex, bytes } = await shareInPlace(store);
     expect(pieceKeys(store)).toEqual([]);
     expect(peer.view(infoHashHex)).toMatchObject({ state: 'seeding', progress: 100, inPlace: true });
-    const reply = await peer.request({ type: 'get-file', infoHashHex, fileIndex: 0 });
-    const saved = new Uint8Array(await (reply.ok ? reply.blob! : new Blob()).arrayBuffer());
+    const reply = await peer.request({ op: 'get-file', infoHashHex, fileIndex: 0 });
+    const saved = new Uint8Array(await (reply.ok ? reply.value : new Blob()).arrayBuffer());
     expect(saved).toEqual(bytes);
   });
 
@@ -82,16 +84,16 @@ describe('worker client: shares read in place', () => {
       resumeSharing: true,
     });
     // Still refused: it stays stopped, with the button.
-    await reloaded.client.handle({ type: 'resume-sharing', infoHashHex });
+    await reloaded.request({ op: 'resume-sharing', infoHashHex });
     expect(reloaded.view(infoHashHex)).toMatchObject({ state: 'error', resumeSharing: true });
     handle.denied = false;
-    await reloaded.client.handle({ type: 'resume-sharing', infoHashHex });
+    await reloaded.request({ op: 'resume-sharing', infoHashHex });
     const view = reloaded.view(infoHashHex);
     expect(view).toMatchObject({ state: 'seeding', progress: 100 });
     expect(view?.error).toBeUndefined();
     expect(view?.resumeSharing).toBeUndefined();
-    const reply = await reloaded.request({ type: 'get-shared-handles', infoHashHex });
-    expect(reply.ok && reply.handles).toEqual([handle]);
+    const reply = await reloaded.request({ op: 'get-shared-handles', infoHashHex });
+    expect(reply.ok && reply.value).toEqual([handle]);
   });
 
   it('a file changed on disk stops the share at the next reload, without Resume sharing', async () => {

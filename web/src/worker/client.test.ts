@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { formatMagnet } from '../../../shared/magnet';
+import type { Call, WorkerAction } from '../lib/actions';
 import { MemoryStore, StorageUnavailableError, type KeyValueStore } from '../lib/storage';
+import { ACTION_SAMPLES } from '../lib/testing/action-samples';
 import { Network, TestPeer, file, randomBytes, until } from './testing/harness';
 
 const KiB = 1024;
@@ -41,17 +43,30 @@ async function startedPeer(name: string, store = new MemoryStore()): Promise<Tes
 
 async function shareFolder(peer: TestPeer) {
   const { bytes, files } = folder();
-  const reply = await peer.request({
-    type: 'share',
-    files,
-    name: 'folder',
-    trackers: ['wss://t.example/', 'wss://t.example/'],
-  });
-  if (!reply.ok || !reply.infoHashHex) throw new Error(`share failed: ${JSON.stringify(reply)}`);
-  return { bytes, files, infoHashHex: reply.infoHashHex };
+  const reply = await peer.request(
+    {
+      op: 'share',
+      files,
+      name: 'folder',
+    },
+    ['wss://t.example/', 'wss://t.example/'],
+  );
+  if (!reply.ok || !reply.value.infoHashHex) throw new Error(`share failed: ${JSON.stringify(reply)}`);
+  return { bytes, files, infoHashHex: reply.value.infoHashHex };
 }
 
 describe('worker client', () => {
+  it('has a handler for every action the worker runs, and refuses one it does not know', async () => {
+    const peer = await startedPeer('H');
+    const { 'set-upload-limit': _limit, 'set-relay-only': _relay, ...workerCalls } = ACTION_SAMPLES;
+    for (const call of Object.values(workerCalls) as Call<WorkerAction>[]) {
+      const reply = await peer.request(call);
+      expect(reply.ok ? '' : reply.error, call.op).not.toBe('Not a request the engine knows');
+    }
+    const unknown = await peer.request({ op: 'eval' } as unknown as Call<WorkerAction>);
+    expect(unknown).toMatchObject({ ok: false, error: 'Not a request the engine knows' });
+  });
+
   it('shares a folder: seeds it from storage, and saves every file including the empty one', async () => {
     const seeder = await startedPeer('A');
     expect(seeder.ofType('ready')[0]).toMatchObject({ restored: 0 });
@@ -80,12 +95,12 @@ describe('worker client', () => {
     expect(pieceKeys(seeder.memory)).toHaveLength(view?.pieceCount ?? -1);
 
     for (let index = 0; index < 3; index++) {
-      const reply = await seeder.request({ type: 'get-file', infoHashHex, fileIndex: index });
+      const reply = await seeder.request({ op: 'get-file', infoHashHex, fileIndex: index });
       expect(reply.ok).toBe(true);
-      expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(bytes[index]));
+      expect(sha256(await blobBytes(reply.ok ? reply.value : undefined))).toBe(sha256(bytes[index]));
     }
-    const torrent = await seeder.request({ type: 'get-torrent-file', infoHashHex });
-    expect(torrent).toMatchObject({ ok: true, name: 'folder.torrent' });
+    const torrent = await seeder.request({ op: 'get-torrent-file', infoHashHex });
+    expect(torrent).toMatchObject({ ok: true, value: { name: 'folder.torrent' } });
   });
 
   it('downloads a multi-file torrent from another tab by magnet link, then seeds it', async () => {
@@ -97,12 +112,14 @@ describe('worker client', () => {
     const { bytes, infoHashHex } = await shareFolder(seeder);
 
     const magnet = seeder.view(infoHashHex)?.magnet ?? '';
-    const added = await leecher.request({
-      type: 'add-magnet',
-      link: magnet,
-      defaultTrackers: ['wss://other.example/'],
-    });
-    expect(added).toMatchObject({ ok: true, infoHashHex });
+    const added = await leecher.request(
+      {
+        op: 'add-magnet',
+        link: magnet,
+      },
+      ['wss://other.example/'],
+    );
+    expect(added).toMatchObject({ ok: true, value: { infoHashHex } });
     expect(leecher.view(infoHashHex)?.state).toBe('fetching-metadata');
     expect(leecher.view(infoHashHex)?.trackers).toEqual(['wss://t.example/', 'wss://other.example/']);
 
@@ -121,8 +138,8 @@ describe('worker client', () => {
     expect(view?.downloaded).toBe(bytes.reduce((n, b) => n + b.length, 0));
     expect(leecher.ofType('announce').some((m) => m.event === 'completed')).toBe(true);
     for (let index = 0; index < 3; index++) {
-      const reply = await leecher.request({ type: 'get-file', infoHashHex, fileIndex: index });
-      expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(bytes[index]));
+      const reply = await leecher.request({ op: 'get-file', infoHashHex, fileIndex: index });
+      expect(sha256(await blobBytes(reply.ok ? reply.value : undefined))).toBe(sha256(bytes[index]));
     }
     expect(seeder.view(infoHashHex)?.uploaded).toBeGreaterThan(0);
   });
@@ -134,18 +151,22 @@ describe('worker client', () => {
     network.add(seeder);
     network.add(leecher);
     const data = randomBytes(600 * KiB + 5, 9);
-    const shared = await seeder.request({
-      type: 'share',
-      files: [{ file: file(data, 'done.bin'), path: ['done.bin'] }],
-      name: 'done.bin',
-      trackers: [],
-    });
-    const infoHashHex = shared.ok ? (shared.infoHashHex ?? '') : '';
-    await leecher.request({
-      type: 'add-magnet',
-      link: seeder.view(infoHashHex)?.magnet ?? '',
-      defaultTrackers: [],
-    });
+    const shared = await seeder.request(
+      {
+        op: 'share',
+        files: [{ file: file(data, 'done.bin'), path: ['done.bin'] }],
+        name: 'done.bin',
+      },
+      [],
+    );
+    const infoHashHex = shared.ok ? shared.value.infoHashHex : '';
+    await leecher.request(
+      {
+        op: 'add-magnet',
+        link: seeder.view(infoHashHex)?.magnet ?? '',
+      },
+      [],
+    );
     network.connect(seeder, leecher, infoHashHex);
     await until(() => leecher.view(infoHashHex)?.state === 'seeding', [seeder.client, leecher.client]);
     const sent = seeder.view(infoHashHex)?.uploaded ?? 0;
@@ -169,13 +190,15 @@ describe('worker client', () => {
     const seeder = await startedPeer('A');
     network.add(seeder);
     const data = randomBytes(1024 * KiB, 5);
-    const shared = await seeder.request({
-      type: 'share',
-      files: [{ file: file(data, 'big.bin'), path: ['big.bin'] }],
-      name: 'big.bin',
-      trackers: [],
-    });
-    const infoHashHex = shared.ok ? (shared.infoHashHex ?? '') : '';
+    const shared = await seeder.request(
+      {
+        op: 'share',
+        files: [{ file: file(data, 'big.bin'), path: ['big.bin'] }],
+        name: 'big.bin',
+      },
+      [],
+    );
+    const infoHashHex = shared.ok ? shared.value.infoHashHex : '';
     const pieceCount = seeder.view(infoHashHex)?.pieceCount ?? 0;
     expect(pieceCount).toBeGreaterThan(32);
 
@@ -200,11 +223,13 @@ describe('worker client', () => {
     const first = new TestPeer('B', crashable);
     await first.client.start();
     network.add(first);
-    await first.request({
-      type: 'add-magnet',
-      link: seeder.view(infoHashHex)?.magnet ?? '',
-      defaultTrackers: [],
-    });
+    await first.request(
+      {
+        op: 'add-magnet',
+        link: seeder.view(infoHashHex)?.magnet ?? '',
+      },
+      [],
+    );
     network.connect(seeder, first, infoHashHex);
     await until(() => crashed, [seeder.client, first.client]);
     const kept = new Set(pieceKeys(store));
@@ -241,8 +266,8 @@ describe('worker client', () => {
     for (const keys of pieceBatches) expect(keys).toContain(`totals:${infoHashHex}`);
     const recordWrites = written.filter((key) => key === `torrent:${infoHashHex}`).length;
     expect(recordWrites).toBeLessThan(pieceBatches.length);
-    const reply = await second.request({ type: 'get-file', infoHashHex, fileIndex: 0 });
-    expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(data));
+    const reply = await second.request({ op: 'get-file', infoHashHex, fileIndex: 0 });
+    expect(sha256(await blobBytes(reply.ok ? reply.value : undefined))).toBe(sha256(data));
   });
 
   it('quarantines a record whose restore stopped the worker three times in a row', async () => {
@@ -293,19 +318,21 @@ describe('worker client', () => {
     const peer = new TestPeer('S', new MemoryStore(), { estimateStorage: async () => small });
     await peer.client.start();
     const { files } = folder();
-    const share = await peer.request({ type: 'share', files, name: 'folder', trackers: [] });
+    const share = await peer.request({ op: 'share', files, name: 'folder' }, []);
     expect(share).toMatchObject({ ok: false, error: 'Not enough storage: needs 130 KiB, 90.0 KiB free' });
     const hash = 'ab'.repeat(20);
-    const magnet = await peer.request({
-      type: 'add-magnet',
-      link: `magnet:?xt=urn:btih:${hash}&xl=${1024 * KiB}`,
-      defaultTrackers: [],
-    });
+    const magnet = await peer.request(
+      {
+        op: 'add-magnet',
+        link: `magnet:?xt=urn:btih:${hash}&xl=${1024 * KiB}`,
+      },
+      [],
+    );
     expect(magnet).toMatchObject({ ok: false, error: 'Not enough storage: needs 1.00 MiB, 90.0 KiB free' });
     expect(pieceKeys(peer.memory)).toEqual([]);
     expect(peer.view(hash)).toBeUndefined();
     // Without a size, a magnet is added (a full disk then shows on the torrent).
-    expect(await peer.request({ type: 'add-magnet', link: hash, defaultTrackers: [] })).toMatchObject({
+    expect(await peer.request({ op: 'add-magnet', link: hash }, [])).toMatchObject({
       ok: true,
     });
   });
@@ -319,7 +346,7 @@ describe('worker client', () => {
       ...Array.from({ length: 30 }, (_, i) => `wss://t${i}.example/`),
     ];
     const link = `magnet:?xt=urn:btih:${hash}${trackers.map((t) => `&tr=${encodeURIComponent(t)}`).join('')}`;
-    await peer.request({ type: 'add-magnet', link, defaultTrackers: ['wss://own.example/'] });
+    await peer.request({ op: 'add-magnet', link }, ['wss://own.example/']);
     const active = peer.ofType('torrent-active').find((m) => m.infoHashHex === hash);
     expect(active?.trackers).toHaveLength(16);
     expect(active?.trackers).toContain('wss://own.example/');
@@ -334,8 +361,8 @@ describe('worker client', () => {
 
     const second = await startedPeer('A2', store);
     expect(second.view(infoHashHex)).toMatchObject({ state: 'seeding', progress: 100, name: 'folder' });
-    const reply = await second.request({ type: 'get-file', infoHashHex, fileIndex: 0 });
-    expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(bytes[0]));
+    const reply = await second.request({ op: 'get-file', infoHashHex, fileIndex: 0 });
+    expect(sha256(await blobBytes(reply.ok ? reply.value : undefined))).toBe(sha256(bytes[0]));
   });
 
   it('deletes at start the pieces of a share that a reload cut short while hashing, and nothing else', async () => {
@@ -355,8 +382,8 @@ describe('worker client', () => {
     const second = await startedPeer('A2', store);
     expect(pieceKeys(store).sort()).toEqual([...finished, download].sort());
     expect(second.view(infoHashHex)).toMatchObject({ state: 'seeding', progress: 100 });
-    const reply = await second.request({ type: 'get-file', infoHashHex, fileIndex: 2 });
-    expect(sha256(await blobBytes(reply.ok ? reply.blob : undefined))).toBe(sha256(bytes[2]));
+    const reply = await second.request({ op: 'get-file', infoHashHex, fileIndex: 2 });
+    expect(sha256(await blobBytes(reply.ok ? reply.value : undefined))).toBe(sha256(bytes[2]));
   });
 
   it('a full disk puts the torrent in the error state and keeps the verified pieces; others go on', async () => {
@@ -369,11 +396,13 @@ describe('worker client', () => {
     const store = new MemoryStore();
     const leecher = await startedPeer('B', store);
     network.add(leecher);
-    await leecher.request({
-      type: 'add-magnet',
-      link: seeder.view(infoHashHex)?.magnet ?? '',
-      defaultTrackers: [],
-    });
+    await leecher.request(
+      {
+        op: 'add-magnet',
+        link: seeder.view(infoHashHex)?.magnet ?? '',
+      },
+      [],
+    );
     await leecher.client.flush();
     store.quotaBytes = store.usedBytes() + 3 * 16 * KiB + 100; // room for about three pieces
     network.connect(seeder, leecher, infoHashHex);
@@ -398,7 +427,7 @@ describe('worker client', () => {
     store.failure = new StorageUnavailableError('storage unavailable: private mode');
     const peer = await startedPeer('A', store);
     const magnet = formatMagnet({ infoHash: new Uint8Array(20).fill(7), name: 'x' });
-    const reply = await peer.request({ type: 'add-magnet', link: magnet, defaultTrackers: [] });
+    const reply = await peer.request({ op: 'add-magnet', link: magnet }, []);
     expect(reply.ok).toBe(true);
     await until(() => peer.view('07'.repeat(20))?.state === 'error', [peer.client]);
     expect(peer.view('07'.repeat(20))?.error).toBe('storage unavailable: private mode');
@@ -406,33 +435,39 @@ describe('worker client', () => {
 
   it('rejects bad input with a clear message and stores nothing', async () => {
     const peer = await startedPeer('A');
-    const empty = await peer.request({
-      type: 'share',
-      files: [{ file: file(new Uint8Array(0), 'e'), path: ['e'] }],
-      name: 'e',
-      trackers: [],
-    });
+    const empty = await peer.request(
+      {
+        op: 'share',
+        files: [{ file: file(new Uint8Array(0), 'e'), path: ['e'] }],
+        name: 'e',
+      },
+      [],
+    );
     expect(empty).toEqual({
       type: 'reply',
       requestId: expect.any(Number),
       ok: false,
       error: 'The files hold no data',
     });
-    const unsafe = await peer.request({
-      type: 'share',
-      files: [{ file: file(randomBytes(100, 3), 'x'), path: ['..', 'x'] }],
-      name: 'bad',
-      trackers: [],
-    });
+    const unsafe = await peer.request(
+      {
+        op: 'share',
+        files: [{ file: file(randomBytes(100, 3), 'x'), path: ['..', 'x'] }],
+        name: 'bad',
+      },
+      [],
+    );
     expect(unsafe.ok).toBe(false);
-    const magnet = await peer.request({ type: 'add-magnet', link: 'hello', defaultTrackers: [] });
+    const magnet = await peer.request({ op: 'add-magnet', link: 'hello' }, []);
     expect(magnet.ok).toBe(false);
     expect(magnet.ok ? '' : magnet.error).toMatch(/magnet|info hash/i);
-    const torrent = await peer.request({
-      type: 'add-torrent-file',
-      bytes: new TextEncoder().encode('not bencode').buffer,
-      defaultTrackers: [],
-    });
+    const torrent = await peer.request(
+      {
+        op: 'add-torrent-file',
+        bytes: new TextEncoder().encode('not bencode').buffer,
+      },
+      [],
+    );
     expect(torrent.ok ? '' : torrent.error).toBe(
       'Not a valid .torrent file: this file is not in the .torrent format (choose the .torrent file a BitTorrent app made)',
     );
@@ -444,16 +479,18 @@ describe('worker client', () => {
   it('adds a torrent once, from a .torrent file too, with deduplicated trackers', async () => {
     const seeder = await startedPeer('A');
     const { infoHashHex } = await shareFolder(seeder);
-    const torrentFile = await seeder.request({ type: 'get-torrent-file', infoHashHex });
-    const bytes = await blobBytes(torrentFile.ok ? torrentFile.blob : undefined);
+    const torrentFile = await seeder.request({ op: 'get-torrent-file', infoHashHex });
+    const bytes = await blobBytes(torrentFile.ok ? torrentFile.value.blob : undefined);
 
     const peer = await startedPeer('B');
-    const first = await peer.request({
-      type: 'add-torrent-file',
-      bytes: bytes.slice().buffer,
-      defaultTrackers: ['wss://t.example/', 'wss://b.example/'],
-    });
-    expect(first).toMatchObject({ ok: true, infoHashHex, name: 'folder' });
+    const first = await peer.request(
+      {
+        op: 'add-torrent-file',
+        bytes: bytes.slice().buffer,
+      },
+      ['wss://t.example/', 'wss://b.example/'],
+    );
+    expect(first).toMatchObject({ ok: true, value: { infoHashHex, name: 'folder' } });
     const view = peer.view(infoHashHex);
     expect(view).toMatchObject({
       state: 'downloading',
@@ -461,24 +498,24 @@ describe('worker client', () => {
       trackers: ['wss://t.example/', 'wss://b.example/'],
     });
     expect(view?.files.map((f) => f.complete)).toEqual([false, true, false]);
-    const again = await peer.request({ type: 'add-magnet', link: infoHashHex, defaultTrackers: [] });
-    expect(again).toMatchObject({ ok: true, infoHashHex });
+    const again = await peer.request({ op: 'add-magnet', link: infoHashHex }, []);
+    expect(again).toMatchObject({ ok: true, value: { infoHashHex } });
     expect(peer.client.views()).toHaveLength(1);
-    const notYet = await peer.request({ type: 'get-file', infoHashHex, fileIndex: 0 });
+    const notYet = await peer.request({ op: 'get-file', infoHashHex, fileIndex: 0 });
     expect(notYet).toMatchObject({ ok: false, error: 'The file is not complete yet' });
   });
 
   it('pauses, resumes and removes a torrent, deleting its stored data', async () => {
     const peer = await startedPeer('A');
     const { infoHashHex } = await shareFolder(peer);
-    await peer.client.handle({ type: 'pause', infoHashHex });
+    await peer.request({ op: 'pause', infoHashHex });
     expect(peer.view(infoHashHex)?.state).toBe('paused');
     expect(peer.ofType('torrent-inactive')).toHaveLength(1);
-    await peer.client.handle({ type: 'resume', infoHashHex });
+    await peer.request({ op: 'resume', infoHashHex });
     expect(peer.view(infoHashHex)?.state).toBe('seeding');
     expect(peer.ofType('torrent-active')).toHaveLength(2);
 
-    await peer.client.handle({ type: 'remove', infoHashHex });
+    await peer.request({ op: 'remove', infoHashHex });
     expect(peer.ofType('announce').at(-1)).toMatchObject({ event: 'stopped' });
     expect(peer.ofType('torrent-inactive')).toHaveLength(2);
     expect(peer.client.views()).toEqual([]);
@@ -490,7 +527,7 @@ describe('worker client', () => {
     const store = new MemoryStore();
     const first = await startedPeer('A', store);
     const { infoHashHex } = await shareFolder(first);
-    await first.client.handle({ type: 'pause', infoHashHex });
+    await first.request({ op: 'pause', infoHashHex });
     await first.client.flush();
     const second = await startedPeer('A2', store);
     expect(second.view(infoHashHex)?.state).toBe('paused');
@@ -513,19 +550,18 @@ describe('worker client', () => {
       }),
     } as unknown as File;
     const sharing = peer.client.handle({
-      type: 'share',
+      type: 'action',
       requestId: 7,
-      files: [{ file: slow, path: ['slow.bin'] }],
-      name: 'slow.bin',
-      trackers: [],
+      call: { op: 'share', files: [{ file: slow, path: ['slow.bin'] }], name: 'slow.bin' },
+      defaultTrackers: [],
     });
     await new Promise((resolve) => setTimeout(resolve, 0));
     const views = peer.client.views();
     expect(views).toEqual([expect.objectContaining({ name: 'slow.bin', hashing: 0, length: data.length })]);
-    await peer.client.handle({ type: 'remove', infoHashHex: views[0].infoHashHex });
+    await peer.request({ op: 'remove', infoHashHex: views[0].infoHashHex });
     release();
     await sharing;
-    expect(peer.ofType('reply')).toEqual([
+    expect(peer.ofType('reply').filter((reply) => reply.requestId === 7)).toEqual([
       { type: 'reply', requestId: 7, ok: false, error: 'The share was cancelled' },
     ]);
     await peer.client.flush();
@@ -536,13 +572,13 @@ describe('worker client', () => {
   it('a torrent removed and added again at once starts from nothing', async () => {
     const seeder = await startedPeer('A');
     const { infoHashHex } = await shareFolder(seeder);
-    const torrentFile = await seeder.request({ type: 'get-torrent-file', infoHashHex });
-    const bytes = await blobBytes(torrentFile.ok ? torrentFile.blob : undefined);
+    const torrentFile = await seeder.request({ op: 'get-torrent-file', infoHashHex });
+    const bytes = await blobBytes(torrentFile.ok ? torrentFile.value.blob : undefined);
     const network = new Network();
     network.add(seeder);
     const peer = await startedPeer('B');
     network.add(peer);
-    await peer.request({ type: 'add-torrent-file', bytes: bytes.slice().buffer, defaultTrackers: [] });
+    await peer.request({ op: 'add-torrent-file', bytes: bytes.slice().buffer }, []);
     network.connect(seeder, peer, infoHashHex);
     await until(() => peer.view(infoHashHex)?.state === 'seeding', [seeder.client, peer.client]);
 
@@ -554,17 +590,19 @@ describe('worker client', () => {
       await gate;
       return delMany(keys);
     };
-    const removing = peer.client.handle({ type: 'remove', infoHashHex });
-    const adding = peer.request({
-      type: 'add-torrent-file',
-      bytes: bytes.slice().buffer,
-      defaultTrackers: [],
-    });
+    const removing = peer.request({ op: 'remove', infoHashHex });
+    const adding = peer.request(
+      {
+        op: 'add-torrent-file',
+        bytes: bytes.slice().buffer,
+      },
+      [],
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
     release();
     await removing;
     const again = await adding;
-    expect(again).toMatchObject({ ok: true, infoHashHex });
+    expect(again).toMatchObject({ ok: true, value: { infoHashHex } });
     expect(peer.view(infoHashHex)).toMatchObject({ state: 'downloading', have: 0 });
   });
 });

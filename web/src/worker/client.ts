@@ -10,7 +10,8 @@ import {
   type Sha1,
   type TorrentInfo,
 } from '../../../shared/metainfo';
-import type { MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
+import type { ActionRequest, ActionResult, AddedTorrent, WorkerAction } from '../lib/actions';
+import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
 import { subtleSha1 } from '../lib/hash';
 import { toPosted, ViewDiffer } from '../lib/view-delta';
 import { storageErrorReason, torrentKey, totalsKey, type KeyValueStore } from '../lib/storage';
@@ -49,8 +50,22 @@ export interface ClientOptions {
   estimateStorage?: () => Promise<StorageEstimateLike | undefined>;
 }
 
-type Request = Extract<MainToWorker, { requestId: number }>;
-type ReplyFields = Omit<Extract<WorkerToMain, { type: 'reply'; ok: true }>, 'type' | 'requestId' | 'ok'>;
+/** What a handler knows of the message beside its request. */
+interface ActionContext {
+  requestId: number;
+  /** The app's own trackers (see ActionMessage). */
+  defaultTrackers: string[];
+}
+
+/** One handler per action the worker runs: it answers the action's result, or throws the reason it failed. */
+type Handlers = {
+  [A in WorkerAction]: (request: ActionRequest<A>, context: ActionContext) => Promise<ActionResult<A>>;
+};
+
+/** An action refused, with the reason the user reads. */
+class ActionError extends Error {
+  override name = 'ActionError';
+}
 
 interface ShareProgress {
   requestId: number;
@@ -177,10 +192,29 @@ export class Client {
     }
   }
 
-  /** One message from the main thread. Requests are answered with a `reply`. */
+  /** The worker's side of each action of lib/actions.ts. */
+  private readonly handlers: Handlers = {
+    share: (request, context) => this.share(request, context),
+    'add-magnet': (request, context) => this.addMagnet(request, context),
+    'add-torrent-file': (request, context) => this.addTorrentFile(request, context),
+    'get-file': (request) => this.getFile(request),
+    'get-torrent-file': async (request) => this.getTorrentFile(request),
+    'get-shared-handles': async (request) => this.getSharedHandles(request),
+    'resume-sharing': async ({ infoHashHex }) => {
+      await this.hosts.get(infoHashHex)?.resumeShared();
+    },
+    pause: async ({ infoHashHex }) => this.hosts.get(infoHashHex)?.pause(),
+    resume: async ({ infoHashHex }) => this.hosts.get(infoHashHex)?.resume(),
+    remove: ({ infoHashHex }) => this.remove(infoHashHex),
+    'choose-files': async ({ infoHashHex, skipped }) => this.hosts.get(infoHashHex)?.chooseFiles(skipped),
+  };
+
+  /** One message from the main thread. Actions are answered with a `reply`. */
   async handle(message: MainToWorker): Promise<void> {
     await this.ready;
     switch (message.type) {
+      case 'action':
+        return this.run(message);
       case 'peer-connected':
         this.withHost(message.infoHashHex, message.peer)?.peerConnected(message.peer, message.identities);
         return;
@@ -193,33 +227,12 @@ export class Client {
       case 'peer-backlog':
         this.hosts.get(message.infoHashHex)?.peerBacklog(message.peer, message.backlogged);
         return;
-      case 'pause':
-        this.hosts.get(message.infoHashHex)?.pause();
-        this.publish(true);
-        return;
-      case 'resume':
-        this.hosts.get(message.infoHashHex)?.resume();
-        this.publish(true);
-        return;
-      case 'choose-files':
-        this.hosts.get(message.infoHashHex)?.chooseFiles(message.skipped);
-        this.publish(true);
-        return;
       case 'want-pieces':
         this.hosts.get(message.infoHashHex)?.wantPieces(message.pieces, message.seek);
-        return;
-      case 'resume-sharing':
-        await this.hosts.get(message.infoHashHex)?.resumeShared();
-        this.publish(true);
-        return;
-      case 'remove':
-        await this.remove(message.infoHashHex);
         return;
       case 'shutdown':
         await this.shutdown();
         return;
-      default:
-        await this.request(message);
     }
   }
 
@@ -229,48 +242,37 @@ export class Client {
     return host;
   }
 
-  private async request(message: Request): Promise<void> {
+  /** Runs an action on its handler and replies with its result or its failure; the list is posted after it. */
+  private async run<A extends WorkerAction>(message: ActionMessage<A>): Promise<void> {
+    const { requestId, call, defaultTrackers } = message;
+    const { op, ...request } = call;
     try {
-      switch (message.type) {
-        case 'share':
-          return await this.share(message);
-        case 'add-magnet':
-          return await this.addMagnet(message);
-        case 'add-torrent-file':
-          return await this.addTorrentFile(message);
-        case 'get-file':
-          return await this.getFile(message);
-        case 'get-torrent-file':
-          return this.getTorrentFile(message);
-        case 'get-shared-handles':
-          return this.getSharedHandles(message);
-      }
+      // The type makes the table complete; a message of another build (a stale worker) may still name another.
+      if (!Object.hasOwn(this.handlers, op)) throw new ActionError('Not a request the engine knows');
+      const handler = this.handlers[op] as Handlers[A];
+      const value = await handler(request as unknown as ActionRequest<A>, { requestId, defaultTrackers });
+      this.post({ type: 'reply', requestId, ok: true, value } as WorkerToMain);
     } catch (error) {
-      this.reply(message.requestId, errorMessage(error));
+      this.post({ type: 'reply', requestId, ok: false, error: errorMessage(error) });
     } finally {
       this.publish(true);
     }
   }
 
-  private reply(requestId: number, error: string): void;
-  private reply(requestId: number, error: undefined, fields: ReplyFields): void;
-  private reply(requestId: number, error: string | undefined, fields: ReplyFields = {}): void {
-    if (error !== undefined) this.post({ type: 'reply', requestId, ok: false, error });
-    else this.post({ type: 'reply', requestId, ok: true, ...fields });
-  }
-
   // --- adding torrents ---
 
-  private async share(message: Extract<MainToWorker, { type: 'share' }>): Promise<void> {
+  private async share(
+    message: ActionRequest<'share'>,
+    { requestId, defaultTrackers }: ActionContext,
+  ): Promise<AddedTorrent> {
     const total = totalSize(message.files);
-    if (message.files.length === 0 || total === 0)
-      return this.reply(message.requestId, 'The files hold no data');
+    if (message.files.length === 0 || total === 0) throw new ActionError('The files hold no data');
     // Where every file comes with a persistent handle, nothing is copied: the pieces are read from the files.
     const handles = message.files.map((entry) => entry.handle);
     const inPlace = handles.every((handle) => handle !== undefined);
     if (!inPlace) {
       const noRoom = notEnoughRoom(total, await this.estimateStorage());
-      if (noRoom) return this.reply(message.requestId, noRoom);
+      if (noRoom) throw new ActionError(noRoom);
     }
     const storageId = newShareStorageId(toHex(randomBytes(8)));
     // Its own writes, in big transactions: a share's pieces are all there at once (nothing else writes under its id,
@@ -282,15 +284,15 @@ export class Client {
       storageId,
     );
     const progress: ShareProgress = {
-      requestId: message.requestId,
+      requestId,
       name: message.name,
-      trackers: torrentTrackers([], message.trackers),
+      trackers: torrentTrackers([], defaultTrackers),
       total,
       hashed: 0,
       addedAt: Date.now(),
       cancelled: false,
     };
-    const shareKey = SHARE_ID_PREFIX + message.requestId;
+    const shareKey = SHARE_ID_PREFIX + requestId;
     this.shares.set(shareKey, progress);
     this.publish(true);
     let info: TorrentInfo;
@@ -312,14 +314,14 @@ export class Client {
         error instanceof ShareError || (error instanceof Error && error.name === 'MetainfoError')
           ? error.message
           : storageErrorReason(error);
-      return this.reply(message.requestId, reason);
+      throw new ActionError(reason);
     } finally {
       this.shares.delete(shareKey);
     }
     const existing = this.hosts.get(info.infoHashHex);
     if (existing) {
       await this.deleteStorage(pieces);
-      return this.reply(message.requestId, undefined, { infoHashHex: info.infoHashHex, name: info.name });
+      return { infoHashHex: info.infoHashHex, name: info.name };
     }
     const now = Date.now();
     const record: TorrentRecord = {
@@ -346,32 +348,29 @@ export class Client {
     await host.persist(true);
     if (host.error !== undefined) {
       await this.deleteStorage(pieces);
-      return this.reply(message.requestId, host.error);
+      throw new ActionError(host.error);
     }
     this.hosts.set(info.infoHashHex, host);
     host.start();
-    this.reply(message.requestId, undefined, { infoHashHex: info.infoHashHex, name: info.name });
+    return { infoHashHex: info.infoHashHex, name: info.name };
   }
 
-  private async addMagnet(message: Extract<MainToWorker, { type: 'add-magnet' }>): Promise<void> {
+  private async addMagnet(
+    message: ActionRequest<'add-magnet'>,
+    { defaultTrackers }: ActionContext,
+  ): Promise<AddedTorrent> {
     let link;
     try {
       link = parseMagnet(message.link.trim());
     } catch (error) {
-      const reason = error instanceof MagnetError ? error.message : 'Not a magnet link or info hash';
-      return this.reply(message.requestId, reason);
+      throw new ActionError(error instanceof MagnetError ? error.message : 'Not a magnet link or info hash');
     }
     const existing = this.hosts.get(link.infoHashHex);
-    if (existing) {
-      return this.reply(message.requestId, undefined, {
-        infoHashHex: link.infoHashHex,
-        name: existing.record.name,
-      });
-    }
+    if (existing) return { infoHashHex: link.infoHashHex, name: existing.record.name };
     const record: TorrentRecord = {
       infoHashHex: link.infoHashHex,
       name: link.name ?? link.infoHashHex,
-      trackers: torrentTrackers(link.trackers, message.defaultTrackers),
+      trackers: torrentTrackers(link.trackers, defaultTrackers),
       storageId: link.infoHashHex,
       addedAt: Date.now(),
       uploaded: 0,
@@ -381,33 +380,27 @@ export class Client {
     if (link.select) record.selectOnly = link.select;
     if (link.length !== undefined) {
       const noRoom = notEnoughRoom(link.length, await this.estimateStorage());
-      if (noRoom) return this.reply(message.requestId, noRoom);
-      if (this.hosts.has(link.infoHashHex))
-        return this.reply(message.requestId, undefined, { infoHashHex: link.infoHashHex, name: record.name });
+      if (noRoom) throw new ActionError(noRoom);
+      if (this.hosts.has(link.infoHashHex)) return { infoHashHex: link.infoHashHex, name: record.name };
       record.length = link.length;
     }
     this.addHost(record, undefined, undefined);
-    this.reply(message.requestId, undefined, { infoHashHex: record.infoHashHex, name: record.name });
+    return { infoHashHex: record.infoHashHex, name: record.name };
   }
 
-  private async addTorrentFile(message: Extract<MainToWorker, { type: 'add-torrent-file' }>): Promise<void> {
+  private async addTorrentFile(
+    message: ActionRequest<'add-torrent-file'>,
+    { defaultTrackers }: ActionContext,
+  ): Promise<AddedTorrent> {
     let metainfo;
     try {
       metainfo = await parseTorrent(new Uint8Array(message.bytes), this.ctx.sha1);
     } catch (error) {
-      return this.reply(
-        message.requestId,
-        `Not a valid .torrent file: ${torrentFileReason(errorMessage(error))}`,
-      );
+      throw new ActionError(`Not a valid .torrent file: ${torrentFileReason(errorMessage(error))}`);
     }
     const { info } = metainfo;
     const existing = this.hosts.get(info.infoHashHex);
-    if (existing) {
-      return this.reply(message.requestId, undefined, {
-        infoHashHex: info.infoHashHex,
-        name: existing.record.name,
-      });
-    }
+    if (existing) return { infoHashHex: info.infoHashHex, name: existing.record.name };
     // Pieces left behind by an earlier download of the same torrent were verified before they were stored.
     let stored: Bitfield | undefined;
     try {
@@ -417,14 +410,12 @@ export class Client {
     }
     const missing = info.length - (stored?.count() ?? 0) * info.pieceLength;
     const noRoom = notEnoughRoom(missing, await this.estimateStorage());
-    if (noRoom) return this.reply(message.requestId, noRoom);
-    if (this.hosts.has(info.infoHashHex)) {
-      return this.reply(message.requestId, undefined, { infoHashHex: info.infoHashHex, name: info.name });
-    }
+    if (noRoom) throw new ActionError(noRoom);
+    if (this.hosts.has(info.infoHashHex)) return { infoHashHex: info.infoHashHex, name: info.name };
     const record: TorrentRecord = {
       infoHashHex: info.infoHashHex,
       name: info.name,
-      trackers: torrentTrackers(metainfo.announce.flat(), message.defaultTrackers),
+      trackers: torrentTrackers(metainfo.announce.flat(), defaultTrackers),
       infoBytes: info.infoBytes.slice().buffer,
       storageId: info.infoHashHex,
       addedAt: Date.now(),
@@ -433,7 +424,7 @@ export class Client {
       paused: false,
     };
     this.addHost(record, info, stored);
-    this.reply(message.requestId, undefined, { infoHashHex: info.infoHashHex, name: info.name });
+    return { infoHashHex: info.infoHashHex, name: info.name };
   }
 
   private addHost(
@@ -450,48 +441,37 @@ export class Client {
 
   // --- files out ---
 
-  private async getFile(message: Extract<MainToWorker, { type: 'get-file' }>): Promise<void> {
+  private async getFile(message: ActionRequest<'get-file'>): Promise<Blob> {
     const host = this.hosts.get(message.infoHashHex);
-    if (!host) return this.reply(message.requestId, 'Unknown torrent');
+    if (!host) throw new ActionError('Unknown torrent');
     const info = host.info;
-    if (!info) return this.reply(message.requestId, 'The torrent metadata is not known yet');
+    if (!info) throw new ActionError('The torrent metadata is not known yet');
     const file = info.files[message.fileIndex];
-    if (!file) return this.reply(message.requestId, 'No such file in the torrent');
-    if (!host.fileComplete(message.fileIndex))
-      return this.reply(message.requestId, 'The file is not complete yet');
+    if (!file) throw new ActionError('No such file in the torrent');
+    if (!host.fileComplete(message.fileIndex)) throw new ActionError('The file is not complete yet');
     try {
-      const blob = await fileBlob(info, message.fileIndex, (indices) => host.pieces.readPieces(indices));
-      this.reply(message.requestId, undefined, {
-        infoHashHex: host.infoHashHex,
-        blob,
-        name: file.path[file.path.length - 1],
-      });
+      return await fileBlob(info, message.fileIndex, (indices) => host.pieces.readPieces(indices));
     } catch (error) {
-      this.reply(message.requestId, storageErrorReason(error));
+      throw new ActionError(storageErrorReason(error));
     }
   }
 
-  private getTorrentFile(message: Extract<MainToWorker, { type: 'get-torrent-file' }>): void {
+  private getTorrentFile(message: ActionRequest<'get-torrent-file'>): { blob: Blob; name: string } {
     const host = this.hosts.get(message.infoHashHex);
-    if (!host) return this.reply(message.requestId, 'Unknown torrent');
-    if (!host.info) return this.reply(message.requestId, 'The torrent metadata is not known yet');
+    if (!host) throw new ActionError('Unknown torrent');
+    if (!host.info) throw new ActionError('The torrent metadata is not known yet');
     const bytes = encodeTorrent({
       info: host.info,
       announce: host.record.trackers.map((tracker) => [tracker]),
     });
     const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/x-bittorrent' });
-    this.reply(message.requestId, undefined, {
-      infoHashHex: host.infoHashHex,
-      blob,
-      name: `${host.info.name}.torrent`,
-    });
+    return { blob, name: `${host.info.name}.torrent` };
   }
 
-  private getSharedHandles(message: Extract<MainToWorker, { type: 'get-shared-handles' }>): void {
+  private getSharedHandles(message: ActionRequest<'get-shared-handles'>): FileSystemFileHandle[] {
     const files = this.hosts.get(message.infoHashHex)?.record.sharedFiles;
-    if (!files) return this.reply(message.requestId, 'This torrent is not shared from files on disk');
-    const handles = files.map((ref) => ref.handle as FileSystemFileHandle);
-    this.reply(message.requestId, undefined, { infoHashHex: message.infoHashHex, handles });
+    if (!files) throw new ActionError('This torrent is not shared from files on disk');
+    return files.map((ref) => ref.handle as FileSystemFileHandle);
   }
 
   // --- lifecycle ---

@@ -4,7 +4,7 @@
 // removes a postMessage, a message event on the main thread and the channel writer's merge copy there.
 import { concatBytes } from '../../../shared/bytes';
 import type { WorkerToMain } from '../lib/protocol';
-import { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../net/channel-writer';
+import { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../lib/task';
 import type { Post } from './torrent-host';
 
 /** One data channel message at most: a batch is never split on its way to the channel. */

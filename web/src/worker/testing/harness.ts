@@ -1,15 +1,10 @@
 // Test plumbing for the worker's Client in Node: what the main thread would do (connect peers, pass bytes both ways
 // as transferred ArrayBuffers) over in-memory links, with the real engine and SubtleCrypto SHA-1.
 import { TorrentSession } from '../../../../shared/engine/session';
-import type { MainToWorker, TorrentView, WorkerToMain } from '../../lib/protocol';
+import type { Call, WorkerAction } from '../../lib/actions';
+import type { ActionReply, FailedReply, MainToWorker, TorrentView, WorkerToMain } from '../../lib/protocol';
 import { MemoryStore, type KeyValueStore } from '../../lib/storage';
 import { Client, type ClientOptions } from '../client';
-
-type Reply = Extract<WorkerToMain, { type: 'reply' }>;
-type Request = Extract<MainToWorker, { requestId: number }>;
-/** A request without its id (Omit over each member of the union). */
-type WithoutId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
-type RequestBody = WithoutId<Request>;
 
 export class TestPeer {
   readonly messages: WorkerToMain[] = [];
@@ -44,11 +39,20 @@ export class TestPeer {
     return this.store;
   }
 
-  /** Sends a request and returns its reply. */
-  async request(message: RequestBody): Promise<Reply> {
+  /** Sends an action, as the bridge does (with the app's trackers `defaultTrackers`), and returns its reply. */
+  async request<A extends WorkerAction>(
+    call: Call<A>,
+    defaultTrackers: string[] = [],
+  ): Promise<ActionReply<A> | FailedReply> {
     const requestId = this.nextRequest++;
-    await this.client.handle({ ...message, requestId } as MainToWorker);
-    const reply = this.messages.find((m): m is Reply => m.type === 'reply' && m.requestId === requestId);
+    await this.client.handle({
+      type: 'action',
+      requestId,
+      call: call as Call<WorkerAction>,
+      defaultTrackers,
+    });
+    const reply = this.messages.find((m) => m.type === 'reply' && m.requestId === requestId) as
+      ActionReply<A> | FailedReply | undefined;
     if (!reply) throw new Error(`no reply to request ${requestId}`);
     return reply;
   }

@@ -1,0 +1,303 @@
+// The app's state for the components (Svelte 5 runes), in parts: the torrents as shown (torrents.svelte.ts), the
+// settings (settings.svelte.ts), the engine wherever it runs (engine.svelte.ts), the file pickers (pickers.ts). This
+// file holds the user's intents: each checks its input, runs its action on the engine and shows what failed.
+// App.svelte hands each component what it shows and the intents it calls, as props.
+import { MagnetError, parseMagnet } from '../../../shared/magnet';
+import { baseName } from '../lib/format';
+import type { TorrentView } from '../lib/protocol';
+import { safeFileName } from '../lib/safe-name';
+import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from '../lib/share-input';
+import { torrentTrackers } from '../lib/trackers';
+import type { WorkerLike } from '../net/engine-bridge';
+import { fileUrl } from '../sw/file-response';
+import { EngineLink, message } from './engine.svelte';
+import { defaultTracker } from './peer-config';
+import {
+  canPickFolder,
+  canShareInPlace,
+  download,
+  followAttachment,
+  pickSaveFolder,
+  pickToShare,
+} from './pickers';
+import { Settings, uploadLimitOf } from './settings.svelte';
+import { TorrentsState } from './torrents.svelte';
+
+export type { FieldErrors, PendingLink, SpeedSample } from './torrents.svelte';
+
+/** What a torrent's row can ask (TorrentItem.svelte). */
+export interface TorrentActions {
+  saveFile(view: TorrentView, fileIndex: number): Promise<void>;
+  saveAllToFolder(view: TorrentView): Promise<void>;
+  saveTorrentFile(view: TorrentView): Promise<void>;
+  chooseFile(view: TorrentView, fileIndex: number, chosen: boolean): void;
+  resumeSharing(view: TorrentView): Promise<void>;
+  pause(view: TorrentView): void;
+  resume(view: TorrentView): void;
+  remove(view: TorrentView): void;
+}
+
+class AppState implements TorrentActions {
+  readonly torrents = new TorrentsState();
+  readonly settings = new Settings();
+  readonly engine = new EngineLink(this.torrents, this.settings);
+  /** Whether this browser hands out persistent file handles (File System Access): shares read files in place. */
+  get canShareInPlace(): boolean {
+    return canShareInPlace();
+  }
+  /** Whether this browser can write straight into a folder, or share one in place (File System Access). */
+  get canPickFolder(): boolean {
+    return canPickFolder();
+  }
+  private persistenceAsked = false;
+  private starting: Promise<void> | undefined;
+
+  /** Starts the engine, or a view of the engine tab (once); then opens the link the page was opened with. */
+  start(createWorker: () => WorkerLike): Promise<void> {
+    this.starting ??= (async () => {
+      await this.engine.start(createWorker);
+      addEventListener('hashchange', () => void this.openFromHash());
+      await this.openFromHash();
+    })();
+    return this.starting;
+  }
+
+  /**
+   * `/#<magnet link or info hash>`: shows what the link would download and waits for `Download`. Any page can
+   * link here, so nothing is announced and no peer is contacted before the user confirms.
+   */
+  private async openFromHash(): Promise<void> {
+    const raw = location.hash.slice(1);
+    if (!raw) return;
+    let link = raw;
+    try {
+      link = decodeURIComponent(raw);
+    } catch {
+      // keep it as it is
+    }
+    history.replaceState(null, '', location.pathname + location.search);
+    try {
+      const parsed = parseMagnet(link);
+      this.torrents.pendingLink = {
+        link,
+        name: parsed.name ?? parsed.infoHashHex,
+        infoHashHex: parsed.infoHashHex,
+        length: parsed.length,
+        trackers: torrentTrackers(parsed.trackers, [defaultTracker(location)]),
+      };
+    } catch (error) {
+      const reason = error instanceof MagnetError ? error.message : message(error);
+      this.torrents.fail('magnet', `Invalid magnet link or info hash: ${reason}`);
+    }
+  }
+
+  /** `Download` in the confirmation: adds the link's torrent. */
+  async confirmLink(): Promise<void> {
+    const pending = this.torrents.pendingLink;
+    this.torrents.pendingLink = null;
+    if (pending) await this.addMagnet(pending.link);
+  }
+
+  cancelLink(): void {
+    this.torrents.pendingLink = null;
+  }
+
+  /**
+   * Asks once, on the first share or download, that the browser keep our storage under pressure instead of
+   * evicting it (a download of gigabytes should not vanish when the disk fills).
+   */
+  private askPersistence(): void {
+    if (this.persistenceAsked) return;
+    this.persistenceAsked = true;
+    navigator.storage?.persist?.().catch(() => false);
+  }
+
+  setRelayOnly(on: boolean): void {
+    this.engine.applyRelayOnly(on);
+    if (this.engine.remoteEngine) this.engine.act({ op: 'set-relay-only', on });
+  }
+
+  setUploadLimit(kib: number): void {
+    const value = uploadLimitOf(kib);
+    this.engine.applyUploadLimit(value);
+    if (this.engine.remoteEngine) this.engine.act({ op: 'set-upload-limit', kib: value });
+  }
+
+  async share(picked: PickedFile[]): Promise<void> {
+    const torrents = this.torrents;
+    torrents.fail('share', undefined);
+    let request;
+    try {
+      request = shareRequest(picked);
+    } catch (error) {
+      if (error instanceof ShareInputError) torrents.fail('share', error.message);
+      else throw error;
+      return;
+    }
+    this.askPersistence();
+    torrents.pendingShares++;
+    try {
+      await this.engine.call({ op: 'share', files: request.files, name: request.name });
+      torrents.clearErrors();
+    } catch (error) {
+      torrents.fail('share', `Could not share “${request.name}”: ${message(error)}`);
+    } finally {
+      torrents.pendingShares--;
+    }
+  }
+
+  /**
+   * `Share files without copying` / `Share a folder without copying`: files (or a folder, walked) picked with
+   * persistent handles, read in place by the engine.
+   */
+  async shareInPlace(what: 'files' | 'folder'): Promise<void> {
+    const handles = await pickToShare(what);
+    if (!handles) return;
+    try {
+      await this.share(await pickedFromHandles(handles));
+    } catch (error) {
+      this.torrents.fail('share', `Could not read the chosen files: ${message(error)}`);
+    }
+  }
+
+  /**
+   * `Resume sharing`: asks the browser again for permission to read a torrent's shared files (this click is the
+   * gesture it wants), then the engine checks them and shares them again.
+   */
+  async resumeSharing(view: TorrentView): Promise<void> {
+    try {
+      const handles = await this.engine.call({ op: 'get-shared-handles', infoHashHex: view.infoHashHex });
+      for (const handle of handles) {
+        const withPermission = handle as FileSystemFileHandle & {
+          requestPermission?: (options: { mode: 'read' }) => Promise<PermissionState>;
+        };
+        const state = (await withPermission.requestPermission?.({ mode: 'read' })) ?? 'granted';
+        if (state !== 'granted') throw new Error(`the browser did not allow reading ${handle.name}`);
+      }
+      await this.engine.call({ op: 'resume-sharing', infoHashHex: view.infoHashHex });
+    } catch (error) {
+      this.torrents.fail('general', `Could not resume sharing “${view.name}”: ${message(error)}`);
+    }
+  }
+
+  async addMagnet(input: string): Promise<boolean> {
+    const torrents = this.torrents;
+    const link = input.trim();
+    if (!link) {
+      torrents.fail('magnet', 'Enter a magnet link or a 40-character info hash');
+      return false;
+    }
+    torrents.fail('magnet', undefined);
+    this.askPersistence();
+    try {
+      await this.engine.call({ op: 'add-magnet', link });
+      torrents.clearErrors();
+      return true;
+    } catch (error) {
+      const reason = message(error);
+      // The worker's parse errors name the magnet link or the info hash; anything else (storage) is no typo.
+      const room = /^Not enough storage/.test(reason);
+      const invalid = !room && (/magnet|info hash/i.test(reason) || !/^(storage|quota)/i.test(reason));
+      torrents.fail(
+        'magnet',
+        room
+          ? reason
+          : invalid
+            ? `Invalid magnet link or info hash: ${reason}`
+            : `Could not add this torrent: ${reason}`,
+      );
+      return false;
+    }
+  }
+
+  async openTorrentFile(file: File): Promise<void> {
+    this.torrents.fail('torrentFile', undefined);
+    this.askPersistence();
+    try {
+      const bytes = await file.arrayBuffer();
+      await this.engine.call({ op: 'add-torrent-file', bytes });
+      this.torrents.clearErrors();
+    } catch (error) {
+      this.torrents.fail('torrentFile', `Could not open “${file.name}”: ${message(error)}`);
+    }
+  }
+
+  async saveFile(view: TorrentView, fileIndex: number): Promise<void> {
+    const file = view.files.find((f) => f.index === fileIndex);
+    if (!file) return;
+    const name = safeFileName(baseName(file.path));
+    if (this.engine.streams) {
+      // Streamed by the service worker from the stored pieces: the browser's own download, at flat memory.
+      followAttachment(fileUrl(view.infoHashHex, fileIndex, file.path, true));
+      return;
+    }
+    try {
+      const blob = await this.engine.call({ op: 'get-file', infoHashHex: view.infoHashHex, fileIndex });
+      download(blob, name);
+    } catch (error) {
+      this.torrents.fail('general', `Could not save “${file.path}”: ${message(error)}`);
+    }
+  }
+
+  /** `Save all to a folder`: every finished file of the torrent, written into a folder the user picks. */
+  async saveAllToFolder(view: TorrentView): Promise<void> {
+    const root = await pickSaveFolder();
+    if (!root) return;
+    try {
+      const single = view.files.length === 1 && view.files[0].path === view.name;
+      const base = single ? root : await root.getDirectoryHandle(safeFileName(view.name), { create: true });
+      for (const file of view.files) {
+        if (!file.complete) continue;
+        const parts = file.path.split('/').map((part) => safeFileName(part));
+        let dir = base;
+        for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
+        const handle = await dir.getFileHandle(parts[parts.length - 1], { create: true });
+        const writable = await handle.createWritable();
+        // Piece by piece from the service worker's stream when there is one; otherwise from a Blob of the pieces.
+        const body = this.engine.streams
+          ? (await fetch(fileUrl(view.infoHashHex, file.index, file.path))).body
+          : (
+              await this.engine.call({ op: 'get-file', infoHashHex: view.infoHashHex, fileIndex: file.index })
+            ).stream();
+        if (!body) throw new Error('the file stream is empty');
+        await body.pipeTo(writable);
+      }
+    } catch (error) {
+      this.torrents.fail('general', `Could not save “${view.name}” to the folder: ${message(error)}`);
+    }
+  }
+
+  async saveTorrentFile(view: TorrentView): Promise<void> {
+    try {
+      const { blob, name } = await this.engine.call({
+        op: 'get-torrent-file',
+        infoHashHex: view.infoHashHex,
+      });
+      download(blob, safeFileName(name, 'download.torrent'));
+    } catch (error) {
+      this.torrents.fail('general', `Could not build the .torrent file: ${message(error)}`);
+    }
+  }
+
+  /** `Download <path>` checked or unchecked. */
+  chooseFile(view: TorrentView, fileIndex: number, chosen: boolean): void {
+    const skipped = view.files
+      .filter((file) => (file.index === fileIndex ? !chosen : !file.chosen))
+      .map((file) => file.index);
+    this.engine.act({ op: 'choose-files', infoHashHex: view.infoHashHex, skipped });
+  }
+
+  pause(view: TorrentView): void {
+    this.engine.act({ op: 'pause', infoHashHex: view.infoHashHex });
+  }
+
+  resume(view: TorrentView): void {
+    this.engine.act({ op: 'resume', infoHashHex: view.infoHashHex });
+  }
+
+  remove(view: TorrentView): void {
+    this.engine.act({ op: 'remove', infoHashHex: view.infoHashHex });
+  }
+}
+
+export const app = new AppState();

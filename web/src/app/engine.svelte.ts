@@ -1,0 +1,299 @@
+// Boot and engine election: one engine per browser profile. The tab that gets the engine lock starts the worker,
+// the tracker clients and the connections (net/engine-bridge.ts) and answers the other tabs' calls; every other tab
+// is a view of it (net/tab-link.ts). Either way, `call` runs a user's action on the engine, wherever it is.
+import type { Call, Result } from '../lib/actions';
+import { EngineBridge, type WorkerLike } from '../net/engine-bridge';
+import { LocalEngine } from '../net/local-engine';
+import {
+  broadcastTransport,
+  EngineHost,
+  newTabId,
+  RemoteEngine,
+  type Engine,
+  type SharedView,
+  type TabTransport,
+} from '../net/tab-link';
+import { defaultTracker, loadPeerConfig, PEER_CONFIG_REFRESH_MS } from './peer-config';
+import type { Settings } from './settings.svelte';
+import type { TorrentsState } from './torrents.svelte';
+
+export function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class EngineLink {
+  /** Another tab of this browser holds the engine and the connections; this one shows and steers it. */
+  viewOfOtherTab = $state(false);
+  /** The service worker serves this page's files as streams (/files/…): Save streams, Play is offered. */
+  streams = $state(false);
+  /** Whether the app's own tracker answers its health check (undefined until the first check). */
+  trackerReachable = $state<boolean | undefined>(undefined);
+
+  private bridge: EngineBridge | undefined;
+  /** Where the user's actions go: this tab's engine, or the engine tab's over the tab channel. */
+  private engine: Engine | undefined;
+  private remote: RemoteEngine | undefined;
+  private host: EngineHost | undefined;
+  private publishing = false;
+  /** Counts the engine's torrent lists (published, so view tabs sample speeds once per list). */
+  private torrentsVersion = 0;
+
+  constructor(
+    private readonly torrents: TorrentsState,
+    private readonly settings: Settings,
+  ) {}
+
+  /** Whether this tab's actions go to another tab's engine (its settings travel there too). */
+  get remoteEngine(): boolean {
+    return this.remote !== undefined;
+  }
+
+  /** Starts the worker, the tracker clients and the connections, or becomes a view of the engine tab. */
+  async start(createWorker: () => WorkerLike): Promise<void> {
+    void this.startStreams();
+    this.watchTracker();
+    addEventListener('visibilitychange', () => {
+      if (!document.hidden) document.title = 'SwarmDrop';
+    });
+    // `magnet:` links on other pages open the app, through the same confirmation as a share link.
+    try {
+      navigator.registerProtocolHandler?.('magnet', `${location.origin}/#%s`);
+    } catch {
+      // not offered here (an insecure origin, another browser's rules): links still paste into the field
+    }
+    const leave = () => {
+      this.bridge?.shutdown();
+      this.host?.close();
+      this.remote?.close();
+    };
+    addEventListener('pagehide', leave);
+    addEventListener('beforeunload', leave);
+    // Back from the back/forward cache after `leave`: the connections and trackers are gone, start afresh.
+    addEventListener('pageshow', (event) => {
+      if (event.persisted) location.reload();
+    });
+    await this.engineOrView(createWorker);
+  }
+
+  /**
+   * One engine per browser profile: two engines over the same IndexedDB would store and announce the same torrents
+   * twice. The tab that gets the lock (Web Locks) runs it; every other tab is a view of it over a `BroadcastChannel`
+   * and takes the lock, with the actions still waiting, when the engine tab closes or crashes.
+   */
+  private async engineOrView(createWorker: () => WorkerLike): Promise<void> {
+    const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+    if (!locks || typeof BroadcastChannel === 'undefined') return this.startEngine(createWorker, undefined);
+    const transport = broadcastTransport();
+    let held = false;
+    let viewing = false;
+    let granted!: () => void;
+    const grantedSoon = new Promise<void>((resolve) => (granted = resolve));
+    locks
+      .request('swarmdrop-engine', () => {
+        held = true;
+        if (viewing) {
+          // The engine tab closed or crashed: this one takes over, with its actions still waiting.
+          this.viewOfOtherTab = false;
+          this.torrents.ready = false;
+          void this.startEngine(createWorker, transport);
+        } else granted();
+        return new Promise<void>(() => {}); // held for the page's lifetime
+      })
+      .catch(() => {
+        held = true; // no lock to be had (an opaque origin): run alone, as before locks
+        granted();
+      });
+    // A reloaded tab's lock is released a moment after the new page asks: wait that long before being a view.
+    await Promise.race([grantedSoon, new Promise((resolve) => setTimeout(resolve, 500))]);
+    if (held) return this.startEngine(createWorker, transport);
+    viewing = true;
+    this.viewOfOtherTab = true;
+    this.remote = new RemoteEngine({
+      transport,
+      id: newTabId(),
+      listener: { view: (view) => this.onSharedView(view) },
+    });
+    this.engine = this.remote;
+  }
+
+  /** This tab runs the engine: the worker, the tracker clients, the connections, and the other tabs' calls. */
+  private async startEngine(
+    createWorker: () => WorkerLike,
+    transport: TabTransport | undefined,
+  ): Promise<void> {
+    const { iceServers, relay } = await loadPeerConfig();
+    this.settings.relayAvailable = relay;
+    let worker: WorkerLike;
+    try {
+      worker = createWorker();
+    } catch (error) {
+      const fatal = `The engine could not start: ${message(error)}`;
+      this.torrents.fatal = fatal;
+      const failed = () => Promise.reject(new Error(fatal));
+      this.remote?.handOver(failed);
+      this.remote = undefined;
+      this.engine = { call: failed };
+      return;
+    }
+    const torrents = this.torrents;
+    this.bridge = new EngineBridge({
+      worker,
+      createWorker,
+      iceServers,
+      defaultTrackers: [defaultTracker(location)],
+      uploadLimit: this.settings.uploadLimitKiB * 1024,
+      relayOnly: relay && this.settings.relayOnly,
+      listener: {
+        ready: () => {
+          torrents.ready = true;
+          this.publish();
+        },
+        torrents: (list) => {
+          torrents.update(list, !this.remote);
+          this.torrentsVersion++;
+          this.publish();
+        },
+        trackers: (infoHashHex, statuses) => {
+          torrents.setTrackers(infoHashHex, statuses);
+          this.publish();
+        },
+        fatal: (text) => {
+          torrents.fatal = `The engine stopped: ${text}`;
+          this.publish();
+        },
+        restarted: (text) => {
+          torrents.ready = false;
+          torrents.fail(
+            'general',
+            `The engine stopped (${text}) and was restarted; requests in progress failed, torrents are reloaded from storage.`,
+          );
+        },
+      },
+    });
+    const local = new LocalEngine(this.bridge, {
+      'set-upload-limit': ({ kib }) => this.applyUploadLimit(kib),
+      'set-relay-only': ({ on }) => this.applyRelayOnly(on),
+    });
+    this.engine = local;
+    // Actions given while this tab was a view and no engine tab answered them run here now.
+    this.remote?.handOver((call) => local.call(call));
+    this.remote = undefined;
+    if (transport)
+      this.host = new EngineHost({ transport, id: newTabId(), perform: (call) => local.call(call) });
+    if (relay) this.refreshPeerConfig();
+  }
+
+  /** The other tabs see what this one shows (one post per turn of the event loop, however many changes). */
+  private publish(): void {
+    if (!this.host || this.publishing) return;
+    this.publishing = true;
+    queueMicrotask(() => {
+      this.publishing = false;
+      const { torrents, settings } = this;
+      this.host?.publish({
+        ready: torrents.ready,
+        version: this.torrentsVersion,
+        torrents: torrents.torrents,
+        trackers: torrents.trackers,
+        uploadLimitKiB: settings.uploadLimitKiB,
+        relayOnly: settings.relayOnly,
+        relayAvailable: settings.relayAvailable,
+        ...(torrents.fatal ? { fatal: torrents.fatal } : {}),
+      });
+    });
+  }
+
+  /** A view tab: what the engine tab shows. */
+  private onSharedView(view: SharedView): void {
+    const { torrents, settings } = this;
+    torrents.ready = view.ready;
+    if (view.version !== this.torrentsVersion) {
+      this.torrentsVersion = view.version;
+      torrents.update(view.torrents, !this.remote);
+    }
+    torrents.trackers = view.trackers;
+    settings.uploadLimitKiB = view.uploadLimitKiB;
+    settings.relayOnly = view.relayOnly;
+    settings.relayAvailable = view.relayAvailable;
+    torrents.fatal = view.fatal;
+  }
+
+  /** Runs an action on the engine, wherever it is. */
+  call<C extends Call>(call: C): Promise<Result<C>> {
+    if (!this.engine) return Promise.reject(new Error('SwarmDrop is still starting; try again in a moment'));
+    return this.engine.call(call);
+  }
+
+  /** An action whose answer only matters when it fails. */
+  act(call: Call): void {
+    this.call(call).catch((error: unknown) => {
+      this.torrents.fail('general', `That did not work: ${message(error)}`);
+    });
+  }
+
+  /** Remembers relay-only and applies it to this tab's engine, if it runs one. */
+  applyRelayOnly(on: boolean): void {
+    this.settings.rememberRelayOnly(on);
+    this.bridge?.setRelayOnly(this.settings.relayAvailable && on);
+    this.publish();
+  }
+
+  /** Remembers the upload limit and applies it to this tab's engine, if it runs one. */
+  applyUploadLimit(kib: number): void {
+    this.settings.rememberUploadLimit(kib);
+    this.bridge?.setUploadLimit(kib * 1024);
+    this.publish();
+  }
+
+  /**
+   * Registers the service worker that streams files from the pieces, and relays its wishes (pieces a player or a
+   * save waits for) to the engine. Without one (an old browser, a private window), saves build a Blob as before.
+   */
+  private async startStreams(): Promise<void> {
+    const container = navigator.serviceWorker;
+    if (!container) return;
+    container.addEventListener('message', (event: MessageEvent) => {
+      const data = event.data as { type?: string; infoHashHex?: unknown; pieces?: unknown; seek?: unknown };
+      if (data?.type !== 'want-pieces' || typeof data.infoHashHex !== 'string' || !Array.isArray(data.pieces))
+        return;
+      const pieces = data.pieces.filter((n): n is number => Number.isInteger(n)).slice(0, 64);
+      this.bridge?.wantPieces(data.infoHashHex, pieces, data.seek === true);
+    });
+    const controlled = () => (this.streams = container.controller !== null);
+    container.addEventListener('controllerchange', controlled);
+    try {
+      await container.register('/sw.js');
+      await container.ready;
+    } catch {
+      return; // no streams: the Blob path stays
+    }
+    controlled();
+  }
+
+  /** Checks `/health` now and every 30 s, for the tracker status shown at all times. */
+  private watchTracker(): void {
+    const check = async () => {
+      try {
+        const response = await fetch('/health', { cache: 'no-store' });
+        this.trackerReachable = response.ok;
+      } catch {
+        this.trackerReachable = false;
+      }
+    };
+    void check();
+    const timer = setInterval(check, 30_000);
+    addEventListener('pagehide', () => clearInterval(timer), { once: true });
+  }
+
+  /** Keeps the TURN credentials fresh while the tracker offers a relay. */
+  private refreshPeerConfig(): void {
+    const timer = setInterval(async () => {
+      const { iceServers, relay } = await loadPeerConfig();
+      if (iceServers.length === 0 && !relay) return; // unreachable now: keep what we have
+      this.settings.relayAvailable = relay;
+      this.bridge?.setIceServers(iceServers);
+      this.bridge?.setRelayOnly(relay && this.settings.relayOnly);
+    }, PEER_CONFIG_REFRESH_MS);
+    addEventListener('pagehide', () => clearInterval(timer), { once: true });
+  }
+}

@@ -1,0 +1,52 @@
+// The page's settings: the upload limit and relay-only, remembered in localStorage; whether the tracker offers a
+// relay. The engine tab applies them to its bridge (see engine.svelte.ts); a view tab shows the engine tab's.
+
+const UPLOAD_LIMIT_KEY = 'swarmdrop.uploadLimitKiB';
+const RELAY_ONLY_KEY = 'swarmdrop.relayOnly';
+
+function read(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function remember(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+}
+
+function readUploadLimit(): number {
+  const value = Number(read(UPLOAD_LIMIT_KEY) ?? 0);
+  return Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+/** An upload limit as the user typed it: a positive number of KiB/s, or 0 for none. */
+export function uploadLimitOf(kib: number): number {
+  return Number.isFinite(kib) && kib > 0 ? kib : 0;
+}
+
+export class Settings {
+  /** Upload limit in KiB/s; 0 = none. */
+  uploadLimitKiB = $state(readUploadLimit());
+  /** The tracker hands out TURN relay credentials. */
+  relayAvailable = $state(false);
+  /** Every connection through the relay only (remembered; applies when a relay is offered). */
+  relayOnly = $state(read(RELAY_ONLY_KEY) === '1');
+
+  /** Keeps and remembers the upload limit. */
+  rememberUploadLimit(kib: number): void {
+    this.uploadLimitKiB = kib;
+    remember(UPLOAD_LIMIT_KEY, String(kib));
+  }
+
+  /** Keeps and remembers relay-only. */
+  rememberRelayOnly(on: boolean): void {
+    this.relayOnly = on;
+    remember(RELAY_ONLY_KEY, on ? '1' : '0');
+  }
+}

@@ -1,0 +1,93 @@
+// The torrents as the page shows them: the list the engine posts, each one's trackers and speed history, whether the
+// engine is up, and the messages of what failed. Written by the engine's side (engine.svelte.ts) and the user's
+// intents (app.svelte.ts); read by the components through the props App.svelte hands them.
+import type { TorrentView } from '../lib/protocol';
+import type { TrackerStatus } from '../lib/trackers';
+import { finishedDownloads } from './finished';
+
+export interface SpeedSample {
+  t: number;
+  down: number;
+  up: number;
+}
+
+/** A share link the page was opened with, waiting for the user's `Download` (nothing is contacted before). */
+export interface PendingLink {
+  link: string;
+  /** The link's `dn`, or its info hash. */
+  name: string;
+  infoHashHex: string;
+  /** The link's `xl`, when it has one. */
+  length?: number;
+  /** The trackers that `Download` will announce to (each learns the user's address). */
+  trackers: string[];
+}
+
+export interface FieldErrors {
+  share?: string;
+  magnet?: string;
+  torrentFile?: string;
+  general?: string;
+}
+
+/** Samples kept for the speed chart (about two minutes at two posts a second). */
+const HISTORY = 240;
+
+export class TorrentsState {
+  torrents = $state.raw<TorrentView[]>([]);
+  trackers = $state.raw<Record<string, TrackerStatus[]>>({});
+  history = $state.raw<Record<string, SpeedSample[]>>({});
+  ready = $state(false);
+  fatal = $state<string | undefined>(undefined);
+  errors = $state<FieldErrors>({});
+  /** Shares being hashed that the worker has not listed yet. */
+  pendingShares = $state(0);
+  /** A share link to confirm before anything is announced. */
+  pendingLink = $state.raw<PendingLink | null>(null);
+
+  /**
+   * A new list from the engine: kept, with a speed sample per torrent. A download that finished while the tab is
+   * in the background says so in the title, and in a notification when `notify` (the engine tab's: one per profile).
+   */
+  update(torrents: TorrentView[], notify: boolean): void {
+    this.announceFinished(torrents, notify);
+    this.torrents = torrents;
+    const now = Date.now();
+    const history: Record<string, SpeedSample[]> = {};
+    for (const view of torrents) {
+      const previous = this.history[view.infoHashHex] ?? [];
+      const samples =
+        previous.length >= HISTORY ? previous.slice(previous.length - HISTORY + 1) : previous.slice();
+      samples.push({ t: now, down: view.downloadRate, up: view.uploadRate });
+      history[view.infoHashHex] = samples;
+    }
+    this.history = history;
+  }
+
+  setTrackers(infoHashHex: string, statuses: TrackerStatus[]): void {
+    this.trackers = { ...this.trackers, [infoHashHex]: statuses };
+  }
+
+  /** Shows a message under a field (or the general one); undefined clears it. */
+  fail(field: keyof FieldErrors, text: string | undefined): void {
+    this.errors = { ...this.errors, [field]: text };
+  }
+
+  dismiss(field: keyof FieldErrors): void {
+    this.fail(field, undefined);
+  }
+
+  /** An action that worked: earlier messages no longer apply. */
+  clearErrors(): void {
+    this.errors = {};
+  }
+
+  private announceFinished(torrents: TorrentView[], notify: boolean): void {
+    for (const view of finishedDownloads(this.torrents, torrents)) {
+      if (!document.hidden) continue;
+      document.title = `Done: ${view.name} — SwarmDrop`;
+      if (notify && typeof Notification !== 'undefined' && Notification.permission === 'granted')
+        new Notification('Download finished', { body: view.name });
+    }
+  }
+}

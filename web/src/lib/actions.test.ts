@@ -1,0 +1,43 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ACTION_NAMES, parseCall, parseRequest, type ActionName, type Call } from './actions';
+import { ACTION_SAMPLES, ALL_SAMPLES } from './testing/action-samples';
+
+describe('the action table', () => {
+  it('has a parser for every action, and a sample of each for the tests', () => {
+    // Types: the parsers and the samples are keyed by every action name, no more, no less.
+    expectTypeOf<keyof typeof parseRequest>().toEqualTypeOf<ActionName>();
+    expectTypeOf<keyof typeof ACTION_SAMPLES>().toEqualTypeOf<ActionName>();
+    expect([...ACTION_NAMES].sort()).toEqual(Object.keys(ACTION_SAMPLES).sort());
+    for (const [name, sample] of Object.entries(ACTION_SAMPLES)) expect(sample.op).toBe(name);
+  });
+
+  it('parses every action as it arrives from another tab (a structured clone), unchanged', () => {
+    for (const call of ALL_SAMPLES) {
+      const arrived = structuredClone(call);
+      const parsed = parseCall(arrived);
+      expect(parsed, call.op).toEqual(arrived);
+      expect(parsed?.op).toBe(call.op);
+    }
+  });
+
+  it('refuses each action with a field of the wrong type, and what is not an action', () => {
+    for (const call of ALL_SAMPLES) {
+      const { op, ...fields } = call;
+      for (const key of Object.keys(fields)) {
+        const broken = { ...call, [key]: Symbol.for('not sent') } as unknown as Call;
+        expect(parseCall(broken), `${op}.${key}`).toBeUndefined();
+      }
+    }
+    for (const value of [null, 'pause', { op: 'eval' }, { op: 'toString' }, { op: '__proto__' }])
+      expect(parseCall(value)).toBeUndefined();
+  });
+
+  it('keeps a share read in place with its handles, and drops what is not a handle', () => {
+    const file = new File(['x'], 'a.bin');
+    const handle = { kind: 'file', name: 'a.bin' };
+    const withHandle = parseCall({ op: 'share', files: [{ file, path: ['a.bin'], handle }], name: 'a' });
+    expect(withHandle).toEqual({ op: 'share', files: [{ file, path: ['a.bin'], handle }], name: 'a' });
+    const withJunk = parseCall({ op: 'share', files: [{ file, path: ['a.bin'], handle: 7 }], name: 'a' });
+    expect(withJunk).toEqual({ op: 'share', files: [{ file, path: ['a.bin'] }], name: 'a' });
+  });
+});

@@ -1,0 +1,144 @@
+// The user's actions, in one table: each row names an action, what it carries (its request) and what it answers (its
+// result). The tab link's calls and their checks, the local engine, the bridge and the worker's handlers are all
+// typed from it, so an action is added in three steps: a row here (with its parser below), its handler in the worker
+// (`worker/client.ts`, or `SETTINGS` of `net/local-engine.ts` for a setting of the page) and the call in the UI.
+// Requests that come from another tab arrive over a BroadcastChannel: `parseRequest` checks each before it runs.
+
+/** A file of a share; `handle` (File System Access) when every file has one: the share reads them in place. */
+export interface SharedFile {
+  file: File;
+  path: string[];
+  handle?: FileSystemFileHandle;
+}
+
+/** A torrent of the engine, by its info hash (40 lowercase hex digits). */
+export interface TorrentRef {
+  infoHashHex: string;
+}
+
+/** The torrent a share or an add gave (the one the engine already had, when it had it). */
+export interface AddedTorrent {
+  infoHashHex: string;
+  name: string;
+}
+
+/** One row per action: `request` is what the call carries (beside its name), `result` what it answers. */
+export interface Actions {
+  share: { request: { files: SharedFile[]; name: string }; result: AddedTorrent };
+  'add-magnet': { request: { link: string }; result: AddedTorrent };
+  'add-torrent-file': { request: { bytes: ArrayBuffer }; result: AddedTorrent };
+  /** A Blob of one finished file (a Blob of stored piece Blobs, no whole-file copy). */
+  'get-file': { request: TorrentRef & { fileIndex: number }; result: Blob };
+  'get-torrent-file': { request: TorrentRef; result: { blob: Blob; name: string } };
+  /** The handles of a share read in place, for the page to ask the browser's permission again. */
+  'get-shared-handles': { request: TorrentRef; result: FileSystemFileHandle[] };
+  /** `Resume sharing`: the page has asked for permission; check the shared files and run the torrent again. */
+  'resume-sharing': { request: TorrentRef; result: void };
+  pause: { request: TorrentRef; result: void };
+  resume: { request: TorrentRef; result: void };
+  remove: { request: TorrentRef; result: void };
+  /** Download only some files: these are skipped (not fetched, except pieces shared with chosen files). */
+  'choose-files': { request: TorrentRef & { skipped: number[] }; result: void };
+  /** Upload limit in KiB/s (0 = none). */
+  'set-upload-limit': { request: { kib: number }; result: void };
+  /** Every new connection through the TURN relay only. */
+  'set-relay-only': { request: { on: boolean }; result: void };
+}
+
+export type ActionName = keyof Actions;
+export type ActionRequest<A extends ActionName> = Actions[A]['request'];
+export type ActionResult<A extends ActionName> = Actions[A]['result'];
+
+/** The actions the engine tab's page answers itself (its settings); every other one runs in the engine worker. */
+export type SettingAction = 'set-upload-limit' | 'set-relay-only';
+export type WorkerAction = Exclude<ActionName, SettingAction>;
+
+/** A call of one action (of any of `A`): its name as `op`, then its request's fields. */
+export type Call<A extends ActionName = ActionName> = { [K in A]: { op: K } & ActionRequest<K> }[A];
+/** What a call answers. */
+export type Result<C extends Call> = ActionResult<C['op']>;
+
+/** Bounds on what a call from another tab may carry (the worker checks the rest: magnet syntax, bencode). */
+const MAX_LINK = 64 * 1024;
+const MAX_TORRENT_FILE = 16 * 1024 * 1024;
+const MAX_SHARED_FILES = 100_000;
+const MAX_PATH_PARTS = 256;
+
+const HEX40 = /^[0-9a-f]{40}$/;
+type Fields = Record<string, unknown>;
+export const isObject = (value: unknown): value is Fields => typeof value === 'object' && value !== null;
+export const isIndex = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0;
+const isHash = (value: unknown): value is string => typeof value === 'string' && HEX40.test(value);
+
+function torrentRef(value: Fields): TorrentRef | undefined {
+  return isHash(value.infoHashHex) ? { infoHashHex: value.infoHashHex } : undefined;
+}
+
+function sharedFile(value: unknown): SharedFile | undefined {
+  if (!isObject(value) || !(value.file instanceof Blob) || !Array.isArray(value.path)) return undefined;
+  const path = value.path as unknown[];
+  if (path.length === 0 || path.length > MAX_PATH_PARTS) return undefined;
+  if (!path.every((part) => typeof part === 'string')) return undefined;
+  const file = { file: value.file as File, path: path as string[] };
+  return isObject(value.handle) ? { ...file, handle: value.handle as unknown as FileSystemFileHandle } : file;
+}
+
+/** Per action, its request checked field by field (from another tab: anything may arrive), or undefined. */
+export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest<A> | undefined } = {
+  share(value) {
+    if (typeof value.name !== 'string' || !Array.isArray(value.files)) return undefined;
+    const entries = value.files as unknown[];
+    if (entries.length === 0 || entries.length > MAX_SHARED_FILES) return undefined;
+    const files: SharedFile[] = [];
+    for (const entry of entries) {
+      const file = sharedFile(entry);
+      if (!file) return undefined;
+      files.push(file);
+    }
+    return { files, name: value.name };
+  },
+  'add-magnet': (value) =>
+    typeof value.link === 'string' && value.link.length <= MAX_LINK ? { link: value.link } : undefined,
+  'add-torrent-file': (value) =>
+    value.bytes instanceof ArrayBuffer && value.bytes.byteLength <= MAX_TORRENT_FILE
+      ? { bytes: value.bytes }
+      : undefined,
+  'get-file': (value) =>
+    isHash(value.infoHashHex) && isIndex(value.fileIndex)
+      ? { infoHashHex: value.infoHashHex, fileIndex: value.fileIndex }
+      : undefined,
+  'get-torrent-file': torrentRef,
+  'get-shared-handles': torrentRef,
+  'resume-sharing': torrentRef,
+  pause: torrentRef,
+  resume: torrentRef,
+  remove: torrentRef,
+  'choose-files'(value) {
+    const skipped = value.skipped;
+    if (!isHash(value.infoHashHex) || !Array.isArray(skipped) || skipped.length > MAX_SHARED_FILES)
+      return undefined;
+    if (!(skipped as unknown[]).every(isIndex)) return undefined;
+    return { infoHashHex: value.infoHashHex, skipped: skipped as number[] };
+  },
+  'set-upload-limit': (value) =>
+    typeof value.kib === 'number' && Number.isFinite(value.kib) && value.kib >= 0
+      ? { kib: value.kib }
+      : undefined,
+  'set-relay-only': (value) => (typeof value.on === 'boolean' ? { on: value.on } : undefined),
+};
+
+/** Every action's name (the keys of the table's parsers, which the type above makes complete). */
+export const ACTION_NAMES = Object.keys(parseRequest) as ActionName[];
+
+function isActionName(value: unknown): value is ActionName {
+  return typeof value === 'string' && Object.hasOwn(parseRequest, value);
+}
+
+/** A call as it arrived from another tab, or undefined when it is not one of ours. */
+export function parseCall(value: unknown): Call | undefined {
+  if (!isObject(value) || !isActionName(value.op)) return undefined;
+  const op = value.op;
+  const request = (parseRequest[op] as (value: Fields) => ActionRequest<typeof op> | undefined)(value);
+  return request === undefined ? undefined : ({ op, ...request } as Call);
+}
