@@ -9,6 +9,7 @@ import {
   openPeer,
   randomFile,
   sha256,
+  shareFolder,
   startDownload,
   tempDir,
   torrentItem,
@@ -26,10 +27,7 @@ test('Save all to a folder gives names that become equal their own files and ove
     randomFile(dir, 'clash/same.txt', 50_000),
   ];
   const a = await openPeer(browser);
-  await a.page.getByLabel('Share a folder').setInputFiles(join(dir, 'clash'));
-  const seeded = torrentItem(a.page, 'clash');
-  await expectStatus(seeded, 'Seeding', 30_000);
-  const magnet = await seeded.getByLabel('Magnet link').inputValue();
+  const magnet = await shareFolder(a.page, join(dir, 'clash'), 'clash');
 
   const b = await openPeer(browser);
   await startDownload(b.page, magnet);
