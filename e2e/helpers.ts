@@ -85,6 +85,20 @@ export async function shareFiles(page: Page, files: string | string[], name: str
   return magnet;
 }
 
+/** Shares a folder through `Share a folder` and waits until the torrent (named for the folder) seeds; returns its
+ * magnet link. */
+export async function shareFolder(
+  page: Page,
+  folder: string,
+  name: string,
+  timeout = 60_000,
+): Promise<string> {
+  await page.getByLabel('Share a folder').setInputFiles(folder);
+  const item = torrentItem(page, name);
+  await expectStatus(item, 'Seeding', timeout);
+  return item.getByLabel('Magnet link').inputValue();
+}
+
 /** Pastes a magnet link into `Magnet link or info hash` and presses `Download`. */
 export async function startDownload(page: Page, magnet: string): Promise<void> {
   await page.getByLabel('Magnet link or info hash').fill(magnet);

@@ -13,6 +13,7 @@ import {
   saveFile,
   setUploadLimit,
   shareFiles,
+  shareFolder,
   startDownload,
   tempDir,
   torrentItem,
@@ -95,10 +96,7 @@ test('unchecking a file downloads the others and fetches under 10 % of the unche
   // One block a second until the uncheck has landed: the pieces fetched before it (those under way when the
   // metadata arrived and one more a second) stay far below 10 % of skip.bin however slow the machine is.
   await setUploadLimit(a.page, 16);
-  await a.page.getByLabel('Share a folder').setInputFiles(`${dir}/pair`);
-  const shared = torrentItem(a.page, 'pair');
-  await expectStatus(shared, 'Seeding', 60_000);
-  const magnet = await shared.getByLabel('Magnet link').inputValue();
+  const magnet = await shareFolder(a.page, `${dir}/pair`, 'pair');
 
   const b = await openPeer(browser);
   await startDownload(b.page, magnet);

@@ -9,6 +9,7 @@ import {
   randomFile,
   saveFile,
   shareFiles,
+  shareFolder,
   startDownload,
   tempDir,
   torrentItem,
@@ -78,10 +79,7 @@ test('a folder with nested paths and an empty file arrives intact', async ({ bro
     randomFile(dir, 'tree/one/small.txt', 10),
   ];
   const a = await openPeer(browser);
-  await a.page.getByLabel('Share a folder').setInputFiles(join(dir, 'tree'));
-  const seeded = torrentItem(a.page, 'tree');
-  await expectStatus(seeded, 'Seeding', 30_000);
-  const magnet = await seeded.getByLabel('Magnet link').inputValue();
+  const magnet = await shareFolder(a.page, join(dir, 'tree'), 'tree');
 
   const b = await openPeer(browser);
   await startDownload(b.page, magnet);

@@ -5,6 +5,7 @@
 import { MagnetError, parseMagnet } from '../../../shared/magnet';
 import { baseName } from '../lib/format';
 import type { TorrentView } from '../lib/protocol';
+import { planFolderPaths, type FolderLike } from '../lib/folder-names';
 import { safeFileName } from '../lib/safe-name';
 import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from '../lib/share-input';
 import { torrentTrackers } from '../lib/trackers';
@@ -245,13 +246,14 @@ class AppState implements TorrentActions {
     if (!root) return;
     try {
       const single = view.files.length === 1 && view.files[0].path === view.name;
-      const base = single ? root : await root.getDirectoryHandle(safeFileName(view.name), { create: true });
-      for (const file of view.files) {
-        if (!file.complete) continue;
-        const parts = file.path.split('/').map((part) => safeFileName(part));
-        let dir = base;
-        for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
-        const handle = await dir.getFileHandle(parts[parts.length - 1], { create: true });
+      const finished = view.files.filter((file) => file.complete);
+      // Names made safe first, then clashes resolved, against each other and against what the folder holds: a file
+      // already there is never overwritten (the new one is saved as `name (2).ext`).
+      const paths = finished.map((file) => (single ? [file.path] : [view.name, ...file.path.split('/')]));
+      const plans = await planFolderPaths(root as unknown as FolderLike, paths);
+      for (const [i, file] of finished.entries()) {
+        const { folder, name } = plans[i];
+        const handle = (await folder.getFileHandle(name, { create: true })) as FileSystemFileHandle;
         const writable = await handle.createWritable();
         // Piece by piece from the service worker's stream when there is one; otherwise from a Blob of the pieces.
         const body = this.engine.streams

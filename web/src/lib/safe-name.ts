@@ -8,7 +8,7 @@ const FORBIDDEN = /[<>:"/\\|?*\u0000-\u001f\u007f]/g;
 /** Bidirectional controls (which can make `exe.txt` read as `txt.exe`) and zero-width characters. */
 const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 /** Most file systems allow 255 bytes per name. */
-const MAX_NAME_BYTES = 255;
+export const MAX_NAME_BYTES = 255;
 
 /** A file name that is safe and unsurprising on every operating system. */
 export function safeFileName(name: string, fallback = 'download'): string {
@@ -20,7 +20,7 @@ export function safeFileName(name: string, fallback = 'download'): string {
 }
 
 /** Cuts a name to `max` UTF-8 bytes, keeping its extension when there is a short one. */
-function truncateBytes(name: string, max: number): string {
+export function truncateBytes(name: string, max: number): string {
   const encoder = new TextEncoder();
   if (encoder.encode(name).length <= max) return name;
   const dot = name.lastIndexOf('.');
