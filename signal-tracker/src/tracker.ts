@@ -15,7 +15,12 @@ import {
   type ScrapeResponseWire,
 } from '../../shared/tracker-protocol';
 import { clientName } from './peer-client';
-import { Swarm, type Peer } from './swarm';
+import { Swarm as SwarmOf, type Peer as PeerOf, type SwarmStats } from './swarm';
+
+/** A swarm of this tracker's sessions, and one of its peers (swarm.ts keeps the session opaque). */
+type Swarm = SwarmOf<Session>;
+const Swarm = SwarmOf<Session>;
+type Peer = PeerOf<Session>;
 
 export interface TrackerLimits {
   /** Offers accepted in one announce; more is rejected (at most 10). */
@@ -78,24 +83,6 @@ export interface Connection {
 }
 
 export type RemovalReason = 'stopped' | 'closed' | 'expired';
-
-export interface PeerStats {
-  peerId: string; // hex
-  client: string;
-  role: 'seeder' | 'leecher';
-  left: number | null;
-  uploaded: number;
-  downloaded: number;
-  lastAnnounce: number; // ms, tracker clock
-}
-
-export interface SwarmStats {
-  infoHash: string; // hex
-  complete: number;
-  incomplete: number;
-  downloaded: number;
-  peers: PeerStats[];
-}
 
 /** What anyone may see: totals, never an info hash or a peer. */
 export interface TrackerTotals {
