@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import type { Tracker } from './tracker';
 import { formatBytes } from './memory';
-import { hasStatsToken, StatsCache, type ClusterTotals, type PrivateStats, type PublicStats } from './stats';
+import type { ClusterTotals } from './cluster/directory';
+import { hasStatsToken, StatsCache, type PrivateStats, type PublicStats } from './stats';
 import { turnCredentials, type TurnConfig } from './turn';
 
 export const CONTENT_SECURITY_POLICY = [

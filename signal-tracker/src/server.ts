@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { clientAddress } from './client-address';
 import { RedisDirectory } from './cluster/redis-directory';
-import type { ClusterTotals } from './stats';
+import type { ClusterTotals } from './cluster/directory';
 import { createRequestHandler } from './http';
 import { CLOSE_POLICY, Tracker, type Connection, type Session, type TrackerLimits } from './tracker';
 
@@ -220,9 +220,10 @@ function flush(context: SocketContext): void {
   }
 }
 
-export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+/** The tracker core with the server's options. */
+function createTracker(options: ServerOptions): Tracker {
   const intervalMs = options.intervalMs ?? 120_000;
-  const tracker = new Tracker({
+  return new Tracker({
     intervalMs,
     graceMs: options.graceMs ?? Math.min(30_000, intervalMs),
     limits: options.limits,
@@ -230,52 +231,46 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     announceDeadlineMs: options.announceDeadlineMs,
     random: options.random,
   });
-  const trustProxy = options.trustProxy ?? false;
-  const logError = options.logError ?? ((message: string) => console.error(message));
-  const maxConnections = options.maxConnections ?? 10_000;
-  const context: SocketContext = {
-    tracker,
-    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
-    logError,
-    sockets: new Set(),
-    corked: [],
-    flushScheduled: false,
-  };
+}
 
-  let directory: RedisDirectory | undefined;
-  let clusterTotals: ClusterTotals | undefined;
-  if (options.redisUrl) {
-    directory = new RedisDirectory({
-      url: options.redisUrl,
-      process: options.processId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-      peerTimeoutMs: tracker.timeoutMs,
-      leaseMs: options.processLeaseMs,
-      onMessage: (message) => tracker.receiveFromCluster(message, Date.now()),
-      onReconnect: () => void tracker.registerLocalPeers(Date.now()),
-      log: (line) => logError(`signal-tracker: ${line}`),
-    });
-    try {
-      await directory.start();
-    } catch (error) {
-      await directory.close();
-      throw new Error(`cannot reach Redis at ${options.redisUrl}: ${(error as Error).message}`);
-    }
-    tracker.joinCluster(directory);
+/** With --redis: this process's directory in the cluster, started and joined by the tracker; otherwise undefined. */
+async function joinCluster(
+  tracker: Tracker,
+  options: ServerOptions,
+  logError: (message: string) => void,
+): Promise<RedisDirectory | undefined> {
+  if (!options.redisUrl) return undefined;
+  const directory = new RedisDirectory({
+    url: options.redisUrl,
+    process: options.processId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    peerTimeoutMs: tracker.timeoutMs,
+    leaseMs: options.processLeaseMs,
+    onMessage: (message) => tracker.receiveFromCluster(message, Date.now()),
+    onReconnect: () => void tracker.registerLocalPeers(Date.now()),
+    log: (line) => logError(`signal-tracker: ${line}`),
+  });
+  try {
+    await directory.start();
+  } catch (error) {
+    await directory.close();
+    throw new Error(`cannot reach Redis at ${options.redisUrl}: ${(error as Error).message}`);
   }
+  tracker.joinCluster(directory);
+  return directory;
+}
 
-  const http: Server = createServer(
-    createRequestHandler({
-      tracker,
-      staticDir: options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir,
-      iceServers: options.iceServers ?? [],
-      turn: options.turn,
-      trustProxy,
-      statsToken: options.statsToken,
-      clusterTotals: () => clusterTotals,
-      statsRefreshSeconds: options.statsRefreshSeconds ?? 5,
-      now: () => Date.now(),
-    }),
-  );
+/**
+ * The WebSocket side of the HTTP server: an upgrade from an address over its limit is refused before the
+ * handshake, one past the server's connection cap after it; the others become TrackerSockets.
+ */
+function acceptTrackerSockets(
+  http: Server,
+  context: SocketContext,
+  options: ServerOptions,
+  trustProxy: boolean,
+): WebSocketServer {
+  const { tracker } = context;
+  const maxConnections = options.maxConnections ?? 10_000;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
@@ -305,8 +300,34 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       socket.attach(context, raw, address);
     });
   });
-  http.on('clientError', (_error, socket) => socket.destroy());
+  return wss;
+}
 
+/** Closes every socket that has not answered the previous ping, and pings the others. */
+function pingSockets(context: SocketContext): void {
+  for (const socket of context.sockets) {
+    if (!socket.alive) {
+      socket.terminate();
+      continue;
+    }
+    socket.alive = false;
+    socket.ping();
+  }
+}
+
+/**
+ * The server's periodic work, each timer unref'd: the sweep of silent peers, the close of sockets that never
+ * announced, the pings, and with a cluster the cluster's totals for the stats once a second (undefined while Redis
+ * is down: the stats then show this process's own).
+ */
+function startTimers(
+  context: SocketContext,
+  options: ServerOptions,
+  cluster: RedisDirectory | undefined,
+  setClusterTotals: (totals: ClusterTotals | undefined) => void,
+): NodeJS.Timeout[] {
+  const { tracker } = context;
+  const intervalMs = options.intervalMs ?? 120_000;
   const timers = [
     setInterval(
       () => tracker.expire(Date.now()),
@@ -316,35 +337,29 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       () => tracker.closeSilent(Date.now()),
       Math.max(100, Math.min(5_000, tracker.announceDeadlineMs / 6)),
     ),
-    setInterval(() => {
-      for (const socket of context.sockets) {
-        if (!socket.alive) {
-          socket.terminate();
-          continue;
-        }
-        socket.alive = false;
-        socket.ping();
-      }
-    }, options.pingIntervalMs ?? 30_000),
+    setInterval(() => pingSockets(context), options.pingIntervalMs ?? 30_000),
   ];
-  const cluster = directory;
   if (cluster) {
-    // The cluster's totals for the stats, once a second (undefined while Redis is down: this process's own).
     timers.push(
       setInterval(() => {
         if (!cluster.up) {
-          clusterTotals = undefined;
+          setClusterTotals(undefined);
           return;
         }
-        cluster.totals(Date.now()).then(
-          (totals) => (clusterTotals = totals),
-          () => (clusterTotals = undefined),
-        );
+        cluster.totals(Date.now()).then(setClusterTotals, () => setClusterTotals(undefined));
       }, 1000),
     );
   }
   for (const timer of timers) timer.unref();
+  return timers;
+}
 
+/** Resolves once the server listens, rejects if it cannot; later server errors are logged. */
+async function listen(
+  http: Server,
+  options: ServerOptions,
+  logError: (message: string) => void,
+): Promise<number> {
   await new Promise<void>((resolveListen, rejectListen) => {
     http.once('error', rejectListen);
     http.listen(options.port ?? 8000, options.host, () => {
@@ -353,31 +368,83 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   });
   http.on('error', (error) => logError(`signal-tracker: http server error: ${error.message}`));
-  const port = (http.address() as AddressInfo).port;
-  const host = displayHost(options.host);
+  return (http.address() as AddressInfo).port;
+}
 
+/**
+ * The server's shutdown, once however often it is asked: timers stopped, sockets told to go (and cut after a
+ * second), the cluster directory closed, then the HTTP server.
+ */
+function shutdown(
+  http: Server,
+  wss: WebSocketServer,
+  context: SocketContext,
+  timers: NodeJS.Timeout[],
+  directory: RedisDirectory | undefined,
+): () => Promise<void> {
   let closing: Promise<void> | null = null;
+  return () => {
+    closing ??= new Promise<void>((resolveClose) => {
+      for (const timer of timers) clearInterval(timer);
+      for (const socket of context.sockets) socket.close(1001, 'tracker shutting down');
+      wss.close();
+      const closedDirectory = directory?.close() ?? Promise.resolve();
+      http.close(() => void closedDirectory.then(() => resolveClose()));
+      http.closeIdleConnections();
+      // Sockets that do not finish the closing handshake promptly are cut.
+      setTimeout(() => {
+        for (const socket of context.sockets) socket.terminate();
+        http.closeAllConnections();
+      }, 1000).unref();
+    });
+    return closing;
+  };
+}
+
+/**
+ * Starts the tracker: its core, its place in the cluster (with --redis), the HTTP server with the app and the
+ * WebSocket upgrades, and its timers.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const tracker = createTracker(options);
+  const trustProxy = options.trustProxy ?? false;
+  const logError = options.logError ?? ((message: string) => console.error(message));
+  const context: SocketContext = {
+    tracker,
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    logError,
+    sockets: new Set(),
+    corked: [],
+    flushScheduled: false,
+  };
+  const directory = await joinCluster(tracker, options, logError);
+  let clusterTotals: ClusterTotals | undefined;
+
+  const http: Server = createServer(
+    createRequestHandler({
+      tracker,
+      staticDir: options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir,
+      iceServers: options.iceServers ?? [],
+      turn: options.turn,
+      trustProxy,
+      statsToken: options.statsToken,
+      clusterTotals: () => clusterTotals,
+      statsRefreshSeconds: options.statsRefreshSeconds ?? 5,
+      now: () => Date.now(),
+    }),
+  );
+  const wss = acceptTrackerSockets(http, context, options, trustProxy);
+  http.on('clientError', (_error, socket) => socket.destroy());
+  const timers = startTimers(context, options, directory, (totals) => (clusterTotals = totals));
+
+  const port = await listen(http, options, logError);
+  const host = displayHost(options.host);
   return {
     port,
     url: `http://${host}:${port}/`,
     trackerUrl: `ws://${host}:${port}/`,
     tracker,
     processId: directory?.process,
-    close() {
-      closing ??= new Promise<void>((resolveClose) => {
-        for (const timer of timers) clearInterval(timer);
-        for (const socket of context.sockets) socket.close(1001, 'tracker shutting down');
-        wss.close();
-        const closedDirectory = directory?.close() ?? Promise.resolve();
-        http.close(() => void closedDirectory.then(() => resolveClose()));
-        http.closeIdleConnections();
-        // Sockets that do not finish the closing handshake promptly are cut.
-        setTimeout(() => {
-          for (const socket of context.sockets) socket.terminate();
-          http.closeAllConnections();
-        }, 1000).unref();
-      });
-      return closing;
-    },
+    close: shutdown(http, wss, context, timers, directory),
   };
 }

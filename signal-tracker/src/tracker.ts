@@ -14,6 +14,7 @@ import {
   type ScrapeMessage,
   type ScrapeResponseWire,
 } from '../../shared/tracker-protocol';
+import type { ClusterDirectory, ClusterMessage } from './cluster/directory';
 import { clientName } from './peer-client';
 import { Swarm as SwarmOf, type Peer as PeerOf, type SwarmStats } from './swarm';
 
@@ -154,44 +155,6 @@ export interface RemotePeer {
 interface PendingOffer {
   offerer: Peer | RemotePeer;
   expiresAt: number;
-}
-
-/** What one tracker process publishes to another: an offer or an answer for a peer whose socket it holds. */
-export type ClusterMessage =
-  | {
-      kind: 'offer';
-      infoHash: string;
-      to: string;
-      from: string;
-      fromProcess: string;
-      offerId: string;
-      offer: unknown;
-    }
-  | { kind: 'answer'; infoHash: string; to: string; from: string; offerId: string; answer: unknown };
-
-/**
- * The cluster's shared directory (cluster/redis-directory.ts over Redis): swarm membership across processes,
- * offer candidates anywhere in the cluster, and the processes' inboxes. Every call may fail (Redis down): the
- * tracker then serves its own sockets from memory.
- */
-export interface ClusterDirectory {
-  readonly process: string;
-  /** Redis answers now. */
-  readonly up: boolean;
-  announce(announce: {
-    infoHash: string;
-    peerId: string;
-    complete: boolean;
-    now: number;
-    want: number;
-  }): Promise<{
-    complete: number;
-    incomplete: number;
-    candidates: Array<{ peerId: string; process: string }>;
-  }>;
-  leave(infoHash: string, peerId: string): Promise<void>;
-  counts(infoHashes: string[], now: number): Promise<Map<string, { complete: number; incomplete: number }>>;
-  send(process: string, message: ClusterMessage): Promise<void>;
 }
 
 /** One client connection's state in the tracker. */
