@@ -15,6 +15,9 @@ export interface CliLimits {
   announceTimeoutSeconds: number;
   maxFrameBytes: number;
   maxBufferedBytes: number;
+  maxUnfinishedRequests: number;
+  maxUnfinishedRequestsPerAddress: number;
+  headerTimeoutSeconds: number;
 }
 
 interface LimitFlag {
@@ -102,6 +105,27 @@ export const LIMIT_FLAGS: LimitFlag[] = [
     variable: 'MAX_BUFFERED_BYTES',
     fallback: 262_144,
     help: 'unsent bytes to one connection before it is closed as a slow reader',
+  },
+  {
+    key: 'maxUnfinishedRequests',
+    flag: 'max-unfinished-requests',
+    variable: 'MAX_UNFINISHED_REQUESTS',
+    fallback: 1024,
+    help: 'connections, from all addresses, that have not finished their request headers',
+  },
+  {
+    key: 'maxUnfinishedRequestsPerAddress',
+    flag: 'max-unfinished-requests-per-address',
+    variable: 'MAX_UNFINISHED_REQUESTS_PER_ADDRESS',
+    fallback: 32,
+    help: 'the same from one address (not counted per address with --trust-proxy)',
+  },
+  {
+    key: 'headerTimeoutSeconds',
+    flag: 'header-timeout',
+    variable: 'HEADER_TIMEOUT',
+    fallback: 10,
+    help: 'seconds a new connection has to send its request headers before it is closed',
   },
 ];
 

@@ -64,6 +64,9 @@ async function main(): Promise<void> {
     maxConnections: config.limits.maxConnections,
     maxPayload: config.limits.maxFrameBytes,
     maxBufferedBytes: config.limits.maxBufferedBytes,
+    maxUnfinishedRequests: config.limits.maxUnfinishedRequests,
+    maxUnfinishedRequestsPerAddress: config.limits.maxUnfinishedRequestsPerAddress,
+    headerTimeoutMs: config.limits.headerTimeoutSeconds * 1000,
     offerTtlMs: config.limits.offerTtlSeconds * 1000,
     announceDeadlineMs: config.limits.announceTimeoutSeconds * 1000,
     limits: {

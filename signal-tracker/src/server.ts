@@ -1,7 +1,7 @@
 // The socket layer: one HTTP server that serves the web app and upgrades WebSockets for the tracker core.
 import type { TurnConfig } from './turn';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
@@ -11,6 +11,7 @@ import { clientAddress } from './client-address';
 import { RedisDirectory } from './cluster/redis-directory';
 import type { ClusterTotals } from './cluster/directory';
 import { createRequestHandler } from './http';
+import { DEFAULT_UNFINISHED_REQUEST_LIMITS, UnfinishedRequests } from './unfinished-requests';
 import { CLOSE_POLICY, Tracker, type Connection, type Session, type TrackerLimits } from './tracker';
 
 export interface ServerOptions {
@@ -32,6 +33,12 @@ export interface ServerOptions {
   maxConnections?: number;
   /** A socket whose unsent data exceeds this many bytes is closed as a slow reader (default 256 KiB). */
   maxBufferedBytes?: number;
+  /** Connections that have not finished their request headers, in all (default 1024); more are closed. */
+  maxUnfinishedRequests?: number;
+  /** The same from one address (default 32; not counted per address with trustProxy). */
+  maxUnfinishedRequestsPerAddress?: number;
+  /** A connection whose request headers are not in this long after it opened is closed, in ms (default 10 s). */
+  headerTimeoutMs?: number;
   limits?: Partial<TrackerLimits>;
   /** An offer relayed to a peer can be answered for this long, in ms (default 50 s). */
   offerTtlMs?: number;
@@ -303,6 +310,30 @@ function acceptTrackerSockets(
   return wss;
 }
 
+/**
+ * Counts the connections that have not finished their request headers, from their first byte to their request
+ * or upgrade, and closes those over a limit or late (docs/security.md). Node's own header timeout is set to the
+ * same for the later requests of a kept-alive connection.
+ */
+function guardUnfinishedRequests(
+  http: Server,
+  options: ServerOptions,
+  trustProxy: boolean,
+): UnfinishedRequests {
+  const defaults = DEFAULT_UNFINISHED_REQUEST_LIMITS;
+  const limits = {
+    maxUnfinished: options.maxUnfinishedRequests ?? defaults.maxUnfinished,
+    maxUnfinishedPerAddress: options.maxUnfinishedRequestsPerAddress ?? defaults.maxUnfinishedPerAddress,
+    headerTimeoutMs: options.headerTimeoutMs ?? defaults.headerTimeoutMs,
+  };
+  const unfinished = new UnfinishedRequests(limits, !trustProxy);
+  if (limits.headerTimeoutMs < http.requestTimeout) http.headersTimeout = limits.headerTimeoutMs;
+  http.on('connection', (socket: Socket) => unfinished.admit(socket, Date.now()));
+  http.on('request', (request: IncomingMessage) => unfinished.finished(request.socket));
+  http.on('upgrade', (request: IncomingMessage) => unfinished.finished(request.socket));
+  return unfinished;
+}
+
 /** Closes every socket that has not answered the previous ping, and pings the others. */
 function pingSockets(context: SocketContext): void {
   for (const socket of context.sockets) {
@@ -317,12 +348,13 @@ function pingSockets(context: SocketContext): void {
 
 /**
  * The server's periodic work, each timer unref'd: the sweep of silent peers, the close of sockets that never
- * announced, the pings, and with a cluster the cluster's totals for the stats once a second (undefined while Redis
+ * announced, the pings, the close of connections whose request headers are late, and with a cluster the cluster's totals for the stats once a second (undefined while Redis
  * is down: the stats then show this process's own).
  */
 function startTimers(
   context: SocketContext,
   options: ServerOptions,
+  unfinished: UnfinishedRequests,
   cluster: RedisDirectory | undefined,
   setClusterTotals: (totals: ClusterTotals | undefined) => void,
 ): NodeJS.Timeout[] {
@@ -338,6 +370,13 @@ function startTimers(
       Math.max(100, Math.min(5_000, tracker.announceDeadlineMs / 6)),
     ),
     setInterval(() => pingSockets(context), options.pingIntervalMs ?? 30_000),
+    setInterval(
+      () => unfinished.expire(Date.now()),
+      Math.max(
+        50,
+        Math.min(1000, (options.headerTimeoutMs ?? DEFAULT_UNFINISHED_REQUEST_LIMITS.headerTimeoutMs) / 4),
+      ),
+    ),
   ];
   if (cluster) {
     timers.push(
@@ -433,9 +472,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       now: () => Date.now(),
     }),
   );
+  const unfinished = guardUnfinishedRequests(http, options, trustProxy);
   const wss = acceptTrackerSockets(http, context, options, trustProxy);
   http.on('clientError', (_error, socket) => socket.destroy());
-  const timers = startTimers(context, options, directory, (totals) => (clusterTotals = totals));
+  const timers = startTimers(context, options, unfinished, directory, (totals) => (clusterTotals = totals));
 
   const port = await listen(http, options, logError);
   const host = displayHost(options.host);
