@@ -161,6 +161,7 @@ Options (each also read from the environment variable in brackets; flags win):
                         (WORKERS, default 1)
   --process-lease <s>   seconds a process's lease in Redis lasts: the peers of a process that died are not
                         offered to others after it (PROCESS_LEASE, default 6)
+  --summary-interval <s>  seconds between the one-line summaries on stdout (SUMMARY_INTERVAL, default 60)
   --help                show this help
 
 Limits (see docs/security.md):
@@ -185,6 +186,8 @@ export interface CliConfig {
   redisUrl: string | undefined;
   workers: number;
   processLeaseSeconds: number;
+  /** Seconds between the one-line summaries on stdout. */
+  summaryIntervalSeconds: number;
 }
 
 function parseLimit(text: string, source: string): number {
@@ -250,6 +253,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       redis: { type: 'string' },
       workers: { type: 'string' },
       'process-lease': { type: 'string' },
+      'summary-interval': { type: 'string' },
       ...Object.fromEntries(LIMIT_FLAGS.map((limit) => [limit.flag, { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
     },
@@ -285,6 +289,11 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   const redis = pick(flags.redis as string | undefined, 'redis', 'REDIS_URL');
   const workers = pick(flags.workers as string | undefined, 'workers', 'WORKERS');
   const lease = pick(flags['process-lease'] as string | undefined, 'process-lease', 'PROCESS_LEASE');
+  const summary = pick(
+    flags['summary-interval'] as string | undefined,
+    'summary-interval',
+    'SUMMARY_INTERVAL',
+  );
   if (redis && !/^rediss?:\/\//.test(redis.text))
     throw new Error(`invalid Redis URL ${JSON.stringify(redis.text)} (${redis.source}): redis://host:port`);
   const workerCount = workers ? parseLimit(workers.text, workers.source) : 1;
@@ -311,5 +320,6 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     redisUrl: redis?.text,
     workers: workerCount,
     processLeaseSeconds: lease ? parseInterval(lease.text, lease.source) : 6,
+    summaryIntervalSeconds: summary ? parseInterval(summary.text, summary.source) : 60,
   };
 }
