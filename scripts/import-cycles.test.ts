@@ -20,8 +20,8 @@ function plant(files: Record<string, string>): string {
   return root;
 }
 
-function runCheck(folder: string): { status: number | null; output: string } {
-  const run = spawnSync(tsx, [script, folder], { cwd: root, encoding: 'utf8', timeout: 15_000 });
+function runCheck(...args: string[]): { status: number | null; output: string } {
+  const run = spawnSync(tsx, [script, ...args], { cwd: root, encoding: 'utf8', timeout: 15_000 });
   return { status: run.status, output: run.stdout + run.stderr };
 }
 
@@ -93,5 +93,6 @@ describe('import cycles', () => {
       { kind: 'folder', members: ['src', 'src/lib'], example: ['src', 'src/lib', 'src'] },
     ]);
     expect(runCheck('src').status).toBe(1);
+    expect(runCheck('--files-only', 'src').status).toBe(0);
   });
 });

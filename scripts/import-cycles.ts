@@ -1,5 +1,6 @@
 // The import-cycle check that `npm run lint` runs over shared/, signal-tracker/ and web/:
-// `tsx scripts/import-cycles.ts <folder>...` prints every cycle of relative imports and exits 1 if there is one.
+// `tsx scripts/import-cycles.ts [--files-only] <folder>...` prints every cycle of relative imports and exits 1 if
+// there is one (`--files-only`: cycles between files only, not between folders).
 // Two kinds are refused: files that import each other (directly or around a loop), and folders that do (lib/ imports
 // net/ and net/ imports lib/, through different files), since a folder is a room a reader enters by its name.
 //
@@ -164,7 +165,11 @@ export interface ImportCycle {
 }
 
 /** The import cycles among the files under `folders`, between files and between folders; paths relative to `root`. */
-export function findImportCycles(folders: readonly string[], root = process.cwd()): ImportCycle[] {
+export function findImportCycles(
+  folders: readonly string[],
+  root = process.cwd(),
+  kinds: readonly ImportCycle['kind'][] = ['file', 'folder'],
+): ImportCycle[] {
   const files = importGraph(folders.flatMap((folder) => sourceFiles(resolve(root, folder))));
   const shown = (path: string) => relative(root, path) || '.';
   const cycles: ImportCycle[] = [];
@@ -172,6 +177,7 @@ export function findImportCycles(folders: readonly string[], root = process.cwd(
     ['file', files],
     ['folder', folderGraph(files)],
   ] as const) {
+    if (!kinds.includes(kind)) continue;
     for (const group of tangledGroups(graph)) {
       cycles.push({
         kind,
@@ -184,12 +190,14 @@ export function findImportCycles(folders: readonly string[], root = process.cwd(
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const folders = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const filesOnly = args.includes('--files-only');
+  const folders = args.filter((arg) => arg !== '--files-only');
   if (folders.length === 0) {
-    console.error('usage: tsx scripts/import-cycles.ts <folder>...');
+    console.error('usage: tsx scripts/import-cycles.ts [--files-only] <folder>...');
     process.exit(2);
   }
-  const cycles = findImportCycles(folders);
+  const cycles = findImportCycles(folders, process.cwd(), filesOnly ? ['file'] : ['file', 'folder']);
   for (const cycle of cycles) {
     console.error(`import cycle between ${cycle.kind}s: ${cycle.example.join(' -> ')}`);
     if (cycle.members.length > cycle.example.length - 1)
