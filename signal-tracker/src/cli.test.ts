@@ -12,6 +12,7 @@ const SECURITY_DEFAULTS = {
   redisUrl: undefined,
   workers: 1,
   processLeaseSeconds: 6,
+  summaryIntervalSeconds: 60,
 };
 import { TestClient } from './test-client';
 
@@ -72,6 +73,12 @@ describe('parseCli', () => {
     expect(() => parseCli(['--workers', '2'], {})).toThrow(/--workers needs --redis/);
     expect(() => parseCli(['--redis', 'http://r'], {})).toThrow(/invalid Redis URL/);
     expect(() => parseCli([], { WORKERS: '0' })).toThrow(/WORKERS/);
+  });
+
+  it('reads the summary interval from the flag or SUMMARY_INTERVAL', () => {
+    expect(parseCli(['--summary-interval', '5'], { SUMMARY_INTERVAL: '7' }).summaryIntervalSeconds).toBe(5);
+    expect(parseCli([], { SUMMARY_INTERVAL: '7' }).summaryIntervalSeconds).toBe(7);
+    expect(() => parseCli(['--summary-interval', '0'], {})).toThrow(/--summary-interval/);
   });
 
   it('has the documented defaults', () => {

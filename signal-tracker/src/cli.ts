@@ -15,6 +15,9 @@ export interface CliLimits {
   announceTimeoutSeconds: number;
   maxFrameBytes: number;
   maxBufferedBytes: number;
+  maxUnfinishedRequests: number;
+  maxUnfinishedRequestsPerAddress: number;
+  headerTimeoutSeconds: number;
 }
 
 interface LimitFlag {
@@ -103,6 +106,27 @@ export const LIMIT_FLAGS: LimitFlag[] = [
     fallback: 262_144,
     help: 'unsent bytes to one connection before it is closed as a slow reader',
   },
+  {
+    key: 'maxUnfinishedRequests',
+    flag: 'max-unfinished-requests',
+    variable: 'MAX_UNFINISHED_REQUESTS',
+    fallback: 1024,
+    help: 'connections, from all addresses, that have not finished their request headers',
+  },
+  {
+    key: 'maxUnfinishedRequestsPerAddress',
+    flag: 'max-unfinished-requests-per-address',
+    variable: 'MAX_UNFINISHED_REQUESTS_PER_ADDRESS',
+    fallback: 32,
+    help: 'the same from one address (not counted per address with --trust-proxy)',
+  },
+  {
+    key: 'headerTimeoutSeconds',
+    flag: 'header-timeout',
+    variable: 'HEADER_TIMEOUT',
+    fallback: 10,
+    help: 'seconds a new connection has to send its request headers before it is closed',
+  },
 ];
 
 function limitUsage(): string {
@@ -137,6 +161,7 @@ Options (each also read from the environment variable in brackets; flags win):
                         (WORKERS, default 1)
   --process-lease <s>   seconds a process's lease in Redis lasts: the peers of a process that died are not
                         offered to others after it (PROCESS_LEASE, default 6)
+  --summary-interval <s>  seconds between the one-line summaries on stdout (SUMMARY_INTERVAL, default 60)
   --help                show this help
 
 Limits (see docs/security.md):
@@ -161,6 +186,8 @@ export interface CliConfig {
   redisUrl: string | undefined;
   workers: number;
   processLeaseSeconds: number;
+  /** Seconds between the one-line summaries on stdout. */
+  summaryIntervalSeconds: number;
 }
 
 function parseLimit(text: string, source: string): number {
@@ -226,6 +253,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       redis: { type: 'string' },
       workers: { type: 'string' },
       'process-lease': { type: 'string' },
+      'summary-interval': { type: 'string' },
       ...Object.fromEntries(LIMIT_FLAGS.map((limit) => [limit.flag, { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
     },
@@ -261,6 +289,11 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   const redis = pick(flags.redis as string | undefined, 'redis', 'REDIS_URL');
   const workers = pick(flags.workers as string | undefined, 'workers', 'WORKERS');
   const lease = pick(flags['process-lease'] as string | undefined, 'process-lease', 'PROCESS_LEASE');
+  const summary = pick(
+    flags['summary-interval'] as string | undefined,
+    'summary-interval',
+    'SUMMARY_INTERVAL',
+  );
   if (redis && !/^rediss?:\/\//.test(redis.text))
     throw new Error(`invalid Redis URL ${JSON.stringify(redis.text)} (${redis.source}): redis://host:port`);
   const workerCount = workers ? parseLimit(workers.text, workers.source) : 1;
@@ -287,5 +320,6 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     redisUrl: redis?.text,
     workers: workerCount,
     processLeaseSeconds: lease ? parseInterval(lease.text, lease.source) : 6,
+    summaryIntervalSeconds: summary ? parseInterval(summary.text, summary.source) : 60,
   };
 }

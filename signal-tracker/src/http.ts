@@ -2,10 +2,12 @@
 import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, resolve, sep } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import type { Tracker } from './tracker';
+import { BuildFiles, buildRelativePath, isSourceMap } from './build-files';
 import { formatBytes } from './memory';
-import { hasStatsToken, StatsCache, type ClusterTotals, type PrivateStats, type PublicStats } from './stats';
+import type { ClusterTotals } from './cluster/directory';
+import { hasStatsToken, StatsCache, type PrivateStats, type PublicStats } from './stats';
 import { turnCredentials, type TurnConfig } from './turn';
 
 export const CONTENT_SECURITY_POLICY = [
@@ -29,7 +31,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.webmanifest': 'application/manifest+json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
@@ -180,17 +181,8 @@ ${
 
 /** The file under `root` that a URL path names, or null when it would escape `root` or is malformed. */
 export function resolveStaticPath(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const base = resolve(root);
-  const file = resolve(join(base, decoded));
-  if (file !== base && !file.startsWith(base + sep)) return null;
-  return file;
+  const name = buildRelativePath(urlPath);
+  return name === null ? null : join(resolve(root), name);
 }
 
 async function fileStats(path: string): Promise<Stats | null> {
@@ -218,27 +210,31 @@ function sendFile(res: ServerResponse, path: string, stats: Stats, immutable: bo
   stream.pipe(res);
 }
 
-async function serveStatic(res: ServerResponse, root: string | null, pathname: string) {
-  // Source maps stay on the server: they would show strangers our sources, comments and all.
-  if (!root || extname(pathname).toLowerCase() === '.map') {
+/**
+ * A file of the build, or the app for a path without an extension (single-page app): the path is decoded and
+ * normalised first, then looked up among the build's files (source maps never among them).
+ */
+async function serveStatic(res: ServerResponse, build: BuildFiles | null, pathname: string) {
+  if (!build) {
     send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     return;
   }
-  const path = resolveStaticPath(root, pathname === '/' ? '/index.html' : pathname);
-  if (!path) {
+  const name = buildRelativePath(pathname === '/' ? '/index.html' : pathname);
+  if (name === null) {
     send(res, 400, 'text/plain; charset=utf-8', 'bad path\n');
     return;
   }
-  const found = await fileStats(path);
-  if (found) {
-    sendFile(res, path, found, pathname.startsWith('/assets/'));
+  const path = build.find(name);
+  const found = path && (await fileStats(path));
+  if (path && found) {
+    sendFile(res, path, found, name.startsWith('assets/'));
     return;
   }
   // Single-page app: unknown paths without a file extension get the app.
-  if (extname(pathname) === '') {
-    const index = join(resolve(root), 'index.html');
-    const indexStats = await fileStats(index);
-    if (indexStats) {
+  if (extname(name) === '' && !isSourceMap(name)) {
+    const index = build.find('index.html');
+    const indexStats = index && (await fileStats(index));
+    if (index && indexStats) {
       sendFile(res, index, indexStats, false);
       return;
     }
@@ -250,10 +246,11 @@ async function serveStatic(res: ServerResponse, root: string | null, pathname: s
 
 export function createRequestHandler(options: HttpOptions) {
   const stats = new StatsCache(options.tracker, options.now(), 1000, options.clusterTotals);
+  const build = options.staticDir === null ? null : new BuildFiles(resolve(options.staticDir));
   return (req: IncomingMessage, res: ServerResponse): void => {
     if (overTls(req, options.trustProxy ?? false))
       res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    handle(req, res, options, stats).catch(() => {
+    handle(req, res, options, stats, build).catch(() => {
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else res.destroy();
     });
@@ -265,7 +262,13 @@ function statsFor(req: IncomingMessage, options: HttpOptions, stats: StatsCache)
   return hasStatsToken(req.headers, options.statsToken) ? stats.full(now) : stats.totals(now);
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: HttpOptions, stats: StatsCache) {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: HttpOptions,
+  stats: StatsCache,
+  build: BuildFiles | null,
+) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' });
     return;
@@ -302,5 +305,5 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpOp
       return;
     }
   }
-  await serveStatic(res, options.staticDir, pathname);
+  await serveStatic(res, build, pathname);
 }

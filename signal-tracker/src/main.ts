@@ -2,10 +2,23 @@
 import cluster from 'node:cluster';
 import { startServer } from './server';
 import { parseCli, USAGE } from './cli';
+import { createLog, uncaughtErrorHandler } from './log';
+
+const log = createLog();
+/** After SIGTERM or SIGINT, the process ends within this long even if the shutdown hangs, in ms. */
+const SHUTDOWN_DEADLINE_MS = 5_000;
+
+/** Ends the process with `code` once this long has passed, whatever else is still under way. */
+function exitAfterDeadline(code: number): void {
+  setTimeout(() => {
+    log.error('signal-tracker: shutdown took too long; exiting');
+    process.exit(code);
+  }, SHUTDOWN_DEADLINE_MS).unref();
+}
 
 /** `--workers N`: this primary forks N tracker processes on one port and replaces any that dies. */
 function runPrimary(workers: number): void {
-  console.log(`signal-tracker: starting ${workers} worker processes`);
+  log.info(`signal-tracker: starting ${workers} worker processes`);
   let stopping = false;
   const restarts: number[] = [];
   const fork = () => cluster.fork();
@@ -15,15 +28,13 @@ function runPrimary(workers: number): void {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;
     }
-    console.error(
-      `signal-tracker: worker ${worker.process.pid} exited (${signal ?? code}); starting another`,
-    );
+    log.error(`signal-tracker: worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
     // A worker that cannot start (Redis unreachable, port taken) would be forked in a loop: give up after 10 a minute.
     const now = Date.now();
     restarts.push(now);
     while (restarts.length > 0 && now - restarts[0] > 60_000) restarts.shift();
     if (restarts.length > 10) {
-      console.error('signal-tracker: workers keep exiting; stopping');
+      log.error('signal-tracker: workers keep exiting; stopping');
       process.exit(1);
     }
     setTimeout(fork, 500);
@@ -31,7 +42,8 @@ function runPrimary(workers: number): void {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
     stopping = true;
-    console.log(`signal-tracker: ${signal}, stopping the workers`);
+    exitAfterDeadline(1);
+    log.info(`signal-tracker: ${signal}, stopping the workers`);
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -43,11 +55,11 @@ async function main(): Promise<void> {
   try {
     config = parseCli(process.argv.slice(2), process.env);
   } catch (error) {
-    console.error(`signal-tracker: ${(error as Error).message}\n\n${USAGE}`);
+    log.error(`signal-tracker: ${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
   if (config.help) {
-    console.log(USAGE);
+    log.info(USAGE);
     return;
   }
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config.workers);
@@ -59,11 +71,15 @@ async function main(): Promise<void> {
     turn: config.turn,
     statsToken: config.statsToken,
     redisUrl: config.redisUrl,
+    logError: log.error,
     processLeaseMs: config.processLeaseSeconds * 1000,
     trustProxy: config.trustProxy,
     maxConnections: config.limits.maxConnections,
     maxPayload: config.limits.maxFrameBytes,
     maxBufferedBytes: config.limits.maxBufferedBytes,
+    maxUnfinishedRequests: config.limits.maxUnfinishedRequests,
+    maxUnfinishedRequestsPerAddress: config.limits.maxUnfinishedRequestsPerAddress,
+    headerTimeoutMs: config.limits.headerTimeoutSeconds * 1000,
     offerTtlMs: config.limits.offerTtlSeconds * 1000,
     announceDeadlineMs: config.limits.announceTimeoutSeconds * 1000,
     limits: {
@@ -76,7 +92,7 @@ async function main(): Promise<void> {
     },
   });
   const { tracker } = server;
-  console.log(
+  log.info(
     `signal-tracker: open ${server.url} (tracker ${server.trackerUrl}, announce interval ${config.intervalSeconds} s` +
       (server.processId ? `, process ${server.processId} of the cluster on ${config.redisUrl})` : ')'),
   );
@@ -85,28 +101,29 @@ async function main(): Promise<void> {
   const summary = setInterval(() => {
     const now = tracker.counters;
     const delta = (key: keyof typeof now) => now[key] - last[key];
-    console.log(
+    log.info(
       `signal-tracker: ${tracker.connectionCount} connections, ${tracker.swarmCount} swarms, ` +
-        `${tracker.peerCount} peers; last minute: ${delta('announces')} announces, ${delta('scrapes')} scrapes, ` +
+        `${tracker.peerCount} peers; last ${config.summaryIntervalSeconds} s: ${delta('announces')} announces, ${delta('scrapes')} scrapes, ` +
         `${delta('offersRelayed')} offers, ${delta('answersRelayed')} answers, ${delta('failures')} failures, ` +
         `${delta('peersExpired')} expired, ${delta('connectionsClosedForAbuse')} closed for abuse, ` +
         `${delta('connectionsClosedSilent')} closed silent, ${delta('connectionsRefused')} refused, ` +
         `${delta('answersRefused')} answers refused`,
     );
     last = { ...now };
-  }, 60_000);
+  }, config.summaryIntervalSeconds * 1000);
   summary.unref();
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1); // a second signal: stop now
     stopping = true;
-    console.log(`signal-tracker: ${signal}, shutting down`);
+    exitAfterDeadline(1);
+    log.info(`signal-tracker: ${signal}, shutting down`);
     clearInterval(summary);
     server.close().then(
       () => process.exit(0),
       (error: Error) => {
-        console.error(`signal-tracker: error while shutting down: ${error.message}`);
+        log.error(`signal-tracker: error while shutting down: ${error.message}`);
         process.exit(1);
       },
     );
@@ -115,11 +132,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-process.on('uncaughtException', (error) => {
-  console.error(`signal-tracker: uncaught error: ${error.stack ?? error.message}`);
-});
+process.on('uncaughtException', uncaughtErrorHandler(log));
 
 main().catch((error: Error) => {
-  console.error(`signal-tracker: cannot start: ${error.message}`);
+  log.error(`signal-tracker: cannot start: ${error.message}`);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
@@ -523,7 +523,7 @@ describe('signal-tracker over HTTP', () => {
       writeFileSync(join(dist, 'index.html'), '<!doctype html><title>app</title>');
       const files: Record<string, string> = {
         'assets/app.js': 'console.log(1)',
-        'assets/app.js.map': '{}',
+        'assets/app.js.map': '{"sources":["SOURCEMAP"]}',
         'assets/style.css': 'body{}',
         'assets/logo.svg': '<svg/>',
         'assets/engine.wasm': '\0asm',
@@ -589,6 +589,40 @@ describe('signal-tracker over HTTP', () => {
       expect(resolveStaticPath('/srv/app', '/../etc/passwd')).toBeNull();
       expect(resolveStaticPath('/srv/app', '/a/%2e%2e/%2e%2e/x')).toBeNull();
       expect(resolveStaticPath('/srv/app', '/a/b.js')).toBe('/srv/app/a/b.js');
+    });
+
+    it('never serves a source map, however its name is encoded (issue 23, item 5)', async () => {
+      const running = await staticServer();
+      for (const path of [
+        '/assets/app.js.map',
+        '/assets/app.js.ma%70',
+        '/assets/app.js%2emap',
+        '/assets/app.js%2Emap',
+        '/assets/app%2ejs%2emap',
+        '/assets/%61pp.js.map',
+        '/assets%2fapp.js.map',
+        '/assets/./app.js.map',
+        '/assets/x/../app.js.map',
+        '/assets/x/%2e%2e/app.js.map',
+        '/assets/app.js.map/',
+        '/assets/app.js.map%00',
+        '/assets/app.js.MAP',
+      ]) {
+        const response = await get(running, path);
+        expect(response.body, path).not.toContain('SOURCEMAP');
+        expect([400, 404], path).toContain(response.status);
+      }
+      // The same decoding serves the build's own files however they are spelled.
+      expect((await get(running, '/assets/%61pp.js')).status).toBe(200);
+      expect((await get(running, '/assets/x/%2e%2e/app.js')).body).toBe('console.log(1)');
+    });
+
+    it('serves only files of the build: a symbolic link inside the folder to a file outside is not one', async () => {
+      const running = await staticServer();
+      symlinkSync(join(root, 'secret.txt'), join(root, 'dist', 'assets', 'linked.txt'));
+      const response = await get(running, '/assets/linked.txt');
+      expect(response.status).toBe(404);
+      expect(response.body).not.toContain('SECRET');
     });
   });
 

@@ -1,7 +1,7 @@
 // The socket layer: one HTTP server that serves the web app and upgrades WebSockets for the tracker core.
 import type { TurnConfig } from './turn';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
@@ -9,8 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { clientAddress } from './client-address';
 import { RedisDirectory } from './cluster/redis-directory';
-import type { ClusterTotals } from './stats';
+import type { ClusterTotals } from './cluster/directory';
 import { createRequestHandler } from './http';
+import { DEFAULT_UNFINISHED_REQUEST_LIMITS, UnfinishedRequests } from './unfinished-requests';
 import { CLOSE_POLICY, Tracker, type Connection, type Session, type TrackerLimits } from './tracker';
 
 export interface ServerOptions {
@@ -32,6 +33,12 @@ export interface ServerOptions {
   maxConnections?: number;
   /** A socket whose unsent data exceeds this many bytes is closed as a slow reader (default 256 KiB). */
   maxBufferedBytes?: number;
+  /** Connections that have not finished their request headers, in all (default 1024); more are closed. */
+  maxUnfinishedRequests?: number;
+  /** The same from one address (default 32; not counted per address with trustProxy). */
+  maxUnfinishedRequestsPerAddress?: number;
+  /** A connection whose request headers are not in this long after it opened is closed, in ms (default 10 s). */
+  headerTimeoutMs?: number;
   limits?: Partial<TrackerLimits>;
   /** An offer relayed to a peer can be answered for this long, in ms (default 50 s). */
   offerTtlMs?: number;
@@ -220,9 +227,10 @@ function flush(context: SocketContext): void {
   }
 }
 
-export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+/** The tracker core with the server's options. */
+function createTracker(options: ServerOptions): Tracker {
   const intervalMs = options.intervalMs ?? 120_000;
-  const tracker = new Tracker({
+  return new Tracker({
     intervalMs,
     graceMs: options.graceMs ?? Math.min(30_000, intervalMs),
     limits: options.limits,
@@ -230,52 +238,46 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     announceDeadlineMs: options.announceDeadlineMs,
     random: options.random,
   });
-  const trustProxy = options.trustProxy ?? false;
-  const logError = options.logError ?? ((message: string) => console.error(message));
-  const maxConnections = options.maxConnections ?? 10_000;
-  const context: SocketContext = {
-    tracker,
-    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
-    logError,
-    sockets: new Set(),
-    corked: [],
-    flushScheduled: false,
-  };
+}
 
-  let directory: RedisDirectory | undefined;
-  let clusterTotals: ClusterTotals | undefined;
-  if (options.redisUrl) {
-    directory = new RedisDirectory({
-      url: options.redisUrl,
-      process: options.processId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-      peerTimeoutMs: tracker.timeoutMs,
-      leaseMs: options.processLeaseMs,
-      onMessage: (message) => tracker.receiveFromCluster(message, Date.now()),
-      onReconnect: () => void tracker.registerLocalPeers(Date.now()),
-      log: (line) => logError(`signal-tracker: ${line}`),
-    });
-    try {
-      await directory.start();
-    } catch (error) {
-      await directory.close();
-      throw new Error(`cannot reach Redis at ${options.redisUrl}: ${(error as Error).message}`);
-    }
-    tracker.joinCluster(directory);
+/** With --redis: this process's directory in the cluster, started and joined by the tracker; otherwise undefined. */
+async function joinCluster(
+  tracker: Tracker,
+  options: ServerOptions,
+  logError: (message: string) => void,
+): Promise<RedisDirectory | undefined> {
+  if (!options.redisUrl) return undefined;
+  const directory = new RedisDirectory({
+    url: options.redisUrl,
+    process: options.processId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    peerTimeoutMs: tracker.timeoutMs,
+    leaseMs: options.processLeaseMs,
+    onMessage: (message) => tracker.receiveFromCluster(message, Date.now()),
+    onReconnect: () => void tracker.registerLocalPeers(Date.now()),
+    log: (line) => logError(`signal-tracker: ${line}`),
+  });
+  try {
+    await directory.start();
+  } catch (error) {
+    await directory.close();
+    throw new Error(`cannot reach Redis at ${options.redisUrl}: ${(error as Error).message}`);
   }
+  tracker.joinCluster(directory);
+  return directory;
+}
 
-  const http: Server = createServer(
-    createRequestHandler({
-      tracker,
-      staticDir: options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir,
-      iceServers: options.iceServers ?? [],
-      turn: options.turn,
-      trustProxy,
-      statsToken: options.statsToken,
-      clusterTotals: () => clusterTotals,
-      statsRefreshSeconds: options.statsRefreshSeconds ?? 5,
-      now: () => Date.now(),
-    }),
-  );
+/**
+ * The WebSocket side of the HTTP server: an upgrade from an address over its limit is refused before the
+ * handshake, one past the server's connection cap after it; the others become TrackerSockets.
+ */
+function acceptTrackerSockets(
+  http: Server,
+  context: SocketContext,
+  options: ServerOptions,
+  trustProxy: boolean,
+): WebSocketServer {
+  const { tracker } = context;
+  const maxConnections = options.maxConnections ?? 10_000;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
@@ -305,8 +307,59 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       socket.attach(context, raw, address);
     });
   });
-  http.on('clientError', (_error, socket) => socket.destroy());
+  return wss;
+}
 
+/**
+ * Counts the connections that have not finished their request headers, from their first byte to their request
+ * or upgrade, and closes those over a limit or late (docs/security.md). Node's own header timeout is set to the
+ * same for the later requests of a kept-alive connection.
+ */
+function guardUnfinishedRequests(
+  http: Server,
+  options: ServerOptions,
+  trustProxy: boolean,
+): UnfinishedRequests {
+  const defaults = DEFAULT_UNFINISHED_REQUEST_LIMITS;
+  const limits = {
+    maxUnfinished: options.maxUnfinishedRequests ?? defaults.maxUnfinished,
+    maxUnfinishedPerAddress: options.maxUnfinishedRequestsPerAddress ?? defaults.maxUnfinishedPerAddress,
+    headerTimeoutMs: options.headerTimeoutMs ?? defaults.headerTimeoutMs,
+  };
+  const unfinished = new UnfinishedRequests(limits, !trustProxy);
+  if (limits.headerTimeoutMs < http.requestTimeout) http.headersTimeout = limits.headerTimeoutMs;
+  http.on('connection', (socket: Socket) => unfinished.admit(socket, Date.now()));
+  http.on('request', (request: IncomingMessage) => unfinished.finished(request.socket));
+  http.on('upgrade', (request: IncomingMessage) => unfinished.finished(request.socket));
+  return unfinished;
+}
+
+/** Closes every socket that has not answered the previous ping, and pings the others. */
+function pingSockets(context: SocketContext): void {
+  for (const socket of context.sockets) {
+    if (!socket.alive) {
+      socket.terminate();
+      continue;
+    }
+    socket.alive = false;
+    socket.ping();
+  }
+}
+
+/**
+ * The server's periodic work, each timer unref'd: the sweep of silent peers, the close of sockets that never
+ * announced, the pings, the close of connections whose request headers are late, and with a cluster the cluster's totals for the stats once a second (undefined while Redis
+ * is down: the stats then show this process's own).
+ */
+function startTimers(
+  context: SocketContext,
+  options: ServerOptions,
+  unfinished: UnfinishedRequests,
+  cluster: RedisDirectory | undefined,
+  setClusterTotals: (totals: ClusterTotals | undefined) => void,
+): NodeJS.Timeout[] {
+  const { tracker } = context;
+  const intervalMs = options.intervalMs ?? 120_000;
   const timers = [
     setInterval(
       () => tracker.expire(Date.now()),
@@ -316,35 +369,36 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       () => tracker.closeSilent(Date.now()),
       Math.max(100, Math.min(5_000, tracker.announceDeadlineMs / 6)),
     ),
-    setInterval(() => {
-      for (const socket of context.sockets) {
-        if (!socket.alive) {
-          socket.terminate();
-          continue;
-        }
-        socket.alive = false;
-        socket.ping();
-      }
-    }, options.pingIntervalMs ?? 30_000),
+    setInterval(() => pingSockets(context), options.pingIntervalMs ?? 30_000),
+    setInterval(
+      () => unfinished.expire(Date.now()),
+      Math.max(
+        50,
+        Math.min(1000, (options.headerTimeoutMs ?? DEFAULT_UNFINISHED_REQUEST_LIMITS.headerTimeoutMs) / 4),
+      ),
+    ),
   ];
-  const cluster = directory;
   if (cluster) {
-    // The cluster's totals for the stats, once a second (undefined while Redis is down: this process's own).
     timers.push(
       setInterval(() => {
         if (!cluster.up) {
-          clusterTotals = undefined;
+          setClusterTotals(undefined);
           return;
         }
-        cluster.totals(Date.now()).then(
-          (totals) => (clusterTotals = totals),
-          () => (clusterTotals = undefined),
-        );
+        cluster.totals(Date.now()).then(setClusterTotals, () => setClusterTotals(undefined));
       }, 1000),
     );
   }
   for (const timer of timers) timer.unref();
+  return timers;
+}
 
+/** Resolves once the server listens, rejects if it cannot; later server errors are logged. */
+async function listen(
+  http: Server,
+  options: ServerOptions,
+  logError: (message: string) => void,
+): Promise<number> {
   await new Promise<void>((resolveListen, rejectListen) => {
     http.once('error', rejectListen);
     http.listen(options.port ?? 8000, options.host, () => {
@@ -353,31 +407,84 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   });
   http.on('error', (error) => logError(`signal-tracker: http server error: ${error.message}`));
-  const port = (http.address() as AddressInfo).port;
-  const host = displayHost(options.host);
+  return (http.address() as AddressInfo).port;
+}
 
+/**
+ * The server's shutdown, once however often it is asked: timers stopped, sockets told to go (and cut after a
+ * second), the cluster directory closed, then the HTTP server.
+ */
+function shutdown(
+  http: Server,
+  wss: WebSocketServer,
+  context: SocketContext,
+  timers: NodeJS.Timeout[],
+  directory: RedisDirectory | undefined,
+): () => Promise<void> {
   let closing: Promise<void> | null = null;
+  return () => {
+    closing ??= new Promise<void>((resolveClose) => {
+      for (const timer of timers) clearInterval(timer);
+      for (const socket of context.sockets) socket.close(1001, 'tracker shutting down');
+      wss.close();
+      const closedDirectory = directory?.close() ?? Promise.resolve();
+      http.close(() => void closedDirectory.then(() => resolveClose()));
+      http.closeIdleConnections();
+      // Sockets that do not finish the closing handshake promptly are cut.
+      setTimeout(() => {
+        for (const socket of context.sockets) socket.terminate();
+        http.closeAllConnections();
+      }, 1000).unref();
+    });
+    return closing;
+  };
+}
+
+/**
+ * Starts the tracker: its core, its place in the cluster (with --redis), the HTTP server with the app and the
+ * WebSocket upgrades, and its timers.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const tracker = createTracker(options);
+  const trustProxy = options.trustProxy ?? false;
+  const logError = options.logError ?? ((message: string) => console.error(message));
+  const context: SocketContext = {
+    tracker,
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    logError,
+    sockets: new Set(),
+    corked: [],
+    flushScheduled: false,
+  };
+  const directory = await joinCluster(tracker, options, logError);
+  let clusterTotals: ClusterTotals | undefined;
+
+  const http: Server = createServer(
+    createRequestHandler({
+      tracker,
+      staticDir: options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir,
+      iceServers: options.iceServers ?? [],
+      turn: options.turn,
+      trustProxy,
+      statsToken: options.statsToken,
+      clusterTotals: () => clusterTotals,
+      statsRefreshSeconds: options.statsRefreshSeconds ?? 5,
+      now: () => Date.now(),
+    }),
+  );
+  const unfinished = guardUnfinishedRequests(http, options, trustProxy);
+  const wss = acceptTrackerSockets(http, context, options, trustProxy);
+  http.on('clientError', (_error, socket) => socket.destroy());
+  const timers = startTimers(context, options, unfinished, directory, (totals) => (clusterTotals = totals));
+
+  const port = await listen(http, options, logError);
+  const host = displayHost(options.host);
   return {
     port,
     url: `http://${host}:${port}/`,
     trackerUrl: `ws://${host}:${port}/`,
     tracker,
     processId: directory?.process,
-    close() {
-      closing ??= new Promise<void>((resolveClose) => {
-        for (const timer of timers) clearInterval(timer);
-        for (const socket of context.sockets) socket.close(1001, 'tracker shutting down');
-        wss.close();
-        const closedDirectory = directory?.close() ?? Promise.resolve();
-        http.close(() => void closedDirectory.then(() => resolveClose()));
-        http.closeIdleConnections();
-        // Sockets that do not finish the closing handshake promptly are cut.
-        setTimeout(() => {
-          for (const socket of context.sockets) socket.terminate();
-          http.closeAllConnections();
-        }, 1000).unref();
-      });
-      return closing;
-    },
+    close: shutdown(http, wss, context, timers, directory),
   };
 }

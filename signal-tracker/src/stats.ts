@@ -2,6 +2,7 @@
 // for the holder of the stats token, each computed at most once a second however often they are asked for.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ClusterTotals } from './cluster/directory';
 import { peerClient } from './peer-client';
 import type { Tracker, TrackerStats, TrackerTotals } from './tracker';
 
@@ -10,13 +11,6 @@ export interface PublicStats extends TrackerTotals {
   messagesPerSecond: number;
   /** Whose swarms and peers are counted: the whole cluster (with --redis, Redis up), or this process. */
   scope: 'cluster' | 'process';
-}
-
-/** The cluster's counts, from Redis. */
-export interface ClusterTotals {
-  swarms: number;
-  peers: number;
-  seeders: number;
 }
 
 export type PrivateStats = PublicStats & Pick<TrackerStats, 'swarms'>;

@@ -1,11 +1,11 @@
 // One swarm: the peers announcing one info hash, their roles, and random choice among them.
 import { binaryToHex, type AnnounceMessage } from '../../shared/tracker-protocol';
-import type { PeerStats, Session, SwarmStats } from './tracker';
 
-export interface Peer {
+/** One peer of a swarm; `S` is the tracker's session (its connection), which the swarm only carries. */
+export interface Peer<S> {
   readonly infoHash: string; // binary
   readonly peerId: string; // binary
-  readonly session: Session;
+  readonly session: S;
   seeder: boolean;
   left: number | null;
   uploaded: number;
@@ -14,17 +14,35 @@ export interface Peer {
   /** Position in Swarm.list, for O(1) removal. */
   index: number;
   /** The next peer of the same session (Session keeps its peers as a linked list). */
-  nextInSession: Peer | null;
+  nextInSession: Peer<S> | null;
 }
 
-export class Swarm {
+export interface PeerStats {
+  peerId: string; // hex
+  client: string;
+  role: 'seeder' | 'leecher';
+  left: number | null;
+  uploaded: number;
+  downloaded: number;
+  lastAnnounce: number; // ms, tracker clock
+}
+
+export interface SwarmStats {
+  infoHash: string; // hex
+  complete: number;
+  incomplete: number;
+  downloaded: number;
+  peers: PeerStats[];
+}
+
+export class Swarm<S> {
   complete = 0;
   /** Peers that announced `completed` here (the scrape `downloaded` figure). */
   downloaded = 0;
   /** By peer id, in order of last announce (oldest first), so expiry stops at the first fresh peer. */
-  private readonly byId = new Map<string, Peer>();
+  private readonly byId = new Map<string, Peer<S>>();
   /** The same peers as an array, for random choice. */
-  private readonly list: Peer[] = [];
+  private readonly list: Peer<S>[] = [];
 
   constructor(readonly infoHash: string) {}
 
@@ -36,12 +54,12 @@ export class Swarm {
     return this.list.length - this.complete;
   }
 
-  get(peerId: string): Peer | undefined {
+  get(peerId: string): Peer<S> | undefined {
     return this.byId.get(peerId);
   }
 
-  add(peerId: string, session: Session, message: AnnounceMessage, now: number): Peer {
-    const peer: Peer = {
+  add(peerId: string, session: S, message: AnnounceMessage, now: number): Peer<S> {
+    const peer: Peer<S> = {
       infoHash: this.infoHash,
       peerId,
       session,
@@ -59,7 +77,7 @@ export class Swarm {
     return peer;
   }
 
-  update(peer: Peer, message: AnnounceMessage, now: number): void {
+  update(peer: Peer<S>, message: AnnounceMessage, now: number): void {
     let seeder = peer.seeder;
     if (message.event === 'completed') {
       if (!seeder) this.downloaded++;
@@ -79,7 +97,7 @@ export class Swarm {
     this.byId.set(peer.peerId, peer);
   }
 
-  remove(peer: Peer): void {
+  remove(peer: Peer<S>): void {
     if (this.byId.get(peer.peerId) !== peer) return;
     this.byId.delete(peer.peerId);
     const last = this.list.pop()!;
@@ -91,13 +109,13 @@ export class Swarm {
   }
 
   /** Every peer (a copy). */
-  members(): Peer[] {
+  members(): Peer<S>[] {
     return [...this.list];
   }
 
   /** Peers whose last announce is before `deadline`. */
-  staleBefore(deadline: number): Peer[] {
-    const stale: Peer[] = [];
+  staleBefore(deadline: number): Peer<S>[] {
+    const stale: Peer<S>[] = [];
     for (const peer of this.byId.values()) {
       if (peer.lastAnnounce >= deadline) break;
       stale.push(peer);
@@ -109,7 +127,7 @@ export class Swarm {
    * Up to `count` distinct random peers other than `exclude`: Floyd's sampling of count + 1 positions, so the
    * work is O(count^2) with count <= 10, whatever the swarm's size.
    */
-  randomPeers(count: number, exclude: Peer, random: () => number): Peer[] {
+  randomPeers(count: number, exclude: Peer<S>, random: () => number): Peer<S>[] {
     const n = this.list.length;
     const k = Math.min(count + 1, n);
     const chosen: number[] = [];
@@ -117,7 +135,7 @@ export class Swarm {
       const t = Math.floor(random() * (j + 1));
       chosen.push(chosen.includes(t) ? j : t);
     }
-    const peers: Peer[] = [];
+    const peers: Peer<S>[] = [];
     for (const index of chosen) if (this.list[index] !== exclude) peers.push(this.list[index]);
     // Floyd's set is uniform but its insertion order is not: shuffle, then keep `count`.
     for (let i = peers.length - 1; i > 0; i--) {

@@ -14,8 +14,14 @@ import {
   type ScrapeMessage,
   type ScrapeResponseWire,
 } from '../../shared/tracker-protocol';
+import type { ClusterDirectory, ClusterMessage } from './cluster/directory';
 import { clientName } from './peer-client';
-import { Swarm, type Peer } from './swarm';
+import { Swarm as SwarmOf, type Peer as PeerOf, type SwarmStats } from './swarm';
+
+/** A swarm of this tracker's sessions, and one of its peers (swarm.ts keeps the session opaque). */
+type Swarm = SwarmOf<Session>;
+const Swarm = SwarmOf<Session>;
+type Peer = PeerOf<Session>;
 
 export interface TrackerLimits {
   /** Offers accepted in one announce; more is rejected (at most 10). */
@@ -78,24 +84,6 @@ export interface Connection {
 }
 
 export type RemovalReason = 'stopped' | 'closed' | 'expired';
-
-export interface PeerStats {
-  peerId: string; // hex
-  client: string;
-  role: 'seeder' | 'leecher';
-  left: number | null;
-  uploaded: number;
-  downloaded: number;
-  lastAnnounce: number; // ms, tracker clock
-}
-
-export interface SwarmStats {
-  infoHash: string; // hex
-  complete: number;
-  incomplete: number;
-  downloaded: number;
-  peers: PeerStats[];
-}
 
 /** What anyone may see: totals, never an info hash or a peer. */
 export interface TrackerTotals {
@@ -167,44 +155,6 @@ export interface RemotePeer {
 interface PendingOffer {
   offerer: Peer | RemotePeer;
   expiresAt: number;
-}
-
-/** What one tracker process publishes to another: an offer or an answer for a peer whose socket it holds. */
-export type ClusterMessage =
-  | {
-      kind: 'offer';
-      infoHash: string;
-      to: string;
-      from: string;
-      fromProcess: string;
-      offerId: string;
-      offer: unknown;
-    }
-  | { kind: 'answer'; infoHash: string; to: string; from: string; offerId: string; answer: unknown };
-
-/**
- * The cluster's shared directory (cluster/redis-directory.ts over Redis): swarm membership across processes,
- * offer candidates anywhere in the cluster, and the processes' inboxes. Every call may fail (Redis down): the
- * tracker then serves its own sockets from memory.
- */
-export interface ClusterDirectory {
-  readonly process: string;
-  /** Redis answers now. */
-  readonly up: boolean;
-  announce(announce: {
-    infoHash: string;
-    peerId: string;
-    complete: boolean;
-    now: number;
-    want: number;
-  }): Promise<{
-    complete: number;
-    incomplete: number;
-    candidates: Array<{ peerId: string; process: string }>;
-  }>;
-  leave(infoHash: string, peerId: string): Promise<void>;
-  counts(infoHashes: string[], now: number): Promise<Map<string, { complete: number; incomplete: number }>>;
-  send(process: string, message: ClusterMessage): Promise<void>;
 }
 
 /** One client connection's state in the tracker. */

@@ -13,6 +13,14 @@
 // Every announce is one script call (upsert, expiry of the swarm's stale peers, counts and the offer candidates), so
 // an announce costs one round trip whatever the swarm's size.
 import { Redis } from 'ioredis';
+import type {
+  Candidate,
+  ClusterDirectory,
+  ClusterTotals,
+  DirectoryAnnounce,
+  DirectoryAnnounceResult,
+  SwarmCounts,
+} from './directory';
 
 /** How long a process's lease lasts; it is renewed three times per lease. */
 export const DEFAULT_LEASE_MS = 6_000;
@@ -98,27 +106,6 @@ local t = redis.call('HMGET', 'sd:totals', 'peers', 'seeders')
 return {redis.call('ZCARD', 'sd:swarms'), tonumber(t[1] or '0') or 0, tonumber(t[2] or '0') or 0}
 `;
 
-export interface Candidate {
-  peerId: string;
-  /** The process that holds its socket. */
-  process: string;
-}
-
-export interface DirectoryAnnounce {
-  infoHash: string;
-  peerId: string;
-  complete: boolean;
-  now: number;
-  /** How many other peers to pick for offers. */
-  want: number;
-}
-
-export interface DirectoryAnnounceResult {
-  complete: number;
-  incomplete: number;
-  candidates: Candidate[];
-}
-
 export interface RedisDirectoryOptions {
   url: string;
   /** This process's id, unique in the cluster. */
@@ -133,7 +120,7 @@ export interface RedisDirectoryOptions {
   log?: (line: string) => void;
 }
 
-export class RedisDirectory {
+export class RedisDirectory implements ClusterDirectory {
   private readonly commands: Redis;
   private readonly subscriber: Redis;
   private lease: ReturnType<typeof setInterval> | undefined;
@@ -224,12 +211,8 @@ export class RedisDirectory {
     await this.commands.eval(LEAVE, 0, infoHash, peerId);
   }
 
-  /** Seeders and leechers of each swarm across the cluster. */
-  async counts(
-    infoHashes: string[],
-    now: number,
-  ): Promise<Map<string, { complete: number; incomplete: number }>> {
-    const out = new Map<string, { complete: number; incomplete: number }>();
+  async counts(infoHashes: string[], now: number): Promise<Map<string, SwarmCounts>> {
+    const out = new Map<string, SwarmCounts>();
     if (infoHashes.length === 0) return out;
     const flat = (await this.commands.eval(
       COUNTS,
@@ -244,7 +227,7 @@ export class RedisDirectory {
   }
 
   /** Swarms, peers and seeders across the cluster. */
-  async totals(now: number): Promise<{ swarms: number; peers: number; seeders: number }> {
+  async totals(now: number): Promise<ClusterTotals> {
     const [swarms, peers, seeders] = (await this.commands.eval(
       TOTALS,
       0,
@@ -253,7 +236,7 @@ export class RedisDirectory {
     return { swarms, peers: Math.max(0, peers), seeders: Math.max(0, seeders) };
   }
 
-  /** Publishes a message to another process's inbox. */
+  /** Publishes a message (any JSON object; the tracker sends ClusterMessages) to another process's inbox. */
   async send(process: string, message: object): Promise<void> {
     await this.commands.publish(inbox(process), JSON.stringify(message));
   }

@@ -10,11 +10,16 @@ export interface HttpReply {
   body: string;
 }
 
-/** A GET to a running server, with optional headers. */
-export function httpGet(running: RunningServer, path: string, headers: Record<string, string> = {}) {
+/** A GET to a running server, with optional headers, from `localAddress` (127.0.0.2 and so on) if given. */
+export function httpGet(
+  running: RunningServer,
+  path: string,
+  headers: Record<string, string> = {},
+  localAddress?: string,
+) {
   return new Promise<HttpReply>((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port: running.port, path, method: 'GET', headers },
+      { host: '127.0.0.1', port: running.port, path, method: 'GET', headers, localAddress },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

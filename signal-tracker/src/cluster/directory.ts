@@ -1,0 +1,65 @@
+// What the tracker asks of the cluster: the shared directory of swarms and the messages between processes. One
+// place for these types: tracker.ts uses a ClusterDirectory, redis-directory.ts implements it over Redis.
+
+/** What one tracker process publishes to another: an offer or an answer for a peer whose socket it holds. */
+export type ClusterMessage =
+  | {
+      kind: 'offer';
+      infoHash: string;
+      to: string;
+      from: string;
+      fromProcess: string;
+      offerId: string;
+      offer: unknown;
+    }
+  | { kind: 'answer'; infoHash: string; to: string; from: string; offerId: string; answer: unknown };
+
+/** A peer anywhere in the cluster that an announce may send an offer to. */
+export interface Candidate {
+  peerId: string;
+  /** The process that holds its socket. */
+  process: string;
+}
+
+export interface DirectoryAnnounce {
+  infoHash: string;
+  peerId: string;
+  complete: boolean;
+  now: number;
+  /** How many other peers to pick for offers. */
+  want: number;
+}
+
+/** One swarm's seeders (complete) and leechers (incomplete). */
+export interface SwarmCounts {
+  complete: number;
+  incomplete: number;
+}
+
+export interface DirectoryAnnounceResult extends SwarmCounts {
+  candidates: Candidate[];
+}
+
+/** The cluster's counts, for the stats. */
+export interface ClusterTotals {
+  swarms: number;
+  peers: number;
+  seeders: number;
+}
+
+/**
+ * The cluster's shared directory (cluster/redis-directory.ts over Redis): swarm membership across processes,
+ * offer candidates anywhere in the cluster, and the processes' inboxes. Every call may fail (Redis down): the
+ * tracker then serves its own sockets from memory.
+ */
+export interface ClusterDirectory {
+  readonly process: string;
+  /** Redis answers now. */
+  readonly up: boolean;
+  announce(announce: DirectoryAnnounce): Promise<DirectoryAnnounceResult>;
+  leave(infoHash: string, peerId: string): Promise<void>;
+  /** Seeders and leechers of each swarm across the cluster. */
+  counts(infoHashes: string[], now: number): Promise<Map<string, SwarmCounts>>;
+  /** Publishes a message to another process's inbox. */
+  send(process: string, message: ClusterMessage): Promise<void>;
+}
