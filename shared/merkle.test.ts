@@ -70,7 +70,9 @@ describe('merkle trees over 16 KiB blocks', () => {
     const layer = await pieceLayerFromLeaves(leaves, pieceLength, sha256);
     expect(layer).toHaveLength(3);
     expect(toHex(layer[2])).toBe(toHex(naiveRoot([...leaves.slice(8), ZERO_HASH, ZERO_HASH])));
-    expect(toHex(layer[2])).toBe(toHex(await pieceHash(leaves.slice(8), pieceLength, 10 * BLOCK_SIZE, sha256)));
+    expect(toHex(layer[2])).toBe(
+      toHex(await pieceHash(leaves.slice(8), pieceLength, 10 * BLOCK_SIZE, sha256)),
+    );
     expect(toHex(await rootFromPieceLayer(layer, pieceLength, sha256))).toBe(toHex(naiveRoot(leaves)));
     // a file of one piece or less has no layer, and its piece hash (its root) pads to a power of two only
     expect(await pieceLayerFromLeaves(leaves.slice(0, 3), pieceLength, sha256)).toEqual([]);
