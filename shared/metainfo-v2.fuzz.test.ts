@@ -65,9 +65,17 @@ function slots(
   value: BValue,
   out: [BDict | BValue[], string | number][] = [],
 ): [BDict | BValue[], string | number][] {
-  if (Array.isArray(value)) value.forEach((item, i) => (out.push([value, i]), slots(item, out)));
-  else if (typeof value === 'object' && !(value instanceof Uint8Array))
-    for (const key of Object.keys(value)) (out.push([value, key]), slots(value[key], out));
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      out.push([value, i]);
+      slots(item, out);
+    });
+  } else if (typeof value === 'object' && !(value instanceof Uint8Array)) {
+    for (const key of Object.keys(value)) {
+      out.push([value, key]);
+      slots(value[key], out);
+    }
+  }
   return out;
 }
 
