@@ -37,6 +37,9 @@ const folder: Fixture = {
     { path: ['10.bin'], size: 16 * KiB },
     { path: ['9.bin'], size: 16 * KiB + 1 },
     { path: ['été', 'ä.bin'], size: 20_000 },
+    // two pad files of the same size share the path .pad/<size>
+    { path: ['twin-1.bin'], size: 5000 },
+    { path: ['twin-2.bin'], size: 5000 },
   ],
 };
 

@@ -25,6 +25,7 @@ import {
   checkPathShape,
   choosePieceLength,
   encodeTorrent,
+  isPadFileEntry,
   parseInfo,
   readTorrentEnvelope,
   safeInteger,
@@ -142,12 +143,6 @@ function metaVersion(dict: BDict): 1 | 2 {
   );
 }
 
-/** BEP 47: a file whose `attr` contains `p` is padding. */
-function isPadEntry(entry: BValue): boolean {
-  const attr = asBytes(asDict(entry)?.attr);
-  return attr !== undefined && attr.includes(0x70);
-}
-
 /**
  * Parses a bencoded info dictionary of any kind (as from ut_metadata). A hybrid's v1 and v2 views must describe
  * the same files, sizes and order, every file starting on a piece boundary. Throws MetainfoError.
@@ -156,7 +151,7 @@ export async function parseAnyInfo(infoBytes: Uint8Array, hashers: Hashers): Pro
   const dict = decodeInfo(infoBytes);
   const version = metaVersion(dict);
   const padFiles: number[] = [];
-  if (Array.isArray(dict.files)) dict.files.forEach((entry, i) => isPadEntry(entry) && padFiles.push(i));
+  if (Array.isArray(dict.files)) dict.files.forEach((entry, i) => isPadFileEntry(entry) && padFiles.push(i));
   if (version === 1)
     return { version: 'v1', v1: await parseInfo(infoBytes, hashers.sha1), padFiles, infoBytes };
 

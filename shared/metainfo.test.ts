@@ -373,6 +373,32 @@ describe('parseInfo against hostile info dictionaries', () => {
     const twice = [...files, { length: 1, path: path(1999) }];
     expect(() => parseVerifiedInfo(multi(twice), new Uint8Array(20))).toThrow(/Two files use the path/);
   });
+
+  it('lets BEP 47 pad files share a path with each other, never with another file or a folder', () => {
+    const p = utf8('p');
+    const entry = (path: string[], attr?: Uint8Array) => ({
+      length: 1,
+      path: path.map(utf8),
+      ...(attr && { attr }),
+    });
+    const list = (...files: BDict[]) => infoBytes({ length: undefined, files, pieces: new Uint8Array(20) });
+    const pads = parseVerifiedInfo(
+      list(entry(['a']), entry(['.pad', '1'], p), entry(['b']), entry(['.pad', '1'], utf8('xp'))),
+      new Uint8Array(20),
+    );
+    expect(pads.files.map((f) => f.path.join('/'))).toEqual(['a', '.pad/1', 'b', '.pad/1']);
+    const clashes = [
+      [entry(['.pad', '1']), entry(['.pad', '1'], p)],
+      [entry(['.pad', '1'], p), entry(['.pad', '1'])],
+      [entry(['.pad', '1'], p), entry(['.pad', '1', 'x'], p)],
+      [entry(['.pad'], p), entry(['.pad', '1'], p)],
+      [entry(['.pad', '1'], utf8('x')), entry(['.pad', '1'], utf8('x'))],
+    ];
+    for (const files of clashes)
+      expect(() => parseVerifiedInfo(list(...files), new Uint8Array(20))).toThrow(
+        /Two files use the path "\.pad/,
+      );
+  });
 });
 
 describe('parseInfo', () => {

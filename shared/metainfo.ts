@@ -112,15 +112,22 @@ export function checkPathComponent(component: string, what = 'path component'): 
   if (hasControlCharacter(component)) fail('it contains a control character');
 }
 
-/** A folder of the file tree that checkFiles builds: its entries by name (a file is null). */
-type Folder = Map<string, Folder | null>;
+/** A folder of the file tree that checkFiles builds: its entries by name (a file is null, a pad file 'pad'). */
+type Folder = Map<string, Folder | null | 'pad'>;
+
+/** BEP 47: a file entry whose `attr` contains `p` is padding (zeros that align the next file to a piece). */
+export function isPadFileEntry(entry: BValue): boolean {
+  const attr = asBytes(asDict(entry)?.attr);
+  return attr !== undefined && attr.includes(0x70);
+}
 
 /**
  * Checks a file list: count, path depth and length, safe components, sizes, no two files at the same path or a
- * file used as a folder. Linear in the total length of the paths: the tree is walked one component at a time,
- * never by joined prefixes (which would be quadratic in a deep path).
+ * file used as a folder. Pad files (indices in `pads`) may share a path with each other (libtorrent names them
+ * `.pad/<size>`), never with another file or a folder. Linear in the total length of the paths: the tree is walked
+ * one component at a time, never by joined prefixes (which would be quadratic in a deep path).
  */
-export function checkFiles(files: { path: string[]; length: number }[]): void {
+export function checkFiles(files: { path: string[]; length: number }[], pads?: ReadonlySet<number>): void {
   if (files.length > MAX_FILES)
     throw new MetainfoError(`The torrent lists ${files.length} files (max ${MAX_FILES})`);
   const root: Folder = new Map();
@@ -131,15 +138,17 @@ export function checkFiles(files: { path: string[]; length: number }[]): void {
     if (!Number.isSafeInteger(file.length) || file.length < 0) {
       throw new MetainfoError(`File "${shown}" has an invalid length ${file.length}`);
     }
+    const isPad = pads?.has(i) ?? false;
     let folder = root;
     for (let depth = 0; depth < file.path.length; depth++) {
       const name = file.path[depth];
       const isFile = depth === file.path.length - 1;
       const existing = folder.get(name);
-      if (existing === null || (existing !== undefined && isFile)) {
+      if (isFile && isPad && existing === 'pad') break;
+      if (existing === null || existing === 'pad' || (existing !== undefined && isFile)) {
         throw new MetainfoError(`Two files use the path "${file.path.slice(0, depth + 1).join('/')}"`);
       }
-      if (isFile) folder.set(name, null);
+      if (isFile) folder.set(name, isPad ? 'pad' : null);
       else if (existing === undefined) {
         const child: Folder = new Map();
         folder.set(name, child);
@@ -233,6 +242,7 @@ function readInfo(infoBytes: Uint8Array): UnhashedInfo {
       throw new MetainfoError('The files list is empty');
     if (dict.files.length > MAX_FILES)
       throw new MetainfoError(`The torrent lists ${dict.files.length} files (max ${MAX_FILES})`);
+    const pads = new Set<number>();
     for (const [i, item] of dict.files.entries()) {
       const entry = asDict(item);
       if (!entry) throw new MetainfoError(`File ${i} is not a dictionary`);
@@ -250,10 +260,11 @@ function readInfo(infoBytes: Uint8Array): UnhashedInfo {
         return utf8Field(bytes, `path of file ${i}`);
       });
       files.push({ path, length: fileLength, offset: length });
+      if (isPadFileEntry(entry)) pads.add(i);
       length += fileLength;
       if (!Number.isSafeInteger(length)) throw new MetainfoError('The total length is too large');
     }
-    checkFiles(files);
+    checkFiles(files, pads);
   } else {
     length = safeInteger(dict.length, 'length', 0);
     files.push({ path: [name], length, offset: 0 });
