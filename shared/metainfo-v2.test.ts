@@ -148,6 +148,29 @@ describe('createAnyInfo and parseAnyInfo', () => {
     expect(info.v2!.files.map((f) => f.path)).toEqual([['__proto__'], ['x']]);
   });
 
+  it('reads ahead while hashing, reports progress to the total, and gives the same result one piece at a time', async () => {
+    const progress: number[] = [];
+    const ahead = await createAnyInfo(folderSources(), {
+      name: 'share',
+      ...hashers,
+      pieceLength: 16 * KiB,
+      onProgress: (hashed, total) => progress.push(hashed / total),
+    });
+    const serial = await createAnyInfo(folderSources(), {
+      name: 'share',
+      ...hashers,
+      pieceLength: 16 * KiB,
+      maxInFlight: 1,
+    });
+    expect(toHex(ahead.info.infoBytes)).toBe(toHex(serial.info.infoBytes));
+    expect(progress.at(-1)).toBe(1);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    const failing = { sha1: () => Promise.reject(new Error('no SHA-1 today')), sha256 };
+    await expect(createAnyInfo(folderSources(), { name: 'share', ...failing })).rejects.toThrow(
+      'no SHA-1 today',
+    );
+  });
+
   it('refuses bad input to create', async () => {
     const one = [source(['a'], new Uint8Array(10))];
     await expect(createAnyInfo(one, { name: 'n', ...hashers, pieceLength: 48 * KiB })).rejects.toThrow(

@@ -370,6 +370,63 @@ function zeroPadded(data: Uint8Array, length: number): Uint8Array {
   return out;
 }
 
+/** Pieces read but not yet hashed before reading pauses, unless told otherwise. */
+const DEFAULT_IN_FLIGHT = 4;
+
+interface FileHashing {
+  pieceLength: number;
+  sha256: Sha256;
+  /** For a hybrid's v1 pieces. */
+  sha1?: Sha1;
+  /** Whether a v1 piece ends with its pad file's zeros (multi-file) or is cut short (single file). */
+  padV1: boolean;
+  maxInFlight: number;
+  onBytes: (size: number) => void;
+}
+
+/**
+ * Reads one file once, piece by piece (reading ahead while earlier pieces hash), for its v2 piece hashes and, in a
+ * hybrid, the v1 piece hashes of the same bytes (the file starts on a piece boundary).
+ */
+async function hashFile(
+  file: SourceFile,
+  how: FileHashing,
+): Promise<{ pieces: Uint8Array[]; v1: Uint8Array[] }> {
+  const { pieceLength, sha256, sha1 } = how;
+  const count = Math.ceil(file.length / pieceLength);
+  const pieces = new Array<Uint8Array>(count);
+  const v1 = new Array<Uint8Array>(sha1 ? count : 0);
+  const inFlight: Promise<void>[] = [];
+  for (let index = 0; index < count; index++) {
+    const at = index * pieceLength;
+    const size = Math.min(pieceLength, file.length - at);
+    const data = await file.read(at, size);
+    if (data.length !== size) {
+      throw new MetainfoError(
+        `Reading "${file.path.join('/')}" at ${at} gave ${data.length} bytes instead of ${size}`,
+      );
+    }
+    const job = Promise.all([
+      leafHashes(data, sha256).then((leaves) => pieceHash(leaves, pieceLength, file.length, sha256)),
+      sha1?.(how.padV1 ? zeroPadded(data, pieceLength) : data),
+    ]).then(([piece, v1Piece]) => {
+      pieces[index] = piece;
+      if (v1Piece) {
+        if (v1Piece.length !== SHA1_LENGTH)
+          throw new MetainfoError(`sha1 returned ${v1Piece.length} bytes, not 20`);
+        v1[index] = v1Piece;
+      }
+      how.onBytes(size);
+    });
+    // A failure is reported when this piece's turn comes; until then it must not count as unhandled.
+    job.catch(() => undefined);
+    inFlight.push(job);
+    if (inFlight.length >= how.maxInFlight) await inFlight.shift();
+  }
+  for (const job of inFlight) await job;
+  return { pieces, v1 };
+}
+
 export interface CreateV2Options {
   name: string;
   sha256: Sha256;
@@ -380,6 +437,8 @@ export interface CreateV2Options {
   /** A power of two of at least 16 KiB; by default choosePieceLength's. */
   pieceLength?: number;
   onProgress?: (hashed: number, total: number) => void;
+  /** Pieces read but not yet hashed before reading pauses. Default 4. */
+  maxInFlight?: number;
   /** Sets `private: 1` (BEP 27). */
   private?: boolean;
 }
@@ -419,29 +478,20 @@ export async function createAnyInfo(
   const pieceLayers = new Map<string, Uint8Array>();
   let offset = 0;
   let hashed = 0;
-  for (const { file, encoded } of ordered) {
-    const pieces: Uint8Array[] = [];
-    for (let at = 0; at < file.length; at += pieceLength) {
-      const size = Math.min(pieceLength, file.length - at);
-      const data = await file.read(at, size);
-      if (data.length !== size) {
-        throw new MetainfoError(
-          `Reading "${file.path.join('/')}" at ${at} gave ${data.length} bytes instead of ${size}`,
-        );
-      }
-      const [piece, v1Piece] = await Promise.all([
-        leafHashes(data, sha256).then((leaves) => pieceHash(leaves, pieceLength, file.length, sha256)),
-        hybrid ? sha1?.(single ? data : zeroPadded(data, pieceLength)) : undefined,
-      ]);
-      pieces.push(piece);
-      if (hybrid && v1Piece) {
-        if (v1Piece.length !== SHA1_LENGTH)
-          throw new MetainfoError(`sha1 returned ${v1Piece.length} bytes, not 20`);
-        v1Pieces.push(v1Piece);
-      }
+  const hashing: FileHashing = {
+    pieceLength,
+    sha256,
+    sha1: hybrid ? sha1 : undefined,
+    padV1: !single,
+    maxInFlight: Math.max(1, options.maxInFlight ?? DEFAULT_IN_FLIGHT),
+    onBytes: (size) => {
       hashed += size;
       options.onProgress?.(hashed, total);
-    }
+    },
+  };
+  for (const { file, encoded } of ordered) {
+    const { pieces, v1 } = await hashFile(file, hashing);
+    for (const hash of v1) v1Pieces.push(hash);
     const entry: BDict = { length: file.length };
     if (pieces.length > 0) {
       const root = pieces.length === 1 ? pieces[0] : await rootFromPieceLayer(pieces, pieceLength, sha256);
