@@ -493,6 +493,18 @@ describe('parseTorrent and encodeTorrent', () => {
     expect(parsed.creationDate).toBe(1_700_000_000);
   });
 
+  it('writes extra top-level fields beside the info dictionary, never a second info', async () => {
+    const info = await makeInfo();
+    const bytes = encodeTorrent({
+      info,
+      announce: [],
+      fields: { 'piece layers': {}, info: 5, zz: utf8('z') },
+    });
+    const torrent = decode(bytes) as BDict;
+    expect(Object.keys(torrent)).toEqual(['info', 'piece layers', 'zz']);
+    expect((await parseTorrent(bytes, sha1)).info).toEqual(info);
+  });
+
   it('leaves out announce and url-list when there are none', async () => {
     const info = await makeInfo();
     const torrent = decode(encodeTorrent({ info, announce: [] })) as BDict;

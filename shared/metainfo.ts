@@ -411,13 +411,14 @@ export function encodeTorrent(metainfo: {
   comment?: string;
   createdBy?: string;
   creationDate?: number;
-  /** More top-level keys (e.g. BEP 52's `piece layers`), beside the info dictionary. */
+  /** More top-level keys (e.g. BEP 52's `piece layers`), beside the info dictionary (an `info` here is ignored). */
   fields?: BDict;
 }): Uint8Array {
   const tiers = metainfo.announce
     .map((tier) => tier.filter((url) => url !== ''))
     .filter((tier) => tier.length > 0);
   const torrent: BDict = { ...metainfo.fields };
+  delete torrent.info; // the info dictionary is always metainfo.info's bytes
   if (tiers.length > 0) {
     torrent.announce = utf8ToBytes(tiers[0][0]);
     torrent['announce-list'] = tiers.map((tier) => tier.map(utf8ToBytes));
