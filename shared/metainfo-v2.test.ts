@@ -98,6 +98,19 @@ describe('createAnyInfo and parseAnyInfo', () => {
     expect((await parseInfo(info.infoBytes, sha1)).infoHashHex).toBe(v1.infoHashHex);
   });
 
+  it('names pad files by their size, two of one size at one path, and reads a hybrid without the tail pad', async () => {
+    const twins = [source(['t1'], new Uint8Array(5000)), source(['t2'], new Uint8Array(5000).fill(1))];
+    const { info } = await createAnyInfo(twins, { name: 'twins', ...hashers, pieceLength: 16 * KiB });
+    expect(info.v1!.files.map((f) => f.path.join('/'))).toEqual(['t1', '.pad/11384', 't2', '.pad/11384']);
+    // libtorrent 2.0.0 to 2.0.7 left out the pad file after the last file
+    const dict = decode(info.infoBytes) as BDict;
+    (dict.files as BDict[]).pop();
+    const untailed = await parseAnyInfo(encode(dict), hashers);
+    expect(untailed.version).toBe('hybrid');
+    expect(untailed.v1!.length).toBe(16 * KiB + 5000);
+    expect(untailed.padFiles).toEqual([1]);
+  });
+
   it('makes a v2-only info dictionary that the v1 parser refuses', async () => {
     const { info } = await createAnyInfo(folderSources(), { name: 'share', sha256, version: 'v2' });
     expect(info.version).toBe('v2');
