@@ -196,3 +196,72 @@ describe('BEP 53 file selection (so=)', () => {
       expect(() => parseMagnet(`magnet:?xt=urn:btih:${hash}&so=${so}`)).toThrow(/invalid file selection/);
   });
 });
+
+describe('BEP 52 v2 info hashes (xt=urn:btmh:1220...)', () => {
+  const V2 = '7f1267bd821a4325ace35b120ec883f594a8a7508a073d5e80e6fdb65a6c06ee';
+
+  it('reads a hybrid link: btih stays the info hash, btmh is exposed beside it', () => {
+    const link = parseMagnet(`magnet:?xt=urn:btih:${HEX}&xt=urn:btmh:1220${V2.toUpperCase()}&dn=x`);
+    expect(link.infoHashHex).toBe(HEX);
+    expect(link.infoHashV2Hex).toBe(V2);
+    expect(toHex(link.infoHashV2!)).toBe(V2);
+    expect(link.v2Only).toBeUndefined();
+    expect(link.name).toBe('x');
+  });
+
+  it('reads a v2-only link when asked to, its truncated hash standing for the swarm', () => {
+    const uri = `magnet:?xt=urn:btmh:1220${V2}&tr=wss%3A%2F%2Ft.example&so=1`;
+    expect(() => parseMagnet(uri)).toThrow(/no BitTorrent v1 info hash/);
+    const link = parseMagnet(uri, { v2: true });
+    expect(link).toEqual({
+      infoHash: fromHex(V2.slice(0, 40)),
+      infoHashHex: V2.slice(0, 40),
+      infoHashV2: fromHex(V2),
+      infoHashV2Hex: V2,
+      v2Only: true,
+      trackers: ['wss://t.example'],
+      select: [1],
+    });
+    expect(parseMagnet(` ${V2} `, { v2: true }).infoHashV2Hex).toBe(V2);
+    expect(() => parseMagnet(V2)).toThrow(/Not a magnet link/);
+  });
+
+  it('skips other multihashes and refuses a malformed or contradicting btmh', () => {
+    expect(
+      parseMagnet(`magnet:?xt=urn:btmh:1114${'ab'.repeat(20)}&xt=urn:btih:${HEX}`).infoHashV2,
+    ).toBeUndefined();
+    expect(() => parseMagnet(`magnet:?xt=urn:btih:${HEX}&xt=urn:btmh:1220${V2.slice(2)}`)).toThrow(/64 hex/);
+    expect(() => parseMagnet(`magnet:?xt=urn:btmh:1220${'z'.repeat(64)}`, { v2: true })).toThrow(/64 hex/);
+    expect(() =>
+      parseMagnet(`magnet:?xt=urn:btmh:1220${V2}&xt=urn:btmh:1220${'0'.repeat(64)}`, { v2: true }),
+    ).toThrow(/two different v2 info hashes/);
+  });
+
+  it('formats btih, btmh or both, and round-trips', () => {
+    const v2 = fromHex(V2);
+    expect(formatMagnet({ infoHash: hash, infoHashV2: v2, name: 'a b' })).toBe(
+      `magnet:?xt=urn:btih:${HEX}&xt=urn:btmh:1220${V2}&dn=a%20b`,
+    );
+    expect(formatMagnet({ infoHashV2: v2 })).toBe(`magnet:?xt=urn:btmh:1220${V2}`);
+    const v2Only = parseMagnet(`magnet:?xt=urn:btmh:1220${V2}&dn=n`, { v2: true });
+    expect(formatMagnet(v2Only)).toBe(`magnet:?xt=urn:btmh:1220${V2}&dn=n`);
+    expect(() => formatMagnet({})).toThrow(/needs an info hash/);
+    expect(() => formatMagnet({ infoHashV2: hash })).toThrow(/32 bytes, got 20/);
+  });
+
+  it('agrees with magnet-uri on hybrid links', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 20, maxLength: 20 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        (v1, v2) => {
+          const uri = formatMagnet({ infoHash: v1, infoHashV2: v2 });
+          const theirs = magnetUri.decode(uri);
+          const ours = parseMagnet(uri);
+          expect(ours.infoHashHex).toBe(theirs.infoHash);
+          expect(ours.infoHashV2Hex).toBe(theirs.infoHashV2);
+        },
+      ),
+    );
+  });
+});

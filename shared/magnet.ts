@@ -1,11 +1,21 @@
-// Magnet links (BEP 9): magnet:?xt=urn:btih:<40 hex or 32 base32>&dn=<name>&tr=<tracker>&xl=<bytes>
+// Magnet links (BEP 9): magnet:?xt=urn:btih:<40 hex or 32 base32>&dn=<name>&tr=<tracker>&xl=<bytes>, and BEP 52's
+// xt=urn:btmh:1220<64 hex> (the v2 info hash as a SHA-256 multihash), alone or beside a btih.
 import { fromBase32, fromHex, toHex } from './hex';
 
 export { fromHex, toHex } from './hex';
 
 export interface MagnetLink {
-  infoHash: Uint8Array; // 20 bytes
+  /**
+   * 20 bytes: the v1 info hash (btih). For a v2-only link (btmh alone, read with `{ v2: true }`), the v2 info hash
+   * truncated to 20 bytes: the swarm's id at the tracker and in the handshake.
+   */
+  infoHash: Uint8Array;
   infoHashHex: string; // 40 lowercase hex chars
+  /** The BEP 52 v2 info hash (SHA-256 of the info dictionary, 32 bytes), when the link has a btmh. */
+  infoHashV2?: Uint8Array;
+  infoHashV2Hex?: string; // 64 lowercase hex chars
+  /** True when the link has no v1 info hash (no btih): `infoHash` is then the truncated v2 hash. */
+  v2Only?: boolean;
   name?: string; // dn
   trackers: string[]; // tr, in order, deduplicated
   length?: number; // xl
@@ -38,6 +48,13 @@ export class MagnetError extends Error {
 const BARE_HEX = /^[0-9a-f]{40}$/i;
 const BARE_BASE32 = /^[a-z2-7]{32}$/i;
 const BTIH = 'urn:btih:';
+const BTMH = 'urn:btmh:';
+/** The multihash prefix of a SHA-256 digest: function 0x12, length 0x20. */
+const SHA256_MULTIHASH = '1220';
+const BARE_HEX_V2 = /^[0-9a-f]{64}$/i;
+/** Bytes of a v2 info hash, and of its truncation to the v1 size. */
+const V2_HASH_BYTES = 32;
+const V1_HASH_BYTES = 20;
 
 /** Info hash bytes from 40 hex or 32 base32 characters. */
 function parseInfoHash(text: string): Uint8Array {
@@ -55,6 +72,29 @@ function parseInfoHash(text: string): Uint8Array {
   throw new MagnetError(`Info hash must be 40 hex or 32 base32 characters, got ${text.length}`);
 }
 
+/** The v2 info hash of a btmh value (after `urn:btmh:`), or undefined for a multihash other than SHA-256. */
+function parseBtmh(text: string): Uint8Array | undefined {
+  if (text.slice(0, SHA256_MULTIHASH.length) !== SHA256_MULTIHASH) return undefined;
+  const hex = text.slice(SHA256_MULTIHASH.length);
+  if (!BARE_HEX_V2.test(hex))
+    throw new MagnetError(`A v2 info hash (urn:btmh:1220...) is 64 hex characters, got "${hex}"`);
+  return fromHex(hex);
+}
+
+/** The link for a v2 info hash alone: its truncation stands for the swarm. */
+function v2OnlyLink(
+  infoHashV2: Uint8Array,
+  trackers: string[] = [],
+  name?: string,
+  length?: number,
+): MagnetLink {
+  const result = link(infoHashV2.slice(0, V1_HASH_BYTES), trackers, name, length);
+  result.infoHashV2 = infoHashV2;
+  result.infoHashV2Hex = toHex(infoHashV2);
+  result.v2Only = true;
+  return result;
+}
+
 function link(infoHash: Uint8Array, trackers: string[] = [], name?: string, length?: number): MagnetLink {
   const result: MagnetLink = { infoHash, infoHashHex: toHex(infoHash), trackers };
   if (name !== undefined) result.name = name;
@@ -70,10 +110,22 @@ function decodeComponent(raw: string, key: string, plusIsSpace: boolean): string
   }
 }
 
-/** Parses a magnet URI, or a bare 40-hex / 32-base32 info hash. Throws MagnetError with a clear message. */
-export function parseMagnet(input: string): MagnetLink {
+export interface ParseMagnetOptions {
+  /**
+   * Accept a v2-only link (btmh without btih) and a bare 64-hex v2 info hash. Off by default: a caller that cannot
+   * fetch a v2 torrent gets today's "no BitTorrent v1 info hash" error instead.
+   */
+  v2?: boolean;
+}
+
+/**
+ * Parses a magnet URI, or a bare 40-hex / 32-base32 info hash (or with `{ v2: true }` a bare 64-hex v2 info hash).
+ * Throws MagnetError with a clear message.
+ */
+export function parseMagnet(input: string, options: ParseMagnetOptions = {}): MagnetLink {
   const text = input.trim();
   if (BARE_HEX.test(text) || BARE_BASE32.test(text)) return link(parseInfoHash(text));
+  if (options.v2 && BARE_HEX_V2.test(text)) return v2OnlyLink(fromHex(text));
   if (!/^magnet:\?/i.test(text)) {
     throw new MagnetError(
       'Not a magnet link (magnet:?xt=urn:btih:...) or an info hash (40 hex or 32 base32)',
@@ -81,6 +133,7 @@ export function parseMagnet(input: string): MagnetLink {
   }
 
   let infoHash: Uint8Array | undefined;
+  let infoHashV2: Uint8Array | undefined;
   let sawXt = false;
   let name: string | undefined;
   let length: number | undefined;
@@ -95,7 +148,16 @@ export function parseMagnet(input: string): MagnetLink {
     if (key === 'xt') {
       sawXt = true;
       const urn = decodeComponent(raw, key, false);
-      if (urn.slice(0, BTIH.length).toLowerCase() !== BTIH) continue; // another hash kind (e.g. btmh)
+      const kind = urn.slice(0, BTIH.length).toLowerCase();
+      if (kind === BTMH) {
+        const hash = parseBtmh(urn.slice(BTMH.length));
+        if (!hash) continue; // a multihash other than SHA-256
+        if (infoHashV2 && toHex(infoHashV2) !== toHex(hash))
+          throw new MagnetError('Magnet link has two different v2 info hashes');
+        infoHashV2 = hash;
+        continue;
+      }
+      if (kind !== BTIH) continue; // another hash kind
       const hash = parseInfoHash(urn.slice(BTIH.length));
       if (infoHash && toHex(infoHash) !== toHex(hash))
         throw new MagnetError('Magnet link has two different info hashes');
@@ -116,6 +178,11 @@ export function parseMagnet(input: string): MagnetLink {
       select ??= parseSelect(decodeComponent(raw, key, false));
     }
   }
+  if (!infoHash && infoHashV2 && options.v2) {
+    const result = v2OnlyLink(infoHashV2, trackers, name, length);
+    if (select) result.select = select;
+    return result;
+  }
   if (!infoHash) {
     throw new MagnetError(
       sawXt
@@ -124,6 +191,10 @@ export function parseMagnet(input: string): MagnetLink {
     );
   }
   const result = link(infoHash, trackers, name, length);
+  if (infoHashV2) {
+    result.infoHashV2 = infoHashV2;
+    result.infoHashV2Hex = toHex(infoHashV2);
+  }
   if (select) result.select = select;
   return result;
 }
@@ -136,16 +207,31 @@ function encodeComponent(value: string, what: string): string {
   }
 }
 
-/** Formats a magnet URI with a hex info hash, URL-encoded dn and tr, in the order xt, dn, xl, tr. */
+/**
+ * Formats a magnet URI with hex info hashes (btih for `infoHash` unless `v2Only`, then btmh for `infoHashV2`),
+ * URL-encoded dn and tr, in the order xt, dn, xl, tr.
+ */
 export function formatMagnet(link: {
-  infoHash: Uint8Array;
+  infoHash?: Uint8Array;
+  infoHashV2?: Uint8Array;
+  v2Only?: boolean;
   name?: string;
   trackers?: string[];
   length?: number;
 }): string {
-  if (link.infoHash.length !== 20)
-    throw new MagnetError(`Info hash must be 20 bytes, got ${link.infoHash.length}`);
-  let uri = `magnet:?xt=${BTIH}${toHex(link.infoHash)}`;
+  const topics: string[] = [];
+  if (link.infoHash && !link.v2Only) {
+    if (link.infoHash.length !== V1_HASH_BYTES)
+      throw new MagnetError(`Info hash must be 20 bytes, got ${link.infoHash.length}`);
+    topics.push(`xt=${BTIH}${toHex(link.infoHash)}`);
+  }
+  if (link.infoHashV2) {
+    if (link.infoHashV2.length !== V2_HASH_BYTES)
+      throw new MagnetError(`A v2 info hash must be 32 bytes, got ${link.infoHashV2.length}`);
+    topics.push(`xt=${BTMH}${SHA256_MULTIHASH}${toHex(link.infoHashV2)}`);
+  }
+  if (topics.length === 0) throw new MagnetError('A magnet link needs an info hash (v1, v2 or both)');
+  let uri = `magnet:?${topics.join('&')}`;
   if (link.name !== undefined && link.name !== '') uri += `&dn=${encodeComponent(link.name, 'name')}`;
   if (link.length !== undefined) {
     if (!Number.isSafeInteger(link.length) || link.length < 0) {

@@ -373,6 +373,32 @@ describe('parseInfo against hostile info dictionaries', () => {
     const twice = [...files, { length: 1, path: path(1999) }];
     expect(() => parseVerifiedInfo(multi(twice), new Uint8Array(20))).toThrow(/Two files use the path/);
   });
+
+  it('lets BEP 47 pad files share a path with each other, never with another file or a folder', () => {
+    const p = utf8('p');
+    const entry = (path: string[], attr?: Uint8Array) => ({
+      length: 1,
+      path: path.map(utf8),
+      ...(attr && { attr }),
+    });
+    const list = (...files: BDict[]) => infoBytes({ length: undefined, files, pieces: new Uint8Array(20) });
+    const pads = parseVerifiedInfo(
+      list(entry(['a']), entry(['.pad', '1'], p), entry(['b']), entry(['.pad', '1'], utf8('xp'))),
+      new Uint8Array(20),
+    );
+    expect(pads.files.map((f) => f.path.join('/'))).toEqual(['a', '.pad/1', 'b', '.pad/1']);
+    const clashes = [
+      [entry(['.pad', '1']), entry(['.pad', '1'], p)],
+      [entry(['.pad', '1'], p), entry(['.pad', '1'])],
+      [entry(['.pad', '1'], p), entry(['.pad', '1', 'x'], p)],
+      [entry(['.pad'], p), entry(['.pad', '1'], p)],
+      [entry(['.pad', '1'], utf8('x')), entry(['.pad', '1'], utf8('x'))],
+    ];
+    for (const files of clashes)
+      expect(() => parseVerifiedInfo(list(...files), new Uint8Array(20))).toThrow(
+        /Two files use the path "\.pad/,
+      );
+  });
 });
 
 describe('parseInfo', () => {
@@ -465,6 +491,18 @@ describe('parseTorrent and encodeTorrent', () => {
     expect(parsed.comment).toBe('hello é');
     expect(parsed.createdBy).toBe('swarmdrop');
     expect(parsed.creationDate).toBe(1_700_000_000);
+  });
+
+  it('writes extra top-level fields beside the info dictionary, never a second info', async () => {
+    const info = await makeInfo();
+    const bytes = encodeTorrent({
+      info,
+      announce: [],
+      fields: { 'piece layers': {}, info: 5, zz: utf8('z') },
+    });
+    const torrent = decode(bytes) as BDict;
+    expect(Object.keys(torrent)).toEqual(['info', 'piece layers', 'zz']);
+    expect((await parseTorrent(bytes, sha1)).info).toEqual(info);
   });
 
   it('leaves out announce and url-list when there are none', async () => {

@@ -112,15 +112,22 @@ export function checkPathComponent(component: string, what = 'path component'): 
   if (hasControlCharacter(component)) fail('it contains a control character');
 }
 
-/** A folder of the file tree that checkFiles builds: its entries by name (a file is null). */
-type Folder = Map<string, Folder | null>;
+/** A folder of the file tree that checkFiles builds: its entries by name (a file is null, a pad file 'pad'). */
+type Folder = Map<string, Folder | null | 'pad'>;
+
+/** BEP 47: a file entry whose `attr` contains `p` is padding (zeros that align the next file to a piece). */
+export function isPadFileEntry(entry: BValue): boolean {
+  const attr = asBytes(asDict(entry)?.attr);
+  return attr !== undefined && attr.includes(0x70);
+}
 
 /**
  * Checks a file list: count, path depth and length, safe components, sizes, no two files at the same path or a
- * file used as a folder. Linear in the total length of the paths: the tree is walked one component at a time,
- * never by joined prefixes (which would be quadratic in a deep path).
+ * file used as a folder. Pad files (indices in `pads`) may share a path with each other (libtorrent names them
+ * `.pad/<size>`), never with another file or a folder. Linear in the total length of the paths: the tree is walked
+ * one component at a time, never by joined prefixes (which would be quadratic in a deep path).
  */
-function checkFiles(files: { path: string[]; length: number }[]): void {
+export function checkFiles(files: { path: string[]; length: number }[], pads?: ReadonlySet<number>): void {
   if (files.length > MAX_FILES)
     throw new MetainfoError(`The torrent lists ${files.length} files (max ${MAX_FILES})`);
   const root: Folder = new Map();
@@ -131,15 +138,17 @@ function checkFiles(files: { path: string[]; length: number }[]): void {
     if (!Number.isSafeInteger(file.length) || file.length < 0) {
       throw new MetainfoError(`File "${shown}" has an invalid length ${file.length}`);
     }
+    const isPad = pads?.has(i) ?? false;
     let folder = root;
     for (let depth = 0; depth < file.path.length; depth++) {
       const name = file.path[depth];
       const isFile = depth === file.path.length - 1;
       const existing = folder.get(name);
-      if (existing === null || (existing !== undefined && isFile)) {
+      if (isFile && isPad && existing === 'pad') break;
+      if (existing === null || existing === 'pad' || (existing !== undefined && isFile)) {
         throw new MetainfoError(`Two files use the path "${file.path.slice(0, depth + 1).join('/')}"`);
       }
-      if (isFile) folder.set(name, null);
+      if (isFile) folder.set(name, isPad ? 'pad' : null);
       else if (existing === undefined) {
         const child: Folder = new Map();
         folder.set(name, child);
@@ -150,7 +159,7 @@ function checkFiles(files: { path: string[]; length: number }[]): void {
 }
 
 /** Throws unless a path has 1 to MAX_PATH_DEPTH components and at most MAX_PATH_LENGTH characters. */
-function checkPathShape(path: readonly { length: number }[], index: number): void {
+export function checkPathShape(path: readonly { length: number }[], index: number): void {
   if (path.length === 0) throw new MetainfoError(`File ${index} has an empty path`);
   if (path.length > MAX_PATH_DEPTH)
     throw new MetainfoError(`File ${index} has a path ${path.length} folders deep (max ${MAX_PATH_DEPTH})`);
@@ -160,7 +169,8 @@ function checkPathShape(path: readonly { length: number }[], index: number): voi
     throw new MetainfoError(`File ${index} has a path of ${length} characters (max ${MAX_PATH_LENGTH})`);
 }
 
-function utf8Field(bytes: Uint8Array, what: string): string {
+/** UTF-8 text of a field, or a MetainfoError naming `what`. */
+export function utf8Field(bytes: Uint8Array, what: string): string {
   try {
     return bytesToUtf8(bytes);
   } catch {
@@ -168,7 +178,8 @@ function utf8Field(bytes: Uint8Array, what: string): string {
   }
 }
 
-function safeInteger(value: BValue | undefined, what: string, min: number): number {
+/** An integer field of the info dictionary, at least `min`, or a MetainfoError naming `what`. */
+export function safeInteger(value: BValue | undefined, what: string, min: number): number {
   if (typeof value !== 'number') throw new MetainfoError(`The info dictionary has no integer ${what}`);
   if (value < min) throw new MetainfoError(`The ${what} ${value} is below ${min}`);
   return value;
@@ -231,6 +242,7 @@ function readInfo(infoBytes: Uint8Array): UnhashedInfo {
       throw new MetainfoError('The files list is empty');
     if (dict.files.length > MAX_FILES)
       throw new MetainfoError(`The torrent lists ${dict.files.length} files (max ${MAX_FILES})`);
+    const pads = new Set<number>();
     for (const [i, item] of dict.files.entries()) {
       const entry = asDict(item);
       if (!entry) throw new MetainfoError(`File ${i} is not a dictionary`);
@@ -248,10 +260,11 @@ function readInfo(infoBytes: Uint8Array): UnhashedInfo {
         return utf8Field(bytes, `path of file ${i}`);
       });
       files.push({ path, length: fileLength, offset: length });
+      if (isPadFileEntry(entry)) pads.add(i);
       length += fileLength;
       if (!Number.isSafeInteger(length)) throw new MetainfoError('The total length is too large');
     }
-    checkFiles(files);
+    checkFiles(files, pads);
   } else {
     length = safeInteger(dict.length, 'length', 0);
     files.push({ path: [name], length, offset: 0 });
@@ -316,8 +329,34 @@ function urlList(value: BValue | undefined): string[] {
   return urls;
 }
 
+/** What a .torrent holds around its info dictionary. */
+export interface TorrentEnvelope {
+  /** The outer dictionary, decoded. */
+  torrent: BDict;
+  /** The info dictionary's bytes exactly as in the file (what its hashes cover). */
+  infoBytes: Uint8Array;
+  announce: string[][];
+  urlList: string[];
+  comment?: string;
+  createdBy?: string;
+  creationDate?: number;
+}
+
 /** Parses a .torrent file. Throws MetainfoError with a clear message. */
 export async function parseTorrent(bytes: Uint8Array, sha1: Sha1): Promise<Metainfo> {
+  const { announce, urlList, comment, createdBy, creationDate, infoBytes } = readTorrentEnvelope(bytes);
+  const metainfo: Metainfo = { info: await parseInfo(infoBytes, sha1), announce, urlList };
+  if (comment !== undefined) metainfo.comment = comment;
+  if (createdBy !== undefined) metainfo.createdBy = createdBy;
+  if (creationDate !== undefined) metainfo.creationDate = creationDate;
+  return metainfo;
+}
+
+/**
+ * Reads a .torrent's outer dictionary: the raw info dictionary (not yet checked) and the trackers, web seeds and
+ * informational fields. Throws MetainfoError when it is not a .torrent with an info dictionary.
+ */
+export function readTorrentEnvelope(bytes: Uint8Array): TorrentEnvelope {
   let decoded: BValue;
   let range: { start: number; end: number } | undefined;
   try {
@@ -333,8 +372,9 @@ export async function parseTorrent(bytes: Uint8Array, sha1: Sha1): Promise<Metai
   if (!torrent) throw new MetainfoError('Not a .torrent file (not a dictionary)');
   if (!range || !asDict(torrent.info)) throw new MetainfoError('The .torrent file has no info dictionary');
 
-  const metainfo: Metainfo = {
-    info: await parseInfo(bytes.slice(range.start, range.end), sha1),
+  const metainfo: TorrentEnvelope = {
+    torrent,
+    infoBytes: bytes.slice(range.start, range.end),
     announce: trackerTiers(torrent),
     urlList: urlList(torrent['url-list']),
   };
@@ -365,17 +405,20 @@ function encodeWithRawValue(dict: BDict, key: string, raw: Uint8Array): Uint8Arr
 
 /** Encodes a .torrent file (announce = first tracker, announce-list = all). The info bytes are kept as they are. */
 export function encodeTorrent(metainfo: {
-  info: TorrentInfo;
+  info: { infoBytes: Uint8Array };
   announce: string[][];
   urlList?: string[];
   comment?: string;
   createdBy?: string;
   creationDate?: number;
+  /** More top-level keys (e.g. BEP 52's `piece layers`), beside the info dictionary (an `info` here is ignored). */
+  fields?: BDict;
 }): Uint8Array {
   const tiers = metainfo.announce
     .map((tier) => tier.filter((url) => url !== ''))
     .filter((tier) => tier.length > 0);
-  const torrent: BDict = {};
+  const torrent: BDict = { ...metainfo.fields };
+  delete torrent.info; // the info dictionary is always metainfo.info's bytes
   if (tiers.length > 0) {
     torrent.announce = utf8ToBytes(tiers[0][0]);
     torrent['announce-list'] = tiers.map((tier) => tier.map(utf8ToBytes));
