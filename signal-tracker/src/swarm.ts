@@ -15,6 +15,18 @@ export interface Peer {
   index: number;
   /** The next peer of the same session (Session keeps its peers as a linked list). */
   nextInSession: Peer | null;
+  /** The peers of this swarm from the same client address. */
+  group: AddressGroup;
+  /** Position in group.peers, for O(1) removal. */
+  groupIndex: number;
+}
+
+/** The peers of one swarm that share a client address (an IPv4 address or an IPv6 /64). */
+export interface AddressGroup {
+  readonly key: string;
+  readonly peers: Peer[];
+  /** Position in Swarm.groups, for O(1) removal. */
+  index: number;
 }
 
 export class Swarm {
@@ -23,8 +35,11 @@ export class Swarm {
   downloaded = 0;
   /** By peer id, in order of last announce (oldest first), so expiry stops at the first fresh peer. */
   private readonly byId = new Map<string, Peer>();
-  /** The same peers as an array, for random choice. */
+  /** The same peers as an array. */
   private readonly list: Peer[] = [];
+  /** The peers grouped by client address, for random choice that spreads over addresses first. */
+  private readonly groups: AddressGroup[] = [];
+  private readonly groupByKey = new Map<string, AddressGroup>();
 
   constructor(readonly infoHash: string) {}
 
@@ -40,7 +55,39 @@ export class Swarm {
     return this.byId.get(peerId);
   }
 
+  /** How many client addresses have peers here. */
+  get addressCount(): number {
+    return this.groups.length;
+  }
+
+  /** How many peers of this swarm come from `address` (an address key). */
+  peersFrom(address: string): number {
+    return this.groupByKey.get(address)?.peers.length ?? 0;
+  }
+
+  /**
+   * The peer to evict for a newcomer from `address` when the swarm is full: the longest silent peer of the address
+   * with the most peers here, if that address has more than the newcomer's would have with it; else null (the
+   * newcomer's own address holds the most, and it is refused). O(addresses): only a full swarm asks.
+   */
+  evictionFor(address: string): Peer | null {
+    let largest: AddressGroup | null = null;
+    for (const group of this.groups)
+      if (!largest || group.peers.length > largest.peers.length) largest = group;
+    if (!largest || largest.peers.length <= this.peersFrom(address) + 1) return null;
+    let oldest = largest.peers[0];
+    for (const peer of largest.peers) if (peer.lastAnnounce < oldest.lastAnnounce) oldest = peer;
+    return oldest;
+  }
+
   add(peerId: string, session: Session, message: AnnounceMessage, now: number): Peer {
+    const key = session.address.key;
+    let group = this.groupByKey.get(key);
+    if (!group) {
+      group = { key, peers: [], index: this.groups.length };
+      this.groups.push(group);
+      this.groupByKey.set(key, group);
+    }
     const peer: Peer = {
       infoHash: this.infoHash,
       peerId,
@@ -52,8 +99,11 @@ export class Swarm {
       lastAnnounce: now,
       index: this.list.length,
       nextInSession: null,
+      group,
+      groupIndex: group.peers.length,
     };
     this.list.push(peer);
+    group.peers.push(peer);
     this.byId.set(peerId, peer);
     this.update(peer, message, now);
     return peer;
@@ -87,6 +137,20 @@ export class Swarm {
       this.list[peer.index] = last;
       last.index = peer.index;
     }
+    const group = peer.group;
+    const lastInGroup = group.peers.pop()!;
+    if (lastInGroup !== peer) {
+      group.peers[peer.groupIndex] = lastInGroup;
+      lastInGroup.groupIndex = peer.groupIndex;
+    }
+    if (group.peers.length === 0) {
+      const lastGroup = this.groups.pop()!;
+      if (lastGroup !== group) {
+        this.groups[group.index] = lastGroup;
+        lastGroup.index = group.index;
+      }
+      this.groupByKey.delete(group.key);
+    }
     if (peer.seeder) this.complete--;
   }
 
@@ -106,19 +170,42 @@ export class Swarm {
   }
 
   /**
-   * Up to `count` distinct random peers other than `exclude`: Floyd's sampling of count + 1 positions, so the
-   * work is O(count^2) with count <= 10, whatever the swarm's size.
+   * Up to `count` distinct random peers other than `exclude`, spread over client addresses first: each round takes
+   * one random peer from each of up to `count` random addresses (Floyd's sampling, O(count^2) whatever the swarm's
+   * size), so an address holding many peers gets no more offers than an address holding one, unless there are
+   * fewer addresses than offers. The result is in random order.
    */
   randomPeers(count: number, exclude: Peer, random: () => number): Peer[] {
-    const n = this.list.length;
-    const k = Math.min(count + 1, n);
-    const chosen: number[] = [];
-    for (let j = n - k; j < n; j++) {
-      const t = Math.floor(random() * (j + 1));
-      chosen.push(chosen.includes(t) ? j : t);
-    }
     const peers: Peer[] = [];
-    for (const index of chosen) if (this.list[index] !== exclude) peers.push(this.list[index]);
+    const groups = this.groups;
+    if (count <= 0) return peers;
+    if (groups.length > count) {
+      // One peer from each of count + 1 random addresses (one may hold only `exclude`).
+      const n = groups.length;
+      const chosen: number[] = [];
+      for (let j = n - count - 1; j < n; j++) {
+        const t = Math.floor(random() * (j + 1));
+        chosen.push(chosen.includes(t) ? j : t);
+      }
+      for (const index of chosen) {
+        const peer = pickFrom(groups[index].peers, exclude, peers, random);
+        if (peer) peers.push(peer);
+      }
+    } else {
+      // Few addresses: round after round, one more random peer from each, until `count` or no more peers.
+      let added = true;
+      while (peers.length < count && added) {
+        added = false;
+        for (const group of groups) {
+          if (peers.length >= count) break;
+          const peer = pickFrom(group.peers, exclude, peers, random);
+          if (peer) {
+            peers.push(peer);
+            added = true;
+          }
+        }
+      }
+    }
     // Floyd's set is uniform but its insertion order is not: shuffle, then keep `count`.
     for (let i = peers.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -148,4 +235,18 @@ export class Swarm {
       peers,
     };
   }
+}
+
+/**
+ * A random peer of `group` that is neither `exclude` nor already `taken`, or null. A few random tries, then a scan
+ * from a random start, so the work stays small in a group of any size.
+ */
+function pickFrom(group: Peer[], exclude: Peer, taken: Peer[], random: () => number): Peer | null {
+  const n = group.length;
+  const start = Math.floor(random() * n);
+  for (let i = 0; i < n; i++) {
+    const peer = group[(start + i) % n];
+    if (peer !== exclude && !taken.includes(peer)) return peer;
+  }
+  return null;
 }

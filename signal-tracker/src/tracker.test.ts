@@ -568,8 +568,8 @@ describe('Tracker against abuse', () => {
     expect(t.tracker.counters.answersRefused).toBe(3);
   });
 
-  it('forgets an offer after its lifetime and keeps at most the limit per connection', () => {
-    const t = setup({ offerTtlMs: 50_000, limits: { maxPendingOffersPerConnection: 3 } });
+  it("forgets an offer after its lifetime and keeps at most a sender's share (a quarter) per connection", () => {
+    const t = setup({ offerTtlMs: 50_000, limits: { maxPendingOffersPerConnection: 12 } });
     const [offerer, answerer] = [t.client(), t.client()];
     t.send(offerer, announce(id('o')));
     t.send(answerer, announce(id('a')));
@@ -585,6 +585,29 @@ describe('Tracker against abuse', () => {
     for (let i = 0; i < 5; i++) t.send(answerer, answerTo(id('a'), id('o'), id(`n${i}`, 0)));
     expect(t.tracker.counters.answersRelayed).toBe(3);
     expect(answerer.session.pending!.size).toBe(0);
+  });
+
+  it("evicts only the sender's own pending offers, never another's, and sends an offer that does not fit elsewhere", () => {
+    const t = setup({ limits: { maxPendingOffersPerConnection: 8, maxOffersPerSecondPerSender: 100 } });
+    const answerer = t.client();
+    t.send(answerer, announce(id('a')));
+    const genuine = t.client();
+    t.send(genuine, announce(id('g')));
+    t.send(genuine, announce(id('g'), { numwant: 1, offers: offers(1, 'real') }));
+    expect(answerer.conn.take().filter((m) => m.offer)).toHaveLength(1);
+    // Flooders from other addresses fill the rest of the list; a second honest peer is the other candidate.
+    const flooders = Array.from({ length: 12 }, () => t.client());
+    flooders.forEach((f, n) => t.send(f, announce(id('f', n))));
+    for (const [n, f] of flooders.entries()) {
+      t.advance(1); // the answerer's swarm has 14 peers: keep the target random but the list full
+      t.send(f, announce(id('f', n), { numwant: 10, offers: offers(10, `f${n}`) }));
+    }
+    expect(answerer.session.pending!.size).toBe(8);
+    expect(t.tracker.counters.offersDropped).toBeGreaterThan(0);
+    // The genuine offer is still there to answer.
+    t.send(answerer, answerTo(id('a'), id('g'), id('real', 0)));
+    expect(t.tracker.counters.answersRelayed).toBe(1);
+    expect(genuine.conn.take().filter((m) => m.answer)).toHaveLength(1);
   });
 
   it('limits connections per address and messages per second per address', () => {

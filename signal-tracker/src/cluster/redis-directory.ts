@@ -4,14 +4,16 @@
 //
 // Keys (one hash tag per swarm, so a swarm's keys would stay on one Redis Cluster slot):
 //   sd:{<info hash>}:seen   ZSET  peer id -> last announce (ms)
-//   sd:{<info hash>}:proc   HASH  peer id -> process id
+//   sd:{<info hash>}:proc   HASH  peer id -> process id (its owner: only that process may change or remove it)
 //   sd:{<info hash>}:seeds  SET   peer ids that are seeders
 //   sd:swarms               ZSET  info hash -> last announce (ms)
 //   sd:totals               HASH  peers, seeders (kept by the scripts)
 //   sd:alive:<process id>   STRING with a time-to-live: the process's lease
 //   sd:inbox:<process id>   pub/sub channel of the process
 // Every announce is one script call (upsert, expiry of the swarm's stale peers, counts and the offer candidates), so
-// an announce costs one round trip whatever the swarm's size.
+// an announce costs one round trip whatever the swarm's size. A peer id belongs to the process that announced it
+// first: another process's announce with it is refused in the same script (while the owner's lease lives and the
+// peer has not expired), and a leave removes it only for its owner.
 import { Redis } from 'ioredis';
 
 /** How long a process's lease lasts; it is renewed three times per lease. */
@@ -33,11 +35,16 @@ local function prune(ih, deadline)
 end
 `;
 
-/** KEYS: none. ARGV: info hash, peer id, process, complete (0/1), now, deadline, wanted candidates. */
+/**
+ * KEYS: none. ARGV: info hash, peer id, process, complete (0/1), now, deadline, wanted candidates. Returns
+ * {-1} when a live other process owns the peer id (nothing changed), else {peers, seeders, candidates}.
+ */
 const ANNOUNCE = `${PRUNE}
 local ih, id, proc, complete, now, deadline, want = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
 prune(ih, deadline)
 local seen, procs, seeds = 'sd:{' .. ih .. '}:seen', 'sd:{' .. ih .. '}:proc', 'sd:{' .. ih .. '}:seeds'
+local owner = redis.call('HGET', procs, id)
+if owner and owner ~= proc and redis.call('EXISTS', 'sd:alive:' .. owner) == 1 then return {-1} end
 if redis.call('ZADD', seen, now, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'peers', 1) end
 redis.call('HSET', procs, id, proc)
 if complete == '1' then
@@ -65,9 +72,10 @@ end
 return {redis.call('ZCARD', seen), redis.call('SCARD', seeds), candidates}
 `;
 
-/** ARGV: info hash, peer id. */
+/** ARGV: info hash, peer id, process. Only the owner's leave removes the peer. */
 const LEAVE = `
-local ih, id = ARGV[1], ARGV[2]
+local ih, id, proc = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('HGET', 'sd:{' .. ih .. '}:proc', id) ~= proc then return 0 end
 local seen = 'sd:{' .. ih .. '}:seen'
 if redis.call('ZREM', seen, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'peers', -1) end
 redis.call('HDEL', 'sd:{' .. ih .. '}:proc', id)
@@ -117,6 +125,8 @@ export interface DirectoryAnnounceResult {
   complete: number;
   incomplete: number;
   candidates: Candidate[];
+  /** A live other process owns this peer id in this swarm: the announce was refused and changed nothing. */
+  inUse: boolean;
 }
 
 export interface RedisDirectoryOptions {
@@ -215,13 +225,15 @@ export class RedisDirectory {
       Math.max(0, Math.floor(a.want)),
     )) as [number, number, string[]];
     const [total, seeds, flat] = reply;
+    if (total === -1) return { complete: 0, incomplete: 0, candidates: [], inUse: true };
     const candidates: Candidate[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) candidates.push({ peerId: flat[i], process: flat[i + 1] });
-    return { complete: seeds, incomplete: total - seeds, candidates };
+    return { complete: seeds, incomplete: total - seeds, candidates, inUse: false };
   }
 
+  /** Removes the peer if this process owns it. */
   async leave(infoHash: string, peerId: string): Promise<void> {
-    await this.commands.eval(LEAVE, 0, infoHash, peerId);
+    await this.commands.eval(LEAVE, 0, infoHash, peerId, this.options.process);
   }
 
   /** Seeders and leechers of each swarm across the cluster. */
