@@ -16,6 +16,17 @@ const connect = (running: RunningServer, from = '127.0.0.2') => connectFrom(runn
 const get = httpGet;
 const seeded = mulberry32;
 
+/** `count` peers announced in SWARM, each from its own address (127.0.1.1 and up), tagged `h`. */
+async function honestPeers(running: RunningServer, count: number): Promise<TestClient[]> {
+  const honest: TestClient[] = [];
+  for (let i = 0; i < count; i++) {
+    const client = await connect(running, `127.0.1.${i + 1}`);
+    await client.request(announce(peerId('h', i)));
+    honest.push(client);
+  }
+  return honest;
+}
+
 const announce = (id: string, extra: Json = {}) => ({
   action: 'announce',
   info_hash: SWARM,
@@ -78,12 +89,7 @@ describe('the tracker against the attacks of the open-internet review', () => {
       random: seeded(7),
       limits: { maxPeersPerSwarm: 40, maxConnectionsPerAddress: 5 },
     });
-    const honest: TestClient[] = [];
-    for (let i = 0; i < 20; i++) {
-      const client = await connect(running, `127.0.1.${i + 1}`);
-      await client.request(announce(peerId('h', i)));
-      honest.push(client);
-    }
+    const honest = await honestPeers(running, 20);
     // The attacker: as many sockets as its address may open, each trying 40 peer ids.
     const sybils: TestClient[] = [];
     for (let i = 0; i < 5; i++) sybils.push(await connect(running, '127.0.0.3'));
@@ -324,12 +330,7 @@ describe('the tracker against the attacks of the second review (issue 23)', () =
 
   it('gives 256 sockets of one address no more than its fair share of a victim offers', async () => {
     const running = await server({ random: seeded(11) });
-    const honest: TestClient[] = [];
-    for (let i = 0; i < 20; i++) {
-      const client = await connect(running, `127.0.1.${i + 1}`);
-      await client.request(announce(peerId('h', i)));
-      honest.push(client);
-    }
+    const honest = await honestPeers(running, 20);
     const sybils = await Promise.all(Array.from({ length: 256 }, () => connect(running, '127.0.0.3')));
     await Promise.all(sybils.map((s, i) => s.request(announce(peerId(`s${i}-`, 0)))));
     const victim = await connect(running, '127.0.0.5');
@@ -354,12 +355,7 @@ describe('the tracker against the attacks of the second review (issue 23)', () =
 
   it('makes room in a full swarm by evicting from the address with the most peers', async () => {
     const running = await server({ limits: { maxPeersPerSwarm: 40 } });
-    const honest: TestClient[] = [];
-    for (let i = 0; i < 5; i++) {
-      const client = await connect(running, `127.0.1.${i + 1}`);
-      await client.request(announce(peerId('h', i)));
-      honest.push(client);
-    }
+    const honest = await honestPeers(running, 5);
     // One address fills the swarm.
     const sybils: TestClient[] = [];
     for (let i = 0; i < 36; i++) sybils.push(await connect(running, '127.0.0.3'));
