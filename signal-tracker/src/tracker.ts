@@ -261,6 +261,8 @@ export interface ClusterDirectory {
     complete: boolean;
     now: number;
     want: number;
+    /** The client address of the peer's connection: offers spread over addresses first. */
+    address?: string;
   }): Promise<{
     complete: number;
     incomplete: number;
@@ -447,13 +449,18 @@ export class Tracker {
     for (const swarm of this.swarms.values()) peers.push(...swarm.members());
     for (let i = 0; i < peers.length; i += 256) {
       await Promise.all(
-        peers
-          .slice(i, i + 256)
-          .map((peer) =>
-            cluster
-              .announce({ infoHash: peer.infoHash, peerId: peer.peerId, complete: peer.seeder, now, want: 0 })
-              .catch(() => undefined),
-          ),
+        peers.slice(i, i + 256).map((peer) =>
+          cluster
+            .announce({
+              infoHash: peer.infoHash,
+              peerId: peer.peerId,
+              complete: peer.seeder,
+              now,
+              want: 0,
+              address: peer.session.address.key,
+            })
+            .catch(() => undefined),
+        ),
       );
     }
   }
@@ -714,7 +721,8 @@ export class Tracker {
       const from = peer;
       // Twice the candidates: an offer a candidate cannot take goes to the next one.
       const want = Math.min(2 * offersWanted(message), 2 * MAX_OFFERS_PER_ANNOUNCE);
-      cluster.announce({ infoHash, peerId, complete: from.seeder, now, want }).then(
+      const address = session.address.key;
+      cluster.announce({ infoHash, peerId, complete: from.seeder, now, want, address }).then(
         (result) => {
           if (result.inUse) {
             // Another process holds this peer id: the local peer made for it goes (Redis keeps the owner's).
@@ -747,7 +755,10 @@ export class Tracker {
     this.relayOffers(swarm!, peer, message, now);
   }
 
-  /** Offers to peers the directory picked anywhere in the cluster: here directly, elsewhere through their process. */
+  /**
+   * Offers to peers the directory picked anywhere in the cluster (best first: one per client address, then any):
+   * here directly, elsewhere through their process.
+   */
   private relayOffersInCluster(
     cluster: ClusterDirectory,
     swarm: Swarm,

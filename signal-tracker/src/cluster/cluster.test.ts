@@ -207,6 +207,34 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))(
       await next.close();
     });
 
+    it("spreads a victim's offers over client addresses across processes: 40 sockets of one address get their share", async () => {
+      const [a, b] = [await process_(), await process_()];
+      const opened: TestClient[] = [];
+      const member = async (running: RunningServer, from: string, tag: string) => {
+        const client = await TestClient.open(running.trackerUrl, { localAddress: from });
+        opened.push(client);
+        await client.request({ action: 'announce', info_hash: SWARM, peer_id: peerId(tag), left: 100 });
+        return client;
+      };
+      const honest = [];
+      for (let i = 0; i < 9; i++) honest.push(await member(i % 2 ? a : b, `127.0.1.${i + 1}`, `h${i}`));
+      for (let i = 0; i < 40; i++) await member(i % 2 ? a : b, '127.0.0.3', `s${i}`);
+      const victim = await member(b, '127.0.0.5', 'victim');
+      let toHonest = 0;
+      for (let round = 0; round < 5; round++) {
+        const offers = Array.from({ length: 10 }, (_, n) => ({
+          offer: { type: 'offer', sdp: 'v=0' },
+          offer_id: offerId(`r${round}`, n),
+        }));
+        victim.send({ action: 'announce', info_hash: SWARM, peer_id: peerId('victim'), numwant: 10, offers });
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        for (const client of honest) toHonest += (await client.sync()).filter((m) => m.offer).length;
+      }
+      await Promise.all(opened.map((client) => client.close()));
+      // 10 addresses and 10 offers an announce: before, 40 of 49 peers on one address took about 80 % of them.
+      expect(toHonest).toBeGreaterThanOrEqual(40);
+    });
+
     it('counts the whole cluster in scrapes, announce replies and the stats', async () => {
       const [a, b] = [await process_(), await process_()];
       await join(a, 's1', 0);
