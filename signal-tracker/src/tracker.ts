@@ -800,12 +800,18 @@ export class Tracker {
   private relayOffers(swarm: Swarm, from: Peer, message: AnnounceMessage, now: number): void {
     const count = offersWanted(message);
     if (count === 0) return;
-    // Twice the peers, spread over addresses: an offer a peer cannot take goes to the next one.
-    const targets = swarm.randomPeers(2 * count, from, this.random);
+    // Peers spread over addresses; an offer a peer cannot take goes to one of a second, larger pick.
     const sender = from.session.address.key;
+    const targets = swarm.randomPeers(count, from, this.random);
     let next = 0;
     for (const target of targets) {
+      const offer = message.offers[next];
+      if (this.offerTo(target.session, sender, from, offer.offer_id, offer.offer, now)) next++;
+    }
+    if (next === count || targets.length < count) return;
+    for (const target of swarm.randomPeers(2 * count, from, this.random)) {
       if (next >= count) break;
+      if (targets.includes(target)) continue;
       const offer = message.offers[next];
       if (this.offerTo(target.session, sender, from, offer.offer_id, offer.offer, now)) next++;
     }
