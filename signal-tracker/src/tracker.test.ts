@@ -610,6 +610,47 @@ describe('Tracker against abuse', () => {
     expect(genuine.conn.take().filter((m) => m.answer)).toHaveLength(1);
   });
 
+  it('limits bytes per second per connection and per address, counting the frame as it came', () => {
+    const t = setup({ limits: { maxBytesPerSecond: 1_000, maxBytesPerSecondPerAddress: 1_500 } });
+    const conns = Array.from({ length: 3 }, () => new FakeConnection());
+    const sessions = conns.map((conn) => t.tracker.connect(conn, '203.0.113.9', t.now)!);
+    const scrape = JSON.stringify({ action: 'scrape', info_hash: HASH_A });
+    // 600 bytes on each of two connections: within each one's 1000, over the address's 1500 at the third.
+    t.tracker.receive(sessions[0], scrape, t.now, 600);
+    t.tracker.receive(sessions[1], scrape, t.now, 600);
+    expect(conns.map((c) => c.closedWith)).toEqual([null, null, null]);
+    t.tracker.receive(sessions[2], scrape, t.now, 600);
+    expect(conns[2].closedWith).toEqual({ code: 1008, reason: 'rate limit exceeded' });
+    expect(conns[2].sent.map((m) => m['failure reason'])).toContain(
+      'rate limit exceeded: over 1500 bytes per second from this address',
+    );
+    // One connection over its own 1000 (the next second, the address's window starts again).
+    t.advance(1_000);
+    t.tracker.receive(sessions[0], scrape, t.now, 600);
+    t.tracker.receive(sessions[0], scrape, t.now, 600);
+    expect(conns[0].sent.map((m) => m['failure reason'])).toContain(
+      'rate limit exceeded: over 1000 bytes per second',
+    );
+    expect(conns[1].closedWith).toBeNull();
+  });
+
+  it('relays at most the per-recipient offers per second, from all senders together; more go to other peers', () => {
+    const t = setup({ limits: { maxOffersPerSecondPerRecipient: 3 } });
+    const popular = t.client();
+    t.send(popular, announce(id('p')));
+    const senders = Array.from({ length: 6 }, () => t.client());
+    senders.forEach((c, n) => t.send(c, announce(id('s', n))));
+    for (const c of senders) c.conn.take();
+    // Six senders, each with an offer for every other peer: six offers for the popular one in one second.
+    for (const [n, c] of senders.entries())
+      t.send(c, announce(id('s', n), { numwant: 6, offers: offers(6, `s${n}`) }));
+    const toPopular = popular.conn.take().filter((m) => m.offer);
+    expect(toPopular).toHaveLength(3);
+    t.advance(1_000);
+    t.send(senders[0], announce(id('s', 0), { numwant: 6, offers: offers(6, 'later') }));
+    expect(popular.conn.take().filter((m) => m.offer)).toHaveLength(1);
+  });
+
   it('limits connections per address and messages per second per address', () => {
     const t = setup({ limits: { maxConnectionsPerAddress: 3, maxMessagesPerSecondPerAddress: 10 } });
     const conns = Array.from({ length: 4 }, () => new FakeConnection());
