@@ -266,6 +266,21 @@ describe('parseClientMessage', () => {
     );
   });
 
+  it('refuses an offer or answer whose SDP is longer than maxSdpLength', () => {
+    const long = { type: 'offer', sdp: 'v'.repeat(101) };
+    const announce = { action: 'announce', info_hash: HASH, peer_id: PEER };
+    expect(
+      client({ ...announce, offers: [{ offer: long, offer_id: OFFER_ID }] }, { maxSdpLength: 100 }),
+    ).toMatchObject({
+      ok: false,
+      error: 'offers[0].offer.sdp too long: 101 characters (max 100)',
+    });
+    const answer = { ...announce, to_peer_id: PEER, offer_id: OFFER_ID, answer: { ...long, type: 'answer' } };
+    expect(client(answer, { maxSdpLength: 100 })).toMatchObject({ ok: false, error: /answer.sdp too long/ });
+    expect(client(answer, { maxSdpLength: 101 })).toMatchObject({ ok: true });
+    expect(client(answer)).toMatchObject({ ok: true });
+  });
+
   it('truncates echoed client values in errors', () => {
     const result = client({ action: 'x'.repeat(10_000) });
     expect(result.ok).toBe(false);

@@ -151,6 +151,8 @@ export interface ClientMessageLimits {
   maxNumwant?: number;
   /** Info hashes accepted in one scrape (more is an error). */
   maxScrapeHashes?: number;
+  /** Longest SDP accepted in an offer or an answer, in characters (more is an error; default: no limit). */
+  maxSdpLength?: number;
 }
 
 // Any 20 UTF-16 code units none of which is above 0xff.
@@ -246,7 +248,13 @@ function readEvent(value: unknown): TrackerEvent {
   throw new Rejection(`invalid event: ${describe(value)}`);
 }
 
-function readOffers(value: unknown, maxOffers: number): WireOffer[] {
+/** Refuses an SDP longer than the limit. */
+function checkSdp(signal: SignalDescription, what: string, maxSdpLength: number | undefined): void {
+  if (maxSdpLength !== undefined && signal.sdp.length > maxSdpLength)
+    throw new Rejection(`${what}.sdp too long: ${signal.sdp.length} characters (max ${maxSdpLength})`);
+}
+
+function readOffers(value: unknown, maxOffers: number, maxSdpLength?: number): WireOffer[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new Rejection('invalid offers: not an array');
   if (value.length > maxOffers) throw new Rejection(`too many offers: ${value.length} (max ${maxOffers})`);
@@ -257,6 +265,7 @@ function readOffers(value: unknown, maxOffers: number): WireOffer[] {
     }
     const offer = readSignal(item.offer);
     if (!offer) throw new Rejection(`invalid offers[${i}].offer: needs string type and sdp`);
+    checkSdp(offer, `offers[${i}].offer`, maxSdpLength);
     return { offer, offer_id: item.offer_id };
   });
 }
@@ -277,6 +286,7 @@ function readAnnounce(
     }
     const answer = readSignal(object.answer);
     if (!answer) throw new Rejection('invalid answer: needs string type and sdp');
+    checkSdp(answer, 'answer', limits.maxSdpLength);
     return {
       kind: 'answer',
       infoHash: infoHash as string,
@@ -288,7 +298,7 @@ function readAnnounce(
   }
   const event = readEvent(object.event);
   const maxOffers = clampLimit(limits.maxOffers, MAX_OFFERS_PER_ANNOUNCE);
-  const offers = event === 'stopped' ? [] : readOffers(object.offers, maxOffers);
+  const offers = event === 'stopped' ? [] : readOffers(object.offers, maxOffers, limits.maxSdpLength);
   const numwant = readCount(object, 'numwant', offers.length);
   return {
     kind: 'announce',

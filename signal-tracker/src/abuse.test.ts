@@ -16,6 +16,17 @@ const connect = (running: RunningServer, from = '127.0.0.2') => connectFrom(runn
 const get = httpGet;
 const seeded = mulberry32;
 
+/** `count` peers announced in SWARM, each from its own address (127.0.1.1 and up), tagged `h`. */
+async function honestPeers(running: RunningServer, count: number): Promise<TestClient[]> {
+  const honest: TestClient[] = [];
+  for (let i = 0; i < count; i++) {
+    const client = await connect(running, `127.0.1.${i + 1}`);
+    await client.request(announce(peerId('h', i)));
+    honest.push(client);
+  }
+  return honest;
+}
+
 const announce = (id: string, extra: Json = {}) => ({
   action: 'announce',
   info_hash: SWARM,
@@ -78,12 +89,7 @@ describe('the tracker against the attacks of the open-internet review', () => {
       random: seeded(7),
       limits: { maxPeersPerSwarm: 40, maxConnectionsPerAddress: 5 },
     });
-    const honest: TestClient[] = [];
-    for (let i = 0; i < 20; i++) {
-      const client = await connect(running, `127.0.1.${i + 1}`);
-      await client.request(announce(peerId('h', i)));
-      honest.push(client);
-    }
+    const honest = await honestPeers(running, 20);
     // The attacker: as many sockets as its address may open, each trying 40 peer ids.
     const sybils: TestClient[] = [];
     for (let i = 0; i < 5; i++) sybils.push(await connect(running, '127.0.0.3'));
@@ -118,7 +124,9 @@ describe('the tracker against the attacks of the open-internet review', () => {
   });
 
   it('caps the sockets of one address and closes sockets that never announce', async () => {
-    const running = await server({ announceDeadlineMs: 400 });
+    // 300 sockets opened at once from one address: the unfinished-request limit (tested on its own) is lifted so
+    // that only the connection cap decides, however slowly the machine completes the handshakes.
+    const running = await server({ announceDeadlineMs: 400, maxUnfinishedRequestsPerAddress: 1000 });
     const opened = await Promise.allSettled(
       Array.from({ length: 300 }, () => TestClient.open(running.trackerUrl, { localAddress: '127.0.0.3' })),
     );
@@ -219,5 +227,214 @@ describe('the tracker against the attacks of the open-internet review', () => {
         'strict-transport-security'
       ],
     ).toBeUndefined();
+  });
+});
+
+/** Offers of `sdpBytes` each, tagged. */
+const bigOffers = (tag: string, count: number, sdpBytes: number) =>
+  Array.from({ length: count }, (_, i) => ({
+    offer: { type: 'offer', sdp: `v=0 ${tag}`.padEnd(sdpBytes, 'x') },
+    offer_id: offerId(tag, i),
+  }));
+
+/** The answer a peer sends to an offer it was relayed. */
+const answerFor = (from: string, offer: Json) => ({
+  action: 'announce',
+  info_hash: SWARM,
+  peer_id: from,
+  to_peer_id: offer.peer_id,
+  offer_id: offer.offer_id,
+  answer: { type: 'answer', sdp: 'v=0 answer' },
+});
+
+/** Offers and answers a client got, after a round trip. */
+async function relayed(client: TestClient): Promise<{ offers: Json[]; answers: Json[] }> {
+  const messages = await client.sync();
+  return { offers: messages.filter((m) => m.offer), answers: messages.filter((m) => m.answer) };
+}
+
+describe('the tracker against the attacks of the second review (issue 23)', () => {
+  it('closes the sender, not the recipient, of a flood of big offers; the honest offer still goes through', async () => {
+    const running = await server();
+    const victim = await connect(running, '127.0.0.2');
+    await victim.request(announce(peerId('v', 0)));
+    // The attack of the review: 45 announces, each with one 60 KB offer and numwant 1, in one burst.
+    const attacker = await connect(running, '127.0.0.9');
+    await attacker.request(announce(peerId('x', 0)));
+    for (let n = 0; n < 45; n++)
+      attacker.send(
+        announce(peerId('x', 0), { event: undefined, numwant: 1, offers: bigOffers(`x${n}`, 1, 60_000) }),
+      );
+    expect((await attacker.closed).code).toBe(1008);
+    // Offers under the SDP cap, as many as the sender's byte rate lets through: the victim gets its per-sender share.
+    const second = await connect(running, '127.0.0.10');
+    await second.request(announce(peerId('y', 0)));
+    for (let n = 0; n < 45; n++)
+      second.send(
+        announce(peerId('y', 0), { event: undefined, numwant: 1, offers: bigOffers(`y${n}`, 1, 15_000) }),
+      );
+    expect((await second.closed).reason).toBe('rate limit exceeded');
+    expect(second.received.map((m) => m['failure reason'])).toContain(
+      'rate limit exceeded: over 262144 bytes per second',
+    );
+    const { offers } = await relayed(victim);
+    expect(offers.length).toBeLessThanOrEqual(5);
+    expect(victim.socket.readyState).toBe(victim.socket.OPEN);
+    // An honest peer's offer reaches the victim, whose answer comes back.
+    const honest = await connect(running, '127.0.0.3');
+    await honest.request(announce(peerId('h', 0)));
+    await honest.request(
+      announce(peerId('h', 0), { event: undefined, numwant: 1, offers: bigOffers('h', 1, 5_000) }),
+    );
+    const [offer] = (await relayed(victim)).offers;
+    expect(offer).toMatchObject({ peer_id: peerId('h', 0), offer_id: offerId('h', 0) });
+    victim.send(answerFor(peerId('v', 0), offer));
+    expect((await relayed(honest)).answers).toHaveLength(1);
+    expect(running.tracker.counters.failures).toBeGreaterThan(0); // the 60 KB SDPs, refused
+  });
+
+  it('keeps a genuine pending offer while other senders flood the answerer', async () => {
+    const running = await server({ limits: { maxPendingOffersPerConnection: 20 } });
+    const answerer = await connect(running, '127.0.0.2');
+    await answerer.request(announce(peerId('a', 0)));
+    const genuine = await connect(running, '127.0.0.3');
+    await genuine.request(announce(peerId('g', 0)));
+    await genuine.request(
+      announce(peerId('g', 0), { event: undefined, numwant: 1, offers: bigOffers('g', 1, 100) }),
+    );
+    // 8 flooders from 2 addresses: in a swarm of 10, each announce of 9 offers reaches every other peer.
+    const flooders: TestClient[] = [];
+    for (let n = 0; n < 8; n++) {
+      const flooder = await connect(running, `127.0.0.${10 + (n % 2)}`);
+      await flooder.request(announce(peerId('f', n)));
+      flooders.push(flooder);
+    }
+    for (let round = 0; round < 3; round++)
+      for (const [n, flooder] of flooders.entries())
+        flooder.send(
+          announce(peerId('f', n), {
+            event: undefined,
+            numwant: 9,
+            offers: bigOffers(`f${n}-${round}`, 9, 100),
+          }),
+        );
+    await Promise.all(flooders.map((f) => f.sync()));
+    const offers = (await relayed(answerer)).offers;
+    const genuineOffer = offers.find((m) => m.peer_id === peerId('g', 0))!;
+    expect(offers.length).toBeGreaterThan(1);
+    // The answer to the genuine offer is relayed, however many offers others sent.
+    answerer.send(answerFor(peerId('a', 0), genuineOffer));
+    expect((await relayed(genuine)).answers).toEqual([
+      expect.objectContaining({ peer_id: peerId('a', 0), offer_id: offerId('g', 0) }),
+    ]);
+    expect((await relayed(answerer)).offers).toEqual([]);
+  });
+
+  it('gives 256 sockets of one address no more than its fair share of a victim offers', async () => {
+    const running = await server({ random: seeded(11) });
+    const honest = await honestPeers(running, 20);
+    const sybils = await Promise.all(Array.from({ length: 256 }, () => connect(running, '127.0.0.3')));
+    await Promise.all(sybils.map((s, i) => s.request(announce(peerId(`s${i}-`, 0)))));
+    const victim = await connect(running, '127.0.0.5');
+    await victim.request(announce(peerId('v', 0)));
+    const before = running.tracker.counters.offersRelayed;
+    let announcesReachingNoHonest = 0;
+    let toHonest = 0;
+    for (let round = 0; round < 10; round++) {
+      const offers = bigOffers(`r${round}`, 10, 50);
+      await victim.request(announce(peerId('v', 0), { event: undefined, numwant: 10, offers }));
+      const got = (await Promise.all(honest.map((c) => relayed(c)))).reduce((n, r) => n + r.offers.length, 0);
+      if (got === 0) announcesReachingNoHonest++;
+      toHonest += got;
+      await new Promise((resolve) => setTimeout(resolve, 120)); // the victim announces now and then
+    }
+    const total = running.tracker.counters.offersRelayed - before;
+    expect(total).toBe(100);
+    // 21 addresses: the Sybil address's fair share is about 100 / 21, 5; before, it took 93.
+    expect(total - toHonest).toBeLessThanOrEqual(10);
+    expect(announcesReachingNoHonest).toBe(0);
+  });
+
+  it('makes room in a full swarm by evicting from the address with the most peers', async () => {
+    const running = await server({ limits: { maxPeersPerSwarm: 40 } });
+    const honest = await honestPeers(running, 5);
+    // One address fills the swarm.
+    const sybils: TestClient[] = [];
+    for (let i = 0; i < 36; i++) sybils.push(await connect(running, '127.0.0.3'));
+    const replies = await Promise.all(sybils.map((s, i) => s.request(announce(peerId(`s${i}-`, 0)))));
+    expect(replies.filter((r) => r['failure reason'])).toHaveLength(1);
+    expect(replies[35]['failure reason']).toMatch(/swarm is full/);
+    // Newcomers from other addresses get in; a Sybil each time makes room.
+    for (let i = 0; i < 5; i++) {
+      const newcomer = await connect(running, `127.0.2.${i + 1}`);
+      expect((await newcomer.request(announce(peerId('n', i))))['failure reason']).toBeUndefined();
+    }
+    expect(running.tracker.counters.peersEvicted).toBe(5);
+    expect(running.tracker.peerCount).toBe(40);
+    // The honest peers stayed.
+    const scrape = await honest[0].request({ action: 'scrape', info_hash: SWARM });
+    expect(scrape.files).toMatchObject({ [SWARM]: { incomplete: 40 } });
+  });
+
+  it('takes X-Forwarded-For only from the trusted proxies', async () => {
+    const running = await server({
+      trustProxy: true,
+      trustedProxies: '127.0.0.1',
+      limits: { maxConnectionsPerAddress: 2 },
+    });
+    const open = (from: string, forwarded: string) =>
+      TestClient.open(running.trackerUrl, { localAddress: from, headers: { 'x-forwarded-for': forwarded } });
+    // A client reaching the port directly counts as its own address, whatever it writes.
+    clients.push(await open('127.0.0.7', '198.51.100.1'), await open('127.0.0.7', '198.51.100.2'));
+    await expect(open('127.0.0.7', '198.51.100.3')).rejects.toThrow(/429/);
+    // Through the proxy (127.0.0.1), the address it wrote counts.
+    clients.push(await open('127.0.0.1', '198.51.100.1'), await open('127.0.0.1', '198.51.100.2'));
+    clients.push(await open('127.0.0.1', '198.51.100.1'));
+    await expect(open('127.0.0.1', '198.51.100.1')).rejects.toThrow(/429/);
+    expect(running.tracker.addressCount).toBe(3);
+  });
+
+  it('refuses deeply nested 64 KiB frames cheaply and closes their senders, while honest relays go through', async () => {
+    const running = await server();
+    const offerer = await connect(running, '127.0.0.2');
+    const answerer = await connect(running, '127.0.0.3');
+    await offerer.request(announce(peerId('o', 0)));
+    await answerer.request(announce(peerId('a', 0)));
+    // Time spent on the hostile frames, measured in the tracker.
+    const tracker = running.tracker;
+    const receive = tracker.receive.bind(tracker);
+    let hostileMs = 0;
+    let hostileFrames = 0;
+    tracker.receive = (session, text, now, bytes) => {
+      if (!text.startsWith('[')) return receive(session, text, now, bytes);
+      const start = performance.now();
+      receive(session, text, now, bytes);
+      hostileMs += performance.now() - start;
+      hostileFrames++;
+    };
+    const nested = '['.repeat(32_000) + ']'.repeat(32_000);
+    const attackers = [];
+    for (let n = 0; n < 8; n++) attackers.push(await connect(running, `127.0.0.${10 + (n % 2)}`));
+    for (const attacker of attackers) for (let i = 0; i < 20; i++) attacker.send(nested);
+    // Meanwhile, honest relays.
+    const started = Date.now();
+    for (let round = 0; round < 5; round++) {
+      await offerer.request(
+        announce(peerId('o', 0), { event: undefined, numwant: 1, offers: bigOffers(`o${round}`, 1, 3_000) }),
+      );
+      const [offer] = (await relayed(answerer)).offers;
+      answerer.send(answerFor(peerId('a', 0), offer));
+      expect((await relayed(offerer)).answers).toHaveLength(1);
+    }
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const closes = await Promise.all(attackers.map((a) => a.closed));
+    expect(new Set(closes.map((c) => `${c.code} ${c.reason}`))).toEqual(
+      new Set(['1008 rate limit exceeded']),
+    );
+    // Each hostile frame is refused from a scan of its first bytes, and its sender closed within a few.
+    expect(hostileFrames).toBeGreaterThan(8 * 4);
+    expect(tracker.counters.framesRefused).toBeGreaterThan(0);
+    expect(tracker.counters.framesRefused).toBeLessThanOrEqual(8 * 4); // 4 frames fill a second's 256 KiB
+    expect(hostileMs).toBeLessThan(20); // all 160 together
   });
 });

@@ -8,6 +8,7 @@ const DEFAULT_LIMITS = Object.fromEntries(LIMIT_FLAGS.map((limit) => [limit.key,
 const SECURITY_DEFAULTS = {
   statsToken: undefined,
   trustProxy: false,
+  trustedProxies: '127.0.0.0/8,::1',
   limits: DEFAULT_LIMITS,
   redisUrl: undefined,
   workers: 1,
@@ -51,6 +52,12 @@ describe('parseCli', () => {
     expect(() => parseCli(['--max-pending-offers', '0'], {})).toThrow(/--max-pending-offers/);
     expect(() => parseCli([], { ANNOUNCE_TIMEOUT: 'soon' })).toThrow(/ANNOUNCE_TIMEOUT/);
     expect(() => parseCli([], { TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY/);
+    expect(parseCli(['--trust-proxy', '--trusted-proxies', '10.0.0.0/8, 192.0.2.7'], {}).trustedProxies).toBe(
+      '10.0.0.0/8, 192.0.2.7',
+    );
+    expect(parseCli([], { TRUSTED_PROXIES: 'fd00::/8' }).trustedProxies).toBe('fd00::/8');
+    expect(() => parseCli(['--trusted-proxies', '10.0.0.0/99'], {})).toThrow(/--trusted-proxies/);
+    expect(() => parseCli([], { TRUSTED_PROXIES: 'proxy.example' })).toThrow(/TRUSTED_PROXIES/);
     // --help lists every limit with its variable and default.
     for (const limit of LIMIT_FLAGS) {
       expect(USAGE).toContain(`--${limit.flag} <n>`);

@@ -1,5 +1,6 @@
 // Command-line flags and environment variables of `node signal-tracker`.
 import { parseArgs } from 'node:util';
+import { DEFAULT_TRUSTED_PROXIES, parseTrustedProxies } from './client-address';
 import { DEFAULT_TURN_TTL_SECONDS, parseTurnUrls, type TurnConfig } from './turn';
 
 /** The limits a stranger runs into, each a flag and an environment variable (see docs/security.md). */
@@ -18,6 +19,12 @@ export interface CliLimits {
   maxUnfinishedRequests: number;
   maxUnfinishedRequestsPerAddress: number;
   headerTimeoutSeconds: number;
+  maxSdpBytes: number;
+  maxOffersPerSecondPerRecipient: number;
+  maxOffersPerSecondPerSender: number;
+  maxRelayBacklogBytes: number;
+  maxBytesPerSecond: number;
+  maxBytesPerSecondPerAddress: number;
 }
 
 interface LimitFlag {
@@ -127,6 +134,48 @@ export const LIMIT_FLAGS: LimitFlag[] = [
     fallback: 10,
     help: 'seconds a new connection has to send its request headers before it is closed',
   },
+  {
+    key: 'maxSdpBytes',
+    flag: 'max-sdp-bytes',
+    variable: 'MAX_SDP_BYTES',
+    fallback: 16_384,
+    help: "longest SDP in an offer or answer (a browser's is under 6 KB)",
+  },
+  {
+    key: 'maxOffersPerSecondPerRecipient',
+    flag: 'max-offers-per-second-per-recipient',
+    variable: 'MAX_OFFERS_PER_SECOND_PER_RECIPIENT',
+    fallback: 20,
+    help: 'offers relayed to one connection per second; more go to other peers',
+  },
+  {
+    key: 'maxOffersPerSecondPerSender',
+    flag: 'max-offers-per-second-per-sender',
+    variable: 'MAX_OFFERS_PER_SECOND_PER_SENDER',
+    fallback: 5,
+    help: 'offers relayed to one connection per second from one sender address; more go to other peers',
+  },
+  {
+    key: 'maxRelayBacklogBytes',
+    flag: 'max-relay-backlog-bytes',
+    variable: 'MAX_RELAY_BACKLOG_BYTES',
+    fallback: 65_536,
+    help: 'unsent bytes past which a connection gets no relayed offer (it goes to another peer)',
+  },
+  {
+    key: 'maxBytesPerSecond',
+    flag: 'max-bytes-per-second',
+    variable: 'MAX_BYTES_PER_SECOND',
+    fallback: 262_144,
+    help: 'bytes per second on one connection; more closes it',
+  },
+  {
+    key: 'maxBytesPerSecondPerAddress',
+    flag: 'max-bytes-per-second-per-address',
+    variable: 'MAX_BYTES_PER_SECOND_PER_ADDRESS',
+    fallback: 1_048_576,
+    help: 'bytes per second from one address, all its connections together',
+  },
 ];
 
 function limitUsage(): string {
@@ -155,6 +204,9 @@ Options (each also read from the environment variable in brackets; flags win):
                         "Authorization: Bearer <t>" (STATS_TOKEN); everyone else sees totals
   --trust-proxy         take the client's address from the last X-Forwarded-For entry and the scheme from
                         X-Forwarded-Proto: only behind your own reverse proxy (TRUST_PROXY=1)
+  --trusted-proxies <l> with --trust-proxy, the proxies whose X-Forwarded-For is believed: addresses and
+                        CIDRs, comma separated (TRUSTED_PROXIES, default 127.0.0.0/8,::1); a request from
+                        any other address counts as its own
   --redis <url>         share swarms with every other tracker process on the same Redis, e.g.
                         redis://127.0.0.1:6379 (REDIS_URL); without it, one process keeps everything in memory
   --workers <n>         start n processes on this port (Node's cluster), coordinated through --redis
@@ -181,6 +233,8 @@ export interface CliConfig {
   turn: TurnConfig | undefined;
   statsToken: string | undefined;
   trustProxy: boolean;
+  /** With trustProxy, the proxies believed (addresses and CIDRs, comma separated). */
+  trustedProxies: string;
   limits: CliLimits;
   /** Redis URL of the cluster, or undefined for one process in memory. */
   redisUrl: string | undefined;
@@ -250,6 +304,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       'turn-ttl': { type: 'string' },
       'stats-token': { type: 'string' },
       'trust-proxy': { type: 'boolean' },
+      'trusted-proxies': { type: 'string' },
       redis: { type: 'string' },
       workers: { type: 'string' },
       'process-lease': { type: 'string' },
@@ -286,6 +341,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       : undefined;
   const statsToken = pick(flags['stats-token'] as string | undefined, 'stats-token', 'STATS_TOKEN');
   const trustProxyEnv = pick(undefined, 'trust-proxy', 'TRUST_PROXY');
+  const proxies = pick(flags['trusted-proxies'] as string | undefined, 'trusted-proxies', 'TRUSTED_PROXIES');
+  if (proxies) parseTrustedProxies(proxies.text, proxies.source); // throws on a bad entry
   const redis = pick(flags.redis as string | undefined, 'redis', 'REDIS_URL');
   const workers = pick(flags.workers as string | undefined, 'workers', 'WORKERS');
   const lease = pick(flags['process-lease'] as string | undefined, 'process-lease', 'PROCESS_LEASE');
@@ -316,6 +373,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     trustProxy:
       flags['trust-proxy'] === true ||
       (trustProxyEnv ? parseBoolean(trustProxyEnv.text, trustProxyEnv.source) : false),
+    trustedProxies: proxies?.text ?? DEFAULT_TRUSTED_PROXIES,
     limits,
     redisUrl: redis?.text,
     workers: workerCount,

@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     logError: log.error,
     processLeaseMs: config.processLeaseSeconds * 1000,
     trustProxy: config.trustProxy,
+    trustedProxies: config.trustedProxies,
     maxConnections: config.limits.maxConnections,
     maxPayload: config.limits.maxFrameBytes,
     maxBufferedBytes: config.limits.maxBufferedBytes,
@@ -89,6 +90,12 @@ async function main(): Promise<void> {
       maxSwarmsPerConnection: config.limits.maxSwarmsPerConnection,
       maxPeersPerSwarm: config.limits.maxPeersPerSwarm,
       maxPendingOffersPerConnection: config.limits.maxPendingOffersPerConnection,
+      maxSdpLength: config.limits.maxSdpBytes,
+      maxOffersPerSecondPerRecipient: config.limits.maxOffersPerSecondPerRecipient,
+      maxOffersPerSecondPerSender: config.limits.maxOffersPerSecondPerSender,
+      maxRelayBacklogBytes: config.limits.maxRelayBacklogBytes,
+      maxBytesPerSecond: config.limits.maxBytesPerSecond,
+      maxBytesPerSecondPerAddress: config.limits.maxBytesPerSecondPerAddress,
     },
   });
   const { tracker } = server;

@@ -51,10 +51,22 @@ describe('tracker memory', () => {
         maxPendingOffersPerConnection: 100,
         maxMessagesPerSecond: 1e6,
         maxMessagesPerSecondPerAddress: 1e6,
+        maxBytesPerSecond: 1e9,
+        maxBytesPerSecondPerAddress: 1e9,
+        maxOffersPerSecondPerRecipient: 1e6,
+        maxOffersPerSecondPerSender: 1e6,
       },
     });
-    const offerer = tracker.connect(quiet, '10.2.0.1', 0)!;
-    tracker.receive(offerer, JSON.stringify({ action: 'announce', info_hash: hash(0), peer_id: id(0) }), 0);
+    // Four offerers from four addresses: each may hold a quarter of an answerer's pending offers.
+    const offerers = Array.from({ length: 4 }, (_, n) => {
+      const session = tracker.connect(quiet, `10.2.0.${n + 1}`, 0)!;
+      tracker.receive(
+        session,
+        JSON.stringify({ action: 'announce', info_hash: hash(0), peer_id: id(300 + n) }),
+        0,
+      );
+      return session;
+    });
     const answerers = Array.from({ length: 200 }, (_, n) => {
       const session = tracker.connect(quiet, `10.3.${n >> 8}.${n & 255}`, 0)!;
       tracker.receive(
@@ -72,11 +84,11 @@ describe('tracker memory', () => {
         offer_id: `${round}-${i}`.padEnd(20, '#'),
       }));
       tracker.receive(
-        offerer,
+        offerers[round % 4],
         JSON.stringify({
           action: 'announce',
           info_hash: hash(0),
-          peer_id: id(0),
+          peer_id: id(300 + (round % 4)),
           numwant: 10,
           offers: batch,
         }),

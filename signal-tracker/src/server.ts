@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { clientAddress } from './client-address';
+import { clientAddress, DEFAULT_TRUSTED_PROXIES, parseTrustedProxies } from './client-address';
 import { RedisDirectory } from './cluster/redis-directory';
 import type { ClusterTotals } from './cluster/directory';
 import { createRequestHandler } from './http';
@@ -46,6 +46,8 @@ export interface ServerOptions {
   announceDeadlineMs?: number;
   /** Take the client's address from the last X-Forwarded-For entry (behind our own reverse proxy only). */
   trustProxy?: boolean;
+  /** With trustProxy, the proxies whose X-Forwarded-For is believed: addresses and CIDRs, comma separated (default loopback). */
+  trustedProxies?: string;
   /** The bearer token that shows every swarm and peer in /stats and /stats.json; without it, totals only. */
   statsToken?: string;
   /** Redis URL: this process becomes one of a cluster of tracker processes sharing swarms through it. */
@@ -155,6 +157,10 @@ class TrackerSocket extends WebSocket implements Connection {
     return true;
   }
 
+  unsentBytes(): number {
+    return this.bufferedAmount;
+  }
+
   deliver(message: object): void {
     if (this.readyState !== WebSocket.OPEN) return;
     const context = this.context;
@@ -190,16 +196,21 @@ function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
   const text = decodeFrame(data);
   if (text === null) {
     const reason = `invalid message: ${isBinary ? 'binary frame' : 'frame'} is not UTF-8 text`;
-    tracker.receiveUnreadable(socket.session, reason, Date.now());
+    tracker.receiveUnreadable(socket.session, reason, Date.now(), frameBytes(data));
     return;
   }
   try {
-    tracker.receive(socket.session, text, Date.now());
+    tracker.receive(socket.session, text, Date.now(), frameBytes(data));
   } catch (error) {
     // A bug, not bad input (the core answers that): log it, drop the connection, keep serving the rest.
     socket.context.logError(`signal-tracker: error handling a message: ${(error as Error).stack ?? error}`);
     socket.terminate();
   }
+}
+
+/** A frame's size on the wire, for the byte rates. */
+function frameBytes(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data.byteLength;
 }
 
 function onPong(this: WebSocket): void {
@@ -274,7 +285,7 @@ function acceptTrackerSockets(
   http: Server,
   context: SocketContext,
   options: ServerOptions,
-  trustProxy: boolean,
+  addressOf: (request: IncomingMessage) => string,
 ): WebSocketServer {
   const { tracker } = context;
   const maxConnections = options.maxConnections ?? 10_000;
@@ -287,7 +298,7 @@ function acceptTrackerSockets(
     WebSocket: TrackerSocket,
   });
   http.on('upgrade', (request: IncomingMessage, raw: Duplex, head: Buffer) => {
-    const address = clientAddress(request, trustProxy);
+    const address = addressOf(request);
     if (!tracker.acceptsConnectionFrom(address)) {
       // Refused before the handshake: an address over its limit costs no WebSocket.
       tracker.counters.connectionsRefused++;
@@ -447,6 +458,7 @@ function shutdown(
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const tracker = createTracker(options);
   const trustProxy = options.trustProxy ?? false;
+  const trustedProxies = parseTrustedProxies(options.trustedProxies ?? DEFAULT_TRUSTED_PROXIES);
   const logError = options.logError ?? ((message: string) => console.error(message));
   const context: SocketContext = {
     tracker,
@@ -473,7 +485,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }),
   );
   const unfinished = guardUnfinishedRequests(http, options, trustProxy);
-  const wss = acceptTrackerSockets(http, context, options, trustProxy);
+  const wss = acceptTrackerSockets(http, context, options, (request) =>
+    clientAddress(request, trustProxy, trustedProxies),
+  );
   http.on('clientError', (_error, socket) => socket.destroy());
   const timers = startTimers(context, options, unfinished, directory, (totals) => (clusterTotals = totals));
 

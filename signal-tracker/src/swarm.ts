@@ -2,7 +2,7 @@
 import { binaryToHex, type AnnounceMessage } from '../../shared/tracker-protocol';
 
 /** One peer of a swarm; `S` is the tracker's session (its connection), which the swarm only carries. */
-export interface Peer<S> {
+export interface Peer<S extends SwarmSession> {
   readonly infoHash: string; // binary
   readonly peerId: string; // binary
   readonly session: S;
@@ -15,6 +15,18 @@ export interface Peer<S> {
   index: number;
   /** The next peer of the same session (Session keeps its peers as a linked list). */
   nextInSession: Peer<S> | null;
+  /** The peers of this swarm from the same client address. */
+  group: AddressGroup<S>;
+  /** Position in group.peers, for O(1) removal. */
+  groupIndex: number;
+}
+
+/** The peers of one swarm that share a client address (an IPv4 address or an IPv6 /64). */
+export interface AddressGroup<S extends SwarmSession> {
+  readonly key: string;
+  readonly peers: Peer<S>[];
+  /** Position in Swarm.groups, for O(1) removal. */
+  index: number;
 }
 
 export interface PeerStats {
@@ -35,14 +47,22 @@ export interface SwarmStats {
   peers: PeerStats[];
 }
 
-export class Swarm<S> {
+/** What the swarm needs of a peer's session: its client address's key, to group peers by address. */
+export interface SwarmSession {
+  readonly address: { readonly key: string };
+}
+
+export class Swarm<S extends SwarmSession> {
   complete = 0;
   /** Peers that announced `completed` here (the scrape `downloaded` figure). */
   downloaded = 0;
   /** By peer id, in order of last announce (oldest first), so expiry stops at the first fresh peer. */
   private readonly byId = new Map<string, Peer<S>>();
-  /** The same peers as an array, for random choice. */
+  /** The same peers as an array. */
   private readonly list: Peer<S>[] = [];
+  /** The peers grouped by client address, for random choice that spreads over addresses first. */
+  private readonly groups: AddressGroup<S>[] = [];
+  private readonly groupByKey = new Map<string, AddressGroup<S>>();
 
   constructor(readonly infoHash: string) {}
 
@@ -58,7 +78,39 @@ export class Swarm<S> {
     return this.byId.get(peerId);
   }
 
+  /** How many client addresses have peers here. */
+  get addressCount(): number {
+    return this.groups.length;
+  }
+
+  /** How many peers of this swarm come from `address` (an address key). */
+  peersFrom(address: string): number {
+    return this.groupByKey.get(address)?.peers.length ?? 0;
+  }
+
+  /**
+   * The peer to evict for a newcomer from `address` when the swarm is full: the longest silent peer of the address
+   * with the most peers here, if that address has more than the newcomer's would have with it; else null (the
+   * newcomer's own address holds the most, and it is refused). O(addresses): only a full swarm asks.
+   */
+  evictionFor(address: string): Peer<S> | null {
+    let largest: AddressGroup<S> | null = null;
+    for (const group of this.groups)
+      if (!largest || group.peers.length > largest.peers.length) largest = group;
+    if (!largest || largest.peers.length <= this.peersFrom(address) + 1) return null;
+    let oldest = largest.peers[0];
+    for (const peer of largest.peers) if (peer.lastAnnounce < oldest.lastAnnounce) oldest = peer;
+    return oldest;
+  }
+
   add(peerId: string, session: S, message: AnnounceMessage, now: number): Peer<S> {
+    const key = session.address.key;
+    let group = this.groupByKey.get(key);
+    if (!group) {
+      group = { key, peers: [], index: this.groups.length };
+      this.groups.push(group);
+      this.groupByKey.set(key, group);
+    }
     const peer: Peer<S> = {
       infoHash: this.infoHash,
       peerId,
@@ -70,8 +122,11 @@ export class Swarm<S> {
       lastAnnounce: now,
       index: this.list.length,
       nextInSession: null,
+      group,
+      groupIndex: group.peers.length,
     };
     this.list.push(peer);
+    group.peers.push(peer);
     this.byId.set(peerId, peer);
     this.update(peer, message, now);
     return peer;
@@ -105,6 +160,20 @@ export class Swarm<S> {
       this.list[peer.index] = last;
       last.index = peer.index;
     }
+    const group = peer.group;
+    const lastInGroup = group.peers.pop()!;
+    if (lastInGroup !== peer) {
+      group.peers[peer.groupIndex] = lastInGroup;
+      lastInGroup.groupIndex = peer.groupIndex;
+    }
+    if (group.peers.length === 0) {
+      const lastGroup = this.groups.pop()!;
+      if (lastGroup !== group) {
+        this.groups[group.index] = lastGroup;
+        lastGroup.index = group.index;
+      }
+      this.groupByKey.delete(group.key);
+    }
     if (peer.seeder) this.complete--;
   }
 
@@ -124,19 +193,42 @@ export class Swarm<S> {
   }
 
   /**
-   * Up to `count` distinct random peers other than `exclude`: Floyd's sampling of count + 1 positions, so the
-   * work is O(count^2) with count <= 10, whatever the swarm's size.
+   * Up to `count` distinct random peers other than `exclude`, spread over client addresses first: each round takes
+   * one random peer from each of up to `count` random addresses (Floyd's sampling, O(count^2) whatever the swarm's
+   * size), so an address holding many peers gets no more offers than an address holding one, unless there are
+   * fewer addresses than offers. The result is in random order.
    */
   randomPeers(count: number, exclude: Peer<S>, random: () => number): Peer<S>[] {
-    const n = this.list.length;
-    const k = Math.min(count + 1, n);
-    const chosen: number[] = [];
-    for (let j = n - k; j < n; j++) {
-      const t = Math.floor(random() * (j + 1));
-      chosen.push(chosen.includes(t) ? j : t);
-    }
     const peers: Peer<S>[] = [];
-    for (const index of chosen) if (this.list[index] !== exclude) peers.push(this.list[index]);
+    const groups = this.groups;
+    if (count <= 0) return peers;
+    if (groups.length > count) {
+      // One peer from each of count + 1 random addresses (one may hold only `exclude`).
+      const n = groups.length;
+      const chosen: number[] = [];
+      for (let j = n - count - 1; j < n; j++) {
+        const t = Math.floor(random() * (j + 1));
+        chosen.push(chosen.includes(t) ? j : t);
+      }
+      for (const index of chosen) {
+        const peer = pickFrom(groups[index].peers, exclude, peers, random);
+        if (peer) peers.push(peer);
+      }
+    } else {
+      // Few addresses: round after round, one more random peer from each, until `count` or no more peers.
+      let added = true;
+      while (peers.length < count && added) {
+        added = false;
+        for (const group of groups) {
+          if (peers.length >= count) break;
+          const peer = pickFrom(group.peers, exclude, peers, random);
+          if (peer) {
+            peers.push(peer);
+            added = true;
+          }
+        }
+      }
+    }
     // Floyd's set is uniform but its insertion order is not: shuffle, then keep `count`.
     for (let i = peers.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -166,4 +258,23 @@ export class Swarm<S> {
       peers,
     };
   }
+}
+
+/**
+ * A random peer of `group` that is neither `exclude` nor already `taken`, or null. A few random tries, then a scan
+ * from a random start, so the work stays small in a group of any size.
+ */
+function pickFrom<S extends SwarmSession>(
+  group: Peer<S>[],
+  exclude: Peer<S>,
+  taken: Peer<S>[],
+  random: () => number,
+): Peer<S> | null {
+  const n = group.length;
+  const start = Math.floor(random() * n);
+  for (let i = 0; i < n; i++) {
+    const peer = group[(start + i) % n];
+    if (peer !== exclude && !taken.includes(peer)) return peer;
+  }
+  return null;
 }

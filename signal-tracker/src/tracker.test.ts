@@ -568,8 +568,8 @@ describe('Tracker against abuse', () => {
     expect(t.tracker.counters.answersRefused).toBe(3);
   });
 
-  it('forgets an offer after its lifetime and keeps at most the limit per connection', () => {
-    const t = setup({ offerTtlMs: 50_000, limits: { maxPendingOffersPerConnection: 3 } });
+  it("forgets an offer after its lifetime and keeps at most a sender's share (a quarter) per connection", () => {
+    const t = setup({ offerTtlMs: 50_000, limits: { maxPendingOffersPerConnection: 12 } });
     const [offerer, answerer] = [t.client(), t.client()];
     t.send(offerer, announce(id('o')));
     t.send(answerer, announce(id('a')));
@@ -585,6 +585,70 @@ describe('Tracker against abuse', () => {
     for (let i = 0; i < 5; i++) t.send(answerer, answerTo(id('a'), id('o'), id(`n${i}`, 0)));
     expect(t.tracker.counters.answersRelayed).toBe(3);
     expect(answerer.session.pending!.size).toBe(0);
+  });
+
+  it("evicts only the sender's own pending offers, never another's, and sends an offer that does not fit elsewhere", () => {
+    const t = setup({ limits: { maxPendingOffersPerConnection: 8, maxOffersPerSecondPerSender: 100 } });
+    const answerer = t.client();
+    t.send(answerer, announce(id('a')));
+    const genuine = t.client();
+    t.send(genuine, announce(id('g')));
+    t.send(genuine, announce(id('g'), { numwant: 1, offers: offers(1, 'real') }));
+    expect(answerer.conn.take().filter((m) => m.offer)).toHaveLength(1);
+    // Flooders from other addresses fill the rest of the list; a second honest peer is the other candidate.
+    const flooders = Array.from({ length: 12 }, () => t.client());
+    flooders.forEach((f, n) => t.send(f, announce(id('f', n))));
+    for (const [n, f] of flooders.entries()) {
+      t.advance(1); // the answerer's swarm has 14 peers: keep the target random but the list full
+      t.send(f, announce(id('f', n), { numwant: 10, offers: offers(10, `f${n}`) }));
+    }
+    expect(answerer.session.pending!.size).toBe(8);
+    expect(t.tracker.counters.offersDropped).toBeGreaterThan(0);
+    // The genuine offer is still there to answer.
+    t.send(answerer, answerTo(id('a'), id('g'), id('real', 0)));
+    expect(t.tracker.counters.answersRelayed).toBe(1);
+    expect(genuine.conn.take().filter((m) => m.answer)).toHaveLength(1);
+  });
+
+  it('limits bytes per second per connection and per address, counting the frame as it came', () => {
+    const t = setup({ limits: { maxBytesPerSecond: 1_000, maxBytesPerSecondPerAddress: 1_500 } });
+    const conns = Array.from({ length: 3 }, () => new FakeConnection());
+    const sessions = conns.map((conn) => t.tracker.connect(conn, '203.0.113.9', t.now)!);
+    const scrape = JSON.stringify({ action: 'scrape', info_hash: HASH_A });
+    // 600 bytes on each of two connections: within each one's 1000, over the address's 1500 at the third.
+    t.tracker.receive(sessions[0], scrape, t.now, 600);
+    t.tracker.receive(sessions[1], scrape, t.now, 600);
+    expect(conns.map((c) => c.closedWith)).toEqual([null, null, null]);
+    t.tracker.receive(sessions[2], scrape, t.now, 600);
+    expect(conns[2].closedWith).toEqual({ code: 1008, reason: 'rate limit exceeded' });
+    expect(conns[2].sent.map((m) => m['failure reason'])).toContain(
+      'rate limit exceeded: over 1500 bytes per second from this address',
+    );
+    // One connection over its own 1000 (the next second, the address's window starts again).
+    t.advance(1_000);
+    t.tracker.receive(sessions[0], scrape, t.now, 600);
+    t.tracker.receive(sessions[0], scrape, t.now, 600);
+    expect(conns[0].sent.map((m) => m['failure reason'])).toContain(
+      'rate limit exceeded: over 1000 bytes per second',
+    );
+    expect(conns[1].closedWith).toBeNull();
+  });
+
+  it('relays at most the per-recipient offers per second, from all senders together; more go to other peers', () => {
+    const t = setup({ limits: { maxOffersPerSecondPerRecipient: 3 } });
+    const popular = t.client();
+    t.send(popular, announce(id('p')));
+    const senders = Array.from({ length: 6 }, () => t.client());
+    senders.forEach((c, n) => t.send(c, announce(id('s', n))));
+    for (const c of senders) c.conn.take();
+    // Six senders, each with an offer for every other peer: six offers for the popular one in one second.
+    for (const [n, c] of senders.entries())
+      t.send(c, announce(id('s', n), { numwant: 6, offers: offers(6, `s${n}`) }));
+    const toPopular = popular.conn.take().filter((m) => m.offer);
+    expect(toPopular).toHaveLength(3);
+    t.advance(1_000);
+    t.send(senders[0], announce(id('s', 0), { numwant: 6, offers: offers(6, 'later') }));
+    expect(popular.conn.take().filter((m) => m.offer)).toHaveLength(1);
   });
 
   it('limits connections per address and messages per second per address', () => {

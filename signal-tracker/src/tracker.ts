@@ -15,6 +15,7 @@ import {
   type ScrapeResponseWire,
 } from '../../shared/tracker-protocol';
 import type { ClusterDirectory, ClusterMessage } from './cluster/directory';
+import { frameShapeError } from './frame-check';
 import { clientName } from './peer-client';
 import { Swarm as SwarmOf, type Peer as PeerOf, type SwarmStats } from './swarm';
 
@@ -32,7 +33,10 @@ export interface TrackerLimits {
   maxMessagesPerSecond: number;
   /** Swarm memberships (info hash and peer id pairs) per connection. */
   maxSwarmsPerConnection: number;
-  /** Peers per swarm; a new peer in a full swarm is rejected. */
+  /**
+   * Peers per swarm; a newcomer to a full swarm evicts the longest silent peer of the address with the most peers
+   * there, or is refused when its own address has the most.
+   */
   maxPeersPerSwarm: number;
   /** Info hashes in one scrape request. */
   maxScrapeHashes: number;
@@ -40,8 +44,27 @@ export interface TrackerLimits {
   maxConnectionsPerAddress: number;
   /** Messages per second from one client address, over all its connections; more closes the sender. */
   maxMessagesPerSecondPerAddress: number;
-  /** Offers relayed to one connection and not yet answered; past it the oldest is forgotten. */
+  /**
+   * Offers relayed to one connection and not yet answered. One sender address may hold a quarter of them; a
+   * sender's new offer past its share, or to a full list, forgets that sender's own oldest, never another's (with
+   * none of its own there, the offer goes to another peer).
+   */
   maxPendingOffersPerConnection: number;
+  /** Longest SDP in an offer or answer, in characters; a longer one is refused. */
+  maxSdpLength: number;
+  /** Offers relayed to one connection per second, from everyone; more go to other peers. */
+  maxOffersPerSecondPerRecipient: number;
+  /** Offers relayed to one connection per second from one sender address; more go to other peers. */
+  maxOffersPerSecondPerSender: number;
+  /**
+   * A connection with more unsent bytes than this gets no relayed offer (it goes to another peer): others' offers
+   * never fill a slow reader's buffer to the point where it is closed.
+   */
+  maxRelayBacklogBytes: number;
+  /** Bytes one connection may send per second; more closes it. */
+  maxBytesPerSecond: number;
+  /** Bytes per second from one client address, over all its connections; more closes the sender. */
+  maxBytesPerSecondPerAddress: number;
 }
 
 export const DEFAULT_LIMITS: TrackerLimits = {
@@ -54,6 +77,12 @@ export const DEFAULT_LIMITS: TrackerLimits = {
   maxConnectionsPerAddress: 256,
   maxMessagesPerSecondPerAddress: 500,
   maxPendingOffersPerConnection: 100,
+  maxSdpLength: 16 * 1024,
+  maxOffersPerSecondPerRecipient: 20,
+  maxOffersPerSecondPerSender: 5,
+  maxRelayBacklogBytes: 64 * 1024,
+  maxBytesPerSecond: 256 * 1024,
+  maxBytesPerSecondPerAddress: 1024 * 1024,
 };
 
 export interface TrackerOptions {
@@ -81,9 +110,11 @@ export interface Connection {
   /** Sends one message (a JSON-able object) to the client. */
   deliver(message: object): void;
   close(code: number, reason: string): void;
+  /** Bytes sent to it that the client has not read yet (absent: nothing is ever held back). */
+  unsentBytes?(): number;
 }
 
-export type RemovalReason = 'stopped' | 'closed' | 'expired';
+export type RemovalReason = 'stopped' | 'closed' | 'expired' | 'evicted';
 
 /** What anyone may see: totals, never an info hash or a peer. */
 export interface TrackerTotals {
@@ -116,31 +147,60 @@ export interface TrackerCounters {
   connectionsRefused: number;
   /** Answers refused: no such offer relayed to that connection, already answered, or expired. */
   answersRefused: number;
+  /** Offers not relayed to a peer (its backlog, its offers this second, its pending offers): sent to another. */
+  offersDropped: number;
+  /** Peers evicted from a full swarm for a newcomer from an address with fewer peers there. */
+  peersEvicted: number;
+  /** Frames refused before parsing (nested too deep, too many members). */
+  framesRefused: number;
   /** Every message received. */
   messages: number;
 }
 
-/** Messages counted in one-second windows, against a per-second limit (a connection's, or an address's). */
+/** Messages (or bytes) counted in one-second windows, against a per-second limit (a connection's, or an address's). */
 export class MessageWindow {
   private start = -Infinity;
   private count = 0;
 
-  /** Counts a message; false when it is over `limit` in the current second. */
-  admit(now: number, limit: number): boolean {
+  /** Counts `amount` (a message, or a frame's bytes); false when it is over `limit` in the current second. */
+  admit(now: number, limit: number, amount = 1): boolean {
     if (now - this.start >= 1000) {
       this.start = now;
       this.count = 0;
     }
-    this.count++;
+    this.count += amount;
     return this.count <= limit;
   }
 }
 
-/** The connections of one client address, and its messages in the current second. */
+/** Offers relayed to one connection in the current second: in all, and by sender address. */
+export class OfferWindow {
+  private start = -Infinity;
+  private total = 0;
+  private readonly bySender = new Map<string, number>();
+
+  /** Whether one more offer from `sender` fits this second (counts nothing: `count` does once it is sent). */
+  allows(now: number, sender: string, perRecipient: number, perSender: number): boolean {
+    if (now - this.start >= 1000) {
+      this.start = now;
+      this.total = 0;
+      this.bySender.clear();
+    }
+    return this.total < perRecipient && (this.bySender.get(sender) ?? 0) < perSender;
+  }
+
+  count(sender: string): void {
+    this.total++;
+    this.bySender.set(sender, (this.bySender.get(sender) ?? 0) + 1);
+  }
+}
+
+/** The connections of one client address, and its messages and bytes in the current second. */
 export interface ClientAddress {
   readonly key: string;
   connections: number;
   readonly messages: MessageWindow;
+  readonly bytes: MessageWindow;
 }
 
 /** A peer connected to another tracker process of the cluster. */
@@ -154,6 +214,8 @@ export interface RemotePeer {
 /** An offer relayed to a connection, which that connection may answer once before `expiresAt`. */
 interface PendingOffer {
   offerer: Peer | RemotePeer;
+  /** The offerer's client address (or, from another process without one, its process and peer id). */
+  sender: string;
   expiresAt: number;
 }
 
@@ -174,8 +236,12 @@ export class Session {
    * first (every offer lives equally long, so the oldest expires first). Made on the first offer.
    */
   pending: Map<string, PendingOffer> | null = null;
+  /** Offers relayed to this connection in the current second (made on the first offer). */
+  offersIn: OfferWindow | null = null;
   /** This connection's messages in the current second. */
   readonly messages = new MessageWindow();
+  /** This connection's bytes in the current second. */
+  readonly bytes = new MessageWindow();
 
   constructor(
     readonly connection: Connection,
@@ -238,6 +304,9 @@ export class Tracker {
     connectionsClosedSilent: 0,
     connectionsRefused: 0,
     answersRefused: 0,
+    offersDropped: 0,
+    peersEvicted: 0,
+    framesRefused: 0,
     messages: 0,
   };
   readonly offerTtlMs: number;
@@ -274,6 +343,7 @@ export class Tracker {
       maxOffers: this.limits.maxOffersPerAnnounce,
       maxNumwant: this.limits.maxNumwant,
       maxScrapeHashes: this.limits.maxScrapeHashes,
+      maxSdpLength: this.limits.maxSdpLength,
     };
   }
 
@@ -322,13 +392,18 @@ export class Tracker {
     for (const swarm of this.swarms.values()) peers.push(...swarm.members());
     for (let i = 0; i < peers.length; i += 256) {
       await Promise.all(
-        peers
-          .slice(i, i + 256)
-          .map((peer) =>
-            cluster
-              .announce({ infoHash: peer.infoHash, peerId: peer.peerId, complete: peer.seeder, now, want: 0 })
-              .catch(() => undefined),
-          ),
+        peers.slice(i, i + 256).map((peer) =>
+          cluster
+            .announce({
+              infoHash: peer.infoHash,
+              peerId: peer.peerId,
+              complete: peer.seeder,
+              now,
+              want: 0,
+              address: peer.session.address.key,
+            })
+            .catch(() => undefined),
+        ),
       );
     }
   }
@@ -340,9 +415,10 @@ export class Tracker {
     if (!to || to.session.closed) return;
     const { infoHash, from, offerId } = message;
     if (message.kind === 'offer') {
-      this.rememberOffer(to.session, { infoHash, peerId: from, process: message.fromProcess }, offerId, now);
-      to.session.connection.deliver(offerWire(infoHash, from, offerId, message.offer));
-      this.counters.offersRelayed++;
+      const offerer = { infoHash, peerId: from, process: message.fromProcess };
+      const sender = message.fromAddress ?? `${message.fromProcess}/${from}`;
+      // Refused here, it is lost: the offerer's process already sent it to this peer only.
+      this.offerTo(to.session, sender, offerer, offerId, message.offer, now);
     } else {
       to.session.connection.deliver(answerWire(infoHash, from, offerId, message.answer));
       this.counters.answersRelayed++;
@@ -365,7 +441,7 @@ export class Tracker {
       return null;
     }
     if (!client) {
-      client = { key: address, connections: 0, messages: new MessageWindow() };
+      client = { key: address, connections: 0, messages: new MessageWindow(), bytes: new MessageWindow() };
       this.addresses.set(address, client);
     }
     client.connections++;
@@ -411,9 +487,18 @@ export class Tracker {
     return closed;
   }
 
-  /** Handles one text frame from a connection. Never throws for anything a client sends. */
-  receive(session: Session, text: string, now: number): void {
-    if (!this.admit(session, now)) return;
+  /**
+   * Handles one text frame from a connection (`bytes` long on the wire). Never throws for anything a client sends.
+   * The frame's rate and shape are checked before it is parsed, so a hostile frame costs no more than a valid one.
+   */
+  receive(session: Session, text: string, now: number, bytes = text.length): void {
+    if (!this.admit(session, now, bytes)) return;
+    const shape = frameShapeError(text);
+    if (shape !== null) {
+      this.counters.framesRefused++;
+      this.fail(session, failure(shape));
+      return;
+    }
     const parsed = parseClientMessage(text, this.messageLimits);
     if (!parsed.ok) {
       this.fail(session, failure(parsed.error, parsed.action, parsed.infoHash));
@@ -426,22 +511,29 @@ export class Tracker {
   }
 
   /** Handles a frame the socket layer could not read (such as binary that is not UTF-8): a failure reason. */
-  receiveUnreadable(session: Session, reason: string, now: number): void {
-    if (!this.admit(session, now)) return;
+  receiveUnreadable(session: Session, reason: string, now: number, bytes = 0): void {
+    if (!this.admit(session, now, bytes)) return;
     this.fail(session, { 'failure reason': reason });
   }
 
-  /** Counts a message against the rate limit; false (and the connection closed) when it is over. */
-  private admit(session: Session, now: number): boolean {
+  /** Counts a message of `bytes` against the rate limits; false (and the connection closed) when it is over. */
+  private admit(session: Session, now: number, bytes: number): boolean {
     if (session.closed) return false;
     this.counters.messages++;
-    // Both windows count every message, whichever refuses it.
-    const addressAdmits = session.address.messages.admit(now, this.limits.maxMessagesPerSecondPerAddress);
+    // Every window counts every message, whichever refuses it.
+    const { limits } = this;
+    const address = session.address;
+    const addressMessages = address.messages.admit(now, limits.maxMessagesPerSecondPerAddress);
+    const addressBytes = address.bytes.admit(now, limits.maxBytesPerSecondPerAddress, bytes);
+    const ownBytes = session.bytes.admit(now, limits.maxBytesPerSecond, bytes);
     let reason: string | null = null;
-    if (!session.messages.admit(now, this.limits.maxMessagesPerSecond))
-      reason = `rate limit exceeded: over ${this.limits.maxMessagesPerSecond} messages per second`;
-    else if (!addressAdmits)
-      reason = `rate limit exceeded: over ${this.limits.maxMessagesPerSecondPerAddress} messages per second from this address`;
+    if (!session.messages.admit(now, limits.maxMessagesPerSecond))
+      reason = `rate limit exceeded: over ${limits.maxMessagesPerSecond} messages per second`;
+    else if (!ownBytes) reason = `rate limit exceeded: over ${limits.maxBytesPerSecond} bytes per second`;
+    else if (!addressMessages)
+      reason = `rate limit exceeded: over ${limits.maxMessagesPerSecondPerAddress} messages per second from this address`;
+    else if (!addressBytes)
+      reason = `rate limit exceeded: over ${limits.maxBytesPerSecondPerAddress} bytes per second from this address`;
     if (reason === null) return true;
     this.fail(session, { 'failure reason': reason });
     this.abuse(session, 'rate limit exceeded');
@@ -540,11 +632,18 @@ export class Tracker {
         return;
       }
       if (swarm && swarm.size >= this.limits.maxPeersPerSwarm) {
-        this.fail(
-          session,
-          failure(`swarm is full (max ${this.limits.maxPeersPerSwarm} peers)`, 'announce', infoHash),
-        );
-        return;
+        // Full: the address with the most peers here gives up one, unless the newcomer's own has the most.
+        const evicted = swarm.evictionFor(session.address.key);
+        if (!evicted) {
+          this.fail(
+            session,
+            failure(`swarm is full (max ${this.limits.maxPeersPerSwarm} peers)`, 'announce', infoHash),
+          );
+          return;
+        }
+        this.removePeer(evicted, 'evicted');
+        this.counters.peersEvicted++;
+        swarm = this.swarms.get(infoHash);
       }
       if (!swarm) {
         swarm = new Swarm(infoHash);
@@ -563,9 +662,21 @@ export class Tracker {
     if (cluster?.up) {
       const local = swarm!;
       const from = peer;
-      const want = offersWanted(message);
-      cluster.announce({ infoHash, peerId, complete: from.seeder, now, want }).then(
+      // Twice the candidates: an offer a candidate cannot take goes to the next one.
+      const want = Math.min(2 * offersWanted(message), 2 * MAX_OFFERS_PER_ANNOUNCE);
+      const address = session.address.key;
+      cluster.announce({ infoHash, peerId, complete: from.seeder, now, want, address }).then(
         (result) => {
+          if (result.inUse) {
+            // Another process holds this peer id: the local peer made for it goes (Redis keeps the owner's).
+            this.removePeer(from, 'stopped');
+            if (!session.closed)
+              this.fail(
+                session,
+                failure('peer_id is in use in this swarm by another connection', 'announce', infoHash),
+              );
+            return;
+          }
           if (session.closed) return;
           session.connection.deliver({
             ...this.announceReply(infoHash, local),
@@ -587,7 +698,10 @@ export class Tracker {
     this.relayOffers(swarm!, peer, message, now);
   }
 
-  /** Offers to peers the directory picked anywhere in the cluster: here directly, elsewhere through their process. */
+  /**
+   * Offers to peers the directory picked anywhere in the cluster (best first: one per client address, then any):
+   * here directly, elsewhere through their process.
+   */
   private relayOffersInCluster(
     cluster: ClusterDirectory,
     swarm: Swarm,
@@ -596,17 +710,17 @@ export class Tracker {
     candidates: Array<{ peerId: string; process: string }>,
     now: number,
   ): void {
+    const count = offersWanted(message);
+    const sender = from.session.address.key;
     let next = 0;
     for (const candidate of candidates) {
-      if (next >= message.offers.length) break;
+      if (next >= count) break;
       if (candidate.peerId === from.peerId) continue;
       const offer = message.offers[next];
       if (candidate.process === cluster.process) {
         const target = swarm.get(candidate.peerId);
-        if (!target || target.session.closed) continue;
-        this.rememberOffer(target.session, from, offer.offer_id, now);
-        const forward = offerWire(swarm.infoHash, from.peerId, offer.offer_id, offer.offer);
-        target.session.connection.deliver(forward);
+        if (!target || !this.offerTo(target.session, sender, from, offer.offer_id, offer.offer, now))
+          continue;
       } else {
         void cluster
           .send(candidate.process, {
@@ -615,40 +729,101 @@ export class Tracker {
             to: candidate.peerId,
             from: from.peerId,
             fromProcess: cluster.process,
+            fromAddress: sender,
             offerId: offer.offer_id,
             offer: offer.offer,
           })
           .catch(() => undefined);
+        this.counters.offersRelayed++;
       }
       next++;
-      this.counters.offersRelayed++;
     }
   }
 
   private relayOffers(swarm: Swarm, from: Peer, message: AnnounceMessage, now: number): void {
     const count = offersWanted(message);
     if (count === 0) return;
+    // Peers spread over addresses; an offer a peer cannot take goes to one of a second, larger pick.
+    const sender = from.session.address.key;
     const targets = swarm.randomPeers(count, from, this.random);
-    for (let i = 0; i < targets.length; i++) {
-      const offer = message.offers[i];
-      const forward = offerWire(swarm.infoHash, from.peerId, offer.offer_id, offer.offer);
-      this.rememberOffer(targets[i].session, from, offer.offer_id, now);
-      targets[i].session.connection.deliver(forward);
-      this.counters.offersRelayed++;
+    let next = 0;
+    for (const target of targets) {
+      const offer = message.offers[next];
+      if (this.offerTo(target.session, sender, from, offer.offer_id, offer.offer, now)) next++;
+    }
+    if (next === count || targets.length < count) return;
+    for (const target of swarm.randomPeers(2 * count, from, this.random)) {
+      if (next >= count) break;
+      if (targets.includes(target)) continue;
+      const offer = message.offers[next];
+      if (this.offerTo(target.session, sender, from, offer.offer_id, offer.offer, now)) next++;
     }
   }
 
-  /** Notes that `to` may answer `offerId` of `offerer` once, within the offer's lifetime. */
-  private rememberOffer(to: Session, offerer: Peer | RemotePeer, offerId: string, now: number): void {
+  /**
+   * Relays an offer to `to` if it can take it, else counts it dropped and returns false (the caller tries another
+   * peer). The sender pays: an offer that would pass `to`'s backlog, its offers this second (from all, or from
+   * this sender's address), or its pending offers is not sent, and `to` is never closed for what others sent it.
+   */
+  private offerTo(
+    to: Session,
+    sender: string,
+    offerer: Peer | RemotePeer,
+    offerId: string,
+    offer: unknown,
+    now: number,
+  ): boolean {
+    const { limits } = this;
+    const window = (to.offersIn ??= new OfferWindow());
+    const fits =
+      !to.closed &&
+      (to.connection.unsentBytes?.() ?? 0) + offerBytes(offer) <= limits.maxRelayBacklogBytes &&
+      window.allows(now, sender, limits.maxOffersPerSecondPerRecipient, limits.maxOffersPerSecondPerSender) &&
+      this.rememberOffer(to, sender, offerer, offerId, now);
+    if (!fits) {
+      this.counters.offersDropped++;
+      return false;
+    }
+    window.count(sender);
+    to.connection.deliver(offerWire(offerer.infoHash, offerer.peerId, offerId, offer));
+    this.counters.offersRelayed++;
+    return true;
+  }
+
+  /**
+   * Notes that `to` may answer `offerId` of `offerer` once, within the offer's lifetime. Fair per sender: past the
+   * sender's share, or in a full list, the sender's own oldest offer is forgotten; false when the list is full of
+   * other senders' offers (this one then goes elsewhere).
+   */
+  private rememberOffer(
+    to: Session,
+    sender: string,
+    offerer: Peer | RemotePeer,
+    offerId: string,
+    now: number,
+  ): boolean {
     const pending = (to.pending ??= new Map());
     const key = pendingKey(offerer.infoHash, offerer.peerId, offerId);
     pending.delete(key);
-    // Oldest first: drop the expired, then the oldest while the connection is at its limit.
+    // Oldest first (every offer lives equally long): drop the expired.
     for (const [oldKey, old] of pending) {
-      if (old.expiresAt > now && pending.size < this.limits.maxPendingOffersPerConnection) break;
+      if (old.expiresAt > now) break;
       pending.delete(oldKey);
     }
-    pending.set(key, { offerer, expiresAt: now + this.offerTtlMs });
+    const max = this.limits.maxPendingOffersPerConnection;
+    let own = 0;
+    let ownOldest: string | null = null;
+    for (const [oldKey, old] of pending) {
+      if (old.sender !== sender) continue;
+      own++;
+      ownOldest ??= oldKey;
+    }
+    if (pending.size >= max || own >= pendingShare(max)) {
+      if (ownOldest === null) return false;
+      pending.delete(ownOldest);
+    }
+    pending.set(key, { offerer, sender, expiresAt: now + this.offerTtlMs });
+    return true;
   }
 
   private answer(session: Session, message: AnswerMessage, now: number): void {
@@ -784,6 +959,17 @@ function offersWanted(message: AnnounceMessage): number {
   return Math.min(message.offers.length, message.numwant || message.offers.length);
 }
 
+/** The pending offers one sender address may hold at one connection: a quarter of them (at least one). */
+function pendingShare(maxPending: number): number {
+  return Math.max(1, Math.floor(maxPending / 4));
+}
+
+/** About what an offer adds to its recipient's unsent bytes: its SDP and the message around it. */
+function offerBytes(offer: unknown): number {
+  const sdp = (offer as { sdp?: unknown } | null)?.sdp;
+  return (typeof sdp === 'string' ? sdp.length : 0) + 160;
+}
+
 /** A connection's pending offers are keyed by swarm, offerer and offer id. */
 function pendingKey(infoHash: string, offererId: string, offerId: string): string {
   return infoHash + offererId + offerId;
@@ -818,7 +1004,13 @@ function isClusterMessage(value: unknown): value is ClusterMessage {
   const m = value as Record<string, unknown> | null;
   if (typeof m !== 'object' || m === null) return false;
   if (!isText(m.infoHash) || !isText(m.to) || !isText(m.from) || !isText(m.offerId)) return false;
-  if (m.kind === 'offer') return isText(m.fromProcess) && typeof m.offer === 'object' && m.offer !== null;
+  if (m.kind === 'offer')
+    return (
+      isText(m.fromProcess) &&
+      (m.fromAddress === undefined || isText(m.fromAddress)) &&
+      typeof m.offer === 'object' &&
+      m.offer !== null
+    );
   return m.kind === 'answer' && typeof m.answer === 'object' && m.answer !== null;
 }
 

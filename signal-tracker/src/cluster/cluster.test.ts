@@ -174,6 +174,67 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))(
       expect(onB.answers).toHaveLength(1);
     });
 
+    it('refuses a peer id owned by another process: the owner keeps its offers, and only it can leave', async () => {
+      // Offers per second to one peer as high as the attack's burst of 20 (that limit is not what this tests).
+      const limits = { maxOffersPerSecondPerSender: 100, maxOffersPerSecondPerRecipient: 100 };
+      const [a, b] = [await process_({ limits }), await process_({ limits })];
+      const victim = await join(b, 'victim');
+      // The attacker, on another process, announces with the victim's peer id (learnt from an offer).
+      const attacker = await TestClient.open(a.trackerUrl);
+      const stolen = { action: 'announce', info_hash: SWARM, peer_id: victim.id, left: 100 };
+      expect((await attacker.request(stolen))['failure reason']).toMatch(/in use/);
+      expect((await attacker.request({ ...stolen, left: 0 }))['failure reason']).toMatch(/in use/);
+      const offerer = await join(a, 'offerer');
+      for (let n = 0; n < 20; n++) offerer.offer(1, `t${n}`);
+      await until(() => victim.offers.length === 20 && offerer.answers.length === 20);
+      // The attacker's stopped removes nothing: the victim still gets every offer.
+      await attacker.request({ ...stolen, event: 'stopped' });
+      attacker.socket.close();
+      await attacker.closed;
+      for (let n = 0; n < 20; n++) offerer.offer(1, `u${n}`);
+      await until(() => victim.offers.length === 40 && offerer.answers.length === 40);
+      expect(attacker.received.filter((m) => m.offer)).toEqual([]);
+      expect(new Set(offerer.answers.map((m) => m.peer_id))).toEqual(new Set([victim.id]));
+      // The victim is still a leecher in Redis: the attacker's `left: 0` changed nothing.
+      offerer.client.received.length = 0; // what the answering peer already handled
+      const scrape = await offerer.client.request({ action: 'scrape', info_hash: SWARM });
+      expect(scrape.files).toEqual({ [SWARM]: { complete: 0, incomplete: 2, downloaded: 0 } });
+      // Once the owner leaves, the id is free for whoever announces it next.
+      await victim.client.close();
+      peers.splice(peers.indexOf(victim), 1);
+      const next = await TestClient.open(a.trackerUrl);
+      await until(async () => !(await next.request(stolen))['failure reason']);
+      await next.close();
+    });
+
+    it("spreads a victim's offers over client addresses across processes: 40 sockets of one address get their share", async () => {
+      const [a, b] = [await process_(), await process_()];
+      const opened: TestClient[] = [];
+      const member = async (running: RunningServer, from: string, tag: string) => {
+        const client = await TestClient.open(running.trackerUrl, { localAddress: from });
+        opened.push(client);
+        await client.request({ action: 'announce', info_hash: SWARM, peer_id: peerId(tag), left: 100 });
+        return client;
+      };
+      const honest = [];
+      for (let i = 0; i < 9; i++) honest.push(await member(i % 2 ? a : b, `127.0.1.${i + 1}`, `h${i}`));
+      for (let i = 0; i < 40; i++) await member(i % 2 ? a : b, '127.0.0.3', `s${i}`);
+      const victim = await member(b, '127.0.0.5', 'victim');
+      let toHonest = 0;
+      for (let round = 0; round < 5; round++) {
+        const offers = Array.from({ length: 10 }, (_, n) => ({
+          offer: { type: 'offer', sdp: 'v=0' },
+          offer_id: offerId(`r${round}`, n),
+        }));
+        victim.send({ action: 'announce', info_hash: SWARM, peer_id: peerId('victim'), numwant: 10, offers });
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        for (const client of honest) toHonest += (await client.sync()).filter((m) => m.offer).length;
+      }
+      await Promise.all(opened.map((client) => client.close()));
+      // 10 addresses and 10 offers an announce: before, 40 of 49 peers on one address took about 80 % of them.
+      expect(toHonest).toBeGreaterThanOrEqual(40);
+    });
+
     it('counts the whole cluster in scrapes, announce replies and the stats', async () => {
       const [a, b] = [await process_(), await process_()];
       await join(a, 's1', 0);

@@ -9,6 +9,8 @@ export type ClusterMessage =
       to: string;
       from: string;
       fromProcess: string;
+      /** The offerer's client address, for the recipient's per-sender limits. */
+      fromAddress?: string;
       offerId: string;
       offer: unknown;
     }
@@ -28,6 +30,9 @@ export interface DirectoryAnnounce {
   now: number;
   /** How many other peers to pick for offers. */
   want: number;
+  /** The client address key of the peer's connection: offers spread over addresses first (default: the peer counts
+   * as an address of its own). */
+  address?: string;
 }
 
 /** One swarm's seeders (complete) and leechers (incomplete). */
@@ -38,6 +43,8 @@ export interface SwarmCounts {
 
 export interface DirectoryAnnounceResult extends SwarmCounts {
   candidates: Candidate[];
+  /** The peer id is held in this swarm by a live other process: the announce changed nothing. */
+  inUse?: boolean;
 }
 
 /** The cluster's counts, for the stats. */
@@ -57,6 +64,7 @@ export interface ClusterDirectory {
   /** Redis answers now. */
   readonly up: boolean;
   announce(announce: DirectoryAnnounce): Promise<DirectoryAnnounceResult>;
+  /** Removes the peer, if this process holds it (another process's peer with the same id stays). */
   leave(infoHash: string, peerId: string): Promise<void>;
   /** Seeders and leechers of each swarm across the cluster. */
   counts(infoHashes: string[], now: number): Promise<Map<string, SwarmCounts>>;

@@ -4,14 +4,19 @@
 //
 // Keys (one hash tag per swarm, so a swarm's keys would stay on one Redis Cluster slot):
 //   sd:{<info hash>}:seen   ZSET  peer id -> last announce (ms)
-//   sd:{<info hash>}:proc   HASH  peer id -> process id
+//   sd:{<info hash>}:proc   HASH  peer id -> process id (its owner: only that process may change or remove it)
 //   sd:{<info hash>}:seeds  SET   peer ids that are seeders
+//   sd:{<info hash>}:addr   HASH  peer id -> client address key
+//   sd:{<info hash>}:acount HASH  client address key -> its peers here
+//   sd:{<info hash>}:a:<a>  SET   peer ids from client address <a>
 //   sd:swarms               ZSET  info hash -> last announce (ms)
 //   sd:totals               HASH  peers, seeders (kept by the scripts)
 //   sd:alive:<process id>   STRING with a time-to-live: the process's lease
 //   sd:inbox:<process id>   pub/sub channel of the process
 // Every announce is one script call (upsert, expiry of the swarm's stale peers, counts and the offer candidates), so
-// an announce costs one round trip whatever the swarm's size.
+// an announce costs one round trip whatever the swarm's size. A peer id belongs to the process that announced it
+// first: another process's announce with it is refused in the same script (while the owner's lease lives and the
+// peer has not expired), and a leave removes it only for its owner.
 import { Redis } from 'ioredis';
 import type {
   Candidate,
@@ -28,12 +33,22 @@ export const DEFAULT_LEASE_MS = 6_000;
 const PRUNE_BATCH = 256;
 
 const PRUNE = `
+local function forget(ih, id)
+  local addrs = 'sd:{' .. ih .. '}:addr'
+  local a = redis.call('HGET', addrs, id)
+  if a then
+    redis.call('HDEL', addrs, id)
+    redis.call('SREM', 'sd:{' .. ih .. '}:a:' .. a, id)
+    if redis.call('HINCRBY', 'sd:{' .. ih .. '}:acount', a, -1) <= 0 then redis.call('HDEL', 'sd:{' .. ih .. '}:acount', a) end
+  end
+end
 local function prune(ih, deadline)
   local seen = 'sd:{' .. ih .. '}:seen'
   local stale = redis.call('ZRANGEBYSCORE', seen, '-inf', deadline, 'LIMIT', 0, ${PRUNE_BATCH})
   for _, id in ipairs(stale) do
     redis.call('ZREM', seen, id)
     redis.call('HDEL', 'sd:{' .. ih .. '}:proc', id)
+    forget(ih, id)
     redis.call('HINCRBY', 'sd:totals', 'peers', -1)
     if redis.call('SREM', 'sd:{' .. ih .. '}:seeds', id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
   end
@@ -41,44 +56,73 @@ local function prune(ih, deadline)
 end
 `;
 
-/** KEYS: none. ARGV: info hash, peer id, process, complete (0/1), now, deadline, wanted candidates. */
+/**
+ * KEYS: none. ARGV: info hash, peer id, process, complete (0/1), now, deadline, wanted candidates, client address.
+ * Returns {-1} when a live other process owns the peer id (nothing changed), else {peers, seeders, candidates,
+ * spread}: one random peer from each of up to `want` random client addresses first (the first `spread`), then any
+ * peers (fewer addresses than wanted), so an address with many peers gets no more offers than one with a single
+ * peer.
+ */
 const ANNOUNCE = `${PRUNE}
 local ih, id, proc, complete, now, deadline, want = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
 prune(ih, deadline)
 local seen, procs, seeds = 'sd:{' .. ih .. '}:seen', 'sd:{' .. ih .. '}:proc', 'sd:{' .. ih .. '}:seeds'
+local owner = redis.call('HGET', procs, id)
+if owner and owner ~= proc and redis.call('EXISTS', 'sd:alive:' .. owner) == 1 then return {-1} end
 if redis.call('ZADD', seen, now, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'peers', 1) end
 redis.call('HSET', procs, id, proc)
+local addrs, acount, addr = 'sd:{' .. ih .. '}:addr', 'sd:{' .. ih .. '}:acount', ARGV[8]
+local old = redis.call('HGET', addrs, id)
+if old ~= addr then
+  if old then forget(ih, id) end
+  redis.call('HSET', addrs, id, addr)
+  redis.call('SADD', 'sd:{' .. ih .. '}:a:' .. addr, id)
+  redis.call('HINCRBY', acount, addr, 1)
+end
 if complete == '1' then
   if redis.call('SADD', seeds, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', 1) end
 else
   if redis.call('SREM', seeds, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
 end
 redis.call('ZADD', 'sd:swarms', now, ih)
-local candidates = {}
+local candidates, spread = {}, 0
 if want > 0 then
-  local picks = redis.call('HRANDFIELD', procs, want * 2 + 2, 'WITHVALUES')
-  local alive = {}
-  for i = 1, #picks, 2 do
-    local peer, owner = picks[i], picks[i + 1]
-    if peer ~= id and #candidates < want * 2 then
-      if alive[owner] == nil then alive[owner] = redis.call('EXISTS', 'sd:alive:' .. owner) == 1 end
-      if alive[owner] then
-        candidates[#candidates + 1] = peer
-        candidates[#candidates + 1] = owner
+  local alive, taken = {}, {}
+  local function consider(peer)
+    if peer == id or taken[peer] or #candidates >= want * 2 then return end
+    local owner = redis.call('HGET', procs, peer)
+    if not owner then return end
+    if alive[owner] == nil then alive[owner] = redis.call('EXISTS', 'sd:alive:' .. owner) == 1 end
+    if alive[owner] then
+      taken[peer] = true
+      candidates[#candidates + 1] = peer
+      candidates[#candidates + 1] = owner
+    end
+  end
+  for _, a in ipairs(redis.call('HRANDFIELD', acount, want + 1)) do
+    for _, peer in ipairs(redis.call('SRANDMEMBER', 'sd:{' .. ih .. '}:a:' .. a, 2)) do
+      if peer ~= id then
+        consider(peer)
+        break
       end
     end
-    if #candidates >= want * 2 then break end
+  end
+  spread = #candidates / 2
+  if #candidates < want * 2 then
+    for _, peer in ipairs(redis.call('HRANDFIELD', procs, want * 2 + 2)) do consider(peer) end
   end
 end
-return {redis.call('ZCARD', seen), redis.call('SCARD', seeds), candidates}
+return {redis.call('ZCARD', seen), redis.call('SCARD', seeds), candidates, spread}
 `;
 
-/** ARGV: info hash, peer id. */
-const LEAVE = `
-local ih, id = ARGV[1], ARGV[2]
+/** ARGV: info hash, peer id, process. Only the owner's leave removes the peer. */
+const LEAVE = `${PRUNE}
+local ih, id, proc = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('HGET', 'sd:{' .. ih .. '}:proc', id) ~= proc then return 0 end
 local seen = 'sd:{' .. ih .. '}:seen'
 if redis.call('ZREM', seen, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'peers', -1) end
 redis.call('HDEL', 'sd:{' .. ih .. '}:proc', id)
+forget(ih, id)
 if redis.call('SREM', 'sd:{' .. ih .. '}:seeds', id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
 if redis.call('ZCARD', seen) == 0 then redis.call('ZREM', 'sd:swarms', ih) end
 return 1
@@ -200,15 +244,21 @@ export class RedisDirectory implements ClusterDirectory {
       a.now,
       a.now - this.options.peerTimeoutMs,
       Math.max(0, Math.floor(a.want)),
-    )) as [number, number, string[]];
-    const [total, seeds, flat] = reply;
+      a.address ?? `#${a.peerId}`,
+    )) as [number, number, string[], number];
+    const [total, seeds, flat, spread] = reply;
+    if (total === -1) return { complete: 0, incomplete: 0, candidates: [], inUse: true };
     const candidates: Candidate[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) candidates.push({ peerId: flat[i], process: flat[i + 1] });
-    return { complete: seeds, incomplete: total - seeds, candidates };
+    // Redis returns its picks in no random order: shuffled within each tier (one per address, then any).
+    shuffle(candidates, 0, spread);
+    shuffle(candidates, spread, candidates.length);
+    return { complete: seeds, incomplete: total - seeds, candidates, inUse: false };
   }
 
+  /** Removes the peer if this process owns it. */
   async leave(infoHash: string, peerId: string): Promise<void> {
-    await this.commands.eval(LEAVE, 0, infoHash, peerId);
+    await this.commands.eval(LEAVE, 0, infoHash, peerId, this.options.process);
   }
 
   async counts(infoHashes: string[], now: number): Promise<Map<string, SwarmCounts>> {
@@ -253,4 +303,12 @@ export class RedisDirectory implements ClusterDirectory {
 
 function inbox(process: string): string {
   return `sd:inbox:${process}`;
+}
+
+/** Shuffles list[from, to) in place. */
+function shuffle<T>(list: T[], from: number, to: number): void {
+  for (let i = to - 1; i > from; i--) {
+    const j = from + Math.floor(Math.random() * (i - from + 1));
+    [list[i], list[j]] = [list[j], list[i]];
+  }
 }

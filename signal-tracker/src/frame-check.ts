@@ -1,0 +1,48 @@
+// A linear scan of a frame before JSON.parse: nesting depth and member count, outside strings. A valid tracker
+// message is at most 4 deep (an announce's offers[i].offer) with a few hundred members (a scrape of 100 hashes), so
+// a frame past the limits is refused after reading it once, without building the objects a parse would.
+
+/** Deepest nesting of objects and arrays accepted (a valid message needs 4). */
+export const MAX_FRAME_DEPTH = 8;
+/** Most commas outside strings (members and elements) accepted (a scrape of 100 hashes needs about 100). */
+export const MAX_FRAME_MEMBERS = 512;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+
+/**
+ * Why `text` is refused before it is parsed, or null when its shape is within the limits. It does not validate
+ * JSON (the parse does that); it only bounds what a parse of it could build.
+ */
+export function frameShapeError(
+  text: string,
+  maxDepth = MAX_FRAME_DEPTH,
+  maxMembers = MAX_FRAME_MEMBERS,
+): string | null {
+  let depth = 0;
+  let members = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // Skip the string at native speed: to the next quote not escaped by an odd run of backslashes.
+      let end = i;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        if (end === -1) return null; // unterminated: the parse refuses it
+        let backslashes = 0;
+        while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+        if (backslashes % 2 === 0) break;
+      }
+      i = end;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > maxDepth) return `invalid message: nested deeper than ${maxDepth}`;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+    else if (c === COMMA && ++members > maxMembers) return `invalid message: more than ${maxMembers} members`;
+  }
+  return null;
+}
