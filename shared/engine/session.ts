@@ -16,22 +16,17 @@
 //   until the event returns, so the adapter must not reuse them while handle() runs.
 // - Hash ids are unique per session (a counter); piece and metadata checks share the sequence.
 import type { Bitfield } from '../bitfield';
-import {
-  decodeExtendedHandshake,
-  decodeMetadataMessage,
-  encodeMetadataMessage,
-  METADATA_PIECE_SIZE,
-} from '../extension';
+import { decodeExtendedHandshake } from '../extension';
 import { toHex } from '../hex';
 import type { TorrentInfo } from '../metainfo';
-import { parseVerifiedInfo } from '../metainfo';
 import type { WireMessage } from '../wire';
 import { encodeMessage } from '../wire';
-import type { ChokePolicy, ChokeTrigger, ChokerInput, ChokerPeer } from './choker';
+import type { ChokePolicy } from './choker';
+import { ChokeRounds } from './choke-rounds';
 import { Downloader } from './downloader';
 import { ForwardingLedger } from './forwarding';
-import { MetadataFetch } from './metadata';
-import { MAX_PENDING_HAVES, PeerState } from './peer';
+import { MetadataExchange } from './metadata-exchange';
+import { PeerState } from './peer';
 import { DEFAULT_CHOKE_POLICY } from './policies';
 import {
   acceptHandshake,
@@ -41,7 +36,6 @@ import {
   ourHandshake,
   ourPieces,
   refuseHandshake,
-  UT_METADATA_ID,
   type WireIdentity,
 } from './peer-wire';
 import type { BlockRequest } from './picker';
@@ -57,8 +51,7 @@ import type {
   SessionState,
   SessionStats,
 } from './types';
-import { chooseSpread } from './spread';
-import { dropRequests, UploadQueue, Uploader } from './uploader';
+import { UploadQueue, Uploader } from './uploader';
 import { BanList, bytesEqual } from './verify';
 
 export { MAX_REQUEST_LENGTH } from './uploader';
@@ -82,10 +75,6 @@ export const DEFAULT_CONFIG: EngineConfig = {
   clientName: 'swarmdrop 0.1',
 };
 
-/** Metadata requests that get no answer in this time go to another peer. */
-const METADATA_TIMEOUT_MS = 20_000;
-/** Times one peer is sent the same metadata piece; past it, its requests for that piece are rejected. */
-export const MAX_METADATA_SERVES = 2;
 /** Identities kept per connection (an address and a fingerprint are what adapters give). */
 const MAX_IDENTITIES = 4;
 /** At most one `want-peers` per this interval. */
@@ -102,7 +91,8 @@ export class TorrentSession implements Session {
   /** The download and serving rooms, from the moment the info is known. */
   private downloader: Downloader | undefined;
   private uploader: Uploader | undefined;
-  private readonly metadataFetch = new MetadataFetch();
+  private readonly metadata: MetadataExchange;
+  private readonly chokes: ChokeRounds;
 
   private state: SessionState;
   private errorReason: string | undefined;
@@ -119,11 +109,6 @@ export class TorrentSession implements Session {
   /** Connection order given to the next peer. */
   private peerOrder = 0;
 
-  private lastChokeRound: number | undefined;
-  private lastOptimisticRotation: number | undefined;
-  private optimistic: PeerKey | undefined;
-  /** Start-up spread slots need choosing again (spread.ts). */
-  private spreadDirty = false;
   private lastWantPeers: number | undefined;
   private lastRefill: number | undefined;
 
@@ -149,6 +134,23 @@ export class TorrentSession implements Session {
     this.random = options.random;
     this.now = options.now;
     this.state = 'fetching-metadata';
+    this.metadata = new MetadataExchange(this.infoHash, {
+      peer: (key) => this.peers.get(key),
+      send: (peer, message) => this.send(peer, message),
+      close: (peer, reason) => this.closePeer(peer, reason),
+      hash: (bytes) => this.hash({ kind: 'metadata' }, bytes),
+      info: () => this.info,
+      fail: (reason) => this.fail(reason),
+    });
+    this.chokes = new ChokeRounds(this.config, this.policy, this.forwarding, this.random, {
+      peers: () => this.peers.values(),
+      peer: (key) => this.peers.get(key),
+      send: (peer, message) => this.send(peer, message),
+      state: () => this.state,
+      pieceLength: () => this.info?.pieceLength,
+      paced: (now) => this.uploader?.pacer.paced(now) === true,
+      peerPieces: (key) => this.downloader?.peerPieces(key) ?? 0,
+    });
     if (options.info) {
       if (!bytesEqual(options.info.infoHash, options.infoHash))
         throw new RangeError('info does not match infoHash');
@@ -203,11 +205,11 @@ export class TorrentSession implements Session {
         const peer = this.peers.get(event.peer);
         if (!peer) break;
         if (this.uploader) this.uploader.onBacklog(peer, event.backlogged, now);
-        else peer.backlogged = event.backlogged;
+        else peer.upload.setBacklogged(event.backlogged);
         break;
       }
       case 'upload-queue':
-        this.spreadDirty ||= this.uploader?.pacer.paced(now) !== true;
+        this.chokes.spreadChanged(this.uploader?.pacer.paced(now) !== true);
         this.uploader?.onUploadQueue(event.bytes, now);
         break;
       case 'file-priorities':
@@ -237,10 +239,10 @@ export class TorrentSession implements Session {
           this.guard(peer, () => {
             const before = peer.uploaded;
             uploader.onReadDone(peer, event.index, event.begin, event.data, now);
-            this.spreadDirty ||= peer.spread;
+            this.chokes.spreadChanged(peer.spread);
             if (peer.uploaded > before && this.downloader)
               this.forwarding.sent(peer.key, event.index, this.downloader.availability(event.index));
-            this.chokeIfOverdrawn(peer);
+            this.chokes.ifOverdrawn(peer, now);
           });
         break;
       }
@@ -262,7 +264,7 @@ export class TorrentSession implements Session {
         this.onStop();
         break;
     }
-    if (this.spreadDirty) this.updateSpread();
+    this.chokes.settle(now);
     this.downloader?.flush(now);
     const actions = this.out;
     this.out = [];
@@ -301,14 +303,14 @@ export class TorrentSession implements Session {
       this.peerOrder++,
       this.now,
       new UploadQueue(this.policy.uploadCap, this.now),
+      identities.slice(0, MAX_IDENTITIES),
     );
-    peer.identities = identities.slice(0, MAX_IDENTITIES);
     this.peers.set(key, peer);
     this.sendRaw(peer, ourHandshake(this.identity));
   }
 
   private onData(peer: PeerState, data: Uint8Array): void {
-    peer.lastReceived = this.now;
+    peer.wire.received(this.now);
     const items = peer.decoder.push(data);
     for (const item of items) {
       if (this.peers.get(peer.key) !== peer) return; // closed while handling an earlier item
@@ -337,8 +339,6 @@ export class TorrentSession implements Session {
     return { infoHash: this.infoHash, peerId: this.peerId };
   }
 
-  private readonly sender = { send: (peer: PeerState, message: WireMessage) => this.send(peer, message) };
-
   private readonly knownPeers = {
     banned: (hex: string) => this.bans.isBanned(hex),
     connected: (hex: string) => this.byPeerId.has(hex),
@@ -358,47 +358,34 @@ export class TorrentSession implements Session {
       case 'allowed-fast':
         return;
       case 'choke':
-        if (peer.peerChoking) return;
-        peer.peerChoking = true;
-        peer.waiting = false;
+        if (!peer.choke.setPeerChoking(true)) return;
         downloader?.onChoke(peer);
         return;
       case 'unchoke':
-        if (!peer.peerChoking) return;
-        peer.peerChoking = false;
+        if (!peer.choke.setPeerChoking(false)) return;
         downloader?.onUnchoke(peer, this.now);
         return;
       case 'interested':
-        peer.peerInterested = true;
-        this.spreadDirty = true;
-        this.chokeBetweenRounds({ kind: 'interested', peer: peer.key });
-        return;
       case 'not-interested':
-        peer.peerInterested = false;
-        this.spreadDirty ||= peer.spread;
-        this.chokeBetweenRounds({ kind: 'not-interested', peer: peer.key });
-        return;
+        return this.chokes.onInterest(peer, message.type === 'interested', this.now);
       case 'have':
-        this.spreadDirty ||= peer.spread;
+        this.chokes.spreadChanged(peer.spread);
         if (downloader) {
           downloader.onHave(peer, message.index, this.now);
           if (this.peers.get(peer.key) === peer) this.forwarding.have(peer.key, message.index);
           return;
         }
-        if (peer.pending.haves.size >= MAX_PENDING_HAVES)
-          return this.closePeer(peer, 'too many have messages');
-        peer.pending.haves.add(message.index);
+        if (!peer.pending.have(message.index)) return this.closePeer(peer, 'too many have messages');
         return;
       case 'bitfield':
-        this.spreadDirty ||= peer.spread;
+        this.chokes.spreadChanged(peer.spread);
         if (downloader) return downloader.onBitfield(peer, message.bytes, this.now);
-        if (message.bytes.length > MAX_PENDING_HAVES / 8) return this.closePeer(peer, 'bitfield too large');
-        peer.pending.bitfield = message.bytes.slice();
+        if (!peer.pending.bitfield(message.bytes)) return this.closePeer(peer, 'bitfield too large');
         return;
       case 'have-all':
-        this.spreadDirty ||= peer.spread;
+        this.chokes.spreadChanged(peer.spread);
         if (downloader) return downloader.onHaveAll(peer, this.now);
-        peer.pending.all = true;
+        peer.pending.haveAll();
         return;
       case 'reject-request':
         return downloader?.onReject(peer, message, this.now);
@@ -410,7 +397,9 @@ export class TorrentSession implements Session {
       case 'piece':
         return this.onPiece(peer, message.index, message.begin, message.block);
       case 'extended':
-        return this.onExtended(peer, message.id, message.payload);
+        if (!peer.extended) return this.closePeer(peer, 'extended message without the extension protocol');
+        if (message.id === 0) peer.wire.acceptExtended(decodeExtendedHandshake(message.payload));
+        return this.metadata.onExtended(peer, message.id, message.payload, this.now);
     }
   }
 
@@ -480,111 +469,10 @@ export class TorrentSession implements Session {
     for (const peer of this.peers.values()) if (peer.handshaken) downloader.updateInterest(peer);
   }
 
-  // --- metadata (BEP 9)
-
-  private onExtended(peer: PeerState, id: number, payload: Uint8Array): void {
-    if (!peer.extended) return this.closePeer(peer, 'extended message without the extension protocol');
-    if (id === 0) return this.onExtendedHandshake(peer, payload);
-    if (id !== UT_METADATA_ID) return; // an extension we did not offer: ignore
-    const message = decodeMetadataMessage(payload); // throws: closes the peer
-    switch (message.msgType) {
-      case 'request':
-        return this.serveMetadata(peer, message.piece);
-      case 'data': {
-        if (this.info) return; // late answer, we already have it
-        const result = this.metadataFetch.data(
-          peer.key,
-          message.piece,
-          message.totalSize,
-          message.data,
-          this.now,
-        );
-        if (result.kind === 'violation') return this.closePeer(peer, result.reason);
-        if (result.kind === 'complete') {
-          this.hash({ kind: 'metadata' }, result.bytes);
-          return;
-        }
-        return this.requestMetadata(peer);
-      }
-      case 'reject':
-        if (this.info) return;
-        this.metadataFetch.reject(peer.key, message.piece, this.now, METADATA_TIMEOUT_MS);
-        return this.requestMetadataFromAll();
-    }
-  }
-
-  private onExtendedHandshake(peer: PeerState, payload: Uint8Array): void {
-    const handshake = decodeExtendedHandshake(payload);
-    if (handshake.client !== undefined) peer.client = handshake.client;
-    if (handshake.reqq !== undefined) peer.reqq = handshake.reqq;
-    const utMetadata = handshake.m.ut_metadata;
-    peer.utMetadata = utMetadata && utMetadata > 0 ? utMetadata : undefined;
-    peer.metadataSize = handshake.metadataSize;
-    if (this.info || peer.utMetadata === undefined || handshake.metadataSize === undefined) return;
-    if (this.metadataFetch.hasPeer(peer.key)) return;
-    const refusal = this.metadataFetch.addPeer(peer.key, handshake.metadataSize);
-    if (refusal) return this.closePeer(peer, refusal);
-    this.requestMetadata(peer);
-  }
-
-  private requestMetadata(peer: PeerState): void {
-    if (this.info || peer.utMetadata === undefined) return;
-    for (const piece of this.metadataFetch.nextRequests(peer.key, this.now)) {
-      const payload = encodeMetadataMessage({ msgType: 'request', piece });
-      this.send(peer, { type: 'extended', id: peer.utMetadata, payload });
-    }
-  }
-
-  private requestMetadataFromAll(): void {
-    for (const key of this.metadataFetch.candidates()) {
-      const peer = this.peers.get(key);
-      if (peer) this.requestMetadata(peer);
-    }
-  }
-
-  private serveMetadata(peer: PeerState, piece: number): void {
-    if (peer.utMetadata === undefined) return; // no extended handshake yet: it never said where answers go
-    const bytes = this.info?.infoBytes;
-    const start = piece * METADATA_PIECE_SIZE;
-    // Each piece at most twice per peer (once, and once more after a loss): a peer asking in a loop gets rejects.
-    const served = bytes && start < bytes.length ? (peer.metadataServed ??= new Map()) : undefined;
-    const times = served?.get(piece) ?? 0;
-    if (served && times < MAX_METADATA_SERVES) served.set(piece, times + 1);
-    const payload =
-      bytes && served && times < MAX_METADATA_SERVES
-        ? encodeMetadataMessage({
-            msgType: 'data',
-            piece,
-            totalSize: bytes.length,
-            data: bytes.subarray(start, Math.min(bytes.length, start + METADATA_PIECE_SIZE)),
-          })
-        : encodeMetadataMessage({ msgType: 'reject', piece });
-    this.send(peer, { type: 'extended', id: peer.utMetadata, payload });
-  }
-
+  /** The metadata exchange (metadata-exchange.ts) has the info: the download starts. */
   private onMetadataHashed(digest: Uint8Array): void {
-    if (this.info) return;
-    const bytes = this.metadataFetch.verifying ? this.metadataFetch.assembled : undefined;
-    let info: TorrentInfo | undefined;
-    if (bytes && bytesEqual(digest, this.infoHash)) {
-      try {
-        info = parseVerifiedInfo(bytes, this.infoHash);
-      } catch (error) {
-        // It hashes to the info hash but is not a valid info dictionary: nobody can give us a better one.
-        this.fail(`invalid metadata: ${error instanceof Error ? error.message : String(error)}`);
-        return;
-      }
-    }
-    if (!info) {
-      const contributors = this.metadataFetch.failed();
-      if (contributors.length === 1) {
-        const peer = this.peers.get(contributors[0]);
-        if (peer) this.closePeer(peer, 'sent metadata that does not match the info hash');
-      }
-      this.requestMetadataFromAll();
-      return;
-    }
-    this.metadataFetch.finish();
+    const info = this.metadata.hashed(digest, this.now);
+    if (!info) return;
     const downloader = this.setup(info, undefined);
     this.out.push({ type: 'metadata', info });
     for (const peer of [...this.peers.values()]) {
@@ -625,138 +513,6 @@ export class TorrentSession implements Session {
     return downloader;
   }
 
-  // --- choking
-
-  /** Between choke rounds the policy may choke and unchoke at once (see `chooseBetweenRounds`). A session that does
-   * not transfer (paused, stopped, failed, no metadata yet) has no slots, but a peer that loses interest may still be
-   * choked. */
-  private chokeBetweenRounds(trigger: ChokeTrigger): void {
-    if (trigger.kind !== 'slot-freed' && this.peers.get(trigger.peer)?.spread) return;
-    const active = !(
-      this.state === 'paused' ||
-      this.state === 'stopped' ||
-      this.state === 'error' ||
-      !this.info
-    );
-    if (!active && trigger.kind !== 'not-interested') return;
-    const handshaken = [...this.peers.values()].filter((peer) => peer.handshaken);
-    const changes = this.policy.betweenRounds({
-      peers: handshaken.map((peer) => this.chokerPeer(peer)),
-      seeding: this.state === 'seeding',
-      slots: active ? this.config.uploadSlots : 0,
-      spareSlots: this.config.spareSlots,
-      trigger,
-      pieceLength: this.info?.pieceLength,
-    });
-    for (const key of changes.choke) {
-      const peer = this.peers.get(key);
-      if (!peer) continue;
-      this.setChoke(peer, true);
-      if (this.optimistic === key) this.optimistic = undefined;
-    }
-    for (const key of changes.unchoke) {
-      const peer = this.peers.get(key);
-      if (!peer) continue;
-      // In an upload split, a peer unchoked between rounds gets the least weight until the next round.
-      peer.upload.share = leastShare(handshaken);
-      this.setChoke(peer, false);
-    }
-  }
-
-  /** Leeching, after a block sent: a peer that went over the policy's credit is the policy's to choke, between rounds
-   * (`overdrawn`, credit.ts). */
-  private chokeIfOverdrawn(peer: PeerState): void {
-    const overdrawn = this.policy.overdrawn;
-    const active = this.state === 'downloading' || this.state === 'seeding';
-    if (!overdrawn || peer.amChoking || peer.spread || !active || this.peers.get(peer.key) !== peer) return;
-    if (overdrawn(this.chokerPeer(peer), this.info?.pieceLength, this.state === 'seeding'))
-      this.chokeBetweenRounds({ kind: 'overdrawn', peer: peer.key });
-  }
-
-  private chokerPeer(peer: PeerState): ChokerPeer {
-    return new ChokerView(peer, this.now, this.forwarding);
-  }
-
-  /** Start-up spreading (spread.ts), while our upload is paced: peers with no piece get spread slots, which the choke
-   * policy does not see (to it they are choked and not interested). */
-  private updateSpread(): void {
-    this.spreadDirty = false;
-    const downloader = this.downloader;
-    const info = this.info;
-    const active =
-      (this.state === 'downloading' || this.state === 'seeding') &&
-      this.uploader?.pacer.paced(this.now) === true;
-    const handshaken = [...this.peers.values()].filter((peer) => peer.handshaken);
-    const chosen =
-      active && downloader && info
-        ? chooseSpread(
-            handshaken.map((peer) => ({
-              peer: peer.key,
-              interested: peer.peerInterested,
-              pieces: downloader.peerPieces(peer.key),
-              received: peer.uploaded,
-              spread: peer.spread,
-              unchoked: !peer.amChoking && !peer.spread,
-            })),
-            info.pieceLength,
-            this.random,
-          )
-        : new Set<string>();
-    for (const peer of handshaken) {
-      const spread = chosen.has(peer.key);
-      if (spread === peer.spread) continue;
-      peer.spread = spread;
-      // A slot given back: the peer is choked, and the choke policy sees it again.
-      this.setChoke(peer, !spread);
-    }
-  }
-
-  private setChoke(peer: PeerState, choke: boolean): void {
-    if (peer.amChoking === choke) return;
-    peer.amChoking = choke;
-    if (choke) {
-      this.send(peer, { type: 'choke' });
-      dropRequests(peer, this.sender);
-      return;
-    }
-    peer.lastUnchokedAt = this.now;
-    this.send(peer, { type: 'unchoke' });
-  }
-
-  private chokeRound(rotate: boolean): void {
-    const handshaken = [...this.peers.values()].filter((peer) => peer.handshaken);
-    if (this.state === 'paused' || !this.downloader) {
-      for (const peer of handshaken) this.setChoke(peer, true);
-      return;
-    }
-    const input: ChokerInput = {
-      peers: handshaken.map((peer) => this.chokerPeer(peer)),
-      seeding: this.state === 'seeding',
-      slots: this.config.uploadSlots,
-      optimistic: this.optimistic,
-      rotateOptimistic: rotate,
-      now: this.now,
-      random: this.random,
-      spareSlots: this.config.spareSlots,
-      pieceLength: this.info?.pieceLength,
-    };
-    const result = this.policy.round(input);
-    this.optimistic = result.optimistic;
-    for (const peer of handshaken) {
-      if (peer.spread) continue; // its spread slot is not the policy's
-      const share = result.uploadShares?.get(peer.key);
-      if (share !== undefined && !(share > 0)) throw new RangeError(`invalid upload share ${share}`);
-      peer.upload.share = share;
-      // A peer in the upload split keeps its cap: the uploader moves it with the split (splitUpload).
-      if (share === undefined) {
-        const cap = result.uploadCaps?.get(peer.key) ?? this.policy.uploadCap;
-        if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
-        peer.upload.setCap(cap, this.now);
-      }
-      this.setChoke(peer, !result.unchoke.has(peer.key));
-    }
-  }
-
   // --- the clock
 
   private onTick(): void {
@@ -767,23 +523,11 @@ export class TorrentSession implements Session {
       if (due === 'keep-alive') this.send(peer, { type: 'keep-alive' });
       else if (due) this.closePeer(peer, due.close);
     }
-    if (this.downloader) {
-      this.downloader.tick(now);
-    } else {
-      // Expired requests go to other peers; resting peers are asked again once their rest is over.
-      this.metadataFetch.expire(now, METADATA_TIMEOUT_MS);
-      this.requestMetadataFromAll();
-    }
-    if (this.lastChokeRound === undefined || now - this.lastChokeRound >= config.chokeIntervalMs) {
-      const rotate =
-        this.lastOptimisticRotation === undefined ||
-        now - this.lastOptimisticRotation >= config.optimisticIntervalMs;
-      if (rotate) this.lastOptimisticRotation = now;
-      this.lastChokeRound = now;
-      this.chokeRound(rotate);
-    }
+    if (this.downloader) this.downloader.tick(now);
+    else this.metadata.tick(now);
+    this.chokes.tick(now);
     this.uploader?.tick(this.peers.values(), now);
-    this.spreadDirty = true;
+    this.chokes.spreadChanged();
     this.wantPeers();
     // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.
     if (this.lastRefill === undefined || now - this.lastRefill >= 1000) {
@@ -806,7 +550,7 @@ export class TorrentSession implements Session {
     this.state = 'paused';
     for (const peer of this.peers.values()) {
       if (!peer.handshaken) continue;
-      this.setChoke(peer, true);
+      this.chokes.setChoke(peer, true, this.now);
       this.downloader?.updateInterest(peer);
       this.downloader?.releasePeer(peer);
     }
@@ -816,7 +560,7 @@ export class TorrentSession implements Session {
     if (this.state !== 'paused') return;
     this.state = !this.downloader ? 'fetching-metadata' : this.activeState(this.downloader);
     this.updateInterestAll();
-    this.lastChokeRound = undefined; // a choke round at the next tick
+    this.chokes.roundSoon();
     this.downloader?.refillSoon();
   }
 
@@ -831,7 +575,7 @@ export class TorrentSession implements Session {
   // --- connections
 
   private sendRaw(peer: PeerState, data: Uint8Array): void {
-    peer.lastSent = this.now;
+    peer.wire.sent(this.now);
     this.out.push({ type: 'send', peer: peer.key, data });
   }
 
@@ -851,10 +595,8 @@ export class TorrentSession implements Session {
     if (peer.handshaken && this.byPeerId.get(peer.peerIdHex) === peer.key)
       this.byPeerId.delete(peer.peerIdHex);
     this.downloader?.peerGone(peer);
-    this.metadataFetch.peerGone(peer.key);
-    if (!this.downloader) this.requestMetadataFromAll();
-    if (this.optimistic === peer.key) this.optimistic = undefined;
-    if (peer.handshaken && !peer.amChoking) this.chokeBetweenRounds({ kind: 'slot-freed' });
+    this.metadata.peerGone(peer.key, this.now);
+    this.chokes.peerGone(peer, this.now);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -920,60 +662,5 @@ export class TorrentSession implements Session {
       peerStats,
       error: this.errorReason,
     };
-  }
-}
-
-/** The least weight among the unchoked peers in an upload split (undefined: there is no split). */
-function leastShare(peers: readonly PeerState[]): number | undefined {
-  let least: number | undefined;
-  for (const peer of peers) {
-    const share = peer.upload.share;
-    if (share !== undefined && !peer.amChoking && (least === undefined || share < least)) least = share;
-  }
-  return least;
-}
-
-/** A peer as the choker sees it. Its 20-second rates are measured only when the policy reads them, once each: between
- * rounds most peers' rates are never read. */
-class ChokerView implements ChokerPeer {
-  readonly peer: string;
-  readonly interested: boolean;
-  readonly snubbed: boolean;
-  readonly connectedAt: number;
-  readonly unchoked: boolean;
-  readonly lastUnchokedAt: number | undefined;
-  readonly amInterested: boolean;
-  readonly uploaded: number;
-  readonly downloaded: number;
-  readonly forwardPending: number;
-  readonly forwarded: number;
-  private down: number | undefined;
-  private up: number | undefined;
-
-  constructor(
-    private readonly state: PeerState,
-    private readonly now: number,
-    forwarding: ForwardingLedger,
-  ) {
-    this.peer = state.key;
-    this.forwardPending = forwarding.pending(state.key);
-    this.forwarded = forwarding.forwarded(state.key);
-    // A peer in a spread slot is not the choke policy's: to it, choked and not interested.
-    this.interested = state.peerInterested && !state.spread;
-    this.snubbed = state.snubbed;
-    this.connectedAt = state.connectedAt;
-    this.unchoked = !state.amChoking && !state.spread;
-    this.lastUnchokedAt = state.lastUnchokedAt;
-    this.amInterested = state.amInterested;
-    this.uploaded = state.uploaded;
-    this.downloaded = state.downloaded;
-  }
-
-  get downloadRate(): number {
-    return (this.down ??= this.state.downSlow.rate(this.now));
-  }
-
-  get uploadRate(): number {
-    return (this.up ??= this.state.upSlow.rate(this.now));
   }
 }

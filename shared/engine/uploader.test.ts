@@ -102,7 +102,7 @@ describe('UploadQueue (one peer’s requests to us)', () => {
 describe('the upload split (PropShare’s shares)', () => {
   const peerWith = (key: string, share: number | undefined, requests: number) => {
     const state = new PeerState(key, 0, 0, new UploadQueue(undefined, 0));
-    state.amChoking = false;
+    state.choke.setChoking(false, 0);
     state.upload.share = share;
     for (let i = 0; i < requests; i++) state.upload.enqueue(block(i));
     return state;
