@@ -20,24 +20,16 @@ import { decodeExtendedHandshake } from '../extension';
 import { toHex } from '../hex';
 import type { TorrentInfo } from '../metainfo';
 import type { WireMessage } from '../wire';
-import { encodeMessage } from '../wire';
 import type { ChokePolicy } from './choker';
 import { ChokeRounds } from './choke-rounds';
+import { DEFAULT_CONFIG } from './config';
+import { Connections } from './connections';
 import { Downloader } from './downloader';
 import { ForwardingLedger } from './forwarding';
 import { MetadataExchange } from './metadata-exchange';
-import { PeerState } from './peer';
+import type { PeerState } from './peer';
 import { DEFAULT_CHOKE_POLICY } from './policies';
-import {
-  acceptHandshake,
-  connectionDue,
-  needsFast,
-  ourExtendedHandshake,
-  ourHandshake,
-  ourPieces,
-  refuseHandshake,
-  type WireIdentity,
-} from './peer-wire';
+import { needsFast, ourExtendedHandshake, ourPieces } from './peer-wire';
 import type { BlockRequest } from './picker';
 import { RateMeter } from './rate';
 import type {
@@ -51,32 +43,13 @@ import type {
   SessionState,
   SessionStats,
 } from './types';
-import { UploadQueue, Uploader } from './uploader';
+import { Uploader } from './uploader';
 import { BanList, bytesEqual } from './verify';
 
 export { MAX_REQUEST_LENGTH } from './uploader';
 export { UT_METADATA_ID } from './peer-wire';
+export { DEFAULT_CONFIG } from './config';
 
-export const DEFAULT_CONFIG: EngineConfig = {
-  targetPeers: 20,
-  maxPeers: 50,
-  uploadSlots: 4,
-  chokeIntervalMs: 10_000,
-  optimisticIntervalMs: 30_000,
-  handshakeTimeoutMs: 20_000,
-  idleTimeoutMs: 150_000,
-  keepAliveMs: 60_000,
-  requestTimeoutMs: 30_000,
-  snubTimeoutMs: 60_000,
-  minPipeline: 5,
-  maxPipeline: 250,
-  randomFirstPieces: 4,
-  endgameDuplicates: 2,
-  clientName: 'swarmdrop 0.1',
-};
-
-/** Identities kept per connection (an address and a fingerprint are what adapters give). */
-const MAX_IDENTITIES = 4;
 /** At most one `want-peers` per this interval. */
 const WANT_PEERS_INTERVAL_MS = 5_000;
 
@@ -97,17 +70,13 @@ export class TorrentSession implements Session {
   private state: SessionState;
   private errorReason: string | undefined;
   private announcedStart = false;
-  private readonly peers = new Map<PeerKey, PeerState>();
+  private readonly connections: Connections;
   /** Which of our pieces each peer passed on (forwarding.ts); an account per connected peer. */
   private readonly forwarding = new ForwardingLedger();
-  /** Handshaken peers by peer id (hex), to refuse duplicate connections. */
-  private readonly byPeerId = new Map<string, PeerKey>();
   private readonly bans = new BanList();
 
   private readonly hashJobs = new Map<number, HashJob>();
   private nextHashId = 1;
-  /** Connection order given to the next peer. */
-  private peerOrder = 0;
 
   private lastWantPeers: number | undefined;
   private lastRefill: number | undefined;
@@ -134,6 +103,14 @@ export class TorrentSession implements Session {
     this.random = options.random;
     this.now = options.now;
     this.state = 'fetching-metadata';
+    const us = { infoHash: this.infoHash, peerId: this.peerId };
+    this.connections = new Connections(us, this.config, this.policy.uploadCap, this.bans, {
+      now: () => this.now,
+      act: (action) => this.out.push(action),
+      handshaken: (peer) => this.onHandshake(peer),
+      message: (peer, message) => this.onMessage(peer, message),
+      gone: (peer) => this.onGone(peer),
+    });
     this.metadata = new MetadataExchange(this.infoHash, {
       peer: (key) => this.peers.get(key),
       send: (peer, message) => this.send(peer, message),
@@ -189,16 +166,14 @@ export class TorrentSession implements Session {
     }
     switch (event.type) {
       case 'peer-connected':
-        this.onConnected(event.peer, event.identities ?? []);
+        this.connections.connect(event.peer, event.identities ?? []);
         break;
-      case 'peer-data': {
-        const peer = this.peers.get(event.peer);
-        if (peer) this.guard(peer, () => this.onData(peer, event.data));
+      case 'peer-data':
+        this.connections.data(event.peer, event.data);
         break;
-      }
       case 'peer-closed': {
         const peer = this.peers.get(event.peer);
-        if (peer) this.removePeer(peer);
+        if (peer) this.connections.remove(peer);
         break;
       }
       case 'peer-backlog': {
@@ -236,7 +211,7 @@ export class TorrentSession implements Session {
         const peer = this.peers.get(event.peer);
         const uploader = this.uploader;
         if (peer && uploader)
-          this.guard(peer, () => {
+          this.connections.guard(peer, () => {
             const before = peer.uploaded;
             uploader.onReadDone(peer, event.index, event.begin, event.data, now);
             this.chokes.spreadChanged(peer.spread);
@@ -271,78 +246,14 @@ export class TorrentSession implements Session {
     return actions;
   }
 
-  /** Runs peer-input handling; anything it throws closes that peer (never the session). */
-  private guard(peer: PeerState, run: () => void): void {
-    try {
-      run();
-    } catch (error) {
-      if (this.peers.get(peer.key) === peer) {
-        this.closePeer(peer, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-      }
-    }
-  }
-
-  // --- the wire
-
-  private onConnected(key: PeerKey, identities: readonly string[]): void {
-    if (this.peers.has(key)) {
-      // A reused key is an adapter bug; keep the existing connection.
-      return;
-    }
-    if (this.peers.size >= this.config.maxPeers) {
-      this.out.push({ type: 'close', peer: key, reason: 'too many peers' });
-      return;
-    }
-    if (this.bans.isBanned(...identities)) {
-      this.out.push({ type: 'close', peer: key, reason: 'banned peer' });
-      return;
-    }
-    // Paused sessions still connect, they just do not transfer.
-    const peer = new PeerState(
-      key,
-      this.peerOrder++,
-      this.now,
-      new UploadQueue(this.policy.uploadCap, this.now),
-      identities.slice(0, MAX_IDENTITIES),
-    );
-    this.peers.set(key, peer);
-    this.sendRaw(peer, ourHandshake(this.identity));
-  }
-
-  private onData(peer: PeerState, data: Uint8Array): void {
-    peer.wire.received(this.now);
-    const items = peer.decoder.push(data);
-    for (const item of items) {
-      if (this.peers.get(peer.key) !== peer) return; // closed while handling an earlier item
-      if (item.kind === 'handshake') this.onHandshake(peer, item.handshake);
-      else this.onMessage(peer, item.message);
-    }
-  }
-
-  private onHandshake(
-    peer: PeerState,
-    handshake: { infoHash: Uint8Array; peerId: Uint8Array; reserved: Uint8Array },
-  ) {
-    const hex = toHex(handshake.peerId);
-    const refusal = refuseHandshake(handshake, this.identity, this.knownPeers, hex);
-    if (refusal) return this.closePeer(peer, refusal);
-    acceptHandshake(peer, handshake, hex);
-    this.byPeerId.set(hex, peer.key);
+  /** Its handshake was accepted: our extended handshake, and what we have. */
+  private onHandshake(peer: PeerState): void {
     if (peer.extended) {
       this.send(peer, ourExtendedHandshake(this.info?.infoBytes.length, this.config.clientName));
     }
     const pieces = ourPieces(peer, this.downloader?.have, this.downloader?.haveCount ?? 0);
     if (pieces) this.send(peer, pieces);
   }
-
-  private get identity(): WireIdentity {
-    return { infoHash: this.infoHash, peerId: this.peerId };
-  }
-
-  private readonly knownPeers = {
-    banned: (hex: string) => this.bans.isBanned(hex),
-    connected: (hex: string) => this.byPeerId.has(hex),
-  };
 
   /** Hands each message to its room: the downloader, the uploader, the choker or the metadata exchange. */
   private onMessage(peer: PeerState, message: WireMessage): void {
@@ -477,7 +388,7 @@ export class TorrentSession implements Session {
     this.out.push({ type: 'metadata', info });
     for (const peer of [...this.peers.values()]) {
       if (!peer.handshaken || this.peers.get(peer.key) !== peer) continue;
-      this.guard(peer, () => downloader.applyPending(peer, this.now));
+      this.connections.guard(peer, () => downloader.applyPending(peer, this.now));
     }
     downloader.refillSoon();
   }
@@ -485,13 +396,10 @@ export class TorrentSession implements Session {
   private setup(info: TorrentInfo, have: Bitfield | undefined): Downloader {
     const downloader = new Downloader(info, have, this.config, this.random, this.bans, {
       peer: (key) => this.peers.get(key),
-      peerById: (hex) => {
-        const key = this.byPeerId.get(hex);
-        return key === undefined ? undefined : this.peers.get(key);
-      },
+      peerById: (hex) => this.connections.byId(hex),
       peers: () => this.peers.values(),
       send: (peer, message) => this.send(peer, message),
-      sendRaw: (peer, data) => this.sendRaw(peer, data),
+      sendRaw: (peer, data) => this.connections.sendRaw(peer, data),
       close: (peer, reason) => this.closePeer(peer, reason),
       hash: (index, data) => this.hash({ kind: 'piece', index }, data),
       store: (index, data) => this.out.push({ type: 'store', index, data }),
@@ -517,12 +425,7 @@ export class TorrentSession implements Session {
 
   private onTick(): void {
     const now = this.now;
-    const config = this.config;
-    for (const peer of [...this.peers.values()]) {
-      const due = connectionDue(peer, now, config);
-      if (due === 'keep-alive') this.send(peer, { type: 'keep-alive' });
-      else if (due) this.closePeer(peer, due.close);
-    }
+    this.connections.tick(now);
     if (this.downloader) this.downloader.tick(now);
     else this.metadata.tick(now);
     this.chokes.tick(now);
@@ -572,28 +475,23 @@ export class TorrentSession implements Session {
     this.hashJobs.clear();
   }
 
-  // --- connections
+  // --- connections (connections.ts)
 
-  private sendRaw(peer: PeerState, data: Uint8Array): void {
-    peer.wire.sent(this.now);
-    this.out.push({ type: 'send', peer: peer.key, data });
+  private get peers(): ReadonlyMap<PeerKey, PeerState> {
+    return this.connections.peers;
   }
 
   private send(peer: PeerState, message: WireMessage): void {
-    this.sendRaw(peer, encodeMessage(message));
+    this.connections.send(peer, message);
   }
 
   private closePeer(peer: PeerState, reason: string): void {
-    this.out.push({ type: 'close', peer: peer.key, reason });
-    this.removePeer(peer);
+    this.connections.close(peer, reason);
   }
 
-  private removePeer(peer: PeerState): void {
-    if (this.peers.get(peer.key) !== peer) return;
-    this.peers.delete(peer.key);
+  /** A peer is closed: every room forgets it. */
+  private onGone(peer: PeerState): void {
     this.forwarding.forget(peer.key);
-    if (peer.handshaken && this.byPeerId.get(peer.peerIdHex) === peer.key)
-      this.byPeerId.delete(peer.peerIdHex);
     this.downloader?.peerGone(peer);
     this.metadata.peerGone(peer.key, this.now);
     this.chokes.peerGone(peer, this.now);
