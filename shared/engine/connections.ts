@@ -20,6 +20,8 @@ import type { BanList } from './verify';
 
 /** Identities kept per connection (an address and a fingerprint are what adapters give). */
 const MAX_IDENTITIES = 4;
+/** At most one `want-peers` per this interval. */
+export const WANT_PEERS_INTERVAL_MS = 5_000;
 
 /** What the connections need from the session around them. */
 export interface ConnectionPorts {
@@ -41,6 +43,7 @@ export class Connections {
   private readonly byPeerId = new Map<string, PeerKey>();
   /** Connection order given to the next peer. */
   private order = 0;
+  private lastWanted: number | undefined;
   private readonly known = {
     banned: (hex: string) => this.bans.isBanned(hex),
     connected: (hex: string) => this.byPeerId.has(hex),
@@ -63,6 +66,16 @@ export class Connections {
   byId(peerIdHex: string): PeerState | undefined {
     const key = this.byPeerId.get(peerIdHex);
     return key === undefined ? undefined : this.byKey.get(key);
+  }
+
+  /** How many more peers to ask for to reach `target` (undefined: none, or asked less than
+   * WANT_PEERS_INTERVAL_MS ago). */
+  wanted(target: number, now: number): number | undefined {
+    const missing = target - this.byKey.size;
+    if (missing <= 0) return undefined;
+    if (this.lastWanted !== undefined && now - this.lastWanted < WANT_PEERS_INTERVAL_MS) return undefined;
+    this.lastWanted = now;
+    return missing;
   }
 
   /** A new transport: refused (closed) or a peer, sent our handshake. */

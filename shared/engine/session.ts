@@ -16,20 +16,20 @@
 //   until the event returns, so the adapter must not reuse them while handle() runs.
 // - Hash ids are unique per session (a counter); piece and metadata checks share the sequence.
 import type { Bitfield } from '../bitfield';
-import { decodeExtendedHandshake } from '../extension';
 import { toHex } from '../hex';
 import type { TorrentInfo } from '../metainfo';
-import type { WireMessage } from '../wire';
 import type { ChokePolicy } from './choker';
 import { ChokeRounds } from './choke-rounds';
 import { DEFAULT_CONFIG } from './config';
 import { Connections } from './connections';
 import { Downloader } from './downloader';
 import { ForwardingLedger } from './forwarding';
+import { HashJobs, type HashJob } from './hash-jobs';
 import { MetadataExchange } from './metadata-exchange';
 import type { PeerState } from './peer';
 import { DEFAULT_CHOKE_POLICY } from './policies';
-import { needsFast, ourExtendedHandshake, ourPieces } from './peer-wire';
+import { routeMessage, type MessageRooms } from './peer-messages';
+import { ourExtendedHandshake, ourPieces } from './peer-wire';
 import type { BlockRequest } from './picker';
 import { RateMeter } from './rate';
 import type {
@@ -50,11 +50,6 @@ export { MAX_REQUEST_LENGTH } from './uploader';
 export { UT_METADATA_ID } from './peer-wire';
 export { DEFAULT_CONFIG } from './config';
 
-/** At most one `want-peers` per this interval. */
-const WANT_PEERS_INTERVAL_MS = 5_000;
-
-type HashJob = { kind: 'piece'; index: number } | { kind: 'metadata' };
-
 export class TorrentSession implements Session {
   readonly config: EngineConfig;
   private readonly policy: ChokePolicy;
@@ -66,6 +61,8 @@ export class TorrentSession implements Session {
   private uploader: Uploader | undefined;
   private readonly metadata: MetadataExchange;
   private readonly chokes: ChokeRounds;
+  /** Where each peer message goes (peer-messages.ts). */
+  private readonly rooms: MessageRooms;
 
   private state: SessionState;
   private errorReason: string | undefined;
@@ -75,10 +72,8 @@ export class TorrentSession implements Session {
   private readonly forwarding = new ForwardingLedger();
   private readonly bans = new BanList();
 
-  private readonly hashJobs = new Map<number, HashJob>();
-  private nextHashId = 1;
+  private readonly hashJobs = new HashJobs();
 
-  private lastWantPeers: number | undefined;
   private lastRefill: number | undefined;
 
   private readonly downMeter = new RateMeter();
@@ -88,12 +83,10 @@ export class TorrentSession implements Session {
   private now: number;
 
   constructor(options: SessionOptions) {
-    if (!(options.infoHash instanceof Uint8Array) || options.infoHash.length !== 20) {
+    if (!(options.infoHash instanceof Uint8Array) || options.infoHash.length !== 20)
       throw new RangeError('infoHash must be 20 bytes');
-    }
-    if (!(options.peerId instanceof Uint8Array) || options.peerId.length !== 20) {
+    if (!(options.peerId instanceof Uint8Array) || options.peerId.length !== 20)
       throw new RangeError('peerId must be 20 bytes');
-    }
     this.config = { ...DEFAULT_CONFIG, ...options.config };
     this.policy = this.config.chokePolicy ?? DEFAULT_CHOKE_POLICY;
     const cap = this.policy.uploadCap;
@@ -108,13 +101,13 @@ export class TorrentSession implements Session {
       now: () => this.now,
       act: (action) => this.out.push(action),
       handshaken: (peer) => this.onHandshake(peer),
-      message: (peer, message) => this.onMessage(peer, message),
+      message: (peer, message) => routeMessage(this.rooms, peer, message, this.now),
       gone: (peer) => this.onGone(peer),
     });
     this.metadata = new MetadataExchange(this.infoHash, {
       peer: (key) => this.peers.get(key),
-      send: (peer, message) => this.send(peer, message),
-      close: (peer, reason) => this.closePeer(peer, reason),
+      send: (peer, message) => this.connections.send(peer, message),
+      close: (peer, reason) => this.connections.close(peer, reason),
       hash: (bytes) => this.hash({ kind: 'metadata' }, bytes),
       info: () => this.info,
       fail: (reason) => this.fail(reason),
@@ -122,12 +115,22 @@ export class TorrentSession implements Session {
     this.chokes = new ChokeRounds(this.config, this.policy, this.forwarding, this.random, {
       peers: () => this.peers.values(),
       peer: (key) => this.peers.get(key),
-      send: (peer, message) => this.send(peer, message),
+      send: (peer, message) => this.connections.send(peer, message),
       state: () => this.state,
       pieceLength: () => this.info?.pieceLength,
       paced: (now) => this.uploader?.pacer.paced(now) === true,
       peerPieces: (key) => this.downloader?.peerPieces(key) ?? 0,
     });
+    this.rooms = {
+      downloader: () => this.downloader,
+      uploader: () => this.uploader,
+      chokes: this.chokes,
+      metadata: this.metadata,
+      forwarding: this.forwarding,
+      connected: (peer) => this.peers.get(peer.key) === peer,
+      close: (peer, reason) => this.connections.close(peer, reason),
+      piece: (peer, index, begin, block) => this.onPiece(peer, index, begin, block),
+    };
     if (options.info) {
       if (!bytesEqual(options.info.infoHash, options.infoHash))
         throw new RangeError('info does not match infoHash');
@@ -249,69 +252,10 @@ export class TorrentSession implements Session {
   /** Its handshake was accepted: our extended handshake, and what we have. */
   private onHandshake(peer: PeerState): void {
     if (peer.extended) {
-      this.send(peer, ourExtendedHandshake(this.info?.infoBytes.length, this.config.clientName));
+      this.connections.send(peer, ourExtendedHandshake(this.info?.infoBytes.length, this.config.clientName));
     }
     const pieces = ourPieces(peer, this.downloader?.have, this.downloader?.haveCount ?? 0);
-    if (pieces) this.send(peer, pieces);
-  }
-
-  /** Hands each message to its room: the downloader, the uploader, the choker or the metadata exchange. */
-  private onMessage(peer: PeerState, message: WireMessage): void {
-    if (needsFast(message) && !peer.fast) {
-      return this.closePeer(peer, `${message.type} without the fast extension`);
-    }
-    const downloader = this.downloader;
-    switch (message.type) {
-      case 'keep-alive':
-      case 'port':
-      case 'have-none': // it has nothing (the default)
-      case 'suggest-piece': // hints we do not use
-      case 'allowed-fast':
-        return;
-      case 'choke':
-        if (!peer.choke.setPeerChoking(true)) return;
-        downloader?.onChoke(peer);
-        return;
-      case 'unchoke':
-        if (!peer.choke.setPeerChoking(false)) return;
-        downloader?.onUnchoke(peer, this.now);
-        return;
-      case 'interested':
-      case 'not-interested':
-        return this.chokes.onInterest(peer, message.type === 'interested', this.now);
-      case 'have':
-        this.chokes.spreadChanged(peer.spread);
-        if (downloader) {
-          downloader.onHave(peer, message.index, this.now);
-          if (this.peers.get(peer.key) === peer) this.forwarding.have(peer.key, message.index);
-          return;
-        }
-        if (!peer.pending.have(message.index)) return this.closePeer(peer, 'too many have messages');
-        return;
-      case 'bitfield':
-        this.chokes.spreadChanged(peer.spread);
-        if (downloader) return downloader.onBitfield(peer, message.bytes, this.now);
-        if (!peer.pending.bitfield(message.bytes)) return this.closePeer(peer, 'bitfield too large');
-        return;
-      case 'have-all':
-        this.chokes.spreadChanged(peer.spread);
-        if (downloader) return downloader.onHaveAll(peer, this.now);
-        peer.pending.haveAll();
-        return;
-      case 'reject-request':
-        return downloader?.onReject(peer, message, this.now);
-      case 'request':
-        if (!this.uploader) return this.closePeer(peer, 'request before we have the metadata');
-        return this.uploader.onRequest(peer, message, this.now);
-      case 'cancel':
-        return this.uploader?.onCancel(peer, message, this.now);
-      case 'piece':
-        return this.onPiece(peer, message.index, message.begin, message.block);
-      case 'extended':
-        if (!peer.extended) return this.closePeer(peer, 'extended message without the extension protocol');
-        if (message.id === 0) peer.wire.acceptExtended(decodeExtendedHandshake(message.payload));
-        return this.metadata.onExtended(peer, message.id, message.payload, this.now);
-    }
+    if (pieces) this.connections.send(peer, pieces);
   }
 
   private onPiece(peer: PeerState, index: number, begin: number, block: Uint8Array): void {
@@ -323,17 +267,14 @@ export class TorrentSession implements Session {
   }
 
   private onHashed(id: number, digest: Uint8Array): void {
-    const job = this.hashJobs.get(id);
+    const job = this.hashJobs.take(id);
     if (!job) return;
-    this.hashJobs.delete(id);
     if (job.kind === 'metadata') return this.onMetadataHashed(digest);
     this.downloader?.pieceHashed(job.index, digest);
   }
 
   private hash(job: HashJob, data: Uint8Array): void {
-    const id = this.nextHashId++;
-    this.hashJobs.set(id, job);
-    this.out.push({ type: 'hash', id, data });
+    this.out.push({ type: 'hash', id: this.hashJobs.start(job), data });
   }
 
   private fail(reason: string): void {
@@ -398,17 +339,17 @@ export class TorrentSession implements Session {
       peer: (key) => this.peers.get(key),
       peerById: (hex) => this.connections.byId(hex),
       peers: () => this.peers.values(),
-      send: (peer, message) => this.send(peer, message),
+      send: (peer, message) => this.connections.send(peer, message),
       sendRaw: (peer, data) => this.connections.sendRaw(peer, data),
-      close: (peer, reason) => this.closePeer(peer, reason),
+      close: (peer, reason) => this.connections.close(peer, reason),
       hash: (index, data) => this.hash({ kind: 'piece', index }, data),
       store: (index, data) => this.out.push({ type: 'store', index, data }),
       downloading: () => this.state === 'downloading',
     });
     this.downloader = downloader;
     this.uploader = new Uploader(info, downloader.have, {
-      send: (peer, message) => this.send(peer, message),
-      close: (peer, reason) => this.closePeer(peer, reason),
+      send: (peer, message) => this.connections.send(peer, message),
+      close: (peer, reason) => this.connections.close(peer, reason),
       peers: () => this.peers.values(),
       copies: (index) => downloader.availability(index),
       peerPieces: (peer) => downloader.peerPieces(peer.key),
@@ -441,11 +382,8 @@ export class TorrentSession implements Session {
 
   private wantPeers(): void {
     if (this.state === 'stopped' || this.state === 'paused') return;
-    const missing = this.config.targetPeers - this.peers.size;
-    if (missing <= 0) return;
-    if (this.lastWantPeers !== undefined && this.now - this.lastWantPeers < WANT_PEERS_INTERVAL_MS) return;
-    this.lastWantPeers = this.now;
-    this.out.push({ type: 'want-peers', count: missing });
+    const count = this.connections.wanted(this.config.targetPeers, this.now);
+    if (count !== undefined) this.out.push({ type: 'want-peers', count });
   }
 
   private onPause(): void {
@@ -469,7 +407,7 @@ export class TorrentSession implements Session {
 
   private onStop(): void {
     this.out.push({ type: 'announce', event: 'stopped' });
-    for (const peer of [...this.peers.values()]) this.closePeer(peer, 'stopped');
+    for (const peer of [...this.peers.values()]) this.connections.close(peer, 'stopped');
     this.state = 'stopped';
     this.downloader?.dropBuffers();
     this.hashJobs.clear();
@@ -479,10 +417,6 @@ export class TorrentSession implements Session {
 
   private get peers(): ReadonlyMap<PeerKey, PeerState> {
     return this.connections.peers;
-  }
-
-  private send(peer: PeerState, message: WireMessage): void {
-    this.connections.send(peer, message);
   }
 
   private closePeer(peer: PeerState, reason: string): void {
