@@ -1,14 +1,13 @@
 // Which room each message from a peer goes to: what it has and its choke to the downloader (or, before we know the
 // torrent, to what it said it has, pending-has.ts), requests to the uploader, its interest to the choke rounds,
 // extended messages to the metadata exchange; blocks to the session's received-block path.
-import { decodeExtendedHandshake } from '../extension';
 import type { WireMessage } from '../wire';
 import type { ChokeRounds } from './choke-rounds';
 import type { Downloader } from './downloader';
 import type { ForwardingLedger } from './forwarding';
 import type { MetadataExchange } from './metadata-exchange';
 import type { PeerState } from './peer';
-import { needsFast } from './peer-wire';
+import { acceptExtendedHandshake, needsFast } from './peer-wire';
 import type { Uploader } from './uploader';
 
 /** The rooms messages go to (the download and serving rooms from the moment the info is known). */
@@ -80,7 +79,7 @@ export function routeMessage(rooms: MessageRooms, peer: PeerState, message: Wire
       return rooms.piece(peer, message.index, message.begin, message.block);
     case 'extended':
       if (!peer.extended) return rooms.close(peer, 'extended message without the extension protocol');
-      if (message.id === 0) peer.wire.acceptExtended(decodeExtendedHandshake(message.payload));
+      if (message.id === 0) acceptExtendedHandshake(peer, message.payload);
       return rooms.metadata.onExtended(peer, message.id, message.payload, now);
   }
 }

@@ -3,7 +3,7 @@
 // connection clock (handshake and idle timeouts, keep-alives). What the handshakes told us and the connection's
 // clock are `WireState`, the wire part of a `PeerState` (peer.ts), written here alone.
 import type { Bitfield } from '../bitfield';
-import { encodeExtendedHandshake, type ExtendedHandshake } from '../extension';
+import { decodeExtendedHandshake, encodeExtendedHandshake, type ExtendedHandshake } from '../extension';
 import type { WireMessage } from '../wire';
 import { encodeHandshake, reservedBytes, supportsExtended, supportsFast } from '../wire';
 import { OUR_REQQ } from './upload-queue';
@@ -139,6 +139,11 @@ export function acceptHandshake(
   peerIdHex: string,
 ): void {
   peer.wire.accept(handshake, peerIdHex);
+}
+
+/** Records its BEP 10 handshake (throws on a malformed one: the peer is closed). */
+export function acceptExtendedHandshake(peer: { readonly wire: WireState }, payload: Uint8Array): void {
+  peer.wire.acceptExtended(decodeExtendedHandshake(payload));
 }
 
 /** Our BEP 10 handshake: ut_metadata, the metadata's size once we have it, our client and request queue. */

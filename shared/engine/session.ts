@@ -182,8 +182,9 @@ export class TorrentSession implements Session {
       case 'peer-backlog': {
         const peer = this.peers.get(event.peer);
         if (!peer) break;
-        if (this.uploader) this.uploader.onBacklog(peer, event.backlogged, now);
-        else peer.upload.setBacklogged(event.backlogged);
+        // No new block reads while its transport is backlogged; once drained, its queue is read again.
+        peer.upload.setBacklogged(event.backlogged);
+        if (!event.backlogged) this.uploader?.pump(peer, now);
         break;
       }
       case 'upload-queue':

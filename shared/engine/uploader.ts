@@ -163,12 +163,6 @@ export class Uploader {
     }
   }
 
-  /** The peer's transport is backlogged or drained again (see the `peer-backlog` event). */
-  onBacklog(peer: PeerState, backlogged: boolean, now: number): void {
-    peer.upload.setBacklogged(backlogged);
-    if (!backlogged) this.pump(peer, now);
-  }
-
   /** Capped peers' queues wait for their budget: the clock lets them through. The upload split is set first. */
   tick(peers: Iterable<PeerState>, now: number): void {
     const all = [...peers];
