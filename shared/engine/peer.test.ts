@@ -6,6 +6,7 @@ import { BLOCK_SIZE } from '../wire';
 import { PeerState } from './peer';
 import { PeerChoke } from './peer-choke';
 import { PeerDownload } from './peer-download';
+import { PendingHas } from './pending-has';
 import { UploadQueue } from './upload-queue';
 
 const newPeer = () => new PeerState('p#1', 0, 100, new UploadQueue(undefined, 100), ['ip:1']);
@@ -85,7 +86,7 @@ describe('PeerState', () => {
     // Parts are not replaced, and what the adapter said of the connection is fixed (type checks only).
     const typeOnly = () => {
       // @ts-expect-error a part is not replaced
-      peer.pending = peer.pending;
+      peer.pending = new PendingHas();
       // @ts-expect-error given at connection
       peer.identities = [];
     };
