@@ -149,17 +149,11 @@ export class Downloader {
 
   /** Applies what a peer said it had before the info was known. */
   applyPending(peer: PeerState, now: number): void {
-    const pending = peer.pending.take();
-    if (pending.all) return this.onHaveAll(peer, now);
-    const { pieceCount } = this.info;
-    const has = pending.bitfield
-      ? Bitfield.fromBytes(pending.bitfield, pieceCount)
-      : new Bitfield(pieceCount);
-    for (const index of pending.haves) {
-      if (index >= pieceCount) return this.ports.close(peer, `have ${index} beyond the torrent`);
-      has.set(index);
-    }
-    this.wishlist.peerBitfield(peer.key, has);
+    const pending = peer.pending.take(this.info.pieceCount); // throws RangeError: closes the peer
+    if (pending === 'all') return this.onHaveAll(peer, now);
+    if (!(pending instanceof Bitfield))
+      return this.ports.close(peer, `have ${pending.beyond} beyond the torrent`);
+    this.wishlist.peerBitfield(peer.key, pending);
     this.updateInterest(peer);
   }
 

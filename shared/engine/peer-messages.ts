@@ -56,7 +56,8 @@ export function routeMessage(rooms: MessageRooms, peer: PeerState, message: Wire
         if (rooms.connected(peer)) rooms.forwarding.have(peer.key, message.index);
         return;
       }
-      if (!peer.pending.have(message.index)) return rooms.close(peer, 'too many have messages');
+      if (!peer.pending.have(message.index))
+        return rooms.close(peer, `have ${message.index} beyond any torrent`);
       return;
     case 'bitfield':
       rooms.chokes.spreadChanged(peer.spread);
