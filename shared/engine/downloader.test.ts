@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../bitfield';
 import { sha1Sync } from '../testing/sha1';
 import type { WireMessage } from '../wire';
-import { BLOCK_SIZE, WireDecoder } from '../wire';
+import { BLOCK_SIZE, reservedBytes, WireDecoder } from '../wire';
 import { Downloader, MAX_SUSPECT_BYTES } from './downloader';
 import { PeerState } from './peer';
 import type { BlockReceipt, BlockRequest, PeerBlockRequest, PiecePriority } from './picker';
@@ -143,11 +143,12 @@ function setup(options: { downloading?: boolean } = {}) {
     },
   );
   const connect = (key: string, options: { fast?: boolean; identities?: string[]; peerId?: string } = {}) => {
-    const peer = new PeerState(key, peers.length, 0, new UploadQueue(undefined, 0));
-    peer.handshaken = true;
-    peer.peerIdHex = options.peerId ?? `id-${key}`;
-    peer.identities = options.identities ?? [];
-    peer.fast = options.fast ?? false;
+    const peer = new PeerState(key, peers.length, 0, new UploadQueue(undefined, 0), options.identities);
+    const reserved = reservedBytes({ fast: options.fast ?? false });
+    peer.wire.accept(
+      { infoHash: info.infoHash, peerId: new Uint8Array(20), reserved },
+      options.peerId ?? `id-${key}`,
+    );
     peers.push(peer);
     return peer;
   };
@@ -167,7 +168,7 @@ describe('Downloader', () => {
     t.downloader.onHave(peer, 0, 10);
     expect(t.to('a', 'interested')).toHaveLength(1);
     expect(t.to('a', 'request')).toEqual([]); // still choked
-    peer.peerChoking = false;
+    peer.choke.setPeerChoking(false);
     t.downloader.onUnchoke(peer, 20);
     expect(t.to('a', 'request')).toEqual([
       { type: 'request', ...block(0, 0) },
@@ -241,7 +242,7 @@ describe('Downloader', () => {
     for (const peer of [slow, fast, other]) {
       t.wishlist.interesting.add(peer.key);
       t.downloader.updateInterest(peer);
-      peer.peerChoking = false;
+      peer.choke.setPeerChoking(false);
     }
     t.wishlist.released = [block(0, 0)];
     t.downloader.onChoke(fast);
@@ -249,7 +250,7 @@ describe('Downloader', () => {
     t.downloader.flush(0);
     expect(t.to('other', 'request')).toEqual([]); // nothing released: no refill
     t.downloader.onChoke(slow);
-    slow.peerChoking = true;
+    slow.choke.setPeerChoking(true);
     t.downloader.flush(0);
     expect(t.wishlist.calls).toEqual(['release slow']);
     expect(t.to('other', 'request')).toEqual([]); // the first unchoked peer in order takes it
@@ -259,7 +260,7 @@ describe('Downloader', () => {
   it('does not ask a peer that rejected a block again before the request timeout', () => {
     const t = setup();
     const peer = t.connect('a');
-    peer.peerChoking = false;
+    peer.choke.setPeerChoking(false);
     t.downloader.onReject(peer, block(1, 0), 100);
     expect(t.wishlist.calls).toEqual([`reject a 1:0 until ${100 + DEFAULT_CONFIG.requestTimeoutMs}`]);
   });
@@ -268,7 +269,7 @@ describe('Downloader', () => {
     const t = setup();
     const peer = t.connect('a');
     t.wishlist.asked.set('a', 3);
-    peer.lastBlockAt = 0;
+    expect(peer.lastBlockAt).toBe(0); // connected at 0
     t.downloader.tick(DEFAULT_CONFIG.snubTimeoutMs - 1);
     expect(peer.snubbed).toBe(false);
     t.downloader.tick(DEFAULT_CONFIG.snubTimeoutMs);

@@ -149,18 +149,11 @@ export class Downloader {
 
   /** Applies what a peer said it had before the info was known. */
   applyPending(peer: PeerState, now: number): void {
-    const { pending } = peer;
-    peer.pending = { all: false, haves: new Set() };
-    if (pending.all) return this.onHaveAll(peer, now);
-    const { pieceCount } = this.info;
-    const has = pending.bitfield
-      ? Bitfield.fromBytes(pending.bitfield, pieceCount)
-      : new Bitfield(pieceCount);
-    for (const index of pending.haves) {
-      if (index >= pieceCount) return this.ports.close(peer, `have ${index} beyond the torrent`);
-      has.set(index);
-    }
-    this.wishlist.peerBitfield(peer.key, has);
+    const pending = peer.pending.take(this.info.pieceCount); // throws RangeError: closes the peer
+    if (pending === 'all') return this.onHaveAll(peer, now);
+    if (!(pending instanceof Bitfield))
+      return this.ports.close(peer, `have ${pending.beyond} beyond the torrent`);
+    this.wishlist.peerBitfield(peer.key, pending);
     this.updateInterest(peer);
   }
 
@@ -170,6 +163,7 @@ export class Downloader {
    * blocks it had already sent still arrive (releasing them would ask someone else for the same blocks). Requests it
    * neither serves nor rejects time out as usual. Without fast, a choke drops them all. */
   onChoke(peer: PeerState): void {
+    peer.download.choked();
     if (peer.fast) return;
     if (this.wishlist.releasePeer(peer.key).length > 0) this.refill = true;
   }
@@ -199,12 +193,7 @@ export class Downloader {
     if (index >= info.pieceCount || begin + block.length > pieceSize(info, index)) {
       return this.ports.close(peer, 'block beyond the piece');
     }
-    peer.lastBlockAt = now;
-    peer.waiting = false;
-    peer.snubbed = false;
-    peer.downloaded += block.length;
-    peer.down.add(block.length, now);
-    peer.downSlow.add(block.length, now);
+    peer.download.blockArrived(block.length, now);
     const result = this.wishlist.blockReceived(peer.key, index, begin, block.length);
     for (const cancel of result.cancels) {
       const other = this.ports.peer(cancel.peer);
@@ -240,7 +229,7 @@ export class Downloader {
     if (digestMatches(this.info.pieces, index, digest)) {
       this.storing.add(index);
       for (const peer of senders) {
-        if (this.ports.peer(peer.key) === peer) peer.piecesReceived++;
+        if (this.ports.peer(peer.key) === peer) peer.download.pieceVerified();
       }
       this.smartBan(index, buffer.data);
       this.ports.store(index, buffer.data);
@@ -344,7 +333,7 @@ export class Downloader {
   updateInterest(peer: PeerState): void {
     const want = this.ports.downloading() && this.wishlist.isPeerInteresting(peer.key);
     if (want === peer.amInterested) return;
-    peer.amInterested = want;
+    peer.download.setInterested(want);
     this.ports.send(peer, { type: want ? 'interested' : 'not-interested' });
   }
 
@@ -361,12 +350,9 @@ export class Downloader {
     if (outstanding >= depth) return;
     const requests = this.wishlist.nextRequests(peer.key, depth - outstanding, now);
     if (requests.length === 0) return;
-    if (!peer.waiting) {
-      // The snub clock starts with the first request since it was last unchoked or sent us a block; requests that
-      // time out and are asked again do not restart it.
-      peer.waiting = true;
-      peer.lastBlockAt = now;
-    }
+    // The snub clock starts with the first request since it was last unchoked or sent us a block; requests that
+    // time out and are asked again do not restart it.
+    peer.download.requested(now);
     const chunks = requests.map((request) => encodeMessage({ type: 'request', ...request }));
     this.ports.sendRaw(peer, concatBytes(chunks));
   }
@@ -396,8 +382,8 @@ export class Downloader {
   tick(now: number): void {
     for (const peer of this.ports.peers()) {
       const outstanding = this.wishlist.outstanding(peer.key);
-      if (!peer.snubbed)
-        peer.snubbed = isSnubbed(peer.lastBlockAt, outstanding, now, this.config.snubTimeoutMs);
+      if (!peer.snubbed && isSnubbed(peer.lastBlockAt, outstanding, now, this.config.snubTimeoutMs))
+        peer.download.snub();
     }
     if (this.wishlist.expire(now, this.config.requestTimeoutMs).length > 0) this.refill = true;
   }

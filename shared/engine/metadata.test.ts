@@ -5,12 +5,14 @@ import { Bitfield } from '../bitfield';
 import { MAX_METADATA_SIZE, METADATA_PIECE_SIZE } from '../extension';
 import { sha1Sync } from '../testing/sha1';
 import { MetadataFetch } from './metadata';
+import { MAX_PIECES } from './pending-has';
 import { parseVerifiedInfo } from '../metainfo';
 import { TorrentSession } from './session';
 import { idFrom, MockPeer } from './testing/mock';
 import { mulberry32 } from './testing/random';
 import { randomTorrent } from './testing/swarm';
 import type { EngineAction } from './types';
+import type { WireMessage } from '../wire';
 
 // A torrent whose info dictionary spans several metadata pieces (many piece hashes).
 const torrent = randomTorrent(31, 2400 * 16 * 1024, { sha1: sha1Sync, pieceLength: 16 * 1024 });
@@ -341,5 +343,28 @@ describe('parseVerifiedInfo (metadata fetched by the engine)', () => {
     ],
   ])('throws on %s', (_what, bytes) => {
     expect(() => parseVerifiedInfo(bytes, sha1Sync(bytes))).toThrow();
+  });
+});
+
+describe('what peers say they have before the metadata (bounded, issue 23)', () => {
+  it('counts haves sent before the metadata once it arrives, and closes a peer announcing a piece no torrent has', () => {
+    const { session, clock, peer } = magnetSession();
+    const seeder = peer('seeder');
+    seeder.extendedHandshake({ metadataSize: info.infoBytes.length });
+    const partial = peer('partial');
+    const haves: WireMessage[] = [];
+    for (let index = 0; index < info.pieceCount; index += 2) haves.push({ type: 'have', index });
+    partial.send(...haves, ...haves); // repeated haves are no more than one each
+    expect(partial.closed).toBeUndefined();
+    const hostile = peer('hostile');
+    hostile.send({ type: 'have', index: MAX_PIECES });
+    expect(hostile.closed).toBe(`have ${MAX_PIECES} beyond any torrent`);
+    const actions = answerAll(seeder, info.infoBytes);
+    const hash = actions.find((a): a is Extract<EngineAction, { type: 'hash' }> => a.type === 'hash');
+    session.handle({ type: 'hashed', id: hash!.id, digest: sha1Sync(hash!.data) }, clock.now);
+    expect(session.info?.pieceCount).toBe(info.pieceCount);
+    const stats = session.stats(clock.now).peerStats.find((p) => p.peer === partial.key);
+    expect(stats?.progress).toBe(Math.ceil(info.pieceCount / 2) / info.pieceCount);
+    expect(partial.closed).toBeUndefined();
   });
 });

@@ -70,10 +70,10 @@ describe('peer wire', () => {
     const peer = newPeer();
     expect(connectionDue(peer, 19, timers)).toBeUndefined();
     expect(connectionDue(peer, 20, timers)).toEqual({ close: 'handshake timeout' });
-    peer.handshaken = true;
+    acceptHandshake(peer, { infoHash: us.infoHash, peerId: them, reserved: reservedBytes() }, 'x');
     expect(connectionDue(peer, 59, timers)).toBeUndefined();
     expect(connectionDue(peer, 60, timers)).toBe('keep-alive');
-    peer.lastSent = 140;
+    peer.wire.sent(140);
     expect(connectionDue(peer, 150, timers)).toEqual({ close: 'idle timeout' });
   });
 });

@@ -1,12 +1,12 @@
 // The peer wire's own rules for one connection, apart from what the messages are about: the handshakes we send and
 // the checks on the one we receive (BEP 3, 10 and 6), the messages only a fast-extension peer may send, and the
-// connection clock (handshake and idle timeouts, keep-alives). The connection's state lives in `PeerState`.
+// connection clock (handshake and idle timeouts, keep-alives). What the handshakes told us and the connection's
+// clock are `WireState`, the wire part of a `PeerState` (peer.ts), written here alone.
 import type { Bitfield } from '../bitfield';
-import { encodeExtendedHandshake } from '../extension';
+import { decodeExtendedHandshake, encodeExtendedHandshake, type ExtendedHandshake } from '../extension';
 import type { WireMessage } from '../wire';
 import { encodeHandshake, reservedBytes, supportsExtended, supportsFast } from '../wire';
-import type { PeerState } from './peer';
-import { OUR_REQQ } from './uploader';
+import { OUR_REQQ } from './upload-queue';
 import { bytesEqual } from './verify';
 
 /** BEP 6 (fast extension) in our handshake: have-all/have-none, and explicit rejects instead of silent drops. */
@@ -48,13 +48,102 @@ export function refuseHandshake(
   return undefined;
 }
 
+/** What the handshakes told us of one connection, and its clock (when we last heard from it and sent to it). */
+export class WireState {
+  private _handshaken = false;
+  private _peerId: Uint8Array | undefined;
+  private _peerIdHex = '';
+  private _extended = false;
+  private _fast = false;
+  private _client = '';
+  private _reqq: number | undefined;
+  private _utMetadata: number | undefined;
+  private _metadataSize: number | undefined;
+  private _lastReceived: number;
+  private _lastSent: number;
+
+  constructor(now: number) {
+    this._lastReceived = now;
+    this._lastSent = now;
+  }
+
+  get handshaken(): boolean {
+    return this._handshaken;
+  }
+  get peerId(): Uint8Array | undefined {
+    return this._peerId;
+  }
+  get peerIdHex(): string {
+    return this._peerIdHex;
+  }
+  get extended(): boolean {
+    return this._extended;
+  }
+  get fast(): boolean {
+    return this._fast;
+  }
+  /** From the BEP 10 handshake. */
+  get client(): string {
+    return this._client;
+  }
+  get reqq(): number | undefined {
+    return this._reqq;
+  }
+  /** The id the peer wants ut_metadata messages under (undefined: it does not speak it). */
+  get utMetadata(): number | undefined {
+    return this._utMetadata;
+  }
+  get metadataSize(): number | undefined {
+    return this._metadataSize;
+  }
+  get lastReceived(): number {
+    return this._lastReceived;
+  }
+  get lastSent(): number {
+    return this._lastSent;
+  }
+
+  /** Bytes came from it. */
+  received(now: number): void {
+    this._lastReceived = now;
+  }
+
+  /** Bytes went to it. */
+  sent(now: number): void {
+    this._lastSent = now;
+  }
+
+  /** Its handshake was accepted (see `acceptHandshake`). */
+  accept(handshake: Handshake, peerIdHex: string): void {
+    this._handshaken = true;
+    this._peerId = handshake.peerId;
+    this._peerIdHex = peerIdHex;
+    this._extended = supportsExtended(handshake.reserved);
+    this._fast = ADVERTISE_FAST && supportsFast(handshake.reserved);
+  }
+
+  /** Its BEP 10 handshake (a later one updates what it names). */
+  acceptExtended(handshake: ExtendedHandshake): void {
+    if (handshake.client !== undefined) this._client = handshake.client;
+    if (handshake.reqq !== undefined) this._reqq = handshake.reqq;
+    const utMetadata = handshake.m.ut_metadata;
+    this._utMetadata = utMetadata && utMetadata > 0 ? utMetadata : undefined;
+    this._metadataSize = handshake.metadataSize;
+  }
+}
+
 /** Records an accepted handshake on the connection. */
-export function acceptHandshake(peer: PeerState, handshake: Handshake, peerIdHex: string): void {
-  peer.handshaken = true;
-  peer.peerId = handshake.peerId;
-  peer.peerIdHex = peerIdHex;
-  peer.extended = supportsExtended(handshake.reserved);
-  peer.fast = ADVERTISE_FAST && supportsFast(handshake.reserved);
+export function acceptHandshake(
+  peer: { readonly wire: WireState },
+  handshake: Handshake,
+  peerIdHex: string,
+): void {
+  peer.wire.accept(handshake, peerIdHex);
+}
+
+/** Records its BEP 10 handshake (throws on a malformed one: the peer is closed). */
+export function acceptExtendedHandshake(peer: { readonly wire: WireState }, payload: Uint8Array): void {
+  peer.wire.acceptExtended(decodeExtendedHandshake(payload));
 }
 
 /** Our BEP 10 handshake: ut_metadata, the metadata's size once we have it, our client and request queue. */
@@ -70,7 +159,7 @@ export function ourExtendedHandshake(metadataSize: number | undefined, client: s
 
 /** What we tell a peer we have, right after the handshake (nothing to say: undefined). */
 export function ourPieces(
-  peer: PeerState,
+  peer: { readonly fast: boolean },
   have: Bitfield | undefined,
   haveCount: number,
 ): WireMessage | undefined {
@@ -104,7 +193,7 @@ export interface WireTimers {
 
 /** What the connection's clock asks for now: closing it (with the reason), a keep-alive, or nothing. */
 export function connectionDue(
-  peer: PeerState,
+  peer: Pick<WireState, 'handshaken' | 'lastReceived' | 'lastSent'> & { readonly connectedAt: number },
   now: number,
   timers: WireTimers,
 ): { close: string } | 'keep-alive' | undefined {

@@ -1,31 +1,23 @@
-// Per-connection wire state of one peer: what the handshake told us, choke and interest both ways, what it said it
-// has before we knew the torrent, what it asked us for, and its transfer statistics. What it has and what we asked it
-// for, once the torrent is known, are the picker's (picker.ts).
+// One connected peer, in parts, each written by one room and read by all through the getters here:
+// - `wire` (peer-wire.ts): what the handshakes told us, and the connection's clock;
+// - `choke` (peer-choke.ts): choking both ways and its interest, written by the choke rounds and its messages;
+// - `download` (peer-download.ts): our interest in it, the snub clock and what it sent us, written by the downloader;
+// - `upload` (upload-queue.ts): what it asked us for, its upload budget and what we sent it, written by the uploader;
+// - `pending` (pending-has.ts): what it said it has before we knew the torrent.
+// What it has and what we asked it for, once the torrent is known, are the picker's (picker.ts).
 import { WireDecoder } from '../wire';
-import { RateMeter } from './rate';
+import { PeerChoke } from './peer-choke';
+import { PeerDownload } from './peer-download';
+import { WireState } from './peer-wire';
+import { PendingHas } from './pending-has';
+import type { RateMeter } from './rate';
 import type { PeerKey } from './types';
-import type { UploadQueue } from './uploader';
+import type { UploadQueue } from './upload-queue';
 
 /** Blocks we asked a peer for and have not seen arrive are remembered up to this many times the deepest pipeline
  * (the picker's `askedLimit`), so that a block already on its way after a cancel, choke or timeout is not mistaken
  * for one nobody asked for. */
 export const ASKED_SLACK = 4;
-
-export function blockKey(index: number, begin: number): string {
-  return `${index}:${begin}`;
-}
-
-/** What a peer told us it has before we know the torrent's size (magnet start): applied once the info is known. */
-export interface PendingHas {
-  bitfield?: Uint8Array;
-  all: boolean;
-  haves: Set<number>;
-}
-
-/** Most `have` messages we buffer before the info is known (more cannot be valid for any torrent we accept). */
-export const MAX_PENDING_HAVES = 1 << 20;
-
-const CHOKE_RATE_WINDOW_MS = 20_000;
 
 export class PeerState {
   readonly key: PeerKey;
@@ -33,66 +25,118 @@ export class PeerState {
   readonly order: number;
   readonly decoder = new WireDecoder({ expectHandshake: true });
   readonly connectedAt: number;
-  lastReceived: number;
-  lastSent: number;
-
   /** What the adapter knows of the connection beyond the peer id (e.g. `ip:…`, `dtls:…`): bans hold for these too. */
-  identities: readonly string[] = [];
+  readonly identities: readonly string[];
 
-  handshaken = false;
-  peerId: Uint8Array | undefined;
-  peerIdHex = '';
-  extended = false;
-  fast = false;
-
-  /** From the BEP 10 handshake. */
-  client = '';
-  reqq: number | undefined;
-  /** The id the peer wants ut_metadata messages under (0 or undefined: it does not speak it). */
-  utMetadata: number | undefined;
-  metadataSize: number | undefined;
-  /** Metadata pieces we served it, by piece: each at most MAX_METADATA_SERVES times (made on its first request). */
-  metadataServed: Map<number, number> | undefined;
-
-  amChoking = true;
-  amInterested = false;
-  peerChoking = true;
-  peerInterested = false;
-  lastUnchokedAt: number | undefined;
-
-  /** What it said it has while the info is unknown (magnet start); handed to the picker once the info is known. */
-  pending: PendingHas = { all: false, haves: new Set() };
-
-  /** It holds a start-up spread slot (spread.ts), outside the choke policy's slots. */
-  spread = false;
-
-  /** Its transport is not draining what we send: no new block reads until it does (see `peer-backlog`). */
-  backlogged = false;
-
-  /** Requests it made to us: queued, being read, and its upload budget (the uploader's state, uploader.ts). */
+  readonly wire: WireState;
+  readonly choke = new PeerChoke();
+  readonly download: PeerDownload;
+  /** Requests it made to us: queued, being read, and its upload budget (the uploader's state). */
   readonly upload: UploadQueue;
+  readonly pending = new PendingHas();
 
-  readonly down = new RateMeter();
-  readonly up = new RateMeter();
-  /** Rates over 20 s for the choker (Cohen 2003: a rolling 20-second average), so tit-for-tat is not jittery. */
-  readonly downSlow = new RateMeter(CHOKE_RATE_WINDOW_MS);
-  readonly upSlow = new RateMeter(CHOKE_RATE_WINDOW_MS);
-  downloaded = 0;
-  uploaded = 0;
-  piecesReceived = 0;
-  /** When a block we asked for last arrived (snubbing), starting at connection. */
-  lastBlockAt: number;
-  /** We have been waiting on it since lastBlockAt (requests sent, no block since). */
-  waiting = false;
-  snubbed = false;
-
-  constructor(key: PeerKey, order: number, now: number, upload: UploadQueue) {
+  constructor(
+    key: PeerKey,
+    order: number,
+    now: number,
+    upload: UploadQueue,
+    identities: readonly string[] = [],
+  ) {
     this.key = key;
     this.order = order;
     this.upload = upload;
+    this.identities = identities;
     this.connectedAt = now;
-    this.lastReceived = now;
-    this.lastSent = now;
-    this.lastBlockAt = now;
+    this.wire = new WireState(now);
+    this.download = new PeerDownload(now);
+  }
+
+  // --- the wire
+  get handshaken(): boolean {
+    return this.wire.handshaken;
+  }
+  get peerId(): Uint8Array | undefined {
+    return this.wire.peerId;
+  }
+  get peerIdHex(): string {
+    return this.wire.peerIdHex;
+  }
+  get extended(): boolean {
+    return this.wire.extended;
+  }
+  get fast(): boolean {
+    return this.wire.fast;
+  }
+  get client(): string {
+    return this.wire.client;
+  }
+  get reqq(): number | undefined {
+    return this.wire.reqq;
+  }
+  get utMetadata(): number | undefined {
+    return this.wire.utMetadata;
+  }
+  get lastReceived(): number {
+    return this.wire.lastReceived;
+  }
+  get lastSent(): number {
+    return this.wire.lastSent;
+  }
+
+  // --- choking
+  get amChoking(): boolean {
+    return this.choke.amChoking;
+  }
+  get peerChoking(): boolean {
+    return this.choke.peerChoking;
+  }
+  get peerInterested(): boolean {
+    return this.choke.peerInterested;
+  }
+  get lastUnchokedAt(): number | undefined {
+    return this.choke.lastUnchokedAt;
+  }
+  get spread(): boolean {
+    return this.choke.spread;
+  }
+
+  // --- the download side
+  get amInterested(): boolean {
+    return this.download.amInterested;
+  }
+  get lastBlockAt(): number {
+    return this.download.lastBlockAt;
+  }
+  get waiting(): boolean {
+    return this.download.waiting;
+  }
+  get snubbed(): boolean {
+    return this.download.snubbed;
+  }
+  get downloaded(): number {
+    return this.download.downloaded;
+  }
+  get piecesReceived(): number {
+    return this.download.piecesReceived;
+  }
+  get down(): RateMeter {
+    return this.download.down;
+  }
+  get downSlow(): RateMeter {
+    return this.download.downSlow;
+  }
+
+  // --- the upload side
+  get backlogged(): boolean {
+    return this.upload.backlogged;
+  }
+  get uploaded(): number {
+    return this.upload.uploaded;
+  }
+  get up(): RateMeter {
+    return this.upload.up;
+  }
+  get upSlow(): RateMeter {
+    return this.upload.upSlow;
   }
 }

@@ -1,6 +1,10 @@
 // A rolling-window rate meter: bytes are counted into small time slots, and the rate is the sum of the slots inside
 // the window divided by the window's length. Time is passed in (milliseconds, monotonic), so tests are exact.
 
+/** The window of the rates the choker reads (Cohen 2003: a rolling 20-second average), so tit-for-tat is not
+ * jittery. */
+export const CHOKE_RATE_WINDOW_MS = 20_000;
+
 /** Slots per window; the ring holds one more, the oldest slot, which the window only partly covers. */
 const SLOTS = 50;
 const RING = SLOTS + 1;

@@ -1,8 +1,6 @@
 // The uploader: serving the blocks peers ask us for. `Uploader` decides whether a request may be queued at all
 // (bounds, choked, pieces we have), turns queued requests into storage reads and finished reads into `piece`
-// messages, and counts what we sent. `UploadQueue` is its state for one peer: the requests it made to us (a FIFO
-// waiting for a read slot), the reads in progress, and the upload budget (a token bucket of at most one second's
-// worth, at least one block, of the peer's upload cap), deciding when a queued request may be read. With an upload
+// messages, and counts what we sent. `UploadQueue` (upload-queue.ts) is its state for one peer. With an upload
 // split (a policy's `uploadShares`), the uploader sets each weighted peer's cap to its share of our upload capacity
 // (`splitUpload`), so that the split holds however the transport takes turns among connections.
 import type { Bitfield } from '../bitfield';
@@ -10,18 +8,17 @@ import type { TorrentInfo } from '../metainfo';
 import { pieceSize } from '../metainfo';
 import type { WireMessage } from '../wire';
 import { BLOCK_SIZE } from '../wire';
-import { blockKey as key, type PeerState } from './peer';
+import type { PeerState } from './peer';
 import type { BlockRequest } from './picker';
 import { pickServe, UploadPacer, type ServeCandidate } from './pacer';
 import { RateMeter } from './rate';
+import { READS_PER_PEER } from './upload-queue';
+
+export { OUR_REQQ, READS_PER_PEER, UploadQueue } from './upload-queue';
 
 /** Requests longer than this are refused (a reject for a fast peer): every client asks 16 KiB blocks, and a peer's
  * queue then holds at most OUR_REQQ × 16 KiB = 4 MiB of requested bytes. */
 export const MAX_REQUEST_LENGTH = BLOCK_SIZE;
-/** How many requests we queue per peer (our `reqq`); more are discarded. */
-export const OUR_REQQ = 250;
-/** Reads outstanding to storage per peer (the rest of its requests wait in its queue). */
-export const READS_PER_PEER = 16;
 /** For a peer we upload to slowly, reads at once cover this much of its measured rate (at least MIN_READS), not
  * READS_PER_PEER: the blocks read go into the transport's queue, where a cancel (a player's seek) no longer reaches
  * them, and 16 blocks are seconds of sending under a small upload limit. */
@@ -33,157 +30,6 @@ export function readsFor(rateBytesPerSec: number): number {
   if (!(Number.isFinite(rateBytesPerSec) && rateBytesPerSec > 0)) return READS_PER_PEER;
   const wanted = Math.ceil((rateBytesPerSec * READ_AHEAD_MS) / 1000 / BLOCK_SIZE);
   return Math.max(MIN_READS, Math.min(READS_PER_PEER, wanted));
-}
-
-export class UploadQueue {
-  /** Requests waiting for a read slot, oldest first, and when each came. */
-  private readonly incoming: BlockRequest[] = [];
-  private readonly since: number[] = [];
-  private readonly reading = new Map<string, BlockRequest>();
-  /** Upload rate cap, bytes/s (undefined: none), and the bytes the peer may still be sent now. */
-  private cap: number | undefined;
-  private budget = 0;
-  private budgetAt: number;
-
-  constructor(cap: number | undefined, now: number) {
-    this.cap = cap;
-    this.budgetAt = now;
-  }
-
-  get uploadCap(): number | undefined {
-    return this.cap;
-  }
-
-  /** A new cap empties the bucket (the budget starts again from now). */
-  setCap(cap: number | undefined, now: number): void {
-    if (cap === this.cap) return;
-    this.cap = cap;
-    this.budget = 0;
-    this.budgetAt = now;
-  }
-
-  /** The peer's weight in the upload split (undefined: not in the split, its cap is its own). */
-  share: number | undefined;
-
-  /** A new rate for a capped peer that keeps what it had earned at the old one (the split moves every tick). */
-  retune(cap: number, now: number): void {
-    if (this.cap === undefined) return this.setCap(cap, now);
-    this.refill(now);
-    this.cap = cap;
-  }
-
-  private refill(now: number): void {
-    const cap = this.cap;
-    if (cap === undefined) return;
-    const burst = Math.max(cap, BLOCK_SIZE);
-    this.budget = Math.min(burst, this.budget + (cap * Math.max(0, now - this.budgetAt)) / 1000);
-    this.budgetAt = now;
-  }
-
-  /** Requests queued or being read. */
-  get size(): number {
-    return this.incoming.length + this.reading.size;
-  }
-
-  get waiting(): number {
-    return this.incoming.length;
-  }
-
-  full(): boolean {
-    return this.size >= OUR_REQQ;
-  }
-
-  /** The block is queued or being read already. */
-  holds(index: number, begin: number): boolean {
-    return (
-      this.reading.has(key(index, begin)) || this.incoming.some((r) => r.index === index && r.begin === begin)
-    );
-  }
-
-  enqueue(request: BlockRequest, now = 0): void {
-    this.incoming.push(request);
-    this.since.push(now);
-  }
-
-  /** When the waiting request at `at` came. */
-  waitingSince(at: number): number {
-    return this.since[at] ?? 0;
-  }
-
-  /** Forgets a cancelled request; true if it was being read (a read slot is free again). */
-  cancel(index: number, begin: number): boolean {
-    const at = this.incoming.findIndex((r) => r.index === index && r.begin === begin);
-    if (at >= 0) {
-      this.incoming.splice(at, 1);
-      this.since.splice(at, 1);
-      return false;
-    }
-    return this.reading.delete(key(index, begin));
-  }
-
-  /** The requests waiting for a read slot, oldest first. */
-  get waitingRequests(): readonly BlockRequest[] {
-    return this.incoming;
-  }
-
-  /** Bytes of the reads in progress. */
-  get readingBytes(): number {
-    let bytes = 0;
-    for (const request of this.reading.values()) bytes += request.length;
-    return bytes;
-  }
-
-  /** Starts reading the waiting request at `at` (out of order), if a read slot and the budget allow it now. */
-  takeWaiting(at: number, now: number): BlockRequest | undefined {
-    const request = this.incoming[at];
-    if (!request || this.reading.size >= READS_PER_PEER) return undefined;
-    if (this.cap !== undefined) {
-      this.refill(now);
-      if (this.budget < request.length) return undefined;
-      this.budget -= request.length;
-    }
-    this.incoming.splice(at, 1);
-    this.since.splice(at, 1);
-    this.reading.set(key(request.index, request.begin), request);
-    return request;
-  }
-
-  /** The requests to read now: up to the read slots (`slots`, at most READS_PER_PEER), and within the budget when the
-   * peer's upload is capped. */
-  take(now: number, slots = READS_PER_PEER): BlockRequest[] {
-    const cap = this.cap;
-    this.refill(now);
-    const reads: BlockRequest[] = [];
-    const limit = Math.min(READS_PER_PEER, slots);
-    while (this.reading.size < limit && this.incoming.length > 0) {
-      if (cap !== undefined) {
-        if (this.budget < this.incoming[0].length) break;
-        this.budget -= this.incoming[0].length;
-      }
-      const request = this.incoming.shift() as BlockRequest;
-      this.since.shift();
-      this.reading.set(key(request.index, request.begin), request);
-      reads.push(request);
-    }
-    return reads;
-  }
-
-  /** A read finished (or failed): the request it was for, unless it was cancelled or dropped meanwhile. */
-  finishRead(index: number, begin: number): BlockRequest | undefined {
-    const k = key(index, begin);
-    const request = this.reading.get(k);
-    this.reading.delete(k);
-    return request;
-  }
-
-  /** Drops everything (the peer is choked): the requests being read, then the queued ones, to reject. */
-  drop(): BlockRequest[] {
-    const dropped = [...this.reading.values(), ...this.incoming];
-    this.incoming.length = 0;
-    this.since.length = 0;
-    this.reading.clear();
-    return dropped;
-  }
 }
 
 /** What the uploader needs from the session around it. */
@@ -253,9 +99,7 @@ export class Uploader {
     if (!request) return; // cancelled, or the peer was choked meanwhile
     if (data.length === request.length && !peer.amChoking) {
       this.ports.send(peer, { type: 'piece', index, begin, block: data });
-      peer.uploaded += data.length;
-      peer.up.add(data.length, now);
-      peer.upSlow.add(data.length, now);
+      peer.upload.sent(data.length, now);
       this.uploadedBytes += data.length;
       this.meter.add(data.length, now);
       this.pacer.sent(data.length);
@@ -317,12 +161,6 @@ export class Uploader {
       reading += request.length;
       this.ports.read(best.peer, request);
     }
-  }
-
-  /** The peer's transport is backlogged or drained again (see the `peer-backlog` event). */
-  onBacklog(peer: PeerState, backlogged: boolean, now: number): void {
-    peer.backlogged = backlogged;
-    if (!backlogged) this.pump(peer, now);
   }
 
   /** Capped peers' queues wait for their budget: the clock lets them through. The upload split is set first. */

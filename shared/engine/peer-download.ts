@@ -1,0 +1,84 @@
+// The download side of one peer, written by the downloader alone (downloader.ts): our interest in it, the snub clock
+// (when a block we asked for last came, whether we are waiting on it), and what it sent us.
+import { CHOKE_RATE_WINDOW_MS, RateMeter } from './rate';
+
+export class PeerDownload {
+  private _amInterested = false;
+  private _lastBlockAt: number;
+  private _waiting = false;
+  private _snubbed = false;
+  private _downloaded = 0;
+  private _piecesReceived = 0;
+  readonly down = new RateMeter();
+  /** Over 20 s, for the choker. */
+  readonly downSlow = new RateMeter(CHOKE_RATE_WINDOW_MS);
+
+  /** The snub clock starts at connection. */
+  constructor(now: number) {
+    this._lastBlockAt = now;
+  }
+
+  get amInterested(): boolean {
+    return this._amInterested;
+  }
+
+  /** When a block we asked for last arrived (snubbing), starting at connection. */
+  get lastBlockAt(): number {
+    return this._lastBlockAt;
+  }
+
+  /** We have been waiting on it since lastBlockAt (requests sent, no block since). */
+  get waiting(): boolean {
+    return this._waiting;
+  }
+
+  get snubbed(): boolean {
+    return this._snubbed;
+  }
+
+  /** Bytes of blocks we asked for that it sent. */
+  get downloaded(): number {
+    return this._downloaded;
+  }
+
+  /** Verified pieces it sent blocks of. */
+  get piecesReceived(): number {
+    return this._piecesReceived;
+  }
+
+  setInterested(interested: boolean): void {
+    this._amInterested = interested;
+  }
+
+  /** Requests went out: the snub clock starts, unless it runs already (since its last block or unchoke). */
+  requested(now: number): void {
+    if (this._waiting) return;
+    this._waiting = true;
+    this._lastBlockAt = now;
+  }
+
+  /** It choked us: we are not waiting on it any more. */
+  choked(): void {
+    this._waiting = false;
+  }
+
+  /** A block we asked for arrived: it is not snubbing us. */
+  blockArrived(bytes: number, now: number): void {
+    this._lastBlockAt = now;
+    this._waiting = false;
+    this._snubbed = false;
+    this._downloaded += bytes;
+    this.down.add(bytes, now);
+    this.downSlow.add(bytes, now);
+  }
+
+  /** Sticky until it sends a block. */
+  snub(): void {
+    this._snubbed = true;
+  }
+
+  /** A piece it sent blocks of verified. */
+  pieceVerified(): void {
+    this._piecesReceived++;
+  }
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { BLOCK_SIZE } from '../wire';
+import { OUR_REQQ, READS_PER_PEER, UploadQueue } from './upload-queue';
+
+const block = (index: number, begin = 0, length = BLOCK_SIZE) => ({ index, begin, length });
+
+describe('UploadQueue (one peer’s requests to us)', () => {
+  it('reads in request order, at most READS_PER_PEER at a time, and a finished read frees a slot', () => {
+    const queue = new UploadQueue(undefined, 0);
+    for (let i = 0; i < READS_PER_PEER + 3; i++) queue.enqueue(block(i));
+    const first = queue.take(0);
+    expect(first.map((r) => r.index)).toEqual(Array.from({ length: READS_PER_PEER }, (_, i) => i));
+    expect(queue.take(0)).toEqual([]);
+    expect(queue.finishRead(0, 0)).toEqual(block(0));
+    expect(queue.finishRead(0, 0)).toBeUndefined(); // only once
+    expect(queue.take(0)).toEqual([block(READS_PER_PEER)]);
+    expect(queue.size).toBe(READS_PER_PEER + 2);
+  });
+
+  it('reads at most the slots it is given, never more than READS_PER_PEER', () => {
+    const queue = new UploadQueue(undefined, 0);
+    for (let i = 0; i < READS_PER_PEER + 3; i++) queue.enqueue(block(i));
+    expect(queue.take(0, 3).map((r) => r.index)).toEqual([0, 1, 2]);
+    expect(queue.take(0, 3)).toEqual([]);
+    expect(queue.take(0, 1000)).toHaveLength(READS_PER_PEER - 3);
+  });
+
+  it('is full at OUR_REQQ requests, queued and being read together', () => {
+    const queue = new UploadQueue(undefined, 0);
+    for (let i = 0; i < OUR_REQQ - 1; i++) queue.enqueue(block(i));
+    queue.take(0);
+    expect(queue.full()).toBe(false);
+    queue.enqueue(block(OUR_REQQ));
+    expect(queue.full()).toBe(true);
+  });
+
+  it('knows the blocks it holds; a cancel forgets one and says whether a read slot came free', () => {
+    const queue = new UploadQueue(undefined, 0);
+    queue.enqueue(block(1));
+    queue.take(0);
+    queue.enqueue(block(2, BLOCK_SIZE));
+    expect(queue.holds(1, 0)).toBe(true);
+    expect(queue.holds(2, BLOCK_SIZE)).toBe(true);
+    expect(queue.holds(2, 0)).toBe(false);
+    expect(queue.cancel(2, BLOCK_SIZE)).toBe(false); // it was waiting
+    expect(queue.cancel(1, 0)).toBe(true); // it was being read
+    expect(queue.cancel(1, 0)).toBe(false);
+    expect(queue.size).toBe(0);
+  });
+
+  it('drops everything on a choke: the reads in progress first, then the waiting requests', () => {
+    const queue = new UploadQueue(undefined, 0);
+    queue.enqueue(block(5));
+    queue.take(0);
+    queue.enqueue(block(6));
+    queue.enqueue(block(7));
+    expect(queue.drop().map((r) => r.index)).toEqual([5, 6, 7]);
+    expect(queue.size).toBe(0);
+    expect(queue.finishRead(5, 0)).toBeUndefined();
+  });
+
+  it('with a cap, the token bucket starts empty, fills at the cap and holds at most one second (one block at least)', () => {
+    const queue = new UploadQueue(BLOCK_SIZE, 0); // one block a second
+    for (let i = 0; i < 10; i++) queue.enqueue(block(i));
+    expect(queue.take(0)).toEqual([]);
+    expect(queue.take(500)).toEqual([]);
+    expect(queue.take(1000).length).toBe(1);
+    // Ten idle seconds still buy one second's worth, not ten.
+    for (let i = 0; i < 16; i++) queue.finishRead(i, 0);
+    expect(queue.take(11_000).length).toBe(1);
+    // A cap below a block still lets one block through once a block's worth accrued.
+    const slow = new UploadQueue(BLOCK_SIZE / 4, 0);
+    slow.enqueue(block(0));
+    expect(slow.take(3000)).toEqual([]);
+    expect(slow.take(4000)).toEqual([block(0)]);
+  });
+
+  it('a new cap empties the bucket; the same cap keeps it; no cap reads at once', () => {
+    const queue = new UploadQueue(2 * BLOCK_SIZE, 0);
+    for (let i = 0; i < 4; i++) queue.enqueue(block(i));
+    queue.setCap(2 * BLOCK_SIZE, 1000); // unchanged: the budget accrued since 0 stays
+    expect(queue.take(1000).length).toBe(2);
+    queue.setCap(4 * BLOCK_SIZE, 1000);
+    expect(queue.uploadCap).toBe(4 * BLOCK_SIZE);
+    expect(queue.take(1000)).toEqual([]);
+    queue.setCap(undefined, 1000);
+    expect(queue.take(1000).length).toBe(2);
+  });
+});
+
+describe('UploadQueue (what we sent a peer, and its transport)', () => {
+  it('counts what was sent and measures it, and remembers a backlogged transport', () => {
+    const queue = new UploadQueue(undefined, 0);
+    queue.sent(BLOCK_SIZE, 0);
+    queue.sent(BLOCK_SIZE, 100);
+    expect(queue.uploaded).toBe(2 * BLOCK_SIZE);
+    expect(queue.up.total).toBe(2 * BLOCK_SIZE);
+    expect(queue.upSlow.windowMs).toBe(20_000);
+    expect(queue.backlogged).toBe(false);
+    queue.setBacklogged(true);
+    expect(queue.backlogged).toBe(true);
+  });
+});

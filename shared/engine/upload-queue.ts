@@ -1,0 +1,191 @@
+// The upload side of one peer (the uploader's per-peer state, uploader.ts): the requests it made to us (a FIFO
+// waiting for a read slot), the reads in progress, the upload budget (a token bucket of at most one second's worth, at
+// least one block, of the peer's upload cap) deciding when a queued request may be read, whether its transport is
+// backlogged, and what we sent it.
+import { BLOCK_SIZE } from '../wire';
+import type { BlockRequest } from './picker';
+import { CHOKE_RATE_WINDOW_MS, RateMeter } from './rate';
+
+/** How many requests we queue per peer (our `reqq`); more are discarded. */
+export const OUR_REQQ = 250;
+/** Reads outstanding to storage per peer (the rest of its requests wait in its queue). */
+export const READS_PER_PEER = 16;
+const key = (index: number, begin: number): string => `${index}:${begin}`;
+
+export class UploadQueue {
+  /** Requests waiting for a read slot, oldest first, and when each came. */
+  private readonly incoming: BlockRequest[] = [];
+  private readonly since: number[] = [];
+  private readonly reading = new Map<string, BlockRequest>();
+  /** Upload rate cap, bytes/s (undefined: none), and the bytes the peer may still be sent now. */
+  private cap: number | undefined;
+  private budget = 0;
+  private budgetAt: number;
+  private _backlogged = false;
+  private _uploaded = 0;
+  readonly up = new RateMeter();
+  /** Over 20 s, for the choker (see CHOKE_RATE_WINDOW_MS). */
+  readonly upSlow = new RateMeter(CHOKE_RATE_WINDOW_MS);
+
+  constructor(cap: number | undefined, now: number) {
+    this.cap = cap;
+    this.budgetAt = now;
+  }
+
+  /** Its transport is not draining what we send: no new block reads until it does (see `peer-backlog`). */
+  get backlogged(): boolean {
+    return this._backlogged;
+  }
+
+  setBacklogged(backlogged: boolean): void {
+    this._backlogged = backlogged;
+  }
+
+  /** Bytes of blocks sent to it. */
+  get uploaded(): number {
+    return this._uploaded;
+  }
+
+  /** A block of `bytes` was sent to it. */
+  sent(bytes: number, now: number): void {
+    this._uploaded += bytes;
+    this.up.add(bytes, now);
+    this.upSlow.add(bytes, now);
+  }
+
+  get uploadCap(): number | undefined {
+    return this.cap;
+  }
+
+  /** A new cap empties the bucket (the budget starts again from now). */
+  setCap(cap: number | undefined, now: number): void {
+    if (cap === this.cap) return;
+    this.cap = cap;
+    this.budget = 0;
+    this.budgetAt = now;
+  }
+
+  /** The peer's weight in the upload split (undefined: not in the split, its cap is its own); set by the choke
+   * rounds. */
+  share: number | undefined;
+
+  /** A new rate for a capped peer that keeps what it had earned at the old one (the split moves every tick). */
+  retune(cap: number, now: number): void {
+    if (this.cap === undefined) return this.setCap(cap, now);
+    this.refill(now);
+    this.cap = cap;
+  }
+
+  private refill(now: number): void {
+    const cap = this.cap;
+    if (cap === undefined) return;
+    const burst = Math.max(cap, BLOCK_SIZE);
+    this.budget = Math.min(burst, this.budget + (cap * Math.max(0, now - this.budgetAt)) / 1000);
+    this.budgetAt = now;
+  }
+
+  /** Requests queued or being read. */
+  get size(): number {
+    return this.incoming.length + this.reading.size;
+  }
+
+  get waiting(): number {
+    return this.incoming.length;
+  }
+
+  full(): boolean {
+    return this.size >= OUR_REQQ;
+  }
+
+  /** The block is queued or being read already. */
+  holds(index: number, begin: number): boolean {
+    return (
+      this.reading.has(key(index, begin)) || this.incoming.some((r) => r.index === index && r.begin === begin)
+    );
+  }
+
+  enqueue(request: BlockRequest, now = 0): void {
+    this.incoming.push(request);
+    this.since.push(now);
+  }
+
+  /** When the waiting request at `at` came. */
+  waitingSince(at: number): number {
+    return this.since[at] ?? 0;
+  }
+
+  /** Forgets a cancelled request; true if it was being read (a read slot is free again). */
+  cancel(index: number, begin: number): boolean {
+    const at = this.incoming.findIndex((r) => r.index === index && r.begin === begin);
+    if (at >= 0) {
+      this.incoming.splice(at, 1);
+      this.since.splice(at, 1);
+      return false;
+    }
+    return this.reading.delete(key(index, begin));
+  }
+
+  /** The requests waiting for a read slot, oldest first. */
+  get waitingRequests(): readonly BlockRequest[] {
+    return this.incoming;
+  }
+
+  /** Bytes of the reads in progress. */
+  get readingBytes(): number {
+    let bytes = 0;
+    for (const request of this.reading.values()) bytes += request.length;
+    return bytes;
+  }
+
+  /** Starts reading the waiting request at `at` (out of order), if a read slot and the budget allow it now. */
+  takeWaiting(at: number, now: number): BlockRequest | undefined {
+    const request = this.incoming[at];
+    if (!request || this.reading.size >= READS_PER_PEER) return undefined;
+    if (this.cap !== undefined) {
+      this.refill(now);
+      if (this.budget < request.length) return undefined;
+      this.budget -= request.length;
+    }
+    this.incoming.splice(at, 1);
+    this.since.splice(at, 1);
+    this.reading.set(key(request.index, request.begin), request);
+    return request;
+  }
+
+  /** The requests to read now: up to the read slots (`slots`, at most READS_PER_PEER), and within the budget when the
+   * peer's upload is capped. */
+  take(now: number, slots = READS_PER_PEER): BlockRequest[] {
+    const cap = this.cap;
+    this.refill(now);
+    const reads: BlockRequest[] = [];
+    const limit = Math.min(READS_PER_PEER, slots);
+    while (this.reading.size < limit && this.incoming.length > 0) {
+      if (cap !== undefined) {
+        if (this.budget < this.incoming[0].length) break;
+        this.budget -= this.incoming[0].length;
+      }
+      const request = this.incoming.shift() as BlockRequest;
+      this.since.shift();
+      this.reading.set(key(request.index, request.begin), request);
+      reads.push(request);
+    }
+    return reads;
+  }
+
+  /** A read finished (or failed): the request it was for, unless it was cancelled or dropped meanwhile. */
+  finishRead(index: number, begin: number): BlockRequest | undefined {
+    const k = key(index, begin);
+    const request = this.reading.get(k);
+    this.reading.delete(k);
+    return request;
+  }
+
+  /** Drops everything (the peer is choked): the requests being read, then the queued ones, to reject. */
+  drop(): BlockRequest[] {
+    const dropped = [...this.reading.values(), ...this.incoming];
+    this.incoming.length = 0;
+    this.since.length = 0;
+    this.reading.clear();
+    return dropped;
+  }
+}
