@@ -10,11 +10,12 @@ import { pieceSize } from '../metainfo';
 import type { WireMessage } from '../wire';
 import { BLOCK_SIZE, encodeMessage } from '../wire';
 import { ASKED_SLACK, type PeerState } from './peer';
-import { PiecePicker, type BlockRequest, type PickerOptions } from './picker';
+import type { BlockRequest } from './block-geometry';
+import { PiecePicker } from './picker';
 import { isSnubbed, pipelineDepth } from './pipeline';
 import type { EngineConfig, FilePriority, PeerKey } from './types';
 import { BanList, bytesEqual, digestMatches } from './verify';
-import type { Wishlist } from './wishlist';
+import type { PickerOptions, Wishlist } from './wishlist';
 
 /** A peer measured slow gets at most this much work queued (but at least 2 requests) instead of minPipeline, so the
  * last blocks do not sit behind a slow peer's queue while faster peers could bring them. */

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../bitfield';
-import { PiecePicker, type BlockRequest, type PickerOptions, type PiecePriority } from './picker';
+import type { BlockRequest } from './block-geometry';
+import { PiecePicker } from './picker';
+import type { PiecePriority } from './priorities';
+import type { PickerOptions } from './wishlist';
 import { mulberry32 } from './testing/random';
 
 const KIB16 = 16384;

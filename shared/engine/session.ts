@@ -44,7 +44,7 @@ import {
   UT_METADATA_ID,
   type WireIdentity,
 } from './peer-wire';
-import type { BlockRequest } from './picker';
+import type { BlockRequest } from './block-geometry';
 import { RateMeter } from './rate';
 import type {
   EngineAction,

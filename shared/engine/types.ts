@@ -3,7 +3,7 @@
 import type { Bitfield } from '../bitfield';
 import type { TorrentInfo } from '../metainfo';
 import type { ChokePolicy, SpareSlots } from './choker';
-import type { PieceSelection } from './picker';
+import type { PieceSelection } from './selection';
 import type { WishlistFactory } from './wishlist';
 
 /** A connection key chosen by the adapter (unique per connection for the session's lifetime). */

@@ -11,7 +11,7 @@ import { pieceSize } from '../metainfo';
 import type { WireMessage } from '../wire';
 import { BLOCK_SIZE } from '../wire';
 import { blockKey as key, type PeerState } from './peer';
-import type { BlockRequest } from './picker';
+import type { BlockRequest } from './block-geometry';
 import { pickServe, UploadPacer, type ServeCandidate } from './pacer';
 import { RateMeter } from './rate';
 

@@ -1,7 +1,36 @@
 // What the downloader needs from piece selection: it reports what peers have and what arrived, and asks what to
 // request next. The piece picker (picker.ts) is the implementation; tests may plug in another (EngineConfig.wishlist).
 import type { Bitfield } from '../bitfield';
-import type { BlockReceipt, BlockRequest, PeerBlockRequest, PickerOptions, PiecePriority } from './picker';
+import type { BlockRequest, PeerBlockRequest } from './block-geometry';
+import type { PiecePriority } from './priorities';
+import type { BlockReceipt } from './request-ledger';
+import type { PieceSelection } from './selection';
+
+/** What a wishlist is built from: the torrent's geometry, what we have, and how to choose. */
+export interface PickerOptions {
+  pieceCount: number;
+  pieceLength: number;
+  totalLength: number;
+  /** Verified pieces (the picker never requests these); the picker may keep a reference. */
+  have: Bitfield;
+  random: () => number;
+  /** Default 4: pick at random (among available) until we have this many pieces. */
+  randomFirstPieces?: number;
+  /** Default 2: at most this many peers asked for the same block in endgame. */
+  endgameDuplicates?: number;
+  /** Endgame duplicates only for a peer with nothing else outstanding, one block at a time (libtorrent's rule), so
+   * that blocks are not sent twice while every peer is still busy. Default false: a peer fills its whole pipeline
+   * with duplicates. */
+  endgameWhenIdle?: boolean;
+  /** Default 16384. */
+  blockSize?: number;
+  /** Per peer, how many of the requests we sent it are remembered for `takeAsked` (oldest forgotten first).
+   * Default: no bound. */
+  askedLimit?: number;
+  /** How fresh pieces are chosen. 'rarest' (default): random for the first randomFirstPieces, then rarest first;
+   * 'random': uniformly random among the fresh pieces the peer has; 'sequential': the lowest index first (streaming). */
+  pieceSelection?: PieceSelection;
+}
 
 export interface Wishlist {
   // What peers have (the only copy the session keeps once the torrent is known).
