@@ -15,6 +15,7 @@ import { PiecePicker } from './picker';
 import { isSnubbed, pipelineDepth } from './pipeline';
 import type { EngineConfig, FilePriority, PeerKey } from './types';
 import { BanList, bytesEqual, digestMatches } from './verify';
+import { VerifiedPieces } from './verified-pieces';
 import type { PickerOptions, Wishlist } from './wishlist';
 
 /** A peer measured slow gets at most this much work queued (but at least 2 requests) instead of minPipeline, so the
@@ -63,9 +64,8 @@ const senderKeys = (peer: PeerState): string[] => [peer.peerIdHex, ...peer.ident
 const newPicker = (options: PickerOptions): Wishlist => new PiecePicker(options);
 
 export class Downloader {
-  /** Pieces verified and stored (the wishlist shares this bitfield). */
-  readonly have: Bitfield;
-  private _haveCount: number;
+  /** Pieces verified and stored: written only by `stored`, read by the wishlist, the uploader and the session. */
+  readonly verified: VerifiedPieces;
   /** Bytes of pieces verified and stored since the session started. */
   downloadedBytes = 0;
   private readonly wishlist: Wishlist;
@@ -86,14 +86,12 @@ export class Downloader {
     private readonly bans: BanList,
     private readonly ports: DownloaderPorts,
   ) {
-    if (have && have.length !== info.pieceCount) throw new RangeError('have does not match the piece count');
-    this.have = have ? have.clone() : new Bitfield(info.pieceCount);
-    this._haveCount = this.have.count();
+    this.verified = new VerifiedPieces(info, have);
     this.wishlist = (config.wishlist ?? newPicker)({
       pieceCount: info.pieceCount,
       pieceLength: info.pieceLength,
       totalLength: info.length,
-      have: this.have,
+      have: this.verified,
       random,
       askedLimit: config.maxPipeline * ASKED_SLACK,
       randomFirstPieces: config.randomFirstPieces,
@@ -109,21 +107,22 @@ export class Downloader {
     return this.suspectBytes;
   }
 
+  /** The verified pieces' bitfield (read only: see `verified`). */
+  get have(): Bitfield {
+    return this.verified.bitfield;
+  }
+
   get haveCount(): number {
-    return this._haveCount;
+    return this.verified.count;
   }
 
   get complete(): boolean {
-    return this._haveCount === this.info.pieceCount;
+    return this.verified.complete;
   }
 
   /** Bytes of the torrent we have. */
   bytesHave(): number {
-    const { info } = this;
-    const last = info.pieceCount - 1;
-    if (last < 0) return 0;
-    const lastHad = this.have.get(last);
-    return (this._haveCount - (lastHad ? 1 : 0)) * info.pieceLength + (lastHad ? pieceSize(info, last) : 0);
+    return this.verified.bytes();
   }
 
   // --- what peers have
@@ -307,12 +306,8 @@ export class Downloader {
    * false for a piece we were not storing. */
   stored(index: number): boolean {
     if (!this.storing.delete(index)) return false;
-    if (!this.have.get(index)) {
-      this._haveCount++;
-      this.downloadedBytes += pieceSize(this.info, index);
-    }
-    const uninteresting = this.wishlist.pieceVerified(index); // sets the bit in `have` (the wishlist shares it)
-    this.have.set(index);
+    if (this.verified.add(index)) this.downloadedBytes += pieceSize(this.info, index);
+    const uninteresting = this.wishlist.pieceVerified(index);
     for (const peer of this.ports.peers()) {
       if (peer.handshaken) this.ports.send(peer, { type: 'have', index });
     }

@@ -3,6 +3,7 @@ import { Bitfield } from '../bitfield';
 import type { BlockRequest } from './block-geometry';
 import { PiecePicker } from './picker';
 import type { PiecePriority } from './priorities';
+import { VerifiedPieces } from './verified-pieces';
 import type { PickerOptions } from './wishlist';
 import { mulberry32 } from './testing/random';
 
@@ -18,12 +19,36 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
 }
 
-function picker(options: Partial<PickerOptions> & { pieceCount: number; seed?: number }): PiecePicker {
+/** The owner of each picker's verified pieces (what Downloader.stored writes). */
+const owners = new WeakMap<PiecePicker, VerifiedPieces>();
+
+/** A picker whose verified pieces start from `have` (a bitfield, or the owner itself). */
+function newPicker(options: Omit<PickerOptions, 'have'> & { have?: Bitfield | VerifiedPieces }): PiecePicker {
+  const sizes = {
+    pieceCount: options.pieceCount,
+    pieceLength: options.pieceLength,
+    length: options.totalLength,
+  };
+  const have =
+    options.have instanceof VerifiedPieces ? options.have : new VerifiedPieces(sizes, options.have);
+  const p = new PiecePicker({ ...options, have });
+  owners.set(p, have);
+  return p;
+}
+
+/** Records the piece as verified and tells the picker, as Downloader.stored does. */
+function verify(p: PiecePicker, index: number): string[] {
+  owners.get(p)!.add(index);
+  return p.pieceVerified(index);
+}
+
+function picker(
+  options: Omit<Partial<PickerOptions>, 'have'> & { pieceCount: number; seed?: number; have?: Bitfield },
+): PiecePicker {
   const pieceLength = options.pieceLength ?? 4 * KIB16;
-  return new PiecePicker({
+  return newPicker({
     pieceLength,
     totalLength: options.pieceCount * pieceLength,
-    have: new Bitfield(options.pieceCount),
     random: mulberry32(options.seed ?? 1),
     randomFirstPieces: 0,
     ...options,
@@ -31,7 +56,7 @@ function picker(options: Partial<PickerOptions> & { pieceCount: number; seed?: n
 }
 
 /** Does `bits` hold a piece `have` lacks? (the scan that the picker's interest counter replaces) */
-function hasAnyMissing(bits: Bitfield, have: Bitfield): boolean {
+function hasAnyMissing(bits: Bitfield, have: { get(index: number): boolean }): boolean {
   for (let i = 0; i < bits.length; i++) if (bits.get(i) && !have.get(i)) return true;
   return false;
 }
@@ -51,7 +76,7 @@ function deliver(p: PiecePicker, peer: string, requests: BlockRequest[]): number
     const result = p.blockReceived(peer, r.index, r.begin, r.length);
     expect(result.expected).toBe(true);
     if (result.pieceComplete) {
-      p.pieceVerified(r.index);
+      verify(p, r.index);
       completed.push(r.index);
     }
   }
@@ -62,7 +87,7 @@ describe('PiecePicker geometry', () => {
   it('splits pieces into blocks, with a short last block and a short last piece', () => {
     // 40,000-byte pieces (not a multiple of 16 KiB) and a 5,000-byte last piece.
     const totalLength = 3 * 40_000 + 5000;
-    const p = new PiecePicker({
+    const p = newPicker({
       pieceCount: 4,
       pieceLength: 40_000,
       totalLength,
@@ -91,7 +116,7 @@ describe('PiecePicker geometry', () => {
   });
 
   it('handles a torrent whose length is an exact multiple of the block size but not of the piece length', () => {
-    const p = new PiecePicker({
+    const p = newPicker({
       pieceCount: 3,
       pieceLength: 4 * KIB16,
       totalLength: 9 * KIB16,
@@ -107,18 +132,17 @@ describe('PiecePicker geometry', () => {
   it('rejects inconsistent geometry', () => {
     const have = new Bitfield(4);
     const random = mulberry32(1);
-    expect(
-      () => new PiecePicker({ pieceCount: 4, pieceLength: 100, totalLength: 401, have, random }),
-    ).toThrow(RangeError);
-    expect(
-      () => new PiecePicker({ pieceCount: 4, pieceLength: 100, totalLength: 300, have, random }),
-    ).toThrow(RangeError);
-    expect(
-      () => new PiecePicker({ pieceCount: 5, pieceLength: 100, totalLength: 500, have, random }),
-    ).toThrow(RangeError);
-    expect(
-      () =>
-        new PiecePicker({ pieceCount: 4, pieceLength: 100, totalLength: 400, have, random, blockSize: 0 }),
+    expect(() => newPicker({ pieceCount: 4, pieceLength: 100, totalLength: 401, have, random })).toThrow(
+      RangeError,
+    );
+    expect(() => newPicker({ pieceCount: 4, pieceLength: 100, totalLength: 300, have, random })).toThrow(
+      RangeError,
+    );
+    expect(() => newPicker({ pieceCount: 5, pieceLength: 100, totalLength: 500, have, random })).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      newPicker({ pieceCount: 4, pieceLength: 100, totalLength: 400, have, random, blockSize: 0 }),
     ).toThrow(RangeError);
   });
 });
@@ -329,7 +353,7 @@ describe('PiecePicker arrivals and verification', () => {
       [0, 1, 2, 3].map((b) => b * KIB16),
     );
     expect(() => {
-      p.pieceVerified(0);
+      verify(p, 0);
       p.pieceFailed(0);
     }).toThrow(/already verified/);
   });
@@ -339,7 +363,7 @@ describe('PiecePicker arrivals and verification', () => {
     p.peerHaveAll('a');
     const requests = p.nextRequests('a', 8, 0);
     expect(p.outstanding('a')).toBe(8);
-    p.pieceVerified(0);
+    verify(p, 0);
     expect(p.outstanding('a')).toBe(4);
     // A late block of the verified piece is a harmless duplicate.
     const late = requests.find((r) => r.index === 0)!;
@@ -347,8 +371,8 @@ describe('PiecePicker arrivals and verification', () => {
       expected: true,
       duplicate: true,
     });
-    p.pieceVerified(1);
-    p.pieceVerified(1);
+    verify(p, 1);
+    verify(p, 1);
     expect(p.complete).toBe(true);
     expect(p.inEndgame()).toBe(false);
     expect(p.nextRequests('a', 8, 0)).toEqual([]);
@@ -365,11 +389,11 @@ describe('PiecePicker arrivals and verification', () => {
     expect(p.isPeerInteresting('a')).toBe(true);
     expect(p.isPeerInteresting('b')).toBe(false);
     expect(p.isPeerInteresting('c')).toBe(true);
-    p.pieceVerified(60);
+    verify(p, 60);
     expect(p.isPeerInteresting('a')).toBe(false);
     expect(interesting(p, 'x3', field(100, [10, 60]))).toBe(false);
     // Near the end.
-    for (let i = 50; i < 99; i++) p.pieceVerified(i);
+    for (let i = 50; i < 99; i++) verify(p, i);
     expect(interesting(p, 'x4', field(100, [99]))).toBe(true);
     expect(interesting(p, 'x5', field(100, range(0, 99)))).toBe(false);
   });
@@ -426,9 +450,9 @@ describe('PiecePicker owns what each peer has', () => {
     p.peerBitfield('c', field(4, [2]));
     p.peerHaveAll('s');
     p.peerBitfield('none', new Bitfield(4));
-    expect(p.pieceVerified(0)).toEqual([]);
+    expect(verify(p, 0)).toEqual([]);
     expect(p.isPeerInteresting('a')).toBe(true);
-    expect(p.pieceVerified(1)).toEqual(['a', 'b']);
+    expect(verify(p, 1)).toEqual(['a', 'b']);
     expect(['a', 'b', 'c', 's', 'none'].map((peer) => p.isPeerInteresting(peer))).toEqual([
       false,
       false,
@@ -436,17 +460,17 @@ describe('PiecePicker owns what each peer has', () => {
       true,
       false,
     ]);
-    expect(p.pieceVerified(1)).toEqual([]); // twice: a no-op
-    expect(p.pieceVerified(2)).toEqual(['c']);
+    expect(verify(p, 1)).toEqual([]); // twice: a no-op
+    expect(verify(p, 2)).toEqual(['c']);
     // The last piece: the seed has nothing more for us either.
-    expect(p.pieceVerified(3)).toEqual(['s']);
+    expect(verify(p, 3)).toEqual(['s']);
     expect(p.isPeerInteresting('s')).toBe(false);
   });
 
   it('a have for a piece we lack makes a peer interesting again', () => {
     const p = picker({ pieceCount: 3 });
     p.peerBitfield('a', field(3, [0]));
-    expect(p.pieceVerified(0)).toEqual(['a']);
+    expect(verify(p, 0)).toEqual(['a']);
     p.peerHave('a', 0);
     expect(p.isPeerInteresting('a')).toBe(false);
     p.peerHave('a', 2);
@@ -630,8 +654,8 @@ describe('PiecePicker in a random swarm', () => {
       const random = mulberry32(seed);
       const pieceCount = 30;
       const totalLength = 29 * 3 * KIB16 + 1234;
-      const have = new Bitfield(pieceCount);
-      const p = new PiecePicker({
+      const have = new VerifiedPieces({ pieceCount, pieceLength: 3 * KIB16, length: totalLength });
+      const p = newPicker({
         pieceCount,
         pieceLength: 3 * KIB16,
         totalLength,
@@ -708,7 +732,7 @@ describe('PiecePicker in a random swarm', () => {
             if (random() < 0.05) p.pieceFailed(r.index);
             else {
               const before = [...peers.keys()].filter((name) => p.isPeerInteresting(name));
-              const flipped = p.pieceVerified(r.index);
+              const flipped = verify(p, r.index);
               // Exactly the peers that were interesting and are no longer.
               expect([...flipped].sort()).toEqual(before.filter((name) => !p.isPeerInteresting(name)).sort());
             }
@@ -726,7 +750,7 @@ describe('PiecePicker in a random swarm', () => {
         }
       }
       expect(p.complete).toBe(true);
-      expect(have.isComplete()).toBe(true);
+      expect(have.complete).toBe(true);
     }
   });
 });
@@ -735,8 +759,8 @@ describe('PiecePicker cost', () => {
   it('stays cheap for 50,000 pieces and 50 peers', () => {
     const pieceCount = 50_000;
     const random = mulberry32(42);
-    const have = new Bitfield(pieceCount);
-    const p = new PiecePicker({
+    const have = new VerifiedPieces({ pieceCount, pieceLength: 4 * KIB16, length: pieceCount * 4 * KIB16 });
+    const p = newPicker({
       pieceCount,
       pieceLength: 4 * KIB16,
       totalLength: pieceCount * 4 * KIB16,
@@ -773,7 +797,7 @@ describe('PiecePicker cost', () => {
           const result = p.blockReceived(peer.name, r.index, r.begin, r.length);
           operations++;
           if (result.pieceComplete) {
-            p.pieceVerified(r.index);
+            verify(p, r.index);
             verified++;
           }
         }
@@ -793,7 +817,7 @@ describe('PiecePicker cost', () => {
 describe('PiecePicker endgame cost', () => {
   it('refills deep pipelines through the endgame without rescanning every outstanding block', () => {
     const pieceCount = 2000;
-    const p = new PiecePicker({
+    const p = newPicker({
       pieceCount,
       pieceLength: 16 * KIB16,
       totalLength: pieceCount * 16 * KIB16,
@@ -824,7 +848,7 @@ describe('PiecePicker endgame cost', () => {
               1,
             );
           }
-          if (result.pieceComplete) p.pieceVerified(r.index);
+          if (result.pieceComplete) verify(p, r.index);
         }
         // One refill per arrival, up to a depth of 250, as the session does.
         const requests = p.nextRequests(peer.name, 250 - peer.queue.length, now);
@@ -993,9 +1017,9 @@ describe('PiecePicker priorities and deadlines', () => {
     const p = picker({ pieceCount: 2 });
     p.setPriority(1, 'skip');
     p.peerBitfield('a', field(2, [0, 1]));
-    expect(p.pieceVerified(1)).toEqual([]);
+    expect(verify(p, 1)).toEqual([]);
     expect(p.isPeerInteresting('a')).toBe(true);
-    expect(p.pieceVerified(0)).toEqual(['a']);
+    expect(verify(p, 0)).toEqual(['a']);
   });
 
   it('fetches pieces with a deadline first, earliest first, then high priority, then the rest', () => {
@@ -1047,8 +1071,8 @@ describe('PiecePicker priorities under random use', () => {
     for (const seed of [1, 2, 3]) {
       const random = mulberry32(seed);
       const pieceCount = 24;
-      const have = new Bitfield(pieceCount);
-      const p = new PiecePicker({
+      const have = new VerifiedPieces({ pieceCount, pieceLength: 2 * KIB16, length: pieceCount * 2 * KIB16 });
+      const p = newPicker({
         pieceCount,
         pieceLength: 2 * KIB16,
         totalLength: pieceCount * 2 * KIB16,
@@ -1089,7 +1113,7 @@ describe('PiecePicker priorities under random use', () => {
         if (result.pieceComplete) {
           expect(received.get(r.index)!.size).toBe(2);
           received.delete(r.index);
-          p.pieceVerified(r.index);
+          verify(p, r.index);
         }
       };
       for (let step = 0; step < 3000; step++) {
@@ -1130,7 +1154,7 @@ describe('PiecePicker priorities under random use', () => {
         }
       }
       expect(p.complete).toBe(true);
-      expect(have.isComplete()).toBe(true);
+      expect(have.complete).toBe(true);
     }
   });
 });

@@ -25,6 +25,7 @@ import {
   PieceSelector,
   type PeerSearch,
 } from './selection';
+import type { VerifiedView } from './verified-pieces';
 import type { PickerOptions, Wishlist } from './wishlist';
 
 /** Everything the picker's parts remember of one peer. */
@@ -38,8 +39,7 @@ export class PiecePicker implements Wishlist {
 
   private readonly meter: WorkMeter = { work: 0 };
   private readonly geometry: BlockGeometry;
-  private readonly have: Bitfield;
-  private verified = 0;
+  private readonly have: VerifiedView;
   private readonly endgameWhenIdle: boolean;
   private readonly peers = new Map<string, PickerPeer>();
   private readonly availabilities: Availability;
@@ -51,8 +51,8 @@ export class PiecePicker implements Wishlist {
   constructor(options: PickerOptions) {
     const { pieceCount, pieceLength, totalLength, have, random } = options;
     const geometry = new BlockGeometry(pieceCount, pieceLength, totalLength, options.blockSize ?? 16384);
-    if (have.length !== pieceCount)
-      throw new RangeError(`have has ${have.length} bits, expected ${pieceCount}`);
+    if (have.pieceCount !== pieceCount)
+      throw new RangeError(`have has ${have.pieceCount} pieces, expected ${pieceCount}`);
     const randomFirstPieces = options.randomFirstPieces ?? 4;
     const endgameDuplicates = options.endgameDuplicates ?? 2;
     if (!Number.isInteger(randomFirstPieces) || randomFirstPieces < 0) {
@@ -86,7 +86,7 @@ export class PiecePicker implements Wishlist {
       this.availabilities,
       this.ledger,
       this.endgame,
-      { selection, randomFirstPieces, random, haveCount: () => this.verified },
+      { selection, randomFirstPieces, random, haveCount: () => have.count },
       meter,
     );
     this.priorities = new Priorities(
@@ -100,9 +100,7 @@ export class PiecePicker implements Wishlist {
       meter,
     );
     for (let i = 0; i < pieceCount; i++) {
-      if (have.get(i)) {
-        this.verified++;
-      } else {
+      if (!have.get(i)) {
         this.priorities.missing.add(i);
         this.availabilities.addFresh(i);
         this.ledger.unrequestedBlocks += geometry.blockCount(i);
@@ -282,14 +280,16 @@ export class PiecePicker implements Wishlist {
 
   // ---- verification ----
 
-  /** Marks it had (also sets have), drops its bookkeeping. Requests still out for it are forgotten (a late block is
-   * then a duplicate); verifying a piece twice is a no-op. Returns the peers that had something we needed and no
-   * longer have (isPeerInteresting turned false), in the order they first became known. */
+  /** The piece was recorded as verified (`VerifiedPieces.add`, just before): drops its bookkeeping. Requests still
+   * out for it are forgotten (a late block is then a duplicate); telling it twice is a no-op. Returns the peers that
+   * had something we needed and no longer have (isPeerInteresting turned false), in the order they first became
+   * known. */
   pieceVerified(index: number): string[] {
     this.geometry.checkIndex(index);
     const { ledger, priorities } = this;
     const uninteresting: string[] = [];
-    if (this.have.get(index)) return uninteresting;
+    // A wanted piece is missing until told here; an unwanted one has nothing left to drop the second time.
+    if (priorities.isWanted(index) && !priorities.missing.has(index)) return uninteresting;
     const piece = ledger.active.get(index);
     if (piece) {
       ledger.drop(piece);
@@ -299,10 +299,8 @@ export class PiecePicker implements Wishlist {
       ledger.unrequestedBlocks -= this.geometry.blockCount(index);
     }
     const wanted = priorities.isWanted(index);
-    this.have.set(index);
     this.endgame.parole.delete(index);
     priorities.dropDeadline(index);
-    this.verified++;
     if (!wanted) return uninteresting; // nobody counted it as needed
     const { missing } = priorities;
     missing.delete(index);
@@ -371,11 +369,11 @@ export class PiecePicker implements Wishlist {
   }
 
   get complete(): boolean {
-    return this.verified === this.pieceCount;
+    return this.have.complete;
   }
 
   /** Verified pieces. */
   get haveCount(): number {
-    return this.verified;
+    return this.have.count;
   }
 }

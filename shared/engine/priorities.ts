@@ -5,17 +5,13 @@ import type { BlockGeometry, WorkMeter } from './block-geometry';
 import type { Endgame } from './endgame';
 import type { RequestBatch, RequestLedger } from './request-ledger';
 import type { PeerSearch, PieceSelector } from './selection';
+import type { VerifiedView } from './verified-pieces';
 
 /** A piece's priority: 'skip' pieces are not fetched (unless a deadline asks for them), 'high' ones before the rest. */
 export type PiecePriority = 'skip' | 'normal' | 'high';
 
 /** No deadline, for high-priority pieces (they come after every piece with a real deadline). */
 const NO_DEADLINE = Number.POSITIVE_INFINITY;
-
-/** Whether we have a piece (verified). */
-export interface HaveView {
-  get(index: number): boolean;
-}
 
 export class Priorities {
   /** Pieces we want (not skipped) and lack. */
@@ -29,7 +25,7 @@ export class Priorities {
 
   constructor(
     private readonly geometry: BlockGeometry,
-    private readonly have: HaveView,
+    private readonly have: VerifiedView,
     private readonly availability: Availability,
     private readonly ledger: RequestLedger,
     private readonly selector: PieceSelector,

@@ -5,14 +5,15 @@ import type { BlockRequest, PeerBlockRequest } from './block-geometry';
 import type { PiecePriority } from './priorities';
 import type { BlockReceipt } from './request-ledger';
 import type { PieceSelection } from './selection';
+import type { VerifiedView } from './verified-pieces';
 
 /** What a wishlist is built from: the torrent's geometry, what we have, and how to choose. */
 export interface PickerOptions {
   pieceCount: number;
   pieceLength: number;
   totalLength: number;
-  /** Verified pieces (the picker never requests these); the picker may keep a reference. */
-  have: Bitfield;
+  /** Verified pieces (the picker never requests these), read only; the picker keeps the reference. */
+  have: VerifiedView;
   random: () => number;
   /** Default 4: pick at random (among available) until we have this many pieces. */
   randomFirstPieces?: number;
@@ -63,7 +64,8 @@ export interface Wishlist {
   /** Did we ask this peer for exactly this block (not yet arrived)? Forgets it when so. */
   takeAsked(peer: string, index: number, begin: number, length: number): boolean;
   blockReceived(peer: string, index: number, begin: number, length: number): BlockReceipt;
-  /** The piece is stored: returns the peers that no longer have anything we need. */
+  /** The piece is stored and recorded as verified (the owner's `add`, just before): returns the peers that no longer
+   * have anything we need. */
   pieceVerified(index: number): string[];
   /** The piece failed its hash check: fetched again, on `parole` from one peer at a time until it verifies. */
   pieceFailed(index: number, parole?: boolean): void;
