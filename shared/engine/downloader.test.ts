@@ -75,10 +75,7 @@ class MockWishlist implements Wishlist {
   expire(): PeerBlockRequest[] {
     return this.expired;
   }
-  takeAsked(): boolean {
-    return true;
-  }
-  blockReceived(peer: string, index: number, begin: number): BlockReceipt {
+  receive(peer: string, index: number, begin: number): BlockReceipt {
     this.calls.push(`block ${peer} ${index}:${begin}`);
     return { expected: true, duplicate: false, cancels: [], pieceComplete: false, ...this.receipt };
   }

@@ -188,16 +188,14 @@ export class Downloader {
 
   // --- blocks, hashing, storing
 
-  /** Did we ask this peer for exactly this block (not yet arrived)? */
-  takeAsked(peer: PeerState, index: number, begin: number, length: number): boolean {
-    return this.wishlist.takeAsked(peer.key, index, begin, length);
-  }
-
-  /** A block we asked for (see `takeAsked`) arrived. */
-  onBlock(peer: PeerState, index: number, begin: number, block: Uint8Array, now: number): void {
+  /** A block arrived: false when we never asked the peer for it (the session closes the peer then). */
+  onBlock(peer: PeerState, index: number, begin: number, block: Uint8Array, now: number): boolean {
+    const result = this.wishlist.receive(peer.key, index, begin, block.length);
+    if (!result) return false;
     const { info } = this;
     if (index >= info.pieceCount || begin + block.length > pieceSize(info, index)) {
-      return this.ports.close(peer, 'block beyond the piece');
+      this.ports.close(peer, 'block beyond the piece');
+      return true;
     }
     peer.lastBlockAt = now;
     peer.waiting = false;
@@ -205,7 +203,6 @@ export class Downloader {
     peer.downloaded += block.length;
     peer.down.add(block.length, now);
     peer.downSlow.add(block.length, now);
-    const result = this.wishlist.blockReceived(peer.key, index, begin, block.length);
     for (const cancel of result.cancels) {
       const other = this.ports.peer(cancel.peer);
       if (other) {
@@ -228,6 +225,7 @@ export class Downloader {
       if (result.pieceComplete) this.ports.hash(index, buffer.data);
     }
     this.fill(peer, now);
+    return true;
   }
 
   /** The digest of a piece handed out by `hash`: a good piece goes to storage (and unmasks whoever sent different

@@ -247,6 +247,14 @@ export class PiecePicker implements Wishlist {
     return out;
   }
 
+  /** A block arrived: undefined unless `takeAsked`, otherwise `blockReceived`. */
+  receive(peer: string, index: number, begin: number, length: number): BlockReceipt | undefined {
+    const { ledger } = this;
+    return ledger.takeAsked(peer, index, begin, length)
+      ? ledger.blockReceived(peer, index, begin, length)
+      : undefined;
+  }
+
   /** See `RequestLedger.takeAsked`. */
   takeAsked(peer: string, index: number, begin: number, length: number): boolean {
     return this.ledger.takeAsked(peer, index, begin, length);

@@ -415,11 +415,9 @@ export class TorrentSession implements Session {
   }
 
   private onPiece(peer: PeerState, index: number, begin: number, block: Uint8Array): void {
-    const downloader = this.downloader;
-    if (!downloader?.takeAsked(peer, index, begin, block.length))
+    if (!this.downloader?.onBlock(peer, index, begin, block, this.now))
       return this.closePeer(peer, 'a block nobody asked for');
     this.downMeter.add(block.length, this.now);
-    downloader.onBlock(peer, index, begin, block, this.now);
   }
 
   private onHashed(id: number, digest: Uint8Array): void {

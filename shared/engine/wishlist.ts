@@ -25,7 +25,7 @@ export interface PickerOptions {
   endgameWhenIdle?: boolean;
   /** Default 16384. */
   blockSize?: number;
-  /** Per peer, how many of the requests we sent it are remembered for `takeAsked` (oldest forgotten first).
+  /** Per peer, how many of the requests we sent it are remembered for `receive` (oldest forgotten first).
    * Default: no bound. */
   askedLimit?: number;
   /** How fresh pieces are chosen. 'rarest' (default): random for the first randomFirstPieces, then rarest first;
@@ -61,9 +61,10 @@ export interface Wishlist {
   expire(now: number, timeoutMs: number): PeerBlockRequest[];
 
   // Arrivals and verification.
-  /** Did we ask this peer for exactly this block (not yet arrived)? Forgets it when so. */
-  takeAsked(peer: string, index: number, begin: number, length: number): boolean;
-  blockReceived(peer: string, index: number, begin: number, length: number): BlockReceipt;
+  /** A block arrived from the peer: undefined when we never asked it for exactly this block or it already came
+   * (the session closes the peer then); otherwise what it meant, with the request forgotten. A block asked for and
+   * released since (choke, reject, timeout) is still welcome. */
+  receive(peer: string, index: number, begin: number, length: number): BlockReceipt | undefined;
   /** The piece is stored and recorded as verified (the owner's `add`, just before): returns the peers that no longer
    * have anything we need. */
   pieceVerified(index: number): string[];
