@@ -80,13 +80,15 @@ export class Downloader {
 
   constructor(
     readonly info: TorrentInfo,
-    have: Bitfield | undefined,
+    have: Bitfield | VerifiedPieces | undefined,
     private readonly config: EngineConfig,
     random: () => number,
     private readonly bans: BanList,
     private readonly ports: DownloaderPorts,
   ) {
-    this.verified = new VerifiedPieces(info, have);
+    if (have instanceof VerifiedPieces && have.pieceCount !== info.pieceCount)
+      throw new RangeError('have does not match the piece count');
+    this.verified = have instanceof VerifiedPieces ? have : new VerifiedPieces(info, have);
     this.wishlist = (config.wishlist ?? newPicker)({
       pieceCount: info.pieceCount,
       pieceLength: info.pieceLength,

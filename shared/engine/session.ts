@@ -60,6 +60,7 @@ import type {
 import { chooseSpread } from './spread';
 import { dropRequests, UploadQueue, Uploader } from './uploader';
 import { BanList, bytesEqual } from './verify';
+import type { VerifiedPieces } from './verified-pieces';
 
 export { MAX_REQUEST_LENGTH } from './uploader';
 export { UT_METADATA_ID } from './peer-wire';
@@ -162,6 +163,10 @@ export class TorrentSession implements Session {
 
   get have(): Bitfield | undefined {
     return this.downloader?.have;
+  }
+
+  get verified(): VerifiedPieces | undefined {
+    return this.downloader?.verified;
   }
 
   totals(): { downloaded: number; uploaded: number } {
@@ -592,7 +597,7 @@ export class TorrentSession implements Session {
     downloader.refillSoon();
   }
 
-  private setup(info: TorrentInfo, have: Bitfield | undefined): Downloader {
+  private setup(info: TorrentInfo, have: Bitfield | VerifiedPieces | undefined): Downloader {
     const downloader = new Downloader(info, have, this.config, this.random, this.bans, {
       peer: (key) => this.peers.get(key),
       peerById: (hex) => {
