@@ -117,10 +117,6 @@ export class PiecePicker implements Wishlist {
     return this.geometry.pieceSize(index);
   }
 
-  blockCount(index: number): number {
-    return this.geometry.blockCount(index);
-  }
-
   // ---- what peers have ----
 
   private peerRecord(peer: string): PickerPeer {
