@@ -84,15 +84,14 @@ class MockWishlist implements Wishlist {
     return this.verifiedLeaves;
   }
   priorities = new Map<number, PiecePriority>();
-  priority(index: number): PiecePriority {
-    return this.priorities.get(index) ?? 'normal';
-  }
   deadlines = new Map<number, number>();
   get wantedMissing(): number {
     return [...this.priorities.values()].filter((p) => p !== 'skip').length;
   }
-  setPriority(index: number, priority: PiecePriority): void {
+  setPriority(index: number, priority: PiecePriority): PiecePriority {
+    const before = this.priorities.get(index) ?? 'normal';
     this.priorities.set(index, priority);
+    return before;
   }
   setDeadline(index: number, at: number | undefined): void {
     if (at === undefined) this.deadlines.delete(index);

@@ -418,9 +418,8 @@ export class Downloader {
     this.skipping = best.includes(0);
     for (let index = 0; index < pieceCount; index++) {
       const priority = best[index] === 0 ? 'skip' : best[index] === 2 ? 'high' : 'normal';
-      if (priority === 'skip' && this.wishlist.priority(index) !== 'skip' && !this.have.get(index))
-        skippedNow = true;
-      this.wishlist.setPriority(index, priority);
+      const before = this.wishlist.setPriority(index, priority);
+      if (priority === 'skip' && before !== 'skip' && !this.have.get(index)) skippedNow = true;
     }
     // Pieces just skipped may fill the peers' queues: cancel what was asked, the refill asks for wanted pieces only.
     if (skippedNow) this.cancelAll();

@@ -344,9 +344,11 @@ export class PiecePicker implements Wishlist {
 
   // ---- priorities and deadlines ----
 
-  /** See `Priorities.setPriority`. */
-  setPriority(index: number, priority: PiecePriority): void {
+  /** See `Priorities.setPriority`; returns the piece's priority before. */
+  setPriority(index: number, priority: PiecePriority): PiecePriority {
+    const before = this.priorities.priority(index);
     this.priorities.setPriority(index, priority);
+    return before;
   }
 
   priority(index: number): PiecePriority {

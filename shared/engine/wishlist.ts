@@ -72,9 +72,8 @@ export interface Wishlist {
   pieceFailed(index: number, parole?: boolean): void;
 
   // Priorities (streaming, chosen files).
-  /** 'skip': not fetched and not a reason to be interested; 'high': before other pieces. */
-  setPriority(index: number, priority: PiecePriority): void;
-  priority(index: number): PiecePriority;
+  /** 'skip': not fetched and not a reason to be interested; 'high': before other pieces. Returns the one it had. */
+  setPriority(index: number, priority: PiecePriority): PiecePriority;
   /** Fetch before others by `at` (ms); late pieces may be asked of two peers. `undefined` clears it. */
   setDeadline(index: number, at: number | undefined): void;
   /** Drops every deadline (a seek), keeping high priorities. */
