@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../bitfield';
+import { Availability, newPeerPieces } from './availability';
+import { BlockGeometry } from './block-geometry';
+import { mulberry32 } from './testing/random';
 import { field, pieces, picker, verify } from './testing/picker';
 
 describe('PiecePicker owns what each peer has', () => {
@@ -86,5 +89,48 @@ describe('PiecePicker owns what each peer has', () => {
     expect(p.takeAsked('a', r3.index, r3.begin, r3.length)).toBe(true);
     p.peerGone('a');
     expect(p.takeAsked('a', r4.index, r4.begin, r4.length)).toBe(false);
+  });
+});
+
+describe('Availability', () => {
+  const geometry = new BlockGeometry(8, 16, 8 * 16, 16);
+  /** Every piece fresh. */
+  const setup = () => {
+    const availability = new Availability(geometry, mulberry32(7));
+    for (let i = 0; i < 8; i++) availability.addFresh(i);
+    return availability;
+  };
+  const buckets = (a: Availability) => a.buckets.map((bucket) => [...bucket].sort((x, y) => x - y));
+
+  it('moves fresh pieces between buckets as peers come and go, seeds on top', () => {
+    const a = setup();
+    const peer = newPeerPieces(8);
+    a.addField(peer, field(8, [1, 2]), () => true);
+    expect(buckets(a)).toEqual([
+      [0, 3, 4, 5, 6, 7],
+      [1, 2],
+    ]);
+    expect([peer.count, peer.needed, peer.candidates]).toEqual([2, 2, [1, 2]]);
+    expect(a.addPiece(peer, 2, true)).toBe(false); // known already
+    expect(a.addPiece(peer, 5, false)).toBe(true);
+    expect([peer.count, peer.needed]).toEqual([3, 2]);
+    const seed = newPeerPieces(8);
+    a.addAll(seed);
+    expect([a.availability(0), a.availability(5), a.seeds]).toEqual([1, 2, 1]);
+    expect(a.piecesOf(seed).count()).toBe(8);
+    const rarity = a.rarityGeneration;
+    a.forget(peer);
+    expect(buckets(a)).toEqual([[0, 1, 2, 3, 4, 5, 6, 7], []]);
+    expect([peer.count, peer.needed, peer.has.count(), a.rarityGeneration]).toEqual([0, 0, 0, rarity + 1]);
+  });
+
+  it('keeps no position for a piece that is not fresh', () => {
+    const a = setup();
+    a.removeFresh(3);
+    expect([a.isFresh(3), a.freshCount]).toEqual([false, 7]);
+    const peer = newPeerPieces(8);
+    a.addField(peer, field(8, [3, 4]), () => true);
+    expect(peer.candidates).toEqual([4]); // only fresh pieces are candidates
+    expect(buckets(a)[1]).toEqual([4]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../bitfield';
-import type { BlockRequest } from './block-geometry';
+import { BlockGeometry, type BlockRequest } from './block-geometry';
 import { mulberry32 } from './testing/random';
 import { KIB16, newPicker } from './testing/picker';
 
@@ -65,5 +65,27 @@ describe('PiecePicker geometry', () => {
     expect(() =>
       newPicker({ pieceCount: 4, pieceLength: 100, totalLength: 400, have, random, blockSize: 0 }),
     ).toThrow(RangeError);
+  });
+});
+
+describe('BlockGeometry', () => {
+  // 3 pieces of 40,000 bytes (3 blocks, the last one short) and a last piece of 5,000.
+  const geometry = new BlockGeometry(4, 40_000, 3 * 40_000 + 5000, KIB16);
+
+  it('finds the block at an offset, and none at a bad index or offset', () => {
+    expect(geometry.blockAt(0, 2 * KIB16)).toBe(2);
+    expect(geometry.blockAt(3, 0)).toBe(0);
+    expect(geometry.blockAt(3, KIB16)).toBe(-1); // the last piece has one block
+    expect(geometry.blockAt(0, 100)).toBe(-1);
+    expect(geometry.blockAt(4, 0)).toBe(-1);
+    expect(geometry.blockAt(-1, 0)).toBe(-1);
+    expect(geometry.blockAt(0.5, 0)).toBe(-1);
+  });
+
+  it('turns a block key back into its request', () => {
+    const key = geometry.key(2, 2);
+    expect(geometry.pieceOf(key)).toBe(2);
+    expect(geometry.request(key)).toEqual({ index: 2, begin: 2 * KIB16, length: 40_000 - 2 * KIB16 });
+    expect(geometry.request(geometry.key(3, 0))).toEqual({ index: 3, begin: 0, length: 5000 });
   });
 });

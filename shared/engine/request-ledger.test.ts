@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../bitfield';
+import { BlockGeometry, type BlockRequest } from './block-geometry';
+import { newPeerRequests, RequestLedger, type PeerRequests } from './request-ledger';
 import { KIB16, field, range, verify, picker, interesting, pieces } from './testing/picker';
 
 describe('PiecePicker arrivals and verification', () => {
@@ -204,5 +206,46 @@ describe('PiecePicker releases and timeouts', () => {
     expect(p.blockReceived('a', requests[0].index, requests[0].begin, requests[0].length).expected).toBe(
       false,
     );
+  });
+});
+
+describe('RequestLedger', () => {
+  it('keeps a released block welcome from the peer it was asked of, and cancels the other asker', () => {
+    const geometry = new BlockGeometry(2, 2 * KIB16, 4 * KIB16, KIB16);
+    const peers = new Map<string, PeerRequests>([
+      ['a', newPeerRequests()],
+      ['b', newPeerRequests()],
+    ]);
+    const ledger = new RequestLedger(geometry, peers, 2, Infinity, { work: 0 });
+    ledger.unrequestedBlocks = 4;
+    const piece = ledger.activate(0);
+    const out: BlockRequest[] = [];
+    const batch = (peer: string) => ({
+      peer,
+      state: peers.get(peer)!,
+      peerHas: Bitfield.full(2),
+      count: 2,
+      now: 0,
+      out,
+    });
+    const key = geometry.key(0, 0);
+    ledger.ask(piece, 0, batch('a'));
+    expect(out).toEqual([{ index: 0, begin: 0, length: KIB16 }]);
+    expect([ledger.outstanding('a'), ledger.unrequestedBlocks, ledger.thin.has(key)]).toEqual([1, 3, true]);
+    ledger.ask(piece, 0, batch('b')); // an endgame duplicate: two askers, no longer thin
+    expect(ledger.thin.has(key)).toBe(false);
+    expect(ledger.releaseAll('a', peers.get('a')!, true)).toEqual([{ index: 0, begin: 0, length: KIB16 }]);
+    expect([ledger.unrequestedBlocks, ledger.thin.has(key)]).toEqual([3, true]); // b still has it
+    expect(ledger.takeAsked('a', 0, 0, KIB16)).toBe(true);
+    expect(ledger.takeAsked('a', 0, 0, KIB16)).toBe(false); // once
+    expect(ledger.blockReceived('a', 0, 0, KIB16)).toEqual({
+      expected: true,
+      duplicate: false,
+      cancels: [{ peer: 'b', index: 0, begin: 0, length: KIB16 }],
+      pieceComplete: false,
+    });
+    expect(ledger.outstanding('b')).toBe(0);
+    expect(ledger.blockReceived('b', 0, 0, KIB16)).toMatchObject({ expected: true, duplicate: true });
+    expect(ledger.blockReceived('b', 0, 0, KIB16)).toMatchObject({ expected: false });
   });
 });
