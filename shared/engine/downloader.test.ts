@@ -204,7 +204,7 @@ describe('Downloader', () => {
     expect(t.storedPieces).toEqual([1]);
     expect(peer.piecesReceived).toBe(1);
     expect(t.downloader.stored(1)).toBe(true);
-    expect(t.downloader.haveCount).toBe(1);
+    expect(t.downloader.verified.count).toBe(1);
     expect(t.downloader.have.get(1)).toBe(true);
     expect(t.to('a', 'have')).toEqual([{ type: 'have', index: 1 }]);
     expect(t.downloader.stored(1)).toBe(false); // not being stored any more

@@ -114,19 +114,6 @@ export class Downloader {
     return this.verified.bitfield;
   }
 
-  get haveCount(): number {
-    return this.verified.count;
-  }
-
-  get complete(): boolean {
-    return this.verified.complete;
-  }
-
-  /** Bytes of the torrent we have. */
-  bytesHave(): number {
-    return this.verified.bytes();
-  }
-
   // --- what peers have
 
   onHave(peer: PeerState, index: number, now: number): void {
@@ -311,7 +298,7 @@ export class Downloader {
     for (const peer of this.ports.peers()) {
       if (peer.handshaken) this.ports.send(peer, { type: 'have', index });
     }
-    if (this.complete) return true;
+    if (this.verified.complete) return true;
     // Only peers whose last needed piece this was may lose our interest; told in connection order.
     const peers: PeerState[] = [];
     for (const key of uninteresting) {

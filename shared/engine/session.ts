@@ -227,7 +227,7 @@ export class TorrentSession implements Session {
         break;
       case 'stored':
         if (this.downloader?.stored(event.index)) {
-          if (this.downloader.complete) this.becomeSeeder();
+          if (this.downloader.verified.complete) this.becomeSeeder();
           else this.followWanted();
         }
         break;
@@ -334,7 +334,7 @@ export class TorrentSession implements Session {
     if (peer.extended) {
       this.send(peer, ourExtendedHandshake(this.info?.infoBytes.length, this.config.clientName));
     }
-    const pieces = ourPieces(peer, this.downloader?.have, this.downloader?.haveCount ?? 0);
+    const pieces = ourPieces(peer, this.downloader?.have, this.downloader?.verified.count ?? 0);
     if (pieces) this.send(peer, pieces);
   }
 
@@ -455,7 +455,7 @@ export class TorrentSession implements Session {
   /** Every wanted piece here (some files skipped): seeding what we have; a file chosen again: downloading again. */
   private followWanted(): void {
     const downloader = this.downloader;
-    if (!downloader || downloader.complete) return;
+    if (!downloader || downloader.verified.complete) return;
     const next = this.activeState(downloader);
     if ((this.state !== 'downloading' && this.state !== 'seeding') || next === this.state) return;
     this.state = next;
@@ -466,7 +466,7 @@ export class TorrentSession implements Session {
 
   /** Seeding once every wanted piece is here (every piece, unless files were skipped), else downloading. */
   private activeState(downloader: Downloader): 'seeding' | 'downloading' {
-    return downloader.complete || downloader.wantedComplete ? 'seeding' : 'downloading';
+    return downloader.verified.complete || downloader.wantedComplete ? 'seeding' : 'downloading';
   }
 
   private becomeSeeder(): void {
@@ -898,7 +898,7 @@ export class TorrentSession implements Session {
       });
     }
     const length = info?.length ?? 0;
-    const left = downloader ? length - downloader.bytesHave() : 0;
+    const left = downloader ? length - downloader.verified.bytes() : 0;
     const downloadRate = this.downMeter.rate(now);
     const downloaded = downloader?.downloadedBytes ?? 0;
     const uploaded = this.uploader?.uploadedBytes ?? 0;
@@ -907,7 +907,7 @@ export class TorrentSession implements Session {
       infoHashHex: toHex(this.infoHash),
       name: info?.name,
       pieceCount,
-      have: downloader?.haveCount ?? 0,
+      have: downloader?.verified.count ?? 0,
       left,
       length,
       downloaded,

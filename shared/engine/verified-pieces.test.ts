@@ -102,9 +102,7 @@ function setup(have: Bitfield | VerifiedPieces | undefined) {
     expect(downloader.have).toBe(owner.bitfield);
     expect(picker!.haveCount).toBe(owner.count);
     expect(picker!.complete).toBe(owner.complete);
-    expect(downloader.haveCount).toBe(owner.count);
-    expect(downloader.complete).toBe(owner.complete);
-    expect(downloader.bytesHave()).toBe(owner.bytes());
+    expect(downloader.have.count()).toBe(owner.count);
     expect(owner.count).toBe(owner.bitfield.count());
   };
   return { downloader, deliver, agree };
