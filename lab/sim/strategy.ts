@@ -7,8 +7,7 @@
 //   least upload that keeps its partners reciprocating. Peers that give nothing yet get a small probing rate.
 import type { ChokePolicy } from '../../shared/engine/choker';
 import { NO_CHOKE_CHANGES, chooseUnchoked, titForTat } from '../../shared/engine/choker';
-import type { PieceSelection } from '../../shared/engine/picker';
-import { PIECE_SELECTIONS } from '../../shared/engine/picker';
+import { PIECE_SELECTIONS, type PieceSelection } from '../../shared/engine/selection';
 
 export type { PieceSelection };
 export { PIECE_SELECTIONS };

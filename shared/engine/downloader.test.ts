@@ -6,7 +6,9 @@ import type { WireMessage } from '../wire';
 import { BLOCK_SIZE, reservedBytes, WireDecoder } from '../wire';
 import { Downloader, MAX_SUSPECT_BYTES } from './downloader';
 import { PeerState } from './peer';
-import type { BlockReceipt, BlockRequest, PeerBlockRequest, PiecePriority } from './picker';
+import type { BlockRequest, PeerBlockRequest } from './block-geometry';
+import type { PiecePriority } from './priorities';
+import type { BlockReceipt } from './request-ledger';
 import { DEFAULT_CONFIG } from './session';
 import { randomTorrent } from './testing/swarm';
 import { UploadQueue } from './uploader';
@@ -73,10 +75,7 @@ class MockWishlist implements Wishlist {
   expire(): PeerBlockRequest[] {
     return this.expired;
   }
-  takeAsked(): boolean {
-    return true;
-  }
-  blockReceived(peer: string, index: number, begin: number): BlockReceipt {
+  receive(peer: string, index: number, begin: number): BlockReceipt {
     this.calls.push(`block ${peer} ${index}:${begin}`);
     return { expected: true, duplicate: false, cancels: [], pieceComplete: false, ...this.receipt };
   }
@@ -85,15 +84,14 @@ class MockWishlist implements Wishlist {
     return this.verifiedLeaves;
   }
   priorities = new Map<number, PiecePriority>();
-  priority(index: number): PiecePriority {
-    return this.priorities.get(index) ?? 'normal';
-  }
   deadlines = new Map<number, number>();
   get wantedMissing(): number {
     return [...this.priorities.values()].filter((p) => p !== 'skip').length;
   }
-  setPriority(index: number, priority: PiecePriority): void {
+  setPriority(index: number, priority: PiecePriority): PiecePriority {
+    const before = this.priorities.get(index) ?? 'normal';
     this.priorities.set(index, priority);
+    return before;
   }
   setDeadline(index: number, at: number | undefined): void {
     if (at === undefined) this.deadlines.delete(index);
@@ -207,7 +205,7 @@ describe('Downloader', () => {
     expect(t.storedPieces).toEqual([1]);
     expect(peer.piecesReceived).toBe(1);
     expect(t.downloader.stored(1)).toBe(true);
-    expect(t.downloader.haveCount).toBe(1);
+    expect(t.downloader.verified.count).toBe(1);
     expect(t.downloader.have.get(1)).toBe(true);
     expect(t.to('a', 'have')).toEqual([{ type: 'have', index: 1 }]);
     expect(t.downloader.stored(1)).toBe(false); // not being stored any more

@@ -10,11 +10,13 @@ import { pieceSize } from '../metainfo';
 import type { WireMessage } from '../wire';
 import { BLOCK_SIZE, encodeMessage } from '../wire';
 import { ASKED_SLACK, type PeerState } from './peer';
-import { PiecePicker, type BlockRequest, type PickerOptions } from './picker';
+import type { BlockRequest } from './block-geometry';
+import { PiecePicker } from './picker';
 import { isSnubbed, pipelineDepth } from './pipeline';
 import type { EngineConfig, FilePriority, PeerKey } from './types';
 import { BanList, bytesEqual, digestMatches } from './verify';
-import type { Wishlist } from './wishlist';
+import { VerifiedPieces } from './verified-pieces';
+import type { PickerOptions, Wishlist } from './wishlist';
 
 /** A peer measured slow gets at most this much work queued (but at least 2 requests) instead of minPipeline, so the
  * last blocks do not sit behind a slow peer's queue while faster peers could bring them. */
@@ -62,9 +64,8 @@ const senderKeys = (peer: PeerState): string[] => [peer.peerIdHex, ...peer.ident
 const newPicker = (options: PickerOptions): Wishlist => new PiecePicker(options);
 
 export class Downloader {
-  /** Pieces verified and stored (the wishlist shares this bitfield). */
-  readonly have: Bitfield;
-  private _haveCount: number;
+  /** Pieces verified and stored: written only by `stored`, read by the wishlist, the uploader and the session. */
+  readonly verified: VerifiedPieces;
   /** Bytes of pieces verified and stored since the session started. */
   downloadedBytes = 0;
   private readonly wishlist: Wishlist;
@@ -79,20 +80,20 @@ export class Downloader {
 
   constructor(
     readonly info: TorrentInfo,
-    have: Bitfield | undefined,
+    have: Bitfield | VerifiedPieces | undefined,
     private readonly config: EngineConfig,
     random: () => number,
     private readonly bans: BanList,
     private readonly ports: DownloaderPorts,
   ) {
-    if (have && have.length !== info.pieceCount) throw new RangeError('have does not match the piece count');
-    this.have = have ? have.clone() : new Bitfield(info.pieceCount);
-    this._haveCount = this.have.count();
+    if (have instanceof VerifiedPieces && have.pieceCount !== info.pieceCount)
+      throw new RangeError('have does not match the piece count');
+    this.verified = have instanceof VerifiedPieces ? have : new VerifiedPieces(info, have);
     this.wishlist = (config.wishlist ?? newPicker)({
       pieceCount: info.pieceCount,
       pieceLength: info.pieceLength,
       totalLength: info.length,
-      have: this.have,
+      have: this.verified,
       random,
       askedLimit: config.maxPipeline * ASKED_SLACK,
       randomFirstPieces: config.randomFirstPieces,
@@ -108,21 +109,9 @@ export class Downloader {
     return this.suspectBytes;
   }
 
-  get haveCount(): number {
-    return this._haveCount;
-  }
-
-  get complete(): boolean {
-    return this._haveCount === this.info.pieceCount;
-  }
-
-  /** Bytes of the torrent we have. */
-  bytesHave(): number {
-    const { info } = this;
-    const last = info.pieceCount - 1;
-    if (last < 0) return 0;
-    const lastHad = this.have.get(last);
-    return (this._haveCount - (lastHad ? 1 : 0)) * info.pieceLength + (lastHad ? pieceSize(info, last) : 0);
+  /** The verified pieces' bitfield (read only: see `verified`). */
+  get have(): Bitfield {
+    return this.verified.bitfield;
   }
 
   // --- what peers have
@@ -182,19 +171,16 @@ export class Downloader {
 
   // --- blocks, hashing, storing
 
-  /** Did we ask this peer for exactly this block (not yet arrived)? */
-  takeAsked(peer: PeerState, index: number, begin: number, length: number): boolean {
-    return this.wishlist.takeAsked(peer.key, index, begin, length);
-  }
-
-  /** A block we asked for (see `takeAsked`) arrived. */
-  onBlock(peer: PeerState, index: number, begin: number, block: Uint8Array, now: number): void {
+  /** A block arrived: false when we never asked the peer for it (the session closes the peer then). */
+  onBlock(peer: PeerState, index: number, begin: number, block: Uint8Array, now: number): boolean {
+    const result = this.wishlist.receive(peer.key, index, begin, block.length);
+    if (!result) return false;
     const { info } = this;
     if (index >= info.pieceCount || begin + block.length > pieceSize(info, index)) {
-      return this.ports.close(peer, 'block beyond the piece');
+      this.ports.close(peer, 'block beyond the piece');
+      return true;
     }
     peer.download.blockArrived(block.length, now);
-    const result = this.wishlist.blockReceived(peer.key, index, begin, block.length);
     for (const cancel of result.cancels) {
       const other = this.ports.peer(cancel.peer);
       if (other) {
@@ -217,6 +203,7 @@ export class Downloader {
       if (result.pieceComplete) this.ports.hash(index, buffer.data);
     }
     this.fill(peer, now);
+    return true;
   }
 
   /** The digest of a piece handed out by `hash`: a good piece goes to storage (and unmasks whoever sent different
@@ -295,16 +282,12 @@ export class Downloader {
    * false for a piece we were not storing. */
   stored(index: number): boolean {
     if (!this.storing.delete(index)) return false;
-    if (!this.have.get(index)) {
-      this._haveCount++;
-      this.downloadedBytes += pieceSize(this.info, index);
-    }
-    const uninteresting = this.wishlist.pieceVerified(index); // sets the bit in `have` (the wishlist shares it)
-    this.have.set(index);
+    if (this.verified.add(index)) this.downloadedBytes += pieceSize(this.info, index);
+    const uninteresting = this.wishlist.pieceVerified(index);
     for (const peer of this.ports.peers()) {
       if (peer.handshaken) this.ports.send(peer, { type: 'have', index });
     }
-    if (this.complete) return true;
+    if (this.verified.complete) return true;
     // Only peers whose last needed piece this was may lose our interest; told in connection order.
     const peers: PeerState[] = [];
     for (const key of uninteresting) {
@@ -408,9 +391,8 @@ export class Downloader {
     this.skipping = best.includes(0);
     for (let index = 0; index < pieceCount; index++) {
       const priority = best[index] === 0 ? 'skip' : best[index] === 2 ? 'high' : 'normal';
-      if (priority === 'skip' && this.wishlist.priority(index) !== 'skip' && !this.have.get(index))
-        skippedNow = true;
-      this.wishlist.setPriority(index, priority);
+      const before = this.wishlist.setPriority(index, priority);
+      if (priority === 'skip' && before !== 'skip' && !this.have.get(index)) skippedNow = true;
     }
     // Pieces just skipped may fill the peers' queues: cancel what was asked, the refill asks for wanted pieces only.
     if (skippedNow) this.cancelAll();

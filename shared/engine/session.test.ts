@@ -1076,18 +1076,15 @@ describe('TorrentSession and its wishlist', () => {
       releasePeer: () => [],
       release: () => false,
       expire: () => [],
-      takeAsked: (peer, index, begin, length) => {
+      receive: (peer, index, begin, length) => {
         calls.push(`asked? ${peer} ${index} ${begin} ${length}`);
-        return index === wanted.index && begin === wanted.begin && length === wanted.length;
-      },
-      blockReceived: (peer, index) => {
+        if (index !== wanted.index || begin !== wanted.begin || length !== wanted.length) return undefined;
         calls.push(`block ${peer} ${index}`);
         return { expected: true, duplicate: false, cancels: [], pieceComplete: false };
       },
       pieceVerified: () => [],
       pieceFailed: () => undefined,
-      setPriority: () => undefined,
-      priority: () => 'normal' as const,
+      setPriority: () => 'normal' as const,
       setDeadline: () => undefined,
       clearDeadlines: () => undefined,
       wantedMissing: 1,

@@ -30,7 +30,7 @@ import type { PeerState } from './peer';
 import { DEFAULT_CHOKE_POLICY } from './policies';
 import { routeMessage, type MessageRooms } from './peer-messages';
 import { ourExtendedHandshake, ourPieces } from './peer-wire';
-import type { BlockRequest } from './picker';
+import type { BlockRequest } from './block-geometry';
 import { RateMeter } from './rate';
 import type {
   EngineAction,
@@ -45,6 +45,7 @@ import type {
 } from './types';
 import { Uploader } from './uploader';
 import { BanList, bytesEqual } from './verify';
+import type { VerifiedPieces } from './verified-pieces';
 
 export { MAX_REQUEST_LENGTH } from './uploader';
 export { UT_METADATA_ID } from './peer-wire';
@@ -146,6 +147,10 @@ export class TorrentSession implements Session {
     return this.downloader?.have;
   }
 
+  get verified(): VerifiedPieces | undefined {
+    return this.downloader?.verified;
+  }
+
   totals(): { downloaded: number; uploaded: number } {
     return { downloaded: this.downloader?.downloadedBytes ?? 0, uploaded: this.uploader?.uploadedBytes ?? 0 };
   }
@@ -203,7 +208,7 @@ export class TorrentSession implements Session {
         break;
       case 'stored':
         if (this.downloader?.stored(event.index)) {
-          if (this.downloader.complete) this.becomeSeeder();
+          if (this.downloader.verified.complete) this.becomeSeeder();
           else this.followWanted();
         }
         break;
@@ -255,16 +260,14 @@ export class TorrentSession implements Session {
     if (peer.extended) {
       this.connections.send(peer, ourExtendedHandshake(this.info?.infoBytes.length, this.config.clientName));
     }
-    const pieces = ourPieces(peer, this.downloader?.have, this.downloader?.haveCount ?? 0);
+    const pieces = ourPieces(peer, this.downloader?.have, this.downloader?.verified.count ?? 0);
     if (pieces) this.connections.send(peer, pieces);
   }
 
   private onPiece(peer: PeerState, index: number, begin: number, block: Uint8Array): void {
-    const downloader = this.downloader;
-    if (!downloader?.takeAsked(peer, index, begin, block.length))
+    if (!this.downloader?.onBlock(peer, index, begin, block, this.now))
       return this.closePeer(peer, 'a block nobody asked for');
     this.downMeter.add(block.length, this.now);
-    downloader.onBlock(peer, index, begin, block, this.now);
   }
 
   private onHashed(id: number, digest: Uint8Array): void {
@@ -294,7 +297,7 @@ export class TorrentSession implements Session {
   /** Every wanted piece here (some files skipped): seeding what we have; a file chosen again: downloading again. */
   private followWanted(): void {
     const downloader = this.downloader;
-    if (!downloader || downloader.complete) return;
+    if (!downloader || downloader.verified.complete) return;
     const next = this.activeState(downloader);
     if ((this.state !== 'downloading' && this.state !== 'seeding') || next === this.state) return;
     this.state = next;
@@ -305,7 +308,7 @@ export class TorrentSession implements Session {
 
   /** Seeding once every wanted piece is here (every piece, unless files were skipped), else downloading. */
   private activeState(downloader: Downloader): 'seeding' | 'downloading' {
-    return downloader.complete || downloader.wantedComplete ? 'seeding' : 'downloading';
+    return downloader.verified.complete || downloader.wantedComplete ? 'seeding' : 'downloading';
   }
 
   private becomeSeeder(): void {
@@ -335,7 +338,7 @@ export class TorrentSession implements Session {
     downloader.refillSoon();
   }
 
-  private setup(info: TorrentInfo, have: Bitfield | undefined): Downloader {
+  private setup(info: TorrentInfo, have: Bitfield | VerifiedPieces | undefined): Downloader {
     const downloader = new Downloader(info, have, this.config, this.random, this.bans, {
       peer: (key) => this.peers.get(key),
       peerById: (hex) => this.connections.byId(hex),
@@ -470,7 +473,7 @@ export class TorrentSession implements Session {
       });
     }
     const length = info?.length ?? 0;
-    const left = downloader ? length - downloader.bytesHave() : 0;
+    const left = downloader ? length - downloader.verified.bytes() : 0;
     const downloadRate = this.downMeter.rate(now);
     const downloaded = downloader?.downloadedBytes ?? 0;
     const uploaded = this.uploader?.uploadedBytes ?? 0;
@@ -479,7 +482,7 @@ export class TorrentSession implements Session {
       infoHashHex: toHex(this.infoHash),
       name: info?.name,
       pieceCount,
-      have: downloader?.haveCount ?? 0,
+      have: downloader?.verified.count ?? 0,
       left,
       length,
       downloaded,

@@ -3,7 +3,8 @@
 import type { Bitfield } from '../bitfield';
 import type { TorrentInfo } from '../metainfo';
 import type { ChokePolicy, SpareSlots } from './choker';
-import type { PieceSelection } from './picker';
+import type { PieceSelection } from './selection';
+import type { VerifiedPieces } from './verified-pieces';
 import type { WishlistFactory } from './wishlist';
 
 /** A connection key chosen by the adapter (unique per connection for the session's lifetime). */
@@ -49,8 +50,9 @@ export interface SessionOptions {
   peerId: Uint8Array; // ours, 20 bytes
   /** Known info (from a .torrent or our own share); absent when starting from a magnet link. */
   info?: TorrentInfo;
-  /** Pieces already verified and stored (resume). */
-  have?: Bitfield;
+  /** Pieces already verified and stored (resume): a bitfield (copied), or their owner, shared with the caller (the
+   * worker's torrent host reads the session's verified pieces through it). */
+  have?: Bitfield | VerifiedPieces;
   /** Seeded randomness in [0, 1). */
   random: () => number;
   now: number;
@@ -175,4 +177,6 @@ export interface Session {
   readonly info: TorrentInfo | undefined;
   /** Verified pieces (undefined until the info is known). */
   readonly have: Bitfield | undefined;
+  /** Their owner, with the count and bytes (undefined until the info is known). */
+  readonly verified: VerifiedPieces | undefined;
 }

@@ -3,7 +3,7 @@
 // least one block, of the peer's upload cap) deciding when a queued request may be read, whether its transport is
 // backlogged, and what we sent it.
 import { BLOCK_SIZE } from '../wire';
-import type { BlockRequest } from './picker';
+import type { BlockRequest } from './block-geometry';
 import { CHOKE_RATE_WINDOW_MS, RateMeter } from './rate';
 
 /** How many requests we queue per peer (our `reqq`); more are discarded. */

@@ -9,7 +9,7 @@ import { pieceSize } from '../metainfo';
 import type { WireMessage } from '../wire';
 import { BLOCK_SIZE } from '../wire';
 import type { PeerState } from './peer';
-import type { BlockRequest } from './picker';
+import type { BlockRequest } from './block-geometry';
 import { pickServe, UploadPacer, type ServeCandidate } from './pacer';
 import { RateMeter } from './rate';
 import { READS_PER_PEER } from './upload-queue';

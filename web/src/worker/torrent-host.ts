@@ -3,6 +3,7 @@
 // in the error state and leaves every other torrent alone.
 import { Bitfield } from '../../../shared/bitfield';
 import { executeAction, type EnginePorts } from '../../../shared/engine/executor';
+import { VerifiedPieces } from '../../../shared/engine/verified-pieces';
 import type {
   EngineAction,
   EngineEvent,
@@ -71,8 +72,6 @@ export class TorrentHost {
   readonly infoHashHex: string;
   readonly infoHash: Uint8Array;
   info: TorrentInfo | undefined;
-  /** Pieces confirmed in the store (what a reload resumes from). */
-  stored: Bitfield | undefined;
   session: Session | undefined;
   /** Where its verified pieces are kept. */
   readonly pieces: PieceStorage;
@@ -100,6 +99,9 @@ export class TorrentHost {
   /** The pieces of the chosen files, while some are skipped (see wantedPieces). */
   private wanted: Bitfield | undefined;
   private sharedCheckedAt = -Infinity;
+  /** Pieces confirmed in the store (what a reload resumes from): the owner that the session records them in (shared
+   * with it, not a copy), or what a new session starts from while there is none. */
+  private verified: VerifiedPieces | undefined;
 
   constructor(
     private readonly ctx: HostContext,
@@ -127,7 +129,7 @@ export class TorrentHost {
         infoHash: this.infoHash,
         peerId: this.ctx.peerId,
         info: this.info,
-        have: this.stored?.clone(),
+        have: this.verified,
         random: this.ctx.random,
         now: this.ctx.clock(),
       });
@@ -220,7 +222,8 @@ export class TorrentHost {
   async resumeShared(): Promise<void> {
     if (!this.record.sharedFiles || !this.info || this.removed) return;
     try {
-      this.stored = await this.pieces.verifiedPieces(this.info.pieceCount);
+      const stored = await this.pieces.verifiedPieces(this.info.pieceCount);
+      this.verified = new VerifiedPieces(this.info, stored);
     } catch (error) {
       this.error = errorMessage(error);
       this.needsPermission = error instanceof SharedFileError && error.permission;
@@ -437,7 +440,7 @@ export class TorrentHost {
         this.ctx.post({ type: 'want-peers', infoHashHex: this.infoHashHex, count });
       },
       metadata: (info) => {
-        this.setInfo(info, undefined);
+        this.setInfo(info, this.session?.verified);
         this.record.name = info.name;
         this.record.infoBytes = info.infoBytes.slice().buffer;
         void this.persist(true);
@@ -471,8 +474,9 @@ export class TorrentHost {
       () => {
         this.storingBytes -= size;
         if (!current()) return;
-        this.stored?.set(index);
-        this.feed({ type: 'stored', index });
+        this.feed({ type: 'stored', index }); // the session records it (Downloader.stored)
+        // A session that has stopped no longer records: the piece is in the store all the same.
+        if (this.halted) this.verified?.add(index);
         if (!this.firstPieceShown) {
           this.firstPieceShown = true;
           this.ctx.milestone?.();
@@ -497,7 +501,7 @@ export class TorrentHost {
     const failed = (reason: string) => {
       if (current()) this.feed({ type: 'read-failed', peer, index, begin, reason });
     };
-    if (!this.stored?.get(index)) {
+    if (!this.verified?.get(index)) {
       failed('piece not stored');
       return;
     }
@@ -531,9 +535,10 @@ export class TorrentHost {
     return data.slice().buffer;
   }
 
-  private setInfo(info: TorrentInfo, stored: Bitfield | undefined): void {
+  private setInfo(info: TorrentInfo, stored: Bitfield | VerifiedPieces | undefined): void {
     this.info = info;
-    this.stored = stored && stored.length === info.pieceCount ? stored : new Bitfield(info.pieceCount);
+    if (stored instanceof VerifiedPieces) this.verified = stored;
+    else this.verified = new VerifiedPieces(info, stored?.length === info.pieceCount ? stored : undefined);
     this.ctx.keep.add(info.infoBytes.buffer);
     this.ctx.keep.add(info.pieces.buffer);
   }
@@ -615,18 +620,15 @@ export class TorrentHost {
   }
 
   private storedBytes(): number {
-    if (!this.info || !this.stored) return 0;
-    const { pieceLength, pieceCount, length } = this.info;
-    let bytes = this.stored.count() * pieceLength;
-    if (this.stored.get(pieceCount - 1)) bytes -= pieceCount * pieceLength - length;
-    return bytes;
+    return this.info ? (this.verified?.bytes() ?? 0) : 0;
   }
 
   /** Whether every piece holding bytes of file `fileIndex` is stored (an empty file is complete at once). */
   fileComplete(fileIndex: number): boolean {
-    if (!this.info || !this.stored || !this.info.files[fileIndex]) return false;
+    const verified = this.verified;
+    if (!this.info || !verified || !this.info.files[fileIndex]) return false;
     const { first, last } = filePieces(this.info, fileIndex);
-    for (let i = first; i <= last; i++) if (!this.stored.get(i)) return false;
+    for (let i = first; i <= last; i++) if (!verified.get(i)) return false;
     return true;
   }
 
@@ -634,15 +636,16 @@ export class TorrentHost {
     const stats = this.refreshStats(now);
     const info = this.info;
     const pieceCount = info?.pieceCount ?? 0;
-    const have = this.stored?.count() ?? 0;
+    const verified = this.verified;
+    const have = verified?.count ?? 0;
     const state = this.error !== undefined ? 'error' : (stats?.state ?? 'stopped');
     // Progress over the chosen files' pieces when some files are skipped.
     const wanted = this.wantedPieces();
     let progress = pieceCount > 0 ? (100 * have) / pieceCount : 0;
-    if (wanted && this.stored) {
+    if (wanted && verified) {
       let wantedHave = 0;
       for (let piece = 0; piece < pieceCount; piece++)
-        if (wanted.get(piece) && this.stored.get(piece)) wantedHave++;
+        if (wanted.get(piece) && verified.get(piece)) wantedHave++;
       const total = wanted.count();
       progress = total > 0 ? (100 * wantedHave) / total : 100;
     }
