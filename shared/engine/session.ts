@@ -37,13 +37,13 @@ import type {
   EngineConfig,
   EngineEvent,
   PeerKey,
-  PeerStats,
   Session,
   SessionOptions,
   SessionState,
   SessionStats,
 } from './types';
 import { Uploader } from './uploader';
+import { peerStatsOf } from './peer-stats';
 import { BanList, bytesEqual } from './verify';
 import type { VerifiedPieces } from './verified-pieces';
 
@@ -448,30 +448,7 @@ export class TorrentSession implements Session {
         availability[i] = downloader.have.get(i) ? -1 : Math.min(32767, downloader.availability(i));
       }
     }
-    const peerStats: PeerStats[] = [];
-    let seeds = 0;
-    for (const peer of this.peers.values()) {
-      if (!peer.handshaken) continue;
-      const pieces = downloader ? downloader.peerPieces(peer.key) : 0;
-      if (pieceCount > 0 && pieces === pieceCount) seeds++;
-      peerStats.push({
-        peer: peer.key,
-        peerId: peer.peerIdHex,
-        client: peer.client,
-        progress: pieceCount > 0 ? pieces / pieceCount : 0,
-        downloadRate: peer.down.rate(now),
-        uploadRate: peer.up.rate(now),
-        downloaded: peer.downloaded,
-        uploaded: peer.uploaded,
-        amChoking: peer.amChoking,
-        amInterested: peer.amInterested,
-        peerChoking: peer.peerChoking,
-        peerInterested: peer.peerInterested,
-        snubbed: peer.snubbed,
-        piecesReceived: peer.piecesReceived,
-        requestsInFlight: downloader ? downloader.outstanding(peer.key) : 0,
-      });
-    }
+    const { peerStats, seeds } = peerStatsOf(this.peers.values(), downloader, pieceCount, now);
     const length = info?.length ?? 0;
     const left = downloader ? length - downloader.verified.bytes() : 0;
     const downloadRate = this.downMeter.rate(now);
