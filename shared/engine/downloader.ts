@@ -14,7 +14,8 @@ import type { BlockRequest } from './block-geometry';
 import { PiecePicker } from './picker';
 import { isSnubbed, pipelineDepth } from './pipeline';
 import type { EngineConfig, FilePriority, PeerKey } from './types';
-import { BanList, bytesEqual, digestMatches } from './verify';
+import { BanList, digestMatches } from './verify';
+import { SuspectBlocks } from './suspect-blocks';
 import { VerifiedPieces } from './verified-pieces';
 import type { PickerOptions, Wishlist } from './wishlist';
 
@@ -41,22 +42,12 @@ export interface DownloaderPorts {
   downloading(): boolean;
 }
 
-/** Most bytes of failed pieces' blocks kept for the smart ban (the oldest pieces are forgotten first). */
-export const MAX_SUSPECT_BYTES = 32 * 1024 * 1024;
+export { MAX_SUSPECT_BYTES } from './suspect-blocks';
 
 interface PieceBuffer {
   data: Uint8Array;
   /** Who sent each block (only the first copy of a block is kept). */
   blocks: { begin: number; length: number; sender: PeerState }[];
-}
-
-/** A block of a piece that failed its hash check, kept until the piece verifies: if it differs from the good block,
- * its sender is a saboteur. */
-interface SuspectBlock {
-  begin: number;
-  data: Uint8Array;
-  /** Every key that names its sender: peer id (hex) and the connection's identities. */
-  sender: string[];
 }
 
 const senderKeys = (peer: PeerState): string[] => [peer.peerIdHex, ...peer.identities];
@@ -72,9 +63,8 @@ export class Downloader {
   private readonly buffers = new Map<number, PieceBuffer>();
   /** Verified pieces handed to storage and not yet stored. */
   private readonly storing = new Set<number>();
-  /** Blocks of failed pieces, by piece, kept for the smart ban; their bytes, within MAX_SUSPECT_BYTES. */
-  private readonly suspects = new Map<number, SuspectBlock[]>();
-  private suspectBytes = 0;
+  /** Blocks of failed pieces kept for the smart ban, within MAX_SUSPECT_BYTES. */
+  private readonly suspects = new SuspectBlocks();
   /** Released requests are waiting to be handed out (see `flush`). */
   private refill = false;
 
@@ -106,7 +96,7 @@ export class Downloader {
 
   /** Bytes of failed pieces' blocks kept for the smart ban. */
   get suspectedBytes(): number {
-    return this.suspectBytes;
+    return this.suspects.bytes;
   }
 
   /** The verified pieces' bitfield (read only: see `verified`). */
@@ -226,44 +216,24 @@ export class Downloader {
     // again from one peer at a time (parole), until a good copy says whose blocks were bad.
     const banned = new Set(this.bans.badPiece(senders.map((peer) => peer.peerIdHex)));
     for (const peer of senders) if (banned.has(peer.peerIdHex)) this.banPeer(peer);
-    if (senders.length > 1) this.rememberSuspects(index, buffer);
+    if (senders.length > 1) {
+      const unbanned = buffer.blocks.filter((block) => !this.bans.isBanned(block.sender.peerIdHex));
+      this.suspects.remember(
+        index,
+        unbanned.map((block) => ({
+          begin: block.begin,
+          data: buffer.data.slice(block.begin, block.begin + block.length),
+          sender: senderKeys(block.sender),
+        })),
+      );
+    }
     this.wishlist.pieceFailed(index, senders.length > 1);
     this.refill = true;
   }
 
-  private rememberSuspects(index: number, buffer: PieceBuffer): void {
-    const blocks = this.suspects.get(index) ?? [];
-    for (const block of buffer.blocks) {
-      if (this.bans.isBanned(block.sender.peerIdHex)) continue;
-      blocks.push({
-        begin: block.begin,
-        data: buffer.data.slice(block.begin, block.begin + block.length),
-        sender: senderKeys(block.sender),
-      });
-      this.suspectBytes += block.length;
-    }
-    this.suspects.delete(index);
-    this.suspects.set(index, blocks);
-    while (this.suspectBytes > MAX_SUSPECT_BYTES) {
-      const [oldest, dropped] = this.suspects.entries().next().value as [number, SuspectBlock[]];
-      this.suspects.delete(oldest);
-      for (const block of dropped) this.suspectBytes -= block.data.length;
-    }
-  }
-
   /** The piece verified: every remembered block of it that differs from the good one was sent by a saboteur. */
   private smartBan(index: number, good: Uint8Array): void {
-    const blocks = this.suspects.get(index);
-    if (!blocks) return;
-    this.suspects.delete(index);
-    const saboteurs: string[][] = [];
-    for (const block of blocks) {
-      this.suspectBytes -= block.data.length;
-      if (!bytesEqual(block.data, good.subarray(block.begin, block.begin + block.data.length))) {
-        saboteurs.push(block.sender);
-      }
-    }
-    for (const keys of saboteurs) {
+    for (const keys of this.suspects.saboteurs(index, good)) {
       this.bans.ban(keys);
       for (const peer of [...this.ports.peers()]) {
         if (this.bans.isBanned(peer.peerIdHex, ...peer.identities))
