@@ -9,6 +9,7 @@ import { planFolderPaths, type FolderLike } from '../lib/folder-names';
 import { safeFileName } from '../lib/safe-name';
 import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from '../lib/share-input';
 import { torrentTrackers } from '../lib/trackers';
+import { parseUploadLimit } from '../lib/upload-limit';
 import type { WorkerLike } from '../net/engine-bridge';
 import { fileUrl } from '../sw/file-response';
 import { EngineLink, message } from './engine.svelte';
@@ -21,7 +22,7 @@ import {
   pickSaveFolder,
   pickToShare,
 } from './pickers';
-import { Settings, uploadLimitOf } from './settings.svelte';
+import { Settings } from './settings.svelte';
 import { TorrentsState } from './torrents.svelte';
 
 export type { FieldErrors, PendingLink, SpeedSample } from './torrents.svelte';
@@ -118,10 +119,20 @@ class AppState implements TorrentActions {
     if (this.engine.remoteEngine) this.engine.act({ op: 'set-relay-only', on });
   }
 
-  setUploadLimit(kib: number): void {
-    const value = uploadLimitOf(kib);
-    this.engine.applyUploadLimit(value);
-    if (this.engine.remoteEngine) this.engine.act({ op: 'set-upload-limit', kib: value });
+  /**
+   * `Upload limit` as typed: a whole number of KiB/s from 1 up, or empty for none. Anything else is refused with a
+   * message under the field (the limit in force stays); a value that is taken clears it.
+   */
+  setUploadLimit(text: string, badInput = false): boolean {
+    const parsed = parseUploadLimit(text, badInput);
+    if ('error' in parsed) {
+      this.torrents.fail('uploadLimit', parsed.error);
+      return false;
+    }
+    this.torrents.fail('uploadLimit', undefined);
+    this.engine.applyUploadLimit(parsed.kib);
+    if (this.engine.remoteEngine) this.engine.act({ op: 'set-upload-limit', kib: parsed.kib });
+    return true;
   }
 
   async share(picked: PickedFile[]): Promise<void> {

@@ -27,6 +27,7 @@ export interface FieldErrors {
   share?: string;
   magnet?: string;
   torrentFile?: string;
+  uploadLimit?: string;
   general?: string;
 }
 
@@ -77,9 +78,10 @@ export class TorrentsState {
     this.fail(field, undefined);
   }
 
-  /** An action that worked: earlier messages no longer apply. */
+  /** A share or a download that worked: the earlier messages of adding one no longer apply (a refused upload limit
+   * still does, until the field holds one that is taken). */
   clearErrors(): void {
-    this.errors = {};
+    this.errors = this.errors.uploadLimit ? { uploadLimit: this.errors.uploadLimit } : {};
   }
 
   private announceFinished(torrents: TorrentView[], notify: boolean): void {
