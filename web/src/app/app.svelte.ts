@@ -187,8 +187,14 @@ class AppState implements TorrentActions {
         if (state !== 'granted') throw new Error(`the browser did not allow reading ${handle.name}`);
       }
       await this.engine.call({ op: 'resume-sharing', infoHashHex: view.infoHashHex });
+      // It works again: an earlier message about this torrent no longer applies.
+      if (this.torrents.errors.generalAbout === view.infoHashHex) this.torrents.dismiss('general');
     } catch (error) {
-      this.torrents.fail('general', `Could not resume sharing “${view.name}”: ${message(error)}`);
+      this.torrents.fail(
+        'general',
+        `Could not resume sharing “${view.name}”: ${message(error)}`,
+        view.infoHashHex,
+      );
     }
   }
 
@@ -247,7 +253,7 @@ class AppState implements TorrentActions {
       const blob = await this.engine.call({ op: 'get-file', infoHashHex: view.infoHashHex, fileIndex });
       download(blob, name);
     } catch (error) {
-      this.torrents.fail('general', `Could not save “${file.path}”: ${message(error)}`);
+      this.torrents.fail('general', `Could not save “${file.path}”: ${message(error)}`, view.infoHashHex);
     }
   }
 
@@ -276,7 +282,11 @@ class AppState implements TorrentActions {
         await body.pipeTo(writable);
       }
     } catch (error) {
-      this.torrents.fail('general', `Could not save “${view.name}” to the folder: ${message(error)}`);
+      this.torrents.fail(
+        'general',
+        `Could not save “${view.name}” to the folder: ${message(error)}`,
+        view.infoHashHex,
+      );
     }
   }
 
@@ -288,7 +298,7 @@ class AppState implements TorrentActions {
       });
       download(blob, safeFileName(name, 'download.torrent'));
     } catch (error) {
-      this.torrents.fail('general', `Could not build the .torrent file: ${message(error)}`);
+      this.torrents.fail('general', `Could not build the .torrent file: ${message(error)}`, view.infoHashHex);
     }
   }
 
