@@ -34,8 +34,8 @@ export function afterSuccess(errors: FieldErrors): FieldErrors {
 }
 
 /** The messages once the torrent list changed: a general message about a torrent no longer listed goes. */
-export function forListed(errors: FieldErrors, listed: ReadonlySet<string>): FieldErrors {
-  if (errors.generalAbout === undefined || listed.has(errors.generalAbout)) return errors;
+export function forListed(errors: FieldErrors, listed: readonly string[]): FieldErrors {
+  if (errors.generalAbout === undefined || listed.includes(errors.generalAbout)) return errors;
   const next = { ...errors };
   delete next.general;
   delete next.generalAbout;

@@ -48,7 +48,10 @@ export class TorrentsState {
   update(torrents: TorrentView[], notify: boolean): void {
     this.announceFinished(torrents, notify);
     this.torrents = torrents;
-    const errors = forListed(this.errors, new Set(torrents.map((view) => view.infoHashHex)));
+    const errors = forListed(
+      this.errors,
+      torrents.map((view) => view.infoHashHex),
+    );
     if (errors !== this.errors) this.errors = errors;
     const now = Date.now();
     const history: Record<string, SpeedSample[]> = {};
