@@ -156,6 +156,12 @@ describe('PeerManager', () => {
       expect(outcomes()).toEqual(['connected']);
       vi.advanceTimersByTime(5000);
       expect(outcomes()).toEqual(['connected']);
+      // A peer we reached once (it left since) is not counted unreachable when another attempt to it stalls.
+      instances[4].destroy();
+      const crossed = manager.createPeer(T, false);
+      expect(manager.matched(T, crossed, 'r3')).toBe(true);
+      vi.advanceTimersByTime(1000);
+      expect(crossed.attempt.outcome).toBe('unanswered');
     } finally {
       vi.useRealTimers();
     }

@@ -95,6 +95,9 @@ interface TorrentPeers {
   connected: Map<string, RtcPeer>;
   /** The latest connection attempts, oldest first (what reachability.ts reads). */
   attempts: Attempt[];
+  /** Remote peers we had a connection with: a later attempt to one that fails (its offer crossed ours, it left) says
+   * nothing of whether it can be reached. */
+  reached: Set<string>;
 }
 
 /** Attempts kept per torrent for the diagnosis. */
@@ -190,6 +193,7 @@ export class PeerManager {
 
   /** Sets what became of an attempt and says so. */
   private settle(peer: RtcPeer, outcome: Attempt['outcome']): void {
+    outcome = this.failureOf(peer, outcome);
     if (peer.attempt.outcome === outcome) return;
     peer.attempt.outcome = outcome;
     clearTimeout(peer.stallTimer);
@@ -251,7 +255,7 @@ export class PeerManager {
   private torrent(infoHashHex: string): TorrentPeers {
     let torrent = this.torrents.get(infoHashHex);
     if (!torrent) {
-      torrent = { all: new Set(), connected: new Map(), attempts: [] };
+      torrent = { all: new Set(), connected: new Map(), attempts: [], reached: new Set() };
       this.torrents.set(infoHashHex, torrent);
     }
     return torrent;
@@ -287,6 +291,7 @@ export class PeerManager {
         this.options.post({ type: 'peer-backlog', infoHashHex: peer.infoHashHex, peer: key, backlogged }),
     );
     torrent.connected.set(key, peer);
+    if (peer.remote !== undefined) torrent.reached.add(peer.remote);
     // A connection opened: earlier failures no longer describe this torrent's reach.
     torrent.attempts = torrent.attempts.filter(
       (attempt) => attempt.outcome === 'pending' && attempt !== peer.attempt,
@@ -325,6 +330,12 @@ export class PeerManager {
     }
   }
 
+  /** A failure to reach a peer we were (or are) connected with is no failure to reach it. */
+  private failureOf(peer: RtcPeer, outcome: Attempt['outcome']): Attempt['outcome'] {
+    if (outcome !== 'failed' || peer.remote === undefined) return outcome;
+    return this.torrents.get(peer.infoHashHex)?.reached.has(peer.remote) ? 'unanswered' : outcome;
+  }
+
   private onClose(peer: RtcPeer): void {
     peer.writer?.close();
     clearTimeout(peer.stallTimer);
@@ -332,7 +343,10 @@ export class PeerManager {
       // Closed before it opened: after a remote peer took part, it failed; an offer that never left after trying
       // to gather for a while had no route; else nobody took part (unanswered, declined, stopped).
       const gaveUp = !peer.signalled && Date.now() - peer.createdAt >= GATHER_GIVE_UP_MS;
-      peer.attempt.outcome = peer.remote !== undefined ? 'failed' : gaveUp ? 'no-route' : 'unanswered';
+      peer.attempt.outcome = this.failureOf(
+        peer,
+        peer.remote !== undefined ? 'failed' : gaveUp ? 'no-route' : 'unanswered',
+      );
     }
     const torrent = this.torrents.get(peer.infoHashHex);
     if (!torrent) return;
