@@ -6,6 +6,7 @@ import {
   RequestError,
   WorkerFailedError,
   type BridgeListener,
+  type BridgeOptions,
   type WorkerLike,
 } from './engine-bridge';
 import type { SocketLike } from './tracker-client';
@@ -46,7 +47,7 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function setup(listener: BridgeListener = {}) {
+function setup(listener: BridgeListener = {}, options: Partial<BridgeOptions> = {}) {
   const worker = new FakeWorker();
   const sockets: FakeSocket[] = [];
   const replacements: FakeWorker[] = [];
@@ -73,6 +74,7 @@ function setup(listener: BridgeListener = {}) {
       sockets.push(socket);
       return socket;
     },
+    ...options,
   });
   return { worker, sockets, bridge, replacements };
 }
@@ -255,30 +257,23 @@ describe('EngineBridge', () => {
   });
 
   it('tells the worker when relay-only offers get no route from the relay, naming it, and takes it back once relay-only is off', async () => {
-    const worker = new FakeWorker();
-    const sockets: FakeSocket[] = [];
     const relay = 'turn:127.0.0.1:9?transport=udp';
-    const bridge = new EngineBridge({
-      worker,
-      iceServers: [{ urls: 'stun:127.0.0.1:9' }, { urls: [relay], username: 'u', credential: 'c' }],
-      defaultTrackers: ['ws://home/'],
-      listener: {},
-      relayOnly: true,
-      // Offers that gathered nothing: the relay gave no candidate.
-      createInstance: () => ({
-        destroyed: false,
-        once: (_event: 'signal', listener: (data: unknown) => void) =>
-          queueMicrotask(() => listener({ type: 'offer', sdp: 'v=0\r\n' })),
-        on: () => undefined,
-        signal: () => undefined,
-        destroy: () => undefined,
-      }),
-      createSocket: (url) => {
-        const socket = new FakeSocket(url);
-        sockets.push(socket);
-        return socket;
+    const { worker, sockets, bridge } = setup(
+      {},
+      {
+        iceServers: [{ urls: 'stun:127.0.0.1:9' }, { urls: [relay], username: 'u', credential: 'c' }],
+        relayOnly: true,
+        // Offers that gathered nothing: the relay gave no candidate.
+        createInstance: () => ({
+          destroyed: false,
+          once: (_event: 'signal', listener: (data: unknown) => void) =>
+            queueMicrotask(() => listener({ type: 'offer', sdp: 'v=0\r\n' })),
+          on: () => undefined,
+          signal: () => undefined,
+          destroy: () => undefined,
+        }),
       },
-    });
+    );
     worker.emit({ type: 'ready', restored: 0 });
     worker.emit({ type: 'torrent-active', infoHashHex: T, trackers: ['ws://home/'], stats });
     sockets[0].readyState = 1;
