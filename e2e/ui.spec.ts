@@ -12,6 +12,7 @@ import {
   tempDir,
   torrentItem,
   hashDownload,
+  seriousViolations,
 } from './helpers';
 
 test('sharing a file shows it seeding with its magnet link, QR code, .torrent and save button', async ({
@@ -139,6 +140,7 @@ test('Upload limit takes any whole number of KiB/s or empty, and refuses the res
   await field.press('Tab');
   await expect(refused).toHaveCount(1);
   await expect(field).toHaveAttribute('aria-invalid', 'true');
+  expect(await seriousViolations(page, 'header')).toEqual([]);
   // 100 (no multiple of 16) is taken: the message goes, and the limit is remembered.
   await field.fill('100');
   await field.press('Enter');
