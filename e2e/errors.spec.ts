@@ -49,10 +49,56 @@ test('an unreachable tracker is named in an alert while the torrent waits for pe
   );
   const item = torrentItem(b.page, 'lonely');
   await expect(item.getByText('Fetching metadata', { exact: true })).toBeVisible();
+  // The wait is counted as it goes (the clock ticks, though nothing else changes).
+  const waiting = item.getByText(/Looking for peers that have it \(for \d+ s\)/);
+  const seconds = async () => Number(/for (\d+) s/.exec((await waiting.textContent()) ?? '')?.[1]);
+  const first = await seconds();
+  await expect.poll(seconds, { timeout: 6_000 }).toBeGreaterThanOrEqual(first + 3);
   await expect(item.getByRole('alert').filter({ hasText: `Tracker ${dead}` })).toContainText(/unreachable/, {
     timeout: 30_000,
   });
   await b.context.close();
+});
+
+/** Drops every candidate from the remote side's descriptions: ICE then has no pair to check, as when every route
+ * between two peers is blocked. */
+function blockRoutes(): void {
+  const original = RTCPeerConnection.prototype.setRemoteDescription as (
+    this: RTCPeerConnection,
+    description?: RTCSessionDescriptionInit,
+  ) => Promise<void>;
+  RTCPeerConnection.prototype.setRemoteDescription = function (
+    this: RTCPeerConnection,
+    description?: RTCSessionDescriptionInit,
+  ) {
+    const sdp = description?.sdp
+      ?.split('\r\n')
+      .filter((line) => !line.startsWith('a=candidate:'))
+      .join('\r\n');
+    return original.call(this, description && { type: description.type, sdp });
+  } as typeof RTCPeerConnection.prototype.setRemoteDescription;
+}
+
+test('peers found but none reachable: the downloader says so within 20 s', async ({ browser }) => {
+  const open = async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(blockRoutes);
+    const page = await context.newPage();
+    await openApp(page);
+    return { context, page };
+  };
+  const file = randomFile(tempDir(), 'walled.bin', 100_000);
+  const seeders = [await open(), await open()];
+  const magnet = await shareFiles(seeders[0].page, file.path, 'walled.bin');
+  await shareFiles(seeders[1].page, file.path, 'walled.bin');
+  const leecher = await open();
+  await startDownload(leecher.page, magnet);
+  const item = torrentItem(leecher.page, 'walled.bin');
+  await expect(
+    item.getByRole('alert').filter({ hasText: '2 peers found, none could be reached' }),
+  ).toBeVisible({ timeout: 20_000 });
+  await expect(item.getByText('Fetching metadata', { exact: true })).toBeVisible();
+  for (const peer of [...seeders, leecher]) await peer.context.close();
 });
 
 test('a download bigger than the storage the browser grants is refused before anything is added', async ({

@@ -1,11 +1,12 @@
 // TURN: with a real coturn on loopback and a tracker that hands out its credentials, two tabs that tick
 // `Connect through relay only` download from each other through the relay, and the connection's own statistics say so.
-import { chromium, expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { LAUNCH_OPTIONS } from '../playwright.config';
 import { freePort, startCoturn, TURNSERVER, type Daemon } from '../signal-tracker/src/testing/daemons';
 import {
   expectStatus,
+  infoHashOf,
   openApp,
   randomFile,
   saveFile,
@@ -14,11 +15,45 @@ import {
   startTracker,
   tempDir,
   torrentItem,
+  trackerSwarm,
   TRANSFER_TIMEOUT,
 } from './helpers';
 
-test.skip(!existsSync(TURNSERVER), 'coturn is not installed (apt-get install coturn)');
 test.describe.configure({ timeout: 180_000 });
+
+/** Chromium only contacts a TURN server on 127.0.0.1 with this flag (see the brief). */
+function launchForRelay(): Promise<Browser> {
+  return chromium.launch({
+    ...LAUNCH_OPTIONS,
+    args: [...LAUNCH_OPTIONS.args, '--allow-loopback-in-peer-connection'],
+  });
+}
+
+/** A person's browser on the app at `origin`, its connections recorded, with `Connect through relay only` set. */
+async function openRelayPeer(browser: Browser, origin: string, relayOnly: boolean) {
+  const context = await browser.newContext({ acceptDownloads: true });
+  await context.addInitScript(recordPeerConnections);
+  const page = await context.newPage();
+  await openApp(page, `${origin}/`);
+  const box = page.getByLabel('Connect through relay only');
+  await box.setChecked(relayOnly);
+  await expect(box).toBeChecked({ checked: relayOnly });
+  return { context, page };
+}
+
+/** The path (`direct`, `relayed`) and short peer id of each row of a torrent item's `Peers` table. */
+async function peerRows(item: Locator): Promise<Array<{ id: string; path: string }>> {
+  const details = item.locator('details');
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+  const rows = item.getByRole('table', { name: 'Peers' }).locator('tbody tr');
+  await expect(rows.first()).toBeVisible();
+  return rows.evaluateAll((trs) =>
+    trs.map((tr) => ({
+      id: tr.querySelector('td.id')?.textContent?.trim() ?? '',
+      path: tr.querySelector('td.path')?.textContent?.trim() ?? '',
+    })),
+  );
+}
 
 /** Records every RTCPeerConnection the page makes, so the test can read their statistics. */
 function recordPeerConnections(): void {
@@ -65,15 +100,12 @@ async function selectedCandidates(page: Page): Promise<Array<{ policy: string; l
 }
 
 test('two tabs with Connect through relay only download through coturn', async ({ baseURL }) => {
+  test.skip(!existsSync(TURNSERVER), 'coturn is not installed (apt-get install coturn)');
   const secret = 'e2e-turn-secret';
   let turn: Daemon | undefined;
   const port = await freePort();
   let tracker: Awaited<ReturnType<typeof startTracker>> | undefined;
-  // Chromium only contacts a TURN server on 127.0.0.1 with this flag (see the brief).
-  const browser = await chromium.launch({
-    ...LAUNCH_OPTIONS,
-    args: [...LAUNCH_OPTIONS.args, '--allow-loopback-in-peer-connection'],
-  });
+  const browser = await launchForRelay();
   try {
     turn = await startCoturn(secret);
     tracker = await startTracker(port, [
@@ -84,18 +116,8 @@ test('two tabs with Connect through relay only download through coturn', async (
     ]);
     expect(baseURL).toBeTruthy();
     const origin = `http://127.0.0.1:${port}`;
-    const open = async () => {
-      const context = await browser.newContext({ acceptDownloads: true });
-      await context.addInitScript(recordPeerConnections);
-      const page = await context.newPage();
-      await openApp(page, `${origin}/`);
-      const relayOnly = page.getByLabel('Connect through relay only');
-      await relayOnly.check();
-      await expect(relayOnly).toBeChecked();
-      return { context, page };
-    };
-    const a = await open();
-    const b = await open();
+    const a = await openRelayPeer(browser, origin, true);
+    const b = await openRelayPeer(browser, origin, true);
     const dir = tempDir();
     const file = randomFile(dir, 'relayed.bin', 2 * 1024 * 1024);
     const magnet = await shareFiles(a.page, file.path, 'relayed.bin');
@@ -108,6 +130,11 @@ test('two tabs with Connect through relay only download through coturn', async (
       expect(pairs.length).toBeGreaterThan(0);
       for (const pair of pairs) expect(pair).toEqual({ policy: 'relay', local: 'relay' });
     }
+    // The peer row says so too.
+    const rows = await peerRows(item);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows)
+      expect(row).toEqual({ id: expect.stringMatching(/^[0-9a-f]{6}$/), path: 'relayed' });
     // The choice is remembered.
     await b.page.reload();
     await expect(b.page.getByLabel('Connect through relay only')).toBeChecked();
@@ -115,6 +142,39 @@ test('two tabs with Connect through relay only download through coturn', async (
     await browser.close();
     tracker?.kill('SIGKILL');
     await turn?.stop();
+  }
+});
+
+test('relay only with a TURN server that does not answer: the downloader names it within 20 s, and it goes once relay-only is off', async () => {
+  const silent = await freePort(); // nothing listens there
+  const port = await freePort();
+  const relay = `turn:127.0.0.1:${silent}?transport=udp`;
+  let tracker: Awaited<ReturnType<typeof startTracker>> | undefined;
+  const browser = await launchForRelay();
+  try {
+    tracker = await startTracker(port, ['--turn-urls', relay, '--turn-secret', 'e2e-silent-relay']);
+    const origin = `http://127.0.0.1:${port}`;
+    const seeder = await openRelayPeer(browser, origin, false);
+    const file = randomFile(tempDir(), 'unrelayed.bin', 300_000);
+    const magnet = await shareFiles(seeder.page, file.path, 'unrelayed.bin');
+    const leecher = await openRelayPeer(browser, origin, true);
+    await startDownload(leecher.page, magnet);
+    const item = torrentItem(leecher.page, 'unrelayed.bin');
+    const message = item.getByRole('alert').filter({ hasText: `The relay server ${relay} did not answer` });
+    await expect(message).toBeVisible({ timeout: 20_000 });
+    await expectStatus(item, 'Fetching metadata', 1000);
+    // The tracker counts the seeder all the while.
+    expect((await trackerSwarm(leecher.page, origin, infoHashOf(magnet)))?.complete).toBe(1);
+    // Its cause gone (relay-only off), the message goes, and the download goes through directly.
+    await leecher.page.getByLabel('Connect through relay only').uncheck();
+    await expect(message).toHaveCount(0, { timeout: 5_000 });
+    await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+    expect((await saveFile(leecher.page, item, 'unrelayed.bin')).sha256).toBe(file.sha256);
+    const rows = await peerRows(item);
+    expect(rows.map((row) => row.path)).toContain('direct');
+  } finally {
+    await browser.close();
+    tracker?.kill('SIGKILL');
   }
 });
 

@@ -12,6 +12,7 @@ import {
   tempDir,
   torrentItem,
   hashDownload,
+  seriousViolations,
 } from './helpers';
 
 test('sharing a file shows it seeding with its magnet link, QR code, .torrent and save button', async ({
@@ -98,6 +99,11 @@ test('invalid input in each field shows a clear error and adds nothing', async (
     await expect(page.getByRole('alert')).toContainText(/Invalid magnet link or info hash/);
   }
   await expect(list.getByRole('listitem')).toHaveCount(0);
+  // The field shows only its latest message, and the message goes once the link is edited.
+  const magnetAlert = page.getByRole('alert').filter({ hasText: /Invalid magnet link/ });
+  await expect(magnetAlert).toHaveCount(1);
+  await field.fill('magnet:?xt=urn:btih:');
+  await expect(magnetAlert).toHaveCount(0);
 
   // .torrent field: a file that is not bencode.
   const notTorrent = join(dir, 'not-a.torrent');
@@ -114,6 +120,40 @@ test('invalid input in each field shows a clear error and adds nothing', async (
   await expect(page.getByRole('alert').filter({ hasText: /empty\.bin/ })).toBeVisible();
   await expect(list.getByRole('listitem')).toHaveCount(0);
   expect(sha256(empty.bytes)).toBe(empty.sha256);
+});
+
+test('Upload limit takes any whole number of KiB/s or empty, and refuses the rest with one message until a good value', async ({
+  page,
+}) => {
+  await openApp(page);
+  const field = page.getByLabel('Upload limit');
+  const refused = page.getByRole('alert').filter({ hasText: /^Upload limit:/ });
+  for (const bad of ['0', '-5', '1.5']) {
+    await field.fill(bad);
+    await field.press('Enter');
+    await expect(refused).toHaveCount(1);
+    await expect(refused).toContainText('whole number of KiB/s');
+  }
+  // Text the number field cannot read is refused too.
+  await field.fill('');
+  await field.pressSequentially('1e');
+  await field.press('Tab');
+  await expect(refused).toHaveCount(1);
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  expect(await seriousViolations(page, 'header')).toEqual([]);
+  // 100 (no multiple of 16) is taken: the message goes, and the limit is remembered.
+  await field.fill('100');
+  await field.press('Enter');
+  await expect(refused).toHaveCount(0);
+  await expect(field).not.toHaveAttribute('aria-invalid', 'true');
+  await page.reload();
+  await expect(page.getByLabel('Upload limit')).toHaveValue('100');
+  // Empty means none.
+  await page.getByLabel('Upload limit').fill('');
+  await page.getByLabel('Upload limit').press('Tab');
+  await page.reload();
+  await expect(page.getByLabel('Upload limit')).toHaveValue('');
+  await expect(refused).toHaveCount(0);
 });
 
 test('the first screen says how it works and whether the tracker is reachable', async ({ page }) => {
@@ -173,6 +213,11 @@ test('Copy magnet link and Copy share link put the links on the clipboard; the s
   const dialog = visitor.getByRole('dialog', { name: 'Download “copy.bin”?' });
   await dialog.getByRole('button', { name: 'Download', exact: true }).click();
   await expectStatus(torrentItem(visitor, 'copy.bin'), 'Seeding', 60_000);
+  // Done: the download rate reads 0 at once, not after the rate's window has drained.
+  const down = torrentItem(visitor, 'copy.bin')
+    .locator('dt', { hasText: /^Down$/ })
+    .locator('xpath=../dd');
+  await expect(down).toHaveText('0 B/s', { timeout: 2_000 });
   await other.close();
   await context.close();
 });

@@ -9,6 +9,7 @@ import { planFolderPaths, type FolderLike } from '../lib/folder-names';
 import { safeFileName } from '../lib/safe-name';
 import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from '../lib/share-input';
 import { torrentTrackers } from '../lib/trackers';
+import { parseUploadLimit } from '../lib/upload-limit';
 import type { WorkerLike } from '../net/engine-bridge';
 import { fileUrl } from '../sw/file-response';
 import { EngineLink, message } from './engine.svelte';
@@ -21,7 +22,7 @@ import {
   pickSaveFolder,
   pickToShare,
 } from './pickers';
-import { Settings, uploadLimitOf } from './settings.svelte';
+import { Settings } from './settings.svelte';
 import { TorrentsState } from './torrents.svelte';
 
 export type { FieldErrors, PendingLink, SpeedSample } from './torrents.svelte';
@@ -118,10 +119,20 @@ class AppState implements TorrentActions {
     if (this.engine.remoteEngine) this.engine.act({ op: 'set-relay-only', on });
   }
 
-  setUploadLimit(kib: number): void {
-    const value = uploadLimitOf(kib);
-    this.engine.applyUploadLimit(value);
-    if (this.engine.remoteEngine) this.engine.act({ op: 'set-upload-limit', kib: value });
+  /**
+   * `Upload limit` as typed: a whole number of KiB/s from 1 up, or empty for none. Anything else is refused with a
+   * message under the field (the limit in force stays); a value that is taken clears it.
+   */
+  setUploadLimit(text: string, badInput = false): boolean {
+    const parsed = parseUploadLimit(text, badInput);
+    if ('error' in parsed) {
+      this.torrents.fail('uploadLimit', parsed.error);
+      return false;
+    }
+    this.torrents.fail('uploadLimit', undefined);
+    this.engine.applyUploadLimit(parsed.kib);
+    if (this.engine.remoteEngine) this.engine.act({ op: 'set-upload-limit', kib: parsed.kib });
+    return true;
   }
 
   async share(picked: PickedFile[]): Promise<void> {
@@ -176,8 +187,14 @@ class AppState implements TorrentActions {
         if (state !== 'granted') throw new Error(`the browser did not allow reading ${handle.name}`);
       }
       await this.engine.call({ op: 'resume-sharing', infoHashHex: view.infoHashHex });
+      // It works again: an earlier message about this torrent no longer applies.
+      if (this.torrents.errors.generalAbout === view.infoHashHex) this.torrents.dismiss('general');
     } catch (error) {
-      this.torrents.fail('general', `Could not resume sharing “${view.name}”: ${message(error)}`);
+      this.torrents.fail(
+        'general',
+        `Could not resume sharing “${view.name}”: ${message(error)}`,
+        view.infoHashHex,
+      );
     }
   }
 
@@ -236,7 +253,7 @@ class AppState implements TorrentActions {
       const blob = await this.engine.call({ op: 'get-file', infoHashHex: view.infoHashHex, fileIndex });
       download(blob, name);
     } catch (error) {
-      this.torrents.fail('general', `Could not save “${file.path}”: ${message(error)}`);
+      this.torrents.fail('general', `Could not save “${file.path}”: ${message(error)}`, view.infoHashHex);
     }
   }
 
@@ -265,7 +282,11 @@ class AppState implements TorrentActions {
         await body.pipeTo(writable);
       }
     } catch (error) {
-      this.torrents.fail('general', `Could not save “${view.name}” to the folder: ${message(error)}`);
+      this.torrents.fail(
+        'general',
+        `Could not save “${view.name}” to the folder: ${message(error)}`,
+        view.infoHashHex,
+      );
     }
   }
 
@@ -277,7 +298,7 @@ class AppState implements TorrentActions {
       });
       download(blob, safeFileName(name, 'download.torrent'));
     } catch (error) {
-      this.torrents.fail('general', `Could not build the .torrent file: ${message(error)}`);
+      this.torrents.fail('general', `Could not build the .torrent file: ${message(error)}`, view.infoHashHex);
     }
   }
 

@@ -227,7 +227,8 @@ export class EngineLink {
   /** An action whose answer only matters when it fails. */
   act(call: Call): void {
     this.call(call).catch((error: unknown) => {
-      this.torrents.fail('general', `That did not work: ${message(error)}`);
+      const about = 'infoHashHex' in call ? call.infoHashHex : undefined;
+      this.torrents.fail('general', `That did not work: ${message(error)}`, about);
     });
   }
 

@@ -1,5 +1,6 @@
 // The page's settings: the upload limit and relay-only, remembered in localStorage; whether the tracker offers a
 // relay. The engine tab applies them to its bridge (see engine.svelte.ts); a view tab shows the engine tab's.
+import { storedUploadLimit } from '../lib/upload-limit';
 
 const UPLOAD_LIMIT_KEY = 'swarmdrop.uploadLimitKiB';
 const RELAY_ONLY_KEY = 'swarmdrop.relayOnly';
@@ -21,13 +22,7 @@ function remember(key: string, value: string): void {
 }
 
 function readUploadLimit(): number {
-  const value = Number(read(UPLOAD_LIMIT_KEY) ?? 0);
-  return Number.isFinite(value) && value > 0 ? value : 0;
-}
-
-/** An upload limit as the user typed it: a positive number of KiB/s, or 0 for none. */
-export function uploadLimitOf(kib: number): number {
-  return Number.isFinite(kib) && kib > 0 ? kib : 0;
+  return storedUploadLimit(Number(read(UPLOAD_LIMIT_KEY) ?? 0));
 }
 
 export class Settings {

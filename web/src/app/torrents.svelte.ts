@@ -3,7 +3,10 @@
 // intents (app.svelte.ts); read by the components through the props App.svelte hands them.
 import type { TorrentView } from '../lib/protocol';
 import type { TrackerStatus } from '../lib/trackers';
+import { afterSuccess, forListed, withError, type FieldErrors } from './field-errors';
 import { finishedDownloads } from './finished';
+
+export type { FieldErrors } from './field-errors';
 
 export interface SpeedSample {
   t: number;
@@ -21,13 +24,6 @@ export interface PendingLink {
   length?: number;
   /** The trackers that `Download` will announce to (each learns the user's address). */
   trackers: string[];
-}
-
-export interface FieldErrors {
-  share?: string;
-  magnet?: string;
-  torrentFile?: string;
-  general?: string;
 }
 
 /** Samples kept for the speed chart (about two minutes at two posts a second). */
@@ -52,6 +48,11 @@ export class TorrentsState {
   update(torrents: TorrentView[], notify: boolean): void {
     this.announceFinished(torrents, notify);
     this.torrents = torrents;
+    const errors = forListed(
+      this.errors,
+      torrents.map((view) => view.infoHashHex),
+    );
+    if (errors !== this.errors) this.errors = errors;
     const now = Date.now();
     const history: Record<string, SpeedSample[]> = {};
     for (const view of torrents) {
@@ -68,18 +69,21 @@ export class TorrentsState {
     this.trackers = { ...this.trackers, [infoHashHex]: statuses };
   }
 
-  /** Shows a message under a field (or the general one); undefined clears it. */
-  fail(field: keyof FieldErrors, text: string | undefined): void {
-    this.errors = { ...this.errors, [field]: text };
+  /**
+   * Shows a message under a field (or the general one), replacing the field's earlier one; undefined clears it. A
+   * general message `about` a torrent goes when the torrent does.
+   */
+  fail(field: Exclude<keyof FieldErrors, 'generalAbout'>, text: string | undefined, about?: string): void {
+    this.errors = withError(this.errors, field, text, about);
   }
 
-  dismiss(field: keyof FieldErrors): void {
+  dismiss(field: Exclude<keyof FieldErrors, 'generalAbout'>): void {
     this.fail(field, undefined);
   }
 
-  /** An action that worked: earlier messages no longer apply. */
+  /** A share or a download that worked: the earlier messages of adding one no longer apply. */
   clearErrors(): void {
-    this.errors = {};
+    this.errors = afterSuccess(this.errors);
   }
 
   private announceFinished(torrents: TorrentView[], notify: boolean): void {

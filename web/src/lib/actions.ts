@@ -39,7 +39,7 @@ export interface Actions {
   remove: { request: TorrentRef; result: void };
   /** Download only some files: these are skipped (not fetched, except pieces shared with chosen files). */
   'choose-files': { request: TorrentRef & { skipped: number[] }; result: void };
-  /** Upload limit in KiB/s (0 = none). */
+  /** Upload limit in whole KiB/s (0 = none). */
   'set-upload-limit': { request: { kib: number }; result: void };
   /** Every new connection through the TURN relay only. */
   'set-relay-only': { request: { on: boolean }; result: void };
@@ -122,7 +122,7 @@ export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest
     return { infoHashHex: value.infoHashHex, skipped: skipped as number[] };
   },
   'set-upload-limit': (value) =>
-    typeof value.kib === 'number' && Number.isFinite(value.kib) && value.kib >= 0
+    typeof value.kib === 'number' && Number.isSafeInteger(value.kib) && value.kib >= 0
       ? { kib: value.kib }
       : undefined,
   'set-relay-only': (value) => (typeof value.on === 'boolean' ? { on: value.on } : undefined),

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, formatBytes, formatDuration, formatRate, plural, statusText } from './format';
+import {
+  baseName,
+  formatBytes,
+  formatDuration,
+  formatRate,
+  plural,
+  shortPeerId,
+  statusText,
+  waitedFor,
+} from './format';
 
 describe('format', () => {
   it('formats byte counts with binary units', () => {
@@ -41,5 +50,20 @@ describe('plural', () => {
     expect(plural(0, 'peer')).toBe('0 peers');
     expect(plural(2, 'seed')).toBe('2 seeds');
     expect(plural(3, 'child', 'children')).toBe('3 children');
+  });
+
+  it('shortens peer ids of the same app to what tells them apart', () => {
+    const prefix = '2d534430313030' + '2d'; // -SD0100-
+    const a = shortPeerId(prefix + '6162636465666768696a6b6c');
+    const b = shortPeerId(prefix + '6162636465666768696a6b6d');
+    expect(a).toBe('6a6b6c');
+    expect(a).not.toBe(b);
+    expect(shortPeerId('abc')).toBe('abc');
+  });
+
+  it('counts a wait in seconds from its start to the clock given, at least 1 s', () => {
+    expect(waitedFor(1_000, 1_200)).toBe('1 s');
+    expect(waitedFor(1_000, 41_000)).toBe('40 s');
+    expect(waitedFor(0, 125_000)).toBe('2 min 05 s');
   });
 });

@@ -60,3 +60,16 @@ export function baseName(path: string): string {
   const parts = path.split('/');
   return parts[parts.length - 1] || path;
 }
+
+/**
+ * A short form of a peer id (hex) that tells two peers of the same app apart: its last 6 hex digits, the random
+ * part's end (the start names the app and its version, the same for every peer of that app).
+ */
+export function shortPeerId(peerIdHex: string): string {
+  return peerIdHex.length > 6 ? peerIdHex.slice(-6) : peerIdHex;
+}
+
+/** Whole seconds since `start` (at least 1), as `formatDuration` writes them: a wait that has begun. */
+export function waitedFor(start: number, now: number): string {
+  return formatDuration(Math.max(1, (now - start) / 1000));
+}

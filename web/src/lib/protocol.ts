@@ -10,9 +10,15 @@ import type { ActionResult, Call, WorkerAction } from './actions';
  */
 export type AvailabilityPatch = { full: number[] } | { changed: number[] };
 
+/** How a connection's bytes travel: straight between the two browsers, or through a TURN relay. */
+export type PeerPath = 'direct' | 'relayed';
+
+/** A peer's row: the engine's figures, and the path the page read from the connection's statistics, once known. */
+export type PeerRow = PeerStats & { path?: PeerPath };
+
 /** Peers as posted: those added or whose figures changed, and the keys of those gone. */
 export interface PeersPatch {
-  changed: PeerStats[];
+  changed: PeerRow[];
   gone: string[];
 }
 
@@ -45,7 +51,12 @@ export interface TorrentView {
   timeLeft?: number;
   /** `chosen`: to be downloaded (a file unchecked with `Download <path>` is not). */
   files: Array<{ index: number; path: string; length: number; complete: boolean; chosen: boolean }>;
-  peerStats: PeerStats[];
+  peerStats: PeerRow[];
+  /**
+   * Peers are known (or a relay is needed) but no connection could be made, said in words (`The relay server … did
+   * not answer`, `2 peers found, none could be reached`); the page's diagnosis of its connection attempts.
+   */
+  unreachable?: string;
   /** Per piece: -1 = have, else number of connected peers that have it. */
   availability: number[];
   addedAt: number;
@@ -77,6 +88,10 @@ export type MainToWorker =
   | { type: 'peer-connected'; infoHashHex: string; peer: string; identities?: string[] }
   | { type: 'peer-data'; infoHashHex: string; peer: string; data: ArrayBuffer }
   | { type: 'peer-closed'; infoHashHex: string; peer: string }
+  /** The path of a connection, read from its selected ICE candidate pair. */
+  | { type: 'peer-path'; infoHashHex: string; peer: string; path: PeerPath }
+  /** The page's diagnosis of a torrent's connection attempts (none: nothing to say). */
+  | { type: 'reachability'; infoHashHex: string; problem?: string }
   /** The peer's data channel is not draining what we send (or drained again): upload backpressure. */
   | { type: 'peer-backlog'; infoHashHex: string; peer: string; backlogged: boolean }
   /** A stream (a player, a save) needs these pieces first, the first now; `seek` drops earlier wishes. */

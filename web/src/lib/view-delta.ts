@@ -1,7 +1,6 @@
 // Torrent views travel from the worker to the page as changes, not snapshots: the worker diffs each torrent's piece
 // availability and peer list against what it last posted, the page applies the changes to its copy.
-import type { PeerStats } from '../../../shared/engine/types';
-import type { AvailabilityPatch, PeersPatch, PostedView, TorrentView } from './protocol';
+import type { AvailabilityPatch, PeerRow, PeersPatch, PostedView, TorrentView } from './protocol';
 
 export type { AvailabilityPatch, PeersPatch } from './protocol';
 
@@ -44,20 +43,20 @@ export function applyAvailability(
   return next;
 }
 
-function samePeer(a: PeerStats, b: PeerStats): boolean {
-  for (const key of Object.keys(a) as (keyof PeerStats)[]) if (a[key] !== b[key]) return false;
+function samePeer(a: PeerRow, b: PeerRow): boolean {
+  for (const key of Object.keys(a) as (keyof PeerRow)[]) if (a[key] !== b[key]) return false;
   return Object.keys(a).length === Object.keys(b).length;
 }
 
 /** The worker's side: the peers last posted per torrent. */
 export class PeersDiffer {
-  private readonly last = new Map<string, Map<string, PeerStats>>();
+  private readonly last = new Map<string, Map<string, PeerRow>>();
 
   /** The change since the last call for this torrent, or undefined when there is none. */
-  diff(infoHashHex: string, peers: readonly PeerStats[]): PeersPatch | undefined {
-    const previous = this.last.get(infoHashHex) ?? new Map<string, PeerStats>();
-    const next = new Map<string, PeerStats>();
-    const changed: PeerStats[] = [];
+  diff(infoHashHex: string, peers: readonly PeerRow[]): PeersPatch | undefined {
+    const previous = this.last.get(infoHashHex) ?? new Map<string, PeerRow>();
+    const next = new Map<string, PeerRow>();
+    const changed: PeerRow[] = [];
     for (const peer of peers) {
       next.set(peer.peer, peer);
       const before = previous.get(peer.peer);
@@ -75,9 +74,9 @@ export class PeersDiffer {
 
 /** The peers after a patch, in the order they were first seen (the session's connection order). */
 export function applyPeers(
-  previous: Map<string, PeerStats>,
+  previous: Map<string, PeerRow>,
   patch: PeersPatch | undefined,
-): Map<string, PeerStats> {
+): Map<string, PeerRow> {
   if (!patch) return previous;
   const next = new Map(previous);
   for (const key of patch.gone) next.delete(key);
@@ -110,7 +109,7 @@ export function toPosted(differ: ViewDiffer, views: TorrentView[]): PostedView[]
 export class ViewMirror {
   private readonly current = new Map<
     string,
-    { availability: number[]; peers: Map<string, PeerStats>; list: PeerStats[] }
+    { availability: number[]; peers: Map<string, PeerRow>; list: PeerRow[] }
   >();
 
   apply(posted: PostedView[]): TorrentView[] {

@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
 import {
   EngineBridge,
+  relayUrls,
   RequestError,
   WorkerFailedError,
   type BridgeListener,
+  type BridgeOptions,
   type WorkerLike,
 } from './engine-bridge';
 import type { SocketLike } from './tracker-client';
@@ -45,7 +47,7 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function setup(listener: BridgeListener = {}) {
+function setup(listener: BridgeListener = {}, options: Partial<BridgeOptions> = {}) {
   const worker = new FakeWorker();
   const sockets: FakeSocket[] = [];
   const replacements: FakeWorker[] = [];
@@ -72,6 +74,7 @@ function setup(listener: BridgeListener = {}) {
       sockets.push(socket);
       return socket;
     },
+    ...options,
   });
   return { worker, sockets, bridge, replacements };
 }
@@ -251,5 +254,39 @@ describe('EngineBridge', () => {
       expect(replacements).toHaveLength(3);
       expect(log.fatal).toEqual(['crash']);
     });
+  });
+
+  it('tells the worker when relay-only offers get no route from the relay, naming it, and takes it back once relay-only is off', async () => {
+    const relay = 'turn:127.0.0.1:9?transport=udp';
+    const { worker, sockets, bridge } = setup(
+      {},
+      {
+        iceServers: [{ urls: 'stun:127.0.0.1:9' }, { urls: [relay], username: 'u', credential: 'c' }],
+        relayOnly: true,
+        // Offers that gathered nothing: the relay gave no candidate.
+        createInstance: () => ({
+          destroyed: false,
+          once: (_event: 'signal', listener: (data: unknown) => void) =>
+            queueMicrotask(() => listener({ type: 'offer', sdp: 'v=0\r\n' })),
+          on: () => undefined,
+          signal: () => undefined,
+          destroy: () => undefined,
+        }),
+      },
+    );
+    worker.emit({ type: 'ready', restored: 0 });
+    worker.emit({ type: 'torrent-active', infoHashHex: T, trackers: ['ws://home/'], stats });
+    sockets[0].readyState = 1;
+    sockets[0].onopen?.({});
+    const reach = () => worker.posted.filter((m) => m.type === 'reachability');
+    await vi.waitFor(() =>
+      expect(reach()).toEqual([
+        { type: 'reachability', infoHashHex: T, problem: `The relay server ${relay} did not answer` },
+      ]),
+    );
+    bridge.setRelayOnly(false);
+    expect(reach().at(-1)).toEqual({ type: 'reachability', infoHashHex: T });
+    expect(relayUrls([{ urls: 'stun:a' }, { urls: ['turn:b', 'turns:c'] }])).toEqual(['turn:b', 'turns:c']);
+    bridge.shutdown();
   });
 });

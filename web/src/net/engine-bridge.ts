@@ -7,6 +7,7 @@ import { usableTrackers, type TrackerStatus } from '../lib/trackers';
 import { ViewMirror } from '../lib/view-delta';
 import { RateLimiter } from './channel-writer';
 import { PeerManager, type CreateInstance, type RtcPeer } from './peers';
+import { reachProblem, swarmOthers } from './reachability';
 import { makePeerId, TrackerClient, type AnnounceNumbers, type SocketLike } from './tracker-client';
 
 /** The parts of a Worker the bridge uses. */
@@ -78,6 +79,8 @@ export class EngineBridge {
   /** Messages for the tracker that arrived before `ready` (which carries our peer id). */
   private readonly early: WorkerToMain[] = [];
   private closed = false;
+  /** What the worker was last told of each torrent's reach (see reachability.ts). */
+  private readonly reach = new Map<string, string>();
 
   private iceServers: RTCIceServer[];
   private relayOnly: boolean;
@@ -92,6 +95,7 @@ export class EngineBridge {
       iceServers: () => this.iceServers,
       iceTransportPolicy: () => (this.relayOnly ? 'relay' : 'all'),
       limiter: this.limiter,
+      onAttempts: (infoHashHex) => this.checkReach(infoHashHex),
       ...(options.createInstance ? { createInstance: options.createInstance } : {}),
     });
     this.attach(this.worker);
@@ -130,6 +134,7 @@ export class EngineBridge {
     this.early.length = 0;
     this.active.clear();
     this.numbers.clear();
+    this.reach.clear();
     this.views.reset();
     this.workerReady = false;
     this.worker = this.options.createWorker();
@@ -155,9 +160,36 @@ export class EngineBridge {
     this.iceServers = servers;
   }
 
-  /** Relay-only for connections made from now on. */
+  /** Relay-only for connections made from now on (what earlier attempts showed no longer applies). */
   setRelayOnly(on: boolean): void {
+    if (on === this.relayOnly) return;
     this.relayOnly = on;
+    this.peers.forgetAttempts();
+  }
+
+  /**
+   * Tells the worker, when it changed, why the torrent's peers cannot be reached (or that nothing is wrong): from
+   * its connection attempts, the swarm its trackers count, relay-only and the relays handed out.
+   */
+  private checkReach(infoHashHex: string): void {
+    if (!this.workerReady || this.closed) return;
+    const problem = this.active.has(infoHashHex)
+      ? reachProblem({
+          connected: this.peers.connectedCount(infoHashHex),
+          swarmOthers: swarmOthers(this.tracker?.statuses(infoHashHex) ?? []),
+          relayOnly: this.relayOnly,
+          relayUrls: relayUrls(this.iceServers),
+          attempts: this.peers.attempts(infoHashHex),
+        })
+      : undefined;
+    if (problem === this.reach.get(infoHashHex)) return;
+    if (problem === undefined) this.reach.delete(infoHashHex);
+    else this.reach.set(infoHashHex, problem);
+    this.worker.postMessage({
+      type: 'reachability',
+      infoHashHex,
+      ...(problem !== undefined ? { problem } : {}),
+    });
   }
 
   /**
@@ -252,6 +284,7 @@ export class EngineBridge {
         this.active.delete(message.infoHashHex);
         this.tracker.stop(message.infoHashHex);
         this.peers.closeTorrent(message.infoHashHex);
+        this.reach.delete(message.infoHashHex);
         this.options.listener.trackers?.(message.infoHashHex, []);
         return;
       case 'announce':
@@ -282,6 +315,7 @@ export class EngineBridge {
   private reportTrackers(infoHashHex: string): void {
     if (!this.tracker) return;
     this.options.listener.trackers?.(infoHashHex, this.tracker.statuses(infoHashHex));
+    this.checkReach(infoHashHex);
   }
 
   private setNumbers(infoHashHex: string, stats: AnnounceStats): void {
@@ -299,4 +333,14 @@ export class EngineBridge {
       if (view.left !== undefined && Number.isFinite(view.left) && view.left >= 0) numbers.left = view.left;
     }
   }
+}
+
+/** The TURN servers among the ICE servers (what a relay-only connection depends on). */
+export function relayUrls(servers: readonly RTCIceServer[]): string[] {
+  const urls: string[] = [];
+  for (const server of servers) {
+    for (const url of typeof server.urls === 'string' ? [server.urls] : (server.urls ?? []))
+      if (/^turns?:/.test(url)) urls.push(url);
+  }
+  return urls;
 }

@@ -29,12 +29,16 @@ class FakeInstance extends EventEmitter {
   }
 }
 
-function setup(max = 30) {
+function setup(max = 30, relayOnly = false) {
   const posted: Array<{ message: MainToWorker; transfer?: Transferable[] }> = [];
   const instances: FakeInstance[] = [];
+  const changed: string[] = [];
   const manager = new PeerManager({
     post: (message, transfer) => posted.push({ message, transfer }),
     iceServers: () => [],
+    iceTransportPolicy: () => (relayOnly ? 'relay' : 'all'),
+    onAttempts: (infoHashHex) => changed.push(infoHashHex),
+    stallMs: 1000,
     maxPeersPerTorrent: max,
     createInstance: () => {
       const instance = new FakeInstance();
@@ -42,7 +46,7 @@ function setup(max = 30) {
       return instance as unknown as PeerInstance;
     },
   });
-  return { manager, posted, instances };
+  return { manager, posted, instances, changed };
 }
 
 const T = 'ab'.repeat(20);
@@ -116,5 +120,88 @@ describe('PeerManager', () => {
     manager.closeTorrent(T);
     expect(instances.every((i) => i.destroyed)).toBe(true);
     expect(manager.connectedCount(T)).toBe(0);
+  });
+
+  it('records what became of each attempt: no route, unanswered, failed, stalled, connected', () => {
+    vi.useFakeTimers();
+    try {
+      const { manager, instances, changed } = setup(30, true);
+      const outcomes = () => manager.attempts(T).map((attempt) => attempt.outcome);
+      // A relay-only offer whose description carries no relay candidate: the relay gave no route.
+      const noRelay = manager.createPeer(T, true);
+      noRelay.once('signal', () => undefined);
+      instances[0].emit('signal', { type: 'offer', sdp: 'v=0\r\n' });
+      expect(noRelay.attempt).toMatchObject({ relayOnly: true, outcome: 'no-route' });
+      // An offer with a relay route that nobody answered.
+      const unanswered = manager.createPeer(T, true);
+      unanswered.once('signal', () => undefined);
+      instances[1].emit('signal', { type: 'offer', sdp: 'a=candidate:1 1 udp 1 1.2.3.4 5 typ relay\r\n' });
+      unanswered.destroy();
+      // A matched one that closed before opening (ICE failed), and one that did not open in time.
+      const failed = manager.createPeer(T, true);
+      manager.matched(T, failed, 'r1');
+      instances[2].emit('error', new Error('Ice connection failed.'));
+      failed.destroy();
+      const stalled = manager.createPeer(T, false);
+      manager.matched(T, stalled, 'r2');
+      expect(stalled.attempt.outcome).toBe('pending');
+      vi.advanceTimersByTime(1000);
+      expect(outcomes()).toEqual(['no-route', 'unanswered', 'failed', 'failed']);
+      expect(manager.attempts(T)[2].remote).toBe('r1');
+      expect(changed.length).toBeGreaterThan(4);
+      // A connection that opens clears the failures before it.
+      const good = manager.createPeer(T, true);
+      manager.matched(T, good, 'r3');
+      instances[4].emit('connect');
+      expect(outcomes()).toEqual(['connected']);
+      vi.advanceTimersByTime(5000);
+      expect(outcomes()).toEqual(['connected']);
+      // A peer we reached once (it left since) is not counted unreachable when another attempt to it stalls.
+      instances[4].destroy();
+      const crossed = manager.createPeer(T, false);
+      expect(manager.matched(T, crossed, 'r3')).toBe(true);
+      vi.advanceTimersByTime(1000);
+      expect(crossed.attempt.outcome).toBe('unanswered');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('names a TURN server that reported an error, and reads the path of an opened connection', async () => {
+    class FakePc extends EventTarget {
+      async getStats() {
+        return new Map<string, unknown>([
+          ['T', { type: 'transport', selectedCandidatePairId: 'P' }],
+          ['P', { type: 'candidate-pair', localCandidateId: 'L', remoteCandidateId: 'R' }],
+          ['L', { type: 'local-candidate', candidateType: 'relay' }],
+          ['R', { type: 'remote-candidate', candidateType: 'host' }],
+        ]);
+      }
+    }
+    const pc = new FakePc();
+    // simple-peer's RTCPeerConnection, where the manager reaches it.
+    const withPc = Object.assign(new FakeInstance(), { _pc: pc });
+    const posted: Array<{ message: MainToWorker }> = [];
+    const manager = new PeerManager({
+      post: (message) => posted.push({ message }),
+      iceServers: () => [],
+      createInstance: () => withPc as unknown as PeerInstance,
+    });
+    const relayed = manager.createPeer(T, true);
+    pc.dispatchEvent(
+      Object.assign(new Event('icecandidateerror'), { url: 'turn:127.0.0.1:9?transport=udp' }),
+    );
+    pc.dispatchEvent(Object.assign(new Event('icecandidateerror'), { url: 'stun:127.0.0.1:9' }));
+    expect(relayed.attempt.relayErrors).toEqual(['turn:127.0.0.1:9?transport=udp']);
+    withPc.emit('connect');
+    const key = (posted.find((p) => p.message.type === 'peer-connected')!.message as { peer: string }).peer;
+    await vi.waitFor(() =>
+      expect(posted.map((p) => p.message)).toContainEqual({
+        type: 'peer-path',
+        infoHashHex: T,
+        peer: key,
+        path: 'relayed',
+      }),
+    );
   });
 });

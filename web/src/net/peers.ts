@@ -6,6 +6,8 @@ import type { SignalDescription } from '../../../shared/tracker-protocol';
 import type { MainToWorker } from '../lib/protocol';
 import { ChannelWriter, deferTask, type ChannelLike, type RateLimiter } from './channel-writer';
 import { connectionIdentities } from './identities';
+import { pathFromStats } from './peer-path';
+import { noRoute, type Attempt } from './reachability';
 import type { SignalPeer } from './tracker-client';
 
 /** The parts of a simple-peer instance used here (so tests can pass a fake). */
@@ -45,19 +47,35 @@ export class RtcPeer implements SignalPeer {
   /** The worker asked to close it: do not report the close back. */
   closedByWorker = false;
   readonly createdAt = Date.now();
+  /** What became of this connection attempt (see reachability.ts). */
+  readonly attempt: Attempt;
+  /** Our own offer or answer left: the connection manager reads the routes it carries. */
+  onOwnSignal: ((data: SignalDescription) => void) | undefined;
+  /** Marks the attempt failed when a matched connection has not opened in time. */
+  stallTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly infoHashHex: string,
     readonly initiator: boolean,
     readonly instance: PeerInstance,
-  ) {}
+    relayOnly = false,
+  ) {
+    this.attempt = { relayOnly, outcome: 'pending', relayErrors: [] };
+  }
+
+  /** Whether our own offer or answer has left (every candidate gathered: trickle is off). */
+  signalled = false;
 
   get destroyed(): boolean {
     return this.instance.destroyed;
   }
 
   once(_event: 'signal', listener: (data: SignalDescription) => void): void {
-    this.instance.once('signal', (data) => listener(data as SignalDescription));
+    this.instance.once('signal', (data) => {
+      this.signalled = true;
+      this.onOwnSignal?.(data as SignalDescription);
+      listener(data as SignalDescription);
+    });
   }
 
   signal(data: SignalDescription): void {
@@ -75,7 +93,19 @@ interface TorrentPeers {
   all: Set<RtcPeer>;
   /** Connected peers by worker key. */
   connected: Map<string, RtcPeer>;
+  /** The latest connection attempts, oldest first (what reachability.ts reads). */
+  attempts: Attempt[];
+  /** Remote peers we had a connection with: a later attempt to one that fails (its offer crossed ours, it left) says
+   * nothing of whether it can be reached. */
+  reached: Set<string>;
 }
+
+/** Attempts kept per torrent for the diagnosis. */
+const KEPT_ATTEMPTS = 16;
+/** A connection matched with a remote peer that has not opened after this long counts as failed. */
+const STALL_MS = 15_000;
+/** An offer still gathering its routes this long after it began had none to give (the gather timeout is 10 s). */
+const GATHER_GIVE_UP_MS = 5_000;
 
 export interface PeerManagerOptions {
   post: PostToWorker;
@@ -86,6 +116,16 @@ export interface PeerManagerOptions {
   /** Connections (and answers in progress) per torrent, beyond which offers are not answered. */
   maxPeersPerTorrent?: number;
   createInstance?: CreateInstance;
+  /** A torrent's connection attempts changed (one began, failed, opened or closed). */
+  onAttempts?: (infoHashHex: string) => void;
+  /** A matched connection that has not opened after this long counts as failed (default 15 s). */
+  stallMs?: number;
+}
+
+/** What simple-peer keeps of its RTCPeerConnection (absent from test fakes). */
+interface PeerConnectionLike {
+  addEventListener?(type: 'icecandidateerror', listener: (event: Event) => void): void;
+  getStats?(): Promise<{ get(id: string): unknown; forEach(fn: (report: unknown) => void): void }>;
 }
 
 let nextKey = 1;
@@ -105,27 +145,60 @@ export class PeerManager {
     return this.torrents.get(infoHashHex)?.connected.size ?? 0;
   }
 
+  /** A torrent's recent connection attempts, oldest first. */
+  attempts(infoHashHex: string): readonly Attempt[] {
+    return this.torrents.get(infoHashHex)?.attempts ?? [];
+  }
+
+  /** Forgets every torrent's past attempts (relay-only was switched: they say nothing of the new connections). */
+  forgetAttempts(): void {
+    for (const [infoHashHex, torrent] of this.torrents) {
+      torrent.attempts = torrent.attempts.filter((attempt) => attempt.outcome === 'pending');
+      this.options.onAttempts?.(infoHashHex);
+    }
+  }
+
   /** Creates a peer for the tracker client (an offer, or the answer to one). */
   createPeer = (infoHashHex: string, initiator: boolean): RtcPeer => {
+    const iceTransportPolicy = this.options.iceTransportPolicy?.() ?? 'all';
     const peer = new RtcPeer(
       infoHashHex,
       initiator,
-      this.createInstance({
-        initiator,
-        iceServers: this.options.iceServers(),
-        iceTransportPolicy: this.options.iceTransportPolicy?.() ?? 'all',
-      }),
+      this.createInstance({ initiator, iceServers: this.options.iceServers(), iceTransportPolicy }),
+      iceTransportPolicy === 'relay',
     );
     const torrent = this.torrent(infoHashHex);
     torrent.all.add(peer);
+    torrent.attempts.push(peer.attempt);
+    if (torrent.attempts.length > KEPT_ATTEMPTS) torrent.attempts.shift();
     const instance = peer.instance;
     instance.on('connect', () => this.onConnect(peer));
     instance.on('close', () => this.onClose(peer));
     instance.on('error', () => {
       // simple-peer closes after an error; 'close' does the bookkeeping.
     });
+    peer.onOwnSignal = (data) => {
+      if (peer.attempt.outcome === 'pending' && noRoute(data.sdp, peer.attempt.relayOnly))
+        this.settle(peer, 'no-route');
+    };
+    const pc = (instance as unknown as { _pc?: PeerConnectionLike })._pc;
+    pc?.addEventListener?.('icecandidateerror', (event) => {
+      const url = (event as Event & { url?: string }).url;
+      if (typeof url === 'string' && /^turns?:/.test(url) && !peer.attempt.relayErrors.includes(url))
+        peer.attempt.relayErrors.push(url);
+    });
+    this.options.onAttempts?.(infoHashHex);
     return peer;
   };
+
+  /** Sets what became of an attempt and says so. */
+  private settle(peer: RtcPeer, outcome: Attempt['outcome']): void {
+    outcome = this.failureOf(peer, outcome);
+    if (peer.attempt.outcome === outcome) return;
+    peer.attempt.outcome = outcome;
+    clearTimeout(peer.stallTimer);
+    this.options.onAttempts?.(peer.infoHashHex);
+  }
 
   /** The tracker matched a peer with a remote peer id; refuse a second connection to the same peer. */
   matched = (infoHashHex: string, peer: RtcPeer, remotePeerIdHex: string): boolean => {
@@ -134,6 +207,12 @@ export class PeerManager {
       if (other.remote === remotePeerIdHex) return false;
     }
     peer.remote = remotePeerIdHex;
+    peer.attempt.remote = remotePeerIdHex;
+    // Signals are exchanged from here: a connection that does not open soon will not (ICE failed or stalled).
+    clearTimeout(peer.stallTimer);
+    peer.stallTimer = setTimeout(() => {
+      if (peer.attempt.outcome === 'pending' && peer.key === undefined) this.settle(peer, 'failed');
+    }, this.options.stallMs ?? STALL_MS);
     return true;
   };
 
@@ -164,8 +243,9 @@ export class PeerManager {
   closeTorrent(infoHashHex: string): void {
     const torrent = this.torrents.get(infoHashHex);
     if (!torrent) return;
-    for (const peer of [...torrent.all]) peer.destroy();
     this.torrents.delete(infoHashHex);
+    for (const peer of [...torrent.all]) peer.destroy();
+    this.options.onAttempts?.(infoHashHex);
   }
 
   closeAll(): void {
@@ -175,7 +255,7 @@ export class PeerManager {
   private torrent(infoHashHex: string): TorrentPeers {
     let torrent = this.torrents.get(infoHashHex);
     if (!torrent) {
-      torrent = { all: new Set(), connected: new Map() };
+      torrent = { all: new Set(), connected: new Map(), attempts: [], reached: new Set() };
       this.torrents.set(infoHashHex, torrent);
     }
     return torrent;
@@ -187,7 +267,8 @@ export class PeerManager {
     if (peer.remote !== undefined) {
       for (const other of torrent.connected.values()) {
         if (other.remote === peer.remote) {
-          // Both sides' offers crossed: keep the first connection.
+          // Both sides' offers crossed: keep the first connection (this one did open: no failure).
+          this.settle(peer, 'connected');
           peer.destroy();
           return;
         }
@@ -210,6 +291,14 @@ export class PeerManager {
         this.options.post({ type: 'peer-backlog', infoHashHex: peer.infoHashHex, peer: key, backlogged }),
     );
     torrent.connected.set(key, peer);
+    if (peer.remote !== undefined) torrent.reached.add(peer.remote);
+    // A connection opened: earlier failures no longer describe this torrent's reach.
+    torrent.attempts = torrent.attempts.filter(
+      (attempt) => attempt.outcome === 'pending' && attempt !== peer.attempt,
+    );
+    torrent.attempts.push(peer.attempt);
+    this.settle(peer, 'connected');
+    void this.readPath(peer, key);
     const remote = peer.instance as unknown as {
       _pc?: { remoteDescription?: { sdp?: string } | null };
       remoteAddress?: string;
@@ -224,8 +313,41 @@ export class PeerManager {
     });
   }
 
+  /** Reads the connection's path (direct or relayed) from its selected candidate pair and tells the worker. */
+  private async readPath(peer: RtcPeer, key: string, retries = 2): Promise<void> {
+    const pc = (peer.instance as unknown as { _pc?: PeerConnectionLike })._pc;
+    if (!pc?.getStats) return;
+    try {
+      const path = pathFromStats(await pc.getStats());
+      if (peer.destroyed || peer.key !== key) return;
+      if (path) {
+        this.options.post({ type: 'peer-path', infoHashHex: peer.infoHashHex, peer: key, path });
+      } else if (retries > 0) {
+        setTimeout(() => void this.readPath(peer, key, retries - 1), 1000);
+      }
+    } catch {
+      // no statistics (closed meanwhile): the row shows no path
+    }
+  }
+
+  /** A failure to reach a peer we were (or are) connected with is no failure to reach it. */
+  private failureOf(peer: RtcPeer, outcome: Attempt['outcome']): Attempt['outcome'] {
+    if (outcome !== 'failed' || peer.remote === undefined) return outcome;
+    return this.torrents.get(peer.infoHashHex)?.reached.has(peer.remote) ? 'unanswered' : outcome;
+  }
+
   private onClose(peer: RtcPeer): void {
     peer.writer?.close();
+    clearTimeout(peer.stallTimer);
+    if (peer.attempt.outcome === 'pending') {
+      // Closed before it opened: after a remote peer took part, it failed; an offer that never left after trying
+      // to gather for a while had no route; else nobody took part (unanswered, declined, stopped).
+      const gaveUp = !peer.signalled && Date.now() - peer.createdAt >= GATHER_GIVE_UP_MS;
+      peer.attempt.outcome = this.failureOf(
+        peer,
+        peer.remote !== undefined ? 'failed' : gaveUp ? 'no-route' : 'unanswered',
+      );
+    }
     const torrent = this.torrents.get(peer.infoHashHex);
     if (!torrent) return;
     torrent.all.delete(peer);
@@ -235,5 +357,6 @@ export class PeerManager {
         this.options.post({ type: 'peer-closed', infoHashHex: peer.infoHashHex, peer: peer.key });
       }
     }
+    this.options.onAttempts?.(peer.infoHashHex);
   }
 }

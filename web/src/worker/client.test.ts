@@ -144,6 +144,36 @@ describe('worker client', () => {
     expect(seeder.view(infoHashHex)?.uploaded).toBeGreaterThan(0);
   });
 
+  it("shows the page's reach diagnosis and each connection's path, and a rate of 0 once seeding", async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    const leecher = await startedPeer('B');
+    network.add(seeder);
+    network.add(leecher);
+    const data = randomBytes(300 * KiB + 1, 4);
+    const shared = await seeder.request(
+      { op: 'share', files: [{ file: file(data, 'rate.bin'), path: ['rate.bin'] }], name: 'rate.bin' },
+      [],
+    );
+    const infoHashHex = shared.ok ? shared.value.infoHashHex : '';
+    await leecher.request({ op: 'add-magnet', link: seeder.view(infoHashHex)?.magnet ?? '' }, []);
+    const problem = 'The relay server turn:127.0.0.1:9 did not answer';
+    await leecher.client.handle({ type: 'reachability', infoHashHex, problem });
+    expect(leecher.view(infoHashHex)?.unreachable).toBe(problem);
+    await leecher.client.handle({ type: 'reachability', infoHashHex });
+    expect(leecher.view(infoHashHex)?.unreachable).toBeUndefined();
+
+    network.connect(seeder, leecher, infoHashHex);
+    await leecher.client.handle({ type: 'peer-path', infoHashHex, peer: 'A', path: 'direct' });
+    await until(() => leecher.view(infoHashHex)?.state === 'seeding', [seeder.client, leecher.client]);
+    const view = leecher.view(infoHashHex);
+    expect(view?.peerStats.map((row) => [row.peer, row.path])).toEqual([['A', 'direct']]);
+    // Bytes came in within the engine's rate window, yet a seeding torrent reads 0.
+    expect(view?.downloadRate).toBe(0);
+    expect(view?.peerStats[0].downloadRate).toBe(0);
+    expect(view?.peerStats[0].downloaded).toBeGreaterThanOrEqual(data.length);
+  });
+
   it('keeps the received and sent totals of a finished download across a reload', async () => {
     const network = new Network();
     const seeder = await startedPeer('A');

@@ -224,6 +224,13 @@ export class Client {
       case 'peer-closed':
         this.hosts.get(message.infoHashHex)?.peerClosed(message.peer);
         return;
+      case 'peer-path':
+        this.hosts.get(message.infoHashHex)?.peerPath(message.peer, message.path);
+        return;
+      case 'reachability':
+        this.hosts.get(message.infoHashHex)?.setReachability(message.problem);
+        this.publishSoon();
+        return;
       case 'peer-backlog':
         this.hosts.get(message.infoHashHex)?.peerBacklog(message.peer, message.backlogged);
         return;

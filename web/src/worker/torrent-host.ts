@@ -13,10 +13,11 @@ import type {
 } from '../../../shared/engine/types';
 import { formatMagnet, fromHex } from '../../../shared/magnet';
 import type { Sha1, TorrentInfo } from '../../../shared/metainfo';
-import type { AnnounceStats, TorrentView, WorkerToMain } from '../lib/protocol';
+import type { AnnounceStats, PeerPath, TorrentView, WorkerToMain } from '../lib/protocol';
 import { storageErrorReason } from '../lib/storage';
 import type { BatchWriter } from './batch-writer';
 import { filePieces } from './file-blob';
+import { peerRows, shownDownloadRate } from './peer-rows';
 import { PieceReadError, type PieceStorage } from './piece-storage';
 import { FilePieceStorage, SharedFileError } from './shared-files';
 import { recordEntry, totalsEntry, type TorrentRecord } from './records';
@@ -87,6 +88,10 @@ export class TorrentHost {
   /** Bumped when the session is replaced: late results for the old one are dropped. */
   private generation = 0;
   private readonly peers = new Set<string>();
+  /** Each connection's path (direct or relayed), as the page read it from the connection's statistics. */
+  private readonly paths = new Map<string, PeerPath>();
+  /** The page's words for why no peer can be reached, while that holds. */
+  private unreachable: string | undefined;
   /** Totals of earlier sessions (persisted); this session's own counts come from its stats. */
   private baseUploaded: number;
   private baseDownloaded: number;
@@ -180,7 +185,18 @@ export class TorrentHost {
   }
 
   peerClosed(peer: string): void {
+    this.paths.delete(peer);
     if (this.peers.delete(peer)) this.feed({ type: 'peer-closed', peer });
+  }
+
+  /** The page read the connection's path (direct or through a relay). */
+  peerPath(peer: string, path: PeerPath): void {
+    if (this.peers.has(peer)) this.paths.set(peer, path);
+  }
+
+  /** The page's diagnosis of the connection attempts (undefined: nothing to say). */
+  setReachability(problem: string | undefined): void {
+    this.unreachable = problem;
   }
 
   tick(): void {
@@ -397,6 +413,7 @@ export class TorrentHost {
       });
     }
     this.peers.clear();
+    this.paths.clear();
     this.ctx.post({ type: 'torrent-inactive', infoHashHex: this.infoHashHex, stats: this.announceStats() });
   }
 
@@ -417,6 +434,7 @@ export class TorrentHost {
         this.ctx.post({ type: 'send', infoHashHex: this.infoHashHex, peer, data: buffer }, [buffer]);
       },
       close: (peer, reason) => {
+        this.paths.delete(peer);
         if (!this.peers.delete(peer)) return;
         this.ctx.post({ type: 'close', infoHashHex: this.infoHashHex, peer, reason });
       },
@@ -671,7 +689,7 @@ export class TorrentHost {
       sessionDownloaded: stats?.downloaded ?? 0,
       sessionUploaded: stats?.uploaded ?? 0,
       left: this.left(stats),
-      downloadRate: this.halted ? 0 : (stats?.downloadRate ?? 0),
+      downloadRate: this.halted ? 0 : shownDownloadRate(stats?.downloadRate ?? 0, state === 'seeding'),
       uploadRate: this.halted ? 0 : (stats?.uploadRate ?? 0),
       peers: this.halted ? 0 : (stats?.peers ?? 0),
       seeds: this.halted ? 0 : (stats?.seeds ?? 0),
@@ -684,7 +702,7 @@ export class TorrentHost {
             chosen: !skipped.has(index),
           }))
         : [],
-      peerStats: this.halted ? [] : (stats?.peerStats ?? []),
+      peerStats: this.halted ? [] : peerRows(stats?.peerStats ?? [], this.paths, state === 'seeding'),
       availability: stats ? Array.from(stats.availability) : [],
       addedAt: this.record.addedAt,
     };
@@ -692,6 +710,8 @@ export class TorrentHost {
     if (error !== undefined) view.error = error;
     if (stats?.timeLeft !== undefined && !this.halted) view.timeLeft = stats.timeLeft;
     if (this.record.sharedFiles) view.inPlace = true;
+    if (this.unreachable !== undefined && !this.halted && state !== 'paused')
+      view.unreachable = this.unreachable;
     if (this.needsPermission && this.error !== undefined) view.resumeSharing = true;
     return view;
   }
