@@ -1,0 +1,211 @@
+// Piece bytes in one file per torrent (the origin-private file system through a synchronous access handle, or
+// any SyncFile): piece i at byte i × piece length. The verified-piece map stays in the key-value store
+// (verified:<storageId>) and a piece's bit is written only after its bytes were flushed, so a crash never leaves a
+// verified piece without its bytes. Pieces a torrent stored before this store existed (IndexedDB entries
+// piece:<storageId>:<index>) are still read from there, and deleted with the rest.
+import { Bitfield } from '../../../shared/bitfield';
+import { verifiedKey, type KeyValueStore } from '../lib/storage';
+import { VerifiedMap } from '../lib/verified-map';
+import type { BatchWriter } from './batch-writer';
+import { PieceReadError, type PieceStorage } from './piece-storage';
+import type { SyncFile, SyncFileDirectory } from './sync-file';
+
+/** Where the pieces sit in the file: the info's piece length and total length. */
+export interface PieceLayout {
+  pieceLength: number;
+  length: number;
+}
+
+/** One storage id's file and verified map, shared by every PieceStorage made for it (the handle is exclusive). */
+class PieceFile {
+  private file: SyncFile | undefined;
+  private opening: Promise<SyncFile> | undefined;
+  private verified: VerifiedMap | undefined;
+  private loading: Promise<VerifiedMap> | undefined;
+  /** A delete in progress: opens and loads wait for it. */
+  private deleting: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly files: PieceFiles,
+    readonly storageId: string,
+  ) {}
+
+  private get key(): string {
+    return verifiedKey(this.storageId);
+  }
+
+  /** The verified map, loaded once (after the writes already queued). */
+  map(): VerifiedMap | Promise<VerifiedMap> {
+    if (this.verified) return this.verified;
+    this.loading ??= this.deleting
+      .then(() => this.files.writer.after(() => this.files.store.getMany([this.key])))
+      .then(([value]) => (this.verified ??= VerifiedMap.fromStored(value)))
+      .finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  handle(): SyncFile | Promise<SyncFile> {
+    if (this.file) return this.file;
+    this.opening ??= this.deleting
+      .then(() => this.files.directory.open(this.storageId))
+      .then((file) => (this.file = file))
+      .finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  /**
+   * Writes, flushes, then queues the map with the piece's bit: all in this turn once the file is open and the map
+   * loaded, so the map lands in the transaction of whatever the caller queues with it (BatchWriter.together).
+   */
+  write(index: number, offset: number, data: Uint8Array): Promise<void> {
+    const file = this.file;
+    const map = this.verified;
+    if (file && map) return this.writeNow(file, map, index, offset, data);
+    return Promise.all([this.handle(), this.map()]).then(([f, m]) =>
+      this.writeNow(f, m, index, offset, data),
+    );
+  }
+
+  private writeNow(
+    file: SyncFile,
+    map: VerifiedMap,
+    index: number,
+    offset: number,
+    data: Uint8Array,
+  ): Promise<void> {
+    try {
+      const written = file.write(data, offset);
+      if (written !== data.length)
+        throw new Error(`wrote ${written} of ${data.length} bytes of piece ${index}`);
+      file.flush();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    map.add(index);
+    return this.files.writer.put(this.key, map.toStored() as unknown as Record<string, unknown>);
+  }
+
+  /** Closes the file, then deletes it and the map (after the writes already queued). */
+  delete(): Promise<void> {
+    const previous = this.deleting;
+    const pending = [this.opening, this.loading];
+    this.files.writer.discard(this.key);
+    const deleted = (async () => {
+      await previous;
+      await Promise.allSettled(pending);
+      this.file?.close();
+      this.file = undefined;
+      this.verified = undefined;
+      await this.files.writer.after(() => this.files.store.delMany([this.key]));
+      await this.files.directory.remove(this.storageId);
+    })();
+    this.deleting = deleted.catch(() => undefined);
+    return deleted;
+  }
+}
+
+/** The piece files of one engine: one PieceFile per storage id, opened on first use and kept open. */
+export class PieceFiles {
+  private readonly open = new Map<string, PieceFile>();
+
+  constructor(
+    readonly directory: SyncFileDirectory,
+    readonly store: KeyValueStore,
+    /** The engine's writer: the verified maps go with its transactions. */
+    readonly writer: BatchWriter,
+  ) {}
+
+  file(storageId: string): PieceFile {
+    let file = this.open.get(storageId);
+    if (!file) {
+      file = new PieceFile(this, storageId);
+      this.open.set(storageId, file);
+    }
+    return file;
+  }
+
+  /** Removes the files named `prefix`… that no storage id in `owned` names (shares whose hashing never finished). */
+  async deleteOrphans(owned: Set<string>, prefix: string): Promise<number> {
+    const orphans = (await this.directory.list()).filter(
+      (name) => name.startsWith(prefix) && !owned.has(name),
+    );
+    for (const name of orphans) await this.file(name).delete();
+    return orphans.length;
+  }
+}
+
+/** A torrent's pieces in its file, with the pieces of the IndexedDB store (`legacy`) read where the file has none. */
+export class SyncFilePieceStorage implements PieceStorage {
+  private readonly file: PieceFile;
+
+  constructor(
+    files: PieceFiles,
+    readonly storageId: string,
+    /** The layout, once the metadata is known (pieces are stored only after it is). */
+    private readonly layout: () => PieceLayout | undefined,
+    private readonly legacy: PieceStorage,
+  ) {
+    this.file = files.file(storageId);
+  }
+
+  private place(index: number): { offset: number; size: number } {
+    const layout = this.layout();
+    if (!layout) throw new PieceReadError(`piece ${index}: the torrent's layout is not known yet`);
+    const offset = index * layout.pieceLength;
+    return { offset, size: Math.max(0, Math.min(layout.pieceLength, layout.length - offset)) };
+  }
+
+  writePiece(index: number, data: ArrayBuffer): Promise<void> {
+    let offset: number;
+    try {
+      const place = this.place(index);
+      if (data.byteLength !== place.size)
+        throw new Error(`piece ${index} is ${data.byteLength} bytes, not ${place.size}`);
+      offset = place.offset;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.file.write(index, offset, new Uint8Array(data));
+  }
+
+  async readBlock(index: number, begin: number, length: number): Promise<Uint8Array> {
+    const map = await this.file.map();
+    if (!map.has(index)) return this.legacy.readBlock(index, begin, length);
+    const { offset, size } = this.place(index);
+    if (!(begin >= 0 && length >= 0 && begin + length <= size))
+      throw new PieceReadError(`read beyond piece ${index}`);
+    return this.readAt(index, offset + begin, length);
+  }
+
+  async readPieces(indices: number[]): Promise<ArrayBuffer[]> {
+    const map = await this.file.map();
+    const result: ArrayBuffer[] = [];
+    for (const index of indices) {
+      if (map.has(index)) {
+        const { offset, size } = this.place(index);
+        result.push((await this.readAt(index, offset, size)).buffer as ArrayBuffer);
+      } else {
+        const [piece] = await this.legacy.readPieces([index]);
+        result.push(piece);
+      }
+    }
+    return result;
+  }
+
+  private async readAt(index: number, at: number, length: number): Promise<Uint8Array> {
+    const file = await this.file.handle();
+    const bytes = new Uint8Array(length);
+    if (file.read(bytes, at) !== length) throw new PieceReadError(`piece ${index} is missing from storage`);
+    return bytes;
+  }
+
+  async verifiedPieces(pieceCount: number): Promise<Bitfield> {
+    const [map, have] = await Promise.all([this.file.map(), this.legacy.verifiedPieces(pieceCount)]);
+    for (const index of map.indices(pieceCount)) have.set(index);
+    return have;
+  }
+
+  async deleteAll(): Promise<void> {
+    await Promise.all([this.file.delete(), this.legacy.deleteAll()]);
+  }
+}
