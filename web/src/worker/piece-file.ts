@@ -57,12 +57,12 @@ class PieceFile {
    * Writes, flushes, then queues the map with the piece's bit: all in this turn once the file is open and the map
    * loaded, so the map lands in the transaction of whatever the caller queues with it (BatchWriter.together).
    */
-  write(index: number, offset: number, data: Uint8Array): Promise<void> {
+  write(index: number, offset: number, data: Uint8Array, full: () => Promise<void>): Promise<void> {
     const file = this.file;
     const map = this.verified;
-    if (file && map) return this.writeNow(file, map, index, offset, data);
+    if (file && map) return this.writeNow(file, map, index, offset, data, full);
     return Promise.all([this.handle(), this.map()]).then(([f, m]) =>
-      this.writeNow(f, m, index, offset, data),
+      this.writeNow(f, m, index, offset, data, full),
     );
   }
 
@@ -72,14 +72,16 @@ class PieceFile {
     index: number,
     offset: number,
     data: Uint8Array,
+    /** Where the piece goes when the file may not grow to hold it (the quota). */
+    full: () => Promise<void>,
   ): Promise<void> {
     try {
+      // Chromium answers a write past the quota with a short count (not an exception): both mean the disk is full.
       const written = file.write(data, offset);
-      if (written !== data.length)
-        throw new Error(`wrote ${written} of ${data.length} bytes of piece ${index}`);
+      if (written !== data.length) return full();
       file.flush();
     } catch (error) {
-      return Promise.reject(error);
+      return isQuotaError(error) ? full() : Promise.reject(error);
     }
     map.add(index);
     return this.files.writer.put(this.key, map.toStored() as unknown as Record<string, unknown>);
@@ -134,6 +136,10 @@ export class PieceFiles {
   }
 }
 
+function isQuotaError(error: unknown): boolean {
+  return (error as { name?: unknown } | undefined)?.name === 'QuotaExceededError';
+}
+
 /** A torrent's pieces in its file, with the pieces of the IndexedDB store (`legacy`) read where the file has none. */
 export class SyncFilePieceStorage implements PieceStorage {
   private readonly file: PieceFile;
@@ -165,7 +171,9 @@ export class SyncFilePieceStorage implements PieceStorage {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.file.write(index, offset, new Uint8Array(data));
+    // The file is charged for its whole extent: a piece past what the quota lets it grow to goes to the key-value
+    // store, which is charged for the piece alone (so a nearly full disk still keeps what fits, as before).
+    return this.file.write(index, offset, new Uint8Array(data), () => this.legacy.writePiece(index, data));
   }
 
   async readBlock(index: number, begin: number, length: number): Promise<Uint8Array> {
