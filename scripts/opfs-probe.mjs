@@ -1,4 +1,5 @@
-// Probe: what a browser allows on an origin-private file while a worker holds a sync access handle on it.
+// Probe (run by hand against the served app: node scripts/opfs-probe.mjs chromium|firefox http://127.0.0.1:PORT/):
+// what a browser allows on an origin-private file while a worker holds a sync access handle on it.
 import { chromium } from 'playwright';
 import puppeteer from 'puppeteer-core';
 const which = process.argv[2] ?? 'chromium';
@@ -31,21 +32,54 @@ const result = await page.evaluate(async () => {
       self.postMessage(out);
     };`;
   const worker = new Worker(URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' })));
-  const fromWorker = await new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); worker.postMessage(0); });
+  const fromWorker = await new Promise((resolve) => {
+    worker.onmessage = (e) => resolve(e.data);
+    worker.postMessage(0);
+  });
   // The page (like a service worker: no sync handle) reading a file the worker holds open.
   const page = {};
   const workerHold = `self.onmessage = async () => { const root = await navigator.storage.getDirectory(); const h = await root.getFileHandle('held.bin', { create: true }); self.sync = await h.createSyncAccessHandle(); self.sync.write(new Uint8Array(100), { at: 0 }); self.sync.flush(); self.postMessage('held'); self.onmessage = () => { self.sync.write(new Uint8Array([7]), { at: 100 }); self.sync.flush(); self.postMessage('grown'); }; };`;
   const holder = new Worker(URL.createObjectURL(new Blob([workerHold], { type: 'text/javascript' })));
-  await new Promise((resolve) => { holder.onmessage = resolve; holder.postMessage(0); });
+  await new Promise((resolve) => {
+    holder.onmessage = resolve;
+    holder.postMessage(0);
+  });
   const root = await navigator.storage.getDirectory();
   const handle = await root.getFileHandle('held.bin');
-  try { const f = await handle.getFile(); page.getFileFromPage = 'ok ' + f.size; } catch (e) { page.getFileFromPage = e.name + ': ' + e.message; }
+  try {
+    const f = await handle.getFile();
+    page.getFileFromPage = 'ok ' + f.size;
+  } catch (e) {
+    page.getFileFromPage = e.name + ': ' + e.message;
+  }
   const early = await handle.getFile();
-  await new Promise((resolve) => { holder.onmessage = resolve; holder.postMessage(1); });
-  try { const f = await handle.getFile(); page.freshFileAfterGrow = 'ok ' + f.size + ' last ' + new Uint8Array(await f.slice(100).arrayBuffer())[0]; } catch (e) { page.freshFileAfterGrow = e.name + ': ' + e.message; }
-  try { page.staleFileAfterGrow = 'ok ' + (await early.arrayBuffer()).byteLength; } catch (e) { page.staleFileAfterGrow = e.name + ': ' + e.message; }
-  try { page.staleSliceAfterGrow = 'ok ' + (await early.slice(0, 10).arrayBuffer()).byteLength; } catch (e) { page.staleSliceAfterGrow = e.name + ': ' + e.message; }
-  try { const w = await handle.createWritable(); page.writableFromPage = 'ok'; await w.abort(); } catch (e) { page.writableFromPage = e.name + ': ' + e.message; }
+  await new Promise((resolve) => {
+    holder.onmessage = resolve;
+    holder.postMessage(1);
+  });
+  try {
+    const f = await handle.getFile();
+    page.freshFileAfterGrow = 'ok ' + f.size + ' last ' + new Uint8Array(await f.slice(100).arrayBuffer())[0];
+  } catch (e) {
+    page.freshFileAfterGrow = e.name + ': ' + e.message;
+  }
+  try {
+    page.staleFileAfterGrow = 'ok ' + (await early.arrayBuffer()).byteLength;
+  } catch (e) {
+    page.staleFileAfterGrow = e.name + ': ' + e.message;
+  }
+  try {
+    page.staleSliceAfterGrow = 'ok ' + (await early.slice(0, 10).arrayBuffer()).byteLength;
+  } catch (e) {
+    page.staleSliceAfterGrow = e.name + ': ' + e.message;
+  }
+  try {
+    const w = await handle.createWritable();
+    page.writableFromPage = 'ok';
+    await w.abort();
+  } catch (e) {
+    page.writableFromPage = e.name + ': ' + e.message;
+  }
   holder.terminate();
   return { fromWorker, page };
 });
