@@ -43,10 +43,14 @@ async function openStore(): Promise<KeyValueStore> {
   }
 }
 
-/** The origin-private piece directory where this worker can hold synchronous handles, unless the stored setting
- * asks for IndexedDB (the tests of that store in a browser that has both). */
+/** A build made with `VITE_PIECE_STORE=indexeddb` keeps piece bytes in IndexedDB everywhere (to run the e2e suite
+ * on that store in browsers that have synchronous handles). */
+const FORCED_INDEXEDDB = (import.meta.env.VITE_PIECE_STORE as string | undefined) === 'indexeddb';
+
+/** The origin-private piece directory where this worker can hold synchronous handles, unless the build or the stored
+ * setting asks for IndexedDB (the tests of that store in a browser that has both). */
 async function openPieceDirectory(store: KeyValueStore): Promise<SyncFileDirectory | undefined> {
-  if (!syncHandlesAvailable()) return undefined;
+  if (FORCED_INDEXEDDB || !syncHandlesAvailable()) return undefined;
   try {
     const [setting] = await store.getMany([PIECE_STORE_SETTING]);
     if ((setting as { pieces?: unknown } | undefined)?.pieces === 'indexeddb') return undefined;

@@ -31,6 +31,24 @@ interface SyncAccessHandle {
 }
 type SyncCapableHandle = FileSystemFileHandle & { createSyncAccessHandle(): Promise<SyncAccessHandle> };
 
+/** Tries to open a file held by an engine that is going away (a tab closing as another takes over) this often. */
+const LOCKED_RETRIES = 20;
+const LOCKED_RETRY_MS = 250;
+
+/** The file's synchronous handle; while another worker still holds it (NoModificationAllowedError), tries again
+ * for a few seconds. */
+async function openWhenFree(file: SyncCapableHandle): Promise<SyncAccessHandle> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await file.createSyncAccessHandle();
+    } catch (error) {
+      const locked = (error as { name?: unknown }).name === 'NoModificationAllowedError';
+      if (!locked || attempt >= LOCKED_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, LOCKED_RETRY_MS));
+    }
+  }
+}
+
 export class OpfsDirectory implements SyncFileDirectory {
   constructor(private readonly directory: FileSystemDirectoryHandle) {}
 
@@ -40,7 +58,7 @@ export class OpfsDirectory implements SyncFileDirectory {
 
   async open(name: string): Promise<SyncFile> {
     const file = (await this.directory.getFileHandle(name, { create: true })) as SyncCapableHandle;
-    const handle = await file.createSyncAccessHandle();
+    const handle = await openWhenFree(file);
     return {
       read: (into, at) => handle.read(into, { at }),
       write: (data, at) => handle.write(data, { at }),
