@@ -60,6 +60,24 @@ describe('SyncFilePieceStorage', () => {
     expect(checked.every(Boolean)).toBe(true);
   });
 
+  it('flushes once for all the pieces a transaction counts, and a failed flush fails their writes', async () => {
+    const { directory, storage, writer } = setup();
+    await storage.writePiece(0, piece(32, 1));
+    const file = directory.files.get(ID)!;
+    let flushes = 0;
+    const flush = file.flush.bind(file);
+    file.flush = () => {
+      flushes++;
+      flush();
+    };
+    await writer.together(() => Promise.all([1, 2].map((i) => storage.writePiece(i, piece(32, i)))));
+    expect(flushes).toBe(1);
+    file.flush = () => {
+      throw new DOMException('disk gone', 'InvalidStateError');
+    };
+    await expect(storage.writePiece(3, piece(10, 3))).rejects.toThrow('disk gone');
+  });
+
   it('a piece the file cannot grow to hold goes to the store; when neither has room, the quota error', async () => {
     const directory = new MemoryFileDirectory();
     directory.quotaBytes = 40;

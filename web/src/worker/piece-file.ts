@@ -19,6 +19,8 @@ export interface PieceLayout {
 /** One storage id's file and verified map, shared by every PieceStorage made for it (the handle is exclusive). */
 class PieceFile {
   private file: SyncFile | undefined;
+  /** Written since the last flush. */
+  private dirty = false;
   private opening: Promise<SyncFile> | undefined;
   private verified: VerifiedMap | undefined;
   private loading: Promise<VerifiedMap> | undefined;
@@ -54,8 +56,9 @@ class PieceFile {
   }
 
   /**
-   * Writes, flushes, then queues the map with the piece's bit: all in this turn once the file is open and the map
-   * loaded, so the map lands in the transaction of whatever the caller queues with it (BatchWriter.together).
+   * Writes, then queues the map with the piece's bit: in this turn once the file is open and the map loaded, so the
+   * map lands in the transaction of whatever the caller queues with it (BatchWriter.together). The file is flushed
+   * before that transaction is written (flushIfDirty, run by the writer), once for all the pieces it counts.
    */
   write(index: number, offset: number, data: Uint8Array, full: () => Promise<void>): Promise<void> {
     const file = this.file;
@@ -79,12 +82,19 @@ class PieceFile {
       // Chromium answers a write past the quota with a short count (not an exception): both mean the disk is full.
       const written = file.write(data, offset);
       if (written !== data.length) return full();
-      file.flush();
+      this.dirty = true;
     } catch (error) {
       return isQuotaError(error) ? full() : Promise.reject(error);
     }
     map.add(index);
     return this.files.writer.put(this.key, map.toStored() as unknown as Record<string, unknown>);
+  }
+
+  /** Makes the writes so far durable (before the map that counts them is written). */
+  flushIfDirty(): void {
+    if (!this.dirty || !this.file) return;
+    this.file.flush();
+    this.dirty = false;
   }
 
   /** Closes the file, then deletes it and the map (after the writes already queued). */
@@ -97,6 +107,7 @@ class PieceFile {
       await Promise.allSettled(pending);
       this.file?.close();
       this.file = undefined;
+      this.dirty = false;
       this.verified = undefined;
       await this.files.writer.after(() => this.files.store.delMany([this.key]));
       await this.files.directory.remove(this.storageId);
@@ -113,9 +124,13 @@ export class PieceFiles {
   constructor(
     readonly directory: SyncFileDirectory,
     readonly store: KeyValueStore,
-    /** The engine's writer: the verified maps go with its transactions. */
+    /** The engine's writer: the verified maps go with its transactions, each after the files were flushed. */
     readonly writer: BatchWriter,
-  ) {}
+  ) {
+    writer.beforeTransaction(() => {
+      for (const file of this.open.values()) file.flushIfDirty();
+    });
+  }
 
   file(storageId: string): PieceFile {
     let file = this.open.get(storageId);
