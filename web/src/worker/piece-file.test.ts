@@ -174,6 +174,18 @@ describe('SyncFilePieceStorage', () => {
     expect(directory.files.get(ID)!.size).toBe(96);
   });
 
+  it('a delete while the file is still opening: the write before it is dropped, the one after starts afresh', async () => {
+    const { directory, writer, storage, make } = setup();
+    const before = storage.writePiece(0, piece(32, 1));
+    const deleted = storage.deleteAll();
+    const after = make().writePiece(1, piece(32, 2));
+    await Promise.all([before, deleted, after]);
+    await writer.flush();
+    const have = await make().verifiedPieces(4);
+    expect([0, 1, 2, 3].map((i) => have.get(i))).toEqual([false, true, false, false]);
+    expect(directory.files.get(ID)!.open).toBe(true);
+  });
+
   it('deletes the files of shares without a record, and only those', async () => {
     const { files, directory, make } = setup();
     await make('share-aa').writePiece(0, piece(32, 1));

@@ -26,6 +26,8 @@ class PieceFile {
   private loading: Promise<VerifiedMap> | undefined;
   /** A delete in progress: opens and loads wait for it. */
   private deleting: Promise<void> = Promise.resolve();
+  /** Bumped by each delete: an open or a load begun before it does not become this file's state. */
+  private generation = 0;
 
   constructor(
     private readonly files: PieceFiles,
@@ -39,19 +41,38 @@ class PieceFile {
   /** The verified map, loaded once (after the writes already queued). */
   map(): VerifiedMap | Promise<VerifiedMap> {
     if (this.verified) return this.verified;
-    this.loading ??= this.deleting
-      .then(() => this.files.writer.after(() => this.files.store.getMany([this.key])))
-      .then(([value]) => (this.verified ??= VerifiedMap.fromStored(value)))
-      .finally(() => (this.loading = undefined));
+    if (!this.loading) {
+      const generation = this.generation;
+      const loading: Promise<VerifiedMap> = this.deleting
+        .then(() => this.files.writer.after(() => this.files.store.getMany([this.key])))
+        .then(([value]) => {
+          const map = VerifiedMap.fromStored(value);
+          if (generation === this.generation) this.verified ??= map;
+          return this.verified ?? map;
+        })
+        .finally(() => {
+          if (this.loading === loading) this.loading = undefined;
+        });
+      this.loading = loading;
+    }
     return this.loading;
   }
 
   handle(): SyncFile | Promise<SyncFile> {
     if (this.file) return this.file;
-    this.opening ??= this.deleting
-      .then(() => this.files.directory.open(this.storageId))
-      .then((file) => (this.file = file))
-      .finally(() => (this.opening = undefined));
+    if (!this.opening) {
+      const generation = this.generation;
+      const opening: Promise<SyncFile> = this.deleting
+        .then(() => this.files.directory.open(this.storageId))
+        .then((file) => {
+          if (generation === this.generation) this.file = file;
+          return file;
+        })
+        .finally(() => {
+          if (this.opening === opening) this.opening = undefined;
+        });
+      this.opening = opening;
+    }
     return this.opening;
   }
 
@@ -64,8 +85,10 @@ class PieceFile {
     const file = this.file;
     const map = this.verified;
     if (file && map) return this.writeNow(file, map, index, offset, data, full);
+    const generation = this.generation;
     return Promise.all([this.handle(), this.map()]).then(([f, m]) =>
-      this.writeNow(f, m, index, offset, data, full),
+      // Deleted meanwhile: nothing is written (as a queued write a delete discards).
+      generation === this.generation ? this.writeNow(f, m, index, offset, data, full) : undefined,
     );
   }
 
@@ -99,16 +122,23 @@ class PieceFile {
 
   /** Closes the file, then deletes it and the map (after the writes already queued). */
   delete(): Promise<void> {
+    // From now on, opens and loads wait for the delete and start from nothing.
     const previous = this.deleting;
-    const pending = [this.opening, this.loading];
+    const opening = this.opening;
+    const loading = this.loading;
+    const file = this.file;
+    this.generation++;
+    this.file = undefined;
+    this.opening = undefined;
+    this.verified = undefined;
+    this.loading = undefined;
+    this.dirty = false;
     this.files.writer.discard(this.key);
     const deleted = (async () => {
       await previous;
-      await Promise.allSettled(pending);
-      this.file?.close();
-      this.file = undefined;
-      this.dirty = false;
-      this.verified = undefined;
+      const [opened] = await Promise.allSettled([opening, loading]);
+      file?.close();
+      if (opened.status === 'fulfilled' && opened.value && opened.value !== file) opened.value.close();
       await this.files.writer.after(() => this.files.store.delMany([this.key]));
       await this.files.directory.remove(this.storageId);
     })();
