@@ -39,6 +39,15 @@ export function totalsKey(infoHashHex: string): string {
 export function haveKey(infoHashHex: string): string {
   return `have:${infoHashHex}`;
 }
+/** The verified-piece map of a torrent whose pieces are in an origin-private file (see lib/verified-map.ts). */
+export const VERIFIED_PREFIX = 'verified:';
+export function verifiedKey(storageId: string): string {
+  return VERIFIED_PREFIX + storageId;
+}
+/** The origin-private directory that holds one piece file per storage id (named by the storage id). */
+export const PIECE_FILE_DIRECTORY = 'pieces';
+/** Set to `{ pieces: 'indexeddb' }`, the engine keeps piece bytes in IndexedDB even where files are available. */
+export const PIECE_STORE_SETTING = 'setting:piece-store';
 
 /** A clear, short reason for a failed storage operation (what the UI shows after "Error: "). */
 export function storageErrorReason(error: unknown): string {

@@ -1,10 +1,13 @@
-// The service worker: serves /files/<info hash>/<file index>/<name> from the torrent's verified pieces in
-// IndexedDB (shared with the engine worker by the origin), streaming, with HTTP ranges, so a file saves at flat
-// memory and a video plays while it downloads. Missing pieces are asked of the engine through the page.
+// The service worker: serves /files/<info hash>/<file index>/<name> from the torrent's verified pieces (shared
+// with the engine worker by the origin: its origin-private piece file, or IndexedDB), streaming, with HTTP ranges,
+// so a file saves at flat memory and a video plays while it downloads. Missing pieces are asked of the engine
+// through the page.
 import { parseVerifiedInfo } from '../../../shared/metainfo';
 import { fromHex } from '../../../shared/hex';
 import { IdbStore } from '../lib/storage-idb';
-import { pieceKey, torrentKey } from '../lib/storage';
+import { pieceKey, torrentKey, verifiedKey } from '../lib/storage';
+import { VerifiedMap } from '../lib/verified-map';
+import { pieceDirectory } from '../worker/opfs-directory';
 import { fileResponse, parseFileUrl, type PieceSource, type TorrentFiles } from './file-response';
 import { subtleSha1 } from '../lib/hash';
 import { FilePieceStorage, isSharedFileRefs } from '../worker/shared-files';
@@ -58,7 +61,9 @@ scope.addEventListener('fetch', (event) => {
 /** The torrent's record, read afresh for every request (a torrent removed and shared again has new storage). */
 async function torrent(
   infoHashHex: string,
-): Promise<{ storageId: string; files: TorrentFiles; inPlace?: FilePieceStorage } | undefined> {
+): Promise<
+  { storageId: string; length: number; files: TorrentFiles; inPlace?: FilePieceStorage } | undefined
+> {
   store ??= new IdbStore();
   const [record] = (await store.getMany([torrentKey(infoHashHex)])) as Array<
     { storageId?: string; infoBytes?: ArrayBuffer; sharedFiles?: unknown } | undefined
@@ -68,12 +73,33 @@ async function torrent(
   const info = parseVerifiedInfo(new Uint8Array(record.infoBytes), fromHex(infoHashHex));
   return {
     storageId: record.storageId,
+    length: info.length,
     files: { infoHashHex, pieceLength: info.pieceLength, pieceCount: info.pieceCount, files: info.files },
     // A share read in place: its pieces come from the files on disk, each checked against its hash.
     inPlace: isSharedFileRefs(record.sharedFiles)
       ? new FilePieceStorage(record.sharedFiles, info, subtleSha1)
       : undefined,
   };
+}
+
+/**
+ * One piece from the torrent's origin-private file. A service worker cannot hold a synchronous handle, and the
+ * engine keeps one open on the file, but `getFile()` is allowed meanwhile (Chromium and Firefox: see
+ * docs/architecture.md) and a fresh File sees every flushed write.
+ */
+async function readFilePiece(
+  storageId: string,
+  pieceLength: number,
+  length: number,
+  index: number,
+): Promise<ArrayBuffer> {
+  const start = index * pieceLength;
+  const end = Math.min(length, start + pieceLength);
+  const handle = await (await pieceDirectory()).getFileHandle(storageId);
+  const file = await handle.getFile();
+  const bytes = await file.slice(start, end).arrayBuffer();
+  if (bytes.byteLength !== end - start) throw new Error(`piece ${index} is missing from its file`);
+  return bytes;
 }
 
 async function serve(infoHashHex: string, fileIndex: number, range: string | null, download: boolean) {
@@ -92,7 +118,10 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
   const source: PieceSource = {
     async read(index) {
       if (found.inPlace) return (await found.inPlace.readPieces([index]))[0];
-      const [value] = await db.getMany([pieceKey(found.storageId, index)]);
+      // A piece's bit is set once its bytes are flushed to the file; a piece stored before the files is an entry.
+      const [map, value] = await db.getMany([verifiedKey(found.storageId), pieceKey(found.storageId, index)]);
+      if (VerifiedMap.fromStored(map).has(index))
+        return readFilePiece(found.storageId, found.files.pieceLength, found.length, index);
       return value instanceof ArrayBuffer ? value : undefined;
     },
     want(indices, seek) {

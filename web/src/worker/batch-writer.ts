@@ -28,6 +28,7 @@ export class BatchWriter {
   private readonly unsettled = new Map<string, StoredValue>();
   private chain: Promise<void> = Promise.resolve();
   private timer: unknown = undefined;
+  private readonly hooks: Array<() => void> = [];
   /** Inside together(): no transaction starts until its writes are all queued. */
   private holding = false;
   private readonly maxEntries: number;
@@ -96,6 +97,12 @@ export class BatchWriter {
     if (this.holding || this.queue.length === 0) return;
     if (this.queue.length >= this.maxEntries || this.queuedBytes >= this.maxBytes) this.startBatch();
     else if (this.timer === undefined) this.timer = this.schedule(() => this.startBatch(), this.delayMs);
+  }
+
+  /** Runs `hook` just before each transaction is written (the piece files flush there, before the map that counts
+   * their pieces lands); when it throws, that transaction's writes reject with its error. */
+  beforeTransaction(hook: () => void): void {
+    this.hooks.push(hook);
   }
 
   /** A value written but maybe not yet in the store. */
@@ -167,6 +174,15 @@ export class BatchWriter {
       const latest = new Map<string, StoredValue>();
       for (const entry of batch) latest.set(entry.key, entry.value);
       this.chain = this.chain.then(async () => {
+        try {
+          for (const hook of this.hooks) hook();
+        } catch (error) {
+          // What the transaction would vouch for is not durable: none of it is written.
+          for (const entry of batch) entry.reject(error);
+          for (const [key, value] of latest)
+            if (this.unsettled.get(key) === value) this.unsettled.delete(key);
+          return;
+        }
         try {
           await this.store.setMany([...latest]);
           for (const entry of batch) entry.resolve();

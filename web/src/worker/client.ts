@@ -6,6 +6,7 @@ import { MagnetError, parseMagnet, toHex } from '../../../shared/magnet';
 import {
   encodeTorrent,
   parseInfo,
+  choosePieceLength,
   parseTorrent,
   type Sha1,
   type TorrentInfo,
@@ -19,12 +20,15 @@ import { BatchWriter, type BatchWriterOptions } from './batch-writer';
 import { fileBlob } from './file-blob';
 import { PieceCache } from './piece-cache';
 import { KeyValuePieceStorage, type PieceStorage } from './piece-storage';
+import { PieceFiles, SyncFilePieceStorage, type PieceLayout } from './piece-file';
+import type { SyncFileDirectory } from './sync-file';
 import {
   MAX_START_ATTEMPTS,
   deleteOrphanedShares,
   loadRecords,
   newShareStorageId,
   recordEntry,
+  SHARE_STORAGE_PREFIX,
   type TorrentRecord,
 } from './records';
 import { ShareError, shareFiles, totalSize } from './share';
@@ -48,6 +52,8 @@ export interface ClientOptions {
   cacheBytes?: number;
   /** The browser's storage quota and usage, checked before a torrent of known size is added. */
   estimateStorage?: () => Promise<StorageEstimateLike | undefined>;
+  /** Where piece bytes go, one file per torrent (the origin-private file system); without it, into `store`. */
+  pieceDirectory?: SyncFileDirectory;
 }
 
 /** What a handler knows of the message beside its request. */
@@ -87,6 +93,7 @@ export class Client {
   private readonly store: KeyValueStore;
   private readonly writer: BatchWriter;
   private readonly cache: PieceCache;
+  private readonly files: PieceFiles | undefined;
   private readonly ready: Promise<void>;
   private markReady!: () => void;
   private lastPublished = '';
@@ -102,12 +109,14 @@ export class Client {
     this.peerId = options.peerId ?? newPeerId();
     const cache = new PieceCache(options.store, this.writer, options.cacheBytes);
     this.cache = cache;
+    this.files = options.pieceDirectory && new PieceFiles(options.pieceDirectory, options.store, this.writer);
     this.ctx = {
       writer: this.writer,
       pieces: (ref, info) =>
         ref.sharedFiles && info
           ? new FilePieceStorage(ref.sharedFiles, info, this.ctx.sha1)
-          : new KeyValuePieceStorage(options.store, this.writer, cache, ref.storageId),
+          : // A magnet's host is made before its metadata is known: its layout is the host's info once it is.
+            this.storedPieces(ref.storageId, this.writer, () => info ?? this.hosts.get(ref.storageId)?.info),
       sha1: options.sha1 ?? subtleSha1,
       post: options.post,
       clock: options.clock ?? (() => performance.now()),
@@ -118,6 +127,17 @@ export class Client {
       milestone: () => this.publishSoon(),
     };
     this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  /** A torrent's stored pieces: in its file where there is a piece directory (with what IndexedDB holds from
+   * before), else in the key-value store. */
+  private storedPieces(
+    storageId: string,
+    writer: BatchWriter,
+    layout: () => PieceLayout | undefined,
+  ): PieceStorage {
+    const keyValue = new KeyValuePieceStorage(this.store, writer, this.cache, storageId);
+    return this.files ? new SyncFilePieceStorage(this.files, storageId, layout, keyValue) : keyValue;
   }
 
   private post(message: WorkerToMain, transfer?: Transferable[]): void {
@@ -131,6 +151,10 @@ export class Client {
     try {
       records = await loadRecords(this.store);
       await deleteOrphanedShares(this.store, records);
+      await this.files?.deleteOrphans(
+        new Set(records.map((record) => record.storageId)),
+        SHARE_STORAGE_PREFIX,
+      );
     } catch (error) {
       storageError = storageErrorReason(error);
     }
@@ -284,11 +308,11 @@ export class Client {
     const storageId = newShareStorageId(toHex(randomBytes(8)));
     // Its own writes, in big transactions: a share's pieces are all there at once (nothing else writes under its id,
     // and all are written before its record is).
-    const pieces = new KeyValuePieceStorage(
-      this.store,
-      new BatchWriter(this.store, { maxEntries: 1024, maxBytes: 8 * 1024 * 1024, delayMs: 0 }),
-      this.cache,
+    const pieceLength = choosePieceLength(total);
+    const pieces = this.storedPieces(
       storageId,
+      new BatchWriter(this.store, { maxEntries: 1024, maxBytes: 8 * 1024 * 1024, delayMs: 0 }),
+      () => ({ pieceLength, length: total }),
     );
     const progress: ShareProgress = {
       requestId,
@@ -307,6 +331,7 @@ export class Client {
       info = await shareFiles(message.files, {
         name: message.name,
         sha1: this.ctx.sha1,
+        pieceLength,
         ...(inPlace
           ? {}
           : { storePiece: (index: number, data: ArrayBuffer) => pieces.writePiece(index, data) }),

@@ -1,12 +1,20 @@
 // The engine worker: hosts a TorrentSession per torrent, hashes with SubtleCrypto and stores verified pieces in
-// IndexedDB. Start it from the main thread with
+// one origin-private file per torrent (IndexedDB where the browser has no synchronous access handles). Start it from the main thread with
 //   new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' })
 // and talk to it with the messages of lib/protocol.ts.
 import { TorrentSession } from '../../../shared/engine/session';
 import type { MainToWorker, WorkerToMain } from '../lib/protocol';
-import { MemoryStore, StorageUnavailableError, storageErrorReason, type KeyValueStore } from '../lib/storage';
+import {
+  MemoryStore,
+  PIECE_STORE_SETTING,
+  StorageUnavailableError,
+  storageErrorReason,
+  type KeyValueStore,
+} from '../lib/storage';
 import { IdbStore } from '../lib/storage-idb';
 import { Client } from './client';
+import { OpfsDirectory, syncHandlesAvailable } from './opfs-directory';
+import type { SyncFileDirectory } from './sync-file';
 import { SendBatcher } from './send-batcher';
 
 /** Engine timers (choke rounds, timeouts) run on this tick; the torrent list is posted every other tick. */
@@ -35,6 +43,24 @@ async function openStore(): Promise<KeyValueStore> {
   }
 }
 
+/** A build made with `VITE_PIECE_STORE=indexeddb` keeps piece bytes in IndexedDB everywhere (to run the e2e suite
+ * on that store in browsers that have synchronous handles). */
+const FORCED_INDEXEDDB = (import.meta.env.VITE_PIECE_STORE as string | undefined) === 'indexeddb';
+
+/** The origin-private piece directory where this worker can hold synchronous handles, unless the build or the stored
+ * setting asks for IndexedDB (the tests of that store in a browser that has both). */
+async function openPieceDirectory(store: KeyValueStore): Promise<SyncFileDirectory | undefined> {
+  if (FORCED_INDEXEDDB || !syncHandlesAvailable()) return undefined;
+  try {
+    const [setting] = await store.getMany([PIECE_STORE_SETTING]);
+    if ((setting as { pieces?: unknown } | undefined)?.pieces === 'indexeddb') return undefined;
+    return await OpfsDirectory.open();
+  } catch (error) {
+    console.warn(`piece files unavailable, pieces go to IndexedDB: ${storageErrorReason(error)}`);
+    return undefined;
+  }
+}
+
 const early: MainToWorker[] = [];
 let client: Client | undefined;
 
@@ -50,8 +76,10 @@ self.addEventListener('message', (event: MessageEvent<MainToWorker>) => dispatch
 
 void (async () => {
   const store = await openStore();
+  const pieceDirectory = await openPieceDirectory(store);
   const started = new Client({
     store,
+    ...(pieceDirectory ? { pieceDirectory } : {}),
     post,
     createSession: (options) => new TorrentSession(options),
   });

@@ -3,6 +3,8 @@ import { MemoryStore } from '../lib/storage';
 import { BatchWriter } from './batch-writer';
 import { PieceCache } from './piece-cache';
 import { KeyValuePieceStorage, MemoryPieceStorage, PieceReadError, type PieceStorage } from './piece-storage';
+import { PieceFiles, SyncFilePieceStorage } from './piece-file';
+import { MemoryFileDirectory } from './sync-file';
 
 function piece(length: number, seed: number): ArrayBuffer {
   const bytes = new Uint8Array(length);
@@ -17,39 +19,50 @@ function keyValue(storageId = 'ab'.repeat(20)) {
   return { store, writer, storage: new KeyValuePieceStorage(store, writer, cache, storageId) };
 }
 
+/** The file store over an in-memory directory: pieces of 48 bytes (the last of the 5 is 20). */
+function syncFile(storageId = 'ab'.repeat(20)) {
+  const { store, writer, storage: legacy } = keyValue(storageId);
+  const directory = new MemoryFileDirectory();
+  const files = new PieceFiles(directory, store, writer);
+  const layout = () => ({ pieceLength: 48, length: 4 * 48 + 20 });
+  return { store, writer, directory, storage: new SyncFilePieceStorage(files, storageId, layout, legacy) };
+}
+
 const implementations: Array<[string, () => PieceStorage]> = [
   ['MemoryPieceStorage', () => new MemoryPieceStorage()],
   ['KeyValuePieceStorage', () => keyValue().storage],
+  ['SyncFilePieceStorage', () => syncFile().storage],
 ];
 
+// Pieces of one torrent of 5 pieces of 48 bytes, the last of 20 (a file store places them by that layout).
 describe.each(implementations)('the PieceStorage contract: %s', (_, make) => {
   it('reads back the blocks of written pieces, and knows which pieces it holds', async () => {
     const storage = make();
     const a = piece(48, 1);
     const b = piece(20, 2);
-    await Promise.all([storage.writePiece(0, a), storage.writePiece(3, b)]);
+    await Promise.all([storage.writePiece(0, a), storage.writePiece(4, b)]);
     expect([...(await storage.readBlock(0, 16, 16))]).toEqual([...new Uint8Array(a, 16, 16)]);
-    expect([...(await storage.readBlock(3, 0, 20))]).toEqual([...new Uint8Array(b)]);
+    expect([...(await storage.readBlock(4, 0, 20))]).toEqual([...new Uint8Array(b)]);
     const have = await storage.verifiedPieces(5);
-    expect([0, 1, 2, 3, 4].map((i) => have.get(i))).toEqual([true, false, false, true, false]);
-    const [first, last] = await storage.readPieces([0, 3]);
+    expect([0, 1, 2, 3, 4].map((i) => have.get(i))).toEqual([true, false, false, false, true]);
+    const [first, last] = await storage.readPieces([0, 4]);
     expect(new Uint8Array(first)).toEqual(new Uint8Array(a));
     expect(new Uint8Array(last)).toEqual(new Uint8Array(b));
   });
 
   it('refuses a block of a missing piece or outside a piece, and a missing piece for Save', async () => {
     const storage = make();
-    await storage.writePiece(1, piece(32, 3));
+    await storage.writePiece(1, piece(48, 3));
     await expect(storage.readBlock(0, 0, 16)).rejects.toBeInstanceOf(PieceReadError);
-    await expect(storage.readBlock(1, 16, 17)).rejects.toThrow(/beyond piece 1/);
+    await expect(storage.readBlock(1, 16, 33)).rejects.toThrow(/beyond piece 1/);
     await expect(storage.readBlock(1, -1, 4)).rejects.toBeInstanceOf(PieceReadError);
     await expect(storage.readPieces([1, 2])).rejects.toThrow(/piece 2 is missing/);
   });
 
   it('deletes every piece', async () => {
     const storage = make();
-    await storage.writePiece(0, piece(16, 4));
-    await storage.writePiece(1, piece(16, 5));
+    await storage.writePiece(0, piece(48, 4));
+    await storage.writePiece(1, piece(48, 5));
     await storage.deleteAll();
     expect((await storage.verifiedPieces(2)).count()).toBe(0);
     await expect(storage.readBlock(0, 0, 16)).rejects.toBeInstanceOf(PieceReadError);

@@ -1,5 +1,6 @@
 // The persisted torrent list: one record per torrent. Verified pieces are not listed here: a piece entry exists
-// in the store only after its hash matched, so the stored piece keys are the resume bitfield.
+// in the store only after its hash matched, and a piece file's map (verified:<storageId>, piece-file.ts) has a
+// piece's bit only once its bytes are flushed, so those are the resume bitfield.
 import {
   PIECE_KEY_PREFIX,
   TORRENT_PREFIX,

@@ -1,0 +1,153 @@
+// The worker client over the piece file store (what a browser with synchronous access handles runs): the
+// behaviours of client.test.ts that touch stored pieces, with the bytes in one in-memory file per torrent.
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { MemoryStore, verifiedKey } from '../lib/storage';
+import { MemoryFileDirectory } from './sync-file';
+import { Network, TestPeer, file, randomBytes, until } from './testing/harness';
+
+const KiB = 1024;
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function startedPeer(
+  name: string,
+  store = new MemoryStore(),
+  /** null: the IndexedDB store (no piece files). */
+  directory: MemoryFileDirectory | null = new MemoryFileDirectory(),
+): Promise<TestPeer & { directory: MemoryFileDirectory | null }> {
+  const peer = new TestPeer(name, store, directory ? { pieceDirectory: directory } : {});
+  await peer.client.start();
+  return Object.assign(peer, { directory });
+}
+
+async function share(peer: TestPeer, data: Uint8Array, name: string): Promise<string> {
+  const reply = await peer.request(
+    { op: 'share', files: [{ file: file(data, name), path: [name] }], name },
+    [],
+  );
+  if (!reply.ok) throw new Error(`share failed: ${JSON.stringify(reply)}`);
+  return reply.value.infoHashHex;
+}
+
+async function saved(peer: TestPeer, infoHashHex: string): Promise<string> {
+  const reply = await peer.request({ op: 'get-file', infoHashHex, fileIndex: 0 });
+  if (!reply.ok) throw new Error(`get-file failed: ${JSON.stringify(reply)}`);
+  return sha256(new Uint8Array(await reply.value.arrayBuffer()));
+}
+
+function pieceEntries(store: MemoryStore): string[] {
+  return [...store.data.keys()].filter((key) => key.startsWith('piece:'));
+}
+
+describe('worker client on the piece file store', () => {
+  it('shares into one file, downloads into one file by magnet, saves, and resumes after a reload', async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    const leecher = await startedPeer('B');
+    network.add(seeder);
+    network.add(leecher);
+    const data = randomBytes(300 * KiB + 11, 3);
+    const infoHashHex = await share(seeder, data, 'one.bin');
+    await leecher.request({ op: 'add-magnet', link: seeder.view(infoHashHex)?.magnet ?? '' }, []);
+    network.connect(seeder, leecher, infoHashHex);
+    await until(() => leecher.view(infoHashHex)?.state === 'seeding', [seeder.client, leecher.client]);
+    expect(await saved(leecher, infoHashHex)).toBe(sha256(data));
+    await Promise.all([seeder.client.flush(), leecher.client.flush()]);
+
+    // No piece bytes in the key-value store: one file each, the size of the torrent.
+    expect(pieceEntries(seeder.memory)).toEqual([]);
+    expect(pieceEntries(leecher.memory)).toEqual([]);
+    expect([...leecher.directory!.files.keys()]).toEqual([infoHashHex]);
+    expect(leecher.directory!.files.get(infoHashHex)!.size).toBe(data.length);
+    expect(seeder.directory!.files.size).toBe(1);
+
+    // A reload (the worker and its handles gone) restores the torrent complete from the file and its map.
+    leecher.directory!.closeAll();
+    const again = await startedPeer('B2', leecher.memory, leecher.directory);
+    expect(again.view(infoHashHex)).toMatchObject({ state: 'seeding', progress: 100 });
+    expect(await saved(again, infoHashHex)).toBe(sha256(data));
+  });
+
+  it('Remove deletes the file and the verified map', async () => {
+    const peer = await startedPeer('A');
+    const infoHashHex = await share(peer, randomBytes(70 * KiB, 4), 'gone.bin');
+    await peer.client.flush();
+    expect(peer.directory!.files.size).toBe(1);
+    await peer.request({ op: 'remove', infoHashHex });
+    await peer.client.flush();
+    expect(peer.directory!.files.size).toBe(0);
+    expect(peer.memory.data.size).toBe(0);
+  });
+
+  it('a full disk puts the torrent in the error state and keeps the verified pieces', async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    network.add(seeder);
+    const infoHashHex = await share(seeder, randomBytes(200 * KiB, 5), 'big.bin');
+    const pieceCount = seeder.view(infoHashHex)?.pieceCount ?? 0;
+    const directory = new MemoryFileDirectory();
+    directory.quotaBytes = 3 * 16 * KiB; // the file may grow to three pieces
+    const store = new MemoryStore();
+    const leecher = await startedPeer('B', store, directory);
+    network.add(leecher);
+    await leecher.request({ op: 'add-magnet', link: seeder.view(infoHashHex)?.magnet ?? '' }, []);
+    await leecher.client.flush();
+    store.quotaBytes = store.usedBytes() + 3 * 16 * KiB + 100; // and IndexedDB takes about three more
+    network.connect(seeder, leecher, infoHashHex);
+    await until(() => leecher.view(infoHashHex)?.state === 'error', [seeder.client, leecher.client]);
+    const view = leecher.view(infoHashHex);
+    expect(view?.error).toBe('storage quota exceeded');
+    expect(view?.have).toBeGreaterThan(0);
+    expect(view?.have).toBeLessThan(pieceCount);
+    await leecher.client.flush();
+    directory.closeAll();
+    const again = await startedPeer('B2', leecher.memory, directory);
+    expect(again.view(infoHashHex)?.have).toBe(view?.have);
+  });
+
+  it('a torrent stored by the IndexedDB store keeps working once pieces go to files', async () => {
+    // Today's format, made by today's code: the pieces as piece:<storageId>:<index> entries.
+    const store = new MemoryStore();
+    const before = await startedPeer('A', store, null);
+    const data = randomBytes(150 * KiB + 3, 6);
+    const infoHashHex = await share(before, data, 'old.bin');
+    await before.client.handle({ type: 'shutdown' });
+    const legacy = pieceEntries(store);
+    expect(legacy.length).toBe(before.view(infoHashHex)?.pieceCount);
+
+    const after = await startedPeer('A2', store);
+    expect(after.view(infoHashHex)).toMatchObject({ state: 'seeding', progress: 100 });
+    expect(await saved(after, infoHashHex)).toBe(sha256(data));
+    // It seeds from the old entries.
+    const network = new Network();
+    const leecher = await startedPeer('B');
+    network.add(after);
+    network.add(leecher);
+    await leecher.request({ op: 'add-magnet', link: after.view(infoHashHex)?.magnet ?? '' }, []);
+    network.connect(after, leecher, infoHashHex);
+    await until(() => leecher.view(infoHashHex)?.state === 'seeding', [after.client, leecher.client]);
+    expect(await saved(leecher, infoHashHex)).toBe(sha256(data));
+    // Remove deletes the old entries too.
+    await after.request({ op: 'remove', infoHashHex });
+    await after.client.flush();
+    expect(pieceEntries(store)).toEqual([]);
+    expect(store.data.has(verifiedKey(infoHashHex))).toBe(false);
+  });
+
+  it('deletes at start the file of a share that a reload cut short while hashing', async () => {
+    const store = new MemoryStore();
+    const directory = new MemoryFileDirectory();
+    const first = await startedPeer('A', store, directory);
+    const kept = await share(first, randomBytes(40 * KiB, 7), 'kept.bin');
+    await first.client.flush();
+    const keptFile = [...directory.files.keys()];
+    await (await directory.open('share-00112233aabbccdd')).write(new Uint8Array(10), 0);
+    directory.closeAll();
+    const second = await startedPeer('A2', store, directory);
+    expect([...directory.files.keys()]).toEqual(keptFile);
+    expect(second.view(kept)?.state).toBe('seeding');
+  });
+});
