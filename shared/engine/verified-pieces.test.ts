@@ -168,6 +168,7 @@ describe('one writer for the verified pieces', () => {
     }
     expect(writers.map((w) => w.replace(/:\d+$/, ''))).toEqual([
       'shared/engine/downloader.ts', // Downloader.stored
+      'web/src/worker/piece-file.ts', // the file store's verified map, read for a restore (the owner copies it)
       'web/src/worker/piece-storage.ts', // what the store holds, read for a restore (the owner copies it)
       'web/src/worker/piece-storage.ts',
       'web/src/worker/torrent-host.ts', // a piece stored after its session stopped
