@@ -241,6 +241,13 @@ describe('the tracker against the attacks of the open-internet review', () => {
         'strict-transport-security'
       ],
     ).toBeUndefined();
+    // A client that reaches the port directly (not from a named proxy) cannot claim TLS either.
+    const elsewhere = await server({ trustProxy: true, trustedProxies: '10.0.0.1' });
+    expect(
+      (await get(elsewhere, '/health', { 'x-forwarded-proto': 'https' })).headers[
+        'strict-transport-security'
+      ],
+    ).toBeUndefined();
   });
 });
 

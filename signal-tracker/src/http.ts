@@ -5,6 +5,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve } from 'node:path';
 import type { Tracker } from './tracker';
 import { BuildFiles, buildRelativePath, isSourceMap } from './build-files';
+import {
+  DEFAULT_TRUSTED_PROXIES,
+  isTrustedProxy,
+  parseTrustedProxies,
+  type TrustedProxies,
+} from './client-address';
 import { formatBytes } from './memory';
 import type { ClusterTotals } from './cluster/directory';
 import { hasStatsToken, StatsCache, type PrivateStats, type PublicStats } from './stats';
@@ -59,6 +65,8 @@ export interface HttpOptions {
   turn?: TurnConfig;
   /** Take the client's scheme from X-Forwarded-Proto (behind our own reverse proxy), for HSTS. */
   trustProxy?: boolean;
+  /** With trustProxy, the proxies whose X-Forwarded-Proto is believed (default loopback, as for X-Forwarded-For). */
+  trustedProxies?: TrustedProxies;
   /** The bearer token that shows every swarm and peer in the stats; without one, only totals are shown. */
   statsToken?: string;
   /** The cluster's totals (with --redis), for the stats. */
@@ -76,11 +84,12 @@ const COMMON_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
-/** Whether the request reached us over TLS: directly, or (trusted proxy only) at the proxy. */
-function overTls(req: IncomingMessage, trustProxy: boolean): boolean {
+/** Whether the request reached us over TLS: directly, or (from a trusted proxy only) at the proxy. */
+function overTls(req: IncomingMessage, trustProxy: boolean, proxies: TrustedProxies): boolean {
   if ((req.socket as { encrypted?: boolean }).encrypted) return true;
   return (
     trustProxy &&
+    isTrustedProxy(req.socket.remoteAddress, proxies) &&
     String(req.headers['x-forwarded-proto'] ?? '')
       .split(',')[0]
       .trim() === 'https'
@@ -247,8 +256,9 @@ async function serveStatic(res: ServerResponse, build: BuildFiles | null, pathna
 export function createRequestHandler(options: HttpOptions) {
   const stats = new StatsCache(options.tracker, options.now(), 1000, options.clusterTotals);
   const build = options.staticDir === null ? null : new BuildFiles(resolve(options.staticDir));
+  const trustedProxies = options.trustedProxies ?? parseTrustedProxies(DEFAULT_TRUSTED_PROXIES);
   return (req: IncomingMessage, res: ServerResponse): void => {
-    if (overTls(req, options.trustProxy ?? false))
+    if (overTls(req, options.trustProxy ?? false, trustedProxies))
       res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
     handle(req, res, options, stats, build).catch(() => {
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');

@@ -478,6 +478,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       iceServers: options.iceServers ?? [],
       turn: options.turn,
       trustProxy,
+      trustedProxies,
       statsToken: options.statsToken,
       clusterTotals: () => clusterTotals,
       statsRefreshSeconds: options.statsRefreshSeconds ?? 5,
