@@ -38,18 +38,26 @@ test('ten seeks under an upload limit keep the connection to the seeder', async 
     w.lost = 0;
     const Original = RTCPeerConnection;
     window.RTCPeerConnection = class extends Original {
+      private open = false;
       constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
         super(...args);
-        let open = false;
         this.addEventListener('connectionstatechange', () => {
-          if (this.connectionState === 'connected' && !open) {
-            open = true;
+          if (this.connectionState === 'connected' && !this.open) {
+            this.open = true;
             w.opened++;
-          } else if (open && ['closed', 'failed', 'disconnected'].includes(this.connectionState)) {
-            open = false;
-            w.lost++;
+          } else if (this.open && ['closed', 'failed', 'disconnected'].includes(this.connectionState)) {
+            this.lose();
           }
         });
+      }
+      // Closed by the app (the engine dropped the peer): close() fires no state change.
+      override close(): void {
+        if (this.open) this.lose();
+        super.close();
+      }
+      private lose(): void {
+        this.open = false;
+        w.lost++;
       }
     } as typeof RTCPeerConnection;
   });

@@ -248,4 +248,19 @@ describe('RequestLedger', () => {
     expect(ledger.blockReceived('b', 0, 0, KIB16)).toMatchObject({ expected: true, duplicate: true });
     expect(ledger.blockReceived('b', 0, 0, KIB16)).toMatchObject({ expected: false });
   });
+
+  it('takes a block as often as it was asked since it last arrived: a seek that cancels and asks again may get it twice', () => {
+    const geometry = new BlockGeometry(2, 2 * KIB16, 4 * KIB16, KIB16);
+    const peers = new Map<string, PeerRequests>([['a', newPeerRequests()]]);
+    const ledger = new RequestLedger(geometry, peers, 2, Infinity, { work: 0 });
+    ledger.unrequestedBlocks = 4;
+    const piece = ledger.activate(0);
+    const batch = { peer: 'a', state: peers.get('a')!, peerHas: Bitfield.full(2), count: 2, now: 0, out: [] };
+    ledger.ask(piece, 0, batch);
+    ledger.releaseAll('a', peers.get('a')!, true); // cancelled: the peer may have sent it already
+    ledger.ask(piece, 0, batch); // asked again
+    expect(ledger.takeAsked('a', 0, 0, KIB16)).toBe(true); // the copy sent before the cancel
+    expect(ledger.takeAsked('a', 0, 0, KIB16)).toBe(true); // the answer to the second request
+    expect(ledger.takeAsked('a', 0, 0, KIB16)).toBe(false); // a third copy nobody asked for
+  });
 });

@@ -44,10 +44,20 @@ export interface PeerRequests {
   readonly requests: Map<number, number>;
   /** Requests no longer outstanding (released, expired, cancelled, answered): a late arrival is tolerated. */
   readonly stale: Set<number>;
-  /** Every request we sent it and whose block has not arrived (block key to length), in request order, bounded by
-   * `askedLimit`: a block not in here is one nobody asked it for. */
-  readonly asked: Map<number, number>;
+  /** Every request we sent it and whose block has not arrived, in request order, bounded by `askedLimit`: a block
+   * not in here is one nobody asked it for. */
+  readonly asked: Map<number, AskedBlock>;
 }
+
+/** A block we asked a peer for: its length, and how many requests for it are unanswered. A block cancelled (a
+ * player's seek) and asked again may arrive twice: the peer may have sent it before the cancel reached it. */
+export interface AskedBlock {
+  readonly length: number;
+  times: number;
+}
+
+/** At most this many unanswered requests of one block are remembered per peer (each ask after a cancel adds one). */
+export const MAX_ASKS_PER_BLOCK = 16;
 
 export function newPeerRequests(): PeerRequests {
   return { requests: new Map(), stale: new Set(), asked: new Map() };
@@ -123,7 +133,12 @@ export class RequestLedger {
     const { state } = batch;
     state.requests.set(key, batch.now);
     state.stale.delete(key);
-    state.asked.set(key, geometry.blockLength(piece.index, block));
+    const asked = state.asked.get(key);
+    state.asked.delete(key); // the newest request now: forgotten last
+    state.asked.set(key, {
+      length: geometry.blockLength(piece.index, block),
+      times: Math.min((asked?.times ?? 0) + 1, MAX_ASKS_PER_BLOCK),
+    });
     if (state.asked.size > this.askedLimit) state.asked.delete(state.asked.keys().next().value!);
     batch.out.push({
       index: piece.index,
@@ -139,16 +154,17 @@ export class RequestLedger {
   }
 
   /** A block arrived from the peer: true if we sent it a request for exactly that block whose answer had not arrived
-   * yet (within `askedLimit`), which is then forgotten. Independent of blockReceived: a block released since (choke,
-   * reject, timeout, verified piece) still counts as asked. */
+   * yet (within `askedLimit`), which is then counted as answered (a block asked twice may arrive twice). Independent
+   * of blockReceived: a block released since (choke, reject, timeout, cancel, verified piece) still counts as asked. */
   takeAsked(peer: string, index: number, begin: number, length: number): boolean {
     const state = this.peers.get(peer);
     if (!state) return false;
     const block = this.geometry.blockAt(index, begin);
     if (block < 0) return false;
     const key = this.geometry.key(index, block);
-    if (state.asked.get(key) !== length) return false;
-    state.asked.delete(key);
+    const asked = state.asked.get(key);
+    if (asked?.length !== length) return false;
+    if (--asked.times === 0) state.asked.delete(key);
     return true;
   }
 

@@ -256,6 +256,8 @@ export class EngineBridge {
         for (const send of message.sends) this.peers.send(send.infoHashHex, send.peer, send.data);
         return;
       case 'close':
+        // Why the engine closed a connection, for whoever reads the console (hidden unless verbose).
+        console.debug(`swarmdrop: peer ${message.peer} closed by the engine: ${message.reason}`);
         this.peers.close(message.infoHashHex, message.peer);
         return;
       default:
