@@ -7,7 +7,7 @@ import { EXPERIMENTS, experiment } from './index';
 describe('experiments at tiny sizes', () => {
   it('scalability: the headline ratio is the largest ratio in the figure; the swarm beats client-server', () => {
     const exp = experiment('scalability');
-    const result = exp.run({ ...exp.small, peers: [1, 6], fileBytes: 128 * 1024 }, { hash: fastHash });
+    const result = exp.run({ ...exp.small, peers: [1, 10], fileBytes: 256 * 1024 }, { hash: fastHash });
     const ratio = result.figures.find((f) => f.id === 'scalability-ratio')!;
     const swarm = ratio.series.find((s) => s.name === 'swarm')!;
     expect(swarm.points).toHaveLength(2);
@@ -18,6 +18,11 @@ describe('experiments at tiny sizes', () => {
     // Nobody beats a lower bound.
     expect(at('swarm')).toBeGreaterThanOrEqual(at('P2P bound'));
     expect(at('client-server, measured')).toBeGreaterThanOrEqual(at('client-server bound'));
+    // A share of the capacity: never above 1 (bytes are counted as they leave, not whole when a block ends).
+    const use = result.figures.find((f) => f.id === 'scalability-utilization')!.series[0].points;
+    expect(use.length).toBeGreaterThan(5);
+    expect(Math.max(...use.map(([, y]) => y))).toBeLessThanOrEqual(1);
+    expect(Math.max(...use.map(([, y]) => y))).toBeGreaterThan(0.5);
   });
 
   it('every experiment draws at least one non-empty series per figure', () => {

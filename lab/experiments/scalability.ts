@@ -80,8 +80,10 @@ function runOnce(params: ScalabilityParams, n: number, mode: Row['mode'], contex
   const utilization: Array<[number, number]> = [];
   const capacity = swarm.peers.reduce((sum, p) => sum + p.host.upload, 0);
   let sentBefore = 0;
+  // Bytes as they leave each uplink (a message under way pro rata), not whole at a message's end: a 16 KiB block
+  // takes a second at 16 KiB/s, and counting it whole in the second it ends read up to twice the capacity.
   swarm.every(1000, () => {
-    const sent = swarm.peers.reduce((sum, p) => sum + p.host.bytesSent, 0);
+    const sent = swarm.peers.reduce((sum, p) => sum + p.host.sentBy(swarm.now), 0);
     if (swarm.now > 0) utilization.push([swarm.now / 1000, round((sent - sentBefore) / capacity, 3)]);
     sentBefore = sent;
   });

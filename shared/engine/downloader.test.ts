@@ -211,6 +211,43 @@ describe('Downloader', () => {
     expect(t.downloader.stored(1)).toBe(false); // not being stored any more
   });
 
+  it('shares a verified piece between the peers that sent its blocks, by the blocks each sent', () => {
+    const t = setup();
+    const a = t.connect('a');
+    const b = t.connect('b');
+    t.downloader.onBlock(a, 0, 0, piece(0).subarray(0, BLOCK_SIZE), 0);
+    t.wishlist.receipt = { pieceComplete: true };
+    t.downloader.onBlock(b, 0, BLOCK_SIZE, piece(0).subarray(BLOCK_SIZE), 0);
+    t.downloader.pieceHashed(0, sha1Sync(t.hashed[0].data));
+    expect([a.piecesReceived, b.piecesReceived]).toEqual([0.5, 0.5]);
+  });
+
+  it('counts each verified piece once in all: over random runs the shares add up to the pieces verified', () => {
+    let state = 7;
+    const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
+    for (let run = 0; run < 20; run++) {
+      const t = setup();
+      const peers = ['a', 'b', 'c'].map((key) => t.connect(key));
+      let verified = 0;
+      for (let index = 0; index < info.pieceCount; index++) {
+        // Some pieces come twice (a second copy after the first verified): counted once.
+        const copies = random() < 0.3 ? 2 : 1;
+        for (let copy = 0; copy < copies; copy++) {
+          for (let begin = 0; begin < info.pieceLength; begin += BLOCK_SIZE) {
+            t.wishlist.receipt = { pieceComplete: begin + BLOCK_SIZE >= info.pieceLength };
+            const sender = peers[Math.floor(random() * peers.length)];
+            t.downloader.onBlock(sender, index, begin, piece(index).subarray(begin, begin + BLOCK_SIZE), 0);
+          }
+          t.downloader.pieceHashed(index, sha1Sync(t.hashed[t.hashed.length - 1].data));
+        }
+        verified++;
+      }
+      const shares = peers.reduce((sum, peer) => sum + peer.piecesReceived, 0);
+      expect(shares).toBeCloseTo(verified, 9);
+      expect(t.storedPieces).toHaveLength(verified);
+    }
+  });
+
   it('throws a bad piece away, asks for it again, and bans the only peer that sent it', () => {
     const t = setup();
     const peer = t.connect('a');

@@ -205,8 +205,13 @@ export class Downloader {
     const senders = [...new Set(buffer.blocks.map((b) => b.sender))];
     if (digestMatches(this.info.pieces, index, digest)) {
       this.storing.add(index);
+      // Each sender is credited its share of the piece (by the bytes it sent), so a piece counts once in all.
+      const size = buffer.data.length;
       for (const peer of senders) {
-        if (this.ports.peer(peer.key) === peer) peer.download.pieceVerified();
+        if (this.ports.peer(peer.key) !== peer) continue;
+        let bytes = 0;
+        for (const block of buffer.blocks) if (block.sender === peer) bytes += block.length;
+        peer.download.pieceVerified(bytes / size);
       }
       this.smartBan(index, buffer.data);
       this.ports.store(index, buffer.data);

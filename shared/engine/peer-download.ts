@@ -41,7 +41,8 @@ export class PeerDownload {
     return this._downloaded;
   }
 
-  /** Verified pieces it sent blocks of. */
+  /** Its share of the verified pieces: each piece split between its senders by the bytes each sent, so the shares
+   * of all peers add up to the pieces verified (fractional). */
   get piecesReceived(): number {
     return this._piecesReceived;
   }
@@ -77,8 +78,9 @@ export class PeerDownload {
     this._snubbed = true;
   }
 
-  /** A piece it sent blocks of verified. */
-  pieceVerified(): void {
-    this._piecesReceived++;
+  /** A piece it sent blocks of verified: `share` (0 to 1) is the part of the piece's bytes it sent. */
+  pieceVerified(share: number): void {
+    if (!(share >= 0 && share <= 1)) throw new RangeError(`invalid piece share ${share}`);
+    this._piecesReceived += share;
   }
 }

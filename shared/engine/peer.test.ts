@@ -156,8 +156,10 @@ describe('PeerDownload (the downloader’s part)', () => {
       40,
       100,
     ]);
-    download.pieceVerified();
-    expect(download.piecesReceived).toBe(1);
+    download.pieceVerified(1);
+    download.pieceVerified(0.25);
+    expect(download.piecesReceived).toBe(1.25);
+    expect(() => download.pieceVerified(1.5)).toThrow(RangeError);
   });
 });
 

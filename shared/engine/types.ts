@@ -136,6 +136,7 @@ export interface PeerStats {
   peerChoking: boolean;
   peerInterested: boolean;
   snubbed: boolean;
+  /** Its share of the verified pieces, split between a piece's senders by the bytes each sent (fractional). */
   piecesReceived: number;
   requestsInFlight: number;
 }

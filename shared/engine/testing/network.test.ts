@@ -193,3 +193,55 @@ describe('a host’s uplink queue (what the lab reports to the engine for pacing
     expect(seen).toEqual([500, 300, 0]);
   });
 });
+
+describe('Bytes sent by an instant', () => {
+  it('counts a message as it leaves, so a window never reads more than the uplink capacity', () => {
+    const net = new Network({ latencyMs: 10 });
+    const a = net.addHost({ upload: 16_000, download: Infinity });
+    const channel = net.channel(a, net.addHost({ upload: 1, download: Infinity }));
+    net.schedule(100, () => net.send(channel, 16_000, () => {})); // leaves from 0.1 s to 1.1 s
+    net.schedule(1_200, () => net.send(channel, 8_000, () => {})); // from 1.2 s to 1.7 s
+    const samples: Array<[number, number]> = [];
+    for (let at = 0; at <= 3_000; at += 1_000)
+      net.schedule(at, () => samples.push([a.bytesSent, a.sentBy(net.now)]));
+    net.runUntil(3_000);
+    const perSecond = (k: 0 | 1) => samples.slice(1).map((s, i) => s[k] - samples[i][k]);
+    // Whole messages at their end: the second from 1 s to 2 s takes 24 000 bytes, 1.5 times the capacity.
+    expect(perSecond(0)).toEqual([0, 24_000, 0]);
+    // As they leave: 0.9 s then 0.1 s of the first, and all of the second.
+    expect(perSecond(1).map((bytes) => Math.round(bytes))).toEqual([14_400, 9_600, 0]);
+    expect(a.sentBy(net.now)).toBe(a.bytesSent);
+  });
+
+  it('never grows faster than the capacity under random traffic, and ends equal to bytesSent', () => {
+    const random = mulberry32(5);
+    const net = new Network({ latencyMs: 20 });
+    const hosts = [0, 1, 2].map(() => net.addHost({ upload: 2_000 + random() * 30_000, download: 50_000 }));
+    for (let k = 0; k < 200; k++) {
+      const from = hosts[k % 3];
+      const channel = net.channel(from, hosts[(k + 1) % 3]);
+      net.schedule(random() * 10_000, () => net.send(channel, 1 + Math.floor(random() * 20_000), () => {}));
+    }
+    const samples: Array<{ at: number; sent: number[] }> = [];
+    for (let at = 0; at <= 200_000; at += 137)
+      net.schedule(at, () => samples.push({ at, sent: hosts.map((host) => host.sentBy(net.now)) }));
+    net.runUntil(200_000);
+    for (let i = 1; i < samples.length; i++) {
+      hosts.forEach((host, h) => {
+        const bytes = samples[i].sent[h] - samples[i - 1].sent[h];
+        expect(bytes).toBeGreaterThanOrEqual(0);
+        expect(bytes).toBeLessThanOrEqual((host.upload * (samples[i].at - samples[i - 1].at)) / 1000 + 1e-6);
+      });
+    }
+    for (const host of hosts) expect(host.sentBy(net.now)).toBeCloseTo(host.bytesSent, 6);
+  });
+
+  it('keeps what had left of a message cut off by a crash, and nothing more', () => {
+    const net = new Network({ latencyMs: 10 });
+    const a = net.addHost({ upload: 1_000, download: Infinity });
+    net.send(net.channel(a, net.addHost({ upload: 1, download: Infinity })), 1_000, () => {});
+    net.schedule(250, () => net.crash(a));
+    net.runUntil(5_000);
+    expect([a.bytesSent, a.sentBy(net.now)]).toEqual([0, 250]);
+  });
+});

@@ -45,8 +45,15 @@ export class Host {
   transmitting = false;
   /** When the downlink has taken everything sent to it so far. */
   downlinkFree = 0;
+  /** Bytes of the messages whose last byte has left the uplink (a message counts whole when it ends). */
   bytesSent = 0;
   bytesReceived = 0;
+  /** The message leaving the uplink now (size 0 between messages): when it began, when it ends, its bytes. */
+  sendingFrom = 0;
+  sendingUntil = 0;
+  sendingSize = 0;
+  /** Bytes of the message cut off by a crash that had left before it. */
+  private cutOff = 0;
 
   constructor(
     readonly id: number,
@@ -57,6 +64,24 @@ export class Host {
       throw new RangeError(`download capacity must be > 0, got ${options.download}`);
     this.upload = options.upload;
     this.download = options.download;
+  }
+
+  /**
+   * Bytes that had left the uplink at `now`, the message under way counted by the share of its time elapsed: unlike
+   * `bytesSent`, which takes a whole message at its end, it never grows faster than the upload capacity, so the
+   * bytes between two instants over their time is the uplink's use then (at most 1 of its capacity).
+   */
+  sentBy(now: number): number {
+    if (this.sendingSize === 0) return this.bytesSent + this.cutOff;
+    const span = this.sendingUntil - this.sendingFrom;
+    const done = span > 0 ? Math.min(1, Math.max(0, (now - this.sendingFrom) / span)) : 1;
+    return this.bytesSent + this.cutOff + this.sendingSize * done;
+  }
+
+  /** The host crashed at `now`: what had left of the message under way stays counted in `sentBy`, the rest never. */
+  cut(now: number): void {
+    this.cutOff = this.sentBy(now) - this.bytesSent;
+    this.sendingSize = 0;
   }
 }
 
@@ -180,6 +205,7 @@ export class Network {
 
   /** The host dies: its uplink stops, nothing queued leaves. */
   crash(host: Host): void {
+    if (host.alive) host.cut(this.now);
     host.alive = false;
     for (const channel of host.ready) {
       channel.queue.length = 0;
@@ -220,8 +246,12 @@ export class Network {
       const size = message.size;
       host.transmitting = true;
       const done = this.now + (size * 1000) / host.upload;
+      host.sendingFrom = this.now;
+      host.sendingUntil = done;
+      host.sendingSize = size;
       this.schedule(done, () => {
         if (!host.alive) return; // crashed mid-message: the rest never leaves
+        host.sendingSize = 0;
         host.bytesSent += size;
         this.onTransmit?.(channel, size, this.now);
         this.arrive(channel, message);

@@ -3,6 +3,7 @@ import {
   baseName,
   formatBytes,
   formatDuration,
+  formatPieces,
   formatRate,
   plural,
   shortPeerId,
@@ -59,6 +60,15 @@ describe('plural', () => {
     expect(a).toBe('6a6b6c');
     expect(a).not.toBe(b);
     expect(shortPeerId('abc')).toBe('abc');
+  });
+
+  it('writes a share of pieces whole when it is whole to a tenth, else with one decimal', () => {
+    expect(formatPieces(0)).toBe('0');
+    expect(formatPieces(12)).toBe('12');
+    expect(formatPieces(2.5)).toBe('2.5');
+    expect(formatPieces(1 / 3)).toBe('0.3');
+    expect(formatPieces(3.96)).toBe('4');
+    expect(formatPieces(0.04)).toBe('0');
   });
 
   it('counts a wait in seconds from its start to the clock given, at least 1 s', () => {

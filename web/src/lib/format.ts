@@ -69,6 +69,13 @@ export function shortPeerId(peerIdHex: string): string {
   return peerIdHex.length > 6 ? peerIdHex.slice(-6) : peerIdHex;
 }
 
+/** A share of pieces (a piece made of several peers' blocks is split between them): a whole number when it is one to
+ * a tenth, else one decimal, so the column still reads as piece counts and adds up to the pieces within rounding. */
+export function formatPieces(pieces: number): string {
+  const tenths = Math.round(pieces * 10) / 10;
+  return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
+}
+
 /** Whole seconds since `start` (at least 1), as `formatDuration` writes them: a wait that has begun. */
 export function waitedFor(start: number, now: number): string {
   return formatDuration(Math.max(1, (now - start) / 1000));
