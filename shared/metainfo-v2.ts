@@ -2,12 +2,10 @@
 // .torrent files of all three kinds (v1, v2-only, hybrid). The v1 view of a v1 or hybrid torrent is metainfo.ts's
 // TorrentInfo, unchanged; this module adds the v2 view beside it and checks that both describe the same files.
 import {
-  BencodeError,
   asBytes,
   asDict,
   binaryToBytes,
   bytesToBinary,
-  decode,
   encode,
   utf8ToBytes,
   type BDict,
@@ -24,6 +22,7 @@ import {
   checkPathComponent,
   checkPathShape,
   choosePieceLength,
+  decodeInfoDict,
   encodeTorrent,
   isPadFileEntry,
   parseInfo,
@@ -120,20 +119,6 @@ export interface Hashers {
   sha256: Sha256;
 }
 
-function decodeInfo(infoBytes: Uint8Array): BDict {
-  let decoded: BValue;
-  try {
-    decoded = decode(infoBytes);
-  } catch (error) {
-    if (error instanceof BencodeError)
-      throw new MetainfoError(`The info dictionary is not valid bencode: ${error.message}`);
-    throw error;
-  }
-  const dict = asDict(decoded);
-  if (!dict) throw new MetainfoError('The info dictionary is not a dictionary');
-  return dict;
-}
-
 function metaVersion(dict: BDict): 1 | 2 {
   const value = dict['meta version'];
   if (value === undefined || value === 1) return 1;
@@ -148,7 +133,7 @@ function metaVersion(dict: BDict): 1 | 2 {
  * the same files, sizes and order, every file starting on a piece boundary. Throws MetainfoError.
  */
 export async function parseAnyInfo(infoBytes: Uint8Array, hashers: Hashers): Promise<AnyTorrentInfo> {
-  const dict = decodeInfo(infoBytes);
+  const dict = decodeInfoDict(infoBytes);
   const version = metaVersion(dict);
   const padFiles: number[] = [];
   if (Array.isArray(dict.files)) dict.files.forEach((entry, i) => isPadFileEntry(entry) && padFiles.push(i));

@@ -204,7 +204,8 @@ export function parseVerifiedInfo(infoBytes: Uint8Array, infoHash: Uint8Array): 
   return { infoHash, infoHashHex: toHex(infoHash), ...readInfo(infoBytes) };
 }
 
-function readInfo(infoBytes: Uint8Array): UnhashedInfo {
+/** The info dictionary's bytes decoded: a dictionary, or a MetainfoError. */
+export function decodeInfoDict(infoBytes: Uint8Array): BDict {
   let decoded: BValue;
   try {
     decoded = decode(infoBytes);
@@ -215,6 +216,11 @@ function readInfo(infoBytes: Uint8Array): UnhashedInfo {
   }
   const dict = asDict(decoded);
   if (!dict) throw new MetainfoError('The info dictionary is not a dictionary');
+  return dict;
+}
+
+function readInfo(infoBytes: Uint8Array): UnhashedInfo {
+  const dict = decodeInfoDict(infoBytes);
 
   const nameBytes = asBytes(dict['name.utf-8']) ?? asBytes(dict.name);
   if (!nameBytes) throw new MetainfoError('The info dictionary has no name');
