@@ -4,19 +4,21 @@ import { BACKLOG_BYTES } from '../net/channel-writer';
 import { PeerChannels, type HeldChannel } from './peer-channels';
 
 /** A data channel as the worker sees it after the transfer. */
-class FakeChannel extends EventTarget implements HeldChannel {
+class FakeChannel implements HeldChannel {
   bufferedAmount = 0;
   binaryType = 'blob';
   sent: Uint8Array[] = [];
   closeCalls = 0;
-  constructor(public readyState = 'connecting') {
-    super();
+  private readonly events = new EventTarget();
+  constructor(public readyState = 'connecting') {}
+  addEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
+    this.events.addEventListener(type, listener as EventListener);
   }
-  override addEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
-    super.addEventListener(type, listener as EventListener);
+  removeEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
+    this.events.removeEventListener(type, listener as EventListener);
   }
-  override removeEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
-    super.removeEventListener(type, listener as EventListener);
+  dispatchEvent(event: Event): void {
+    this.events.dispatchEvent(event);
   }
   send(data: Uint8Array): void {
     this.sent.push(data.slice());
