@@ -40,15 +40,10 @@ export type CreateInstance = (options: {
   adoptChannel?: AdoptChannel | undefined;
 }) => PeerInstance;
 
-/** The RTCPeerConnection class that moves channels through each `adopt` (one class per adopter). */
-const adoptingClasses = new WeakMap<AdoptChannel, typeof RTCPeerConnection>();
-
+/** simple-peer's WebRTC classes, its RTCPeerConnection moving channels through `adopt`. Made for each connection
+ * over the page's RTCPeerConnection of the moment, as simple-peer itself reads it (tests wrap it). */
 function wrtcFor(adopt: AdoptChannel): SimplePeer.Options['wrtc'] {
-  let Adopting = adoptingClasses.get(adopt);
-  if (!Adopting) {
-    Adopting = adoptingPeerConnection(RTCPeerConnection, adopt) as typeof RTCPeerConnection;
-    adoptingClasses.set(adopt, Adopting);
-  }
+  const Adopting = adoptingPeerConnection(RTCPeerConnection, adopt) as typeof RTCPeerConnection;
   return { RTCPeerConnection: Adopting, RTCSessionDescription, RTCIceCandidate };
 }
 
