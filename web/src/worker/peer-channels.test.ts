@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MainToWorker, WorkerToMain } from '../lib/protocol';
 import { BACKLOG_BYTES } from '../net/channel-writer';
-import { PeerChannels, type HeldChannel } from './peer-channels';
+import { LOW_WATER_BYTES, MAX_EARLY_BYTES, PeerChannels, type HeldChannel } from './peer-channels';
 
 /** A data channel as the worker sees it after the transfer. */
 class FakeChannel implements HeldChannel {
   bufferedAmount = 0;
+  bufferedAmountLowThreshold = 0;
   binaryType = 'blob';
   sent: Uint8Array[] = [];
   closeCalls = 0;
@@ -64,6 +65,8 @@ describe('PeerChannels', () => {
     const channel = new FakeChannel();
     channels.adopt('ch1', channel);
     expect(channel.binaryType).toBe('arraybuffer');
+    // Refilled from the low mark simple-peer set on the page, not left to run dry (the default mark is 0).
+    expect(channel.bufferedAmountLowThreshold).toBe(LOW_WATER_BYTES);
     expect(posted).toEqual([]);
     channel.open();
     channel.dispatchEvent(new Event('open'));
@@ -135,6 +138,18 @@ describe('PeerChannels', () => {
     ]);
     channels.bind(T, 'c1', 'ch1');
     expect(delivered).toEqual([]);
+  });
+
+  it('closes a channel that receives too much before the page names its connection', () => {
+    const { channels, posted } = setup();
+    const channel = new FakeChannel('open');
+    channels.adopt('ch1', channel);
+    channel.receive(new ArrayBuffer(MAX_EARLY_BYTES));
+    expect(channels.size).toBe(1);
+    channel.receive(new ArrayBuffer(1));
+    expect(channels.size).toBe(0);
+    expect(channel.closeCalls).toBe(1);
+    expect(posted.at(-1)).toEqual({ type: 'channel-state', id: 'ch1', state: 'closed' });
   });
 
   it('closes the channel when the page closed its connection', () => {

@@ -9,11 +9,19 @@ import type { MainToWorker, WorkerToMain } from '../lib/protocol';
 import { openPeerWriter } from '../net/channel-transport';
 import { RateLimiter, type ChannelWriter } from '../net/channel-writer';
 
+/** The channel's buffer refills from here: `bufferedamountlow` fires when it falls to this mark, as simple-peer
+ * set it on the page (the writer tops the buffer up to its high-water mark, 256 KiB). */
+export const LOW_WATER_BYTES = 64 * 1024;
+/** What a channel may receive before the page names its connection (the other side's handshake, extended handshake
+ * and bitfield are far less); past it the channel is closed rather than held. */
+export const MAX_EARLY_BYTES = 4 * 1024 * 1024;
+
 /** The parts of an RTCDataChannel the worker uses (tests pass a fake). */
 export interface HeldChannel {
   readonly bufferedAmount: number;
   readonly readyState: string;
   binaryType: string;
+  bufferedAmountLowThreshold: number;
   send(data: Uint8Array<ArrayBuffer>): void;
   close(): void;
   addEventListener(type: string, listener: (event: { data?: unknown }) => void): void;
@@ -26,8 +34,9 @@ interface Held {
   open: boolean;
   /** The connection it serves, once the page said it opened. */
   peer?: { infoHashHex: string; peer: string; writer: ChannelWriter };
-  /** What arrived before that (the other side may speak first). */
+  /** What arrived before that (the other side may speak first), and its size. */
   early: ArrayBuffer[];
+  earlyBytes: number;
 }
 
 export interface PeerChannelsOptions {
@@ -55,7 +64,8 @@ export class PeerChannels {
   /** A channel the page just transferred. */
   adopt(id: string, channel: HeldChannel): void {
     channel.binaryType = 'arraybuffer';
-    const held: Held = { id, channel, open: false, early: [] };
+    channel.bufferedAmountLowThreshold = LOW_WATER_BYTES;
+    const held: Held = { id, channel, open: false, early: [], earlyBytes: 0 };
     this.held.set(id, held);
     channel.addEventListener('open', () => this.opened(held));
     channel.addEventListener('close', () => this.lost(held));
@@ -127,6 +137,8 @@ export class PeerChannels {
     if (!bytes) return;
     if (!held.peer) {
       held.early.push(bytes);
+      held.earlyBytes += bytes.byteLength;
+      if (held.earlyBytes > MAX_EARLY_BYTES) this.lost(held);
       return;
     }
     const { infoHashHex, peer } = held.peer;
@@ -147,6 +159,7 @@ export class PeerChannels {
       held.peer.writer.close();
     }
     held.early.length = 0;
+    held.earlyBytes = 0;
     try {
       held.channel.close();
     } catch {
