@@ -2,7 +2,7 @@
 // reload, and two tabs of one Firefox profile share one engine, the second acting through the first. Firefox runs
 // through puppeteer-core (e2e/firefox.ts).
 import { expect, test } from '@playwright/test';
-import type { Browser as FirefoxBrowser } from 'puppeteer-core';
+import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
 import {
   downloadInFirefox,
   firefoxAvailable,
@@ -15,6 +15,7 @@ import {
   waitForState,
 } from './firefox';
 import {
+  channelPath,
   expectStatus,
   openPeer,
   randomFile,
@@ -35,6 +36,17 @@ test.afterEach(async () => {
   await Promise.all(firefoxes.splice(0).map((browser) => browser.close()));
 });
 
+/** Where Firefox's engine should hold its data channels: in the worker from Firefox 144 on (transferable channels),
+ * on the page before (the worker has no RTCDataChannel: the app falls back by feature detection). */
+async function expectedChannelPath(browser: FirefoxBrowser): Promise<'worker' | 'page'> {
+  const major = Number(/(\d+)\./.exec(await browser.version())?.[1] ?? 0);
+  return major >= 144 ? 'worker' : 'page';
+}
+
+async function firefoxChannelPath(page: FirefoxPage): Promise<string | null> {
+  return page.evaluate(() => document.documentElement.dataset.channels ?? null);
+}
+
 async function firefox(): Promise<{ browser: FirefoxBrowser; downloads: string }> {
   const downloads = tempDir('swarmdrop-firefox-downloads-');
   const browser = await launchFirefox(downloads);
@@ -52,6 +64,9 @@ test('Firefox shares and Chromium downloads the identical file', async ({ browse
   const item = torrentItem(chromium.page, 'from-firefox.bin');
   await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
   expect((await saveFile(chromium.page, item, 'from-firefox.bin')).sha256).toBe(file.sha256);
+  // Firefox wrote the bytes from its engine worker where it can hold channels, else from the page.
+  expect(await firefoxChannelPath(sharer)).toBe(await expectedChannelPath(fx));
+  expect(await channelPath(chromium.page)).toBe('worker');
   await chromium.context.close();
 });
 
@@ -63,10 +78,12 @@ test('Chromium shares, Firefox downloads, and Save in Firefox yields the identic
   const chromium = await openPeer(browser);
   const magnet = await shareFiles(chromium.page, file.path, 'to-firefox.bin');
   const { browser: fx, downloads } = await firefox();
-  const page = await openFirefoxApp(fx, `${baseURL}/`);
+  // Firefox keeps its channels on the page here (today's path, forced), Chromium moves its own to the worker.
+  const page = await openFirefoxApp(fx, `${baseURL}/?channels=page`);
   await downloadInFirefox(page, magnet);
   await waitForState(page, 'to-firefox.bin', 'seeding');
   expect(await saveInFirefox(page, 'to-firefox.bin', downloads)).toBe(file.sha256);
+  expect(await firefoxChannelPath(page)).toBe('page');
   // Firefox has no directory picker: the UI does not offer a control that cannot work there.
   const folderButtons = await page.evaluate(
     () =>

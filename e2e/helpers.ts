@@ -244,3 +244,9 @@ export async function seriousViolations(page: Page, include?: string): Promise<s
         `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
     );
 }
+
+/** Where the engine tab read and wrote its latest connection's data channel: 'worker' (moved to the engine's
+ * worker), 'page' (today's path), or null before any connection opened. */
+export async function channelPath(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.documentElement.dataset.channels ?? null);
+}

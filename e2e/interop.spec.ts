@@ -5,6 +5,7 @@ import { expect, test } from '@playwright/test';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  channelPath,
   expectStatus,
   openPeer,
   randomFile,
@@ -59,6 +60,8 @@ test("WebTorrent's browser bundle downloads what our tab shares, through our tra
     );
     expect(result.size).toBe(file.bytes.length);
     expect(result.sha256).toBe(file.sha256);
+    // Our side answered the bundle's offer: the channel WebTorrent's simple-peer opened was moved to our worker.
+    expect(await channelPath(ours.page)).toBe('worker');
     await context.close();
     await ours.context.close();
   } finally {
@@ -96,6 +99,8 @@ test("our tab downloads what WebTorrent's bundle seeds, through bittorrent-track
     const saved = await saveFile(ours.page, item, 'from-webtorrent.bin');
     expect(saved.size).toBe(bytes.length);
     expect(saved.sha256).toBe(sha256(bytes));
+    // Our side made the offer: the channel our simple-peer created was moved to our worker before it opened.
+    expect(await channelPath(ours.page)).toBe('worker');
     await context.close();
     await ours.context.close();
   } finally {

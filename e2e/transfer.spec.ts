@@ -3,6 +3,7 @@
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
 import {
+  channelPath,
   expectStatus,
   infoHashOf,
   openPeer,
@@ -94,3 +95,32 @@ test('a folder with nested paths and an empty file arrives intact', async ({ bro
   await a.context.close();
   await b.context.close();
 });
+
+// Both paths of a connection's bytes: its data channel moved to the engine's worker (where the browser can), and
+// kept on the page (`?channels=page` forces what a browser without transferable channels does).
+for (const path of ['worker', 'page'] as const) {
+  test(`a transfer between two tabs with the data channels ${path === 'worker' ? 'in the engine worker' : 'kept on the page'}`, async ({
+    browser,
+  }) => {
+    const query = path === 'page' ? '/?channels=page' : '/';
+    const file = randomFile(tempDir(), `channels-${path}.bin`, 3 * 1024 * 1024 + 4321);
+    const a = await openPeer(browser, query);
+    const magnet = await shareFiles(a.page, file.path, file.name);
+    const b = await openPeer(browser, query);
+    await startDownload(b.page, magnet);
+    const item = torrentItem(b.page, file.name);
+    await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+    for (const peer of [a, b]) expect(await channelPath(peer.page)).toBe(path);
+    const saved = await saveFile(b.page, item, file.name);
+    expect(saved.size).toBe(file.bytes.length);
+    expect(saved.sha256).toBe(file.sha256);
+    // The seeder leaves: the downloader's connection closes, whichever side held the channel.
+    await a.context.close();
+    await expect(
+      item.locator('dt', { hasText: /^Peers$/ }).locator('xpath=following-sibling::dd'),
+    ).toHaveText('0', {
+      timeout: 20_000,
+    });
+    await b.context.close();
+  });
+}

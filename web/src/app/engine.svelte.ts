@@ -2,6 +2,7 @@
 // the tracker clients and the connections (net/engine-bridge.ts) and answers the other tabs' calls; every other tab
 // is a view of it (net/tab-link.ts). Either way, `call` runs a user's action on the engine, wherever it is.
 import type { Call, Result } from '../lib/actions';
+import { channelTransferAllowed } from '../net/channel-transfer';
 import { EngineBridge, type WorkerLike } from '../net/engine-bridge';
 import { LocalEngine } from '../net/local-engine';
 import {
@@ -143,7 +144,13 @@ export class EngineLink {
       defaultTrackers: [defaultTracker(location)],
       uploadLimit: this.settings.uploadLimitKiB * 1024,
       relayOnly: relay && this.settings.relayOnly,
+      channelsInWorker: channelTransferAllowed(
+        location.search,
+        import.meta.env.VITE_CHANNELS as string | undefined,
+      ),
       listener: {
+        // Where the latest connection's data channel is read and written (the e2e tests check it).
+        channelPath: (path) => (document.documentElement.dataset.channels = path),
         ready: () => {
           torrents.ready = true;
           this.publish();

@@ -85,7 +85,8 @@ export interface ActionMessage<A extends WorkerAction = WorkerAction> {
 
 export type MainToWorker =
   | ActionMessage
-  | { type: 'peer-connected'; infoHashHex: string; peer: string; identities?: string[] }
+  /** A connection opened; `channel` names its data channel when that channel lives in the worker (see below). */
+  | { type: 'peer-connected'; infoHashHex: string; peer: string; identities?: string[]; channel?: string }
   | { type: 'peer-data'; infoHashHex: string; peer: string; data: ArrayBuffer }
   | { type: 'peer-closed'; infoHashHex: string; peer: string }
   /** The path of a connection, read from its selected ICE candidate pair. */
@@ -97,7 +98,14 @@ export type MainToWorker =
   /** A stream (a player, a save) needs these pieces first, the first now; `seek` drops earlier wishes. */
   | { type: 'want-pieces'; infoHashHex: string; pieces: number[]; seek: boolean }
   /** The page is going away: announce stopped where possible, flush storage. */
-  | { type: 'shutdown' };
+  | { type: 'shutdown' }
+  // --- channels in the worker (net/channel-transfer.ts, worker/peer-channels.ts) ---
+  /** A connection's data channel, transferred to the worker when it was created (before it opened or sent). */
+  | { type: 'channel-adopt'; id: string; channel: RTCDataChannel }
+  /** The page closed the connection of that channel. */
+  | { type: 'channel-close'; id: string }
+  /** The tab's upload limit, for the channels the worker writes (0 = none). */
+  | { type: 'upload-limit'; bytesPerSecond: number };
 
 /** The answer to one action: its result, typed by the action's row. */
 export interface ActionReply<A extends WorkerAction = WorkerAction> {
@@ -136,4 +144,9 @@ export type WorkerToMain =
   | { type: 'sends'; sends: Array<{ infoHashHex: string; peer: string; data: ArrayBuffer }> }
   | { type: 'close'; infoHashHex: string; peer: string; reason: string }
   | { type: 'announce'; infoHashHex: string; event?: AnnounceEvent; stats: AnnounceStats }
-  | { type: 'want-peers'; infoHashHex: string; count: number };
+  | { type: 'want-peers'; infoHashHex: string; count: number }
+  // --- channels in the worker (net/channel-transfer.ts, worker/peer-channels.ts) ---
+  /** Posted first: whether this worker can hold data channels (RTCDataChannel exists in its scope). */
+  | { type: 'channel-support'; transferable: boolean }
+  /** A channel the worker holds opened, or closed (the page's stand-in tells simple-peer). */
+  | { type: 'channel-state'; id: string; state: 'open' | 'closed' };

@@ -113,6 +113,31 @@ describe('EngineBridge', () => {
     ]);
   });
 
+  it("moves channels to the worker once it says it can hold them, paced by the tab's upload limit", () => {
+    const { worker, bridge } = setup({}, { uploadLimit: 10_000 });
+    expect(bridge.channels.path).toBe('page');
+    worker.emit({ type: 'channel-support', transferable: true });
+    expect(bridge.channels.path).toBe('worker');
+    expect(worker.posted).toContainEqual({ type: 'upload-limit', bytesPerSecond: 10_000 });
+    bridge.setUploadLimit(20_000);
+    expect(worker.posted.at(-1)).toEqual({ type: 'upload-limit', bytesPerSecond: 20_000 });
+    // The worker's reports reach the stand-in simple-peer holds.
+    const standIn = bridge.channels.adopt({ label: 'x' } as RTCDataChannel)!;
+    worker.emit({ type: 'channel-state', id: standIn.id, state: 'open' });
+    expect(standIn.readyState).toBe('open');
+    worker.emit({ type: 'channel-state', id: standIn.id, state: 'closed' });
+    expect(standIn.readyState).toBe('closed');
+  });
+
+  it('keeps channels on the page when told to, or when the worker cannot hold them', () => {
+    const forced = setup({}, { channelsInWorker: false });
+    forced.worker.emit({ type: 'channel-support', transferable: true });
+    expect(forced.bridge.channels.path).toBe('page');
+    const unable = setup();
+    unable.worker.emit({ type: 'channel-support', transferable: false });
+    expect(unable.bridge.channels.path).toBe('page');
+  });
+
   it('starts tracker clients for active torrents once the worker is ready, with its peer id', () => {
     const { worker, sockets } = setup();
     worker.emit({ type: 'torrent-active', infoHashHex: T, trackers: ['ws://t1/', 'ws://t2/'], stats });

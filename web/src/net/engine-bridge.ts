@@ -5,6 +5,7 @@ import type { ActionResult, Call, WorkerAction } from '../lib/actions';
 import type { AnnounceStats, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
 import { usableTrackers, type TrackerStatus } from '../lib/trackers';
 import { ViewMirror } from '../lib/view-delta';
+import { ChannelTransfer, type ChannelPath } from './channel-transfer';
 import { RateLimiter } from './channel-writer';
 import { PeerManager, type CreateInstance, type RtcPeer } from './peers';
 import { reachProblem, swarmOthers } from './reachability';
@@ -28,6 +29,8 @@ export interface BridgeListener {
   /** The worker failed after it had started; pending requests were rejected and a new worker reloads the torrents
    * from storage. */
   restarted?(message: string): void;
+  /** A connection opened, its data channel read and written on this path (in the worker, or on the page). */
+  channelPath?(path: ChannelPath): void;
 }
 
 export interface BridgeOptions {
@@ -44,6 +47,8 @@ export interface BridgeOptions {
   uploadLimit?: number;
   /** Every new connection through a TURN relay only (the ICE servers must include one). */
   relayOnly?: boolean;
+  /** Data channels may move to the worker where it can hold them (default true; see channel-transfer.ts). */
+  channelsInWorker?: boolean;
 }
 
 export class RequestError extends Error {
@@ -61,6 +66,8 @@ const MAX_RESTARTS = 3;
 export class EngineBridge {
   readonly limiter: RateLimiter;
   readonly peers: PeerManager;
+  /** The data channels moved to the worker. */
+  readonly channels: ChannelTransfer;
   private tracker: TrackerClient<RtcPeer> | undefined;
   private worker: WorkerLike;
   /** The current worker has posted `ready`. */
@@ -90,7 +97,13 @@ export class EngineBridge {
     this.iceServers = options.iceServers;
     this.relayOnly = options.relayOnly ?? false;
     this.limiter = new RateLimiter(options.uploadLimit ?? 0);
+    this.channels = new ChannelTransfer(
+      (message, transfer) => this.worker.postMessage(message, transfer),
+      options.channelsInWorker ?? true,
+    );
     this.peers = new PeerManager({
+      channels: this.channels,
+      onChannelPath: (path) => this.options.listener.channelPath?.(path),
       post: (message, transfer) => this.worker.postMessage(message, transfer),
       iceServers: () => this.iceServers,
       iceTransportPolicy: () => (this.relayOnly ? 'relay' : 'all'),
@@ -131,6 +144,7 @@ export class EngineBridge {
     this.tracker?.shutdown();
     this.tracker = undefined;
     this.peers.closeAll();
+    this.channels.reset();
     this.early.length = 0;
     this.active.clear();
     this.numbers.clear();
@@ -153,6 +167,8 @@ export class EngineBridge {
 
   setUploadLimit(bytesPerSecond: number): void {
     this.limiter.setRate(bytesPerSecond);
+    // The channels the worker holds are paced there.
+    this.worker.postMessage({ type: 'upload-limit', bytesPerSecond: this.limiter.bytesPerSecond });
   }
 
   /** ICE servers for new connections (fresh TURN credentials, say). */
@@ -254,6 +270,13 @@ export class EngineBridge {
         return;
       case 'sends':
         for (const send of message.sends) this.peers.send(send.infoHashHex, send.peer, send.data);
+        return;
+      case 'channel-support':
+        this.channels.setSupported(message.transferable);
+        this.worker.postMessage({ type: 'upload-limit', bytesPerSecond: this.limiter.bytesPerSecond });
+        return;
+      case 'channel-state':
+        this.channels.state(message.id, message.state);
         return;
       case 'close':
         // Why the engine closed a connection, for whoever reads the console (hidden unless verbose).

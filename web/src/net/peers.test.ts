@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import type { MainToWorker } from '../lib/protocol';
+import { ChannelTransfer } from './channel-transfer';
 import type { ChannelLike } from './channel-writer';
 import { PeerManager, type PeerInstance } from './peers';
 
@@ -203,5 +204,49 @@ describe('PeerManager', () => {
         path: 'relayed',
       }),
     );
+  });
+  it("names the worker's channel in peer-connected and leaves its bytes to the worker, where the worker holds it", () => {
+    const posted: Array<{ message: MainToWorker; transfer?: Transferable[] }> = [];
+    const post = (message: MainToWorker, transfer?: Transferable[]) => posted.push({ message, transfer });
+    const transfer = new ChannelTransfer(post, true);
+    const adopters: unknown[] = [];
+    const paths: string[] = [];
+    const instances: FakeInstance[] = [];
+    const manager = new PeerManager({
+      post,
+      iceServers: () => [],
+      channels: transfer,
+      onChannelPath: (path) => paths.push(path),
+      createInstance: ({ adoptChannel }) => {
+        adopters.push(adoptChannel);
+        const instance = new FakeInstance();
+        // simple-peer creating its channel through the adopting RTCPeerConnection.
+        const standIn = adoptChannel?.({ label: 'x' } as RTCDataChannel);
+        if (standIn) (instance as unknown as { _channel: unknown })._channel = standIn;
+        instances.push(instance);
+        return instance as unknown as PeerInstance;
+      },
+    });
+    // Before the worker says it can hold channels, they stay on the page.
+    manager.createPeer(T, true);
+    expect(adopters[0]).toBeUndefined();
+    transfer.setSupported(true);
+    manager.createPeer(T, true);
+    expect(adopters[1]).toBe(transfer.adopt);
+    const adopt = posted.find((p) => p.message.type === 'channel-adopt')!.message as { id: string };
+    instances[1].emit('connect');
+    const connected = posted.find((p) => p.message.type === 'peer-connected')!.message as {
+      peer: string;
+      channel?: string;
+    };
+    expect(connected.channel).toBe(adopt.id);
+    expect(paths).toEqual(['worker']);
+    // Nothing of the channel passes here: no writer, no data listener.
+    expect(manager.connectedCount(T)).toBe(1);
+    expect(instances[1].listenerCount('data')).toBe(0);
+    manager.send(T, connected.peer, new ArrayBuffer(4));
+    instances[0].emit('connect');
+    expect(paths).toEqual(['worker', 'page']);
+    expect(instances[0].listenerCount('data')).toBe(1);
   });
 });

@@ -1,10 +1,20 @@
 // WebRTC connections to peers, through simple-peer. The main thread owns them (RTCPeerConnection cannot live
-// in a worker) and carries bytes between each data channel and the engine worker as transferred ArrayBuffers.
+// in a worker). Each data channel moves to the engine worker when it is created, where the browser allows it
+// (channel-transfer.ts); otherwise the main thread carries bytes between the channel and the worker as transferred
+// ArrayBuffers.
 import './../lib/polyfills';
 import SimplePeer from 'simple-peer';
 import type { SignalDescription } from '../../../shared/tracker-protocol';
 import type { MainToWorker } from '../lib/protocol';
-import { ChannelWriter, deferTask, type ChannelLike, type RateLimiter } from './channel-writer';
+import {
+  adoptingPeerConnection,
+  ChannelStandIn,
+  type AdoptChannel,
+  type ChannelPath,
+  type ChannelTransfer,
+} from './channel-transfer';
+import { openPeerWriter } from './channel-transport';
+import type { ChannelLike, ChannelWriter, RateLimiter } from './channel-writer';
 import { connectionIdentities } from './identities';
 import { pathFromStats } from './peer-path';
 import { noRoute, type Attempt } from './reachability';
@@ -26,13 +36,28 @@ export type CreateInstance = (options: {
   iceServers: RTCIceServer[];
   /** 'relay': only TURN relay candidates, so the peer never learns our address. */
   iceTransportPolicy: RTCIceTransportPolicy;
+  /** Moves the connection's data channel to the worker when it is created (see channel-transfer.ts). */
+  adoptChannel?: AdoptChannel | undefined;
 }) => PeerInstance;
 
-export const createSimplePeer: CreateInstance = ({ initiator, iceServers, iceTransportPolicy }) =>
+/** simple-peer's WebRTC classes, its RTCPeerConnection moving channels through `adopt`. Made for each connection
+ * over the page's RTCPeerConnection of the moment, as simple-peer itself reads it (tests wrap it). */
+function wrtcFor(adopt: AdoptChannel): SimplePeer.Options['wrtc'] {
+  const Adopting = adoptingPeerConnection(RTCPeerConnection, adopt) as typeof RTCPeerConnection;
+  return { RTCPeerConnection: Adopting, RTCSessionDescription, RTCIceCandidate };
+}
+
+export const createSimplePeer: CreateInstance = ({
+  initiator,
+  iceServers,
+  iceTransportPolicy,
+  adoptChannel,
+}) =>
   new SimplePeer({
     initiator,
     trickle: false,
     config: { iceServers, iceTransportPolicy },
+    ...(adoptChannel ? { wrtc: wrtcFor(adoptChannel) } : {}),
   }) as unknown as PeerInstance;
 
 export type PostToWorker = (message: MainToWorker, transfer?: Transferable[]) => void;
@@ -120,6 +145,10 @@ export interface PeerManagerOptions {
   onAttempts?: (infoHashHex: string) => void;
   /** A matched connection that has not opened after this long counts as failed (default 15 s). */
   stallMs?: number;
+  /** Moves data channels to the worker where it can hold them (none: every channel stays on the page). */
+  channels?: ChannelTransfer;
+  /** A connection opened, its channel read and written on this path. */
+  onChannelPath?: (path: ChannelPath) => void;
 }
 
 /** What simple-peer keeps of its RTCPeerConnection (absent from test fakes). */
@@ -164,7 +193,12 @@ export class PeerManager {
     const peer = new RtcPeer(
       infoHashHex,
       initiator,
-      this.createInstance({ initiator, iceServers: this.options.iceServers(), iceTransportPolicy }),
+      this.createInstance({
+        initiator,
+        iceServers: this.options.iceServers(),
+        iceTransportPolicy,
+        adoptChannel: this.options.channels?.path === 'worker' ? this.options.channels.adopt : undefined,
+      }),
       iceTransportPolicy === 'relay',
     );
     const torrent = this.torrent(infoHashHex);
@@ -276,20 +310,20 @@ export class PeerManager {
     }
     const key = `c${nextKey++}`;
     peer.key = key;
-    const channel = (peer.instance as unknown as { _channel?: ChannelLike })._channel;
+    const channel = (peer.instance as unknown as { _channel?: ChannelLike | ChannelStandIn })._channel;
     if (!channel) {
       peer.destroy();
       return;
     }
-    peer.writer = new ChannelWriter(
-      channel,
-      this.options.limiter,
-      () => peer.destroy(),
-      undefined,
-      deferTask(),
-      (backlogged) =>
-        this.options.post({ type: 'peer-backlog', infoHashHex: peer.infoHashHex, peer: key, backlogged }),
-    );
+    // A channel the worker holds is written there; one on the page is written here.
+    const inWorker = channel instanceof ChannelStandIn ? channel : undefined;
+    if (!inWorker) {
+      peer.writer = openPeerWriter(channel as ChannelLike, {
+        limiter: this.options.limiter,
+        onError: () => peer.destroy(),
+        report: (report) => this.options.post({ ...report, infoHashHex: peer.infoHashHex, peer: key }),
+      });
+    }
     torrent.connected.set(key, peer);
     if (peer.remote !== undefined) torrent.reached.add(peer.remote);
     // A connection opened: earlier failures no longer describe this torrent's reach.
@@ -304,7 +338,15 @@ export class PeerManager {
       remoteAddress?: string;
     };
     const identities = connectionIdentities(remote._pc?.remoteDescription?.sdp, remote.remoteAddress);
-    this.options.post({ type: 'peer-connected', infoHashHex: peer.infoHashHex, peer: key, identities });
+    this.options.post({
+      type: 'peer-connected',
+      infoHashHex: peer.infoHashHex,
+      peer: key,
+      identities,
+      ...(inWorker ? { channel: inWorker.id } : {}),
+    });
+    this.options.onChannelPath?.(inWorker ? 'worker' : 'page');
+    if (inWorker) return;
     peer.instance.on('data', (chunk: Uint8Array) => {
       // simple-peer wraps each message's ArrayBuffer in a Buffer view without copying: transfer it whole.
       const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;

@@ -1,5 +1,7 @@
 // The engine worker: hosts a TorrentSession per torrent, hashes with SubtleCrypto and stores verified pieces in
-// one origin-private file per torrent (IndexedDB where the browser has no synchronous access handles). Start it from the main thread with
+// one origin-private file per torrent (IndexedDB where the browser has no synchronous access handles), and reads
+// and writes the connections' data channels itself where the page could transfer them (peer-channels.ts). Start it
+// from the main thread with
 //   new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' })
 // and talk to it with the messages of lib/protocol.ts.
 import { TorrentSession } from '../../../shared/engine/session';
@@ -14,6 +16,7 @@ import {
 import { IdbStore } from '../lib/storage-idb';
 import { Client } from './client';
 import { OpfsDirectory, syncHandlesAvailable } from './opfs-directory';
+import { PeerChannels, type HeldChannel } from './peer-channels';
 import type { SyncFileDirectory } from './sync-file';
 import { SendBatcher } from './send-batcher';
 
@@ -24,7 +27,17 @@ const TICK_MS = 250;
 const batcher = new SendBatcher((message: WorkerToMain, transfer: Transferable[] = []) =>
   self.postMessage(message, { transfer }),
 );
-const post = batcher.post;
+
+/** The data channels this worker holds (see peer-channels.ts): their sends are written here, not posted. */
+const channels = new PeerChannels({
+  post: (message) => batcher.post(message),
+  deliver: (message) => dispatch(message),
+});
+const post: typeof batcher.post = (message, transfer) => {
+  if (!channels.take(message)) batcher.post(message, transfer);
+};
+// Before anything else: the page moves channels here only if this worker can hold them.
+batcher.post({ type: 'channel-support', transferable: typeof RTCDataChannel === 'function' });
 
 /** IndexedDB, or when it cannot be opened (private mode) a store that fails every operation with the reason, so
  * each torrent shows `Error: storage unavailable: ...`. */
@@ -65,11 +78,25 @@ const early: MainToWorker[] = [];
 let client: Client | undefined;
 
 function dispatch(message: MainToWorker): void {
+  switch (message.type) {
+    case 'channel-adopt':
+      channels.adopt(message.id, message.channel as unknown as HeldChannel);
+      return;
+    case 'channel-close':
+      channels.closedByPage(message.id);
+      return;
+    case 'upload-limit':
+      channels.setUploadLimit(message.bytesPerSecond);
+      return;
+  }
   if (!client) {
     early.push(message);
     return;
   }
   client.handle(message).catch((error: unknown) => console.error('engine worker:', error));
+  // The engine knows the connection now: what its channel received meanwhile follows.
+  if (message.type === 'peer-connected' && message.channel !== undefined)
+    channels.bind(message.infoHashHex, message.peer, message.channel);
 }
 
 self.addEventListener('message', (event: MessageEvent<MainToWorker>) => dispatch(event.data));
