@@ -279,7 +279,8 @@ export class TorrentHost {
     if (skipped.size === 0 && this.record.skippedFiles === undefined) return;
     this.feed({
       type: 'file-priorities',
-      priorities: info.files.map((_, index) => (skipped.has(index) ? 'skip' : 'normal')),
+      // Pad files (BEP 47) are zeros nobody chose: a piece is fetched for the real files it holds.
+      priorities: info.files.map((file, index) => (skipped.has(index) || file.pad ? 'skip' : 'normal')),
     });
   }
 
@@ -292,7 +293,7 @@ export class TorrentHost {
     const wanted = new Bitfield(info.pieceCount);
     const skip = new Set(skipped);
     info.files.forEach((file, index) => {
-      if (skip.has(index) || file.length === 0) return;
+      if (skip.has(index) || file.length === 0 || file.pad) return;
       const { first, last } = filePieces(info, index);
       for (let piece = first; piece <= last; piece++) wanted.set(piece);
     });
@@ -694,13 +695,20 @@ export class TorrentHost {
       peers: this.halted ? 0 : (stats?.peers ?? 0),
       seeds: this.halted ? 0 : (stats?.seeds ?? 0),
       files: info
-        ? info.files.map((file, index) => ({
-            index,
-            path: file.path.join('/'),
-            length: file.length,
-            complete: this.fileComplete(index),
-            chosen: !skipped.has(index),
-          }))
+        ? info.files.flatMap((file, index) =>
+            // Pad files are never shown, chosen or saved; the others keep their index in the info's list.
+            file.pad
+              ? []
+              : [
+                  {
+                    index,
+                    path: file.path.join('/'),
+                    length: file.length,
+                    complete: this.fileComplete(index),
+                    chosen: !skipped.has(index),
+                  },
+                ],
+          )
         : [],
       peerStats: this.halted ? [] : peerRows(stats?.peerStats ?? [], this.paths, state === 'seeding'),
       availability: stats ? Array.from(stats.availability) : [],
