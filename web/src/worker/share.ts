@@ -157,7 +157,7 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
  * Reads a file front to back in chunks of `chunkBytes`, the next chunk read while the caller works on this one; a
  * read within the chunk is a view of it (no copy).
  */
-class ChunkReader {
+export class ChunkReader {
   private start = 0;
   private chunk: Uint8Array = new Uint8Array(0);
   private next: { start: number; bytes: Promise<Uint8Array> } | undefined;
