@@ -77,7 +77,7 @@ describe('checkChosenFiles: every piece against the files', () => {
     expect(
       stored
         .get(2)!
-        .subarray(7)
+        .subarray(8 * KiB + 7)
         .every((byte) => byte === 0),
     ).toBe(true); // a.bin's tail, then its pad
     expect(seen.at(-1)).toBe(40 * KiB + 7 + 16 * KiB + 5000);
