@@ -11,9 +11,11 @@ import {
   type Sha1,
   type TorrentInfo,
 } from '../../../shared/metainfo';
-import type { ActionRequest, ActionResult, AddedTorrent, WorkerAction } from '../lib/actions';
+import { parseAnyTorrent, type AnyMetainfo } from '../../../shared/metainfo-v2';
+import type { Sha256 } from '../../../shared/merkle';
+import type { ActionRequest, ActionResult, AddedTorrent, SharedFile, WorkerAction } from '../lib/actions';
 import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
-import { subtleSha1 } from '../lib/hash';
+import { subtleSha1, subtleSha256 } from '../lib/hash';
 import { toPosted, ViewDiffer } from '../lib/view-delta';
 import { storageErrorReason, torrentKey, totalsKey, type KeyValueStore } from '../lib/storage';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer';
@@ -31,6 +33,7 @@ import {
   SHARE_STORAGE_PREFIX,
   type TorrentRecord,
 } from './records';
+import { SeedError, checkChosenFiles, matchChosenFiles } from './seed-check';
 import { ShareError, shareFiles, totalSize } from './share';
 import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-files';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
@@ -42,6 +45,8 @@ export interface ClientOptions {
   post: Post;
   createSession: (options: SessionOptions) => Session;
   sha1?: Sha1;
+  /** SHA-256 (v2 merkle trees); default SubtleCrypto's. */
+  sha256?: Sha256;
   /** Monotonic milliseconds for the engine (default performance.now). */
   clock?: () => number;
   random?: () => number;
@@ -81,6 +86,8 @@ interface ShareProgress {
   hashed: number;
   addedAt: number;
   cancelled: boolean;
+  /** A `Torrent to seed` being checked against the files chosen. */
+  checking?: boolean;
 }
 
 const SHARE_ID_PREFIX = 'hashing-';
@@ -101,10 +108,12 @@ export class Client {
   /** What the page last received of each torrent's availability and peers (posts carry the changes). */
   private readonly posted = new ViewDiffer();
   private readonly estimateStorage: () => Promise<StorageEstimateLike | undefined>;
+  private readonly sha256: Sha256;
 
   constructor(options: ClientOptions) {
     this.store = options.store;
     this.estimateStorage = options.estimateStorage ?? browserStorageEstimate;
+    this.sha256 = options.sha256 ?? subtleSha256;
     this.writer = new BatchWriter(options.store, options.writer);
     this.peerId = options.peerId ?? newPeerId();
     const cache = new PieceCache(options.store, this.writer, options.cacheBytes);
@@ -221,6 +230,7 @@ export class Client {
     share: (request, context) => this.share(request, context),
     'add-magnet': (request, context) => this.addMagnet(request, context),
     'add-torrent-file': (request, context) => this.addTorrentFile(request, context),
+    'seed-torrent': (request, context) => this.seedTorrent(request, context),
     'get-file': (request) => this.getFile(request),
     'get-torrent-file': async (request) => this.getTorrentFile(request),
     'get-shared-handles': async (request) => this.getSharedHandles(request),
@@ -350,27 +360,42 @@ export class Client {
     } finally {
       this.shares.delete(shareKey);
     }
+    return this.seedComplete(
+      info,
+      { storageId, trackers: progress.trackers, addedAt: progress.addedAt },
+      pieces,
+      inPlace ? message.files : undefined,
+    );
+  }
+
+  /**
+   * Adds a torrent whose every piece is here (stored under `where.storageId`, or read in place from `inPlace`, the
+   * torrent's files other than pad files in the info's order, each with its handle) and starts seeding it.
+   */
+  private async seedComplete(
+    info: TorrentInfo,
+    where: Pick<TorrentRecord, 'storageId' | 'trackers' | 'addedAt'>,
+    pieces: PieceStorage,
+    inPlace: readonly SharedFile[] | undefined,
+  ): Promise<AddedTorrent> {
     const existing = this.hosts.get(info.infoHashHex);
     if (existing) {
       await this.deleteStorage(pieces);
       return { infoHashHex: info.infoHashHex, name: info.name };
     }
-    const now = Date.now();
     const record: TorrentRecord = {
       infoHashHex: info.infoHashHex,
       name: info.name,
-      trackers: progress.trackers,
       infoBytes: info.infoBytes.slice().buffer,
-      storageId,
-      addedAt: progress.addedAt,
+      ...where,
       uploaded: 0,
       downloaded: 0,
       paused: false,
-      completedAt: now,
+      completedAt: Date.now(),
     };
     if (inPlace) {
-      record.sharedFiles = message.files.map((entry, k): SharedFileRef => ({
-        handle: handles[k]!,
+      record.sharedFiles = inPlace.map((entry): SharedFileRef => ({
+        handle: entry.handle!,
         path: entry.path,
         size: entry.file.size,
         lastModified: entry.file.lastModified,
@@ -385,6 +410,95 @@ export class Client {
     this.hosts.set(info.infoHashHex, host);
     host.start();
     return { infoHashHex: info.infoHashHex, name: info.name };
+  }
+
+  /**
+   * `Torrent to seed`: a .torrent made anywhere, seeded from the user's copy of its files once every piece matches
+   * them (read in place where every file has a handle, else copied into storage as it is checked).
+   */
+  private async seedTorrent(
+    message: ActionRequest<'seed-torrent'>,
+    { requestId, defaultTrackers }: ActionContext,
+  ): Promise<AddedTorrent> {
+    let metainfo: AnyMetainfo;
+    try {
+      metainfo = await parseAnyTorrent(new Uint8Array(message.torrent), {
+        sha1: this.ctx.sha1,
+        sha256: this.sha256,
+      });
+    } catch (error) {
+      throw new ActionError(`Not a valid .torrent file: ${torrentFileReason(errorMessage(error))}`);
+    }
+    const info = metainfo.info.v1;
+    if (!info)
+      throw new ActionError(
+        'This torrent is BitTorrent v2 only: the app seeds v1 and hybrid torrents for now',
+      );
+    const existing = this.hosts.get(info.infoHashHex);
+    if (existing)
+      throw new ActionError(
+        `${existing.record.name} is already in your list: remove it to seed it from your files`,
+      );
+    let matched: SharedFile[];
+    try {
+      matched = matchChosenFiles(
+        info,
+        message.files,
+        message.from === 'folder' ? 'the folder' : 'the files chosen',
+      );
+    } catch (error) {
+      throw new ActionError(errorMessage(error));
+    }
+    const inPlace = matched.every((entry) => entry.handle !== undefined);
+    if (!inPlace) {
+      const noRoom = notEnoughRoom(info.length, await this.estimateStorage());
+      if (noRoom) throw new ActionError(noRoom);
+    }
+    const storageId = newShareStorageId(toHex(randomBytes(8)));
+    const pieces = this.storedPieces(
+      storageId,
+      new BatchWriter(this.store, { maxEntries: 1024, maxBytes: 8 * 1024 * 1024, delayMs: 0 }),
+      () => info,
+    );
+    const progress: ShareProgress = {
+      requestId,
+      name: info.name,
+      trackers: torrentTrackers(metainfo.announce.flat(), defaultTrackers),
+      total: matched.reduce((sum, entry) => sum + entry.file.size, 0),
+      hashed: 0,
+      addedAt: Date.now(),
+      cancelled: false,
+      checking: true,
+    };
+    const shareKey = SHARE_ID_PREFIX + requestId;
+    this.shares.set(shareKey, progress);
+    this.publish(true);
+    try {
+      await checkChosenFiles(
+        metainfo.info,
+        matched.map((entry) => entry.file),
+        {
+          sha1: this.ctx.sha1,
+          sha256: this.sha256,
+          ...(inPlace ? {} : { storePiece: (index, data) => pieces.writePiece(index, data) }),
+          onProgress: (checked) => {
+            progress.hashed = checked;
+          },
+          cancelled: () => progress.cancelled,
+        },
+      );
+    } catch (error) {
+      await this.deleteStorage(pieces);
+      throw new ActionError(error instanceof SeedError ? error.message : storageErrorReason(error));
+    } finally {
+      this.shares.delete(shareKey);
+    }
+    return this.seedComplete(
+      info,
+      { storageId, trackers: progress.trackers, addedAt: progress.addedAt },
+      pieces,
+      inPlace ? matched : undefined,
+    );
   }
 
   private async addMagnet(
@@ -580,6 +694,7 @@ export class Client {
         availability: [],
         addedAt: share.addedAt,
         hashing: share.total > 0 ? share.hashed / share.total : 0,
+        ...(share.checking ? { checking: true } : {}),
       });
     }
     for (const host of this.hosts.values()) views.push(host.view(now));

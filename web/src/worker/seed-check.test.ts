@@ -39,7 +39,7 @@ describe('matchChosenFiles: the torrent files among those chosen', () => {
   it('matches by path inside a folder chosen at the torrent or above, pad files left out', async () => {
     const { info, chosen, data } = await hybrid();
     const matched = matchChosenFiles(info.v1!, chosen, 'the folder');
-    expect(matched.map((blob) => blob.size)).toEqual([data['a.bin'].length, 16 * KiB, 5000]);
+    expect(matched.map((entry) => entry.file.size)).toEqual([data['a.bin'].length, 16 * KiB, 5000]);
     const above = chosen.map((entry) => ({ ...entry, path: ['downloads', ...entry.path] }));
     expect(matchChosenFiles(info.v1!, above, 'the folder')).toHaveLength(3);
   });
@@ -65,7 +65,7 @@ describe('matchChosenFiles: the torrent files among those chosen', () => {
 describe('checkChosenFiles: every piece against the files', () => {
   it('passes a hybrid whose files match, storing each verified piece (pads as zeros) with progress', async () => {
     const { info, chosen } = await hybrid();
-    const files = matchChosenFiles(info.v1!, chosen, 'the folder');
+    const files = matchChosenFiles(info.v1!, chosen, 'the folder').map((entry) => entry.file);
     const stored = new Map<number, Uint8Array>();
     const seen: number[] = [];
     await checkChosenFiles(info, files, {
@@ -89,10 +89,14 @@ describe('checkChosenFiles: every piece against the files', () => {
     changed[100] ^= 0xff;
     chosen[1] = { ...chosen[1], file: new Blob([changed]) };
     const stored: number[] = [];
-    const check = checkChosenFiles(info, matchChosenFiles(info.v1!, chosen, 'the folder'), {
-      ...hashers,
-      storePiece: async (index) => void stored.push(index),
-    });
+    const check = checkChosenFiles(
+      info,
+      matchChosenFiles(info.v1!, chosen, 'the folder').map((entry) => entry.file),
+      {
+        ...hashers,
+        storePiece: async (index) => void stored.push(index),
+      },
+    );
     await expect(check).rejects.toThrow(
       new SeedError('sub/b.bin does not match the torrent (piece 3 differs)'),
     );
@@ -103,7 +107,7 @@ describe('checkChosenFiles: every piece against the files', () => {
     // A hybrid whose v1 pieces say one thing and whose pieces root says another cannot be made honestly: check
     // the roots alone through a v2-only view beside the honest v1 view.
     const { info, chosen } = await hybrid();
-    const files = matchChosenFiles(info.v1!, chosen, 'the folder');
+    const files = matchChosenFiles(info.v1!, chosen, 'the folder').map((entry) => entry.file);
     const other = await createAnyInfo(
       [
         source(['a.bin'], bytes(40 * KiB + 7, 9)),

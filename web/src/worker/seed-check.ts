@@ -42,8 +42,12 @@ function endsWith(path: readonly string[], suffix: readonly string[]): boolean {
  * chosen file of its name (files chosen without their folders). Throws SeedError naming every file missing or of
  * another size.
  */
-export function matchChosenFiles(info: TorrentInfo, chosen: readonly ChosenFile[], where: string): Blob[] {
-  const byName = new Map<string, ChosenFile[]>();
+export function matchChosenFiles<T extends ChosenFile>(
+  info: TorrentInfo,
+  chosen: readonly T[],
+  where: string,
+): T[] {
+  const byName = new Map<string, T[]>();
   for (const entry of chosen) {
     const name = entry.path[entry.path.length - 1];
     if (name === undefined) continue;
@@ -52,7 +56,7 @@ export function matchChosenFiles(info: TorrentInfo, chosen: readonly ChosenFile[
     else byName.set(name, [entry]);
   }
   const problems: string[] = [];
-  const matched: Blob[] = [];
+  const matched: T[] = [];
   for (const file of info.files) {
     if (file.pad) continue;
     const shown = file.path.join('/');
@@ -71,7 +75,7 @@ export function matchChosenFiles(info: TorrentInfo, chosen: readonly ChosenFile[
       );
       continue;
     }
-    matched.push(found.file);
+    matched.push(found);
   }
   if (problems.length > 0) throw new SeedError(problemsMessage(problems));
   return matched;
