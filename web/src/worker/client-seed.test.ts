@@ -61,6 +61,11 @@ describe('worker client: seeding a .torrent from your files', () => {
     const view = seeder.view(infoHashHex)!;
     expect(view).toMatchObject({ name: 'trip', state: 'seeding', progress: 100 });
     expect(view.trackers).toContain('wss://tracker.example/announce');
+    // The magnet carries both hashes: the v1 one the swarm runs under, and the v2 one (SHA-256).
+    await until(() => seeder.view(infoHashHex)!.magnet.includes('urn:btmh:1220'), [seeder.client]);
+    expect(seeder.view(infoHashHex)!.magnet).toMatch(
+      new RegExp(`^magnet:\\?xt=urn:btih:${infoHashHex}&xt=urn:btmh:1220[0-9a-f]{64}&`),
+    );
     // Canonical order; the pad files (after clip.mp4 and readme.txt; notes.txt ends on a piece boundary) are never shown.
     expect(view.files.map((f) => [f.index, f.path])).toEqual([
       [0, 'clip.mp4'],
@@ -68,7 +73,7 @@ describe('worker client: seeding a .torrent from your files', () => {
       [3, 'docs/readme.txt'],
     ]);
 
-    await leecher.request({ op: 'add-magnet', link: view.magnet });
+    await leecher.request({ op: 'add-magnet', link: seeder.view(infoHashHex)!.magnet });
     network.connect(seeder, leecher, infoHashHex);
     await until(() => leecher.view(infoHashHex)?.state === 'seeding', [seeder.client, leecher.client]);
     const got = leecher.view(infoHashHex)!;

@@ -34,7 +34,7 @@ import {
   type TorrentRecord,
 } from './records';
 import { SeedError, checkChosenFiles, matchChosenFiles } from './seed-check';
-import { ShareError, shareFiles, totalSize } from './share';
+import { HYBRID_SHARES, ShareError, hybridLength, shareFiles, totalSize } from './share';
 import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-files';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
 import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
@@ -322,7 +322,10 @@ export class Client {
     const pieces = this.storedPieces(
       storageId,
       new BatchWriter(this.store, { maxEntries: 1024, maxBytes: 8 * 1024 * 1024, delayMs: 0 }),
-      () => ({ pieceLength, length: total }),
+      () => ({
+        pieceLength,
+        length: HYBRID_SHARES ? hybridLength(message.files, message.name, pieceLength) : total,
+      }),
     );
     const progress: ShareProgress = {
       requestId,
@@ -341,6 +344,7 @@ export class Client {
       info = await shareFiles(message.files, {
         name: message.name,
         sha1: this.ctx.sha1,
+        ...(HYBRID_SHARES ? { sha256: this.sha256 } : {}),
         pieceLength,
         ...(inPlace
           ? {}
@@ -364,7 +368,8 @@ export class Client {
       info,
       { storageId, trackers: progress.trackers, addedAt: progress.addedAt },
       pieces,
-      inPlace ? message.files : undefined,
+      // In the info's order (a hybrid's is canonical, not the order given).
+      inPlace ? matchChosenFiles(info, message.files, 'the share') : undefined,
     );
   }
 

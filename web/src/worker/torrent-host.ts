@@ -15,6 +15,8 @@ import { formatMagnet, fromHex } from '../../../shared/magnet';
 import type { Sha1, TorrentInfo } from '../../../shared/metainfo';
 import type { AnnounceStats, PeerPath, TorrentView, WorkerToMain } from '../lib/protocol';
 import { storageErrorReason } from '../lib/storage';
+import { subtleSha256 } from '../lib/hash';
+import { v2InfoHash } from './v2-hash';
 import type { BatchWriter } from './batch-writer';
 import { filePieces } from './file-blob';
 import { peerRows, shownDownloadRate } from './peer-rows';
@@ -73,6 +75,8 @@ export class TorrentHost {
   readonly infoHashHex: string;
   readonly infoHash: Uint8Array;
   info: TorrentInfo | undefined;
+  /** A hybrid's v2 info hash (SHA-256), for its magnet link; the engine and the tracker use the v1 one. */
+  infoHashV2: Uint8Array | undefined;
   session: Session | undefined;
   /** Where its verified pieces are kept. */
   readonly pieces: PieceStorage;
@@ -560,6 +564,13 @@ export class TorrentHost {
     else this.verified = new VerifiedPieces(info, stored?.length === info.pieceCount ? stored : undefined);
     this.ctx.keep.add(info.infoBytes.buffer);
     this.ctx.keep.add(info.pieces.buffer);
+    v2InfoHash(info.infoBytes, subtleSha256).then(
+      (hash) => {
+        this.infoHashV2 = hash;
+        if (hash) this.ctx.milestone?.();
+      },
+      () => undefined, // the v1 view was parsed: the magnet link then carries the v1 hash alone
+    );
   }
 
   // --- persistence and views ---
@@ -676,6 +687,7 @@ export class TorrentHost {
       state,
       magnet: formatMagnet({
         infoHash: this.infoHash,
+        ...(this.infoHashV2 ? { infoHashV2: this.infoHashV2 } : {}),
         name: info?.name ?? this.record.name,
         trackers: this.record.trackers,
         length: info?.length ?? this.record.length,
