@@ -113,7 +113,8 @@ export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest
     const files = sharedFiles(value.files);
     const from = value.from;
     if (!files || (from !== 'folder' && from !== 'files')) return undefined;
-    if (!(value.torrent instanceof ArrayBuffer) || value.torrent.byteLength > MAX_TORRENT_FILE) return undefined;
+    if (!(value.torrent instanceof ArrayBuffer) || value.torrent.byteLength > MAX_TORRENT_FILE)
+      return undefined;
     return { torrent: value.torrent, files, from };
   },
   'add-magnet': (value) =>
