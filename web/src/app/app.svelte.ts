@@ -208,6 +208,20 @@ class AppState implements TorrentActions {
   }
 
   /**
+   * `Seed from files without copying` / `Seed from a folder without copying`: the torrent's files picked with
+   * persistent handles, so that once they match they are read in place, not copied into the browser.
+   */
+  async seedInPlace(what: 'files' | 'folder'): Promise<void> {
+    const handles = await pickToShare(what);
+    if (!handles) return;
+    try {
+      await this.seedFrom(await pickedFromHandles(handles), what);
+    } catch (error) {
+      this.torrents.fail('seed', `Could not read the chosen files: ${message(error)}`);
+    }
+  }
+
+  /**
    * `Share files without copying` / `Share a folder without copying`: files (or a folder, walked) picked with
    * persistent handles, read in place by the engine.
    */

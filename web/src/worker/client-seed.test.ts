@@ -5,7 +5,7 @@ import { encodeAnyTorrent, createAnyInfo } from '../../../shared/metainfo-v2';
 import type { SharedFile } from '../lib/actions';
 import { subtleSha1, subtleSha256 } from '../lib/hash';
 import { MemoryFileDirectory } from './sync-file';
-import { Network, TestPeer, file, randomBytes, until } from './testing/harness';
+import { FakeHandle, Network, PlainStore, TestPeer, file, randomBytes, until } from './testing/harness';
 
 const KiB = 1024;
 
@@ -134,5 +134,35 @@ describe('worker client: seeding a .torrent from your files', () => {
       error: expect.stringMatching(/^Not a valid \.torrent file: this file/),
     });
     expect(peer.client.views()).toEqual([]);
+  });
+
+  it('reads the files in place when every one comes with a handle: nothing stored, restored after a reload', async () => {
+    const store = new PlainStore();
+    const peer = new TestPeer('A', store);
+    await peer.client.start();
+    const files = folder().map((entry) => ({
+      ...entry,
+      handle: new FakeHandle(entry.file) as unknown as FileSystemFileHandle,
+    }));
+    const reply = await peer.request({
+      op: 'seed-torrent',
+      torrent: await hybridTorrent(),
+      files,
+      from: 'folder',
+    });
+    if (!reply.ok) throw new Error(reply.error);
+    const { infoHashHex } = reply.value;
+    await peer.client.flush();
+    expect([...store.data.keys()].filter((key) => key.startsWith('piece:'))).toEqual([]);
+    expect(peer.view(infoHashHex)).toMatchObject({ state: 'seeding', inPlace: true });
+
+    const reloaded = new TestPeer('A2', store);
+    await reloaded.client.start();
+    const view = reloaded.view(infoHashHex)!;
+    expect(view).toMatchObject({ state: 'seeding', progress: 100, inPlace: true });
+    const notes = view.files.find((f) => f.path === 'docs/readme.txt')!;
+    const saved = await reloaded.request({ op: 'get-file', infoHashHex, fileIndex: notes.index });
+    if (!saved.ok) throw new Error(saved.error);
+    expect(new Uint8Array(await saved.value.arrayBuffer())).toEqual(CONTENTS['docs/readme.txt']);
   });
 });
