@@ -1,7 +1,7 @@
 // `Torrent to seed`: a .torrent made elsewhere (here a hybrid with pad files) seeded from the user's own files,
 // downloaded by another peer by its magnet; files that do not match are named and nothing is added.
 import { describe, expect, it } from 'vitest';
-import { encodeAnyTorrent, createAnyInfo } from '../../../shared/metainfo-v2';
+import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../shared/metainfo-v2';
 import type { SharedFile } from '../lib/actions';
 import { subtleSha1, subtleSha256 } from '../lib/hash';
 import { MemoryFileDirectory } from './sync-file';
@@ -72,6 +72,21 @@ describe('worker client: seeding a .torrent from your files', () => {
       [2, 'docs/notes.txt'],
       [3, 'docs/readme.txt'],
     ]);
+
+    // Its .torrent, as the app hands it out, is the one seeded, piece layers included.
+    const handed = await seeder.request({ op: 'get-torrent-file', infoHashHex });
+    if (!handed.ok) throw new Error(handed.error);
+    const again = await parseAnyTorrent(new Uint8Array(await handed.value.blob.arrayBuffer()), {
+      sha1: subtleSha1,
+      sha256: subtleSha256,
+    });
+    const original = await parseAnyTorrent(new Uint8Array(await hybridTorrent()), {
+      sha1: subtleSha1,
+      sha256: subtleSha256,
+    });
+    expect(again.info.v1!.infoHashHex).toBe(infoHashHex);
+    expect(again.pieceLayers.size).toBe(2); // clip.mp4 and notes.txt are longer than a piece
+    expect(again.pieceLayers).toEqual(original.pieceLayers);
 
     await leecher.request({ op: 'add-magnet', link: seeder.view(infoHashHex)!.magnet });
     network.connect(seeder, leecher, infoHashHex);

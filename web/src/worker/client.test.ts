@@ -115,6 +115,11 @@ describe('worker client', () => {
     }
     const torrent = await seeder.request({ op: 'get-torrent-file', infoHashHex });
     expect(torrent).toMatchObject({ ok: true, value: { name: 'folder.torrent' } });
+    // A hybrid share's .torrent carries the piece layers of its files longer than a piece.
+    const text = new TextDecoder('latin1').decode(
+      await (torrent.ok ? torrent.value.blob : new Blob()).arrayBuffer(),
+    );
+    expect(text).toContain('12:piece layersd');
   });
 
   it('downloads a multi-file torrent from another tab by magnet link, then seeds it', async () => {

@@ -11,7 +11,7 @@ import {
   type Sha1,
   type TorrentInfo,
 } from '../../../shared/metainfo';
-import { parseAnyTorrent, type AnyMetainfo } from '../../../shared/metainfo-v2';
+import { encodeAnyTorrent, parseAnyTorrent, type AnyMetainfo } from '../../../shared/metainfo-v2';
 import type { Sha256 } from '../../../shared/merkle';
 import type { ActionRequest, ActionResult, AddedTorrent, SharedFile, WorkerAction } from '../lib/actions';
 import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
@@ -29,7 +29,10 @@ import {
   deleteOrphanedShares,
   loadRecords,
   newShareStorageId,
+  pieceLayersEntry,
+  pieceLayersKey,
   recordEntry,
+  storedPieceLayers,
   SHARE_STORAGE_PREFIX,
   type TorrentRecord,
 } from './records';
@@ -232,7 +235,7 @@ export class Client {
     'add-torrent-file': (request, context) => this.addTorrentFile(request, context),
     'seed-torrent': (request, context) => this.seedTorrent(request, context),
     'get-file': (request) => this.getFile(request),
-    'get-torrent-file': async (request) => this.getTorrentFile(request),
+    'get-torrent-file': (request) => this.getTorrentFile(request),
     'get-shared-handles': async (request) => this.getSharedHandles(request),
     'resume-sharing': async ({ infoHashHex }) => {
       await this.hosts.get(infoHashHex)?.resumeShared();
@@ -340,8 +343,10 @@ export class Client {
     this.shares.set(shareKey, progress);
     this.publish(true);
     let info: TorrentInfo;
+    let pieceLayers: Map<string, Uint8Array> | undefined;
     try {
       info = await shareFiles(message.files, {
+        onPieceLayers: (layers) => (pieceLayers = layers),
         name: message.name,
         sha1: this.ctx.sha1,
         ...(HYBRID_SHARES ? { sha256: this.sha256 } : {}),
@@ -370,6 +375,7 @@ export class Client {
       pieces,
       // In the info's order (a hybrid's is canonical, not the order given).
       inPlace ? matchChosenFiles(info, message.files, 'the share') : undefined,
+      pieceLayers,
     );
   }
 
@@ -382,6 +388,7 @@ export class Client {
     where: Pick<TorrentRecord, 'storageId' | 'trackers' | 'addedAt'>,
     pieces: PieceStorage,
     inPlace: readonly SharedFile[] | undefined,
+    pieceLayers?: ReadonlyMap<string, Uint8Array>,
   ): Promise<AddedTorrent> {
     const existing = this.hosts.get(info.infoHashHex);
     if (existing) {
@@ -406,10 +413,17 @@ export class Client {
         lastModified: entry.file.lastModified,
       }));
     }
+    if (pieceLayers && pieceLayers.size > 0) {
+      try {
+        await this.store.setMany([pieceLayersEntry(info.infoHashHex, pieceLayers)]);
+      } catch {
+        // Only the .torrent handed out lacks them (v1 clients never need them; v2 ones ask peers)
+      }
+    }
     const host = new TorrentHost(this.ctx, record, info, Bitfield.full(info.pieceCount));
     await host.persist(true);
     if (host.error !== undefined) {
-      await this.deleteStorage(pieces);
+      await this.deleteStorage(pieces, record);
       throw new ActionError(host.error);
     }
     this.hosts.set(info.infoHashHex, host);
@@ -503,6 +517,7 @@ export class Client {
       { storageId, trackers: progress.trackers, addedAt: progress.addedAt },
       pieces,
       inPlace ? matched : undefined,
+      metainfo.pieceLayers,
     );
   }
 
@@ -607,12 +622,23 @@ export class Client {
     }
   }
 
-  private getTorrentFile(message: ActionRequest<'get-torrent-file'>): { blob: Blob; name: string } {
+  private async getTorrentFile(
+    message: ActionRequest<'get-torrent-file'>,
+  ): Promise<{ blob: Blob; name: string }> {
     const host = this.hosts.get(message.infoHashHex);
     if (!host) throw new ActionError('Unknown torrent');
     if (!host.info) throw new ActionError('The torrent metadata is not known yet');
-    const bytes = encodeTorrent({
+    // A hybrid's piece layers go beside its info dictionary where the app has them (shares, seeded .torrents).
+    let pieceLayers: Map<string, Uint8Array> | undefined;
+    try {
+      const [stored] = await this.store.getMany([pieceLayersKey(host.infoHashHex)]);
+      pieceLayers = storedPieceLayers(stored);
+    } catch {
+      pieceLayers = undefined;
+    }
+    const bytes = encodeAnyTorrent({
       info: host.info,
+      ...(pieceLayers ? { pieceLayers } : {}),
       announce: host.record.trackers.map((tracker) => [tracker]),
     });
     const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/x-bittorrent' });
@@ -647,7 +673,11 @@ export class Client {
       const recordDeleted =
         record &&
         this.writer.after(() =>
-          this.store.delMany([torrentKey(record.infoHashHex), totalsKey(record.infoHashHex)]),
+          this.store.delMany([
+            torrentKey(record.infoHashHex),
+            totalsKey(record.infoHashHex),
+            pieceLayersKey(record.infoHashHex),
+          ]),
         );
       await Promise.all([recordDeleted, pieces.deleteAll()]);
     } catch (error) {

@@ -30,6 +30,8 @@ export interface ShareOptions {
    * by its v1 hash); the piece length must then be a power of two. Without: v1 only.
    */
   sha256?: Sha256;
+  /** Receives a hybrid's piece layers (BEP 52; by pieces root in hex) once it is made. */
+  onPieceLayers?: (layers: Map<string, Uint8Array>) => void;
   /** Stores a piece; its promise settles when stored (a rejection aborts the share). None: only hash. */
   storePiece?: (index: number, data: ArrayBuffer) => Promise<void>;
   onProgress?: (hashed: number, total: number) => void;
@@ -188,7 +190,7 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
         },
       };
     });
-    const { info: any } = await createAnyInfo(hybridSources, {
+    const { info: any, pieceLayers } = await createAnyInfo(hybridSources, {
       name: options.name,
       sha1: options.sha1,
       sha256: options.sha256,
@@ -199,6 +201,7 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
     await Promise.all(pending.map((entry) => entry.write));
     if (failure !== undefined) throw failure;
     const info = any.v1!;
+    options.onPieceLayers?.(pieceLayers);
     if (storePiece && stored !== info.pieceCount)
       throw new ShareError('internal error: the stored pieces do not match the torrent layout');
     return info;
