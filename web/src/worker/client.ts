@@ -4,7 +4,6 @@ import { Bitfield } from '../../../shared/bitfield';
 import type { Session, SessionOptions } from '../../../shared/engine/types';
 import { MagnetError, parseMagnet, toHex } from '../../../shared/magnet';
 import {
-  encodeTorrent,
   parseInfo,
   choosePieceLength,
   parseTorrent,
