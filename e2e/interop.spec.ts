@@ -12,6 +12,7 @@ import {
   saveFile,
   sha256,
   shareFiles,
+  shareFolder,
   startDownload,
   tempDir,
   torrentItem,
@@ -35,6 +36,20 @@ const DOWNLOAD_SCRIPT = `
         const finish = () => digest(torrent.files[0]).then(resolve, reject);
         if (torrent.done) finish();
         else torrent.once('done', finish);
+      });
+    });
+  // Every file of a multi-file torrent but BEP 47 pad files, by path, with its SHA-256.
+  window.wtDownloadAll = (magnet) =>
+    new Promise((resolve, reject) => {
+      client.add(magnet, (torrent) => {
+        torrent.on('error', reject);
+        const finish = async () => {
+          const out = {};
+          for (const file of torrent.files) if (!file.path.includes('.pad')) out[file.path] = await digest(file);
+          resolve({ files: out, infoHash: torrent.infoHash });
+        };
+        if (torrent.done) finish().catch(reject);
+        else torrent.once('done', () => finish().catch(reject));
       });
     });`;
 
@@ -62,6 +77,50 @@ test("WebTorrent's browser bundle downloads what our tab shares, through our tra
     expect(result.sha256).toBe(file.sha256);
     // Our side answered the bundle's offer: the channel WebTorrent's simple-peer opened was moved to our worker.
     expect(await channelPath(ours.page)).toBe('worker');
+    await context.close();
+    await ours.context.close();
+  } finally {
+    bundle.close();
+  }
+});
+
+test("WebTorrent's bundle downloads our hybrid folder share (pad files between its files) by its v1 hash", async ({
+  browser,
+}) => {
+  const bundle = await serveBundlePage(DOWNLOAD_SCRIPT);
+  try {
+    const dir = tempDir();
+    const made = [
+      randomFile(dir, 'album/one.bin', 300_001),
+      randomFile(dir, 'album/two/three.bin', 1024 * 1024 + 99),
+    ];
+    const ours = await openPeer(browser);
+    const magnet = await shareFolder(ours.page, `${dir}/album`, 'album');
+    await expect
+      .poll(() => torrentItem(ours.page, 'album').getByLabel('Magnet link').inputValue())
+      .toMatch(/^magnet:\?xt=urn:btih:([0-9a-f]{40})&xt=urn:btmh:1220[0-9a-f]{64}&/);
+    const infoHash = /urn:btih:([0-9a-f]{40})/.exec(magnet)![1];
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await openBundle(page, bundle.url);
+    const result = await page.evaluate(
+      (link) =>
+        (
+          window as unknown as {
+            wtDownloadAll(m: string): Promise<{
+              infoHash: string;
+              files: Record<string, { sha256: string; size: number }>;
+            }>;
+          }
+        ).wtDownloadAll(link),
+      magnet,
+    );
+    expect(result.infoHash).toBe(infoHash);
+    expect(result.files).toEqual({
+      'album/one.bin': { sha256: made[0].sha256, size: made[0].bytes.length },
+      'album/two/three.bin': { sha256: made[1].sha256, size: made[1].bytes.length },
+    });
     await context.close();
     await ours.context.close();
   } finally {

@@ -387,6 +387,7 @@ describe('parseInfo against hostile info dictionaries', () => {
       new Uint8Array(20),
     );
     expect(pads.files.map((f) => f.path.join('/'))).toEqual(['a', '.pad/1', 'b', '.pad/1']);
+    expect(pads.files.map((f) => f.pad === true)).toEqual([false, true, false, true]);
     const clashes = [
       [entry(['.pad', '1']), entry(['.pad', '1'], p)],
       [entry(['.pad', '1'], p), entry(['.pad', '1'])],

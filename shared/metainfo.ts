@@ -22,6 +22,8 @@ export interface FileEntry {
   length: number;
   /** Byte offset of the file in the torrent's concatenated data. */
   offset: number;
+  /** A BEP 47 pad file (`attr` containing `p`): zeros aligning the next file to a piece, never written to disk. */
+  pad?: true;
 }
 
 /** The parsed info dictionary, with what the engine needs precomputed. */
@@ -265,8 +267,13 @@ function readInfo(infoBytes: Uint8Array): UnhashedInfo {
         if (!bytes) throw new MetainfoError(`File ${i} has a path component that is not a string`);
         return utf8Field(bytes, `path of file ${i}`);
       });
-      files.push({ path, length: fileLength, offset: length });
-      if (isPadFileEntry(entry)) pads.add(i);
+      const pad = isPadFileEntry(entry);
+      files.push(
+        pad
+          ? { path, length: fileLength, offset: length, pad }
+          : { path, length: fileLength, offset: length },
+      );
+      if (pad) pads.add(i);
       length += fileLength;
       if (!Number.isSafeInteger(length)) throw new MetainfoError('The total length is too large');
     }

@@ -52,6 +52,8 @@ class AppState implements TorrentActions {
     return canPickFolder();
   }
   private persistenceAsked = false;
+  /** The bytes of the `Torrent to seed` chosen, until it is seeded. */
+  private seedTorrentBytes: ArrayBuffer | undefined;
   private starting: Promise<void> | undefined;
 
   /** Starts the engine, or a view of the engine tab (once); then opens the link the page was opened with. */
@@ -155,6 +157,67 @@ class AppState implements TorrentActions {
       torrents.fail('share', `Could not share “${request.name}”: ${message(error)}`);
     } finally {
       torrents.pendingShares--;
+    }
+  }
+
+  /** `Torrent to seed`: the .torrent is kept until its files are chosen (read at once: the pick may not last). */
+  async chooseSeedTorrent(file: File): Promise<void> {
+    const torrents = this.torrents;
+    torrents.fail('seed', undefined);
+    try {
+      this.seedTorrentBytes = await file.arrayBuffer();
+      torrents.seedTorrentName = file.name;
+    } catch (error) {
+      this.seedTorrentBytes = undefined;
+      torrents.seedTorrentName = undefined;
+      torrents.fail('seed', `Could not read “${file.name}”: ${message(error)}`);
+    }
+  }
+
+  /**
+   * `Folder to seed it from` / `Files to seed it from`: the engine checks every piece of the chosen torrent against
+   * these files and seeds it under its own info hash when they all match.
+   */
+  async seedFrom(picked: PickedFile[], from: 'folder' | 'files'): Promise<void> {
+    const torrents = this.torrents;
+    torrents.fail('seed', undefined);
+    const torrent = this.seedTorrentBytes;
+    if (!torrent) {
+      torrents.fail('seed', 'Choose the torrent to seed first, then its folder or files');
+      return;
+    }
+    if (picked.length === 0) return;
+    this.askPersistence();
+    const files = picked.map((entry) => ({
+      file: entry.file,
+      path: (entry.relativePath || entry.file.name).split('/').filter((part) => part !== ''),
+      ...(entry.handle ? { handle: entry.handle } : {}),
+    }));
+    torrents.seedChecking = true;
+    try {
+      // A copy: the bytes are transferred or cloned away, and a mismatch lets the user choose other files.
+      await this.engine.call({ op: 'seed-torrent', torrent: torrent.slice(0), files, from });
+      this.seedTorrentBytes = undefined;
+      torrents.seedTorrentName = undefined;
+      torrents.clearErrors();
+    } catch (error) {
+      torrents.fail('seed', `Could not seed “${torrents.seedTorrentName}”: ${message(error)}`);
+    } finally {
+      torrents.seedChecking = false;
+    }
+  }
+
+  /**
+   * `Seed from files without copying` / `Seed from a folder without copying`: the torrent's files picked with
+   * persistent handles, so that once they match they are read in place, not copied into the browser.
+   */
+  async seedInPlace(what: 'files' | 'folder'): Promise<void> {
+    const handles = await pickToShare(what);
+    if (!handles) return;
+    try {
+      await this.seedFrom(await pickedFromHandles(handles), what);
+    } catch (error) {
+      this.torrents.fail('seed', `Could not read the chosen files: ${message(error)}`);
     }
   }
 

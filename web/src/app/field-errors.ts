@@ -4,6 +4,8 @@
 
 export interface FieldErrors {
   share?: string;
+  /** `Torrent to seed` and the files to seed it from. */
+  seed?: string;
   magnet?: string;
   torrentFile?: string;
   uploadLimit?: string;

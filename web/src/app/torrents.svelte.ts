@@ -38,6 +38,10 @@ export class TorrentsState {
   errors = $state<FieldErrors>({});
   /** Shares being hashed that the worker has not listed yet. */
   pendingShares = $state(0);
+  /** The `.torrent` chosen in `Torrent to seed`, waiting for its files (its name, as shown). */
+  seedTorrentName = $state<string | undefined>(undefined);
+  /** A `Torrent to seed` being checked against its files. */
+  seedChecking = $state(false);
   /** A share link to confirm before anything is announced. */
   pendingLink = $state.raw<PendingLink | null>(null);
 

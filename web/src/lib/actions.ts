@@ -27,6 +27,11 @@ export interface Actions {
   share: { request: { files: SharedFile[]; name: string }; result: AddedTorrent };
   'add-magnet': { request: { link: string }; result: AddedTorrent };
   'add-torrent-file': { request: { bytes: ArrayBuffer }; result: AddedTorrent };
+  /** `Torrent to seed` with `Folder to seed it from` or `Files to seed it from`: every piece checked, then seeded. */
+  'seed-torrent': {
+    request: { torrent: ArrayBuffer; files: SharedFile[]; from: 'folder' | 'files' };
+    result: AddedTorrent;
+  };
   /** A Blob of one finished file (a Blob of stored piece Blobs, no whole-file copy). */
   'get-file': { request: TorrentRef & { fileIndex: number }; result: Blob };
   'get-torrent-file': { request: TorrentRef; result: { blob: Blob; name: string } };
@@ -84,19 +89,33 @@ function sharedFile(value: unknown): SharedFile | undefined {
   return isObject(value.handle) ? { ...file, handle: value.handle as unknown as FileSystemFileHandle } : file;
 }
 
+/** The files of a share or a seed, each checked, or undefined. */
+function sharedFiles(value: unknown): SharedFile[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const entries = value as unknown[];
+  if (entries.length === 0 || entries.length > MAX_SHARED_FILES) return undefined;
+  const files: SharedFile[] = [];
+  for (const entry of entries) {
+    const file = sharedFile(entry);
+    if (!file) return undefined;
+    files.push(file);
+  }
+  return files;
+}
+
 /** Per action, its request checked field by field (from another tab: anything may arrive), or undefined. */
 export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest<A> | undefined } = {
   share(value) {
-    if (typeof value.name !== 'string' || !Array.isArray(value.files)) return undefined;
-    const entries = value.files as unknown[];
-    if (entries.length === 0 || entries.length > MAX_SHARED_FILES) return undefined;
-    const files: SharedFile[] = [];
-    for (const entry of entries) {
-      const file = sharedFile(entry);
-      if (!file) return undefined;
-      files.push(file);
-    }
-    return { files, name: value.name };
+    const files = sharedFiles(value.files);
+    return typeof value.name === 'string' && files ? { files, name: value.name } : undefined;
+  },
+  'seed-torrent'(value) {
+    const files = sharedFiles(value.files);
+    const from = value.from;
+    if (!files || (from !== 'folder' && from !== 'files')) return undefined;
+    if (!(value.torrent instanceof ArrayBuffer) || value.torrent.byteLength > MAX_TORRENT_FILE)
+      return undefined;
+    return { torrent: value.torrent, files, from };
   },
   'add-magnet': (value) =>
     typeof value.link === 'string' && value.link.length <= MAX_LINK ? { link: value.link } : undefined,

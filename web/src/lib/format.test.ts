@@ -37,6 +37,9 @@ describe('format', () => {
     expect(statusText({ state: 'paused' })).toBe('Paused');
     expect(statusText({ state: 'error', error: 'quota exceeded' })).toBe('Error: quota exceeded');
     expect(statusText({ state: 'fetching-metadata', hashing: 0.425 })).toBe('Hashing 42%');
+    expect(statusText({ state: 'fetching-metadata', hashing: 0.5, checking: true })).toBe(
+      'Checking the files 50%',
+    );
   });
 
   it('takes the last path component as the file name', () => {

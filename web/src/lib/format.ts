@@ -32,8 +32,9 @@ export function formatDuration(seconds: number | undefined): string {
 }
 
 /** The status text of a torrent, exactly as the brief names them. */
-export function statusText(view: Pick<TorrentView, 'state' | 'error' | 'hashing'>): string {
-  if (view.hashing !== undefined) return `Hashing ${Math.floor(view.hashing * 100)}%`;
+export function statusText(view: Pick<TorrentView, 'state' | 'error' | 'hashing' | 'checking'>): string {
+  if (view.hashing !== undefined)
+    return `${view.checking ? 'Checking the files' : 'Hashing'} ${Math.floor(view.hashing * 100)}%`;
   switch (view.state) {
     case 'fetching-metadata':
       return 'Fetching metadata';

@@ -66,6 +66,8 @@ export interface TorrentView {
   resumeSharing?: boolean;
   /** Hashing progress 0..1 while a share is being created. */
   hashing?: number;
+  /** With `hashing`: the files chosen for a `Torrent to seed` are being checked against it (not a new share). */
+  checking?: boolean;
 }
 
 /** A view as the worker posts it: availability as changes since the last post (none when unchanged). */

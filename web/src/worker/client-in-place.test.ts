@@ -1,40 +1,8 @@
 // The worker client with shares read in place from file handles: nothing stored, restored from the handles after a
 // reload, `Resume sharing` after the permission came back, stopped when the file changed.
 import { describe, expect, it } from 'vitest';
-import type { KeyValueStore, StoredValue } from '../lib/storage';
-import { TestPeer, file, randomBytes } from './testing/harness';
-
-/** A store that keeps values as they are: file handles are the browser's objects, which a MemoryStore's
- * structuredClone cannot copy in Node (IndexedDB does in the browser). */
-class PlainStore implements KeyValueStore {
-  readonly data = new Map<string, StoredValue>();
-  async getMany(keys: string[]) {
-    return keys.map((key) => this.data.get(key));
-  }
-  async setMany(entries: Array<[string, StoredValue]>) {
-    for (const [key, value] of entries) this.data.set(key, value);
-  }
-  async delMany(keys: string[]) {
-    for (const key of keys) this.data.delete(key);
-  }
-  async keys(prefix: string) {
-    return [...this.data.keys()].filter((key) => key.startsWith(prefix)).sort();
-  }
-}
-
-/** A file handle whose file the test can change or stop allowing. */
-class FakeHandle {
-  readonly kind = 'file';
-  readonly name: string;
-  denied = false;
-  constructor(public current: File) {
-    this.name = current.name;
-  }
-  async getFile(): Promise<File> {
-    if (this.denied) throw Object.assign(new Error('denied'), { name: 'NotAllowedError' });
-    return this.current;
-  }
-}
+import type { KeyValueStore } from '../lib/storage';
+import { FakeHandle, PlainStore, TestPeer, file, randomBytes } from './testing/harness';
 
 async function started(name: string, store: KeyValueStore): Promise<TestPeer> {
   const peer = new TestPeer(name, store);

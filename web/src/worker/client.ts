@@ -4,16 +4,17 @@ import { Bitfield } from '../../../shared/bitfield';
 import type { Session, SessionOptions } from '../../../shared/engine/types';
 import { MagnetError, parseMagnet, toHex } from '../../../shared/magnet';
 import {
-  encodeTorrent,
   parseInfo,
   choosePieceLength,
   parseTorrent,
   type Sha1,
   type TorrentInfo,
 } from '../../../shared/metainfo';
-import type { ActionRequest, ActionResult, AddedTorrent, WorkerAction } from '../lib/actions';
+import { encodeAnyTorrent, parseAnyTorrent, type AnyMetainfo } from '../../../shared/metainfo-v2';
+import type { Sha256 } from '../../../shared/merkle';
+import type { ActionRequest, ActionResult, AddedTorrent, SharedFile, WorkerAction } from '../lib/actions';
 import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
-import { subtleSha1 } from '../lib/hash';
+import { subtleSha1, subtleSha256 } from '../lib/hash';
 import { toPosted, ViewDiffer } from '../lib/view-delta';
 import { storageErrorReason, torrentKey, totalsKey, type KeyValueStore } from '../lib/storage';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer';
@@ -27,11 +28,15 @@ import {
   deleteOrphanedShares,
   loadRecords,
   newShareStorageId,
+  pieceLayersEntry,
+  pieceLayersKey,
   recordEntry,
+  storedPieceLayers,
   SHARE_STORAGE_PREFIX,
   type TorrentRecord,
 } from './records';
-import { ShareError, shareFiles, totalSize } from './share';
+import { SeedError, checkChosenFiles, matchChosenFiles } from './seed-check';
+import { HYBRID_SHARES, ShareError, hybridLength, shareFiles, totalSize } from './share';
 import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-files';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
 import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
@@ -42,6 +47,8 @@ export interface ClientOptions {
   post: Post;
   createSession: (options: SessionOptions) => Session;
   sha1?: Sha1;
+  /** SHA-256 (v2 merkle trees); default SubtleCrypto's. */
+  sha256?: Sha256;
   /** Monotonic milliseconds for the engine (default performance.now). */
   clock?: () => number;
   random?: () => number;
@@ -81,6 +88,8 @@ interface ShareProgress {
   hashed: number;
   addedAt: number;
   cancelled: boolean;
+  /** A `Torrent to seed` being checked against the files chosen. */
+  checking?: boolean;
 }
 
 const SHARE_ID_PREFIX = 'hashing-';
@@ -101,10 +110,12 @@ export class Client {
   /** What the page last received of each torrent's availability and peers (posts carry the changes). */
   private readonly posted = new ViewDiffer();
   private readonly estimateStorage: () => Promise<StorageEstimateLike | undefined>;
+  private readonly sha256: Sha256;
 
   constructor(options: ClientOptions) {
     this.store = options.store;
     this.estimateStorage = options.estimateStorage ?? browserStorageEstimate;
+    this.sha256 = options.sha256 ?? subtleSha256;
     this.writer = new BatchWriter(options.store, options.writer);
     this.peerId = options.peerId ?? newPeerId();
     const cache = new PieceCache(options.store, this.writer, options.cacheBytes);
@@ -221,8 +232,9 @@ export class Client {
     share: (request, context) => this.share(request, context),
     'add-magnet': (request, context) => this.addMagnet(request, context),
     'add-torrent-file': (request, context) => this.addTorrentFile(request, context),
+    'seed-torrent': (request, context) => this.seedTorrent(request, context),
     'get-file': (request) => this.getFile(request),
-    'get-torrent-file': async (request) => this.getTorrentFile(request),
+    'get-torrent-file': (request) => this.getTorrentFile(request),
     'get-shared-handles': async (request) => this.getSharedHandles(request),
     'resume-sharing': async ({ infoHashHex }) => {
       await this.hosts.get(infoHashHex)?.resumeShared();
@@ -312,7 +324,10 @@ export class Client {
     const pieces = this.storedPieces(
       storageId,
       new BatchWriter(this.store, { maxEntries: 1024, maxBytes: 8 * 1024 * 1024, delayMs: 0 }),
-      () => ({ pieceLength, length: total }),
+      () => ({
+        pieceLength,
+        length: HYBRID_SHARES ? hybridLength(message.files, message.name, pieceLength) : total,
+      }),
     );
     const progress: ShareProgress = {
       requestId,
@@ -327,10 +342,13 @@ export class Client {
     this.shares.set(shareKey, progress);
     this.publish(true);
     let info: TorrentInfo;
+    let pieceLayers: Map<string, Uint8Array> | undefined;
     try {
       info = await shareFiles(message.files, {
+        onPieceLayers: (layers) => (pieceLayers = layers),
         name: message.name,
         sha1: this.ctx.sha1,
+        ...(HYBRID_SHARES ? { sha256: this.sha256 } : {}),
         pieceLength,
         ...(inPlace
           ? {}
@@ -350,41 +368,156 @@ export class Client {
     } finally {
       this.shares.delete(shareKey);
     }
+    return this.seedComplete(
+      info,
+      { storageId, trackers: progress.trackers, addedAt: progress.addedAt },
+      pieces,
+      // In the info's order (a hybrid's is canonical, not the order given).
+      inPlace ? matchChosenFiles(info, message.files, 'the share') : undefined,
+      pieceLayers,
+    );
+  }
+
+  /**
+   * Adds a torrent whose every piece is here (stored under `where.storageId`, or read in place from `inPlace`, the
+   * torrent's files other than pad files in the info's order, each with its handle) and starts seeding it.
+   */
+  private async seedComplete(
+    info: TorrentInfo,
+    where: Pick<TorrentRecord, 'storageId' | 'trackers' | 'addedAt'>,
+    pieces: PieceStorage,
+    inPlace: readonly SharedFile[] | undefined,
+    pieceLayers?: ReadonlyMap<string, Uint8Array>,
+  ): Promise<AddedTorrent> {
     const existing = this.hosts.get(info.infoHashHex);
     if (existing) {
       await this.deleteStorage(pieces);
       return { infoHashHex: info.infoHashHex, name: info.name };
     }
-    const now = Date.now();
     const record: TorrentRecord = {
       infoHashHex: info.infoHashHex,
       name: info.name,
-      trackers: progress.trackers,
       infoBytes: info.infoBytes.slice().buffer,
-      storageId,
-      addedAt: progress.addedAt,
+      ...where,
       uploaded: 0,
       downloaded: 0,
       paused: false,
-      completedAt: now,
+      completedAt: Date.now(),
     };
     if (inPlace) {
-      record.sharedFiles = message.files.map((entry, k): SharedFileRef => ({
-        handle: handles[k]!,
+      record.sharedFiles = inPlace.map((entry): SharedFileRef => ({
+        handle: entry.handle!,
         path: entry.path,
         size: entry.file.size,
         lastModified: entry.file.lastModified,
       }));
     }
+    if (pieceLayers && pieceLayers.size > 0) {
+      try {
+        await this.store.setMany([pieceLayersEntry(info.infoHashHex, pieceLayers)]);
+      } catch {
+        // Only the .torrent handed out lacks them (v1 clients never need them; v2 ones ask peers)
+      }
+    }
     const host = new TorrentHost(this.ctx, record, info, Bitfield.full(info.pieceCount));
     await host.persist(true);
     if (host.error !== undefined) {
-      await this.deleteStorage(pieces);
+      await this.deleteStorage(pieces, record);
       throw new ActionError(host.error);
     }
     this.hosts.set(info.infoHashHex, host);
     host.start();
     return { infoHashHex: info.infoHashHex, name: info.name };
+  }
+
+  /**
+   * `Torrent to seed`: a .torrent made anywhere, seeded from the user's copy of its files once every piece matches
+   * them (read in place where every file has a handle, else copied into storage as it is checked).
+   */
+  private async seedTorrent(
+    message: ActionRequest<'seed-torrent'>,
+    { requestId, defaultTrackers }: ActionContext,
+  ): Promise<AddedTorrent> {
+    let metainfo: AnyMetainfo;
+    try {
+      metainfo = await parseAnyTorrent(new Uint8Array(message.torrent), {
+        sha1: this.ctx.sha1,
+        sha256: this.sha256,
+      });
+    } catch (error) {
+      throw new ActionError(`Not a valid .torrent file: ${torrentFileReason(errorMessage(error))}`);
+    }
+    const info = metainfo.info.v1;
+    if (!info)
+      throw new ActionError(
+        'This torrent is BitTorrent v2 only: the app seeds v1 and hybrid torrents for now',
+      );
+    const existing = this.hosts.get(info.infoHashHex);
+    if (existing)
+      throw new ActionError(
+        `${existing.record.name} is already in your list: remove it to seed it from your files`,
+      );
+    let matched: SharedFile[];
+    try {
+      matched = matchChosenFiles(
+        info,
+        message.files,
+        message.from === 'folder' ? 'the folder' : 'the files chosen',
+      );
+    } catch (error) {
+      throw new ActionError(errorMessage(error));
+    }
+    const inPlace = matched.every((entry) => entry.handle !== undefined);
+    if (!inPlace) {
+      const noRoom = notEnoughRoom(info.length, await this.estimateStorage());
+      if (noRoom) throw new ActionError(noRoom);
+    }
+    const storageId = newShareStorageId(toHex(randomBytes(8)));
+    const pieces = this.storedPieces(
+      storageId,
+      new BatchWriter(this.store, { maxEntries: 1024, maxBytes: 8 * 1024 * 1024, delayMs: 0 }),
+      () => info,
+    );
+    const progress: ShareProgress = {
+      requestId,
+      name: info.name,
+      trackers: torrentTrackers(metainfo.announce.flat(), defaultTrackers),
+      total: matched.reduce((sum, entry) => sum + entry.file.size, 0),
+      hashed: 0,
+      addedAt: Date.now(),
+      cancelled: false,
+      checking: true,
+    };
+    const shareKey = SHARE_ID_PREFIX + requestId;
+    this.shares.set(shareKey, progress);
+    this.publish(true);
+    try {
+      await checkChosenFiles(
+        metainfo.info,
+        matched.map((entry) => entry.file),
+        {
+          sha1: this.ctx.sha1,
+          sha256: this.sha256,
+          ...(inPlace ? {} : { storePiece: (index, data) => pieces.writePiece(index, data) }),
+          onProgress: (checked) => {
+            progress.hashed = checked;
+          },
+          cancelled: () => progress.cancelled,
+        },
+      );
+    } catch (error) {
+      await this.deleteStorage(pieces);
+      throw new ActionError(error instanceof SeedError ? error.message : storageErrorReason(error));
+    } finally {
+      this.shares.delete(shareKey);
+    }
+    return this.seedComplete(
+      info,
+      { storageId, trackers: progress.trackers, addedAt: progress.addedAt },
+      pieces,
+      inPlace ? matched : undefined,
+      metainfo.pieceLayers,
+    );
   }
 
   private async addMagnet(
@@ -488,12 +621,23 @@ export class Client {
     }
   }
 
-  private getTorrentFile(message: ActionRequest<'get-torrent-file'>): { blob: Blob; name: string } {
+  private async getTorrentFile(
+    message: ActionRequest<'get-torrent-file'>,
+  ): Promise<{ blob: Blob; name: string }> {
     const host = this.hosts.get(message.infoHashHex);
     if (!host) throw new ActionError('Unknown torrent');
     if (!host.info) throw new ActionError('The torrent metadata is not known yet');
-    const bytes = encodeTorrent({
+    // A hybrid's piece layers go beside its info dictionary where the app has them (shares, seeded .torrents).
+    let pieceLayers: Map<string, Uint8Array> | undefined;
+    try {
+      const [stored] = await this.store.getMany([pieceLayersKey(host.infoHashHex)]);
+      pieceLayers = storedPieceLayers(stored);
+    } catch {
+      pieceLayers = undefined;
+    }
+    const bytes = encodeAnyTorrent({
       info: host.info,
+      ...(pieceLayers ? { pieceLayers } : {}),
       announce: host.record.trackers.map((tracker) => [tracker]),
     });
     const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/x-bittorrent' });
@@ -528,7 +672,11 @@ export class Client {
       const recordDeleted =
         record &&
         this.writer.after(() =>
-          this.store.delMany([torrentKey(record.infoHashHex), totalsKey(record.infoHashHex)]),
+          this.store.delMany([
+            torrentKey(record.infoHashHex),
+            totalsKey(record.infoHashHex),
+            pieceLayersKey(record.infoHashHex),
+          ]),
         );
       await Promise.all([recordDeleted, pieces.deleteAll()]);
     } catch (error) {
@@ -580,6 +728,7 @@ export class Client {
         availability: [],
         addedAt: share.addedAt,
         hashing: share.total > 0 ? share.hashed / share.total : 0,
+        ...(share.checking ? { checking: true } : {}),
       });
     }
     for (const host of this.hosts.values()) views.push(host.view(now));

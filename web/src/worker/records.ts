@@ -40,6 +40,33 @@ export interface TorrentRecord {
   sharedFiles?: SharedFileRef[];
 }
 
+/**
+ * A v2 or hybrid torrent's piece layers (BEP 52: per file longer than a piece, its piece hashes, by pieces root in
+ * hex), kept beside its record for the .torrent the app hands out; not in the record, which is written often.
+ */
+export const pieceLayersKey = (infoHashHex: string): string => `layers:${infoHashHex}`;
+
+/** Piece layers as stored, or undefined when the value is not what pieceLayersKey holds. */
+export function storedPieceLayers(value: unknown): Map<string, Uint8Array> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const layers = new Map<string, Uint8Array>();
+  for (const [root, layer] of Object.entries(value)) {
+    if (!/^[0-9a-f]{64}$/.test(root) || !(layer instanceof ArrayBuffer)) return undefined;
+    layers.set(root, new Uint8Array(layer));
+  }
+  return layers;
+}
+
+/** Piece layers as pieceLayersKey stores them. */
+export function pieceLayersEntry(
+  infoHashHex: string,
+  layers: ReadonlyMap<string, Uint8Array>,
+): [string, StoredValue] {
+  const value: Record<string, ArrayBuffer> = {};
+  for (const [root, layer] of layers) value[root] = layer.slice().buffer;
+  return [pieceLayersKey(infoHashHex), value];
+}
+
 /** Restores in a row that may fail to finish before a record is quarantined (shown as an error, not parsed). */
 export const MAX_START_ATTEMPTS = 3;
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { subtleSha1 } from '../lib/hash';
-import { shareFiles } from './share';
+import { readSpan } from '../../../shared/metainfo';
+import { subtleSha1, subtleSha256 } from '../lib/hash';
+import { zeroSource } from './shared-files';
+import { hybridLength, shareFiles } from './share';
 
 function bytes(length: number, seed: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(length);
@@ -63,5 +65,57 @@ describe('shareFiles', () => {
         },
       }),
     ).rejects.toThrow('disk full');
+  });
+
+  it('makes a hybrid (files in canonical order, pad files), storing each v1 piece whole, pads as zeros', async () => {
+    const piece = 16 * 1024;
+    const files = [
+      { file: new Blob([bytes(piece + 10, 5)]), path: ['z.bin'] },
+      { file: new Blob([bytes(3 * piece, 6)]), path: ['a', 'b.bin'] },
+      { file: new Blob([bytes(100, 7)]), path: ['m.bin'] },
+    ];
+    const stored = new Map<number, Uint8Array>();
+    const info = await shareFiles(files, {
+      name: 'mixed',
+      sha1: subtleSha1,
+      sha256: subtleSha256,
+      pieceLength: piece,
+      readChunkBytes: 2 * piece,
+      storePiece: async (index, data) => void stored.set(index, new Uint8Array(data)),
+    });
+    // a/b.bin, m.bin, z.bin: 3 + 1 + 2 pieces, every file padded to a piece.
+    expect(info.files.filter((f) => !f.pad).map((f) => f.path.join('/'))).toEqual([
+      'a/b.bin',
+      'm.bin',
+      'z.bin',
+    ]);
+    expect(info.files.filter((f) => f.pad).length).toBe(2);
+    expect(info.length).toBe(hybridLength(files, 'mixed', piece));
+    expect(info.pieceCount).toBe(6);
+    expect(new TextDecoder().decode(info.infoBytes)).toContain('12:meta versioni2e');
+    // Each stored piece is the v1 view's bytes there (pads read as zeros) and matches its SHA-1.
+    const byPath = new Map(files.map((f) => [f.path.join('/'), f.file]));
+    const sources = info.files.map((f) =>
+      f.pad
+        ? zeroSource(f.path, f.length)
+        : {
+            path: f.path,
+            length: f.length,
+            read: async (at: number, n: number) =>
+              new Uint8Array(
+                await byPath
+                  .get(f.path.join('/'))!
+                  .slice(at, at + n)
+                  .arrayBuffer(),
+              ),
+          },
+    );
+    const offsets = info.files.map((f) => f.offset);
+    expect(stored.size).toBe(6);
+    for (let index = 0; index < 6; index++) {
+      const expected = await readSpan(sources, offsets, index * piece, (index + 1) * piece);
+      expect(stored.get(index)).toEqual(expected);
+      expect(await subtleSha1(stored.get(index)!)).toEqual(info.pieces.subarray(index * 20, index * 20 + 20));
+    }
   });
 });

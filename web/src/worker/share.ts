@@ -2,6 +2,7 @@
 // never a whole file; the next chunk is read while this one is hashed, and a piece is a view of its chunk), and hands
 // every piece to `storePiece` as soon as its bytes have been read, so the seeder serves from storage like any other
 // torrent and keeps seeding after a reload. Without `storePiece` (a share read in place) nothing is kept.
+import type { Sha256 } from '../../../shared/merkle';
 import {
   choosePieceLength,
   createInfo,
@@ -9,6 +10,7 @@ import {
   type SourceFile,
   type TorrentInfo,
 } from '../../../shared/metainfo';
+import { compareCanonicalPaths, createAnyInfo } from '../../../shared/metainfo-v2';
 
 export interface ShareFile {
   file: Blob;
@@ -23,6 +25,13 @@ export class ShareError extends Error {
 export interface ShareOptions {
   name: string;
   sha1: Sha1;
+  /**
+   * With SHA-256 the share is a hybrid torrent (BEP 52 with BEP 47 pad files: v1 clients such as WebTorrent join it
+   * by its v1 hash); the piece length must then be a power of two. Without: v1 only.
+   */
+  sha256?: Sha256;
+  /** Receives a hybrid's piece layers (BEP 52; by pieces root in hex) once it is made. */
+  onPieceLayers?: (layers: Map<string, Uint8Array>) => void;
   /** Stores a piece; its promise settles when stored (a rejection aborts the share). None: only hash. */
   storePiece?: (index: number, data: ArrayBuffer) => Promise<void>;
   onProgress?: (hashed: number, total: number) => void;
@@ -37,8 +46,43 @@ export interface ShareOptions {
 
 const MiB = 1024 * 1024;
 
+/**
+ * New shares are hybrid torrents (v1 + v2 with pad files; the magnet carries both hashes, the engine and the tracker
+ * use the v1 one). False makes them v1 only.
+ */
+export const HYBRID_SHARES = true;
+
 export function totalSize(files: ShareFile[]): number {
   return files.reduce((sum, entry) => sum + entry.file.size, 0);
+}
+
+const isSingleFile = (files: readonly ShareFile[], name: string): boolean =>
+  files.length === 1 && files[0].path.length === 1 && files[0].path[0] === name;
+
+/**
+ * The bytes of a hybrid share's v1 view: every file of a multi-file torrent padded to whole pieces (BEP 47), a single
+ * file as it is. Its pieces are laid out over that length.
+ */
+export function hybridLength(files: readonly ShareFile[], name: string, pieceLength: number): number {
+  if (isSingleFile(files, name)) return files[0].file.size;
+  return files.reduce((sum, entry) => sum + Math.ceil(entry.file.size / pieceLength) * pieceLength, 0);
+}
+
+/**
+ * Each file's first piece in a hybrid: files in BEP 52's canonical order, each starting on a piece boundary (the
+ * order and layout createAnyInfo gives them).
+ */
+function hybridFirstPieces(files: readonly ShareFile[], pieceLength: number): number[] {
+  const encoder = new TextEncoder();
+  const encoded = files.map((entry) => entry.path.map((part) => encoder.encode(part)));
+  const order = files.map((_, k) => k).sort((a, b) => compareCanonicalPaths(encoded[a], encoded[b]));
+  const first = new Array<number>(files.length);
+  let next = 0;
+  for (const k of order) {
+    first[k] = next;
+    next += Math.ceil(files[k].file.size / pieceLength);
+  }
+  return first;
 }
 
 interface PartialPiece {
@@ -117,14 +161,59 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
     }
   };
 
+  const checkRead = (): void => {
+    if (failure !== undefined) throw failure;
+    if (options.cancelled?.()) throw new ShareError('The share was cancelled');
+  };
+
+  if (options.sha256) {
+    // A hybrid: createAnyInfo reads each file piece by piece from its start, so each read is one v1 piece (the
+    // file's last one followed by its pad file's zeros, except in a single-file torrent).
+    const single = isSingleFile(files, options.name);
+    const firstPieces = hybridFirstPieces(files, pieceLength);
+    const hybridSources: SourceFile[] = files.map((entry, k) => {
+      const chunks = new ChunkReader(entry.file, chunkBytes);
+      return {
+        path: entry.path,
+        length: entry.file.size,
+        read: async (at: number, length: number) => {
+          checkRead();
+          if (at % pieceLength !== 0 || length > pieceLength)
+            throw new ShareError('internal error: a hybrid share reads whole pieces');
+          const bytes = await chunks.read(at, length);
+          if (storePiece) {
+            const piece = new Uint8Array(single ? bytes.length : pieceLength);
+            piece.set(bytes);
+            await store(firstPieces[k] + at / pieceLength, piece.buffer);
+          }
+          return bytes;
+        },
+      };
+    });
+    const { info: any, pieceLayers } = await createAnyInfo(hybridSources, {
+      name: options.name,
+      sha1: options.sha1,
+      sha256: options.sha256,
+      pieceLength,
+      onProgress: options.onProgress,
+      maxInFlight: Math.max(4, Math.floor(chunkBytes / pieceLength)),
+    });
+    await Promise.all(pending.map((entry) => entry.write));
+    if (failure !== undefined) throw failure;
+    const info = any.v1!;
+    options.onPieceLayers?.(pieceLayers);
+    if (storePiece && stored !== info.pieceCount)
+      throw new ShareError('internal error: the stored pieces do not match the torrent layout');
+    return info;
+  }
+
   const sources: SourceFile[] = files.map((entry, k) => {
     const chunks = new ChunkReader(entry.file, chunkBytes);
     return {
       path: entry.path,
       length: entry.file.size,
       read: async (at: number, length: number) => {
-        if (failure !== undefined) throw failure;
-        if (options.cancelled?.()) throw new ShareError('The share was cancelled');
+        checkRead();
         const bytes = await chunks.read(at, length);
         if (storePiece) await collect(starts[k] + at, bytes);
         return bytes;
@@ -157,7 +246,7 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
  * Reads a file front to back in chunks of `chunkBytes`, the next chunk read while the caller works on this one; a
  * read within the chunk is a view of it (no copy).
  */
-class ChunkReader {
+export class ChunkReader {
   private start = 0;
   private chunk: Uint8Array = new Uint8Array(0);
   private next: { start: number; bytes: Promise<Uint8Array> } | undefined;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInfo } from '../../../shared/metainfo';
-import { subtleSha1 } from '../lib/hash';
+import { createAnyInfo } from '../../../shared/metainfo-v2';
+import { subtleSha1, subtleSha256 } from '../lib/hash';
 import type { PieceStorage } from './piece-storage';
 import { FilePieceStorage, SharedFileError, isSharedFileRefs, type SharedFileRef } from './shared-files';
 
@@ -128,5 +129,41 @@ describe('FilePieceStorage: pieces read in place from the shared files', () => {
     expect(isSharedFileRefs([{ handle: {}, path: ['x'], size: 1, lastModified: 1 }])).toBe(false);
     expect(isSharedFileRefs([])).toBe(false);
     expect(isSharedFileRefs('x')).toBe(false);
+  });
+
+  it('reads a hybrid torrent in place: pad files are zeros read from no file, and never need a handle', async () => {
+    const piece = 16 * 1024;
+    const a = new FakeHandle(bytes(piece + 100, 3));
+    const b = new FakeHandle(bytes(piece * 2 + 5, 4));
+    const { info } = await createAnyInfo(
+      [
+        { path: ['a.bin'], length: a.bytes.length, read: async (at, n) => a.bytes.slice(at, at + n) },
+        { path: ['b.bin'], length: b.bytes.length, read: async (at, n) => b.bytes.slice(at, at + n) },
+      ],
+      { name: 'pair', sha1: subtleSha1, sha256: subtleSha256, pieceLength: piece },
+    );
+    const v1 = info.v1!;
+    expect(v1.files.map((f) => f.pad === true)).toEqual([false, true, false, true]);
+    const storage = new FilePieceStorage(
+      [
+        { handle: a, path: ['a.bin'], size: a.bytes.length, lastModified: 1000 },
+        { handle: b, path: ['b.bin'], size: b.bytes.length, lastModified: 1000 },
+      ],
+      v1,
+      subtleSha1,
+    );
+    // Piece 1: the last 100 bytes of a.bin, then its pad file's zeros.
+    const second = new Uint8Array((await storage.readPieces([1]))[0]);
+    expect(second.subarray(0, 100)).toEqual(a.bytes.subarray(piece));
+    expect(second.subarray(100).every((byte) => byte === 0)).toBe(true);
+    // Piece 4: the last 5 bytes of b.bin and the tail pad.
+    expect([...(await storage.readBlock(4, 0, 8))]).toEqual([...b.bytes.subarray(piece * 2), 0, 0, 0]);
+    expect((await storage.verifiedPieces(v1.pieceCount)).count()).toBe(5);
+    // A pad file is not one of the shared files: listing it as one is refused.
+    expect(
+      () => new FilePieceStorage([{ handle: a, path: ['a.bin'], size: 1, lastModified: 1 }], v1, subtleSha1),
+    ).toThrow(SharedFileError);
+    b.bytes[0] ^= 1; // piece 2, not read yet
+    await expect(storage.readBlock(2, 0, 8)).rejects.toThrow(/b\.bin changed on disk/);
   });
 });

@@ -84,37 +84,46 @@ export async function openSharedFile(ref: SharedFileRef): Promise<Blob> {
 export class FilePieceStorage implements PieceStorage {
   private readonly cache = new Map<number, Uint8Array>();
   private readonly reading = new Map<number, Promise<Uint8Array>>();
+  /** Each file's offset in the torrent, pad files included (as `sources`). */
   private readonly offsets: number[] = [];
-  /** The shared files as readSpan reads them: a read that fails or comes back short means the file changed. */
+  /** Each of `files`' offsets in the torrent. */
+  private readonly refOffsets: number[] = [];
+  /** The torrent's files as readSpan reads them: a read that fails or comes back short means the file changed. */
   private readonly sources: SourceFile[];
   private nextCheck = 0;
 
   constructor(
+    /** The torrent's files other than pad files, in the info's order. */
     readonly files: SharedFileRef[],
     private readonly info: TorrentInfo,
     private readonly sha1: Sha1,
   ) {
-    let offset = 0;
-    for (const ref of files) {
-      this.offsets.push(offset);
-      offset += ref.size;
-    }
-    if (offset !== info.length) throw new SharedFileError('The shared files do not match the torrent');
-    this.sources = files.map((ref) => ({
-      path: ref.path,
-      length: ref.size,
-      read: async (from, length) => {
-        const file = await openSharedFile(ref);
-        let chunk: ArrayBuffer | undefined;
-        try {
-          chunk = await file.slice(from, from + length).arrayBuffer();
-        } catch {
-          // Chromium refuses to read a File whose file changed since getFile().
-        }
-        if (chunk?.byteLength !== length) throw changedOnDisk(ref);
-        return new Uint8Array(chunk);
-      },
-    }));
+    const real = info.files.filter((entry) => !entry.pad);
+    if (real.length !== files.length || real.some((entry, k) => entry.length !== files[k].size))
+      throw new SharedFileError('The shared files do not match the torrent');
+    // Every file of the info in its place, pad files (BEP 47) read as the zeros they are.
+    let k = 0;
+    this.sources = info.files.map((entry): SourceFile => {
+      this.offsets.push(entry.offset);
+      if (entry.pad) return zeroSource(entry.path, entry.length);
+      const ref = files[k++];
+      this.refOffsets.push(entry.offset);
+      return {
+        path: ref.path,
+        length: ref.size,
+        read: async (from, length) => {
+          const file = await openSharedFile(ref);
+          let chunk: ArrayBuffer | undefined;
+          try {
+            chunk = await file.slice(from, from + length).arrayBuffer();
+          } catch {
+            // Chromium refuses to read a File whose file changed since getFile().
+          }
+          if (chunk?.byteLength !== length) throw changedOnDisk(ref);
+          return new Uint8Array(chunk);
+        },
+      };
+    });
   }
 
   async writePiece(index: number): Promise<void> {
@@ -182,9 +191,14 @@ export class FilePieceStorage implements PieceStorage {
 
   /** The file holding byte `offset` of the torrent (the piece's first file, for the message). */
   private fileAt(offset: number): SharedFileRef {
-    for (let k = this.files.length - 1; k >= 0; k--) if (this.offsets[k] <= offset) return this.files[k];
+    for (let k = this.files.length - 1; k >= 0; k--) if (this.refOffsets[k] <= offset) return this.files[k];
     return this.files[0];
   }
+}
+
+/** A BEP 47 pad file: zeros, read from nowhere. */
+export function zeroSource(path: string[], length: number): SourceFile {
+  return { path, length, read: async (_from, size) => new Uint8Array(size) };
 }
 
 function changedOnDisk(ref: SharedFileRef): SharedFileError {

@@ -15,6 +15,8 @@ import { formatMagnet, fromHex } from '../../../shared/magnet';
 import type { Sha1, TorrentInfo } from '../../../shared/metainfo';
 import type { AnnounceStats, PeerPath, TorrentView, WorkerToMain } from '../lib/protocol';
 import { storageErrorReason } from '../lib/storage';
+import { subtleSha256 } from '../lib/hash';
+import { v2InfoHash } from './v2-hash';
 import type { BatchWriter } from './batch-writer';
 import { filePieces } from './file-blob';
 import { peerRows, shownDownloadRate } from './peer-rows';
@@ -73,6 +75,8 @@ export class TorrentHost {
   readonly infoHashHex: string;
   readonly infoHash: Uint8Array;
   info: TorrentInfo | undefined;
+  /** A hybrid's v2 info hash (SHA-256), for its magnet link; the engine and the tracker use the v1 one. */
+  infoHashV2: Uint8Array | undefined;
   session: Session | undefined;
   /** Where its verified pieces are kept. */
   readonly pieces: PieceStorage;
@@ -279,7 +283,8 @@ export class TorrentHost {
     if (skipped.size === 0 && this.record.skippedFiles === undefined) return;
     this.feed({
       type: 'file-priorities',
-      priorities: info.files.map((_, index) => (skipped.has(index) ? 'skip' : 'normal')),
+      // Pad files (BEP 47) are zeros nobody chose: a piece is fetched for the real files it holds.
+      priorities: info.files.map((file, index) => (skipped.has(index) || file.pad ? 'skip' : 'normal')),
     });
   }
 
@@ -292,7 +297,7 @@ export class TorrentHost {
     const wanted = new Bitfield(info.pieceCount);
     const skip = new Set(skipped);
     info.files.forEach((file, index) => {
-      if (skip.has(index) || file.length === 0) return;
+      if (skip.has(index) || file.length === 0 || file.pad) return;
       const { first, last } = filePieces(info, index);
       for (let piece = first; piece <= last; piece++) wanted.set(piece);
     });
@@ -559,6 +564,13 @@ export class TorrentHost {
     else this.verified = new VerifiedPieces(info, stored?.length === info.pieceCount ? stored : undefined);
     this.ctx.keep.add(info.infoBytes.buffer);
     this.ctx.keep.add(info.pieces.buffer);
+    v2InfoHash(info.infoBytes, subtleSha256).then(
+      (hash) => {
+        this.infoHashV2 = hash;
+        if (hash) this.ctx.milestone?.();
+      },
+      () => undefined, // the v1 view was parsed: the magnet link then carries the v1 hash alone
+    );
   }
 
   // --- persistence and views ---
@@ -675,6 +687,7 @@ export class TorrentHost {
       state,
       magnet: formatMagnet({
         infoHash: this.infoHash,
+        ...(this.infoHashV2 ? { infoHashV2: this.infoHashV2 } : {}),
         name: info?.name ?? this.record.name,
         trackers: this.record.trackers,
         length: info?.length ?? this.record.length,
@@ -694,13 +707,20 @@ export class TorrentHost {
       peers: this.halted ? 0 : (stats?.peers ?? 0),
       seeds: this.halted ? 0 : (stats?.seeds ?? 0),
       files: info
-        ? info.files.map((file, index) => ({
-            index,
-            path: file.path.join('/'),
-            length: file.length,
-            complete: this.fileComplete(index),
-            chosen: !skipped.has(index),
-          }))
+        ? info.files.flatMap((file, index) =>
+            // Pad files are never shown, chosen or saved; the others keep their index in the info's list.
+            file.pad
+              ? []
+              : [
+                  {
+                    index,
+                    path: file.path.join('/'),
+                    length: file.length,
+                    complete: this.fileComplete(index),
+                    chosen: !skipped.has(index),
+                  },
+                ],
+          )
         : [],
       peerStats: this.halted ? [] : peerRows(stats?.peerStats ?? [], this.paths, state === 'seeding'),
       availability: stats ? Array.from(stats.availability) : [],

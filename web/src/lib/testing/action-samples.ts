@@ -12,6 +12,12 @@ export const ACTION_SAMPLES: { [A in ActionName]: Call<A> } = {
   },
   'add-magnet': { op: 'add-magnet', link: `magnet:?xt=urn:btih:${T}` },
   'add-torrent-file': { op: 'add-torrent-file', bytes: new ArrayBuffer(4) },
+  'seed-torrent': {
+    op: 'seed-torrent',
+    torrent: new ArrayBuffer(4),
+    files: [{ file: new File([new Uint8Array([1, 2, 3])], 'a.bin'), path: ['dir', 'a.bin'] }],
+    from: 'folder',
+  },
   'get-file': { op: 'get-file', infoHashHex: T, fileIndex: 1 },
   'get-torrent-file': { op: 'get-torrent-file', infoHashHex: T },
   'get-shared-handles': { op: 'get-shared-handles', infoHashHex: T },

@@ -3,7 +3,7 @@
 import { TorrentSession } from '../../../../shared/engine/session';
 import type { Call, WorkerAction } from '../../lib/actions';
 import type { ActionReply, FailedReply, MainToWorker, TorrentView, WorkerToMain } from '../../lib/protocol';
-import { MemoryStore, type KeyValueStore } from '../../lib/storage';
+import { MemoryStore, type KeyValueStore, type StoredValue } from '../../lib/storage';
 import { Client, type ClientOptions } from '../client';
 
 export class TestPeer {
@@ -129,4 +129,36 @@ export function randomBytes(length: number, seed: number): Uint8Array {
 
 export function file(bytes: Uint8Array, name: string): File {
   return new File([bytes as Uint8Array<ArrayBuffer>], name);
+}
+
+/** A store that keeps values as they are: file handles are the browser's objects, which a MemoryStore's
+ * structuredClone cannot copy in Node (IndexedDB does in the browser). */
+export class PlainStore implements KeyValueStore {
+  readonly data = new Map<string, StoredValue>();
+  async getMany(keys: string[]) {
+    return keys.map((key) => this.data.get(key));
+  }
+  async setMany(entries: Array<[string, StoredValue]>) {
+    for (const [key, value] of entries) this.data.set(key, value);
+  }
+  async delMany(keys: string[]) {
+    for (const key of keys) this.data.delete(key);
+  }
+  async keys(prefix: string) {
+    return [...this.data.keys()].filter((key) => key.startsWith(prefix)).sort();
+  }
+}
+
+/** A file handle whose file the test can change or stop allowing. */
+export class FakeHandle {
+  readonly kind = 'file';
+  readonly name: string;
+  denied = false;
+  constructor(public current: File) {
+    this.name = current.name;
+  }
+  async getFile(): Promise<File> {
+    if (this.denied) throw Object.assign(new Error('denied'), { name: 'NotAllowedError' });
+    return this.current;
+  }
 }
