@@ -995,9 +995,9 @@ export class Tracker {
    * fewer peers joins the other, and the binding goes when the swarm empties. False when refused.
    */
   private bindAlias(swarm: Swarm, alias: string): boolean {
-    if (swarm.alias !== null) return alias === swarm.alias || alias === swarm.infoHash;
+    if (swarm.alias === alias || swarm.infoHash === alias) return true;
     const other = this.swarms.get(alias);
-    if (other && (other.alias !== null || swarm.sharesPeerIdWith(other))) {
+    if (swarm.alias !== null || (other && (other.alias !== null || swarm.sharesPeerIdWith(other)))) {
       this.counters.aliasesRefused++;
       return false;
     }
