@@ -150,6 +150,29 @@ describe('makePeerId and usableTrackers', () => {
 });
 
 describe('TrackerClient', () => {
+  it("names a hybrid torrent's v2 hash, truncated to 20 bytes, as info_hash_alias (not on stopped)", async () => {
+    const { client, sockets } = setup();
+    const v2 = 'c1'.repeat(20) + 'ff'.repeat(12);
+    client.start(INFO_HASH, ['ws://one/'], { infoHashV2: v2 });
+    client.start(OTHER_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    const [hybrid, v1Only] = sockets[0].sent;
+    expect(hybrid).toMatchObject({ info_hash: bin(INFO_HASH), info_hash_alias: bin('c1'.repeat(20)) });
+    expect(v1Only.info_hash).toBe(bin(OTHER_HASH));
+    expect(v1Only).not.toHaveProperty('info_hash_alias');
+    client.announceEvent(INFO_HASH, 'completed');
+    expect(sockets[0].sent[2]).toMatchObject({ event: 'completed', info_hash_alias: bin('c1'.repeat(20)) });
+    client.stop(INFO_HASH);
+    expect(sockets[0].sent[3]).toMatchObject({ event: 'stopped', info_hash: bin(INFO_HASH) });
+    expect(sockets[0].sent[3]).not.toHaveProperty('info_hash_alias');
+    // A truncated hash is taken as it is; anything else is a programming error.
+    client.start(INFO_HASH, ['ws://one/'], { infoHashV2: 'd2'.repeat(20) });
+    await settle();
+    expect(sockets[0].sent[4]).toMatchObject({ event: 'started', info_hash_alias: bin('d2'.repeat(20)) });
+    expect(() => client.start(INFO_HASH, ['ws://one/'], { infoHashV2: 'd2'.repeat(21) })).toThrow(RangeError);
+  });
+
   it('announces started with offers to every tracker once its socket opens', async () => {
     const { client, sockets, peers } = setup();
     client.start(INFO_HASH, ['ws://one/', 'ws://two/']);

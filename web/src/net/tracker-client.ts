@@ -85,6 +85,23 @@ export interface TrackerClientOptions<P extends SignalPeer> extends TrackerHooks
 
 const OPEN = 1;
 
+/** What a torrent announces besides its info hash. */
+export interface AnnounceOptions {
+  /**
+   * A hybrid torrent's v2 info hash (BEP 52), hex: the SHA-256 of the info dictionary (64 characters) or its first
+   * 20 bytes (40). The announces of the v1 hash name it, truncated to 20 bytes, as `info_hash_alias`: our tracker then
+   * serves both hashes as one swarm (docs/security.md, "Aliases"); other trackers ignore the field.
+   */
+  infoHashV2?: string;
+}
+
+/** The v2 hash as announced: its first 20 bytes, as a binary string. */
+function truncatedV2(infoHashV2: string): string {
+  if (!/^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$/.test(infoHashV2))
+    throw new RangeError('a v2 info hash is 64 hex characters (or 40, truncated)');
+  return hexToBinary(infoHashV2.slice(0, 40));
+}
+
 /** `n` bytes from the platform's cryptographic generator: peer ids and offer ids must not be guessable. */
 export function secureRandomBytes(n: number): Uint8Array {
   const bytes = new Uint8Array(n);
@@ -132,6 +149,8 @@ class Announcer<P extends SignalPeer> {
     readonly infoHashHex: string,
     readonly url: string,
     intervalMs: number,
+    /** The truncated v2 hash of a hybrid torrent (binary), announced as `info_hash_alias`. */
+    readonly alias: string | undefined,
   ) {
     this.infoHashBinary = hexToBinary(infoHashHex);
     this.intervalMs = intervalMs;
@@ -186,15 +205,16 @@ export class TrackerClient<P extends SignalPeer> {
   }
 
   /** Starts announcing a torrent to each of its trackers (event `started`). */
-  start(infoHashHex: string, trackers: readonly string[]): void {
+  start(infoHashHex: string, trackers: readonly string[], options: AnnounceOptions = {}): void {
     const urls = usableTrackers(trackers);
+    const alias = options.infoHashV2 === undefined ? undefined : truncatedV2(options.infoHashV2);
     for (const url of urls) {
       let socket = this.sockets.get(url);
       if (!socket) {
         socket = new TrackerSocket<P>(url);
         this.sockets.set(url, socket);
       }
-      const announcer = new Announcer<P>(infoHashHex, url, this.defaultIntervalMs);
+      const announcer = new Announcer<P>(infoHashHex, url, this.defaultIntervalMs, alias);
       const existing = socket.announcers.get(announcer.infoHashBinary);
       if (existing) continue;
       socket.announcers.set(announcer.infoHashBinary, announcer);
@@ -419,6 +439,7 @@ export class TrackerClient<P extends SignalPeer> {
       downloaded: numbers.downloaded,
       left: numbers.left,
     };
+    if (announcer.alias !== undefined && event !== 'stopped') message.info_hash_alias = announcer.alias;
     if (event) message.event = event;
     if (event !== 'stopped' && event !== 'completed') {
       message.numwant = offers.length;
