@@ -3,11 +3,8 @@
 // against the other (web/src/lib/sha256.ts): a figure whose goal is not met says to flip INNER_NODE_HASH.
 import { loadavg } from 'node:os';
 import { atLeast, figure, type Bench } from '../lib/figure';
-import { browserVersion, buildApp, persistentTab, serveApp } from '../lib/app';
+import { benchPage } from '../lib/app';
 import { INNER_NODE_HASH } from '../../web/src/lib/sha256';
-
-type Result = Record<string, number>;
-type BenchWindow = { bench: { ready: boolean; run(request: object): Promise<Result> } };
 
 export const sha256Bench: Bench = {
   name: 'sha256',
@@ -21,14 +18,10 @@ export const sha256Bench: Bench = {
       blocks: tiny ? 64 : 4096,
       rounds: tiny ? 1 : 6,
     };
-    context.browserVersion ??= await browserVersion();
-    const server = await serveApp(buildApp(context.log));
-    const tab = await persistentTab();
+    const page = await benchPage(context);
     try {
-      await tab.page.goto(new URL('/bench.html', server.url).href);
-      await tab.page.waitForFunction(() => (window as unknown as BenchWindow).bench?.ready === true);
       const loadBefore = loadavg()[0];
-      const result = await tab.page.evaluate((r) => (window as unknown as BenchWindow).bench.run(r), request);
+      const result = await page.run(request);
       const load = `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
       context.log(`  sha256: ${JSON.stringify(result)}; ${load}`);
       const noble = INNER_NODE_HASH === 'noble';
@@ -57,8 +50,7 @@ export const sha256Bench: Bench = {
         ),
       ];
     } finally {
-      await tab.close();
-      await server.close();
+      await page.close();
     }
   },
 };
