@@ -345,6 +345,17 @@ describe('parseClientMessage', () => {
 });
 
 describe('parseServerMessage', () => {
+  it("reads the swarm's other hash of an announce reply (info_hash_alias), ignoring one that is not a hash", () => {
+    const reply = { action: 'announce', info_hash: HASH, interval: 120, complete: 2, incomplete: 3 };
+    expect(parseServerMessage(JSON.stringify({ ...reply, info_hash_alias: OTHER }))).toMatchObject({
+      ok: true,
+      message: { kind: 'announce', alias: OTHER },
+    });
+    expect(parseServerMessage(JSON.stringify({ ...reply, info_hash_alias: 'x' }))).not.toHaveProperty(
+      'message.alias',
+    );
+  });
+
   it('reads announce replies, offers, answers, scrapes and failures', () => {
     expect(
       parseServerMessage(

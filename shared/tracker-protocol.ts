@@ -377,7 +377,15 @@ export function parseClientMessage(
 // ---- Tracker -> client, validated (for the browser's tracker client) ----
 
 export type ServerMessage =
-  | { kind: 'announce'; infoHash: string; interval: number; complete: number; incomplete: number }
+  | {
+      kind: 'announce';
+      infoHash: string;
+      interval: number;
+      complete: number;
+      incomplete: number;
+      /** `info_hash_alias`: the swarm's other hash, when the tracker serves both as one swarm. */
+      alias?: string;
+    }
   | { kind: 'offer'; infoHash: string; peerId: string; offerId: string; offer: SignalDescription }
   | { kind: 'answer'; infoHash: string; peerId: string; offerId: string; answer: SignalDescription }
   | { kind: 'scrape'; files: Map<string, ScrapeFileStats> }
@@ -461,6 +469,7 @@ export function parseServerMessage(text: string): ParseResult<ServerMessage> {
         interval,
         complete: object.complete,
         incomplete: object.incomplete,
+        ...(isBinaryId(object.info_hash_alias) ? { alias: object.info_hash_alias } : {}),
       },
     };
   } catch (error) {
