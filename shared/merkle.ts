@@ -5,7 +5,12 @@
 // each inner node is the SHA-256 of its two children concatenated. The root of a file's tree is its `pieces root`;
 // the layer whose nodes each cover one piece (piece length / 16 KiB leaves) is its piece layer.
 
-/** SHA-256 of the data (32 bytes), injected like `Sha1` (SubtleCrypto in the app, node:crypto in tests). */
+/**
+ * SHA-256 of the data (32 bytes), injected like `Sha1` (node:crypto in tests). Every hash of a tree goes through it:
+ * leaves (16 KiB blocks) and inner nodes (64 bytes, two child hashes), so an implementation may route each size
+ * to what is fastest for it (the app's: web/src/lib/sha256.ts). Pass one function per tree: padding subtrees are
+ * memoised per function.
+ */
 export type Sha256 = (data: Uint8Array) => Promise<Uint8Array>;
 
 /** Bytes per leaf block. */

@@ -108,6 +108,22 @@ describe('parseClientMessage', () => {
     ).toMatchObject({ ok: true, message: { event: 'stopped', offers: [] } });
   });
 
+  it("reads a hybrid torrent's other hash (info_hash_alias), dropping one equal to info_hash", () => {
+    const base = { action: 'announce', info_hash: HASH, peer_id: PEER };
+    expect(client({ ...base, info_hash_alias: OTHER })).toMatchObject({
+      ok: true,
+      message: { alias: OTHER },
+    });
+    expect(client({ ...base, info_hash_alias: HASH })).toMatchObject({ ok: true });
+    expect(client({ ...base, info_hash_alias: HASH })).not.toHaveProperty('message.alias');
+    expect(client(base)).not.toHaveProperty('message.alias');
+    expect(client({ ...base, info_hash_alias: 'aa'.repeat(20) })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/invalid info_hash_alias/),
+      infoHash: HASH,
+    });
+  });
+
   it('reads an answer', () => {
     const result = client({
       action: 'announce',
@@ -329,6 +345,17 @@ describe('parseClientMessage', () => {
 });
 
 describe('parseServerMessage', () => {
+  it("reads the swarm's other hash of an announce reply (info_hash_alias), ignoring one that is not a hash", () => {
+    const reply = { action: 'announce', info_hash: HASH, interval: 120, complete: 2, incomplete: 3 };
+    expect(parseServerMessage(JSON.stringify({ ...reply, info_hash_alias: OTHER }))).toMatchObject({
+      ok: true,
+      message: { kind: 'announce', alias: OTHER },
+    });
+    expect(parseServerMessage(JSON.stringify({ ...reply, info_hash_alias: 'x' }))).not.toHaveProperty(
+      'message.alias',
+    );
+  });
+
   it('reads announce replies, offers, answers, scrapes and failures', () => {
     expect(
       parseServerMessage(

@@ -40,6 +40,11 @@ export interface AnnounceRequestWire {
   left?: number | null;
   offers?: WireOffer[];
   trackerid?: string;
+  /**
+   * The other info hash of the same hybrid (BEP 52) torrent, binary: a v1 announce names the v2 hash truncated
+   * to 20 bytes. Our tracker then serves both hashes as one swarm; other trackers ignore the field.
+   */
+  info_hash_alias?: string;
 }
 
 export interface AnswerRequestWire {
@@ -66,6 +71,8 @@ export interface AnnounceResponseWire {
   interval: number;
   complete: number;
   incomplete: number;
+  /** The swarm's other info hash when it is bound to one (a hybrid torrent's v1 and v2 hashes). */
+  info_hash_alias?: string;
 }
 
 export interface OfferWire {
@@ -116,6 +123,8 @@ export interface AnnounceMessage {
   /** null when the client does not know (yet). */
   left: number | null;
   offers: WireOffer[];
+  /** `info_hash_alias`: the other info hash of the same hybrid torrent (binary), when the client names one. */
+  alias?: string;
 }
 
 export interface AnswerMessage {
@@ -300,6 +309,9 @@ function readAnnounce(
   const maxOffers = clampLimit(limits.maxOffers, MAX_OFFERS_PER_ANNOUNCE);
   const offers = event === 'stopped' ? [] : readOffers(object.offers, maxOffers, limits.maxSdpLength);
   const numwant = readCount(object, 'numwant', offers.length);
+  const alias = object.info_hash_alias;
+  if (alias !== undefined && !isBinaryId(alias))
+    throw new Rejection('invalid info_hash_alias: must be a 20-character binary string');
   return {
     kind: 'announce',
     infoHash: infoHash as string,
@@ -310,6 +322,7 @@ function readAnnounce(
     downloaded: readCount(object, 'downloaded', 0),
     left: readCount(object, 'left', null),
     offers,
+    ...(alias === undefined || alias === infoHash ? {} : { alias }),
   };
 }
 
@@ -364,7 +377,15 @@ export function parseClientMessage(
 // ---- Tracker -> client, validated (for the browser's tracker client) ----
 
 export type ServerMessage =
-  | { kind: 'announce'; infoHash: string; interval: number; complete: number; incomplete: number }
+  | {
+      kind: 'announce';
+      infoHash: string;
+      interval: number;
+      complete: number;
+      incomplete: number;
+      /** `info_hash_alias`: the swarm's other hash, when the tracker serves both as one swarm. */
+      alias?: string;
+    }
   | { kind: 'offer'; infoHash: string; peerId: string; offerId: string; offer: SignalDescription }
   | { kind: 'answer'; infoHash: string; peerId: string; offerId: string; answer: SignalDescription }
   | { kind: 'scrape'; files: Map<string, ScrapeFileStats> }
@@ -448,6 +469,7 @@ export function parseServerMessage(text: string): ParseResult<ServerMessage> {
         interval,
         complete: object.complete,
         incomplete: object.incomplete,
+        ...(isBinaryId(object.info_hash_alias) ? { alias: object.info_hash_alias } : {}),
       },
     };
   } catch (error) {

@@ -1,23 +1,16 @@
 // Figures 3 (verification) and 4 (storage): bench.html's worker, in a tab with a persistent profile.
 import { atLeast, figure, noGoal, type Bench, type Figure } from '../lib/figure';
-import { browserVersion, buildApp, persistentTab, serveApp } from '../lib/app';
+import { benchPage } from '../lib/app';
 
 const PIECE = 256 * 1024;
-type Result = Record<string, number>;
-type BenchWindow = { bench: { ready: boolean; run(request: object): Promise<Result> } };
 
 export const storeBench: Bench = {
   name: 'store',
   figures: '3, 4',
   async run(context) {
-    context.browserVersion ??= await browserVersion();
-    const server = await serveApp(buildApp(context.log));
-    const tab = await persistentTab();
+    const page = await benchPage(context);
     try {
-      await tab.page.goto(new URL('/bench.html', server.url).href);
-      await tab.page.waitForFunction(() => (window as unknown as BenchWindow).bench?.ready === true);
-      const run = (request: object) =>
-        tab.page.evaluate((r) => (window as unknown as BenchWindow).bench.run(r), request);
+      const run = page.run;
       const verify = await run({ type: 'verify', pieceLength: PIECE, pieces: 512, inFlight: 8, rounds: 6 });
       context.log(`  verify: ${JSON.stringify(verify)}`);
       const storage = await run({ type: 'storage', pieceLength: PIECE, pieces: 256, rounds: 2 });
@@ -70,8 +63,7 @@ export const storeBench: Bench = {
       ];
       return figures;
     } finally {
-      await tab.close();
-      await server.close();
+      await page.close();
     }
   },
 };

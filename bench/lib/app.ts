@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { LAUNCH_OPTIONS } from '../../playwright.config';
+import type { BenchContext } from './figure';
 import { allowSelfProfiling, selfProfilingArgs } from './profile';
 import { startServer, type RunningServer } from '../../signal-tracker/src/server';
 
@@ -89,4 +90,35 @@ export async function browserVersion(): Promise<string> {
   const version = `Chromium ${browser.version()}`;
   await browser.close();
   return version;
+}
+
+/** bench.html (web/src/bench) in a tab of its own, once its worker is ready. */
+export interface BenchPage {
+  /** Runs one request in the page's worker (web/src/bench/messages.ts): its figures by name. */
+  run(request: object): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+type BenchWindow = { bench: { ready: boolean; run(request: object): Promise<Record<string, number>> } };
+
+/** Builds and serves the app with bench.html, and opens it in a tab with a persistent profile. */
+export async function benchPage(context: BenchContext): Promise<BenchPage> {
+  context.browserVersion ??= await browserVersion();
+  const server = await serveApp(buildApp(context.log));
+  const tab = await persistentTab();
+  try {
+    await tab.page.goto(new URL('/bench.html', server.url).href);
+    await tab.page.waitForFunction(() => (window as unknown as BenchWindow).bench?.ready === true);
+  } catch (error) {
+    await tab.close();
+    await server.close();
+    throw error;
+  }
+  return {
+    run: (request) => tab.page.evaluate((r) => (window as unknown as BenchWindow).bench.run(r), request),
+    async close() {
+      await tab.close();
+      await server.close();
+    },
+  };
 }

@@ -152,7 +152,7 @@ export function statsHtml(stats: PublicStats | PrivateStats, now: number, refres
         )
         .join('\n');
       return (
-        `<section><h2><code>${swarm.infoHash}</code></h2>` +
+        `<section><h2><code>${swarm.infoHash}</code>${swarm.alias ? ` = <code>${swarm.alias}</code>` : ''}</h2>` +
         `<p>${count(swarm.complete, 'seeder')}, ${count(swarm.incomplete, 'leecher')}, ${swarm.downloaded} completed</p>` +
         `<table><thead><tr><th>Peer id</th><th>Client</th><th>Role</th><th>Left</th><th>Uploaded</th>` +
         `<th>Downloaded</th><th>Last announce</th></tr></thead><tbody>\n${rows}\n</tbody></table></section>`

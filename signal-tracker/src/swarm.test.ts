@@ -63,3 +63,42 @@ describe('Swarm', () => {
     expect(swarm.peersFrom('a')).toBe(1);
   });
 });
+
+describe('Swarm.absorb (binding an alias)', () => {
+  it('takes the other swarm’s peers with their hash, groups, counts and announce order', () => {
+    const mine = new Swarm<SwarmSession>('v1');
+    const theirs = new Swarm<SwarmSession>('v2');
+    const shared = sessionAt('shared');
+    mine.add('a', shared, { ...message, infoHash: 'v1', left: 0 }, 10);
+    mine.add('b', sessionAt('x'), { ...message, infoHash: 'v1' }, 30);
+    theirs.add('c', shared, { ...message, infoHash: 'v2', event: 'completed', left: 0 }, 20);
+    theirs.add('d', sessionAt('y'), { ...message, infoHash: 'v2' }, 40);
+    expect(mine.sharesPeerIdWith(theirs)).toBe(false);
+    mine.absorb(theirs);
+    expect(mine.size).toBe(4);
+    expect([mine.complete, mine.incomplete, mine.downloaded]).toEqual([2, 2, 1]);
+    expect(mine.get('c')?.infoHash).toBe('v2');
+    expect(mine.peersFrom('shared')).toBe(2);
+    expect(mine.addressCount).toBe(3);
+    // Expiry walks the merged announce order.
+    expect(mine.staleBefore(35).map((peer) => peer.peerId)).toEqual(['a', 'c', 'b']);
+    // Every peer can be picked and removed.
+    const offerer = mine.get('d')!;
+    expect(new Set(mine.randomPeers(5, offerer, mulberry32(1)).map((peer) => peer.peerId))).toEqual(
+      new Set(['a', 'b', 'c']),
+    );
+    for (const id of ['c', 'a', 'd', 'b']) mine.remove(mine.get(id)!);
+    expect([mine.size, mine.complete, mine.addressCount]).toEqual([0, 0, 0]);
+  });
+
+  it('finds a peer id in both swarms', () => {
+    const one = new Swarm<SwarmSession>('v1');
+    const two = new Swarm<SwarmSession>('v2');
+    one.add('p', sessionAt('a'), message, 0);
+    two.add('q', sessionAt('b'), message, 0);
+    expect(one.sharesPeerIdWith(two)).toBe(false);
+    two.add('p', sessionAt('c'), message, 0);
+    expect(one.sharesPeerIdWith(two)).toBe(true);
+    expect(two.sharesPeerIdWith(one)).toBe(true);
+  });
+});

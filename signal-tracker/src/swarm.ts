@@ -1,9 +1,11 @@
-// One swarm: the peers announcing one info hash, their roles, and random choice among them.
+// One swarm: the peers announcing one info hash (or both hashes of a hybrid torrent, once bound), their roles, and
+// random choice among them.
 import { binaryToHex, type AnnounceMessage } from '../../shared/tracker-protocol';
 
 /** One peer of a swarm; `S` is the tracker's session (its connection), which the swarm only carries. */
 export interface Peer<S extends SwarmSession> {
-  readonly infoHash: string; // binary
+  /** The info hash it announced (binary): in a swarm bound to an alias, offers reach it under this one. */
+  readonly infoHash: string;
   readonly peerId: string; // binary
   readonly session: S;
   seeder: boolean;
@@ -41,6 +43,8 @@ export interface PeerStats {
 
 export interface SwarmStats {
   infoHash: string; // hex
+  /** The other info hash the swarm is bound to (hex), if any. */
+  alias?: string;
   complete: number;
   incomplete: number;
   downloaded: number;
@@ -56,6 +60,11 @@ export class Swarm<S extends SwarmSession> {
   complete = 0;
   /** Peers that announced `completed` here (the scrape `downloaded` figure). */
   downloaded = 0;
+  /**
+   * The other info hash this swarm answers to (a hybrid torrent's v1 and v2 hashes), or null. The tracker binds
+   * it (tracker.ts, `bindAlias`); it is forgotten with the swarm.
+   */
+  alias: string | null = null;
   /** By peer id, in order of last announce (oldest first), so expiry stops at the first fresh peer. */
   private readonly byId = new Map<string, Peer<S>>();
   /** The same peers as an array. */
@@ -103,16 +112,10 @@ export class Swarm<S extends SwarmSession> {
     return oldest;
   }
 
+  /** A new peer, announcing `message.infoHash` (this swarm's hash or its alias). */
   add(peerId: string, session: S, message: AnnounceMessage, now: number): Peer<S> {
-    const key = session.address.key;
-    let group = this.groupByKey.get(key);
-    if (!group) {
-      group = { key, peers: [], index: this.groups.length };
-      this.groups.push(group);
-      this.groupByKey.set(key, group);
-    }
     const peer: Peer<S> = {
-      infoHash: this.infoHash,
+      infoHash: message.infoHash,
       peerId,
       session,
       seeder: false,
@@ -120,16 +123,61 @@ export class Swarm<S extends SwarmSession> {
       uploaded: 0,
       downloaded: 0,
       lastAnnounce: now,
-      index: this.list.length,
+      index: 0,
       nextInSession: null,
-      group,
-      groupIndex: group.peers.length,
+      group: this.groupFor(session.address.key),
+      groupIndex: 0,
     };
-    this.list.push(peer);
-    group.peers.push(peer);
+    this.place(peer, peer.group);
     this.byId.set(peerId, peer);
     this.update(peer, message, now);
     return peer;
+  }
+
+  /** The group of a client address, made when it has no peer here yet. */
+  private groupFor(key: string): AddressGroup<S> {
+    let group = this.groupByKey.get(key);
+    if (!group) {
+      group = { key, peers: [], index: this.groups.length };
+      this.groups.push(group);
+      this.groupByKey.set(key, group);
+    }
+    return group;
+  }
+
+  /** Puts `peer` at the end of the list and of `group`. */
+  private place(peer: Peer<S>, group: AddressGroup<S>): void {
+    peer.index = this.list.length;
+    this.list.push(peer);
+    peer.group = group;
+    peer.groupIndex = group.peers.length;
+    group.peers.push(peer);
+  }
+
+  /** Whether a peer id is in both swarms (they cannot then be one). O(the smaller swarm). */
+  sharesPeerIdWith(other: Swarm<S>): boolean {
+    const [small, large] = this.size <= other.size ? [this, other] : [other, this];
+    for (const peerId of small.byId.keys()) if (large.byId.has(peerId)) return true;
+    return false;
+  }
+
+  /**
+   * Takes every peer of `other` (which shares no peer id with this one: see sharesPeerIdWith), keeping the announce
+   * order for expiry, and its counts. `other` is left to be dropped. O(both swarms).
+   */
+  absorb(other: Swarm<S>): void {
+    const mine = [...this.byId.values()];
+    const theirs = [...other.byId.values()];
+    this.byId.clear();
+    for (let i = 0, j = 0; i < mine.length || j < theirs.length;) {
+      const takeMine =
+        j >= theirs.length || (i < mine.length && mine[i].lastAnnounce <= theirs[j].lastAnnounce);
+      const peer = takeMine ? mine[i++] : theirs[j++];
+      this.byId.set(peer.peerId, peer);
+    }
+    for (const peer of theirs) this.place(peer, this.groupFor(peer.session.address.key));
+    this.complete += other.complete;
+    this.downloaded += other.downloaded;
   }
 
   update(peer: Peer<S>, message: AnnounceMessage, now: number): void {
@@ -252,6 +300,7 @@ export class Swarm<S extends SwarmSession> {
     }
     return {
       infoHash: binaryToHex(this.infoHash),
+      ...(this.alias === null ? {} : { alias: binaryToHex(this.alias) }),
       complete: this.complete,
       incomplete: this.incomplete,
       downloaded: this.downloaded,

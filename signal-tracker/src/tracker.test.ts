@@ -700,3 +700,212 @@ describe('Tracker against abuse', () => {
     expect(JSON.parse(totals)).toMatchObject({ swarmCount: 1, peerCount: 1, clients: { WebTorrent: 1 } });
   });
 });
+
+describe('Tracker aliases (a hybrid torrent: one swarm under its v1 and v2 hashes)', () => {
+  const V1 = 'v'.repeat(19) + '\xf1';
+  const V2 = 'w'.repeat(19) + '\xf2';
+  const GARBAGE = 'g'.repeat(19) + '\xf3';
+
+  /** A v1-only peer (WebTorrent), a v2-only peer (a btmh magnet), each waiting in its own swarm. */
+  function twoSwarms() {
+    const t = setup();
+    const v1 = t.client();
+    const v2 = t.client();
+    t.send(v1, { action: 'announce', info_hash: V1, peer_id: id('one'), event: 'started', left: 9 });
+    t.send(v2, { action: 'announce', info_hash: V2, peer_id: id('two'), event: 'started', left: null });
+    expect(t.tracker.swarmCount).toBe(2);
+    v1.conn.take();
+    v2.conn.take();
+    return { t, v1, v2 };
+  }
+
+  it('binds on a seeder announce: offers reach peers of both hashes, each under its own, and answers go back', () => {
+    const { t, v1, v2 } = twoSwarms();
+    const seeder = t.client();
+    t.send(seeder, {
+      action: 'announce',
+      info_hash: V1,
+      info_hash_alias: V2,
+      peer_id: id('seed'),
+      event: 'started',
+      left: 0,
+      numwant: 2,
+      offers: offers(2, 's'),
+    });
+    expect(t.tracker.swarmCount).toBe(1);
+    expect(t.tracker.counters.aliasesBound).toBe(1);
+    expect(seeder.conn.take()).toEqual([
+      { action: 'announce', info_hash: V1, interval: 10, complete: 1, incomplete: 2, info_hash_alias: V2 },
+    ]);
+    const toV1 = v1.conn.take();
+    const toV2 = v2.conn.take();
+    expect(toV1).toEqual([expect.objectContaining({ info_hash: V1, peer_id: id('seed') })]);
+    expect(toV2).toEqual([expect.objectContaining({ info_hash: V2, peer_id: id('seed') })]);
+    // The v2 peer answers under its hash; the seeder gets the answer under the one it offered with.
+    t.send(v2, {
+      action: 'announce',
+      info_hash: V2,
+      peer_id: id('two'),
+      to_peer_id: id('seed'),
+      offer_id: toV2[0].offer_id,
+      answer: { type: 'answer', sdp: 'from two' },
+    });
+    expect(seeder.conn.take()).toEqual([
+      {
+        action: 'announce',
+        answer: { type: 'answer', sdp: 'from two' },
+        offer_id: toV2[0].offer_id,
+        peer_id: id('two'),
+        info_hash: V1,
+      },
+    ]);
+    // The v2 peer's own offer reaches the v1 peer under V1; its answer goes back under V2.
+    t.send(v2, { action: 'announce', info_hash: V2, peer_id: id('two'), numwant: 2, offers: offers(2, 't') });
+    expect(v2.conn.take()).toEqual([
+      { action: 'announce', info_hash: V2, interval: 10, complete: 1, incomplete: 2, info_hash_alias: V1 },
+    ]);
+    const offerToV1 = v1.conn.take().find((m) => m.peer_id === id('two'))!;
+    expect(offerToV1.info_hash).toBe(V1);
+    t.send(v1, {
+      action: 'announce',
+      info_hash: V1,
+      peer_id: id('one'),
+      to_peer_id: id('two'),
+      offer_id: offerToV1.offer_id,
+      answer: { type: 'answer', sdp: 'from one' },
+    });
+    expect(v2.conn.take()).toEqual([expect.objectContaining({ info_hash: V2, peer_id: id('one') })]);
+  });
+
+  it('gives the same counts under both hashes in announces and scrapes, and drops the alias with the swarm', () => {
+    const { t, v1, v2 } = twoSwarms();
+    const seeder = t.client();
+    t.send(seeder, { action: 'announce', info_hash: V1, info_hash_alias: V2, peer_id: id('seed'), left: 0 });
+    t.send(v1, { action: 'scrape', info_hash: [V1, V2] });
+    expect(v1.conn.last()).toMatchObject({
+      files: {
+        [V1]: { complete: 1, incomplete: 2, downloaded: 0 },
+        [V2]: { complete: 1, incomplete: 2, downloaded: 0 },
+      },
+    });
+    t.send(v2, { action: 'announce', info_hash: V2, peer_id: id('two'), event: 'completed', left: 0 });
+    expect(v2.conn.last()).toMatchObject({ complete: 2, incomplete: 1 });
+    t.send(v1, { action: 'scrape', info_hash: [V1, V2] });
+    expect(v1.conn.last()).toMatchObject({
+      files: {
+        [V1]: { complete: 2, incomplete: 1, downloaded: 1 },
+        [V2]: { complete: 2, incomplete: 1, downloaded: 1 },
+      },
+    });
+    const [stats] = t.tracker.swarmStats(peerClient);
+    expect([stats.infoHash, stats.alias].sort()).toEqual([binaryToHex(V1), binaryToHex(V2)].sort());
+    expect(t.tracker.totals()).toMatchObject({ swarmCount: 1, peerCount: 3, seeders: 2 });
+    // Every peer leaves: the swarm and its alias go, and either hash can be bound anew.
+    for (const [client, peerId, hash] of [
+      [v1, id('one'), V1],
+      [v2, id('two'), V2],
+      [seeder, id('seed'), V1],
+    ] as const)
+      t.send(client, { action: 'announce', info_hash: hash, peer_id: peerId, event: 'stopped' });
+    expect(t.tracker.swarmCount).toBe(0);
+    t.send(v2, { action: 'announce', info_hash: V2, info_hash_alias: GARBAGE, peer_id: id('two'), left: 0 });
+    expect(v2.conn.last()).toMatchObject({ info_hash: V2, info_hash_alias: GARBAGE });
+  });
+
+  it('expires the peers of both hashes in the order they announced', () => {
+    const { t, v1 } = twoSwarms();
+    t.advance(5_000);
+    const seeder = t.client();
+    t.send(seeder, { action: 'announce', info_hash: V1, info_hash_alias: V2, peer_id: id('seed'), left: 0 });
+    t.advance(5_000);
+    t.send(v1, { action: 'announce', info_hash: V1, peer_id: id('one'), left: 9 });
+    // The v2 peer is the only one silent past the timeout (21 s).
+    t.advance(15_500);
+    expect(t.tracker.expire(t.now)).toBe(1);
+    expect(t.tracker.totals()).toMatchObject({ swarmCount: 1, peerCount: 2 });
+    t.advance(5_000);
+    expect(t.tracker.expire(t.now)).toBe(1);
+    t.advance(5_000);
+    expect(t.tracker.expire(t.now)).toBe(1);
+    expect(t.tracker.swarmCount).toBe(0);
+  });
+
+  it('binds a hash at most once: a later claim of another alias for either hash changes nothing', () => {
+    const { t, v1, v2 } = twoSwarms();
+    const seeder = t.client();
+    t.send(seeder, { action: 'announce', info_hash: V1, info_hash_alias: V2, peer_id: id('seed'), left: 0 });
+    const attacker = t.client();
+    const stranger = t.client();
+    t.send(stranger, { action: 'announce', info_hash: GARBAGE, peer_id: id('x'), left: 9 });
+    // Rebinding V1 to the stranger's swarm, or the stranger's swarm to V2: both refused.
+    t.send(attacker, {
+      action: 'announce',
+      info_hash: V1,
+      info_hash_alias: GARBAGE,
+      peer_id: id('a'),
+      left: 9,
+    });
+    t.send(attacker, {
+      action: 'announce',
+      info_hash: GARBAGE,
+      info_hash_alias: V2,
+      peer_id: id('a'),
+      left: 9,
+    });
+    expect(t.tracker.counters.aliasesRefused).toBe(2);
+    expect(t.tracker.swarmCount).toBe(2);
+    expect(attacker.conn.take()).toEqual([
+      { action: 'announce', info_hash: V1, interval: 10, complete: 1, incomplete: 3, info_hash_alias: V2 },
+      { action: 'announce', info_hash: GARBAGE, interval: 10, complete: 0, incomplete: 2 },
+    ]);
+    t.send(stranger, { action: 'scrape', info_hash: GARBAGE });
+    expect(stranger.conn.last()).toMatchObject({ files: { [GARBAGE]: { complete: 0, incomplete: 2 } } });
+    // The same claim again is no refusal: it is the binding.
+    t.send(v1, { action: 'announce', info_hash: V1, info_hash_alias: V2, peer_id: id('one'), left: 9 });
+    t.send(v2, { action: 'announce', info_hash: V2, info_hash_alias: V1, peer_id: id('two'), left: 9 });
+    expect(t.tracker.counters.aliasesRefused).toBe(2);
+  });
+
+  it('refuses to bind two swarms that share a peer id, so a claim cannot evict or take over a peer', () => {
+    const { t, v2 } = twoSwarms();
+    // The attacker announces the v2 peer's id in another swarm, then binds that swarm to V2.
+    const attacker = t.client();
+    t.send(attacker, {
+      action: 'announce',
+      info_hash: GARBAGE,
+      info_hash_alias: V2,
+      peer_id: id('two'),
+      left: 9,
+    });
+    expect(t.tracker.counters.aliasesRefused).toBe(1);
+    expect(attacker.conn.last()).not.toHaveProperty('info_hash_alias');
+    t.send(v2, { action: 'announce', info_hash: V2, peer_id: id('two'), left: 9 });
+    expect(v2.conn.last()).toEqual({
+      action: 'announce',
+      info_hash: V2,
+      interval: 10,
+      complete: 0,
+      incomplete: 1,
+    });
+  });
+
+  it('keeps one peer id per connection in a bound swarm, whichever hash it announces', () => {
+    const { t } = twoSwarms();
+    const seeder = t.client();
+    t.send(seeder, { action: 'announce', info_hash: V1, info_hash_alias: V2, peer_id: id('seed'), left: 0 });
+    t.send(seeder, { action: 'announce', info_hash: V2, peer_id: id('sybil'), left: 9 });
+    expect(seeder.conn.last()['failure reason']).toMatch(/another peer_id/);
+    // The same peer id under the other hash is the same peer: counted once.
+    t.send(seeder, { action: 'announce', info_hash: V2, peer_id: id('seed'), left: 0 });
+    expect(seeder.conn.last()).toMatchObject({ info_hash: V2, complete: 1, incomplete: 2 });
+    expect(t.tracker.peerCount).toBe(3);
+  });
+
+  it('refuses an alias that is not a 20-byte binary string', () => {
+    const t = setup();
+    const c = t.client();
+    t.send(c, { action: 'announce', info_hash: V1, info_hash_alias: 'short', peer_id: id('p'), left: 0 });
+    expect(c.conn.last()['failure reason']).toMatch(/invalid info_hash_alias/);
+    expect(t.tracker.swarmCount).toBe(0);
+  });
+});

@@ -14,7 +14,7 @@ import {
   type ScrapeMessage,
   type ScrapeResponseWire,
 } from '../../shared/tracker-protocol';
-import type { ClusterDirectory, ClusterMessage } from './cluster/directory';
+import type { Candidate, ClusterDirectory, ClusterMessage } from './cluster/directory';
 import { frameShapeError } from './frame-check';
 import { clientName } from './peer-client';
 import { Swarm as SwarmOf, type Peer as PeerOf, type SwarmStats } from './swarm';
@@ -155,6 +155,10 @@ export interface TrackerCounters {
   framesRefused: number;
   /** Every message received. */
   messages: number;
+  /** Swarms bound to an alias (a hybrid torrent's other info hash) by an announce's `info_hash_alias`. */
+  aliasesBound: number;
+  /** Alias claims refused: either hash already bound elsewhere, or a peer id in both swarms. */
+  aliasesRefused: number;
 }
 
 /** Messages (or bytes) counted in one-second windows, against a per-second limit (a connection's, or an address's). */
@@ -214,6 +218,8 @@ export interface RemotePeer {
 /** An offer relayed to a connection, which that connection may answer once before `expiresAt`. */
 interface PendingOffer {
   offerer: Peer | RemotePeer;
+  /** The info hash the offerer announced it under (its answer goes back under it). */
+  offerHash: string;
   /** The offerer's client address (or, from another process without one, its process and peer id). */
   sender: string;
   expiresAt: number;
@@ -308,10 +314,15 @@ export class Tracker {
     peersEvicted: 0,
     framesRefused: 0,
     messages: 0,
+    aliasesBound: 0,
+    aliasesRefused: 0,
   };
   readonly offerTtlMs: number;
   readonly announceDeadlineMs: number;
+  /** Swarms by info hash: a swarm bound to an alias is here under both of its hashes. */
   private readonly swarms = new Map<string, Swarm>();
+  /** Swarms bound to an alias (each is twice in `swarms`). */
+  private aliasTotal = 0;
   private sessionTotal = 0;
   private readonly random: () => number;
   private readonly removalListeners = new Set<RemovalListener>();
@@ -358,7 +369,14 @@ export class Tracker {
   }
 
   get swarmCount(): number {
-    return this.swarms.size;
+    return this.swarms.size - this.aliasTotal;
+  }
+
+  /** Each swarm once (one bound to an alias is in the map twice). */
+  private distinctSwarms(): Swarm[] {
+    const swarms: Swarm[] = [];
+    for (const [infoHash, swarm] of this.swarms) if (infoHash === swarm.infoHash) swarms.push(swarm);
+    return swarms;
   }
 
   get peerCount(): number {
@@ -389,7 +407,7 @@ export class Tracker {
     const cluster = this.cluster;
     if (!cluster) return;
     const peers: Peer[] = [];
-    for (const swarm of this.swarms.values()) peers.push(...swarm.members());
+    for (const swarm of this.distinctSwarms()) peers.push(...swarm.members());
     for (let i = 0; i < peers.length; i += 256) {
       await Promise.all(
         peers.slice(i, i + 256).map((peer) =>
@@ -401,6 +419,7 @@ export class Tracker {
               now,
               want: 0,
               address: peer.session.address.key,
+              alias: otherHash(this.swarms.get(peer.infoHash), peer.infoHash),
             })
             .catch(() => undefined),
         ),
@@ -411,14 +430,16 @@ export class Tracker {
   /** An offer or answer another process published for a peer whose socket is here. */
   receiveFromCluster(message: unknown, now: number): void {
     if (!isClusterMessage(message)) return;
-    const to = this.swarms.get(message.infoHash)?.get(message.to);
+    // An offer names the recipient's own hash when it differs from the offerer's (a swarm bound to an alias).
+    const toHash = message.kind === 'offer' ? (message.toHash ?? message.infoHash) : message.infoHash;
+    const to = this.swarms.get(toHash)?.get(message.to);
     if (!to || to.session.closed) return;
     const { infoHash, from, offerId } = message;
     if (message.kind === 'offer') {
       const offerer = { infoHash, peerId: from, process: message.fromProcess };
       const sender = message.fromAddress ?? `${message.fromProcess}/${from}`;
       // Refused here, it is lost: the offerer's process already sent it to this peer only.
-      this.offerTo(to.session, sender, offerer, offerId, message.offer, now);
+      this.offerTo(to, sender, offerer, infoHash, offerId, message.offer, now);
     } else {
       to.session.connection.deliver(answerWire(infoHash, from, offerId, message.answer));
       this.counters.answersRelayed++;
@@ -544,7 +565,7 @@ export class Tracker {
   expire(now: number): number {
     const deadline = now - this.timeoutMs;
     let dropped = 0;
-    for (const swarm of [...this.swarms.values()]) {
+    for (const swarm of this.distinctSwarms()) {
       for (const peer of swarm.staleBefore(deadline)) {
         this.removePeer(peer, 'expired');
         dropped++;
@@ -570,9 +591,9 @@ export class Tracker {
   /** The totals anyone may see. */
   totals(): TrackerTotals {
     let seeders = 0;
-    for (const swarm of this.swarms.values()) seeders += swarm.complete;
+    for (const swarm of this.distinctSwarms()) seeders += swarm.complete;
     return {
-      swarmCount: this.swarms.size,
+      swarmCount: this.swarmCount,
       peerCount: this.peerTotal,
       seeders,
       leechers: this.peerTotal - seeders,
@@ -585,7 +606,7 @@ export class Tracker {
   /** Every swarm with its peers (for the holder of the stats token only). */
   swarmStats(peerClient: (peerId: string) => string): SwarmStats[] {
     const swarms: SwarmStats[] = [];
-    for (const swarm of this.swarms.values()) swarms.push(swarm.stats(peerClient));
+    for (const swarm of this.distinctSwarms()) swarms.push(swarm.stats(peerClient));
     return swarms;
   }
 
@@ -613,7 +634,7 @@ export class Tracker {
       return;
     }
     if (!peer) {
-      if (session.peerIn(infoHash) !== null) {
+      if (swarm && this.hasPeerIn(session, swarm)) {
         this.fail(
           session,
           failure('this connection already has another peer_id in this swarm', 'announce', infoHash),
@@ -657,6 +678,9 @@ export class Tracker {
     } else {
       swarm!.update(peer, message, now);
     }
+    // A bound alias may move this swarm's peers into the other hash's swarm.
+    if (message.alias !== undefined && this.bindAlias(swarm!, message.alias))
+      swarm = this.swarms.get(infoHash);
     session.announced = true;
     const cluster = this.cluster;
     if (cluster?.up) {
@@ -665,7 +689,8 @@ export class Tracker {
       // Twice the candidates: an offer a candidate cannot take goes to the next one.
       const want = Math.min(2 * offersWanted(message), 2 * MAX_OFFERS_PER_ANNOUNCE);
       const address = session.address.key;
-      cluster.announce({ infoHash, peerId, complete: from.seeder, now, want, address }).then(
+      const alias = message.alias;
+      cluster.announce({ infoHash, peerId, complete: from.seeder, now, want, address, alias }).then(
         (result) => {
           if (result.inUse) {
             // Another process holds this peer id: the local peer made for it goes (Redis keeps the owner's).
@@ -678,12 +703,14 @@ export class Tracker {
             return;
           }
           if (session.closed) return;
-          session.connection.deliver({
-            ...this.announceReply(infoHash, local),
-            complete: result.complete,
-            incomplete: result.incomplete,
-          });
-          this.relayOffersInCluster(cluster, local, from, message, result.candidates, now);
+          const reply = this.announceReply(infoHash, local);
+          reply.complete = result.complete;
+          reply.incomplete = result.incomplete;
+          // The cluster's binding (it may differ from this process's, which only sees its own claims).
+          if (result.alias !== undefined) reply.info_hash_alias = result.alias;
+          else delete reply.info_hash_alias;
+          session.connection.deliver(reply);
+          this.relayOffersInCluster(cluster, from, message, result.candidates, now);
         },
         () => {
           // Redis failed under us: this process's own swarm, from memory.
@@ -704,10 +731,9 @@ export class Tracker {
    */
   private relayOffersInCluster(
     cluster: ClusterDirectory,
-    swarm: Swarm,
     from: Peer,
     message: AnnounceMessage,
-    candidates: Array<{ peerId: string; process: string }>,
+    candidates: Candidate[],
     now: number,
   ): void {
     const count = offersWanted(message);
@@ -717,15 +743,21 @@ export class Tracker {
       if (next >= count) break;
       if (candidate.peerId === from.peerId) continue;
       const offer = message.offers[next];
+      // The candidate's own hash: in a swarm bound to an alias it may be the other one.
+      const toHash = candidate.infoHash ?? message.infoHash;
       if (candidate.process === cluster.process) {
-        const target = swarm.get(candidate.peerId);
-        if (!target || !this.offerTo(target.session, sender, from, offer.offer_id, offer.offer, now))
+        const target = this.swarms.get(toHash)?.get(candidate.peerId);
+        if (
+          !target ||
+          !this.offerTo(target, sender, from, message.infoHash, offer.offer_id, offer.offer, now)
+        )
           continue;
       } else {
         void cluster
           .send(candidate.process, {
             kind: 'offer',
-            infoHash: swarm.infoHash,
+            infoHash: message.infoHash,
+            ...(toHash === message.infoHash ? {} : { toHash }),
             to: candidate.peerId,
             from: from.peerId,
             fromProcess: cluster.process,
@@ -749,43 +781,47 @@ export class Tracker {
     let next = 0;
     for (const target of targets) {
       const offer = message.offers[next];
-      if (this.offerTo(target.session, sender, from, offer.offer_id, offer.offer, now)) next++;
+      if (this.offerTo(target, sender, from, message.infoHash, offer.offer_id, offer.offer, now)) next++;
     }
     if (next === count || targets.length < count) return;
     for (const target of swarm.randomPeers(2 * count, from, this.random)) {
       if (next >= count) break;
       if (targets.includes(target)) continue;
       const offer = message.offers[next];
-      if (this.offerTo(target.session, sender, from, offer.offer_id, offer.offer, now)) next++;
+      if (this.offerTo(target, sender, from, message.infoHash, offer.offer_id, offer.offer, now)) next++;
     }
   }
 
   /**
-   * Relays an offer to `to` if it can take it, else counts it dropped and returns false (the caller tries another
-   * peer). The sender pays: an offer that would pass `to`'s backlog, its offers this second (from all, or from
-   * this sender's address), or its pending offers is not sent, and `to` is never closed for what others sent it.
+   * Relays an offer to `target` if it can take it, else counts it dropped and returns false (the caller tries
+   * another peer). The sender pays: an offer that would pass the target's backlog, its offers this second (from all,
+   * or from this sender's address), or its pending offers is not sent, and it is never closed for what others sent
+   * it. The offer reaches it under the hash it announced, and the answer goes back under `offerHash`, the one the
+   * offerer announced (they differ in a swarm bound to an alias).
    */
   private offerTo(
-    to: Session,
+    target: Peer,
     sender: string,
     offerer: Peer | RemotePeer,
+    offerHash: string,
     offerId: string,
     offer: unknown,
     now: number,
   ): boolean {
     const { limits } = this;
+    const to = target.session;
     const window = (to.offersIn ??= new OfferWindow());
     const fits =
       !to.closed &&
       (to.connection.unsentBytes?.() ?? 0) + offerBytes(offer) <= limits.maxRelayBacklogBytes &&
       window.allows(now, sender, limits.maxOffersPerSecondPerRecipient, limits.maxOffersPerSecondPerSender) &&
-      this.rememberOffer(to, sender, offerer, offerId, now);
+      this.rememberOffer(to, target.infoHash, sender, offerer, offerHash, offerId, now);
     if (!fits) {
       this.counters.offersDropped++;
       return false;
     }
     window.count(sender);
-    to.connection.deliver(offerWire(offerer.infoHash, offerer.peerId, offerId, offer));
+    to.connection.deliver(offerWire(target.infoHash, offerer.peerId, offerId, offer));
     this.counters.offersRelayed++;
     return true;
   }
@@ -797,13 +833,15 @@ export class Tracker {
    */
   private rememberOffer(
     to: Session,
+    toHash: string,
     sender: string,
     offerer: Peer | RemotePeer,
+    offerHash: string,
     offerId: string,
     now: number,
   ): boolean {
     const pending = (to.pending ??= new Map());
-    const key = pendingKey(offerer.infoHash, offerer.peerId, offerId);
+    const key = pendingKey(toHash, offerer.peerId, offerId);
     pending.delete(key);
     // Oldest first (every offer lives equally long): drop the expired.
     for (const [oldKey, old] of pending) {
@@ -822,7 +860,7 @@ export class Tracker {
       if (ownOldest === null) return false;
       pending.delete(ownOldest);
     }
-    pending.set(key, { offerer, sender, expiresAt: now + this.offerTtlMs });
+    pending.set(key, { offerer, offerHash, sender, expiresAt: now + this.offerTtlMs });
     return true;
   }
 
@@ -862,7 +900,7 @@ export class Tracker {
         void cluster
           .send(offerer.process, {
             kind: 'answer',
-            infoHash,
+            infoHash: offer.offerHash,
             to: toPeerId,
             from: peerId,
             offerId: message.offerId,
@@ -873,12 +911,12 @@ export class Tracker {
       }
       return;
     }
-    const to = swarm.get(toPeerId);
-    if (to !== offerer) {
+    if (this.swarms.get(offerer.infoHash)?.get(offerer.peerId) !== offerer) {
       this.fail(session, failure('the peer that made this offer has left the swarm', 'announce', infoHash));
       return;
     }
-    const forward = answerWire(infoHash, peerId, message.offerId, message.answer);
+    const to = offerer;
+    const forward = answerWire(offer.offerHash, peerId, message.offerId, message.answer);
     to.session.connection.deliver(forward);
     this.counters.answersRelayed++;
   }
@@ -930,13 +968,51 @@ export class Tracker {
   }
 
   private announceReply(infoHash: string, swarm: Swarm | undefined): AnnounceResponseWire {
-    return {
+    const reply: AnnounceResponseWire = {
       action: 'announce',
       info_hash: infoHash,
       interval: this.intervalSeconds,
       complete: swarm?.complete ?? 0,
       incomplete: swarm?.incomplete ?? 0,
     };
+    const alias = otherHash(swarm, infoHash);
+    if (alias !== undefined) reply.info_hash_alias = alias;
+    return reply;
+  }
+
+  /** Whether `session` has a peer in `swarm` (under either of its hashes). */
+  private hasPeerIn(session: Session, swarm: Swarm): boolean {
+    return (
+      session.peerIn(swarm.infoHash) !== null ||
+      (swarm.alias !== null && session.peerIn(swarm.alias) !== null)
+    );
+  }
+
+  /**
+   * An announce in `swarm` named `alias` as the other info hash of its torrent (`info_hash_alias`). Nobody can
+   * prove it, so the claim is bounded (docs/security.md, "Aliases"): it binds only when neither hash is bound yet
+   * (the first claim wins, and a hash has at most one alias) and the two swarms share no peer id; the swarm with
+   * fewer peers joins the other, and the binding goes when the swarm empties. False when refused.
+   */
+  private bindAlias(swarm: Swarm, alias: string): boolean {
+    if (swarm.alias === alias || swarm.infoHash === alias) return true;
+    const other = this.swarms.get(alias);
+    if (swarm.alias !== null || (other && (other.alias !== null || swarm.sharesPeerIdWith(other)))) {
+      this.counters.aliasesRefused++;
+      return false;
+    }
+    if (other) {
+      const [kept, joined] = other.size > swarm.size ? [other, swarm] : [swarm, other];
+      kept.absorb(joined);
+      kept.alias = joined.infoHash;
+      this.swarms.set(joined.infoHash, kept);
+    } else {
+      swarm.alias = alias;
+      this.swarms.set(alias, swarm);
+    }
+    this.aliasTotal++;
+    this.counters.aliasesBound++;
+    return true;
   }
 
   private removePeer(peer: Peer, reason: RemovalReason): void {
@@ -949,9 +1025,21 @@ export class Tracker {
     const count = (this.clients.get(name) ?? 1) - 1;
     if (count === 0) this.clients.delete(name);
     else this.clients.set(name, count);
-    if (swarm.size === 0) this.swarms.delete(peer.infoHash);
+    if (swarm.size === 0) {
+      this.swarms.delete(swarm.infoHash);
+      if (swarm.alias !== null) {
+        this.swarms.delete(swarm.alias);
+        this.aliasTotal--;
+      }
+    }
     for (const listener of this.removalListeners) listener(peer.infoHash, peer.peerId, reason);
   }
+}
+
+/** The other hash of a swarm bound to an alias, seen from `infoHash` (one of its two), or undefined. */
+function otherHash(swarm: Swarm | undefined, infoHash: string): string | undefined {
+  if (!swarm || swarm.alias === null) return undefined;
+  return infoHash === swarm.infoHash ? swarm.alias : swarm.infoHash;
 }
 
 /** How many of an announce's offers are relayed: all of them, or `numwant` if fewer. */
@@ -1007,6 +1095,7 @@ function isClusterMessage(value: unknown): value is ClusterMessage {
   if (m.kind === 'offer')
     return (
       isText(m.fromProcess) &&
+      (m.toHash === undefined || isText(m.toHash)) &&
       (m.fromAddress === undefined || isText(m.fromAddress)) &&
       typeof m.offer === 'object' &&
       m.offer !== null

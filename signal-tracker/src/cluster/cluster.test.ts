@@ -24,6 +24,9 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000
   }
 }
 
+/** The swarm a peer joins: its info hash (default SWARM) and the other hash it names, if any. */
+type Hybrid = { infoHash?: string; alias?: string };
+
 /** A peer that answers every offer it is relayed, as a browser would. */
 class AnsweringPeer {
   readonly offers: Json[] = [];
@@ -31,6 +34,7 @@ class AnsweringPeer {
   private constructor(
     readonly client: TestClient,
     readonly id: string,
+    readonly infoHash: string,
   ) {
     client.socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as Json;
@@ -49,11 +53,24 @@ class AnsweringPeer {
     });
   }
 
-  static async join(url: string, tag: string, left = 100): Promise<AnsweringPeer> {
-    const peer = new AnsweringPeer(await TestClient.open(url), peerId(tag));
-    const reply = await peer.client.request({ action: 'announce', info_hash: SWARM, peer_id: peer.id, left });
+  /** Joins `swarm.infoHash` (naming `swarm.alias` as its other hash, if given), with the announce reply. */
+  static async join(
+    url: string,
+    tag: string,
+    left = 100,
+    swarm: Hybrid = {},
+  ): Promise<AnsweringPeer & { reply: Json }> {
+    const { infoHash = SWARM, alias } = swarm;
+    const peer = new AnsweringPeer(await TestClient.open(url), peerId(tag), infoHash);
+    const reply = await peer.client.request({
+      action: 'announce',
+      info_hash: infoHash,
+      peer_id: peer.id,
+      left,
+      ...(alias === undefined ? {} : { info_hash_alias: alias }),
+    });
     if (reply['failure reason']) throw new Error(String(reply['failure reason']));
-    return peer;
+    return Object.assign(peer, { reply });
   }
 
   /** Announces with `count` offers (and asks for as many peers). */
@@ -64,7 +81,7 @@ class AnsweringPeer {
     }));
     this.client.send({
       action: 'announce',
-      info_hash: SWARM,
+      info_hash: this.infoHash,
       peer_id: this.id,
       left: 100,
       numwant: count,
@@ -120,8 +137,8 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))(
       return running;
     }
 
-    async function join(running: RunningServer, tag: string, left = 100): Promise<AnsweringPeer> {
-      const peer = await AnsweringPeer.join(running.trackerUrl, tag, left);
+    async function join(running: RunningServer, tag: string, left = 100, swarm: Hybrid = {}) {
+      const peer = await AnsweringPeer.join(running.trackerUrl, tag, left, swarm);
       peers.push(peer);
       return peer;
     }
@@ -252,6 +269,35 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))(
         seeders: 1,
         leechers: 2,
       });
+    });
+
+    it('serves a hybrid torrent as one swarm under both hashes across processes, each peer under its own', async () => {
+      const [V1, V2] = ['V'.repeat(19) + '\xf1', 'W'.repeat(19) + '\xf2'];
+      const [a, b] = [await process_(), await process_()];
+      const webtorrent = await join(a, 'v1', 100, { infoHash: V1 });
+      const btmh = await join(b, 'v2', 100, { infoHash: V2 });
+      // A hybrid seeder on a third process... here on A, which has never seen V2: the cluster binds.
+      const seeder = await join(a, 'seed', 0, { infoHash: V1, alias: V2 });
+      expect(seeder.reply).toMatchObject({ info_hash: V1, complete: 1, incomplete: 2, info_hash_alias: V2 });
+      btmh.offer(2, 'v2');
+      await until(() => btmh.answers.length === 2);
+      expect(new Set(btmh.answers.map((m) => `${String(m.peer_id)} ${String(m.info_hash)}`))).toEqual(
+        new Set([`${webtorrent.id} ${V2}`, `${seeder.id} ${V2}`]),
+      );
+      expect(webtorrent.offers).toEqual([expect.objectContaining({ info_hash: V1, peer_id: btmh.id })]);
+      expect(seeder.offers).toEqual([expect.objectContaining({ info_hash: V1, peer_id: btmh.id })]);
+      // And from the v1 side: the WebTorrent peer's offer reaches the btmh peer under V2 on the other process.
+      webtorrent.offer(2, 'v1');
+      await until(() => webtorrent.answers.length === 2);
+      expect(btmh.offers).toEqual([expect.objectContaining({ info_hash: V2, peer_id: webtorrent.id })]);
+      for (const client of [btmh.client, webtorrent.client]) {
+        await client.sync();
+        const scrape = await client.request({ action: 'scrape', info_hash: [V1, V2] });
+        expect(scrape.files).toEqual({
+          [V1]: { complete: 1, incomplete: 2, downloaded: 0 },
+          [V2]: { complete: 1, incomplete: 2, downloaded: 0 },
+        });
+      }
     });
 
     it('never offers the peers of a process killed with SIGKILL once its lease is over', async () => {

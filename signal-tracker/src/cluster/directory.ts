@@ -5,7 +5,10 @@
 export type ClusterMessage =
   | {
       kind: 'offer';
+      /** The hash the offerer announced (its answer comes back under it). */
       infoHash: string;
+      /** The recipient's hash, when it is the other hash of a swarm bound to an alias (default: infoHash). */
+      toHash?: string;
       to: string;
       from: string;
       fromProcess: string;
@@ -21,6 +24,8 @@ export interface Candidate {
   peerId: string;
   /** The process that holds its socket. */
   process: string;
+  /** The info hash it announced, when it is the other hash of a swarm bound to an alias (default: the announce's). */
+  infoHash?: string;
 }
 
 export interface DirectoryAnnounce {
@@ -33,6 +38,8 @@ export interface DirectoryAnnounce {
   /** The client address key of the peer's connection: offers spread over addresses first (default: the peer counts
    * as an address of its own). */
   address?: string;
+  /** `info_hash_alias`: the other hash of the torrent, bound to this swarm on the cluster's first claim. */
+  alias?: string;
 }
 
 /** One swarm's seeders (complete) and leechers (incomplete). */
@@ -45,6 +52,8 @@ export interface DirectoryAnnounceResult extends SwarmCounts {
   candidates: Candidate[];
   /** The peer id is held in this swarm by a live other process: the announce changed nothing. */
   inUse?: boolean;
+  /** The swarm's other hash, when the cluster has it bound to an alias. */
+  alias?: string;
 }
 
 /** The cluster's counts, for the stats. */

@@ -63,6 +63,68 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))('RedisDirectory (real redis-serv
     expect(await a.totals(1004)).toEqual({ swarms: 1, peers: 1, seeders: 1 });
   });
 
+  it('binds an alias on the first claim: one swarm under both hashes, each peer offered under its own', async () => {
+    const [V1, V2, G] = ['V'.repeat(19) + '\xf1', 'W'.repeat(19) + '\xf2', 'G'.repeat(19) + '\xf3'];
+    const a = await directory('proc-a');
+    const b = await directory('proc-b');
+    await b.announce({ infoHash: V2, peerId: 'two', complete: false, now: 1000, want: 0, address: 'x' });
+    await b.announce({ infoHash: V2, peerId: 'three', complete: false, now: 1000, want: 0, address: 'y' });
+    const seed = await a.announce({
+      infoHash: V1,
+      peerId: 'seed',
+      complete: true,
+      now: 1001,
+      want: 5,
+      address: 'z',
+      alias: V2,
+    });
+    expect(seed).toMatchObject({ complete: 1, incomplete: 2, alias: V2 });
+    expect(new Set(seed.candidates.map((c) => JSON.stringify(c)))).toEqual(
+      new Set([
+        JSON.stringify({ peerId: 'two', process: 'proc-b', infoHash: V2 }),
+        JSON.stringify({ peerId: 'three', process: 'proc-b', infoHash: V2 }),
+      ]),
+    );
+    const two = await b.announce({
+      infoHash: V2,
+      peerId: 'two',
+      complete: false,
+      now: 1002,
+      want: 1,
+      address: 'x',
+    });
+    expect(two).toMatchObject({ complete: 1, incomplete: 2, alias: V1 });
+    expect(await a.counts([V1, V2], 1003)).toEqual(
+      new Map([
+        [V1, { complete: 1, incomplete: 2 }],
+        [V2, { complete: 1, incomplete: 2 }],
+      ]),
+    );
+    expect(await a.totals(1003)).toEqual({ swarms: 1, peers: 3, seeders: 1 });
+    // Another alias for either hash is refused; so is a bind of swarms that share a peer id.
+    await a.announce({ infoHash: G, peerId: 'g', complete: false, now: 1004, want: 0 });
+    expect(
+      await a.announce({ infoHash: V1, peerId: 'seed', complete: true, now: 1005, want: 0, alias: G }),
+    ).toMatchObject({ alias: V2 });
+    const H = 'H'.repeat(20);
+    expect(
+      await a.announce({ infoHash: H, peerId: 'g', complete: false, now: 1005, want: 0, alias: G }),
+    ).not.toHaveProperty('alias');
+    // The swarm goes with its last peer, and its alias with it: either hash can be bound anew.
+    await b.leave(V2, 'two');
+    await b.leave(V1, 'three');
+    await a.leave(V2, 'seed');
+    expect(await a.counts([V1, V2], 1006)).toEqual(
+      new Map([
+        [V1, { complete: 0, incomplete: 0 }],
+        [V2, { complete: 0, incomplete: 0 }],
+      ]),
+    );
+    expect(
+      await a.announce({ infoHash: V2, peerId: 'p', complete: false, now: 1007, want: 0, alias: G }),
+    ).toMatchObject({ complete: 0, incomplete: 2, alias: G });
+  });
+
   it('drops peers not heard from within the timeout, and their swarm with the last one', async () => {
     const a = await directory('proc-a');
     await a.announce({ infoHash: IH, peerId: 'old', complete: false, now: 0, want: 0 });

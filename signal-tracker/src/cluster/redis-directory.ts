@@ -9,6 +9,9 @@
 //   sd:{<info hash>}:addr   HASH  peer id -> client address key
 //   sd:{<info hash>}:acount HASH  client address key -> its peers here
 //   sd:{<info hash>}:a:<a>  SET   peer ids from client address <a>
+//   sd:{<info hash>}:home   HASH  peer id -> the hash it announced, where that is the swarm's alias
+//   sd:alias:<info hash>    STRING a swarm bound to an alias: '=' .. alias on its own hash, '>' .. its hash on the
+//                                 alias's (every call on the alias goes to the swarm's keys); gone with the swarm
 //   sd:swarms               ZSET  info hash -> last announce (ms)
 //   sd:totals               HASH  peers, seeders (kept by the scripts)
 //   sd:alive:<process id>   STRING with a time-to-live: the process's lease
@@ -16,7 +19,9 @@
 // Every announce is one script call (upsert, expiry of the swarm's stale peers, counts and the offer candidates), so
 // an announce costs one round trip whatever the swarm's size. A peer id belongs to the process that announced it
 // first: another process's announce with it is refused in the same script (while the owner's lease lives and the
-// peer has not expired), and a leave removes it only for its owner.
+// peer has not expired), and a leave removes it only for its owner. An announce's alias (`info_hash_alias`) binds on
+// the cluster's first claim, as in one process (tracker.ts, `bindAlias`): neither hash bound yet, no peer id in both
+// swarms; the smaller swarm's peers move to the larger's keys in the same script.
 import { Redis } from 'ioredis';
 import type {
   Candidate,
@@ -33,7 +38,18 @@ export const DEFAULT_LEASE_MS = 6_000;
 const PRUNE_BATCH = 256;
 
 const PRUNE = `
+local function canonical(h)
+  local v = redis.call('GET', 'sd:alias:' .. h)
+  if v and string.sub(v, 1, 1) == '>' then return string.sub(v, 2) end
+  return h
+end
+local function drop(ih)
+  redis.call('ZREM', 'sd:swarms', ih)
+  local v = redis.call('GET', 'sd:alias:' .. ih)
+  if v then redis.call('DEL', 'sd:alias:' .. ih, 'sd:alias:' .. string.sub(v, 2)) end
+end
 local function forget(ih, id)
+  redis.call('HDEL', 'sd:{' .. ih .. '}:home', id)
   local addrs = 'sd:{' .. ih .. '}:addr'
   local a = redis.call('HGET', addrs, id)
   if a then
@@ -52,51 +68,111 @@ local function prune(ih, deadline)
     redis.call('HINCRBY', 'sd:totals', 'peers', -1)
     if redis.call('SREM', 'sd:{' .. ih .. '}:seeds', id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
   end
-  if redis.call('ZCARD', seen) == 0 then redis.call('ZREM', 'sd:swarms', ih) end
+  if redis.call('ZCARD', seen) == 0 then drop(ih) end
+end
+`;
+
+/** Binding an alias: the peers of one swarm move to another's keys (the caller checked they share no peer id). */
+const BIND = `
+local function move(from, to)
+  local f, t = 'sd:{' .. from .. '}:', 'sd:{' .. to .. '}:'
+  local peers = redis.call('ZRANGE', f .. 'seen', 0, -1, 'WITHSCORES')
+  for i = 1, #peers, 2 do
+    local id = peers[i]
+    redis.call('ZADD', t .. 'seen', peers[i + 1], id)
+    local owner = redis.call('HGET', f .. 'proc', id)
+    if owner then redis.call('HSET', t .. 'proc', id, owner) end
+    if redis.call('SISMEMBER', f .. 'seeds', id) == 1 then redis.call('SADD', t .. 'seeds', id) end
+    local a = redis.call('HGET', f .. 'addr', id)
+    if a then
+      redis.call('HSET', t .. 'addr', id, a)
+      redis.call('SADD', t .. 'a:' .. a, id)
+      redis.call('HINCRBY', t .. 'acount', a, 1)
+    end
+    redis.call('HSET', t .. 'home', id, redis.call('HGET', f .. 'home', id) or from)
+  end
+  for _, a in ipairs(redis.call('HKEYS', f .. 'acount')) do redis.call('DEL', f .. 'a:' .. a) end
+  redis.call('DEL', f .. 'seen', f .. 'proc', f .. 'seeds', f .. 'addr', f .. 'acount', f .. 'home')
+  redis.call('ZREM', 'sd:swarms', from)
+end
+local function shares(a, b)
+  local sa, sb = 'sd:{' .. a .. '}:seen', 'sd:{' .. b .. '}:seen'
+  if redis.call('ZCARD', sa) > redis.call('ZCARD', sb) then sa, sb = sb, sa end
+  for _, id in ipairs(redis.call('ZRANGE', sa, 0, -1)) do
+    if redis.call('ZSCORE', sb, id) then return true end
+  end
+  return false
+end
+-- Binds alias to the swarm ih (its own hash, holding the claimant) if neither hash is bound and the swarms share no
+-- peer id; returns the swarm's hash afterwards (the larger swarm's).
+local function bind(ih, alias, now, deadline)
+  if alias == '' or alias == ih then return ih end
+  if redis.call('EXISTS', 'sd:alias:' .. ih) == 1 or redis.call('EXISTS', 'sd:alias:' .. alias) == 1 then return ih end
+  prune(alias, deadline)
+  if shares(ih, alias) then return ih end
+  local kept, joined = ih, alias
+  if redis.call('ZCARD', 'sd:{' .. alias .. '}:seen') > redis.call('ZCARD', 'sd:{' .. ih .. '}:seen') then kept, joined = alias, ih end
+  move(joined, kept)
+  redis.call('SET', 'sd:alias:' .. kept, '=' .. joined)
+  redis.call('SET', 'sd:alias:' .. joined, '>' .. kept)
+  redis.call('ZADD', 'sd:swarms', now, kept)
+  return kept
 end
 `;
 
 /**
- * KEYS: none. ARGV: info hash, peer id, process, complete (0/1), now, deadline, wanted candidates, client address.
- * Returns {-1} when a live other process owns the peer id (nothing changed), else {peers, seeders, candidates,
- * spread}: one random peer from each of up to `want` random client addresses first (the first `spread`), then any
- * peers (fewer addresses than wanted), so an address with many peers gets no more offers than one with a single
- * peer.
+ * KEYS: none. ARGV: info hash, peer id, process, complete (0/1), now, deadline, wanted candidates, client address,
+ * alias ('' for none). Returns {-1} when a live other process owns the peer id (nothing changed), else {peers,
+ * seeders, candidates, spread, alias}: candidates as (peer id, process, hash it announced) triples, one random peer
+ * from each of up to `want` random client addresses first (the first `spread`), then any peers (fewer addresses
+ * than wanted), so an address with many peers gets no more offers than one with a single peer; alias is the
+ * swarm's other hash seen from the announced one when the swarm is bound to one ('' if not).
  */
-const ANNOUNCE = `${PRUNE}
-local ih, id, proc, complete, now, deadline, want = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
+const ANNOUNCE = `${PRUNE}${BIND}
+local announced, id, proc, complete, now, deadline, want = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
+local ih = canonical(announced)
 prune(ih, deadline)
-local seen, procs, seeds = 'sd:{' .. ih .. '}:seen', 'sd:{' .. ih .. '}:proc', 'sd:{' .. ih .. '}:seeds'
-local owner = redis.call('HGET', procs, id)
+local owner = redis.call('HGET', 'sd:{' .. ih .. '}:proc', id)
 if owner and owner ~= proc and redis.call('EXISTS', 'sd:alive:' .. owner) == 1 then return {-1} end
-if redis.call('ZADD', seen, now, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'peers', 1) end
-redis.call('HSET', procs, id, proc)
-local addrs, acount, addr = 'sd:{' .. ih .. '}:addr', 'sd:{' .. ih .. '}:acount', ARGV[8]
-local old = redis.call('HGET', addrs, id)
-if old ~= addr then
-  if old then forget(ih, id) end
-  redis.call('HSET', addrs, id, addr)
-  redis.call('SADD', 'sd:{' .. ih .. '}:a:' .. addr, id)
-  redis.call('HINCRBY', acount, addr, 1)
+local function upsert(ih)
+  local seen, seeds = 'sd:{' .. ih .. '}:seen', 'sd:{' .. ih .. '}:seeds'
+  if redis.call('ZADD', seen, now, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'peers', 1) end
+  redis.call('HSET', 'sd:{' .. ih .. '}:proc', id, proc)
+  local addrs, acount, addr = 'sd:{' .. ih .. '}:addr', 'sd:{' .. ih .. '}:acount', ARGV[8]
+  local old = redis.call('HGET', addrs, id)
+  if old ~= addr then
+    if old then forget(ih, id) end
+    redis.call('HSET', addrs, id, addr)
+    redis.call('SADD', 'sd:{' .. ih .. '}:a:' .. addr, id)
+    redis.call('HINCRBY', acount, addr, 1)
+  end
+  if announced ~= ih then redis.call('HSET', 'sd:{' .. ih .. '}:home', id, announced)
+  else redis.call('HDEL', 'sd:{' .. ih .. '}:home', id) end
+  if complete == '1' then
+    if redis.call('SADD', seeds, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', 1) end
+  else
+    if redis.call('SREM', seeds, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
+  end
+  redis.call('ZADD', 'sd:swarms', now, ih)
 end
-if complete == '1' then
-  if redis.call('SADD', seeds, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', 1) end
-else
-  if redis.call('SREM', seeds, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
-end
-redis.call('ZADD', 'sd:swarms', now, ih)
-local candidates, spread = {}, 0
+upsert(ih)
+ih = bind(ih, ARGV[9], now, deadline)
+local seen, procs, seeds = 'sd:{' .. ih .. '}:seen', 'sd:{' .. ih .. '}:proc', 'sd:{' .. ih .. '}:seeds'
+local acount, homes = 'sd:{' .. ih .. '}:acount', 'sd:{' .. ih .. '}:home'
+local candidates, picked, spread = {}, 0, 0
 if want > 0 then
   local alive, taken = {}, {}
   local function consider(peer)
-    if peer == id or taken[peer] or #candidates >= want * 2 then return end
+    if peer == id or taken[peer] or picked >= want then return end
     local owner = redis.call('HGET', procs, peer)
     if not owner then return end
     if alive[owner] == nil then alive[owner] = redis.call('EXISTS', 'sd:alive:' .. owner) == 1 end
     if alive[owner] then
       taken[peer] = true
+      picked = picked + 1
       candidates[#candidates + 1] = peer
       candidates[#candidates + 1] = owner
+      candidates[#candidates + 1] = redis.call('HGET', homes, peer) or ih
     end
   end
   for _, a in ipairs(redis.call('HRANDFIELD', acount, want + 1)) do
@@ -107,24 +183,30 @@ if want > 0 then
       end
     end
   end
-  spread = #candidates / 2
-  if #candidates < want * 2 then
+  spread = picked
+  if picked < want then
     for _, peer in ipairs(redis.call('HRANDFIELD', procs, want * 2 + 2)) do consider(peer) end
   end
 end
-return {redis.call('ZCARD', seen), redis.call('SCARD', seeds), candidates, spread}
+local alias = redis.call('GET', 'sd:alias:' .. ih)
+local other = ''
+if alias then
+  other = string.sub(alias, 2)
+  if announced ~= ih then other = ih end
+end
+return {redis.call('ZCARD', seen), redis.call('SCARD', seeds), candidates, spread, other}
 `;
 
 /** ARGV: info hash, peer id, process. Only the owner's leave removes the peer. */
 const LEAVE = `${PRUNE}
-local ih, id, proc = ARGV[1], ARGV[2], ARGV[3]
+local ih, id, proc = canonical(ARGV[1]), ARGV[2], ARGV[3]
 if redis.call('HGET', 'sd:{' .. ih .. '}:proc', id) ~= proc then return 0 end
 local seen = 'sd:{' .. ih .. '}:seen'
 if redis.call('ZREM', seen, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'peers', -1) end
 redis.call('HDEL', 'sd:{' .. ih .. '}:proc', id)
 forget(ih, id)
 if redis.call('SREM', 'sd:{' .. ih .. '}:seeds', id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
-if redis.call('ZCARD', seen) == 0 then redis.call('ZREM', 'sd:swarms', ih) end
+if redis.call('ZCARD', seen) == 0 then drop(ih) end
 return 1
 `;
 
@@ -132,7 +214,7 @@ return 1
 const COUNTS = `${PRUNE}
 local out = {}
 for i = 2, #ARGV do
-  local ih = ARGV[i]
+  local ih = canonical(ARGV[i])
   prune(ih, ARGV[1])
   local total = redis.call('ZCARD', 'sd:{' .. ih .. '}:seen')
   local seeds = redis.call('SCARD', 'sd:{' .. ih .. '}:seeds')
@@ -245,15 +327,28 @@ export class RedisDirectory implements ClusterDirectory {
       a.now - this.options.peerTimeoutMs,
       Math.max(0, Math.floor(a.want)),
       a.address ?? `#${a.peerId}`,
-    )) as [number, number, string[], number];
-    const [total, seeds, flat, spread] = reply;
+      a.alias ?? '',
+    )) as [number, number, string[], number, string];
+    const [total, seeds, flat, spread, alias] = reply;
     if (total === -1) return { complete: 0, incomplete: 0, candidates: [], inUse: true };
     const candidates: Candidate[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) candidates.push({ peerId: flat[i], process: flat[i + 1] });
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      const candidate: Candidate = { peerId: flat[i], process: flat[i + 1] };
+      // Its own hash, when it announced the other hash of a swarm bound to an alias.
+      if (flat[i + 2] !== a.infoHash) candidate.infoHash = flat[i + 2];
+      candidates.push(candidate);
+    }
     // Redis returns its picks in no random order: shuffled within each tier (one per address, then any).
     shuffle(candidates, 0, spread);
     shuffle(candidates, spread, candidates.length);
-    return { complete: seeds, incomplete: total - seeds, candidates, inUse: false };
+    const result: DirectoryAnnounceResult = {
+      complete: seeds,
+      incomplete: total - seeds,
+      candidates,
+      inUse: false,
+    };
+    if (alias) result.alias = alias;
+    return result;
   }
 
   /** Removes the peer if this process owns it. */

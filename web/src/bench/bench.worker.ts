@@ -9,6 +9,7 @@ import { IdbStore } from '../lib/storage-idb';
 import { BatchWriter } from '../worker/batch-writer';
 import { PieceCache } from '../worker/piece-cache';
 import type { BenchReply, BenchRequest, BenchResult, StorageRequest, VerifyRequest } from './messages';
+import { sha256Bench } from './sha256';
 
 const MB = 1e6;
 
@@ -178,7 +179,12 @@ async function storage(request: StorageRequest): Promise<BenchResult> {
 
 self.addEventListener('message', (event: MessageEvent<BenchRequest>) => {
   const request = event.data;
-  const work = request.type === 'verify' ? verify(request) : storage(request);
+  const work =
+    request.type === 'verify'
+      ? verify(request)
+      : request.type === 'sha256'
+        ? sha256Bench(request)
+        : storage(request);
   work.then(
     (result) => self.postMessage({ id: request.id, result } satisfies BenchReply),
     (error: unknown) =>

@@ -16,7 +16,17 @@ export interface StorageRequest {
   rounds: number;
 }
 
-export type BenchRequest = (VerifyRequest | StorageRequest) & { id: number };
+/** SHA-256 for v2 trees: SubtleCrypto against @noble/hashes, for inner nodes and for leaves (sha256.ts). */
+export interface Sha256Request {
+  type: 'sha256';
+  /** Leaf hashes under the tree whose inner nodes are timed (65 536: a 1 GiB file). */
+  leaves: number;
+  /** 16 KiB blocks whose leaf hashes are timed. */
+  blocks: number;
+  rounds: number;
+}
+
+export type BenchRequest = (VerifyRequest | StorageRequest | Sha256Request) & { id: number };
 
 /** MB/s (10^6 bytes per second) or pieces per second, best of the rounds, per path. */
 export type BenchResult = Record<string, number>;

@@ -139,7 +139,14 @@ export type WorkerToMain =
   | { [A in WorkerAction]: ActionReply<A> }[WorkerAction]
   | FailedReply
   /** A torrent became active (added, restored, resumed): the main thread starts tracker clients for it. */
-  | { type: 'torrent-active'; infoHashHex: string; trackers: string[]; stats: AnnounceStats }
+  | {
+      type: 'torrent-active';
+      infoHashHex: string;
+      trackers: string[];
+      stats: AnnounceStats;
+      /** A hybrid torrent's v2 info hash (hex), announced with the v1 hash as its alias (tracker-client.ts). */
+      infoHashV2?: string;
+    }
   | { type: 'torrent-inactive'; infoHashHex: string; stats: AnnounceStats }
   | { type: 'send'; infoHashHex: string; peer: string; data: ArrayBuffer }
   /** The sends of one worker task, in order (see worker/send-batcher.ts): what the worker posts. */

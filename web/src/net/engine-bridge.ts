@@ -300,7 +300,7 @@ export class EngineBridge {
           const trackers =
             usableTrackers(message.trackers).length > 0 ? message.trackers : this.options.defaultTrackers;
           this.active.set(message.infoHashHex, trackers);
-          this.tracker.start(message.infoHashHex, trackers);
+          this.tracker.start(message.infoHashHex, trackers, { infoHashV2: message.infoHashV2 });
         }
         this.reportTrackers(message.infoHashHex);
         return;

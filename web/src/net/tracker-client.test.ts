@@ -150,6 +150,29 @@ describe('makePeerId and usableTrackers', () => {
 });
 
 describe('TrackerClient', () => {
+  it("names a hybrid torrent's v2 hash, truncated to 20 bytes, as info_hash_alias (not on stopped)", async () => {
+    const { client, sockets } = setup();
+    const v2 = 'c1'.repeat(20) + 'ff'.repeat(12);
+    client.start(INFO_HASH, ['ws://one/'], { infoHashV2: v2 });
+    client.start(OTHER_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    const [hybrid, v1Only] = sockets[0].sent;
+    expect(hybrid).toMatchObject({ info_hash: bin(INFO_HASH), info_hash_alias: bin('c1'.repeat(20)) });
+    expect(v1Only.info_hash).toBe(bin(OTHER_HASH));
+    expect(v1Only).not.toHaveProperty('info_hash_alias');
+    client.announceEvent(INFO_HASH, 'completed');
+    expect(sockets[0].sent[2]).toMatchObject({ event: 'completed', info_hash_alias: bin('c1'.repeat(20)) });
+    client.stop(INFO_HASH);
+    expect(sockets[0].sent[3]).toMatchObject({ event: 'stopped', info_hash: bin(INFO_HASH) });
+    expect(sockets[0].sent[3]).not.toHaveProperty('info_hash_alias');
+    // A truncated hash is taken as it is; anything else is a programming error.
+    client.start(INFO_HASH, ['ws://one/'], { infoHashV2: 'd2'.repeat(20) });
+    await settle();
+    expect(sockets[0].sent[4]).toMatchObject({ event: 'started', info_hash_alias: bin('d2'.repeat(20)) });
+    expect(() => client.start(INFO_HASH, ['ws://one/'], { infoHashV2: 'd2'.repeat(21) })).toThrow(RangeError);
+  });
+
   it('announces started with offers to every tracker once its socket opens', async () => {
     const { client, sockets, peers } = setup();
     client.start(INFO_HASH, ['ws://one/', 'ws://two/']);
@@ -222,6 +245,80 @@ describe('TrackerClient', () => {
       answer: { type: 'answer', sdp: 'late' },
     });
     expect(answered.signalled).toHaveLength(1);
+  });
+
+  it('announces the v2 hash on its own too when the tracker does not serve both as one swarm', async () => {
+    const { client, sockets, peers, statuses } = setup();
+    const v2 = 'c1'.repeat(32);
+    const V2 = bin('c1'.repeat(20));
+    client.wantPeers(INFO_HASH, 0);
+    client.start(INFO_HASH, ['ws://bound/', 'ws://other/'], { infoHashV2: v2 });
+    for (const socket of sockets) socket.open();
+    await settle();
+    const reply = { action: 'announce', info_hash: bin(INFO_HASH), interval: 120 };
+    // Our tracker names the alias back: one announce is enough there.
+    sockets[0].receive({ ...reply, complete: 1, incomplete: 3, info_hash_alias: V2 });
+    // Another tracker ignores it.
+    sockets[1].receive({ ...reply, complete: 1, incomplete: 0 });
+    await settle();
+    expect(sockets[0].sent).toHaveLength(1);
+    expect(sockets[1].sent).toHaveLength(2);
+    expect(sockets[1].sent[1]).toMatchObject({ info_hash: V2, peer_id: client.peerId, event: 'started' });
+    expect(sockets[1].sent[1]).not.toHaveProperty('info_hash_alias');
+    // Its replies change nothing the app sees; its offers are the torrent's, answered under the v2 hash.
+    const before = statuses.length;
+    sockets[1].receive({ action: 'announce', info_hash: V2, interval: 120, complete: 0, incomplete: 7 });
+    expect(statuses).toHaveLength(before);
+    expect(client.statuses(INFO_HASH).map((s) => [s.url, s.incomplete])).toEqual([
+      ['ws://bound/', 3],
+      ['ws://other/', 0],
+    ]);
+    sockets[1].receive({
+      action: 'announce',
+      info_hash: V2,
+      peer_id: 'P'.repeat(20),
+      offer_id: 'O'.repeat(20),
+      offer: { type: 'offer', sdp: 'from a btmh peer' },
+    });
+    await settle();
+    expect(peers.at(-1)).toMatchObject({ infoHashHex: INFO_HASH, initiator: false });
+    expect(sockets[1].sent.at(-1)).toMatchObject({ info_hash: V2, to_peer_id: 'P'.repeat(20) });
+    // A second reply does not announce it again; stop says stopped under both hashes.
+    sockets[1].receive({ ...reply, complete: 1, incomplete: 0 });
+    await settle();
+    const sent = sockets[1].sent.length;
+    expect(sent).toBe(3);
+    client.stop(INFO_HASH);
+    expect(sockets[1].sent.slice(sent).map((m) => [m.info_hash, m.event])).toEqual([
+      [V2, 'stopped'],
+      [bin(INFO_HASH), 'stopped'],
+    ]);
+    expect(sockets[0].sent.at(-1)).toMatchObject({ info_hash: bin(INFO_HASH), event: 'stopped' });
+  });
+
+  it('forgets the v2 announcer, without a stopped, once the tracker serves both hashes as one swarm', async () => {
+    const { client, sockets } = setup();
+    const V2 = bin('c1'.repeat(20));
+    client.wantPeers(INFO_HASH, 0);
+    client.start(INFO_HASH, ['ws://one/'], { infoHashV2: 'c1'.repeat(32) });
+    sockets[0].open();
+    await settle();
+    const reply = {
+      action: 'announce',
+      info_hash: bin(INFO_HASH),
+      interval: 120,
+      complete: 1,
+      incomplete: 0,
+    };
+    sockets[0].receive(reply);
+    await settle();
+    expect(sockets[0].sent.map((m) => m.info_hash)).toEqual([bin(INFO_HASH), V2]);
+    // A stopped under the v2 hash would take our one peer out of the swarm under both.
+    sockets[0].receive({ ...reply, info_hash_alias: V2 });
+    client.announceEvent(INFO_HASH, 'completed');
+    expect(sockets[0].sent.slice(2).map((m) => [m.info_hash, m.event])).toEqual([
+      [bin(INFO_HASH), 'completed'],
+    ]);
   });
 
   it('answers a relayed offer with to_peer_id and the same offer_id', async () => {

@@ -85,6 +85,23 @@ export interface TrackerClientOptions<P extends SignalPeer> extends TrackerHooks
 
 const OPEN = 1;
 
+/** What a torrent announces besides its info hash. */
+export interface AnnounceOptions {
+  /**
+   * A hybrid torrent's v2 info hash (BEP 52), hex: the SHA-256 of the info dictionary (64 characters) or its first
+   * 20 bytes (40). The announces of the v1 hash name it, truncated to 20 bytes, as `info_hash_alias`: our tracker then
+   * serves both hashes as one swarm (docs/security.md, "Aliases"); other trackers ignore the field.
+   */
+  infoHashV2?: string;
+}
+
+/** The v2 hash as announced: its first 20 bytes, as a binary string. */
+function truncatedV2(infoHashV2: string): string {
+  if (!/^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$/.test(infoHashV2))
+    throw new RangeError('a v2 info hash is 64 hex characters (or 40, truncated)');
+  return hexToBinary(infoHashV2.slice(0, 40));
+}
+
 /** `n` bytes from the platform's cryptographic generator: peer ids and offer ids must not be guessable. */
 export function secureRandomBytes(n: number): Uint8Array {
   const bytes = new Uint8Array(n);
@@ -128,12 +145,23 @@ class Announcer<P extends SignalPeer> {
   preparing = false;
   stopped = false;
 
+  /**
+   * A hybrid torrent's announcer of its v2 hash alone, made when the tracker did not serve both hashes as one swarm
+   * (another tracker, or the alias refused): peers that know only the v2 hash still find us there.
+   */
+  v2Alone: Announcer<P> | undefined;
+
   constructor(
+    /** The torrent (the hooks' key): its v1 hash, whichever hash this announcer announces. */
     readonly infoHashHex: string,
     readonly url: string,
     intervalMs: number,
+    /** The truncated v2 hash of a hybrid torrent (binary), announced as `info_hash_alias`. */
+    readonly alias: string | undefined,
+    /** Announces this hash (binary) for the torrent, not its own: a `v2Alone` announcer. */
+    readonly announcesFor?: Announcer<P>,
   ) {
-    this.infoHashBinary = hexToBinary(infoHashHex);
+    this.infoHashBinary = announcesFor ? announcesFor.alias! : hexToBinary(infoHashHex);
     this.intervalMs = intervalMs;
     this.status = { url, state: 'connecting' };
   }
@@ -186,15 +214,16 @@ export class TrackerClient<P extends SignalPeer> {
   }
 
   /** Starts announcing a torrent to each of its trackers (event `started`). */
-  start(infoHashHex: string, trackers: readonly string[]): void {
+  start(infoHashHex: string, trackers: readonly string[], options: AnnounceOptions = {}): void {
     const urls = usableTrackers(trackers);
+    const alias = options.infoHashV2 === undefined ? undefined : truncatedV2(options.infoHashV2);
     for (const url of urls) {
       let socket = this.sockets.get(url);
       if (!socket) {
         socket = new TrackerSocket<P>(url);
         this.sockets.set(url, socket);
       }
-      const announcer = new Announcer<P>(infoHashHex, url, this.defaultIntervalMs);
+      const announcer = new Announcer<P>(infoHashHex, url, this.defaultIntervalMs, alias);
       const existing = socket.announcers.get(announcer.infoHashBinary);
       if (existing) continue;
       socket.announcers.set(announcer.infoHashBinary, announcer);
@@ -220,8 +249,7 @@ export class TrackerClient<P extends SignalPeer> {
     for (const socket of [...this.sockets.values()]) {
       const announcer = socket.announcers.get(infoHashBinary);
       if (!announcer) continue;
-      this.send(socket, this.announceMessage(announcer, 'stopped', []));
-      this.dropAnnouncer(socket, announcer);
+      this.retire(socket, announcer);
     }
     this.want.delete(infoHashHex);
   }
@@ -260,8 +288,7 @@ export class TrackerClient<P extends SignalPeer> {
   shutdown(): void {
     for (const socket of this.sockets.values()) {
       for (const announcer of [...socket.announcers.values()]) {
-        this.send(socket, this.announceMessage(announcer, 'stopped', []));
-        this.dropAnnouncer(socket, announcer, false);
+        if (!announcer.stopped) this.retire(socket, announcer, false);
       }
       this.closeSocket(socket);
     }
@@ -270,7 +297,9 @@ export class TrackerClient<P extends SignalPeer> {
 
   /** Tracker states of a torrent, for the UI. */
   statuses(infoHashHex: string): TrackerStatus[] {
-    return this.announcersOf(infoHashHex).map(([, announcer]) => ({ ...announcer.status }));
+    return this.announcersOf(infoHashHex)
+      .filter(([, announcer]) => !announcer.announcesFor)
+      .map(([, announcer]) => ({ ...announcer.status }));
   }
 
   /** Pending (unanswered) offers of a torrent, over all its trackers. */
@@ -286,6 +315,7 @@ export class TrackerClient<P extends SignalPeer> {
     for (const socket of this.sockets.values()) {
       const announcer = socket.announcers.get(infoHashBinary);
       if (announcer) out.push([socket, announcer]);
+      if (announcer?.v2Alone) out.push([socket, announcer.v2Alone]);
     }
     return out;
   }
@@ -368,6 +398,43 @@ export class TrackerClient<P extends SignalPeer> {
     }
   }
 
+  /** Announces `stopped` for a torrent's announcer (and its v2Alone) and forgets them. */
+  private retire(socket: TrackerSocket<P>, announcer: Announcer<P>, closeIdle = true): void {
+    const alone = announcer.v2Alone;
+    if (alone) {
+      announcer.v2Alone = undefined;
+      this.retire(socket, alone, false);
+    }
+    this.send(socket, this.announceMessage(announcer, 'stopped', []));
+    this.dropAnnouncer(socket, announcer, closeIdle);
+  }
+
+  /**
+   * After a hybrid torrent's announce reply: when the tracker serves both hashes as one swarm (it names the alias
+   * back), nothing more; otherwise the v2 hash is announced on its own too, once.
+   */
+  private followAlias(socket: TrackerSocket<P>, announcer: Announcer<P>, bound: boolean): void {
+    if (announcer.alias === undefined || announcer.announcesFor) return;
+    if (bound) {
+      // No `stopped` for it: in a swarm under both hashes, that would take our one peer out of it.
+      if (announcer.v2Alone) this.dropAnnouncer(socket, announcer.v2Alone, false);
+      announcer.v2Alone = undefined;
+      return;
+    }
+    // Another torrent of this tab may already announce that hash (a btmh link to the same files): it speaks for it.
+    if (announcer.v2Alone || socket.announcers.has(announcer.alias)) return;
+    const alone = new Announcer<P>(
+      announcer.infoHashHex,
+      announcer.url,
+      announcer.intervalMs,
+      undefined,
+      announcer,
+    );
+    announcer.v2Alone = alone;
+    socket.announcers.set(alone.infoHashBinary, alone);
+    void this.announce(socket, alone, 'started');
+  }
+
   private dropAnnouncer(socket: TrackerSocket<P>, announcer: Announcer<P>, closeIdle = true): void {
     announcer.stopped = true;
     clearTimeout(announcer.timer);
@@ -385,6 +452,11 @@ export class TrackerClient<P extends SignalPeer> {
 
   private setStatus(announcer: Announcer<P>, status: Omit<TrackerStatus, 'url'>): void {
     const next: TrackerStatus = { url: announcer.url, ...status };
+    if (announcer.announcesFor) {
+      // The torrent's status on this tracker is its own announcer's; this one only finds v2 peers.
+      announcer.status = next;
+      return;
+    }
     if (
       status.complete === undefined &&
       announcer.status.complete !== undefined &&
@@ -419,6 +491,7 @@ export class TrackerClient<P extends SignalPeer> {
       downloaded: numbers.downloaded,
       left: numbers.left,
     };
+    if (announcer.alias !== undefined && event !== 'stopped') message.info_hash_alias = announcer.alias;
     if (event) message.event = event;
     if (event !== 'stopped' && event !== 'completed') {
       message.numwant = offers.length;
@@ -541,6 +614,7 @@ export class TrackerClient<P extends SignalPeer> {
           complete: message.complete,
           incomplete: message.incomplete,
         });
+        this.followAlias(socket, announcer, message.alias !== undefined && message.alias === announcer.alias);
         return;
       }
       case 'offer': {

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { toHex } from '../../../shared/hex';
+import {
+  BLOCK_SIZE,
+  leafHashes,
+  merkleProof,
+  pieceLayerFromLeaves,
+  rootFromLeaves,
+  rootFromPieceLayer,
+  verifyProof,
+} from '../../../shared/merkle';
+import { parseAnyTorrent } from '../../../shared/metainfo-v2';
+import { libtorrentMissing, ltCreate } from '../../../shared/testing/libtorrent';
+import { sha1 } from '../../../shared/testing/sha1';
+import { sha256 as nodeSha256, sha256Sync } from '../../../shared/testing/sha256';
+import { appSha256, INNER_NODE_HASH, merkleSha256, nobleSha256, subtleSha256 } from './sha256';
+
+const KiB = 1024;
+const variants = [
+  ['SubtleCrypto for every node', merkleSha256('subtle')],
+  ['@noble/hashes for inner nodes', merkleSha256('noble')],
+  [`the app's choice (${INNER_NODE_HASH})`, appSha256],
+] as const;
+
+describe('SHA-256 for merkle trees', () => {
+  it('SubtleCrypto and @noble/hashes are SHA-256, for every length around a block and an inner node', async () => {
+    for (const length of [0, 1, 55, 56, 63, 64, 65, 127, 128, BLOCK_SIZE - 1, BLOCK_SIZE, BLOCK_SIZE + 1]) {
+      const data = randomBytes(length);
+      const expected = toHex(sha256Sync(data));
+      expect(toHex(await subtleSha256(data))).toBe(expected);
+      expect(toHex(await nobleSha256(data))).toBe(expected);
+      for (const [, sha256] of variants) expect(toHex(await sha256(data))).toBe(expected);
+    }
+    // A view into a larger buffer hashes only its bytes.
+    const buffer = randomBytes(200);
+    const view = buffer.subarray(10, 74);
+    expect(toHex(await appSha256(view))).toBe(toHex(sha256Sync(view)));
+  });
+
+  it.each(variants)('%s gives the reference roots, piece layers and proofs', async (_, sha256) => {
+    for (const blocks of [1, 2, 3, 16, 37]) {
+      const data = randomBytes(blocks * BLOCK_SIZE - 100);
+      const reference = await leafHashes(data, nodeSha256);
+      const leaves = await leafHashes(data, sha256);
+      expect(leaves.map(toHex)).toEqual(reference.map(toHex));
+      const root = await rootFromLeaves(leaves, sha256);
+      expect(toHex(root)).toBe(toHex(await rootFromLeaves(reference, nodeSha256)));
+      const layer = await pieceLayerFromLeaves(leaves, 64 * KiB, sha256);
+      expect(layer.map(toHex)).toEqual(
+        (await pieceLayerFromLeaves(reference, 64 * KiB, nodeSha256)).map(toHex),
+      );
+      if (layer.length > 0)
+        expect(toHex(await rootFromPieceLayer(layer, 64 * KiB, sha256))).toBe(toHex(root));
+      const last = leaves.length - 1;
+      const proof = await merkleProof(leaves, last, 1, sha256);
+      expect(await verifyProof(root, [leaves[last]], last, proof, sha256)).toBe(true);
+    }
+  });
+});
+
+describe.skipIf(libtorrentMissing !== undefined)(
+  `SHA-256 for merkle trees against libtorrent 2.0${libtorrentMissing ? ` (skipped: ${libtorrentMissing})` : ''}`,
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-sha256-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it.each(variants)(
+      '%s gives the pieces roots of a v2 torrent libtorrent made, and checks its piece layers',
+      async (_, sha256) => {
+        const file = join(dir, 'clip.bin');
+        const data = randomBytes(1024 * KiB + 4321);
+        writeFileSync(file, data);
+        const out = join(dir, 'clip.torrent');
+        const theirs = await ltCreate(file, 64 * KiB, 'v2', out);
+        // The parse checks every piece layer against its file's pieces root with this SHA-256.
+        const parsed = await parseAnyTorrent(new Uint8Array(readFileSync(out)), { sha1, sha256 });
+        expect(parsed.info.v2!.infoHashHex).toBe(theirs.v2);
+        expect(parsed.pieceLayers.size).toBe(1);
+        const root = await rootFromLeaves(await leafHashes(new Uint8Array(data), sha256), sha256);
+        expect(toHex(root)).toBe(theirs.files[0].root);
+      },
+      60_000,
+    );
+  },
+);
