@@ -1,5 +1,4 @@
 // SHA-1 through SubtleCrypto: the same code runs in the worker, the main thread and Node (globalThis.crypto).
-import type { Sha256 } from '../../../shared/merkle';
 import type { Sha1 } from '../../../shared/metainfo';
 
 /** SHA-1 of `data` (any view; SubtleCrypto reads just the view's bytes). */
@@ -8,8 +7,5 @@ export const subtleSha1: Sha1 = async (data) => {
   return new Uint8Array(digest);
 };
 
-/** SHA-256 of `data` through SubtleCrypto (BEP 52's merkle leaves and nodes, v2 info hashes). */
-export const subtleSha256: Sha256 = async (data) => {
-  const digest = await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>);
-  return new Uint8Array(digest);
-};
+// SHA-256 (leaves through SubtleCrypto, 64-byte inner nodes by the measured choice) lives in sha256.ts.
+export { subtleSha256, appSha256 } from './sha256';

@@ -93,10 +93,12 @@ describe('worker client', () => {
       ['sub/dir/c.bin', bytes[2].length, true],
     ]);
     expect(view?.magnet).toContain(`urn:btih:${infoHashHex}`);
-    // A hybrid share (HYBRID_SHARES): its magnet carries the v2 hash too, once hashed (at once, in the worker).
-    await until(() => seeder.view(infoHashHex)!.magnet.includes('&xt=urn:btmh:1220'), [seeder.client]);
+    // A hybrid share (HYBRID_SHARES): its magnet carries the v2 hash too, and its tracker clients are told it from
+    // the first announce (the alias that makes both hashes one swarm).
+    const btmh = /&xt=urn:btmh:1220([0-9a-f]{64})/.exec(view!.magnet);
+    expect(btmh).not.toBeNull();
     expect(seeder.ofType('torrent-active')).toEqual([
-      expect.objectContaining({ infoHashHex, trackers: ['wss://t.example/'] }),
+      expect.objectContaining({ infoHashHex, trackers: ['wss://t.example/'], infoHashV2: btmh![1] }),
     ]);
     expect(seeder.ofType('announce').some((m) => m.event === 'started')).toBe(true);
 

@@ -14,7 +14,7 @@ import { encodeAnyTorrent, parseAnyTorrent, type AnyMetainfo } from '../../../sh
 import type { Sha256 } from '../../../shared/merkle';
 import type { ActionRequest, ActionResult, AddedTorrent, SharedFile, WorkerAction } from '../lib/actions';
 import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
-import { subtleSha1, subtleSha256 } from '../lib/hash';
+import { appSha256, subtleSha1 } from '../lib/hash';
 import { toPosted, ViewDiffer } from '../lib/view-delta';
 import { storageErrorReason, torrentKey, totalsKey, type KeyValueStore } from '../lib/storage';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer';
@@ -115,7 +115,7 @@ export class Client {
   constructor(options: ClientOptions) {
     this.store = options.store;
     this.estimateStorage = options.estimateStorage ?? browserStorageEstimate;
-    this.sha256 = options.sha256 ?? subtleSha256;
+    this.sha256 = options.sha256 ?? appSha256;
     this.writer = new BatchWriter(options.store, options.writer);
     this.peerId = options.peerId ?? newPeerId();
     const cache = new PieceCache(options.store, this.writer, options.cacheBytes);

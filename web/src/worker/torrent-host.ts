@@ -12,10 +12,10 @@ import type {
   SessionStats,
 } from '../../../shared/engine/types';
 import { formatMagnet, fromHex } from '../../../shared/magnet';
+import { toHex } from '../../../shared/hex';
 import type { Sha1, TorrentInfo } from '../../../shared/metainfo';
 import type { AnnounceStats, PeerPath, TorrentView, WorkerToMain } from '../lib/protocol';
 import { storageErrorReason } from '../lib/storage';
-import { subtleSha256 } from '../lib/hash';
 import { v2InfoHash } from './v2-hash';
 import type { BatchWriter } from './batch-writer';
 import { filePieces } from './file-blob';
@@ -158,6 +158,7 @@ export class TorrentHost {
         infoHashHex: this.infoHashHex,
         trackers: [...this.record.trackers],
         stats: this.announceStats(),
+        ...this.v2Alias(),
       });
       // The session's first event yields `announce started` and `want-peers`.
       this.feed({ type: 'tick' });
@@ -347,7 +348,13 @@ export class TorrentHost {
       infoHashHex: this.infoHashHex,
       trackers: [...this.record.trackers],
       stats: this.announceStats(),
+      ...this.v2Alias(),
     });
+  }
+
+  /** A hybrid's v2 info hash for `torrent-active`: its tracker clients announce both hashes as one swarm. */
+  private v2Alias(): { infoHashV2?: string } {
+    return this.infoHashV2 ? { infoHashV2: toHex(this.infoHashV2) } : {};
   }
 
   /** Stops for good (remove or page unload): announces stopped, closes every peer. */
@@ -564,13 +571,11 @@ export class TorrentHost {
     else this.verified = new VerifiedPieces(info, stored?.length === info.pieceCount ? stored : undefined);
     this.ctx.keep.add(info.infoBytes.buffer);
     this.ctx.keep.add(info.pieces.buffer);
-    v2InfoHash(info.infoBytes, subtleSha256).then(
-      (hash) => {
-        this.infoHashV2 = hash;
-        if (hash) this.ctx.milestone?.();
-      },
-      () => undefined, // the v1 view was parsed: the magnet link then carries the v1 hash alone
-    );
+    try {
+      this.infoHashV2 = v2InfoHash(info.infoBytes);
+    } catch {
+      this.infoHashV2 = undefined; // the v1 view was parsed: the magnet link then carries the v1 hash alone
+    }
   }
 
   // --- persistence and views ---
