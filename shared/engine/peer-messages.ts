@@ -82,5 +82,10 @@ export function routeMessage(rooms: MessageRooms, peer: PeerState, message: Wire
       if (!peer.extended) return rooms.close(peer, 'extended message without the extension protocol');
       if (message.id === 0) acceptExtendedHandshake(peer, message.payload);
       return rooms.metadata.onExtended(peer, message.id, message.payload, now);
+    case 'hash-request':
+    case 'hashes':
+    case 'hash-reject':
+      // We do not announce BEP 52 in our handshake: no peer may send these to us.
+      return rooms.close(peer, `${message.type} though we did not announce BitTorrent v2`);
   }
 }
