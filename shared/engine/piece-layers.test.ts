@@ -119,6 +119,13 @@ describe('piece layers', () => {
     expect(fresh).toHaveLength(MAX_HASH_REQUESTS_PER_PEER);
     expect(leech.onReject('g', fresh[0])).toBe(true);
     expect(leech.onReject('g', fresh[0])).toBe(false);
+    // A chunk a peer rejected is not asked of it again, but of another.
+    expect(leech.requestsFor('h', all, 1000)).toEqual([fresh[0]]);
+    leech.peerGone('h');
+    const next = leech.requestsFor('g', all, 1000);
+    expect(next).toHaveLength(1);
+    expect(next).not.toContainEqual(fresh[0]);
+    leech.onReject('g', next[0]);
     expect(leech.expire(HASH_REQUEST_TIMEOUT_MS)).toHaveLength(
       MAX_HASH_REQUESTS - MAX_HASH_REQUESTS_PER_PEER,
     );

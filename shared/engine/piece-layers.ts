@@ -66,6 +66,8 @@ export class PieceLayers {
   readonly pieceHeight: number;
   private readonly outstanding: Outstanding[] = [];
   private readonly served = new Map<PeerKey, { since: number; hashes: number }>();
+  /** Chunks each peer rejected or let time out (`file:chunk`): not asked of it again while it stays. */
+  private readonly refusedBy = new Map<PeerKey, Set<string>>();
 
   /** `given`: piece layers from the .torrent by pieces root (hex), 32-byte hashes concatenated. */
   constructor(
@@ -165,6 +167,7 @@ export class PieceLayers {
         if (mine >= MAX_HASH_REQUESTS_PER_PEER || this.outstanding.length >= MAX_HASH_REQUESTS) return ranges;
         if (file.chunks[chunk] || this.outstanding.some((entry) => entry.file === f && entry.chunk === chunk))
           continue;
+        if (this.refusedBy.get(peer)?.has(`${f}:${chunk}`)) continue;
         const first = chunk * CHUNK_PIECES;
         const count = Math.min(CHUNK_PIECES, file.pieceCount - first);
         let any = false;
@@ -230,13 +233,25 @@ export class PieceLayers {
 
   /** A `hash reject` from `peer`: false when we never asked it. The chunk is free for another peer. */
   onReject(peer: PeerKey, range: HashRange): boolean {
-    return this.take(peer, range) !== undefined;
+    const asked = this.take(peer, range);
+    if (asked) this.refused(asked);
+    return asked !== undefined;
+  }
+
+  /** The peer will not (or did not in time) give this chunk: another peer is asked. */
+  private refused(entry: Outstanding): void {
+    let chunks = this.refusedBy.get(entry.peer);
+    if (!chunks) this.refusedBy.set(entry.peer, (chunks = new Set()));
+    chunks.add(`${entry.file}:${entry.chunk}`);
   }
 
   /** Requests unanswered for HASH_REQUEST_TIMEOUT_MS are forgotten (their chunks asked again); returns them. */
   expire(now: number): Array<{ peer: PeerKey; range: HashRange }> {
     const late = this.outstanding.filter((entry) => now - entry.sentAt >= HASH_REQUEST_TIMEOUT_MS);
-    for (const entry of late) this.outstanding.splice(this.outstanding.indexOf(entry), 1);
+    for (const entry of late) {
+      this.outstanding.splice(this.outstanding.indexOf(entry), 1);
+      this.refused(entry);
+    }
     return late.map(({ peer, range }) => ({ peer, range }));
   }
 
@@ -245,6 +260,7 @@ export class PieceLayers {
     for (let i = this.outstanding.length - 1; i >= 0; i--)
       if (this.outstanding[i].peer === peer) this.outstanding.splice(i, 1);
     this.served.delete(peer);
+    this.refusedBy.delete(peer);
   }
 
   /** Requests out now (to all peers). */

@@ -3,6 +3,7 @@
 import type { Bitfield } from '../bitfield';
 import type { TorrentInfo } from '../metainfo';
 import type { ChokePolicy, SpareSlots } from './choker';
+import type { V2Options } from './hash-exchange';
 import type { PieceSelection } from './selection';
 import type { VerifiedPieces } from './verified-pieces';
 import type { WishlistFactory } from './wishlist';
@@ -53,6 +54,9 @@ export interface SessionOptions {
   /** Pieces already verified and stored (resume): a bitfield (copied), or their owner, shared with the caller (the
    * worker's torrent host reads the session's verified pieces through it). */
   have?: Bitfield | VerifiedPieces;
+  /** A v2 or hybrid torrent's v2 view (with `info`): the session speaks BEP 52 (the v2 handshake bit, piece layers
+   * asked of and given to v2 peers). */
+  v2?: V2Options;
   /** Seeded randomness in [0, 1). */
   random: () => number;
   now: number;

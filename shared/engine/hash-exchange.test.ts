@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAnyInfo, type AnyTorrentInfo } from '../metainfo-v2';
+import { sha1, sha1Sync } from '../testing/sha1';
+import { sha256 } from '../testing/sha256';
+import type { WireMessage } from '../wire';
+import { HashExchange } from './hash-exchange';
+import type { PeerState } from './peer';
+import { Swarm, type TestTorrent } from './testing/swarm';
+
+const KiB = 1024;
+
+let hybrid: { info: AnyTorrentInfo; pieceLayers: Map<string, Uint8Array>; torrent: TestTorrent };
+
+beforeAll(async () => {
+  const data = new Uint8Array(randomBytes(3 * 1024 * KiB + 5));
+  const { info, pieceLayers } = await createAnyInfo(
+    [{ path: ['clip.webm'], length: data.length, read: async (at, length) => data.slice(at, at + length) }],
+    { name: 'clip.webm', sha1, sha256, pieceLength: 32 * KiB },
+  );
+  hybrid = { info, pieceLayers, torrent: { info: info.v1!, data } };
+});
+
+const swarmOf = (seed: number) => new Swarm({ torrent: hybrid.torrent, sha1: sha1Sync, seed });
+const v2 = (withLayers: boolean) => ({
+  info: hybrid.info.v2!,
+  pieceLayers: withLayers ? hybrid.pieceLayers : undefined,
+});
+
+describe('hash exchange in a swarm', () => {
+  it('a hybrid torrent downloads between two v2 sessions, and the leech gets its piece layer from the seed', () => {
+    const swarm = swarmOf(3);
+    const seed = swarm.addNode({ name: 'seed', seed: true, v2: v2(true) });
+    const leech = swarm.addNode({ name: 'leech', v2: v2(false) });
+    expect(leech.session.pieceLayers?.missing).toBe(1);
+    expect(
+      swarm.run(() => leech.completedAt !== undefined && leech.session.pieceLayers?.missing === 0, 60_000),
+    ).toBe(true);
+    expect(Buffer.from(leech.bytes()).equals(Buffer.from(hybrid.torrent.data))).toBe(true);
+    const pieces = hybrid.info.v2!.pieceCount;
+    for (let i = 0; i < pieces; i++)
+      expect(leech.session.pieceLayers?.expected(i)).toEqual(seed.session.pieceLayers?.expected(i));
+    expect([...seed.closes, ...leech.closes]).toEqual([]);
+  });
+
+  it('a v1 peer (no v2 bit, as WebTorrent) downloads from a v2 seed as before, and is never asked for hashes', () => {
+    const swarm = swarmOf(4);
+    const seed = swarm.addNode({ name: 'seed', seed: true, v2: v2(true) });
+    const v1 = swarm.addNode({ name: 'v1' });
+    expect(swarm.run(() => v1.completedAt !== undefined, 60_000)).toBe(true);
+    expect(v1.session.pieceLayers).toBeUndefined();
+    expect([...seed.closes, ...v1.closes]).toEqual([]);
+  });
+
+  it('a v2 leech of a v1 seed downloads over v1 and asks nobody for hashes', () => {
+    const swarm = swarmOf(5);
+    const seed = swarm.addNode({ name: 'seed', seed: true });
+    const leech = swarm.addNode({ name: 'leech', v2: v2(false) });
+    expect(swarm.run(() => leech.completedAt !== undefined, 60_000)).toBe(true);
+    expect(leech.session.pieceLayers?.missing).toBe(1);
+    expect(leech.session.pieceLayers?.pending).toBe(0);
+    expect([...seed.closes, ...leech.closes]).toEqual([]);
+  });
+});
+
+describe('hash exchange with a hostile peer', () => {
+  function exchange(withLayers: boolean) {
+    const sent: WireMessage[] = [];
+    const closed: string[] = [];
+    const peer = { key: 'p', handshaken: true, v2: true } as unknown as PeerState;
+    const room = new HashExchange(v2(withLayers), {
+      peers: () => [peer],
+      send: (_, message) => sent.push(message),
+      close: (_, reason) => closed.push(reason),
+      peerPieces: () => 10,
+    });
+    return { room, peer, sent, closed };
+  }
+
+  it('closes a peer that sends hashes not asked for, forged hashes, or a reject of nothing', () => {
+    const seed = exchange(true);
+    const leech = exchange(false);
+    leech.room.ask(0);
+    const [request] = leech.sent;
+    if (request?.type !== 'hash-request') throw new Error('no request');
+    seed.room.onMessage(seed.peer, request, 0);
+    const [answer] = seed.sent;
+    if (answer?.type !== 'hashes') throw new Error('no hashes');
+
+    const forged = { ...answer, hashes: answer.hashes.slice() };
+    forged.hashes[0] ^= 1;
+    leech.room.onMessage(leech.peer, forged, 0);
+    expect(leech.closed).toEqual(['hashes that do not lead to the pieces root']);
+    leech.room.onMessage(leech.peer, answer, 0);
+    expect(leech.closed[1]).toBe('hashes we did not ask for');
+    leech.room.onMessage(leech.peer, { ...request, type: 'hash-reject' }, 0);
+    expect(leech.closed[2]).toBe('a hash reject of nothing asked');
+    expect(leech.room.layers.missing).toBe(1);
+  });
+
+  it('rejects what it cannot answer and answers what it knows', () => {
+    const leech = exchange(false);
+    const root = hybrid.info.v2!.files[0].piecesRoot!;
+    const request = { piecesRoot: root, baseLayer: 1, index: 0, length: 128, proofLayers: 7 };
+    leech.room.onMessage(leech.peer, { type: 'hash-request', ...request }, 0);
+    expect(leech.sent).toEqual([{ type: 'hash-reject', ...request }]);
+    const seed = exchange(true);
+    seed.room.onMessage(seed.peer, { type: 'hash-request', ...request }, 0);
+    expect(seed.sent[0]).toMatchObject({ type: 'hashes', ...request });
+    expect(seed.closed).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+// The BEP 52 hash messages of a session that speaks v2: peers' hash requests answered from the piece layers we
+// know, the layers we lack asked of v2 peers that have pieces (piece-layers.ts keeps the bounds), their answers
+// checked against the pieces roots. A peer that sends hashes we did not ask for, or hashes that do not lead to the
+// root, is closed; a `hash reject` frees the chunk for another peer.
+import type { TorrentInfoV2 } from '../metainfo-v2';
+import { sha256Sync } from '../sha256';
+import type { WireMessage } from '../wire';
+import { nodeHashOf, type NodeHash } from './file-tree';
+import type { PeerState } from './peer';
+import { PieceLayers } from './piece-layers';
+import type { PeerKey } from './types';
+
+/** What a session needs to speak v2 for a v2 or hybrid torrent. */
+export interface V2Options {
+  /** The torrent's v2 view (metainfo-v2.ts). */
+  info: TorrentInfoV2;
+  /** Piece layers from the .torrent by pieces root (hex); the others are asked of peers. */
+  pieceLayers?: ReadonlyMap<string, Uint8Array>;
+  /** Inner-node hashing (default: SHA-256 in TypeScript, shared/sha256.ts). */
+  nodeHash?: NodeHash;
+}
+
+export type HashMessage = Extract<WireMessage, { type: 'hash-request' | 'hashes' | 'hash-reject' }>;
+
+export interface HashExchangePorts {
+  peers(): Iterable<PeerState>;
+  send(peer: PeerState, message: WireMessage): void;
+  close(peer: PeerState, reason: string): void;
+  /** Pieces the peer says it has (0 before the info, or when it has none). */
+  peerPieces(key: PeerKey): number;
+}
+
+export class HashExchange {
+  readonly layers: PieceLayers;
+
+  constructor(
+    options: V2Options,
+    private readonly ports: HashExchangePorts,
+  ) {
+    this.layers = new PieceLayers(
+      options.info,
+      options.pieceLayers ?? new Map(),
+      options.nodeHash ?? nodeHashOf(sha256Sync),
+    );
+  }
+
+  /** A hash message from a v2 peer. */
+  onMessage(peer: PeerState, message: HashMessage, now: number): void {
+    switch (message.type) {
+      case 'hash-request':
+        return this.ports.send(peer, this.layers.answer(peer.key, message, now));
+      case 'hash-reject':
+        if (!this.layers.onReject(peer.key, message))
+          return this.ports.close(peer, 'a hash reject of nothing asked');
+        return this.ask(now);
+      case 'hashes': {
+        const verdict = this.layers.onHashes(peer.key, message);
+        if (!verdict.ok) return this.ports.close(peer, verdict.reason);
+        return this.ask(now);
+      }
+    }
+  }
+
+  /** Asks v2 peers that have pieces for the layers we lack (within the bounds of piece-layers.ts). */
+  ask(now: number): void {
+    if (this.layers.missing === 0) return;
+    for (const peer of this.ports.peers()) {
+      if (!peer.handshaken || !peer.v2 || this.ports.peerPieces(peer.key) === 0) continue;
+      for (const range of this.layers.requestsFor(peer.key, () => true, now))
+        this.ports.send(peer, { type: 'hash-request', ...range });
+    }
+  }
+
+  /** The clock: late requests go to other peers. */
+  tick(now: number): void {
+    this.layers.expire(now);
+    this.ask(now);
+  }
+
+  peerGone(key: PeerKey): void {
+    this.layers.peerGone(key);
+  }
+}
