@@ -20,6 +20,14 @@ export function nodeHashOf(sha256: Sha256Sync): NodeHash {
   };
 }
 
+/** The SHA-256 of each 16 KiB block of `data` (the last one as long as what is left), concatenated. */
+export function blockDigests(data: Uint8Array, sha256: Sha256Sync): Uint8Array {
+  const count = Math.ceil(data.length / 16384);
+  const out = new Uint8Array(count * NODE_SIZE);
+  for (let i = 0; i < count; i++) out.set(sha256(data.subarray(i * 16384, (i + 1) * 16384)), i * NODE_SIZE);
+  return out;
+}
+
 /** log2 of a power of two. */
 export function log2(powerOfTwo: number): number {
   return Math.round(Math.log2(powerOfTwo));

@@ -63,17 +63,51 @@ describe('hash exchange in a swarm', () => {
   });
 });
 
+describe('pieces checked against the merkle tree', () => {
+  it('a v2 leech checks each piece by its blocks’ SHA-256 against the tree once it knows the layer', () => {
+    const swarm = swarmOf(6);
+    swarm.addNode({ name: 'seed', seed: true, v2: v2(true) });
+    const leech = swarm.addNode({ name: 'leech', v2: v2(true) });
+    expect(swarm.run(() => leech.completedAt !== undefined, 60_000)).toBe(true);
+    expect(leech.treeChecks).toBe(hybrid.torrent.info.pieceCount);
+    expect(leech.badHashes).toBe(0);
+    expect(Buffer.from(leech.bytes()).equals(Buffer.from(hybrid.torrent.data))).toBe(true);
+  });
+
+  it('a peer that sends bad blocks is caught by the tree and banned; the honest seed keeps its connection', () => {
+    const swarm = swarmOf(7);
+    const honest = swarm.addNode({ name: 'honest', seed: true, v2: v2(true) });
+    const saboteur = swarm.addNode({ name: 'saboteur', seed: true, corrupt: true, v2: v2(true) });
+    const leech = swarm.addNode({ name: 'leech', v2: v2(true) });
+    const done = swarm.run(() => leech.completedAt !== undefined, 120_000);
+    expect(done).toBe(true);
+    expect(Buffer.from(leech.bytes()).equals(Buffer.from(hybrid.torrent.data))).toBe(true);
+    expect(leech.treeChecks).toBeGreaterThan(hybrid.torrent.info.pieceCount);
+    // Its corrupt pieces failed the tree check (never SHA-1: the leech knows the layer), and only it was banned.
+    expect(leech.badHashes).toBe(0);
+    const bans = leech.closes.filter((close) => close.reason.startsWith('banned'));
+    expect(bans.length).toBeGreaterThan(0);
+    expect(bans.every((close) => close.peer.startsWith('saboteur#'))).toBe(true);
+    expect(leech.closes.filter((close) => close.peer.startsWith('honest#'))).toEqual([]);
+    expect(honest.closes).toEqual([]);
+    expect(saboteur.errors).toEqual([]);
+  });
+});
+
 describe('hash exchange with a hostile peer', () => {
   function exchange(withLayers: boolean) {
     const sent: WireMessage[] = [];
     const closed: string[] = [];
     const peer = { key: 'p', handshaken: true, v2: true } as unknown as PeerState;
-    const room = new HashExchange(v2(withLayers), {
-      peers: () => [peer],
-      send: (_, message) => sent.push(message),
-      close: (_, reason) => closed.push(reason),
-      peerPieces: () => 10,
-    });
+    const room = new HashExchange(
+      v2(withLayers),
+      {
+        peers: new Map([['p', peer]]),
+        send: (_, message) => sent.push(message),
+        close: (_, reason) => closed.push(reason),
+      },
+      () => 10,
+    );
     return { room, peer, sent, closed };
   }
 

@@ -22,12 +22,11 @@ export interface V2Options {
 
 export type HashMessage = Extract<WireMessage, { type: 'hash-request' | 'hashes' | 'hash-reject' }>;
 
+/** The connections (connections.ts). */
 export interface HashExchangePorts {
-  peers(): Iterable<PeerState>;
+  readonly peers: ReadonlyMap<PeerKey, PeerState>;
   send(peer: PeerState, message: WireMessage): void;
   close(peer: PeerState, reason: string): void;
-  /** Pieces the peer says it has (0 before the info, or when it has none). */
-  peerPieces(key: PeerKey): number;
 }
 
 export class HashExchange {
@@ -36,6 +35,8 @@ export class HashExchange {
   constructor(
     options: V2Options,
     private readonly ports: HashExchangePorts,
+    /** Pieces the peer says it has (0 before the info, or when it has none). */
+    private readonly peerPieces: (key: PeerKey) => number,
   ) {
     this.layers = new PieceLayers(
       options.info,
@@ -64,8 +65,8 @@ export class HashExchange {
   /** Asks v2 peers that have pieces for the layers we lack (within the bounds of piece-layers.ts). */
   ask(now: number): void {
     if (this.layers.missing === 0) return;
-    for (const peer of this.ports.peers()) {
-      if (!peer.handshaken || !peer.v2 || this.ports.peerPieces(peer.key) === 0) continue;
+    for (const peer of this.ports.peers.values()) {
+      if (!peer.handshaken || !peer.v2 || this.peerPieces(peer.key) === 0) continue;
       for (const range of this.layers.requestsFor(peer.key, () => true, now))
         this.ports.send(peer, { type: 'hash-request', ...range });
     }
@@ -75,6 +76,18 @@ export class HashExchange {
   tick(now: number): void {
     this.layers.expire(now);
     this.ask(now);
+  }
+
+  /** The bytes of a complete piece to hash block by block when its file's layer is known (undefined: check it
+   * with SHA-1). */
+  treeBytes(index: number, data: Uint8Array): Uint8Array | undefined {
+    const bytes = this.layers.treeBytes(index);
+    return bytes === undefined ? undefined : data.subarray(0, bytes);
+  }
+
+  /** The leaf hashes of a piece (a `sha256-blocks` answer) lead to its piece hash. */
+  pieceGood(index: number, digests: Uint8Array): boolean {
+    return this.layers.checkDigests(index, digests) === true;
   }
 
   peerGone(key: PeerKey): void {

@@ -28,6 +28,8 @@ export const MAX_ANSWER_HASHES = CHUNK_PIECES;
 interface LayerFile {
   root: Uint8Array;
   rootHex: string;
+  /** Bytes of the file. */
+  length: number;
   /** The file's first piece in the torrent's numbering. */
   firstPiece: number;
   pieceCount: number;
@@ -64,6 +66,7 @@ export class PieceLayers {
   private readonly pads: Uint8Array[];
   /** log2 of the leaves per piece: the piece layer's height in every file's tree. */
   readonly pieceHeight: number;
+  private readonly pieceLength: number;
   private readonly outstanding: Outstanding[] = [];
   private readonly served = new Map<PeerKey, { since: number; hashes: number }>();
   /** Chunks each peer rejected or let time out (`file:chunk`): not asked of it again while it stays. */
@@ -76,6 +79,7 @@ export class PieceLayers {
     private readonly nodeHash: NodeHash,
   ) {
     this.pieceHeight = log2(info.pieceLength / 16384);
+    this.pieceLength = info.pieceLength;
     let height = this.pieceHeight;
     for (const file of info.files)
       if (file.length > 0) height = Math.max(height, log2(leavesOf(file.length)));
@@ -85,6 +89,7 @@ export class PieceLayers {
       const entry: LayerFile = {
         root: file.piecesRoot,
         rootHex: toHex(file.piecesRoot),
+        length: file.length,
         firstPiece: file.offset / info.pieceLength,
         pieceCount: file.pieceCount,
         leaves: leavesOf(file.length),
@@ -138,6 +143,22 @@ export class PieceLayers {
     if (!expected) return undefined;
     if (leaves.length > expected.width) return false;
     return bytesEqual(subtreeRoot(leaves, expected.width, this.pads, this.nodeHash), expected.hash);
+  }
+
+  /**
+   * The bytes of piece `index` its file's tree covers (a file's last piece ends with the file, before any BEP 47
+   * padding of a hybrid), when its layer is known: hash each 16 KiB block of them for `checkDigests`.
+   */
+  treeBytes(index: number): number | undefined {
+    const file = this.fileOfPiece(index);
+    if (!file?.tree) return undefined;
+    return Math.min(this.pieceLength, file.length - (index - file.firstPiece) * this.pieceLength);
+  }
+
+  /** `checkLeaves` with the leaf hashes concatenated (as a `sha256-blocks` hash job answers them). */
+  checkDigests(index: number, digests: Uint8Array): boolean | undefined {
+    if (digests.length % 32 !== 0) return false;
+    return this.checkLeaves(index, nodes(digests));
   }
 
   private fileOfPiece(index: number): LayerFile | undefined {

@@ -126,14 +126,8 @@ export class TorrentSession implements Session {
       paced: (now) => this.uploader?.pacer.paced(now) === true,
       peerPieces: (key) => this.downloader?.peerPieces(key) ?? 0,
     });
-    this.hashes = options.v2
-      ? new HashExchange(options.v2, {
-          peers: () => this.peers.values(),
-          send: (peer, message) => this.connections.send(peer, message),
-          close: (peer, reason) => this.connections.close(peer, reason),
-          peerPieces: (key) => this.downloader?.peerPieces(key) ?? 0,
-        })
-      : undefined;
+    const peerPieces = (key: PeerKey) => this.downloader?.peerPieces(key) ?? 0;
+    this.hashes = options.v2 && new HashExchange(options.v2, this.connections, peerPieces);
     this.rooms = {
       downloader: () => this.downloader,
       uploader: () => this.uploader,
@@ -292,11 +286,18 @@ export class TorrentSession implements Session {
     const job = this.hashJobs.take(id);
     if (!job) return;
     if (job.kind === 'metadata') return this.onMetadataHashed(digest);
-    this.downloader?.pieceHashed(job.index, digest);
+    const tree = job.kind === 'piece-v2' ? this.hashes : undefined;
+    this.downloader?.pieceHashed(job.index, digest, tree && ((leaves) => tree.pieceGood(job.index, leaves)));
   }
 
   private hash(job: HashJob, data: Uint8Array): void {
-    this.out.push({ type: 'hash', id: this.hashJobs.start(job), data });
+    this.out.push(this.hashJobs.action(job, data));
+  }
+
+  /** A complete piece: checked against its file's merkle tree when its layer is known, else by SHA-1. */
+  private hashPiece(index: number, data: Uint8Array): void {
+    const tree = this.hashes?.treeBytes(index, data);
+    this.hash({ kind: tree ? 'piece-v2' : 'piece', index }, tree ?? data);
   }
 
   private fail(reason: string): void {
@@ -364,7 +365,7 @@ export class TorrentSession implements Session {
       send: (peer, message) => this.connections.send(peer, message),
       sendRaw: (peer, data) => this.connections.sendRaw(peer, data),
       close: (peer, reason) => this.connections.close(peer, reason),
-      hash: (index, data) => this.hash({ kind: 'piece', index }, data),
+      hash: (index, data) => this.hashPiece(index, data),
       store: (index, data) => this.out.push({ type: 'store', index, data }),
       downloading: () => this.state === 'downloading',
     });

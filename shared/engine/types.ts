@@ -11,6 +11,9 @@ import type { WishlistFactory } from './wishlist';
 /** A connection key chosen by the adapter (unique per connection for the session's lifetime). */
 export type PeerKey = string;
 
+/** What a `hash` action computes: SHA-1 of the data (the default), or the SHA-256 of each of its 16 KiB blocks. */
+export type HashAlgorithm = 'sha1' | 'sha256-blocks';
+
 export type AnnounceEvent = 'started' | 'completed' | 'stopped';
 
 export interface EngineConfig {
@@ -109,8 +112,10 @@ export type EngineEvent =
 export type EngineAction =
   | { type: 'send'; peer: PeerKey; data: Uint8Array }
   | { type: 'close'; peer: PeerKey; reason: string }
-  /** SHA-1 of `data`; answer with a `hashed` event carrying the same id. */
-  | { type: 'hash'; id: number; data: Uint8Array }
+  /** SHA-1 of `data` (or, with `algorithm: 'sha256-blocks'`, the SHA-256 of each 16 KiB block of it, the last one
+   * as long as what is left, concatenated: a v2 piece's leaf hashes); answer with a `hashed` event carrying the same
+   * id. */
+  | { type: 'hash'; id: number; data: Uint8Array; algorithm?: HashAlgorithm }
   /** A verified piece to store; answer with `stored` or `store-failed`. */
   | { type: 'store'; index: number; data: Uint8Array }
   /** Read a block of a stored piece to serve a peer; answer with `read-done` or `read-failed`. */
