@@ -94,6 +94,43 @@ describe('pieces checked against the merkle tree', () => {
   });
 });
 
+describe('a multi-file hybrid (BEP 47 pad files between the files)', () => {
+  it('downloads between v2 sessions, each piece checked against its own file’s tree up to the file’s end', async () => {
+    const sizes = [40 * KiB + 3, 100 * KiB, 7, 64 * KiB];
+    const contents = sizes.map((size) => new Uint8Array(randomBytes(size)));
+    const { info, pieceLayers } = await createAnyInfo(
+      contents.map((data, i) => ({
+        path: [`f${i}.bin`],
+        length: data.length,
+        read: async (at: number, length: number) => data.slice(at, at + length),
+      })),
+      { name: 'folder', sha1, sha256, pieceLength: 32 * KiB },
+    );
+    const v1 = info.v1!;
+    expect(info.padFiles.length).toBeGreaterThan(0);
+    // The v1 byte stream: the files in order, pad files as zeros.
+    const data = new Uint8Array(v1.length);
+    v1.files.forEach((file, i) => {
+      if (info.padFiles.includes(i)) return;
+      data.set(contents[Number(/f(\d)/.exec(file.path.join('/'))![1])], file.offset);
+    });
+    const swarm = new Swarm({ torrent: { info: v1, data }, sha1: sha1Sync, seed: 8 });
+    swarm.addNode({ name: 'seed', seed: true, v2: { info: info.v2!, pieceLayers } });
+    const known = swarm.addNode({ name: 'known', v2: { info: info.v2!, pieceLayers } });
+    const fetched = swarm.addNode({ name: 'fetched', v2: { info: info.v2! } });
+    const done = () => known.completedAt !== undefined && fetched.completedAt !== undefined;
+    expect(swarm.run(() => done() && fetched.session.pieceLayers?.missing === 0, 60_000)).toBe(true);
+    for (const node of [known, fetched]) {
+      expect(Buffer.from(node.bytes()).equals(Buffer.from(data))).toBe(true);
+      expect(node.closes).toEqual([]);
+      expect(node.badHashes).toBe(0);
+    }
+    expect(known.treeChecks).toBe(v1.pieceCount);
+    for (let i = 0; i < v1.pieceCount; i++)
+      expect(fetched.session.pieceLayers?.expected(i)).toEqual(known.session.pieceLayers?.expected(i));
+  });
+});
+
 describe('hash exchange with a hostile peer', () => {
   function exchange(withLayers: boolean) {
     const sent: WireMessage[] = [];
