@@ -6,6 +6,10 @@ import { sha256 } from '../testing/sha256';
 import type { WireMessage } from '../wire';
 import { HashExchange } from './hash-exchange';
 import type { PeerState } from './peer';
+import { supportsV2 } from '../wire';
+import { TorrentSession } from './session';
+import { MockPeer, idFrom } from './testing/mock';
+import { mulberry32 } from './testing/random';
 import { Swarm, type TestTorrent } from './testing/swarm';
 
 const KiB = 1024;
@@ -179,5 +183,58 @@ describe('hash exchange with a hostile peer', () => {
     seed.room.onMessage(seed.peer, { type: 'hash-request', ...request }, 0);
     expect(seed.sent[0]).toMatchObject({ type: 'hashes', ...request });
     expect(seed.closed).toEqual([]);
+  });
+});
+
+describe('a session and the v2 handshake bit', () => {
+  function session(withV2: boolean) {
+    const clock = { now: 1000 };
+    const info = hybrid.torrent.info;
+    const ours = new TorrentSession({
+      infoHash: info.infoHash,
+      peerId: idFrom('-SD0001-ourselves'),
+      info,
+      have: undefined,
+      v2: withV2 ? v2(true) : undefined,
+      random: mulberry32(1),
+      now: clock.now,
+    });
+    ours.handle({ type: 'tick' }, clock.now);
+    const peer = (label: string, peerV2: boolean) => {
+      const mock = new MockPeer(ours, `${label}#1`, idFrom(label), info.infoHash, clock);
+      mock.connect();
+      mock.handshake({ v2: peerV2 });
+      return mock;
+    };
+    return { peer };
+  }
+  const root = () => hybrid.info.v2!.files[0].piecesRoot!;
+  const request = () => ({
+    type: 'hash-request' as const,
+    piecesRoot: root(),
+    baseLayer: 1,
+    index: 0,
+    length: 128,
+    proofLayers: 7,
+  });
+
+  it('is set by a v2 session, which answers a v2 peer’s hash request', () => {
+    const peer = session(true).peer('v2peer', true);
+    const [handshake] = peer.received;
+    expect(handshake.kind === 'handshake' && supportsV2(handshake.handshake.reserved)).toBe(true);
+    peer.send(request());
+    expect(peer.closed).toBeUndefined();
+    expect(peer.ofType('hashes')).toHaveLength(1);
+  });
+
+  it('closes a peer that sends hash messages without the bit, or to a session without v2', () => {
+    const withoutBit = session(true).peer('v1peer', false);
+    withoutBit.send(request());
+    expect(withoutBit.closed).toBe('hash-request without BitTorrent v2 in its handshake');
+    const toV1 = session(false).peer('v2peer', true);
+    const [handshake] = toV1.received;
+    expect(handshake.kind === 'handshake' && supportsV2(handshake.handshake.reserved)).toBe(false);
+    toV1.send({ ...request(), type: 'hash-reject' });
+    expect(toV1.closed).toBe('hash-reject though we did not announce BitTorrent v2');
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { leafHashes } from '../merkle';
 import type { SourceFile } from '../metainfo';
@@ -6,7 +7,7 @@ import { createAnyInfo, type TorrentInfoV2 } from '../metainfo-v2';
 import { sha256Sync } from '../sha256';
 import { sha1 } from '../testing/sha1';
 import { sha256 } from '../testing/sha256';
-import type { HashRange, WireMessage } from '../wire';
+import { MAX_MESSAGE_LENGTH, encodeMessage, hashCount, type HashRange, type WireMessage } from '../wire';
 import { nodeHashOf } from './file-tree';
 import {
   CHUNK_PIECES,
@@ -181,5 +182,55 @@ describe('piece layers', () => {
     expect(budget.answer('p', good, 10).type).toBe('hash-reject');
     expect(budget.answer('q', good, 10).type).toBe('hashes');
     expect(budget.answer('p', good, 60_010).type).toBe('hashes');
+  });
+});
+
+describe('piece layers against hostile peers', () => {
+  it('answer any well-formed hash request with a reject or exactly the hashes the range asks, never a throw', async () => {
+    const { v2, layers } = await share([40 * KiB, 700 * 16 * KiB + 1], 16 * KiB);
+    const seed = new PieceLayers(v2, layers, nodeHash);
+    const roots = [...v2.files.map((file) => file.piecesRoot!), new Uint8Array(32)];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...roots),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 0, max: 11 }),
+        fc.nat({ max: 4096 }),
+        fc.integer({ min: 0, max: 63 }),
+        (piecesRoot, baseLayer, lengthLog, slot, proofLayers) => {
+          const length = 2 ** lengthLog;
+          const range: HashRange = { piecesRoot, baseLayer, index: slot * length, length, proofLayers };
+          const answer = seed.answer(`peer${slot % 3}`, range, 0);
+          if (answer.type === 'hash-reject') return;
+          if (answer.type !== 'hashes') throw new Error(answer.type);
+          expect(answer.hashes.length).toBe(hashCount(range) * 32);
+          expect(encodeMessage(answer).length).toBeLessThan(MAX_MESSAGE_LENGTH);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('refuse any hashes but the ones asked, and keep nothing of them', async () => {
+    const { v2 } = await share([100 * KiB], 16 * KiB);
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32 * 8, maxLength: 32 * 8 }),
+        fc.nat({ max: 2 }),
+        (hashes, who) => {
+          const leech = new PieceLayers(v2, new Map(), nodeHash);
+          const [request] = leech.requestsFor('seed', all, 0);
+          const peer = ['seed', 'other', 'third'][who];
+          const verdict = leech.onHashes(peer, {
+            ...request,
+            hashes: hashes.subarray(0, hashCount(request) * 32),
+          });
+          expect(verdict.ok).toBe(false);
+          expect(leech.missing).toBe(1);
+          expect(leech.expected(0)).toBeUndefined();
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
