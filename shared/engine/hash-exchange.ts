@@ -2,23 +2,14 @@
 // know, the layers we lack asked of v2 peers that have pieces (piece-layers.ts keeps the bounds), their answers
 // checked against the pieces roots. A peer that sends hashes we did not ask for, or hashes that do not lead to the
 // root, is closed; a `hash reject` frees the chunk for another peer.
-import type { TorrentInfoV2 } from '../metainfo-v2';
 import { sha256Sync } from '../sha256';
 import type { WireMessage } from '../wire';
-import { nodeHashOf, type NodeHash } from './file-tree';
+import { nodeHashOf } from './file-tree';
 import type { PeerState } from './peer';
 import { PieceLayers } from './piece-layers';
-import type { PeerKey } from './types';
+import type { PeerKey, V2Options } from './types';
 
-/** What a session needs to speak v2 for a v2 or hybrid torrent. */
-export interface V2Options {
-  /** The torrent's v2 view (metainfo-v2.ts). */
-  info: TorrentInfoV2;
-  /** Piece layers from the .torrent by pieces root (hex); the others are asked of peers. */
-  pieceLayers?: ReadonlyMap<string, Uint8Array>;
-  /** Inner-node hashing (default: SHA-256 in TypeScript, shared/sha256.ts). */
-  nodeHash?: NodeHash;
-}
+export type { V2Options } from './types';
 
 export type HashMessage = Extract<WireMessage, { type: 'hash-request' | 'hashes' | 'hash-reject' }>;
 

@@ -3,7 +3,8 @@
 import type { Bitfield } from '../bitfield';
 import type { TorrentInfo } from '../metainfo';
 import type { ChokePolicy, SpareSlots } from './choker';
-import type { V2Options } from './hash-exchange';
+import type { TorrentInfoV2 } from '../metainfo-v2';
+import type { NodeHash } from './file-tree';
 import type { PieceSelection } from './selection';
 import type { VerifiedPieces } from './verified-pieces';
 import type { WishlistFactory } from './wishlist';
@@ -47,6 +48,16 @@ export interface EngineConfig {
   chokePolicy?: ChokePolicy;
   /** Piece selection and request bookkeeping once the torrent is known (default: a PiecePicker, see picker.ts). */
   wishlist?: WishlistFactory;
+}
+
+/** What a session needs to speak v2 for a v2 or hybrid torrent. */
+export interface V2Options {
+  /** The torrent's v2 view (metainfo-v2.ts). */
+  info: TorrentInfoV2;
+  /** Piece layers from the .torrent by pieces root (hex); the others are asked of peers. */
+  pieceLayers?: ReadonlyMap<string, Uint8Array>;
+  /** Inner-node hashing (default: SHA-256 in TypeScript, shared/sha256.ts). */
+  nodeHash?: NodeHash;
 }
 
 export interface SessionOptions {
