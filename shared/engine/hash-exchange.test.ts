@@ -4,7 +4,7 @@ import { createAnyInfo, type AnyTorrentInfo } from '../metainfo-v2';
 import { sha1, sha1Sync } from '../testing/sha1';
 import { sha256 } from '../testing/sha256';
 import type { WireMessage } from '../wire';
-import { HashExchange } from './hash-exchange';
+import { ASK_INTERVAL_MS, HashExchange } from './hash-exchange';
 import type { PeerState } from './peer';
 import { supportsV2 } from '../wire';
 import { TorrentSession } from './session';
@@ -136,7 +136,7 @@ describe('a multi-file hybrid (BEP 47 pad files between the files)', () => {
 });
 
 describe('hash exchange with a hostile peer', () => {
-  function exchange(withLayers: boolean) {
+  function exchange(withLayers: boolean, pieces = { count: 10 }) {
     const sent: WireMessage[] = [];
     const closed: string[] = [];
     const peer = { key: 'p', handshaken: true, v2: true } as unknown as PeerState;
@@ -147,10 +147,22 @@ describe('hash exchange with a hostile peer', () => {
         send: (_, message) => sent.push(message),
         close: (_, reason) => closed.push(reason),
       },
-      () => 10,
+      () => pieces.count,
     );
     return { room, peer, sent, closed };
   }
+
+  it('asks on the clock at most once a second, and only peers with pieces', () => {
+    const pieces = { count: 0 };
+    const leech = exchange(false, pieces);
+    leech.room.tick(0);
+    expect(leech.sent).toEqual([]);
+    pieces.count = 3;
+    leech.room.tick(ASK_INTERVAL_MS - 1);
+    expect(leech.sent).toEqual([]);
+    leech.room.tick(ASK_INTERVAL_MS);
+    expect(leech.sent.map((m) => m.type)).toEqual(['hash-request']);
+  });
 
   it('closes a peer that sends hashes not asked for, forged hashes, or a reject of nothing', () => {
     const seed = exchange(true);

@@ -20,8 +20,12 @@ export interface HashExchangePorts {
   close(peer: PeerState, reason: string): void;
 }
 
+/** How often the clock looks for layers to ask (answers and rejects ask at once): a walk over the missing chunks. */
+export const ASK_INTERVAL_MS = 1000;
+
 export class HashExchange {
   readonly layers: PieceLayers;
+  private lastAsk: number | undefined;
 
   constructor(
     options: V2Options,
@@ -66,6 +70,8 @@ export class HashExchange {
   /** The clock: late requests go to other peers. */
   tick(now: number): void {
     this.layers.expire(now);
+    if (this.lastAsk !== undefined && now - this.lastAsk < ASK_INTERVAL_MS) return;
+    this.lastAsk = now;
     this.ask(now);
   }
 
