@@ -19,8 +19,9 @@ const digest = (bytes: Uint8Array): string =>
 const filled = (length: number, start: number): Uint8Array =>
   Uint8Array.from({ length }, (_, i) => (start * 7 + i * 13) & 0xff);
 
+// The BEP 52 bit is set as a v2 session sets it: WebTorrent, which knows nothing of v2, must still see BEP 6 and 10.
 const ours: Handshake = {
-  reserved: reservedBytes({ fast: true }),
+  reserved: reservedBytes({ fast: true, v2: true }),
   infoHash: filled(20, 1),
   peerId: filled(20, 2),
 };

@@ -6,6 +6,7 @@ import {
   WireError,
   encodeHandshake,
   encodeMessage,
+  hashCount,
   type Handshake,
   type WireItem,
   type WireMessage,
@@ -39,6 +40,37 @@ const messageArb: fc.Arbitrary<WireMessage> = fc.oneof(
     payload: bytes(64),
   }),
 );
+
+/** BEP 52 hash ranges: a power-of-two length, an index that is a multiple of it. */
+const hashRangeArb = fc
+  .record({
+    piecesRoot: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+    baseLayer: uint32,
+    slot: fc.integer({ min: 0, max: 0xffff }),
+    lengthLog: fc.integer({ min: 0, max: 10 }),
+    proofLayers: fc.integer({ min: 0, max: 63 }),
+  })
+  .map(({ piecesRoot, baseLayer, slot, lengthLog, proofLayers }) => ({
+    piecesRoot,
+    baseLayer,
+    index: (slot << lengthLog) >>> 0,
+    length: 1 << lengthLog,
+    proofLayers,
+  }));
+
+const hashMessageArb: fc.Arbitrary<WireMessage> = fc.oneof(
+  hashRangeArb.map((range) => ({ type: 'hash-request' as const, ...range })),
+  hashRangeArb.map((range) => ({ type: 'hash-reject' as const, ...range })),
+  hashRangeArb
+    .filter((range) => hashCount(range) <= 64)
+    .chain((range) =>
+      fc
+        .uint8Array({ minLength: hashCount(range) * 32, maxLength: hashCount(range) * 32 })
+        .map((hashes) => ({ type: 'hashes' as const, ...range, hashes })),
+    ),
+);
+
+const anyMessageArb = fc.oneof(messageArb, hashMessageArb);
 
 const handshakeArb: fc.Arbitrary<Handshake> = fc.record({
   reserved: fc.uint8Array({ minLength: 8, maxLength: 8 }),
@@ -84,7 +116,7 @@ describe('wire codec properties', () => {
     fc.assert(
       fc.property(
         handshakeArb,
-        fc.array(messageArb, { maxLength: 30 }),
+        fc.array(anyMessageArb, { maxLength: 30 }),
         fc.array(fc.nat(), { maxLength: 40 }),
         (handshake, messages, cuts) => {
           const stream = concat([encodeHandshake(handshake), ...messages.map(encodeMessage)]);
@@ -97,7 +129,7 @@ describe('wire codec properties', () => {
 
   it('round trips through 1-byte chunks and one coalesced chunk', () => {
     fc.assert(
-      fc.property(handshakeArb, fc.array(messageArb, { maxLength: 15 }), (handshake, messages) => {
+      fc.property(handshakeArb, fc.array(anyMessageArb, { maxLength: 15 }), (handshake, messages) => {
         const stream = concat([encodeHandshake(handshake), ...messages.map(encodeMessage)]);
         const single = [...stream].map((byte) => Uint8Array.of(byte));
         expect(decodeAll(new WireDecoder(), single)).toEqual(expected(handshake, messages));
@@ -111,7 +143,7 @@ describe('wire codec properties', () => {
     // Garbage is random bytes, or valid messages with bytes flipped, inserted or dropped.
     const mutated = fc
       .tuple(
-        fc.array(messageArb, { minLength: 1, maxLength: 10 }),
+        fc.array(anyMessageArb, { minLength: 1, maxLength: 10 }),
         fc.array(
           fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('flip', 'insert', 'drop')),
           {
@@ -159,6 +191,39 @@ describe('wire codec properties', () => {
           expect(prefix.length).toBeLessThanOrEqual(garbage.length);
           expect(prefix).toEqual(garbage.subarray(0, prefix.length));
           expect(items[0]).toEqual({ kind: 'handshake', handshake });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('turns any body of a hash message into a well-formed message or a WireError', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(21, 22, 23),
+        fc.oneof(bytes(200), fc.uint8Array({ minLength: 48, maxLength: 48 + 32 * 4 })),
+        (id, body) => {
+          const frame = new Uint8Array(5 + body.length);
+          new DataView(frame.buffer).setUint32(0, body.length + 1);
+          frame[4] = id;
+          frame.set(body, 5);
+          let items: WireItem[];
+          try {
+            items = new WireDecoder({ expectHandshake: false }).push(frame);
+          } catch (error) {
+            expect(error).toBeInstanceOf(WireError);
+            return;
+          }
+          const [item] = items;
+          if (item.kind !== 'message') throw new Error('not a message');
+          const message = item.message;
+          if (message.type !== 'hash-request' && message.type !== 'hashes' && message.type !== 'hash-reject')
+            throw new Error(`decoded as ${message.type}`);
+          expect(message.length & (message.length - 1)).toBe(0);
+          expect(message.index % message.length).toBe(0);
+          expect(message.proofLayers).toBeLessThanOrEqual(63);
+          if (message.type === 'hashes') expect(message.hashes.length).toBe(hashCount(message) * 32);
+          expect(encodeMessage(message)).toEqual(frame);
         },
       ),
       { numRuns: 500 },

@@ -1,5 +1,7 @@
 // BEP 3 peer wire protocol: the handshake and the length-prefixed messages, plus the BEP 6 fast extension's messages
-// (have-all, have-none, suggest-piece, reject-request, allowed-fast) and the BEP 10 `extended` envelope. Pure encoding and decoding; what a message means is the engine's business.
+// (have-all, have-none, suggest-piece, reject-request, allowed-fast), the BEP 10 `extended` envelope and the BEP 52
+// (BitTorrent v2) merkle hash messages (hash request, hashes, hash reject). Pure encoding and decoding; what a message
+// means is the engine's business.
 
 export const BLOCK_SIZE = 16 * 1024;
 /** The largest message the decoder accepts (a 128 KiB block plus header, or a bitfield of a very large torrent). */
@@ -16,7 +18,21 @@ export const HANDSHAKE_LENGTH = 68;
 export interface Handshake {
   infoHash: Uint8Array; // 20 bytes
   peerId: Uint8Array; // 20 bytes
-  reserved: Uint8Array; // 8 bytes; bit 0x10 of byte 5 = BEP 10 extension protocol, bit 0x04 of byte 7 = BEP 6 fast
+  reserved: Uint8Array; // 8 bytes; bit 0x10 of byte 5 = BEP 10, bit 0x04 of byte 7 = BEP 6 fast, bit 0x10 of byte 7 = BEP 52 v2
+}
+
+/**
+ * BEP 52: a range of hashes of one file's merkle tree. `baseLayer` 0 is the leaves (16 KiB blocks); `length` hashes
+ * (a power of two) from `index` (a multiple of `length`) of that layer; `proofLayers` layers above the base layer
+ * whose uncle hashes prove them (the first log2(length) of those need none: the hashes themselves give them).
+ */
+export interface HashRange {
+  /** The file's `pieces root`, 32 bytes. */
+  piecesRoot: Uint8Array;
+  baseLayer: number;
+  index: number;
+  length: number;
+  proofLayers: number;
 }
 
 export type WireMessage =
@@ -39,7 +55,14 @@ export type WireMessage =
   | { type: 'reject-request'; index: number; begin: number; length: number }
   /** BEP 6: the sender serves requests for this piece even while it chokes us. */
   | { type: 'allowed-fast'; index: number }
-  | { type: 'extended'; id: number; payload: Uint8Array };
+  | { type: 'extended'; id: number; payload: Uint8Array }
+  /** BEP 52: send me these hashes of a file's tree (with their proof). */
+  | ({ type: 'hash-request' } & HashRange)
+  /** BEP 52: the requested hashes, then the uncle hashes from the lowest proof layer up, concatenated (32 bytes
+   * each; `hashCount(range)` of them). */
+  | ({ type: 'hashes'; hashes: Uint8Array } & HashRange)
+  /** BEP 52: the sender will not send these hashes. */
+  | ({ type: 'hash-reject' } & HashRange);
 
 /** One item of a peer's byte stream, as the decoder yields it. */
 export type WireItem =
@@ -67,19 +90,29 @@ export const MESSAGE_ID = {
   'reject-request': 0x10,
   'allowed-fast': 0x11,
   extended: 20,
+  'hash-request': 21,
+  hashes: 22,
+  'hash-reject': 23,
 } as const;
 
 const EXTENDED_BYTE = 5;
 const EXTENDED_BIT = 0x10;
 const FAST_BYTE = 7;
 const FAST_BIT = 0x04;
+const V2_BYTE = 7;
+const V2_BIT = 0x10;
 
-/** Reserved bytes announcing BEP 10 (unless `extended: false`) and BEP 6 when `fast`. */
-export function reservedBytes(options?: { extended?: boolean; fast?: boolean }): Uint8Array {
+/** Reserved bytes announcing BEP 10 (unless `extended: false`), BEP 6 when `fast` and BEP 52 when `v2`. */
+export function reservedBytes(options?: { extended?: boolean; fast?: boolean; v2?: boolean }): Uint8Array {
   const reserved = new Uint8Array(8);
   if (options?.extended ?? true) reserved[EXTENDED_BYTE] |= EXTENDED_BIT;
   if (options?.fast) reserved[FAST_BYTE] |= FAST_BIT;
+  if (options?.v2) reserved[V2_BYTE] |= V2_BIT;
   return reserved;
+}
+/** BEP 52: the peer speaks BitTorrent v2 (it may send and answer hash requests). */
+export function supportsV2(reserved: Uint8Array): boolean {
+  return reserved.length === 8 && (reserved[V2_BYTE] & V2_BIT) !== 0;
 }
 export function supportsExtended(reserved: Uint8Array): boolean {
   return reserved.length === 8 && (reserved[EXTENDED_BYTE] & EXTENDED_BIT) !== 0;
@@ -202,9 +235,100 @@ export function encodeMessage(message: WireMessage): Uint8Array {
       out.set(message.payload, 6);
       return out;
     }
+    case 'hash-request':
+    case 'hash-reject':
+      return encodeHashMessage(MESSAGE_ID[message.type], message, EMPTY);
+    case 'hashes':
+      checkBytes(message.hashes, 'hashes');
+      return encodeHashMessage(MESSAGE_ID.hashes, message, message.hashes);
     default:
       throw new TypeError(`unknown message type ${String((message as { type?: unknown }).type)}`);
   }
+}
+
+/** Bytes of a BEP 52 hash message before its hashes: pieces root, base layer, index, length, proof layers. */
+export const HASH_RANGE_BYTES = 32 + 4 * 4;
+/** Bytes per hash in a `hashes` message. */
+export const HASH_BYTES = 32;
+/** Most proof layers a range may ask for: a tree of 2^63 leaves is beyond any file. */
+export const MAX_PROOF_LAYERS = 63;
+
+/** log2 of a power of two. */
+function log2(powerOfTwo: number): number {
+  return 31 - Math.clz32(powerOfTwo);
+}
+
+/**
+ * Why a hash range is malformed, or undefined when it is well formed: `length` a power of two of at least 1,
+ * `index` a multiple of it, every field a uint32 and at most MAX_PROOF_LAYERS proof layers. (Whether it fits a file's
+ * tree is the engine's business.)
+ */
+export function hashRangeProblem(range: HashRange): string | undefined {
+  const { baseLayer, index, length, proofLayers } = range;
+  for (const [name, value] of [
+    ['base layer', baseLayer],
+    ['index', index],
+    ['length', length],
+    ['proof layers', proofLayers],
+  ] as const) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > UINT32_MAX)
+      return `${name} ${String(value)} is not a 32-bit unsigned integer`;
+  }
+  if (length === 0 || length > 0x80000000 || (length & (length - 1)) !== 0)
+    return `length ${length} is not a power of two`;
+  if (index % length !== 0) return `index ${index} is not a multiple of length ${length}`;
+  if (proofLayers > MAX_PROOF_LAYERS) return `${proofLayers} proof layers are more than ${MAX_PROOF_LAYERS}`;
+  return undefined;
+}
+
+/** Hashes in the `hashes` answer to a well-formed range: its `length` base hashes, then one uncle per proof layer
+ * above the log2(length) layers the base hashes give. */
+export function hashCount(range: HashRange): number {
+  return range.length + Math.max(0, range.proofLayers - log2(range.length));
+}
+
+function encodeHashMessage(id: number, range: HashRange, hashes: Uint8Array): Uint8Array {
+  checkBytes(range.piecesRoot, 'piecesRoot', 32);
+  const problem = hashRangeProblem(range);
+  if (problem !== undefined) throw new RangeError(`hash range: ${problem}`);
+  if (id === MESSAGE_ID.hashes && hashes.length !== hashCount(range) * HASH_BYTES)
+    throw new RangeError(
+      `a hashes message for this range carries ${hashCount(range)} hashes, not ${hashes.length / HASH_BYTES}`,
+    );
+  const out = frame(id, 1 + HASH_RANGE_BYTES + hashes.length);
+  out.set(range.piecesRoot, 5);
+  writeUint32(out, 37, range.baseLayer);
+  writeUint32(out, 41, range.index);
+  writeUint32(out, 45, range.length);
+  writeUint32(out, 49, range.proofLayers);
+  out.set(hashes, 5 + HASH_RANGE_BYTES);
+  return out;
+}
+
+/** The hash range at the start of a hash message's body; throws WireError when it is malformed. */
+function parseHashRange(body: Uint8Array): HashRange {
+  const range: HashRange = {
+    piecesRoot: body.subarray(0, 32),
+    baseLayer: readUint32(body, 32),
+    index: readUint32(body, 36),
+    length: readUint32(body, 40),
+    proofLayers: readUint32(body, 44),
+  };
+  const problem = hashRangeProblem(range);
+  if (problem !== undefined) throw new WireError(`hash range: ${problem}`);
+  return range;
+}
+
+function parseHashMessage(id: number, body: Uint8Array): WireMessage {
+  const range = parseHashRange(body);
+  if (id === MESSAGE_ID['hash-request']) return { type: 'hash-request', ...range };
+  if (id === MESSAGE_ID['hash-reject']) return { type: 'hash-reject', ...range };
+  const hashes = body.subarray(HASH_RANGE_BYTES);
+  if (hashes.length !== hashCount(range) * HASH_BYTES)
+    throw new WireError(
+      `a hashes message for this range carries ${hashCount(range)} hashes, not ${hashes.length / HASH_BYTES}`,
+    );
+  return { type: 'hashes', ...range, hashes };
 }
 
 /**
@@ -243,6 +367,13 @@ function checkFrame(id: number, length: number): void {
       break;
     case MESSAGE_ID.extended:
       ok = length >= 2;
+      break;
+    case MESSAGE_ID['hash-request']:
+    case MESSAGE_ID['hash-reject']:
+      ok = length === 1 + HASH_RANGE_BYTES;
+      break;
+    case MESSAGE_ID.hashes:
+      ok = length >= 1 + HASH_RANGE_BYTES + HASH_BYTES && (length - 1 - HASH_RANGE_BYTES) % HASH_BYTES === 0;
       break;
     default:
       throw new WireError(`unknown message id ${id}`);
@@ -293,6 +424,10 @@ function parseMessage(id: number, body: Uint8Array): WireMessage {
       return { type: 'port', port: (body[0] << 8) | body[1] };
     case MESSAGE_ID.extended:
       return { type: 'extended', id: body[0], payload: body.subarray(1) };
+    case MESSAGE_ID['hash-request']:
+    case MESSAGE_ID.hashes:
+    case MESSAGE_ID['hash-reject']:
+      return parseHashMessage(id, body);
     default:
       throw new WireError(`unknown message id ${id}`);
   }

@@ -196,14 +196,15 @@ export class Downloader {
     return true;
   }
 
-  /** The digest of a piece handed out by `hash`: a good piece goes to storage (and unmasks whoever sent different
-   * blocks for it before), a bad one is fetched again and its senders are held to account. */
-  pieceHashed(index: number, digest: Uint8Array): void {
+  /** The digest of a piece handed out by `hash` (its SHA-1, checked against the info's `pieces`, or what `check`
+   * says of it: a v2 piece's leaf hashes against its file's merkle tree): a good piece goes to storage (and unmasks
+   * whoever sent different blocks for it before), a bad one is fetched again and its senders are held to account. */
+  pieceHashed(index: number, digest: Uint8Array, check?: (digest: Uint8Array) => boolean): void {
     const buffer = this.buffers.get(index);
     if (!buffer) return;
     this.buffers.delete(index);
     const senders = [...new Set(buffer.blocks.map((b) => b.sender))];
-    if (digestMatches(this.info.pieces, index, digest)) {
+    if (check ? check(digest) : digestMatches(this.info.pieces, index, digest)) {
       this.storing.add(index);
       // Each sender is credited its share of the piece (by the bytes it sent), so a piece counts once in all.
       const size = buffer.data.length;

@@ -115,4 +115,21 @@ describe('execute', () => {
     ]);
     expect(calls.filter((c) => c[0] === 'error')).toEqual([['error', 'hashing failed: no crypto']]);
   });
+
+  it('hashes a v2 piece block by block through hashBlocks, and fails without it', () => {
+    const { ports, replies, calls } = recordingPorts();
+    const events: EngineEvent[] = [];
+    const data = new Uint8Array(2);
+    const blocks: EnginePorts = {
+      ...ports,
+      hashBlocks: (bytes, reply) => (calls.push(['hashBlocks', bytes]), replies.push(reply as Reply<never>)),
+    };
+    execute([{ type: 'hash', id: 5, data, algorithm: 'sha256-blocks' }], blocks, (e) => events.push(e));
+    expect(calls).toEqual([['hashBlocks', data]]);
+    const digests = new Uint8Array(32);
+    (replies[0] as unknown as Reply<Uint8Array>).ok(digests);
+    expect(events).toEqual([{ type: 'hashed', id: 5, digest: digests }]);
+    execute([{ type: 'hash', id: 6, data, algorithm: 'sha256-blocks' }], ports, (e) => events.push(e));
+    expect(calls.filter((c) => c[0] === 'error')).toEqual([['error', 'hashing failed: no SHA-256 here']]);
+  });
 });

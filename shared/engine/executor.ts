@@ -16,6 +16,9 @@ export interface EnginePorts {
   close(peer: PeerKey, reason: string): void;
   /** SHA-1 of `data`. A failure is fatal to the torrent: it goes to `error`. */
   hash(data: Uint8Array, reply: Reply<Uint8Array>): void;
+  /** The SHA-256 of each 16 KiB block of `data`, concatenated (v2 pieces' leaf hashes; only a session given a v2 view
+   * asks for them). Without it such a job fails: an error. */
+  hashBlocks?(data: Uint8Array, reply: Reply<Uint8Array>): void;
   /** Stores a verified piece; answered by `stored` or `store-failed`. */
   store(index: number, data: Uint8Array, reply: Reply<void>): void;
   /** Reads a block of a stored piece; answered by `read-done` or `read-failed`. */
@@ -71,8 +74,13 @@ export function executeAction(
       return ports.close(action.peer, action.reason);
     case 'hash': {
       const { id, data } = action;
+      const blocks = action.algorithm === 'sha256-blocks';
       return ask<Uint8Array>(
-        (reply) => ports.hash(data, reply),
+        (reply) => {
+          if (!blocks) return ports.hash(data, reply);
+          if (!ports.hashBlocks) return reply.fail('no SHA-256 here');
+          ports.hashBlocks(data, reply);
+        },
         (digest) => emit({ type: 'hashed', id, digest }),
         (reason) => ports.error(`hashing failed: ${reason}`),
       );

@@ -1,6 +1,9 @@
 // The hash checks a session handed out (`hash` actions) and what each is for. Ids are unique per session: piece and
 // metadata checks share the sequence.
-export type HashJob = { kind: 'piece'; index: number } | { kind: 'metadata' };
+// A `piece-v2` check hashes a piece's 16 KiB blocks with SHA-256 (its leaves), checked against its file's merkle tree.
+export type HashJob = { kind: 'piece' | 'piece-v2'; index: number } | { kind: 'metadata' };
+
+import type { EngineAction } from './types';
 
 export class HashJobs {
   private readonly jobs = new Map<number, HashJob>();
@@ -11,6 +14,14 @@ export class HashJobs {
     const id = this.next++;
     this.jobs.set(id, job);
     return id;
+  }
+
+  /** The `hash` action of a new check: SHA-1 of the data, or SHA-256 of its 16 KiB blocks for a `piece-v2`. */
+  action(job: HashJob, data: Uint8Array): EngineAction {
+    const id = this.start(job);
+    return job.kind === 'piece-v2'
+      ? { type: 'hash', id, data, algorithm: 'sha256-blocks' }
+      : { type: 'hash', id, data };
   }
 
   /** What a check's answer is for, once (undefined: not ours, or answered already). */

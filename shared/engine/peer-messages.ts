@@ -1,10 +1,12 @@
 // Which room each message from a peer goes to: what it has and its choke to the downloader (or, before we know the
 // torrent, to what it said it has, pending-has.ts), requests to the uploader, its interest to the choke rounds,
-// extended messages to the metadata exchange; blocks to the session's received-block path.
+// extended messages to the metadata exchange, BEP 52 hash messages to the hash exchange; blocks to the session's
+// received-block path.
 import type { WireMessage } from '../wire';
 import type { ChokeRounds } from './choke-rounds';
 import type { Downloader } from './downloader';
 import type { ForwardingLedger } from './forwarding';
+import type { HashExchange } from './hash-exchange';
 import type { MetadataExchange } from './metadata-exchange';
 import type { PeerState } from './peer';
 import { acceptExtendedHandshake, needsFast } from './peer-wire';
@@ -14,6 +16,8 @@ import type { Uploader } from './uploader';
 export interface MessageRooms {
   downloader(): Downloader | undefined;
   uploader(): Uploader | undefined;
+  /** The BEP 52 hash messages (only a session that speaks v2 has them). */
+  hashes(): HashExchange | undefined;
   readonly chokes: ChokeRounds;
   readonly metadata: MetadataExchange;
   readonly forwarding: ForwardingLedger;
@@ -82,5 +86,13 @@ export function routeMessage(rooms: MessageRooms, peer: PeerState, message: Wire
       if (!peer.extended) return rooms.close(peer, 'extended message without the extension protocol');
       if (message.id === 0) acceptExtendedHandshake(peer, message.payload);
       return rooms.metadata.onExtended(peer, message.id, message.payload, now);
+    case 'hash-request':
+    case 'hashes':
+    case 'hash-reject': {
+      const hashes = rooms.hashes();
+      if (!hashes) return rooms.close(peer, `${message.type} though we did not announce BitTorrent v2`);
+      if (!peer.v2) return rooms.close(peer, `${message.type} without BitTorrent v2 in its handshake`);
+      return hashes.onMessage(peer, message, now);
+    }
   }
 }

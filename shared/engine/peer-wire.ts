@@ -5,7 +5,7 @@
 import type { Bitfield } from '../bitfield';
 import { decodeExtendedHandshake, encodeExtendedHandshake, type ExtendedHandshake } from '../extension';
 import type { WireMessage } from '../wire';
-import { encodeHandshake, reservedBytes, supportsExtended, supportsFast } from '../wire';
+import { encodeHandshake, reservedBytes, supportsExtended, supportsFast, supportsV2 } from '../wire';
 import { OUR_REQQ } from './upload-queue';
 import { bytesEqual } from './verify';
 
@@ -24,13 +24,15 @@ export interface Handshake {
 export interface WireIdentity {
   infoHash: Uint8Array;
   peerId: Uint8Array;
+  /** We speak BitTorrent v2 (BEP 52) for this torrent: the v2 bit is set in our handshake. */
+  v2?: boolean;
 }
 
 export function ourHandshake(us: WireIdentity): Uint8Array {
   return encodeHandshake({
     infoHash: us.infoHash,
     peerId: us.peerId,
-    reserved: reservedBytes({ extended: true, fast: ADVERTISE_FAST }),
+    reserved: reservedBytes({ extended: true, fast: ADVERTISE_FAST, v2: us.v2 === true }),
   });
 }
 
@@ -55,6 +57,7 @@ export class WireState {
   private _peerIdHex = '';
   private _extended = false;
   private _fast = false;
+  private _v2 = false;
   private _client = '';
   private _reqq: number | undefined;
   private _utMetadata: number | undefined;
@@ -81,6 +84,10 @@ export class WireState {
   }
   get fast(): boolean {
     return this._fast;
+  }
+  /** Its handshake set the BEP 52 bit (whether we speak v2 is the session's business). */
+  get v2(): boolean {
+    return this._v2;
   }
   /** From the BEP 10 handshake. */
   get client(): string {
@@ -120,6 +127,7 @@ export class WireState {
     this._peerIdHex = peerIdHex;
     this._extended = supportsExtended(handshake.reserved);
     this._fast = ADVERTISE_FAST && supportsFast(handshake.reserved);
+    this._v2 = supportsV2(handshake.reserved);
   }
 
   /** Its BEP 10 handshake (a later one updates what it names). */

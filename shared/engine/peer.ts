@@ -67,6 +67,9 @@ export class PeerState {
   get fast(): boolean {
     return this.wire.fast;
   }
+  get v2(): boolean {
+    return this.wire.v2;
+  }
   get client(): string {
     return this.wire.client;
   }

@@ -24,9 +24,11 @@ import { DEFAULT_CONFIG } from './config';
 import { Connections } from './connections';
 import { Downloader } from './downloader';
 import { ForwardingLedger } from './forwarding';
+import { HashExchange } from './hash-exchange';
 import { HashJobs, type HashJob } from './hash-jobs';
 import { MetadataExchange } from './metadata-exchange';
 import type { PeerState } from './peer';
+import type { PieceLayers } from './piece-layers';
 import { DEFAULT_CHOKE_POLICY } from './policies';
 import { routeMessage, type MessageRooms } from './peer-messages';
 import { ourExtendedHandshake, ourPieces } from './peer-wire';
@@ -61,6 +63,8 @@ export class TorrentSession implements Session {
   private downloader: Downloader | undefined;
   private uploader: Uploader | undefined;
   private readonly metadata: MetadataExchange;
+  /** BEP 52 hash messages, when the session speaks v2 (options.v2). */
+  private readonly hashes: HashExchange | undefined;
   private readonly chokes: ChokeRounds;
   /** Where each peer message goes (peer-messages.ts). */
   private readonly rooms: MessageRooms;
@@ -97,7 +101,7 @@ export class TorrentSession implements Session {
     this.random = options.random;
     this.now = options.now;
     this.state = 'fetching-metadata';
-    const us = { infoHash: this.infoHash, peerId: this.peerId };
+    const us = { infoHash: this.infoHash, peerId: this.peerId, v2: options.v2 !== undefined };
     this.connections = new Connections(us, this.config, this.policy.uploadCap, this.bans, {
       now: () => this.now,
       act: (action) => this.out.push(action),
@@ -122,9 +126,12 @@ export class TorrentSession implements Session {
       paced: (now) => this.uploader?.pacer.paced(now) === true,
       peerPieces: (key) => this.downloader?.peerPieces(key) ?? 0,
     });
+    const peerPieces = (key: PeerKey) => this.downloader?.peerPieces(key) ?? 0;
+    this.hashes = options.v2 && new HashExchange(options.v2, this.connections, peerPieces);
     this.rooms = {
       downloader: () => this.downloader,
       uploader: () => this.uploader,
+      hashes: () => this.hashes,
       chokes: this.chokes,
       metadata: this.metadata,
       forwarding: this.forwarding,
@@ -149,6 +156,11 @@ export class TorrentSession implements Session {
 
   get verified(): VerifiedPieces | undefined {
     return this.downloader?.verified;
+  }
+
+  /** The v2 piece layers (undefined unless the session speaks v2). */
+  get pieceLayers(): PieceLayers | undefined {
+    return this.hashes?.layers;
   }
 
   totals(): { downloaded: number; uploaded: number } {
@@ -274,11 +286,18 @@ export class TorrentSession implements Session {
     const job = this.hashJobs.take(id);
     if (!job) return;
     if (job.kind === 'metadata') return this.onMetadataHashed(digest);
-    this.downloader?.pieceHashed(job.index, digest);
+    const tree = job.kind === 'piece-v2' ? this.hashes : undefined;
+    this.downloader?.pieceHashed(job.index, digest, tree && ((leaves) => tree.pieceGood(job.index, leaves)));
   }
 
   private hash(job: HashJob, data: Uint8Array): void {
-    this.out.push({ type: 'hash', id: this.hashJobs.start(job), data });
+    this.out.push(this.hashJobs.action(job, data));
+  }
+
+  /** A complete piece: checked against its file's merkle tree when its layer is known, else by SHA-1. */
+  private hashPiece(index: number, data: Uint8Array): void {
+    const tree = this.hashes?.treeBytes(index, data);
+    this.hash({ kind: tree ? 'piece-v2' : 'piece', index }, tree ?? data);
   }
 
   private fail(reason: string): void {
@@ -346,7 +365,7 @@ export class TorrentSession implements Session {
       send: (peer, message) => this.connections.send(peer, message),
       sendRaw: (peer, data) => this.connections.sendRaw(peer, data),
       close: (peer, reason) => this.connections.close(peer, reason),
-      hash: (index, data) => this.hash({ kind: 'piece', index }, data),
+      hash: (index, data) => this.hashPiece(index, data),
       store: (index, data) => this.out.push({ type: 'store', index, data }),
       downloading: () => this.state === 'downloading',
     });
@@ -375,6 +394,7 @@ export class TorrentSession implements Session {
     else this.metadata.tick(now);
     this.chokes.tick(now);
     this.uploader?.tick(this.peers.values(), now);
+    this.hashes?.tick(now);
     this.chokes.spreadChanged();
     this.wantPeers();
     // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.
@@ -431,6 +451,7 @@ export class TorrentSession implements Session {
   private onGone(peer: PeerState): void {
     this.forwarding.forget(peer.key);
     this.downloader?.peerGone(peer);
+    this.hashes?.peerGone(peer.key);
     this.metadata.peerGone(peer.key, this.now);
     this.chokes.peerGone(peer, this.now);
   }

@@ -3,12 +3,17 @@
 import type { Bitfield } from '../bitfield';
 import type { TorrentInfo } from '../metainfo';
 import type { ChokePolicy, SpareSlots } from './choker';
+import type { TorrentInfoV2 } from '../metainfo-v2';
+import type { NodeHash } from './file-tree';
 import type { PieceSelection } from './selection';
 import type { VerifiedPieces } from './verified-pieces';
 import type { WishlistFactory } from './wishlist';
 
 /** A connection key chosen by the adapter (unique per connection for the session's lifetime). */
 export type PeerKey = string;
+
+/** What a `hash` action computes: SHA-1 of the data (the default), or the SHA-256 of each of its 16 KiB blocks. */
+export type HashAlgorithm = 'sha1' | 'sha256-blocks';
 
 export type AnnounceEvent = 'started' | 'completed' | 'stopped';
 
@@ -45,6 +50,16 @@ export interface EngineConfig {
   wishlist?: WishlistFactory;
 }
 
+/** What a session needs to speak v2 for a v2 or hybrid torrent. */
+export interface V2Options {
+  /** The torrent's v2 view (metainfo-v2.ts). */
+  info: TorrentInfoV2;
+  /** Piece layers from the .torrent by pieces root (hex); the others are asked of peers. */
+  pieceLayers?: ReadonlyMap<string, Uint8Array>;
+  /** Inner-node hashing (default: SHA-256 in TypeScript, shared/sha256.ts). */
+  nodeHash?: NodeHash;
+}
+
 export interface SessionOptions {
   infoHash: Uint8Array; // 20 bytes
   peerId: Uint8Array; // ours, 20 bytes
@@ -53,6 +68,9 @@ export interface SessionOptions {
   /** Pieces already verified and stored (resume): a bitfield (copied), or their owner, shared with the caller (the
    * worker's torrent host reads the session's verified pieces through it). */
   have?: Bitfield | VerifiedPieces;
+  /** A v2 or hybrid torrent's v2 view (with `info`): the session speaks BEP 52 (the v2 handshake bit, piece layers
+   * asked of and given to v2 peers). */
+  v2?: V2Options;
   /** Seeded randomness in [0, 1). */
   random: () => number;
   now: number;
@@ -105,8 +123,10 @@ export type EngineEvent =
 export type EngineAction =
   | { type: 'send'; peer: PeerKey; data: Uint8Array }
   | { type: 'close'; peer: PeerKey; reason: string }
-  /** SHA-1 of `data`; answer with a `hashed` event carrying the same id. */
-  | { type: 'hash'; id: number; data: Uint8Array }
+  /** SHA-1 of `data` (or, with `algorithm: 'sha256-blocks'`, the SHA-256 of each 16 KiB block of it, the last one
+   * as long as what is left, concatenated: a v2 piece's leaf hashes); answer with a `hashed` event carrying the same
+   * id. */
+  | { type: 'hash'; id: number; data: Uint8Array; algorithm?: HashAlgorithm }
   /** A verified piece to store; answer with `stored` or `store-failed`. */
   | { type: 'store'; index: number; data: Uint8Array }
   /** Read a block of a stored piece to serve a peer; answer with `read-done` or `read-failed`. */

@@ -13,9 +13,11 @@ describe('BanList', () => {
     for (let i = 0; i < 10; i++) expect(bans.badPiece(['a', 'b'])).toEqual([]);
     expect(bans.strikesOf('a')).toBe(10);
     expect(bans.isBanned('a', 'b')).toBe(false);
-    // A banned peer is not counted again: the other one, now alone, is.
+    // A piece a banned peer had a share in is its doing: the other one only gets a strike, and is banned when alone.
     bans.ban(['a']);
-    expect(bans.badPiece(['a', 'b'])).toEqual(['b']);
+    expect(bans.badPiece(['a', 'b'])).toEqual([]);
+    expect(bans.strikesOf('b')).toBe(11);
+    expect(bans.badPiece(['b'])).toEqual(['b']);
     expect(bans.size).toBe(2);
   });
 

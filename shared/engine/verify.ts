@@ -47,10 +47,12 @@ export class BanList {
   }
 
   /** Records a piece that failed its hash check, by its senders' peer ids; returns the ones banned by it (newly): a
-   * sole sender. */
+   * sole sender. A piece that a banned peer had a share in is explained by it: the others only get a strike (the
+   * saboteur's blocks still in flight when it was banned must not make its honest co-sender look like a sole one). */
   badPiece(contributors: Iterable<string>): string[] {
-    const ids = [...new Set(contributors)].filter((id) => !this.banned.has(id));
-    if (ids.length === 1) {
+    const all = [...new Set(contributors)];
+    const ids = all.filter((id) => !this.banned.has(id));
+    if (ids.length === 1 && all.length === 1) {
       this.ban(ids);
       return ids;
     }

@@ -59,13 +59,23 @@ export class MockPeer {
   }
 
   handshake(
-    options: { infoHash?: Uint8Array; peerId?: Uint8Array; extended?: boolean; fast?: boolean } = {},
+    options: {
+      infoHash?: Uint8Array;
+      peerId?: Uint8Array;
+      extended?: boolean;
+      fast?: boolean;
+      v2?: boolean;
+    } = {},
   ): EngineAction[] {
     return this.bytes(
       encodeHandshake({
         infoHash: options.infoHash ?? this.infoHash,
         peerId: options.peerId ?? this.peerId,
-        reserved: reservedBytes({ extended: options.extended ?? true, fast: options.fast ?? false }),
+        reserved: reservedBytes({
+          extended: options.extended ?? true,
+          fast: options.fast ?? false,
+          v2: options.v2 ?? false,
+        }),
       }),
     );
   }

@@ -3,6 +3,8 @@
 // (../executor.ts) carries out their actions: sends over the network, hashing and storage answered on the virtual
 // clock after a modelled latency. Who a node is (its storage, its tracker) is left to the swarm built on this.
 import { execute, type EnginePorts } from '../executor';
+import { blockDigests } from '../file-tree';
+import { sha256Sync } from '../../sha256';
 import type { TorrentSession } from '../session';
 import type { AnnounceEvent, EngineEvent, PeerKey } from '../types';
 import { CONTROL_MESSAGE_BYTES, Network, type Channel, type Host, type MessageOrder } from './network';
@@ -54,6 +56,8 @@ export abstract class SimNode {
   metadataAt: number | undefined;
   /** When its hasher is free again (hashing takes turns). */
   hasherFree = 0;
+  /** Pieces hashed block by block with SHA-256 (v2 checks against a file's merkle tree). */
+  treeChecks = 0;
   ports!: EnginePorts;
 
   constructor(
@@ -205,6 +209,11 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
       hash: (data, reply) => {
         node.hasherFree = Math.max(node.hasherFree, this.now) + (data.length * hashMsPerMiB) / MiB;
         this.at(node.hasherFree, () => reply.ok(this.digest(node, data)));
+      },
+      hashBlocks: (data, reply) => {
+        node.treeChecks++;
+        node.hasherFree = Math.max(node.hasherFree, this.now) + (data.length * hashMsPerMiB) / MiB;
+        this.at(node.hasherFree, () => reply.ok(blockDigests(data, sha256Sync)));
       },
       store: (index, data, reply) => {
         this.at(this.now + storeLatencyMs, () => {

@@ -10,6 +10,7 @@ import { toHex } from '../../hex';
 import { pieceSize } from '../../metainfo';
 import { parseVerifiedInfo } from '../../metainfo';
 import { TorrentSession } from '../session';
+import type { V2Options } from '../hash-exchange';
 import type { AnnounceEvent, EngineConfig, PeerKey } from '../types';
 import { controlFirst } from './network';
 import { mulberry32, randomBytes } from './random';
@@ -71,6 +72,8 @@ export interface NodeOptions {
   storeFails?: (index: number) => string | undefined;
   /** Joins the swarm at this virtual time (default: now). */
   joinAt?: number;
+  /** Speaks BitTorrent v2 for a hybrid torrent (its v2 view, and the piece layers it starts with). */
+  v2?: V2Options;
 }
 
 export interface SwarmOptions {
@@ -140,6 +143,7 @@ export class SwarmNode extends SimNode {
       peerId,
       info: options.magnet ? undefined : torrent.info,
       have: options.magnet ? undefined : have,
+      v2: options.magnet ? undefined : options.v2,
       random,
       now: swarm.now,
       config: { ...swarm.config, ...options.config },

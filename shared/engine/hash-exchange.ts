@@ -1,0 +1,93 @@
+// The BEP 52 hash messages of a session that speaks v2: peers' hash requests answered from the piece layers we
+// know, the layers we lack asked of v2 peers that have pieces (piece-layers.ts keeps the bounds), their answers
+// checked against the pieces roots. A peer that sends hashes we did not ask for, or hashes that do not lead to the
+// root, is closed; a `hash reject` frees the chunk for another peer.
+import { sha256Sync } from '../sha256';
+import type { WireMessage } from '../wire';
+import { nodeHashOf } from './file-tree';
+import type { PeerState } from './peer';
+import { PieceLayers } from './piece-layers';
+import type { PeerKey, V2Options } from './types';
+
+export type { V2Options } from './types';
+
+export type HashMessage = Extract<WireMessage, { type: 'hash-request' | 'hashes' | 'hash-reject' }>;
+
+/** The connections (connections.ts). */
+export interface HashExchangePorts {
+  readonly peers: ReadonlyMap<PeerKey, PeerState>;
+  send(peer: PeerState, message: WireMessage): void;
+  close(peer: PeerState, reason: string): void;
+}
+
+/** How often the clock looks for layers to ask (answers and rejects ask at once): a walk over the missing chunks. */
+export const ASK_INTERVAL_MS = 1000;
+
+export class HashExchange {
+  readonly layers: PieceLayers;
+  private lastAsk: number | undefined;
+
+  constructor(
+    options: V2Options,
+    private readonly ports: HashExchangePorts,
+    /** Pieces the peer says it has (0 before the info, or when it has none). */
+    private readonly peerPieces: (key: PeerKey) => number,
+  ) {
+    this.layers = new PieceLayers(
+      options.info,
+      options.pieceLayers ?? new Map(),
+      options.nodeHash ?? nodeHashOf(sha256Sync),
+    );
+  }
+
+  /** A hash message from a v2 peer. */
+  onMessage(peer: PeerState, message: HashMessage, now: number): void {
+    switch (message.type) {
+      case 'hash-request':
+        return this.ports.send(peer, this.layers.answer(peer.key, message, now));
+      case 'hash-reject':
+        if (!this.layers.onReject(peer.key, message))
+          return this.ports.close(peer, 'a hash reject of nothing asked');
+        return this.ask(now);
+      case 'hashes': {
+        const verdict = this.layers.onHashes(peer.key, message);
+        if (!verdict.ok) return this.ports.close(peer, verdict.reason);
+        return this.ask(now);
+      }
+    }
+  }
+
+  /** Asks v2 peers that have pieces for the layers we lack (within the bounds of piece-layers.ts). */
+  ask(now: number): void {
+    if (this.layers.missing === 0) return;
+    for (const peer of this.ports.peers.values()) {
+      if (!peer.handshaken || !peer.v2 || this.peerPieces(peer.key) === 0) continue;
+      for (const range of this.layers.requestsFor(peer.key, () => true, now))
+        this.ports.send(peer, { type: 'hash-request', ...range });
+    }
+  }
+
+  /** The clock: late requests go to other peers. */
+  tick(now: number): void {
+    this.layers.expire(now);
+    if (this.lastAsk !== undefined && now - this.lastAsk < ASK_INTERVAL_MS) return;
+    this.lastAsk = now;
+    this.ask(now);
+  }
+
+  /** The bytes of a complete piece to hash block by block when its file's layer is known (undefined: check it
+   * with SHA-1). */
+  treeBytes(index: number, data: Uint8Array): Uint8Array | undefined {
+    const bytes = this.layers.treeBytes(index);
+    return bytes === undefined ? undefined : data.subarray(0, bytes);
+  }
+
+  /** The leaf hashes of a piece (a `sha256-blocks` answer) lead to its piece hash. */
+  pieceGood(index: number, digests: Uint8Array): boolean {
+    return this.layers.checkDigests(index, digests) === true;
+  }
+
+  peerGone(key: PeerKey): void {
+    this.layers.peerGone(key);
+  }
+}
