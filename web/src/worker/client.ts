@@ -32,6 +32,8 @@ import {
   type TorrentRecord,
 } from './records';
 import { ShareError, shareFiles, totalSize } from './share';
+import { sealShare } from './private-share';
+import { PRIVATE_SHARE_NAME } from '../../../shared/private-share';
 import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-files';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
 import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
@@ -298,9 +300,16 @@ export class Client {
   ): Promise<AddedTorrent> {
     const total = totalSize(message.files);
     if (message.files.length === 0 || total === 0) throw new ActionError('The files hold no data');
+    // A private share (issue 27): the files sealed under a fresh key as they are read; the ciphertext is hashed and
+    // stored like any share's pieces.
+    const sealed = message.encrypt
+      ? await sealShare(message.files, message.name).catch((error: unknown) => {
+          throw new ActionError(errorMessage(error));
+        })
+      : undefined;
     // Where every file comes with a persistent handle, nothing is copied: the pieces are read from the files.
     const handles = message.files.map((entry) => entry.handle);
-    const inPlace = handles.every((handle) => handle !== undefined);
+    const inPlace = !sealed && handles.every((handle) => handle !== undefined);
     if (!inPlace) {
       const noRoom = notEnoughRoom(total, await this.estimateStorage());
       if (noRoom) throw new ActionError(noRoom);
@@ -308,11 +317,12 @@ export class Client {
     const storageId = newShareStorageId(toHex(randomBytes(8)));
     // Its own writes, in big transactions: a share's pieces are all there at once (nothing else writes under its id,
     // and all are written before its record is).
-    const pieceLength = choosePieceLength(total);
+    const pieceLength = sealed?.pieceLength ?? choosePieceLength(total);
+    const sealedTotal = sealed?.content.size ?? total;
     const pieces = this.storedPieces(
       storageId,
       new BatchWriter(this.store, { maxEntries: 1024, maxBytes: 8 * 1024 * 1024, delayMs: 0 }),
-      () => ({ pieceLength, length: total }),
+      () => ({ pieceLength, length: sealedTotal }),
     );
     const progress: ShareProgress = {
       requestId,
@@ -328,8 +338,9 @@ export class Client {
     this.publish(true);
     let info: TorrentInfo;
     try {
-      info = await shareFiles(message.files, {
-        name: message.name,
+      const files = sealed ? [{ file: sealed.content, path: [PRIVATE_SHARE_NAME] }] : message.files;
+      info = await shareFiles(files, {
+        name: sealed ? PRIVATE_SHARE_NAME : message.name,
         sha1: this.ctx.sha1,
         pieceLength,
         ...(inPlace
@@ -368,6 +379,7 @@ export class Client {
       paused: false,
       completedAt: now,
     };
+    if (sealed) record.private = sealed.part;
     if (inPlace) {
       record.sharedFiles = message.files.map((entry, k): SharedFileRef => ({
         handle: handles[k]!,
@@ -384,7 +396,7 @@ export class Client {
     }
     this.hosts.set(info.infoHashHex, host);
     host.start();
-    return { infoHashHex: info.infoHashHex, name: info.name };
+    return { infoHashHex: info.infoHashHex, name: sealed ? message.name : info.name };
   }
 
   private async addMagnet(
@@ -410,6 +422,7 @@ export class Client {
       paused: false,
     };
     if (link.select) record.selectOnly = link.select;
+    if (message.key !== undefined) record.private = { key: message.key };
     if (link.length !== undefined) {
       const noRoom = notEnoughRoom(link.length, await this.estimateStorage());
       if (noRoom) throw new ActionError(noRoom);
@@ -478,10 +491,15 @@ export class Client {
     if (!host) throw new ActionError('Unknown torrent');
     const info = host.info;
     if (!info) throw new ActionError('The torrent metadata is not known yet');
-    const file = info.files[message.fileIndex];
-    if (!file) throw new ActionError('No such file in the torrent');
+    if (!host.files()[message.fileIndex]) throw new ActionError('No such file in the torrent');
     if (!host.fileComplete(message.fileIndex)) throw new ActionError('The file is not complete yet');
     try {
+      const plain = await host.privateFiles();
+      if (plain)
+        return await fileBlob(plain.files, message.fileIndex, async (indices) => {
+          const pieces = await host.pieces.readPieces(indices);
+          return Promise.all(pieces.map((piece, k) => plain.decrypt(indices[k], piece)));
+        });
       return await fileBlob(info, message.fileIndex, (indices) => host.pieces.readPieces(indices));
     } catch (error) {
       throw new ActionError(storageErrorReason(error));
