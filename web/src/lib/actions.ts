@@ -100,7 +100,8 @@ export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest
       if (!file) return undefined;
       files.push(file);
     }
-    return { files, name: value.name, ...(value.encrypt === true ? { encrypt: true } : {}) };
+    if (value.encrypt !== undefined && typeof value.encrypt !== 'boolean') return undefined;
+    return { files, name: value.name, ...(value.encrypt !== undefined ? { encrypt: value.encrypt } : {}) };
   },
   'add-magnet'(value) {
     if (typeof value.link !== 'string' || value.link.length > MAX_LINK) return undefined;
