@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAUNCH_OPTIONS } from '../playwright.config';
+import { openBundle, serveBundlePage } from './webtorrent-bundle';
 import {
   expectStatus,
   infoHashOf,
@@ -49,8 +50,18 @@ async function sharePrivately(
 async function sharer(browser: import('@playwright/test').Browser) {
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
+  const frames = trackerFrames(page);
   await openApp(page);
-  return { context, page };
+  return { context, page, frames };
+}
+
+/** Every frame the page sends to a tracker (WebSocket), as text. */
+function trackerFrames(page: Page): string[] {
+  const frames: string[] = [];
+  page.on('websocket', (socket) =>
+    socket.on('framesent', (frame) => frames.push(typeof frame.payload === 'string' ? frame.payload : '')),
+  );
+  return frames;
 }
 
 test('a tab with the share link saves the real files; the magnet link alone gets ciphertext and no names', async ({
@@ -76,6 +87,7 @@ test('a tab with the share link saves the real files; the magnet link alone gets
 
   // B opens the share link: the confirmation, then the real names once the manifest is decrypted.
   const b = await openPeer(browser, link.slice(link.indexOf('/#')));
+  const bFrames = trackerFrames(b.page);
   await b.page.getByRole('dialog').getByRole('button', { name: 'Download', exact: true }).click();
   const bItem = torrentItem(b.page, 'trip');
   await expectStatus(bItem, 'Seeding', TRANSFER_TIMEOUT);
@@ -115,6 +127,14 @@ test('a tab with the share link saves the real files; the magnet link alone gets
   const text = await stats.text();
   expect(text).toContain(infoHashHex);
   expect(text).not.toMatch(/trip|notes|beach/);
+  // What the sharer and the tab with the key sent the tracker: announces of the info hash, no key, no name.
+  const key = link.slice(link.lastIndexOf('&k=') + 3);
+  const sent = [...a.frames, ...bFrames];
+  expect(sent.some((frame) => frame.includes('"announce"'))).toBe(true);
+  for (const frame of sent) {
+    expect(frame).not.toContain(key);
+    expect(frame).not.toMatch(/trip|notes|beach/);
+  }
 
   // The choice is remembered between visits.
   await a.page.reload();
@@ -213,4 +233,60 @@ test('a tab that joined by the share link resumes after a reload mid-download, a
   expect(saved).toEqual({ sha256: file.sha256, size: file.bytes.length });
   await b.close();
   await a.context.close();
+});
+
+// `wtContent` resolves with what the bundle downloaded: the torrent's name, its files' paths, the first file as text.
+const CONTENT_SCRIPT = `
+  window.wtContent = (magnet) =>
+    new Promise((resolve, reject) => {
+      client.add(magnet, (torrent) => {
+        torrent.on('error', reject);
+        const finish = async () => {
+          const bytes = new Uint8Array(await torrent.files[0].arrayBuffer());
+          const text = Array.from(bytes, (b) => String.fromCharCode(b)).join('');
+          resolve({ name: torrent.name, paths: torrent.files.map((f) => f.path), text, size: bytes.length });
+        };
+        if (torrent.done) finish();
+        else torrent.once('done', finish);
+      });
+    });`;
+
+test("a private share: WebTorrent's bundle, given the magnet link, downloads only ciphertext under an opaque name", async ({
+  browser,
+}) => {
+  const bundle = await serveBundlePage(CONTENT_SCRIPT);
+  try {
+    const marker = 'PRIVATE-PLAINTEXT-MARKER ';
+    const dir = tempDir();
+    const path = join(dir, 'diary-secret.txt');
+    writeFileSync(path, marker.repeat(5000));
+    const ours = await openPeer(browser);
+    await ours.page.getByLabel('Encrypt for people with the link').check();
+    await ours.page.getByLabel('Share files').setInputFiles(path);
+    const item = torrentItem(ours.page, 'diary-secret.txt');
+    await expectStatus(item, 'Seeding', 60_000);
+    const magnet = await item.getByLabel('Magnet link').inputValue();
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await openBundle(page, bundle.url);
+    const got = await page.evaluate(
+      (link) =>
+        (
+          window as unknown as {
+            wtContent(m: string): Promise<{ name: string; paths: string[]; text: string; size: number }>;
+          }
+        ).wtContent(link),
+      magnet,
+    );
+    expect(got.name).toBe('private share');
+    expect(got.paths).toEqual(['private share']);
+    expect(got.size).toBeGreaterThan(marker.length * 5000);
+    expect(got.text).not.toContain(marker);
+    expect(got.text).not.toContain('diary');
+    await context.close();
+    await ours.context.close();
+  } finally {
+    bundle.close();
+  }
 });
