@@ -410,7 +410,11 @@ export class Client {
       throw new ActionError(error instanceof MagnetError ? error.message : 'Not a magnet link or info hash');
     }
     const existing = this.hosts.get(link.infoHashHex);
-    if (existing) return { infoHashHex: link.infoHashHex, name: existing.record.name };
+    if (existing) {
+      // The share link of a torrent added without its key (or with a wrong one): the key opens it now.
+      if (message.key !== undefined) existing.setKey(message.key);
+      return { infoHashHex: link.infoHashHex, name: existing.record.name };
+    }
     const record: TorrentRecord = {
       infoHashHex: link.infoHashHex,
       name: link.name ?? link.infoHashHex,

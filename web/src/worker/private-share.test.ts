@@ -138,6 +138,15 @@ describe('private shares in the worker', () => {
     expect(friend.view(infoHashHex)?.error).toBe(WRONG_KEY_MESSAGE);
     expect(friend.view(infoHashHex)?.files).toEqual([]);
     expect(await friend.request({ op: 'get-file', infoHashHex, fileIndex: 0 })).toMatchObject({ ok: false });
+
+    // The right link opened afterwards: the same torrent opens with its key, from the pieces it already has.
+    expect(await friend.request({ op: 'add-magnet', link: magnet, key })).toMatchObject({ ok: true });
+    network.connect(seeder, friend, infoHashHex);
+    await until(
+      () => friend.view(infoHashHex)?.files.length === 3 && friend.view(infoHashHex)?.state === 'seeding',
+      [seeder.client, friend.client],
+    );
+    expect(friend.view(infoHashHex)).toMatchObject({ name: 'holiday', shareKey: key });
   });
 
   it('keeps the key and the real files across a reload, and Remove deletes the key with the data', async () => {

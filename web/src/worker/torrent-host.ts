@@ -23,7 +23,7 @@ import { FilePieceStorage, SharedFileError } from './shared-files';
 import { recordEntry, totalsEntry, type TorrentRecord } from './records';
 import { findManifest } from './private-share';
 import { PrivateFiles } from '../lib/private-files';
-import { layoutOf, plainFiles } from '../../../shared/private-share';
+import { layoutOf, plainFiles, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
 import type { FileLayout } from './file-blob';
 
 /** What says where a torrent's pieces are. */
@@ -678,6 +678,20 @@ export class TorrentHost {
     if (!part.manifest) return Promise.reject(new Error('The files are not known yet'));
     this.plainFiles ??= PrivateFiles.open(part, this.info);
     return this.plainFiles;
+  }
+
+  /**
+   * A key from a share link for a torrent already here: kept unless the files are known already (a key that opened
+   * the manifest stays); a torrent stopped by a wrong key starts again with this one.
+   */
+  setKey(key: string): void {
+    if (this.removed || this.record.private?.manifest) return;
+    this.record.private = { key };
+    this.plainLayout = undefined;
+    this.plainFiles = undefined;
+    void this.persist(true);
+    if (this.error === WRONG_KEY_MESSAGE) this.resume();
+    else this.checkManifest();
   }
 
   /**
