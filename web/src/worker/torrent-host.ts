@@ -23,7 +23,7 @@ import { FilePieceStorage, SharedFileError } from './shared-files';
 import { recordEntry, totalsEntry, type TorrentRecord } from './records';
 import { findManifest } from './private-share';
 import { PrivateFiles } from '../lib/private-files';
-import { layoutOf, plainFiles, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
+import { layoutOf, plainFiles, PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
 import type { FileLayout } from './file-blob';
 
 /** What says where a torrent's pieces are. */
@@ -686,6 +686,8 @@ export class TorrentHost {
    */
   setKey(key: string): void {
     if (this.removed || this.record.private?.manifest) return;
+    // A public torrent stays public: a link cannot make it unreadable by attaching a key to it.
+    if (!this.record.private && (this.info?.name ?? this.record.name) !== PRIVATE_SHARE_NAME) return;
     this.record.private = { key };
     this.plainLayout = undefined;
     this.plainFiles = undefined;
