@@ -1,21 +1,34 @@
 // Private shares (issue 27) between Firefox and Chromium: each shares encrypted, the other opens the share link and
 // saves the identical file. Firefox runs through puppeteer-core (e2e/firefox.ts).
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser as ChromiumBrowser } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
-import { firefoxAvailable, launchFirefox, openFirefoxApp, saveInFirefox, waitForState } from './firefox';
 import {
+  firefoxAvailable,
+  havePieces,
+  launchFirefox,
+  openFirefoxApp,
+  saveInFirefox,
+  waitForApp,
+  waitForState,
+} from './firefox';
+import {
+  TRANSFER_TIMEOUT,
   expectStatus,
+  openApp,
   openPeer,
   randomFile,
   saveFile,
+  setUploadLimit,
   tempDir,
   torrentItem,
-  TRANSFER_TIMEOUT,
 } from './helpers';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
 test.describe.configure({ timeout: 180_000 });
 
+const CLIP = fileURLToPath(new URL('./fixtures/clip.webm', import.meta.url));
 const firefoxes: FirefoxBrowser[] = [];
 test.afterEach(async () => {
   await Promise.all(firefoxes.splice(0).map((browser) => browser.close()));
@@ -48,6 +61,21 @@ async function press(page: FirefoxPage, text: string, name?: string): Promise<vo
     name,
   );
   if (!clicked) throw new Error(`no ${text} button`);
+}
+
+/** A Chromium tab shares `path` encrypted (under an upload limit when given); returns its share link. */
+async function chromiumShares(browser: ChromiumBrowser, path: string, name: string, limitKiB = 0) {
+  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  await openApp(page);
+  if (limitKiB > 0) await setUploadLimit(page, limitKiB);
+  await page.getByLabel('Encrypt for people with the link').check();
+  await page.getByLabel('Share files').setInputFiles(path);
+  const item = torrentItem(page, name);
+  await expectStatus(item, 'Seeding', 60_000);
+  await item.getByRole('button', { name: 'Copy share link' }).click();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  return { context, page, link, fragment: link.slice(link.indexOf('/#')) };
 }
 
 test('Firefox shares encrypted; Chromium opens the share link and saves the identical file', async ({
@@ -88,15 +116,7 @@ test('Chromium shares encrypted; Firefox opens the share link and saves the iden
   baseURL,
 }) => {
   const file = randomFile(tempDir(), 'to-fx-secret.bin', 2 * 1024 * 1024 + 9);
-  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
-  const sharer = await context.newPage();
-  await sharer.goto('/');
-  await sharer.getByLabel('Encrypt for people with the link').check();
-  await sharer.getByLabel('Share files').setInputFiles(file.path);
-  const item = torrentItem(sharer, 'to-fx-secret.bin');
-  await expectStatus(item, 'Seeding', 60_000);
-  await item.getByRole('button', { name: 'Copy share link' }).click();
-  const link = await sharer.evaluate(() => navigator.clipboard.readText());
+  const { context, link } = await chromiumShares(browser, file.path, 'to-fx-secret.bin');
 
   const downloads = tempDir('swarmdrop-firefox-downloads-');
   const fx = await launchFirefox(downloads);
@@ -107,4 +127,83 @@ test('Chromium shares encrypted; Firefox opens the share link and saves the iden
   await waitForState(page, 'to-fx-secret.bin', 'seeding');
   expect(await saveInFirefox(page, 'to-fx-secret.bin', downloads)).toBe(file.sha256);
   await context.close();
+});
+
+test('a Firefox tab that joined by the share link resumes after a reload; a wrong key is refused there too', async ({
+  browser,
+  baseURL,
+}) => {
+  const file = randomFile(tempDir(), 'fx-resume-secret.bin', 4 * 1024 * 1024);
+  const sharer = await chromiumShares(browser, file.path, 'fx-resume-secret.bin', 384);
+  const downloads = tempDir('swarmdrop-firefox-downloads-');
+  const fx = await launchFirefox(downloads);
+  firefoxes.push(fx);
+  const page = await openFirefoxApp(fx, `${baseURL}${sharer.fragment}`);
+  await page.waitForFunction(() => document.querySelector('dialog') !== null, { timeout: 30_000 });
+  await press(page, 'Download');
+  await waitForState(page, 'fx-resume-secret.bin', 'downloading');
+  await page.waitForFunction(
+    () => Number(document.querySelector('li.torrent')?.getAttribute('data-have') ?? 0) >= 4,
+    { timeout: TRANSFER_TIMEOUT, polling: 100 },
+  );
+  const before = await havePieces(page, 'fx-resume-secret.bin');
+  await page.reload();
+  await waitForApp(page);
+  // The key and the real name came back from this profile's storage.
+  await page.waitForFunction(
+    () => document.querySelector('li.torrent')?.getAttribute('aria-label') === 'fx-resume-secret.bin',
+    { timeout: 30_000 },
+  );
+  expect(await havePieces(page, 'fx-resume-secret.bin')).toBeGreaterThanOrEqual(before);
+  await setUploadLimit(sharer.page, 0);
+  await waitForState(page, 'fx-resume-secret.bin', 'seeding');
+  expect(await saveInFirefox(page, 'fx-resume-secret.bin', downloads)).toBe(file.sha256);
+
+  // Another Firefox with a wrong key: stopped in plain words, no file offered.
+  const key = sharer.link.slice(sharer.link.lastIndexOf('&k='));
+  const wrong = `&k=${key[3] === 'A' ? 'B' : 'A'}${key.slice(4)}`;
+  const other = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
+  firefoxes.push(other);
+  const visitor = await openFirefoxApp(other, `${baseURL}${sharer.fragment.replace(key, wrong)}`);
+  await visitor.waitForFunction(() => document.querySelector('dialog') !== null, { timeout: 30_000 });
+  await press(visitor, 'Download');
+  await visitor.waitForFunction(
+    () =>
+      document
+        .querySelector('li.torrent')
+        ?.textContent?.includes("Error: This link's key does not open these files"),
+    { timeout: TRANSFER_TIMEOUT, polling: 100 },
+  );
+  expect(
+    await visitor.evaluate(
+      () =>
+        [...document.querySelectorAll('li.torrent button')].filter((b) => b.textContent?.startsWith('Save'))
+          .length,
+    ),
+  ).toBe(0);
+  await sharer.context.close();
+});
+
+test('an encrypted video plays in Firefox while it downloads', async ({ browser, baseURL }) => {
+  const size = readFileSync(CLIP).length;
+  const sharer = await chromiumShares(browser, CLIP, 'clip.webm', Math.max(8, Math.floor(size / 1024 / 17)));
+  const fx = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
+  firefoxes.push(fx);
+  const page = await openFirefoxApp(fx, `${baseURL}${sharer.fragment}`);
+  await page.waitForFunction(() => document.querySelector('dialog') !== null, { timeout: 30_000 });
+  await press(page, 'Download');
+  const play = 'li.torrent button[aria-label="Play clip.webm"]';
+  await page.waitForSelector(play, { timeout: 30_000 });
+  await page.click(play);
+  await page.waitForSelector('video[aria-label="clip.webm"]', { timeout: 10_000 });
+  await page.waitForFunction(
+    () => (document.querySelector('video[aria-label="clip.webm"]') as HTMLVideoElement).currentTime > 2,
+    { timeout: 60_000, polling: 100 },
+  );
+  const have = await havePieces(page, 'clip.webm');
+  const pieces = Number(
+    await page.evaluate(() => document.querySelector('li.torrent')?.getAttribute('data-pieces')),
+  );
+  expect(have).toBeLessThan(pieces);
+  await sharer.context.close();
 });
