@@ -88,6 +88,7 @@ test('a tab with the share link saves the real files; the magnet link alone gets
   // B opens the share link: the confirmation, then the real names once the manifest is decrypted.
   const b = await openPeer(browser, link.slice(link.indexOf('/#')));
   const bFrames = trackerFrames(b.page);
+  await expect(b.page.getByRole('dialog')).toContainText('An encrypted share');
   await b.page.getByRole('dialog').getByRole('button', { name: 'Download', exact: true }).click();
   const bItem = torrentItem(b.page, 'trip');
   await expectStatus(bItem, 'Seeding', TRANSFER_TIMEOUT);
