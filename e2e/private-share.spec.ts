@@ -92,6 +92,8 @@ test('a tab with the share link saves the real files; the magnet link alone gets
   await b.page.getByRole('dialog').getByRole('button', { name: 'Download', exact: true }).click();
   const bItem = torrentItem(b.page, 'trip');
   await expectStatus(bItem, 'Seeding', TRANSFER_TIMEOUT);
+  // Fetched whole: no per-file choice is offered for a private share.
+  await expect(bItem.getByRole('checkbox', { name: /^Download / })).toHaveCount(0);
   expect(await saveFile(b.page, bItem, 'notes-secret.txt')).toEqual({
     sha256: sha256(notes),
     size: notes.length,
