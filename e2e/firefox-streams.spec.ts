@@ -4,7 +4,14 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
-import { downloadInFirefox, firefoxAvailable, launchFirefox, openFirefoxApp, waitForState } from './firefox';
+import {
+  downloadInFirefox,
+  firefoxAvailable,
+  launchFirefox,
+  openFirefoxApp,
+  playPastTwoSeconds,
+  waitForState,
+} from './firefox';
 import { openPeer, setUploadLimit, shareFiles, tempDir, TRANSFER_TIMEOUT } from './helpers';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
@@ -40,17 +47,8 @@ test('a video plays in Firefox while it downloads', async ({ browser, baseURL })
   firefox = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
   const page = await openFirefoxApp(firefox, `${baseURL}/`);
   await downloadInFirefox(page, magnet);
-  const play = 'li.torrent button[aria-label="Play clip.webm"]';
-  await page.waitForSelector(play, { timeout: 30_000 });
-  // A real click (the gesture that lets the player start with its sound).
-  await page.click(play);
-  await page.waitForSelector('video[aria-label="clip.webm"]', { timeout: 10_000 });
-
   // Playback passes 2 s while the torrent is still short of 100 %.
-  await page.waitForFunction(
-    () => (document.querySelector('video[aria-label="clip.webm"]') as HTMLVideoElement).currentTime > 2,
-    { timeout: 60_000, polling: 100 },
-  );
+  await playPastTwoSeconds(page, 'clip.webm');
   const have = Number(await itemData(page, 'clip.webm', 'data-have'));
   const pieces = Number(await itemData(page, 'clip.webm', 'data-pieces'));
   expect(have).toBeLessThan(pieces);

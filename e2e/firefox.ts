@@ -138,3 +138,18 @@ export async function saveInFirefox(page: Page, path: string, downloadDir: strin
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Presses `Play <path>` (a real click: the gesture that lets the player start with its sound) and waits until
+ * playback passes 2 s. */
+export async function playPastTwoSeconds(page: Page, path: string): Promise<void> {
+  const play = `li.torrent button[aria-label="Play ${path}"]`;
+  await page.waitForSelector(play, { timeout: 30_000 });
+  await page.click(play);
+  const video = `video[aria-label="${path}"]`;
+  await page.waitForSelector(video, { timeout: 10_000 });
+  await page.waitForFunction(
+    (video) => (document.querySelector(video) as HTMLVideoElement).currentTime > 2,
+    { timeout: 60_000, polling: 100 },
+    video,
+  );
+}

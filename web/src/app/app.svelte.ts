@@ -7,6 +7,8 @@ import { baseName } from '../lib/format';
 import type { TorrentView } from '../lib/protocol';
 import { planFolderPaths, type FolderLike } from '../lib/folder-names';
 import { safeFileName } from '../lib/safe-name';
+import { parseShareFragment } from '../lib/share-link';
+import { WRONG_KEY_MESSAGE } from '../../../shared/private-share';
 import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from '../lib/share-input';
 import { torrentTrackers } from '../lib/trackers';
 import { parseUploadLimit } from '../lib/upload-limit';
@@ -73,17 +75,18 @@ class AppState implements TorrentActions {
   private async openFromHash(): Promise<void> {
     const raw = location.hash.slice(1);
     if (!raw) return;
-    let link = raw;
-    try {
-      link = decodeURIComponent(raw);
-    } catch {
-      // keep it as it is
-    }
+    // A private share's key rides after the magnet link (lib/share-link.ts); the fragment leaves the address bar.
+    const { link, key, badKey } = parseShareFragment(raw);
     history.replaceState(null, '', location.pathname + location.search);
+    if (badKey) {
+      this.torrents.fail('magnet', WRONG_KEY_MESSAGE);
+      return;
+    }
     try {
       const parsed = parseMagnet(link);
       this.torrents.pendingLink = {
         link,
+        ...(key ? { key } : {}),
         name: parsed.name ?? parsed.infoHashHex,
         infoHashHex: parsed.infoHashHex,
         length: parsed.length,
@@ -99,7 +102,7 @@ class AppState implements TorrentActions {
   async confirmLink(): Promise<void> {
     const pending = this.torrents.pendingLink;
     this.torrents.pendingLink = null;
-    if (pending) await this.addMagnet(pending.link);
+    if (pending) await this.addMagnet(pending.link, pending.key);
   }
 
   cancelLink(): void {
@@ -151,7 +154,8 @@ class AppState implements TorrentActions {
     this.askPersistence();
     torrents.pendingShares++;
     try {
-      await this.engine.call({ op: 'share', files: request.files, name: request.name });
+      const encrypt = this.settings.encrypt;
+      await this.engine.call({ op: 'share', files: request.files, name: request.name, encrypt });
       torrents.clearErrors();
     } catch (error) {
       torrents.fail('share', `Could not share “${request.name}”: ${message(error)}`);
@@ -261,7 +265,8 @@ class AppState implements TorrentActions {
     }
   }
 
-  async addMagnet(input: string): Promise<boolean> {
+  /** `key`: a private share's, from its share link. */
+  async addMagnet(input: string, key?: string): Promise<boolean> {
     const torrents = this.torrents;
     const link = input.trim();
     if (!link) {
@@ -271,7 +276,7 @@ class AppState implements TorrentActions {
     torrents.fail('magnet', undefined);
     this.askPersistence();
     try {
-      await this.engine.call({ op: 'add-magnet', link });
+      await this.engine.call({ op: 'add-magnet', link, ...(key ? { key } : {}) });
       torrents.clearErrors();
       return true;
     } catch (error) {

@@ -4,6 +4,7 @@ import { storedUploadLimit } from '../lib/upload-limit';
 
 const UPLOAD_LIMIT_KEY = 'swarmdrop.uploadLimitKiB';
 const RELAY_ONLY_KEY = 'swarmdrop.relayOnly';
+const ENCRYPT_KEY = 'swarmdrop.encryptShares';
 
 function read(key: string): string | null {
   try {
@@ -32,11 +33,19 @@ export class Settings {
   relayAvailable = $state(false);
   /** Every connection through the relay only (remembered; applies when a relay is offered). */
   relayOnly = $state(read(RELAY_ONLY_KEY) === '1');
+  /** `Encrypt for people with the link`: new shares are private (remembered). */
+  encrypt = $state(read(ENCRYPT_KEY) === '1');
 
   /** Keeps and remembers the upload limit. */
   rememberUploadLimit(kib: number): void {
     this.uploadLimitKiB = kib;
     remember(UPLOAD_LIMIT_KEY, String(kib));
+  }
+
+  /** Keeps and remembers whether new shares are encrypted. */
+  rememberEncrypt(on: boolean): void {
+    this.encrypt = on;
+    remember(ENCRYPT_KEY, on ? '1' : '0');
   }
 
   /** Keeps and remembers relay-only. */

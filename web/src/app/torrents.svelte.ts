@@ -24,6 +24,8 @@ export interface PendingLink {
   length?: number;
   /** The trackers that `Download` will announce to (each learns the user's address). */
   trackers: string[];
+  /** A private share's key, from the link's fragment. */
+  key?: string;
 }
 
 /** Samples kept for the speed chart (about two minutes at two posts a second). */

@@ -41,3 +41,26 @@ describe('the action table', () => {
     expect(withJunk).toEqual({ op: 'share', files: [{ file, path: ['a.bin'] }], name: 'a' });
   });
 });
+
+describe('private shares in the action table', () => {
+  it('takes a key only in its 43-character form, and a share without encrypt as before', () => {
+    const link = `magnet:?xt=urn:btih:${'ab'.repeat(20)}`;
+    expect(parseCall({ op: 'add-magnet', link })).toEqual({ op: 'add-magnet', link });
+    expect(parseCall({ op: 'add-magnet', link, key: 'A'.repeat(43) })).toEqual({
+      op: 'add-magnet',
+      link,
+      key: 'A'.repeat(43),
+    });
+    expect(parseCall({ op: 'add-magnet', link, key: 'A'.repeat(42) })).toBeUndefined();
+    expect(parseCall({ op: 'add-magnet', link, key: `${'A'.repeat(42)}=` })).toBeUndefined();
+    const file = new File(['x'], 'a.bin');
+    expect(parseCall({ op: 'share', files: [{ file, path: ['a.bin'] }], name: 'a' })).toEqual({
+      op: 'share',
+      files: [{ file, path: ['a.bin'] }],
+      name: 'a',
+    });
+    expect(
+      parseCall({ op: 'share', files: [{ file, path: ['a.bin'] }], name: 'a', encrypt: 'yes' }),
+    ).toBeUndefined();
+  });
+});

@@ -4,6 +4,8 @@
 // (`worker/client.ts`, or `SETTINGS` of `net/local-engine.ts` for a setting of the page) and the call in the UI.
 // Requests that come from another tab arrive over a BroadcastChannel: `parseRequest` checks each before it runs.
 
+import { isKeyText } from '../../../shared/private-share';
+
 /** A file of a share; `handle` (File System Access) when every file has one: the share reads them in place. */
 export interface SharedFile {
   file: File;
@@ -24,8 +26,10 @@ export interface AddedTorrent {
 
 /** One row per action: `request` is what the call carries (beside its name), `result` what it answers. */
 export interface Actions {
-  share: { request: { files: SharedFile[]; name: string }; result: AddedTorrent };
-  'add-magnet': { request: { link: string }; result: AddedTorrent };
+  /** `encrypt`: a private share (issue 27), its key only in the share link. */
+  share: { request: { files: SharedFile[]; name: string; encrypt?: boolean }; result: AddedTorrent };
+  /** `key`: a private share's key, from the share link's fragment (base64url). */
+  'add-magnet': { request: { link: string; key?: string }; result: AddedTorrent };
   'add-torrent-file': { request: { bytes: ArrayBuffer }; result: AddedTorrent };
   /** `Torrent to seed` with `Folder to seed it from` or `Files to seed it from`: every piece checked, then seeded. */
   'seed-torrent': {
@@ -107,7 +111,9 @@ function sharedFiles(value: unknown): SharedFile[] | undefined {
 export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest<A> | undefined } = {
   share(value) {
     const files = sharedFiles(value.files);
-    return typeof value.name === 'string' && files ? { files, name: value.name } : undefined;
+    if (typeof value.name !== 'string' || !files) return undefined;
+    if (value.encrypt !== undefined && typeof value.encrypt !== 'boolean') return undefined;
+    return { files, name: value.name, ...(value.encrypt !== undefined ? { encrypt: value.encrypt } : {}) };
   },
   'seed-torrent'(value) {
     const files = sharedFiles(value.files);
@@ -117,8 +123,11 @@ export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest
       return undefined;
     return { torrent: value.torrent, files, from };
   },
-  'add-magnet': (value) =>
-    typeof value.link === 'string' && value.link.length <= MAX_LINK ? { link: value.link } : undefined,
+  'add-magnet'(value) {
+    if (typeof value.link !== 'string' || value.link.length > MAX_LINK) return undefined;
+    if (value.key === undefined) return { link: value.link };
+    return isKeyText(value.key) ? { link: value.link, key: value.key } : undefined;
+  },
   'add-torrent-file': (value) =>
     value.bytes instanceof ArrayBuffer && value.bytes.byteLength <= MAX_TORRENT_FILE
       ? { bytes: value.bytes }

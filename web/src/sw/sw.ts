@@ -11,6 +11,7 @@ import { pieceDirectory } from '../worker/opfs-directory';
 import { fileResponse, parseFileUrl, type PieceSource, type TorrentFiles } from './file-response';
 import { subtleSha1 } from '../lib/hash';
 import { FilePieceStorage, isSharedFileRefs } from '../worker/shared-files';
+import { isPrivateRecordPart, PrivateFiles } from '../lib/private-files';
 
 /** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
 interface ServiceWorkerScope {
@@ -59,21 +60,42 @@ scope.addEventListener('fetch', (event) => {
 });
 
 /** The torrent's record, read afresh for every request (a torrent removed and shared again has new storage). */
-async function torrent(
-  infoHashHex: string,
-): Promise<
-  { storageId: string; length: number; files: TorrentFiles; inPlace?: FilePieceStorage } | undefined
+async function torrent(infoHashHex: string): Promise<
+  | {
+      storageId: string;
+      length: number;
+      pieceLength: number;
+      files: TorrentFiles;
+      inPlace?: FilePieceStorage;
+      sealed?: PrivateFiles;
+    }
+  | undefined
 > {
   store ??= new IdbStore();
   const [record] = (await store.getMany([torrentKey(infoHashHex)])) as Array<
-    { storageId?: string; infoBytes?: ArrayBuffer; sharedFiles?: unknown } | undefined
+    { storageId?: string; infoBytes?: ArrayBuffer; sharedFiles?: unknown; private?: unknown } | undefined
   >;
   if (!record?.infoBytes || typeof record.storageId !== 'string') return undefined;
   // Our own record, written after the info hash was checked.
   const info = parseVerifiedInfo(new Uint8Array(record.infoBytes), fromHex(infoHashHex));
+  // A private share (issue 27): its real files over records, piece i decrypted being record i.
+  if (record.private !== undefined) {
+    const sealed = isPrivateRecordPart(record.private)
+      ? await PrivateFiles.open(record.private, info)
+      : undefined;
+    if (!sealed) return undefined;
+    return {
+      storageId: record.storageId,
+      length: info.length,
+      pieceLength: info.pieceLength,
+      files: { infoHashHex, ...sealed.files },
+      sealed,
+    };
+  }
   return {
     storageId: record.storageId,
     length: info.length,
+    pieceLength: info.pieceLength,
     files: { infoHashHex, pieceLength: info.pieceLength, pieceCount: info.pieceCount, files: info.files },
     // A share read in place: its pieces come from the files on disk, each checked against its hash.
     inPlace: isSharedFileRefs(record.sharedFiles)
@@ -115,14 +137,19 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
   const key = `${infoHashHex}/${fileIndex}`;
   const stream = ++streamCount;
   newestStream.set(key, stream);
+  const readStored = async (index: number): Promise<ArrayBuffer | undefined> => {
+    if (found.inPlace) return (await found.inPlace.readPieces([index]))[0];
+    // A piece's bit is set once its bytes are flushed to the file; a piece stored before the files is an entry.
+    const [map, value] = await db.getMany([verifiedKey(found.storageId), pieceKey(found.storageId, index)]);
+    if (VerifiedMap.fromStored(map).has(index))
+      return readFilePiece(found.storageId, found.pieceLength, found.length, index);
+    return value instanceof ArrayBuffer ? value : undefined;
+  };
   const source: PieceSource = {
     async read(index) {
-      if (found.inPlace) return (await found.inPlace.readPieces([index]))[0];
-      // A piece's bit is set once its bytes are flushed to the file; a piece stored before the files is an entry.
-      const [map, value] = await db.getMany([verifiedKey(found.storageId), pieceKey(found.storageId, index)]);
-      if (VerifiedMap.fromStored(map).has(index))
-        return readFilePiece(found.storageId, found.files.pieceLength, found.length, index);
-      return value instanceof ArrayBuffer ? value : undefined;
+      const piece = await readStored(index);
+      // A record that does not open fails the stream: nothing decrypted wrongly is ever written.
+      return piece && found.sealed ? found.sealed.decrypt(index, piece) : piece;
     },
     want(indices, seek) {
       // An older stream of the same file (the request a seek left behind) waits without steering the engine.

@@ -37,6 +37,8 @@ import {
 } from './records';
 import { SeedError, checkChosenFiles, matchChosenFiles } from './seed-check';
 import { HYBRID_SHARES, ShareError, hybridLength, shareFiles, totalSize } from './share';
+import { sealShare } from './private-share';
+import { PRIVATE_SHARE_NAME } from '../../../shared/private-share';
 import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-files';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
 import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
@@ -310,9 +312,16 @@ export class Client {
   ): Promise<AddedTorrent> {
     const total = totalSize(message.files);
     if (message.files.length === 0 || total === 0) throw new ActionError('The files hold no data');
+    // A private share (issue 27): the files sealed under a fresh key as they are read; the ciphertext is hashed and
+    // stored like any share's pieces.
+    const sealed = message.encrypt
+      ? await sealShare(message.files, message.name).catch((error: unknown) => {
+          throw new ActionError(errorMessage(error));
+        })
+      : undefined;
     // Where every file comes with a persistent handle, nothing is copied: the pieces are read from the files.
     const handles = message.files.map((entry) => entry.handle);
-    const inPlace = handles.every((handle) => handle !== undefined);
+    const inPlace = !sealed && handles.every((handle) => handle !== undefined);
     if (!inPlace) {
       const noRoom = notEnoughRoom(total, await this.estimateStorage());
       if (noRoom) throw new ActionError(noRoom);
@@ -320,14 +329,16 @@ export class Client {
     const storageId = newShareStorageId(toHex(randomBytes(8)));
     // Its own writes, in big transactions: a share's pieces are all there at once (nothing else writes under its id,
     // and all are written before its record is).
-    const pieceLength = choosePieceLength(total);
+    const pieceLength = sealed?.pieceLength ?? choosePieceLength(total);
+    const torrentLength = sealed
+      ? sealed.content.size
+      : HYBRID_SHARES
+        ? hybridLength(message.files, message.name, pieceLength)
+        : total;
     const pieces = this.storedPieces(
       storageId,
       new BatchWriter(this.store, { maxEntries: 1024, maxBytes: 8 * 1024 * 1024, delayMs: 0 }),
-      () => ({
-        pieceLength,
-        length: HYBRID_SHARES ? hybridLength(message.files, message.name, pieceLength) : total,
-      }),
+      () => ({ pieceLength, length: torrentLength }),
     );
     const progress: ShareProgress = {
       requestId,
@@ -344,11 +355,13 @@ export class Client {
     let info: TorrentInfo;
     let pieceLayers: Map<string, Uint8Array> | undefined;
     try {
-      info = await shareFiles(message.files, {
+      const files = sealed ? [{ file: sealed.content, path: [PRIVATE_SHARE_NAME] }] : message.files;
+      info = await shareFiles(files, {
         onPieceLayers: (layers) => (pieceLayers = layers),
-        name: message.name,
+        name: sealed ? PRIVATE_SHARE_NAME : message.name,
         sha1: this.ctx.sha1,
-        ...(HYBRID_SHARES ? { sha256: this.sha256 } : {}),
+        // A private share stays v1: its one file of ciphertext records, one record a piece.
+        ...(HYBRID_SHARES && !sealed ? { sha256: this.sha256 } : {}),
         pieceLength,
         ...(inPlace
           ? {}
@@ -368,14 +381,20 @@ export class Client {
     } finally {
       this.shares.delete(shareKey);
     }
-    return this.seedComplete(
+    const added = await this.seedComplete(
       info,
-      { storageId, trackers: progress.trackers, addedAt: progress.addedAt },
+      {
+        storageId,
+        trackers: progress.trackers,
+        addedAt: progress.addedAt,
+        ...(sealed ? { private: sealed.part } : {}),
+      },
       pieces,
       // In the info's order (a hybrid's is canonical, not the order given).
       inPlace ? matchChosenFiles(info, message.files, 'the share') : undefined,
       pieceLayers,
     );
+    return sealed ? { ...added, name: message.name } : added;
   }
 
   /**
@@ -384,7 +403,7 @@ export class Client {
    */
   private async seedComplete(
     info: TorrentInfo,
-    where: Pick<TorrentRecord, 'storageId' | 'trackers' | 'addedAt'>,
+    where: Pick<TorrentRecord, 'storageId' | 'trackers' | 'addedAt' | 'private'>,
     pieces: PieceStorage,
     inPlace: readonly SharedFile[] | undefined,
     pieceLayers?: ReadonlyMap<string, Uint8Array>,
@@ -531,7 +550,11 @@ export class Client {
       throw new ActionError(error instanceof MagnetError ? error.message : 'Not a magnet link or info hash');
     }
     const existing = this.hosts.get(link.infoHashHex);
-    if (existing) return { infoHashHex: link.infoHashHex, name: existing.record.name };
+    if (existing) {
+      // The share link of a torrent added without its key (or with a wrong one): the key opens it now.
+      if (message.key !== undefined) existing.setKey(message.key);
+      return { infoHashHex: link.infoHashHex, name: existing.record.name };
+    }
     const record: TorrentRecord = {
       infoHashHex: link.infoHashHex,
       name: link.name ?? link.infoHashHex,
@@ -543,6 +566,7 @@ export class Client {
       paused: false,
     };
     if (link.select) record.selectOnly = link.select;
+    if (message.key !== undefined) record.private = { key: message.key };
     if (link.length !== undefined) {
       const noRoom = notEnoughRoom(link.length, await this.estimateStorage());
       if (noRoom) throw new ActionError(noRoom);
@@ -611,10 +635,15 @@ export class Client {
     if (!host) throw new ActionError('Unknown torrent');
     const info = host.info;
     if (!info) throw new ActionError('The torrent metadata is not known yet');
-    const file = info.files[message.fileIndex];
-    if (!file) throw new ActionError('No such file in the torrent');
+    if (!host.files()[message.fileIndex]) throw new ActionError('No such file in the torrent');
     if (!host.fileComplete(message.fileIndex)) throw new ActionError('The file is not complete yet');
     try {
+      const plain = await host.privateFiles();
+      if (plain)
+        return await fileBlob(plain.files, message.fileIndex, async (indices) => {
+          const pieces = await host.pieces.readPieces(indices);
+          return Promise.all(pieces.map((piece, k) => plain.decrypt(indices[k], piece)));
+        });
       return await fileBlob(info, message.fileIndex, (indices) => host.pieces.readPieces(indices));
     } catch (error) {
       throw new ActionError(storageErrorReason(error));

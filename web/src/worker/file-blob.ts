@@ -5,8 +5,11 @@ import type { TorrentInfo } from '../../../shared/metainfo';
 /** Reads stored pieces by index, in order; rejects if one is missing. */
 export type ReadPieces = (indices: number[]) => Promise<ArrayBuffer[]>;
 
+/** What a file's pieces are found from: a torrent's info, or a private share's plaintext files over its records. */
+export type FileLayout = Pick<TorrentInfo, 'files' | 'pieceLength'>;
+
 /** The pieces that hold bytes of file `fileIndex` (none for an empty file). */
-export function filePieces(info: TorrentInfo, fileIndex: number): { first: number; last: number } {
+export function filePieces(info: FileLayout, fileIndex: number): { first: number; last: number } {
   const file = info.files[fileIndex];
   if (file.length === 0) return { first: 0, last: -1 };
   return {
@@ -16,7 +19,7 @@ export function filePieces(info: TorrentInfo, fileIndex: number): { first: numbe
 }
 
 export async function fileBlob(
-  info: TorrentInfo,
+  info: FileLayout,
   fileIndex: number,
   readPieces: ReadPieces,
   batchBytes = 16 * 1024 * 1024,

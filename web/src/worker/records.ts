@@ -11,6 +11,7 @@ import {
   type StoredValue,
 } from '../lib/storage';
 import { isSharedFileRefs, type SharedFileRef } from './shared-files';
+import { isPrivateRecordPart, type PrivateRecordPart } from '../lib/private-files';
 
 export interface TorrentRecord {
   infoHashHex: string;
@@ -38,6 +39,8 @@ export interface TorrentRecord {
   selectOnly?: number[];
   /** A share read in place from the user's files (File System Access handles): no pieces are stored for it. */
   sharedFiles?: SharedFileRef[];
+  /** A private share (issue 27): its key, which never leaves this browser, and its real files once known. */
+  private?: PrivateRecordPart;
 }
 
 /**
@@ -100,7 +103,8 @@ function isRecord(value: unknown): value is TorrentRecord {
     r.trackers.every((t) => typeof t === 'string') &&
     typeof r.storageId === 'string' &&
     (r.infoBytes === undefined || r.infoBytes instanceof ArrayBuffer) &&
-    (r.sharedFiles === undefined || (isSharedFileRefs(r.sharedFiles) && r.infoBytes !== undefined))
+    (r.sharedFiles === undefined || (isSharedFileRefs(r.sharedFiles) && r.infoBytes !== undefined)) &&
+    (r.private === undefined || isPrivateRecordPart(r.private))
   );
 }
 

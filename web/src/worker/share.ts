@@ -12,8 +12,14 @@ import {
 } from '../../../shared/metainfo';
 import { compareCanonicalPaths, createAnyInfo } from '../../../shared/metainfo-v2';
 
+/** What a share reads: a Blob, or content made as it is read (a private share's ciphertext). */
+export interface ShareSource {
+  readonly size: number;
+  slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
+}
+
 export interface ShareFile {
-  file: Blob;
+  file: ShareSource;
   /** Path inside the torrent (for a single file: [name]). */
   path: string[];
 }
@@ -252,7 +258,7 @@ export class ChunkReader {
   private next: { start: number; bytes: Promise<Uint8Array> } | undefined;
 
   constructor(
-    private readonly file: Blob,
+    private readonly file: ShareSource,
     private readonly chunkBytes: number,
   ) {}
 

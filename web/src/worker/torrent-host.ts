@@ -13,7 +13,7 @@ import type {
 } from '../../../shared/engine/types';
 import { formatMagnet, fromHex } from '../../../shared/magnet';
 import { toHex } from '../../../shared/hex';
-import type { Sha1, TorrentInfo } from '../../../shared/metainfo';
+import type { FileEntry, Sha1, TorrentInfo } from '../../../shared/metainfo';
 import type { AnnounceStats, PeerPath, TorrentView, WorkerToMain } from '../lib/protocol';
 import { storageErrorReason } from '../lib/storage';
 import { v2InfoHash } from './v2-hash';
@@ -23,6 +23,10 @@ import { peerRows, shownDownloadRate } from './peer-rows';
 import { PieceReadError, type PieceStorage } from './piece-storage';
 import { FilePieceStorage, SharedFileError } from './shared-files';
 import { recordEntry, totalsEntry, type TorrentRecord } from './records';
+import { findManifest } from './private-share';
+import { PrivateFiles } from '../lib/private-files';
+import { layoutOf, plainFiles, PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
+import type { FileLayout } from './file-blob';
 
 /** What says where a torrent's pieces are. */
 export type StorageRef = Pick<TorrentRecord, 'storageId' | 'sharedFiles'>;
@@ -111,6 +115,10 @@ export class TorrentHost {
   /** Pieces confirmed in the store (what a reload resumes from): the owner that the session records them in (shared
    * with it, not a copy), or what a new session starts from while there is none. */
   private verified: VerifiedPieces | undefined;
+  /** A private share's real files over its records, once its manifest is known (see privateLayout). */
+  private plainLayout: FileLayout | undefined;
+  private plainFiles: Promise<PrivateFiles | undefined> | undefined;
+  private findingManifest = false;
 
   constructor(
     private readonly ctx: HostContext,
@@ -150,6 +158,7 @@ export class TorrentHost {
     }
     this.lastStats = undefined;
     this.applyFileChoice();
+    this.checkManifest();
     if (this.record.paused) {
       this.feed({ type: 'pause' });
     } else {
@@ -258,7 +267,8 @@ export class TorrentHost {
 
   /** Downloads only the files not in `skipped` (remembered with the torrent). */
   chooseFiles(skipped: number[]): void {
-    if (this.removed) return;
+    // A private share's files are not the torrent's (one file of ciphertext): it is fetched whole.
+    if (this.removed || this.record.private) return;
     const count = this.info?.files.length ?? Infinity;
     this.record.skippedFiles = [...new Set(skipped)]
       .filter((index) => Number.isInteger(index) && index >= 0 && index < count)
@@ -475,7 +485,10 @@ export class TorrentHost {
         this.record.infoBytes = info.infoBytes.slice().buffer;
         void this.persist(true);
         // The files are known now: a magnet's `so` selection, or an earlier choice, applies (after this action).
-        queueMicrotask(() => this.applyFileChoice());
+        queueMicrotask(() => {
+          this.applyFileChoice();
+          this.checkManifest();
+        });
         this.ctx.milestone?.();
       },
       complete: () => {
@@ -507,6 +520,7 @@ export class TorrentHost {
         this.feed({ type: 'stored', index }); // the session records it (Downloader.stored)
         // A session that has stopped no longer records: the piece is in the store all the same.
         if (this.halted) this.verified?.add(index);
+        this.checkManifest();
         if (!this.firstPieceShown) {
           this.firstPieceShown = true;
           this.ctx.milestone?.();
@@ -658,11 +672,95 @@ export class TorrentHost {
     return this.info ? (this.verified?.bytes() ?? 0) : 0;
   }
 
+  /** The files the user sees: a private share's real ones (none before its manifest is known), else the info's. */
+  files(): FileEntry[] {
+    if (!this.record.private) return this.info?.files ?? [];
+    return this.privateLayout()?.files ?? [];
+  }
+
+  /** A private share's real files over its records (record i = piece i), once the manifest is known. */
+  private privateLayout(): FileLayout | undefined {
+    const part = this.record.private;
+    if (this.plainLayout || !part?.manifest || part.manifestRecords === undefined || !this.info)
+      return this.plainLayout;
+    const layout = layoutOf(this.info.pieceLength, part.manifestRecords, this.info.length);
+    this.plainLayout = { pieceLength: layout.recordSize, files: plainFiles(layout, part.manifest) };
+    return this.plainLayout;
+  }
+
+  /** A private share's decryption of its pieces (for Save without a service worker); undefined for others. */
+  privateFiles(): Promise<PrivateFiles | undefined> {
+    const part = this.record.private;
+    if (!part || !this.info) return Promise.resolve(undefined);
+    if (!part.manifest) return Promise.reject(new Error('The files are not known yet'));
+    this.plainFiles ??= PrivateFiles.open(part, this.info);
+    return this.plainFiles;
+  }
+
+  /**
+   * A key from a share link for a torrent already here: kept unless the files are known already (a key that opened
+   * the manifest stays); a torrent stopped by a wrong key starts again with this one.
+   */
+  setKey(key: string): void {
+    if (this.removed || this.record.private?.manifest) return;
+    // A public torrent stays public: a link cannot make it unreadable by attaching a key to it.
+    if (!this.record.private && (this.info?.name ?? this.record.name) !== PRIVATE_SHARE_NAME) return;
+    this.record.private = { key };
+    this.plainLayout = undefined;
+    this.plainFiles = undefined;
+    void this.persist(true);
+    if (this.error === WRONG_KEY_MESSAGE) this.resume();
+    else this.checkManifest();
+  }
+
+  /**
+   * A private share whose manifest is not known yet (a tab that joined by the share link): once its first pieces
+   * are stored, decrypts the manifest; asks for those pieces first meanwhile. A key that does not open them stops
+   * the torrent with the reason, before any file is offered.
+   */
+  private checkManifest(): void {
+    const part = this.record.private;
+    const info = this.info;
+    const verified = this.verified;
+    if (!part || part.manifest || !info || !verified || this.findingManifest || this.removed) return;
+    if (this.error !== undefined) return;
+    this.findingManifest = true;
+    let wanted: number[] = [];
+    findManifest(part.key, {
+      pieceLength: info.pieceLength,
+      length: info.length,
+      has: (index) => verified.get(index),
+      read: (indices) => this.pieces.readPieces(indices),
+    })
+      .then(
+        (step) => {
+          if (this.removed) return;
+          if ('want' in step) {
+            wanted = step.want;
+            this.wantPieces(step.want, false);
+            return;
+          }
+          part.manifest = step.manifest;
+          part.manifestRecords = step.manifestRecords;
+          void this.persist(true);
+          this.ctx.milestone?.();
+        },
+        (error: unknown) => this.fail(errorMessage(error)),
+      )
+      .finally(() => {
+        this.findingManifest = false;
+        // The pieces it lacked may have been stored meanwhile, with no later piece to look again.
+        if (wanted.length > 0 && wanted.every((index) => verified.get(index))) this.checkManifest();
+      });
+  }
+
   /** Whether every piece holding bytes of file `fileIndex` is stored (an empty file is complete at once). */
   fileComplete(fileIndex: number): boolean {
     const verified = this.verified;
-    if (!this.info || !verified || !this.info.files[fileIndex]) return false;
-    const { first, last } = filePieces(this.info, fileIndex);
+    const layout = this.record.private ? this.privateLayout() : this.info;
+    if (!this.info || !layout || !verified || !layout.files[fileIndex]) return false;
+    // A private share's record i is piece i: its plaintext layout finds the pieces.
+    const { first, last } = filePieces(layout, fileIndex);
     for (let i = first; i <= last; i++) if (!verified.get(i)) return false;
     return true;
   }
@@ -686,9 +784,10 @@ export class TorrentHost {
     }
     const skipped = new Set(this.record.skippedFiles ?? []);
     const length = info?.length ?? this.record.length ?? 0;
+    const shown = this.record.private?.manifest?.name ?? info?.name ?? this.record.name;
     const view: TorrentView = {
       infoHashHex: this.infoHashHex,
-      name: info?.name ?? this.record.name,
+      name: shown,
       state,
       magnet: formatMagnet({
         infoHash: this.infoHash,
@@ -712,7 +811,7 @@ export class TorrentHost {
       peers: this.halted ? 0 : (stats?.peers ?? 0),
       seeds: this.halted ? 0 : (stats?.seeds ?? 0),
       files: info
-        ? info.files.flatMap((file, index) =>
+        ? this.files().flatMap((file, index) =>
             // Pad files are never shown, chosen or saved; the others keep their index in the info's list.
             file.pad
               ? []
@@ -735,6 +834,7 @@ export class TorrentHost {
     if (error !== undefined) view.error = error;
     if (stats?.timeLeft !== undefined && !this.halted) view.timeLeft = stats.timeLeft;
     if (this.record.sharedFiles) view.inPlace = true;
+    if (this.record.private) view.shareKey = this.record.private.key;
     if (this.unreachable !== undefined && !this.halted && state !== 'paused')
       view.unreachable = this.unreachable;
     if (this.needsPermission && this.error !== undefined) view.resumeSharing = true;

@@ -9,8 +9,9 @@ export const ACTION_SAMPLES: { [A in ActionName]: Call<A> } = {
     op: 'share',
     files: [{ file: new File([new Uint8Array([1, 2, 3])], 'a.bin'), path: ['dir', 'a.bin'] }],
     name: 'dir',
+    encrypt: true,
   },
-  'add-magnet': { op: 'add-magnet', link: `magnet:?xt=urn:btih:${T}` },
+  'add-magnet': { op: 'add-magnet', link: `magnet:?xt=urn:btih:${T}`, key: 'A'.repeat(42) + 'E' },
   'add-torrent-file': { op: 'add-torrent-file', bytes: new ArrayBuffer(4) },
   'seed-torrent': {
     op: 'seed-torrent',
