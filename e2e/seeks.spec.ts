@@ -1,21 +1,32 @@
-// A seek never costs a connection (issue 24): a WebM muxed by ffmpeg with its defaults (cues at the end), played from
-// a seeder under an upload limit, sought ten times; the leecher keeps its one connection to the seeder throughout.
+// Playback from a seeder under an upload limit (issue 24), with a WebM muxed by ffmpeg with its defaults (cues at the
+// end): a seek never costs a connection (ten seeks, one connection throughout), and the playback window fetches the
+// pieces after the playhead first, so the playable part keeps ahead of playback while the download goes on.
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { openPeer, setUploadLimit, shareFiles, startDownload, tempDir, torrentItem } from './helpers';
+import {
+  havePieces,
+  itemNumbers,
+  openPeer,
+  setUploadLimit,
+  shareFiles,
+  startDownload,
+  tempDir,
+  torrentItem,
+} from './helpers';
 
 test.describe.configure({ timeout: 240_000 });
 
-/** 30 s of 640x360 VP8 at 4 Mbit/s with Opus, muxed as ffmpeg does by default (the cues after the clusters). */
-function makeVideo(dir: string): string {
-  const path = join(dir, 'seeks.webm');
+/** `seconds` of VP8 (640x360 at 4 Mbit/s unless told) with Opus, muxed as ffmpeg does by default (the cues after the
+ * clusters). */
+function makeVideo(dir: string, seconds = 30, name = 'seeks.webm', size = '640x360', bitrate = '4M'): string {
+  const path = join(dir, name);
   execFileSync('ffmpeg', [
     ...['-y', '-loglevel', 'error'],
-    ...['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30'],
-    ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '30'],
-    ...['-c:v', 'libvpx', '-b:v', '4M', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus'],
+    ...['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`],
+    ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(seconds)],
+    ...['-c:v', 'libvpx', '-b:v', bitrate, '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus'],
     path,
   ]);
   return path;
@@ -95,6 +106,55 @@ test('ten seeks under an upload limit keep the connection to the seeder', async 
   const after = await connections();
   expect(after.lost, 'connections lost during the seeks').toBe(before.lost);
   expect(after.opened, 'connections opened during the seeks').toBe(before.opened);
+  await a.context.close();
+  await b.context.close();
+});
+
+test('the pieces after the playhead come first, and the playable part keeps ahead of playback', async ({
+  browser,
+}) => {
+  test.setTimeout(420_000);
+  // Small, so that ffmpeg makes it quickly on a busy machine; long enough that the download outlasts the checks.
+  const seconds = 40;
+  const video = makeVideo(tempDir(), seconds, 'window.webm', '320x180', '2M');
+  const a = await openPeer(browser);
+  // 2.4 times the bitrate: the whole file takes 17 s, playback must not wait for it.
+  await setUploadLimit(a.page, Math.round((2.4 * statSync(video).size) / seconds / 1024));
+  const magnet = await shareFiles(a.page, video, 'window.webm');
+
+  const b = await openPeer(browser);
+  await startDownload(b.page, magnet);
+  const item = torrentItem(b.page, 'window.webm');
+  await item.getByRole('button', { name: 'Play window.webm' }).click();
+  const player = item.getByLabel('window.webm', { exact: true });
+  /** Where playback is, and the end of the playable part (the buffered range that holds the playhead). */
+  const sample = () =>
+    player.evaluate((v: HTMLVideoElement) => {
+      let end = v.currentTime;
+      for (let i = 0; i < v.buffered.length; i++)
+        if (v.buffered.start(i) <= v.currentTime + 0.1 && v.buffered.end(i) > end) end = v.buffered.end(i);
+      return { current: v.currentTime, end, duration: v.duration };
+    });
+  await expect.poll(async () => (await sample()).current, { timeout: 90_000 }).toBeGreaterThan(1);
+  // Playback started before the download was complete.
+  const started = await itemNumbers(item);
+  expect(started.have).toBeLessThan(started.pieces);
+  const first = await sample();
+  // Four more seconds of playback.
+  await expect
+    .poll(async () => (await sample()).current, { timeout: 60_000 })
+    .toBeGreaterThan(first.current + 4);
+  const [second, bits, numbers] = await Promise.all([sample(), havePieces(item), itemNumbers(item)]);
+  // The playable part grew at least as much as playback moved on (or reached the end of the file).
+  const atEnd = second.end >= second.duration - 0.5;
+  expect(atEnd || second.end - first.end >= second.current - first.current - 0.5).toBe(true);
+  // The pieces from the playhead over the next 8 s of media (the window holds 10) are all here; while the download
+  // is not complete, the pieces of the last quarter of the file are not all here yet.
+  const pieceAt = (time: number) =>
+    Math.min(bits.length - 1, Math.floor((time / second.duration) * bits.length));
+  const near = bits.slice(pieceAt(second.current), pieceAt(second.current + 8) + 1);
+  expect(near).toMatch(/^1+$/);
+  if (numbers.have < numbers.pieces) expect(bits.slice(pieceAt(0.75 * second.duration))).toContain('0');
   await a.context.close();
   await b.context.close();
 });

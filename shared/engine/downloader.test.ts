@@ -413,11 +413,13 @@ describe('Downloader', () => {
 
   it('replaces deadlines on a seek and refuses pieces outside the torrent', () => {
     const t = setup();
-    t.downloader.setDeadlines([{ index: 1, at: 5 }], false);
-    t.downloader.setDeadlines([{ index: 2, at: 9 }], true);
-    expect(t.wishlist.calls).toEqual(['clear deadlines']); // no peers: nothing to cancel
+    t.downloader.streaming.setDeadlines([{ index: 1, at: 5 }], false);
+    t.downloader.streaming.setDeadlines([{ index: 2, at: 9 }], true);
+    expect(t.wishlist.calls).toEqual([]); // no peers: nothing to cancel
     expect([...t.wishlist.deadlines]).toEqual([[2, 9]]);
-    expect(() => t.downloader.setDeadlines([{ index: info.pieceCount, at: 1 }], false)).toThrow(/no piece/);
+    expect(() => t.downloader.streaming.setDeadlines([{ index: info.pieceCount, at: 1 }], false)).toThrow(
+      /no piece/,
+    );
   });
 
   it('on a seek, cancels what each peer was asked for the old position, so the new window goes first', () => {
@@ -425,10 +427,10 @@ describe('Downloader', () => {
     t.connect('a');
     t.connect('b');
     t.wishlist.released = [block(0, 0), block(0, BLOCK_SIZE)];
-    t.downloader.setDeadlines([{ index: 1, at: 5 }], false); // not a seek: nothing cancelled
+    t.downloader.streaming.setDeadlines([{ index: 1, at: 5 }], false); // not a seek: nothing cancelled
     expect(t.to('a', 'cancel')).toEqual([]);
-    t.downloader.setDeadlines([{ index: 2, at: 9 }], true);
-    expect(t.wishlist.calls).toEqual(['clear deadlines', 'release a', 'release b']);
+    t.downloader.streaming.setDeadlines([{ index: 2, at: 9 }], true);
+    expect(t.wishlist.calls).toEqual(['release a', 'release b']);
     for (const peer of ['a', 'b'])
       expect(t.to(peer, 'cancel')).toEqual([
         { type: 'cancel', ...block(0, 0) },

@@ -16,6 +16,7 @@ import { isSnubbed, pipelineDepth } from './pipeline';
 import type { EngineConfig, FilePriority, PeerKey } from './types';
 import { BanList, digestMatches } from './verify';
 import { SuspectBlocks } from './suspect-blocks';
+import { Streaming } from './streaming';
 import { VerifiedPieces } from './verified-pieces';
 import type { PickerOptions, Wishlist } from './wishlist';
 
@@ -67,6 +68,8 @@ export class Downloader {
   private readonly suspects = new SuspectBlocks();
   /** Released requests are waiting to be handed out (see `flush`). */
   private refill = false;
+  /** The deadlines a player puts on pieces: the playback window and the pieces its streams wait for. */
+  readonly streaming: Streaming;
 
   constructor(
     readonly info: TorrentInfo,
@@ -91,6 +94,11 @@ export class Downloader {
       endgameWhenIdle: true,
       blockSize: BLOCK_SIZE,
       pieceSelection: config.pieceSelection,
+    });
+    this.streaming = new Streaming(info, this.wishlist, this.verified, {
+      peers: () => ports.peers(),
+      send: (peer, message) => ports.send(peer, message),
+      refill: () => (this.refill = true),
     });
   }
 
@@ -345,6 +353,7 @@ export class Downloader {
         peer.download.snub();
     }
     if (this.wishlist.expire(now, this.config.requestTimeoutMs).length > 0) this.refill = true;
+    this.streaming.tick(now);
   }
 
   // --- priorities
@@ -371,32 +380,8 @@ export class Downloader {
       if (priority === 'skip' && before !== 'skip' && !this.have.get(index)) skippedNow = true;
     }
     // Pieces just skipped may fill the peers' queues: cancel what was asked, the refill asks for wanted pieces only.
-    if (skippedNow) this.cancelAll();
+    if (skippedNow) this.streaming.cancelRequests();
     for (const peer of this.ports.peers()) if (peer.handshaken) this.updateInterest(peer);
-    this.refill = true;
-  }
-
-  /** Takes back every request from every peer (with a `cancel` each); a block already on its way is still taken. */
-  private cancelAll(): void {
-    for (const peer of this.ports.peers()) {
-      for (const request of this.wishlist.releasePeer(peer.key))
-        this.ports.send(peer, { type: 'cancel', ...request });
-    }
-  }
-
-  setDeadlines(deadlines: ReadonlyArray<{ index: number; at: number }>, replace: boolean): void {
-    for (const { index } of deadlines) {
-      if (!Number.isInteger(index) || index < 0 || index >= this.info.pieceCount) {
-        throw new RangeError(`no piece ${index}`);
-      }
-    }
-    if (replace) {
-      this.wishlist.clearDeadlines();
-      // A seek: the blocks asked for the old position would hold up the new one behind them in every peer's
-      // queue. Cancel them; the refill asks the new window first.
-      this.cancelAll();
-    }
-    for (const { index, at } of deadlines) this.wishlist.setDeadline(index, at);
     this.refill = true;
   }
 

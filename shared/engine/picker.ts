@@ -261,10 +261,11 @@ export class PiecePicker implements Wishlist {
     return this.ledger.blockReceived(peer, index, begin, length);
   }
 
-  /** The peer choked us or rejected: release its outstanding requests (they can go to others). */
-  releasePeer(peer: string): BlockRequest[] {
+  /** The peer choked us or rejected, or a seek: release its outstanding requests (they can go to others), but those
+   * of pieces `keep` names. */
+  releasePeer(peer: string, keep?: (index: number) => boolean): BlockRequest[] {
     const state = this.peers.get(peer);
-    return state ? this.ledger.releaseAll(peer, state, true) : [];
+    return state ? this.ledger.releaseAll(peer, state, true, keep) : [];
   }
 
   /** See `RequestLedger.release`. */

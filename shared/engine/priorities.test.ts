@@ -93,6 +93,17 @@ describe('PiecePicker priorities and deadlines', () => {
     expect(receipt.cancels).toEqual([{ peer: 'slow', index: 2, begin: 0, length: KIB16 }]);
   });
 
+  it('a seek releases a peer’s requests but those of the pieces it keeps', () => {
+    const p = picker({ pieceCount: 4, pieceLength: KIB16 });
+    p.peerBitfield('a', field(4, range(0, 4)));
+    expect(pieces(p.nextRequests('a', 4, 0)).sort()).toEqual([0, 1, 2, 3]);
+    const released = p.releasePeer('a', (index) => index === 2);
+    expect(released.map((r) => r.index).sort()).toEqual([0, 1, 3]);
+    expect(p.outstanding('a')).toBe(1);
+    // The released ones are asked again; the kept one is not asked twice.
+    expect(pieces(p.nextRequests('a', 4, 0)).sort()).toEqual([0, 1, 3]);
+  });
+
   it('a deadline fetches a skipped piece, and a seek clears deadlines but keeps high priorities', () => {
     const p = picker({ pieceCount: 4, pieceLength: KIB16 });
     p.peerBitfield('a', field(4, range(0, 4)));

@@ -247,15 +247,22 @@ export class RequestLedger {
     }
   }
 
-  /** Releases every outstanding request of the peer (remembered as stale when `stale`), returning them. */
-  releaseAll(peer: string, state: PeerRequests, stale: boolean): BlockRequest[] {
+  /** Releases every outstanding request of the peer (remembered as stale when `stale`) but those of the pieces `keep`
+   * names, returning them. */
+  releaseAll(
+    peer: string,
+    state: PeerRequests,
+    stale: boolean,
+    keep?: (index: number) => boolean,
+  ): BlockRequest[] {
     const released: BlockRequest[] = [];
     for (const key of state.requests.keys()) {
+      if (keep?.(this.geometry.pieceOf(key))) continue;
+      state.requests.delete(key);
       this.unask(key, peer);
       if (stale) this.rememberStale(state, key);
       released.push(this.geometry.request(key));
     }
-    state.requests.clear();
     return released;
   }
 

@@ -213,7 +213,13 @@ export class TorrentSession implements Session {
         this.followWanted();
         break;
       case 'piece-deadlines':
-        this.downloader?.setDeadlines(event.deadlines, event.replace ?? false);
+        this.downloader?.streaming.setDeadlines(event.deadlines, event.replace ?? false);
+        break;
+      case 'playhead':
+        this.downloader?.streaming.playhead(event, now);
+        break;
+      case 'playback-stopped':
+        this.downloader?.streaming.stopPlayback();
         break;
       case 'hashed':
         this.onHashed(event.id, event.digest);

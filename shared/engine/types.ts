@@ -105,6 +105,13 @@ export type EngineEvent =
   /** Pieces to fetch first, by the given time (ms, the session's clock): a player's playhead and the window ahead.
    * `replace` drops the earlier deadlines first (a seek). */
   | { type: 'piece-deadlines'; deadlines: Array<{ index: number; at: number }>; replace?: boolean }
+  /** A player of file `file` (in info order) is at byte `position` of it: the pieces from there over several seconds
+   * of media are fetched first, in order (the playback window, `streaming.ts`); a jump out of the window (a seek)
+   * cancels the requests it no longer needs. `bytesPerSecond`: the file's length over the media's duration, when
+   * known (else measured from the playhead); `paused`: paused, seeking or waiting, the playhead stays. */
+  | { type: 'playhead'; file: number; position: number; bytesPerSecond?: number; paused?: boolean }
+  /** The player closed: the playback window goes. */
+  | { type: 'playback-stopped' }
   /** Result of a `hash` action. */
   | { type: 'hashed'; id: number; digest: Uint8Array }
   /** Result of a `store` action. */

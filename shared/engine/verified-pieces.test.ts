@@ -88,7 +88,7 @@ function setup(have: Bitfield | VerifiedPieces | undefined) {
   downloader.onHaveAll(peer, 0);
   /** Delivers both blocks of the piece (asking for them first) and hashes it as `data`. */
   const deliver = (index: number, data: Uint8Array) => {
-    downloader.setDeadlines([{ index, at: 0 }], true);
+    downloader.streaming.setDeadlines([{ index, at: 0 }], true);
     peer.choke.setPeerChoking(false);
     downloader.fill(peer, 0);
     for (const begin of [0, BLOCK_SIZE]) {

@@ -53,8 +53,9 @@ export interface Wishlist {
   /** Up to `count` new requests for the peer, among the pieces it reported, marked as sent at `now`. */
   nextRequests(peer: string, count: number, now: number): BlockRequest[];
   outstanding(peer: string): number;
-  /** The peer choked us: its requests go back to the pool. */
-  releasePeer(peer: string): BlockRequest[];
+  /** The peer choked us: its requests go back to the pool (with `keep`, a seek: all but those of the pieces it
+   * names). */
+  releasePeer(peer: string, keep?: (index: number) => boolean): BlockRequest[];
   /** One request will not be served (a reject); not given to that peer again before `avoidUntil`. */
   release(peer: string, request: BlockRequest, avoidUntil?: number): boolean;
   /** Requests older than `timeoutMs`, released. */

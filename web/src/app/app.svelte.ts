@@ -24,6 +24,7 @@ import {
   pickSaveFolder,
   pickToShare,
 } from './pickers';
+import { positionOf, worthSending, type SentPosition } from './playback';
 import { Settings } from './settings.svelte';
 import { TorrentsState } from './torrents.svelte';
 
@@ -35,6 +36,8 @@ export interface TorrentActions {
   saveAllToFolder(view: TorrentView): Promise<void>;
   saveTorrentFile(view: TorrentView): Promise<void>;
   chooseFile(view: TorrentView, fileIndex: number, chosen: boolean): void;
+  /** A player of the file changed (played, paused, sought, moved on), or closed (null). */
+  playback(view: TorrentView, fileIndex: number, media: HTMLMediaElement | null): void;
   resumeSharing(view: TorrentView): Promise<void>;
   pause(view: TorrentView): void;
   resume(view: TorrentView): void;
@@ -376,6 +379,26 @@ class AppState implements TorrentActions {
       .filter((file) => (file.index === fileIndex ? !chosen : !file.chosen))
       .map((file) => file.index);
     this.engine.act({ op: 'choose-files', infoHashHex: view.infoHashHex, skipped });
+  }
+
+  /** What the engine last heard of each player, by torrent and file. */
+  private readonly players = new Map<string, SentPosition>();
+
+  /** Tells the engine where a player is (a change of state or a jump at once, else once a second), or that it
+   * closed: the engine fetches the pieces from its playhead first. */
+  playback(view: TorrentView, fileIndex: number, media: HTMLMediaElement | null): void {
+    const key = `${view.infoHashHex}/${fileIndex}`;
+    const { infoHashHex } = view;
+    if (!media) {
+      this.players.delete(key);
+      this.engine.act({ op: 'playback', infoHashHex, fileIndex, position: null });
+      return;
+    }
+    const position = positionOf(media);
+    const now = performance.now();
+    if (position.duration === 0 || !worthSending(this.players.get(key), position, now)) return;
+    this.players.set(key, { position, at: now });
+    this.engine.act({ op: 'playback', infoHashHex, fileIndex, position });
   }
 
   pause(view: TorrentView): void {

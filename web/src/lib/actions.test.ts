@@ -32,6 +32,19 @@ describe('the action table', () => {
       expect(parseCall(value)).toBeUndefined();
   });
 
+  it('takes a player’s position or its closing, and refuses times that are not seconds', () => {
+    const base = { op: 'playback', infoHashHex: 'ab'.repeat(20), fileIndex: 0 };
+    const position = { time: 1.5, duration: 60, paused: true };
+    expect(parseCall({ ...base, position })).toEqual({ ...base, position });
+    expect(parseCall({ ...base, position: null })).toEqual({ ...base, position: null });
+    for (const bad of [
+      { ...position, time: -1 },
+      { ...position, duration: Infinity },
+      { ...position, paused: 1 },
+    ])
+      expect(parseCall({ ...base, position: bad })).toBeUndefined();
+  });
+
   it('keeps a share read in place with its handles, and drops what is not a handle', () => {
     const file = new File(['x'], 'a.bin');
     const handle = { kind: 'file', name: 'a.bin' };

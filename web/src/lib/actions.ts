@@ -24,6 +24,14 @@ export interface AddedTorrent {
   name: string;
 }
 
+/** Where a player is: its media element's time and duration in seconds (0: not known yet), and whether it is
+ * paused, seeking or waiting for data (the playhead does not move on its own then). */
+export interface PlaybackPosition {
+  time: number;
+  duration: number;
+  paused: boolean;
+}
+
 /** One row per action: `request` is what the call carries (beside its name), `result` what it answers. */
 export interface Actions {
   /** `encrypt`: a private share (issue 27), its key only in the share link. */
@@ -48,6 +56,9 @@ export interface Actions {
   remove: { request: TorrentRef; result: void };
   /** Download only some files: these are skipped (not fetched, except pieces shared with chosen files). */
   'choose-files': { request: TorrentRef & { skipped: number[] }; result: void };
+  /** A player of one file is at `position` (null: it closed): the engine fetches the pieces from there first (the
+   * playback window); a jump is a seek. */
+  playback: { request: TorrentRef & { fileIndex: number; position: PlaybackPosition | null }; result: void };
   /** Upload limit in whole KiB/s (0 = none). */
   'set-upload-limit': { request: { kib: number }; result: void };
   /** Every new connection through the TURN relay only. */
@@ -79,6 +90,15 @@ export const isObject = (value: unknown): value is Fields => typeof value === 'o
 export const isIndex = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0;
 const isHash = (value: unknown): value is string => typeof value === 'string' && HEX40.test(value);
+const isSeconds = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+function playbackPosition(value: unknown): PlaybackPosition | null | undefined {
+  if (value === null) return null;
+  if (!isObject(value) || !isSeconds(value.time) || !isSeconds(value.duration)) return undefined;
+  if (typeof value.paused !== 'boolean') return undefined;
+  return { time: value.time, duration: value.duration, paused: value.paused };
+}
 
 function torrentRef(value: Fields): TorrentRef | undefined {
   return isHash(value.infoHashHex) ? { infoHashHex: value.infoHashHex } : undefined;
@@ -148,6 +168,11 @@ export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest
       return undefined;
     if (!(skipped as unknown[]).every(isIndex)) return undefined;
     return { infoHashHex: value.infoHashHex, skipped: skipped as number[] };
+  },
+  playback(value) {
+    const position = playbackPosition(value.position);
+    if (!isHash(value.infoHashHex) || !isIndex(value.fileIndex) || position === undefined) return undefined;
+    return { infoHashHex: value.infoHashHex, fileIndex: value.fileIndex, position };
   },
   'set-upload-limit': (value) =>
     typeof value.kib === 'number' && Number.isSafeInteger(value.kib) && value.kib >= 0

@@ -245,6 +245,8 @@ export class Client {
     resume: async ({ infoHashHex }) => this.hosts.get(infoHashHex)?.resume(),
     remove: ({ infoHashHex }) => this.remove(infoHashHex),
     'choose-files': async ({ infoHashHex, skipped }) => this.hosts.get(infoHashHex)?.chooseFiles(skipped),
+    playback: async ({ infoHashHex, fileIndex, position }) =>
+      this.hosts.get(infoHashHex)?.playback(fileIndex, position),
   };
 
   /** One message from the main thread. Actions are answered with a `reply`. */

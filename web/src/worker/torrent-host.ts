@@ -15,6 +15,7 @@ import { formatMagnet, fromHex } from '../../../shared/magnet';
 import { toHex } from '../../../shared/hex';
 import type { FileEntry, Sha1, TorrentInfo } from '../../../shared/metainfo';
 import type { AnnounceStats, PeerPath, TorrentView, WorkerToMain } from '../lib/protocol';
+import type { PlaybackPosition } from '../lib/actions';
 import { storageErrorReason } from '../lib/storage';
 import { v2InfoHash } from './v2-hash';
 import type { BatchWriter } from './batch-writer';
@@ -328,6 +329,31 @@ export class TorrentHost {
       .slice(0, MAX_WANTED_PIECES)
       .map((index, i) => ({ index, at: now + WANT_FIRST_MS + i * WANT_STEP_MS }));
     if (deadlines.length > 0) this.feed({ type: 'piece-deadlines', deadlines, replace: seek });
+  }
+
+  /**
+   * A player of file `fileIndex` is at `position` (null: it closed). Its time over the media's duration places the
+   * playhead in the file's bytes, and the file's length over the duration is its bitrate: the engine fetches the
+   * pieces from there over several seconds of media first (the playback window), and a jump out of it is a seek.
+   * Before the duration is known the playhead cannot be placed: the service worker's wishes steer alone.
+   */
+  playback(fileIndex: number, position: PlaybackPosition | null): void {
+    const file = this.info?.files[fileIndex];
+    if (!file || file.length === 0) return;
+    if (!position) {
+      this.feed({ type: 'playback-stopped' });
+      return;
+    }
+    const { time, duration, paused } = position;
+    if (!(duration > 0) || !Number.isFinite(duration)) return;
+    const at = Math.min(file.length - 1, Math.floor((Math.min(time, duration) / duration) * file.length));
+    this.feed({
+      type: 'playhead',
+      file: fileIndex,
+      position: at,
+      bytesPerSecond: file.length / duration,
+      paused,
+    });
   }
 
   pause(): void {

@@ -27,6 +27,12 @@ export const ACTION_SAMPLES: { [A in ActionName]: Call<A> } = {
   resume: { op: 'resume', infoHashHex: T },
   remove: { op: 'remove', infoHashHex: T },
   'choose-files': { op: 'choose-files', infoHashHex: T, skipped: [0, 2] },
+  playback: {
+    op: 'playback',
+    infoHashHex: T,
+    fileIndex: 0,
+    position: { time: 12.5, duration: 60, paused: false },
+  },
   'set-upload-limit': { op: 'set-upload-limit', kib: 64 },
   'set-relay-only': { op: 'set-relay-only', on: true },
 };

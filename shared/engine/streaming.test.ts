@@ -1,0 +1,195 @@
+// The playback window in whole sessions (the engine's simulated swarm): in-order arrival within the window, a seek
+// that cancels the old window's requests and fills the new one first, rarest first outside.
+import { describe, expect, it } from 'vitest';
+import { Bitfield } from '../bitfield';
+import { sha1Sync } from '../testing/sha1';
+import type { PeerState } from './peer';
+import { Streaming } from './streaming';
+import { randomTorrent, Swarm, type SwarmNode } from './testing/swarm';
+import { VerifiedPieces } from './verified-pieces';
+import type { Wishlist } from './wishlist';
+
+const KiB = 1024;
+const PIECE = 32 * KiB;
+/** 4 MiB in 128 pieces; played at 64 KiB of file per second of media (two pieces a second, 64 s of media). */
+const torrent = randomTorrent(24, 4 * 1024 * KiB, { sha1: sha1Sync, pieceLength: PIECE });
+const RATE = 64 * KiB;
+/** The window: 10 s of media ahead of the playhead. */
+const WINDOW = (10 * RATE) / PIECE;
+
+/** Pieces in the order the node stored them (its storage is filled as pieces verify). */
+const stored = (node: SwarmNode): number[] => [...node.storage.keys()];
+
+/** Counts the `cancel` messages the node sends (each send is whole messages; the handshake is skipped). */
+function countCancels(node: SwarmNode): { count: number } {
+  const counter = { count: 0 };
+  const send = node.ports.send;
+  node.ports.send = (peer, data) => {
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    for (let at = 0; at + 5 <= data.length;) {
+      const length = view.getUint32(at);
+      if (at + 4 + length > data.length) break;
+      if (length === 13 && data[at + 4] === 8) counter.count++;
+      at += 4 + length;
+    }
+    send(peer, data);
+  };
+  return counter;
+}
+
+/**
+ * A player of the leecher's file: it waits until the piece under its playhead is stored, then plays in real time,
+ * reporting the playhead every 250 ms; a stall (the next piece not there) is counted once playback has started.
+ */
+function player(swarm: Swarm, node: SwarmNode, from = 0) {
+  const state = { position: from, startedAt: undefined as number | undefined, stalls: 0, seekTo: -1 };
+  const step = 250;
+  const report = (paused: boolean) =>
+    node.deliver({ type: 'playhead', file: 0, position: state.position, bytesPerSecond: RATE, paused });
+  const run = () => {
+    if (state.seekTo >= 0) {
+      state.position = state.seekTo;
+      state.seekTo = -1;
+    }
+    const index = Math.floor(state.position / PIECE);
+    const ready = index >= torrent.info.pieceCount || node.storage.has(index);
+    if (ready && state.startedAt === undefined) state.startedAt = swarm.now;
+    if (!ready && state.startedAt !== undefined) state.stalls++;
+    if (ready && index < torrent.info.pieceCount)
+      state.position = Math.min(torrent.data.length - 1, state.position + (RATE * step) / 1000);
+    report(!ready);
+    if (index < torrent.info.pieceCount - 1) swarm.schedule(swarm.now + step, run);
+  };
+  swarm.schedule(swarm.now, run);
+  return state;
+}
+
+describe('the playback window in a swarm', () => {
+  it('fetches the window in order first, and playback keeps up with a seeder at 2.4 times the bitrate', () => {
+    const swarm = new Swarm({ torrent, sha1: sha1Sync, seed: 3 });
+    swarm.addNode({ name: 'seed', seed: true, uploadRate: 2.4 * RATE });
+    const leech = swarm.addNode({ name: 'leech' });
+    const play = player(swarm, leech);
+    expect(swarm.run(() => leech.complete, 120_000)).toBe(true);
+    const order = stored(leech);
+    // The first window arrives first and in order (rarest first would have scattered it).
+    expect(order.slice(0, WINDOW)).toEqual(Array.from({ length: WINDOW }, (_, i) => i));
+    // Playback started long before the download was complete, and never stalled.
+    expect(play.startedAt).toBeDefined();
+    expect(play.startedAt!).toBeLessThan(leech.completedAt! / 4);
+    expect(play.stalls).toBe(0);
+    // Outside the window the torrent went on meanwhile: pieces far ahead arrived before the playhead neared them.
+    const farAhead = order.findIndex((index) => index >= 100);
+    expect(farAhead).toBeLessThan(order.indexOf(60));
+    expect(leech.closes).toEqual([]);
+  });
+
+  it('a seek cancels the old window’s requests and fills the new window first', () => {
+    const swarm = new Swarm({ torrent, sha1: sha1Sync, seed: 5 });
+    swarm.addNode({ name: 'seed', seed: true, uploadRate: 2.4 * RATE });
+    const leech = swarm.addNode({ name: 'leech' });
+    const cancels = countCancels(leech);
+    const play = player(swarm, leech);
+    swarm.runFor(3_000);
+    expect(play.startedAt).toBeDefined();
+    const before = stored(leech).length;
+    const cancelsBefore = cancels.count;
+    // Seek to three quarters of the file: piece 96.
+    const target = 96;
+    play.seekTo = target * PIECE;
+    swarm.runFor(20_000);
+    expect(cancels.count).toBeGreaterThan(cancelsBefore);
+    const after = stored(leech).slice(before);
+    // The new window (from a second of media behind the playhead) arrives in order...
+    const first = target - RATE / PIECE;
+    const newWindow = after.filter((index) => index >= first && index < target + WINDOW);
+    expect(newWindow).toEqual(Array.from({ length: target + WINDOW - first }, (_, i) => first + i));
+    // ...before anything else but the blocks already on their way at the seek (the seeder's sends in flight, under
+    // 1.5 s of its uplink): the rest of the old window was cancelled and comes later.
+    const lastOfWindow = after.indexOf(target + WINDOW - 1);
+    const others = after.slice(0, lastOfWindow).filter((index) => index < first || index >= target + WINDOW);
+    expect(others.length).toBeLessThanOrEqual((1.5 * 2.4 * RATE) / PIECE);
+    const oldWindowLeft = Array.from({ length: WINDOW }, (_, i) => i).filter((i) => !others.includes(i));
+    expect(oldWindowLeft.some((index) => after.indexOf(index) > lastOfWindow)).toBe(true);
+    // And playback went on from there without stalling once it had started again.
+    expect(play.position).toBeGreaterThan(target * PIECE + 10 * RATE);
+    expect(leech.closes).toEqual([]);
+    expect(swarm.node('seed').closes).toEqual([]);
+  });
+
+  it('outside the window, the rarest pieces come first', () => {
+    const swarm = new Swarm({ torrent, sha1: sha1Sync, seed: 9 });
+    swarm.addNode({ name: 'seed', seed: true, uploadRate: 2.4 * RATE });
+    // A peer with the upper half that barely sends or takes anything: it makes those pieces less rare.
+    const upper = new Bitfield(torrent.info.pieceCount);
+    for (let i = 64; i < 128; i++) upper.set(i);
+    swarm.addNode({ name: 'half', have: upper, uploadRate: 100, downloadRate: 100 });
+    const leech = swarm.addNode({ name: 'leech' });
+    player(swarm, leech);
+    swarm.runFor(20_000);
+    const order = stored(leech);
+    // Beyond the window (which moves on with the playhead: pieces up to 2 × WINDOW may have joined it), the pieces
+    // only the seeder has (20..63) come before those two peers have (64..127).
+    const outside = order.filter((index) => index >= 2 * WINDOW);
+    expect(outside.length).toBeGreaterThanOrEqual(10);
+    expect(outside.slice(0, 10).every((index) => index < 64)).toBe(true);
+  });
+});
+
+describe('Streaming', () => {
+  /** A wishlist that records deadlines and releases (all that streaming uses of it). */
+  function setup() {
+    const deadlines = new Map<number, number>();
+    const kept: number[][] = [];
+    const wishlist = {
+      setDeadline: (index: number, at: number | undefined) =>
+        at === undefined ? deadlines.delete(index) : deadlines.set(index, at),
+      releasePeer: (_peer: string, keep?: (index: number) => boolean) => {
+        kept.push([...Array(torrent.info.pieceCount).keys()].filter((i) => keep?.(i) ?? false));
+        return [{ index: 0, begin: 0, length: 16 * KiB }];
+      },
+    } as unknown as Wishlist;
+    const sent: string[] = [];
+    const peer = { key: 'a' } as PeerState;
+    const streaming = new Streaming(torrent.info, wishlist, new VerifiedPieces(torrent.info), {
+      peers: () => [peer],
+      send: (_peer, message) => void sent.push(message.type),
+      refill: () => undefined,
+    });
+    return { streaming, deadlines, kept, sent };
+  }
+
+  it('merges the window with the pieces a stream waits for, the earlier deadline winning', () => {
+    const t = setup();
+    t.streaming.playhead({ file: 0, position: 0, bytesPerSecond: RATE }, 0);
+    expect(t.streaming.window.slice(0, 3)).toEqual([0, 1, 2]);
+    const windowAt = t.deadlines.get(1)!;
+    t.streaming.setDeadlines(
+      [
+        { index: 1, at: windowAt - 100 },
+        { index: 127, at: 5 },
+      ],
+      false,
+    );
+    expect(t.deadlines.get(1)).toBe(windowAt - 100);
+    expect(t.deadlines.get(127)).toBe(5);
+    // The player closes: the window's deadlines go, the stream's stay.
+    t.streaming.stopPlayback();
+    expect([...t.deadlines.keys()].sort((a, b) => a - b)).toEqual([1, 127]);
+  });
+
+  it('a seek cancels every request but those of the new window, and a stream that starts mid-file keeps it', () => {
+    const t = setup();
+    t.streaming.playhead({ file: 0, position: 0, bytesPerSecond: RATE }, 0);
+    expect(t.sent).toEqual(['cancel']); // the start moves the window too
+    t.streaming.playhead({ file: 0, position: 4 * PIECE, bytesPerSecond: RATE }, 1_000);
+    expect(t.sent).toEqual(['cancel']); // within the window: nothing cancelled
+    t.streaming.playhead({ file: 0, position: 96 * PIECE, bytesPerSecond: RATE }, 2_000);
+    expect(t.sent).toEqual(['cancel', 'cancel']);
+    expect(t.kept[1][0]).toBe(94);
+    expect(t.kept[1]).not.toContain(10);
+    t.streaming.setDeadlines([{ index: 127, at: 2_000 }], true);
+    expect(t.kept[2]).toContain(96);
+    expect(t.kept[2]).toContain(127);
+  });
+});
