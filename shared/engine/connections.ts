@@ -158,6 +158,12 @@ export class Connections {
     this.remove(peer);
   }
 
+  /** Its transport closed (the adapter's `peer-closed`): forgets the peer, if it is still known. */
+  closed(key: PeerKey): void {
+    const peer = this.byKey.get(key);
+    if (peer) this.remove(peer);
+  }
+
   /** Forgets a peer (its transport closed, or we closed it). */
   remove(peer: PeerState): void {
     if (this.byKey.get(peer.key) !== peer) return;

@@ -191,11 +191,9 @@ export class TorrentSession implements Session {
       case 'peer-data':
         this.connections.data(event.peer, event.data);
         break;
-      case 'peer-closed': {
-        const peer = this.peers.get(event.peer);
-        if (peer) this.connections.remove(peer);
+      case 'peer-closed':
+        this.connections.closed(event.peer);
         break;
-      }
       case 'peer-backlog': {
         const peer = this.peers.get(event.peer);
         if (!peer) break;
@@ -213,13 +211,9 @@ export class TorrentSession implements Session {
         this.followWanted();
         break;
       case 'piece-deadlines':
-        this.downloader?.streaming.setDeadlines(event.deadlines, event.replace ?? false);
-        break;
       case 'playhead':
-        this.downloader?.streaming.playhead(event, now);
-        break;
       case 'playback-stopped':
-        this.downloader?.streaming.stopPlayback();
+        this.downloader?.streaming.handle(event, now);
         break;
       case 'hashed':
         this.onHashed(event.id, event.digest);

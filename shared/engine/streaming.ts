@@ -7,6 +7,7 @@
 // window is not queued behind them (the request ledger tolerates a cancelled block that arrives anyway).
 import type { TorrentInfo } from '../metainfo';
 import type { WireMessage } from '../wire';
+import type { EngineEvent } from './types';
 import type { PeerState } from './peer';
 import { PlaybackWindow, type PlayheadReport, type WindowOptions } from './playback-window';
 import type { VerifiedView } from './verified-pieces';
@@ -19,6 +20,12 @@ export interface StreamingPorts {
   /** Hand the changed deadlines out to the peers at the next flush. */
   refill(): void;
 }
+
+/** The session's events that streaming takes. */
+export type StreamingEvent = Extract<
+  EngineEvent,
+  { type: 'piece-deadlines' | 'playhead' | 'playback-stopped' }
+>;
 
 /** Where a file plays: the file (in info order) and the playhead in it. */
 export interface Playhead extends PlayheadReport {
@@ -53,6 +60,13 @@ export class Streaming {
 
   /** Pieces a stream waits for, by these times; `replace` (a stream that starts mid-file) forgets the earlier ones
    * and cancels what was asked for pieces without a deadline. */
+  /** One of the session's streaming events. */
+  handle(event: StreamingEvent, now: number): void {
+    if (event.type === 'piece-deadlines') this.setDeadlines(event.deadlines, event.replace ?? false);
+    else if (event.type === 'playhead') this.playhead(event, now);
+    else this.stopPlayback();
+  }
+
   setDeadlines(deadlines: ReadonlyArray<{ index: number; at: number }>, replace: boolean): void {
     for (const { index } of deadlines) {
       if (!Number.isInteger(index) || index < 0 || index >= this.info.pieceCount) {
