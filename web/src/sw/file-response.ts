@@ -74,6 +74,7 @@ export function fileResponse(
   headers['content-length'] = String(Math.max(0, end - start + 1));
   if (wanted.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${file.length}`;
   const slices = piecesOfRange(file, start, end, torrent.pieceLength);
+  const lastPiece = slices.length > 0 ? slices[slices.length - 1].index : 0;
   let next = 0;
   let wantedYet = false;
   const body = new ReadableStream<Uint8Array>(
@@ -87,8 +88,10 @@ export function fileResponse(
         let data = await source.read(slice.index);
         if (!data) {
           // Not verified yet: ask for it and the window after it, first (a seek when the range starts mid-file).
+          // The window stops at the range's end: an index read at the end of the file (an MP4's `moov`, a WebM's
+          // cues) asks for its own pieces only, not for those of the next file.
           const ahead = [];
-          for (let i = slice.index; i < Math.min(torrent.pieceCount, slice.index + 1 + WANT_AHEAD); i++)
+          for (let i = slice.index; i < Math.min(lastPiece + 1, slice.index + 1 + WANT_AHEAD); i++)
             ahead.push(i);
           source.want(ahead, !wantedYet && start > 0);
           wantedYet = true;
