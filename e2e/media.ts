@@ -17,6 +17,8 @@ export interface VideoOptions {
   bitrate: number;
   /** Frame size, e.g. '1280x720'. */
   size?: string;
+  /** Film grain on every frame: the encoder needs its whole bitrate, as for a camera's video. */
+  grain?: boolean;
 }
 
 /** The file name each container gets (its extension is what the app types it by). */
@@ -62,15 +64,25 @@ function videoCodecs(container: VideoContainer, bitrate: number): string[] {
 
 /** A moving test pattern with a tone, muxed as ffmpeg does by default; returns its path in `dir`. */
 export function makeVideo(dir: string, container: VideoContainer, options: VideoOptions): string {
+  mkdirSync(dir, { recursive: true });
   const path = join(dir, VIDEO_NAMES[container]);
   execFileSync(FFMPEG, [
     ...['-y', '-loglevel', 'error'],
     ...['-f', 'lavfi', '-i', `testsrc2=size=${options.size ?? '640x360'}:rate=30`],
     ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'],
     ...['-t', String(options.seconds)],
+    ...(options.grain ? ['-vf', 'noise=alls=12:allf=t+u'] : []),
     ...videoCodecs(container, options.bitrate),
     path,
   ]);
+  return path;
+}
+
+/** The same video and sound in an MP4 (`moov` at the end, as ffmpeg writes it), streams copied: its path in `dir`. */
+export function remuxToMp4(source: string, dir: string, name = 'remuxed.mp4'): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  execFileSync(FFMPEG, ['-y', '-loglevel', 'error', '-i', source, '-c', 'copy', path]);
   return path;
 }
 
