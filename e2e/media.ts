@@ -35,8 +35,8 @@ export const VIDEO_NAMES: Record<VideoContainer, string> = {
  */
 function videoCodecs(container: VideoContainer, bitrate: number): string[] {
   const rate = [`-b:v`, String(bitrate), '-maxrate', String(bitrate), '-bufsize', String(bitrate)];
-  // Fast encoders, a keyframe every second (players seek to keyframes).
-  const h264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-g', '30', ...rate, '-pix_fmt', 'yuv420p'];
+  // Fast encoders; a keyframe every second but where said (players seek to keyframes).
+  const h264 = ['-c:v', 'libx264', '-preset', 'veryfast', ...rate, '-pix_fmt', 'yuv420p'];
   const vp9 = [
     '-c:v',
     'libvpx-vp9',
@@ -52,13 +52,15 @@ function videoCodecs(container: VideoContainer, bitrate: number): string[] {
   ];
   switch (container) {
     case 'mp4':
-      return [...h264, '-c:a', 'aac', '-b:a', '128k'];
+      return [...h264, '-g', '30', '-c:a', 'aac', '-b:a', '128k'];
     case 'fmp4':
+      // A fragment per keyframe, at x264's default interval (250 frames): Chromium reads every fragment's header
+      // before it plays (one range read each), as it would a recording's.
       return [...h264, '-c:a', 'aac', '-b:a', '128k', '-movflags', 'frag_keyframe+empty_moov'];
     case 'webm':
       return [...vp9, '-c:a', 'libopus', '-b:a', '128k'];
     case 'mkv':
-      return [...h264, '-c:a', 'aac', '-b:a', '128k'];
+      return [...h264, '-g', '30', '-c:a', 'aac', '-b:a', '128k'];
   }
 }
 
