@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 
 const BUNDLE_PATH = 'node_modules/webtorrent/dist/webtorrent.min.js';
+/** WebTorrent's service worker, which streams a torrent's files to the page (`client.createServer`). */
+const WORKER_PATH = 'node_modules/webtorrent/dist/sw.min.js';
 
 function pageHtml(script: string): string {
   return `<!doctype html>
@@ -46,6 +48,9 @@ export async function serveBundlePage(script: string, payloadPath?: string): Pro
     } else if (req.url === '/webtorrent.min.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' });
       res.end(bundle);
+    } else if (req.url === '/sw.min.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      res.end(readFileSync(WORKER_PATH));
     } else {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(html);

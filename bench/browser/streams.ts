@@ -1,7 +1,8 @@
 // Issue 12's figures: the time from a file chosen to its magnet link (20 MiB and 1 GiB, copied into IndexedDB
 // and read in place from a file handle), the browser's memory growth while a 1 GiB file saves through the service
-// worker against the Blob path in the same run, and the time from `Play` to the first frame of a video downloading.
-// `npm run bench -- streams` runs them; `--tiny` shrinks the sizes to a smoke run of a minute.
+// worker against the Blob path in the same run, and the time from `Play` to the first frame of a video downloading;
+// then issue 24's playback against WebTorrent's streaming (playback.ts). `npm run bench -- streams` runs them;
+// `--tiny` shrinks the sizes to a smoke run of a few minutes.
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
@@ -17,6 +18,7 @@ import {
 } from '../lib/figure';
 import { browserRss } from '../lib/processes';
 import { download, openApp, share } from './app-steps';
+import { playbackFigures } from './playback';
 import { randomFileOf } from './transfer';
 
 const MiB = 1024 * 1024;
@@ -227,7 +229,7 @@ async function shareFigures(context: BenchContext, url: string, sizes: Sizes): P
 
 export const streamsBench: Bench = {
   name: 'streams',
-  figures: 'issue 12 (share time, save memory, play)',
+  figures: 'issue 12 (share time, save memory, play), issue 24 (playback against WebTorrent)',
   async run(context) {
     context.browserVersion ??= await browserVersion();
     const tiny = context.flags.has('--tiny');
@@ -266,6 +268,7 @@ export const streamsBench: Bench = {
           `median of ${sizes.runs}`,
         ),
       );
+      figures.push(...(await playbackFigures(context, server)));
       return figures;
     } finally {
       await server.close();

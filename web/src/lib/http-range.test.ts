@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentTypeOf, parseRange, piecesOfRange } from './http-range';
+import { contentTypeOf, parseRange, piecesOfRange, playableKind } from './http-range';
 
 describe('parseRange', () => {
   it('reads one range in each of its forms', () => {
@@ -50,5 +50,35 @@ describe('contentTypeOf', () => {
     expect(contentTypeOf('index.html')).toBe('text/plain; charset=utf-8');
     expect(contentTypeOf('README')).toBe('application/octet-stream');
     expect(contentTypeOf('a.svg')).toBe('application/octet-stream');
+  });
+});
+
+describe('playableKind', () => {
+  /** A browser that plays these types (as Chromium: MP4 and WebM video, MP3 and FLAC, no QuickTime by name). */
+  const browser =
+    (types: string[]) =>
+    (_kind: 'video' | 'audio', type: string): boolean =>
+      types.includes(type);
+  const chromium = browser([
+    'video/mp4',
+    'video/webm',
+    'video/x-matroska',
+    'audio/mpeg',
+    'audio/flac',
+    'audio/mp4',
+  ]);
+
+  it('plays video and audio by type, and nothing else', () => {
+    expect(playableKind('a/clip.mkv', chromium)).toBe('video');
+    expect(playableKind('song.FLAC', chromium)).toBe('audio');
+    expect(playableKind('book.m4b', chromium)).toBe('audio');
+    expect(playableKind('clip.ogv', chromium)).toBeNull();
+    expect(playableKind('notes.txt', () => true)).toBeNull();
+  });
+
+  it('plays a QuickTime movie where MP4 plays, though the browser denies its type', () => {
+    expect(playableKind('phone.MOV', chromium)).toBe('video');
+    expect(playableKind('phone.mov', browser(['video/webm']))).toBeNull();
+    expect(playableKind('phone.mov', browser(['video/quicktime']))).toBe('video');
   });
 });

@@ -69,6 +69,7 @@ const MEDIA_TYPES: Record<string, string> = {
   ogv: 'video/ogg',
   mp3: 'audio/mpeg',
   m4a: 'audio/mp4',
+  m4b: 'audio/mp4',
   aac: 'audio/aac',
   ogg: 'audio/ogg',
   oga: 'audio/ogg',
@@ -101,5 +102,13 @@ export function playableKind(
 ): 'video' | 'audio' | null {
   const type = contentTypeOf(path);
   const kind = type.startsWith('video/') ? 'video' : type.startsWith('audio/') ? 'audio' : null;
-  return kind && canPlay(kind, type) ? kind : null;
+  if (!kind) return null;
+  const alike = PLAYS_AS[type];
+  return canPlay(kind, type) || (alike !== undefined && canPlay(kind, alike)) ? kind : null;
 }
+
+/**
+ * A type whose files a browser plays when it plays this other one, though `canPlayType` denies it: Chromium plays a
+ * QuickTime movie (a camera's or an older phone's `.mov`) whose codecs it plays in MP4, and answers '' for its type.
+ */
+const PLAYS_AS: Record<string, string> = { 'video/quicktime': 'video/mp4' };

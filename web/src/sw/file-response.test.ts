@@ -93,6 +93,15 @@ describe('fileResponse', () => {
     expect(wanted).toEqual([{ indices: [3, 4], seek: true }]);
   });
 
+  it("asks for no piece past the range's end (the next file's, an index read's tail)", async () => {
+    const first = source([0, 1], 1);
+    expect(await bytes(fileResponse(torrent, 0, null, false, first.s))).toEqual([...all.slice(0, 20)]);
+    expect(first.wanted).toEqual([{ indices: [0, 1], seek: false }]);
+    const head = source([0, 1], 1);
+    expect(await bytes(fileResponse(torrent, 0, 'bytes=0-3', false, head.s))).toEqual([0, 1, 2, 3]);
+    expect(head.wanted).toEqual([{ indices: [0], seek: false }]);
+  });
+
   it('names the URL after the file, safely, and reads it back', () => {
     const url = fileUrl(torrent.infoHashHex, 2, 'dir/CON.webm', true);
     expect(url).toBe(`/files/${torrent.infoHashHex}/2/_CON.webm?download=1`);

@@ -25,8 +25,11 @@ export interface TorrentFiles {
   files: FileEntry[];
 }
 
-/** Pieces asked for ahead of the one a stream needs: a player's window. */
+/** Pieces asked for ahead of the one a stream needs: a player's window, at least WANT_AHEAD pieces and
+ * WANT_AHEAD_BYTES (a player probing a file before it knows its duration reads megabytes in a row: an MP4's first
+ * fragment, a WebM's first clusters). */
 export const WANT_AHEAD = 8;
+export const WANT_AHEAD_BYTES = 1024 * 1024;
 
 /** The URL under which the service worker serves a file (the name is for the browser's download and its type). */
 export function fileUrl(infoHashHex: string, fileIndex: number, path: string, download = false): string {
@@ -74,6 +77,7 @@ export function fileResponse(
   headers['content-length'] = String(Math.max(0, end - start + 1));
   if (wanted.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${file.length}`;
   const slices = piecesOfRange(file, start, end, torrent.pieceLength);
+  const lastPiece = slices.length > 0 ? slices[slices.length - 1].index : 0;
   let next = 0;
   let wantedYet = false;
   const body = new ReadableStream<Uint8Array>(
@@ -87,9 +91,11 @@ export function fileResponse(
         let data = await source.read(slice.index);
         if (!data) {
           // Not verified yet: ask for it and the window after it, first (a seek when the range starts mid-file).
+          // The window stops at the range's end: an index read at the end of the file (an MP4's `moov`, a WebM's
+          // cues) asks for its own pieces only, not for those of the next file.
           const ahead = [];
-          for (let i = slice.index; i < Math.min(torrent.pieceCount, slice.index + 1 + WANT_AHEAD); i++)
-            ahead.push(i);
+          const count = Math.max(WANT_AHEAD, Math.ceil(WANT_AHEAD_BYTES / torrent.pieceLength));
+          for (let i = slice.index; i < Math.min(lastPiece + 1, slice.index + 1 + count); i++) ahead.push(i);
           source.want(ahead, !wantedYet && start > 0);
           wantedYet = true;
           while (!(data = await source.read(slice.index))) await source.pause();

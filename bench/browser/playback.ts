@@ -1,0 +1,374 @@
+// Issue 24's figures: a video played while it downloads, our app against WebTorrent's own streaming (its browser
+// bundle with its service worker and `client.createServer`) on the same files and seeder limits, in the same run.
+// The video: 60 s at 12 Mbit/s, as ffmpeg muxes a WebM by default (cues at the end), and the same streams in an MP4
+// with its `moov` at the end. For each client and file, three sessions (a fresh seeder and leecher each):
+// - seeder without a limit: Play to the first frame, then a seek to 80 % to playing;
+// - seeder at 2.4 times the bitrate: Play to the first frame, then the longest stall in the first 30 s of playback;
+// - seeder at 2.4 times the bitrate: Play to the first frame, then a seek to 80 % to playing.
+// `--tiny`: 10 s at 2 Mbit/s, a smoke run of the script.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { makeVideo, remuxToMp4 } from '../../e2e/media';
+import type { RunningServer } from '../../signal-tracker/src/server';
+import { persistentTab, type Tab } from '../lib/app';
+import { atMost, failedFigure, figure, limitFigure, type BenchContext, type Figure } from '../lib/figure';
+import { download, openApp, share } from './app-steps';
+import {
+  bundleServer,
+  openBundle,
+  wtAddForPlay,
+  wtSeed,
+  wtStreamReady,
+  wtThrottleUpload,
+} from './webtorrent';
+
+/** The issue's goals, seconds. */
+const FIRST_FRAME_GOAL_S = 3;
+const LIMITED_START_GOAL_S = 5;
+const STALL_GOAL_S = 1;
+const SEEK_GOAL_S = 3;
+const LIMITED_SEEK_GOAL_S = 5;
+/** The limited seeder's upload against the file's bitrate. */
+const LIMIT_RATIO = 2.4;
+/** Stalls count over this much playback after the first frame. */
+const STALL_WINDOW_MS = 30_000;
+
+/**
+ * Watches the page's `<video>` from the first click on (the click on `Play`): the first frame (playing, with a
+ * frame, its time past 0), the longest time its playback did not advance in the first STALL_WINDOW_MS, and a seek
+ * (`benchSeek(fraction)`) to playing past its target. A string: the page runs it as it is.
+ */
+const WATCH_SCRIPT = `(() => {
+  const w = { stallWindowMs: ${STALL_WINDOW_MS}, longestStall: 0 };
+  window.benchPlay = w;
+  document.addEventListener('click', () => (w.pressed ??= performance.now()), { capture: true, once: true });
+  let lastTime = 0;
+  let lastAdvance = 0;
+  const timer = setInterval(() => {
+    const v = document.querySelector('video');
+    if (!v || w.pressed === undefined) return;
+    if (v.error) w.error = 'media error ' + v.error.code + ': ' + v.error.message;
+    const now = performance.now();
+    const playing = !v.paused && !v.seeking && v.readyState >= 2;
+    if (w.first === undefined) {
+      if (playing && v.currentTime > 0) {
+        w.first = now;
+        lastTime = v.currentTime;
+        lastAdvance = now;
+      }
+      return;
+    }
+    if (w.seekAt !== undefined) {
+      if (playing && v.currentTime > w.seekTarget + 0.1) {
+        w.seekPlayed = now;
+        clearInterval(timer);
+      }
+      return;
+    }
+    if (v.ended) w.ended = true;
+    if (now - w.first >= w.stallWindowMs) w.windowDone = true;
+    if (v.currentTime !== lastTime) {
+      lastTime = v.currentTime;
+      lastAdvance = now;
+    } else if (!v.ended && now - w.first < w.stallWindowMs) {
+      w.longestStall = Math.max(w.longestStall, now - lastAdvance);
+    }
+  }, 20);
+  window.benchSeek = (fraction) => {
+    const v = document.querySelector('video');
+    w.seekTarget = v.duration * fraction;
+    w.seekAt = performance.now();
+    v.currentTime = w.seekTarget;
+  };
+})()`;
+
+interface Watched {
+  pressed?: number;
+  first?: number;
+  longestStall: number;
+  /** The player's error, if it failed. */
+  error?: string;
+  ended?: boolean;
+  windowDone?: boolean;
+  seekTarget?: number;
+  seekAt?: number;
+  seekPlayed?: number;
+}
+
+const watched = (page: Page) =>
+  page.evaluate(() => ({ ...(window as unknown as { benchPlay: Watched }).benchPlay }));
+
+/** Waits (polling the page) until `done` holds for its watch, or throws `what` after `timeoutMs`. */
+async function waitWatch(page: Page, done: (w: Watched) => boolean, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const w = await watched(page);
+    if (done(w)) return w;
+    if (w.error) throw new Error(`${what}: ${w.error}`);
+    if (Date.now() > deadline) {
+      const state = await page.evaluate(() => {
+        const v = document.querySelector('video');
+        return v
+          ? `readyState ${v.readyState}, networkState ${v.networkState}, paused ${v.paused}, time ${v.currentTime}`
+          : 'no video';
+      });
+      throw new Error(`${what} not within ${timeoutMs / 1000} s (${state})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+type Mode = 'seek' | 'stalls';
+
+interface Session {
+  firstFrameMs: number;
+  longestStallMs?: number;
+  seekMs?: number;
+}
+
+/** After the first frame: the stalls of the first 30 s, or a seek to 80 % (a second of playback first). */
+async function measure(page: Page, mode: Mode): Promise<Session> {
+  const first = await waitWatch(page, (w) => w.first !== undefined, 120_000, 'the first frame');
+  const firstFrameMs = first.first! - first.pressed!;
+  if (mode === 'stalls') {
+    const w = await waitWatch(
+      page,
+      (w) => w.ended === true || w.windowDone === true,
+      STALL_WINDOW_MS + 60_000,
+      '30 s of playback',
+    ).catch(async () => watched(page));
+    return { firstFrameMs, longestStallMs: w.longestStall };
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await page.evaluate(() => (window as unknown as { benchSeek(f: number): void }).benchSeek(0.8));
+  const w = await waitWatch(page, (w) => w.seekPlayed !== undefined, 120_000, 'the seek to 80 % playing');
+  return { firstFrameMs, seekMs: w.seekPlayed! - w.seekAt! };
+}
+
+/** Two tabs, each its own browser; closed whatever happens. */
+async function withTwoTabs<T>(work: (seeder: Tab, leecher: Tab) => Promise<T>): Promise<T> {
+  const seeder = await persistentTab();
+  const leecher = await persistentTab();
+  try {
+    return await work(seeder, leecher);
+  } finally {
+    await seeder.close();
+    await leecher.close();
+  }
+}
+
+/** Our app: one tab shares the file (with an upload limit, KiB/s, or none), the other presses Play on it. */
+function ours(url: string, path: string, name: string, limitKiB: number, mode: Mode): Promise<Session> {
+  return withTwoTabs(async (seeder, leecher) => {
+    await openApp(seeder.page, url);
+    if (limitKiB > 0) {
+      await seeder.page.getByLabel('Upload limit').fill(String(limitKiB));
+      await seeder.page.getByLabel('Upload limit').press('Tab');
+    }
+    const magnet = await share(seeder.page, path, name, 120_000);
+    await openApp(leecher.page, url);
+    await leecher.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await download(leecher.page, magnet);
+    const play = leecher.page
+      .getByRole('listitem', { name, exact: true })
+      .getByRole('button', { name: `Play ${name}`, exact: true });
+    await play.waitFor({ timeout: 60_000 });
+    await leecher.page.evaluate(WATCH_SCRIPT);
+    await play.click();
+    return measure(leecher.page, mode);
+  });
+}
+
+/** WebTorrent: its bundle seeds the file (throttled to `limitKiB`, or not), another plays it through its server. */
+async function webtorrent(
+  trackerUrl: string,
+  path: string,
+  name: string,
+  limitKiB: number,
+  mode: Mode,
+): Promise<Session> {
+  const bundle = await bundleServer(path, true);
+  try {
+    return await withTwoTabs(async (seeder, leecher) => {
+      await openBundle(seeder.page, bundle.url);
+      if (limitKiB > 0) await wtThrottleUpload(seeder.page, limitKiB * 1024);
+      const magnet = await wtSeed(seeder.page, name, trackerUrl);
+      await openBundle(leecher.page, bundle.url);
+      await wtStreamReady(leecher.page);
+      await wtAddForPlay(leecher.page, magnet);
+      await leecher.page.evaluate(WATCH_SCRIPT);
+      await leecher.page.click('#play');
+      return measure(leecher.page, mode);
+    });
+  } finally {
+    bundle.close();
+  }
+}
+
+type Outcome = Session | Error;
+
+async function attempt(log: (message: string) => void, label: string, run: () => Promise<Session>) {
+  try {
+    const session = await run();
+    const parts = [`first frame ${(session.firstFrameMs / 1000).toFixed(2)} s`];
+    if (session.longestStallMs !== undefined)
+      parts.push(`longest stall ${(session.longestStallMs / 1000).toFixed(2)} s`);
+    if (session.seekMs !== undefined) parts.push(`seek ${(session.seekMs / 1000).toFixed(2)} s`);
+    log(`  ${label}: ${parts.join(', ')}`);
+    return session;
+  } catch (error) {
+    log(`  ${label} failed: ${(error as Error).message.split('\n')[0]}`);
+    return error as Error;
+  }
+}
+
+const seconds = (outcome: Outcome, key: keyof Session): number | null =>
+  outcome instanceof Error || outcome[key] === undefined ? null : outcome[key]! / 1000;
+
+/** A figure with an absolute goal (seconds), against WebTorrent; failed when our session failed. */
+function secondsFigure(
+  name: string,
+  ourRun: Outcome,
+  rival: Outcome,
+  key: keyof Session,
+  limit: number,
+): Figure {
+  const baseline = { name: 'WebTorrent', value: seconds(rival, key) };
+  if (ourRun instanceof Error)
+    return {
+      ...limitFigure(name, null, 's', baseline, limit),
+      error: `our app: ${ourRun.message.split('\n')[0]}`,
+    };
+  const note = rival instanceof Error ? `WebTorrent: ${rival.message.split('\n')[0]}` : undefined;
+  return limitFigure(name, seconds(ourRun, key), 's', baseline, limit, note);
+}
+
+/** Our time against WebTorrent's: no slower. */
+function rivalFigure(name: string, ourRun: Outcome, rival: Outcome, key: keyof Session): Figure {
+  if (ourRun instanceof Error)
+    return failedFigure(
+      name,
+      's',
+      'WebTorrent',
+      atMost(1),
+      `our app: ${ourRun.message.split('\n')[0]}`,
+      seconds(rival, key),
+    );
+  return figure(
+    name,
+    seconds(ourRun, key),
+    's',
+    { name: 'WebTorrent', value: seconds(rival, key) },
+    atMost(1),
+  );
+}
+
+/** The figures of one file: six sessions (three each for our app and WebTorrent). */
+async function fileFigures(
+  context: BenchContext,
+  server: RunningServer,
+  file: { path: string; name: string; label: string; bytesPerSecond: number },
+): Promise<Figure[]> {
+  const limitKiB = Math.round((LIMIT_RATIO * file.bytesPerSecond) / 1024);
+  const run = (client: 'ours' | 'WebTorrent', limit: number, mode: Mode) =>
+    attempt(
+      context.log,
+      `${file.label}, ${client}, ${limit ? `seeder at ${limit} KiB/s` : 'no limit'}, ${mode}`,
+      () =>
+        client === 'ours'
+          ? ours(server.url, file.path, file.name, limit, mode)
+          : webtorrent(server.trackerUrl, file.path, file.name, limit, mode),
+    );
+  const free = { ours: await run('ours', 0, 'seek'), rival: await run('WebTorrent', 0, 'seek') };
+  const stalls = {
+    ours: await run('ours', limitKiB, 'stalls'),
+    rival: await run('WebTorrent', limitKiB, 'stalls'),
+  };
+  const seek = {
+    ours: await run('ours', limitKiB, 'seek'),
+    rival: await run('WebTorrent', limitKiB, 'seek'),
+  };
+  const at = `seeder at ${LIMIT_RATIO}x the bitrate (${limitKiB} KiB/s)`;
+  return [
+    secondsFigure(
+      `${file.label}: Play to first frame, seeder without a limit`,
+      free.ours,
+      free.rival,
+      'firstFrameMs',
+      FIRST_FRAME_GOAL_S,
+    ),
+    rivalFigure(
+      `${file.label}: Play to first frame, seeder without a limit, vs WebTorrent`,
+      free.ours,
+      free.rival,
+      'firstFrameMs',
+    ),
+    secondsFigure(
+      `${file.label}: Play to first frame, ${at}`,
+      stalls.ours,
+      stalls.rival,
+      'firstFrameMs',
+      LIMITED_START_GOAL_S,
+    ),
+    secondsFigure(
+      `${file.label}: longest stall in the first 30 s, ${at}`,
+      stalls.ours,
+      stalls.rival,
+      'longestStallMs',
+      STALL_GOAL_S,
+    ),
+    secondsFigure(
+      `${file.label}: seek to 80 % to playing, seeder without a limit`,
+      free.ours,
+      free.rival,
+      'seekMs',
+      SEEK_GOAL_S,
+    ),
+    rivalFigure(
+      `${file.label}: seek to 80 %, seeder without a limit, vs WebTorrent`,
+      free.ours,
+      free.rival,
+      'seekMs',
+    ),
+    secondsFigure(
+      `${file.label}: seek to 80 % to playing, ${at}`,
+      seek.ours,
+      seek.rival,
+      'seekMs',
+      LIMITED_SEEK_GOAL_S,
+    ),
+    rivalFigure(`${file.label}: seek to 80 %, ${at}, vs WebTorrent`, seek.ours, seek.rival, 'seekMs'),
+  ];
+}
+
+/** Every figure of issue 24's playback, for the WebM and the MP4. */
+export async function playbackFigures(context: BenchContext, server: RunningServer): Promise<Figure[]> {
+  const tiny = context.flags.has('--tiny');
+  const duration = tiny ? 10 : 60;
+  const bitrate = tiny ? 2_000_000 : 12_000_000;
+  const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-video-'));
+  try {
+    context.log(`  encoding ${duration} s of video at ${bitrate / 1e6} Mbit/s`);
+    const webm = makeVideo(dir, 'webm', {
+      seconds: duration,
+      bitrate,
+      size: tiny ? '640x360' : '1280x720',
+      grain: true,
+    });
+    const mp4 = remuxToMp4(webm, dir, 'moov-at-end.mp4');
+    const figures: Figure[] = [];
+    for (const [path, label] of [
+      [webm, `WebM (cues at the end), ${duration} s at ${bitrate / 1e6} Mbit/s`],
+      [mp4, `the same as MP4 (moov at the end)`],
+    ] as const) {
+      const name = path.split('/').pop()!;
+      const bytesPerSecond = statSync(path).size / duration;
+      figures.push(...(await fileFigures(context, server, { path, name, label, bytesPerSecond })));
+    }
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

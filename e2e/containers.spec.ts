@@ -1,0 +1,142 @@
+// Containers as they come (issue 24): videos and audio made by ffmpeg with its default muxing (MP4 with `moov` at
+// the end, fragmented MP4, WebM and Matroska with their cues at the end; MP3, Ogg/Opus, FLAC, M4A), shared by one tab
+// under an upload limit and played in another while it downloads: the first frame shows and playback advances, and a
+// seek to 80 % plays before the download is complete.
+import { expect, test, type Browser, type Locator } from '@playwright/test';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  itemNumbers,
+  openPeer,
+  setUploadLimit,
+  shareFiles,
+  shareFolder,
+  startDownload,
+  tempDir,
+  torrentItem,
+} from './helpers';
+import {
+  cuesAtEnd,
+  makeAudio,
+  makeVideo,
+  mp4Boxes,
+  VIDEO_NAMES,
+  type AudioFormat,
+  type VideoContainer,
+} from './media';
+
+test.describe.configure({ timeout: 240_000 });
+
+/** 60 s at 2 Mbit/s: a 15 MB file. */
+const SECONDS = 60;
+const BITRATE = 2_000_000;
+/** The seeder's upload limit against the file's bitrate: the download takes about 30 s, longer than it takes to play
+ * and seek to 80 %. */
+const LIMIT_RATIO = 2;
+
+/** The player's time, 0 while it is paused or seeking. */
+function playingTime(player: Locator): Promise<number> {
+  return player.evaluate((m: HTMLMediaElement) => (m.paused || m.seeking ? 0 : m.currentTime));
+}
+
+/** Waits until the media element has a frame (video) and its time advances by half a second. */
+async function expectPlaying(player: Locator, video: boolean, timeout = 60_000): Promise<void> {
+  if (video)
+    await expect
+      .poll(() => player.evaluate((m: HTMLMediaElement) => m.readyState), { timeout })
+      .toBeGreaterThanOrEqual(2);
+  await expect.poll(() => playingTime(player), { timeout }).toBeGreaterThan(0);
+  const from = await playingTime(player);
+  await expect.poll(() => playingTime(player), { timeout: 20_000 }).toBeGreaterThan(from + 0.5);
+}
+
+/** Starts the download of `magnet` in a second tab and presses `Play <name>`; returns the item and its player. */
+async function playFrom(browser: Browser, magnet: string, item: string, name: string) {
+  const b = await openPeer(browser);
+  await expect.poll(() => b.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await startDownload(b.page, magnet);
+  const torrent = torrentItem(b.page, item);
+  const play = torrent.getByRole('button', { name: `Play ${name}`, exact: true });
+  await expect(play).toBeVisible({ timeout: 30_000 });
+  await play.click();
+  const player = torrent.getByLabel(name, { exact: true });
+  await expect(player).toBeVisible();
+  // Played through the service worker's stream.
+  expect(await player.evaluate((m: HTMLMediaElement) => m.currentSrc)).toMatch(/\/files\/[0-9a-f]{40}\//);
+  return { b, torrent, player };
+}
+
+const VIDEOS: Array<{ container: VideoContainer; check(path: string): void }> = [
+  {
+    container: 'mp4',
+    check: (path) => {
+      const types = mp4Boxes(path).map((box) => box.type);
+      expect(types.indexOf('moov')).toBeGreaterThan(types.indexOf('mdat'));
+    },
+  },
+  {
+    container: 'fmp4',
+    check: (path) => expect(mp4Boxes(path).filter((box) => box.type === 'moof').length).toBeGreaterThan(3),
+  },
+  { container: 'webm', check: (path) => expect(cuesAtEnd(path)).toBe(true) },
+  { container: 'mkv', check: (path) => expect(cuesAtEnd(path)).toBe(true) },
+];
+
+for (const { container, check } of VIDEOS) {
+  const name = VIDEO_NAMES[container];
+  test(`${name} (ffmpeg's default muxing) plays while it downloads, and a seek to 80 % plays before the end`, async ({
+    browser,
+  }) => {
+    const path = makeVideo(tempDir(), container, { seconds: SECONDS, bitrate: BITRATE });
+    check(path);
+    const a = await openPeer(browser);
+    const size = statSync(path).size;
+    await setUploadLimit(a.page, Math.round((LIMIT_RATIO * size) / SECONDS / 1024));
+    const magnet = await shareFiles(a.page, path, name);
+
+    const { b, torrent, player } = await playFrom(browser, magnet, name, name);
+    await expectPlaying(player, true);
+
+    const target = await player.evaluate((m: HTMLMediaElement) => {
+      m.currentTime = m.duration * 0.8;
+      return m.duration * 0.8;
+    });
+    await expect.poll(() => playingTime(player), { timeout: 30_000 }).toBeGreaterThan(target + 0.5);
+    const numbers = await itemNumbers(torrent);
+    expect(numbers.have, 'pieces verified when the seek played').toBeLessThan(numbers.pieces);
+    await a.context.close();
+    await b.context.close();
+  });
+}
+
+test('MP3, Ogg/Opus, FLAC and M4A (moov at the end) play while they download', async ({ browser }) => {
+  const dir = join(tempDir(), 'album');
+  const formats: AudioFormat[] = ['mp3', 'opus', 'flac', 'm4a'];
+  const paths = formats.map((format) => makeAudio(dir, format, SECONDS));
+  const m4a = mp4Boxes(paths[3]).map((box) => box.type);
+  expect(m4a.indexOf('moov')).toBeGreaterThan(m4a.indexOf('mdat'));
+  const total = paths.reduce((sum, path) => sum + statSync(path).size, 0);
+  const a = await openPeer(browser);
+  // The whole album takes about a minute: each file plays while the torrent is still downloading.
+  await setUploadLimit(a.page, Math.round(total / 60 / 1024));
+  const magnet = await shareFolder(a.page, dir, 'album');
+
+  const b = await openPeer(browser);
+  await expect.poll(() => b.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await startDownload(b.page, magnet);
+  const torrent = torrentItem(b.page, 'album');
+  for (const format of [...formats].reverse()) {
+    const name = `tone.${format}`;
+    const play = torrent.getByRole('button', { name: `Play ${name}`, exact: true });
+    await expect(play).toBeVisible({ timeout: 30_000 });
+    await play.click();
+    const player = torrent.getByLabel(name, { exact: true });
+    await expect(player).toBeVisible();
+    expect(await player.evaluate((m: HTMLMediaElement) => m.tagName)).toBe('AUDIO');
+    await expectPlaying(player, false);
+  }
+  const numbers = await itemNumbers(torrent);
+  expect(numbers.have, 'pieces verified when the last file played').toBeLessThan(numbers.pieces);
+  await a.context.close();
+  await b.context.close();
+});

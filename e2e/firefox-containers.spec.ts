@@ -1,0 +1,132 @@
+// Containers as they come, in Firefox (issue 24): an MP4 with its `moov` at the end and a WebM with its cues at the end
+// (ffmpeg's default muxing), shared by a Chromium tab under an upload limit and played in Firefox while it downloads:
+// the first frame shows and playback advances, and a seek to 80 % plays before the download is complete.
+import { expect, test } from '@playwright/test';
+import { statSync } from 'node:fs';
+import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
+import { downloadInFirefox, firefoxAvailable, launchFirefox, openFirefoxApp } from './firefox';
+import { openPeer, setUploadLimit, shareFiles, tempDir } from './helpers';
+import { cuesAtEnd, makeVideo, mp4Boxes, VIDEO_NAMES, type VideoContainer } from './media';
+
+test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
+test.describe.configure({ timeout: 240_000 });
+
+/** 60 s at 2 Mbit/s, from a seeder at twice the bitrate (as in containers.spec.ts). */
+const SECONDS = 60;
+const BITRATE = 2_000_000;
+const LIMIT_RATIO = 2;
+
+let firefox: FirefoxBrowser | undefined;
+test.afterEach(async () => {
+  await firefox?.close();
+  firefox = undefined;
+});
+
+/** The player's state: its time (0 while paused or seeking), ready state and duration. */
+function player(page: FirefoxPage, name: string) {
+  return page.evaluate((name) => {
+    const media = document.querySelector(
+      `video[aria-label="${CSS.escape(name)}"]`,
+    ) as HTMLVideoElement | null;
+    return {
+      time: !media || media.paused || media.seeking ? 0 : media.currentTime,
+      readyState: media?.readyState ?? 0,
+      duration: media?.duration ?? NaN,
+      source: media?.currentSrc ?? '',
+    };
+  }, name);
+}
+
+/** Polls `read` until `accept` holds, or fails after `timeout` ms saying `what`. */
+async function until<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeout: number,
+  what: string,
+) {
+  const deadline = Date.now() + timeout;
+  let value = await read();
+  while (!accept(value)) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}
+
+/** The torrent item's verified pieces and piece count. */
+function pieces(page: FirefoxPage, name: string) {
+  return page.evaluate((name) => {
+    const item = [...document.querySelectorAll('li.torrent')].find(
+      (li) => li.getAttribute('aria-label') === name,
+    );
+    return {
+      have: Number(item?.getAttribute('data-have')),
+      pieces: Number(item?.getAttribute('data-pieces')),
+    };
+  }, name);
+}
+
+const VIDEOS: Array<{ container: VideoContainer; check(path: string): void }> = [
+  {
+    container: 'mp4',
+    check: (path) => {
+      const types = mp4Boxes(path).map((box) => box.type);
+      expect(types.indexOf('moov')).toBeGreaterThan(types.indexOf('mdat'));
+    },
+  },
+  { container: 'webm', check: (path) => expect(cuesAtEnd(path)).toBe(true) },
+];
+
+for (const { container, check } of VIDEOS) {
+  const name = VIDEO_NAMES[container];
+  test(`${name} (ffmpeg's default muxing) plays in Firefox while it downloads, and a seek to 80 % plays before the end`, async ({
+    browser,
+    baseURL,
+  }) => {
+    const path = makeVideo(tempDir(), container, { seconds: SECONDS, bitrate: BITRATE });
+    check(path);
+    const sharer = await openPeer(browser);
+    await setUploadLimit(sharer.page, Math.round((LIMIT_RATIO * statSync(path).size) / SECONDS / 1024));
+    const magnet = await shareFiles(sharer.page, path, name);
+
+    firefox = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
+    const page = await openFirefoxApp(firefox, `${baseURL}/`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 30_000 });
+    await downloadInFirefox(page, magnet);
+    const play = `li.torrent button[aria-label="Play ${name}"]`;
+    await page.waitForSelector(play, { timeout: 30_000 });
+    // A real click (the gesture that lets the player start with its sound).
+    await page.click(play);
+
+    // The first frame, then playback advancing.
+    const first = await until(
+      () => player(page, name),
+      (p) => p.readyState >= 2 && p.time > 0,
+      60_000,
+      'the first frame',
+    );
+    expect(first.source).toMatch(/\/files\/[0-9a-f]{40}\/0\//);
+    await until(
+      () => player(page, name),
+      (p) => p.time > first.time + 0.5,
+      20_000,
+      'playback advancing',
+    );
+
+    const target = await page.evaluate((name) => {
+      const media = document.querySelector(`video[aria-label="${CSS.escape(name)}"]`) as HTMLVideoElement;
+      media.currentTime = media.duration * 0.8;
+      return media.duration * 0.8;
+    }, name);
+    await until(
+      () => player(page, name),
+      (p) => p.time > target + 0.5,
+      30_000,
+      'the seek to 80 % playing',
+    );
+    const numbers = await pieces(page, name);
+    expect(numbers.have, 'pieces verified when the seek played').toBeLessThan(numbers.pieces);
+    await sharer.context.close();
+  });
+}
