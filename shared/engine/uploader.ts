@@ -142,11 +142,11 @@ export class Uploader {
   /** Paced: while the transport has room, reads the best waiting request of any unchoked peer (pacer.ts). */
   private pumpPaced(now: number): void {
     this.wasPaced = true;
-    const peers = [...this.ports.peers()].filter((p) => !p.backlogged && p.upload.waiting > 0);
-    if (peers.length === 0) return;
     let reading = 0;
     for (const peer of this.ports.peers()) reading += peer.upload.readingBytes;
     const capacity = this.capacity.estimate;
+    if (this.pacer.room(capacity, reading) <= 0) return;
+    const peers = [...this.ports.peers()].filter((p) => !p.backlogged && p.upload.waiting > 0);
     while (this.pacer.room(capacity, reading) > 0) {
       const best = this.choose(peers, now);
       if (!best) return;
