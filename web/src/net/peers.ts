@@ -6,6 +6,7 @@ import type { SignalDescription } from '../../../shared/tracker-protocol';
 import type { MainToWorker } from '../lib/protocol';
 import { ChannelWriter, deferTask, type ChannelLike, type RateLimiter } from './channel-writer';
 import { connectionIdentities } from './identities';
+import { UploadQueueReport } from './upload-queue-report';
 import { pathFromStats } from './peer-path';
 import { noRoute, type Attempt } from './reachability';
 import type { SignalPeer } from './tracker-client';
@@ -95,6 +96,8 @@ interface TorrentPeers {
   connected: Map<string, RtcPeer>;
   /** The latest connection attempts, oldest first (what reachability.ts reads). */
   attempts: Attempt[];
+  /** What its connections hold that has not left, for the engine's upload pacing. */
+  uploadQueue: UploadQueueReport;
   /** Remote peers we had a connection with: a later attempt to one that fails (its offer crossed ours, it left) says
    * nothing of whether it can be reached. */
   reached: Set<string>;
@@ -245,6 +248,7 @@ export class PeerManager {
     if (!torrent) return;
     this.torrents.delete(infoHashHex);
     for (const peer of [...torrent.all]) peer.destroy();
+    torrent.uploadQueue.stop();
     this.options.onAttempts?.(infoHashHex);
   }
 
@@ -255,7 +259,10 @@ export class PeerManager {
   private torrent(infoHashHex: string): TorrentPeers {
     let torrent = this.torrents.get(infoHashHex);
     if (!torrent) {
-      torrent = { all: new Set(), connected: new Map(), attempts: [], reached: new Set() };
+      const uploadQueue = new UploadQueueReport((bytes) =>
+        this.options.post({ type: 'upload-queue', infoHashHex, bytes }),
+      );
+      torrent = { all: new Set(), connected: new Map(), attempts: [], reached: new Set(), uploadQueue };
       this.torrents.set(infoHashHex, torrent);
     }
     return torrent;
@@ -305,6 +312,7 @@ export class PeerManager {
     };
     const identities = connectionIdentities(remote._pc?.remoteDescription?.sdp, remote.remoteAddress);
     this.options.post({ type: 'peer-connected', infoHashHex: peer.infoHashHex, peer: key, identities });
+    peer.writer.reportTo(torrent.uploadQueue);
     peer.instance.on('data', (chunk: Uint8Array) => {
       // simple-peer wraps each message's ArrayBuffer in a Buffer view without copying: transfer it whole.
       const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
