@@ -45,6 +45,12 @@ describe('UploadQueueReport (a torrent’s bytes not yet sent, for the engine’
     report.changed();
     vi.advanceTimersByTime(POLL_MS);
     expect(reports).toEqual([0, 0, 16_384]);
+    // A block written and gone before the next look: the same figure, reported again (the engine counted the block).
+    source.heldBytes = 0;
+    vi.advanceTimersByTime(POLL_MS);
+    report.changed();
+    vi.advanceTimersByTime(POLL_MS);
+    expect(reports).toEqual([0, 0, 16_384, 0, 0]);
   });
 
   it('stops when its last connection goes, and reports the rest when one goes', () => {

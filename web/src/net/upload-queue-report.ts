@@ -2,8 +2,10 @@
 // engine paces its upload to it, shared/engine/pacer.ts), as the lab's uplink reports its queue after every block.
 // A data channel tells when its buffer falls under a threshold, not when each message leaves, so the report looks
 // again every POLL_MS while anything is held (and at once when a writer writes or its channel drains), and every
-// KEEPALIVE_MS while nothing is (under PACE_SILENCE_MS: the engine stays paced while idle). It reports only a
-// changed figure, and the keep-alive.
+// KEEPALIVE_MS while nothing is (under PACE_SILENCE_MS: the engine stays paced while idle). It reports a changed
+// figure, the keep-alive, and any figure after a write or a drain: the engine counts every block it sent since the
+// last report as held, so a block written and gone by the next look (the same figure as before) must be reported
+// too, or the engine waits for the keep-alive with a full window.
 //
 // Both places that write channels use it: the page's writers (peers.ts) and, once channels move into the engine's
 // worker, the worker's. Each writer (channel-writer.ts) is added with `ChannelWriter.reportTo`, which calls
@@ -38,6 +40,8 @@ export class UploadQueueReport {
   private timer: unknown;
   /** When the pending look is due. */
   private dueAt = Infinity;
+  /** A write or a drain since the last look. */
+  private dirty = false;
 
   constructor(
     private readonly report: (bytes: number) => void,
@@ -58,6 +62,7 @@ export class UploadQueueReport {
 
   /** A writer wrote or its channel drained: look again soon. */
   changed(): void {
+    this.dirty = true;
     if (this.sources.size > 0) this.lookIn(POLL_MS);
   }
 
@@ -82,7 +87,8 @@ export class UploadQueueReport {
     if (this.sources.size === 0) return;
     const bytes = this.heldBytes;
     const now = this.clock.now();
-    if (bytes !== this.reported || now - this.reportedAt >= KEEPALIVE_MS) {
+    if (this.dirty || bytes !== this.reported || now - this.reportedAt >= KEEPALIVE_MS) {
+      this.dirty = false;
       this.reported = bytes;
       this.reportedAt = now;
       this.report(bytes);
