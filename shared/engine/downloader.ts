@@ -114,6 +114,10 @@ export class Downloader {
 
   // --- what peers have
 
+  /** Moves whenever what we knew of a peer's pieces is forgotten or replaced, so an availability may have fallen (the
+   * uploader's serve order ranks its requests again, waiting-requests.ts). */
+  copiesEpoch = 0;
+
   onHave(peer: PeerState, index: number, now: number): void {
     if (index >= this.info.pieceCount) return this.ports.close(peer, `have ${index} beyond the torrent`);
     if (!this.wishlist.peerHave(peer.key, index)) return;
@@ -123,12 +127,14 @@ export class Downloader {
 
   onBitfield(peer: PeerState, bytes: Uint8Array, now: number): void {
     const field = Bitfield.fromBytes(bytes, this.info.pieceCount); // throws RangeError: closes the peer
+    this.copiesEpoch++;
     this.wishlist.peerBitfield(peer.key, field);
     this.updateInterest(peer);
     this.fill(peer, now);
   }
 
   onHaveAll(peer: PeerState, now: number): void {
+    this.copiesEpoch++;
     this.wishlist.peerHaveAll(peer.key);
     this.updateInterest(peer);
     this.fill(peer, now);
@@ -140,6 +146,7 @@ export class Downloader {
     if (pending === 'all') return this.onHaveAll(peer, now);
     if (!(pending instanceof Bitfield))
       return this.ports.close(peer, `have ${pending.beyond} beyond the torrent`);
+    this.copiesEpoch++;
     this.wishlist.peerBitfield(peer.key, pending);
     this.updateInterest(peer);
   }
@@ -342,6 +349,7 @@ export class Downloader {
   }
 
   peerGone(peer: PeerState): void {
+    this.copiesEpoch++;
     if (this.wishlist.peerGone(peer.key).length > 0) this.refill = true;
   }
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Bitfield } from '../bitfield';
+import type { TorrentInfo } from '../metainfo';
 import { BLOCK_SIZE } from '../wire';
 import {
   PACE_SILENCE_MS,
@@ -9,6 +11,11 @@ import {
   UploadPacer,
   type ServeCandidate,
 } from './pacer';
+import { PeerState } from './peer';
+import { RankAllUploader } from './testing/serve-oracle';
+import { mulberry32 } from './testing/random';
+import { UploadQueue } from './upload-queue';
+import { Uploader, type UploaderPorts } from './uploader';
 
 const offer = (over: Partial<ServeCandidate> = {}): ServeCandidate => ({
   sent: 0,
@@ -78,5 +85,147 @@ describe('which waiting request goes out next', () => {
   it('keeps the oldest of equals, and has nothing to pick from nothing', () => {
     expect(pickServe([offer(), offer(), offer()])).toBe(0);
     expect(pickServe([])).toBe(-1);
+  });
+});
+
+// The incremental order (chooseServe over each peer's waiting requests) against the full ranking it replaced
+// (testing/serve-oracle.ts): the same random sequence of requests, cancels, reads done, queue reports, copies and
+// pieces changing, peers gone, caps and backlogs, on two uploaders, must read the same blocks in the same order.
+describe('the incremental serve order', () => {
+  const PIECES = 12;
+  const BLOCKS = 8;
+  const info = {
+    pieceLength: BLOCKS * BLOCK_SIZE,
+    pieceCount: PIECES,
+    length: PIECES * BLOCKS * BLOCK_SIZE,
+  } as TorrentInfo;
+
+  interface World {
+    uploader: Uploader;
+    peers: PeerState[];
+    reads: string[];
+    pending: Array<{ peer: PeerState; index: number; begin: number }>;
+  }
+
+  function world(
+    make: typeof Uploader,
+    shared: { copies: number[]; epoch: number; pieces: Map<string, number> },
+  ) {
+    const w: World = { uploader: undefined as unknown as Uploader, peers: [], reads: [], pending: [] };
+    const ports: UploaderPorts = {
+      send: () => {},
+      close: () => {},
+      peers: () => w.peers,
+      copies: (index) => shared.copies[index],
+      copiesEpoch: () => shared.epoch,
+      peerPieces: (peer) => shared.pieces.get(peer.key) ?? 0,
+      read: (peer, request) => {
+        w.reads.push(`${peer.key}:${request.index}:${request.begin}`);
+        w.pending.push({ peer, index: request.index, begin: request.begin });
+      },
+      serving: () => true,
+    };
+    w.uploader = new make(info, Bitfield.full(PIECES), ports);
+    return w;
+  }
+
+  function addPeer(w: World, key: string, now: number): void {
+    const peer = new PeerState(key, w.peers.length, now, new UploadQueue(undefined, now));
+    peer.choke.setChoking(false, now);
+    w.peers.push(peer);
+  }
+
+  function run(seed: number, steps: number): { reads: number; late: number } {
+    const random = mulberry32(seed);
+    const int = (n: number) => Math.floor(random() * n);
+    const shared = {
+      copies: Array.from({ length: PIECES }, () => int(4)),
+      epoch: 0,
+      pieces: new Map<string, number>(),
+    };
+    const worlds = [world(Uploader, shared), world(RankAllUploader, shared)];
+    let now = 0;
+    let nextPeer = 0;
+    let late = 0;
+    const each = (f: (w: World) => void) => worlds.forEach(f);
+    for (let i = 0; i < 4; i++) {
+      const key = `p${nextPeer++}`;
+      each((w) => addPeer(w, key, now));
+    }
+    each((w) => w.uploader.onUploadQueue(0, now));
+    for (let step = 0; step < steps; step++) {
+      const op = int(100);
+      const [a] = worlds;
+      if (op < 40 && a.peers.length > 0) {
+        const at = int(a.peers.length);
+        const request = { index: int(PIECES), begin: int(BLOCKS) * BLOCK_SIZE, length: BLOCK_SIZE };
+        each((w) => w.uploader.onRequest(w.peers[at], request, now));
+      } else if (op < 50 && a.peers.length > 0) {
+        const at = int(a.peers.length);
+        const request = { index: int(PIECES), begin: int(BLOCKS) * BLOCK_SIZE, length: BLOCK_SIZE };
+        each((w) => w.uploader.onCancel(w.peers[at], request, now));
+      } else if (op < 65 && a.pending.length > 0) {
+        const at = int(a.pending.length);
+        each((w) => {
+          const [{ peer, index, begin }] = w.pending.splice(at, 1);
+          w.uploader.onReadDone(peer, index, begin, new Uint8Array(BLOCK_SIZE), now);
+        });
+      } else if (op < 72) {
+        const bytes = int(3) * BLOCK_SIZE;
+        each((w) => w.uploader.onUploadQueue(bytes, now));
+      } else if (op < 78) {
+        const index = int(PIECES);
+        if (int(3) === 0 && shared.copies[index] > 0) {
+          shared.copies[index]--;
+          shared.epoch++;
+        } else shared.copies[index]++;
+      } else if (op < 82 && a.peers.length > 0) {
+        shared.pieces.set(a.peers[int(a.peers.length)].key, int(PIECES + 1));
+      } else if (op < 85 && a.peers.length > 0) {
+        const at = int(a.peers.length);
+        shared.epoch++;
+        each((w) => {
+          const [gone] = w.peers.splice(at, 1);
+          w.pending = w.pending.filter((read) => read.peer !== gone);
+        });
+      } else if (op < 88) {
+        const key = `p${nextPeer++}`;
+        each((w) => addPeer(w, key, now));
+      } else if (op < 91 && a.peers.length > 0) {
+        const at = int(a.peers.length);
+        const backlogged = int(2) === 0;
+        each((w) => w.peers[at].upload.setBacklogged(backlogged));
+      } else if (op < 93 && a.peers.length > 0) {
+        const at = int(a.peers.length);
+        const cap = int(2) === 0 ? undefined : (1 + int(4)) * BLOCK_SIZE;
+        each((w) => w.peers[at].upload.setCap(cap, now));
+      } else if (op < 96) {
+        each((w) => w.uploader.tick(w.peers, now));
+      } else {
+        now += int(5) === 0 ? SERVE_PATIENCE_MS / 2 + int(SERVE_PATIENCE_MS) : int(500);
+      }
+      if (
+        a.peers.some((p) => {
+          const oldest = p.upload.oldestWaiting();
+          return oldest !== undefined && now - oldest.since >= SERVE_PATIENCE_MS;
+        })
+      )
+        late++;
+      expect(worlds[0].reads, `seed ${seed}, step ${step}`).toEqual(worlds[1].reads);
+    }
+    return { reads: worlds[0].reads.length, late };
+  }
+
+  it('reads the same blocks in the same order as ranking every waiting request', () => {
+    let reads = 0;
+    let late = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      const result = run(seed, 600);
+      reads += result.reads;
+      late += result.late;
+    }
+    // The sequences exercised the choice: many reads, some with requests past their patience.
+    expect(reads).toBeGreaterThan(1000);
+    expect(late).toBeGreaterThan(50);
   });
 });

@@ -5,13 +5,16 @@
 // fastest: the piece we have sent least (a seed sends each piece once before repeating, as super-seeding does),
 // then the peer that has fewest pieces (a peer with none becomes one more uploader: copies double each piece time,
 // see spread.ts), then the piece fewest of our peers have, then the peer we have sent least, then the oldest
-// request.
+// request. No ranking of every waiting request per block: each peer keeps its requests in order (waiting-requests.ts),
+// and `chooseServe` compares one request per peer, the first of that peer's by the same order.
 //
 // The adapter opts in by reporting the bytes it holds for this session that have not left yet (the `upload-queue`
 // event): at start (0), and whenever its queue shrinks. Without reports the engine reads as before (each peer's
 // queue paced only by `peer-backlog`); after PACE_SILENCE_MS without one it falls back to that, so an adapter that
 // stops reporting cannot stall the upload.
 import { BLOCK_SIZE } from '../wire';
+import type { UploadQueue } from './upload-queue';
+import type { PieceRank, Waiting } from './waiting-requests';
 
 /** What the transport may hold, in time at our measured upload rate (at least one block). */
 export const PACE_WINDOW_MS = 250;
@@ -91,6 +94,46 @@ export function pickServe(candidates: readonly ServeCandidate[]): number {
   let best = -1;
   for (let i = 0; i < candidates.length; i++) {
     if (best < 0 || serveOrder(candidates[i], candidates[best]) < 0) best = i;
+  }
+  return best;
+}
+
+/** A peer the pacer may serve: its upload queue and the bytes we sent it. */
+export interface ServePeer {
+  readonly upload: UploadQueue;
+  readonly uploaded: number;
+}
+
+/** The waiting request to serve first of all the peers' (undefined for none): the one `pickServe` would pick among
+ * every waiting request of `peers`, offered peer by peer in their order and oldest first, but found from one
+ * candidate per peer. Within a peer the requester's pieces and what we sent it are the same for every request, so its
+ * first by `serveOrder` is its oldest request when that one has waited SERVE_PATIENCE_MS (the oldest has waited
+ * longest), else its first by piece rank (sends, copies, arrival), which its queue keeps. */
+export function chooseServe<P extends ServePeer>(
+  peers: readonly P[],
+  rank: PieceRank,
+  peerPieces: (peer: P) => number,
+  now: number,
+): { peer: P; waiting: Waiting } | undefined {
+  let best: { peer: P; waiting: Waiting } | undefined;
+  let bestRank: ServeCandidate | undefined;
+  for (const peer of peers) {
+    const oldest = peer.upload.oldestWaiting();
+    if (!oldest) continue;
+    const waiting = now - oldest.since >= SERVE_PATIENCE_MS ? oldest : peer.upload.bestWaiting(rank);
+    if (!waiting) continue;
+    const index = waiting.request.index;
+    const candidate: ServeCandidate = {
+      sent: rank.sent(index),
+      copies: rank.copies(index),
+      peerPieces: peerPieces(peer),
+      peerUploaded: peer.uploaded,
+      waitedMs: now - waiting.since,
+    };
+    if (bestRank === undefined || serveOrder(candidate, bestRank) < 0) {
+      best = { peer, waiting };
+      bestRank = candidate;
+    }
   }
   return best;
 }

@@ -35,8 +35,10 @@ export const CHOKE_POLICIES = Object.freeze({
 
 export type ChokePolicyName = keyof typeof CHOKE_POLICIES;
 
-/** tft+credit+forward bites free riders harder, but its seed holds back where every peer wants the same pieces
- * (sequential picking 20 to 30 % slower; docs/lab.md §4). */
-export const DEFAULT_CHOKE_POLICY_NAME: ChokePolicyName = 'tft+credit';
+/** Chosen again under upload pacing (issue 25, docs/lab.md §4): tft+credit+forward meets the goals at 80 leechers
+ * (free riders 2.57×, strategic peers 1.105×, contributors 105.5 s against tit-for-tat's 115.5 s) and two of three at
+ * 500 (1.81×, 0.95×, 134.6 s against 162.4 s), where tft+credit met one at each; its costs to sequential picking and
+ * to the churn experiment's seed, measured before the pacing, are gone under it. */
+export const DEFAULT_CHOKE_POLICY_NAME: ChokePolicyName = 'tft+credit+forward';
 
 export const DEFAULT_CHOKE_POLICY: ChokePolicy = CHOKE_POLICIES[DEFAULT_CHOKE_POLICY_NAME];

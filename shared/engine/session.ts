@@ -375,6 +375,7 @@ export class TorrentSession implements Session {
       close: (peer, reason) => this.connections.close(peer, reason),
       peers: () => this.peers.values(),
       copies: (index) => downloader.availability(index),
+      copiesEpoch: () => downloader.copiesEpoch,
       peerPieces: (peer) => downloader.peerPieces(peer.key),
       read: (peer, request: BlockRequest) => this.out.push({ type: 'read', peer: peer.key, ...request }),
       serving: () => this.state !== 'paused',

@@ -48,6 +48,19 @@ describe('UploadQueue (one peer’s requests to us)', () => {
     expect(queue.size).toBe(0);
   });
 
+  it('takes a waiting request out of order when a read slot and the budget allow, and counts the bytes read', () => {
+    const queue = new UploadQueue(BLOCK_SIZE, 0); // one block a second
+    for (let i = 0; i < 3; i++) queue.enqueue(block(i), i);
+    expect(queue.takeWaiting(block(2), 0)).toBeUndefined(); // no budget yet
+    expect(queue.takeWaiting(block(2), 1000)).toEqual(block(2));
+    expect(queue.takeWaiting(block(2), 5000)).toBeUndefined(); // not waiting any more
+    expect(queue.readingBytes).toBe(BLOCK_SIZE);
+    expect(queue.oldestWaiting()).toMatchObject({ request: block(0), since: 0 });
+    expect([...queue.waitingInOrder()].map((w) => w.request.index)).toEqual([0, 1]);
+    queue.finishRead(2, 0);
+    expect(queue.readingBytes).toBe(0);
+  });
+
   it('drops everything on a choke: the reads in progress first, then the waiting requests', () => {
     const queue = new UploadQueue(undefined, 0);
     queue.enqueue(block(5));

@@ -1,10 +1,11 @@
-// The upload side of one peer (the uploader's per-peer state, uploader.ts): the requests it made to us (a FIFO
-// waiting for a read slot), the reads in progress, the upload budget (a token bucket of at most one second's worth, at
+// The upload side of one peer (the uploader's per-peer state, uploader.ts): the requests it made to us waiting for a
+// read slot (in arrival order and in the pacer's order, waiting-requests.ts), the reads in progress, the upload budget (a token bucket of at most one second's worth, at
 // least one block, of the peer's upload cap) deciding when a queued request may be read, whether its transport is
 // backlogged, and what we sent it.
 import { BLOCK_SIZE } from '../wire';
 import type { BlockRequest } from './block-geometry';
 import { CHOKE_RATE_WINDOW_MS, RateMeter } from './rate';
+import { WaitingRequests, type PieceRank, type Waiting } from './waiting-requests';
 
 /** How many requests we queue per peer (our `reqq`); more are discarded. */
 export const OUR_REQQ = 250;
@@ -13,10 +14,10 @@ export const READS_PER_PEER = 16;
 const key = (index: number, begin: number): string => `${index}:${begin}`;
 
 export class UploadQueue {
-  /** Requests waiting for a read slot, oldest first, and when each came. */
-  private readonly incoming: BlockRequest[] = [];
-  private readonly since: number[] = [];
+  /** Requests waiting for a read slot. */
+  private readonly incoming = new WaitingRequests();
   private readonly reading = new Map<string, BlockRequest>();
+  private _readingBytes = 0;
   /** Upload rate cap, bytes/s (undefined: none), and the bytes the peer may still be sent now. */
   private cap: number | undefined;
   private budget = 0;
@@ -86,11 +87,11 @@ export class UploadQueue {
 
   /** Requests queued or being read. */
   get size(): number {
-    return this.incoming.length + this.reading.size;
+    return this.incoming.size + this.reading.size;
   }
 
   get waiting(): number {
-    return this.incoming.length;
+    return this.incoming.size;
   }
 
   full(): boolean {
@@ -99,93 +100,96 @@ export class UploadQueue {
 
   /** The block is queued or being read already. */
   holds(index: number, begin: number): boolean {
-    return (
-      this.reading.has(key(index, begin)) || this.incoming.some((r) => r.index === index && r.begin === begin)
-    );
+    return this.reading.has(key(index, begin)) || this.incoming.has(index, begin);
   }
 
+  /** Queues a request (not twice for the same block) to be read. */
   enqueue(request: BlockRequest, now = 0): void {
-    this.incoming.push(request);
-    this.since.push(now);
-  }
-
-  /** When the waiting request at `at` came. */
-  waitingSince(at: number): number {
-    return this.since[at] ?? 0;
+    if (!this.reading.has(key(request.index, request.begin))) this.incoming.add(request, now);
   }
 
   /** Forgets a cancelled request; true if it was being read (a read slot is free again). */
   cancel(index: number, begin: number): boolean {
-    const at = this.incoming.findIndex((r) => r.index === index && r.begin === begin);
-    if (at >= 0) {
-      this.incoming.splice(at, 1);
-      this.since.splice(at, 1);
-      return false;
-    }
-    return this.reading.delete(key(index, begin));
+    if (this.incoming.remove(index, begin)) return false;
+    return this.finishRead(index, begin) !== undefined;
   }
 
-  /** The requests waiting for a read slot, oldest first. */
-  get waitingRequests(): readonly BlockRequest[] {
-    return this.incoming;
+  /** The waiting requests, oldest first, with when each came. */
+  waitingInOrder(): IterableIterator<Waiting> {
+    return this.incoming.inArrivalOrder();
+  }
+
+  /** The waiting request that came first. */
+  oldestWaiting(): Waiting | undefined {
+    return this.incoming.oldest();
+  }
+
+  /** The waiting request the pacer would serve first of this peer's (pacer.ts). */
+  bestWaiting(rank: PieceRank): Waiting | undefined {
+    return this.incoming.best(rank);
   }
 
   /** Bytes of the reads in progress. */
   get readingBytes(): number {
-    let bytes = 0;
-    for (const request of this.reading.values()) bytes += request.length;
-    return bytes;
+    return this._readingBytes;
   }
 
-  /** Starts reading the waiting request at `at` (out of order), if a read slot and the budget allow it now. */
-  takeWaiting(at: number, now: number): BlockRequest | undefined {
-    const request = this.incoming[at];
-    if (!request || this.reading.size >= READS_PER_PEER) return undefined;
+  /** Starts reading a waiting request (out of order), if a read slot and the budget allow it now. */
+  takeWaiting(request: BlockRequest, now: number): BlockRequest | undefined {
+    if (!this.incoming.has(request.index, request.begin) || this.reading.size >= READS_PER_PEER)
+      return undefined;
     if (this.cap !== undefined) {
       this.refill(now);
       if (this.budget < request.length) return undefined;
       this.budget -= request.length;
     }
-    this.incoming.splice(at, 1);
-    this.since.splice(at, 1);
-    this.reading.set(key(request.index, request.begin), request);
+    this.incoming.remove(request.index, request.begin);
+    this.startRead(request);
     return request;
   }
 
-  /** The requests to read now: up to the read slots (`slots`, at most READS_PER_PEER), and within the budget when the
-   * peer's upload is capped. */
+  /** The requests to read now, oldest first: up to the read slots (`slots`, at most READS_PER_PEER), and within the
+   * budget when the peer's upload is capped. */
   take(now: number, slots = READS_PER_PEER): BlockRequest[] {
     const cap = this.cap;
     this.refill(now);
     const reads: BlockRequest[] = [];
     const limit = Math.min(READS_PER_PEER, slots);
-    while (this.reading.size < limit && this.incoming.length > 0) {
+    while (this.reading.size < limit) {
+      const oldest = this.incoming.oldest();
+      if (!oldest) break;
+      const { request } = oldest;
       if (cap !== undefined) {
-        if (this.budget < this.incoming[0].length) break;
-        this.budget -= this.incoming[0].length;
+        if (this.budget < request.length) break;
+        this.budget -= request.length;
       }
-      const request = this.incoming.shift() as BlockRequest;
-      this.since.shift();
-      this.reading.set(key(request.index, request.begin), request);
+      this.incoming.remove(request.index, request.begin);
+      this.startRead(request);
       reads.push(request);
     }
     return reads;
+  }
+
+  private startRead(request: BlockRequest): void {
+    this.reading.set(key(request.index, request.begin), request);
+    this._readingBytes += request.length;
   }
 
   /** A read finished (or failed): the request it was for, unless it was cancelled or dropped meanwhile. */
   finishRead(index: number, begin: number): BlockRequest | undefined {
     const k = key(index, begin);
     const request = this.reading.get(k);
+    if (!request) return undefined;
     this.reading.delete(k);
+    this._readingBytes -= request.length;
     return request;
   }
 
   /** Drops everything (the peer is choked): the requests being read, then the queued ones, to reject. */
   drop(): BlockRequest[] {
-    const dropped = [...this.reading.values(), ...this.incoming];
-    this.incoming.length = 0;
-    this.since.length = 0;
+    const dropped = [...this.reading.values(), ...this.incoming.clear()];
     this.reading.clear();
+    this._readingBytes = 0;
     return dropped;
   }
 }

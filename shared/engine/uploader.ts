@@ -10,9 +10,10 @@ import type { WireMessage } from '../wire';
 import { BLOCK_SIZE } from '../wire';
 import type { PeerState } from './peer';
 import type { BlockRequest } from './block-geometry';
-import { pickServe, UploadPacer, type ServeCandidate } from './pacer';
+import { chooseServe, UploadPacer } from './pacer';
 import { RateMeter } from './rate';
 import { READS_PER_PEER } from './upload-queue';
+import type { PieceRank } from './waiting-requests';
 
 export { OUR_REQQ, READS_PER_PEER, UploadQueue } from './upload-queue';
 
@@ -40,6 +41,8 @@ export interface UploaderPorts {
   peers(): Iterable<PeerState>;
   /** How many of our peers have the piece. */
   copies(index: number): number;
+  /** Moves whenever a copy count may have fallen (a peer's pieces forgotten or replaced). */
+  copiesEpoch(): number;
   /** How many pieces the peer has. */
   peerPieces(peer: PeerState): number;
   /** Read a block from storage; the answer comes back as `onReadDone` or `onReadFailed`. */
@@ -58,15 +61,24 @@ export class Uploader {
   readonly pacer = new UploadPacer();
   /** Times each piece was sent (any block of it), for the pacer's order. */
   private readonly sentPieces: Uint32Array;
+  /** How the pacer ranks a piece: times sent, then copies among our peers. */
+  protected readonly rank: PieceRank;
   private wasPaced = false;
 
   constructor(
     private readonly info: TorrentInfo,
     /** Pieces we have (the downloader's bitfield, shared). */
     private readonly have: Bitfield,
-    private readonly ports: UploaderPorts,
+    protected readonly ports: UploaderPorts,
   ) {
-    this.sentPieces = new Uint32Array(info.pieceCount);
+    const sentPieces = (this.sentPieces = new Uint32Array(info.pieceCount));
+    this.rank = {
+      sent: (index) => sentPieces[index],
+      copies: (index) => ports.copies(index),
+      get epoch() {
+        return ports.copiesEpoch();
+      },
+    };
   }
 
   onRequest(peer: PeerState, request: BlockRequest, now: number): void {
@@ -130,29 +142,15 @@ export class Uploader {
   /** Paced: while the transport has room, reads the best waiting request of any unchoked peer (pacer.ts). */
   private pumpPaced(now: number): void {
     this.wasPaced = true;
-    const peers = [...this.ports.peers()].filter((p) => !p.backlogged && p.upload.waiting > 0);
-    if (peers.length === 0) return;
     let reading = 0;
     for (const peer of this.ports.peers()) reading += peer.upload.readingBytes;
     const capacity = this.capacity.estimate;
+    if (this.pacer.room(capacity, reading) <= 0) return;
+    const peers = [...this.ports.peers()].filter((p) => !p.backlogged && p.upload.waiting > 0);
     while (this.pacer.room(capacity, reading) > 0) {
-      const offers: Array<{ peer: PeerState; at: number } & ServeCandidate> = [];
-      for (const peer of peers) {
-        peer.upload.waitingRequests.forEach((request, at) =>
-          offers.push({
-            peer,
-            at,
-            sent: this.sentPieces[request.index],
-            copies: this.ports.copies(request.index),
-            peerPieces: this.ports.peerPieces(peer),
-            peerUploaded: peer.uploaded,
-            waitedMs: now - peer.upload.waitingSince(at),
-          }),
-        );
-      }
-      const best = offers[pickServe(offers)];
+      const best = this.choose(peers, now);
       if (!best) return;
-      const request = best.peer.upload.takeWaiting(best.at, now);
+      const request = best.peer.upload.takeWaiting(best.request, now);
       if (!request) {
         // No read slot or budget for this peer now: its requests wait for the next pump.
         peers.splice(peers.indexOf(best.peer), 1);
@@ -161,6 +159,15 @@ export class Uploader {
       reading += request.length;
       this.ports.read(best.peer, request);
     }
+  }
+
+  /** The waiting request to read next, and whose: the pacer's first among `peers` (pacer.ts, `chooseServe`). */
+  protected choose(
+    peers: readonly PeerState[],
+    now: number,
+  ): { peer: PeerState; request: BlockRequest } | undefined {
+    const best = chooseServe(peers, this.rank, (peer) => this.ports.peerPieces(peer), now);
+    return best && { peer: best.peer, request: best.waiting.request };
   }
 
   /** Capped peers' queues wait for their budget: the clock lets them through. The upload split is set first. */

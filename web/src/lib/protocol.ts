@@ -99,6 +99,8 @@ export type MainToWorker =
   | { type: 'reachability'; infoHashHex: string; problem?: string }
   /** The peer's data channel is not draining what we send (or drained again): upload backpressure. */
   | { type: 'peer-backlog'; infoHashHex: string; peer: string; backlogged: boolean }
+  /** What the torrent's data channels hold that has not left (our queues and their buffers): upload pacing. */
+  | { type: 'upload-queue'; infoHashHex: string; bytes: number }
   /** A stream (a player, a save) needs these pieces first, the first now; `seek` drops earlier wishes. */
   | { type: 'want-pieces'; infoHashHex: string; pieces: number[]; seek: boolean }
   /** The page is going away: announce stopped where possible, flush storage. */

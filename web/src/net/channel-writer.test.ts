@@ -9,6 +9,7 @@ import {
   RateLimiter,
   type ChannelLike,
 } from './channel-writer';
+import { POLL_MS, UploadQueueReport } from './upload-queue-report';
 
 class FakeChannel implements ChannelLike {
   bufferedAmount = 0;
@@ -249,5 +250,35 @@ describe('ChannelWriter', () => {
     }
     expect(at).toBe(200_000);
     expect(joined).toEqual(new Uint8Array(data));
+  });
+});
+
+describe('ChannelWriter in an upload-queue report', () => {
+  it('counts its queue and the channel’s buffer until they leave, and leaves the report when it closes', () => {
+    const channel = new FakeChannel();
+    const reports: number[] = [];
+    const report = new UploadQueueReport((bytes) => reports.push(bytes), {
+      now: () => Date.now(),
+      setTimeout: (run, ms) => setTimeout(run, ms),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    });
+    const writer = new ChannelWriter(channel, undefined, () => {}, 16_384);
+    writer.reportTo(report);
+    vi.advanceTimersByTime(POLL_MS);
+    expect(reports).toEqual([0]);
+    writer.write(bytes(16_384)); // into the channel's buffer
+    writer.write(bytes(16_384)); // over the high-water mark: waits in our queue
+    expect(writer.heldBytes).toBe(32_768);
+    vi.advanceTimersByTime(POLL_MS);
+    expect(reports.at(-1)).toBe(32_768);
+    channel.drain(); // the first block left; the second goes into the buffer
+    vi.advanceTimersByTime(POLL_MS);
+    expect(reports.at(-1)).toBe(16_384);
+    channel.drain();
+    vi.advanceTimersByTime(POLL_MS);
+    expect(reports.at(-1)).toBe(0);
+    writer.close();
+    expect(report.heldBytes).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -3,6 +3,7 @@
 // channel's limit is split (as views, no copy). An optional tab-wide upload limit spaces the sends.
 
 import { MAX_MESSAGE_BYTES, type Defer } from '../lib/task';
+import type { UploadQueueReport } from './upload-queue-report';
 
 export { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../lib/task';
 /** Keep at most this much in the channel's own buffer (its hard limit is 16 MiB). */
@@ -90,7 +91,10 @@ export class ChannelWriter {
   private closed = false;
   private flushScheduled = false;
   private backlogged = false;
+  /** Where what this connection holds is summed for the engine's pacing (upload-queue-report.ts). */
+  private report: UploadQueueReport | undefined;
   private readonly onLow = () => {
+    this.report?.changed();
     if (this.waitingFor === 'buffer') {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -116,6 +120,18 @@ export class ChannelWriter {
     return this.queued;
   }
 
+  /** Bytes that have not left: our queue and the channel's own buffer. */
+  get heldBytes(): number {
+    if (this.closed) return 0;
+    return this.queued + (this.channel.readyState === 'open' ? this.channel.bufferedAmount : 0);
+  }
+
+  /** Counts this connection in a torrent's upload-queue report (until it closes). */
+  reportTo(report: UploadQueueReport): void {
+    this.report = report;
+    report.add(this);
+  }
+
   write(data: ArrayBuffer): void {
     if (this.closed) return;
     for (let at = 0; at < data.byteLength; at += MAX_MESSAGE_BYTES) {
@@ -129,6 +145,7 @@ export class ChannelWriter {
       return;
     }
     this.reportBacklog();
+    this.report?.changed();
     if (!this.defer) {
       this.pump();
     } else if (!this.flushScheduled) {
@@ -147,6 +164,8 @@ export class ChannelWriter {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.channel.removeEventListener('bufferedamountlow', this.onLow);
+    this.report?.remove(this);
+    this.report = undefined;
   }
 
   private pump(): void {

@@ -85,6 +85,24 @@ describe('PeerManager', () => {
     expect(manager.connectedCount(T)).toBe(0);
   });
 
+  it('reports what the torrent’s channels hold to the worker (upload pacing), and stops with its last connection', async () => {
+    const { manager, posted, instances } = setup();
+    manager.createPeer(T, false);
+    instances[0].emit('connect');
+    instances[0]._channel.bufferedAmount = 5000;
+    await vi.waitFor(() =>
+      expect(posted.map((p) => p.message)).toContainEqual({
+        type: 'upload-queue',
+        infoHashHex: T,
+        bytes: 5000,
+      }),
+    );
+    instances[0].destroy();
+    const count = posted.filter((p) => p.message.type === 'upload-queue').length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(posted.filter((p) => p.message.type === 'upload-queue')).toHaveLength(count);
+  });
+
   it('does not echo a close the worker asked for', () => {
     const { manager, posted, instances } = setup();
     manager.createPeer(T, false);

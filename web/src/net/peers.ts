@@ -16,6 +16,7 @@ import {
 import { openPeerWriter } from './channel-transport';
 import type { ChannelLike, ChannelWriter, RateLimiter } from './channel-writer';
 import { connectionIdentities } from './identities';
+import { UploadQueueReport } from './upload-queue-report';
 import { pathFromStats } from './peer-path';
 import { noRoute, type Attempt } from './reachability';
 import type { SignalPeer } from './tracker-client';
@@ -120,6 +121,8 @@ interface TorrentPeers {
   connected: Map<string, RtcPeer>;
   /** The latest connection attempts, oldest first (what reachability.ts reads). */
   attempts: Attempt[];
+  /** What its connections hold that has not left, for the engine's upload pacing. */
+  uploadQueue: UploadQueueReport;
   /** Remote peers we had a connection with: a later attempt to one that fails (its offer crossed ours, it left) says
    * nothing of whether it can be reached. */
   reached: Set<string>;
@@ -279,6 +282,7 @@ export class PeerManager {
     if (!torrent) return;
     this.torrents.delete(infoHashHex);
     for (const peer of [...torrent.all]) peer.destroy();
+    torrent.uploadQueue.stop();
     this.options.onAttempts?.(infoHashHex);
   }
 
@@ -289,7 +293,10 @@ export class PeerManager {
   private torrent(infoHashHex: string): TorrentPeers {
     let torrent = this.torrents.get(infoHashHex);
     if (!torrent) {
-      torrent = { all: new Set(), connected: new Map(), attempts: [], reached: new Set() };
+      const uploadQueue = new UploadQueueReport((bytes) =>
+        this.options.post({ type: 'upload-queue', infoHashHex, bytes }),
+      );
+      torrent = { all: new Set(), connected: new Map(), attempts: [], reached: new Set(), uploadQueue };
       this.torrents.set(infoHashHex, torrent);
     }
     return torrent;
@@ -347,6 +354,7 @@ export class PeerManager {
     });
     this.options.onChannelPath?.(inWorker ? 'worker' : 'page');
     if (inWorker) return;
+    peer.writer?.reportTo(torrent.uploadQueue);
     peer.instance.on('data', (chunk: Uint8Array) => {
       // simple-peer wraps each message's ArrayBuffer in a Buffer view without copying: transfer it whole.
       const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;

@@ -274,6 +274,9 @@ export class Client {
       case 'peer-backlog':
         this.hosts.get(message.infoHashHex)?.peerBacklog(message.peer, message.backlogged);
         return;
+      case 'upload-queue':
+        this.hosts.get(message.infoHashHex)?.uploadQueue(message.bytes);
+        return;
       case 'want-pieces':
         this.hosts.get(message.infoHashHex)?.wantPieces(message.pieces, message.seek);
         return;

@@ -96,6 +96,28 @@ describe('PeerChannels', () => {
     expect(delivered[0]).toMatchObject({ infoHashHex: T, peer: 'c7' });
   });
 
+  it("reports what its torrent's channels hold to the engine as upload-queue (pacing), per torrent", async () => {
+    const { channels, delivered } = setup();
+    const channel = new FakeChannel('open');
+    channels.adopt('ch1', channel);
+    channels.bind(T, 'c1', 'ch1');
+    channels.take({ type: 'send', infoHashHex: T, peer: 'c1', data: new ArrayBuffer(3000) });
+    await vi.waitFor(() =>
+      expect(delivered).toContainEqual({
+        type: 'upload-queue',
+        infoHashHex: T,
+        bytes: channel.bufferedAmount,
+      }),
+    );
+    expect(channel.bufferedAmount).toBe(3000);
+    // The channel drains: the next report says so.
+    channel.bufferedAmount = 0;
+    channel.dispatchEvent(new Event('bufferedamountlow'));
+    await vi.waitFor(() =>
+      expect(delivered.at(-1)).toEqual({ type: 'upload-queue', infoHashHex: T, bytes: 0 }),
+    );
+  });
+
   it("writes the engine's sends to the channel instead of posting them, and leaves other peers' to the page", async () => {
     const { channels } = setup();
     const channel = new FakeChannel('open');

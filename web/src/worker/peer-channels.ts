@@ -8,6 +8,7 @@
 import type { MainToWorker, WorkerToMain } from '../lib/protocol';
 import { openPeerWriter } from '../net/channel-transport';
 import { RateLimiter, type ChannelWriter } from '../net/channel-writer';
+import { UploadQueueReport } from '../net/upload-queue-report';
 
 /** The channel's buffer refills from here: `bufferedamountlow` fires when it falls to this mark, as simple-peer
  * set it on the page (the writer tops the buffer up to its high-water mark, 256 KiB). */
@@ -53,6 +54,9 @@ export class PeerChannels {
   private readonly byPeer = new Map<string, Held>();
   /** The tab's upload limit, shared by the channels held here (the page's own limiter paces those it keeps). */
   readonly limiter = new RateLimiter(0);
+  /** Per torrent, what its channels held here have not sent yet, reported to its engine as `upload-queue` (the
+   * engine paces its upload to it, as the page's report does for channels it keeps). One per torrent bound here. */
+  private readonly uploadQueues = new Map<string, UploadQueueReport>();
 
   constructor(private readonly options: PeerChannelsOptions) {}
 
@@ -89,8 +93,20 @@ export class PeerChannels {
       }),
     };
     this.byPeer.set(peerKey(infoHashHex, peer), held);
+    held.peer.writer.reportTo(this.uploadQueueOf(infoHashHex));
     for (const data of held.early.splice(0))
       this.options.deliver({ type: 'peer-data', infoHashHex, peer, data });
+  }
+
+  private uploadQueueOf(infoHashHex: string): UploadQueueReport {
+    let report = this.uploadQueues.get(infoHashHex);
+    if (!report) {
+      report = new UploadQueueReport((bytes) =>
+        this.options.deliver({ type: 'upload-queue', infoHashHex, bytes }),
+      );
+      this.uploadQueues.set(infoHashHex, report);
+    }
+    return report;
   }
 
   /**

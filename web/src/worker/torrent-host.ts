@@ -199,6 +199,11 @@ export class TorrentHost {
     if (this.peers.has(peer)) this.feed({ type: 'peer-backlog', peer, backlogged });
   }
 
+  /** What the torrent's connections hold that has not left (upload-queue-report.ts): the engine paces to it. */
+  uploadQueue(bytes: number): void {
+    if (this.session) this.feed({ type: 'upload-queue', bytes });
+  }
+
   peerClosed(peer: string): void {
     this.paths.delete(peer);
     if (this.peers.delete(peer)) this.feed({ type: 'peer-closed', peer });

@@ -1,0 +1,30 @@
+// The pacer's choice as it was first written (issue 14): every waiting request of every candidate peer ranked by
+// `serveOrder` for each block read, the first of the least served. Kept as the oracle of the incremental order
+// (pacer.ts, `chooseServe`, over waiting-requests.ts) in its property test, and as the baseline of the `pacer`
+// micro-benchmark (bench/engine/pacer.ts).
+import type { BlockRequest } from '../block-geometry';
+import { pickServe, type ServeCandidate } from '../pacer';
+import type { PeerState } from '../peer';
+import { Uploader } from '../uploader';
+
+export class RankAllUploader extends Uploader {
+  protected override choose(
+    peers: readonly PeerState[],
+    now: number,
+  ): { peer: PeerState; request: BlockRequest } | undefined {
+    const offers: Array<{ peer: PeerState; request: BlockRequest } & ServeCandidate> = [];
+    for (const peer of peers) {
+      for (const { request, since } of peer.upload.waitingInOrder())
+        offers.push({
+          peer,
+          request,
+          sent: this.rank.sent(request.index),
+          copies: this.rank.copies(request.index),
+          peerPieces: this.ports.peerPieces(peer),
+          peerUploaded: peer.uploaded,
+          waitedMs: now - since,
+        });
+    }
+    return offers[pickServe(offers)];
+  }
+}

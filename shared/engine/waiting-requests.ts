@@ -1,0 +1,188 @@
+// The requests one peer made to us that wait for a read (part of its upload queue, upload-queue.ts), kept in two
+// orders at once so that neither the unpaced reader nor the pacer ranks them all for each block:
+// - arrival order (a queue with lazy removal): the unpaced reader takes the oldest, and the pacer's patience rule
+//   (pacer.ts, SERVE_PATIENCE_MS) looks at the oldest only;
+// - the pacer's order among one peer's requests, a binary heap on (times the piece was sent, copies of the piece
+//   among our peers, arrival). The requester's pieces and what we sent it rank peers, not requests, so they are the
+//   same for all of them and the pacer compares peers on them (pacer.ts, `chooseServe`).
+// A piece's rank changes outside the heap (a block of it sent, a peer announcing it), so the heap keeps, for each
+// request, the rank it last saw, which never exceeds the real one: the send count only grows, a copy count grows with
+// every `have`, and whenever a count may have fallen (a peer gone, its pieces replaced) the ranking's `epoch` moves
+// and the heap ranks everything again. The top is checked against the real rank and sifted down until it holds it;
+// every other request then ranks at or below its real rank, so the top is the real least.
+import type { BlockRequest } from './block-geometry';
+
+/** Where the pacer's ranking of a piece comes from (the uploader's send counts and the session's copies). */
+export interface PieceRank {
+  /** Times we sent the piece (any block of it) to anyone. */
+  sent(index: number): number;
+  /** How many of our peers have the piece. */
+  copies(index: number): number;
+  /** Moves whenever a copy count may have fallen (or the send counts started again): rank everything again. */
+  readonly epoch: number;
+}
+
+/** A waiting request, with when it came and its place in both orders. */
+export interface Waiting {
+  readonly request: BlockRequest;
+  /** When it came (the session's clock, which never goes back). */
+  readonly since: number;
+  /** Arrival number: the order requests came in. */
+  readonly seq: number;
+  /** The rank the heap last saw (at most the real one). */
+  sent: number;
+  copies: number;
+  /** Position in the heap; -1 once it left the queue. */
+  heapAt: number;
+}
+
+const key = (index: number, begin: number): string => `${index}:${begin}`;
+
+const before = (a: Waiting, b: Waiting): boolean =>
+  a.sent !== b.sent ? a.sent < b.sent : a.copies !== b.copies ? a.copies < b.copies : a.seq < b.seq;
+
+export class WaitingRequests {
+  private readonly byKey = new Map<string, Waiting>();
+  /** Arrival order; entries that left are skipped from `head`, and the array is compacted now and then. */
+  private arrivals: Waiting[] = [];
+  private head = 0;
+  private readonly heap: Waiting[] = [];
+  private nextSeq = 0;
+  /** The ranking (and its epoch) the heap's ranks come from. */
+  private rankedBy: PieceRank | undefined;
+  private rankedAt = -1;
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  has(index: number, begin: number): boolean {
+    return this.byKey.has(key(index, begin));
+  }
+
+  /** Queues a request (one already waiting for the same block is not queued twice). */
+  add(request: BlockRequest, since: number): void {
+    const k = key(request.index, request.begin);
+    if (this.byKey.has(k)) return;
+    // Ranked below everything until the heap looks at it against the real rank.
+    const entry: Waiting = {
+      request,
+      since,
+      seq: this.nextSeq++,
+      sent: -1,
+      copies: -1,
+      heapAt: this.heap.length,
+    };
+    this.byKey.set(k, entry);
+    this.arrivals.push(entry);
+    this.heap.push(entry);
+    this.siftUp(entry.heapAt);
+  }
+
+  /** The request that has waited longest. */
+  oldest(): Waiting | undefined {
+    const { arrivals } = this;
+    while (this.head < arrivals.length && arrivals[this.head].heapAt < 0) this.head++;
+    if (this.head > 64 && this.head * 2 > arrivals.length) {
+      this.arrivals = arrivals.slice(this.head);
+      this.head = 0;
+    }
+    return this.arrivals[this.head];
+  }
+
+  /** The request the pacer serves first of this peer's (least send count, then fewest copies, then oldest). */
+  best(rank: PieceRank): Waiting | undefined {
+    const { heap } = this;
+    if (this.rankedBy !== rank || this.rankedAt !== rank.epoch) this.rerank(rank);
+    while (heap.length > 0) {
+      const top = heap[0];
+      const sent = rank.sent(top.request.index);
+      const copies = rank.copies(top.request.index);
+      if (sent === top.sent && copies === top.copies) return top;
+      top.sent = sent;
+      top.copies = copies;
+      this.siftDown(0);
+    }
+    return undefined;
+  }
+
+  /** Removes a waiting request; undefined if it was not waiting. */
+  remove(index: number, begin: number): Waiting | undefined {
+    const k = key(index, begin);
+    const entry = this.byKey.get(k);
+    if (!entry) return undefined;
+    this.byKey.delete(k);
+    const at = entry.heapAt;
+    const last = this.heap.pop() as Waiting;
+    if (last !== entry) {
+      this.heap[at] = last;
+      last.heapAt = at;
+      this.siftDown(at);
+      this.siftUp(last.heapAt);
+    }
+    entry.heapAt = -1;
+    return entry;
+  }
+
+  /** Every waiting request, oldest first. */
+  *inArrivalOrder(): IterableIterator<Waiting> {
+    for (let i = this.head; i < this.arrivals.length; i++) {
+      const entry = this.arrivals[i];
+      if (entry.heapAt >= 0) yield entry;
+    }
+  }
+
+  /** Empties the queue; the requests, oldest first. */
+  clear(): BlockRequest[] {
+    const requests = [...this.inArrivalOrder()].map((entry) => entry.request);
+    for (const entry of this.heap) entry.heapAt = -1;
+    this.byKey.clear();
+    this.arrivals = [];
+    this.head = 0;
+    this.heap.length = 0;
+    return requests;
+  }
+
+  /** Takes every rank from `rank` again and rebuilds the heap. */
+  private rerank(rank: PieceRank): void {
+    for (const entry of this.heap) {
+      entry.sent = rank.sent(entry.request.index);
+      entry.copies = rank.copies(entry.request.index);
+    }
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
+    this.rankedBy = rank;
+    this.rankedAt = rank.epoch;
+  }
+
+  private siftUp(at: number): void {
+    const { heap } = this;
+    const entry = heap[at];
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!before(entry, heap[parent])) break;
+      heap[at] = heap[parent];
+      heap[at].heapAt = at;
+      at = parent;
+    }
+    heap[at] = entry;
+    entry.heapAt = at;
+  }
+
+  private siftDown(at: number): void {
+    const { heap } = this;
+    const entry = heap[at];
+    const n = heap.length;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const child = right < n && before(heap[right], heap[left]) ? right : left;
+      if (!before(heap[child], entry)) break;
+      heap[at] = heap[child];
+      heap[at].heapAt = at;
+      at = child;
+    }
+    heap[at] = entry;
+    entry.heapAt = at;
+  }
+}

@@ -1,0 +1,106 @@
+// What one torrent's connections hold that has not left yet, reported to its engine session as `upload-queue` (the
+// engine paces its upload to it, shared/engine/pacer.ts), as the lab's uplink reports its queue after every block.
+// A data channel tells when its buffer falls under a threshold, not when each message leaves, so the report looks
+// again every POLL_MS while anything is held (and at once when a writer writes or its channel drains), and every
+// KEEPALIVE_MS while nothing is (under PACE_SILENCE_MS: the engine stays paced while idle). It reports a changed
+// figure, the keep-alive, and any figure after a write or a drain: the engine counts every block it sent since the
+// last report as held, so a block written and gone by the next look (the same figure as before) must be reported
+// too, or the engine waits for the keep-alive with a full window.
+//
+// Both places that write channels use it: the page's writers (peers.ts) and, once channels move into the engine's
+// worker, the worker's. Each writer (channel-writer.ts) is added with `ChannelWriter.reportTo`, which calls
+// `changed` on every write and drain and removes itself when it closes.
+
+/** While anything is held, how often the report looks again. */
+export const POLL_MS = 10;
+/** While nothing is held, how often the report repeats itself (below the engine's PACE_SILENCE_MS of 5 s). */
+export const KEEPALIVE_MS = 1000;
+
+/** A connection's bytes that have not left: its writer's queue and its channel's buffer. */
+export interface HeldBytes {
+  readonly heldBytes: number;
+}
+
+export interface ReportClock {
+  now(): number;
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realClock: ReportClock = {
+  now: () => performance.now(),
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export class UploadQueueReport {
+  private readonly sources = new Set<HeldBytes>();
+  private reported: number | undefined;
+  private reportedAt = -Infinity;
+  private timer: unknown;
+  /** When the pending look is due. */
+  private dueAt = Infinity;
+  /** A write or a drain since the last look. */
+  private dirty = false;
+
+  constructor(
+    private readonly report: (bytes: number) => void,
+    private readonly clock: ReportClock = realClock,
+  ) {}
+
+  /** Counts a connection from now on (the first report follows POLL_MS later). */
+  add(source: HeldBytes): void {
+    this.sources.add(source);
+    this.changed();
+  }
+
+  remove(source: HeldBytes): void {
+    if (!this.sources.delete(source)) return;
+    if (this.sources.size === 0) this.stop();
+    else this.changed();
+  }
+
+  /** A writer wrote or its channel drained: look again soon. */
+  changed(): void {
+    this.dirty = true;
+    if (this.sources.size > 0) this.lookIn(POLL_MS);
+  }
+
+  /** Bytes held now by every connection. */
+  get heldBytes(): number {
+    let bytes = 0;
+    for (const source of this.sources) bytes += source.heldBytes;
+    return bytes;
+  }
+
+  stop(): void {
+    this.sources.clear();
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.dueAt = Infinity;
+  }
+
+  private look(): void {
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.dueAt = Infinity;
+    if (this.sources.size === 0) return;
+    const bytes = this.heldBytes;
+    const now = this.clock.now();
+    if (this.dirty || bytes !== this.reported || now - this.reportedAt >= KEEPALIVE_MS) {
+      this.dirty = false;
+      this.reported = bytes;
+      this.reportedAt = now;
+      this.report(bytes);
+    }
+    this.lookIn(bytes > 0 ? POLL_MS : KEEPALIVE_MS);
+  }
+
+  private lookIn(ms: number): void {
+    const due = this.clock.now() + ms;
+    if (this.timer !== undefined && this.dueAt <= due) return;
+    this.clock.clearTimeout(this.timer);
+    this.dueAt = due;
+    this.timer = this.clock.setTimeout(() => this.look(), ms);
+  }
+}
