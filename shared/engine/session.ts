@@ -380,9 +380,7 @@ export class TorrentSession implements Session {
       read: (peer, request: BlockRequest) => this.out.push({ type: 'read', peer: peer.key, ...request }),
       serving: () => this.state !== 'paused',
     });
-    if (this.state !== 'paused' && this.state !== 'error') {
-      this.state = this.activeState(downloader);
-    }
+    if (this.state !== 'paused' && this.state !== 'error') this.state = this.activeState(downloader);
     return downloader;
   }
 
