@@ -102,6 +102,43 @@ test('a tab with the share link saves the real files; the magnet link alone gets
     sha256: photo.sha256,
     size: photo.bytes.length,
   });
+  // `Save all to a folder` decrypts too: the real tree, byte for byte, in the folder the user picks (a real directory
+  // handle of the origin's private file system).
+  await b.page.evaluate(async () => {
+    const picked = await (
+      await navigator.storage.getDirectory()
+    ).getDirectoryHandle('picked', { create: true });
+    (
+      window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }
+    ).showDirectoryPicker = () => Promise.resolve(picked);
+  });
+  await bItem.getByRole('button', { name: 'Save all to a folder' }).click();
+  const savedTree = () =>
+    b.page.evaluate(async () => {
+      try {
+        const trip = await (
+          await (await navigator.storage.getDirectory()).getDirectoryHandle('picked')
+        ).getDirectoryHandle('trip');
+        const bytesOf = async (folder: FileSystemDirectoryHandle, name: string) => [
+          ...new Uint8Array(await (await (await folder.getFileHandle(name)).getFile()).arrayBuffer()),
+        ];
+        return {
+          notes: await bytesOf(trip, 'notes-secret.txt'),
+          beach: await bytesOf(await trip.getDirectoryHandle('photos'), 'beach.bin'),
+        };
+      } catch {
+        return undefined; // not all written yet
+      }
+    });
+  await expect
+    .poll(
+      async () => {
+        const tree = await savedTree();
+        return tree && [sha256(new Uint8Array(tree.notes)), sha256(new Uint8Array(tree.beach))];
+      },
+      { timeout: 30_000 },
+    )
+    .toEqual([sha256(notes), photo.sha256]);
 
   // C has the magnet link only: it downloads, verifies and seeds the ciphertext like any torrent, and reads nothing.
   const c = await openPeer(browser);
