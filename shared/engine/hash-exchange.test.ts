@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Bitfield } from '../bitfield';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnyInfo, type AnyTorrentInfo } from '../metainfo-v2';
 import { sha1, sha1Sync } from '../testing/sha1';
@@ -199,7 +200,7 @@ describe('hash exchange with a hostile peer', () => {
 });
 
 describe('a session and the v2 handshake bit', () => {
-  function session(withV2: boolean) {
+  function session(withV2: boolean, withLayers = true) {
     const clock = { now: 1000 };
     const info = hybrid.torrent.info;
     const ours = new TorrentSession({
@@ -207,7 +208,7 @@ describe('a session and the v2 handshake bit', () => {
       peerId: idFrom('-SD0001-ourselves'),
       info,
       have: undefined,
-      v2: withV2 ? v2(true) : undefined,
+      v2: withV2 ? v2(withLayers) : undefined,
       random: mulberry32(1),
       now: clock.now,
     });
@@ -237,6 +238,17 @@ describe('a session and the v2 handshake bit', () => {
     peer.send(request());
     expect(peer.closed).toBeUndefined();
     expect(peer.ofType('hashes')).toHaveLength(1);
+  });
+
+  it('asks a v2 peer for the layers it lacks as soon as the peer says what it has, not at the next tick', () => {
+    const seed = session(true, false).peer('v2seed', true);
+    expect(seed.ofType('hash-request')).toEqual([]);
+    seed.send({ type: 'bitfield', bytes: Bitfield.full(hybrid.torrent.info.pieceCount).bytes });
+    expect(seed.ofType('hash-request').length).toBeGreaterThan(0);
+    // A v1 peer with every piece is never asked.
+    const v1 = session(true, false).peer('v1seed', false);
+    v1.send({ type: 'bitfield', bytes: Bitfield.full(hybrid.torrent.info.pieceCount).bytes });
+    expect(v1.ofType('hash-request')).toEqual([]);
   });
 
   it('closes a peer that sends hash messages without the bit, or to a session without v2', () => {

@@ -10,7 +10,9 @@ import type {
   Session,
   SessionOptions,
   SessionStats,
+  V2Options,
 } from '../../../shared/engine/types';
+import type { Sha256 } from '../../../shared/merkle';
 import { formatMagnet, fromHex } from '../../../shared/magnet';
 import { toHex } from '../../../shared/hex';
 import type { FileEntry, Sha1, TorrentInfo } from '../../../shared/metainfo';
@@ -18,6 +20,7 @@ import type { AnnounceStats, PeerPath, TorrentView, WorkerToMain } from '../lib/
 import type { PlaybackPosition } from '../lib/actions';
 import { storageErrorReason } from '../lib/storage';
 import { v2InfoHash } from './v2-hash';
+import { blockHashes, sessionV2 } from './v2-session';
 import type { BatchWriter } from './batch-writer';
 import { filePieces } from './file-blob';
 import { peerRows, shownDownloadRate } from './peer-rows';
@@ -45,6 +48,8 @@ export interface HostContext {
    * files of a share made without copying (which needs the info). */
   pieces: (record: StorageRef, info?: TorrentInfo) => PieceStorage;
   sha1: Sha1;
+  /** SHA-256 for v2 trees: the leaf hashes of pieces checked against their file's tree. */
+  sha256: Sha256;
   post: Post;
   /** Monotonic milliseconds for the engine. */
   clock: () => number;
@@ -83,6 +88,9 @@ export class TorrentHost {
   /** A hybrid's v2 info hash (SHA-256), for its magnet link; the engine and the tracker use the v1 one. */
   infoHashV2: Uint8Array | undefined;
   session: Session | undefined;
+  /** A hybrid's v2 view and known piece layers (see v2-session.ts): its sessions speak v2. Set before `start` by
+   * whoever knows the info then; a magnet's, once its metadata came, serves the sessions started after that. */
+  v2: V2Options | undefined;
   /** Where its verified pieces are kept. */
   readonly pieces: PieceStorage;
   error: string | undefined;
@@ -126,8 +134,10 @@ export class TorrentHost {
     readonly record: TorrentRecord,
     info: TorrentInfo | undefined,
     stored: Bitfield | undefined,
+    v2?: V2Options,
   ) {
     this.infoHashHex = record.infoHashHex;
+    this.v2 = v2;
     this.infoHash = fromHex(record.infoHashHex);
     this.pieces = ctx.pieces(record, info);
     this.baseUploaded = record.uploaded;
@@ -148,6 +158,7 @@ export class TorrentHost {
         peerId: this.ctx.peerId,
         info: this.info,
         have: this.verified,
+        ...(this.v2 && this.info ? { v2: this.v2 } : {}),
         random: this.ctx.random,
         now: this.ctx.clock(),
       });
@@ -489,6 +500,11 @@ export class TorrentHost {
       hash: (data, reply) => {
         this.ctx.sha1(data).then(reply.ok, (error: unknown) => reply.fail(errorMessage(error)));
       },
+      hashBlocks: (data, reply) => {
+        blockHashes(data, this.ctx.sha256).then(reply.ok, (error: unknown) =>
+          reply.fail(errorMessage(error)),
+        );
+      },
       store: (index, data) => this.storePiece(index, data, current),
       read: (peer, index, begin, length) => this.readBlock(peer, index, begin, length, current),
       announce: (event) => {
@@ -507,6 +523,12 @@ export class TorrentHost {
       },
       metadata: (info) => {
         this.setInfo(info, this.session?.verified);
+        // This session's handshakes are sent (without the v2 bit): a hybrid's v2 view serves its later sessions.
+        if (this.infoHashV2 && !this.v2) {
+          void sessionV2(info.infoBytes, { sha1: this.ctx.sha1, sha256: this.ctx.sha256 }).then((v2) => {
+            this.v2 ??= v2;
+          });
+        }
         this.record.name = info.name;
         this.record.infoBytes = info.infoBytes.slice().buffer;
         void this.persist(true);

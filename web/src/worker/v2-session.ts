@@ -1,0 +1,35 @@
+// A hybrid torrent's v2 side in the worker: the v2 view and piece layers its session is given (the session then
+// sets the v2 bit of its handshake, answers and asks for piece layers, and checks each piece against its file's
+// merkle tree), and the leaf hashes those checks ask for (`hashBlocks`: 16 KiB blocks through SubtleCrypto).
+import type { V2Options } from '../../../shared/engine/types';
+import { HASH_SIZE, leafHashes, type Sha256 } from '../../../shared/merkle';
+import { decodeInfoDict } from '../../../shared/metainfo';
+import { parseAnyInfo, type Hashers } from '../../../shared/metainfo-v2';
+
+/**
+ * The v2 options of a torrent's session: its v2 view and the piece layers known here (a share's, a seeded or added
+ * .torrent's; the others are asked of v2 peers). Undefined for a v1 torrent, a v2-only one (the engine runs torrents
+ * by their v1 view) and a hybrid whose v2 part does not parse (its v1 view stands).
+ */
+export async function sessionV2(
+  infoBytes: Uint8Array,
+  hashers: Hashers,
+  pieceLayers?: ReadonlyMap<string, Uint8Array>,
+): Promise<V2Options | undefined> {
+  try {
+    if (decodeInfoDict(infoBytes)['meta version'] !== 2) return undefined;
+    const parsed = await parseAnyInfo(infoBytes, hashers);
+    if (!parsed.v1 || !parsed.v2) return undefined;
+    return { info: parsed.v2, ...(pieceLayers && pieceLayers.size > 0 ? { pieceLayers } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The SHA-256 of each 16 KiB block of `data` (the last one as long as what is left), concatenated. */
+export async function blockHashes(data: Uint8Array, sha256: Sha256): Promise<Uint8Array> {
+  const leaves = await leafHashes(data, sha256);
+  const out = new Uint8Array(leaves.length * HASH_SIZE);
+  leaves.forEach((leaf, i) => out.set(leaf, i * HASH_SIZE));
+  return out;
+}
