@@ -8,6 +8,7 @@ import { createInfo, encodeTorrent } from '../../../shared/metainfo';
 import { encodeAnyTorrent, parseAnyTorrent } from '../../../shared/metainfo-v2';
 import { MemoryStore } from '../lib/storage';
 import { subtleSha1, subtleSha256 } from '../lib/hash';
+import { pieceLayersKey, storedPieceLayers } from './records';
 import { Network, TestPeer, file, randomBytes, until } from './testing/harness';
 
 const KiB = 1024;
@@ -136,6 +137,18 @@ describe('worker client: hybrid torrents with v2 on', () => {
     expect(leeching.sha1Checks).toBe(0);
     expect(await fileBytes(leecher, infoHashHex, 'a.bin')).toEqual(A);
     expect(await fileBytes(leecher, infoHashHex, 'sub/c.bin')).toEqual(C);
+
+    // The layers it learned are kept beside its record: its .torrent carries them, and a reload starts with them.
+    await leecher.client.flush();
+    expect(storedPieceLayers(leecher.memory.data.get(pieceLayersKey(infoHashHex)))).toEqual(
+      parsed.pieceLayers,
+    );
+    const own = await leecher.request({ op: 'get-torrent-file', infoHashHex });
+    if (!own.ok) throw new Error(own.error);
+    const reparsed = await parseAnyTorrent(new Uint8Array(await own.value.blob.arrayBuffer()), hashers);
+    expect(reparsed.pieceLayers).toEqual(parsed.pieceLayers);
+    const reloaded = await startedPeer('B2', leecher.memory);
+    expect(reloaded.session(infoHashHex).options.v2?.pieceLayers).toEqual(parsed.pieceLayers);
   });
 
   it('uses the piece layers of an added hybrid .torrent, and checks every piece against the tree', async () => {

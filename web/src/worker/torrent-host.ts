@@ -20,13 +20,13 @@ import type { AnnounceStats, PeerPath, TorrentView, WorkerToMain } from '../lib/
 import type { PlaybackPosition } from '../lib/actions';
 import { storageErrorReason } from '../lib/storage';
 import { v2InfoHash } from './v2-hash';
-import { blockHashes, sessionV2 } from './v2-session';
+import { blockHashes, knownPieceLayers, sessionV2 } from './v2-session';
 import type { BatchWriter } from './batch-writer';
 import { filePieces } from './file-blob';
 import { peerRows, shownDownloadRate } from './peer-rows';
 import { PieceReadError, type PieceStorage } from './piece-storage';
 import { FilePieceStorage, SharedFileError } from './shared-files';
-import { recordEntry, totalsEntry, type TorrentRecord } from './records';
+import { pieceLayersEntry, recordEntry, totalsEntry, type TorrentRecord } from './records';
 import { findManifest } from './private-share';
 import { PrivateFiles } from '../lib/private-files';
 import { layoutOf, plainFiles, PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
@@ -541,6 +541,7 @@ export class TorrentHost {
       },
       complete: () => {
         this.record.completedAt ??= Date.now();
+        this.keepLearnedLayers();
         void this.persist(false);
         this.ctx.milestone?.();
       },
@@ -548,6 +549,23 @@ export class TorrentHost {
         if (current()) this.fail(reason);
       },
     };
+  }
+
+  /**
+   * Piece layers the session got from peers (a hybrid added without them) are kept beside the record, as a share's
+   * are: later sessions start with them and the .torrent the app hands out carries them.
+   */
+  private keepLearnedLayers(): void {
+    const v2 = this.v2;
+    const known = this.session?.pieceLayers;
+    if (!v2 || !known || (v2.pieceLayers?.size ?? 0) > 0) return;
+    const layers = knownPieceLayers(v2.info, (index) => known.expected(index));
+    if (!layers || layers.size === 0) return;
+    this.v2 = { ...v2, pieceLayers: layers };
+    const [key, value] = pieceLayersEntry(this.infoHashHex, layers);
+    this.ctx.writer.put(key, value).catch(() => {
+      // only a later session asks its peers again
+    });
   }
 
   private storePiece(index: number, data: Uint8Array, current: () => boolean): void {

@@ -4,7 +4,10 @@ import { createInfo } from '../../../shared/metainfo';
 import { createAnyInfo } from '../../../shared/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../lib/hash';
 import { randomBytes } from './testing/harness';
-import { blockHashes, sessionV2 } from './v2-session';
+import { PieceLayers } from '../../../shared/engine/piece-layers';
+import { nodeHashOf } from '../../../shared/engine/file-tree';
+import { sha256Sync } from '../../../shared/sha256';
+import { blockHashes, knownPieceLayers, sessionV2 } from './v2-session';
 
 const hashers = { sha1: subtleSha1, sha256: subtleSha256 };
 const bytes = randomBytes(40 * 1024 + 5, 7);
@@ -53,5 +56,19 @@ describe('blockHashes', () => {
       .update(bytes.subarray(0, 16 * 1024))
       .digest();
     expect(Buffer.from(digests.subarray(0, 32))).toEqual(first);
+  });
+});
+
+describe('knownPieceLayers', () => {
+  it("reads back every layer a session's piece layers know, and nothing while one is missing", async () => {
+    const { info, pieceLayers } = await createAnyInfo([file], {
+      name: 'x.bin',
+      ...hashers,
+      pieceLength: 16384,
+    });
+    const known = new PieceLayers(info.v2!, pieceLayers, nodeHashOf(sha256Sync));
+    expect(knownPieceLayers(info.v2!, (index) => known.expected(index))).toEqual(pieceLayers);
+    const unknown = new PieceLayers(info.v2!, new Map(), nodeHashOf(sha256Sync));
+    expect(knownPieceLayers(info.v2!, (index) => unknown.expected(index))).toBeUndefined();
   });
 });

@@ -4,7 +4,8 @@
 import type { V2Options } from '../../../shared/engine/types';
 import { HASH_SIZE, leafHashes, type Sha256 } from '../../../shared/merkle';
 import { decodeInfoDict } from '../../../shared/metainfo';
-import { parseAnyInfo, type Hashers } from '../../../shared/metainfo-v2';
+import { parseAnyInfo, type Hashers, type TorrentInfoV2 } from '../../../shared/metainfo-v2';
+import { toHex } from '../../../shared/hex';
 
 /**
  * The v2 options of a torrent's session: its v2 view and the piece layers known here (a share's, a seeded or added
@@ -32,4 +33,27 @@ export async function blockHashes(data: Uint8Array, sha256: Sha256): Promise<Uin
   const out = new Uint8Array(leaves.length * HASH_SIZE);
   leaves.forEach((leaf, i) => out.set(leaf, i * HASH_SIZE));
   return out;
+}
+
+/**
+ * The piece layers of every file longer than a piece (by pieces root in hex), read from what a session knows
+ * (`expected`: a piece's hash, the torrent's numbering); undefined while one of them is unknown.
+ */
+export function knownPieceLayers(
+  info: TorrentInfoV2,
+  expected: (index: number) => { hash: Uint8Array } | undefined,
+): Map<string, Uint8Array> | undefined {
+  const layers = new Map<string, Uint8Array>();
+  for (const file of info.files) {
+    if (!file.piecesRoot || file.pieceCount < 2) continue;
+    const first = file.offset / info.pieceLength;
+    const layer = new Uint8Array(file.pieceCount * HASH_SIZE);
+    for (let i = 0; i < file.pieceCount; i++) {
+      const piece = expected(first + i);
+      if (!piece) return undefined;
+      layer.set(piece.hash, i * HASH_SIZE);
+    }
+    layers.set(toHex(file.piecesRoot), layer);
+  }
+  return layers;
 }
