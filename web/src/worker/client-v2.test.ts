@@ -3,7 +3,7 @@
 // 16 KiB block, the `hashBlocks` port); a v1 torrent runs as before.
 import { describe, expect, it } from 'vitest';
 import { TorrentSession } from '../../../shared/engine/session';
-import type { SessionOptions } from '../../../shared/engine/types';
+import type { SessionOptions, V2Options } from '../../../shared/engine/types';
 import { createInfo, encodeTorrent } from '../../../shared/metainfo';
 import { encodeAnyTorrent, parseAnyTorrent } from '../../../shared/metainfo-v2';
 import { MemoryStore } from '../lib/storage';
@@ -58,6 +58,12 @@ class WatchedPeer extends TestPeer {
   }
 }
 
+/** The v2 view a session was started with (not one to come later). */
+function view(watched: Watched): V2Options | undefined {
+  const v2 = watched.options.v2;
+  return v2 && 'info' in v2 ? v2 : undefined;
+}
+
 async function startedPeer(name: string, store?: MemoryStore): Promise<WatchedPeer> {
   const peer = new WatchedPeer(name, store);
   await peer.client.start();
@@ -110,8 +116,8 @@ describe('worker client: hybrid torrents with v2 on', () => {
 
     // The seeder's session speaks v2 and knows every layer (the share's, stored under `layers:`).
     const seeding = seeder.session(infoHashHex);
-    expect(seeding.options.v2?.info.files.map((f) => f.path.join('/'))).toEqual(['a.bin', 'sub/c.bin']);
-    expect(seeding.options.v2?.pieceLayers?.size).toBe(2);
+    expect(view(seeding)?.info.files.map((f) => f.path.join('/'))).toEqual(['a.bin', 'sub/c.bin']);
+    expect(view(seeding)?.pieceLayers?.size).toBe(2);
     expect(seeding.session.pieceLayers?.missing).toBe(0);
 
     // The leecher adds the .torrent without its piece layers: it must ask the seeder for them.
@@ -123,8 +129,8 @@ describe('worker client: hybrid torrents with v2 on', () => {
     const added = await leecher.request({ op: 'add-torrent-file', bytes: bare.slice().buffer });
     expect(added).toMatchObject({ ok: true, value: { infoHashHex } });
     const leeching = leecher.session(infoHashHex);
-    expect(leeching.options.v2).toBeDefined();
-    expect(leeching.options.v2?.pieceLayers).toBeUndefined();
+    expect(view(leeching)).toBeDefined();
+    expect(view(leeching)?.pieceLayers).toBeUndefined();
     expect(leeching.session.pieceLayers?.missing).toBe(2);
 
     await download(infoHashHex);
@@ -148,7 +154,7 @@ describe('worker client: hybrid torrents with v2 on', () => {
     const reparsed = await parseAnyTorrent(new Uint8Array(await own.value.blob.arrayBuffer()), hashers);
     expect(reparsed.pieceLayers).toEqual(parsed.pieceLayers);
     const reloaded = await startedPeer('B2', leecher.memory);
-    expect(reloaded.session(infoHashHex).options.v2?.pieceLayers).toEqual(parsed.pieceLayers);
+    expect(view(reloaded.session(infoHashHex))?.pieceLayers).toEqual(parsed.pieceLayers);
   });
 
   it('uses the piece layers of an added hybrid .torrent, and checks every piece against the tree', async () => {
@@ -158,7 +164,7 @@ describe('worker client: hybrid torrents with v2 on', () => {
     if (!handed.ok) throw new Error(handed.error);
     await leecher.request({ op: 'add-torrent-file', bytes: await handed.value.blob.arrayBuffer() });
     const leeching = leecher.session(infoHashHex);
-    expect(leeching.options.v2?.pieceLayers?.size).toBe(2);
+    expect(view(leeching)?.pieceLayers?.size).toBe(2);
 
     await download(infoHashHex);
     // Every piece belongs to one file (pads align them), and every file's tree is known from the start.
@@ -169,7 +175,32 @@ describe('worker client: hybrid torrents with v2 on', () => {
     // A reload restores it with v2 on, and the layers stored with it.
     await leecher.client.flush();
     const reloaded = await startedPeer('B2', leecher.memory);
-    expect(reloaded.session(infoHashHex).options.v2?.pieceLayers?.size).toBe(2);
+    expect(view(reloaded.session(infoHashHex))?.pieceLayers?.size).toBe(2);
+  });
+
+  it("joins by a hybrid's magnet link announcing v2, and speaks it once the metadata is known", async () => {
+    const { seeder, leecher, download } = await pair();
+    const infoHashHex = await shareTwo(seeder);
+    const magnet = seeder.view(infoHashHex)!.magnet;
+    expect(magnet).toContain('urn:btmh:1220');
+    await leecher.request({ op: 'add-magnet', link: magnet });
+    const leeching = leecher.session(infoHashHex);
+    expect(leeching.options.v2).toEqual({});
+    expect(leeching.session.pieceLayers).toBeUndefined();
+
+    await download(infoHashHex);
+    // The v2 view came after the metadata: the layers are asked of the seeder (a v2 peer, no peer closed).
+    await until(() => leeching.session.pieceLayers?.missing === 0, [seeder.client, leecher.client]);
+    expect(leeching.session.stats(0).peerStats.length).toBe(1);
+    expect(leeching.treeChecks + leeching.sha1Checks).toBeGreaterThanOrEqual(
+      leecher.view(infoHashHex)!.pieceCount,
+    );
+    expect(await fileBytes(leecher, infoHashHex, 'sub/c.bin')).toEqual(C);
+
+    // A bare info hash says nothing of v2: that session runs by v1 until the info is known.
+    const other = await startedPeer('C');
+    await other.request({ op: 'add-magnet', link: infoHashHex });
+    expect(other.session(infoHashHex).options.v2).toBeUndefined();
   });
 
   it('runs a v1 torrent as before: no v2 bit, pieces checked by SHA-1', async () => {

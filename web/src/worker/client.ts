@@ -581,7 +581,8 @@ export class Client {
       if (this.hosts.has(link.infoHashHex)) return { infoHashHex: link.infoHashHex, name: record.name };
       record.length = link.length;
     }
-    this.addHost(record, undefined, undefined);
+    // A hybrid's link (both hashes): its session announces v2 before the metadata, and speaks it once known.
+    this.addHost(record, undefined, undefined, undefined, link.infoHashV2 !== undefined && !link.v2Only);
     return { infoHashHex: record.infoHashHex, name: record.name };
   }
 
@@ -631,8 +632,10 @@ export class Client {
     info: TorrentInfo | undefined,
     stored: Bitfield | undefined,
     v2?: V2Options,
+    hybridLink = false,
   ): TorrentHost {
     const host = new TorrentHost(this.ctx, record, info, stored, v2);
+    host.hybridLink = hybridLink;
     this.hosts.set(record.infoHashHex, host);
     host.start();
     void host.persist(true);

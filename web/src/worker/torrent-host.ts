@@ -10,6 +10,7 @@ import type {
   Session,
   SessionOptions,
   SessionStats,
+  LaterV2,
   V2Options,
 } from '../../../shared/engine/types';
 import type { Sha256 } from '../../../shared/merkle';
@@ -91,6 +92,11 @@ export class TorrentHost {
   /** A hybrid's v2 view and known piece layers (see v2-session.ts): its sessions speak v2. Set before `start` by
    * whoever knows the info then; a magnet's, once its metadata came, serves the sessions started after that. */
   v2: V2Options | undefined;
+  /** Joined by a hybrid's magnet link (btih and btmh): until the info is known its sessions announce v2, and are
+   * given the v2 view once the metadata came (LaterV2). */
+  hybridLink = false;
+  /** The current session's v2 view to come, when it announced v2 without it. */
+  private laterV2: LaterV2 | undefined;
   /** Where its verified pieces are kept. */
   readonly pieces: PieceStorage;
   error: string | undefined;
@@ -158,7 +164,7 @@ export class TorrentHost {
         peerId: this.ctx.peerId,
         info: this.info,
         have: this.verified,
-        ...(this.v2 && this.info ? { v2: this.v2 } : {}),
+        ...this.v2Option(),
         random: this.ctx.random,
         now: this.ctx.clock(),
       });
@@ -184,6 +190,15 @@ export class TorrentHost {
       // The session's first event yields `announce started` and `want-peers`.
       this.feed({ type: 'tick' });
     }
+  }
+
+  /** The session's v2 options: its v2 view when known, else the v2 bit alone for a hybrid joined by magnet link. */
+  private v2Option(): Pick<SessionOptions, 'v2'> {
+    this.laterV2 = undefined;
+    if (this.v2 && this.info) return { v2: this.v2 };
+    if (!this.hybridLink || this.info) return {};
+    this.laterV2 = {};
+    return { v2: this.laterV2 };
   }
 
   get active(): boolean {
@@ -523,10 +538,13 @@ export class TorrentHost {
       },
       metadata: (info) => {
         this.setInfo(info, this.session?.verified);
-        // This session's handshakes are sent (without the v2 bit): a hybrid's v2 view serves its later sessions.
+        // A hybrid's v2 view: for this session if it announced v2 (joined by a hybrid's magnet link), else for the
+        // sessions started after this one (its handshakes went out without the v2 bit).
         if (this.infoHashV2 && !this.v2) {
+          const later = this.laterV2;
           void sessionV2(info.infoBytes, { sha1: this.ctx.sha1, sha256: this.ctx.sha256 }).then((v2) => {
             this.v2 ??= v2;
+            if (later && v2) later.view = v2;
           });
         }
         this.record.name = info.name;
