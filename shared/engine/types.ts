@@ -217,5 +217,9 @@ export interface Session {
   /** Their owner, with the count and bytes (undefined until the info is known). */
   readonly verified: VerifiedPieces | undefined;
   /** A v2 session's piece layers: what piece `index` must hash to, once its file's layer is known. */
-  readonly pieceLayers?: { expected(index: number): { hash: Uint8Array } | undefined };
+  readonly pieceLayers?: {
+    expected(index: number): { hash: Uint8Array } | undefined;
+    /** Files whose layer is still unknown. */
+    readonly missing: number;
+  };
 }

@@ -196,6 +196,9 @@ describe('worker client: hybrid torrents with v2 on', () => {
       leecher.view(infoHashHex)!.pieceCount,
     );
     expect(await fileBytes(leecher, infoHashHex, 'sub/c.bin')).toEqual(C);
+    // The layers are kept, even when they came after the last piece.
+    await until(() => leecher.memory.data.has(pieceLayersKey(infoHashHex)), [seeder.client, leecher.client]);
+    expect(storedPieceLayers(leecher.memory.data.get(pieceLayersKey(infoHashHex)))?.size).toBe(2);
 
     // A bare info hash says nothing of v2: that session runs by v1 until the info is known.
     const other = await startedPeer('C');

@@ -242,6 +242,7 @@ export class TorrentHost {
 
   tick(): void {
     this.feed({ type: 'tick' });
+    if (this.record.completedAt !== undefined) this.keepLearnedLayers(); // layers that came after the last piece
     this.checkSharedFiles();
     // Totals change all the time during a transfer: write them now and then, not on every tick (a readwrite
     // transaction holds up the reads that serve peers).
@@ -576,10 +577,12 @@ export class TorrentHost {
   private keepLearnedLayers(): void {
     const v2 = this.v2;
     const known = this.session?.pieceLayers;
-    if (!v2 || !known || (v2.pieceLayers?.size ?? 0) > 0) return;
-    const layers = knownPieceLayers(v2.info, (index) => known.expected(index));
-    if (!layers || layers.size === 0) return;
+    if (!v2 || v2.pieceLayers || !known || known.missing > 0) return;
+    const layers =
+      knownPieceLayers(v2.info, (index) => known.expected(index)) ?? new Map<string, Uint8Array>();
+    // Looked at once: a torrent whose files are each one piece long has no layer to keep.
     this.v2 = { ...v2, pieceLayers: layers };
+    if (layers.size === 0) return;
     const [key, value] = pieceLayersEntry(this.infoHashHex, layers);
     this.ctx.writer.put(key, value).catch(() => {
       // only a later session asks its peers again
