@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { Bitfield } from '../bitfield';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnyInfo, type AnyTorrentInfo } from '../metainfo-v2';
 import { sha1, sha1Sync } from '../testing/sha1';
 import { sha256 } from '../testing/sha256';
 import type { WireMessage } from '../wire';
 import { ASK_INTERVAL_MS, HashExchange } from './hash-exchange';
+import type { LaterV2 } from './types';
 import type { PeerState } from './peer';
 import { supportsV2 } from '../wire';
 import { TorrentSession } from './session';
@@ -182,7 +184,7 @@ describe('hash exchange with a hostile peer', () => {
     expect(leech.closed[1]).toBe('hashes we did not ask for');
     leech.room.onMessage(leech.peer, { ...request, type: 'hash-reject' }, 0);
     expect(leech.closed[2]).toBe('a hash reject of nothing asked');
-    expect(leech.room.layers.missing).toBe(1);
+    expect(leech.room.layers?.missing).toBe(1);
   });
 
   it('rejects what it cannot answer and answers what it knows', () => {
@@ -199,15 +201,15 @@ describe('hash exchange with a hostile peer', () => {
 });
 
 describe('a session and the v2 handshake bit', () => {
-  function session(withV2: boolean) {
+  function session(withV2: boolean | LaterV2, withLayers = true, known = true) {
     const clock = { now: 1000 };
     const info = hybrid.torrent.info;
     const ours = new TorrentSession({
       infoHash: info.infoHash,
       peerId: idFrom('-SD0001-ourselves'),
-      info,
+      info: known ? info : undefined,
       have: undefined,
-      v2: withV2 ? v2(true) : undefined,
+      v2: withV2 === true ? v2(withLayers) : withV2 || undefined,
       random: mulberry32(1),
       now: clock.now,
     });
@@ -218,7 +220,7 @@ describe('a session and the v2 handshake bit', () => {
       mock.handshake({ v2: peerV2 });
       return mock;
     };
-    return { peer };
+    return { peer, ours, clock };
   }
   const root = () => hybrid.info.v2!.files[0].piecesRoot!;
   const request = () => ({
@@ -237,6 +239,40 @@ describe('a session and the v2 handshake bit', () => {
     peer.send(request());
     expect(peer.closed).toBeUndefined();
     expect(peer.ofType('hashes')).toHaveLength(1);
+  });
+
+  it('asks a v2 peer for the layers it lacks as soon as the peer says what it has, not at the next tick', () => {
+    const seed = session(true, false).peer('v2seed', true);
+    expect(seed.ofType('hash-request')).toEqual([]);
+    seed.send({ type: 'bitfield', bytes: Bitfield.full(hybrid.torrent.info.pieceCount).bytes });
+    expect(seed.ofType('hash-request').length).toBeGreaterThan(0);
+    // A v1 peer with every piece is never asked.
+    const v1 = session(true, false).peer('v1seed', false);
+    v1.send({ type: 'bitfield', bytes: Bitfield.full(hybrid.torrent.info.pieceCount).bytes });
+    expect(v1.ofType('hash-request')).toEqual([]);
+  });
+
+  it('announced before its v2 view (a magnet), rejects hash requests, then speaks v2 once given the view', () => {
+    const magnet = session({}, false, false).peer('v2peer', true);
+    const [handshake] = magnet.received;
+    expect(handshake.kind === 'handshake' && supportsV2(handshake.handshake.reserved)).toBe(true);
+    magnet.send(request());
+    expect(magnet.closed).toBeUndefined();
+    expect(magnet.ofType('hash-reject')).toEqual([{ ...request(), type: 'hash-reject' }]);
+    magnet.send({ ...request(), type: 'hash-reject' });
+    expect(magnet.closed).toBe('hash-reject of nothing asked');
+
+    const later: LaterV2 = {};
+    const { peer, ours, clock } = session(later, false);
+    const seed = peer('v2seed', true);
+    seed.send({ type: 'bitfield', bytes: Bitfield.full(hybrid.torrent.info.pieceCount).bytes });
+    expect(ours.pieceLayers).toBeUndefined();
+    expect(seed.ofType('hash-request')).toEqual([]);
+    // The view comes: the next tick asks the seed for the layer.
+    later.view = v2(false);
+    expect(ours.pieceLayers?.missing).toBe(1);
+    seed.absorb(ours.handle({ type: 'tick' }, clock.now));
+    expect(seed.ofType('hash-request').length).toBeGreaterThan(0);
   });
 
   it('closes a peer that sends hash messages without the bit, or to a session without v2', () => {

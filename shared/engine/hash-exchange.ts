@@ -7,7 +7,7 @@ import type { WireMessage } from '../wire';
 import { nodeHashOf } from './file-tree';
 import type { PeerState } from './peer';
 import { PieceLayers } from './piece-layers';
-import type { PeerKey, V2Options } from './types';
+import type { LaterV2, PeerKey, V2Options } from './types';
 
 export type { V2Options } from './types';
 
@@ -24,33 +24,48 @@ export interface HashExchangePorts {
 export const ASK_INTERVAL_MS = 1000;
 
 export class HashExchange {
-  readonly layers: PieceLayers;
+  private known: PieceLayers | undefined;
   private lastAsk: number | undefined;
 
   constructor(
-    options: V2Options,
+    private readonly options: V2Options | LaterV2,
     private readonly ports: HashExchangePorts,
     /** Pieces the peer says it has (0 before the info, or when it has none). */
     private readonly peerPieces: (key: PeerKey) => number,
-  ) {
-    this.layers = new PieceLayers(
-      options.info,
-      options.pieceLayers ?? new Map(),
-      options.nodeHash ?? nodeHashOf(sha256Sync),
+  ) {}
+
+  /** The piece layers, once the v2 view is known (at once, unless it comes later: LaterV2). */
+  get layers(): PieceLayers | undefined {
+    if (this.known) return this.known;
+    const view = 'info' in this.options ? this.options : this.options.view;
+    if (!view) return undefined;
+    this.known = new PieceLayers(
+      view.info,
+      view.pieceLayers ?? new Map(),
+      view.nodeHash ?? nodeHashOf(sha256Sync),
     );
+    this.lastAsk = undefined; // the next tick asks
+    return this.known;
   }
 
   /** A hash message from a v2 peer. */
   onMessage(peer: PeerState, message: HashMessage, now: number): void {
+    const layers = this.layers;
+    if (!layers) {
+      // Announced before the view is known: nothing asked yet, nothing to answer with.
+      if (message.type !== 'hash-request') return this.ports.close(peer, `${message.type} of nothing asked`);
+      const { type: _request, ...range } = message;
+      return this.ports.send(peer, { type: 'hash-reject', ...range });
+    }
     switch (message.type) {
       case 'hash-request':
-        return this.ports.send(peer, this.layers.answer(peer.key, message, now));
+        return this.ports.send(peer, layers.answer(peer.key, message, now));
       case 'hash-reject':
-        if (!this.layers.onReject(peer.key, message))
+        if (!layers.onReject(peer.key, message))
           return this.ports.close(peer, 'a hash reject of nothing asked');
         return this.ask(now);
       case 'hashes': {
-        const verdict = this.layers.onHashes(peer.key, message);
+        const verdict = layers.onHashes(peer.key, message);
         if (!verdict.ok) return this.ports.close(peer, verdict.reason);
         return this.ask(now);
       }
@@ -59,17 +74,20 @@ export class HashExchange {
 
   /** Asks v2 peers that have pieces for the layers we lack (within the bounds of piece-layers.ts). */
   ask(now: number): void {
-    if (this.layers.missing === 0) return;
+    const layers = this.layers;
+    if (!layers || layers.missing === 0) return;
     for (const peer of this.ports.peers.values()) {
       if (!peer.handshaken || !peer.v2 || this.peerPieces(peer.key) === 0) continue;
-      for (const range of this.layers.requestsFor(peer.key, () => true, now))
+      for (const range of layers.requestsFor(peer.key, () => true, now))
         this.ports.send(peer, { type: 'hash-request', ...range });
     }
   }
 
   /** The clock: late requests go to other peers. */
   tick(now: number): void {
-    this.layers.expire(now);
+    const layers = this.layers;
+    if (!layers) return;
+    layers.expire(now);
     if (this.lastAsk !== undefined && now - this.lastAsk < ASK_INTERVAL_MS) return;
     this.lastAsk = now;
     this.ask(now);
@@ -78,16 +96,16 @@ export class HashExchange {
   /** The bytes of a complete piece to hash block by block when its file's layer is known (undefined: check it
    * with SHA-1). */
   treeBytes(index: number, data: Uint8Array): Uint8Array | undefined {
-    const bytes = this.layers.treeBytes(index);
+    const bytes = this.layers?.treeBytes(index);
     return bytes === undefined ? undefined : data.subarray(0, bytes);
   }
 
   /** The leaf hashes of a piece (a `sha256-blocks` answer) lead to its piece hash. */
   pieceGood(index: number, digests: Uint8Array): boolean {
-    return this.layers.checkDigests(index, digests) === true;
+    return this.layers?.checkDigests(index, digests) === true;
   }
 
   peerGone(key: PeerKey): void {
-    this.layers.peerGone(key);
+    this.layers?.peerGone(key);
   }
 }

@@ -65,12 +65,21 @@ export function routeMessage(rooms: MessageRooms, peer: PeerState, message: Wire
       return;
     case 'bitfield':
       rooms.chokes.spreadChanged(peer.spread);
-      if (downloader) return downloader.onBitfield(peer, message.bytes, now);
+      if (downloader) {
+        downloader.onBitfield(peer, message.bytes, now);
+        // A v2 peer with pieces can send the piece layers we lack: asked now, before its first blocks arrive.
+        if (rooms.connected(peer)) rooms.hashes()?.ask(now);
+        return;
+      }
       if (!peer.pending.bitfield(message.bytes)) return rooms.close(peer, 'bitfield too large');
       return;
     case 'have-all':
       rooms.chokes.spreadChanged(peer.spread);
-      if (downloader) return downloader.onHaveAll(peer, now);
+      if (downloader) {
+        downloader.onHaveAll(peer, now);
+        if (rooms.connected(peer)) rooms.hashes()?.ask(now);
+        return;
+      }
       peer.pending.haveAll();
       return;
     case 'reject-request':

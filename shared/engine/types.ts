@@ -60,6 +60,15 @@ export interface V2Options {
   nodeHash?: NodeHash;
 }
 
+/**
+ * A v2 view given later: a hybrid joined by magnet link announces v2 from its first handshake (hash requests get a
+ * `hash reject` meanwhile), and its caller sets `view` once the metadata is parsed; the session takes it up on its
+ * next event and asks for the layers it lacks at its next tick.
+ */
+export interface LaterV2 {
+  view?: V2Options;
+}
+
 export interface SessionOptions {
   infoHash: Uint8Array; // 20 bytes
   peerId: Uint8Array; // ours, 20 bytes
@@ -70,7 +79,7 @@ export interface SessionOptions {
   have?: Bitfield | VerifiedPieces;
   /** A v2 or hybrid torrent's v2 view (with `info`): the session speaks BEP 52 (the v2 handshake bit, piece layers
    * asked of and given to v2 peers). */
-  v2?: V2Options;
+  v2?: V2Options | LaterV2;
   /** Seeded randomness in [0, 1). */
   random: () => number;
   now: number;
@@ -207,4 +216,10 @@ export interface Session {
   readonly have: Bitfield | undefined;
   /** Their owner, with the count and bytes (undefined until the info is known). */
   readonly verified: VerifiedPieces | undefined;
+  /** A v2 session's piece layers: what piece `index` must hash to, once its file's layer is known. */
+  readonly pieceLayers?: {
+    expected(index: number): { hash: Uint8Array } | undefined;
+    /** Files whose layer is still unknown. */
+    readonly missing: number;
+  };
 }

@@ -1,7 +1,7 @@
 // The worker's core: every torrent of the tab, the main thread's requests, restore on start. It takes its storage,
 // SHA-1, session factory and post function as arguments, so Node tests run it over an in-memory store.
 import { Bitfield } from '../../../shared/bitfield';
-import type { Session, SessionOptions } from '../../../shared/engine/types';
+import type { Session, SessionOptions, V2Options } from '../../../shared/engine/types';
 import { MagnetError, parseMagnet, toHex } from '../../../shared/magnet';
 import {
   parseInfo,
@@ -41,6 +41,8 @@ import { sealShare } from './private-share';
 import { PRIVATE_SHARE_NAME } from '../../../shared/private-share';
 import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-files';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
+import { sessionV2 } from './v2-session';
+import { v2InfoHash } from './v2-hash';
 import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
 import { torrentTrackers } from '../lib/trackers';
 
@@ -131,6 +133,7 @@ export class Client {
           : // A magnet's host is made before its metadata is known: its layout is the host's info once it is.
             this.storedPieces(ref.storageId, this.writer, () => info ?? this.hosts.get(ref.storageId)?.info),
       sha1: options.sha1 ?? subtleSha1,
+      sha256: this.sha256,
       post: options.post,
       clock: options.clock ?? (() => performance.now()),
       random: options.random ?? Math.random,
@@ -179,6 +182,7 @@ export class Client {
     for (const record of records) {
       let info: TorrentInfo | undefined;
       let stored: Bitfield | undefined;
+      let v2: V2Options | undefined;
       let failure: string | undefined;
       let needsPermission = false;
       try {
@@ -192,6 +196,7 @@ export class Client {
           if (info.infoHashHex !== record.infoHashHex)
             throw new Error('stored metadata does not match its hash');
           stored = await this.ctx.pieces(record, info).verifiedPieces(info.pieceCount);
+          v2 = await this.v2Of(info);
         }
       } catch (error) {
         if (error instanceof SharedFileError) {
@@ -203,7 +208,7 @@ export class Client {
           info = undefined;
         }
       }
-      const host = new TorrentHost(this.ctx, record, info, stored);
+      const host = new TorrentHost(this.ctx, record, info, stored, v2);
       this.hosts.set(record.infoHashHex, host);
       restored.push(host);
       if (failure) host.error = failure;
@@ -443,7 +448,8 @@ export class Client {
         // Only the .torrent handed out lacks them (v1 clients never need them; v2 ones ask peers)
       }
     }
-    const host = new TorrentHost(this.ctx, record, info, Bitfield.full(info.pieceCount));
+    const v2 = await this.v2Of(info, pieceLayers);
+    const host = new TorrentHost(this.ctx, record, info, Bitfield.full(info.pieceCount), v2);
     await host.persist(true);
     if (host.error !== undefined) {
       await this.deleteStorage(pieces, record);
@@ -578,7 +584,8 @@ export class Client {
       if (this.hosts.has(link.infoHashHex)) return { infoHashHex: link.infoHashHex, name: record.name };
       record.length = link.length;
     }
-    this.addHost(record, undefined, undefined);
+    // A hybrid's link (both hashes): its session announces v2 before the metadata, and speaks it once known.
+    this.addHost(record, undefined, undefined, undefined, link.infoHashV2 !== undefined && !link.v2Only);
     return { infoHashHex: record.infoHashHex, name: record.name };
   }
 
@@ -617,7 +624,9 @@ export class Client {
       downloaded: 0,
       paused: false,
     };
-    this.addHost(record, info, stored);
+    const v2 = await this.v2Of(info, await this.torrentPieceLayers(message.bytes, info));
+    if (this.hosts.has(info.infoHashHex)) return { infoHashHex: info.infoHashHex, name: info.name };
+    this.addHost(record, info, stored, v2);
     return { infoHashHex: info.infoHashHex, name: info.name };
   }
 
@@ -625,8 +634,11 @@ export class Client {
     record: TorrentRecord,
     info: TorrentInfo | undefined,
     stored: Bitfield | undefined,
+    v2?: V2Options,
+    hybridLink = false,
   ): TorrentHost {
-    const host = new TorrentHost(this.ctx, record, info, stored);
+    const host = new TorrentHost(this.ctx, record, info, stored, v2);
+    host.hybridLink = hybridLink;
     this.hosts.set(record.infoHashHex, host);
     host.start();
     void host.persist(true);
@@ -662,13 +674,7 @@ export class Client {
     if (!host) throw new ActionError('Unknown torrent');
     if (!host.info) throw new ActionError('The torrent metadata is not known yet');
     // A hybrid's piece layers go beside its info dictionary where the app has them (shares, seeded .torrents).
-    let pieceLayers: Map<string, Uint8Array> | undefined;
-    try {
-      const [stored] = await this.store.getMany([pieceLayersKey(host.infoHashHex)]);
-      pieceLayers = storedPieceLayers(stored);
-    } catch {
-      pieceLayers = undefined;
-    }
+    const pieceLayers = await this.storedLayers(host.infoHashHex);
     const bytes = encodeAnyTorrent({
       info: host.info,
       ...(pieceLayers ? { pieceLayers } : {}),
@@ -676,6 +682,53 @@ export class Client {
     });
     const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/x-bittorrent' });
     return { blob, name: `${host.info.name}.torrent` };
+  }
+
+  /** A torrent's piece layers as stored beside its record (pieceLayersKey), if any. */
+  private async storedLayers(infoHashHex: string): Promise<Map<string, Uint8Array> | undefined> {
+    try {
+      const [stored] = await this.store.getMany([pieceLayersKey(infoHashHex)]);
+      return storedPieceLayers(stored);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A hybrid's v2 options for its session (v2-session.ts), with `given` piece layers or else those stored for it;
+   * undefined for a v1 torrent.
+   */
+  private async v2Of(
+    info: TorrentInfo,
+    given?: ReadonlyMap<string, Uint8Array>,
+  ): Promise<V2Options | undefined> {
+    const hashers = { sha1: this.ctx.sha1, sha256: this.sha256 };
+    const v2 = await sessionV2(info.infoBytes, hashers, given);
+    if (!v2 || v2.pieceLayers) return v2;
+    const stored = await this.storedLayers(info.infoHashHex);
+    return stored && stored.size > 0 ? { ...v2, pieceLayers: stored } : v2;
+  }
+
+  /**
+   * The piece layers a hybrid .torrent carries (each checked against its file's root), kept beside its record for
+   * later sessions and the .torrent the app hands out; undefined for a v1 one or when they cannot be read.
+   */
+  private async torrentPieceLayers(
+    bytes: ArrayBuffer,
+    info: TorrentInfo,
+  ): Promise<Map<string, Uint8Array> | undefined> {
+    if (!v2InfoHash(info.infoBytes)) return undefined;
+    try {
+      const { pieceLayers } = await parseAnyTorrent(new Uint8Array(bytes), {
+        sha1: this.ctx.sha1,
+        sha256: this.sha256,
+      });
+      if (pieceLayers.size === 0) return undefined;
+      await this.store.setMany([pieceLayersEntry(info.infoHashHex, pieceLayers)]);
+      return pieceLayers;
+    } catch {
+      return undefined; // v2 peers are asked for them
+    }
   }
 
   private getSharedHandles(message: ActionRequest<'get-shared-handles'>): FileSystemFileHandle[] {

@@ -10,7 +10,10 @@ import type {
   Session,
   SessionOptions,
   SessionStats,
+  LaterV2,
+  V2Options,
 } from '../../../shared/engine/types';
+import type { Sha256 } from '../../../shared/merkle';
 import { formatMagnet, fromHex } from '../../../shared/magnet';
 import { toHex } from '../../../shared/hex';
 import type { FileEntry, Sha1, TorrentInfo } from '../../../shared/metainfo';
@@ -18,12 +21,13 @@ import type { AnnounceStats, PeerPath, TorrentView, WorkerToMain } from '../lib/
 import type { PlaybackPosition } from '../lib/actions';
 import { storageErrorReason } from '../lib/storage';
 import { v2InfoHash } from './v2-hash';
+import { blockHashes, knownPieceLayers, sessionV2 } from './v2-session';
 import type { BatchWriter } from './batch-writer';
 import { filePieces } from './file-blob';
 import { peerRows, shownDownloadRate } from './peer-rows';
 import { PieceReadError, type PieceStorage } from './piece-storage';
 import { FilePieceStorage, SharedFileError } from './shared-files';
-import { recordEntry, totalsEntry, type TorrentRecord } from './records';
+import { pieceLayersEntry, recordEntry, totalsEntry, type TorrentRecord } from './records';
 import { findManifest } from './private-share';
 import { PrivateFiles } from '../lib/private-files';
 import { layoutOf, plainFiles, PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
@@ -45,6 +49,8 @@ export interface HostContext {
    * files of a share made without copying (which needs the info). */
   pieces: (record: StorageRef, info?: TorrentInfo) => PieceStorage;
   sha1: Sha1;
+  /** SHA-256 for v2 trees: the leaf hashes of pieces checked against their file's tree. */
+  sha256: Sha256;
   post: Post;
   /** Monotonic milliseconds for the engine. */
   clock: () => number;
@@ -83,6 +89,14 @@ export class TorrentHost {
   /** A hybrid's v2 info hash (SHA-256), for its magnet link; the engine and the tracker use the v1 one. */
   infoHashV2: Uint8Array | undefined;
   session: Session | undefined;
+  /** A hybrid's v2 view and known piece layers (see v2-session.ts): its sessions speak v2. Set before `start` by
+   * whoever knows the info then; a magnet's, once its metadata came, serves the sessions started after that. */
+  v2: V2Options | undefined;
+  /** Joined by a hybrid's magnet link (btih and btmh): until the info is known its sessions announce v2, and are
+   * given the v2 view once the metadata came (LaterV2). */
+  hybridLink = false;
+  /** The current session's v2 view to come, when it announced v2 without it. */
+  private laterV2: LaterV2 | undefined;
   /** Where its verified pieces are kept. */
   readonly pieces: PieceStorage;
   error: string | undefined;
@@ -126,8 +140,10 @@ export class TorrentHost {
     readonly record: TorrentRecord,
     info: TorrentInfo | undefined,
     stored: Bitfield | undefined,
+    v2?: V2Options,
   ) {
     this.infoHashHex = record.infoHashHex;
+    this.v2 = v2;
     this.infoHash = fromHex(record.infoHashHex);
     this.pieces = ctx.pieces(record, info);
     this.baseUploaded = record.uploaded;
@@ -148,6 +164,7 @@ export class TorrentHost {
         peerId: this.ctx.peerId,
         info: this.info,
         have: this.verified,
+        ...this.v2Option(),
         random: this.ctx.random,
         now: this.ctx.clock(),
       });
@@ -173,6 +190,15 @@ export class TorrentHost {
       // The session's first event yields `announce started` and `want-peers`.
       this.feed({ type: 'tick' });
     }
+  }
+
+  /** The session's v2 options: its v2 view when known, else the v2 bit alone for a hybrid joined by magnet link. */
+  private v2Option(): Pick<SessionOptions, 'v2'> {
+    this.laterV2 = undefined;
+    if (this.v2 && this.info) return { v2: this.v2 };
+    if (!this.hybridLink || this.info) return {};
+    this.laterV2 = {};
+    return { v2: this.laterV2 };
   }
 
   get active(): boolean {
@@ -221,6 +247,7 @@ export class TorrentHost {
 
   tick(): void {
     this.feed({ type: 'tick' });
+    if (this.record.completedAt !== undefined) this.keepLearnedLayers(); // layers that came after the last piece
     this.checkSharedFiles();
     // Totals change all the time during a transfer: write them now and then, not on every tick (a readwrite
     // transaction holds up the reads that serve peers).
@@ -494,6 +521,11 @@ export class TorrentHost {
       hash: (data, reply) => {
         this.ctx.sha1(data).then(reply.ok, (error: unknown) => reply.fail(errorMessage(error)));
       },
+      hashBlocks: (data, reply) => {
+        blockHashes(data, this.ctx.sha256).then(reply.ok, (error: unknown) =>
+          reply.fail(errorMessage(error)),
+        );
+      },
       store: (index, data) => this.storePiece(index, data, current),
       read: (peer, index, begin, length) => this.readBlock(peer, index, begin, length, current),
       announce: (event) => {
@@ -512,6 +544,15 @@ export class TorrentHost {
       },
       metadata: (info) => {
         this.setInfo(info, this.session?.verified);
+        // A hybrid's v2 view: for this session if it announced v2 (joined by a hybrid's magnet link), else for the
+        // sessions started after this one (its handshakes went out without the v2 bit).
+        if (this.infoHashV2 && !this.v2) {
+          const later = this.laterV2;
+          void sessionV2(info.infoBytes, { sha1: this.ctx.sha1, sha256: this.ctx.sha256 }).then((v2) => {
+            this.v2 ??= v2;
+            if (later && v2) later.view = v2;
+          });
+        }
         this.record.name = info.name;
         this.record.infoBytes = info.infoBytes.slice().buffer;
         void this.persist(true);
@@ -524,6 +565,7 @@ export class TorrentHost {
       },
       complete: () => {
         this.record.completedAt ??= Date.now();
+        this.keepLearnedLayers();
         void this.persist(false);
         this.ctx.milestone?.();
       },
@@ -531,6 +573,25 @@ export class TorrentHost {
         if (current()) this.fail(reason);
       },
     };
+  }
+
+  /**
+   * Piece layers the session got from peers (a hybrid added without them) are kept beside the record, as a share's
+   * are: later sessions start with them and the .torrent the app hands out carries them.
+   */
+  private keepLearnedLayers(): void {
+    const v2 = this.v2;
+    const known = this.session?.pieceLayers;
+    if (!v2 || v2.pieceLayers || !known || known.missing > 0) return;
+    const layers =
+      knownPieceLayers(v2.info, (index) => known.expected(index)) ?? new Map<string, Uint8Array>();
+    // Looked at once: a torrent whose files are each one piece long has no layer to keep.
+    this.v2 = { ...v2, pieceLayers: layers };
+    if (layers.size === 0) return;
+    const [key, value] = pieceLayersEntry(this.infoHashHex, layers);
+    this.ctx.writer.put(key, value).catch(() => {
+      // only a later session asks its peers again
+    });
   }
 
   private storePiece(index: number, data: Uint8Array, current: () => boolean): void {

@@ -1,0 +1,234 @@
+// Hybrid torrents between two worker clients with v2 on: both sessions set the v2 bit, a leecher without the piece
+// layers gets them from the seeder, and its pieces are checked against their file's merkle tree (SHA-256 of each
+// 16 KiB block, the `hashBlocks` port); a v1 torrent runs as before.
+import { describe, expect, it } from 'vitest';
+import { TorrentSession } from '../../../shared/engine/session';
+import type { SessionOptions, V2Options } from '../../../shared/engine/types';
+import { createInfo, encodeTorrent } from '../../../shared/metainfo';
+import { encodeAnyTorrent, parseAnyTorrent } from '../../../shared/metainfo-v2';
+import { MemoryStore } from '../lib/storage';
+import { subtleSha1, subtleSha256 } from '../lib/hash';
+import { pieceLayersKey, storedPieceLayers } from './records';
+import { Network, TestPeer, file, randomBytes, until } from './testing/harness';
+
+const KiB = 1024;
+const hashers = { sha1: subtleSha1, sha256: subtleSha256 };
+
+/** A session the test watches: what it was given, and the hash jobs it asked for. */
+interface Watched {
+  options: SessionOptions;
+  session: TorrentSession;
+  /** `sha256-blocks` jobs (pieces checked against their file's tree). */
+  treeChecks: number;
+  /** SHA-1 jobs (pieces checked by their v1 hash). */
+  sha1Checks: number;
+}
+
+class WatchedPeer extends TestPeer {
+  readonly sessions: Watched[] = [];
+
+  constructor(name: string, store = new MemoryStore()) {
+    const sessions: Watched[] = [];
+    super(name, store, {
+      createSession: (options) => {
+        const session = new TorrentSession(options);
+        const watched: Watched = { options, session, treeChecks: 0, sha1Checks: 0 };
+        sessions.push(watched);
+        const handle = session.handle.bind(session);
+        session.handle = (event, now) => {
+          const actions = handle(event, now);
+          for (const action of actions) {
+            if (action.type !== 'hash') continue;
+            if (action.algorithm === 'sha256-blocks') watched.treeChecks++;
+            else watched.sha1Checks++;
+          }
+          return actions;
+        };
+        return session;
+      },
+    });
+    this.sessions = sessions;
+  }
+
+  /** The last session made for this torrent. */
+  session(infoHashHex: string): Watched {
+    const found = this.sessions.filter((s) => s.session.stats(0).infoHashHex === infoHashHex).at(-1);
+    if (!found) throw new Error(`${this.name} has no session for ${infoHashHex}`);
+    return found;
+  }
+}
+
+/** The v2 view a session was started with (not one to come later). */
+function view(watched: Watched): V2Options | undefined {
+  const v2 = watched.options.v2;
+  return v2 && 'info' in v2 ? v2 : undefined;
+}
+
+async function startedPeer(name: string, store?: MemoryStore): Promise<WatchedPeer> {
+  const peer = new WatchedPeer(name, store);
+  await peer.client.start();
+  return peer;
+}
+
+/** A seeder and a leecher on one network; `download` connects them and waits until the leecher seeds. */
+async function pair() {
+  const network = new Network();
+  const seeder = await startedPeer('A');
+  const leecher = await startedPeer('B');
+  network.add(seeder);
+  network.add(leecher);
+  const download = async (infoHashHex: string) => {
+    network.connect(seeder, leecher, infoHashHex);
+    await until(() => leecher.view(infoHashHex)?.state === 'seeding', [seeder.client, leecher.client]);
+  };
+  return { seeder, leecher, download };
+}
+
+const A = randomBytes(40 * KiB + 123, 11);
+const C = randomBytes(90 * KiB + 7, 12);
+
+/** Shares two files (a hybrid, HYBRID_SHARES) and returns its info hash. */
+async function shareTwo(peer: TestPeer): Promise<string> {
+  const reply = await peer.request({
+    op: 'share',
+    files: [
+      { file: file(A, 'a.bin'), path: ['a.bin'] },
+      { file: file(C, 'c.bin'), path: ['sub', 'c.bin'] },
+    ],
+    name: 'pair',
+  });
+  if (!reply.ok || !reply.value.infoHashHex) throw new Error(`share failed: ${JSON.stringify(reply)}`);
+  return reply.value.infoHashHex;
+}
+
+async function fileBytes(peer: TestPeer, infoHashHex: string, path: string): Promise<Uint8Array> {
+  const entry = peer.view(infoHashHex)?.files.find((f) => f.path === path);
+  if (!entry) throw new Error(`no ${path}`);
+  const reply = await peer.request({ op: 'get-file', infoHashHex, fileIndex: entry.index });
+  if (!reply.ok) throw new Error(reply.error);
+  return new Uint8Array(await reply.value.arrayBuffer());
+}
+
+describe('worker client: hybrid torrents with v2 on', () => {
+  it('downloads a hybrid share with v2: piece layers from the seeder, pieces checked against the tree', async () => {
+    const { seeder, leecher, download } = await pair();
+    const infoHashHex = await shareTwo(seeder);
+
+    // The seeder's session speaks v2 and knows every layer (the share's, stored under `layers:`).
+    const seeding = seeder.session(infoHashHex);
+    expect(view(seeding)?.info.files.map((f) => f.path.join('/'))).toEqual(['a.bin', 'sub/c.bin']);
+    expect(view(seeding)?.pieceLayers?.size).toBe(2);
+    expect(seeding.session.pieceLayers?.missing).toBe(0);
+
+    // The leecher adds the .torrent without its piece layers: it must ask the seeder for them.
+    const handed = await seeder.request({ op: 'get-torrent-file', infoHashHex });
+    if (!handed.ok) throw new Error(handed.error);
+    const parsed = await parseAnyTorrent(new Uint8Array(await handed.value.blob.arrayBuffer()), hashers);
+    expect(parsed.pieceLayers.size).toBe(2);
+    const bare = encodeAnyTorrent({ info: parsed.info, announce: [] });
+    const added = await leecher.request({ op: 'add-torrent-file', bytes: bare.slice().buffer });
+    expect(added).toMatchObject({ ok: true, value: { infoHashHex } });
+    const leeching = leecher.session(infoHashHex);
+    expect(view(leeching)).toBeDefined();
+    expect(view(leeching)?.pieceLayers).toBeUndefined();
+    expect(leeching.session.pieceLayers?.missing).toBe(2);
+
+    await download(infoHashHex);
+
+    // Both ends saw the other's v2 bit, the layers came over the wire, and pieces were checked block by block.
+    expect(leeching.session.stats(0).peerStats.length).toBe(1);
+    expect(leeching.session.pieceLayers?.missing).toBe(0);
+    // The layers are asked as soon as the seeder says it has pieces: every piece waits for its file's tree.
+    expect(leeching.treeChecks).toBe(leecher.view(infoHashHex)?.pieceCount);
+    expect(leeching.sha1Checks).toBe(0);
+    expect(await fileBytes(leecher, infoHashHex, 'a.bin')).toEqual(A);
+    expect(await fileBytes(leecher, infoHashHex, 'sub/c.bin')).toEqual(C);
+
+    // The layers it learned are kept beside its record: its .torrent carries them, and a reload starts with them.
+    await leecher.client.flush();
+    expect(storedPieceLayers(leecher.memory.data.get(pieceLayersKey(infoHashHex)))).toEqual(
+      parsed.pieceLayers,
+    );
+    const own = await leecher.request({ op: 'get-torrent-file', infoHashHex });
+    if (!own.ok) throw new Error(own.error);
+    const reparsed = await parseAnyTorrent(new Uint8Array(await own.value.blob.arrayBuffer()), hashers);
+    expect(reparsed.pieceLayers).toEqual(parsed.pieceLayers);
+    const reloaded = await startedPeer('B2', leecher.memory);
+    expect(view(reloaded.session(infoHashHex))?.pieceLayers).toEqual(parsed.pieceLayers);
+  });
+
+  it('uses the piece layers of an added hybrid .torrent, and checks every piece against the tree', async () => {
+    const { seeder, leecher, download } = await pair();
+    const infoHashHex = await shareTwo(seeder);
+    const handed = await seeder.request({ op: 'get-torrent-file', infoHashHex });
+    if (!handed.ok) throw new Error(handed.error);
+    await leecher.request({ op: 'add-torrent-file', bytes: await handed.value.blob.arrayBuffer() });
+    const leeching = leecher.session(infoHashHex);
+    expect(view(leeching)?.pieceLayers?.size).toBe(2);
+
+    await download(infoHashHex);
+    // Every piece belongs to one file (pads align them), and every file's tree is known from the start.
+    expect(leeching.treeChecks).toBe(leecher.view(infoHashHex)?.pieceCount);
+    expect(leeching.sha1Checks).toBe(0);
+    expect(await fileBytes(leecher, infoHashHex, 'sub/c.bin')).toEqual(C);
+
+    // A reload restores it with v2 on, and the layers stored with it.
+    await leecher.client.flush();
+    const reloaded = await startedPeer('B2', leecher.memory);
+    expect(view(reloaded.session(infoHashHex))?.pieceLayers?.size).toBe(2);
+  });
+
+  it("joins by a hybrid's magnet link announcing v2, and speaks it once the metadata is known", async () => {
+    const { seeder, leecher, download } = await pair();
+    const infoHashHex = await shareTwo(seeder);
+    const magnet = seeder.view(infoHashHex)!.magnet;
+    expect(magnet).toContain('urn:btmh:1220');
+    await leecher.request({ op: 'add-magnet', link: magnet });
+    const leeching = leecher.session(infoHashHex);
+    expect(leeching.options.v2).toEqual({});
+    expect(leeching.session.pieceLayers).toBeUndefined();
+
+    await download(infoHashHex);
+    // The v2 view came after the metadata: the layers are asked of the seeder (a v2 peer, no peer closed).
+    await until(() => leeching.session.pieceLayers?.missing === 0, [seeder.client, leecher.client]);
+    expect(leeching.session.stats(0).peerStats.length).toBe(1);
+    expect(leeching.treeChecks + leeching.sha1Checks).toBeGreaterThanOrEqual(
+      leecher.view(infoHashHex)!.pieceCount,
+    );
+    expect(await fileBytes(leecher, infoHashHex, 'sub/c.bin')).toEqual(C);
+    // The layers are kept, even when they came after the last piece.
+    await until(() => leecher.memory.data.has(pieceLayersKey(infoHashHex)), [seeder.client, leecher.client]);
+    expect(storedPieceLayers(leecher.memory.data.get(pieceLayersKey(infoHashHex)))?.size).toBe(2);
+
+    // A bare info hash says nothing of v2: that session runs by v1 until the info is known.
+    const other = await startedPeer('C');
+    await other.request({ op: 'add-magnet', link: infoHashHex });
+    expect(other.session(infoHashHex).options.v2).toBeUndefined();
+  });
+
+  it('runs a v1 torrent as before: no v2 bit, pieces checked by SHA-1', async () => {
+    const { seeder, leecher, download } = await pair();
+    const info = await createInfo(
+      [{ path: ['c.bin'], length: C.length, read: async (at: number, n: number) => C.slice(at, at + n) }],
+      { name: 'c.bin', sha1: subtleSha1, pieceLength: 16 * KiB },
+    );
+    const torrent = encodeTorrent({ info, announce: [] });
+    const seeded = await seeder.request({
+      op: 'seed-torrent',
+      torrent: torrent.slice().buffer,
+      files: [{ file: file(C, 'c.bin'), path: ['c.bin'] }],
+      from: 'files',
+    });
+    if (!seeded.ok) throw new Error(seeded.error);
+    const { infoHashHex } = seeded.value;
+    await leecher.request({ op: 'add-torrent-file', bytes: torrent.slice().buffer });
+    await download(infoHashHex);
+
+    const leeching = leecher.session(infoHashHex);
+    expect(seeder.session(infoHashHex).options.v2).toBeUndefined();
+    expect(leeching.options.v2).toBeUndefined();
+    expect(leeching.treeChecks).toBe(0);
+    expect(leeching.sha1Checks).toBe(leecher.view(infoHashHex)?.pieceCount);
+    expect(await fileBytes(leecher, infoHashHex, 'c.bin')).toEqual(C);
+  });
+});
