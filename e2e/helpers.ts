@@ -1,6 +1,8 @@
 // Shared steps for the end-to-end tests: peers as browser contexts, files to share, the torrent items of the UI.
 import {
+  chromium,
   expect,
+  test,
   type Browser,
   type BrowserContext,
   type Download,
@@ -14,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { encode, utf8ToBytes } from '../shared/bencode';
-import { E2E_STATS_TOKEN } from '../playwright.config';
+import { E2E_STATS_TOKEN, LAUNCH_OPTIONS } from '../playwright.config';
 
 /** Generous: a download waits for WebRTC, the tracker and the transfer. */
 export const TRANSFER_TIMEOUT = 90_000;
@@ -29,6 +31,17 @@ export async function openPeer(browser: Browser, path = '/'): Promise<Peer> {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   await openApp(page, path);
+  return { context, page };
+}
+
+/** A Chromium profile kept on disk (its storage survives reloads, like a real browser's), with one page. */
+export async function persistentPeer(): Promise<Peer> {
+  const context = await chromium.launchPersistentContext(tempDir('swarmdrop-profile-'), {
+    ...LAUNCH_OPTIONS,
+    acceptDownloads: true,
+    baseURL: test.info().project.use.baseURL,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
 }
 
@@ -140,6 +153,37 @@ export async function itemNumbers(
     downloaded: await read('downloaded'),
     sessionDownloaded: await read('session-downloaded'),
   };
+}
+
+type ItemNumbers = Awaited<ReturnType<typeof itemNumbers>>;
+
+/**
+ * Waits until a quarter of the torrent's pieces are in (and not all), reloads the page, and waits until it is seeding.
+ * Returns the numbers before the reload and after, and checks that the second session fetched at most the pieces that
+ * were missing before it.
+ */
+export async function reloadAtAQuarter(
+  page: Page,
+  item: Locator,
+): Promise<{ before: ItemNumbers; after: ItemNumbers }> {
+  await expect
+    .poll(
+      async () => {
+        const n = await itemNumbers(item);
+        return n.pieces > 0 ? n.have / n.pieces : 0;
+      },
+      { timeout: TRANSFER_TIMEOUT },
+    )
+    .toBeGreaterThanOrEqual(0.25);
+  const before = await itemNumbers(item);
+  expect(before.have).toBeLessThan(before.pieces);
+  await page.reload();
+  await openApp(page, '/');
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  const after = await itemNumbers(item);
+  const pieceLength = Math.ceil(after.length / after.pieces);
+  expect(after.sessionDownloaded).toBeLessThanOrEqual(after.length - (before.have - 1) * pieceLength);
+  return { before, after };
 }
 
 /** The pieces a torrent item has, as a string of 0 and 1 (from its piece map). */

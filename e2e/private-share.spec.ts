@@ -2,11 +2,10 @@
 // link's fragment carries. A tab with the share link saves and plays the real files; a tab with the magnet link
 // alone, and the tracker, get only ciphertext and one opaque name; a wrong key is refused in plain words; a reload
 // mid-download resumes.
-import { chromium, expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LAUNCH_OPTIONS } from '../playwright.config';
 import { openBundle, serveBundlePage } from './webtorrent-bundle';
 import {
   expectStatus,
@@ -14,7 +13,9 @@ import {
   itemNumbers,
   openApp,
   openPeer,
+  persistentPeer,
   randomFile,
+  reloadAtAQuarter,
   saveFile,
   setUploadLimit,
   sha256,
@@ -240,35 +241,13 @@ test('a tab that joined by the share link resumes after a reload mid-download, a
   await setUploadLimit(a.page, 384);
   const { link } = await sharePrivately(a.page, 'Share files', file.path, 'resume-private.bin');
 
-  const b = await chromium.launchPersistentContext(tempDir('swarmdrop-profile-'), {
-    ...LAUNCH_OPTIONS,
-    acceptDownloads: true,
-    baseURL: test.info().project.use.baseURL,
-  });
-  const page = b.pages()[0] ?? (await b.newPage());
+  const { context: b, page } = await persistentPeer();
   await openApp(page, link.slice(link.indexOf('/#')));
   await page.getByRole('dialog').getByRole('button', { name: 'Download', exact: true }).click();
   const item = torrentItem(page, 'resume-private.bin');
   await expectStatus(item, 'Downloading', TRANSFER_TIMEOUT);
-  await expect
-    .poll(
-      async () => {
-        const n = await itemNumbers(item);
-        return n.pieces > 0 ? n.have / n.pieces : 0;
-      },
-      { timeout: TRANSFER_TIMEOUT },
-    )
-    .toBeGreaterThanOrEqual(0.25);
-  const before = await itemNumbers(item);
-  expect(before.have).toBeLessThan(before.pieces);
-
-  await page.reload();
-  await openApp(page, '/');
-  // The key and the real name came back from this browser's storage.
-  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
-  const after = await itemNumbers(item);
-  const pieceLength = Math.ceil(after.length / after.pieces);
-  expect(after.sessionDownloaded).toBeLessThanOrEqual(after.length - (before.have - 1) * pieceLength);
+  // The key and the real name come back from this browser's storage after the reload.
+  await reloadAtAQuarter(page, item);
   const saved = await saveFile(page, item, 'resume-private.bin');
   expect(saved).toEqual({ sha256: file.sha256, size: file.bytes.length });
   await b.close();

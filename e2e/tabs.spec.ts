@@ -1,14 +1,14 @@
 // Every tab of one browser profile is a full app: one tab holds the engine and the connections, the others show the
 // same list and carry every action to it; when the engine tab closes, another one takes over.
-import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { LAUNCH_OPTIONS } from '../playwright.config';
 import {
   expectStatus,
   itemNumbers,
   openApp,
   openPeer,
+  persistentPeer,
   randomFile,
   saveFile,
   setUploadLimit,
@@ -25,12 +25,7 @@ const OTHER_TAB = /Another SwarmDrop tab of this browser holds the connections/;
 
 /** One persistent profile (storage on disk, like a real browser) with the app open in two tabs. */
 async function twoTabs(): Promise<{ profile: BrowserContext; engineTab: Page; viewTab: Page }> {
-  const profile = await chromium.launchPersistentContext(tempDir('swarmdrop-profile-'), {
-    ...LAUNCH_OPTIONS,
-    acceptDownloads: true,
-    baseURL: test.info().project.use.baseURL,
-  });
-  const engineTab = profile.pages()[0] ?? (await profile.newPage());
+  const { context: profile, page: engineTab } = await persistentPeer();
   await openApp(engineTab);
   await expect(engineTab.getByText(OTHER_TAB)).toHaveCount(0);
   const viewTab = await profile.newPage();
