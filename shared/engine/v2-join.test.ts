@@ -33,9 +33,7 @@ async function made(sizes: number[], version: 'v2' | 'hybrid', pieceLength = 32 
   });
   const info = version === 'v2' ? v2PieceMap(any.v2!) : any.v1!;
   const data = new Uint8Array(info.pieceCount * pieceLength);
-  any.v2!.files.forEach((file, i) =>
-    data.set(contents[Number(file.path[0].slice(5, -4))] ?? [], file.offset),
-  );
+  for (const file of any.v2!.files) data.set(contents[Number(file.path[0].slice(5, -4))], file.offset);
   expect(any.v2!.files.map((file) => file.path[0])).toEqual(files.map((file) => file.path[0]).sort());
   return { any, pieceLayers, torrent: { info, data: data.slice(0, info.length) } };
 }
