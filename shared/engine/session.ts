@@ -32,8 +32,8 @@ import { Uploader } from './uploader';
 import { sessionStatsOf } from './peer-stats';
 import { isTreeOnly } from '../v2-pieces';
 import { TreeWait } from './tree-wait';
-import { V2Join } from './v2-join';
-import { BanList, bytesEqual } from './verify';
+import { V2Join, checkInfo } from './v2-join';
+import { BanList } from './verify';
 import type { VerifiedPieces } from './verified-pieces';
 
 export { MAX_REQUEST_LENGTH } from './uploader';
@@ -146,8 +146,7 @@ export class TorrentSession implements Session {
       piece: (peer, index, begin, block) => this.onPiece(peer, index, begin, block),
     };
     if (options.info) {
-      if (!bytesEqual(options.info.infoHash, options.infoHash))
-        throw new RangeError('info does not match infoHash');
+      checkInfo(options.info, options.infoHash, v2 !== undefined);
       this.setup(options.info, options.have);
     }
   }

@@ -13,7 +13,7 @@ import { toHex } from '../hex';
 import { decodeInfoDict, type TorrentInfo } from '../metainfo';
 import { parseVerifiedV2 } from '../metainfo-v2';
 import { sha256Sync, type Sha256Sync } from '../sha256';
-import { v2PieceMap } from '../v2-pieces';
+import { isTreeOnly, v2PieceMap } from '../v2-pieces';
 import type { MetadataCheck } from './metadata-exchange';
 import type { WireIdentity } from './peer-wire';
 import type { LaterV2, V2Options } from './types';
@@ -112,4 +112,10 @@ export class V2Join {
     this.also.add(view.info.truncatedInfoHashHex);
     this.also.delete(toHex(this.infoHash));
   }
+}
+
+/** Throws unless the info is the torrent's and, without SHA-1 pieces (v2-pieces.ts), comes with its v2 view. */
+export function checkInfo(info: TorrentInfo, infoHash: Uint8Array, v2: boolean): void {
+  if (!bytesEqual(info.infoHash, infoHash)) throw new RangeError('info does not match infoHash');
+  if (isTreeOnly(info) && !v2) throw new RangeError('a torrent without SHA-1 pieces needs its v2 view');
 }
