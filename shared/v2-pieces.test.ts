@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createAnyInfo } from './metainfo-v2';
 import type { SourceFile } from './metainfo';
 import { sha1 } from './testing/sha1';
-import { sha256 } from './testing/sha256';
-import { isTreeOnly, v2PieceMap } from './v2-pieces';
+import { sha256, sha256Sync } from './testing/sha256';
+import { isTreeOnly, storedInfo, v2PieceMap } from './v2-pieces';
 
 const KiB = 1024;
 
@@ -57,5 +57,16 @@ describe('the piece map of a v2 view', () => {
     expect(map.files).toEqual([{ path: ['clip.webm'], length: 50 * KiB, offset: 0 }]);
     expect(map.length).toBe(50 * KiB);
     expect(map.pieceCount).toBe(4);
+  });
+
+  it('reads a stored dictionary by the hash it is kept under: the piece map for the truncated v2 hash', async () => {
+    const files = [source(['a.bin'], 40 * KiB), source(['c.bin'], 5)];
+    const hybrid = (await createAnyInfo(files, { name: 'share', sha1, sha256, pieceLength: 16 * KiB })).info;
+    const v1 = storedInfo(hybrid.infoBytes, hybrid.v1!.infoHash, sha256Sync);
+    expect(isTreeOnly(v1)).toBe(false);
+    expect(v1.infoHashHex).toBe(hybrid.v1!.infoHashHex);
+    const byV2 = storedInfo(hybrid.infoBytes, hybrid.v2!.truncatedInfoHash, sha256Sync);
+    expect(isTreeOnly(byV2)).toBe(true);
+    expect(byV2).toEqual(v2PieceMap(hybrid.v2!));
   });
 });

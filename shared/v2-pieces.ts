@@ -2,8 +2,15 @@
 // btmh-only magnet link. The engine keys its pieces on a TorrentInfo; this one is derived from the file tree: every
 // file starts on a piece boundary (pieces never span files), the gaps are pad files of zeros as in a hybrid, and
 // there are no SHA-1 piece hashes (`pieces` is empty): each piece is checked against its file's merkle tree only.
-import { MetainfoError, type FileEntry, type TorrentInfo } from './metainfo';
-import type { TorrentInfoV2 } from './metainfo-v2';
+import { toHex } from './hex';
+import {
+  MetainfoError,
+  decodeInfoDict,
+  parseVerifiedInfo,
+  type FileEntry,
+  type TorrentInfo,
+} from './metainfo';
+import { parseVerifiedV2, type TorrentInfoV2 } from './metainfo-v2';
 
 /** A torrent run by its v2 view: no SHA-1 piece hashes, every piece checked against its file's tree. */
 export function isTreeOnly(info: TorrentInfo): boolean {
@@ -42,4 +49,24 @@ export function v2PieceMap(v2: TorrentInfoV2): TorrentInfo {
     infoBytes: v2.infoBytes,
     private: v2.private,
   };
+}
+
+/**
+ * The engine's view of an info dictionary kept under `infoHash` after it was checked (the service worker reads the
+ * torrents' records): the piece map when that is the truncated v2 hash (a v2-only torrent, or a torrent added by a
+ * btmh-only magnet link), else the v1 view. `sha256` (synchronous) hashes the dictionary in the first case only.
+ * Throws MetainfoError.
+ */
+export function storedInfo(
+  infoBytes: Uint8Array,
+  infoHash: Uint8Array,
+  sha256: (data: Uint8Array) => Uint8Array,
+): TorrentInfo {
+  const dict = decodeInfoDict(infoBytes);
+  if (dict['meta version'] === 2) {
+    const digest = sha256(infoBytes);
+    if (toHex(digest.subarray(0, 20)) === toHex(infoHash))
+      return v2PieceMap(parseVerifiedV2(infoBytes, digest));
+  }
+  return parseVerifiedInfo(infoBytes, infoHash);
 }
