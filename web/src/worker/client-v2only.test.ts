@@ -4,61 +4,13 @@
 // hybrid share whose magnet link is cut to its btmh part (the seeder runs it by its v1 hash, the leecher by the
 // truncated v2 hash: each accepts the other's).
 import { describe, expect, it } from 'vitest';
-import { TorrentSession } from '../../../shared/engine/session';
-import type { SessionOptions } from '../../../shared/engine/types';
 import { formatMagnet, parseMagnet } from '../../../shared/magnet';
 import { createAnyInfo, encodeAnyTorrent } from '../../../shared/metainfo-v2';
-import { MemoryStore } from '../lib/storage';
 import { subtleSha256 } from '../lib/hash';
-import { Network, TestPeer, file, randomBytes, until } from './testing/harness';
+import { Network, file, randomBytes, until } from './testing/harness';
+import { fileBytes, startedPeer } from './testing/watched';
 
 const KiB = 1024;
-
-interface Watched {
-  options: SessionOptions;
-  session: TorrentSession;
-  treeChecks: number;
-  sha1Checks: number;
-}
-
-class WatchedPeer extends TestPeer {
-  readonly sessions: Watched[];
-
-  constructor(name: string, store = new MemoryStore()) {
-    const sessions: Watched[] = [];
-    super(name, store, {
-      createSession: (options) => {
-        const session = new TorrentSession(options);
-        const watched: Watched = { options, session, treeChecks: 0, sha1Checks: 0 };
-        sessions.push(watched);
-        const handle = session.handle.bind(session);
-        session.handle = (event, now) => {
-          const actions = handle(event, now);
-          for (const action of actions)
-            if (action.type === 'hash') {
-              if (action.algorithm === 'sha256-blocks') watched.treeChecks++;
-              else watched.sha1Checks++;
-            }
-          return actions;
-        };
-        return session;
-      },
-    });
-    this.sessions = sessions;
-  }
-
-  session(infoHashHex: string): Watched {
-    const found = this.sessions.filter((s) => s.session.stats(0).infoHashHex === infoHashHex).at(-1);
-    if (!found) throw new Error(`${this.name} has no session for ${infoHashHex}`);
-    return found;
-  }
-}
-
-async function startedPeer(name: string, store?: MemoryStore): Promise<WatchedPeer> {
-  const peer = new WatchedPeer(name, store);
-  await peer.client.start();
-  return peer;
-}
 
 const A = randomBytes(70 * KiB + 123, 21);
 const B = randomBytes(9 * KiB, 22);
@@ -92,14 +44,6 @@ const chosen = () => [
   { file: file(A, 'a.bin'), path: ['set', 'a.bin'] },
   { file: file(B, 'b.bin'), path: ['set', 'sub', 'b.bin'] },
 ];
-
-async function fileBytes(peer: TestPeer, infoHashHex: string, path: string): Promise<Uint8Array> {
-  const entry = peer.view(infoHashHex)?.files.find((f) => f.path === path);
-  if (!entry) throw new Error(`no ${path}`);
-  const reply = await peer.request({ op: 'get-file', infoHashHex, fileIndex: entry.index });
-  if (!reply.ok) throw new Error(reply.error);
-  return new Uint8Array(await reply.value.arrayBuffer());
-}
 
 async function pairWithV2OnlySeed() {
   const network = new Network();
