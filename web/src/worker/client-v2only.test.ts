@@ -141,5 +141,8 @@ describe('worker client: v2-only torrents and btmh-only magnet links', () => {
     const own = parseMagnet(leecher.view(v2Hex)!.magnet);
     expect(own.infoHashHex).toBe(v1Hex);
     expect(own.infoHashV2Hex).toBe(hybrid.infoHashV2Hex);
+    // It also joins the v1 hash: its tracker clients name it as the alias once the metadata is known.
+    const active = leecher.messages.filter((m) => m.type === 'torrent-active' && m.infoHashHex === v2Hex);
+    expect(active.map((m) => m.type === 'torrent-active' && m.infoHashV2)).toEqual([undefined, v1Hex]);
   });
 });

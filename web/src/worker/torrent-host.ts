@@ -573,6 +573,16 @@ export class TorrentHost {
             if (later && v2) later.view = v2;
           });
         }
+        // A btmh-only link's torrent that turned out hybrid: its tracker clients name the v1 hash as its alias now.
+        const alias = this.v2Alias();
+        if (alias.infoHashV2 && !this.record.paused && !this.halted)
+          this.ctx.post({
+            type: 'torrent-active',
+            infoHashHex: this.infoHashHex,
+            trackers: [...this.record.trackers],
+            stats: this.announceStats(),
+            ...alias,
+          });
         this.record.name = info.name;
         this.record.infoBytes = info.infoBytes.slice().buffer;
         void this.persist(true);
