@@ -125,6 +125,12 @@ describe('worker client: v2-only torrents and btmh-only magnet links', () => {
     await until(() => seeder.view(v1Hex)!.magnet.includes('btmh'), [seeder.client]);
     const hybrid = parseMagnet(seeder.view(v1Hex)!.magnet);
     const cut = formatMagnet({ infoHashV2: hybrid.infoHashV2, v2Only: true, name: hybrid.name });
+    // The seeder's own tab takes the cut link as the torrent it has.
+    expect(await seeder.request({ op: 'add-magnet', link: cut })).toMatchObject({
+      ok: true,
+      value: { infoHashHex: v1Hex },
+    });
+    expect(seeder.client.views()).toHaveLength(1);
     const added = await leecher.request({ op: 'add-magnet', link: cut });
     if (!added.ok) throw new Error(added.error);
     const v2Hex = added.value.infoHashHex;

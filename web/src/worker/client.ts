@@ -555,11 +555,15 @@ export class Client {
     } catch (error) {
       throw new ActionError(error instanceof MagnetError ? error.message : 'Not a magnet link or info hash');
     }
-    const existing = this.hosts.get(link.infoHashHex);
+    // A btmh-only link to a hybrid we have under its v1 hash is that torrent.
+    const v2Hex = link.v2Only ? link.infoHashV2Hex : undefined;
+    const existing =
+      this.hosts.get(link.infoHashHex) ??
+      [...this.hosts.values()].find((host) => v2Hex && host.infoHashV2 && toHex(host.infoHashV2) === v2Hex);
     if (existing) {
       // The share link of a torrent added without its key (or with a wrong one): the key opens it now.
       if (message.key !== undefined) existing.setKey(message.key);
-      return { infoHashHex: link.infoHashHex, name: existing.record.name };
+      return { infoHashHex: existing.infoHashHex, name: existing.record.name };
     }
     const record: TorrentRecord = {
       infoHashHex: link.infoHashHex,
