@@ -6,6 +6,7 @@ import { sha1, sha1Sync } from '../testing/sha1';
 import { sha256 } from '../testing/sha256';
 import { v2PieceMap } from '../v2-pieces';
 import { Swarm, type TestTorrent } from './testing/swarm';
+import { TorrentSession } from './session';
 import { V2Join } from './v2-join';
 
 const KiB = 1024;
@@ -121,6 +122,19 @@ describe('the info hashes a session answers to', () => {
     expect(join.strays()).toEqual(['stranger']);
     expect(join.accepts(hybrid.any.v1!.infoHash, true, 'again')).toBe(true);
     expect(join.accepts(other, true, 'late')).toBe(false);
+  });
+
+  it('a session refuses a torrent without SHA-1 pieces unless it has its v2 view', () => {
+    const info = v2only.torrent.info;
+    const options = {
+      infoHash: info.infoHash,
+      peerId: new Uint8Array(20).fill(1),
+      random: Math.random,
+      now: 0,
+    };
+    expect(() => new TorrentSession({ ...options, info })).toThrow(/needs its v2 view/);
+    expect(() => new TorrentSession({ ...options, info, v2: view(v2only, false) })).not.toThrow();
+    expect(() => new TorrentSession({ ...options, info: hybrid.torrent.info })).toThrow(/does not match/);
   });
 
   it('refuses a btmh hash that is not 32 bytes or does not begin with the session’s', () => {
