@@ -140,7 +140,7 @@ export async function parseAnyInfo(infoBytes: Uint8Array, hashers: Hashers): Pro
   if (version === 1)
     return { version: 'v1', v1: await parseInfo(infoBytes, hashers.sha1), padFiles, infoBytes };
 
-  const v2 = await readV2(dict, infoBytes, hashers.sha256);
+  const v2 = readV2(dict, infoBytes, await hashers.sha256(infoBytes));
   if (dict.pieces === undefined) return { version: 'v2', v2, padFiles: [], infoBytes };
   const v1 = await parseInfo(infoBytes, hashers.sha1);
   checkHybrid(v1, padFiles, v2);
@@ -156,7 +156,17 @@ function checkV2PieceLength(pieceLength: number): void {
   }
 }
 
-async function readV2(dict: BDict, infoBytes: Uint8Array, sha256: Sha256): Promise<TorrentInfoV2> {
+/**
+ * The v2 view of an info dictionary already known to hash to `infoHash` (the full SHA-256, as a btmh magnet link
+ * carries it, checked by the caller): a v2-only or hybrid one, without its v1 part. Throws MetainfoError.
+ */
+export function parseVerifiedV2(infoBytes: Uint8Array, infoHash: Uint8Array): TorrentInfoV2 {
+  const dict = decodeInfoDict(infoBytes);
+  if (metaVersion(dict) !== 2) throw new MetainfoError('The info dictionary has no v2 part (meta version 2)');
+  return readV2(dict, infoBytes, infoHash);
+}
+
+function readV2(dict: BDict, infoBytes: Uint8Array, digest: Uint8Array): TorrentInfoV2 {
   const nameBytes = asBytes(dict.name);
   if (!nameBytes) throw new MetainfoError('The info dictionary has no name');
   const name = utf8Field(nameBytes, 'name');
@@ -183,7 +193,6 @@ async function readV2(dict: BDict, infoBytes: Uint8Array, sha256: Sha256): Promi
   if (length === 0) throw new MetainfoError('The torrent holds no data (0 bytes in all)');
   checkFiles(placed);
 
-  const digest = await sha256(infoBytes);
   if (digest.length !== V2_INFO_HASH_LENGTH)
     throw new MetainfoError(`sha256 returned ${digest.length} bytes, not 32`);
   const truncated = digest.slice(0, TRUNCATED_INFO_HASH_LENGTH);

@@ -297,6 +297,13 @@ export class Downloader {
     return true;
   }
 
+  /** A complete piece that could not be checked (no room while its layer is asked for): fetched again later. */
+  dropPiece(index: number): void {
+    if (!this.buffers.delete(index)) return;
+    this.wishlist.pieceFailed(index);
+    this.refill = true;
+  }
+
   /** Drops the pieces being assembled (the session stopped or has everything). */
   dropBuffers(): void {
     this.buffers.clear();

@@ -32,6 +32,8 @@ export class HashExchange {
     private readonly ports: HashExchangePorts,
     /** Pieces the peer says it has (0 before the info, or when it has none). */
     private readonly peerPieces: (key: PeerKey) => number,
+    /** Hashes were taken: a layer may be known now. */
+    private readonly learned: () => void = () => {},
   ) {}
 
   /** The piece layers, once the v2 view is known (at once, unless it comes later: LaterV2). */
@@ -67,6 +69,7 @@ export class HashExchange {
       case 'hashes': {
         const verdict = layers.onHashes(peer.key, message);
         if (!verdict.ok) return this.ports.close(peer, verdict.reason);
+        if (verdict.layerComplete) this.learned();
         return this.ask(now);
       }
     }

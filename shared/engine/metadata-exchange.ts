@@ -31,14 +31,25 @@ export interface MetadataPorts {
   fail(reason: string): void;
 }
 
+/** What the assembled dictionary must hash to, and the info it gives then (throws when it is not valid). */
+export interface MetadataCheck {
+  expected: Uint8Array;
+  parse(bytes: Uint8Array): TorrentInfo;
+}
+
 export class MetadataExchange {
   private readonly fetch = new MetadataFetch();
   /** Metadata pieces we served each peer, by piece: each at most MAX_METADATA_SERVES times. */
   private readonly served = new Map<PeerKey, Map<number, number>>();
 
+  /** `check`: by default the v1 one (SHA-1 of the dictionary = the info hash); a btmh-only magnet's is v2-join.ts's. */
   constructor(
-    private readonly infoHash: Uint8Array,
+    infoHash: Uint8Array,
     private readonly ports: MetadataPorts,
+    private readonly check: MetadataCheck = {
+      expected: infoHash,
+      parse: (bytes) => parseVerifiedInfo(bytes, infoHash),
+    },
   ) {}
 
   /** An extended message (BEP 10) from the peer: its extended handshake, or ut_metadata. */
@@ -124,9 +135,9 @@ export class MetadataExchange {
     if (this.ports.info()) return undefined;
     const bytes = this.fetch.verifying ? this.fetch.assembled : undefined;
     let info: TorrentInfo | undefined;
-    if (bytes && bytesEqual(digest, this.infoHash)) {
+    if (bytes && bytesEqual(digest, this.check.expected)) {
       try {
-        info = parseVerifiedInfo(bytes, this.infoHash);
+        info = this.check.parse(bytes);
       } catch (error) {
         // It hashes to the info hash but is not a valid info dictionary: nobody can give us a better one.
         this.ports.fail(`invalid metadata: ${error instanceof Error ? error.message : String(error)}`);

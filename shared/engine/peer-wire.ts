@@ -26,6 +26,9 @@ export interface WireIdentity {
   peerId: Uint8Array;
   /** We speak BitTorrent v2 (BEP 52) for this torrent: the v2 bit is set in our handshake. */
   v2?: boolean;
+  /** The info hashes a peer may name (default: `infoHash` alone): a hybrid's v1 hash and truncated v2 hash, or what a
+   * btmh-only magnet accepts before its metadata (v2-join.ts). */
+  accepts?(infoHash: Uint8Array, peerV2: boolean, peerIdHex: string): boolean;
 }
 
 export function ourHandshake(us: WireIdentity): Uint8Array {
@@ -43,7 +46,10 @@ export function refuseHandshake(
   known: { banned(peerIdHex: string): boolean; connected(peerIdHex: string): boolean },
   peerIdHex: string,
 ): string | undefined {
-  if (!bytesEqual(handshake.infoHash, us.infoHash)) return 'wrong info hash';
+  const accepted = us.accepts
+    ? us.accepts(handshake.infoHash, supportsV2(handshake.reserved), peerIdHex)
+    : bytesEqual(handshake.infoHash, us.infoHash);
+  if (!accepted) return 'wrong info hash';
   if (bytesEqual(handshake.peerId, us.peerId)) return 'connected to ourselves';
   if (known.banned(peerIdHex)) return 'banned peer';
   if (known.connected(peerIdHex)) return 'duplicate connection';

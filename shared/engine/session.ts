@@ -1,22 +1,6 @@
-// One torrent's swarm session as a sans-I/O state machine: events in, actions out, the clock passed in.
-//
-// Driving it (see types.ts for every event and action):
-// - Construct it, then feed events. The FIRST handle() call, whatever the event, returns `announce started` (and
-//   `want-peers`) before anything else; adapters usually send a `tick` right after construction to get them.
-// - Feed `tick` regularly (every 100-1000 ms): choke rounds, keep-alives, timeouts and `want-peers` run there.
-// - `peer-connected` for every transport (outgoing or accepted); the session sends its handshake at once.
-//   `peer-data` with the bytes as they come, `peer-closed` when the transport dies.
-// - After the session emits `close` for a peer it has forgotten it: a later `peer-closed` or `peer-data` for that key
-//   is ignored. The adapter must not reuse a key.
-// - `hash {id}` is answered by `hashed {id}`; `store {index}` by `stored`/`store-failed`; `read` by
-//   `read-done`/`read-failed`. Answers may come later, in any order, interleaved with other events.
-// - A buffer handed out in `hash` and then `store` is the same piece buffer; the adapter may transfer it once the
-//   `store` action has been carried out (the session keeps no reference after `store`). Every `send` carries a
-//   fresh buffer the adapter owns (it may transfer it). `peer-data` chunks are read in place and may be kept as views
-//   until the event returns, so the adapter must not reuse them while handle() runs.
-// - Hash ids are unique per session (a counter); piece and metadata checks share the sequence.
+// One torrent's swarm session as a sans-I/O state machine: events in, actions out, the clock passed in (see types.ts
+// for how to drive it: every event and action).
 import type { Bitfield } from '../bitfield';
-import { toHex } from '../hex';
 import type { TorrentInfo } from '../metainfo';
 import type { ChokePolicy } from './choker';
 import { ChokeRounds } from './choke-rounds';
@@ -45,8 +29,11 @@ import type {
   SessionStats,
 } from './types';
 import { Uploader } from './uploader';
-import { peerStatsOf } from './peer-stats';
-import { BanList, bytesEqual } from './verify';
+import { sessionStatsOf } from './peer-stats';
+import { isTreeOnly } from '../v2-pieces';
+import { TreeWait } from './tree-wait';
+import { V2Join, checkInfo } from './v2-join';
+import { BanList } from './verify';
 import type { VerifiedPieces } from './verified-pieces';
 
 export { MAX_REQUEST_LENGTH } from './uploader';
@@ -65,6 +52,10 @@ export class TorrentSession implements Session {
   private readonly metadata: MetadataExchange;
   /** BEP 52 hash messages, when the session speaks v2 (options.v2). */
   private readonly hashes: HashExchange | undefined;
+  /** The info hashes peers may name, and a btmh-only magnet's metadata check (v2-join.ts). */
+  private readonly join: V2Join;
+  /** Pieces of a torrent run by its v2 view alone, waiting for their file's layer (tree-wait.ts). */
+  private readonly treeWait = new TreeWait();
   private readonly chokes: ChokeRounds;
   /** Where each peer message goes (peer-messages.ts). */
   private readonly rooms: MessageRooms;
@@ -101,22 +92,37 @@ export class TorrentSession implements Session {
     this.random = options.random;
     this.now = options.now;
     this.state = 'fetching-metadata';
-    const us = { infoHash: this.infoHash, peerId: this.peerId, v2: options.v2 !== undefined };
-    this.connections = new Connections(us, this.config, this.policy.uploadCap, this.bans, {
-      now: () => this.now,
-      act: (action) => this.out.push(action),
-      handshaken: (peer) => this.onHandshake(peer),
-      message: (peer, message) => routeMessage(this.rooms, peer, message, this.now),
-      gone: (peer) => this.onGone(peer),
-    });
-    this.metadata = new MetadataExchange(this.infoHash, {
-      peer: (key) => this.peers.get(key),
-      send: (peer, message) => this.connections.send(peer, message),
-      close: (peer, reason) => this.connections.close(peer, reason),
-      hash: (bytes) => this.hash({ kind: 'metadata' }, bytes),
-      info: () => this.info,
-      fail: (reason) => this.fail(reason),
-    });
+    // A btmh-only magnet link speaks v2 from its first handshake, its view coming with the metadata.
+    const v2 = options.v2 ?? (options.infoHashV2 ? {} : undefined);
+    this.join = new V2Join(this.infoHash, options.infoHashV2, v2);
+    this.connections = new Connections(
+      this.join.identity(this.peerId),
+      this.config,
+      this.policy.uploadCap,
+      this.bans,
+      {
+        now: () => this.now,
+        act: (action) => this.out.push(action),
+        handshaken: (peer) => this.onHandshake(peer),
+        message: (peer, message) => routeMessage(this.rooms, peer, message, this.now),
+        gone: (peer) => this.onGone(peer),
+      },
+    );
+    this.metadata = new MetadataExchange(
+      this.infoHash,
+      {
+        peer: (key) => this.peers.get(key),
+        send: (peer, message) => this.connections.send(peer, message),
+        close: (peer, reason) => this.connections.close(peer, reason),
+        hash: (bytes) =>
+          this.join.byV2Magnet
+            ? this.onMetadataHashed(this.join.digest(bytes))
+            : this.hash({ kind: 'metadata' }, bytes),
+        info: () => this.info,
+        fail: (reason) => this.fail(reason),
+      },
+      this.join.metadataCheck(),
+    );
     this.chokes = new ChokeRounds(this.config, this.policy, this.forwarding, this.random, {
       peers: () => this.peers.values(),
       peer: (key) => this.peers.get(key),
@@ -127,7 +133,7 @@ export class TorrentSession implements Session {
       peerPieces: (key) => this.downloader?.peerPieces(key) ?? 0,
     });
     const peerPieces = (key: PeerKey) => this.downloader?.peerPieces(key) ?? 0;
-    this.hashes = options.v2 && new HashExchange(options.v2, this.connections, peerPieces);
+    this.hashes = v2 && new HashExchange(v2, this.connections, peerPieces, () => this.checkWaiting());
     this.rooms = {
       downloader: () => this.downloader,
       uploader: () => this.uploader,
@@ -140,8 +146,7 @@ export class TorrentSession implements Session {
       piece: (peer, index, begin, block) => this.onPiece(peer, index, begin, block),
     };
     if (options.info) {
-      if (!bytesEqual(options.info.infoHash, options.infoHash))
-        throw new RangeError('info does not match infoHash');
+      checkInfo(options.info, options.infoHash, v2 !== undefined);
       this.setup(options.info, options.have);
     }
   }
@@ -294,10 +299,23 @@ export class TorrentSession implements Session {
     this.out.push(this.hashJobs.action(job, data));
   }
 
-  /** A complete piece: checked against its file's merkle tree when its layer is known, else by SHA-1. */
+  /** A complete piece: checked against its file's merkle tree when its layer is known, else by SHA-1 (with no SHA-1,
+   * a torrent run by its v2 view alone, it waits for the layer). */
   private hashPiece(index: number, data: Uint8Array): void {
     const tree = this.hashes?.treeBytes(index, data);
+    if (!tree && this.info && isTreeOnly(this.info)) {
+      for (const dropped of this.treeWait.wait(index, data)) this.downloader?.dropPiece(dropped);
+      return;
+    }
     this.hash({ kind: tree ? 'piece-v2' : 'piece', index }, tree ?? data);
+  }
+
+  /** Layers came: the pieces that waited for them are checked. */
+  private checkWaiting(): void {
+    const layers = this.hashes?.layers;
+    if (this.treeWait.size === 0 || !layers) return;
+    for (const [index, data] of this.treeWait.ready((i) => layers.treeBytes(i) !== undefined))
+      this.hashPiece(index, data);
   }
 
   private fail(reason: string): void {
@@ -350,6 +368,10 @@ export class TorrentSession implements Session {
     if (!info) return;
     const downloader = this.setup(info, undefined);
     this.out.push({ type: 'metadata', info });
+    for (const id of this.join.strays()) {
+      const peer = this.connections.byId(id);
+      if (peer) this.connections.close(peer, 'named an info hash the torrent does not have');
+    }
     for (const peer of [...this.peers.values()]) {
       if (!peer.handshaken || this.peers.get(peer.key) !== peer) continue;
       this.connections.guard(peer, () => downloader.applyPending(peer, this.now));
@@ -394,6 +416,7 @@ export class TorrentSession implements Session {
     this.chokes.tick(now);
     this.uploader?.tick(this.peers.values(), now);
     this.hashes?.tick(now);
+    this.checkWaiting();
     this.chokes.spreadChanged();
     this.wantPeers();
     // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.
@@ -434,6 +457,7 @@ export class TorrentSession implements Session {
     this.state = 'stopped';
     this.downloader?.dropBuffers();
     this.hashJobs.clear();
+    this.treeWait.clear();
   }
 
   // --- connections (connections.ts)
@@ -459,41 +483,17 @@ export class TorrentSession implements Session {
   // Statistics
 
   stats(now: number): SessionStats {
-    const downloader = this.downloader;
-    const info = downloader?.info;
-    const pieceCount = info?.pieceCount ?? 0;
-    const availability = new Int16Array(pieceCount);
-    if (downloader) {
-      for (let i = 0; i < pieceCount; i++) {
-        availability[i] = downloader.have.get(i) ? -1 : Math.min(32767, downloader.availability(i));
-      }
-    }
-    const { peerStats, seeds } = peerStatsOf(this.peers.values(), downloader, pieceCount, now);
-    const length = info?.length ?? 0;
-    const left = downloader ? length - downloader.verified.bytes() : 0;
-    const downloadRate = this.downMeter.rate(now);
-    const downloaded = downloader?.downloadedBytes ?? 0;
-    const uploaded = this.uploader?.uploadedBytes ?? 0;
-    return {
-      state: this.state,
-      infoHashHex: toHex(this.infoHash),
-      name: info?.name,
-      pieceCount,
-      have: downloader?.verified.count ?? 0,
-      left,
-      length,
-      downloaded,
-      uploaded,
-      downloadRate,
-      uploadRate: this.uploader ? this.uploader.meter.rate(now) : 0,
-      ratio: downloaded > 0 ? uploaded / downloaded : 0,
-      peers: peerStats.length,
-      seeds,
-      timeLeft:
-        info && left > 0 && downloadRate > 0 ? left / downloadRate : info && left === 0 ? 0 : undefined,
-      availability,
-      peerStats,
-      error: this.errorReason,
-    };
+    return sessionStatsOf(
+      {
+        state: this.state,
+        infoHash: this.infoHash,
+        error: this.errorReason,
+        peers: this.peers.values(),
+        downloader: this.downloader,
+        uploader: this.uploader,
+        downloadRate: this.downMeter.rate(now),
+      },
+      now,
+    );
   }
 }

@@ -1,5 +1,21 @@
 // The swarm engine's public contract: events in, actions out, the clock passed in.
 // The worker (web/), the swarm lab (lab/) and the tests drive a TorrentSession only through these types.
+//
+// Driving a TorrentSession (session.ts):
+// - Construct it, then feed events. The FIRST handle() call, whatever the event, returns `announce started` (and
+//   `want-peers`) before anything else; adapters usually send a `tick` right after construction to get them.
+// - Feed `tick` regularly (every 100-1000 ms): choke rounds, keep-alives, timeouts and `want-peers` run there.
+// - `peer-connected` for every transport (outgoing or accepted); the session sends its handshake at once.
+//   `peer-data` with the bytes as they come, `peer-closed` when the transport dies.
+// - After the session emits `close` for a peer it has forgotten it: a later `peer-closed` or `peer-data` for that key
+//   is ignored. The adapter must not reuse a key.
+// - `hash {id}` is answered by `hashed {id}`; `store {index}` by `stored`/`store-failed`; `read` by
+//   `read-done`/`read-failed`. Answers may come later, in any order, interleaved with other events.
+// - A buffer handed out in `hash` and then `store` is the same piece buffer; the adapter may transfer it once the
+//   `store` action has been carried out (the session keeps no reference after `store`). Every `send` carries a
+//   fresh buffer the adapter owns (it may transfer it). `peer-data` chunks are read in place and may be kept as views
+//   until the event returns, so the adapter must not reuse them while handle() runs.
+// - Hash ids are unique per session (a counter); piece and metadata checks share the sequence.
 import type { Bitfield } from '../bitfield';
 import type { TorrentInfo } from '../metainfo';
 import type { ChokePolicy, SpareSlots } from './choker';
@@ -80,6 +96,10 @@ export interface SessionOptions {
   /** A v2 or hybrid torrent's v2 view (with `info`): the session speaks BEP 52 (the v2 handshake bit, piece layers
    * asked of and given to v2 peers). */
   v2?: V2Options | LaterV2;
+  /** Joined by a btmh-only magnet link: the full SHA-256 info hash (`infoHash` is its first 20 bytes). The metadata
+   * is checked against it and the torrent runs by its v2 view (shared/v2-pieces.ts), a hybrid's too: every piece is
+   * checked against its file's tree, the layers asked of v2 peers. */
+  infoHashV2?: Uint8Array;
   /** Seeded randomness in [0, 1). */
   random: () => number;
   now: number;

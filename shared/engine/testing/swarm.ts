@@ -74,6 +74,8 @@ export interface NodeOptions {
   joinAt?: number;
   /** Speaks BitTorrent v2 for a hybrid torrent (its v2 view, and the piece layers it starts with). */
   v2?: V2Options;
+  /** A btmh-only magnet link (with `magnet`): the full v2 info hash; the session runs by its first 20 bytes. */
+  infoHashV2?: Uint8Array;
 }
 
 export interface SwarmOptions {
@@ -139,7 +141,8 @@ export class SwarmNode extends SimNode {
       }
     }
     this.session = new TorrentSession({
-      infoHash: torrent.info.infoHash,
+      infoHash: options.infoHashV2?.slice(0, 20) ?? torrent.info.infoHash,
+      ...(options.infoHashV2 ? { infoHashV2: options.infoHashV2 } : {}),
       peerId,
       info: options.magnet ? undefined : torrent.info,
       have: options.magnet ? undefined : have,

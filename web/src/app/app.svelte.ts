@@ -86,7 +86,7 @@ class AppState implements TorrentActions {
       return;
     }
     try {
-      const parsed = parseMagnet(link);
+      const parsed = parseMagnet(link, { v2: true });
       this.torrents.pendingLink = {
         link,
         ...(key ? { key } : {}),

@@ -173,6 +173,26 @@ describe('TrackerClient', () => {
     expect(() => client.start(INFO_HASH, ['ws://one/'], { infoHashV2: 'd2'.repeat(21) })).toThrow(RangeError);
   });
 
+  it('names an alias learned while the torrent is active (a btmh-only link that turned out hybrid) at once', async () => {
+    const { client, sockets } = setup();
+    client.start(OTHER_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    expect(sockets[0].sent[0]).not.toHaveProperty('info_hash_alias');
+    client.start(OTHER_HASH, ['ws://one/'], { infoHashV2: 'e3'.repeat(20) });
+    await settle();
+    expect(sockets[0].sent).toHaveLength(2);
+    expect(sockets[0].sent[1]).toMatchObject({
+      info_hash: bin(OTHER_HASH),
+      info_hash_alias: bin('e3'.repeat(20)),
+    });
+    expect(sockets[0].sent[1]).not.toHaveProperty('event');
+    // Once it has one, starting again changes nothing.
+    client.start(OTHER_HASH, ['ws://one/'], { infoHashV2: 'f4'.repeat(20) });
+    await settle();
+    expect(sockets[0].sent).toHaveLength(2);
+  });
+
   it('announces started with offers to every tracker once its socket opens', async () => {
     const { client, sockets, peers } = setup();
     client.start(INFO_HASH, ['ws://one/', 'ws://two/']);

@@ -156,8 +156,9 @@ class Announcer<P extends SignalPeer> {
     readonly infoHashHex: string,
     readonly url: string,
     intervalMs: number,
-    /** The truncated v2 hash of a hybrid torrent (binary), announced as `info_hash_alias`. */
-    readonly alias: string | undefined,
+    /** The truncated v2 hash of a hybrid torrent (binary), announced as `info_hash_alias` (or its v1 hash, for one
+     * run by its truncated v2 hash); set later when the torrent turns out hybrid (a btmh-only link's metadata). */
+    public alias: string | undefined,
     /** Announces this hash (binary) for the torrent, not its own: a `v2Alone` announcer. */
     readonly announcesFor?: Announcer<P>,
   ) {
@@ -225,7 +226,15 @@ export class TrackerClient<P extends SignalPeer> {
       }
       const announcer = new Announcer<P>(infoHashHex, url, this.defaultIntervalMs, alias);
       const existing = socket.announcers.get(announcer.infoHashBinary);
-      if (existing) continue;
+      if (existing) {
+        // Started again with an alias it lacked (a torrent joined by a btmh-only link turned out hybrid): the
+        // alias is named from the next announce, which goes now.
+        if (alias !== undefined && existing.alias === undefined && !existing.announcesFor) {
+          existing.alias = alias;
+          if (socket.open) void this.announce(socket, existing, undefined);
+        }
+        continue;
+      }
       socket.announcers.set(announcer.infoHashBinary, announcer);
       if (socket.open) {
         this.setStatus(announcer, { state: 'connected' });

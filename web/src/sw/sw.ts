@@ -2,7 +2,8 @@
 // with the engine worker by the origin: its origin-private piece file, or IndexedDB), streaming, with HTTP ranges,
 // so a file saves at flat memory and a video plays while it downloads. Missing pieces are asked of the engine
 // through the page.
-import { parseVerifiedInfo } from '../../../shared/metainfo';
+import { sha256Sync } from '../../../shared/sha256';
+import { storedInfo } from '../../../shared/v2-pieces';
 import { fromHex } from '../../../shared/hex';
 import { IdbStore } from '../lib/storage-idb';
 import { pieceKey, torrentKey, verifiedKey } from '../lib/storage';
@@ -77,7 +78,7 @@ async function torrent(infoHashHex: string): Promise<
   >;
   if (!record?.infoBytes || typeof record.storageId !== 'string') return undefined;
   // Our own record, written after the info hash was checked.
-  const info = parseVerifiedInfo(new Uint8Array(record.infoBytes), fromHex(infoHashHex));
+  const info = storedInfo(new Uint8Array(record.infoBytes), fromHex(infoHashHex), sha256Sync);
   // A private share (issue 27): its real files over records, piece i decrypted being record i.
   if (record.private !== undefined) {
     const sealed = isPrivateRecordPart(record.private)

@@ -2,72 +2,21 @@
 // layers gets them from the seeder, and its pieces are checked against their file's merkle tree (SHA-256 of each
 // 16 KiB block, the `hashBlocks` port); a v1 torrent runs as before.
 import { describe, expect, it } from 'vitest';
-import { TorrentSession } from '../../../shared/engine/session';
-import type { SessionOptions, V2Options } from '../../../shared/engine/types';
+import type { V2Options } from '../../../shared/engine/types';
 import { createInfo, encodeTorrent } from '../../../shared/metainfo';
 import { encodeAnyTorrent, parseAnyTorrent } from '../../../shared/metainfo-v2';
-import { MemoryStore } from '../lib/storage';
 import { subtleSha1, subtleSha256 } from '../lib/hash';
 import { pieceLayersKey, storedPieceLayers } from './records';
-import { Network, TestPeer, file, randomBytes, until } from './testing/harness';
+import { Network, file, randomBytes, until, type TestPeer } from './testing/harness';
+import { fileBytes, startedPeer, type Watched } from './testing/watched';
 
 const KiB = 1024;
 const hashers = { sha1: subtleSha1, sha256: subtleSha256 };
-
-/** A session the test watches: what it was given, and the hash jobs it asked for. */
-interface Watched {
-  options: SessionOptions;
-  session: TorrentSession;
-  /** `sha256-blocks` jobs (pieces checked against their file's tree). */
-  treeChecks: number;
-  /** SHA-1 jobs (pieces checked by their v1 hash). */
-  sha1Checks: number;
-}
-
-class WatchedPeer extends TestPeer {
-  readonly sessions: Watched[] = [];
-
-  constructor(name: string, store = new MemoryStore()) {
-    const sessions: Watched[] = [];
-    super(name, store, {
-      createSession: (options) => {
-        const session = new TorrentSession(options);
-        const watched: Watched = { options, session, treeChecks: 0, sha1Checks: 0 };
-        sessions.push(watched);
-        const handle = session.handle.bind(session);
-        session.handle = (event, now) => {
-          const actions = handle(event, now);
-          for (const action of actions) {
-            if (action.type !== 'hash') continue;
-            if (action.algorithm === 'sha256-blocks') watched.treeChecks++;
-            else watched.sha1Checks++;
-          }
-          return actions;
-        };
-        return session;
-      },
-    });
-    this.sessions = sessions;
-  }
-
-  /** The last session made for this torrent. */
-  session(infoHashHex: string): Watched {
-    const found = this.sessions.filter((s) => s.session.stats(0).infoHashHex === infoHashHex).at(-1);
-    if (!found) throw new Error(`${this.name} has no session for ${infoHashHex}`);
-    return found;
-  }
-}
 
 /** The v2 view a session was started with (not one to come later). */
 function view(watched: Watched): V2Options | undefined {
   const v2 = watched.options.v2;
   return v2 && 'info' in v2 ? v2 : undefined;
-}
-
-async function startedPeer(name: string, store?: MemoryStore): Promise<WatchedPeer> {
-  const peer = new WatchedPeer(name, store);
-  await peer.client.start();
-  return peer;
 }
 
 /** A seeder and a leecher on one network; `download` connects them and waits until the leecher seeds. */
@@ -99,14 +48,6 @@ async function shareTwo(peer: TestPeer): Promise<string> {
   });
   if (!reply.ok || !reply.value.infoHashHex) throw new Error(`share failed: ${JSON.stringify(reply)}`);
   return reply.value.infoHashHex;
-}
-
-async function fileBytes(peer: TestPeer, infoHashHex: string, path: string): Promise<Uint8Array> {
-  const entry = peer.view(infoHashHex)?.files.find((f) => f.path === path);
-  if (!entry) throw new Error(`no ${path}`);
-  const reply = await peer.request({ op: 'get-file', infoHashHex, fileIndex: entry.index });
-  if (!reply.ok) throw new Error(reply.error);
-  return new Uint8Array(await reply.value.arrayBuffer());
 }
 
 describe('worker client: hybrid torrents with v2 on', () => {

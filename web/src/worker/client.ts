@@ -3,13 +3,7 @@
 import { Bitfield } from '../../../shared/bitfield';
 import type { Session, SessionOptions, V2Options } from '../../../shared/engine/types';
 import { MagnetError, parseMagnet, toHex } from '../../../shared/magnet';
-import {
-  parseInfo,
-  choosePieceLength,
-  parseTorrent,
-  type Sha1,
-  type TorrentInfo,
-} from '../../../shared/metainfo';
+import { choosePieceLength, type Sha1, type TorrentInfo } from '../../../shared/metainfo';
 import { encodeAnyTorrent, parseAnyTorrent, type AnyMetainfo } from '../../../shared/metainfo-v2';
 import type { Sha256 } from '../../../shared/merkle';
 import type { ActionRequest, ActionResult, AddedTorrent, SharedFile, WorkerAction } from '../lib/actions';
@@ -41,8 +35,8 @@ import { sealShare } from './private-share';
 import { PRIVATE_SHARE_NAME } from '../../../shared/private-share';
 import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-files';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
-import { sessionV2 } from './v2-session';
-import { v2InfoHash } from './v2-hash';
+import { engineInfo, sessionV2 } from './v2-session';
+import { v2PieceMap } from '../../../shared/v2-pieces';
 import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
 import { torrentTrackers } from '../lib/trackers';
 
@@ -192,7 +186,11 @@ export class Client {
             `not restored: restoring it stopped the app ${MAX_START_ATTEMPTS} times in a row; ` +
             'remove it (the link still works to add it again)';
         } else if (record.infoBytes) {
-          info = await parseInfo(new Uint8Array(record.infoBytes), this.ctx.sha1);
+          info = await engineInfo(
+            new Uint8Array(record.infoBytes),
+            { sha1: this.ctx.sha1, sha256: this.sha256 },
+            record.infoHashHex,
+          );
           if (info.infoHashHex !== record.infoHashHex)
             throw new Error('stored metadata does not match its hash');
           stored = await this.ctx.pieces(record, info).verifiedPieces(info.pieceCount);
@@ -477,11 +475,8 @@ export class Client {
     } catch (error) {
       throw new ActionError(`Not a valid .torrent file: ${torrentFileReason(errorMessage(error))}`);
     }
-    const info = metainfo.info.v1;
-    if (!info)
-      throw new ActionError(
-        'This torrent is BitTorrent v2 only: the app seeds v1 and hybrid torrents for now',
-      );
+    // A v2-only torrent runs by its piece map, under its truncated v2 hash.
+    const info = metainfo.info.v1 ?? v2PieceMap(metainfo.info.v2!);
     const existing = this.hosts.get(info.infoHashHex);
     if (existing)
       throw new ActionError(
@@ -556,15 +551,19 @@ export class Client {
   ): Promise<AddedTorrent> {
     let link;
     try {
-      link = parseMagnet(message.link.trim());
+      link = parseMagnet(message.link.trim(), { v2: true });
     } catch (error) {
       throw new ActionError(error instanceof MagnetError ? error.message : 'Not a magnet link or info hash');
     }
-    const existing = this.hosts.get(link.infoHashHex);
+    // A btmh-only link to a hybrid we have under its v1 hash is that torrent.
+    const v2Hex = link.v2Only ? link.infoHashV2Hex : undefined;
+    const existing =
+      this.hosts.get(link.infoHashHex) ??
+      [...this.hosts.values()].find((host) => v2Hex && host.infoHashV2 && toHex(host.infoHashV2) === v2Hex);
     if (existing) {
       // The share link of a torrent added without its key (or with a wrong one): the key opens it now.
       if (message.key !== undefined) existing.setKey(message.key);
-      return { infoHashHex: link.infoHashHex, name: existing.record.name };
+      return { infoHashHex: existing.infoHashHex, name: existing.record.name };
     }
     const record: TorrentRecord = {
       infoHashHex: link.infoHashHex,
@@ -577,6 +576,8 @@ export class Client {
       paused: false,
     };
     if (link.select) record.selectOnly = link.select;
+    // A btmh-only link: the session joins by the truncated v2 hash and checks the metadata against the full one.
+    if (link.v2Only && link.infoHashV2Hex) record.infoHashV2 = link.infoHashV2Hex;
     if (message.key !== undefined) record.private = { key: message.key };
     if (link.length !== undefined) {
       const noRoom = notEnoughRoom(link.length, await this.estimateStorage());
@@ -595,11 +596,15 @@ export class Client {
   ): Promise<AddedTorrent> {
     let metainfo;
     try {
-      metainfo = await parseTorrent(new Uint8Array(message.bytes), this.ctx.sha1);
+      metainfo = await parseAnyTorrent(new Uint8Array(message.bytes), {
+        sha1: this.ctx.sha1,
+        sha256: this.sha256,
+      });
     } catch (error) {
       throw new ActionError(`Not a valid .torrent file: ${torrentFileReason(errorMessage(error))}`);
     }
-    const { info } = metainfo;
+    // A v1 or hybrid torrent runs by its v1 view; a v2-only one by its piece map, under its truncated v2 hash.
+    const info = metainfo.info.v1 ?? v2PieceMap(metainfo.info.v2!);
     const existing = this.hosts.get(info.infoHashHex);
     if (existing) return { infoHashHex: info.infoHashHex, name: existing.record.name };
     // Pieces left behind by an earlier download of the same torrent were verified before they were stored.
@@ -624,7 +629,13 @@ export class Client {
       downloaded: 0,
       paused: false,
     };
-    const v2 = await this.v2Of(info, await this.torrentPieceLayers(message.bytes, info));
+    // The piece layers it carries (checked against their roots) are kept beside its record.
+    const layers = metainfo.pieceLayers.size > 0 ? metainfo.pieceLayers : undefined;
+    if (layers)
+      await this.store.setMany([pieceLayersEntry(info.infoHashHex, layers)]).catch(() => {
+        // v2 peers are asked for them
+      });
+    const v2 = await this.v2Of(info, layers);
     if (this.hosts.has(info.infoHashHex)) return { infoHashHex: info.infoHashHex, name: info.name };
     this.addHost(record, info, stored, v2);
     return { infoHashHex: info.infoHashHex, name: info.name };
@@ -707,28 +718,6 @@ export class Client {
     if (!v2 || v2.pieceLayers) return v2;
     const stored = await this.storedLayers(info.infoHashHex);
     return stored && stored.size > 0 ? { ...v2, pieceLayers: stored } : v2;
-  }
-
-  /**
-   * The piece layers a hybrid .torrent carries (each checked against its file's root), kept beside its record for
-   * later sessions and the .torrent the app hands out; undefined for a v1 one or when they cannot be read.
-   */
-  private async torrentPieceLayers(
-    bytes: ArrayBuffer,
-    info: TorrentInfo,
-  ): Promise<Map<string, Uint8Array> | undefined> {
-    if (!v2InfoHash(info.infoBytes)) return undefined;
-    try {
-      const { pieceLayers } = await parseAnyTorrent(new Uint8Array(bytes), {
-        sha1: this.ctx.sha1,
-        sha256: this.sha256,
-      });
-      if (pieceLayers.size === 0) return undefined;
-      await this.store.setMany([pieceLayersEntry(info.infoHashHex, pieceLayers)]);
-      return pieceLayers;
-    } catch {
-      return undefined; // v2 peers are asked for them
-    }
   }
 
   private getSharedHandles(message: ActionRequest<'get-shared-handles'>): FileSystemFileHandle[] {

@@ -41,6 +41,9 @@ export interface TorrentRecord {
   sharedFiles?: SharedFileRef[];
   /** A private share (issue 27): its key, which never leaves this browser, and its real files once known. */
   private?: PrivateRecordPart;
+  /** Added by a btmh-only magnet link: its full v2 info hash (64 hex; `infoHashHex` is its first 40). The metadata is
+   * checked against it, and the torrent runs by its v2 view (shared/v2-pieces.ts), a hybrid's too. */
+  infoHashV2?: string;
 }
 
 /**
@@ -104,7 +107,11 @@ function isRecord(value: unknown): value is TorrentRecord {
     typeof r.storageId === 'string' &&
     (r.infoBytes === undefined || r.infoBytes instanceof ArrayBuffer) &&
     (r.sharedFiles === undefined || (isSharedFileRefs(r.sharedFiles) && r.infoBytes !== undefined)) &&
-    (r.private === undefined || isPrivateRecordPart(r.private))
+    (r.private === undefined || isPrivateRecordPart(r.private)) &&
+    (r.infoHashV2 === undefined ||
+      (typeof r.infoHashV2 === 'string' &&
+        /^[0-9a-f]{64}$/.test(r.infoHashV2) &&
+        r.infoHashV2.startsWith(r.infoHashHex)))
   );
 }
 

@@ -142,12 +142,37 @@ describe('checkChosenFiles: every piece against the files', () => {
     );
   });
 
-  it('refuses a v2-only torrent in words', async () => {
-    const { info } = await createAnyInfo([source(['x'], bytes(100, 1))], {
-      name: 'x',
+  it('checks a v2-only torrent by its files’ trees alone, keeping its pieces on the piece map', async () => {
+    const data = { 'a.bin': bytes(40 * KiB + 7, 1), 'b.bin': bytes(5000, 2) };
+    const files = Object.entries(data).map(([path, content]) => source([path], content));
+    const { info } = await createAnyInfo(files, {
+      name: 'set',
       sha256: subtleSha256,
+      pieceLength: 16 * KiB,
       version: 'v2',
     });
-    await expect(checkChosenFiles(info, [new Blob([bytes(100, 1)])], hashers)).rejects.toThrow(/v2 only/);
+    const blobs = Object.values(data).map((content) => new Blob([content]));
+    const kept = new Map<number, Uint8Array>();
+    await checkChosenFiles(info, blobs, {
+      ...hashers,
+      storePiece: async (index, piece) => void kept.set(index, new Uint8Array(piece)),
+    });
+    // a.bin in pieces 0-2 (the last padded with zeros), b.bin in piece 3
+    expect([...kept.keys()].sort()).toEqual([0, 1, 2, 3]);
+    expect(kept.get(2)!.length).toBe(16 * KiB);
+    expect(kept.get(2)!.subarray(0, 8 * KiB + 7)).toEqual(data['a.bin'].subarray(32 * KiB));
+    expect(
+      kept
+        .get(2)!
+        .subarray(8 * KiB + 7)
+        .every((b) => b === 0),
+    ).toBe(true);
+    expect(kept.get(3)!.subarray(0, 5000)).toEqual(data['b.bin']);
+
+    const changed = data['a.bin'].slice();
+    changed[20 * KiB] ^= 1;
+    await expect(checkChosenFiles(info, [new Blob([changed]), blobs[1]], hashers)).rejects.toThrow(
+      'a.bin does not match the torrent (piece 0 differs)',
+    );
   });
 });

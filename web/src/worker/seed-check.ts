@@ -2,7 +2,8 @@
 // files chosen (by path, or by name), then every piece is checked (v1 SHA-1, and in a hybrid each file's SHA-256
 // merkle root against its `pieces root`). Whatever does not match is named in plain words, one file at a time.
 import { pieceHash, leafHashes, rootFromPieceLayer, equalBytes, type Sha256 } from '../../../shared/merkle';
-import { readSpan, type Sha1, type SourceFile, type TorrentInfo } from '../../../shared/metainfo';
+import { pieceSize, readSpan, type Sha1, type SourceFile, type TorrentInfo } from '../../../shared/metainfo';
+import { v2PieceMap } from '../../../shared/v2-pieces';
 import type { AnyTorrentInfo } from '../../../shared/metainfo-v2';
 import { bytesEqual } from '../../../shared/engine/verify';
 import { ChunkReader } from './share';
@@ -105,17 +106,37 @@ export async function checkChosenFiles(
   files: readonly Blob[],
   options: SeedCheckOptions,
 ): Promise<void> {
-  const v1 = info.v1;
-  if (!v1) throw new SeedError('This torrent is BitTorrent v2 only: the app seeds v1 and hybrid torrents');
   const total = files.reduce((sum, file) => sum + file.size, 0);
   let checked = 0;
   const progress = (bytes: number): void => {
     checked += bytes;
     options.onProgress?.(checked, total);
   };
+  const v1 = info.v1 ?? v2PieceMap(info.v2!);
   const chunkBytes = Math.max(v1.pieceLength, options.readChunkBytes ?? 8 * 1024 * 1024);
   const sources = sourcesOf(v1, files, chunkBytes, options);
   const bad = new Map<number, number>(); // index in v1.files → its first bad piece
+  if (!info.v1) await checkRoots(info, v1, files, sources, bad, { ...options, progress });
+  else await checkPieces(v1, sources, bad, progress, options);
+  if (info.v1 && info.v2) await checkRoots(info, v1, files, sources, bad, options);
+  if (bad.size > 0) {
+    const problems = [...bad.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(
+        ([k, piece]) => `${v1.files[k].path.join('/')} does not match the torrent (piece ${piece} differs)`,
+      );
+    throw new SeedError(problemsMessage(problems));
+  }
+}
+
+/** Every v1 piece's SHA-1 (kept in storage as it matches, when asked). */
+async function checkPieces(
+  v1: TorrentInfo,
+  sources: SourceFile[],
+  bad: Map<number, number>,
+  progress: (bytes: number) => void,
+  options: SeedCheckOptions,
+): Promise<void> {
   const flag = (fileIndex: number, piece: number): void => {
     if (!bad.has(fileIndex) || bad.get(fileIndex)! > piece) bad.set(fileIndex, piece);
   };
@@ -148,29 +169,22 @@ export async function checkChosenFiles(
     if (pending.length >= maxInFlight) await pending.shift();
   }
   for (const job of pending) await job;
-  if (info.v2) await checkRoots(info, files, sources, bad, options);
-  if (bad.size > 0) {
-    const problems = [...bad.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(
-        ([k, piece]) => `${v1.files[k].path.join('/')} does not match the torrent (piece ${piece} differs)`,
-      );
-    throw new SeedError(problemsMessage(problems));
-  }
 }
 
 /**
- * A v2 or hybrid torrent's second check: each file's SHA-256 merkle root against its `pieces root` (a file whose
- * v1 pieces matched is read again, the cost of checking both hashes).
+ * A hybrid torrent's second check, a v2-only one's only check: each file's SHA-256 merkle root against its `pieces
+ * root` (in a hybrid, a file whose v1 pieces matched is read again, the cost of checking both hashes). For a v2-only
+ * torrent (`progress` given) the pieces are laid out on its piece map (v2-pieces.ts) and kept as they are read, when
+ * asked: a file that then differs fails the whole check, and the caller drops what was kept.
  */
 async function checkRoots(
   info: AnyTorrentInfo,
+  v1: TorrentInfo,
   files: readonly Blob[],
   sources: SourceFile[],
   bad: Map<number, number>,
-  options: SeedCheckOptions,
+  options: SeedCheckOptions & { progress?: (bytes: number) => void },
 ): Promise<void> {
-  const v1 = info.v1!;
   const v2 = info.v2!;
   const realIndices = v1.files.flatMap((file, k) => (file.pad ? [] : [k]));
   if (realIndices.length !== v2.files.length || files.length !== v2.files.length)
@@ -182,6 +196,13 @@ async function checkRoots(
     const pieces: Uint8Array[] = [];
     for (let at = 0; at < file.length; at += v2.pieceLength) {
       const data = await source.read(at, Math.min(v2.pieceLength, file.length - at));
+      if (options.progress) {
+        const index = (file.offset + at) / v2.pieceLength;
+        const piece = new Uint8Array(pieceSize(v1, index));
+        piece.set(data);
+        await options.storePiece?.(index, piece.buffer);
+        options.progress(data.length);
+      }
       pieces.push(
         await pieceHash(await leafHashes(data, options.sha256), v2.pieceLength, file.length, options.sha256),
       );

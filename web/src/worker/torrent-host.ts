@@ -20,7 +20,8 @@ import type { FileEntry, Sha1, TorrentInfo } from '../../../shared/metainfo';
 import type { AnnounceStats, PeerPath, TorrentView, WorkerToMain } from '../lib/protocol';
 import type { PlaybackPosition } from '../lib/actions';
 import { storageErrorReason } from '../lib/storage';
-import { v2InfoHash } from './v2-hash';
+import { v1InfoHash, v2InfoHash } from './v2-hash';
+import { isTreeOnly } from '../../../shared/v2-pieces';
 import { blockHashes, knownPieceLayers, sessionV2 } from './v2-session';
 import type { BatchWriter } from './batch-writer';
 import { filePieces } from './file-blob';
@@ -86,8 +87,11 @@ export class TorrentHost {
   readonly infoHashHex: string;
   readonly infoHash: Uint8Array;
   info: TorrentInfo | undefined;
-  /** A hybrid's v2 info hash (SHA-256), for its magnet link; the engine and the tracker use the v1 one. */
+  /** A hybrid's v2 info hash (SHA-256), for its magnet link; the engine and the tracker use the v1 one (except for
+   * a torrent run by its v2 view: a v2-only one, or one added by a btmh-only magnet link). */
   infoHashV2: Uint8Array | undefined;
+  /** A torrent run by its v2 view (known by its truncated v2 hash): its v1 hash when it is a hybrid. */
+  private infoHashV1: Uint8Array | undefined;
   session: Session | undefined;
   /** A hybrid's v2 view and known piece layers (see v2-session.ts): its sessions speak v2. Set before `start` by
    * whoever knows the info then; a magnet's, once its metadata came, serves the sessions started after that. */
@@ -165,6 +169,7 @@ export class TorrentHost {
         info: this.info,
         have: this.verified,
         ...this.v2Option(),
+        ...(this.record.infoHashV2 && !this.info ? { infoHashV2: fromHex(this.record.infoHashV2) } : {}),
         random: this.ctx.random,
         now: this.ctx.clock(),
       });
@@ -420,9 +425,23 @@ export class TorrentHost {
     });
   }
 
-  /** A hybrid's v2 info hash for `torrent-active`: its tracker clients announce both hashes as one swarm. */
+  /** A hybrid's other hash for `torrent-active`: its tracker clients announce both hashes as one swarm (the v2 one,
+   * or the v1 one when the torrent runs by its truncated v2 hash). */
   private v2Alias(): { infoHashV2?: string } {
+    if (this.treeOnly) return this.infoHashV1 ? { infoHashV2: toHex(this.infoHashV1) } : {};
     return this.infoHashV2 ? { infoHashV2: toHex(this.infoHashV2) } : {};
+  }
+
+  /** The hashes its magnet link carries: btih (v1) and btmh (v2) as the torrent has them. */
+  private magnetHashes(): { infoHash?: Uint8Array; infoHashV2?: Uint8Array; v2Only?: boolean } {
+    const v2 = this.infoHashV2 ?? (this.record.infoHashV2 ? fromHex(this.record.infoHashV2) : undefined);
+    if (!this.treeOnly) return { infoHash: this.infoHash, ...(v2 ? { infoHashV2: v2 } : {}) };
+    return this.infoHashV1 ? { infoHash: this.infoHashV1, infoHashV2: v2 } : { infoHashV2: v2, v2Only: true };
+  }
+
+  /** Run by its v2 view: known by the truncated v2 hash (v2-only, or added by a btmh-only magnet link). */
+  private get treeOnly(): boolean {
+    return this.record.infoHashV2 !== undefined || (this.info !== undefined && isTreeOnly(this.info));
   }
 
   /** Stops for good (remove or page unload): announces stopped, closes every peer. */
@@ -547,12 +566,23 @@ export class TorrentHost {
         // A hybrid's v2 view: for this session if it announced v2 (joined by a hybrid's magnet link), else for the
         // sessions started after this one (its handshakes went out without the v2 bit).
         if (this.infoHashV2 && !this.v2) {
+          // (A btmh-only magnet's session took the view from the metadata itself; this serves the next ones.)
           const later = this.laterV2;
           void sessionV2(info.infoBytes, { sha1: this.ctx.sha1, sha256: this.ctx.sha256 }).then((v2) => {
             this.v2 ??= v2;
             if (later && v2) later.view = v2;
           });
         }
+        // A btmh-only link's torrent that turned out hybrid: its tracker clients name the v1 hash as its alias now.
+        const alias = this.v2Alias();
+        if (alias.infoHashV2 && !this.record.paused && !this.halted)
+          this.ctx.post({
+            type: 'torrent-active',
+            infoHashHex: this.infoHashHex,
+            trackers: [...this.record.trackers],
+            stats: this.announceStats(),
+            ...alias,
+          });
         this.record.name = info.name;
         this.record.infoBytes = info.infoBytes.slice().buffer;
         void this.persist(true);
@@ -679,6 +709,7 @@ export class TorrentHost {
     this.ctx.keep.add(info.pieces.buffer);
     try {
       this.infoHashV2 = v2InfoHash(info.infoBytes);
+      this.infoHashV1 = isTreeOnly(info) ? v1InfoHash(info.infoBytes) : undefined;
     } catch {
       this.infoHashV2 = undefined; // the v1 view was parsed: the magnet link then carries the v1 hash alone
     }
@@ -882,8 +913,7 @@ export class TorrentHost {
       name: shown,
       state,
       magnet: formatMagnet({
-        infoHash: this.infoHash,
-        ...(this.infoHashV2 ? { infoHashV2: this.infoHashV2 } : {}),
+        ...this.magnetHashes(),
         name: info?.name ?? this.record.name,
         trackers: this.record.trackers,
         length: info?.length ?? this.record.length,

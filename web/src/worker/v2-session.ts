@@ -3,14 +3,31 @@
 // merkle tree), and the leaf hashes those checks ask for (`hashBlocks`: 16 KiB blocks through SubtleCrypto).
 import type { V2Options } from '../../../shared/engine/types';
 import { HASH_SIZE, leafHashes, type Sha256 } from '../../../shared/merkle';
-import { decodeInfoDict } from '../../../shared/metainfo';
+import { decodeInfoDict, type TorrentInfo } from '../../../shared/metainfo';
+import { v2PieceMap } from '../../../shared/v2-pieces';
 import { parseAnyInfo, type Hashers, type TorrentInfoV2 } from '../../../shared/metainfo-v2';
 import { toHex } from '../../../shared/hex';
 
 /**
+ * The engine's view of an info dictionary: the v1 one of a v1 or hybrid torrent, the piece map of a v2-only one, or of
+ * a hybrid known by its truncated v2 hash (`infoHashHex`: added by a btmh-only magnet link), which then runs by its
+ * v2 view. Throws MetainfoError.
+ */
+export async function engineInfo(
+  infoBytes: Uint8Array,
+  hashers: Hashers,
+  infoHashHex?: string,
+): Promise<TorrentInfo> {
+  const parsed = await parseAnyInfo(infoBytes, hashers);
+  if (parsed.v2 && (!parsed.v1 || parsed.v2.truncatedInfoHashHex === infoHashHex))
+    return v2PieceMap(parsed.v2);
+  return parsed.v1!;
+}
+
+/**
  * The v2 options of a torrent's session: its v2 view and the piece layers known here (a share's, a seeded or added
- * .torrent's; the others are asked of v2 peers). Undefined for a v1 torrent, a v2-only one (the engine runs torrents
- * by their v1 view) and a hybrid whose v2 part does not parse (its v1 view stands).
+ * .torrent's; the others are asked of v2 peers). Undefined for a v1 torrent and a hybrid whose v2 part does not
+ * parse (its v1 view stands).
  */
 export async function sessionV2(
   infoBytes: Uint8Array,
@@ -20,7 +37,7 @@ export async function sessionV2(
   try {
     if (decodeInfoDict(infoBytes)['meta version'] !== 2) return undefined;
     const parsed = await parseAnyInfo(infoBytes, hashers);
-    if (!parsed.v1 || !parsed.v2) return undefined;
+    if (!parsed.v2) return undefined;
     return { info: parsed.v2, ...(pieceLayers && pieceLayers.size > 0 ? { pieceLayers } : {}) };
   } catch {
     return undefined;

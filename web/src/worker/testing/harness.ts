@@ -68,7 +68,7 @@ export class TestPeer {
 
 /** Connects TestPeers pairwise per torrent, like the main thread's data channels, delivering asynchronously. */
 export class Network {
-  private readonly links = new Map<string, { to: TestPeer; as: string }>();
+  private readonly links = new Map<string, { to: TestPeer; as: string; hash: string }>();
   /** Peers whose traffic is dropped (a crashed tab). */
   readonly dead = new Set<TestPeer>();
 
@@ -76,11 +76,13 @@ export class Network {
     peer.onPost = (message) => this.route(peer, message);
   }
 
-  connect(a: TestPeer, b: TestPeer, infoHashHex: string): void {
-    this.links.set(`${a.name}|${infoHashHex}|${b.name}`, { to: b, as: a.name });
-    this.links.set(`${b.name}|${infoHashHex}|${a.name}`, { to: a, as: b.name });
+  /** Connects `a` and `b` in a torrent's swarm: `a` knows it as `infoHashHex`, `b` as `bHashHex` (default the same;
+   * a hybrid's two hashes meet through the tracker's alias). */
+  connect(a: TestPeer, b: TestPeer, infoHashHex: string, bHashHex = infoHashHex): void {
+    this.links.set(`${a.name}|${infoHashHex}|${b.name}`, { to: b, as: a.name, hash: bHashHex });
+    this.links.set(`${b.name}|${bHashHex}|${a.name}`, { to: a, as: b.name, hash: infoHashHex });
     void a.client.handle({ type: 'peer-connected', infoHashHex, peer: b.name });
-    void b.client.handle({ type: 'peer-connected', infoHashHex, peer: a.name });
+    void b.client.handle({ type: 'peer-connected', infoHashHex: bHashHex, peer: a.name });
   }
 
   private route(from: TestPeer, message: WorkerToMain): void {
@@ -93,14 +95,11 @@ export class Network {
         if (!this.dead.has(to) && !this.dead.has(from)) void to.client.handle(event);
       });
     if (message.type === 'send') {
-      deliver(
-        { type: 'peer-data', infoHashHex: message.infoHashHex, peer: link.as, data: message.data },
-        link.to,
-      );
+      deliver({ type: 'peer-data', infoHashHex: link.hash, peer: link.as, data: message.data }, link.to);
     } else {
       this.links.delete(key);
-      this.links.delete(`${message.peer}|${message.infoHashHex}|${from.name}`);
-      deliver({ type: 'peer-closed', infoHashHex: message.infoHashHex, peer: link.as }, link.to);
+      this.links.delete(`${message.peer}|${link.hash}|${from.name}`);
+      deliver({ type: 'peer-closed', infoHashHex: link.hash, peer: link.as }, link.to);
     }
   }
 }
