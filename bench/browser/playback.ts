@@ -5,7 +5,7 @@
 // - seeder without a limit: Play to the first frame, then a seek to 80 % to playing;
 // - seeder at 2.4 times the bitrate: Play to the first frame, then the longest stall in the first 30 s of playback;
 // - seeder at 2.4 times the bitrate: Play to the first frame, then a seek to 80 % to playing.
-// `--tiny`: 10 s at 2 Mbit/s, a smoke run of the script.
+// `--tiny`: 10 s at 2 Mbit/s, a smoke run of the script; `--limited`: the sessions at 2.4 times the bitrate only.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -281,7 +281,11 @@ async function fileFigures(
           ? ours(server.url, file.path, file.name, limit, mode)
           : webtorrent(server.trackerUrl, file.path, file.name, limit, mode),
     );
-  const free = { ours: await run('ours', 0, 'seek'), rival: await run('WebTorrent', 0, 'seek') };
+  // `--limited`: only the sessions with the seeder at LIMIT_RATIO (the figures without a limit are left out).
+  const limitedOnly = context.flags.has('--limited');
+  const free = limitedOnly
+    ? undefined
+    : { ours: await run('ours', 0, 'seek'), rival: await run('WebTorrent', 0, 'seek') };
   const stalls = {
     ours: await run('ours', limitKiB, 'stalls'),
     rival: await run('WebTorrent', limitKiB, 'stalls'),
@@ -291,20 +295,7 @@ async function fileFigures(
     rival: await run('WebTorrent', limitKiB, 'seek'),
   };
   const at = `seeder at ${LIMIT_RATIO}x the bitrate (${limitKiB} KiB/s)`;
-  return [
-    secondsFigure(
-      `${file.label}: Play to first frame, seeder without a limit`,
-      free.ours,
-      free.rival,
-      'firstFrameMs',
-      FIRST_FRAME_GOAL_S,
-    ),
-    rivalFigure(
-      `${file.label}: Play to first frame, seeder without a limit, vs WebTorrent`,
-      free.ours,
-      free.rival,
-      'firstFrameMs',
-    ),
+  const limited = [
     secondsFigure(
       `${file.label}: Play to first frame, ${at}`,
       stalls.ours,
@@ -320,6 +311,32 @@ async function fileFigures(
       STALL_GOAL_S,
     ),
     secondsFigure(
+      `${file.label}: seek to 80 % to playing, ${at}`,
+      seek.ours,
+      seek.rival,
+      'seekMs',
+      LIMITED_SEEK_GOAL_S,
+    ),
+    rivalFigure(`${file.label}: seek to 80 %, ${at}, vs WebTorrent`, seek.ours, seek.rival, 'seekMs'),
+  ];
+  if (!free) return limited;
+  return [
+    secondsFigure(
+      `${file.label}: Play to first frame, seeder without a limit`,
+      free.ours,
+      free.rival,
+      'firstFrameMs',
+      FIRST_FRAME_GOAL_S,
+    ),
+    rivalFigure(
+      `${file.label}: Play to first frame, seeder without a limit, vs WebTorrent`,
+      free.ours,
+      free.rival,
+      'firstFrameMs',
+    ),
+    limited[0],
+    limited[1],
+    secondsFigure(
       `${file.label}: seek to 80 % to playing, seeder without a limit`,
       free.ours,
       free.rival,
@@ -332,14 +349,8 @@ async function fileFigures(
       free.rival,
       'seekMs',
     ),
-    secondsFigure(
-      `${file.label}: seek to 80 % to playing, ${at}`,
-      seek.ours,
-      seek.rival,
-      'seekMs',
-      LIMITED_SEEK_GOAL_S,
-    ),
-    rivalFigure(`${file.label}: seek to 80 %, ${at}, vs WebTorrent`, seek.ours, seek.rival, 'seekMs'),
+    limited[2],
+    limited[3],
   ];
 }
 

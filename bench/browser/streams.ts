@@ -2,7 +2,8 @@
 // and read in place from a file handle), the browser's memory growth while a 1 GiB file saves through the service
 // worker against the Blob path in the same run, and the time from `Play` to the first frame of a video downloading;
 // then issue 24's playback against WebTorrent's streaming (playback.ts). `npm run bench -- streams` runs them;
-// `--tiny` shrinks the sizes to a smoke run of a few minutes.
+// `--tiny` shrinks the sizes to a smoke run of a few minutes; `--playback` runs issue 24's figures only (and
+// `--limited` only their sessions at 2.4 times the bitrate, playback.ts).
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
@@ -239,6 +240,7 @@ export const streamsBench: Bench = {
     const server = await serveApp(buildApp(context.log));
     const url = new URL('/', server.url).href;
     try {
+      if (context.flags.has('--playback')) return await playbackFigures(context, server);
       const figures = await shareFigures(context, url, sizes);
       const streamed = await saveGrowth(url, sizes.large, false);
       const blob = await saveGrowth(url, sizes.large, true);

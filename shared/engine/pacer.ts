@@ -62,7 +62,7 @@ export class UploadPacer {
 
 /** A waiting request the pacer could serve, with what ranks it. */
 export interface ServeCandidate {
-  /** Times we have sent this piece (any block of it) to anyone. */
+  /** Times we have sent this piece (its last block) to anyone. */
   sent: number;
   /** How many of our peers have the piece. */
   copies: number;

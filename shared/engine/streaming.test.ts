@@ -5,7 +5,7 @@ import { Bitfield } from '../bitfield';
 import { sha1Sync } from '../testing/sha1';
 import type { PeerState } from './peer';
 import { Streaming } from './streaming';
-import { randomTorrent, Swarm, type SwarmNode } from './testing/swarm';
+import { randomTorrent, Swarm, type SwarmNode, type TestTorrent } from './testing/swarm';
 import { VerifiedPieces } from './verified-pieces';
 import type { Wishlist } from './wishlist';
 
@@ -37,26 +37,34 @@ function countCancels(node: SwarmNode): { count: number } {
   return counter;
 }
 
+/** A file that plays: the torrent and its bitrate (bytes of file per second of media). */
+interface Media {
+  torrent: TestTorrent;
+  rate: number;
+}
+
 /**
  * A player of the leecher's file: it waits until the piece under its playhead is stored, then plays in real time,
  * reporting the playhead every 250 ms; a stall (the next piece not there) is counted once playback has started.
  */
-function player(swarm: Swarm, node: SwarmNode, from = 0) {
+function player(swarm: Swarm, node: SwarmNode, from = 0, media: Media = { torrent, rate: RATE }) {
+  const { torrent, rate } = media;
+  const piece = torrent.info.pieceLength;
   const state = { position: from, startedAt: undefined as number | undefined, stalls: 0, seekTo: -1 };
   const step = 250;
   const report = (paused: boolean) =>
-    node.deliver({ type: 'playhead', file: 0, position: state.position, bytesPerSecond: RATE, paused });
+    node.deliver({ type: 'playhead', file: 0, position: state.position, bytesPerSecond: rate, paused });
   const run = () => {
     if (state.seekTo >= 0) {
       state.position = state.seekTo;
       state.seekTo = -1;
     }
-    const index = Math.floor(state.position / PIECE);
+    const index = Math.floor(state.position / piece);
     const ready = index >= torrent.info.pieceCount || node.storage.has(index);
     if (ready && state.startedAt === undefined) state.startedAt = swarm.now;
     if (!ready && state.startedAt !== undefined) state.stalls++;
     if (ready && index < torrent.info.pieceCount)
-      state.position = Math.min(torrent.data.length - 1, state.position + (RATE * step) / 1000);
+      state.position = Math.min(torrent.data.length - 1, state.position + (rate * step) / 1000);
     report(!ready);
     if (index < torrent.info.pieceCount - 1) swarm.schedule(swarm.now + step, run);
   };
@@ -66,7 +74,8 @@ function player(swarm: Swarm, node: SwarmNode, from = 0) {
 
 describe('the playback window in a swarm', () => {
   it('fetches the window in order first, and playback keeps up with a seeder at 2.4 times the bitrate', () => {
-    const swarm = new Swarm({ torrent, sha1: sha1Sync, seed: 3 });
+    // The seeder paces its upload to its uplink's queue, as the app's does.
+    const swarm = new Swarm({ torrent, sha1: sha1Sync, seed: 3, reportUploadQueue: true });
     swarm.addNode({ name: 'seed', seed: true, uploadRate: 2.4 * RATE });
     const leech = swarm.addNode({ name: 'leech' });
     const play = player(swarm, leech);
@@ -115,6 +124,47 @@ describe('the playback window in a swarm', () => {
     expect(play.position).toBeGreaterThan(target * PIECE + 10 * RATE);
     expect(leech.closes).toEqual([]);
     expect(swarm.node('seed').closes).toEqual([]);
+  });
+
+  it('pieces a stream waits for go ahead of the rarest-first requests queued at a paced seeder at 2.4x', () => {
+    // 32 s of media at 512 KiB/s: the leecher keeps about a second of the seeder's uplink requested (some 80
+    // blocks), and a piece is a sixteenth of a second of it.
+    const media = {
+      torrent: randomTorrent(25, 16 * 1024 * KiB, { sha1: sha1Sync, pieceLength: PIECE }),
+      rate: 512 * KiB,
+    };
+    const swarm = new Swarm({ torrent: media.torrent, sha1: sha1Sync, seed: 13, reportUploadQueue: true });
+    swarm.addNode({ name: 'seed', seed: true, uploadRate: 2.4 * media.rate });
+    const leech = swarm.addNode({ name: 'leech' });
+    const play = player(swarm, leech, 0, media);
+    const waits: number[] = [];
+    // Now and then the player reads far from its window (an index at the end of the file, a probe): the service
+    // worker asks for those pieces with deadlines a second or two away.
+    for (const [at, index] of [
+      [4_000, 500],
+      [6_000, 460],
+      [8_000, 420],
+    ]) {
+      swarm.schedule(at, () => {
+        const deadlines = [
+          { index, at: at + 1_000 },
+          { index: index + 1, at: at + 1_500 },
+        ];
+        leech.deliver({ type: 'piece-deadlines', deadlines });
+        const check = () => {
+          if (leech.storage.has(index) && leech.storage.has(index + 1)) waits.push(swarm.now - at);
+          else swarm.schedule(swarm.now + 10, check);
+        };
+        check();
+      });
+    }
+    swarm.runFor(10_000);
+    expect(waits).toHaveLength(3);
+    // They came before their deadlines: behind what the seeder's uplink already held (a quarter of a second), not
+    // behind the second of requests the leecher keeps queued there (over 1 s when they wait their turn).
+    for (const wait of waits) expect(wait).toBeLessThan(750);
+    expect(play.stalls).toBe(0);
+    expect(leech.closes).toEqual([]);
   });
 
   it('outside the window, the rarest pieces come first', () => {
@@ -176,6 +226,22 @@ describe('Streaming', () => {
     // The player closes: the window's deadlines go, the stream's stay.
     t.streaming.stopPlayback();
     expect([...t.deadlines.keys()].sort((a, b) => a - b)).toEqual([1, 127]);
+  });
+
+  it('a piece a stream waits for takes back every request but the urgent ones when it turns urgent, once', () => {
+    const t = setup();
+    t.streaming.handle({ type: 'playhead', file: 0, position: 0, bytesPerSecond: RATE }, 0);
+    expect(t.sent).toEqual(['cancel']); // the start
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 100, at: 6_000 }] }, 1_000);
+    expect(t.sent).toEqual(['cancel']); // not urgent yet
+    t.streaming.tick(4_500);
+    expect(t.sent).toEqual(['cancel', 'cancel']);
+    // Kept: the piece and the window's first pieces (due within URGENT_MS); not the window's far end.
+    expect(t.kept[1]).toContain(100);
+    expect(t.kept[1]).toContain(Math.floor((4.5 * RATE) / PIECE));
+    expect(t.kept[1]).not.toContain(WINDOW);
+    t.streaming.tick(6_000);
+    expect(t.sent).toHaveLength(2); // once per urgent piece
   });
 
   it('a seek cancels every request but those of the new window, and a stream that starts mid-file keeps it', () => {

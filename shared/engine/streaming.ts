@@ -4,7 +4,11 @@
 // service worker waits for (`piece-deadlines`). The picker fetches pieces with a deadline first, earliest first, from
 // every peer that has them, and asks a second peer for one past its deadline; everything else goes on rarest first.
 // A seek moves the window at once and cancels every request for a piece that no longer has a deadline, so the new
-// window is not queued behind them (the request ledger tolerates a cancelled block that arrives anyway).
+// window is not queued behind them (the request ledger tolerates a cancelled block that arrives anyway). A piece a
+// stream waits for that turns urgent (due within URGENT_MS, not in hand: the player blocks on it) takes back every
+// request but the urgent ones: a peer serves requests about in the order they came, and the pipeline we keep full is
+// a second or more of its uplink when that is what limits us; the rest is asked again behind the urgent pieces
+// (libtorrent's time-critical pieces likewise go ahead of what a peer has queued).
 import type { TorrentInfo } from '../metainfo';
 import type { WireMessage } from '../wire';
 import type { EngineEvent } from './types';
@@ -32,6 +36,11 @@ export interface Playhead extends PlayheadReport {
   file: number;
 }
 
+/** A piece is urgent when its deadline is this near (ms) and it is not in hand. */
+export const URGENT_MS = 2_000;
+/** Requests are taken back for urgent pieces at most once in this long (ms). */
+export const URGENT_CANCEL_EVERY_MS = 1_000;
+
 export class Streaming {
   /** The file that plays and its window, while the page reports a playhead. */
   private playing: { file: number; window: PlaybackWindow } | undefined;
@@ -39,6 +48,9 @@ export class Streaming {
   private readonly windowAt = new Map<number, number>();
   /** Deadlines of the pieces a stream waits for, by piece. */
   private readonly wantAt = new Map<number, number>();
+  /** Urgent pieces the requests were taken back for already, and when that was last done. */
+  private readonly urgentServed = new Set<number>();
+  private urgentCancelAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly info: TorrentInfo,
@@ -62,8 +74,10 @@ export class Streaming {
    * and cancels what was asked for pieces without a deadline. */
   /** One of the session's streaming events. */
   handle(event: StreamingEvent, now: number): void {
-    if (event.type === 'piece-deadlines') this.setDeadlines(event.deadlines, event.replace ?? false);
-    else if (event.type === 'playhead') this.playhead(event, now);
+    if (event.type === 'piece-deadlines') {
+      this.setDeadlines(event.deadlines, event.replace ?? false);
+      this.cancelForUrgent(now);
+    } else if (event.type === 'playhead') this.playhead(event, now);
     else this.stopPlayback();
   }
 
@@ -114,6 +128,7 @@ export class Streaming {
   tick(now: number): void {
     for (const index of this.wantAt.keys()) if (this.have.get(index)) this.wantAt.delete(index);
     if (this.playing) this.plan(now);
+    this.cancelForUrgent(now);
   }
 
   /** Takes back every request from every peer (with a `cancel` each) but those of the pieces `keep` names; a block
@@ -128,6 +143,29 @@ export class Streaming {
 
   private cancelUnwanted(): void {
     this.cancelRequests((index) => this.hasDeadline(index));
+  }
+
+  /** A piece a stream waits for that turned urgent since the last time takes back the requests of every piece that
+   * is not urgent. */
+  private cancelForUrgent(now: number): void {
+    const served = this.urgentServed;
+    for (const index of served) if (!this.hasDeadline(index) || this.have.get(index)) served.delete(index);
+    if (now - this.urgentCancelAt < URGENT_CANCEL_EVERY_MS) return;
+    // A stream's wishes only: it asks for a piece when the player blocks on it (the window's deadlines are planned
+    // ahead, and taking requests back for them every second would starve the pieces asked last).
+    let fresh = false;
+    for (const [index, at] of this.wantAt) {
+      if (at - now > URGENT_MS || served.has(index) || this.have.get(index)) continue;
+      served.add(index);
+      fresh = true;
+    }
+    if (!fresh) return;
+    this.urgentCancelAt = now;
+    // Every request but those of urgent pieces, the window's later ones too: they are asked again behind them.
+    this.cancelRequests((index) => {
+      const at = Math.min(this.windowAt.get(index) ?? Infinity, this.wantAt.get(index) ?? Infinity);
+      return at - now <= URGENT_MS;
+    });
   }
 
   /** The window's pieces and deadlines now, handed to the wishlist where they changed. */

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { Bitfield } from '../bitfield';
+import type { TorrentInfo } from '../metainfo';
 import { BLOCK_SIZE } from '../wire';
 import { PeerState } from './peer';
 import {
   MIN_READS,
+  Uploader,
   READ_AHEAD_MS,
   READS_PER_PEER,
   readsFor,
@@ -69,5 +72,82 @@ describe('readsFor (reads outstanding for a peer we upload to at a measured rate
     expect(readsFor(86 * 1024)).toBe(3);
     expect(readsFor(2 * 1024 * 1024)).toBe(READS_PER_PEER);
     expect(readsFor(Infinity)).toBe(READS_PER_PEER);
+  });
+});
+
+describe('the paced serve order within a piece (issue 24)', () => {
+  const BLOCKS = 4;
+  const info = {
+    pieceLength: BLOCKS * BLOCK_SIZE,
+    pieceCount: 4,
+    length: 4 * BLOCKS * BLOCK_SIZE,
+  } as TorrentInfo;
+
+  /** A paced uploader with room for one block at a time; `serve` reads and sends until nothing waits. */
+  function paced(keys: string[]) {
+    const reads: string[] = [];
+    let pending: { peer: PeerState; index: number; begin: number } | undefined;
+    const peers = keys.map((key, i) => {
+      const peer = new PeerState(key, i, 0, new UploadQueue(undefined, 0));
+      peer.choke.setChoking(false, 0);
+      return peer;
+    });
+    const uploader = new Uploader(info, Bitfield.full(info.pieceCount), {
+      send: () => {},
+      close: () => {},
+      peers: () => peers,
+      copies: () => 0,
+      copiesEpoch: () => 0,
+      peerPieces: () => 0,
+      read: (peer, request) => {
+        reads.push(`${peer.key}:${request.index}:${request.begin / BLOCK_SIZE}`);
+        pending = { peer, index: request.index, begin: request.begin };
+      },
+      serving: () => true,
+    });
+    const ask = (peer: number, index: number) => {
+      // The transport is full meanwhile: the requests wait, to be served in the pacer's order.
+      uploader.onUploadQueue(Number.MAX_SAFE_INTEGER, 0);
+      for (let b = 0; b < BLOCKS; b++)
+        uploader.onRequest(peers[peer], { index, begin: b * BLOCK_SIZE, length: BLOCK_SIZE }, 0);
+    };
+    const serve = () => {
+      uploader.onUploadQueue(0, 0);
+      for (let now = 1; pending; now++) {
+        const read = pending;
+        pending = undefined;
+        uploader.onReadDone(read.peer, read.index, read.begin, new Uint8Array(BLOCK_SIZE), now);
+        // The transport sent it: room for the next block.
+        uploader.onUploadQueue(0, now);
+      }
+    };
+    return { reads, ask, serve };
+  }
+
+  it('finishes a piece under way before the pieces asked for after it', () => {
+    const t = paced(['a']);
+    t.ask(0, 2);
+    t.ask(0, 1);
+    t.serve();
+    expect(t.reads).toEqual(['a:2:0', 'a:2:1', 'a:2:2', 'a:2:3', 'a:1:0', 'a:1:1', 'a:1:2', 'a:1:3']);
+  });
+
+  it('still sends a piece sent whole before after the pieces not sent yet (spreading them)', () => {
+    const t = paced(['a', 'b']);
+    t.ask(0, 2);
+    t.serve();
+    t.ask(1, 2);
+    t.ask(1, 3);
+    t.serve();
+    expect(t.reads.slice(BLOCKS)).toEqual([
+      'b:3:0',
+      'b:3:1',
+      'b:3:2',
+      'b:3:3',
+      'b:2:0',
+      'b:2:1',
+      'b:2:2',
+      'b:2:3',
+    ]);
   });
 });

@@ -59,7 +59,7 @@ export class Uploader {
   readonly capacity = new UploadCapacity();
   /** Pacing to the transport's queue, when the adapter reports it (pacer.ts). */
   readonly pacer = new UploadPacer();
-  /** Times each piece was sent (any block of it), for the pacer's order. */
+  /** Times each piece was sent whole (its last block), for the pacer's order. */
   private readonly sentPieces: Uint32Array;
   /** How the pacer ranks a piece: times sent, then copies among our peers. */
   protected readonly rank: PieceRank;
@@ -115,7 +115,10 @@ export class Uploader {
       this.uploadedBytes += data.length;
       this.meter.add(data.length, now);
       this.pacer.sent(data.length);
-      if (begin === 0) this.sentPieces[index]++;
+      // A piece counts as sent once its last block went out: the rest of a piece under way keeps its rank, so the
+      // order never leaves a requester's piece half sent behind pieces it asked for later (issue 24: a player's
+      // pieces waited up to SERVE_PATIENCE_MS behind its own rarest-first requests).
+      if (begin + data.length === pieceSize(this.info, index)) this.sentPieces[index]++;
     }
     this.pump(peer, now);
   }

@@ -5,7 +5,7 @@
 // - the pacer's order among one peer's requests, a binary heap on (times the piece was sent, copies of the piece
 //   among our peers, arrival). The requester's pieces and what we sent it rank peers, not requests, so they are the
 //   same for all of them and the pacer compares peers on them (pacer.ts, `chooseServe`).
-// A piece's rank changes outside the heap (a block of it sent, a peer announcing it), so the heap keeps, for each
+// A piece's rank changes outside the heap (its last block sent, a peer announcing it), so the heap keeps, for each
 // request, the rank it last saw, which never exceeds the real one: the send count only grows, a copy count grows with
 // every `have`, and whenever a count may have fallen (a peer gone, its pieces replaced) the ranking's `epoch` moves
 // and the heap ranks everything again. The top is checked against the real rank and sifted down until it holds it;
@@ -14,7 +14,7 @@ import type { BlockRequest } from './block-geometry';
 
 /** Where the pacer's ranking of a piece comes from (the uploader's send counts and the session's copies). */
 export interface PieceRank {
-  /** Times we sent the piece (any block of it) to anyone. */
+  /** Times we sent the piece (its last block) to anyone. */
   sent(index: number): number;
   /** How many of our peers have the piece. */
   copies(index: number): number;

@@ -99,6 +99,9 @@ export interface SwarmOptions {
   hashMsPerMiB?: SimOptions['hashMsPerMiB'];
   storeLatencyMs?: SimOptions['storeLatencyMs'];
   readLatencyMs?: SimOptions['readLatencyMs'];
+  /** Each node reports its uplink's queue to its session, which turns on upload pacing as in the app (default
+   * false). */
+  reportUploadQueue?: boolean;
 }
 
 /** A closed connection, as the node that closed it saw it. */
@@ -209,6 +212,7 @@ export class Swarm extends SimSwarm<SwarmNode> {
       hashMsPerMiB: options.hashMsPerMiB,
       storeLatencyMs: options.storeLatencyMs,
       readLatencyMs: options.readLatencyMs,
+      reportUploadQueue: options.reportUploadQueue,
     });
     this.torrent = options.torrent;
     this.sha1 = options.sha1;
