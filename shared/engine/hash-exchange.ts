@@ -1,9 +1,11 @@
 // The BEP 52 hash messages of a session that speaks v2: peers' hash requests answered from the piece layers we
 // know, the layers we lack asked of v2 peers that have pieces (piece-layers.ts keeps the bounds), their answers
 // checked against the pieces roots. A peer that sends hashes we did not ask for, or hashes that do not lead to the
-// root, is closed; a `hash reject` frees the chunk for another peer.
+// root, is closed; a `hash reject` frees the chunk for another peer. Requests and answers for leaf hashes (base
+// layer 0, when pieces span several blocks) go to the block checks (block-checks.ts).
 import { sha256Sync } from '../sha256';
 import type { WireMessage } from '../wire';
+import { BlockChecks, type BlockCheckPorts } from './block-checks';
 import { nodeHashOf } from './file-tree';
 import type { PeerState } from './peer';
 import { PieceLayers } from './piece-layers';
@@ -20,19 +22,45 @@ export interface HashExchangePorts {
   close(peer: PeerState, reason: string): void;
 }
 
+/** What the block checks need besides the connections (block-checks.ts). */
+export type BlockPorts = Omit<BlockCheckPorts, 'peers' | 'send' | 'close' | 'peerPieces'>;
+
 /** How often the clock looks for layers to ask (answers and rejects ask at once): a walk over the missing chunks. */
 export const ASK_INTERVAL_MS = 1000;
 
 export class HashExchange {
   private known: PieceLayers | undefined;
   private lastAsk: number | undefined;
+  private checks: BlockChecks | undefined;
 
   constructor(
     private readonly options: V2Options | LaterV2,
     private readonly ports: HashExchangePorts,
     /** Pieces the peer says it has (0 before the info, or when it has none). */
     private readonly peerPieces: (key: PeerKey) => number,
+    /** Block checks (without them, pieces are judged whole). */
+    private readonly blockPorts?: BlockPorts,
   ) {}
+
+  /** The block checks, once the layers are known (and the session gave their ports). */
+  get blocks(): BlockChecks | undefined {
+    const layers = this.layers;
+    if (!this.checks && layers && this.blockPorts) {
+      const view = 'info' in this.options ? this.options : this.options.view;
+      const nodeHash = view?.nodeHash ?? nodeHashOf(sha256Sync);
+      const { ports, peerPieces } = this;
+      this.checks = new BlockChecks(layers, nodeHash, {
+        ...this.blockPorts,
+        get peers() {
+          return ports.peers;
+        },
+        send: (peer, message) => ports.send(peer, message),
+        close: (peer, reason) => ports.close(peer, reason),
+        peerPieces,
+      });
+    }
+    return this.checks;
+  }
 
   /** The piece layers, once the v2 view is known (at once, unless it comes later: LaterV2). */
   get layers(): PieceLayers | undefined {
@@ -57,14 +85,19 @@ export class HashExchange {
       const { type: _request, ...range } = message;
       return this.ports.send(peer, { type: 'hash-reject', ...range });
     }
+    const blocks = this.blocks;
     switch (message.type) {
       case 'hash-request':
+        if (blocks && message.baseLayer === 0 && layers.pieceHeight > 0)
+          return blocks.onRequest(peer, message);
         return this.ports.send(peer, layers.answer(peer.key, message, now));
       case 'hash-reject':
+        if (blocks?.onReject(peer, message, now)) return;
         if (!layers.onReject(peer.key, message))
           return this.ports.close(peer, 'a hash reject of nothing asked');
         return this.ask(now);
       case 'hashes': {
+        if (blocks?.onHashes(peer, message, now)) return;
         const verdict = layers.onHashes(peer.key, message);
         if (!verdict.ok) return this.ports.close(peer, verdict.reason);
         return this.ask(now);
@@ -88,6 +121,7 @@ export class HashExchange {
     const layers = this.layers;
     if (!layers) return;
     layers.expire(now);
+    this.blocks?.tick(now);
     if (this.lastAsk !== undefined && now - this.lastAsk < ASK_INTERVAL_MS) return;
     this.lastAsk = now;
     this.ask(now);
@@ -105,7 +139,8 @@ export class HashExchange {
     return this.layers?.checkDigests(index, digests) === true;
   }
 
-  peerGone(key: PeerKey): void {
+  peerGone(key: PeerKey, now: number): void {
     this.layers?.peerGone(key);
+    this.checks?.peerGone(key, now);
   }
 }

@@ -1,7 +1,60 @@
-// What the UI shows of each connected peer: a snapshot read from the peer's parts and the downloader.
+// What the UI shows of a session and of each connected peer: a snapshot read from the session's rooms, the peer's
+// parts and the downloader.
+import { toHex } from '../hex';
 import type { Downloader } from './downloader';
 import type { PeerState } from './peer';
-import type { PeerStats } from './types';
+import type { RateMeter } from './rate';
+import type { PeerStats, SessionState, SessionStats } from './types';
+import type { Uploader } from './uploader';
+
+/** The parts of a session its statistics are read from. */
+export interface SessionParts {
+  state: SessionState;
+  infoHash: Uint8Array;
+  downloader: Downloader | undefined;
+  uploader: Uploader | undefined;
+  downMeter: RateMeter;
+  errorReason: string | undefined;
+}
+
+/** The session's statistics (`Session.stats`). */
+export function sessionStats(parts: SessionParts, peers: Iterable<PeerState>, now: number): SessionStats {
+  const { downloader, uploader } = parts;
+  const info = downloader?.info;
+  const pieceCount = info?.pieceCount ?? 0;
+  const availability = new Int16Array(pieceCount);
+  if (downloader) {
+    for (let i = 0; i < pieceCount; i++) {
+      availability[i] = downloader.have.get(i) ? -1 : Math.min(32767, downloader.availability(i));
+    }
+  }
+  const { peerStats, seeds } = peerStatsOf(peers, downloader, pieceCount, now);
+  const length = info?.length ?? 0;
+  const left = downloader ? length - downloader.verified.bytes() : 0;
+  const downloadRate = parts.downMeter.rate(now);
+  const downloaded = downloader?.downloadedBytes ?? 0;
+  const uploaded = uploader?.uploadedBytes ?? 0;
+  return {
+    state: parts.state,
+    infoHashHex: toHex(parts.infoHash),
+    name: info?.name,
+    pieceCount,
+    have: downloader?.verified.count ?? 0,
+    left,
+    length,
+    downloaded,
+    uploaded,
+    downloadRate,
+    uploadRate: uploader ? uploader.meter.rate(now) : 0,
+    ratio: downloaded > 0 ? uploaded / downloaded : 0,
+    peers: peerStats.length,
+    seeds,
+    timeLeft: info && left > 0 && downloadRate > 0 ? left / downloadRate : info && left === 0 ? 0 : undefined,
+    availability,
+    peerStats,
+    error: parts.errorReason,
+  };
+}
 
 /** A row per handshaken peer, and how many of them have every piece. */
 export function peerStatsOf(

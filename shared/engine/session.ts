@@ -16,7 +16,6 @@
 //   until the event returns, so the adapter must not reuse them while handle() runs.
 // - Hash ids are unique per session (a counter); piece and metadata checks share the sequence.
 import type { Bitfield } from '../bitfield';
-import { toHex } from '../hex';
 import type { TorrentInfo } from '../metainfo';
 import type { ChokePolicy } from './choker';
 import { ChokeRounds } from './choke-rounds';
@@ -45,7 +44,7 @@ import type {
   SessionStats,
 } from './types';
 import { Uploader } from './uploader';
-import { peerStatsOf } from './peer-stats';
+import { sessionStats } from './peer-stats';
 import { BanList, bytesEqual } from './verify';
 import type { VerifiedPieces } from './verified-pieces';
 
@@ -127,7 +126,16 @@ export class TorrentSession implements Session {
       peerPieces: (key) => this.downloader?.peerPieces(key) ?? 0,
     });
     const peerPieces = (key: PeerKey) => this.downloader?.peerPieces(key) ?? 0;
-    this.hashes = options.v2 && new HashExchange(options.v2, this.connections, peerPieces);
+    this.hashes =
+      options.v2 &&
+      new HashExchange(options.v2, this.connections, peerPieces, {
+        now: () => this.now,
+        have: (index) => this.downloader?.have.get(index) ?? false,
+        read: (peer, index, begin, length) =>
+          this.out.push({ type: 'read', peer: peer.key, index, begin, length }),
+        hashBlocks: (peer, index, data) => this.hash({ kind: 'leaves', peer, index }, data),
+        verdict: (index, bad) => this.downloader?.blocksJudged(index, bad),
+      });
     this.rooms = {
       downloader: () => this.downloader,
       uploader: () => this.uploader,
@@ -229,6 +237,7 @@ export class TorrentSession implements Session {
         if (this.downloader?.storeFailed(event.index)) this.fail(`storage failed: ${event.reason}`);
         break;
       case 'read-done': {
+        if (this.hashes?.blocks?.readDone(event.peer, event.index, event.begin, event.data)) break;
         const peer = this.peers.get(event.peer);
         const uploader = this.uploader;
         if (peer && uploader)
@@ -243,6 +252,7 @@ export class TorrentSession implements Session {
         break;
       }
       case 'read-failed': {
+        if (this.hashes?.blocks?.readFailed(event.peer, event.index, event.begin)) break;
         const peer = this.peers.get(event.peer);
         if (peer) this.uploader?.onReadFailed(peer, event.index, event.begin, now);
         break;
@@ -286,6 +296,7 @@ export class TorrentSession implements Session {
     const job = this.hashJobs.take(id);
     if (!job) return;
     if (job.kind === 'metadata') return this.onMetadataHashed(digest);
+    if (job.kind === 'leaves') return this.hashes?.blocks?.hashed(job.peer, job.index, digest, this.now);
     const tree = job.kind === 'piece-v2' ? this.hashes : undefined;
     this.downloader?.pieceHashed(job.index, digest, tree && ((leaves) => tree.pieceGood(job.index, leaves)));
   }
@@ -368,6 +379,7 @@ export class TorrentSession implements Session {
       hash: (index, data) => this.hashPiece(index, data),
       store: (index, data) => this.out.push({ type: 'store', index, data }),
       downloading: () => this.state === 'downloading',
+      blocks: () => this.hashes?.blocks,
     });
     this.downloader = downloader;
     this.uploader = new Uploader(info, downloader.have, {
@@ -450,7 +462,7 @@ export class TorrentSession implements Session {
   private onGone(peer: PeerState): void {
     this.forwarding.forget(peer.key);
     this.downloader?.peerGone(peer);
-    this.hashes?.peerGone(peer.key);
+    this.hashes?.peerGone(peer.key, this.now);
     this.metadata.peerGone(peer.key, this.now);
     this.chokes.peerGone(peer, this.now);
   }
@@ -459,41 +471,11 @@ export class TorrentSession implements Session {
   // Statistics
 
   stats(now: number): SessionStats {
-    const downloader = this.downloader;
-    const info = downloader?.info;
-    const pieceCount = info?.pieceCount ?? 0;
-    const availability = new Int16Array(pieceCount);
-    if (downloader) {
-      for (let i = 0; i < pieceCount; i++) {
-        availability[i] = downloader.have.get(i) ? -1 : Math.min(32767, downloader.availability(i));
-      }
-    }
-    const { peerStats, seeds } = peerStatsOf(this.peers.values(), downloader, pieceCount, now);
-    const length = info?.length ?? 0;
-    const left = downloader ? length - downloader.verified.bytes() : 0;
-    const downloadRate = this.downMeter.rate(now);
-    const downloaded = downloader?.downloadedBytes ?? 0;
-    const uploaded = this.uploader?.uploadedBytes ?? 0;
-    return {
-      state: this.state,
-      infoHashHex: toHex(this.infoHash),
-      name: info?.name,
-      pieceCount,
-      have: downloader?.verified.count ?? 0,
-      left,
-      length,
-      downloaded,
-      uploaded,
-      downloadRate,
-      uploadRate: this.uploader ? this.uploader.meter.rate(now) : 0,
-      ratio: downloaded > 0 ? uploaded / downloaded : 0,
-      peers: peerStats.length,
-      seeds,
-      timeLeft:
-        info && left > 0 && downloadRate > 0 ? left / downloadRate : info && left === 0 ? 0 : undefined,
-      availability,
-      peerStats,
-      error: this.errorReason,
-    };
+    const { state, infoHash, downloader, uploader, downMeter, errorReason } = this;
+    return sessionStats(
+      { state, infoHash, downloader, uploader, downMeter, errorReason },
+      this.peers.values(),
+      now,
+    );
   }
 }

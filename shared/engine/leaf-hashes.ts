@@ -1,0 +1,162 @@
+// The leaf hashes of single pieces (BEP 52 `hash request`s with base layer 0): what lets a v2 session judge a piece
+// block by block. A piece's leaves are asked of one v2 peer at a time, with no proof beyond the piece's own subtree:
+// its piece hash, from the piece layer we already know, is what they must lead to. Leaves that do are kept for a
+// while (the newest MAX_LEAF_PIECES pieces), to check the blocks that come for that piece on arrival.
+import type { HashRange } from '../wire';
+import { log2 } from './file-tree';
+import { nodes, type PieceLayers } from './piece-layers';
+import type { PeerKey } from './types';
+import { bytesEqual } from './verify';
+
+/** Pieces whose proven leaf hashes we keep (the oldest forgotten first): at most 32 bytes a block of each. */
+export const MAX_LEAF_PIECES = 64;
+/** Leaf requests we have out at once, in all and to one peer. */
+export const MAX_LEAF_REQUESTS = 8;
+export const MAX_LEAF_REQUESTS_PER_PEER = 2;
+/** A leaf request unanswered this long is asked of another peer. */
+export const LEAF_REQUEST_TIMEOUT_MS = 10_000;
+
+interface LeafAsk {
+  peer: PeerKey;
+  range: HashRange;
+  sentAt: number;
+}
+
+/** What a `hashes` answer to one of our leaf requests turned out to be. */
+export type LeavesVerdict = { ok: true; index: number } | { ok: false; index: number; reason: string };
+
+export class LeafHashes {
+  /** Proven leaves by piece, oldest first. */
+  private readonly known = new Map<number, Uint8Array[]>();
+  /** The one request out for a piece. */
+  private readonly asks = new Map<number, LeafAsk>();
+  /** Peers asked for a piece's leaves already (they refused, timed out or left). */
+  private readonly tried = new Map<number, Set<PeerKey>>();
+
+  constructor(private readonly layers: PieceLayers) {}
+
+  /** The request for piece `index`'s leaves: undefined while its layer is unknown, or for a piece of one block
+   * (its piece check is a block check). */
+  range(index: number): HashRange | undefined {
+    const where = this.layers.pieceLeaves(index);
+    if (!where || where.width < 2) return undefined;
+    const { root, firstLeaf, width } = where;
+    return { piecesRoot: root, baseLayer: 0, index: firstLeaf, length: width, proofLayers: log2(width) };
+  }
+
+  /** Is a request out for the piece? */
+  asking(index: number): boolean {
+    return this.asks.has(index);
+  }
+
+  /** Could `peer` be asked for the piece's leaves now (not tried yet, within the bounds)? */
+  mayAsk(index: number, peer: PeerKey): boolean {
+    if (this.asks.has(index) || this.asks.size >= MAX_LEAF_REQUESTS) return false;
+    if (this.tried.get(index)?.has(peer)) return false;
+    let mine = 0;
+    for (const ask of this.asks.values()) if (ask.peer === peer) mine++;
+    return mine < MAX_LEAF_REQUESTS_PER_PEER;
+  }
+
+  /** Records a request sent to `peer`; returns it (undefined when the piece has no leaf request). */
+  ask(index: number, peer: PeerKey, now: number): HashRange | undefined {
+    const range = this.range(index);
+    if (!range) return undefined;
+    this.asks.set(index, { peer, range, sentAt: now });
+    let tried = this.tried.get(index);
+    if (!tried) this.tried.set(index, (tried = new Set()));
+    tried.add(peer);
+    return range;
+  }
+
+  /** The piece whose leaves we asked `peer` for with exactly this range. */
+  private askedOf(peer: PeerKey, range: HashRange): number | undefined {
+    for (const [index, ask] of this.asks) {
+      const mine = ask.range;
+      if (
+        ask.peer === peer &&
+        mine.baseLayer === range.baseLayer &&
+        mine.index === range.index &&
+        mine.length === range.length &&
+        mine.proofLayers === range.proofLayers &&
+        bytesEqual(mine.piecesRoot, range.piecesRoot)
+      )
+        return index;
+    }
+    return undefined;
+  }
+
+  /** A `hashes` message from `peer`: undefined when it answers no leaf request of ours; otherwise whether its leaves
+   * lead to the piece hash (then they are kept). */
+  onHashes(peer: PeerKey, message: HashRange & { hashes: Uint8Array }): LeavesVerdict | undefined {
+    const index = this.askedOf(peer, message);
+    if (index === undefined) return undefined;
+    this.asks.delete(index);
+    const leaves = nodes(message.hashes).slice(0, message.length);
+    if (leaves.length !== message.length || this.layers.checkLeaves(index, leaves) !== true)
+      return { ok: false, index, reason: 'leaf hashes that do not lead to the piece hash' };
+    this.keep(index, leaves);
+    this.tried.delete(index);
+    return { ok: true, index };
+  }
+
+  /** A `hash reject` from `peer`: the piece it refused (another peer may be asked), or undefined. */
+  onReject(peer: PeerKey, range: HashRange): number | undefined {
+    const index = this.askedOf(peer, range);
+    if (index !== undefined) this.asks.delete(index);
+    return index;
+  }
+
+  /** Requests unanswered for LEAF_REQUEST_TIMEOUT_MS are forgotten; returns their pieces. */
+  expire(now: number): number[] {
+    const late: number[] = [];
+    for (const [index, ask] of this.asks)
+      if (now - ask.sentAt >= LEAF_REQUEST_TIMEOUT_MS) {
+        this.asks.delete(index);
+        late.push(index);
+      }
+    return late;
+  }
+
+  /** The peer left: the pieces whose leaves it was asked for (to ask someone else). */
+  peerGone(peer: PeerKey): number[] {
+    const pieces: number[] = [];
+    for (const [index, ask] of this.asks)
+      if (ask.peer === peer) {
+        this.asks.delete(index);
+        pieces.push(index);
+      }
+    return pieces;
+  }
+
+  /** The proven leaves of piece `index`, when we hold them. */
+  leaves(index: number): readonly Uint8Array[] | undefined {
+    return this.known.get(index);
+  }
+
+  /** The piece is done with (verified, or given up on): its leaves, request and tried peers are forgotten. */
+  forget(index: number): void {
+    this.known.delete(index);
+    this.asks.delete(index);
+    this.tried.delete(index);
+  }
+
+  /** Pieces whose leaves are kept. */
+  get size(): number {
+    return this.known.size;
+  }
+
+  /** Requests out now. */
+  get pending(): number {
+    return this.asks.size;
+  }
+
+  private keep(index: number, leaves: Uint8Array[]): void {
+    this.known.delete(index);
+    this.known.set(
+      index,
+      leaves.map((leaf) => leaf.slice()),
+    );
+    while (this.known.size > MAX_LEAF_PIECES) this.known.delete(this.known.keys().next().value!);
+  }
+}
