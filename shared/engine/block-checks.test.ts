@@ -298,3 +298,55 @@ describe('a saboteur among honest v2 seeds', () => {
     expect(leech.treeChecks).toBe(v1.pieceCount + 1);
   });
 });
+
+describe('a playback window’s pieces', () => {
+  it('have their leaves asked in advance, so a saboteur’s block is caught on arrival, before any piece fails', () => {
+    const v1 = hybrid.info.v1!;
+    const data = new Uint8Array(v1.length);
+    data.set(hybrid.data);
+    const swarm = new Swarm({ torrent: { info: v1, data }, sha1: sha1Sync, seed: 12 });
+    const v2 = { info: hybrid.info.v2!, pieceLayers: hybrid.pieceLayers };
+    // Slow honest seeds: the download takes long enough for the saboteur to join once the leaves are known.
+    const honest = [0, 1].map((i) =>
+      swarm.addNode({ name: `honest${i}`, seed: true, v2, uploadRate: 32 * KiB }),
+    );
+    const leech = swarm.addNode({ name: 'leech', v2 });
+    swarm.schedule(50, () =>
+      leech.deliver({ type: 'playhead', file: 0, position: 8 * PIECE, bytesPerSecond: 32 * KiB }),
+    );
+    const window = [8, 9, 10, 11];
+    swarm.addNode({
+      name: 'saboteur',
+      seed: true,
+      v2,
+      joinAt: 3000,
+      corrupt: (index, _begin, length) => length <= 16 * KiB && (index === 10 || index === 11),
+    });
+    expect(swarm.run(() => leech.completedAt !== undefined, 120_000)).toBe(true);
+    expect(Buffer.from(leech.bytes()).equals(Buffer.from(data))).toBe(true);
+    // The window's leaves were read and hashed by the honest seeds to answer the leech.
+    const leafReads = honest.flatMap((node) => node.reads.filter((read) => read.length === PIECE));
+    const asked = new Set(leafReads.map((read) => read.index));
+    for (const index of window) expect(asked.has(index), `piece ${index}`).toBe(true);
+    const bans = leech.closes.filter((close) => close.reason === 'banned: sent corrupt data');
+    expect(bans.map((close) => close.peer.split('#')[0])).toEqual(['saboteur']);
+    expect(leech.closes.filter((close) => close.peer.startsWith('honest'))).toEqual([]);
+    // No piece failed its check: the bad blocks never made it into a piece.
+    expect(leech.treeChecks).toBe(v1.pieceCount);
+  });
+
+  it('asks nothing in advance with leavesAhead 0', () => {
+    const v1 = hybrid.info.v1!;
+    const data = new Uint8Array(v1.length);
+    data.set(hybrid.data);
+    const swarm = new Swarm({ torrent: { info: v1, data }, sha1: sha1Sync, seed: 13 });
+    const v2 = { info: hybrid.info.v2!, pieceLayers: hybrid.pieceLayers };
+    const seed = swarm.addNode({ name: 'seed', seed: true, v2, uploadRate: 64 * KiB });
+    const leech = swarm.addNode({ name: 'leech', v2, config: { leavesAhead: 0 } });
+    swarm.schedule(50, () =>
+      leech.deliver({ type: 'playhead', file: 0, position: 8 * PIECE, bytesPerSecond: 32 * KiB }),
+    );
+    expect(swarm.run(() => leech.completedAt !== undefined, 120_000)).toBe(true);
+    expect(seed.reads.filter((read) => read.length === PIECE)).toEqual([]);
+  });
+});

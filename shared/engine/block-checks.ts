@@ -2,17 +2,21 @@
 // downloader holds it while the piece's leaf hashes are asked of a v2 peer (leaf-hashes.ts); once they are proven
 // against the piece hash, each block's SHA-256 (from the piece's own hash job) is compared with its leaf, and the
 // verdict names the bad blocks: only those are fetched again, only their senders banned. While a piece's leaves are
-// known, each block that comes for it is checked on arrival. Peers' leaf requests are answered by leaf-answers.ts.
+// known, each block that comes for it is checked on arrival; the pieces of a playback window have their leaves asked
+// in advance for that (LEAVES_AHEAD). Peers' leaf requests are answered by leaf-answers.ts.
 // Bounded: failed pieces held for their leaves up to MAX_HELD_BYTES; the leaf caches and requests in their modules.
 import { sha256Sync, type Sha256Sync } from '../sha256';
 import type { HashRange, WireMessage } from '../wire';
 import { NODE_SIZE, type NodeHash } from './file-tree';
 import { LeafAnswers } from './leaf-answers';
-import { LeafHashes } from './leaf-hashes';
+import { LeafHashes, MAX_LEAF_REQUESTS } from './leaf-hashes';
 import type { PeerState } from './peer';
 import type { PieceLayers } from './piece-layers';
 import type { PeerKey } from './types';
 import { bytesEqual } from './verify';
+
+/** Pieces of the playback window whose leaf hashes are asked in advance, the nearest first (EngineConfig.leavesAhead). */
+export const LEAVES_AHEAD = 4;
 
 /** Bytes of failed pieces held while their leaf hashes are asked (past it a failed piece is judged whole). */
 export const MAX_HELD_BYTES = 32 * 1024 * 1024;
@@ -150,6 +154,21 @@ export class BlockChecks {
     if (inFile > 0 && !bytesEqual(this.sha256(block.subarray(0, inFile)), leaves[begin / BLOCK]))
       return false;
     return padZero(block, inFile, block.length);
+  }
+
+  /**
+   * The playback window's pieces, in order: the leaf hashes of the first `count` we lack are asked in advance (with
+   * at most half the leaf requests: the others stay for failed pieces), so that their blocks are checked on arrival.
+   */
+  ahead(window: readonly number[], count: number): void {
+    let left = count;
+    for (const index of window) {
+      if (left <= 0 || this.leaves.pending >= MAX_LEAF_REQUESTS / 2) return;
+      if (this.ports.have(index)) continue;
+      left--;
+      if (this.leaves.leaves(index) || this.leaves.asking(index) || !this.leaves.range(index)) continue;
+      this.askLeaves(index, this.ports.now());
+    }
   }
 
   /** The piece verified (or is no longer fetched): its leaves are forgotten. */

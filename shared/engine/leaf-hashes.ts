@@ -13,6 +13,8 @@ export const MAX_LEAF_PIECES = 64;
 /** Leaf requests we have out at once, in all and to one peer. */
 export const MAX_LEAF_REQUESTS = 8;
 export const MAX_LEAF_REQUESTS_PER_PEER = 2;
+/** Pieces whose asked peers we remember (not to ask them again), the oldest forgotten first. */
+export const MAX_TRIED_PIECES = 256;
 /** A leaf request unanswered this long is asked of another peer. */
 export const LEAF_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -22,6 +24,9 @@ interface LeafAsk {
   sentAt: number;
 }
 
+/** Requests given up on (timed out, or their piece done with) whose answers may still come: taken, not refused. */
+const MAX_LATE = MAX_LEAF_REQUESTS;
+
 /** What a `hashes` answer to one of our leaf requests turned out to be. */
 export type LeavesVerdict = { ok: true; index: number } | { ok: false; index: number; reason: string };
 
@@ -30,6 +35,8 @@ export class LeafHashes {
   private readonly known = new Map<number, Uint8Array[]>();
   /** The one request out for a piece. */
   private readonly asks = new Map<number, LeafAsk>();
+  /** Requests given up on, by piece, oldest first (MAX_LATE). */
+  private readonly late: Array<LeafAsk & { index: number }> = [];
   /** Peers asked for a piece's leaves already (they refused, timed out or left). */
   private readonly tried = new Map<number, Set<PeerKey>>();
 
@@ -66,32 +73,44 @@ export class LeafHashes {
     let tried = this.tried.get(index);
     if (!tried) this.tried.set(index, (tried = new Set()));
     tried.add(peer);
+    // Pieces given up on (a seek away) are forgotten, the oldest first.
+    while (this.tried.size > MAX_TRIED_PIECES) this.tried.delete(this.tried.keys().next().value!);
     return range;
   }
 
-  /** The piece whose leaves we asked `peer` for with exactly this range. */
-  private askedOf(peer: PeerKey, range: HashRange): number | undefined {
-    for (const [index, ask] of this.asks) {
-      const mine = ask.range;
-      if (
-        ask.peer === peer &&
-        mine.baseLayer === range.baseLayer &&
-        mine.index === range.index &&
-        mine.length === range.length &&
-        mine.proofLayers === range.proofLayers &&
-        bytesEqual(mine.piecesRoot, range.piecesRoot)
-      )
+  /** The piece whose leaves we asked `peer` for with exactly this range (a request given up on included), taken
+   * off the requests. */
+  private takeAsked(peer: PeerKey, range: HashRange): number | undefined {
+    const same = (ask: LeafAsk): boolean =>
+      ask.peer === peer &&
+      ask.range.baseLayer === range.baseLayer &&
+      ask.range.index === range.index &&
+      ask.range.length === range.length &&
+      ask.range.proofLayers === range.proofLayers &&
+      bytesEqual(ask.range.piecesRoot, range.piecesRoot);
+    for (const [index, ask] of this.asks)
+      if (same(ask)) {
+        this.asks.delete(index);
         return index;
-    }
-    return undefined;
+      }
+    const at = this.late.findIndex(same);
+    return at < 0 ? undefined : this.late.splice(at, 1)[0].index;
+  }
+
+  /** A request given up on: its answer is still taken if it comes. */
+  private giveUp(index: number): void {
+    const ask = this.asks.get(index);
+    if (!ask) return;
+    this.asks.delete(index);
+    this.late.push({ ...ask, index });
+    if (this.late.length > MAX_LATE) this.late.shift();
   }
 
   /** A `hashes` message from `peer`: undefined when it answers no leaf request of ours; otherwise whether its leaves
    * lead to the piece hash (then they are kept). */
   onHashes(peer: PeerKey, message: HashRange & { hashes: Uint8Array }): LeavesVerdict | undefined {
-    const index = this.askedOf(peer, message);
+    const index = this.takeAsked(peer, message);
     if (index === undefined) return undefined;
-    this.asks.delete(index);
     const leaves = nodes(message.hashes).slice(0, message.length);
     if (leaves.length !== message.length || this.layers.checkLeaves(index, leaves) !== true)
       return { ok: false, index, reason: 'leaf hashes that do not lead to the piece hash' };
@@ -102,19 +121,14 @@ export class LeafHashes {
 
   /** A `hash reject` from `peer`: the piece it refused (another peer may be asked), or undefined. */
   onReject(peer: PeerKey, range: HashRange): number | undefined {
-    const index = this.askedOf(peer, range);
-    if (index !== undefined) this.asks.delete(index);
-    return index;
+    return this.takeAsked(peer, range);
   }
 
   /** Requests unanswered for LEAF_REQUEST_TIMEOUT_MS are forgotten; returns their pieces. */
   expire(now: number): number[] {
     const late: number[] = [];
-    for (const [index, ask] of this.asks)
-      if (now - ask.sentAt >= LEAF_REQUEST_TIMEOUT_MS) {
-        this.asks.delete(index);
-        late.push(index);
-      }
+    for (const [index, ask] of this.asks) if (now - ask.sentAt >= LEAF_REQUEST_TIMEOUT_MS) late.push(index);
+    for (const index of late) this.giveUp(index);
     return late;
   }
 
@@ -126,6 +140,7 @@ export class LeafHashes {
         this.asks.delete(index);
         pieces.push(index);
       }
+    for (let i = this.late.length - 1; i >= 0; i--) if (this.late[i].peer === peer) this.late.splice(i, 1);
     return pieces;
   }
 
@@ -134,10 +149,11 @@ export class LeafHashes {
     return this.known.get(index);
   }
 
-  /** The piece is done with (verified, or given up on): its leaves, request and tried peers are forgotten. */
+  /** The piece is done with (verified, or given up on): its leaves and tried peers are forgotten (a request out for
+   * it is given up on). */
   forget(index: number): void {
     this.known.delete(index);
-    this.asks.delete(index);
+    this.giveUp(index);
     this.tried.delete(index);
   }
 

@@ -32,6 +32,7 @@ import { DEFAULT_CHOKE_POLICY } from './policies';
 import { routeMessage, type MessageRooms } from './peer-messages';
 import { ourExtendedHandshake, ourPieces } from './peer-wire';
 import type { BlockRequest } from './block-geometry';
+import { LEAVES_AHEAD } from './block-checks';
 import { RateMeter } from './rate';
 import type {
   EngineAction,
@@ -406,6 +407,8 @@ export class TorrentSession implements Session {
     this.chokes.tick(now);
     this.uploader?.tick(this.peers.values(), now);
     this.hashes?.tick(now);
+    const ahead = this.config.leavesAhead ?? LEAVES_AHEAD;
+    if (ahead > 0 && this.downloader) this.hashes?.blocks?.ahead(this.downloader.streaming.window, ahead);
     this.chokes.spreadChanged();
     this.wantPeers();
     // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.
