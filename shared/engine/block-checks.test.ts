@@ -257,13 +257,18 @@ describe('a failed piece judged block by block', () => {
   });
 });
 
+/** A swarm of the hybrid (its v1 bytes: the file, then its last piece's padding) and the v2 view its nodes take. */
+function swarmOf(seed: number) {
+  const v1 = hybrid.info.v1!;
+  const data = new Uint8Array(v1.length);
+  data.set(hybrid.data);
+  const swarm = new Swarm({ torrent: { info: v1, data }, sha1: sha1Sync, seed });
+  return { v1, data, swarm, v2: { info: hybrid.info.v2!, pieceLayers: hybrid.pieceLayers } };
+}
+
 describe('a saboteur among honest v2 seeds', () => {
   it('is caught at its bad block: that block alone is fetched again, the others are not, and only it is banned', () => {
-    const v1 = hybrid.info.v1!;
-    const data = new Uint8Array(v1.length);
-    data.set(hybrid.data);
-    const swarm = new Swarm({ torrent: { info: v1, data }, sha1: sha1Sync, seed: 11 });
-    const v2 = { info: hybrid.info.v2!, pieceLayers: hybrid.pieceLayers };
+    const { v1, data, swarm, v2 } = swarmOf(11);
     const honest = [0, 1].map((i) => swarm.addNode({ name: `honest${i}`, seed: true, v2 }));
     // It corrupts the first block it serves (not the pieces it reads to answer leaf requests).
     let target: { index: number; begin: number } | undefined;
@@ -301,11 +306,7 @@ describe('a saboteur among honest v2 seeds', () => {
 
 describe('a playback window’s pieces', () => {
   it('have their leaves asked in advance, so a saboteur’s block is caught on arrival, before any piece fails', () => {
-    const v1 = hybrid.info.v1!;
-    const data = new Uint8Array(v1.length);
-    data.set(hybrid.data);
-    const swarm = new Swarm({ torrent: { info: v1, data }, sha1: sha1Sync, seed: 12 });
-    const v2 = { info: hybrid.info.v2!, pieceLayers: hybrid.pieceLayers };
+    const { v1, data, swarm, v2 } = swarmOf(12);
     // Slow honest seeds: the download takes long enough for the saboteur to join once the leaves are known.
     const honest = [0, 1].map((i) =>
       swarm.addNode({ name: `honest${i}`, seed: true, v2, uploadRate: 32 * KiB }),
@@ -336,11 +337,7 @@ describe('a playback window’s pieces', () => {
   });
 
   it('asks nothing in advance with leavesAhead 0', () => {
-    const v1 = hybrid.info.v1!;
-    const data = new Uint8Array(v1.length);
-    data.set(hybrid.data);
-    const swarm = new Swarm({ torrent: { info: v1, data }, sha1: sha1Sync, seed: 13 });
-    const v2 = { info: hybrid.info.v2!, pieceLayers: hybrid.pieceLayers };
+    const { swarm, v2 } = swarmOf(13);
     const seed = swarm.addNode({ name: 'seed', seed: true, v2, uploadRate: 64 * KiB });
     const leech = swarm.addNode({ name: 'leech', v2, config: { leavesAhead: 0 } });
     swarm.schedule(50, () =>
