@@ -296,9 +296,9 @@ describe('worker client: a bad block in a hybrid', () => {
       for (const action of actions) {
         if (action.type === 'close') closes.push(`${action.peer}: ${action.reason}`);
         // A hash request (id 21) for leaves (base layer 0, after the 32-byte pieces root).
-        const view =
-          action.type === 'send' ? new DataView(action.data.buffer, action.data.byteOffset) : undefined;
-        if (view && action.data[4] === 21 && view.getUint32(37) === 0) leafRequests.push(action.peer);
+        if (action.type !== 'send') continue;
+        const view = new DataView(action.data.buffer, action.data.byteOffset);
+        if (action.data[4] === 21 && view.getUint32(37) === 0) leafRequests.push(action.peer);
       }
       return actions;
     };
