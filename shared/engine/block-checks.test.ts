@@ -123,6 +123,19 @@ describe('leaf hashes of one piece', () => {
     expect(leaves.leaves(2)).toBeUndefined();
   });
 
+  it('takes the answer for a piece done with meanwhile (verified before its leaves came), and late answers', () => {
+    const layers = layersOf();
+    const leaves = new LeafHashes(layers);
+    const range = leaves.ask(6, 'a', 0)!;
+    leaves.forget(6);
+    expect(leaves.asking(6)).toBe(true); // not asked twice meanwhile
+    const answer = honestAnswer(layers, range) as Extract<WireMessage, { type: 'hashes' }>;
+    expect(leaves.onHashes('a', answer)).toEqual({ ok: true, index: 6 });
+    const again = leaves.ask(7, 'a', 0)!;
+    expect(leaves.expire(10_000)).toEqual([7]);
+    expect(leaves.onHashes('a', honestAnswer(layers, again) as never)).toEqual({ ok: true, index: 7 });
+  });
+
   it('bounds the requests to one peer, asks no peer twice for a piece, and times requests out', () => {
     const leaves = new LeafHashes(layersOf());
     for (let i = 0; i < MAX_LEAF_REQUESTS_PER_PEER; i++) leaves.ask(i, 'a', 0);

@@ -24,7 +24,7 @@ interface LeafAsk {
   sentAt: number;
 }
 
-/** Requests given up on (timed out, or their piece done with) whose answers may still come: taken, not refused. */
+/** Requests given up on (timed out) whose answers may still come: taken, not refused. */
 const MAX_LATE = MAX_LEAF_REQUESTS;
 
 /** What a `hashes` answer to one of our leaf requests turned out to be. */
@@ -149,11 +149,10 @@ export class LeafHashes {
     return this.known.get(index);
   }
 
-  /** The piece is done with (verified, or given up on): its leaves and tried peers are forgotten (a request out for
-   * it is given up on). */
+  /** The piece is done with (verified, or judged whole): its leaves and tried peers are forgotten. A request out
+   * for it stays until answered (or timed out): asking again meanwhile would only ask twice. */
   forget(index: number): void {
     this.known.delete(index);
-    this.giveUp(index);
     this.tried.delete(index);
   }
 
