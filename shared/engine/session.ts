@@ -408,7 +408,8 @@ export class TorrentSession implements Session {
     this.uploader?.tick(this.peers.values(), now);
     this.hashes?.tick(now);
     const ahead = this.config.leavesAhead ?? LEAVES_AHEAD;
-    if (ahead > 0 && this.downloader) this.hashes?.blocks?.ahead(this.downloader.streaming.window, ahead);
+    if (ahead > 0 && this.downloader && this.state === 'downloading')
+      this.hashes?.blocks?.ahead(this.downloader.streaming.window, ahead);
     this.chokes.spreadChanged();
     this.wantPeers();
     // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.
