@@ -7,7 +7,7 @@ import { sha256 } from '../testing/sha256';
 import type { HashRange, WireMessage } from '../wire';
 import { BlockChecks, MAX_HELD_BYTES, type BlockCheckPorts } from './block-checks';
 import { blockDigests, climb, joinNodes, nodeHashOf, subtreeRoot, padHashes } from './file-tree';
-import { LeafAnswers } from './leaf-answers';
+import { LEAF_ANSWER_WINDOW_MS, LeafAnswers, MAX_LEAF_ANSWER_BYTES } from './leaf-answers';
 import { LeafHashes, MAX_LEAF_REQUESTS_PER_PEER } from './leaf-hashes';
 import type { PeerState } from './peer';
 import { nodes, PieceLayers } from './piece-layers';
@@ -35,7 +35,7 @@ const pieceData = (index: number) => hybrid.data.slice(index * PIECE, (index + 1
 /** The `hashes` answer of an honest peer that has every piece. */
 function honestAnswer(layers: PieceLayers, request: HashRange): WireMessage {
   const answers = new LeafAnswers(layers, nodeHash);
-  const next = answers.onRequest('asker', request, () => true);
+  const next = answers.onRequest('asker', request, () => true, 0);
   if ('type' in next) return next;
   const data = hybrid.data.slice(next.index * PIECE, next.index * PIECE + next.bytes);
   expect(answers.readDone('asker', next.index, 0, data.length)).toBe(true);
@@ -185,13 +185,30 @@ describe('our answers to leaf requests', () => {
       length,
       proofLayers: Math.log2(length),
     });
-    expect(answers.onRequest('p', range(2, 4), () => true)).toMatchObject({ type: 'hash-reject' });
-    expect(answers.onRequest('p', range(0, 8), () => true)).toMatchObject({ type: 'hash-reject' });
-    expect(answers.onRequest('p', range(4, 4), () => false)).toMatchObject({ type: 'hash-reject' });
-    expect(answers.onRequest('p', range(4, 4), () => true)).toEqual({ index: 1, bytes: PIECE });
+    expect(answers.onRequest('p', range(2, 4), () => true, 0)).toMatchObject({ type: 'hash-reject' });
+    expect(answers.onRequest('p', range(0, 8), () => true, 0)).toMatchObject({ type: 'hash-reject' });
+    expect(answers.onRequest('p', range(4, 4), () => false, 0)).toMatchObject({ type: 'hash-reject' });
+    expect(answers.onRequest('p', range(4, 4), () => true, 0)).toEqual({ index: 1, bytes: PIECE });
     expect(answers.readDone('p', 1, 0, PIECE)).toBe(true);
     const bad = corrupted(1, 3);
     expect(answers.hashed('p', 1, bad.digests, 0)).toMatchObject({ type: 'hash-reject' });
+  });
+
+  it('reads at most MAX_LEAF_ANSWER_BYTES of pieces for one peer a minute', () => {
+    const answers = new LeafAnswers(layersOf(), nodeHash);
+    const piecesRoot = hybrid.info.v2!.files[0].piecesRoot!;
+    const request: HashRange = { piecesRoot, baseLayer: 0, index: 4, length: 4, proofLayers: 2 };
+    const budget = MAX_LEAF_ANSWER_BYTES / PIECE;
+    for (let i = 0; i < budget; i++) {
+      expect(answers.onRequest('p', request, () => true, i)).toEqual({ index: 1, bytes: PIECE });
+      answers.readFailed('p', 1, 0); // done with it: room for the next
+    }
+    expect(answers.onRequest('p', request, () => true, budget)).toMatchObject({ type: 'hash-reject' });
+    expect(answers.onRequest('q', request, () => true, budget)).toEqual({ index: 1, bytes: PIECE });
+    expect(answers.onRequest('p', request, () => true, LEAF_ANSWER_WINDOW_MS)).toEqual({
+      index: 1,
+      bytes: PIECE,
+    });
   });
 });
 

@@ -180,7 +180,12 @@ export class BlockChecks {
 
   /** A hash request with base layer 0 (leaves): read the piece to answer, or rejected at once. */
   onRequest(peer: PeerState, request: HashRange): void {
-    const next = this.answers.onRequest(peer.key, request, (index) => this.ports.have(index));
+    const next = this.answers.onRequest(
+      peer.key,
+      request,
+      (index) => this.ports.have(index),
+      this.ports.now(),
+    );
     if ('type' in next) return this.ports.send(peer, next);
     this.ports.read(peer, next.index, 0, next.bytes);
   }

@@ -1,8 +1,9 @@
 // Our answers to peers' requests for leaf hashes (BEP 52 `hash request`s with base layer 0). Leaves are never kept:
 // the piece is read from storage and its 16 KiB blocks hashed (a `sha256-blocks` job), checked against our own piece
 // hash, and the asked range sent with its proof (uncles inside the piece from its leaves, above it from the file's
-// tree). Bounded: MAX_LEAF_ANSWERS pieces read and hashed at once (MAX_LEAF_ANSWERS_PER_PEER for one peer), and the
-// hashes count against the peer's serving budget (piece-layers.ts); past the bounds a request is rejected.
+// tree). Bounded: MAX_LEAF_ANSWERS pieces read and hashed at once (MAX_LEAF_ANSWERS_PER_PEER for one peer), at most
+// MAX_LEAF_ANSWER_BYTES read for one peer a minute, and the hashes count against the peer's serving budget
+// (piece-layers.ts); past the bounds a request is rejected.
 import type { HashRange, WireMessage } from '../wire';
 import { joinNodes, log2, NODE_SIZE, type NodeHash } from './file-tree';
 import { nodes, pickRange, type PieceLayers } from './piece-layers';
@@ -11,6 +12,9 @@ import type { PeerKey } from './types';
 /** Pieces read and hashed at once to answer leaf requests, in all and for one peer. */
 export const MAX_LEAF_ANSWERS = 4;
 export const MAX_LEAF_ANSWERS_PER_PEER = 2;
+/** Bytes of pieces read and hashed for one peer's leaf requests per LEAF_ANSWER_WINDOW_MS (past it: rejects). */
+export const MAX_LEAF_ANSWER_BYTES = 128 * 1024 * 1024;
+export const LEAF_ANSWER_WINDOW_MS = 60_000;
 
 /** A leaf request being answered: its piece is being read, then hashed. */
 interface Answering {
@@ -24,6 +28,8 @@ interface Answering {
 
 export class LeafAnswers {
   private readonly answering: Answering[] = [];
+  /** Bytes read for each peer's leaf requests in its current window. */
+  private readonly spent = new Map<PeerKey, { since: number; bytes: number }>();
 
   constructor(
     private readonly layers: PieceLayers,
@@ -38,6 +44,7 @@ export class LeafAnswers {
     peer: PeerKey,
     request: HashRange,
     have: (index: number) => boolean,
+    now: number,
   ): { index: number; bytes: number } | WireMessage {
     const reject: WireMessage = { type: 'hash-reject', ...pickRange(request) };
     const index = this.layers.pieceAtLeaf(request.piecesRoot, request.index);
@@ -49,6 +56,11 @@ export class LeafAnswers {
     if (this.answering.length >= MAX_LEAF_ANSWERS) return reject;
     if (this.answering.filter((entry) => entry.peer === peer).length >= MAX_LEAF_ANSWERS_PER_PEER)
       return reject;
+    let spent = this.spent.get(peer);
+    if (!spent || now - spent.since >= LEAF_ANSWER_WINDOW_MS)
+      this.spent.set(peer, (spent = { since: now, bytes: 0 }));
+    if (spent.bytes + where.bytes > MAX_LEAF_ANSWER_BYTES) return reject;
+    spent.bytes += where.bytes;
     this.answering.push({ peer, index, request: pickRange(request), bytes: where.bytes, hashing: false });
     return { index, bytes: where.bytes };
   }
@@ -108,6 +120,7 @@ export class LeafAnswers {
 
   /** The peer left: its answers are dropped (their reads and hashes come back to nothing). */
   peerGone(peer: PeerKey): void {
+    this.spent.delete(peer);
     for (let i = this.answering.length - 1; i >= 0; i--)
       if (this.answering[i].peer === peer) this.answering.splice(i, 1);
   }
