@@ -2,8 +2,8 @@
 // bench/results/<date>.json (<date>-<names>-<flags>.json for a selection). Flags: --heap-2g adds a 2 GiB download to
 // the memory figure (about 5 more minutes); --profile logs where the two tabs of the transfer, and our tracker,
 // spend their time; --peers-50k runs only the tracker at 50,000 peers on one process (about a minute);
-// --tiny runs `streams`, `uplinks`, `transfer`, `sha256` and `pacer` at smoke sizes; `streams` --playback runs its
-// playback figures only (issue 24), --limited only those with an upload-limited seeder.
+// --tiny runs `streams`, `uplinks`, `transfer`, `sha256`, `share`, `block-checks` and `pacer` at smoke sizes; `streams`
+// --playback runs its playback figures only (issue 24), --limited only those with an upload-limited seeder.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Bench, BenchContext, Figure } from './lib/figure';
@@ -17,7 +17,9 @@ import { streamsBench } from './browser/streams';
 import { trackerBench } from './tracker/tracker';
 import { uplinksBench } from './browser/uplinks';
 import { sha256Bench } from './browser/sha256';
+import { shareBench } from './browser/share';
 import { pacerBench } from './engine/pacer';
+import { blockChecksBench } from './engine/block-checks';
 
 const BENCHES: Bench[] = [
   trackerBench,
@@ -28,6 +30,8 @@ const BENCHES: Bench[] = [
   piecesBench,
   streamsBench,
   sha256Bench,
+  shareBench,
+  blockChecksBench,
   pacerBench,
 ];
 

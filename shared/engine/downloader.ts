@@ -9,6 +9,7 @@ import type { TorrentInfo } from '../metainfo';
 import { pieceSize } from '../metainfo';
 import type { WireMessage } from '../wire';
 import { BLOCK_SIZE, encodeMessage } from '../wire';
+import type { BlockChecks } from './block-checks';
 import { ASKED_SLACK, type PeerState } from './peer';
 import type { BlockRequest } from './block-geometry';
 import { PiecePicker } from './picker';
@@ -41,6 +42,9 @@ export interface DownloaderPorts {
   store(index: number, data: Uint8Array): void;
   /** Is the session downloading (not paused, stopped, failed or seeding)? */
   downloading(): boolean;
+  /** A v2 session's block checks (block-checks.ts): failed pieces judged block by block, blocks checked on arrival
+   * while their piece's leaf hashes are known. */
+  blocks?(): BlockChecks | undefined;
 }
 
 export { MAX_SUSPECT_BYTES } from './suspect-blocks';
@@ -203,6 +207,13 @@ export class Downloader {
         buffer = { data: new Uint8Array(pieceSize(info, index)), blocks: [] };
         this.buffers.set(index, buffer);
       }
+      if (this.ports.blocks?.()?.blockGood(index, begin, block) === false && this.wishlist.blocksFailed) {
+        // A block that does not match its leaf hash: its sender is banned at once, only this block fetched again.
+        this.banPeer(peer);
+        this.wishlist.blocksFailed(index, [begin / BLOCK_SIZE]);
+        this.refill = true;
+        return true;
+      }
       buffer.data.set(block, begin);
       buffer.blocks.push({ begin, length: block.length, sender: peer });
       if (result.pieceComplete) this.ports.hash(index, buffer.data);
@@ -217,9 +228,10 @@ export class Downloader {
   pieceHashed(index: number, digest: Uint8Array, check?: (digest: Uint8Array) => boolean): void {
     const buffer = this.buffers.get(index);
     if (!buffer) return;
-    this.buffers.delete(index);
     const senders = [...new Set(buffer.blocks.map((b) => b.sender))];
     if (check ? check(digest) : digestMatches(this.info.pieces, index, digest)) {
+      this.buffers.delete(index);
+      this.ports.blocks?.()?.done(index);
       this.storing.add(index);
       // Each sender is credited its share of the piece (by the bytes it sent), so a piece counts once in all.
       const size = buffer.data.length;
@@ -233,6 +245,34 @@ export class Downloader {
       this.ports.store(index, buffer.data);
       return;
     }
+    // A v2 piece the block checks can judge block by block is held (in `buffers`) for their verdict.
+    if (check && this.wishlist.blocksFailed && this.ports.blocks?.()?.hold(index, buffer.data, digest))
+      return;
+    this.buffers.delete(index);
+    this.failed(index, buffer, senders);
+  }
+
+  /**
+   * The block checks judged a held piece: the senders of its bad blocks are banned (no one else is blamed) and only
+   * those blocks are fetched again; `bad` undefined (no leaf hashes came): the piece is judged whole.
+   */
+  blocksJudged(index: number, bad: number[] | undefined): void {
+    const buffer = this.buffers.get(index);
+    if (!buffer) return;
+    const senders = [...new Set(buffer.blocks.map((b) => b.sender))];
+    if (!bad || bad.length === 0 || !this.wishlist.blocksFailed) {
+      this.buffers.delete(index);
+      return this.failed(index, buffer, senders);
+    }
+    const isBad = (begin: number) => bad.includes(begin / BLOCK_SIZE);
+    const guilty = new Set(buffer.blocks.filter((b) => isBad(b.begin)).map((b) => b.sender));
+    buffer.blocks = buffer.blocks.filter((b) => !isBad(b.begin));
+    for (const peer of guilty) this.banPeer(peer);
+    this.wishlist.blocksFailed(index, bad);
+    this.refill = true;
+  }
+
+  private failed(index: number, buffer: PieceBuffer, senders: PeerState[]): void {
     // A bad piece: a sole sender is banned at once; with several, the piece is remembered block by block and fetched
     // again from one peer at a time (parole), until a good copy says whose blocks were bad.
     const banned = new Set(this.bans.badPiece(senders.map((peer) => peer.peerIdHex)));
@@ -297,16 +337,15 @@ export class Downloader {
     return true;
   }
 
-  /** A complete piece that could not be checked (no room while its layer is asked for): fetched again later. */
-  dropPiece(index: number): void {
+  /**
+   * Drops a piece being assembled, to be fetched again later (it waited too long for its layer), or, with no index,
+   * every piece being assembled (the session stopped or has everything).
+   */
+  dropPiece(index?: number): void {
+    if (index === undefined) return this.buffers.clear();
     if (!this.buffers.delete(index)) return;
     this.wishlist.pieceFailed(index);
     this.refill = true;
-  }
-
-  /** Drops the pieces being assembled (the session stopped or has everything). */
-  dropBuffers(): void {
-    this.buffers.clear();
   }
 
   // --- interest and requests

@@ -28,6 +28,13 @@ export function blockDigests(data: Uint8Array, sha256: Sha256Sync): Uint8Array {
   return out;
 }
 
+/** Nodes concatenated (as a `hashes` message carries them). */
+export function joinNodes(nodes: readonly Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(nodes.length * NODE_SIZE);
+  nodes.forEach((node, i) => bytes.set(node, i * NODE_SIZE));
+  return bytes;
+}
+
 /** log2 of a power of two. */
 export function log2(powerOfTwo: number): number {
   return Math.round(Math.log2(powerOfTwo));

@@ -1,9 +1,13 @@
 // The hash checks a session handed out (`hash` actions) and what each is for. Ids are unique per session: piece and
 // metadata checks share the sequence.
-// A `piece-v2` check hashes a piece's 16 KiB blocks with SHA-256 (its leaves), checked against its file's merkle tree.
-export type HashJob = { kind: 'piece' | 'piece-v2'; index: number } | { kind: 'metadata' };
+// A `piece-v2` check hashes a piece's 16 KiB blocks with SHA-256 (its leaves), checked against its file's merkle tree;
+// a `leaves` job hashes a stored piece's blocks the same way to answer a peer's request for its leaf hashes.
+export type HashJob =
+  | { kind: 'piece' | 'piece-v2'; index: number }
+  | { kind: 'leaves'; peer: PeerKey; index: number }
+  | { kind: 'metadata' };
 
-import type { EngineAction } from './types';
+import type { EngineAction, PeerKey } from './types';
 
 export class HashJobs {
   private readonly jobs = new Map<number, HashJob>();
@@ -19,7 +23,7 @@ export class HashJobs {
   /** The `hash` action of a new check: SHA-1 of the data, or SHA-256 of its 16 KiB blocks for a `piece-v2`. */
   action(job: HashJob, data: Uint8Array): EngineAction {
     const id = this.start(job);
-    return job.kind === 'piece-v2'
+    return job.kind === 'piece-v2' || job.kind === 'leaves'
       ? { type: 'hash', id, data, algorithm: 'sha256-blocks' }
       : { type: 'hash', id, data };
   }

@@ -1,7 +1,8 @@
-// What the UI shows of each connected peer: a snapshot read from the peer's parts and the downloader.
+// What the UI shows of a session and of each connected peer: a snapshot read from the session's rooms, the peer's
+// parts and the downloader.
+import { toHex } from '../hex';
 import type { Downloader } from './downloader';
 import type { PeerState } from './peer';
-import { toHex } from '../hex';
 import type { PeerStats, SessionState, SessionStats } from './types';
 import type { Uploader } from './uploader';
 

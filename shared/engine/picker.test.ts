@@ -111,3 +111,26 @@ describe('PiecePicker in a random swarm', () => {
     }
   });
 });
+
+describe('PiecePicker: bad blocks of a complete piece', () => {
+  it('fetches only the blocks named bad again; the piece’s other blocks stay received', () => {
+    const p = newPicker({
+      pieceCount: 2,
+      pieceLength: 4 * KIB16,
+      totalLength: 8 * KIB16,
+      random: mulberry32(1),
+    });
+    p.peerHaveAll('a');
+    p.setPriority(1, 'skip');
+    const asked = p.nextRequests('a', 10, 0);
+    expect(asked.map((r) => [r.index, r.begin])).toEqual([0, 1, 2, 3].map((b) => [0, b * KIB16]));
+    const receipts = asked.map((r) => p.receive('a', r.index, r.begin, r.length)!);
+    expect(receipts.at(-1)!.pieceComplete).toBe(true);
+    p.blocksFailed(0, [2]);
+    expect(p.nextRequests('a', 10, 1)).toEqual([{ index: 0, begin: 2 * KIB16, length: KIB16 }]);
+    expect(p.receive('a', 0, 2 * KIB16, KIB16)!.pieceComplete).toBe(true);
+    // A block not received (or out of the piece) is not made missing twice.
+    p.blocksFailed(0, [7]);
+    expect(p.nextRequests('a', 10, 2)).toEqual([]);
+  });
+});

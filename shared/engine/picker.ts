@@ -343,6 +343,15 @@ export class PiecePicker implements Wishlist {
     }
   }
 
+  /** Bad blocks of a piece whose every block arrived (its leaf hashes named them): only they are fetched again. */
+  blocksFailed(index: number, blocks: readonly number[]): void {
+    this.geometry.checkIndex(index);
+    // A piece no longer wanted (its file skipped meanwhile) is dropped as a failed one is.
+    if (!this.priorities.isWanted(index) && !this.priorities.hasDeadline(index))
+      return this.pieceFailed(index);
+    this.ledger.unreceive(index, blocks);
+  }
+
   // ---- priorities and deadlines ----
 
   /** See `Priorities.setPriority`; returns the piece's priority before. */

@@ -6,7 +6,7 @@
 import { toHex } from '../hex';
 import type { TorrentInfoV2 } from '../metainfo-v2';
 import type { HashRange, WireMessage } from '../wire';
-import { FileTree, climb, log2, padHashes, subtreeRoot, type NodeHash } from './file-tree';
+import { FileTree, climb, joinNodes, log2, padHashes, subtreeRoot, type NodeHash } from './file-tree';
 import type { PeerKey } from './types';
 import { bytesEqual } from './verify';
 
@@ -54,7 +54,7 @@ export type HashesVerdict =
   { ok: true; file: number; layerComplete: boolean } | { ok: false; reason: string };
 
 /** The 32-byte nodes of concatenated hashes. */
-function nodes(bytes: Uint8Array): Uint8Array[] {
+export function nodes(bytes: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let at = 0; at + 32 <= bytes.length; at += 32) out.push(bytes.subarray(at, at + 32));
   return out;
@@ -153,6 +153,48 @@ export class PieceLayers {
     const file = this.fileOfPiece(index);
     if (!file?.tree) return undefined;
     return Math.min(this.pieceLength, file.length - (index - file.firstPiece) * this.pieceLength);
+  }
+
+  /**
+   * Where piece `index`'s leaves sit in its file's tree, once its layer is known: the file's pieces root, the piece's
+   * first leaf, the leaves it spans (a power of two, zero leaves past the file's end) and the file's bytes in it.
+   */
+  pieceLeaves(
+    index: number,
+  ): { root: Uint8Array; firstLeaf: number; width: number; bytes: number } | undefined {
+    const file = this.fileOfPiece(index);
+    const expected = this.expected(index);
+    const bytes = this.treeBytes(index);
+    if (!file || !expected || bytes === undefined) return undefined;
+    const firstLeaf = (index - file.firstPiece) * 2 ** this.pieceHeight;
+    return { root: file.root, firstLeaf, width: expected.width, bytes };
+  }
+
+  /** The piece (the torrent's numbering) of the file with pieces root `root` that holds its leaf `leaf`. */
+  pieceAtLeaf(root: Uint8Array, leaf: number): number | undefined {
+    const f = this.byRoot.get(toHex(root));
+    if (f === undefined) return undefined;
+    const file = this.files[f];
+    const piece = Math.floor(leaf / 2 ** this.pieceHeight);
+    return piece < file.pieceCount ? file.firstPiece + piece : undefined;
+  }
+
+  /** `count` uncles of piece `index` from its piece layer up, lowest first; undefined past the root or unknown. */
+  pieceUncles(index: number, count: number): Uint8Array[] | undefined {
+    const file = this.fileOfPiece(index);
+    const tree = file?.tree;
+    return tree?.hashes(tree.pieceHeight, index - file!.firstPiece, 1, count)?.slice(1);
+  }
+
+  /** Counts `count` hashes sent to `peer` against its budget (MAX_SERVED_HASHES per HASH_SERVE_WINDOW_MS); false,
+   * counting nothing, when they would go over it. */
+  spend(peer: PeerKey, count: number, now: number): boolean {
+    let budget = this.served.get(peer);
+    if (!budget || now - budget.since >= HASH_SERVE_WINDOW_MS)
+      this.served.set(peer, (budget = { since: now, hashes: 0 }));
+    if (budget.hashes + count > MAX_SERVED_HASHES) return false;
+    budget.hashes += count;
+    return true;
   }
 
   /** `checkLeaves` with the leaf hashes concatenated (as a `sha256-blocks` hash job answers them). */
@@ -300,19 +342,13 @@ export class PieceLayers {
     if (!tree || request.length > MAX_ANSWER_HASHES) return reject;
     const hashes = tree.hashes(request.baseLayer, request.index, request.length, request.proofLayers);
     if (!hashes) return reject;
-    let budget = this.served.get(peer);
-    if (!budget || now - budget.since >= HASH_SERVE_WINDOW_MS)
-      this.served.set(peer, (budget = { since: now, hashes: 0 }));
-    if (budget.hashes + hashes.length > MAX_SERVED_HASHES) return reject;
-    budget.hashes += hashes.length;
-    const bytes = new Uint8Array(hashes.length * 32);
-    hashes.forEach((hash, i) => bytes.set(hash, i * 32));
-    return { type: 'hashes', ...pickRange(request), hashes: bytes };
+    if (!this.spend(peer, hashes.length, now)) return reject;
+    return { type: 'hashes', ...pickRange(request), hashes: joinNodes(hashes) };
   }
 }
 
 /** The range fields of a message (without its type or hashes). */
-function pickRange(range: HashRange): HashRange {
+export function pickRange(range: HashRange): HashRange {
   const { piecesRoot, baseLayer, index, length, proofLayers } = range;
   return { piecesRoot, baseLayer, index, length, proofLayers };
 }

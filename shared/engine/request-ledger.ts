@@ -310,6 +310,24 @@ export class RequestLedger {
     return expired;
   }
 
+  /** Received blocks of an active piece back to unrequested (they turned out bad); returns how many. */
+  unreceive(index: number, blocks: readonly number[]): number {
+    const piece = this.active.get(index);
+    if (!piece) return 0;
+    let back = 0;
+    for (const block of blocks) {
+      if (!(block >= 0 && block < piece.blocks) || piece.state[block] !== RECEIVED) continue;
+      piece.state[block] = UNREQUESTED;
+      piece.received--;
+      piece.unrequested++;
+      this.unrequestedBlocks++;
+      if (block < piece.cursor) piece.cursor = block;
+      back++;
+    }
+    if (back > 0) this.open.add(index);
+    return back;
+  }
+
   /** Requests in flight to this peer. */
   outstanding(peer: string): number {
     return this.peers.get(peer)?.requests.size ?? 0;

@@ -17,6 +17,7 @@ import { DEFAULT_CHOKE_POLICY } from './policies';
 import { routeMessage, type MessageRooms } from './peer-messages';
 import { ourExtendedHandshake, ourPieces } from './peer-wire';
 import type { BlockRequest } from './block-geometry';
+import { LEAVES_AHEAD } from './block-checks';
 import { RateMeter } from './rate';
 import type {
   EngineAction,
@@ -31,7 +32,6 @@ import type {
 import { Uploader } from './uploader';
 import { sessionStatsOf } from './peer-stats';
 import { isTreeOnly } from '../v2-pieces';
-import { TreeWait } from './tree-wait';
 import { V2Join, checkInfo } from './v2-join';
 import { BanList } from './verify';
 import type { VerifiedPieces } from './verified-pieces';
@@ -55,7 +55,6 @@ export class TorrentSession implements Session {
   /** The info hashes peers may name, and a btmh-only magnet's metadata check (v2-join.ts). */
   private readonly join: V2Join;
   /** Pieces of a torrent run by its v2 view alone, waiting for their file's layer (tree-wait.ts). */
-  private readonly treeWait = new TreeWait();
   private readonly chokes: ChokeRounds;
   /** Where each peer message goes (peer-messages.ts). */
   private readonly rooms: MessageRooms;
@@ -133,7 +132,18 @@ export class TorrentSession implements Session {
       peerPieces: (key) => this.downloader?.peerPieces(key) ?? 0,
     });
     const peerPieces = (key: PeerKey) => this.downloader?.peerPieces(key) ?? 0;
-    this.hashes = v2 && new HashExchange(v2, this.connections, peerPieces, () => this.checkWaiting());
+    this.hashes =
+      v2 &&
+      new HashExchange(v2, this.connections, peerPieces, {
+        check: (index, data) => this.hashPiece(index, data),
+        drop: (index) => this.downloader?.dropPiece(index),
+        now: () => this.now,
+        have: (index) => this.downloader?.have.get(index) ?? false,
+        read: (peer, index, begin, length) =>
+          this.out.push({ type: 'read', peer: peer.key, index, begin, length }),
+        hashBlocks: (peer, index, data) => this.hash({ kind: 'leaves', peer, index }, data),
+        verdict: (index, bad) => this.downloader?.blocksJudged(index, bad),
+      });
     this.rooms = {
       downloader: () => this.downloader,
       uploader: () => this.uploader,
@@ -234,6 +244,7 @@ export class TorrentSession implements Session {
         if (this.downloader?.storeFailed(event.index)) this.fail(`storage failed: ${event.reason}`);
         break;
       case 'read-done': {
+        if (this.hashes?.blocks?.readDone(event.peer, event.index, event.begin, event.data)) break;
         const peer = this.peers.get(event.peer);
         const uploader = this.uploader;
         if (peer && uploader)
@@ -248,6 +259,7 @@ export class TorrentSession implements Session {
         break;
       }
       case 'read-failed': {
+        if (this.hashes?.blocks?.readFailed(event.peer, event.index, event.begin)) break;
         const peer = this.peers.get(event.peer);
         if (peer) this.uploader?.onReadFailed(peer, event.index, event.begin, now);
         break;
@@ -291,6 +303,7 @@ export class TorrentSession implements Session {
     const job = this.hashJobs.take(id);
     if (!job) return;
     if (job.kind === 'metadata') return this.onMetadataHashed(digest);
+    if (job.kind === 'leaves') return this.hashes?.blocks?.hashed(job.peer, job.index, digest, this.now);
     const tree = job.kind === 'piece-v2' ? this.hashes : undefined;
     this.downloader?.pieceHashed(job.index, digest, tree && ((leaves) => tree.pieceGood(job.index, leaves)));
   }
@@ -304,18 +317,9 @@ export class TorrentSession implements Session {
   private hashPiece(index: number, data: Uint8Array): void {
     const tree = this.hashes?.treeBytes(index, data);
     if (!tree && this.info && isTreeOnly(this.info)) {
-      for (const dropped of this.treeWait.wait(index, data)) this.downloader?.dropPiece(dropped);
-      return;
+      return this.hashes?.waitForLayer(index, data);
     }
     this.hash({ kind: tree ? 'piece-v2' : 'piece', index }, tree ?? data);
-  }
-
-  /** Layers came: the pieces that waited for them are checked. */
-  private checkWaiting(): void {
-    const layers = this.hashes?.layers;
-    if (this.treeWait.size === 0 || !layers) return;
-    for (const [index, data] of this.treeWait.ready((i) => layers.treeBytes(i) !== undefined))
-      this.hashPiece(index, data);
   }
 
   private fail(reason: string): void {
@@ -338,7 +342,7 @@ export class TorrentSession implements Session {
     const next = this.activeState(downloader);
     if ((this.state !== 'downloading' && this.state !== 'seeding') || next === this.state) return;
     this.state = next;
-    if (next === 'seeding') downloader.dropBuffers();
+    if (next === 'seeding') downloader.dropPiece();
     else downloader.refillSoon();
     this.updateInterestAll();
   }
@@ -350,7 +354,7 @@ export class TorrentSession implements Session {
 
   private becomeSeeder(): void {
     this.state = 'seeding';
-    this.downloader?.dropBuffers();
+    this.downloader?.dropPiece();
     this.out.push({ type: 'announce', event: 'completed' });
     this.out.push({ type: 'complete' });
     this.updateInterestAll();
@@ -390,6 +394,7 @@ export class TorrentSession implements Session {
       hash: (index, data) => this.hashPiece(index, data),
       store: (index, data) => this.out.push({ type: 'store', index, data }),
       downloading: () => this.state === 'downloading',
+      blocks: () => this.hashes?.blocks,
     });
     this.downloader = downloader;
     this.uploader = new Uploader(info, downloader.have, {
@@ -416,7 +421,9 @@ export class TorrentSession implements Session {
     this.chokes.tick(now);
     this.uploader?.tick(this.peers.values(), now);
     this.hashes?.tick(now);
-    this.checkWaiting();
+    const ahead = this.config.leavesAhead ?? LEAVES_AHEAD;
+    if (ahead > 0 && this.downloader && this.state === 'downloading')
+      this.hashes?.blocks?.ahead(this.downloader.streaming.window, ahead);
     this.chokes.spreadChanged();
     this.wantPeers();
     // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.
@@ -455,9 +462,9 @@ export class TorrentSession implements Session {
     this.out.push({ type: 'announce', event: 'stopped' });
     for (const peer of [...this.peers.values()]) this.connections.close(peer, 'stopped');
     this.state = 'stopped';
-    this.downloader?.dropBuffers();
+    this.downloader?.dropPiece();
     this.hashJobs.clear();
-    this.treeWait.clear();
+    this.hashes?.clearWaiting();
   }
 
   // --- connections (connections.ts)
@@ -474,7 +481,7 @@ export class TorrentSession implements Session {
   private onGone(peer: PeerState): void {
     this.forwarding.forget(peer.key);
     this.downloader?.peerGone(peer);
-    this.hashes?.peerGone(peer.key);
+    this.hashes?.peerGone(peer.key, this.now);
     this.metadata.peerGone(peer.key, this.now);
     this.chokes.peerGone(peer, this.now);
   }
@@ -483,16 +490,10 @@ export class TorrentSession implements Session {
   // Statistics
 
   stats(now: number): SessionStats {
+    const { state, infoHash, errorReason: error, downloader, uploader } = this;
+    const downloadRate = this.downMeter.rate(now);
     return sessionStatsOf(
-      {
-        state: this.state,
-        infoHash: this.infoHash,
-        error: this.errorReason,
-        peers: this.peers.values(),
-        downloader: this.downloader,
-        uploader: this.uploader,
-        downloadRate: this.downMeter.rate(now),
-      },
+      { state, infoHash, error, downloader, uploader, downloadRate, peers: this.peers.values() },
       now,
     );
   }

@@ -62,6 +62,9 @@ export interface EngineConfig {
   /** Every choke decision: rounds, between rounds, upload caps (default `titForTat`, see choker.ts). The lab plugs in
    * its strategies here (free rider, no choking, a fixed upload cap, a strategic choker: lab/sim/strategy.ts). */
   chokePolicy?: ChokePolicy;
+  /** A v2 session: pieces of the playback window whose leaf hashes are asked in advance, so each of their blocks is
+   * checked on arrival (default LEAVES_AHEAD, block-checks.ts; 0: only failed pieces are judged block by block). */
+  leavesAhead?: number;
   /** Piece selection and request bookkeeping once the torrent is known (default: a PiecePicker, see picker.ts). */
   wishlist?: WishlistFactory;
 }

@@ -71,6 +71,9 @@ export interface Wishlist {
   pieceVerified(index: number): string[];
   /** The piece failed its hash check: fetched again, on `parole` from one peer at a time until it verifies. */
   pieceFailed(index: number, parole?: boolean): void;
+  /** Blocks (by number) of a piece whose every block arrived turned out bad (their leaf hashes said so): only they
+   * are fetched again; the piece's other blocks stay. */
+  blocksFailed?(index: number, blocks: readonly number[]): void;
 
   // Priorities (streaming, chosen files).
   /** 'skip': not fetched and not a reason to be interested; 'high': before other pieces. Returns the one it had. */

@@ -66,8 +66,8 @@ export interface NodeOptions {
   uploadRate?: number;
   /** Downlink bytes per second (default: unlimited). */
   downloadRate?: number;
-  /** Flips a byte in every block it serves (a saboteur). */
-  corrupt?: boolean;
+  /** Flips a byte in every block it serves (a saboteur), or in the reads this says (index, begin, length). */
+  corrupt?: boolean | ((index: number, begin: number, length: number) => boolean);
   /** When it returns a reason, storing that piece fails with it. */
   storeFails?: (index: number) => string | undefined;
   /** Joins the swarm at this virtual time (default: now). */
@@ -117,6 +117,8 @@ export class SwarmNode extends SimNode {
   readonly announces: Array<{ at: number; event?: AnnounceEvent }> = [];
   /** Hash requests whose data matched no piece of the torrent (nor its info dictionary): corrupt pieces seen. */
   badHashes = 0;
+  /** Every read of its storage (blocks served, pieces read to answer leaf requests). */
+  readonly reads: Array<{ index: number; begin: number; length: number }> = [];
   joinedAt: number;
 
   constructor(
@@ -174,7 +176,9 @@ export class SwarmNode extends SimNode {
     const piece = this.storage.get(index);
     if (!piece || begin + length > piece.length) return undefined;
     let data = piece.subarray(begin, begin + length);
-    if (this.options.corrupt) {
+    this.reads.push({ index, begin, length });
+    const { corrupt } = this.options;
+    if (corrupt === true || (corrupt && corrupt(index, begin, length))) {
       data = data.slice();
       data[0] ^= 0xff;
     }

@@ -10,6 +10,7 @@ import { BatchWriter } from '../worker/batch-writer';
 import { PieceCache } from '../worker/piece-cache';
 import type { BenchReply, BenchRequest, BenchResult, StorageRequest, VerifyRequest } from './messages';
 import { sha256Bench } from './sha256';
+import { shareBench } from './share';
 
 const MB = 1e6;
 
@@ -184,7 +185,9 @@ self.addEventListener('message', (event: MessageEvent<BenchRequest>) => {
       ? verify(request)
       : request.type === 'sha256'
         ? sha256Bench(request)
-        : storage(request);
+        : request.type === 'share'
+          ? shareBench(request)
+          : storage(request);
   work.then(
     (result) => self.postMessage({ id: request.id, result } satisfies BenchReply),
     (error: unknown) =>

@@ -26,7 +26,16 @@ export interface Sha256Request {
   rounds: number;
 }
 
-export type BenchRequest = (VerifyRequest | StorageRequest | Sha256Request) & { id: number };
+/** The time to share a file as a hybrid against v1 alone (share.ts). */
+export interface ShareRequest {
+  type: 'share';
+  mib: number;
+  /** Undefined: the app's choice for the size. */
+  pieceLength?: number;
+  rounds: number;
+}
+
+export type BenchRequest = (VerifyRequest | StorageRequest | Sha256Request | ShareRequest) & { id: number };
 
 /** MB/s (10^6 bytes per second) or pieces per second, best of the rounds, per path. */
 export type BenchResult = Record<string, number>;

@@ -1,10 +1,12 @@
 // Hybrid torrents between two worker clients with v2 on: both sessions set the v2 bit, a leecher without the piece
 // layers gets them from the seeder, and its pieces are checked against their file's merkle tree (SHA-256 of each
-// 16 KiB block, the `hashBlocks` port); a v1 torrent runs as before.
+// 16 KiB block, the `hashBlocks` port); a v1 torrent runs as before. A bad block from one of two seeding tabs is
+// caught at that block: its piece's leaf hashes come from a seeding tab, which reads and hashes the piece to answer.
 import { describe, expect, it } from 'vitest';
 import type { V2Options } from '../../../shared/engine/types';
 import { createInfo, encodeTorrent } from '../../../shared/metainfo';
-import { encodeAnyTorrent, parseAnyTorrent } from '../../../shared/metainfo-v2';
+import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../shared/metainfo-v2';
+import { MemoryStore } from '../lib/storage';
 import { subtleSha1, subtleSha256 } from '../lib/hash';
 import { pieceLayersKey, storedPieceLayers } from './records';
 import { Network, file, randomBytes, until, type TestPeer } from './testing/harness';
@@ -171,5 +173,89 @@ describe('worker client: hybrid torrents with v2 on', () => {
     expect(leeching.treeChecks).toBe(0);
     expect(leeching.sha1Checks).toBe(leecher.view(infoHashHex)?.pieceCount);
     expect(await fileBytes(leecher, infoHashHex, 'c.bin')).toEqual(C);
+  });
+});
+
+describe('worker client: a bad block in a hybrid', () => {
+  it('is caught at that block: the leaf hashes come from a seeding tab, only the saboteur is banned', async () => {
+    const network = new Network();
+    const [saboteur, honest, leecher] = await Promise.all(['S', 'H', 'L'].map((name) => startedPeer(name)));
+    for (const peer of [saboteur, honest, leecher]) network.add(peer);
+    // 64 KiB pieces: four blocks each, so a piece's leaves say which block was bad.
+    const data = randomBytes(5 * 64 * KiB + 100, 13);
+    const source = {
+      path: ['film.bin'],
+      length: data.length,
+      read: async (at: number, n: number) => data.slice(at, at + n),
+    };
+    const { info, pieceLayers } = await createAnyInfo([source], {
+      name: 'film.bin',
+      ...hashers,
+      pieceLength: 64 * KiB,
+    });
+    const torrent = encodeAnyTorrent({ info: info.v2!, pieceLayers, announce: [] });
+    for (const seeder of [saboteur, honest]) {
+      const seeded = await seeder.request({
+        op: 'seed-torrent',
+        torrent: torrent.slice().buffer,
+        files: [{ file: file(data, 'film.bin'), path: ['film.bin'] }],
+        from: 'files',
+      });
+      if (!seeded.ok) throw new Error(seeded.error);
+    }
+    const infoHashHex = info.v1!.infoHashHex;
+    // The saboteur flips a byte in the first block it sends (a piece message: id 7 after the length).
+    const sabotaging = saboteur.session(infoHashHex).session;
+    const handle = sabotaging.handle.bind(sabotaging);
+    let flipped = false;
+    sabotaging.handle = (event, now) => {
+      const actions = handle(event, now);
+      for (const action of actions)
+        if (!flipped && action.type === 'send' && action.data[4] === 7 && action.data.length > 13 + 1000) {
+          action.data[13 + 1000] ^= 0xff;
+          flipped = true;
+        }
+      return actions;
+    };
+    // The seeders' `hashes` messages (id 22): their answers to the leaf request.
+    let answers = 0;
+    for (const seeder of [saboteur, honest]) {
+      const session = seeder.session(infoHashHex).session;
+      const inner = session.handle.bind(session);
+      session.handle = (event, now) => {
+        const actions = inner(event, now);
+        for (const action of actions) if (action.type === 'send' && action.data[4] === 22) answers++;
+        return actions;
+      };
+    }
+    await leecher.request({ op: 'add-torrent-file', bytes: torrent.slice().buffer });
+    const leeching = leecher.session(infoHashHex);
+    const closes: string[] = [];
+    const leafRequests: string[] = [];
+    const leech = leeching.session.handle.bind(leeching.session);
+    leeching.session.handle = (event, now) => {
+      const actions = leech(event, now);
+      for (const action of actions) {
+        if (action.type === 'close') closes.push(`${action.peer}: ${action.reason}`);
+        // A hash request (id 21) for leaves (base layer 0, after the 32-byte pieces root).
+        if (action.type !== 'send') continue;
+        const view = new DataView(action.data.buffer, action.data.byteOffset);
+        if (action.data[4] === 21 && view.getUint32(37) === 0) leafRequests.push(action.peer);
+      }
+      return actions;
+    };
+    network.connect(saboteur, leecher, infoHashHex);
+    network.connect(honest, leecher, infoHashHex);
+    const clients = [saboteur.client, honest.client, leecher.client];
+    await until(() => leecher.view(infoHashHex)?.state === 'seeding', clients);
+
+    expect(flipped).toBe(true);
+    expect(closes).toEqual(['S: banned: sent corrupt data']);
+    // The failed piece's leaves were asked (of one seeder, which read and hashed the piece to answer).
+    expect(leafRequests.length).toBeGreaterThanOrEqual(1);
+    expect(answers).toBe(leafRequests.length);
+    // One piece failed its check once; its good blocks were kept, the bad one fetched again and checked anew.
+    expect(leeching.treeChecks).toBe(info.v1!.pieceCount + 1);
+    expect(await fileBytes(leecher, infoHashHex, 'film.bin')).toEqual(data);
   });
 });
