@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import type { V2Options } from '../../../shared/engine/types';
 import { createInfo, encodeTorrent } from '../../../shared/metainfo';
 import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../shared/metainfo-v2';
-import { MemoryStore } from '../lib/storage';
 import { subtleSha1, subtleSha256 } from '../lib/hash';
 import { pieceLayersKey, storedPieceLayers } from './records';
 import { Network, file, randomBytes, until, type TestPeer } from './testing/harness';
