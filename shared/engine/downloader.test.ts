@@ -422,20 +422,22 @@ describe('Downloader', () => {
     );
   });
 
-  it('on a seek, cancels what each peer was asked for the old position, so the new window goes first', () => {
+  it('when a stream waits (and on a seek), cancels what each peer was asked for pieces without a deadline, so the pieces waited for go first', () => {
     const t = setup();
     t.connect('a');
     t.connect('b');
     t.wishlist.released = [block(0, 0), block(0, BLOCK_SIZE)];
-    t.downloader.streaming.setDeadlines([{ index: 1, at: 5 }], false); // not a seek: nothing cancelled
-    expect(t.to('a', 'cancel')).toEqual([]);
-    t.downloader.streaming.setDeadlines([{ index: 2, at: 9 }], true);
+    t.downloader.streaming.setDeadlines([{ index: 1, at: 5 }], false);
     expect(t.wishlist.calls).toEqual(['release a', 'release b']);
     for (const peer of ['a', 'b'])
       expect(t.to(peer, 'cancel')).toEqual([
         { type: 'cancel', ...block(0, 0) },
         { type: 'cancel', ...block(0, BLOCK_SIZE) },
       ]);
+    // A seek: the earlier wish goes too.
+    t.downloader.streaming.setDeadlines([{ index: 2, at: 9 }], true);
+    expect(t.wishlist.calls).toEqual(['release a', 'release b', 'release a', 'release b']);
+    expect([...t.wishlist.deadlines]).toEqual([[2, 9]]);
   });
 });
 

@@ -4,7 +4,8 @@
 // service worker waits for (`piece-deadlines`). The picker fetches pieces with a deadline first, earliest first, from
 // every peer that has them, and asks a second peer for one past its deadline; everything else goes on rarest first.
 // A seek moves the window at once and cancels every request for a piece that no longer has a deadline, so the new
-// window is not queued behind them (the request ledger tolerates a cancelled block that arrives anyway).
+// window is not queued behind them (the request ledger tolerates a cancelled block that arrives anyway); so does a
+// stream that waits for a piece, whose wish would otherwise queue behind a full pipeline of rarest-first requests.
 import type { TorrentInfo } from '../metainfo';
 import type { WireMessage } from '../wire';
 import type { EngineEvent } from './types';
@@ -58,8 +59,6 @@ export class Streaming {
     return this.windowAt.has(index) || this.wantAt.has(index);
   }
 
-  /** Pieces a stream waits for, by these times; `replace` (a stream that starts mid-file) forgets the earlier ones
-   * and cancels what was asked for pieces without a deadline. */
   /** One of the session's streaming events. */
   handle(event: StreamingEvent, now: number): void {
     if (event.type === 'piece-deadlines') this.setDeadlines(event.deadlines, event.replace ?? false);
@@ -67,6 +66,8 @@ export class Streaming {
     else this.stopPlayback();
   }
 
+  /** Pieces a stream waits for, by these times, and what was asked for pieces without a deadline is cancelled;
+   * `replace` (a stream that starts mid-file) forgets the earlier ones. */
   setDeadlines(deadlines: ReadonlyArray<{ index: number; at: number }>, replace: boolean): void {
     for (const { index } of deadlines) {
       if (!Number.isInteger(index) || index < 0 || index >= this.info.pieceCount) {
@@ -78,7 +79,9 @@ export class Streaming {
     for (const { index, at } of deadlines) this.wantAt.set(index, Math.min(at, this.wantAt.get(index) ?? at));
     for (const index of before) this.apply(index);
     for (const { index } of deadlines) this.apply(index);
-    if (replace) this.cancelUnwanted();
+    // A stream waits: what was asked for pieces without a deadline is taken back, so the pieces it waits for are
+    // not queued behind it at the peers (a seeder without a limit holds a second of a full pipeline).
+    this.cancelUnwanted();
     this.ports.refill();
   }
 

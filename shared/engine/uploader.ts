@@ -116,6 +116,7 @@ export class Uploader {
       this.meter.add(data.length, now);
       this.pacer.sent(data.length);
       if (begin === 0) this.sentPieces[index]++;
+      peer.upload.pieceBlockSent(index, begin, begin + data.length >= pieceSize(this.info, index));
     }
     this.pump(peer, now);
   }

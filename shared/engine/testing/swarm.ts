@@ -97,6 +97,8 @@ export interface SwarmOptions {
   hashMsPerMiB?: SimOptions['hashMsPerMiB'];
   storeLatencyMs?: SimOptions['storeLatencyMs'];
   readLatencyMs?: SimOptions['readLatencyMs'];
+  /** Each node's session is told what its uplink holds, and paces its upload as the app does (default false). */
+  reportUploadQueue?: SimOptions['reportUploadQueue'];
 }
 
 /** A closed connection, as the node that closed it saw it. */
@@ -206,6 +208,7 @@ export class Swarm extends SimSwarm<SwarmNode> {
       hashMsPerMiB: options.hashMsPerMiB,
       storeLatencyMs: options.storeLatencyMs,
       readLatencyMs: options.readLatencyMs,
+      reportUploadQueue: options.reportUploadQueue,
     });
     this.torrent = options.torrent;
     this.sha1 = options.sha1;
