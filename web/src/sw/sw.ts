@@ -34,8 +34,9 @@ interface ServiceWorkerScope {
 }
 const scope = self as unknown as ServiceWorkerScope;
 
-/** How long a stream waits between looks for a piece it needs. */
-const POLL_MS = 200;
+/** How long a stream waits between looks for a piece it needs (a look is one IndexedDB read of two keys; a player
+ * starting waits for several pieces in turn, each up to this much after it was stored). */
+const POLL_MS = 50;
 
 let store: IdbStore | undefined;
 /** The newest stream of each file: only it may ask for pieces (a player that seeks leaves its old request reading). */
