@@ -2,7 +2,8 @@
 // bench/results/<date>.json (<date>-<names>-<flags>.json for a selection). Flags: --heap-2g adds a 2 GiB download to
 // the memory figure (about 5 more minutes); --profile logs where the two tabs of the transfer, and our tracker,
 // spend their time; --peers-50k runs only the tracker at 50,000 peers on one process (about a minute);
-// --tiny runs `streams`, `uplinks`, `transfer`, `sha256` and `pacer` at smoke sizes.
+// --tiny runs `streams`, `uplinks`, `transfer`, `sha256` and `pacer` at smoke sizes; --playback runs only issue 24's
+// playback figures of `streams`, and --unlimited only their sessions with a seeder without a limit (for diagnosis).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Bench, BenchContext, Figure } from './lib/figure';

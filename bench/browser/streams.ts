@@ -239,6 +239,7 @@ export const streamsBench: Bench = {
     const server = await serveApp(buildApp(context.log));
     const url = new URL('/', server.url).href;
     try {
+      if (context.flags.has('--playback')) return await playbackFigures(context, server);
       const figures = await shareFigures(context, url, sizes);
       const streamed = await saveGrowth(url, sizes.large, false);
       const blob = await saveGrowth(url, sizes.large, true);
