@@ -2,13 +2,16 @@
 // the end, fragmented MP4, WebM and Matroska with their cues at the end; MP3, Ogg/Opus, FLAC, M4A), shared by one tab
 // under an upload limit and played in another while it downloads: the first frame shows and playback advances, and a
 // seek to 80 % plays before the download is complete.
-import { expect, test, type Browser, type Locator } from '@playwright/test';
-import { statSync } from 'node:fs';
+import { chromium, expect, test, type Browser, type Locator } from '@playwright/test';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   itemNumbers,
+  openApp,
   openPeer,
+  type Peer,
   setUploadLimit,
+  sha256,
   shareFiles,
   shareFolder,
   startDownload,
@@ -24,6 +27,7 @@ import {
   type AudioFormat,
   type VideoContainer,
 } from './media';
+import { LAUNCH_OPTIONS } from '../playwright.config';
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -50,9 +54,16 @@ async function expectPlaying(player: Locator, video: boolean, timeout = 60_000):
   await expect.poll(() => playingTime(player), { timeout: 20_000 }).toBeGreaterThan(from + 0.5);
 }
 
-/** Starts the download of `magnet` in a second tab and presses `Play <name>`; returns the item and its player. */
-async function playFrom(browser: Browser, magnet: string, item: string, name: string) {
-  const b = await openPeer(browser);
+/** Starts the download of `magnet` in a second tab (`open`: a fresh context) and presses `Play <name>`; returns the
+ * item and its player. */
+async function playFrom(
+  browser: Browser,
+  magnet: string,
+  item: string,
+  name: string,
+  open: () => Promise<Peer> = () => openPeer(browser),
+) {
+  const b = await open();
   await expect.poll(() => b.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
   await startDownload(b.page, magnet);
   const torrent = torrentItem(b.page, item);
@@ -108,6 +119,70 @@ for (const { container, check } of VIDEOS) {
     await b.context.close();
   });
 }
+
+/** The part of a file read again and again while it downloads. */
+const HEAD_BYTES = 1024 * 1024;
+
+test("a 12 Mbit/s MP4 with `moov` at the end plays from a seeder without a limit, every byte served as it arrives being the file's", async ({
+  browser,
+}) => {
+  // Film grain at a small size: the encoder spends its whole 12 Mbit/s (a 45 MB file) and encodes in seconds.
+  const path = makeVideo(tempDir(), 'mp4', {
+    seconds: 30,
+    bitrate: 12_000_000,
+    grain: true,
+    size: '426x240',
+  });
+  VIDEOS[0].check(path);
+  const name = VIDEO_NAMES.mp4;
+  const a = await openPeer(browser);
+  const magnet = await shareFiles(a.page, path, name);
+
+  // The player's browser keeps its origin-private files on disk, as people's profiles do (a context of the test's
+  // browser keeps them in memory, where a file's snapshot is not invalidated by later writes).
+  const { b, player } = await playFrom(browser, magnet, name, name, async () => {
+    const context = await chromium.launchPersistentContext(tempDir('swarmdrop-profile-'), {
+      ...LAUNCH_OPTIONS,
+      acceptDownloads: true,
+      baseURL: test.info().project.use.baseURL,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await openApp(page);
+    return { context, page };
+  });
+  // Through the service worker while the file downloads at full speed, besides the player's reads: the whole file
+  // once (each piece read as soon as it is verified) and its first MiB again and again, while the engine writes the
+  // next pieces to the same piece file. (A read of a snapshot of that file taken before a write failed the stream,
+  // and the player with a format error.)
+  const url = await player.evaluate((m: HTMLMediaElement) => m.currentSrc);
+  const reads = b.page.evaluate(
+    async ({ src, head }) => {
+      const hex = async (response: Response) => {
+        const digest = await crypto.subtle.digest('SHA-256', await response.arrayBuffer());
+        return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+      };
+      const whole = fetch(src).then(hex);
+      const heads: string[] = [];
+      const page = window as { stopReads?: boolean };
+      while (!page.stopReads)
+        heads.push(await hex(await fetch(src, { headers: { range: `bytes=0-${head - 1}` } })));
+      return { whole: await whole, heads };
+    },
+    { src: url, head: HEAD_BYTES },
+  );
+  await expectPlaying(player, true);
+  const target = await player.evaluate((m: HTMLMediaElement) => (m.currentTime = m.duration * 0.8));
+  await expect.poll(() => playingTime(player), { timeout: 30_000 }).toBeGreaterThan(target + 0.5);
+  await b.page.evaluate(() => ((window as { stopReads?: boolean }).stopReads = true));
+  const bytes = readFileSync(path);
+  const { whole, heads } = await reads;
+  expect(whole, 'the whole file as the service worker served it').toBe(sha256(bytes));
+  expect(heads.length).toBeGreaterThan(0);
+  expect(new Set(heads), 'its first MiB each time').toEqual(new Set([sha256(bytes.subarray(0, HEAD_BYTES))]));
+  expect(await player.evaluate((m: HTMLMediaElement) => m.error?.code ?? null)).toBeNull();
+  await a.context.close();
+  await b.context.close();
+});
 
 test('MP3, Ogg/Opus, FLAC and M4A (moov at the end) play while they download', async ({ browser }) => {
   const dir = join(tempDir(), 'album');

@@ -88,6 +88,76 @@ describe('which waiting request goes out next', () => {
   });
 });
 
+describe('a piece begun to a peer', () => {
+  const BLOCKS = 4;
+  const info = {
+    pieceLength: BLOCKS * BLOCK_SIZE,
+    pieceCount: 8,
+    length: 8 * BLOCKS * BLOCK_SIZE,
+  } as TorrentInfo;
+
+  /** A paced seeder of `info` with `keys` peers unchoked; each read is listed as peer:piece:block. */
+  function seeder(keys: string[]) {
+    const reads: string[] = [];
+    const pending: Array<{ peer: PeerState; index: number; begin: number }> = [];
+    const peers = keys.map((key, order) => {
+      const peer = new PeerState(key, order, 0, new UploadQueue(undefined, 0));
+      peer.choke.setChoking(false, 0);
+      return peer;
+    });
+    const ports: UploaderPorts = {
+      send: () => {},
+      close: () => {},
+      peers: () => peers,
+      copies: () => 0,
+      copiesEpoch: () => 0,
+      peerPieces: () => 0,
+      read: (peer, request) => {
+        reads.push(`${peer.key}:${request.index}:${request.begin / BLOCK_SIZE}`);
+        pending.push({ peer, index: request.index, begin: request.begin });
+      },
+      serving: () => true,
+    };
+    const uploader = new Uploader(info, Bitfield.full(info.pieceCount), ports);
+    // The transport is empty: room for one block at a time (no capacity measured yet).
+    uploader.onUploadQueue(0, 0);
+    const ask = (peer: PeerState, pieces: number[]) => {
+      for (const index of pieces)
+        for (let b = 0; b < BLOCKS; b++)
+          uploader.onRequest(peer, { index, begin: b * BLOCK_SIZE, length: BLOCK_SIZE }, 0);
+    };
+    /** The oldest read finishes and the transport drains. */
+    const finish = () => {
+      const { peer, index, begin } = pending.shift()!;
+      uploader.onReadDone(peer, index, begin, new Uint8Array(BLOCK_SIZE), 0);
+      uploader.onUploadQueue(0, 0);
+    };
+    return { peers, reads, ask, finish };
+  }
+
+  it('goes on to the rest of it before pieces asked for since (one seeder, one downloader that keeps asking)', () => {
+    const { peers, reads, ask, finish } = seeder(['a']);
+    ask(peers[0], [0]);
+    expect(reads).toEqual(['a:0:0']);
+    // The downloader's pipeline asks for new pieces as blocks arrive: they come after the rest of piece 0.
+    ask(peers[0], [1, 2, 3]);
+    for (let i = 0; i < 7; i++) finish();
+    expect(reads).toEqual(['a:0:0', 'a:0:1', 'a:0:2', 'a:0:3', 'a:1:0', 'a:1:1', 'a:1:2', 'a:1:3']);
+  });
+
+  it('still counts as sent for the other peers: they get a piece not sent yet first', () => {
+    const { peers, reads, ask, finish } = seeder(['a', 'b']);
+    ask(peers[0], [0]);
+    ask(peers[1], [0, 1]);
+    expect(reads).toEqual(['a:0:0']);
+    finish();
+    // b's piece 1 (never sent) before its piece 0 (begun to a); a goes on with piece 0.
+    for (let i = 0; i < 3; i++) finish();
+    expect(reads.filter((read) => read.startsWith('b:'))[0]).toBe('b:1:0');
+    expect(reads.filter((read) => read.startsWith('a:'))).toEqual(['a:0:0', 'a:0:1', 'a:0:2']);
+  });
+});
+
 // The incremental order (chooseServe over each peer's waiting requests) against the full ranking it replaced
 // (testing/serve-oracle.ts): the same random sequence of requests, cancels, reads done, queue reports, copies and
 // pieces changing, peers gone, caps and backlogs, on two uploaders, must read the same blocks in the same order.

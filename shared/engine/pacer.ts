@@ -2,7 +2,8 @@
 // and choose which waiting request goes out next when the transport has room. A queue in the transport is first in,
 // first out per connection and round-robin across them: a block handed to it waits behind everything queued before
 // it, whoever asked. Held back in the engine instead, a request can be served in the order that spreads pieces
-// fastest: the piece we have sent least (a seed sends each piece once before repeating, as super-seeding does),
+// fastest: the piece we have sent least (a seed sends each piece once before repeating, as super-seeding does; a
+// piece begun to a peer does not count that send against the rest of it to that peer, upload-queue.ts `ranked`),
 // then the peer that has fewest pieces (a peer with none becomes one more uploader: copies double each piece time,
 // see spread.ts), then the piece fewest of our peers have, then the peer we have sent least, then the oldest
 // request. No ranking of every waiting request per block: each peer keeps its requests in order (waiting-requests.ts),
@@ -62,7 +63,7 @@ export class UploadPacer {
 
 /** A waiting request the pacer could serve, with what ranks it. */
 export interface ServeCandidate {
-  /** Times we have sent this piece (its last block) to anyone. */
+  /** Times we have sent this piece (any block of it) to anyone. */
   sent: number;
   /** How many of our peers have the piece. */
   copies: number;
@@ -120,12 +121,13 @@ export function chooseServe<P extends ServePeer>(
   for (const peer of peers) {
     const oldest = peer.upload.oldestWaiting();
     if (!oldest) continue;
-    const waiting = now - oldest.since >= SERVE_PATIENCE_MS ? oldest : peer.upload.bestWaiting(rank);
+    const own = peer.upload.ranked(rank);
+    const waiting = now - oldest.since >= SERVE_PATIENCE_MS ? oldest : peer.upload.bestWaiting(own);
     if (!waiting) continue;
     const index = waiting.request.index;
     const candidate: ServeCandidate = {
-      sent: rank.sent(index),
-      copies: rank.copies(index),
+      sent: own.sent(index),
+      copies: own.copies(index),
       peerPieces: peerPieces(peer),
       peerUploaded: peer.uploaded,
       waitedMs: now - waiting.since,

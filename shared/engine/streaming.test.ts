@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../bitfield';
 import { sha1Sync } from '../testing/sha1';
 import type { PeerState } from './peer';
+import { PACE_WINDOW_MS } from './pacer';
 import { Streaming } from './streaming';
 import { randomTorrent, Swarm, type SwarmNode, type TestTorrent } from './testing/swarm';
 import { VerifiedPieces } from './verified-pieces';
@@ -164,6 +165,35 @@ describe('the playback window in a swarm', () => {
     // behind the second of requests the leecher keeps queued there (over 1 s when they wait their turn).
     for (const wait of waits) expect(wait).toBeLessThan(750);
     expect(play.stalls).toBe(0);
+    expect(leech.closes).toEqual([]);
+  });
+
+  it('the pieces a stream waits for come before the rarest-first requests already out to a seeder without a limit', () => {
+    // 8 MiB in 256 pieces from a seeder at 40 times the bitrate: the downloader's pipeline holds about a second of it
+    // (about 80 pieces), asked rarest first.
+    const big = randomTorrent(31, 8 * 1024 * KiB, { sha1: sha1Sync, pieceLength: PIECE });
+    // The seeder paces its upload as the app's does (it serves the pieces it sent least first).
+    const swarm = new Swarm({ torrent: big, sha1: sha1Sync, seed: 11, reportUploadQueue: true });
+    swarm.addNode({ name: 'seed', seed: true, uploadRate: 40 * RATE });
+    const leech = swarm.addNode({ name: 'leech' });
+    expect(swarm.run(() => stored(leech).length >= 16, 60_000)).toBe(true);
+    // A player's stream reaches a piece not there yet (the service worker's wish: it and 16 after it).
+    const before = stored(leech).length;
+    const first = [...Array(240).keys()].find((i) => i >= 100 && !leech.storage.has(i))!;
+    const wanted = Array.from({ length: 17 }, (_, i) => first + i).filter((i) => !leech.storage.has(i));
+    leech.deliver({
+      type: 'piece-deadlines',
+      deadlines: wanted.map((index, i) => ({ index, at: swarm.now + 1_000 + i * 500 })),
+    });
+    expect(swarm.run(() => wanted.every((index) => leech.storage.has(index)), 60_000)).toBe(true);
+    const after = stored(leech).slice(before);
+    // Before the last of them, only what the seeder had already read for its transport (its pace window, a quarter of
+    // a second of its uplink: 20 pieces) may come: not the rest of the pipeline (asked before the wish, so first in
+    // the seeder's queue), and not after the first blocks of the pieces waited for, their rest behind every piece
+    // the seeder had not sent yet.
+    const last = Math.max(...wanted.map((index) => after.indexOf(index)));
+    const others = after.slice(0, last).filter((index) => !wanted.includes(index));
+    expect(others.length).toBeLessThanOrEqual(Math.ceil((PACE_WINDOW_MS / 1000) * 40 * RATE) / PIECE);
     expect(leech.closes).toEqual([]);
   });
 

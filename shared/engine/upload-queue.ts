@@ -11,6 +11,9 @@ import { WaitingRequests, type PieceRank, type Waiting } from './waiting-request
 export const OUR_REQQ = 250;
 /** Reads outstanding to storage per peer (the rest of its requests wait in its queue). */
 export const READS_PER_PEER = 16;
+/** Pieces begun and not finished that a peer's ranking remembers (a peer that cancels the rest of a piece leaves it
+ * begun: the oldest are forgotten). */
+export const STARTED_PIECES = OUR_REQQ;
 const key = (index: number, begin: number): string => `${index}:${begin}`;
 
 export class UploadQueue {
@@ -27,6 +30,10 @@ export class UploadQueue {
   readonly up = new RateMeter();
   /** Over 20 s, for the choker (see CHOKE_RATE_WINDOW_MS). */
   readonly upSlow = new RateMeter(CHOKE_RATE_WINDOW_MS);
+  /** Pieces whose first block went to this peer and whose last has not, oldest first. */
+  private readonly started = new Set<number>();
+  /** The pacer's ranking as this peer's requests see it (`ranked`), for the ranking it was made from. */
+  private view: { of: PieceRank; rank: PieceRank } | undefined;
 
   constructor(cap: number | undefined, now: number) {
     this.cap = cap;
@@ -52,6 +59,43 @@ export class UploadQueue {
     this._uploaded += bytes;
     this.up.add(bytes, now);
     this.upSlow.add(bytes, now);
+  }
+
+  /** A block of piece `index` went to the peer: the piece's first (`begin` 0) begins it, its last (`last`) ends it. */
+  pieceBlockSent(index: number, begin: number, last: boolean): void {
+    const { started } = this;
+    if (last) {
+      started.delete(index);
+    } else if (begin === 0) {
+      started.add(index);
+      if (started.size > STARTED_PIECES) started.delete(started.values().next().value as number);
+    }
+  }
+
+  /**
+   * The pacer's ranking (`rank`: times each piece was sent, copies) as this peer's requests see it: a piece we began
+   * sending to this peer does not count that send. The send count spreads pieces (a seed sends each piece once
+   * before repeating), but counted against the rest of the same piece to the same peer it put that rest behind every
+   * piece not sent yet: a peer that keeps asking for new pieces (one seeder and one downloader, its pipeline full)
+   * got the first block of each piece at once and the others only after SERVE_PATIENCE_MS, so no piece completed
+   * for 15 s (a player waited that long for its first frame). The rank only grows: ending or forgetting a begun
+   * piece raises it, and beginning one happens with the send that raises the shared count.
+   */
+  ranked(rank: PieceRank): PieceRank {
+    if (this.view?.of !== rank) {
+      const started = this.started;
+      this.view = {
+        of: rank,
+        rank: {
+          sent: (index) => Math.max(0, rank.sent(index) - (started.has(index) ? 1 : 0)),
+          copies: (index) => rank.copies(index),
+          get epoch() {
+            return rank.epoch;
+          },
+        },
+      };
+    }
+    return this.view.rank;
   }
 
   get uploadCap(): number | undefined {

@@ -59,7 +59,7 @@ export class Uploader {
   readonly capacity = new UploadCapacity();
   /** Pacing to the transport's queue, when the adapter reports it (pacer.ts). */
   readonly pacer = new UploadPacer();
-  /** Times each piece was sent whole (its last block), for the pacer's order. */
+  /** Times each piece was begun (its first block sent), for the pacer's order; a peer's ranking does not count its own begun pieces against the rest of them (upload-queue.ts `ranked`). */
   private readonly sentPieces: Uint32Array;
   /** How the pacer ranks a piece: times sent, then copies among our peers. */
   protected readonly rank: PieceRank;
@@ -115,10 +115,8 @@ export class Uploader {
       this.uploadedBytes += data.length;
       this.meter.add(data.length, now);
       this.pacer.sent(data.length);
-      // A piece counts as sent once its last block went out: the rest of a piece under way keeps its rank, so the
-      // order never leaves a requester's piece half sent behind pieces it asked for later (issue 24: a player's
-      // pieces waited up to SERVE_PATIENCE_MS behind its own rarest-first requests).
-      if (begin + data.length === pieceSize(this.info, index)) this.sentPieces[index]++;
+      if (begin === 0) this.sentPieces[index]++;
+      peer.upload.pieceBlockSent(index, begin, begin + data.length >= pieceSize(this.info, index));
     }
     this.pump(peer, now);
   }

@@ -14,12 +14,13 @@ export class RankAllUploader extends Uploader {
   ): { peer: PeerState; request: BlockRequest } | undefined {
     const offers: Array<{ peer: PeerState; request: BlockRequest } & ServeCandidate> = [];
     for (const peer of peers) {
+      const rank = peer.upload.ranked(this.rank);
       for (const { request, since } of peer.upload.waitingInOrder())
         offers.push({
           peer,
           request,
-          sent: this.rank.sent(request.index),
-          copies: this.rank.copies(request.index),
+          sent: rank.sent(request.index),
+          copies: rank.copies(request.index),
           peerPieces: this.ports.peerPieces(peer),
           peerUploaded: peer.uploaded,
           waitedMs: now - since,

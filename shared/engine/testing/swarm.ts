@@ -99,9 +99,8 @@ export interface SwarmOptions {
   hashMsPerMiB?: SimOptions['hashMsPerMiB'];
   storeLatencyMs?: SimOptions['storeLatencyMs'];
   readLatencyMs?: SimOptions['readLatencyMs'];
-  /** Each node reports its uplink's queue to its session, which turns on upload pacing as in the app (default
-   * false). */
-  reportUploadQueue?: boolean;
+  /** Each node's session is told what its uplink holds, and paces its upload as the app does (default false). */
+  reportUploadQueue?: SimOptions['reportUploadQueue'];
 }
 
 /** A closed connection, as the node that closed it saw it. */

@@ -93,6 +93,23 @@ describe('fileResponse', () => {
     expect(wanted).toEqual([{ indices: [3, 4], seek: true }]);
   });
 
+  it('stops looking for a missing piece once its reader went away (a player that seeks drops its request)', async () => {
+    const { s, reads } = source([1], Infinity);
+    // Looks again after a real moment, as the service worker does.
+    s.pause = () => new Promise((resolve) => setTimeout(resolve, 1));
+    const reader = fileResponse(torrent, 0, null, false, s).body!.getReader();
+    expect((await reader.read()).value).toEqual(all.slice(0, 16));
+    const waiting = reader.read();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const looks = reads.length;
+    expect(looks).toBeGreaterThan(2);
+    await reader.cancel();
+    await waiting;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // At most the look under way when it was cancelled.
+    expect(reads.length).toBeLessThanOrEqual(looks + 1);
+  });
+
   it("asks for no piece past the range's end (the next file's, an index read's tail)", async () => {
     const first = source([0, 1], 1);
     expect(await bytes(fileResponse(torrent, 0, null, false, first.s))).toEqual([...all.slice(0, 20)]);

@@ -80,6 +80,8 @@ export function fileResponse(
   const lastPiece = slices.length > 0 ? slices[slices.length - 1].index : 0;
   let next = 0;
   let wantedYet = false;
+  /** The reader went away (a player that seeks drops its request): the stream stops looking for its piece. */
+  let cancelled = false;
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -98,9 +100,15 @@ export function fileResponse(
           for (let i = slice.index; i < Math.min(lastPiece + 1, slice.index + 1 + count); i++) ahead.push(i);
           source.want(ahead, !wantedYet && start > 0);
           wantedYet = true;
-          while (!(data = await source.read(slice.index))) await source.pause();
+          while (!(data = await source.read(slice.index))) {
+            await source.pause();
+            if (cancelled) return;
+          }
         }
-        controller.enqueue(new Uint8Array(data, slice.from, slice.to - slice.from));
+        if (!cancelled) controller.enqueue(new Uint8Array(data, slice.from, slice.to - slice.from));
+      },
+      cancel() {
+        cancelled = true;
       },
     },
     { highWaterMark: 0 },

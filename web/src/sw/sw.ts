@@ -10,6 +10,7 @@ import { pieceKey, torrentKey, verifiedKey } from '../lib/storage';
 import { VerifiedMap } from '../lib/verified-map';
 import { pieceDirectory } from '../worker/opfs-directory';
 import { fileResponse, parseFileUrl, type PieceSource, type TorrentFiles } from './file-response';
+import { readFilePiece } from './piece-file-read';
 import { subtleSha1 } from '../lib/hash';
 import { FilePieceStorage, isSharedFileRefs } from '../worker/shared-files';
 import { isPrivateRecordPart, PrivateFiles } from '../lib/private-files';
@@ -34,8 +35,9 @@ interface ServiceWorkerScope {
 }
 const scope = self as unknown as ServiceWorkerScope;
 
-/** How long a stream waits between looks for a piece it needs. */
-const POLL_MS = 200;
+/** How long a stream waits between looks for a piece it needs (a look is one IndexedDB read of two keys; a player
+ * starting waits for several pieces in turn, each up to this much after it was stored). */
+const POLL_MS = 50;
 
 let store: IdbStore | undefined;
 /** The newest stream of each file: only it may ask for pieces (a player that seeks leaves its old request reading). */
@@ -105,24 +107,12 @@ async function torrent(infoHashHex: string): Promise<
   };
 }
 
-/**
- * One piece from the torrent's origin-private file. A service worker cannot hold a synchronous handle, and the
- * engine keeps one open on the file, but `getFile()` is allowed meanwhile (Chromium and Firefox: see
- * docs/architecture.md) and a fresh File sees every flushed write.
- */
-async function readFilePiece(
-  storageId: string,
-  pieceLength: number,
-  length: number,
-  index: number,
-): Promise<ArrayBuffer> {
-  const start = index * pieceLength;
-  const end = Math.min(length, start + pieceLength);
+/** The torrent's origin-private piece file as it is now: a fresh snapshot (see piece-file-read.ts). A service worker
+ * cannot hold a synchronous handle, and the engine keeps one open on the file, but `getFile()` is allowed meanwhile
+ * (Chromium and Firefox: see docs/architecture.md) and a fresh File sees every flushed write. */
+async function pieceFileSnapshot(storageId: string): Promise<Blob> {
   const handle = await (await pieceDirectory()).getFileHandle(storageId);
-  const file = await handle.getFile();
-  const bytes = await file.slice(start, end).arrayBuffer();
-  if (bytes.byteLength !== end - start) throw new Error(`piece ${index} is missing from its file`);
-  return bytes;
+  return handle.getFile();
 }
 
 async function serve(infoHashHex: string, fileIndex: number, range: string | null, download: boolean) {
@@ -143,7 +133,7 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
     // A piece's bit is set once its bytes are flushed to the file; a piece stored before the files is an entry.
     const [map, value] = await db.getMany([verifiedKey(found.storageId), pieceKey(found.storageId, index)]);
     if (VerifiedMap.fromStored(map).has(index))
-      return readFilePiece(found.storageId, found.pieceLength, found.length, index);
+      return readFilePiece(() => pieceFileSnapshot(found.storageId), found, index);
     return value instanceof ArrayBuffer ? value : undefined;
   };
   const source: PieceSource = {
