@@ -9,6 +9,7 @@ import type { RunningServer } from '../../signal-tracker/src/server';
 import { browserVersion, buildApp, persistentTab, serveApp, type Tab } from '../lib/app';
 import {
   atLeast,
+  atMost,
   failedFigure,
   figure,
   limitFigure,
@@ -27,6 +28,11 @@ import { bundleServer, openBundle, wtDownload, wtSeed } from './webtorrent';
 const MiB = 1024 * 1024;
 const MB = 1e6;
 const HEAP_LIMIT_MB = 150;
+/** Issue 25's goals: at least 1.8x WebTorrent's bundle; both browsers' CPU at most 1.25x the raw channel's; the first
+ * verified piece in under half WebTorrent's time. */
+const RIVAL_GOAL = 1.8;
+const CPU_GOAL = 1.25;
+const FIRST_PIECE_GOAL = 0.5;
 
 export function randomFileOf(size: number, name: string): { dir: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-file-'));
@@ -37,17 +43,35 @@ export function randomFileOf(size: number, name: string): { dir: string; path: s
   return { dir, path };
 }
 
+/** A browser, context or page that went away under the bench (Playwright's "Target page, context or browser has
+ * been closed", a crashed renderer): nothing the app did wrong, so the work runs again with fresh browsers. */
+export function lostBrowser(error: unknown): boolean {
+  return /has been closed|crashed|browser has disconnected/i.test(String((error as Error)?.message ?? error));
+}
+
+/** Runs `work` with `count` fresh tabs (each its own Chromium), closed afterwards. When a browser is lost under it
+ * (see lostBrowser), the work runs once more with fresh tabs, and the log says what was lost. */
 export async function withTabs<T>(
   count: number,
   work: (tabs: Tab[]) => Promise<T>,
-  options: { workerProfiling?: boolean } = {},
+  options: { workerProfiling?: boolean; log?: (message: string) => void } = {},
 ): Promise<T> {
-  const tabs: Tab[] = [];
-  try {
-    for (let i = 0; i < count; i++) tabs.push(await persistentTab(options));
-    return await work(tabs);
-  } finally {
-    for (const tab of tabs) await tab.close();
+  const { log, ...tabOptions } = options;
+  for (let attempt = 1; ; attempt++) {
+    const tabs: Tab[] = [];
+    try {
+      for (let i = 0; i < count; i++) tabs.push(await persistentTab(tabOptions));
+      return await work(tabs);
+    } catch (error) {
+      if (attempt >= 2 || !lostBrowser(error)) throw error;
+      const lost = tabs.flatMap((tab, i) => (tab.lost ? [`tab ${i + 1}: ${tab.lost}`] : []));
+      (log ?? console.log)(
+        `  a browser went away (${(error as Error).message.split('\n')[0]}; ${lost.join(', ') || 'no tab saw it go'}): ` +
+          'running again with fresh browsers',
+      );
+    } finally {
+      for (const tab of tabs) await tab.close();
+    }
   }
 }
 
@@ -73,34 +97,38 @@ export async function rawChannel(
   buffer?: [number, number],
   messageSize = 65536,
 ): Promise<{ mbPerSecond: number; cpuSeconds: number }> {
-  return withTabs(2, async ([a, b]) => {
-    for (const tab of [a, b]) {
-      await tab.page.goto(new URL('/bench.html', server.url).href);
-      await tab.page.waitForFunction(() => (window as unknown as RawWindow).bench?.ready === true);
-    }
-    const offer = await a.page.evaluate(() => (window as unknown as RawWindow).bench.rawChannel.offer());
-    const answer = await b.page.evaluate(
-      (o) => (window as unknown as RawWindow).bench.rawChannel.answer(o),
-      offer,
-    );
-    await a.page.evaluate((s) => (window as unknown as RawWindow).bench.rawChannel.accept(s), answer);
-    const cpu = [watchCpu(a.profileDir), watchCpu(b.profileDir)];
-    const received = b.page.evaluate(
-      (n) => (window as unknown as RawWindow).bench.rawChannel.received(n),
-      size,
-    );
-    await a.page.evaluate(
-      ([n, b, m]) => (window as unknown as RawWindow).bench.rawChannel.send(n, m, b?.[0], b?.[1]),
-      [size, buffer, messageSize] as const,
-    );
-    const { bytes, seconds } = await received;
-    const cpuSeconds = logCpu(
-      log,
-      `raw channel${buffer ? ', shallow buffer' : ''}, ${messageSize / 1024} KiB messages`,
-      cpu,
-    );
-    return { mbPerSecond: bytes / MB / seconds, cpuSeconds };
-  });
+  return withTabs(
+    2,
+    async ([a, b]) => {
+      for (const tab of [a, b]) {
+        await tab.page.goto(new URL('/bench.html', server.url).href);
+        await tab.page.waitForFunction(() => (window as unknown as RawWindow).bench?.ready === true);
+      }
+      const offer = await a.page.evaluate(() => (window as unknown as RawWindow).bench.rawChannel.offer());
+      const answer = await b.page.evaluate(
+        (o) => (window as unknown as RawWindow).bench.rawChannel.answer(o),
+        offer,
+      );
+      await a.page.evaluate((s) => (window as unknown as RawWindow).bench.rawChannel.accept(s), answer);
+      const cpu = [watchCpu(a.profileDir), watchCpu(b.profileDir)];
+      const received = b.page.evaluate(
+        (n) => (window as unknown as RawWindow).bench.rawChannel.received(n),
+        size,
+      );
+      await a.page.evaluate(
+        ([n, b, m]) => (window as unknown as RawWindow).bench.rawChannel.send(n, m, b?.[0], b?.[1]),
+        [size, buffer, messageSize] as const,
+      );
+      const { bytes, seconds } = await received;
+      const cpuSeconds = logCpu(
+        log,
+        `raw channel${buffer ? ', shallow buffer' : ''}, ${messageSize / 1024} KiB messages`,
+        cpu,
+      );
+      return { mbPerSecond: bytes / MB / seconds, cpuSeconds };
+    },
+    { log },
+  );
 }
 
 /** Logs the CPU time each side's browser used, by process kind. */
@@ -195,7 +223,7 @@ async function appTransfer(
         note: heapNote,
       };
     },
-    { workerProfiling: profiling },
+    { workerProfiling: profiling, log },
   );
 }
 
@@ -215,26 +243,30 @@ async function webtorrentTransfer(
 ): Promise<RivalRun> {
   const bundle = await bundleServer(file.path);
   try {
-    return await withTabs(2, async ([seed, leech]) => {
-      await openBundle(seed.page, bundle.url);
-      const magnet = await wtSeed(seed.page, name, server.trackerUrl);
-      await openBundle(leech.page, bundle.url);
-      const heap = await sampleHeap(leech.page);
-      const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
-      const result = await wtDownload(leech.page, magnet);
-      const cpuSeconds = logCpu(log, 'WebTorrent', cpu);
-      const peak = await heap.stop();
-      if (result.length !== size) throw new Error(`WebTorrent got ${result.length} bytes, not ${size}`);
-      log(
-        `  WebTorrent: downloaded in ${(result.doneMs / 1000).toFixed(1)} s, heap peak ${(peak.peak / MB).toFixed(0)} MB`,
-      );
-      return {
-        mbPerSecond: size / MB / (result.doneMs / 1000),
-        firstMs: result.firstMs,
-        heapPeakMB: peak.peak / MB,
-        cpuSeconds,
-      };
-    });
+    return await withTabs(
+      2,
+      async ([seed, leech]) => {
+        await openBundle(seed.page, bundle.url);
+        const magnet = await wtSeed(seed.page, name, server.trackerUrl);
+        await openBundle(leech.page, bundle.url);
+        const heap = await sampleHeap(leech.page);
+        const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
+        const result = await wtDownload(leech.page, magnet);
+        const cpuSeconds = logCpu(log, 'WebTorrent', cpu);
+        const peak = await heap.stop();
+        if (result.length !== size) throw new Error(`WebTorrent got ${result.length} bytes, not ${size}`);
+        log(
+          `  WebTorrent: downloaded in ${(result.doneMs / 1000).toFixed(1)} s, heap peak ${(peak.peak / MB).toFixed(0)} MB`,
+        );
+        return {
+          mbPerSecond: size / MB / (result.doneMs / 1000),
+          firstMs: result.firstMs,
+          heapPeakMB: peak.peak / MB,
+          cpuSeconds,
+        };
+      },
+      { log },
+    );
   } finally {
     bundle.close();
   }
@@ -411,7 +443,7 @@ export const transferBench: Bench = {
           'WebTorrent bundle',
           rivalRun,
           rivalRun?.rival?.mbPerSecond ?? null,
-          2,
+          RIVAL_GOAL,
           runsNote((run) => run.rival?.mbPerSecond ?? null),
         ),
       );
@@ -424,7 +456,7 @@ export const transferBench: Bench = {
               limitRun.ours.cpuSeconds,
               'CPU-s',
               { name: 'raw RTCDataChannel', value: limitRun.rawCpuSeconds },
-              noGoal,
+              atMost(CPU_GOAL),
               `the median run; WebTorrent bundle ${limitRun.rival?.cpuSeconds.toFixed(1) ?? '—'} CPU-s; ` +
                 'the log splits each by process (renderer, network service, browser)',
             )
@@ -432,7 +464,7 @@ export const transferBench: Bench = {
               `CPU time of both browsers, ${label} tab to tab`,
               'CPU-s',
               'raw RTCDataChannel',
-              noGoal,
+              atMost(CPU_GOAL),
               'no run measured both',
             ),
       );
@@ -472,7 +504,7 @@ export const transferBench: Bench = {
               median(firstTimes),
               'ms',
               { name: 'WebTorrent bundle', value: rivalFirstTimes.length ? median(rivalFirstTimes) : null },
-              noGoal,
+              atMost(FIRST_PIECE_GOAL),
               'ours is read from the UI, which refreshes every 500 ms: up to 500 ms late' +
                 (runs > 1 ? `; medians of ${runs} runs` : ''),
             )
@@ -480,7 +512,7 @@ export const transferBench: Bench = {
               'time to first verified piece',
               'ms',
               'WebTorrent bundle',
-              noGoal,
+              atMost(FIRST_PIECE_GOAL),
               `our app: ${failure}`,
             ),
       );
