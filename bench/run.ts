@@ -2,7 +2,8 @@
 // bench/results/<date>.json (<date>-<names>-<flags>.json for a selection). Flags: --heap-2g adds a 2 GiB download to
 // the memory figure (about 5 more minutes); --profile logs where the two tabs of the transfer, and our tracker,
 // spend their time; --peers-50k runs only the tracker at 50,000 peers on one process (about a minute);
-// --tiny runs `streams`, `uplinks`, `transfer`, `sha256` and `pacer` at smoke sizes.
+// --tiny runs `streams`, `uplinks`, `transfer`, `memory`, `sha256` and `pacer` at smoke sizes; --memory-mib=N sets the
+// size of the `memory` bench's download (4 GiB by default; it refuses a size the disk cannot hold).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Bench, BenchContext, Figure } from './lib/figure';
@@ -17,6 +18,7 @@ import { trackerBench } from './tracker/tracker';
 import { uplinksBench } from './browser/uplinks';
 import { sha256Bench } from './browser/sha256';
 import { pacerBench } from './engine/pacer';
+import { memoryBench } from './browser/memory';
 
 const BENCHES: Bench[] = [
   trackerBench,
@@ -24,6 +26,7 @@ const BENCHES: Bench[] = [
   transferBench,
   swarmBench,
   uplinksBench,
+  memoryBench,
   piecesBench,
   streamsBench,
   sha256Bench,
