@@ -9,7 +9,7 @@ import { pieceKey } from '../lib/storage';
 import { IdbStore } from '../lib/storage-idb';
 import { BatchWriter } from '../worker/batch-writer';
 import { OpfsDirectory, syncHandlesAvailable } from '../worker/opfs-directory';
-import { PieceFiles, SyncFilePieceStorage } from '../worker/piece-file';
+import { PIECE_FILE_TRANSACTION_MS, PieceFiles, SyncFilePieceStorage } from '../worker/piece-file';
 import { KeyValuePieceStorage } from '../worker/piece-storage';
 import { PieceCache } from '../worker/piece-cache';
 import type { BenchReply, BenchRequest, BenchResult, StorageRequest, VerifyRequest } from './messages';
@@ -118,7 +118,7 @@ async function verifyIntoFile(
   const length = pieces[0].byteLength;
   const layout = { pieceLength: length, length: length * pieces.length };
   return best(2, async () => {
-    const writer = new BatchWriter(store);
+    const writer = new BatchWriter(store, { minIntervalMs: PIECE_FILE_TRANSACTION_MS });
     const files = new PieceFiles(directory, store, writer);
     const legacy = new KeyValuePieceStorage(store, writer, new PieceCache(store, writer), 'bench-file');
     const storage = new SyncFilePieceStorage(files, 'bench-file', () => layout, legacy);
