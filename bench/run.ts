@@ -1,7 +1,8 @@
 // `npm run bench` runs every benchmark; `npm run bench -- <name> [<name>...]` runs some. Prints a table and writes
 // bench/results/<date>.json (<date>-<names>-<flags>.json for a selection). Flags: --heap-2g adds a 2 GiB download to
 // the memory figure (about 5 more minutes); --profile logs where the two tabs of the transfer, and our tracker,
-// spend their time; --peers-50k runs only the tracker at 50,000 peers on one process (about a minute);
+// spend their time; --trace logs the transfer tabs' Chromium traces by thread (WebRTC, IPC, compositor, worker) and
+// by function; --peers-50k runs only the tracker at 50,000 peers on one process (about a minute);
 // --tiny runs `streams`, `uplinks`, `transfer`, `memory`, `sha256` and `pacer` at smoke sizes; --memory-mib=N sets the
 // size of the `memory` bench's download (4 GiB by default; it refuses a size the disk cannot hold).
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 // Figures 1 (transfer tab to tab), 5 (the downloading tab's heap) and 7 (time to first verified piece): our app
 // through its real UI against one raw RTCDataChannel (the limit) and WebTorrent's bundle through our tracker
-// (the rival). Every tab is its own Chromium process with a persistent profile, so storage is on disk.
+// (the rival). Every tab is its own Chromium process with a persistent profile, so storage is on disk. --trace logs
+// both app tabs' Chromium traces summed by thread and by function (bench/lib/trace.ts).
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import {
 import { sampleHeap } from '../lib/heap';
 import { formatCpu, totalCpu, watchCpu, type CpuByKind } from '../lib/processes';
 import { profile, profileWorker } from '../lib/profile';
+import { traceTab } from '../lib/trace';
 import { download, openApp, share, waitDone, watchItem } from './app-steps';
 import { bundleServer, openBundle, wtDownload, wtSeed } from './webtorrent';
 
@@ -96,6 +98,7 @@ export async function rawChannel(
   log: (message: string) => void,
   buffer?: [number, number],
   messageSize = 65536,
+  tracing = false,
 ): Promise<{ mbPerSecond: number; cpuSeconds: number }> {
   return withTabs(
     2,
@@ -110,6 +113,7 @@ export async function rawChannel(
         offer,
       );
       await a.page.evaluate((s) => (window as unknown as RawWindow).bench.rawChannel.accept(s), answer);
+      const tracers = tracing ? [await traceTab(a.page), await traceTab(b.page)] : [];
       const cpu = [watchCpu(a.profileDir), watchCpu(b.profileDir)];
       const received = b.page.evaluate(
         (n) => (window as unknown as RawWindow).bench.rawChannel.received(n),
@@ -125,6 +129,10 @@ export async function rawChannel(
         `raw channel${buffer ? ', shallow buffer' : ''}, ${messageSize / 1024} KiB messages`,
         cpu,
       );
+      for (const [i, tracer] of tracers.entries())
+        log(
+          `  raw channel, ${i === 0 ? 'sending' : 'receiving'} tab, traced:\n    ${(await tracer.stop()).join('\n    ')}`,
+        );
       return { mbPerSecond: bytes / MB / seconds, cpuSeconds };
     },
     { log },
@@ -162,6 +170,7 @@ async function appTransfer(
   timeoutMs: number,
   log: (message: string) => void,
   profiling = false,
+  tracing = false,
 ): Promise<AppRun> {
   return withTabs(
     2,
@@ -180,12 +189,17 @@ async function appTransfer(
             await profileWorker(leech.page),
           ]
         : [];
+      const tracers = tracing ? [await traceTab(seed.page), await traceTab(leech.page)] : [];
       await watchItem(leech.page);
       const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
       const start = await download(leech.page, magnet);
       const marks = await waitDone(leech.page, timeoutMs);
       const cpuSeconds = logCpu(log, 'ours', cpu);
       const peak = await heap.stop();
+      for (const [i, tracer] of tracers.entries())
+        log(
+          `  ${i === 0 ? 'seeding' : 'downloading'} tab, traced:\n    ${(await tracer.stop()).join('\n    ')}`,
+        );
       const profiled = [
         'seeding tab, main thread',
         'downloading tab, main thread',
@@ -331,11 +345,12 @@ export const transferBench: Bench = {
     // --tiny: 32 MiB, a smoke (or a short --profile run), not figures to keep.
     const size = context.flags.has('--tiny') ? 32 * MiB : 256 * MiB;
     const profiling = context.flags.has('--profile');
+    const tracing = context.flags.has('--trace');
     // The goal is the median of 5 runs, none under 0.8x: each run measures the limit, ours and the rival afresh.
-    const runs = runCount(context.flags, context.flags.has('--tiny') || profiling ? 1 : 5);
+    const runs = runCount(context.flags, context.flags.has('--tiny') || profiling || tracing ? 1 : 5);
     const label = `${size / MiB} MiB`;
     const name = `bench-${size / MiB}MiB.bin`;
-    const server = await serveApp(buildApp(context.log, profiling));
+    const server = await serveApp(buildApp(context.log, profiling || tracing));
     const file = randomFileOf(size, name);
     const figures: Figure[] = [];
     try {
@@ -343,7 +358,9 @@ export const transferBench: Bench = {
       let shallow: { mbPerSecond: number } | Error | undefined;
       for (let i = 0; i < runs; i++) {
         if (runs > 1) context.log(`  run ${i + 1} of ${runs}`);
-        const raw = await attempt('raw channel', context, () => rawChannel(server, size, context.log));
+        const raw = await attempt('raw channel', context, () =>
+          rawChannel(server, size, context.log, undefined, undefined, tracing),
+        );
         if (!(raw instanceof Error)) context.log(`  raw RTCDataChannel: ${raw.mbPerSecond.toFixed(1)} MB/s`);
         // Once: the same channel kept as full as the app keeps its channels (ChannelWriter's 256 KiB high-water
         // mark, simple-peer's 64 KiB low mark): how much the shallow send buffer alone costs.
@@ -355,7 +372,7 @@ export const transferBench: Bench = {
             context.log(`  raw RTCDataChannel, 256 KiB buffer: ${shallow.mbPerSecond.toFixed(1)} MB/s`);
         }
         const ours = await attempt('our app', context, () =>
-          appTransfer(server, file, name, size, 240_000, context.log, profiling),
+          appTransfer(server, file, name, size, 240_000, context.log, profiling, tracing),
         );
         const rival = await attempt('WebTorrent', context, () =>
           webtorrentTransfer(server, file, name, size, context.log),
