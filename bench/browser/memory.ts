@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { browserVersion, buildApp, serveApp, type Tab } from '../lib/app';
 import { failedFigure, figure, limitFigure, atMost, type Bench, type Figure } from '../lib/figure';
 import { sampleHeap } from '../lib/heap';
-import { browserRss } from '../lib/processes';
+import { browserRss, browserRssByKind } from '../lib/processes';
 import { download, openApp, share, waitDone, watchItem } from './app-steps';
 import { randomFileOf, withTabs } from './transfer';
 
@@ -49,31 +49,58 @@ function diskUse(dir: string): number {
   }
 }
 
-/** Samples a tab's browser every `everyMs`: the peak of its resident memory and of its profile folder's size. */
-function watchBrowser(tab: Tab, everyMs: number): { stop(): { rssPeak: number; diskPeak: number } } {
+interface BrowserPeaks {
+  rssPeak: number;
+  /** Resident memory by process kind at that peak. */
+  rssPeakByKind: Record<string, number>;
+  diskPeak: number;
+}
+
+/** Samples a tab's browser every `everyMs`: the peak of its resident memory (and what each kind of process held
+ * then) and of its profile folder's size. `peaks()` reads them so far. */
+function watchBrowser(tab: Tab, everyMs: number): { peaks(): BrowserPeaks; stop(): BrowserPeaks } {
   let rssPeak = 0;
+  let rssPeakByKind: Record<string, number> = {};
   let diskPeak = 0;
   const sample = () => {
-    const rss = browserRss(tab.profileDir);
-    if (Number.isFinite(rss)) rssPeak = Math.max(rssPeak, rss);
+    const byKind = browserRssByKind(tab.profileDir);
+    const rss = Object.values(byKind).reduce((a, b) => a + b, 0);
+    if (rss > rssPeak) {
+      rssPeak = rss;
+      rssPeakByKind = byKind;
+    }
     diskPeak = Math.max(diskPeak, diskUse(tab.profileDir));
   };
   sample();
   const timer = setInterval(sample, everyMs);
+  const peaks = () => ({ rssPeak, rssPeakByKind, diskPeak });
   return {
+    peaks,
     stop() {
       clearInterval(timer);
       sample();
-      return { rssPeak, diskPeak };
+      return peaks();
     },
   };
+}
+
+/** "renderer 412 MiB, browser 180 MiB, ..." (largest first). */
+function formatKinds(byKind: Record<string, number>): string {
+  return Object.entries(byKind)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, bytes]) => `${kind} ${(bytes / MiB).toFixed(0)} MiB`)
+    .join(', ');
 }
 
 interface MemoryRun {
   seconds: number;
   saveSeconds: number;
   rssBefore: number;
+  rssBeforeByKind: Record<string, number>;
+  /** The peak until the download completed (before Save). */
+  rssDownloadPeak: number;
   rssPeak: number;
+  rssPeakByKind: Record<string, number>;
   diskBefore: number;
   diskPeak: number;
   heapPeak: number;
@@ -97,6 +124,7 @@ async function downloadAndSave(
       await watchItem(leech.page);
       // Let the fresh tab settle before its baseline is taken.
       await leech.page.waitForTimeout(1000);
+      const rssBeforeByKind = browserRssByKind(leech.profileDir);
       const rssBefore = browserRss(leech.profileDir);
       const diskBefore = diskUse(leech.profileDir);
       const heap = await sampleHeap(leech.page, 1000);
@@ -107,7 +135,12 @@ async function downloadAndSave(
         if (marks.done === undefined)
           throw new Error(marks.error ?? `not complete after ${timeoutMs / 1000} s`);
         const seconds = (marks.done - start) / 1000;
-        log(`  ours: ${(size / MiB).toFixed(0)} MiB downloaded in ${seconds.toFixed(1)} s`);
+        const downloaded = watch.peaks();
+        log(
+          `  ours: ${(size / MiB).toFixed(0)} MiB downloaded in ${seconds.toFixed(1)} s; resident memory peak so far ` +
+            `${(downloaded.rssPeak / MiB).toFixed(0)} MiB (${formatKinds(downloaded.rssPeakByKind)}), before ` +
+            `${(rssBefore / MiB).toFixed(0)} MiB (${formatKinds(rssBeforeByKind)})`,
+        );
         const item = leech.page
           .getByRole('list', { name: 'Torrents' })
           .getByRole('listitem', { name, exact: true });
@@ -121,13 +154,17 @@ async function downloadAndSave(
         await saved.delete().catch(() => {});
         if (savedSize !== size) throw new Error(`Save wrote ${savedSize} bytes, not ${size}`);
         log(`  Save: ${(size / MiB).toFixed(0)} MiB in ${saveSeconds.toFixed(1)} s`);
-        const { rssPeak, diskPeak } = watch.stop();
+        const { rssPeak, rssPeakByKind, diskPeak } = watch.stop();
+        log(`  resident memory peak ${(rssPeak / MiB).toFixed(0)} MiB (${formatKinds(rssPeakByKind)})`);
         const peak = await heap.stop();
         return {
           seconds,
           saveSeconds,
           rssBefore,
+          rssBeforeByKind,
+          rssDownloadPeak: downloaded.rssPeak,
           rssPeak,
+          rssPeakByKind,
           diskBefore,
           diskPeak,
           heapPeak: peak.peak,
@@ -179,7 +216,9 @@ export const memoryBench: Bench = {
           { name: `limit ${RSS_GROWTH_LIMIT_MIB} MiB`, value: RSS_GROWTH_LIMIT_MIB },
           RSS_GROWTH_LIMIT_MIB,
           `peak resident memory of every process of the downloading browser, sampled each second, less its ` +
-            `${(run.rssBefore / MiB).toFixed(0)} MiB before the download; ${timing}`,
+            `${(run.rssBefore / MiB).toFixed(0)} MiB before the download (growth until the download completed ` +
+            `${((run.rssDownloadPeak - run.rssBefore) / MiB).toFixed(0)} MiB); at the peak ` +
+            `${formatKinds(run.rssPeakByKind)}, before ${formatKinds(run.rssBeforeByKind)}; ${timing}`,
         ),
         figure(
           diskName,
