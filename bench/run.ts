@@ -1,9 +1,11 @@
 // `npm run bench` runs every benchmark; `npm run bench -- <name> [<name>...]` runs some. Prints a table and writes
 // bench/results/<date>.json (<date>-<names>-<flags>.json for a selection). Flags: --heap-2g adds a 2 GiB download to
 // the memory figure (about 5 more minutes); --profile logs where the two tabs of the transfer, and our tracker,
-// spend their time; --peers-50k runs only the tracker at 50,000 peers on one process (about a minute);
-// --tiny runs `streams`, `uplinks`, `transfer`, `sha256`, `share`, `block-checks` and `pacer` at smoke sizes; `streams`
-// --playback runs its playback figures only (issue 24), --limited only those with an upload-limited seeder.
+// spend their time; --trace logs the transfer tabs' Chromium traces by thread (WebRTC, IPC, compositor, worker) and
+// by function; --peers-50k runs only the tracker at 50,000 peers on one process (about a minute); --tiny runs
+// `streams`, `uplinks`, `transfer`, `memory`, `sha256`, `share`, `block-checks` and `pacer` at smoke sizes;
+// --memory-mib=N sets the size of the `memory` bench's download (4 GiB by default; it refuses a size the disk cannot
+// hold); `streams` --playback runs its playback figures only (issue 24), --limited only those with a limited seeder.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Bench, BenchContext, Figure } from './lib/figure';
@@ -20,6 +22,7 @@ import { sha256Bench } from './browser/sha256';
 import { shareBench } from './browser/share';
 import { pacerBench } from './engine/pacer';
 import { blockChecksBench } from './engine/block-checks';
+import { memoryBench } from './browser/memory';
 
 const BENCHES: Bench[] = [
   trackerBench,
@@ -27,6 +30,7 @@ const BENCHES: Bench[] = [
   transferBench,
   swarmBench,
   uplinksBench,
+  memoryBench,
   piecesBench,
   streamsBench,
   sha256Bench,

@@ -25,32 +25,38 @@ async function ours(
   size: number,
   log: (message: string) => void,
 ): Promise<{ rate: number; afterFirst: number | null }> {
-  return withTabs(SEEDERS + 1, async (tabs) => {
-    const [leech, ...seeds] = tabs;
-    const magnets: string[] = [];
-    for (const seed of seeds) {
-      await openApp(seed.page, serverUrl);
-      await setUploadLimit(seed.page, LIMIT_KIB);
-      magnets.push(await share(seed.page, file.path, name, TIMEOUT_MS));
-    }
-    const hashes = new Set(magnets.map((magnet) => /xt=urn:btih:([0-9a-f]{40})/i.exec(magnet)?.[1]));
-    if (hashes.size !== 1) throw new Error(`the seeders made ${hashes.size} different torrents of one file`);
-    await openApp(leech.page, serverUrl);
-    await watchItem(leech.page);
-    const start = await download(leech.page, magnets[0]);
-    const marks = await waitDone(leech.page, TIMEOUT_MS);
-    if (marks.done === undefined) throw new Error(marks.error ?? `not complete after ${TIMEOUT_MS / 1000} s`);
-    const seconds = (marks.done - start) / 1000;
-    // From the first verified piece on (the connections made): the rate the protocol holds, a little high as the
-    // UI shows the first piece up to 500 ms late.
-    const after =
-      marks.first !== undefined && marks.done > marks.first ? (marks.done - marks.first) / 1000 : null;
-    log(
-      `  ours: ${(size / MiB).toFixed(0)} MiB from ${SEEDERS} limited seeders in ${seconds.toFixed(1)} s` +
-        (after !== null ? `, ${after.toFixed(1)} s after the first piece` : ''),
-    );
-    return { rate: size / MiB / seconds, afterFirst: after !== null ? size / MiB / after : null };
-  });
+  return withTabs(
+    SEEDERS + 1,
+    async (tabs) => {
+      const [leech, ...seeds] = tabs;
+      const magnets: string[] = [];
+      for (const seed of seeds) {
+        await openApp(seed.page, serverUrl);
+        await setUploadLimit(seed.page, LIMIT_KIB);
+        magnets.push(await share(seed.page, file.path, name, TIMEOUT_MS));
+      }
+      const hashes = new Set(magnets.map((magnet) => /xt=urn:btih:([0-9a-f]{40})/i.exec(magnet)?.[1]));
+      if (hashes.size !== 1)
+        throw new Error(`the seeders made ${hashes.size} different torrents of one file`);
+      await openApp(leech.page, serverUrl);
+      await watchItem(leech.page);
+      const start = await download(leech.page, magnets[0]);
+      const marks = await waitDone(leech.page, TIMEOUT_MS);
+      if (marks.done === undefined)
+        throw new Error(marks.error ?? `not complete after ${TIMEOUT_MS / 1000} s`);
+      const seconds = (marks.done - start) / 1000;
+      // From the first verified piece on (the connections made): the rate the protocol holds, a little high as the
+      // UI shows the first piece up to 500 ms late.
+      const after =
+        marks.first !== undefined && marks.done > marks.first ? (marks.done - marks.first) / 1000 : null;
+      log(
+        `  ours: ${(size / MiB).toFixed(0)} MiB from ${SEEDERS} limited seeders in ${seconds.toFixed(1)} s` +
+          (after !== null ? `, ${after.toFixed(1)} s after the first piece` : ''),
+      );
+      return { rate: size / MiB / seconds, afterFirst: after !== null ? size / MiB / after : null };
+    },
+    { log },
+  );
 }
 
 /** MiB/s of WebTorrent's bundle downloading from SEEDERS bundle tabs, each throttled to LIMIT_KIB. */
@@ -63,20 +69,24 @@ async function webtorrent(
 ): Promise<number> {
   const bundle = await bundleServer(file.path);
   try {
-    return await withTabs(SEEDERS + 1, async (tabs) => {
-      const [leech, ...seeds] = tabs;
-      const magnets: string[] = [];
-      for (const seed of seeds) {
-        await openBundle(seed.page, bundle.url);
-        await wtThrottleUpload(seed.page, LIMIT_KIB * KiB);
-        magnets.push(await wtSeed(seed.page, name, trackerUrl));
-      }
-      await openBundle(leech.page, bundle.url);
-      const result = await wtDownload(leech.page, magnets[0]);
-      if (result.length !== size) throw new Error(`WebTorrent got ${result.length} bytes, not ${size}`);
-      log(`  WebTorrent: downloaded in ${(result.doneMs / 1000).toFixed(1)} s`);
-      return size / MiB / (result.doneMs / 1000);
-    });
+    return await withTabs(
+      SEEDERS + 1,
+      async (tabs) => {
+        const [leech, ...seeds] = tabs;
+        const magnets: string[] = [];
+        for (const seed of seeds) {
+          await openBundle(seed.page, bundle.url);
+          await wtThrottleUpload(seed.page, LIMIT_KIB * KiB);
+          magnets.push(await wtSeed(seed.page, name, trackerUrl));
+        }
+        await openBundle(leech.page, bundle.url);
+        const result = await wtDownload(leech.page, magnets[0]);
+        if (result.length !== size) throw new Error(`WebTorrent got ${result.length} bytes, not ${size}`);
+        log(`  WebTorrent: downloaded in ${(result.doneMs / 1000).toFixed(1)} s`);
+        return size / MiB / (result.doneMs / 1000);
+      },
+      { log },
+    );
   } finally {
     bundle.close();
   }

@@ -54,6 +54,8 @@ export interface Tab {
   page: Page;
   /** The profile folder (its browser process names it on its command line). */
   profileDir: string;
+  /** What went wrong with the browser before close() (a crashed page, a context closed under us), if anything. */
+  readonly lost: string | undefined;
   close(): Promise<void>;
 }
 
@@ -73,12 +75,27 @@ export async function persistentTab(
     ...contextOptions,
   });
   if (workerProfiling) await allowSelfProfiling(context);
-  const page = context.pages()[0] ?? (await context.newPage());
+  // The window Chromium opened at launch, unless it is already gone (then a page of our own).
+  const first = context.pages().find((candidate) => !candidate.isClosed());
+  const page = first ?? (await context.newPage());
+  let closing = false;
+  let lost: string | undefined;
+  const started = Date.now();
+  const note = (what: string) => {
+    if (!closing) lost ??= `${what} ${((Date.now() - started) / 1000).toFixed(1)} s after launch`;
+  };
+  page.on('crash', () => note('the page crashed'));
+  page.on('close', () => note('the page closed'));
+  context.on('close', () => note('the browser closed'));
   return {
     context,
     page,
     profileDir: dir,
+    get lost() {
+      return lost;
+    },
     async close() {
+      closing = true;
       await context.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },

@@ -48,6 +48,16 @@ export function browserRss(profileDir: string): number {
   return rows.length === 0 ? NaN : rows.reduce((sum, row) => sum + row.kib * 1024, 0);
 }
 
+/** Resident memory (RSS) in bytes per process kind (browser, renderer, network, gpu, utility) of that Chromium. */
+export function browserRssByKind(profileDir: string): Record<string, number> {
+  const used: Record<string, number> = {};
+  for (const row of browserTree(profileDir)) {
+    const kind = kindOf(row.args);
+    used[kind] = (used[kind] ?? 0) + row.kib * 1024;
+  }
+  return used;
+}
+
 function kindOf(args: string): string {
   const type = /--type=(\S+)/.exec(args)?.[1];
   if (!type) return 'browser';

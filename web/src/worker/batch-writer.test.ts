@@ -29,6 +29,41 @@ describe('BatchWriter', () => {
     expect(store.transactions).toEqual([2]);
   });
 
+  it('spaces transactions the delay starts by minIntervalMs, but not the first after a pause', async () => {
+    const store = new MemoryStore();
+    let clock = 1000;
+    const delays: number[] = [];
+    const due: Array<() => void> = [];
+    const writer = new BatchWriter(store, {
+      delayMs: 50,
+      minIntervalMs: 200,
+      now: () => clock,
+      schedule: (callback, ms) => {
+        delays.push(ms);
+        due.push(callback);
+        return due.length;
+      },
+      cancel: () => undefined,
+    });
+    const first = writer.put('map', { bits: '01' });
+    clock += 50;
+    due.shift()!();
+    await first;
+    // 10 ms after the first began: the second waits until 200 ms after it.
+    clock += 10;
+    const second = writer.put('map', { bits: '03' });
+    clock += 190;
+    due.shift()!();
+    await second;
+    // Long after: the plain delay again.
+    clock += 1000;
+    const third = writer.put('map', { bits: '07' });
+    due.shift()!();
+    await third;
+    expect(delays).toEqual([50, 190, 50]);
+    expect(store.transactions).toEqual([1, 1, 1]);
+  });
+
   it('starts a transaction early when the queued bytes pass the limit', async () => {
     const store = new MemoryStore();
     const writer = new BatchWriter(store, { ...manual, maxBytes: 100 });

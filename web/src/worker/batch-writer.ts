@@ -10,8 +10,15 @@ export interface BatchWriterOptions {
   maxBytes?: number;
   /** Flush this long after the first entry was queued (default 50 ms). */
   delayMs?: number;
+  /** A transaction that only the delay starts waits until this long after the previous one began (default 0). The
+   * piece file store sets it: each of its transactions flushes the file (an fsync) and writes the verified map, so
+   * during a fast download fewer, larger ones cost far less, while the first piece after a pause still lands after
+   * delayMs. */
+  minIntervalMs?: number;
   schedule?: (callback: () => void, ms: number) => unknown;
   cancel?: (handle: unknown) => void;
+  /** Milliseconds (for minIntervalMs; tests pass a clock). */
+  now?: () => number;
 }
 
 interface Pending {
@@ -34,6 +41,10 @@ export class BatchWriter {
   private readonly maxEntries: number;
   private readonly maxBytes: number;
   private readonly delayMs: number;
+  private readonly minIntervalMs: number;
+  /** When the last transaction was started (by `now`). */
+  private lastStart = -Infinity;
+  private readonly now: () => number;
   private readonly schedule: (callback: () => void, ms: number) => unknown;
   private readonly cancel: (handle: unknown) => void;
 
@@ -44,6 +55,8 @@ export class BatchWriter {
     this.maxEntries = options.maxEntries ?? 16;
     this.maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
     this.delayMs = options.delayMs ?? 50;
+    this.minIntervalMs = options.minIntervalMs ?? 0;
+    this.now = options.now ?? (() => performance.now());
     this.schedule = options.schedule ?? ((callback, ms) => setTimeout(callback, ms));
     this.cancel = options.cancel ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   }
@@ -96,7 +109,10 @@ export class BatchWriter {
   private startWhenDue(): void {
     if (this.holding || this.queue.length === 0) return;
     if (this.queue.length >= this.maxEntries || this.queuedBytes >= this.maxBytes) this.startBatch();
-    else if (this.timer === undefined) this.timer = this.schedule(() => this.startBatch(), this.delayMs);
+    else if (this.timer === undefined) {
+      const spacing = this.lastStart + this.minIntervalMs - this.now();
+      this.timer = this.schedule(() => this.startBatch(), Math.max(this.delayMs, spacing));
+    }
   }
 
   /** Runs `hook` just before each transaction is written (the piece files flush there, before the map that counts
@@ -166,6 +182,7 @@ export class BatchWriter {
       this.timer = undefined;
     }
     if (this.queue.length > 0) {
+      this.lastStart = this.now();
       // One transaction for what waits (maxEntries at most, a few more from together()); a key queued twice keeps
       // only its latest value.
       const batch = this.queue.splice(0);

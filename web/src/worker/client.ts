@@ -15,7 +15,7 @@ import { BatchWriter, type BatchWriterOptions } from './batch-writer';
 import { fileBlob } from './file-blob';
 import { PieceCache } from './piece-cache';
 import { KeyValuePieceStorage, type PieceStorage } from './piece-storage';
-import { PieceFiles, SyncFilePieceStorage, type PieceLayout } from './piece-file';
+import { PIECE_FILE_TRANSACTION_MS, PieceFiles, SyncFilePieceStorage, type PieceLayout } from './piece-file';
 import type { SyncFileDirectory } from './sync-file';
 import {
   MAX_START_ATTEMPTS,
@@ -114,7 +114,10 @@ export class Client {
     this.store = options.store;
     this.estimateStorage = options.estimateStorage ?? browserStorageEstimate;
     this.sha256 = options.sha256 ?? appSha256;
-    this.writer = new BatchWriter(options.store, options.writer);
+    this.writer = new BatchWriter(options.store, {
+      ...(options.pieceDirectory ? { minIntervalMs: PIECE_FILE_TRANSACTION_MS } : {}),
+      ...options.writer,
+    });
     this.peerId = options.peerId ?? newPeerId();
     const cache = new PieceCache(options.store, this.writer, options.cacheBytes);
     this.cache = cache;

@@ -1,0 +1,250 @@
+// Issue 25's memory figures: one tab downloads a large torrent (4 GiB by default) from another through the UI, then
+// presses `Save`. Sampled all along in the downloading tab's Chromium: its resident memory (every process of that
+// browser) against the moment before the download, its profile folder on disk (where the origin-private piece file
+// and any blob of the Save live) against the torrent's size, and the JavaScript heap of the page and its workers.
+// `--memory-mib=N` sets the size (`--tiny`: 256 MiB); the bench refuses a size the disk under the temporary folder
+// cannot hold (the source file, the seeding tab's storage, the downloading tab's, and the saved copy).
+import { execFileSync } from 'node:child_process';
+import { rmSync, statfsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { browserVersion, buildApp, serveApp, type Tab } from '../lib/app';
+import { failedFigure, figure, limitFigure, atMost, type Bench, type Figure } from '../lib/figure';
+import { sampleHeap } from '../lib/heap';
+import { browserRss, browserRssByKind } from '../lib/processes';
+import { download, openApp, share, waitDone, watchItem } from './app-steps';
+import { randomFileOf, withTabs } from './transfer';
+
+const MiB = 1024 * 1024;
+const MB = 1e6;
+/** The issue's goals: memory grows less than 200 MiB at any time; disk at most 1.05x the torrent; heap flat. */
+const RSS_GROWTH_LIMIT_MIB = 200;
+const DISK_GOAL = 1.05;
+const HEAP_LIMIT_MB = 150;
+/** Copies of the torrent the disk must hold at once, and a margin for everything else. */
+const COPIES = 4;
+const MARGIN_BYTES = 2 * 1024 * MiB;
+
+/** `--memory-mib=N`, else 256 MiB under --tiny, else 4 GiB. */
+export function memorySize(flags: Set<string>): number {
+  for (const flag of flags) {
+    const match = /^--memory-mib=(\d+)$/.exec(flag);
+    if (match && Number(match[1]) >= 1) return Number(match[1]) * MiB;
+  }
+  return flags.has('--tiny') ? 256 * MiB : 4096 * MiB;
+}
+
+/** Bytes free for us under `dir`. */
+export function freeBytes(dir: string): number {
+  const stats = statfsSync(dir);
+  return Number(stats.bavail) * Number(stats.bsize);
+}
+
+/** Bytes of the files under `dir` (what they take on disk, `du`), 0 when it cannot be read. */
+function diskUse(dir: string): number {
+  try {
+    const out = execFileSync('du', ['-sk', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return Number(out.split('\t')[0]) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+interface BrowserPeaks {
+  rssPeak: number;
+  /** Resident memory by process kind at that peak. */
+  rssPeakByKind: Record<string, number>;
+  diskPeak: number;
+}
+
+/** Samples a tab's browser every `everyMs`: the peak of its resident memory (and what each kind of process held
+ * then) and of its profile folder's size. `peaks()` reads them so far. */
+function watchBrowser(tab: Tab, everyMs: number): { peaks(): BrowserPeaks; stop(): BrowserPeaks } {
+  let rssPeak = 0;
+  let rssPeakByKind: Record<string, number> = {};
+  let diskPeak = 0;
+  const sample = () => {
+    const byKind = browserRssByKind(tab.profileDir);
+    const rss = Object.values(byKind).reduce((a, b) => a + b, 0);
+    if (rss > rssPeak) {
+      rssPeak = rss;
+      rssPeakByKind = byKind;
+    }
+    diskPeak = Math.max(diskPeak, diskUse(tab.profileDir));
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  const peaks = () => ({ rssPeak, rssPeakByKind, diskPeak });
+  return {
+    peaks,
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peaks();
+    },
+  };
+}
+
+/** "renderer 412 MiB, browser 180 MiB, ..." (largest first). */
+function formatKinds(byKind: Record<string, number>): string {
+  return Object.entries(byKind)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, bytes]) => `${kind} ${(bytes / MiB).toFixed(0)} MiB`)
+    .join(', ');
+}
+
+interface MemoryRun {
+  seconds: number;
+  saveSeconds: number;
+  rssBefore: number;
+  rssBeforeByKind: Record<string, number>;
+  /** The peak until the download completed (before Save). */
+  rssDownloadPeak: number;
+  rssPeak: number;
+  rssPeakByKind: Record<string, number>;
+  diskBefore: number;
+  diskPeak: number;
+  heapPeak: number;
+  heapNote: string;
+}
+
+async function downloadAndSave(
+  serverUrl: string,
+  file: { path: string },
+  name: string,
+  size: number,
+  log: (message: string) => void,
+): Promise<MemoryRun> {
+  const timeoutMs = Math.max(240_000, (size / MiB) * 400);
+  return withTabs(
+    2,
+    async ([seed, leech]) => {
+      await openApp(seed.page, serverUrl);
+      const magnet = await share(seed.page, file.path, name, timeoutMs);
+      await openApp(leech.page, serverUrl);
+      await watchItem(leech.page);
+      // Let the fresh tab settle before its baseline is taken.
+      await leech.page.waitForTimeout(1000);
+      const rssBeforeByKind = browserRssByKind(leech.profileDir);
+      const rssBefore = browserRss(leech.profileDir);
+      const diskBefore = diskUse(leech.profileDir);
+      const heap = await sampleHeap(leech.page, 1000);
+      const watch = watchBrowser(leech, 1000);
+      try {
+        const start = await download(leech.page, magnet);
+        const marks = await waitDone(leech.page, timeoutMs);
+        if (marks.done === undefined)
+          throw new Error(marks.error ?? `not complete after ${timeoutMs / 1000} s`);
+        const seconds = (marks.done - start) / 1000;
+        const downloaded = watch.peaks();
+        log(
+          `  ours: ${(size / MiB).toFixed(0)} MiB downloaded in ${seconds.toFixed(1)} s; resident memory peak so far ` +
+            `${(downloaded.rssPeak / MiB).toFixed(0)} MiB (${formatKinds(downloaded.rssPeakByKind)}), before ` +
+            `${(rssBefore / MiB).toFixed(0)} MiB (${formatKinds(rssBeforeByKind)})`,
+        );
+        const item = leech.page
+          .getByRole('list', { name: 'Torrents' })
+          .getByRole('listitem', { name, exact: true });
+        const button = item.getByRole('button', { name: `Save ${name}`, exact: true });
+        await button.waitFor({ timeout: 30_000 });
+        const saveStart = Date.now();
+        const [saved] = await Promise.all([leech.page.waitForEvent('download'), button.click()]);
+        const path = await saved.path();
+        const saveSeconds = (Date.now() - saveStart) / 1000;
+        const savedSize = statSync(path).size;
+        await saved.delete().catch(() => {});
+        if (savedSize !== size) throw new Error(`Save wrote ${savedSize} bytes, not ${size}`);
+        log(`  Save: ${(size / MiB).toFixed(0)} MiB in ${saveSeconds.toFixed(1)} s`);
+        const { rssPeak, rssPeakByKind, diskPeak } = watch.stop();
+        log(`  resident memory peak ${(rssPeak / MiB).toFixed(0)} MiB (${formatKinds(rssPeakByKind)})`);
+        const peak = await heap.stop();
+        return {
+          seconds,
+          saveSeconds,
+          rssBefore,
+          rssBeforeByKind,
+          rssDownloadPeak: downloaded.rssPeak,
+          rssPeak,
+          rssPeakByKind,
+          diskBefore,
+          diskPeak,
+          heapPeak: peak.peak,
+          heapNote: `page ${(peak.pagePeak / MB).toFixed(0)} MB + ${peak.workers} worker(s) ${(peak.workerPeak / MB).toFixed(0)} MB, ${peak.samples} samples`,
+        };
+      } finally {
+        watch.stop();
+      }
+    },
+    { log },
+  );
+}
+
+export const memoryBench: Bench = {
+  name: 'memory',
+  figures: 'issue 25 (memory, disk, heap)',
+  async run(context) {
+    context.browserVersion ??= await browserVersion();
+    const size = memorySize(context.flags);
+    const label =
+      size >= 1024 * MiB ? `${(size / 1024 / MiB).toFixed(0)} GiB` : `${(size / MiB).toFixed(0)} MiB`;
+    const rssName = `memory: browser growth over a ${label} download then Save`;
+    const diskName = `disk: downloading browser over a ${label} download then Save`;
+    const heapName = `heap peak, downloading tab, ${label} download then Save`;
+    const fail = (reason: string): Figure[] => [
+      failedFigure(rssName, 'MiB', `limit ${RSS_GROWTH_LIMIT_MIB} MiB`, atMost(1), reason),
+      failedFigure(diskName, 'MiB', 'torrent size', atMost(DISK_GOAL), reason, size / MiB),
+      failedFigure(heapName, 'MB', `limit ${HEAP_LIMIT_MB} MB`, atMost(1), reason),
+    ];
+    const free = freeBytes(tmpdir());
+    if (free < COPIES * size + MARGIN_BYTES)
+      return fail(
+        `not run: ${(free / 1024 / MiB).toFixed(1)} GiB free under ${tmpdir()}, ${label} needs ` +
+          `${((COPIES * size + MARGIN_BYTES) / 1024 / MiB).toFixed(1)} GiB (pass a smaller --memory-mib=N)`,
+      );
+    const name = `bench-memory-${size / MiB}MiB.bin`;
+    const server = await serveApp(buildApp(context.log));
+    const file = randomFileOf(size, name);
+    try {
+      const run = await downloadAndSave(server.url, file, name, size, context.log);
+      const growth = (run.rssPeak - run.rssBefore) / MiB;
+      const disk = (run.diskPeak - run.diskBefore) / MiB;
+      const timing = `download ${run.seconds.toFixed(1)} s, Save ${run.saveSeconds.toFixed(1)} s`;
+      return [
+        limitFigure(
+          rssName,
+          growth,
+          'MiB',
+          { name: `limit ${RSS_GROWTH_LIMIT_MIB} MiB`, value: RSS_GROWTH_LIMIT_MIB },
+          RSS_GROWTH_LIMIT_MIB,
+          `peak resident memory of every process of the downloading browser, sampled each second, less its ` +
+            `${(run.rssBefore / MiB).toFixed(0)} MiB before the download (growth until the download completed ` +
+            `${((run.rssDownloadPeak - run.rssBefore) / MiB).toFixed(0)} MiB); at the peak ` +
+            `${formatKinds(run.rssPeakByKind)}, before ${formatKinds(run.rssBeforeByKind)}; ${timing}`,
+        ),
+        figure(
+          diskName,
+          disk,
+          'MiB',
+          { name: 'torrent size', value: size / MiB },
+          atMost(DISK_GOAL),
+          "peak growth of the downloading browser's profile folder (piece file, IndexedDB, blobs), sampled each " +
+            'second through the Save (the saved file itself is not in it)',
+        ),
+        limitFigure(
+          heapName,
+          run.heapPeak / MB,
+          'MB',
+          { name: `limit ${HEAP_LIMIT_MB} MB`, value: HEAP_LIMIT_MB },
+          HEAP_LIMIT_MB,
+          run.heapNote,
+        ),
+      ];
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0];
+      context.log(`  memory failed: ${reason}`);
+      return fail(`our app: ${reason}`);
+    } finally {
+      rmSync(file.dir, { recursive: true, force: true });
+      await server.close();
+    }
+  },
+};
