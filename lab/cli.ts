@@ -1,13 +1,16 @@
 // `npm run lab -- <experiment|all> [--out DIR] [--seed N] [--<param> value ...]`
 // Runs experiments in Node with real SHA-1 and writes, per experiment, a CSV and an SVG per figure, summary.md and
 // summary.json into DIR/<experiment> (default lab/out/<experiment>).
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderCsv, renderSvg } from './chart';
 import { EXPERIMENTS, experiment } from './experiments/index';
 import type { ExperimentResult } from './experiments/types';
 import { applyOptions, parseArgs } from './options';
+import { RunCache } from './run-cache';
 
 const sha1 = (data: Uint8Array) => new Uint8Array(createHash('sha1').update(data).digest());
 
@@ -23,6 +26,8 @@ function usage(): string {
     '  all          every experiment at its default size',
     '',
     'Sizes in bytes (suffixes k, m allowed: --fileBytes 2m), rates in bytes/s, lists comma-separated (--peers 1,10,100).',
+    '--jobs N spreads the incentives runs over N processes through a run cache (--cache DIR, default a fresh',
+    'temporary folder; a cache does not know the code, so give a fresh folder after changing it); same figures as one.',
   ];
   return lines.join('\n');
 }
@@ -68,9 +73,42 @@ function main(argv: string[]): number {
   }
   const outRoot = typeof options.out === 'string' ? options.out : join('lab', 'out');
   const small = options.small !== undefined;
-  delete options.out;
-  delete options.small;
+  const jobs = typeof options.jobs === 'string' ? Number(options.jobs) : 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs must be a positive integer`);
+  const worker = options.worker !== undefined;
+  const cacheDir =
+    typeof options.cache === 'string'
+      ? options.cache
+      : jobs > 1
+        ? mkdtempSync(join(tmpdir(), 'lab-runs-'))
+        : undefined;
+  for (const key of ['out', 'small', 'jobs', 'worker', 'cache']) delete options[key];
   const list = name === 'all' ? EXPERIMENTS : [experiment(name)];
+  const cache = cacheDir === undefined ? undefined : new RunCache(cacheDir);
+  const memo = cache && (<T>(key: string, compute: () => T) => cache.memo(key, compute));
+  if (worker) {
+    // A worker computes every task nobody has claimed yet, into the cache, and writes nothing else.
+    for (const exp of list) {
+      const params = applyOptions(small ? exp.small : exp.defaults, options);
+      // Last first: the main process takes the first, and the largest runs come last.
+      for (const task of [...(exp.tasks?.(params, { hash: sha1 }) ?? [])].reverse()) {
+        if (cache && cache.claim(task.key)) cache.put(task.key, task.compute());
+      }
+    }
+    return 0;
+  }
+  if (jobs > 1) {
+    const args = process.argv.slice(2).filter((_, i, all) => all[i] !== '--jobs' && all[i - 1] !== '--jobs');
+    for (let i = 1; i < jobs; i++) {
+      spawn(
+        process.execPath,
+        [...process.execArgv, process.argv[1], ...args, '--worker', '--cache', cacheDir!],
+        {
+          stdio: 'inherit',
+        },
+      );
+    }
+  }
   if (name === 'all' && Object.keys(options).length > 0)
     throw new Error('options other than --out and --small apply to one experiment');
   const headlines: Record<string, unknown> = {};
@@ -82,6 +120,7 @@ function main(argv: string[]): number {
     console.log(`== ${exp.name}: ${exp.title}`);
     const result = exp.run(params, {
       hash: sha1,
+      memo,
       progress: (_figures, note) =>
         console.log(`  ${note} (${((performance.now() - t0) / 1000).toFixed(1)} s)`),
     });

@@ -53,15 +53,18 @@ type Role = 'contributor' | 'free rider' | 'strategic';
 const NO_CHOKING = 'no choking';
 const MIXED = 'mixed';
 
+/** One run's outcome, plain data (a run cache may keep it as JSON). */
 interface Run {
   policy: string;
   size: number;
   seed: number;
-  peers: LabPeer[];
-  times: Array<number | undefined>;
+  /** Each leecher's class and the bytes it sent. */
+  peers: Array<{ role: string; bytesSent: number }>;
+  /** Each leecher's finish time, seconds (null: never finished). */
+  times: Array<number | null>;
   endSeconds: number;
   /** Piece bytes delivered, by `sender class>receiver class`. */
-  received: Map<string, number>;
+  received: Record<string, number>;
 }
 
 /** A contributor's rate per unchoked peer (its regular slots and the optimistic one), times the strategic share. */
@@ -85,19 +88,22 @@ export function runOnce(
   size: number,
   seed: number,
   context: RunContext,
+  /** Sees every message as it reaches a peer (diagnostics). */
+  observe?: (to: LabPeer, from: LabPeer, data: Uint8Array) => void,
 ): Run {
   const torrent = labTorrent(params.fileBytes, params.pieceLength, context.hash, seed);
   const mixed = policy === MIXED ? params.policies.filter((p) => p !== MIXED && p !== NO_CHOKING) : [];
-  const received = new Map<string, number>();
+  const received: Record<string, number> = {};
   const swarm = new LabSwarm({
     torrent,
     hash: context.hash,
     seed,
     // Piece bytes by sender's and receiver's class (message id 7 is `piece`).
     onDeliver: (to, from, data) => {
+      observe?.(to, from, data);
       if (data.length <= 13 || data[4] !== 7) return;
       const key = `${from.role}>${to.role}`;
-      received.set(key, (received.get(key) ?? 0) + data.length - 13);
+      received[key] = (received[key] ?? 0) + data.length - 13;
     },
     config: { chokePolicy: policy === MIXED ? CHOKE_POLICIES[DEFAULT_CHOKE_POLICY_NAME] : candidate(policy) },
   });
@@ -140,11 +146,31 @@ export function runOnce(
     policy,
     size,
     seed,
-    peers,
-    times: completionSeconds(peers),
+    peers: peers.map((p) => ({ role: p.role, bytesSent: p.host.bytesSent })),
+    times: completionSeconds(peers).map((t) => t ?? null),
     endSeconds: swarm.now / 1000,
     received,
   };
+}
+
+/** Every run of the experiment (a policy at a size and a random seed), with its cache key, in the order run. */
+function incentiveTasks(
+  params: IncentivesParams,
+  context: RunContext,
+): Array<{ key: string; policy: string; size: number; seed: number; compute: () => Run }> {
+  const seeds = params.seeds.length > 0 ? params.seeds : [params.seed];
+  const sizes = [params.peers, ...(params.largePeers > 0 ? [params.largePeers] : [])];
+  return sizes.flatMap((size) =>
+    (size === params.peers ? params.policies : params.largePolicies).flatMap((policy) =>
+      seeds.map((seed) => ({
+        key: `incentives ${policy} ${size} ${seed} ${JSON.stringify(params)}`,
+        policy,
+        size,
+        seed,
+        compute: () => runOnce(params, policy, size, seed, context),
+      })),
+    ),
+  );
 }
 
 /** Mean finish time of a class in a run (a peer that never finished counts as the end of the run). */
@@ -211,6 +237,7 @@ export const incentives: Experiment<IncentivesParams> = {
       (p, i, all) => all.indexOf(p) === i,
     ),
   },
+  tasks: (params, context) => incentiveTasks(params, context),
   run(params: IncentivesParams, context: RunContext): ExperimentResult {
     for (const key of ['freeRiderShare', 'strategicShare'] as const) {
       if (!(params[key] >= 0 && params[key] <= 1))
@@ -234,7 +261,7 @@ export const incentives: Experiment<IncentivesParams> = {
       const per = these.map((run) => {
         const c = mean(classTimes(run, 'contributor'));
         const upload = (role: Role) =>
-          mean(run.peers.filter((p) => p.role === role).map((p) => p.host.bytesSent / params.fileBytes));
+          mean(run.peers.filter((p) => p.role === role).map((p) => p.bytesSent / params.fileBytes));
         return {
           contributor: c,
           freeRider: mean(classTimes(run, 'free rider')) / c,
@@ -263,7 +290,9 @@ export const incentives: Experiment<IncentivesParams> = {
         yLabel: 'fraction of the class complete',
         series: roles.map((role): Series => ({
           name: role,
-          points: completionCurve(run.times.filter((_, i) => run.peers[i].role === role)),
+          points: completionCurve(
+            run.times.filter((_, i) => run.peers[i].role === role).map((t) => t ?? undefined),
+          ),
         })),
       };
     };
@@ -299,11 +328,13 @@ export const incentives: Experiment<IncentivesParams> = {
         if (single.some((p) => cells.has(`${p}@${size}`))) out.push(ratioFigure(size));
       return out;
     };
+    const tasks = incentiveTasks(params, context);
     for (const size of sizes) {
       for (const policy of size === params.peers ? params.policies : params.largePolicies) {
-        for (const seed of seeds) {
-          runs.push(runOnce(params, policy, size, seed, context));
-          context.progress?.(figures(), `${policy}, ${size} leechers, seed ${seed}`);
+        for (const task of tasks.filter((t) => t.policy === policy && t.size === size)) {
+          // The CLI's other processes may have run it already (`RunContext.memo`): runs are deterministic.
+          runs.push(context.memo ? context.memo(task.key, task.compute) : task.compute());
+          context.progress?.(figures(), `${policy}, ${size} leechers, seed ${task.seed}`);
         }
         const c = cell(policy, size);
         if (c && policy !== MIXED) cells.set(`${policy}@${size}`, c);
@@ -344,7 +375,7 @@ export const incentives: Experiment<IncentivesParams> = {
       for (const role of roles) {
         const times = these.map((r) => mean(classTimes(r, role)));
         const upload = these.map((r) =>
-          mean(r.peers.filter((p) => p.role === role).map((p) => p.host.bytesSent / params.fileBytes)),
+          mean(r.peers.filter((p) => p.role === role).map((p) => p.bytesSent / params.fileBytes)),
         );
         mixedRows.push([size, role, round(mean(times), 1), round(mean(upload), 2)]);
       }
@@ -359,7 +390,7 @@ export const incentives: Experiment<IncentivesParams> = {
           mean(
             these.map((r) => {
               const count = r.peers.filter((p) => p.role === to).length;
-              return (r.received.get(`${sender}>${to}`) ?? 0) / params.fileBytes / Math.max(1, count);
+              return (r.received[`${sender}>${to}`] ?? 0) / params.fileBytes / Math.max(1, count);
             }),
           );
         sourceRows.push([

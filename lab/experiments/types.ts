@@ -35,6 +35,9 @@ export interface RunContext {
   hash: SyncHash;
   /** Called with the figures so far whenever a new point is ready (the Lab page redraws live). */
   progress?: (figures: Figure[], note: string) => void;
+  /** A cache of runs by key (their outcome as plain data): what `compute` returns, or the same run's outcome kept
+   * from another process. Runs are deterministic, so a cached outcome is the one `compute` would give. */
+  memo?: <T>(key: string, compute: () => T) => T;
 }
 
 export interface Experiment<P> {
@@ -45,4 +48,7 @@ export interface Experiment<P> {
   /** Small sizes for the browser's Lab page. */
   small: P;
   run(params: P, context: RunContext): ExperimentResult;
+  /** Its independent runs, for other processes to compute into the run cache (`--jobs`); each `key` is the one `run`
+   * asks `context.memo` for. */
+  tasks?(params: P, context: RunContext): Array<{ key: string; compute: () => unknown }>;
 }

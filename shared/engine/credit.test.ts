@@ -132,8 +132,21 @@ describe('withCredit', () => {
     expect(titForTat.betweenRounds(between([freeloader, waiting]))).toEqual({ choke: [], unchoke: [] });
   });
 
+  it('with a reciprocation share, holds a trickle against a peer over its credit, not a fair return', () => {
+    const recip = withCredit(titForTat, { reciprocation: 0.75 });
+    const trickle = owing('trickle', { downloadRate: 50, uploadRate: 100 });
+    const fair = owing('fair', { downloadRate: 80, uploadRate: 100 });
+    expect(policy.overdrawn!(trickle, undefined)).toBe(false);
+    expect(recip.overdrawn!(trickle, undefined)).toBe(true);
+    expect(recip.overdrawn!(fair, undefined)).toBe(false);
+    // Within its credit, a trickle is no debt.
+    expect(recip.overdrawn!(peer('new', { downloadRate: 1, uploadRate: 100 }), undefined)).toBe(false);
+    expect(inDebt(trickle, DEFAULT_CREDIT_BYTES, false, 0.75)).toBe(true);
+  });
+
   it('refuses a negative credit', () => {
     expect(() => withCredit(titForTat, { creditPieces: -1 })).toThrow(RangeError);
     expect(() => withCredit(titForTat, { unwantedCreditPieces: -1 })).toThrow(RangeError);
+    expect(() => withCredit(titForTat, { reciprocation: -1 })).toThrow(RangeError);
   });
 });

@@ -19,9 +19,11 @@ export const DEFAULT_CREDIT_PIECES = 1;
 const UNKNOWN_PIECE_LENGTH = 16 * 1024;
 
 /** The peer took more than `creditBytes` from us beyond what it gave, and gives us nothing now (`strict`: whatever it
- * gives now). */
-export function inDebt(peer: ChokerPeer, creditBytes: number, strict = false): boolean {
-  return (peer.uploaded ?? 0) - (peer.downloaded ?? 0) > creditBytes && (strict || peer.downloadRate === 0);
+ * gives now; `reciprocation`: less than that share of what we give it now, over the same 20 s). */
+export function inDebt(peer: ChokerPeer, creditBytes: number, strict = false, reciprocation = 0): boolean {
+  if ((peer.uploaded ?? 0) - (peer.downloaded ?? 0) <= creditBytes) return false;
+  if (strict || peer.downloadRate === 0) return true;
+  return reciprocation > 0 && peer.downloadRate < reciprocation * peer.uploadRate;
 }
 
 export interface CreditOptions {
@@ -31,6 +33,9 @@ export interface CreditOptions {
   strict?: boolean;
   /** The credit of a peer that has nothing we want, which cannot pay us back yet (default: the credit). */
   unwantedCreditPieces?: number;
+  /** A peer over its credit that gives us less than this share of what we give it now is in debt too (default 0:
+   * anything it gives clears it). Against a BitTyrant-like peer that answers a full slot with a trickle. */
+  reciprocation?: number;
 }
 
 /** `inner` with the credit limit on what a leecher gives away (see above). */
@@ -38,10 +43,12 @@ export function withCredit(inner: ChokePolicy, options: CreditOptions = {}): Cho
   const credit = options.creditPieces ?? DEFAULT_CREDIT_PIECES;
   const strict = options.strict ?? false;
   const unwanted = options.unwantedCreditPieces ?? credit;
+  const reciprocation = options.reciprocation ?? 0;
+  if (!(reciprocation >= 0)) throw new RangeError(`invalid reciprocation ${reciprocation}`);
   if (!(credit >= 0)) throw new RangeError(`invalid credit ${credit}`);
   if (!(unwanted >= 0)) throw new RangeError(`invalid credit ${unwanted}`);
   const owes = (p: ChokerPeer, pieceLength = UNKNOWN_PIECE_LENGTH) =>
-    inDebt(p, (p.amInterested === false ? unwanted : credit) * pieceLength, strict);
+    inDebt(p, (p.amInterested === false ? unwanted : credit) * pieceLength, strict, reciprocation);
   const split = (peers: readonly ChokerPeer[], pieceLength: number | undefined) => {
     const debtors: ChokerPeer[] = [];
     const view = peers.map((p) => {

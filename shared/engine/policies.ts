@@ -29,16 +29,20 @@ export const CHOKE_POLICIES = Object.freeze({
   /** tft+credit, and a seed serves a peer while the pieces it sent it, less two for every piece that reappeared in
    * another peer's `have`, stay within two (forwarding.ts). */
   'tft+credit+forward': withForwarding(withCredit(titForTat, WANTED_ONLY), { piecesPerForward: 2 }),
+  /** tft+credit+forward, and a peer over its credit that gives us less than three quarters of what we give it now
+   * counts as giving nothing (credit.ts `reciprocation`). */
+  'tft+recip+forward': withForwarding(withCredit(titForTat, { ...WANTED_ONLY, reciprocation: 0.75 }), {
+    piecesPerForward: 2,
+  }),
   /** The same, but only traced pieces (sent while nobody else had them) count against the peer. */
   'tft+credit+traced': withForwarding(withCredit(titForTat, WANTED_ONLY)),
 } satisfies Record<string, ChokePolicy>);
 
 export type ChokePolicyName = keyof typeof CHOKE_POLICIES;
 
-/** Chosen again under upload pacing (issue 25, docs/lab.md §4): tft+credit+forward meets the goals at 80 leechers
- * (free riders 2.57×, strategic peers 1.105×, contributors 105.5 s against tit-for-tat's 115.5 s) and two of three at
- * 500 (1.81×, 0.95×, 134.6 s against 162.4 s), where tft+credit met one at each; its costs to sequential picking and
- * to the churn experiment's seed, measured before the pacing, are gone under it. */
-export const DEFAULT_CHOKE_POLICY_NAME: ChokePolicyName = 'tft+credit+forward';
+/** Chosen under upload pacing (issue 25, docs/lab.md §4): tft+recip+forward meets the goals at 80 and at 500
+ * leechers, where tft+credit+forward left strategic peers ahead at 500 (0.95×): a BitTyrant-like peer answered a
+ * contributor's full slot with a trickle, which the plain credit took for giving. */
+export const DEFAULT_CHOKE_POLICY_NAME: ChokePolicyName = 'tft+recip+forward';
 
 export const DEFAULT_CHOKE_POLICY: ChokePolicy = CHOKE_POLICIES[DEFAULT_CHOKE_POLICY_NAME];
