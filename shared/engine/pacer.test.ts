@@ -12,6 +12,7 @@ import {
   type ServeCandidate,
 } from './pacer';
 import { PeerState } from './peer';
+import { pacedSeeder } from './testing/paced-seeder';
 import { RankAllUploader } from './testing/serve-oracle';
 import { mulberry32 } from './testing/random';
 import { UploadQueue } from './upload-queue';
@@ -96,43 +97,11 @@ describe('a piece begun to a peer', () => {
     length: 8 * BLOCKS * BLOCK_SIZE,
   } as TorrentInfo;
 
-  /** A paced seeder of `info` with `keys` peers unchoked; each read is listed as peer:piece:block. */
+  /** A paced seeder of `info` whose transport is empty: room for one block at a time (no capacity measured yet). */
   function seeder(keys: string[]) {
-    const reads: string[] = [];
-    const pending: Array<{ peer: PeerState; index: number; begin: number }> = [];
-    const peers = keys.map((key, order) => {
-      const peer = new PeerState(key, order, 0, new UploadQueue(undefined, 0));
-      peer.choke.setChoking(false, 0);
-      return peer;
-    });
-    const ports: UploaderPorts = {
-      send: () => {},
-      close: () => {},
-      peers: () => peers,
-      copies: () => 0,
-      copiesEpoch: () => 0,
-      peerPieces: () => 0,
-      read: (peer, request) => {
-        reads.push(`${peer.key}:${request.index}:${request.begin / BLOCK_SIZE}`);
-        pending.push({ peer, index: request.index, begin: request.begin });
-      },
-      serving: () => true,
-    };
-    const uploader = new Uploader(info, Bitfield.full(info.pieceCount), ports);
-    // The transport is empty: room for one block at a time (no capacity measured yet).
-    uploader.onUploadQueue(0, 0);
-    const ask = (peer: PeerState, pieces: number[]) => {
-      for (const index of pieces)
-        for (let b = 0; b < BLOCKS; b++)
-          uploader.onRequest(peer, { index, begin: b * BLOCK_SIZE, length: BLOCK_SIZE }, 0);
-    };
-    /** The oldest read finishes and the transport drains. */
-    const finish = () => {
-      const { peer, index, begin } = pending.shift()!;
-      uploader.onReadDone(peer, index, begin, new Uint8Array(BLOCK_SIZE), 0);
-      uploader.onUploadQueue(0, 0);
-    };
-    return { peers, reads, ask, finish };
+    const paced = pacedSeeder(info, keys);
+    paced.uploader.onUploadQueue(0, 0);
+    return paced;
   }
 
   it('goes on to the rest of it before pieces asked for since (one seeder, one downloader that keeps asking)', () => {

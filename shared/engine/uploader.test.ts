@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Bitfield } from '../bitfield';
 import type { TorrentInfo } from '../metainfo';
 import { BLOCK_SIZE } from '../wire';
 import { PeerState } from './peer';
+import { pacedSeeder } from './testing/paced-seeder';
 import {
   MIN_READS,
-  Uploader,
   READ_AHEAD_MS,
   READS_PER_PEER,
   readsFor,
@@ -85,41 +84,15 @@ describe('the paced serve order within a piece (issue 24)', () => {
 
   /** A paced uploader with room for one block at a time; `serve` reads and sends until nothing waits. */
   function paced(keys: string[]) {
-    const reads: string[] = [];
-    let pending: { peer: PeerState; index: number; begin: number } | undefined;
-    const peers = keys.map((key, i) => {
-      const peer = new PeerState(key, i, 0, new UploadQueue(undefined, 0));
-      peer.choke.setChoking(false, 0);
-      return peer;
-    });
-    const uploader = new Uploader(info, Bitfield.full(info.pieceCount), {
-      send: () => {},
-      close: () => {},
-      peers: () => peers,
-      copies: () => 0,
-      copiesEpoch: () => 0,
-      peerPieces: () => 0,
-      read: (peer, request) => {
-        reads.push(`${peer.key}:${request.index}:${request.begin / BLOCK_SIZE}`);
-        pending = { peer, index: request.index, begin: request.begin };
-      },
-      serving: () => true,
-    });
+    const { uploader, peers, reads, pending, ask: askAll, finish } = pacedSeeder(info, keys);
     const ask = (peer: number, index: number) => {
       // The transport is full meanwhile: the requests wait, to be served in the pacer's order.
       uploader.onUploadQueue(Number.MAX_SAFE_INTEGER, 0);
-      for (let b = 0; b < BLOCKS; b++)
-        uploader.onRequest(peers[peer], { index, begin: b * BLOCK_SIZE, length: BLOCK_SIZE }, 0);
+      askAll(peers[peer], [index]);
     };
     const serve = () => {
       uploader.onUploadQueue(0, 0);
-      for (let now = 1; pending; now++) {
-        const read = pending;
-        pending = undefined;
-        uploader.onReadDone(read.peer, read.index, read.begin, new Uint8Array(BLOCK_SIZE), now);
-        // The transport sent it: room for the next block.
-        uploader.onUploadQueue(0, now);
-      }
+      for (let now = 1; pending.length > 0; now++) finish(now);
     };
     return { reads, ask, serve };
   }

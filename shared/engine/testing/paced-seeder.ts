@@ -1,0 +1,44 @@
+// A paced seeder for the serve-order tests (pacer.test.ts, uploader.test.ts): an Uploader with every piece, its
+// peers unchoked, reads answered one at a time in the order asked, each read listed as `peer:piece:block`.
+import { Bitfield } from '../../bitfield';
+import type { TorrentInfo } from '../../metainfo';
+import { BLOCK_SIZE } from '../../wire';
+import { PeerState } from '../peer';
+import { UploadQueue } from '../upload-queue';
+import { Uploader } from '../uploader';
+
+export function pacedSeeder(info: TorrentInfo, keys: string[]) {
+  const reads: string[] = [];
+  const pending: Array<{ peer: PeerState; index: number; begin: number }> = [];
+  const peers = keys.map((key, order) => {
+    const peer = new PeerState(key, order, 0, new UploadQueue(undefined, 0));
+    peer.choke.setChoking(false, 0);
+    return peer;
+  });
+  const uploader = new Uploader(info, Bitfield.full(info.pieceCount), {
+    send: () => {},
+    close: () => {},
+    peers: () => peers,
+    copies: () => 0,
+    copiesEpoch: () => 0,
+    peerPieces: () => 0,
+    read: (peer, request) => {
+      reads.push(`${peer.key}:${request.index}:${request.begin / BLOCK_SIZE}`);
+      pending.push({ peer, index: request.index, begin: request.begin });
+    },
+    serving: () => true,
+  });
+  /** `peer` asks for every block of each of `pieces`. */
+  const ask = (peer: PeerState, pieces: number[]) => {
+    for (const index of pieces)
+      for (let begin = 0; begin < info.pieceLength; begin += BLOCK_SIZE)
+        uploader.onRequest(peer, { index, begin, length: BLOCK_SIZE }, 0);
+  };
+  /** The oldest read finishes and the transport sends it: room for the next block. */
+  const finish = (now = 0) => {
+    const { peer, index, begin } = pending.shift()!;
+    uploader.onReadDone(peer, index, begin, new Uint8Array(BLOCK_SIZE), now);
+    uploader.onUploadQueue(0, now);
+  };
+  return { uploader, peers, reads, pending, ask, finish };
+}
