@@ -263,4 +263,58 @@ describe('RequestLedger', () => {
     expect(ledger.takeAsked('a', 0, 0, KIB16)).toBe(true); // the answer to the second request
     expect(ledger.takeAsked('a', 0, 0, KIB16)).toBe(false); // a third copy nobody asked for
   });
+
+  it('never forgets a request still out, however many asks and cancels came after it (a stream that waits)', () => {
+    // 64 pieces of 4 blocks; at most 8 unanswered asks remembered. The first block is kept out (an urgent piece the
+    // stream waits for) while the rest is cancelled and asked again, over and over, as urgent cancels do.
+    const geometry = new BlockGeometry(64, 4 * KIB16, 64 * 4 * KIB16, KIB16);
+    const peers = new Map<string, PeerRequests>([['a', newPeerRequests()]]);
+    const ledger = new RequestLedger(geometry, peers, 2, 8, { work: 0 });
+    ledger.unrequestedBlocks = 64 * 4;
+    const batch = {
+      peer: 'a',
+      state: peers.get('a')!,
+      peerHas: Bitfield.full(64),
+      count: 4,
+      now: 0,
+      out: [],
+    };
+    const urgent = ledger.activate(0);
+    ledger.ask(urgent, 0, batch);
+    for (let round = 1; round < 64; round++) {
+      const piece = ledger.activate(round);
+      for (let block = 0; block < 4; block++) ledger.ask(piece, block, batch);
+      ledger.releaseAll('a', peers.get('a')!, true, (index) => index === 0); // cancelled: all but the urgent one
+    }
+    expect(ledger.outstanding('a')).toBe(1);
+    // The seeder answers the request it still holds: welcome, not "a block nobody asked for".
+    expect(ledger.takeAsked('a', 0, 0, KIB16)).toBe(true);
+    expect(ledger.blockReceived('a', 0, 0, KIB16)).toMatchObject({ expected: true, duplicate: false });
+    // The bound still holds for the cancelled asks.
+    expect(peers.get('a')!.asked.size).toBeLessThanOrEqual(8);
+  });
+
+  it('takes a reject as the answer to the earliest ask: a cancelled one first, the request out now stays out', () => {
+    const geometry = new BlockGeometry(2, 4 * KIB16, 8 * KIB16, KIB16);
+    const peers = new Map<string, PeerRequests>([['a', newPeerRequests()]]);
+    const ledger = new RequestLedger(geometry, peers, 2, Infinity, { work: 0 });
+    ledger.unrequestedBlocks = 8;
+    const piece = ledger.activate(0);
+    const batch = { peer: 'a', state: peers.get('a')!, peerHas: Bitfield.full(2), count: 2, now: 0, out: [] };
+    const block0 = { index: 0, begin: 0, length: KIB16 };
+    ledger.ask(piece, 0, batch);
+    ledger.releaseAll('a', peers.get('a')!, true); // cancelled
+    ledger.ask(piece, 0, batch); // asked again
+    // The peer's reject of the cancelled request: the new one is still out.
+    expect(ledger.release('a', block0)).toBe(false);
+    expect(ledger.outstanding('a')).toBe(1);
+    // Its block then answers the new one; nothing more is awaited.
+    expect(ledger.takeAsked('a', 0, 0, KIB16)).toBe(true);
+    expect(ledger.takeAsked('a', 0, 0, KIB16)).toBe(false);
+    // A request rejected with nothing cancelled before it is released, and its ask answered.
+    ledger.ask(piece, 1, batch);
+    expect(ledger.release('a', { ...block0, begin: KIB16 })).toBe(true);
+    expect(ledger.outstanding('a')).toBe(1); // block 0's request, still out
+    expect(peers.get('a')!.asked.has(geometry.key(0, 1))).toBe(false);
+  });
 });

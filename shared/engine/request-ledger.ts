@@ -59,6 +59,24 @@ export interface AskedBlock {
 /** At most this many unanswered requests of one block are remembered per peer (each ask after a cancel adds one). */
 export const MAX_ASKS_PER_BLOCK = 16;
 
+/**
+ * Over its bound, `asked` forgets its oldest entry that is no longer outstanding (cancelled, released, expired): a
+ * request still out may be answered any time, and its block must stay welcome however many asks and cancels came
+ * after it (a stream's urgent piece is kept out while the rest is cancelled and asked again every second). Entries
+ * still out that it passes go to the back, so each is passed over at most once per bound's worth of asks. If every
+ * entry is out (more outstanding requests than the bound), the oldest goes anyway: the bound holds.
+ */
+function forgetOldestAnswered(state: PeerRequests): void {
+  const { asked, requests } = state;
+  for (let looked = asked.size; looked > 0; looked--) {
+    const [key, block] = asked.entries().next().value!;
+    asked.delete(key);
+    if (!requests.has(key)) return;
+    asked.set(key, block);
+  }
+  asked.delete(asked.keys().next().value!);
+}
+
 export function newPeerRequests(): PeerRequests {
   return { requests: new Map(), stale: new Set(), asked: new Map() };
 }
@@ -139,7 +157,7 @@ export class RequestLedger {
       length: geometry.blockLength(piece.index, block),
       times: Math.min((asked?.times ?? 0) + 1, MAX_ASKS_PER_BLOCK),
     });
-    if (state.asked.size > this.askedLimit) state.asked.delete(state.asked.keys().next().value!);
+    if (state.asked.size > this.askedLimit) forgetOldestAnswered(state);
     batch.out.push({
       index: piece.index,
       begin: block * geometry.blockSize,
@@ -266,14 +284,22 @@ export class RequestLedger {
     return released;
   }
 
-  /** Releases one request (e.g. the peer rejected it); true if it was outstanding. Unknown requests are ignored.
-   * With `avoidUntil`, that peer is not given the block again before then unless nobody else can take it. */
+  /** The peer rejected a request: it is released; true if it was outstanding. Unknown requests are ignored.
+   * With `avoidUntil`, that peer is not given the block again before then unless nobody else can take it.
+   * A reject answers one ask of the block (BEP 6: one answer per request), the earliest first: one we cancelled
+   * before asking the block again is answered by it, and the request out now stays out. */
   release(peer: string, request: BlockRequest, avoidUntil?: number): boolean {
     const state = this.peers.get(peer);
     if (!state) return false;
     const block = this.geometry.blockAt(request.index, request.begin);
     if (block < 0) return false;
     const key = this.geometry.key(request.index, block);
+    const asked = state.asked.get(key);
+    if (asked?.length === request.length) {
+      const cancelledAsks = asked.times - (state.requests.has(key) ? 1 : 0);
+      if (--asked.times === 0) state.asked.delete(key);
+      if (cancelledAsks > 0) return false;
+    }
     if (!state.requests.delete(key)) return false;
     this.unask(key, peer);
     const piece = this.active.get(request.index);

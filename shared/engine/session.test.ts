@@ -211,6 +211,25 @@ describe('TorrentSession: serving', () => {
     expect(session.stats(clock.now).uploaded).toBe(BLOCK_SIZE);
   });
 
+  it('answers a fast peer’s cancel with a reject when the block was not sent yet, and with nothing once it was', () => {
+    // BEP 6: every request gets one answer, its block or a reject, so the peer knows what may still come.
+    const { session, clock, ...s } = setup({ seed: true });
+    const leech = s.peer('leech');
+    leech.connect();
+    leech.handshake({ fast: true });
+    leech.send({ type: 'interested' });
+    const request = { index: 0, begin: 0, length: BLOCK_SIZE };
+    leech.send({ type: 'request', ...request }, { type: 'request', ...request, index: 1 });
+    leech.send({ type: 'cancel', ...request }); // being read
+    expect(leech.ofType('reject-request')).toEqual([{ type: 'reject-request', ...request }]);
+    const sent = { type: 'read-done' as const, peer: leech.key, index: 1, begin: 0 };
+    leech.absorb(session.handle({ ...sent, data: pieceData(1).subarray(0, BLOCK_SIZE) }, clock.now));
+    expect(leech.ofType('piece')).toHaveLength(1);
+    leech.send({ type: 'cancel', ...request, index: 1 }); // sent already: the block was its answer
+    leech.send({ type: 'cancel', ...request, index: 2 }); // never asked
+    expect(leech.ofType('reject-request')).toHaveLength(1);
+  });
+
   it('does not send a block cancelled before its read finished, nor after a choke dropped the queue', () => {
     const { session, clock, leech } = servingSetup();
     leech.send({ type: 'interested' });

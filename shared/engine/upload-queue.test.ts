@@ -42,9 +42,9 @@ describe('UploadQueue (one peer’s requests to us)', () => {
     expect(queue.holds(1, 0)).toBe(true);
     expect(queue.holds(2, BLOCK_SIZE)).toBe(true);
     expect(queue.holds(2, 0)).toBe(false);
-    expect(queue.cancel(2, BLOCK_SIZE)).toBe(false); // it was waiting
-    expect(queue.cancel(1, 0)).toBe(true); // it was being read
-    expect(queue.cancel(1, 0)).toBe(false);
+    expect(queue.cancel(2, BLOCK_SIZE)).toEqual({ request: block(2, BLOCK_SIZE), reading: false }); // waiting
+    expect(queue.cancel(1, 0)).toEqual({ request: block(1), reading: true }); // being read
+    expect(queue.cancel(1, 0)).toBeUndefined(); // sent, or never asked
     expect(queue.size).toBe(0);
   });
 

@@ -152,10 +152,13 @@ export class UploadQueue {
     if (!this.reading.has(key(request.index, request.begin))) this.incoming.add(request, now);
   }
 
-  /** Forgets a cancelled request; true if it was being read (a read slot is free again). */
-  cancel(index: number, begin: number): boolean {
-    if (this.incoming.remove(index, begin)) return false;
-    return this.finishRead(index, begin) !== undefined;
+  /** Takes back a request not sent yet: waiting, or being read (its data is then dropped). Returns it, and whether
+   * it was being read (a read slot is free again); undefined when it is not here (sent already, or never asked). */
+  cancel(index: number, begin: number): { request: BlockRequest; reading: boolean } | undefined {
+    const waiting = this.incoming.remove(index, begin);
+    if (waiting) return { request: waiting.request, reading: false };
+    const read = this.finishRead(index, begin);
+    return read && { request: read, reading: true };
   }
 
   /** The waiting requests, oldest first, with when each came. */

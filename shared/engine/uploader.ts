@@ -102,8 +102,13 @@ export class Uploader {
     this.pump(peer, now);
   }
 
+  /** A cancel: the request is dropped if it was not sent yet, and a fast peer is told so (BEP 6: every request gets
+   * one answer, its block or a reject, so the peer knows no block of it is still on its way). */
   onCancel(peer: PeerState, request: BlockRequest, now: number): void {
-    if (peer.upload.cancel(request.index, request.begin)) this.pump(peer, now);
+    const taken = peer.upload.cancel(request.index, request.begin);
+    if (!taken) return;
+    reject(peer, taken.request, this.ports);
+    if (taken.reading) this.pump(peer, now);
   }
 
   onReadDone(peer: PeerState, index: number, begin: number, data: Uint8Array, now: number): void {
