@@ -59,6 +59,11 @@ const senderKeys = (peer: PeerState): string[] => [peer.peerIdHex, ...peer.ident
 
 const newPicker = (options: PickerOptions): Wishlist => new PiecePicker(options);
 
+/** A block a peer rejected (BEP 6) goes to other peers first, and back to that peer after this long (ms): a reject
+ * says "not now" (its queue was full, it was busy), and when no other peer has the piece, a request timeout's wait
+ * (30 s) stalled a stream that needed the block. */
+export const REJECT_RETRY_MS = 1_000;
+
 export class Downloader {
   /** Pieces verified and stored: written only by `stored`, read by the wishlist, the uploader and the session. */
   readonly verified: VerifiedPieces;
@@ -174,7 +179,7 @@ export class Downloader {
    * means it will not serve that block, so it is not asked again for a while; a reject that comes with a choke only
    * drops its queue, and after the next unchoke it may be asked again (it may be our only source). */
   onReject(peer: PeerState, request: BlockRequest, now: number): void {
-    const avoidUntil = peer.peerChoking ? undefined : now + this.config.requestTimeoutMs;
+    const avoidUntil = peer.peerChoking ? undefined : now + REJECT_RETRY_MS;
     if (this.wishlist.release(peer.key, request, avoidUntil)) this.refill = true;
   }
 

@@ -8,6 +8,7 @@ import { NO_CHOKE_CHANGES, titForTat } from './choker';
 import { PACE_SILENCE_MS } from './pacer';
 import { MIN_READS } from './uploader';
 import { DEFAULT_CONFIG, MAX_REQUEST_LENGTH, TorrentSession } from './session';
+import { REJECT_RETRY_MS } from './downloader';
 import { idFrom, MockPeer } from './testing/mock';
 import { mulberry32 } from './testing/random';
 import { randomTorrent } from './testing/swarm';
@@ -957,6 +958,39 @@ describe('TorrentSession: BEP 6 fast extension', () => {
     expect(a.ofType('request').filter((r) => r.index === asked.index && r.begin === asked.begin).length).toBe(
       1,
     );
+  });
+
+  it('a block rejected by the only peer that has it is asked of that peer again a second later, not 30 s later', () => {
+    // A seeder's queue was full for a moment: the stream that waits for this block must not wait a request timeout.
+    const s = setup({ config: { minPipeline: 1, maxPipeline: 1 } });
+    const only = s.peer('only');
+    only.connect();
+    only.handshake({ fast: true });
+    only.send({ type: 'have-all' }, { type: 'unchoke' });
+    const [asked] = only.ofType('request');
+    only.send({ ...asked, type: 'reject-request' });
+    const again = () =>
+      only.ofType('request').filter((r) => r.index === asked.index && r.begin === asked.begin);
+    // It answers the other blocks it is asked for meanwhile.
+    let answered = 0;
+    const serve = () => {
+      const others = only.ofType('request').filter((r) => r.index !== asked.index || r.begin !== asked.begin);
+      for (const r of others.slice(answered)) {
+        const block = pieceData(r.index).subarray(r.begin, r.begin + r.length);
+        only.send({ type: 'piece', index: r.index, begin: r.begin, block });
+      }
+      answered = others.length;
+    };
+    serve();
+    only.absorb(s.tick(REJECT_RETRY_MS / 2));
+    serve();
+    expect(again()).toHaveLength(1);
+    for (let waited = 0; waited < REJECT_RETRY_MS + 1_000; waited += 200) {
+      only.absorb(s.tick(200));
+      serve();
+    }
+    expect(again()).toHaveLength(2);
+    expect(REJECT_RETRY_MS).toBeLessThanOrEqual(2_000);
   });
 
   it('rejects a fast peer its requests when choked, and its queued ones when choking it', () => {
