@@ -4,7 +4,7 @@ import { Bitfield } from '../bitfield';
 import { sha1Sync } from '../testing/sha1';
 import type { WireMessage } from '../wire';
 import { BLOCK_SIZE, reservedBytes, WireDecoder } from '../wire';
-import { Downloader, MAX_SUSPECT_BYTES } from './downloader';
+import { Downloader, MAX_SUSPECT_BYTES, REJECT_RETRY_MS } from './downloader';
 import { PeerState } from './peer';
 import type { BlockRequest, PeerBlockRequest } from './block-geometry';
 import type { PiecePriority } from './priorities';
@@ -292,12 +292,12 @@ describe('Downloader', () => {
     expect(t.to('fast', 'request')).toEqual([{ type: 'request', ...block(0, 0) }]);
   });
 
-  it('does not ask a peer that rejected a block again before the request timeout', () => {
+  it('does not ask a peer that rejected a block again for a second (others may take it meanwhile)', () => {
     const t = setup();
     const peer = t.connect('a');
     peer.choke.setPeerChoking(false);
     t.downloader.onReject(peer, block(1, 0), 100);
-    expect(t.wishlist.calls).toEqual([`reject a 1:0 until ${100 + DEFAULT_CONFIG.requestTimeoutMs}`]);
+    expect(t.wishlist.calls).toEqual([`reject a 1:0 until ${100 + REJECT_RETRY_MS}`]);
   });
 
   it('marks a peer snubbed when nothing arrived for the snub timeout', () => {
