@@ -243,12 +243,9 @@ export class PiecePicker implements Wishlist {
     return out;
   }
 
-  /** A block arrived: undefined unless `takeAsked`, otherwise `blockReceived`. */
+  /** See `RequestLedger.receive`. */
   receive(peer: string, index: number, begin: number, length: number): BlockReceipt | undefined {
-    const { ledger } = this;
-    return ledger.takeAsked(peer, index, begin, length)
-      ? ledger.blockReceived(peer, index, begin, length)
-      : undefined;
+    return this.ledger.receive(peer, index, begin, length);
   }
 
   /** See `RequestLedger.takeAsked`. */

@@ -317,4 +317,30 @@ describe('RequestLedger', () => {
     expect(ledger.outstanding('a')).toBe(1); // block 0's request, still out
     expect(peers.get('a')!.asked.has(geometry.key(0, 1))).toBe(false);
   });
+
+  it('a copy sent before a cancel answers the cancelled ask, and the request asked again is cancelled', () => {
+    const geometry = new BlockGeometry(2, 2 * KIB16, 4 * KIB16, KIB16);
+    const peers = new Map<string, PeerRequests>([['a', newPeerRequests()]]);
+    const ledger = new RequestLedger(geometry, peers, 2, Infinity, { work: 0 });
+    ledger.unrequestedBlocks = 4;
+    const piece = ledger.activate(0);
+    const batch = { peer: 'a', state: peers.get('a')!, peerHas: Bitfield.full(2), count: 2, now: 0, out: [] };
+    ledger.ask(piece, 0, batch);
+    ledger.releaseAll('a', peers.get('a')!, true); // cancelled, its block already on its way
+    ledger.ask(piece, 0, batch); // asked again: the peer holds this request
+    const block0 = { index: 0, begin: 0, length: KIB16 };
+    expect(ledger.receive('a', 0, 0, KIB16)).toEqual({
+      expected: true,
+      duplicate: false,
+      cancels: [{ peer: 'a', ...block0 }],
+      pieceComplete: false,
+    });
+    expect(ledger.outstanding('a')).toBe(0);
+    // Its answer to that cancel (a reject, or the block sent before the cancel came) is still welcome, once.
+    expect(ledger.release('a', block0)).toBe(false);
+    expect(ledger.receive('a', 0, 0, KIB16)).toBeUndefined();
+    // Asked once and answered: nothing to cancel.
+    ledger.ask(piece, 1, batch);
+    expect(ledger.receive('a', 0, KIB16, KIB16)).toMatchObject({ cancels: [] });
+  });
 });

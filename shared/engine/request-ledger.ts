@@ -186,6 +186,20 @@ export class RequestLedger {
     return true;
   }
 
+  /** A block arrived from the peer: undefined when nobody asked it for the block (`takeAsked`), else the receipt
+   * (`blockReceived`). A block asked, cancelled and asked again, whose first copy was on its way before the cancel
+   * reached the peer: this copy answers the cancelled ask, and the request out now (which the peer still holds) is
+   * cancelled too (in `cancels`), its block being here; else the peer would send it again for nothing. */
+  receive(peer: string, index: number, begin: number, length: number): BlockReceipt | undefined {
+    if (!this.takeAsked(peer, index, begin, length)) return undefined;
+    const state = this.peers.get(peer)!;
+    const key = this.geometry.key(index, this.geometry.blockAt(index, begin));
+    const repeat = state.requests.has(key) && state.asked.has(key);
+    const receipt = this.blockReceived(peer, index, begin, length);
+    if (!repeat || !receipt.expected) return receipt;
+    return { ...receipt, cancels: [{ peer, index, begin, length }, ...receipt.cancels] };
+  }
+
   /** A block arrived. `expected` is false if nobody asked this peer for it (the session closes the peer then).
    * `cancels` lists the other peers that were asked for the same block (endgame) so the session sends them `cancel`.
    * `pieceComplete` is true when every block of that piece has now arrived (the session hashes it). Duplicate arrival of
