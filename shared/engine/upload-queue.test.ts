@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../wire';
-import { OUR_REQQ, READS_PER_PEER, UploadQueue } from './upload-queue';
+import { OUR_REQQ, READS_PER_PEER, STARTED_PIECES, UploadQueue } from './upload-queue';
 
 const block = (index: number, begin = 0, length = BLOCK_SIZE) => ({ index, begin, length });
 
@@ -112,5 +112,25 @@ describe('UploadQueue (what we sent a peer, and its transport)', () => {
     expect(queue.backlogged).toBe(false);
     queue.setBacklogged(true);
     expect(queue.backlogged).toBe(true);
+  });
+
+  it('keeps a begun piece whose rest waits counted as not sent, however many pieces were begun and dropped since', () => {
+    // Every piece was sent once (to anyone); to this peer, a piece it began does not count that send.
+    const rank = { sent: () => 1, copies: () => 1, epoch: 0 };
+    const queue = new UploadQueue(undefined, 0);
+    queue.pieceBlockSent(7, 0, false); // piece 7 begun...
+    queue.enqueue(block(7, BLOCK_SIZE)); // ...and its rest waits
+    // The downloader cancels and asks again, over and over: pieces begun whose rest it took back.
+    for (let index = 100; index < 100 + 2 * STARTED_PIECES; index++) queue.pieceBlockSent(index, 0, false);
+    expect(queue.ranked(rank).sent(7)).toBe(0);
+    expect(queue.ranked(rank).sent(100)).toBe(1); // forgotten: its rest no longer asked for
+    // If each begun piece has its rest waiting, the oldest goes all the same: the bound holds.
+    const full = new UploadQueue(undefined, 0);
+    for (let index = 0; index <= STARTED_PIECES; index++) {
+      full.enqueue(block(index, BLOCK_SIZE));
+      full.pieceBlockSent(index, 0, false);
+    }
+    expect(full.ranked(rank).sent(0)).toBe(1);
+    expect(full.ranked(rank).sent(1)).toBe(0);
   });
 });

@@ -68,8 +68,22 @@ export class UploadQueue {
       started.delete(index);
     } else if (begin === 0) {
       started.add(index);
-      if (started.size > STARTED_PIECES) started.delete(started.values().next().value as number);
+      if (started.size > STARTED_PIECES) this.forgetAStartedPiece();
     }
+  }
+
+  /** Over the bound, the oldest begun piece the peer no longer asks anything of goes (a piece whose rest a
+   * cancel took back), not one whose rest waits here: that rest, seen as sent, waited behind every piece not sent
+   * yet for SERVE_PATIENCE_MS (a stream's urgent piece waited 15 s when the downloader kept cancelling and asking
+   * again). If each one still has a request waiting, the oldest goes: the bound holds. */
+  private forgetAStartedPiece(): void {
+    const { started } = this;
+    for (const index of started) {
+      if (this.incoming.hasPiece(index)) continue;
+      started.delete(index);
+      return;
+    }
+    started.delete(started.values().next().value as number);
   }
 
   /**

@@ -43,6 +43,8 @@ const before = (a: Waiting, b: Waiting): boolean =>
 
 export class WaitingRequests {
   private readonly byKey = new Map<string, Waiting>();
+  /** Requests waiting, by piece. */
+  private readonly byPiece = new Map<number, number>();
   /** Arrival order; entries that left are skipped from `head`, and the array is compacted now and then. */
   private arrivals: Waiting[] = [];
   private head = 0;
@@ -60,6 +62,11 @@ export class WaitingRequests {
     return this.byKey.has(key(index, begin));
   }
 
+  /** Does a request for a block of this piece wait? */
+  hasPiece(index: number): boolean {
+    return this.byPiece.has(index);
+  }
+
   /** Queues a request (one already waiting for the same block is not queued twice). */
   add(request: BlockRequest, since: number): void {
     const k = key(request.index, request.begin);
@@ -74,6 +81,7 @@ export class WaitingRequests {
       heapAt: this.heap.length,
     };
     this.byKey.set(k, entry);
+    this.byPiece.set(request.index, (this.byPiece.get(request.index) ?? 0) + 1);
     this.arrivals.push(entry);
     this.heap.push(entry);
     this.siftUp(entry.heapAt);
@@ -112,6 +120,9 @@ export class WaitingRequests {
     const entry = this.byKey.get(k);
     if (!entry) return undefined;
     this.byKey.delete(k);
+    const left = this.byPiece.get(index)! - 1;
+    if (left > 0) this.byPiece.set(index, left);
+    else this.byPiece.delete(index);
     const at = entry.heapAt;
     const last = this.heap.pop() as Waiting;
     if (last !== entry) {
@@ -137,6 +148,7 @@ export class WaitingRequests {
     const requests = [...this.inArrivalOrder()].map((entry) => entry.request);
     for (const entry of this.heap) entry.heapAt = -1;
     this.byKey.clear();
+    this.byPiece.clear();
     this.arrivals = [];
     this.head = 0;
     this.heap.length = 0;
