@@ -64,6 +64,28 @@ describe('BatchWriter', () => {
     expect(store.transactions).toEqual([1, 1, 1]);
   });
 
+  it('hurry starts the transaction of what waits at once, spacing or not', async () => {
+    const store = new MemoryStore();
+    const writer = new BatchWriter(store, { ...manual, minIntervalMs: 200, now: () => 1000 });
+    await Promise.all([writer.put('map', { bits: '01' }), writer.flush()]);
+    const second = writer.put('map', { bits: '03' }); // 0 ms after the first: spaced by 200 ms
+    await Promise.resolve();
+    expect(store.transactions).toEqual([1]);
+    writer.hurry();
+    await second;
+    expect(store.transactions).toEqual([1, 1]);
+    // Inside together(), it waits for the writes queued with it.
+    const third = writer.together(() => {
+      const put = writer.put('map', { bits: '07' });
+      writer.hurry();
+      expect(store.transactions).toEqual([1, 1]);
+      return put;
+    });
+    writer.hurry();
+    await third;
+    expect(store.transactions).toEqual([1, 1, 1]);
+  });
+
   it('starts a transaction early when the queued bytes pass the limit', async () => {
     const store = new MemoryStore();
     const writer = new BatchWriter(store, { ...manual, maxBytes: 100 });

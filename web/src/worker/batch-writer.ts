@@ -115,6 +115,12 @@ export class BatchWriter {
     }
   }
 
+  /** Starts the transaction of what is queued now, without waiting for the delay or the spacing: a piece a stream
+   * waits for (the service worker sees a piece once the map that counts it is written). */
+  hurry(): void {
+    if (!this.holding) this.startBatch();
+  }
+
   /** Runs `hook` just before each transaction is written (the piece files flush there, before the map that counts
    * their pieces lands); when it throws, that transaction's writes reject with its error. */
   beforeTransaction(hook: () => void): void {

@@ -43,6 +43,34 @@ function pieceEntries(store: MemoryStore): string[] {
 }
 
 describe('worker client on the piece file store', () => {
+  it('a piece a stream waits for is counted in the stored map at once, not with the next batch', async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    // Batches that only the delay starts never go in this test: what lands, a hurry put there.
+    const leecher = new TestPeer('B', new MemoryStore(), {
+      pieceDirectory: new MemoryFileDirectory(),
+      writer: { delayMs: 600_000 },
+    });
+    await leecher.client.start();
+    network.add(seeder);
+    network.add(leecher);
+    const data = randomBytes(96 * KiB + 5, 4);
+    const infoHashHex = await share(seeder, data, 'clip.bin');
+    await leecher.request({ op: 'add-magnet', link: seeder.view(infoHashHex)?.magnet ?? '' }, []);
+    network.connect(seeder, leecher, infoHashHex);
+    const clients = [seeder.client, leecher.client];
+    // Every piece arrives and verifies; none is counted while the writer holds the batch.
+    await until(() => (leecher.view(infoHashHex)?.pieceCount ?? 0) > 0, clients);
+    const last = leecher.view(infoHashHex)!.pieceCount - 1;
+    await until(() => seeder.view(infoHashHex)!.uploaded >= data.length, clients);
+    expect(leecher.view(infoHashHex)!.have).toBe(0);
+    // The service worker waits for the last piece: it is counted now.
+    await leecher.client.handle({ type: 'want-pieces', infoHashHex, pieces: [last], seek: false });
+    await until(() => (leecher.view(infoHashHex)?.availability[last] ?? 0) === -1, clients);
+    const map = (await leecher.store.getMany([verifiedKey(infoHashHex)]))[0];
+    expect(map).toBeDefined();
+  });
+
   it('shares into one file, downloads into one file by magnet, saves, and resumes after a reload', async () => {
     const network = new Network();
     const seeder = await startedPeer('A');

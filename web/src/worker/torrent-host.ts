@@ -75,6 +75,8 @@ const TRANSFER_MIN_BYTES = 4096;
 
 /** Pieces a stream may ask for at once, and the deadlines it gets: the first in a second, then every half second. */
 const MAX_WANTED_PIECES = 64;
+/** Pieces streams wait for that are remembered (their storing hurries the writer). */
+const MAX_AWAITED_PIECES = 2 * MAX_WANTED_PIECES;
 const WANT_FIRST_MS = 1_000;
 const WANT_STEP_MS = 500;
 
@@ -93,6 +95,10 @@ export class TorrentHost {
   /** A torrent run by its v2 view (known by its truncated v2 hash): its v1 hash when it is a hybrid. */
   private infoHashV1: Uint8Array | undefined;
   session: Session | undefined;
+  /** Pieces a stream of the service worker waits for (`wantPieces`), at most MAX_AWAITED_PIECES. */
+  private readonly awaited = new Set<number>();
+  /** Pieces handed to the store whose write has not landed yet. */
+  private readonly storing = new Set<number>();
   /** A hybrid's v2 view and known piece layers (see v2-session.ts): its sessions speak v2. Set before `start` by
    * whoever knows the info then; a magnet's, once its metadata came, serves the sessions started after that. */
   v2: V2Options | undefined;
@@ -366,6 +372,19 @@ export class TorrentHost {
       .slice(0, MAX_WANTED_PIECES)
       .map((index, i) => ({ index, at: now + WANT_FIRST_MS + i * WANT_STEP_MS }));
     if (deadlines.length > 0) this.feed({ type: 'piece-deadlines', deadlines, replace: seek });
+    if (seek) this.awaited.clear();
+    let hurry = false;
+    for (const { index } of deadlines) {
+      this.awaited.add(index);
+      hurry ||= this.storing.has(index);
+    }
+    // A piece verified and on its way to the store already: counted in the map at once.
+    if (hurry) this.ctx.writer.hurry();
+    // Bounded: the oldest wishes go first (a piece stored since has left already).
+    for (const index of this.awaited) {
+      if (this.awaited.size <= MAX_AWAITED_PIECES) break;
+      this.awaited.delete(index);
+    }
   }
 
   /**
@@ -635,9 +654,13 @@ export class TorrentHost {
       void this.persistTotals();
       return this.pieces.writePiece(index, value);
     });
+    // A piece a stream waits for is counted in the map the service worker reads at once, not with the next batch.
+    if (this.awaited.delete(index)) this.ctx.writer.hurry();
+    this.storing.add(index);
     written.then(
       () => {
         this.storingBytes -= size;
+        this.storing.delete(index);
         if (!current()) return;
         this.feed({ type: 'stored', index }); // the session records it (Downloader.stored)
         // A session that has stopped no longer records: the piece is in the store all the same.
@@ -650,6 +673,7 @@ export class TorrentHost {
       },
       (error: unknown) => {
         this.storingBytes -= size;
+        this.storing.delete(index);
         if (!current()) return;
         // Our reason (not the engine's wording of it) is what the torrent shows; the session stops with it.
         this.fail(storageErrorReason(error));
