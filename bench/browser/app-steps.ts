@@ -9,6 +9,27 @@ export async function openApp(page: Page, url: string): Promise<void> {
 /** Shares `path` through `Share files`; resolves with the magnet link once the torrent seeds. */
 export async function share(page: Page, path: string, name: string, timeoutMs: number): Promise<string> {
   await page.getByLabel('Share files').setInputFiles(path);
+  return seeding(page, name, timeoutMs);
+}
+
+/**
+ * Seeds the `.torrent` at `torrentPath` from `files` (`Torrent to seed`, then `Files to seed it from`); resolves
+ * with its magnet link once every piece checked and the torrent seeds.
+ */
+export async function seedTorrent(
+  page: Page,
+  torrentPath: string,
+  files: string[],
+  name: string,
+  timeoutMs: number,
+): Promise<string> {
+  await page.getByLabel('Torrent to seed').setInputFiles(torrentPath);
+  await page.getByLabel('Files to seed it from').setInputFiles(files);
+  return seeding(page, name, timeoutMs);
+}
+
+/** The magnet link of the torrent `name` once it seeds. */
+async function seeding(page: Page, name: string, timeoutMs: number): Promise<string> {
   const item = page.getByRole('list', { name: 'Torrents' }).getByRole('listitem', { name, exact: true });
   await item.getByText('Seeding', { exact: true }).waitFor({ timeout: timeoutMs });
   return item.getByLabel('Magnet link').inputValue();

@@ -31,7 +31,7 @@ const STALL_GOAL_S = 1;
 const SEEK_GOAL_S = 3;
 const LIMITED_SEEK_GOAL_S = 5;
 /** The limited seeder's upload against the file's bitrate. */
-const LIMIT_RATIO = 2.4;
+export const LIMIT_RATIO = 2.4;
 /** Stalls count over this much playback after the first frame. */
 const STALL_WINDOW_MS = 30_000;
 
@@ -120,9 +120,10 @@ async function waitWatch(page: Page, done: (w: Watched) => boolean, timeoutMs: n
   }
 }
 
-type Mode = 'seek' | 'stalls';
+/** What to measure after the first frame: the stalls of the first 30 s, a seek to 80 %, or nothing. */
+export type Mode = 'seek' | 'stalls' | 'first';
 
-interface Session {
+export interface Session {
   firstFrameMs: number;
   longestStallMs?: number;
   seekMs?: number;
@@ -132,6 +133,7 @@ interface Session {
 async function measure(page: Page, mode: Mode): Promise<Session> {
   const first = await waitWatch(page, (w) => w.first !== undefined, 120_000, 'the first frame');
   const firstFrameMs = first.first! - first.pressed!;
+  if (mode === 'first') return { firstFrameMs };
   if (mode === 'stalls') {
     const w = await waitWatch(
       page,
@@ -159,15 +161,24 @@ async function withTwoTabs<T>(work: (seeder: Tab, leecher: Tab) => Promise<T>): 
   }
 }
 
-/** Our app: one tab shares the file (with an upload limit, KiB/s, or none), the other presses Play on it. */
-function ours(url: string, path: string, name: string, limitKiB: number, mode: Mode): Promise<Session> {
+/**
+ * Our app: the seeder tab (with an upload limit, KiB/s, or none) shares through `seed`, which resolves with the magnet
+ * link; the leecher tab downloads it and presses Play on `name`.
+ */
+export function playFromTab(
+  url: string,
+  name: string,
+  limitKiB: number,
+  mode: Mode,
+  seed: (page: Page) => Promise<string>,
+): Promise<Session> {
   return withTwoTabs(async (seeder, leecher) => {
     await openApp(seeder.page, url);
     if (limitKiB > 0) {
       await seeder.page.getByLabel('Upload limit').fill(String(limitKiB));
       await seeder.page.getByLabel('Upload limit').press('Tab');
     }
-    const magnet = await share(seeder.page, path, name, 120_000);
+    const magnet = await seed(seeder.page);
     await openApp(leecher.page, url);
     await leecher.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await download(leecher.page, magnet);
@@ -180,6 +191,10 @@ function ours(url: string, path: string, name: string, limitKiB: number, mode: M
     return measure(leecher.page, mode);
   });
 }
+
+/** Our app: one tab shares the file through `Share files`, the other presses Play on it. */
+const ours = (url: string, path: string, name: string, limitKiB: number, mode: Mode): Promise<Session> =>
+  playFromTab(url, name, limitKiB, mode, (page) => share(page, path, name, 120_000));
 
 /** WebTorrent: its bundle seeds the file (throttled to `limitKiB`, or not), another plays it through its server. */
 async function webtorrent(
@@ -207,9 +222,10 @@ async function webtorrent(
   }
 }
 
-type Outcome = Session | Error;
+export type Outcome = Session | Error;
 
-async function attempt(log: (message: string) => void, label: string, run: () => Promise<Session>) {
+/** Runs one session, logging its times (or why it failed) under `label`. */
+export async function attempt(log: (message: string) => void, label: string, run: () => Promise<Session>) {
   try {
     const session = await run();
     const parts = [`first frame ${(session.firstFrameMs / 1000).toFixed(2)} s`];
@@ -354,20 +370,30 @@ async function fileFigures(
   ];
 }
 
+/** The bench's video: 60 s at 12 Mbit/s (--tiny: 10 s at 2 Mbit/s). */
+export function videoSize(context: BenchContext): { duration: number; bitrate: number } {
+  const tiny = context.flags.has('--tiny');
+  return { duration: tiny ? 10 : 60, bitrate: tiny ? 2_000_000 : 12_000_000 };
+}
+
+/** Encodes the bench's video into `dir` as ffmpeg muxes a WebM by default (cues at the end); returns its path. */
+export function benchVideo(context: BenchContext, dir: string): string {
+  const { duration, bitrate } = videoSize(context);
+  context.log(`  encoding ${duration} s of video at ${bitrate / 1e6} Mbit/s`);
+  return makeVideo(dir, 'webm', {
+    seconds: duration,
+    bitrate,
+    size: context.flags.has('--tiny') ? '640x360' : '1280x720',
+    grain: true,
+  });
+}
+
 /** Every figure of issue 24's playback, for the WebM and the MP4. */
 export async function playbackFigures(context: BenchContext, server: RunningServer): Promise<Figure[]> {
-  const tiny = context.flags.has('--tiny');
-  const duration = tiny ? 10 : 60;
-  const bitrate = tiny ? 2_000_000 : 12_000_000;
+  const { duration, bitrate } = videoSize(context);
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-video-'));
   try {
-    context.log(`  encoding ${duration} s of video at ${bitrate / 1e6} Mbit/s`);
-    const webm = makeVideo(dir, 'webm', {
-      seconds: duration,
-      bitrate,
-      size: tiny ? '640x360' : '1280x720',
-      grain: true,
-    });
+    const webm = benchVideo(context, dir);
     const mp4 = remuxToMp4(webm, dir, 'moov-at-end.mp4');
     const figures: Figure[] = [];
     for (const [path, label] of [

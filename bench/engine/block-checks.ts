@@ -5,13 +5,15 @@
 // checks (leavesAhead 0) each piece is checked once complete. The figure is the virtual time from Play to the first
 // piece under the playhead stored (what a first frame waits for), with hashing at SubtleCrypto's pace; the note adds
 // the CPU time of the whole simulated download either way (the on-arrival SHA-256 runs in the engine). The page's
-// own first frame over real tabs is the `streams` bench. --tiny: an 8 MiB file.
+// own first frame over real tabs follows (bench/browser/block-checks.ts: a hybrid against a v1-only torrent, two
+// Chromium tabs). --tiny: an 8 MiB file and the tabs' smoke video; --browser: the real tabs only.
 import { randomBytes } from 'node:crypto';
 import { createAnyInfo } from '../../shared/metainfo-v2';
 import { sha1, sha1Sync } from '../../shared/testing/sha1';
 import { sha256 } from '../../shared/testing/sha256';
 import { Swarm } from '../../shared/engine/testing/swarm';
-import { atMost, figure, type Bench } from '../lib/figure';
+import { atMost, figure, type Bench, type BenchContext, type Figure } from '../lib/figure';
+import { tabFigures } from '../browser/block-checks';
 
 const MiB = 1024 * 1024;
 /** 12 Mbit/s. */
@@ -73,26 +75,31 @@ export const blockChecksBench: Bench = {
   name: 'block-checks',
   figures: 'issue 26 (Play to the first frame with block checks against piece checks)',
   async run(context) {
-    const size = context.flags.has('--tiny') ? 8 * MiB : 64 * MiB;
-    const hybrid = await hybridOf(size);
-    play(hybrid, 0); // warms up
-    const pieces = play(hybrid, 0);
-    const blocks = play(hybrid, 4);
-    context.log(
-      `  block-checks: piece checks ${JSON.stringify(pieces)}; block checks ${JSON.stringify(blocks)}`,
-    );
-    return [
-      figure(
-        `block-checks: Play to the first piece stored, ${size / MiB} MiB at 12 Mbit/s, block checks`,
-        blocks.firstPieceMs / 1000,
-        's',
-        { name: 'piece checks', value: pieces.firstPieceMs / 1000 },
-        atMost(1.1),
-        `simulated swarm, virtual time: two v2 seeds at 2.4x the bitrate, 256 KiB pieces; ${blocks.leafAnswers} ` +
-          `pieces' leaves answered; the whole download ${(blocks.completeMs / 1000).toFixed(1)} s against ` +
-          `${(pieces.completeMs / 1000).toFixed(1)} s, the simulated swarm's CPU (whole run) ${blocks.cpuMs.toFixed(0)} ms ` +
-          `against ${pieces.cpuMs.toFixed(0)} ms`,
-      ),
-    ];
+    const simulated = context.flags.has('--browser') ? [] : await simulatedFigures(context);
+    return [...simulated, ...(await tabFigures(context))];
   },
 };
+
+async function simulatedFigures(context: BenchContext): Promise<Figure[]> {
+  const size = context.flags.has('--tiny') ? 8 * MiB : 64 * MiB;
+  const hybrid = await hybridOf(size);
+  play(hybrid, 0); // warms up
+  const pieces = play(hybrid, 0);
+  const blocks = play(hybrid, 4);
+  context.log(
+    `  block-checks: piece checks ${JSON.stringify(pieces)}; block checks ${JSON.stringify(blocks)}`,
+  );
+  return [
+    figure(
+      `block-checks: Play to the first piece stored, ${size / MiB} MiB at 12 Mbit/s, block checks`,
+      blocks.firstPieceMs / 1000,
+      's',
+      { name: 'piece checks', value: pieces.firstPieceMs / 1000 },
+      atMost(1.1),
+      `simulated swarm, virtual time: two v2 seeds at 2.4x the bitrate, 256 KiB pieces; ${blocks.leafAnswers} ` +
+        `pieces' leaves answered; the whole download ${(blocks.completeMs / 1000).toFixed(1)} s against ` +
+        `${(pieces.completeMs / 1000).toFixed(1)} s, the simulated swarm's CPU (whole run) ${blocks.cpuMs.toFixed(0)} ms ` +
+        `against ${pieces.cpuMs.toFixed(0)} ms`,
+    ),
+  ];
+}
