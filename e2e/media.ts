@@ -80,11 +80,16 @@ export function makeVideo(dir: string, container: VideoContainer, options: Video
   return path;
 }
 
-/** The same video and sound in an MP4 (`moov` at the end, as ffmpeg writes it), streams copied: its path in `dir`. */
-export function remuxToMp4(source: string, dir: string, name = 'remuxed.mp4'): string {
+/**
+ * The same video and sound in an MP4, streams copied: its path in `dir`. By default `moov` at the end, as ffmpeg
+ * writes it; `fragmented`: a `moof` fragment per keyframe after an empty `moov` (`-movflags frag_keyframe+empty_moov`,
+ * as some phones and streaming tools write).
+ */
+export function remuxToMp4(source: string, dir: string, name = 'remuxed.mp4', fragmented = false): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, name);
-  execFileSync(FFMPEG, ['-y', '-loglevel', 'error', '-i', source, '-c', 'copy', path]);
+  const flags = fragmented ? ['-movflags', 'frag_keyframe+empty_moov'] : [];
+  execFileSync(FFMPEG, ['-y', '-loglevel', 'error', '-i', source, '-c', 'copy', ...flags, path]);
   return path;
 }
 

@@ -1,11 +1,15 @@
 // Issue 24's figures: a video played while it downloads, our app against WebTorrent's own streaming (its browser
 // bundle with its service worker and `client.createServer`) on the same files and seeder limits, in the same run.
 // The video: 60 s at 12 Mbit/s, as ffmpeg muxes a WebM by default (cues at the end), and the same streams in an MP4
-// with its `moov` at the end. For each client and file, three sessions (a fresh seeder and leecher each):
+// with its `moov` at the end and in a fragmented MP4 (a `moof` per keyframe, every second). For each client and file,
+// three sessions (a fresh seeder and leecher each):
 // - seeder without a limit: Play to the first frame, then a seek to 80 % to playing;
 // - seeder at 2.4 times the bitrate: Play to the first frame, then the longest stall in the first 30 s of playback;
 // - seeder at 2.4 times the bitrate: Play to the first frame, then a seek to 80 % to playing.
-// `--tiny`: 10 s at 2 Mbit/s, a smoke run of the script; `--limited`: the sessions at 2.4 times the bitrate only.
+// `--tiny`: 10 s at 2 Mbit/s, a smoke run of the script; `--limited`: the sessions at 2.4 times the bitrate only;
+// `--free`: the sessions without a limit only; `--fmp4`: the fragmented MP4 only; `--log-reads`: our sessions log
+// the player's reads (the service worker's requests, their ranges, when each began and ended) and the pieces the
+// service worker asked for, from Play to the first frame.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,6 +166,42 @@ async function withTwoTabs<T>(work: (seeder: Tab, leecher: Tab) => Promise<T>): 
 }
 
 /**
+ * From now on, the player's reads of the page (requests under /files/, by range) and the pieces its service worker
+ * asks for (`want-pieces`), each at its time; `report` logs them relative to `from` (ms, Date.now()).
+ */
+async function logReads(page: Page): Promise<(log: (message: string) => void, from: number) => void> {
+  const events: Array<{ at: number; what: string }> = [];
+  const note = (what: string) => events.push({ at: Date.now(), what });
+  const rangeOf = (request: { headers(): Record<string, string> }) => request.headers()['range'] ?? 'whole';
+  page.on('request', (request) => {
+    if (request.url().includes('/files/')) note(`read ${rangeOf(request)}`);
+  });
+  page.on('requestfinished', (request) => {
+    if (request.url().includes('/files/')) note(`  done ${rangeOf(request)}`);
+  });
+  page.on('requestfailed', (request) => {
+    if (request.url().includes('/files/'))
+      note(`  dropped ${rangeOf(request)} (${request.failure()?.errorText ?? '?'})`);
+  });
+  await page.exposeFunction('benchWant', (pieces: number[], seek: boolean) =>
+    note(`want ${pieces[0]}..${pieces[pieces.length - 1]}${seek ? ' seek' : ''}`),
+  );
+  await page.evaluate(() =>
+    navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
+      const data = event.data as { type?: string; pieces?: number[]; seek?: boolean };
+      if (data?.type === 'want-pieces')
+        (window as unknown as { benchWant(p: number[], s: boolean): void }).benchWant(
+          data.pieces ?? [],
+          data.seek === true,
+        );
+    }),
+  );
+  return (log, from) => {
+    for (const { at, what } of events) log(`    ${((at - from) / 1000).toFixed(3)} s ${what}`);
+  };
+}
+
+/**
  * Our app: the seeder tab (with an upload limit, KiB/s, or none) shares through `seed`, which resolves with the magnet
  * link; the leecher tab downloads it and presses Play on `name`.
  */
@@ -171,6 +211,8 @@ export function playFromTab(
   limitKiB: number,
   mode: Mode,
   seed: (page: Page) => Promise<string>,
+  /** Logs the player's reads up to its first frame (--log-reads). */
+  log?: (message: string) => void,
 ): Promise<Session> {
   return withTwoTabs(async (seeder, leecher) => {
     await openApp(seeder.page, url);
@@ -187,14 +229,27 @@ export function playFromTab(
       .getByRole('button', { name: `Play ${name}`, exact: true });
     await play.waitFor({ timeout: 60_000 });
     await leecher.page.evaluate(WATCH_SCRIPT);
+    const reads = log ? await logReads(leecher.page) : undefined;
+    const pressed = Date.now();
     await play.click();
+    if (!reads) return measure(leecher.page, mode);
+    await waitWatch(leecher.page, (w) => w.first !== undefined, 120_000, 'the first frame').catch(() => {});
+    log!(`  reads from Play (the first frame at ${((Date.now() - pressed) / 1000).toFixed(2)} s or before):`);
+    reads(log!, pressed);
     return measure(leecher.page, mode);
   });
 }
 
 /** Our app: one tab shares the file through `Share files`, the other presses Play on it. */
-const ours = (url: string, path: string, name: string, limitKiB: number, mode: Mode): Promise<Session> =>
-  playFromTab(url, name, limitKiB, mode, (page) => share(page, path, name, 120_000));
+const ours = (
+  url: string,
+  path: string,
+  name: string,
+  limitKiB: number,
+  mode: Mode,
+  log?: (message: string) => void,
+): Promise<Session> =>
+  playFromTab(url, name, limitKiB, mode, (page) => share(page, path, name, 120_000), log);
 
 /** WebTorrent: its bundle seeds the file (throttled to `limitKiB`, or not), another plays it through its server. */
 async function webtorrent(
@@ -294,7 +349,14 @@ async function fileFigures(
       `${file.label}, ${client}, ${limit ? `seeder at ${limit} KiB/s` : 'no limit'}, ${mode}`,
       () =>
         client === 'ours'
-          ? ours(server.url, file.path, file.name, limit, mode)
+          ? ours(
+              server.url,
+              file.path,
+              file.name,
+              limit,
+              mode,
+              context.flags.has('--log-reads') ? context.log : undefined,
+            )
           : webtorrent(server.trackerUrl, file.path, file.name, limit, mode),
     );
   // `--limited`: only the sessions with the seeder at LIMIT_RATIO (the figures without a limit are left out).
@@ -302,6 +364,36 @@ async function fileFigures(
   const free = limitedOnly
     ? undefined
     : { ours: await run('ours', 0, 'seek'), rival: await run('WebTorrent', 0, 'seek') };
+  const freeFigures = free && [
+    secondsFigure(
+      `${file.label}: Play to first frame, seeder without a limit`,
+      free.ours,
+      free.rival,
+      'firstFrameMs',
+      FIRST_FRAME_GOAL_S,
+    ),
+    rivalFigure(
+      `${file.label}: Play to first frame, seeder without a limit, vs WebTorrent`,
+      free.ours,
+      free.rival,
+      'firstFrameMs',
+    ),
+    secondsFigure(
+      `${file.label}: seek to 80 % to playing, seeder without a limit`,
+      free.ours,
+      free.rival,
+      'seekMs',
+      SEEK_GOAL_S,
+    ),
+    rivalFigure(
+      `${file.label}: seek to 80 %, seeder without a limit, vs WebTorrent`,
+      free.ours,
+      free.rival,
+      'seekMs',
+    ),
+  ];
+  // `--free`: only the sessions without a limit.
+  if (freeFigures && context.flags.has('--free')) return freeFigures;
   const stalls = {
     ours: await run('ours', limitKiB, 'stalls'),
     rival: await run('WebTorrent', limitKiB, 'stalls'),
@@ -335,39 +427,8 @@ async function fileFigures(
     ),
     rivalFigure(`${file.label}: seek to 80 %, ${at}, vs WebTorrent`, seek.ours, seek.rival, 'seekMs'),
   ];
-  if (!free) return limited;
-  return [
-    secondsFigure(
-      `${file.label}: Play to first frame, seeder without a limit`,
-      free.ours,
-      free.rival,
-      'firstFrameMs',
-      FIRST_FRAME_GOAL_S,
-    ),
-    rivalFigure(
-      `${file.label}: Play to first frame, seeder without a limit, vs WebTorrent`,
-      free.ours,
-      free.rival,
-      'firstFrameMs',
-    ),
-    limited[0],
-    limited[1],
-    secondsFigure(
-      `${file.label}: seek to 80 % to playing, seeder without a limit`,
-      free.ours,
-      free.rival,
-      'seekMs',
-      SEEK_GOAL_S,
-    ),
-    rivalFigure(
-      `${file.label}: seek to 80 %, seeder without a limit, vs WebTorrent`,
-      free.ours,
-      free.rival,
-      'seekMs',
-    ),
-    limited[2],
-    limited[3],
-  ];
+  if (!freeFigures) return limited;
+  return [...freeFigures.slice(0, 2), ...limited.slice(0, 2), ...freeFigures.slice(2), ...limited.slice(2)];
 }
 
 /** The bench's video: 60 s at 12 Mbit/s (--tiny: 10 s at 2 Mbit/s). */
@@ -388,18 +449,21 @@ export function benchVideo(context: BenchContext, dir: string): string {
   });
 }
 
-/** Every figure of issue 24's playback, for the WebM and the MP4. */
+/** Every figure of issue 24's playback, for the WebM and the two MP4s (`--fmp4`: the fragmented MP4 only). */
 export async function playbackFigures(context: BenchContext, server: RunningServer): Promise<Figure[]> {
   const { duration, bitrate } = videoSize(context);
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-video-'));
   try {
     const webm = benchVideo(context, dir);
     const mp4 = remuxToMp4(webm, dir, 'moov-at-end.mp4');
-    const figures: Figure[] = [];
-    for (const [path, label] of [
+    const fmp4 = remuxToMp4(webm, dir, 'fragmented.mp4', true);
+    const files = [
       [webm, `WebM (cues at the end), ${duration} s at ${bitrate / 1e6} Mbit/s`],
       [mp4, `the same as MP4 (moov at the end)`],
-    ] as const) {
+      [fmp4, `the same as fragmented MP4 (a moof per keyframe)`],
+    ] as const;
+    const figures: Figure[] = [];
+    for (const [path, label] of context.flags.has('--fmp4') ? files.slice(2) : files) {
       const name = path.split('/').pop()!;
       const bytesPerSecond = statSync(path).size / duration;
       figures.push(...(await fileFigures(context, server, { path, name, label, bytesPerSecond })));

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { fileResponse, fileUrl, parseFileUrl, type PieceSource, type TorrentFiles } from './file-response';
+import {
+  fileResponse,
+  fileUrl,
+  parseFileUrl,
+  PROBE_BYTES,
+  PROBE_MS,
+  WANT_AHEAD_BYTES,
+  type PieceSource,
+  type TorrentFiles,
+} from './file-response';
 
 const PIECE = 16;
 /** Three files over 5 pieces of 16 bytes: a (20 bytes), empty, b.webm (50 bytes). */
@@ -85,12 +94,12 @@ describe('fileResponse', () => {
     await reader.cancel();
   });
 
-  it('waits for a missing piece after asking for it and the window ahead; a mid-file start is a seek', async () => {
+  it('waits for a missing piece after asking for it and what follows; a small range mid-file is a probe', async () => {
     const { s, wanted } = source([3], 3);
     const response = fileResponse(torrent, 2, 'bytes=30-49', true, s);
     expect(response.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''b.webm");
     expect(await bytes(response)).toEqual([...all.slice(50, 70)]);
-    expect(wanted).toEqual([{ indices: [3, 4], seek: true }]);
+    expect(wanted).toEqual([{ indices: [3, 4], seek: false }]);
   });
 
   it('stops looking for a missing piece once its reader went away (a player that seeks drops its request)', async () => {
@@ -128,5 +137,109 @@ describe('fileResponse', () => {
     });
     expect(parseFileUrl('/files/zz/1/a')).toBeNull();
     expect(parseFileUrl('/assets/app.js')).toBeNull();
+  });
+});
+
+describe('fileResponse: header probes and seeks (a fragmented MP4 read before its first frame)', () => {
+  /** 32 KiB pieces: a probe asks for two, a window for 33. */
+  const LENGTH = 32 * 1024;
+  const PIECES = 200;
+  const big: TorrentFiles = {
+    infoHashHex: 'cd'.repeat(20),
+    pieceLength: LENGTH,
+    pieceCount: PIECES,
+    files: [{ path: ['fragmented.mp4'], length: PIECES * LENGTH, offset: 0 }],
+  };
+  const PROBE_PIECES = PROBE_BYTES / LENGTH;
+  const WINDOW_PIECES = 1 + WANT_AHEAD_BYTES / LENGTH;
+
+  /** Nothing stored; a piece arrives `arriveAfter` pauses of 100 ms after it was first asked for. */
+  function swarm(arriveAfter: number) {
+    let clock = 0;
+    const stored = new Set<number>();
+    const askedAt = new Map<number, number>();
+    const wanted: Array<{ indices: number[]; seek: boolean }> = [];
+    const s: PieceSource = {
+      async read(index) {
+        return stored.has(index) ? new ArrayBuffer(LENGTH) : undefined;
+      },
+      want(indices, seek) {
+        wanted.push({ indices, seek });
+        for (const index of indices) if (!askedAt.has(index)) askedAt.set(index, clock);
+      },
+      async pause() {
+        clock += 100;
+        for (const [index, at] of askedAt) if (clock - at >= arriveAfter * 100) stored.add(index);
+      },
+      now: () => clock,
+    };
+    return { s, wanted, advance: (ms: number) => (clock += ms) };
+  }
+
+  /** Reads the first bytes of `range` and drops the request, as a player reading a header does. */
+  async function probe(s: PieceSource, range: string): Promise<void> {
+    const reader = fileResponse(big, 0, range, false, s).body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    await reader.cancel();
+  }
+
+  it("a player's header probes across the file add their own pieces, replacing nothing; the start's window stays", async () => {
+    const { s, wanted } = swarm(2);
+    // The first read, at the start: its window, added.
+    await probe(s, 'bytes=0-');
+    expect(wanted).toEqual([{ indices: [...Array(WINDOW_PIECES).keys()], seek: false }]);
+    // Every fragment's header, one open-ended read each, dropped once the header is in.
+    const fragments = [50, 80, 110, 140, 170, 199];
+    for (const piece of fragments) await probe(s, `bytes=${piece * LENGTH + 100}-`);
+    const probes = wanted.slice(1);
+    expect(probes).toHaveLength(fragments.length);
+    expect(probes.every((wish) => !wish.seek)).toBe(true);
+    expect(probes.map((wish) => wish.indices)).toEqual(
+      fragments.map((piece) =>
+        [...Array(PROBE_PIECES).keys()].map((i) => piece + i).filter((index) => index < PIECES),
+      ),
+    );
+    // Back at the start for the first frame: its pieces were never forgotten, nothing asked for them again.
+    const start = fileResponse(big, 0, 'bytes=0-', false, s).body!.getReader();
+    for (let i = 0; i < WINDOW_PIECES - 1; i++) await start.read();
+    await start.cancel();
+    expect(wanted).toHaveLength(1 + fragments.length);
+  });
+
+  it('a mid-file read still read PROBE_MS after its first bytes is a seek: its window replaces the earlier wishes', async () => {
+    // A piece takes 600 ms, longer than PROBE_MS.
+    const { s, wanted } = swarm(6);
+    const reader = fileResponse(big, 0, `bytes=${100 * LENGTH}-`, false, s).body!.getReader();
+    // First a probe: its own pieces, added.
+    await reader.read();
+    expect(wanted).toEqual([{ indices: [100, 101], seek: false }]);
+    await reader.read();
+    // Read on: the next piece missing and PROBE_MS gone since the first bytes, the window comes as a seek, once.
+    await reader.read();
+    const seeks = wanted.filter((wish) => wish.seek);
+    expect(seeks).toEqual([{ indices: [...Array(WINDOW_PIECES).keys()].map((i) => 102 + i), seek: true }]);
+    for (let i = 0; i < WINDOW_PIECES + 5; i++) await reader.read();
+    await reader.cancel();
+    expect(wanted.filter((wish) => wish.seek)).toHaveLength(1);
+    // Later windows of the same read add to it.
+    expect(
+      wanted.slice(wanted.indexOf(seeks[0]) + 1).every((wish) => !wish.seek && wish.indices.length > 2),
+    ).toBe(true);
+  });
+
+  it('a small range mid-file stays a probe however long it is read', async () => {
+    const { s, wanted, advance } = swarm(1);
+    const reader = fileResponse(
+      big,
+      0,
+      `bytes=${10 * LENGTH}-${10 * LENGTH + PROBE_BYTES - 1}`,
+      false,
+      s,
+    ).body!.getReader();
+    await reader.read();
+    advance(10 * PROBE_MS);
+    await reader.read();
+    expect((await reader.read()).done).toBe(true);
+    expect(wanted.every((wish) => !wish.seek && wish.indices.length <= PROBE_PIECES)).toBe(true);
   });
 });

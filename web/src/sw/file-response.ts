@@ -11,11 +11,13 @@ export interface PieceSource {
   read(index: number): Promise<ArrayBuffer | undefined>;
   /**
    * Asks the engine to fetch these pieces first (the first is needed now); `seek`: forget earlier wishes (the first
-   * wish of a stream that starts mid-file).
+   * window of a stream that starts mid-file and reads on: a real seek).
    */
   want(indices: number[], seek: boolean): void;
   /** Resolves after a moment, to look again for a piece that was missing. */
   pause(): Promise<void>;
+  /** The time in ms (default `performance.now()`). */
+  now?(): number;
 }
 
 export interface TorrentFiles {
@@ -30,6 +32,17 @@ export interface TorrentFiles {
  * fragment, a WebM's first clusters). */
 export const WANT_AHEAD = 8;
 export const WANT_AHEAD_BYTES = 1024 * 1024;
+
+/**
+ * A read that starts mid-file is a probe until it shows it is a real read: a player reads headers across a file
+ * before its first frame and drops each request after a few bytes (every fragment's `moof` of a fragmented MP4, one
+ * read each; an index at the end). A probe asks for the pieces of its next PROBE_BYTES only and adds them to the
+ * earlier wishes: it neither replaces nor cancels what the player needs to start. It turns into a seek (its window,
+ * replacing the earlier wishes) once it is still read PROBE_MS after its first bytes went out. A range of at most
+ * PROBE_BYTES is a probe to its end.
+ */
+export const PROBE_BYTES = 64 * 1024;
+export const PROBE_MS = 500;
 
 /** The URL under which the service worker serves a file (the name is for the browser's download and its type). */
 export function fileUrl(infoHashHex: string, fileIndex: number, path: string, download = false): string {
@@ -78,8 +91,27 @@ export function fileResponse(
   if (wanted.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${file.length}`;
   const slices = piecesOfRange(file, start, end, torrent.pieceLength);
   const lastPiece = slices.length > 0 ? slices[slices.length - 1].index : 0;
+  const now = () => (source.now ? source.now() : performance.now());
   let next = 0;
-  let wantedYet = false;
+  /** A mid-file read that has not asked for its window yet (see PROBE_BYTES), and when its first bytes went out. */
+  let probing = start > 0;
+  let firstOutAt: number | undefined;
+  const smallRange = end - start + 1 <= PROBE_BYTES;
+  /** Still a probe: a small range, or a mid-file read not yet read on for PROBE_MS. */
+  const isProbe = () => probing && (smallRange || firstOutAt === undefined || now() - firstOutAt < PROBE_MS);
+  /** Asks for `index` and what comes after it: a probe's next PROBE_BYTES, or else the window. The window stops at
+   * the range's end: an index read at the end of the file (an MP4's `moov`, a WebM's cues) asks for its own pieces
+   * only, not for those of the next file. The first window of a mid-file read is a seek. */
+  const wish = (index: number) => {
+    const probe = isProbe();
+    const count = probe
+      ? Math.ceil(PROBE_BYTES / torrent.pieceLength)
+      : 1 + Math.max(WANT_AHEAD, Math.ceil(WANT_AHEAD_BYTES / torrent.pieceLength));
+    const ahead = [];
+    for (let i = index; i < Math.min(lastPiece + 1, index + count); i++) ahead.push(i);
+    source.want(ahead, !probe && probing);
+    if (!probe) probing = false;
+  };
   /** The reader went away (a player that seeks drops its request): the stream stops looking for its piece. */
   let cancelled = false;
   const body = new ReadableStream<Uint8Array>(
@@ -92,20 +124,18 @@ export function fileResponse(
         }
         let data = await source.read(slice.index);
         if (!data) {
-          // Not verified yet: ask for it and the window after it, first (a seek when the range starts mid-file).
-          // The window stops at the range's end: an index read at the end of the file (an MP4's `moov`, a WebM's
-          // cues) asks for its own pieces only, not for those of the next file.
-          const ahead = [];
-          const count = Math.max(WANT_AHEAD, Math.ceil(WANT_AHEAD_BYTES / torrent.pieceLength));
-          for (let i = slice.index; i < Math.min(lastPiece + 1, slice.index + 1 + count); i++) ahead.push(i);
-          source.want(ahead, !wantedYet && start > 0);
-          wantedYet = true;
+          // Not verified yet: ask for it and what comes after it, first.
+          wish(slice.index);
           while (!(data = await source.read(slice.index))) {
             await source.pause();
             if (cancelled) return;
+            // A probe read on long enough is a seek: its window now, in place of the earlier wishes.
+            if (probing && !isProbe()) wish(slice.index);
           }
         }
-        if (!cancelled) controller.enqueue(new Uint8Array(data, slice.from, slice.to - slice.from));
+        if (cancelled) return;
+        firstOutAt ??= now();
+        controller.enqueue(new Uint8Array(data, slice.from, slice.to - slice.from));
       },
       cancel() {
         cancelled = true;
