@@ -58,10 +58,18 @@ export function browserRssByKind(profileDir: string): Record<string, number> {
   return used;
 }
 
+/** The kind of Chromium's on-device model service (a utility process no page asked for). */
+export const ON_DEVICE_MODEL = 'on-device model';
+
 function kindOf(args: string): string {
   const type = /--type=(\S+)/.exec(args)?.[1];
   if (!type) return 'browser';
-  if (type === 'utility') return args.includes('NetworkService') ? 'network' : 'utility';
+  if (type === 'utility') {
+    if (args.includes('NetworkService')) return 'network';
+    // Chromium's on-device model service, which a browser starts by itself a few minutes after launch.
+    if (args.includes('on_device_model')) return ON_DEVICE_MODEL;
+    return 'utility';
+  }
   if (type === 'gpu-process') return 'gpu';
   return type;
 }

@@ -60,6 +60,28 @@ describe('fileResponse', () => {
     expect(await bytes(response)).toEqual([...all.slice(20, 70)]);
   });
 
+  it("serves a complete torrent's file and ranges as slices of its stored Blob, reading no piece", async () => {
+    const { s, reads } = source();
+    const stored = new Blob([all]);
+    const whole = fileResponse(torrent, 2, null, true, s, stored);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-length')).toBe('50');
+    expect(whole.headers.get('content-disposition')).toContain('b.webm');
+    expect(await bytes(whole)).toEqual([...all.slice(20, 70)]);
+    const part = fileResponse(torrent, 2, 'bytes=5-30', false, s, stored);
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe('bytes 5-30/50');
+    expect(await bytes(part)).toEqual([...all.slice(25, 51)]);
+    expect(reads).toEqual([]);
+  });
+
+  it('reads pieces when the stored Blob is shorter than the file', async () => {
+    const { s, reads } = source();
+    const response = fileResponse(torrent, 2, null, false, s, new Blob([all.slice(0, 40)]));
+    expect(await bytes(response)).toEqual([...all.slice(20, 70)]);
+    expect(reads).toEqual([1, 2, 3, 4]);
+  });
+
   it('serves one range (206) from the first and last partial pieces', async () => {
     const response = fileResponse(torrent, 2, 'bytes=5-30', false, source().s);
     expect(response.status).toBe(206);

@@ -63,7 +63,10 @@ function textResponse(status: number, text: string, headers: Record<string, stri
 /**
  * The response for one request of file `fileIndex`: 200 (whole), 206 (one range), 416 (past the end) or 404. The
  * body is a stream that pulls one piece at a time, so memory stays at a piece whatever the file's size, and a
- * piece not verified yet is asked of the engine and waited for.
+ * piece not verified yet is asked of the engine and waited for. `stored`: the torrent's whole data as one Blob
+ * that no longer changes (a complete torrent's piece file); the body is then a slice of it, which the browser reads
+ * from disk itself, and no piece passes through this worker's memory (a Save of a large file grew the renderer
+ * by hundreds of MiB when every piece became an ArrayBuffer here: issue 25).
  */
 export function fileResponse(
   torrent: TorrentFiles,
@@ -71,6 +74,7 @@ export function fileResponse(
   range: string | null,
   download: boolean,
   source: PieceSource,
+  stored?: Blob,
 ): Response {
   const file = torrent.files[fileIndex];
   if (!file) return textResponse(404, 'no such file in this torrent\n');
@@ -89,6 +93,9 @@ export function fileResponse(
   const [start, end] = wanted.kind === 'partial' ? [wanted.start, wanted.end] : [0, file.length - 1];
   headers['content-length'] = String(Math.max(0, end - start + 1));
   if (wanted.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${file.length}`;
+  const status = wanted.kind === 'partial' ? 206 : 200;
+  if (stored && file.length > 0 && stored.size >= file.offset + end + 1)
+    return new Response(stored.slice(file.offset + start, file.offset + end + 1), { status, headers });
   const slices = piecesOfRange(file, start, end, torrent.pieceLength);
   const lastPiece = slices.length > 0 ? slices[slices.length - 1].index : 0;
   const now = () => (source.now ? source.now() : performance.now());
@@ -143,8 +150,5 @@ export function fileResponse(
     },
     { highWaterMark: 0 },
   );
-  return new Response(file.length === 0 ? null : body, {
-    status: wanted.kind === 'partial' ? 206 : 200,
-    headers,
-  });
+  return new Response(file.length === 0 ? null : body, { status, headers });
 }

@@ -115,6 +115,24 @@ async function pieceFileSnapshot(storageId: string): Promise<Blob> {
   return handle.getFile();
 }
 
+type StoredTorrent = NonNullable<Awaited<ReturnType<typeof torrent>>>;
+
+/** A complete torrent's piece file, which nothing writes any more: every piece verified (so flushed), the torrent
+ * neither sealed nor read in place. Undefined otherwise, or when the file cannot be opened (the pieces are read one
+ * by one then). */
+async function completePieceFile(found: StoredTorrent, db: IdbStore): Promise<Blob | undefined> {
+  if (found.inPlace || found.sealed) return undefined;
+  const [map] = await db.getMany([verifiedKey(found.storageId)]);
+  const verified = VerifiedMap.fromStored(map);
+  for (let index = 0; index < found.files.pieceCount; index++) if (!verified.has(index)) return undefined;
+  try {
+    const file = await pieceFileSnapshot(found.storageId);
+    return file.size >= found.length ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function serve(infoHashHex: string, fileIndex: number, range: string | null, download: boolean) {
   let found;
   try {
@@ -152,5 +170,5 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
     },
     pause: () => new Promise((resolve) => setTimeout(resolve, POLL_MS)),
   };
-  return fileResponse(found.files, fileIndex, range, download, source);
+  return fileResponse(found.files, fileIndex, range, download, source, await completePieceFile(found, db));
 }
