@@ -2,9 +2,9 @@
 // behaviours of client.test.ts that touch stored pieces, with the bytes in one in-memory file per torrent.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, verifiedKey } from '../lib/storage';
+import { MemoryStore, torrentKey, verifiedKey } from '../lib/storage';
 import { MemoryFileDirectory } from './sync-file';
-import { Network, TestPeer, file, randomBytes, until } from './testing/harness';
+import { Network, SlowStore, TestPeer, file, randomBytes, until } from './testing/harness';
 
 const KiB = 1024;
 
@@ -69,6 +69,25 @@ describe('worker client on the piece file store', () => {
     await until(() => (leecher.view(infoHashHex)?.availability[last] ?? 0) === -1, clients);
     const map = (await leecher.store.getMany([verifiedKey(infoHashHex)]))[0];
     expect(map).toBeDefined();
+  });
+
+  it('offers the files of a magnet download once its record with the info is stored (the service worker reads it)', async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    const leecher = await startedPeer('B', new SlowStore(60));
+    network.add(seeder);
+    network.add(leecher);
+    const infoHashHex = await share(seeder, randomBytes(200 * KiB + 3, 5), 'clip.webm');
+    await leecher.request({ op: 'add-magnet', link: seeder.view(infoHashHex)?.magnet ?? '' }, []);
+    network.connect(seeder, leecher, infoHashHex);
+    let offeredEarly = 0;
+    await until(() => {
+      const offered = (leecher.view(infoHashHex)?.files.length ?? 0) > 0;
+      const record = leecher.memory.data.get(torrentKey(infoHashHex)) as { infoBytes?: unknown } | undefined;
+      if (offered && !record?.infoBytes) offeredEarly++;
+      return offered && leecher.view(infoHashHex)?.state === 'seeding';
+    }, [seeder.client, leecher.client]);
+    expect(offeredEarly).toBe(0);
   });
 
   it('shares into one file, downloads into one file by magnet, saves, and resumes after a reload', async () => {

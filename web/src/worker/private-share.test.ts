@@ -5,7 +5,7 @@ import { parseInfo } from '../../../shared/metainfo';
 import { PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
 import { sha1 } from '../../../shared/testing/sha1';
 import { MemoryStore, torrentKey } from '../lib/storage';
-import { Network, TestPeer, file, randomBytes, until } from './testing/harness';
+import { Network, SlowStore, TestPeer, file, randomBytes, until } from './testing/harness';
 
 const KiB = 1024;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -122,6 +122,28 @@ describe('private shares in the worker', () => {
     const cipher = Buffer.from(await reply.value.arrayBuffer());
     expect(cipher.indexOf(Buffer.from(bytes[0].subarray(5000, 5032)))).toBe(-1);
     expect(cipher.toString('latin1')).not.toMatch(/holiday|beach|secret/);
+  });
+
+  it('offers the real files only once the record with the manifest is stored (the service worker reads it)', async () => {
+    // A store slow to commit: the window in which a file shown early answers Play with a 404.
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    const friend = await startedPeer('B', new SlowStore(60));
+    for (const peer of [seeder, friend]) network.add(peer);
+    const { infoHashHex, key, magnet } = await sharePrivately(seeder);
+    expect(await friend.request({ op: 'add-magnet', link: magnet, key })).toMatchObject({ ok: true });
+    network.connect(seeder, friend, infoHashHex);
+    const offeredEarly: string[] = [];
+    await until(() => {
+      const files = friend.view(infoHashHex)?.files ?? [];
+      if (files.length > 0) {
+        const record = friend.memory.data.get(torrentKey(infoHashHex)) as
+          { infoBytes?: ArrayBuffer; private?: { manifest?: unknown } } | undefined;
+        if (!record?.infoBytes || !record.private?.manifest) offeredEarly.push(files[0].path);
+      }
+      return files.length === 3;
+    }, [seeder.client, friend.client]);
+    expect(offeredEarly).toEqual([]);
   });
 
   it('refuses a wrong key in plain words and offers no file', async () => {

@@ -144,6 +144,10 @@ export class TorrentHost {
   private plainLayout: FileLayout | undefined;
   private plainFiles: Promise<PrivateFiles | undefined> | undefined;
   private findingManifest = false;
+  /** Whether the stored record holds what the view offers files from (the info; a private share's manifest too). The
+   * service worker reads a file's layout and key from that record, so a file offered before it is written answers
+   * Play with a 404 (see persistLayout). */
+  private layoutStored: boolean;
 
   constructor(
     private readonly ctx: HostContext,
@@ -158,6 +162,8 @@ export class TorrentHost {
     this.pieces = ctx.pieces(record, info);
     this.baseUploaded = record.uploaded;
     this.baseDownloaded = record.downloaded;
+    // A record loaded from the store, or one written before its host is listed (a share, a .torrent file).
+    this.layoutStored = info !== undefined && (!record.private || record.private.manifest !== undefined);
     if (info) this.setInfo(info, stored);
   }
 
@@ -604,7 +610,7 @@ export class TorrentHost {
           });
         this.record.name = info.name;
         this.record.infoBytes = info.infoBytes.slice().buffer;
-        void this.persist(true);
+        void this.persistLayout();
         // The files are known now: a magnet's `so` selection, or an earlier choice, applies (after this action).
         queueMicrotask(() => {
           this.applyFileChoice();
@@ -762,15 +768,30 @@ export class TorrentHost {
   }
 
   /** Writes the record (batched with the pieces). `critical`: a failure puts the torrent in the error state. */
-  async persist(critical: boolean): Promise<void> {
-    if (this.removed) return;
+  /** Writes the record; false when it was not written. */
+  async persist(critical: boolean): Promise<boolean> {
+    if (this.removed) return false;
     this.countTotals();
     const [key, value] = recordEntry(this.record);
     try {
       await this.ctx.writer.put(key, value);
+      return true;
     } catch (error) {
       if (critical) this.fail(storageErrorReason(error));
+      return false;
     }
+  }
+
+  /** Writes the record once its files' layout is known (the info, or a private share's manifest) and offers the
+   * files when that write is done: the service worker that serves them reads this record. */
+  private async persistLayout(): Promise<void> {
+    const complete =
+      this.info !== undefined && (!this.record.private || this.record.private.manifest !== undefined);
+    const written = this.persist(true);
+    this.ctx.writer.hurry(); // the files wait for it, and a player may be about to ask for one
+    if (!(await written) || !complete || this.removed) return;
+    this.layoutStored = true;
+    this.ctx.milestone?.();
   }
 
   /** Writes only the totals (a few bytes, batched with the pieces); loadRecords takes them over the record's. */
@@ -853,6 +874,7 @@ export class TorrentHost {
     // A public torrent stays public: a link cannot make it unreadable by attaching a key to it.
     if (!this.record.private && (this.info?.name ?? this.record.name) !== PRIVATE_SHARE_NAME) return;
     this.record.private = { key };
+    this.layoutStored = false;
     this.plainLayout = undefined;
     this.plainFiles = undefined;
     void this.persist(true);
@@ -889,8 +911,7 @@ export class TorrentHost {
           }
           part.manifest = step.manifest;
           part.manifestRecords = step.manifestRecords;
-          void this.persist(true);
-          this.ctx.milestone?.();
+          void this.persistLayout();
         },
         (error: unknown) => this.fail(errorMessage(error)),
       )
@@ -956,22 +977,24 @@ export class TorrentHost {
       uploadRate: this.halted ? 0 : (stats?.uploadRate ?? 0),
       peers: this.halted ? 0 : (stats?.peers ?? 0),
       seeds: this.halted ? 0 : (stats?.seeds ?? 0),
-      files: info
-        ? this.files().flatMap((file, index) =>
-            // Pad files are never shown, chosen or saved; the others keep their index in the info's list.
-            file.pad
-              ? []
-              : [
-                  {
-                    index,
-                    path: file.path.join('/'),
-                    length: file.length,
-                    complete: this.fileComplete(index),
-                    chosen: !skipped.has(index),
-                  },
-                ],
-          )
-        : [],
+      // Offered once the service worker can find them (see layoutStored).
+      files:
+        info && this.layoutStored
+          ? this.files().flatMap((file, index) =>
+              // Pad files are never shown, chosen or saved; the others keep their index in the info's list.
+              file.pad
+                ? []
+                : [
+                    {
+                      index,
+                      path: file.path.join('/'),
+                      length: file.length,
+                      complete: this.fileComplete(index),
+                      chosen: !skipped.has(index),
+                    },
+                  ],
+            )
+          : [],
       peerStats: this.halted ? [] : peerRows(stats?.peerStats ?? [], this.paths, state === 'seeding'),
       availability: stats ? Array.from(stats.availability) : [],
       addedAt: this.record.addedAt,

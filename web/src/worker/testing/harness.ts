@@ -66,6 +66,18 @@ export class TestPeer {
   }
 }
 
+/** A MemoryStore that takes `delayMs` to commit each transaction, as IndexedDB does under load. */
+export class SlowStore extends MemoryStore {
+  constructor(private readonly delayMs: number) {
+    super();
+  }
+
+  override async setMany(entries: Array<[string, StoredValue]>): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    return super.setMany(entries);
+  }
+}
+
 /** Connects TestPeers pairwise per torrent, like the main thread's data channels, delivering asynchronously. */
 export class Network {
   private readonly links = new Map<string, { to: TestPeer; as: string; hash: string }>();
