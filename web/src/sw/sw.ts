@@ -14,6 +14,7 @@ import { readFilePiece } from './piece-file-read';
 import { subtleSha1 } from '../lib/hash';
 import { FilePieceStorage, isSharedFileRefs } from '../worker/shared-files';
 import { isPrivateRecordPart, PrivateFiles } from '../lib/private-files';
+import { FRESH_PIECES_CHANNEL, FreshPieces } from './fresh-pieces';
 
 /** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
 interface ServiceWorkerScope {
@@ -40,6 +41,9 @@ const scope = self as unknown as ServiceWorkerScope;
 const POLL_MS = 50;
 
 let store: IdbStore | undefined;
+/** Pieces a stream waits for, as the engine verifies them (before they are stored): see fresh-pieces.ts. */
+const fresh = new FreshPieces();
+new BroadcastChannel(FRESH_PIECES_CHANNEL).onmessage = (event: MessageEvent) => fresh.add(event.data);
 /** The newest stream of each file: only it may ask for pieces (a player that seeks leaves its old request reading). */
 const newestStream = new Map<string, number>();
 let streamCount = 0;
@@ -156,7 +160,7 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
   };
   const source: PieceSource = {
     async read(index) {
-      const piece = await readStored(index);
+      const piece = fresh.get(infoHashHex, index) ?? (await readStored(index));
       // A record that does not open fails the stream: nothing decrypted wrongly is ever written.
       return piece && found.sealed ? found.sealed.decrypt(index, piece) : piece;
     },
@@ -168,7 +172,7 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
           client.postMessage({ type: 'want-pieces', infoHashHex, pieces: indices, seek });
       });
     },
-    pause: () => new Promise((resolve) => setTimeout(resolve, POLL_MS)),
+    pause: () => fresh.pause(POLL_MS),
   };
   return fileResponse(found.files, fileIndex, range, download, source, await completePieceFile(found, db));
 }

@@ -43,6 +43,41 @@ function pieceEntries(store: MemoryStore): string[] {
 }
 
 describe('worker client on the piece file store', () => {
+  it('gives the service worker the verified pieces its streams wait for, and those only', async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    const given: Array<{ index: number; sha: string }> = [];
+    const leecher = new TestPeer('B', new MemoryStore(), {
+      pieceDirectory: new MemoryFileDirectory(),
+      pieceForStream: (_hash, index, data) => given.push({ index, sha: sha256(new Uint8Array(data)) }),
+    });
+    await leecher.client.start();
+    network.add(seeder);
+    network.add(leecher);
+    const data = randomBytes(300 * KiB + 7, 6);
+    const infoHashHex = await share(seeder, data, 'clip.webm');
+    // From its .torrent: the stream's wish is known before any peer sends a piece.
+    const torrent = await seeder.request({ op: 'get-torrent-file', infoHashHex });
+    if (!torrent.ok) throw new Error(torrent.error);
+    const bytes = await torrent.value.blob.arrayBuffer();
+    expect(await leecher.request({ op: 'add-torrent-file', bytes }, [])).toMatchObject({ ok: true });
+    const { pieceCount } = leecher.view(infoHashHex)!;
+    const pieceLength = Math.ceil(data.length / pieceCount / 16384) * 16384;
+    expect(pieceLength * (pieceCount - 1) < data.length && data.length <= pieceLength * pieceCount).toBe(
+      true,
+    );
+    const wanted = [pieceCount - 1, 1];
+    await leecher.client.handle({ type: 'want-pieces', infoHashHex, pieces: wanted, seek: false });
+    const clients = [seeder.client, leecher.client];
+    network.connect(seeder, leecher, infoHashHex);
+    await until(() => leecher.view(infoHashHex)?.state === 'seeding', clients);
+    const expected = wanted.map((index) => ({
+      index,
+      sha: sha256(data.subarray(index * pieceLength, (index + 1) * pieceLength)),
+    }));
+    expect(given.sort((x, y) => x.index - y.index)).toEqual(expected.sort((x, y) => x.index - y.index));
+  });
+
   it('a piece a stream waits for is counted in the stored map at once, not with the next batch', async () => {
     const network = new Network();
     const seeder = await startedPeer('A');

@@ -59,6 +59,8 @@ export interface ClientOptions {
   estimateStorage?: () => Promise<StorageEstimateLike | undefined>;
   /** Where piece bytes go, one file per torrent (the origin-private file system); without it, into `store`. */
   pieceDirectory?: SyncFileDirectory;
+  /** Gives the service worker a verified piece one of its streams waits for (see HostContext.pieceForStream). */
+  pieceForStream?: HostContext['pieceForStream'];
 }
 
 /** What a handler knows of the message beside its request. */
@@ -138,6 +140,7 @@ export class Client {
       createSession: options.createSession,
       keep: new WeakSet(),
       milestone: () => this.publishSoon(),
+      ...(options.pieceForStream ? { pieceForStream: options.pieceForStream } : {}),
     };
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }

@@ -19,6 +19,10 @@ import { OpfsDirectory, syncHandlesAvailable } from './opfs-directory';
 import { PeerChannels, type HeldChannel } from './peer-channels';
 import type { SyncFileDirectory } from './sync-file';
 import { SendBatcher } from './send-batcher';
+import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../sw/fresh-pieces';
+
+/** Verified pieces a stream waits for go to the service worker on this channel (see sw/fresh-pieces.ts). */
+const freshPieces = new BroadcastChannel(FRESH_PIECES_CHANNEL);
 
 /** Engine timers (choke rounds, timeouts) run on this tick; the torrent list is posted every other tick. */
 const TICK_MS = 250;
@@ -109,6 +113,10 @@ void (async () => {
     ...(pieceDirectory ? { pieceDirectory } : {}),
     post,
     createSession: (options) => new TorrentSession(options),
+    pieceForStream: (infoHashHex, index, data) => {
+      const message: FreshPieceMessage = { type: 'piece-verified', infoHashHex, index, data };
+      freshPieces.postMessage(message);
+    },
   });
   client = started;
   for (const message of early.splice(0)) dispatch(message);

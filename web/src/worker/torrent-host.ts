@@ -62,6 +62,9 @@ export interface HostContext {
   keep: WeakSet<ArrayBufferLike>;
   /** A milestone the UI should show at once rather than at its next refresh (metadata, first piece, done). */
   milestone?: () => void;
+  /** A verified piece that a stream of the service worker waits for, given before it is stored (the bytes are the
+   * piece's, not to be changed; the service worker gets a copy). */
+  pieceForStream?: (infoHashHex: string, index: number, data: ArrayBuffer) => void;
 }
 
 /**
@@ -660,8 +663,12 @@ export class TorrentHost {
       void this.persistTotals();
       return this.pieces.writePiece(index, value);
     });
-    // A piece a stream waits for is counted in the map the service worker reads at once, not with the next batch.
-    if (this.awaited.delete(index)) this.ctx.writer.hurry();
+    // A piece a stream waits for goes to the service worker now, and is counted in the map it reads at once, not
+    // with the next batch.
+    if (this.awaited.delete(index)) {
+      this.ctx.pieceForStream?.(this.infoHashHex, index, value);
+      this.ctx.writer.hurry();
+    }
     this.storing.add(index);
     written.then(
       () => {
