@@ -274,6 +274,26 @@ describe('Streaming', () => {
     expect(t.sent).toHaveLength(2); // once per urgent piece
   });
 
+  it('a jump (an urgent piece that had no deadline) takes the requests back at once, a sequential read once a second', () => {
+    const t = setup();
+    const first = Array.from({ length: 17 }, (_, i) => ({ index: i, at: 1_000 + i * 500 }));
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: first }, 0);
+    expect(t.sent).toEqual(['cancel']);
+    // The player reads on: the next piece had a deadline already, and is urgent now. Within the second: no cancel.
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 3, at: 1_200 }] }, 200);
+    expect(t.sent).toEqual(['cancel']);
+    // It reads the index at the end of the file: a piece with no deadline so far, urgent at once.
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 127, at: 1_250 }] }, 250);
+    expect(t.sent).toEqual(['cancel', 'cancel']);
+    expect(t.kept[1]).toContain(127);
+    // Jumps are spaced too: one 50 ms later waits for the next tick past the spacing.
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 100, at: 1_300 }] }, 300);
+    expect(t.sent).toHaveLength(2);
+    t.streaming.tick(400);
+    expect(t.sent).toHaveLength(3);
+    expect(t.kept[2]).toContain(100);
+  });
+
   it('a seek cancels every request but those of the new window, and a stream that starts mid-file keeps it', () => {
     const t = setup();
     t.streaming.playhead({ file: 0, position: 0, bytesPerSecond: RATE }, 0);

@@ -8,7 +8,9 @@
 // stream waits for that turns urgent (due within URGENT_MS, not in hand: the player blocks on it) takes back every
 // request but the urgent ones: a peer serves requests about in the order they came, and the pipeline we keep full is
 // a second or more of its uplink when that is what limits us; the rest is asked again behind the urgent pieces
-// (libtorrent's time-critical pieces likewise go ahead of what a peer has queued).
+// (libtorrent's time-critical pieces likewise go ahead of what a peer has queued). That happens at most once a
+// second, except for a jump (a piece urgent as soon as it has a deadline, such as an index at the end of the file):
+// its one piece would otherwise wait behind the whole pipeline.
 import type { TorrentInfo } from '../metainfo';
 import type { WireMessage } from '../wire';
 import type { EngineEvent } from './types';
@@ -38,8 +40,12 @@ export interface Playhead extends PlayheadReport {
 
 /** A piece is urgent when its deadline is this near (ms) and it is not in hand. */
 export const URGENT_MS = 2_000;
-/** Requests are taken back for urgent pieces at most once in this long (ms). */
+/** Requests are taken back for urgent pieces at most once in this long (ms)... */
 export const URGENT_CANCEL_EVERY_MS = 1_000;
+/** ...but for a jump, at most once in this long: a piece a stream waits for that had no deadline before and is
+ * urgent at once (a player reading an index at the end of the file, or a fragment's header: its one piece would
+ * otherwise wait behind the whole pipeline, about half a second at 20 MB/s). */
+export const URGENT_JUMP_CANCEL_MS = 100;
 
 export class Streaming {
   /** The file that plays and its window, while the page reports a playhead. */
@@ -51,6 +57,8 @@ export class Streaming {
   /** Urgent pieces the requests were taken back for already, and when that was last done. */
   private readonly urgentServed = new Set<number>();
   private urgentCancelAt = Number.NEGATIVE_INFINITY;
+  /** A jump (see URGENT_JUMP_CANCEL_MS) is waiting for its cancel. */
+  private jumped = false;
 
   constructor(
     private readonly info: TorrentInfo,
@@ -75,6 +83,9 @@ export class Streaming {
   /** One of the session's streaming events. */
   handle(event: StreamingEvent, now: number): void {
     if (event.type === 'piece-deadlines') {
+      // A jump: a piece without a deadline so far, due so soon that it is urgent now.
+      for (const { index, at } of event.deadlines)
+        if (at - now <= URGENT_MS && !this.hasDeadline(index) && !this.have.get(index)) this.jumped = true;
       this.setDeadlines(event.deadlines, event.replace ?? false);
       this.cancelForUrgent(now);
     } else if (event.type === 'playhead') this.playhead(event, now);
@@ -150,7 +161,9 @@ export class Streaming {
   private cancelForUrgent(now: number): void {
     const served = this.urgentServed;
     for (const index of served) if (!this.hasDeadline(index) || this.have.get(index)) served.delete(index);
-    if (now - this.urgentCancelAt < URGENT_CANCEL_EVERY_MS) return;
+    const since = now - this.urgentCancelAt;
+    if (since < (this.jumped ? URGENT_JUMP_CANCEL_MS : URGENT_CANCEL_EVERY_MS)) return;
+    this.jumped = false;
     // A stream's wishes only: it asks for a piece when the player blocks on it (the window's deadlines are planned
     // ahead, and taking requests back for them every second would starve the pieces asked last).
     let fresh = false;
