@@ -5,6 +5,7 @@ import {
   parseFileUrl,
   PROBE_BYTES,
   PROBE_MS,
+  PROBE_READ_ON_BYTES,
   WANT_AHEAD_BYTES,
   type PieceSource,
   type TorrentFiles,
@@ -247,6 +248,28 @@ describe('fileResponse: header probes and seeks (a fragmented MP4 read before it
     expect(
       wanted.slice(wanted.indexOf(seeks[0]) + 1).every((wish) => !wish.seek && wish.indices.length > 2),
     ).toBe(true);
+  });
+
+  it('a mid-file read that has taken PROBE_READ_ON_BYTES is a real read at once: the first piece missing brings the window', async () => {
+    // A player back from an MP4's `moov` at the end: the pieces after the start are stored, it reads them at once.
+    const stored = new Set([...Array(20).keys()].map((i) => 1 + i));
+    const wanted: Array<{ indices: number[]; seek: boolean }> = [];
+    const s: PieceSource = {
+      async read(index) {
+        return stored.has(index) ? new ArrayBuffer(LENGTH) : undefined;
+      },
+      want(indices, seek) {
+        wanted.push({ indices, seek });
+        for (const index of indices) stored.add(index);
+      },
+      pause: async () => undefined,
+      now: () => 0, // no time passes: only the bytes read tell
+    };
+    const reader = fileResponse(big, 0, `bytes=${LENGTH}-`, false, s).body!.getReader();
+    for (let i = 0; i < 21; i++) await reader.read();
+    await reader.cancel();
+    expect(20 * LENGTH).toBeGreaterThanOrEqual(PROBE_READ_ON_BYTES);
+    expect(wanted).toEqual([{ indices: [...Array(WINDOW_PIECES).keys()].map((i) => 21 + i), seek: true }]);
   });
 
   it('a small range mid-file stays a probe however long it is read', async () => {

@@ -43,6 +43,10 @@ export const WANT_AHEAD_BYTES = 1024 * 1024;
  */
 export const PROBE_BYTES = 64 * 1024;
 export const PROBE_MS = 500;
+/** A mid-file read that has taken this much is a real read at once, however young (a player that read an MP4's
+ * `moov` at the end and comes back to play: the pieces it finds stored go out at once, and the first one missing
+ * must bring the window, not one probe's piece at a time). */
+export const PROBE_READ_ON_BYTES = 4 * PROBE_BYTES;
 
 /** The URL under which the service worker serves a file (the name is for the browser's download and its type). */
 export function fileUrl(infoHashHex: string, fileIndex: number, path: string, download = false): string {
@@ -103,9 +107,13 @@ export function fileResponse(
   /** A mid-file read that has not asked for its window yet (see PROBE_BYTES), and when its first bytes went out. */
   let probing = start > 0;
   let firstOutAt: number | undefined;
+  let outBytes = 0;
   const smallRange = end - start + 1 <= PROBE_BYTES;
-  /** Still a probe: a small range, or a mid-file read not yet read on for PROBE_MS. */
-  const isProbe = () => probing && (smallRange || firstOutAt === undefined || now() - firstOutAt < PROBE_MS);
+  /** Still a probe: a small range, or a mid-file read not yet read on for PROBE_MS nor for PROBE_READ_ON_BYTES. */
+  const isProbe = () =>
+    probing &&
+    (smallRange ||
+      ((firstOutAt === undefined || now() - firstOutAt < PROBE_MS) && outBytes < PROBE_READ_ON_BYTES));
   /** Asks for `index` and what comes after it: a probe's next PROBE_BYTES, or else the window. The window stops at
    * the range's end: an index read at the end of the file (an MP4's `moov`, a WebM's cues) asks for its own pieces
    * only, not for those of the next file. The first window of a mid-file read is a seek. */
@@ -142,6 +150,7 @@ export function fileResponse(
         }
         if (cancelled) return;
         firstOutAt ??= now();
+        outBytes += slice.to - slice.from;
         controller.enqueue(new Uint8Array(data, slice.from, slice.to - slice.from));
       },
       cancel() {
