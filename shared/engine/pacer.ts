@@ -17,11 +17,8 @@ import { BLOCK_SIZE } from '../wire';
 import type { UploadQueue } from './upload-queue';
 import type { PieceRank, Waiting } from './waiting-requests';
 
-/** What the transport may hold, in time at our measured upload rate (at least one block). A block handed to the
- * transport waits behind all of it and no cancel reaches it: a player's urgent piece waited ~260 ms behind 250 ms of
- * it, ~40 ms behind 100 ms, and 256 MiB between two tabs moved as fast either way (bench/results/2026-11-24-transfer-
- * runs=3-pace*.json: 20.7 s against 21.0 s, mean of three). */
-export const PACE_WINDOW_MS = 100;
+/** What the transport may hold, in time at our measured upload rate (at least one block). */
+export const PACE_WINDOW_MS = 250;
 /** No `upload-queue` report for this long: pacing is off until the next one. */
 export const PACE_SILENCE_MS = 5_000;
 
