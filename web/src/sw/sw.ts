@@ -14,7 +14,7 @@ import { readFilePiece } from './piece-file-read';
 import { subtleSha1 } from '../lib/hash';
 import { FilePieceStorage, isSharedFileRefs } from '../worker/shared-files';
 import { isPrivateRecordPart, PrivateFiles } from '../lib/private-files';
-import { FRESH_PIECES_CHANNEL, FreshPieces } from './fresh-pieces';
+import { FRESH_PIECES_CHANNEL, FreshPieces } from '../lib/fresh-pieces';
 
 /** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
 interface ServiceWorkerScope {

@@ -19,9 +19,9 @@ import { OpfsDirectory, syncHandlesAvailable } from './opfs-directory';
 import { PeerChannels, type HeldChannel } from './peer-channels';
 import type { SyncFileDirectory } from './sync-file';
 import { SendBatcher } from './send-batcher';
-import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../sw/fresh-pieces';
+import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/fresh-pieces';
 
-/** Verified pieces a stream waits for go to the service worker on this channel (see sw/fresh-pieces.ts). */
+/** Verified pieces a stream waits for go to the service worker on this channel (see lib/fresh-pieces.ts). */
 const freshPieces = new BroadcastChannel(FRESH_PIECES_CHANNEL);
 
 /** Engine timers (choke rounds, timeouts) run on this tick; the torrent list is posted every other tick. */
