@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,5 +38,57 @@ describe('RunCache', () => {
     };
     expect(cache.memo('a', () => ({ n: 0 }))).toEqual({ n: 7 });
     expect(waits).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('RunCache stale claims', () => {
+  it('takes over a claim whose process is gone instead of waiting for ever', () => {
+    const dir = folder();
+    const killed = new RunCache(dir, 1, 60_000, () => true);
+    expect(killed.claim('a')).toBe(true);
+    // The claiming worker was killed: its pid no longer runs.
+    const cache = new RunCache(dir, 1, 60_000, () => false);
+    expect(cache.memo('a', () => ({ n: 3 }))).toEqual({ n: 3 });
+  });
+
+  it('takes over a claim older than the stale age even if its pid still runs', () => {
+    const dir = folder();
+    let clock = 1_000;
+    const now = () => clock;
+    new RunCache(dir, 1, 60_000, () => true, now).claim('a');
+    const cache = new RunCache(dir, 1, 60_000, () => true, now);
+    clock += 59_000;
+    expect(cache.releaseStale('a')).toBe(false);
+    clock += 2_000;
+    expect(cache.releaseStale('a')).toBe(true);
+    expect(cache.claim('a')).toBe(true);
+  });
+
+  it('keeps waiting on a fresh claim of a live process, and only one waiter takes a stale one over', () => {
+    const dir = folder();
+    new RunCache(dir, 1, 60_000, () => true).claim('a');
+    expect(new RunCache(dir, 1, 60_000, () => true).releaseStale('a')).toBe(false);
+    const first = new RunCache(dir, 1, 60_000, () => false);
+    const second = new RunCache(dir, 1, 60_000, () => false);
+    expect(first.releaseStale('a')).toBe(true);
+    expect(first.claim('a')).toBe(true);
+    // The new claim is this (live) process's own: the second waiter must not remove it.
+    const liveCheck = new RunCache(dir, 1, 60_000, (pid) => pid === process.pid);
+    expect(liveCheck.releaseStale('a')).toBe(false);
+    expect(second.claim('a')).toBe(false);
+  });
+
+  it('judges an old claim without a record (an older version, or a torn write) by its file age', () => {
+    const dir = folder();
+    const cache = new RunCache(
+      dir,
+      1,
+      60_000,
+      () => true,
+      () => Date.now() + 120_000,
+    );
+    writeFileSync(join(dir, `${createHash('sha1').update('a').digest('hex')}.claim`), '');
+    expect(cache.releaseStale('a')).toBe(true);
+    expect(new RunCache(dir, 1, 60_000, () => true).releaseStale('a')).toBe(false);
   });
 });
