@@ -2,8 +2,9 @@
 // bundle with its service worker and `client.createServer`) on the same files and seeder limits, in the same run.
 // The video: 60 s at 12 Mbit/s, as ffmpeg muxes a WebM by default (cues at the end), and the same streams in an MP4
 // with its `moov` at the end and in a fragmented MP4 (a `moof` per keyframe, every second). For each client and file,
-// three sessions (a fresh seeder and leecher each):
-// - seeder without a limit: Play to the first frame, then a seek to 80 % to playing;
+// sessions of a fresh seeder and leecher each:
+// - seeder without a limit: Play to the first frame, then a seek to 80 % to playing (three sessions of each client,
+//   in turns, for the WebM and the moov-at-end MP4, the figures their medians; `--sessions=N`);
 // - seeder at 2.4 times the bitrate: Play to the first frame, then the longest stall in the first 30 s of playback;
 // - seeder at 2.4 times the bitrate: Play to the first frame, then a seek to 80 % to playing.
 // `--tiny`: 10 s at 2 Mbit/s, a smoke run of the script; `--limited`: the sessions at 2.4 times the bitrate only;
@@ -19,6 +20,7 @@ import type { RunningServer } from '../../signal-tracker/src/server';
 import { persistentTab, type Tab } from '../lib/app';
 import { atMost, failedFigure, figure, limitFigure, type BenchContext, type Figure } from '../lib/figure';
 import { download, openApp, share } from './app-steps';
+import { STREAM_WISHES_CHANNEL } from '../../web/src/lib/stream-wishes';
 import {
   bundleServer,
   openBundle,
@@ -186,16 +188,18 @@ async function logReads(page: Page): Promise<(log: (message: string) => void, fr
   await page.exposeFunction('benchWant', (pieces: number[], seek: boolean) =>
     note(`want ${pieces[0]}..${pieces[pieces.length - 1]}${seek ? ' seek' : ''}`),
   );
-  await page.evaluate(() =>
-    navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
+  // The service worker tells the engine worker on a BroadcastChannel (web/src/lib/stream-wishes.ts); the page hears
+  // it too.
+  await page.evaluate((channel) => {
+    new BroadcastChannel(channel).onmessage = (event: MessageEvent) => {
       const data = event.data as { type?: string; pieces?: number[]; seek?: boolean };
       if (data?.type === 'want-pieces')
         (window as unknown as { benchWant(p: number[], s: boolean): void }).benchWant(
           data.pieces ?? [],
           data.seek === true,
         );
-    }),
-  );
+    };
+  }, STREAM_WISHES_CHANNEL);
   return (log, from) => {
     for (const { at, what } of events) log(`    ${((at - from) / 1000).toFixed(3)} s ${what}`);
   };
@@ -336,11 +340,52 @@ function rivalFigure(name: string, ourRun: Outcome, rival: Outcome, key: keyof S
   );
 }
 
-/** The figures of one file: six sessions (three each for our app and WebTorrent). */
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Each time of the sessions that ran, its median; the first error when a session failed (a failure of ours is never
+ * hidden by the others). */
+export function medianSession(outcomes: Outcome[]): Outcome {
+  const failed = outcomes.find((outcome): outcome is Error => outcome instanceof Error);
+  if (failed || outcomes.length === 0) return failed ?? new Error('no session ran');
+  const ran = outcomes as Session[];
+  const of = (key: keyof Session) => {
+    const values = ran.map((session) => session[key]).filter((value) => value !== undefined);
+    return values.length === ran.length ? median(values) : undefined;
+  };
+  const session: Session = { firstFrameMs: of('firstFrameMs')! };
+  const stall = of('longestStallMs');
+  const seek = of('seekMs');
+  if (stall !== undefined) session.longestStallMs = stall;
+  if (seek !== undefined) session.seekMs = seek;
+  return session;
+}
+
+/** The sessions without a limit: `count` of each client, taken in turns (ours, WebTorrent, ours, …) so that a
+ * change in the machine's load falls on both; each figure is the median of its client's sessions. A single session's
+ * first frame moves by 0.1 to 0.5 s from run to run here, as much as the difference measured. */
+async function freeSessions(
+  run: (client: 'ours' | 'WebTorrent', limit: number, mode: Mode) => Promise<Outcome>,
+  count: number,
+): Promise<{ ours: Outcome; rival: Outcome }> {
+  const ours: Outcome[] = [];
+  const rival: Outcome[] = [];
+  for (let i = 0; i < count; i++) {
+    ours.push(await run('ours', 0, 'seek'));
+    rival.push(await run('WebTorrent', 0, 'seek'));
+  }
+  return { ours: medianSession(ours), rival: medianSession(rival) };
+}
+
+/** The figures of one file: the sessions without a limit (`file.sessions` of each client) and two with the seeder
+ * at LIMIT_RATIO, for our app and for WebTorrent. */
 async function fileFigures(
   context: BenchContext,
   server: RunningServer,
-  file: { path: string; name: string; label: string; bytesPerSecond: number },
+  file: { path: string; name: string; label: string; bytesPerSecond: number; sessions: number },
 ): Promise<Figure[]> {
   const limitKiB = Math.round((LIMIT_RATIO * file.bytesPerSecond) / 1024);
   const run = (client: 'ours' | 'WebTorrent', limit: number, mode: Mode) =>
@@ -361,9 +406,7 @@ async function fileFigures(
     );
   // `--limited`: only the sessions with the seeder at LIMIT_RATIO (the figures without a limit are left out).
   const limitedOnly = context.flags.has('--limited');
-  const free = limitedOnly
-    ? undefined
-    : { ours: await run('ours', 0, 'seek'), rival: await run('WebTorrent', 0, 'seek') };
+  const free = limitedOnly ? undefined : await freeSessions(run, file.sessions);
   const freeFigures = free && [
     secondsFigure(
       `${file.label}: Play to first frame, seeder without a limit`,
@@ -431,6 +474,15 @@ async function fileFigures(
   return [...freeFigures.slice(0, 2), ...limited.slice(0, 2), ...freeFigures.slice(2), ...limited.slice(2)];
 }
 
+/** Sessions of each client without a limit, for the WebM and the moov-at-end MP4 (`--sessions=N`). */
+export const FREE_SESSIONS = 3;
+
+function sessionCount(context: BenchContext): number {
+  const flag = [...context.flags].find((f) => f.startsWith('--sessions='));
+  const count = flag ? Number(flag.slice('--sessions='.length)) : FREE_SESSIONS;
+  return Number.isInteger(count) && count >= 1 ? count : FREE_SESSIONS;
+}
+
 /** The bench's video: 60 s at 12 Mbit/s (--tiny: 10 s at 2 Mbit/s). */
 export function videoSize(context: BenchContext): { duration: number; bitrate: number } {
   const tiny = context.flags.has('--tiny');
@@ -466,7 +518,10 @@ export async function playbackFigures(context: BenchContext, server: RunningServ
     for (const [path, label] of context.flags.has('--fmp4') ? files.slice(2) : files) {
       const name = path.split('/').pop()!;
       const bytesPerSecond = statSync(path).size / duration;
-      figures.push(...(await fileFigures(context, server, { path, name, label, bytesPerSecond })));
+      // The WebM's and the moov-at-end MP4's first frames are compared with WebTorrent's over several sessions each;
+      // the fragmented MP4's (over 10 s for both) over one.
+      const sessions = path === fmp4 || context.flags.has('--tiny') ? 1 : sessionCount(context);
+      figures.push(...(await fileFigures(context, server, { path, name, label, bytesPerSecond, sessions })));
     }
     return figures;
   } finally {

@@ -254,19 +254,13 @@ export class EngineLink {
   }
 
   /**
-   * Registers the service worker that streams files from the pieces, and relays its wishes (pieces a player or a
-   * save waits for) to the engine. Without one (an old browser, a private window), saves build a Blob as before.
+   * Registers the service worker that streams files from the pieces (it tells the engine worker what its streams
+   * wait for itself, lib/stream-wishes.ts). Without one (an old browser, a private window), saves build a Blob as
+   * before.
    */
   private async startStreams(): Promise<void> {
     const container = navigator.serviceWorker;
     if (!container) return;
-    container.addEventListener('message', (event: MessageEvent) => {
-      const data = event.data as { type?: string; infoHashHex?: unknown; pieces?: unknown; seek?: unknown };
-      if (data?.type !== 'want-pieces' || typeof data.infoHashHex !== 'string' || !Array.isArray(data.pieces))
-        return;
-      const pieces = data.pieces.filter((n): n is number => Number.isInteger(n)).slice(0, 64);
-      this.bridge?.wantPieces(data.infoHashHex, pieces, data.seek === true);
-    });
     const controlled = () => (this.streams = container.controller !== null);
     container.addEventListener('controllerchange', controlled);
     try {

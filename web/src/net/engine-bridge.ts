@@ -228,11 +228,6 @@ export class EngineBridge {
     });
   }
 
-  /** A stream of the service worker needs these pieces first. */
-  wantPieces(infoHashHex: string, pieces: number[], seek: boolean): void {
-    this.worker.postMessage({ type: 'want-pieces', infoHashHex, pieces, seek });
-  }
-
   /** The page is going away: `stopped` to every tracker, close the connections, tell the worker. */
   shutdown(): void {
     if (this.closed) return;

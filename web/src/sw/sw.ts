@@ -1,7 +1,7 @@
 // The service worker: serves /files/<info hash>/<file index>/<name> from the torrent's verified pieces (shared
 // with the engine worker by the origin: its origin-private piece file, or IndexedDB), streaming, with HTTP ranges,
 // so a file saves at flat memory and a video plays while it downloads. Missing pieces are asked of the engine
-// through the page.
+// worker straight, on a BroadcastChannel (lib/stream-wishes.ts).
 import { sha256Sync } from '../../../shared/sha256';
 import { storedInfo } from '../../../shared/v2-pieces';
 import { fromHex } from '../../../shared/hex';
@@ -15,6 +15,7 @@ import { subtleSha1 } from '../lib/hash';
 import { FilePieceStorage, isSharedFileRefs } from '../worker/shared-files';
 import { isPrivateRecordPart, PrivateFiles } from '../lib/private-files';
 import { FRESH_PIECES_CHANNEL, FreshPieces } from '../lib/fresh-pieces';
+import { STREAM_WISHES_CHANNEL, type StreamWish } from '../lib/stream-wishes';
 
 /** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
 interface ServiceWorkerScope {
@@ -22,7 +23,6 @@ interface ServiceWorkerScope {
   skipWaiting(): Promise<void>;
   clients: {
     claim(): Promise<void>;
-    matchAll(options: { type: 'window' }): Promise<Array<{ postMessage(message: unknown): void }>>;
   };
   addEventListener(type: 'install', listener: () => void): void;
   addEventListener(
@@ -44,6 +44,8 @@ let store: IdbStore | undefined;
 /** Pieces a stream waits for, as the engine verifies them (before they are stored): see fresh-pieces.ts. */
 const fresh = new FreshPieces();
 new BroadcastChannel(FRESH_PIECES_CHANNEL).onmessage = (event: MessageEvent) => fresh.add(event.data);
+/** The engine worker hears what a stream waits for here. */
+const wishes = new BroadcastChannel(STREAM_WISHES_CHANNEL);
 /** The newest stream of each file: only it may ask for pieces (a player that seeks leaves its old request reading). */
 const newestStream = new Map<string, number>();
 let streamCount = 0;
@@ -167,10 +169,8 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
     want(indices, seek) {
       // An older stream of the same file (the request a seek left behind) waits without steering the engine.
       if (newestStream.get(key) !== stream) return;
-      void scope.clients.matchAll({ type: 'window' }).then((clients) => {
-        for (const client of clients)
-          client.postMessage({ type: 'want-pieces', infoHashHex, pieces: indices, seek });
-      });
+      const wish: StreamWish = { type: 'want-pieces', infoHashHex, pieces: indices, seek };
+      wishes.postMessage(wish);
     },
     pause: () => fresh.pause(POLL_MS),
   };

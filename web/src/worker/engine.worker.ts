@@ -20,6 +20,7 @@ import { PeerChannels, type HeldChannel } from './peer-channels';
 import type { SyncFileDirectory } from './sync-file';
 import { SendBatcher } from './send-batcher';
 import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/fresh-pieces';
+import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/stream-wishes';
 
 /** Verified pieces a stream waits for go to the service worker on this channel (see lib/fresh-pieces.ts). */
 const freshPieces = new BroadcastChannel(FRESH_PIECES_CHANNEL);
@@ -104,6 +105,11 @@ function dispatch(message: MainToWorker): void {
 }
 
 self.addEventListener('message', (event: MessageEvent<MainToWorker>) => dispatch(event.data));
+// What the service worker's streams wait for comes straight from it (lib/stream-wishes.ts), checked first.
+new BroadcastChannel(STREAM_WISHES_CHANNEL).onmessage = (event: MessageEvent) => {
+  const wish = streamWish(event.data);
+  if (wish) dispatch(wish);
+};
 
 void (async () => {
   const store = await openStore();
