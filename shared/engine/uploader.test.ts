@@ -124,3 +124,30 @@ describe('the paced serve order within a piece (issue 24)', () => {
     ]);
   });
 });
+
+describe('the paced window of a fresh seed (issue 24)', () => {
+  it('widens as the transport reports its blocks gone, before any tick measures the capacity', () => {
+    const info = { pieceLength: 4 * BLOCK_SIZE, pieceCount: 64, length: 64 * 4 * BLOCK_SIZE } as TorrentInfo;
+    const { uploader, peers, reads, pending, ask } = pacedSeeder(info, ['a']);
+    // Paced from the start: the adapter reports before the first request.
+    uploader.onUploadQueue(0, 0);
+    ask(
+      peers[0],
+      Array.from({ length: 64 }, (_, i) => i),
+    );
+    expect(reads).toHaveLength(1);
+    // The transport sends what it is given and says so every 10 ms, as the browser's report does (no tick runs).
+    const readsPerReport: number[] = [];
+    for (let now = 10; now <= 300; now += 10) {
+      for (const { peer, index, begin } of pending.splice(0))
+        uploader.onReadDone(peer, index, begin, new Uint8Array(BLOCK_SIZE), now);
+      const before = reads.length;
+      uploader.onUploadQueue(0, now);
+      readsPerReport.push(reads.length - before);
+    }
+    // One block at a time at first (the capacity is unknown), then the window follows the measured upload: within
+    // 150 ms a report lets a peer's whole read slots through (before, one block a report until a tick).
+    expect(readsPerReport[0]).toBe(1);
+    expect(Math.max(...readsPerReport.slice(0, 15))).toBe(READS_PER_PEER);
+  });
+});

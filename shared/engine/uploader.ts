@@ -25,6 +25,8 @@ export const MAX_REQUEST_LENGTH = BLOCK_SIZE;
  * them, and 16 blocks are seconds of sending under a small upload limit. */
 export const READ_AHEAD_MS = 500;
 export const MIN_READS = 2;
+/** The upload capacity is looked at again on a transport report at most this often (ms); ticks look too. */
+export const CAPACITY_OBSERVE_MS = 20;
 
 /** Reads one peer may have outstanding at our measured upload rate to it (unknown or fast: READS_PER_PEER). */
 export function readsFor(rateBytesPerSec: number): number {
@@ -64,6 +66,7 @@ export class Uploader {
   /** How the pacer ranks a piece: times sent, then copies among our peers. */
   protected readonly rank: PieceRank;
   private wasPaced = false;
+  private capacityObservedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly info: TorrentInfo,
@@ -139,10 +142,19 @@ export class Uploader {
     for (const request of peer.upload.take(now, readsFor(peer.up.rate(now)))) this.ports.read(peer, request);
   }
 
-  /** The transport holds `bytes` of ours that have not left (the `upload-queue` event): pacing is on. */
+  /** The transport holds `bytes` of ours that have not left (the `upload-queue` event): pacing is on. The capacity
+   * follows the upload between ticks too (at most every CAPACITY_OBSERVE_MS): while it is unmeasured the window is one
+   * block, one block per report is all that goes, and waiting for the next tick to measure that held a fresh seed's
+   * upload (and a player's first frame) back for up to half a second. */
   onUploadQueue(bytes: number, now: number): void {
     this.pacer.report(bytes, now);
+    if (!(now - this.capacityObservedAt < CAPACITY_OBSERVE_MS)) this.observeCapacity(now);
     if (this.pacer.paced(now)) this.pumpPaced(now);
+  }
+
+  private observeCapacity(now: number): void {
+    this.capacity.observe(this.meter.rate(now), now);
+    this.capacityObservedAt = now;
   }
 
   /** Paced: while the transport has room, reads the best waiting request of any unchoked peer (pacer.ts). */
@@ -179,7 +191,7 @@ export class Uploader {
   /** Capped peers' queues wait for their budget: the clock lets them through. The upload split is set first. */
   tick(peers: Iterable<PeerState>, now: number): void {
     const all = [...peers];
-    this.capacity.observe(this.meter.rate(now), now);
+    this.observeCapacity(now);
     splitUpload(all, this.capacity.estimate, now);
     if (this.pacer.paced(now)) return this.pumpPaced(now);
     // Pacing just went silent: every queue is read as before.
