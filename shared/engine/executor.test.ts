@@ -132,4 +132,22 @@ describe('execute', () => {
     execute([{ type: 'hash', id: 6, data, algorithm: 'sha256-blocks' }], ports, (e) => events.push(e));
     expect(calls.filter((c) => c[0] === 'error')).toEqual([['error', 'hashing failed: no SHA-256 here']]);
   });
+
+  it('answers a retract with block-retracted only when the port dropped the block; without the port, nothing', () => {
+    const { ports } = recordingPorts();
+    const events: EngineEvent[] = [];
+    const retract = (index: number) => ({
+      type: 'retract' as const,
+      peer: 'p',
+      index,
+      begin: 0,
+      length: 16384,
+    });
+    execute([retract(1), retract(2)], { ...ports, retract: (_peer, index) => index === 2 }, (e) =>
+      events.push(e),
+    );
+    expect(events).toEqual([{ type: 'block-retracted', peer: 'p', index: 2, begin: 0, length: 16384 }]);
+    execute([retract(3)], ports, (e) => events.push(e));
+    expect(events).toHaveLength(1);
+  });
 });

@@ -23,6 +23,9 @@ export interface EnginePorts {
   store(index: number, data: Uint8Array, reply: Reply<void>): void;
   /** Reads a block of a stored piece; answered by `read-done` or `read-failed`. */
   read(peer: PeerKey, index: number, begin: number, length: number, reply: Reply<Uint8Array>): void;
+  /** Drops a block queued for the peer that has not left yet; true if it was dropped (see the `retract` action).
+   * Without it nothing is retracted. */
+  retract?(peer: PeerKey, index: number, begin: number, length: number): boolean;
   announce(event: AnnounceEvent | undefined): void;
   wantPeers(count: number): void;
   metadata(info: TorrentInfo): void;
@@ -100,6 +103,12 @@ export function executeAction(
         (data) => emit({ type: 'read-done', peer, index, begin, data }),
         (reason) => emit({ type: 'read-failed', peer, index, begin, reason }),
       );
+    }
+    case 'retract': {
+      const { peer, index, begin, length } = action;
+      if (ports.retract?.(peer, index, begin, length))
+        emit({ type: 'block-retracted', peer, index, begin, length });
+      return;
     }
     case 'announce':
       return ports.announce(action.event);

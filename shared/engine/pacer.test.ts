@@ -162,6 +162,7 @@ describe('the incremental serve order', () => {
         w.reads.push(`${peer.key}:${request.index}:${request.begin}`);
         w.pending.push({ peer, index: request.index, begin: request.begin });
       },
+      retract: () => {},
       serving: () => true,
     };
     w.uploader = new make(info, Bitfield.full(PIECES), ports);

@@ -40,8 +40,10 @@ const WRITERS: Record<string, Record<string, string[]>> = {
     take: ['downloader.ts'],
   },
   upload: {
-    setBacklogged: ['session.ts'],
+    setBacklogged: ['uploader.ts'],
     sent: ['uploader.ts'],
+    takeSent: ['uploader.ts'],
+    unsent: ['uploader.ts'],
     enqueue: ['uploader.ts'],
     take: ['uploader.ts'],
     takeWaiting: ['uploader.ts'],

@@ -29,7 +29,7 @@ import type {
   SessionState,
   SessionStats,
 } from './types';
-import { Uploader } from './uploader';
+import { peerBacklog, Uploader } from './uploader';
 import { sessionStatsOf } from './peer-stats';
 import { isTreeOnly } from '../v2-pieces';
 import { V2Join, checkInfo } from './v2-join';
@@ -209,14 +209,9 @@ export class TorrentSession implements Session {
       case 'peer-closed':
         this.connections.closed(event.peer);
         break;
-      case 'peer-backlog': {
-        const peer = this.peers.get(event.peer);
-        if (!peer) break;
-        // No new block reads while its transport is backlogged; once drained, its queue is read again.
-        peer.upload.setBacklogged(event.backlogged);
-        if (!event.backlogged) this.uploader?.pump(peer, now);
+      case 'peer-backlog':
+        peerBacklog(this.peers.get(event.peer), event.backlogged, this.uploader, now);
         break;
-      }
       case 'upload-queue':
         this.chokes.spreadChanged(this.uploader?.pacer.paced(now) !== true);
         this.uploader?.onUploadQueue(event.bytes, now);
@@ -258,6 +253,9 @@ export class TorrentSession implements Session {
           });
         break;
       }
+      case 'block-retracted':
+        this.uploader?.onRetracted(this.peers.get(event.peer), event);
+        break;
       case 'read-failed': {
         if (this.hashes?.blocks?.readFailed(event.peer, event.index, event.begin)) break;
         const peer = this.peers.get(event.peer);
@@ -405,6 +403,8 @@ export class TorrentSession implements Session {
       copiesEpoch: () => downloader.copiesEpoch,
       peerPieces: (peer) => downloader.peerPieces(peer.key),
       read: (peer, request: BlockRequest) => this.out.push({ type: 'read', peer: peer.key, ...request }),
+      retract: (peer, request: BlockRequest) =>
+        this.out.push({ type: 'retract', peer: peer.key, ...request }),
       serving: () => this.state !== 'paused',
     });
     if (this.state !== 'paused' && this.state !== 'error') this.state = this.activeState(downloader);

@@ -152,6 +152,8 @@ export type EngineEvent =
   /** Result of a `read` action. */
   | { type: 'read-done'; peer: PeerKey; index: number; begin: number; data: Uint8Array }
   | { type: 'read-failed'; peer: PeerKey; index: number; begin: number; reason: string }
+  /** Result of a `retract` action: the block had not left, and will not be sent. */
+  | { type: 'block-retracted'; peer: PeerKey; index: number; begin: number; length: number }
   /** Time passed; the session runs its timers (choke rounds, timeouts, keep-alives). */
   | { type: 'tick' }
   | { type: 'pause' }
@@ -170,6 +172,9 @@ export type EngineAction =
   | { type: 'store'; index: number; data: Uint8Array }
   /** Read a block of a stored piece to serve a peer; answer with `read-done` or `read-failed`. */
   | { type: 'read'; peer: PeerKey; index: number; begin: number; length: number }
+  /** The peer cancelled a block we handed to its transport already: drop it if it has not left yet, and answer with
+   * `block-retracted` if it was dropped (nothing otherwise; an adapter that cannot reach its queue ignores this). */
+  | { type: 'retract'; peer: PeerKey; index: number; begin: number; length: number }
   | { type: 'announce'; event?: AnnounceEvent }
   /** Fewer connections than the target: the adapter should find this many more peers. */
   | { type: 'want-peers'; count: number }

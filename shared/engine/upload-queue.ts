@@ -14,6 +14,10 @@ export const READS_PER_PEER = 16;
 /** Pieces begun and not finished that a peer's ranking remembers (a peer that cancels the rest of a piece leaves it
  * begun: the oldest are forgotten). */
 export const STARTED_PIECES = OUR_REQQ;
+/** Blocks sent that a peer's cancel may still retract from the transport: about what the transport holds for one
+ * peer (the browser's writer backlogs at 1 MiB, 64 blocks; its channel buffer 256 KiB more), with room. A peer's
+ * cancels can ask for at most these, each once (a stranger's flood of cancels costs a set lookup each). */
+export const RECENT_SENT = 128;
 const key = (index: number, begin: number): string => `${index}:${begin}`;
 
 export class UploadQueue {
@@ -30,6 +34,9 @@ export class UploadQueue {
   readonly up = new RateMeter();
   /** Over 20 s, for the choker (see CHOKE_RATE_WINDOW_MS). */
   readonly upSlow = new RateMeter(CHOKE_RATE_WINDOW_MS);
+  /** Blocks sent to this peer lately (`index:begin`, oldest first, RECENT_SENT at most): a cancel of one of them may
+   * still reach it in the transport (`retract`), once. */
+  private readonly recentSent = new Set<string>();
   /** Pieces whose first block went to this peer and whose last has not, oldest first. */
   private readonly started = new Set<number>();
   /** The pacer's ranking as this peer's requests see it (`ranked`), for the ranking it was made from. */
@@ -54,11 +61,25 @@ export class UploadQueue {
     return this._uploaded;
   }
 
-  /** A block of `bytes` was sent to it. */
-  sent(bytes: number, now: number): void {
+  /** A block of `bytes` was sent to it (at `index`, `begin`: a cancel may retract it from the transport). */
+  sent(bytes: number, now: number, index?: number, begin?: number): void {
     this._uploaded += bytes;
     this.up.add(bytes, now);
     this.upSlow.add(bytes, now);
+    if (index === undefined || begin === undefined) return;
+    const { recentSent } = this;
+    recentSent.add(key(index, begin));
+    if (recentSent.size > RECENT_SENT) recentSent.delete(recentSent.values().next().value!);
+  }
+
+  /** A cancel for a block sent lately: true the first time (the transport may still hold it), then false. */
+  takeSent(index: number, begin: number): boolean {
+    return this.recentSent.delete(key(index, begin));
+  }
+
+  /** A block sent was dropped before it left (`block-retracted`): it no longer counts as uploaded. */
+  unsent(bytes: number): void {
+    this._uploaded = Math.max(0, this._uploaded - bytes);
   }
 
   /** A block of piece `index` went to the peer: the piece's first (`begin` 0) begins it, its last (`last`) ends it. */

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TorrentInfo } from '../metainfo';
-import { BLOCK_SIZE } from '../wire';
+import { BLOCK_SIZE, reservedBytes } from '../wire';
+import { acceptHandshake } from './peer-wire';
 import { PeerState } from './peer';
 import { pacedSeeder } from './testing/paced-seeder';
 import {
   MIN_READS,
   READ_AHEAD_MS,
   READS_PER_PEER,
+  RECENT_SENT,
   readsFor,
   SPLIT_HEADROOM,
   splitUpload,
@@ -149,5 +151,52 @@ describe('the paced window of a fresh seed (issue 24)', () => {
     // 150 ms a report lets a peer's whole read slots through (before, one block a report until a tick).
     expect(readsPerReport[0]).toBe(1);
     expect(Math.max(...readsPerReport.slice(0, 15))).toBe(READS_PER_PEER);
+  });
+});
+
+describe('a cancel of a block already handed to the transport (issue 24)', () => {
+  const info = { pieceLength: 4 * BLOCK_SIZE, pieceCount: 300, length: 300 * 4 * BLOCK_SIZE } as TorrentInfo;
+
+  /** A seed that has read and sent every block `peer a` asked for. */
+  function sentAll(pieces: number[]) {
+    const seed = pacedSeeder(info, ['a']);
+    seed.ask(seed.peers[0], pieces);
+    while (seed.pending.length > 0) seed.finish();
+    return seed;
+  }
+
+  it('asks the transport to drop it, once; a block never sent is not asked for', () => {
+    const { uploader, peers, retracts } = sentAll([5]);
+    const cancel = (index: number, begin: number) =>
+      uploader.onCancel(peers[0], { index, begin, length: BLOCK_SIZE }, 0);
+    cancel(5, BLOCK_SIZE);
+    cancel(5, BLOCK_SIZE);
+    cancel(6, 0);
+    expect(retracts).toEqual(['a:5:1']);
+  });
+
+  it('counts a dropped block as not uploaded, and tells a fast peer it will not come', () => {
+    const { uploader, peers, sent } = sentAll([5]);
+    acceptHandshake(
+      peers[0],
+      { infoHash: new Uint8Array(20), peerId: new Uint8Array(20), reserved: reservedBytes({ fast: true }) },
+      'a',
+    );
+    const before = { total: uploader.uploadedBytes, peer: peers[0].upload.uploaded };
+    uploader.onCancel(peers[0], { index: 5, begin: 0, length: BLOCK_SIZE }, 0);
+    uploader.onRetracted(peers[0], { index: 5, begin: 0, length: BLOCK_SIZE });
+    expect(uploader.uploadedBytes).toBe(before.total - BLOCK_SIZE);
+    expect(peers[0].upload.uploaded).toBe(before.peer - BLOCK_SIZE);
+    expect(sent.at(-1)).toEqual({ peer: 'a', type: 'reject-request' });
+  });
+
+  it('remembers the last RECENT_SENT blocks only: a stranger cannot make it scan the transport without bound', () => {
+    const pieces = Array.from({ length: RECENT_SENT / 4 + 8 }, (_, i) => i);
+    const { uploader, peers, retracts } = sentAll(pieces);
+    for (const index of pieces)
+      for (let begin = 0; begin < info.pieceLength; begin += BLOCK_SIZE)
+        uploader.onCancel(peers[0], { index, begin, length: BLOCK_SIZE }, 0);
+    expect(retracts).toHaveLength(RECENT_SENT);
+    expect(retracts[0]).toBe('a:8:0');
   });
 });

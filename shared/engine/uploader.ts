@@ -15,7 +15,7 @@ import { RateMeter } from './rate';
 import { READS_PER_PEER } from './upload-queue';
 import type { PieceRank } from './waiting-requests';
 
-export { OUR_REQQ, READS_PER_PEER, UploadQueue } from './upload-queue';
+export { OUR_REQQ, READS_PER_PEER, RECENT_SENT, UploadQueue } from './upload-queue';
 
 /** Requests longer than this are refused (a reject for a fast peer): every client asks 16 KiB blocks, and a peer's
  * queue then holds at most OUR_REQQ × 16 KiB = 4 MiB of requested bytes. */
@@ -47,6 +47,9 @@ export interface UploaderPorts {
   copiesEpoch(): number;
   /** How many pieces the peer has. */
   peerPieces(peer: PeerState): number;
+  /** A block sent that the peer cancelled: drop it from the transport if it has not left; `onRetracted` follows if
+   * it was dropped. */
+  retract(peer: PeerState, request: BlockRequest): void;
   /** Read a block from storage; the answer comes back as `onReadDone` or `onReadFailed`. */
   read(peer: PeerState, request: BlockRequest): void;
   /** Does the session serve now (not paused)? */
@@ -106,12 +109,28 @@ export class Uploader {
   }
 
   /** A cancel: the request is dropped if it was not sent yet, and a fast peer is told so (BEP 6: every request gets
-   * one answer, its block or a reject, so the peer knows no block of it is still on its way). */
+   * one answer, its block or a reject, so the peer knows no block of it is still on its way). A block sent lately
+   * may still wait in the transport, where the paced window holds up to a quarter second of our upload: the adapter
+   * is asked to drop it (a player's cancel for the piece it blocks on would otherwise wait behind it). */
   onCancel(peer: PeerState, request: BlockRequest, now: number): void {
     const taken = peer.upload.cancel(request.index, request.begin);
-    if (!taken) return;
+    if (!taken) {
+      if (peer.upload.takeSent(request.index, request.begin)) this.ports.retract(peer, request);
+      return;
+    }
     reject(peer, taken.request, this.ports);
     if (taken.reading) this.pump(peer, now);
+  }
+
+  /** The adapter dropped a block sent before it left (a `retract`): it is not uploaded, and a fast peer is told it
+   * will not come. */
+  onRetracted(peer: PeerState | undefined, request: BlockRequest): void {
+    const { index, begin, length } = request;
+    if (!peer || !(index >= 0 && index < this.info.pieceCount) || !(length > 0)) return;
+    peer.upload.unsent(length);
+    this.uploadedBytes = Math.max(0, this.uploadedBytes - length);
+    if (begin === 0 && this.sentPieces[index] > 0) this.sentPieces[index]--;
+    reject(peer, request, this.ports);
   }
 
   onReadDone(peer: PeerState, index: number, begin: number, data: Uint8Array, now: number): void {
@@ -119,7 +138,7 @@ export class Uploader {
     if (!request) return; // cancelled, or the peer was choked meanwhile
     if (data.length === request.length && !peer.amChoking) {
       this.ports.send(peer, { type: 'piece', index, begin, block: data });
-      peer.upload.sent(data.length, now);
+      peer.upload.sent(data.length, now, index, begin);
       this.uploadedBytes += data.length;
       this.meter.add(data.length, now);
       this.pacer.sent(data.length);
@@ -201,6 +220,18 @@ export class Uploader {
       if ((unpaced || peer.upload.uploadCap !== undefined) && peer.upload.waiting > 0) this.pump(peer, now);
     }
   }
+}
+
+/** Its transport is backlogged: no new block reads for it until it drains, and then its queue is read again. */
+export function peerBacklog(
+  peer: PeerState | undefined,
+  backlogged: boolean,
+  uploader: Uploader | undefined,
+  now: number,
+): void {
+  if (!peer) return;
+  peer.upload.setBacklogged(backlogged);
+  if (!backlogged) uploader?.pump(peer, now);
 }
 
 /** A choke drops the peer's queue: its requests are discarded (it re-requests after an unchoke). A fast peer is told

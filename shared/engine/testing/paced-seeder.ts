@@ -9,6 +9,10 @@ import { Uploader } from '../uploader';
 
 export function pacedSeeder(info: TorrentInfo, keys: string[]) {
   const reads: string[] = [];
+  /** Blocks the uploader asked the transport to drop, as `peer:piece:block`. */
+  const retracts: string[] = [];
+  /** Messages sent, by peer key. */
+  const sent: Array<{ peer: string; type: string }> = [];
   const pending: Array<{ peer: PeerState; index: number; begin: number }> = [];
   const peers = keys.map((key, order) => {
     const peer = new PeerState(key, order, 0, new UploadQueue(undefined, 0));
@@ -16,7 +20,7 @@ export function pacedSeeder(info: TorrentInfo, keys: string[]) {
     return peer;
   });
   const uploader = new Uploader(info, Bitfield.full(info.pieceCount), {
-    send: () => {},
+    send: (peer, message) => sent.push({ peer: peer.key, type: message.type }),
     close: () => {},
     peers: () => peers,
     copies: () => 0,
@@ -26,6 +30,7 @@ export function pacedSeeder(info: TorrentInfo, keys: string[]) {
       reads.push(`${peer.key}:${request.index}:${request.begin / BLOCK_SIZE}`);
       pending.push({ peer, index: request.index, begin: request.begin });
     },
+    retract: (peer, request) => retracts.push(`${peer.key}:${request.index}:${request.begin / BLOCK_SIZE}`),
     serving: () => true,
   });
   /** `peer` asks for every block of each of `pieces`. */
@@ -40,5 +45,5 @@ export function pacedSeeder(info: TorrentInfo, keys: string[]) {
     uploader.onReadDone(peer, index, begin, new Uint8Array(BLOCK_SIZE), now);
     uploader.onUploadQueue(0, now);
   };
-  return { uploader, peers, reads, pending, ask, finish };
+  return { uploader, peers, reads, retracts, sent, pending, ask, finish };
 }

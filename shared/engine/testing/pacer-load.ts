@@ -65,6 +65,7 @@ export function runPacerLoad(make: typeof Uploader, load: PacerLoad, cpuMs: () =
       reads.push({ peer, index: request.index, begin: request.begin });
       order.push(`${peer.key}:${request.index}:${request.begin}`);
     },
+    retract: () => {},
     serving: () => true,
   };
   const uploader = new make(info, Bitfield.full(load.pieceCount), ports);

@@ -10,6 +10,7 @@ import {
   type ChannelLike,
 } from './channel-writer';
 import { POLL_MS, UploadQueueReport } from './upload-queue-report';
+import { encodeMessage } from '../../../shared/wire';
 
 class FakeChannel implements ChannelLike {
   bufferedAmount = 0;
@@ -164,6 +165,52 @@ describe('ChannelWriter', () => {
     for (const message of merged) expect(message.byteLength).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
     const all = merged.flatMap((m) => Array.from(m.filter((_, i) => i % 16_397 === 0)));
     expect(all).toEqual(small);
+  });
+
+  it('retracts a queued piece message by its block, never one already handed to the channel', () => {
+    const channel = new FakeChannel();
+    const writer = new ChannelWriter(channel, undefined, undefined, 100_000);
+    const piece = (index: number, begin: number, fill: number) => {
+      const message = encodeMessage({
+        type: 'piece',
+        index,
+        begin,
+        block: new Uint8Array(16_384).fill(fill),
+      });
+      return message.slice().buffer;
+    };
+    writer.write(piece(1, 0, 1));
+    writer.write(piece(1, 16_384, 2));
+    for (let i = 0; i < 8; i++) writer.write(piece(2, i * 16_384, 10 + i));
+    const sentBefore = channel.sent.length;
+    const queued = writer.queuedBytes;
+    // In the channel already: out of reach. Another block, or a length that differs: not there.
+    expect(writer.retract(1, 0, 16_384)).toBe(false);
+    expect(writer.retract(3, 0, 16_384)).toBe(false);
+    expect(writer.retract(2, 5 * 16_384, 1000)).toBe(false);
+    expect(writer.retract(2, 5 * 16_384, 16_384)).toBe(true);
+    expect(writer.retract(2, 5 * 16_384, 16_384)).toBe(false);
+    expect(writer.queuedBytes).toBe(queued - 16_397);
+    channel.drain();
+    channel.drain();
+    const fills = channel.sent
+      .slice(sentBefore)
+      .flatMap((m) => Array.from({ length: m.byteLength / 16_397 }, (_, k) => m[k * 16_397 + 13]));
+    // Seven messages went to the channel before its buffer passed the mark; blocks 5 to 7 of piece 2 queued.
+    expect(sentBefore).toBe(7);
+    expect(fills).toEqual([16, 17]);
+  });
+
+  it('does not retract a part of a larger write that looks like a piece message', () => {
+    const channel = new FakeChannel();
+    const writer = new ChannelWriter(channel, undefined, undefined, 100_000);
+    writer.write(bytes(150_000));
+    const block = encodeMessage({ type: 'piece', index: 4, begin: 0, block: new Uint8Array(16_384) });
+    // A message whose tail, past the channel's message limit, is a piece message's bytes.
+    const large = new Uint8Array(MAX_MESSAGE_BYTES + block.byteLength);
+    large.set(block, MAX_MESSAGE_BYTES);
+    writer.write(large.buffer);
+    expect(writer.retract(4, 0, 16_384)).toBe(false);
   });
 
   it('merges the writes of one burst when deferred, and sends them in order', () => {

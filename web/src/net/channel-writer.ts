@@ -82,8 +82,15 @@ export class RateLimiter {
   }
 }
 
+/** The wire id of BEP 3's `piece` message, and its header: length prefix, id, index, begin. */
+const PIECE_ID = 7;
+const PIECE_HEADER_BYTES = 13;
+
 export class ChannelWriter {
   private readonly queue: Array<Uint8Array<ArrayBuffer>> = [];
+  /** Queued chunks that are one whole written message (not a part of a larger write, nor a piece of a split front):
+   * only these may be retracted. */
+  private readonly whole = new WeakSet<Uint8Array>();
   private queued = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** What the pending timer waits for: room in the channel's buffer, or the upload limit. */
@@ -136,6 +143,7 @@ export class ChannelWriter {
     if (this.closed) return;
     for (let at = 0; at < data.byteLength; at += MAX_MESSAGE_BYTES) {
       const chunk = new Uint8Array(data, at, Math.min(MAX_MESSAGE_BYTES, data.byteLength - at));
+      if (chunk.byteLength === data.byteLength) this.whole.add(chunk);
       this.queue.push(chunk);
       this.queued += chunk.byteLength;
     }
@@ -155,6 +163,28 @@ export class ChannelWriter {
         this.pump();
       });
     }
+  }
+
+  /**
+   * Drops the `piece` message of that block if it is still in our queue (written whole, not handed to the channel
+   * yet): the peer cancelled it, and the blocks queued ahead of a player's urgent piece are what it waits behind.
+   * True if it was dropped. What the channel holds already is out of reach.
+   */
+  retract(index: number, begin: number, length: number): boolean {
+    const size = PIECE_HEADER_BYTES + length;
+    for (let i = 0; i < this.queue.length; i++) {
+      const chunk = this.queue[i];
+      if (chunk.byteLength !== size || !this.whole.has(chunk)) continue;
+      const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (view.getUint32(0) !== size - 4 || view.getUint8(4) !== PIECE_ID) continue;
+      if (view.getUint32(5) !== index || view.getUint32(9) !== begin) continue;
+      this.queue.splice(i, 1);
+      this.queued -= size;
+      this.reportBacklog();
+      this.report?.changed();
+      return true;
+    }
+    return false;
   }
 
   close(): void {

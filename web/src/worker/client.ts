@@ -61,6 +61,8 @@ export interface ClientOptions {
   pieceDirectory?: SyncFileDirectory;
   /** Gives the service worker a verified piece one of its streams waits for (see HostContext.pieceForStream). */
   pieceForStream?: HostContext['pieceForStream'];
+  /** Drops a queued block from a channel this worker writes (see HostContext.retract). */
+  retract?: HostContext['retract'];
 }
 
 /** What a handler knows of the message beside its request. */
@@ -141,6 +143,7 @@ export class Client {
       keep: new WeakSet(),
       milestone: () => this.publishSoon(),
       ...(options.pieceForStream ? { pieceForStream: options.pieceForStream } : {}),
+      ...(options.retract ? { retract: options.retract } : {}),
     };
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }

@@ -119,6 +119,8 @@ void (async () => {
     ...(pieceDirectory ? { pieceDirectory } : {}),
     post,
     createSession: (options) => new TorrentSession(options),
+    retract: (infoHashHex, peer, index, begin, length) =>
+      channels.retract(infoHashHex, peer, index, begin, length),
     pieceForStream: (infoHashHex, index, data) => {
       const message: FreshPieceMessage = { type: 'piece-verified', infoHashHex, index, data };
       freshPieces.postMessage(message);

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MainToWorker, WorkerToMain } from '../lib/protocol';
 import { BACKLOG_BYTES } from '../net/channel-writer';
+import { encodeMessage } from '../../../shared/wire';
 import { LOW_WATER_BYTES, MAX_EARLY_BYTES, PeerChannels, type HeldChannel } from './peer-channels';
 
 /** A data channel as the worker sees it after the transfer. */
@@ -131,6 +132,23 @@ describe('PeerChannels', () => {
     ).toBe(false);
     // One burst, one message, a task later.
     await vi.waitFor(() => expect(channel.sent.map((m) => Array.from(m))).toEqual([[1, 2, 3]]));
+  });
+
+  it("drops a queued piece message the engine retracts; another peer's, or one already sent, is not there", async () => {
+    const { channels } = setup();
+    const channel = new FakeChannel('open');
+    channels.adopt('ch1', channel);
+    channels.bind(T, 'c1', 'ch1');
+    const piece = (index: number) =>
+      encodeMessage({ type: 'piece', index, begin: 0, block: new Uint8Array(16_384).fill(index) }).slice()
+        .buffer;
+    channels.take({ type: 'send', infoHashHex: T, peer: 'c1', data: piece(1) });
+    channels.take({ type: 'send', infoHashHex: T, peer: 'c1', data: piece(2) });
+    expect(channels.retract(T, 'c2', 1, 0, 16_384)).toBe(false);
+    expect(channels.retract(T, 'c1', 1, 0, 16_384)).toBe(true);
+    await vi.waitFor(() => expect(channel.sent).toHaveLength(1));
+    expect(channel.sent[0][13]).toBe(2);
+    expect(channels.retract(T, 'c1', 2, 0, 16_384)).toBe(false);
   });
 
   it("closes the channel on the engine's close, and still lets the page close the connection", () => {

@@ -125,6 +125,12 @@ export class PeerChannels {
     return true;
   }
 
+  /** Drops a block's queued `piece` message to that peer, if its channel is held here and the message has not
+   * gone to the channel yet (the engine's `retract`). */
+  retract(infoHashHex: string, peer: string, index: number, begin: number, length: number): boolean {
+    return this.byPeer.get(peerKey(infoHashHex, peer))?.peer?.writer.retract(index, begin, length) ?? false;
+  }
+
   /** The page closed the connection. */
   closedByPage(id: string): void {
     const held = this.held.get(id);

@@ -65,6 +65,9 @@ export interface HostContext {
   /** A verified piece that a stream of the service worker waits for, given before it is stored (the bytes are the
    * piece's, not to be changed; the service worker gets a copy). */
   pieceForStream?: (infoHashHex: string, index: number, data: ArrayBuffer) => void;
+  /** Drops a block's `piece` message still queued for a peer whose channel this worker writes (the engine's
+   * `retract`); true if it was dropped. Absent, or false for a channel the page writes. */
+  retract?: (infoHashHex: string, peer: string, index: number, begin: number, length: number) => boolean;
 }
 
 /**
@@ -555,6 +558,8 @@ export class TorrentHost {
   /** The worker's side of the engine's actions (see shared/engine/executor.ts). */
   private ports(current: () => boolean): EnginePorts {
     return {
+      retract: (peer, index, begin, length) =>
+        this.peers.has(peer) && (this.ctx.retract?.(this.infoHashHex, peer, index, begin, length) ?? false),
       send: (peer, data) => {
         if (!this.peers.has(peer)) return;
         const buffer = this.transferable(data);
