@@ -40,7 +40,18 @@ const scope = self as unknown as ServiceWorkerScope;
  * starting waits for several pieces in turn, each up to this much after it was stored). */
 const POLL_MS = 50;
 
-let store: IdbStore | undefined;
+/** Opened as the service worker starts (idb-keyval opens the database when the store is made), not on a player's
+ * first request: that open took tens of milliseconds, and more on a busy machine, before the first piece was asked
+ * for. No IndexedDB (a private window): made on the first request, which then fails with the reason. */
+let store: IdbStore | undefined = openStore();
+
+function openStore(): IdbStore | undefined {
+  try {
+    return new IdbStore();
+  } catch {
+    return undefined;
+  }
+}
 /** Pieces a stream waits for, as the engine verifies them (before they are stored): see fresh-pieces.ts. */
 const fresh = new FreshPieces();
 new BroadcastChannel(FRESH_PIECES_CHANNEL).onmessage = (event: MessageEvent) => fresh.add(event.data);
