@@ -12,6 +12,7 @@ import { BLOCK_SIZE, encodeMessage } from '../wire';
 import type { BlockChecks } from './block-checks';
 import { ASKED_SLACK, type PeerState } from './peer';
 import type { BlockRequest } from './block-geometry';
+import { FirstPiece, type FirstPieceView } from './first-piece';
 import { PiecePicker } from './picker';
 import { isSnubbed, pipelineDepth } from './pipeline';
 import type { EngineConfig, FilePriority, PeerKey } from './types';
@@ -77,6 +78,8 @@ export class Downloader {
   private readonly suspects = new SuspectBlocks();
   /** Released requests are waiting to be handed out (see `flush`). */
   private refill = false;
+  /** While we hold no piece, one peer at a time is asked for it (first-piece.ts). */
+  private readonly firstPiece = new FirstPiece();
   /** The deadlines a player puts on pieces: the playback window and the pieces its streams wait for. */
   readonly streaming: Streaming;
 
@@ -372,14 +375,34 @@ export class Downloader {
       maxQueueMs: SLOW_PEER_QUEUE_MS,
     });
     const outstanding = this.wishlist.outstanding(peer.key);
-    if (outstanding >= depth) return;
-    const requests = this.wishlist.nextRequests(peer.key, depth - outstanding, now);
+    const allowed = this.firstPiece.depth(depth, this.firstPieceView(peer, outstanding), now);
+    if (outstanding >= allowed) return;
+    const requests = this.wishlist.nextRequests(peer.key, allowed - outstanding, now);
     if (requests.length === 0) return;
+    if (outstanding === 0) this.firstPiece.newSource(now);
     // The snub clock starts with the first request since it was last unchoked or sent us a block; requests that
     // time out and are asked again do not restart it.
     peer.download.requested(now);
     const chunks = requests.map((request) => encodeMessage({ type: 'request', ...request }));
     this.ports.sendRaw(peer, concatBytes(chunks));
+  }
+
+  /** What the first-piece rule (first-piece.ts) reads; the other sources are counted only while we hold nothing. */
+  private firstPieceView(peer: PeerState, outstanding: number): FirstPieceView {
+    const holding =
+      this.config.firstPieceOneSource === false || this.verified.count > 0 || this.storing.size > 0;
+    let otherSources = 0;
+    if (!holding) {
+      for (const other of this.ports.peers())
+        if (other !== peer && this.wishlist.outstanding(other.key) > 0) otherSources++;
+    }
+    return {
+      holding,
+      streaming: this.streaming.active,
+      blocksPerPiece: Math.ceil(this.info.pieceLength / BLOCK_SIZE),
+      outstanding,
+      otherSources,
+    };
   }
 
   /** Asks for released requests to be handed out at the next `flush`. */
