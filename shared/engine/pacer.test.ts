@@ -91,12 +91,16 @@ describe('upload pacing', () => {
 });
 
 describe('which waiting request goes out next', () => {
-  it('the piece sent least first (a seed sends each piece once before repeating)', () => {
-    expect(pickServe([offer({ sent: 2 }), offer({ sent: 1, peerPieces: 9, copies: 9 })])).toBe(1);
+  it('the peer with fewest pieces first, whatever the piece (a peer that fell behind catches up, issue 25)', () => {
+    expect(pickServe([offer({ peerPieces: 3 }), offer({ peerPieces: 0, copies: 5 })])).toBe(1);
+    expect(pickServe([offer({ peerPieces: 30 }), offer({ peerPieces: 12, sent: 5, copies: 9 })])).toBe(1);
   });
 
-  it('then the peer with fewest pieces, then the rarest piece, then the peer sent least', () => {
-    expect(pickServe([offer({ peerPieces: 3 }), offer({ peerPieces: 0, copies: 5 })])).toBe(1);
+  it('then the piece sent least (a seed sends each piece once before repeating)', () => {
+    expect(pickServe([offer({ sent: 2 }), offer({ sent: 1, copies: 9, peerUploaded: 1e6 })])).toBe(1);
+  });
+
+  it('then the rarest piece, then the peer sent least', () => {
     expect(pickServe([offer({ copies: 4 }), offer({ copies: 1, peerUploaded: 1e6 })])).toBe(1);
     expect(pickServe([offer({ peerUploaded: 10 }), offer({ peerUploaded: 5 })])).toBe(1);
   });

@@ -2,11 +2,11 @@
 // and choose which waiting request goes out next when the transport has room. A queue in the transport is first in,
 // first out per connection and round-robin across them: a block handed to it waits behind everything queued before
 // it, whoever asked. Held back in the engine instead, a request can be served in the order that spreads pieces
-// fastest: the piece we have sent least (a seed sends each piece once before repeating, as super-seeding does; a
-// piece begun to a peer does not count that send against the rest of it to that peer, upload-queue.ts `ranked`),
-// then the peer that has fewest pieces (a peer with none becomes one more uploader: copies double each piece time,
-// see spread.ts), then the piece fewest of our peers have, then the peer we have sent least, then the oldest
-// request. No ranking of every waiting request per block: each peer keeps its requests in order (waiting-requests.ts),
+// fastest: the peer that has fewest pieces (a peer with none becomes one more uploader: copies double each piece
+// time, see spread.ts; and a peer that fell behind catches up instead of finishing last, issue 25), then the piece we
+// have sent least (a seed sends each piece once before repeating, as super-seeding does; a piece begun to a peer does
+// not count that send against the rest of it to that peer, upload-queue.ts `ranked`), then the piece fewest of our
+// peers have, then the peer we have sent least, then the oldest request. No ranking of every waiting request per block: each peer keeps its requests in order (waiting-requests.ts),
 // and `chooseServe` compares one request per peer, the first of that peer's by the same order.
 //
 // The adapter opts in by reporting the bytes it holds for this session that have not left yet (the `upload-queue`
@@ -101,7 +101,7 @@ export function serveOrder(a: ServeCandidate, b: ServeCandidate): number {
   const bLate = b.waitedMs >= SERVE_PATIENCE_MS;
   if (aLate || bLate) return aLate && bLate ? b.waitedMs - a.waitedMs : aLate ? -1 : 1;
   return (
-    a.sent - b.sent || a.peerPieces - b.peerPieces || a.copies - b.copies || a.peerUploaded - b.peerUploaded
+    a.peerPieces - b.peerPieces || a.sent - b.sent || a.copies - b.copies || a.peerUploaded - b.peerUploaded
   );
 }
 
