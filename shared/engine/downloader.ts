@@ -12,7 +12,7 @@ import { BLOCK_SIZE, encodeMessage } from '../wire';
 import type { BlockChecks } from './block-checks';
 import { ASKED_SLACK, type PeerState } from './peer';
 import type { BlockRequest } from './block-geometry';
-import { FirstPiece, type FirstPieceView } from './first-piece';
+import { FirstPiece, firstPieceView } from './first-piece';
 import { PiecePicker } from './picker';
 import { isSnubbed, pipelineDepth } from './pipeline';
 import type { EngineConfig, FilePriority, PeerKey } from './types';
@@ -322,6 +322,7 @@ export class Downloader {
   stored(index: number): boolean {
     if (!this.storing.delete(index)) return false;
     if (this.verified.add(index)) this.downloadedBytes += pieceSize(this.info, index);
+    if (this.firstPiece.wake()) this.refill = true; // the peers held back for our first piece
     const uninteresting = this.wishlist.pieceVerified(index);
     for (const peer of this.ports.peers()) {
       if (peer.handshaken) this.ports.send(peer, { type: 'have', index });
@@ -375,7 +376,17 @@ export class Downloader {
       maxQueueMs: SLOW_PEER_QUEUE_MS,
     });
     const outstanding = this.wishlist.outstanding(peer.key);
-    const allowed = this.firstPiece.depth(depth, this.firstPieceView(peer, outstanding), now);
+    const view = firstPieceView({
+      off: this.config.firstPieceOneSource === false,
+      holding: this.verified.count > 0 || this.storing.size > 0,
+      streaming: this.streaming.active,
+      pieceLength: this.info.pieceLength,
+      blockSize: BLOCK_SIZE,
+      peer,
+      peers: this.ports.peers(),
+      outstanding: (p) => this.wishlist.outstanding(p.key),
+    });
+    const allowed = this.firstPiece.depth(depth, view, now);
     if (outstanding >= allowed) return;
     const requests = this.wishlist.nextRequests(peer.key, allowed - outstanding, now);
     if (requests.length === 0) return;
@@ -385,24 +396,6 @@ export class Downloader {
     peer.download.requested(now);
     const chunks = requests.map((request) => encodeMessage({ type: 'request', ...request }));
     this.ports.sendRaw(peer, concatBytes(chunks));
-  }
-
-  /** What the first-piece rule (first-piece.ts) reads; the other sources are counted only while we hold nothing. */
-  private firstPieceView(peer: PeerState, outstanding: number): FirstPieceView {
-    const holding =
-      this.config.firstPieceOneSource === false || this.verified.count > 0 || this.storing.size > 0;
-    let otherSources = 0;
-    if (!holding) {
-      for (const other of this.ports.peers())
-        if (other !== peer && this.wishlist.outstanding(other.key) > 0) otherSources++;
-    }
-    return {
-      holding,
-      streaming: this.streaming.active,
-      blocksPerPiece: Math.ceil(this.info.pieceLength / BLOCK_SIZE),
-      outstanding,
-      otherSources,
-    };
   }
 
   /** Asks for released requests to be handed out at the next `flush`. */
@@ -435,6 +428,7 @@ export class Downloader {
         peer.download.snub();
     }
     if (this.wishlist.expire(now, this.config.requestTimeoutMs).length > 0) this.refill = true;
+    if (this.firstPiece.wake(now)) this.refill = true;
     this.streaming.tick(now);
   }
 

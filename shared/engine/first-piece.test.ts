@@ -36,4 +36,16 @@ describe('the first piece from one source', () => {
     // The piece is late: one more peer may be asked.
     expect(rule.depth(5, view({ otherSources: 1 }), 1000 + FIRST_PIECE_PATIENCE_MS)).toBe(1);
   });
+
+  it('wakes the peers it held back once we hold a piece, or once the last source has had its patience', () => {
+    const rule = new FirstPiece();
+    expect(rule.wake()).toBe(false); // nobody held back
+    rule.newSource(0);
+    expect(rule.depth(5, view({ otherSources: 1 }), 100)).toBe(0);
+    expect(rule.wake(FIRST_PIECE_PATIENCE_MS - 1)).toBe(false);
+    expect(rule.wake(FIRST_PIECE_PATIENCE_MS)).toBe(true);
+    expect(rule.wake(FIRST_PIECE_PATIENCE_MS)).toBe(false); // once
+    expect(rule.depth(5, view({ otherSources: 1 }), 100)).toBe(0);
+    expect(rule.wake()).toBe(true); // a piece came in
+  });
 });

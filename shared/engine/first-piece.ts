@@ -25,9 +25,37 @@ export interface FirstPieceView {
   otherSources: number;
 }
 
-/** Tracks when the last peer was first asked for our first piece, and caps each peer's pipeline by the rule. */
+/** What the rule reads for one peer: `holding` is true when the rule is off or we hold (or check) a piece; the
+ * other sources are counted only while it matters. */
+export function firstPieceView<P>(input: {
+  off: boolean;
+  holding: boolean;
+  streaming: boolean;
+  pieceLength: number;
+  blockSize: number;
+  peer: P;
+  peers: Iterable<P>;
+  outstanding: (peer: P) => number;
+}): FirstPieceView {
+  const holding = input.off || input.holding;
+  let otherSources = 0;
+  if (!holding)
+    for (const other of input.peers) if (other !== input.peer && input.outstanding(other) > 0) otherSources++;
+  return {
+    holding,
+    streaming: input.streaming,
+    blocksPerPiece: Math.ceil(input.pieceLength / input.blockSize),
+    outstanding: input.outstanding(input.peer),
+    otherSources,
+  };
+}
+
+/** Tracks when the last peer was first asked for our first piece, caps each peer's pipeline by the rule, and says
+ * when the peers it held back may be asked (nothing else would ask them: their unchoke came and went). */
 export class FirstPiece {
   private lastSourceAt: number | undefined;
+  /** A peer was held back since the last `wake`. */
+  private held = false;
 
   /** The pipeline depth the peer may have now (at most `depth`). */
   depth(depth: number, view: FirstPieceView, now: number): number {
@@ -35,12 +63,29 @@ export class FirstPiece {
     const capped = Math.min(depth, Math.max(1, view.blocksPerPiece));
     if (view.outstanding > 0 || view.otherSources === 0) return capped;
     // A new source: only once the last one has had its patience.
-    if (this.lastSourceAt !== undefined && now - this.lastSourceAt < FIRST_PIECE_PATIENCE_MS) return 0;
+    if (this.lastSourceAt !== undefined && now - this.lastSourceAt < FIRST_PIECE_PATIENCE_MS) {
+      this.held = true;
+      return 0;
+    }
     return capped;
   }
 
   /** Requests went to a peer that had none outstanding. */
   newSource(now: number): void {
     this.lastSourceAt = now;
+  }
+
+  /** True (once) when peers were held back and may be asked now: we hold a piece (`now` undefined), or the last
+   * source has had its patience at `now`. */
+  wake(now?: number): boolean {
+    if (!this.held) return false;
+    if (
+      now !== undefined &&
+      this.lastSourceAt !== undefined &&
+      now - this.lastSourceAt < FIRST_PIECE_PATIENCE_MS
+    )
+      return false;
+    this.held = false;
+    return true;
   }
 }
