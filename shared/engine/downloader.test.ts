@@ -5,6 +5,7 @@ import { sha1Sync } from '../testing/sha1';
 import type { WireMessage } from '../wire';
 import { BLOCK_SIZE, reservedBytes, WireDecoder } from '../wire';
 import { Downloader, MAX_SUSPECT_BYTES, REJECT_RETRY_MS } from './downloader';
+import { FIRST_PIECE_PATIENCE_MS } from './first-piece';
 import { PeerState } from './peer';
 import type { BlockRequest, PeerBlockRequest } from './block-geometry';
 import type { PiecePriority } from './priorities';
@@ -173,6 +174,23 @@ describe('Downloader', () => {
       { type: 'request', ...block(0, BLOCK_SIZE) },
     ]);
     expect(peer.waiting).toBe(true);
+  });
+
+  it('holding no piece, asks one peer for one piece, and a second only after FIRST_PIECE_PATIENCE_MS', () => {
+    const t = setup();
+    const [a, b] = [t.connect('a'), t.connect('b')];
+    for (const peer of [a, b]) {
+      t.wishlist.interesting.add(peer.key);
+      t.downloader.onHave(peer, 0, 0);
+      peer.choke.setPeerChoking(false);
+    }
+    t.wishlist.queue = [0, 1, 2].flatMap((index) => [block(index, 0), block(index, BLOCK_SIZE)]);
+    t.downloader.onUnchoke(a, 10);
+    t.downloader.onUnchoke(b, 10);
+    expect(t.to('a', 'request')).toHaveLength(2); // one piece's blocks, not the pipeline's 5
+    expect(t.to('b', 'request')).toEqual([]); // its upload goes to a peer with nothing
+    t.downloader.onUnchoke(b, 10 + FIRST_PIECE_PATIENCE_MS);
+    expect(t.to('b', 'request')).toHaveLength(2);
   });
 
   it('is never interested while the session does not download', () => {

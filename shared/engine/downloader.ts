@@ -12,6 +12,7 @@ import { BLOCK_SIZE, encodeMessage } from '../wire';
 import type { BlockChecks } from './block-checks';
 import { ASKED_SLACK, type PeerState } from './peer';
 import type { BlockRequest } from './block-geometry';
+import { FirstPiece, firstPieceView } from './first-piece';
 import { PiecePicker } from './picker';
 import { isSnubbed, pipelineDepth } from './pipeline';
 import type { EngineConfig, FilePriority, PeerKey } from './types';
@@ -77,6 +78,8 @@ export class Downloader {
   private readonly suspects = new SuspectBlocks();
   /** Released requests are waiting to be handed out (see `flush`). */
   private refill = false;
+  /** While we hold no piece, one peer at a time is asked for it (first-piece.ts). */
+  private readonly firstPiece = new FirstPiece();
   /** The deadlines a player puts on pieces: the playback window and the pieces its streams wait for. */
   readonly streaming: Streaming;
 
@@ -319,6 +322,7 @@ export class Downloader {
   stored(index: number): boolean {
     if (!this.storing.delete(index)) return false;
     if (this.verified.add(index)) this.downloadedBytes += pieceSize(this.info, index);
+    if (this.firstPiece.wake()) this.refill = true; // the peers held back for our first piece
     const uninteresting = this.wishlist.pieceVerified(index);
     for (const peer of this.ports.peers()) {
       if (peer.handshaken) this.ports.send(peer, { type: 'have', index });
@@ -372,9 +376,21 @@ export class Downloader {
       maxQueueMs: SLOW_PEER_QUEUE_MS,
     });
     const outstanding = this.wishlist.outstanding(peer.key);
-    if (outstanding >= depth) return;
-    const requests = this.wishlist.nextRequests(peer.key, depth - outstanding, now);
+    const view = firstPieceView({
+      off: this.config.firstPieceOneSource === false,
+      holding: this.verified.count > 0 || this.storing.size > 0,
+      streaming: this.streaming.active,
+      pieceLength: this.info.pieceLength,
+      blockSize: BLOCK_SIZE,
+      peer,
+      peers: this.ports.peers(),
+      outstanding: (p) => this.wishlist.outstanding(p.key),
+    });
+    const allowed = this.firstPiece.depth(depth, view, now);
+    if (outstanding >= allowed) return;
+    const requests = this.wishlist.nextRequests(peer.key, allowed - outstanding, now);
     if (requests.length === 0) return;
+    if (outstanding === 0) this.firstPiece.newSource(now);
     // The snub clock starts with the first request since it was last unchoked or sent us a block; requests that
     // time out and are asked again do not restart it.
     peer.download.requested(now);
@@ -412,6 +428,7 @@ export class Downloader {
         peer.download.snub();
     }
     if (this.wishlist.expire(now, this.config.requestTimeoutMs).length > 0) this.refill = true;
+    if (this.firstPiece.wake(now)) this.refill = true;
     this.streaming.tick(now);
   }
 

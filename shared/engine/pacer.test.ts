@@ -6,6 +6,7 @@ import {
   PACE_SILENCE_MS,
   PACE_WINDOW_MS,
   SERVE_PATIENCE_MS,
+  owesReport,
   paceWindow,
   pickServe,
   UploadPacer,
@@ -35,13 +36,37 @@ describe('upload pacing', () => {
     expect(paceWindow(fast)).toBe((fast * PACE_WINDOW_MS) / 1000);
   });
 
-  it('is off until the adapter reports, and off again after PACE_SILENCE_MS without a report', () => {
+  it('is off until the adapter reports, and off again PACE_SILENCE_MS after a block sent without a report', () => {
     const pacer = new UploadPacer();
     expect(pacer.paced(0)).toBe(false);
     pacer.report(0, 1000);
     expect(pacer.paced(1000)).toBe(true);
-    expect(pacer.paced(1000 + PACE_SILENCE_MS - 1)).toBe(true);
-    expect(pacer.paced(1000 + PACE_SILENCE_MS)).toBe(false);
+    pacer.sent(BLOCK_SIZE, 2000);
+    expect(pacer.paced(2000 + PACE_SILENCE_MS - 1)).toBe(true);
+    expect(pacer.paced(2000 + PACE_SILENCE_MS)).toBe(false);
+    pacer.report(0, 9000); // a report turns it on again
+    expect(pacer.paced(9000)).toBe(true);
+  });
+
+  it('stays on while idle with less than a block in the transport: no report is owed (owesReport)', () => {
+    // A peer that waits for its first piece uploads nothing for seconds; it must still be paced when it gets one.
+    expect(owesReport(0)).toBe(false);
+    expect(owesReport(BLOCK_SIZE - 1)).toBe(false);
+    expect(owesReport(BLOCK_SIZE)).toBe(true);
+    const pacer = new UploadPacer();
+    pacer.report(0, 0);
+    expect(pacer.paced(60_000)).toBe(true);
+    pacer.report(200, 60_000); // control messages held: the window still has room, the pacer cannot stall
+    expect(pacer.paced(120_000)).toBe(true);
+    pacer.sent(BLOCK_SIZE, 120_000); // now a report is owed
+    expect(pacer.paced(120_000 + PACE_SILENCE_MS)).toBe(false);
+  });
+
+  it('owes a report from one that said a block or more is held: silence then turns pacing off', () => {
+    const pacer = new UploadPacer();
+    pacer.report(10 * BLOCK_SIZE, 0); // full: nothing may be sent until the adapter reports again
+    expect(pacer.paced(PACE_SILENCE_MS - 1)).toBe(true);
+    expect(pacer.paced(PACE_SILENCE_MS)).toBe(false);
   });
 
   it('counts what the transport holds, the blocks sent since, and the reads under way against the window', () => {
@@ -49,7 +74,7 @@ describe('upload pacing', () => {
     pacer.report(0, 0);
     expect(pacer.room(0, 0)).toBe(BLOCK_SIZE);
     expect(pacer.room(0, BLOCK_SIZE)).toBe(0);
-    pacer.sent(BLOCK_SIZE);
+    pacer.sent(BLOCK_SIZE, 0);
     expect(pacer.queuedBytes).toBe(BLOCK_SIZE);
     expect(pacer.room(0, 0)).toBe(0);
     pacer.report(100, 10); // the transport sent most of it
@@ -66,12 +91,16 @@ describe('upload pacing', () => {
 });
 
 describe('which waiting request goes out next', () => {
-  it('the piece sent least first (a seed sends each piece once before repeating)', () => {
-    expect(pickServe([offer({ sent: 2 }), offer({ sent: 1, peerPieces: 9, copies: 9 })])).toBe(1);
+  it('the peer with fewest pieces first, whatever the piece (a peer that fell behind catches up, issue 25)', () => {
+    expect(pickServe([offer({ peerPieces: 3 }), offer({ peerPieces: 0, copies: 5 })])).toBe(1);
+    expect(pickServe([offer({ peerPieces: 30 }), offer({ peerPieces: 12, sent: 5, copies: 9 })])).toBe(1);
   });
 
-  it('then the peer with fewest pieces, then the rarest piece, then the peer sent least', () => {
-    expect(pickServe([offer({ peerPieces: 3 }), offer({ peerPieces: 0, copies: 5 })])).toBe(1);
+  it('then the piece sent least (a seed sends each piece once before repeating)', () => {
+    expect(pickServe([offer({ sent: 2 }), offer({ sent: 1, copies: 9, peerUploaded: 1e6 })])).toBe(1);
+  });
+
+  it('then the rarest piece, then the peer sent least', () => {
     expect(pickServe([offer({ copies: 4 }), offer({ copies: 1, peerUploaded: 1e6 })])).toBe(1);
     expect(pickServe([offer({ peerUploaded: 10 }), offer({ peerUploaded: 5 })])).toBe(1);
   });

@@ -2,24 +2,29 @@
 // and choose which waiting request goes out next when the transport has room. A queue in the transport is first in,
 // first out per connection and round-robin across them: a block handed to it waits behind everything queued before
 // it, whoever asked. Held back in the engine instead, a request can be served in the order that spreads pieces
-// fastest: the piece we have sent least (a seed sends each piece once before repeating, as super-seeding does; a
-// piece begun to a peer does not count that send against the rest of it to that peer, upload-queue.ts `ranked`),
-// then the peer that has fewest pieces (a peer with none becomes one more uploader: copies double each piece time,
-// see spread.ts), then the piece fewest of our peers have, then the peer we have sent least, then the oldest
-// request. No ranking of every waiting request per block: each peer keeps its requests in order (waiting-requests.ts),
+// fastest: the peer that has fewest pieces (a peer with none becomes one more uploader: copies double each piece
+// time, see spread.ts; and a peer that fell behind catches up instead of finishing last, issue 25), then the piece we
+// have sent least (a seed sends each piece once before repeating, as super-seeding does; a piece begun to a peer does
+// not count that send against the rest of it to that peer, upload-queue.ts `ranked`), then the piece fewest of our
+// peers have, then the peer we have sent least, then the oldest request. No ranking of every waiting request per block: each peer keeps its requests in order (waiting-requests.ts),
 // and `chooseServe` compares one request per peer, the first of that peer's by the same order.
 //
 // The adapter opts in by reporting the bytes it holds for this session that have not left yet (the `upload-queue`
 // event): at start (0), and whenever its queue shrinks. Without reports the engine reads as before (each peer's
-// queue paced only by `peer-backlog`); after PACE_SILENCE_MS without one it falls back to that, so an adapter that
-// stops reporting cannot stall the upload.
+// queue paced only by `peer-backlog`); after PACE_SILENCE_MS without one while a report is owed it falls back to
+// that, so an adapter that stops reporting cannot stall the upload. A report is owed once a block went out after the
+// last report, or when that report said the transport holds a block or more; an idle uploader whose transport was
+// left with less than a block owes nothing and stays paced (the window is at least a block, so it cannot stall: the
+// next block sent starts the clock). Before, a peer that had nothing to upload for PACE_SILENCE_MS after joining (a
+// peer waiting for its first piece) fell back to unpaced reads the moment it got one, and filled its transport with
+// seconds of blocks (docs/lab.md §1).
 import { BLOCK_SIZE } from '../wire';
 import type { UploadQueue } from './upload-queue';
 import type { PieceRank, Waiting } from './waiting-requests';
 
 /** What the transport may hold, in time at our measured upload rate (at least one block). */
 export const PACE_WINDOW_MS = 250;
-/** No `upload-queue` report for this long: pacing is off until the next one. */
+/** No `upload-queue` report for this long while one is owed: pacing is off until the next one. */
 export const PACE_SILENCE_MS = 5_000;
 
 /** Bytes the transport may hold at `capacity` bytes/s: PACE_WINDOW_MS of it, at least one block. */
@@ -28,26 +33,36 @@ export function paceWindow(capacity: number): number {
   return Math.max(BLOCK_SIZE, (rate * PACE_WINDOW_MS) / 1000);
 }
 
+/** A report of `bytes` held leaves the adapter owing another one: it holds a block or more of ours. Less than a
+ * block always leaves room in the window (paceWindow is at least a block), so the pacer sends, and owes from then. */
+export function owesReport(bytes: number): boolean {
+  return bytes >= BLOCK_SIZE;
+}
+
 export class UploadPacer {
   /** Bytes in the transport: the last report plus the blocks sent since. */
   private queued = 0;
-  private reportedAt: number | undefined;
+  private reported = false;
+  /** Since when a report is owed (undefined: none is, see `owesReport`). */
+  private owedSince: number | undefined;
 
   /** The adapter's report of the bytes it still holds for us. A nonsensical report is ignored. */
   report(bytes: number, now: number): void {
     if (!(bytes >= 0) || !Number.isFinite(bytes)) return;
     this.queued = bytes;
-    this.reportedAt = now;
+    this.reported = true;
+    this.owedSince = owesReport(bytes) ? now : undefined;
   }
 
-  /** Pacing is on: a report came in the last PACE_SILENCE_MS. */
+  /** Pacing is on: the adapter has reported, and no report owed has been missing for PACE_SILENCE_MS. */
   paced(now: number): boolean {
-    return this.reportedAt !== undefined && now - this.reportedAt < PACE_SILENCE_MS;
+    return this.reported && (this.owedSince === undefined || now - this.owedSince < PACE_SILENCE_MS);
   }
 
-  /** A block went to the transport. */
-  sent(bytes: number): void {
+  /** A block went to the transport: the adapter owes a report from now on (if it did not already). */
+  sent(bytes: number, now: number): void {
     this.queued += bytes;
+    this.owedSince ??= now;
   }
 
   get queuedBytes(): number {
@@ -86,7 +101,7 @@ export function serveOrder(a: ServeCandidate, b: ServeCandidate): number {
   const bLate = b.waitedMs >= SERVE_PATIENCE_MS;
   if (aLate || bLate) return aLate && bLate ? b.waitedMs - a.waitedMs : aLate ? -1 : 1;
   return (
-    a.sent - b.sent || a.peerPieces - b.peerPieces || a.copies - b.copies || a.peerUploaded - b.peerUploaded
+    a.peerPieces - b.peerPieces || a.sent - b.sent || a.copies - b.copies || a.peerUploaded - b.peerUploaded
   );
 }
 

@@ -368,7 +368,7 @@ describe('TorrentSession: serving', () => {
 
 describe('TorrentSession: downloading and verification', () => {
   it('is interested in a peer that has what it lacks, requests blocks once unchoked, and pipelines', () => {
-    const s = setup();
+    const s = setup({ config: { firstPieceOneSource: false } }); // a full pipeline from the first piece on (first-piece.ts)
     const seeder = seederPeer(s);
     expect(seeder.ofType('interested').length).toBe(1);
     const requests = seeder.ofType('request');
@@ -432,7 +432,7 @@ describe('TorrentSession: downloading and verification', () => {
   });
 
   it('throws a bad piece away, re-requests it, and bans a peer that alone sent it', () => {
-    const s = setup({ config: { minPipeline: 8 } }); // room to request every block at once
+    const s = setup({ config: { minPipeline: 8, firstPieceOneSource: false } }); // room to request every block at once
     const liar = seederPeer(s, 'liar');
     const requests = liar.ofType('request').filter((r) => r.index === liar.ofType('request')[0].index);
     const index = requests[0].index;
@@ -548,7 +548,13 @@ describe('TorrentSession: downloading and verification', () => {
 
   it('gives requests that time out to another peer', () => {
     const s = setup({
-      config: { requestTimeoutMs: 30_000, snubTimeoutMs: 60_000, minPipeline: 8, endgameDuplicates: 1 },
+      config: {
+        requestTimeoutMs: 30_000,
+        snubTimeoutMs: 60_000,
+        minPipeline: 8,
+        endgameDuplicates: 1,
+        firstPieceOneSource: false,
+      },
     });
     const silent = seederPeer(s, 'silent');
     const asked = silent.ofType('request').map((r) => `${r.index}:${r.begin}`);
@@ -565,7 +571,9 @@ describe('TorrentSession: downloading and verification', () => {
   });
 
   it('marks a peer that sends nothing it was asked for in 60 s as snubbed, however often it is asked again', () => {
-    const s = setup({ config: { requestTimeoutMs: 30_000, snubTimeoutMs: 60_000 } });
+    const s = setup({
+      config: { requestTimeoutMs: 30_000, snubTimeoutMs: 60_000, firstPieceOneSource: false },
+    });
     const silent = seederPeer(s, 'silent');
     const snubbed = () => s.session.stats(s.clock.now).peerStats[0].snubbed;
     for (let t = 0; t < 3; t++) {
@@ -670,7 +678,7 @@ describe('TorrentSession: downloading and verification', () => {
 
 describe('TorrentSession: configurable policies', () => {
   it('pieceSelection sequential requests the pieces in order', () => {
-    const s = setup({ config: { pieceSelection: 'sequential', minPipeline: 8 } });
+    const s = setup({ config: { pieceSelection: 'sequential', minPipeline: 8, firstPieceOneSource: false } });
     const seeder = seederPeer(s);
     const requested = seeder.ofType('request').map((r) => r.index);
     expect(requested.length).toBeGreaterThan(2);
@@ -932,7 +940,7 @@ describe('TorrentSession: BEP 6 fast extension', () => {
   });
 
   it('a reject-request releases that request: another peer gets it, the rejecting one not at once', () => {
-    const s = setup({ config: { minPipeline: 1, maxPipeline: 1 } });
+    const s = setup({ config: { minPipeline: 1, maxPipeline: 1, firstPieceOneSource: false } });
     const a = s.peer('a');
     a.connect();
     a.handshake({ fast: true });

@@ -73,6 +73,11 @@ export class Streaming {
     return [...this.windowAt.keys()];
   }
 
+  /** Some piece has a deadline of ours (a player or a stream waits). */
+  get active(): boolean {
+    return this.windowAt.size > 0 || this.wantAt.size > 0;
+  }
+
   /** Does the piece have a deadline of ours? */
   hasDeadline(index: number): boolean {
     return this.windowAt.has(index) || this.wantAt.has(index);

@@ -65,6 +65,8 @@ export interface EngineConfig {
   /** A v2 session: pieces of the playback window whose leaf hashes are asked in advance, so each of their blocks is
    * checked on arrival (default LEAVES_AHEAD, block-checks.ts; 0: only failed pieces are judged block by block). */
   leavesAhead?: number;
+  /** While we hold no piece, ask one peer at a time for one piece (default true; first-piece.ts). */
+  firstPieceOneSource?: boolean;
   /** Piece selection and request bookkeeping once the torrent is known (default: a PiecePicker, see picker.ts). */
   wishlist?: WishlistFactory;
 }

@@ -141,7 +141,7 @@ export class Uploader {
       peer.upload.sent(data.length, now, index, begin);
       this.uploadedBytes += data.length;
       this.meter.add(data.length, now);
-      this.pacer.sent(data.length);
+      this.pacer.sent(data.length, now);
       if (begin === 0) this.sentPieces[index]++;
       peer.upload.pieceBlockSent(index, begin, begin + data.length >= pieceSize(this.info, index));
     }
