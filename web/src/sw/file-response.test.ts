@@ -164,9 +164,9 @@ describe('fileResponse', () => {
 });
 
 describe('fileResponse: header probes and seeks (a fragmented MP4 read before its first frame)', () => {
-  /** 32 KiB pieces: a probe asks for two, a window for 33. */
+  /** 32 KiB pieces: a probe asks for two, a window for 129. */
   const LENGTH = 32 * 1024;
-  const PIECES = 200;
+  const PIECES = 400;
   const big: TorrentFiles = {
     infoHashHex: 'cd'.repeat(20),
     pieceLength: LENGTH,
@@ -212,7 +212,7 @@ describe('fileResponse: header probes and seeks (a fragmented MP4 read before it
     await probe(s, 'bytes=0-');
     expect(wanted).toEqual([{ indices: [...Array(WINDOW_PIECES).keys()], seek: false }]);
     // Every fragment's header, one open-ended read each, dropped once the header is in.
-    const fragments = [50, 80, 110, 140, 170, 199];
+    const fragments = [150, 180, 210, 250, 300, 399];
     for (const piece of fragments) await probe(s, `bytes=${piece * LENGTH + 100}-`);
     const probes = wanted.slice(1);
     expect(probes).toHaveLength(fragments.length);

@@ -29,9 +29,11 @@ export interface TorrentFiles {
 
 /** Pieces asked for ahead of the one a stream needs: a player's window, at least WANT_AHEAD pieces and
  * WANT_AHEAD_BYTES (a player probing a file before it knows its duration reads megabytes in a row: an MP4's first
- * fragment, a WebM's first clusters). */
+ * fragment, a WebM's first clusters). 1 MiB was too short a window: a player starting a 12 Mbit/s video read past it
+ * in a fraction of a second, and each piece after it was asked only when the player reached it (about 70 ms each
+ * from a seeder without a limit, while WebTorrent's stream had them on their way). The engine keeps 64 of a wish. */
 export const WANT_AHEAD = 8;
-export const WANT_AHEAD_BYTES = 1024 * 1024;
+export const WANT_AHEAD_BYTES = 4 * 1024 * 1024;
 
 /**
  * A read that starts mid-file is a probe until it shows it is a real read: a player reads headers across a file
