@@ -38,6 +38,8 @@ export interface TorrentActions {
   chooseFile(view: TorrentView, fileIndex: number, chosen: boolean): void;
   /** A player of the file changed (played, paused, sought, moved on), or closed (null). */
   playback(view: TorrentView, fileIndex: number, media: HTMLMediaElement | null): void;
+  /** `Play` was pressed on the file: the engine fetches what a player reads first at once. */
+  playStarting(view: TorrentView, fileIndex: number): void;
   resumeSharing(view: TorrentView): Promise<void>;
   pause(view: TorrentView): void;
   resume(view: TorrentView): void;
@@ -399,6 +401,10 @@ class AppState implements TorrentActions {
     if (position.duration === 0 || !worthSending(this.players.get(key), position, now)) return;
     this.players.set(key, { position, at: now });
     this.engine.act({ op: 'playback', infoHashHex, fileIndex, position });
+  }
+
+  playStarting(view: TorrentView, fileIndex: number): void {
+    this.engine.act({ op: 'play-start', infoHashHex: view.infoHashHex, fileIndex });
   }
 
   pause(view: TorrentView): void {

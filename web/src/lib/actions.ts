@@ -59,6 +59,8 @@ export interface Actions {
   /** A player of one file is at `position` (null: it closed): the engine fetches the pieces from there first (the
    * playback window); a jump is a seek. */
   playback: { request: TorrentRef & { fileIndex: number; position: PlaybackPosition | null }; result: void };
+  /** `Play` was pressed on a file: its first pieces and its last are asked at once (worker/play-start.ts). */
+  'play-start': { request: TorrentRef & { fileIndex: number }; result: void };
   /** Upload limit in whole KiB/s (0 = none). */
   'set-upload-limit': { request: { kib: number }; result: void };
   /** Every new connection through the TURN relay only. */
@@ -174,6 +176,10 @@ export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest
     if (!isHash(value.infoHashHex) || !isIndex(value.fileIndex) || position === undefined) return undefined;
     return { infoHashHex: value.infoHashHex, fileIndex: value.fileIndex, position };
   },
+  'play-start': (value) =>
+    isHash(value.infoHashHex) && isIndex(value.fileIndex)
+      ? { infoHashHex: value.infoHashHex, fileIndex: value.fileIndex }
+      : undefined,
   'set-upload-limit': (value) =>
     typeof value.kib === 'number' && Number.isSafeInteger(value.kib) && value.kib >= 0
       ? { kib: value.kib }

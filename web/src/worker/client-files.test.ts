@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, torrentKey, verifiedKey } from '../lib/storage';
 import { MemoryFileDirectory } from './sync-file';
+import { playStartPieces } from './play-start';
 import { Network, SlowStore, TestPeer, file, randomBytes, until } from './testing/harness';
 
 const KiB = 1024;
@@ -76,6 +77,37 @@ describe('worker client on the piece file store', () => {
       sha: sha256(data.subarray(index * pieceLength, (index + 1) * pieceLength)),
     }));
     expect(given.sort((x, y) => x.index - y.index)).toEqual(expected.sort((x, y) => x.index - y.index));
+  });
+
+  it('Play pressed asks for the first piece, the last ones and the start at once, before any read of the player', async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    const given: number[] = [];
+    const leecher = new TestPeer('B', new MemoryStore(), {
+      pieceDirectory: new MemoryFileDirectory(),
+      pieceForStream: (_hash, index) => given.push(index),
+    });
+    await leecher.client.start();
+    network.add(seeder);
+    network.add(leecher);
+    const data = randomBytes(3 * 1024 * KiB + 11, 8);
+    const infoHashHex = await share(seeder, data, 'clip.mp4');
+    const torrent = await seeder.request({ op: 'get-torrent-file', infoHashHex });
+    if (!torrent.ok) throw new Error(torrent.error);
+    const bytes = await torrent.value.blob.arrayBuffer();
+    expect(await leecher.request({ op: 'add-torrent-file', bytes }, [])).toMatchObject({ ok: true });
+    const { pieceCount } = leecher.view(infoHashHex)!;
+    const pieceLength = Math.ceil(data.length / pieceCount / 16384) * 16384;
+    expect(await leecher.request({ op: 'play-start', infoHashHex, fileIndex: 0 }, [])).toMatchObject({
+      ok: true,
+    });
+    network.connect(seeder, leecher, infoHashHex);
+    await until(() => leecher.view(infoHashHex)?.state === 'seeding', [seeder.client, leecher.client]);
+    // The pieces the engine was told a player waits for, and those only (the rest of the file is not a stream's).
+    const expected = playStartPieces({ offset: 0, length: data.length }, pieceLength).slice(0, 64);
+    expect(expected).toContain(pieceCount - 1);
+    expect(expected.length).toBeLessThan(pieceCount);
+    expect([...new Set(given)].sort((x, y) => x - y)).toEqual([...expected].sort((x, y) => x - y));
   });
 
   it('a piece a stream waits for is counted in the stored map at once, not with the next batch', async () => {

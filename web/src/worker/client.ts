@@ -259,6 +259,7 @@ export class Client {
     'choose-files': async ({ infoHashHex, skipped }) => this.hosts.get(infoHashHex)?.chooseFiles(skipped),
     playback: async ({ infoHashHex, fileIndex, position }) =>
       this.hosts.get(infoHashHex)?.playback(fileIndex, position),
+    'play-start': async ({ infoHashHex, fileIndex }) => this.hosts.get(infoHashHex)?.playStarting(fileIndex),
   };
 
   /** One message from the main thread. Actions are answered with a `reply`. */

@@ -30,6 +30,7 @@ import { PieceReadError, type PieceStorage } from './piece-storage';
 import { FilePieceStorage, SharedFileError } from './shared-files';
 import { pieceLayersEntry, recordEntry, totalsEntry, type TorrentRecord } from './records';
 import { findManifest } from './private-share';
+import { playStartPieces } from './play-start';
 import { PrivateFiles } from '../lib/private-files';
 import { layoutOf, plainFiles, PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
 import type { FileLayout } from './file-blob';
@@ -422,6 +423,14 @@ export class TorrentHost {
       bytesPerSecond: file.length / duration,
       paused,
     });
+  }
+
+  /** `Play` was pressed on a file: its first pieces and its last are wished at once, before the player's first read
+   * (play-start.ts). A private share's files lie over its records: its service worker's wishes steer alone. */
+  playStarting(fileIndex: number): void {
+    const file = this.info?.files[fileIndex];
+    if (!file || !this.info || this.record.private) return;
+    this.wantPieces(playStartPieces(file, this.info.pieceLength), false);
   }
 
   pause(): void {

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { playStartPieces, START_BYTES, TAIL_BYTES } from './play-start';
+
+const KiB = 1024;
+
+describe('playStartPieces (what a player needs first when Play is pressed)', () => {
+  it('asks the first piece, then the last TAIL_BYTES, then the rest of the first START_BYTES', () => {
+    const pieceLength = 64 * KiB;
+    const pieces = playStartPieces({ offset: 0, length: 1500 * pieceLength - 100 }, pieceLength);
+    // The last 256 KiB end 100 bytes short of a piece boundary: they reach into a fifth piece from the end.
+    const tail = TAIL_BYTES / pieceLength + 1;
+    const start = START_BYTES / pieceLength;
+    expect(pieces[0]).toBe(0);
+    expect(pieces.slice(1, 1 + tail)).toEqual([1495, 1496, 1497, 1498, 1499]);
+    expect(pieces.slice(1 + tail)).toEqual([...Array(start - 1).keys()].map((i) => i + 1));
+  });
+
+  it('places a file that does not start on a piece boundary by its offset in the torrent', () => {
+    // A second file starting mid-piece 3, 10 pieces and a bit long.
+    const pieceLength = 256 * KiB;
+    const file = { offset: 3 * pieceLength + 1000, length: 10 * pieceLength };
+    const pieces = playStartPieces(file, pieceLength);
+    expect(pieces[0]).toBe(3);
+    expect(pieces).toContain(13); // the piece of its last byte
+    expect(Math.min(...pieces)).toBe(3);
+    expect(Math.max(...pieces)).toBe(13);
+    expect(new Set(pieces).size).toBe(pieces.length);
+  });
+
+  it('asks each piece once for a file shorter than the start and the tail together, and nothing for an empty one', () => {
+    const pieceLength = 64 * KiB;
+    expect(playStartPieces({ offset: 0, length: 5 * pieceLength }, pieceLength)).toEqual([0, 1, 2, 3, 4]);
+    expect(playStartPieces({ offset: 0, length: 100 }, pieceLength)).toEqual([0]);
+    expect(playStartPieces({ offset: 0, length: 0 }, pieceLength)).toEqual([]);
+  });
+});

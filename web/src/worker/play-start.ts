@@ -1,0 +1,34 @@
+// What a player needs first when `Play` is pressed, asked of the engine at the click rather than when the service
+// worker's first read finds the pieces missing (the player's request, the service worker's reads of storage: 50 to
+// 300 ms later). A player reads the start of the file, and for many files its end too at once: an MP4's `moov` at the
+// end (ffmpeg's default, most phone recordings), a WebM's or Matroska's cues, an MP3's ID3v1 tag. Streaming torrent
+// clients have long fetched a file's first and last pieces first for this reason; these wishes then steer as the
+// service worker's do (piece deadlines, the first one urgent), and its own wishes follow as it reads.
+
+/** Bytes from the start of the file asked at the click (the service worker's first read asks for more). */
+export const START_BYTES = 1024 * 1024;
+/** Bytes at the end of the file asked at the click, right after its first piece (an index, or the end of one). */
+export const TAIL_BYTES = 256 * 1024;
+
+export interface PlayedFile {
+  /** Byte offset of the file in the torrent, and its length. */
+  offset: number;
+  length: number;
+}
+
+/**
+ * The pieces to ask for when a player starts `file`, in the order they are needed: the first piece, the pieces of the
+ * last TAIL_BYTES, then the rest of the first START_BYTES. None for an empty file.
+ */
+export function playStartPieces(file: PlayedFile, pieceLength: number): number[] {
+  if (!(file.length > 0) || !(pieceLength > 0)) return [];
+  const pieceAt = (byte: number) => Math.floor((file.offset + byte) / pieceLength);
+  const first = pieceAt(0);
+  const startEnd = pieceAt(Math.min(file.length, START_BYTES) - 1);
+  const last = pieceAt(file.length - 1);
+  const tailFirst = pieceAt(Math.max(0, file.length - TAIL_BYTES));
+  const pieces = [first];
+  for (let index = Math.max(tailFirst, startEnd + 1); index <= last; index++) pieces.push(index);
+  for (let index = first + 1; index <= startEnd; index++) pieces.push(index);
+  return pieces;
+}
