@@ -43,27 +43,41 @@ function pieceEntries(store: MemoryStore): string[] {
   return [...store.data.keys()].filter((key) => key.startsWith('piece:'));
 }
 
+/** A seeder sharing `data` as `name`, and a leecher on the piece file store that added its .torrent (so a stream's
+ * wish is known before any peer sends a piece); `pieceForStream` sees what the leecher gives the service worker. */
+async function fromTorrentFile(
+  data: Uint8Array,
+  name: string,
+  pieceForStream: (index: number, data: ArrayBuffer) => void,
+) {
+  const network = new Network();
+  const seeder = await startedPeer('A');
+  const leecher = new TestPeer('B', new MemoryStore(), {
+    pieceDirectory: new MemoryFileDirectory(),
+    pieceForStream: (_hash, index, piece) => pieceForStream(index, piece),
+  });
+  await leecher.client.start();
+  network.add(seeder);
+  network.add(leecher);
+  const infoHashHex = await share(seeder, data, name);
+  const torrent = await seeder.request({ op: 'get-torrent-file', infoHashHex });
+  if (!torrent.ok) throw new Error(torrent.error);
+  const bytes = await torrent.value.blob.arrayBuffer();
+  expect(await leecher.request({ op: 'add-torrent-file', bytes }, [])).toMatchObject({ ok: true });
+  const { pieceCount } = leecher.view(infoHashHex)!;
+  const pieceLength = Math.ceil(data.length / pieceCount / 16384) * 16384;
+  return { network, seeder, leecher, infoHashHex, pieceCount, pieceLength };
+}
+
 describe('worker client on the piece file store', () => {
   it('gives the service worker the verified pieces its streams wait for, and those only', async () => {
-    const network = new Network();
-    const seeder = await startedPeer('A');
     const given: Array<{ index: number; sha: string }> = [];
-    const leecher = new TestPeer('B', new MemoryStore(), {
-      pieceDirectory: new MemoryFileDirectory(),
-      pieceForStream: (_hash, index, data) => given.push({ index, sha: sha256(new Uint8Array(data)) }),
-    });
-    await leecher.client.start();
-    network.add(seeder);
-    network.add(leecher);
     const data = randomBytes(300 * KiB + 7, 6);
-    const infoHashHex = await share(seeder, data, 'clip.webm');
-    // From its .torrent: the stream's wish is known before any peer sends a piece.
-    const torrent = await seeder.request({ op: 'get-torrent-file', infoHashHex });
-    if (!torrent.ok) throw new Error(torrent.error);
-    const bytes = await torrent.value.blob.arrayBuffer();
-    expect(await leecher.request({ op: 'add-torrent-file', bytes }, [])).toMatchObject({ ok: true });
-    const { pieceCount } = leecher.view(infoHashHex)!;
-    const pieceLength = Math.ceil(data.length / pieceCount / 16384) * 16384;
+    const { network, seeder, leecher, infoHashHex, pieceCount, pieceLength } = await fromTorrentFile(
+      data,
+      'clip.webm',
+      (index, piece) => given.push({ index, sha: sha256(new Uint8Array(piece)) }),
+    );
     expect(pieceLength * (pieceCount - 1) < data.length && data.length <= pieceLength * pieceCount).toBe(
       true,
     );
@@ -80,24 +94,13 @@ describe('worker client on the piece file store', () => {
   });
 
   it('Play pressed asks for the first piece, the last ones and the start at once, before any read of the player', async () => {
-    const network = new Network();
-    const seeder = await startedPeer('A');
     const given: number[] = [];
-    const leecher = new TestPeer('B', new MemoryStore(), {
-      pieceDirectory: new MemoryFileDirectory(),
-      pieceForStream: (_hash, index) => given.push(index),
-    });
-    await leecher.client.start();
-    network.add(seeder);
-    network.add(leecher);
     const data = randomBytes(3 * 1024 * KiB + 11, 8);
-    const infoHashHex = await share(seeder, data, 'clip.mp4');
-    const torrent = await seeder.request({ op: 'get-torrent-file', infoHashHex });
-    if (!torrent.ok) throw new Error(torrent.error);
-    const bytes = await torrent.value.blob.arrayBuffer();
-    expect(await leecher.request({ op: 'add-torrent-file', bytes }, [])).toMatchObject({ ok: true });
-    const { pieceCount } = leecher.view(infoHashHex)!;
-    const pieceLength = Math.ceil(data.length / pieceCount / 16384) * 16384;
+    const { network, seeder, leecher, infoHashHex, pieceCount, pieceLength } = await fromTorrentFile(
+      data,
+      'clip.mp4',
+      (index) => given.push(index),
+    );
     expect(await leecher.request({ op: 'play-start', infoHashHex, fileIndex: 0 }, [])).toMatchObject({
       ok: true,
     });
