@@ -88,9 +88,6 @@ const PIECE_HEADER_BYTES = 13;
 
 export class ChannelWriter {
   private readonly queue: Array<Uint8Array<ArrayBuffer>> = [];
-  /** Queued chunks that are one whole written message (not a part of a larger write, nor a piece of a split front):
-   * only these may be retracted. */
-  private readonly whole = new WeakSet<Uint8Array>();
   private queued = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** What the pending timer waits for: room in the channel's buffer, or the upload limit. */
@@ -143,7 +140,6 @@ export class ChannelWriter {
     if (this.closed) return;
     for (let at = 0; at < data.byteLength; at += MAX_MESSAGE_BYTES) {
       const chunk = new Uint8Array(data, at, Math.min(MAX_MESSAGE_BYTES, data.byteLength - at));
-      if (chunk.byteLength === data.byteLength) this.whole.add(chunk);
       this.queue.push(chunk);
       this.queued += chunk.byteLength;
     }
@@ -174,7 +170,9 @@ export class ChannelWriter {
     const size = PIECE_HEADER_BYTES + length;
     for (let i = 0; i < this.queue.length; i++) {
       const chunk = this.queue[i];
-      if (chunk.byteLength !== size || !this.whole.has(chunk)) continue;
+      // Only a whole written message: a chunk that is all of its buffer (a part of a larger write, or of a front
+      // split for the upload limit, is a view of a larger buffer).
+      if (chunk.byteLength !== size || chunk.byteOffset !== 0 || chunk.buffer.byteLength !== size) continue;
       const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       if (view.getUint32(0) !== size - 4 || view.getUint8(4) !== PIECE_ID) continue;
       if (view.getUint32(5) !== index || view.getUint32(9) !== begin) continue;
