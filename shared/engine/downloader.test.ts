@@ -421,12 +421,14 @@ describe('Downloader', () => {
       t.bans,
       { ...noPorts },
     );
-    downloader.setFilePriorities(['skip', 'high', 'skip']);
+    downloader.setPriorities({ type: 'file-priorities', priorities: ['skip', 'high', 'skip'] });
     // Piece 0 only holds a; piece 1 holds a, b and c; piece 2 only c.
     expect([0, 1, 2].map((i) => t.wishlist.priorities.get(i))).toEqual(['skip', 'high', 'skip']);
-    downloader.setFilePriorities(['normal', 'skip', 'skip']);
+    downloader.setPriorities({ type: 'file-priorities', priorities: ['normal', 'skip', 'skip'] });
     expect([0, 1, 2].map((i) => t.wishlist.priorities.get(i))).toEqual(['normal', 'normal', 'skip']);
-    expect(() => downloader.setFilePriorities(['skip'])).toThrow(RangeError);
+    expect(() => downloader.setPriorities({ type: 'file-priorities', priorities: ['skip'] })).toThrow(
+      RangeError,
+    );
   });
 
   it('replaces deadlines on a seek and refuses pieces outside the torrent', () => {

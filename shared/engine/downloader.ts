@@ -14,8 +14,9 @@ import { ASKED_SLACK, type PeerState } from './peer';
 import type { BlockRequest } from './block-geometry';
 import { FirstPiece, firstPieceView } from './first-piece';
 import { PiecePicker } from './picker';
+import { MAX_EARLY_PIECES, piecePriorities } from './piece-priorities';
 import { isSnubbed, pipelineDepth } from './pipeline';
-import type { EngineConfig, FilePriority, PeerKey } from './types';
+import type { EngineConfig, EngineEvent, FilePriority, PeerKey } from './types';
 import { BanList, digestMatches } from './verify';
 import { SuspectBlocks } from './suspect-blocks';
 import { Streaming } from './streaming';
@@ -434,32 +435,29 @@ export class Downloader {
 
   // --- priorities
 
-  /** Sets each piece's priority from its files' (the highest of the files it overlaps). */
-  setFilePriorities(priorities: readonly FilePriority[]): void {
-    const { files, pieceCount, pieceLength } = this.info;
-    if (priorities.length !== files.length)
-      throw new RangeError(`${priorities.length} priorities for ${files.length} files`);
-    const rank = { skip: 0, normal: 1, high: 2 } as const;
-    const best = new Int8Array(pieceCount); // 0 skip, 1 normal, 2 high
-    files.forEach((file, i) => {
-      if (file.length === 0) return;
-      const first = Math.floor(file.offset / pieceLength);
-      const last = Math.floor((file.offset + file.length - 1) / pieceLength);
-      for (let index = first; index <= last; index++)
-        best[index] = Math.max(best[index], rank[priorities[i]]);
-    });
+  /** A 'file-priorities' event (per file, the priority its pieces take: the highest of the files a piece holds) or
+   * an 'early-pieces' one (pieces fetched before the rest unless their files are skipped: piece-priorities.ts); each
+   * replaces the earlier one of its kind. */
+  setPriorities(event: Extract<EngineEvent, { type: 'file-priorities' | 'early-pieces' }>): void {
+    const early = event.type === 'early-pieces' ? event.pieces.slice(0, MAX_EARLY_PIECES) : this.early;
+    const files = event.type === 'file-priorities' ? event.priorities : this.filePriorities;
+    const priorities = piecePriorities(this.info, files, early);
+    this.filePriorities = files;
+    this.early = early;
     let skippedNow = false;
-    this.skipping = best.includes(0);
-    for (let index = 0; index < pieceCount; index++) {
-      const priority = best[index] === 0 ? 'skip' : best[index] === 2 ? 'high' : 'normal';
+    this.skipping = priorities.includes('skip');
+    priorities.forEach((priority, index) => {
       const before = this.wishlist.setPriority(index, priority);
       if (priority === 'skip' && before !== 'skip' && !this.have.get(index)) skippedNow = true;
-    }
+    });
     // Pieces just skipped may fill the peers' queues: cancel what was asked, the refill asks for wanted pieces only.
     if (skippedNow) this.streaming.cancelRequests();
     for (const peer of this.ports.peers()) if (peer.handshaken) this.updateInterest(peer);
     this.refill = true;
   }
+
+  private filePriorities: readonly FilePriority[] | undefined;
+  private early: readonly number[] = [];
 
   /** Some pieces are skipped (files not chosen). */
   skipping = false;

@@ -1095,6 +1095,22 @@ describe('TorrentSession: priorities', () => {
     ]);
   });
 
+  it('asks for the early pieces (the start and end of a playable file) before the rest, and forgets a replaced list', () => {
+    const firstAsked = (early?: number[]) => {
+      const s = setup({ config: { minPipeline: 1, maxPipeline: 1 } });
+      if (early) s.session.handle({ type: 'early-pieces', pieces: early }, s.clock.now);
+      return seederPeer(s).ofType('request')[0].index;
+    };
+    // Without a list the first piece is a random one; each early piece is asked first whatever it is.
+    const random = firstAsked();
+    for (const early of [0, 1, 2, 3].filter((index) => index !== random))
+      expect(firstAsked([early])).toBe(early);
+    const s = setup({ config: { minPipeline: 1, maxPipeline: 1 } });
+    s.session.handle({ type: 'early-pieces', pieces: [(random + 1) % 4] }, s.clock.now);
+    s.session.handle({ type: 'early-pieces', pieces: [] }, s.clock.now);
+    expect(seederPeer(s).ofType('request')[0].index).toBe(random);
+  });
+
   it('a torrent whose only file is skipped asks for nothing and is not interested', () => {
     const s = setup();
     s.session.handle({ type: 'file-priorities', priorities: ['skip'] }, s.clock.now);

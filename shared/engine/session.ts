@@ -217,7 +217,8 @@ export class TorrentSession implements Session {
         this.uploader?.onUploadQueue(event.bytes, now);
         break;
       case 'file-priorities':
-        this.downloader?.setFilePriorities(event.priorities);
+      case 'early-pieces':
+        this.downloader?.setPriorities(event);
         this.followWanted();
         break;
       case 'piece-deadlines':
@@ -314,9 +315,7 @@ export class TorrentSession implements Session {
    * a torrent run by its v2 view alone, it waits for the layer). */
   private hashPiece(index: number, data: Uint8Array): void {
     const tree = this.hashes?.treeBytes(index, data);
-    if (!tree && this.info && isTreeOnly(this.info)) {
-      return this.hashes?.waitForLayer(index, data);
-    }
+    if (!tree && this.info && isTreeOnly(this.info)) return this.hashes?.waitForLayer(index, data);
     this.hash({ kind: tree ? 'piece-v2' : 'piece', index }, tree ?? data);
   }
 

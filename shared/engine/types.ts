@@ -136,6 +136,10 @@ export type EngineEvent =
   /** Per file of the torrent (in info order): skip it, fetch it normally, or first. Pieces shared by files take the
    * highest of their files' priorities. Ignored before the info is known. */
   | { type: 'file-priorities'; priorities: FilePriority[] }
+  /** Pieces to fetch before the rest, unless their files are skipped: a playable file's start and end, asked as the
+   * download starts so that a player finds them (piece-priorities.ts). Replaces the earlier list; at most
+   * MAX_EARLY_PIECES are kept. Ignored before the info is known. */
+  | { type: 'early-pieces'; pieces: number[] }
   /** Pieces to fetch first, by the given time (ms, the session's clock): a player's playhead and the window ahead.
    * `replace` drops the earlier deadlines first (a seek). */
   | { type: 'piece-deadlines'; deadlines: Array<{ index: number; at: number }>; replace?: boolean }

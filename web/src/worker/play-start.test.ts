@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { playStartPieces, START_BYTES, TAIL_BYTES } from './play-start';
+import { EARLY_FILES, earlyPieces, playStartPieces, START_BYTES, TAIL_BYTES } from './play-start';
 
 const KiB = 1024;
 
@@ -32,5 +32,39 @@ describe('playStartPieces (what a player needs first when Play is pressed)', () 
     expect(playStartPieces({ offset: 0, length: 5 * pieceLength }, pieceLength)).toEqual([0, 1, 2, 3, 4]);
     expect(playStartPieces({ offset: 0, length: 100 }, pieceLength)).toEqual([0]);
     expect(playStartPieces({ offset: 0, length: 0 }, pieceLength)).toEqual([]);
+  });
+});
+
+describe('earlyPieces (what a download fetches first, for a Play that may come)', () => {
+  const pieceLength = 64 * KiB;
+  const MiB = 1024 * KiB;
+  const file = (name: string, offset: number, length: number, pad = false) => ({
+    path: ['show', name],
+    offset,
+    length,
+    ...(pad ? { pad } : {}),
+  });
+
+  it("is each video's and audio file's play-start pieces, and nothing of other files", () => {
+    const video = file('clip.webm', 0, 20 * MiB);
+    const notes = file('notes.txt', 20 * MiB, MiB);
+    const song = file('song.MP3', 21 * MiB, 5 * MiB);
+    const pieces = earlyPieces([video, notes, song], pieceLength);
+    expect(pieces).toEqual([...playStartPieces(video, pieceLength), ...playStartPieces(song, pieceLength)]);
+    expect(pieces.some((index) => index >= 320 && index < 336)).toBe(false); // notes.txt's pieces
+  });
+
+  it('takes at most EARLY_FILES playable files, skips pad files, and lists a shared piece once', () => {
+    // A pad file with a media name first (BEP 47 pads are zeros, never played), then the real files after it.
+    const pad = file('pad.mp4', 0, 100 * KiB, true);
+    const files = Array.from({ length: EARLY_FILES + 2 }, (_, i) =>
+      file(`${i}.mp4`, (i + 1) * 100 * KiB, 100 * KiB),
+    );
+    const pieces = earlyPieces([pad, ...files], pieceLength);
+    expect(new Set(pieces).size).toBe(pieces.length);
+    // The first real file starts in piece 1 (at 100 KiB); the EARLY_FILES-th ends before (EARLY_FILES + 1) * 100 KiB.
+    expect(Math.min(...pieces)).toBe(1);
+    expect(Math.max(...pieces)).toBe(Math.floor(((EARLY_FILES + 1) * 100 * KiB - 1) / pieceLength));
+    expect(earlyPieces([file('a.zip', 0, MiB), file('b.pdf', MiB, MiB)], pieceLength)).toEqual([]);
   });
 });

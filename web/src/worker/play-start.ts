@@ -5,6 +5,8 @@
 // clients have long fetched a file's first and last pieces first for this reason; these wishes then steer as the
 // service worker's do (piece deadlines, the first one urgent), and its own wishes follow as it reads.
 
+import { contentTypeOf } from '../lib/http-range';
+
 /** Bytes from the start of the file asked at the click (the service worker's first read asks for more). */
 export const START_BYTES = 1024 * 1024;
 /** Bytes at the end of the file asked at the click, right after its first piece (an index, or the end of one). */
@@ -31,4 +33,29 @@ export function playStartPieces(file: PlayedFile, pieceLength: number): number[]
   for (let index = Math.max(tailFirst, startEnd + 1); index <= last; index++) pieces.push(index);
   for (let index = first + 1; index <= startEnd; index++) pieces.push(index);
   return pieces;
+}
+
+/** Playable files whose first and last pieces are fetched first as a download starts (in info order). */
+export const EARLY_FILES = 4;
+
+/** A file of the torrent as the engine's info has it. */
+export interface TorrentFile extends PlayedFile {
+  path: string[];
+  pad?: boolean;
+}
+
+/**
+ * The torrent's early pieces (the engine's 'early-pieces'): what `Play` would ask first (`playStartPieces`) for each
+ * of its first EARLY_FILES video and audio files, by extension. Fetched before the rest from the start of the
+ * download, so that `Play` pressed soon after the link was opened finds them stored or on their way, instead of
+ * queued at the seeder behind blocks of other pieces (WebTorrent's stream starts fast for the same reason: it
+ * fetches every torrent in order from its first piece). A few pieces per file: the rest goes rarest first.
+ */
+export function earlyPieces(files: readonly TorrentFile[], pieceLength: number): number[] {
+  const media = files
+    .filter(
+      (file) => !file.pad && /^(video|audio)\//.test(contentTypeOf(file.path[file.path.length - 1] ?? '')),
+    )
+    .slice(0, EARLY_FILES);
+  return [...new Set(media.flatMap((file) => playStartPieces(file, pieceLength)))];
 }

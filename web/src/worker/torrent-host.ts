@@ -30,7 +30,7 @@ import { PieceReadError, type PieceStorage } from './piece-storage';
 import { FilePieceStorage, SharedFileError } from './shared-files';
 import { pieceLayersEntry, recordEntry, totalsEntry, type TorrentRecord } from './records';
 import { findManifest } from './private-share';
-import { playStartPieces } from './play-start';
+import { earlyPieces, playStartPieces } from './play-start';
 import { PrivateFiles } from '../lib/private-files';
 import { layoutOf, plainFiles, PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
 import type { FileLayout } from './file-blob';
@@ -336,10 +336,13 @@ export class TorrentHost {
     this.applyFileChoice();
   }
 
-  /** Tells the session which files to fetch (once the info is known); a magnet's `so` becomes the choice. */
+  /** Tells the session which files to fetch (once the info is known); a magnet's `so` becomes the choice. The start
+   * and end of its playable files come first (play-start.ts), but for a private share (its files lie over records). */
   private applyFileChoice(): void {
     const info = this.info;
     if (!info || !this.session) return;
+    if (!this.record.private)
+      this.feed({ type: 'early-pieces', pieces: earlyPieces(info.files, info.pieceLength) });
     if (this.record.selectOnly) {
       const only = new Set(this.record.selectOnly);
       this.record.skippedFiles = info.files.map((_, index) => index).filter((index) => !only.has(index));
