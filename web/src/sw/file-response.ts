@@ -7,8 +7,9 @@ import { safeFileName } from '../lib/safe-name';
 
 /** Where the pieces come from: storage, and the engine for those not verified yet. */
 export interface PieceSource {
-  /** A verified piece, or undefined when it is not stored yet. */
-  read(index: number): Promise<ArrayBuffer | undefined>;
+  /** A verified piece, or undefined when it is not stored yet. `last`: the last piece this stream reads (the source
+   * may read the pieces up to it along with this one). */
+  read(index: number, last: number): Promise<ArrayBuffer | undefined>;
   /**
    * Asks the engine to fetch these pieces first (the first is needed now); `seek`: forget earlier wishes (the first
    * window of a stream that starts mid-file and reads on: a real seek).
@@ -139,11 +140,11 @@ export function fileResponse(
           controller.close();
           return;
         }
-        let data = await source.read(slice.index);
+        let data = await source.read(slice.index, lastPiece);
         if (!data) {
           // Not verified yet: ask for it and what comes after it, first.
           wish(slice.index);
-          while (!(data = await source.read(slice.index))) {
+          while (!(data = await source.read(slice.index, lastPiece))) {
             await source.pause();
             if (cancelled) return;
             // A probe read on long enough is a seek: its window now, in place of the earlier wishes.

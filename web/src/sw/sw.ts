@@ -10,7 +10,7 @@ import { pieceKey, torrentKey, verifiedKey } from '../lib/storage';
 import { VerifiedMap } from '../lib/verified-map';
 import { pieceDirectory } from '../worker/opfs-directory';
 import { fileResponse, parseFileUrl, type PieceSource, type TorrentFiles } from './file-response';
-import { readFilePiece } from './piece-file-read';
+import { PieceRuns } from './piece-file-read';
 import { subtleSha1 } from '../lib/hash';
 import { FilePieceStorage, isSharedFileRefs } from '../worker/shared-files';
 import { isPrivateRecordPart, PrivateFiles } from '../lib/private-files';
@@ -163,17 +163,20 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
   const key = `${infoHashHex}/${fileIndex}`;
   const stream = ++streamCount;
   newestStream.set(key, stream);
-  const readStored = async (index: number): Promise<ArrayBuffer | undefined> => {
+  const runs = new PieceRuns(() => pieceFileSnapshot(found.storageId), found);
+  const readStored = async (index: number, last: number): Promise<ArrayBuffer | undefined> => {
     if (found.inPlace) return (await found.inPlace.readPieces([index]))[0];
+    const kept = runs.kept(index);
+    if (kept) return kept;
     // A piece's bit is set once its bytes are flushed to the file; a piece stored before the files is an entry.
     const [map, value] = await db.getMany([verifiedKey(found.storageId), pieceKey(found.storageId, index)]);
-    if (VerifiedMap.fromStored(map).has(index))
-      return readFilePiece(() => pieceFileSnapshot(found.storageId), found, index);
+    const verified = VerifiedMap.fromStored(map);
+    if (verified.has(index)) return runs.read(index, last, verified);
     return value instanceof ArrayBuffer ? value : undefined;
   };
   const source: PieceSource = {
-    async read(index) {
-      const piece = fresh.get(infoHashHex, index) ?? (await readStored(index));
+    async read(index, last) {
+      const piece = fresh.get(infoHashHex, index) ?? (await readStored(index, last));
       // A record that does not open fails the stream: nothing decrypted wrongly is ever written.
       return piece && found.sealed ? found.sealed.decrypt(index, piece) : piece;
     },

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, torrentKey, verifiedKey } from '../lib/storage';
 import { MemoryFileDirectory } from './sync-file';
-import { playStartPieces } from './play-start';
+import { earlyPieces, playStartPieces } from './play-start';
 import { Network, SlowStore, TestPeer, file, randomBytes, until } from './testing/harness';
 
 const KiB = 1024;
@@ -73,9 +73,10 @@ describe('worker client on the piece file store', () => {
   it('gives the service worker the verified pieces its streams wait for, and those only', async () => {
     const given: Array<{ index: number; sha: string }> = [];
     const data = randomBytes(300 * KiB + 7, 6);
+    // Not a video's name: a playable file's early pieces would go to the service worker too (the next tests).
     const { network, seeder, leecher, infoHashHex, pieceCount, pieceLength } = await fromTorrentFile(
       data,
-      'clip.webm',
+      'clip.bin',
       (index, piece) => given.push({ index, sha: sha256(new Uint8Array(piece)) }),
     );
     expect(pieceLength * (pieceCount - 1) < data.length && data.length <= pieceLength * pieceCount).toBe(
@@ -96,9 +97,10 @@ describe('worker client on the piece file store', () => {
   it('Play pressed asks for the first piece, the last ones and the start at once, before any read of the player', async () => {
     const given: number[] = [];
     const data = randomBytes(3 * 1024 * KiB + 11, 8);
+    // A name that is not a video's, so that the early pieces of a playable file do not hide what Play asks for.
     const { network, seeder, leecher, infoHashHex, pieceCount, pieceLength } = await fromTorrentFile(
       data,
-      'clip.mp4',
+      'clip.bin',
       (index) => given.push(index),
     );
     expect(await leecher.request({ op: 'play-start', infoHashHex, fileIndex: 0 }, [])).toMatchObject({
@@ -111,6 +113,26 @@ describe('worker client on the piece file store', () => {
     expect(expected).toContain(pieceCount - 1);
     expect(expected.length).toBeLessThan(pieceCount);
     expect([...new Set(given)].sort((x, y) => x - y)).toEqual([...expected].sort((x, y) => x - y));
+  });
+
+  it('fetches the early pieces of a video first and gives them to the service worker, with no Play and no wish', async () => {
+    const given: number[] = [];
+    const data = randomBytes(3 * 1024 * KiB + 11, 9);
+    const { network, seeder, leecher, infoHashHex, pieceCount, pieceLength } = await fromTorrentFile(
+      data,
+      'clip.webm',
+      (index) => given.push(index),
+    );
+    network.connect(seeder, leecher, infoHashHex);
+    const clients = [seeder.client, leecher.client];
+    const early = earlyPieces([{ path: ['clip.webm'], offset: 0, length: data.length }], pieceLength);
+    expect(early).toContain(pieceCount - 1);
+    expect(early.length).toBeLessThan(pieceCount / 2);
+    // The first pieces verified are the early ones, whatever the rarest-first order would have taken.
+    await until(() => (leecher.view(infoHashHex)?.have ?? 0) >= early.length, clients);
+    expect(new Set(given.slice(0, early.length))).toEqual(new Set(early));
+    await until(() => leecher.view(infoHashHex)?.state === 'seeding', clients);
+    expect([...new Set(given)].sort((x, y) => x - y)).toEqual([...early].sort((x, y) => x - y));
   });
 
   it('a piece a stream waits for is counted in the stored map at once, not with the next batch', async () => {

@@ -104,6 +104,8 @@ export class TorrentHost {
   session: Session | undefined;
   /** Pieces a stream of the service worker waits for (`wantPieces`), at most MAX_AWAITED_PIECES. */
   private readonly awaited = new Set<number>();
+  /** Early pieces not verified yet (play-start.ts `earlyPieces`): each goes to the service worker once verified. */
+  private early = new Set<number>();
   /** Pieces handed to the store whose write has not landed yet. */
   private readonly storing = new Set<number>();
   /** A hybrid's v2 view and known piece layers (see v2-session.ts): its sessions speak v2. Set before `start` by
@@ -341,8 +343,11 @@ export class TorrentHost {
   private applyFileChoice(): void {
     const info = this.info;
     if (!info || !this.session) return;
-    if (!this.record.private)
-      this.feed({ type: 'early-pieces', pieces: earlyPieces(info.files, info.pieceLength) });
+    if (!this.record.private) {
+      const early = earlyPieces(info.files, info.pieceLength).filter((index) => !this.verified?.get(index));
+      this.early = new Set(early);
+      this.feed({ type: 'early-pieces', pieces: early });
+    }
     if (this.record.selectOnly) {
       const only = new Set(this.record.selectOnly);
       this.record.skippedFiles = info.files.map((_, index) => index).filter((index) => !only.has(index));
@@ -681,11 +686,12 @@ export class TorrentHost {
       return this.pieces.writePiece(index, value);
     });
     // A piece a stream waits for goes to the service worker now, and is counted in the map it reads at once, not
-    // with the next batch.
+    // with the next batch. An early piece goes to it too: a player that starts soon reads it there (the service
+    // worker's reads of the piece file cost milliseconds a piece while the file is being written).
     if (this.awaited.delete(index)) {
       this.ctx.pieceForStream?.(this.infoHashHex, index, value);
       this.ctx.writer.hurry();
-    }
+    } else if (this.early.delete(index)) this.ctx.pieceForStream?.(this.infoHashHex, index, value);
     this.storing.add(index);
     written.then(
       () => {
