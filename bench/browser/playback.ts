@@ -136,7 +136,7 @@ export interface Session {
 }
 
 /** After the first frame: the stalls of the first 30 s, or a seek to 80 % (a second of playback first). */
-async function measure(page: Page, mode: Mode): Promise<Session> {
+async function measure(page: Page, mode: Mode, onSeek?: () => void): Promise<Session> {
   const first = await waitWatch(page, (w) => w.first !== undefined, 120_000, 'the first frame');
   const firstFrameMs = first.first! - first.pressed!;
   if (mode === 'first') return { firstFrameMs };
@@ -150,6 +150,7 @@ async function measure(page: Page, mode: Mode): Promise<Session> {
     return { firstFrameMs, longestStallMs: w.longestStall };
   }
   await new Promise((resolve) => setTimeout(resolve, 1000));
+  onSeek?.();
   await page.evaluate(() => (window as unknown as { benchSeek(f: number): void }).benchSeek(0.8));
   const w = await waitWatch(page, (w) => w.seekPlayed !== undefined, 120_000, 'the seek to 80 % playing');
   return { firstFrameMs, seekMs: w.seekPlayed! - w.seekAt! };
@@ -171,7 +172,9 @@ async function withTwoTabs<T>(work: (seeder: Tab, leecher: Tab) => Promise<T>): 
  * From now on, the player's reads of the page (requests under /files/, by range) and the pieces its service worker
  * asks for (`want-pieces`), each at its time; `report` logs them relative to `from` (ms, Date.now()).
  */
-async function logReads(page: Page): Promise<(log: (message: string) => void, from: number) => void> {
+async function logReads(
+  page: Page,
+): Promise<(log: (message: string) => void, from: number, to?: number) => void> {
   const events: Array<{ at: number; what: string }> = [];
   const note = (what: string) => events.push({ at: Date.now(), what });
   const rangeOf = (request: { headers(): Record<string, string> }) => request.headers()['range'] ?? 'whole';
@@ -200,8 +203,9 @@ async function logReads(page: Page): Promise<(log: (message: string) => void, fr
         );
     };
   }, STREAM_WISHES_CHANNEL);
-  return (log, from) => {
-    for (const { at, what } of events) log(`    ${((at - from) / 1000).toFixed(3)} s ${what}`);
+  return (log, from, to = Infinity) => {
+    for (const { at, what } of events)
+      if (at >= from && at <= to) log(`    ${((at - from) / 1000).toFixed(3)} s ${what}`);
   };
 }
 
@@ -238,9 +242,18 @@ export function playFromTab(
     await play.click();
     if (!reads) return measure(leecher.page, mode);
     await waitWatch(leecher.page, (w) => w.first !== undefined, 120_000, 'the first frame').catch(() => {});
-    log!(`  reads from Play (the first frame at ${((Date.now() - pressed) / 1000).toFixed(2)} s or before):`);
-    reads(log!, pressed);
-    return measure(leecher.page, mode);
+    const firstSeen = Date.now();
+    log!(`  reads from Play (the first frame at ${((firstSeen - pressed) / 1000).toFixed(2)} s or before):`);
+    reads(log!, pressed, firstSeen);
+    let seekAt = 0;
+    const session = await measure(leecher.page, mode, () => (seekAt = Date.now()));
+    if (seekAt > 0) {
+      log!(
+        `  reads from the seek to 80 % (playing at ${((Date.now() - seekAt) / 1000).toFixed(2)} s or before):`,
+      );
+      reads(log!, seekAt);
+    }
+    return session;
   });
 }
 

@@ -31,6 +31,7 @@ import { FilePieceStorage, SharedFileError } from './shared-files';
 import { pieceLayersEntry, recordEntry, totalsEntry, type TorrentRecord } from './records';
 import { findManifest } from './private-share';
 import { earlyPieces, playStartPieces } from './play-start';
+import { MAX_WANTED_PIECES, streamDeadlines } from './stream-deadlines';
 import { PrivateFiles } from '../lib/private-files';
 import { layoutOf, plainFiles, PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
 import type { FileLayout } from './file-blob';
@@ -80,12 +81,8 @@ const TOTALS_PERSIST_MS = 5000;
 /** Messages below this size are copied rather than transferred (cheap, and safe if the engine reuses them). */
 const TRANSFER_MIN_BYTES = 4096;
 
-/** Pieces a stream may ask for at once, and the deadlines it gets: the first in a second, then every half second. */
-const MAX_WANTED_PIECES = 64;
 /** Pieces streams wait for that are remembered (their storing hurries the writer). */
 const MAX_AWAITED_PIECES = 2 * MAX_WANTED_PIECES;
-const WANT_FIRST_MS = 1_000;
-const WANT_STEP_MS = 500;
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
@@ -388,10 +385,7 @@ export class TorrentHost {
   wantPieces(pieces: number[], seek: boolean): void {
     const count = this.info?.pieceCount ?? 0;
     const now = this.ctx.clock();
-    const deadlines = pieces
-      .filter((index) => Number.isInteger(index) && index >= 0 && index < count)
-      .slice(0, MAX_WANTED_PIECES)
-      .map((index, i) => ({ index, at: now + WANT_FIRST_MS + i * WANT_STEP_MS }));
+    const deadlines = streamDeadlines(pieces, count, now);
     if (deadlines.length > 0) this.feed({ type: 'piece-deadlines', deadlines, replace: seek });
     if (seek) this.awaited.clear();
     let hurry = false;

@@ -1,0 +1,33 @@
+// The deadlines a stream's wish gets (the service worker's, or Play's at the click): the engine fetches pieces with a
+// deadline earliest first (priorities.ts), alongside the playback window's (playback-window.ts), whose deadlines run
+// from a margin before the playhead. The first piece of a wish is what a player is blocked on now: a read the
+// window does not cover (the window places the playhead by time over duration, and an MP4's samples are not spread
+// evenly: a seek to 80 % read piece 1179 while the window started at 1203), so it must come before every window
+// piece. With a deadline a second ahead it came after about a second of the window's pieces, 0.9 s at a seeder
+// limited to 2.4 times the bitrate.
+
+/** Pieces a stream may ask for at once. */
+export const MAX_WANTED_PIECES = 64;
+/** The first piece's deadline lies this far in the past: before any window piece (whose earliest lie a margin of a
+ * second, plus at most the few seconds a playhead is extrapolated, before now), and late at once, so its blocks
+ * still on their way are asked of a second peer too. */
+export const WANT_NOW_MS = 10_000;
+/** The pieces after the first: the second in a second from now, then one every half second. */
+export const WANT_NEXT_MS = 1_000;
+export const WANT_STEP_MS = 500;
+
+/** Deadlines (ms, the engine's clock) for a wish of `pieces`, in the order they are needed; pieces outside the
+ * torrent's `pieceCount` are dropped, and at most MAX_WANTED_PIECES are kept. */
+export function streamDeadlines(
+  pieces: readonly number[],
+  pieceCount: number,
+  now: number,
+): Array<{ index: number; at: number }> {
+  return pieces
+    .filter((index) => Number.isInteger(index) && index >= 0 && index < pieceCount)
+    .slice(0, MAX_WANTED_PIECES)
+    .map((index, i) => ({
+      index,
+      at: i === 0 ? now - WANT_NOW_MS : now + WANT_NEXT_MS + (i - 1) * WANT_STEP_MS,
+    }));
+}
