@@ -274,6 +274,20 @@ describe('Streaming', () => {
     expect(t.sent).toHaveLength(2); // once per urgent piece
   });
 
+  it('a player blocked on a piece (past its deadline) keeps only the requests it is blocked on, not the window', () => {
+    const t = setup();
+    t.streaming.handle({ type: 'playhead', file: 0, position: 0, bytesPerSecond: RATE }, 0);
+    // A read the window does not start at (piece 60, past the window), due already: a jump, at once.
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 60, at: -10_000 }] }, 200);
+    expect(t.sent).toEqual(['cancel', 'cancel']);
+    expect(t.kept[1]).toEqual([60]);
+    // Not yet due (as before): the window's first pieces keep theirs too.
+    t.streaming.tick(1_500);
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 90, at: 2_500 }] }, 1_500);
+    expect(t.kept[2]).toContain(90);
+    expect(t.kept[2]).toContain(1);
+  });
+
   it('a jump (an urgent piece that had no deadline) takes the requests back at once, a sequential read once a second', () => {
     const t = setup();
     const first = Array.from({ length: 17 }, (_, i) => ({ index: i, at: 1_000 + i * 500 }));

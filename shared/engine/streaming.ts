@@ -8,7 +8,8 @@
 // stream waits for that turns urgent (due within URGENT_MS, not in hand: the player blocks on it) takes back every
 // request but the urgent ones: a peer serves requests about in the order they came, and the pipeline we keep full is
 // a second or more of its uplink when that is what limits us; the rest is asked again behind the urgent pieces
-// (libtorrent's time-critical pieces likewise go ahead of what a peer has queued). That happens at most once a
+// (libtorrent's time-critical pieces likewise go ahead of what a peer has queued). A piece past its deadline (the
+// player is blocked on it) keeps only the blocked pieces' requests, not even the window's first ones. That happens at most once a
 // second, except for a jump (a piece urgent as soon as it has a deadline, such as an index at the end of the file):
 // its one piece would otherwise wait behind the whole pipeline.
 import type { TorrentInfo } from '../metainfo';
@@ -172,17 +173,24 @@ export class Streaming {
     // A stream's wishes only: it asks for a piece when the player blocks on it (the window's deadlines are planned
     // ahead, and taking requests back for them every second would starve the pieces asked last).
     let fresh = false;
+    let blocked = false;
     for (const [index, at] of this.wantAt) {
       if (at - now > URGENT_MS || served.has(index) || this.have.get(index)) continue;
       served.add(index);
       fresh = true;
+      blocked ||= at <= now;
     }
     if (!fresh) return;
     this.urgentCancelAt = now;
-    // Every request but those of urgent pieces, the window's later ones too: they are asked again behind them.
+    // A player blocked on a read (a stream's piece past its deadline: the service worker's first wish is due at
+    // once) keeps only the requests of the pieces it is blocked on. The window's first pieces are not kept then:
+    // the window places the playhead by time over duration, and the bytes a player reads after a seek may lie
+    // before them (an MP4's samples are not spread evenly); they are asked again right behind.
+    // Otherwise every request but those of urgent pieces, the window's later ones too: they are asked again behind.
     this.cancelRequests((index) => {
-      const at = Math.min(this.windowAt.get(index) ?? Infinity, this.wantAt.get(index) ?? Infinity);
-      return at - now <= URGENT_MS;
+      const want = this.wantAt.get(index) ?? Infinity;
+      if (blocked) return want <= now;
+      return Math.min(this.windowAt.get(index) ?? Infinity, want) - now <= URGENT_MS;
     });
   }
 
