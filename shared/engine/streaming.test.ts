@@ -286,6 +286,10 @@ describe('Streaming', () => {
     t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 90, at: 2_500 }] }, 1_500);
     expect(t.kept[2]).toContain(90);
     expect(t.kept[2]).toContain(1);
+    // A window piece the player is blocked on (past due), 150 ms after the last cancel: at once, not a second later.
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 5, at: -10_000 }] }, 1_650);
+    expect(t.sent).toHaveLength(4);
+    expect(t.kept[3]).toEqual([5, 60]);
   });
 
   it('a jump (an urgent piece that had no deadline) takes the requests back at once, a sequential read once a second', () => {

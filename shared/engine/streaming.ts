@@ -89,9 +89,12 @@ export class Streaming {
   /** One of the session's streaming events. */
   handle(event: StreamingEvent, now: number): void {
     if (event.type === 'piece-deadlines') {
-      // A jump: a piece without a deadline so far, due so soon that it is urgent now.
-      for (const { index, at } of event.deadlines)
-        if (at - now <= URGENT_MS && !this.hasDeadline(index) && !this.have.get(index)) this.jumped = true;
+      // A jump: a piece without a deadline so far, due so soon that it is urgent now; or one past due, whatever
+      // deadline it had (the player is blocked on it: a read the window put behind other pieces).
+      for (const { index, at } of event.deadlines) {
+        if (this.have.get(index) || at - now > URGENT_MS) continue;
+        if (!this.hasDeadline(index) || at <= now) this.jumped = true;
+      }
       this.setDeadlines(event.deadlines, event.replace ?? false);
       this.cancelForUrgent(now);
     } else if (event.type === 'playhead') this.playhead(event, now);
