@@ -274,7 +274,7 @@ describe('Streaming', () => {
     expect(t.sent).toHaveLength(2); // once per urgent piece
   });
 
-  it('a player blocked on a piece (past its deadline) keeps only the requests it is blocked on, not the window', () => {
+  it("a player blocked on a piece (past its deadline) keeps only the stream's urgent requests, not the window's", () => {
     const t = setup();
     t.streaming.handle({ type: 'playhead', file: 0, position: 0, bytesPerSecond: RATE }, 0);
     // A read the window does not start at (piece 60, past the window), due already: a jump, at once.
@@ -289,7 +289,7 @@ describe('Streaming', () => {
     // A window piece the player is blocked on (past due), 150 ms after the last cancel: at once, not a second later.
     t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 5, at: -10_000 }] }, 1_650);
     expect(t.sent).toHaveLength(4);
-    expect(t.kept[3]).toEqual([5, 60]);
+    expect(t.kept[3]).toEqual([5, 60, 90]);
   });
 
   it('a jump (an urgent piece that had no deadline) takes the requests back at once, a sequential read once a second', () => {

@@ -9,7 +9,7 @@
 // request but the urgent ones: a peer serves requests about in the order they came, and the pipeline we keep full is
 // a second or more of its uplink when that is what limits us; the rest is asked again behind the urgent pieces
 // (libtorrent's time-critical pieces likewise go ahead of what a peer has queued). A piece past its deadline (the
-// player is blocked on it) keeps only the blocked pieces' requests, not even the window's first ones. That happens at most once a
+// player is blocked on it) keeps only the stream's urgent pieces' requests, not the window's first ones. That happens at most once a
 // second, except for a jump (a piece urgent as soon as it has a deadline, such as an index at the end of the file):
 // its one piece would otherwise wait behind the whole pipeline.
 import type { TorrentInfo } from '../metainfo';
@@ -185,15 +185,15 @@ export class Streaming {
     }
     if (!fresh) return;
     this.urgentCancelAt = now;
-    // A player blocked on a read (a stream's piece past its deadline: the service worker's first wish is due at
-    // once) keeps only the requests of the pieces it is blocked on. The window's first pieces are not kept then:
-    // the window places the playhead by time over duration, and the bytes a player reads after a seek may lie
-    // before them (an MP4's samples are not spread evenly); they are asked again right behind.
-    // Otherwise every request but those of urgent pieces, the window's later ones too: they are asked again behind.
+    // Every request but those of urgent pieces, the window's later ones too: they are asked again behind them. A
+    // player blocked on a read (a stream's piece past its deadline: the service worker's first wish is due at once)
+    // keeps only the stream's urgent pieces, not the window's first ones: the window places the playhead by time
+    // over duration, and the bytes a player reads after a seek may lie before them (an MP4's samples are not spread
+    // evenly); they are asked again right behind.
     this.cancelRequests((index) => {
       const want = this.wantAt.get(index) ?? Infinity;
-      if (blocked) return want <= now;
-      return Math.min(this.windowAt.get(index) ?? Infinity, want) - now <= URGENT_MS;
+      const window = blocked ? Infinity : (this.windowAt.get(index) ?? Infinity);
+      return Math.min(window, want) - now <= URGENT_MS;
     });
   }
 
