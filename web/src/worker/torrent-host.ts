@@ -340,11 +340,12 @@ export class TorrentHost {
   private applyFileChoice(): void {
     const info = this.info;
     if (!info || !this.session) return;
-    if (!this.record.private) {
-      const early = earlyPieces(info.files, info.pieceLength).filter((index) => !this.verified?.get(index));
-      this.early = new Set(early);
-      this.feed({ type: 'early-pieces', pieces: early });
-    }
+    const early = this.record.private
+      ? []
+      : earlyPieces(info.files, info.pieceLength).filter((index) => !this.verified?.get(index));
+    this.early = new Set(early);
+    // None left (a complete torrent, or no playable file): nothing to tell (a verified piece needs no priority).
+    if (early.length > 0) this.feed({ type: 'early-pieces', pieces: early });
     if (this.record.selectOnly) {
       const only = new Set(this.record.selectOnly);
       this.record.skippedFiles = info.files.map((_, index) => index).filter((index) => !only.has(index));
@@ -682,10 +683,10 @@ export class TorrentHost {
     // A piece a stream waits for goes to the service worker now, and is counted in the map it reads at once, not
     // with the next batch. An early piece goes to it too: a player that starts soon reads it there (the service
     // worker's reads of the piece file cost milliseconds a piece while the file is being written).
-    if (this.awaited.delete(index)) {
-      this.ctx.pieceForStream?.(this.infoHashHex, index, value);
-      this.ctx.writer.hurry();
-    } else if (this.early.delete(index)) this.ctx.pieceForStream?.(this.infoHashHex, index, value);
+    const awaited = this.awaited.delete(index);
+    const early = this.early.delete(index);
+    if (awaited || early) this.ctx.pieceForStream?.(this.infoHashHex, index, value);
+    if (awaited) this.ctx.writer.hurry();
     this.storing.add(index);
     written.then(
       () => {
