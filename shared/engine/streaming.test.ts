@@ -286,10 +286,13 @@ describe('Streaming', () => {
     t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 90, at: 2_500 }] }, 1_500);
     expect(t.kept[2]).toContain(90);
     expect(t.kept[2]).toContain(1);
-    // A window piece the player is blocked on (past due), 150 ms after the last cancel: at once, not a second later.
+    // A window piece the player is blocked on (past due) is fetched in the window's order: no cancel within the
+    // second. One outside the window, 150 ms after the last cancel: at once, not a second later.
     t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 5, at: -10_000 }] }, 1_650);
+    expect(t.sent).toHaveLength(3);
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 70, at: -10_000 }] }, 1_800);
     expect(t.sent).toHaveLength(4);
-    expect(t.kept[3]).toEqual([5, 60, 90]);
+    expect(t.kept[3]).toEqual([5, 60, 70, 90]);
   });
 
   it('a jump (an urgent piece that had no deadline) takes the requests back at once, a sequential read once a second', () => {

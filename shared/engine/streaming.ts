@@ -8,8 +8,8 @@
 // stream waits for that turns urgent (due within URGENT_MS, not in hand: the player blocks on it) takes back every
 // request but the urgent ones: a peer serves requests about in the order they came, and the pipeline we keep full is
 // a second or more of its uplink when that is what limits us; the rest is asked again behind the urgent pieces
-// (libtorrent's time-critical pieces likewise go ahead of what a peer has queued). A piece past its deadline (the
-// player is blocked on it) keeps only the stream's urgent pieces' requests, not the window's first ones. That happens at most once a
+// (libtorrent's time-critical pieces likewise go ahead of what a peer has queued). A piece past its deadline that the
+// window does not hold (the player is blocked on a read elsewhere) keeps only the stream's urgent pieces' requests. That happens at most once a
 // second, except for a jump (a piece urgent as soon as it has a deadline, such as an index at the end of the file):
 // its one piece would otherwise wait behind the whole pipeline.
 import type { TorrentInfo } from '../metainfo';
@@ -93,7 +93,7 @@ export class Streaming {
       // deadline it had (the player is blocked on it: a read the window put behind other pieces).
       for (const { index, at } of event.deadlines) {
         if (this.have.get(index) || at - now > URGENT_MS) continue;
-        if (!this.hasDeadline(index) || at <= now) this.jumped = true;
+        if (!this.hasDeadline(index) || this.blocksOutsideWindow(index, at, now)) this.jumped = true;
       }
       this.setDeadlines(event.deadlines, event.replace ?? false);
       this.cancelForUrgent(now);
@@ -181,7 +181,7 @@ export class Streaming {
       if (at - now > URGENT_MS || served.has(index) || this.have.get(index)) continue;
       served.add(index);
       fresh = true;
-      blocked ||= at <= now;
+      blocked ||= this.blocksOutsideWindow(index, at, now);
     }
     if (!fresh) return;
     this.urgentCancelAt = now;
@@ -195,6 +195,14 @@ export class Streaming {
       const window = blocked ? Infinity : (this.windowAt.get(index) ?? Infinity);
       return Math.min(window, want) - now <= URGENT_MS;
     });
+  }
+
+  /** A stream's piece past its deadline (the player is blocked on it) that the playback window does not hold: the
+   * window, placed by time over duration, is elsewhere in the bytes (a seek in an MP4). One the window holds is
+   * fetched in the window's order already, and taking the window's requests back for each would churn the seeder's
+   * queue while the player reads at the edge of the download. */
+  private blocksOutsideWindow(index: number, at: number, now: number): boolean {
+    return at <= now && !this.windowAt.has(index);
   }
 
   /** The window's pieces and deadlines now, handed to the wishlist where they changed. */
