@@ -9,9 +9,10 @@
 // request but the urgent ones: a peer serves requests about in the order they came, and the pipeline we keep full is
 // a second or more of its uplink when that is what limits us; the rest is asked again behind the urgent pieces
 // (libtorrent's time-critical pieces likewise go ahead of what a peer has queued). A piece past its deadline that the
-// window does not hold (the player is blocked on a read elsewhere) keeps only the stream's urgent pieces' requests. That happens at most once a
-// second, except for a jump (a piece urgent as soon as it has a deadline, such as an index at the end of the file):
-// its one piece would otherwise wait behind the whole pipeline.
+// window does not hold (the player is blocked on a read elsewhere) keeps only the stream's urgent pieces' requests.
+// That happens at most once a second, except for a jump (a piece urgent as soon as it has a deadline, such as an
+// index at the end of the file, or a blocked read outside the window): its one piece would otherwise wait behind the
+// whole pipeline.
 import type { TorrentInfo } from '../metainfo';
 import type { WireMessage } from '../wire';
 import type { EngineEvent } from './types';
