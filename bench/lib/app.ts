@@ -113,6 +113,8 @@ export async function browserVersion(): Promise<string> {
 export interface BenchPage {
   /** Runs one request in the page's worker (web/src/bench/messages.ts): its figures by name. */
   run(request: object): Promise<Record<string, number>>;
+  /** The tab's profile folder (to read its browser's CPU time with watchCpu). */
+  profileDir: string;
   close(): Promise<void>;
 }
 
@@ -133,6 +135,7 @@ export async function benchPage(context: BenchContext): Promise<BenchPage> {
   }
   return {
     run: (request) => tab.page.evaluate((r) => (window as unknown as BenchWindow).bench.run(r), request),
+    profileDir: tab.profileDir,
     async close() {
       await tab.close();
       await server.close();

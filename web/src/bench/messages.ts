@@ -24,6 +24,10 @@ export interface Sha256Request {
   /** 16 KiB blocks whose leaf hashes are timed. */
   blocks: number;
   rounds: number;
+  /** Only this side's leaves, once (the bench reads the browser's CPU time around it). */
+  only?: 'subtleLeaves' | 'wasmLeaves' | 'nobleLeaves';
+  /** With `only`: hash the blocks this many times (CPU time is read in 10 ms ticks). */
+  repeat?: number;
 }
 
 /** The time to share a file as a hybrid against v1 alone (share.ts). */

@@ -2,6 +2,8 @@
 // through @noble/hashes, for both of a tree's inputs (64-byte inner nodes, 16 KiB leaves), as merkle.ts calls them.
 import { BLOCK_SIZE, leafHashes, rootFromLeaves } from '../../../shared/merkle';
 import { toHex } from '../../../shared/hex';
+import { createSHA256, type IHasher } from 'hash-wasm';
+import type { Sha256 } from '../../../shared/merkle';
 import { merkleSha256, nobleSha256, subtleSha256 } from '../lib/sha256';
 import type { BenchResult, Sha256Request } from './messages';
 
@@ -16,22 +18,66 @@ async function rate(count: number, work: () => Promise<unknown>): Promise<number
  * Inner nodes per second (the root of `leaves` random leaf hashes: leaves - 1 nodes) and leaf MB/s (`blocks` 16 KiB
  * blocks, all asked at once as leafHashes does), each the best of the rounds; the two sides take turns going first.
  */
+let wasmHasher: Promise<IHasher> | undefined;
+
+/**
+ * SHA-256 in WebAssembly (hash-wasm, a devDependency for this comparison), computed in the calling thread once its
+ * module is compiled; one hasher serves every call (init, update and digest run with no await between them).
+ */
+const wasmSha256: Sha256 = async (data) => {
+  const hasher = await (wasmHasher ??= createSHA256());
+  hasher.init();
+  hasher.update(data);
+  return hasher.digest('binary');
+};
+
+let cachedBlocks: Uint8Array | undefined;
+
+/** `blocks` random 16 KiB blocks, kept between requests so a side run alone times the hashing only. */
+function randomBlocks(blocks: number): Uint8Array {
+  if (cachedBlocks?.length !== blocks * BLOCK_SIZE) {
+    cachedBlocks = new Uint8Array(blocks * BLOCK_SIZE);
+    for (let at = 0; at < cachedBlocks.length; at += 65536)
+      crypto.getRandomValues(cachedBlocks.subarray(at, at + 65536));
+  }
+  return cachedBlocks;
+}
+
+const leafSides = { subtleLeaves: subtleSha256, wasmLeaves: wasmSha256, nobleLeaves: nobleSha256 };
+
+/**
+ * Inner nodes per second (the root of `leaves` random leaf hashes: leaves - 1 nodes) and leaf MB/s (`blocks` 16 KiB
+ * blocks, all asked at once as leafHashes does), each the best of the rounds; the two sides take turns going first.
+ * With `only`, that one side's leaves, `repeat` times.
+ */
 export async function sha256Bench(request: Sha256Request): Promise<BenchResult> {
-  const { leaves: count, blocks, rounds } = request;
+  const { leaves: count, blocks, rounds, only, repeat = 1 } = request;
+  const data = randomBlocks(blocks);
+  const MB = (blocks * BLOCK_SIZE) / 1e6;
+  if (only) {
+    const leafHashesRepeated = async () => {
+      for (let i = 0; i < repeat; i++) await leafHashes(data, leafSides[only]);
+    };
+    return { [only]: await rate(MB * repeat, leafHashesRepeated) };
+  }
   const leaves = Array.from({ length: count }, () => crypto.getRandomValues(new Uint8Array(32)));
-  const data = new Uint8Array(blocks * BLOCK_SIZE);
-  for (let at = 0; at < data.length; at += 65536) crypto.getRandomValues(data.subarray(at, at + 65536));
   const subtleTree = merkleSha256('subtle');
   const nobleTree = merkleSha256('noble');
-  // Both sides compute the same root, or the figures mean nothing.
+  // Each side computes the same hashes, or the figures mean nothing.
   const [a, b] = await Promise.all([rootFromLeaves(leaves, subtleTree), rootFromLeaves(leaves, nobleTree)]);
   if (toHex(a) !== toHex(b)) throw new Error('SubtleCrypto and @noble/hashes gave different roots');
-  const MB = (blocks * BLOCK_SIZE) / 1e6;
+  const firstBlock = data.subarray(0, BLOCK_SIZE);
+  const [wasmLeaf, subtleLeaf] = await Promise.all([wasmSha256(firstBlock), subtleSha256(firstBlock)]);
+  if (toHex(wasmLeaf) !== toHex(subtleLeaf))
+    throw new Error('hash-wasm and SubtleCrypto gave different leaves');
   const sides: [name: string, per: number, work: () => Promise<unknown>][] = [
     ['subtleNodes', count - 1, () => rootFromLeaves(leaves, subtleTree)],
     ['nobleNodes', count - 1, () => rootFromLeaves(leaves, nobleTree)],
-    ['subtleLeaves', MB, () => leafHashes(data, subtleSha256)],
-    ['nobleLeaves', MB, () => leafHashes(data, nobleSha256)],
+    ...Object.entries(leafSides).map(([name, sha256]): [string, number, () => Promise<unknown>] => [
+      name,
+      MB,
+      () => leafHashes(data, sha256),
+    ]),
   ];
   const result: BenchResult = {};
   for (let r = 0; r < rounds; r++) {
