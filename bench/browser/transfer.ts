@@ -21,7 +21,14 @@ import {
   type Figure,
 } from '../lib/figure';
 import { sampleHeap } from '../lib/heap';
-import { formatCpu, totalCpu, watchCpu, type CpuByKind } from '../lib/processes';
+import {
+  formatCpu,
+  formatThreads,
+  totalCpu,
+  watchCpu,
+  type CpuByKind,
+  type CpuByThread,
+} from '../lib/processes';
 import { profile, profileWorker } from '../lib/profile';
 import { traceTab } from '../lib/trace';
 import { download, openApp, share, waitDone, watchItem } from './app-steps';
@@ -139,15 +146,17 @@ export async function rawChannel(
   );
 }
 
-/** Logs the CPU time each side's browser used, by process kind. */
+/** Logs the CPU time each side's browser used, by process kind and by thread. */
 function logCpu(
   log: (message: string) => void,
   label: string,
-  [sender, receiver]: Array<{ stop(): CpuByKind }>,
+  [sender, receiver]: Array<{ stop(): CpuByKind; threads(): CpuByThread }>,
 ): number {
   const sent = sender.stop();
   const received = receiver.stop();
   log(`  ${label}, CPU: sending browser ${formatCpu(sent)}; receiving browser ${formatCpu(received)}`);
+  log(`    by thread, sending: ${formatThreads(sender.threads())}`);
+  log(`    by thread, receiving: ${formatThreads(receiver.threads())}`);
   return totalCpu(sent) + totalCpu(received);
 }
 
