@@ -106,7 +106,7 @@ export async function rawChannel(
   buffer?: [number, number],
   messageSize = 65536,
   tracing = false,
-): Promise<{ mbPerSecond: number; cpuSeconds: number }> {
+): Promise<{ mbPerSecond: number } & CpuUse> {
   return withTabs(
     2,
     async ([a, b]) => {
@@ -131,7 +131,7 @@ export async function rawChannel(
         [size, buffer, messageSize] as const,
       );
       const { bytes, seconds } = await received;
-      const cpuSeconds = logCpu(
+      const cpuUse = logCpu(
         log,
         `raw channel${buffer ? ', shallow buffer' : ''}, ${messageSize / 1024} KiB messages`,
         cpu,
@@ -140,10 +140,16 @@ export async function rawChannel(
         log(
           `  raw channel, ${i === 0 ? 'sending' : 'receiving'} tab, traced:\n    ${(await tracer.stop()).join('\n    ')}`,
         );
-      return { mbPerSecond: bytes / MB / seconds, cpuSeconds };
+      return { mbPerSecond: bytes / MB / seconds, ...cpuUse };
     },
     { log },
   );
+}
+
+/** CPU time of both browsers over a transfer, and its split by thread (threads of 0.1 CPU-s or more). */
+interface CpuUse {
+  cpuSeconds: number;
+  cpuThreads: string;
 }
 
 /** Logs the CPU time each side's browser used, by process kind and by thread. */
@@ -151,19 +157,18 @@ function logCpu(
   log: (message: string) => void,
   label: string,
   [sender, receiver]: Array<{ stop(): CpuByKind; threads(): CpuByThread }>,
-): number {
+): CpuUse {
   const sent = sender.stop();
   const received = receiver.stop();
+  const cpuThreads =
+    `sending ${formatThreads(sender.threads())}; ` + `receiving ${formatThreads(receiver.threads())}`;
   log(`  ${label}, CPU: sending browser ${formatCpu(sent)}; receiving browser ${formatCpu(received)}`);
-  log(`    by thread, sending: ${formatThreads(sender.threads())}`);
-  log(`    by thread, receiving: ${formatThreads(receiver.threads())}`);
-  return totalCpu(sent) + totalCpu(received);
+  log(`    by thread: ${cpuThreads}`);
+  return { cpuSeconds: totalCpu(sent) + totalCpu(received), cpuThreads };
 }
 
-interface AppRun {
+interface AppRun extends CpuUse {
   mbPerSecond: number | null;
-  /** CPU time of both browsers over the download. */
-  cpuSeconds: number;
   firstMs: number | null;
   heapPeakMB: number;
   note: string;
@@ -203,7 +208,7 @@ async function appTransfer(
       const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
       const start = await download(leech.page, magnet);
       const marks = await waitDone(leech.page, timeoutMs);
-      const cpuSeconds = logCpu(log, 'ours', cpu);
+      const cpuUse = logCpu(log, 'ours', cpu);
       const peak = await heap.stop();
       for (const [i, tracer] of tracers.entries())
         log(
@@ -231,7 +236,7 @@ async function appTransfer(
           mbPerSecond: null,
           firstMs: marks.first !== undefined ? marks.first - start : null,
           heapPeakMB: peak.peak / MB,
-          cpuSeconds,
+          ...cpuUse,
           note: heapNote,
           error: marks.error ?? `not complete after ${timeoutMs / 1000} s (${have ?? '?'} pieces verified)`,
         };
@@ -242,7 +247,7 @@ async function appTransfer(
         mbPerSecond: size / MB / seconds,
         firstMs: (marks.first ?? marks.done) - start,
         heapPeakMB: peak.peak / MB,
-        cpuSeconds,
+        ...cpuUse,
         note: heapNote,
       };
     },
@@ -250,9 +255,8 @@ async function appTransfer(
   );
 }
 
-interface RivalRun {
+interface RivalRun extends CpuUse {
   mbPerSecond: number;
-  cpuSeconds: number;
   firstMs: number | null;
   heapPeakMB: number;
 }
@@ -275,7 +279,7 @@ async function webtorrentTransfer(
         const heap = await sampleHeap(leech.page);
         const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
         const result = await wtDownload(leech.page, magnet);
-        const cpuSeconds = logCpu(log, 'WebTorrent', cpu);
+        const cpuUse = logCpu(log, 'WebTorrent', cpu);
         const peak = await heap.stop();
         if (result.length !== size) throw new Error(`WebTorrent got ${result.length} bytes, not ${size}`);
         log(
@@ -285,7 +289,7 @@ async function webtorrentTransfer(
           mbPerSecond: size / MB / (result.doneMs / 1000),
           firstMs: result.firstMs,
           heapPeakMB: peak.peak / MB,
-          cpuSeconds,
+          ...cpuUse,
         };
       },
       { log },
@@ -307,6 +311,7 @@ async function attempt<T>(label: string, context: BenchContext, work: () => Prom
 interface TransferRun {
   raw: number | null;
   rawCpuSeconds: number | null;
+  rawCpuThreads?: string;
   ours: AppRun | null;
   failure?: string;
   rival: RivalRun | null;
@@ -346,6 +351,47 @@ function pickRuns<R extends { ours: { mbPerSecond: number | null } | null }>(
   };
 }
 
+/** `--raw-sizes`: the raw channel alone (the app's 256 KiB buffer) in 16, 64 and 256 KiB messages, `runs` rounds in
+ * turns; each size's rate and CPU of both browsers, the median of its rounds, against the 64 KiB messages'. */
+async function rawMessageSizes(
+  server: RunningServer,
+  size: number,
+  runs: number,
+  context: BenchContext,
+): Promise<Figure[]> {
+  const sizes = [16 * 1024, 64 * 1024, 256 * 1024];
+  const rates = new Map<number, number[]>(sizes.map((s) => [s, []]));
+  const cpus = new Map<number, number[]>(sizes.map((s) => [s, []]));
+  for (let round = 0; round < runs; round++)
+    for (const messageSize of sizes) {
+      const run = await rawChannel(server, size, context.log, [256 * 1024, 64 * 1024], messageSize);
+      context.log(
+        `  ${messageSize / 1024} KiB messages: ${run.mbPerSecond.toFixed(1)} MB/s, ${run.cpuSeconds.toFixed(1)} CPU-s`,
+      );
+      rates.get(messageSize)?.push(run.mbPerSecond);
+      cpus.get(messageSize)?.push(run.cpuSeconds);
+    }
+  const base = { rate: median(rates.get(65536) ?? []), cpu: median(cpus.get(65536) ?? []) };
+  return sizes.flatMap((messageSize) => [
+    figure(
+      `raw channel, ${messageSize / 1024} KiB messages, ${size / MiB} MiB`,
+      median(rates.get(messageSize) ?? []),
+      'MB/s',
+      { name: '64 KiB messages', value: base.rate },
+      noGoal,
+      `median of ${runs}: ${(rates.get(messageSize) ?? []).map((r) => r.toFixed(1)).join(', ')} MB/s`,
+    ),
+    figure(
+      `raw channel, ${messageSize / 1024} KiB messages, CPU of both browsers`,
+      median(cpus.get(messageSize) ?? []),
+      'CPU-s',
+      { name: '64 KiB messages', value: base.cpu },
+      noGoal,
+      `median of ${runs}: ${(cpus.get(messageSize) ?? []).map((r) => r.toFixed(1)).join(', ')} CPU-s`,
+    ),
+  ]);
+}
+
 export const transferBench: Bench = {
   name: 'transfer',
   figures: '1, 5, 7',
@@ -360,6 +406,13 @@ export const transferBench: Bench = {
     const label = `${size / MiB} MiB`;
     const name = `bench-${size / MiB}MiB.bin`;
     const server = await serveApp(buildApp(context.log, profiling || tracing));
+    if (context.flags.has('--raw-sizes')) {
+      try {
+        return await rawMessageSizes(server, size, runs, context);
+      } finally {
+        await server.close();
+      }
+    }
     const file = randomFileOf(size, name);
     const figures: Figure[] = [];
     try {
@@ -389,6 +442,7 @@ export const transferBench: Bench = {
         results.push({
           raw: raw instanceof Error ? null : raw.mbPerSecond,
           rawCpuSeconds: raw instanceof Error ? null : raw.cpuSeconds,
+          rawCpuThreads: raw instanceof Error ? undefined : raw.cpuThreads,
           ours: ours instanceof Error ? null : ours,
           failure: ours instanceof Error ? ours.message.split('\n')[0] : ours.error,
           rival: rival instanceof Error ? null : rival,
@@ -483,8 +537,9 @@ export const transferBench: Bench = {
               'CPU-s',
               { name: 'raw RTCDataChannel', value: limitRun.rawCpuSeconds },
               atMost(CPU_GOAL),
-              `the median run; WebTorrent bundle ${limitRun.rival?.cpuSeconds.toFixed(1) ?? '—'} CPU-s; ` +
-                'the log splits each by process (renderer, network service, browser)',
+              `the median run; WebTorrent bundle ${limitRun.rival?.cpuSeconds.toFixed(1) ?? '—'} CPU-s; by ` +
+                `thread (CPU-s): ours ${limitRun.ours.cpuThreads}; raw channel ${limitRun.rawCpuThreads ?? '—'}; ` +
+                `WebTorrent ${limitRun.rival?.cpuThreads ?? '—'}`,
             )
           : failedFigure(
               `CPU time of both browsers, ${label} tab to tab`,

@@ -14,6 +14,10 @@ export function modal(
 ): { update: (next: ModalOptions) => void; destroy: () => void } {
   let current = options;
   const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  // Escape fires `cancel` at once, then closes the dialog, then fires `close` in a later task. The owner is told at
+  // `cancel`: a key pressed in between (Enter on the button that opened it) then finds it closed and opens it again,
+  // where waiting for `close` would leave the owner still showing a dialog the browser had closed. `close` covers a
+  // dialog closed any other way.
   const onClose = () => current.cancel();
   // A modal dialog makes the page inert, but Tab past its last control would leave for the browser's own UI: it
   // wraps around instead.
@@ -36,6 +40,7 @@ export function modal(
   };
   if (!dialog.open) dialog.showModal();
   dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+  dialog.addEventListener('cancel', onClose);
   dialog.addEventListener('close', onClose);
   dialog.addEventListener('keydown', onKeydown);
   return {
@@ -43,6 +48,7 @@ export function modal(
       current = next;
     },
     destroy() {
+      dialog.removeEventListener('cancel', onClose);
       dialog.removeEventListener('close', onClose);
       dialog.removeEventListener('keydown', onKeydown);
       if (dialog.open) dialog.close();
