@@ -3,7 +3,14 @@ import { describe, expect, it, vi } from 'vitest';
 import type { MainToWorker } from '../lib/protocol';
 import { ChannelTransfer } from './channel-transfer';
 import type { ChannelLike } from './channel-writer';
-import { PeerManager, type PeerInstance } from './peers';
+import { RTCIceCandidate, RTCPeerConnection, RTCSessionDescription } from 'webrtc-polyfill';
+import {
+  createSimplePeer,
+  HOST_ONLY_GATHER_MS,
+  iceCompleteTimeout,
+  PeerManager,
+  type PeerInstance,
+} from './peers';
 
 class FakeChannel implements ChannelLike {
   bufferedAmount = 0;
@@ -266,5 +273,34 @@ describe('PeerManager', () => {
     instances[0].emit('connect');
     expect(paths).toEqual(['worker', 'page']);
     expect(instances[0].listenerCount('data')).toBe(1);
+  });
+});
+
+describe('how long a description waits for its candidates', () => {
+  it('leaves soon after the host candidates when there is no STUN or TURN server, and waits for servers', () => {
+    expect(iceCompleteTimeout([])).toBe(HOST_ONLY_GATHER_MS);
+    expect(iceCompleteTimeout([{ urls: [] }])).toBe(HOST_ONLY_GATHER_MS);
+    expect(iceCompleteTimeout([{ urls: 'stun:127.0.0.1:3478' }])).toBeUndefined();
+    expect(
+      iceCompleteTimeout([{ urls: ['turn:127.0.0.1:3478'], username: 'u', credential: 'c' }]),
+    ).toBeUndefined();
+  });
+
+  it('gives simple-peer that wait (its own default is 5 s after the first candidate)', () => {
+    vi.stubGlobal('RTCPeerConnection', RTCPeerConnection);
+    vi.stubGlobal('RTCSessionDescription', RTCSessionDescription);
+    vi.stubGlobal('RTCIceCandidate', RTCIceCandidate);
+    try {
+      const made = (iceServers: RTCIceServer[]) => {
+        const peer = createSimplePeer({ initiator: true, iceServers, iceTransportPolicy: 'all' });
+        const wait = (peer as unknown as { iceCompleteTimeout: number }).iceCompleteTimeout;
+        peer.destroy();
+        return wait;
+      };
+      expect(made([])).toBe(HOST_ONLY_GATHER_MS);
+      expect(made([{ urls: 'stun:127.0.0.1:3478' }])).toBe(5000);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -48,18 +48,38 @@ function wrtcFor(adopt: AdoptChannel): SimplePeer.Options['wrtc'] {
   return { RTCPeerConnection: Adopting, RTCSessionDescription, RTCIceCandidate };
 }
 
+/** With no STUN or TURN server there is nothing to gather but this machine's host candidates, which come all at once:
+ * the description leaves this long after the first of them. */
+export const HOST_ONLY_GATHER_MS = 50;
+
+/**
+ * How long after its first candidate a description waits for the rest (trickle is off: one description a side).
+ * Chromium reports its gathering complete about 120 ms after the host candidates, which every connection's offer
+ * and answer would wait for; with servers, their candidates (a STUN round trip, a TURN allocation) come later, so
+ * simple-peer's own 5 s stays (undefined).
+ */
+export function iceCompleteTimeout(iceServers: RTCIceServer[]): number | undefined {
+  const anyServer = iceServers.some((server) =>
+    Array.isArray(server.urls) ? server.urls.length > 0 : Boolean(server.urls),
+  );
+  return anyServer ? undefined : HOST_ONLY_GATHER_MS;
+}
+
 export const createSimplePeer: CreateInstance = ({
   initiator,
   iceServers,
   iceTransportPolicy,
   adoptChannel,
-}) =>
-  new SimplePeer({
+}) => {
+  const gatherMs = iceCompleteTimeout(iceServers);
+  return new SimplePeer({
     initiator,
     trickle: false,
+    ...(gatherMs !== undefined ? { iceCompleteTimeout: gatherMs } : {}),
     config: { iceServers, iceTransportPolicy },
     ...(adoptChannel ? { wrtc: wrtcFor(adoptChannel) } : {}),
   }) as unknown as PeerInstance;
+};
 
 export type PostToWorker = (message: MainToWorker, transfer?: Transferable[]) => void;
 

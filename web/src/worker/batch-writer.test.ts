@@ -81,9 +81,30 @@ describe('BatchWriter', () => {
       expect(store.transactions).toEqual([1, 1]);
       return put;
     });
-    writer.hurry();
     await third;
     expect(store.transactions).toEqual([1, 1, 1]);
+  });
+
+  it('a hurry with nothing queued starts the next write at once (a piece file queues its map once it is open)', async () => {
+    const store = new MemoryStore();
+    const delays: number[] = [];
+    const writer = new BatchWriter(store, {
+      schedule: (_run, ms) => delays.push(ms),
+      cancel: () => {},
+      minIntervalMs: 200,
+      now: () => 1000,
+    });
+    writer.hurry();
+    await writer.put('map', { bits: '01' });
+    expect(store.transactions).toEqual([1]);
+    // Once: the write after it waits for the delay and the spacing again.
+    const second = writer.put('map', { bits: '03' });
+    await Promise.resolve();
+    expect(store.transactions).toEqual([1]);
+    expect(delays).toEqual([200]);
+    writer.hurry();
+    await second;
+    expect(store.transactions).toEqual([1, 1]);
   });
 
   it('starts a transaction early when the queued bytes pass the limit', async () => {

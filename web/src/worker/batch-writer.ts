@@ -38,6 +38,8 @@ export class BatchWriter {
   private readonly hooks: Array<() => void> = [];
   /** Inside together(): no transaction starts until its writes are all queued. */
   private holding = false;
+  /** A hurry came with nothing to start, or inside together(): the next write starts its transaction at once. */
+  private hurried = false;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
   private readonly delayMs: number;
@@ -108,7 +110,8 @@ export class BatchWriter {
 
   private startWhenDue(): void {
     if (this.holding || this.queue.length === 0) return;
-    if (this.queue.length >= this.maxEntries || this.queuedBytes >= this.maxBytes) this.startBatch();
+    if (this.hurried || this.queue.length >= this.maxEntries || this.queuedBytes >= this.maxBytes)
+      this.startBatch();
     else if (this.timer === undefined) {
       const spacing = this.lastStart + this.minIntervalMs - this.now();
       this.timer = this.schedule(() => this.startBatch(), Math.max(this.delayMs, spacing));
@@ -116,9 +119,12 @@ export class BatchWriter {
   }
 
   /** Starts the transaction of what is queued now, without waiting for the delay or the spacing: a piece a stream
-   * waits for (the service worker sees a piece once the map that counts it is written). */
+   * waits for (the service worker sees a piece once the map that counts it is written), a torrent's first piece.
+   * Inside together(), once its writes are queued; with nothing queued, with the next write (a piece file's first
+   * write queues the map entry that counts it only once the file is open). */
   hurry(): void {
-    if (!this.holding) this.startBatch();
+    if (this.holding || this.queue.length === 0) this.hurried = true;
+    else this.startBatch();
   }
 
   /** Runs `hook` just before each transaction is written (the piece files flush there, before the map that counts
@@ -183,6 +189,7 @@ export class BatchWriter {
   }
 
   private startBatch(): void {
+    this.hurried = false;
     if (this.timer !== undefined) {
       this.cancel(this.timer);
       this.timer = undefined;

@@ -211,6 +211,11 @@ export class SyncFilePieceStorage implements PieceStorage {
     return { offset, size: Math.max(0, Math.min(layout.pieceLength, layout.length - offset)) };
   }
 
+  prepare(): void {
+    // Whatever fails here fails the first write again, where it is reported.
+    Promise.all([this.file.handle(), this.file.map()]).catch(() => undefined);
+  }
+
   writePiece(index: number, data: ArrayBuffer): Promise<void> {
     let offset: number;
     try {

@@ -19,6 +19,9 @@ export interface PieceStorage {
   verifiedPieces(pieceCount: number): Promise<Bitfield>;
   /** Deletes every piece, after the writes already queued (so none lands afterwards). */
   deleteAll(): Promise<void>;
+  /** Gets ready for the first write of a download (a piece file opened, its map loaded), so that write is queued in
+   * its own turn and lands with what the caller queues with it. Optional; failures show at the write. */
+  prepare?(): void;
 }
 
 /** A read outside the stored piece, or of a piece that is not stored. */

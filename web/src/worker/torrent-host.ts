@@ -140,6 +140,8 @@ export class TorrentHost {
   private persistedTotals = '';
   private persistedAt = -Infinity;
   private firstPieceShown = false;
+  /** The first piece this host stored was written without the writer's delay. */
+  private firstPieceHurried = false;
   /** The pieces of the chosen files, while some are skipped (see wantedPieces). */
   private wanted: Bitfield | undefined;
   private sharedCheckedAt = -Infinity;
@@ -200,6 +202,7 @@ export class TorrentHost {
     this.lastStats = undefined;
     this.applyFileChoice();
     this.checkManifest();
+    if (!this.record.paused) this.prepareStore();
     if (this.record.paused) {
       this.feed({ type: 'pause' });
     } else {
@@ -213,6 +216,11 @@ export class TorrentHost {
       // The session's first event yields `announce started` and `want-peers`.
       this.feed({ type: 'tick' });
     }
+  }
+
+  /** A download's store gets ready for its first piece (a seed's reads open it as they come). */
+  private prepareStore(): void {
+    if (this.info && (this.verified?.count ?? 0) < this.info.pieceCount) this.pieces.prepare?.();
   }
 
   /** The session's v2 options: its v2 view when known, else the v2 bit alone for a hybrid joined by magnet link. */
@@ -608,6 +616,7 @@ export class TorrentHost {
       },
       metadata: (info) => {
         this.setInfo(info, this.session?.verified);
+        this.prepareStore();
         // A hybrid's v2 view: for this session if it announced v2 (joined by a hybrid's magnet link), else for the
         // sessions started after this one (its handshakes went out without the v2 bit).
         if (this.infoHashV2 && !this.v2) {
@@ -686,7 +695,12 @@ export class TorrentHost {
     const awaited = this.awaited.delete(index);
     const early = this.early.delete(index);
     if (awaited || early) this.ctx.pieceForStream?.(this.infoHashHex, index, value);
-    if (awaited) this.ctx.writer.hurry();
+    // The torrent's first piece lands at once too (one transaction more per session): the user sees the download
+    // begin, not 200 ms of the writer's spacing after the metadata's own write.
+    if (awaited || !this.firstPieceHurried) {
+      this.firstPieceHurried = true;
+      this.ctx.writer.hurry();
+    }
     this.storing.add(index);
     written.then(
       () => {
