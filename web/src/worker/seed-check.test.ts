@@ -83,6 +83,60 @@ describe('checkChosenFiles: every piece against the files', () => {
     expect(seen.at(-1)).toBe(40 * KiB + 7 + 16 * KiB + 5000);
   });
 
+  it('goes on checking while the stored pieces wait for their transaction, within a bound, and waits for them at the end', async () => {
+    // 24 pieces of 16 KiB: more than the 8 hashed at once; the store lands nothing until it is let go (a piece
+    // file's transactions are spaced 200 ms apart).
+    const data = bytes(24 * 16 * KiB, 6);
+    const v1 = await createInfo([source(['big.bin'], data)], {
+      name: 'big.bin',
+      sha1: subtleSha1,
+      pieceLength: 16 * KiB,
+    });
+    const info = await parseAnyInfo(v1.infoBytes, hashers);
+    const release: Array<() => void> = [];
+    let progress = 0;
+    let settled = false;
+    const run = (maxPendingBytes: number) =>
+      checkChosenFiles(info, [new Blob([data])], {
+        ...hashers,
+        maxPendingBytes,
+        storePiece: () => new Promise<void>((resolve) => release.push(resolve)),
+        onProgress: (checked) => (progress = checked),
+      }).then(() => {
+        settled = true;
+      });
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
+    };
+    const check = run(Infinity);
+    await until(() => progress === data.length);
+    // Every piece read, hashed and handed to the store; the check waits for the writes.
+    expect(progress).toBe(data.length);
+    expect(release).toHaveLength(24);
+    expect(settled).toBe(false);
+    for (const resolve of release.splice(0)) resolve();
+    await check;
+    expect(settled).toBe(true);
+
+    // With a bound of 4 pieces, reading stops once the bound and the 8 pieces hashed at once wait.
+    progress = 0;
+    settled = false;
+    const bounded = run(4 * 16 * KiB);
+    await until(() => release.length >= 5);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const waiting = release.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(release).toHaveLength(waiting);
+    expect(waiting).toBeLessThanOrEqual(4 + 8 + 1);
+    expect(progress).toBeLessThan(data.length);
+    while (!settled) {
+      for (const resolve of release.splice(0)) resolve();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await bounded;
+    expect(progress).toBe(data.length);
+  });
+
   it('names the file of a bad v1 piece, with the piece, and stores no bad piece', async () => {
     const { info, chosen, data } = await hybrid();
     const changed = data['sub/b.bin'].slice();

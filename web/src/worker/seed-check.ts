@@ -8,6 +8,7 @@ import type { AnyTorrentInfo } from '../../../shared/metainfo-v2';
 import { bytesEqual } from '../../../shared/engine/verify';
 import { ChunkReader } from './share';
 import { zeroSource } from './shared-files';
+import { PendingWrites } from './pending-writes';
 
 /** A file the user chose: its bytes and its path as chosen (a folder's files start with the folder's name). */
 export interface ChosenFile {
@@ -94,6 +95,8 @@ export interface SeedCheckOptions {
   maxInFlight?: number;
   /** Bytes read from a file at once (default 8 MiB). */
   readChunkBytes?: number;
+  /** Bytes of verified pieces handed to storePiece and not yet stored before the check waits (default 32 MiB). */
+  maxPendingBytes?: number;
 }
 
 /**
@@ -116,9 +119,22 @@ export async function checkChosenFiles(
   const chunkBytes = Math.max(v1.pieceLength, options.readChunkBytes ?? 8 * 1024 * 1024);
   const sources = sourcesOf(v1, files, chunkBytes, options);
   const bad = new Map<number, number>(); // index in v1.files → its first bad piece
-  if (!info.v1) await checkRoots(info, v1, files, sources, bad, { ...options, progress });
-  else await checkPieces(v1, sources, bad, progress, options);
-  if (info.v1 && info.v2) await checkRoots(info, v1, files, sources, bad, options);
+  // Each verified piece's write starts at once; the check goes on while the store's transactions land.
+  const writes = new PendingWrites(options.maxPendingBytes ?? 32 * 1024 * 1024);
+  const storePiece = options.storePiece;
+  const store = storePiece
+    ? (index: number, data: ArrayBuffer) => writes.add(storePiece(index, data), data.byteLength)
+    : undefined;
+  const checks = { ...options, storePiece: store };
+  try {
+    if (!info.v1) await checkRoots(info, v1, files, sources, bad, { ...checks, progress });
+    else await checkPieces(v1, sources, bad, progress, checks);
+    if (info.v1 && info.v2) await checkRoots(info, v1, files, sources, bad, options);
+  } finally {
+    // Nothing is left writing when the check ends, whatever its outcome (the caller may drop what was kept).
+    await writes.settle().catch(() => undefined);
+  }
+  writes.throwFailure();
   if (bad.size > 0) {
     const problems = [...bad.entries()]
       .sort((a, b) => a[0] - b[0])

@@ -11,6 +11,7 @@ import {
   type TorrentInfo,
 } from '../../../shared/metainfo';
 import { compareCanonicalPaths, createAnyInfo } from '../../../shared/metainfo-v2';
+import { PendingWrites } from './pending-writes';
 
 /** What a share reads: a Blob, or content made as it is read (a private share's ciphertext). */
 export interface ShareSource {
@@ -113,30 +114,11 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
   }
 
   const partial = new Map<number, PartialPiece>();
-  const pending: Array<{ write: Promise<void>; bytes: number }> = [];
-  let pendingBytes = 0;
-  let failure: unknown;
-  let stored = 0;
+  const writes = new PendingWrites(maxPendingBytes);
   const storePiece = options.storePiece;
 
-  const store = async (index: number, data: ArrayBuffer): Promise<void> => {
-    const write = storePiece!(index, data).then(
-      () => {
-        stored++;
-      },
-      (error: unknown) => {
-        failure ??= error;
-      },
-    );
-    pending.push({ write, bytes: data.byteLength });
-    pendingBytes += data.byteLength;
-    while (pendingBytes > maxPendingBytes && pending.length > 0) {
-      const oldest = pending.shift()!;
-      pendingBytes -= oldest.bytes;
-      await oldest.write;
-    }
-    if (failure !== undefined) throw failure;
-  };
+  const store = (index: number, data: ArrayBuffer): Promise<void> =>
+    writes.add(storePiece!(index, data), data.byteLength);
 
   const collect = async (position: number, bytes: Uint8Array): Promise<void> => {
     let done = 0;
@@ -168,7 +150,7 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
   };
 
   const checkRead = (): void => {
-    if (failure !== undefined) throw failure;
+    writes.throwFailure();
     if (options.cancelled?.()) throw new ShareError('The share was cancelled');
   };
 
@@ -204,11 +186,10 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
       onProgress: options.onProgress,
       maxInFlight: Math.max(4, Math.floor(chunkBytes / pieceLength)),
     });
-    await Promise.all(pending.map((entry) => entry.write));
-    if (failure !== undefined) throw failure;
+    await writes.settle();
     const info = any.v1!;
     options.onPieceLayers?.(pieceLayers);
-    if (storePiece && stored !== info.pieceCount)
+    if (storePiece && writes.written !== info.pieceCount)
       throw new ShareError('internal error: the stored pieces do not match the torrent layout');
     return info;
   }
@@ -235,14 +216,13 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
     // A chunk's pieces are hashed together (SubtleCrypto runs them side by side).
     maxInFlight: Math.max(4, Math.floor(chunkBytes / pieceLength)),
   });
-  await Promise.all(pending.map((entry) => entry.write));
-  if (failure !== undefined) throw failure;
+  await writes.settle();
 
   // The pieces were assembled in the order given; the info must lay the files out the same way.
   const sameLayout =
     info.files.length === files.length &&
     info.files.every((file, k) => file.offset === starts[k] && file.length === files[k].file.size);
-  if (!sameLayout || partial.size > 0 || (storePiece && stored !== info.pieceCount)) {
+  if (!sameLayout || partial.size > 0 || (storePiece && writes.written !== info.pieceCount)) {
     throw new ShareError('internal error: the stored pieces do not match the torrent layout');
   }
   return info;
