@@ -5,10 +5,8 @@
 // seeds it from the file (`Torrent to seed`, `Files to seed it from`: the same seeding path either way) and another
 // downloads its magnet link and presses Play; the v1 and hybrid sessions alternate, the seeder without a limit, then
 // at 2.4 times the bitrate. --tiny: 10 s at 2 Mbit/s, one session each.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { join } from 'node:path';
 import { createInfo, encodeTorrent, type SourceFile } from '../../shared/metainfo';
 import { createAnyInfo, encodeAnyTorrent } from '../../shared/metainfo-v2';
 import { sha1 } from '../../shared/testing/sha1';
@@ -77,11 +75,10 @@ export async function tabFigures(context: BenchContext): Promise<Figure[]> {
   context.browserVersion ??= await browserVersion();
   const { duration, bitrate } = videoSize(context);
   const runs = context.flags.has('--tiny') ? 1 : 3;
-  const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-block-checks-'));
   const server = await serveApp(buildApp(context.log));
   const url = new URL('/', server.url).href;
   try {
-    const video = benchVideo(context, dir);
+    const video = benchVideo(context);
     const name = video.split('/').pop()!;
     const torrents = await videoTorrents(video, name);
     const limitKiB = Math.round((LIMIT_RATIO * readFileSync(video).length) / duration / 1024);
@@ -119,6 +116,5 @@ export async function tabFigures(context: BenchContext): Promise<Figure[]> {
     return figures;
   } finally {
     await server.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

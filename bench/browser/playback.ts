@@ -11,7 +11,7 @@
 // `--free`: the sessions without a limit only; `--fmp4`: the fragmented MP4 only; `--log-reads`: our sessions log
 // the player's reads (the service worker's requests, their ranges, when each began and ended) and the pieces the
 // service worker asked for, from Play to the first frame.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -502,16 +502,23 @@ export function videoSize(context: BenchContext): { duration: number; bitrate: n
   return { duration: tiny ? 10 : 60, bitrate: tiny ? 2_000_000 : 12_000_000 };
 }
 
-/** Encodes the bench's video into `dir` as ffmpeg muxes a WebM by default (cues at the end); returns its path. */
-export function benchVideo(context: BenchContext, dir: string): string {
+/** The bench's videos encoded in this process, by size: `streams` and `block-checks` play the same one. */
+const encoded = new Map<string, string>();
+
+/** The bench's video as ffmpeg muxes a WebM by default (cues at the end): its path, in a folder of its own that
+ * lives as long as the process (encoding it takes about half a minute here, once per run). */
+export function benchVideo(context: BenchContext): string {
   const { duration, bitrate } = videoSize(context);
+  const size = context.flags.has('--tiny') ? '640x360' : '1280x720';
+  const key = `${duration} s, ${bitrate} bit/s, ${size}`;
+  const known = encoded.get(key);
+  if (known && existsSync(known)) return known;
   context.log(`  encoding ${duration} s of video at ${bitrate / 1e6} Mbit/s`);
-  return makeVideo(dir, 'webm', {
-    seconds: duration,
-    bitrate,
-    size: context.flags.has('--tiny') ? '640x360' : '1280x720',
-    grain: true,
-  });
+  const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-video-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const path = makeVideo(dir, 'webm', { seconds: duration, bitrate, size, grain: true });
+  encoded.set(key, path);
+  return path;
 }
 
 /** Every figure of issue 24's playback, for the WebM and the two MP4s (`--fmp4`: the fragmented MP4 only). */
@@ -519,7 +526,7 @@ export async function playbackFigures(context: BenchContext, server: RunningServ
   const { duration, bitrate } = videoSize(context);
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-video-'));
   try {
-    const webm = benchVideo(context, dir);
+    const webm = benchVideo(context);
     const mp4 = remuxToMp4(webm, dir, 'moov-at-end.mp4');
     const fmp4 = remuxToMp4(webm, dir, 'fragmented.mp4', true);
     const files = [
