@@ -17,11 +17,14 @@ import {
 import {
   channelPath,
   expectStatus,
+  forceIndexedDbInPage,
   openPeer,
+  pieceFileSizesInPage,
   randomFile,
   saveFile,
   shareFiles,
   startDownload,
+  storedKeysInPage,
   tempDir,
   torrentItem,
   TRANSFER_TIMEOUT,
@@ -94,6 +97,33 @@ test('Chromium shares, Firefox downloads, and Save in Firefox yields the identic
   expect(
     await page.evaluate(() => typeof (window as { showDirectoryPicker?: unknown }).showDirectoryPicker),
   ).toBe('undefined');
+  await chromium.context.close();
+});
+
+test('Firefox with IndexedDB as its piece store (forced): a piece an entry, no piece file, Save identical, and after a reload it seeds', async ({
+  browser,
+  baseURL,
+}) => {
+  const file = randomFile(tempDir(), 'firefox-idb.bin', 2 * 1024 * 1024 + 77);
+  const chromium = await openPeer(browser);
+  const magnet = await shareFiles(chromium.page, file.path, 'firefox-idb.bin');
+  const { browser: fx, downloads } = await firefox();
+  const page = await openFirefoxApp(fx, `${baseURL}/`);
+  await page.evaluate(forceIndexedDbInPage, true);
+  await page.reload();
+  await waitForApp(page);
+  await downloadInFirefox(page, magnet);
+  await waitForState(page, 'firefox-idb.bin', 'seeding');
+  // The store of browsers without synchronous file handles: one entry per piece, nothing in the piece files.
+  const pieces = await havePieces(page, 'firefox-idb.bin');
+  expect(pieces).toBeGreaterThan(1);
+  expect(await page.evaluate(storedKeysInPage, 'piece:')).toHaveLength(pieces);
+  expect(await page.evaluate(pieceFileSizesInPage)).toEqual({});
+  expect(await saveInFirefox(page, 'firefox-idb.bin', downloads)).toBe(file.sha256);
+  await page.reload();
+  await waitForApp(page);
+  await waitForState(page, 'firefox-idb.bin', 'seeding', 30_000);
+  expect(await havePieces(page, 'firefox-idb.bin')).toBe(pieces);
   await chromium.context.close();
 });
 

@@ -294,3 +294,58 @@ export async function seriousViolations(page: Page, include?: string): Promise<s
 export async function channelPath(page: Page): Promise<string | null> {
   return page.evaluate(() => document.documentElement.dataset.channels ?? null);
 }
+
+// The piece stores as a page sees them. Each runs in the page (`page.evaluate(fn, arg)`, in Playwright's Chromium
+// and in puppeteer's Firefox alike), so each is self-contained.
+
+/** In the page: the sizes of the piece files in the origin-private directory `pieces`, by name. */
+export async function pieceFileSizesInPage(): Promise<Record<string, number>> {
+  const root = await navigator.storage.getDirectory();
+  let directory: FileSystemDirectoryHandle;
+  try {
+    directory = await root.getDirectoryHandle('pieces');
+  } catch {
+    return {};
+  }
+  const sizes: Record<string, number> = {};
+  const entries = (
+    directory as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }
+  ).entries();
+  for await (const [name, handle] of entries) sizes[name] = (await handle.getFile()).size;
+  return sizes;
+}
+
+/** In the page: the keys of the app's IndexedDB store that start with `prefix`. */
+export async function storedKeysInPage(prefix: string): Promise<string[]> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open('swarmdrop');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const keys = await new Promise<IDBValidKey[]>((resolve, reject) => {
+    const request = db.transaction('kv').objectStore('kv').getAllKeys();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  db.close();
+  return keys.map(String).filter((key) => key.startsWith(prefix));
+}
+
+/** In the page: sets (or clears) the stored setting that makes the engine keep piece bytes in IndexedDB (the store
+ * of browsers without synchronous file handles); it takes effect when the engine starts again. */
+export async function forceIndexedDbInPage(on: boolean): Promise<void> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open('swarmdrop');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const transaction = db.transaction('kv', 'readwrite');
+    const store = transaction.objectStore('kv');
+    if (on) store.put({ pieces: 'indexeddb' }, 'setting:piece-store');
+    else store.delete('setting:piece-store');
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error);
+  });
+  db.close();
+}

@@ -4,74 +4,29 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
   expectStatus,
+  forceIndexedDbInPage,
   infoHashOf,
   openApp,
   openPeer,
+  pieceFileSizesInPage,
   randomFile,
   saveFile,
   shareFiles,
   startDownload,
+  storedKeysInPage,
   tempDir,
   torrentItem,
   torrents,
 } from './helpers';
 
 /** The sizes of the piece files in the origin-private directory `pieces`, by name. */
-async function pieceFiles(page: Page): Promise<Record<string, number>> {
-  return page.evaluate(async () => {
-    const root = await navigator.storage.getDirectory();
-    let directory: FileSystemDirectoryHandle;
-    try {
-      directory = await root.getDirectoryHandle('pieces');
-    } catch {
-      return {};
-    }
-    const sizes: Record<string, number> = {};
-    const entries = (
-      directory as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }
-    ).entries();
-    for await (const [name, handle] of entries) sizes[name] = (await handle.getFile()).size;
-    return sizes;
-  });
-}
+const pieceFiles = (page: Page) => page.evaluate(pieceFileSizesInPage);
 
 /** The keys of the app's IndexedDB store that start with `prefix`. */
-async function storedKeys(page: Page, prefix: string): Promise<string[]> {
-  return page.evaluate(async (start) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('swarmdrop');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const keys = await new Promise<IDBValidKey[]>((resolve, reject) => {
-      const request = db.transaction('kv').objectStore('kv').getAllKeys();
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    db.close();
-    return keys.map(String).filter((key) => key.startsWith(start));
-  }, prefix);
-}
+const storedKeys = (page: Page, prefix: string) => page.evaluate(storedKeysInPage, prefix);
 
 /** Sets (or clears) the stored setting that makes the engine keep piece bytes in IndexedDB; takes effect on reload. */
-async function forceIndexedDb(page: Page, on: boolean): Promise<void> {
-  await page.evaluate(async (set) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('swarmdrop');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    await new Promise<void>((resolve, reject) => {
-      const transaction = db.transaction('kv', 'readwrite');
-      const store = transaction.objectStore('kv');
-      if (set) store.put({ pieces: 'indexeddb' }, 'setting:piece-store');
-      else store.delete('setting:piece-store');
-      transaction.oncomplete = () => resolve();
-      transaction.onerror = () => reject(transaction.error);
-    });
-    db.close();
-  }, on);
-}
+const forceIndexedDb = (page: Page, on: boolean) => page.evaluate(forceIndexedDbInPage, on);
 
 async function remove(page: Page, name: string): Promise<void> {
   await torrentItem(page, name).getByRole('button', { name: 'Remove', exact: true }).click();
