@@ -7,8 +7,10 @@ import {
   expectStatus,
   openApp,
   openPeer,
+  pieceFileSizesInPage,
   saveFile,
   startDownload,
+  storedKeysInPage,
   torrentItem,
   TRANSFER_TIMEOUT,
 } from './helpers';
@@ -18,32 +20,11 @@ test.describe.configure({ timeout: 240_000 });
 const NAME = 'in-place.bin';
 const SIZE = 3 * 1024 * 1024 + 4321;
 
-/** Piece entries in the app's IndexedDB (what a copying share fills). */
 /** Stored piece copies: IndexedDB piece entries, plus the piece files (one per torrent) that hold any bytes. */
-function storedPieceCount(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const entries = await new Promise<number>((resolve, reject) => {
-      const open = indexedDB.open('swarmdrop');
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const keys = open.result.transaction('kv').objectStore('kv').getAllKeys();
-        keys.onerror = () => reject(keys.error);
-        keys.onsuccess = () => {
-          resolve(keys.result.filter((key) => String(key).startsWith('piece:')).length);
-          open.result.close();
-        };
-      };
-    });
-    let files = 0;
-    try {
-      const directory = await (await navigator.storage.getDirectory()).getDirectoryHandle('pieces');
-      const handles = (directory as unknown as { values(): AsyncIterable<FileSystemFileHandle> }).values();
-      for await (const handle of handles) if ((await handle.getFile()).size > 0) files++;
-    } catch {
-      // no piece directory: nothing stored in files
-    }
-    return entries + files;
-  });
+async function storedPieceCount(page: Page): Promise<number> {
+  const entries = await page.evaluate(storedKeysInPage, 'piece:');
+  const files = Object.values(await page.evaluate(pieceFileSizesInPage)).filter((size) => size > 0);
+  return entries.length + files.length;
 }
 
 test('a file shared without copying: nothing in IndexedDB, identical downloads, a reload seeds again, a change stops it', async ({

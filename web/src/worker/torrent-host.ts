@@ -140,8 +140,6 @@ export class TorrentHost {
   private persistedTotals = '';
   private persistedAt = -Infinity;
   private firstPieceShown = false;
-  /** The first piece this host stored was written without the writer's delay. */
-  private firstPieceHurried = false;
   /** The pieces of the chosen files, while some are skipped (see wantedPieces). */
   private wanted: Bitfield | undefined;
   private sharedCheckedAt = -Infinity;
@@ -202,10 +200,10 @@ export class TorrentHost {
     this.lastStats = undefined;
     this.applyFileChoice();
     this.checkManifest();
-    if (!this.record.paused) this.prepareStore();
     if (this.record.paused) {
       this.feed({ type: 'pause' });
     } else {
+      this.prepareStore();
       this.ctx.post({
         type: 'torrent-active',
         infoHashHex: this.infoHashHex,
@@ -695,12 +693,10 @@ export class TorrentHost {
     const awaited = this.awaited.delete(index);
     const early = this.early.delete(index);
     if (awaited || early) this.ctx.pieceForStream?.(this.infoHashHex, index, value);
-    // The torrent's first piece lands at once too (one transaction more per session): the user sees the download
-    // begin, not 200 ms of the writer's spacing after the metadata's own write.
-    if (awaited || !this.firstPieceHurried) {
-      this.firstPieceHurried = true;
-      this.ctx.writer.hurry();
-    }
+    // The torrent's first piece (none shown, none on its way) lands at once too: the user sees the download begin,
+    // not 200 ms of the writer's spacing after the metadata's own write.
+    const first = !this.firstPieceShown && this.storing.size === 0;
+    if (awaited || first) this.ctx.writer.hurry();
     this.storing.add(index);
     written.then(
       () => {
