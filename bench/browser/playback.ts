@@ -8,7 +8,8 @@
 // - seeder at 2.4 times the bitrate: Play to the first frame, then the longest stall in the first 30 s of playback;
 // - seeder at 2.4 times the bitrate: Play to the first frame, then a seek to 80 % to playing.
 // `--tiny`: 10 s at 2 Mbit/s, a smoke run of the script; `--limited`: the sessions at 2.4 times the bitrate only;
-// `--free`: the sessions without a limit only; `--fmp4`: the fragmented MP4 only; `--log-reads`: our sessions log
+// `--free`: the sessions without a limit only; `--webm`, `--mp4`, `--fmp4`: those files only (any of them);
+// `--log-reads`: our sessions log
 // the player's reads (the service worker's requests, their ranges, when each began and ended) and the pieces the
 // service worker asked for, from Play to the first frame.
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -50,6 +51,16 @@ const WATCH_SCRIPT = `(() => {
   const w = { stallWindowMs: ${STALL_WINDOW_MS}, longestStall: 0 };
   window.benchPlay = w;
   document.addEventListener('click', () => (w.pressed ??= performance.now()), { capture: true, once: true });
+  w.phases = {};
+  for (const type of ['loadstart', 'loadedmetadata', 'loadeddata', 'canplay', 'playing'])
+    document.addEventListener(
+      type,
+      (event) => {
+        if (w.pressed !== undefined && event.target instanceof HTMLMediaElement && w.first === undefined)
+          w.phases[type] ??= performance.now() - w.pressed;
+      },
+      { capture: true },
+    );
   let lastTime = 0;
   let lastAdvance = 0;
   const timer = setInterval(() => {
@@ -98,6 +109,8 @@ interface Watched {
   error?: string;
   ended?: boolean;
   windowDone?: boolean;
+  /** The player's events before its first frame, the first of each type, ms after the click. */
+  phases?: Record<string, number>;
   seekTarget?: number;
   seekAt?: number;
   seekPlayed?: number;
@@ -131,6 +144,8 @@ export type Mode = 'seek' | 'stalls' | 'first';
 
 export interface Session {
   firstFrameMs: number;
+  /** The player's events before its first frame, ms after the click (logged, not a figure). */
+  phases?: Record<string, number>;
   longestStallMs?: number;
   seekMs?: number;
 }
@@ -139,7 +154,8 @@ export interface Session {
 async function measure(page: Page, mode: Mode, onSeek?: () => void): Promise<Session> {
   const first = await waitWatch(page, (w) => w.first !== undefined, 120_000, 'the first frame');
   const firstFrameMs = first.first! - first.pressed!;
-  if (mode === 'first') return { firstFrameMs };
+  const phases = first.phases;
+  if (mode === 'first') return { firstFrameMs, phases };
   if (mode === 'stalls') {
     const w = await waitWatch(
       page,
@@ -147,13 +163,13 @@ async function measure(page: Page, mode: Mode, onSeek?: () => void): Promise<Ses
       STALL_WINDOW_MS + 60_000,
       '30 s of playback',
     ).catch(async () => watched(page));
-    return { firstFrameMs, longestStallMs: w.longestStall };
+    return { firstFrameMs, phases, longestStallMs: w.longestStall };
   }
   await new Promise((resolve) => setTimeout(resolve, 1000));
   onSeek?.();
   await page.evaluate(() => (window as unknown as { benchSeek(f: number): void }).benchSeek(0.8));
   const w = await waitWatch(page, (w) => w.seekPlayed !== undefined, 120_000, 'the seek to 80 % playing');
-  return { firstFrameMs, seekMs: w.seekPlayed! - w.seekAt! };
+  return { firstFrameMs, phases, seekMs: w.seekPlayed! - w.seekAt! };
 }
 
 /** Two tabs, each its own browser; closed whatever happens. */
@@ -296,6 +312,9 @@ async function webtorrent(
 
 export type Outcome = Session | Error;
 
+/** A session's times (its phases are logged only). */
+type Timing = Exclude<keyof Session, 'phases'>;
+
 /** Runs one session, logging its times (or why it failed) under `label`. */
 export async function attempt(log: (message: string) => void, label: string, run: () => Promise<Session>) {
   try {
@@ -304,6 +323,12 @@ export async function attempt(log: (message: string) => void, label: string, run
     if (session.longestStallMs !== undefined)
       parts.push(`longest stall ${(session.longestStallMs / 1000).toFixed(2)} s`);
     if (session.seekMs !== undefined) parts.push(`seek ${(session.seekMs / 1000).toFixed(2)} s`);
+    if (session.phases)
+      parts.push(
+        `(${Object.entries(session.phases)
+          .map(([type, ms]) => `${type} ${Math.round(ms)}`)
+          .join(', ')} ms)`,
+      );
     log(`  ${label}: ${parts.join(', ')}`);
     return session;
   } catch (error) {
@@ -312,17 +337,11 @@ export async function attempt(log: (message: string) => void, label: string, run
   }
 }
 
-const seconds = (outcome: Outcome, key: keyof Session): number | null =>
+const seconds = (outcome: Outcome, key: Timing): number | null =>
   outcome instanceof Error || outcome[key] === undefined ? null : outcome[key]! / 1000;
 
 /** A figure with an absolute goal (seconds), against WebTorrent; failed when our session failed. */
-function secondsFigure(
-  name: string,
-  ourRun: Outcome,
-  rival: Outcome,
-  key: keyof Session,
-  limit: number,
-): Figure {
+function secondsFigure(name: string, ourRun: Outcome, rival: Outcome, key: Timing, limit: number): Figure {
   const baseline = { name: 'WebTorrent', value: seconds(rival, key) };
   if (ourRun instanceof Error)
     return {
@@ -334,7 +353,7 @@ function secondsFigure(
 }
 
 /** Our time against WebTorrent's: no slower. */
-function rivalFigure(name: string, ourRun: Outcome, rival: Outcome, key: keyof Session): Figure {
+function rivalFigure(name: string, ourRun: Outcome, rival: Outcome, key: Timing): Figure {
   if (ourRun instanceof Error)
     return failedFigure(
       name,
@@ -365,7 +384,7 @@ export function medianSession(outcomes: Outcome[]): Outcome {
   const failed = outcomes.find((outcome): outcome is Error => outcome instanceof Error);
   if (failed || outcomes.length === 0) return failed ?? new Error('no session ran');
   const ran = outcomes as Session[];
-  const of = (key: keyof Session) => {
+  const of = (key: Timing) => {
     const values = ran.map((session) => session[key]).filter((value) => value !== undefined);
     return values.length === ran.length ? median(values) : undefined;
   };
@@ -521,7 +540,7 @@ export function benchVideo(context: BenchContext): string {
   return path;
 }
 
-/** Every figure of issue 24's playback, for the WebM and the two MP4s (`--fmp4`: the fragmented MP4 only). */
+/** Every figure of issue 24's playback, for the WebM and the two MP4s (`--webm`, `--mp4`, `--fmp4`: those only). */
 export async function playbackFigures(context: BenchContext, server: RunningServer): Promise<Figure[]> {
   const { duration, bitrate } = videoSize(context);
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-video-'));
@@ -530,12 +549,13 @@ export async function playbackFigures(context: BenchContext, server: RunningServ
     const mp4 = remuxToMp4(webm, dir, 'moov-at-end.mp4');
     const fmp4 = remuxToMp4(webm, dir, 'fragmented.mp4', true);
     const files = [
-      [webm, `WebM (cues at the end), ${duration} s at ${bitrate / 1e6} Mbit/s`],
-      [mp4, `the same as MP4 (moov at the end)`],
-      [fmp4, `the same as fragmented MP4 (a moof per keyframe)`],
+      [webm, `WebM (cues at the end), ${duration} s at ${bitrate / 1e6} Mbit/s`, '--webm'],
+      [mp4, `the same as MP4 (moov at the end)`, '--mp4'],
+      [fmp4, `the same as fragmented MP4 (a moof per keyframe)`, '--fmp4'],
     ] as const;
+    const chosen = files.filter(([, , flag]) => context.flags.has(flag));
     const figures: Figure[] = [];
-    for (const [path, label] of context.flags.has('--fmp4') ? files.slice(2) : files) {
+    for (const [path, label] of chosen.length > 0 ? chosen : files) {
       const name = path.split('/').pop()!;
       const bytesPerSecond = statSync(path).size / duration;
       // The WebM's and the moov-at-end MP4's first frames are compared with WebTorrent's over several sessions each;
