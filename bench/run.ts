@@ -6,7 +6,8 @@
 // `streams`, `uplinks`, `transfer`, `memory`, `sha256`, `share`, `block-checks` and `pacer` at smoke sizes;
 // --memory-mib=N sets the size of the `memory` bench's download (4 GiB by default; it refuses a size the disk cannot
 // hold); `streams` --playback runs its playback figures only (issue 24), --limited only those with a limited seeder,
-// --free only those without, --webm, --mp4, --fmp4 only those files (any of them), --log-reads logs the player's reads up to its first frame.
+// --free only those without, --webm, --mp4, --fmp4 only those files (any of them), --log-reads logs the player's
+// reads up to its first frame.
 // `block-checks` --browser runs its real-tab figures only (issue 26), not the simulated swarm.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
