@@ -61,6 +61,11 @@ const WATCH_SCRIPT = `(() => {
       },
       { capture: true },
     );
+  w.longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      if (w.first === undefined) w.longTasks.push([Math.round(entry.startTime), Math.round(entry.duration)]);
+  }).observe({ type: 'longtask', buffered: true });
   let lastTime = 0;
   let lastAdvance = 0;
   const timer = setInterval(() => {
@@ -111,6 +116,8 @@ interface Watched {
   windowDone?: boolean;
   /** The player's events before its first frame, the first of each type, ms after the click. */
   phases?: Record<string, number>;
+  /** Long tasks on the page's main thread before its first frame: [start, duration], ms. */
+  longTasks?: Array<[number, number]>;
   seekTarget?: number;
   seekAt?: number;
   seekPlayed?: number;
@@ -154,7 +161,10 @@ export interface Session {
 async function measure(page: Page, mode: Mode, onSeek?: () => void): Promise<Session> {
   const first = await waitWatch(page, (w) => w.first !== undefined, 120_000, 'the first frame');
   const firstFrameMs = first.first! - first.pressed!;
-  const phases = first.phases;
+  const phases = { ...first.phases };
+  for (const [start, duration] of first.longTasks ?? [])
+    if (start + duration > first.pressed! - 100)
+      phases[`long task at ${Math.round(start - first.pressed!)}`] = duration;
   if (mode === 'first') return { firstFrameMs, phases };
   if (mode === 'stalls') {
     const w = await waitWatch(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BUNDLE_BYTES,
   fileResponse,
   fileUrl,
   parseFileUrl,
@@ -46,6 +47,9 @@ function source(missing: number[] = [], delay = 2) {
   };
   return { s, wanted, reads };
 }
+
+/** The pull under way has finished (its reads are promises that resolve at once). */
+const settled = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 async function bytes(response: Response): Promise<number[]> {
   return [...new Uint8Array(await response.arrayBuffer())];
@@ -107,13 +111,20 @@ describe('fileResponse', () => {
     expect(await bytes(response)).toEqual([]);
   });
 
-  it('reads one piece per pull, only as the reader asks', async () => {
-    const { s, reads } = source();
+  it('reads as the reader asks: the stored pieces after the one asked for go in the same pull, a missing one waits for the next', async () => {
+    const { s, reads, wanted } = source([3], 2);
     const reader = fileResponse(torrent, 2, null, false, s).body!.getReader();
     await reader.read();
-    expect(reads).toEqual([1]);
+    await settled();
+    // Piece 1 (the file's first), piece 2 with it, piece 3 looked at and missing: not asked for yet.
+    expect(reads).toEqual([1, 2, 3]);
+    expect(wanted).toEqual([]);
     await reader.read();
-    expect(reads).toEqual([1, 2]);
+    expect(reads).toEqual([1, 2, 3]);
+    // The reader is back with nothing queued: the missing piece is asked for (and what follows) and waited for.
+    const chunk = await reader.read();
+    expect(wanted).toEqual([{ indices: [3, 4], seek: false }]);
+    expect([...chunk.value!]).toEqual([...all.slice(48, 64)]);
     await reader.cancel();
   });
 
@@ -248,6 +259,23 @@ describe('fileResponse: header probes and seeks (a fragmented MP4 read before it
     expect(
       wanted.slice(wanted.indexOf(seeks[0]) + 1).every((wish) => !wish.seek && wish.indices.length > 2),
     ).toBe(true);
+  });
+
+  it('a pull gives at most BUNDLE_BYTES of stored pieces, whatever is stored after them', async () => {
+    const reads: number[] = [];
+    const s: PieceSource = {
+      async read(index) {
+        reads.push(index);
+        return new ArrayBuffer(LENGTH);
+      },
+      want: () => {},
+      pause: async () => undefined,
+    };
+    const reader = fileResponse(big, 0, null, false, s).body!.getReader();
+    await reader.read();
+    await settled();
+    expect(reads).toEqual([...Array(BUNDLE_BYTES / LENGTH).keys()]);
+    await reader.cancel();
   });
 
   it('a mid-file read that has taken PROBE_READ_ON_BYTES is a real read at once: the first piece missing brings the window', async () => {

@@ -51,6 +51,9 @@ export const PROBE_MS = 500;
  * must bring the window, not one probe's piece at a time). */
 export const PROBE_READ_ON_BYTES = 4 * PROBE_BYTES;
 
+/** At most this much goes out in one pull: the piece asked for and the stored pieces right after it. */
+export const BUNDLE_BYTES = 1024 * 1024;
+
 /** The URL under which the service worker serves a file (the name is for the browser's download and its type). */
 export function fileUrl(infoHashHex: string, fileIndex: number, path: string, download = false): string {
   const name = encodeURIComponent(safeFileName(path.split('/').pop() ?? path));
@@ -110,7 +113,9 @@ export function fileResponse(
   /** A mid-file read that has not asked for its window yet (see PROBE_BYTES), and when its first bytes went out. */
   let probing = start > 0;
   let firstOutAt: number | undefined;
+  /** Bytes the reader has taken (see the pull), and bytes enqueued. */
   let outBytes = 0;
+  let enqueuedBytes = 0;
   const smallRange = end - start + 1 <= PROBE_BYTES;
   /** Still a probe: a small range, or a mid-file read not yet read on for PROBE_MS nor for PROBE_READ_ON_BYTES. */
   const isProbe = () =>
@@ -135,6 +140,8 @@ export function fileResponse(
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        // Every byte enqueued before this pull was taken: the reader asks for more only with the queue empty.
+        outBytes = enqueuedBytes;
         const slice = slices[next++];
         if (!slice) {
           controller.close();
@@ -153,8 +160,20 @@ export function fileResponse(
         }
         if (cancelled) return;
         firstOutAt ??= now();
-        outBytes += slice.to - slice.from;
         controller.enqueue(new Uint8Array(data, slice.from, slice.to - slice.from));
+        enqueuedBytes += slice.to - slice.from;
+        // The pieces right after it that are here already go with it, up to BUNDLE_BYTES: a player starting reads a
+        // megabyte or more in a row, and a pull per piece costs a round trip to the reader each.
+        let bundled = slice.to - slice.from;
+        while (bundled < BUNDLE_BYTES && next < slices.length) {
+          const following = slices[next];
+          const more = await source.read(following.index, lastPiece);
+          if (!more || cancelled) break;
+          next++;
+          controller.enqueue(new Uint8Array(more, following.from, following.to - following.from));
+          enqueuedBytes += following.to - following.from;
+          bundled += following.to - following.from;
+        }
       },
       cancel() {
         cancelled = true;
