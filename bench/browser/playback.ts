@@ -61,6 +61,10 @@ const WATCH_SCRIPT = `(() => {
       },
       { capture: true },
     );
+  new MutationObserver(() => {
+    if (w.pressed !== undefined && w.phases.inserted === undefined && document.querySelector('video'))
+      w.phases.inserted = performance.now() - w.pressed;
+  }).observe(document, { childList: true, subtree: true });
   w.longTasks = [];
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries())

@@ -3,7 +3,9 @@
 // 16 KiB block, the `hashBlocks` port); a v1 torrent runs as before. A bad block from one of two seeding tabs is
 // caught at that block: its piece's leaf hashes come from a seeding tab, which reads and hashes the piece to answer.
 import { describe, expect, it } from 'vitest';
+import type { NodeHash } from '../../../shared/engine/file-tree';
 import type { V2Options } from '../../../shared/engine/types';
+import { wasmNodeHash } from './node-hash';
 import { createInfo, encodeTorrent } from '../../../shared/metainfo';
 import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../shared/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../lib/hash';
@@ -146,6 +148,31 @@ describe('worker client: hybrid torrents with v2 on', () => {
     const other = await startedPeer('C');
     await other.request({ op: 'add-magnet', link: infoHashHex });
     expect(other.session(infoHashHex).options.v2).toBeUndefined();
+  });
+
+  it("proves a magnet's piece layers with the worker's node hash (WebAssembly in the engine worker)", async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    const wasm = (await wasmNodeHash())!;
+    let calls = 0;
+    const nodeHash: NodeHash = (left, right) => {
+      calls++;
+      return wasm(left, right);
+    };
+    const leecher = await startedPeer('B', undefined, { nodeHash });
+    network.add(seeder);
+    network.add(leecher);
+    const infoHashHex = await shareTwo(seeder);
+    await leecher.request({ op: 'add-magnet', link: seeder.view(infoHashHex)!.magnet });
+    network.connect(seeder, leecher, infoHashHex);
+    const leeching = leecher.session(infoHashHex);
+    await until(() => leeching.session.pieceLayers?.missing === 0, [seeder.client, leecher.client]);
+    // The v2 view that came with the metadata carries it, and the layers were proven with it.
+    const later = leeching.options.v2;
+    expect(later && 'view' in later ? later.view?.nodeHash : undefined).toBe(nodeHash);
+    expect(calls).toBeGreaterThan(0);
+    await until(() => leecher.view(infoHashHex)?.state === 'seeding', [seeder.client, leecher.client]);
+    expect(await fileBytes(leecher, infoHashHex, 'sub/c.bin')).toEqual(C);
   });
 
   it('runs a v1 torrent as before: no v2 bit, pieces checked by SHA-1', async () => {

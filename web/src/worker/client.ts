@@ -2,6 +2,7 @@
 // SHA-1, session factory and post function as arguments, so Node tests run it over an in-memory store.
 import { Bitfield } from '../../../shared/bitfield';
 import type { Session, SessionOptions, V2Options } from '../../../shared/engine/types';
+import type { NodeHash } from '../../../shared/engine/file-tree';
 import { MagnetError, parseMagnet, toHex } from '../../../shared/magnet';
 import { choosePieceLength, type Sha1, type TorrentInfo } from '../../../shared/metainfo';
 import { encodeAnyTorrent, parseAnyTorrent, type AnyMetainfo } from '../../../shared/metainfo-v2';
@@ -47,6 +48,8 @@ export interface ClientOptions {
   sha1?: Sha1;
   /** SHA-256 (v2 merkle trees); default SubtleCrypto's. */
   sha256?: Sha256;
+  /** The inner nodes of v2 merkle trees (node-hash.ts); default the engine's, in TypeScript. */
+  nodeHash?: NodeHash;
   /** Monotonic milliseconds for the engine (default performance.now). */
   clock?: () => number;
   random?: () => number;
@@ -144,6 +147,7 @@ export class Client {
       milestone: () => this.publishSoon(),
       ...(options.pieceForStream ? { pieceForStream: options.pieceForStream } : {}),
       ...(options.retract ? { retract: options.retract } : {}),
+      ...(options.nodeHash ? { nodeHash: options.nodeHash } : {}),
     };
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
@@ -724,7 +728,7 @@ export class Client {
     given?: ReadonlyMap<string, Uint8Array>,
   ): Promise<V2Options | undefined> {
     const hashers = { sha1: this.ctx.sha1, sha256: this.sha256 };
-    const v2 = await sessionV2(info.infoBytes, hashers, given);
+    const v2 = await sessionV2(info.infoBytes, hashers, given, this.ctx.nodeHash);
     if (!v2 || v2.pieceLayers) return v2;
     const stored = await this.storedLayers(info.infoHashHex);
     return stored && stored.size > 0 ? { ...v2, pieceLayers: stored } : v2;

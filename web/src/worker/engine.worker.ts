@@ -21,6 +21,7 @@ import type { SyncFileDirectory } from './sync-file';
 import { SendBatcher } from './send-batcher';
 import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/fresh-pieces';
 import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/stream-wishes';
+import { wasmNodeHash } from './node-hash';
 
 /** Verified pieces a stream waits for go to the service worker on this channel (see lib/fresh-pieces.ts). */
 const freshPieces = new BroadcastChannel(FRESH_PIECES_CHANNEL);
@@ -114,9 +115,11 @@ new BroadcastChannel(STREAM_WISHES_CHANNEL).onmessage = (event: MessageEvent) =>
 void (async () => {
   const store = await openStore();
   const pieceDirectory = await openPieceDirectory(store);
+  const nodeHash = await wasmNodeHash();
   const started = new Client({
     store,
     ...(pieceDirectory ? { pieceDirectory } : {}),
+    ...(nodeHash ? { nodeHash } : {}),
     post,
     createSession: (options) => new TorrentSession(options),
     retract: (infoHashHex, peer, index, begin, length) =>

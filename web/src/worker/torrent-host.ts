@@ -1,6 +1,7 @@
 // One torrent in the worker: drives its TorrentSession (events in, actions out) and carries out the actions:
 // bytes to the main thread, SHA-1, batched storage, reads for peers, announces. A failure here puts this torrent
 // in the error state and leaves every other torrent alone.
+import type { NodeHash } from '../../../shared/engine/file-tree';
 import { Bitfield } from '../../../shared/bitfield';
 import { executeAction, type EnginePorts } from '../../../shared/engine/executor';
 import { VerifiedPieces } from '../../../shared/engine/verified-pieces';
@@ -70,6 +71,8 @@ export interface HostContext {
   /** Drops a block's `piece` message still queued for a peer whose channel this worker writes (the engine's
    * `retract`); true if it was dropped. Absent, or false for a channel the page writes. */
   retract?: (infoHashHex: string, peer: string, index: number, begin: number, length: number) => boolean;
+  /** The inner nodes of v2 merkle trees (node-hash.ts); absent, the engine's own in TypeScript. */
+  nodeHash?: NodeHash;
 }
 
 /**
@@ -620,7 +623,8 @@ export class TorrentHost {
         if (this.infoHashV2 && !this.v2) {
           // (A btmh-only magnet's session took the view from the metadata itself; this serves the next ones.)
           const later = this.laterV2;
-          void sessionV2(info.infoBytes, { sha1: this.ctx.sha1, sha256: this.ctx.sha256 }).then((v2) => {
+          const hashers = { sha1: this.ctx.sha1, sha256: this.ctx.sha256 };
+          void sessionV2(info.infoBytes, hashers, undefined, this.ctx.nodeHash).then((v2) => {
             this.v2 ??= v2;
             if (later && v2) later.view = v2;
           });

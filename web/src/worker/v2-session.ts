@@ -1,6 +1,7 @@
 // A hybrid torrent's v2 side in the worker: the v2 view and piece layers its session is given (the session then
 // sets the v2 bit of its handshake, answers and asks for piece layers, and checks each piece against its file's
 // merkle tree), and the leaf hashes those checks ask for (`hashBlocks`: 16 KiB blocks through SubtleCrypto).
+import type { NodeHash } from '../../../shared/engine/file-tree';
 import type { V2Options } from '../../../shared/engine/types';
 import { HASH_SIZE, leafHashes, type Sha256 } from '../../../shared/merkle';
 import { decodeInfoDict, type TorrentInfo } from '../../../shared/metainfo';
@@ -33,12 +34,18 @@ export async function sessionV2(
   infoBytes: Uint8Array,
   hashers: Hashers,
   pieceLayers?: ReadonlyMap<string, Uint8Array>,
+  /** The inner-node hash of its trees (node-hash.ts); absent, the engine's own. */
+  nodeHash?: NodeHash,
 ): Promise<V2Options | undefined> {
   try {
     if (decodeInfoDict(infoBytes)['meta version'] !== 2) return undefined;
     const parsed = await parseAnyInfo(infoBytes, hashers);
     if (!parsed.v2) return undefined;
-    return { info: parsed.v2, ...(pieceLayers && pieceLayers.size > 0 ? { pieceLayers } : {}) };
+    return {
+      info: parsed.v2,
+      ...(pieceLayers && pieceLayers.size > 0 ? { pieceLayers } : {}),
+      ...(nodeHash ? { nodeHash } : {}),
+    };
   } catch {
     return undefined;
   }

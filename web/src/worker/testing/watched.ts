@@ -4,6 +4,7 @@
 import { TorrentSession } from '../../../../shared/engine/session';
 import type { SessionOptions } from '../../../../shared/engine/types';
 import { MemoryStore } from '../../lib/storage';
+import type { ClientOptions } from '../client';
 import { TestPeer } from './harness';
 
 /** A session the test watches: what it was given, and the hash jobs it asked for. */
@@ -19,9 +20,10 @@ export interface Watched {
 export class WatchedPeer extends TestPeer {
   readonly sessions: Watched[];
 
-  constructor(name: string, store = new MemoryStore()) {
+  constructor(name: string, store = new MemoryStore(), options: Partial<ClientOptions> = {}) {
     const sessions: Watched[] = [];
     super(name, store, {
+      ...options,
       createSession: (options) => {
         const session = new TorrentSession(options);
         const watched: Watched = { options, session, treeChecks: 0, sha1Checks: 0 };
@@ -50,8 +52,12 @@ export class WatchedPeer extends TestPeer {
   }
 }
 
-export async function startedPeer(name: string, store?: MemoryStore): Promise<WatchedPeer> {
-  const peer = new WatchedPeer(name, store);
+export async function startedPeer(
+  name: string,
+  store?: MemoryStore,
+  options: Partial<ClientOptions> = {},
+): Promise<WatchedPeer> {
+  const peer = new WatchedPeer(name, store, options);
   await peer.client.start();
   return peer;
 }
