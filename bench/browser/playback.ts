@@ -283,6 +283,10 @@ export function playFromTab(
       );
       reads(log!, seekAt);
     }
+    if ((session.longestStallMs ?? 0) > STALL_GOAL_S * 1000) {
+      log!(`  reads after the first frame (a stall of ${(session.longestStallMs! / 1000).toFixed(2)} s):`);
+      reads(log!, firstSeen);
+    }
     return session;
   });
 }

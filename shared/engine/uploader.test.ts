@@ -127,6 +127,42 @@ describe('the paced serve order within a piece (issue 24)', () => {
   });
 });
 
+describe('a block the transport dropped after a cancel, asked again (issue 24)', () => {
+  const BLOCKS = 4;
+  const info = {
+    pieceLength: BLOCKS * BLOCK_SIZE,
+    pieceCount: 8,
+    length: 8 * BLOCKS * BLOCK_SIZE,
+  } as TorrentInfo;
+
+  it('goes as the rest of a piece under way, not behind every piece not sent yet', () => {
+    const { uploader, peers, reads, pending, retracts, finish } = pacedSeeder(info, ['a']);
+    const peer = peers[0];
+    const last = { index: 2, begin: (BLOCKS - 1) * BLOCK_SIZE, length: BLOCK_SIZE };
+    // Piece 2 is read and handed to the transport whole.
+    uploader.onUploadQueue(0, 0);
+    for (let begin = 0; begin < info.pieceLength; begin += BLOCK_SIZE)
+      uploader.onRequest(peer, { index: 2, begin, length: BLOCK_SIZE }, 0);
+    while (pending.length > 0) finish(1);
+    // A player's seek cancels its last block, still in the transport: dropped there.
+    uploader.onCancel(peer, last, 2);
+    expect(retracts).toEqual(['a:2:3']);
+    uploader.onRetracted(peer, last);
+    // The downloader asks for it again, behind new pieces, while the transport is full.
+    uploader.onUploadQueue(Number.MAX_SAFE_INTEGER, 3);
+    uploader.onRequest(peer, last, 3);
+    for (const index of [4, 5, 6])
+      for (let begin = 0; begin < info.pieceLength; begin += BLOCK_SIZE)
+        uploader.onRequest(peer, { index, begin, length: BLOCK_SIZE }, 3);
+    const before = reads.length;
+    uploader.onUploadQueue(0, 4);
+    for (let now = 5; pending.length > 0; now++) finish(now);
+    // It was asked first: it goes first. Seen as a piece sent whole, it went after the 12 blocks of pieces 4 to 6
+    // (and, with a pipeline kept full of new pieces, only after SERVE_PATIENCE_MS: a 15 s stall of the player).
+    expect(reads.slice(before)[0]).toBe('a:2:3');
+  });
+});
+
 describe('the paced window of a fresh seed (issue 24)', () => {
   it('widens as the transport reports its blocks gone, before any tick measures the capacity', () => {
     const info = { pieceLength: 4 * BLOCK_SIZE, pieceCount: 64, length: 64 * 4 * BLOCK_SIZE } as TorrentInfo;

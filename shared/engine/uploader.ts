@@ -127,7 +127,7 @@ export class Uploader {
   onRetracted(peer: PeerState | undefined, request: BlockRequest): void {
     const { index, begin, length } = request;
     if (!peer || !(index >= 0 && index < this.info.pieceCount) || !(length > 0)) return;
-    peer.upload.unsent(length);
+    peer.upload.unsent(index, begin, length);
     this.uploadedBytes = Math.max(0, this.uploadedBytes - length);
     if (begin === 0 && this.sentPieces[index] > 0) this.sentPieces[index]--;
     reject(peer, request, this.ports);
