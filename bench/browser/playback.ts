@@ -3,7 +3,7 @@
 // The video: 60 s at 12 Mbit/s, as ffmpeg muxes a WebM by default (cues at the end), and the same streams in an MP4
 // with its `moov` at the end and in a fragmented MP4 (a `moof` per keyframe, every second). For each client and file,
 // sessions of a fresh seeder and leecher each:
-// - seeder without a limit: Play to the first frame, then a seek to 80 % to playing (three sessions of each client,
+// - seeder without a limit: Play to the first frame, then a seek to 80 % to playing (five sessions of each client,
 //   in turns, for the WebM and the moov-at-end MP4, the figures their medians; `--sessions=N`);
 // - seeder at 2.4 times the bitrate: Play to the first frame, then the longest stall in the first 30 s of playback;
 // - seeder at 2.4 times the bitrate: Play to the first frame, then a seek to 80 % to playing.
@@ -525,7 +525,7 @@ async function fileFigures(
 }
 
 /** Sessions of each client without a limit, for the WebM and the moov-at-end MP4 (`--sessions=N`). */
-export const FREE_SESSIONS = 3;
+export const FREE_SESSIONS = 5;
 
 function sessionCount(context: BenchContext): number {
   const flag = [...context.flags].find((f) => f.startsWith('--sessions='));
