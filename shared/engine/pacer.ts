@@ -4,11 +4,11 @@
 // it, whoever asked. Held back in the engine instead, a request can be served in the order that spreads pieces
 // fastest: the peer that has fewest pieces (a peer with none becomes one more uploader: copies double each piece
 // time, see spread.ts; and a peer that fell behind catches up instead of finishing last, issue 25), then the piece we
-// have sent least (a seed sends each piece once before repeating, as super-seeding does; a piece sent to a peer
-// lately, begun or whole, does not count that send against that peer's own requests, upload-queue.ts `ranked`), then
-// the piece fewest of our peers have, then the peer we have sent least, then the oldest request. No ranking of every
-// waiting request per block: each peer keeps its requests in order (waiting-requests.ts), and `chooseServe` compares
-// one request per peer, the first of that peer's by the same order.
+// have sent least (a seed sends each piece once before repeating, as super-seeding does; a piece begun to a peer does
+// not count that send against the rest of it to that peer, upload-queue.ts `ranked`), then the piece fewest of our
+// peers have, then the peer we have sent least, then the oldest request. No ranking of every waiting request per
+// block: each peer keeps its requests in order (waiting-requests.ts), and `chooseServe` compares one request per
+// peer, the first of that peer's by the same order.
 //
 // The adapter opts in by reporting the bytes it holds for this session that have not left yet (the `upload-queue`
 // event): at start (0), and whenever its queue shrinks. Without reports the engine reads as before (each peer's

@@ -114,37 +114,23 @@ describe('UploadQueue (what we sent a peer, and its transport)', () => {
     expect(queue.backlogged).toBe(true);
   });
 
-  it('keeps a piece sent to it whose rest waits counted as not sent, however many pieces were sent it since', () => {
-    // Every piece was sent once (to anyone); to this peer, a piece sent to it does not count that send.
+  it('keeps a begun piece whose rest waits counted as not sent, however many pieces were begun and dropped since', () => {
+    // Every piece was sent once (to anyone); to this peer, a piece it began does not count that send.
     const rank = { sent: () => 1, copies: () => 1, epoch: 0 };
     const queue = new UploadQueue(undefined, 0);
-    queue.pieceBegun(7); // piece 7 begun...
+    queue.pieceBlockSent(7, 0, false); // piece 7 begun...
     queue.enqueue(block(7, BLOCK_SIZE)); // ...and its rest waits
     // The downloader cancels and asks again, over and over: pieces begun whose rest it took back.
-    for (let index = 100; index < 100 + 2 * STARTED_PIECES; index++) queue.pieceBegun(index);
+    for (let index = 100; index < 100 + 2 * STARTED_PIECES; index++) queue.pieceBlockSent(index, 0, false);
     expect(queue.ranked(rank).sent(7)).toBe(0);
     expect(queue.ranked(rank).sent(100)).toBe(1); // forgotten: its rest no longer asked for
     // If each begun piece has its rest waiting, the oldest goes all the same: the bound holds.
     const full = new UploadQueue(undefined, 0);
     for (let index = 0; index <= STARTED_PIECES; index++) {
       full.enqueue(block(index, BLOCK_SIZE));
-      full.pieceBegun(index);
+      full.pieceBlockSent(index, 0, false);
     }
     expect(full.ranked(rank).sent(0)).toBe(1);
     expect(full.ranked(rank).sent(1)).toBe(0);
-  });
-
-  it('counts a piece sent to it whole as not sent when it asks again (a copy dropped or lost), until its first block is unsent', () => {
-    const rank = { sent: () => 1, copies: () => 1, epoch: 0 };
-    const queue = new UploadQueue(undefined, 0);
-    queue.pieceBegun(3);
-    // Its four blocks went out; the peer asks for the last one again.
-    queue.enqueue(block(3, 3 * BLOCK_SIZE));
-    expect(queue.ranked(rank).sent(3)).toBe(0);
-    // A piece sent to others only counts.
-    expect(queue.ranked(rank).sent(4)).toBe(1);
-    // Its first block was dropped before it left: the piece was not sent to this peer after all.
-    queue.unsent(3, 0, BLOCK_SIZE);
-    expect(queue.ranked({ ...rank, epoch: 1 }).sent(3)).toBe(1);
   });
 });

@@ -11,7 +11,8 @@ import { WaitingRequests, type PieceRank, type Waiting } from './waiting-request
 export const OUR_REQQ = 250;
 /** Reads outstanding to storage per peer (the rest of its requests wait in its queue). */
 export const READS_PER_PEER = 16;
-/** Pieces sent to a peer (begun or whole) that its ranking remembers, the oldest forgotten first. */
+/** Pieces begun and not finished that a peer's ranking remembers (a peer that cancels the rest of a piece leaves it
+ * begun: the oldest are forgotten). */
 export const STARTED_PIECES = OUR_REQQ;
 /** Blocks sent that a peer's cancel may still retract from the transport: about what the transport holds for one
  * peer (the browser's writer backlogs at 1 MiB, 64 blocks; its channel buffer 256 KiB more), with room. A peer's
@@ -36,7 +37,7 @@ export class UploadQueue {
   /** Blocks sent to this peer lately (`index:begin`, oldest first, RECENT_SENT at most): a cancel of one of them may
    * still reach it in the transport (`retract`), once. */
   private readonly recentSent = new Set<string>();
-  /** Pieces whose first block went to this peer lately, begun or sent whole, oldest first (STARTED_PIECES). */
+  /** Pieces whose first block went to this peer and whose last has not, oldest first. */
   private readonly started = new Set<number>();
   /** The pacer's ranking as this peer's requests see it (`ranked`), for the ranking it was made from. */
   private view: { of: PieceRank; rank: PieceRank } | undefined;
@@ -76,19 +77,30 @@ export class UploadQueue {
     return this.recentSent.delete(key(index, begin));
   }
 
-  /** A block sent was dropped before it left (`block-retracted`): it no longer counts as uploaded, and when it was
-   * its piece's first, the piece was not sent to this peer after all. */
+  /** A block sent was dropped before it left (`block-retracted`): it no longer counts as uploaded, and its piece is
+   * under way again unless that block was its first (then it was never begun). The peer asks for the block again:
+   * seen as part of a piece sent whole, it waited behind every piece not sent yet, up to SERVE_PATIENCE_MS (a
+   * player stalled 14.5 s on it at 2.4 times the bitrate, the downloader's pipeline kept full of new pieces). */
   unsent(index: number, begin: number, bytes: number): void {
     this._uploaded = Math.max(0, this._uploaded - bytes);
-    if (begin === 0) this.started.delete(index);
+    const { started } = this;
+    if (begin === 0) {
+      started.delete(index);
+    } else if (!started.has(index)) {
+      started.add(index);
+      if (started.size > STARTED_PIECES) this.forgetAStartedPiece();
+    }
   }
 
-  /** The first block of piece `index` went to the peer: the piece was sent to it (see `ranked`). */
-  pieceBegun(index: number): void {
+  /** A block of piece `index` went to the peer: the piece's first (`begin` 0) begins it, its last (`last`) ends it. */
+  pieceBlockSent(index: number, begin: number, last: boolean): void {
     const { started } = this;
-    started.delete(index);
-    started.add(index);
-    if (started.size > STARTED_PIECES) this.forgetAStartedPiece();
+    if (last) {
+      started.delete(index);
+    } else if (begin === 0) {
+      started.add(index);
+      if (started.size > STARTED_PIECES) this.forgetAStartedPiece();
+    }
   }
 
   /** Over the bound, the oldest begun piece the peer no longer asks anything of goes (a piece whose rest a
@@ -106,14 +118,13 @@ export class UploadQueue {
   }
 
   /**
-   * The pacer's ranking (`rank`: times each piece was sent, copies) as this peer's requests see it: a piece we sent
-   * this peer lately, begun or whole, does not count that send. The send count spreads pieces among peers (a seed
-   * sends each piece once before repeating), but counted against the same peer's own requests it put them behind
-   * every piece not sent yet, up to SERVE_PATIENCE_MS: the rest of a piece begun (a peer that keeps asking for new
-   * pieces, one seeder and one downloader, got the first block of each at once and no piece completed for 15 s),
-   * and a block of a piece sent whole that the peer asks again (its copy dropped from our transport after a cancel,
-   * `unsent`, or lost to it: players stalled 14.5 s at 2.4 times the bitrate). The rank only grows: forgetting a
-   * piece raises it, and remembering one happens with the send that raises the shared count.
+   * The pacer's ranking (`rank`: times each piece was sent, copies) as this peer's requests see it: a piece we began
+   * sending to this peer does not count that send. The send count spreads pieces (a seed sends each piece once
+   * before repeating), but counted against the rest of the same piece to the same peer it put that rest behind every
+   * piece not sent yet: a peer that keeps asking for new pieces (one seeder and one downloader, its pipeline full)
+   * got the first block of each piece at once and the others only after SERVE_PATIENCE_MS, so no piece completed
+   * for 15 s (a player waited that long for its first frame). The rank only grows: ending or forgetting a begun
+   * piece raises it, and beginning one happens with the send that raises the shared count.
    */
   ranked(rank: PieceRank): PieceRank {
     if (this.view?.of !== rank) {

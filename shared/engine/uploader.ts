@@ -142,10 +142,8 @@ export class Uploader {
       this.uploadedBytes += data.length;
       this.meter.add(data.length, now);
       this.pacer.sent(data.length, now);
-      if (begin === 0) {
-        this.sentPieces[index]++;
-        peer.upload.pieceBegun(index);
-      }
+      if (begin === 0) this.sentPieces[index]++;
+      peer.upload.pieceBlockSent(index, begin, begin + data.length >= pieceSize(this.info, index));
     }
     this.pump(peer, now);
   }
