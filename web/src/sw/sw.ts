@@ -16,6 +16,7 @@ import { FilePieceStorage, isSharedFileRefs } from '../worker/shared-files';
 import { isPrivateRecordPart, PrivateFiles } from '../lib/private-files';
 import { FRESH_PIECES_CHANNEL, FreshPieces } from '../lib/fresh-pieces';
 import { STREAM_WISHES_CHANNEL, type StreamWish } from '../lib/stream-wishes';
+import { KnownTorrents, torrentGoneMessage, torrentKnownMessage } from '../lib/known-torrents';
 
 /** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
 interface ServiceWorkerScope {
@@ -54,7 +55,21 @@ function openStore(): IdbStore | undefined {
 }
 /** Pieces a stream waits for, as the engine verifies them (before they are stored): see fresh-pieces.ts. */
 const fresh = new FreshPieces();
-new BroadcastChannel(FRESH_PIECES_CHANNEL).onmessage = (event: MessageEvent) => fresh.add(event.data);
+/** Torrents read lately, or told of by the engine at `Play`: a request need not read the record (known-torrents.ts). */
+const known = new KnownTorrents<StoredTorrent>();
+new BroadcastChannel(FRESH_PIECES_CHANNEL).onmessage = (event: MessageEvent) => {
+  const gone = torrentGoneMessage(event.data);
+  if (gone) return known.forget(gone.infoHashHex);
+  const told = torrentKnownMessage(event.data);
+  if (told) {
+    // The engine's own record; a record that does not parse is read from IndexedDB at the request, as before.
+    void fromRecord(told.infoHashHex, { storageId: told.storageId, infoBytes: told.infoBytes })
+      .then((found) => found && known.set(told.infoHashHex, found, Date.now()))
+      .catch(() => {});
+    return;
+  }
+  fresh.add(event.data);
+};
 /** The engine worker hears what a stream waits for here. */
 const wishes = new BroadcastChannel(STREAM_WISHES_CHANNEL);
 /** The newest stream of each file: only it may ask for pieces (a player that seeks leaves its old request reading). */
@@ -79,23 +94,38 @@ scope.addEventListener('fetch', (event) => {
   );
 });
 
-/** The torrent's record, read afresh for every request (a torrent removed and shared again has new storage). */
-async function torrent(infoHashHex: string): Promise<
-  | {
-      storageId: string;
-      length: number;
-      pieceLength: number;
-      files: TorrentFiles;
-      inPlace?: FilePieceStorage;
-      sealed?: PrivateFiles;
-    }
-  | undefined
-> {
+interface StoredTorrent {
+  storageId: string;
+  length: number;
+  pieceLength: number;
+  files: TorrentFiles;
+  inPlace?: FilePieceStorage;
+  sealed?: PrivateFiles;
+}
+
+/** The parts of a torrent's record this worker reads. */
+interface RecordParts {
+  storageId?: string;
+  infoBytes?: ArrayBuffer;
+  sharedFiles?: unknown;
+  private?: unknown;
+}
+
+/** The torrent as a request reads it: known from a recent request or from the engine at `Play` (a download's or a
+ * share's own storage only), else its record read afresh (a torrent removed and shared again has new storage: the
+ * engine says so, and the entry goes). */
+async function torrent(infoHashHex: string): Promise<StoredTorrent | undefined> {
+  const hit = known.get(infoHashHex, Date.now());
+  if (hit) return hit;
   store ??= new IdbStore();
-  const [record] = (await store.getMany([torrentKey(infoHashHex)])) as Array<
-    { storageId?: string; infoBytes?: ArrayBuffer; sharedFiles?: unknown; private?: unknown } | undefined
-  >;
-  if (!record?.infoBytes || typeof record.storageId !== 'string') return undefined;
+  const [record] = (await store.getMany([torrentKey(infoHashHex)])) as Array<RecordParts | undefined>;
+  const found = record && (await fromRecord(infoHashHex, record));
+  if (found && !found.inPlace && !found.sealed) known.set(infoHashHex, found, Date.now());
+  return found;
+}
+
+async function fromRecord(infoHashHex: string, record: RecordParts): Promise<StoredTorrent | undefined> {
+  if (!record.infoBytes || typeof record.storageId !== 'string') return undefined;
   // Our own record, written after the info hash was checked.
   const info = storedInfo(new Uint8Array(record.infoBytes), fromHex(infoHashHex), sha256Sync);
   // A private share (issue 27): its real files over records, piece i decrypted being record i.
@@ -131,8 +161,6 @@ async function pieceFileSnapshot(storageId: string): Promise<Blob> {
   const handle = await (await pieceDirectory()).getFileHandle(storageId);
   return handle.getFile();
 }
-
-type StoredTorrent = NonNullable<Awaited<ReturnType<typeof torrent>>>;
 
 /** A complete torrent's piece file, which nothing writes any more: every piece verified (so flushed), the torrent
  * neither sealed nor read in place. Undefined otherwise, or when the file cannot be opened (the pieces are read one

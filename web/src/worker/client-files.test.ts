@@ -6,6 +6,7 @@ import { MemoryStore, torrentKey, verifiedKey } from '../lib/storage';
 import { MemoryFileDirectory } from './sync-file';
 import { EARLY_START_BYTES, earlyPieces, playStartPieces } from './play-start';
 import { Network, SlowStore, TestPeer, file, randomBytes, until } from './testing/harness';
+import type { TorrentRecord } from './records';
 
 const KiB = 1024;
 
@@ -70,6 +71,31 @@ async function fromTorrentFile(
 }
 
 describe('worker client on the piece file store', () => {
+  it("tells the service worker the torrent's record as Play is pressed, and its removal", async () => {
+    const told: Array<{ infoHashHex: string; storageId?: string; infoBytes?: ArrayBuffer }> = [];
+    const gone: string[] = [];
+    const seeder = await startedPeer('A');
+    const leecher = new TestPeer('B', new MemoryStore(), {
+      pieceDirectory: new MemoryFileDirectory(),
+      torrentKnown: (infoHashHex, storageId, infoBytes) => told.push({ infoHashHex, storageId, infoBytes }),
+      torrentGone: (infoHashHex) => gone.push(infoHashHex),
+    });
+    await leecher.client.start();
+    const infoHashHex = await share(seeder, randomBytes(100 * KiB, 3), 'clip.webm');
+    const torrent = await seeder.request({ op: 'get-torrent-file', infoHashHex });
+    if (!torrent.ok) throw new Error(torrent.error);
+    await leecher.request({ op: 'add-torrent-file', bytes: await torrent.value.blob.arrayBuffer() }, []);
+    expect(told).toEqual([]);
+    await leecher.request({ op: 'play-start', infoHashHex, fileIndex: 0 }, []);
+    // What the service worker would read from the record: the same storage and info.
+    await leecher.client.flush();
+    const record = leecher.memory.data.get(torrentKey(infoHashHex)) as unknown as TorrentRecord;
+    expect(told).toEqual([{ infoHashHex, storageId: record.storageId, infoBytes: record.infoBytes }]);
+    expect(gone).toEqual([]);
+    await leecher.request({ op: 'remove', infoHashHex }, []);
+    expect(gone).toEqual([infoHashHex]);
+  });
+
   it('gives the service worker the verified pieces its streams wait for, and those only', async () => {
     const given: Array<{ index: number; sha: string }> = [];
     const data = randomBytes(300 * KiB + 7, 6);

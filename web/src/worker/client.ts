@@ -50,6 +50,9 @@ export interface ClientOptions {
   sha256?: Sha256;
   /** The inner nodes of v2 merkle trees (node-hash.ts); default the engine's, in TypeScript. */
   nodeHash?: NodeHash;
+  /** Tells the service worker a torrent's record at `Play`, and its removal (see HostContext). */
+  torrentKnown?: HostContext['torrentKnown'];
+  torrentGone?: HostContext['torrentGone'];
   /** Monotonic milliseconds for the engine (default performance.now). */
   clock?: () => number;
   random?: () => number;
@@ -148,6 +151,8 @@ export class Client {
       ...(options.pieceForStream ? { pieceForStream: options.pieceForStream } : {}),
       ...(options.retract ? { retract: options.retract } : {}),
       ...(options.nodeHash ? { nodeHash: options.nodeHash } : {}),
+      ...(options.torrentKnown ? { torrentKnown: options.torrentKnown } : {}),
+      ...(options.torrentGone ? { torrentGone: options.torrentGone } : {}),
     };
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
@@ -750,6 +755,7 @@ export class Client {
     this.hosts.delete(infoHashHex);
     host.stop();
     host.removed = true;
+    this.ctx.torrentGone?.(infoHashHex);
     this.publish(true);
     await this.deleteStorage(host.pieces, host.record);
   }

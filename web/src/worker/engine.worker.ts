@@ -22,6 +22,7 @@ import { SendBatcher } from './send-batcher';
 import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/fresh-pieces';
 import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/stream-wishes';
 import { wasmNodeHash } from './node-hash';
+import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/known-torrents';
 
 /** Verified pieces a stream waits for go to the service worker on this channel (see lib/fresh-pieces.ts). */
 const freshPieces = new BroadcastChannel(FRESH_PIECES_CHANNEL);
@@ -124,6 +125,14 @@ void (async () => {
     createSession: (options) => new TorrentSession(options),
     retract: (infoHashHex, peer, index, begin, length) =>
       channels.retract(infoHashHex, peer, index, begin, length),
+    torrentKnown: (infoHashHex, storageId, infoBytes) => {
+      const message: TorrentKnownMessage = { type: 'torrent-known', infoHashHex, storageId, infoBytes };
+      freshPieces.postMessage(message);
+    },
+    torrentGone: (infoHashHex) => {
+      const message: TorrentGoneMessage = { type: 'torrent-gone', infoHashHex };
+      freshPieces.postMessage(message);
+    },
     pieceForStream: (infoHashHex, index, data) => {
       const message: FreshPieceMessage = { type: 'piece-verified', infoHashHex, index, data };
       freshPieces.postMessage(message);

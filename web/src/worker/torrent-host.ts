@@ -73,6 +73,10 @@ export interface HostContext {
   retract?: (infoHashHex: string, peer: string, index: number, begin: number, length: number) => boolean;
   /** The inner nodes of v2 merkle trees (node-hash.ts); absent, the engine's own in TypeScript. */
   nodeHash?: NodeHash;
+  /** Tells the service worker a torrent's record as `Play` is pressed (lib/known-torrents.ts). */
+  torrentKnown?: (infoHashHex: string, storageId: string, infoBytes: ArrayBuffer) => void;
+  /** Tells the service worker a torrent was removed (what it knew of it goes). */
+  torrentGone?: (infoHashHex: string) => void;
 }
 
 /**
@@ -443,6 +447,9 @@ export class TorrentHost {
     const file = this.info?.files[fileIndex];
     if (!file || !this.info || this.record.private) return;
     this.wantPieces(playStartPieces(file, this.info.pieceLength), false);
+    // The player's first request need not read the record from IndexedDB (a share read in place is read there).
+    const { storageId, infoBytes, sharedFiles } = this.record;
+    if (infoBytes && !sharedFiles) this.ctx.torrentKnown?.(this.infoHashHex, storageId, infoBytes);
   }
 
   pause(): void {
