@@ -37,7 +37,12 @@ describe('KnownTorrents (what the service worker keeps of a torrent between requ
 
 describe('the channel messages', () => {
   it('takes a well-formed record and refuses anything else', () => {
-    const good = { type: 'torrent-known', infoHashHex: hash(7), storageId: hash(7), infoBytes: new ArrayBuffer(4) };
+    const good = {
+      type: 'torrent-known',
+      infoHashHex: hash(7),
+      storageId: hash(7),
+      infoBytes: new ArrayBuffer(4),
+    };
     expect(torrentKnownMessage(good)).toEqual(good);
     for (const bad of [
       null,
