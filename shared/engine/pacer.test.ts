@@ -13,7 +13,7 @@ import {
   type ServeCandidate,
 } from './pacer';
 import { PeerState } from './peer';
-import { pacedSeeder } from './testing/paced-seeder';
+import { blockPieces, pacedSeeder } from './testing/paced-seeder';
 import { RankAllUploader } from './testing/serve-oracle';
 import { mulberry32 } from './testing/random';
 import { UploadQueue } from './upload-queue';
@@ -120,11 +120,7 @@ describe('which waiting request goes out next', () => {
 
 describe('a piece begun to a peer', () => {
   const BLOCKS = 4;
-  const info = {
-    pieceLength: BLOCKS * BLOCK_SIZE,
-    pieceCount: 8,
-    length: 8 * BLOCKS * BLOCK_SIZE,
-  } as TorrentInfo;
+  const info = blockPieces(8, BLOCKS);
 
   /** A paced seeder of `info` whose transport is empty: room for one block at a time (no capacity measured yet). */
   function seeder(keys: string[]) {

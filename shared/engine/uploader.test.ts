@@ -3,7 +3,7 @@ import type { TorrentInfo } from '../metainfo';
 import { BLOCK_SIZE, reservedBytes } from '../wire';
 import { acceptHandshake } from './peer-wire';
 import { PeerState } from './peer';
-import { pacedSeeder } from './testing/paced-seeder';
+import { blockPieces, pacedSeeder } from './testing/paced-seeder';
 import {
   MIN_READS,
   READ_AHEAD_MS,
@@ -78,11 +78,7 @@ describe('readsFor (reads outstanding for a peer we upload to at a measured rate
 
 describe('the paced serve order within a piece (issue 24)', () => {
   const BLOCKS = 4;
-  const info = {
-    pieceLength: BLOCKS * BLOCK_SIZE,
-    pieceCount: 4,
-    length: 4 * BLOCKS * BLOCK_SIZE,
-  } as TorrentInfo;
+  const info = blockPieces(4, BLOCKS);
 
   /** A paced uploader with room for one block at a time; `serve` reads and sends until nothing waits. */
   function paced(keys: string[]) {
@@ -129,11 +125,7 @@ describe('the paced serve order within a piece (issue 24)', () => {
 
 describe('a block the transport dropped after a cancel, asked again (issue 24)', () => {
   const BLOCKS = 4;
-  const info = {
-    pieceLength: BLOCKS * BLOCK_SIZE,
-    pieceCount: 8,
-    length: 8 * BLOCKS * BLOCK_SIZE,
-  } as TorrentInfo;
+  const info = blockPieces(8, BLOCKS);
 
   it('goes as the rest of a piece under way, not behind every piece not sent yet', () => {
     const { uploader, peers, reads, pending, retracts, finish } = pacedSeeder(info, ['a']);

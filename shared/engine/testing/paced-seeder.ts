@@ -7,6 +7,15 @@ import { PeerState } from '../peer';
 import { UploadQueue } from '../upload-queue';
 import { Uploader } from '../uploader';
 
+/** The serve-order tests' torrent: `pieceCount` pieces of `blocks` blocks each. */
+export function blockPieces(pieceCount: number, blocks = 4): TorrentInfo {
+  return {
+    pieceLength: blocks * BLOCK_SIZE,
+    pieceCount,
+    length: pieceCount * blocks * BLOCK_SIZE,
+  } as TorrentInfo;
+}
+
 export function pacedSeeder(info: TorrentInfo, keys: string[]) {
   const reads: string[] = [];
   /** Blocks the uploader asked the transport to drop, as `peer:piece:block`. */
