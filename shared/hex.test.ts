@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fromBase32, fromHex, toBase32, toHex } from './hex';
+import { fromBase32, fromHex, isInfoHashHex, toBase32, toHex } from './hex';
 
 describe('hex', () => {
   it('writes lowercase hex and reads either case', () => {
@@ -59,5 +59,13 @@ describe('base32', () => {
         expect(fromBase32(toBase32(bytes))).toEqual(bytes);
       }),
     );
+  });
+});
+
+describe('isInfoHashHex', () => {
+  it('takes 40 lowercase hex digits and nothing else', () => {
+    expect(isInfoHashHex('ab'.repeat(20))).toBe(true);
+    for (const bad of ['AB'.repeat(20), 'ab'.repeat(19), 'ab'.repeat(21), 'zz'.repeat(20), 40, undefined])
+      expect(isInfoHashHex(bad)).toBe(false);
   });
 });

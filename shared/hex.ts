@@ -2,6 +2,11 @@
 
 const HEX = '0123456789abcdef';
 
+/** Is it a v1 info hash as the app names torrents: 40 lowercase hex digits? */
+export function isInfoHashHex(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{40}$/.test(value);
+}
+
 /** Lowercase hex of the bytes. */
 export function toHex(bytes: Uint8Array): string {
   let out = '';

@@ -9,9 +9,9 @@
 // - seeder at 2.4 times the bitrate: Play to the first frame, then a seek to 80 % to playing.
 // `--tiny`: 10 s at 2 Mbit/s, a smoke run of the script; `--limited`: the sessions at 2.4 times the bitrate only;
 // `--free`: the sessions without a limit only; `--webm`, `--mp4`, `--fmp4`: those files only (any of them);
-// `--log-reads`: our sessions log
-// the player's reads (the service worker's requests, their ranges, when each began and ended) and the pieces the
-// service worker asked for, from Play to the first frame.
+// `--log-reads`: our sessions log the player's reads (the service worker's requests, their ranges, when each began
+// and ended) and the pieces the service worker asked for, from Play to the first frame, after a seek, and after the
+// first frame when a stall passed its goal.
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,6 +5,7 @@
 // Requests that come from another tab arrive over a BroadcastChannel: `parseRequest` checks each before it runs.
 
 import { isKeyText } from '../../../shared/private-share';
+import { isInfoHashHex } from '../../../shared/hex';
 
 /** A file of a share; `handle` (File System Access) when every file has one: the share reads them in place. */
 export interface SharedFile {
@@ -86,12 +87,11 @@ const MAX_TORRENT_FILE = 16 * 1024 * 1024;
 const MAX_SHARED_FILES = 100_000;
 const MAX_PATH_PARTS = 256;
 
-const HEX40 = /^[0-9a-f]{40}$/;
 type Fields = Record<string, unknown>;
 export const isObject = (value: unknown): value is Fields => typeof value === 'object' && value !== null;
 export const isIndex = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0;
-const isHash = (value: unknown): value is string => typeof value === 'string' && HEX40.test(value);
+const isHash = isInfoHashHex;
 const isSeconds = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
 

@@ -2,6 +2,7 @@
 // (before they reach storage): a player starting or seeking waits for several pieces in turn, and each would
 // otherwise wait for the store's next transaction and then for the stream's next look. Bounded by bytes; the
 // oldest go first. A service worker that restarts starts empty, and the streams read storage as before.
+import { isInfoHashHex } from '../../../shared/hex';
 
 /** The channel the engine worker broadcasts on and the service worker listens to (same origin only). */
 export const FRESH_PIECES_CHANNEL = 'swarmdrop-fresh-pieces';
@@ -21,8 +22,7 @@ export interface FreshPieceMessage {
 export function freshPieceMessage(message: unknown): FreshPieceMessage | undefined {
   if (typeof message !== 'object' || message === null) return undefined;
   const { type, infoHashHex, index, data } = message as Partial<FreshPieceMessage>;
-  if (type !== 'piece-verified' || typeof infoHashHex !== 'string' || !/^[0-9a-f]{40}$/.test(infoHashHex))
-    return undefined;
+  if (type !== 'piece-verified' || !isInfoHashHex(infoHashHex)) return undefined;
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) return undefined;
   if (!(data instanceof ArrayBuffer)) return undefined;
   return { type, infoHashHex, index, data };

@@ -5,6 +5,7 @@
 // request) and when a torrent is removed (its entry goes: a torrent shared again has new storage). Entries expire
 // after KNOWN_TTL_MS and at most KNOWN_TORRENTS are kept, the oldest going first; a service worker that restarts
 // starts empty and reads IndexedDB as before.
+import { isInfoHashHex } from '../../../shared/hex';
 
 /** How long an entry is trusted (ms). */
 export const KNOWN_TTL_MS = 60_000;
@@ -26,13 +27,11 @@ export interface TorrentGoneMessage {
   infoHashHex: string;
 }
 
-const isHash = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{40}$/.test(value);
-
 /** The message if it is a well-formed `torrent-known` (the channel is same-origin, but a message is checked). */
 export function torrentKnownMessage(message: unknown): TorrentKnownMessage | undefined {
   if (typeof message !== 'object' || message === null) return undefined;
   const { type, infoHashHex, storageId, infoBytes } = message as Partial<TorrentKnownMessage>;
-  if (type !== 'torrent-known' || !isHash(infoHashHex)) return undefined;
+  if (type !== 'torrent-known' || !isInfoHashHex(infoHashHex)) return undefined;
   if (typeof storageId !== 'string' || storageId.length === 0 || storageId.length > 128) return undefined;
   if (!(infoBytes instanceof ArrayBuffer)) return undefined;
   return { type, infoHashHex, storageId, infoBytes };
@@ -42,7 +41,7 @@ export function torrentKnownMessage(message: unknown): TorrentKnownMessage | und
 export function torrentGoneMessage(message: unknown): TorrentGoneMessage | undefined {
   if (typeof message !== 'object' || message === null) return undefined;
   const { type, infoHashHex } = message as Partial<TorrentGoneMessage>;
-  return type === 'torrent-gone' && isHash(infoHashHex) ? { type, infoHashHex } : undefined;
+  return type === 'torrent-gone' && isInfoHashHex(infoHashHex) ? { type, infoHashHex } : undefined;
 }
 
 /** Torrents by info hash, each for KNOWN_TTL_MS, at most `limit` (the oldest set goes first). */

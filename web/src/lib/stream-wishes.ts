@@ -3,6 +3,7 @@
 // (`clients.matchAll`) and each page relayed the wish to its engine worker, 20 to 80 ms per wish while a player
 // waited for its first frame (docs/performance.md). Every engine worker of the origin hears it; the one that has the
 // torrent acts on it. The channel is same-origin, but a message is still checked before anything acts on it.
+import { isInfoHashHex } from '../../../shared/hex';
 
 /** The channel the service worker posts wishes on and the engine worker listens to. */
 export const STREAM_WISHES_CHANNEL = 'swarmdrop-stream-wishes';
@@ -22,8 +23,7 @@ export interface StreamWish {
 export function streamWish(message: unknown): StreamWish | undefined {
   if (typeof message !== 'object' || message === null) return undefined;
   const { type, infoHashHex, pieces, seek } = message as Partial<Record<keyof StreamWish, unknown>>;
-  if (type !== 'want-pieces' || typeof infoHashHex !== 'string' || !/^[0-9a-f]{40}$/.test(infoHashHex))
-    return undefined;
+  if (type !== 'want-pieces' || !isInfoHashHex(infoHashHex)) return undefined;
   if (!Array.isArray(pieces)) return undefined;
   const kept: number[] = [];
   for (const piece of pieces.slice(0, MAX_WISH_PIECES))
