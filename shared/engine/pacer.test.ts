@@ -5,6 +5,7 @@ import { BLOCK_SIZE } from '../wire';
 import {
   PACE_SILENCE_MS,
   PACE_WINDOW_MS,
+  REASK_PATIENCE_MS,
   SERVE_PATIENCE_MS,
   owesReport,
   paceWindow,
@@ -200,7 +201,7 @@ describe('the incremental serve order', () => {
     w.peers.push(peer);
   }
 
-  function run(seed: number, steps: number): { reads: number; late: number } {
+  function run(seed: number, steps: number): { reads: number; late: number; lateReasks: number } {
     const random = mulberry32(seed);
     const int = (n: number) => Math.floor(random() * n);
     const shared = {
@@ -212,6 +213,7 @@ describe('the incremental serve order', () => {
     let now = 0;
     let nextPeer = 0;
     let late = 0;
+    let lateReasks = 0;
     const each = (f: (w: World) => void) => worlds.forEach(f);
     for (let i = 0; i < 4; i++) {
       const key = `p${nextPeer++}`;
@@ -276,21 +278,31 @@ describe('the incremental serve order', () => {
         })
       )
         late++;
+      if (
+        a.peers.some((p) => {
+          const reask = p.upload.oldestReask();
+          return reask !== undefined && now - reask.since >= REASK_PATIENCE_MS;
+        })
+      )
+        lateReasks++;
       expect(worlds[0].reads, `seed ${seed}, step ${step}`).toEqual(worlds[1].reads);
     }
-    return { reads: worlds[0].reads.length, late };
+    return { reads: worlds[0].reads.length, late, lateReasks };
   }
 
   it('reads the same blocks in the same order as ranking every waiting request', () => {
     let reads = 0;
     let late = 0;
+    let lateReasks = 0;
     for (let seed = 1; seed <= 30; seed++) {
       const result = run(seed, 600);
       reads += result.reads;
       late += result.late;
+      lateReasks += result.lateReasks;
     }
-    // The sequences exercised the choice: many reads, some with requests past their patience.
+    // The sequences exercised the choice: many reads, some with requests past their patience, re-asks among them.
     expect(reads).toBeGreaterThan(1000);
     expect(late).toBeGreaterThan(50);
+    expect(lateReasks).toBeGreaterThan(50);
   });
 });

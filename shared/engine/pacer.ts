@@ -89,17 +89,28 @@ export interface ServeCandidate {
   peerUploaded: number;
   /** How long the request has waited, ms. */
   waitedMs: number;
+  /** After this long it goes before every fresher request (default SERVE_PATIENCE_MS; a re-ask's is
+   * REASK_PATIENCE_MS). */
+  patienceMs?: number;
 }
 
 /** A request that has waited this long goes before every fresher one (oldest first), so that the order above cannot
  * starve one (a peer near the end asks for the pieces everybody has). Below the requester's 30 s request timeout;
  * shorter (3 to 5 s) made the lab's swarms slower at N = 50 to 500: it gives back the order's gain. */
 export const SERVE_PATIENCE_MS = 15_000;
+/** The patience with a re-ask (a block of a piece we sent the same peer already, upload-queue.ts `isReask`): ranked
+ * by the send that peer lost, it waits behind every piece not sent yet. It waits this long first, so that a block
+ * asked again while its first copy is still on its way (a player's cancel that came too late) is not sent twice:
+ * that copy arrives, and the peer cancels the second ask, within the paced window (PACE_WINDOW_MS) and the trip. */
+export const REASK_PATIENCE_MS = 1_000;
+
+const late = (candidate: ServeCandidate): boolean =>
+  candidate.waitedMs >= (candidate.patienceMs ?? SERVE_PATIENCE_MS);
 
 /** Ranks two candidates: negative when `a` goes first. Ties keep the order they were offered in (oldest first). */
 export function serveOrder(a: ServeCandidate, b: ServeCandidate): number {
-  const aLate = a.waitedMs >= SERVE_PATIENCE_MS;
-  const bLate = b.waitedMs >= SERVE_PATIENCE_MS;
+  const aLate = late(a);
+  const bLate = late(b);
   if (aLate || bLate) return aLate && bLate ? b.waitedMs - a.waitedMs : aLate ? -1 : 1;
   return (
     a.peerPieces - b.peerPieces || a.sent - b.sent || a.copies - b.copies || a.peerUploaded - b.peerUploaded
@@ -125,7 +136,7 @@ export interface ServePeer {
  * every waiting request of `peers`, offered peer by peer in their order and oldest first, but found from one
  * candidate per peer. Within a peer the requester's pieces and what we sent it are the same for every request, so its
  * first by `serveOrder` is its oldest request when that one has waited SERVE_PATIENCE_MS (the oldest has waited
- * longest), else its first by piece rank (sends, copies, arrival), which its queue keeps. */
+ * longest), else its oldest re-ask when that one has waited REASK_PATIENCE_MS, else its first by piece rank (sends, copies, arrival), which its queue keeps. */
 export function chooseServe<P extends ServePeer>(
   peers: readonly P[],
   rank: PieceRank,
@@ -138,7 +149,13 @@ export function chooseServe<P extends ServePeer>(
     const oldest = peer.upload.oldestWaiting();
     if (!oldest) continue;
     const own = peer.upload.ranked(rank);
-    const waiting = now - oldest.since >= SERVE_PATIENCE_MS ? oldest : peer.upload.bestWaiting(own);
+    const reask = peer.upload.oldestReask();
+    const waiting =
+      now - oldest.since >= SERVE_PATIENCE_MS
+        ? oldest
+        : reask && now - reask.since >= REASK_PATIENCE_MS
+          ? reask
+          : peer.upload.bestWaiting(own);
     if (!waiting) continue;
     const index = waiting.request.index;
     const candidate: ServeCandidate = {
@@ -147,6 +164,7 @@ export function chooseServe<P extends ServePeer>(
       peerPieces: peerPieces(peer),
       peerUploaded: peer.uploaded,
       waitedMs: now - waiting.since,
+      patienceMs: waiting.reask ? REASK_PATIENCE_MS : SERVE_PATIENCE_MS,
     };
     if (bestRank === undefined || serveOrder(candidate, bestRank) < 0) {
       best = { peer, waiting };

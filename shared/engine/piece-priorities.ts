@@ -7,7 +7,7 @@ import type { PiecePriority } from './priorities';
 import type { FilePriority } from './types';
 
 /** At most this many early pieces are kept (the adapter's list is bounded before it is used). */
-export const MAX_EARLY_PIECES = 256;
+export const MAX_EARLY_PIECES = 512;
 
 export interface PieceLayout {
   files: readonly FileEntry[];

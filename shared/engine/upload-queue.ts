@@ -20,6 +20,25 @@ export const STARTED_PIECES = OUR_REQQ;
 export const RECENT_SENT = 128;
 const key = (index: number, begin: number): string => `${index}:${begin}`;
 
+/** `bits` with bit `index` set or cleared, grown (doubling) to hold it when set. */
+function setBit(bits: Uint8Array, index: number, on: boolean): Uint8Array {
+  const byte = index >> 3;
+  if (byte >= bits.length) {
+    if (!on) return bits;
+    const grown = new Uint8Array(Math.max(byte + 1, bits.length * 2));
+    grown.set(bits);
+    bits = grown;
+  }
+  if (on) bits[byte] |= 1 << (index & 7);
+  else bits[byte] &= ~(1 << (index & 7));
+  return bits;
+}
+
+function hasBit(bits: Uint8Array, index: number): boolean {
+  const byte = index >> 3;
+  return byte < bits.length && (bits[byte] & (1 << (index & 7))) !== 0;
+}
+
 export class UploadQueue {
   /** Requests waiting for a read slot. */
   private readonly incoming = new WaitingRequests();
@@ -39,6 +58,9 @@ export class UploadQueue {
   private readonly recentSent = new Set<string>();
   /** Pieces whose first block went to this peer and whose last has not, oldest first. */
   private readonly started = new Set<number>();
+  /** Pieces whose first block went to this peer (one bit each, grown to the highest index sent: the uploader sends
+   * only pieces of the torrent), for telling a re-ask (`enqueue`). */
+  private sentTo: Uint8Array = new Uint8Array(0);
   /** The pacer's ranking as this peer's requests see it (`ranked`), for the ranking it was made from. */
   private view: { of: PieceRank; rank: PieceRank } | undefined;
 
@@ -87,6 +109,7 @@ export class UploadQueue {
     const { started } = this;
     if (begin === 0) {
       started.delete(index);
+      this.sentTo = setBit(this.sentTo, index, false);
     } else if (!started.has(index)) {
       started.add(index);
       if (started.size > STARTED_PIECES) this.forgetAStartedPiece();
@@ -96,12 +119,22 @@ export class UploadQueue {
   /** A block of piece `index` went to the peer: the piece's first (`begin` 0) begins it, its last (`last`) ends it. */
   pieceBlockSent(index: number, begin: number, last: boolean): void {
     const { started } = this;
+    if (begin === 0) this.sentTo = setBit(this.sentTo, index, true);
     if (last) {
       started.delete(index);
     } else if (begin === 0) {
       started.add(index);
       if (started.size > STARTED_PIECES) this.forgetAStartedPiece();
     }
+  }
+
+  /** A request for a block of a piece we sent this peer and have not begun again (its ranking counts our own send
+   * against it, `ranked`): the peer lost what we sent (dropped as a duplicate, failed its check, or the rest of a
+   * begun piece it cancelled, forgotten here over STARTED_PIECES). The ranking alone would put it behind every piece
+   * not sent yet, and a downloader with a full pipeline of new pieces would wait SERVE_PATIENCE_MS for it (a player
+   * stalled 15 s at 2.4 times the bitrate, docs/performance.md); the pacer's patience with it is REASK_PATIENCE_MS. */
+  isReask(index: number): boolean {
+    return hasBit(this.sentTo, index) && !this.started.has(index);
   }
 
   /** Over the bound, the oldest begun piece the peer no longer asks anything of goes (a piece whose rest a
@@ -195,7 +228,8 @@ export class UploadQueue {
 
   /** Queues a request (not twice for the same block) to be read. */
   enqueue(request: BlockRequest, now = 0): void {
-    if (!this.reading.has(key(request.index, request.begin))) this.incoming.add(request, now);
+    if (!this.reading.has(key(request.index, request.begin)))
+      this.incoming.add(request, now, this.isReask(request.index));
   }
 
   /** Takes back a request not sent yet: waiting, or being read (its data is then dropped). Returns it, and whether
@@ -215,6 +249,11 @@ export class UploadQueue {
   /** The waiting request that came first. */
   oldestWaiting(): Waiting | undefined {
     return this.incoming.oldest();
+  }
+
+  /** The waiting re-ask (`isReask` when it came) that came first. */
+  oldestReask(): Waiting | undefined {
+    return this.incoming.oldestReask();
   }
 
   /** The waiting request the pacer would serve first of this peer's (pacer.ts). */

@@ -3,6 +3,7 @@ import type { TorrentInfo } from '../metainfo';
 import { BLOCK_SIZE, reservedBytes } from '../wire';
 import { acceptHandshake } from './peer-wire';
 import { PeerState } from './peer';
+import { REASK_PATIENCE_MS } from './pacer';
 import { blockPieces, pacedSeeder } from './testing/paced-seeder';
 import {
   MIN_READS,
@@ -152,6 +153,52 @@ describe('a block the transport dropped after a cancel, asked again (issue 24)',
     // It was asked first: it goes first. Seen as a piece sent whole, it went after the 12 blocks of pieces 4 to 6
     // (and, with a pipeline kept full of new pieces, only after SERVE_PATIENCE_MS: a 15 s stall of the player).
     expect(reads.slice(before)[0]).toBe('a:2:3');
+  });
+});
+
+describe('a piece sent whole, asked again by the same peer (issue 24)', () => {
+  const BLOCKS = 4;
+  const info = blockPieces(256, BLOCKS);
+
+  /** Piece 2 goes whole to peer a; a then asks block 2:1 again (it lost it) and keeps its pipeline full of new
+   * pieces, one block leaving every 50 ms. Returns when the block asked again was read (undefined: not in 20 s). */
+  function reaskRead(keys: string[], before?: (t: ReturnType<typeof pacedSeeder>) => void) {
+    const t = pacedSeeder(info, keys);
+    const { uploader, peers, reads, pending, finish, ask } = t;
+    const [peer] = peers;
+    uploader.onUploadQueue(0, 0);
+    ask(peer, [2]);
+    while (pending.length > 0) finish(0);
+    before?.(t);
+    uploader.onUploadQueue(Number.MAX_SAFE_INTEGER, 10);
+    uploader.onRequest(peer, { index: 2, begin: BLOCK_SIZE, length: BLOCK_SIZE }, 10);
+    let next = 3;
+    for (let now = 10; now < 20_000; now += 50) {
+      while (peer.upload.waiting < 8) ask(peer, [next++]);
+      const seen = reads.length;
+      uploader.onUploadQueue(0, now);
+      if (pending.length > 0) finish(now);
+      if (reads.slice(seen).includes('a:2:1')) return now;
+    }
+    return undefined;
+  }
+
+  it('waits REASK_PATIENCE_MS (its first copy may be on its way), then goes before the new pieces', () => {
+    const at = reaskRead(['a']);
+    // Ranked by the send the peer lost, it went after every piece not sent yet: SERVE_PATIENCE_MS (15 s).
+    expect(at).toBeDefined();
+    expect(at!).toBeGreaterThanOrEqual(10 + REASK_PATIENCE_MS);
+    expect(at!).toBeLessThan(10 + REASK_PATIENCE_MS + 200);
+  });
+
+  it('counts as a re-ask only for the peer it was sent to', () => {
+    const { peers, ask, pending, finish } = pacedSeeder(info, ['a', 'b']);
+    ask(peers[0], [2]);
+    while (pending.length > 0) finish(0);
+    expect(peers[0].upload.isReask(2)).toBe(true);
+    expect(peers[1].upload.isReask(2)).toBe(false);
+    expect(peers[0].upload.isReask(3)).toBe(false);
+    expect(peers[0].upload.isReask(1_000_000)).toBe(false);
   });
 });
 

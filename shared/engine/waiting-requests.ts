@@ -4,7 +4,8 @@
 //   (pacer.ts, SERVE_PATIENCE_MS) looks at the oldest only;
 // - the pacer's order among one peer's requests, a binary heap on (times the piece was sent, copies of the piece
 //   among our peers, arrival). The requester's pieces and what we sent it rank peers, not requests, so they are the
-//   same for all of them and the pacer compares peers on them (pacer.ts, `chooseServe`).
+//   same for all of them and the pacer compares peers on them (pacer.ts, `chooseServe`);
+// - the re-asks (blocks of pieces sent to this peer already) in arrival order, for their shorter patience.
 // A piece's rank changes outside the heap (its last block sent, a peer announcing it), so the heap keeps, for each
 // request, the rank it last saw, which never exceeds the real one: the send count only grows, a copy count grows with
 // every `have`, and whenever a count may have fallen (a peer gone, its pieces replaced) the ranking's `epoch` moves
@@ -34,6 +35,9 @@ export interface Waiting {
   copies: number;
   /** Position in the heap; -1 once it left the queue. */
   heapAt: number;
+  /** A block of a piece we had sent this peer already (upload-queue.ts): the pacer's patience with it is
+   * REASK_PATIENCE_MS, not SERVE_PATIENCE_MS (pacer.ts). */
+  readonly reask: boolean;
 }
 
 const key = (index: number, begin: number): string => `${index}:${begin}`;
@@ -49,6 +53,9 @@ export class WaitingRequests {
   private arrivals: Waiting[] = [];
   private head = 0;
   private readonly heap: Waiting[] = [];
+  /** The re-asks (`Waiting.reask`) in arrival order, with lazy removal like `arrivals`. */
+  private reasks: Waiting[] = [];
+  private reaskHead = 0;
   private nextSeq = 0;
   /** The ranking (and its epoch) the heap's ranks come from. */
   private rankedBy: PieceRank | undefined;
@@ -67,8 +74,8 @@ export class WaitingRequests {
     return this.byPiece.has(index);
   }
 
-  /** Queues a request (one already waiting for the same block is not queued twice). */
-  add(request: BlockRequest, since: number): void {
+  /** Queues a request (one already waiting for the same block is not queued twice); `reask`: see `Waiting`. */
+  add(request: BlockRequest, since: number, reask = false): void {
     const k = key(request.index, request.begin);
     if (this.byKey.has(k)) return;
     // Ranked below everything until the heap looks at it against the real rank.
@@ -79,12 +86,22 @@ export class WaitingRequests {
       sent: -1,
       copies: -1,
       heapAt: this.heap.length,
+      reask,
     };
     this.byKey.set(k, entry);
     this.byPiece.set(request.index, (this.byPiece.get(request.index) ?? 0) + 1);
     this.arrivals.push(entry);
     this.heap.push(entry);
     this.siftUp(entry.heapAt);
+    if (reask) {
+      // Entries that left stay until passed over; without lookups they are dropped here, so the list holds at
+      // most twice the queue's size (plus a little).
+      if (this.reasks.length - this.reaskHead > 2 * this.byKey.size + 64) {
+        this.reasks = this.reasks.slice(this.reaskHead).filter((waiting) => waiting.heapAt >= 0);
+        this.reaskHead = 0;
+      }
+      this.reasks.push(entry);
+    }
   }
 
   /** The request that has waited longest. */
@@ -96,6 +113,17 @@ export class WaitingRequests {
       this.head = 0;
     }
     return this.arrivals[this.head];
+  }
+
+  /** The re-ask that has waited longest. */
+  oldestReask(): Waiting | undefined {
+    const { reasks } = this;
+    while (this.reaskHead < reasks.length && reasks[this.reaskHead].heapAt < 0) this.reaskHead++;
+    if (this.reaskHead > 64 && this.reaskHead * 2 > reasks.length) {
+      this.reasks = reasks.slice(this.reaskHead);
+      this.reaskHead = 0;
+    }
+    return this.reasks[this.reaskHead];
   }
 
   /** The request the pacer serves first of this peer's (least send count, then fewest copies, then oldest). */
@@ -151,6 +179,8 @@ export class WaitingRequests {
     this.byPiece.clear();
     this.arrivals = [];
     this.head = 0;
+    this.reasks = [];
+    this.reaskHead = 0;
     this.heap.length = 0;
     return requests;
   }

@@ -3,7 +3,7 @@
 // (pacer.ts, `chooseServe`, over waiting-requests.ts) in its property test, and as the baseline of the `pacer`
 // micro-benchmark (bench/engine/pacer.ts).
 import type { BlockRequest } from '../block-geometry';
-import { pickServe, type ServeCandidate } from '../pacer';
+import { pickServe, REASK_PATIENCE_MS, SERVE_PATIENCE_MS, type ServeCandidate } from '../pacer';
 import type { PeerState } from '../peer';
 import { Uploader } from '../uploader';
 
@@ -15,7 +15,7 @@ export class RankAllUploader extends Uploader {
     const offers: Array<{ peer: PeerState; request: BlockRequest } & ServeCandidate> = [];
     for (const peer of peers) {
       const rank = peer.upload.ranked(this.rank);
-      for (const { request, since } of peer.upload.waitingInOrder())
+      for (const { request, since, reask } of peer.upload.waitingInOrder())
         offers.push({
           peer,
           request,
@@ -24,6 +24,7 @@ export class RankAllUploader extends Uploader {
           peerPieces: this.ports.peerPieces(peer),
           peerUploaded: peer.uploaded,
           waitedMs: now - since,
+          patienceMs: reask ? REASK_PATIENCE_MS : SERVE_PATIENCE_MS,
         });
     }
     return offers[pickServe(offers)];

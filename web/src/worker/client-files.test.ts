@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, torrentKey, verifiedKey } from '../lib/storage';
 import { MemoryFileDirectory } from './sync-file';
-import { earlyPieces, playStartPieces } from './play-start';
+import { EARLY_START_BYTES, earlyPieces, playStartPieces } from './play-start';
 import { Network, SlowStore, TestPeer, file, randomBytes, until } from './testing/harness';
 import type { TorrentRecord } from './records';
 
@@ -143,7 +143,7 @@ describe('worker client on the piece file store', () => {
 
   it('fetches the early pieces of a video first and gives them to the service worker, with no Play and no wish', async () => {
     const given: number[] = [];
-    const data = randomBytes(3 * 1024 * KiB + 11, 9);
+    const data = randomBytes(3 * EARLY_START_BYTES + 11, 9);
     const { network, seeder, leecher, infoHashHex, pieceCount, pieceLength } = await fromTorrentFile(
       data,
       'clip.webm',

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EARLY_FILES, earlyPieces, playStartPieces, START_BYTES, TAIL_BYTES } from './play-start';
+import {
+  EARLY_FILES,
+  EARLY_START_BYTES,
+  earlyPieces,
+  playStartPieces,
+  START_BYTES,
+  TAIL_BYTES,
+} from './play-start';
 
 const KiB = 1024;
 
@@ -50,7 +57,14 @@ describe('earlyPieces (what a download fetches first, for a Play that may come)'
     const notes = file('notes.txt', 20 * MiB, MiB);
     const song = file('song.MP3', 21 * MiB, 5 * MiB);
     const pieces = earlyPieces([video, notes, song], pieceLength);
-    expect(pieces).toEqual([...playStartPieces(video, pieceLength), ...playStartPieces(song, pieceLength)]);
+    expect(pieces).toEqual([
+      ...playStartPieces(video, pieceLength, EARLY_START_BYTES),
+      ...playStartPieces(song, pieceLength, EARLY_START_BYTES),
+    ]);
+    // More of each file's start than Play asks at its click: the first frame of a 12 Mbit/s video needs about
+    // 1.5 MiB, and everything after the early pieces goes rarest first.
+    expect(EARLY_START_BYTES).toBeGreaterThan(START_BYTES);
+    expect(pieces.filter((index) => index < 320)).toHaveLength(EARLY_START_BYTES / pieceLength + 4);
     expect(pieces.some((index) => index >= 320 && index < 336)).toBe(false); // notes.txt's pieces
   });
 

@@ -22,11 +22,11 @@ export interface PlayedFile {
  * The pieces to ask for when a player starts `file`, in the order they are needed: the first piece, the pieces of the
  * last TAIL_BYTES, then the rest of the first START_BYTES. None for an empty file.
  */
-export function playStartPieces(file: PlayedFile, pieceLength: number): number[] {
+export function playStartPieces(file: PlayedFile, pieceLength: number, startBytes = START_BYTES): number[] {
   if (!(file.length > 0) || !(pieceLength > 0)) return [];
   const pieceAt = (byte: number) => Math.floor((file.offset + byte) / pieceLength);
   const first = pieceAt(0);
-  const startEnd = pieceAt(Math.min(file.length, START_BYTES) - 1);
+  const startEnd = pieceAt(Math.min(file.length, startBytes) - 1);
   const last = pieceAt(file.length - 1);
   const tailFirst = pieceAt(Math.max(0, file.length - TAIL_BYTES));
   const pieces = [first];
@@ -35,6 +35,11 @@ export function playStartPieces(file: PlayedFile, pieceLength: number): number[]
   return pieces;
 }
 
+/** Bytes of each playable file's start among the early pieces: more than Play asks at its click (START_BYTES), since
+ * a player's first frame of a 12 Mbit/s video reads about 1.5 MiB (a WebM's first clusters, an MP4's first samples),
+ * and pieces past the early ones would come rarest first, behind a pipeline of others (0.1 to 0.3 s in the bench's
+ * logs); 4 MiB is 2.7 s of such a video, half a minute of a 1 Mbit/s one. */
+export const EARLY_START_BYTES = 4 * 1024 * 1024;
 /** Playable files whose first and last pieces are fetched first as a download starts (in info order). */
 export const EARLY_FILES = 4;
 
@@ -45,11 +50,11 @@ export interface TorrentFile extends PlayedFile {
 }
 
 /**
- * The torrent's early pieces (the engine's 'early-pieces'): what `Play` would ask first (`playStartPieces`) for each
- * of its first EARLY_FILES video and audio files, by extension. Fetched before the rest from the start of the
+ * The torrent's early pieces (the engine's 'early-pieces'): what `Play` would ask first (`playStartPieces`, with
+ * EARLY_START_BYTES of the start) for each of its first EARLY_FILES video and audio files, by extension. Fetched before the rest from the start of the
  * download, so that `Play` pressed soon after the link was opened finds them stored or on their way, instead of
  * queued at the seeder behind blocks of other pieces (WebTorrent's stream starts fast for the same reason: it
- * fetches every torrent in order from its first piece). A few pieces per file: the rest goes rarest first.
+ * fetches every torrent in order from its first piece). At most 4 MiB and 256 KiB per file: the rest goes rarest first.
  */
 export function earlyPieces(files: readonly TorrentFile[], pieceLength: number): number[] {
   const media = files
@@ -57,5 +62,5 @@ export function earlyPieces(files: readonly TorrentFile[], pieceLength: number):
       (file) => !file.pad && /^(video|audio)\//.test(contentTypeOf(file.path[file.path.length - 1] ?? '')),
     )
     .slice(0, EARLY_FILES);
-  return [...new Set(media.flatMap((file) => playStartPieces(file, pieceLength)))];
+  return [...new Set(media.flatMap((file) => playStartPieces(file, pieceLength, EARLY_START_BYTES)))];
 }
