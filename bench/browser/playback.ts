@@ -11,7 +11,8 @@
 // `--free`: the sessions without a limit only; `--webm`, `--mp4`, `--fmp4`: those files only (any of them);
 // `--log-reads`: our sessions log the player's reads (the service worker's requests, their ranges, when each began
 // and ended) and the pieces the service worker asked for, from Play to the first frame, after a seek, and after the
-// first frame when a stall passed its goal.
+// first frame when a stall passed its goal; `--trace`: a Chromium trace of the leecher's renderer from Play to the
+// first frame, both clients, summed by thread and by function (bench/lib/trace.ts; it slows the tab: not figures).
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import type { Page } from '@playwright/test';
 import { makeVideo, remuxToMp4 } from '../../e2e/media';
 import type { RunningServer } from '../../signal-tracker/src/server';
 import { persistentTab, type Tab } from '../lib/app';
+import { traceTab } from '../lib/trace';
 import { atMost, failedFigure, figure, limitFigure, type BenchContext, type Figure } from '../lib/figure';
 import { download, openApp, share } from './app-steps';
 import { STREAM_WISHES_CHANNEL } from '../../web/src/lib/stream-wishes';
@@ -187,6 +189,15 @@ async function measure(page: Page, mode: Mode, onSeek?: () => void): Promise<Ses
 }
 
 /** Two tabs, each its own browser; closed whatever happens. */
+/** `--trace`: clicks `play`, traces the page's renderer until the first frame and logs the trace's summary. */
+async function clickTraced(page: Page, play: () => Promise<void>, log?: (message: string) => void) {
+  if (!log) return play();
+  const tracer = await traceTab(page);
+  await play();
+  await waitWatch(page, (w) => w.first !== undefined, 120_000, 'the first frame').catch(() => {});
+  for (const line of await tracer.stop(15)) log(`    ${line}`);
+}
+
 async function withTwoTabs<T>(work: (seeder: Tab, leecher: Tab) => Promise<T>): Promise<T> {
   const seeder = await persistentTab();
   const leecher = await persistentTab();
@@ -251,6 +262,8 @@ export function playFromTab(
   seed: (page: Page) => Promise<string>,
   /** Logs the player's reads up to its first frame (--log-reads). */
   log?: (message: string) => void,
+  /** Logs a trace from Play to the first frame (--trace). */
+  trace?: (message: string) => void,
 ): Promise<Session> {
   return withTwoTabs(async (seeder, leecher) => {
     await openApp(seeder.page, url);
@@ -269,7 +282,7 @@ export function playFromTab(
     await leecher.page.evaluate(WATCH_SCRIPT);
     const reads = log ? await logReads(leecher.page) : undefined;
     const pressed = Date.now();
-    await play.click();
+    await clickTraced(leecher.page, () => play.click(), trace);
     if (!reads) return measure(leecher.page, mode);
     await waitWatch(leecher.page, (w) => w.first !== undefined, 120_000, 'the first frame').catch(() => {});
     const firstSeen = Date.now();
@@ -299,8 +312,9 @@ const ours = (
   limitKiB: number,
   mode: Mode,
   log?: (message: string) => void,
+  trace?: (message: string) => void,
 ): Promise<Session> =>
-  playFromTab(url, name, limitKiB, mode, (page) => share(page, path, name, 120_000), log);
+  playFromTab(url, name, limitKiB, mode, (page) => share(page, path, name, 120_000), log, trace);
 
 /** WebTorrent: its bundle seeds the file (throttled to `limitKiB`, or not), another plays it through its server. */
 async function webtorrent(
@@ -309,6 +323,7 @@ async function webtorrent(
   name: string,
   limitKiB: number,
   mode: Mode,
+  trace?: (message: string) => void,
 ): Promise<Session> {
   const bundle = await bundleServer(path, true);
   try {
@@ -320,7 +335,7 @@ async function webtorrent(
       await wtStreamReady(leecher.page);
       await wtAddForPlay(leecher.page, magnet);
       await leecher.page.evaluate(WATCH_SCRIPT);
-      await leecher.page.click('#play');
+      await clickTraced(leecher.page, () => leecher.page.click('#play'), trace);
       return measure(leecher.page, mode);
     });
   } finally {
@@ -438,6 +453,7 @@ async function fileFigures(
   file: { path: string; name: string; label: string; bytesPerSecond: number; sessions: number },
 ): Promise<Figure[]> {
   const limitKiB = Math.round((LIMIT_RATIO * file.bytesPerSecond) / 1024);
+  const trace = context.flags.has('--trace') ? context.log : undefined;
   const run = (client: 'ours' | 'WebTorrent', limit: number, mode: Mode) =>
     attempt(
       context.log,
@@ -451,8 +467,9 @@ async function fileFigures(
               limit,
               mode,
               context.flags.has('--log-reads') ? context.log : undefined,
+              trace,
             )
-          : webtorrent(server.trackerUrl, file.path, file.name, limit, mode),
+          : webtorrent(server.trackerUrl, file.path, file.name, limit, mode, trace),
     );
   // `--limited`: only the sessions with the seeder at LIMIT_RATIO (the figures without a limit are left out).
   const limitedOnly = context.flags.has('--limited');
