@@ -192,11 +192,14 @@ async function measure(page: Page, mode: Mode, onSeek?: () => void): Promise<Ses
 /** `--trace`: clicks `play`, traces the page's renderer until the first frame and logs the trace's summary. */
 async function clickTraced(page: Page, play: () => Promise<void>, log?: (message: string) => void) {
   if (!log) return play();
-  const tracer = await traceTab(page);
+  const save = join(tmpdir(), `swarmdrop-playback-trace-${++traces}.json`);
+  const tracer = await traceTab(page, save);
   await play();
   await waitWatch(page, (w) => w.first !== undefined, 120_000, 'the first frame').catch(() => {});
   for (const line of await tracer.stop(15)) log(`    ${line}`);
+  log(`    the trace's events: ${save}`);
 }
+let traces = 0;
 
 async function withTwoTabs<T>(work: (seeder: Tab, leecher: Tab) => Promise<T>): Promise<T> {
   const seeder = await persistentTab();

@@ -3,6 +3,7 @@
 // ways: the time of each thread's top-level tasks, and the V8 CPU profiler's samples of each thread that runs
 // JavaScript (the main thread, the engine worker), by function (self time). Tracing slows the browser down: the
 // figures of a --trace run are not figures to keep, the shares are what it is for.
+import { writeFileSync } from 'node:fs';
 import type { CDPSession, Page } from '@playwright/test';
 
 export interface TraceEvent {
@@ -100,12 +101,15 @@ export interface Tracer {
   stop(top?: number): Promise<string[]>;
 }
 
-/** Starts tracing the tab's renderer (and its workers' threads) until `stop`. */
-export async function traceTab(page: Page): Promise<Tracer> {
+/** Starts tracing the tab's renderer (and its workers' threads) until `stop`; with `save`, the events are written
+ * there too (a JSON array, for chrome://tracing or a script), with the timeline's events (each task's events,
+ * layouts, event dispatches). */
+export async function traceTab(page: Page, save?: string): Promise<Tracer> {
   const session: CDPSession = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
   session.on('Tracing.dataCollected', (event) => events.push(...(event.value as unknown as TraceEvent[])));
-  await session.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReportEvents' });
+  const categories = save ? `${CATEGORIES},devtools.timeline` : CATEGORIES;
+  await session.send('Tracing.start', { categories, transferMode: 'ReportEvents' });
   return {
     async stop(top = 12) {
       const complete = new Promise<void>((resolve) =>
@@ -114,6 +118,7 @@ export async function traceTab(page: Page): Promise<Tracer> {
       await session.send('Tracing.end');
       await complete;
       await session.detach().catch(() => {});
+      if (save) writeFileSync(save, JSON.stringify(events));
       return summarizeTrace(events, top);
     },
   };

@@ -192,6 +192,44 @@ describe('worker client on the piece file store', () => {
     expect(map).toBeDefined();
   });
 
+  it('a piece a stream waits for, given to the service worker, costs no flush of the piece file of its own', async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    const directory = new MemoryFileDirectory();
+    const given: number[] = [];
+    // Batches that only the delay starts never go in this test: what lands, a hurry put there.
+    const leecher = new TestPeer('B', new MemoryStore(), {
+      pieceDirectory: directory,
+      writer: { delayMs: 600_000 },
+      pieceForStream: (_hash, index) => given.push(index),
+    });
+    await leecher.client.start();
+    network.add(seeder);
+    network.add(leecher);
+    const data = randomBytes(160 * KiB + 5, 6);
+    // Not a video's name: no early pieces.
+    const infoHashHex = await share(seeder, data, 'clip.bin');
+    const torrent = await seeder.request({ op: 'get-torrent-file', infoHashHex });
+    if (!torrent.ok) throw new Error(torrent.error);
+    await leecher.request({ op: 'add-torrent-file', bytes: await torrent.value.blob.arrayBuffer() }, []);
+    const { pieceCount } = leecher.view(infoHashHex)!;
+    expect(pieceCount).toBeGreaterThan(4);
+    const wished = Array.from({ length: pieceCount }, (_, index) => index);
+    await leecher.client.handle({ type: 'want-pieces', infoHashHex, pieces: wished, seek: false });
+    network.connect(seeder, leecher, infoHashHex);
+    const clients = [seeder.client, leecher.client];
+    await until(() => given.length === pieceCount, clients);
+    // What the transactions started meanwhile still do lands (a few turns of the store).
+    const settled = Date.now() + 200;
+    await until(() => Date.now() > settled, clients);
+    expect([...given].sort((a, b) => a - b)).toEqual(wished);
+    // The first piece lands at once (the download is seen to begin), the rest with the writer's next batch: a
+    // transaction for each piece waited for flushed the file once a piece.
+    const flushes = [...directory.files.values()].reduce((sum, file) => sum + file.flushes, 0);
+    expect(flushes).toBe(1);
+    expect(leecher.view(infoHashHex)!.have).toBe(1);
+  });
+
   it('offers the files of a magnet download once its record with the info is stored (the service worker reads it)', async () => {
     const network = new Network();
     const seeder = await startedPeer('A');

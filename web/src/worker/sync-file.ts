@@ -36,6 +36,8 @@ export class MemorySyncFile implements SyncFile {
   /** Bytes flushed: what a crash would keep. */
   durable = new Uint8Array(0);
   quotaBytes = Infinity;
+  /** Times flushed (an fsync each, on a real disk). */
+  flushes = 0;
 
   read(into: Uint8Array, at: number): number {
     this.check();
@@ -60,6 +62,7 @@ export class MemorySyncFile implements SyncFile {
 
   flush(): void {
     this.check();
+    this.flushes++;
     this.durable = this.bytes.slice(0, this.size);
   }
 

@@ -698,16 +698,19 @@ export class TorrentHost {
       void this.persistTotals();
       return this.pieces.writePiece(index, value);
     });
-    // A piece a stream waits for goes to the service worker now, and is counted in the map it reads at once, not
-    // with the next batch. An early piece goes to it too: a player that starts soon reads it there (the service
-    // worker's reads of the piece file cost milliseconds a piece while the file is being written).
+    // A piece a stream waits for goes to the service worker now. An early piece goes to it too: a player that
+    // starts soon reads it there (the service worker's reads of the piece file cost milliseconds a piece while the
+    // file is being written). Given to it so, it is counted in the stored map with the next batch: a transaction
+    // started for it flushed the piece file (5 to 60 ms of the worker's time, in a trace of a player's start: one
+    // per piece it waited for); without that channel it is counted at once.
     const awaited = this.awaited.delete(index);
     const early = this.early.delete(index);
-    if (awaited || early) this.ctx.pieceForStream?.(this.infoHashHex, index, value);
+    const given = (awaited || early) && this.ctx.pieceForStream !== undefined;
+    if (given) this.ctx.pieceForStream!(this.infoHashHex, index, value);
     // The torrent's first piece (none shown, none on its way) lands at once too: the user sees the download begin,
     // not 200 ms of the writer's spacing after the metadata's own write.
     const first = !this.firstPieceShown && this.storing.size === 0;
-    if (awaited || first) this.ctx.writer.hurry();
+    if ((awaited && !given) || first) this.ctx.writer.hurry();
     this.storing.add(index);
     written.then(
       () => {
