@@ -43,9 +43,17 @@ test('a 100,000-piece torrent gets its availability in full once, then as change
   const item = torrentItem(page, 'big.bin');
   await expect(item).toBeVisible();
 
-  // The piece map lists every piece (rebuilt on the page from the snapshot and the changes).
+  // The piece map lists every piece (rebuilt on the page from the snapshot and the changes). Its canvas is painted
+  // once its section is open, not before (a closed map cost the page its paint at every refresh).
+  const corner = () =>
+    item
+      .locator('canvas')
+      .evaluate((canvas: HTMLCanvasElement) => [...canvas.getContext('2d')!.getImageData(0, 0, 1, 1).data]);
+  expect(await corner()).toEqual([0, 0, 0, 0]);
   await item.locator('summary').click();
   await expect(item.getByRole('img', { name: `Piece map: 0 of ${PIECES} pieces` })).toBeVisible();
+  // Nobody connected has piece 0: its cell is the pale one.
+  await expect.poll(corner).toEqual([0xe9, 0xd9, 0xd6, 255]);
   expect((await item.locator('[data-bitfield]').getAttribute('data-bitfield'))?.length).toBe(PIECES);
 
   // Clicks are handled while it is listed: pause and resume it.

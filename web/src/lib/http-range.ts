@@ -95,6 +95,17 @@ export function contentTypeOf(path: string): string {
   return MEDIA_TYPES[extension] ?? 'application/octet-stream';
 }
 
+const plays = new Map<string, boolean>();
+
+/** The browser's `canPlayType` for a type, asked once (each list of files rendered asked it again for every file,
+ * through a new media element each time). */
+export function browserPlays(kind: 'video' | 'audio', type: string): boolean {
+  const key = `${kind} ${type}`;
+  let answer = plays.get(key);
+  if (answer === undefined) plays.set(key, (answer = document.createElement(kind).canPlayType(type) !== ''));
+  return answer;
+}
+
 /** Whether this browser can play the file, and as what: by its extension's type and `canPlayType`. */
 export function playableKind(
   path: string,
