@@ -103,7 +103,7 @@ export type MainToWorker =
   | { type: 'upload-queue'; infoHashHex: string; bytes: number }
   /** A stream (a player, a save) needs these pieces first, the first now; `seek` drops earlier wishes. Posted by the
    * service worker on its channel (lib/stream-wishes.ts), not by the page. */
-  | { type: 'want-pieces'; infoHashHex: string; pieces: number[]; seek: boolean }
+  | { type: 'want-pieces'; infoHashHex: string; pieces: number[]; seek: boolean; behind?: true }
   /** The page is going away: announce stopped where possible, flush storage. */
   | { type: 'shutdown' }
   // --- channels in the worker (net/channel-transfer.ts, worker/peer-channels.ts) ---

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_WISH_PIECES, streamWish } from './stream-wishes';
+import { BEHIND_AFTER_MS, MAX_WISH_PIECES, StreamWisher, streamWish, type StreamWish } from './stream-wishes';
 
 const HASH = 'ab'.repeat(20);
 
@@ -34,5 +34,41 @@ describe('stream wishes', () => {
     expect(streamWish({ type: 'want-pieces', infoHashHex: HASH, pieces: [3, -2, 7.5, 9] })?.pieces).toEqual([
       3, 9,
     ]);
+  });
+
+  it('keeps `behind` only when it is true', () => {
+    const base = { type: 'want-pieces', infoHashHex: HASH, pieces: [2], seek: false };
+    expect(streamWish({ ...base, behind: true })?.behind).toBe(true);
+    expect(streamWish({ ...base, behind: 'yes' })).not.toHaveProperty('behind');
+  });
+});
+
+describe('StreamWisher (what one stream asks for)', () => {
+  const wisher = () => {
+    const posted: StreamWish[] = [];
+    return { posted, wisher: new StreamWisher(HASH, (wish) => posted.push(wish)) };
+  };
+
+  it('lets the newest stream of a file steer with its window, and an older one not', () => {
+    const { posted, wisher: w } = wisher();
+    w.want([5, 6, 7], true, true);
+    w.want([9, 10], false, false);
+    expect(posted).toEqual([{ type: 'want-pieces', infoHashHex: HASH, pieces: [5, 6, 7], seek: true }]);
+  });
+
+  it('asks, for a superseded stream still blocked BEHIND_AFTER_MS later, for its piece alone, once, as behind', () => {
+    const { posted, wisher: w } = wisher();
+    w.waiting(40, true, 0); // the newest: nothing more to say
+    w.waiting(40, false, 1000); // superseded now
+    w.waiting(40, false, 1000 + BEHIND_AFTER_MS - 1);
+    expect(posted).toEqual([]);
+    w.waiting(40, false, 1000 + BEHIND_AFTER_MS);
+    w.waiting(40, false, 1000 + BEHIND_AFTER_MS + 50);
+    expect(posted).toEqual([
+      { type: 'want-pieces', infoHashHex: HASH, pieces: [40], seek: false, behind: true },
+    ]);
+    // It read on and waits for the next piece: that one is asked too.
+    w.waiting(41, false, 1000 + BEHIND_AFTER_MS + 100);
+    expect(posted.map((wish) => wish.pieces)).toEqual([[40], [41]]);
   });
 });

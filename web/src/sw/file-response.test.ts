@@ -261,6 +261,27 @@ describe('fileResponse: header probes and seeks (a fragmented MP4 read before it
     ).toBe(true);
   });
 
+  it('tells the source after each pause which piece the stream still waits for, and nothing once it came', async () => {
+    let looks = 0;
+    const waited: number[] = [];
+    const s: PieceSource = {
+      // Piece 0 is stored; piece 1 comes at the sixth look (the first is the bundle's, with piece 0; the second the
+      // pull's own; three more after a pause each).
+      async read(index) {
+        if (index === 1 && ++looks < 6) return undefined;
+        return index <= 1 ? new ArrayBuffer(LENGTH) : undefined;
+      },
+      want: () => {},
+      pause: async () => undefined,
+      waiting: (index) => waited.push(index),
+    };
+    const reader = fileResponse(big, 0, null, false, s).body!.getReader();
+    await reader.read(); // piece 0 (piece 1 is not there to go with it)
+    await reader.read(); // piece 1, after three pauses
+    await reader.cancel();
+    expect(waited).toEqual([1, 1, 1]);
+  });
+
   it('a pull gives at most BUNDLE_BYTES of stored pieces, whatever is stored after them', async () => {
     const reads: number[] = [];
     const s: PieceSource = {

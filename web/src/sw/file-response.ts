@@ -17,6 +17,8 @@ export interface PieceSource {
   want(indices: number[], seek: boolean): void;
   /** Resolves after a moment, to look again for a piece that was missing. */
   pause(): Promise<void>;
+  /** The stream still waits for this piece (after each pause). */
+  waiting?(index: number): void;
   /** The time in ms (default `performance.now()`). */
   now?(): number;
 }
@@ -154,6 +156,7 @@ export function fileResponse(
           while (!(data = await source.read(slice.index, lastPiece))) {
             await source.pause();
             if (cancelled) return;
+            source.waiting?.(slice.index);
             // A probe read on long enough is a seek: its window now, in place of the earlier wishes.
             if (probing && !isProbe()) wish(slice.index);
           }

@@ -15,7 +15,7 @@ import { subtleSha1 } from '../lib/hash';
 import { FilePieceStorage, isSharedFileRefs } from '../worker/shared-files';
 import { isPrivateRecordPart, PrivateFiles } from '../lib/private-files';
 import { FRESH_PIECES_CHANNEL, FreshPieces } from '../lib/fresh-pieces';
-import { STREAM_WISHES_CHANNEL, type StreamWish } from '../lib/stream-wishes';
+import { STREAM_WISHES_CHANNEL, StreamWisher } from '../lib/stream-wishes';
 import { KnownTorrents, torrentGoneMessage, torrentKnownMessage } from '../lib/known-torrents';
 
 /** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
@@ -191,6 +191,7 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
   const key = `${infoHashHex}/${fileIndex}`;
   const stream = ++streamCount;
   newestStream.set(key, stream);
+  const wisher = new StreamWisher(infoHashHex, (wish) => wishes.postMessage(wish));
   const runs = new PieceRuns(() => pieceFileSnapshot(found.storageId), found);
   const readStored = async (index: number, last: number): Promise<ArrayBuffer | undefined> => {
     if (found.inPlace) return (await found.inPlace.readPieces([index]))[0];
@@ -208,12 +209,10 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
       // A record that does not open fails the stream: nothing decrypted wrongly is ever written.
       return piece && found.sealed ? found.sealed.decrypt(index, piece) : piece;
     },
-    want(indices, seek) {
-      // An older stream of the same file (the request a seek left behind) waits without steering the engine.
-      if (newestStream.get(key) !== stream) return;
-      const wish: StreamWish = { type: 'want-pieces', infoHashHex, pieces: indices, seek };
-      wishes.postMessage(wish);
-    },
+    // An older stream of the same file (the request a seek left behind) steers the engine only with the piece it
+    // is still blocked on (lib/stream-wishes.ts).
+    want: (indices, seek) => wisher.want(indices, seek, newestStream.get(key) === stream),
+    waiting: (index) => wisher.waiting(index, newestStream.get(key) === stream, Date.now()),
     pause: () => fresh.pause(POLL_MS),
   };
   return fileResponse(found.files, fileIndex, range, download, source, await completePieceFile(found, db));

@@ -300,7 +300,9 @@ export class Client {
         this.hosts.get(message.infoHashHex)?.uploadQueue(message.bytes);
         return;
       case 'want-pieces':
-        this.hosts.get(message.infoHashHex)?.wantPieces(message.pieces, message.seek);
+        this.hosts
+          .get(message.infoHashHex)
+          ?.wantPieces(message.pieces, message.seek, message.behind === true);
         return;
       case 'shutdown':
         await this.shutdown();

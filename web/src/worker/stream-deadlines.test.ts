@@ -5,7 +5,14 @@ import { idFrom, MockPeer } from '../../../shared/engine/testing/mock';
 import { mulberry32 } from '../../../shared/engine/testing/random';
 import { randomTorrent } from '../../../shared/engine/testing/swarm';
 import { sha1Sync } from '../../../shared/testing/sha1';
-import { MAX_WANTED_PIECES, streamDeadlines, WANT_NOW_MS } from './stream-deadlines';
+import { URGENT_MS } from '../../../shared/engine/streaming';
+import {
+  behindDeadlines,
+  MAX_WANTED_PIECES,
+  streamDeadlines,
+  WANT_BEHIND_MS,
+  WANT_NOW_MS,
+} from './stream-deadlines';
 
 const pieceLength = 32 * 1024;
 const { info } = randomTorrent(7, 64 * pieceLength, { sha1: sha1Sync, pieceLength });
@@ -59,5 +66,13 @@ describe('streamDeadlines (what a stream waits for, against the playback window)
     expect(streamDeadlines([-1, 64, 2.5, NaN, 3], 64, 0).map((d) => d.index)).toEqual([3]);
     const many = Array.from({ length: 200 }, (_, i) => i);
     expect(streamDeadlines(many, 1_000, 0)).toHaveLength(MAX_WANTED_PIECES);
+  });
+});
+
+describe("behindDeadlines (a superseded stream's piece)", () => {
+  it('gives its first piece in the torrent alone, due past the urgent horizon: no cancel of the window at once', () => {
+    expect(behindDeadlines([7, 8, 9], 100, 1000)).toEqual([{ index: 7, at: 1000 + WANT_BEHIND_MS }]);
+    expect(WANT_BEHIND_MS).toBeGreaterThan(URGENT_MS);
+    expect(behindDeadlines([-1, 200], 100, 0)).toEqual([]);
   });
 });

@@ -31,3 +31,18 @@ export function streamDeadlines(
       at: i === 0 ? now - WANT_NOW_MS : now + WANT_NEXT_MS + (i - 1) * WANT_STEP_MS,
     }));
 }
+
+/** A piece a superseded stream still waits for (lib/stream-wishes.ts, `behind`) is due this far ahead: past the
+ * engine's urgent horizon (URGENT_MS, 2 s), so that it takes no request of the playback window back at once (the
+ * player may drop that old request any moment), yet before the rest of the torrent, and urgent a second later. */
+export const WANT_BEHIND_MS = 3_000;
+
+/** The deadline of a superseded stream's wish: its first piece only (if in the torrent), WANT_BEHIND_MS from now. */
+export function behindDeadlines(
+  pieces: readonly number[],
+  pieceCount: number,
+  now: number,
+): Array<{ index: number; at: number }> {
+  const [first] = streamDeadlines(pieces, pieceCount, now);
+  return first ? [{ index: first.index, at: now + WANT_BEHIND_MS }] : [];
+}

@@ -32,7 +32,7 @@ import { FilePieceStorage, SharedFileError } from './shared-files';
 import { pieceLayersEntry, recordEntry, totalsEntry, type TorrentRecord } from './records';
 import { findManifest } from './private-share';
 import { earlyPieces, playStartPieces } from './play-start';
-import { MAX_WANTED_PIECES, streamDeadlines } from './stream-deadlines';
+import { behindDeadlines, MAX_WANTED_PIECES, streamDeadlines } from './stream-deadlines';
 import { PrivateFiles } from '../lib/private-files';
 import { layoutOf, plainFiles, PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
 import type { FileLayout } from './file-blob';
@@ -396,10 +396,11 @@ export class TorrentHost {
    * A stream needs these pieces: deadlines from now, the first soonest (the engine fetches them first, from the
    * fastest peers, and asks a second peer for a piece past its deadline). At most a window's worth is taken.
    */
-  wantPieces(pieces: number[], seek: boolean): void {
+  wantPieces(pieces: number[], seek: boolean, behind = false): void {
     const count = this.info?.pieceCount ?? 0;
     const now = this.ctx.clock();
-    const deadlines = streamDeadlines(pieces, count, now);
+    // A superseded stream's piece (lib/stream-wishes.ts): one, not urgent at once.
+    const deadlines = behind ? behindDeadlines(pieces, count, now) : streamDeadlines(pieces, count, now);
     if (deadlines.length > 0) this.feed({ type: 'piece-deadlines', deadlines, replace: seek });
     if (seek) this.awaited.clear();
     let hurry = false;
