@@ -85,6 +85,38 @@ describe('BatchWriter', () => {
     expect(store.transactions).toEqual([1, 1, 1]);
   });
 
+  it('soon starts the transaction within its time of the previous one, once for all queued meanwhile', async () => {
+    const store = new MemoryStore();
+    let clock = 1000;
+    const due: Array<{ run: () => void; ms: number }> = [];
+    const writer = new BatchWriter(store, {
+      schedule: (run, ms) => due.push({ run, ms }),
+      cancel: (handle) => due.splice(due.indexOf(due[(handle as number) - 1]), 1),
+      minIntervalMs: 200,
+      now: () => clock,
+    });
+    writer.hurry();
+    await writer.put('map', { bits: '01' }); // began at 1000
+    clock = 1010;
+    const second = writer.put('map', { bits: '03' }); // spaced: due 200 ms after 1000
+    expect(due.map((d) => d.ms)).toEqual([190]);
+    writer.soon(50); // due 50 ms after 1000: in 40 ms, in place of the later timer
+    writer.soon(50);
+    expect(due.map((d) => d.ms)).toEqual([40]);
+    await Promise.resolve();
+    expect(store.transactions).toEqual([1]);
+    clock = 1050;
+    due.shift()!.run();
+    await second;
+    expect(store.transactions).toEqual([1, 1]);
+    // Long after the last one: at once.
+    clock = 2000;
+    const third = writer.put('map', { bits: '07' });
+    writer.soon(50);
+    await third;
+    expect(store.transactions).toEqual([1, 1, 1]);
+  });
+
   it('a hurry with nothing queued starts the next write at once (a piece file queues its map once it is open)', async () => {
     const store = new MemoryStore();
     const delays: number[] = [];

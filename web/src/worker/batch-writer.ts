@@ -35,6 +35,8 @@ export class BatchWriter {
   private readonly unsettled = new Map<string, StoredValue>();
   private chain: Promise<void> = Promise.resolve();
   private timer: unknown = undefined;
+  /** When the timer fires (by `now`). */
+  private timerDue = Infinity;
   private readonly hooks: Array<() => void> = [];
   /** Inside together(): no transaction starts until its writes are all queued. */
   private holding = false;
@@ -114,7 +116,9 @@ export class BatchWriter {
       this.startBatch();
     else if (this.timer === undefined) {
       const spacing = this.lastStart + this.minIntervalMs - this.now();
-      this.timer = this.schedule(() => this.startBatch(), Math.max(this.delayMs, spacing));
+      const wait = Math.max(this.delayMs, spacing);
+      this.timer = this.schedule(() => this.startBatch(), wait);
+      this.timerDue = this.now() + wait;
     }
   }
 
@@ -125,6 +129,23 @@ export class BatchWriter {
   hurry(): void {
     if (this.holding || this.queue.length === 0) this.hurried = true;
     else this.startBatch();
+  }
+
+  /** Starts the transaction of what is queued at most `ms` after the previous one began (at once if that is past),
+   * not with the delay or the spacing: a piece a stream waits for that the service worker has already, counted in
+   * the stored map soon, without a transaction (a flush of the piece file) for each such piece. Nothing queued:
+   * nothing to do (the next write waits as usual). */
+  soon(ms: number): void {
+    if (this.holding || this.queue.length === 0) return;
+    const now = this.now();
+    const wait = Math.max(0, this.lastStart + ms - now);
+    if (wait === 0) return this.startBatch();
+    if (this.timer !== undefined) {
+      if (this.timerDue <= now + wait) return;
+      this.cancel(this.timer);
+    }
+    this.timer = this.schedule(() => this.startBatch(), wait);
+    this.timerDue = now + wait;
   }
 
   /** Runs `hook` just before each transaction is written (the piece files flush there, before the map that counts
@@ -193,6 +214,7 @@ export class BatchWriter {
     if (this.timer !== undefined) {
       this.cancel(this.timer);
       this.timer = undefined;
+      this.timerDue = Infinity;
     }
     if (this.queue.length > 0) {
       this.lastStart = this.now();

@@ -96,6 +96,10 @@ export function errorMessage(error: unknown): string {
   return String(error);
 }
 
+/** A piece a stream waits for, handed to the service worker, is in the stored map (and the page's count) within this
+ * long of the previous transaction: soon, with one flush for the pieces that came meanwhile. */
+export const GIVEN_PIECE_STORE_MS = 50;
+
 export class TorrentHost {
   readonly infoHashHex: string;
   readonly infoHash: Uint8Array;
@@ -701,9 +705,9 @@ export class TorrentHost {
     });
     // A piece a stream waits for goes to the service worker now. An early piece goes to it too: a player that
     // starts soon reads it there (the service worker's reads of the piece file cost milliseconds a piece while the
-    // file is being written). Given to it so, it is counted in the stored map with the next batch: a transaction
-    // started for it flushed the piece file (5 to 60 ms of the worker's time, in a trace of a player's start: one
-    // per piece it waited for); without that channel it is counted at once.
+    // file is being written). Given to it so, it is counted in the stored map within GIVEN_PIECE_STORE_MS: a
+    // transaction started for each flushed the piece file (5 to 60 ms of the worker's time, in a trace of a player's
+    // start: one per piece it waited for); without that channel it is counted at once.
     const awaited = this.awaited.delete(index);
     const early = this.early.delete(index);
     const given = (awaited || early) && this.ctx.pieceForStream !== undefined;
@@ -712,6 +716,7 @@ export class TorrentHost {
     // not 200 ms of the writer's spacing after the metadata's own write.
     const first = !this.firstPieceShown && this.storing.size === 0;
     if ((awaited && !given) || first) this.ctx.writer.hurry();
+    else if (awaited) this.ctx.writer.soon(GIVEN_PIECE_STORE_MS);
     this.storing.add(index);
     written.then(
       () => {
