@@ -104,6 +104,10 @@ export const SERVE_PATIENCE_MS = 15_000;
  * that copy arrives, and the peer cancels the second ask, within the paced window (PACE_WINDOW_MS) and the trip. */
 export const REASK_PATIENCE_MS = 1_000;
 
+/** The patience with a waiting request: a re-ask's, or every other's. */
+export const patienceOf = (waiting: { reask: boolean }): number =>
+  waiting.reask ? REASK_PATIENCE_MS : SERVE_PATIENCE_MS;
+
 const late = (candidate: ServeCandidate): boolean =>
   candidate.waitedMs >= (candidate.patienceMs ?? SERVE_PATIENCE_MS);
 
@@ -164,7 +168,7 @@ export function chooseServe<P extends ServePeer>(
       peerPieces: peerPieces(peer),
       peerUploaded: peer.uploaded,
       waitedMs: now - waiting.since,
-      patienceMs: waiting.reask ? REASK_PATIENCE_MS : SERVE_PATIENCE_MS,
+      patienceMs: patienceOf(waiting),
     };
     if (bestRank === undefined || serveOrder(candidate, bestRank) < 0) {
       best = { peer, waiting };

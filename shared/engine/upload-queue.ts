@@ -2,6 +2,7 @@
 // read slot (in arrival order and in the pacer's order, waiting-requests.ts), the reads in progress, the upload budget (a token bucket of at most one second's worth, at
 // least one block, of the peer's upload cap) deciding when a queued request may be read, whether its transport is
 // backlogged, and what we sent it.
+import { Bitfield } from '../bitfield';
 import { BLOCK_SIZE } from '../wire';
 import type { BlockRequest } from './block-geometry';
 import { CHOKE_RATE_WINDOW_MS, RateMeter } from './rate';
@@ -20,23 +21,16 @@ export const STARTED_PIECES = OUR_REQQ;
 export const RECENT_SENT = 128;
 const key = (index: number, begin: number): string => `${index}:${begin}`;
 
-/** `bits` with bit `index` set or cleared, grown (doubling) to hold it when set. */
-function setBit(bits: Uint8Array, index: number, on: boolean): Uint8Array {
-  const byte = index >> 3;
-  if (byte >= bits.length) {
+/** `bits` with bit `index` set (grown, doubling, to hold it) or cleared. */
+function withBit(bits: Bitfield, index: number, on: boolean): Bitfield {
+  if (index >= bits.length) {
     if (!on) return bits;
-    const grown = new Uint8Array(Math.max(byte + 1, bits.length * 2));
-    grown.set(bits);
+    const grown = new Bitfield(Math.max(index + 1, bits.length * 2));
+    grown.bytes.set(bits.bytes);
     bits = grown;
   }
-  if (on) bits[byte] |= 1 << (index & 7);
-  else bits[byte] &= ~(1 << (index & 7));
+  bits.set(index, on);
   return bits;
-}
-
-function hasBit(bits: Uint8Array, index: number): boolean {
-  const byte = index >> 3;
-  return byte < bits.length && (bits[byte] & (1 << (index & 7))) !== 0;
 }
 
 export class UploadQueue {
@@ -60,7 +54,7 @@ export class UploadQueue {
   private readonly started = new Set<number>();
   /** Pieces whose first block went to this peer (one bit each, grown to the highest index sent: the uploader sends
    * only pieces of the torrent), for telling a re-ask (`enqueue`). */
-  private sentTo: Uint8Array = new Uint8Array(0);
+  private sentTo = new Bitfield(0);
   /** The pacer's ranking as this peer's requests see it (`ranked`), for the ranking it was made from. */
   private view: { of: PieceRank; rank: PieceRank } | undefined;
 
@@ -109,7 +103,7 @@ export class UploadQueue {
     const { started } = this;
     if (begin === 0) {
       started.delete(index);
-      this.sentTo = setBit(this.sentTo, index, false);
+      this.sentTo = withBit(this.sentTo, index, false);
     } else if (!started.has(index)) {
       started.add(index);
       if (started.size > STARTED_PIECES) this.forgetAStartedPiece();
@@ -119,7 +113,7 @@ export class UploadQueue {
   /** A block of piece `index` went to the peer: the piece's first (`begin` 0) begins it, its last (`last`) ends it. */
   pieceBlockSent(index: number, begin: number, last: boolean): void {
     const { started } = this;
-    if (begin === 0) this.sentTo = setBit(this.sentTo, index, true);
+    if (begin === 0) this.sentTo = withBit(this.sentTo, index, true);
     if (last) {
       started.delete(index);
     } else if (begin === 0) {
@@ -134,7 +128,7 @@ export class UploadQueue {
    * not sent yet, and a downloader with a full pipeline of new pieces would wait SERVE_PATIENCE_MS for it (a player
    * stalled 15 s at 2.4 times the bitrate, docs/performance.md); the pacer's patience with it is REASK_PATIENCE_MS. */
   isReask(index: number): boolean {
-    return hasBit(this.sentTo, index) && !this.started.has(index);
+    return this.sentTo.get(index) && !this.started.has(index);
   }
 
   /** Over the bound, the oldest begun piece the peer no longer asks anything of goes (a piece whose rest a

@@ -45,17 +45,57 @@ const key = (index: number, begin: number): string => `${index}:${begin}`;
 const before = (a: Waiting, b: Waiting): boolean =>
   a.sent !== b.sent ? a.sent < b.sent : a.copies !== b.copies ? a.copies < b.copies : a.seq < b.seq;
 
+/**
+ * Waiting requests in the order they came, with lazy removal: an entry that left the queue (`heapAt` -1) is skipped
+ * once it reaches the head, and the array is compacted now and then: at the head, and at a push when it holds more
+ * than twice the live requests (`live`) plus 64, so that a list nobody looks at stays bounded too.
+ */
+class ArrivalOrder {
+  private entries: Waiting[] = [];
+  private head = 0;
+
+  push(entry: Waiting, live: number): void {
+    if (this.entries.length - this.head > 2 * live + 64) {
+      this.entries = this.entries.slice(this.head).filter((waiting) => waiting.heapAt >= 0);
+      this.head = 0;
+    }
+    this.entries.push(entry);
+  }
+
+  /** The first entry still waiting. */
+  first(): Waiting | undefined {
+    const { entries } = this;
+    while (this.head < entries.length && entries[this.head].heapAt < 0) this.head++;
+    if (this.head > 64 && this.head * 2 > entries.length) {
+      this.entries = entries.slice(this.head);
+      this.head = 0;
+    }
+    return this.entries[this.head];
+  }
+
+  /** The entries still waiting, in order. */
+  *live(): IterableIterator<Waiting> {
+    for (let i = this.head; i < this.entries.length; i++) {
+      const entry = this.entries[i];
+      if (entry.heapAt >= 0) yield entry;
+    }
+  }
+
+  clear(): void {
+    this.entries = [];
+    this.head = 0;
+  }
+}
+
 export class WaitingRequests {
   private readonly byKey = new Map<string, Waiting>();
   /** Requests waiting, by piece. */
   private readonly byPiece = new Map<number, number>();
-  /** Arrival order; entries that left are skipped from `head`, and the array is compacted now and then. */
-  private arrivals: Waiting[] = [];
-  private head = 0;
+  /** Arrival order. */
+  private readonly arrivals = new ArrivalOrder();
   private readonly heap: Waiting[] = [];
-  /** The re-asks (`Waiting.reask`) in arrival order, with lazy removal like `arrivals`. */
-  private reasks: Waiting[] = [];
-  private reaskHead = 0;
+  /** The re-asks (`Waiting.reask`) in arrival order. */
+  private readonly reasks = new ArrivalOrder();
   private nextSeq = 0;
   /** The ranking (and its epoch) the heap's ranks come from. */
   private rankedBy: PieceRank | undefined;
@@ -90,40 +130,20 @@ export class WaitingRequests {
     };
     this.byKey.set(k, entry);
     this.byPiece.set(request.index, (this.byPiece.get(request.index) ?? 0) + 1);
-    this.arrivals.push(entry);
+    this.arrivals.push(entry, this.byKey.size);
     this.heap.push(entry);
     this.siftUp(entry.heapAt);
-    if (reask) {
-      // Entries that left stay until passed over; without lookups they are dropped here, so the list holds at
-      // most twice the queue's size (plus a little).
-      if (this.reasks.length - this.reaskHead > 2 * this.byKey.size + 64) {
-        this.reasks = this.reasks.slice(this.reaskHead).filter((waiting) => waiting.heapAt >= 0);
-        this.reaskHead = 0;
-      }
-      this.reasks.push(entry);
-    }
+    if (reask) this.reasks.push(entry, this.byKey.size);
   }
 
   /** The request that has waited longest. */
   oldest(): Waiting | undefined {
-    const { arrivals } = this;
-    while (this.head < arrivals.length && arrivals[this.head].heapAt < 0) this.head++;
-    if (this.head > 64 && this.head * 2 > arrivals.length) {
-      this.arrivals = arrivals.slice(this.head);
-      this.head = 0;
-    }
-    return this.arrivals[this.head];
+    return this.arrivals.first();
   }
 
   /** The re-ask that has waited longest. */
   oldestReask(): Waiting | undefined {
-    const { reasks } = this;
-    while (this.reaskHead < reasks.length && reasks[this.reaskHead].heapAt < 0) this.reaskHead++;
-    if (this.reaskHead > 64 && this.reaskHead * 2 > reasks.length) {
-      this.reasks = reasks.slice(this.reaskHead);
-      this.reaskHead = 0;
-    }
-    return this.reasks[this.reaskHead];
+    return this.reasks.first();
   }
 
   /** The request the pacer serves first of this peer's (least send count, then fewest copies, then oldest). */
@@ -164,11 +184,8 @@ export class WaitingRequests {
   }
 
   /** Every waiting request, oldest first. */
-  *inArrivalOrder(): IterableIterator<Waiting> {
-    for (let i = this.head; i < this.arrivals.length; i++) {
-      const entry = this.arrivals[i];
-      if (entry.heapAt >= 0) yield entry;
-    }
+  inArrivalOrder(): IterableIterator<Waiting> {
+    return this.arrivals.live();
   }
 
   /** Empties the queue; the requests, oldest first. */
@@ -177,10 +194,8 @@ export class WaitingRequests {
     for (const entry of this.heap) entry.heapAt = -1;
     this.byKey.clear();
     this.byPiece.clear();
-    this.arrivals = [];
-    this.head = 0;
-    this.reasks = [];
-    this.reaskHead = 0;
+    this.arrivals.clear();
+    this.reasks.clear();
     this.heap.length = 0;
     return requests;
   }

@@ -3,7 +3,7 @@
 // (pacer.ts, `chooseServe`, over waiting-requests.ts) in its property test, and as the baseline of the `pacer`
 // micro-benchmark (bench/engine/pacer.ts).
 import type { BlockRequest } from '../block-geometry';
-import { pickServe, REASK_PATIENCE_MS, SERVE_PATIENCE_MS, type ServeCandidate } from '../pacer';
+import { patienceOf, pickServe, type ServeCandidate } from '../pacer';
 import type { PeerState } from '../peer';
 import { Uploader } from '../uploader';
 
@@ -15,16 +15,16 @@ export class RankAllUploader extends Uploader {
     const offers: Array<{ peer: PeerState; request: BlockRequest } & ServeCandidate> = [];
     for (const peer of peers) {
       const rank = peer.upload.ranked(this.rank);
-      for (const { request, since, reask } of peer.upload.waitingInOrder())
+      for (const waiting of peer.upload.waitingInOrder())
         offers.push({
           peer,
-          request,
-          sent: rank.sent(request.index),
-          copies: rank.copies(request.index),
+          request: waiting.request,
+          sent: rank.sent(waiting.request.index),
+          copies: rank.copies(waiting.request.index),
           peerPieces: this.ports.peerPieces(peer),
           peerUploaded: peer.uploaded,
-          waitedMs: now - since,
-          patienceMs: reask ? REASK_PATIENCE_MS : SERVE_PATIENCE_MS,
+          waitedMs: now - waiting.since,
+          patienceMs: patienceOf(waiting),
         });
     }
     return offers[pickServe(offers)];

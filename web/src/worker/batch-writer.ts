@@ -115,10 +115,8 @@ export class BatchWriter {
     if (this.hurried || this.queue.length >= this.maxEntries || this.queuedBytes >= this.maxBytes)
       this.startBatch();
     else if (this.timer === undefined) {
-      const spacing = this.lastStart + this.minIntervalMs - this.now();
-      const wait = Math.max(this.delayMs, spacing);
-      this.timer = this.schedule(() => this.startBatch(), wait);
-      this.timerDue = this.now() + wait;
+      const now = this.now();
+      this.startIn(Math.max(this.delayMs, this.lastStart + this.minIntervalMs - now), now);
     }
   }
 
@@ -144,6 +142,11 @@ export class BatchWriter {
       if (this.timerDue <= now + wait) return;
       this.cancel(this.timer);
     }
+    this.startIn(wait, now);
+  }
+
+  /** The transaction of what is queued starts in `wait` ms (`now` by `now()`). */
+  private startIn(wait: number, now: number): void {
     this.timer = this.schedule(() => this.startBatch(), wait);
     this.timerDue = now + wait;
   }
