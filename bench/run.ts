@@ -7,7 +7,8 @@
 // --memory-mib=N sets the size of the `memory` bench's download (4 GiB by default; it refuses a size the disk cannot
 // hold); `streams` --playback runs its playback figures only (issue 24), --limited only those with a limited seeder,
 // --free only those without, --webm, --mp4, --fmp4 only those files (any of them), --log-reads logs the player's
-// reads up to its first frame.
+// reads up to its first frame, --sessions=N and --limited-seeks=N set how many sessions of each client the first
+// frames and seeks without a limit (5) and the seeks at 2.4 times the bitrate (3) take their medians over.
 // `block-checks` --browser runs its real-tab figures only (issue 26), not the simulated swarm.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

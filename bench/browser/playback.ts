@@ -6,7 +6,8 @@
 // - seeder without a limit: Play to the first frame, then a seek to 80 % to playing (five sessions of each client,
 //   in turns, for the WebM and the moov-at-end MP4, the figures their medians; `--sessions=N`);
 // - seeder at 2.4 times the bitrate: Play to the first frame, then the longest stall in the first 30 s of playback;
-// - seeder at 2.4 times the bitrate: Play to the first frame, then a seek to 80 % to playing.
+// - seeder at 2.4 times the bitrate: Play to the first frame, then a seek to 80 % to playing (three sessions of each
+//   client, in turns, for the WebM and the moov-at-end MP4, the figure their medians; `--limited-seeks=N`).
 // `--tiny`: 10 s at 2 Mbit/s, a smoke run of the script; `--limited`: the sessions at 2.4 times the bitrate only;
 // `--free`: the sessions without a limit only; `--webm`, `--mp4`, `--fmp4`: those files only (any of them);
 // `--log-reads`: our sessions log the player's reads (the service worker's requests, their ranges, when each began
@@ -432,28 +433,38 @@ export function medianSession(outcomes: Outcome[]): Outcome {
   return session;
 }
 
-/** The sessions without a limit: `count` of each client, taken in turns (ours, WebTorrent, ours, …) so that a
- * change in the machine's load falls on both; each figure is the median of its client's sessions. A single session's
- * first frame moves by 0.1 to 0.5 s from run to run here, as much as the difference measured. */
-async function freeSessions(
+/** `count` sessions of each client, taken in turns (ours, WebTorrent, ours, …) so that a change in the machine's
+ * load falls on both; each figure is the median of its client's sessions. A single session's first frame or seek
+ * moves by 0.1 to 0.5 s from run to run here (a seek at 2.4 times the bitrate by up to a second), as much as the
+ * difference measured. */
+async function sessionsInTurns(
   run: (client: 'ours' | 'WebTorrent', limit: number, mode: Mode) => Promise<Outcome>,
   count: number,
+  limit: number,
+  mode: Mode,
 ): Promise<{ ours: Outcome; rival: Outcome }> {
   const ours: Outcome[] = [];
   const rival: Outcome[] = [];
   for (let i = 0; i < count; i++) {
-    ours.push(await run('ours', 0, 'seek'));
-    rival.push(await run('WebTorrent', 0, 'seek'));
+    ours.push(await run('ours', limit, mode));
+    rival.push(await run('WebTorrent', limit, mode));
   }
   return { ours: medianSession(ours), rival: medianSession(rival) };
 }
 
-/** The figures of one file: the sessions without a limit (`file.sessions` of each client) and two with the seeder
- * at LIMIT_RATIO, for our app and for WebTorrent. */
+/** The figures of one file: the sessions without a limit (`file.sessions` of each client), one of the stalls with the
+ * seeder at LIMIT_RATIO (30 s of playback) and `file.limitedSeeks` of a seek with it, for our app and for WebTorrent. */
 async function fileFigures(
   context: BenchContext,
   server: RunningServer,
-  file: { path: string; name: string; label: string; bytesPerSecond: number; sessions: number },
+  file: {
+    path: string;
+    name: string;
+    label: string;
+    bytesPerSecond: number;
+    sessions: number;
+    limitedSeeks: number;
+  },
 ): Promise<Figure[]> {
   const limitKiB = Math.round((LIMIT_RATIO * file.bytesPerSecond) / 1024);
   const trace = context.flags.has('--trace') ? context.log : undefined;
@@ -476,7 +487,7 @@ async function fileFigures(
     );
   // `--limited`: only the sessions with the seeder at LIMIT_RATIO (the figures without a limit are left out).
   const limitedOnly = context.flags.has('--limited');
-  const free = limitedOnly ? undefined : await freeSessions(run, file.sessions);
+  const free = limitedOnly ? undefined : await sessionsInTurns(run, file.sessions, 0, 'seek');
   const freeFigures = free && [
     secondsFigure(
       `${file.label}: Play to first frame, seeder without a limit`,
@@ -511,10 +522,7 @@ async function fileFigures(
     ours: await run('ours', limitKiB, 'stalls'),
     rival: await run('WebTorrent', limitKiB, 'stalls'),
   };
-  const seek = {
-    ours: await run('ours', limitKiB, 'seek'),
-    rival: await run('WebTorrent', limitKiB, 'seek'),
-  };
+  const seek = await sessionsInTurns(run, file.limitedSeeks, limitKiB, 'seek');
   const at = `seeder at ${LIMIT_RATIO}x the bitrate (${limitKiB} KiB/s)`;
   const limited = [
     secondsFigure(
@@ -546,11 +554,14 @@ async function fileFigures(
 
 /** Sessions of each client without a limit, for the WebM and the moov-at-end MP4 (`--sessions=N`). */
 export const FREE_SESSIONS = 5;
+/** Sessions of each client of a seek with the seeder at LIMIT_RATIO, for the same files (`--limited-seeks=N`). */
+export const LIMITED_SEEKS = 3;
 
-function sessionCount(context: BenchContext): number {
-  const flag = [...context.flags].find((f) => f.startsWith('--sessions='));
-  const count = flag ? Number(flag.slice('--sessions='.length)) : FREE_SESSIONS;
-  return Number.isInteger(count) && count >= 1 ? count : FREE_SESSIONS;
+/** The count a flag `--<name>=N` sets, else `fallback`. */
+function countFlag(context: BenchContext, name: string, fallback: number): number {
+  const flag = [...context.flags].find((f) => f.startsWith(`--${name}=`));
+  const count = flag ? Number(flag.slice(name.length + 3)) : fallback;
+  return Number.isInteger(count) && count >= 1 ? count : fallback;
 }
 
 /** The bench's video: 60 s at 12 Mbit/s (--tiny: 10 s at 2 Mbit/s). */
@@ -598,8 +609,19 @@ export async function playbackFigures(context: BenchContext, server: RunningServ
       const bytesPerSecond = statSync(path).size / duration;
       // The WebM's and the moov-at-end MP4's first frames are compared with WebTorrent's over several sessions each;
       // the fragmented MP4's (over 10 s for both) over one.
-      const sessions = path === fmp4 || context.flags.has('--tiny') ? 1 : sessionCount(context);
-      figures.push(...(await fileFigures(context, server, { path, name, label, bytesPerSecond, sessions })));
+      const one = path === fmp4 || context.flags.has('--tiny');
+      const sessions = one ? 1 : countFlag(context, 'sessions', FREE_SESSIONS);
+      const limitedSeeks = one ? 1 : countFlag(context, 'limited-seeks', LIMITED_SEEKS);
+      figures.push(
+        ...(await fileFigures(context, server, {
+          path,
+          name,
+          label,
+          bytesPerSecond,
+          sessions,
+          limitedSeeks,
+        })),
+      );
     }
     return figures;
   } finally {
