@@ -402,8 +402,9 @@ export class TorrentSession implements Session {
       copiesEpoch: () => downloader.copiesEpoch,
       peerPieces: (peer) => downloader.peerPieces(peer.key),
       read: (peer, request: BlockRequest) => this.out.push({ type: 'read', peer: peer.key, ...request }),
-      retract: (peer, request: BlockRequest) =>
-        this.out.push({ type: 'retract', peer: peer.key, ...request }),
+      // Named fields, not a spread: the request may be the peer's `cancel` message, whose own `type` would win.
+      retract: (peer, { index, begin, length }: BlockRequest) =>
+        this.out.push({ type: 'retract', peer: peer.key, index, begin, length }),
       serving: () => this.state !== 'paused',
     });
     if (this.state !== 'paused' && this.state !== 'error') this.state = this.activeState(downloader);

@@ -127,6 +127,43 @@ describe('the playback window in a swarm', () => {
     expect(swarm.node('seed').closes).toEqual([]);
   });
 
+  it("a seek's cancels reach the blocks still in the paced seeder's transport: dropped there and rejected", () => {
+    // The session once emitted the retract with the cancel message spread into it, whose own `type` won: the
+    // action was a `cancel` the executor does not know, and no block was ever dropped.
+    const swarm = new Swarm({ torrent, sha1: sha1Sync, seed: 7, reportUploadQueue: true });
+    const seed = swarm.addNode({ name: 'seed', seed: true, uploadRate: 2.4 * RATE });
+    const leech = swarm.addNode({ name: 'leech' });
+    const dropped: string[] = [];
+    const retract = seed.ports.retract!;
+    seed.ports.retract = (peer, index, begin, length) => {
+      const done = retract(peer, index, begin, length);
+      if (done) dropped.push(`${index}:${begin}`);
+      return done;
+    };
+    const arrived: string[] = [];
+    const deliver = leech.deliver.bind(leech);
+    leech.deliver = (event) => {
+      if (event.type === 'peer-data' && event.data.length > 13 && event.data[4] === 7) {
+        const view = new DataView(event.data.buffer, event.data.byteOffset, event.data.byteLength);
+        arrived.push(`${view.getUint32(5)}:${view.getUint32(9)}`);
+      }
+      deliver(event);
+    };
+    const play = player(swarm, leech);
+    swarm.runFor(3_000);
+    expect(play.startedAt).toBeDefined();
+    expect(dropped).toEqual([]);
+    play.seekTo = 96 * PIECE;
+    swarm.runFor(5_000);
+    // Blocks of the old window that had not left the seeder's uplink were dropped there, and never arrived.
+    expect(dropped.length).toBeGreaterThan(0);
+    for (const block of dropped) expect(arrived).not.toContain(block);
+    // The leecher heard a reject for each (a fast peer), asked again later where it still wanted them, and finished.
+    expect(swarm.run(() => leech.complete, 120_000)).toBe(true);
+    expect(leech.closes).toEqual([]);
+    expect(seed.closes).toEqual([]);
+  });
+
   it('pieces a stream waits for go ahead of the rarest-first requests queued at a paced seeder at 2.4x', () => {
     // 32 s of media at 512 KiB/s: the leecher keeps about a second of the seeder's uplink requested (some 80
     // blocks), and a piece is a sixteenth of a second of it.

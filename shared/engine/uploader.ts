@@ -115,7 +115,8 @@ export class Uploader {
   onCancel(peer: PeerState, request: BlockRequest, now: number): void {
     const taken = peer.upload.cancel(request.index, request.begin);
     if (!taken) {
-      if (peer.upload.takeSent(request.index, request.begin)) this.ports.retract(peer, request);
+      const { index, begin, length } = request;
+      if (peer.upload.takeSent(index, begin)) this.ports.retract(peer, { index, begin, length });
       return;
     }
     reject(peer, taken.request, this.ports);

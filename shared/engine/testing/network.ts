@@ -21,6 +21,8 @@ export interface Message {
   arrive?: () => void;
   /** A close marker: the channel closes after everything queued before it. */
   close?: () => void;
+  /** The block a `piece` message carries, so that it can be retracted while queued. */
+  block?: string;
 }
 
 /** One direction of a connection: from `from`'s uplink to `to`'s downlink. */
@@ -182,11 +184,21 @@ export class Network {
     return new Channel(from, to);
   }
 
-  /** Queues `size` bytes on the channel; `arrive` runs when they reach the other end. */
-  send(channel: Channel, size: number, arrive: () => void): void {
+  /** Queues `size` bytes on the channel; `arrive` runs when they reach the other end. `block` names what it
+   * carries, for `retract`. */
+  send(channel: Channel, size: number, arrive: () => void, block?: string): void {
     if (!channel.open || !channel.from.alive) return;
     if (!(size > 0)) throw new RangeError(`message size must be > 0, got ${size}`);
-    this.enqueue(channel, { size, arrive });
+    this.enqueue(channel, block === undefined ? { size, arrive } : { size, arrive, block });
+  }
+
+  /** Drops the queued message that carries `block` before it starts to leave, as the app's channel writer drops a
+   * cancelled block; true if it was queued. */
+  retract(channel: Channel, block: string): boolean {
+    const at = channel.queue.findIndex((message) => message.block === block);
+    if (at < 0) return false;
+    channel.queue.splice(at, 1);
+    return true;
   }
 
   /** Closes the channel after what is already queued on it; `closed` runs at the far end one latency later. */

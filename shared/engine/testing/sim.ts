@@ -195,11 +195,23 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
         const connection = node.connections.get(peer);
         if (!connection) return;
         const { remote, remoteKey } = connection;
-        this.network.send(connection.out, data.length, () => {
-          if (!remote.connections.has(remoteKey)) return;
-          onDeliver?.(remote, node, data);
-          remote.deliver({ type: 'peer-data', peer: remoteKey, data });
-        });
+        this.network.send(
+          connection.out,
+          data.length,
+          () => {
+            if (!remote.connections.has(remoteKey)) return;
+            onDeliver?.(remote, node, data);
+            remote.deliver({ type: 'peer-data', peer: remoteKey, data });
+          },
+          pieceBlock(data),
+        );
+      },
+      retract: (peer, index, begin) => {
+        const connection = node.connections.get(peer);
+        if (!connection || !this.network.retract(connection.out, `${index}:${begin}`)) return false;
+        // The transport holds less: it says so, as the app's writer does (no block may leave to report it).
+        if (this.options.reportUploadQueue) this.at(this.now, () => this.reportQueue(node));
+        return true;
       },
       close: (peer, reason) => {
         this.closing(node, peer, reason);
@@ -259,4 +271,12 @@ function forget(node: SimNode, remote: SimNode): void {
   const n = (node.neighbours.get(remote) ?? 0) - 1;
   if (n > 0) node.neighbours.set(remote, n);
   else node.neighbours.delete(remote);
+}
+
+/** `index:begin` of a send that is one `piece` message alone (what the uploader sends per block), else undefined. */
+function pieceBlock(data: Uint8Array): string | undefined {
+  if (data.length < 13 || data[4] !== 7) return undefined;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (view.getUint32(0) + 4 !== data.length) return undefined;
+  return `${view.getUint32(5)}:${view.getUint32(9)}`;
 }
