@@ -8,7 +8,8 @@
 // hold); `streams` --playback runs its playback figures only (issue 24), --limited only those with a limited seeder,
 // --free only those without, --webm, --mp4, --fmp4 only those files (any of them), --log-reads logs the player's
 // reads up to its first frame, --sessions=N and --limited-seeks=N set how many sessions of each client the first
-// frames and seeks without a limit (5) and the seeks at 2.4 times the bitrate (3) take their medians over.
+// frames and seeks without a limit (5) and the seeks at 2.4 times the bitrate (3) take their medians over, and
+// --limited-stalls=N how many sessions of each client play 30 s at 2.4 times the bitrate (1; the longest stall of any).
 // `block-checks` --browser runs its real-tab figures only (issue 26), not the simulated swarm.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
