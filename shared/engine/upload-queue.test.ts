@@ -114,6 +114,47 @@ describe('UploadQueue (what we sent a peer, and its transport)', () => {
     expect(queue.backlogged).toBe(true);
   });
 
+  it("leaves every send of a piece's first block to this peer out of its rank; the epoch moves where a rank falls", () => {
+    const q = new UploadQueue(undefined, 0);
+    let sent = 0;
+    const view = q.ranked({ sent: () => sent, copies: () => 0, epoch: 0 });
+    // Piece 3 sent whole: its send counts (the peer has it), and asking a block of it again is a re-ask.
+    q.pieceBlockSent(3, 0, false);
+    sent = 1;
+    q.pieceBlockSent(3, BLOCK_SIZE, true);
+    expect(view.sent(3)).toBe(1);
+    expect(q.isReask(3)).toBe(true);
+    const epoch = view.epoch;
+    // Its first block went again (a re-ask): the piece is begun again, and both sends are left out.
+    q.pieceBlockSent(3, 0, false);
+    sent = 2;
+    expect(view.sent(3)).toBe(0);
+    expect(view.epoch).not.toBe(epoch);
+    // That second copy was dropped from the transport: one send is left, the piece still begun.
+    const before = view.epoch;
+    q.unsent(3, 0, BLOCK_SIZE);
+    sent = 1;
+    expect(view.sent(3)).toBe(0);
+    expect(q.isReask(3)).toBe(false);
+    expect(view.epoch).not.toBe(before);
+  });
+
+  it('counts first blocks sent twice for STARTED_PIECES pieces at most, the oldest forgotten', () => {
+    const q = new UploadQueue(undefined, 0);
+    const view = q.ranked({ sent: () => 2, copies: () => 0, epoch: 0 });
+    for (let index = 0; index <= STARTED_PIECES; index++) {
+      q.pieceBlockSent(index, 0, false);
+      q.pieceBlockSent(index, 0, false);
+      q.pieceBlockSent(index, BLOCK_SIZE, true);
+    }
+    // Both begun again (a block of each dropped from the transport): the newest still knows its two sends, the
+    // oldest only that it was sent.
+    q.unsent(STARTED_PIECES, BLOCK_SIZE, BLOCK_SIZE);
+    q.unsent(0, BLOCK_SIZE, BLOCK_SIZE);
+    expect(view.sent(STARTED_PIECES)).toBe(0);
+    expect(view.sent(0)).toBe(1);
+  });
+
   it('keeps a begun piece whose rest waits counted as not sent, however many pieces were begun and dropped since', () => {
     // Every piece was sent once (to anyone); to this peer, a piece it began does not count that send.
     const rank = { sent: () => 1, copies: () => 1, epoch: 0 };

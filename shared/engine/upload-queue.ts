@@ -2,9 +2,9 @@
 // read slot (in arrival order and in the pacer's order, waiting-requests.ts), the reads in progress, the upload budget (a token bucket of at most one second's worth, at
 // least one block, of the peer's upload cap) deciding when a queued request may be read, whether its transport is
 // backlogged, and what we sent it.
-import { Bitfield } from '../bitfield';
 import { BLOCK_SIZE } from '../wire';
 import type { BlockRequest } from './block-geometry';
+import { FirstBlocks } from './first-blocks';
 import { CHOKE_RATE_WINDOW_MS, RateMeter } from './rate';
 import { WaitingRequests, type PieceRank, type Waiting } from './waiting-requests';
 
@@ -20,18 +20,6 @@ export const STARTED_PIECES = OUR_REQQ;
  * cancels can ask for at most these, each once (a stranger's flood of cancels costs a set lookup each). */
 export const RECENT_SENT = 128;
 const key = (index: number, begin: number): string => `${index}:${begin}`;
-
-/** `bits` with bit `index` set (grown, doubling, to hold it) or cleared. */
-function withBit(bits: Bitfield, index: number, on: boolean): Bitfield {
-  if (index >= bits.length) {
-    if (!on) return bits;
-    const grown = new Bitfield(Math.max(index + 1, bits.length * 2));
-    grown.bytes.set(bits.bytes);
-    bits = grown;
-  }
-  bits.set(index, on);
-  return bits;
-}
 
 export class UploadQueue {
   /** Requests waiting for a read slot. */
@@ -52,9 +40,10 @@ export class UploadQueue {
   private readonly recentSent = new Set<string>();
   /** Pieces whose first block went to this peer and whose last has not, oldest first. */
   private readonly started = new Set<number>();
-  /** Pieces whose first block went to this peer (one bit each, grown to the highest index sent: the uploader sends
-   * only pieces of the torrent), for telling a re-ask (`enqueue`). */
-  private sentTo = new Bitfield(0);
+  /** How often each piece's first block went to this peer, for telling a re-ask (`enqueue`) and for `ranked`. */
+  private readonly firstBlocks = new FirstBlocks(STARTED_PIECES);
+  /** Moves whenever this peer's view of a piece's rank may have fallen (`ranked`: its requests rank again). */
+  private fallen = 0;
   /** The pacer's ranking as this peer's requests see it (`ranked`), for the ranking it was made from. */
   private view: { of: PieceRank; rank: PieceRank } | undefined;
 
@@ -101,10 +90,14 @@ export class UploadQueue {
   unsent(index: number, begin: number, bytes: number): void {
     this._uploaded = Math.max(0, this._uploaded - bytes);
     const { started } = this;
-    if (begin === 0) {
+    // The piece's rank as this peer sees it may fall (its first block's send no longer counted, or the piece begun).
+    this.fallen++;
+    if (begin === 0 && this.firstBlocks.dropped(index) === 0) {
       started.delete(index);
-      this.sentTo = withBit(this.sentTo, index, false);
-    } else if (!started.has(index)) {
+      return;
+    }
+    // A later block dropped, or a first block that went to the peer before too: the piece is begun again.
+    if (!started.has(index)) {
       started.add(index);
       if (started.size > STARTED_PIECES) this.forgetAStartedPiece();
     }
@@ -113,7 +106,11 @@ export class UploadQueue {
   /** A block of piece `index` went to the peer: the piece's first (`begin` 0) begins it, its last (`last`) ends it. */
   pieceBlockSent(index: number, begin: number, last: boolean): void {
     const { started } = this;
-    if (begin === 0) this.sentTo = withBit(this.sentTo, index, true);
+    if (begin === 0) {
+      const sends = this.firstBlocks.sent(index);
+      // Sent whole before and begun again: the rest's rank falls by the earlier sends (`ranked`).
+      if (sends > 1 && !started.has(index) && !last) this.fallen++;
+    }
     if (last) {
       started.delete(index);
     } else if (begin === 0) {
@@ -128,7 +125,7 @@ export class UploadQueue {
    * not sent yet, and a downloader with a full pipeline of new pieces would wait SERVE_PATIENCE_MS for it (a player
    * stalled 15 s at 2.4 times the bitrate, docs/performance.md); the pacer's patience with it is REASK_PATIENCE_MS. */
   isReask(index: number): boolean {
-    return this.sentTo.get(index) && !this.started.has(index);
+    return this.firstBlocks.count(index) > 0 && !this.started.has(index);
   }
 
   /** Over the bound, the oldest begun piece the peer no longer asks anything of goes (a piece whose rest a
@@ -153,17 +150,25 @@ export class UploadQueue {
    * got the first block of each piece at once and the others only after SERVE_PATIENCE_MS, so no piece completed
    * for 15 s (a player waited that long for its first frame). The rank only grows: ending or forgetting a begun
    * piece raises it, and beginning one happens with the send that raises the shared count.
+   * Every send of the piece's first block to this peer is left out, not one: a block asked again and sent twice
+   * (its first copy was still on its way when the re-ask's patience ran out) counted the second send against the
+   * rest of that piece, which then waited behind every piece not sent yet for SERVE_PATIENCE_MS (a player blocked on
+   * that piece for 15 s at 2.4 times the bitrate). Where the view's rank may fall (a piece sent whole begun again, a
+   * block dropped from the transport), its epoch moves and the peer's requests rank again.
    */
   ranked(rank: PieceRank): PieceRank {
     if (this.view?.of !== rank) {
-      const started = this.started;
+      const { started, firstBlocks } = this;
+      // eslint-disable-next-line @typescript-eslint/no-this-alias
+      const queue = this;
       this.view = {
         of: rank,
         rank: {
-          sent: (index) => Math.max(0, rank.sent(index) - (started.has(index) ? 1 : 0)),
+          sent: (index) =>
+            Math.max(0, rank.sent(index) - (started.has(index) ? firstBlocks.count(index) : 0)),
           copies: (index) => rank.copies(index),
           get epoch() {
-            return rank.epoch;
+            return rank.epoch + queue.fallen;
           },
         },
       };

@@ -191,6 +191,44 @@ describe('a piece sent whole, asked again by the same peer (issue 24)', () => {
     expect(at!).toBeLessThan(10 + REASK_PATIENCE_MS + 200);
   });
 
+  it('the rest of a piece whose first block went twice goes behind the requests before it, not behind every new piece', () => {
+    const { uploader, peers, reads, pending, finish, ask } = pacedSeeder(info, ['a']);
+    const [peer] = peers;
+    uploader.onUploadQueue(0, 0);
+    ask(peer, [2]);
+    while (pending.length > 0) finish(0);
+    // Block 2:0 asked again (its first copy still on its way): after the re-ask's patience it goes a second time,
+    // and piece 2 is begun again. Then the peer asks for the rest of it, while it keeps its pipeline full.
+    uploader.onUploadQueue(Number.MAX_SAFE_INTEGER, 10);
+    uploader.onRequest(peer, { index: 2, begin: 0, length: BLOCK_SIZE }, 10);
+    let next = 3;
+    let restAskedAt: number | undefined;
+    let restReadAt: number | undefined;
+    for (let now = 10; now < 20_000 && restReadAt === undefined; now += 50) {
+      while (peer.upload.waiting < 8) ask(peer, [next++]);
+      const seen = reads.length;
+      uploader.onUploadQueue(0, now);
+      if (pending.length > 0) finish(now);
+      const fresh = reads.slice(seen);
+      if (restAskedAt !== undefined && fresh.includes('a:2:3')) restReadAt = now;
+      // Once its second copy has gone (piece 2 begun again, so its rest is no re-ask).
+      const secondSent =
+        reads.filter((read) => read === 'a:2:0').length === 2 &&
+        !pending.some((read) => read.index === 2 && read.begin === 0);
+      if (restAskedAt === undefined && secondSent) {
+        expect(peer.upload.isReask(2)).toBe(false);
+        restAskedAt = now;
+        for (let begin = BLOCK_SIZE; begin < info.pieceLength; begin += BLOCK_SIZE)
+          uploader.onRequest(peer, { index: 2, begin, length: BLOCK_SIZE }, now);
+      }
+    }
+    expect(restAskedAt).toBeDefined();
+    // Ranked with one of the two sends counted, it waited behind every piece not sent yet: SERVE_PATIENCE_MS.
+    expect(restReadAt).toBeDefined();
+    // Behind the eight blocks queued before it, one leaving every 50 ms.
+    expect(restReadAt! - restAskedAt!).toBeLessThan(1_000);
+  });
+
   it('counts as a re-ask only for the peer it was sent to', () => {
     const { peers, ask, pending, finish } = pacedSeeder(info, ['a', 'b']);
     ask(peers[0], [2]);
