@@ -92,6 +92,31 @@ describe('PlaybackWindow', () => {
     expect(paused.bytesPerSecond).toBe(64 * KIB);
   });
 
+  it("starts where a stream reads before the playhead (a player's seek reads from the keyframe before it), not farther", () => {
+    // 128 KiB of file per second of media, 10 s ahead, 1 s behind: a playhead at 6 MiB starts the window at 5.875 MiB.
+    const w = new PlaybackWindow(FILE, {});
+    w.report({ position: 6 * 1024 * KIB, bytesPerSecond: 128 * KIB, paused: true }, 0);
+    expect(w.pieces(0)[0].index).toBe(94);
+    // A read 4 s of media before the playhead (the MP4's samples are not spread evenly over the file's bytes).
+    expect(w.readsFrom(6 * 1024 * KIB - 512 * KIB, 0)).toBe(true);
+    expect(w.pieces(0)[0].index).toBe(88);
+    expect(w.pieces(0).at(-1)!.index).toBe(115); // the far end stays
+    // The player reads on from there: the start follows it (not moved earlier, so false).
+    expect(w.readsFrom(6 * 1024 * KIB - 256 * KIB, 0)).toBe(false);
+    expect(w.pieces(0)[0].index).toBe(92);
+    // After the playhead, or more than the window's ahead of media before it (another read, not this
+    // playback's): nothing moves.
+    expect(w.readsFrom(7 * 1024 * KIB, 0)).toBe(false);
+    expect(w.readsFrom(6 * 1024 * KIB - 11 * 128 * KIB, 0)).toBe(false);
+    expect(w.pieces(0)[0].index).toBe(92);
+    // Once the playhead has moved on by more than that, the read no longer holds the window's start back.
+    w.report({ position: 8 * 1024 * KIB, bytesPerSecond: 128 * KIB, paused: true }, 1_000);
+    expect(w.pieces(1_000)[0].index).toBe(126);
+    // And `near` tells the bytes within the window or its ahead of media before it.
+    expect(w.near(8 * 1024 * KIB - 10 * 128 * KIB, 8 * 1024 * KIB - 10 * 128 * KIB + 1, 1_000)).toBe(true);
+    expect(w.near(0, 64 * KIB, 1_000)).toBe(false);
+  });
+
   it('refuses an empty file and clamps a position past the end', () => {
     expect(() => new PlaybackWindow({ ...FILE, length: 0 })).toThrow(RangeError);
     const w = new PlaybackWindow(FILE, { behindSeconds: 0 });

@@ -72,6 +72,8 @@ export class PlaybackWindow {
   private readonly defaultRate: number;
   /** The window as last planned, in file bytes [from, to). */
   private span: { from: number; to: number } | undefined;
+  /** Where a stream reads, when that is before the window's start (`readsFrom`). */
+  private readAt: number | undefined;
 
   constructor(
     readonly file: PlayedFile,
@@ -120,6 +122,29 @@ export class PlaybackWindow {
     return change;
   }
 
+  /**
+   * A stream of the file reads (and waits) at byte `position`. The window places the playhead by time over duration,
+   * as if the file's bytes were spread evenly over its media; a player that seeks reads from the keyframe before its
+   * target, by its own index, and that may lie before the window's start (an MP4 seek to 80 % read three pieces
+   * before it in the bench, each then asked alone as the player reached it). The window then starts there, as long
+   * as it is at most `aheadSeconds` of media before the playhead. Returns whether the window's start moved.
+   */
+  readsFrom(position: number, now: number): boolean {
+    if (!this.last || !Number.isFinite(position)) return false;
+    const head = this.playhead(now);
+    if (!(position < head) || head - position > this.aheadSeconds * this.bytesPerSecond) return false;
+    const before = this.bounds(now).from;
+    this.readAt = Math.max(0, position);
+    return this.bounds(now).from < before;
+  }
+
+  /** Do the file's bytes [from, to) touch the window or the `aheadSeconds` of media before it, where a player that
+   * seeks reads from (`readsFrom`)? */
+  near(from: number, to: number, now: number): boolean {
+    const span = this.bounds(now);
+    return to > span.from - this.aheadSeconds * this.bytesPerSecond && from < span.to;
+  }
+
   /** Where the playhead is at `now`, in file bytes: the last report, moved on at the bitrate while playing. */
   playhead(now: number): number {
     const last = this.last;
@@ -134,7 +159,11 @@ export class PlaybackWindow {
     const { file } = this;
     const rate = this.bytesPerSecond;
     const head = this.playhead(now);
-    const from = Math.max(0, head - this.behindSeconds * rate);
+    let from = Math.max(0, head - this.behindSeconds * rate);
+    // A stream's read before it, not too far behind the playhead (readsFrom).
+    const readAt = this.readAt;
+    if (readAt !== undefined && readAt <= head && head - readAt <= this.aheadSeconds * rate)
+      from = Math.min(from, readAt);
     // From the playhead's piece (in the torrent), at least minPieces and aheadSeconds of media.
     const headPiece = Math.floor((file.offset + head) / file.pieceLength);
     const minTo = (headPiece + this.minPieces) * file.pieceLength - file.offset;

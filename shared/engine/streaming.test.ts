@@ -352,6 +352,50 @@ describe('Streaming', () => {
     expect(t.kept[2]).toContain(100);
   });
 
+  it("a blocked read before the window's start (an MP4's seek, its keyframe earlier in the bytes) starts the window there", () => {
+    const t = setup();
+    // A seek to piece 96: the window, placed by time over duration, starts a second of media before it (94).
+    t.streaming.handle(
+      { type: 'playhead', file: 0, position: 96 * PIECE, bytesPerSecond: RATE, paused: true },
+      0,
+    );
+    expect(t.streaming.window[0]).toBe(94);
+    // The player reads piece 80 (eight seconds of media before the playhead) and is blocked on it.
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 80, at: -10_000 }] }, 200);
+    expect(t.streaming.window[0]).toBe(80);
+    expect(t.streaming.window).toContain(95);
+    // Every request but the blocked piece's was taken back at once, to be asked again in the window's order.
+    expect(t.kept[1]).toEqual([80]);
+    // A read far before the playhead (more than the window's ten seconds of media) is not this playback's.
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 20, at: -10_000 }] }, 300);
+    expect(t.streaming.window[0]).toBe(80);
+  });
+
+  it('a seek forgets the pieces the streams waited for far from the new window; those near it stay', () => {
+    const t = setup();
+    t.streaming.handle({ type: 'playhead', file: 0, position: 0, bytesPerSecond: RATE }, 0);
+    t.streaming.handle(
+      {
+        type: 'piece-deadlines',
+        deadlines: [
+          { index: 3, at: 5_000 },
+          { index: 85, at: 5_000 },
+        ],
+      },
+      0,
+    );
+    expect(t.streaming.hasDeadline(3) && t.streaming.hasDeadline(85)).toBe(true);
+    t.streaming.handle(
+      { type: 'playhead', file: 0, position: 96 * PIECE, bytesPerSecond: RATE, paused: true },
+      1_000,
+    );
+    // 3 was the old read's (before the seek it waited behind nothing, and would come first at the seeder): gone.
+    expect(t.streaming.hasDeadline(3)).toBe(false);
+    expect(t.deadlines.has(3)).toBe(false);
+    // 85 lies within the window's ten seconds of media before its start, where the seek's read may begin.
+    expect(t.streaming.hasDeadline(85)).toBe(true);
+  });
+
   it('a seek cancels every request but those of the new window, and a stream that starts mid-file keeps it', () => {
     const t = setup();
     t.streaming.playhead({ file: 0, position: 0, bytesPerSecond: RATE }, 0);

@@ -12,7 +12,9 @@
 // window does not hold (the player is blocked on a read elsewhere) keeps only the stream's urgent pieces' requests.
 // That happens at most once a second, except for a jump (a piece urgent as soon as it has a deadline, such as an
 // index at the end of the file, or a blocked read outside the window): its one piece would otherwise wait behind the
-// whole pipeline.
+// whole pipeline. A stream blocked on a read before the window's start, within its seconds of media (an MP4's seek
+// reads from the keyframe before its target, by the file's own index), starts the window there; and a seek forgets
+// the pieces the streams waited for far from the new window (the player left those reads).
 import type { TorrentInfo } from '../metainfo';
 import type { WireMessage } from '../wire';
 import type { EngineEvent } from './types';
@@ -97,6 +99,7 @@ export class Streaming {
         if (!this.hasDeadline(index) || this.blocksOutsideWindow(index, at, now)) this.jumped = true;
       }
       this.setDeadlines(event.deadlines, event.replace ?? false);
+      this.followRead(event.deadlines, now);
       this.cancelForUrgent(now);
     } else if (event.type === 'playhead') this.playhead(event, now);
     else this.stopPlayback();
@@ -132,9 +135,26 @@ export class Streaming {
       };
     }
     const change = this.playing.window.report(report, now);
+    if (change === 'seek') this.forgetFarWishes(now);
     this.plan(now);
     // The window moved at once: a seek (or the start) cancels the requests outside it, so it is served first.
     if (change !== 'move') this.cancelUnwanted();
+  }
+
+  /** A seek: the pieces the streams waited for far from the new playhead go (the player left the read that wished
+   * them; the service worker's newest stream replaces the wishes only once its read turns out not to be a probe, a
+   * second later, and until then those past-due wishes came first at the seeder, ahead of the seek's pieces). A stream
+   * still blocked there asks again (`behind`, stream-wishes.ts). */
+  private forgetFarWishes(now: number): void {
+    const { window } = this.playing!;
+    const { offset } = this.info.files[this.playing!.file];
+    const { pieceLength } = this.info;
+    for (const index of [...this.wantAt.keys()]) {
+      const from = index * pieceLength - offset;
+      if (window.near(from, from + pieceLength, now)) continue;
+      this.wantAt.delete(index);
+      this.apply(index);
+    }
   }
 
   /** The player closed: the window goes (the pieces a stream waits for stay). */
@@ -196,6 +216,23 @@ export class Streaming {
       const window = blocked ? Infinity : (this.windowAt.get(index) ?? Infinity);
       return Math.min(window, want) - now <= URGENT_MS;
     });
+  }
+
+  /** A stream's wish whose first piece is needed now (urgent), in the playing file and before the window's start:
+   * the window starts there (`PlaybackWindow.readsFrom`), and is fetched in order from it. */
+  private followRead(deadlines: ReadonlyArray<{ index: number; at: number }>, now: number): void {
+    const first = deadlines[0];
+    const playing = this.playing;
+    if (!playing || !first || first.at - now > URGENT_MS) return;
+    const { offset, length } = this.info.files[playing.file];
+    const position = first.index * this.info.pieceLength - offset;
+    if (position + this.info.pieceLength <= 0 || position >= length) return;
+    if (!playing.window.readsFrom(Math.max(0, position), now)) return;
+    this.plan(now);
+    // The pieces now at the window's start come before the ones asked already (a peer serves requests about in the
+    // order they came: the pipeline to a seeder at 2.4 times the bitrate is a second of its uplink): every request
+    // but the stream's urgent ones is taken back, and asked again behind them in the window's order.
+    this.cancelRequests((index) => (this.wantAt.get(index) ?? Infinity) - now <= URGENT_MS);
   }
 
   /** A stream's piece past its deadline (the player is blocked on it) that the playback window does not hold: the
