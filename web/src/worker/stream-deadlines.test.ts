@@ -49,8 +49,11 @@ describe('streamDeadlines (what a stream waits for, against the playback window)
     // The window starts at the playhead's piece 40; the player reads piece 30 (its samples were not where time over
     // duration placed them).
     expect(firstAskedWith(40, streamDeadlines([30, 31, 32], info.pieceCount, now))).toBe(30);
-    // A second from now, as it was, the window's pieces came first (from a second of media behind the playhead).
-    expect(firstAskedWith(40, [{ index: 30, at: now + 1_000 }])).toBe(39);
+    // Due a second from now (urgent), the window starts at that read too (streaming.ts, `followRead`)...
+    expect(firstAskedWith(40, [{ index: 30, at: now + 1_000 }])).toBe(30);
+    // ...but past the urgent horizon (a read not blocked yet), the window's pieces come first (from a second of media
+    // behind the playhead).
+    expect(firstAskedWith(40, [{ index: 30, at: now + URGENT_MS + 1_000 }])).toBe(39);
   });
 
   it('gives the rest a second from now and half a second apart, in order', () => {
