@@ -6,6 +6,7 @@ import { sha1Sync } from '../testing/sha1';
 import type { PeerState } from './peer';
 import { PACE_WINDOW_MS } from './pacer';
 import { Streaming } from './streaming';
+import { pieceBlock } from './testing/sim';
 import { randomTorrent, Swarm, type SwarmNode, type TestTorrent } from './testing/swarm';
 import { VerifiedPieces } from './verified-pieces';
 import type { Wishlist } from './wishlist';
@@ -143,10 +144,8 @@ describe('the playback window in a swarm', () => {
     const arrived: string[] = [];
     const deliver = leech.deliver.bind(leech);
     leech.deliver = (event) => {
-      if (event.type === 'peer-data' && event.data.length > 13 && event.data[4] === 7) {
-        const view = new DataView(event.data.buffer, event.data.byteOffset, event.data.byteLength);
-        arrived.push(`${view.getUint32(5)}:${view.getUint32(9)}`);
-      }
+      const block = event.type === 'peer-data' ? pieceBlock(event.data) : undefined;
+      if (block !== undefined) arrived.push(block);
       deliver(event);
     };
     const play = player(swarm, leech);

@@ -115,8 +115,7 @@ export class Uploader {
   onCancel(peer: PeerState, request: BlockRequest, now: number): void {
     const taken = peer.upload.cancel(request.index, request.begin);
     if (!taken) {
-      const { index, begin, length } = request;
-      if (peer.upload.takeSent(index, begin)) this.ports.retract(peer, { index, begin, length });
+      if (peer.upload.takeSent(request.index, request.begin)) this.ports.retract(peer, request);
       return;
     }
     reject(peer, taken.request, this.ports);

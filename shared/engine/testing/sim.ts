@@ -274,7 +274,7 @@ function forget(node: SimNode, remote: SimNode): void {
 }
 
 /** `index:begin` of a send that is one `piece` message alone (what the uploader sends per block), else undefined. */
-function pieceBlock(data: Uint8Array): string | undefined {
+export function pieceBlock(data: Uint8Array): string | undefined {
   if (data.length < 13 || data[4] !== 7) return undefined;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (view.getUint32(0) + 4 !== data.length) return undefined;
