@@ -132,10 +132,16 @@ export class PlaybackWindow {
   readsFrom(position: number, now: number): boolean {
     if (!this.last || !Number.isFinite(position)) return false;
     const head = this.playhead(now);
-    if (!(position < head) || head - position > this.aheadSeconds * this.bytesPerSecond) return false;
+    if (!(position < head) || !this.withinReach(position, head)) return false;
     const before = this.bounds(now).from;
     this.readAt = Math.max(0, position);
     return this.bounds(now).from < before;
+  }
+
+  /** Is a read at byte `position` this playback's, with the playhead at `head`: at or before it, by at most
+   * `aheadSeconds` of media (a read farther back is another's)? */
+  private withinReach(position: number, head: number): boolean {
+    return position <= head && head - position <= this.aheadSeconds * this.bytesPerSecond;
   }
 
   /** Do the file's bytes [from, to) touch the window or the `aheadSeconds` of media before it, where a player that
@@ -162,8 +168,7 @@ export class PlaybackWindow {
     let from = Math.max(0, head - this.behindSeconds * rate);
     // A stream's read before it, not too far behind the playhead (readsFrom).
     const readAt = this.readAt;
-    if (readAt !== undefined && readAt <= head && head - readAt <= this.aheadSeconds * rate)
-      from = Math.min(from, readAt);
+    if (readAt !== undefined && this.withinReach(readAt, head)) from = Math.min(from, readAt);
     // From the playhead's piece (in the torrent), at least minPieces and aheadSeconds of media.
     const headPiece = Math.floor((file.offset + head) / file.pieceLength);
     const minTo = (headPiece + this.minPieces) * file.pieceLength - file.offset;

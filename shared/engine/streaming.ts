@@ -146,8 +146,8 @@ export class Streaming {
    * second later, and until then those past-due wishes came first at the seeder, ahead of the seek's pieces). A stream
    * still blocked there asks again (`behind`, stream-wishes.ts). */
   private forgetFarWishes(now: number): void {
-    const { window } = this.playing!;
-    const { offset } = this.info.files[this.playing!.file];
+    const { window, file } = this.playing!;
+    const { offset } = this.info.files[file];
     const { pieceLength } = this.info;
     for (const index of [...this.wantAt.keys()]) {
       const from = index * pieceLength - offset;

@@ -148,8 +148,8 @@ export class UploadQueue {
    * before repeating), but counted against the rest of the same piece to the same peer it put that rest behind every
    * piece not sent yet: a peer that keeps asking for new pieces (one seeder and one downloader, its pipeline full)
    * got the first block of each piece at once and the others only after SERVE_PATIENCE_MS, so no piece completed
-   * for 15 s (a player waited that long for its first frame). The rank only grows: ending or forgetting a begun
-   * piece raises it, and beginning one happens with the send that raises the shared count.
+   * for 15 s (a player waited that long for its first frame). Ending or forgetting a begun piece raises its rank,
+   * and beginning one happens with the send that raises the shared count.
    * Every send of the piece's first block to this peer is left out, not one: a block asked again and sent twice
    * (its first copy was still on its way when the re-ask's patience ran out) counted the second send against the
    * rest of that piece, which then waited behind every piece not sent yet for SERVE_PATIENCE_MS (a player blocked on
@@ -159,8 +159,7 @@ export class UploadQueue {
   ranked(rank: PieceRank): PieceRank {
     if (this.view?.of !== rank) {
       const { started, firstBlocks } = this;
-      // eslint-disable-next-line @typescript-eslint/no-this-alias
-      const queue = this;
+      const fallen = () => this.fallen;
       this.view = {
         of: rank,
         rank: {
@@ -168,7 +167,7 @@ export class UploadQueue {
             Math.max(0, rank.sent(index) - (started.has(index) ? firstBlocks.count(index) : 0)),
           copies: (index) => rank.copies(index),
           get epoch() {
-            return rank.epoch + queue.fallen;
+            return rank.epoch + fallen();
           },
         },
       };
