@@ -1,6 +1,10 @@
 // Playback from a seeder under an upload limit (issue 24), with a WebM muxed by ffmpeg with its defaults (cues at the
-// end): a seek never costs a connection (ten seeks, one connection throughout), and the playback window fetches the
-// pieces after the playhead first, so the playable part keeps ahead of playback while the download goes on.
+// end): a seek never costs a connection (ten seeks, one connection throughout), and the pieces after the playhead
+// come first, so the playable part keeps ahead of playback while the download goes on. Two mechanisms fetch from the
+// playhead: the engine's playback window and the pieces the service worker's streams wait for (the player reads
+// ahead of its playhead). With the window turned off the second test still passes, on the streams' wishes; with both
+// turned off it fails (tried on the seventeenth session's code). The window's own order and deadlines are held by
+// shared/engine/playback-window.test.ts and streaming.test.ts.
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
