@@ -150,7 +150,7 @@ test('the pieces after the playhead come first, and the playable part keeps ahea
   // starts at once: the download can be 8 s of media ahead of the playhead only after (8 + index) / 1.4 seconds,
   // whatever the order of the pieces. Checked after four more seconds (about 6 s from Play), a smaller video of this
   // test was not there yet in four runs of six, every piece fetched in order from the playhead; after eight (about
-  // 10 s) the pieces in hand reach some 10 s of media past the checked ones.
+  // 10 s) the pieces in hand reached 6 to 8 s of media past the checked ones, in four runs.
   await expect
     .poll(async () => (await sample()).current, { timeout: 60_000 })
     .toBeGreaterThan(first.current + 8);
