@@ -30,6 +30,8 @@ export interface EnginePorts {
   wantPeers(count: number): void;
   metadata(info: TorrentInfo): void;
   complete(): void;
+  /** The `layers-known` action; without it the layers are not kept. */
+  layersKnown?(): void;
   error(reason: string): void;
 }
 
@@ -118,6 +120,8 @@ export function executeAction(
       return ports.metadata(action.info);
     case 'complete':
       return ports.complete();
+    case 'layers-known':
+      return ports.layersKnown?.();
     case 'error':
       return ports.error(action.reason);
   }

@@ -46,7 +46,23 @@ describe('hash exchange in a swarm', () => {
     const pieces = hybrid.info.v2!.pieceCount;
     for (let i = 0; i < pieces; i++)
       expect(leech.session.pieceLayers?.expected(i)).toEqual(seed.session.pieceLayers?.expected(i));
+    // The adapter is told once, so it can keep them; the seed, which had them, is never told.
+    expect(leech.layersKnownCount).toBe(1);
+    expect(seed.layersKnownAt).toBeUndefined();
     expect([...seed.closes, ...leech.closes]).toEqual([]);
+  });
+
+  it('a leech that completed before any v2 peer came says its layers are known when one comes later', () => {
+    const swarm = swarmOf(6);
+    swarm.addNode({ name: 'v1 seed', seed: true });
+    const leech = swarm.addNode({ name: 'leech', v2: v2(false) });
+    expect(swarm.run(() => leech.completedAt !== undefined, 60_000)).toBe(true);
+    expect(leech.layersKnownAt).toBeUndefined();
+    swarm.addNode({ name: 'v2 seed', seed: true, v2: v2(true) });
+    expect(swarm.run(() => leech.layersKnownAt !== undefined, 60_000)).toBe(true);
+    expect(leech.layersKnownAt).toBeGreaterThan(leech.completedAt!);
+    expect(leech.session.pieceLayers?.missing).toBe(0);
+    expect(leech.layersKnownCount).toBe(1);
   });
 
   it('a v1 peer (no v2 bit, as WebTorrent) downloads from a v2 seed as before, and is never asked for hashes', () => {

@@ -32,6 +32,8 @@ export interface TreeWaitPorts {
   check(index: number, data: Uint8Array): void;
   /** No room to hold it: fetch it again later. */
   drop(index: number): void;
+  /** The last piece layer we lacked came from peers and led to its root: every layer is known now. */
+  layersKnown?(): void;
 }
 
 /** How often the clock looks for layers to ask (answers and rejects ask at once): a walk over the missing chunks. */
@@ -111,7 +113,10 @@ export class HashExchange {
         if (blocks?.onHashes(peer, message, now)) return;
         const verdict = layers.onHashes(peer.key, message);
         if (!verdict.ok) return this.ports.close(peer, verdict.reason);
-        if (verdict.layerComplete) this.checkWaiting();
+        if (verdict.layerComplete) {
+          this.checkWaiting();
+          if (layers.missing === 0) this.session?.layersKnown?.();
+        }
         return this.ask(now);
       }
     }

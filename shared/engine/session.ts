@@ -54,7 +54,6 @@ export class TorrentSession implements Session {
   private readonly hashes: HashExchange | undefined;
   /** The info hashes peers may name, and a btmh-only magnet's metadata check (v2-join.ts). */
   private readonly join: V2Join;
-  /** Pieces of a torrent run by its v2 view alone, waiting for their file's layer (tree-wait.ts). */
   private readonly chokes: ChokeRounds;
   /** Where each peer message goes (peer-messages.ts). */
   private readonly rooms: MessageRooms;
@@ -122,6 +121,7 @@ export class TorrentSession implements Session {
       },
       this.join.metadataCheck(),
     );
+    const peerPieces = (key: PeerKey) => this.downloader?.peerPieces(key) ?? 0;
     this.chokes = new ChokeRounds(this.config, this.policy, this.forwarding, this.random, {
       peers: () => this.peers.values(),
       peer: (key) => this.peers.get(key),
@@ -129,14 +129,14 @@ export class TorrentSession implements Session {
       state: () => this.state,
       pieceLength: () => this.info?.pieceLength,
       paced: (now) => this.uploader?.pacer.paced(now) === true,
-      peerPieces: (key) => this.downloader?.peerPieces(key) ?? 0,
+      peerPieces,
     });
-    const peerPieces = (key: PeerKey) => this.downloader?.peerPieces(key) ?? 0;
     this.hashes =
       v2 &&
       new HashExchange(v2, this.connections, peerPieces, {
         check: (index, data) => this.hashPiece(index, data),
         drop: (index) => this.downloader?.dropPiece(index),
+        layersKnown: () => this.out.push({ type: 'layers-known' }),
         now: () => this.now,
         have: (index) => this.downloader?.have.get(index) ?? false,
         read: (peer, index, begin, length) =>

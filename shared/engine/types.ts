@@ -188,6 +188,10 @@ export type EngineAction =
   | { type: 'metadata'; info: TorrentInfo }
   /** Every piece verified and stored. */
   | { type: 'complete' }
+  /** The piece layers the session lacked (a hybrid or v2 torrent added without them) all came from peers and were
+   * proved against their roots: keep them (`pieceLayers` of the session), so later sessions and the .torrent handed
+   * out have them. It may come before or after `complete`. */
+  | { type: 'layers-known' }
   /** The session hit an error it cannot go on from (e.g. storage failed): show it. */
   | { type: 'error'; reason: string };
 

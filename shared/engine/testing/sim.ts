@@ -54,6 +54,9 @@ export abstract class SimNode {
   alive = true;
   completedAt: number | undefined;
   metadataAt: number | undefined;
+  /** When the session said every piece layer it lacked was known (`layers-known`), and how often it said so. */
+  layersKnownAt: number | undefined;
+  layersKnownCount = 0;
   /** When its hasher is free again (hashing takes turns). */
   hasherFree = 0;
   /** Pieces hashed block by block with SHA-256 (v2 checks against a file's merkle tree). */
@@ -245,6 +248,10 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
       wantPeers: (count) => this.findPeers(node, count),
       metadata: () => (node.metadataAt = this.now),
       complete: () => (node.completedAt = this.now),
+      layersKnown: () => {
+        node.layersKnownAt ??= this.now;
+        node.layersKnownCount++;
+      },
       error: (reason) => node.errors.push(reason),
     };
   }

@@ -705,8 +705,10 @@ export class Client {
     const host = this.hosts.get(message.infoHashHex);
     if (!host) throw new ActionError('Unknown torrent');
     if (!host.info) throw new ActionError('The torrent metadata is not known yet');
-    // A hybrid's piece layers go beside its info dictionary where the app has them (shares, seeded .torrents).
-    const pieceLayers = await this.storedLayers(host.infoHashHex);
+    // A hybrid's piece layers go beside its info dictionary where the app has them (shares, seeded .torrents, or
+    // learned from peers): those its sessions hold, else those stored.
+    const held = host.v2?.pieceLayers;
+    const pieceLayers = held && held.size > 0 ? new Map(held) : await this.storedLayers(host.infoHashHex);
     const bytes = encodeAnyTorrent({
       info: host.info,
       ...(pieceLayers ? { pieceLayers } : {}),

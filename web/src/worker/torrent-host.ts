@@ -661,6 +661,7 @@ export class TorrentHost {
         });
         this.ctx.milestone?.();
       },
+      layersKnown: () => this.keepLearnedLayers(),
       complete: () => {
         this.record.completedAt ??= Date.now();
         this.keepLearnedLayers();
@@ -675,7 +676,9 @@ export class TorrentHost {
 
   /**
    * Piece layers the session got from peers (a hybrid added without them) are kept beside the record, as a share's
-   * are: later sessions start with them and the .torrent the app hands out carries them.
+   * are: later sessions start with them and the .torrent the app hands out carries them. Called when the last of
+   * them came (`layers-known`, which may be after the download completed: pieces of a hybrid are checked by SHA-1
+   * until then) and again at completion.
    */
   private keepLearnedLayers(): void {
     const v2 = this.v2;
