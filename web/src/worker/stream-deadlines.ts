@@ -23,13 +23,10 @@ export function streamDeadlines(
   pieceCount: number,
   now: number,
 ): Array<{ index: number; at: number }> {
-  return pieces
-    .filter((index) => Number.isInteger(index) && index >= 0 && index < pieceCount)
-    .slice(0, MAX_WANTED_PIECES)
-    .map((index, i) => ({
-      index,
-      at: i === 0 ? now - WANT_NOW_MS : now + WANT_NEXT_MS + (i - 1) * WANT_STEP_MS,
-    }));
+  return wishable(pieces, pieceCount).map((index, i) => ({
+    index,
+    at: i === 0 ? now - WANT_NOW_MS : now + WANT_NEXT_MS + (i - 1) * WANT_STEP_MS,
+  }));
 }
 
 /** A piece a superseded stream still waits for (lib/stream-wishes.ts, `behind`) is due this far ahead: past the
@@ -45,4 +42,25 @@ export function behindDeadlines(
 ): Array<{ index: number; at: number }> {
   const [first] = streamDeadlines(pieces, pieceCount, now);
   return first ? [{ index: first.index, at: now + WANT_BEHIND_MS }] : [];
+}
+
+/** A fragmented MP4's header pieces (mp4-fragments.ts) are due from WANT_BEHIND_MS on, one every FRAGMENT_STEP_MS in
+ * file order: before the rest of the torrent, yet past the urgent horizon, so that they take no request back from
+ * the stream's own wishes (the player's current read) and move no playback window. (Due within the urgent horizon,
+ * a batch took the other requests back at once: no faster in the bench, 4.4 and 4.1 s to the first frame against
+ * 3.3 and 3.4 s.) */
+export const FRAGMENT_STEP_MS = 50;
+
+/** Deadlines for a batch of fragment header pieces, in file order; pieces outside the torrent are dropped. */
+export const fragmentDeadlines = (pieces: readonly number[], pieceCount: number, now: number) =>
+  wishable(pieces, pieceCount).map((index, i) => ({
+    index,
+    at: now + WANT_BEHIND_MS + i * FRAGMENT_STEP_MS,
+  }));
+
+/** The pieces of a wish that lie in the torrent, at most MAX_WANTED_PIECES of them. */
+function wishable(pieces: readonly number[], pieceCount: number): number[] {
+  return pieces
+    .filter((index) => Number.isInteger(index) && index >= 0 && index < pieceCount)
+    .slice(0, MAX_WANTED_PIECES);
 }

@@ -3,6 +3,7 @@
 // in the error state and leaves every other torrent alone.
 import type { NodeHash } from '../../../shared/engine/file-tree';
 import { Bitfield } from '../../../shared/bitfield';
+import { concatBytes } from '../../../shared/bytes';
 import { executeAction, type EnginePorts } from '../../../shared/engine/executor';
 import { VerifiedPieces } from '../../../shared/engine/verified-pieces';
 import type {
@@ -31,8 +32,10 @@ import { PieceReadError, type PieceStorage } from './piece-storage';
 import { FilePieceStorage, SharedFileError } from './shared-files';
 import { pieceLayersEntry, recordEntry, totalsEntry, type TorrentRecord } from './records';
 import { findManifest } from './private-share';
-import { earlyPieces, playStartPieces } from './play-start';
-import { behindDeadlines, MAX_WANTED_PIECES, streamDeadlines } from './stream-deadlines';
+import { contentTypeOf } from '../lib/http-range';
+import { earlyPieces, playStartPieces, TAIL_BYTES } from './play-start';
+import { FragmentQueue, fragmentHeaderPieces, mfraMoofOffsets } from './mp4-fragments';
+import { behindDeadlines, fragmentDeadlines, MAX_WANTED_PIECES, streamDeadlines } from './stream-deadlines';
 import { PrivateFiles } from '../lib/private-files';
 import { layoutOf, plainFiles, PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
 import type { FileLayout } from './file-blob';
@@ -112,6 +115,16 @@ export class TorrentHost {
   session: Session | undefined;
   /** Pieces a stream of the service worker waits for (`wantPieces`), at most MAX_AWAITED_PIECES. */
   private readonly awaited = new Set<number>();
+  /** A played MP4's fragments: its tail's pieces, then the queue of its fragments' header pieces (findFragments). */
+  private fragments:
+    | {
+        file: number;
+        tail: number[];
+        got: Map<number, ArrayBuffer>;
+        reading?: boolean;
+        queue?: FragmentQueue;
+      }
+    | undefined;
   /** Early pieces not verified yet (play-start.ts `earlyPieces`): each goes to the service worker once verified. */
   private early = new Set<number>();
   /** Pieces handed to the store whose write has not landed yet. */
@@ -405,6 +418,12 @@ export class TorrentHost {
     const now = this.ctx.clock();
     // A superseded stream's piece (lib/stream-wishes.ts): one, not urgent at once.
     const deadlines = behind ? behindDeadlines(pieces, count, now) : streamDeadlines(pieces, count, now);
+    this.wish(deadlines, seek);
+  }
+
+  /** Pieces wished by these deadlines (`seek`: instead of the earlier wishes); each goes to the service worker as
+   * soon as it is verified. */
+  private wish(deadlines: Array<{ index: number; at: number }>, seek: boolean): void {
     if (deadlines.length > 0) this.feed({ type: 'piece-deadlines', deadlines, replace: seek });
     if (seek) this.awaited.clear();
     let hurry = false;
@@ -431,11 +450,15 @@ export class TorrentHost {
     const file = this.info?.files[fileIndex];
     if (!file || file.length === 0) return;
     if (!position) {
+      this.fragments = undefined;
       this.feed({ type: 'playback-stopped' });
       return;
     }
     const { time, duration, paused } = position;
     if (!(duration > 0) || !Number.isFinite(duration)) return;
+    // The player has its metadata: it walked the fragments already (or needed no walk). Their header pieces still
+    // wished would move the playback window to them (a stream's urgent wish is a read).
+    this.fragments = undefined;
     const at = Math.min(file.length - 1, Math.floor((Math.min(time, duration) / duration) * file.length));
     this.feed({
       type: 'playhead',
@@ -452,9 +475,75 @@ export class TorrentHost {
     const file = this.info?.files[fileIndex];
     if (!file || !this.info || this.record.private) return;
     this.wantPieces(playStartPieces(file, this.info.pieceLength), false);
+    this.fragments = undefined;
+    if (/^(video|audio)\/(mp4|quicktime)$/.test(contentTypeOf(file.path[file.path.length - 1] ?? ''))) {
+      const { pieceLength } = this.info;
+      const first = Math.floor((file.offset + Math.max(0, file.length - TAIL_BYTES)) / pieceLength);
+      const last = Math.floor((file.offset + file.length - 1) / pieceLength);
+      const tail = Array.from({ length: last - first + 1 }, (_, k) => first + k);
+      this.fragments = { file: fileIndex, tail, got: new Map() };
+      this.findFragments();
+    }
     // The player's first request need not read the record from IndexedDB (a share read in place is read there).
     const { storageId, infoBytes, sharedFiles } = this.record;
     if (infoBytes && !sharedFiles) this.ctx.torrentKnown?.(this.infoHashHex, storageId, infoBytes);
+  }
+
+  /**
+   * A played MP4's fragments (mp4-fragments.ts): once the pieces of its last TAIL_BYTES are stored (Play wished them
+   * first), its `mfra` says where each `moof` lies, and the pieces holding their headers are wished in file order,
+   * a batch at a time, ahead of the player's walk from one to the next. An MP4 without `mfra` changes nothing.
+   */
+  private findFragments(): void {
+    const fragments = this.fragments;
+    const info = this.info;
+    if (!fragments || fragments.reading || fragments.queue || !info) return;
+    const { tail, got } = fragments;
+    if (!tail.every((index) => got.has(index) || this.verified?.get(index))) return;
+    fragments.reading = true;
+    const file = info.files[fragments.file];
+    const tailStart = Math.max(0, file.length - TAIL_BYTES);
+    // Pieces verified before Play are read from the store; those verified since were kept as they came.
+    const stored = tail.filter((index) => !got.has(index));
+    (stored.length > 0 ? this.pieces.readPieces(stored) : Promise.resolve([])).then(
+      (read) => {
+        if (this.fragments !== fragments) return;
+        stored.forEach((index, k) => got.set(index, read[k]));
+        const bytes = concatBytes(tail.map((index) => new Uint8Array(got.get(index)!)));
+        got.clear();
+        const from = file.offset + tailStart - tail[0] * info.pieceLength;
+        const tailBytes = bytes.subarray(from, from + (file.length - tailStart));
+        const offsets = mfraMoofOffsets(tailBytes, tailStart, file.length) ?? [];
+        const pieces = fragmentHeaderPieces(offsets, file.offset, file.length, info.pieceLength);
+        fragments.queue = new FragmentQueue(pieces);
+        this.wishFragments();
+      },
+      () => {
+        // Not read: the player walks the fragments alone, as without an mfra.
+      },
+    );
+  }
+
+  /** The next batch of a played MP4's fragment header pieces, if one is due. */
+  private wishFragments(): void {
+    const queue = this.fragments?.queue;
+    if (!queue || !this.info) return;
+    const batch = queue.take((index) => this.verified?.get(index) === true);
+    if (batch.length > 0) this.wish(fragmentDeadlines(batch, this.info.pieceCount, this.ctx.clock()), false);
+  }
+
+  /** A piece was verified (its bytes `data`, on their way to the store): a played MP4's tail may be complete, or a
+   * fragment header in. */
+  private fragmentPieceVerified(index: number, data: ArrayBuffer): void {
+    const fragments = this.fragments;
+    if (!fragments) return;
+    if (!fragments.queue) {
+      // A copy: the piece itself may be handed to the service worker.
+      if (!fragments.reading && fragments.tail.includes(index)) fragments.got.set(index, data.slice(0));
+      return this.findFragments();
+    }
+    fragments.queue.stored(index);
+    this.wishFragments();
   }
 
   pause(): void {
@@ -714,6 +803,7 @@ export class TorrentHost {
     const awaited = this.awaited.delete(index);
     const early = this.early.delete(index);
     const given = (awaited || early) && this.ctx.pieceForStream !== undefined;
+    this.fragmentPieceVerified(index, value);
     if (given) this.ctx.pieceForStream!(this.infoHashHex, index, value);
     // The torrent's first piece (none shown, none on its way) lands at once too: the user sees the download begin,
     // not 200 ms of the writer's spacing after the metadata's own write.
