@@ -1,10 +1,15 @@
 // The worker client over the piece file store (what a browser with synchronous access handles runs): the
 // behaviours of client.test.ts that touch stored pieces, with the bytes in one in-memory file per torrent.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, torrentKey, verifiedKey } from '../lib/storage';
 import { MemoryFileDirectory } from './sync-file';
-import { EARLY_START_BYTES, earlyPieces, playStartPieces } from './play-start';
+import { makeVideo } from '../../../e2e/media';
+import { fragmentHeaderPieces, mfraMoofOffsets } from './mp4-fragments';
+import { EARLY_START_BYTES, earlyPieces, playStartPieces, TAIL_BYTES } from './play-start';
 import { Network, SlowStore, TestPeer, file, randomBytes, until } from './testing/harness';
 import type { TorrentRecord } from './records';
 
@@ -357,4 +362,32 @@ describe('worker client on the piece file store', () => {
     expect([...directory.files.keys()]).toEqual(keptFile);
     expect(second.view(kept)?.state).toBe('seeding');
   });
+  it('Play on a fragmented MP4 gives the service worker its fragments’ header pieces, found in its mfra', async () => {
+    // ffmpeg's fragmented MP4 (a moof per keyframe, an mfra at the end): 40 s at 2 Mbit/s, about 10 MB, so that
+    // fragments lie past the early pieces (the first EARLY_START_BYTES and the tail, given as they come anyway).
+    const dir = mkdtempSync(join(tmpdir(), 'fmp4-play-'));
+    try {
+      const data = new Uint8Array(readFileSync(makeVideo(dir, 'fmp4', { seconds: 40, bitrate: 2_000_000 })));
+      const given = new Set<number>();
+      const { network, seeder, leecher, infoHashHex, pieceLength } = await fromTorrentFile(
+        data,
+        'fragmented.mp4',
+        (index) => given.add(index),
+      );
+      const tailStart = data.length - TAIL_BYTES;
+      const offsets = mfraMoofOffsets(data.subarray(tailStart), tailStart, data.length)!;
+      const early = new Set(
+        playStartPieces({ offset: 0, length: data.length }, pieceLength, EARLY_START_BYTES),
+      );
+      const headers = fragmentHeaderPieces(offsets, 0, data.length, pieceLength).filter((i) => !early.has(i));
+      expect(headers.length).toBeGreaterThanOrEqual(2);
+      await leecher.request({ op: 'play-start', infoHashHex, fileIndex: 0 }, []);
+      network.connect(seeder, leecher, infoHashHex);
+      await until(() => leecher.view(infoHashHex)?.state === 'seeding', [seeder.client, leecher.client]);
+      expect(headers.filter((index) => !given.has(index))).toEqual([]);
+      expect(await saved(leecher, infoHashHex)).toBe(sha256(data));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
