@@ -515,6 +515,11 @@ export class TorrentHost {
         const tailBytes = bytes.subarray(from, from + (file.length - tailStart));
         const offsets = mfraMoofOffsets(tailBytes, tailStart, file.length) ?? [];
         const pieces = fragmentHeaderPieces(offsets, file.offset, file.length, info.pieceLength);
+        // Not fragmented (or no mfra): nothing more to do as pieces come.
+        if (pieces.length === 0) {
+          this.fragments = undefined;
+          return;
+        }
         fragments.queue = new FragmentQueue(pieces);
         this.wishFragments();
       },
