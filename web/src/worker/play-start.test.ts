@@ -6,6 +6,7 @@ import {
   playStartPieces,
   START_BYTES,
   TAIL_BYTES,
+  tailPieces,
 } from './play-start';
 
 const KiB = 1024;
@@ -39,6 +40,21 @@ describe('playStartPieces (what a player needs first when Play is pressed)', () 
     expect(playStartPieces({ offset: 0, length: 5 * pieceLength }, pieceLength)).toEqual([0, 1, 2, 3, 4]);
     expect(playStartPieces({ offset: 0, length: 100 }, pieceLength)).toEqual([0]);
     expect(playStartPieces({ offset: 0, length: 0 }, pieceLength)).toEqual([]);
+  });
+});
+
+describe("tailPieces (the pieces of a file's last TAIL_BYTES)", () => {
+  it("is the pieces from the one holding the tail's first byte to the one holding the last, in order", () => {
+    const pieceLength = 64 * KiB;
+    // A file starting 1000 bytes into piece 2, ending 100 bytes short of a boundary.
+    const file = { offset: 2 * pieceLength + 1000, length: 100 * pieceLength - 1100 };
+    expect(tailPieces(file, pieceLength)).toEqual([97, 98, 99, 100, 101]);
+  });
+
+  it('is the whole file when it is shorter than the tail, and nothing for an empty one', () => {
+    const pieceLength = 64 * KiB;
+    expect(tailPieces({ offset: 3 * pieceLength, length: 2 * pieceLength }, pieceLength)).toEqual([3, 4]);
+    expect(tailPieces({ offset: 0, length: 0 }, pieceLength)).toEqual([]);
   });
 });
 

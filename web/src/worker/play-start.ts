@@ -18,6 +18,14 @@ export interface PlayedFile {
   length: number;
 }
 
+/** The pieces holding the last TAIL_BYTES of `file` (all of it when shorter), in order. None for an empty file. */
+export function tailPieces(file: PlayedFile, pieceLength: number): number[] {
+  if (!(file.length > 0) || !(pieceLength > 0)) return [];
+  const first = Math.floor((file.offset + Math.max(0, file.length - TAIL_BYTES)) / pieceLength);
+  const last = Math.floor((file.offset + file.length - 1) / pieceLength);
+  return Array.from({ length: last - first + 1 }, (_, k) => first + k);
+}
+
 /**
  * The pieces to ask for when a player starts `file`, in the order they are needed: the first piece, the pieces of the
  * last TAIL_BYTES, then the rest of the first START_BYTES. None for an empty file.
@@ -27,10 +35,7 @@ export function playStartPieces(file: PlayedFile, pieceLength: number, startByte
   const pieceAt = (byte: number) => Math.floor((file.offset + byte) / pieceLength);
   const first = pieceAt(0);
   const startEnd = pieceAt(Math.min(file.length, startBytes) - 1);
-  const last = pieceAt(file.length - 1);
-  const tailFirst = pieceAt(Math.max(0, file.length - TAIL_BYTES));
-  const pieces = [first];
-  for (let index = Math.max(tailFirst, startEnd + 1); index <= last; index++) pieces.push(index);
+  const pieces = [first, ...tailPieces(file, pieceLength).filter((index) => index > startEnd)];
   for (let index = first + 1; index <= startEnd; index++) pieces.push(index);
   return pieces;
 }

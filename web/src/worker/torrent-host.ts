@@ -33,7 +33,7 @@ import { FilePieceStorage, SharedFileError } from './shared-files';
 import { pieceLayersEntry, recordEntry, totalsEntry, type TorrentRecord } from './records';
 import { findManifest } from './private-share';
 import { contentTypeOf } from '../lib/http-range';
-import { earlyPieces, playStartPieces, TAIL_BYTES } from './play-start';
+import { earlyPieces, playStartPieces, TAIL_BYTES, tailPieces } from './play-start';
 import { FragmentQueue, fragmentHeaderPieces, mfraMoofOffsets } from './mp4-fragments';
 import { behindDeadlines, fragmentDeadlines, MAX_WANTED_PIECES, streamDeadlines } from './stream-deadlines';
 import { PrivateFiles } from '../lib/private-files';
@@ -477,11 +477,7 @@ export class TorrentHost {
     this.wantPieces(playStartPieces(file, this.info.pieceLength), false);
     this.fragments = undefined;
     if (/^(video|audio)\/(mp4|quicktime)$/.test(contentTypeOf(file.path[file.path.length - 1] ?? ''))) {
-      const { pieceLength } = this.info;
-      const first = Math.floor((file.offset + Math.max(0, file.length - TAIL_BYTES)) / pieceLength);
-      const last = Math.floor((file.offset + file.length - 1) / pieceLength);
-      const tail = Array.from({ length: last - first + 1 }, (_, k) => first + k);
-      this.fragments = { file: fileIndex, tail, got: new Map() };
+      this.fragments = { file: fileIndex, tail: tailPieces(file, this.info.pieceLength), got: new Map() };
       this.findFragments();
     }
     // The player's first request need not read the record from IndexedDB (a share read in place is read there).
