@@ -27,6 +27,7 @@ import { traceTab } from '../lib/trace';
 import { atMost, failedFigure, figure, limitFigure, type BenchContext, type Figure } from '../lib/figure';
 import { download, openApp, share } from './app-steps';
 import { STREAM_WISHES_CHANNEL } from '../../web/src/lib/stream-wishes';
+import { FRESH_PIECES_CHANNEL } from '../../web/src/lib/fresh-pieces';
 import {
   bundleServer,
   openBundle,
@@ -221,7 +222,7 @@ async function withTwoTabs<T>(work: (seeder: Tab, leecher: Tab) => Promise<T>): 
  */
 async function logReads(
   page: Page,
-): Promise<(log: (message: string) => void, from: number, to?: number) => void> {
+): Promise<(log: (message: string) => void, from: number, to?: number, since?: number) => void> {
   const events: Array<{ at: number; what: string }> = [];
   const note = (what: string) => events.push({ at: Date.now(), what });
   const rangeOf = (request: { headers(): Record<string, string> }) => request.headers()['range'] ?? 'whole';
@@ -240,19 +241,28 @@ async function logReads(
   );
   // The service worker tells the engine worker on a BroadcastChannel (web/src/lib/stream-wishes.ts); the page hears
   // it too.
-  await page.evaluate((channel) => {
-    new BroadcastChannel(channel).onmessage = (event: MessageEvent) => {
-      const data = event.data as { type?: string; pieces?: number[]; seek?: boolean };
-      if (data?.type === 'want-pieces')
-        (window as unknown as { benchWant(p: number[], s: boolean): void }).benchWant(
-          data.pieces ?? [],
-          data.seek === true,
-        );
-    };
-  }, STREAM_WISHES_CHANNEL);
-  return (log, from, to = Infinity) => {
+  await page.exposeFunction('benchFresh', (index: number) => note(`piece ${index} to the service worker`));
+  await page.evaluate(
+    ([wishes, fresh]) => {
+      const w = window as unknown as {
+        benchWant(p: number[], s: boolean): void;
+        benchFresh(i: number): void;
+      };
+      new BroadcastChannel(wishes).onmessage = (event: MessageEvent) => {
+        const data = event.data as { type?: string; pieces?: number[]; seek?: boolean };
+        if (data?.type === 'want-pieces') w.benchWant(data.pieces ?? [], data.seek === true);
+      };
+      // The engine worker's verified pieces that a stream waits for (web/src/lib/fresh-pieces.ts).
+      new BroadcastChannel(fresh).onmessage = (event: MessageEvent) => {
+        const data = event.data as { type?: string; index?: number };
+        if (data?.type === 'piece-verified' && typeof data.index === 'number') w.benchFresh(data.index);
+      };
+    },
+    [STREAM_WISHES_CHANNEL, FRESH_PIECES_CHANNEL] as const,
+  );
+  return (log, from, to = Infinity, since = from) => {
     for (const { at, what } of events)
-      if (at >= from && at <= to) log(`    ${((at - from) / 1000).toFixed(3)} s ${what}`);
+      if (at >= since && at <= to) log(`    ${((at - from) / 1000).toFixed(3)} s ${what}`);
   };
 }
 
@@ -292,8 +302,10 @@ export function playFromTab(
     if (!reads) return measure(leecher.page, mode);
     await waitWatch(leecher.page, (w) => w.first !== undefined, 120_000, 'the first frame').catch(() => {});
     const firstSeen = Date.now();
-    log!(`  reads from Play (the first frame at ${((firstSeen - pressed) / 1000).toFixed(2)} s or before):`);
-    reads(log!, pressed, firstSeen);
+    log!(
+      `  reads from 2 s before Play (the first frame at ${((firstSeen - pressed) / 1000).toFixed(2)} s or before):`,
+    );
+    reads(log!, pressed, firstSeen, pressed - 2000);
     let seekAt = 0;
     const session = await measure(leecher.page, mode, () => (seekAt = Date.now()));
     if (seekAt > 0) {

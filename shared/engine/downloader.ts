@@ -446,8 +446,14 @@ export class Downloader {
     this.early = early;
     let skippedNow = false;
     this.skipping = priorities.includes('skip');
+    // Early pieces come in the order they are listed (a file's first piece, its end, the rest of its start); other
+    // high pieces after them, by index.
+    const rank = new Map<number, number>();
+    early.forEach((index, k) => {
+      if (!rank.has(index)) rank.set(index, k);
+    });
     priorities.forEach((priority, index) => {
-      const before = this.wishlist.setPriority(index, priority);
+      const before = this.wishlist.setPriority(index, priority, rank.get(index) ?? MAX_EARLY_PIECES + index);
       if (priority === 'skip' && before !== 'skip' && !this.have.get(index)) skippedNow = true;
     });
     // Pieces just skipped may fill the peers' queues: cancel what was asked, the refill asks for wanted pieces only.

@@ -352,9 +352,9 @@ export class PiecePicker implements Wishlist {
   // ---- priorities and deadlines ----
 
   /** See `Priorities.setPriority`; returns the piece's priority before. */
-  setPriority(index: number, priority: PiecePriority): PiecePriority {
+  setPriority(index: number, priority: PiecePriority, rank?: number): PiecePriority {
     const before = this.priorities.priority(index);
-    this.priorities.setPriority(index, priority);
+    this.priorities.setPriority(index, priority, rank);
     return before;
   }
 

@@ -75,6 +75,29 @@ describe('PiecePicker priorities and deadlines', () => {
     expect(p.priority(6)).toBe('high');
   });
 
+  it('fetches high pieces by their rank, by index without one, and takes a new rank', () => {
+    const p = picker({ pieceCount: 8, pieceLength: KIB16 });
+    p.peerBitfield('a', field(8, range(0, 8)));
+    // A player's first piece, then the end of its file, then the rest of its start.
+    p.setPriority(0, 'high', 0);
+    p.setPriority(7, 'high', 1);
+    p.setPriority(1, 'high', 2);
+    p.setPriority(5, 'high');
+    p.setPriority(3, 'high');
+    expect(p.nextRequests('a', 3, 0).map((r) => r.index)).toEqual([0, 7, 1]);
+    // Unranked ones rank by their index: 3, then 5, after the ranked ones.
+    expect(p.nextRequests('a', 2, 0).map((r) => r.index)).toEqual([3, 5]);
+    const q = picker({ pieceCount: 4, pieceLength: KIB16 });
+    q.peerBitfield('a', field(4, range(0, 4)));
+    q.setPriority(1, 'high', 5);
+    q.setPriority(2, 'high', 6);
+    q.setPriority(2, 'high', 0); // re-ranked ahead
+    expect(q.nextRequests('a', 2, 0).map((r) => r.index)).toEqual([2, 1]);
+    expect(q.priority(2)).toBe('high');
+    expect(() => q.setPriority(3, 'high', -1)).toThrow(RangeError);
+    expect(() => q.setPriority(3, 'high', 0.5)).toThrow(RangeError);
+  });
+
   it('asks a second peer for the blocks of a piece past its deadline, once', () => {
     const p = picker({ pieceCount: 4 });
     p.peerBitfield('slow', field(4, range(0, 4)));

@@ -10,8 +10,11 @@ import type { VerifiedView } from './verified-pieces';
 /** A piece's priority: 'skip' pieces are not fetched (unless a deadline asks for them), 'high' ones before the rest. */
 export type PiecePriority = 'skip' | 'normal' | 'high';
 
-/** No deadline, for high-priority pieces (they come after every piece with a real deadline). */
-const NO_DEADLINE = Number.POSITIVE_INFINITY;
+/** High-priority pieces have no deadline: they sort after every piece with a real one (a clock's ms), by their rank
+ * (the order they are wanted in: a player's first piece, then the end of the file where an index lies, then the rest
+ * of its start), as HIGH_DEADLINE + rank. */
+const HIGH_DEADLINE = 2 ** 50;
+const isHigh = (at: number | undefined): boolean => at !== undefined && at >= HIGH_DEADLINE;
 
 export class Priorities {
   /** Pieces we want (not skipped) and lack. */
@@ -59,8 +62,9 @@ export class Priorities {
   }
 
   /** Sets a piece's priority. 'skip' takes a piece we lack out of the picks and out of what makes a peer interesting
-   * (a piece of which a block already arrived is finished); 'high' fetches it before other pieces, after those with a deadline. */
-  setPriority(index: number, priority: PiecePriority): void {
+   * (a piece of which a block already arrived is finished); 'high' fetches it before other pieces, after those with a
+   * deadline, lowest `rank` first (default: its index; a non-negative integer). */
+  setPriority(index: number, priority: PiecePriority, rank = index): void {
     this.geometry.checkIndex(index);
     const skip = priority === 'skip';
     if (skip !== (this.unwanted[index] === 1)) {
@@ -74,14 +78,17 @@ export class Priorities {
         this.ledger.unrequestedBlocks -= piece.unrequested;
       }
     }
-    const hasHigh = this.deadlines.get(index) === NO_DEADLINE;
-    if (priority === 'high' && !this.deadlines.has(index)) this.setDeadline(index, NO_DEADLINE);
-    else if (priority !== 'high' && hasHigh) this.setDeadline(index, undefined);
+    const at = this.deadlines.get(index);
+    if (priority === 'high') {
+      if (!Number.isSafeInteger(rank) || rank < 0) throw new RangeError(`bad rank ${rank}`);
+      // A real deadline stays (it comes first); a high one takes its new rank.
+      if (at === undefined || isHigh(at)) this.setDeadline(index, HIGH_DEADLINE + rank);
+    } else if (isHigh(at)) this.setDeadline(index, undefined);
   }
 
   priority(index: number): PiecePriority {
     if (this.unwanted[index]) return 'skip';
-    return this.deadlines.get(index) === NO_DEADLINE ? 'high' : 'normal';
+    return isHigh(this.deadlines.get(index)) ? 'high' : 'normal';
   }
 
   private changeWanted(index: number, wanted: boolean): void {
@@ -128,7 +135,7 @@ export class Priorities {
 
   /** Drops every deadline (a seek moves the window), keeping 'high' priorities. */
   clearDeadlines(): void {
-    for (const [index, at] of this.deadlines) if (at !== NO_DEADLINE) this.deadlines.delete(index);
+    for (const [index, at] of this.deadlines) if (!isHigh(at)) this.deadlines.delete(index);
     this.deadlineOrder = undefined;
   }
 

@@ -1111,6 +1111,16 @@ describe('TorrentSession: priorities', () => {
     expect(seederPeer(s).ofType('request')[0].index).toBe(random);
   });
 
+  it('asks for the early pieces in the order listed (a file end before the rest of its start), not by index', () => {
+    const s = setup({ config: { minPipeline: 64, maxPipeline: 64, firstPieceOneSource: false } });
+    s.session.handle({ type: 'early-pieces', pieces: [0, 3, 1] }, s.clock.now);
+    const asked = seederPeer(s)
+      .ofType('request')
+      .map((r) => r.index);
+    const firstOf = [...new Set(asked)];
+    expect(firstOf.slice(0, 3)).toEqual([0, 3, 1]);
+  });
+
   it('a torrent whose only file is skipped asks for nothing and is not interested', () => {
     const s = setup();
     s.session.handle({ type: 'file-priorities', priorities: ['skip'] }, s.clock.now);

@@ -76,8 +76,9 @@ export interface Wishlist {
   blocksFailed?(index: number, blocks: readonly number[]): void;
 
   // Priorities (streaming, chosen files).
-  /** 'skip': not fetched and not a reason to be interested; 'high': before other pieces. Returns the one it had. */
-  setPriority(index: number, priority: PiecePriority): PiecePriority;
+  /** 'skip': not fetched and not a reason to be interested; 'high': before other pieces, lowest `rank` first
+   * (default: by index). Returns the one it had. */
+  setPriority(index: number, priority: PiecePriority, rank?: number): PiecePriority;
   /** Fetch before others by `at` (ms); late pieces may be asked of two peers. `undefined` clears it. */
   setDeadline(index: number, at: number | undefined): void;
   /** Drops every deadline (a seek), keeping high priorities. */
