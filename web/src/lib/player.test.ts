@@ -8,6 +8,7 @@ class FakeMedia {
   readonly attributes = new Map<string, string>();
   readonly children: Array<{ kind: string }> = [];
   controls = false;
+  currentTime = 0;
   autoplay = false;
   preload = '';
   private source = '';
@@ -85,13 +86,18 @@ describe('startPlayer', () => {
     expect(media.children.map((c) => c.kind)).toEqual(['captions']);
   });
 
-  it('shows the controls with the first frame', () => {
+  it('shows the controls once its time moves past the first frame, not at the first frame itself', () => {
     const media = start('video') as unknown as FakeMedia;
     media.fire('loadstart');
     media.fire('loadedmetadata');
-    expect(media.controls).toBe(false);
     media.fire('loadeddata');
+    media.fire('playing');
+    media.fire('timeupdate');
+    expect(media.controls).toBe(false);
+    media.currentTime = 0.02;
+    media.fire('timeupdate');
     expect(media.controls).toBe(true);
+    expect(media.listeners.get('timeupdate')?.size ?? 0).toBe(0);
   });
 
   it('shows the controls of a player that fails, at once', () => {
@@ -123,7 +129,7 @@ describe('startPlayer', () => {
     expect(media.plays).toBe(2);
   });
 
-  it('swallows a refusal to play (the controls remain)', async () => {
+  it('shows the controls at once when it may not play (to play from), and swallows the refusal', async () => {
     const media = start('video') as unknown as FakeMedia;
     const refused = Promise.reject(new DOMException('not allowed', 'NotAllowedError'));
     media.playResult = () => refused;
@@ -131,6 +137,7 @@ describe('startPlayer', () => {
     // No unhandled rejection: the promise the player gave has a handler.
     await vi.advanceTimersByTimeAsync(0);
     await expect(refused).rejects.toThrow('not allowed');
+    expect(media.controls).toBe(true);
   });
 
   it('names each event the engine follows a playhead by', () => {

@@ -18,6 +18,7 @@ export type PlayerKind = 'video' | 'audio';
 export type PlayerMedia = Pick<
   HTMLMediaElement,
   | 'controls'
+  | 'currentTime'
   | 'preload'
   | 'autoplay'
   | 'src'
@@ -33,12 +34,15 @@ export type PlayerMedia = Pick<
 > & { ownerDocument: { createElement(tag: 'track'): { kind: string } & Node } };
 
 /**
- * The player's controls come with its first frame, or this long after `Play` at the latest. Made at once, their
- * shadow tree's styles and icons cost the page two style passes of 12 to 18 ms of CPU each while the player starts,
- * and on two cores shared with the download that thread waited for a core for up to 6 times as long (a trace: 107 ms
- * of wall time for 18 ms of CPU), ahead of the player's own tasks on the same thread.
+ * The player's controls come once its time moves past its first frame (playing), at an error or a refused `play()`,
+ * or this long after `Play` at the latest. Made at once, their shadow tree's styles and icons cost the page two style
+ * passes of 12 to 18 ms of CPU each while the player starts, and on two cores shared with the download that thread
+ * waited for a core for up to 6 times as long (a trace: 107 ms of wall time for 18 ms of CPU), ahead of the player's
+ * own tasks on the same thread. Made with the first frame (`loadeddata`), they fell between it and the start of
+ * playback: a trace showed 175 ms of the page's main thread there (the controls' creation in the event, then their
+ * style, layout and paint), and the time moved 0.2 to 0.35 s after `playing` where WebTorrent's moved within 20 ms.
  */
-export const CONTROLS_AFTER_MS = 1000;
+export const CONTROLS_AFTER_MS = 3000;
 
 /** The events a player reports to the engine (its playhead, its waits and its seeks). */
 export const PLAYER_EVENTS = [
@@ -68,8 +72,13 @@ export function startPlayer<M extends PlayerMedia>(
     media.controls = true;
   };
   const timer = setTimeout(showControls, CONTROLS_AFTER_MS);
-  for (const type of ['loadeddata', 'error'] as const)
-    media.addEventListener(type, showControls, { once: true });
+  media.addEventListener('error', showControls, { once: true });
+  const playingOn = () => {
+    if (media.currentTime <= 0) return;
+    media.removeEventListener('timeupdate', playingOn);
+    showControls();
+  };
+  media.addEventListener('timeupdate', playingOn);
   media.autoplay = true;
   media.preload = 'auto';
   media.setAttribute('aria-label', label);
@@ -80,8 +89,8 @@ export function startPlayer<M extends PlayerMedia>(
     media.append(track);
   }
   // `loadstart` comes after the load algorithm has paused the element, so the play() stays. Refused (an autoplay
-  // policy) or interrupted (the player closed): the controls remain.
-  media.addEventListener('loadstart', () => media.play().catch(() => {}));
+  // policy) or interrupted (the player closed): the controls come, to play from.
+  media.addEventListener('loadstart', () => media.play().catch(showControls));
   media.src = src;
   return media;
 }
