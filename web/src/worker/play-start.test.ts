@@ -3,6 +3,7 @@ import {
   EARLY_FILES,
   EARLY_START_BYTES,
   earlyPieces,
+  endAfterStart,
   playStartPieces,
   START_BYTES,
   TAIL_BYTES,
@@ -43,6 +44,38 @@ describe('playStartPieces (what a player needs first when Play is pressed)', () 
   });
 });
 
+describe('endAfterStart (containers whose end a player reads only to seek)', () => {
+  it('is true for WebM and Matroska, whatever the case of the extension, and false for the rest', () => {
+    for (const name of ['clip.webm', 'CLIP.WEBM', 'film.mkv', 'song.weba'])
+      expect(endAfterStart(name)).toBe(true);
+    for (const name of [
+      'clip.mp4',
+      'clip.mov',
+      'song.m4a',
+      'song.mp3',
+      'song.ogg',
+      'song.flac',
+      'notes.txt',
+      'webm',
+    ])
+      expect(endAfterStart(name)).toBe(false);
+  });
+
+  it('puts the end after the start with endLast, each piece once', () => {
+    const pieceLength = 64 * KiB;
+    const file = { offset: 0, length: 1500 * pieceLength - 100 };
+    const pieces = playStartPieces(file, pieceLength, START_BYTES, true);
+    const start = START_BYTES / pieceLength;
+    expect(pieces.slice(0, start)).toEqual([...Array(start).keys()]);
+    expect(pieces.slice(start)).toEqual([1495, 1496, 1497, 1498, 1499]);
+    expect(new Set(pieces)).toEqual(new Set(playStartPieces(file, pieceLength)));
+    // A file shorter than the start and the end together: each piece once, in order.
+    expect(playStartPieces({ offset: 0, length: 5 * pieceLength }, pieceLength, START_BYTES, true)).toEqual([
+      0, 1, 2, 3, 4,
+    ]);
+  });
+});
+
 describe("tailPieces (the pieces of a file's last TAIL_BYTES)", () => {
   it("is the pieces from the one holding the tail's first byte to the one holding the last, in order", () => {
     const pieceLength = 64 * KiB;
@@ -73,10 +106,17 @@ describe('earlyPieces (what a download fetches first, for a Play that may come)'
     const notes = file('notes.txt', 20 * MiB, MiB);
     const song = file('song.MP3', 21 * MiB, 5 * MiB);
     const pieces = earlyPieces([video, notes, song], pieceLength);
+    // The WebM's end (its cues, read only to seek) after its start; the MP3's end first.
     expect(pieces).toEqual([
-      ...playStartPieces(video, pieceLength, EARLY_START_BYTES),
+      ...playStartPieces(video, pieceLength, EARLY_START_BYTES, true),
       ...playStartPieces(song, pieceLength, EARLY_START_BYTES),
     ]);
+    expect(pieces.slice(0, EARLY_START_BYTES / pieceLength)).toEqual([...Array(64).keys()]);
+    expect(pieces.slice(EARLY_START_BYTES / pieceLength, EARLY_START_BYTES / pieceLength + 4)).toEqual([
+      316, 317, 318, 319,
+    ]);
+    expect(pieces[68]).toBe(336); // the MP3's first piece, then its end
+    expect(pieces[69]).toBe(Math.floor((26 * MiB - TAIL_BYTES) / pieceLength));
     // More of each file's start than Play asks at its click: the first frame of a 12 Mbit/s video needs about
     // 1.5 MiB, and everything after the early pieces goes rarest first.
     expect(EARLY_START_BYTES).toBeGreaterThan(START_BYTES);

@@ -27,17 +27,34 @@ export function tailPieces(file: PlayedFile, pieceLength: number): number[] {
 }
 
 /**
- * The pieces to ask for when a player starts `file`, in the order they are needed: the first piece, the pieces of the
- * last TAIL_BYTES, then the rest of the first START_BYTES. None for an empty file.
+ * Whether a player reads the end of the file named `name` only to seek: a WebM's or Matroska's cues (ffmpeg writes
+ * them last). Chromium read a WebM's cues at its first seek, never before its first frame (the bench's logged reads),
+ * and each piece of the end fetched ahead of the start delayed the first clusters while the seeder's upload was
+ * still ramping up. An MP4's `moov` at the end is read before anything plays: its end comes first.
  */
-export function playStartPieces(file: PlayedFile, pieceLength: number, startBytes = START_BYTES): number[] {
+export function endAfterStart(name: string): boolean {
+  return /^(video|audio)\/(webm|x-matroska)$/.test(contentTypeOf(name));
+}
+
+/**
+ * The pieces to ask for when a player starts `file`, in the order they are needed: the first piece, the pieces of the
+ * last TAIL_BYTES, then the rest of the first `startBytes` (with `endLast`, the end after the start). None for an
+ * empty file.
+ */
+export function playStartPieces(
+  file: PlayedFile,
+  pieceLength: number,
+  startBytes = START_BYTES,
+  endLast = false,
+): number[] {
   if (!(file.length > 0) || !(pieceLength > 0)) return [];
   const pieceAt = (byte: number) => Math.floor((file.offset + byte) / pieceLength);
   const first = pieceAt(0);
   const startEnd = pieceAt(Math.min(file.length, startBytes) - 1);
-  const pieces = [first, ...tailPieces(file, pieceLength).filter((index) => index > startEnd)];
-  for (let index = first + 1; index <= startEnd; index++) pieces.push(index);
-  return pieces;
+  const end = tailPieces(file, pieceLength).filter((index) => index > startEnd);
+  const start: number[] = [];
+  for (let index = first + 1; index <= startEnd; index++) start.push(index);
+  return endLast ? [first, ...start, ...end] : [first, ...end, ...start];
 }
 
 /** Bytes of each playable file's start among the early pieces: more than Play asks at its click (START_BYTES), since
@@ -67,5 +84,16 @@ export function earlyPieces(files: readonly TorrentFile[], pieceLength: number):
       (file) => !file.pad && /^(video|audio)\//.test(contentTypeOf(file.path[file.path.length - 1] ?? '')),
     )
     .slice(0, EARLY_FILES);
-  return [...new Set(media.flatMap((file) => playStartPieces(file, pieceLength, EARLY_START_BYTES)))];
+  return [
+    ...new Set(
+      media.flatMap((file) =>
+        playStartPieces(
+          file,
+          pieceLength,
+          EARLY_START_BYTES,
+          endAfterStart(file.path[file.path.length - 1] ?? ''),
+        ),
+      ),
+    ),
+  ];
 }
