@@ -58,6 +58,17 @@ const WATCH_SCRIPT = `(() => {
   window.benchPlay = w;
   document.addEventListener('click', () => (w.pressed ??= performance.now()), { capture: true, once: true });
   w.phases = {};
+  // Our player begins loading before it is placed in the page (web/src/lib/player.ts): a document's capture does not
+  // see a detached element's events, so each media element made from now on reports its loadstart itself.
+  const create = Document.prototype.createElement;
+  Document.prototype.createElement = function (tag, options) {
+    const element = create.call(this, tag, options);
+    if (element instanceof HTMLMediaElement)
+      element.addEventListener('loadstart', () => {
+        if (w.pressed !== undefined && w.first === undefined) w.phases.loadstart ??= performance.now() - w.pressed;
+      });
+    return element;
+  };
   for (const type of ['loadstart', 'loadedmetadata', 'loadeddata', 'canplay', 'playing'])
     document.addEventListener(
       type,

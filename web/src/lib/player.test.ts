@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CONTROLS_AFTER_MS, PLAYER_EVENTS, startPlayer, stopPlayer, type PlayerKind } from './player';
+import {
+  CONTROLS_AFTER_MS,
+  PLACE_AFTER_MS,
+  PLAYER_EVENTS,
+  startPlayer,
+  stopPlayer,
+  whenLoading,
+  type PlayerKind,
+} from './player';
 
 /** A media element's fake: it records what was set on it and in which order, and fires its listeners on demand. */
 class FakeMedia {
@@ -164,5 +172,47 @@ describe('stopPlayer', () => {
     stopPlayer(media as never);
     expect(media.steps).toEqual(['pause', 'remove src', 'load without a source', 'removed']);
     expect(media.src).toBe('');
+  });
+});
+
+describe('whenLoading (a started player is placed once its load has begun)', () => {
+  it('places it at loadstart, once, and not again at an error or after the fallback', () => {
+    const media = new FakeMedia('video');
+    const place = vi.fn();
+    whenLoading(media as never, place);
+    expect(place).not.toHaveBeenCalled();
+    media.fire('loadstart');
+    expect(place).toHaveBeenCalledTimes(1);
+    media.fire('error');
+    vi.advanceTimersByTime(PLACE_AFTER_MS * 2);
+    expect(place).toHaveBeenCalledTimes(1);
+    expect(media.listeners.get('loadstart')?.size ?? 0).toBe(0);
+    expect(media.listeners.get('error')?.size ?? 0).toBe(0);
+  });
+
+  it('places it at an error before any loadstart, or after PLACE_AFTER_MS when neither comes', () => {
+    const failed = new FakeMedia('audio');
+    const placeFailed = vi.fn();
+    whenLoading(failed as never, placeFailed);
+    failed.fire('error');
+    expect(placeFailed).toHaveBeenCalledTimes(1);
+    const silent = new FakeMedia('video');
+    const placeSilent = vi.fn();
+    whenLoading(silent as never, placeSilent);
+    vi.advanceTimersByTime(PLACE_AFTER_MS - 1);
+    expect(placeSilent).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(placeSilent).toHaveBeenCalledTimes(1);
+  });
+
+  it('never places it once cancelled (the player was closed or replaced first)', () => {
+    const media = new FakeMedia('video');
+    const place = vi.fn();
+    const cancel = whenLoading(media as never, place);
+    cancel();
+    media.fire('loadstart');
+    media.fire('error');
+    vi.advanceTimersByTime(PLACE_AFTER_MS * 2);
+    expect(place).not.toHaveBeenCalled();
   });
 });

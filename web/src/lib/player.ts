@@ -95,6 +95,36 @@ export function startPlayer<M extends PlayerMedia>(
   return media;
 }
 
+/**
+ * A started player is placed in the page once its load has begun (`loadstart`), at an error, or after
+ * PLACE_AFTER_MS at the latest. Placed in the click, it ran the page's flush and then a frame of style and layout for
+ * the new element ahead of the element's own load task, on a main thread that waits for a core shared with the
+ * download: `loadstart` came 47 ms after the click against WebTorrent's 30 (medians of 24 sessions each), whose click
+ * appends a bare `<video>`.
+ */
+export const PLACE_AFTER_MS = 250;
+
+/** Calls `place` once, when `media` has begun loading (see PLACE_AFTER_MS). Returns a cancel: `place` is then never
+ * called. */
+export function whenLoading(
+  media: Pick<PlayerMedia, 'addEventListener' | 'removeEventListener'>,
+  place: () => void,
+) {
+  const done = () => {
+    cancel();
+    place();
+  };
+  const timer = setTimeout(done, PLACE_AFTER_MS);
+  const cancel = () => {
+    clearTimeout(timer);
+    media.removeEventListener('loadstart', done);
+    media.removeEventListener('error', done);
+  };
+  media.addEventListener('loadstart', done);
+  media.addEventListener('error', done);
+  return cancel;
+}
+
 /** Closes a player: it stops playing and lets go of its request (a removed element would hold it until collected). */
 export function stopPlayer(media: PlayerMedia): void {
   media.pause();
