@@ -61,18 +61,22 @@ describe('endAfterStart (containers whose end a player reads only to seek)', () 
       expect(endAfterStart(name)).toBe(false);
   });
 
-  it('puts the end after the start with endLast, each piece once', () => {
+  it('puts the end after the start for a WebM, each piece once', () => {
     const pieceLength = 64 * KiB;
     const file = { offset: 0, length: 1500 * pieceLength - 100 };
-    const pieces = playStartPieces(file, pieceLength, START_BYTES, true);
+    const pieces = playStartPieces({ ...file, path: ['show', 'clip.webm'] }, pieceLength);
     const start = START_BYTES / pieceLength;
     expect(pieces.slice(0, start)).toEqual([...Array(start).keys()]);
     expect(pieces.slice(start)).toEqual([1495, 1496, 1497, 1498, 1499]);
     expect(new Set(pieces)).toEqual(new Set(playStartPieces(file, pieceLength)));
+    // An MP4's end (its `moov`) keeps its place right after the first piece, as for a file without a name.
+    expect(playStartPieces({ ...file, path: ['clip.mp4'] }, pieceLength)).toEqual(
+      playStartPieces(file, pieceLength),
+    );
     // A file shorter than the start and the end together: each piece once, in order.
-    expect(playStartPieces({ offset: 0, length: 5 * pieceLength }, pieceLength, START_BYTES, true)).toEqual([
-      0, 1, 2, 3, 4,
-    ]);
+    expect(playStartPieces({ offset: 0, length: 5 * pieceLength, path: ['clip.webm'] }, pieceLength)).toEqual(
+      [0, 1, 2, 3, 4],
+    );
   });
 });
 
@@ -108,7 +112,7 @@ describe('earlyPieces (what a download fetches first, for a Play that may come)'
     const pieces = earlyPieces([video, notes, song], pieceLength);
     // The WebM's end (its cues, read only to seek) after its start; the MP3's end first.
     expect(pieces).toEqual([
-      ...playStartPieces(video, pieceLength, EARLY_START_BYTES, true),
+      ...playStartPieces(video, pieceLength, EARLY_START_BYTES),
       ...playStartPieces(song, pieceLength, EARLY_START_BYTES),
     ]);
     expect(pieces.slice(0, EARLY_START_BYTES / pieceLength)).toEqual([...Array(64).keys()]);

@@ -16,6 +16,13 @@ export interface PlayedFile {
   /** Byte offset of the file in the torrent, and its length. */
   offset: number;
   length: number;
+  /** Its path in the torrent: its name tells the container (see `endAfterStart`). */
+  path?: readonly string[];
+}
+
+/** The file's own name (the last part of its path), or '' when it has none. */
+export function fileName(file: { path?: readonly string[] }): string {
+  return file.path?.[file.path.length - 1] ?? '';
 }
 
 /** The pieces holding the last TAIL_BYTES of `file` (all of it when shorter), in order. None for an empty file. */
@@ -38,15 +45,10 @@ export function endAfterStart(name: string): boolean {
 
 /**
  * The pieces to ask for when a player starts `file`, in the order they are needed: the first piece, the pieces of the
- * last TAIL_BYTES, then the rest of the first `startBytes` (with `endLast`, the end after the start). None for an
- * empty file.
+ * last TAIL_BYTES, then the rest of the first `startBytes` (the end after the start for a file whose name says
+ * `endAfterStart`). None for an empty file.
  */
-export function playStartPieces(
-  file: PlayedFile,
-  pieceLength: number,
-  startBytes = START_BYTES,
-  endLast = false,
-): number[] {
+export function playStartPieces(file: PlayedFile, pieceLength: number, startBytes = START_BYTES): number[] {
   if (!(file.length > 0) || !(pieceLength > 0)) return [];
   const pieceAt = (byte: number) => Math.floor((file.offset + byte) / pieceLength);
   const first = pieceAt(0);
@@ -54,7 +56,7 @@ export function playStartPieces(
   const end = tailPieces(file, pieceLength).filter((index) => index > startEnd);
   const start: number[] = [];
   for (let index = first + 1; index <= startEnd; index++) start.push(index);
-  return endLast ? [first, ...start, ...end] : [first, ...end, ...start];
+  return endAfterStart(fileName(file)) ? [first, ...start, ...end] : [first, ...end, ...start];
 }
 
 /** Bytes of each playable file's start among the early pieces: more than Play asks at its click (START_BYTES), since
@@ -80,20 +82,7 @@ export interface TorrentFile extends PlayedFile {
  */
 export function earlyPieces(files: readonly TorrentFile[], pieceLength: number): number[] {
   const media = files
-    .filter(
-      (file) => !file.pad && /^(video|audio)\//.test(contentTypeOf(file.path[file.path.length - 1] ?? '')),
-    )
+    .filter((file) => !file.pad && /^(video|audio)\//.test(contentTypeOf(fileName(file))))
     .slice(0, EARLY_FILES);
-  return [
-    ...new Set(
-      media.flatMap((file) =>
-        playStartPieces(
-          file,
-          pieceLength,
-          EARLY_START_BYTES,
-          endAfterStart(file.path[file.path.length - 1] ?? ''),
-        ),
-      ),
-    ),
-  ];
+  return [...new Set(media.flatMap((file) => playStartPieces(file, pieceLength, EARLY_START_BYTES)))];
 }

@@ -33,14 +33,7 @@ import { FilePieceStorage, SharedFileError } from './shared-files';
 import { pieceLayersEntry, recordEntry, totalsEntry, type TorrentRecord } from './records';
 import { findManifest } from './private-share';
 import { contentTypeOf } from '../lib/http-range';
-import {
-  earlyPieces,
-  endAfterStart,
-  playStartPieces,
-  START_BYTES,
-  TAIL_BYTES,
-  tailPieces,
-} from './play-start';
+import { earlyPieces, fileName, playStartPieces, TAIL_BYTES, tailPieces } from './play-start';
 import { FragmentQueue, fragmentHeaderPieces, mfraMoofOffsets } from './mp4-fragments';
 import { behindDeadlines, fragmentDeadlines, MAX_WANTED_PIECES, streamDeadlines } from './stream-deadlines';
 import { PrivateFiles } from '../lib/private-files';
@@ -481,10 +474,9 @@ export class TorrentHost {
   playStarting(fileIndex: number): void {
     const file = this.info?.files[fileIndex];
     if (!file || !this.info || this.record.private) return;
-    const name = file.path[file.path.length - 1] ?? '';
-    this.wantPieces(playStartPieces(file, this.info.pieceLength, START_BYTES, endAfterStart(name)), false);
+    this.wantPieces(playStartPieces(file, this.info.pieceLength), false);
     this.fragments = undefined;
-    if (/^(video|audio)\/(mp4|quicktime)$/.test(contentTypeOf(name))) {
+    if (/^(video|audio)\/(mp4|quicktime)$/.test(contentTypeOf(fileName(file)))) {
       this.fragments = { file: fileIndex, tail: tailPieces(file, this.info.pieceLength), got: new Map() };
       this.findFragments();
     }
