@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const unknown = names.filter((name) => !BENCHES.some((bench) => bench.name === name));
   if (unknown.length > 0) {
     console.error(
-      `unknown benchmark ${unknown.join(', ')}; choose from ${BENCHES.map((b) => `${b.name} (figure ${b.figures})`).join(', ')}`,
+      `unknown benchmark ${unknown.join(', ')}; choose from ${BENCHES.map((b) => `${b.name} (${b.figures})`).join(', ')}`,
     );
     process.exit(2);
   }
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   };
   const figures: Figure[] = [];
   for (const bench of selected) {
-    console.log(`== ${bench.name} (figure ${bench.figures})`);
+    console.log(`== ${bench.name}: ${bench.figures}`);
     const benchStart = Date.now();
     try {
       figures.push(...(await bench.run(context)));
