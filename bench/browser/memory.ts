@@ -16,7 +16,7 @@ import { randomFileOf, withTabs } from './transfer';
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
-/** The goals: memory grows less than 200 MiB at any time; disk at most 1.05x the torrent; heap flat. */
+/** The goals: memory grows less than 200 MiB at any time; disk at most 1.05x the torrent; heap flat. */
 const RSS_GROWTH_LIMIT_MIB = 200;
 const DISK_GOAL = 1.05;
 const HEAP_LIMIT_MB = 150;

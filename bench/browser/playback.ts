@@ -37,7 +37,7 @@ import {
   wtThrottleUpload,
 } from './webtorrent';
 
-/** The issue's goals, seconds. */
+/** The playback figures' goals, seconds. */
 const FIRST_FRAME_GOAL_S = 3;
 const LIMITED_START_GOAL_S = 5;
 const STALL_GOAL_S = 1;

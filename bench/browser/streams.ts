@@ -24,7 +24,7 @@ import { randomFileOf } from './transfer';
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
-/** The goal for the memory growth while saving 1 GiB through the service worker. */
+/** The goal for the memory growth while saving 1 GiB through the service worker. */
 const SAVE_GROWTH_LIMIT_MB = 200;
 const CLIP = fileURLToPath(new URL('../../e2e/fixtures/clip.webm', import.meta.url));
 
