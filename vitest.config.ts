@@ -9,6 +9,7 @@ export default defineConfig({
       'web/**/*.test.ts',
       'lab/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     environment: 'node',
     testTimeout: 20_000,

@@ -5,17 +5,21 @@
 // by function; --peers-50k runs only the tracker at 50,000 peers on one process (about a minute); --tiny runs
 // `streams`, `uplinks`, `transfer`, `memory`, `sha256`, `share`, `block-checks` and `pacer` at smoke sizes;
 // --memory-mib=N sets the size of the `memory` bench's download (4 GiB by default; it refuses a size the disk cannot
-// hold); `streams` --playback runs its playback figures only (issue 24), --limited only those with a limited seeder,
+// hold); `streams` --playback runs its playback figures only, --limited only those with a limited seeder,
 // --free only those without, --webm, --mp4, --fmp4 only those files (any of them), --log-reads logs the player's
 // reads up to its first frame, --sessions=N and --limited-seeks=N set how many sessions of each client the first
 // frames and seeks without a limit (5) and the seeks at 2.4 times the bitrate (3) take their medians over, and
 // --limited-stalls=N how many sessions of each client play 30 s at 2.4 times the bitrate (1; the longest stall of any).
-// `block-checks` --browser runs its real-tab figures only (issue 26), not the simulated swarm.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// `block-checks` --browser runs its real-tab figures only, not the simulated swarm.
+// `--table [<result.json>...]` runs nothing: it prints the current figures (each from the latest whole run among the
+// given result files, by default every file in bench/results/) as the Markdown table of docs/performance.md.
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bench, BenchContext, Figure } from './lib/figure';
 import { commit, machine } from './lib/machine';
 import { formatTable } from './lib/table';
+import { currentFigures, formatCurrentTable, type RunFile } from './lib/current';
 import { storeBench } from './browser/store';
 import { swarmBench } from './browser/swarm';
 import { transferBench } from './browser/transfer';
@@ -44,14 +48,35 @@ const BENCHES: Bench[] = [
   pacerBench,
 ];
 
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+/** Prints the current figures of the given result files (every file in bench/results/ when none is given). */
+function printCurrentTable(paths: string[]): void {
+  const files =
+    paths.length > 0
+      ? paths
+      : readdirSync(RESULTS_DIR)
+          .filter((name) => name.endsWith('.json'))
+          .map((name) => RESULTS_DIR + name);
+  const runs: RunFile[] = files.map((path) => ({
+    file: basename(path),
+    result: JSON.parse(readFileSync(path, 'utf8')) as RunFile['result'],
+  }));
+  console.log(formatCurrentTable(currentFigures(runs)));
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const flags = new Set(args.filter((arg) => arg.startsWith('--')));
   const names = args.filter((arg) => !arg.startsWith('--'));
+  if (flags.has('--table')) {
+    printCurrentTable(names);
+    return;
+  }
   const unknown = names.filter((name) => !BENCHES.some((bench) => bench.name === name));
   if (unknown.length > 0) {
     console.error(
-      `unknown benchmark ${unknown.join(', ')}; choose from ${BENCHES.map((b) => `${b.name} (figure ${b.figures})`).join(', ')}`,
+      `unknown benchmark ${unknown.join(', ')}; choose from ${BENCHES.map((b) => `${b.name} (${b.figures})`).join(', ')}`,
     );
     process.exit(2);
   }
@@ -63,7 +88,7 @@ async function main(): Promise<void> {
   };
   const figures: Figure[] = [];
   for (const bench of selected) {
-    console.log(`== ${bench.name} (figure ${bench.figures})`);
+    console.log(`== ${bench.name}: ${bench.figures}`);
     const benchStart = Date.now();
     try {
       figures.push(...(await bench.run(context)));
@@ -92,7 +117,7 @@ async function main(): Promise<void> {
     flags: [...flags],
     figures,
   };
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  const dir = RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
   const file =
     names.length > 0

@@ -18,7 +18,7 @@ export default {
           ...(config.plugins ?? []),
           {
             name: 'classic-workers',
-            // Vite keeps the source's `{ type: 'module' }`: start the (now iife) workers as classic ones.
+            // Vite keeps the source's `{ type: 'module' }`: start the iife-built workers as classic ones.
             renderChunk: (code: string) => code.replaceAll('{ type: "module" }', '{ type: "classic" }'),
           },
         ],

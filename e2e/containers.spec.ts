@@ -1,4 +1,4 @@
-// Containers as they come (issue 24): videos and audio made by ffmpeg with its default muxing (MP4 with `moov` at
+// Containers as they come: videos and audio made by ffmpeg with its default muxing (MP4 with `moov` at
 // the end, fragmented MP4, WebM and Matroska with their cues at the end; MP3, Ogg/Opus, FLAC, M4A), shared by one tab
 // under an upload limit and played in another while it downloads: the first frame shows and playback advances, and a
 // seek to 80 % plays before the download is complete.

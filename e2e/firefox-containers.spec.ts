@@ -1,4 +1,4 @@
-// Containers as they come, in Firefox (issue 24): an MP4 with its `moov` at the end and a WebM with its cues at the end
+// Containers as they come, in Firefox: an MP4 with its `moov` at the end and a WebM with its cues at the end
 // (ffmpeg's default muxing), shared by a Chromium tab under an upload limit and played in Firefox while it downloads:
 // the first frame shows and playback advances, and a seek to 80 % plays before the download is complete.
 import { expect, test } from '@playwright/test';

@@ -1,4 +1,4 @@
-// Private shares (issue 27) between Firefox and Chromium: each shares encrypted, the other opens the share link and
+// Private shares between Firefox and Chromium: each shares encrypted, the other opens the share link and
 // saves the identical file. Firefox runs through puppeteer-core (e2e/firefox.ts).
 import { expect, test, type Browser as ChromiumBrowser } from '@playwright/test';
 import { readFileSync } from 'node:fs';

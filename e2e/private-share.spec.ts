@@ -1,4 +1,4 @@
-// Private shares (issue 27): `Encrypt for people with the link` seals the files under a key that only the share
+// Private shares: `Encrypt for people with the link` seals the files under a key that only the share
 // link's fragment carries. A tab with the share link saves and plays the real files; a tab with the magnet link
 // alone, and the tracker, get only ciphertext and one opaque name; a wrong key is refused in plain words; a reload
 // mid-download resumes.

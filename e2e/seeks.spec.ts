@@ -1,9 +1,9 @@
-// Playback from a seeder under an upload limit (issue 24), with a WebM muxed by ffmpeg with its defaults (cues at the
+// Playback from a seeder under an upload limit, with a WebM muxed by ffmpeg with its defaults (cues at the
 // end): a seek never costs a connection (ten seeks, one connection throughout), and the pieces after the playhead
 // come first, so the playable part keeps ahead of playback while the download goes on. Two mechanisms fetch from the
 // playhead: the engine's playback window and the pieces the service worker's streams wait for (the player reads
 // ahead of its playhead). With the window turned off the second test still passes, on the streams' wishes; with both
-// turned off it fails (tried on the seventeenth session's code). The window's own order and deadlines are held by
+// turned off it fails. The window's own order and deadlines are held by
 // shared/engine/playback-window.test.ts and streaming.test.ts.
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
@@ -148,9 +148,9 @@ test('the pieces after the playhead come first, and the playable part keeps ahea
   // Eight more seconds of playback. From a standing start, a seeder at 2.4 times the bitrate has sent 2.4 t seconds of
   // media after t seconds, less the index at the file's end it sends first (its last 256 KiB), while the player
   // starts at once: the download can be 8 s of media ahead of the playhead only after (8 + index) / 1.4 seconds,
-  // whatever the order of the pieces. Checked after four more seconds (about 6 s from Play), a smaller video of this
-  // test was not there yet in four runs of six, every piece fetched in order from the playhead; after eight (about
-  // 10 s) the pieces in hand reached 6 to 8 s of media past the checked ones, in four runs.
+  // whatever the order of the pieces. Four more seconds (about 6 s from Play) is too soon for a smaller video even with
+  // every piece fetched in order from the playhead; after eight (about 10 s) the pieces in hand reach 6 to 8 s of
+  // media past the checked ones.
   await expect
     .poll(async () => (await sample()).current, { timeout: 60_000 })
     .toBeGreaterThan(first.current + 8);

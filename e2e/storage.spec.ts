@@ -1,6 +1,7 @@
 // The piece stores in a real Chromium: piece bytes in one origin-private file per torrent (a synchronous access
 // handle in the engine worker), IndexedDB when forced (the store of browsers without those handles), and a torrent
-// stored in IndexedDB by the earlier version that keeps working once the pieces go to files.
+// whose pieces are in IndexedDB, one entry per piece, that keeps working in a browser whose new pieces go to files
+// (an install's stored torrents stay readable whichever store wrote them).
 import { expect, test, type Page } from '@playwright/test';
 import {
   expectStatus,
@@ -79,7 +80,7 @@ test('IndexedDB as the piece store (forced), and a torrent it stored keeps worki
   await shareFiles(a.page, file.path, 'in-idb.bin');
   const item = torrentItem(a.page, 'in-idb.bin');
   const pieces = Number(await item.getAttribute('data-pieces'));
-  // The earlier version's format: one entry per piece, no file.
+  // IndexedDB's format: one entry per piece, no file.
   await expect.poll(() => storedKeys(a.page, 'piece:').then((keys) => keys.length)).toBe(pieces);
   expect(await pieceFiles(a.page)).toEqual({});
   expect(await saveFile(a.page, item, 'in-idb.bin')).toEqual({

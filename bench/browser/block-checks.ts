@@ -1,4 +1,4 @@
-// Play to the first frame with block checks against piece checks (issue 26), in real tabs: the `streams` bench's
+// Play to the first frame with block checks against piece checks, in real tabs: the `streams` bench's
 // video (playback.ts: 60 s at 12 Mbit/s, ffmpeg's default WebM) made into two .torrent files here, a hybrid (what
 // `Share files` makes: the leecher asks the leaf hashes ahead of the playhead and checks each 16 KiB block on
 // arrival) and a v1-only one (each piece checked once complete), with the app's piece length. For each, one tab

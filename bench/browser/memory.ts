@@ -1,4 +1,4 @@
-// Issue 25's memory figures: one tab downloads a large torrent (4 GiB by default) from another through the UI, then
+// Memory through a large download: one tab downloads a large torrent (4 GiB by default) from another through the UI, then
 // presses `Save`. Sampled all along in the downloading tab's Chromium: its resident memory (every process of that
 // browser) against the moment before the download, its profile folder on disk (where the origin-private piece file
 // and any blob of the Save live) against the torrent's size, and the JavaScript heap of the page and its workers.
@@ -16,7 +16,7 @@ import { randomFileOf, withTabs } from './transfer';
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
-/** The issue's goals: memory grows less than 200 MiB at any time; disk at most 1.05x the torrent; heap flat. */
+/** The goals: memory grows less than 200 MiB at any time; disk at most 1.05x the torrent; heap flat. */
 const RSS_GROWTH_LIMIT_MIB = 200;
 const DISK_GOAL = 1.05;
 const HEAP_LIMIT_MB = 150;
@@ -190,7 +190,7 @@ async function downloadAndSave(
 
 export const memoryBench: Bench = {
   name: 'memory',
-  figures: 'issue 25 (memory, disk, heap)',
+  figures: 'memory, disk and heap through a large download and Save',
   async run(context) {
     context.browserVersion ??= await browserVersion();
     const size = memorySize(context.flags);

@@ -1,4 +1,4 @@
-// Issue 24's figures: a video played while it downloads, our app against WebTorrent's own streaming (its browser
+// The playback figures: a video played while it downloads, our app against WebTorrent's own streaming (its browser
 // bundle with its service worker and `client.createServer`) on the same files and seeder limits, in the same run.
 // The video: 60 s at 12 Mbit/s, as ffmpeg muxes a WebM by default (cues at the end), and the same streams in an MP4
 // with its `moov` at the end and in a fragmented MP4 (a `moof` per keyframe, every second). For each client and file,
@@ -37,7 +37,7 @@ import {
   wtThrottleUpload,
 } from './webtorrent';
 
-/** The issue's goals, seconds. */
+/** The playback figures' goals, seconds. */
 const FIRST_FRAME_GOAL_S = 3;
 const LIMITED_START_GOAL_S = 5;
 const STALL_GOAL_S = 1;
@@ -623,7 +623,7 @@ export function benchVideo(context: BenchContext): string {
   return path;
 }
 
-/** Every figure of issue 24's playback, for the WebM and the two MP4s (`--webm`, `--mp4`, `--fmp4`: those only). */
+/** Every playback figure, for the WebM and the two MP4s (`--webm`, `--mp4`, `--fmp4`: those only). */
 export async function playbackFigures(context: BenchContext, server: RunningServer): Promise<Figure[]> {
   const { duration, bitrate } = videoSize(context);
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-video-'));

@@ -1,4 +1,4 @@
-// SHA-256 in the worker (issue 26): bench.html's worker hashes a v2 tree's 64-byte inner nodes and 16 KiB leaves
+// SHA-256 in the worker: bench.html's worker hashes a v2 tree's 64-byte inner nodes and 16 KiB leaves
 // through SubtleCrypto and through @noble/hashes (web/src/bench/sha256.ts). Each figure is the side the app uses
 // against the other (web/src/lib/sha256.ts): a figure whose goal is not met says to flip INNER_NODE_HASH.
 import { loadavg } from 'node:os';
@@ -33,7 +33,7 @@ async function leafCpu(
 
 export const sha256Bench: Bench = {
   name: 'sha256',
-  figures: 'issue 26 (SHA-256 in the worker)',
+  figures: 'SHA-256 in the worker',
   async run(context) {
     const tiny = context.flags.has('--tiny');
     // A 1 GiB file's tree (65 536 leaves), 64 MiB of leaves; --tiny: a smoke run.

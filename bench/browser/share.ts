@@ -1,4 +1,4 @@
-// Sharing as a hybrid (issue 26): bench.html's worker shares a file through the app's share path (shareFiles, read in
+// Sharing as a hybrid: bench.html's worker shares a file through the app's share path (shareFiles, read in
 // place: hashed, not stored) as a hybrid (SHA-1 pieces and the v2 SHA-256 tree, both computed) and as v1 alone
 // (web/src/bench/share.ts). 1 GiB; --tiny: 64 MiB.
 import { loadavg } from 'node:os';
@@ -7,7 +7,7 @@ import { benchPage } from '../lib/app';
 
 export const shareBench: Bench = {
   name: 'share',
-  figures: 'issue 26 (a hybrid share against v1)',
+  figures: 'a hybrid share against v1',
   async run(context) {
     const tiny = context.flags.has('--tiny');
     const request = { type: 'share', mib: tiny ? 64 : 1024, rounds: tiny ? 1 : 3 };

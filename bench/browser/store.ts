@@ -6,7 +6,7 @@ const PIECE = 256 * 1024;
 
 export const storeBench: Bench = {
   name: 'store',
-  figures: '3, 4',
+  figures: 'verification and storage',
   async run(context) {
     const page = await benchPage(context);
     try {

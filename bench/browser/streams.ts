@@ -1,8 +1,8 @@
-// Issue 12's figures: the time from a file chosen to its magnet link (20 MiB and 1 GiB, copied into IndexedDB
+// Files as streams: the time from a file chosen to its magnet link (20 MiB and 1 GiB, copied into IndexedDB
 // and read in place from a file handle), the browser's memory growth while a 1 GiB file saves through the service
 // worker against the Blob path in the same run, and the time from `Play` to the first frame of a video downloading;
-// then issue 24's playback against WebTorrent's streaming (playback.ts). `npm run bench -- streams` runs them;
-// `--tiny` shrinks the sizes to a smoke run of a few minutes; `--playback` runs issue 24's figures only (and
+// then the playback against WebTorrent's streaming (playback.ts). `npm run bench -- streams` runs them;
+// `--tiny` shrinks the sizes to a smoke run of a few minutes; `--playback` runs the playback figures only (and
 // `--limited` only their sessions at 2.4 times the bitrate, playback.ts).
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ import { randomFileOf } from './transfer';
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
-/** The issue's goal for the memory growth while saving 1 GiB through the service worker. */
+/** The goal for the memory growth while saving 1 GiB through the service worker. */
 const SAVE_GROWTH_LIMIT_MB = 200;
 const CLIP = fileURLToPath(new URL('../../e2e/fixtures/clip.webm', import.meta.url));
 
@@ -230,7 +230,7 @@ async function shareFigures(context: BenchContext, url: string, sizes: Sizes): P
 
 export const streamsBench: Bench = {
   name: 'streams',
-  figures: 'issue 12 (share time, save memory, play), issue 24 (playback against WebTorrent)',
+  figures: 'files as streams: share time, save memory, play; playback against WebTorrent',
   async run(context) {
     context.browserVersion ??= await browserVersion();
     const tiny = context.flags.has('--tiny');

@@ -23,7 +23,7 @@ async function numbers(page: Page): Promise<{ uploaded: number; downloaded: numb
 
 export const swarmBench: Bench = {
   name: 'swarm',
-  figures: '2',
+  figures: 'a swarm of 1 seed and 5 tabs',
   async run(context) {
     context.browserVersion ??= await browserVersion();
     const size = 64 * MiB;

@@ -37,7 +37,7 @@ import { bundleServer, openBundle, wtDownload, wtSeed } from './webtorrent';
 const MiB = 1024 * 1024;
 const MB = 1e6;
 const HEAP_LIMIT_MB = 150;
-/** Issue 25's goals: at least 1.8x WebTorrent's bundle; both browsers' CPU at most 1.25x the raw channel's; the first
+/** The transfer's goals: at least 1.8x WebTorrent's bundle; both browsers' CPU at most 1.25x the raw channel's; the first
  * verified piece in under half WebTorrent's time. */
 const RIVAL_GOAL = 1.8;
 const CPU_GOAL = 1.25;
@@ -394,7 +394,7 @@ async function rawMessageSizes(
 
 export const transferBench: Bench = {
   name: 'transfer',
-  figures: '1, 5, 7',
+  figures: 'transfer between two tabs: rate, CPU, heap, first verified piece',
   async run(context) {
     context.browserVersion ??= await browserVersion();
     // --tiny: 32 MiB, a smoke (or a short --profile run), not figures to keep.

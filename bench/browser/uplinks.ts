@@ -94,7 +94,7 @@ async function webtorrent(
 
 export const uplinksBench: Bench = {
   name: 'uplinks',
-  figures: '8',
+  figures: 'a swarm that fills every uplink',
   async run(context) {
     context.browserVersion ??= await browserVersion();
     // --tiny: a smoke run (the ramp-up weighs much more than in the full run: not a figure to keep).

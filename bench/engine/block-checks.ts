@@ -1,4 +1,4 @@
-// Play to the first frame with block checks against piece checks (issue 26), in the engine's simulated swarm
+// Play to the first frame with block checks against piece checks, in the engine's simulated swarm
 // (shared/engine/testing/swarm.ts, virtual time): a leecher of a hybrid plays a 12 Mbit/s file from its start while
 // two v2 seeds serve it at 2.4 times the bitrate each. With block checks (EngineConfig.leavesAhead, the default) the
 // playback window's leaf hashes are asked in advance and each of their blocks is checked on arrival; with piece
@@ -73,7 +73,7 @@ function play(hybrid: Awaited<ReturnType<typeof hybridOf>>, leavesAhead: number)
 
 export const blockChecksBench: Bench = {
   name: 'block-checks',
-  figures: 'issue 26 (Play to the first frame with block checks against piece checks)',
+  figures: 'Play to the first frame with block checks against piece checks',
   async run(context) {
     const simulated = context.flags.has('--browser') ? [] : await simulatedFigures(context);
     return [...simulated, ...(await tabFigures(context))];

@@ -1,6 +1,6 @@
-// The pacer's cost (issue 25): a seeding uploader at 25 MB/s of 16 KiB blocks with 50 peers, each keeping 250
+// The pacer's cost: a seeding uploader at 25 MB/s of 16 KiB blocks with 50 peers, each keeping 250
 // requests waiting, in virtual time (shared/engine/testing/pacer-load.ts). The engine's incremental order against
-// the full ranking of every waiting request per block that it replaced (testing/serve-oracle.ts), in the same
+// a full ranking of every waiting request per block (testing/serve-oracle.ts, the oracle its property test uses), in the same
 // process, each run twice (the first warms up); both must read the same blocks in the same order. The figure is the
 // CPU time to pace one second of that upload, as a ratio to the full ranking's. --tiny runs 0.1 virtual seconds.
 import { atMost, figure, type Bench } from '../lib/figure';
@@ -10,7 +10,7 @@ import { Uploader } from '../../shared/engine/uploader';
 
 export const pacerBench: Bench = {
   name: 'pacer',
-  figures: 'pacing',
+  figures: 'the upload pacer',
   async run(context) {
     const load = { ...PACER_LOAD, seconds: context.flags.has('--tiny') ? 0.1 : PACER_LOAD.seconds };
     const cpuMs = () => {

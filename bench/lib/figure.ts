@@ -105,7 +105,7 @@ export function limitFigure(
 export interface Bench {
   /** Name on the command line (`npm run bench -- <name>`). */
   name: string;
-  /** Issue figure numbers covered. */
+  /** What its figures measure, printed before it runs (a section of docs/performance.md). */
   figures: string;
   run(context: BenchContext): Promise<Figure[]>;
 }

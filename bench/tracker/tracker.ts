@@ -293,7 +293,7 @@ async function largeRun(log: (m: string) => void): Promise<Figure[]> {
 
 export const trackerBench: Bench = {
   name: 'tracker',
-  figures: '6',
+  figures: 'the tracker against bittorrent-tracker, a cluster on Redis',
   async run(context) {
     if (context.flags.has('--peers-50k')) return largeRun(context.log);
     const figures: Figure[] = [];

@@ -1,0 +1,80 @@
+// The current figures: for each figure, its value in the latest whole run that measured it, with the run's file and
+// load average. `npm run bench -- --table [<result.json>...]` prints them as the table of docs/performance.md.
+import type { Figure } from './figure';
+import { FIGURE_COLUMNS, figureCells, markdownTable } from './table';
+
+/** What bench/run.ts writes to bench/results/. */
+export interface RunResult {
+  date: string;
+  commit: string;
+  benches: string[];
+  flags: string[];
+  machine: { cores: number; load: { start: number; end: number } };
+  figures: Figure[];
+}
+
+export interface RunFile {
+  /** The file's name under bench/results/. */
+  file: string;
+  result: RunResult;
+}
+
+export interface CurrentFigure {
+  figure: Figure;
+  run: RunFile;
+}
+
+/** Flags that make a run a smoke or a diagnosis: its figures are smaller or slowed by logging, not ones to keep. */
+const PARTIAL_FLAGS = new Set(['--tiny', '--profile', '--trace', '--log-reads', '--raw-sizes']);
+
+/** Flags that set how many samples a figure's median takes, with the bench's default: fewer is not a whole run. */
+const SAMPLE_DEFAULTS: Record<string, number> = {
+  runs: 5,
+  sessions: 5,
+  'limited-seeks': 3,
+  'limited-stalls': 1,
+  'memory-mib': 4096,
+};
+
+/** A run measured at the bench's full sizes and sample counts, without diagnostic logging in its way. */
+export function isWholeRun(result: RunResult): boolean {
+  return result.flags.every((flag) => {
+    if (PARTIAL_FLAGS.has(flag)) return false;
+    const match = /^--([a-z0-9-]+)=(\d+)$/.exec(flag);
+    if (!match || !(match[1] in SAMPLE_DEFAULTS)) return true;
+    return Number(match[2]) >= SAMPLE_DEFAULTS[match[1]];
+  });
+}
+
+/**
+ * Each figure from the latest whole run that measured it (a figure that failed in a run was not measured there).
+ * The whole run that lists the most figures sets their order; figures it lacks follow in their own run's order.
+ */
+export function currentFigures(runs: RunFile[]): CurrentFigure[] {
+  const whole = runs.filter((run) => isWholeRun(run.result));
+  const newestFirst = [...whole].sort((a, b) => Date.parse(b.result.date) - Date.parse(a.result.date));
+  const chosen = new Map<string, CurrentFigure>();
+  for (const run of newestFirst) {
+    for (const figure of run.result.figures) {
+      if (figure.value === null || chosen.has(figure.name)) continue;
+      chosen.set(figure.name, { figure, run });
+    }
+  }
+  const byOrder = [...whole].sort(
+    (a, b) =>
+      b.result.figures.length - a.result.figures.length ||
+      Date.parse(a.result.date) - Date.parse(b.result.date),
+  );
+  const order = [...new Set(byOrder.flatMap((run) => run.result.figures.map((figure) => figure.name)))];
+  return order.flatMap((name) => chosen.get(name) ?? []);
+}
+
+/** The current figures as a Markdown table: the figure's cells, then the run's file and its load average. */
+export function formatCurrentTable(current: CurrentFigure[]): string {
+  const rows = current.map(({ figure, run }) => [
+    ...figureCells(figure),
+    `\`${run.file}\``,
+    `${run.result.machine.load.start} to ${run.result.machine.load.end} (${run.result.machine.cores} cores)`,
+  ]);
+  return markdownTable([...FIGURE_COLUMNS, 'run', 'load average'], rows);
+}
