@@ -8,7 +8,8 @@ import { LIMIT_FLAGS } from './cli';
 import { COST_BYTES, formatBytes, worstCaseMemoryBytes, type MemoryLimits } from './memory';
 import { startServer } from './server';
 import { TestClient } from './test-client';
-import { Tracker, type Connection } from './tracker';
+import type { Connection } from './tracker/session';
+import { Tracker } from './tracker/tracker';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { binaryToHex } from '../../shared/tracker-protocol';
 import { DEFAULT_STATIC_DIR, type RunningServer } from './server';
 import { CONTENT_SECURITY_POLICY, resolveStaticPath } from './http';
-import type { RemovalReason } from './tracker';
+import type { RemovalReason } from './tracker/swarm-registry';
 import { type Json } from './test-client';
 import { httpGet, trackerHarness } from './testing/harness';
 

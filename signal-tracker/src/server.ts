@@ -12,7 +12,9 @@ import { RedisDirectory } from './cluster/redis-directory';
 import type { ClusterTotals } from './cluster/directory';
 import { createRequestHandler } from './http';
 import { DEFAULT_UNFINISHED_REQUEST_LIMITS, UnfinishedRequests } from './unfinished-requests';
-import { CLOSE_POLICY, Tracker, type Connection, type Session, type TrackerLimits } from './tracker';
+import type { TrackerLimits } from './tracker/limits';
+import { CLOSE_POLICY, type Connection, type Session } from './tracker/session';
+import { Tracker } from './tracker/tracker';
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one (default 8000). */

@@ -4,7 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClusterTotals } from './cluster/directory';
 import { peerClient } from './peer-client';
-import type { Tracker, TrackerStats, TrackerTotals } from './tracker';
+import type { Tracker, TrackerStats, TrackerTotals } from './tracker/tracker';
 
 export interface PublicStats extends TrackerTotals {
   /** Messages received per second, over the time since the previous computation. */

@@ -1,6 +1,6 @@
 // One swarm: the peers announcing one info hash (or both hashes of a hybrid torrent, once bound), their roles, and
 // random choice among them.
-import { binaryToHex, type AnnounceMessage } from '../../shared/tracker-protocol';
+import { binaryToHex, type AnnounceMessage } from '../../../shared/tracker-protocol';
 
 /** One peer of a swarm; `S` is the tracker's session (its connection), which the swarm only carries. */
 export interface Peer<S extends SwarmSession> {
@@ -62,7 +62,7 @@ export class Swarm<S extends SwarmSession> {
   downloaded = 0;
   /**
    * The other info hash this swarm answers to (a hybrid torrent's v1 and v2 hashes), or null. The tracker binds
-   * it (tracker.ts, `bindAlias`); it is forgotten with the swarm.
+   * it (aliases.ts, `bindAlias`); it is forgotten with the swarm.
    */
   alias: string | null = null;
   /** By peer id, in order of last announce (oldest first), so expiry stops at the first fresh peer. */
