@@ -29,15 +29,8 @@ export function frameShapeError(
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      // Skip the string at native speed: to the next quote not escaped by an odd run of backslashes.
-      let end = i;
-      for (;;) {
-        end = text.indexOf('"', end + 1);
-        if (end === -1) return null; // unterminated: the parse refuses it
-        let backslashes = 0;
-        while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
-        if (backslashes % 2 === 0) break;
-      }
+      const end = stringEnd(text, i);
+      if (end === -1) return null; // unterminated: the parse refuses it
       i = end;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > maxDepth) return `invalid message: nested deeper than ${maxDepth}`;
@@ -45,4 +38,19 @@ export function frameShapeError(
     else if (c === COMMA && ++members > maxMembers) return `invalid message: more than ${maxMembers} members`;
   }
   return null;
+}
+
+/**
+ * Where the string that opens at `start` ends: the next quote not escaped by an odd run of backslashes, found at
+ * native speed; -1 when it never ends.
+ */
+function stringEnd(text: string, start: number): number {
+  let end = start;
+  for (;;) {
+    end = text.indexOf('"', end + 1);
+    if (end === -1) return -1;
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return end;
+  }
 }
