@@ -4,16 +4,15 @@
 // tracker builds them, hands frames to the dispatcher and answers for the totals.
 import type { ClientMessageLimits, FailureWire } from '../../../shared/tracker-protocol';
 import type { ClusterDirectory } from '../cluster/directory';
-import { Admission } from './admission';
-import { ClusterBridge } from './cluster-bridge';
+import type { Admission } from './admission';
+import type { ClusterBridge } from './cluster-bridge';
 import { newCounters, type TrackerCounters } from './counters';
 import { dispatchFrame } from './dispatch';
 import { messageLimits, resolveLimits, type TrackerLimits } from './limits';
-import { Relay } from './relay';
-import type { TrackerRooms } from './rooms';
+import { createRooms, type TrackerRooms } from './rooms';
 import type { Connection, Session } from './session';
 import type { SwarmStats } from './swarm';
-import { SwarmRegistry, type RemovalListener } from './swarm-registry';
+import type { RemovalListener, SwarmRegistry } from './swarm-registry';
 
 export interface TrackerOptions {
   /** The announce interval given to clients, in milliseconds (default 120 s). */
@@ -53,7 +52,7 @@ export class Tracker {
   readonly counters: TrackerCounters = newCounters();
   readonly offerTtlMs: number;
   readonly announceDeadlineMs: number;
-  private readonly swarms = new SwarmRegistry();
+  private readonly swarms: SwarmRegistry;
   private readonly admission: Admission;
   private readonly cluster: ClusterBridge;
   private readonly rooms: TrackerRooms;
@@ -69,13 +68,17 @@ export class Tracker {
     this.offerTtlMs = options.offerTtlMs ?? 50_000;
     this.announceDeadlineMs = options.announceDeadlineMs ?? 30_000;
     this.messageLimits = messageLimits(this.limits);
-    const { limits, counters, swarms } = this;
-    this.admission = new Admission(limits, counters, swarms, this.announceDeadlineMs);
-    const relay = new Relay(limits, counters, this.offerTtlMs, options.random ?? Math.random);
-    const fail = (session: Session, message: FailureWire) => this.admission.fail(session, message);
-    this.cluster = new ClusterBridge(swarms, relay, counters, this.intervalSeconds, fail);
-    const { admission, cluster, intervalSeconds } = this;
-    this.rooms = { limits, counters, intervalSeconds, swarms, admission, relay, cluster };
+    this.rooms = createRooms({
+      limits: this.limits,
+      counters: this.counters,
+      intervalSeconds: this.intervalSeconds,
+      offerTtlMs: this.offerTtlMs,
+      announceDeadlineMs: this.announceDeadlineMs,
+      random: options.random ?? Math.random,
+    });
+    this.swarms = this.rooms.swarms;
+    this.admission = this.rooms.admission;
+    this.cluster = this.rooms.cluster;
   }
 
   /** The interval clients are told, in whole seconds (at least 1). */
