@@ -274,7 +274,7 @@ async function relayed(client: TestClient): Promise<{ offers: Json[]; answers: J
   return { offers: messages.filter((m) => m.offer), answers: messages.filter((m) => m.answer) };
 }
 
-describe('the tracker against the attacks of the second review (issue 23)', () => {
+describe('the tracker against the attacks of the second review', () => {
   it('closes the sender, not the recipient, of a flood of big offers; the honest offer still goes through', async () => {
     const running = await server();
     const victim = await connect(running, '127.0.0.2');

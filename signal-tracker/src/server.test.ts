@@ -591,7 +591,7 @@ describe('signal-tracker over HTTP', () => {
       expect(resolveStaticPath('/srv/app', '/a/b.js')).toBe('/srv/app/a/b.js');
     });
 
-    it('never serves a source map, however its name is encoded (issue 23, item 5)', async () => {
+    it('never serves a source map, however its name is encoded', async () => {
       const running = await staticServer();
       for (const path of [
         '/assets/app.js.map',

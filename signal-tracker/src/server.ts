@@ -78,6 +78,8 @@ export interface RunningServer {
   tracker: Tracker;
   /** This process's id in the cluster (with --redis). */
   processId: string | undefined;
+  /** What the guard of unfinished requests holds and has closed (for the stats and the tests). */
+  unfinishedRequests: Readonly<Pick<UnfinishedRequests, 'size' | 'refused' | 'timedOut'>>;
   close(): Promise<void>;
 }
 
@@ -304,6 +306,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     trackerUrl: `ws://${host}:${port}/`,
     tracker,
     processId: directory?.process,
+    unfinishedRequests: unfinished,
     close: shutdown(http, wss, context, timers, directory),
   };
 }

@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClusterTotals } from './cluster/directory';
-import { peerClient } from './peer-client';
+import { peerClient } from './tracker/peer-client';
 import type { Tracker, TrackerStats, TrackerTotals } from './tracker/tracker';
 
 export interface PublicStats extends TrackerTotals {

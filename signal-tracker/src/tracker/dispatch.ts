@@ -6,7 +6,7 @@ import {
   type ClientMessage,
   type ClientMessageLimits,
 } from '../../../shared/tracker-protocol';
-import { frameShapeError } from '../frame-check';
+import { frameShapeError } from './frame-check';
 import { announce } from './announce';
 import { answer } from './answer';
 import type { TrackerRooms } from './rooms';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { binaryToHex } from '../../../shared/tracker-protocol';
-import { peerClient } from '../peer-client';
+import { peerClient } from './peer-client';
 import type { Connection, Session } from './session';
 import { Tracker, type TrackerOptions } from './tracker';
 
