@@ -6,7 +6,12 @@ import {
   type AnnounceMessage,
   type FailureWire,
 } from '../../../shared/tracker-protocol';
-import type { Candidate, ClusterDirectory, ClusterMessage } from '../cluster/directory';
+import type {
+  Candidate,
+  ClusterDirectory,
+  ClusterMessage,
+  DirectoryAnnounceResult,
+} from '../cluster/directory';
 import { otherHash } from './aliases';
 import { isClusterMessage } from './cluster-message';
 import type { TrackerCounters } from './counters';
@@ -98,27 +103,7 @@ export class ClusterBridge {
     const want = Math.min(2 * offersWanted(message), 2 * MAX_OFFERS_PER_ANNOUNCE);
     const address = session.address.key;
     cluster.announce({ infoHash, peerId, complete: from.seeder, now, want, address, alias }).then(
-      (result) => {
-        if (result.inUse) {
-          // Another process holds this peer id: the local peer made for it goes (Redis keeps the owner's).
-          this.swarms.remove(from, 'stopped');
-          if (!session.closed)
-            this.fail(
-              session,
-              failure('peer_id is in use in this swarm by another connection', 'announce', infoHash),
-            );
-          return;
-        }
-        if (session.closed) return;
-        const reply = announceReply(infoHash, local, this.intervalSeconds);
-        reply.complete = result.complete;
-        reply.incomplete = result.incomplete;
-        // The cluster's binding (it may differ from this process's, which only sees its own claims).
-        if (result.alias !== undefined) reply.info_hash_alias = result.alias;
-        else delete reply.info_hash_alias;
-        session.connection.deliver(reply);
-        this.relayOffers(cluster, from, message, result.candidates, now);
-      },
+      (result) => this.announced(cluster, session, from, message, local, result, now),
       () => {
         // Redis failed under us: this process's own swarm, from memory.
         if (session.closed) return;
@@ -126,6 +111,40 @@ export class ClusterBridge {
       },
     );
     return true;
+  }
+
+  /**
+   * The directory took the announce: the reply carries the cluster's counts and its binding of the alias (which
+   * may differ from this process's, which only sees its own claims), and the offers go to its candidates. A peer
+   * id another process holds is given up here (Redis keeps the owner's).
+   */
+  private announced(
+    cluster: ClusterDirectory,
+    session: Session,
+    from: Peer,
+    message: AnnounceMessage,
+    local: Swarm,
+    result: DirectoryAnnounceResult,
+    now: number,
+  ): void {
+    const { infoHash } = message;
+    if (result.inUse) {
+      this.swarms.remove(from, 'stopped');
+      if (!session.closed)
+        this.fail(
+          session,
+          failure('peer_id is in use in this swarm by another connection', 'announce', infoHash),
+        );
+      return;
+    }
+    if (session.closed) return;
+    const reply = announceReply(infoHash, local, this.intervalSeconds);
+    reply.complete = result.complete;
+    reply.incomplete = result.incomplete;
+    if (result.alias !== undefined) reply.info_hash_alias = result.alias;
+    else delete reply.info_hash_alias;
+    session.connection.deliver(reply);
+    this.relayOffers(cluster, from, message, result.candidates, now);
   }
 
   /** An answer for a peer whose socket is on another process of the cluster (`process`): it goes there. */
