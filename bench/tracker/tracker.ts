@@ -7,6 +7,7 @@ import { atLeast, atMost, figure, noGoal, percentile, type Bench, type Figure } 
 import { Redis } from 'ioredis';
 import { startRedis } from '../../signal-tracker/src/testing/daemons';
 import { Load, OFFERS_PER_ANNOUNCE, SWARM_SIZE } from './load';
+import { quietFigures } from './quiet';
 import type { ChildOptions, TrackerKind } from './server-child';
 
 const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
@@ -365,6 +366,7 @@ export const trackerBench: Bench = {
         ),
       );
     }
+    figures.push(...(await quietFigures(context.log)));
     return figures;
   },
 };

@@ -1,5 +1,5 @@
-// The open-internet review's attacks on the tracker, tried again with real WebSocket clients on loopback
-// (127.0.0.2 and up stand for other client addresses). Each test failed on the tracker before these limits.
+// The open-internet review's attacks on the tracker, tried with real WebSocket clients on loopback (127.0.0.2 and
+// up stand for other client addresses).
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../shared/engine/testing/random';
 import { binaryToHex } from '../../shared/tracker-protocol';
@@ -119,7 +119,7 @@ describe('the tracker against the attacks of the open-internet review', () => {
     const toSybils = await offersTo(sybils);
     const toHonest = await offersTo([...honest, newcomer]);
     expect(toSybils + toHonest).toBe(100);
-    // 5 of 26 candidates: about 19 offers expected; before, one socket with 200 ids took 87.
+    // 5 of 26 candidates: about 19 offers expected, however many peer ids the sybils announce.
     expect(toSybils).toBeLessThan(35);
   });
 
@@ -274,7 +274,7 @@ async function relayed(client: TestClient): Promise<{ offers: Json[]; answers: J
   return { offers: messages.filter((m) => m.offer), answers: messages.filter((m) => m.answer) };
 }
 
-describe('the tracker against the attacks of the second review (issue 23)', () => {
+describe('the tracker against the attacks of the second review', () => {
   it('closes the sender, not the recipient, of a flood of big offers; the honest offer still goes through', async () => {
     const running = await server();
     const victim = await connect(running, '127.0.0.2');
@@ -445,8 +445,7 @@ describe('the tracker against the attacks of the second review (issue 23)', () =
     const attackers = [];
     for (let n = 0; n < 8; n++) attackers.push(await connect(running, `127.0.0.${10 + (n % 2)}`));
     for (const attacker of attackers) for (let i = 0; i < 20; i++) attacker.send(nested);
-    // Meanwhile, honest relays.
-    const started = Date.now();
+    // Meanwhile, honest relays (how long they take under the flood is a bench figure: bench/tracker/quiet.ts).
     for (let round = 0; round < 5; round++) {
       await offerer.request(
         announce(peerId('o', 0), { event: undefined, numwant: 1, offers: bigOffers(`o${round}`, 1, 3_000) }),
@@ -455,11 +454,14 @@ describe('the tracker against the attacks of the second review (issue 23)', () =
       answerer.send(answerFor(peerId('a', 0), offer));
       expect((await relayed(offerer)).answers).toHaveLength(1);
     }
-    expect(Date.now() - started).toBeLessThan(2_000);
     const closes = await Promise.all(attackers.map((a) => a.closed));
     expect(new Set(closes.map((c) => `${c.code} ${c.reason}`))).toEqual(
       new Set(['1008 rate limit exceeded']),
     );
+    // Every honest relay went through and no honest connection was closed: only the attackers were.
+    expect(tracker.counters.answersRelayed).toBe(5);
+    expect(tracker.counters.connectionsClosedForAbuse).toBe(8);
+    expect(tracker.connectionCount).toBe(2);
     // Each hostile frame is refused from a scan of its first bytes, and its sender closed within a few.
     expect(hostileFrames).toBeGreaterThan(8 * 4);
     expect(tracker.counters.framesRefused).toBeGreaterThan(0);

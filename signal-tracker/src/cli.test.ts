@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { LIMIT_FLAGS, parseCli, USAGE } from './cli';
+import { parseCli, USAGE } from './cli';
+import { LIMIT_FLAGS } from './cli-limits';
 
 const DEFAULT_LIMITS = Object.fromEntries(LIMIT_FLAGS.map((limit) => [limit.key, limit.fallback]));
 const SECURITY_DEFAULTS = {

@@ -1,188 +1,18 @@
 // Command-line flags and environment variables of `node signal-tracker`.
 import { parseArgs } from 'node:util';
 import { DEFAULT_TRUSTED_PROXIES, parseTrustedProxies } from './client-address';
+import { LIMIT_FLAGS, limitUsage, readLimits, type CliLimits } from './cli-limits';
+import {
+  optionSource,
+  parseBoolean,
+  parseIceServers,
+  parseInterval,
+  parseLimit,
+  parsePort,
+  parseRedisUrl,
+  type OptionSource,
+} from './cli-values';
 import { DEFAULT_TURN_TTL_SECONDS, parseTurnUrls, type TurnConfig } from './turn';
-
-/** The limits a stranger runs into, each a flag and an environment variable (see docs/security.md). */
-export interface CliLimits {
-  maxConnections: number;
-  maxConnectionsPerAddress: number;
-  maxMessagesPerSecond: number;
-  maxMessagesPerSecondPerAddress: number;
-  maxSwarmsPerConnection: number;
-  maxPeersPerSwarm: number;
-  maxPendingOffersPerConnection: number;
-  offerTtlSeconds: number;
-  announceTimeoutSeconds: number;
-  maxFrameBytes: number;
-  maxBufferedBytes: number;
-  maxUnfinishedRequests: number;
-  maxUnfinishedRequestsPerAddress: number;
-  headerTimeoutSeconds: number;
-  maxSdpBytes: number;
-  maxOffersPerSecondPerRecipient: number;
-  maxOffersPerSecondPerSender: number;
-  maxRelayBacklogBytes: number;
-  maxBytesPerSecond: number;
-  maxBytesPerSecondPerAddress: number;
-}
-
-interface LimitFlag {
-  key: keyof CliLimits;
-  flag: string;
-  variable: string;
-  fallback: number;
-  help: string;
-}
-
-export const LIMIT_FLAGS: LimitFlag[] = [
-  {
-    key: 'maxConnections',
-    flag: 'max-connections',
-    variable: 'MAX_CONNECTIONS',
-    fallback: 10_000,
-    help: 'open WebSocket connections in all',
-  },
-  {
-    key: 'maxConnectionsPerAddress',
-    flag: 'max-connections-per-address',
-    variable: 'MAX_CONNECTIONS_PER_ADDRESS',
-    fallback: 256,
-    help: 'open connections from one IPv4 address or IPv6 /64',
-  },
-  {
-    key: 'maxMessagesPerSecond',
-    flag: 'max-messages-per-second',
-    variable: 'MAX_MESSAGES_PER_SECOND',
-    fallback: 50,
-    help: 'messages per second on one connection; more closes it',
-  },
-  {
-    key: 'maxMessagesPerSecondPerAddress',
-    flag: 'max-messages-per-second-per-address',
-    variable: 'MAX_MESSAGES_PER_SECOND_PER_ADDRESS',
-    fallback: 500,
-    help: 'messages per second from one address, all its connections together',
-  },
-  {
-    key: 'maxSwarmsPerConnection',
-    flag: 'max-swarms-per-connection',
-    variable: 'MAX_SWARMS_PER_CONNECTION',
-    fallback: 200,
-    help: 'swarms one connection may join',
-  },
-  {
-    key: 'maxPeersPerSwarm',
-    flag: 'max-peers-per-swarm',
-    variable: 'MAX_PEERS_PER_SWARM',
-    fallback: 5000,
-    help: 'peers in one swarm',
-  },
-  {
-    key: 'maxPendingOffersPerConnection',
-    flag: 'max-pending-offers',
-    variable: 'MAX_PENDING_OFFERS',
-    fallback: 100,
-    help: 'offers relayed to one connection awaiting its answer',
-  },
-  {
-    key: 'offerTtlSeconds',
-    flag: 'offer-ttl',
-    variable: 'OFFER_TTL',
-    fallback: 50,
-    help: 'seconds an offer can be answered',
-  },
-  {
-    key: 'announceTimeoutSeconds',
-    flag: 'announce-timeout',
-    variable: 'ANNOUNCE_TIMEOUT',
-    fallback: 30,
-    help: 'seconds a new connection has to announce before it is closed',
-  },
-  {
-    key: 'maxFrameBytes',
-    flag: 'max-frame-bytes',
-    variable: 'MAX_FRAME_BYTES',
-    fallback: 65_536,
-    help: 'largest WebSocket message accepted',
-  },
-  {
-    key: 'maxBufferedBytes',
-    flag: 'max-buffered-bytes',
-    variable: 'MAX_BUFFERED_BYTES',
-    fallback: 262_144,
-    help: 'unsent bytes to one connection before it is closed as a slow reader',
-  },
-  {
-    key: 'maxUnfinishedRequests',
-    flag: 'max-unfinished-requests',
-    variable: 'MAX_UNFINISHED_REQUESTS',
-    fallback: 1024,
-    help: 'connections, from all addresses, that have not finished their request headers',
-  },
-  {
-    key: 'maxUnfinishedRequestsPerAddress',
-    flag: 'max-unfinished-requests-per-address',
-    variable: 'MAX_UNFINISHED_REQUESTS_PER_ADDRESS',
-    fallback: 32,
-    help: 'the same from one address (not counted per address with --trust-proxy)',
-  },
-  {
-    key: 'headerTimeoutSeconds',
-    flag: 'header-timeout',
-    variable: 'HEADER_TIMEOUT',
-    fallback: 10,
-    help: 'seconds a new connection has to send its request headers before it is closed',
-  },
-  {
-    key: 'maxSdpBytes',
-    flag: 'max-sdp-bytes',
-    variable: 'MAX_SDP_BYTES',
-    fallback: 16_384,
-    help: "longest SDP in an offer or answer (a browser's is under 6 KB)",
-  },
-  {
-    key: 'maxOffersPerSecondPerRecipient',
-    flag: 'max-offers-per-second-per-recipient',
-    variable: 'MAX_OFFERS_PER_SECOND_PER_RECIPIENT',
-    fallback: 20,
-    help: 'offers relayed to one connection per second; more go to other peers',
-  },
-  {
-    key: 'maxOffersPerSecondPerSender',
-    flag: 'max-offers-per-second-per-sender',
-    variable: 'MAX_OFFERS_PER_SECOND_PER_SENDER',
-    fallback: 5,
-    help: 'offers relayed to one connection per second from one sender address; more go to other peers',
-  },
-  {
-    key: 'maxRelayBacklogBytes',
-    flag: 'max-relay-backlog-bytes',
-    variable: 'MAX_RELAY_BACKLOG_BYTES',
-    fallback: 65_536,
-    help: 'unsent bytes past which a connection gets no relayed offer (it goes to another peer)',
-  },
-  {
-    key: 'maxBytesPerSecond',
-    flag: 'max-bytes-per-second',
-    variable: 'MAX_BYTES_PER_SECOND',
-    fallback: 262_144,
-    help: 'bytes per second on one connection; more closes it',
-  },
-  {
-    key: 'maxBytesPerSecondPerAddress',
-    flag: 'max-bytes-per-second-per-address',
-    variable: 'MAX_BYTES_PER_SECOND_PER_ADDRESS',
-    fallback: 1_048_576,
-    help: 'bytes per second from one address, all its connections together',
-  },
-];
-
-function limitUsage(): string {
-  return LIMIT_FLAGS.map((limit) => {
-    return `  --${limit.flag} <n>\n      ${limit.help} (${limit.variable}, default ${limit.fallback})`;
-  }).join('\n');
-}
 
 const USAGE_TEXT = `Usage: node signal-tracker [options]
 
@@ -244,140 +74,162 @@ export interface CliConfig {
   summaryIntervalSeconds: number;
 }
 
-function parseLimit(text: string, source: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || value < 1 || value > 1e12)
-    throw new Error(`invalid limit ${JSON.stringify(text)} (${source}): a whole number of at least 1`);
-  return value;
+/** One option with a flag and an environment variable: how its text is read, and its value when neither is given. */
+interface OptionSpec<T> {
+  flag: string;
+  variable: string;
+  parse: (text: string, source: string) => T;
+  fallback: T;
 }
 
-function parseBoolean(text: string, source: string): boolean {
-  if (/^(1|true|yes|on)$/i.test(text)) return true;
-  if (/^(0|false|no|off)$/i.test(text)) return false;
-  throw new Error(`invalid switch ${JSON.stringify(text)} (${source}): 1 or 0`);
-}
+const text = (value: string) => value;
 
-function parsePort(text: string, source: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535)
-    throw new Error(`invalid port ${JSON.stringify(text)} (${source})`);
-  return port;
-}
+const PORT: OptionSpec<number> = { flag: 'port', variable: 'PORT', parse: parsePort, fallback: 8000 };
+const HOST: OptionSpec<string | undefined> = {
+  flag: 'host',
+  variable: 'HOST',
+  parse: text,
+  fallback: undefined,
+};
+const INTERVAL: OptionSpec<number> = {
+  flag: 'interval',
+  variable: 'TRACKER_INTERVAL',
+  parse: parseInterval,
+  fallback: 120,
+};
+const ICE_SERVERS: OptionSpec<unknown[] | undefined> = {
+  flag: 'ice-servers',
+  variable: 'ICE_SERVERS',
+  parse: parseIceServers,
+  fallback: undefined,
+};
+const STATS_TOKEN: OptionSpec<string | undefined> = {
+  flag: 'stats-token',
+  variable: 'STATS_TOKEN',
+  parse: text,
+  fallback: undefined,
+};
+/** The switch's flag is a boolean (parseArgs reads it); this spec reads its environment variable. */
+const TRUST_PROXY: OptionSpec<boolean> = {
+  flag: 'trust-proxy',
+  variable: 'TRUST_PROXY',
+  parse: parseBoolean,
+  fallback: false,
+};
+const TRUSTED_PROXIES: OptionSpec<string> = {
+  flag: 'trusted-proxies',
+  variable: 'TRUSTED_PROXIES',
+  parse: (value, source) => {
+    parseTrustedProxies(value, source); // throws on a bad entry
+    return value;
+  },
+  fallback: DEFAULT_TRUSTED_PROXIES,
+};
+const REDIS: OptionSpec<string | undefined> = {
+  flag: 'redis',
+  variable: 'REDIS_URL',
+  parse: parseRedisUrl,
+  fallback: undefined,
+};
+const PROCESS_LEASE: OptionSpec<number> = {
+  flag: 'process-lease',
+  variable: 'PROCESS_LEASE',
+  parse: parseInterval,
+  fallback: 6,
+};
+const SUMMARY_INTERVAL: OptionSpec<number> = {
+  flag: 'summary-interval',
+  variable: 'SUMMARY_INTERVAL',
+  parse: parseInterval,
+  fallback: 60,
+};
 
-function parseInterval(text: string, source: string): number {
-  const seconds = Number(text);
-  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
-    throw new Error(`invalid interval ${JSON.stringify(text)} (${source}): seconds between 0 and 86400`);
-  }
-  return seconds;
-}
+/** The flags that take a value (every other is a switch: --trust-proxy, --help). */
+const VALUE_FLAGS = [
+  ...[
+    PORT,
+    HOST,
+    INTERVAL,
+    ICE_SERVERS,
+    STATS_TOKEN,
+    TRUSTED_PROXIES,
+    REDIS,
+    PROCESS_LEASE,
+    SUMMARY_INTERVAL,
+  ],
+  ...LIMIT_FLAGS,
+].map((option) => option.flag);
 
-function parseIceServers(text: string, source: string): unknown[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new Error(`invalid ICE servers (${source}): not JSON`);
-  }
-  if (!Array.isArray(value)) throw new Error(`invalid ICE servers (${source}): not a JSON array`);
-  value.forEach((server: unknown, i) => {
-    const urls = (server as { urls?: unknown } | null)?.urls;
-    const valid =
-      typeof urls === 'string' || (Array.isArray(urls) && urls.every((url) => typeof url === 'string'));
-    if (typeof server !== 'object' || server === null || !valid) {
-      throw new Error(`invalid ICE servers (${source}): entry ${i} needs "urls" (a string or strings)`);
-    }
-  });
-  return value;
-}
-
-export function parseCli(argv: string[], env: Record<string, string | undefined>): CliConfig {
+/** The flags given, checked against the known ones (an unknown flag or a missing value throws). */
+function parseFlags(argv: string[]): Record<string, string | boolean | undefined> {
+  const valued = ['turn-urls', 'turn-secret', 'turn-ttl', 'workers', ...VALUE_FLAGS];
   const { values } = parseArgs({
     args: argv,
     options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      interval: { type: 'string' },
-      'ice-servers': { type: 'string' },
-      'turn-urls': { type: 'string' },
-      'turn-secret': { type: 'string' },
-      'turn-ttl': { type: 'string' },
-      'stats-token': { type: 'string' },
+      ...Object.fromEntries(valued.map((flag) => [flag, { type: 'string' as const }])),
       'trust-proxy': { type: 'boolean' },
-      'trusted-proxies': { type: 'string' },
-      redis: { type: 'string' },
-      workers: { type: 'string' },
-      'process-lease': { type: 'string' },
-      'summary-interval': { type: 'string' },
-      ...Object.fromEntries(LIMIT_FLAGS.map((limit) => [limit.flag, { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
     allowPositionals: false,
   });
-  const flags = values as Record<string, string | boolean | undefined>;
-  const pick = (flag: string | undefined, name: string, variable: string) =>
-    flag !== undefined
-      ? { text: flag, source: `--${name}` }
-      : env[variable] !== undefined && env[variable] !== ''
-        ? { text: env[variable]!, source: variable }
-        : null;
-  const port = pick(values.port, 'port', 'PORT');
-  const host = pick(values.host, 'host', 'HOST');
-  const interval = pick(values.interval, 'interval', 'TRACKER_INTERVAL');
-  const ice = pick(values['ice-servers'], 'ice-servers', 'ICE_SERVERS');
-  const turnUrls = pick(values['turn-urls'], 'turn-urls', 'TURN_URLS');
-  const turnSecret = pick(values['turn-secret'], 'turn-secret', 'TURN_SECRET');
-  const turnTtl = pick(values['turn-ttl'], 'turn-ttl', 'TURN_TTL');
-  if (turnUrls && !turnSecret) throw new Error(`${turnUrls.source} needs --turn-secret (or TURN_SECRET)`);
-  if (turnSecret && !turnUrls) throw new Error(`${turnSecret.source} needs --turn-urls (or TURN_URLS)`);
-  const turn =
-    turnUrls && turnSecret
-      ? {
-          urls: parseTurnUrls(turnUrls.text, turnUrls.source),
-          secret: turnSecret.text,
-          ttlSeconds: turnTtl ? parseInterval(turnTtl.text, turnTtl.source) : DEFAULT_TURN_TTL_SECONDS,
-        }
-      : undefined;
-  const statsToken = pick(flags['stats-token'] as string | undefined, 'stats-token', 'STATS_TOKEN');
-  const trustProxyEnv = pick(undefined, 'trust-proxy', 'TRUST_PROXY');
-  const proxies = pick(flags['trusted-proxies'] as string | undefined, 'trusted-proxies', 'TRUSTED_PROXIES');
-  if (proxies) parseTrustedProxies(proxies.text, proxies.source); // throws on a bad entry
-  const redis = pick(flags.redis as string | undefined, 'redis', 'REDIS_URL');
-  const workers = pick(flags.workers as string | undefined, 'workers', 'WORKERS');
-  const lease = pick(flags['process-lease'] as string | undefined, 'process-lease', 'PROCESS_LEASE');
-  const summary = pick(
-    flags['summary-interval'] as string | undefined,
-    'summary-interval',
-    'SUMMARY_INTERVAL',
-  );
-  if (redis && !/^rediss?:\/\//.test(redis.text))
-    throw new Error(`invalid Redis URL ${JSON.stringify(redis.text)} (${redis.source}): redis://host:port`);
-  const workerCount = workers ? parseLimit(workers.text, workers.source) : 1;
-  if (workerCount > 1 && !redis) throw new Error(`${workers!.source} needs --redis (or REDIS_URL)`);
-  if (workerCount > 256)
-    throw new Error(`invalid limit ${workerCount} (${workers!.source}): at most 256 workers`);
-  const limits = {} as CliLimits;
-  for (const limit of LIMIT_FLAGS) {
-    const given = pick(flags[limit.flag] as string | undefined, limit.flag, limit.variable);
-    limits[limit.key] = given ? parseLimit(given.text, given.source) : limit.fallback;
-  }
+  return values;
+}
+
+/** An option's value: parsed from its flag or variable, else its fallback. */
+function read<T>(given: OptionSource, option: OptionSpec<T>): T {
+  const found = given(option.flag, option.variable);
+  return found ? option.parse(found.text, found.source) : option.fallback;
+}
+
+/** The TURN relays to hand out credentials for: URLs and secret go together. */
+function readTurn(given: OptionSource): TurnConfig | undefined {
+  const urls = given('turn-urls', 'TURN_URLS');
+  const secret = given('turn-secret', 'TURN_SECRET');
+  const ttl = given('turn-ttl', 'TURN_TTL');
+  if (urls && !secret) throw new Error(`${urls.source} needs --turn-secret (or TURN_SECRET)`);
+  if (secret && !urls) throw new Error(`${secret.source} needs --turn-urls (or TURN_URLS)`);
+  if (!urls || !secret) return undefined;
   return {
-    help: values.help ?? false,
-    port: port ? parsePort(port.text, port.source) : 8000,
-    host: host?.text,
-    intervalSeconds: interval ? parseInterval(interval.text, interval.source) : 120,
-    iceServers: ice ? parseIceServers(ice.text, ice.source) : [],
+    urls: parseTurnUrls(urls.text, urls.source),
+    secret: secret.text,
+    ttlSeconds: ttl ? parseInterval(ttl.text, ttl.source) : DEFAULT_TURN_TTL_SECONDS,
+  };
+}
+
+/** How many processes to start: more than one needs the cluster's Redis. */
+function readWorkers(given: OptionSource, redisUrl: string | undefined): number {
+  const workers = given('workers', 'WORKERS');
+  const count = workers ? parseLimit(workers.text, workers.source) : 1;
+  if (count > 1 && !redisUrl) throw new Error(`${workers!.source} needs --redis (or REDIS_URL)`);
+  if (count > 256) throw new Error(`invalid limit ${count} (${workers!.source}): at most 256 workers`);
+  return count;
+}
+
+export function parseCli(argv: string[], env: Record<string, string | undefined>): CliConfig {
+  const flags = parseFlags(argv);
+  const given = optionSource(flags, env);
+  // In this order, so that of several bad options the same one is named first.
+  const turn = readTurn(given);
+  const trustedProxies = read(given, TRUSTED_PROXIES);
+  const redisUrl = read(given, REDIS);
+  const workers = readWorkers(given, redisUrl);
+  const limits = readLimits(given);
+  return {
+    help: flags.help === true,
+    port: read(given, PORT),
+    host: read(given, HOST),
+    intervalSeconds: read(given, INTERVAL),
+    iceServers: read(given, ICE_SERVERS) ?? [],
     turn,
-    statsToken: statsToken?.text,
-    trustProxy:
-      flags['trust-proxy'] === true ||
-      (trustProxyEnv ? parseBoolean(trustProxyEnv.text, trustProxyEnv.source) : false),
-    trustedProxies: proxies?.text ?? DEFAULT_TRUSTED_PROXIES,
+    statsToken: read(given, STATS_TOKEN),
+    // The flag wins without reading the variable.
+    trustProxy: flags['trust-proxy'] === true || read(given, TRUST_PROXY),
+    trustedProxies,
     limits,
-    redisUrl: redis?.text,
-    workers: workerCount,
-    processLeaseSeconds: lease ? parseInterval(lease.text, lease.source) : 6,
-    summaryIntervalSeconds: summary ? parseInterval(summary.text, summary.source) : 60,
+    redisUrl,
+    workers,
+    processLeaseSeconds: read(given, PROCESS_LEASE),
+    summaryIntervalSeconds: read(given, SUMMARY_INTERVAL),
   };
 }

@@ -3,7 +3,7 @@ import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve } from 'node:path';
-import type { Tracker } from './tracker';
+import type { Tracker } from './tracker/tracker';
 import { BuildFiles, buildRelativePath, isSourceMap } from './build-files';
 import {
   DEFAULT_TRUSTED_PROXIES,

@@ -1,11 +1,10 @@
-// Issue 23, item 8: logging never throws. Unit tests of the log and the uncaught-error handler, then the real
-// `node signal-tracker` with its stdout and stderr pipes closed, on loopback.
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// Logging never throws. Unit tests of the log and the uncaught-error handler, then the real tracker bundle with
+// its stdout and stderr pipes closed, on loopback.
+import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLog, MAX_UNCAUGHT_LOGGED_PER_SECOND, uncaughtErrorHandler, type Log } from './log';
+import { buildTrackerBundle, type TrackerBundle } from './testing/bundle';
 import { freePort } from './testing/daemons';
 
 /** A stream whose reader is gone: every write fails with EPIPE, as a closed pipe does. */
@@ -68,23 +67,19 @@ describe('the log', () => {
   });
 });
 
-/** CPU seconds (user + system) the process has used so far (Linux). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+describe('the tracker bundle with its output pipes closed', () => {
+  let bundle: TrackerBundle | undefined;
+  beforeAll(() => {
+    bundle = buildTrackerBundle();
+  });
+  afterAll(() => bundle?.remove());
 
-describe('node signal-tracker with its output pipes closed', () => {
-  const repository = fileURLToPath(new URL('../../', import.meta.url));
-
-  it('keeps serving /health without spinning, and ends on SIGTERM', async () => {
-    // `node signal-tracker` runs the bundle: build it from the sources under test.
-    expect(spawnSync(process.execPath, ['scripts/build-tracker.mjs'], { cwd: repository }).status).toBe(0);
+  it('keeps serving /health through the summaries it logs into them, and ends on SIGTERM', async () => {
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      ['signal-tracker', '--host', '127.0.0.1', '--port', String(port), '--summary-interval', '1'],
-      { cwd: repository, stdio: ['ignore', 'pipe', 'pipe'] },
+      [bundle!.main, '--host', '127.0.0.1', '--port', String(port), '--summary-interval', '1'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     // Whoever read our output is gone: every log line from now on meets a closed pipe.
@@ -108,9 +103,8 @@ describe('node signal-tracker with its output pipes closed', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       await new Promise((resolve) => setTimeout(resolve, 3200));
-      const before = cpuSeconds(child.pid!);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      expect(cpuSeconds(child.pid!) - before).toBeLessThan(0.3); // it spun at a whole core
+      // How much CPU it takes meanwhile is a bench figure (bench/tracker/quiet.ts); here, what it does.
+      expect(child.exitCode).toBeNull();
       expect(await health()).toBe('ok\n');
       child.kill('SIGTERM');
       const code = await Promise.race([

@@ -1,7 +1,7 @@
 // The tracker's log lines, written so that logging can never throw or spin. With stdout or stderr closed
 // (`node signal-tracker | head -c 10`), a write fails with EPIPE, and once the stream is destroyed every later write
-// fails again on the next tick; through console.* and an `uncaughtException` handler that logs, each failure raised
-// the next one, at 100 % CPU, and SIGTERM was never handled. Here a stream's errors are always listened to, a stream
+// fails again on the next tick; through console.* and an `uncaughtException` handler that logs, each failure would
+// raise the next one, at 100 % CPU, and SIGTERM would never be handled. Here a stream's errors are always listened to, a stream
 // that failed is written to no more, and the handler of uncaught errors cannot run inside itself or log without bound.
 import type { Writable } from 'node:stream';
 

@@ -3,6 +3,8 @@ import cluster from 'node:cluster';
 import { startServer } from './server';
 import { parseCli, USAGE } from './cli';
 import { createLog, uncaughtErrorHandler } from './log';
+import { serverOptions } from './server-options';
+import { summaryLines } from './summary';
 
 const log = createLog();
 /** After SIGTERM or SIGINT, the process ends within this long even if the shutdown hangs, in ms. */
@@ -63,61 +65,15 @@ async function main(): Promise<void> {
     return;
   }
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config.workers);
-  const server = await startServer({
-    port: config.port,
-    host: config.host,
-    intervalMs: config.intervalSeconds * 1000,
-    iceServers: config.iceServers,
-    turn: config.turn,
-    statsToken: config.statsToken,
-    redisUrl: config.redisUrl,
-    logError: log.error,
-    processLeaseMs: config.processLeaseSeconds * 1000,
-    trustProxy: config.trustProxy,
-    trustedProxies: config.trustedProxies,
-    maxConnections: config.limits.maxConnections,
-    maxPayload: config.limits.maxFrameBytes,
-    maxBufferedBytes: config.limits.maxBufferedBytes,
-    maxUnfinishedRequests: config.limits.maxUnfinishedRequests,
-    maxUnfinishedRequestsPerAddress: config.limits.maxUnfinishedRequestsPerAddress,
-    headerTimeoutMs: config.limits.headerTimeoutSeconds * 1000,
-    offerTtlMs: config.limits.offerTtlSeconds * 1000,
-    announceDeadlineMs: config.limits.announceTimeoutSeconds * 1000,
-    limits: {
-      maxConnectionsPerAddress: config.limits.maxConnectionsPerAddress,
-      maxMessagesPerSecond: config.limits.maxMessagesPerSecond,
-      maxMessagesPerSecondPerAddress: config.limits.maxMessagesPerSecondPerAddress,
-      maxSwarmsPerConnection: config.limits.maxSwarmsPerConnection,
-      maxPeersPerSwarm: config.limits.maxPeersPerSwarm,
-      maxPendingOffersPerConnection: config.limits.maxPendingOffersPerConnection,
-      maxSdpLength: config.limits.maxSdpBytes,
-      maxOffersPerSecondPerRecipient: config.limits.maxOffersPerSecondPerRecipient,
-      maxOffersPerSecondPerSender: config.limits.maxOffersPerSecondPerSender,
-      maxRelayBacklogBytes: config.limits.maxRelayBacklogBytes,
-      maxBytesPerSecond: config.limits.maxBytesPerSecond,
-      maxBytesPerSecondPerAddress: config.limits.maxBytesPerSecondPerAddress,
-    },
-  });
+  const server = await startServer(serverOptions(config, log.error));
   const { tracker } = server;
   log.info(
     `signal-tracker: open ${server.url} (tracker ${server.trackerUrl}, announce interval ${config.intervalSeconds} s` +
       (server.processId ? `, process ${server.processId} of the cluster on ${config.redisUrl})` : ')'),
   );
 
-  let last = { ...tracker.counters };
-  const summary = setInterval(() => {
-    const now = tracker.counters;
-    const delta = (key: keyof typeof now) => now[key] - last[key];
-    log.info(
-      `signal-tracker: ${tracker.connectionCount} connections, ${tracker.swarmCount} swarms, ` +
-        `${tracker.peerCount} peers; last ${config.summaryIntervalSeconds} s: ${delta('announces')} announces, ${delta('scrapes')} scrapes, ` +
-        `${delta('offersRelayed')} offers, ${delta('answersRelayed')} answers, ${delta('failures')} failures, ` +
-        `${delta('peersExpired')} expired, ${delta('connectionsClosedForAbuse')} closed for abuse, ` +
-        `${delta('connectionsClosedSilent')} closed silent, ${delta('connectionsRefused')} refused, ` +
-        `${delta('answersRefused')} answers refused`,
-    );
-    last = { ...now };
-  }, config.summaryIntervalSeconds * 1000);
+  const nextSummary = summaryLines(tracker, config.summaryIntervalSeconds);
+  const summary = setInterval(() => log.info(nextSummary()), config.summaryIntervalSeconds * 1000);
   summary.unref();
 
   let stopping = false;

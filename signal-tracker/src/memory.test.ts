@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { LIMIT_FLAGS } from './cli';
+import { LIMIT_FLAGS } from './cli-limits';
 import { COST_BYTES, formatBytes, worstCaseMemoryBytes, type MemoryLimits } from './memory';
 import { startServer } from './server';
 import { TestClient } from './test-client';
-import { Tracker, type Connection } from './tracker';
+import type { Connection } from './tracker/session';
+import { Tracker } from './tracker/tracker';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

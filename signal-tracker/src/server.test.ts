@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { binaryToHex } from '../../shared/tracker-protocol';
 import { DEFAULT_STATIC_DIR, type RunningServer } from './server';
 import { CONTENT_SECURITY_POLICY, resolveStaticPath } from './http';
-import type { RemovalReason } from './tracker';
+import type { RemovalReason } from './tracker/swarm-registry';
 import { type Json } from './test-client';
 import { httpGet, trackerHarness } from './testing/harness';
 
@@ -591,7 +591,7 @@ describe('signal-tracker over HTTP', () => {
       expect(resolveStaticPath('/srv/app', '/a/b.js')).toBe('/srv/app/a/b.js');
     });
 
-    it('never serves a source map, however its name is encoded (issue 23, item 5)', async () => {
+    it('never serves a source map, however its name is encoded', async () => {
       const running = await staticServer();
       for (const path of [
         '/assets/app.js.map',

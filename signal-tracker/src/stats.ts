@@ -3,8 +3,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClusterTotals } from './cluster/directory';
-import { peerClient } from './peer-client';
-import type { Tracker, TrackerStats, TrackerTotals } from './tracker';
+import { peerClient } from './tracker/peer-client';
+import type { Tracker, TrackerStats, TrackerTotals } from './tracker/tracker';
 
 export interface PublicStats extends TrackerTotals {
   /** Messages received per second, over the time since the previous computation. */

@@ -14,6 +14,7 @@ const SWARM = 'C'.repeat(19) + '\xc3';
 const peerId = (tag: string) => `-WW0300-${tag}`.padEnd(19, '.') + '\xfe';
 const offerId = (tag: string, n: number) => `o-${tag}-${n}`.padEnd(19, '.') + '\xfd';
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 
 /** Waits until `check` holds, polling every 50 ms. */
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
@@ -143,12 +144,26 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))(
       return peer;
     }
 
-    /** `node signal-tracker` in a child process of the cluster; resolves when it serves /health. */
+    /**
+     * The tracker's main in a child process of the cluster, run from its sources (no build needed; the workers of
+     * --workers inherit the loader); resolves when it serves /health.
+     */
     async function childTracker(args: string[]): Promise<{ child: ChildProcess; port: number }> {
       const port = await freePort();
       const child = spawn(
         process.execPath,
-        ['signal-tracker', '--port', String(port), '--host', '127.0.0.1', '--redis', redisUrl(), ...args],
+        [
+          '--import',
+          'tsx',
+          MAIN,
+          '--port',
+          String(port),
+          '--host',
+          '127.0.0.1',
+          '--redis',
+          redisUrl(),
+          ...args,
+        ],
         { cwd: REPO, stdio: 'ignore' },
       );
       children.push(child);

@@ -1,5 +1,5 @@
 // What the tracker asks of the cluster: the shared directory of swarms and the messages between processes. One
-// place for these types: tracker.ts uses a ClusterDirectory, redis-directory.ts implements it over Redis.
+// place for these types: tracker/cluster-bridge.ts uses a ClusterDirectory, redis-directory.ts implements it over Redis.
 
 /** What one tracker process publishes to another: an offer or an answer for a peer whose socket it holds. */
 export type ClusterMessage =

@@ -20,7 +20,7 @@
 // an announce costs one round trip whatever the swarm's size. A peer id belongs to the process that announced it
 // first: another process's announce with it is refused in the same script (while the owner's lease lives and the
 // peer has not expired), and a leave removes it only for its owner. An announce's alias (`info_hash_alias`) binds on
-// the cluster's first claim, as in one process (tracker.ts, `bindAlias`): neither hash bound yet, no peer id in both
+// the cluster's first claim, as in one process (tracker/aliases.ts, `bindAlias`): neither hash bound yet, no peer id in both
 // swarms; the smaller swarm's peers move to the larger's keys in the same script.
 import { Redis } from 'ioredis';
 import type {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { binaryToHex } from '../../shared/tracker-protocol';
-import { Tracker, type Connection, type Session, type TrackerOptions } from './tracker';
+import { binaryToHex } from '../../../shared/tracker-protocol';
 import { peerClient } from './peer-client';
+import type { Connection, Session } from './session';
+import { Tracker, type TrackerOptions } from './tracker';
 
 const HASH_A = 'a'.repeat(20);
 const HASH_B = 'b'.repeat(20);

@@ -1,6 +1,6 @@
 // One swarm: the peers announcing one info hash (or both hashes of a hybrid torrent, once bound), their roles, and
 // random choice among them.
-import { binaryToHex, type AnnounceMessage } from '../../shared/tracker-protocol';
+import { binaryToHex, type AnnounceMessage } from '../../../shared/tracker-protocol';
 
 /** One peer of a swarm; `S` is the tracker's session (its connection), which the swarm only carries. */
 export interface Peer<S extends SwarmSession> {
@@ -62,7 +62,7 @@ export class Swarm<S extends SwarmSession> {
   downloaded = 0;
   /**
    * The other info hash this swarm answers to (a hybrid torrent's v1 and v2 hashes), or null. The tracker binds
-   * it (tracker.ts, `bindAlias`); it is forgotten with the swarm.
+   * it (aliases.ts, `bindAlias`); it is forgotten with the swarm.
    */
   alias: string | null = null;
   /** By peer id, in order of last announce (oldest first), so expiry stops at the first fresh peer. */
@@ -247,36 +247,12 @@ export class Swarm<S extends SwarmSession> {
    * fewer addresses than offers. The result is in random order.
    */
   randomPeers(count: number, exclude: Peer<S>, random: () => number): Peer<S>[] {
-    const peers: Peer<S>[] = [];
+    if (count <= 0) return [];
     const groups = this.groups;
-    if (count <= 0) return peers;
-    if (groups.length > count) {
-      // One peer from each of count + 1 random addresses (one may hold only `exclude`).
-      const n = groups.length;
-      const chosen: number[] = [];
-      for (let j = n - count - 1; j < n; j++) {
-        const t = Math.floor(random() * (j + 1));
-        chosen.push(chosen.includes(t) ? j : t);
-      }
-      for (const index of chosen) {
-        const peer = pickFrom(groups[index].peers, exclude, peers, random);
-        if (peer) peers.push(peer);
-      }
-    } else {
-      // Few addresses: round after round, one more random peer from each, until `count` or no more peers.
-      let added = true;
-      while (peers.length < count && added) {
-        added = false;
-        for (const group of groups) {
-          if (peers.length >= count) break;
-          const peer = pickFrom(group.peers, exclude, peers, random);
-          if (peer) {
-            peers.push(peer);
-            added = true;
-          }
-        }
-      }
-    }
+    const peers =
+      groups.length > count
+        ? oneFromRandomGroups(groups, count, exclude, random)
+        : roundsOverGroups(groups, count, exclude, random);
     // Floyd's set is uniform but its insertion order is not: shuffle, then keep `count`.
     for (let i = peers.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -307,6 +283,50 @@ export class Swarm<S extends SwarmSession> {
       peers,
     };
   }
+}
+
+/** One peer from each of count + 1 random addresses (one may hold only `exclude`), chosen by Floyd's algorithm. */
+function oneFromRandomGroups<S extends SwarmSession>(
+  groups: AddressGroup<S>[],
+  count: number,
+  exclude: Peer<S>,
+  random: () => number,
+): Peer<S>[] {
+  const peers: Peer<S>[] = [];
+  const n = groups.length;
+  const chosen: number[] = [];
+  for (let j = n - count - 1; j < n; j++) {
+    const t = Math.floor(random() * (j + 1));
+    chosen.push(chosen.includes(t) ? j : t);
+  }
+  for (const index of chosen) {
+    const peer = pickFrom(groups[index].peers, exclude, peers, random);
+    if (peer) peers.push(peer);
+  }
+  return peers;
+}
+
+/** Few addresses: round after round, one more random peer from each, until `count` or no more peers. */
+function roundsOverGroups<S extends SwarmSession>(
+  groups: AddressGroup<S>[],
+  count: number,
+  exclude: Peer<S>,
+  random: () => number,
+): Peer<S>[] {
+  const peers: Peer<S>[] = [];
+  let added = true;
+  while (peers.length < count && added) {
+    added = false;
+    for (const group of groups) {
+      if (peers.length >= count) break;
+      const peer = pickFrom(group.peers, exclude, peers, random);
+      if (peer) {
+        peers.push(peer);
+        added = true;
+      }
+    }
+  }
+  return peers;
 }
 
 /**

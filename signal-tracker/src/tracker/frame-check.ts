@@ -10,9 +10,12 @@ export const MAX_FRAME_MEMBERS = 512;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
+/**
+ * `[` (0x5b) and `{` (0x7b), like `]` and `}`, differ only in this bit, and no other character sets it to give
+ * either brace: `(c | CASE_BIT) === OPEN_BRACE` tests for both openers at once.
+ */
+const CASE_BIT = 0x20;
 const COMMA = 0x2c;
 
 /**
@@ -29,20 +32,28 @@ export function frameShapeError(
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      // Skip the string at native speed: to the next quote not escaped by an odd run of backslashes.
-      let end = i;
-      for (;;) {
-        end = text.indexOf('"', end + 1);
-        if (end === -1) return null; // unterminated: the parse refuses it
-        let backslashes = 0;
-        while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
-        if (backslashes % 2 === 0) break;
-      }
+      const end = stringEnd(text, i);
+      if (end === -1) return null; // unterminated: the parse refuses it
       i = end;
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+    } else if ((c | CASE_BIT) === OPEN_BRACE) {
       if (++depth > maxDepth) return `invalid message: nested deeper than ${maxDepth}`;
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+    } else if ((c | CASE_BIT) === CLOSE_BRACE) depth--;
     else if (c === COMMA && ++members > maxMembers) return `invalid message: more than ${maxMembers} members`;
   }
   return null;
+}
+
+/**
+ * Where the string that opens at `start` ends: the next quote not escaped by an odd run of backslashes, found at
+ * native speed; -1 when it never ends.
+ */
+function stringEnd(text: string, start: number): number {
+  let end = start;
+  for (;;) {
+    end = text.indexOf('"', end + 1);
+    if (end === -1) return -1;
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return end;
+  }
 }
