@@ -1,7 +1,7 @@
 // Boot and engine election: one engine per browser profile. The tab that gets the engine lock starts the worker,
 // the tracker clients and the connections (net/engine-bridge.ts) and answers the other tabs' calls; every other tab
 // is a view of it (net/tab-link.ts). Either way, `call` runs a user's action on the engine, wherever it is.
-import type { Call, Result } from '../lib/actions';
+import type { Call, Result } from '../lib/messages/actions';
 import { channelTransferAllowed } from '../net/channel-transfer';
 import { EngineBridge, type WorkerLike } from '../net/engine-bridge';
 import { LocalEngine } from '../net/local-engine';

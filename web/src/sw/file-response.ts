@@ -2,8 +2,8 @@
 // for /files/<info hash>/<file index>/<name>. Pure of the service worker itself (it takes a piece source), so the
 // range handling, the piece walk and the waiting for missing pieces are tested in Node.
 import type { FileEntry } from '../../../shared/metainfo';
-import { contentTypeOf, parseRange, piecesOfRange } from '../lib/http-range';
-import { safeFileName } from '../lib/safe-name';
+import { contentTypeOf, parseRange, piecesOfRange } from '../lib/media/http-range';
+import { safeFileName } from '../lib/files/safe-name';
 
 /** Where the pieces come from: storage, and the engine for those not verified yet. */
 export interface PieceSource {

@@ -5,18 +5,18 @@
 import { sha256Sync } from '../../../shared/sha256';
 import { storedInfo } from '../../../shared/v2-pieces';
 import { fromHex } from '../../../shared/hex';
-import { IdbStore } from '../lib/storage-idb';
-import { pieceKey, torrentKey, verifiedKey } from '../lib/storage';
-import { VerifiedMap } from '../lib/verified-map';
+import { IdbStore } from '../lib/storage/storage-idb';
+import { pieceKey, torrentKey, verifiedKey } from '../lib/storage/storage';
+import { VerifiedMap } from '../lib/storage/verified-map';
 import { pieceDirectory } from '../worker/opfs-directory';
 import { fileResponse, parseFileUrl, type PieceSource, type TorrentFiles } from './file-response';
 import { PieceRuns } from './piece-file-read';
 import { subtleSha1 } from '../lib/hash';
 import { FilePieceStorage, isSharedFileRefs } from '../worker/shared-files';
-import { isPrivateRecordPart, PrivateFiles } from '../lib/private-files';
-import { FRESH_PIECES_CHANNEL, FreshPieces } from '../lib/fresh-pieces';
-import { STREAM_WISHES_CHANNEL, StreamWisher } from '../lib/stream-wishes';
-import { KnownTorrents, torrentGoneMessage, torrentKnownMessage } from '../lib/known-torrents';
+import { isPrivateRecordPart, PrivateFiles } from '../lib/crypto/private-files';
+import { FRESH_PIECES_CHANNEL, FreshPieces } from '../lib/messages/fresh-pieces';
+import { STREAM_WISHES_CHANNEL, StreamWisher } from '../lib/messages/stream-wishes';
+import { KnownTorrents, torrentGoneMessage, torrentKnownMessage } from '../lib/messages/known-torrents';
 
 /** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
 interface ServiceWorkerScope {

@@ -1,9 +1,9 @@
 // A private share's files as the service worker serves them: ranges decrypted record by record, and a damaged
 // record fails the stream instead of giving wrong bytes.
 import { describe, expect, it } from 'vitest';
-import { WRONG_KEY_MESSAGE } from '../../../shared/private-share';
-import { fileResponse, type PieceSource } from '../sw/file-response';
-import { sealShare } from '../worker/private-share';
+import { WRONG_KEY_MESSAGE } from '../../../../shared/private-share';
+import { fileResponse, type PieceSource } from '../../sw/file-response';
+import { sealShare } from '../../worker/private-share';
 import { PrivateFiles } from './private-files';
 
 const KiB = 1024;

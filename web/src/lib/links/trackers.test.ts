@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_TRACKERS_PER_TORRENT, torrentTrackers } from './trackers';
-import { notEnoughRoom } from './storage-room';
+import { notEnoughRoom } from '../storage/storage-room';
 
 describe('torrentTrackers', () => {
   it('keeps WebSocket trackers only, trimmed and without repeats, then the defaults', () => {

@@ -1,6 +1,6 @@
 // Whether the browser will let us store a torrent of known size: checked before it is added, so that a download
 // that cannot fit is refused with a clear reason instead of failing half-way.
-import { formatBytes } from './format';
+import { formatBytes } from '../ui/format';
 
 export interface StorageEstimateLike {
   quota?: number;

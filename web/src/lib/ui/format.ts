@@ -1,5 +1,5 @@
 // Human-readable numbers for the UI.
-import type { TorrentView } from './protocol';
+import type { TorrentView } from '../messages/protocol';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
