@@ -3,7 +3,7 @@ import '@testing-library/svelte/vitest';
 import { render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import TorrentItem from './TorrentItem.svelte';
-import { INFO_HASH, torrentActions, torrentView } from './testing/views';
+import { INFO_HASH, torrentActions, torrentView } from '../testing/views';
 
 const props = (torrent = torrentView()) => ({
   torrent,

@@ -3,7 +3,7 @@ import '@testing-library/svelte/vitest';
 import { render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import PeersTable from './PeersTable.svelte';
-import { peerRow } from './testing/views';
+import { peerRow } from '../testing/views';
 
 /** The text of each cell of each body row. */
 const cells = () =>
