@@ -80,7 +80,7 @@ class AppState implements TorrentActions {
   private async openFromHash(): Promise<void> {
     const raw = location.hash.slice(1);
     if (!raw) return;
-    // A private share's key rides after the magnet link (lib/share-link.ts); the fragment leaves the address bar.
+    // A private share's key rides after the magnet link (lib/links/share-link.ts); the fragment leaves the address bar.
     const { link, key, badKey } = parseShareFragment(raw);
     history.replaceState(null, '', location.pathname + location.search);
     if (badKey) {

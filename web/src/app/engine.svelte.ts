@@ -255,8 +255,8 @@ export class EngineLink {
 
   /**
    * Registers the service worker that streams files from the pieces (it tells the engine worker what its streams
-   * wait for itself, lib/stream-wishes.ts). Without one (an old browser, a private window), saves build a Blob as
-   * before.
+   * wait for itself, lib/messages/stream-wishes.ts). Without one (an old browser, a private window), saves build a
+   * Blob.
    */
   private async startStreams(): Promise<void> {
     const container = navigator.serviceWorker;

@@ -1,7 +1,7 @@
 // The service worker: serves /files/<info hash>/<file index>/<name> from the torrent's verified pieces (shared
 // with the engine worker by the origin: its origin-private piece file, or IndexedDB), streaming, with HTTP ranges,
 // so a file saves at flat memory and a video plays while it downloads. Missing pieces are asked of the engine
-// worker straight, on a BroadcastChannel (lib/stream-wishes.ts).
+// worker straight, on a BroadcastChannel (lib/messages/stream-wishes.ts).
 import { sha256Sync } from '../../../shared/sha256';
 import { storedInfo } from '../../../shared/v2-pieces';
 import { fromHex } from '../../../shared/hex';
@@ -9,7 +9,8 @@ import { IdbStore } from '../lib/storage/storage-idb';
 import { pieceKey, torrentKey, verifiedKey } from '../lib/storage/storage';
 import { VerifiedMap } from '../lib/storage/verified-map';
 import { pieceDirectory } from '../worker/opfs-directory';
-import { fileResponse, parseFileUrl, type PieceSource, type TorrentFiles } from './file-response';
+import { fileResponse, parseFileUrl, type TorrentFiles } from './file-response';
+import type { PieceSource } from './piece-stream';
 import { PieceRuns } from './piece-file-read';
 import { subtleSha1 } from '../lib/hash';
 import { FilePieceStorage, isSharedFileRefs } from '../worker/shared-files';
@@ -210,7 +211,7 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
       return piece && found.sealed ? found.sealed.decrypt(index, piece) : piece;
     },
     // An older stream of the same file (the request a seek left behind) steers the engine only with the piece it
-    // is still blocked on (lib/stream-wishes.ts).
+    // is still blocked on (lib/messages/stream-wishes.ts).
     want: (indices, seek) => wisher.want(indices, seek, newestStream.get(key) === stream),
     waiting: (index) => wisher.waiting(index, newestStream.get(key) === stream, Date.now()),
     pause: () => fresh.pause(POLL_MS),

@@ -2,7 +2,8 @@
 // record fails the stream instead of giving wrong bytes.
 import { describe, expect, it } from 'vitest';
 import { WRONG_KEY_MESSAGE } from '../../../../shared/private-share';
-import { fileResponse, type PieceSource } from '../../sw/file-response';
+import { fileResponse } from '../../sw/file-response';
+import type { PieceSource } from '../../sw/piece-stream';
 import { sealShare } from '../../worker/private-share';
 import { PrivateFiles } from './private-files';
 

@@ -102,7 +102,7 @@ export type MainToWorker =
   /** What the torrent's data channels hold that has not left (our queues and their buffers): upload pacing. */
   | { type: 'upload-queue'; infoHashHex: string; bytes: number }
   /** A stream (a player, a save) needs these pieces first, the first now; `seek` drops earlier wishes. Posted by the
-   * service worker on its channel (lib/stream-wishes.ts), not by the page. */
+   * service worker on its channel (lib/messages/stream-wishes.ts), not by the page. */
   | { type: 'want-pieces'; infoHashHex: string; pieces: number[]; seek: boolean; behind?: true }
   /** The page is going away: announce stopped where possible, flush storage. */
   | { type: 'shutdown' }

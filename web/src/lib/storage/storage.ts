@@ -39,7 +39,7 @@ export function totalsKey(infoHashHex: string): string {
 export function haveKey(infoHashHex: string): string {
   return `have:${infoHashHex}`;
 }
-/** The verified-piece map of a torrent whose pieces are in an origin-private file (see lib/verified-map.ts). */
+/** The verified-piece map of a torrent whose pieces are in an origin-private file (see lib/storage/verified-map.ts). */
 export const VERIFIED_PREFIX = 'verified:';
 export function verifiedKey(storageId: string): string {
   return VERIFIED_PREFIX + storageId;

@@ -1,4 +1,4 @@
-// One call of every action of the table (tests): its type names every action, so a row added to lib/actions.ts
+// One call of every action of the table (tests): its type names every action, so a row added to lib/messages/actions.ts
 // without a sample here does not compile, and the tests that go through these samples cover the new action too.
 import type { ActionName, Call } from '../actions';
 
