@@ -63,7 +63,7 @@ new BroadcastChannel(FRESH_PIECES_CHANNEL).onmessage = (event: MessageEvent) => 
   if (gone) return known.forget(gone.infoHashHex);
   const told = torrentKnownMessage(event.data);
   if (told) {
-    // The engine's own record; a record that does not parse is read from IndexedDB at the request, as before.
+    // The engine's own record; a record that does not parse is read from IndexedDB at the request.
     void fromRecord(told.infoHashHex, { storageId: told.storageId, infoBytes: told.infoBytes })
       .then((found) => found && known.set(told.infoHashHex, found, Date.now()))
       .catch(() => {});
@@ -129,7 +129,7 @@ async function fromRecord(infoHashHex: string, record: RecordParts): Promise<Sto
   if (!record.infoBytes || typeof record.storageId !== 'string') return undefined;
   // Our own record, written after the info hash was checked.
   const info = storedInfo(new Uint8Array(record.infoBytes), fromHex(infoHashHex), sha256Sync);
-  // A private share (issue 27): its real files over records, piece i decrypted being record i.
+  // A private share: its real files over records, piece i decrypted being record i.
   if (record.private !== undefined) {
     const sealed = isPrivateRecordPart(record.private)
       ? await PrivateFiles.open(record.private, info)

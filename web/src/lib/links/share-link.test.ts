@@ -5,7 +5,7 @@ const magnet = 'magnet:?xt=urn:btih:' + 'ab'.repeat(20) + '&dn=private%20share&t
 const key = 'A'.repeat(42) + 'E';
 
 describe('share links', () => {
-  it('carries the magnet link alone for a public share, as before', () => {
+  it('carries the magnet link alone for a public share', () => {
     const link = shareLink('https://app.example', magnet);
     expect(link).toBe(`https://app.example/#${encodeURIComponent(magnet)}`);
     expect(parseShareFragment(link.split('#')[1])).toEqual({ link: magnet });

@@ -18,12 +18,17 @@ export function parseRange(header: string | null | undefined, size: number): Ran
   if (!match) return { kind: 'whole' }; // several ranges, or another unit: ignored
   const [, first, last] = match;
   if (first === '' && last === '') return { kind: 'whole' };
-  if (first === '') {
-    // The last N bytes.
-    const suffix = Number(last);
-    if (suffix === 0 || size === 0) return { kind: 'unsatisfiable' };
-    return { kind: 'partial', start: Math.max(0, size - suffix), end: size - 1 };
-  }
+  return first === '' ? suffixRange(Number(last), size) : openRange(first, last, size);
+}
+
+/** `bytes=-N`: the last N bytes. */
+function suffixRange(suffix: number, size: number): RangeResult {
+  if (suffix === 0 || size === 0) return { kind: 'unsatisfiable' };
+  return { kind: 'partial', start: Math.max(0, size - suffix), end: size - 1 };
+}
+
+/** `bytes=S-E` or `bytes=S-`: from byte S to byte E, or to the end. */
+function openRange(first: string, last: string, size: number): RangeResult {
   const start = Number(first);
   if (!Number.isSafeInteger(start) || start >= size) return { kind: 'unsatisfiable' };
   const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);

@@ -56,7 +56,7 @@ describe('the action table', () => {
 });
 
 describe('private shares in the action table', () => {
-  it('takes a key only in its 43-character form, and a share without encrypt as before', () => {
+  it('takes a key only in its 43-character form, and a share without encrypt as a public share', () => {
     const link = `magnet:?xt=urn:btih:${'ab'.repeat(20)}`;
     expect(parseCall({ op: 'add-magnet', link })).toEqual({ op: 'add-magnet', link });
     expect(parseCall({ op: 'add-magnet', link, key: 'A'.repeat(43) })).toEqual({

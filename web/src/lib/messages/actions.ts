@@ -35,7 +35,7 @@ export interface PlaybackPosition {
 
 /** One row per action: `request` is what the call carries (beside its name), `result` what it answers. */
 export interface Actions {
-  /** `encrypt`: a private share (issue 27), its key only in the share link. */
+  /** `encrypt`: a private share, its key only in the share link. */
   share: { request: { files: SharedFile[]; name: string; encrypt?: boolean }; result: AddedTorrent };
   /** `key`: a private share's key, from the share link's fragment (base64url). */
   'add-magnet': { request: { link: string; key?: string }; result: AddedTorrent };

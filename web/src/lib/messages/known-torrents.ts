@@ -4,7 +4,7 @@
 // on the fresh-pieces channel (fresh-pieces.ts) when `Play` is pressed (the record, before the player's first
 // request) and when a torrent is removed (its entry goes: a torrent shared again has new storage). Entries expire
 // after KNOWN_TTL_MS and at most KNOWN_TORRENTS are kept, the oldest going first; a service worker that restarts
-// starts empty and reads IndexedDB as before.
+// starts empty and reads IndexedDB.
 import { isInfoHashHex } from '../../../../shared/hex';
 
 /** How long an entry is trusted (ms). */

@@ -64,7 +64,7 @@ export interface TorrentView {
   inPlace?: boolean;
   /** Stopped until the browser may read the shared files again: the page offers `Resume sharing`. */
   resumeSharing?: boolean;
-  /** A private share (issue 27): its key, for the share link's fragment (only in this browser's views). */
+  /** A private share: its key, for the share link's fragment (only in this browser's views). */
   shareKey?: string;
   /** Hashing progress 0..1 while a share is being created. */
   hashing?: number;

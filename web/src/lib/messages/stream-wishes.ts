@@ -1,7 +1,7 @@
 // What a stream of the service worker waits for (a player starting or seeking, a save), told to the engine worker
-// straight on a BroadcastChannel: no page in between. Before, the service worker found the window clients
-// (`clients.matchAll`) and each page relayed the wish to its engine worker, 20 to 80 ms per wish while a player
-// waited for its first frame (docs/performance.md). Every engine worker of the origin hears it; the one that has the
+// straight on a BroadcastChannel: no page in between (a relay through the window clients, `clients.matchAll`, and
+// each page's engine worker cost 20 to 80 ms per wish while a player waited for its first frame,
+// docs/performance.md). Every engine worker of the origin hears it; the one that has the
 // torrent acts on it. The channel is same-origin, but a message is still checked before anything acts on it.
 import { isInfoHashHex } from '../../../../shared/hex';
 
