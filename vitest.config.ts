@@ -6,7 +6,7 @@ import { svelteTesting } from '@testing-library/svelte/vite';
 // Component tests (web/src/components) render .svelte files in a DOM that each picks with a
 // `// @vitest-environment happy-dom` comment; svelteTesting resolves Svelte's browser build for them.
 export default defineConfig({
-  plugins: [svelte(), svelteTesting({ autoCleanup: false })],
+  plugins: [svelte({ configFile: false }), svelteTesting({ autoCleanup: false })],
   test: {
     include: [
       'shared/**/*.test.ts',
