@@ -26,8 +26,8 @@ import { persistentTab, type Tab } from '../lib/app';
 import { traceTab } from '../lib/trace';
 import { atMost, failedFigure, figure, limitFigure, type BenchContext, type Figure } from '../lib/figure';
 import { download, openApp, share } from './app-steps';
-import { STREAM_WISHES_CHANNEL } from '../../web/src/lib/stream-wishes';
-import { FRESH_PIECES_CHANNEL } from '../../web/src/lib/fresh-pieces';
+import { STREAM_WISHES_CHANNEL } from '../../web/src/lib/messages/stream-wishes';
+import { FRESH_PIECES_CHANNEL } from '../../web/src/lib/messages/fresh-pieces';
 import {
   bundleServer,
   openBundle,

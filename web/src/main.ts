@@ -1,7 +1,7 @@
 // Polyfills first: simple-peer's dependencies read `process` when they load.
-import './lib/polyfills';
+import './lib/platform/polyfills';
 import { mount } from 'svelte';
-import './lib/theme.css';
+import './lib/ui/theme.css';
 import App from './App.svelte';
 import { app } from './app/app.svelte';
 

@@ -3,15 +3,15 @@
 // file holds the user's intents: each checks its input, runs its action on the engine and shows what failed.
 // App.svelte hands each component what it shows and the intents it calls, as props.
 import { MagnetError, parseMagnet } from '../../../shared/magnet';
-import { baseName } from '../lib/format';
-import type { TorrentView } from '../lib/protocol';
-import { planFolderPaths, type FolderLike } from '../lib/folder-names';
-import { safeFileName } from '../lib/safe-name';
-import { parseShareFragment } from '../lib/share-link';
+import { baseName } from '../lib/ui/format';
+import type { TorrentView } from '../lib/messages/protocol';
+import { planFolderPaths, type FolderLike } from '../lib/files/folder-names';
+import { safeFileName } from '../lib/files/safe-name';
+import { parseShareFragment } from '../lib/links/share-link';
 import { WRONG_KEY_MESSAGE } from '../../../shared/private-share';
-import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from '../lib/share-input';
-import { torrentTrackers } from '../lib/trackers';
-import { parseUploadLimit } from '../lib/upload-limit';
+import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from '../lib/files/share-input';
+import { torrentTrackers } from '../lib/links/trackers';
+import { parseUploadLimit } from '../lib/ui/upload-limit';
 import type { WorkerLike } from '../net/engine-bridge';
 import { fileUrl } from '../sw/file-response';
 import { EngineLink, message } from './engine.svelte';
@@ -80,7 +80,7 @@ class AppState implements TorrentActions {
   private async openFromHash(): Promise<void> {
     const raw = location.hash.slice(1);
     if (!raw) return;
-    // A private share's key rides after the magnet link (lib/share-link.ts); the fragment leaves the address bar.
+    // A private share's key rides after the magnet link (lib/links/share-link.ts); the fragment leaves the address bar.
     const { link, key, badKey } = parseShareFragment(raw);
     history.replaceState(null, '', location.pathname + location.search);
     if (badKey) {

@@ -1,9 +1,9 @@
 // Boot and engine election: one engine per browser profile. The tab that gets the engine lock starts the worker,
 // the tracker clients and the connections (net/engine-bridge.ts) and answers the other tabs' calls; every other tab
 // is a view of it (net/tab-link.ts). Either way, `call` runs a user's action on the engine, wherever it is.
-import type { Call, Result } from '../lib/actions';
+import type { Call, Result } from '../lib/messages/actions';
 import { channelTransferAllowed } from '../net/channel-transfer';
-import { EngineBridge, type WorkerLike } from '../net/engine-bridge';
+import { EngineBridge, type BridgeListener, type WorkerLike } from '../net/engine-bridge';
 import { LocalEngine } from '../net/local-engine';
 import {
   broadcastTransport,
@@ -101,7 +101,7 @@ export class EngineLink {
         return new Promise<void>(() => {}); // held for the page's lifetime
       })
       .catch(() => {
-        held = true; // no lock to be had (an opaque origin): run alone, as before locks
+        held = true; // no lock to be had (an opaque origin): run alone
         granted();
       });
     // A reloaded tab's lock is released a moment after the new page asks: wait that long before being a view.
@@ -128,15 +128,9 @@ export class EngineLink {
     try {
       worker = createWorker();
     } catch (error) {
-      const fatal = `The engine could not start: ${message(error)}`;
-      this.torrents.fatal = fatal;
-      const failed = () => Promise.reject(new Error(fatal));
-      this.remote?.handOver(failed);
-      this.remote = undefined;
-      this.engine = { call: failed };
+      this.engineFailed(`The engine could not start: ${message(error)}`);
       return;
     }
-    const torrents = this.torrents;
     this.bridge = new EngineBridge({
       worker,
       createWorker,
@@ -148,34 +142,7 @@ export class EngineLink {
         location.search,
         import.meta.env.VITE_CHANNELS as string | undefined,
       ),
-      listener: {
-        // Where the latest connection's data channel is read and written (the e2e tests check it).
-        channelPath: (path) => (document.documentElement.dataset.channels = path),
-        ready: () => {
-          torrents.ready = true;
-          this.publish();
-        },
-        torrents: (list) => {
-          torrents.update(list, !this.remote);
-          this.torrentsVersion++;
-          this.publish();
-        },
-        trackers: (infoHashHex, statuses) => {
-          torrents.setTrackers(infoHashHex, statuses);
-          this.publish();
-        },
-        fatal: (text) => {
-          torrents.fatal = `The engine stopped: ${text}`;
-          this.publish();
-        },
-        restarted: (text) => {
-          torrents.ready = false;
-          torrents.fail(
-            'general',
-            `The engine stopped (${text}) and was restarted; requests in progress failed, torrents are reloaded from storage.`,
-          );
-        },
-      },
+      listener: this.bridgeListener(),
     });
     const local = new LocalEngine(this.bridge, {
       'set-upload-limit': ({ kib }) => this.applyUploadLimit(kib),
@@ -188,6 +155,48 @@ export class EngineLink {
     if (transport)
       this.host = new EngineHost({ transport, id: newTabId(), perform: (call) => local.call(call) });
     if (relay) this.refreshPeerConfig();
+  }
+
+  /** The engine could not start: every call fails with `fatal`, those a view was holding included. */
+  private engineFailed(fatal: string): void {
+    this.torrents.fatal = fatal;
+    const failed = () => Promise.reject(new Error(fatal));
+    this.remote?.handOver(failed);
+    this.remote = undefined;
+    this.engine = { call: failed };
+  }
+
+  /** What the page does with the engine's news: its lists and states shown, and passed on to the other tabs. */
+  private bridgeListener(): BridgeListener {
+    const torrents = this.torrents;
+    return {
+      // Where the latest connection's data channel is read and written (the e2e tests check it).
+      channelPath: (path) => (document.documentElement.dataset.channels = path),
+      ready: () => {
+        torrents.ready = true;
+        this.publish();
+      },
+      torrents: (list) => {
+        torrents.update(list, !this.remote);
+        this.torrentsVersion++;
+        this.publish();
+      },
+      trackers: (infoHashHex, statuses) => {
+        torrents.setTrackers(infoHashHex, statuses);
+        this.publish();
+      },
+      fatal: (text) => {
+        torrents.fatal = `The engine stopped: ${text}`;
+        this.publish();
+      },
+      restarted: (text) => {
+        torrents.ready = false;
+        torrents.fail(
+          'general',
+          `The engine stopped (${text}) and was restarted; requests in progress failed, torrents are reloaded from storage.`,
+        );
+      },
+    };
   }
 
   /** The other tabs see what this one shows (one post per turn of the event loop, however many changes). */
@@ -255,8 +264,8 @@ export class EngineLink {
 
   /**
    * Registers the service worker that streams files from the pieces (it tells the engine worker what its streams
-   * wait for itself, lib/stream-wishes.ts). Without one (an old browser, a private window), saves build a Blob as
-   * before.
+   * wait for itself, lib/messages/stream-wishes.ts). Without one (an old browser, a private window), saves build a
+   * Blob.
    */
   private async startStreams(): Promise<void> {
     const container = navigator.serviceWorker;

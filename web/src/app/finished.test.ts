@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TorrentView } from '../lib/protocol';
+import type { TorrentView } from '../lib/messages/protocol';
 import { finishedDownloads } from './finished';
 
 const view = (infoHashHex: string, state: TorrentView['state']) => ({ infoHashHex, state }) as TorrentView;

@@ -1,5 +1,5 @@
 // Downloads that finished between two lists of the engine (the page says so when the tab is in the background).
-import type { TorrentView } from '../lib/protocol';
+import type { TorrentView } from '../lib/messages/protocol';
 
 /** The torrents of `after` that were downloading in `before` and are seeding now. */
 export function finishedDownloads(

@@ -1,6 +1,6 @@
 // The browser's file pickers and downloads: the File System Access pickers where the browser has them (Chromium),
 // and the ordinary downloads that work everywhere.
-import type { HandleLike } from '../lib/share-input';
+import type { HandleLike } from '../lib/files/share-input';
 
 interface FilePickers {
   showOpenFilePicker?: (options: object) => Promise<FileSystemFileHandle[]>;

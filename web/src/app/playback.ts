@@ -1,6 +1,6 @@
 // Which of a player's positions go to the engine: every change of state (paused or playing, a new duration), every
 // jump (a seek), and while it plays one a second (the engine moves the playhead on between them).
-import type { PlaybackPosition } from '../lib/actions';
+import type { PlaybackPosition } from '../lib/messages/actions';
 
 export const REPORT_EVERY_MS = 1_000;
 /** A time this far (seconds) from where playing on would have put it is a jump. */

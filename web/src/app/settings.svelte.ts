@@ -1,6 +1,6 @@
 // The page's settings: the upload limit and relay-only, remembered in localStorage; whether the tracker offers a
 // relay. The engine tab applies them to its bridge (see engine.svelte.ts); a view tab shows the engine tab's.
-import { storedUploadLimit } from '../lib/upload-limit';
+import { storedUploadLimit } from '../lib/ui/upload-limit';
 
 const UPLOAD_LIMIT_KEY = 'swarmdrop.uploadLimitKiB';
 const RELAY_ONLY_KEY = 'swarmdrop.relayOnly';

@@ -1,8 +1,8 @@
 // The torrents as the page shows them: the list the engine posts, each one's trackers and speed history, whether the
 // engine is up, and the messages of what failed. Written by the engine's side (engine.svelte.ts) and the user's
 // intents (app.svelte.ts); read by the components through the props App.svelte hands them.
-import type { TorrentView } from '../lib/protocol';
-import type { TrackerStatus } from '../lib/trackers';
+import type { TorrentView } from '../lib/messages/protocol';
+import type { TrackerStatus } from '../lib/links/trackers';
 import { afterSuccess, forListed, withError, type FieldErrors } from './field-errors';
 import { finishedDownloads } from './finished';
 

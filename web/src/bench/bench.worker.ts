@@ -5,8 +5,8 @@
 import { clear, createStore, get, set } from 'idb-keyval';
 import { digestMatches } from '../../../shared/engine/verify';
 import { subtleSha1 } from '../lib/hash';
-import { pieceKey } from '../lib/storage';
-import { IdbStore } from '../lib/storage-idb';
+import { pieceKey } from '../lib/storage/storage';
+import { IdbStore } from '../lib/storage/storage-idb';
 import { BatchWriter } from '../worker/batch-writer';
 import { OpfsDirectory, syncHandlesAvailable } from '../worker/opfs-directory';
 import { PIECE_FILE_TRANSACTION_MS, PieceFiles, SyncFilePieceStorage } from '../worker/piece-file';

@@ -1,5 +1,5 @@
 import { mount } from 'svelte';
-import '../lib/theme.css';
+import '../lib/ui/theme.css';
 import Lab from './Lab.svelte';
 
 const target = document.getElementById('lab');

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { MainToWorker } from '../lib/protocol';
+import type { MainToWorker } from '../lib/messages/protocol';
 import {
   adoptingPeerConnection,
   channelTransferAllowed,

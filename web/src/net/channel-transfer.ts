@@ -11,7 +11,7 @@
 //
 // Where the worker cannot hold channels, the transfer is refused, or `?channels=page` (or a build made with
 // `VITE_CHANNELS=page`) forces it, the channel stays with simple-peer on the page: today's path.
-import type { MainToWorker } from '../lib/protocol';
+import type { MainToWorker } from '../lib/messages/protocol';
 
 /** Where a connection's channel is read and written. */
 export type ChannelPath = 'worker' | 'page';

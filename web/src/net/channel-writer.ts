@@ -2,10 +2,10 @@
 // is under a high-water mark, queue otherwise, resume on 'bufferedamountlow'. A message larger than the
 // channel's limit is split (as views, no copy). An optional tab-wide upload limit spaces the sends.
 
-import { MAX_MESSAGE_BYTES, type Defer } from '../lib/task';
+import { MAX_MESSAGE_BYTES, type Defer } from '../lib/messages/task';
 import type { UploadQueueReport } from './upload-queue-report';
 
-export { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../lib/task';
+export { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../lib/messages/task';
 /** Keep at most this much in the channel's own buffer (its hard limit is 16 MiB). */
 export const HIGH_WATER_BYTES = 256 * 1024;
 /** Our queue in front of the channel: over BACKLOG_BYTES the peer is reported backlogged (the engine stops reading

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
+import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../lib/messages/protocol';
 import {
   EngineBridge,
   relayUrls,

@@ -1,10 +1,10 @@
 // The main thread's side of the app: talks to the engine worker (requests and replies, torrent views), runs the
 // tracker clients for the torrents the worker reports active, and connects WebRTC peers to the worker.
 import { hexToBinary } from '../../../shared/tracker-protocol';
-import type { ActionResult, Call, WorkerAction } from '../lib/actions';
-import type { AnnounceStats, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
-import { usableTrackers, type TrackerStatus } from '../lib/trackers';
-import { ViewMirror } from '../lib/view-delta';
+import type { ActionResult, Call, WorkerAction } from '../lib/messages/actions';
+import type { AnnounceStats, MainToWorker, TorrentView, WorkerToMain } from '../lib/messages/protocol';
+import { usableTrackers, type TrackerStatus } from '../lib/links/trackers';
+import { ViewMirror } from '../lib/messages/view-delta';
 import { ChannelTransfer, type ChannelPath } from './channel-transfer';
 import { RateLimiter } from './channel-writer';
 import { PeerManager, type CreateInstance, type RtcPeer } from './peers';

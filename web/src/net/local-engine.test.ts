@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Call, WorkerAction } from '../lib/actions';
-import { ALL_SAMPLES } from '../lib/testing/action-samples';
+import type { Call, WorkerAction } from '../lib/messages/actions';
+import { ALL_SAMPLES } from '../lib/messages/testing/action-samples';
 import { LocalEngine, type WorkerCalls } from './local-engine';
 
 const T = 'ef'.repeat(20);

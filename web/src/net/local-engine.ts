@@ -1,6 +1,13 @@
 // The engine tab's engine: each call runs on this tab's bridge to the worker, or on the page's settings for the
 // actions the page answers itself (the same calls other tabs send over the tab channel, see tab-link.ts).
-import type { ActionRequest, ActionResult, Call, Result, SettingAction, WorkerAction } from '../lib/actions';
+import type {
+  ActionRequest,
+  ActionResult,
+  Call,
+  Result,
+  SettingAction,
+  WorkerAction,
+} from '../lib/messages/actions';
 import type { Engine } from './tab-link';
 
 /** The page's handler of each setting (it keeps and remembers them itself before they reach the bridge). */

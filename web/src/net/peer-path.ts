@@ -1,6 +1,6 @@
 // Which way a connection's bytes go, read from its statistics (`RTCPeerConnection.getStats()`): the selected
 // candidate pair, and whether either end of it is a TURN relay.
-import type { PeerPath } from '../lib/protocol';
+import type { PeerPath } from '../lib/messages/protocol';
 
 interface Report {
   type?: string;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import type { MainToWorker } from '../lib/protocol';
+import type { MainToWorker } from '../lib/messages/protocol';
 import { ChannelTransfer } from './channel-transfer';
 import type { ChannelLike } from './channel-writer';
 import { RTCIceCandidate, RTCPeerConnection, RTCSessionDescription } from 'webrtc-polyfill';

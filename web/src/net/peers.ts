@@ -2,10 +2,10 @@
 // in a worker). Each data channel moves to the engine worker when it is created, where the browser allows it
 // (channel-transfer.ts); otherwise the main thread carries bytes between the channel and the worker as transferred
 // ArrayBuffers.
-import './../lib/polyfills';
+import '../lib/platform/polyfills';
 import SimplePeer from 'simple-peer';
 import type { SignalDescription } from '../../../shared/tracker-protocol';
-import type { MainToWorker } from '../lib/protocol';
+import type { MainToWorker } from '../lib/messages/protocol';
 import {
   adoptingPeerConnection,
   ChannelStandIn,

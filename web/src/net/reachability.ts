@@ -2,7 +2,7 @@
 // answer could offer as routes, what the ICE servers reported, whether the remote side answered, whether the
 // connection opened) and, while no connection is open, says what it knows: that the relay did not answer, or that
 // peers were found and none could be reached. Pure: the connection manager keeps the attempts, this reads them.
-import { plural } from '../lib/format';
+import { plural } from '../lib/ui/format';
 
 export type AttemptOutcome =
   /** Still gathering routes, waiting for an answer, or checking routes. */

@@ -12,7 +12,7 @@ import {
   type SharedView,
   type TabMessage,
 } from './tab-link';
-import { ALL_SAMPLES } from '../lib/testing/action-samples';
+import { ALL_SAMPLES } from '../lib/messages/testing/action-samples';
 
 const T = 'ab'.repeat(20);
 

@@ -4,11 +4,11 @@
 // tests), each answered with a result or an error. A call not answered when the engine tab vanishes is sent again to
 // the next engine tab (adding a torrent twice is harmless: the worker answers with the torrent it has), or run
 // locally when this tab becomes the engine.
-import { isIndex, isObject, parseCall, type Call, type Result } from '../lib/actions';
-import type { TorrentView } from '../lib/protocol';
-import type { TrackerStatus } from '../lib/trackers';
+import { isIndex, isObject, parseCall, type Call, type Result } from '../lib/messages/actions';
+import type { TorrentView } from '../lib/messages/protocol';
+import type { TrackerStatus } from '../lib/links/trackers';
 
-export { parseCall, type Call, type Result } from '../lib/actions';
+export { parseCall, type Call, type Result } from '../lib/messages/actions';
 
 /** The engine as the app's state sees it, local (the worker in this tab) or remote (another tab's). */
 export interface Engine {

@@ -11,9 +11,9 @@ import {
   type SignalDescription,
   type WireOffer,
 } from '../../../shared/tracker-protocol';
-import { usableTrackers, type TrackerStatus } from '../lib/trackers';
+import { usableTrackers, type TrackerStatus } from '../lib/links/trackers';
 
-export { usableTrackers, type TrackerState, type TrackerStatus } from '../lib/trackers';
+export { usableTrackers, type TrackerState, type TrackerStatus } from '../lib/links/trackers';
 
 /** The parts of a browser WebSocket the client uses. */
 export interface SocketLike {

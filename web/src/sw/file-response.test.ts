@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BUNDLE_BYTES,
-  fileResponse,
-  fileUrl,
-  parseFileUrl,
-  PROBE_BYTES,
-  PROBE_MS,
-  PROBE_READ_ON_BYTES,
-  WANT_AHEAD_BYTES,
-  type PieceSource,
-  type TorrentFiles,
-} from './file-response';
+import { fileResponse, fileUrl, parseFileUrl, type TorrentFiles } from './file-response';
+import { BUNDLE_BYTES, type PieceSource } from './piece-stream';
+import { PROBE_BYTES, PROBE_MS, PROBE_READ_ON_BYTES, WANT_AHEAD_BYTES } from './read-window';
 
 const PIECE = 16;
 /** Three files over 5 pieces of 16 bytes: a (20 bytes), empty, b.webm (50 bytes). */

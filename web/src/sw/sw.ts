@@ -1,22 +1,23 @@
 // The service worker: serves /files/<info hash>/<file index>/<name> from the torrent's verified pieces (shared
 // with the engine worker by the origin: its origin-private piece file, or IndexedDB), streaming, with HTTP ranges,
 // so a file saves at flat memory and a video plays while it downloads. Missing pieces are asked of the engine
-// worker straight, on a BroadcastChannel (lib/stream-wishes.ts).
+// worker straight, on a BroadcastChannel (lib/messages/stream-wishes.ts).
 import { sha256Sync } from '../../../shared/sha256';
 import { storedInfo } from '../../../shared/v2-pieces';
 import { fromHex } from '../../../shared/hex';
-import { IdbStore } from '../lib/storage-idb';
-import { pieceKey, torrentKey, verifiedKey } from '../lib/storage';
-import { VerifiedMap } from '../lib/verified-map';
+import { IdbStore } from '../lib/storage/storage-idb';
+import { pieceKey, torrentKey, verifiedKey } from '../lib/storage/storage';
+import { VerifiedMap } from '../lib/storage/verified-map';
 import { pieceDirectory } from '../worker/opfs-directory';
-import { fileResponse, parseFileUrl, type PieceSource, type TorrentFiles } from './file-response';
+import { fileResponse, parseFileUrl, type TorrentFiles } from './file-response';
+import type { PieceSource } from './piece-stream';
 import { PieceRuns } from './piece-file-read';
 import { subtleSha1 } from '../lib/hash';
 import { FilePieceStorage, isSharedFileRefs } from '../worker/shared-files';
-import { isPrivateRecordPart, PrivateFiles } from '../lib/private-files';
-import { FRESH_PIECES_CHANNEL, FreshPieces } from '../lib/fresh-pieces';
-import { STREAM_WISHES_CHANNEL, StreamWisher } from '../lib/stream-wishes';
-import { KnownTorrents, torrentGoneMessage, torrentKnownMessage } from '../lib/known-torrents';
+import { isPrivateRecordPart, PrivateFiles } from '../lib/crypto/private-files';
+import { FRESH_PIECES_CHANNEL, FreshPieces } from '../lib/messages/fresh-pieces';
+import { STREAM_WISHES_CHANNEL, StreamWisher } from '../lib/messages/stream-wishes';
+import { KnownTorrents, torrentGoneMessage, torrentKnownMessage } from '../lib/messages/known-torrents';
 
 /** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
 interface ServiceWorkerScope {
@@ -62,7 +63,7 @@ new BroadcastChannel(FRESH_PIECES_CHANNEL).onmessage = (event: MessageEvent) => 
   if (gone) return known.forget(gone.infoHashHex);
   const told = torrentKnownMessage(event.data);
   if (told) {
-    // The engine's own record; a record that does not parse is read from IndexedDB at the request, as before.
+    // The engine's own record; a record that does not parse is read from IndexedDB at the request.
     void fromRecord(told.infoHashHex, { storageId: told.storageId, infoBytes: told.infoBytes })
       .then((found) => found && known.set(told.infoHashHex, found, Date.now()))
       .catch(() => {});
@@ -128,7 +129,7 @@ async function fromRecord(infoHashHex: string, record: RecordParts): Promise<Sto
   if (!record.infoBytes || typeof record.storageId !== 'string') return undefined;
   // Our own record, written after the info hash was checked.
   const info = storedInfo(new Uint8Array(record.infoBytes), fromHex(infoHashHex), sha256Sync);
-  // A private share (issue 27): its real files over records, piece i decrypted being record i.
+  // A private share: its real files over records, piece i decrypted being record i.
   if (record.private !== undefined) {
     const sealed = isPrivateRecordPart(record.private)
       ? await PrivateFiles.open(record.private, info)
@@ -210,7 +211,7 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
       return piece && found.sealed ? found.sealed.decrypt(index, piece) : piece;
     },
     // An older stream of the same file (the request a seek left behind) steers the engine only with the piece it
-    // is still blocked on (lib/stream-wishes.ts).
+    // is still blocked on (lib/messages/stream-wishes.ts).
     want: (indices, seek) => wisher.want(indices, seek, newestStream.get(key) === stream),
     waiting: (index) => wisher.waiting(index, newestStream.get(key) === stream, Date.now()),
     pause: () => fresh.pause(POLL_MS),

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, torrentKey, verifiedKey } from '../lib/storage';
+import { MemoryStore, torrentKey, verifiedKey } from '../lib/storage/storage';
 import { MemoryFileDirectory } from './sync-file';
 import { makeVideo } from '../../../e2e/media';
 import { fragmentHeaderPieces, mfraMoofOffsets } from './mp4-fragments';

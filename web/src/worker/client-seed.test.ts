@@ -2,7 +2,7 @@
 // downloaded by another peer by its magnet; files that do not match are named and nothing is added.
 import { describe, expect, it } from 'vitest';
 import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../shared/metainfo-v2';
-import type { SharedFile } from '../lib/actions';
+import type { SharedFile } from '../lib/messages/actions';
 import { subtleSha1, subtleSha256 } from '../lib/hash';
 import { MemoryFileDirectory } from './sync-file';
 import { FakeHandle, Network, PlainStore, TestPeer, file, randomBytes, until } from './testing/harness';

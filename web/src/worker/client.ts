@@ -7,11 +7,17 @@ import { MagnetError, parseMagnet, toHex } from '../../../shared/magnet';
 import { choosePieceLength, type Sha1, type TorrentInfo } from '../../../shared/metainfo';
 import { encodeAnyTorrent, parseAnyTorrent, type AnyMetainfo } from '../../../shared/metainfo-v2';
 import type { Sha256 } from '../../../shared/merkle';
-import type { ActionRequest, ActionResult, AddedTorrent, SharedFile, WorkerAction } from '../lib/actions';
-import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
+import type {
+  ActionRequest,
+  ActionResult,
+  AddedTorrent,
+  SharedFile,
+  WorkerAction,
+} from '../lib/messages/actions';
+import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../lib/messages/protocol';
 import { appSha256, subtleSha1 } from '../lib/hash';
-import { toPosted, ViewDiffer } from '../lib/view-delta';
-import { storageErrorReason, torrentKey, totalsKey, type KeyValueStore } from '../lib/storage';
+import { toPosted, ViewDiffer } from '../lib/messages/view-delta';
+import { storageErrorReason, torrentKey, totalsKey, type KeyValueStore } from '../lib/storage/storage';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer';
 import { fileBlob } from './file-blob';
 import { PieceCache } from './piece-cache';
@@ -38,8 +44,8 @@ import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
 import { engineInfo, sessionV2 } from './v2-session';
 import { v2PieceMap } from '../../../shared/v2-pieces';
-import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
-import { torrentTrackers } from '../lib/trackers';
+import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage/storage-room';
+import { torrentTrackers } from '../lib/links/trackers';
 
 export interface ClientOptions {
   store: KeyValueStore;

@@ -5,24 +5,24 @@
 //   new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' })
 // and talk to it with the messages of lib/protocol.ts.
 import { TorrentSession } from '../../../shared/engine/session';
-import type { MainToWorker, WorkerToMain } from '../lib/protocol';
+import type { MainToWorker, WorkerToMain } from '../lib/messages/protocol';
 import {
   MemoryStore,
   PIECE_STORE_SETTING,
   StorageUnavailableError,
   storageErrorReason,
   type KeyValueStore,
-} from '../lib/storage';
-import { IdbStore } from '../lib/storage-idb';
+} from '../lib/storage/storage';
+import { IdbStore } from '../lib/storage/storage-idb';
 import { Client } from './client';
 import { OpfsDirectory, syncHandlesAvailable } from './opfs-directory';
 import { PeerChannels, type HeldChannel } from './peer-channels';
 import type { SyncFileDirectory } from './sync-file';
 import { SendBatcher } from './send-batcher';
-import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/fresh-pieces';
-import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/stream-wishes';
+import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/messages/fresh-pieces';
+import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/messages/stream-wishes';
 import { wasmNodeHash } from './node-hash';
-import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/known-torrents';
+import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/messages/known-torrents';
 
 /** Verified pieces a stream waits for go to the service worker on this channel (see lib/fresh-pieces.ts). */
 const freshPieces = new BroadcastChannel(FRESH_PIECES_CHANNEL);

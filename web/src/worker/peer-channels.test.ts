@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { MainToWorker, WorkerToMain } from '../lib/protocol';
+import type { MainToWorker, WorkerToMain } from '../lib/messages/protocol';
 import { BACKLOG_BYTES } from '../net/channel-writer';
 import { encodeMessage } from '../../../shared/wire';
 import { LOW_WATER_BYTES, MAX_EARLY_BYTES, PeerChannels, type HeldChannel } from './peer-channels';

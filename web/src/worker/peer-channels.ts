@@ -5,7 +5,7 @@
 // the connection's own life (`peer-connected`, `peer-closed`) still comes from the page as before.
 //
 // Every other message passes through unchanged: a connection whose channel stays on the page is served as before.
-import type { MainToWorker, WorkerToMain } from '../lib/protocol';
+import type { MainToWorker, WorkerToMain } from '../lib/messages/protocol';
 import { openPeerWriter } from '../net/channel-transport';
 import { RateLimiter, type ChannelWriter } from '../net/channel-writer';
 import { UploadQueueReport } from '../net/upload-queue-report';

@@ -2,7 +2,7 @@
 // (its path: direct or through a relay). A seeding torrent asks nobody for anything, so it receives nothing: its rates
 // read 0 at once, not after the engine's rolling window (5 s) has drained.
 import type { PeerStats } from '../../../shared/engine/types';
-import type { PeerPath, PeerRow } from '../lib/protocol';
+import type { PeerPath, PeerRow } from '../lib/messages/protocol';
 
 export function peerRows(
   stats: readonly PeerStats[],

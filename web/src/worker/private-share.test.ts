@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseInfo } from '../../../shared/metainfo';
 import { PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
 import { sha1 } from '../../../shared/testing/sha1';
-import { MemoryStore, torrentKey } from '../lib/storage';
+import { MemoryStore, torrentKey } from '../lib/storage/storage';
 import { Network, SlowStore, TestPeer, file, randomBytes, until } from './testing/harness';
 
 const KiB = 1024;

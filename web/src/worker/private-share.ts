@@ -16,8 +16,8 @@ import {
   type Manifest,
   type PrivateLayout,
 } from '../../../shared/private-share';
-import { randomKey, webAead } from '../lib/private-crypto';
-import type { PrivateRecordPart } from '../lib/private-files';
+import { randomKey, webAead } from '../lib/crypto/private-crypto';
+import type { PrivateRecordPart } from '../lib/crypto/private-files';
 import type { ShareFile, ShareSource } from './share';
 
 /** What a private share is made of before it is hashed: its ciphertext as one source, and what its record keeps. */

@@ -3,8 +3,8 @@
 // buffer of at most MAX_BATCH_BYTES, which the main thread hands to the data channel as one message. Per block this
 // removes a postMessage, a message event on the main thread and the channel writer's merge copy there.
 import { concatBytes } from '../../../shared/bytes';
-import type { WorkerToMain } from '../lib/protocol';
-import { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../lib/task';
+import type { WorkerToMain } from '../lib/messages/protocol';
+import { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../lib/messages/task';
 import type { Post } from './torrent-host';
 
 /** One data channel message at most: a batch is never split on its way to the channel. */

@@ -3,7 +3,7 @@
 // finished file's bytes as `Save` gives them.
 import { TorrentSession } from '../../../../shared/engine/session';
 import type { SessionOptions } from '../../../../shared/engine/types';
-import { MemoryStore } from '../../lib/storage';
+import { MemoryStore } from '../../lib/storage/storage';
 import type { ClientOptions } from '../client';
 import { TestPeer } from './harness';
 

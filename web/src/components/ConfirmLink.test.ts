@@ -1,0 +1,65 @@
+// @vitest-environment happy-dom
+import '@testing-library/svelte/vitest';
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { PendingLink } from '../app/torrents.svelte';
+import ConfirmLink from './ConfirmLink.svelte';
+import { INFO_HASH } from './testing/views';
+
+const pending = (overrides: Partial<PendingLink> = {}): PendingLink => ({
+  link: `magnet:?xt=urn:btih:${INFO_HASH}&dn=report.pdf`,
+  name: 'report.pdf',
+  infoHashHex: INFO_HASH,
+  trackers: ['wss://tracker.example'],
+  ...overrides,
+});
+
+/** The description given for a term of the dialog's list. */
+const described = (term: string) =>
+  screen.getByText(term, { selector: 'dt' }).nextElementSibling?.textContent?.replace(/\s+/g, ' ').trim();
+
+describe('ConfirmLink', () => {
+  it('shows nothing while no link waits', () => {
+    render(ConfirmLink, { pending: null, onconfirm: vi.fn(), oncancel: vi.fn() });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('names what the link would download and where it would announce, with Download in focus', () => {
+    render(ConfirmLink, { pending: pending({ length: 1536 }), onconfirm: vi.fn(), oncancel: vi.fn() });
+    const dialog = screen.getByRole('dialog');
+    expect(within(dialog).getByRole('heading').textContent).toBe('Download “report.pdf”?');
+    expect(described('Name')).toBe('report.pdf');
+    expect(described('Info hash')).toBe(INFO_HASH);
+    expect(described('Size')).toBe('1.50 KiB');
+    const trackers = within(screen.getByRole('list', { name: 'Trackers to announce to' })).getAllByRole(
+      'listitem',
+    );
+    expect(trackers.map((item) => item.textContent)).toEqual(['wss://tracker.example']);
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Download' }));
+    expect(screen.queryByText(/An encrypted share/)).toBeNull();
+  });
+
+  it('says what is not known yet: the size, the trackers, and an encrypted share’s real name', () => {
+    render(ConfirmLink, {
+      pending: pending({ trackers: [], key: 'A'.repeat(42) + 'E' }),
+      onconfirm: vi.fn(),
+      oncancel: vi.fn(),
+    });
+    expect(described('Size')).toBe('unknown until the metadata arrives');
+    expect(described('Trackers')).toBe('none');
+    expect(screen.getByText(/An encrypted share/)).toBeTruthy();
+  });
+
+  it('sends Download and Cancel', async () => {
+    const user = userEvent.setup();
+    const onconfirm = vi.fn();
+    const oncancel = vi.fn();
+    render(ConfirmLink, { pending: pending(), onconfirm, oncancel });
+    await user.click(screen.getByRole('button', { name: 'Download' }));
+    expect(onconfirm).toHaveBeenCalledOnce();
+    expect(oncancel).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(oncancel).toHaveBeenCalledOnce();
+  });
+});

@@ -1,0 +1,44 @@
+// @vitest-environment happy-dom
+import '@testing-library/svelte/vitest';
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { TrackerStatus } from '../../lib/links/trackers';
+import { peerRow, torrentView } from '../testing/views';
+import SwarmDetails from './SwarmDetails.svelte';
+
+describe('SwarmDetails', () => {
+  it('sums up the swarm, closed, and shows its peers, pieces and speeds when opened', async () => {
+    const user = userEvent.setup();
+    const torrent = torrentView({ peers: 2, seeds: 1, peerStats: [peerRow(), peerRow({ peer: 'peer-2' })] });
+    const { container } = render(SwarmDetails, {
+      torrent,
+      trackers: [],
+      samples: [{ t: 0, down: 1024, up: 0 }],
+    });
+    const details = container.querySelector('details')!;
+    expect(details.open).toBe(false);
+    const summary = screen.getByText('Swarm: 2 peers, 1 seed');
+    await user.click(summary);
+    expect(details.open).toBe(true);
+    expect(within(screen.getByRole('table', { name: 'Peers' })).getAllByRole('row')).toHaveLength(3);
+    expect(screen.getByRole('img', { name: 'Piece map: 4 of 8 pieces' }).dataset.bitfield).toBe('11110000');
+    expect(screen.getByRole('img', { name: 'Download and upload speed over time' })).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'Trackers' })).toBeNull();
+  });
+
+  it('lists each tracker with its state and the swarm it reported', () => {
+    const trackers: TrackerStatus[] = [
+      { url: 'wss://one.example', state: 'connected', complete: 1, incomplete: 3 },
+      { url: 'wss://two.example', state: 'connecting' },
+    ];
+    render(SwarmDetails, { torrent: torrentView({ peers: 1, seeds: 0 }), trackers, samples: [] });
+    expect(screen.getByText('Swarm: 1 peer, 0 seeds')).toBeTruthy();
+    const heading = screen.getByRole('heading', { name: 'Trackers' });
+    const items = within(heading.parentElement!).getAllByRole('listitem');
+    expect(items.map((item) => item.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      'wss://one.example connected 1 seeder, 3 leechers',
+      'wss://two.example connecting',
+    ]);
+  });
+});

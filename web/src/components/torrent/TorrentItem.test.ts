@@ -1,0 +1,57 @@
+// @vitest-environment happy-dom
+import '@testing-library/svelte/vitest';
+import { render, screen, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import TorrentItem from './TorrentItem.svelte';
+import { INFO_HASH, torrentActions, torrentView } from '../testing/views';
+
+const props = (torrent = torrentView()) => ({
+  torrent,
+  trackers: [],
+  samples: [],
+  streams: false,
+  canSaveToFolder: false,
+  actions: torrentActions(),
+});
+
+describe('TorrentItem', () => {
+  it('is a list item named for the torrent, carrying its figures for the tests and the bench', () => {
+    render(TorrentItem, props(torrentView({ sessionDownloaded: 512, uploaded: 64 })));
+    const item = screen.getByRole('listitem', { name: 'holiday.mp4' });
+    expect({ ...item.dataset }).toEqual({
+      infohash: INFO_HASH,
+      state: 'downloading',
+      have: '4',
+      pieces: '8',
+      length: String(2 * 1024 * 1024),
+      downloaded: String(1024 * 1024),
+      sessionDownloaded: '512',
+      uploaded: '64',
+    });
+  });
+
+  it('shows its status, share box, files, controls and swarm', () => {
+    render(TorrentItem, props());
+    const item = screen.getByRole('listitem', { name: 'holiday.mp4' });
+    const card = within(item);
+    expect(card.getByRole('progressbar', { name: 'Download progress' })).toBeTruthy();
+    expect(card.getByRole('textbox', { name: 'Magnet link' })).toBeTruthy();
+    expect(card.getByRole('button', { name: 'Save holiday.mp4' })).toBeTruthy();
+    expect(card.getByRole('button', { name: 'Remove' })).toBeTruthy();
+    expect(card.getByText('Swarm: 1 peer, 1 seed')).toBeTruthy();
+  });
+
+  it('shows only its status while its share is hashed', () => {
+    render(TorrentItem, props(torrentView({ hashing: 0.5 })));
+    const card = within(screen.getByRole('listitem', { name: 'holiday.mp4' }));
+    expect(card.getByRole('progressbar', { name: 'Hashing progress' })).toBeTruthy();
+    expect(card.queryByRole('textbox', { name: 'Magnet link' })).toBeNull();
+    expect(card.queryByRole('button')).toBeNull();
+  });
+
+  it('shows no file list before the metadata names the files', () => {
+    render(TorrentItem, props(torrentView({ state: 'fetching-metadata', files: [] })));
+    expect(screen.queryByRole('list', { name: 'Files' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Remove' })).toBeTruthy();
+  });
+});

@@ -1,0 +1,166 @@
+// Messages between the main thread (UI + WebRTC) and the engine worker.
+// Byte payloads travel as transferred ArrayBuffers (postMessage transfer list), never copied.
+import type { AnnounceEvent, PeerStats, SessionState } from '../../../../shared/engine/types';
+import type { ActionResult, Call, WorkerAction } from './actions';
+
+/**
+ * Availability as posted: the whole array when a torrent first appears (or its piece count changed), else the cells
+ * that changed as `[index, value, index, value, ...]`. A view whose availability did not change carries none.
+ * (Diffed and applied in view-delta.ts.)
+ */
+export type AvailabilityPatch = { full: number[] } | { changed: number[] };
+
+/** How a connection's bytes travel: straight between the two browsers, or through a TURN relay. */
+export type PeerPath = 'direct' | 'relayed';
+
+/** A peer's row: the engine's figures, and the path the page read from the connection's statistics, once known. */
+export type PeerRow = PeerStats & { path?: PeerPath };
+
+/** Peers as posted: those added or whose figures changed, and the keys of those gone. */
+export interface PeersPatch {
+  changed: PeerRow[];
+  gone: string[];
+}
+
+/** A torrent as the UI shows it (posted by the worker a few times a second). */
+export interface TorrentView {
+  infoHashHex: string;
+  name: string;
+  state: SessionState;
+  error?: string;
+  magnet: string;
+  trackers: string[];
+  /** 0..100 */
+  progress: number;
+  length: number;
+  pieceCount: number;
+  have: number;
+  /** Verified payload bytes received, in total over every session of this torrent (persisted across reloads). */
+  downloaded: number;
+  /** Payload bytes sent, in total over every session (persisted). */
+  uploaded: number;
+  /** The same counts for the current session only (since this page load or the last resume after an error). */
+  sessionDownloaded?: number;
+  sessionUploaded?: number;
+  /** Bytes still to fetch, as the tracker hears it (`left`); absent while a share is being hashed. */
+  left?: number;
+  downloadRate: number;
+  uploadRate: number;
+  peers: number;
+  seeds: number;
+  timeLeft?: number;
+  /** `chosen`: to be downloaded (a file unchecked with `Download <path>` is not). */
+  files: Array<{ index: number; path: string; length: number; complete: boolean; chosen: boolean }>;
+  peerStats: PeerRow[];
+  /**
+   * Peers are known (or a relay is needed) but no connection could be made, said in words (`The relay server … did
+   * not answer`, `2 peers found, none could be reached`); the page's diagnosis of its connection attempts.
+   */
+  unreachable?: string;
+  /** Per piece: -1 = have, else number of connected peers that have it. */
+  availability: number[];
+  addedAt: number;
+  /** Shared from the files on disk (read in place, not copied into the browser's storage). */
+  inPlace?: boolean;
+  /** Stopped until the browser may read the shared files again: the page offers `Resume sharing`. */
+  resumeSharing?: boolean;
+  /** A private share: its key, for the share link's fragment (only in this browser's views). */
+  shareKey?: string;
+  /** Hashing progress 0..1 while a share is being created. */
+  hashing?: number;
+  /** With `hashing`: the files chosen for a `Torrent to seed` are being checked against it (not a new share). */
+  checking?: boolean;
+}
+
+/** A view as the worker posts it: availability as changes since the last post (none when unchanged). */
+export type PostedView = Omit<TorrentView, 'availability' | 'peerStats'> & {
+  availability?: AvailabilityPatch;
+  peerStats?: PeersPatch;
+};
+
+/** A user's action for the worker (see actions.ts), answered by a `reply` with the same `requestId`. */
+export interface ActionMessage<A extends WorkerAction = WorkerAction> {
+  type: 'action';
+  requestId: number;
+  call: Call<A>;
+  /** The app's own trackers: for new shares, and added to every torrent's own. */
+  defaultTrackers: string[];
+}
+
+export type MainToWorker =
+  | ActionMessage
+  /** A connection opened; `channel` names its data channel when that channel lives in the worker (see below). */
+  | { type: 'peer-connected'; infoHashHex: string; peer: string; identities?: string[]; channel?: string }
+  | { type: 'peer-data'; infoHashHex: string; peer: string; data: ArrayBuffer }
+  | { type: 'peer-closed'; infoHashHex: string; peer: string }
+  /** The path of a connection, read from its selected ICE candidate pair. */
+  | { type: 'peer-path'; infoHashHex: string; peer: string; path: PeerPath }
+  /** The page's diagnosis of a torrent's connection attempts (none: nothing to say). */
+  | { type: 'reachability'; infoHashHex: string; problem?: string }
+  /** The peer's data channel is not draining what we send (or drained again): upload backpressure. */
+  | { type: 'peer-backlog'; infoHashHex: string; peer: string; backlogged: boolean }
+  /** What the torrent's data channels hold that has not left (our queues and their buffers): upload pacing. */
+  | { type: 'upload-queue'; infoHashHex: string; bytes: number }
+  /** A stream (a player, a save) needs these pieces first, the first now; `seek` drops earlier wishes. Posted by the
+   * service worker on its channel (lib/messages/stream-wishes.ts), not by the page. */
+  | { type: 'want-pieces'; infoHashHex: string; pieces: number[]; seek: boolean; behind?: true }
+  /** The page is going away: announce stopped where possible, flush storage. */
+  | { type: 'shutdown' }
+  // --- channels in the worker (net/channel-transfer.ts, worker/peer-channels.ts) ---
+  /** A connection's data channel, transferred to the worker when it was created (before it opened or sent). */
+  | { type: 'channel-adopt'; id: string; channel: RTCDataChannel }
+  /** The page closed the connection of that channel. */
+  | { type: 'channel-close'; id: string }
+  /** The tab's upload limit, for the channels the worker writes (0 = none). */
+  | { type: 'upload-limit'; bytesPerSecond: number };
+
+/** The answer to one action: its result, typed by the action's row. */
+export interface ActionReply<A extends WorkerAction = WorkerAction> {
+  type: 'reply';
+  requestId: number;
+  ok: true;
+  value: ActionResult<A>;
+}
+
+/** An action that failed, with the reason the user reads. */
+export interface FailedReply {
+  type: 'reply';
+  requestId: number;
+  ok: false;
+  error: string;
+}
+
+export interface AnnounceStats {
+  uploaded: number;
+  downloaded: number;
+  left: number;
+}
+
+export type WorkerToMain =
+  /** The worker is up; `peerIdHex` is the 20-byte peer id its sessions use (announce the same one). */
+  | { type: 'ready'; restored: number; peerIdHex?: string }
+  | { type: 'torrents'; torrents: PostedView[] }
+  /** Answer to an action. */
+  | { [A in WorkerAction]: ActionReply<A> }[WorkerAction]
+  | FailedReply
+  /** A torrent became active (added, restored, resumed): the main thread starts tracker clients for it. */
+  | {
+      type: 'torrent-active';
+      infoHashHex: string;
+      trackers: string[];
+      stats: AnnounceStats;
+      /** A hybrid torrent's v2 info hash (hex), announced with the v1 hash as its alias (tracker-client.ts). */
+      infoHashV2?: string;
+    }
+  | { type: 'torrent-inactive'; infoHashHex: string; stats: AnnounceStats }
+  | { type: 'send'; infoHashHex: string; peer: string; data: ArrayBuffer }
+  /** The sends of one worker task, in order (see worker/send-batcher.ts): what the worker posts. */
+  | { type: 'sends'; sends: Array<{ infoHashHex: string; peer: string; data: ArrayBuffer }> }
+  | { type: 'close'; infoHashHex: string; peer: string; reason: string }
+  | { type: 'announce'; infoHashHex: string; event?: AnnounceEvent; stats: AnnounceStats }
+  | { type: 'want-peers'; infoHashHex: string; count: number }
+  // --- channels in the worker (net/channel-transfer.ts, worker/peer-channels.ts) ---
+  /** Posted first: whether this worker can hold data channels (RTCDataChannel exists in its scope). */
+  | { type: 'channel-support'; transferable: boolean }
+  /** A channel the worker holds opened, or closed (the page's stand-in tells simple-peer). */
+  | { type: 'channel-state'; id: string; state: 'open' | 'closed' };
