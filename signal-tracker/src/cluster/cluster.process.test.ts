@@ -16,9 +16,9 @@ const peerId = (tag: string) => `-WW0300-${tag}`.padEnd(19, '.') + '\xfe';
 const offerId = (tag: string, n: number) => `o-${tag}-${n}`.padEnd(19, '.') + '\xfd';
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Waits until `check` holds, polling every 50 ms for up to 15 s. */
-const until = (check: () => boolean | Promise<boolean>) =>
-  untilHolds(check, { timeoutMs: 15_000, intervalMs: 50 });
+/** Waits until `check` holds, polling every 50 ms for up to `timeoutMs`. */
+const until = (check: () => boolean | Promise<boolean>, timeoutMs = 15_000) =>
+  untilHolds(check, { timeoutMs, intervalMs: 50 });
 
 /** The swarm a peer joins: its info hash (default SWARM) and the other hash it names, if any. */
 type Hybrid = { infoHash?: string; alias?: string };
