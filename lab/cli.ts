@@ -162,6 +162,13 @@ function writeSummaries(
   writeFileSync(join(outRoot, 'summary.md'), `# Swarm lab: every experiment\n\n${summaries.join('\n')}`);
 }
 
+/** The run cache of `--cache` or `--jobs`, if any, and the memo the experiments ask. */
+function runCache(cacheDir: string | undefined): { cache?: RunCache; memo?: RunContext['memo'] } {
+  if (cacheDir === undefined) return {};
+  const cache = new RunCache(cacheDir);
+  return { cache, memo: (key, compute) => cache.memo(key, compute) };
+}
+
 function main(argv: string[]): number {
   const { positional, options } = parseArgs(argv);
   const name = positional[0];
@@ -171,8 +178,7 @@ function main(argv: string[]): number {
   }
   const settings = takeSettings(options);
   const list = name === 'all' ? EXPERIMENTS : [experiment(name)];
-  const cache = settings.cacheDir === undefined ? undefined : new RunCache(settings.cacheDir);
-  const memo = cache && (<T>(key: string, compute: () => T) => cache.memo(key, compute));
+  const { cache, memo } = runCache(settings.cacheDir);
   if (settings.worker) {
     workOnTasks(list, settings.small, options, cache);
     return 0;
