@@ -4,6 +4,7 @@
 import { expect, test } from '@playwright/test';
 import { statSync } from 'node:fs';
 import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
+import { untilValue } from '../shared/testing/until';
 import { downloadInFirefox, firefoxAvailable, launchFirefox, openFirefoxApp } from './firefox';
 import { openPeer, setUploadLimit, shareFiles, tempDir } from './helpers';
 import { cuesAtEnd, makeVideo, mp4Boxes, VIDEO_NAMES, type VideoContainer } from './media';
@@ -35,23 +36,6 @@ function player(page: FirefoxPage, name: string) {
       source: media?.currentSrc ?? '',
     };
   }, name);
-}
-
-/** Polls `read` until `accept` holds, or fails after `timeout` ms saying `what`. */
-async function until<T>(
-  read: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeout: number,
-  what: string,
-) {
-  const deadline = Date.now() + timeout;
-  let value = await read();
-  while (!accept(value)) {
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeout} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
 }
 
 /** The torrent item's verified pieces and piece count. */
@@ -100,18 +84,16 @@ for (const { container, check } of VIDEOS) {
     await page.click(play);
 
     // The first frame, then playback advancing.
-    const first = await until(
+    const first = await untilValue(
       () => player(page, name),
       (p) => p.readyState >= 2 && p.time > 0,
-      60_000,
-      'the first frame',
+      { what: 'the first frame', timeoutMs: 60_000, intervalMs: 100 },
     );
     expect(first.source).toMatch(/\/files\/[0-9a-f]{40}\/0\//);
-    await until(
+    await untilValue(
       () => player(page, name),
       (p) => p.time > first.time + 0.5,
-      20_000,
-      'playback advancing',
+      { what: 'playback advancing', timeoutMs: 20_000, intervalMs: 100 },
     );
 
     const target = await page.evaluate((name) => {
@@ -119,11 +101,10 @@ for (const { container, check } of VIDEOS) {
       media.currentTime = media.duration * 0.8;
       return media.duration * 0.8;
     }, name);
-    await until(
+    await untilValue(
       () => player(page, name),
       (p) => p.time > target + 0.5,
-      30_000,
-      'the seek to 80 % playing',
+      { what: 'the seek to 80 % playing', timeoutMs: 30_000, intervalMs: 100 },
     );
     const numbers = await pieces(page, name);
     expect(numbers.have, 'pieces verified when the seek played').toBeLessThan(numbers.pieces);

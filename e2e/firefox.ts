@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { sha256, TRANSFER_TIMEOUT } from './helpers';
+import { untilValue } from '../shared/testing/until';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const firefoxAvailable = existsSync(FIREFOX_PATH);
@@ -127,16 +128,13 @@ export async function saveInFirefox(page: Page, path: string, downloadDir: strin
     (document.querySelector(`button[aria-label="${CSS.escape(label)}"]`) as HTMLButtonElement).click();
   }, `Save ${path}`);
   const name = path.split('/').pop()!;
-  const deadline = Date.now() + TRANSFER_TIMEOUT;
-  for (;;) {
-    // Firefox writes `<name>.part` first and renames it when the download is complete.
-    const files = readdirSync(downloadDir);
-    if (files.includes(name) && !files.some((f) => f.endsWith('.part'))) {
-      return sha256(readFileSync(join(downloadDir, name)));
-    }
-    if (Date.now() > deadline) throw new Error(`${name} never landed in ${downloadDir}: ${files.join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  // Firefox writes `<name>.part` first and renames it when the download is complete.
+  await untilValue(
+    () => readdirSync(downloadDir),
+    (files) => files.includes(name) && !files.some((f) => f.endsWith('.part')),
+    { what: `${name} to land in ${downloadDir}`, timeoutMs: TRANSFER_TIMEOUT, intervalMs: 100 },
+  );
+  return sha256(readFileSync(join(downloadDir, name)));
 }
 
 /** Presses `Play <path>` (a real click: the gesture that lets the player start with its sound) and waits until

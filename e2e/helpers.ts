@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { encode, utf8ToBytes } from '../shared/bencode';
+import { until } from '../shared/testing/until';
 import { E2E_STATS_TOKEN, LAUNCH_OPTIONS } from '../playwright.config';
 
 /** Generous: a download waits for WebRTC, the tracker and the transfer. */
@@ -253,20 +254,22 @@ export async function startTracker(port: number, args: string[] = []): Promise<C
     ],
     { stdio: 'ignore' },
   );
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/health`);
-      if (response.ok) return child;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the tracker did not start on port ${port}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const healthy = () =>
+    fetch(`http://127.0.0.1:${port}/health`).then(
+      (response) => response.ok,
+      () => false, // not up yet
+    );
+  try {
+    await until(healthy, {
+      what: `the tracker to start on port ${port}`,
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
   }
+  return child;
 }
 
 /** Types an upload limit (KiB/s; 0 for none) into `Upload limit`. */

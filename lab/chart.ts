@@ -138,87 +138,100 @@ function scale(values: number[], log: boolean, from: number, to: number): Scale 
   return { map: (v) => from + ((v - a) / (b - a)) * (to - from), ticks };
 }
 
-/** The figure as a standalone SVG document. Series without points are listed in the legend but draw nothing. */
-export function renderSvg(figure: Figure): string {
-  const plotW = WIDTH - MARGIN.left - MARGIN.right;
-  const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
+/** The plot's frame inside the margins, in SVG units. */
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+  width: number;
+  height: number;
+}
+
+const PLOT: Box = {
+  left: MARGIN.left,
+  top: MARGIN.top,
+  right: WIDTH - MARGIN.right,
+  bottom: HEIGHT - MARGIN.bottom,
+  width: WIDTH - MARGIN.left - MARGIN.right,
+  height: HEIGHT - MARGIN.top - MARGIN.bottom,
+};
+
+/** Whether a value can be drawn on its axis: finite, and positive on a log axis. */
+const usable = (v: number, log: boolean | undefined) => Number.isFinite(v) && (!log || v > 0);
+
+/** The grid lines, tick marks and tick labels of both axes. */
+function axes(sx: Scale, sy: Scale, { left, top, right, bottom }: Box): string[] {
+  const out: string[] = [];
+  for (const t of sx.ticks) {
+    const x = sx.map(t).toFixed(1);
+    out.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="${GRID}"/>`);
+    out.push(`<line x1="${x}" y1="${bottom}" x2="${x}" y2="${bottom + 5}" stroke="${TICK}"/>`);
+    out.push(`<text x="${x}" y="${bottom + 18}" text-anchor="middle">${formatTick(t)}</text>`);
+  }
+  for (const t of sy.ticks) {
+    const y = sy.map(t).toFixed(1);
+    out.push(`<line x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="${GRID}"/>`);
+    out.push(`<line x1="${left - 5}" y1="${y}" x2="${left}" y2="${y}" stroke="${TICK}"/>`);
+    out.push(
+      `<text x="${left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${formatTick(t)}</text>`,
+    );
+  }
+  return out;
+}
+
+/** Every series as a polyline clipped to the plot, with its points marked when they are few and it is no bound. */
+function seriesLines(figure: Figure, sx: Scale, sy: Scale, { left, top, width, height }: Box): string[] {
+  const out: string[] = [];
+  out.push(
+    `<defs><clipPath id="plot-${escapeXml(figure.id)}"><rect x="${left - 4}" y="${top - 4}" width="${width + 8}" height="${height + 8}"/></clipPath></defs>`,
+  );
+  out.push(`<g clip-path="url(#plot-${escapeXml(figure.id)})">`);
+  figure.series.forEach((series, i) => {
+    const color = colorOf(series, i);
+    const pts = series.points.filter(([x, y]) => usable(x, figure.logX) && usable(y, figure.logY));
+    if (pts.length === 0) return;
+    const path = pts.map(([x, y]) => `${sx.map(x).toFixed(1)},${sy.map(y).toFixed(1)}`).join(' ');
+    const dash = series.dashed ? ' stroke-dasharray="7 5"' : '';
+    out.push(
+      `<polyline class="series" data-series="${escapeXml(series.name)}" data-points="${pts.length}" points="${path}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`,
+    );
+    if (pts.length <= 40 && !series.dashed) {
+      for (const [x, y] of pts) {
+        out.push(`<circle cx="${sx.map(x).toFixed(1)}" cy="${sy.map(y).toFixed(1)}" r="3" fill="${color}"/>`);
+      }
+    }
+  });
+  out.push('</g>');
+  return out;
+}
+
+/** The plot's content: axes and series, or a note that there is nothing to draw yet. */
+function plot(figure: Figure, box: Box): string[] {
   const points = figure.series
     .flatMap((s) => s.points)
     .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-  const usable = (v: number, log: boolean | undefined) => Number.isFinite(v) && (!log || v > 0);
   const xs = points.map(([x]) => x).filter((x) => usable(x, figure.logX));
   const ys = points.map(([, y]) => y).filter((y) => usable(y, figure.logY));
-  const out: string[] = [];
-  const legendRows = Math.ceil(figure.series.length / (figure.series.length > 3 ? 2 : 1));
-  const totalH = HEIGHT + legendRows * LEGEND_ROW + 8;
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${totalH}" width="${WIDTH}" height="${totalH}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12" fill="${INK}" role="img" aria-label="${escapeXml(figure.title)}">`,
-  );
-  out.push(`<rect width="${WIDTH}" height="${totalH}" fill="#fff"/>`);
-  out.push(
-    `<text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(figure.title)}</text>`,
-  );
-  const left = MARGIN.left;
-  const top = MARGIN.top;
-  const bottom = top + plotH;
-  const right = left + plotW;
-  out.push(`<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="${FRAME}"/>`);
-  if (xs.length > 0 && ys.length > 0) {
-    const sx = scale(xs, !!figure.logX, left, right);
-    const sy = scale(ys, !!figure.logY, bottom, top);
-    for (const t of sx.ticks) {
-      const x = sx.map(t).toFixed(1);
-      out.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}" stroke="${GRID}"/>`);
-      out.push(`<line x1="${x}" y1="${bottom}" x2="${x}" y2="${bottom + 5}" stroke="${TICK}"/>`);
-      out.push(`<text x="${x}" y="${bottom + 18}" text-anchor="middle">${formatTick(t)}</text>`);
-    }
-    for (const t of sy.ticks) {
-      const y = sy.map(t).toFixed(1);
-      out.push(`<line x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="${GRID}"/>`);
-      out.push(`<line x1="${left - 5}" y1="${y}" x2="${left}" y2="${y}" stroke="${TICK}"/>`);
-      out.push(
-        `<text x="${left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${formatTick(t)}</text>`,
-      );
-    }
-    out.push(
-      `<defs><clipPath id="plot-${escapeXml(figure.id)}"><rect x="${left - 4}" y="${top - 4}" width="${plotW + 8}" height="${plotH + 8}"/></clipPath></defs>`,
-    );
-    out.push(`<g clip-path="url(#plot-${escapeXml(figure.id)})">`);
-    figure.series.forEach((series, i) => {
-      const color = colorOf(series, i);
-      const pts = series.points.filter(([x, y]) => usable(x, figure.logX) && usable(y, figure.logY));
-      if (pts.length === 0) return;
-      const path = pts.map(([x, y]) => `${sx.map(x).toFixed(1)},${sy.map(y).toFixed(1)}`).join(' ');
-      const dash = series.dashed ? ' stroke-dasharray="7 5"' : '';
-      out.push(
-        `<polyline class="series" data-series="${escapeXml(series.name)}" data-points="${pts.length}" points="${path}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`,
-      );
-      if (pts.length <= 40 && !series.dashed) {
-        for (const [x, y] of pts) {
-          out.push(
-            `<circle cx="${sx.map(x).toFixed(1)}" cy="${sy.map(y).toFixed(1)}" r="3" fill="${color}"/>`,
-          );
-        }
-      }
-    });
-    out.push('</g>');
-  } else {
-    out.push(
+  if (xs.length === 0 || ys.length === 0) {
+    const { left, right, top, bottom } = box;
+    return [
       `<text x="${(left + right) / 2}" y="${(top + bottom) / 2}" text-anchor="middle" fill="${MUTED}">no data yet</text>`,
-    );
+    ];
   }
-  out.push(
-    `<text x="${(left + right) / 2}" y="${HEIGHT - 14}" text-anchor="middle">${escapeXml(figure.xLabel)}</text>`,
-  );
-  out.push(
-    `<text transform="translate(18 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(figure.yLabel)}</text>`,
-  );
-  // The legend: below the axis label, in two columns when there are many series.
+  const sx = scale(xs, !!figure.logX, box.left, box.right);
+  const sy = scale(ys, !!figure.logY, box.bottom, box.top);
+  return [...axes(sx, sy, box), ...seriesLines(figure, sx, sy, box)];
+}
+
+/** The legend: below the axis label, in two columns when there are many series. */
+function legend(figure: Figure): string[] {
+  const out: string[] = [];
   const columns = figure.series.length > 3 ? 2 : 1;
   const columnW = (WIDTH - MARGIN.left - MARGIN.right) / columns;
   figure.series.forEach((series, i) => {
     const color = colorOf(series, i);
-    const x = left + (i % columns) * columnW;
+    const x = PLOT.left + (i % columns) * columnW;
     const y = HEIGHT + LEGEND_ROW * Math.floor(i / columns) + LEGEND_ROW / 2;
     const dash = series.dashed ? ' stroke-dasharray="7 5"' : '';
     out.push(
@@ -226,7 +239,25 @@ export function renderSvg(figure: Figure): string {
     );
     out.push(`<text x="${x + 32}" y="${y}" dominant-baseline="middle">${escapeXml(series.name)}</text>`);
   });
-  out.push('</svg>');
+  return out;
+}
+
+/** The figure as a standalone SVG document. Series without points are listed in the legend but draw nothing. */
+export function renderSvg(figure: Figure): string {
+  const { left, top, right, bottom, width, height } = PLOT;
+  const legendRows = Math.ceil(figure.series.length / (figure.series.length > 3 ? 2 : 1));
+  const totalH = HEIGHT + legendRows * LEGEND_ROW + 8;
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${totalH}" width="${WIDTH}" height="${totalH}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12" fill="${INK}" role="img" aria-label="${escapeXml(figure.title)}">`,
+    `<rect width="${WIDTH}" height="${totalH}" fill="#fff"/>`,
+    `<text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(figure.title)}</text>`,
+    `<rect x="${left}" y="${top}" width="${width}" height="${height}" fill="none" stroke="${FRAME}"/>`,
+    ...plot(figure, PLOT),
+    `<text x="${(left + right) / 2}" y="${HEIGHT - 14}" text-anchor="middle">${escapeXml(figure.xLabel)}</text>`,
+    `<text transform="translate(18 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(figure.yLabel)}</text>`,
+    ...legend(figure),
+    '</svg>',
+  ];
   return out.join('\n') + '\n';
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderCsv, renderSvg } from './chart';
 import { EXPERIMENTS, experiment } from './experiments/index';
-import type { ExperimentResult } from './experiments/types';
+import type { ExperimentResult, RunContext } from './experiments/types';
 import { applyOptions, parseArgs } from './options';
 import { RunCache } from './run-cache';
 
@@ -64,13 +64,17 @@ export function writeResult(dir: string, result: ExperimentResult, seconds: numb
   );
 }
 
-function main(argv: string[]): number {
-  const { positional, options } = parseArgs(argv);
-  const name = positional[0];
-  if (!name || name === 'help' || options.help !== undefined) {
-    console.log(usage());
-    return name ? 0 : 1; // no experiment named: usage, and a failure
-  }
+/** The CLI's own options, taken out of `options` (what stays are the experiment's parameters). */
+interface Settings {
+  outRoot: string;
+  small: boolean;
+  jobs: number;
+  /** A worker process: computes runs into the cache and writes nothing else. */
+  worker: boolean;
+  cacheDir: string | undefined;
+}
+
+function takeSettings(options: Record<string, string | true>): Settings {
   const outRoot = typeof options.out === 'string' ? options.out : join('lab', 'out');
   const small = options.small !== undefined;
   const jobs = typeof options.jobs === 'string' ? Number(options.jobs) : 1;
@@ -83,61 +87,109 @@ function main(argv: string[]): number {
         ? mkdtempSync(join(tmpdir(), 'lab-runs-'))
         : undefined;
   for (const key of ['out', 'small', 'jobs', 'worker', 'cache']) delete options[key];
-  const list = name === 'all' ? EXPERIMENTS : [experiment(name)];
-  const cache = cacheDir === undefined ? undefined : new RunCache(cacheDir);
-  const memo = cache && (<T>(key: string, compute: () => T) => cache.memo(key, compute));
-  if (worker) {
-    // A worker computes every task nobody has claimed yet, into the cache, and writes nothing else.
-    for (const exp of list) {
-      const params = applyOptions(small ? exp.small : exp.defaults, options);
-      // Last first: the main process takes the first, and the largest runs come last.
-      for (const task of [...(exp.tasks?.(params, { hash: sha1 }) ?? [])].reverse()) {
-        if (cache && cache.claim(task.key)) cache.put(task.key, task.compute());
-      }
-    }
-    return 0;
-  }
-  if (jobs > 1) {
-    const args = process.argv.slice(2).filter((_, i, all) => all[i] !== '--jobs' && all[i - 1] !== '--jobs');
-    for (let i = 1; i < jobs; i++) {
-      spawn(
-        process.execPath,
-        [...process.execArgv, process.argv[1], ...args, '--worker', '--cache', cacheDir!],
-        {
-          stdio: 'inherit',
-        },
-      );
-    }
-  }
-  if (name === 'all' && Object.keys(options).length > 0)
-    throw new Error('options other than --out and --small apply to one experiment');
-  const headlines: Record<string, unknown> = {};
-  const summaries: string[] = [];
-  const start = performance.now();
+  return { outRoot, small, jobs, worker, cacheDir };
+}
+
+type AnyExperiment = (typeof EXPERIMENTS)[number];
+type Options = Record<string, string | true>;
+
+/** A worker computes every task nobody has claimed yet, into the cache, and writes nothing else. */
+function workOnTasks(
+  list: readonly AnyExperiment[],
+  small: boolean,
+  options: Options,
+  cache: RunCache | undefined,
+) {
   for (const exp of list) {
     const params = applyOptions(small ? exp.small : exp.defaults, options);
-    const t0 = performance.now();
-    console.log(`== ${exp.name}: ${exp.title}`);
-    const result = exp.run(params, {
-      hash: sha1,
-      memo,
-      progress: (_figures, note) =>
-        console.log(`  ${note} (${((performance.now() - t0) / 1000).toFixed(1)} s)`),
-    });
-    const seconds = (performance.now() - t0) / 1000;
-    const dir = join(outRoot, exp.name);
-    writeResult(dir, result, seconds);
+    // Last first: the main process takes the first, and the largest runs come last.
+    for (const task of [...(exp.tasks?.(params, { hash: sha1 }) ?? [])].reverse()) {
+      if (cache && cache.claim(task.key)) cache.put(task.key, task.compute());
+    }
+  }
+}
+
+/** Starts `jobs - 1` worker processes of this same command on the cache. */
+function startWorkers(jobs: number, cacheDir: string): void {
+  const args = process.argv.slice(2).filter((_, i, all) => all[i] !== '--jobs' && all[i - 1] !== '--jobs');
+  for (let i = 1; i < jobs; i++) {
+    spawn(
+      process.execPath,
+      [...process.execArgv, process.argv[1], ...args, '--worker', '--cache', cacheDir],
+      {
+        stdio: 'inherit',
+      },
+    );
+  }
+}
+
+/** Runs one experiment, telling its progress, and writes its result into `outRoot/<name>`. */
+function runOne(exp: AnyExperiment, settings: Settings, options: Options, memo: RunContext['memo']) {
+  const params = applyOptions(settings.small ? exp.small : exp.defaults, options);
+  const t0 = performance.now();
+  console.log(`== ${exp.name}: ${exp.title}`);
+  const result = exp.run(params, {
+    hash: sha1,
+    memo,
+    progress: (_figures, note) =>
+      console.log(`  ${note} (${((performance.now() - t0) / 1000).toFixed(1)} s)`),
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const dir = join(settings.outRoot, exp.name);
+  writeResult(dir, result, seconds);
+  console.log(`  headline: ${JSON.stringify(result.headline)}`);
+  console.log(`  wrote ${dir} in ${seconds.toFixed(1)} s`);
+  return result;
+}
+
+/** `all`: every experiment's headline figures and summary in one summary.json and summary.md. */
+function writeSummaries(
+  outRoot: string,
+  list: readonly AnyExperiment[],
+  results: readonly ExperimentResult[],
+) {
+  const headlines: Record<string, unknown> = {};
+  const summaries: string[] = [];
+  list.forEach((exp, i) => {
+    const result = results[i];
     headlines[exp.name] = result.headline;
     summaries.push(
       `## ${exp.title}\n\n${result.summary}\n\n${result.figures.map((f) => `![${f.title}](${exp.name}/${f.id}.svg)`).join('\n')}\n`,
     );
-    console.log(`  headline: ${JSON.stringify(result.headline)}`);
-    console.log(`  wrote ${dir} in ${seconds.toFixed(1)} s`);
+  });
+  mkdirSync(outRoot, { recursive: true });
+  writeFileSync(join(outRoot, 'summary.json'), JSON.stringify(headlines, null, 2) + '\n');
+  writeFileSync(join(outRoot, 'summary.md'), `# Swarm lab: every experiment\n\n${summaries.join('\n')}`);
+}
+
+/** The run cache of `--cache` or `--jobs`, if any, and the memo the experiments ask. */
+function runCache(cacheDir: string | undefined): { cache?: RunCache; memo?: RunContext['memo'] } {
+  if (cacheDir === undefined) return {};
+  const cache = new RunCache(cacheDir);
+  return { cache, memo: (key, compute) => cache.memo(key, compute) };
+}
+
+function main(argv: string[]): number {
+  const { positional, options } = parseArgs(argv);
+  const name = positional[0];
+  if (!name || name === 'help' || options.help !== undefined) {
+    console.log(usage());
+    return name ? 0 : 1; // no experiment named: usage, and a failure
   }
+  const settings = takeSettings(options);
+  const list = name === 'all' ? EXPERIMENTS : [experiment(name)];
+  const { cache, memo } = runCache(settings.cacheDir);
+  if (settings.worker) {
+    workOnTasks(list, settings.small, options, cache);
+    return 0;
+  }
+  if (settings.jobs > 1) startWorkers(settings.jobs, settings.cacheDir!);
+  if (name === 'all' && Object.keys(options).length > 0)
+    throw new Error('options other than --out and --small apply to one experiment');
+  const start = performance.now();
+  const results = list.map((exp) => runOne(exp, settings, options, memo));
   if (name === 'all') {
-    mkdirSync(outRoot, { recursive: true });
-    writeFileSync(join(outRoot, 'summary.json'), JSON.stringify(headlines, null, 2) + '\n');
-    writeFileSync(join(outRoot, 'summary.md'), `# Swarm lab: every experiment\n\n${summaries.join('\n')}`);
+    writeSummaries(settings.outRoot, list, results);
     console.log(`all done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   }
   return 0;

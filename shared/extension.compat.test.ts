@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import utMetadata from 'ut_metadata';
 import { describe, expect, it } from 'vitest';
 import { encode } from './bencode';
+import { until } from './testing/until';
 import {
   METADATA_PIECE_SIZE,
   decodeExtendedHandshake,
@@ -41,24 +42,19 @@ async function connect(extension: unknown, infoHash: Uint8Array, seeding: boolea
       if (item.kind === 'message') received.push(item.message);
   });
   // A seeding ut_metadata first checks the metadata it was given (asynchronously).
-  await until(() => !seeding || wire.extendedHandshake.metadata_size !== undefined);
+  await until(() => !seeding || wire.extendedHandshake.metadata_size !== undefined, STREAMS);
   wire.write(encodeHandshake({ reserved: reservedBytes(), infoHash, peerId: new Uint8Array(20).fill(1) }));
-  await until(() => true);
+  await new Promise((resolve) => setImmediate(resolve)); // one turn: the wire reads our handshake
   wire.handshake(infoHash, new Uint8Array(20).fill(2));
-  await until(() => received.length > 0);
+  await until(() => received.length > 0, STREAMS);
   const first = received.shift();
   if (first?.type !== 'extended' || first.id !== 0)
     throw new Error('expected their extended handshake first');
   return { wire, received, theirHandshake: decodeExtendedHandshake(first.payload) };
 }
 
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (done()) return;
-  }
-  throw new Error('timed out waiting for the reference wire');
-}
+/** The streams run between checks (streamx processes writes asynchronously): up to 1,000 turns of the event loop. */
+const STREAMS = { polls: 1000, intervalMs: 0 } as const;
 
 /** Takes the ut_metadata messages addressed to us out of `received`. */
 function metadataMessages(received: WireMessage[]): MetadataMessage[] {
@@ -85,7 +81,7 @@ describe('ut_metadata interop with WebTorrent', () => {
       const request = encodeMetadataMessage({ msgType: 'request', piece });
       wire.write(encodeMessage({ type: 'extended', id: theirId, payload: request }));
     }
-    await until(() => received.length >= count);
+    await until(() => received.length >= count, STREAMS);
 
     const assembled = new Uint8Array(metadata.length);
     const answers = metadataMessages(received);
@@ -113,7 +109,7 @@ describe('ut_metadata interop with WebTorrent', () => {
       metadataSize: metadata.length,
     });
     wire.write(encodeMessage({ type: 'extended', id: 0, payload: ours }));
-    await until(() => received.length >= 3);
+    await until(() => received.length >= 3, STREAMS);
     const requests = metadataMessages(received);
     expect(requests).toEqual([0, 1, 2].map((piece) => ({ msgType: 'request', piece })));
 
@@ -123,14 +119,14 @@ describe('ut_metadata interop with WebTorrent', () => {
     };
     // A reject makes it ask again for the same piece.
     send({ msgType: 'reject', piece: 1 });
-    await until(() => received.length >= 1);
+    await until(() => received.length >= 1, STREAMS);
     expect(metadataMessages(received)).toEqual([{ msgType: 'request', piece: 1 }]);
 
     for (let piece = 0; piece < 3; piece++) {
       const data = metadata.subarray(piece * METADATA_PIECE_SIZE, (piece + 1) * METADATA_PIECE_SIZE);
       send({ msgType: 'data', piece, totalSize: metadata.length, data });
     }
-    await until(() => fetched !== undefined);
+    await until(() => fetched !== undefined, STREAMS);
     // It emits `{info: <metadata>}`, bencoded.
     const expected = Buffer.concat([Buffer.from('d4:info'), metadata, Buffer.from('e')]);
     expect(Buffer.from(fetched as Uint8Array).equals(expected)).toBe(true);

@@ -2,6 +2,7 @@
 import Wire from 'bittorrent-protocol';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { until } from './testing/until';
 import {
   WireDecoder,
   encodeHandshake,
@@ -60,11 +61,8 @@ function reference() {
   return { wire, events, written };
 }
 
-/** Lets the streams run until `done` holds (streamx processes writes asynchronously). */
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setImmediate(resolve));
-  if (!done()) throw new Error('timed out waiting for the reference wire');
-}
+/** The streams run between checks (streamx processes writes asynchronously): up to 1,000 turns of the event loop. */
+const STREAMS = { polls: 1000, intervalMs: 0 } as const;
 
 describe('bittorrent-protocol reads what we write', () => {
   it('parses our handshake and every message into the same values', async () => {
@@ -99,7 +97,7 @@ describe('bittorrent-protocol reads what we write', () => {
     wire.unchoke(); // it ignores requests from a peer it chokes
     // In awkward pieces, to exercise its buffering as well.
     for (let at = 0; at < stream.length; at += 1000) wire.write(stream.subarray(at, at + 1000));
-    await until(() => events.some((e) => e.name === 'extended' && e.args[0] !== 'handshake'));
+    await until(() => events.some((e) => e.name === 'extended' && e.args[0] !== 'handshake'), STREAMS);
 
     const summary = events.map(({ name, args }) => [
       name,
@@ -147,7 +145,7 @@ describe('we read what bittorrent-protocol writes', () => {
     // Our handshake first, so that it knows we speak BEP 10 and BEP 6 and sends its extended handshake.
     wire.write(encodeHandshake(ours));
     wire.write(encodeMessage({ type: 'unchoke' }));
-    await until(() => !wire.peerChoking);
+    await until(() => !wire.peerChoking, STREAMS);
 
     const block = filled(16384, 9);
     wire.handshake(hex(ours.infoHash), hex(theirPeerId), { fast: true });
@@ -179,7 +177,7 @@ describe('we read what bittorrent-protocol writes', () => {
       const decoder = new WireDecoder();
       return written.flatMap((chunk) => decoder.push(chunk));
     };
-    await until(() => decode().length >= 20);
+    await until(() => decode().length >= 20, STREAMS);
     const items = decode();
     const [first, ...rest] = items;
     expect(first).toEqual({

@@ -1,38 +1,15 @@
 // Experiment 5 (seed 004): churn and faults. Leechers arrive over time; in each scenario something goes wrong:
 // peers crash without `stopped`, the original seed leaves (cleanly, or crashes), or a tracker dies (with one tracker
-// per torrent, and with a second one to fail over to). Completion rate and time of the peers that stayed.
+// per torrent, and with a second one to fail over to). Completion rate and time of the peers that stayed. What the
+// runs give is in churn-report.ts.
 import { LabSwarm } from '../sim/swarm';
 import type { LabPeer } from '../sim/swarm';
-import type { Experiment, ExperimentResult, Figure, RunContext } from './types';
-import type { SwarmParams } from './common';
-import {
-  CAPACITIES,
-  addOriginalSeed,
-  KiB,
-  MiB,
-  bytes,
-  completionCurve,
-  labTorrent,
-  mean,
-  rate,
-  round,
-  table,
-} from './common';
+import type { Experiment, ExperimentResult, RunContext } from './types';
+import { CAPACITIES, addOriginalSeed, KiB, MiB, labTorrent, round } from './common';
+import { churnFigures, churnReport } from './churn-report';
+import type { ChurnParams, ChurnRun, Sweep } from './churn-report';
 
-export interface ChurnParams extends SwarmParams {
-  /** Leechers arrive uniformly over this many seconds. */
-  arrivalSeconds: number;
-  /** Share of leechers that crash while downloading. */
-  crashShare: number;
-  /** The seed leaves / crashes at this time, s. */
-  seedLeavesAt: number;
-  /** Also: the completion rate when the seed leaves cleanly at each of these times, s. */
-  seedLeavesSweep: number[];
-  /** The first tracker dies at this time, s. */
-  trackerFailsAt: number;
-  /** Finished leechers keep seeding this long, then leave cleanly (-1: stay). */
-  lingerSeconds: number;
-}
+export type { ChurnParams };
 
 const SCENARIOS = [
   'no faults',
@@ -44,13 +21,8 @@ const SCENARIOS = [
 ] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
-interface Run {
+interface Run extends ChurnRun {
   scenario: Scenario;
-  stayed: LabPeer[];
-  crashed: number;
-  times: Array<number | undefined>;
-  endSeconds: number;
-  deadDials: number;
 }
 
 function runOnce(
@@ -147,26 +119,10 @@ export const churn: Experiment<ChurnParams> = {
     if (!(params.crashShare >= 0 && params.crashShare <= 1))
       throw new RangeError(`crashShare must be in [0, 1], got ${params.crashShare}`);
     const runs: Run[] = [];
-    const sweep: Array<[number, number]> = [];
-    const figures = (): Figure[] => [
-      {
-        id: 'churn-completion',
-        title: 'Peers that stayed and finished, by download time',
-        xLabel: 'time since joining (s)',
-        yLabel: 'fraction of the peers that stayed',
-        series: runs.map((r) => ({ name: r.scenario, points: completionCurve(r.times) })),
-      },
-      {
-        id: 'churn-seed-leaves',
-        title: 'Peers that finish, by the time the original seed leaves',
-        xLabel: 'the seed leaves at (s)',
-        yLabel: 'fraction of peers that finish',
-        series: [{ name: 'seed leaves cleanly', points: sweep }],
-      },
-    ];
+    const sweep: Sweep = [];
     for (const scenario of SCENARIOS) {
       runs.push(runOnce(params, scenario, context));
-      context.progress?.(figures(), scenario);
+      context.progress?.(churnFigures(runs, sweep), scenario);
     }
     for (const at of params.seedLeavesSweep) {
       const run = runOnce(params, 'seed leaves', context, at);
@@ -174,52 +130,15 @@ export const churn: Experiment<ChurnParams> = {
         at,
         round(run.times.filter((t) => t !== undefined).length / Math.max(1, run.times.length), 3),
       ]);
-      context.progress?.(figures(), `seed leaves at ${at} s`);
+      context.progress?.(churnFigures(runs, sweep), `seed leaves at ${at} s`);
     }
-    const cliff = sweep.find(([, share]) => share >= 1);
-    const headline: Record<string, number | string> = {};
-    headline.seedMustStaySeconds = cliff ? cliff[0] : NaN;
-    const rows = runs.map((r) => {
-      const done = r.times.filter((t): t is number => t !== undefined);
-      const rateDone = done.length / Math.max(1, r.times.length);
-      const key = r.scenario
-        .replace(/[^a-z]+(.)/g, (_, c: string) => c.toUpperCase())
-        .replace(/[^a-zA-Z]/g, '');
-      headline[`${key}Completed`] = round(rateDone, 3);
-      headline[`${key}MeanSeconds`] = round(mean(done), 1);
-      return [
-        r.scenario,
-        r.times.length,
-        r.crashed,
-        `${round(rateDone * 100, 1)} %`,
-        done.length ? round(mean(done), 1) : '-',
-        done.length ? round(Math.max(...done), 1) : '-',
-        r.deadDials,
-      ];
-    });
-    const summary = [
-      `${params.peers} leechers arriving over ${params.arrivalSeconds} s; file ${bytes(params.fileBytes)}; seed ${rate(params.seedUpload)}, ` +
-        `peers ${rate(params.peerUpload)} up / ${rate(params.peerDownload)} down; finished leechers seed ${params.lingerSeconds} s more, then leave. ` +
-        `Faults: ${round(params.crashShare * 100)} % of leechers crash mid-download (no \`stopped\`; the tracker keeps them until its 60 s timeout); ` +
-        `the seed leaves or crashes at ${params.seedLeavesAt} s; the first tracker dies at ${params.trackerFailsAt} s. ` +
-        '"Dead dials" are connection attempts to peers that were gone (stale tracker entries).',
-      '',
-      table(
-        [
-          'scenario',
-          'peers that stayed',
-          'crashed',
-          'finished',
-          'mean download (s)',
-          'slowest (s)',
-          'dead dials',
-        ],
-        rows,
-      ),
-      '',
-      `When the seed leaves cleanly at t, the share of peers that finish: ${sweep.map(([t, share]) => `${t} s → ${round(share * 100, 1)} %`).join(', ')}.` +
-        (cliff ? ` From ${cliff[0]} s on, everyone finishes.` : ' In no case did everyone finish.'),
-    ].join('\n');
-    return { experiment: 'churn', params: { ...params }, figures: figures(), headline, summary };
+    const { headline, summary } = churnReport(params, runs, sweep);
+    return {
+      experiment: 'churn',
+      params: { ...params },
+      figures: churnFigures(runs, sweep),
+      headline,
+      summary,
+    };
   },
 };

@@ -75,27 +75,38 @@ export class SimTracker<P> {
   sample(self: P, count: number, now: number, accept: (peer: P) => boolean): P[] | undefined {
     if (!this.alive) return undefined;
     this.expire(now);
+    const n = this.entries.length;
+    if (n === 0 || count <= 0) return [];
+    const wanted = (peer: P) => peer !== self && accept(peer);
+    // A partial Fisher-Yates over a copy of the indices when the ask is large; random probes otherwise.
+    return count * 4 >= n ? this.shuffled(count, wanted) : this.probed(count, wanted);
+  }
+
+  /** Up to `count` wanted peers, in the order of a partial Fisher-Yates shuffle of all of them. */
+  private shuffled(count: number, wanted: (peer: P) => boolean): P[] {
     const out: P[] = [];
     const n = this.entries.length;
-    if (n === 0 || count <= 0) return out;
-    // A partial Fisher-Yates over a copy of the indices when the ask is large; random probes otherwise.
-    if (count * 4 >= n) {
-      const order = Array.from({ length: n }, (_, i) => i);
-      for (let i = 0; i < n && out.length < count; i++) {
-        const j = i + Math.floor(this.random() * (n - i));
-        [order[i], order[j]] = [order[j], order[i]];
-        const peer = this.entries[order[i]].peer;
-        if (peer !== self && accept(peer)) out.push(peer);
-      }
-      return out;
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i < n && out.length < count; i++) {
+      const j = i + Math.floor(this.random() * (n - i));
+      [order[i], order[j]] = [order[j], order[i]];
+      const peer = this.entries[order[i]].peer;
+      if (wanted(peer)) out.push(peer);
     }
+    return out;
+  }
+
+  /** Up to `count` wanted peers from at most `4 × count` random probes, each entry looked at once. */
+  private probed(count: number, wanted: (peer: P) => boolean): P[] {
+    const out: P[] = [];
+    const n = this.entries.length;
     const seen = new Set<number>();
     for (let tries = 0; tries < count * 4 && out.length < count; tries++) {
       const i = Math.floor(this.random() * n);
       if (seen.has(i)) continue;
       seen.add(i);
       const peer = this.entries[i].peer;
-      if (peer !== self && accept(peer)) out.push(peer);
+      if (wanted(peer)) out.push(peer);
     }
     return out;
   }

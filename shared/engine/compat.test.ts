@@ -4,6 +4,7 @@ import Wire from 'bittorrent-protocol';
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../bitfield';
 import { sha1Sync } from '../testing/sha1';
+import { until } from '../testing/until';
 import { BLOCK_SIZE } from '../wire';
 import { TorrentSession } from './session';
 import { idFrom } from './testing/mock';
@@ -17,10 +18,8 @@ const { info } = torrent;
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const PEER = 'webtorrent#1';
 
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 2000 && !done(); i++) await new Promise((resolve) => setImmediate(resolve));
-  if (!done()) throw new Error('timed out');
-}
+/** The streams run between checks (streamx processes writes asynchronously): up to 2,000 turns of the event loop. */
+const STREAMS = { polls: 2000, intervalMs: 0 } as const;
 
 /** A session wired to a bittorrent-protocol Wire through its byte stream; hash, store and read answered at once. */
 function connect(seed: boolean) {
@@ -78,7 +77,7 @@ describe('TorrentSession with bittorrent-protocol, fast extension on both sides'
       const start = index * info.pieceLength + offset;
       respond(null, torrent.data.subarray(start, start + length));
     });
-    await until(done);
+    await until(done, STREAMS);
     expect(closed).toEqual([]);
     expect(session.have?.count()).toBe(info.pieceCount);
     wire.destroy();
@@ -91,7 +90,7 @@ describe('TorrentSession with bittorrent-protocol, fast extension on both sides'
     wire.on('reject', () => events.push('reject'));
     wire.handshake(hex(info.infoHash), hex(idFrom('-WW0001-webtorrent')), { fast: true });
     wire.interested();
-    await until(() => !wire.peerChoking);
+    await until(() => !wire.peerChoking, STREAMS);
     expect(events).toContain('have-all');
     const served = await new Promise<Uint8Array | undefined>((resolve, reject) =>
       wire.request(1, BLOCK_SIZE, BLOCK_SIZE, (error, block) => (error ? reject(error) : resolve(block))),
@@ -105,9 +104,9 @@ describe('TorrentSession with bittorrent-protocol, fast extension on both sides'
     for (const index of [0, 2]) {
       wire.request(index, 0, BLOCK_SIZE, (error) => results.push(error ? 'rejected' : 'served'));
     }
-    await until(() => reads.pending.length === 2);
+    await until(() => reads.pending.length === 2, STREAMS);
     run(session.handle({ type: 'pause' }, 0));
-    await until(() => results.length === 2);
+    await until(() => results.length === 2, STREAMS);
     expect(closed).toEqual([]);
     expect(results).toEqual(['rejected', 'rejected']);
     expect(events.filter((e) => e === 'reject').length).toBe(2);

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../../../shared/testing/until';
 
 export interface Daemon {
   readonly port: number;
@@ -29,22 +30,25 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-/** Resolves once something accepts TCP connections on the port. */
-export async function waitForTcp(port: number, timeoutMs = 10_000, host = '127.0.0.1'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ port, host });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
+/** Whether something accepts a TCP connection on the port now. */
+function listening(port: number, host: string): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect({ port, host });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
     });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Resolves once something accepts TCP connections on the port. */
+export function waitForTcp(port: number, timeoutMs = 10_000, host = '127.0.0.1'): Promise<void> {
+  return until(() => listening(port, host), {
+    what: `a listener on ${host}:${port}`,
+    timeoutMs,
+    intervalMs: 50,
+  });
 }
 
 export function binaryAvailable(path: string): boolean {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInfo, type SourceFile } from '../../../shared/metainfo';
 import { createAnyInfo, parseAnyInfo } from '../../../shared/metainfo-v2';
+import { until } from '../../../shared/testing/until';
 import { subtleSha1, subtleSha256 } from '../lib/hash';
 import { SeedError, checkChosenFiles, matchChosenFiles, type ChosenFile } from './seed-check';
 
@@ -105,11 +106,9 @@ describe('checkChosenFiles: every piece against the files', () => {
       }).then(() => {
         settled = true;
       });
-    const until = async (done: () => boolean) => {
-      for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
-    };
+    const polled = { polls: 500, intervalMs: 2 };
     const check = run(Infinity);
-    await until(() => progress === data.length);
+    await until(() => progress === data.length, polled);
     // Every piece read, hashed and handed to the store; the check waits for the writes.
     expect(progress).toBe(data.length);
     expect(release).toHaveLength(24);
@@ -122,7 +121,7 @@ describe('checkChosenFiles: every piece against the files', () => {
     progress = 0;
     settled = false;
     const bounded = run(4 * 16 * KiB);
-    await until(() => release.length >= 5);
+    await until(() => release.length >= 5, polled);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const waiting = release.length;
     await new Promise((resolve) => setTimeout(resolve, 50));

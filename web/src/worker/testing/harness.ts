@@ -1,6 +1,7 @@
 // Test plumbing for the worker's Client in Node: what the main thread would do (connect peers, pass bytes both ways
 // as transferred ArrayBuffers) over in-memory links, with the real engine and SubtleCrypto SHA-1.
 import { TorrentSession } from '../../../../shared/engine/session';
+import { until as untilHolds } from '../../../../shared/testing/until';
 import type { Call, WorkerAction } from '../../lib/messages/actions';
 import type {
   ActionReply,
@@ -122,14 +123,12 @@ export class Network {
   }
 }
 
-/** Ticks the clients until `done()` holds; throws after `limitMs` of real time. */
-export async function until(done: () => boolean, clients: Client[], limitMs = 15_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
+/** Ticks the clients until `done()` holds; throws, naming the condition, after `limitMs` of real time. */
+export function until(done: () => boolean, clients: Client[], limitMs = 15_000): Promise<void> {
+  const tick = () => {
     for (const client of clients) client.tick();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  };
+  return untilHolds(done, { timeoutMs: limitMs, intervalMs: 10, beforeWait: tick });
 }
 
 export function randomBytes(length: number, seed: number): Uint8Array {

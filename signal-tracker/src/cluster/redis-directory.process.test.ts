@@ -1,5 +1,6 @@
 // The cluster directory against a real redis-server (Debian's), one per test file, on a free loopback port.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../../shared/testing/until';
 import { binaryAvailable, REDIS_SERVER, startRedis, type Daemon } from '../testing/daemons';
 import { RedisDirectory } from './redis-directory';
 
@@ -160,9 +161,7 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))('RedisDirectory (real redis-serv
     const a = await directory('proc-a');
     await directory('proc-b');
     await a.send('proc-b', { kind: 'offer', toPeerId: 'x', offer: { type: 'offer', sdp: 'v=0' } });
-    const deadline = Date.now() + 5000;
-    while (inboxes.get('proc-b')!.length === 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
+    await until(() => inboxes.get('proc-b')!.length > 0, { timeoutMs: 5000, intervalMs: 10 });
     expect(inboxes.get('proc-b')).toEqual([
       { kind: 'offer', toPeerId: 'x', offer: { type: 'offer', sdp: 'v=0' } },
     ]);
@@ -178,12 +177,10 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))('RedisDirectory (real redis-serv
       a.announce({ infoHash: IH, peerId: 'p', complete: false, now: 1, want: 1 }),
     ).rejects.toThrow();
     // The call can fail on the write before the client has seen the socket close: `up` follows within moments.
-    const closing = Date.now() + 5_000;
-    while (a.up && Date.now() < closing) await new Promise((r) => setTimeout(r, 20));
+    await until(() => !a.up, { timeoutMs: 5_000, intervalMs: 20 });
     expect(a.up).toBe(false);
     redis = await startRedis(port);
-    const deadline = Date.now() + 15_000;
-    while (reconnects === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await until(() => reconnects > 0, { timeoutMs: 15_000, intervalMs: 50 });
     expect(reconnects).toBe(1);
     expect(a.up).toBe(true);
     const result = await a.announce({ infoHash: IH, peerId: 'p', complete: false, now: 2, want: 1 });

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { until as untilHolds } from '../../../shared/testing/until';
 import { startServer, type RunningServer, type ServerOptions } from '../server';
 import { TestClient, type Json } from '../test-client';
 import { binaryAvailable, freePort, REDIS_SERVER, startRedis, type Daemon } from '../testing/daemons';
@@ -16,14 +17,9 @@ const offerId = (tag: string, n: number) => `o-${tag}-${n}`.padEnd(19, '.') + '\
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 
-/** Waits until `check` holds, polling every 50 ms. */
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Waits until `check` holds, polling every 50 ms for up to `timeoutMs`. */
+const until = (check: () => boolean | Promise<boolean>, timeoutMs = 15_000) =>
+  untilHolds(check, { timeoutMs, intervalMs: 50 });
 
 /** The swarm a peer joins: its info hash (default SWARM) and the other hash it names, if any. */
 type Hybrid = { infoHash?: string; alias?: string };
