@@ -14,7 +14,7 @@ import {
   type KeyValueStore,
 } from '../lib/storage';
 import { IdbStore } from '../lib/storage-idb';
-import { Client } from './client';
+import { Client } from './client/client';
 import { OpfsDirectory, syncHandlesAvailable } from './opfs-directory';
 import { PeerChannels, type HeldChannel } from './peer-channels';
 import type { SyncFileDirectory } from './sync-file';

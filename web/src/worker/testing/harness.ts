@@ -4,7 +4,7 @@ import { TorrentSession } from '../../../../shared/engine/session';
 import type { Call, WorkerAction } from '../../lib/actions';
 import type { ActionReply, FailedReply, MainToWorker, TorrentView, WorkerToMain } from '../../lib/protocol';
 import { MemoryStore, type KeyValueStore, type StoredValue } from '../../lib/storage';
-import { Client, type ClientOptions } from '../client';
+import { Client, type ClientOptions } from '../client/client';
 
 export class TestPeer {
   readonly messages: WorkerToMain[] = [];

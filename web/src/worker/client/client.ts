@@ -1,23 +1,23 @@
 // The worker's core: every torrent of the tab, the main thread's requests, restore on start. It takes its storage,
 // SHA-1, session factory and post function as arguments, so Node tests run it over an in-memory store.
-import { Bitfield } from '../../../shared/bitfield';
-import type { Session, SessionOptions, V2Options } from '../../../shared/engine/types';
-import type { NodeHash } from '../../../shared/engine/file-tree';
-import { MagnetError, parseMagnet, toHex } from '../../../shared/magnet';
-import { choosePieceLength, type Sha1, type TorrentInfo } from '../../../shared/metainfo';
-import { encodeAnyTorrent, parseAnyTorrent, type AnyMetainfo } from '../../../shared/metainfo-v2';
-import type { Sha256 } from '../../../shared/merkle';
-import type { ActionRequest, ActionResult, AddedTorrent, SharedFile, WorkerAction } from '../lib/actions';
-import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
-import { appSha256, subtleSha1 } from '../lib/hash';
-import { toPosted, ViewDiffer } from '../lib/view-delta';
-import { storageErrorReason, torrentKey, totalsKey, type KeyValueStore } from '../lib/storage';
-import { BatchWriter, type BatchWriterOptions } from './batch-writer';
-import { fileBlob } from './file-blob';
-import { PieceCache } from './piece-cache';
-import { KeyValuePieceStorage, type PieceStorage } from './piece-storage';
-import { PIECE_FILE_TRANSACTION_MS, PieceFiles, SyncFilePieceStorage, type PieceLayout } from './piece-file';
-import type { SyncFileDirectory } from './sync-file';
+import { Bitfield } from '../../../../shared/bitfield';
+import type { Session, SessionOptions, V2Options } from '../../../../shared/engine/types';
+import type { NodeHash } from '../../../../shared/engine/file-tree';
+import { MagnetError, parseMagnet, toHex } from '../../../../shared/magnet';
+import { choosePieceLength, type Sha1, type TorrentInfo } from '../../../../shared/metainfo';
+import { encodeAnyTorrent, parseAnyTorrent, type AnyMetainfo } from '../../../../shared/metainfo-v2';
+import type { Sha256 } from '../../../../shared/merkle';
+import type { ActionRequest, ActionResult, AddedTorrent, SharedFile, WorkerAction } from '../../lib/actions';
+import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../../lib/protocol';
+import { appSha256, subtleSha1 } from '../../lib/hash';
+import { toPosted, ViewDiffer } from '../../lib/view-delta';
+import { storageErrorReason, torrentKey, totalsKey, type KeyValueStore } from '../../lib/storage';
+import { BatchWriter, type BatchWriterOptions } from '../batch-writer';
+import { fileBlob } from '../file-blob';
+import { PieceCache } from '../piece-cache';
+import { KeyValuePieceStorage, type PieceStorage } from '../piece-storage';
+import { PIECE_FILE_TRANSACTION_MS, PieceFiles, SyncFilePieceStorage, type PieceLayout } from '../piece-file';
+import type { SyncFileDirectory } from '../sync-file';
 import {
   MAX_START_ATTEMPTS,
   deleteOrphanedShares,
@@ -29,17 +29,17 @@ import {
   storedPieceLayers,
   SHARE_STORAGE_PREFIX,
   type TorrentRecord,
-} from './records';
-import { SeedError, checkChosenFiles, matchChosenFiles } from './seed-check';
-import { HYBRID_SHARES, ShareError, hybridLength, shareFiles, totalSize } from './share';
-import { sealShare } from './private-share';
-import { PRIVATE_SHARE_NAME } from '../../../shared/private-share';
-import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-files';
-import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
-import { engineInfo, sessionV2 } from './v2-session';
-import { v2PieceMap } from '../../../shared/v2-pieces';
-import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
-import { torrentTrackers } from '../lib/trackers';
+} from '../records';
+import { SeedError, checkChosenFiles, matchChosenFiles } from './intake/seed-check';
+import { HYBRID_SHARES, ShareError, hybridLength, shareFiles, totalSize } from './intake/share-files';
+import { sealShare } from '../private-share';
+import { PRIVATE_SHARE_NAME } from '../../../../shared/private-share';
+import { FilePieceStorage, SharedFileError, type SharedFileRef } from '../shared-files';
+import { TorrentHost, errorMessage, type HostContext, type Post } from '../torrent-host';
+import { engineInfo, sessionV2 } from '../v2-session';
+import { v2PieceMap } from '../../../../shared/v2-pieces';
+import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../../lib/storage-room';
+import { torrentTrackers } from '../../lib/trackers';
 
 export interface ClientOptions {
   store: KeyValueStore;
