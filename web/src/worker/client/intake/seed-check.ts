@@ -18,7 +18,7 @@ import {
 import { v2PieceMap } from '../../../../../shared/v2-pieces';
 import type { AnyTorrentInfo } from '../../../../../shared/metainfo-v2';
 import { bytesEqual } from '../../../../../shared/engine/verify';
-import { ChunkReader } from './share-files';
+import { ChunkReader } from './chunk-reader';
 import { zeroSource } from '../../shared-files';
 import { PendingWrites } from '../../pending-writes';
 

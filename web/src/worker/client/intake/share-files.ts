@@ -12,12 +12,10 @@ import {
 } from '../../../../../shared/metainfo';
 import { compareCanonicalPaths, createAnyInfo } from '../../../../../shared/metainfo-v2';
 import { PendingWrites } from '../../pending-writes';
+import { ChunkReader, type ShareSource } from './chunk-reader';
+import { PieceCollector } from './piece-collector';
 
-/** What a share reads: a Blob, or content made as it is read (a private share's ciphertext). */
-export interface ShareSource {
-  readonly size: number;
-  slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
-}
+export type { ShareSource } from './chunk-reader';
 
 export interface ShareFile {
   file: ShareSource;
@@ -92,9 +90,18 @@ function hybridFirstPieces(files: readonly ShareFile[], pieceLength: number): nu
   return first;
 }
 
-interface PartialPiece {
-  bytes: Uint8Array;
-  filled: number;
+/** What both kinds of share work with: the files' layout and the stores still pending. */
+interface ShareRun {
+  files: ShareFile[];
+  options: ShareOptions;
+  total: number;
+  pieceLength: number;
+  chunkBytes: number;
+  writes: PendingWrites;
+  /** Stores a piece through `writes` (only with `options.storePiece`). */
+  store: (index: number, data: ArrayBuffer) => Promise<void>;
+  /** Throws when a store failed or the share was cancelled: checked before each read. */
+  checkRead: () => void;
 }
 
 /** Hashes and stores `files`; resolves with the info once every piece is stored. */
@@ -102,9 +109,78 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
   const total = totalSize(files);
   if (files.length === 0 || total === 0) throw new ShareError('The files hold no data');
   const pieceLength = options.pieceLength ?? choosePieceLength(total);
-  const maxPendingBytes = options.maxPendingBytes ?? 32 * MiB;
-  const chunkBytes = Math.max(pieceLength, options.readChunkBytes ?? 8 * MiB);
+  const writes = new PendingWrites(options.maxPendingBytes ?? 32 * MiB);
+  const storePiece = options.storePiece;
+  const run: ShareRun = {
+    files,
+    options,
+    total,
+    pieceLength,
+    chunkBytes: Math.max(pieceLength, options.readChunkBytes ?? 8 * MiB),
+    writes,
+    store: (index, data) => writes.add(storePiece!(index, data), data.byteLength),
+    checkRead: () => {
+      writes.throwFailure();
+      if (options.cancelled?.()) throw new ShareError('The share was cancelled');
+    },
+  };
+  return options.sha256 ? shareHybrid(run, options.sha256) : shareV1(run);
+}
 
+/** A chunk's pieces are hashed together (SubtleCrypto runs them side by side). */
+const inFlight = ({ chunkBytes, pieceLength }: ShareRun): number =>
+  Math.max(4, Math.floor(chunkBytes / pieceLength));
+
+function layoutMismatch(): ShareError {
+  return new ShareError('internal error: the stored pieces do not match the torrent layout');
+}
+
+/**
+ * A hybrid: createAnyInfo reads each file piece by piece from its start, so each read is one v1 piece (the file's
+ * last one followed by its pad file's zeros, except in a single-file torrent).
+ */
+async function shareHybrid(run: ShareRun, sha256: Sha256): Promise<TorrentInfo> {
+  const { files, options, pieceLength, writes } = run;
+  const storePiece = options.storePiece;
+  const single = isSingleFile(files, options.name);
+  const firstPieces = hybridFirstPieces(files, pieceLength);
+  const sources: SourceFile[] = files.map((entry, k) => {
+    const chunks = new ChunkReader(entry.file, run.chunkBytes);
+    return {
+      path: entry.path,
+      length: entry.file.size,
+      read: async (at: number, length: number) => {
+        run.checkRead();
+        if (at % pieceLength !== 0 || length > pieceLength)
+          throw new ShareError('internal error: a hybrid share reads whole pieces');
+        const bytes = await chunks.read(at, length);
+        if (storePiece) {
+          const piece = new Uint8Array(single ? bytes.length : pieceLength);
+          piece.set(bytes);
+          await run.store(firstPieces[k] + at / pieceLength, piece.buffer);
+        }
+        return bytes;
+      },
+    };
+  });
+  const { info: any, pieceLayers } = await createAnyInfo(sources, {
+    name: options.name,
+    sha1: options.sha1,
+    sha256,
+    pieceLength,
+    onProgress: options.onProgress,
+    maxInFlight: inFlight(run),
+  });
+  await writes.settle();
+  const info = any.v1!;
+  options.onPieceLayers?.(pieceLayers);
+  if (storePiece && writes.written !== info.pieceCount) throw layoutMismatch();
+  return info;
+}
+
+/** A v1 share: the files' bytes concatenated in the order given, cut into pieces as they are read. */
+async function shareV1(run: ShareRun): Promise<TorrentInfo> {
+  const { files, options, writes } = run;
   // Each file's offset in the concatenated data, in the order given (the order of the info's `files`).
   const starts: number[] = [];
   let offset = 0;
@@ -112,154 +188,33 @@ export async function shareFiles(files: ShareFile[], options: ShareOptions): Pro
     starts.push(offset);
     offset += entry.file.size;
   }
-
-  const partial = new Map<number, PartialPiece>();
-  const writes = new PendingWrites(maxPendingBytes);
-  const storePiece = options.storePiece;
-
-  const store = (index: number, data: ArrayBuffer): Promise<void> =>
-    writes.add(storePiece!(index, data), data.byteLength);
-
-  const collect = async (position: number, bytes: Uint8Array): Promise<void> => {
-    let done = 0;
-    while (done < bytes.length) {
-      const at = position + done;
-      const index = Math.floor(at / pieceLength);
-      const pieceStart = index * pieceLength;
-      const size = Math.min(pieceLength, total - pieceStart);
-      let piece = partial.get(index);
-      if (!piece && at === pieceStart && bytes.length - done >= size) {
-        // A whole piece in one read (the usual case): copied out of its chunk once, into a buffer of its own.
-        await store(index, bytes.slice(done, done + size).buffer);
-        done += size;
-        continue;
-      }
-      if (!piece) {
-        piece = { bytes: new Uint8Array(size), filled: 0 };
-        partial.set(index, piece);
-      }
-      const n = Math.min(bytes.length - done, pieceStart + size - at);
-      piece.bytes.set(bytes.subarray(done, done + n), at - pieceStart);
-      piece.filled += n;
-      done += n;
-      if (piece.filled >= size) {
-        partial.delete(index);
-        await store(index, piece.bytes.buffer as ArrayBuffer);
-      }
-    }
-  };
-
-  const checkRead = (): void => {
-    writes.throwFailure();
-    if (options.cancelled?.()) throw new ShareError('The share was cancelled');
-  };
-
-  if (options.sha256) {
-    // A hybrid: createAnyInfo reads each file piece by piece from its start, so each read is one v1 piece (the
-    // file's last one followed by its pad file's zeros, except in a single-file torrent).
-    const single = isSingleFile(files, options.name);
-    const firstPieces = hybridFirstPieces(files, pieceLength);
-    const hybridSources: SourceFile[] = files.map((entry, k) => {
-      const chunks = new ChunkReader(entry.file, chunkBytes);
-      return {
-        path: entry.path,
-        length: entry.file.size,
-        read: async (at: number, length: number) => {
-          checkRead();
-          if (at % pieceLength !== 0 || length > pieceLength)
-            throw new ShareError('internal error: a hybrid share reads whole pieces');
-          const bytes = await chunks.read(at, length);
-          if (storePiece) {
-            const piece = new Uint8Array(single ? bytes.length : pieceLength);
-            piece.set(bytes);
-            await store(firstPieces[k] + at / pieceLength, piece.buffer);
-          }
-          return bytes;
-        },
-      };
-    });
-    const { info: any, pieceLayers } = await createAnyInfo(hybridSources, {
-      name: options.name,
-      sha1: options.sha1,
-      sha256: options.sha256,
-      pieceLength,
-      onProgress: options.onProgress,
-      maxInFlight: Math.max(4, Math.floor(chunkBytes / pieceLength)),
-    });
-    await writes.settle();
-    const info = any.v1!;
-    options.onPieceLayers?.(pieceLayers);
-    if (storePiece && writes.written !== info.pieceCount)
-      throw new ShareError('internal error: the stored pieces do not match the torrent layout');
-    return info;
-  }
-
+  const collector = new PieceCollector(run.pieceLength, run.total, run.store);
   const sources: SourceFile[] = files.map((entry, k) => {
-    const chunks = new ChunkReader(entry.file, chunkBytes);
+    const chunks = new ChunkReader(entry.file, run.chunkBytes);
     return {
       path: entry.path,
       length: entry.file.size,
       read: async (at: number, length: number) => {
-        checkRead();
+        run.checkRead();
         const bytes = await chunks.read(at, length);
-        if (storePiece) await collect(starts[k] + at, bytes);
+        if (options.storePiece) await collector.collect(starts[k] + at, bytes);
         return bytes;
       },
     };
   });
-
   const info = await createInfo(sources, {
     name: options.name,
     sha1: options.sha1,
-    pieceLength,
+    pieceLength: run.pieceLength,
     onProgress: options.onProgress,
-    // A chunk's pieces are hashed together (SubtleCrypto runs them side by side).
-    maxInFlight: Math.max(4, Math.floor(chunkBytes / pieceLength)),
+    maxInFlight: inFlight(run),
   });
   await writes.settle();
-
   // The pieces were assembled in the order given; the info must lay the files out the same way.
   const sameLayout =
     info.files.length === files.length &&
     info.files.every((file, k) => file.offset === starts[k] && file.length === files[k].file.size);
-  if (!sameLayout || partial.size > 0 || (storePiece && writes.written !== info.pieceCount)) {
-    throw new ShareError('internal error: the stored pieces do not match the torrent layout');
-  }
+  if (!sameLayout || collector.pending > 0 || (options.storePiece && writes.written !== info.pieceCount))
+    throw layoutMismatch();
   return info;
-}
-
-/**
- * Reads a file front to back in chunks of `chunkBytes`, the next chunk read while the caller works on this one; a
- * read within the chunk is a view of it (no copy).
- */
-export class ChunkReader {
-  private start = 0;
-  private chunk: Uint8Array = new Uint8Array(0);
-  private next: { start: number; bytes: Promise<Uint8Array> } | undefined;
-
-  constructor(
-    private readonly file: ShareSource,
-    private readonly chunkBytes: number,
-  ) {}
-
-  async read(at: number, length: number): Promise<Uint8Array> {
-    if (at < this.start || at + length > this.start + this.chunk.length) {
-      const ahead = this.next;
-      this.next = undefined;
-      const bytes = ahead && ahead.start === at ? await ahead.bytes : undefined;
-      this.start = at;
-      this.chunk =
-        bytes && bytes.length >= length ? bytes : await this.load(at, Math.max(length, this.chunkBytes));
-      const following = at + this.chunk.length;
-      if (following < this.file.size)
-        this.next = { start: following, bytes: this.load(following, this.chunkBytes) };
-      this.next?.bytes.catch(() => undefined); // a failure is reported when that chunk is read
-    }
-    const from = at - this.start;
-    return this.chunk.subarray(from, from + length);
-  }
-
-  private async load(at: number, length: number): Promise<Uint8Array> {
-    return new Uint8Array(await this.file.slice(at, Math.min(this.file.size, at + length)).arrayBuffer());
-  }
 }
