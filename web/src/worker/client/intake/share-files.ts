@@ -144,24 +144,15 @@ async function shareHybrid(run: ShareRun, sha256: Sha256): Promise<TorrentInfo> 
   const storePiece = options.storePiece;
   const single = isSingleFile(files, options.name);
   const firstPieces = hybridFirstPieces(files, pieceLength);
-  const sources: SourceFile[] = files.map((entry, k) => {
-    const chunks = new ChunkReader(entry.file, run.chunkBytes);
-    return {
-      path: entry.path,
-      length: entry.file.size,
-      read: async (at: number, length: number) => {
-        run.checkRead();
-        if (at % pieceLength !== 0 || length > pieceLength)
-          throw new ShareError('internal error: a hybrid share reads whole pieces');
-        const bytes = await chunks.read(at, length);
-        if (storePiece) {
-          const piece = new Uint8Array(single ? bytes.length : pieceLength);
-          piece.set(bytes);
-          await run.store(firstPieces[k] + at / pieceLength, piece.buffer);
-        }
-        return bytes;
-      },
-    };
+  const wholePieces = (at: number, length: number): void => {
+    if (at % pieceLength !== 0 || length > pieceLength)
+      throw new ShareError('internal error: a hybrid share reads whole pieces');
+  };
+  const sources = readSources(run, wholePieces, async (k, at, bytes) => {
+    if (!storePiece) return;
+    const piece = new Uint8Array(single ? bytes.length : pieceLength);
+    piece.set(bytes);
+    await run.store(firstPieces[k] + at / pieceLength, piece.buffer);
   });
   const { info: any, pieceLayers } = await createAnyInfo(sources, {
     name: options.name,
@@ -189,18 +180,8 @@ async function shareV1(run: ShareRun): Promise<TorrentInfo> {
     offset += entry.file.size;
   }
   const collector = new PieceCollector(run.pieceLength, run.total, run.store);
-  const sources: SourceFile[] = files.map((entry, k) => {
-    const chunks = new ChunkReader(entry.file, run.chunkBytes);
-    return {
-      path: entry.path,
-      length: entry.file.size,
-      read: async (at: number, length: number) => {
-        run.checkRead();
-        const bytes = await chunks.read(at, length);
-        if (options.storePiece) await collector.collect(starts[k] + at, bytes);
-        return bytes;
-      },
-    };
+  const sources = readSources(run, undefined, async (k, at, bytes) => {
+    if (options.storePiece) await collector.collect(starts[k] + at, bytes);
   });
   const info = await createInfo(sources, {
     name: options.name,
@@ -217,4 +198,27 @@ async function shareV1(run: ShareRun): Promise<TorrentInfo> {
   if (!sameLayout || collector.pending > 0 || (options.storePiece && writes.written !== info.pieceCount))
     throw layoutMismatch();
   return info;
+}
+
+/** The files as createInfo reads them: each read checked (run.checkRead, then `check`), taken from the file's chunk
+ * reader, and given to `took` before it is hashed. */
+function readSources(
+  run: ShareRun,
+  check: ((at: number, length: number) => void) | undefined,
+  took: (file: number, at: number, bytes: Uint8Array) => Promise<void>,
+): SourceFile[] {
+  return run.files.map((entry, k) => {
+    const chunks = new ChunkReader(entry.file, run.chunkBytes);
+    return {
+      path: entry.path,
+      length: entry.file.size,
+      read: async (at: number, length: number) => {
+        run.checkRead();
+        check?.(at, length);
+        const bytes = await chunks.read(at, length);
+        await took(k, at, bytes);
+        return bytes;
+      },
+    };
+  });
 }
