@@ -3,21 +3,10 @@
 // the registry of torrents, the router of the page's messages, restore, intake (share, seed, magnet, .torrent),
 // exports, and the publisher of the views.
 import { toHex } from '../../../../shared/magnet';
-import type { NodeHash } from '../../../../shared/engine/file-tree';
-import type { Session, SessionOptions } from '../../../../shared/engine/types';
-import type { Sha1 } from '../../../../shared/metainfo';
-import type { Sha256 } from '../../../../shared/merkle';
-import { appSha256, subtleSha1 } from '../../lib/hash';
 import type { MainToWorker, TorrentView } from '../../lib/protocol';
-import type { KeyValueStore } from '../../lib/storage';
-import { browserStorageEstimate, type StorageEstimateLike } from '../../lib/storage-room';
-import type { BatchWriterOptions } from '../batch-writer';
-import { FilePieceStorage } from '../shared-files';
-import type { SyncFileDirectory } from '../sync-file';
-import type { HostContext, Post, TorrentHost } from '../torrent-host';
+import type { TorrentHost } from '../torrent-host';
 import { runAction, type ActionHandlers } from './actions';
-import { ClientStorage } from './client-storage';
-import type { ClientCore } from './client-core';
+import { createCore, type ClientCore, type ClientOptions } from './client-core';
 import { getFile, getSharedHandles, getTorrentFile } from './exports';
 import { addMagnet } from './intake/magnet';
 import { seedTorrent } from './intake/seed';
@@ -25,42 +14,11 @@ import { share } from './intake/share';
 import { addTorrentFile } from './intake/torrent-file';
 import { removeTorrent, shutdown } from './lifecycle';
 import { newPeerId } from './peer-id';
-import { ViewPublisher } from './publisher';
-import { TorrentRegistry } from './registry';
 import { restoreTorrents } from './restore';
 import { MessageRouter } from './router';
 
 export { newPeerId } from './peer-id';
-
-export interface ClientOptions {
-  store: KeyValueStore;
-  post: Post;
-  createSession: (options: SessionOptions) => Session;
-  sha1?: Sha1;
-  /** SHA-256 (v2 merkle trees); default SubtleCrypto's. */
-  sha256?: Sha256;
-  /** The inner nodes of v2 merkle trees (node-hash.ts); default the engine's, in TypeScript. */
-  nodeHash?: NodeHash;
-  /** Tells the service worker a torrent's record at `Play`, and its removal (see HostContext). */
-  torrentKnown?: HostContext['torrentKnown'];
-  torrentGone?: HostContext['torrentGone'];
-  /** Monotonic milliseconds for the engine (default performance.now). */
-  clock?: () => number;
-  random?: () => number;
-  /** 20 bytes; default a fresh `-SD0100-` id. */
-  peerId?: Uint8Array;
-  writer?: BatchWriterOptions;
-  /** Bytes of pieces kept in memory for serving peers (default 32 MiB). */
-  cacheBytes?: number;
-  /** The browser's storage quota and usage, checked before a torrent of known size is added. */
-  estimateStorage?: () => Promise<StorageEstimateLike | undefined>;
-  /** Where piece bytes go, one file per torrent (the origin-private file system); without it, into `store`. */
-  pieceDirectory?: SyncFileDirectory;
-  /** Gives the service worker a verified piece one of its streams waits for (see HostContext.pieceForStream). */
-  pieceForStream?: HostContext['pieceForStream'];
-  /** Drops a queued block from a channel this worker writes (see HostContext.retract). */
-  retract?: HostContext['retract'];
-}
+export type { ClientOptions } from './client-core';
 
 export class Client {
   readonly peerId: Uint8Array;
@@ -71,17 +29,8 @@ export class Client {
 
   constructor(options: ClientOptions) {
     this.peerId = options.peerId ?? newPeerId();
-    const registry = new TorrentRegistry();
-    const storage = new ClientStorage(options.store, options);
-    const ctx = hostContext(options, this.peerId, registry, storage, () => publisher.publishSoon());
-    const publisher = new ViewPublisher(options.post, () => registry.views(ctx.clock()));
-    this.core = {
-      registry,
-      ctx,
-      storage,
-      publisher,
-      estimateStorage: options.estimateStorage ?? browserStorageEstimate,
-    };
+    this.core = createCore(options, this.peerId);
+    const { registry, publisher } = this.core;
     const actions = actionHandlers(this.core);
     this.router = new MessageRouter({
       registry,
@@ -131,43 +80,6 @@ export class Client {
   host(infoHashHex: string): TorrentHost | undefined {
     return this.core.registry.get(infoHashHex);
   }
-}
-
-/** What every torrent host of this client runs with. */
-function hostContext(
-  options: ClientOptions,
-  peerId: Uint8Array,
-  registry: TorrentRegistry,
-  storage: ClientStorage,
-  milestone: () => void,
-): HostContext {
-  const ctx: HostContext = {
-    writer: storage.writer,
-    pieces: (ref, info) =>
-      ref.sharedFiles && info
-        ? new FilePieceStorage(ref.sharedFiles, info, ctx.sha1)
-        : // A magnet's host is made before its metadata is known: its layout is the host's info once it is.
-          storage.storedPieces(
-            ref.storageId,
-            storage.writer,
-            () => info ?? registry.get(ref.storageId)?.info,
-          ),
-    sha1: options.sha1 ?? subtleSha1,
-    sha256: options.sha256 ?? appSha256,
-    post: options.post,
-    clock: options.clock ?? (() => performance.now()),
-    random: options.random ?? Math.random,
-    peerId,
-    createSession: options.createSession,
-    keep: new WeakSet(),
-    milestone,
-    ...(options.pieceForStream ? { pieceForStream: options.pieceForStream } : {}),
-    ...(options.retract ? { retract: options.retract } : {}),
-    ...(options.nodeHash ? { nodeHash: options.nodeHash } : {}),
-    ...(options.torrentKnown ? { torrentKnown: options.torrentKnown } : {}),
-    ...(options.torrentGone ? { torrentGone: options.torrentGone } : {}),
-  };
-  return ctx;
 }
 
 /** The worker's side of each action of lib/actions.ts. */
