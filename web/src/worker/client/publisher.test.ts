@@ -106,6 +106,13 @@ describe('ViewPublisher', () => {
     expect(posts[2].torrents[0].availability).toEqual({ full: [0, 0] });
   });
 
+  it('posts the first list even when it is empty', () => {
+    const { posts, publisher } = setup([]);
+    publisher.publish();
+    publisher.publish();
+    expect(posts).toEqual([{ type: 'torrents', torrents: [], listed: [] }]);
+  });
+
   it('with force, posts the list even when nothing changed', () => {
     const { posts, publisher } = setup([view(A)]);
     publisher.publish(true);

@@ -12,7 +12,8 @@ export class ViewPublisher {
   private readonly differ = new ViewDiffer();
   /** The rest of each torrent's view as last posted. */
   private readonly fields = new Map<string, ViewFields>();
-  private listed: string[] = [];
+  /** The keys last posted; none before the first post, which always goes out. */
+  private listed: string[] | undefined;
   private queued = false;
 
   constructor(
@@ -58,8 +59,8 @@ export class ViewPublisher {
   }
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((key, k) => key === b[k]);
+function sameList(a: readonly string[], b: readonly string[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((key, k) => key === b[k]);
 }
 
 /** Equal as the page would receive them: the same numbers, strings and structure; a key whose value is undefined
