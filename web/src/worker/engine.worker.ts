@@ -27,7 +27,7 @@ import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/known-torre
 /** Verified pieces a stream waits for go to the service worker on this channel (see lib/fresh-pieces.ts). */
 const freshPieces = new BroadcastChannel(FRESH_PIECES_CHANNEL);
 
-/** Engine timers (choke rounds, timeouts) run on this tick; the torrent list is posted every other tick. */
+/** Engine timers (choke rounds, timeouts) run on this tick; the views that changed are posted every other tick. */
 const TICK_MS = 250;
 
 /** Sends to peers go out once per task, joined per peer (see send-batcher.ts). */
