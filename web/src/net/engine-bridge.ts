@@ -247,7 +247,7 @@ export class EngineBridge {
         return;
       }
       case 'torrents': {
-        const torrents = this.views.apply(message.torrents);
+        const torrents = this.views.apply(message.torrents, message.listed);
         this.updateNumbers(torrents);
         this.options.listener.torrents?.(torrents);
         return;

@@ -14,7 +14,7 @@ import {
   type KeyValueStore,
 } from '../lib/storage/storage';
 import { IdbStore } from '../lib/storage/storage-idb';
-import { Client } from './client';
+import { Client } from './client/client';
 import { OpfsDirectory, syncHandlesAvailable } from './opfs-directory';
 import { PeerChannels, type HeldChannel } from './peer-channels';
 import type { SyncFileDirectory } from './sync-file';
@@ -27,7 +27,7 @@ import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/messages/kn
 /** Verified pieces a stream waits for go to the service worker on this channel (see lib/fresh-pieces.ts). */
 const freshPieces = new BroadcastChannel(FRESH_PIECES_CHANNEL);
 
-/** Engine timers (choke rounds, timeouts) run on this tick; the torrent list is posted every other tick. */
+/** Engine timers (choke rounds, timeouts) run on this tick; the views that changed are posted every other tick. */
 const TICK_MS = 250;
 
 /** Sends to peers go out once per task, joined per peer (see send-batcher.ts). */

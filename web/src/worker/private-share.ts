@@ -18,7 +18,7 @@ import {
 } from '../../../shared/private-share';
 import { randomKey, webAead } from '../lib/crypto/private-crypto';
 import type { PrivateRecordPart } from '../lib/crypto/private-files';
-import type { ShareFile, ShareSource } from './share';
+import type { ShareFile, ShareSource } from './client/intake/share-files';
 
 /** What a private share is made of before it is hashed: its ciphertext as one source, and what its record keeps. */
 export interface SealedShare {

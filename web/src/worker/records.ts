@@ -39,7 +39,7 @@ export interface TorrentRecord {
   selectOnly?: number[];
   /** A share read in place from the user's files (File System Access handles): no pieces are stored for it. */
   sharedFiles?: SharedFileRef[];
-  /** A private share (issue 27): its key, which never leaves this browser, and its real files once known. */
+  /** A private share: its key, which never leaves this browser, and its real files once known. */
   private?: PrivateRecordPart;
   /** Added by a btmh-only magnet link: its full v2 info hash (64 hex; `infoHashHex` is its first 40). The metadata is
    * checked against it, and the torrent runs by its v2 view (shared/v2-pieces.ts), a hybrid's too. */
@@ -95,24 +95,42 @@ function count(value: unknown): number {
   return Number.isFinite(n) && n >= 0 ? n : 0;
 }
 
-function isRecord(value: unknown): value is TorrentRecord {
-  if (typeof value !== 'object' || value === null) return false;
-  const r = value as Partial<TorrentRecord>;
+const HEX_40 = /^[0-9a-f]{40}$/;
+const HEX_64 = /^[0-9a-f]{64}$/;
+
+/** The fields every record has: its hash, name, trackers and storage id. */
+function hasIdentity(r: Partial<TorrentRecord>): boolean {
   return (
     typeof r.infoHashHex === 'string' &&
-    /^[0-9a-f]{40}$/.test(r.infoHashHex) &&
+    HEX_40.test(r.infoHashHex) &&
     typeof r.name === 'string' &&
     Array.isArray(r.trackers) &&
     r.trackers.every((t) => typeof t === 'string') &&
-    typeof r.storageId === 'string' &&
+    typeof r.storageId === 'string'
+  );
+}
+
+/** A btmh-only link's full v2 hash, when there is one, begins with the hash the record is listed under. */
+function validV2Hash(r: Partial<TorrentRecord>): boolean {
+  if (r.infoHashV2 === undefined) return true;
+  return (
+    typeof r.infoHashV2 === 'string' && HEX_64.test(r.infoHashV2) && r.infoHashV2.startsWith(r.infoHashHex!)
+  );
+}
+
+/** The optional parts, each well-formed where present (files shared in place only with the info they belong to). */
+function validParts(r: Partial<TorrentRecord>): boolean {
+  return (
     (r.infoBytes === undefined || r.infoBytes instanceof ArrayBuffer) &&
     (r.sharedFiles === undefined || (isSharedFileRefs(r.sharedFiles) && r.infoBytes !== undefined)) &&
-    (r.private === undefined || isPrivateRecordPart(r.private)) &&
-    (r.infoHashV2 === undefined ||
-      (typeof r.infoHashV2 === 'string' &&
-        /^[0-9a-f]{64}$/.test(r.infoHashV2) &&
-        r.infoHashV2.startsWith(r.infoHashHex)))
+    (r.private === undefined || isPrivateRecordPart(r.private))
   );
+}
+
+function isRecord(value: unknown): value is TorrentRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<TorrentRecord>;
+  return hasIdentity(r) && validParts(r) && validV2Hash(r);
 }
 
 /** Every well-formed torrent record, oldest first. Malformed ones are skipped. */

@@ -139,7 +139,11 @@ export interface AnnounceStats {
 export type WorkerToMain =
   /** The worker is up; `peerIdHex` is the 20-byte peer id its sessions use (announce the same one). */
   | { type: 'ready'; restored: number; peerIdHex?: string }
-  | { type: 'torrents'; torrents: PostedView[] }
+  /**
+   * The torrent list. With `listed` (every listed torrent's key, in order), `torrents` holds only the views that
+   * changed since the last post and the page keeps the others; without it, `torrents` is the whole list.
+   */
+  | { type: 'torrents'; torrents: PostedView[]; listed?: string[] }
   /** Answer to an action. */
   | { [A in WorkerAction]: ActionReply<A> }[WorkerAction]
   | FailedReply

@@ -93,6 +93,24 @@ describe('availability changes', () => {
   });
 });
 
+describe('ViewMirror with the listed keys', () => {
+  it('keeps the views a post leaves out, in the listed order, and drops those no longer listed', () => {
+    const differ = new ViewDiffer();
+    const mirror = new ViewMirror();
+    mirror.apply(toPosted(differ, [view(A, [0, 1]), view(B, [2])]), [A, B]);
+    const kept = mirror.apply(toPosted(differ, [view(B, [4])]), [B, A]);
+    expect(kept.map((v) => [v.infoHashHex, v.availability])).toEqual([
+      [B, [4]],
+      [A, [0, 1]],
+    ]);
+    expect(kept[1].name).toBe(A.slice(0, 4));
+    expect(mirror.apply([], [B]).map((v) => v.infoHashHex)).toEqual([B]);
+    // A listed again arrives as a new view: nothing of the old one is kept.
+    const back = mirror.apply(toPosted(differ, [view(A, [7])]), [A, B]);
+    expect(back.map((v) => v.availability)).toEqual([[7], [4]]);
+  });
+});
+
 describe('peer changes', () => {
   it('posts every peer first, then only peers added, changed or gone, and the page keeps their order', () => {
     const differ = new PeersDiffer();

@@ -105,24 +105,37 @@ export function toPosted(differ: ViewDiffer, views: TorrentView[]): PostedView[]
   });
 }
 
-/** The page's side: the last availability and peers per torrent, rebuilt into full views. */
+/** The page's side: the last view, availability and peers per torrent, rebuilt into full views. */
 export class ViewMirror {
   private readonly current = new Map<
     string,
-    { availability: number[]; peers: Map<string, PeerRow>; list: PeerRow[] }
+    { view: TorrentView; availability: number[]; peers: Map<string, PeerRow>; list: PeerRow[] }
   >();
 
-  apply(posted: PostedView[]): TorrentView[] {
-    const listed = new Set(posted.map((v) => v.infoHashHex));
-    for (const key of this.current.keys()) if (!listed.has(key)) this.current.delete(key);
-    return posted.map(({ availability: cells, peerStats: peerPatch, ...rest }) => {
-      const before = this.current.get(rest.infoHashHex);
-      const availability = applyAvailability(before?.availability ?? [], cells);
-      const peers = applyPeers(before?.peers ?? new Map(), peerPatch);
-      const list = before && peers === before.peers ? before.list : [...peers.values()];
-      this.current.set(rest.infoHashHex, { availability, peers, list });
-      return { ...rest, availability, peerStats: list };
-    });
+  /** The whole list after a post: `posted` views applied, and with `listed` (see the `torrents` message) the views
+   * of the other listed torrents as they were. */
+  apply(posted: PostedView[], listed?: readonly string[]): TorrentView[] {
+    const order = listed ?? posted.map((v) => v.infoHashHex);
+    const keep = new Set(order);
+    for (const key of this.current.keys()) if (!keep.has(key)) this.current.delete(key);
+    const fresh = new Map(posted.map((v) => [v.infoHashHex, v]));
+    const views: TorrentView[] = [];
+    for (const key of order) {
+      const update = fresh.get(key);
+      const view = update ? this.applyOne(update) : this.current.get(key)?.view;
+      if (view) views.push(view);
+    }
+    return views;
+  }
+
+  private applyOne({ availability: cells, peerStats: peerPatch, ...rest }: PostedView): TorrentView {
+    const before = this.current.get(rest.infoHashHex);
+    const availability = applyAvailability(before?.availability ?? [], cells);
+    const peers = applyPeers(before?.peers ?? new Map(), peerPatch);
+    const list = before && peers === before.peers ? before.list : [...peers.values()];
+    const view = { ...rest, availability, peerStats: list };
+    this.current.set(rest.infoHashHex, { view, availability, peers, list });
+    return view;
   }
 
   /** A new worker starts from full snapshots. */

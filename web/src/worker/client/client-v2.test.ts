@@ -1,17 +1,17 @@
 // Hybrid torrents between two worker clients with v2 on: both sessions set the v2 bit, a leecher without the piece
 // layers gets them from the seeder, and its pieces are checked against their file's merkle tree (SHA-256 of each
-// 16 KiB block, the `hashBlocks` port); a v1 torrent runs as before. A bad block from one of two seeding tabs is
+// 16 KiB block, the `hashBlocks` port); a v1 torrent runs by v1 alone. A bad block from one of two seeding tabs is
 // caught at that block: its piece's leaf hashes come from a seeding tab, which reads and hashes the piece to answer.
 import { describe, expect, it } from 'vitest';
-import type { NodeHash } from '../../../shared/engine/file-tree';
-import type { V2Options } from '../../../shared/engine/types';
-import { wasmNodeHash } from './node-hash';
-import { createInfo, encodeTorrent } from '../../../shared/metainfo';
-import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../shared/metainfo-v2';
-import { subtleSha1, subtleSha256 } from '../lib/hash';
-import { pieceLayersKey, storedPieceLayers } from './records';
-import { Network, file, randomBytes, until, type TestPeer } from './testing/harness';
-import { fileBytes, startedPeer, type Watched } from './testing/watched';
+import type { NodeHash } from '../../../../shared/engine/file-tree';
+import type { V2Options } from '../../../../shared/engine/types';
+import { wasmNodeHash } from '../node-hash';
+import { createInfo, encodeTorrent } from '../../../../shared/metainfo';
+import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../../shared/metainfo-v2';
+import { subtleSha1, subtleSha256 } from '../../lib/hash';
+import { pieceLayersKey, storedPieceLayers } from '../records';
+import { Network, file, randomBytes, until, type TestPeer } from '../testing/harness';
+import { fileBytes, startedPeer, type Watched } from '../testing/watched';
 
 const KiB = 1024;
 const hashers = { sha1: subtleSha1, sha256: subtleSha256 };
@@ -175,7 +175,7 @@ describe('worker client: hybrid torrents with v2 on', () => {
     expect(await fileBytes(leecher, infoHashHex, 'sub/c.bin')).toEqual(C);
   });
 
-  it('runs a v1 torrent as before: no v2 bit, pieces checked by SHA-1', async () => {
+  it('runs a v1 torrent by v1 alone: no v2 bit, pieces checked by SHA-1', async () => {
     const { seeder, leecher, download } = await pair();
     const info = await createInfo(
       [{ path: ['c.bin'], length: C.length, read: async (at: number, n: number) => C.slice(at, at + n) }],

@@ -1,8 +1,8 @@
 // The worker client with shares read in place from file handles: nothing stored, restored from the handles after a
 // reload, `Resume sharing` after the permission came back, stopped when the file changed.
 import { describe, expect, it } from 'vitest';
-import type { KeyValueStore } from '../lib/storage/storage';
-import { FakeHandle, PlainStore, TestPeer, file, randomBytes } from './testing/harness';
+import type { KeyValueStore } from '../../lib/storage/storage';
+import { FakeHandle, PlainStore, TestPeer, file, randomBytes } from '../testing/harness';
 
 async function started(name: string, store: KeyValueStore): Promise<TestPeer> {
   const peer = new TestPeer(name, store);

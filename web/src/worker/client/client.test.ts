@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { formatMagnet } from '../../../shared/magnet';
-import type { Call, WorkerAction } from '../lib/messages/actions';
-import { MemoryStore, StorageUnavailableError, type KeyValueStore } from '../lib/storage/storage';
-import { ACTION_SAMPLES } from '../lib/messages/testing/action-samples';
-import { Network, TestPeer, file, randomBytes, until } from './testing/harness';
+import { formatMagnet } from '../../../../shared/magnet';
+import type { Call, WorkerAction } from '../../lib/messages/actions';
+import { MemoryStore, StorageUnavailableError, type KeyValueStore } from '../../lib/storage/storage';
+import { ACTION_SAMPLES } from '../../lib/messages/testing/action-samples';
+import { Network, TestPeer, file, randomBytes, until } from '../testing/harness';
 
 const KiB = 1024;
 

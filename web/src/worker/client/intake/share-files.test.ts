@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readSpan } from '../../../shared/metainfo';
-import { subtleSha1, subtleSha256 } from '../lib/hash';
-import { zeroSource } from './shared-files';
-import { hybridLength, shareFiles } from './share';
+import { readSpan } from '../../../../../shared/metainfo';
+import { subtleSha1, subtleSha256 } from '../../../lib/hash';
+import { zeroSource } from '../../shared-files';
+import { hybridLength, shareFiles } from './share-files';
 
 function bytes(length: number, seed: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(length);

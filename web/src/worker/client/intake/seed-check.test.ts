@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createInfo, type SourceFile } from '../../../shared/metainfo';
-import { createAnyInfo, parseAnyInfo } from '../../../shared/metainfo-v2';
-import { until } from '../../../shared/testing/until';
-import { subtleSha1, subtleSha256 } from '../lib/hash';
+import { until } from '../../../../../shared/testing/until';
+import { createInfo, type SourceFile } from '../../../../../shared/metainfo';
+import { createAnyInfo, parseAnyInfo } from '../../../../../shared/metainfo-v2';
+import { subtleSha1, subtleSha256 } from '../../../lib/hash';
 import { SeedError, checkChosenFiles, matchChosenFiles, type ChosenFile } from './seed-check';
 
 const KiB = 1024;

@@ -5,13 +5,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, torrentKey, verifiedKey } from '../lib/storage/storage';
-import { MemoryFileDirectory } from './sync-file';
-import { makeVideo } from '../../../e2e/media';
-import { fragmentHeaderPieces, mfraMoofOffsets } from './mp4-fragments';
-import { EARLY_START_BYTES, earlyPieces, playStartPieces, TAIL_BYTES } from './play-start';
-import { Network, SlowStore, TestPeer, file, randomBytes, until } from './testing/harness';
-import type { TorrentRecord } from './records';
+import { MemoryStore, torrentKey, verifiedKey } from '../../lib/storage/storage';
+import { MemoryFileDirectory } from '../sync-file';
+import { makeVideo } from '../../../../e2e/media';
+import { fragmentHeaderPieces, mfraMoofOffsets } from '../mp4-fragments';
+import { EARLY_START_BYTES, earlyPieces, playStartPieces, TAIL_BYTES } from '../play-start';
+import { Network, SlowStore, TestPeer, file, randomBytes, until } from '../testing/harness';
+import type { TorrentRecord } from '../records';
 
 const KiB = 1024;
 

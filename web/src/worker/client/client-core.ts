@@ -1,0 +1,128 @@
+// What the client's rooms share: the torrents, the context every torrent host runs in, storage, and the publisher;
+// and the options a client is made with.
+import type { NodeHash } from '../../../../shared/engine/file-tree';
+import type { Session, SessionOptions, V2Options } from '../../../../shared/engine/types';
+import type { Sha256 } from '../../../../shared/merkle';
+import type { Sha1, TorrentInfo } from '../../../../shared/metainfo';
+import { appSha256, subtleSha1 } from '../../lib/hash';
+import type { KeyValueStore } from '../../lib/storage/storage';
+import { browserStorageEstimate, type StorageEstimateLike } from '../../lib/storage/storage-room';
+import type { BatchWriterOptions } from '../batch-writer';
+import { FilePieceStorage } from '../shared-files';
+import type { SyncFileDirectory } from '../sync-file';
+import type { HostContext, Post } from '../torrent-host';
+import { sessionV2 } from '../v2-session';
+import { ClientStorage } from './client-storage';
+import { ViewPublisher } from './publisher';
+import { TorrentRegistry } from './registry';
+
+export interface ClientOptions {
+  store: KeyValueStore;
+  post: Post;
+  createSession: (options: SessionOptions) => Session;
+  sha1?: Sha1;
+  /** SHA-256 (v2 merkle trees); default SubtleCrypto's. */
+  sha256?: Sha256;
+  /** The inner nodes of v2 merkle trees (node-hash.ts); default the engine's, in TypeScript. */
+  nodeHash?: NodeHash;
+  /** Tells the service worker a torrent's record at `Play`, and its removal (see HostContext). */
+  torrentKnown?: HostContext['torrentKnown'];
+  torrentGone?: HostContext['torrentGone'];
+  /** Monotonic milliseconds for the engine (default performance.now). */
+  clock?: () => number;
+  random?: () => number;
+  /** 20 bytes; default a fresh `-SD0100-` id. */
+  peerId?: Uint8Array;
+  writer?: BatchWriterOptions;
+  /** Bytes of pieces kept in memory for serving peers (default 32 MiB). */
+  cacheBytes?: number;
+  /** The browser's storage quota and usage, checked before a torrent of known size is added. */
+  estimateStorage?: () => Promise<StorageEstimateLike | undefined>;
+  /** Where piece bytes go, one file per torrent (the origin-private file system); without it, into `store`. */
+  pieceDirectory?: SyncFileDirectory;
+  /** Gives the service worker a verified piece one of its streams waits for (see HostContext.pieceForStream). */
+  pieceForStream?: HostContext['pieceForStream'];
+  /** Drops a queued block from a channel this worker writes (see HostContext.retract). */
+  retract?: HostContext['retract'];
+}
+
+export interface ClientCore {
+  readonly registry: TorrentRegistry;
+  readonly ctx: HostContext;
+  readonly storage: ClientStorage;
+  readonly publisher: ViewPublisher;
+  /** The browser's storage quota and usage, checked before a torrent of known size is added. */
+  readonly estimateStorage: () => Promise<StorageEstimateLike | undefined>;
+}
+
+/** The hashes a torrent's metadata is checked with. */
+export function hashers(core: ClientCore): Pick<HostContext, 'sha1' | 'sha256'> {
+  return { sha1: core.ctx.sha1, sha256: core.ctx.sha256 };
+}
+
+/**
+ * A hybrid's v2 options for its session (v2-session.ts), with `given` piece layers or else those stored for it;
+ * undefined for a v1 torrent.
+ */
+export async function v2Of(
+  core: ClientCore,
+  info: TorrentInfo,
+  given?: ReadonlyMap<string, Uint8Array>,
+): Promise<V2Options | undefined> {
+  const v2 = await sessionV2(info.infoBytes, hashers(core), given, core.ctx.nodeHash);
+  if (!v2 || v2.pieceLayers) return v2;
+  const stored = await core.storage.storedLayers(info.infoHashHex);
+  return stored && stored.size > 0 ? { ...v2, pieceLayers: stored } : v2;
+}
+
+/** The core of a client: an empty registry, storage over `options.store`, and the publisher of its views. */
+export function createCore(options: ClientOptions, peerId: Uint8Array): ClientCore {
+  const registry = new TorrentRegistry();
+  const storage = new ClientStorage(options.store, options);
+  const ctx = hostContext(options, peerId, registry, storage, () => publisher.publishSoon());
+  const publisher = new ViewPublisher(options.post, () => registry.views(ctx.clock()));
+  return {
+    registry,
+    ctx,
+    storage,
+    publisher,
+    estimateStorage: options.estimateStorage ?? browserStorageEstimate,
+  };
+}
+
+/** What every torrent host of this client runs with. */
+function hostContext(
+  options: ClientOptions,
+  peerId: Uint8Array,
+  registry: TorrentRegistry,
+  storage: ClientStorage,
+  milestone: () => void,
+): HostContext {
+  const ctx: HostContext = {
+    writer: storage.writer,
+    pieces: (ref, info) =>
+      ref.sharedFiles && info
+        ? new FilePieceStorage(ref.sharedFiles, info, ctx.sha1)
+        : // A magnet's host is made before its metadata is known: its layout is the host's info once it is.
+          storage.storedPieces(
+            ref.storageId,
+            storage.writer,
+            () => info ?? registry.get(ref.storageId)?.info,
+          ),
+    sha1: options.sha1 ?? subtleSha1,
+    sha256: options.sha256 ?? appSha256,
+    post: options.post,
+    clock: options.clock ?? (() => performance.now()),
+    random: options.random ?? Math.random,
+    peerId,
+    createSession: options.createSession,
+    keep: new WeakSet(),
+    milestone,
+    ...(options.pieceForStream ? { pieceForStream: options.pieceForStream } : {}),
+    ...(options.retract ? { retract: options.retract } : {}),
+    ...(options.nodeHash ? { nodeHash: options.nodeHash } : {}),
+    ...(options.torrentKnown ? { torrentKnown: options.torrentKnown } : {}),
+    ...(options.torrentGone ? { torrentGone: options.torrentGone } : {}),
+  };
+  return ctx;
+}

@@ -1,0 +1,58 @@
+// `Add link`: a magnet link (or a bare info hash) added as a torrent whose metadata comes from its peers.
+import { MagnetError, parseMagnet, type MagnetLink } from '../../../../../shared/magnet';
+import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
+import { torrentTrackers } from '../../../lib/links/trackers';
+import type { TorrentRecord } from '../../records';
+import { ActionError, type ActionContext } from '../actions';
+import type { ClientCore } from '../client-core';
+import { FRESH_TOTALS, startTorrent } from './new-torrent';
+import { ensureRoom } from './storage';
+
+export async function addMagnet(
+  core: ClientCore,
+  message: ActionRequest<'add-magnet'>,
+  { defaultTrackers }: ActionContext,
+): Promise<AddedTorrent> {
+  const link = readLink(message.link);
+  // A btmh-only link to a hybrid we have under its v1 hash is that torrent.
+  const existing = core.registry.find(link.infoHashHex, link.v2Only ? link.infoHashV2Hex : undefined);
+  if (existing) {
+    // The share link of a torrent added without its key (or with a wrong one): the key opens it now.
+    if (message.key !== undefined) existing.setKey(message.key);
+    return { infoHashHex: existing.infoHashHex, name: existing.record.name };
+  }
+  const record = magnetRecord(link, message.key, defaultTrackers);
+  if (link.length !== undefined) {
+    await ensureRoom(core, link.length);
+    if (core.registry.has(link.infoHashHex)) return { infoHashHex: link.infoHashHex, name: record.name };
+    record.length = link.length;
+  }
+  // A hybrid's link (both hashes): its session announces v2 before the metadata, and speaks it once known.
+  startTorrent(core, record, undefined, undefined, undefined, link.infoHashV2 !== undefined && !link.v2Only);
+  return { infoHashHex: record.infoHashHex, name: record.name };
+}
+
+function readLink(text: string): MagnetLink {
+  try {
+    return parseMagnet(text.trim(), { v2: true });
+  } catch (error) {
+    throw new ActionError(error instanceof MagnetError ? error.message : 'Not a magnet link or info hash');
+  }
+}
+
+/** The record of a torrent added by its link, before its metadata is known. */
+function magnetRecord(link: MagnetLink, key: string | undefined, defaultTrackers: string[]): TorrentRecord {
+  const record: TorrentRecord = {
+    infoHashHex: link.infoHashHex,
+    name: link.name ?? link.infoHashHex,
+    trackers: torrentTrackers(link.trackers, defaultTrackers),
+    storageId: link.infoHashHex,
+    addedAt: Date.now(),
+    ...FRESH_TOTALS,
+  };
+  if (link.select) record.selectOnly = link.select;
+  // A btmh-only link: the session joins by the truncated v2 hash and checks the metadata against the full one.
+  if (link.v2Only && link.infoHashV2Hex) record.infoHashV2 = link.infoHashV2Hex;
+  if (key !== undefined) record.private = { key };
+  return record;
+}

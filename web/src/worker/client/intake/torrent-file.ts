@@ -1,0 +1,50 @@
+// `Open .torrent file`: a torrent added from its .torrent, resuming from pieces an earlier download left behind.
+import type { Bitfield } from '../../../../../shared/bitfield';
+import type { TorrentInfo } from '../../../../../shared/metainfo';
+import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
+import { torrentTrackers } from '../../../lib/links/trackers';
+import type { TorrentRecord } from '../../records';
+import type { ActionContext } from '../actions';
+import { v2Of, type ClientCore } from '../client-core';
+import { FRESH_TOTALS, startTorrent } from './new-torrent';
+import { ensureRoom } from './storage';
+import { readTorrent } from './torrent-reader';
+
+export async function addTorrentFile(
+  core: ClientCore,
+  message: ActionRequest<'add-torrent-file'>,
+  { defaultTrackers }: ActionContext,
+): Promise<AddedTorrent> {
+  const { metainfo, info } = await readTorrent(message.bytes, core.ctx);
+  const added = { infoHashHex: info.infoHashHex, name: info.name };
+  const existing = core.registry.get(info.infoHashHex);
+  if (existing) return { infoHashHex: info.infoHashHex, name: existing.record.name };
+  const stored = await storedPieces(core, info);
+  await ensureRoom(core, info.length - (stored?.count() ?? 0) * info.pieceLength);
+  if (core.registry.has(info.infoHashHex)) return added;
+  const record: TorrentRecord = {
+    infoHashHex: info.infoHashHex,
+    name: info.name,
+    trackers: torrentTrackers(metainfo.announce.flat(), defaultTrackers),
+    infoBytes: info.infoBytes.slice().buffer,
+    storageId: info.infoHashHex,
+    addedAt: Date.now(),
+    ...FRESH_TOTALS,
+  };
+  // The piece layers it carries (checked against their roots) are kept beside its record.
+  const layers = metainfo.pieceLayers.size > 0 ? metainfo.pieceLayers : undefined;
+  if (layers) await core.storage.keepPieceLayers(info.infoHashHex, layers);
+  const v2 = await v2Of(core, info, layers);
+  if (core.registry.has(info.infoHashHex)) return added;
+  startTorrent(core, record, info, stored, v2);
+  return added;
+}
+
+/** Pieces left behind by an earlier download of the same torrent (verified before they were stored). */
+async function storedPieces(core: ClientCore, info: TorrentInfo): Promise<Bitfield | undefined> {
+  try {
+    return await core.ctx.pieces({ storageId: info.infoHashHex }).verifiedPieces(info.pieceCount);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,38 @@
+// The one reader of .torrent files, for every way one comes in (`Open .torrent file`, `Torrent to seed`): the
+// metainfo, the view the engine runs it by, and the user's words when it is not a .torrent.
+import type { TorrentInfo } from '../../../../../shared/metainfo';
+import { parseAnyTorrent, type AnyMetainfo } from '../../../../../shared/metainfo-v2';
+import { v2PieceMap } from '../../../../../shared/v2-pieces';
+import type { HostContext } from '../../torrent-host';
+import { errorMessage } from '../../torrent-host';
+import { ActionError } from '../actions';
+
+export interface ReadTorrent {
+  metainfo: AnyMetainfo;
+  /** A v1 or hybrid torrent runs by its v1 view; a v2-only one by its piece map, under its truncated v2 hash. */
+  info: TorrentInfo;
+}
+
+/** Reads a .torrent file; throws an ActionError saying why it is not a valid one. */
+export async function readTorrent(
+  bytes: ArrayBuffer,
+  hashers: Pick<HostContext, 'sha1' | 'sha256'>,
+): Promise<ReadTorrent> {
+  let metainfo: AnyMetainfo;
+  try {
+    metainfo = await parseAnyTorrent(new Uint8Array(bytes), { sha1: hashers.sha1, sha256: hashers.sha256 });
+  } catch (error) {
+    throw new ActionError(`Not a valid .torrent file: ${torrentFileReason(errorMessage(error))}`);
+  }
+  return { metainfo, info: metainfo.info.v1 ?? v2PieceMap(metainfo.info.v2!) };
+}
+
+/** The parser's reason, without repeating that this is not a .torrent file. */
+export function torrentFileReason(message: string): string {
+  const wrapped = /^Not a \.torrent file \((.*)\)$/s.exec(message);
+  const reason = wrapped ? wrapped[1] : message;
+  // A parser's words (`invalid bencode: unexpected byte 0x74 at byte 0`) mean nothing to a user: say what happened.
+  if (/^(invalid bencode|not a dictionary)/i.test(reason))
+    return 'this file is not in the .torrent format (choose the .torrent file a BitTorrent app made)';
+  return reason.charAt(0).toLowerCase() + reason.slice(1);
+}

@@ -1,0 +1,74 @@
+// The page's messages to the client, each to its named handler: a connection's events go to its torrent's host,
+// actions to the action table (actions.ts). The data channels' own messages are the worker script's
+// (engine.worker.ts) and never reach here.
+import type { ActionMessage, MainToWorker, WorkerToMain } from '../../lib/messages/protocol';
+import type { TorrentHost } from '../torrent-host';
+import type { TorrentRegistry } from './registry';
+
+/** The messages the client handles. */
+export type ClientMessage = Exclude<
+  MainToWorker,
+  { type: 'channel-adopt' | 'channel-close' | 'upload-limit' }
+>;
+
+type MessageHandlers = {
+  [T in ClientMessage['type']]: (message: Extract<ClientMessage, { type: T }>) => void | Promise<void>;
+};
+
+/** What the handlers reach beyond the torrents. */
+export interface RouterParts {
+  registry: TorrentRegistry;
+  post: (message: WorkerToMain) => void;
+  runAction: (message: ActionMessage) => Promise<void>;
+  /** The page's diagnosis shows at once. */
+  publishSoon: () => void;
+  shutdown: () => Promise<void>;
+}
+
+export class MessageRouter {
+  private readonly handlers: MessageHandlers;
+
+  constructor(parts: RouterParts) {
+    this.handlers = messageHandlers(parts);
+  }
+
+  /** Runs a message's handler; a message without one (a channel's) is not the client's. */
+  async route(message: MainToWorker): Promise<void> {
+    if (!Object.hasOwn(this.handlers, message.type)) return;
+    const handler = this.handlers[message.type as ClientMessage['type']] as (
+      message: ClientMessage,
+    ) => void | Promise<void>;
+    await handler(message as ClientMessage);
+  }
+}
+
+function messageHandlers({ registry, post, runAction, publishSoon, shutdown }: RouterParts): MessageHandlers {
+  const host = (infoHashHex: string): TorrentHost | undefined => registry.get(infoHashHex);
+  return {
+    action: (message) => runAction(message),
+    'peer-connected': (message) => {
+      const known = host(message.infoHashHex);
+      // A connection for a torrent this worker does not have (removed meanwhile): the page closes it.
+      if (!known)
+        post({
+          type: 'close',
+          infoHashHex: message.infoHashHex,
+          peer: message.peer,
+          reason: 'unknown torrent',
+        });
+      known?.peerConnected(message.peer, message.identities);
+    },
+    'peer-data': (message) => host(message.infoHashHex)?.peerData(message.peer, message.data),
+    'peer-closed': (message) => host(message.infoHashHex)?.peerClosed(message.peer),
+    'peer-path': (message) => host(message.infoHashHex)?.peerPath(message.peer, message.path),
+    reachability: (message) => {
+      host(message.infoHashHex)?.setReachability(message.problem);
+      publishSoon();
+    },
+    'peer-backlog': (message) => host(message.infoHashHex)?.peerBacklog(message.peer, message.backlogged),
+    'upload-queue': (message) => host(message.infoHashHex)?.uploadQueue(message.bytes),
+    'want-pieces': (message) =>
+      host(message.infoHashHex)?.wantPieces(message.pieces, message.seek, message.behind === true),
+    shutdown: () => shutdown(),
+  };
+}
