@@ -2,7 +2,7 @@
 // (Chromium 130+, Firefox 144+), each connection's channel is posted to the worker the moment it exists: in the
 // task that created it (simple-peer's `createDataChannel` for an offer, the `datachannel` event for an answer),
 // which is the only time Chromium lets it go, and before anything is sent on it. The worker then reads and writes
-// it (worker/peer-channels.ts) and the page keeps the RTCPeerConnection: signalling, ICE, the path, the UI.
+// it (worker/transport/owned-channels.ts) and the page keeps the RTCPeerConnection: signalling, ICE, the path, the UI.
 //
 // simple-peer is left as it is: it is handed a stand-in instead of the channel, which the worker's reports open and
 // close. So simple-peer still emits `connect` and `close` when the channel opens and closes, and the remote side,

@@ -37,6 +37,8 @@ import { PRIVATE_SHARE_NAME } from '../../../shared/private-share';
 import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-files';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
 import { engineInfo, sessionV2 } from './v2-session';
+import type { OwnedChannels } from './transport/owned-channels';
+import { PeerTransports } from './transport/peer-transports';
 import { v2PieceMap } from '../../../shared/v2-pieces';
 import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
 import { torrentTrackers } from '../lib/trackers';
@@ -67,8 +69,9 @@ export interface ClientOptions {
   pieceDirectory?: SyncFileDirectory;
   /** Gives the service worker a verified piece one of its streams waits for (see HostContext.pieceForStream). */
   pieceForStream?: HostContext['pieceForStream'];
-  /** Drops a queued block from a channel this worker writes (see HostContext.retract). */
-  retract?: HostContext['retract'];
+  /** The data channels this worker holds (transport/owned-channels.ts); without it every connection is relayed by
+   * the page. */
+  channels?: OwnedChannels;
 }
 
 /** What a handler knows of the message beside its request. */
@@ -105,6 +108,8 @@ const SHARE_ID_PREFIX = 'hashing-';
 export class Client {
   readonly peerId: Uint8Array;
   private readonly hosts = new Map<string, TorrentHost>();
+  /** Each connection's transport to its peer (transport/peer-transports.ts). */
+  private readonly transports: PeerTransports;
   private readonly shares = new Map<string, ShareProgress>();
   private readonly ctx: HostContext;
   private readonly store: KeyValueStore;
@@ -149,11 +154,11 @@ export class Client {
       keep: new WeakSet(),
       milestone: () => this.publishSoon(),
       ...(options.pieceForStream ? { pieceForStream: options.pieceForStream } : {}),
-      ...(options.retract ? { retract: options.retract } : {}),
       ...(options.nodeHash ? { nodeHash: options.nodeHash } : {}),
       ...(options.torrentKnown ? { torrentKnown: options.torrentKnown } : {}),
       ...(options.torrentGone ? { torrentGone: options.torrentGone } : {}),
     };
+    this.transports = new PeerTransports(options.post, options.channels);
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
 
@@ -278,12 +283,13 @@ export class Client {
       case 'action':
         return this.run(message);
       case 'peer-connected':
-        this.withHost(message.infoHashHex, message.peer)?.peerConnected(message.peer, message.identities);
+        this.peerConnected(message);
         return;
       case 'peer-data':
-        this.hosts.get(message.infoHashHex)?.peerData(message.peer, message.data);
+        this.transports.fromPage(message);
         return;
       case 'peer-closed':
+        this.transports.closed(message.infoHashHex, message.peer);
         this.hosts.get(message.infoHashHex)?.peerClosed(message.peer);
         return;
       case 'peer-path':
@@ -294,7 +300,7 @@ export class Client {
         this.publishSoon();
         return;
       case 'peer-backlog':
-        this.hosts.get(message.infoHashHex)?.peerBacklog(message.peer, message.backlogged);
+        this.transports.fromPage(message);
         return;
       case 'upload-queue':
         this.hosts.get(message.infoHashHex)?.uploadQueue(message.bytes);
@@ -310,10 +316,12 @@ export class Client {
     }
   }
 
-  private withHost(infoHashHex: string, peer: string): TorrentHost | undefined {
-    const host = this.hosts.get(infoHashHex);
-    if (!host) this.post({ type: 'close', infoHashHex, peer, reason: 'unknown torrent' });
-    return host;
+  /** The page opened a connection: its torrent's host takes it, with its transport. */
+  private peerConnected(message: Extract<MainToWorker, { type: 'peer-connected' }>): void {
+    const transport = this.transports.open(message.infoHashHex, message.peer, message.channel);
+    const host = this.hosts.get(message.infoHashHex);
+    if (!host) transport.close('unknown torrent');
+    else host.peerConnected(message.peer, message.identities ?? [], transport);
   }
 
   /** Runs an action on its handler and replies with its result or its failure; the list is posted after it. */
