@@ -7,7 +7,8 @@ import { usableTrackers, type TrackerStatus } from '../lib/trackers';
 import { ViewMirror } from '../lib/view-delta';
 import { ChannelTransfer, type ChannelPath } from './channel-transfer';
 import { RateLimiter } from './channel-writer';
-import { PeerManager, type CreateInstance, type RtcPeer } from './peers';
+import { PeerManager, type RtcPeer } from './peers';
+import { simplePeerConnections, type CreateInstance } from './simple-peer-connection';
 import { reachProblem, swarmOthers } from './reachability';
 import { makePeerId, TrackerClient, type AnnounceNumbers, type SocketLike } from './tracker-client';
 
@@ -109,7 +110,7 @@ export class EngineBridge {
       iceTransportPolicy: () => (this.relayOnly ? 'relay' : 'all'),
       limiter: this.limiter,
       onAttempts: (infoHashHex) => this.checkReach(infoHashHex),
-      ...(options.createInstance ? { createInstance: options.createInstance } : {}),
+      createConnection: simplePeerConnections(options.createInstance),
     });
     this.attach(this.worker);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerToMain } from '../../lib/protocol';
+import type { PeerTransport } from './peer-transport';
 import { RelayedTransport } from './relayed-transport';
 
 const T = 'ab'.repeat(20);
@@ -44,6 +45,6 @@ describe('RelayedTransport', () => {
     transport.received(new ArrayBuffer(5));
     transport.backlogged(true);
     expect(got).toEqual([5, true]);
-    expect(transport.retract(1, 0, 16_384)).toBe(false);
+    expect((transport as PeerTransport).retract(1, 0, 16_384)).toBe(false);
   });
 });
