@@ -4,12 +4,9 @@
 import type { SignalDescription } from '../../../shared/tracker-protocol';
 import type { AdoptChannel, ChannelStandIn } from './channel-transfer';
 import type { ChannelLike } from './channel-writer';
+import type { StatsLike } from './peer-path';
 
-/** The parts of an `RTCStatsReport` read for a connection's path (peer-path.ts). */
-export interface StatsLike {
-  get(id: string): unknown;
-  forEach(fn: (report: unknown) => void): void;
-}
+export type { StatsLike } from './peer-path';
 
 export interface PeerConnection {
   readonly destroyed: boolean;
