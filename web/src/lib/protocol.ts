@@ -91,6 +91,7 @@ export type MainToWorker =
   | ActionMessage
   /** A connection opened; `channel` names its data channel when that channel lives in the worker (see below). */
   | { type: 'peer-connected'; infoHashHex: string; peer: string; identities?: string[]; channel?: string }
+  /** What the peer sent on a channel the page holds (net/page-relay.ts); a channel the worker holds is read there. */
   | { type: 'peer-data'; infoHashHex: string; peer: string; data: ArrayBuffer }
   | { type: 'peer-closed'; infoHashHex: string; peer: string }
   /** The path of a connection, read from its selected ICE candidate pair. */
