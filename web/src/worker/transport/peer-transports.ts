@@ -42,6 +42,6 @@ export class PeerTransports {
   }
 }
 
-export function peerKey(infoHashHex: string, peer: string): string {
+function peerKey(infoHashHex: string, peer: string): string {
   return `${infoHashHex}|${peer}`;
 }
