@@ -2,7 +2,7 @@
 // (Chromium 130+, Firefox 144+), each connection's channel is posted to the worker the moment it exists: in the
 // task that created it (simple-peer's `createDataChannel` for an offer, the `datachannel` event for an answer),
 // which is the only time Chromium lets it go, and before anything is sent on it. The worker then reads and writes
-// it (worker/peer-channels.ts) and the page keeps the RTCPeerConnection: signalling, ICE, the path, the UI.
+// it (worker/transport/owned-channels.ts) and the page keeps the RTCPeerConnection: signalling, ICE, the path, the UI.
 //
 // simple-peer is left as it is: it is handed a stand-in instead of the channel, which the worker's reports open and
 // close. So simple-peer still emits `connect` and `close` when the channel opens and closes, and the remote side,
@@ -10,14 +10,14 @@
 // wire. simple-peer itself sends nothing on a channel (only what its user writes, and we never write through it).
 //
 // Where the worker cannot hold channels, the transfer is refused, or `?channels=page` (or a build made with
-// `VITE_CHANNELS=page`) forces it, the channel stays with simple-peer on the page: today's path.
+// `VITE_CHANNELS=page`) forces it, the channel stays with simple-peer on the page (page-relay.ts).
 import type { MainToWorker } from '../lib/messages/protocol';
 
 /** Where a connection's channel is read and written. */
 export type ChannelPath = 'worker' | 'page';
 
 /** Whether channels may move to the worker: `?channels=page` in the address, or a `VITE_CHANNELS=page` build, keeps
- * them on the page (to test today's path in browsers that can transfer them). */
+ * them on the page (to test the page's path in browsers that can transfer them). */
 export function channelTransferAllowed(search: string, buildFlag: string | undefined): boolean {
   if (buildFlag === 'page') return false;
   return new URLSearchParams(search).get('channels') !== 'page';

@@ -1,6 +1,6 @@
-// One data channel's writer, made the same way on whichever side holds the channel: the page (today's path, where
-// the browser cannot move a channel to the worker) or the engine's worker (see channel-transfer.ts). What the
-// writer has to tell the engine about its transport (the peer backlogged or drained) goes through one `report`
+// One data channel's writer, made the same way on whichever side holds the channel: the page (page-relay.ts, where
+// the browser cannot move a channel to the worker) or the engine's worker (worker/transport/owned-channels.ts). What
+// the writer has to tell the engine about its transport (the peer backlogged or drained) goes through one `report`
 // hook, so that a report added later reaches the engine from both paths alike.
 import { ChannelWriter, deferTask, type ChannelLike, type RateLimiter } from './channel-writer';
 

@@ -7,7 +7,8 @@ import { usableTrackers, type TrackerStatus } from '../lib/links/trackers';
 import { ViewMirror } from '../lib/messages/view-delta';
 import { ChannelTransfer, type ChannelPath } from './channel-transfer';
 import { RateLimiter } from './channel-writer';
-import { PeerManager, type CreateInstance, type RtcPeer } from './peers';
+import { PeerManager, type RtcPeer } from './peers';
+import { simplePeerConnections, type CreateInstance } from './simple-peer-connection';
 import { reachProblem, swarmOthers } from './reachability';
 import { makePeerId, TrackerClient, type AnnounceNumbers, type SocketLike } from './tracker-client';
 
@@ -60,6 +61,31 @@ export class WorkerFailedError extends Error {
   override name = 'WorkerFailedError';
 }
 
+/** The worker's messages for the tracker clients; the bridge handles every other one itself. */
+type TrackerMessage = Extract<
+  WorkerToMain,
+  { type: 'torrent-active' | 'torrent-inactive' | 'announce' | 'want-peers' }
+>;
+type BridgeMessage = Exclude<WorkerToMain, TrackerMessage>;
+type Handlers<M extends WorkerToMain> = { [T in M['type']]: (message: Extract<M, { type: T }>) => void };
+type TrackerHandlers = {
+  [T in TrackerMessage['type']]: (
+    message: Extract<TrackerMessage, { type: T }>,
+    tracker: TrackerClient<RtcPeer>,
+  ) => void;
+};
+
+const TRACKER_MESSAGES: ReadonlySet<WorkerToMain['type']> = new Set([
+  'torrent-active',
+  'torrent-inactive',
+  'announce',
+  'want-peers',
+]);
+
+function isTrackerMessage(message: WorkerToMain): message is TrackerMessage {
+  return TRACKER_MESSAGES.has(message.type);
+}
+
 /** At most this many restarts per page (a worker that keeps failing is reported, not restarted forever). */
 const MAX_RESTARTS = 3;
 
@@ -109,7 +135,7 @@ export class EngineBridge {
       iceTransportPolicy: () => (this.relayOnly ? 'relay' : 'all'),
       limiter: this.limiter,
       onAttempts: (infoHashHex) => this.checkReach(infoHashHex),
-      ...(options.createInstance ? { createInstance: options.createInstance } : {}),
+      createConnection: simplePeerConnections(options.createInstance),
     });
     this.attach(this.worker);
   }
@@ -238,84 +264,82 @@ export class EngineBridge {
   }
 
   private onMessage(message: WorkerToMain): void {
-    switch (message.type) {
-      case 'ready': {
-        this.workerReady = true;
-        this.tracker = this.createTracker(message.peerIdHex);
-        this.options.listener.ready?.(message.restored);
-        for (const early of this.early.splice(0)) this.onMessage(early);
-        return;
-      }
-      case 'torrents': {
-        const torrents = this.views.apply(message.torrents, message.listed);
-        this.updateNumbers(torrents);
-        this.options.listener.torrents?.(torrents);
-        return;
-      }
-      case 'reply': {
-        const pending = this.pending.get(message.requestId);
-        if (!pending) return;
-        this.pending.delete(message.requestId);
-        if (message.ok) pending.resolve(message.value);
-        else pending.reject(new RequestError(message.error));
-        return;
-      }
-      case 'send':
-        this.peers.send(message.infoHashHex, message.peer, message.data);
-        return;
-      case 'sends':
-        for (const send of message.sends) this.peers.send(send.infoHashHex, send.peer, send.data);
-        return;
-      case 'channel-support':
-        this.channels.setSupported(message.transferable);
-        this.worker.postMessage({ type: 'upload-limit', bytesPerSecond: this.limiter.bytesPerSecond });
-        return;
-      case 'channel-state':
-        this.channels.state(message.id, message.state);
-        return;
-      case 'close':
-        // Why the engine closed a connection, for whoever reads the console (hidden unless verbose).
-        console.debug(`swarmdrop: peer ${message.peer} closed by the engine: ${message.reason}`);
-        this.peers.close(message.infoHashHex, message.peer);
-        return;
-      default:
-        break;
-    }
-    // Tracker messages.
+    if (isTrackerMessage(message)) this.onTrackerMessage(message);
+    else (this.handlers[message.type] as (message: BridgeMessage) => void)(message);
+  }
+
+  /** What the bridge itself does with each of the worker's messages but the tracker's. */
+  private readonly handlers: Handlers<BridgeMessage> = {
+    ready: (message) => {
+      this.workerReady = true;
+      this.tracker = this.createTracker(message.peerIdHex);
+      this.options.listener.ready?.(message.restored);
+      for (const early of this.early.splice(0)) this.onMessage(early);
+    },
+    torrents: (message) => {
+      const torrents = this.views.apply(message.torrents, message.listed);
+      this.updateNumbers(torrents);
+      this.options.listener.torrents?.(torrents);
+    },
+    reply: (message) => {
+      const pending = this.pending.get(message.requestId);
+      if (!pending) return;
+      this.pending.delete(message.requestId);
+      if (message.ok) pending.resolve(message.value);
+      else pending.reject(new RequestError(message.error));
+    },
+    send: (message) => this.peers.send(message.infoHashHex, message.peer, message.data),
+    sends: (message) => {
+      for (const send of message.sends) this.peers.send(send.infoHashHex, send.peer, send.data);
+    },
+    'channel-support': (message) => {
+      this.channels.setSupported(message.transferable);
+      this.worker.postMessage({ type: 'upload-limit', bytesPerSecond: this.limiter.bytesPerSecond });
+    },
+    'channel-state': (message) => this.channels.state(message.id, message.state),
+    close: (message) => {
+      // Why the engine closed a connection, for whoever reads the console (hidden unless verbose).
+      console.debug(`swarmdrop: peer ${message.peer} closed by the engine: ${message.reason}`);
+      this.peers.close(message.infoHashHex, message.peer);
+    },
+  };
+
+  /** A message for the tracker clients: kept until `ready` (which carries our peer id), dropped once closed. */
+  private onTrackerMessage(message: TrackerMessage): void {
     if (!this.tracker) {
       this.early.push(message);
       return;
     }
     if (this.closed) return;
-    switch (message.type) {
-      case 'torrent-active':
-        this.setNumbers(message.infoHashHex, message.stats);
-        {
-          // Browsers reach WebSocket trackers only: a torrent that lists none uses the app's own tracker.
-          const trackers =
-            usableTrackers(message.trackers).length > 0 ? message.trackers : this.options.defaultTrackers;
-          this.active.set(message.infoHashHex, trackers);
-          this.tracker.start(message.infoHashHex, trackers, { infoHashV2: message.infoHashV2 });
-        }
-        this.reportTrackers(message.infoHashHex);
-        return;
-      case 'torrent-inactive':
-        this.setNumbers(message.infoHashHex, message.stats);
-        this.active.delete(message.infoHashHex);
-        this.tracker.stop(message.infoHashHex);
-        this.peers.closeTorrent(message.infoHashHex);
-        this.reach.delete(message.infoHashHex);
-        this.options.listener.trackers?.(message.infoHashHex, []);
-        return;
-      case 'announce':
-        this.setNumbers(message.infoHashHex, message.stats);
-        this.tracker.announceEvent(message.infoHashHex, message.event);
-        return;
-      case 'want-peers':
-        this.tracker.wantPeers(message.infoHashHex, message.count);
-        return;
-    }
+    (
+      this.trackerHandlers[message.type] as (message: TrackerMessage, tracker: TrackerClient<RtcPeer>) => void
+    )(message, this.tracker);
   }
+
+  private readonly trackerHandlers: TrackerHandlers = {
+    'torrent-active': (message, tracker) => {
+      this.setNumbers(message.infoHashHex, message.stats);
+      // Browsers reach WebSocket trackers only: a torrent that lists none uses the app's own tracker.
+      const trackers =
+        usableTrackers(message.trackers).length > 0 ? message.trackers : this.options.defaultTrackers;
+      this.active.set(message.infoHashHex, trackers);
+      tracker.start(message.infoHashHex, trackers, { infoHashV2: message.infoHashV2 });
+      this.reportTrackers(message.infoHashHex);
+    },
+    'torrent-inactive': (message, tracker) => {
+      this.setNumbers(message.infoHashHex, message.stats);
+      this.active.delete(message.infoHashHex);
+      tracker.stop(message.infoHashHex);
+      this.peers.closeTorrent(message.infoHashHex);
+      this.reach.delete(message.infoHashHex);
+      this.options.listener.trackers?.(message.infoHashHex, []);
+    },
+    announce: (message, tracker) => {
+      this.setNumbers(message.infoHashHex, message.stats);
+      tracker.announceEvent(message.infoHashHex, message.event);
+    },
+    'want-peers': (message, tracker) => tracker.wantPeers(message.infoHashHex, message.count),
+  };
 
   private createTracker(peerIdHex: string | undefined): TrackerClient<RtcPeer> {
     let peerId: string | undefined;

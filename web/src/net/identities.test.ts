@@ -42,4 +42,18 @@ describe('isPublicAddress', () => {
     expect(isPublicAddress('300.1.1.1')).toBe(false);
     expect(isPublicAddress('')).toBe(false);
   });
+
+  it('draws the IPv4 ranges at their edges', () => {
+    for (const address of [
+      '0.1.2.3',
+      '169.254.1.1',
+      '172.31.255.255',
+      '100.127.0.1',
+      '224.0.0.1',
+      '1.2.3.256',
+    ])
+      expect(isPublicAddress(address)).toBe(false);
+    for (const address of ['169.253.1.1', '172.32.0.1', '100.128.0.1', '192.169.0.1', '223.255.255.255'])
+      expect(isPublicAddress(address)).toBe(true);
+  });
 });

@@ -19,24 +19,26 @@ export function connectionIdentities(
   return [...identities];
 }
 
-export function isPublicAddress(address: string): boolean {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    if ([a, b, Number(v4[3]), Number(v4[4])].some((n) => n > 255)) return false;
-    return !(
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      a >= 224
-    );
-  }
-  if (!address.includes(':')) return false; // a host name (mDNS `….local`) or nothing we know
-  const lower = address.toLowerCase();
+/** IPv4 ranges left out, as [first octet, lowest second octet, highest second octet]: this network (0/8), private
+ * (10/8, 172.16/12, 192.168/16), loopback (127/8), shared by carriers (100.64/10) and link-local (169.254/16). */
+const UNNAMING_V4: ReadonlyArray<readonly [number, number, number]> = [
+  [0, 0, 255],
+  [10, 0, 255],
+  [127, 0, 255],
+  [100, 64, 127],
+  [169, 254, 254],
+  [172, 16, 31],
+  [192, 168, 168],
+];
+
+function isPublicV4(octets: number[]): boolean {
+  if (octets.some((n) => n > 255)) return false;
+  const [a, b] = octets;
+  if (a >= 224) return false; // multicast and reserved
+  return !UNNAMING_V4.some(([first, low, high]) => a === first && b >= low && b <= high);
+}
+
+function isPublicV6(lower: string): boolean {
   if (lower === '::' || lower === '::1') return false;
   if (lower.startsWith('::ffff:')) return isPublicAddress(lower.slice(7));
   const first = parseInt(lower.split(':')[0] || '0', 16);
@@ -44,4 +46,11 @@ export function isPublicAddress(address: string): boolean {
   if ((first & 0xffc0) === 0xfe80) return false; // link-local fe80::/10
   if ((first & 0xff00) === 0xff00) return false; // multicast
   return true;
+}
+
+export function isPublicAddress(address: string): boolean {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  if (v4) return isPublicV4(v4.slice(1, 5).map(Number));
+  if (!address.includes(':')) return false; // a host name (mDNS `….local`) or nothing we know
+  return isPublicV6(address.toLowerCase());
 }

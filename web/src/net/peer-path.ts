@@ -14,34 +14,39 @@ interface Report {
   selected?: boolean;
 }
 
-/** The path of the selected pair in a stats report, or undefined when none is selected yet. */
-export function pathFromStats(stats: {
+/** The parts of an `RTCStatsReport` read here. */
+export interface StatsLike {
   get(id: string): unknown;
   forEach(fn: (report: unknown) => void): void;
-}): PeerPath | undefined {
+}
+
+function reportOf(stats: StatsLike, id: string | undefined): Report | undefined {
+  return id ? (stats.get(id) as Report | undefined) : undefined;
+}
+
+/** The standard way: the transport names its selected pair. Else a succeeded, nominated (or `selected`) pair. */
+function selectedPairId(stats: StatsLike): string | undefined {
   let pairId: string | undefined;
-  // The standard way: the transport names its selected pair. Else a succeeded, nominated (or `selected`) pair.
   stats.forEach((value) => {
     const report = value as Report;
     if (report.type === 'transport' && report.selectedCandidatePairId)
       pairId = report.selectedCandidatePairId;
   });
-  if (!pairId) {
-    stats.forEach((value) => {
-      const report = value as Report;
-      if (
-        report.type === 'candidate-pair' &&
-        (report.selected || (report.state === 'succeeded' && report.nominated))
-      )
-        pairId ??= report.id;
-    });
-  }
-  const pair = pairId ? (stats.get(pairId) as Report | undefined) : undefined;
+  if (pairId) return pairId;
+  stats.forEach((value) => {
+    const report = value as Report;
+    const chosen = report.selected || (report.state === 'succeeded' && report.nominated);
+    if (report.type === 'candidate-pair' && chosen) pairId ??= report.id;
+  });
+  return pairId;
+}
+
+/** The path of the selected pair in a stats report, or undefined when none is selected yet. */
+export function pathFromStats(stats: StatsLike): PeerPath | undefined {
+  const pair = reportOf(stats, selectedPairId(stats));
   if (!pair) return undefined;
-  const local = pair.localCandidateId ? (stats.get(pair.localCandidateId) as Report | undefined) : undefined;
-  const remote = pair.remoteCandidateId
-    ? (stats.get(pair.remoteCandidateId) as Report | undefined)
-    : undefined;
-  if (!local?.candidateType && !remote?.candidateType) return undefined;
-  return local?.candidateType === 'relay' || remote?.candidateType === 'relay' ? 'relayed' : 'direct';
+  const local = reportOf(stats, pair.localCandidateId)?.candidateType;
+  const remote = reportOf(stats, pair.remoteCandidateId)?.candidateType;
+  if (!local && !remote) return undefined;
+  return local === 'relay' || remote === 'relay' ? 'relayed' : 'direct';
 }

@@ -4,13 +4,14 @@ import type { MainToWorker } from '../lib/messages/protocol';
 import { ChannelTransfer } from './channel-transfer';
 import type { ChannelLike } from './channel-writer';
 import { RTCIceCandidate, RTCPeerConnection, RTCSessionDescription } from 'webrtc-polyfill';
+import { PeerManager } from './peers';
 import {
   createSimplePeer,
   HOST_ONLY_GATHER_MS,
   iceCompleteTimeout,
-  PeerManager,
+  simplePeerConnections,
   type PeerInstance,
-} from './peers';
+} from './simple-peer-connection';
 
 class FakeChannel implements ChannelLike {
   bufferedAmount = 0;
@@ -48,11 +49,11 @@ function setup(max = 30, relayOnly = false) {
     onAttempts: (infoHashHex) => changed.push(infoHashHex),
     stallMs: 1000,
     maxPeersPerTorrent: max,
-    createInstance: () => {
+    createConnection: simplePeerConnections(() => {
       const instance = new FakeInstance();
       instances.push(instance);
       return instance as unknown as PeerInstance;
-    },
+    }),
   });
   return { manager, posted, instances, changed };
 }
@@ -211,7 +212,7 @@ describe('PeerManager', () => {
     const manager = new PeerManager({
       post: (message) => posted.push({ message }),
       iceServers: () => [],
-      createInstance: () => withPc as unknown as PeerInstance,
+      createConnection: simplePeerConnections(() => withPc as unknown as PeerInstance),
     });
     const relayed = manager.createPeer(T, true);
     pc.dispatchEvent(
@@ -242,7 +243,7 @@ describe('PeerManager', () => {
       iceServers: () => [],
       channels: transfer,
       onChannelPath: (path) => paths.push(path),
-      createInstance: ({ adoptChannel }) => {
+      createConnection: simplePeerConnections(({ adoptChannel }) => {
         adopters.push(adoptChannel);
         const instance = new FakeInstance();
         // simple-peer creating its channel through the adopting RTCPeerConnection.
@@ -250,7 +251,7 @@ describe('PeerManager', () => {
         if (standIn) (instance as unknown as { _channel: unknown })._channel = standIn;
         instances.push(instance);
         return instance as unknown as PeerInstance;
-      },
+      }),
     });
     // Before the worker says it can hold channels, they stay on the page.
     manager.createPeer(T, true);

@@ -1,138 +1,22 @@
-// WebRTC connections to peers, through simple-peer. The main thread owns them (RTCPeerConnection cannot live
-// in a worker). Each data channel moves to the engine worker when it is created, where the browser allows it
-// (channel-transfer.ts); otherwise the main thread carries bytes between the channel and the worker as transferred
-// ArrayBuffers.
-import '../lib/platform/polyfills';
-import SimplePeer from 'simple-peer';
-import type { SignalDescription } from '../../../shared/tracker-protocol';
+// The page's WebRTC connections to peers, per torrent: made for the tracker client (offers and answers), reported to
+// the engine worker once open, closed when it asks, and the outcome of each attempt kept for the diagnosis
+// (reachability.ts). A connection is a PeerConnection (peer-connection.ts; simple-peer in the app). Its data channel
+// moves to the worker when it is created, where the browser allows it (channel-transfer.ts); otherwise the page relays
+// bytes between the channel and the worker (page-relay.ts).
 import type { MainToWorker } from '../lib/messages/protocol';
-import {
-  adoptingPeerConnection,
-  ChannelStandIn,
-  type AdoptChannel,
-  type ChannelPath,
-  type ChannelTransfer,
-} from './channel-transfer';
-import { openPeerWriter } from './channel-transport';
-import type { ChannelLike, ChannelWriter, RateLimiter } from './channel-writer';
+import { ChannelStandIn, type ChannelPath, type ChannelTransfer } from './channel-transfer';
+import type { ChannelLike, RateLimiter } from './channel-writer';
 import { connectionIdentities } from './identities';
-import { UploadQueueReport } from './upload-queue-report';
+import { relayOnPage } from './page-relay';
+import type { CreateConnection } from './peer-connection';
 import { pathFromStats } from './peer-path';
 import { noRoute, type Attempt } from './reachability';
-import type { SignalPeer } from './tracker-client';
+import { RtcPeer } from './rtc-peer';
+import { UploadQueueReport } from './upload-queue-report';
 
-/** The parts of a simple-peer instance used here (so tests can pass a fake). */
-export interface PeerInstance {
-  readonly destroyed: boolean;
-  once(event: 'signal', listener: (data: unknown) => void): unknown;
-  on(event: 'connect' | 'close', listener: () => void): unknown;
-  on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  signal(data: SignalDescription): void;
-  destroy(): void;
-}
-
-export type CreateInstance = (options: {
-  initiator: boolean;
-  iceServers: RTCIceServer[];
-  /** 'relay': only TURN relay candidates, so the peer never learns our address. */
-  iceTransportPolicy: RTCIceTransportPolicy;
-  /** Moves the connection's data channel to the worker when it is created (see channel-transfer.ts). */
-  adoptChannel?: AdoptChannel | undefined;
-}) => PeerInstance;
-
-/** simple-peer's WebRTC classes, its RTCPeerConnection moving channels through `adopt`. Made for each connection
- * over the page's RTCPeerConnection of the moment, as simple-peer itself reads it (tests wrap it). */
-function wrtcFor(adopt: AdoptChannel): SimplePeer.Options['wrtc'] {
-  const Adopting = adoptingPeerConnection(RTCPeerConnection, adopt) as typeof RTCPeerConnection;
-  return { RTCPeerConnection: Adopting, RTCSessionDescription, RTCIceCandidate };
-}
-
-/** With no STUN or TURN server there is nothing to gather but this machine's host candidates, which come all at once:
- * the description leaves this long after the first of them. */
-export const HOST_ONLY_GATHER_MS = 50;
-
-/**
- * How long after its first candidate a description waits for the rest (trickle is off: one description a side).
- * Chromium reports its gathering complete about 120 ms after the host candidates, which every connection's offer
- * and answer would wait for; with servers, their candidates (a STUN round trip, a TURN allocation) come later, so
- * simple-peer's own 5 s stays (undefined).
- */
-export function iceCompleteTimeout(iceServers: RTCIceServer[]): number | undefined {
-  const anyServer = iceServers.some((server) =>
-    Array.isArray(server.urls) ? server.urls.length > 0 : Boolean(server.urls),
-  );
-  return anyServer ? undefined : HOST_ONLY_GATHER_MS;
-}
-
-export const createSimplePeer: CreateInstance = ({
-  initiator,
-  iceServers,
-  iceTransportPolicy,
-  adoptChannel,
-}) => {
-  const gatherMs = iceCompleteTimeout(iceServers);
-  return new SimplePeer({
-    initiator,
-    trickle: false,
-    ...(gatherMs !== undefined ? { iceCompleteTimeout: gatherMs } : {}),
-    config: { iceServers, iceTransportPolicy },
-    ...(adoptChannel ? { wrtc: wrtcFor(adoptChannel) } : {}),
-  }) as unknown as PeerInstance;
-};
+export { RtcPeer } from './rtc-peer';
 
 export type PostToWorker = (message: MainToWorker, transfer?: Transferable[]) => void;
-
-/** One WebRTC connection of one torrent. */
-export class RtcPeer implements SignalPeer {
-  /** The key the worker knows this connection by, once connected. */
-  key: string | undefined;
-  /** Hex peer id the tracker gave for the other side. */
-  remote: string | undefined;
-  writer: ChannelWriter | undefined;
-  /** The worker asked to close it: do not report the close back. */
-  closedByWorker = false;
-  readonly createdAt = Date.now();
-  /** What became of this connection attempt (see reachability.ts). */
-  readonly attempt: Attempt;
-  /** Our own offer or answer left: the connection manager reads the routes it carries. */
-  onOwnSignal: ((data: SignalDescription) => void) | undefined;
-  /** Marks the attempt failed when a matched connection has not opened in time. */
-  stallTimer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(
-    readonly infoHashHex: string,
-    readonly initiator: boolean,
-    readonly instance: PeerInstance,
-    relayOnly = false,
-  ) {
-    this.attempt = { relayOnly, outcome: 'pending', relayErrors: [] };
-  }
-
-  /** Whether our own offer or answer has left (every candidate gathered: trickle is off). */
-  signalled = false;
-
-  get destroyed(): boolean {
-    return this.instance.destroyed;
-  }
-
-  once(_event: 'signal', listener: (data: SignalDescription) => void): void {
-    this.instance.once('signal', (data) => {
-      this.signalled = true;
-      this.onOwnSignal?.(data as SignalDescription);
-      listener(data as SignalDescription);
-    });
-  }
-
-  signal(data: SignalDescription): void {
-    if (!this.instance.destroyed) this.instance.signal(data);
-  }
-
-  destroy(): void {
-    this.writer?.close();
-    if (!this.instance.destroyed) this.instance.destroy();
-  }
-}
 
 interface TorrentPeers {
   /** Every live peer of the torrent: pending offers, answers being made, connections. */
@@ -163,7 +47,8 @@ export interface PeerManagerOptions {
   limiter?: RateLimiter;
   /** Connections (and answers in progress) per torrent, beyond which offers are not answered. */
   maxPeersPerTorrent?: number;
-  createInstance?: CreateInstance;
+  /** Makes each connection (simple-peer's in the app, a fake in tests). */
+  createConnection: CreateConnection;
   /** A torrent's connection attempts changed (one began, failed, opened or closed). */
   onAttempts?: (infoHashHex: string) => void;
   /** A matched connection that has not opened after this long counts as failed (default 15 s). */
@@ -174,22 +59,14 @@ export interface PeerManagerOptions {
   onChannelPath?: (path: ChannelPath) => void;
 }
 
-/** What simple-peer keeps of its RTCPeerConnection (absent from test fakes). */
-interface PeerConnectionLike {
-  addEventListener?(type: 'icecandidateerror', listener: (event: Event) => void): void;
-  getStats?(): Promise<{ get(id: string): unknown; forEach(fn: (report: unknown) => void): void }>;
-}
-
 let nextKey = 1;
 
 export class PeerManager {
   private readonly torrents = new Map<string, TorrentPeers>();
   private readonly maxPeers: number;
-  private readonly createInstance: CreateInstance;
 
   constructor(private readonly options: PeerManagerOptions) {
     this.maxPeers = options.maxPeersPerTorrent ?? 30;
-    this.createInstance = options.createInstance ?? createSimplePeer;
   }
 
   /** Connected peers of a torrent. */
@@ -216,7 +93,7 @@ export class PeerManager {
     const peer = new RtcPeer(
       infoHashHex,
       initiator,
-      this.createInstance({
+      this.options.createConnection({
         initiator,
         iceServers: this.options.iceServers(),
         iceTransportPolicy,
@@ -228,21 +105,18 @@ export class PeerManager {
     torrent.all.add(peer);
     torrent.attempts.push(peer.attempt);
     if (torrent.attempts.length > KEPT_ATTEMPTS) torrent.attempts.shift();
-    const instance = peer.instance;
-    instance.on('connect', () => this.onConnect(peer));
-    instance.on('close', () => this.onClose(peer));
-    instance.on('error', () => {
-      // simple-peer closes after an error; 'close' does the bookkeeping.
+    const connection = peer.connection;
+    connection.on('connect', () => this.onConnect(peer));
+    connection.on('close', () => this.onClose(peer));
+    connection.on('error', () => {
+      // The connection closes after an error; 'close' does the bookkeeping.
     });
     peer.onOwnSignal = (data) => {
       if (peer.attempt.outcome === 'pending' && noRoute(data.sdp, peer.attempt.relayOnly))
         this.settle(peer, 'no-route');
     };
-    const pc = (instance as unknown as { _pc?: PeerConnectionLike })._pc;
-    pc?.addEventListener?.('icecandidateerror', (event) => {
-      const url = (event as Event & { url?: string }).url;
-      if (typeof url === 'string' && /^turns?:/.test(url) && !peer.attempt.relayErrors.includes(url))
-        peer.attempt.relayErrors.push(url);
+    connection.on('ice-server-error', (url) => {
+      if (/^turns?:/.test(url) && !peer.attempt.relayErrors.includes(url)) peer.attempt.relayErrors.push(url);
     });
     this.options.onAttempts?.(infoHashHex);
     return peer;
@@ -325,32 +199,52 @@ export class PeerManager {
   private onConnect(peer: RtcPeer): void {
     const torrent = this.torrents.get(peer.infoHashHex);
     if (!torrent || !torrent.all.has(peer) || peer.key !== undefined) return;
-    if (peer.remote !== undefined) {
-      for (const other of torrent.connected.values()) {
-        if (other.remote === peer.remote) {
-          // Both sides' offers crossed: keep the first connection (this one did open: no failure).
-          this.settle(peer, 'connected');
-          peer.destroy();
-          return;
-        }
-      }
+    if (this.crossed(torrent, peer)) {
+      // Both sides' offers crossed: keep the first connection (this one did open: no failure).
+      this.settle(peer, 'connected');
+      peer.destroy();
+      return;
     }
     const key = `c${nextKey++}`;
     peer.key = key;
-    const channel = (peer.instance as unknown as { _channel?: ChannelLike | ChannelStandIn })._channel;
+    const channel = peer.connection.channel();
     if (!channel) {
       peer.destroy();
       return;
     }
-    // A channel the worker holds is written there; one on the page is written here.
+    // A channel the worker holds is read and written there; one on the page is relayed from here.
     const inWorker = channel instanceof ChannelStandIn ? channel : undefined;
-    if (!inWorker) {
-      peer.writer = openPeerWriter(channel as ChannelLike, {
-        limiter: this.options.limiter,
-        onError: () => peer.destroy(),
-        report: (report) => this.options.post({ ...report, infoHashHex: peer.infoHashHex, peer: key }),
-      });
-    }
+    this.opened(torrent, peer, key);
+    void this.readPath(peer, key);
+    const remote = peer.connection.remote();
+    this.options.post({
+      type: 'peer-connected',
+      infoHashHex: peer.infoHashHex,
+      peer: key,
+      identities: connectionIdentities(remote.sdp, remote.address),
+      ...(inWorker ? { channel: inWorker.id } : {}),
+    });
+    this.options.onChannelPath?.(inWorker ? 'worker' : 'page');
+    if (inWorker) return;
+    peer.writer = relayOnPage(peer.connection, channel as ChannelLike, {
+      infoHashHex: peer.infoHashHex,
+      peer: key,
+      post: this.options.post,
+      limiter: this.options.limiter,
+      uploadQueue: torrent.uploadQueue,
+      onError: () => peer.destroy(),
+    });
+  }
+
+  /** A connection to a remote peer that another connection of the torrent already reaches. */
+  private crossed(torrent: TorrentPeers, peer: RtcPeer): boolean {
+    if (peer.remote === undefined) return false;
+    for (const other of torrent.connected.values()) if (other.remote === peer.remote) return true;
+    return false;
+  }
+
+  /** Counts an opened connection: connected, its remote peer reached, its attempt the latest. */
+  private opened(torrent: TorrentPeers, peer: RtcPeer, key: string): void {
     torrent.connected.set(key, peer);
     if (peer.remote !== undefined) torrent.reached.add(peer.remote);
     // A connection opened: earlier failures no longer describe this torrent's reach.
@@ -359,36 +253,14 @@ export class PeerManager {
     );
     torrent.attempts.push(peer.attempt);
     this.settle(peer, 'connected');
-    void this.readPath(peer, key);
-    const remote = peer.instance as unknown as {
-      _pc?: { remoteDescription?: { sdp?: string } | null };
-      remoteAddress?: string;
-    };
-    const identities = connectionIdentities(remote._pc?.remoteDescription?.sdp, remote.remoteAddress);
-    this.options.post({
-      type: 'peer-connected',
-      infoHashHex: peer.infoHashHex,
-      peer: key,
-      identities,
-      ...(inWorker ? { channel: inWorker.id } : {}),
-    });
-    this.options.onChannelPath?.(inWorker ? 'worker' : 'page');
-    if (inWorker) return;
-    peer.writer?.reportTo(torrent.uploadQueue);
-    peer.instance.on('data', (chunk: Uint8Array) => {
-      // simple-peer wraps each message's ArrayBuffer in a Buffer view without copying: transfer it whole.
-      const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-      const data = whole ? (chunk.buffer as ArrayBuffer) : (chunk.slice().buffer as ArrayBuffer);
-      this.options.post({ type: 'peer-data', infoHashHex: peer.infoHashHex, peer: key, data }, [data]);
-    });
   }
 
   /** Reads the connection's path (direct or relayed) from its selected candidate pair and tells the worker. */
   private async readPath(peer: RtcPeer, key: string, retries = 2): Promise<void> {
-    const pc = (peer.instance as unknown as { _pc?: PeerConnectionLike })._pc;
-    if (!pc?.getStats) return;
+    const stats = peer.connection.stats();
+    if (!stats) return;
     try {
-      const path = pathFromStats(await pc.getStats());
+      const path = pathFromStats(await stats);
       if (peer.destroyed || peer.key !== key) return;
       if (path) {
         this.options.post({ type: 'peer-path', infoHashHex: peer.infoHashHex, peer: key, path });

@@ -295,35 +295,39 @@ export class RemoteEngine implements Engine {
   private onMessage(data: unknown): void {
     if (this.closed || !isObject(data)) return;
     switch (data.type) {
-      case 'engine': {
-        if (!isId(data.engine)) return;
-        const fresh = data.engine !== this.engineId;
-        if (fresh) {
-          // A new engine tab: the calls the old one never answered go to it.
-          this.engineId = data.engine;
-          this.options.listener.engine?.(data.engine);
-          for (const [id, entry] of this.waiting) if (entry.sentTo !== this.engineId) this.send(id, entry);
-        }
-        if (isSharedView(data.view)) this.options.listener.view(data.view);
-        else if (fresh) this.hello(); // it announced itself unasked: ask for its view
-        return;
-      }
+      case 'engine':
+        return this.onEngine(data);
       case 'view':
         if (data.engine === this.engineId && isSharedView(data.view)) this.options.listener.view(data.view);
         return;
-      case 'result': {
-        if (data.to !== this.options.id || !isIndex(data.id)) return;
-        const entry = this.waiting.get(data.id);
-        if (!entry) return;
-        this.waiting.delete(data.id);
-        if (data.ok === true) entry.resolve(data.value);
-        else
-          entry.reject(
-            new TabCallError(typeof data.error === 'string' ? data.error : 'The engine tab failed'),
-          );
-        return;
-      }
+      case 'result':
+        return this.onResult(data);
     }
+  }
+
+  /** An engine tab announced itself, or answered our hello. */
+  private onEngine(data: Record<string, unknown>): void {
+    if (!isId(data.engine)) return;
+    const fresh = data.engine !== this.engineId;
+    if (fresh) {
+      // A new engine tab: the calls the old one never answered go to it.
+      this.engineId = data.engine;
+      this.options.listener.engine?.(data.engine);
+      for (const [id, entry] of this.waiting) if (entry.sentTo !== this.engineId) this.send(id, entry);
+    }
+    if (isSharedView(data.view)) this.options.listener.view(data.view);
+    else if (fresh) this.hello(); // it announced itself unasked: ask for its view
+  }
+
+  /** The engine tab's answer to one of our calls. */
+  private onResult(data: Record<string, unknown>): void {
+    if (data.to !== this.options.id || !isIndex(data.id)) return;
+    const entry = this.waiting.get(data.id);
+    if (!entry) return;
+    this.waiting.delete(data.id);
+    if (data.ok === true) entry.resolve(data.value);
+    else
+      entry.reject(new TabCallError(typeof data.error === 'string' ? data.error : 'The engine tab failed'));
   }
 }
 

@@ -1,6 +1,6 @@
 // The engine worker: hosts a TorrentSession per torrent, hashes with SubtleCrypto and stores verified pieces in
 // one origin-private file per torrent (IndexedDB where the browser has no synchronous access handles), and reads
-// and writes the connections' data channels itself where the page could transfer them (peer-channels.ts). Start it
+// and writes the connections' data channels itself where the page could transfer them (transport/owned-channels.ts). Start it
 // from the main thread with
 //   new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' })
 // and talk to it with the messages of lib/protocol.ts.
@@ -16,9 +16,9 @@ import {
 import { IdbStore } from '../lib/storage/storage-idb';
 import { Client } from './client/client';
 import { OpfsDirectory, syncHandlesAvailable } from './opfs-directory';
-import { PeerChannels, type HeldChannel } from './peer-channels';
+import { OwnedChannels, type HeldChannel } from './transport/owned-channels';
 import type { SyncFileDirectory } from './sync-file';
-import { SendBatcher } from './send-batcher';
+import { SendBatcher } from './transport/send-batcher';
 import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/messages/fresh-pieces';
 import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/messages/stream-wishes';
 import { wasmNodeHash } from './node-hash';
@@ -30,21 +30,17 @@ const freshPieces = new BroadcastChannel(FRESH_PIECES_CHANNEL);
 /** Engine timers (choke rounds, timeouts) run on this tick; the views that changed are posted every other tick. */
 const TICK_MS = 250;
 
-/** Sends to peers go out once per task, joined per peer (see send-batcher.ts). */
+/** Messages to the page; sends to peers whose channels the page holds go out once per task, joined per peer (see
+ * transport/send-batcher.ts). */
 const batcher = new SendBatcher((message: WorkerToMain, transfer: Transferable[] = []) =>
   self.postMessage(message, { transfer }),
 );
+const post = batcher.post;
 
-/** The data channels this worker holds (see peer-channels.ts): their sends are written here, not posted. */
-const channels = new PeerChannels({
-  post: (message) => batcher.post(message),
-  deliver: (message) => dispatch(message),
-});
-const post: typeof batcher.post = (message, transfer) => {
-  if (!channels.take(message)) batcher.post(message, transfer);
-};
+/** The data channels this worker holds (see transport/owned-channels.ts): read and written here. */
+const channels = new OwnedChannels(post);
 // Before anything else: the page moves channels here only if this worker can hold them.
-batcher.post({ type: 'channel-support', transferable: typeof RTCDataChannel === 'function' });
+post({ type: 'channel-support', transferable: typeof RTCDataChannel === 'function' });
 
 /** IndexedDB, or when it cannot be opened (private mode) a store that fails every operation with the reason, so
  * each torrent shows `Error: storage unavailable: ...`. */
@@ -101,9 +97,6 @@ function dispatch(message: MainToWorker): void {
     return;
   }
   client.handle(message).catch((error: unknown) => console.error('engine worker:', error));
-  // The engine knows the connection now: what its channel received meanwhile follows.
-  if (message.type === 'peer-connected' && message.channel !== undefined)
-    channels.bind(message.infoHashHex, message.peer, message.channel);
 }
 
 self.addEventListener('message', (event: MessageEvent<MainToWorker>) => dispatch(event.data));
@@ -123,8 +116,7 @@ void (async () => {
     ...(nodeHash ? { nodeHash } : {}),
     post,
     createSession: (options) => new TorrentSession(options),
-    retract: (infoHashHex, peer, index, begin, length) =>
-      channels.retract(infoHashHex, peer, index, begin, length),
+    channels,
     torrentKnown: (infoHashHex, storageId, infoBytes) => {
       const message: TorrentKnownMessage = { type: 'torrent-known', infoHashHex, storageId, infoBytes };
       freshPieces.postMessage(message);

@@ -39,6 +39,7 @@ import { behindDeadlines, fragmentDeadlines, MAX_WANTED_PIECES, streamDeadlines 
 import { PrivateFiles } from '../lib/crypto/private-files';
 import { layoutOf, plainFiles, PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
 import type { FileLayout } from './file-blob';
+import type { PeerTransport } from './transport/peer-transport';
 
 /** What says where a torrent's pieces are. */
 export type StorageRef = Pick<TorrentRecord, 'storageId' | 'sharedFiles'>;
@@ -71,9 +72,6 @@ export interface HostContext {
   /** A verified piece that a stream of the service worker waits for, given before it is stored (the bytes are the
    * piece's, not to be changed; the service worker gets a copy). */
   pieceForStream?: (infoHashHex: string, index: number, data: ArrayBuffer) => void;
-  /** Drops a block's `piece` message still queued for a peer whose channel this worker writes (the engine's
-   * `retract`); true if it was dropped. Absent, or false for a channel the page writes. */
-  retract?: (infoHashHex: string, peer: string, index: number, begin: number, length: number) => boolean;
   /** The inner nodes of v2 merkle trees (node-hash.ts); absent, the engine's own in TypeScript. */
   nodeHash?: NodeHash;
   /** Tells the service worker a torrent's record as `Play` is pressed (lib/known-torrents.ts). */
@@ -150,7 +148,8 @@ export class TorrentHost {
   private queue: EngineEvent[] = [];
   /** Bumped when the session is replaced: late results for the old one are dropped. */
   private generation = 0;
-  private readonly peers = new Set<string>();
+  /** Each connected peer's transport (transport/peer-transport.ts), by the page's key for it. */
+  private readonly peers = new Map<string, PeerTransport>();
   /** Each connection's path (direct or relayed), as the page read it from the connection's statistics. */
   private readonly paths = new Map<string, PeerPath>();
   /** The page's words for why no peer can be reached, while that holds. */
@@ -260,13 +259,18 @@ export class TorrentHost {
 
   // --- events from the main thread ---
 
-  peerConnected(peer: string, identities: string[] = []): void {
+  peerConnected(peer: string, identities: string[], transport: PeerTransport): void {
     if (this.halted || this.removed || !this.session) {
-      this.ctx.post({ type: 'close', infoHashHex: this.infoHashHex, peer, reason: 'torrent not active' });
+      transport.close('torrent not active');
       return;
     }
-    this.peers.add(peer);
+    this.peers.set(peer, transport);
     this.feed({ type: 'peer-connected', peer, identities });
+    transport.receive({
+      data: (data) => this.peerData(peer, data),
+      backlog: (backlogged) => this.peerBacklog(peer, backlogged),
+      uploadQueue: (bytes) => this.uploadQueue(bytes),
+    });
   }
 
   peerData(peer: string, data: ArrayBuffer): void {
@@ -657,14 +661,7 @@ export class TorrentHost {
     if (this.halted) return;
     this.halted = true;
     this.queue = [];
-    for (const peer of this.peers) {
-      this.ctx.post({
-        type: 'close',
-        infoHashHex: this.infoHashHex,
-        peer,
-        reason: this.error ?? 'torrent stopped',
-      });
-    }
+    for (const transport of this.peers.values()) transport.close(this.error ?? 'torrent stopped');
     this.peers.clear();
     this.paths.clear();
     this.ctx.post({ type: 'torrent-inactive', infoHashHex: this.infoHashHex, stats: this.announceStats() });
@@ -681,17 +678,14 @@ export class TorrentHost {
   /** The worker's side of the engine's actions (see shared/engine/executor.ts). */
   private ports(current: () => boolean): EnginePorts {
     return {
-      retract: (peer, index, begin, length) =>
-        this.peers.has(peer) && (this.ctx.retract?.(this.infoHashHex, peer, index, begin, length) ?? false),
-      send: (peer, data) => {
-        if (!this.peers.has(peer)) return;
-        const buffer = this.transferable(data);
-        this.ctx.post({ type: 'send', infoHashHex: this.infoHashHex, peer, data: buffer }, [buffer]);
-      },
+      retract: (peer, index, begin, length) => this.peers.get(peer)?.retract(index, begin, length) ?? false,
+      send: (peer, data) => this.peers.get(peer)?.send(this.transferable(data)),
       close: (peer, reason) => {
         this.paths.delete(peer);
-        if (!this.peers.delete(peer)) return;
-        this.ctx.post({ type: 'close', infoHashHex: this.infoHashHex, peer, reason });
+        const transport = this.peers.get(peer);
+        if (!transport) return;
+        this.peers.delete(peer);
+        transport.close(reason);
       },
       hash: (data, reply) => {
         this.ctx.sha1(data).then(reply.ok, (error: unknown) => reply.fail(errorMessage(error)));

@@ -12,6 +12,8 @@ import { FilePieceStorage } from '../shared-files';
 import type { SyncFileDirectory } from '../sync-file';
 import type { HostContext, Post } from '../torrent-host';
 import { sessionV2 } from '../v2-session';
+import type { OwnedChannels } from '../transport/owned-channels';
+import { PeerTransports } from '../transport/peer-transports';
 import { ClientStorage } from './client-storage';
 import { ViewPublisher } from './publisher';
 import { TorrentRegistry } from './registry';
@@ -42,8 +44,9 @@ export interface ClientOptions {
   pieceDirectory?: SyncFileDirectory;
   /** Gives the service worker a verified piece one of its streams waits for (see HostContext.pieceForStream). */
   pieceForStream?: HostContext['pieceForStream'];
-  /** Drops a queued block from a channel this worker writes (see HostContext.retract). */
-  retract?: HostContext['retract'];
+  /** The data channels this worker holds (transport/owned-channels.ts); without it every connection is relayed by
+   * the page. */
+  channels?: OwnedChannels;
 }
 
 export interface ClientCore {
@@ -51,6 +54,8 @@ export interface ClientCore {
   readonly ctx: HostContext;
   readonly storage: ClientStorage;
   readonly publisher: ViewPublisher;
+  /** Each connection's transport to its peer (transport/peer-transports.ts). */
+  readonly transports: PeerTransports;
   /** The browser's storage quota and usage, checked before a torrent of known size is added. */
   readonly estimateStorage: () => Promise<StorageEstimateLike | undefined>;
 }
@@ -86,6 +91,7 @@ export function createCore(options: ClientOptions, peerId: Uint8Array): ClientCo
     ctx,
     storage,
     publisher,
+    transports: new PeerTransports(options.post, options.channels),
     estimateStorage: options.estimateStorage ?? browserStorageEstimate,
   };
 }
@@ -119,7 +125,6 @@ function hostContext(
     keep: new WeakSet(),
     milestone,
     ...(options.pieceForStream ? { pieceForStream: options.pieceForStream } : {}),
-    ...(options.retract ? { retract: options.retract } : {}),
     ...(options.nodeHash ? { nodeHash: options.nodeHash } : {}),
     ...(options.torrentKnown ? { torrentKnown: options.torrentKnown } : {}),
     ...(options.torrentGone ? { torrentGone: options.torrentGone } : {}),

@@ -30,11 +30,11 @@ export class Client {
   constructor(options: ClientOptions) {
     this.peerId = options.peerId ?? newPeerId();
     this.core = createCore(options, this.peerId);
-    const { registry, publisher } = this.core;
+    const { registry, publisher, transports } = this.core;
     const actions = actionHandlers(this.core);
     this.router = new MessageRouter({
       registry,
-      post: options.post,
+      transports,
       runAction: (message) => runAction(actions, message, options.post, () => publisher.publish(true)),
       publishSoon: () => publisher.publishSoon(),
       shutdown: () => shutdown(this.core),

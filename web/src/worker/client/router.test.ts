@@ -1,18 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionMessage, MainToWorker, WorkerToMain } from '../../lib/messages/protocol';
 import type { TorrentHost } from '../torrent-host';
+import type { PeerTransport } from '../transport/peer-transport';
+import { PeerTransports } from '../transport/peer-transports';
 import { TorrentRegistry } from './registry';
 import { MessageRouter } from './router';
 
 const HASH = 'a'.repeat(40);
 
-/** A host that records the calls it gets. */
+/** A host that records the calls it gets; a connection's bytes and backlog reach it through the connection's
+ * transport, as they reach the real host. */
 function recordingHost(calls: unknown[][]): TorrentHost {
+  const peerConnected = (peer: string, identities: string[], transport: PeerTransport) => {
+    calls.push(['peerConnected', peer, identities]);
+    transport.receive({
+      data: (data) => calls.push(['peerData', peer, data]),
+      backlog: (backlogged) => calls.push(['peerBacklog', peer, backlogged]),
+      uploadQueue: (bytes) => calls.push(['uploadQueue', bytes]),
+    });
+  };
   return new Proxy({} as TorrentHost, {
-    get:
-      (_, method: string) =>
-      (...args: unknown[]) =>
-        calls.push([method, ...args]),
+    get: (_, method: string) =>
+      method === 'peerConnected' ? peerConnected : (...args: unknown[]) => calls.push([method, ...args]),
   });
 }
 
@@ -25,7 +34,7 @@ function setup() {
   registry.add(HASH, recordingHost(calls));
   const router = new MessageRouter({
     registry,
-    post: (message) => posts.push(message),
+    transports: new PeerTransports((message) => posts.push(message)),
     runAction: async (message) => void actions.push(message),
     publishSoon: () => events.push('publishSoon'),
     shutdown: async () => void events.push('shutdown'),

@@ -1,8 +1,9 @@
 // The page's messages to the client, each to its named handler: a connection's events go to its torrent's host,
 // actions to the action table (actions.ts). The data channels' own messages are the worker script's
 // (engine.worker.ts) and never reach here.
-import type { ActionMessage, MainToWorker, WorkerToMain } from '../../lib/messages/protocol';
+import type { ActionMessage, MainToWorker } from '../../lib/messages/protocol';
 import type { TorrentHost } from '../torrent-host';
+import type { PeerTransports } from '../transport/peer-transports';
 import type { TorrentRegistry } from './registry';
 
 /** The messages the client handles. */
@@ -18,7 +19,8 @@ type MessageHandlers = {
 /** What the handlers reach beyond the torrents. */
 export interface RouterParts {
   registry: TorrentRegistry;
-  post: (message: WorkerToMain) => void;
+  /** Each connection's transport: a channel the page relays gets its bytes and backlog through it. */
+  transports: PeerTransports;
   runAction: (message: ActionMessage) => Promise<void>;
   /** The page's diagnosis shows at once. */
   publishSoon: () => void;
@@ -42,30 +44,34 @@ export class MessageRouter {
   }
 }
 
-function messageHandlers({ registry, post, runAction, publishSoon, shutdown }: RouterParts): MessageHandlers {
+function messageHandlers({
+  registry,
+  transports,
+  runAction,
+  publishSoon,
+  shutdown,
+}: RouterParts): MessageHandlers {
   const host = (infoHashHex: string): TorrentHost | undefined => registry.get(infoHashHex);
   return {
     action: (message) => runAction(message),
     'peer-connected': (message) => {
+      const transport = transports.open(message.infoHashHex, message.peer, message.channel);
       const known = host(message.infoHashHex);
       // A connection for a torrent this worker does not have (removed meanwhile): the page closes it.
-      if (!known)
-        post({
-          type: 'close',
-          infoHashHex: message.infoHashHex,
-          peer: message.peer,
-          reason: 'unknown torrent',
-        });
-      known?.peerConnected(message.peer, message.identities);
+      if (!known) transport.close('unknown torrent');
+      else known.peerConnected(message.peer, message.identities ?? [], transport);
     },
-    'peer-data': (message) => host(message.infoHashHex)?.peerData(message.peer, message.data),
-    'peer-closed': (message) => host(message.infoHashHex)?.peerClosed(message.peer),
+    'peer-data': (message) => transports.fromPage(message),
+    'peer-closed': (message) => {
+      transports.closed(message.infoHashHex, message.peer);
+      host(message.infoHashHex)?.peerClosed(message.peer);
+    },
     'peer-path': (message) => host(message.infoHashHex)?.peerPath(message.peer, message.path),
     reachability: (message) => {
       host(message.infoHashHex)?.setReachability(message.problem);
       publishSoon();
     },
-    'peer-backlog': (message) => host(message.infoHashHex)?.peerBacklog(message.peer, message.backlogged),
+    'peer-backlog': (message) => transports.fromPage(message),
     'upload-queue': (message) => host(message.infoHashHex)?.uploadQueue(message.bytes),
     'want-pieces': (message) =>
       host(message.infoHashHex)?.wantPieces(message.pieces, message.seek, message.behind === true),

@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { MainToWorker, WorkerToMain } from '../lib/messages/protocol';
-import { BACKLOG_BYTES } from '../net/channel-writer';
-import { encodeMessage } from '../../../shared/wire';
-import { LOW_WATER_BYTES, MAX_EARLY_BYTES, PeerChannels, type HeldChannel } from './peer-channels';
+import type { MainToWorker, WorkerToMain } from '../../lib/messages/protocol';
+import { BACKLOG_BYTES } from '../../net/channel-writer';
+import { encodeMessage } from '../../../../shared/wire';
+import { LOW_WATER_BYTES, MAX_EARLY_BYTES, OwnedChannels, type HeldChannel } from './owned-channels';
+import type { PeerTransport } from './peer-transport';
 
 /** A data channel as the worker sees it after the transfer. */
 class FakeChannel implements HeldChannel {
@@ -46,13 +47,51 @@ class FakeChannel implements HeldChannel {
 
 const T = 'cd'.repeat(20);
 
+/**
+ * The channels, and the engine host's side of them: `bind` takes a connection's transport as the host does and
+ * records what its receiver gets in the page's message shapes; `take` and `retract` use the transport the engine
+ * host holds for a peer (a peer it holds none for is another transport's: false).
+ */
 function setup() {
   const posted: WorkerToMain[] = [];
   const delivered: MainToWorker[] = [];
-  const channels = new PeerChannels({
-    post: (message) => posted.push(message),
-    deliver: (message) => delivered.push(message),
-  });
+  const owned = new OwnedChannels((message) => posted.push(message));
+  const transports = new Map<string, PeerTransport>();
+  const key = (infoHashHex: string, peer: string) => `${infoHashHex}|${peer}`;
+  const channels = {
+    adopt: owned.adopt.bind(owned),
+    closedByPage: owned.closedByPage.bind(owned),
+    setUploadLimit: owned.setUploadLimit.bind(owned),
+    get size() {
+      return owned.size;
+    },
+    limiter: owned.limiter,
+    bind(infoHashHex: string, peer: string, id: string): void {
+      const transport = owned.transport(infoHashHex, peer, id);
+      transports.set(key(infoHashHex, peer), transport);
+      transport.receive({
+        data: (data) => delivered.push({ type: 'peer-data', infoHashHex, peer, data }),
+        backlog: (backlogged) => delivered.push({ type: 'peer-backlog', infoHashHex, peer, backlogged }),
+        uploadQueue: (bytes) => delivered.push({ type: 'upload-queue', infoHashHex, bytes }),
+      });
+    },
+    /** True when the message went to a channel held here. */
+    take(message: WorkerToMain): boolean {
+      if (message.type !== 'send' && message.type !== 'close') return false;
+      const transport = transports.get(key(message.infoHashHex, message.peer));
+      if (!transport) return false;
+      if (message.type === 'close') {
+        transports.delete(key(message.infoHashHex, message.peer));
+        transport.close(message.reason);
+        return false;
+      }
+      transport.send(message.data);
+      return true;
+    },
+    retract(infoHashHex: string, peer: string, index: number, begin: number, length: number): boolean {
+      return transports.get(key(infoHashHex, peer))?.retract(index, begin, length) ?? false;
+    },
+  };
   return { channels, posted, delivered };
 }
 
@@ -60,7 +99,7 @@ function bytes(...values: number[]): ArrayBuffer {
   return new Uint8Array(values).buffer;
 }
 
-describe('PeerChannels', () => {
+describe('OwnedChannels', () => {
   it('reads binary messages and tells the page once when the channel opens', () => {
     const { channels, posted } = setup();
     const channel = new FakeChannel();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkerToMain } from '../lib/messages/protocol';
+import type { WorkerToMain } from '../../lib/messages/protocol';
 import { MAX_BATCH_BYTES, SendBatcher } from './send-batcher';
 
 function bytes(length: number, fill: number): ArrayBuffer {

@@ -2,10 +2,10 @@
 // peer's consecutive sends of that task (the `piece` messages answering a run of requests) are joined into one
 // buffer of at most MAX_BATCH_BYTES, which the main thread hands to the data channel as one message. Per block this
 // removes a postMessage, a message event on the main thread and the channel writer's merge copy there.
-import { concatBytes } from '../../../shared/bytes';
-import type { WorkerToMain } from '../lib/messages/protocol';
-import { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../lib/messages/task';
-import type { Post } from './torrent-host';
+import { concatBytes } from '../../../../shared/bytes';
+import type { WorkerToMain } from '../../lib/messages/protocol';
+import { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../../lib/messages/task';
+import type { PostToPage } from './peer-transport';
 
 /** One data channel message at most: a batch is never split on its way to the channel. */
 export const MAX_BATCH_BYTES = MAX_MESSAGE_BYTES;
@@ -27,13 +27,13 @@ export class SendBatcher {
   private scheduled = false;
 
   constructor(
-    private readonly out: Post,
+    private readonly out: PostToPage,
     private readonly defer: Defer = deferTask(),
   ) {}
 
   /** The post the worker's client uses: `send`s wait for the end of the task, anything else flushes them first (a
    * `close` must follow the peer's last bytes). */
-  readonly post: Post = (message, transfer) => {
+  readonly post: PostToPage = (message, transfer) => {
     if (message.type === 'send') {
       this.add(message);
       return;
