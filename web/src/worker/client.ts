@@ -35,7 +35,9 @@ import { HYBRID_SHARES, ShareError, hybridLength, shareFiles, totalSize } from '
 import { sealShare } from './private-share';
 import { PRIVATE_SHARE_NAME } from '../../../shared/private-share';
 import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-files';
-import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
+import type { HostContext, Post } from './torrent/context';
+import { errorMessage } from './torrent/errors';
+import { TorrentHost } from './torrent/host';
 import { engineInfo, sessionV2 } from './v2-session';
 import { v2PieceMap } from '../../../shared/v2-pieces';
 import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
@@ -227,8 +229,7 @@ export class Client {
       const host = new TorrentHost(this.ctx, record, info, stored, v2);
       this.hosts.set(record.infoHashHex, host);
       restored.push(host);
-      if (failure) host.error = failure;
-      host.needsPermission = needsPermission;
+      if (failure) host.fail(failure, needsPermission);
     }
     this.post({ type: 'ready', restored: restored.length, peerIdHex: toHex(this.peerId) });
     for (const host of restored) if (host.error === undefined) host.start();
@@ -669,8 +670,7 @@ export class Client {
     v2?: V2Options,
     hybridLink = false,
   ): TorrentHost {
-    const host = new TorrentHost(this.ctx, record, info, stored, v2);
-    host.hybridLink = hybridLink;
+    const host = new TorrentHost(this.ctx, record, info, stored, v2, { hybridLink });
     this.hosts.set(record.infoHashHex, host);
     host.start();
     void host.persist(true);
@@ -757,8 +757,7 @@ export class Client {
     const host = this.hosts.get(infoHashHex);
     if (!host) return;
     this.hosts.delete(infoHashHex);
-    host.stop();
-    host.removed = true;
+    host.remove();
     this.ctx.torrentGone?.(infoHashHex);
     this.publish(true);
     await this.deleteStorage(host.pieces, host.record);

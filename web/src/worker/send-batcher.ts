@@ -5,7 +5,7 @@
 import { concatBytes } from '../../../shared/bytes';
 import type { WorkerToMain } from '../lib/protocol';
 import { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../lib/task';
-import type { Post } from './torrent-host';
+import type { Post } from './torrent/context';
 
 /** One data channel message at most: a batch is never split on its way to the channel. */
 export const MAX_BATCH_BYTES = MAX_MESSAGE_BYTES;

@@ -5,7 +5,7 @@
 // clients have long fetched a file's first and last pieces first for this reason; these wishes then steer as the
 // service worker's do (piece deadlines, the first one urgent), and its own wishes follow as it reads.
 
-import { contentTypeOf } from '../lib/http-range';
+import { contentTypeOf } from '../../../lib/http-range';
 
 /** Bytes from the start of the file asked at the click (the service worker's first read asks for more). */
 export const START_BYTES = 1024 * 1024;

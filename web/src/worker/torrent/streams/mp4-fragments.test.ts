@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeVideo, remuxToMp4 } from '../../../e2e/media';
+import { makeVideo, remuxToMp4 } from '../../../../../e2e/media';
 import { TAIL_BYTES } from './play-start';
 import {
   FRAGMENT_BATCH,
@@ -11,7 +11,7 @@ import {
   fragmentHeaderPieces,
   mfraMoofOffsets,
 } from './mp4-fragments';
-import { URGENT_MS } from '../../../shared/engine/streaming';
+import { URGENT_MS } from '../../../../../shared/engine/streaming';
 import { FRAGMENT_STEP_MS, fragmentDeadlines, MAX_WANTED_PIECES, WANT_BEHIND_MS } from './stream-deadlines';
 
 let dir: string;

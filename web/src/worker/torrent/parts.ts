@@ -1,0 +1,179 @@
+// The rooms of one torrent, made and wired together: its names, totals, file choice, stream steering, peers, v2
+// view, private-share state, offered files and shared-file watch, over its info and verified pieces. The host drives
+// them; each reaches the host only through the few calls of HostLink.
+import type { Bitfield } from '../../../../shared/bitfield';
+import type { EngineEvent, Session, V2Options } from '../../../../shared/engine/types';
+import { VerifiedPieces } from '../../../../shared/engine/verified-pieces';
+import type { TorrentInfo } from '../../../../shared/metainfo';
+import type { AnnounceStats, PeerPath } from '../../lib/protocol';
+import type { PieceStorage } from '../piece-storage';
+import type { TorrentRecord } from '../records';
+import type { HostContext } from './context';
+import { FileChoice } from './file-choice';
+import { TorrentIdentity } from './identity';
+import type { Failure } from './lifecycle';
+import { OfferedFiles } from './offered-files';
+import { PeerLinks } from './peer-links';
+import { PrivateShareState } from './private-state';
+import { SharedFilesWatch } from './shared-watch';
+import { StreamSteering } from './streams/steering';
+import { Totals } from './totals';
+import { V2View } from './v2-view';
+import type { ViewState } from './view';
+
+/** What the rooms ask of the host. */
+export interface HostLink {
+  /** An event for the session (dropped unless it runs). */
+  feed(event: EngineEvent): void;
+  fail(reason: string): void;
+  /** Writes the record; false when it was not. `critical`: a failure fails the torrent. */
+  persist(critical: boolean): Promise<boolean>;
+  /** The current session, stopped or not. */
+  session(): Session | undefined;
+  removed(): boolean;
+  failed(): boolean;
+  announceStats(): AnnounceStats;
+}
+
+export class TorrentParts {
+  readonly identity: TorrentIdentity;
+  readonly pieces: PieceStorage;
+  readonly totals: Totals;
+  readonly choice: FileChoice;
+  readonly steering: StreamSteering;
+  readonly peers = new PeerLinks();
+  readonly v2: V2View;
+  readonly privateShare: PrivateShareState;
+  readonly offered: OfferedFiles;
+  readonly shared: SharedFilesWatch;
+  private known: TorrentInfo | undefined;
+  /** Pieces confirmed in the store (what a reload resumes from): the owner that the session records them in (shared
+   * with it, not a copy), or what a new session starts from while there is none. */
+  verified: VerifiedPieces | undefined;
+
+  constructor(
+    private readonly ctx: HostContext,
+    private readonly record: TorrentRecord,
+    info: TorrentInfo | undefined,
+    v2: { view: V2Options | undefined; hybridLink: boolean },
+    private readonly host: HostLink,
+  ) {
+    this.identity = new TorrentIdentity(record);
+    this.pieces = ctx.pieces(record, info);
+    this.totals = new Totals(record, () => host.session(), ctx.clock);
+    this.choice = new FileChoice(record, () => void host.persist(false));
+    this.steering = this.makeSteering();
+    this.v2 = new V2View(v2.view, v2.hybridLink);
+    this.privateShare = this.makePrivateShare();
+    this.offered = this.makeOfferedFiles(info);
+    this.shared = new SharedFilesWatch(this.pieces, ctx.clock);
+  }
+
+  get info(): TorrentInfo | undefined {
+    return this.known;
+  }
+
+  /** The info is known (given, or the metadata came): `stored` is what is verified of it. */
+  setInfo(info: TorrentInfo, stored: Bitfield | VerifiedPieces | undefined): void {
+    this.known = info;
+    if (stored instanceof VerifiedPieces) this.verified = stored;
+    else this.verified = new VerifiedPieces(info, stored?.length === info.pieceCount ? stored : undefined);
+    this.ctx.keep.add(info.infoBytes.buffer);
+    this.ctx.keep.add(info.pieces.buffer);
+    this.identity.learn(info);
+  }
+
+  /** A download's store gets ready for its first piece (a seed's reads open it as they come). */
+  prepareStore(): void {
+    if (this.known && (this.verified?.count ?? 0) < this.known.pieceCount) this.pieces.prepare?.();
+  }
+
+  /** Tells the session which files to fetch (once the info is known), the start and end of its playable files
+   * first (streams/play-start.ts). */
+  applyFileChoice(): void {
+    const info = this.known;
+    if (!info || !this.host.session()) return;
+    this.steering.earlyPieces(info, this.record.private !== undefined);
+    const priorities = this.choice.priorities(info);
+    if (priorities) this.host.feed({ type: 'file-priorities', priorities });
+  }
+
+  /** Keeps the piece layers the session learned from peers (v2-view.ts). */
+  keepLayers(): void {
+    this.v2.keepLayers(this.host.session(), this.identity.infoHashHex, this.ctx.writer);
+  }
+
+  /** Bytes of the torrent in verified pieces. */
+  storedBytes(): number {
+    return this.known ? (this.verified?.bytes() ?? 0) : 0;
+  }
+
+  /** What the view is made from (view.ts). */
+  viewState(
+    life: { failure: Readonly<Failure> | undefined; halted: boolean },
+    unreachable: string | undefined,
+  ): ViewState {
+    const info = this.known;
+    const files = info && this.offered.offered ? this.offered.files() : [];
+    return {
+      infoHashHex: this.identity.infoHashHex,
+      record: this.record,
+      info,
+      stats: this.totals.stats,
+      have: this.verified?.count ?? 0,
+      failure: life.failure,
+      halted: life.halted,
+      magnet: this.identity.magnet(info),
+      progress: this.choice.progress(info, this.verified),
+      totals: {
+        downloaded: this.totals.downloaded(),
+        uploaded: this.totals.uploaded(),
+        left: this.totals.left(info, this.storedBytes()),
+      },
+      files,
+      complete: files.map((file, index) => !file.pad && this.offered.fileComplete(index)),
+      paths: this.peers.paths as ReadonlyMap<string, PeerPath>,
+      unreachable,
+    };
+  }
+
+  private makeSteering(): StreamSteering {
+    const { ctx } = this;
+    const give = ctx.pieceForStream;
+    const infoHashHex = this.identity.infoHashHex;
+    return new StreamSteering({
+      feed: (event) => this.host.feed(event),
+      clock: ctx.clock,
+      writer: ctx.writer,
+      info: () => this.known,
+      verified: () => this.verified,
+      readPieces: (indices) => this.pieces.readPieces(indices),
+      ...(give ? { pieceForStream: (index, data) => give(infoHashHex, index, data) } : {}),
+    });
+  }
+
+  private makePrivateShare(): PrivateShareState {
+    return new PrivateShareState(this.record, {
+      info: () => this.known,
+      verified: () => this.verified,
+      readPieces: (indices) => this.pieces.readPieces(indices),
+      want: (pieces) => this.steering.want(pieces, false),
+      manifestFound: () => void this.offered.persistLayout(),
+      fail: (reason) => this.host.fail(reason),
+      removed: () => this.host.removed(),
+      failed: () => this.host.failed(),
+    });
+  }
+
+  private makeOfferedFiles(info: TorrentInfo | undefined): OfferedFiles {
+    return new OfferedFiles(this.record, info, {
+      info: () => this.known,
+      verified: () => this.verified,
+      privateLayout: () => this.privateShare.layout(),
+      persist: () => this.host.persist(true),
+      hurry: () => this.ctx.writer.hurry(),
+      removed: () => this.host.removed(),
+      milestone: () => this.ctx.milestone?.(),
+    });
+  }
+}
