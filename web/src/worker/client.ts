@@ -12,12 +12,17 @@ import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../
 import { appSha256, subtleSha1 } from '../lib/hash';
 import { toPosted, ViewDiffer } from '../lib/view-delta';
 import { storageErrorReason, torrentKey, totalsKey, type KeyValueStore } from '../lib/storage';
-import { BatchWriter, type BatchWriterOptions } from './batch-writer';
-import { fileBlob } from './file-blob';
-import { PieceCache } from './piece-cache';
-import { KeyValuePieceStorage, type PieceStorage } from './piece-storage';
-import { PIECE_FILE_TRANSACTION_MS, PieceFiles, SyncFilePieceStorage, type PieceLayout } from './piece-file';
-import type { SyncFileDirectory } from './sync-file';
+import { BatchWriter, type BatchWriterOptions } from './storage/batch-writer';
+import { fileBlob } from './storage/file-blob';
+import { PieceCache } from './storage/piece-cache';
+import { KeyValuePieceStorage, type PieceStorage } from './storage/piece-storage';
+import {
+  PIECE_FILE_TRANSACTION_MS,
+  PieceFiles,
+  SyncFilePieceStorage,
+  type PieceLayout,
+} from './storage/piece-file';
+import type { SyncFileDirectory } from './storage/sync-file';
 import {
   MAX_START_ATTEMPTS,
   deleteOrphanedShares,
@@ -29,16 +34,16 @@ import {
   storedPieceLayers,
   SHARE_STORAGE_PREFIX,
   type TorrentRecord,
-} from './records';
-import { SeedError, checkChosenFiles, matchChosenFiles } from './seed-check';
-import { HYBRID_SHARES, ShareError, hybridLength, shareFiles, totalSize } from './share';
-import { sealShare } from './private-share';
+} from './storage/records';
+import { SeedError, checkChosenFiles, matchChosenFiles } from './share/seed-check';
+import { HYBRID_SHARES, ShareError, hybridLength, shareFiles, totalSize } from './share/share';
+import { sealShare } from './share/private-share';
 import { PRIVATE_SHARE_NAME } from '../../../shared/private-share';
-import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-files';
+import { FilePieceStorage, SharedFileError, type SharedFileRef } from './storage/shared-files';
 import type { HostContext, Post } from './torrent/context';
 import { errorMessage } from './torrent/errors';
 import { TorrentHost } from './torrent/host';
-import { engineInfo, sessionV2 } from './v2-session';
+import { engineInfo, sessionV2 } from './v2/v2-session';
 import { v2PieceMap } from '../../../shared/v2-pieces';
 import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
 import { torrentTrackers } from '../lib/trackers';

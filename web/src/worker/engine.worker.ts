@@ -15,13 +15,13 @@ import {
 } from '../lib/storage';
 import { IdbStore } from '../lib/storage-idb';
 import { Client } from './client';
-import { OpfsDirectory, syncHandlesAvailable } from './opfs-directory';
+import { OpfsDirectory, syncHandlesAvailable } from './storage/opfs-directory';
 import { PeerChannels, type HeldChannel } from './peer-channels';
-import type { SyncFileDirectory } from './sync-file';
+import type { SyncFileDirectory } from './storage/sync-file';
 import { SendBatcher } from './send-batcher';
 import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/fresh-pieces';
 import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/stream-wishes';
-import { wasmNodeHash } from './node-hash';
+import { wasmNodeHash } from './v2/node-hash';
 import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/known-torrents';
 
 /** Verified pieces a stream waits for go to the service worker on this channel (see lib/fresh-pieces.ts). */

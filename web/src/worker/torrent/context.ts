@@ -4,9 +4,9 @@ import type { Session, SessionOptions } from '../../../../shared/engine/types';
 import type { Sha256 } from '../../../../shared/merkle';
 import type { Sha1, TorrentInfo } from '../../../../shared/metainfo';
 import type { WorkerToMain } from '../../lib/protocol';
-import type { BatchWriter } from '../batch-writer';
-import type { PieceStorage } from '../piece-storage';
-import type { TorrentRecord } from '../records';
+import type { BatchWriter } from '../storage/batch-writer';
+import type { PieceStorage } from '../storage/piece-storage';
+import type { TorrentRecord } from '../storage/records';
 
 /** What says where a torrent's pieces are. */
 export type StorageRef = Pick<TorrentRecord, 'storageId' | 'sharedFiles'>;

@@ -4,7 +4,7 @@
 import type { EnginePorts } from '../../../../shared/engine/executor';
 import type { TorrentInfo } from '../../../../shared/metainfo';
 import type { AnnounceStats } from '../../lib/protocol';
-import { blockHashes } from '../v2-session';
+import { blockHashes } from '../v2/v2-session';
 import type { HostContext } from './context';
 import { errorMessage } from './errors';
 import { readBlock, storePiece, type PieceIoHost } from './piece-io';

@@ -5,7 +5,7 @@ import { piecePriorities } from '../../../../shared/engine/piece-priorities';
 import type { FilePriority } from '../../../../shared/engine/types';
 import type { VerifiedView } from '../../../../shared/engine/verified-pieces';
 import type { TorrentInfo } from '../../../../shared/metainfo';
-import type { TorrentRecord } from '../records';
+import type { TorrentRecord } from '../storage/records';
 
 type Choice = Pick<TorrentRecord, 'skippedFiles' | 'selectOnly'>;
 type Layout = Pick<TorrentInfo, 'files' | 'pieceCount' | 'pieceLength'>;

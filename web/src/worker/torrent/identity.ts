@@ -5,8 +5,8 @@ import { toHex } from '../../../../shared/hex';
 import type { TorrentInfo } from '../../../../shared/metainfo';
 import { isTreeOnly } from '../../../../shared/v2-pieces';
 import type { AnnounceStats, WorkerToMain } from '../../lib/protocol';
-import type { TorrentRecord } from '../records';
-import { v1InfoHash, v2InfoHash } from '../v2-hash';
+import type { TorrentRecord } from '../storage/records';
+import { v1InfoHash, v2InfoHash } from '../v2/v2-hash';
 
 type Names = Pick<TorrentRecord, 'infoHashHex' | 'infoHashV2' | 'name' | 'trackers' | 'length'>;
 

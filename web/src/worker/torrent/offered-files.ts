@@ -4,8 +4,8 @@
 // answer Play with a 404.
 import type { VerifiedView } from '../../../../shared/engine/verified-pieces';
 import type { FileEntry, TorrentInfo } from '../../../../shared/metainfo';
-import { filePieces, type FileLayout } from '../file-blob';
-import type { TorrentRecord } from '../records';
+import { filePieces, type FileLayout } from '../storage/file-blob';
+import type { TorrentRecord } from '../storage/records';
 
 export interface OfferedFilesPorts {
   info(): TorrentInfo | undefined;

@@ -2,20 +2,23 @@
 // view, private-share state, offered files and shared-file watch, over its info and verified pieces. The host drives
 // them; each reaches the host only through the few calls of HostLink.
 import type { Bitfield } from '../../../../shared/bitfield';
-import type { EngineEvent, Session, V2Options } from '../../../../shared/engine/types';
+import type { EngineEvent, Session, SessionOptions, V2Options } from '../../../../shared/engine/types';
+import { fromHex } from '../../../../shared/magnet';
 import { VerifiedPieces } from '../../../../shared/engine/verified-pieces';
 import type { TorrentInfo } from '../../../../shared/metainfo';
 import type { AnnounceStats, PeerPath } from '../../lib/protocol';
-import type { PieceStorage } from '../piece-storage';
-import type { TorrentRecord } from '../records';
+import type { PieceStorage } from '../storage/piece-storage';
+import { storageErrorReason } from '../../lib/storage';
+import { recordEntry, type TorrentRecord } from '../storage/records';
 import type { HostContext } from './context';
+import { engineError } from './errors';
 import { FileChoice } from './file-choice';
 import { TorrentIdentity } from './identity';
 import type { Failure } from './lifecycle';
 import { OfferedFiles } from './offered-files';
 import { PeerLinks } from './peer-links';
 import { PrivateShareState } from './private-state';
-import { SharedFilesWatch } from './shared-watch';
+import { sharedFailure, SharedFilesWatch } from './shared-watch';
 import { StreamSteering } from './streams/steering';
 import { Totals } from './totals';
 import { V2View } from './v2-view';
@@ -25,14 +28,15 @@ import type { ViewState } from './view';
 export interface HostLink {
   /** An event for the session (dropped unless it runs). */
   feed(event: EngineEvent): void;
-  fail(reason: string): void;
-  /** Writes the record; false when it was not. `critical`: a failure fails the torrent. */
-  persist(critical: boolean): Promise<boolean>;
+  /** Puts the torrent in the error state (`needsPermission`: see Failure). */
+  fail(reason: string, needsPermission?: boolean): void;
   /** The current session, stopped or not. */
   session(): Session | undefined;
+  /** The session while it runs (neither halted nor removed). */
+  live(): Session | undefined;
+  halted(): boolean;
   removed(): boolean;
   failed(): boolean;
-  announceStats(): AnnounceStats;
 }
 
 export class TorrentParts {
@@ -61,7 +65,7 @@ export class TorrentParts {
     this.identity = new TorrentIdentity(record);
     this.pieces = ctx.pieces(record, info);
     this.totals = new Totals(record, () => host.session(), ctx.clock);
-    this.choice = new FileChoice(record, () => void host.persist(false));
+    this.choice = new FileChoice(record, () => void this.persist(false));
     this.steering = this.makeSteering();
     this.v2 = new V2View(v2.view, v2.hybridLink);
     this.privateShare = this.makePrivateShare();
@@ -81,6 +85,98 @@ export class TorrentParts {
     this.ctx.keep.add(info.infoBytes.buffer);
     this.ctx.keep.add(info.pieces.buffer);
     this.identity.learn(info);
+  }
+
+  /** The torrent's timers beside the session's: piece layers that came after the last piece, a look at the shared
+   * files, and the totals when they are due. */
+  tick(): void {
+    const { record, known } = this;
+    if (record.completedAt !== undefined) this.keepLayers();
+    if (record.sharedFiles && known && this.host.live() && !record.paused)
+      this.shared.tick(known, (error) => this.failShared(error));
+    if (this.totals.due()) this.persistTotals();
+  }
+
+  /** Reads the running session's stats; a session that throws fails the torrent. */
+  refreshStats(now = this.ctx.clock()): void {
+    const session = this.host.live();
+    if (!session) return;
+    try {
+      this.totals.refresh(session, now);
+    } catch (error) {
+      this.host.fail(engineError(error));
+    }
+  }
+
+  /** What an announce tells the tracker, from stats read now. */
+  announceStats(): AnnounceStats {
+    this.refreshStats();
+    return this.totals.announce(this.known, this.storedBytes());
+  }
+
+  /** Tells the main thread the torrent is active (its tracker clients start, under its hash and alias). */
+  postActive(): void {
+    this.ctx.post(this.identity.activeMessage(this.announceStats()));
+  }
+
+  /** Tells the main thread the torrent is inactive (its tracker clients stop). */
+  postInactive(): void {
+    this.ctx.post({
+      type: 'torrent-inactive',
+      infoHashHex: this.identity.infoHashHex,
+      stats: this.announceStats(),
+    });
+  }
+
+  /** A key from a share link for a torrent already here (private-state.ts): true when it was taken (the record with
+   * it is written, and its files wait for the manifest it opens). */
+  setKey(key: string): boolean {
+    if (!this.privateShare.setKey(key)) return false;
+    this.offered.withdraw();
+    void this.persist(true);
+    return true;
+  }
+
+  /** Stops on a shared file's failure (shared-watch.ts); false for any other error. */
+  failShared(error: unknown): boolean {
+    const failure = sharedFailure(error);
+    if (failure) this.host.fail(failure.reason, failure.needsPermission);
+    return failure !== undefined;
+  }
+
+  /** Writes the totals, unless the torrent was removed. */
+  persistTotals(): void {
+    if (!this.host.removed()) void this.totals.write(this.ctx.writer);
+  }
+
+  /** A new session's options: from the verified pieces, with the v2 view when known (v2-view.ts); a btmh-only link's
+   * joins by the truncated v2 hash and checks the metadata against the full one. */
+  sessionOptions(): SessionOptions {
+    const { ctx, known, record } = this;
+    return {
+      infoHash: this.identity.infoHash,
+      peerId: ctx.peerId,
+      info: known,
+      have: this.verified,
+      ...this.v2.sessionOption(known),
+      ...(record.infoHashV2 && !known ? { infoHashV2: fromHex(record.infoHashV2) } : {}),
+      random: ctx.random,
+      now: ctx.clock(),
+    };
+  }
+
+  /** Writes the record (batched with the pieces); false when it was not. `critical`: a failure fails the torrent. */
+  async persist(critical: boolean): Promise<boolean> {
+    if (this.host.removed()) return false;
+    this.totals.count();
+    const [key, value] = recordEntry(this.record);
+    try {
+      await this.ctx.writer.put(key, value);
+      return true;
+    } catch (error) {
+      if (critical) this.host.fail(storageErrorReason(error));
+      return false;
+    }
   }
 
   /** A download's store gets ready for its first piece (a seed's reads open it as they come). */
@@ -148,6 +244,12 @@ export class TorrentParts {
       info: () => this.known,
       verified: () => this.verified,
       readPieces: (indices) => this.pieces.readPieces(indices),
+      isPrivate: () => this.record.private !== undefined,
+      playStarted: () => {
+        // The player's first request need not read the record from IndexedDB (one read in place is read there).
+        const { storageId, infoBytes, sharedFiles } = this.record;
+        if (infoBytes && !sharedFiles) ctx.torrentKnown?.(infoHashHex, storageId, infoBytes);
+      },
       ...(give ? { pieceForStream: (index, data) => give(infoHashHex, index, data) } : {}),
     });
   }
@@ -170,7 +272,7 @@ export class TorrentParts {
       info: () => this.known,
       verified: () => this.verified,
       privateLayout: () => this.privateShare.layout(),
-      persist: () => this.host.persist(true),
+      persist: () => this.persist(true),
       hurry: () => this.ctx.writer.hurry(),
       removed: () => this.host.removed(),
       milestone: () => this.ctx.milestone?.(),

@@ -4,8 +4,8 @@
 import type { EngineEvent } from '../../../../shared/engine/types';
 import type { VerifiedView } from '../../../../shared/engine/verified-pieces';
 import { storageErrorReason } from '../../lib/storage';
-import type { BatchWriter } from '../batch-writer';
-import { PieceReadError, type PieceStorage } from '../piece-storage';
+import type { BatchWriter } from '../storage/batch-writer';
+import { PieceReadError, type PieceStorage } from '../storage/piece-storage';
 import type { StreamSteering } from './streams/steering';
 import type { Totals } from './totals';
 

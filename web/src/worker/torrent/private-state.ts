@@ -5,9 +5,9 @@ import type { VerifiedView } from '../../../../shared/engine/verified-pieces';
 import type { TorrentInfo } from '../../../../shared/metainfo';
 import { layoutOf, plainFiles, PRIVATE_SHARE_NAME } from '../../../../shared/private-share';
 import { PrivateFiles } from '../../lib/private-files';
-import type { FileLayout } from '../file-blob';
-import { findManifest } from '../private-share';
-import type { TorrentRecord } from '../records';
+import type { FileLayout } from '../storage/file-blob';
+import { findManifest } from '../share/private-share';
+import type { TorrentRecord } from '../storage/records';
 import { errorMessage } from './errors';
 
 export interface PrivateSharePorts {

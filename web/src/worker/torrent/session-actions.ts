@@ -3,26 +3,15 @@
 // the ports of each action.
 import type { TorrentInfo } from '../../../../shared/metainfo';
 import type { AnnounceStats } from '../../lib/protocol';
-import type { BatchWriter } from '../batch-writer';
-import type { PieceStorage } from '../piece-storage';
-import type { TorrentRecord } from '../records';
+import type { BatchWriter } from '../storage/batch-writer';
+import type { PieceStorage } from '../storage/piece-storage';
+import type { TorrentRecord } from '../storage/records';
 import type { HostContext } from './context';
 import type { PortsHost } from './engine-ports';
 import type { PeerLinks } from './peer-links';
 import type { HostLink, TorrentParts } from './parts';
 import type { StreamSteering } from './streams/steering';
 import type { Totals } from './totals';
-
-/** What the actions ask of the host beyond what its rooms ask. */
-export interface ActionHost extends HostLink {
-  halted(): boolean;
-  /** Tells the main thread the torrent is active (its tracker clients start, under its hash and alias). */
-  postActive(): void;
-  /** Stops on a shared file's failure; false for any other error. */
-  failShared(error: unknown): boolean;
-  /** Writes the totals, unless the torrent was removed. */
-  persistTotals(): void;
-}
 
 export class SessionActions implements PortsHost {
   readonly infoHashHex: string;
@@ -38,7 +27,7 @@ export class SessionActions implements PortsHost {
     readonly ctx: HostContext,
     private readonly record: TorrentRecord,
     private readonly parts: TorrentParts,
-    private readonly host: ActionHost,
+    private readonly host: HostLink,
   ) {
     this.infoHashHex = parts.identity.infoHashHex;
     this.peers = parts.peers;
@@ -54,7 +43,7 @@ export class SessionActions implements PortsHost {
   }
 
   announceStats(): AnnounceStats {
-    return this.host.announceStats();
+    return this.parts.announceStats();
   }
 
   verified() {
@@ -66,7 +55,7 @@ export class SessionActions implements PortsHost {
   }
 
   persistTotals(): void {
-    this.host.persistTotals();
+    this.parts.persistTotals();
   }
 
   feed(...event: Parameters<HostLink['feed']>): void {
@@ -78,7 +67,7 @@ export class SessionActions implements PortsHost {
   }
 
   failShared(error: unknown): boolean {
-    return this.host.failShared(error);
+    return this.parts.failShared(error);
   }
 
   pieceStored(index: number): void {
@@ -100,7 +89,7 @@ export class SessionActions implements PortsHost {
     if (parts.identity.infoHashV2)
       void parts.v2.learn(info, { sha1: ctx.sha1, sha256: ctx.sha256, nodeHash: ctx.nodeHash });
     // A btmh-only link's torrent that turned out hybrid: its tracker clients name the v1 hash as its alias now.
-    if (parts.identity.alias().infoHashV2 && !record.paused && !this.host.halted()) this.host.postActive();
+    if (parts.identity.alias().infoHashV2 && !record.paused && !this.host.halted()) this.parts.postActive();
     record.name = info.name;
     record.infoBytes = info.infoBytes.slice().buffer;
     void parts.offered.persistLayout();
@@ -119,7 +108,7 @@ export class SessionActions implements PortsHost {
   complete(): void {
     this.record.completedAt ??= Date.now();
     this.parts.keepLayers();
-    void this.host.persist(false);
+    void this.parts.persist(false);
     this.ctx.milestone?.();
   }
 }

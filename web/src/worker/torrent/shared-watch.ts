@@ -3,8 +3,8 @@
 // share with the reason; lost permission is told apart, as the browser can be asked for it again.
 import { VerifiedPieces } from '../../../../shared/engine/verified-pieces';
 import type { TorrentInfo } from '../../../../shared/metainfo';
-import type { PieceStorage } from '../piece-storage';
-import { FilePieceStorage, SharedFileError } from '../shared-files';
+import type { PieceStorage } from '../storage/piece-storage';
+import { FilePieceStorage, SharedFileError } from '../storage/shared-files';
 import { errorMessage } from './errors';
 import type { Failure } from './lifecycle';
 

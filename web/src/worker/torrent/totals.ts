@@ -4,8 +4,8 @@
 import type { Session, SessionStats } from '../../../../shared/engine/types';
 import type { TorrentInfo } from '../../../../shared/metainfo';
 import type { AnnounceStats } from '../../lib/protocol';
-import type { BatchWriter } from '../batch-writer';
-import { totalsEntry, type TorrentRecord } from '../records';
+import type { BatchWriter } from '../storage/batch-writer';
+import { totalsEntry, type TorrentRecord } from '../storage/records';
 
 /**
  * Upload totals are written at most this often (and at pause, completion and shutdown); the download total also

@@ -5,9 +5,9 @@ import type { NodeHash } from '../../../../shared/engine/file-tree';
 import type { LaterV2, Session, SessionOptions, V2Options } from '../../../../shared/engine/types';
 import type { Sha256 } from '../../../../shared/merkle';
 import type { Sha1, TorrentInfo } from '../../../../shared/metainfo';
-import type { BatchWriter } from '../batch-writer';
-import { pieceLayersEntry } from '../records';
-import { knownPieceLayers, sessionV2 } from '../v2-session';
+import type { BatchWriter } from '../storage/batch-writer';
+import { pieceLayersEntry } from '../storage/records';
+import { knownPieceLayers, sessionV2 } from '../v2/v2-session';
 
 export interface V2Hashers {
   sha1: Sha1;

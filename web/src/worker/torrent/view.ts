@@ -2,8 +2,8 @@
 import type { SessionStats } from '../../../../shared/engine/types';
 import type { FileEntry } from '../../../../shared/metainfo';
 import type { PeerPath, TorrentView } from '../../lib/protocol';
-import { peerRows, shownDownloadRate } from '../peer-rows';
-import type { TorrentRecord } from '../records';
+import { peerRows, shownDownloadRate } from './peer-rows';
+import type { TorrentRecord } from '../storage/records';
 import type { Failure } from './lifecycle';
 
 export interface ViewState {

@@ -7,7 +7,7 @@ import type { VerifiedView } from '../../../../../shared/engine/verified-pieces'
 import type { TorrentInfo } from '../../../../../shared/metainfo';
 import type { PlaybackPosition } from '../../../lib/actions';
 import { contentTypeOf } from '../../../lib/http-range';
-import type { BatchWriter } from '../../batch-writer';
+import type { BatchWriter } from '../../storage/batch-writer';
 import { FragmentWatch } from './fragment-watch';
 import { earlyPieces, fileName, playStartPieces } from './play-start';
 import { behindDeadlines, fragmentDeadlines, MAX_WANTED_PIECES, streamDeadlines } from './stream-deadlines';
@@ -29,6 +29,10 @@ export interface SteeringPorts {
   info(): TorrentInfo | undefined;
   verified(): VerifiedView | undefined;
   readPieces(indices: number[]): Promise<ArrayBuffer[]>;
+  /** A private share's files lie over its records: its service worker's wishes steer alone. */
+  isPrivate(): boolean;
+  /** Play's wishes went out: the service worker may be told of the torrent before the player asks. */
+  playStarted(): void;
   /** Hands a verified piece a stream waits for to the service worker, before it is stored. */
   pieceForStream?: (index: number, data: ArrayBuffer) => void;
 }
@@ -65,11 +69,11 @@ export class StreamSteering {
   }
 
   /** `Play` was pressed on file `fileIndex`: its first pieces and its last are wished at once, before the player's
-   * first read (play-start.ts); an MP4's fragments are looked for. False when there is no such file. */
-  playStarting(fileIndex: number): boolean {
+   * first read (play-start.ts); an MP4's fragments are looked for. */
+  playStarting(fileIndex: number): void {
     const info = this.ports.info();
     const file = info?.files[fileIndex];
-    if (!file || !info) return false;
+    if (!file || !info || this.ports.isPrivate()) return;
     this.want(playStartPieces(file, info.pieceLength), false);
     this.fragments?.stop();
     this.fragments = undefined;
@@ -80,7 +84,7 @@ export class StreamSteering {
         wish: (batch) => this.wish(fragmentDeadlines(batch, info.pieceCount, this.ports.clock()), false),
       });
     }
-    return true;
+    this.ports.playStarted();
   }
 
   /**

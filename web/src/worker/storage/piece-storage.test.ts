@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore } from '../lib/storage';
+import { MemoryStore } from '../../lib/storage';
 import { BatchWriter } from './batch-writer';
 import { PieceCache } from './piece-cache';
 import { KeyValuePieceStorage, MemoryPieceStorage, PieceReadError, type PieceStorage } from './piece-storage';

@@ -1,7 +1,7 @@
 // Reads of stored pieces for serving peers. Peers ask for the 16 KiB blocks of one piece in a row, so the
 // last few pieces read stay in memory; concurrent reads of one piece share a single store read, and the reads
 // asked for in the same turn of the event loop go to the store together, in one transaction.
-import type { KeyValueStore } from '../lib/storage';
+import type { KeyValueStore } from '../../lib/storage';
 import type { BatchWriter } from './batch-writer';
 
 /** Most pieces fetched in one transaction. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createInfo } from '../../../shared/metainfo';
-import { createAnyInfo } from '../../../shared/metainfo-v2';
-import { subtleSha1, subtleSha256 } from '../lib/hash';
+import { createInfo } from '../../../../shared/metainfo';
+import { createAnyInfo } from '../../../../shared/metainfo-v2';
+import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import { v2InfoHash } from './v2-hash';
 
 const file = { path: ['x.bin'], length: 3, read: async () => new Uint8Array([1, 2, 3]) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, QuotaExceededError } from '../lib/storage';
+import { MemoryStore, QuotaExceededError } from '../../lib/storage';
 import { BatchWriter } from './batch-writer';
 
 function buffer(size: number, fill: number): ArrayBuffer {

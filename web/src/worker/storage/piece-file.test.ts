@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore, pieceKey, verifiedKey } from '../lib/storage';
-import { VerifiedMap } from '../lib/verified-map';
+import { MemoryStore, pieceKey, verifiedKey } from '../../lib/storage';
+import { VerifiedMap } from '../../lib/verified-map';
 import { BatchWriter } from './batch-writer';
 import { PieceCache } from './piece-cache';
 import { PieceFiles, SyncFilePieceStorage } from './piece-file';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createInfo } from '../../../shared/metainfo';
-import { createAnyInfo } from '../../../shared/metainfo-v2';
-import { subtleSha1, subtleSha256 } from '../lib/hash';
+import { createInfo } from '../../../../shared/metainfo';
+import { createAnyInfo } from '../../../../shared/metainfo-v2';
+import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import type { PieceStorage } from './piece-storage';
 import { FilePieceStorage, SharedFileError, isSharedFileRefs, type SharedFileRef } from './shared-files';
 

@@ -9,9 +9,9 @@ import {
   totalsKey,
   type KeyValueStore,
   type StoredValue,
-} from '../lib/storage';
+} from '../../lib/storage';
 import { isSharedFileRefs, type SharedFileRef } from './shared-files';
-import { isPrivateRecordPart, type PrivateRecordPart } from '../lib/private-files';
+import { isPrivateRecordPart, type PrivateRecordPart } from '../../lib/private-files';
 
 export interface TorrentRecord {
   infoHashHex: string;

@@ -1,6 +1,6 @@
 // The origin-private file system behind SyncFileDirectory: one directory of piece files, each opened through a
 // synchronous access handle (only a dedicated worker has those). Kept thin: the logic lives in piece-file.ts.
-import { PIECE_FILE_DIRECTORY } from '../lib/storage';
+import { PIECE_FILE_DIRECTORY } from '../../lib/storage';
 import type { SyncFile, SyncFileDirectory } from './sync-file';
 
 /** Whether this context can hold synchronous access handles (a dedicated worker of a browser that has them). */

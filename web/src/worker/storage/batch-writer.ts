@@ -1,7 +1,7 @@
 // Batched writes: pieces (and small records) queue up and go to the store several per transaction, which is
 // about twice as fast in IndexedDB as one write per piece. Transactions run one after another, in order, so a
 // later write or delete never overtakes an earlier one.
-import type { KeyValueStore, StoredValue } from '../lib/storage';
+import type { KeyValueStore, StoredValue } from '../../lib/storage';
 
 export interface BatchWriterOptions {
   /** Flush when this many entries wait (default 16). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readSpan } from '../../../shared/metainfo';
-import { subtleSha1, subtleSha256 } from '../lib/hash';
-import { zeroSource } from './shared-files';
+import { readSpan } from '../../../../shared/metainfo';
+import { subtleSha1, subtleSha256 } from '../../lib/hash';
+import { zeroSource } from '../storage/shared-files';
 import { hybridLength, shareFiles } from './share';
 
 function bytes(length: number, seed: number): Uint8Array<ArrayBuffer> {
