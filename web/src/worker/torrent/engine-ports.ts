@@ -52,9 +52,7 @@ function peerPorts(host: PortsHost): Pick<EnginePorts, 'send' | 'close' | 'retra
       const buffer = transferable(data, ctx.keep);
       ctx.post({ type: 'send', infoHashHex, peer, data: buffer }, [buffer]);
     },
-    close: (peer, reason) => {
-      if (peers.delete(peer)) ctx.post({ type: 'close', infoHashHex, peer, reason });
-    },
+    close: (peer, reason) => peers.close(peer, reason),
   };
 }
 

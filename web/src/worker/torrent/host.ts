@@ -28,8 +28,6 @@ export class TorrentHost {
   private draining = false;
   /** Bumped when the session is replaced: late results for the old one are dropped. */
   private generation = 0;
-  /** The page's words for why no peer can be reached, while that holds. */
-  private unreachable: string | undefined;
 
   constructor(
     private readonly ctx: HostContext,
@@ -42,9 +40,8 @@ export class TorrentHost {
   ) {
     const link = this.link();
     const v2Start = { view: v2, hybridLink: options.hybridLink ?? false };
-    this.parts = new TorrentParts(ctx, record, info, v2Start, link);
+    this.parts = new TorrentParts(ctx, record, { info, stored }, v2Start, link);
     this.actions = new SessionActions(ctx, record, this.parts, link);
-    if (info) this.parts.setInfo(info, stored);
   }
 
   get infoHashHex(): string {
@@ -95,10 +92,7 @@ export class TorrentHost {
   // --- events from the main thread ---
 
   peerConnected(peer: string, identities: string[] = []): void {
-    if (!this.lifecycle.live) {
-      this.ctx.post({ type: 'close', infoHashHex: this.infoHashHex, peer, reason: 'torrent not active' });
-      return;
-    }
+    if (!this.lifecycle.live) return this.parts.peers.refuse(peer, 'torrent not active');
     this.parts.peers.add(peer);
     this.feed({ type: 'peer-connected', peer, identities });
   }
@@ -122,7 +116,7 @@ export class TorrentHost {
   }
   /** The page's diagnosis of the connection attempts (undefined: nothing to say). */
   setReachability(problem: string | undefined): void {
-    this.unreachable = problem;
+    this.parts.peers.setReachability(problem);
   }
 
   tick(): void {
@@ -134,9 +128,8 @@ export class TorrentHost {
    * the torrent from them; a file still unreadable or changed keeps the torrent in the error state with the reason. */
   async resumeShared(): Promise<void> {
     if (!this.record.sharedFiles || !this.info || this.removed) return;
-    const checked = await this.parts.shared.recheck(this.info);
-    if ('failure' in checked) return this.lifecycle.replaceFailure(checked.failure);
-    this.parts.verified = checked.verified;
+    const failure = await this.parts.recheckShared(this.info);
+    if (failure) return this.lifecycle.replaceFailure(failure);
     this.lifecycle.permissionNeeded('', false);
     this.record.paused = false;
     this.resume();
@@ -239,7 +232,7 @@ export class TorrentHost {
 
   view(now: number): TorrentView {
     this.parts.refreshStats(now);
-    return torrentView(this.parts.viewState(this.lifecycle, this.unreachable));
+    return torrentView(this.parts.viewState(this.lifecycle));
   }
 
   // --- the session loop ---
@@ -279,9 +272,7 @@ export class TorrentHost {
   private halt(): void {
     if (!this.lifecycle.halt()) return;
     this.queue = [];
-    const reason = this.error ?? 'torrent stopped';
-    for (const peer of this.parts.peers.clear())
-      this.ctx.post({ type: 'close', infoHashHex: this.infoHashHex, peer, reason });
+    this.parts.peers.closeAll(this.error ?? 'torrent stopped');
     this.parts.postInactive();
   }
 

@@ -45,7 +45,7 @@ export class TorrentParts {
   readonly totals: Totals;
   readonly choice: FileChoice;
   readonly steering: StreamSteering;
-  readonly peers = new PeerLinks();
+  readonly peers: PeerLinks;
   readonly v2: V2View;
   readonly privateShare: PrivateShareState;
   readonly offered: OfferedFiles;
@@ -58,11 +58,12 @@ export class TorrentParts {
   constructor(
     private readonly ctx: HostContext,
     private readonly record: TorrentRecord,
-    info: TorrentInfo | undefined,
+    { info, stored }: { info: TorrentInfo | undefined; stored: Bitfield | undefined },
     v2: { view: V2Options | undefined; hybridLink: boolean },
     private readonly host: HostLink,
   ) {
     this.identity = new TorrentIdentity(record);
+    this.peers = new PeerLinks(record.infoHashHex, ctx.post);
     this.pieces = ctx.pieces(record, info);
     this.totals = new Totals(record, () => host.session(), ctx.clock);
     this.choice = new FileChoice(record, () => void this.persist(false));
@@ -71,6 +72,7 @@ export class TorrentParts {
     this.privateShare = this.makePrivateShare();
     this.offered = this.makeOfferedFiles(info);
     this.shared = new SharedFilesWatch(this.pieces, ctx.clock);
+    if (info) this.setInfo(info, stored);
   }
 
   get info(): TorrentInfo | undefined {
@@ -135,6 +137,14 @@ export class TorrentParts {
     this.offered.withdraw();
     void this.persist(true);
     return true;
+  }
+
+  /** `Resume sharing`: checks every shared file again, and runs from the pieces they hold; the failure otherwise. */
+  async recheckShared(info: TorrentInfo): Promise<Failure | undefined> {
+    const checked = await this.shared.recheck(info);
+    if ('failure' in checked) return checked.failure;
+    this.verified = checked.verified;
+    return undefined;
   }
 
   /** Stops on a shared file's failure (shared-watch.ts); false for any other error. */
@@ -205,10 +215,7 @@ export class TorrentParts {
   }
 
   /** What the view is made from (view.ts). */
-  viewState(
-    life: { failure: Readonly<Failure> | undefined; halted: boolean },
-    unreachable: string | undefined,
-  ): ViewState {
+  viewState(life: { failure: Readonly<Failure> | undefined; halted: boolean }): ViewState {
     const info = this.known;
     const files = info && this.offered.offered ? this.offered.files() : [];
     return {
@@ -229,7 +236,7 @@ export class TorrentParts {
       files,
       complete: files.map((file, index) => !file.pad && this.offered.fileComplete(index)),
       paths: this.peers.paths as ReadonlyMap<string, PeerPath>,
-      unreachable,
+      unreachable: this.peers.unreachable,
     };
   }
 
