@@ -84,7 +84,7 @@ export class TorrentHost {
     this.parts.privateShare.checkManifest();
     if (this.record.paused) return this.feed({ type: 'pause' });
     this.parts.prepareStore();
-    this.parts.postActive();
+    this.parts.reports.postActive();
     // The session's first event yields `announce started` and `want-peers`.
     this.feed({ type: 'tick' });
   }
@@ -161,7 +161,7 @@ export class TorrentHost {
     void this.persist(false);
     if (this.lifecycle.halted) return;
     this.feed({ type: 'pause' });
-    this.parts.postInactive();
+    this.parts.reports.postInactive();
   }
 
   resume(): void {
@@ -176,7 +176,7 @@ export class TorrentHost {
     }
     if (!wasPaused) return;
     this.feed({ type: 'resume' });
-    this.parts.postActive();
+    this.parts.reports.postActive();
   }
 
   /** Stops for good (page unload, or before `remove`): announces stopped, closes every peer. */
@@ -231,7 +231,7 @@ export class TorrentHost {
   }
 
   view(now: number): TorrentView {
-    this.parts.refreshStats(now);
+    this.parts.reports.refreshStats(now);
     return torrentView(this.parts.viewState(this.lifecycle));
   }
 
@@ -273,7 +273,7 @@ export class TorrentHost {
     if (!this.lifecycle.halt()) return;
     this.queue = [];
     this.parts.peers.closeAll(this.error ?? 'torrent stopped');
-    this.parts.postInactive();
+    this.parts.reports.postInactive();
   }
 
   /** What the host's rooms and its session's actions may ask of it. */

@@ -6,21 +6,21 @@ import type { EngineEvent, Session, SessionOptions, V2Options } from '../../../.
 import { fromHex } from '../../../../shared/magnet';
 import { VerifiedPieces } from '../../../../shared/engine/verified-pieces';
 import type { TorrentInfo } from '../../../../shared/metainfo';
-import type { AnnounceStats, PeerPath } from '../../lib/protocol';
+import type { PeerPath } from '../../lib/protocol';
 import type { PieceStorage } from '../storage/piece-storage';
-import { storageErrorReason } from '../../lib/storage';
-import { recordEntry, type TorrentRecord } from '../storage/records';
+import type { TorrentRecord } from '../storage/records';
 import type { HostContext } from './context';
-import { engineError } from './errors';
 import { FileChoice } from './file-choice';
 import { TorrentIdentity } from './identity';
 import type { Failure } from './lifecycle';
 import { OfferedFiles } from './offered-files';
 import { PeerLinks } from './peer-links';
 import { PrivateShareState } from './private-state';
+import { RecordWrites } from './record-writes';
 import { sharedFailure, SharedFilesWatch } from './shared-watch';
 import { StreamSteering } from './streams/steering';
 import { Totals } from './totals';
+import { TrackerReports } from './tracker-reports';
 import { V2View } from './v2-view';
 import type { ViewState } from './view';
 
@@ -50,6 +50,8 @@ export class TorrentParts {
   readonly privateShare: PrivateShareState;
   readonly offered: OfferedFiles;
   readonly shared: SharedFilesWatch;
+  readonly reports: TrackerReports;
+  readonly writes: RecordWrites;
   private known: TorrentInfo | undefined;
   /** Pieces confirmed in the store (what a reload resumes from): the owner that the session records them in (shared
    * with it, not a copy), or what a new session starts from while there is none. */
@@ -66,6 +68,14 @@ export class TorrentParts {
     this.peers = new PeerLinks(record.infoHashHex, ctx.post);
     this.pieces = ctx.pieces(record, info);
     this.totals = new Totals(record, () => host.session(), ctx.clock);
+    this.writes = new RecordWrites(record, this.totals, { writer: ctx.writer, ...host });
+    this.reports = new TrackerReports(this.identity, this.totals, {
+      ...host,
+      post: ctx.post,
+      clock: ctx.clock,
+      info: () => this.known,
+      storedBytes: () => this.storedBytes(),
+    });
     this.choice = new FileChoice(record, () => void this.persist(false));
     this.steering = this.makeSteering();
     this.v2 = new V2View(v2.view, v2.hybridLink);
@@ -96,38 +106,7 @@ export class TorrentParts {
     if (record.completedAt !== undefined) this.keepLayers();
     if (record.sharedFiles && known && this.host.live() && !record.paused)
       this.shared.tick(known, (error) => this.failShared(error));
-    if (this.totals.due()) this.persistTotals();
-  }
-
-  /** Reads the running session's stats; a session that throws fails the torrent. */
-  refreshStats(now = this.ctx.clock()): void {
-    const session = this.host.live();
-    if (!session) return;
-    try {
-      this.totals.refresh(session, now);
-    } catch (error) {
-      this.host.fail(engineError(error));
-    }
-  }
-
-  /** What an announce tells the tracker, from stats read now. */
-  announceStats(): AnnounceStats {
-    this.refreshStats();
-    return this.totals.announce(this.known, this.storedBytes());
-  }
-
-  /** Tells the main thread the torrent is active (its tracker clients start, under its hash and alias). */
-  postActive(): void {
-    this.ctx.post(this.identity.activeMessage(this.announceStats()));
-  }
-
-  /** Tells the main thread the torrent is inactive (its tracker clients stop). */
-  postInactive(): void {
-    this.ctx.post({
-      type: 'torrent-inactive',
-      infoHashHex: this.identity.infoHashHex,
-      stats: this.announceStats(),
-    });
+    if (this.totals.due()) this.writes.persistTotals();
   }
 
   /** A key from a share link for a torrent already here (private-state.ts): true when it was taken (the record with
@@ -154,11 +133,6 @@ export class TorrentParts {
     return failure !== undefined;
   }
 
-  /** Writes the totals, unless the torrent was removed. */
-  persistTotals(): void {
-    if (!this.host.removed()) void this.totals.write(this.ctx.writer);
-  }
-
   /** A new session's options: from the verified pieces, with the v2 view when known (v2-view.ts); a btmh-only link's
    * joins by the truncated v2 hash and checks the metadata against the full one. */
   sessionOptions(): SessionOptions {
@@ -176,17 +150,8 @@ export class TorrentParts {
   }
 
   /** Writes the record (batched with the pieces); false when it was not. `critical`: a failure fails the torrent. */
-  async persist(critical: boolean): Promise<boolean> {
-    if (this.host.removed()) return false;
-    this.totals.count();
-    const [key, value] = recordEntry(this.record);
-    try {
-      await this.ctx.writer.put(key, value);
-      return true;
-    } catch (error) {
-      if (critical) this.host.fail(storageErrorReason(error));
-      return false;
-    }
+  persist(critical: boolean): Promise<boolean> {
+    return this.writes.persist(critical);
   }
 
   /** A download's store gets ready for its first piece (a seed's reads open it as they come). */

@@ -43,7 +43,7 @@ export class SessionActions implements PortsHost {
   }
 
   announceStats(): AnnounceStats {
-    return this.parts.announceStats();
+    return this.parts.reports.announceStats();
   }
 
   verified() {
@@ -55,7 +55,7 @@ export class SessionActions implements PortsHost {
   }
 
   persistTotals(): void {
-    this.parts.persistTotals();
+    this.parts.writes.persistTotals();
   }
 
   feed(...event: Parameters<HostLink['feed']>): void {
@@ -89,7 +89,8 @@ export class SessionActions implements PortsHost {
     if (parts.identity.infoHashV2)
       void parts.v2.learn(info, { sha1: ctx.sha1, sha256: ctx.sha256, nodeHash: ctx.nodeHash });
     // A btmh-only link's torrent that turned out hybrid: its tracker clients name the v1 hash as its alias now.
-    if (parts.identity.alias().infoHashV2 && !record.paused && !this.host.halted()) this.parts.postActive();
+    if (parts.identity.alias().infoHashV2 && !record.paused && !this.host.halted())
+      this.parts.reports.postActive();
     record.name = info.name;
     record.infoBytes = info.infoBytes.slice().buffer;
     void parts.offered.persistLayout();
