@@ -55,7 +55,7 @@ export class TorrentParts {
   private known: TorrentInfo | undefined;
   /** Pieces confirmed in the store (what a reload resumes from): the owner that the session records them in (shared
    * with it, not a copy), or what a new session starts from while there is none. */
-  verified: VerifiedPieces | undefined;
+  private owner: VerifiedPieces | undefined;
 
   constructor(
     private readonly ctx: HostContext,
@@ -89,11 +89,15 @@ export class TorrentParts {
     return this.known;
   }
 
+  get verified(): VerifiedPieces | undefined {
+    return this.owner;
+  }
+
   /** The info is known (given, or the metadata came): `stored` is what is verified of it. */
   setInfo(info: TorrentInfo, stored: Bitfield | VerifiedPieces | undefined): void {
     this.known = info;
-    if (stored instanceof VerifiedPieces) this.verified = stored;
-    else this.verified = new VerifiedPieces(info, stored?.length === info.pieceCount ? stored : undefined);
+    if (stored instanceof VerifiedPieces) this.owner = stored;
+    else this.owner = new VerifiedPieces(info, stored?.length === info.pieceCount ? stored : undefined);
     this.ctx.keep.add(info.infoBytes.buffer);
     this.ctx.keep.add(info.pieces.buffer);
     this.identity.learn(info);
@@ -122,7 +126,7 @@ export class TorrentParts {
   async recheckShared(info: TorrentInfo): Promise<Failure | undefined> {
     const checked = await this.shared.recheck(info);
     if ('failure' in checked) return checked.failure;
-    this.verified = checked.verified;
+    this.owner = checked.verified;
     return undefined;
   }
 

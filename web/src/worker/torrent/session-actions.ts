@@ -1,6 +1,7 @@
 // What the host does with its session's actions beyond moving bytes (engine-ports.ts, piece-io.ts): a piece stored,
 // the metadata come, the piece layers known, the download complete. One object for the torrent's life, handed to
 // the ports of each action.
+import type { VerifiedPieces } from '../../../../shared/engine/verified-pieces';
 import type { TorrentInfo } from '../../../../shared/metainfo';
 import type { AnnounceStats } from '../../lib/protocol';
 import type { BatchWriter } from '../storage/batch-writer';
@@ -46,7 +47,7 @@ export class SessionActions implements PortsHost {
     return this.parts.reports.announceStats();
   }
 
-  verified() {
+  verified(): VerifiedPieces | undefined {
     return this.parts.verified;
   }
 

@@ -40,9 +40,9 @@ export class SharedFilesWatch {
   /** Checks every shared file again (`Resume sharing`): the pieces they hold, or why they cannot be read. */
   async recheck(info: TorrentInfo): Promise<{ verified: VerifiedPieces } | { failure: Failure }> {
     try {
-      const stored = await this.pieces.verifiedPieces(info.pieceCount);
+      const verified = new VerifiedPieces(info, await this.pieces.verifiedPieces(info.pieceCount));
       this.checkedAt = this.clock();
-      return { verified: new VerifiedPieces(info, stored) };
+      return { verified };
     } catch (error) {
       return {
         failure: {
