@@ -39,8 +39,7 @@ export class TorrentHost {
     options: { hybridLink?: boolean } = {},
   ) {
     const link = this.link();
-    const v2Start = { view: v2, hybridLink: options.hybridLink ?? false };
-    this.parts = new TorrentParts(ctx, record, { info, stored }, v2Start, link);
+    this.parts = new TorrentParts(ctx, record, { info, stored, v2, hybridLink: options.hybridLink }, link);
     this.actions = new SessionActions(ctx, record, this.parts, link);
   }
 

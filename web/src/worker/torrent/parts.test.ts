@@ -53,13 +53,7 @@ function setup(change: Partial<TorrentRecord> = {}, withInfo = true) {
     createSession: () => session,
     keep: new WeakSet<ArrayBufferLike>(),
   };
-  const parts = new TorrentParts(
-    ctx,
-    record,
-    { info: known, stored: undefined },
-    { view: undefined, hybridLink: false },
-    host,
-  );
+  const parts = new TorrentParts(ctx, record, { info: known, stored: undefined }, host);
   return { parts, fed, writer, record };
 }
 

@@ -38,6 +38,15 @@ export interface HostLink {
   failed(): boolean;
 }
 
+/** What a torrent is made from: its info and verified pieces when known, its v2 view, and whether it was joined by a
+ * hybrid's magnet link (its sessions announce v2 before the info is known). */
+export interface PartsStart {
+  info: TorrentInfo | undefined;
+  stored: Bitfield | undefined;
+  v2?: V2Options;
+  hybridLink?: boolean;
+}
+
 export class TorrentParts {
   readonly identity: TorrentIdentity;
   readonly pieces: PieceStorage;
@@ -59,10 +68,10 @@ export class TorrentParts {
   constructor(
     private readonly ctx: HostContext,
     private readonly record: TorrentRecord,
-    { info, stored }: { info: TorrentInfo | undefined; stored: Bitfield | undefined },
-    v2: { view: V2Options | undefined; hybridLink: boolean },
+    start: PartsStart,
     private readonly host: HostLink,
   ) {
+    const { info, stored } = start;
     this.identity = new TorrentIdentity(record);
     this.peers = new PeerLinks(record.infoHashHex, ctx.post);
     this.pieces = ctx.pieces(record, info);
@@ -77,7 +86,7 @@ export class TorrentParts {
     });
     this.choice = new FileChoice(record, () => void this.persist(false));
     this.steering = this.makeSteering();
-    this.v2 = new V2View(v2.view, v2.hybridLink);
+    this.v2 = new V2View(start.v2, start.hybridLink ?? false);
     this.privateShare = this.makePrivateShare();
     this.offered = this.makeOfferedFiles(info);
     this.shared = new SharedFilesWatch(this.pieces, ctx.clock);

@@ -49,13 +49,7 @@ function setup(infoHashHex: string, halted = false) {
     keep: new WeakSet<ArrayBufferLike>(),
     milestone: () => milestones++,
   };
-  const parts = new TorrentParts(
-    ctx,
-    record,
-    { info: undefined, stored: undefined },
-    { view: undefined, hybridLink: false },
-    host,
-  );
+  const parts = new TorrentParts(ctx, record, { info: undefined, stored: undefined }, host);
   const actions = new SessionActions(ctx, record, parts, host);
   return { actions, parts, fed, posted, record, writer, milestones: () => milestones };
 }
