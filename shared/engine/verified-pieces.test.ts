@@ -153,7 +153,13 @@ describe('one writer for the verified pieces', () => {
 
   it('sets bits only through VerifiedPieces.add, called when a stored piece is recorded', () => {
     const root = join(__dirname, '..', '..');
-    const dirs = ['shared/engine', 'web/src/worker', 'web/src/lib'];
+    const dirs = [
+      'shared/engine',
+      'web/src/worker',
+      'web/src/worker/storage',
+      'web/src/worker/torrent',
+      'web/src/lib',
+    ];
     const writers: string[] = [];
     for (const dir of dirs) {
       for (const name of readdirSync(join(root, dir))) {
@@ -168,10 +174,10 @@ describe('one writer for the verified pieces', () => {
     }
     expect(writers.map((w) => w.replace(/:\d+$/, ''))).toEqual([
       'shared/engine/downloader.ts', // Downloader.stored
-      'web/src/worker/piece-file.ts', // the file store's verified map, read for a restore (the owner copies it)
-      'web/src/worker/piece-storage.ts', // what the store holds, read for a restore (the owner copies it)
-      'web/src/worker/piece-storage.ts',
-      'web/src/worker/torrent-host.ts', // a piece stored after its session stopped
+      'web/src/worker/storage/piece-file.ts', // the file store's verified map, read for a restore (the owner copies it)
+      'web/src/worker/storage/piece-storage.ts', // what the store holds, read for a restore (the owner copies it)
+      'web/src/worker/storage/piece-storage.ts',
+      'web/src/worker/torrent/session-actions.ts', // a piece stored after its session stopped
     ]);
   });
 });

@@ -3,7 +3,7 @@
 // file is made as it is read (a ShareSource), so the figure is the hashing path's alone.
 import { appSha256 } from '../lib/sha256';
 import { subtleSha1 } from '../lib/hash';
-import { shareFiles, type ShareSource } from '../worker/client/intake/share-files';
+import { shareFiles, type ShareSource } from '../worker/share/share-files';
 import type { BenchResult, ShareRequest } from './messages';
 
 /** A file of `size` bytes made from a random pool as it is read (each slice a fresh buffer, as File.slice gives). */

@@ -14,14 +14,14 @@ import {
   type KeyValueStore,
 } from '../lib/storage/storage';
 import { IdbStore } from '../lib/storage/storage-idb';
-import { Client } from './client/client';
-import { OpfsDirectory, syncHandlesAvailable } from './opfs-directory';
+import { Client } from './client';
+import { OpfsDirectory, syncHandlesAvailable } from './storage/opfs-directory';
 import { OwnedChannels, type HeldChannel } from './transport/owned-channels';
-import type { SyncFileDirectory } from './sync-file';
+import type { SyncFileDirectory } from './storage/sync-file';
 import { SendBatcher } from './transport/send-batcher';
 import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/messages/fresh-pieces';
 import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/messages/stream-wishes';
-import { wasmNodeHash } from './node-hash';
+import { wasmNodeHash } from './v2/node-hash';
 import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/messages/known-torrents';
 
 /** Verified pieces a stream waits for go to the service worker on this channel (see lib/fresh-pieces.ts). */

@@ -2,7 +2,8 @@
 // `reply` carrying its result or the reason it failed.
 import type { ActionRequest, ActionResult, WorkerAction } from '../../lib/messages/actions';
 import type { ActionMessage, WorkerToMain } from '../../lib/messages/protocol';
-import { errorMessage, type Post } from '../torrent-host';
+import { type Post } from '../torrent/context';
+import { errorMessage } from '../torrent/errors';
 
 /** What a handler knows of the message beside its request. */
 export interface ActionContext {

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, torrentKey, verifiedKey } from '../../lib/storage/storage';
-import { MemoryFileDirectory } from '../sync-file';
+import { MemoryFileDirectory } from '../storage/sync-file';
 import { makeVideo } from '../../../../e2e/media';
-import { fragmentHeaderPieces, mfraMoofOffsets } from '../mp4-fragments';
-import { EARLY_START_BYTES, earlyPieces, playStartPieces, TAIL_BYTES } from '../play-start';
+import { fragmentHeaderPieces, mfraMoofOffsets } from '../torrent/streams/mp4-fragments';
+import { EARLY_START_BYTES, earlyPieces, playStartPieces, TAIL_BYTES } from '../torrent/streams/play-start';
 import { Network, SlowStore, TestPeer, file, randomBytes, until } from '../testing/harness';
-import type { TorrentRecord } from '../records';
+import type { TorrentRecord } from '../storage/records';
 
 const KiB = 1024;
 

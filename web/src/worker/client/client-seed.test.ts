@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../../shared/metainfo-v2';
 import type { SharedFile } from '../../lib/messages/actions';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
-import { MemoryFileDirectory } from '../sync-file';
+import { MemoryFileDirectory } from '../storage/sync-file';
 import { FakeHandle, Network, PlainStore, TestPeer, file, randomBytes, until } from '../testing/harness';
 
 const KiB = 1024;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, pieceKey, totalsKey } from '../../lib/storage/storage';
-import type { TorrentRecord } from '../records';
-import { MemoryFileDirectory } from '../sync-file';
+import type { TorrentRecord } from '../storage/records';
+import { MemoryFileDirectory } from '../storage/sync-file';
 import { ClientStorage } from './client-storage';
 
 const HASH = 'a'.repeat(40);

@@ -1,10 +1,15 @@
 // Where the client keeps its torrents: the records, each torrent's pieces (one file per torrent in the piece
 // directory, else the key-value store), and a v2 torrent's piece layers beside its record.
 import { storageErrorReason, torrentKey, totalsKey, type KeyValueStore } from '../../lib/storage/storage';
-import { BatchWriter, type BatchWriterOptions } from '../batch-writer';
-import { PieceCache } from '../piece-cache';
-import { PIECE_FILE_TRANSACTION_MS, PieceFiles, SyncFilePieceStorage, type PieceLayout } from '../piece-file';
-import { KeyValuePieceStorage, type PieceStorage } from '../piece-storage';
+import { BatchWriter, type BatchWriterOptions } from '../storage/batch-writer';
+import { PieceCache } from '../storage/piece-cache';
+import {
+  PIECE_FILE_TRANSACTION_MS,
+  PieceFiles,
+  SyncFilePieceStorage,
+  type PieceLayout,
+} from '../storage/piece-file';
+import { KeyValuePieceStorage, type PieceStorage } from '../storage/piece-storage';
 import {
   SHARE_STORAGE_PREFIX,
   deleteOrphanedShares,
@@ -13,8 +18,8 @@ import {
   recordEntry,
   storedPieceLayers,
   type TorrentRecord,
-} from '../records';
-import type { SyncFileDirectory } from '../sync-file';
+} from '../storage/records';
+import type { SyncFileDirectory } from '../storage/sync-file';
 
 export interface ClientStorageOptions {
   writer?: BatchWriterOptions;

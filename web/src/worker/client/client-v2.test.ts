@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeHash } from '../../../../shared/engine/file-tree';
 import type { V2Options } from '../../../../shared/engine/types';
-import { wasmNodeHash } from '../node-hash';
+import { wasmNodeHash } from '../v2/node-hash';
 import { createInfo, encodeTorrent } from '../../../../shared/metainfo';
 import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../../shared/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
-import { pieceLayersKey, storedPieceLayers } from '../records';
+import { pieceLayersKey, storedPieceLayers } from '../storage/records';
 import { Network, file, randomBytes, until, type TestPeer } from '../testing/harness';
 import { fileBytes, startedPeer, type Watched } from '../testing/watched';
 

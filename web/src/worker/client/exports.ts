@@ -3,8 +3,8 @@
 import { encodeAnyTorrent } from '../../../../shared/metainfo-v2';
 import type { ActionRequest } from '../../lib/messages/actions';
 import { storageErrorReason } from '../../lib/storage/storage';
-import { fileBlob } from '../file-blob';
-import type { TorrentHost } from '../torrent-host';
+import { fileBlob } from '../storage/file-blob';
+import type { TorrentHost } from '../torrent/host';
 import { ActionError } from './actions';
 import type { ClientCore } from './client-core';
 

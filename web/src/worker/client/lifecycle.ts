@@ -7,8 +7,7 @@ export async function removeTorrent(core: ClientCore, infoHashHex: string): Prom
   const host = core.registry.get(infoHashHex);
   if (!host) return;
   core.registry.delete(infoHashHex);
-  host.stop();
-  host.removed = true;
+  host.remove();
   core.ctx.torrentGone?.(infoHashHex);
   core.publisher.publish(true);
   await core.storage.deleteStorage(host.pieces, host.record);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TorrentView } from '../../lib/messages/protocol';
-import type { TorrentHost } from '../torrent-host';
+import type { TorrentHost } from '../torrent/host';
 import { TorrentRegistry } from './registry';
 import type { ShareProgress } from './share-progress';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_START_ATTEMPTS, recordEntry, type TorrentRecord } from '../records';
+import { MAX_START_ATTEMPTS, recordEntry, type TorrentRecord } from '../storage/records';
 import { restoreTorrents } from './restore';
 import { testBytes, testCore, testTorrent } from './testing/core';
 

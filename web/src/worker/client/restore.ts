@@ -3,10 +3,10 @@ import type { Bitfield } from '../../../../shared/bitfield';
 import type { V2Options } from '../../../../shared/engine/types';
 import type { TorrentInfo } from '../../../../shared/metainfo';
 import { storageErrorReason } from '../../lib/storage/storage';
-import { MAX_START_ATTEMPTS, loadRecords, type TorrentRecord } from '../records';
-import { SharedFileError } from '../shared-files';
-import { TorrentHost } from '../torrent-host';
-import { engineInfo } from '../v2-session';
+import { MAX_START_ATTEMPTS, loadRecords, type TorrentRecord } from '../storage/records';
+import { SharedFileError } from '../storage/shared-files';
+import { TorrentHost } from '../torrent/host';
+import { engineInfo } from '../v2/v2-session';
 import { hashers, v2Of, type ClientCore } from './client-core';
 
 /** What a record gives back: its metadata and pieces, or why the torrent stays stopped. */
@@ -34,8 +34,7 @@ export async function restoreTorrents(core: ClientCore, ready: (restored: number
     const host = new TorrentHost(core.ctx, record, info, stored, v2);
     core.registry.add(record.infoHashHex, host);
     restored.push(host);
-    if (failure) host.error = failure;
-    host.needsPermission = needsPermission;
+    if (failure) host.fail(failure, needsPermission);
   }
   ready(restored.length);
   for (const host of restored) if (host.error === undefined) host.start();

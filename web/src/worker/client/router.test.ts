@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionMessage, MainToWorker, WorkerToMain } from '../../lib/messages/protocol';
-import type { TorrentHost } from '../torrent-host';
+import type { TorrentHost } from '../torrent/host';
 import type { PeerTransport } from '../transport/peer-transport';
 import { PeerTransports } from '../transport/peer-transports';
 import { TorrentRegistry } from './registry';
@@ -20,8 +20,11 @@ function recordingHost(calls: unknown[][]): TorrentHost {
     });
   };
   return new Proxy({} as TorrentHost, {
-    get: (_, method: string) =>
-      method === 'peerConnected' ? peerConnected : (...args: unknown[]) => calls.push([method, ...args]),
+    get: (_, method: string) => {
+      if (method === 'peerConnected') return peerConnected;
+      if (method === 'streams') return { want: (...args: unknown[]) => calls.push(['wantPieces', ...args]) };
+      return (...args: unknown[]) => calls.push([method, ...args]);
+    },
   });
 }
 

@@ -2,7 +2,7 @@
 // actions to the action table (actions.ts). The data channels' own messages are the worker script's
 // (engine.worker.ts) and never reach here.
 import type { ActionMessage, MainToWorker } from '../../lib/messages/protocol';
-import type { TorrentHost } from '../torrent-host';
+import type { TorrentHost } from '../torrent/host';
 import type { PeerTransports } from '../transport/peer-transports';
 import type { TorrentRegistry } from './registry';
 
@@ -74,7 +74,7 @@ function messageHandlers({
     'peer-backlog': (message) => transports.fromPage(message),
     'upload-queue': (message) => host(message.infoHashHex)?.uploadQueue(message.bytes),
     'want-pieces': (message) =>
-      host(message.infoHashHex)?.wantPieces(message.pieces, message.seek, message.behind === true),
+      host(message.infoHashHex)?.streams.want(message.pieces, message.seek, message.behind === true),
     shutdown: () => shutdown(),
   };
 }

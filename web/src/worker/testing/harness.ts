@@ -11,7 +11,7 @@ import type {
   WorkerToMain,
 } from '../../lib/messages/protocol';
 import { MemoryStore, type KeyValueStore, type StoredValue } from '../../lib/storage/storage';
-import { Client, type ClientOptions } from '../client/client';
+import { Client, type ClientOptions } from '../client';
 
 export class TestPeer {
   readonly messages: WorkerToMain[] = [];

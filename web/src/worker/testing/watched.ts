@@ -4,7 +4,7 @@
 import { TorrentSession } from '../../../../shared/engine/session';
 import type { SessionOptions } from '../../../../shared/engine/types';
 import { MemoryStore } from '../../lib/storage/storage';
-import type { ClientOptions } from '../client/client';
+import type { ClientOptions } from '../client';
 import { TestPeer } from './harness';
 
 /** A session the test watches: what it was given, and the hash jobs it asked for. */

@@ -2,7 +2,7 @@
 import { MagnetError, parseMagnet, type MagnetLink } from '../../../../../shared/magnet';
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
 import { torrentTrackers } from '../../../lib/links/trackers';
-import type { TorrentRecord } from '../../records';
+import type { TorrentRecord } from '../../storage/records';
 import { ActionError, type ActionContext } from '../actions';
 import type { ClientCore } from '../client-core';
 import { FRESH_TOTALS, startTorrent } from './new-torrent';

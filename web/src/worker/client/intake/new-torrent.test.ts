@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../../../../../shared/bitfield';
 import { pieceKey } from '../../../lib/storage/storage';
-import type { TorrentRecord } from '../../records';
+import type { TorrentRecord } from '../../storage/records';
 import { testBytes, testCore, testTorrent } from '../testing/core';
 import { FRESH_TOTALS, seedComplete, startTorrent } from './new-torrent';
 

@@ -3,10 +3,10 @@ import { Bitfield } from '../../../../../shared/bitfield';
 import type { V2Options } from '../../../../../shared/engine/types';
 import type { TorrentInfo } from '../../../../../shared/metainfo';
 import type { AddedTorrent, SharedFile } from '../../../lib/messages/actions';
-import type { PieceStorage } from '../../piece-storage';
-import type { TorrentRecord } from '../../records';
-import type { SharedFileRef } from '../../shared-files';
-import { TorrentHost } from '../../torrent-host';
+import type { PieceStorage } from '../../storage/piece-storage';
+import type { TorrentRecord } from '../../storage/records';
+import type { SharedFileRef } from '../../storage/shared-files';
+import { TorrentHost } from '../../torrent/host';
 import { ActionError } from '../actions';
 import { v2Of, type ClientCore } from '../client-core';
 
@@ -22,8 +22,7 @@ export function startTorrent(
   v2?: V2Options,
   hybridLink = false,
 ): TorrentHost {
-  const host = new TorrentHost(core.ctx, record, info, stored, v2);
-  host.hybridLink = hybridLink;
+  const host = new TorrentHost(core.ctx, record, info, stored, v2, { hybridLink });
   core.registry.add(record.infoHashHex, host);
   host.start();
   void host.persist(true);

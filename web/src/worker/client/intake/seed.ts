@@ -5,14 +5,14 @@ import type { AnyMetainfo } from '../../../../../shared/metainfo-v2';
 import type { ActionRequest, AddedTorrent, SharedFile } from '../../../lib/messages/actions';
 import { storageErrorReason } from '../../../lib/storage/storage';
 import { torrentTrackers } from '../../../lib/links/trackers';
-import type { PieceStorage } from '../../piece-storage';
-import { errorMessage } from '../../torrent-host';
+import type { PieceStorage } from '../../storage/piece-storage';
+import { errorMessage } from '../../torrent/errors';
 import { ActionError, type ActionContext } from '../actions';
 import type { ClientCore } from '../client-core';
 import type { ShareProgress } from '../share-progress';
 import { whileListed } from './in-progress';
 import { seedComplete } from './new-torrent';
-import { SeedError, checkChosenFiles, matchChosenFiles } from './seed-check';
+import { SeedError, checkChosenFiles, matchChosenFiles } from '../../share/seed-check';
 import { ensureRoom, newShareStorage } from './storage';
 import { readTorrent } from './torrent-reader';
 

@@ -5,15 +5,15 @@ import { PRIVATE_SHARE_NAME } from '../../../../../shared/private-share';
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
 import { storageErrorReason } from '../../../lib/storage/storage';
 import { torrentTrackers } from '../../../lib/links/trackers';
-import type { PieceStorage } from '../../piece-storage';
-import { sealShare, type SealedShare } from '../../private-share';
-import { errorMessage } from '../../torrent-host';
+import type { PieceStorage } from '../../storage/piece-storage';
+import { sealShare, type SealedShare } from '../../share/private-share';
+import { errorMessage } from '../../torrent/errors';
 import { ActionError, type ActionContext } from '../actions';
 import type { ClientCore } from '../client-core';
 import type { ShareProgress } from '../share-progress';
 import { whileListed } from './in-progress';
 import { seedComplete } from './new-torrent';
-import { matchChosenFiles } from './seed-check';
+import { matchChosenFiles } from '../../share/seed-check';
 import {
   HYBRID_SHARES,
   ShareError,
@@ -21,7 +21,7 @@ import {
   shareFiles,
   totalSize,
   type ShareFile,
-} from './share-files';
+} from '../../share/share-files';
 import { ensureRoom, newShareStorage } from './storage';
 
 /** How a share is made: sealed or not, read in place or copied, and the layout of its pieces. */

@@ -1,8 +1,8 @@
 // What an intake checks and claims of storage: room for the bytes it will store, and a fresh place for a share's
 // pieces.
-import type { PieceLayout } from '../../piece-file';
-import type { PieceStorage } from '../../piece-storage';
-import { newShareStorageId } from '../../records';
+import type { PieceLayout } from '../../storage/piece-file';
+import type { PieceStorage } from '../../storage/piece-storage';
+import { newShareStorageId } from '../../storage/records';
 import { notEnoughRoom } from '../../../lib/storage/storage-room';
 import { ActionError } from '../actions';
 import type { ClientCore } from '../client-core';

@@ -3,7 +3,7 @@ import type { Bitfield } from '../../../../../shared/bitfield';
 import type { TorrentInfo } from '../../../../../shared/metainfo';
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
 import { torrentTrackers } from '../../../lib/links/trackers';
-import type { TorrentRecord } from '../../records';
+import type { TorrentRecord } from '../../storage/records';
 import type { ActionContext } from '../actions';
 import { v2Of, type ClientCore } from '../client-core';
 import { FRESH_TOTALS, startTorrent } from './new-torrent';

@@ -3,8 +3,8 @@
 import type { TorrentInfo } from '../../../../../shared/metainfo';
 import { parseAnyTorrent, type AnyMetainfo } from '../../../../../shared/metainfo-v2';
 import { v2PieceMap } from '../../../../../shared/v2-pieces';
-import type { HostContext } from '../../torrent-host';
-import { errorMessage } from '../../torrent-host';
+import type { HostContext } from '../../torrent/context';
+import { errorMessage } from '../../torrent/errors';
 import { ActionError } from '../actions';
 
 export interface ReadTorrent {

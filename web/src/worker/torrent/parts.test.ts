@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../../../shared/engine/types';
+import { toHex } from '../../../../shared/hex';
+import type { BatchWriter } from '../storage/batch-writer';
+import type { PieceStorage } from '../storage/piece-storage';
+import type { TorrentRecord } from '../storage/records';
+import { TorrentParts, type HostLink } from './parts';
+import { earlyPieces } from './streams/play-start';
+import { FakeSession, FakeWriter, fakeInfo } from './testing/fakes';
+
+const info = fakeInfo(
+  [
+    { name: 'film.mp4', length: 64 },
+    { name: 'notes.txt', length: 64 },
+  ],
+  16,
+);
+
+function setup(change: Partial<TorrentRecord> = {}, withInfo = true) {
+  const known = withInfo ? info : undefined;
+  const fed: EngineEvent[] = [];
+  const writer = new FakeWriter();
+  const session = new FakeSession();
+  const host: HostLink = {
+    feed: (event) => fed.push(event),
+    fail: () => {},
+    session: () => session,
+    live: () => session,
+    halted: () => false,
+    removed: () => false,
+    failed: () => false,
+  };
+  const record: TorrentRecord = {
+    infoHashHex: info.infoHashHex,
+    name: 'films',
+    trackers: [],
+    storageId: info.infoHashHex,
+    addedAt: 1,
+    uploaded: 0,
+    downloaded: 0,
+    paused: false,
+    ...change,
+  };
+  const ctx = {
+    writer: writer as unknown as BatchWriter,
+    pieces: () => ({}) as PieceStorage,
+    sha1: async () => new Uint8Array(20),
+    sha256: async () => new Uint8Array(32),
+    post: () => {},
+    clock: () => 0,
+    random: () => 0.5,
+    peerId: new Uint8Array(20).fill(9),
+    createSession: () => session,
+    keep: new WeakSet<ArrayBufferLike>(),
+  };
+  const parts = new TorrentParts(ctx, record, { info: known, stored: undefined }, host);
+  return { parts, fed, writer, record };
+}
+
+describe('TorrentParts', () => {
+  it("tells the session the early pieces, then a magnet's `so` selection as the file choice", () => {
+    const { parts, fed, record } = setup({ selectOnly: [1] });
+    parts.applyFileChoice();
+    expect(fed).toEqual([
+      { type: 'early-pieces', pieces: earlyPieces(info.files, info.pieceLength) },
+      { type: 'file-priorities', priorities: ['skip', 'normal'] },
+    ]);
+    expect(record.skippedFiles).toEqual([0]);
+  });
+
+  it("starts a session from the verified pieces, a btmh-only link's by its full v2 hash", () => {
+    const { parts } = setup();
+    expect(parts.sessionOptions()).toMatchObject({
+      info,
+      have: parts.verified,
+      peerId: new Uint8Array(20).fill(9),
+    });
+    const full = 'ab'.repeat(32);
+    const link = setup({ infoHashHex: full.slice(0, 40), infoHashV2: full }, false);
+    expect(toHex(link.parts.sessionOptions().infoHashV2!)).toBe(full);
+  });
+
+  it('writes the totals on a tick once they are due', () => {
+    const { parts, writer } = setup();
+    parts.tick();
+    expect(writer.puts.length).toBe(1);
+    parts.tick();
+    expect(writer.puts.length).toBe(1);
+  });
+
+  it('makes the view from the rooms: the files offered, each with whether it is complete', () => {
+    const { parts } = setup();
+    const state = parts.viewState({ failure: undefined, halted: false });
+    expect(state.files).toBe(info.files);
+    expect(state.complete).toEqual([false, false]);
+    expect(state.magnet).toContain(`xt=urn:btih:${info.infoHashHex}`);
+  });
+});

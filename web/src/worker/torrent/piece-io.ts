@@ -1,0 +1,93 @@
+// The engine's storage and reads: a verified piece goes to the store (with the totals that count it, in the same
+// transaction), a peer's request is read from it. Each answers the session with an event, unless the session it
+// came from has been replaced meanwhile (`current`).
+import type { EngineEvent } from '../../../../shared/engine/types';
+import type { VerifiedView } from '../../../../shared/engine/verified-pieces';
+import { storageErrorReason } from '../../lib/storage/storage';
+import type { BatchWriter } from '../storage/batch-writer';
+import { PieceReadError, type PieceStorage } from '../storage/piece-storage';
+import type { StreamSteering } from './streams/steering';
+import type { Totals } from './totals';
+
+export interface PieceIoHost {
+  writer: Pick<BatchWriter, 'together'>;
+  pieces: Pick<PieceStorage, 'writePiece' | 'readBlock'>;
+  keep: WeakSet<ArrayBufferLike>;
+  totals: Pick<Totals, 'storing' | 'stored'>;
+  steering: Pick<StreamSteering, 'pieceVerified' | 'pieceLanded'>;
+  verified(): VerifiedView | undefined;
+  /** Whether a piece has been shown stored yet (the download is seen to begin). */
+  firstPieceShown(): boolean;
+  /** Writes the totals (in the transaction of the piece being stored). */
+  persistTotals(): void;
+  feed(event: EngineEvent): void;
+  /** The piece is in the store (the session records it, and what waits for it looks again). */
+  pieceStored(index: number): void;
+  fail(reason: string): void;
+  /** Stops on a shared file's failure; false for any other error. */
+  failShared(error: unknown): boolean;
+}
+
+/** The ArrayBuffer holding exactly the view's bytes (the view's own buffer when it covers all of it). */
+export function exactBuffer(data: Uint8Array): ArrayBuffer {
+  const buffer = data.buffer;
+  if (buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === buffer.byteLength)
+    return buffer;
+  return data.slice().buffer;
+}
+
+export function storePiece(host: PieceIoHost, index: number, data: Uint8Array, current: () => boolean): void {
+  const value = exactBuffer(data);
+  const size = value.byteLength;
+  host.totals.storing(size);
+  // The totals with the piece counted go in the same transaction: a reload never finds a stored piece that the
+  // download total misses, nor the other way round (the writer keeps one totals entry per transaction, and it is
+  // a few bytes: the record, which holds the info dictionary, is not rewritten per piece).
+  const written = host.writer.together(() => {
+    host.persistTotals();
+    return host.pieces.writePiece(index, value);
+  });
+  host.steering.pieceVerified(index, value, !host.firstPieceShown());
+  const landed = () => {
+    host.totals.stored(size);
+    host.steering.pieceLanded(index);
+    return current();
+  };
+  written.then(
+    () => {
+      if (landed()) host.pieceStored(index);
+    },
+    (error: unknown) => {
+      // Our reason (not the engine's wording of it) is what the torrent shows; the session stops with it.
+      if (landed()) host.fail(storageErrorReason(error));
+    },
+  );
+}
+
+export function readBlock(
+  host: PieceIoHost,
+  peer: string,
+  block: { index: number; begin: number; length: number },
+  current: () => boolean,
+): void {
+  const { index, begin, length } = block;
+  const failed = (reason: string) => {
+    if (current()) host.feed({ type: 'read-failed', peer, index, begin, reason });
+  };
+  if (!host.verified()?.get(index)) {
+    failed('piece not stored');
+    return;
+  }
+  host.pieces.readBlock(index, begin, length).then(
+    (data) => {
+      // The block is a view of a cached piece: `send` must copy it, never transfer the piece away.
+      host.keep.add(data.buffer);
+      if (current()) host.feed({ type: 'read-done', peer, index, begin, data });
+    },
+    (error: unknown) => {
+      // A shared file that changed stops the share (its piece was not sent); other failures miss one block.
+      if (current() && host.failShared(error)) return;
+      failed(error instanceof PieceReadError ? error.message : storageErrorReason(error));
+    },
+  );
+}

@@ -1,0 +1,116 @@
+// What the host does with its session's actions beyond moving bytes (engine-ports.ts, piece-io.ts): a piece stored,
+// the metadata come, the piece layers known, the download complete. One object for the torrent's life, handed to
+// the ports of each action.
+import type { VerifiedPieces } from '../../../../shared/engine/verified-pieces';
+import type { TorrentInfo } from '../../../../shared/metainfo';
+import type { AnnounceStats } from '../../lib/messages/protocol';
+import type { BatchWriter } from '../storage/batch-writer';
+import type { PieceStorage } from '../storage/piece-storage';
+import type { TorrentRecord } from '../storage/records';
+import type { HostContext } from './context';
+import type { PortsHost } from './engine-ports';
+import type { PeerLinks } from './peer-links';
+import type { HostLink, TorrentParts } from './parts';
+import type { StreamSteering } from './streams/steering';
+import type { Totals } from './totals';
+
+export class SessionActions implements PortsHost {
+  readonly infoHashHex: string;
+  readonly peers: PeerLinks;
+  readonly writer: BatchWriter;
+  readonly pieces: PieceStorage;
+  readonly keep: WeakSet<ArrayBufferLike>;
+  readonly totals: Totals;
+  readonly steering: StreamSteering;
+  private firstShown = false;
+
+  constructor(
+    readonly ctx: HostContext,
+    private readonly record: TorrentRecord,
+    private readonly parts: TorrentParts,
+    private readonly host: HostLink,
+  ) {
+    this.infoHashHex = parts.identity.infoHashHex;
+    this.peers = parts.peers;
+    this.writer = ctx.writer;
+    this.pieces = parts.pieces;
+    this.keep = ctx.keep;
+    this.totals = parts.totals;
+    this.steering = parts.steering;
+  }
+
+  paused(): boolean {
+    return this.record.paused;
+  }
+
+  announceStats(): AnnounceStats {
+    return this.parts.reports.announceStats();
+  }
+
+  verified(): VerifiedPieces | undefined {
+    return this.parts.verified;
+  }
+
+  firstPieceShown(): boolean {
+    return this.firstShown;
+  }
+
+  persistTotals(): void {
+    this.parts.writes.persistTotals();
+  }
+
+  feed(...event: Parameters<HostLink['feed']>): void {
+    this.host.feed(...event);
+  }
+
+  fail(reason: string): void {
+    this.host.fail(reason);
+  }
+
+  failShared(error: unknown): boolean {
+    return this.parts.failShared(error);
+  }
+
+  pieceStored(index: number): void {
+    this.host.feed({ type: 'stored', index }); // the session records it (Downloader.stored)
+    // A session that has stopped no longer records: the piece is in the store all the same.
+    if (this.host.halted()) this.parts.verified?.add(index);
+    this.parts.privateShare.checkManifest();
+    // The torrent's first piece is shown at once: the user sees the download begin.
+    if (!this.firstShown) {
+      this.firstShown = true;
+      this.ctx.milestone?.();
+    }
+  }
+
+  metadata(info: TorrentInfo): void {
+    const { parts, ctx, record } = this;
+    parts.setInfo(info, this.host.session()?.verified);
+    parts.prepareStore();
+    if (parts.identity.infoHashV2)
+      void parts.v2.learn(info, { sha1: ctx.sha1, sha256: ctx.sha256, nodeHash: ctx.nodeHash });
+    // A btmh-only link's torrent that turned out hybrid: its tracker clients name the v1 hash as its alias now.
+    if (parts.identity.alias().infoHashV2 && !record.paused && !this.host.halted())
+      this.parts.reports.postActive();
+    record.name = info.name;
+    record.infoBytes = info.infoBytes.slice().buffer;
+    void parts.offered.persistLayout();
+    // The files are known now: a magnet's `so` selection, or an earlier choice, applies (after this action).
+    queueMicrotask(() => {
+      parts.applyFileChoice();
+      parts.privateShare.checkManifest();
+    });
+    ctx.milestone?.();
+  }
+
+  layersKnown(): void {
+    this.parts.keepLayers();
+  }
+
+  complete(): void {
+    this.record.completedAt ??= Date.now();
+    this.parts.keepLayers();
+    void this.parts.persist(false);
+    this.ctx.milestone?.();
+  }
+}
