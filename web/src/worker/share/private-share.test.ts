@@ -1,4 +1,4 @@
-// Private shares through the worker (issue 27): sealed at share time, opened only with the key from the link.
+// Private shares through the worker: sealed at share time, opened only with the key from the link.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseInfo } from '../../../../shared/metainfo';

@@ -227,7 +227,7 @@ export class SyncFilePieceStorage implements PieceStorage {
       return Promise.reject(error);
     }
     // The file is charged for its whole extent: a piece past what the quota lets it grow to goes to the key-value
-    // store, which is charged for the piece alone (so a nearly full disk still keeps what fits, as before).
+    // store, which is charged for the piece alone (so a nearly full disk still keeps every piece that fits).
     return this.file.write(index, offset, new Uint8Array(data), () => this.legacy.writePiece(index, data));
   }
 
