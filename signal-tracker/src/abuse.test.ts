@@ -2,7 +2,7 @@
 // (127.0.0.2 and up stand for other client addresses). Each test failed on the tracker before these limits.
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../shared/engine/testing/random';
-import { binaryToHex } from '../../shared/tracker-protocol';
+import { binaryToHex } from '../../shared/codec/tracker-protocol';
 import type { RunningServer } from './server';
 import { TestClient, type Json } from './test-client';
 import { httpGet, trackerHarness } from './testing/harness';

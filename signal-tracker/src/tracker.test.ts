@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binaryToHex } from '../../shared/tracker-protocol';
+import { binaryToHex } from '../../shared/codec/tracker-protocol';
 import { Tracker, type Connection, type Session, type TrackerOptions } from './tracker';
 import { peerClient } from './peer-client';
 

@@ -13,7 +13,7 @@ import {
   type OfferWire,
   type ScrapeMessage,
   type ScrapeResponseWire,
-} from '../../shared/tracker-protocol';
+} from '../../shared/codec/tracker-protocol';
 import type { Candidate, ClusterDirectory, ClusterMessage } from './cluster/directory';
 import { frameShapeError } from './frame-check';
 import { clientName } from './peer-client';

@@ -1,9 +1,9 @@
 // `npm run bench -- sha256`, in bench.html's worker: SHA-256 for BitTorrent v2 trees through SubtleCrypto and
 // through @noble/hashes, for both of a tree's inputs (64-byte inner nodes, 16 KiB leaves), as merkle.ts calls them.
-import { BLOCK_SIZE, leafHashes, rootFromLeaves } from '../../../shared/merkle';
-import { toHex } from '../../../shared/hex';
+import { BLOCK_SIZE, leafHashes, rootFromLeaves } from '../../../shared/hash/merkle';
+import { toHex } from '../../../shared/codec/hex';
 import { createSHA256, type IHasher } from 'hash-wasm';
-import type { Sha256 } from '../../../shared/merkle';
+import type { Sha256 } from '../../../shared/hash/merkle';
 import { merkleSha256, nobleSha256, subtleSha256 } from '../lib/sha256';
 import type { BenchResult, Sha256Request } from './messages';
 

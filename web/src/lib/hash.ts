@@ -1,5 +1,5 @@
 // SHA-1 through SubtleCrypto: the same code runs in the worker, the main thread and Node (globalThis.crypto).
-import type { Sha1 } from '../../../shared/metainfo';
+import type { Sha1 } from '../../../shared/codec/metainfo';
 
 /** SHA-1 of `data` (any view; SubtleCrypto reads just the view's bytes). */
 export const subtleSha1: Sha1 = async (data) => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toHex } from '../../../shared/hex';
+import { toHex } from '../../../shared/codec/hex';
 import {
   BLOCK_SIZE,
   leafHashes,
@@ -12,8 +12,8 @@ import {
   rootFromLeaves,
   rootFromPieceLayer,
   verifyProof,
-} from '../../../shared/merkle';
-import { parseAnyTorrent } from '../../../shared/metainfo-v2';
+} from '../../../shared/hash/merkle';
+import { parseAnyTorrent } from '../../../shared/codec/metainfo-v2';
 import { libtorrentMissing, ltCreate } from '../../../shared/testing/libtorrent';
 import { sha1 } from '../../../shared/testing/sha1';
 import { sha256 as nodeSha256, sha256Sync } from '../../../shared/testing/sha256';

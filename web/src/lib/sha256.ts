@@ -4,7 +4,7 @@
 // is most of the work. `npm run bench -- sha256` measures both against @noble/hashes (a small, audited SHA-256 in
 // JavaScript that runs in the calling thread); INNER_NODE_HASH is the one switch that picks the inner nodes' side.
 import { sha256 as jsSha256 } from '@noble/hashes/sha2.js';
-import type { Sha256 } from '../../../shared/merkle';
+import type { Sha256 } from '../../../shared/hash/merkle';
 
 /** SHA-256 through SubtleCrypto (the worker, the main thread and Node alike: globalThis.crypto). */
 export const subtleSha256: Sha256 = async (data) =>

@@ -4,7 +4,7 @@
 // ArrayBuffers.
 import './../lib/polyfills';
 import SimplePeer from 'simple-peer';
-import type { SignalDescription } from '../../../shared/tracker-protocol';
+import type { SignalDescription } from '../../../shared/codec/tracker-protocol';
 import type { MainToWorker } from '../lib/protocol';
 import {
   adoptingPeerConnection,

@@ -10,7 +10,7 @@ import {
   type ServerMessage,
   type SignalDescription,
   type WireOffer,
-} from '../../../shared/tracker-protocol';
+} from '../../../shared/codec/tracker-protocol';
 import { usableTrackers, type TrackerStatus } from '../lib/trackers';
 
 export { usableTrackers, type TrackerState, type TrackerStatus } from '../lib/trackers';

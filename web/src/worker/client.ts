@@ -1,12 +1,12 @@
 // The worker's core: every torrent of the tab, the main thread's requests, restore on start. It takes its storage,
 // SHA-1, session factory and post function as arguments, so Node tests run it over an in-memory store.
-import { Bitfield } from '../../../shared/bitfield';
-import type { Session, SessionOptions, V2Options } from '../../../shared/engine/types';
-import type { NodeHash } from '../../../shared/engine/file-tree';
-import { MagnetError, parseMagnet, toHex } from '../../../shared/magnet';
-import { choosePieceLength, type Sha1, type TorrentInfo } from '../../../shared/metainfo';
-import { encodeAnyTorrent, parseAnyTorrent, type AnyMetainfo } from '../../../shared/metainfo-v2';
-import type { Sha256 } from '../../../shared/merkle';
+import { Bitfield } from '../../../shared/codec/bitfield';
+import type { Session, SessionOptions, V2Options } from '../../../shared/engine/contract/engine-types';
+import type { NodeHash } from '../../../shared/engine/verify/file-tree';
+import { MagnetError, parseMagnet, toHex } from '../../../shared/codec/magnet';
+import { choosePieceLength, type Sha1, type TorrentInfo } from '../../../shared/codec/metainfo';
+import { encodeAnyTorrent, parseAnyTorrent, type AnyMetainfo } from '../../../shared/codec/metainfo-v2';
+import type { Sha256 } from '../../../shared/hash/merkle';
 import type { ActionRequest, ActionResult, AddedTorrent, SharedFile, WorkerAction } from '../lib/actions';
 import type { ActionMessage, MainToWorker, TorrentView, WorkerToMain } from '../lib/protocol';
 import { appSha256, subtleSha1 } from '../lib/hash';
@@ -33,11 +33,11 @@ import {
 import { SeedError, checkChosenFiles, matchChosenFiles } from './seed-check';
 import { HYBRID_SHARES, ShareError, hybridLength, shareFiles, totalSize } from './share';
 import { sealShare } from './private-share';
-import { PRIVATE_SHARE_NAME } from '../../../shared/private-share';
+import { PRIVATE_SHARE_NAME } from '../../../shared/private-share/private-share';
 import { FilePieceStorage, SharedFileError, type SharedFileRef } from './shared-files';
 import { TorrentHost, errorMessage, type HostContext, type Post } from './torrent-host';
 import { engineInfo, sessionV2 } from './v2-session';
-import { v2PieceMap } from '../../../shared/v2-pieces';
+import { v2PieceMap } from '../../../shared/codec/v2-pieces';
 import { browserStorageEstimate, notEnoughRoom, type StorageEstimateLike } from '../lib/storage-room';
 import { torrentTrackers } from '../lib/trackers';
 

@@ -4,7 +4,7 @@
 // from the main thread with
 //   new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' })
 // and talk to it with the messages of lib/protocol.ts.
-import { TorrentSession } from '../../../shared/engine/session';
+import { TorrentSession } from '../../../shared/engine/session/session';
 import type { MainToWorker, WorkerToMain } from '../lib/protocol';
 import {
   MemoryStore,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nodeHashOf } from '../../../shared/engine/file-tree';
-import { sha256Sync } from '../../../shared/sha256';
+import { nodeHashOf } from '../../../shared/engine/verify/file-tree';
+import { sha256Sync } from '../../../shared/hash/sha256';
 import { wasmNodeHash } from './node-hash';
 
 describe('wasmNodeHash', () => {

@@ -4,7 +4,7 @@
 // In TypeScript (shared/sha256.ts) that held the worker for 60 to 100 ms at the download's start, in a freshly
 // started worker whose JIT had not warmed up, right when a player pressed at once waits for its first pieces.
 import { createSHA256 } from 'hash-wasm';
-import type { NodeHash } from '../../../shared/engine/file-tree';
+import type { NodeHash } from '../../../shared/engine/verify/file-tree';
 
 /** The node hash in WebAssembly, or undefined where it cannot be made (the engine then hashes in TypeScript). */
 export async function wasmNodeHash(): Promise<NodeHash | undefined> {

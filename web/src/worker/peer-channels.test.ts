@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MainToWorker, WorkerToMain } from '../lib/protocol';
 import { BACKLOG_BYTES } from '../net/channel-writer';
-import { encodeMessage } from '../../../shared/wire';
+import { encodeMessage } from '../../../shared/codec/wire';
 import { LOW_WATER_BYTES, MAX_EARLY_BYTES, PeerChannels, type HeldChannel } from './peer-channels';
 
 /** A data channel as the worker sees it after the transfer. */

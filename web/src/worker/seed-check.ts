@@ -1,11 +1,23 @@
 // Seeding a .torrent made elsewhere from the user's own copy of its files: the torrent's files are matched to the
 // files chosen (by path, or by name), then every piece is checked (v1 SHA-1, and in a hybrid each file's SHA-256
 // merkle root against its `pieces root`). Whatever does not match is named in plain words, one file at a time.
-import { pieceHash, leafHashes, rootFromPieceLayer, equalBytes, type Sha256 } from '../../../shared/merkle';
-import { pieceSize, readSpan, type Sha1, type SourceFile, type TorrentInfo } from '../../../shared/metainfo';
-import { v2PieceMap } from '../../../shared/v2-pieces';
-import type { AnyTorrentInfo } from '../../../shared/metainfo-v2';
-import { bytesEqual } from '../../../shared/engine/verify';
+import {
+  pieceHash,
+  leafHashes,
+  rootFromPieceLayer,
+  equalBytes,
+  type Sha256,
+} from '../../../shared/hash/merkle';
+import {
+  pieceSize,
+  readSpan,
+  type Sha1,
+  type SourceFile,
+  type TorrentInfo,
+} from '../../../shared/codec/metainfo';
+import { v2PieceMap } from '../../../shared/codec/v2-pieces';
+import type { AnyTorrentInfo } from '../../../shared/codec/metainfo-v2';
+import { bytesEqual } from '../../../shared/engine/verify/verify';
 import { ChunkReader } from './share';
 import { zeroSource } from './shared-files';
 import { PendingWrites } from './pending-writes';

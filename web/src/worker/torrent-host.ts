@@ -1,11 +1,11 @@
 // One torrent in the worker: drives its TorrentSession (events in, actions out) and carries out the actions:
 // bytes to the main thread, SHA-1, batched storage, reads for peers, announces. A failure here puts this torrent
 // in the error state and leaves every other torrent alone.
-import type { NodeHash } from '../../../shared/engine/file-tree';
-import { Bitfield } from '../../../shared/bitfield';
-import { concatBytes } from '../../../shared/bytes';
-import { executeAction, type EnginePorts } from '../../../shared/engine/executor';
-import { VerifiedPieces } from '../../../shared/engine/verified-pieces';
+import type { NodeHash } from '../../../shared/engine/verify/file-tree';
+import { Bitfield } from '../../../shared/codec/bitfield';
+import { concatBytes } from '../../../shared/codec/bytes';
+import { executeAction, type EnginePorts } from '../../../shared/engine/session/executor';
+import { VerifiedPieces } from '../../../shared/engine/verify/verified-pieces';
 import type {
   EngineAction,
   EngineEvent,
@@ -14,16 +14,16 @@ import type {
   SessionStats,
   LaterV2,
   V2Options,
-} from '../../../shared/engine/types';
-import type { Sha256 } from '../../../shared/merkle';
-import { formatMagnet, fromHex } from '../../../shared/magnet';
-import { toHex } from '../../../shared/hex';
-import type { FileEntry, Sha1, TorrentInfo } from '../../../shared/metainfo';
+} from '../../../shared/engine/contract/engine-types';
+import type { Sha256 } from '../../../shared/hash/merkle';
+import { formatMagnet, fromHex } from '../../../shared/codec/magnet';
+import { toHex } from '../../../shared/codec/hex';
+import type { FileEntry, Sha1, TorrentInfo } from '../../../shared/codec/metainfo';
 import type { AnnounceStats, PeerPath, TorrentView, WorkerToMain } from '../lib/protocol';
 import type { PlaybackPosition } from '../lib/actions';
 import { storageErrorReason } from '../lib/storage';
 import { v1InfoHash, v2InfoHash } from './v2-hash';
-import { isTreeOnly } from '../../../shared/v2-pieces';
+import { isTreeOnly } from '../../../shared/codec/v2-pieces';
 import { blockHashes, knownPieceLayers, sessionV2 } from './v2-session';
 import type { BatchWriter } from './batch-writer';
 import { filePieces } from './file-blob';
@@ -37,7 +37,12 @@ import { earlyPieces, fileName, playStartPieces, TAIL_BYTES, tailPieces } from '
 import { FragmentQueue, fragmentHeaderPieces, mfraMoofOffsets } from './mp4-fragments';
 import { behindDeadlines, fragmentDeadlines, MAX_WANTED_PIECES, streamDeadlines } from './stream-deadlines';
 import { PrivateFiles } from '../lib/private-files';
-import { layoutOf, plainFiles, PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../shared/private-share';
+import {
+  layoutOf,
+  plainFiles,
+  PRIVATE_SHARE_NAME,
+  WRONG_KEY_MESSAGE,
+} from '../../../shared/private-share/private-share';
 import type { FileLayout } from './file-blob';
 
 /** What says where a torrent's pieces are. */

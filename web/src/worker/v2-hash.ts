@@ -4,7 +4,7 @@
 // thread (@noble/hashes), so the torrent's first announce already names it.
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { decodeInfoDict } from '../../../shared/metainfo';
+import { decodeInfoDict } from '../../../shared/codec/metainfo';
 
 /** SHA-256 of the info dictionary when it has a v2 part (`meta version` 2), else undefined. */
 export function v2InfoHash(infoBytes: Uint8Array): Uint8Array | undefined {
