@@ -8,7 +8,7 @@
 /**
  * SHA-256 of the data (32 bytes), injected like `Sha1` (node:crypto in tests). Every hash of a tree goes through it:
  * leaves (16 KiB blocks) and inner nodes (64 bytes, two child hashes), so an implementation may route each size
- * to what is fastest for it (the app's: web/src/lib/sha256.ts). Pass one function per tree: padding subtrees are
+ * to what is fastest for it (the app's: web/src/lib/hash.ts). Pass one function per tree: padding subtrees are
  * memoised per function.
  */
 export type Sha256 = (data: Uint8Array) => Promise<Uint8Array>;

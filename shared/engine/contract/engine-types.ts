@@ -77,7 +77,7 @@ export interface V2Options {
   info: TorrentInfoV2;
   /** Piece layers from the .torrent by pieces root (hex); the others are asked of peers. */
   pieceLayers?: ReadonlyMap<string, Uint8Array>;
-  /** Inner-node hashing (default: SHA-256 in TypeScript, shared/sha256.ts). */
+  /** Inner-node hashing (default: SHA-256 in TypeScript, shared/hash/sha256.ts). */
   nodeHash?: NodeHash;
 }
 

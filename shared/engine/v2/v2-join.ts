@@ -7,7 +7,7 @@
 //   torrent then runs by its v2 view (v2-pieces.ts: every piece checked against its file's tree, a hybrid's too).
 //   Once it is known, only the truncated hash and, for a hybrid, its v1 hash (SHA-1 of the dictionary) are
 //   accepted, and the peers that named another one are closed.
-// The two hashes of a few kilobytes are computed synchronously, as the inner nodes of the trees are (sha256.ts).
+// The two hashes of a few kilobytes are computed synchronously, as the inner nodes of the trees are (shared/hash/sha256.ts).
 import { sha1 } from '@noble/hashes/legacy.js';
 import { toHex } from '../../codec/hex';
 import { decodeInfoDict, type TorrentInfo } from '../../codec/metainfo';

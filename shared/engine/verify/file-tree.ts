@@ -1,4 +1,4 @@
-// A v2 file's merkle tree above its piece layer, computed synchronously (64-byte inner nodes, see shared/sha256.ts):
+// A v2 file's merkle tree above its piece layer, computed synchronously (64-byte inner nodes, see shared/hash/sha256.ts):
 // the upper layers that answer peers' hash requests with their proofs, and the checks of received hashes and of
 // pieces against it. The leaves (16 KiB blocks) are never kept here: a piece's leaves are hashed as it arrives.
 import type { Sha256Sync } from '../../hash/sha256';

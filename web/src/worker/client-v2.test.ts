@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeHash } from '../../../shared/engine/verify/file-tree';
 import type { V2Options } from '../../../shared/engine/contract/engine-types';
-import { wasmNodeHash } from './node-hash';
+import { wasmNodeHash } from '../lib/hash';
 import { createInfo, encodeTorrent } from '../../../shared/codec/metainfo';
 import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../lib/hash';

@@ -13,6 +13,7 @@ import {
   storageErrorReason,
   type KeyValueStore,
 } from '../lib/storage';
+import { appNodeHash } from '../lib/hash';
 import { IdbStore } from '../lib/storage-idb';
 import { Client } from './client';
 import { OpfsDirectory, syncHandlesAvailable } from './opfs-directory';
@@ -21,7 +22,6 @@ import type { SyncFileDirectory } from './sync-file';
 import { SendBatcher } from './send-batcher';
 import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/fresh-pieces';
 import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/stream-wishes';
-import { wasmNodeHash } from './node-hash';
 import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/known-torrents';
 
 /** Verified pieces a stream waits for go to the service worker on this channel (see lib/fresh-pieces.ts). */
@@ -116,11 +116,11 @@ new BroadcastChannel(STREAM_WISHES_CHANNEL).onmessage = (event: MessageEvent) =>
 void (async () => {
   const store = await openStore();
   const pieceDirectory = await openPieceDirectory(store);
-  const nodeHash = await wasmNodeHash();
+  const nodeHash = await appNodeHash();
   const started = new Client({
     store,
     ...(pieceDirectory ? { pieceDirectory } : {}),
-    ...(nodeHash ? { nodeHash } : {}),
+    nodeHash,
     post,
     createSession: (options) => new TorrentSession(options),
     retract: (infoHashHex, peer, index, begin, length) =>

@@ -17,12 +17,23 @@ import { parseAnyTorrent } from '../../../shared/codec/metainfo-v2';
 import { libtorrentMissing, ltCreate } from '../../../shared/testing/libtorrent';
 import { sha1 } from '../../../shared/testing/sha1';
 import { sha256 as nodeSha256, sha256Sync } from '../../../shared/testing/sha256';
-import { appSha256, INNER_NODE_HASH, merkleSha256, nobleSha256, subtleSha256 } from './sha256';
+import { nodeHashOf } from '../../../shared/engine/verify/file-tree';
+import {
+  appNodeHash,
+  appSha256,
+  INNER_NODE_HASH,
+  merkleSha256,
+  nobleSha256,
+  subtleSha256,
+  wasmNodeHash,
+  wasmSha256,
+} from './hash';
 
 const KiB = 1024;
 const variants = [
   ['SubtleCrypto for every node', merkleSha256('subtle')],
   ['@noble/hashes for inner nodes', merkleSha256('noble')],
+  ['hash-wasm for inner nodes', merkleSha256('wasm')],
   [`the app's choice (${INNER_NODE_HASH})`, appSha256],
 ] as const;
 
@@ -33,6 +44,7 @@ describe('SHA-256 for merkle trees', () => {
       const expected = toHex(sha256Sync(data));
       expect(toHex(await subtleSha256(data))).toBe(expected);
       expect(toHex(await nobleSha256(data))).toBe(expected);
+      expect(toHex(await wasmSha256(data))).toBe(expected);
       for (const [, sha256] of variants) expect(toHex(await sha256(data))).toBe(expected);
     }
     // A view into a larger buffer hashes only its bytes.
@@ -59,6 +71,39 @@ describe('SHA-256 for merkle trees', () => {
       const proof = await merkleProof(leaves, last, 1, sha256);
       expect(await verifyProof(root, [leaves[last]], last, proof, sha256)).toBe(true);
     }
+  });
+});
+
+describe('wasmNodeHash', () => {
+  it('hashes two nodes as the TypeScript node hash does, call after call', async () => {
+    const wasm = await wasmNodeHash();
+    expect(wasm).toBeDefined();
+    const reference = nodeHashOf(sha256Sync);
+    for (let i = 0; i < 50; i++) {
+      const left = Uint8Array.from({ length: 32 }, (_, j) => (i * 7 + j * 13) & 0xff);
+      const right = Uint8Array.from({ length: 32 }, (_, j) => (i * 11 + j * 3 + 1) & 0xff);
+      const got = wasm!(left, right);
+      expect(got).toBeInstanceOf(Uint8Array);
+      expect([...got]).toEqual([...reference(left, right)]);
+    }
+  });
+
+  it('gives each node its own bytes (a later call does not change an earlier result)', async () => {
+    const wasm = (await wasmNodeHash())!;
+    const first = wasm(new Uint8Array(32), new Uint8Array(32));
+    const copy = first.slice();
+    wasm(new Uint8Array(32).fill(1), new Uint8Array(32).fill(2));
+    expect([...first]).toEqual([...copy]);
+  });
+});
+
+describe('appNodeHash', () => {
+  it('hashes two nodes as the TypeScript node hash does, whatever INNER_NODE_HASH says', async () => {
+    const reference = nodeHashOf(sha256Sync);
+    const left = new Uint8Array(32).fill(3);
+    const right = new Uint8Array(32).fill(4);
+    for (const inner of ['subtle', 'noble', 'wasm'] as const)
+      expect([...(await appNodeHash(inner))(left, right)]).toEqual([...reference(left, right)]);
   });
 });
 
