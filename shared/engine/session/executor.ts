@@ -66,65 +66,78 @@ function ask<T>(
   }
 }
 
+type ActionOf<T extends EngineAction['type']> = Extract<EngineAction, { type: T }>;
+
+/** How one kind of action is carried out through the ports, its answer emitted as an event. */
+type ActionHandler<T extends EngineAction['type']> = (
+  action: ActionOf<T>,
+  ports: EnginePorts,
+  emit: (event: EngineEvent) => void,
+) => void;
+
+function hashAction(
+  { id, data, algorithm }: ActionOf<'hash'>,
+  ports: EnginePorts,
+  emit: (e: EngineEvent) => void,
+) {
+  const blocks = algorithm === 'sha256-blocks';
+  ask<Uint8Array>(
+    (reply) => {
+      if (!blocks) return ports.hash(data, reply);
+      if (!ports.hashBlocks) return reply.fail('no SHA-256 here');
+      ports.hashBlocks(data, reply);
+    },
+    (digest) => emit({ type: 'hashed', id, digest }),
+    (reason) => ports.error(`hashing failed: ${reason}`),
+  );
+}
+
+function storeAction({ index, data }: ActionOf<'store'>, ports: EnginePorts, emit: (e: EngineEvent) => void) {
+  ask<void>(
+    (reply) => ports.store(index, data, reply),
+    () => emit({ type: 'stored', index }),
+    (reason) => emit({ type: 'store-failed', index, reason }),
+  );
+}
+
+function readAction(action: ActionOf<'read'>, ports: EnginePorts, emit: (e: EngineEvent) => void) {
+  const { peer, index, begin, length } = action;
+  ask<Uint8Array>(
+    (reply) => ports.read(peer, index, begin, length, reply),
+    (data) => emit({ type: 'read-done', peer, index, begin, data }),
+    (reason) => emit({ type: 'read-failed', peer, index, begin, reason }),
+  );
+}
+
+function retractAction(action: ActionOf<'retract'>, ports: EnginePorts, emit: (e: EngineEvent) => void) {
+  const { peer, index, begin, length } = action;
+  if (ports.retract?.(peer, index, begin, length))
+    emit({ type: 'block-retracted', peer, index, begin, length });
+}
+
+/** Each kind of action and the port that carries it out. */
+const HANDLERS: { [T in EngineAction['type']]: ActionHandler<T> } = {
+  send: (action, ports) => ports.send(action.peer, action.data),
+  close: (action, ports) => ports.close(action.peer, action.reason),
+  hash: hashAction,
+  store: storeAction,
+  read: readAction,
+  retract: retractAction,
+  announce: (action, ports) => ports.announce(action.event),
+  'want-peers': (action, ports) => ports.wantPeers(action.count),
+  metadata: (action, ports) => ports.metadata(action.info),
+  complete: (_, ports) => ports.complete(),
+  'layers-known': (_, ports) => ports.layersKnown?.(),
+  error: (action, ports) => ports.error(action.reason),
+};
+
 /** Carries out one action through `ports`; results come back through `emit`. */
 export function executeAction(
   action: EngineAction,
   ports: EnginePorts,
   emit: (event: EngineEvent) => void,
 ): void {
-  switch (action.type) {
-    case 'send':
-      return ports.send(action.peer, action.data);
-    case 'close':
-      return ports.close(action.peer, action.reason);
-    case 'hash': {
-      const { id, data } = action;
-      const blocks = action.algorithm === 'sha256-blocks';
-      return ask<Uint8Array>(
-        (reply) => {
-          if (!blocks) return ports.hash(data, reply);
-          if (!ports.hashBlocks) return reply.fail('no SHA-256 here');
-          ports.hashBlocks(data, reply);
-        },
-        (digest) => emit({ type: 'hashed', id, digest }),
-        (reason) => ports.error(`hashing failed: ${reason}`),
-      );
-    }
-    case 'store': {
-      const { index, data } = action;
-      return ask<void>(
-        (reply) => ports.store(index, data, reply),
-        () => emit({ type: 'stored', index }),
-        (reason) => emit({ type: 'store-failed', index, reason }),
-      );
-    }
-    case 'read': {
-      const { peer, index, begin, length } = action;
-      return ask<Uint8Array>(
-        (reply) => ports.read(peer, index, begin, length, reply),
-        (data) => emit({ type: 'read-done', peer, index, begin, data }),
-        (reason) => emit({ type: 'read-failed', peer, index, begin, reason }),
-      );
-    }
-    case 'retract': {
-      const { peer, index, begin, length } = action;
-      if (ports.retract?.(peer, index, begin, length))
-        emit({ type: 'block-retracted', peer, index, begin, length });
-      return;
-    }
-    case 'announce':
-      return ports.announce(action.event);
-    case 'want-peers':
-      return ports.wantPeers(action.count);
-    case 'metadata':
-      return ports.metadata(action.info);
-    case 'complete':
-      return ports.complete();
-    case 'layers-known':
-      return ports.layersKnown?.();
-    case 'error':
-      return ports.error(action.reason);
-  }
+  (HANDLERS[action.type] as ActionHandler<EngineAction['type']>)(action, ports, emit);
 }
 
 /** Carries out `actions` in order. */

@@ -61,6 +61,24 @@ export interface SessionParts {
   downloadRate: number;
 }
 
+/** Seconds until the download is done at the current rate: 0 once done, unknown while nothing comes. */
+function timeLeftOf(left: number, downloadRate: number): number | undefined {
+  if (left === 0) return 0;
+  return left > 0 && downloadRate > 0 ? left / downloadRate : undefined;
+}
+
+/** The bytes each way, the upload rate and the share ratio. */
+function totalsOf(downloader: Downloader | undefined, uploader: Uploader | undefined, now: number) {
+  const downloaded = downloader?.downloadedBytes ?? 0;
+  const uploaded = uploader?.uploadedBytes ?? 0;
+  return {
+    downloaded,
+    uploaded,
+    uploadRate: uploader ? uploader.meter.rate(now) : 0,
+    ratio: downloaded > 0 ? uploaded / downloaded : 0,
+  };
+}
+
 /** A session's statistics (Session.stats). */
 export function sessionStatsOf(parts: SessionParts, now: number): SessionStats {
   const { downloader, uploader, downloadRate } = parts;
@@ -69,8 +87,7 @@ export function sessionStatsOf(parts: SessionParts, now: number): SessionStats {
   const { peerStats, seeds } = peerStatsOf(parts.peers, downloader, pieceCount, now);
   const length = info?.length ?? 0;
   const left = downloader ? length - downloader.verified.bytes() : 0;
-  const downloaded = downloader?.downloadedBytes ?? 0;
-  const uploaded = uploader?.uploadedBytes ?? 0;
+  const totals = totalsOf(downloader, uploader, now);
   return {
     state: parts.state,
     infoHashHex: toHex(parts.infoHash),
@@ -79,14 +96,14 @@ export function sessionStatsOf(parts: SessionParts, now: number): SessionStats {
     have: downloader?.verified.count ?? 0,
     left,
     length,
-    downloaded,
-    uploaded,
+    downloaded: totals.downloaded,
+    uploaded: totals.uploaded,
     downloadRate,
-    uploadRate: uploader ? uploader.meter.rate(now) : 0,
-    ratio: downloaded > 0 ? uploaded / downloaded : 0,
+    uploadRate: totals.uploadRate,
+    ratio: totals.ratio,
     peers: peerStats.length,
     seeds,
-    timeLeft: info && left > 0 && downloadRate > 0 ? left / downloadRate : info && left === 0 ? 0 : undefined,
+    timeLeft: info && timeLeftOf(left, downloadRate),
     availability: availabilityOf(downloader, pieceCount),
     peerStats,
     error: parts.error,
