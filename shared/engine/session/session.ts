@@ -1,12 +1,13 @@
-// One torrent's swarm session as a sans-I/O state machine: events in, actions out, the clock passed in (see types.ts
-// for how to drive it: every event and action).
+// One torrent's swarm session as a sans-I/O state machine: events in, actions out, the clock passed in (see
+// contract/engine-types.ts for how to drive it: every event and action). Each event goes to its handler in a
+// table (EVENTS); the rooms that do the work are wired here.
 import type { Bitfield } from '../../codec/bitfield';
 import type { TorrentInfo } from '../../codec/metainfo';
 import type { ChokePolicy } from '../choke/choker';
 import { ChokeRounds } from '../upload/choke-rounds';
 import { DEFAULT_CONFIG } from '../contract/config';
 import { Connections } from '../peer/connections';
-import { Downloader } from '../download/downloader';
+import type { Downloader } from '../download/downloader';
 import { ForwardingLedger } from '../choke/forwarding';
 import { HashExchange } from '../v2/hash-exchange';
 import { HashJobs, type HashJob } from './hash-jobs';
@@ -16,21 +17,24 @@ import type { PieceLayers } from '../v2/piece-layers';
 import { DEFAULT_CHOKE_POLICY } from '../choke/policies';
 import { routeMessage, type MessageRooms } from './peer-messages';
 import { ourExtendedHandshake, ourPieces } from '../peer/peer-wire';
-import type { BlockRequest } from '../picker/block-geometry';
 import { LEAVES_AHEAD } from '../v2/block-checks';
 import { RateMeter } from '../peer/rate';
 import type {
   EngineAction,
   EngineConfig,
   EngineEvent,
+  LaterV2,
   PeerKey,
   Session,
   SessionOptions,
   SessionState,
   SessionStats,
+  V2Options,
 } from '../contract/engine-types';
-import { peerBacklog, Uploader } from '../upload/uploader';
+import { peerBacklog, type Uploader } from '../upload/uploader';
 import { sessionStatsOf } from './peer-stats';
+import { SessionStates } from './session-state';
+import { transferRooms } from './transfer-rooms';
 import { isTreeOnly } from '../../codec/v2-pieces';
 import { V2Join, checkInfo } from '../v2/v2-join';
 import { BanList } from '../verify/verify';
@@ -39,6 +43,24 @@ import type { VerifiedPieces } from '../verify/verified-pieces';
 export { MAX_REQUEST_LENGTH } from '../upload/uploader';
 export { UT_METADATA_ID } from '../peer/peer-wire';
 export { DEFAULT_CONFIG } from '../contract/config';
+
+type EventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
+
+/** What one kind of event does to the session (the clock already set). */
+type EventHandler<T extends EngineEvent['type']> = (
+  session: TorrentSession,
+  event: EventOf<T>,
+  now: number,
+) => void;
+
+/** The checks on a session's options that no room makes. */
+function checkOptions(options: SessionOptions, uploadCap: number | undefined): void {
+  if (!(options.infoHash instanceof Uint8Array) || options.infoHash.length !== 20)
+    throw new RangeError('infoHash must be 20 bytes');
+  if (!(options.peerId instanceof Uint8Array) || options.peerId.length !== 20)
+    throw new RangeError('peerId must be 20 bytes');
+  if (uploadCap !== undefined && !(uploadCap > 0)) throw new RangeError(`invalid upload cap ${uploadCap}`);
+}
 
 export class TorrentSession implements Session {
   readonly config: EngineConfig;
@@ -58,8 +80,8 @@ export class TorrentSession implements Session {
   /** Where each peer message goes (peer-messages.ts). */
   private readonly rooms: MessageRooms;
 
-  private state: SessionState;
-  private errorReason: string | undefined;
+  /** The session's state and its changes (session-state.ts). */
+  private readonly states: SessionStates;
   private announcedStart = false;
   private readonly connections: Connections;
   /** Which of our pieces each peer passed on (forwarding.ts); an account per connected peer. */
@@ -77,36 +99,49 @@ export class TorrentSession implements Session {
   private now: number;
 
   constructor(options: SessionOptions) {
-    if (!(options.infoHash instanceof Uint8Array) || options.infoHash.length !== 20)
-      throw new RangeError('infoHash must be 20 bytes');
-    if (!(options.peerId instanceof Uint8Array) || options.peerId.length !== 20)
-      throw new RangeError('peerId must be 20 bytes');
-    this.config = { ...DEFAULT_CONFIG, ...options.config };
-    this.policy = this.config.chokePolicy ?? DEFAULT_CHOKE_POLICY;
-    const cap = this.policy.uploadCap;
-    if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
+    const config = { ...DEFAULT_CONFIG, ...options.config };
+    const policy = config.chokePolicy ?? DEFAULT_CHOKE_POLICY;
+    checkOptions(options, policy.uploadCap);
+    this.config = config;
+    this.policy = policy;
     this.infoHash = options.infoHash;
     this.peerId = options.peerId;
     this.random = options.random;
     this.now = options.now;
-    this.state = 'fetching-metadata';
     // A btmh-only magnet link speaks v2 from its first handshake, its view coming with the metadata.
     const v2 = options.v2 ?? (options.infoHashV2 ? {} : undefined);
     this.join = new V2Join(this.infoHash, options.infoHashV2, v2);
-    this.connections = new Connections(
-      this.join.identity(this.peerId),
-      this.config,
-      this.policy.uploadCap,
-      this.bans,
-      {
-        now: () => this.now,
-        act: (action) => this.out.push(action),
-        handshaken: (peer) => this.onHandshake(peer),
-        message: (peer, message) => routeMessage(this.rooms, peer, message, this.now),
-        gone: (peer) => this.onGone(peer),
-      },
-    );
-    this.metadata = new MetadataExchange(
+    this.connections = this.connectionsRoom();
+    this.metadata = this.metadataRoom();
+    const peerPieces = (key: PeerKey) => this.downloader?.peerPieces(key) ?? 0;
+    this.chokes = this.chokeRoom(peerPieces);
+    this.states = new SessionStates({
+      peers: () => this.peers.values(),
+      downloader: () => this.downloader,
+      chokes: this.chokes,
+      act: (action) => this.out.push(action),
+      now: () => this.now,
+    });
+    this.hashes = v2 && this.hashRoom(v2, peerPieces);
+    this.rooms = this.messageRooms();
+    if (options.info) {
+      checkInfo(options.info, options.infoHash, v2 !== undefined);
+      this.setup(options.info, options.have);
+    }
+  }
+
+  private connectionsRoom(): Connections {
+    return new Connections(this.join.identity(this.peerId), this.config, this.policy.uploadCap, this.bans, {
+      now: () => this.now,
+      act: (action) => this.out.push(action),
+      handshaken: (peer) => this.onHandshake(peer),
+      message: (peer, message) => routeMessage(this.rooms, peer, message, this.now),
+      gone: (peer) => this.onGone(peer),
+    });
+  }
+
+  private metadataRoom(): MetadataExchange {
+    return new MetadataExchange(
       this.infoHash,
       {
         peer: (key) => this.peers.get(key),
@@ -117,12 +152,14 @@ export class TorrentSession implements Session {
             ? this.onMetadataHashed(this.join.digest(bytes))
             : this.hash({ kind: 'metadata' }, bytes),
         info: () => this.info,
-        fail: (reason) => this.fail(reason),
+        fail: (reason) => this.states.fail(reason),
       },
       this.join.metadataCheck(),
     );
-    const peerPieces = (key: PeerKey) => this.downloader?.peerPieces(key) ?? 0;
-    this.chokes = new ChokeRounds(this.config, this.policy, this.forwarding, this.random, {
+  }
+
+  private chokeRoom(peerPieces: (key: PeerKey) => number): ChokeRounds {
+    return new ChokeRounds(this.config, this.policy, this.forwarding, this.random, {
       peers: () => this.peers.values(),
       peer: (key) => this.peers.get(key),
       send: (peer, message) => this.connections.send(peer, message),
@@ -131,20 +168,24 @@ export class TorrentSession implements Session {
       paced: (now) => this.uploader?.pacer.paced(now) === true,
       peerPieces,
     });
-    this.hashes =
-      v2 &&
-      new HashExchange(v2, this.connections, peerPieces, {
-        check: (index, data) => this.hashPiece(index, data),
-        drop: (index) => this.downloader?.dropPiece(index),
-        layersKnown: () => this.out.push({ type: 'layers-known' }),
-        now: () => this.now,
-        have: (index) => this.downloader?.have.get(index) ?? false,
-        read: (peer, index, begin, length) =>
-          this.out.push({ type: 'read', peer: peer.key, index, begin, length }),
-        hashBlocks: (peer, index, data) => this.hash({ kind: 'leaves', peer, index }, data),
-        verdict: (index, bad) => this.downloader?.blocksJudged(index, bad),
-      });
-    this.rooms = {
+  }
+
+  private hashRoom(v2: V2Options | LaterV2, peerPieces: (key: PeerKey) => number): HashExchange {
+    return new HashExchange(v2, this.connections, peerPieces, {
+      check: (index, data) => this.hashPiece(index, data),
+      drop: (index) => this.downloader?.dropPiece(index),
+      layersKnown: () => this.out.push({ type: 'layers-known' }),
+      now: () => this.now,
+      have: (index) => this.downloader?.have.get(index) ?? false,
+      read: (peer, index, begin, length) =>
+        this.out.push({ type: 'read', peer: peer.key, index, begin, length }),
+      hashBlocks: (peer, index, data) => this.hash({ kind: 'leaves', peer, index }, data),
+      verdict: (index, bad) => this.downloader?.blocksJudged(index, bad),
+    });
+  }
+
+  private messageRooms(): MessageRooms {
+    return {
       downloader: () => this.downloader,
       uploader: () => this.uploader,
       hashes: () => this.hashes,
@@ -155,10 +196,6 @@ export class TorrentSession implements Session {
       close: (peer, reason) => this.connections.close(peer, reason),
       piece: (peer, index, begin, block) => this.onPiece(peer, index, begin, block),
     };
-    if (options.info) {
-      checkInfo(options.info, options.infoHash, v2 !== undefined);
-      this.setup(options.info, options.have);
-    }
   }
 
   get info(): TorrentInfo | undefined {
@@ -199,88 +236,76 @@ export class TorrentSession implements Session {
       this.out.push({ type: 'announce', event: 'started' });
       this.wantPeers();
     }
-    switch (event.type) {
-      case 'peer-connected':
-        this.connections.connect(event.peer, event.identities ?? []);
-        break;
-      case 'peer-data':
-        this.connections.data(event.peer, event.data);
-        break;
-      case 'peer-closed':
-        this.connections.closed(event.peer);
-        break;
-      case 'peer-backlog':
-        peerBacklog(this.peers.get(event.peer), event.backlogged, this.uploader, now);
-        break;
-      case 'upload-queue':
-        this.chokes.spreadChanged(this.uploader?.pacer.paced(now) !== true);
-        this.uploader?.onUploadQueue(event.bytes, now);
-        break;
-      case 'file-priorities':
-      case 'early-pieces':
-        this.downloader?.setPriorities(event);
-        this.followWanted();
-        break;
-      case 'piece-deadlines':
-      case 'playhead':
-      case 'playback-stopped':
-        this.downloader?.streaming.handle(event, now);
-        break;
-      case 'hashed':
-        this.onHashed(event.id, event.digest);
-        break;
-      case 'stored':
-        if (this.downloader?.stored(event.index)) {
-          if (this.downloader.verified.complete) this.becomeSeeder();
-          else this.followWanted();
-        }
-        break;
-      case 'store-failed':
-        // The piece is not counted; what is already stored stays. We stop downloading: storage is not usable.
-        if (this.downloader?.storeFailed(event.index)) this.fail(`storage failed: ${event.reason}`);
-        break;
-      case 'read-done': {
-        if (this.hashes?.blocks?.readDone(event.peer, event.index, event.begin, event.data)) break;
-        const peer = this.peers.get(event.peer);
-        const uploader = this.uploader;
-        if (peer && uploader)
-          this.connections.guard(peer, () => {
-            const before = peer.uploaded;
-            uploader.onReadDone(peer, event.index, event.begin, event.data, now);
-            this.chokes.spreadChanged(peer.spread);
-            if (peer.uploaded > before && this.downloader)
-              this.forwarding.sent(peer.key, event.index, this.downloader.availability(event.index));
-            this.chokes.ifOverdrawn(peer, now);
-          });
-        break;
-      }
-      case 'block-retracted':
-        this.uploader?.onRetracted(this.peers.get(event.peer), event);
-        break;
-      case 'read-failed': {
-        if (this.hashes?.blocks?.readFailed(event.peer, event.index, event.begin)) break;
-        const peer = this.peers.get(event.peer);
-        if (peer) this.uploader?.onReadFailed(peer, event.index, event.begin, now);
-        break;
-      }
-      case 'tick':
-        this.onTick();
-        break;
-      case 'pause':
-        this.onPause();
-        break;
-      case 'resume':
-        this.onResume();
-        break;
-      case 'stop':
-        this.onStop();
-        break;
-    }
+    (TorrentSession.EVENTS[event.type] as EventHandler<EngineEvent['type']>)(this, event, now);
     this.chokes.settle(now);
     this.downloader?.flush(now);
     const actions = this.out;
     this.out = [];
     return actions;
+  }
+
+  /** Each kind of event and what it does. */
+  private static readonly EVENTS: { [T in EngineEvent['type']]: EventHandler<T> } = {
+    'peer-connected': (s, event) => s.connections.connect(event.peer, event.identities ?? []),
+    'peer-data': (s, event) => s.connections.data(event.peer, event.data),
+    'peer-closed': (s, event) => s.connections.closed(event.peer),
+    'peer-backlog': (s, event, now) =>
+      peerBacklog(s.peers.get(event.peer), event.backlogged, s.uploader, now),
+    'upload-queue': (s, event, now) => {
+      s.chokes.spreadChanged(s.uploader?.pacer.paced(now) !== true);
+      s.uploader?.onUploadQueue(event.bytes, now);
+    },
+    'file-priorities': (s, event) => s.prioritiesChanged(event),
+    'early-pieces': (s, event) => s.prioritiesChanged(event),
+    'piece-deadlines': (s, event, now) => s.downloader?.streaming.handle(event, now),
+    playhead: (s, event, now) => s.downloader?.streaming.handle(event, now),
+    'playback-stopped': (s, event, now) => s.downloader?.streaming.handle(event, now),
+    hashed: (s, event) => s.onHashed(event.id, event.digest),
+    stored: (s, event) => s.onStored(event.index),
+    // The piece is not counted; what is already stored stays. We stop downloading: storage is not usable.
+    'store-failed': (s, event) => {
+      if (s.downloader?.storeFailed(event.index)) s.states.fail(`storage failed: ${event.reason}`);
+    },
+    'read-done': (s, event, now) => s.onReadDone(event, now),
+    'block-retracted': (s, event) => s.uploader?.onRetracted(s.peers.get(event.peer), event),
+    'read-failed': (s, event, now) => s.onReadFailed(event, now),
+    tick: (s) => s.onTick(),
+    pause: (s) => s.states.pause(),
+    resume: (s) => s.states.resume(),
+    stop: (s) => s.onStop(),
+  };
+
+  private prioritiesChanged(event: EventOf<'file-priorities' | 'early-pieces'>): void {
+    this.downloader?.setPriorities(event);
+    this.states.followWanted();
+  }
+
+  private onStored(index: number): void {
+    if (!this.downloader?.stored(index)) return;
+    if (this.downloader.verified.complete) this.states.becomeSeeder();
+    else this.states.followWanted();
+  }
+
+  /** A block read for a peer: the v2 block checks' (our leaf answers) or the uploader's. */
+  private onReadDone(event: EventOf<'read-done'>, now: number): void {
+    if (this.hashes?.blocks?.readDone(event.peer, event.index, event.begin, event.data)) return;
+    const peer = this.peers.get(event.peer);
+    const uploader = this.uploader;
+    if (!peer || !uploader) return;
+    this.connections.guard(peer, () => {
+      const before = peer.uploaded;
+      uploader.onReadDone(peer, event.index, event.begin, event.data, now);
+      this.chokes.spreadChanged(peer.spread);
+      if (peer.uploaded > before && this.downloader)
+        this.forwarding.sent(peer.key, event.index, this.downloader.availability(event.index));
+      this.chokes.ifOverdrawn(peer, now);
+    });
+  }
+
+  private onReadFailed(event: EventOf<'read-failed'>, now: number): void {
+    if (this.hashes?.blocks?.readFailed(event.peer, event.index, event.begin)) return;
+    const peer = this.peers.get(event.peer);
+    if (peer) this.uploader?.onReadFailed(peer, event.index, event.begin, now);
   }
 
   /** Its handshake was accepted: our extended handshake, and what we have. */
@@ -294,7 +319,7 @@ export class TorrentSession implements Session {
 
   private onPiece(peer: PeerState, index: number, begin: number, block: Uint8Array): void {
     if (!this.downloader?.onBlock(peer, index, begin, block, this.now))
-      return this.closePeer(peer, 'a block nobody asked for');
+      return this.connections.close(peer, 'a block nobody asked for');
     this.downMeter.add(block.length, this.now);
   }
 
@@ -319,48 +344,8 @@ export class TorrentSession implements Session {
     this.hash({ kind: tree ? 'piece-v2' : 'piece', index }, tree ?? data);
   }
 
-  private fail(reason: string): void {
-    if (this.state === 'error') return;
-    this.state = 'error';
-    this.errorReason = reason;
-    this.out.push({ type: 'error', reason });
-    const downloader = this.downloader;
-    if (!downloader) return;
-    for (const peer of this.peers.values()) {
-      if (peer.handshaken) downloader.updateInterest(peer);
-      downloader.releasePeer(peer);
-    }
-  }
-
-  /** Every wanted piece here (some files skipped): seeding what we have; a file chosen again: downloading again. */
-  private followWanted(): void {
-    const downloader = this.downloader;
-    if (!downloader || downloader.verified.complete) return;
-    const next = this.activeState(downloader);
-    if ((this.state !== 'downloading' && this.state !== 'seeding') || next === this.state) return;
-    this.state = next;
-    if (next === 'seeding') downloader.dropPiece();
-    else downloader.refillSoon();
-    this.updateInterestAll();
-  }
-
-  /** Seeding once every wanted piece is here (every piece, unless files were skipped), else downloading. */
-  private activeState(downloader: Downloader): 'seeding' | 'downloading' {
-    return downloader.verified.complete || downloader.wantedComplete ? 'seeding' : 'downloading';
-  }
-
-  private becomeSeeder(): void {
-    this.state = 'seeding';
-    this.downloader?.dropPiece();
-    this.out.push({ type: 'announce', event: 'completed' });
-    this.out.push({ type: 'complete' });
-    this.updateInterestAll();
-  }
-
-  private updateInterestAll(): void {
-    const downloader = this.downloader;
-    if (!downloader) return;
-    for (const peer of this.peers.values()) if (peer.handshaken) downloader.updateInterest(peer);
+  private get state(): SessionState {
+    return this.states.state;
   }
 
   /** The metadata exchange (metadata-exchange.ts) has the info: the download starts. */
@@ -381,33 +366,19 @@ export class TorrentSession implements Session {
   }
 
   private setup(info: TorrentInfo, have: Bitfield | VerifiedPieces | undefined): Downloader {
-    const downloader = new Downloader(info, have, this.config, this.random, this.bans, {
-      peer: (key) => this.peers.get(key),
-      peerById: (hex) => this.connections.byId(hex),
-      peers: () => this.peers.values(),
-      send: (peer, message) => this.connections.send(peer, message),
-      sendRaw: (peer, data) => this.connections.sendRaw(peer, data),
-      close: (peer, reason) => this.connections.close(peer, reason),
-      hash: (index, data) => this.hashPiece(index, data),
-      store: (index, data) => this.out.push({ type: 'store', index, data }),
-      downloading: () => this.state === 'downloading',
+    const { downloader, uploader } = transferRooms(info, have, {
+      config: this.config,
+      random: this.random,
+      bans: this.bans,
+      connections: this.connections,
+      act: (action) => this.out.push(action),
+      hashPiece: (index, data) => this.hashPiece(index, data),
+      state: () => this.state,
       blocks: () => this.hashes?.blocks,
     });
     this.downloader = downloader;
-    this.uploader = new Uploader(info, downloader.have, {
-      send: (peer, message) => this.connections.send(peer, message),
-      close: (peer, reason) => this.connections.close(peer, reason),
-      peers: () => this.peers.values(),
-      copies: (index) => downloader.availability(index),
-      copiesEpoch: () => downloader.copiesEpoch,
-      peerPieces: (peer) => downloader.peerPieces(peer.key),
-      read: (peer, request: BlockRequest) => this.out.push({ type: 'read', peer: peer.key, ...request }),
-      // Named fields, not a spread: the request may be the peer's `cancel` message, whose own `type` would win.
-      retract: (peer, { index, begin, length }: BlockRequest) =>
-        this.out.push({ type: 'retract', peer: peer.key, index, begin, length }),
-      serving: () => this.state !== 'paused',
-    });
-    if (this.state !== 'paused' && this.state !== 'error') this.state = this.activeState(downloader);
+    this.uploader = uploader;
+    this.states.infoKnown(downloader);
     return downloader;
   }
 
@@ -439,29 +410,10 @@ export class TorrentSession implements Session {
     if (count !== undefined) this.out.push({ type: 'want-peers', count });
   }
 
-  private onPause(): void {
-    if (this.state === 'paused' || this.state === 'error') return;
-    this.state = 'paused';
-    for (const peer of this.peers.values()) {
-      if (!peer.handshaken) continue;
-      this.chokes.setChoke(peer, true, this.now);
-      this.downloader?.updateInterest(peer);
-      this.downloader?.releasePeer(peer);
-    }
-  }
-
-  private onResume(): void {
-    if (this.state !== 'paused') return;
-    this.state = !this.downloader ? 'fetching-metadata' : this.activeState(this.downloader);
-    this.updateInterestAll();
-    this.chokes.roundSoon();
-    this.downloader?.refillSoon();
-  }
-
   private onStop(): void {
     this.out.push({ type: 'announce', event: 'stopped' });
     for (const peer of [...this.peers.values()]) this.connections.close(peer, 'stopped');
-    this.state = 'stopped';
+    this.states.stopped();
     this.downloader?.dropPiece();
     this.hashJobs.clear();
     this.hashes?.clearWaiting();
@@ -471,10 +423,6 @@ export class TorrentSession implements Session {
 
   private get peers(): ReadonlyMap<PeerKey, PeerState> {
     return this.connections.peers;
-  }
-
-  private closePeer(peer: PeerState, reason: string): void {
-    this.connections.close(peer, reason);
   }
 
   /** A peer is closed: every room forgets it. */
@@ -490,7 +438,8 @@ export class TorrentSession implements Session {
   // Statistics
 
   stats(now: number): SessionStats {
-    const { state, infoHash, errorReason: error, downloader, uploader } = this;
+    const { state, infoHash, downloader, uploader } = this;
+    const error = this.states.errorReason;
     const downloadRate = this.downMeter.rate(now);
     return sessionStatsOf(
       { state, infoHash, error, downloader, uploader, downloadRate, peers: this.peers.values() },
