@@ -39,20 +39,19 @@ import {
   HASH_SIZE,
   equalBytes,
   isPowerOfTwo,
-  leafHashes,
-  pieceHash,
   rootFromPieceLayer,
   splitHashes,
   type Sha256,
 } from '../hash/merkle';
+import { DEFAULT_IN_FLIGHT, emptyDict, hashTorrentFiles } from './metainfo-v2-hashing';
 
 export type { Sha256 } from '../hash/merkle';
+export { compareCanonicalPaths } from './metainfo-v2-hashing';
 
 /** Bytes of a v2 info hash (SHA-256). */
 export const V2_INFO_HASH_LENGTH = 32;
 /** Bytes of the truncated v2 info hash that trackers and handshakes carry (and of a v1 info hash). */
 export const TRUNCATED_INFO_HASH_LENGTH = 20;
-const SHA1_LENGTH = 20;
 
 /** One file of a v2 file tree. */
 export interface V2File {
@@ -330,97 +329,6 @@ async function readPieceLayers(
   return layers;
 }
 
-/** Compares two paths as BEP 52 orders a file tree: component by component, by UTF-8 bytes. */
-export function compareCanonicalPaths(a: readonly Uint8Array[], b: readonly Uint8Array[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = a[i];
-    const y = b[i];
-    for (let j = 0; j < Math.min(x.length, y.length); j++) if (x[j] !== y[j]) return x[j] - y[j];
-    if (x.length !== y.length) return x.length - y.length;
-  }
-  return a.length - b.length;
-}
-
-/** A null-prototype dictionary, so that a file named `__proto__` is an ordinary key. */
-const emptyDict = (): BDict => Object.create(null) as BDict;
-
-/** Inserts a file's `{'': entry}` at its path in a file tree. */
-function addToTree(tree: BDict, path: readonly Uint8Array[], entry: BDict): void {
-  let node = tree;
-  for (const component of path.slice(0, -1)) {
-    const key = bytesToBinary(component);
-    node = (node[key] as BDict | undefined) ?? (node[key] = emptyDict());
-  }
-  const leaf = emptyDict();
-  leaf[''] = entry;
-  node[bytesToBinary(path[path.length - 1])] = leaf;
-}
-
-/** Copies `data` into a buffer of `length` bytes, zeros after it (a v1 piece followed by its pad file). */
-function zeroPadded(data: Uint8Array, length: number): Uint8Array {
-  if (data.length === length) return data;
-  const out = new Uint8Array(length);
-  out.set(data);
-  return out;
-}
-
-/** Pieces read but not yet hashed before reading pauses, unless told otherwise. */
-const DEFAULT_IN_FLIGHT = 4;
-
-interface FileHashing {
-  pieceLength: number;
-  sha256: Sha256;
-  /** For a hybrid's v1 pieces. */
-  sha1?: Sha1;
-  /** Whether a v1 piece ends with its pad file's zeros (multi-file) or is cut short (single file). */
-  padV1: boolean;
-  maxInFlight: number;
-  onBytes: (size: number) => void;
-}
-
-/**
- * Reads one file once, piece by piece (reading ahead while earlier pieces hash), for its v2 piece hashes and, in a
- * hybrid, the v1 piece hashes of the same bytes (the file starts on a piece boundary).
- */
-async function hashFile(
-  file: SourceFile,
-  how: FileHashing,
-): Promise<{ pieces: Uint8Array[]; v1: Uint8Array[] }> {
-  const { pieceLength, sha256, sha1 } = how;
-  const count = Math.ceil(file.length / pieceLength);
-  const pieces = new Array<Uint8Array>(count);
-  const v1 = new Array<Uint8Array>(sha1 ? count : 0);
-  const inFlight: Promise<void>[] = [];
-  for (let index = 0; index < count; index++) {
-    const at = index * pieceLength;
-    const size = Math.min(pieceLength, file.length - at);
-    const data = await file.read(at, size);
-    if (data.length !== size) {
-      throw new MetainfoError(
-        `Reading "${file.path.join('/')}" at ${at} gave ${data.length} bytes instead of ${size}`,
-      );
-    }
-    const job = Promise.all([
-      leafHashes(data, sha256).then((leaves) => pieceHash(leaves, pieceLength, file.length, sha256)),
-      sha1?.(how.padV1 ? zeroPadded(data, pieceLength) : data),
-    ]).then(([piece, v1Piece]) => {
-      pieces[index] = piece;
-      if (v1Piece) {
-        if (v1Piece.length !== SHA1_LENGTH)
-          throw new MetainfoError(`sha1 returned ${v1Piece.length} bytes, not 20`);
-        v1[index] = v1Piece;
-      }
-      how.onBytes(size);
-    });
-    // A failure is reported when this piece's turn comes; until then it must not count as unhandled.
-    job.catch(() => undefined);
-    inFlight.push(job);
-    if (inFlight.length >= how.maxInFlight) await inFlight.shift();
-  }
-  for (const job of inFlight) await job;
-  return { pieces, v1 };
-}
-
 export interface CreateV2Options {
   name: string;
   sha256: Sha256;
@@ -437,6 +345,24 @@ export interface CreateV2Options {
   private?: boolean;
 }
 
+/** The checks before any file is read: SHA-1 for a hybrid, a safe name, files to share, the piece length. */
+function checkSources(
+  files: SourceFile[],
+  options: CreateV2Options,
+  hybrid: boolean,
+): { total: number; pieceLength: number } {
+  if (hybrid && !options.sha1) throw new MetainfoError('A hybrid torrent needs SHA-1 for its v1 pieces');
+  checkPathComponent(options.name, 'name');
+  if (files.length === 0) throw new MetainfoError('No files to share');
+  checkFiles(files);
+  const total = files.reduce((sum, file) => sum + file.length, 0);
+  if (!Number.isSafeInteger(total)) throw new MetainfoError('The total length is too large');
+  if (total === 0) throw new MetainfoError('The files hold no data (0 bytes in all)');
+  const pieceLength = options.pieceLength ?? choosePieceLength(total);
+  checkV2PieceLength(pieceLength);
+  return { total, pieceLength };
+}
+
 /**
  * Builds a v2-only or hybrid info dictionary for files, as libtorrent 2.0 does for the same files and piece length
  * (byte for byte): files in BEP 52's canonical order; per file a SHA-256 merkle root over its 16 KiB blocks and,
@@ -451,28 +377,11 @@ export async function createAnyInfo(
   const { name, sha256 } = options;
   const hybrid = (options.version ?? 'hybrid') === 'hybrid';
   const sha1 = options.sha1;
-  if (hybrid && !sha1) throw new MetainfoError('A hybrid torrent needs SHA-1 for its v1 pieces');
-  checkPathComponent(name, 'name');
-  if (files.length === 0) throw new MetainfoError('No files to share');
-  checkFiles(files);
-  const total = files.reduce((sum, file) => sum + file.length, 0);
-  if (!Number.isSafeInteger(total)) throw new MetainfoError('The total length is too large');
-  if (total === 0) throw new MetainfoError('The files hold no data (0 bytes in all)');
-  const pieceLength = options.pieceLength ?? choosePieceLength(total);
-  checkV2PieceLength(pieceLength);
+  const { total, pieceLength } = checkSources(files, options, hybrid);
 
   const single = files.length === 1 && files[0].path.length === 1 && files[0].path[0] === name;
-  const ordered = files
-    .map((file) => ({ file, encoded: file.path.map(utf8ToBytes) }))
-    .sort((a, b) => compareCanonicalPaths(a.encoded, b.encoded));
-
-  const tree = emptyDict();
-  const v1Files: BDict[] = [];
-  const v1Pieces: Uint8Array[] = [];
-  const pieceLayers = new Map<string, Uint8Array>();
-  let offset = 0;
   let hashed = 0;
-  const hashing: FileHashing = {
+  const { tree, pieceLayers, v1Files, v1Pieces } = await hashTorrentFiles(files, name, single, {
     pieceLength,
     sha256,
     sha1: hybrid ? sha1 : undefined,
@@ -482,30 +391,7 @@ export async function createAnyInfo(
       hashed += size;
       options.onProgress?.(hashed, total);
     },
-  };
-  for (const { file, encoded } of ordered) {
-    const { pieces, v1 } = await hashFile(file, hashing);
-    for (const hash of v1) v1Pieces.push(hash);
-    const entry: BDict = { length: file.length };
-    if (pieces.length > 0) {
-      const root = pieces.length === 1 ? pieces[0] : await rootFromPieceLayer(pieces, pieceLength, sha256);
-      entry['pieces root'] = root;
-      if (pieces.length > 1) pieceLayers.set(toHex(root), concatBytes(pieces));
-    }
-    addToTree(tree, single ? [utf8ToBytes(name)] : encoded, entry);
-
-    v1Files.push({ length: file.length, path: encoded });
-    offset += file.length;
-    if (!single && file.length > 0 && offset % pieceLength !== 0) {
-      const pad = pieceLength - (offset % pieceLength);
-      v1Files.push({
-        attr: utf8ToBytes('p'),
-        length: pad,
-        path: [utf8ToBytes('.pad'), utf8ToBytes(String(pad))],
-      });
-      offset += pad;
-    }
-  }
+  });
 
   const dict: BDict = {
     name: utf8ToBytes(name),
