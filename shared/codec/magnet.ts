@@ -131,53 +131,86 @@ export function parseMagnet(input: string, options: ParseMagnetOptions = {}): Ma
       'Not a magnet link (magnet:?xt=urn:btih:...) or an info hash (40 hex or 32 base32)',
     );
   }
+  return linkOf(readParams(text.slice('magnet:?'.length)), options);
+}
 
-  let infoHash: Uint8Array | undefined;
-  let infoHashV2: Uint8Array | undefined;
-  let sawXt = false;
-  let name: string | undefined;
-  let length: number | undefined;
-  let select: number[] | undefined;
-  const trackers: string[] = [];
+/** What a magnet link's parameters say, as they are read (the first of each kind wins, trackers gather). */
+interface MagnetFields {
+  infoHash?: Uint8Array;
+  infoHashV2?: Uint8Array;
+  /** It had an `xt`, of whatever kind. */
+  sawXt: boolean;
+  name?: string;
+  length?: number;
+  select?: number[];
+  trackers: string[];
+}
 
-  for (const param of text.slice('magnet:?'.length).split('&')) {
+/** Reads one parameter's raw (still percent-encoded) value into the fields. */
+type ParamReader = (fields: MagnetFields, raw: string, key: string) => void;
+
+/** An exact topic: a v1 info hash (btih), a v2 one (btmh with SHA-256); other hash kinds are skipped. */
+function readTopic(fields: MagnetFields, raw: string, key: string): void {
+  fields.sawXt = true;
+  const urn = decodeComponent(raw, key, false);
+  const kind = urn.slice(0, BTIH.length).toLowerCase();
+  if (kind === BTMH) {
+    const hash = parseBtmh(urn.slice(BTMH.length));
+    if (!hash) return; // a multihash other than SHA-256
+    if (fields.infoHashV2 && toHex(fields.infoHashV2) !== toHex(hash))
+      throw new MagnetError('Magnet link has two different v2 info hashes');
+    fields.infoHashV2 = hash;
+    return;
+  }
+  if (kind !== BTIH) return; // another hash kind
+  const hash = parseInfoHash(urn.slice(BTIH.length));
+  if (fields.infoHash && toHex(fields.infoHash) !== toHex(hash))
+    throw new MagnetError('Magnet link has two different info hashes');
+  fields.infoHash = hash;
+}
+
+function readName(fields: MagnetFields, raw: string, key: string): void {
+  const value = decodeComponent(raw, key, true);
+  if (value !== '') fields.name ??= value;
+}
+
+function readTracker(fields: MagnetFields, raw: string, key: string): void {
+  const tracker = decodeComponent(raw, key, false).trim();
+  if (tracker !== '' && !fields.trackers.includes(tracker)) fields.trackers.push(tracker);
+}
+
+function readLength(fields: MagnetFields, raw: string, key: string): void {
+  const value = decodeComponent(raw, key, false);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new MagnetError(`Magnet link has an invalid length xl="${value}"`);
+  }
+  fields.length ??= Number(value);
+}
+
+/** The parameters read, by key; any other is ignored. */
+const PARAMS = new Map<string, ParamReader>([
+  ['xt', readTopic],
+  ['dn', readName],
+  ['tr', readTracker],
+  ['xl', readLength],
+  ['so', (fields, raw, key) => (fields.select ??= parseSelect(decodeComponent(raw, key, false)))],
+]);
+
+/** The fields of a magnet link's query (after `magnet:?`), parameter by parameter. */
+function readParams(query: string): MagnetFields {
+  const fields: MagnetFields = { sawXt: false, trackers: [] };
+  for (const param of query.split('&')) {
     if (param === '') continue;
     const eq = param.indexOf('=');
     const key = (eq < 0 ? param : param.slice(0, eq)).toLowerCase();
-    const raw = eq < 0 ? '' : param.slice(eq + 1);
-    if (key === 'xt') {
-      sawXt = true;
-      const urn = decodeComponent(raw, key, false);
-      const kind = urn.slice(0, BTIH.length).toLowerCase();
-      if (kind === BTMH) {
-        const hash = parseBtmh(urn.slice(BTMH.length));
-        if (!hash) continue; // a multihash other than SHA-256
-        if (infoHashV2 && toHex(infoHashV2) !== toHex(hash))
-          throw new MagnetError('Magnet link has two different v2 info hashes');
-        infoHashV2 = hash;
-        continue;
-      }
-      if (kind !== BTIH) continue; // another hash kind
-      const hash = parseInfoHash(urn.slice(BTIH.length));
-      if (infoHash && toHex(infoHash) !== toHex(hash))
-        throw new MagnetError('Magnet link has two different info hashes');
-      infoHash = hash;
-    } else if (key === 'dn') {
-      const value = decodeComponent(raw, key, true);
-      if (value !== '') name ??= value;
-    } else if (key === 'tr') {
-      const tracker = decodeComponent(raw, key, false).trim();
-      if (tracker !== '' && !trackers.includes(tracker)) trackers.push(tracker);
-    } else if (key === 'xl') {
-      const value = decodeComponent(raw, key, false);
-      if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-        throw new MagnetError(`Magnet link has an invalid length xl="${value}"`);
-      }
-      length ??= Number(value);
-    } else if (key === 'so') {
-      select ??= parseSelect(decodeComponent(raw, key, false));
-    }
+    PARAMS.get(key)?.(fields, eq < 0 ? '' : param.slice(eq + 1), key);
   }
+  return fields;
+}
+
+/** The link the fields describe: by its v1 hash (with the v2 one beside it), or with `v2` by its v2 hash alone. */
+function linkOf(fields: MagnetFields, options: ParseMagnetOptions): MagnetLink {
+  const { infoHash, infoHashV2, trackers, name, length, select } = fields;
   if (!infoHash && infoHashV2 && options.v2) {
     const result = v2OnlyLink(infoHashV2, trackers, name, length);
     if (select) result.select = select;
@@ -185,7 +218,7 @@ export function parseMagnet(input: string, options: ParseMagnetOptions = {}): Ma
   }
   if (!infoHash) {
     throw new MagnetError(
-      sawXt
+      fields.sawXt
         ? 'Magnet link has no BitTorrent v1 info hash (xt=urn:btih:...)'
         : 'Magnet link has no info hash (xt=urn:btih:...)',
     );
