@@ -414,71 +414,80 @@ export function parseServerMessage(text: string): ParseResult<ServerMessage> {
     return { ok: false, error: 'invalid tracker message: not JSON' };
   }
   if (!isObject(object)) return { ok: false, error: 'invalid tracker message: not a JSON object' };
-  const action = object.action === 'announce' || object.action === 'scrape' ? object.action : undefined;
+  const action: 'announce' | 'scrape' | undefined =
+    object.action === 'announce' || object.action === 'scrape' ? object.action : undefined;
   const infoHash = isBinaryId(object.info_hash) ? object.info_hash : undefined;
+  /** What a failure or a rejection says it is about, when the message tells. */
+  const about: { action?: 'announce' | 'scrape'; infoHash?: string } = {
+    ...(action ? { action } : {}),
+    ...(infoHash ? { infoHash } : {}),
+  };
   const failure = object['failure reason'];
   if (failure !== undefined) {
-    return {
-      ok: true,
-      message: {
-        kind: 'failure',
-        reason: typeof failure === 'string' ? failure : describe(failure),
-        ...(action ? { action } : {}),
-        ...(infoHash ? { infoHash } : {}),
-      },
-    };
+    const reason = typeof failure === 'string' ? failure : describe(failure);
+    return { ok: true, message: { kind: 'failure', reason, ...about } };
   }
   try {
-    if (action === 'scrape') {
-      if (!isObject(object.files)) throw new Rejection('invalid scrape reply: files is not an object');
-      const files = new Map<string, ScrapeFileStats>();
-      for (const [key, value] of Object.entries(object.files)) {
-        if (!isBinaryId(key)) throw new Rejection('invalid scrape reply: a key is not a binary info hash');
-        files.set(key, readStats(value));
-      }
-      return { ok: true, message: { kind: 'scrape', files } };
-    }
-    if (action !== 'announce')
-      throw new Rejection(`invalid action in tracker message: ${describe(object.action)}`);
-    if (infoHash === undefined) throw new Rejection('invalid info_hash in tracker message');
-    if (object.offer !== undefined || object.answer !== undefined) {
-      if (!isBinaryId(object.peer_id)) throw new Rejection('invalid peer_id in tracker message');
-      if (!isBinaryId(object.offer_id)) throw new Rejection('invalid offer_id in tracker message');
-      const base = { infoHash, peerId: object.peer_id, offerId: object.offer_id };
-      if (object.offer !== undefined) {
-        const offer = readSignal(object.offer);
-        if (!offer) throw new Rejection('invalid offer in tracker message');
-        return { ok: true, message: { kind: 'offer', ...base, offer } };
-      }
-      const answer = readSignal(object.answer);
-      if (!answer) throw new Rejection('invalid answer in tracker message');
-      return { ok: true, message: { kind: 'answer', ...base, answer } };
-    }
-    if (typeof object['warning message'] === 'string') {
-      return { ok: true, message: { kind: 'warning', message: object['warning message'], infoHash } };
-    }
-    const interval = object.interval ?? object['min interval'];
-    if (!isCount(interval) || !isCount(object.complete) || !isCount(object.incomplete)) {
-      throw new Rejection('invalid announce reply: interval, complete and incomplete must be counts');
-    }
-    return {
-      ok: true,
-      message: {
-        kind: 'announce',
-        infoHash,
-        interval,
-        complete: object.complete,
-        incomplete: object.incomplete,
-        ...(isBinaryId(object.info_hash_alias) ? { alias: object.info_hash_alias } : {}),
-      },
-    };
+    return { ok: true, message: readServerMessage(object, action, infoHash) };
   } catch (error) {
     if (!(error instanceof Rejection)) throw error;
-    return {
-      ok: false,
-      error: error.message,
-      ...(action ? { action } : {}),
-      ...(infoHash ? { infoHash } : {}),
-    };
+    return { ok: false, error: error.message, ...about };
   }
+}
+
+/** A tracker's message other than a failure, by its action; throws Rejection when it is malformed. */
+function readServerMessage(
+  object: Record<string, unknown>,
+  action: 'announce' | 'scrape' | undefined,
+  infoHash: string | undefined,
+): ServerMessage {
+  if (action === 'scrape') return readScrapeReply(object);
+  if (action !== 'announce')
+    throw new Rejection(`invalid action in tracker message: ${describe(object.action)}`);
+  if (infoHash === undefined) throw new Rejection('invalid info_hash in tracker message');
+  if (object.offer !== undefined || object.answer !== undefined) return readRelayedSignal(object, infoHash);
+  if (typeof object['warning message'] === 'string') {
+    return { kind: 'warning', message: object['warning message'], infoHash };
+  }
+  return readAnnounceReply(object, infoHash);
+}
+
+function readScrapeReply(object: Record<string, unknown>): ServerMessage {
+  if (!isObject(object.files)) throw new Rejection('invalid scrape reply: files is not an object');
+  const files = new Map<string, ScrapeFileStats>();
+  for (const [key, value] of Object.entries(object.files)) {
+    if (!isBinaryId(key)) throw new Rejection('invalid scrape reply: a key is not a binary info hash');
+    files.set(key, readStats(value));
+  }
+  return { kind: 'scrape', files };
+}
+
+/** An offer or an answer another peer sent us through the tracker. */
+function readRelayedSignal(object: Record<string, unknown>, infoHash: string): ServerMessage {
+  if (!isBinaryId(object.peer_id)) throw new Rejection('invalid peer_id in tracker message');
+  if (!isBinaryId(object.offer_id)) throw new Rejection('invalid offer_id in tracker message');
+  const base = { infoHash, peerId: object.peer_id, offerId: object.offer_id };
+  if (object.offer !== undefined) {
+    const offer = readSignal(object.offer);
+    if (!offer) throw new Rejection('invalid offer in tracker message');
+    return { kind: 'offer', ...base, offer };
+  }
+  const answer = readSignal(object.answer);
+  if (!answer) throw new Rejection('invalid answer in tracker message');
+  return { kind: 'answer', ...base, answer };
+}
+
+function readAnnounceReply(object: Record<string, unknown>, infoHash: string): ServerMessage {
+  const interval = object.interval ?? object['min interval'];
+  if (!isCount(interval) || !isCount(object.complete) || !isCount(object.incomplete)) {
+    throw new Rejection('invalid announce reply: interval, complete and incomplete must be counts');
+  }
+  return {
+    kind: 'announce',
+    infoHash,
+    interval,
+    complete: object.complete,
+    incomplete: object.incomplete,
+    ...(isBinaryId(object.info_hash_alias) ? { alias: object.info_hash_alias } : {}),
+  };
 }
