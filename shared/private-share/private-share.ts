@@ -196,37 +196,42 @@ export function manifestRecordCount(firstRecord: Uint8Array, recordSize: number)
  * must fill exactly the bytes after the region.
  */
 export function decodeManifest(region: Uint8Array, layout: PrivateLayout): Manifest {
-  const length = new DataView(region.buffer, region.byteOffset, LENGTH_PREFIX).getUint32(0);
-  if (LENGTH_PREFIX + length > region.length) throw new PrivateShareError('the manifest is cut short');
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(region.subarray(4, 4 + length)));
-  } catch {
-    throw new PrivateShareError('the manifest is not readable');
-  }
-  const raw = value as { v?: unknown; name?: unknown; files?: unknown };
+  const raw = readManifestJson(region) as { v?: unknown; name?: unknown; files?: unknown };
   if (typeof raw !== 'object' || raw === null || raw.v !== 1 || !Array.isArray(raw.files))
     throw new PrivateShareError('the manifest is not one this app reads');
-  const files: Manifest['files'] = [];
-  for (const entry of raw.files as unknown[]) {
-    const file = entry as { path?: unknown; length?: unknown };
-    if (
-      typeof file !== 'object' ||
-      file === null ||
-      !Array.isArray(file.path) ||
-      !file.path.every((part) => typeof part === 'string') ||
-      !Number.isSafeInteger(file.length) ||
-      (file.length as number) < 0
-    )
-      throw new PrivateShareError('the manifest lists a file badly');
-    files.push({ path: file.path as string[], length: file.length as number });
-  }
+  const files = (raw.files as unknown[]).map(readManifestFile);
   const manifest: Manifest = { name: String(raw.name ?? ''), files };
   checkManifest(manifest);
   const total = files.reduce((sum, file) => sum + file.length, 0);
   if (total !== layout.filesLength)
     throw new PrivateShareError('the manifest does not match the size of the torrent');
   return manifest;
+}
+
+/** The manifest's JSON: a length prefix, then that many bytes of UTF-8. */
+function readManifestJson(region: Uint8Array): unknown {
+  const length = new DataView(region.buffer, region.byteOffset, LENGTH_PREFIX).getUint32(0);
+  if (LENGTH_PREFIX + length > region.length) throw new PrivateShareError('the manifest is cut short');
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(region.subarray(4, 4 + length)));
+  } catch {
+    throw new PrivateShareError('the manifest is not readable');
+  }
+}
+
+/** One file of the manifest: a path of strings and a safe length. */
+function readManifestFile(entry: unknown): Manifest['files'][number] {
+  const file = entry as { path?: unknown; length?: unknown };
+  if (
+    typeof file !== 'object' ||
+    file === null ||
+    !Array.isArray(file.path) ||
+    !file.path.every((part) => typeof part === 'string') ||
+    !Number.isSafeInteger(file.length) ||
+    (file.length as number) < 0
+  )
+    throw new PrivateShareError('the manifest lists a file badly');
+  return { path: file.path as string[], length: file.length as number };
 }
 
 // --- plaintext files over records ---

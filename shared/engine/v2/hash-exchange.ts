@@ -15,6 +15,7 @@ import type { LaterV2, PeerKey, V2Options } from '../contract/engine-types';
 export type { V2Options } from '../contract/engine-types';
 
 export type HashMessage = Extract<WireMessage, { type: 'hash-request' | 'hashes' | 'hash-reject' }>;
+type HashMessageOf<T extends HashMessage['type']> = Extract<HashMessage, { type: T }>;
 
 /** The connections (connections.ts). */
 export interface HashExchangePorts {
@@ -98,28 +99,49 @@ export class HashExchange {
       const { type: _request, ...range } = message;
       return this.ports.send(peer, { type: 'hash-reject', ...range });
     }
+    if (message.type === 'hash-request') return this.onRequest(peer, message, layers, now);
+    if (message.type === 'hash-reject') return this.onReject(peer, message, layers, now);
+    this.onHashes(peer, message, layers, now);
+  }
+
+  /** A peer asks for hashes: leaves go to the block checks (read and hashed), a layer's are answered from it. */
+  private onRequest(
+    peer: PeerState,
+    message: HashMessageOf<'hash-request'>,
+    layers: PieceLayers,
+    now: number,
+  ): void {
     const blocks = this.blocks;
-    switch (message.type) {
-      case 'hash-request':
-        if (blocks && message.baseLayer === 0 && layers.pieceHeight > 0)
-          return blocks.onRequest(peer, message);
-        return this.ports.send(peer, layers.answer(peer.key, message, now));
-      case 'hash-reject':
-        if (blocks?.onReject(peer, message, now)) return;
-        if (!layers.onReject(peer.key, message))
-          return this.ports.close(peer, 'a hash reject of nothing asked');
-        return this.ask(now);
-      case 'hashes': {
-        if (blocks?.onHashes(peer, message, now)) return;
-        const verdict = layers.onHashes(peer.key, message);
-        if (!verdict.ok) return this.ports.close(peer, verdict.reason);
-        if (verdict.layerComplete) {
-          this.checkWaiting();
-          if (layers.missing === 0) this.session?.layersKnown?.();
-        }
-        return this.ask(now);
-      }
+    if (blocks && message.baseLayer === 0 && layers.pieceHeight > 0) return blocks.onRequest(peer, message);
+    this.ports.send(peer, layers.answer(peer.key, message, now));
+  }
+
+  private onReject(
+    peer: PeerState,
+    message: HashMessageOf<'hash-reject'>,
+    layers: PieceLayers,
+    now: number,
+  ): void {
+    if (this.blocks?.onReject(peer, message, now)) return;
+    if (!layers.onReject(peer.key, message)) return this.ports.close(peer, 'a hash reject of nothing asked');
+    this.ask(now);
+  }
+
+  /** Hashes we asked for: a piece's leaves to the block checks, a layer's checked and kept. */
+  private onHashes(
+    peer: PeerState,
+    message: HashMessageOf<'hashes'>,
+    layers: PieceLayers,
+    now: number,
+  ): void {
+    if (this.blocks?.onHashes(peer, message, now)) return;
+    const verdict = layers.onHashes(peer.key, message);
+    if (!verdict.ok) return this.ports.close(peer, verdict.reason);
+    if (verdict.layerComplete) {
+      this.checkWaiting();
+      if (layers.missing === 0) this.session?.layersKnown?.();
     }
+    this.ask(now);
   }
 
   /** Asks v2 peers that have pieces for the layers we lack (within the bounds of piece-layers.ts). */
