@@ -199,17 +199,7 @@ export class Downloader {
       return true;
     }
     peer.download.blockArrived(block.length, now);
-    for (const cancel of result.cancels) {
-      const other = this.ports.peer(cancel.peer);
-      if (other) {
-        this.ports.send(other, {
-          type: 'cancel',
-          index: cancel.index,
-          begin: cancel.begin,
-          length: cancel.length,
-        });
-      }
-    }
+    sendCancels(this.ports, result.cancels);
     if (result.expected && !result.duplicate && !this.storing.has(index) && !this.have.get(index)) {
       let buffer = this.buffers.get(index);
       if (!buffer) {
@@ -231,9 +221,6 @@ export class Downloader {
     return true;
   }
 
-  /** The digest of a piece handed out by `hash` (its SHA-1, checked against the info's `pieces`, or what `check`
-   * says of it: a v2 piece's leaf hashes against its file's merkle tree): a good piece goes to storage (and unmasks
-   * whoever sent different blocks for it before), a bad one is fetched again and its senders are held to account. */
   pieceHashed(index: number, digest: Uint8Array, check?: (digest: Uint8Array) => boolean): void {
     const buffer = this.buffers.get(index);
     if (!buffer) return;
@@ -485,5 +472,23 @@ export class Downloader {
 
   outstanding(peer: PeerKey): number {
     return this.wishlist.outstanding(peer);
+  }
+}
+
+/** Cancels the duplicate requests (endgame) that a block made needless. */
+function sendCancels(
+  ports: DownloaderPorts,
+  cancels: readonly { peer: PeerKey; index: number; begin: number; length: number }[],
+): void {
+  for (const cancel of cancels) {
+    const other = ports.peer(cancel.peer);
+    if (other) {
+      ports.send(other, {
+        type: 'cancel',
+        index: cancel.index,
+        begin: cancel.begin,
+        length: cancel.length,
+      });
+    }
   }
 }

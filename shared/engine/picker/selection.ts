@@ -227,9 +227,29 @@ export class PieceSelector {
 
   /** Drops the peer's stale candidates and shortlists the rarest of the rest (ties in random order). */
   private buildShortlist(state: SearchPeer): boolean {
+    const { counts, live } = this.keepFresh(state.candidates);
+    state.shortlistAt = this.availability.rarityGeneration;
+    state.shortlistNext = 0;
+    state.shortlist = [];
+    if (live === 0) return false;
+    const size = Math.max(SHORTLIST_MIN, Math.ceil(live / SHORTLIST_SHARE));
+    // The availability below which everything fits, and how many of the threshold level also fit.
+    let threshold = 0;
+    let below = 0;
+    while (threshold < counts.length - 1 && below + counts[threshold] < size) below += counts[threshold++];
+    const byLevel = this.rarestLevels(state.candidates, threshold, size - below);
+    for (const level of byLevel) {
+      if (!level) continue;
+      this.shuffle(level);
+      state.shortlist.push(...level);
+    }
+    state.shortlistMax = threshold;
+    return true;
+  }
+
+  /** Drops the candidates that are no longer fresh (in place); counts the rest by availability. */
+  private keepFresh(list: number[]): { counts: Int32Array; live: number } {
     const { avail, buckets } = this.availability;
-    const { random } = this.options;
-    const list = state.candidates;
     const counts = new Int32Array(buckets.length);
     let live = 0;
     for (let k = 0; k < list.length; k++) {
@@ -240,15 +260,13 @@ export class PieceSelector {
       counts[avail[index]]++;
     }
     list.length = live;
-    state.shortlistAt = this.availability.rarityGeneration;
-    state.shortlistNext = 0;
-    state.shortlist = [];
-    if (live === 0) return false;
-    const size = Math.max(SHORTLIST_MIN, Math.ceil(live / SHORTLIST_SHARE));
-    // The availability below which everything fits, and how many of the threshold level also fit.
-    let threshold = 0;
-    let below = 0;
-    while (threshold < counts.length - 1 && below + counts[threshold] < size) below += counts[threshold++];
+    return { counts, live };
+  }
+
+  /** The candidates by availability level: every one below `threshold`, and `room` of the threshold level. */
+  private rarestLevels(list: readonly number[], threshold: number, room: number): number[][] {
+    const { avail } = this.availability;
+    const { random } = this.options;
     const byLevel: number[][] = [];
     let atThreshold = 0;
     for (const index of list) {
@@ -259,23 +277,23 @@ export class PieceSelector {
         // Reservoir sampling keeps a uniform random subset of the threshold level.
         const level = (byLevel[a] ??= []);
         atThreshold++;
-        if (level.length < size - below) level.push(index);
+        if (level.length < room) level.push(index);
         else {
           const at = Math.floor(random() * atThreshold);
           if (at < level.length) level[at] = index;
         }
       }
     }
-    for (const level of byLevel) {
-      if (!level) continue;
-      for (let k = level.length - 1; k > 0; k--) {
-        const j = Math.floor(random() * (k + 1));
-        [level[k], level[j]] = [level[j], level[k]];
-      }
-      state.shortlist.push(...level);
+    return byLevel;
+  }
+
+  /** Fisher-Yates, in place. */
+  private shuffle(level: number[]): void {
+    const { random } = this.options;
+    for (let k = level.length - 1; k > 0; k--) {
+      const j = Math.floor(random() * (k + 1));
+      [level[k], level[j]] = [level[j], level[k]];
     }
-    state.shortlistMax = threshold;
-    return true;
   }
 
   /** One pass over the peer's bitfield: a uniformly random fresh piece it has, among the rarest when `rarest`. */
