@@ -1,4 +1,4 @@
-// Private shares (issue 27): the torrent's content is a sequence of AES-256-GCM records, one per piece, under a
+// Private shares: the torrent's content is a sequence of AES-256-GCM records, one per piece, under a
 // key made for this share alone, so that the info dictionary, the pieces and everything the swarm and the tracker
 // see are ciphertext. Sans-I/O: the cipher is injected (WebCrypto in the app, Node's in tests), like SHA-1.
 //

@@ -40,7 +40,7 @@ export const CHOKE_POLICIES = Object.freeze({
 
 export type ChokePolicyName = keyof typeof CHOKE_POLICIES;
 
-/** Chosen under upload pacing (issue 25, docs/lab.md §4): tft+recip+forward meets the goals at 80 and at 500
+/** Chosen under upload pacing (docs/lab.md §4): tft+recip+forward meets the goals at 80 and at 500
  * leechers, where tft+credit+forward left strategic peers ahead at 500 (0.95×): a BitTyrant-like peer answered a
  * contributor's full slot with a trickle, which the plain credit took for giving. */
 export const DEFAULT_CHOKE_POLICY_NAME: ChokePolicyName = 'tft+recip+forward';

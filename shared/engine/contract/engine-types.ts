@@ -131,7 +131,8 @@ export type EngineEvent =
   | { type: 'peer-backlog'; peer: PeerKey; backlogged: boolean }
   /** The bytes the adapter holds for this session (every connection) that have not left yet: reported at start (0)
    * and whenever that queue shrinks, it turns on upload pacing (pacer.ts: about one piece-time queued, the next
-   * block chosen when there is room). Without reports, or PACE_SILENCE_MS after the last, blocks are read as before. */
+   * block chosen when there is room). Without reports, or PACE_SILENCE_MS after the last, each peer's reads are
+   * paced by `peer-backlog` alone. */
   | { type: 'upload-queue'; bytes: number }
   /** Per file of the torrent (in info order): skip it, fetch it normally, or first. Pieces shared by files take the
    * highest of their files' priorities. Ignored before the info is known. */

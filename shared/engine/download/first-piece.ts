@@ -1,4 +1,4 @@
-// The first piece from one source (start-up, issue 25). A peer that holds no piece uploads nothing; the sooner it
+// The first piece from one source (start-up). A peer that holds no piece uploads nothing; the sooner it
 // holds one, the sooner it is one more uploader, and in a swarm's start-up uploaders can at best double every piece
 // time. A peer with nothing is unchoked by several holders at once (their spread slots, spread.ts, and their regular
 // ones), and asking each of them for a piece takes one piece time of several uploaders to make one uploader: the

@@ -1,4 +1,4 @@
-// The playback window (issue 24): while a file plays, the pieces from the playhead forward, over several seconds of
+// The playback window: while a file plays, the pieces from the playhead forward, over several seconds of
 // media (sized from the file's bitrate) and at least a few pieces, each with the time by which it should be in hand.
 // A deadline is when the playhead reaches the piece, less a margin for a second peer to bring it, so it tightens as
 // the playhead nears the piece. A playhead that leaves the window (a seek) moves it at once. Pure: the playhead, the

@@ -3,7 +3,7 @@
 // first out per connection and round-robin across them: a block handed to it waits behind everything queued before
 // it, whoever asked. Held back in the engine instead, a request can be served in the order that spreads pieces
 // fastest: the peer that has fewest pieces (a peer with none becomes one more uploader: copies double each piece
-// time, see spread.ts; and a peer that fell behind catches up instead of finishing last, issue 25), then the piece we
+// time, see spread.ts; and a peer that fell behind catches up instead of finishing last), then the piece we
 // have sent least (a seed sends each piece once before repeating, as super-seeding does; a piece begun to a peer does
 // not count that send against the rest of it to that peer, upload-queue.ts `ranked`), then the piece fewest of our
 // peers have, then the peer we have sent least, then the oldest request. No ranking of every waiting request per
@@ -11,7 +11,7 @@
 // peer, the first of that peer's by the same order.
 //
 // The adapter opts in by reporting the bytes it holds for this session that have not left yet (the `upload-queue`
-// event): at start (0), and whenever its queue shrinks. Without reports the engine reads as before (each peer's
+// event): at start (0), and whenever its queue shrinks. Without reports the engine reads unpaced (each peer's
 // queue paced only by `peer-backlog`); after PACE_SILENCE_MS without one while a report is owed it falls back to
 // that, so an adapter that stops reporting cannot stall the upload. A report is owed once a block went out after the
 // last report, or when that report said the transport holds a block or more; an idle uploader whose transport was

@@ -213,7 +213,7 @@ export class Uploader {
     this.observeCapacity(now);
     splitUpload(all, this.capacity.estimate, now);
     if (this.pacer.paced(now)) return this.pumpPaced(now);
-    // Pacing just went silent: every queue is read as before.
+    // Pacing just went silent: every queue is read unpaced, held back by `peer-backlog` alone.
     const unpaced = this.wasPaced;
     this.wasPaced = false;
     for (const peer of all) {
