@@ -102,7 +102,7 @@ export interface SessionOptions {
    * asked of and given to v2 peers). */
   v2?: V2Options | LaterV2;
   /** Joined by a btmh-only magnet link: the full SHA-256 info hash (`infoHash` is its first 20 bytes). The metadata
-   * is checked against it and the torrent runs by its v2 view (shared/v2-pieces.ts), a hybrid's too: every piece is
+   * is checked against it and the torrent runs by its v2 view (shared/codec/v2-pieces.ts), a hybrid's too: every piece is
    * checked against its file's tree, the layers asked of v2 peers. */
   infoHashV2?: Uint8Array;
   /** Seeded randomness in [0, 1). */
@@ -242,7 +242,7 @@ export interface SessionStats {
   error?: string;
 }
 
-/** What `shared/engine/session.ts` exports as `class TorrentSession implements Session`. */
+/** What `shared/engine/session/session.ts` exports as `class TorrentSession implements Session`. */
 export interface Session {
   /** Feeds one event; returns the actions to carry out, in order. `now` is milliseconds (any epoch, monotonic). */
   handle(event: EngineEvent, now: number): EngineAction[];
