@@ -18,6 +18,30 @@ export interface WorkMeter {
   work: number;
 }
 
+/** Throws RangeError unless the counts are whole and positive and the total length fills the last piece. */
+function checkGeometry(
+  pieceCount: number,
+  pieceLength: number,
+  totalLength: number,
+  blockSize: number,
+): void {
+  if (!Number.isInteger(pieceCount) || pieceCount < 0)
+    throw new RangeError(`invalid piece count ${pieceCount}`);
+  if (!Number.isInteger(pieceLength) || pieceLength <= 0)
+    throw new RangeError(`invalid piece length ${pieceLength}`);
+  if (!Number.isInteger(blockSize) || blockSize <= 0) throw new RangeError(`invalid block size ${blockSize}`);
+  if (!fitsPieces(totalLength, pieceCount, pieceLength)) {
+    throw new RangeError(`total length ${totalLength} does not fit ${pieceCount} pieces of ${pieceLength}`);
+  }
+}
+
+/** The total length ends in the last piece: more than the pieces before it, at most all of them. */
+function fitsPieces(totalLength: number, pieceCount: number, pieceLength: number): boolean {
+  if (!Number.isSafeInteger(totalLength) || totalLength < 0) return false;
+  if (pieceCount === 0) return totalLength === 0;
+  return totalLength <= pieceCount * pieceLength && totalLength > (pieceCount - 1) * pieceLength;
+}
+
 export class BlockGeometry {
   readonly blocksPerPiece: number;
   private readonly lastPieceLength: number;
@@ -28,21 +52,7 @@ export class BlockGeometry {
     readonly totalLength: number,
     readonly blockSize: number,
   ) {
-    if (!Number.isInteger(pieceCount) || pieceCount < 0)
-      throw new RangeError(`invalid piece count ${pieceCount}`);
-    if (!Number.isInteger(pieceLength) || pieceLength <= 0)
-      throw new RangeError(`invalid piece length ${pieceLength}`);
-    if (!Number.isInteger(blockSize) || blockSize <= 0)
-      throw new RangeError(`invalid block size ${blockSize}`);
-    if (
-      !Number.isSafeInteger(totalLength) ||
-      totalLength < 0 ||
-      totalLength > pieceCount * pieceLength ||
-      (pieceCount > 0 && totalLength <= (pieceCount - 1) * pieceLength) ||
-      (pieceCount === 0 && totalLength !== 0)
-    ) {
-      throw new RangeError(`total length ${totalLength} does not fit ${pieceCount} pieces of ${pieceLength}`);
-    }
+    checkGeometry(pieceCount, pieceLength, totalLength, blockSize);
     this.blocksPerPiece = Math.ceil(pieceLength / blockSize);
     this.lastPieceLength = pieceCount === 0 ? 0 : totalLength - (pieceCount - 1) * pieceLength;
   }

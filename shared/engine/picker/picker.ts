@@ -31,6 +31,24 @@ import type { PickerOptions, Wishlist } from './wishlist';
 /** Everything the picker's parts remember of one peer. */
 type PickerPeer = PeerPieces & PeerRequests & PeerSearch & PeerEndgame;
 
+/** The picker's options with their defaults, checked (RangeError). */
+function checkedOptions(options: PickerOptions) {
+  if (options.have.pieceCount !== options.pieceCount)
+    throw new RangeError(`have has ${options.have.pieceCount} pieces, expected ${options.pieceCount}`);
+  const randomFirstPieces = options.randomFirstPieces ?? 4;
+  const endgameDuplicates = options.endgameDuplicates ?? 2;
+  if (!Number.isInteger(randomFirstPieces) || randomFirstPieces < 0) {
+    throw new RangeError(`invalid randomFirstPieces ${randomFirstPieces}`);
+  }
+  if (!Number.isInteger(endgameDuplicates) || endgameDuplicates < 1) {
+    throw new RangeError(`invalid endgameDuplicates ${endgameDuplicates}`);
+  }
+  const selection = options.pieceSelection ?? 'rarest';
+  if (!PIECE_SELECTIONS.includes(selection))
+    throw new RangeError(`unknown piece selection ${String(selection)}`);
+  return { randomFirstPieces, endgameDuplicates, selection };
+}
+
 export class PiecePicker implements Wishlist {
   readonly pieceCount: number;
   readonly pieceLength: number;
@@ -51,19 +69,7 @@ export class PiecePicker implements Wishlist {
   constructor(options: PickerOptions) {
     const { pieceCount, pieceLength, totalLength, have, random } = options;
     const geometry = new BlockGeometry(pieceCount, pieceLength, totalLength, options.blockSize ?? 16384);
-    if (have.pieceCount !== pieceCount)
-      throw new RangeError(`have has ${have.pieceCount} pieces, expected ${pieceCount}`);
-    const randomFirstPieces = options.randomFirstPieces ?? 4;
-    const endgameDuplicates = options.endgameDuplicates ?? 2;
-    if (!Number.isInteger(randomFirstPieces) || randomFirstPieces < 0) {
-      throw new RangeError(`invalid randomFirstPieces ${randomFirstPieces}`);
-    }
-    if (!Number.isInteger(endgameDuplicates) || endgameDuplicates < 1) {
-      throw new RangeError(`invalid endgameDuplicates ${endgameDuplicates}`);
-    }
-    const selection = options.pieceSelection ?? 'rarest';
-    if (!PIECE_SELECTIONS.includes(selection))
-      throw new RangeError(`unknown piece selection ${String(selection)}`);
+    const { randomFirstPieces, endgameDuplicates, selection } = checkedOptions(options);
     this.endgameWhenIdle = options.endgameWhenIdle ?? false;
     this.geometry = geometry;
     this.pieceCount = pieceCount;
