@@ -229,14 +229,7 @@ export class Downloader {
       this.buffers.delete(index);
       this.ports.blocks?.()?.done(index);
       this.storing.add(index);
-      // Each sender is credited its share of the piece (by the bytes it sent), so a piece counts once in all.
-      const size = buffer.data.length;
-      for (const peer of senders) {
-        if (this.ports.peer(peer.key) !== peer) continue;
-        let bytes = 0;
-        for (const block of buffer.blocks) if (block.sender === peer) bytes += block.length;
-        peer.download.pieceVerified(bytes / size);
-      }
+      creditSenders(this.ports, buffer, senders);
       this.smartBan(index, buffer.data);
       this.ports.store(index, buffer.data);
       return;
@@ -490,5 +483,17 @@ function sendCancels(
         length: cancel.length,
       });
     }
+  }
+}
+
+/** Each sender still connected is credited its share of a good piece (by the bytes it sent), so a piece counts
+ * once in all. */
+function creditSenders(ports: DownloaderPorts, buffer: PieceBuffer, senders: readonly PeerState[]): void {
+  const size = buffer.data.length;
+  for (const peer of senders) {
+    if (ports.peer(peer.key) !== peer) continue;
+    let bytes = 0;
+    for (const block of buffer.blocks) if (block.sender === peer) bytes += block.length;
+    peer.download.pieceVerified(bytes / size);
   }
 }

@@ -392,9 +392,7 @@ export class TorrentSession implements Session {
     this.chokes.tick(now);
     this.uploader?.tick(this.peers.values(), now);
     this.hashes?.tick(now);
-    const ahead = this.config.leavesAhead ?? LEAVES_AHEAD;
-    if (ahead > 0 && this.downloader && this.state === 'downloading')
-      this.hashes?.blocks?.ahead(this.downloader.streaming.window, ahead);
+    this.leavesAhead();
     this.chokes.spreadChanged();
     this.wantPeers();
     // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.
@@ -402,6 +400,13 @@ export class TorrentSession implements Session {
       this.lastRefill = now;
       this.downloader?.refillSoon();
     }
+  }
+
+  /** While downloading, the leaf hashes of the pieces a player will read next are asked in advance. */
+  private leavesAhead(): void {
+    const ahead = this.config.leavesAhead ?? LEAVES_AHEAD;
+    if (ahead > 0 && this.downloader && this.state === 'downloading')
+      this.hashes?.blocks?.ahead(this.downloader.streaming.window, ahead);
   }
 
   private wantPeers(): void {
