@@ -64,13 +64,24 @@ export class MetadataFetch {
   nextRequests(peer: PeerKey, now: number): number[] {
     const source = this.sources.get(peer);
     if (!source || source.useless || this.verifying || now < source.restUntil) return [];
-    // Peers are grouped by the size they announce. The size being assembled keeps the turn while one of its
-    // peers is working on it or can be asked; a group whose peers all reject, stay silent or proved useless
-    // gives way, so that a peer announcing a wrong size cannot stall the magnet.
-    if (this.size === undefined || (source.size !== this.size && !this.groupAlive(this.size, now))) {
-      this.start(this.preferredSize(now) ?? source.size);
-    }
+    this.takeTurn(source.size, now);
     if (source.size !== this.size || !this.buffer) return [];
+    return this.askFree(peer, source, now);
+  }
+
+  /**
+   * Peers are grouped by the size they announce. The size being assembled keeps the turn while one of its peers is
+   * working on it or can be asked; a group whose peers all reject, stay silent or proved useless gives way, so
+   * that a peer announcing a wrong size cannot stall the magnet.
+   */
+  private takeTurn(size: number, now: number): void {
+    if (this.size === undefined || (size !== this.size && !this.groupAlive(this.size, now))) {
+      this.start(this.preferredSize(now) ?? size);
+    }
+  }
+
+  /** Asks the peer for the pieces nobody has sent or been asked for, up to its share. */
+  private askFree(peer: PeerKey, source: Source, now: number): number[] {
     const out: number[] = [];
     const count = this.received.length;
     for (let piece = 0; piece < count && source.asked.size < PER_PEER; piece++) {
@@ -134,6 +145,11 @@ export class MetadataFetch {
       if (this.buffer && this.size !== undefined && this.groupAlive(this.size, now)) return { kind: 'ok' };
       this.start(source.size);
     }
+    return this.place(peer, piece, data);
+  }
+
+  /** Puts an answer into the assembly: the whole dictionary once every piece is here. */
+  private place(peer: PeerKey, piece: number, data: Uint8Array): MetadataResult {
     const buffer = this.buffer!;
     const start = piece * METADATA_PIECE_SIZE;
     const expected = Math.min(METADATA_PIECE_SIZE, buffer.length - start);
