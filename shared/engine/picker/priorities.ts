@@ -67,23 +67,26 @@ export class Priorities {
   setPriority(index: number, priority: PiecePriority, rank = index): void {
     this.geometry.checkIndex(index);
     const skip = priority === 'skip';
-    if (skip !== (this.unwanted[index] === 1)) {
-      this.unwanted[index] = skip ? 1 : 0;
-      if (!this.have.get(index)) this.changeWanted(index, !skip);
-      // A piece skipped before any of its blocks arrived is not finished: its requests are dropped (a block still on
-      // its way is tolerated), and it waits among the fresh pieces should it be wanted again.
-      const piece = this.ledger.active.get(index);
-      if (skip && piece && piece.received === 0 && !this.deadlines.has(index)) {
-        this.ledger.drop(piece);
-        this.ledger.unrequestedBlocks -= piece.unrequested;
-      }
-    }
+    if (skip !== (this.unwanted[index] === 1)) this.setSkipped(index, skip);
     const at = this.deadlines.get(index);
     if (priority === 'high') {
       if (!Number.isSafeInteger(rank) || rank < 0) throw new RangeError(`bad rank ${rank}`);
       // A real deadline stays (it comes first); a high one takes its new rank.
       if (at === undefined || isHigh(at)) this.setDeadline(index, HIGH_DEADLINE + rank);
     } else if (isHigh(at)) this.setDeadline(index, undefined);
+  }
+
+  /** A piece skipped, or wanted again. */
+  private setSkipped(index: number, skip: boolean): void {
+    this.unwanted[index] = skip ? 1 : 0;
+    if (!this.have.get(index)) this.changeWanted(index, !skip);
+    // A piece skipped before any of its blocks arrived is not finished: its requests are dropped (a block still on
+    // its way is tolerated), and it waits among the fresh pieces should it be wanted again.
+    const piece = this.ledger.active.get(index);
+    if (skip && piece && piece.received === 0 && !this.deadlines.has(index)) {
+      this.ledger.drop(piece);
+      this.ledger.unrequestedBlocks -= piece.unrequested;
+    }
   }
 
   priority(index: number): PiecePriority {

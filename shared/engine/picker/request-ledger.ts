@@ -225,18 +225,7 @@ export class RequestLedger {
     }
     this.rememberStale(state, key);
     if (!piece || piece.state[block] === RECEIVED) return { ...UNEXPECTED, expected: true, duplicate: true };
-    const cancels: PeerBlockRequest[] = [];
-    const askers = piece.askers[block];
-    if (askers) {
-      for (const other of askers) {
-        if (other === peer) continue;
-        const otherState = this.peers.get(other)!;
-        otherState.requests.delete(key);
-        this.rememberStale(otherState, key);
-        cancels.push({ peer: other, ...geometry.request(key) });
-      }
-      piece.askers[block] = undefined;
-    }
+    const cancels = this.cancelOtherAskers(piece, block, key, peer);
     this.thin.delete(key);
     if (piece.state[block] === UNREQUESTED) {
       piece.unrequested--;
@@ -246,6 +235,27 @@ export class RequestLedger {
     piece.state[block] = RECEIVED;
     piece.received++;
     return { expected: true, duplicate: false, cancels, pieceComplete: piece.received === piece.blocks };
+  }
+
+  /** The other peers asked for a block that came (endgame duplicates): their requests become stale, to cancel. */
+  private cancelOtherAskers(
+    piece: ActivePiece,
+    block: number,
+    key: number,
+    peer: string,
+  ): PeerBlockRequest[] {
+    const cancels: PeerBlockRequest[] = [];
+    const askers = piece.askers[block];
+    if (!askers) return cancels;
+    for (const other of askers) {
+      if (other === peer) continue;
+      const otherState = this.peers.get(other)!;
+      otherState.requests.delete(key);
+      this.rememberStale(otherState, key);
+      cancels.push({ peer: other, ...this.geometry.request(key) });
+    }
+    piece.askers[block] = undefined;
+    return cancels;
   }
 
   private rememberStale(state: PeerRequests, key: number): void {
