@@ -89,12 +89,7 @@ export class ChokeRounds {
     if (trigger.kind !== 'slot-freed' && this.ports.peer(trigger.peer)?.spread) return;
     const state = this.ports.state();
     const pieceLength = this.ports.pieceLength();
-    const active = !(
-      state === 'paused' ||
-      state === 'stopped' ||
-      state === 'error' ||
-      pieceLength === undefined
-    );
+    const active = serving(state, pieceLength);
     if (!active && trigger.kind !== 'not-interested') return;
     const handshaken = this.handshaken();
     const changes = this.policy.betweenRounds({
@@ -105,6 +100,15 @@ export class ChokeRounds {
       trigger,
       pieceLength,
     });
+    this.applyBetweenRounds(changes, handshaken, now);
+  }
+
+  /** Carries out the policy's changes between rounds: chokes (the optimistic slot too), then unchokes. */
+  private applyBetweenRounds(
+    changes: { choke: PeerKey[]; unchoke: PeerKey[] },
+    handshaken: PeerState[],
+    now: number,
+  ) {
     for (const key of changes.choke) {
       const peer = this.ports.peer(key);
       if (!peer) continue;
@@ -271,4 +275,9 @@ class ChokerView implements ChokerPeer {
   get uploadRate(): number {
     return (this.up ??= this.state.upSlow.rate(this.now));
   }
+}
+
+/** We upload unless paused, stopped or failed, and once the torrent's pieces are known. */
+function serving(state: SessionState, pieceLength: number | undefined): boolean {
+  return !(state === 'paused' || state === 'stopped' || state === 'error' || pieceLength === undefined);
 }
