@@ -240,6 +240,22 @@ function encodeComponent(value: string, what: string): string {
   }
 }
 
+/** The link's `xt` parameters: btih for the v1 info hash unless `v2Only`, then btmh for the v2 one. */
+function exactTopics(link: { infoHash?: Uint8Array; infoHashV2?: Uint8Array; v2Only?: boolean }): string[] {
+  const topics: string[] = [];
+  if (link.infoHash && !link.v2Only) {
+    if (link.infoHash.length !== V1_HASH_BYTES)
+      throw new MagnetError(`Info hash must be 20 bytes, got ${link.infoHash.length}`);
+    topics.push(`xt=${BTIH}${toHex(link.infoHash)}`);
+  }
+  if (link.infoHashV2) {
+    if (link.infoHashV2.length !== V2_HASH_BYTES)
+      throw new MagnetError(`A v2 info hash must be 32 bytes, got ${link.infoHashV2.length}`);
+    topics.push(`xt=${BTMH}${SHA256_MULTIHASH}${toHex(link.infoHashV2)}`);
+  }
+  return topics;
+}
+
 /**
  * Formats a magnet URI with hex info hashes (btih for `infoHash` unless `v2Only`, then btmh for `infoHashV2`),
  * URL-encoded dn and tr, in the order xt, dn, xl, tr.
@@ -252,17 +268,7 @@ export function formatMagnet(link: {
   trackers?: string[];
   length?: number;
 }): string {
-  const topics: string[] = [];
-  if (link.infoHash && !link.v2Only) {
-    if (link.infoHash.length !== V1_HASH_BYTES)
-      throw new MagnetError(`Info hash must be 20 bytes, got ${link.infoHash.length}`);
-    topics.push(`xt=${BTIH}${toHex(link.infoHash)}`);
-  }
-  if (link.infoHashV2) {
-    if (link.infoHashV2.length !== V2_HASH_BYTES)
-      throw new MagnetError(`A v2 info hash must be 32 bytes, got ${link.infoHashV2.length}`);
-    topics.push(`xt=${BTMH}${SHA256_MULTIHASH}${toHex(link.infoHashV2)}`);
-  }
+  const topics = exactTopics(link);
   if (topics.length === 0) throw new MagnetError('A magnet link needs an info hash (v1, v2 or both)');
   let uri = `magnet:?${topics.join('&')}`;
   if (link.name !== undefined && link.name !== '') uri += `&dn=${encodeComponent(link.name, 'name')}`;
