@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { encode, utf8ToBytes } from '../shared/bencode';
+import { encode, utf8ToBytes } from '../shared/codec/bencode';
 import { until } from '../shared/testing/until';
 import { E2E_STATS_TOKEN, LAUNCH_OPTIONS } from '../playwright.config';
 

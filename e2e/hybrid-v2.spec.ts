@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeAnyTorrent, parseAnyTorrent } from '../shared/metainfo-v2';
+import { encodeAnyTorrent, parseAnyTorrent } from '../shared/codec/metainfo-v2';
 import { expectStatus, openPeer, randomFile, saveFile, shareFiles, tempDir, torrentItem } from './helpers';
 import type { Page } from '@playwright/test';
 

@@ -4,7 +4,7 @@
 // folder and downloaded byte-identical by another from the .torrent and by a third from its btmh-only magnet link.
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { formatMagnet, parseMagnet } from '../shared/magnet';
+import { formatMagnet, parseMagnet } from '../shared/codec/magnet';
 import { libtorrentMissing, ltCreate } from '../shared/testing/libtorrent';
 import {
   expectStatus,

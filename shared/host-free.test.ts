@@ -51,8 +51,8 @@ describe('shared/ stays free of the DOM and Node', () => {
     expect(parsed.options.lib).toEqual(['lib.es2022.d.ts']);
     expect(parsed.options.types).toEqual([]);
     const files = parsed.fileNames.map((f) => f.slice(root.length + 1));
-    expect(files).toContain('shared/engine/session.ts');
-    expect(files).toContain('shared/wire.ts');
+    expect(files).toContain('shared/engine/session/session.ts');
+    expect(files).toContain('shared/codec/wire.ts');
     expect(files.some((f) => f.endsWith('.test.ts') || f.startsWith('shared/testing/'))).toBe(false);
   });
 

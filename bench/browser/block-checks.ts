@@ -7,8 +7,8 @@
 // at 2.4 times the bitrate. --tiny: 10 s at 2 Mbit/s, one session each.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { createInfo, encodeTorrent, type SourceFile } from '../../shared/metainfo';
-import { createAnyInfo, encodeAnyTorrent } from '../../shared/metainfo-v2';
+import { createInfo, encodeTorrent, type SourceFile } from '../../shared/codec/metainfo';
+import { createAnyInfo, encodeAnyTorrent } from '../../shared/codec/metainfo-v2';
 import { sha1 } from '../../shared/testing/sha1';
 import { sha256 } from '../../shared/testing/sha256';
 import { browserVersion, buildApp, serveApp } from '../lib/app';

@@ -4,7 +4,7 @@
 import { loadavg } from 'node:os';
 import { atLeast, atMost, figure, type Bench } from '../lib/figure';
 import { benchPage, type BenchPage } from '../lib/app';
-import { INNER_NODE_HASH } from '../../web/src/lib/sha256';
+import { INNER_NODE_HASH } from '../../web/src/lib/hash';
 import { totalCpu, watchCpu } from '../lib/processes';
 
 type LeafSide = 'subtleLeaves' | 'wasmLeaves' | 'nobleLeaves';
@@ -53,10 +53,9 @@ export const sha256Bench: Bench = {
         `  sha256: ${JSON.stringify(result)}; CPU ms per MB of leaves ${JSON.stringify(cpu)}; ${load}`,
       );
 
-      const noble = INNER_NODE_HASH === 'noble';
-      const nodes = { subtle: result.subtleNodes, noble: result.nobleNodes };
-      const names = { subtle: 'SubtleCrypto', noble: '@noble/hashes' };
-      const other = noble ? 'subtle' : 'noble';
+      const nodes = { subtle: result.subtleNodes, noble: result.nobleNodes, wasm: result.wasmNodes };
+      const names = { subtle: 'SubtleCrypto', noble: '@noble/hashes', wasm: 'hash-wasm' };
+      const other = INNER_NODE_HASH === 'noble' ? 'subtle' : 'noble';
       return [
         figure(
           `sha256: merkle inner nodes (64 B), ${names[INNER_NODE_HASH]} (the app's choice)`,
@@ -66,7 +65,7 @@ export const sha256Bench: Bench = {
           atLeast(1),
           `the root of ${request.leaves} leaf hashes (a ${(request.leaves * 16) / 1024} MiB file), leaves through ` +
             `SubtleCrypto either way, best of ${request.rounds}; below 1x, flip INNER_NODE_HASH in ` +
-            `web/src/lib/sha256.ts; ${load}`,
+            `web/src/lib/hash.ts; ${load}`,
         ),
         figure(
           "sha256: 16 KiB leaves, SubtleCrypto (the app's choice)",

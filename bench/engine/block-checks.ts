@@ -8,7 +8,7 @@
 // own first frame over real tabs follows (bench/browser/block-checks.ts: a hybrid against a v1-only torrent, two
 // Chromium tabs). --tiny: an 8 MiB file and the tabs' smoke video; --browser: the real tabs only.
 import { randomBytes } from 'node:crypto';
-import { createAnyInfo } from '../../shared/metainfo-v2';
+import { createAnyInfo } from '../../shared/codec/metainfo-v2';
 import { sha1, sha1Sync } from '../../shared/testing/sha1';
 import { sha256 } from '../../shared/testing/sha256';
 import { Swarm } from '../../shared/engine/testing/swarm';

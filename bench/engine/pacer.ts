@@ -6,7 +6,7 @@
 import { atMost, figure, type Bench } from '../lib/figure';
 import { PACER_LOAD, runPacerLoad, type PacerLoadResult } from '../../shared/engine/testing/pacer-load';
 import { RankAllUploader } from '../../shared/engine/testing/serve-oracle';
-import { Uploader } from '../../shared/engine/uploader';
+import { Uploader } from '../../shared/engine/upload/uploader';
 
 export const pacerBench: Bench = {
   name: 'pacer',

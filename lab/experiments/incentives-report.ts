@@ -1,7 +1,7 @@
 // What the incentives experiment reports from its runs (lab/experiments/incentives-run.ts): each class's finish time
 // over the contributors', per policy and size (means over the random seeds); the figures, the headline figures and
 // the summary's tables.
-import { DEFAULT_CHOKE_POLICY_NAME } from '../../shared/engine/policies';
+import { DEFAULT_CHOKE_POLICY_NAME } from '../../shared/engine/choke/policies';
 import type { Figure, Headline, Series } from './types';
 import { bytes, completionCurve, mean, rate, round, table } from './common';
 import { MIXED, NO_CHOKING, seedsAndSizes } from './incentives-run';

@@ -8,10 +8,10 @@
 import { freeRider, noChoking, strategicChoker } from '../sim/strategy';
 import { LabSwarm } from '../sim/swarm';
 import type { LabPeer, PeerSpec } from '../sim/swarm';
-import { DEFAULT_CONFIG } from '../../shared/engine/session';
-import type { ChokePolicy } from '../../shared/engine/choker';
-import { CHOKE_POLICIES, DEFAULT_CHOKE_POLICY_NAME } from '../../shared/engine/policies';
-import type { ChokePolicyName } from '../../shared/engine/policies';
+import { DEFAULT_CONFIG } from '../../shared/engine/session/session';
+import type { ChokePolicy } from '../../shared/engine/choke/choker';
+import { CHOKE_POLICIES, DEFAULT_CHOKE_POLICY_NAME } from '../../shared/engine/choke/policies';
+import type { ChokePolicyName } from '../../shared/engine/choke/policies';
 import type { RunContext } from './types';
 import type { SwarmParams } from './common';
 import { addOriginalSeed, completionSeconds, labTorrent } from './common';

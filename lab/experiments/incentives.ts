@@ -3,7 +3,7 @@
 // contributors and the seed, and without choking; the download time of each class, over several random seeds and two
 // swarm sizes. A mixed run gives each candidate a share of the contributors, in one swarm.
 // One run is in incentives-run.ts, what the runs give in incentives-report.ts.
-import { CHOKE_POLICIES, DEFAULT_CHOKE_POLICY_NAME } from '../../shared/engine/policies';
+import { CHOKE_POLICIES, DEFAULT_CHOKE_POLICY_NAME } from '../../shared/engine/choke/policies';
 import type { Experiment, ExperimentResult, RunContext } from './types';
 import { CAPACITIES, KiB, MiB } from './common';
 import { candidate, incentiveTasks, MIXED, NO_CHOKING, policiesAt, seedsAndSizes } from './incentives-run';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BetweenRoundsInput, ChokerPeer } from '../../shared/engine/choker';
-import { chooseUnchoked } from '../../shared/engine/choker';
+import type { BetweenRoundsInput, ChokerPeer } from '../../shared/engine/choke/choker';
+import { chooseUnchoked } from '../../shared/engine/choke/choker';
 import { fixedUploadCap, freeRider, noChoking, strategicChoker } from './strategy';
 import { chokerPeer, chokerRound } from '../../shared/engine/testing/choker-peers';
 

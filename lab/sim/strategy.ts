@@ -5,9 +5,9 @@
 // - A strategic, BitTyrant-like choker (Piatek et al. 2007) for the incentives experiment, as a choke policy: the same unchoke set as tit-for-tat without spare slots (only peers that reciprocate, plus the
 //   optimistic one), but each unchoked peer gets an upload cap just above what it gives us, so the peer spends the
 //   least upload that keeps its partners reciprocating. Peers that give nothing yet get a small probing rate.
-import type { ChokePolicy } from '../../shared/engine/choker';
-import { NO_CHOKE_CHANGES, chooseUnchoked, titForTat } from '../../shared/engine/choker';
-import { PIECE_SELECTIONS, type PieceSelection } from '../../shared/engine/selection';
+import type { ChokePolicy } from '../../shared/engine/choke/choker';
+import { NO_CHOKE_CHANGES, chooseUnchoked, titForTat } from '../../shared/engine/choke/choker';
+import { PIECE_SELECTIONS, type PieceSelection } from '../../shared/engine/picker/selection';
 
 export type { PieceSelection };
 export { PIECE_SELECTIONS };

@@ -2,12 +2,12 @@
 // simulated network, with simulated trackers, arrivals, clean exits, crashes and per-peer capacities.
 // Storage is not simulated byte by byte: a peer's verified pieces are the torrent's own bytes, so a read is served
 // from the torrent's data without keeping hundreds of copies of the file.
-import { TorrentSession } from '../../shared/engine/session';
+import { TorrentSession } from '../../shared/engine/session/session';
 import type { TestTorrent } from '../../shared/engine/testing/swarm';
 import { mulberry32 } from '../../shared/engine/testing/random';
 import { SimNode, SimSwarm, type SimOptions } from '../../shared/engine/testing/sim';
-import type { AnnounceEvent, EngineConfig } from '../../shared/engine/types';
-import { Bitfield } from '../../shared/bitfield';
+import type { AnnounceEvent, EngineConfig } from '../../shared/engine/contract/engine-types';
+import { Bitfield } from '../../shared/codec/bitfield';
 import type { Host } from '../../shared/engine/testing/network';
 import type { SyncHash } from './hash';
 import { SimTracker } from './tracker';

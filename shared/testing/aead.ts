@@ -1,7 +1,7 @@
 // Test helper: AES-256-GCM through node:crypto's cipher API (the app uses WebCrypto), so the tests also check that
 // two implementations agree on the records.
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import type { Aead } from '../private-share';
+import type { Aead } from '../private-share/private-share';
 
 export function nodeAead(key: Uint8Array): Aead {
   return {

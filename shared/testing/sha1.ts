@@ -1,6 +1,6 @@
 // Test helper: SHA-1 through node:crypto (the app injects SubtleCrypto instead).
 import { createHash } from 'node:crypto';
-import type { Sha1 } from '../metainfo';
+import type { Sha1 } from '../codec/metainfo';
 
 export const sha1Sync = (data: Uint8Array): Uint8Array =>
   new Uint8Array(createHash('sha1').update(data).digest());

@@ -2,7 +2,7 @@
 // up stand for other client addresses).
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../shared/engine/testing/random';
-import { binaryToHex } from '../../shared/tracker-protocol';
+import { binaryToHex } from '../../shared/codec/tracker-protocol';
 import type { RunningServer } from './server';
 import { TestClient, type Json } from './test-client';
 import { httpGet, trackerHarness } from './testing/harness';

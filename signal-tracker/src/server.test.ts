@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, symlinkSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
-import { binaryToHex } from '../../shared/tracker-protocol';
+import { binaryToHex } from '../../shared/codec/tracker-protocol';
 import { DEFAULT_STATIC_DIR, type RunningServer } from './server';
 import { CONTENT_SECURITY_POLICY, resolveStaticPath } from './http';
 import type { RemovalReason } from './tracker/swarm-registry';

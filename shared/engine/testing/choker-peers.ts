@@ -1,6 +1,6 @@
 // Peers as the choker sees them, for tests of choke policies (the engine's and the lab's): an interested, choked
 // peer that uploads nothing and connected long ago, unless `fields` says otherwise.
-import type { ChokerInput, ChokerPeer } from '../choker';
+import type { ChokerInput, ChokerPeer } from '../choke/choker';
 import { mulberry32 } from './random';
 
 export function chokerPeer(name: string, fields: Partial<ChokerPeer> = {}): ChokerPeer {

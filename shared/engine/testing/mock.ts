@@ -7,7 +7,7 @@ import {
   encodeMetadataMessage,
   type ExtendedHandshake,
   type MetadataMessage,
-} from '../../extension';
+} from '../../codec/extension';
 import {
   encodeHandshake,
   encodeMessage,
@@ -15,9 +15,9 @@ import {
   WireDecoder,
   type WireItem,
   type WireMessage,
-} from '../../wire';
-import type { TorrentSession } from '../session';
-import type { EngineAction, PeerKey } from '../types';
+} from '../../codec/wire';
+import type { TorrentSession } from '../session/session';
+import type { EngineAction, PeerKey } from '../contract/engine-types';
 
 export class MockPeer {
   private readonly decoder = new WireDecoder({ expectHandshake: true });

@@ -1,11 +1,11 @@
 // A paced seeder for the serve-order tests (pacer.test.ts, uploader.test.ts): an Uploader with every piece, its
 // peers unchoked, reads answered one at a time in the order asked, each read listed as `peer:piece:block`.
-import { Bitfield } from '../../bitfield';
-import type { TorrentInfo } from '../../metainfo';
-import { BLOCK_SIZE } from '../../wire';
-import { PeerState } from '../peer';
-import { UploadQueue } from '../upload-queue';
-import { Uploader } from '../uploader';
+import { Bitfield } from '../../codec/bitfield';
+import type { TorrentInfo } from '../../codec/metainfo';
+import { BLOCK_SIZE } from '../../codec/wire';
+import { PeerState } from '../peer/peer';
+import { UploadQueue } from '../peer/upload-queue';
+import { Uploader } from '../upload/uploader';
 
 /** The serve-order tests' torrent: `pieceCount` pieces of `blocks` blocks each. */
 export function blockPieces(pieceCount: number, blocks = 4): TorrentInfo {

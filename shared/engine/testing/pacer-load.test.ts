@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PACER_LOAD, runPacerLoad } from './pacer-load';
 import { RankAllUploader } from './serve-oracle';
-import { Uploader } from '../uploader';
+import { Uploader } from '../upload/uploader';
 
 describe('the pacer load (the `pacer` micro-benchmark at a smoke size)', () => {
   it('sends at the transport’s rate, and the incremental order reads what the full ranking reads', () => {

@@ -3,12 +3,12 @@
 // `rate` bytes/s and reports its queue after every block (the `upload-queue` event), reads complete at once, and
 // now and then a peer announces a piece (a copy count grows). Measures the CPU time the uploader takes once the
 // queues are full, everything it does per block (choosing the request, reading, sending, the next request) included.
-import { Bitfield } from '../../bitfield';
-import type { TorrentInfo } from '../../metainfo';
-import { BLOCK_SIZE } from '../../wire';
-import { PeerState } from '../peer';
-import { OUR_REQQ, UploadQueue } from '../upload-queue';
-import { Uploader, type UploaderPorts } from '../uploader';
+import { Bitfield } from '../../codec/bitfield';
+import type { TorrentInfo } from '../../codec/metainfo';
+import { BLOCK_SIZE } from '../../codec/wire';
+import { PeerState } from '../peer/peer';
+import { OUR_REQQ, UploadQueue } from '../peer/upload-queue';
+import { Uploader, type UploaderPorts } from '../upload/uploader';
 import { mulberry32 } from './random';
 
 export interface PacerLoad {

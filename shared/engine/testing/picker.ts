@@ -1,10 +1,10 @@
 // Helpers for the piece picker's tests (picker.test.ts and the tests of its parts beside them).
 import { expect } from 'vitest';
-import { Bitfield } from '../../bitfield';
-import type { BlockRequest } from '../block-geometry';
-import { PiecePicker } from '../picker';
-import { VerifiedPieces } from '../verified-pieces';
-import type { PickerOptions } from '../wishlist';
+import { Bitfield } from '../../codec/bitfield';
+import type { BlockRequest } from '../picker/block-geometry';
+import { PiecePicker } from '../picker/picker';
+import { VerifiedPieces } from '../verify/verified-pieces';
+import type { PickerOptions } from '../picker/wishlist';
 import { mulberry32 } from './random';
 
 export const KIB16 = 16384;

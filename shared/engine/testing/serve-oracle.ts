@@ -1,11 +1,11 @@
-// The pacer's choice as it was first written (issue 14): every waiting request of every candidate peer ranked by
+// The pacer's choice in its plain form: every waiting request of every candidate peer ranked by
 // `serveOrder` for each block read, the first of the least served. Kept as the oracle of the incremental order
 // (pacer.ts, `chooseServe`, over waiting-requests.ts) in its property test, and as the baseline of the `pacer`
 // micro-benchmark (bench/engine/pacer.ts).
-import type { BlockRequest } from '../block-geometry';
-import { patienceOf, pickServe, type ServeCandidate } from '../pacer';
-import type { PeerState } from '../peer';
-import { Uploader } from '../uploader';
+import type { BlockRequest } from '../picker/block-geometry';
+import { patienceOf, pickServe, type ServeCandidate } from '../upload/pacer';
+import type { PeerState } from '../peer/peer';
+import { Uploader } from '../upload/uploader';
 
 export class RankAllUploader extends Uploader {
   protected override choose(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sha1Sync } from '../../testing/sha1';
-import type { EngineAction, EngineEvent } from '../types';
+import type { EngineAction, EngineEvent } from '../contract/engine-types';
 import { randomTorrent, Swarm, type SwarmNode, type SwarmOptions } from './swarm';
 
 const KiB = 1024;

@@ -2,11 +2,11 @@
 // TorrentSessions on the simulated network, connections between them, and the ports through which the one executor
 // (../executor.ts) carries out their actions: sends over the network, hashing and storage answered on the virtual
 // clock after a modelled latency. Who a node is (its storage, its tracker) is left to the swarm built on this.
-import { execute, type EnginePorts } from '../executor';
-import { blockDigests } from '../file-tree';
-import { sha256Sync } from '../../sha256';
-import type { TorrentSession } from '../session';
-import type { AnnounceEvent, EngineEvent, PeerKey } from '../types';
+import { execute, type EnginePorts } from '../session/executor';
+import { blockDigests } from '../verify/file-tree';
+import { sha256Sync } from '../../hash/sha256';
+import type { TorrentSession } from '../session/session';
+import type { AnnounceEvent, EngineEvent, PeerKey } from '../contract/engine-types';
 import { CONTROL_MESSAGE_BYTES, Network, type Channel, type Host, type MessageOrder } from './network';
 import { mulberry32, randomBytes } from './random';
 

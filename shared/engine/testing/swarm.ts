@@ -2,16 +2,16 @@
 // the shared core in ./sim.ts) with a virtual clock, seeded randomness, a tracker that hands out random peers, and
 // in-memory storage. Nothing here does I/O or reads the real clock; the SHA-1 function is passed in (tests use
 // node:crypto's).
-import { Bitfield } from '../../bitfield';
-import { encode } from '../../bencode';
-import type { BDict } from '../../bencode';
-import type { TorrentInfo } from '../../metainfo';
-import { toHex } from '../../hex';
-import { pieceSize } from '../../metainfo';
-import { parseVerifiedInfo } from '../../metainfo';
-import { TorrentSession } from '../session';
-import type { V2Options } from '../hash-exchange';
-import type { AnnounceEvent, EngineConfig, PeerKey } from '../types';
+import { Bitfield } from '../../codec/bitfield';
+import { encode } from '../../codec/bencode';
+import type { BDict } from '../../codec/bencode';
+import type { TorrentInfo } from '../../codec/metainfo';
+import { toHex } from '../../codec/hex';
+import { pieceSize } from '../../codec/metainfo';
+import { parseVerifiedInfo } from '../../codec/metainfo';
+import { TorrentSession } from '../session/session';
+import type { V2Options } from '../v2/hash-exchange';
+import type { AnnounceEvent, EngineConfig, PeerKey } from '../contract/engine-types';
 import { controlFirst } from './network';
 import { mulberry32, randomBytes } from './random';
 import { SimNode, SimSwarm, type SimOptions, type SyncSha1 } from './sim';

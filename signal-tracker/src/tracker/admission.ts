@@ -1,6 +1,6 @@
 // Who may talk to the tracker: connections per client address, the announce deadline of a new connection, and
 // the messages and bytes per second of a connection and of its address. Over a limit, the connection is closed.
-import type { FailureWire } from '../../../shared/tracker-protocol';
+import type { FailureWire } from '../../../shared/codec/tracker-protocol';
 import type { TrackerCounters } from './counters';
 import type { TrackerLimits } from './limits';
 import { CLOSE_POLICY, newClientAddress, Session, type ClientAddress, type Connection } from './session';

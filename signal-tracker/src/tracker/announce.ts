@@ -1,6 +1,6 @@
 // An announce: the peer joins its swarm (or updates, or stops), perhaps binds an alias, and gets the swarm's
 // counts; its offers go to other peers, here or anywhere in the cluster.
-import type { AnnounceMessage } from '../../../shared/tracker-protocol';
+import type { AnnounceMessage } from '../../../shared/codec/tracker-protocol';
 import { bindAlias, hasPeerIn } from './aliases';
 import type { TrackerRooms } from './rooms';
 import type { Peer, Session } from './session';

@@ -1,6 +1,6 @@
 // An answer to a relayed offer: only the connection the offer was relayed to may answer it, once, to the peer
 // that made it (here, or through its process in the cluster).
-import type { AnswerMessage } from '../../../shared/tracker-protocol';
+import type { AnswerMessage } from '../../../shared/codec/tracker-protocol';
 import type { TrackerRooms } from './rooms';
 import type { Session } from './session';
 import { answerWire, failure } from './wire';

@@ -5,7 +5,7 @@ import {
   MAX_OFFERS_PER_ANNOUNCE,
   type AnnounceMessage,
   type FailureWire,
-} from '../../../shared/tracker-protocol';
+} from '../../../shared/codec/tracker-protocol';
 import type {
   Candidate,
   ClusterDirectory,

@@ -5,7 +5,7 @@ import {
   parseClientMessage,
   type ClientMessage,
   type ClientMessageLimits,
-} from '../../../shared/tracker-protocol';
+} from '../../../shared/codec/tracker-protocol';
 import { frameShapeError } from './frame-check';
 import { announce } from './announce';
 import { answer } from './answer';

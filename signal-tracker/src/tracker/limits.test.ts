@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_OFFERS_PER_ANNOUNCE } from '../../../shared/tracker-protocol';
+import { MAX_OFFERS_PER_ANNOUNCE } from '../../../shared/codec/tracker-protocol';
 import { DEFAULT_LIMITS, messageLimits, MessageWindow, OfferWindow, resolveLimits } from './limits';
 
 describe('resolveLimits', () => {

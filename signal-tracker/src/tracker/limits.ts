@@ -1,6 +1,6 @@
 // The tracker's limits: what one connection, one client address and one swarm may cost, their defaults, and the
 // one-second windows that count messages, bytes and relayed offers against them.
-import { MAX_OFFERS_PER_ANNOUNCE, type ClientMessageLimits } from '../../../shared/tracker-protocol';
+import { MAX_OFFERS_PER_ANNOUNCE, type ClientMessageLimits } from '../../../shared/codec/tracker-protocol';
 
 export interface TrackerLimits {
   /** Offers accepted in one announce; more is rejected (at most 10). */

@@ -1,7 +1,7 @@
 // Offers from an announcing peer to others of its swarm, and the pending offers each connection may answer once.
 // The sender pays for what it sends: an offer a peer cannot take goes to another peer, and no peer is ever closed
 // for what others sent it.
-import type { AnnounceMessage } from '../../../shared/tracker-protocol';
+import type { AnnounceMessage } from '../../../shared/codec/tracker-protocol';
 import type { TrackerCounters } from './counters';
 import { OfferWindow, type TrackerLimits } from './limits';
 import type { PendingOffer, Peer, RemotePeer, Session, Swarm } from './session';

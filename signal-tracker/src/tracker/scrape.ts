@@ -1,6 +1,6 @@
 // A scrape: the counts of the swarms asked for by hash (the cluster's, while it answers). Never every swarm:
 // listing them would hand out every info hash, which is all a stranger needs to download.
-import type { ScrapeMessage } from '../../../shared/tracker-protocol';
+import type { ScrapeMessage } from '../../../shared/codec/tracker-protocol';
 import type { TrackerRooms } from './rooms';
 import type { Session } from './session';
 import { failure, scrapeReply } from './wire';

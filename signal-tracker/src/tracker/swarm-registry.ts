@@ -1,6 +1,6 @@
 // Every swarm of this process by info hash (a swarm bound to an alias under both of its hashes), the peers in
 // them, and the peers by client name: joining, leaving, expiry and the totals.
-import type { AnnounceMessage } from '../../../shared/tracker-protocol';
+import type { AnnounceMessage } from '../../../shared/codec/tracker-protocol';
 import { clientName } from './peer-client';
 import { Swarm, type Peer, type Session } from './session';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../shared/engine/testing/random';
-import type { AnnounceMessage } from '../../../shared/tracker-protocol';
+import type { AnnounceMessage } from '../../../shared/codec/tracker-protocol';
 import { Swarm, type Peer, type SwarmSession } from './swarm';
 
 const message = {

@@ -1,6 +1,6 @@
 // One swarm: the peers announcing one info hash (or both hashes of a hybrid torrent, once bound), their roles, and
 // random choice among them.
-import { binaryToHex, type AnnounceMessage } from '../../../shared/tracker-protocol';
+import { binaryToHex, type AnnounceMessage } from '../../../shared/codec/tracker-protocol';
 
 /** One peer of a swarm; `S` is the tracker's session (its connection), which the swarm only carries. */
 export interface Peer<S extends SwarmSession> {

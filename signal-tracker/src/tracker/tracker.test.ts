@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binaryToHex } from '../../../shared/tracker-protocol';
+import { binaryToHex } from '../../../shared/codec/tracker-protocol';
 import { peerClient } from './peer-client';
 import type { Connection, Session } from './session';
 import { Tracker, type TrackerOptions } from './tracker';

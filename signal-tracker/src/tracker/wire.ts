@@ -6,7 +6,7 @@ import type {
   FailureWire,
   OfferWire,
   ScrapeResponseWire,
-} from '../../../shared/tracker-protocol';
+} from '../../../shared/codec/tracker-protocol';
 import { otherHash } from './aliases';
 import type { Swarm } from './session';
 

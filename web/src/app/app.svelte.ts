@@ -2,13 +2,13 @@
 // settings (settings.svelte.ts), the engine wherever it runs (engine.svelte.ts), the file pickers (pickers.ts). This
 // file holds the user's intents: each checks its input, runs its action on the engine and shows what failed.
 // App.svelte hands each component what it shows and the intents it calls, as props.
-import { MagnetError, parseMagnet } from '../../../shared/magnet';
+import { MagnetError, parseMagnet } from '../../../shared/codec/magnet';
 import { baseName } from '../lib/ui/format';
 import type { TorrentView } from '../lib/messages/protocol';
 import { planFolderPaths, type FolderLike } from '../lib/files/folder-names';
 import { safeFileName } from '../lib/files/safe-name';
 import { parseShareFragment } from '../lib/links/share-link';
-import { WRONG_KEY_MESSAGE } from '../../../shared/private-share';
+import { WRONG_KEY_MESSAGE } from '../../../shared/private-share/private-share';
 import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from '../lib/files/share-input';
 import { torrentTrackers } from '../lib/links/trackers';
 import { parseUploadLimit } from '../lib/ui/upload-limit';

@@ -3,7 +3,7 @@
 // bytes, the batched writer and the piece cache over the IndexedDB adapter) against raw SubtleCrypto and idb-keyval
 // one call at a time.
 import { clear, createStore, get, set } from 'idb-keyval';
-import { digestMatches } from '../../../shared/engine/verify';
+import { digestMatches } from '../../../shared/engine/verify/verify';
 import { subtleSha1 } from '../lib/hash';
 import { pieceKey } from '../lib/storage/storage';
 import { IdbStore } from '../lib/storage/storage-idb';

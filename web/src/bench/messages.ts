@@ -16,7 +16,7 @@ export interface StorageRequest {
   rounds: number;
 }
 
-/** SHA-256 for v2 trees: SubtleCrypto against @noble/hashes, for inner nodes and for leaves (sha256.ts). */
+/** SHA-256 for v2 trees: SubtleCrypto, @noble/hashes and hash-wasm, for inner nodes and for leaves (sha256.ts). */
 export interface Sha256Request {
   type: 'sha256';
   /** Leaf hashes under the tree whose inner nodes are timed (65 536: a 1 GiB file). */

@@ -1,10 +1,9 @@
-// `npm run bench -- sha256`, in bench.html's worker: SHA-256 for BitTorrent v2 trees through SubtleCrypto and
-// through @noble/hashes, for both of a tree's inputs (64-byte inner nodes, 16 KiB leaves), as merkle.ts calls them.
-import { BLOCK_SIZE, leafHashes, rootFromLeaves } from '../../../shared/merkle';
-import { toHex } from '../../../shared/hex';
-import { createSHA256, type IHasher } from 'hash-wasm';
-import type { Sha256 } from '../../../shared/merkle';
-import { merkleSha256, nobleSha256, subtleSha256 } from '../lib/sha256';
+// `npm run bench -- sha256`, in bench.html's worker: SHA-256 for BitTorrent v2 trees through SubtleCrypto, through
+// @noble/hashes and in WebAssembly (hash-wasm), for both of a tree's inputs (64-byte inner nodes, 16 KiB leaves), as
+// merkle.ts calls them.
+import { BLOCK_SIZE, leafHashes, rootFromLeaves } from '../../../shared/hash/merkle';
+import { toHex } from '../../../shared/codec/hex';
+import { merkleSha256, nobleSha256, subtleSha256, wasmSha256 } from '../lib/hash';
 import type { BenchResult, Sha256Request } from './messages';
 
 /** Per second: `count` items done in the time `work` takes. */
@@ -13,23 +12,6 @@ async function rate(count: number, work: () => Promise<unknown>): Promise<number
   await work();
   return count / ((performance.now() - start) / 1000);
 }
-
-/**
- * Inner nodes per second (the root of `leaves` random leaf hashes: leaves - 1 nodes) and leaf MB/s (`blocks` 16 KiB
- * blocks, all asked at once as leafHashes does), each the best of the rounds; the two sides take turns going first.
- */
-let wasmHasher: Promise<IHasher> | undefined;
-
-/**
- * SHA-256 in WebAssembly (hash-wasm, a devDependency for this comparison), computed in the calling thread once its
- * module is compiled; one hasher serves every call (init, update and digest run with no await between them).
- */
-const wasmSha256: Sha256 = async (data) => {
-  const hasher = await (wasmHasher ??= createSHA256());
-  hasher.init();
-  hasher.update(data);
-  return hasher.digest('binary');
-};
 
 let cachedBlocks: Uint8Array | undefined;
 
@@ -63,9 +45,15 @@ export async function sha256Bench(request: Sha256Request): Promise<BenchResult> 
   const leaves = Array.from({ length: count }, () => crypto.getRandomValues(new Uint8Array(32)));
   const subtleTree = merkleSha256('subtle');
   const nobleTree = merkleSha256('noble');
+  const wasmTree = merkleSha256('wasm');
   // Each side computes the same hashes, or the figures mean nothing.
-  const [a, b] = await Promise.all([rootFromLeaves(leaves, subtleTree), rootFromLeaves(leaves, nobleTree)]);
+  const [a, b, c] = await Promise.all([
+    rootFromLeaves(leaves, subtleTree),
+    rootFromLeaves(leaves, nobleTree),
+    rootFromLeaves(leaves, wasmTree),
+  ]);
   if (toHex(a) !== toHex(b)) throw new Error('SubtleCrypto and @noble/hashes gave different roots');
+  if (toHex(a) !== toHex(c)) throw new Error('SubtleCrypto and hash-wasm gave different roots');
   const firstBlock = data.subarray(0, BLOCK_SIZE);
   const [wasmLeaf, subtleLeaf] = await Promise.all([wasmSha256(firstBlock), subtleSha256(firstBlock)]);
   if (toHex(wasmLeaf) !== toHex(subtleLeaf))
@@ -73,6 +61,7 @@ export async function sha256Bench(request: Sha256Request): Promise<BenchResult> 
   const sides: [name: string, per: number, work: () => Promise<unknown>][] = [
     ['subtleNodes', count - 1, () => rootFromLeaves(leaves, subtleTree)],
     ['nobleNodes', count - 1, () => rootFromLeaves(leaves, nobleTree)],
+    ['wasmNodes', count - 1, () => rootFromLeaves(leaves, wasmTree)],
     ...Object.entries(leafSides).map(([name, sha256]): [string, number, () => Promise<unknown>] => [
       name,
       MB,

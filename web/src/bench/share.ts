@@ -1,8 +1,8 @@
 // `npm run bench -- share`, in bench.html's worker: the time to share a file as the app does (shareFiles, read in
 // place: hashed, not stored), as a hybrid (SHA-1 pieces and the v2 SHA-256 tree: both hashes) against v1 alone. The
 // file is made as it is read (a ShareSource), so the figure is the hashing path's alone.
-import { appSha256 } from '../lib/sha256';
-import { subtleSha1 } from '../lib/hash';
+
+import { appSha256, subtleSha1 } from '../lib/hash';
 import { shareFiles, type ShareSource } from '../worker/share/share-files';
 import type { BenchResult, ShareRequest } from './messages';
 

@@ -10,7 +10,7 @@ import {
   type ChannelLike,
 } from './channel-writer';
 import { POLL_MS, UploadQueueReport } from './upload-queue-report';
-import { encodeMessage } from '../../../shared/wire';
+import { encodeMessage } from '../../../shared/codec/wire';
 
 class FakeChannel implements ChannelLike {
   bufferedAmount = 0;

@@ -1,6 +1,6 @@
 // The main thread's side of the app: talks to the engine worker (requests and replies, torrent views), runs the
 // tracker clients for the torrents the worker reports active, and connects WebRTC peers to the worker.
-import { hexToBinary } from '../../../shared/tracker-protocol';
+import { hexToBinary } from '../../../shared/codec/tracker-protocol';
 import type { ActionResult, Call, WorkerAction } from '../lib/messages/actions';
 import type { AnnounceStats, MainToWorker, TorrentView, WorkerToMain } from '../lib/messages/protocol';
 import { usableTrackers, type TrackerStatus } from '../lib/links/trackers';

@@ -1,6 +1,6 @@
 // The connection manager over a fake PeerConnection: nothing of simple-peer's shape or internals is needed.
 import { describe, expect, it } from 'vitest';
-import type { SignalDescription } from '../../../shared/tracker-protocol';
+import type { SignalDescription } from '../../../shared/codec/tracker-protocol';
 import type { MainToWorker } from '../lib/messages/protocol';
 import { ChannelStandIn } from './channel-transfer';
 import type { ChannelLike } from './channel-writer';

@@ -1,7 +1,7 @@
 // One WebRTC connection to a peer as the connection manager (peers.ts) uses it: signalling, open and close, the data
 // channel, what names the far end, its statistics. simple-peer implements it (simple-peer-connection.ts); the
 // manager knows only this, so a test gives it a fake.
-import type { SignalDescription } from '../../../shared/tracker-protocol';
+import type { SignalDescription } from '../../../shared/codec/tracker-protocol';
 import type { AdoptChannel, ChannelStandIn } from './channel-transfer';
 import type { ChannelLike } from './channel-writer';
 import type { StatsLike } from './peer-path';

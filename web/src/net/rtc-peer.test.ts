@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SignalDescription } from '../../../shared/tracker-protocol';
+import type { SignalDescription } from '../../../shared/codec/tracker-protocol';
 import type { PeerConnection } from './peer-connection';
 import { RtcPeer } from './rtc-peer';
 

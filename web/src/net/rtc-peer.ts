@@ -1,6 +1,6 @@
 // One WebRTC connection of one torrent, as the tracker client signals it and the connection manager (peers.ts) keeps
 // it: the worker's key for it once connected, the remote peer the tracker matched it with, what became of the attempt.
-import type { SignalDescription } from '../../../shared/tracker-protocol';
+import type { SignalDescription } from '../../../shared/codec/tracker-protocol';
 import type { ChannelWriter } from './channel-writer';
 import type { PeerConnection } from './peer-connection';
 import type { Attempt } from './reachability';

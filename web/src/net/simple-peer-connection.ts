@@ -3,7 +3,7 @@
 // it is created, where the browser allows it (channel-transfer.ts).
 import '../lib/platform/polyfills';
 import SimplePeer from 'simple-peer';
-import type { SignalDescription } from '../../../shared/tracker-protocol';
+import type { SignalDescription } from '../../../shared/codec/tracker-protocol';
 import { adoptingPeerConnection, type AdoptChannel, type ChannelStandIn } from './channel-transfer';
 import type { ChannelLike } from './channel-writer';
 import type { ConnectionOptions, CreateConnection, PeerConnection, StatsLike } from './peer-connection';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hexToBinary } from '../../../shared/tracker-protocol';
+import { hexToBinary } from '../../../shared/codec/tracker-protocol';
 import { Announcer, announceMessage, closeQuietly, truncatedV2, updateStatus } from './tracker-announcer';
 import type { SignalPeer, SocketLike } from './tracker-hooks';
 

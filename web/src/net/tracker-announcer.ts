@@ -1,6 +1,6 @@
 // A tracker client's state: one socket per tracker URL, and on it one announcer per torrent, with its pending
 // offers, its interval and its status; what an announce says, and how a status follows the tracker's replies.
-import { hexToBinary, type WireOffer } from '../../../shared/tracker-protocol';
+import { hexToBinary, type WireOffer } from '../../../shared/codec/tracker-protocol';
 import type { TrackerStatus } from '../lib/links/trackers';
 import type { AnnounceNumbers, SignalPeer, SocketLike } from './tracker-hooks';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { binaryToHex } from '../../../shared/tracker-protocol';
-import type { SignalDescription } from '../../../shared/tracker-protocol';
+import { binaryToHex } from '../../../shared/codec/tracker-protocol';
+import type { SignalDescription } from '../../../shared/codec/tracker-protocol';
 import {
   makePeerId,
   TrackerClient,

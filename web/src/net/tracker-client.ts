@@ -4,7 +4,7 @@
 // tracker never stops the others: each URL has its own socket, timers and offers (tracker-announcer.ts).
 // Pure protocol logic: the WebSocket and the WebRTC peers are injected (tracker-hooks.ts), so Vitest drives it with
 // fakes.
-import { hexToBinary, parseServerMessage, type WireOffer } from '../../../shared/tracker-protocol';
+import { hexToBinary, parseServerMessage, type WireOffer } from '../../../shared/codec/tracker-protocol';
 import { usableTrackers, type TrackerStatus } from '../lib/links/trackers';
 import {
   Announcer,

@@ -1,6 +1,6 @@
 // What the WebSocket tracker client (tracker-client.ts) is given: the socket and the WebRTC peers it signals are
 // injected, so Vitest drives it with fakes, and hooks tell it what the rest of the page knows.
-import type { SignalDescription } from '../../../shared/tracker-protocol';
+import type { SignalDescription } from '../../../shared/codec/tracker-protocol';
 import type { TrackerStatus } from '../lib/links/trackers';
 
 /** The parts of a browser WebSocket the client uses. */

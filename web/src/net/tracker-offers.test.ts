@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SignalDescription } from '../../../shared/tracker-protocol';
+import type { SignalDescription } from '../../../shared/codec/tracker-protocol';
 import { Announcer } from './tracker-announcer';
 import type { SignalPeer } from './tracker-hooks';
 import { makeOffers } from './tracker-offers';

@@ -1,7 +1,7 @@
 // The offers of one announce: a WebRTC peer per offer, each waiting for its description (trickle is off, so every
 // candidate is in it). An offer that gathers nothing in time is dropped; one the tracker relays but nobody answers
 // is destroyed after a while.
-import type { WireOffer } from '../../../shared/tracker-protocol';
+import type { WireOffer } from '../../../shared/codec/tracker-protocol';
 import type { Announcer } from './tracker-announcer';
 import type { SignalPeer } from './tracker-hooks';
 import { randomId } from './tracker-ids';

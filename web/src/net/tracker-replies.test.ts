@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hexToBinary, type SignalDescription } from '../../../shared/tracker-protocol';
+import { hexToBinary, type SignalDescription } from '../../../shared/codec/tracker-protocol';
 import type { TrackerStatus } from '../lib/links/trackers';
 import { Announcer, TrackerSocket } from './tracker-announcer';
 import type { SignalPeer } from './tracker-hooks';

@@ -1,7 +1,7 @@
 // What a tracker client does with each message its tracker sends: a failure shown on the torrents it names, an
 // announce reply's interval, counts and alias, an offer answered (through a new peer), an answer handed to the offer
 // it answers. Scrape replies and warnings change nothing.
-import { binaryToHex, type ServerMessage } from '../../../shared/tracker-protocol';
+import { binaryToHex, type ServerMessage } from '../../../shared/codec/tracker-protocol';
 import type { TrackerStatus } from '../lib/links/trackers';
 import type { Announcer, TrackerSocket } from './tracker-announcer';
 import type { SignalPeer, TrackerHooks } from './tracker-hooks';

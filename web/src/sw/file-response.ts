@@ -1,7 +1,7 @@
 // A file of a torrent as an HTTP response, streamed piece by piece from storage: what the service worker answers
 // for /files/<info hash>/<file index>/<name>. Pure of the service worker itself (it takes a piece source), so the
 // range handling, the piece walk and the waiting for missing pieces are tested in Node.
-import type { FileEntry } from '../../../shared/metainfo';
+import type { FileEntry } from '../../../shared/codec/metainfo';
 import { contentTypeOf, parseRange, piecesOfRange } from '../lib/media/http-range';
 import { safeFileName } from '../lib/files/safe-name';
 import { PieceStream, type PieceSource } from './piece-stream';

@@ -2,9 +2,9 @@
 // with the engine worker by the origin: its origin-private piece file, or IndexedDB), streaming, with HTTP ranges,
 // so a file saves at flat memory and a video plays while it downloads. Missing pieces are asked of the engine
 // worker straight, on a BroadcastChannel (lib/messages/stream-wishes.ts).
-import { sha256Sync } from '../../../shared/sha256';
-import { storedInfo } from '../../../shared/v2-pieces';
-import { fromHex } from '../../../shared/hex';
+import { sha256Sync } from '../../../shared/hash/sha256';
+import { storedInfo } from '../../../shared/codec/v2-pieces';
+import { fromHex } from '../../../shared/codec/hex';
 import { IdbStore } from '../lib/storage/storage-idb';
 import { pieceKey, torrentKey, verifiedKey } from '../lib/storage/storage';
 import { VerifiedMap } from '../lib/storage/verified-map';

@@ -2,7 +2,7 @@
 // SHA-1, session factory and post function as arguments, so Node tests run it over an in-memory store. Its rooms:
 // the registry of torrents, the router of the page's messages, restore, intake (share, seed, magnet, .torrent),
 // exports, and the publisher of the views.
-import { toHex } from '../../../shared/magnet';
+import { toHex } from '../../../shared/codec/magnet';
 import type { MainToWorker, TorrentView } from '../lib/messages/protocol';
 import type { TorrentHost } from './torrent/host';
 import { runAction, type ActionHandlers } from './client/actions';

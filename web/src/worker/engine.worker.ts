@@ -4,7 +4,7 @@
 // from the main thread with
 //   new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' })
 // and talk to it with the messages of lib/protocol.ts.
-import { TorrentSession } from '../../../shared/engine/session';
+import { TorrentSession } from '../../../shared/engine/session/session';
 import type { MainToWorker, WorkerToMain } from '../lib/messages/protocol';
 import {
   MemoryStore,
@@ -21,7 +21,7 @@ import type { SyncFileDirectory } from './storage/sync-file';
 import { SendBatcher } from './transport/send-batcher';
 import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/messages/fresh-pieces';
 import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/messages/stream-wishes';
-import { wasmNodeHash } from './v2/node-hash';
+import { appNodeHash } from '../lib/hash';
 import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/messages/known-torrents';
 
 /** Verified pieces a stream waits for go to the service worker on this channel (see lib/fresh-pieces.ts). */
@@ -109,11 +109,11 @@ new BroadcastChannel(STREAM_WISHES_CHANNEL).onmessage = (event: MessageEvent) =>
 void (async () => {
   const store = await openStore();
   const pieceDirectory = await openPieceDirectory(store);
-  const nodeHash = await wasmNodeHash();
+  const nodeHash = await appNodeHash();
   const started = new Client({
     store,
     ...(pieceDirectory ? { pieceDirectory } : {}),
-    ...(nodeHash ? { nodeHash } : {}),
+    nodeHash,
     post,
     createSession: (options) => new TorrentSession(options),
     channels,

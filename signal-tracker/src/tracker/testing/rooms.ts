@@ -1,6 +1,6 @@
 // What the tests of the tracker's rooms share: a connection that records what it is sent, the rooms of a tracker
 // with chosen limits, and client messages as the parser makes them.
-import type { AnnounceMessage, AnswerMessage } from '../../../../shared/tracker-protocol';
+import type { AnnounceMessage, AnswerMessage } from '../../../../shared/codec/tracker-protocol';
 import { newCounters } from '../counters';
 import { resolveLimits, type TrackerLimits } from '../limits';
 import { createRooms, type TrackerRooms } from '../rooms';

@@ -1,6 +1,6 @@
 // The WebCrypto binding is standard AES-256-GCM: what it seals, Node's cipher API opens, and the other way round.
 import { describe, expect, it } from 'vitest';
-import { RECORD_AAD, recordNonce } from '../../../../shared/private-share';
+import { RECORD_AAD, recordNonce } from '../../../../shared/private-share/private-share';
 import { nodeAead } from '../../../../shared/testing/aead';
 import { randomKey, webAead } from './private-crypto';
 

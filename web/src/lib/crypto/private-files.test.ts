@@ -1,7 +1,7 @@
 // A private share's files as the service worker serves them: ranges decrypted record by record, and a damaged
 // record fails the stream instead of giving wrong bytes.
 import { describe, expect, it } from 'vitest';
-import { WRONG_KEY_MESSAGE } from '../../../../shared/private-share';
+import { WRONG_KEY_MESSAGE } from '../../../../shared/private-share/private-share';
 import { fileResponse } from '../../sw/file-response';
 import type { PieceSource } from '../../sw/piece-stream';
 import { sealShare } from '../../worker/share/private-share';

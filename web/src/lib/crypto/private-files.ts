@@ -2,7 +2,7 @@
 // (its view, `Save` without a service worker) and the service worker (`Save`, `Play`) read files through this: a
 // plaintext file is laid out over records of `recordSize` bytes, record i being piece i decrypted, so a byte range
 // of a file maps to pieces as in any torrent (with the record size for the piece length).
-import type { FileEntry } from '../../../../shared/metainfo';
+import type { FileEntry } from '../../../../shared/codec/metainfo';
 import {
   decodeKey,
   isKeyText,
@@ -12,7 +12,7 @@ import {
   type Aead,
   type Manifest,
   type PrivateLayout,
-} from '../../../../shared/private-share';
+} from '../../../../shared/private-share/private-share';
 import { webAead } from './private-crypto';
 
 /** What a private torrent's record keeps (in this browser only): its key, and its manifest once decrypted. */

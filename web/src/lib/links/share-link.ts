@@ -1,7 +1,7 @@
 // The share link: the app's URL with the magnet link in its fragment, and for a private share its key
 // after it as `&k=<base64url>`. The fragment never reaches a server: the key travels only where the link goes.
 // The magnet link is percent-encoded whole, so the one literal `&` of the fragment is the key's.
-import { isKeyText } from '../../../../shared/private-share';
+import { isKeyText } from '../../../../shared/private-share/private-share';
 
 const KEY_PART = /&k=([^&]*)$/;
 

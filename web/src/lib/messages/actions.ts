@@ -4,8 +4,8 @@
 // (`worker/client.ts`, or `SETTINGS` of `net/local-engine.ts` for a setting of the page) and the call in the UI.
 // Requests that come from another tab arrive over a BroadcastChannel: `parseRequest` checks each before it runs.
 
-import { isKeyText } from '../../../../shared/private-share';
-import { isInfoHashHex } from '../../../../shared/hex';
+import { isKeyText } from '../../../../shared/private-share/private-share';
+import { isInfoHashHex } from '../../../../shared/codec/hex';
 
 /** A file of a share; `handle` (File System Access) when every file has one: the share reads them in place. */
 export interface SharedFile {

@@ -2,7 +2,7 @@
 // (before they reach storage): a player starting or seeking waits for several pieces in turn, and each would
 // otherwise wait for the store's next transaction and then for the stream's next look. Bounded by bytes; the
 // oldest go first. A service worker that restarts starts empty, and the streams read storage.
-import { isInfoHashHex } from '../../../../shared/hex';
+import { isInfoHashHex } from '../../../../shared/codec/hex';
 
 /** The channel the engine worker broadcasts on and the service worker listens to (same origin only). */
 export const FRESH_PIECES_CHANNEL = 'swarmdrop-fresh-pieces';

@@ -5,7 +5,7 @@
 // request) and when a torrent is removed (its entry goes: a torrent shared again has new storage). Entries expire
 // after KNOWN_TTL_MS and at most KNOWN_TORRENTS are kept, the oldest going first; a service worker that restarts
 // starts empty and reads IndexedDB.
-import { isInfoHashHex } from '../../../../shared/hex';
+import { isInfoHashHex } from '../../../../shared/codec/hex';
 
 /** How long an entry is trusted (ms). */
 export const KNOWN_TTL_MS = 60_000;

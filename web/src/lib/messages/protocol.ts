@@ -1,6 +1,6 @@
 // Messages between the main thread (UI + WebRTC) and the engine worker.
 // Byte payloads travel as transferred ArrayBuffers (postMessage transfer list), never copied.
-import type { AnnounceEvent, PeerStats, SessionState } from '../../../../shared/engine/types';
+import type { AnnounceEvent, PeerStats, SessionState } from '../../../../shared/engine/contract/engine-types';
 import type { ActionResult, Call, WorkerAction } from './actions';
 
 /**

@@ -3,7 +3,7 @@
 // each page's engine worker cost 20 to 80 ms per wish while a player waited for its first frame,
 // docs/performance.md). Every engine worker of the origin hears it; the one that has the
 // torrent acts on it. The channel is same-origin, but a message is still checked before anything acts on it.
-import { isInfoHashHex } from '../../../../shared/hex';
+import { isInfoHashHex } from '../../../../shared/codec/hex';
 
 /** The channel the service worker posts wishes on and the engine worker listens to. */
 export const STREAM_WISHES_CHANNEL = 'swarmdrop-stream-wishes';

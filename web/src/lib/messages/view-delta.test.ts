@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PeerStats } from '../../../../shared/engine/types';
+import type { PeerStats } from '../../../../shared/engine/contract/engine-types';
 import {
   AvailabilityDiffer,
   applyAvailability,

@@ -1,7 +1,7 @@
 // The verified-piece map of a torrent whose bytes live in an origin-private file: one bit per piece, kept in
 // IndexedDB under verified:<storageId> and written only after the file was flushed (a set bit means the bytes are
 // on disk and matched their hash). The engine worker writes it; the service worker reads it before it reads a file.
-import { fromHex, toHex } from '../../../../shared/hex';
+import { fromHex, toHex } from '../../../../shared/codec/hex';
 
 /** How the map is stored: a plain object (not an ArrayBuffer), so the batch writer keeps one per transaction. */
 export interface StoredVerifiedMap {

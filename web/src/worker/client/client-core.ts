@@ -1,9 +1,9 @@
 // What the client's rooms share: the torrents, the context every torrent host runs in, storage, and the publisher;
 // and the options a client is made with.
-import type { NodeHash } from '../../../../shared/engine/file-tree';
-import type { Session, SessionOptions, V2Options } from '../../../../shared/engine/types';
-import type { Sha256 } from '../../../../shared/merkle';
-import type { Sha1, TorrentInfo } from '../../../../shared/metainfo';
+import type { NodeHash } from '../../../../shared/engine/verify/file-tree';
+import type { Session, SessionOptions, V2Options } from '../../../../shared/engine/contract/engine-types';
+import type { Sha256 } from '../../../../shared/hash/merkle';
+import type { Sha1, TorrentInfo } from '../../../../shared/codec/metainfo';
 import { appSha256, subtleSha1 } from '../../lib/hash';
 import type { KeyValueStore } from '../../lib/storage/storage';
 import { browserStorageEstimate, type StorageEstimateLike } from '../../lib/storage/storage-room';

@@ -1,7 +1,7 @@
 // `Torrent to seed`: a .torrent made elsewhere (here a hybrid with pad files) seeded from the user's own files,
 // downloaded by another peer by its magnet; files that do not match are named and nothing is added.
 import { describe, expect, it } from 'vitest';
-import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../../shared/metainfo-v2';
+import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../../shared/codec/metainfo-v2';
 import type { SharedFile } from '../../lib/messages/actions';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import { MemoryFileDirectory } from '../storage/sync-file';

@@ -3,11 +3,11 @@
 // 16 KiB block, the `hashBlocks` port); a v1 torrent runs by v1 alone. A bad block from one of two seeding tabs is
 // caught at that block: its piece's leaf hashes come from a seeding tab, which reads and hashes the piece to answer.
 import { describe, expect, it } from 'vitest';
-import type { NodeHash } from '../../../../shared/engine/file-tree';
-import type { V2Options } from '../../../../shared/engine/types';
-import { wasmNodeHash } from '../v2/node-hash';
-import { createInfo, encodeTorrent } from '../../../../shared/metainfo';
-import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../../shared/metainfo-v2';
+import type { NodeHash } from '../../../../shared/engine/verify/file-tree';
+import type { V2Options } from '../../../../shared/engine/contract/engine-types';
+import { wasmNodeHash } from '../../lib/hash';
+import { createInfo, encodeTorrent } from '../../../../shared/codec/metainfo';
+import { createAnyInfo, encodeAnyTorrent, parseAnyTorrent } from '../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import { pieceLayersKey, storedPieceLayers } from '../storage/records';
 import { Network, file, randomBytes, until, type TestPeer } from '../testing/harness';

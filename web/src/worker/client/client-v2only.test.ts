@@ -4,8 +4,8 @@
 // hybrid share whose magnet link is cut to its btmh part (the seeder runs it by its v1 hash, the leecher by the
 // truncated v2 hash: each accepts the other's).
 import { describe, expect, it } from 'vitest';
-import { formatMagnet, parseMagnet } from '../../../../shared/magnet';
-import { createAnyInfo, encodeAnyTorrent } from '../../../../shared/metainfo-v2';
+import { formatMagnet, parseMagnet } from '../../../../shared/codec/magnet';
+import { createAnyInfo, encodeAnyTorrent } from '../../../../shared/codec/metainfo-v2';
 import { subtleSha256 } from '../../lib/hash';
 import { Network, file, randomBytes, until } from '../testing/harness';
 import { fileBytes, startedPeer } from '../testing/watched';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { formatMagnet } from '../../../../shared/magnet';
+import { formatMagnet } from '../../../../shared/codec/magnet';
 import type { Call, WorkerAction } from '../../lib/messages/actions';
 import { MemoryStore, StorageUnavailableError, type KeyValueStore } from '../../lib/storage/storage';
 import { ACTION_SAMPLES } from '../../lib/messages/testing/action-samples';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAnyTorrent } from '../../../../shared/metainfo-v2';
+import { parseAnyTorrent } from '../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import { ActionError } from './actions';
 import { getFile, getSharedHandles, getTorrentFile } from './exports';

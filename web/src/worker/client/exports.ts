@@ -1,6 +1,6 @@
 // What the page takes out of a torrent: a finished file as a Blob, the .torrent, and the handles of the files a
 // torrent is shared from in place.
-import { encodeAnyTorrent } from '../../../../shared/metainfo-v2';
+import { encodeAnyTorrent } from '../../../../shared/codec/metainfo-v2';
 import type { ActionRequest } from '../../lib/messages/actions';
 import { storageErrorReason } from '../../lib/storage/storage';
 import { fileBlob } from '../storage/file-blob';

@@ -1,5 +1,5 @@
 // This tab's peer id: one per worker, used by every session and announced by the page's tracker clients.
-import { toHex } from '../../../../shared/magnet';
+import { toHex } from '../../../../shared/codec/magnet';
 
 function randomBytes(n: number): Uint8Array {
   const bytes = new Uint8Array(n);

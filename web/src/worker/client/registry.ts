@@ -1,5 +1,5 @@
 // Every torrent of the tab by its info hash, and the shares still being hashed, in the order the page lists them.
-import { toHex } from '../../../../shared/magnet';
+import { toHex } from '../../../../shared/codec/magnet';
 import type { TorrentView } from '../../lib/messages/protocol';
 import type { TorrentHost } from '../torrent/host';
 import { SHARE_ID_PREFIX, shareView, type ShareProgress } from './share-progress';

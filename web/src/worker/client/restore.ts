@@ -1,7 +1,7 @@
 // Start-up: every stored torrent back in the registry from its record, before the page hears `ready`.
-import type { Bitfield } from '../../../../shared/bitfield';
-import type { V2Options } from '../../../../shared/engine/types';
-import type { TorrentInfo } from '../../../../shared/metainfo';
+import type { Bitfield } from '../../../../shared/codec/bitfield';
+import type { V2Options } from '../../../../shared/engine/contract/engine-types';
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import { storageErrorReason } from '../../lib/storage/storage';
 import { MAX_START_ATTEMPTS, loadRecords, type TorrentRecord } from '../storage/records';
 import { SharedFileError } from '../storage/shared-files';

@@ -1,8 +1,8 @@
 // Private shares through the worker: sealed at share time, opened only with the key from the link.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseInfo } from '../../../../shared/metainfo';
-import { PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../../shared/private-share';
+import { parseInfo } from '../../../../shared/codec/metainfo';
+import { PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../../shared/private-share/private-share';
 import { sha1 } from '../../../../shared/testing/sha1';
 import { MemoryStore, torrentKey } from '../../lib/storage/storage';
 import { Network, SlowStore, TestPeer, file, randomBytes, until } from '../testing/harness';

@@ -1,6 +1,6 @@
 // Private shares in the worker: sealing the user's files into the ciphertext the share hashes and stores, and, in
 // a tab that holds the key, finding the real files again (the manifest in the first pieces) once they are stored.
-import { choosePieceLength } from '../../../../shared/metainfo';
+import { choosePieceLength } from '../../../../shared/codec/metainfo';
 import {
   decodeKey,
   decodeManifest,
@@ -15,7 +15,7 @@ import {
   sealedRange,
   type Manifest,
   type PrivateLayout,
-} from '../../../../shared/private-share';
+} from '../../../../shared/private-share/private-share';
 import { randomKey, webAead } from '../../lib/crypto/private-crypto';
 import type { PrivateRecordPart } from '../../lib/crypto/private-files';
 import type { ShareFile, ShareSource } from './share-files';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { until } from '../../../../shared/testing/until';
-import { createInfo, type SourceFile } from '../../../../shared/metainfo';
-import { createAnyInfo, parseAnyInfo } from '../../../../shared/metainfo-v2';
+import { createInfo, type SourceFile } from '../../../../shared/codec/metainfo';
+import { createAnyInfo, parseAnyInfo } from '../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import { SeedError, checkChosenFiles, matchChosenFiles, type ChosenFile } from './seed-check';
 

@@ -7,17 +7,17 @@ import {
   rootFromPieceLayer,
   equalBytes,
   type Sha256,
-} from '../../../../shared/merkle';
+} from '../../../../shared/hash/merkle';
 import {
   pieceSize,
   readSpan,
   type Sha1,
   type SourceFile,
   type TorrentInfo,
-} from '../../../../shared/metainfo';
-import { v2PieceMap } from '../../../../shared/v2-pieces';
-import type { AnyTorrentInfo } from '../../../../shared/metainfo-v2';
-import { bytesEqual } from '../../../../shared/engine/verify';
+} from '../../../../shared/codec/metainfo';
+import { v2PieceMap } from '../../../../shared/codec/v2-pieces';
+import type { AnyTorrentInfo } from '../../../../shared/codec/metainfo-v2';
+import { bytesEqual } from '../../../../shared/engine/verify/verify';
 import { ChunkReader } from './chunk-reader';
 import { zeroSource } from '../storage/shared-files';
 import { PendingWrites } from './pending-writes';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSpan } from '../../../../shared/metainfo';
+import { readSpan } from '../../../../shared/codec/metainfo';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import { zeroSource } from '../storage/shared-files';
 import { hybridLength, shareFiles } from './share-files';

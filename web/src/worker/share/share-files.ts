@@ -2,15 +2,15 @@
 // never a whole file; the next chunk is read while this one is hashed, and a piece is a view of its chunk), and hands
 // every piece to `storePiece` as soon as its bytes have been read, so the seeder serves from storage like any other
 // torrent and keeps seeding after a reload. Without `storePiece` (a share read in place) nothing is kept.
-import type { Sha256 } from '../../../../shared/merkle';
+import type { Sha256 } from '../../../../shared/hash/merkle';
 import {
   choosePieceLength,
   createInfo,
   type Sha1,
   type SourceFile,
   type TorrentInfo,
-} from '../../../../shared/metainfo';
-import { compareCanonicalPaths, createAnyInfo } from '../../../../shared/metainfo-v2';
+} from '../../../../shared/codec/metainfo';
+import { compareCanonicalPaths, createAnyInfo } from '../../../../shared/codec/metainfo-v2';
 import { PendingWrites } from './pending-writes';
 import { ChunkReader, type ShareSource } from './chunk-reader';
 import { PieceCollector } from './piece-collector';

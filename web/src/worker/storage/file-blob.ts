@@ -1,6 +1,6 @@
 // Saving a finished file: a Blob made of one Blob per stored piece slice, fetched a few pieces at a time, so
 // no whole-file ArrayBuffer ever exists (the browser keeps Blob parts outside the JavaScript heap).
-import type { TorrentInfo } from '../../../../shared/metainfo';
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 
 /** Reads stored pieces by index, in order; rejects if one is missing. */
 export type ReadPieces = (indices: number[]) => Promise<ArrayBuffer[]>;

@@ -3,7 +3,7 @@
 // (verified:<storageId>) and a piece's bit is written only after its bytes were flushed, so a crash never leaves a
 // verified piece without its bytes. Pieces a torrent stored before this store existed (IndexedDB entries
 // piece:<storageId>:<index>) are still read from there, and deleted with the rest.
-import { Bitfield } from '../../../../shared/bitfield';
+import { Bitfield } from '../../../../shared/codec/bitfield';
 import { verifiedKey, type KeyValueStore } from '../../lib/storage/storage';
 import { VerifiedMap } from '../../lib/storage/verified-map';
 import type { BatchWriter } from './batch-writer';

@@ -2,7 +2,7 @@
 // Save and share talk only to this interface. `KeyValuePieceStorage` is the app's implementation, over the
 // worker's key-value store (IndexedDB, see lib/storage-idb.ts) with the batched writes (BatchWriter) and the read
 // cache for serving (PieceCache) behind it; `MemoryPieceStorage` is a plain one for tests.
-import { Bitfield } from '../../../../shared/bitfield';
+import { Bitfield } from '../../../../shared/codec/bitfield';
 import { pieceIndexOfKey, pieceKey, piecePrefix, type KeyValueStore } from '../../lib/storage/storage';
 import type { BatchWriter } from './batch-writer';
 import type { PieceCache } from './piece-cache';

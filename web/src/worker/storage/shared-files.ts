@@ -2,9 +2,9 @@
 // handles (File System Access: a dropped item's getAsFileSystemHandle, showOpenFilePicker). The handles are kept in
 // the torrent's record; every piece is read from the file when it is needed and checked against its SHA-1 before
 // anything is done with it, so a file changed on disk never sends a wrong byte: it stops the share instead.
-import { Bitfield } from '../../../../shared/bitfield';
-import { bytesEqual } from '../../../../shared/engine/verify';
-import { readSpan, type Sha1, type SourceFile, type TorrentInfo } from '../../../../shared/metainfo';
+import { Bitfield } from '../../../../shared/codec/bitfield';
+import { bytesEqual } from '../../../../shared/engine/verify/verify';
+import { readSpan, type Sha1, type SourceFile, type TorrentInfo } from '../../../../shared/codec/metainfo';
 import { PieceReadError, pieceBlock, type PieceStorage } from './piece-storage';
 
 /** What getFile() of a FileSystemFileHandle gives; the rest of the handle stays the browser's. */

@@ -1,6 +1,6 @@
 // Test plumbing for the worker's Client in Node: what the main thread would do (connect peers, pass bytes both ways
 // as transferred ArrayBuffers) over in-memory links, with the real engine and SubtleCrypto SHA-1.
-import { TorrentSession } from '../../../../shared/engine/session';
+import { TorrentSession } from '../../../../shared/engine/session/session';
 import { until as untilHolds } from '../../../../shared/testing/until';
 import type { Call, WorkerAction } from '../../lib/messages/actions';
 import type {

@@ -1,8 +1,8 @@
 // Test plumbing for v2 between worker clients: a TestPeer whose sessions the test watches (the options each was
 // started with, and the hash jobs it asked for: `sha256-blocks` checks against a file's tree, SHA-1 checks), and a
 // finished file's bytes as `Save` gives them.
-import { TorrentSession } from '../../../../shared/engine/session';
-import type { SessionOptions } from '../../../../shared/engine/types';
+import { TorrentSession } from '../../../../shared/engine/session/session';
+import type { SessionOptions } from '../../../../shared/engine/contract/engine-types';
 import { MemoryStore } from '../../lib/storage/storage';
 import type { ClientOptions } from '../client';
 import { TestPeer } from './harness';

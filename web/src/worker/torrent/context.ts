@@ -1,8 +1,8 @@
 // What every torrent host of a client shares: the store, the hashers, the clock, the page's port.
-import type { NodeHash } from '../../../../shared/engine/file-tree';
-import type { Session, SessionOptions } from '../../../../shared/engine/types';
-import type { Sha256 } from '../../../../shared/merkle';
-import type { Sha1, TorrentInfo } from '../../../../shared/metainfo';
+import type { NodeHash } from '../../../../shared/engine/verify/file-tree';
+import type { Session, SessionOptions } from '../../../../shared/engine/contract/engine-types';
+import type { Sha256 } from '../../../../shared/hash/merkle';
+import type { Sha1, TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { WorkerToMain } from '../../lib/messages/protocol';
 import type { BatchWriter } from '../storage/batch-writer';
 import type { PieceStorage } from '../storage/piece-storage';

@@ -1,8 +1,8 @@
 // The worker's side of the engine's actions (see shared/engine/executor.ts): bytes to the main thread, SHA-1 and
 // SHA-256, storage and reads (piece-io.ts), announces, and what the host does when the metadata came, the piece
 // layers are known, or the download completed.
-import type { EnginePorts } from '../../../../shared/engine/executor';
-import type { TorrentInfo } from '../../../../shared/metainfo';
+import type { EnginePorts } from '../../../../shared/engine/session/executor';
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { AnnounceStats } from '../../lib/messages/protocol';
 import { blockHashes } from '../v2/v2-session';
 import type { HostContext } from './context';

@@ -1,10 +1,10 @@
 // Which of a torrent's files the user wants: the choice (remembered in its record, a magnet's `so` selection
 // becoming it once the files are known), the file priorities the session is told, and the progress over the chosen
 // files' pieces. Which pieces a file needs is the engine's rule (piece-priorities.ts), read here, not made again.
-import { piecePriorities } from '../../../../shared/engine/piece-priorities';
-import type { FilePriority } from '../../../../shared/engine/types';
-import type { VerifiedView } from '../../../../shared/engine/verified-pieces';
-import type { TorrentInfo } from '../../../../shared/metainfo';
+import { piecePriorities } from '../../../../shared/engine/streaming/piece-priorities';
+import type { FilePriority } from '../../../../shared/engine/contract/engine-types';
+import type { VerifiedView } from '../../../../shared/engine/verify/verified-pieces';
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { TorrentRecord } from '../storage/records';
 
 type Choice = Pick<TorrentRecord, 'skippedFiles' | 'selectOnly'>;

@@ -2,11 +2,16 @@
 // where it is in its life as one state value. A failure here puts this torrent in the error state and leaves every
 // other torrent alone. Its other jobs live beside it, each in its own room: names (identity.ts), totals, the file
 // choice, stream steering (streams/), a private share's state, the shared files' watch, and the view.
-import type { Bitfield } from '../../../../shared/bitfield';
-import { executeAction } from '../../../../shared/engine/executor';
-import type { EngineAction, EngineEvent, Session, V2Options } from '../../../../shared/engine/types';
-import type { FileEntry, TorrentInfo } from '../../../../shared/metainfo';
-import { WRONG_KEY_MESSAGE } from '../../../../shared/private-share';
+import type { Bitfield } from '../../../../shared/codec/bitfield';
+import { executeAction } from '../../../../shared/engine/session/executor';
+import type {
+  EngineAction,
+  EngineEvent,
+  Session,
+  V2Options,
+} from '../../../../shared/engine/contract/engine-types';
+import type { FileEntry, TorrentInfo } from '../../../../shared/codec/metainfo';
+import { WRONG_KEY_MESSAGE } from '../../../../shared/private-share/private-share';
 import type { PrivateFiles } from '../../lib/crypto/private-files';
 import type { PeerPath, TorrentView } from '../../lib/messages/protocol';
 import type { PieceStorage } from '../storage/piece-storage';

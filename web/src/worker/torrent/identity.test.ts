@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { toHex } from '../../../../shared/hex';
-import { parseMagnet } from '../../../../shared/magnet';
-import { createInfo } from '../../../../shared/metainfo';
-import { createAnyInfo } from '../../../../shared/metainfo-v2';
-import { v2PieceMap } from '../../../../shared/v2-pieces';
+import { toHex } from '../../../../shared/codec/hex';
+import { parseMagnet } from '../../../../shared/codec/magnet';
+import { createInfo } from '../../../../shared/codec/metainfo';
+import { createAnyInfo } from '../../../../shared/codec/metainfo-v2';
+import { v2PieceMap } from '../../../../shared/codec/v2-pieces';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import { TorrentIdentity } from './identity';
 

@@ -1,9 +1,9 @@
 // A torrent's names: its info hashes (v1, and a hybrid's v2 one), its magnet link, the alias its tracker clients
 // announce beside it, and the `torrent-active` message that starts them.
-import { formatMagnet, fromHex } from '../../../../shared/magnet';
-import { toHex } from '../../../../shared/hex';
-import type { TorrentInfo } from '../../../../shared/metainfo';
-import { isTreeOnly } from '../../../../shared/v2-pieces';
+import { formatMagnet, fromHex } from '../../../../shared/codec/magnet';
+import { toHex } from '../../../../shared/codec/hex';
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
+import { isTreeOnly } from '../../../../shared/codec/v2-pieces';
 import type { AnnounceStats, WorkerToMain } from '../../lib/messages/protocol';
 import type { TorrentRecord } from '../storage/records';
 import { v1InfoHash, v2InfoHash } from '../v2/v2-hash';

@@ -1,7 +1,7 @@
 // Where a torrent is in its life, as one value: made but not started, running its session, stopping (a stop queued
 // in the session loop), halted (its session stopped, or none could be made), or removed. A failure rides along: the
 // reason the torrent shows, and whether the browser must be asked again to read its shared files.
-import type { Session } from '../../../../shared/engine/types';
+import type { Session } from '../../../../shared/engine/contract/engine-types';
 
 export interface Failure {
   reason: string;

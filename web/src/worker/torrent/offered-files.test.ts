@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TorrentInfo } from '../../../../shared/metainfo';
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { FileLayout } from '../storage/file-blob';
 import type { TorrentRecord } from '../storage/records';
 import { OfferedFiles } from './offered-files';

@@ -2,8 +2,8 @@
 // manifest is known); offered once the stored record holds their layout, since the service worker that serves a
 // file reads its layout (and a private share's key) from that record: a file offered before it is written would
 // answer Play with a 404.
-import type { VerifiedView } from '../../../../shared/engine/verified-pieces';
-import type { FileEntry, TorrentInfo } from '../../../../shared/metainfo';
+import type { VerifiedView } from '../../../../shared/engine/verify/verified-pieces';
+import type { FileEntry, TorrentInfo } from '../../../../shared/codec/metainfo';
 import { filePieces, type FileLayout } from '../storage/file-blob';
 import type { TorrentRecord } from '../storage/records';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../../../shared/engine/types';
-import { toHex } from '../../../../shared/hex';
+import type { EngineEvent } from '../../../../shared/engine/contract/engine-types';
+import { toHex } from '../../../../shared/codec/hex';
 import type { BatchWriter } from '../storage/batch-writer';
 import type { PieceStorage } from '../storage/piece-storage';
 import type { TorrentRecord } from '../storage/records';

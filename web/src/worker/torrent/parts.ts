@@ -1,11 +1,16 @@
 // The rooms of one torrent, made and wired together: its names, totals, tracker reports, record writes, file choice,
 // stream steering, peers, v2 view, private-share state, offered files and shared-file watch, over its info and
 // verified pieces. The host drives them; each reaches the host only through the few calls of HostLink.
-import type { Bitfield } from '../../../../shared/bitfield';
-import type { EngineEvent, Session, SessionOptions, V2Options } from '../../../../shared/engine/types';
-import { fromHex } from '../../../../shared/magnet';
-import { VerifiedPieces } from '../../../../shared/engine/verified-pieces';
-import type { TorrentInfo } from '../../../../shared/metainfo';
+import type { Bitfield } from '../../../../shared/codec/bitfield';
+import type {
+  EngineEvent,
+  Session,
+  SessionOptions,
+  V2Options,
+} from '../../../../shared/engine/contract/engine-types';
+import { fromHex } from '../../../../shared/codec/magnet';
+import { VerifiedPieces } from '../../../../shared/engine/verify/verified-pieces';
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { PieceStorage } from '../storage/piece-storage';
 import type { TorrentRecord } from '../storage/records';
 import type { HostContext } from './context';

@@ -1,7 +1,7 @@
 // The peers of a torrent's view: the engine's figures per connection, with what the page knows of each connection
 // (its path: direct or through a relay). A seeding torrent asks nobody for anything, so it receives nothing: its rates
 // read 0 at once, not after the engine's rolling window (5 s) has drained.
-import type { PeerStats } from '../../../../shared/engine/types';
+import type { PeerStats } from '../../../../shared/engine/contract/engine-types';
 import type { PeerPath, PeerRow } from '../../lib/messages/protocol';
 
 export function peerRows(

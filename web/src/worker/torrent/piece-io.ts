@@ -1,8 +1,8 @@
 // The engine's storage and reads: a verified piece goes to the store (with the totals that count it, in the same
 // transaction), a peer's request is read from it. Each answers the session with an event, unless the session it
 // came from has been replaced meanwhile (`current`).
-import type { EngineEvent } from '../../../../shared/engine/types';
-import type { VerifiedView } from '../../../../shared/engine/verified-pieces';
+import type { EngineEvent } from '../../../../shared/engine/contract/engine-types';
+import type { VerifiedView } from '../../../../shared/engine/verify/verified-pieces';
 import { storageErrorReason } from '../../lib/storage/storage';
 import type { BatchWriter } from '../storage/batch-writer';
 import { PieceReadError, type PieceStorage } from '../storage/piece-storage';

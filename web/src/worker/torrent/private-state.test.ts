@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TorrentInfo } from '../../../../shared/metainfo';
-import { PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../../shared/private-share';
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
+import { PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../../shared/private-share/private-share';
 import { sealShare } from '../share/private-share';
 import type { TorrentRecord } from '../storage/records';
 import { file, randomBytes, until } from '../testing/harness';

@@ -1,9 +1,9 @@
 // A private share as a torrent here: its key (from the share link), its manifest (decrypted from its first records
 // once they are stored), the real files over its records, and their decryption for Save. A key that does not open
 // the manifest stops the torrent with the reason, before any file is offered.
-import type { VerifiedView } from '../../../../shared/engine/verified-pieces';
-import type { TorrentInfo } from '../../../../shared/metainfo';
-import { layoutOf, plainFiles, PRIVATE_SHARE_NAME } from '../../../../shared/private-share';
+import type { VerifiedView } from '../../../../shared/engine/verify/verified-pieces';
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
+import { layoutOf, plainFiles, PRIVATE_SHARE_NAME } from '../../../../shared/private-share/private-share';
 import { PrivateFiles } from '../../lib/crypto/private-files';
 import type { FileLayout } from '../storage/file-blob';
 import { findManifest } from '../share/private-share';

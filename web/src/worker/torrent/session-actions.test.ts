@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../../../shared/engine/types';
-import { createAnyInfo } from '../../../../shared/metainfo-v2';
+import type { EngineEvent } from '../../../../shared/engine/contract/engine-types';
+import { createAnyInfo } from '../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import type { WorkerToMain } from '../../lib/messages/protocol';
 import type { BatchWriter } from '../storage/batch-writer';

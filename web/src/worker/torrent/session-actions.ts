@@ -1,8 +1,8 @@
 // What the host does with its session's actions beyond moving bytes (engine-ports.ts, piece-io.ts): a piece stored,
 // the metadata come, the piece layers known, the download complete. One object for the torrent's life, handed to
 // the ports of each action.
-import type { VerifiedPieces } from '../../../../shared/engine/verified-pieces';
-import type { TorrentInfo } from '../../../../shared/metainfo';
+import type { VerifiedPieces } from '../../../../shared/engine/verify/verified-pieces';
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { AnnounceStats } from '../../lib/messages/protocol';
 import type { BatchWriter } from '../storage/batch-writer';
 import type { PieceStorage } from '../storage/piece-storage';

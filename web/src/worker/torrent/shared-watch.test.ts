@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bitfield } from '../../../../shared/bitfield';
+import { Bitfield } from '../../../../shared/codec/bitfield';
 import { SharedFileError } from '../storage/shared-files';
 import { SHARED_FILES_CHECK_MS, SharedFilesWatch, sharedFailure } from './shared-watch';
 import { fakeInfo, settle } from './testing/fakes';

@@ -1,8 +1,8 @@
 // A share read from files on disk (made without copying them) watches that they are unchanged: every few seconds,
 // even when no peer asks for a piece, and again at `Resume sharing`. A file changed or no longer readable stops the
 // share with the reason; lost permission is told apart, as the browser can be asked for it again.
-import { VerifiedPieces } from '../../../../shared/engine/verified-pieces';
-import type { TorrentInfo } from '../../../../shared/metainfo';
+import { VerifiedPieces } from '../../../../shared/engine/verify/verified-pieces';
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { PieceStorage } from '../storage/piece-storage';
 import { FilePieceStorage, SharedFileError } from '../storage/shared-files';
 import { errorMessage } from './errors';

@@ -1,8 +1,8 @@
 // A torrent's upload and download totals: those of earlier sessions (persisted with its record) plus the current
 // session's own counts, and the verified pieces still on their way to the store. Written now and then, not on every
 // tick: a readwrite transaction holds up the reads that serve peers.
-import type { Session, SessionStats } from '../../../../shared/engine/types';
-import type { TorrentInfo } from '../../../../shared/metainfo';
+import type { Session, SessionStats } from '../../../../shared/engine/contract/engine-types';
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { AnnounceStats } from '../../lib/messages/protocol';
 import type { BatchWriter } from '../storage/batch-writer';
 import { totalsEntry, type TorrentRecord } from '../storage/records';

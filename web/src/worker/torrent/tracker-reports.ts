@@ -1,7 +1,7 @@
 // What the main thread's tracker clients hear of a torrent: the stats of an announce (read from the session as they
 // go out), and that the torrent became active (its clients start, under its hash and alias) or inactive.
-import type { Session } from '../../../../shared/engine/types';
-import type { TorrentInfo } from '../../../../shared/metainfo';
+import type { Session } from '../../../../shared/engine/contract/engine-types';
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { AnnounceStats } from '../../lib/messages/protocol';
 import type { Post } from './context';
 import { engineError } from './errors';

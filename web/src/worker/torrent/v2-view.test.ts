@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Session } from '../../../../shared/engine/types';
-import { createAnyInfo } from '../../../../shared/metainfo-v2';
+import type { Session } from '../../../../shared/engine/contract/engine-types';
+import { createAnyInfo } from '../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import { pieceLayersKey } from '../storage/records';
 import { sessionV2 } from '../v2/v2-session';

@@ -1,10 +1,15 @@
 // A hybrid's or v2 torrent's v2 view for its sessions: given at the start when the info is known, announced without
 // it by a hybrid joined by magnet link until its metadata came (LaterV2), learned from the metadata for the sessions
 // after that, and its piece layers learned from peers kept beside the record.
-import type { NodeHash } from '../../../../shared/engine/file-tree';
-import type { LaterV2, Session, SessionOptions, V2Options } from '../../../../shared/engine/types';
-import type { Sha256 } from '../../../../shared/merkle';
-import type { Sha1, TorrentInfo } from '../../../../shared/metainfo';
+import type { NodeHash } from '../../../../shared/engine/verify/file-tree';
+import type {
+  LaterV2,
+  Session,
+  SessionOptions,
+  V2Options,
+} from '../../../../shared/engine/contract/engine-types';
+import type { Sha256 } from '../../../../shared/hash/merkle';
+import type { Sha1, TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { BatchWriter } from '../storage/batch-writer';
 import { pieceLayersEntry } from '../storage/records';
 import { knownPieceLayers, sessionV2 } from '../v2/v2-session';

@@ -1,6 +1,6 @@
 // What the page shows of a torrent, from its state: pure, so that a state gives one view and a test can say which.
-import type { SessionStats } from '../../../../shared/engine/types';
-import type { FileEntry } from '../../../../shared/metainfo';
+import type { SessionStats } from '../../../../shared/engine/contract/engine-types';
+import type { FileEntry } from '../../../../shared/codec/metainfo';
 import type { PeerPath, TorrentView } from '../../lib/messages/protocol';
 import { peerRows, shownDownloadRate } from './peer-rows';
 import type { TorrentRecord } from '../storage/records';

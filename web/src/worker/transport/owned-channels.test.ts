@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MainToWorker, WorkerToMain } from '../../lib/messages/protocol';
 import { BACKLOG_BYTES } from '../../net/channel-writer';
-import { encodeMessage } from '../../../../shared/wire';
+import { encodeMessage } from '../../../../shared/codec/wire';
 import { LOW_WATER_BYTES, MAX_EARLY_BYTES, OwnedChannels, type HeldChannel } from './owned-channels';
 import type { PeerTransport } from './peer-transport';
 

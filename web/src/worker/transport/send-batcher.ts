@@ -2,7 +2,7 @@
 // peer's consecutive sends of that task (the `piece` messages answering a run of requests) are joined into one
 // buffer of at most MAX_BATCH_BYTES, which the main thread hands to the data channel as one message. Per block this
 // removes a postMessage, a message event on the main thread and the channel writer's merge copy there.
-import { concatBytes } from '../../../../shared/bytes';
+import { concatBytes } from '../../../../shared/codec/bytes';
 import type { WorkerToMain } from '../../lib/messages/protocol';
 import { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../../lib/messages/task';
 import type { PostToPage } from './peer-transport';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createInfo } from '../../../../shared/metainfo';
-import { createAnyInfo } from '../../../../shared/metainfo-v2';
+import { createInfo } from '../../../../shared/codec/metainfo';
+import { createAnyInfo } from '../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import { v2InfoHash } from './v2-hash';
 

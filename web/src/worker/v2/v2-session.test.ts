@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createInfo } from '../../../../shared/metainfo';
-import { createAnyInfo } from '../../../../shared/metainfo-v2';
+import { createInfo } from '../../../../shared/codec/metainfo';
+import { createAnyInfo } from '../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import { randomBytes } from '../testing/harness';
-import { PieceLayers } from '../../../../shared/engine/piece-layers';
-import { nodeHashOf } from '../../../../shared/engine/file-tree';
-import { sha256Sync } from '../../../../shared/sha256';
+import { PieceLayers } from '../../../../shared/engine/v2/piece-layers';
+import { nodeHashOf } from '../../../../shared/engine/verify/file-tree';
+import { sha256Sync } from '../../../../shared/hash/sha256';
 import { blockHashes, knownPieceLayers, sessionV2 } from './v2-session';
 
 const hashers = { sha1: subtleSha1, sha256: subtleSha256 };

@@ -1,13 +1,13 @@
 // A hybrid torrent's v2 side in the worker: the v2 view and piece layers its session is given (the session then
 // sets the v2 bit of its handshake, answers and asks for piece layers, and checks each piece against its file's
 // merkle tree), and the leaf hashes those checks ask for (`hashBlocks`: 16 KiB blocks through SubtleCrypto).
-import type { NodeHash } from '../../../../shared/engine/file-tree';
-import type { V2Options } from '../../../../shared/engine/types';
-import { HASH_SIZE, leafHashes, type Sha256 } from '../../../../shared/merkle';
-import { decodeInfoDict, type TorrentInfo } from '../../../../shared/metainfo';
-import { v2PieceMap } from '../../../../shared/v2-pieces';
-import { parseAnyInfo, type Hashers, type TorrentInfoV2 } from '../../../../shared/metainfo-v2';
-import { toHex } from '../../../../shared/hex';
+import type { NodeHash } from '../../../../shared/engine/verify/file-tree';
+import type { V2Options } from '../../../../shared/engine/contract/engine-types';
+import { HASH_SIZE, leafHashes, type Sha256 } from '../../../../shared/hash/merkle';
+import { decodeInfoDict, type TorrentInfo } from '../../../../shared/codec/metainfo';
+import { v2PieceMap } from '../../../../shared/codec/v2-pieces';
+import { parseAnyInfo, type Hashers, type TorrentInfoV2 } from '../../../../shared/codec/metainfo-v2';
+import { toHex } from '../../../../shared/codec/hex';
 
 /**
  * The engine's view of an info dictionary: the v1 one of a v1 or hybrid torrent, the piece map of a v2-only one, or of

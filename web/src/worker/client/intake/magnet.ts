@@ -1,5 +1,5 @@
 // `Add link`: a magnet link (or a bare info hash) added as a torrent whose metadata comes from its peers.
-import { MagnetError, parseMagnet, type MagnetLink } from '../../../../../shared/magnet';
+import { MagnetError, parseMagnet, type MagnetLink } from '../../../../../shared/codec/magnet';
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
 import { torrentTrackers } from '../../../lib/links/trackers';
 import type { TorrentRecord } from '../../storage/records';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bitfield } from '../../../../../shared/bitfield';
+import { Bitfield } from '../../../../../shared/codec/bitfield';
 import { pieceKey } from '../../../lib/storage/storage';
 import type { TorrentRecord } from '../../storage/records';
 import { testBytes, testCore, testTorrent } from '../testing/core';

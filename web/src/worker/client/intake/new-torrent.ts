@@ -1,7 +1,7 @@
 // A torrent added by an intake: listed in the registry and started, its record written.
-import { Bitfield } from '../../../../../shared/bitfield';
-import type { V2Options } from '../../../../../shared/engine/types';
-import type { TorrentInfo } from '../../../../../shared/metainfo';
+import { Bitfield } from '../../../../../shared/codec/bitfield';
+import type { V2Options } from '../../../../../shared/engine/contract/engine-types';
+import type { TorrentInfo } from '../../../../../shared/codec/metainfo';
 import type { AddedTorrent, SharedFile } from '../../../lib/messages/actions';
 import type { PieceStorage } from '../../storage/piece-storage';
 import type { TorrentRecord } from '../../storage/records';

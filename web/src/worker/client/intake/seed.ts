@@ -1,7 +1,7 @@
 // `Torrent to seed`: a .torrent made anywhere, seeded from the user's copy of its files once every piece matches
 // them (read in place where every file has a handle, else copied into storage as it is checked).
-import type { TorrentInfo } from '../../../../../shared/metainfo';
-import type { AnyMetainfo } from '../../../../../shared/metainfo-v2';
+import type { TorrentInfo } from '../../../../../shared/codec/metainfo';
+import type { AnyMetainfo } from '../../../../../shared/codec/metainfo-v2';
 import type { ActionRequest, AddedTorrent, SharedFile } from '../../../lib/messages/actions';
 import { storageErrorReason } from '../../../lib/storage/storage';
 import { torrentTrackers } from '../../../lib/links/trackers';

@@ -1,7 +1,7 @@
 // `Share`: the user's files made into a new torrent and seeded. Files that all come with a persistent handle are read
 // in place (nothing copied); the others are hashed into storage. A private share is sealed under a fresh key first.
-import { choosePieceLength, type TorrentInfo } from '../../../../../shared/metainfo';
-import { PRIVATE_SHARE_NAME } from '../../../../../shared/private-share';
+import { choosePieceLength, type TorrentInfo } from '../../../../../shared/codec/metainfo';
+import { PRIVATE_SHARE_NAME } from '../../../../../shared/private-share/private-share';
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
 import { storageErrorReason } from '../../../lib/storage/storage';
 import { torrentTrackers } from '../../../lib/links/trackers';

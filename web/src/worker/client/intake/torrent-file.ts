@@ -1,6 +1,6 @@
 // `Open .torrent file`: a torrent added from its .torrent, resuming from pieces an earlier download left behind.
-import type { Bitfield } from '../../../../../shared/bitfield';
-import type { TorrentInfo } from '../../../../../shared/metainfo';
+import type { Bitfield } from '../../../../../shared/codec/bitfield';
+import type { TorrentInfo } from '../../../../../shared/codec/metainfo';
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
 import { torrentTrackers } from '../../../lib/links/trackers';
 import type { TorrentRecord } from '../../storage/records';

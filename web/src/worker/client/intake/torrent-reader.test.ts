@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toHex } from '../../../../../shared/magnet';
-import { createAnyInfo, encodeAnyTorrent } from '../../../../../shared/metainfo-v2';
+import { toHex } from '../../../../../shared/codec/magnet';
+import { createAnyInfo, encodeAnyTorrent } from '../../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../../lib/hash';
 import { ActionError } from '../actions';
 import { testBytes, testTorrent } from '../testing/core';

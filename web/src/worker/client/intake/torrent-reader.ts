@@ -1,8 +1,8 @@
 // The one reader of .torrent files, for every way one comes in (`Open .torrent file`, `Torrent to seed`): the
 // metainfo, the view the engine runs it by, and the user's words when it is not a .torrent.
-import type { TorrentInfo } from '../../../../../shared/metainfo';
-import { parseAnyTorrent, type AnyMetainfo } from '../../../../../shared/metainfo-v2';
-import { v2PieceMap } from '../../../../../shared/v2-pieces';
+import type { TorrentInfo } from '../../../../../shared/codec/metainfo';
+import { parseAnyTorrent, type AnyMetainfo } from '../../../../../shared/codec/metainfo-v2';
+import { v2PieceMap } from '../../../../../shared/codec/v2-pieces';
 import type { HostContext } from '../../torrent/context';
 import { errorMessage } from '../../torrent/errors';
 import { ActionError } from '../actions';

@@ -1,7 +1,7 @@
 // A client's core for the rooms' own tests: the real engine and SubtleCrypto hashing over an in-memory store, every
 // post kept.
-import { TorrentSession } from '../../../../../shared/engine/session';
-import { createInfo, encodeTorrent } from '../../../../../shared/metainfo';
+import { TorrentSession } from '../../../../../shared/engine/session/session';
+import { createInfo, encodeTorrent } from '../../../../../shared/codec/metainfo';
 import { subtleSha1 } from '../../../lib/hash';
 import type { WorkerToMain } from '../../../lib/messages/protocol';
 import { MemoryStore } from '../../../lib/storage/storage';

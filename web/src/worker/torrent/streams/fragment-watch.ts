@@ -1,8 +1,8 @@
 // A played MP4's fragments (mp4-fragments.ts): once the pieces of its last TAIL_BYTES are here (Play wished them
 // first), its `mfra` says where each `moof` lies, and the pieces holding their headers are wished in file order, a
 // batch at a time, ahead of the player's walk from one to the next. An MP4 without `mfra` changes nothing.
-import { concatBytes } from '../../../../../shared/bytes';
-import type { FileEntry } from '../../../../../shared/metainfo';
+import { concatBytes } from '../../../../../shared/codec/bytes';
+import type { FileEntry } from '../../../../../shared/codec/metainfo';
 import { FragmentQueue, fragmentHeaderPieces, mfraMoofOffsets } from './mp4-fragments';
 import { TAIL_BYTES, tailPieces } from './play-start';
 

@@ -11,7 +11,7 @@ import {
   fragmentHeaderPieces,
   mfraMoofOffsets,
 } from './mp4-fragments';
-import { URGENT_MS } from '../../../../../shared/engine/streaming';
+import { URGENT_MS } from '../../../../../shared/engine/streaming/streaming';
 import { FRAGMENT_STEP_MS, fragmentDeadlines, MAX_WANTED_PIECES, WANT_BEHIND_MS } from './stream-deadlines';
 
 let dir: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../../../../shared/engine/types';
+import type { EngineEvent } from '../../../../../shared/engine/contract/engine-types';
 import { fakeInfo, FakeWriter, verifiedOf } from '../testing/fakes';
 import { earlyPieces, playStartPieces } from './play-start';
 import { GIVEN_PIECE_STORE_MS, MAX_AWAITED_PIECES, StreamSteering } from './steering';

@@ -2,9 +2,9 @@
 // files, Play's start and end at the click, a played MP4's fragment headers, the service worker's wishes (piece
 // deadlines), and the player's playhead (the engine's playback window). A piece a stream waits for goes to the
 // service worker as soon as it is verified, and hurries the writer that stores it.
-import type { EngineEvent } from '../../../../../shared/engine/types';
-import type { VerifiedView } from '../../../../../shared/engine/verified-pieces';
-import type { TorrentInfo } from '../../../../../shared/metainfo';
+import type { EngineEvent } from '../../../../../shared/engine/contract/engine-types';
+import type { VerifiedView } from '../../../../../shared/engine/verify/verified-pieces';
+import type { TorrentInfo } from '../../../../../shared/codec/metainfo';
 import type { PlaybackPosition } from '../../../lib/messages/actions';
 import { contentTypeOf } from '../../../lib/media/http-range';
 import type { BatchWriter } from '../../storage/batch-writer';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Bitfield } from '../../../../../shared/bitfield';
-import { TorrentSession } from '../../../../../shared/engine/session';
+import { Bitfield } from '../../../../../shared/codec/bitfield';
+import { TorrentSession } from '../../../../../shared/engine/session/session';
 import { idFrom, MockPeer } from '../../../../../shared/engine/testing/mock';
 import { mulberry32 } from '../../../../../shared/engine/testing/random';
 import { randomTorrent } from '../../../../../shared/engine/testing/swarm';
 import { sha1Sync } from '../../../../../shared/testing/sha1';
-import { URGENT_MS } from '../../../../../shared/engine/streaming';
+import { URGENT_MS } from '../../../../../shared/engine/streaming/streaming';
 import {
   behindDeadlines,
   MAX_WANTED_PIECES,

@@ -1,9 +1,14 @@
 // Small fakes for the torrent host's rooms: an info laid out from file lengths, a session that records its events,
 // and a writer that records what it was asked.
-import { Bitfield } from '../../../../../shared/bitfield';
-import type { EngineAction, EngineEvent, Session, SessionStats } from '../../../../../shared/engine/types';
-import { VerifiedPieces } from '../../../../../shared/engine/verified-pieces';
-import type { FileEntry, TorrentInfo } from '../../../../../shared/metainfo';
+import { Bitfield } from '../../../../../shared/codec/bitfield';
+import type {
+  EngineAction,
+  EngineEvent,
+  Session,
+  SessionStats,
+} from '../../../../../shared/engine/contract/engine-types';
+import { VerifiedPieces } from '../../../../../shared/engine/verify/verified-pieces';
+import type { FileEntry, TorrentInfo } from '../../../../../shared/codec/metainfo';
 
 /** An info whose files have these names and lengths, in order (`pad`: a BEP 47 pad file). */
 export function fakeInfo(

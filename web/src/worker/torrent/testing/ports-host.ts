@@ -1,6 +1,6 @@
 // A PortsHost made of fakes, recording what the engine's ports did with it.
-import type { EngineEvent } from '../../../../../shared/engine/types';
-import type { VerifiedPieces } from '../../../../../shared/engine/verified-pieces';
+import type { EngineEvent } from '../../../../../shared/engine/contract/engine-types';
+import type { VerifiedPieces } from '../../../../../shared/engine/verify/verified-pieces';
 import type { WorkerToMain } from '../../../lib/messages/protocol';
 import type { PortsHost } from '../engine-ports';
 import { PeerLinks } from '../peer-links';

@@ -1,0 +1,264 @@
+// The swarm engine's public contract: events in, actions out, the clock passed in.
+// The worker (web/), the swarm lab (lab/) and the tests drive a TorrentSession only through these types.
+//
+// Driving a TorrentSession (session.ts):
+// - Construct it, then feed events. The FIRST handle() call, whatever the event, returns `announce started` (and
+//   `want-peers`) before anything else; adapters usually send a `tick` right after construction to get them.
+// - Feed `tick` regularly (every 100-1000 ms): choke rounds, keep-alives, timeouts and `want-peers` run there.
+// - `peer-connected` for every transport (outgoing or accepted); the session sends its handshake at once.
+//   `peer-data` with the bytes as they come, `peer-closed` when the transport dies.
+// - After the session emits `close` for a peer it has forgotten it: a later `peer-closed` or `peer-data` for that key
+//   is ignored. The adapter must not reuse a key.
+// - `hash {id}` is answered by `hashed {id}`; `store {index}` by `stored`/`store-failed`; `read` by
+//   `read-done`/`read-failed`. Answers may come later, in any order, interleaved with other events.
+// - A buffer handed out in `hash` and then `store` is the same piece buffer; the adapter may transfer it once the
+//   `store` action has been carried out (the session keeps no reference after `store`). Every `send` carries a
+//   fresh buffer the adapter owns (it may transfer it). `peer-data` chunks are read in place and may be kept as views
+//   until the event returns, so the adapter must not reuse them while handle() runs.
+// - Hash ids are unique per session (a counter); piece and metadata checks share the sequence.
+import type { Bitfield } from '../../codec/bitfield';
+import type { TorrentInfo } from '../../codec/metainfo';
+import type { ChokePolicy, SpareSlots } from '../choke/choker';
+import type { TorrentInfoV2 } from '../../codec/metainfo-v2';
+import type { NodeHash } from '../verify/file-tree';
+import type { PieceSelection } from '../picker/selection';
+import type { VerifiedPieces } from '../verify/verified-pieces';
+import type { WishlistFactory } from '../picker/wishlist';
+
+/** A connection key chosen by the adapter (unique per connection for the session's lifetime). */
+export type PeerKey = string;
+
+/** What a `hash` action computes: SHA-1 of the data (the default), or the SHA-256 of each of its 16 KiB blocks. */
+export type HashAlgorithm = 'sha1' | 'sha256-blocks';
+
+export type AnnounceEvent = 'started' | 'completed' | 'stopped';
+
+export interface EngineConfig {
+  /** Connections the session wants; below it, it asks for more peers. */
+  targetPeers: number;
+  /** Connections above this are refused (closed). */
+  maxPeers: number;
+  /** Regular unchoke slots (tit-for-tat). */
+  uploadSlots: number;
+  chokeIntervalMs: number; // 10 s
+  optimisticIntervalMs: number; // 30 s
+  handshakeTimeoutMs: number;
+  idleTimeoutMs: number; // no message at all for this long: close
+  keepAliveMs: number;
+  requestTimeoutMs: number;
+  snubTimeoutMs: number; // 60 s
+  minPipeline: number; // 5
+  maxPipeline: number; // cap, also bounded by the peer's reqq
+  /** Pieces picked at random before rarest-first starts (Cohen 2003). */
+  randomFirstPieces: number;
+  /** Duplicate requests per block in endgame. */
+  endgameDuplicates: number;
+  clientName: string;
+  /** How fresh pieces are chosen (default 'rarest': random first pieces, then rarest first). */
+  pieceSelection?: PieceSelection;
+  /** Leeching: who may take regular unchoke slots no uploader fills (default 'uninteresting'; see choker.ts). Also
+   * the rule for unchoking an interested peer between choke rounds. */
+  spareSlots?: SpareSlots;
+  /** Every choke decision: rounds, between rounds, upload caps (default `titForTat`, see choker.ts). The lab plugs in
+   * its strategies here (free rider, no choking, a fixed upload cap, a strategic choker: lab/sim/strategy.ts). */
+  chokePolicy?: ChokePolicy;
+  /** A v2 session: pieces of the playback window whose leaf hashes are asked in advance, so each of their blocks is
+   * checked on arrival (default LEAVES_AHEAD, block-checks.ts; 0: only failed pieces are judged block by block). */
+  leavesAhead?: number;
+  /** While we hold no piece, ask one peer at a time for one piece (default true; first-piece.ts). */
+  firstPieceOneSource?: boolean;
+  /** Piece selection and request bookkeeping once the torrent is known (default: a PiecePicker, see picker.ts). */
+  wishlist?: WishlistFactory;
+}
+
+/** What a session needs to speak v2 for a v2 or hybrid torrent. */
+export interface V2Options {
+  /** The torrent's v2 view (metainfo-v2.ts). */
+  info: TorrentInfoV2;
+  /** Piece layers from the .torrent by pieces root (hex); the others are asked of peers. */
+  pieceLayers?: ReadonlyMap<string, Uint8Array>;
+  /** Inner-node hashing (default: SHA-256 in TypeScript, shared/hash/sha256.ts). */
+  nodeHash?: NodeHash;
+}
+
+/**
+ * A v2 view given later: a hybrid joined by magnet link announces v2 from its first handshake (hash requests get a
+ * `hash reject` meanwhile), and its caller sets `view` once the metadata is parsed; the session takes it up on its
+ * next event and asks for the layers it lacks at its next tick.
+ */
+export interface LaterV2 {
+  view?: V2Options;
+}
+
+export interface SessionOptions {
+  infoHash: Uint8Array; // 20 bytes
+  peerId: Uint8Array; // ours, 20 bytes
+  /** Known info (from a .torrent or our own share); absent when starting from a magnet link. */
+  info?: TorrentInfo;
+  /** Pieces already verified and stored (resume): a bitfield (copied), or their owner, shared with the caller (the
+   * worker's torrent host reads the session's verified pieces through it). */
+  have?: Bitfield | VerifiedPieces;
+  /** A v2 or hybrid torrent's v2 view (with `info`): the session speaks BEP 52 (the v2 handshake bit, piece layers
+   * asked of and given to v2 peers). */
+  v2?: V2Options | LaterV2;
+  /** Joined by a btmh-only magnet link: the full SHA-256 info hash (`infoHash` is its first 20 bytes). The metadata
+   * is checked against it and the torrent runs by its v2 view (shared/codec/v2-pieces.ts), a hybrid's too: every piece is
+   * checked against its file's tree, the layers asked of v2 peers. */
+  infoHashV2?: Uint8Array;
+  /** Seeded randomness in [0, 1). */
+  random: () => number;
+  now: number;
+  config?: Partial<EngineConfig>;
+}
+
+/** A file's priority: 'skip' (not downloaded), 'normal', 'high' (before the rest). */
+export type FilePriority = 'skip' | 'normal' | 'high';
+
+export type EngineEvent =
+  /** A transport to a peer is open (the adapter made or accepted it). The session sends its handshake. */
+  | {
+      type: 'peer-connected';
+      peer: PeerKey;
+      /** What names the remote end beyond its self-chosen peer id (its public address, its DTLS fingerprint, as
+       * `ip:…`, `dtls:…`): a peer banned for corrupt data is banned under these too. */
+      identities?: readonly string[];
+    }
+  /** Bytes from a peer's stream, any split. */
+  | { type: 'peer-data'; peer: PeerKey; data: Uint8Array }
+  | { type: 'peer-closed'; peer: PeerKey }
+  /** The peer's transport is not draining what we send (`backlogged`), or drained again. While backlogged the
+   * peer gets no new block reads (upload backpressure); the adapter reports it from its send queue's size. */
+  | { type: 'peer-backlog'; peer: PeerKey; backlogged: boolean }
+  /** The bytes the adapter holds for this session (every connection) that have not left yet: reported at start (0)
+   * and whenever that queue shrinks, it turns on upload pacing (pacer.ts: about one piece-time queued, the next
+   * block chosen when there is room). Without reports, or PACE_SILENCE_MS after the last, each peer's reads are
+   * paced by `peer-backlog` alone. */
+  | { type: 'upload-queue'; bytes: number }
+  /** Per file of the torrent (in info order): skip it, fetch it normally, or first. Pieces shared by files take the
+   * highest of their files' priorities. Ignored before the info is known. */
+  | { type: 'file-priorities'; priorities: FilePriority[] }
+  /** Pieces to fetch before the rest, unless their files are skipped: a playable file's start and end, asked as the
+   * download starts so that a player finds them (piece-priorities.ts). Replaces the earlier list; at most
+   * MAX_EARLY_PIECES are kept. Ignored before the info is known. */
+  | { type: 'early-pieces'; pieces: number[] }
+  /** Pieces to fetch first, by the given time (ms, the session's clock): a player's playhead and the window ahead.
+   * `replace` drops the earlier deadlines first (a seek). */
+  | { type: 'piece-deadlines'; deadlines: Array<{ index: number; at: number }>; replace?: boolean }
+  /** A player of file `file` (in info order) is at byte `position` of it: the pieces from there over several seconds
+   * of media are fetched first, in order (the playback window, `streaming.ts`); a jump out of the window (a seek)
+   * cancels the requests it no longer needs. `bytesPerSecond`: the file's length over the media's duration, when
+   * known (else measured from the playhead); `paused`: paused, seeking or waiting, the playhead stays. */
+  | { type: 'playhead'; file: number; position: number; bytesPerSecond?: number; paused?: boolean }
+  /** The player closed: the playback window goes. */
+  | { type: 'playback-stopped' }
+  /** Result of a `hash` action. */
+  | { type: 'hashed'; id: number; digest: Uint8Array }
+  /** Result of a `store` action. */
+  | { type: 'stored'; index: number }
+  | { type: 'store-failed'; index: number; reason: string }
+  /** Result of a `read` action. */
+  | { type: 'read-done'; peer: PeerKey; index: number; begin: number; data: Uint8Array }
+  | { type: 'read-failed'; peer: PeerKey; index: number; begin: number; reason: string }
+  /** Result of a `retract` action: the block had not left, and will not be sent. */
+  | { type: 'block-retracted'; peer: PeerKey; index: number; begin: number; length: number }
+  /** Time passed; the session runs its timers (choke rounds, timeouts, keep-alives). */
+  | { type: 'tick' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  /** The user stops the torrent: announce stopped, close everything. */
+  | { type: 'stop' };
+
+export type EngineAction =
+  | { type: 'send'; peer: PeerKey; data: Uint8Array }
+  | { type: 'close'; peer: PeerKey; reason: string }
+  /** SHA-1 of `data` (or, with `algorithm: 'sha256-blocks'`, the SHA-256 of each 16 KiB block of it, the last one
+   * as long as what is left, concatenated: a v2 piece's leaf hashes); answer with a `hashed` event carrying the same
+   * id. */
+  | { type: 'hash'; id: number; data: Uint8Array; algorithm?: HashAlgorithm }
+  /** A verified piece to store; answer with `stored` or `store-failed`. */
+  | { type: 'store'; index: number; data: Uint8Array }
+  /** Read a block of a stored piece to serve a peer; answer with `read-done` or `read-failed`. */
+  | { type: 'read'; peer: PeerKey; index: number; begin: number; length: number }
+  /** The peer cancelled a block we handed to its transport already: drop it if it has not left yet, and answer with
+   * `block-retracted` if it was dropped (nothing otherwise; an adapter that cannot reach its queue ignores this). */
+  | { type: 'retract'; peer: PeerKey; index: number; begin: number; length: number }
+  | { type: 'announce'; event?: AnnounceEvent }
+  /** Fewer connections than the target: the adapter should find this many more peers. */
+  | { type: 'want-peers'; count: number }
+  /** Metadata fetched and verified (magnet start): persist it; the session now knows `info`. */
+  | { type: 'metadata'; info: TorrentInfo }
+  /** Every piece verified and stored. */
+  | { type: 'complete' }
+  /** The piece layers the session lacked (a hybrid or v2 torrent added without them) all came from peers and were
+   * proved against their roots: keep them (`pieceLayers` of the session), so later sessions and the .torrent handed
+   * out have them. It may come before or after `complete`. */
+  | { type: 'layers-known' }
+  /** The session hit an error it cannot go on from (e.g. storage failed): show it. */
+  | { type: 'error'; reason: string };
+
+export interface PeerStats {
+  peer: PeerKey;
+  peerId: string; // hex
+  client: string;
+  /** 0..1 of the pieces this peer has. */
+  progress: number;
+  downloadRate: number; // bytes/s from this peer, rolling window
+  uploadRate: number; // bytes/s to this peer
+  downloaded: number;
+  uploaded: number;
+  amChoking: boolean;
+  amInterested: boolean;
+  peerChoking: boolean;
+  peerInterested: boolean;
+  snubbed: boolean;
+  /** Its share of the verified pieces, split between a piece's senders by the bytes each sent (fractional). */
+  piecesReceived: number;
+  requestsInFlight: number;
+}
+
+export type SessionState = 'fetching-metadata' | 'downloading' | 'seeding' | 'paused' | 'stopped' | 'error';
+
+export interface SessionStats {
+  state: SessionState;
+  infoHashHex: string;
+  name?: string;
+  pieceCount: number;
+  have: number;
+  /** Bytes still missing (for announces' `left`); the full length when unknown is 0 for magnet starts. */
+  left: number;
+  length: number;
+  downloaded: number; // verified payload bytes received this session
+  uploaded: number;
+  downloadRate: number;
+  uploadRate: number;
+  ratio: number;
+  peers: number;
+  seeds: number;
+  /** Seconds, or undefined when no estimate. */
+  timeLeft?: number;
+  /** Per piece: -1 = we have it, otherwise how many connected peers have it. */
+  availability: Int16Array;
+  peerStats: PeerStats[];
+  error?: string;
+}
+
+/** What `shared/engine/session/session.ts` exports as `class TorrentSession implements Session`. */
+export interface Session {
+  /** Feeds one event; returns the actions to carry out, in order. `now` is milliseconds (any epoch, monotonic). */
+  handle(event: EngineEvent, now: number): EngineAction[];
+  stats(now: number): SessionStats;
+  /** This session's payload totals (the `downloaded` and `uploaded` of stats), cheap enough for every piece. */
+  totals(): { downloaded: number; uploaded: number };
+  /** Known once given or fetched. */
+  readonly info: TorrentInfo | undefined;
+  /** Verified pieces (undefined until the info is known). */
+  readonly have: Bitfield | undefined;
+  /** Their owner, with the count and bytes (undefined until the info is known). */
+  readonly verified: VerifiedPieces | undefined;
+  /** A v2 session's piece layers: what piece `index` must hash to, once its file's layer is known. */
+  readonly pieceLayers?: {
+    expected(index: number): { hash: Uint8Array } | undefined;
+    /** Files whose layer is still unknown. */
+    readonly missing: number;
+  };
+}

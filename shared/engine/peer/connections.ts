@@ -1,0 +1,175 @@
+// The connections of one session: the peers connected (by key, and by peer id once handshaken), refusing those over
+// the limit, banned or duplicate, the handshake, decoding what each sends, the connection clock (timeouts and
+// keep-alives), and sending and closing. What the messages are about is the session's rooms' (`ConnectionPorts`).
+import { toHex } from '../../codec/hex';
+import type { WireMessage } from '../../codec/wire';
+import { encodeMessage } from '../../codec/wire';
+import { PeerState } from './peer';
+import {
+  acceptHandshake,
+  connectionDue,
+  type Handshake,
+  ourHandshake,
+  refuseHandshake,
+  type WireIdentity,
+  type WireTimers,
+} from './peer-wire';
+import type { EngineAction, PeerKey } from '../contract/engine-types';
+import { UploadQueue } from './upload-queue';
+import type { BanList } from '../verify/verify';
+
+/** Identities kept per connection (an address and a fingerprint are what adapters give). */
+const MAX_IDENTITIES = 4;
+/** At most one `want-peers` per this interval. */
+export const WANT_PEERS_INTERVAL_MS = 5_000;
+
+/** What the connections need from the session around them. */
+export interface ConnectionPorts {
+  /** The clock of the event being handled. */
+  now(): number;
+  /** A `send` or `close` action. */
+  act(action: EngineAction): void;
+  /** Its handshake was accepted. */
+  handshaken(peer: PeerState): void;
+  /** A message from it (after the handshake). */
+  message(peer: PeerState, message: WireMessage): void;
+  /** It is closed and forgotten here. */
+  gone(peer: PeerState): void;
+}
+
+export class Connections {
+  private readonly byKey = new Map<PeerKey, PeerState>();
+  /** Handshaken peers by peer id (hex), to refuse duplicate connections. */
+  private readonly byPeerId = new Map<string, PeerKey>();
+  /** Connection order given to the next peer. */
+  private order = 0;
+  private lastWanted: number | undefined;
+  private readonly known = {
+    banned: (hex: string) => this.bans.isBanned(hex),
+    connected: (hex: string) => this.byPeerId.has(hex),
+  };
+
+  constructor(
+    private readonly us: WireIdentity,
+    private readonly limits: WireTimers & { maxPeers: number },
+    private readonly uploadCap: number | undefined,
+    private readonly bans: BanList,
+    private readonly ports: ConnectionPorts,
+  ) {}
+
+  /** The connected peers, in connection order. */
+  get peers(): ReadonlyMap<PeerKey, PeerState> {
+    return this.byKey;
+  }
+
+  /** The connected, handshaken peer with this peer id (hex). */
+  byId(peerIdHex: string): PeerState | undefined {
+    const key = this.byPeerId.get(peerIdHex);
+    return key === undefined ? undefined : this.byKey.get(key);
+  }
+
+  /** How many more peers to ask for to reach `target` (undefined: none, or asked less than
+   * WANT_PEERS_INTERVAL_MS ago). */
+  wanted(target: number, now: number): number | undefined {
+    const missing = target - this.byKey.size;
+    if (missing <= 0) return undefined;
+    if (this.lastWanted !== undefined && now - this.lastWanted < WANT_PEERS_INTERVAL_MS) return undefined;
+    this.lastWanted = now;
+    return missing;
+  }
+
+  /** A new transport: refused (closed) or a peer, sent our handshake. */
+  connect(key: PeerKey, identities: readonly string[]): void {
+    if (this.byKey.has(key)) {
+      // A reused key is an adapter bug; keep the existing connection.
+      return;
+    }
+    if (this.byKey.size >= this.limits.maxPeers) {
+      this.ports.act({ type: 'close', peer: key, reason: 'too many peers' });
+      return;
+    }
+    if (this.bans.isBanned(...identities)) {
+      this.ports.act({ type: 'close', peer: key, reason: 'banned peer' });
+      return;
+    }
+    // Paused sessions still connect, they just do not transfer.
+    const now = this.ports.now();
+    const upload = new UploadQueue(this.uploadCap, now);
+    const peer = new PeerState(key, this.order++, now, upload, identities.slice(0, MAX_IDENTITIES));
+    this.byKey.set(key, peer);
+    this.sendRaw(peer, ourHandshake(this.us));
+  }
+
+  /** Bytes from a peer, decoded and handed on; anything its input throws closes it. */
+  data(key: PeerKey, data: Uint8Array): void {
+    const peer = this.byKey.get(key);
+    if (!peer) return;
+    this.guard(peer, () => {
+      peer.wire.received(this.ports.now());
+      const items = peer.decoder.push(data);
+      for (const item of items) {
+        if (this.byKey.get(peer.key) !== peer) return; // closed while handling an earlier item
+        if (item.kind === 'handshake') this.onHandshake(peer, item.handshake);
+        else this.ports.message(peer, item.message);
+      }
+    });
+  }
+
+  private onHandshake(peer: PeerState, handshake: Handshake): void {
+    const hex = toHex(handshake.peerId);
+    const refusal = refuseHandshake(handshake, this.us, this.known, hex);
+    if (refusal) return this.close(peer, refusal);
+    acceptHandshake(peer, handshake, hex);
+    this.byPeerId.set(hex, peer.key);
+    this.ports.handshaken(peer);
+  }
+
+  /** Runs peer-input handling; anything it throws closes that peer (never the session). */
+  guard(peer: PeerState, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      if (this.byKey.get(peer.key) === peer) {
+        this.close(peer, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      }
+    }
+  }
+
+  /** The connection clock: handshake and idle timeouts close, a quiet connection gets a keep-alive. */
+  tick(now: number): void {
+    for (const peer of [...this.byKey.values()]) {
+      const due = connectionDue(peer, now, this.limits);
+      if (due === 'keep-alive') this.send(peer, { type: 'keep-alive' });
+      else if (due) this.close(peer, due.close);
+    }
+  }
+
+  sendRaw(peer: PeerState, data: Uint8Array): void {
+    peer.wire.sent(this.ports.now());
+    this.ports.act({ type: 'send', peer: peer.key, data });
+  }
+
+  send(peer: PeerState, message: WireMessage): void {
+    this.sendRaw(peer, encodeMessage(message));
+  }
+
+  close(peer: PeerState, reason: string): void {
+    this.ports.act({ type: 'close', peer: peer.key, reason });
+    this.remove(peer);
+  }
+
+  /** Its transport closed (the adapter's `peer-closed`): forgets the peer, if it is still known. */
+  closed(key: PeerKey): void {
+    const peer = this.byKey.get(key);
+    if (peer) this.remove(peer);
+  }
+
+  /** Forgets a peer (its transport closed, or we closed it). */
+  remove(peer: PeerState): void {
+    if (this.byKey.get(peer.key) !== peer) return;
+    this.byKey.delete(peer.key);
+    if (peer.handshaken && this.byPeerId.get(peer.peerIdHex) === peer.key)
+      this.byPeerId.delete(peer.peerIdHex);
+    this.ports.gone(peer);
+  }
+}

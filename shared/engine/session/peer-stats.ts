@@ -1,0 +1,111 @@
+// What the UI shows of a session and of each connected peer: a snapshot read from the session's rooms, the peer's
+// parts and the downloader.
+import { toHex } from '../../codec/hex';
+import type { Downloader } from '../download/downloader';
+import type { PeerState } from '../peer/peer';
+import type { PeerStats, SessionState, SessionStats } from '../contract/engine-types';
+import type { Uploader } from '../upload/uploader';
+
+/** A row per handshaken peer, and how many of them have every piece. */
+export function peerStatsOf(
+  peers: Iterable<PeerState>,
+  downloader: Downloader | undefined,
+  pieceCount: number,
+  now: number,
+): { peerStats: PeerStats[]; seeds: number } {
+  const peerStats: PeerStats[] = [];
+  let seeds = 0;
+  for (const peer of peers) {
+    if (!peer.handshaken) continue;
+    const pieces = downloader ? downloader.peerPieces(peer.key) : 0;
+    if (pieceCount > 0 && pieces === pieceCount) seeds++;
+    peerStats.push({
+      peer: peer.key,
+      peerId: peer.peerIdHex,
+      client: peer.client,
+      progress: pieceCount > 0 ? pieces / pieceCount : 0,
+      downloadRate: peer.down.rate(now),
+      uploadRate: peer.up.rate(now),
+      downloaded: peer.downloaded,
+      uploaded: peer.uploaded,
+      amChoking: peer.amChoking,
+      amInterested: peer.amInterested,
+      peerChoking: peer.peerChoking,
+      peerInterested: peer.peerInterested,
+      snubbed: peer.snubbed,
+      piecesReceived: peer.piecesReceived,
+      requestsInFlight: downloader ? downloader.outstanding(peer.key) : 0,
+    });
+  }
+  return { peerStats, seeds };
+}
+
+/** Per piece: -1 when we have it, else how many connected peers have it (at most 32767). */
+export function availabilityOf(downloader: Downloader | undefined, pieceCount: number): Int16Array {
+  const availability = new Int16Array(pieceCount);
+  if (!downloader) return availability;
+  for (let i = 0; i < pieceCount; i++)
+    availability[i] = downloader.have.get(i) ? -1 : Math.min(32767, downloader.availability(i));
+  return availability;
+}
+
+/** What a session's statistics are read from. */
+export interface SessionParts {
+  state: SessionState;
+  infoHash: Uint8Array;
+  error: string | undefined;
+  peers: Iterable<PeerState>;
+  downloader: Downloader | undefined;
+  uploader: Uploader | undefined;
+  /** Verified bytes per second from every peer. */
+  downloadRate: number;
+}
+
+/** Seconds until the download is done at the current rate: 0 once done, unknown while nothing comes. */
+function timeLeftOf(left: number, downloadRate: number): number | undefined {
+  if (left === 0) return 0;
+  return left > 0 && downloadRate > 0 ? left / downloadRate : undefined;
+}
+
+/** The bytes each way, the upload rate and the share ratio. */
+function totalsOf(downloader: Downloader | undefined, uploader: Uploader | undefined, now: number) {
+  const downloaded = downloader?.downloadedBytes ?? 0;
+  const uploaded = uploader?.uploadedBytes ?? 0;
+  return {
+    downloaded,
+    uploaded,
+    uploadRate: uploader ? uploader.meter.rate(now) : 0,
+    ratio: downloaded > 0 ? uploaded / downloaded : 0,
+  };
+}
+
+/** A session's statistics (Session.stats). */
+export function sessionStatsOf(parts: SessionParts, now: number): SessionStats {
+  const { downloader, uploader, downloadRate } = parts;
+  const info = downloader?.info;
+  const pieceCount = info?.pieceCount ?? 0;
+  const { peerStats, seeds } = peerStatsOf(parts.peers, downloader, pieceCount, now);
+  const length = info?.length ?? 0;
+  const left = downloader ? length - downloader.verified.bytes() : 0;
+  const totals = totalsOf(downloader, uploader, now);
+  return {
+    state: parts.state,
+    infoHashHex: toHex(parts.infoHash),
+    name: info?.name,
+    pieceCount,
+    have: downloader?.verified.count ?? 0,
+    left,
+    length,
+    downloaded: totals.downloaded,
+    uploaded: totals.uploaded,
+    downloadRate,
+    uploadRate: totals.uploadRate,
+    ratio: totals.ratio,
+    peers: peerStats.length,
+    seeds,
+    timeLeft: info && timeLeftOf(left, downloadRate),
+    availability: availabilityOf(downloader, pieceCount),
+    peerStats,
+    error: parts.error,
+  };
+}

@@ -1,0 +1,111 @@
+// The choke rounds alone: a scripted policy, fake ports that record what is sent.
+import { describe, expect, it } from 'vitest';
+import { reservedBytes } from '../../codec/wire';
+import type { BetweenRoundsInput, ChokePolicy, ChokerInput } from '../choke/choker';
+import { NO_CHOKE_CHANGES } from '../choke/choker';
+import { ChokeRounds } from './choke-rounds';
+import { DEFAULT_CONFIG } from '../contract/config';
+import { ForwardingLedger } from '../choke/forwarding';
+import { PeerState } from '../peer/peer';
+import { acceptHandshake } from '../peer/peer-wire';
+import type { SessionState } from '../contract/engine-types';
+import { UploadQueue } from '../peer/upload-queue';
+
+function setup(policy: Partial<ChokePolicy> = {}) {
+  const peers = new Map<string, PeerState>();
+  const sent: string[] = [];
+  const rounds: ChokerInput[] = [];
+  const between: BetweenRoundsInput[] = [];
+  const session = { state: 'downloading' as SessionState, unchoke: new Set<string>() };
+  const full: ChokePolicy = {
+    round: (input) => {
+      rounds.push(input);
+      return { unchoke: new Set(session.unchoke), optimistic: undefined };
+    },
+    betweenRounds: (input) => {
+      between.push(input);
+      return NO_CHOKE_CHANGES;
+    },
+    ...policy,
+  };
+  const chokes = new ChokeRounds(DEFAULT_CONFIG, full, new ForwardingLedger(), () => 0.5, {
+    peers: () => peers.values(),
+    peer: (key) => peers.get(key),
+    send: (peer, message) => void sent.push(`${message.type} ${peer.key}`),
+    state: () => session.state,
+    pieceLength: () => 16384,
+    paced: () => false,
+    peerPieces: () => 0,
+  });
+  const connect = (key: string, fast = false) => {
+    const peer = new PeerState(key, peers.size, 0, new UploadQueue(undefined, 0));
+    const reserved = reservedBytes({ fast });
+    acceptHandshake(peer, { infoHash: new Uint8Array(20), peerId: new Uint8Array(20), reserved }, key);
+    peers.set(key, peer);
+    return peer;
+  };
+  return { chokes, sent, rounds, between, session, connect, peers };
+}
+
+describe('ChokeRounds', () => {
+  it('runs a round every chokeIntervalMs, rotating the optimistic slot every optimisticIntervalMs', () => {
+    const t = setup();
+    const a = t.connect('a');
+    t.connect('b');
+    t.session.unchoke = new Set(['a']);
+    t.chokes.tick(0);
+    expect(t.sent).toEqual(['unchoke a']);
+    expect(a.amChoking).toBe(false);
+    expect(a.lastUnchokedAt).toBe(0);
+    t.chokes.tick(DEFAULT_CONFIG.chokeIntervalMs - 1);
+    t.chokes.tick(DEFAULT_CONFIG.chokeIntervalMs);
+    t.chokes.tick(DEFAULT_CONFIG.optimisticIntervalMs);
+    expect(t.rounds.map((r) => [r.now, r.rotateOptimistic])).toEqual([
+      [0, true],
+      [DEFAULT_CONFIG.chokeIntervalMs, false],
+      [DEFAULT_CONFIG.optimisticIntervalMs, true],
+    ]);
+    t.chokes.roundSoon();
+    t.chokes.tick(DEFAULT_CONFIG.optimisticIntervalMs + 1);
+    expect(t.rounds).toHaveLength(4);
+  });
+
+  it('chokes everyone while paused, rejecting a fast peer’s queued requests', () => {
+    const t = setup();
+    const fast = t.connect('fast', true);
+    t.session.unchoke = new Set(['fast']);
+    t.chokes.tick(0);
+    fast.upload.enqueue({ index: 0, begin: 0, length: 16384 });
+    t.session.state = 'paused';
+    t.chokes.roundSoon();
+    t.chokes.tick(1);
+    expect(t.sent).toEqual(['unchoke fast', 'choke fast', 'reject-request fast']);
+    expect(fast.upload.size).toBe(0);
+  });
+
+  it('takes a peer’s interest and asks the policy between rounds; a freed slot too', () => {
+    const t = setup({
+      betweenRounds: (input) =>
+        input.trigger.kind === 'interested' ? { choke: [], unchoke: [input.trigger.peer] } : NO_CHOKE_CHANGES,
+    });
+    const a = t.connect('a');
+    t.chokes.onInterest(a, true, 5);
+    expect(a.peerInterested).toBe(true);
+    expect(t.sent).toEqual(['unchoke a']);
+    t.chokes.onInterest(a, false, 6);
+    expect(a.peerInterested).toBe(false);
+    t.session.state = 'paused';
+    t.chokes.onInterest(a, true, 7); // no slots while paused
+    expect(t.sent).toEqual(['unchoke a']);
+  });
+
+  it('forgets a gone peer and lets the policy fill the slot it held', () => {
+    const t = setup();
+    const a = t.connect('a');
+    t.session.unchoke = new Set(['a']);
+    t.chokes.tick(0);
+    t.peers.delete('a');
+    t.chokes.peerGone(a, 1);
+    expect(t.between.map((input) => input.trigger)).toEqual([{ kind: 'slot-freed' }]);
+  });
+});

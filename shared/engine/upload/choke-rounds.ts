@@ -1,0 +1,283 @@
+// The choke rounds of one session: every `chokeIntervalMs` the choke policy (choker.ts, policies.ts) chooses whom we
+// upload to, with an optimistic slot rotated every `optimisticIntervalMs`; between rounds it may choke or unchoke at
+// once (a peer's interest, a slot freed, a peer over its credit). While our upload is paced, start-up spread slots
+// (spread.ts) go to peers with no piece, outside the policy's slots. The choke part of each peer (peer-choke.ts) is
+// written here, apart from what the peer says of its own choke.
+import type { WireMessage } from '../../codec/wire';
+import type { ChokePolicy, ChokeTrigger, ChokerPeer } from '../choke/choker';
+import type { ForwardingLedger } from '../choke/forwarding';
+import type { PeerState } from '../peer/peer';
+import { chooseSpread } from '../choke/spread';
+import type { EngineConfig, PeerKey, SessionState } from '../contract/engine-types';
+import { dropRequests } from './uploader';
+
+/** What the choke rounds need from the session around them. */
+export interface ChokePorts {
+  /** Every connected peer, in connection order. */
+  peers(): Iterable<PeerState>;
+  peer(key: PeerKey): PeerState | undefined;
+  send(peer: PeerState, message: WireMessage): void;
+  state(): SessionState;
+  /** The torrent's piece length, once the info is known. */
+  pieceLength(): number | undefined;
+  /** Is our upload paced (pacer.ts)? */
+  paced(now: number): boolean;
+  /** How many pieces the peer has (asked only once the info is known). */
+  peerPieces(key: PeerKey): number;
+}
+
+export class ChokeRounds {
+  private lastRound: number | undefined;
+  private lastOptimisticRotation: number | undefined;
+  private optimistic: PeerKey | undefined;
+  /** Start-up spread slots need choosing again. */
+  private spreadDirty = false;
+
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly policy: ChokePolicy,
+    private readonly forwarding: ForwardingLedger,
+    private readonly random: () => number,
+    private readonly ports: ChokePorts,
+  ) {}
+
+  /** A choke round when one is due (the optimistic slot rotates when that is due too). */
+  tick(now: number): void {
+    const config = this.config;
+    if (this.lastRound !== undefined && now - this.lastRound < config.chokeIntervalMs) return;
+    const rotate =
+      this.lastOptimisticRotation === undefined ||
+      now - this.lastOptimisticRotation >= config.optimisticIntervalMs;
+    if (rotate) this.lastOptimisticRotation = now;
+    this.lastRound = now;
+    this.round(rotate, now);
+  }
+
+  /** A choke round at the next tick. */
+  roundSoon(): void {
+    this.lastRound = undefined;
+  }
+
+  /** Spread slots are to be chosen again after this event (when `changed`). */
+  spreadChanged(changed = true): void {
+    this.spreadDirty ||= changed;
+  }
+
+  /** After each event: spread slots chosen again if something they depend on changed. */
+  settle(now: number): void {
+    if (this.spreadDirty) this.updateSpread(now);
+  }
+
+  /** Its `interested` or `not-interested`: the policy may unchoke or choke it now. */
+  onInterest(peer: PeerState, interested: boolean, now: number): void {
+    peer.choke.setPeerInterested(interested);
+    if (interested) this.spreadDirty = true;
+    else this.spreadDirty ||= peer.spread;
+    this.betweenRounds({ kind: interested ? 'interested' : 'not-interested', peer: peer.key }, now);
+  }
+
+  /** The peer is gone; an upload slot it held is free. */
+  peerGone(peer: PeerState, now: number): void {
+    if (this.optimistic === peer.key) this.optimistic = undefined;
+    if (peer.handshaken && !peer.amChoking) this.betweenRounds({ kind: 'slot-freed' }, now);
+  }
+
+  /** Between choke rounds the policy may choke and unchoke at once (see `chooseBetweenRounds`). A session that does
+   * not transfer (paused, stopped, failed, no metadata yet) has no slots, but a peer that loses interest may still be
+   * choked. */
+  private betweenRounds(trigger: ChokeTrigger, now: number): void {
+    if (trigger.kind !== 'slot-freed' && this.ports.peer(trigger.peer)?.spread) return;
+    const state = this.ports.state();
+    const pieceLength = this.ports.pieceLength();
+    const active = serving(state, pieceLength);
+    if (!active && trigger.kind !== 'not-interested') return;
+    const handshaken = this.handshaken();
+    const changes = this.policy.betweenRounds({
+      peers: handshaken.map((peer) => this.chokerPeer(peer, now)),
+      seeding: state === 'seeding',
+      slots: active ? this.config.uploadSlots : 0,
+      spareSlots: this.config.spareSlots,
+      trigger,
+      pieceLength,
+    });
+    this.applyBetweenRounds(changes, handshaken, now);
+  }
+
+  /** Carries out the policy's changes between rounds: chokes (the optimistic slot too), then unchokes. */
+  private applyBetweenRounds(
+    changes: { choke: PeerKey[]; unchoke: PeerKey[] },
+    handshaken: PeerState[],
+    now: number,
+  ) {
+    for (const key of changes.choke) {
+      const peer = this.ports.peer(key);
+      if (!peer) continue;
+      this.setChoke(peer, true, now);
+      if (this.optimistic === key) this.optimistic = undefined;
+    }
+    for (const key of changes.unchoke) {
+      const peer = this.ports.peer(key);
+      if (!peer) continue;
+      // In an upload split, a peer unchoked between rounds gets the least weight until the next round.
+      peer.upload.share = leastShare(handshaken);
+      this.setChoke(peer, false, now);
+    }
+  }
+
+  /** Leeching, after a block sent: a peer that went over the policy's credit is the policy's to choke, between rounds
+   * (`overdrawn`, credit.ts). */
+  ifOverdrawn(peer: PeerState, now: number): void {
+    const overdrawn = this.policy.overdrawn;
+    const state = this.ports.state();
+    const active = state === 'downloading' || state === 'seeding';
+    if (!overdrawn || peer.amChoking || peer.spread || !active || this.ports.peer(peer.key) !== peer) return;
+    if (overdrawn(this.chokerPeer(peer, now), this.ports.pieceLength(), state === 'seeding'))
+      this.betweenRounds({ kind: 'overdrawn', peer: peer.key }, now);
+  }
+
+  private chokerPeer(peer: PeerState, now: number): ChokerPeer {
+    return new ChokerView(peer, now, this.forwarding);
+  }
+
+  private handshaken(): PeerState[] {
+    return [...this.ports.peers()].filter((peer) => peer.handshaken);
+  }
+
+  /** Start-up spreading (spread.ts), while our upload is paced: peers with no piece get spread slots, which the choke
+   * policy does not see (to it they are choked and not interested). */
+  private updateSpread(now: number): void {
+    this.spreadDirty = false;
+    const state = this.ports.state();
+    const pieceLength = this.ports.pieceLength();
+    const active = (state === 'downloading' || state === 'seeding') && this.ports.paced(now);
+    const handshaken = this.handshaken();
+    const chosen =
+      active && pieceLength !== undefined
+        ? chooseSpread(
+            handshaken.map((peer) => ({
+              peer: peer.key,
+              interested: peer.peerInterested,
+              pieces: this.ports.peerPieces(peer.key),
+              received: peer.uploaded,
+              spread: peer.spread,
+              unchoked: !peer.amChoking && !peer.spread,
+            })),
+            pieceLength,
+            this.random,
+          )
+        : new Set<string>();
+    for (const peer of handshaken) {
+      const spread = chosen.has(peer.key);
+      if (spread === peer.spread) continue;
+      peer.choke.setSpread(spread);
+      // A slot given back: the peer is choked, and the choke policy sees it again.
+      this.setChoke(peer, !spread, now);
+    }
+  }
+
+  /** Chokes or unchokes the peer (a choke drops the requests it made to us). */
+  setChoke(peer: PeerState, choke: boolean, now: number): void {
+    if (!peer.choke.setChoking(choke, now)) return;
+    if (choke) {
+      this.ports.send(peer, { type: 'choke' });
+      dropRequests(peer, this.ports);
+      return;
+    }
+    this.ports.send(peer, { type: 'unchoke' });
+  }
+
+  private round(rotate: boolean, now: number): void {
+    const handshaken = this.handshaken();
+    const state = this.ports.state();
+    const pieceLength = this.ports.pieceLength();
+    if (state === 'paused' || pieceLength === undefined) {
+      for (const peer of handshaken) this.setChoke(peer, true, now);
+      return;
+    }
+    const result = this.policy.round({
+      peers: handshaken.map((peer) => this.chokerPeer(peer, now)),
+      seeding: state === 'seeding',
+      slots: this.config.uploadSlots,
+      optimistic: this.optimistic,
+      rotateOptimistic: rotate,
+      now,
+      random: this.random,
+      spareSlots: this.config.spareSlots,
+      pieceLength,
+    });
+    this.optimistic = result.optimistic;
+    for (const peer of handshaken) {
+      if (peer.spread) continue; // its spread slot is not the policy's
+      const share = result.uploadShares?.get(peer.key);
+      if (share !== undefined && !(share > 0)) throw new RangeError(`invalid upload share ${share}`);
+      peer.upload.share = share;
+      // A peer in the upload split keeps its cap: the uploader moves it with the split (splitUpload).
+      if (share === undefined) {
+        const cap = result.uploadCaps?.get(peer.key) ?? this.policy.uploadCap;
+        if (cap !== undefined && !(cap > 0)) throw new RangeError(`invalid upload cap ${cap}`);
+        peer.upload.setCap(cap, now);
+      }
+      this.setChoke(peer, !result.unchoke.has(peer.key), now);
+    }
+  }
+}
+
+/** The least weight among the unchoked peers in an upload split (undefined: there is no split). */
+function leastShare(peers: readonly PeerState[]): number | undefined {
+  let least: number | undefined;
+  for (const peer of peers) {
+    const share = peer.upload.share;
+    if (share !== undefined && !peer.amChoking && (least === undefined || share < least)) least = share;
+  }
+  return least;
+}
+
+/** A peer as the choker sees it. Its 20-second rates are measured only when the policy reads them, once each: between
+ * rounds most peers' rates are never read. */
+class ChokerView implements ChokerPeer {
+  readonly peer: string;
+  readonly interested: boolean;
+  readonly snubbed: boolean;
+  readonly connectedAt: number;
+  readonly unchoked: boolean;
+  readonly lastUnchokedAt: number | undefined;
+  readonly amInterested: boolean;
+  readonly uploaded: number;
+  readonly downloaded: number;
+  readonly forwardPending: number;
+  readonly forwarded: number;
+  private down: number | undefined;
+  private up: number | undefined;
+
+  constructor(
+    private readonly state: PeerState,
+    private readonly now: number,
+    forwarding: ForwardingLedger,
+  ) {
+    this.peer = state.key;
+    this.forwardPending = forwarding.pending(state.key);
+    this.forwarded = forwarding.forwarded(state.key);
+    // A peer in a spread slot is not the choke policy's: to it, choked and not interested.
+    this.interested = state.peerInterested && !state.spread;
+    this.snubbed = state.snubbed;
+    this.connectedAt = state.connectedAt;
+    this.unchoked = !state.amChoking && !state.spread;
+    this.lastUnchokedAt = state.lastUnchokedAt;
+    this.amInterested = state.amInterested;
+    this.uploaded = state.uploaded;
+    this.downloaded = state.downloaded;
+  }
+
+  get downloadRate(): number {
+    return (this.down ??= this.state.downSlow.rate(this.now));
+  }
+
+  get uploadRate(): number {
+    return (this.up ??= this.state.upSlow.rate(this.now));
+  }
+}
+
+/** We upload unless paused, stopped or failed, and once the torrent's pieces are known. */
+function serving(state: SessionState, pieceLength: number | undefined): boolean {
+  return !(state === 'paused' || state === 'stopped' || state === 'error' || pieceLength === undefined);
+}
