@@ -4,7 +4,7 @@
 // playhead: the engine's playback window and the pieces the service worker's streams wait for (the player reads
 // ahead of its playhead). With the window turned off the second test still passes, on the streams' wishes; with both
 // turned off it fails. The window's own order and deadlines are held by
-// shared/engine/playback-window.test.ts and streaming.test.ts.
+// shared/engine/streaming/playback-window.test.ts and streaming.test.ts.
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';

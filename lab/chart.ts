@@ -6,7 +6,7 @@ const WIDTH = 760;
 const HEIGHT = 460;
 const MARGIN = { top: 44, right: 24, bottom: 56, left: 72 };
 const LEGEND_ROW = 20;
-/** The app's colours (web/src/lib/theme.css): text, muted text, frame, grid, tick marks. */
+/** The app's colours (web/src/lib/ui/theme.css): text, muted text, frame, grid, tick marks. */
 const INK = '#1d2330';
 const MUTED = '#667085';
 const FRAME = '#c5cad4';

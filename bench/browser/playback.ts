@@ -58,8 +58,8 @@ const WATCH_SCRIPT = `(() => {
   window.benchPlay = w;
   document.addEventListener('click', () => (w.pressed ??= performance.now()), { capture: true, once: true });
   w.phases = {};
-  // Our player begins loading before it is placed in the page (web/src/lib/player.ts): a document's capture does not
-  // see a detached element's events, so each media element made from now on reports its loadstart itself.
+  // Our player begins loading before it is placed in the page (web/src/lib/media/player.ts): a document's capture
+  // does not see a detached element's events, so each media element made from now on reports its loadstart itself.
   const create = Document.prototype.createElement;
   Document.prototype.createElement = function (tag, options) {
     const element = create.call(this, tag, options);
@@ -250,8 +250,8 @@ async function logReads(
   await page.exposeFunction('benchWant', (pieces: number[], seek: boolean) =>
     note(`want ${pieces[0]}..${pieces[pieces.length - 1]}${seek ? ' seek' : ''}`),
   );
-  // The service worker tells the engine worker on a BroadcastChannel (web/src/lib/stream-wishes.ts); the page hears
-  // it too.
+  // The service worker tells the engine worker on a BroadcastChannel (web/src/lib/messages/stream-wishes.ts); the
+  // page hears it too.
   await page.exposeFunction('benchFresh', (index: number) => note(`piece ${index} to the service worker`));
   await page.evaluate(
     ([wishes, fresh]) => {
@@ -263,7 +263,7 @@ async function logReads(
         const data = event.data as { type?: string; pieces?: number[]; seek?: boolean };
         if (data?.type === 'want-pieces') w.benchWant(data.pieces ?? [], data.seek === true);
       };
-      // The engine worker's verified pieces that a stream waits for (web/src/lib/fresh-pieces.ts).
+      // The engine worker's verified pieces that a stream waits for (web/src/lib/messages/fresh-pieces.ts).
       new BroadcastChannel(fresh).onmessage = (event: MessageEvent) => {
         const data = event.data as { type?: string; index?: number };
         if (data?.type === 'piece-verified' && typeof data.index === 'number') w.benchFresh(data.index);

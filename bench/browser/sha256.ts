@@ -1,6 +1,6 @@
 // SHA-256 in the worker: bench.html's worker hashes a v2 tree's 64-byte inner nodes and 16 KiB leaves
 // through SubtleCrypto and through @noble/hashes (web/src/bench/sha256.ts). Each figure is the side the app uses
-// against the other (web/src/lib/sha256.ts): a figure whose goal is not met says to flip INNER_NODE_HASH.
+// against the other (web/src/lib/hash.ts): a figure whose goal is not met says to flip INNER_NODE_HASH.
 import { loadavg } from 'node:os';
 import { atLeast, atMost, figure, type Bench } from '../lib/figure';
 import { benchPage, type BenchPage } from '../lib/app';

@@ -29,8 +29,8 @@ export interface IncentivesParams extends SwarmParams {
   largePolicies: string[];
   /** Random seeds: every policy and size runs once per seed (`seed` is the first figures' seed). */
   seeds: number[];
-  /** The candidate policies (names in shared/engine/policies.ts), 'no choking', and 'mixed' (the candidates share
-   * the contributors of one swarm). */
+  /** The candidate policies (names in shared/engine/choke/policies.ts), 'no choking', and 'mixed' (the candidates
+   * share the contributors of one swarm). */
   policies: string[];
 }
 

@@ -1,5 +1,5 @@
 // Experiment 4 (seed 000; Cohen 2003; BitTyrant; PropShare; BitThief): contributors, free riders (never upload) and
-// strategic peers, under each candidate choke policy of the engine (shared/engine/policies.ts) run by the
+// strategic peers, under each candidate choke policy of the engine (shared/engine/choke/policies.ts) run by the
 // contributors and the seed, and without choking; the download time of each class, over several random seeds and two
 // swarm sizes. A mixed run gives each candidate a share of the contributors, in one swarm.
 // One run is in incentives-run.ts, what the runs give in incentives-report.ts.

@@ -1,10 +1,12 @@
 // Peer strategies for the lab's experiments, through the engine's own options (no reaching into its internals).
 // - Piece selection: the engine's `pieceSelection` option ('rarest', 'random', 'sequential').
-// - Choke policies (the engine's `chokePolicy` option, see shared/engine/choker.ts): a free rider that never unchokes
-//   anyone, no choking at all (every interested peer is served), a fixed upload cap per peer on top of tit-for-tat.
-// - A strategic, BitTyrant-like choker (Piatek et al. 2007) for the incentives experiment, as a choke policy: the same unchoke set as tit-for-tat without spare slots (only peers that reciprocate, plus the
-//   optimistic one), but each unchoked peer gets an upload cap just above what it gives us, so the peer spends the
-//   least upload that keeps its partners reciprocating. Peers that give nothing yet get a small probing rate.
+// - Choke policies (the engine's `chokePolicy` option, see shared/engine/choke/choker.ts): a free rider that never
+//   unchokes anyone, no choking at all (every interested peer is served), a fixed upload cap per peer on top of
+//   tit-for-tat.
+// - A strategic, BitTyrant-like choker (Piatek et al. 2007) for the incentives experiment, as a choke policy: the
+//   same unchoke set as tit-for-tat without spare slots (only peers that reciprocate, plus the optimistic one), but
+//   each unchoked peer gets an upload cap just above what it gives us, so the peer spends the least upload that
+//   keeps its partners reciprocating. Peers that give nothing yet get a small probing rate.
 import type { ChokePolicy } from '../../shared/engine/choke/choker';
 import { NO_CHOKE_CHANGES, chooseUnchoked, titForTat } from '../../shared/engine/choke/choker';
 import { PIECE_SELECTIONS, type PieceSelection } from '../../shared/engine/picker/selection';

@@ -94,7 +94,7 @@ describe('createAnyInfo and parseAnyInfo', () => {
     // only x.bin is longer than a piece
     expect([...pieceLayers.keys()]).toEqual([toHex(v2.files[1].piecesRoot!)]);
     expect(pieceLayers.get(toHex(v2.files[1].piecesRoot!))).toHaveLength(3 * 32);
-    // the v1 parser of metainfo.ts reads the hybrid as before (pad files as files)
+    // the v1 parser of metainfo.ts reads the hybrid as a v1 torrent (pad files as files)
     expect((await parseInfo(info.infoBytes, sha1)).infoHashHex).toBe(v1.infoHashHex);
   });
 

@@ -85,8 +85,8 @@ export class UploadQueue {
   /** A block sent was dropped before it left (`block-retracted`): it no longer counts as uploaded, and its piece is
    * under way again unless that block was its first (then it was never begun). The peer asks for the block again:
    * seen as part of a piece sent whole, it waited behind every piece not sent yet, up to SERVE_PATIENCE_MS, while
-   * the downloader's pipeline stayed full of new pieces (one way to the 15 s stalls the bench saw at 2.4 times the
-   * bitrate; docs/performance.md, twelfth session). */
+   * the downloader's pipeline stayed full of new pieces (a cause of 15 s stalls in the playback bench at 2.4 times
+   * the bitrate). */
   unsent(index: number, begin: number, bytes: number): void {
     this._uploaded = Math.max(0, this._uploaded - bytes);
     const { started } = this;

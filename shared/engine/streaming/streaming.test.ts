@@ -317,7 +317,7 @@ describe('Streaming', () => {
     t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 60, at: -10_000 }] }, 200);
     expect(t.sent).toEqual(['cancel', 'cancel']);
     expect(t.kept[1]).toEqual([60]);
-    // Not yet due (as before): the window's first pieces keep theirs too.
+    // Not yet due: the window's first pieces keep theirs too.
     t.streaming.tick(1_500);
     t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 90, at: 2_500 }] }, 1_500);
     expect(t.kept[2]).toContain(90);

@@ -235,8 +235,8 @@ export class EngineBridge {
   }
 
   /**
-   * Runs a user's action in the worker (see lib/actions.ts) and answers its result; a failure rejects with the
-   * worker's reason (`RequestError`), or `WorkerFailedError` when the worker stops first.
+   * Runs a user's action in the worker (see lib/messages/actions.ts) and answers its result; a failure rejects with
+   * the worker's reason (`RequestError`), or `WorkerFailedError` when the worker stops first.
    */
   call<A extends WorkerAction>(call: Call<A>): Promise<ActionResult<A>> {
     const requestId = this.nextRequest++;

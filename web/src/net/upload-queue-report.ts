@@ -1,11 +1,11 @@
 // What one torrent's connections hold that has not left yet, reported to its engine session as `upload-queue` (the
-// engine paces its upload to it, shared/engine/pacer.ts), as the lab's uplink reports its queue after every block.
-// A data channel tells when its buffer falls under a threshold, not when each message leaves, so the report looks
-// again every POLL_MS while anything is held (and at once when a writer writes or its channel drains), and every
-// KEEPALIVE_MS while nothing is (under PACE_SILENCE_MS: the engine stays paced while idle). It reports a changed
-// figure, the keep-alive, and any figure after a write or a drain: the engine counts every block it sent since the
-// last report as held, so a block written and gone by the next look (the same figure as before) must be reported
-// too, or the engine waits for the keep-alive with a full window.
+// engine paces its upload to it, shared/engine/upload/pacer.ts), as the lab's uplink reports its queue after every
+// block. A data channel tells when its buffer falls under a threshold, not when each message leaves, so the report
+// looks again every POLL_MS while anything is held (and at once when a writer writes or its channel drains), and
+// every KEEPALIVE_MS while nothing is (under PACE_SILENCE_MS: the engine stays paced while idle). It reports a
+// changed figure, the keep-alive, and any figure after a write or a drain: the engine counts every block it sent
+// since the last report as held, so a block written and gone by the next look (the same figure as before) must be
+// reported too, or the engine waits for the keep-alive with a full window.
 //
 // Both places that write channels use it: the page's writers (peers.ts) and, once channels move into the engine's
 // worker, the worker's. Each writer (channel-writer.ts) is added with `ChannelWriter.reportTo`, which calls

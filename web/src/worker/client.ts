@@ -82,7 +82,7 @@ export class Client {
   }
 }
 
-/** The worker's side of each action of lib/actions.ts. */
+/** The worker's side of each action of lib/messages/actions.ts. */
 function actionHandlers(core: ClientCore): ActionHandlers {
   const host = (infoHashHex: string) => core.registry.get(infoHashHex);
   return {

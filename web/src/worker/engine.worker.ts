@@ -1,9 +1,9 @@
 // The engine worker: hosts a TorrentSession per torrent, hashes with SubtleCrypto and stores verified pieces in
 // one origin-private file per torrent (IndexedDB where the browser has no synchronous access handles), and reads
-// and writes the connections' data channels itself where the page could transfer them (transport/owned-channels.ts). Start it
-// from the main thread with
+// and writes the connections' data channels itself where the page could transfer them
+// (transport/owned-channels.ts). Start it from the main thread with
 //   new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' })
-// and talk to it with the messages of lib/protocol.ts.
+// and talk to it with the messages of lib/messages/protocol.ts.
 import { TorrentSession } from '../../../shared/engine/session/session';
 import type { MainToWorker, WorkerToMain } from '../lib/messages/protocol';
 import {
@@ -24,7 +24,7 @@ import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/messages/stream-wishes
 import { appNodeHash } from '../lib/hash';
 import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/messages/known-torrents';
 
-/** Verified pieces a stream waits for go to the service worker on this channel (see lib/fresh-pieces.ts). */
+/** Verified pieces a stream waits for go to the service worker on this channel (see lib/messages/fresh-pieces.ts). */
 const freshPieces = new BroadcastChannel(FRESH_PIECES_CHANNEL);
 
 /** Engine timers (choke rounds, timeouts) run on this tick; the views that changed are posted every other tick. */
@@ -100,7 +100,7 @@ function dispatch(message: MainToWorker): void {
 }
 
 self.addEventListener('message', (event: MessageEvent<MainToWorker>) => dispatch(event.data));
-// What the service worker's streams wait for comes straight from it (lib/stream-wishes.ts), checked first.
+// What the service worker's streams wait for comes straight from it (lib/messages/stream-wishes.ts), checked first.
 new BroadcastChannel(STREAM_WISHES_CHANNEL).onmessage = (event: MessageEvent) => {
   const wish = streamWish(event.data);
   if (wish) dispatch(wish);

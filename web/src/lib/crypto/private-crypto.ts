@@ -1,5 +1,6 @@
-// AES-256-GCM through WebCrypto for private shares (shared/private-share.ts holds the construction): the worker seals
-// and opens records, the service worker opens them for Save and Play. Runs in Node too (globalThis.crypto).
+// AES-256-GCM through WebCrypto for private shares (shared/private-share/private-share.ts holds the construction):
+// the worker seals and opens records, the service worker opens them for Save and Play. Runs in Node too
+// (globalThis.crypto).
 import { TAG_BYTES, type Aead } from '../../../../shared/private-share/private-share';
 
 /** The cipher under `key` (32 bytes), imported once as a non-extractable key. */

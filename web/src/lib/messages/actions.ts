@@ -60,7 +60,10 @@ export interface Actions {
   /** A player of one file is at `position` (null: it closed): the engine fetches the pieces from there first (the
    * playback window); a jump is a seek. */
   playback: { request: TorrentRef & { fileIndex: number; position: PlaybackPosition | null }; result: void };
-  /** `Play` was pressed on a file: its first pieces and its last are asked at once (worker/play-start.ts). */
+  /**
+   * `Play` was pressed on a file: its first pieces and its last are asked at once
+   * (worker/torrent/streams/play-start.ts).
+   */
   'play-start': { request: TorrentRef & { fileIndex: number }; result: void };
   /** Upload limit in whole KiB/s (0 = none). */
   'set-upload-limit': { request: { kib: number }; result: void };

@@ -8,7 +8,10 @@ import { isInfoHashHex } from '../../../../shared/codec/hex';
 /** The channel the service worker posts wishes on and the engine worker listens to. */
 export const STREAM_WISHES_CHANNEL = 'swarmdrop-stream-wishes';
 
-/** Pieces one wish names at most (the engine keeps fewer: torrent-host.ts). */
+/**
+ * Pieces one wish names at most (the engine keeps fewer: MAX_WANTED_PIECES,
+ * worker/torrent/streams/stream-deadlines.ts).
+ */
 export const MAX_WISH_PIECES = 64;
 
 /** A stream needs these pieces first, the first now; `seek` drops the earlier wishes; `behind`: see StreamWisher. */
@@ -39,12 +42,13 @@ export function streamWish(message: unknown): StreamWish | undefined {
 export const BEHIND_AFTER_MS = 500;
 
 /**
- * What one stream of the service worker asks the engine for (sw.ts). The newest stream of a file steers: its
- * window, and a seek's. An older one (the request a seek left behind) does not, since a player may keep reading it
- * for a while; but one that still waits for a piece BEHIND_AFTER_MS after it was superseded asks for that piece alone,
- * once, as `behind` (the engine fetches it soon, without the urgency of the newest's: torrent-host.ts): a player can
- * be held in a read of it before it reads anything for the seek, and a seek to 80 % once waited 4.4 s for the piece
- * its old request was blocked on, the newest's wishes having replaced it (docs/performance.md).
+ * What one stream of the service worker asks the engine for (sw.ts). The newest stream of a file steers: its window,
+ * and a seek's. An older one (the request a seek left behind) does not, since a player may keep reading it for a
+ * while; but one that still waits for a piece BEHIND_AFTER_MS after it was superseded asks for that piece alone,
+ * once, as `behind` (the engine fetches it soon, without the urgency of the newest's:
+ * worker/torrent/streams/stream-deadlines.ts): a player can be held in a read of it before it reads anything for the
+ * seek, and a seek to 80 % once waited 4.4 s for the piece its old request was blocked on, the newest's wishes having
+ * replaced it (docs/performance.md).
  */
 export class StreamWisher {
   private supersededAt: number | undefined;

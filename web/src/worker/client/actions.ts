@@ -1,4 +1,4 @@
-// The actions of lib/actions.ts on the worker's side: each runs on its named handler, and is answered with a
+// The actions of lib/messages/actions.ts on the worker's side: each runs on its named handler, and is answered with a
 // `reply` carrying its result or the reason it failed.
 import type { ActionRequest, ActionResult, WorkerAction } from '../../lib/messages/actions';
 import type { ActionMessage, WorkerToMain } from '../../lib/messages/protocol';

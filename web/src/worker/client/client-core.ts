@@ -25,7 +25,7 @@ export interface ClientOptions {
   sha1?: Sha1;
   /** SHA-256 (v2 merkle trees); default SubtleCrypto's. */
   sha256?: Sha256;
-  /** The inner nodes of v2 merkle trees (node-hash.ts); default the engine's, in TypeScript. */
+  /** The inner nodes' hash of v2 trees (lib/hash.ts: appNodeHash); default the engine's own (@noble/hashes). */
   nodeHash?: NodeHash;
   /** Tells the service worker a torrent's record at `Play`, and its removal (see HostContext). */
   torrentKnown?: HostContext['torrentKnown'];

@@ -1,6 +1,6 @@
 // Posts the torrent list to the page as changes: a torrent's view goes out only when it differs from the one last
-// posted (its availability and peers as patches, lib/view-delta.ts), with the keys of every listed torrent so that
-// the page keeps the views that did not change and drops the ones no longer listed.
+// posted (its availability and peers as patches, lib/messages/view-delta.ts), with the keys of every listed torrent
+// so that the page keeps the views that did not change and drops the ones no longer listed.
 import type { PostedView, TorrentView, WorkerToMain } from '../../lib/messages/protocol';
 import { toPosted, ViewDiffer } from '../../lib/messages/view-delta';
 

@@ -1,6 +1,6 @@
 // One torrent's verified pieces behind a few methods (the shape of anacrolix/torrent's storage): the torrent host,
-// Save and share talk only to this interface. `KeyValuePieceStorage` is the app's implementation, over the
-// worker's key-value store (IndexedDB, see lib/storage-idb.ts) with the batched writes (BatchWriter) and the read
+// Save and share talk only to this interface. `KeyValuePieceStorage` is the app's implementation, over the worker's
+// key-value store (IndexedDB, see lib/storage/storage-idb.ts) with the batched writes (BatchWriter) and the read
 // cache for serving (PieceCache) behind it; `MemoryPieceStorage` is a plain one for tests.
 import { Bitfield } from '../../../../shared/codec/bitfield';
 import { pieceIndexOfKey, pieceKey, piecePrefix, type KeyValueStore } from '../../lib/storage/storage';

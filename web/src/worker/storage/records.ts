@@ -42,7 +42,7 @@ export interface TorrentRecord {
   /** A private share: its key, which never leaves this browser, and its real files once known. */
   private?: PrivateRecordPart;
   /** Added by a btmh-only magnet link: its full v2 info hash (64 hex; `infoHashHex` is its first 40). The metadata is
-   * checked against it, and the torrent runs by its v2 view (shared/v2-pieces.ts), a hybrid's too. */
+   * checked against it, and the torrent runs by its v2 view (shared/codec/v2-pieces.ts), a hybrid's too. */
   infoHashV2?: string;
 }
 
@@ -80,7 +80,7 @@ export function recordEntry(record: TorrentRecord): [string, StoredValue] {
   return [torrentKey(record.infoHashHex), { ...record } as unknown as Record<string, unknown>];
 }
 
-/** The totals entry written with each verified piece (see TorrentHost.storePiece). */
+/** The totals entry written with each verified piece (see storePiece, worker/torrent/piece-io.ts). */
 export function totalsEntry(
   infoHashHex: string,
   uploaded: number,

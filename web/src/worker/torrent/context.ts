@@ -36,9 +36,9 @@ export interface HostContext {
   /** A verified piece that a stream of the service worker waits for, given before it is stored (the bytes are the
    * piece's, not to be changed; the service worker gets a copy). */
   pieceForStream?: (infoHashHex: string, index: number, data: ArrayBuffer) => void;
-  /** The inner nodes of v2 merkle trees (node-hash.ts); absent, the engine's own in TypeScript. */
+  /** The inner nodes' hash of v2 trees (lib/hash.ts: appNodeHash); absent, the engine's own (@noble/hashes). */
   nodeHash?: NodeHash;
-  /** Tells the service worker a torrent's record as `Play` is pressed (lib/known-torrents.ts). */
+  /** Tells the service worker a torrent's record as `Play` is pressed (lib/messages/known-torrents.ts). */
   torrentKnown?: (infoHashHex: string, storageId: string, infoBytes: ArrayBuffer) => void;
   /** Tells the service worker a torrent was removed (what it knew of it goes). */
   torrentGone?: (infoHashHex: string) => void;

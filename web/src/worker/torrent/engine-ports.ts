@@ -1,5 +1,5 @@
-// The worker's side of the engine's actions (see shared/engine/executor.ts): bytes to the main thread, SHA-1 and
-// SHA-256, storage and reads (piece-io.ts), announces, and what the host does when the metadata came, the piece
+// The worker's side of the engine's actions (see shared/engine/session/executor.ts): bytes to the main thread, SHA-1
+// and SHA-256, storage and reads (piece-io.ts), announces, and what the host does when the metadata came, the piece
 // layers are known, or the download completed.
 import type { EnginePorts } from '../../../../shared/engine/session/executor';
 import type { TorrentInfo } from '../../../../shared/codec/metainfo';

@@ -34,7 +34,7 @@ export async function sessionV2(
   infoBytes: Uint8Array,
   hashers: Hashers,
   pieceLayers?: ReadonlyMap<string, Uint8Array>,
-  /** The inner-node hash of its trees (node-hash.ts); absent, the engine's own. */
+  /** The inner-node hash of its trees (NodeHash, shared/engine/verify/file-tree.ts); absent, the engine's own. */
   nodeHash?: NodeHash,
 ): Promise<V2Options | undefined> {
   try {

@@ -63,7 +63,7 @@ export class StreamSteering {
   /**
    * A stream needs these pieces: deadlines from now, the first soonest (the engine fetches them first, from the
    * fastest peers, and asks a second peer for a piece past its deadline). At most a window's worth is taken.
-   * `behind`: a superseded stream's piece (lib/stream-wishes.ts): one, not urgent at once.
+   * `behind`: a superseded stream's piece (lib/messages/stream-wishes.ts): one, not urgent at once.
    */
   want(pieces: number[], seek: boolean, behind = false): void {
     const count = this.ports.info()?.pieceCount ?? 0;

@@ -29,8 +29,8 @@ export function streamDeadlines(
   }));
 }
 
-/** A piece a superseded stream still waits for (lib/stream-wishes.ts, `behind`) is due this far ahead: past the
- * engine's urgent horizon (URGENT_MS, 2 s), so that it takes no request of the playback window back at once (the
+/** A piece a superseded stream still waits for (lib/messages/stream-wishes.ts, `behind`) is due this far ahead: past
+ * the engine's urgent horizon (URGENT_MS, 2 s), so that it takes no request of the playback window back at once (the
  * player may drop that old request any moment), yet before the rest of the torrent, and urgent a second later. */
 export const WANT_BEHIND_MS = 3_000;
 
