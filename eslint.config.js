@@ -3,7 +3,10 @@ import ts from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
-import swarmdrop from './scripts/eslint-max-class-methods.js';
+import { maxClassMethods } from './scripts/eslint-max-class-methods.js';
+import { partWriters } from './scripts/eslint-part-writers.js';
+
+const swarmdrop = { rules: { 'max-class-methods': maxClassMethods, 'part-writers': partWriters } };
 
 // shared/ is the protocol core: the language alone, no browser and no Node (see shared/tsconfig.json). Every global
 // that a browser, a worker or Node adds to ES2022 is forbidden there, except the UTF-8 text codecs.
@@ -25,6 +28,54 @@ const PRODUCT_FILES = [
 ];
 const TEST_FILES = ['**/*.test.ts', '**/testing/**'];
 export const SIZE_LIMITS = { fileLines: 400, functionLines: 80, complexity: 15, engineClassMethods: 30 };
+
+// State with one writer: each writing method of a peer's parts (shared/engine/peer/peer.ts) is called from its own
+// room only, and the verified pieces are recorded only by the step that records a stored piece (the downloader, or the
+// torrent host for a piece stored after its session stopped). The storage rooms set bits of the bitfields they build
+// for a restore, which the owner of the verified pieces copies. Keys are `part.method` calls, or `part.field =`.
+const PEER = 'shared/engine/peer';
+const DOWNLOADER = 'shared/engine/download/downloader.ts';
+const UPLOADER = 'shared/engine/upload/uploader.ts';
+const CHOKE_ROUNDS = 'shared/engine/upload/choke-rounds.ts';
+const PEER_MESSAGES = 'shared/engine/session/peer-messages.ts';
+const RESTORES = ['web/src/worker/storage/piece-file.ts', 'web/src/worker/storage/piece-storage.ts'];
+const PART_WRITERS = {
+  'wire.accept': [`${PEER}/peer-wire.ts`],
+  'wire.acceptExtended': [`${PEER}/peer-wire.ts`],
+  'wire.received': [`${PEER}/connections.ts`],
+  'wire.sent': [`${PEER}/connections.ts`],
+  'choke.setChoking': [CHOKE_ROUNDS],
+  'choke.setSpread': [CHOKE_ROUNDS],
+  'choke.setPeerInterested': [CHOKE_ROUNDS],
+  'choke.setPeerChoking': [PEER_MESSAGES],
+  'download.setInterested': [DOWNLOADER],
+  'download.requested': [DOWNLOADER],
+  'download.choked': [DOWNLOADER],
+  'download.blockArrived': [DOWNLOADER],
+  'download.snub': [DOWNLOADER],
+  'download.pieceVerified': [DOWNLOADER],
+  'pending.have': [PEER_MESSAGES],
+  'pending.bitfield': [PEER_MESSAGES],
+  'pending.haveAll': [PEER_MESSAGES],
+  'pending.take': [DOWNLOADER],
+  'upload.setBacklogged': [UPLOADER],
+  'upload.sent': [UPLOADER],
+  'upload.takeSent': [UPLOADER],
+  'upload.unsent': [UPLOADER],
+  'upload.enqueue': [UPLOADER],
+  'upload.take': [UPLOADER],
+  'upload.takeWaiting': [UPLOADER],
+  'upload.cancel': [UPLOADER],
+  'upload.finishRead': [UPLOADER],
+  'upload.drop': [UPLOADER],
+  'upload.retune': [UPLOADER],
+  'upload.setCap': [CHOKE_ROUNDS],
+  'upload.share =': [CHOKE_ROUNDS],
+  'verified.add': [DOWNLOADER, 'web/src/worker/torrent/session-actions.ts'],
+  'bitfield.set': [],
+  'have.set': RESTORES,
+  'stored.set': [],
+};
 
 export default ts.config(
   {
@@ -81,6 +132,12 @@ export default ts.config(
       ],
       complexity: ['error', SIZE_LIMITS.complexity],
     },
+  },
+  {
+    files: PRODUCT_FILES,
+    ignores: TEST_FILES,
+    plugins: { swarmdrop },
+    rules: { 'swarmdrop/part-writers': ['error', { writers: PART_WRITERS }] },
   },
   {
     // The engine's rooms: a class that gathers more methods than this has more than one job.

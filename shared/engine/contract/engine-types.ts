@@ -224,6 +224,10 @@ export interface SessionStats {
   name?: string;
   pieceCount: number;
   have: number;
+  /** Pieces of the chosen files (every piece while no file is skipped): what the download is done with. */
+  wantedPieces: number;
+  /** Of those, the pieces verified. */
+  wantedVerified: number;
   /** Bytes still missing (for announces' `left`); the full length when unknown is 0 for magnet starts. */
   left: number;
   length: number;

@@ -426,6 +426,7 @@ export class Downloader {
     this.early = early;
     let skippedNow = false;
     this.skipping = priorities.includes('skip');
+    this.wanted = this.skipping ? priorities.map((priority) => priority !== 'skip') : undefined;
     // Early pieces come in the order they are listed (a file's first piece, its end, the rest of its start); other
     // high pieces after them, by index.
     const rank = new Map<number, number>();
@@ -447,6 +448,8 @@ export class Downloader {
 
   /** Some pieces are skipped (files not chosen). */
   skipping = false;
+  /** Per piece, whether a chosen file needs it, while some are skipped (undefined: every piece is wanted). */
+  wanted: readonly boolean[] | undefined;
 
   /** Some files are skipped, and every piece we want is verified. */
   get wantedComplete(): boolean {

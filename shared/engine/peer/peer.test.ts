@@ -1,6 +1,5 @@
-// A peer's state in parts: each field is read-only from outside, and each part is written from its own room only.
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+// A peer's state in parts: each field is read-only from outside (the type checks below). That each part is written
+// from its own room only is the lint rule swarmdrop/part-writers (eslint.config.js, with its test in scripts/).
 import { describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../../codec/wire';
 import { PeerState } from './peer';
@@ -10,51 +9,6 @@ import { PendingHas } from './pending-has';
 import { UploadQueue } from './upload-queue';
 
 const newPeer = () => new PeerState('p#1', 0, 100, new UploadQueue(undefined, 100), ['ip:1']);
-
-/** Which files may call each part's writing methods (or assign its fields). */
-const WRITERS: Record<string, Record<string, string[]>> = {
-  wire: {
-    accept: ['peer-wire.ts'],
-    acceptExtended: ['peer-wire.ts'],
-    received: ['connections.ts'],
-    sent: ['connections.ts'],
-  },
-  choke: {
-    setChoking: ['choke-rounds.ts'],
-    setSpread: ['choke-rounds.ts'],
-    setPeerInterested: ['choke-rounds.ts'],
-    setPeerChoking: ['peer-messages.ts'],
-  },
-  download: {
-    setInterested: ['downloader.ts'],
-    requested: ['downloader.ts'],
-    choked: ['downloader.ts'],
-    blockArrived: ['downloader.ts'],
-    snub: ['downloader.ts'],
-    pieceVerified: ['downloader.ts'],
-  },
-  pending: {
-    have: ['peer-messages.ts'],
-    bitfield: ['peer-messages.ts'],
-    haveAll: ['peer-messages.ts'],
-    take: ['downloader.ts'],
-  },
-  upload: {
-    setBacklogged: ['uploader.ts'],
-    sent: ['uploader.ts'],
-    takeSent: ['uploader.ts'],
-    unsent: ['uploader.ts'],
-    enqueue: ['uploader.ts'],
-    take: ['uploader.ts'],
-    takeWaiting: ['uploader.ts'],
-    cancel: ['uploader.ts'],
-    finishRead: ['uploader.ts'],
-    drop: ['uploader.ts'],
-    retune: ['uploader.ts'],
-    setCap: ['choke-rounds.ts'],
-    'share =': ['choke-rounds.ts'],
-  },
-};
 
 describe('PeerState', () => {
   it('cannot be written through its fields or its parts’ fields (a type check, and getters at run time)', () => {
@@ -112,33 +66,6 @@ describe('PeerState', () => {
     expect(peer.down.total).toBe(BLOCK_SIZE);
     expect(peer.upSlow.total).toBe(BLOCK_SIZE);
     expect(peer.identities).toEqual(['ip:1']);
-  });
-
-  it('has each part written from its own room only', () => {
-    const dir = join(__dirname, '..');
-    const offenders: string[] = [];
-    const seen = new Set<string>();
-    for (const path of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
-      const file = basename(path);
-      if (path.startsWith('testing') || !file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
-      const text = readFileSync(join(dir, path), 'utf8');
-      for (const [part, writers] of Object.entries(WRITERS)) {
-        for (const [method, allowed] of Object.entries(writers)) {
-          const call = method.endsWith(' =') ? `.${part}.${method}` : `.${part}.${method}(`;
-          if (!text.includes(call)) continue;
-          seen.add(call);
-          if (!allowed.includes(file)) offenders.push(`${file}: ${call}`);
-        }
-      }
-    }
-    expect(offenders).toEqual([]);
-    // Every writer in the table is in use (the check looks for the right calls).
-    const calls = Object.entries(WRITERS).flatMap(([part, writers]) =>
-      Object.keys(writers).map((method) =>
-        method.endsWith(' =') ? `.${part}.${method}` : `.${part}.${method}(`,
-      ),
-    );
-    expect(calls.filter((call) => !seen.has(call))).toEqual([]);
   });
 });
 

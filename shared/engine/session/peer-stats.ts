@@ -79,6 +79,24 @@ function totalsOf(downloader: Downloader | undefined, uploader: Uploader | undef
   };
 }
 
+/** The pieces the chosen files need, and how many of them are verified (every piece while none is skipped). */
+export function wantedOf(downloader: Downloader | undefined): {
+  wantedPieces: number;
+  wantedVerified: number;
+} {
+  if (!downloader) return { wantedPieces: 0, wantedVerified: 0 };
+  const { wanted, verified } = downloader;
+  if (!wanted) return { wantedPieces: verified.pieceCount, wantedVerified: verified.count };
+  let wantedPieces = 0;
+  let wantedVerified = 0;
+  wanted.forEach((isWanted, index) => {
+    if (!isWanted) return;
+    wantedPieces++;
+    if (verified.get(index)) wantedVerified++;
+  });
+  return { wantedPieces, wantedVerified };
+}
+
 /** A session's statistics (Session.stats). */
 export function sessionStatsOf(parts: SessionParts, now: number): SessionStats {
   const { downloader, uploader, downloadRate } = parts;
@@ -94,6 +112,7 @@ export function sessionStatsOf(parts: SessionParts, now: number): SessionStats {
     name: info?.name,
     pieceCount,
     have: downloader?.verified.count ?? 0,
+    ...wantedOf(downloader),
     left,
     length,
     downloaded: totals.downloaded,

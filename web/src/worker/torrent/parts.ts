@@ -209,7 +209,7 @@ export class TorrentParts {
       failure: life.failure,
       halted: life.halted,
       magnet: this.identity.magnet(info),
-      progress: this.choice.progress(info, this.verified),
+      progress: this.choice.progress(this.totals.stats, this.verified),
       totals: {
         downloaded: this.totals.downloaded(),
         uploaded: this.totals.uploaded(),

@@ -51,6 +51,8 @@ export function fakeStats(stats: Partial<SessionStats> = {}): SessionStats {
     infoHashHex: '01'.repeat(20),
     pieceCount: 0,
     have: 0,
+    wantedPieces: 0,
+    wantedVerified: 0,
     left: 0,
     length: 0,
     downloaded: 0,
