@@ -8,7 +8,7 @@ import { LIMIT_FLAGS } from './cli-limits';
 import { COST_BYTES, formatBytes, worstCaseMemoryBytes, type MemoryLimits } from './memory';
 import { startServer } from './server';
 import { TestClient } from './test-client';
-import type { Connection } from './tracker/session';
+import type { Connection } from './tracker/socket-session';
 import { Tracker } from './tracker/tracker';
 
 setFlagsFromString('--expose-gc');

@@ -3,7 +3,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { CLOSE_POLICY, type Connection, type Session } from './tracker/session';
+import { CLOSE_POLICY, type Connection, type Session } from './tracker/socket-session';
 import type { Tracker } from './tracker/tracker';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOSE_POLICY } from './session';
+import { CLOSE_POLICY } from './socket-session';
 import { connectTo, hash, join, peerId, RecordingConnection, testRooms } from './testing/rooms';
 
 describe('Admission', () => {

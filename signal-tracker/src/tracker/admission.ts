@@ -3,7 +3,13 @@
 import type { FailureWire } from '../../../shared/codec/tracker-protocol';
 import type { TrackerCounters } from './counters';
 import type { TrackerLimits } from './limits';
-import { CLOSE_POLICY, newClientAddress, Session, type ClientAddress, type Connection } from './session';
+import {
+  CLOSE_POLICY,
+  newClientAddress,
+  Session,
+  type ClientAddress,
+  type Connection,
+} from './socket-session';
 import type { SwarmRegistry } from './swarm-registry';
 
 export class Admission {

@@ -1,7 +1,7 @@
 // A hybrid torrent's two info hashes as one swarm: an announce's `info_hash_alias` claims the other hash, and a
 // bound swarm answers to both. Nobody can prove a claim, so binding is bounded (docs/security.md, "Aliases").
 import type { TrackerCounters } from './counters';
-import type { Session, Swarm } from './session';
+import type { Session, Swarm } from './socket-session';
 
 /** What binding needs of the swarm registry. */
 export interface AliasTable {

@@ -3,8 +3,8 @@
 import type { AnnounceMessage } from '../../../shared/codec/tracker-protocol';
 import { bindAlias, hasPeerIn } from './aliases';
 import type { TrackerRooms } from './rooms';
-import type { Peer, Session } from './session';
-import { announceReply, failure } from './wire';
+import type { Peer, Session } from './socket-session';
+import { announceReply, failure } from './replies';
 
 export function announce(rooms: TrackerRooms, session: Session, message: AnnounceMessage, now: number): void {
   const { infoHash, peerId } = message;

@@ -2,8 +2,8 @@
 // that made it (here, or through its process in the cluster).
 import type { AnswerMessage } from '../../../shared/codec/tracker-protocol';
 import type { TrackerRooms } from './rooms';
-import type { Session } from './session';
-import { answerWire, failure } from './wire';
+import type { Session } from './socket-session';
+import { answerWire, failure } from './replies';
 
 export function answer(rooms: TrackerRooms, session: Session, message: AnswerMessage, now: number): void {
   const { infoHash, peerId, toPeerId, offerId } = message;

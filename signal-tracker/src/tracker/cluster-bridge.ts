@@ -16,9 +16,9 @@ import { otherHash } from './aliases';
 import { isClusterMessage } from './cluster-message';
 import type { TrackerCounters } from './counters';
 import { offerFrom, offersWanted, type Relay } from './relay';
-import type { Peer, Session, Swarm } from './session';
+import type { Peer, Session, Swarm } from './socket-session';
 import type { SwarmRegistry } from './swarm-registry';
-import { announceReply, answerWire, failure } from './wire';
+import { announceReply, answerWire, failure } from './replies';
 
 export class ClusterBridge {
   /** The cluster, when this process is one of several. */

@@ -11,8 +11,8 @@ import { announce } from './announce';
 import { answer } from './answer';
 import type { TrackerRooms } from './rooms';
 import { scrape } from './scrape';
-import type { Session } from './session';
-import { failure } from './wire';
+import type { Session } from './socket-session';
+import { failure } from './replies';
 
 type Handler<M extends ClientMessage> = (
   rooms: TrackerRooms,

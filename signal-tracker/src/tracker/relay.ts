@@ -4,8 +4,8 @@
 import type { AnnounceMessage } from '../../../shared/codec/tracker-protocol';
 import type { TrackerCounters } from './counters';
 import { OfferWindow, type TrackerLimits } from './limits';
-import type { PendingOffer, Peer, RemotePeer, Session, Swarm } from './session';
-import { offerWire } from './wire';
+import type { PendingOffer, Peer, RemotePeer, Session, Swarm } from './socket-session';
+import { offerWire } from './replies';
 
 /** One offer to relay: whose, under which hash, from which sender address. */
 export interface OfferToRelay {

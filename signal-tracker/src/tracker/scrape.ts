@@ -2,8 +2,8 @@
 // listing them would hand out every info hash, which is all a stranger needs to download.
 import type { ScrapeMessage } from '../../../shared/codec/tracker-protocol';
 import type { TrackerRooms } from './rooms';
-import type { Session } from './session';
-import { failure, scrapeReply } from './wire';
+import type { Session } from './socket-session';
+import { failure, scrapeReply } from './replies';
 
 export function scrape(rooms: TrackerRooms, session: Session, message: ScrapeMessage, now: number): void {
   if (message.infoHashes === null) {

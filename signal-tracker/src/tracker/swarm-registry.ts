@@ -2,7 +2,7 @@
 // them, and the peers by client name: joining, leaving, expiry and the totals.
 import type { AnnounceMessage } from '../../../shared/codec/tracker-protocol';
 import { clientName } from './peer-client';
-import { Swarm, type Peer, type Session } from './session';
+import { Swarm, type Peer, type Session } from './socket-session';
 
 export type RemovalReason = 'stopped' | 'closed' | 'expired' | 'evicted';
 export type RemovalListener = (infoHash: string, peerId: string, reason: RemovalReason) => void;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binaryToHex } from '../../../shared/codec/tracker-protocol';
 import { peerClient } from './peer-client';
-import type { Connection, Session } from './session';
+import type { Connection, Session } from './socket-session';
 import { Tracker, type TrackerOptions } from './tracker';
 
 const HASH_A = 'a'.repeat(20);

@@ -10,7 +10,7 @@ import { newCounters, type TrackerCounters } from './counters';
 import { dispatchFrame } from './dispatch';
 import { messageLimits, resolveLimits, type TrackerLimits } from './limits';
 import { createRooms, type TrackerRooms } from './rooms';
-import type { Connection, Session } from './session';
+import type { Connection, Session } from './socket-session';
 import type { SwarmStats } from './swarm';
 import type { RemovalListener, SwarmRegistry } from './swarm-registry';
 

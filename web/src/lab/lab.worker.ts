@@ -4,7 +4,7 @@
 import { experiment } from '../../../lab/experiments/index';
 import { applyOptions } from '../../../lab/options';
 import { fastHash } from '../../../lab/sim/hash';
-import type { LabReply, RunRequest } from './protocol';
+import type { LabReply, RunRequest } from './lab-messages';
 
 const post = (reply: LabReply) => (self as unknown as Worker).postMessage(reply);
 

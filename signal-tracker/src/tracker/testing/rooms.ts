@@ -4,7 +4,7 @@ import type { AnnounceMessage, AnswerMessage } from '../../../../shared/codec/tr
 import { newCounters } from '../counters';
 import { resolveLimits, type TrackerLimits } from '../limits';
 import { createRooms, type TrackerRooms } from '../rooms';
-import type { Connection, Session } from '../session';
+import type { Connection, Session } from '../socket-session';
 
 export type Sent = Record<string, unknown>;
 

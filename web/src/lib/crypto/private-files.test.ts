@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { WRONG_KEY_MESSAGE } from '../../../../shared/private-share/private-share';
 import { fileResponse } from '../../sw/file-response';
 import type { PieceSource } from '../../sw/piece-stream';
-import { sealShare } from '../../worker/share/private-share';
+import { sealShare } from '../../worker/share/seal-share';
 import { PrivateFiles } from './private-files';
 
 const KiB = 1024;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseAnyTorrent } from '../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
-import { ActionError } from './actions';
+import { ActionError } from './action-runner';
 import { getFile, getSharedHandles, getTorrentFile } from './exports';
-import { addMagnet } from './intake/magnet';
-import { share } from './intake/share';
+import { addMagnet } from './intake/add-magnet';
+import { share } from './intake/add-share';
 import { context, testBytes, testCore } from './testing/core';
 
 const UNKNOWN = 'f'.repeat(40);

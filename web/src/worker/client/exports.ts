@@ -5,7 +5,7 @@ import type { ActionRequest } from '../../lib/messages/actions';
 import { storageErrorReason } from '../../lib/storage/storage';
 import { fileBlob } from '../storage/file-blob';
 import type { TorrentHost } from '../torrent/host';
-import { ActionError } from './actions';
+import { ActionError } from './action-runner';
 import type { ClientCore } from './client-core';
 
 function knownHost(core: ClientCore, infoHashHex: string): TorrentHost {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import { PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../../shared/private-share/private-share';
-import { sealShare } from '../share/private-share';
+import { sealShare } from '../share/seal-share';
 import type { TorrentRecord } from '../storage/records';
 import { file, randomBytes, until } from '../testing/harness';
 import { PrivateShareState } from './private-state';

@@ -6,7 +6,7 @@ import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import { layoutOf, plainFiles, PRIVATE_SHARE_NAME } from '../../../../shared/private-share/private-share';
 import { PrivateFiles } from '../../lib/crypto/private-files';
 import type { FileLayout } from '../storage/file-blob';
-import { findManifest } from '../share/private-share';
+import { findManifest } from '../share/seal-share';
 import type { TorrentRecord } from '../storage/records';
 import { errorMessage } from './errors';
 

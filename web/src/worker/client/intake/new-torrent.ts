@@ -7,7 +7,7 @@ import type { PieceStorage } from '../../storage/piece-storage';
 import type { TorrentRecord } from '../../storage/records';
 import type { SharedFileRef } from '../../storage/shared-files';
 import { TorrentHost } from '../../torrent/host';
-import { ActionError } from '../actions';
+import { ActionError } from '../action-runner';
 import { v2Of, type ClientCore } from '../client-core';
 
 /** A new record's counts: nothing sent or received yet, not paused. */

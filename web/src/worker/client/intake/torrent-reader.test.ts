@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../../../shared/codec/magnet';
 import { createAnyInfo, encodeAnyTorrent } from '../../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../../lib/hash';
-import { ActionError } from '../actions';
+import { ActionError } from '../action-runner';
 import { testBytes, testTorrent } from '../testing/core';
 import { readTorrent, torrentFileReason } from './torrent-reader';
 

@@ -5,7 +5,7 @@ import { parseAnyTorrent, type AnyMetainfo } from '../../../../../shared/codec/m
 import { v2PieceMap } from '../../../../../shared/codec/v2-pieces';
 import type { HostContext } from '../../torrent/context';
 import { errorMessage } from '../../torrent/errors';
-import { ActionError } from '../actions';
+import { ActionError } from '../action-runner';
 
 export interface ReadTorrent {
   metainfo: AnyMetainfo;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pieceKey } from '../../../lib/storage/storage';
-import { ActionError } from '../actions';
+import { ActionError } from '../action-runner';
 import { context, testBytes, testCore, testTorrent } from '../testing/core';
-import { addTorrentFile } from './torrent-file';
+import { addTorrentFile } from './add-torrent-file';
 
 describe('addTorrentFile', () => {
   it('adds a torrent from its .torrent, with its trackers and the app’s, and starts it', async () => {

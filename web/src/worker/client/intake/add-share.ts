@@ -6,9 +6,9 @@ import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions'
 import { storageErrorReason } from '../../../lib/storage/storage';
 import { torrentTrackers } from '../../../lib/links/trackers';
 import type { PieceStorage } from '../../storage/piece-storage';
-import { sealShare, type SealedShare } from '../../share/private-share';
+import { sealShare, type SealedShare } from '../../share/seal-share';
 import { errorMessage } from '../../torrent/errors';
-import { ActionError, type ActionContext } from '../actions';
+import { ActionError, type ActionContext } from '../action-runner';
 import type { ClientCore } from '../client-core';
 import type { ShareProgress } from '../share-progress';
 import { whileListed } from './in-progress';
@@ -22,7 +22,7 @@ import {
   totalSize,
   type ShareFile,
 } from '../../share/share-files';
-import { ensureRoom, newShareStorage } from './storage';
+import { ensureRoom, newShareStorage } from './storage-claims';
 
 /** How a share is made: sealed or not, read in place or copied, and the layout of its pieces. */
 interface SharePlan {

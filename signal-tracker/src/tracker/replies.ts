@@ -8,7 +8,7 @@ import type {
   ScrapeResponseWire,
 } from '../../../shared/codec/tracker-protocol';
 import { otherHash } from './aliases';
-import type { Swarm } from './session';
+import type { Swarm } from './socket-session';
 
 export function failure(reason: string, action?: 'announce' | 'scrape', infoHash?: string): FailureWire {
   const message: FailureWire = { 'failure reason': reason };

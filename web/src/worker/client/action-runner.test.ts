@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Call, WorkerAction } from '../../lib/messages/actions';
 import type { WorkerToMain } from '../../lib/messages/protocol';
-import { ActionError, runAction, type ActionHandlers } from './actions';
+import { ActionError, runAction, type ActionHandlers } from './action-runner';
 
 function harness(handlers: Partial<ActionHandlers>) {
   const posts: WorkerToMain[] = [];

@@ -4,7 +4,7 @@ import type { PieceLayout } from '../../storage/piece-file';
 import type { PieceStorage } from '../../storage/piece-storage';
 import { newShareStorageId } from '../../storage/records';
 import { notEnoughRoom } from '../../../lib/storage/storage-room';
-import { ActionError } from '../actions';
+import { ActionError } from '../action-runner';
 import type { ClientCore } from '../client-core';
 import { randomHex } from '../peer-id';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addMagnet } from './intake/magnet';
-import { removeTorrent, shutdown } from './lifecycle';
+import { addMagnet } from './intake/add-magnet';
+import { removeTorrent, shutdown } from './teardown';
 import { context, testCore } from './testing/core';
 
 const HASH = '0123456789abcdef0123456789abcdef01234567';

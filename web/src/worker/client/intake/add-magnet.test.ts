@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ActionError } from '../actions';
+import { ActionError } from '../action-runner';
 import { context, testCore } from '../testing/core';
-import { addMagnet } from './magnet';
+import { addMagnet } from './add-magnet';
 
 const HASH = '0123456789abcdef0123456789abcdef01234567';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ActionError } from '../actions';
+import { ActionError } from '../action-runner';
 import { context, testBytes, testCore, testTorrent } from '../testing/core';
-import { seedTorrent } from './seed';
+import { seedTorrent } from './add-seed';
 
 const pieceKeys = (keys: Iterable<string>) => [...keys].filter((key) => key.startsWith('piece:'));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ActionError } from '../actions';
+import { ActionError } from '../action-runner';
 import { testCore } from '../testing/core';
-import { ensureRoom, newShareStorage } from './storage';
+import { ensureRoom, newShareStorage } from './storage-claims';
 
 describe('ensureRoom', () => {
   it("refuses bytes beyond the browser's free storage, with the reason the user reads", async () => {

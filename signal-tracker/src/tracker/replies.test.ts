@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Swarm } from './session';
-import { announceReply, answerWire, failure, offerWire, scrapeReply } from './wire';
+import { Swarm } from './socket-session';
+import { announceReply, answerWire, failure, offerWire, scrapeReply } from './replies';
 
 describe('the wire messages', () => {
   it('shape failures with the action and info hash only when known', () => {

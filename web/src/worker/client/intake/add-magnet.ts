@@ -3,10 +3,10 @@ import { MagnetError, parseMagnet, type MagnetLink } from '../../../../../shared
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
 import { torrentTrackers } from '../../../lib/links/trackers';
 import type { TorrentRecord } from '../../storage/records';
-import { ActionError, type ActionContext } from '../actions';
+import { ActionError, type ActionContext } from '../action-runner';
 import type { ClientCore } from '../client-core';
 import { FRESH_TOTALS, startTorrent } from './new-torrent';
-import { ensureRoom } from './storage';
+import { ensureRoom } from './storage-claims';
 
 export async function addMagnet(
   core: ClientCore,

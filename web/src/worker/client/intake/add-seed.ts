@@ -7,13 +7,13 @@ import { storageErrorReason } from '../../../lib/storage/storage';
 import { torrentTrackers } from '../../../lib/links/trackers';
 import type { PieceStorage } from '../../storage/piece-storage';
 import { errorMessage } from '../../torrent/errors';
-import { ActionError, type ActionContext } from '../actions';
+import { ActionError, type ActionContext } from '../action-runner';
 import type { ClientCore } from '../client-core';
 import type { ShareProgress } from '../share-progress';
 import { whileListed } from './in-progress';
 import { seedComplete } from './new-torrent';
 import { SeedError, checkChosenFiles, matchChosenFiles } from '../../share/seed-check';
-import { ensureRoom, newShareStorage } from './storage';
+import { ensureRoom, newShareStorage } from './storage-claims';
 import { readTorrent } from './torrent-reader';
 
 export async function seedTorrent(

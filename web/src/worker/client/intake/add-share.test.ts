@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ActionError } from '../actions';
+import { ActionError } from '../action-runner';
 import { context, testBytes, testCore } from '../testing/core';
 import { until } from '../../testing/harness';
-import { share } from './share';
+import { share } from './add-share';
 
 const pieceKeys = (keys: Iterable<string>) => [...keys].filter((key) => key.startsWith('piece:'));
 

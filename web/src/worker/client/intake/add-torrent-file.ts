@@ -4,10 +4,10 @@ import type { TorrentInfo } from '../../../../../shared/codec/metainfo';
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
 import { torrentTrackers } from '../../../lib/links/trackers';
 import type { TorrentRecord } from '../../storage/records';
-import type { ActionContext } from '../actions';
+import type { ActionContext } from '../action-runner';
 import { v2Of, type ClientCore } from '../client-core';
 import { FRESH_TOTALS, startTorrent } from './new-torrent';
-import { ensureRoom } from './storage';
+import { ensureRoom } from './storage-claims';
 import { readTorrent } from './torrent-reader';
 
 export async function addTorrentFile(
