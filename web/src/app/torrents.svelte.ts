@@ -3,6 +3,7 @@
 // intents (app.svelte.ts); read by the components through the props App.svelte hands them.
 import type { TorrentView } from '../lib/messages/protocol';
 import type { TrackerStatus } from '../lib/links/trackers';
+import type { DroppedTracker } from '../lib/links/tracker-screen';
 import { afterSuccess, forListed, withError, type FieldErrors } from './field-errors';
 import { finishedDownloads } from './finished';
 
@@ -24,6 +25,10 @@ export interface PendingLink {
   length?: number;
   /** The trackers that `Download` will announce to (each learns the user's address). */
   trackers: string[];
+  /** The trackers the link names that are not contacted (lib/links/tracker-screen.ts), with why. */
+  dropped: DroppedTracker[];
+  /** Trackers the link names beyond those read at all. */
+  unread: number;
   /** A private share's key, from the link's fragment. */
   key?: string;
 }

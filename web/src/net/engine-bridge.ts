@@ -3,7 +3,7 @@
 import { hexToBinary } from '../../../shared/codec/tracker-protocol';
 import type { ActionResult, Call, WorkerAction } from '../lib/messages/actions';
 import type { AnnounceStats, MainToWorker, TorrentView, WorkerToMain } from '../lib/messages/protocol';
-import { usableTrackers, type TrackerStatus } from '../lib/links/trackers';
+import { announceTrackers, type TrackerStatus } from '../lib/links/trackers';
 import { ViewMirror } from '../lib/messages/view-delta';
 import { ChannelTransfer, type ChannelPath } from './channel-transfer';
 import { RateLimiter } from './channel-writer';
@@ -319,9 +319,9 @@ export class EngineBridge {
   private readonly trackerHandlers: TrackerHandlers = {
     'torrent-active': (message, tracker) => {
       this.setNumbers(message.infoHashHex, message.stats);
-      // Browsers reach WebSocket trackers only: a torrent that lists none uses the app's own tracker.
-      const trackers =
-        usableTrackers(message.trackers).length > 0 ? message.trackers : this.options.defaultTrackers;
+      // Browsers reach WebSocket trackers only, and none a link aimed at this device or its network: a torrent
+      // left with none uses the app's own tracker.
+      const trackers = announceTrackers(message.trackers, this.options.defaultTrackers);
       this.active.set(message.infoHashHex, trackers);
       tracker.start(message.infoHashHex, trackers, { infoHashV2: message.infoHashV2 });
       this.reportTrackers(message.infoHashHex);
