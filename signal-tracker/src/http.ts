@@ -79,6 +79,8 @@ export interface HttpOptions {
 
 const COMMON_HEADERS = {
   'x-content-type-options': 'nosniff',
+  // frame-ancestors 'none' of the CSP, for browsers that know only the older header: no site frames the app.
+  'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'cross-origin-opener-policy': 'same-origin',
