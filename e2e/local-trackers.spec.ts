@@ -120,6 +120,12 @@ test('a pasted magnet naming loopback trackers in every form reaches none of the
   try {
     await startDownload(setup.page, setup.link('c3'.repeat(20), 'aimed.bin'));
     await expect(torrentItem(setup.page, 'aimed.bin')).toBeVisible();
+    const dropped = setup.page.getByRole('list', { name: 'Trackers not contacted' }).getByRole('listitem');
+    await expect(dropped).toHaveCount(LOOPBACK_FORMS.length);
+    await expect(dropped.filter({ hasText: 'an address on this device' })).toHaveCount(
+      LOOPBACK_FORMS.length - 1,
+    );
+    await expect(dropped.filter({ hasText: '0.0.0.0' })).toContainText('an address that reaches this device');
     await expect.poll(setup.named.announces, { timeout: 20_000 }).toBeGreaterThan(0);
     expect(setup.services.map((s) => s.connections())).toEqual(setup.services.map(() => 0));
   } finally {

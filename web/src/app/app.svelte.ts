@@ -285,7 +285,7 @@ class AppState implements TorrentActions {
     torrents.fail('magnet', undefined);
     this.askPersistence();
     try {
-      await this.engine.call({ op: 'add-magnet', link, ...(key ? { key } : {}) });
+      torrents.added(await this.engine.call({ op: 'add-magnet', link, ...(key ? { key } : {}) }));
       torrents.clearErrors();
       return true;
     } catch (error) {
@@ -310,7 +310,7 @@ class AppState implements TorrentActions {
     this.askPersistence();
     try {
       const bytes = await file.arrayBuffer();
-      await this.engine.call({ op: 'add-torrent-file', bytes });
+      this.torrents.added(await this.engine.call({ op: 'add-torrent-file', bytes }));
       this.torrents.clearErrors();
     } catch (error) {
       this.torrents.fail('torrentFile', `Could not open “${file.name}”: ${message(error)}`);

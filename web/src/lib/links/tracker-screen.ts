@@ -86,6 +86,14 @@ export function screenTrackers(
   return { kept: [...kept, ...own].slice(0, MAX_TRACKERS_PER_TORRENT), dropped, unread };
 }
 
+/** What a screen left out, for the reply to whoever added the torrent; undefined when it left nothing out. */
+export function notContacted(
+  screened: ScreenedTrackers,
+): { dropped: DroppedTracker[]; unread: number } | undefined {
+  const { dropped, unread } = screened;
+  return dropped.length > 0 || unread > 0 ? { dropped, unread } : undefined;
+}
+
 const REASONS: Record<DropReason, string> = {
   loopback: 'an address on this device',
   unspecified: 'an address that reaches this device',

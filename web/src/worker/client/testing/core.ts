@@ -39,8 +39,12 @@ export function testBytes(length: number, seed: number): Uint8Array<ArrayBuffer>
   return Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 7) & 0xff);
 }
 
-/** A v1 .torrent of one file holding `bytes`, with one tracker. */
-export async function testTorrent(bytes: Uint8Array<ArrayBuffer>, name = 'file.bin') {
+/** A v1 .torrent of one file holding `bytes`, with one tracker (or the tiers of `announce`). */
+export async function testTorrent(
+  bytes: Uint8Array<ArrayBuffer>,
+  name = 'file.bin',
+  announce: string[][] = [['wss://t.example/']],
+) {
   const blob = new Blob([bytes]);
   const info = await createInfo(
     [
@@ -52,6 +56,6 @@ export async function testTorrent(bytes: Uint8Array<ArrayBuffer>, name = 'file.b
     ],
     { name, sha1: subtleSha1, pieceLength: 16384 },
   );
-  const torrent = encodeTorrent({ info, announce: [['wss://t.example/']] });
+  const torrent = encodeTorrent({ info, announce });
   return { info, torrent: torrent.slice().buffer as ArrayBuffer };
 }
