@@ -158,6 +158,18 @@ describe('EngineBridge', () => {
     expect(sockets.map((s) => s.url)).toEqual(['ws://home/']);
   });
 
+  it('opens no socket to a stored tracker on this device or its network when the app is public', () => {
+    const { worker, sockets } = setup();
+    worker.emit({ type: 'ready', restored: 0 });
+    worker.emit({
+      type: 'torrent-active',
+      infoHashHex: T,
+      trackers: ['ws://127.0.0.1:6379/', 'ws://0x7f.1/', 'ws://192.168.1.1/', 'ws://t1/'],
+      stats,
+    });
+    expect(sockets.map((s) => s.url)).toEqual(['ws://t1/']);
+  });
+
   it('stops the trackers of a torrent that turns inactive and says stopped on shutdown', async () => {
     const { worker, sockets, bridge } = setup();
     worker.emit({ type: 'ready', restored: 0 });
