@@ -76,7 +76,7 @@ describe('ClusterBridge', () => {
     await settle();
     expect(repliedHere).toBe(1);
     directory.failing = false;
-    directory.result = { complete: 0, incomplete: 1, candidates: [], inUse: true };
+    directory.result = { complete: 0, incomplete: 1, candidates: [], refused: 'peer id in use' };
     rooms.cluster.announce(session, from, message, rooms.swarms.get(SWARM)!, 0, () => repliedHere++);
     await settle();
     expect(rooms.swarms.peerCount).toBe(0);
