@@ -1,70 +1,31 @@
 // Tracker processes as one tracker over a real redis-server: offers and answers across processes, cluster-wide
 // scrape and stats, a process killed with SIGKILL, Redis restarted under running processes, and --workers.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { startServer, type RunningServer, type ServerOptions } from '../server';
+import type { RunningServer } from '../server';
 import { TestClient } from '../test-client';
 import {
   AnsweringPeer,
-  childTracker as spawnTracker,
+  clusterHarness,
   CLUSTER_SWARM as SWARM,
   offerId,
   peerId,
-  stopChildren,
   until,
   type Hybrid,
 } from '../testing/cluster';
-import { binaryAvailable, REDIS_SERVER, startRedis, type Daemon } from '../testing/daemons';
+import { binaryAvailable, REDIS_SERVER, startRedis } from '../testing/daemons';
 import { httpGet } from '../testing/harness';
 
 describe.skipIf(!binaryAvailable(REDIS_SERVER))(
   'the tracker as a cluster on Redis (real redis-server)',
   () => {
-    let redis: Daemon;
-    const servers: RunningServer[] = [];
-    const peers: AnsweringPeer[] = [];
-    const children: ChildProcess[] = [];
-
-    beforeAll(async () => {
-      redis = await startRedis();
-    });
-    afterAll(async () => {
-      await redis.stop();
-    });
-    afterEach(async () => {
-      await Promise.all(peers.splice(0).map((p) => p.client.close()));
-      await Promise.all(servers.splice(0).map((s) => s.close()));
-      await stopChildren(children);
-      const flush = new Redis(redisUrl());
-      await flush.flushall();
-      flush.disconnect();
-    });
-
-    const redisUrl = () => `redis://127.0.0.1:${redis.port}`;
-
-    async function process_(options: ServerOptions = {}): Promise<RunningServer> {
-      const running = await startServer({
-        port: 0,
-        host: '127.0.0.1',
-        staticDir: null,
-        logError: () => {},
-        redisUrl: redisUrl(),
-        processLeaseMs: 1_000,
-        ...options,
-      });
-      servers.push(running);
-      return running;
-    }
-
+    const { state, clients, process: process_, childTracker, redisUrl } = clusterHarness();
     async function join(running: RunningServer, tag: string, left = 100, swarm: Hybrid = {}) {
       const peer = await AnsweringPeer.join(running.trackerUrl, tag, left, swarm);
-      peers.push(peer);
+      clients.push(peer.client);
       return peer;
     }
-
-    const childTracker = (args: string[]) => spawnTracker(redisUrl(), args, children);
 
     it('relays offers and answers between peers on two processes, once, and only as offered', async () => {
       const [a, b] = [await process_(), await process_()];
@@ -122,7 +83,7 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))(
       expect(scrape.files).toEqual({ [SWARM]: { complete: 0, incomplete: 2, downloaded: 0 } });
       // Once the owner leaves, the id is free for whoever announces it next.
       await victim.client.close();
-      peers.splice(peers.indexOf(victim), 1);
+      clients.splice(clients.indexOf(victim.client), 1);
       const next = await TestClient.open(a.trackerUrl);
       await until(async () => !(await next.request(stolen))['failure reason']);
       await next.close();
@@ -158,12 +119,12 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))(
 
     it('counts the whole cluster in scrapes, announce replies and the stats', async () => {
       const [a, b] = [await process_(), await process_()];
-      await join(a, 's1', 0);
+      const first = await join(a, 's1', 0);
       await join(b, 'l1');
       const last = await join(b, 'l2');
       const scrape = await last.client.request({ action: 'scrape', info_hash: SWARM });
       expect(scrape.files).toEqual({ [SWARM]: { complete: 1, incomplete: 2, downloaded: 0 } });
-      const scrapeOnA = await peers[0].client.request({ action: 'scrape', info_hash: SWARM });
+      const scrapeOnA = await first.client.request({ action: 'scrape', info_hash: SWARM });
       expect(scrapeOnA.files).toEqual({ [SWARM]: { complete: 1, incomplete: 2, downloaded: 0 } });
       await until(async () => JSON.parse((await httpGet(a, '/stats.json')).body).peerCount === 3);
       expect(JSON.parse((await httpGet(a, '/stats.json')).body)).toMatchObject({
@@ -227,14 +188,14 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))(
       const [a, b] = [await process_(), await process_()];
       const first = await join(a, 'a1');
       const second = await join(a, 'a2');
-      const port = redis.port;
-      await redis.stop();
+      const port = state.redis!.port;
+      await state.redis!.stop();
       // Down: A relays between its own peers from memory.
       await new Promise((resolve) => setTimeout(resolve, 300));
       second.offer(1, 'down');
       await until(() => first.offers.length === 1 && second.answers.length === 1);
       // Back (empty: no persistence): A registers its peers again, and a newcomer on B reaches them.
-      redis = await startRedis(port);
+      state.redis = await startRedis(port);
       const newcomer = await join(b, 'b1');
       let round = 0;
       const answeredBy = () => new Set(newcomer.answers.map((m) => m.peer_id));

@@ -140,7 +140,11 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))('RedisDirectory (real redis-serv
     expect(await claim(a, H, 'owner')).toMatchObject({ incomplete: 1 });
     await announce(b, { infoHash: J, peerId: 'binder', complete: false, now: 1000, want: 0, alias: H });
     // Another connection, of the owner's process or another, under either hash: refused, and nothing bound.
-    for (const [d, hash] of [[a, J], [a, H], [b, J]] as const)
+    for (const [d, hash] of [
+      [a, J],
+      [a, H],
+      [b, J],
+    ] as const)
       expect(await claim(d, hash, 'thief', { alias: IH })).toEqual({
         complete: 0,
         incomplete: 0,
@@ -149,7 +153,13 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))('RedisDirectory (real redis-serv
       });
     await a.leave(J, 'victim', 'thief');
     await a.leave(H, 'victim', 'thief');
-    const offerer = await announce(b, { infoHash: J, peerId: 'offerer', complete: false, now: 1001, want: 5 });
+    const offerer = await announce(b, {
+      infoHash: J,
+      peerId: 'offerer',
+      complete: false,
+      now: 1001,
+      want: 5,
+    });
     expect(offerer).toMatchObject({ incomplete: 3, alias: H });
     expect(offerer.candidates).toContainEqual({ peerId: 'victim', process: 'proc-a', infoHash: H });
     expect(await a.counts([IH], 1002)).toEqual(new Map([[IH, { complete: 0, incomplete: 0 }]]));

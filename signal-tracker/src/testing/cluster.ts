@@ -1,11 +1,14 @@
 // What the cluster's process tests share: peers that answer every offer they are relayed, as a browser would, and
-// the tracker's main started in a child process on a real Redis.
+// trackers on a real Redis, in this process or in child processes, cleaned up after each test.
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { until as untilHolds } from '../../../shared/testing/until';
+import { startServer, type RunningServer, type ServerOptions } from '../server';
 import { TestClient, type Json, type TestClientOptions } from '../test-client';
-import { freePort } from './daemons';
+import { freePort, startRedis, type Daemon } from './daemons';
 
 export const CLUSTER_SWARM = 'C'.repeat(19) + '\xc3';
 export const peerId = (tag: string) => `-WW0300-${tag}`.padEnd(19, '.') + '\xfe';
@@ -134,4 +137,51 @@ export async function stopChildren(children: ChildProcess[]): Promise<void> {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/**
+ * Registers a real redis-server for the test file (started before its tests, stopped after) and each test's
+ * clean-up: its clients closed, its tracker processes stopped, Redis emptied. `process` starts a tracker in this
+ * process on the cluster; `childTracker` one in a child process.
+ */
+export function clusterHarness() {
+  const state: { redis?: Daemon } = {};
+  const servers: RunningServer[] = [];
+  const clients: TestClient[] = [];
+  const children: ChildProcess[] = [];
+  const redisUrl = () => `redis://127.0.0.1:${state.redis!.port}`;
+  beforeAll(async () => {
+    state.redis = await startRedis();
+  });
+  afterAll(async () => {
+    await state.redis?.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+    await stopChildren(children);
+    const flush = new Redis(redisUrl());
+    await flush.flushall();
+    flush.disconnect();
+  });
+  return {
+    state,
+    clients,
+    redisUrl,
+    /** A tracker in this process on the cluster (leases of 1 s, so a dead process is seen soon). */
+    async process(options: ServerOptions = {}): Promise<RunningServer> {
+      const running = await startServer({
+        port: 0,
+        host: '127.0.0.1',
+        staticDir: null,
+        logError: () => {},
+        redisUrl: redisUrl(),
+        processLeaseMs: 1_000,
+        ...options,
+      });
+      servers.push(running);
+      return running;
+    },
+    childTracker: (args: string[]) => childTracker(redisUrl(), args, children),
+  };
 }
