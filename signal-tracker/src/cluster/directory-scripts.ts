@@ -3,7 +3,7 @@
 //
 // Keys (one hash tag per swarm, so a swarm's keys would stay on one Redis Cluster slot):
 //   sd:{<info hash>}:seen   ZSET  peer id -> last announce (ms)
-//   sd:{<info hash>}:owner  HASH  peer id -> the connection that holds it (process id '/' connection id)
+//   sd:{<info hash>}:owner  HASH  peer id -> the connection that holds it: process id '/' incarnation '.' serial
 //   sd:{<info hash>}:holds  HASH  connection -> the one peer id it holds here
 //   sd:{<info hash>}:seeds  SET   peer ids that are seeders
 //   sd:{<info hash>}:addr   HASH  peer id -> client address key
@@ -14,11 +14,12 @@
 //                                 alias's (every call on the alias goes to the swarm's keys); gone with the swarm
 //   sd:swarms               ZSET  info hash -> last announce (ms)
 //   sd:totals               HASH  peers, seeders (kept by the scripts)
-//   sd:alive:<process id>   STRING with a time-to-live: the process's lease
+//   sd:alive:<process id>   STRING with a time-to-live: the process's lease, holding its incarnation (made at each
+//                                 start, so the claims of a process restarted under the same id end with it)
 //
 // A peer id in a swarm, under either of its hashes, belongs to one connection: the first to announce it. Another
-// connection's announce with it, on any process, is refused while the owner's process holds its lease and the peer
-// has not expired; only the owner's announce updates it, and only the owner's leave removes it. A connection holds
+// connection's announce with it, on any process, is refused while the owner's process (that incarnation of it) holds
+// its lease and the peer has not expired; only the owner's announce updates it, and only the owner's leave removes it. A connection holds
 // one peer id per swarm. An alias binds on the cluster's first claim, as in one process (tracker/aliases.ts):
 // neither hash bound yet, no peer id and no connection in both swarms; the smaller swarm's peers move to the
 // larger's keys in the same script.
@@ -32,8 +33,12 @@ local function canonical(h)
   if v and string.sub(v, 1, 1) == '>' then return string.sub(v, 2) end
   return h
 end
-local function processOf(owner)
-  return string.match(owner, '^(.*)/')
+-- An owner's process id and incarnation: the claim lives while that incarnation of the process holds the lease.
+local function leaseOf(owner)
+  return string.match(owner, '^(.*)/([^/]*)%.')
+end
+local function alive(process, incarnation)
+  return redis.call('GET', 'sd:alive:' .. process) == incarnation
 end
 local function drop(ih)
   redis.call('ZREM', 'sd:swarms', ih)
@@ -130,7 +135,7 @@ end
 `;
 
 /**
- * KEYS: none. ARGV: info hash, peer id, connection (process id '/' connection id), complete (0/1), now, deadline,
+ * KEYS: none. ARGV: info hash, peer id, connection (see `owner` above), complete (0/1), now, deadline,
  * wanted candidates, client address, alias ('' for none). Returns {-1} when another connection holds the peer id in
  * the swarm and its process lives, {-2} when this connection holds another peer id there (nothing changed either
  * way), else {peers, seeders, candidates, spread, alias}: candidates as (peer id, process, hash it announced)
@@ -147,7 +152,7 @@ prune(ih, deadline)
 local owners, holds = 'sd:{' .. ih .. '}:owner', 'sd:{' .. ih .. '}:holds'
 local owner = redis.call('HGET', owners, id)
 if owner ~= me then
-  if owner and redis.call('EXISTS', 'sd:alive:' .. processOf(owner)) == 1 then return {-1} end
+  if owner and alive(leaseOf(owner)) then return {-1} end
   local held = redis.call('HGET', holds, me)
   if held and held ~= id then return {-2} end
 end
@@ -185,14 +190,15 @@ owners = 'sd:{' .. ih .. '}:owner'
 local acount, homes = 'sd:{' .. ih .. '}:acount', 'sd:{' .. ih .. '}:home'
 local candidates, picked, spread = {}, 0, 0
 if want > 0 then
-  local alive, taken = {}, {}
+  local live, taken = {}, {}
   local function consider(peer)
     if peer == id or taken[peer] or picked >= want then return end
     local owner = redis.call('HGET', owners, peer)
     if not owner then return end
-    local process = processOf(owner)
-    if alive[process] == nil then alive[process] = redis.call('EXISTS', 'sd:alive:' .. process) == 1 end
-    if alive[process] then
+    local process, incarnation = leaseOf(owner)
+    local lease = process .. '/' .. incarnation
+    if live[lease] == nil then live[lease] = alive(process, incarnation) end
+    if live[lease] then
       taken[peer] = true
       picked = picked + 1
       candidates[#candidates + 1] = peer

@@ -168,6 +168,29 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))('RedisDirectory (real redis-serv
     expect(await claim(b, J, 'next')).toMatchObject({ incomplete: 3 });
   });
 
+  it('ends the claims of a process restarted under the same id, and offers none of its old peers', async () => {
+    const old = await directory('proc-a');
+    await announce(old, { infoHash: IH, peerId: 'v', connection: 'c1', complete: false, now: 1000, want: 0 });
+    // The process restarts under its id (the old one is gone without a clean close: its lease is taken over).
+    clearInterval((old as unknown as { lease: ReturnType<typeof setInterval> }).lease);
+    const restarted = await directory('proc-a');
+    const b = await directory('proc-b');
+    expect(
+      (await announce(b, { infoHash: IH, peerId: 'o', complete: false, now: 1001, want: 3 })).candidates,
+    ).toEqual([]);
+    // Its connection 'c1' is another connection than the old process's 'c1'.
+    expect(
+      await announce(restarted, {
+        infoHash: IH,
+        peerId: 'v',
+        connection: 'c1',
+        complete: false,
+        now: 1002,
+        want: 0,
+      }),
+    ).not.toHaveProperty('refused');
+  });
+
   it('holds one peer id per connection in a swarm, and binds no alias that would put two there', async () => {
     const [H, J, K, L] = ['H', 'J', 'K', 'L'].map((c) => c.repeat(19) + '\xe1');
     const a = await directory('proc-a');

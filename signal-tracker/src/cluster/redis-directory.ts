@@ -56,8 +56,9 @@ export class RedisDirectory implements ClusterDirectory {
   /** The scripts on `commands`. */
   private readonly scripts: DirectoryScripts;
   /**
-   * Made anew each time the directory is made: a connection's id in the cluster is the process id, this and the
-   * connection's id in the process, so a process restarted under the same id never takes its predecessor's claims.
+   * Made anew each time the directory is made, and held in the lease: a connection's id in the cluster is the process
+   * id, this and the connection's serial in the process, so a process restarted under the same id never takes its
+   * predecessor's claims, and they end with the predecessor's lease.
    */
   private readonly incarnation = randomBytes(4).toString('hex');
 
@@ -124,7 +125,7 @@ export class RedisDirectory implements ClusterDirectory {
   }
 
   private async renewLease(): Promise<void> {
-    await this.commands.set(`sd:alive:${this.options.process}`, String(Date.now()), 'PX', this.leaseMs);
+    await this.commands.set(`sd:alive:${this.options.process}`, this.incarnation, 'PX', this.leaseMs);
   }
 
   async announce(a: DirectoryAnnounce): Promise<DirectoryAnnounceResult> {
