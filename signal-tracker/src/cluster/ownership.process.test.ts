@@ -71,6 +71,14 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))(
       expect((await thief2.request(announce(H, victim.id)))['failure reason']).toBe(IN_USE);
       for (const client of [thief, thief2])
         for (const hash of [H, J]) await client.request(announce(hash, victim.id, { event: 'stopped' }));
+      // A rebinding with the victim's id (K for H) is refused as well, and binds K nowhere.
+      const rebind = await thief2.request(announce(H, victim.id, { info_hash_alias: K }));
+      expect(rebind['failure reason']).toBe(IN_USE);
+      const other = await connect(one.trackerUrl);
+      const L = 'L'.repeat(19) + '\xe4';
+      expect(await other.request(announce(K, peerId('k'), { info_hash_alias: L }))).toMatchObject({
+        info_hash_alias: L,
+      });
       const offerer = await member(two.trackerUrl, 'offerer', H);
       await offerRounds(offerer, 5, 'a');
       expect(victim.offers).toHaveLength(5);
