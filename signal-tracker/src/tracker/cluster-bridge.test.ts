@@ -28,6 +28,22 @@ describe('ClusterBridge', () => {
     expect(directory.leftBy).toEqual([String(peer.session.serial)]);
   });
 
+  it('sends the leaves Redis missed again when it is back, before the peers that stayed', async () => {
+    const { rooms, directory } = cluster();
+    const gone = join(rooms, connectTo(rooms).session, SWARM, peerId('gone'));
+    join(rooms, connectTo(rooms, '10.0.0.2').session, SWARM, peerId('stays'));
+    directory.failing = true;
+    rooms.swarms.remove(gone, 'closed');
+    await settle();
+    expect(rooms.cluster.lostLeaves.size).toBe(1);
+    directory.failing = false;
+    await rooms.cluster.registerLocalPeers(5);
+    expect(directory.left).toEqual([peerId('gone'), peerId('gone')]);
+    expect(directory.leftBy[1]).toBe(String(gone.session.serial));
+    expect(directory.announces.map((a) => a.peerId)).toEqual([peerId('stays')]);
+    expect(rooms.cluster.lostLeaves.size).toBe(0);
+  });
+
   it('names each connection apart in its claims, and tells a connection why the cluster refused its claim', async () => {
     const { rooms, directory } = cluster();
     const first = connectTo(rooms);

@@ -15,6 +15,7 @@ import type {
 } from '../cluster/directory';
 import { joinAlias, otherHash } from './aliases';
 import { isClusterMessage } from './cluster-message';
+import { LostLeaves, type Leave } from './lost-leaves';
 import type { TrackerCounters } from './counters';
 import { offerFrom, offersWanted, type Relay } from './relay';
 import type { Peer, Session, Swarm } from './socket-session';
@@ -33,6 +34,8 @@ const connectionOf = (session: Session) => String(session.serial);
 export class ClusterBridge {
   /** The cluster, when this process is one of several. */
   private cluster: ClusterDirectory | undefined;
+  /** Leaves Redis did not take, sent again when it is back. */
+  readonly lostLeaves = new LostLeaves();
 
   constructor(
     private readonly swarms: SwarmRegistry,
@@ -42,13 +45,21 @@ export class ClusterBridge {
     private readonly fail: (session: Session, message: FailureWire) => void,
   ) {}
 
-  /** Peers that leave here leave the directory (where their connection holds them: the directory checks). */
+  /**
+   * Peers that leave here leave the directory (where their connection holds them: the directory checks); a leave
+   * Redis did not take is sent again when it is back.
+   */
   join(cluster: ClusterDirectory): void {
     this.cluster = cluster;
-    this.swarms.onRemoval(
-      (infoHash, peerId, _reason, peer) =>
-        void cluster.leave(infoHash, peerId, connectionOf(peer.session)).catch(() => undefined),
+    this.swarms.onRemoval((infoHash, peerId, _reason, peer) =>
+      this.leave(cluster, { infoHash, peerId, connection: connectionOf(peer.session) }),
     );
+  }
+
+  private leave(cluster: ClusterDirectory, leave: Leave): Promise<void> {
+    return cluster
+      .leave(leave.infoHash, leave.peerId, leave.connection)
+      .catch(() => this.lostLeaves.add(leave));
   }
 
   /** The directory while it answers; undefined alone or while Redis is down. */
@@ -57,12 +68,14 @@ export class ClusterBridge {
   }
 
   /**
-   * Registers every local peer again (Redis came back, perhaps empty); in batches, without offers. A peer whose id
-   * another connection claimed in the cluster meanwhile is given up here, and its connection told.
+   * Sends the leaves Redis missed, then registers every local peer again (Redis came back, perhaps empty); in
+   * batches, without offers. A peer whose id another connection claimed in the cluster meanwhile is given up here,
+   * and its connection told.
    */
   async registerLocalPeers(now: number): Promise<void> {
     const cluster = this.cluster;
     if (!cluster) return;
+    await Promise.all(this.lostLeaves.take().map((leave) => this.leave(cluster, leave)));
     const peers: Peer[] = [];
     for (const swarm of this.swarms.distinct()) peers.push(...swarm.members());
     for (let i = 0; i < peers.length; i += 256) {

@@ -29,6 +29,7 @@ export class RecordingDirectory implements ClusterDirectory {
   async leave(_infoHash: string, peerId: string, connection: string): Promise<void> {
     this.left.push(peerId);
     this.leftBy.push(connection);
+    if (this.failing) throw new Error('down');
   }
   async counts(): Promise<Map<string, SwarmCounts>> {
     if (this.failing) throw new Error('down');
