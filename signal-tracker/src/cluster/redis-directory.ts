@@ -1,236 +1,36 @@
-// The cluster's shared swarm directory in Redis: which peers are in which swarm, on which tracker process, with
-// expiry by last announce; which processes are alive (a lease each); and one inbox channel per process, so that an
-// offer or answer for a peer connected elsewhere is published to the process that holds its socket.
-//
-// Keys (one hash tag per swarm, so a swarm's keys would stay on one Redis Cluster slot):
-//   sd:{<info hash>}:seen   ZSET  peer id -> last announce (ms)
-//   sd:{<info hash>}:proc   HASH  peer id -> process id (its owner: only that process may change or remove it)
-//   sd:{<info hash>}:seeds  SET   peer ids that are seeders
-//   sd:{<info hash>}:addr   HASH  peer id -> client address key
-//   sd:{<info hash>}:acount HASH  client address key -> its peers here
-//   sd:{<info hash>}:a:<a>  SET   peer ids from client address <a>
-//   sd:{<info hash>}:home   HASH  peer id -> the hash it announced, where that is the swarm's alias
-//   sd:alias:<info hash>    STRING a swarm bound to an alias: '=' .. alias on its own hash, '>' .. its hash on the
-//                                 alias's (every call on the alias goes to the swarm's keys); gone with the swarm
-//   sd:swarms               ZSET  info hash -> last announce (ms)
-//   sd:totals               HASH  peers, seeders (kept by the scripts)
-//   sd:alive:<process id>   STRING with a time-to-live: the process's lease
-//   sd:inbox:<process id>   pub/sub channel of the process
-// Every announce is one script call (upsert, expiry of the swarm's stale peers, counts and the offer candidates), so
-// an announce costs one round trip whatever the swarm's size. A peer id belongs to the process that announced it
-// first: another process's announce with it is refused in the same script (while the owner's lease lives and the
-// peer has not expired), and a leave removes it only for its owner. An announce's alias (`info_hash_alias`) binds on
-// the cluster's first claim, as in one process (tracker/aliases.ts, `bindAlias`): neither hash bound yet, no peer id in both
-// swarms; the smaller swarm's peers move to the larger's keys in the same script.
+// The cluster's shared swarm directory in Redis: which peers are in which swarm, held by which connection of which
+// tracker process, with expiry by last announce; which processes are alive (a lease each); and one inbox channel per
+// process (sd:inbox:<process id>), so that an offer or answer for a peer connected elsewhere is published to the
+// process that holds its socket. The keys and the scripts that keep them are in directory-scripts.ts.
+// Every announce is one script call (the claim of the peer id, the upsert, expiry of the swarm's stale peers, the
+// alias binding, counts and the offer candidates), so an announce costs one round trip whatever the swarm's size;
+// the scripts are sent once and then called by their digest (EVALSHA).
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type {
   Candidate,
+  ClaimRefusal,
   ClusterDirectory,
   ClusterTotals,
   DirectoryAnnounce,
   DirectoryAnnounceResult,
   SwarmCounts,
 } from './directory';
+import { ANNOUNCE, COUNTS, LEAVE, TOTALS } from './directory-scripts';
 
 /** How long a process's lease lasts; it is renewed three times per lease. */
 export const DEFAULT_LEASE_MS = 6_000;
-/** Stale peers removed per swarm per script call (the rest go at later calls). */
-const PRUNE_BATCH = 256;
 
-const PRUNE = `
-local function canonical(h)
-  local v = redis.call('GET', 'sd:alias:' .. h)
-  if v and string.sub(v, 1, 1) == '>' then return string.sub(v, 2) end
-  return h
-end
-local function drop(ih)
-  redis.call('ZREM', 'sd:swarms', ih)
-  local v = redis.call('GET', 'sd:alias:' .. ih)
-  if v then redis.call('DEL', 'sd:alias:' .. ih, 'sd:alias:' .. string.sub(v, 2)) end
-end
-local function forget(ih, id)
-  redis.call('HDEL', 'sd:{' .. ih .. '}:home', id)
-  local addrs = 'sd:{' .. ih .. '}:addr'
-  local a = redis.call('HGET', addrs, id)
-  if a then
-    redis.call('HDEL', addrs, id)
-    redis.call('SREM', 'sd:{' .. ih .. '}:a:' .. a, id)
-    if redis.call('HINCRBY', 'sd:{' .. ih .. '}:acount', a, -1) <= 0 then redis.call('HDEL', 'sd:{' .. ih .. '}:acount', a) end
-  end
-end
-local function prune(ih, deadline)
-  local seen = 'sd:{' .. ih .. '}:seen'
-  local stale = redis.call('ZRANGEBYSCORE', seen, '-inf', deadline, 'LIMIT', 0, ${PRUNE_BATCH})
-  for _, id in ipairs(stale) do
-    redis.call('ZREM', seen, id)
-    redis.call('HDEL', 'sd:{' .. ih .. '}:proc', id)
-    forget(ih, id)
-    redis.call('HINCRBY', 'sd:totals', 'peers', -1)
-    if redis.call('SREM', 'sd:{' .. ih .. '}:seeds', id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
-  end
-  if redis.call('ZCARD', seen) == 0 then drop(ih) end
-end
-`;
+/** What the announce script answers for a claim it refused (nothing changed). */
+const REFUSALS: Record<number, ClaimRefusal> = { [-1]: 'peer id in use', [-2]: 'second peer id' };
 
-/** Binding an alias: the peers of one swarm move to another's keys (the caller checked they share no peer id). */
-const BIND = `
-local function move(from, to)
-  local f, t = 'sd:{' .. from .. '}:', 'sd:{' .. to .. '}:'
-  local peers = redis.call('ZRANGE', f .. 'seen', 0, -1, 'WITHSCORES')
-  for i = 1, #peers, 2 do
-    local id = peers[i]
-    redis.call('ZADD', t .. 'seen', peers[i + 1], id)
-    local owner = redis.call('HGET', f .. 'proc', id)
-    if owner then redis.call('HSET', t .. 'proc', id, owner) end
-    if redis.call('SISMEMBER', f .. 'seeds', id) == 1 then redis.call('SADD', t .. 'seeds', id) end
-    local a = redis.call('HGET', f .. 'addr', id)
-    if a then
-      redis.call('HSET', t .. 'addr', id, a)
-      redis.call('SADD', t .. 'a:' .. a, id)
-      redis.call('HINCRBY', t .. 'acount', a, 1)
-    end
-    redis.call('HSET', t .. 'home', id, redis.call('HGET', f .. 'home', id) or from)
-  end
-  for _, a in ipairs(redis.call('HKEYS', f .. 'acount')) do redis.call('DEL', f .. 'a:' .. a) end
-  redis.call('DEL', f .. 'seen', f .. 'proc', f .. 'seeds', f .. 'addr', f .. 'acount', f .. 'home')
-  redis.call('ZREM', 'sd:swarms', from)
-end
-local function shares(a, b)
-  local sa, sb = 'sd:{' .. a .. '}:seen', 'sd:{' .. b .. '}:seen'
-  if redis.call('ZCARD', sa) > redis.call('ZCARD', sb) then sa, sb = sb, sa end
-  for _, id in ipairs(redis.call('ZRANGE', sa, 0, -1)) do
-    if redis.call('ZSCORE', sb, id) then return true end
-  end
-  return false
-end
--- Binds alias to the swarm ih (its own hash, holding the claimant) if neither hash is bound and the swarms share no
--- peer id; returns the swarm's hash afterwards (the larger swarm's).
-local function bind(ih, alias, now, deadline)
-  if alias == '' or alias == ih then return ih end
-  if redis.call('EXISTS', 'sd:alias:' .. ih) == 1 or redis.call('EXISTS', 'sd:alias:' .. alias) == 1 then return ih end
-  prune(alias, deadline)
-  if shares(ih, alias) then return ih end
-  local kept, joined = ih, alias
-  if redis.call('ZCARD', 'sd:{' .. alias .. '}:seen') > redis.call('ZCARD', 'sd:{' .. ih .. '}:seen') then kept, joined = alias, ih end
-  move(joined, kept)
-  redis.call('SET', 'sd:alias:' .. kept, '=' .. joined)
-  redis.call('SET', 'sd:alias:' .. joined, '>' .. kept)
-  redis.call('ZADD', 'sd:swarms', now, kept)
-  return kept
-end
-`;
-
-/**
- * KEYS: none. ARGV: info hash, peer id, process, complete (0/1), now, deadline, wanted candidates, client address,
- * alias ('' for none). Returns {-1} when a live other process owns the peer id (nothing changed), else {peers,
- * seeders, candidates, spread, alias}: candidates as (peer id, process, hash it announced) triples, one random peer
- * from each of up to `want` random client addresses first (the first `spread`), then any peers (fewer addresses
- * than wanted), so an address with many peers gets no more offers than one with a single peer; alias is the
- * swarm's other hash seen from the announced one when the swarm is bound to one ('' if not).
- */
-const ANNOUNCE = `${PRUNE}${BIND}
-local announced, id, proc, complete, now, deadline, want = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
-local ih = canonical(announced)
-prune(ih, deadline)
-local owner = redis.call('HGET', 'sd:{' .. ih .. '}:proc', id)
-if owner and owner ~= proc and redis.call('EXISTS', 'sd:alive:' .. owner) == 1 then return {-1} end
-local function upsert(ih)
-  local seen, seeds = 'sd:{' .. ih .. '}:seen', 'sd:{' .. ih .. '}:seeds'
-  if redis.call('ZADD', seen, now, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'peers', 1) end
-  redis.call('HSET', 'sd:{' .. ih .. '}:proc', id, proc)
-  local addrs, acount, addr = 'sd:{' .. ih .. '}:addr', 'sd:{' .. ih .. '}:acount', ARGV[8]
-  local old = redis.call('HGET', addrs, id)
-  if old ~= addr then
-    if old then forget(ih, id) end
-    redis.call('HSET', addrs, id, addr)
-    redis.call('SADD', 'sd:{' .. ih .. '}:a:' .. addr, id)
-    redis.call('HINCRBY', acount, addr, 1)
-  end
-  if announced ~= ih then redis.call('HSET', 'sd:{' .. ih .. '}:home', id, announced)
-  else redis.call('HDEL', 'sd:{' .. ih .. '}:home', id) end
-  if complete == '1' then
-    if redis.call('SADD', seeds, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', 1) end
-  else
-    if redis.call('SREM', seeds, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
-  end
-  redis.call('ZADD', 'sd:swarms', now, ih)
-end
-upsert(ih)
-ih = bind(ih, ARGV[9], now, deadline)
-local seen, procs, seeds = 'sd:{' .. ih .. '}:seen', 'sd:{' .. ih .. '}:proc', 'sd:{' .. ih .. '}:seeds'
-local acount, homes = 'sd:{' .. ih .. '}:acount', 'sd:{' .. ih .. '}:home'
-local candidates, picked, spread = {}, 0, 0
-if want > 0 then
-  local alive, taken = {}, {}
-  local function consider(peer)
-    if peer == id or taken[peer] or picked >= want then return end
-    local owner = redis.call('HGET', procs, peer)
-    if not owner then return end
-    if alive[owner] == nil then alive[owner] = redis.call('EXISTS', 'sd:alive:' .. owner) == 1 end
-    if alive[owner] then
-      taken[peer] = true
-      picked = picked + 1
-      candidates[#candidates + 1] = peer
-      candidates[#candidates + 1] = owner
-      candidates[#candidates + 1] = redis.call('HGET', homes, peer) or ih
-    end
-  end
-  for _, a in ipairs(redis.call('HRANDFIELD', acount, want + 1)) do
-    for _, peer in ipairs(redis.call('SRANDMEMBER', 'sd:{' .. ih .. '}:a:' .. a, 2)) do
-      if peer ~= id then
-        consider(peer)
-        break
-      end
-    end
-  end
-  spread = picked
-  if picked < want then
-    for _, peer in ipairs(redis.call('HRANDFIELD', procs, want * 2 + 2)) do consider(peer) end
-  end
-end
-local alias = redis.call('GET', 'sd:alias:' .. ih)
-local other = ''
-if alias then
-  other = string.sub(alias, 2)
-  if announced ~= ih then other = ih end
-end
-return {redis.call('ZCARD', seen), redis.call('SCARD', seeds), candidates, spread, other}
-`;
-
-/** ARGV: info hash, peer id, process. Only the owner's leave removes the peer. */
-const LEAVE = `${PRUNE}
-local ih, id, proc = canonical(ARGV[1]), ARGV[2], ARGV[3]
-if redis.call('HGET', 'sd:{' .. ih .. '}:proc', id) ~= proc then return 0 end
-local seen = 'sd:{' .. ih .. '}:seen'
-if redis.call('ZREM', seen, id) == 1 then redis.call('HINCRBY', 'sd:totals', 'peers', -1) end
-redis.call('HDEL', 'sd:{' .. ih .. '}:proc', id)
-forget(ih, id)
-if redis.call('SREM', 'sd:{' .. ih .. '}:seeds', id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
-if redis.call('ZCARD', seen) == 0 then drop(ih) end
-return 1
-`;
-
-/** ARGV: deadline, then info hashes. Returns complete, incomplete pairs. */
-const COUNTS = `${PRUNE}
-local out = {}
-for i = 2, #ARGV do
-  local ih = canonical(ARGV[i])
-  prune(ih, ARGV[1])
-  local total = redis.call('ZCARD', 'sd:{' .. ih .. '}:seen')
-  local seeds = redis.call('SCARD', 'sd:{' .. ih .. '}:seeds')
-  out[#out + 1] = seeds
-  out[#out + 1] = total - seeds
-end
-return out
-`;
-
-/** ARGV: deadline. Prunes up to a batch of swarms that went quiet, then returns swarms, peers, seeders. */
-const TOTALS = `${PRUNE}
-local quiet = redis.call('ZRANGEBYSCORE', 'sd:swarms', '-inf', ARGV[1], 'LIMIT', 0, 64)
-for _, ih in ipairs(quiet) do prune(ih, ARGV[1]) end
-local t = redis.call('HMGET', 'sd:totals', 'peers', 'seeders')
-return {redis.call('ZCARD', 'sd:swarms'), tonumber(t[1] or '0') or 0, tonumber(t[2] or '0') or 0}
-`;
+/** The scripts, each called by its digest (ioredis sends the script again when Redis has lost it). */
+interface DirectoryScripts {
+  sdAnnounce(...args: (string | number)[]): Promise<unknown>;
+  sdLeave(...args: string[]): Promise<unknown>;
+  sdCounts(...args: (string | number)[]): Promise<unknown>;
+  sdTotals(deadline: number): Promise<unknown>;
+}
 
 export interface RedisDirectoryOptions {
   url: string;
@@ -253,6 +53,14 @@ export class RedisDirectory implements ClusterDirectory {
   private wasDown = false;
   private closed = false;
   private readonly leaseMs: number;
+  /** The scripts on `commands`. */
+  private readonly scripts: DirectoryScripts;
+  /**
+   * Made anew each time the directory is made, and held in the lease: a connection's id in the cluster is the process
+   * id, this and the connection's serial in the process, so a process restarted under the same id never takes its
+   * predecessor's claims, and they end with the predecessor's lease.
+   */
+  private readonly incarnation = randomBytes(4).toString('hex');
 
   constructor(private readonly options: RedisDirectoryOptions) {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
@@ -267,6 +75,11 @@ export class RedisDirectory implements ClusterDirectory {
     // one write.
     this.commands = new Redis(options.url, { ...common, enableAutoPipelining: true });
     this.subscriber = new Redis(options.url, { ...common, enableOfflineQueue: true });
+    this.commands.defineCommand('sdAnnounce', { numberOfKeys: 0, lua: ANNOUNCE });
+    this.commands.defineCommand('sdLeave', { numberOfKeys: 0, lua: LEAVE });
+    this.commands.defineCommand('sdCounts', { numberOfKeys: 0, lua: COUNTS });
+    this.commands.defineCommand('sdTotals', { numberOfKeys: 0, lua: TOTALS });
+    this.scripts = this.commands as unknown as DirectoryScripts;
     this.commands.on('error', () => this.down());
     this.commands.on('close', () => this.down());
     this.subscriber.on('error', () => undefined);
@@ -312,16 +125,14 @@ export class RedisDirectory implements ClusterDirectory {
   }
 
   private async renewLease(): Promise<void> {
-    await this.commands.set(`sd:alive:${this.options.process}`, String(Date.now()), 'PX', this.leaseMs);
+    await this.commands.set(`sd:alive:${this.options.process}`, this.incarnation, 'PX', this.leaseMs);
   }
 
   async announce(a: DirectoryAnnounce): Promise<DirectoryAnnounceResult> {
-    const reply = (await this.commands.eval(
-      ANNOUNCE,
-      0,
+    const reply = (await this.scripts.sdAnnounce(
       a.infoHash,
       a.peerId,
-      this.options.process,
+      this.connectionId(a.connection),
       a.complete ? '1' : '0',
       a.now,
       a.now - this.options.peerTimeoutMs,
@@ -330,7 +141,7 @@ export class RedisDirectory implements ClusterDirectory {
       a.alias ?? '',
     )) as [number, number, string[], number, string];
     const [total, seeds, flat, spread, alias] = reply;
-    if (total === -1) return { complete: 0, incomplete: 0, candidates: [], inUse: true };
+    if (total < 0) return { complete: 0, incomplete: 0, candidates: [], refused: REFUSALS[total] };
     const candidates: Candidate[] = [];
     for (let i = 0; i + 2 < flat.length; i += 3) {
       const candidate: Candidate = { peerId: flat[i], process: flat[i + 1] };
@@ -345,26 +156,25 @@ export class RedisDirectory implements ClusterDirectory {
       complete: seeds,
       incomplete: total - seeds,
       candidates,
-      inUse: false,
     };
     if (alias) result.alias = alias;
     return result;
   }
 
-  /** Removes the peer if this process owns it. */
-  async leave(infoHash: string, peerId: string): Promise<void> {
-    await this.commands.eval(LEAVE, 0, infoHash, peerId, this.options.process);
+  /** Removes the peer if `connection` (this process's id for it) holds it. */
+  async leave(infoHash: string, peerId: string, connection: string): Promise<void> {
+    await this.scripts.sdLeave(infoHash, peerId, this.connectionId(connection));
+  }
+
+  /** A connection's id in the cluster: this process's id, its incarnation and the connection's id here. */
+  private connectionId(connection: string): string {
+    return `${this.options.process}/${this.incarnation}.${connection}`;
   }
 
   async counts(infoHashes: string[], now: number): Promise<Map<string, SwarmCounts>> {
     const out = new Map<string, SwarmCounts>();
     if (infoHashes.length === 0) return out;
-    const flat = (await this.commands.eval(
-      COUNTS,
-      0,
-      now - this.options.peerTimeoutMs,
-      ...infoHashes,
-    )) as number[];
+    const flat = (await this.scripts.sdCounts(now - this.options.peerTimeoutMs, ...infoHashes)) as number[];
     infoHashes.forEach((infoHash, i) =>
       out.set(infoHash, { complete: flat[2 * i], incomplete: flat[2 * i + 1] }),
     );
@@ -373,9 +183,7 @@ export class RedisDirectory implements ClusterDirectory {
 
   /** Swarms, peers and seeders across the cluster. */
   async totals(now: number): Promise<ClusterTotals> {
-    const [swarms, peers, seeders] = (await this.commands.eval(
-      TOTALS,
-      0,
+    const [swarms, peers, seeders] = (await this.scripts.sdTotals(
       now - this.options.peerTimeoutMs,
     )) as number[];
     return { swarms, peers: Math.max(0, peers), seeders: Math.max(0, seeders) };
