@@ -5,7 +5,7 @@ import { Bitfield } from '../../codec/bitfield';
 import { MAX_METADATA_SIZE, METADATA_PIECE_SIZE } from '../../codec/extension';
 import { sha1Sync } from '../../testing/sha1';
 import { MetadataFetch } from './metadata';
-import { MAX_PIECES } from '../peer/pending-has';
+import { MAX_PIECES } from '../../codec/torrent-bounds';
 import { parseVerifiedInfo } from '../../codec/metainfo';
 import { TorrentSession } from '../session/session';
 import { idFrom, MockPeer } from '../testing/mock';
