@@ -20,7 +20,7 @@ export const MAX_PIECES = Math.floor(MAX_INFO_BYTES / V1_HASH_BYTES);
 /** Largest piece length a parsed torrent may declare (a piece is held in memory while it is verified). */
 export const MAX_PARSED_PIECE_LENGTH = 64 * 1024 * 1024;
 
-/** Bytes a torrent may hold, all files together, in any version: MAX_PIECES pieces of the largest length (~26.7 TiB). */
+/** Bytes a torrent may hold, all files together, in any version: MAX_PIECES pieces of the largest length (about 25.6 TiB). */
 export const MAX_TORRENT_LENGTH = MAX_PIECES * MAX_PARSED_PIECE_LENGTH;
 
 /** A valid torrent this app does not take: its size is over a bound above. Its message is for the user. */
