@@ -179,7 +179,7 @@ function readV2(dict: BDict, infoBytes: Uint8Array, digest: Uint8Array): Torrent
   const files = readFileTree(tree);
   const multiFile = !(files.length === 1 && files[0].path.length === 1 && files[0].path[0] === name);
   // The file tree names no hash per piece: its pieces are counted, and bounded, before anything is made per piece.
-  const pieceCount = files.reduce((sum, file) => sum + Math.ceil(file.length / pieceLength), 0);
+  const pieceCount = v2PieceCount(files, pieceLength);
   checkPieceCount(pieceCount);
   let offset = 0;
   let length = 0;
@@ -210,6 +210,11 @@ function readV2(dict: BDict, infoBytes: Uint8Array, digest: Uint8Array): Torrent
     private: dict.private === 1,
     infoBytes,
   };
+}
+
+/** The pieces of v2 files: each file's own, none shared with the next. */
+function v2PieceCount(files: readonly { length: number }[], pieceLength: number): number {
+  return files.reduce((sum, file) => sum + Math.ceil(file.length / pieceLength), 0);
 }
 
 /**
@@ -361,7 +366,7 @@ function checkSources(
   if (total === 0) throw new MetainfoError('The files hold no data (0 bytes in all)');
   const pieceLength = options.pieceLength ?? choosePieceLength(total);
   checkV2PieceLength(pieceLength);
-  checkPieceCount(files.reduce((sum, file) => sum + Math.ceil(file.length / pieceLength), 0));
+  checkPieceCount(v2PieceCount(files, pieceLength));
   return { total, pieceLength };
 }
 
