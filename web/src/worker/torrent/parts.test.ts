@@ -49,7 +49,7 @@ function setup(change: Partial<TorrentRecord> = {}, withInfo = true) {
     post: () => {},
     clock: () => 0,
     random: () => 0.5,
-    peerId: new Uint8Array(20).fill(9),
+    newPeerId: () => new Uint8Array(20).fill(9),
     createSession: () => session,
     keep: new WeakSet<ArrayBufferLike>(),
   };

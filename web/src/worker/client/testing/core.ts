@@ -6,7 +6,6 @@ import { subtleSha1 } from '../../../lib/hash';
 import type { WorkerToMain } from '../../../lib/messages/protocol';
 import { MemoryStore } from '../../../lib/storage/storage';
 import { createCore, type ClientCore, type ClientOptions } from '../client-core';
-import { newPeerId } from '../peer-id';
 
 export interface TestCore {
   core: ClientCore;
@@ -26,7 +25,6 @@ export function testCore(options: Partial<ClientOptions> = {}): TestCore {
       estimateStorage: async () => undefined,
       ...options,
     },
-    newPeerId(),
   );
   return { core, store, posts };
 }
