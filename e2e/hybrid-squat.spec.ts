@@ -49,7 +49,7 @@ test("a stranger who squats a hybrid share's v2 hash under the tab's peer id can
     await expectStatus(torrentItem(page, 'split.bin'), 'Seeding');
     // The attack as the issue tells it: the tab's first id, read from its offer, announced first under the v2 hash.
     await until(() => stranger.squats.length > 0, { timeoutMs: 30_000, what: "the stranger's first squat" });
-    expect(stranger.squats[0].taken).toBe(true);
+    expect(stranger.squats[0]).toMatchObject({ taken: true });
 
     const leecher = await openPeer(browser);
     await startDownload(leecher.page, formatMagnet({ infoHashV2: hybrid.infoHashV2, v2Only: true }));
@@ -59,8 +59,10 @@ test("a stranger who squats a hybrid share's v2 hash under the tab's peer id can
       sha256: file.sha256,
       size: file.bytes.length,
     });
-    // Every id the tab took after the first was its own before the stranger saw it.
+    // The stranger read the tab's next id from its offers too, too late: the tab held it under both hashes.
+    await until(() => stranger.squats.length > 1, { timeoutMs: 30_000, what: "the stranger's second squat" });
     expect(stranger.squats.slice(1).filter((squat) => squat.taken)).toEqual([]);
+    expect(stranger.squats[1].reason).toMatch(/peer_id is in use/);
     await leecher.context.close();
   } finally {
     stranger.close();

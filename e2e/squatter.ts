@@ -12,6 +12,8 @@ export interface SquatResult {
   peerId: string;
   /** Whether the tracker took the announce under the tab's id (false: refused with a failure reason). */
   taken: boolean;
+  /** The tracker's failure reason, when refused. */
+  reason?: string;
 }
 
 const binary = (bytes: Uint8Array) => String.fromCharCode(...bytes);
@@ -20,18 +22,21 @@ const hexBinary = (hex: string) => binary(Buffer.from(hex, 'hex'));
 export class Squatter {
   readonly squats: SquatResult[] = [];
   private readonly ws: WebSocket;
+  private readonly url: string;
   private readonly junk = binary(randomBytes(20));
   private readonly v1: string;
   private readonly v2: string;
   private bound = false;
   private joined = false;
-  /** Peer ids whose squat waits for the tracker's word, in the order sent (one socket: answered in order). */
-  private readonly pending: string[] = [];
+  /** Peer ids the stranger announced under the v2 hash. */
+  private readonly attempted = new Set<string>();
+  private readonly squatters: WebSocket[] = [];
 
   constructor(url: string, infoHashHex: string, infoHashV2Hex: string) {
     this.v1 = hexBinary(infoHashHex);
     this.v2 = hexBinary(infoHashV2Hex.slice(0, 40));
     this.ws = new WebSocket(url);
+    this.url = url;
     this.ws.on('message', (data) => this.onMessage(JSON.parse(String(data)) as Record<string, unknown>));
   }
 
@@ -41,19 +46,19 @@ export class Squatter {
       this.ws.once('open', resolve);
       this.ws.once('error', reject);
     });
-    this.announce(this.junk, binary(randomBytes(20)), { info_hash_alias: this.v2 });
+    this.send(this.ws, this.junk, binary(randomBytes(20)), { info_hash_alias: this.v2 });
     await until(() => this.bound, { timeoutMs: 5_000, what: 'the junk hash bound to the v2 hash' });
-    this.announce(this.v1, binary(randomBytes(20)));
+    this.send(this.ws, this.v1, binary(randomBytes(20)));
     await until(() => this.joined, { timeoutMs: 5_000, what: 'the stranger in the v1 swarm' });
   }
 
   close(): void {
-    this.ws.close();
+    for (const ws of [this.ws, ...this.squatters]) ws.close();
   }
 
-  private announce(infoHash: string, peerId: string, extra: Record<string, unknown> = {}): void {
+  private send(ws: WebSocket, infoHash: string, peerId: string, extra: Record<string, unknown> = {}): void {
     const message = { action: 'announce', info_hash: infoHash, peer_id: peerId, event: 'started' };
-    this.ws.send(
+    ws.send(
       JSON.stringify({ ...message, numwant: 0, offers: [], uploaded: 0, downloaded: 0, left: 0, ...extra }),
     );
   }
@@ -63,16 +68,22 @@ export class Squatter {
     if (typeof message.offer === 'object' && infoHash === this.v1) return this.squat(String(message.peer_id));
     if (infoHash === this.junk && message.info_hash_alias === this.v2) this.bound = true;
     if (infoHash === this.v1 && message.interval !== undefined) this.joined = true;
-    if (infoHash !== this.v2 || message.offer !== undefined) return;
-    const peerId = this.pending.shift();
-    if (peerId !== undefined) this.squats.push({ peerId, taken: message['failure reason'] === undefined });
   }
 
-  /** The tab's id, read from its offer: announced under the v2 hash before the tab does. */
+  /** The tab's id, read from its offer: announced under the v2 hash before the tab does, from a connection of its
+   * own (the tracker lets one connection hold one peer id per swarm, and the binding one holds the junk hash's). */
   private squat(peerId: string): void {
-    if (this.squats.some((s) => s.peerId === peerId) || this.pending.includes(peerId)) return;
-    if (this.squats.length + this.pending.length >= MAX_SQUATS) return;
-    this.pending.push(peerId);
-    this.announce(this.v2, peerId);
+    if (this.attempted.has(peerId) || this.attempted.size >= MAX_SQUATS) return;
+    this.attempted.add(peerId);
+    const ws = new WebSocket(this.url);
+    this.squatters.push(ws);
+    ws.on('open', () => this.send(ws, this.v2, peerId));
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as Record<string, unknown>;
+      if (message.info_hash !== this.v2 || message.offer !== undefined) return;
+      const reason = message['failure reason'];
+      if (typeof reason === 'string') this.squats.push({ peerId, taken: false, reason });
+      else if (message.interval !== undefined) this.squats.push({ peerId, taken: true });
+    });
   }
 }
