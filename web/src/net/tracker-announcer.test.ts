@@ -38,9 +38,7 @@ describe('announceMessage', () => {
     const stopped = announceMessage(announcer, numbers, 'stopped', []);
     expect(stopped).not.toHaveProperty('offers');
     expect(stopped).not.toHaveProperty('info_hash_alias');
-    expect(announceMessage(announcer, numbers, 'completed', [])).not.toHaveProperty(
-      'numwant',
-    );
+    expect(announceMessage(announcer, numbers, 'completed', [])).not.toHaveProperty('numwant');
   });
 });
 

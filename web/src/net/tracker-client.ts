@@ -338,12 +338,7 @@ export class TrackerClient<P extends SignalPeer> {
   }
 
   private announceMessage(announcer: Announcer<P>, event: AnnounceEvent, offers: WireOffer[] = []) {
-    return announceMessage(
-      announcer,
-      this.options.numbers(announcer.infoHashHex),
-      event,
-      offers,
-    );
+    return announceMessage(announcer, this.options.numbers(announcer.infoHashHex), event, offers);
   }
 
   /** Sends an announce with fresh offers (for the peers wanted), and schedules the next one. */

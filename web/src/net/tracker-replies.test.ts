@@ -99,7 +99,13 @@ describe('handleReply', () => {
     expect(inUse).toEqual([announcer]);
     expect(statuses).toEqual([{ state: 'failure', message: reason }]);
     announcer.claiming = true;
-    handleReply(context, socket, { kind: 'announce', infoHash: HASH, interval: 120, complete: 1, incomplete: 0 });
+    handleReply(context, socket, {
+      kind: 'announce',
+      infoHash: HASH,
+      interval: 120,
+      complete: 1,
+      incomplete: 0,
+    });
     expect(announcer.claiming).toBe(false);
     clearTimeout(announcer.timer);
   });

@@ -40,9 +40,7 @@ export class Client {
 
   /** Restores every stored torrent, posts `ready`, then `torrent-active` for each unpaused one. */
   async start(): Promise<void> {
-    await restoreTorrents(this.core, (restored) =>
-      this.core.ctx.post({ type: 'ready', restored }),
-    );
+    await restoreTorrents(this.core, (restored) => this.core.ctx.post({ type: 'ready', restored }));
     this.markReady();
     this.publish(true);
   }

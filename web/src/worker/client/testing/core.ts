@@ -16,16 +16,14 @@ export interface TestCore {
 export function testCore(options: Partial<ClientOptions> = {}): TestCore {
   const store = new MemoryStore();
   const posts: WorkerToMain[] = [];
-  const core = createCore(
-    {
-      store,
-      createSession: (sessionOptions) => new TorrentSession(sessionOptions),
-      post: (message) => posts.push(message),
-      writer: { delayMs: 5 },
-      estimateStorage: async () => undefined,
-      ...options,
-    },
-  );
+  const core = createCore({
+    store,
+    createSession: (sessionOptions) => new TorrentSession(sessionOptions),
+    post: (message) => posts.push(message),
+    writer: { delayMs: 5 },
+    estimateStorage: async () => undefined,
+    ...options,
+  });
   return { core, store, posts };
 }
 
