@@ -259,6 +259,8 @@ export class TrackerClient<P extends SignalPeer> {
     for (const announcer of socket.announcers.values()) {
       clearTimeout(announcer.timer);
       announcer.timer = undefined;
+      // A claim's reply, too: the next connection starts afresh.
+      announcer.claiming = false;
       // Answers to these offers could only come through this socket.
       announcer.dropOffers();
       this.setStatus(announcer, { state: 'unreachable', message: socket.lastError });

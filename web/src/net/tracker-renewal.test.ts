@@ -76,6 +76,22 @@ describe('renewing a peer id the tracker says is in use', () => {
     expect(socket.sent).toHaveLength(sent);
   });
 
+  it('takes a new id again after a reconnection, even when the last claim was never answered', async () => {
+    const { client, socket, sockets } = await splitSwarm();
+    socket.receive({ action: 'announce', info_hash: V2, 'failure reason': IN_USE });
+    await settle();
+    const renewed = client.peerIdOf(V1, URL);
+    socket.fail();
+    await vi.advanceTimersByTimeAsync(120_000);
+    const next = sockets.at(-1)!;
+    expect(next).not.toBe(socket);
+    next.open();
+    await settle();
+    next.receive({ action: 'announce', info_hash: bin(V1), 'failure reason': IN_USE });
+    await settle();
+    expect(client.peerIdOf(V1, URL)).not.toBe(renewed);
+  });
+
   it(`takes at most ${MAX_PEER_ID_RENEWALS} new ids on a tracker, then shows that it gave up`, async () => {
     const { client, socket, statuses } = await splitSwarm();
     const ids = new Set([client.peerIdOf(V1, URL)]);

@@ -107,6 +107,10 @@ describe('handleReply', () => {
       incomplete: 0,
     });
     expect(announcer.claiming).toBe(false);
+    // Another refusal of the claim ends its wait too.
+    announcer.claiming = true;
+    handleReply(context, socket, { kind: 'failure', reason: 'swarm is full', infoHash: HASH });
+    expect(announcer.claiming).toBe(false);
     clearTimeout(announcer.timer);
   });
 

@@ -50,8 +50,13 @@ function onFailure<P extends SignalPeer>(
     ? [socket.announcers.get(message.infoHash)].filter((a) => a !== undefined)
     : [...socket.announcers.values()];
   for (const announcer of targets) {
-    if (message.infoHash && isPeerIdInUse(message.reason)) context.peerIdInUse(socket, announcer);
-    else context.setStatus(announcer, { state: 'failure', message: message.reason });
+    if (message.infoHash && isPeerIdInUse(message.reason)) {
+      context.peerIdInUse(socket, announcer);
+      continue;
+    }
+    // Any other answer ends a claim's wait: a refusal the claim met for another reason must not hide later ones.
+    announcer.claiming = false;
+    context.setStatus(announcer, { state: 'failure', message: message.reason });
   }
 }
 
