@@ -35,16 +35,16 @@ test("a stranger who squats a hybrid share's v2 hash under the tab's peer id can
   const hybrid = parseMagnet(await shareFiles(seeder.page, file.path, 'split.bin'));
   expect(hybrid.infoHashV2Hex).toBeDefined();
   await seeder.page.close();
-  const statsPage = (await openPeer(browser)).page;
+  // A blank page of the same profile asks the tracker (no app in it yet, so no engine).
+  const page = await seeder.context.newPage();
   await expect
-    .poll(async () => (await trackerSwarm(statsPage, baseURL!, hybrid.infoHashHex))?.peers.length ?? 0)
+    .poll(async () => (await trackerSwarm(page, baseURL!, hybrid.infoHashHex))?.peers.length ?? 0)
     .toBe(0);
 
   const trackerUrl = baseURL!.replace(/^http/, 'ws') + '/';
   const stranger = new Squatter(trackerUrl, hybrid.infoHashHex, hybrid.infoHashV2Hex!);
   try {
     await stranger.setUp();
-    const page = await seeder.context.newPage();
     await openApp(page, '/');
     await expectStatus(torrentItem(page, 'split.bin'), 'Seeding');
     // The attack as the issue tells it: the tab's first id, read from its offer, announced first under the v2 hash.
