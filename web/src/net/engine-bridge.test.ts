@@ -138,11 +138,11 @@ describe('EngineBridge', () => {
     expect(unable.bridge.channels.path).toBe('page');
   });
 
-  it('starts tracker clients for active torrents once the worker is ready, with its peer id', () => {
+  it('starts tracker clients for active torrents once the worker is ready', () => {
     const { worker, sockets } = setup();
     worker.emit({ type: 'torrent-active', infoHashHex: T, trackers: ['ws://t1/', 'ws://t2/'], stats });
     expect(sockets).toHaveLength(0);
-    worker.emit({ type: 'ready', restored: 0, peerIdHex: '2d53443031303030' + '11'.repeat(12) });
+    worker.emit({ type: 'ready', restored: 0 });
     expect(sockets.map((s) => s.url)).toEqual(['ws://t1/', 'ws://t2/']);
   });
 

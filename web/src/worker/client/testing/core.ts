@@ -6,7 +6,6 @@ import { subtleSha1 } from '../../../lib/hash';
 import type { WorkerToMain } from '../../../lib/messages/protocol';
 import { MemoryStore } from '../../../lib/storage/storage';
 import { createCore, type ClientCore, type ClientOptions } from '../client-core';
-import { newPeerId } from '../peer-id';
 
 export interface TestCore {
   core: ClientCore;
@@ -17,17 +16,14 @@ export interface TestCore {
 export function testCore(options: Partial<ClientOptions> = {}): TestCore {
   const store = new MemoryStore();
   const posts: WorkerToMain[] = [];
-  const core = createCore(
-    {
-      store,
-      createSession: (sessionOptions) => new TorrentSession(sessionOptions),
-      post: (message) => posts.push(message),
-      writer: { delayMs: 5 },
-      estimateStorage: async () => undefined,
-      ...options,
-    },
-    newPeerId(),
-  );
+  const core = createCore({
+    store,
+    createSession: (sessionOptions) => new TorrentSession(sessionOptions),
+    post: (message) => posts.push(message),
+    writer: { delayMs: 5 },
+    estimateStorage: async () => undefined,
+    ...options,
+  });
   return { core, store, posts };
 }
 
