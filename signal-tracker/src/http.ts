@@ -11,6 +11,7 @@ import {
   parseTrustedProxies,
   type TrustedProxies,
 } from './client-address';
+import { FILE_CHUNK_BYTES } from './http-connections';
 import { formatBytes } from './memory';
 import type { ClusterTotals } from './cluster/directory';
 import { hasStatsToken, StatsCache, type PrivateStats, type PublicStats } from './stats';
@@ -214,7 +215,7 @@ function sendFile(res: ServerResponse, path: string, stats: Stats, immutable: bo
     res.end();
     return;
   }
-  const stream = createReadStream(path);
+  const stream = createReadStream(path, { highWaterMark: FILE_CHUNK_BYTES });
   stream.on('error', () => res.destroy());
   stream.pipe(res);
 }
