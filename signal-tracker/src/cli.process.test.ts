@@ -23,11 +23,26 @@ describe('parseCli', () => {
     expect(parseCli(['--turn-urls', 'turn:127.0.0.1:3478', '--turn-secret', 's'], {}).turn).toEqual({
       urls: ['turn:127.0.0.1:3478'],
       secret: 's',
-      ttlSeconds: 43_200,
+      ttlSeconds: 3600,
+      limits: { burst: 20, refillMs: 30_000, maxAddresses: 10_000 },
     });
     expect(
-      parseCli([], { TURN_URLS: 'turn:a:3478,turns:a:5349', TURN_SECRET: 'x', TURN_TTL: '600' }).turn,
-    ).toEqual({ urls: ['turn:a:3478', 'turns:a:5349'], secret: 'x', ttlSeconds: 600 });
+      parseCli(['--turn-burst', '5'], {
+        TURN_URLS: 'turn:a:3478,turns:a:5349',
+        TURN_SECRET: 'x',
+        TURN_TTL: '600',
+        TURN_REFILL: '2',
+        TURN_MAX_ADDRESSES: '9',
+      }).turn,
+    ).toEqual({
+      urls: ['turn:a:3478', 'turns:a:5349'],
+      secret: 'x',
+      ttlSeconds: 600,
+      limits: { burst: 5, refillMs: 2000, maxAddresses: 9 },
+    });
+    expect(() => parseCli(['--turn-burst', '0', '--turn-urls', 'turn:a', '--turn-secret', 'x'], {})).toThrow(
+      /--turn-burst/,
+    );
     expect(parseCli([], {}).turn).toBeUndefined();
     expect(() => parseCli(['--turn-urls', 'turn:a:3478'], {})).toThrow(/needs --turn-secret/);
     expect(() => parseCli([], { TURN_SECRET: 'x' })).toThrow(/TURN_SECRET needs --turn-urls/);

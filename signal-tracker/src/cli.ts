@@ -13,6 +13,7 @@ import {
   type OptionSource,
 } from './cli-values';
 import { DEFAULT_TURN_TTL_SECONDS, parseTurnUrls, type TurnConfig } from './turn';
+import { DEFAULT_CREDENTIAL_LIMITS, type CredentialLimits } from './turn-limits';
 
 const USAGE_TEXT = `Usage: node signal-tracker [options]
 
@@ -29,7 +30,13 @@ Options (each also read from the environment variable in brackets; flags win):
                         comma separated, e.g. turn:turn.example.org:3478,turns:turn.example.org:5349
                         (TURN_URLS); needs --turn-secret
   --turn-secret <s>     the shared secret of coturn's use-auth-secret (TURN_SECRET); never sent to clients
-  --turn-ttl <seconds>  how long handed-out TURN credentials stay valid (TURN_TTL, default 43200 = 12 h)
+  --turn-ttl <seconds>  how long handed-out TURN credentials stay valid (TURN_TTL, default 3600 = 1 h);
+                        the app fetches a fresh one every half of it
+  --turn-burst <n>      TURN credentials one address may get at once (TURN_BURST, default 20); past it,
+                        /config.json answers 429 with Retry-After
+  --turn-refill <s>     seconds until an address may get one more (TURN_REFILL, default 30)
+  --turn-max-addresses <n>  addresses whose credentials are counted at once (TURN_MAX_ADDRESSES, default
+                        10000); with all taken, a new address waits until one's count is back to the burst
   --stats-token <t>     /stats and /stats.json list every swarm and peer only to requests with
                         "Authorization: Bearer <t>" (STATS_TOKEN); everyone else sees totals
   --trust-proxy         take the client's address from the last X-Forwarded-For entry and the scheme from
@@ -162,7 +169,7 @@ const VALUE_FLAGS = [
 
 /** The flags given, checked against the known ones (an unknown flag or a missing value throws). */
 function parseFlags(argv: string[]): Record<string, string | boolean | undefined> {
-  const valued = ['turn-urls', 'turn-secret', 'turn-ttl', 'workers', ...VALUE_FLAGS];
+  const valued = [...TURN_FLAGS, 'workers', ...VALUE_FLAGS];
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -182,6 +189,28 @@ function read<T>(given: OptionSource, option: OptionSpec<T>): T {
   return found ? option.parse(found.text, found.source) : option.fallback;
 }
 
+const TURN_FLAGS = [
+  'turn-urls',
+  'turn-secret',
+  'turn-ttl',
+  'turn-burst',
+  'turn-refill',
+  'turn-max-addresses',
+];
+
+/** How many credentials one address may get, from the flags or variables, else the defaults. */
+function readCredentialLimits(given: OptionSource): CredentialLimits {
+  const burst = given('turn-burst', 'TURN_BURST');
+  const refill = given('turn-refill', 'TURN_REFILL');
+  const addresses = given('turn-max-addresses', 'TURN_MAX_ADDRESSES');
+  const defaults = DEFAULT_CREDENTIAL_LIMITS;
+  return {
+    burst: burst ? parseLimit(burst.text, burst.source) : defaults.burst,
+    refillMs: refill ? parseInterval(refill.text, refill.source) * 1000 : defaults.refillMs,
+    maxAddresses: addresses ? parseLimit(addresses.text, addresses.source) : defaults.maxAddresses,
+  };
+}
+
 /** The TURN relays to hand out credentials for: URLs and secret go together. */
 function readTurn(given: OptionSource): TurnConfig | undefined {
   const urls = given('turn-urls', 'TURN_URLS');
@@ -194,6 +223,7 @@ function readTurn(given: OptionSource): TurnConfig | undefined {
     urls: parseTurnUrls(urls.text, urls.source),
     secret: secret.text,
     ttlSeconds: ttl ? parseInterval(ttl.text, ttl.source) : DEFAULT_TURN_TTL_SECONDS,
+    limits: readCredentialLimits(given),
   };
 }
 
