@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseCli, USAGE } from './cli';
 import { LIMIT_FLAGS } from './cli-limits';
+import { coturnPeerFlags } from './coturn-flags';
 
 const DEFAULT_LIMITS = Object.fromEntries(LIMIT_FLAGS.map((limit) => [limit.key, limit.fallback]));
 const SECURITY_DEFAULTS = {
@@ -107,6 +108,7 @@ describe('parseCli', () => {
   it('has the documented defaults', () => {
     expect(parseCli([], {})).toEqual({
       help: false,
+      coturnFlags: false,
       port: 8000,
       host: undefined,
       intervalSeconds: 120,
@@ -123,6 +125,7 @@ describe('parseCli', () => {
       parseCli(['--port', '9000', '--host', '127.0.0.1', '--interval', '30', '--ice-servers', ice], {}),
     ).toEqual({
       help: false,
+      coturnFlags: false,
       port: 9000,
       host: '127.0.0.1',
       intervalSeconds: 30,
@@ -133,6 +136,7 @@ describe('parseCli', () => {
     const env = { PORT: '7000', HOST: '::1', TRACKER_INTERVAL: '60', ICE_SERVERS: '[{"urls":"stun:x"}]' };
     expect(parseCli([], env)).toEqual({
       help: false,
+      coturnFlags: false,
       port: 7000,
       host: '::1',
       intervalSeconds: 60,
@@ -190,5 +194,13 @@ describe('node signal-tracker (main)', () => {
     bad.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     expect(await new Promise((resolve) => bad.on('exit', resolve))).toBe(2);
     expect(err).toMatch(/invalid port/);
+  });
+
+  it('prints the coturn flags of the deployment guide for --coturn-flags, one a line', async () => {
+    const child = run(['--coturn-flags']);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+    expect(out.trim().split('\n')).toEqual(coturnPeerFlags());
   });
 });

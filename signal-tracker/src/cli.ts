@@ -51,6 +51,8 @@ Options (each also read from the environment variable in brackets; flags win):
   --process-lease <s>   seconds a process's lease in Redis lasts: the peers of a process that died are not
                         offered to others after it (PROCESS_LEASE, default 6)
   --summary-interval <s>  seconds between the one-line summaries on stdout (SUMMARY_INTERVAL, default 60)
+  --coturn-flags        print the coturn flags that keep a relay off loopback, private and link-local
+                        addresses, with quotas (docs/deploying.md), and exit
   --help                show this help
 
 Limits (see docs/security.md):
@@ -62,6 +64,8 @@ export const USAGE = USAGE_TEXT.replace('@LIMITS@', limitUsage());
 
 export interface CliConfig {
   help: boolean;
+  /** Print the recommended coturn flags and exit. */
+  coturnFlags: boolean;
   port: number;
   host: string | undefined;
   intervalSeconds: number;
@@ -175,6 +179,7 @@ function parseFlags(argv: string[]): Record<string, string | boolean | undefined
     options: {
       ...Object.fromEntries(valued.map((flag) => [flag, { type: 'string' as const }])),
       'trust-proxy': { type: 'boolean' },
+      'coturn-flags': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -247,6 +252,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   const limits = readLimits(given);
   return {
     help: flags.help === true,
+    coturnFlags: flags['coturn-flags'] === true,
     port: read(given, PORT),
     host: read(given, HOST),
     intervalSeconds: read(given, INTERVAL),
