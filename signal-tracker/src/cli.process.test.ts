@@ -33,7 +33,7 @@ describe('parseCli', () => {
         TURN_SECRET: 'x',
         TURN_TTL: '600',
         TURN_REFILL: '2',
-        TURN_MAX_ADDRESSES: '9',
+        TURN_ADDRESSES: '9',
       }).turn,
     ).toEqual({
       urls: ['turn:a:3478', 'turns:a:5349'],

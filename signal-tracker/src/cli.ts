@@ -35,7 +35,7 @@ Options (each also read from the environment variable in brackets; flags win):
   --turn-burst <n>      TURN credentials one address may get at once (TURN_BURST, default 20); past it,
                         /config.json answers 429 with Retry-After
   --turn-refill <s>     seconds until an address may get one more (TURN_REFILL, default 30)
-  --turn-max-addresses <n>  addresses whose credentials are counted at once (TURN_MAX_ADDRESSES, default
+  --turn-addresses <n>  addresses whose credentials are counted at once (TURN_ADDRESSES, default
                         10000); with all taken, a new address waits until one's count is back to the burst
   --stats-token <t>     /stats and /stats.json list every swarm and peer only to requests with
                         "Authorization: Bearer <t>" (STATS_TOKEN); everyone else sees totals
@@ -194,20 +194,13 @@ function read<T>(given: OptionSource, option: OptionSpec<T>): T {
   return found ? option.parse(found.text, found.source) : option.fallback;
 }
 
-const TURN_FLAGS = [
-  'turn-urls',
-  'turn-secret',
-  'turn-ttl',
-  'turn-burst',
-  'turn-refill',
-  'turn-max-addresses',
-];
+const TURN_FLAGS = ['turn-urls', 'turn-secret', 'turn-ttl', 'turn-burst', 'turn-refill', 'turn-addresses'];
 
 /** How many credentials one address may get, from the flags or variables, else the defaults. */
 function readCredentialLimits(given: OptionSource): CredentialLimits {
   const burst = given('turn-burst', 'TURN_BURST');
   const refill = given('turn-refill', 'TURN_REFILL');
-  const addresses = given('turn-max-addresses', 'TURN_MAX_ADDRESSES');
+  const addresses = given('turn-addresses', 'TURN_ADDRESSES');
   const defaults = DEFAULT_CREDENTIAL_LIMITS;
   return {
     burst: burst ? parseLimit(burst.text, burst.source) : defaults.burst,
