@@ -37,7 +37,11 @@ describe('what a peer has is said once, first (BEP 3, BEP 6)', () => {
   });
 
   it('refuses one after any other message', () => {
-    for (const other of [{ type: 'have', index: 0 }, { type: 'interested' }, { type: 'unchoke' }] as WireMessage[])
+    for (const other of [
+      { type: 'have', index: 0 },
+      { type: 'interested' },
+      { type: 'unchoke' },
+    ] as WireMessage[])
       expect(run([other, bitfield])[1]).toMatch(/comes once, first/);
   });
 });

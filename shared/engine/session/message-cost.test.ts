@@ -23,7 +23,9 @@ describe('what each message costs', () => {
   });
 
   it('charges the hashes a hash request may be answered with, and the hashes checked', () => {
-    expect(messageCost({ type: 'hash-request', ...range, length: 2 ** 31 }, context)).toBe(2 + MAX_ANSWER_HASHES);
+    expect(messageCost({ type: 'hash-request', ...range, length: 2 ** 31 }, context)).toBe(
+      2 + MAX_ANSWER_HASHES,
+    );
     const hashes = new Uint8Array(8 * HASH_BYTES);
     expect(messageCost({ type: 'hashes', ...range, length: 8, hashes }, context)).toBe(10);
   });

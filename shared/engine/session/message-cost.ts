@@ -42,4 +42,3 @@ export function messageCost(message: WireMessage, context: WorkContext): number 
       return 1; // keep-alive, port, have-none, suggest-piece, allowed-fast, hash-reject, piece (asked by us)
   }
 }
-

@@ -61,14 +61,26 @@ function piece(view: HostileView, random: () => number): WireMessage | undefined
   const block = takeAt(view.asked, random);
   if (!block) return undefined;
   const at = block.index * view.info.pieceLength + block.begin;
-  return { type: 'piece', index: block.index, begin: block.begin, block: view.data.slice(at, at + block.length) };
+  return {
+    type: 'piece',
+    index: block.index,
+    begin: block.begin,
+    block: view.data.slice(at, at + block.length),
+  };
 }
 
 function extended(view: HostileView, random: () => number): WireMessage {
   const size = view.info.infoBytes.length;
   if (random() < 0.5)
-    return { type: 'extended', id: 0, payload: encodeExtendedHandshake({ m: { ut_metadata: 2 }, metadataSize: size }) };
-  const request = encodeMetadataMessage({ msgType: 'request', piece: randomInt(random, metadataPieceCount(size)) });
+    return {
+      type: 'extended',
+      id: 0,
+      payload: encodeExtendedHandshake({ m: { ut_metadata: 2 }, metadataSize: size }),
+    };
+  const request = encodeMetadataMessage({
+    msgType: 'request',
+    piece: randomInt(random, metadataPieceCount(size)),
+  });
   return { type: 'extended', id: UT_METADATA_ID, payload: request };
 }
 
@@ -100,10 +112,19 @@ const MAKERS: { [K in Kind]: Maker } = {
   'have-none': () => ({ type: 'have-none' }),
   request: (view, random) => ({ type: 'request', ...anyBlock(view, random) }),
   cancel: (view, random) => ({ type: 'cancel', ...anyBlock(view, random) }),
-  'reject-request': (view, random) => ({ type: 'reject-request', ...(takeAt(view.asked, random) ?? anyBlock(view, random)) }),
+  'reject-request': (view, random) => ({
+    type: 'reject-request',
+    ...(takeAt(view.asked, random) ?? anyBlock(view, random)),
+  }),
   piece,
-  'suggest-piece': (view, random) => ({ type: 'suggest-piece', index: randomInt(random, view.info.pieceCount) }),
-  'allowed-fast': (view, random) => ({ type: 'allowed-fast', index: randomInt(random, view.info.pieceCount) }),
+  'suggest-piece': (view, random) => ({
+    type: 'suggest-piece',
+    index: randomInt(random, view.info.pieceCount),
+  }),
+  'allowed-fast': (view, random) => ({
+    type: 'allowed-fast',
+    index: randomInt(random, view.info.pieceCount),
+  }),
   port: (_, random) => ({ type: 'port', port: 1 + randomInt(random, 0xffff) }),
   extended,
   'hash-request': hashRequest,

@@ -66,14 +66,14 @@ function run(seed: number, mode: HostileOptions['mode']) {
 }
 
 /** The most work the budget lets a peer cause from `start` to `end` (ms), besides its opening bitfield. */
-const budgetFor = (start: number, end: number) => PEER_WORK_BURST + (PEER_WORK_PER_SECOND * (end - start)) / 1000;
+const budgetFor = (start: number, end: number) =>
+  PEER_WORK_BURST + (PEER_WORK_PER_SECOND * (end - start)) / 1000;
 
 describe('a hostile peer pays for its own messages', () => {
   for (const seed of [1, 2, 3, 4]) {
     for (const mode of ['flood', 'every-kind'] as const) {
       it(`is closed, with bounded work, while the honest downloads finish (seed ${seed}, ${mode})`, () => {
         const { finished, victim, other, hostile, counter } = run(seed, mode);
-        console.log(seed, mode, hostile.messages, hostile.startedAt, hostile.closed, counter.units, JSON.stringify([...hostile.sent]));
         expect(finished, 'everyone done').toBe(true);
         expect(victim.complete && other.complete).toBe(true);
         expect(hostile.closed, 'the hostile peer is closed').toBeDefined();

@@ -44,7 +44,8 @@ export class WorkCounter {
           const peer = args[0] as string;
           if (name === 'peerBitfield' || name === 'peerHaveAll') count(peer, options.pieceCount);
           else if (name === 'peerHave' || name === 'release' || name === 'receive') count(peer, 1);
-          else if (name === 'nextRequests' || name === 'releasePeer') count(peer, (result as unknown[]).length);
+          else if (name === 'nextRequests' || name === 'releasePeer')
+            count(peer, (result as unknown[]).length);
           return result;
         };
       },
