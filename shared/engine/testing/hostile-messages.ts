@@ -112,10 +112,12 @@ const MAKERS: { [K in Kind]: Maker } = {
   'have-none': () => ({ type: 'have-none' }),
   request: (view, random) => ({ type: 'request', ...anyBlock(view, random) }),
   cancel: (view, random) => ({ type: 'cancel', ...anyBlock(view, random) }),
-  'reject-request': (view, random) => ({
-    type: 'reject-request',
-    ...(takeAt(view.asked, random) ?? anyBlock(view, random)),
-  }),
+  'reject-request': (view, random) => {
+    // Only a block it was asked for, which it then never sends: a reject releases the request, and the block would
+    // be one nobody asked for.
+    const block = takeAt(view.asked, random);
+    return block && { type: 'reject-request', ...block };
+  },
   piece,
   'suggest-piece': (view, random) => ({
     type: 'suggest-piece',

@@ -14,7 +14,9 @@ import { WorkCounter } from './work-counter';
 
 const KiB = 1024;
 const PIECE = 16 * KiB;
-const PIECES = 1024;
+/** Two files of 128 pieces: each file's piece layer is a hash request of its own. */
+const FILE_PIECES = 128;
+const PIECES = 2 * FILE_PIECES;
 const HOSTILE = 'hostile#0';
 const nodeHash = nodeHashOf(sha256Sync);
 
@@ -22,10 +24,18 @@ let hybrid: { info: AnyTorrentInfo; pieceLayers: Map<string, Uint8Array>; data: 
 
 beforeAll(async () => {
   const data = randomBytes(mulberry32(43), PIECES * PIECE);
-  const { info, pieceLayers } = await createAnyInfo(
-    [{ path: ['film.mp4'], length: data.length, read: async (at, length) => data.slice(at, at + length) }],
-    { name: 'film.mp4', sha1, sha256, pieceLength: PIECE },
-  );
+  const size = FILE_PIECES * PIECE;
+  const file = (name: string, start: number) => ({
+    path: [name],
+    length: size,
+    read: async (at: number, length: number) => data.slice(start + at, start + at + length),
+  });
+  const { info, pieceLayers } = await createAnyInfo([file('a.mp4', 0), file('b.mp4', size)], {
+    name: 'films',
+    sha1,
+    sha256,
+    pieceLength: PIECE,
+  });
   hybrid = { info, pieceLayers, data };
 });
 

@@ -126,6 +126,10 @@ export class HostilePeer {
         const { index, begin, length } = message;
         this.view.asked.push({ index, begin, length });
       }
+      if (message.type === 'cancel') {
+        const at = this.view.asked.findIndex((b) => b.index === message.index && b.begin === message.begin);
+        if (at >= 0) this.view.asked.splice(at, 1);
+      }
       if (message.type === 'hash-request') {
         const { type: _request, ...range } = message;
         this.view.askedHashes.push(range);
