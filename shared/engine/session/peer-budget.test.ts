@@ -12,6 +12,7 @@ import { WorkCounter } from '../testing/work-counter';
 import { OVER_BUDGET } from './peer-messages';
 import { TorrentSession } from './session';
 import type { WireMessage } from '../../codec/wire';
+import type { EngineConfig } from '../contract/engine-types';
 
 const PIECES = 400_000;
 const PIECE_LENGTH = 16 * 1024;
@@ -23,7 +24,7 @@ const infoBytes = encode({
 });
 const info = parseVerifiedInfo(infoBytes, sha1Sync(infoBytes));
 
-function setup(attacker: string) {
+function setup(attacker: string, config: Partial<EngineConfig> = {}) {
   const clock = { now: 1_000 };
   const counter = new WorkCounter(`${attacker}#1`);
   const session = new TorrentSession({
@@ -32,7 +33,11 @@ function setup(attacker: string) {
     info,
     random: mulberry32(5),
     now: clock.now,
-    config: { wishlist: counter.wishlist(), chokePolicy: counter.chokePolicy(DEFAULT_CHOKE_POLICY) },
+    config: {
+      wishlist: counter.wishlist(),
+      chokePolicy: counter.chokePolicy(DEFAULT_CHOKE_POLICY),
+      ...config,
+    },
   });
   session.handle({ type: 'tick' }, clock.now);
   const peer = (label: string) => {
@@ -123,5 +128,18 @@ describe('a peer that repeats itself', () => {
     let index = 0;
     flood(s, honest, () => [{ type: 'have', index: index++ }, { type: 'keep-alive' }], 10_000);
     expect(honest.closed).toBeUndefined();
+  });
+
+  it('takes its budget from the config', () => {
+    const s = setup('chatty', { peerWork: { perSecond: 100, burst: 100 } });
+    const chatty = s.peer('chatty');
+    let sent = 0;
+    // At once: the 100 units saved up pay for 100 keep-alives, the 101st closes it.
+    while (!chatty.closed && sent < 1_000) {
+      chatty.send({ type: 'keep-alive' });
+      sent++;
+    }
+    expect(chatty.closed).toBe(OVER_BUDGET);
+    expect(sent).toBe(101);
   });
 });
