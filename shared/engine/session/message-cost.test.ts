@@ -17,9 +17,9 @@ describe('what each message costs', () => {
     expect(messageCost({ type: 'not-interested' }, context)).toBe(31);
   });
 
-  it('charges a choke or unchoke the requests it releases or asks again', () => {
-    expect(messageCost({ type: 'choke' }, context)).toBe(41);
-    expect(messageCost({ type: 'unchoke' }, context)).toBe(41);
+  it('charges a choke or unchoke the requests it releases or asks again, and the peers they go to', () => {
+    expect(messageCost({ type: 'choke' }, context)).toBe(71);
+    expect(messageCost({ type: 'unchoke' }, context)).toBe(71);
   });
 
   it('charges the hashes a hash request may be answered with, and the hashes checked', () => {

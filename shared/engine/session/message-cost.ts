@@ -25,7 +25,9 @@ export function messageCost(message: WireMessage, context: WorkContext): number 
       return 1 + context.peers; // the choke policy may choke or unchoke between rounds
     case 'choke':
     case 'unchoke':
-      return 1 + context.outstanding; // our requests to it are released, or asked again
+      // Our requests to it are released and handed to the other peers, or asked of it again (while we hold no piece,
+      // the first-piece rule looks at every peer).
+      return 1 + context.outstanding + context.peers;
     case 'have':
     case 'have-all':
     case 'request':
