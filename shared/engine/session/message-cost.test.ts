@@ -31,7 +31,7 @@ describe('what each message costs', () => {
   });
 
   it('charges an extended message by its payload, and every message at least one unit', () => {
-    expect(messageCost({ type: 'extended', id: 3, payload: new Uint8Array(640) }, context)).toBe(12);
+    expect(messageCost({ type: 'extended', id: 3, payload: new Uint8Array(640) }, context)).toBe(5);
     const small: WireMessage[] = [
       { type: 'keep-alive' },
       { type: 'port', port: 1 },

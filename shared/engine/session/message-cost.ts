@@ -12,8 +12,10 @@ export interface WorkContext {
   outstanding: number;
 }
 
-/** Bytes of an extended message's payload parsed per work unit (bencoded metadata messages). */
-const EXTENDED_BYTES_PER_UNIT = 64;
+/** Bytes of an extended message's payload per work unit: its bencoded part is parsed, a metadata piece copied. The
+ * largest metadata we accept (8 MiB) then costs 33,000 units, within a peer's burst; a peer sending 1 MiB extended
+ * handshakes at 8 MiB/s is over its budget. */
+const EXTENDED_BYTES_PER_UNIT = 256;
 
 /** The work units a message causes: one to decode and route it, and what its room then does. */
 export function messageCost(message: WireMessage, context: WorkContext): number {
