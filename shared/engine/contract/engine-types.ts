@@ -69,6 +69,17 @@ export interface EngineConfig {
   firstPieceOneSource?: boolean;
   /** Piece selection and request bookkeeping once the torrent is known (default: a PiecePicker, see picker.ts). */
   wishlist?: WishlistFactory;
+  /** The work one peer's messages may cause (default DEFAULT_WORK_BUDGET, message-budget.ts): past it the peer is
+   * closed. */
+  peerWork?: WorkBudget;
+}
+
+/** Work units (one constant-time change of the engine's state each) a peer's messages may cause. */
+export interface WorkBudget {
+  /** Refilled per second. */
+  perSecond: number;
+  /** The most it may save up. */
+  burst: number;
 }
 
 /** What a session needs to speak v2 for a v2 or hybrid torrent. */

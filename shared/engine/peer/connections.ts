@@ -14,7 +14,7 @@ import {
   type WireIdentity,
   type WireTimers,
 } from './peer-wire';
-import type { EngineAction, PeerKey } from '../contract/engine-types';
+import type { EngineAction, PeerKey, WorkBudget } from '../contract/engine-types';
 import { UploadQueue } from './upload-queue';
 import type { BanList } from '../verify/verify';
 
@@ -51,7 +51,7 @@ export class Connections {
 
   constructor(
     private readonly us: WireIdentity,
-    private readonly limits: WireTimers & { maxPeers: number },
+    private readonly limits: WireTimers & { maxPeers: number; peerWork?: WorkBudget },
     private readonly uploadCap: number | undefined,
     private readonly bans: BanList,
     private readonly ports: ConnectionPorts,
@@ -95,7 +95,14 @@ export class Connections {
     // Paused sessions still connect, they just do not transfer.
     const now = this.ports.now();
     const upload = new UploadQueue(this.uploadCap, now);
-    const peer = new PeerState(key, this.order++, now, upload, identities.slice(0, MAX_IDENTITIES));
+    const peer = new PeerState(
+      key,
+      this.order++,
+      now,
+      upload,
+      identities.slice(0, MAX_IDENTITIES),
+      this.limits.peerWork,
+    );
     this.byKey.set(key, peer);
     this.sendRaw(peer, ourHandshake(this.us));
   }

@@ -48,8 +48,10 @@ export class PeerChoke {
     return true;
   }
 
-  /** Its `interested` or `not-interested`. */
-  setPeerInterested(interested: boolean): void {
+  /** Its `interested` or `not-interested`; false when that is no change. */
+  setPeerInterested(interested: boolean): boolean {
+    if (this._peerInterested === interested) return false;
     this._peerInterested = interested;
+    return true;
   }
 }

@@ -3,15 +3,18 @@
 // - `choke` (peer-choke.ts): choking both ways and its interest, written by the choke rounds and its messages;
 // - `download` (peer-download.ts): our interest in it, the snub clock and what it sent us, written by the downloader;
 // - `upload` (upload-queue.ts): what it asked us for, its upload budget and what we sent it, written by the uploader;
-// - `pending` (pending-has.ts): what it said it has before we knew the torrent.
+// - `pending` (pending-has.ts): what it said it has before we knew the torrent;
+// - `budget` (message-budget.ts) and `opening` (opening.ts): the work its messages may cause, and their order.
 // What it has and what we asked it for, once the torrent is known, are the picker's (picker.ts).
 import { WireDecoder } from '../../codec/wire';
 import { PeerChoke } from './peer-choke';
 import { PeerDownload } from './peer-download';
 import { WireState } from './peer-wire';
 import { PendingHas } from './pending-has';
+import { MessageBudget } from './message-budget';
+import { OpeningRule } from './opening';
 import type { RateMeter } from './rate';
-import type { PeerKey } from '../contract/engine-types';
+import type { PeerKey, WorkBudget } from '../contract/engine-types';
 import type { UploadQueue } from './upload-queue';
 
 /** Blocks we asked a peer for and have not seen arrive are remembered up to this many times the deepest pipeline
@@ -34,6 +37,9 @@ export class PeerState {
   /** Requests it made to us: queued, being read, and its upload budget (the uploader's state). */
   readonly upload: UploadQueue;
   readonly pending = new PendingHas();
+  /** The work its messages may still cause (charged by the session as they come). */
+  readonly budget: MessageBudget;
+  readonly opening = new OpeningRule();
 
   constructor(
     key: PeerKey,
@@ -41,6 +47,7 @@ export class PeerState {
     now: number,
     upload: UploadQueue,
     identities: readonly string[] = [],
+    work?: WorkBudget,
   ) {
     this.key = key;
     this.order = order;
@@ -49,6 +56,7 @@ export class PeerState {
     this.connectedAt = now;
     this.wire = new WireState(now);
     this.download = new PeerDownload(now);
+    this.budget = new MessageBudget(now, work);
   }
 
   // --- the wire

@@ -1,7 +1,8 @@
 // Which room each message from a peer goes to: what it has and its choke to the downloader (or, before we know the
 // torrent, to what it said it has, pending-has.ts), requests to the uploader, its interest to the choke rounds,
 // extended messages to the metadata exchange, BEP 52 hash messages to the hash exchange; blocks to the session's
-// received-block path.
+// received-block path. Each message is first charged to the peer's work budget, and its pieces message held to the
+// order rule.
 import type { WireMessage } from '../../codec/wire';
 import type { ChokeRounds } from '../upload/choke-rounds';
 import type { Downloader } from '../download/downloader';
@@ -11,6 +12,11 @@ import type { MetadataExchange } from '../metadata/metadata-exchange';
 import type { PeerState } from '../peer/peer';
 import { acceptExtendedHandshake, needsFast } from '../peer/peer-wire';
 import type { Uploader } from '../upload/uploader';
+import { isPiecesMessage } from '../peer/opening';
+import { messageCost, type WorkContext } from './message-cost';
+
+/** Why a peer over its work budget is closed. */
+export const OVER_BUDGET = 'sent more messages than any peer needs (over its work budget)';
 
 /** The rooms messages go to (the download and serving rooms from the moment the info is known). */
 export interface MessageRooms {
@@ -24,6 +30,8 @@ export interface MessageRooms {
   /** The peer is still connected. */
   connected(peer: PeerState): boolean;
   close(peer: PeerState, reason: string): void;
+  /** What a message's work depends on (message-cost.ts). */
+  work(peer: PeerState): WorkContext;
   /** A block arrived (the session's received-block path). */
   piece(peer: PeerState, index: number, begin: number, block: Uint8Array): void;
 }
@@ -137,10 +145,15 @@ const HANDLERS: { [T in WireMessage['type']]: MessageHandler<T> } = {
   'hash-reject': onHashMessage,
 };
 
-/** Hands one message from a peer to its room. */
+/** Hands one message from a peer to its room, once it keeps the order rule (opening.ts) and its work budget
+ * (message-budget.ts) pays for it. */
 export function routeMessage(rooms: MessageRooms, peer: PeerState, message: WireMessage, now: number): void {
   if (needsFast(message) && !peer.fast) {
     return rooms.close(peer, `${message.type} without the fast extension`);
   }
+  const outOfOrder = peer.opening.see(message);
+  if (outOfOrder) return rooms.close(peer, outOfOrder);
+  const cost = messageCost(message, rooms.work(peer));
+  if (!peer.budget.charge(cost, now, isPiecesMessage(message))) return rooms.close(peer, OVER_BUDGET);
   (HANDLERS[message.type] as MessageHandler<WireMessage['type']>)(rooms, peer, message, now);
 }

@@ -194,6 +194,7 @@ export class TorrentSession implements Session {
       forwarding: this.forwarding,
       connected: (peer) => this.peers.get(peer.key) === peer,
       close: (peer, reason) => this.connections.close(peer, reason),
+      work: (peer) => ({ peers: this.peers.size, outstanding: this.downloader?.outstanding(peer.key) ?? 0 }),
       piece: (peer, index, begin, block) => this.onPiece(peer, index, begin, block),
     };
   }

@@ -68,9 +68,9 @@ export class ChokeRounds {
     if (this.spreadDirty) this.updateSpread(now);
   }
 
-  /** Its `interested` or `not-interested`: the policy may unchoke or choke it now. */
+  /** Its `interested` or `not-interested`: the policy may unchoke or choke it now (a repeat changes nothing). */
   onInterest(peer: PeerState, interested: boolean, now: number): void {
-    peer.choke.setPeerInterested(interested);
+    if (!peer.choke.setPeerInterested(interested)) return;
     if (interested) this.spreadDirty = true;
     else this.spreadDirty ||= peer.spread;
     this.betweenRounds({ kind: interested ? 'interested' : 'not-interested', peer: peer.key }, now);
