@@ -1,5 +1,6 @@
 // The connection manager over a fake PeerConnection: nothing of simple-peer's shape or internals is needed.
 import { describe, expect, it } from 'vitest';
+import { until } from '../../../shared/testing/until';
 import type { SignalDescription } from '../../../shared/codec/tracker-protocol';
 import type { MainToWorker } from '../lib/messages/protocol';
 import { ChannelStandIn } from './channel-transfer';
@@ -116,7 +117,8 @@ describe('PeerManager over a PeerConnection', () => {
       transfer: [data],
     });
     manager.send(T, key, new Uint8Array([5, 6]).buffer);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The writer merges a burst in one deferred task (a MessageChannel message), which no timer is ordered with.
+    await until(() => channel.sent.length > 0, { what: 'the write to reach the channel' });
     expect(channel.sent.map((m) => Array.from(m))).toEqual([[5, 6]]);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { until } from '../../../../shared/testing/until';
 import type { WorkerToMain } from '../../lib/messages/protocol';
 import { OwnedChannels, type HeldChannel } from './owned-channels';
 import type { PeerReceiver } from './peer-transport';
@@ -88,7 +89,8 @@ describe('PeerTransports', () => {
     transports.fromPage({ type: 'peer-data', infoHashHex: T, peer: 'c1', data: new ArrayBuffer(1) });
     expect(got).toHaveLength(1);
     transport.send(new Uint8Array([7, 8]).buffer);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The writer merges a burst in one deferred task (a MessageChannel message), which no timer is ordered with.
+    await until(() => sent.length > 0, { what: 'the write to reach the channel' });
     expect(sent.map((m) => Array.from(m))).toEqual([[7, 8]]);
     expect(posted.filter((m) => m.type === 'send' || m.type === 'sends')).toEqual([]);
   });
