@@ -23,14 +23,18 @@
 // the cluster's first claim, as in one process (tracker/aliases.ts, `bindAlias`): neither hash bound yet, no peer id in both
 // swarms; the smaller swarm's peers move to the larger's keys in the same script.
 import { Redis } from 'ioredis';
+import { ClusterOutbox } from './cluster-outbox';
 import type {
   Candidate,
   ClusterDirectory,
+  ClusterMessage,
   ClusterTotals,
   DirectoryAnnounce,
   DirectoryAnnounceResult,
   SwarmCounts,
 } from './directory';
+import { decodeBatch, FIELD_LIMITS } from './message-codec';
+import { RedisScript } from './redis-script';
 
 /** How long a process's lease lasts; it is renewed three times per lease. */
 export const DEFAULT_LEASE_MS = 6_000;
@@ -128,7 +132,7 @@ end
  * than wanted), so an address with many peers gets no more offers than one with a single peer; alias is the
  * swarm's other hash seen from the announced one when the swarm is bound to one ('' if not).
  */
-const ANNOUNCE = `${PRUNE}${BIND}
+const ANNOUNCE = new RedisScript(`${PRUNE}${BIND}
 local announced, id, proc, complete, now, deadline, want = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
 local ih = canonical(announced)
 prune(ih, deadline)
@@ -162,30 +166,48 @@ local acount, homes = 'sd:{' .. ih .. '}:acount', 'sd:{' .. ih .. '}:home'
 local candidates, picked, spread = {}, 0, 0
 if want > 0 then
   local alive, taken = {}, {}
-  local function consider(peer)
-    if peer == id or taken[peer] or picked >= want then return end
-    local owner = redis.call('HGET', procs, peer)
-    if not owner then return end
-    if alive[owner] == nil then alive[owner] = redis.call('EXISTS', 'sd:alive:' .. owner) == 1 end
-    if alive[owner] then
-      taken[peer] = true
-      picked = picked + 1
-      candidates[#candidates + 1] = peer
-      candidates[#candidates + 1] = owner
-      candidates[#candidates + 1] = redis.call('HGET', homes, peer) or ih
+  -- Takes peers in order while they are wanted: each once, never the announcer, only of a live process. Their
+  -- owners come in one HMGET (or with HRANDFIELD's values), their own hashes in one HMGET at the end.
+  local function consider(peers, owners)
+    for i, peer in ipairs(peers) do
+      local owner = owners[i]
+      if picked < want and peer ~= id and owner and not taken[peer] then
+        if alive[owner] == nil then alive[owner] = redis.call('EXISTS', 'sd:alive:' .. owner) == 1 end
+        if alive[owner] then
+          taken[peer] = true
+          picked = picked + 1
+          candidates[#candidates + 1] = peer
+          candidates[#candidates + 1] = owner
+          candidates[#candidates + 1] = ih
+        end
+      end
     end
   end
+  local spreadPeers = {}
   for _, a in ipairs(redis.call('HRANDFIELD', acount, want + 1)) do
     for _, peer in ipairs(redis.call('SRANDMEMBER', 'sd:{' .. ih .. '}:a:' .. a, 2)) do
       if peer ~= id then
-        consider(peer)
+        spreadPeers[#spreadPeers + 1] = peer
         break
       end
     end
   end
+  if #spreadPeers > 0 then consider(spreadPeers, redis.call('HMGET', procs, unpack(spreadPeers))) end
   spread = picked
   if picked < want then
-    for _, peer in ipairs(redis.call('HRANDFIELD', procs, want * 2 + 2)) do consider(peer) end
+    local flat, peers, owners = redis.call('HRANDFIELD', procs, want * 2 + 2, 'WITHVALUES'), {}, {}
+    for i = 1, #flat, 2 do
+      peers[#peers + 1] = flat[i]
+      owners[#owners + 1] = flat[i + 1]
+    end
+    consider(peers, owners)
+  end
+  if picked > 0 then
+    local ids = {}
+    for i = 1, #candidates, 3 do ids[#ids + 1] = candidates[i] end
+    for k, home in ipairs(redis.call('HMGET', homes, unpack(ids))) do
+      if home then candidates[3 * k] = home end
+    end
   end
 end
 local alias = redis.call('GET', 'sd:alias:' .. ih)
@@ -195,10 +217,10 @@ if alias then
   if announced ~= ih then other = ih end
 end
 return {redis.call('ZCARD', seen), redis.call('SCARD', seeds), candidates, spread, other}
-`;
+`);
 
 /** ARGV: info hash, peer id, process. Only the owner's leave removes the peer. */
-const LEAVE = `${PRUNE}
+const LEAVE = new RedisScript(`${PRUNE}
 local ih, id, proc = canonical(ARGV[1]), ARGV[2], ARGV[3]
 if redis.call('HGET', 'sd:{' .. ih .. '}:proc', id) ~= proc then return 0 end
 local seen = 'sd:{' .. ih .. '}:seen'
@@ -208,10 +230,10 @@ forget(ih, id)
 if redis.call('SREM', 'sd:{' .. ih .. '}:seeds', id) == 1 then redis.call('HINCRBY', 'sd:totals', 'seeders', -1) end
 if redis.call('ZCARD', seen) == 0 then drop(ih) end
 return 1
-`;
+`);
 
 /** ARGV: deadline, then info hashes. Returns complete, incomplete pairs. */
-const COUNTS = `${PRUNE}
+const COUNTS = new RedisScript(`${PRUNE}
 local out = {}
 for i = 2, #ARGV do
   local ih = canonical(ARGV[i])
@@ -222,15 +244,15 @@ for i = 2, #ARGV do
   out[#out + 1] = total - seeds
 end
 return out
-`;
+`);
 
 /** ARGV: deadline. Prunes up to a batch of swarms that went quiet, then returns swarms, peers, seeders. */
-const TOTALS = `${PRUNE}
+const TOTALS = new RedisScript(`${PRUNE}
 local quiet = redis.call('ZRANGEBYSCORE', 'sd:swarms', '-inf', ARGV[1], 'LIMIT', 0, 64)
 for _, ih in ipairs(quiet) do prune(ih, ARGV[1]) end
 local t = redis.call('HMGET', 'sd:totals', 'peers', 'seeders')
 return {redis.call('ZCARD', 'sd:swarms'), tonumber(t[1] or '0') or 0, tonumber(t[2] or '0') or 0}
-`;
+`);
 
 export interface RedisDirectoryOptions {
   url: string;
@@ -239,8 +261,8 @@ export interface RedisDirectoryOptions {
   /** A peer not heard from for this long is dropped. */
   peerTimeoutMs: number;
   leaseMs?: number;
-  /** A message published to this process's inbox. */
-  onMessage: (message: unknown) => void;
+  /** A message another process published to this process's inbox (each of a batch in turn). */
+  onMessage: (message: ClusterMessage) => void;
   /** Redis is reachable again after an outage (re-register the local peers). */
   onReconnect?: () => void;
   log?: (line: string) => void;
@@ -253,8 +275,11 @@ export class RedisDirectory implements ClusterDirectory {
   private wasDown = false;
   private closed = false;
   private readonly leaseMs: number;
+  private readonly outbox: ClusterOutbox;
 
   constructor(private readonly options: RedisDirectoryOptions) {
+    if (Buffer.byteLength(options.process) > FIELD_LIMITS.process)
+      throw new RangeError(`the process id is too long (max ${FIELD_LIMITS.process} bytes)`);
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     const common = {
       lazyConnect: true,
@@ -276,14 +301,15 @@ export class RedisDirectory implements ClusterDirectory {
       this.options.log?.('redis: reachable again');
       void this.renewLease().then(() => this.options.onReconnect?.());
     });
-    this.subscriber.on('message', (_channel: string, text: string) => {
-      let message: unknown;
-      try {
-        message = JSON.parse(text);
-      } catch {
-        return;
-      }
-      this.options.onMessage(message);
+    this.outbox = new ClusterOutbox(
+      (process, batch) => this.commands.publish(inbox(process), batch),
+      (count) =>
+        this.options.log?.(`redis: ${count} offers or answers over the cluster's size limits not sent`),
+    );
+    // Batches arrive as bytes: only their fields become strings.
+    this.subscriber.on('messageBuffer', (_channel: Buffer, data: Buffer) => {
+      const messages = decodeBatch(data);
+      if (messages) for (const message of messages) this.options.onMessage(message);
     });
   }
 
@@ -316,9 +342,8 @@ export class RedisDirectory implements ClusterDirectory {
   }
 
   async announce(a: DirectoryAnnounce): Promise<DirectoryAnnounceResult> {
-    const reply = (await this.commands.eval(
-      ANNOUNCE,
-      0,
+    const reply = (await ANNOUNCE.run(
+      this.commands,
       a.infoHash,
       a.peerId,
       this.options.process,
@@ -353,15 +378,14 @@ export class RedisDirectory implements ClusterDirectory {
 
   /** Removes the peer if this process owns it. */
   async leave(infoHash: string, peerId: string): Promise<void> {
-    await this.commands.eval(LEAVE, 0, infoHash, peerId, this.options.process);
+    await LEAVE.run(this.commands, infoHash, peerId, this.options.process);
   }
 
   async counts(infoHashes: string[], now: number): Promise<Map<string, SwarmCounts>> {
     const out = new Map<string, SwarmCounts>();
     if (infoHashes.length === 0) return out;
-    const flat = (await this.commands.eval(
-      COUNTS,
-      0,
+    const flat = (await COUNTS.run(
+      this.commands,
       now - this.options.peerTimeoutMs,
       ...infoHashes,
     )) as number[];
@@ -373,17 +397,16 @@ export class RedisDirectory implements ClusterDirectory {
 
   /** Swarms, peers and seeders across the cluster. */
   async totals(now: number): Promise<ClusterTotals> {
-    const [swarms, peers, seeders] = (await this.commands.eval(
-      TOTALS,
-      0,
+    const [swarms, peers, seeders] = (await TOTALS.run(
+      this.commands,
       now - this.options.peerTimeoutMs,
     )) as number[];
     return { swarms, peers: Math.max(0, peers), seeders: Math.max(0, seeders) };
   }
 
-  /** Publishes a message (any JSON object; the tracker sends ClusterMessages) to another process's inbox. */
-  async send(process: string, message: object): Promise<void> {
-    await this.commands.publish(inbox(process), JSON.stringify(message));
+  /** Queues a message for another process's inbox: the turn's messages to it leave in one PUBLISH. */
+  send(process: string, message: ClusterMessage): void {
+    this.outbox.add(process, message);
   }
 
   /** Gives up the lease and disconnects (a clean shutdown; a crash just lets the lease run out). */
