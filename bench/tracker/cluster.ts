@@ -3,7 +3,16 @@
 import { Redis } from 'ioredis';
 import { atLeast, figure, noGoal, percentile, type Figure } from '../lib/figure';
 import { startRedis } from '../../signal-tracker/src/testing/daemons';
-import { cpuSecondsOf, logProfiles, spawnTracker, startProfiles, type Child, type Cpu } from './child';
+import {
+  callsPer,
+  cpuSecondsOf,
+  logProfiles,
+  processCalls,
+  spawnTracker,
+  startProfiles,
+  type Child,
+  type Cpu,
+} from './child';
 import {
   Load,
   OFFERS_PER_ANNOUNCE,
@@ -35,6 +44,10 @@ export interface ClusterRun {
   redisBytesPerPeer: number;
   /** Redis commands per completed announce over the saturated phase, most first, as "name calls". */
   commandsPerAnnounce: string[];
+  /** Bytes Redis read and wrote per completed announce over the saturated phase. */
+  bytesPerAnnounce: { read: number; written: number };
+  /** System calls and wake-ups per announce, of the trackers together and of Redis. */
+  calls: string[];
   p99Ms: number;
   p50Ms: number;
   lost: number;
@@ -74,6 +87,14 @@ async function commandsPer(redis: Redis, announces: number): Promise<string[]> {
     );
 }
 
+/** Bytes Redis read from and wrote to its clients since the last CONFIG RESETSTAT, per announce. */
+async function bytesPer(redis: Redis, announces: number): Promise<{ read: number; written: number }> {
+  const info = await redis.info('stats');
+  const field = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1] ?? 0);
+  const per = Math.max(1, announces);
+  return { read: field('total_net_input_bytes') / per, written: field('total_net_output_bytes') / per };
+}
+
 /** `processes` tracker processes on one Redis, the load spread over them (each swarm spans them all). */
 export async function measureCluster(
   processes: number,
@@ -100,10 +121,19 @@ export async function measureCluster(
       );
     if (profile) await startProfiles(children);
     await redis.config('RESETSTAT');
+    const pids = [...children.map((child) => child.process.pid), daemon.pid];
+    const callsBefore = pids.map(processCalls);
     const [trackerBefore, redisBefore] = [await cpu(), await redisCpuSeconds(redis)];
     const saturated = await load.saturate(SATURATE_SECONDS, WINDOW);
     const [trackerAfter, redisAfter] = [await cpu(), await redisCpuSeconds(redis)];
+    const callsAfter = pids.map(processCalls);
+    const announces = saturated.completedWithDrain;
+    const calls = [
+      `trackers ${callsPer(callsBefore.slice(0, -1), callsAfter.slice(0, -1), announces)}`,
+      `Redis ${callsPer(callsBefore.slice(-1), callsAfter.slice(-1), announces)}`,
+    ];
     const commandsPerAnnounce = await commandsPer(redis, saturated.completedWithDrain);
+    const bytesPerAnnounce = await bytesPer(redis, saturated.completedWithDrain);
     const label = `cluster of ${processes} + Redis, ${peers}`;
     if (profile) await logProfiles(children, label, log);
     const redisSeconds = redisAfter - redisBefore;
@@ -118,6 +148,8 @@ export async function measureCluster(
       redisCpuShare: redisSeconds / cpuSeconds,
       redisBytesPerPeer,
       commandsPerAnnounce,
+      bytesPerAnnounce,
+      calls,
       p99Ms: percentile(paced.offerLatenciesMs, 99),
       p50Ms: percentile(paced.offerLatenciesMs, 50),
       lost: saturated.lost + paced.lost,
@@ -127,7 +159,9 @@ export async function measureCluster(
       `  ${label}: ${run.announcesPerCpuSecond.toFixed(0)} announces per CPU-second ` +
         `(Redis ${(run.redisCpuShare * 100).toFixed(0)} % of it; ${run.announcesPerSecond.toFixed(0)}/s wall), ` +
         `p99 ${run.p99Ms.toFixed(1)} ms, Redis ${run.redisBytesPerPeer.toFixed(0)} B/peer, lost ${run.lost}, ` +
-        `failures ${run.failures}\n  ${label}: Redis commands per announce:\n    ` +
+        `failures ${run.failures}; Redis read ${run.bytesPerAnnounce.read.toFixed(0)} B and wrote ` +
+        `${run.bytesPerAnnounce.written.toFixed(0)} B per announce; per announce: ${run.calls.join('; ')}\n  ` +
+        `${label}: Redis commands per announce:\n    ` +
         run.commandsPerAnnounce.join('\n    '),
     );
     return run;

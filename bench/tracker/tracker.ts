@@ -2,7 +2,16 @@
 // simulated WebSocket peers on loopback.
 import { readFileSync } from 'node:fs';
 import { atLeast, atMost, figure, noGoal, percentile, type Bench, type Figure } from '../lib/figure';
-import { cpuSecondsOf, logProfiles, spawnTracker, startProfiles, type Cpu, type Memory } from './child';
+import {
+  callsPer,
+  cpuSecondsOf,
+  logProfiles,
+  processCalls,
+  spawnTracker,
+  startProfiles,
+  type Cpu,
+  type Memory,
+} from './child';
 import { CLUSTER_PEERS, clusterFigures } from './cluster';
 import {
   Load,
@@ -60,8 +69,10 @@ export async function measure(
     );
     if (profile) await startProfiles([child]);
     const cpuBefore = await child.request<Cpu>('cpu');
+    const callsBefore = [processCalls(child.process.pid)];
     const saturated = await load.saturate(SATURATE_SECONDS, WINDOW);
     const cpuAfter = await child.request<Cpu>('cpu');
+    const calls = callsPer(callsBefore, [processCalls(child.process.pid)], saturated.completedWithDrain);
     if (profile) await logProfiles([child], `${kind} ${peers}`, log);
     const cpuSeconds = cpuSecondsOf(cpuAfter) - cpuSecondsOf(cpuBefore);
     const systemShare = (cpuAfter.usage.system - cpuBefore.usage.system) / 1e6 / cpuSeconds;
@@ -90,7 +101,7 @@ export async function measure(
         `${(systemShare * 100).toFixed(0)} % of it in the kernel), ` +
         `${(run.bytesPerPeer / 1024).toFixed(1)} KiB/peer heap (${(run.rssPerPeer / 1024).toFixed(1)} KiB rss), ` +
         `p99 ${run.p99Ms.toFixed(1)} ms, lost ${run.lost}, failures ${run.failures}, ` +
-        `${load.heldBack} messages held back to stay under the per-connection limit`,
+        `${load.heldBack} messages held back to stay under the per-connection limit; per announce: ${calls}`,
     );
     return run;
   } finally {
