@@ -12,12 +12,10 @@ export class RedisScript {
   }
 
   /** Runs the script (no KEYS, `args` as ARGV) and resolves with its reply. */
-  async run(redis: Redis, ...args: Array<string | number>): Promise<unknown> {
-    try {
-      return await redis.evalsha(this.sha, 0, ...args);
-    } catch (error) {
+  run(redis: Redis, ...args: Array<string | number>): Promise<unknown> {
+    return redis.evalsha(this.sha, 0, ...args).catch((error: unknown) => {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
       return redis.eval(this.lua, 0, ...args);
-    }
+    });
   }
 }
