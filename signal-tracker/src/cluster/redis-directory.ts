@@ -183,14 +183,20 @@ if want > 0 then
       end
     end
   end
-  local spreadPeers = {}
+  -- A random peer of each address other than the announcer: SRANDMEMBER without a count (cheaper in Redis than
+  -- with one), and with a count of 2 only when it drew the announcer itself.
+  local spreadPeers, prefix = {}, 'sd:{' .. ih .. '}:a:'
   for _, a in ipairs(redis.call('HRANDFIELD', acount, want + 1)) do
-    for _, peer in ipairs(redis.call('SRANDMEMBER', 'sd:{' .. ih .. '}:a:' .. a, 2)) do
-      if peer ~= id then
-        spreadPeers[#spreadPeers + 1] = peer
-        break
+    local peer = redis.call('SRANDMEMBER', prefix .. a)
+    if peer == id then
+      for _, other in ipairs(redis.call('SRANDMEMBER', prefix .. a, 2)) do
+        if other ~= id then
+          peer = other
+          break
+        end
       end
     end
+    if peer and peer ~= id then spreadPeers[#spreadPeers + 1] = peer end
   end
   if #spreadPeers > 0 then consider(spreadPeers, redis.call('HMGET', procs, unpack(spreadPeers))) end
   spread = picked
