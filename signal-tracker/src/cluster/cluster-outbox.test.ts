@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterOutbox } from './cluster-outbox';
+import { ClusterOutbox, MAX_QUEUED_PER_TURN } from './cluster-outbox';
 import type { ClusterMessage } from './directory';
 import { decodeBatch, FIELD_LIMITS } from './message-codec';
 
@@ -55,5 +55,17 @@ describe('ClusterOutbox', () => {
     outbox.add('b', answer(3));
     await nextTurn();
     expect(published).toHaveLength(2);
+  });
+
+  it('queues at most MAX_QUEUED_PER_TURN messages in one turn, and as many again in the next', async () => {
+    const { outbox, published, skipped } = recording();
+    for (let i = 0; i < MAX_QUEUED_PER_TURN + 5; i++) outbox.add(`p${i % 2}`, answer(i));
+    await nextTurn();
+    const sent = () => published.reduce((total, batch) => total + batch.messages!.length, 0);
+    expect(sent()).toBe(MAX_QUEUED_PER_TURN);
+    expect(skipped()).toBe(5);
+    outbox.add('p0', answer(0));
+    await nextTurn();
+    expect(sent()).toBe(MAX_QUEUED_PER_TURN + 1);
   });
 });

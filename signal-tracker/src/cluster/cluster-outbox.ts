@@ -5,8 +5,16 @@
 import type { ClusterMessage } from './directory';
 import { encodeBatches } from './message-codec';
 
+/**
+ * Messages one turn may queue, to all processes together; past it a message is dropped (and counted as left out).
+ * A turn's messages come from what its connections sent within their own limits, so an honest turn stays far
+ * below; the bound holds the queue's memory whatever happens within a turn.
+ */
+export const MAX_QUEUED_PER_TURN = 65_536;
+
 export class ClusterOutbox {
   private queued = new Map<string, ClusterMessage[]>();
+  private count = 0;
   private scheduled = false;
 
   /**
@@ -20,6 +28,11 @@ export class ClusterOutbox {
 
   /** Queues a message for `process`; the turn's messages leave together after its I/O. */
   add(process: string, message: ClusterMessage): void {
+    if (this.count >= MAX_QUEUED_PER_TURN) {
+      this.onSkipped(1);
+      return;
+    }
+    this.count++;
     let messages = this.queued.get(process);
     if (!messages) {
       messages = [];
@@ -36,6 +49,7 @@ export class ClusterOutbox {
     this.scheduled = false;
     const queued = this.queued;
     this.queued = new Map();
+    this.count = 0;
     for (const [process, messages] of queued) {
       const { batches, skipped } = encodeBatches(messages);
       if (skipped > 0) this.onSkipped(skipped);

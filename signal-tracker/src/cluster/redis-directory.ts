@@ -309,8 +309,7 @@ export class RedisDirectory implements ClusterDirectory {
     });
     this.outbox = new ClusterOutbox(
       (process, batch) => this.commands.publish(inbox(process), batch),
-      (count) =>
-        this.options.log?.(`redis: ${count} offers or answers over the cluster's size limits not sent`),
+      (count) => this.options.log?.(`redis: ${count} offers or answers over the cluster's limits not sent`),
     );
     // Batches arrive as bytes: only their fields become strings.
     this.subscriber.on('messageBuffer', (_channel: Buffer, data: Buffer) => {
