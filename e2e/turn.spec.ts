@@ -3,6 +3,7 @@
 import { chromium, expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { LAUNCH_OPTIONS } from '../playwright.config';
+import { until } from '../shared/testing/until';
 import { freePort, startCoturn, TURNSERVER, type Daemon } from '../signal-tracker/src/testing/daemons';
 import {
   expectStatus,
@@ -138,6 +139,46 @@ test('two tabs with Connect through relay only download through coturn', async (
     // The choice is remembered.
     await b.page.reload();
     await expect(b.page.getByLabel('Connect through relay only')).toBeChecked();
+  } finally {
+    await browser.close();
+    tracker?.kill('SIGKILL');
+    await turn?.stop();
+  }
+});
+
+test('a tab open longer than its TURN credential lives still downloads through the relay', async () => {
+  test.skip(!existsSync(TURNSERVER), 'coturn is not installed (apt-get install coturn)');
+  const secret = 'e2e-turn-expiry';
+  let turn: Daemon | undefined;
+  const port = await freePort();
+  let tracker: Awaited<ReturnType<typeof startTracker>> | undefined;
+  const browser = await launchForRelay();
+  try {
+    turn = await startCoturn(secret);
+    // Credentials that live 4 s; a burst large enough that the tabs' refreshes are never refused here.
+    tracker = await startTracker(port, [
+      ...['--turn-urls', `turn:127.0.0.1:${turn.port}?transport=udp`, '--turn-secret', secret],
+      ...['--turn-ttl', '4', '--turn-burst', '1000'],
+    ]);
+    const origin = `http://127.0.0.1:${port}`;
+    const a = await openRelayPeer(browser, origin, true);
+    const b = await openRelayPeer(browser, origin, true);
+    // Every credential the tabs were handed when they opened has expired before the share begins.
+    const opened = Math.floor(Date.now() / 1000);
+    await until(() => Math.floor(Date.now() / 1000) > opened + 5, {
+      what: 'the first credentials expired',
+      timeoutMs: 10_000,
+      intervalMs: 200,
+    });
+    const dir = tempDir();
+    const file = randomFile(dir, 'after-expiry.bin', 256 * 1024);
+    const magnet = await shareFiles(a.page, file.path, 'after-expiry.bin');
+    await startDownload(b.page, magnet);
+    const item = torrentItem(b.page, 'after-expiry.bin');
+    await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+    expect((await saveFile(b.page, item, 'after-expiry.bin')).sha256).toBe(file.sha256);
+    for (const pair of await selectedCandidates(b.page))
+      expect(pair).toEqual({ policy: 'relay', local: 'relay' });
   } finally {
     await browser.close();
     tracker?.kill('SIGKILL');

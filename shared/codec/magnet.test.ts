@@ -21,6 +21,12 @@ describe('parseMagnet', () => {
     expect(link.length).toBe(1048576);
   });
 
+  it('gathers thousands of tr in order, each once', () => {
+    const named = Array.from({ length: 20_000 }, (_, i) => `ws://t${i % 5000}.example/`);
+    const link = parseMagnet(`magnet:?xt=urn:btih:${HEX}${named.map((t) => `&tr=${t}`).join('')}`);
+    expect(link.trackers).toEqual(named.slice(0, 5000));
+  });
+
   it('reads a base32 info hash', () => {
     expect(parseMagnet(`magnet:?xt=urn:btih:${BASE32}`).infoHashHex).toBe(HEX);
     expect(parseMagnet(`magnet:?xt=urn:btih:${BASE32.toLowerCase()}`).infoHashHex).toBe(HEX);

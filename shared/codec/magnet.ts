@@ -144,6 +144,8 @@ interface MagnetFields {
   length?: number;
   select?: number[];
   trackers: string[];
+  /** The trackers gathered, for repeats: a link can hold thousands of `tr`, each checked in constant time. */
+  seenTrackers: Set<string>;
 }
 
 /** Reads one parameter's raw (still percent-encoded) value into the fields. */
@@ -176,7 +178,9 @@ function readName(fields: MagnetFields, raw: string, key: string): void {
 
 function readTracker(fields: MagnetFields, raw: string, key: string): void {
   const tracker = decodeComponent(raw, key, false).trim();
-  if (tracker !== '' && !fields.trackers.includes(tracker)) fields.trackers.push(tracker);
+  if (tracker === '' || fields.seenTrackers.has(tracker)) return;
+  fields.seenTrackers.add(tracker);
+  fields.trackers.push(tracker);
 }
 
 function readLength(fields: MagnetFields, raw: string, key: string): void {
@@ -198,7 +202,7 @@ const PARAMS = new Map<string, ParamReader>([
 
 /** The fields of a magnet link's query (after `magnet:?`), parameter by parameter. */
 function readParams(query: string): MagnetFields {
-  const fields: MagnetFields = { sawXt: false, trackers: [] };
+  const fields: MagnetFields = { sawXt: false, trackers: [], seenTrackers: new Set() };
   for (const param of query.split('&')) {
     if (param === '') continue;
     const eq = param.indexOf('=');

@@ -44,6 +44,7 @@ import {
   type Sha256,
 } from '../hash/merkle';
 import { DEFAULT_IN_FLIGHT, emptyDict, hashTorrentFiles } from './metainfo-v2-hashing';
+import { checkPieceCount } from './torrent-bounds';
 
 export type { Sha256 } from '../hash/merkle';
 export { compareCanonicalPaths } from './metainfo-v2-hashing';
@@ -177,16 +178,16 @@ function readV2(dict: BDict, infoBytes: Uint8Array, digest: Uint8Array): Torrent
 
   const files = readFileTree(tree);
   const multiFile = !(files.length === 1 && files[0].path.length === 1 && files[0].path[0] === name);
+  // The file tree names no hash per piece: its pieces are counted, and bounded, before anything is made per piece.
+  const pieceCount = v2PieceCount(files, pieceLength);
+  checkPieceCount(pieceCount);
   let offset = 0;
   let length = 0;
-  let pieceCount = 0;
   const placed: V2File[] = files.map((file) => {
     const count = Math.ceil(file.length / pieceLength);
     const entry: V2File = { ...file, offset, pieceCount: count };
     offset += count * pieceLength;
     length += file.length;
-    pieceCount += count;
-    if (!Number.isSafeInteger(offset)) throw new MetainfoError('The total length is too large');
     return entry;
   });
   if (length === 0) throw new MetainfoError('The torrent holds no data (0 bytes in all)');
@@ -209,6 +210,11 @@ function readV2(dict: BDict, infoBytes: Uint8Array, digest: Uint8Array): Torrent
     private: dict.private === 1,
     infoBytes,
   };
+}
+
+/** The pieces of v2 files: each file's own, none shared with the next. */
+function v2PieceCount(files: readonly { length: number }[], pieceLength: number): number {
+  return files.reduce((sum, file) => sum + Math.ceil(file.length / pieceLength), 0);
 }
 
 /**
@@ -360,6 +366,7 @@ function checkSources(
   if (total === 0) throw new MetainfoError('The files hold no data (0 bytes in all)');
   const pieceLength = options.pieceLength ?? choosePieceLength(total);
   checkV2PieceLength(pieceLength);
+  checkPieceCount(v2PieceCount(files, pieceLength));
   return { total, pieceLength };
 }
 

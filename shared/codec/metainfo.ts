@@ -21,6 +21,7 @@ import {
 } from './metainfo-files';
 import { readSpan, sourceOffsets, type SourceFile } from './source-files';
 import { readTorrentEnvelope } from './torrent-file';
+import { checkInfoBytes, checkPieceCount, MAX_PARSED_PIECE_LENGTH } from './torrent-bounds';
 
 export {
   checkFiles,
@@ -37,6 +38,13 @@ export {
 } from './metainfo-files';
 export { readSpan, type SourceFile } from './source-files';
 export { encodeTorrent, readTorrentEnvelope, type TorrentEnvelope } from './torrent-file';
+export {
+  MAX_INFO_BYTES,
+  MAX_PARSED_PIECE_LENGTH,
+  MAX_PIECES,
+  MAX_TORRENT_LENGTH,
+  TorrentTooLargeError,
+} from './torrent-bounds';
 
 export type Sha1 = (data: Uint8Array) => Promise<Uint8Array>;
 
@@ -70,8 +78,6 @@ export interface Metainfo {
 /** Bounds of the piece length chosen by `choosePieceLength`. */
 export const MIN_PIECE_LENGTH = 16 * 1024;
 export const MAX_PIECE_LENGTH = 4 * 1024 * 1024;
-/** Largest piece length a parsed torrent may declare (a piece is held in memory while it is verified). */
-export const MAX_PARSED_PIECE_LENGTH = 64 * 1024 * 1024;
 /** `choosePieceLength` doubles the piece length until the torrent has at most this many pieces. */
 export const TARGET_MAX_PIECES = 2000;
 const HASH_LENGTH = 20;
@@ -114,8 +120,10 @@ export function parseVerifiedInfo(infoBytes: Uint8Array, infoHash: Uint8Array): 
   return { infoHash, infoHashHex: toHex(infoHash), ...readInfo(infoBytes) };
 }
 
-/** The info dictionary's bytes decoded: a dictionary, or a MetainfoError. */
+/** The info dictionary's bytes decoded: a dictionary, or a MetainfoError (a TorrentTooLargeError over
+ * MAX_INFO_BYTES, before any byte is decoded). */
 export function decodeInfoDict(infoBytes: Uint8Array): BDict {
+  checkInfoBytes(infoBytes.length);
   let decoded: BValue;
   try {
     decoded = decode(infoBytes);
@@ -139,6 +147,7 @@ function readInfo(infoBytes: Uint8Array): UnhashedInfo {
   if (length === 0) throw new MetainfoError('The torrent holds no data (0 bytes in all)');
 
   const pieceCount = piecesValue.length / HASH_LENGTH;
+  checkPieceCount(pieceCount);
   const expected = Math.ceil(length / pieceLength);
   if (pieceCount !== expected) {
     throw new MetainfoError(
@@ -241,6 +250,7 @@ export async function createInfo(files: SourceFile[], options: CreateInfoOptions
   if (!Number.isSafeInteger(pieceLength) || pieceLength < 1 || pieceLength > MAX_PARSED_PIECE_LENGTH) {
     throw new MetainfoError(`Invalid piece length ${pieceLength}`);
   }
+  checkPieceCount(Math.ceil(total / pieceLength)); // before any file is read
   const pieces = await hashPieces(files, offsets, total, pieceLength, options);
   const single = files.length === 1 && files[0].path.length === 1 && files[0].path[0] === name;
   const dict: BDict = { name: utf8ToBytes(name), 'piece length': pieceLength, pieces };

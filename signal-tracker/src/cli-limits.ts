@@ -18,6 +18,8 @@ export interface CliLimits {
   maxUnfinishedRequests: number;
   maxUnfinishedRequestsPerAddress: number;
   headerTimeoutSeconds: number;
+  sendTimeoutSeconds: number;
+  idleTimeoutSeconds: number;
   maxSdpBytes: number;
   maxOffersPerSecondPerRecipient: number;
   maxOffersPerSecondPerSender: number;
@@ -47,7 +49,7 @@ export const LIMIT_FLAGS: LimitFlag[] = [
     flag: 'max-connections-per-address',
     variable: 'MAX_CONNECTIONS_PER_ADDRESS',
     fallback: 256,
-    help: 'open connections from one IPv4 address or IPv6 /64',
+    help: 'open connections (page requests and WebSockets) from one IPv4 address or IPv6 /64',
   },
   {
     key: 'maxMessagesPerSecond',
@@ -132,6 +134,20 @@ export const LIMIT_FLAGS: LimitFlag[] = [
     variable: 'HEADER_TIMEOUT',
     fallback: 10,
     help: 'seconds a new connection has to send its request headers before it is closed',
+  },
+  {
+    key: 'sendTimeoutSeconds',
+    flag: 'send-timeout',
+    variable: 'SEND_TIMEOUT',
+    fallback: 30,
+    help: 'seconds a response may make no progress (its reader not reading) before the connection is closed',
+  },
+  {
+    key: 'idleTimeoutSeconds',
+    flag: 'idle-timeout',
+    variable: 'IDLE_TIMEOUT',
+    fallback: 5,
+    help: 'seconds a kept-alive HTTP connection may wait for its next request before it is closed',
   },
   {
     key: 'maxSdpBytes',

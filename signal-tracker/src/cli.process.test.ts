@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseCli, USAGE } from './cli';
 import { LIMIT_FLAGS } from './cli-limits';
+import { coturnPeerFlags } from './coturn-flags';
 
 const DEFAULT_LIMITS = Object.fromEntries(LIMIT_FLAGS.map((limit) => [limit.key, limit.fallback]));
 const SECURITY_DEFAULTS = {
@@ -23,11 +24,26 @@ describe('parseCli', () => {
     expect(parseCli(['--turn-urls', 'turn:127.0.0.1:3478', '--turn-secret', 's'], {}).turn).toEqual({
       urls: ['turn:127.0.0.1:3478'],
       secret: 's',
-      ttlSeconds: 43_200,
+      ttlSeconds: 3600,
+      limits: { burst: 20, refillMs: 30_000, maxAddresses: 10_000 },
     });
     expect(
-      parseCli([], { TURN_URLS: 'turn:a:3478,turns:a:5349', TURN_SECRET: 'x', TURN_TTL: '600' }).turn,
-    ).toEqual({ urls: ['turn:a:3478', 'turns:a:5349'], secret: 'x', ttlSeconds: 600 });
+      parseCli(['--turn-burst', '5'], {
+        TURN_URLS: 'turn:a:3478,turns:a:5349',
+        TURN_SECRET: 'x',
+        TURN_TTL: '600',
+        TURN_REFILL: '2',
+        TURN_ADDRESSES: '9',
+      }).turn,
+    ).toEqual({
+      urls: ['turn:a:3478', 'turns:a:5349'],
+      secret: 'x',
+      ttlSeconds: 600,
+      limits: { burst: 5, refillMs: 2000, maxAddresses: 9 },
+    });
+    expect(() => parseCli(['--turn-burst', '0', '--turn-urls', 'turn:a', '--turn-secret', 'x'], {})).toThrow(
+      /--turn-burst/,
+    );
     expect(parseCli([], {}).turn).toBeUndefined();
     expect(() => parseCli(['--turn-urls', 'turn:a:3478'], {})).toThrow(/needs --turn-secret/);
     expect(() => parseCli([], { TURN_SECRET: 'x' })).toThrow(/TURN_SECRET needs --turn-urls/);
@@ -92,6 +108,7 @@ describe('parseCli', () => {
   it('has the documented defaults', () => {
     expect(parseCli([], {})).toEqual({
       help: false,
+      coturnFlags: false,
       port: 8000,
       host: undefined,
       intervalSeconds: 120,
@@ -108,6 +125,7 @@ describe('parseCli', () => {
       parseCli(['--port', '9000', '--host', '127.0.0.1', '--interval', '30', '--ice-servers', ice], {}),
     ).toEqual({
       help: false,
+      coturnFlags: false,
       port: 9000,
       host: '127.0.0.1',
       intervalSeconds: 30,
@@ -118,6 +136,7 @@ describe('parseCli', () => {
     const env = { PORT: '7000', HOST: '::1', TRACKER_INTERVAL: '60', ICE_SERVERS: '[{"urls":"stun:x"}]' };
     expect(parseCli([], env)).toEqual({
       help: false,
+      coturnFlags: false,
       port: 7000,
       host: '::1',
       intervalSeconds: 60,
@@ -175,5 +194,13 @@ describe('node signal-tracker (main)', () => {
     bad.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     expect(await new Promise((resolve) => bad.on('exit', resolve))).toBe(2);
     expect(err).toMatch(/invalid port/);
+  });
+
+  it('prints the coturn flags of the deployment guide for --coturn-flags, one a line', async () => {
+    const child = run(['--coturn-flags']);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+    expect(out.trim().split('\n')).toEqual(coturnPeerFlags());
   });
 });

@@ -13,6 +13,7 @@ import {
   type OptionSource,
 } from './cli-values';
 import { DEFAULT_TURN_TTL_SECONDS, parseTurnUrls, type TurnConfig } from './turn';
+import { DEFAULT_CREDENTIAL_LIMITS, type CredentialLimits } from './turn-limits';
 
 const USAGE_TEXT = `Usage: node signal-tracker [options]
 
@@ -29,7 +30,13 @@ Options (each also read from the environment variable in brackets; flags win):
                         comma separated, e.g. turn:turn.example.org:3478,turns:turn.example.org:5349
                         (TURN_URLS); needs --turn-secret
   --turn-secret <s>     the shared secret of coturn's use-auth-secret (TURN_SECRET); never sent to clients
-  --turn-ttl <seconds>  how long handed-out TURN credentials stay valid (TURN_TTL, default 43200 = 12 h)
+  --turn-ttl <seconds>  how long handed-out TURN credentials stay valid (TURN_TTL, default 3600 = 1 h);
+                        the app fetches a fresh one every half of it
+  --turn-burst <n>      TURN credentials one address may get at once (TURN_BURST, default 20); past it,
+                        /config.json answers 429 with Retry-After
+  --turn-refill <s>     seconds until an address may get one more (TURN_REFILL, default 30)
+  --turn-addresses <n>  addresses whose credentials are counted at once (TURN_ADDRESSES, default
+                        10000); with all taken, a new address waits until one's count is back to the burst
   --stats-token <t>     /stats and /stats.json list every swarm and peer only to requests with
                         "Authorization: Bearer <t>" (STATS_TOKEN); everyone else sees totals
   --trust-proxy         take the client's address from the last X-Forwarded-For entry and the scheme from
@@ -44,6 +51,8 @@ Options (each also read from the environment variable in brackets; flags win):
   --process-lease <s>   seconds a process's lease in Redis lasts: the peers of a process that died are not
                         offered to others after it (PROCESS_LEASE, default 6)
   --summary-interval <s>  seconds between the one-line summaries on stdout (SUMMARY_INTERVAL, default 60)
+  --coturn-flags        print the coturn flags that keep a relay off loopback, private and link-local
+                        addresses, with quotas (docs/deploying.md), and exit
   --help                show this help
 
 Limits (see docs/security.md):
@@ -55,6 +64,8 @@ export const USAGE = USAGE_TEXT.replace('@LIMITS@', limitUsage());
 
 export interface CliConfig {
   help: boolean;
+  /** Print the recommended coturn flags and exit. */
+  coturnFlags: boolean;
   port: number;
   host: string | undefined;
   intervalSeconds: number;
@@ -162,12 +173,13 @@ const VALUE_FLAGS = [
 
 /** The flags given, checked against the known ones (an unknown flag or a missing value throws). */
 function parseFlags(argv: string[]): Record<string, string | boolean | undefined> {
-  const valued = ['turn-urls', 'turn-secret', 'turn-ttl', 'workers', ...VALUE_FLAGS];
+  const valued = [...TURN_FLAGS, 'workers', ...VALUE_FLAGS];
   const { values } = parseArgs({
     args: argv,
     options: {
       ...Object.fromEntries(valued.map((flag) => [flag, { type: 'string' as const }])),
       'trust-proxy': { type: 'boolean' },
+      'coturn-flags': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -182,6 +194,21 @@ function read<T>(given: OptionSource, option: OptionSpec<T>): T {
   return found ? option.parse(found.text, found.source) : option.fallback;
 }
 
+const TURN_FLAGS = ['turn-urls', 'turn-secret', 'turn-ttl', 'turn-burst', 'turn-refill', 'turn-addresses'];
+
+/** How many credentials one address may get, from the flags or variables, else the defaults. */
+function readCredentialLimits(given: OptionSource): CredentialLimits {
+  const burst = given('turn-burst', 'TURN_BURST');
+  const refill = given('turn-refill', 'TURN_REFILL');
+  const addresses = given('turn-addresses', 'TURN_ADDRESSES');
+  const defaults = DEFAULT_CREDENTIAL_LIMITS;
+  return {
+    burst: burst ? parseLimit(burst.text, burst.source) : defaults.burst,
+    refillMs: refill ? parseInterval(refill.text, refill.source) * 1000 : defaults.refillMs,
+    maxAddresses: addresses ? parseLimit(addresses.text, addresses.source) : defaults.maxAddresses,
+  };
+}
+
 /** The TURN relays to hand out credentials for: URLs and secret go together. */
 function readTurn(given: OptionSource): TurnConfig | undefined {
   const urls = given('turn-urls', 'TURN_URLS');
@@ -194,6 +221,7 @@ function readTurn(given: OptionSource): TurnConfig | undefined {
     urls: parseTurnUrls(urls.text, urls.source),
     secret: secret.text,
     ttlSeconds: ttl ? parseInterval(ttl.text, ttl.source) : DEFAULT_TURN_TTL_SECONDS,
+    limits: readCredentialLimits(given),
   };
 }
 
@@ -217,6 +245,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   const limits = readLimits(given);
   return {
     help: flags.help === true,
+    coturnFlags: flags['coturn-flags'] === true,
     port: read(given, PORT),
     host: read(given, HOST),
     intervalSeconds: read(given, INTERVAL),

@@ -6,15 +6,18 @@ import { extname, join, resolve } from 'node:path';
 import type { Tracker } from './tracker/tracker';
 import { BuildFiles, buildRelativePath, isSourceMap } from './build-files';
 import {
+  clientAddress,
   DEFAULT_TRUSTED_PROXIES,
   isTrustedProxy,
   parseTrustedProxies,
   type TrustedProxies,
 } from './client-address';
+import { FILE_CHUNK_BYTES } from './http-connections';
 import { formatBytes } from './memory';
 import type { ClusterTotals } from './cluster/directory';
 import { hasStatsToken, StatsCache, type PrivateStats, type PublicStats } from './stats';
-import { turnCredentials, type TurnConfig } from './turn';
+import { credentialBuckets, peerConfigReply, type TurnConfig } from './turn';
+import type { CredentialBuckets } from './turn-limits';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -79,6 +82,8 @@ export interface HttpOptions {
 
 const COMMON_HEADERS = {
   'x-content-type-options': 'nosniff',
+  // frame-ancestors 'none' of the CSP, for browsers that know only the older header: no site frames the app.
+  'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'cross-origin-opener-policy': 'same-origin',
@@ -113,8 +118,8 @@ function send(
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
-function sendJson(res: ServerResponse, value: unknown, extra: Record<string, string> = {}) {
-  send(res, 200, 'application/json; charset=utf-8', JSON.stringify(value), extra);
+function sendJson(res: ServerResponse, value: unknown, extra: Record<string, string> = {}, status = 200) {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value), extra);
 }
 
 const ESCAPES: Record<string, string> = {
@@ -214,7 +219,7 @@ function sendFile(res: ServerResponse, path: string, stats: Stats, immutable: bo
     res.end();
     return;
   }
-  const stream = createReadStream(path);
+  const stream = createReadStream(path, { highWaterMark: FILE_CHUNK_BYTES });
   stream.on('error', () => res.destroy());
   stream.pipe(res);
 }
@@ -257,10 +262,11 @@ export function createRequestHandler(options: HttpOptions) {
   const stats = new StatsCache(options.tracker, options.now(), 1000, options.clusterTotals);
   const build = options.staticDir === null ? null : new BuildFiles(resolve(options.staticDir));
   const trustedProxies = options.trustedProxies ?? parseTrustedProxies(DEFAULT_TRUSTED_PROXIES);
+  const served = { stats, build, credentials: credentialBuckets(options.turn), trustedProxies };
   return (req: IncomingMessage, res: ServerResponse): void => {
     if (overTls(req, options.trustProxy ?? false, trustedProxies))
       res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    handle(req, res, options, stats, build).catch(() => {
+    handle(req, res, options, served).catch(() => {
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else res.destroy();
     });
@@ -272,13 +278,17 @@ function statsFor(req: IncomingMessage, options: HttpOptions, stats: StatsCache)
   return hasStatsToken(req.headers, options.statsToken) ? stats.full(now) : stats.totals(now);
 }
 
-async function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
-  options: HttpOptions,
-  stats: StatsCache,
-  build: BuildFiles | null,
-) {
+/** What the handler keeps between requests. */
+interface Served {
+  stats: StatsCache;
+  build: BuildFiles | null;
+  /** Credentials handed out per address, with a relay. */
+  credentials: CredentialBuckets | null;
+  trustedProxies: TrustedProxies;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: HttpOptions, served: Served) {
+  const { stats, build } = served;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' });
     return;
@@ -308,10 +318,16 @@ async function handle(
       );
       return;
     case '/config.json': {
-      // A TURN credential of its own for every request, valid for the configured time; the secret stays here.
-      if (!options.turn) return sendJson(res, { iceServers: options.iceServers });
-      const turn = turnCredentials(options.turn, Date.now());
-      sendJson(res, { iceServers: [...options.iceServers, turn], relay: true });
+      // A TURN credential of its own for every request, within its address's share; the secret stays here.
+      const address = clientAddress(req, options.trustProxy ?? false, served.trustedProxies);
+      const reply = peerConfigReply(
+        options.iceServers,
+        options.turn,
+        served.credentials,
+        address,
+        Date.now(),
+      );
+      sendJson(res, reply.body, reply.headers, reply.status);
       return;
     }
   }

@@ -2,6 +2,7 @@
 import cluster from 'node:cluster';
 import { startServer } from './server';
 import { parseCli, USAGE } from './cli';
+import { coturnPeerFlags } from './coturn-flags';
 import { createLog, uncaughtErrorHandler } from './log';
 import { serverOptions } from './server-options';
 import { summaryLines } from './summary';
@@ -62,6 +63,10 @@ async function main(): Promise<void> {
   }
   if (config.help) {
     log.info(USAGE);
+    return;
+  }
+  if (config.coturnFlags) {
+    log.info(coturnPeerFlags().join('\n'));
     return;
   }
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config.workers);

@@ -6,7 +6,7 @@ describe('serverOptions', () => {
   it('turns seconds into milliseconds and the CLI limits into the tracker limits', () => {
     const config = parseCli(
       ['--interval', '30', '--offer-ttl', '40', '--header-timeout', '5', '--max-sdp-bytes', '2048'],
-      { MAX_PEERS_PER_SWARM: '77', PROCESS_LEASE: '3' },
+      { MAX_PEERS_PER_SWARM: '77', PROCESS_LEASE: '3', SEND_TIMEOUT: '12' },
     );
     const logError = () => {};
     const options = serverOptions(config, logError);
@@ -14,6 +14,8 @@ describe('serverOptions', () => {
       intervalMs: 30_000,
       offerTtlMs: 40_000,
       headerTimeoutMs: 5_000,
+      sendTimeoutMs: 12_000,
+      idleTimeoutMs: 5_000,
       processLeaseMs: 3_000,
       announceDeadlineMs: 30_000,
       maxPayload: 65_536,

@@ -23,6 +23,8 @@ export function serverOptions(config: CliConfig, logError: (line: string) => voi
     maxUnfinishedRequests: limits.maxUnfinishedRequests,
     maxUnfinishedRequestsPerAddress: limits.maxUnfinishedRequestsPerAddress,
     headerTimeoutMs: limits.headerTimeoutSeconds * 1000,
+    sendTimeoutMs: limits.sendTimeoutSeconds * 1000,
+    idleTimeoutMs: limits.idleTimeoutSeconds * 1000,
     offerTtlMs: limits.offerTtlSeconds * 1000,
     announceDeadlineMs: limits.announceTimeoutSeconds * 1000,
     limits: {

@@ -541,6 +541,8 @@ describe('signal-tracker over HTTP', () => {
       expect(index.body).toContain('<title>app</title>');
       expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(index.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+      expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
+      expect(index.headers['x-frame-options']).toBe('DENY');
       expect(index.headers['cross-origin-opener-policy']).toBe('same-origin');
       expect(index.headers['strict-transport-security']).toBeUndefined(); // plain HTTP
       // Source maps are never served.
@@ -557,7 +559,13 @@ describe('signal-tracker over HTTP', () => {
         expect(response.status, path).toBe(200);
         expect(response.headers['content-type'], path).toMatch(type);
         expect(response.headers['x-content-type-options']).toBe('nosniff');
+        expect(response.headers['content-security-policy'], path).toBe(CONTENT_SECURITY_POLICY);
+        expect(response.headers['x-frame-options'], path).toBe('DENY');
       }
+      const missing = await get(running, '/assets/missing.js');
+      expect(missing.status).toBe(404);
+      expect(missing.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+      expect(missing.headers['x-frame-options']).toBe('DENY');
       expect((await get(running, '/assets/app.js')).headers['cache-control']).toMatch(/immutable/);
     });
 

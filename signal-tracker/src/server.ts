@@ -1,7 +1,7 @@
 // The socket layer: one HTTP server that serves the web app and upgrades WebSockets for the tracker core.
 import type { TurnConfig } from './turn';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { WebSocketServer } from 'ws';
 import { randomBytes } from 'node:crypto';
@@ -10,8 +10,9 @@ import { clientAddress, DEFAULT_TRUSTED_PROXIES, parseTrustedProxies } from './c
 import { RedisDirectory } from './cluster/redis-directory';
 import type { ClusterTotals } from './cluster/directory';
 import { createRequestHandler } from './http';
-import { DEFAULT_UNFINISHED_REQUEST_LIMITS, UnfinishedRequests } from './unfinished-requests';
-import type { TrackerLimits } from './tracker/limits';
+import { guardHttp, refusingOverCap } from './http-guards';
+import { DEFAULT_UNFINISHED_REQUEST_LIMITS, type UnfinishedRequests } from './unfinished-requests';
+import { resolveLimits, type TrackerLimits } from './tracker/limits';
 import { Tracker } from './tracker/tracker';
 import { acceptTrackerSockets, pingSockets, type SocketContext } from './tracker-socket';
 
@@ -40,6 +41,10 @@ export interface ServerOptions {
   maxUnfinishedRequestsPerAddress?: number;
   /** A connection whose request headers are not in this long after it opened is closed, in ms (default 10 s). */
   headerTimeoutMs?: number;
+  /** A response that makes no progress this long is cut, in ms (default 30 s). */
+  sendTimeoutMs?: number;
+  /** A kept-alive connection with no new request this long is closed, in ms (default 5 s). */
+  idleTimeoutMs?: number;
   limits?: Partial<TrackerLimits>;
   /** An offer relayed to a peer can be answered for this long, in ms (default 50 s). */
   offerTtlMs?: number;
@@ -133,30 +138,6 @@ async function joinCluster(
   }
   tracker.joinCluster(directory);
   return directory;
-}
-
-/**
- * Counts the connections that have not finished their request headers, from their first byte to their request
- * or upgrade, and closes those over a limit or late (docs/security.md). Node's own header timeout is set to the
- * same for the later requests of a kept-alive connection.
- */
-function guardUnfinishedRequests(
-  http: Server,
-  options: ServerOptions,
-  trustProxy: boolean,
-): UnfinishedRequests {
-  const defaults = DEFAULT_UNFINISHED_REQUEST_LIMITS;
-  const limits = {
-    maxUnfinished: options.maxUnfinishedRequests ?? defaults.maxUnfinished,
-    maxUnfinishedPerAddress: options.maxUnfinishedRequestsPerAddress ?? defaults.maxUnfinishedPerAddress,
-    headerTimeoutMs: options.headerTimeoutMs ?? defaults.headerTimeoutMs,
-  };
-  const unfinished = new UnfinishedRequests(limits, !trustProxy);
-  if (limits.headerTimeoutMs < http.requestTimeout) http.headersTimeout = limits.headerTimeoutMs;
-  http.on('connection', (socket: Socket) => unfinished.admit(socket, Date.now()));
-  http.on('request', (request: IncomingMessage) => unfinished.finished(request.socket));
-  http.on('upgrade', (request: IncomingMessage) => unfinished.finished(request.socket));
-  return unfinished;
 }
 
 /**
@@ -273,27 +254,36 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const directory = await joinCluster(tracker, options, logError);
   let clusterTotals: ClusterTotals | undefined;
 
-  const http: Server = createServer(
-    createRequestHandler({
-      tracker,
-      staticDir: options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir,
-      iceServers: options.iceServers ?? [],
-      turn: options.turn,
-      trustProxy,
-      trustedProxies,
-      statsToken: options.statsToken,
-      clusterTotals: () => clusterTotals,
-      statsRefreshSeconds: options.statsRefreshSeconds ?? 5,
-      now: () => Date.now(),
-    }),
+  const handler = createRequestHandler({
+    tracker,
+    staticDir: options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir,
+    iceServers: options.iceServers ?? [],
+    turn: options.turn,
+    trustProxy,
+    trustedProxies,
+    statsToken: options.statsToken,
+    clusterTotals: () => clusterTotals,
+    statsRefreshSeconds: options.statsRefreshSeconds ?? 5,
+    now: () => Date.now(),
+  });
+  const http: Server = createServer();
+  const { unfinished, connections } = guardHttp(
+    http,
+    { ...options, maxConnectionsPerAddress: resolveLimits(options.limits).maxConnectionsPerAddress },
+    trustProxy,
+    trustedProxies,
   );
-  const unfinished = guardUnfinishedRequests(http, options, trustProxy);
+  http.on('request', refusingOverCap(connections, handler));
   const socketLimits = {
     maxConnections: options.maxConnections ?? 10_000,
     maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
   };
-  const wss = acceptTrackerSockets(http, context, socketLimits, (request) =>
-    clientAddress(request, trustProxy, trustedProxies),
+  const wss = acceptTrackerSockets(
+    http,
+    context,
+    socketLimits,
+    (request) => clientAddress(request, trustProxy, trustedProxies),
+    (raw) => connections.isOverCap(raw),
   );
   http.on('clientError', (_error, socket) => socket.destroy());
   const timers = startTimers(context, options, unfinished, directory, (totals) => (clusterTotals = totals));

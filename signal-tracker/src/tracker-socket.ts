@@ -3,6 +3,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { refuseUpgrade } from './http-connections';
 import { CLOSE_POLICY, type Connection, type Session } from './tracker/socket-session';
 import type { Tracker } from './tracker/tracker';
 
@@ -160,6 +161,8 @@ export function acceptTrackerSockets(
   context: SocketContext,
   limits: { maxConnections: number; maxPayload: number },
   addressOf: (request: IncomingMessage) => string,
+  /** Whether the connection is over its address's cap of open connections (http-connections.ts). */
+  overCap: (raw: Duplex) => boolean = () => false,
 ): WebSocketServer {
   const { tracker } = context;
   const { maxConnections } = limits;
@@ -173,13 +176,10 @@ export function acceptTrackerSockets(
   });
   http.on('upgrade', (request: IncomingMessage, raw: Duplex, head: Buffer) => {
     const address = addressOf(request);
-    if (!tracker.acceptsConnectionFrom(address)) {
+    if (overCap(raw) || !tracker.acceptsConnectionFrom(address)) {
       // Refused before the handshake: an address over its limit costs no WebSocket.
       tracker.counters.connectionsRefused++;
-      raw.on('error', () => {});
-      raw.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () =>
-        raw.destroy(),
-      );
+      refuseUpgrade(raw);
       return;
     }
     wss.handleUpgrade(request, raw, head, (ws) => {

@@ -3,6 +3,7 @@
 // server recomputes the credential from the username and refuses it after the expiry, so the secret never leaves
 // the tracker and a leaked credential dies on its own.
 import { createHmac, randomBytes } from 'node:crypto';
+import { CredentialBuckets, DEFAULT_CREDENTIAL_LIMITS, type CredentialLimits } from './turn-limits';
 
 export interface TurnConfig {
   /** `turn:` and `turns:` URLs of the relay, e.g. `turn:relay.example.org:3478?transport=udp`. */
@@ -10,6 +11,8 @@ export interface TurnConfig {
   secret: string;
   /** How long a handed-out credential stays valid. */
   ttlSeconds: number;
+  /** How many credentials one address may get (default DEFAULT_CREDENTIAL_LIMITS). */
+  limits?: CredentialLimits;
 }
 
 export interface TurnIceServer {
@@ -18,8 +21,13 @@ export interface TurnIceServer {
   credential: string;
 }
 
-/** Default validity of a credential: 12 hours. */
-export const DEFAULT_TURN_TTL_SECONDS = 12 * 3600;
+/**
+ * Default validity of a credential: 1 hour. coturn checks a credential when an allocation is made, not while it
+ * lasts, so a relayed connection outlives its credential; a tab fetches a fresh one every half lifetime
+ * (`refreshSeconds` of /config.json), so the one it makes new connections with always has half an hour left. A
+ * leaked or hoarded credential makes new allocations for an hour at most.
+ */
+export const DEFAULT_TURN_TTL_SECONDS = 3600;
 
 /** A fresh credential, valid for `ttlSeconds` from `nowMs`. */
 export function turnCredentials(
@@ -48,4 +56,48 @@ export function parseTurnUrls(text: string, source: string): string[] {
     }
   }
   return urls;
+}
+
+/** What /config.json answers: a status, its extra headers and its JSON body. */
+export interface PeerConfigReply {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * /config.json for a client at `address` (an addressKey): the ICE servers, and with a relay a credential of its own
+ * and when to ask again; past its address's share of credentials, 429 with Retry-After and the reason in words (the
+ * body still says a relay exists, so a tab that wants relay-only connections never falls back to direct ones).
+ */
+export function peerConfigReply(
+  iceServers: unknown[],
+  turn: TurnConfig | undefined,
+  credentials: CredentialBuckets | null,
+  address: string,
+  now: number,
+): PeerConfigReply {
+  if (!turn || !credentials) return { status: 200, headers: {}, body: { iceServers } };
+  const grant = credentials.take(address, now);
+  if (!grant.granted) {
+    const seconds = Math.max(1, Math.ceil(grant.retryAfterMs / 1000));
+    const error = `Too many relay credentials were asked for from your address; try again in ${seconds} s.`;
+    return {
+      status: 429,
+      headers: { 'retry-after': String(seconds) },
+      body: { iceServers, relay: true, error },
+    };
+  }
+  const server = turnCredentials(turn, now);
+  const refreshSeconds = Math.max(1, Math.floor(turn.ttlSeconds / 2));
+  return {
+    status: 200,
+    headers: {},
+    body: { iceServers: [...iceServers, server], relay: true, refreshSeconds },
+  };
+}
+
+/** The credential counter of a relay, or null without one. */
+export function credentialBuckets(turn: TurnConfig | undefined): CredentialBuckets | null {
+  return turn ? new CredentialBuckets(turn.limits ?? DEFAULT_CREDENTIAL_LIMITS) : null;
 }

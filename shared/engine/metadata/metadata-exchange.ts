@@ -5,6 +5,7 @@
 import { decodeMetadataMessage, encodeMetadataMessage, METADATA_PIECE_SIZE } from '../../codec/extension';
 import type { TorrentInfo } from '../../codec/metainfo';
 import { parseVerifiedInfo } from '../../codec/metainfo';
+import { TorrentTooLargeError } from '../../codec/torrent-bounds';
 import type { WireMessage } from '../../codec/wire';
 import { MetadataFetch } from './metadata';
 import type { PeerState } from '../peer/peer';
@@ -139,8 +140,13 @@ export class MetadataExchange {
       try {
         info = this.check.parse(bytes);
       } catch (error) {
-        // It hashes to the info hash but is not a valid info dictionary: nobody can give us a better one.
-        this.ports.fail(`invalid metadata: ${error instanceof Error ? error.message : String(error)}`);
+        // It hashes to the info hash but is not a valid info dictionary, or one over our bounds (whose words are the
+        // user's): nobody can give us a better one.
+        this.ports.fail(
+          error instanceof TorrentTooLargeError
+            ? error.message
+            : `invalid metadata: ${error instanceof Error ? error.message : String(error)}`,
+        );
         return undefined;
       }
     }

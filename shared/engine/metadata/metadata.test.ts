@@ -5,7 +5,7 @@ import { Bitfield } from '../../codec/bitfield';
 import { MAX_METADATA_SIZE, METADATA_PIECE_SIZE } from '../../codec/extension';
 import { sha1Sync } from '../../testing/sha1';
 import { MetadataFetch } from './metadata';
-import { MAX_PIECES } from '../peer/pending-has';
+import { MAX_PIECES } from '../../codec/torrent-bounds';
 import { parseVerifiedInfo } from '../../codec/metainfo';
 import { TorrentSession } from '../session/session';
 import { idFrom, MockPeer } from '../testing/mock';
@@ -63,24 +63,7 @@ function askerOfSeeder(seed: number): MockPeer {
 
 /** Answers every metadata request the session made to `peer` with pieces of `bytes`. */
 function answerAll(peer: MockPeer, bytes: Uint8Array): EngineAction[] {
-  const out: EngineAction[] = [];
-  const answered = new Set<number>();
-  for (let round = 0; round < 10; round++) {
-    const requests = peer.metadataMessages().filter((m) => m.msgType === 'request' && !answered.has(m.piece));
-    if (requests.length === 0) break;
-    for (const request of requests) {
-      answered.add(request.piece);
-      out.push(
-        ...peer.metadata({
-          msgType: 'data',
-          piece: request.piece,
-          totalSize: bytes.length,
-          data: metadataPiece(bytes, request.piece),
-        }),
-      );
-    }
-  }
-  return out;
+  return peer.serveMetadata(bytes);
 }
 
 describe('metadata exchange in a session', () => {

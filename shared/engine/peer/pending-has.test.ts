@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../../codec/bitfield';
-import { MAX_PENDING_BYTES, MAX_PIECES, PendingHas } from './pending-has';
+import { MAX_PIECES } from '../../codec/torrent-bounds';
+import { MAX_PENDING_BYTES, PendingHas } from './pending-has';
 
 describe('PendingHas (what a peer says it has before we know the torrent)', () => {
   it('keeps its bitfield and haves together, and hands them over once', () => {

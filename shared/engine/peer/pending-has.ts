@@ -3,11 +3,9 @@
 // haves together), so what one peer can make us hold before the metadata is bounded by the largest torrent we accept:
 // at most MAX_PENDING_BYTES (51.2 KiB), however many messages it sends.
 import { Bitfield } from '../../codec/bitfield';
-import { MAX_METADATA_SIZE } from '../../codec/extension';
+// No torrent we accept, in any version, has more than MAX_PIECES pieces (torrent-bounds.ts).
+import { MAX_PIECES } from '../../codec/torrent-bounds';
 
-/** No torrent we accept has more pieces: its info dictionary (at most MAX_METADATA_SIZE) holds 20 bytes of hash per
- * piece. */
-export const MAX_PIECES = Math.floor(MAX_METADATA_SIZE / 20);
 /** The bytes of a bitfield of MAX_PIECES pieces: the most kept per peer before the info is known. */
 export const MAX_PENDING_BYTES = Math.ceil(MAX_PIECES / 8);
 

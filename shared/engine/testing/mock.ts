@@ -5,6 +5,7 @@ import {
   decodeMetadataMessage,
   encodeExtendedHandshake,
   encodeMetadataMessage,
+  METADATA_PIECE_SIZE,
   type ExtendedHandshake,
   type MetadataMessage,
 } from '../../codec/extension';
@@ -96,6 +97,25 @@ export class MockPeer {
     const id = this.sessionExtensions().ut_metadata;
     if (!id) throw new Error('the session did not announce ut_metadata');
     return this.send({ type: 'extended', id, payload: encodeMetadataMessage(message) });
+  }
+
+  /** Answers every metadata request the session made of us with the pieces of `bytes`, until it asks no more. */
+  serveMetadata(bytes: Uint8Array): EngineAction[] {
+    const out: EngineAction[] = [];
+    const answered = new Set<number>();
+    for (let round = 0; round < 10; round++) {
+      const requests = this.metadataMessages().filter(
+        (m) => m.msgType === 'request' && !answered.has(m.piece),
+      );
+      if (requests.length === 0) break;
+      for (const { piece } of requests) {
+        answered.add(piece);
+        const start = piece * METADATA_PIECE_SIZE;
+        const data = bytes.subarray(start, Math.min(bytes.length, start + METADATA_PIECE_SIZE));
+        out.push(...this.metadata({ msgType: 'data', piece, totalSize: bytes.length, data }));
+      }
+    }
+    return out;
   }
 
   messages(): WireMessage[] {

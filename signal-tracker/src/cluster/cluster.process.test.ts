@@ -1,176 +1,30 @@
 // Tracker processes as one tracker over a real redis-server: offers and answers across processes, cluster-wide
 // scrape and stats, a process killed with SIGKILL, Redis restarted under running processes, and --workers.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { until as untilHolds } from '../../../shared/testing/until';
-import { startServer, type RunningServer, type ServerOptions } from '../server';
-import { TestClient, type Json } from '../test-client';
-import { binaryAvailable, freePort, REDIS_SERVER, startRedis, type Daemon } from '../testing/daemons';
+import type { RunningServer } from '../server';
+import { TestClient } from '../test-client';
+import {
+  AnsweringPeer,
+  clusterHarness,
+  CLUSTER_SWARM as SWARM,
+  offerId,
+  peerId,
+  until,
+  type Hybrid,
+} from '../testing/cluster';
+import { binaryAvailable, REDIS_SERVER, startRedis } from '../testing/daemons';
 import { httpGet } from '../testing/harness';
-
-const SWARM = 'C'.repeat(19) + '\xc3';
-const peerId = (tag: string) => `-WW0300-${tag}`.padEnd(19, '.') + '\xfe';
-const offerId = (tag: string, n: number) => `o-${tag}-${n}`.padEnd(19, '.') + '\xfd';
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
-
-/** Waits until `check` holds, polling every 50 ms for up to `timeoutMs`. */
-const until = (check: () => boolean | Promise<boolean>, timeoutMs = 15_000) =>
-  untilHolds(check, { timeoutMs, intervalMs: 50 });
-
-/** The swarm a peer joins: its info hash (default SWARM) and the other hash it names, if any. */
-type Hybrid = { infoHash?: string; alias?: string };
-
-/** A peer that answers every offer it is relayed, as a browser would. */
-class AnsweringPeer {
-  readonly offers: Json[] = [];
-  readonly answers: Json[] = [];
-  private constructor(
-    readonly client: TestClient,
-    readonly id: string,
-    readonly infoHash: string,
-  ) {
-    client.socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as Json;
-      if (message.offer) {
-        this.offers.push(message);
-        client.send({
-          action: 'announce',
-          info_hash: message.info_hash,
-          peer_id: id,
-          to_peer_id: message.peer_id,
-          offer_id: message.offer_id,
-          answer: { type: 'answer', sdp: `v=0 answer from ${id}` },
-        });
-      }
-      if (message.answer) this.answers.push(message);
-    });
-  }
-
-  /** Joins `swarm.infoHash` (naming `swarm.alias` as its other hash, if given), with the announce reply. */
-  static async join(
-    url: string,
-    tag: string,
-    left = 100,
-    swarm: Hybrid = {},
-  ): Promise<AnsweringPeer & { reply: Json }> {
-    const { infoHash = SWARM, alias } = swarm;
-    const peer = new AnsweringPeer(await TestClient.open(url), peerId(tag), infoHash);
-    const reply = await peer.client.request({
-      action: 'announce',
-      info_hash: infoHash,
-      peer_id: peer.id,
-      left,
-      ...(alias === undefined ? {} : { info_hash_alias: alias }),
-    });
-    if (reply['failure reason']) throw new Error(String(reply['failure reason']));
-    return Object.assign(peer, { reply });
-  }
-
-  /** Announces with `count` offers (and asks for as many peers). */
-  offer(count: number, tag: string): void {
-    const offers = Array.from({ length: count }, (_, n) => ({
-      offer: { type: 'offer', sdp: `v=0 offer ${n}` },
-      offer_id: offerId(tag, n),
-    }));
-    this.client.send({
-      action: 'announce',
-      info_hash: this.infoHash,
-      peer_id: this.id,
-      left: 100,
-      numwant: count,
-      offers,
-    });
-  }
-}
 
 describe.skipIf(!binaryAvailable(REDIS_SERVER))(
   'the tracker as a cluster on Redis (real redis-server)',
   () => {
-    let redis: Daemon;
-    const servers: RunningServer[] = [];
-    const peers: AnsweringPeer[] = [];
-    const children: ChildProcess[] = [];
-
-    beforeAll(async () => {
-      redis = await startRedis();
-    });
-    afterAll(async () => {
-      await redis.stop();
-    });
-    afterEach(async () => {
-      await Promise.all(peers.splice(0).map((p) => p.client.close()));
-      await Promise.all(servers.splice(0).map((s) => s.close()));
-      for (const child of children.splice(0)) {
-        if (child.exitCode !== null || child.signalCode !== null) continue;
-        // SIGTERM first: a --workers primary then stops its workers.
-        child.kill('SIGTERM');
-        const exited = once(child, 'exit');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      const flush = new Redis(redisUrl());
-      await flush.flushall();
-      flush.disconnect();
-    });
-
-    const redisUrl = () => `redis://127.0.0.1:${redis.port}`;
-
-    async function process_(options: ServerOptions = {}): Promise<RunningServer> {
-      const running = await startServer({
-        port: 0,
-        host: '127.0.0.1',
-        staticDir: null,
-        logError: () => {},
-        redisUrl: redisUrl(),
-        processLeaseMs: 1_000,
-        ...options,
-      });
-      servers.push(running);
-      return running;
-    }
-
+    const { state, clients, process: process_, childTracker, redisUrl } = clusterHarness();
     async function join(running: RunningServer, tag: string, left = 100, swarm: Hybrid = {}) {
       const peer = await AnsweringPeer.join(running.trackerUrl, tag, left, swarm);
-      peers.push(peer);
+      clients.push(peer.client);
       return peer;
-    }
-
-    /**
-     * The tracker's main in a child process of the cluster, run from its sources (no build needed; the workers of
-     * --workers inherit the loader); resolves when it serves /health.
-     */
-    async function childTracker(args: string[]): Promise<{ child: ChildProcess; port: number }> {
-      const port = await freePort();
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          MAIN,
-          '--port',
-          String(port),
-          '--host',
-          '127.0.0.1',
-          '--redis',
-          redisUrl(),
-          ...args,
-        ],
-        { cwd: REPO, stdio: 'ignore' },
-      );
-      children.push(child);
-      await until(async () => {
-        try {
-          return (await fetch(`http://127.0.0.1:${port}/health`)).ok;
-        } catch {
-          return false;
-        }
-      });
-      return { child, port };
     }
 
     it('relays offers and answers between peers on two processes, once, and only as offered', async () => {
@@ -229,7 +83,7 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))(
       expect(scrape.files).toEqual({ [SWARM]: { complete: 0, incomplete: 2, downloaded: 0 } });
       // Once the owner leaves, the id is free for whoever announces it next.
       await victim.client.close();
-      peers.splice(peers.indexOf(victim), 1);
+      clients.splice(clients.indexOf(victim.client), 1);
       const next = await TestClient.open(a.trackerUrl);
       await until(async () => !(await next.request(stolen))['failure reason']);
       await next.close();
@@ -265,12 +119,12 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))(
 
     it('counts the whole cluster in scrapes, announce replies and the stats', async () => {
       const [a, b] = [await process_(), await process_()];
-      await join(a, 's1', 0);
+      const first = await join(a, 's1', 0);
       await join(b, 'l1');
       const last = await join(b, 'l2');
       const scrape = await last.client.request({ action: 'scrape', info_hash: SWARM });
       expect(scrape.files).toEqual({ [SWARM]: { complete: 1, incomplete: 2, downloaded: 0 } });
-      const scrapeOnA = await peers[0].client.request({ action: 'scrape', info_hash: SWARM });
+      const scrapeOnA = await first.client.request({ action: 'scrape', info_hash: SWARM });
       expect(scrapeOnA.files).toEqual({ [SWARM]: { complete: 1, incomplete: 2, downloaded: 0 } });
       await until(async () => JSON.parse((await httpGet(a, '/stats.json')).body).peerCount === 3);
       expect(JSON.parse((await httpGet(a, '/stats.json')).body)).toMatchObject({
@@ -334,14 +188,14 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))(
       const [a, b] = [await process_(), await process_()];
       const first = await join(a, 'a1');
       const second = await join(a, 'a2');
-      const port = redis.port;
-      await redis.stop();
+      const port = state.redis!.port;
+      await state.redis!.stop();
       // Down: A relays between its own peers from memory.
       await new Promise((resolve) => setTimeout(resolve, 300));
       second.offer(1, 'down');
       await until(() => first.offers.length === 1 && second.answers.length === 1);
       // Back (empty: no persistence): A registers its peers again, and a newcomer on B reaches them.
-      redis = await startRedis(port);
+      state.redis = await startRedis(port);
       const newcomer = await join(b, 'b1');
       let round = 0;
       const answeredBy = () => new Set(newcomer.answers.map((m) => m.peer_id));

@@ -39,6 +39,8 @@ export interface Candidate {
 export interface DirectoryAnnounce {
   infoHash: string;
   peerId: string;
+  /** The announcing connection, as this process names it (unique among its connections). */
+  connection: string;
   complete: boolean;
   now: number;
   /** How many other peers to pick for offers. */
@@ -56,10 +58,16 @@ export interface SwarmCounts {
   incomplete: number;
 }
 
+/**
+ * Why the cluster refused an announce's claim (nothing changed): another connection holds the peer id in the swarm,
+ * under either of its hashes, and its process lives; or the connection holds another peer id there.
+ */
+export type ClaimRefusal = 'peer id in use' | 'second peer id';
+
 export interface DirectoryAnnounceResult extends SwarmCounts {
   candidates: Candidate[];
-  /** The peer id is held in this swarm by a live other process: the announce changed nothing. */
-  inUse?: boolean;
+  /** Set when the claim was refused: the announce changed nothing. */
+  refused?: ClaimRefusal;
   /** The swarm's other hash, when the cluster has it bound to an alias. */
   alias?: string;
 }
@@ -81,8 +89,8 @@ export interface ClusterDirectory {
   /** Redis answers now. */
   readonly up: boolean;
   announce(announce: DirectoryAnnounce): Promise<DirectoryAnnounceResult>;
-  /** Removes the peer, if this process holds it (another process's peer with the same id stays). */
-  leave(infoHash: string, peerId: string): Promise<void>;
+  /** Removes the peer, if `connection` holds it (another connection's peer with the same id stays). */
+  leave(infoHash: string, peerId: string, connection: string): Promise<void>;
   /** Seeders and leechers of each swarm across the cluster. */
   counts(infoHashes: string[], now: number): Promise<Map<string, SwarmCounts>>;
   /**

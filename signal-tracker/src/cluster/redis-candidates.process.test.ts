@@ -21,8 +21,9 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))('offer candidates (real redis-se
     await daemon.stop();
   });
 
+  // Each peer on its own connection, named by its peer id.
   const join = (peerId: string, address: string, want = 0, infoHash = IH) =>
-    directory.announce({ infoHash, peerId, complete: false, now: 1000, want, address });
+    directory.announce({ infoHash, peerId, connection: peerId, complete: false, now: 1000, want, address });
 
   it("picks the other peer of the announcer's own address, never the announcer", async () => {
     await join('me', 'home');

@@ -119,8 +119,14 @@ export function startRedis(port?: number): Promise<Daemon> {
   );
 }
 
-/** coturn on 127.0.0.1 with the REST-API shared secret, relaying between loopback peers, no TLS. */
-export function startCoturn(secret: string): Promise<Daemon> {
+/**
+ * coturn on 127.0.0.1 with the REST-API shared secret, no TLS. By default it relays between loopback peers (the
+ * browsers of a test are all on loopback); with `peerFlags` it takes those instead, as a deployment would.
+ */
+export function startCoturn(
+  secret: string,
+  peerFlags: string[] = ['--allow-loopback-peers'],
+): Promise<Daemon> {
   return startDaemon('coturn', TURNSERVER, (p, dir) => [
     '-n',
     '--listening-ip=127.0.0.1',
@@ -129,7 +135,7 @@ export function startCoturn(secret: string): Promise<Daemon> {
     '--use-auth-secret',
     `--static-auth-secret=${secret}`,
     '--realm=swarmdrop.test',
-    '--allow-loopback-peers',
+    ...peerFlags,
     '--no-tls',
     '--no-dtls',
     '--no-cli',

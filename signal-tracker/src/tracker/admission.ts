@@ -19,6 +19,8 @@ export class Admission {
   private readonly newest: Session[] = [];
   private newestHead = 0;
   private sessionTotal = 0;
+  /** The serial of the last connection made. */
+  private lastSerial = 0;
 
   constructor(
     private readonly limits: TrackerLimits,
@@ -54,7 +56,7 @@ export class Admission {
     }
     client.connections++;
     this.sessionTotal++;
-    const session = new Session(connection, client, now);
+    const session = new Session(connection, client, now, ++this.lastSerial);
     this.newest.push(session);
     return session;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindAlias, hasPeerIn, otherHash } from './aliases';
+import { bindAlias, hasPeerIn, joinAlias, otherHash } from './aliases';
 import { connectTo, hash, join, peerId, testRooms } from './testing/rooms';
 
 describe('bindAlias', () => {
@@ -43,5 +43,16 @@ describe('bindAlias', () => {
     expect(refuse('c', 'e')).toBe(false); // c has its alias
     expect(refuse('a', 'd')).toBe(false); // d is c's alias
     expect(rooms.counters.aliasesRefused).toBe(3);
+  });
+
+  it('refuses to bind two swarms in which one connection has a peer each', () => {
+    const rooms = testRooms();
+    const { session } = connectTo(rooms);
+    join(rooms, session, hash('a'), peerId('x'));
+    join(rooms, session, hash('b'), peerId('y'));
+    join(rooms, connectTo(rooms, '10.0.0.2').session, hash('b'), peerId('z'));
+    expect(joinAlias(rooms.swarms, rooms.swarms.get(hash('a'))!, hash('b'))).toBe(false);
+    expect(joinAlias(rooms.swarms, rooms.swarms.get(hash('b'))!, hash('a'))).toBe(false);
+    expect(rooms.swarms.swarmCount).toBe(2);
   });
 });

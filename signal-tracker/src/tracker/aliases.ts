@@ -10,9 +10,8 @@ export interface AliasTable {
 }
 
 /**
- * An announce in `swarm` named `alias` as the other info hash of its torrent. It binds only when neither hash is
- * bound yet (the first claim wins, and a hash has at most one alias) and the two swarms share no peer id; the
- * swarm with fewer peers joins the other, and the binding goes when the swarm empties. False when refused.
+ * An announce in `swarm` named `alias` as the other info hash of its torrent (see joinAlias), counted as bound or
+ * refused. True when the swarm is bound to `alias` afterwards.
  */
 export function bindAlias(
   table: AliasTable,
@@ -21,11 +20,25 @@ export function bindAlias(
   alias: string,
 ): boolean {
   if (swarm.alias === alias || swarm.infoHash === alias) return true;
-  const other = table.get(alias);
-  if (swarm.alias !== null || (other && (other.alias !== null || swarm.sharesPeerIdWith(other)))) {
+  if (!joinAlias(table, swarm, alias)) {
     counters.aliasesRefused++;
     return false;
   }
+  counters.aliasesBound++;
+  return true;
+}
+
+/**
+ * Binds `alias` to `swarm` only when neither hash is bound yet (the first claim wins, and a hash has at most one
+ * alias) and the two swarms share no peer id and no connection (a connection holds one peer id per swarm); the
+ * swarm with fewer peers joins the other, and the binding goes when the swarm empties. False when refused.
+ */
+export function joinAlias(table: AliasTable, swarm: Swarm, alias: string): boolean {
+  if (swarm.alias === alias || swarm.infoHash === alias) return true;
+  const other = table.get(alias);
+  if (swarm.alias !== null) return false;
+  if (other && (other.alias !== null || swarm.sharesPeerIdWith(other) || shareConnection(swarm, other)))
+    return false;
   if (other) {
     const [kept, joined] = other.size > swarm.size ? [other, swarm] : [swarm, other];
     kept.absorb(joined);
@@ -33,8 +46,16 @@ export function bindAlias(
   } else {
     table.addAlias(swarm, alias);
   }
-  counters.aliasesBound++;
   return true;
+}
+
+/** Whether one connection has a peer in both swarms. O(both swarms), only when a claim would bind them. */
+function shareConnection(a: Swarm, b: Swarm): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  const sessions = new Set<Session>();
+  for (const peer of small.peers) sessions.add(peer.session);
+  for (const peer of large.peers) if (sessions.has(peer.session)) return true;
+  return false;
 }
 
 /** The other hash of a swarm bound to an alias, seen from `infoHash` (one of its two), or undefined. */

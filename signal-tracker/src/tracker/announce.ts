@@ -4,16 +4,13 @@ import type { AnnounceMessage } from '../../../shared/codec/tracker-protocol';
 import { bindAlias, hasPeerIn } from './aliases';
 import type { TrackerRooms } from './rooms';
 import type { Peer, Session } from './socket-session';
-import { announceReply, failure } from './replies';
+import { announceReply, failure, PEER_ID_IN_USE, SECOND_PEER_ID } from './replies';
 
 export function announce(rooms: TrackerRooms, session: Session, message: AnnounceMessage, now: number): void {
   const { infoHash, peerId } = message;
   const known = rooms.swarms.get(infoHash)?.get(peerId);
   if (known && known.session !== session) {
-    rooms.admission.fail(
-      session,
-      failure('peer_id is in use in this swarm by another connection', 'announce', infoHash),
-    );
+    rooms.admission.fail(session, failure(PEER_ID_IN_USE, 'announce', infoHash));
     return;
   }
   rooms.counters.announces++;
@@ -25,8 +22,9 @@ export function announce(rooms: TrackerRooms, session: Session, message: Announc
   if (known) rooms.swarms.get(infoHash)!.update(known, message, now);
   const peer = known ?? joinSwarm(rooms, session, message, now);
   if (!peer) return;
-  // A bound alias may move this swarm's peers into the other hash's swarm.
-  if (message.alias !== undefined)
+  // A bound alias may move this swarm's peers into the other hash's swarm. In a cluster, Redis decides the claim
+  // (this process sees only its own peers) and this process follows its answer (ClusterBridge).
+  if (message.alias !== undefined && rooms.cluster.directory === undefined)
     bindAlias(rooms.swarms, rooms.counters, rooms.swarms.get(infoHash)!, message.alias);
   session.announced = true;
   reply(rooms, session, peer, message, now);
@@ -55,7 +53,7 @@ function joinSwarm(
 function refusal(rooms: TrackerRooms, session: Session, infoHash: string): string | null {
   const { limits, swarms } = rooms;
   const swarm = swarms.get(infoHash);
-  if (swarm && hasPeerIn(session, swarm)) return 'this connection already has another peer_id in this swarm';
+  if (swarm && hasPeerIn(session, swarm)) return SECOND_PEER_ID;
   if (session.peerCount >= limits.maxSwarmsPerConnection)
     return `too many swarms on this connection (max ${limits.maxSwarmsPerConnection})`;
   if (swarm && swarm.size >= limits.maxPeersPerSwarm) {

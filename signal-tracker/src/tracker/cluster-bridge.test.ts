@@ -25,6 +25,62 @@ describe('ClusterBridge', () => {
     const peer = join(rooms, connectTo(rooms).session, SWARM, peerId('a'));
     rooms.swarms.remove(peer, 'stopped');
     expect(directory.left).toEqual([peerId('a')]);
+    expect(directory.leftBy).toEqual([String(peer.session.serial)]);
+  });
+
+  it('sends the leaves Redis missed again when it is back, before the peers that stayed', async () => {
+    const { rooms, directory } = cluster();
+    const gone = join(rooms, connectTo(rooms).session, SWARM, peerId('gone'));
+    join(rooms, connectTo(rooms, '10.0.0.2').session, SWARM, peerId('stays'));
+    directory.failing = true;
+    rooms.swarms.remove(gone, 'closed');
+    await settle();
+    expect(rooms.cluster.lostLeaves.size).toBe(1);
+    directory.failing = false;
+    await rooms.cluster.registerLocalPeers(5);
+    expect(directory.left).toEqual([peerId('gone'), peerId('gone')]);
+    expect(directory.leftBy[1]).toBe(String(gone.session.serial));
+    expect(directory.announces.map((a) => a.peerId)).toEqual([peerId('stays')]);
+    expect(rooms.cluster.lostLeaves.size).toBe(0);
+  });
+
+  it('names each connection apart in its claims, and tells a connection why the cluster refused its claim', async () => {
+    const { rooms, directory } = cluster();
+    const first = connectTo(rooms);
+    const second = connectTo(rooms);
+    expect(first.session.serial).not.toBe(second.session.serial);
+    const from = join(rooms, second.session, SWARM, peerId('b'));
+    directory.result = { complete: 0, incomplete: 0, candidates: [], refused: 'second peer id' };
+    const message = announceMessage(SWARM, peerId('b'));
+    rooms.cluster.announce(second.session, from, message, rooms.swarms.get(SWARM)!, 0, () => {});
+    await settle();
+    expect(directory.announces[0].connection).toBe(String(second.session.serial));
+    expect(second.connection.take()).toEqual([
+      expect.objectContaining({
+        'failure reason': 'this connection already has another peer_id in this swarm',
+      }),
+    ]);
+    expect(rooms.swarms.peerCount).toBe(0);
+    // Its leave went to the directory under its own connection, where it holds nothing.
+    expect(directory.leftBy).toEqual([String(second.session.serial)]);
+  });
+
+  it('binds in memory what the cluster bound, and never a claim the cluster refused', async () => {
+    const { rooms, directory } = cluster();
+    const { session } = connectTo(rooms);
+    const from = join(rooms, session, hash('v1'), peerId('a'));
+    join(rooms, connectTo(rooms, '10.0.0.2').session, hash('v2'), peerId('b'));
+    const claim = (alias: string) => announceMessage(hash('v1'), peerId('a'), { alias });
+    directory.result = { complete: 0, incomplete: 1, candidates: [] };
+    rooms.cluster.announce(session, from, claim(hash('junk')), rooms.swarms.get(hash('v1'))!, 0, () => {});
+    await settle();
+    expect(rooms.swarms.get(hash('v1'))!.alias).toBeNull();
+    expect(rooms.counters.aliasesRefused).toBe(1);
+    directory.result = { complete: 0, incomplete: 2, candidates: [], alias: hash('v2') };
+    rooms.cluster.announce(session, from, claim(hash('v2')), rooms.swarms.get(hash('v1'))!, 0, () => {});
+    await settle();
+    expect(rooms.swarms.get(hash('v2'))).toBe(rooms.swarms.get(hash('v1')));
+    expect(rooms.counters.aliasesBound).toBe(1);
   });
 
   it("replies to an announce with the cluster's counts and binding, and offers to candidates anywhere", async () => {
@@ -76,7 +132,7 @@ describe('ClusterBridge', () => {
     await settle();
     expect(repliedHere).toBe(1);
     directory.failing = false;
-    directory.result = { complete: 0, incomplete: 1, candidates: [], inUse: true };
+    directory.result = { complete: 0, incomplete: 1, candidates: [], refused: 'peer id in use' };
     rooms.cluster.announce(session, from, message, rooms.swarms.get(SWARM)!, 0, () => repliedHere++);
     await settle();
     expect(rooms.swarms.peerCount).toBe(0);
@@ -125,5 +181,10 @@ describe('ClusterBridge', () => {
     expect(directory.announces).toEqual([
       expect.objectContaining({ infoHash: SWARM, peerId: peerId('a'), want: 0, now: 7, address: '10.0.0.1' }),
     ]);
+    // Another connection claimed the id in the cluster meanwhile: the peer is given up here.
+    directory.result = { complete: 0, incomplete: 0, candidates: [], refused: 'peer id in use' };
+    await rooms.cluster.registerLocalPeers(8);
+    await settle();
+    expect(rooms.swarms.peerCount).toBe(0);
   });
 });

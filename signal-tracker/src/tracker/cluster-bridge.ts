@@ -8,21 +8,34 @@ import {
 } from '../../../shared/codec/tracker-protocol';
 import type {
   Candidate,
+  ClaimRefusal,
   ClusterDirectory,
   ClusterMessage,
   DirectoryAnnounceResult,
 } from '../cluster/directory';
-import { otherHash } from './aliases';
+import { joinAlias, otherHash } from './aliases';
 import { isClusterMessage } from './cluster-message';
+import { LostLeaves, type Leave } from './lost-leaves';
 import type { TrackerCounters } from './counters';
 import { offerFrom, offersWanted, type Relay } from './relay';
 import type { Peer, Session, Swarm } from './socket-session';
 import type { SwarmRegistry } from './swarm-registry';
-import { announceReply, answerWire, failure } from './replies';
+import { announceReply, answerWire, failure, PEER_ID_IN_USE, SECOND_PEER_ID } from './replies';
+
+/** What a connection is told when the cluster refused its claim of a peer id. */
+const REFUSAL_REASONS: Record<ClaimRefusal, string> = {
+  'peer id in use': PEER_ID_IN_USE,
+  'second peer id': SECOND_PEER_ID,
+};
+
+/** A connection's name in the directory (which adds this process's). */
+const connectionOf = (session: Session) => String(session.serial);
 
 export class ClusterBridge {
   /** The cluster, when this process is one of several. */
   private cluster: ClusterDirectory | undefined;
+  /** Leaves Redis did not take, sent again when it is back. */
+  readonly lostLeaves = new LostLeaves();
 
   constructor(
     private readonly swarms: SwarmRegistry,
@@ -32,10 +45,21 @@ export class ClusterBridge {
     private readonly fail: (session: Session, message: FailureWire) => void,
   ) {}
 
-  /** Peers that leave here leave the directory. */
+  /**
+   * Peers that leave here leave the directory (where their connection holds them: the directory checks); a leave
+   * Redis did not take is sent again when it is back.
+   */
   join(cluster: ClusterDirectory): void {
     this.cluster = cluster;
-    this.swarms.onRemoval((infoHash, peerId) => void cluster.leave(infoHash, peerId).catch(() => undefined));
+    this.swarms.onRemoval((infoHash, peerId, _reason, peer) =>
+      this.leave(cluster, { infoHash, peerId, connection: connectionOf(peer.session) }),
+    );
+  }
+
+  private leave(cluster: ClusterDirectory, leave: Leave): Promise<void> {
+    return cluster
+      .leave(leave.infoHash, leave.peerId, leave.connection)
+      .catch(() => this.lostLeaves.add(leave));
   }
 
   /** The directory while it answers; undefined alone or while Redis is down. */
@@ -43,10 +67,15 @@ export class ClusterBridge {
     return this.cluster?.up ? this.cluster : undefined;
   }
 
-  /** Registers every local peer again (Redis came back, perhaps empty); in batches, without offers. */
+  /**
+   * Sends the leaves Redis missed, then registers every local peer again (Redis came back, perhaps empty); in
+   * batches, without offers. A peer whose id another connection claimed in the cluster meanwhile is given up here,
+   * and its connection told.
+   */
   async registerLocalPeers(now: number): Promise<void> {
     const cluster = this.cluster;
     if (!cluster) return;
+    await Promise.all(this.lostLeaves.take().map((leave) => this.leave(cluster, leave)));
     const peers: Peer[] = [];
     for (const swarm of this.swarms.distinct()) peers.push(...swarm.members());
     for (let i = 0; i < peers.length; i += 256) {
@@ -56,13 +85,17 @@ export class ClusterBridge {
             .announce({
               infoHash: peer.infoHash,
               peerId: peer.peerId,
+              connection: connectionOf(peer.session),
               complete: peer.seeder,
               now,
               want: 0,
               address: peer.session.address.key,
               alias: otherHash(this.swarms.get(peer.infoHash), peer.infoHash),
             })
-            .catch(() => undefined),
+            .then(
+              (result) => result.refused && this.refuseClaim(peer, result.refused),
+              () => undefined,
+            ),
         ),
       );
     }
@@ -102,7 +135,9 @@ export class ClusterBridge {
     // Twice the candidates: an offer a candidate cannot take goes to the next one.
     const want = Math.min(2 * offersWanted(message), 2 * MAX_OFFERS_PER_ANNOUNCE);
     const address = session.address.key;
-    cluster.announce({ infoHash, peerId, complete: from.seeder, now, want, address, alias }).then(
+    const connection = connectionOf(session);
+    const claim = { infoHash, peerId, connection, complete: from.seeder, now, want, address, alias };
+    cluster.announce(claim).then(
       (result) => this.announced(cluster, session, from, message, local, result, now),
       () => {
         // Redis failed under us: this process's own swarm, from memory.
@@ -114,9 +149,8 @@ export class ClusterBridge {
   }
 
   /**
-   * The directory took the announce: the reply carries the cluster's counts and its binding of the alias (which
-   * may differ from this process's, which only sees its own claims), and the offers go to its candidates. A peer
-   * id another process holds is given up here (Redis keeps the owner's).
+   * The directory took the announce: the reply carries the cluster's counts and its binding of the alias, which
+   * this process follows, and the offers go to its candidates. A claim the directory refused is given up here.
    */
   private announced(
     cluster: ClusterDirectory,
@@ -128,15 +162,11 @@ export class ClusterBridge {
     now: number,
   ): void {
     const { infoHash } = message;
-    if (result.inUse) {
-      this.swarms.remove(from, 'stopped');
-      if (!session.closed)
-        this.fail(
-          session,
-          failure('peer_id is in use in this swarm by another connection', 'announce', infoHash),
-        );
+    if (result.refused) {
+      this.refuseClaim(from, result.refused);
       return;
     }
+    this.followAlias(infoHash, message.alias, result.alias);
     if (session.closed) return;
     const reply = announceReply(infoHash, local, this.intervalSeconds);
     reply.complete = result.complete;
@@ -145,6 +175,27 @@ export class ClusterBridge {
     else delete reply.info_hash_alias;
     session.connection.deliver(reply);
     this.relayOffers(cluster, from, message, result.candidates, now);
+  }
+
+  /**
+   * A claim the directory refused: the peer leaves this process's swarm (its leave changes nothing in Redis, where
+   * its connection holds nothing) and its connection is told why.
+   */
+  private refuseClaim(peer: Peer, refusal: ClaimRefusal): void {
+    this.swarms.remove(peer, 'stopped');
+    if (!peer.session.closed)
+      this.fail(peer.session, failure(REFUSAL_REASONS[refusal], 'announce', peer.infoHash));
+  }
+
+  /**
+   * This process binds in its memory what the cluster bound (for its checks, and for its own peers while Redis is
+   * down), never a claim the cluster refused. A binding its memory cannot follow stays the cluster's alone.
+   */
+  private followAlias(infoHash: string, claimed: string | undefined, bound: string | undefined): void {
+    if (claimed !== undefined && claimed !== infoHash && claimed !== bound) this.counters.aliasesRefused++;
+    const swarm = this.swarms.get(infoHash);
+    if (bound === undefined || !swarm || swarm.alias === bound) return;
+    if (joinAlias(this.swarms, swarm, bound)) this.counters.aliasesBound++;
   }
 
   /** An answer for a peer whose socket is on another process of the cluster (`process`): it goes there. */

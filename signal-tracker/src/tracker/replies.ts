@@ -10,6 +10,13 @@ import type {
 import { otherHash } from './aliases';
 import type { Swarm } from './socket-session';
 
+/**
+ * The failure reasons of a refused claim of a peer id, in one process or across the cluster (clients may tell them
+ * apart by their text: it stays as it is).
+ */
+export const PEER_ID_IN_USE = 'peer_id is in use in this swarm by another connection';
+export const SECOND_PEER_ID = 'this connection already has another peer_id in this swarm';
+
 export function failure(reason: string, action?: 'announce' | 'scrape', infoHash?: string): FailureWire {
   const message: FailureWire = { 'failure reason': reason };
   if (action) message.action = action;

@@ -82,6 +82,8 @@ export class Session {
     readonly connection: Connection,
     readonly address: ClientAddress,
     readonly connectedAt: number,
+    /** This connection's number in this process, never reused: with the process id, its name in the cluster. */
+    readonly serial = 0,
   ) {}
 
   /** How many swarm memberships (peers) this connection holds. */

@@ -5,7 +5,7 @@ import { clientName } from './peer-client';
 import { Swarm, type Peer, type Session } from './socket-session';
 
 export type RemovalReason = 'stopped' | 'closed' | 'expired' | 'evicted';
-export type RemovalListener = (infoHash: string, peerId: string, reason: RemovalReason) => void;
+export type RemovalListener = (infoHash: string, peerId: string, reason: RemovalReason, peer: Peer) => void;
 
 export class SwarmRegistry {
   /** Swarms by info hash: a swarm bound to an alias is here under both of its hashes. */
@@ -87,7 +87,7 @@ export class SwarmRegistry {
         this.aliasTotal--;
       }
     }
-    for (const listener of this.removalListeners) listener(peer.infoHash, peer.peerId, reason);
+    for (const listener of this.removalListeners) listener(peer.infoHash, peer.peerId, reason, peer);
   }
 
   /** Drops every peer last heard from before `deadline`; returns how many. */

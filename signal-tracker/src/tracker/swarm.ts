@@ -230,6 +230,11 @@ export class Swarm<S extends SwarmSession> {
     return [...this.list];
   }
 
+  /** Every peer, without a copy: for reading only, and not while peers join or leave. */
+  get peers(): readonly Peer<S>[] {
+    return this.list;
+  }
+
   /** Peers whose last announce is before `deadline`. */
   staleBefore(deadline: number): Peer<S>[] {
     const stale: Peer<S>[] = [];

@@ -10,7 +10,7 @@ import { safeFileName } from '../lib/files/safe-name';
 import { parseShareFragment } from '../lib/links/share-link';
 import { WRONG_KEY_MESSAGE } from '../../../shared/private-share/private-share';
 import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from '../lib/files/share-input';
-import { torrentTrackers } from '../lib/links/trackers';
+import { screenTrackers } from '../lib/links/tracker-screen';
 import { parseUploadLimit } from '../lib/ui/upload-limit';
 import type { WorkerLike } from '../net/engine-bridge';
 import { fileUrl } from '../sw/file-response';
@@ -89,13 +89,17 @@ class AppState implements TorrentActions {
     }
     try {
       const parsed = parseMagnet(link, { v2: true });
+      // What the worker keeps on `Download` (the same screen), shown before: the trackers left out, and why.
+      const { kept, dropped, unread } = screenTrackers(parsed.trackers, [defaultTracker(location)]);
       this.torrents.pendingLink = {
         link,
         ...(key ? { key } : {}),
         name: parsed.name ?? parsed.infoHashHex,
         infoHashHex: parsed.infoHashHex,
         length: parsed.length,
-        trackers: torrentTrackers(parsed.trackers, [defaultTracker(location)]),
+        trackers: kept,
+        dropped,
+        unread,
       };
     } catch (error) {
       const reason = error instanceof MagnetError ? error.message : message(error);
@@ -281,7 +285,7 @@ class AppState implements TorrentActions {
     torrents.fail('magnet', undefined);
     this.askPersistence();
     try {
-      await this.engine.call({ op: 'add-magnet', link, ...(key ? { key } : {}) });
+      torrents.added(await this.engine.call({ op: 'add-magnet', link, ...(key ? { key } : {}) }));
       torrents.clearErrors();
       return true;
     } catch (error) {
@@ -306,7 +310,7 @@ class AppState implements TorrentActions {
     this.askPersistence();
     try {
       const bytes = await file.arrayBuffer();
-      await this.engine.call({ op: 'add-torrent-file', bytes });
+      this.torrents.added(await this.engine.call({ op: 'add-torrent-file', bytes }));
       this.torrents.clearErrors();
     } catch (error) {
       this.torrents.fail('torrentFile', `Could not open “${file.name}”: ${message(error)}`);

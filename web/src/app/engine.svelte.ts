@@ -14,7 +14,7 @@ import {
   type SharedView,
   type TabTransport,
 } from '../net/tab-link';
-import { defaultTracker, loadPeerConfig, PEER_CONFIG_REFRESH_MS } from './peer-config';
+import { defaultTracker, loadPeerConfig } from './peer-config';
 import type { Settings } from './settings.svelte';
 import type { TorrentsState } from './torrents.svelte';
 
@@ -122,7 +122,8 @@ export class EngineLink {
     createWorker: () => WorkerLike,
     transport: TabTransport | undefined,
   ): Promise<void> {
-    const { iceServers, relay } = await loadPeerConfig();
+    // A refused credential still says a relay exists: relay-only tabs then wait for one instead of going direct.
+    const { iceServers, relay, refreshMs } = await loadPeerConfig();
     this.settings.relayAvailable = relay;
     let worker: WorkerLike;
     try {
@@ -154,7 +155,7 @@ export class EngineLink {
     this.remote = undefined;
     if (transport)
       this.host = new EngineHost({ transport, id: newTabId(), perform: (call) => local.call(call) });
-    if (relay) this.refreshPeerConfig();
+    if (relay) this.refreshPeerConfig(refreshMs);
   }
 
   /** The engine could not start: every call fails with `fatal`, those a view was holding included. */
@@ -296,15 +297,23 @@ export class EngineLink {
     addEventListener('pagehide', () => clearInterval(timer), { once: true });
   }
 
-  /** Keeps the TURN credentials fresh while the tracker offers a relay. */
-  private refreshPeerConfig(): void {
-    const timer = setInterval(async () => {
-      const { iceServers, relay } = await loadPeerConfig();
-      if (iceServers.length === 0 && !relay) return; // unreachable now: keep what we have
-      this.settings.relayAvailable = relay;
-      this.bridge?.setIceServers(iceServers);
-      this.bridge?.setRelayOnly(relay && this.settings.relayOnly);
-    }, PEER_CONFIG_REFRESH_MS);
-    addEventListener('pagehide', () => clearInterval(timer), { once: true });
+  /**
+   * Keeps the TURN credentials fresh while the tracker offers a relay: a new one before half the current one's life
+   * has passed (new connections always get one with time left; those open outlive it), sooner after a refusal or
+   * no answer, which keep what is in use.
+   */
+  private refreshPeerConfig(firstMs: number): void {
+    let timer: ReturnType<typeof setTimeout>;
+    const refresh = async () => {
+      const config = await loadPeerConfig();
+      if (config.fresh) {
+        this.settings.relayAvailable = config.relay;
+        this.bridge?.setIceServers(config.iceServers);
+        this.bridge?.setRelayOnly(config.relay && this.settings.relayOnly);
+      }
+      timer = setTimeout(() => void refresh(), config.refreshMs);
+    };
+    timer = setTimeout(() => void refresh(), firstMs);
+    addEventListener('pagehide', () => clearTimeout(timer), { once: true });
   }
 }

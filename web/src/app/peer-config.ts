@@ -1,5 +1,5 @@
 // What the app's own tracker tells the page: its address (the default tracker) and its `/config.json` (ICE servers,
-// and whether one of them is a TURN relay).
+// whether one of them is a TURN relay, and when to ask again for a fresh credential).
 
 /** The tracker of the app's own origin: ws(s)://<host>/. */
 export function defaultTracker(location: Location): string {
@@ -10,10 +10,49 @@ export function defaultTracker(location: Location): string {
 export interface PeerConfig {
   iceServers: RTCIceServer[];
   relay: boolean;
+  /** Whether this is a fresh answer to use; false when the tracker refused a credential or did not answer. */
+  fresh: boolean;
+  /** When to fetch the config again, in ms: at half the credential's life, or when the tracker said to retry. */
+  refreshMs: number;
 }
 
-/** TURN credentials are short-lived: the config is fetched again this often while the tracker offers a relay. */
+/** The longest wait between two fetches while the tracker offers a relay. */
 export const PEER_CONFIG_REFRESH_MS = 30 * 60_000;
+/** The wait after a fetch that got no answer, or a refusal without a Retry-After. */
+export const PEER_CONFIG_RETRY_MS = 60_000;
+/** The shortest wait, whatever the tracker says. */
+const MIN_REFRESH_MS = 1000;
+
+function clampRefresh(ms: number): number {
+  return Math.min(PEER_CONFIG_REFRESH_MS, Math.max(MIN_REFRESH_MS, ms));
+}
+
+const UNREACHABLE: PeerConfig = {
+  iceServers: [],
+  relay: false,
+  fresh: false,
+  refreshMs: PEER_CONFIG_RETRY_MS,
+};
+
+/**
+ * The config from `/config.json`'s answer: 200 is fresh; 429 (too many credentials from this address) still says
+ * whether a relay exists, so a tab set to relay-only never connects directly for lack of a credential, and when to
+ * ask again (Retry-After).
+ */
+export function readPeerConfig(status: number, retryAfter: string | null, body: unknown): PeerConfig {
+  if (status !== 200 && status !== 429) return UNREACHABLE;
+  const config = (body ?? {}) as { iceServers?: unknown; relay?: unknown; refreshSeconds?: unknown };
+  const iceServers = Array.isArray(config.iceServers) ? (config.iceServers as RTCIceServer[]) : [];
+  const relay = config.relay === true;
+  if (status === 429) {
+    const seconds = Number(retryAfter);
+    const refreshMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : PEER_CONFIG_RETRY_MS;
+    return { iceServers, relay, fresh: false, refreshMs: clampRefresh(refreshMs) };
+  }
+  const seconds = Number(config.refreshSeconds);
+  const refreshMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : PEER_CONFIG_REFRESH_MS;
+  return { iceServers, relay, fresh: true, refreshMs: clampRefresh(refreshMs) };
+}
 
 export async function loadPeerConfig(): Promise<PeerConfig> {
   try {
@@ -21,11 +60,9 @@ export async function loadPeerConfig(): Promise<PeerConfig> {
     const timer = setTimeout(() => controller.abort(), 3000);
     const response = await fetch('/config.json', { signal: controller.signal, cache: 'no-store' });
     clearTimeout(timer);
-    if (!response.ok) return { iceServers: [], relay: false };
-    const config = (await response.json()) as { iceServers?: unknown; relay?: unknown };
-    const iceServers = Array.isArray(config.iceServers) ? (config.iceServers as RTCIceServer[]) : [];
-    return { iceServers, relay: config.relay === true };
+    if (response.status !== 200 && response.status !== 429) return UNREACHABLE;
+    return readPeerConfig(response.status, response.headers.get('retry-after'), await response.json());
   } catch {
-    return { iceServers: [], relay: false };
+    return UNREACHABLE;
   }
 }

@@ -3,6 +3,8 @@
 // intents (app.svelte.ts); read by the components through the props App.svelte hands them.
 import type { TorrentView } from '../lib/messages/protocol';
 import type { TrackerStatus } from '../lib/links/trackers';
+import type { DroppedTracker } from '../lib/links/tracker-screen';
+import type { AddedTorrent, NotContacted } from '../lib/messages/actions';
 import { afterSuccess, forListed, withError, type FieldErrors } from './field-errors';
 import { finishedDownloads } from './finished';
 
@@ -24,8 +26,17 @@ export interface PendingLink {
   length?: number;
   /** The trackers that `Download` will announce to (each learns the user's address). */
   trackers: string[];
+  /** The trackers the link names that are not contacted (lib/links/tracker-screen.ts), with why. */
+  dropped: DroppedTracker[];
+  /** Trackers the link names beyond those read at all. */
+  unread: number;
   /** A private share's key, from the link's fragment. */
   key?: string;
+}
+
+/** The trackers a link or .torrent just added named that are not contacted, for the torrent `name`. */
+export interface AddedNotice extends NotContacted {
+  name: string;
 }
 
 /** Samples kept for the speed chart (about two minutes at two posts a second). */
@@ -46,6 +57,8 @@ export class TorrentsState {
   seedChecking = $state(false);
   /** A share link to confirm before anything is announced. */
   pendingLink = $state.raw<PendingLink | null>(null);
+  /** What the last link or .torrent added named and is not contacted (null: nothing left out). */
+  notContacted = $state.raw<AddedNotice | null>(null);
 
   /**
    * A new list from the engine: kept, with a speed sample per torrent. A download that finished while the tab is
@@ -69,6 +82,11 @@ export class TorrentsState {
       history[view.infoHashHex] = samples;
     }
     this.history = history;
+  }
+
+  /** A link or .torrent was added: says which of its trackers it does not contact, or clears the last notice. */
+  added(result: AddedTorrent): void {
+    this.notContacted = result.notContacted ? { name: result.name, ...result.notContacted } : null;
   }
 
   setTrackers(infoHashHex: string, statuses: TrackerStatus[]): void {

@@ -73,6 +73,25 @@ describe('AddTorrent', () => {
     expect(setup.onmagnetedit).not.toHaveBeenCalled();
   });
 
+  it('says which trackers the link just added names and does not contact, and why', () => {
+    render(
+      AddTorrent,
+      props(true, {
+        notContacted: {
+          name: 'aimed.bin',
+          dropped: [{ url: 'ws://127.0.0.1:6379/', reason: 'loopback' }],
+          unread: 0,
+        },
+      }),
+    );
+    const status = screen.getByRole('status');
+    expect(status.textContent).toContain('“aimed.bin” does not contact these trackers it names:');
+    const items = screen
+      .getAllByRole('listitem')
+      .map((item) => item.textContent?.replace(/\s+/g, ' ').trim());
+    expect(items).toEqual(['ws://127.0.0.1:6379/: an address on this device']);
+  });
+
   it('sends the file picked in Open .torrent file, and shows its error', async () => {
     const user = userEvent.setup();
     const setup = props(true, { torrentFileError: 'Not a .torrent file' });

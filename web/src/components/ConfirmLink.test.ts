@@ -12,6 +12,8 @@ const pending = (overrides: Partial<PendingLink> = {}): PendingLink => ({
   name: 'report.pdf',
   infoHashHex: INFO_HASH,
   trackers: ['wss://tracker.example'],
+  dropped: [],
+  unread: 0,
   ...overrides,
 });
 
@@ -38,6 +40,31 @@ describe('ConfirmLink', () => {
     expect(trackers.map((item) => item.textContent)).toEqual(['wss://tracker.example']);
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Download' }));
     expect(screen.queryByText(/An encrypted share/)).toBeNull();
+    expect(screen.queryByRole('list', { name: 'Trackers not contacted' })).toBeNull();
+  });
+
+  it('names each tracker it will not contact and why, and how many it did not read', () => {
+    render(ConfirmLink, {
+      pending: pending({
+        dropped: [
+          { url: 'ws://127.0.0.1:6379/x', reason: 'loopback' },
+          { url: 'ws://192.168.1.1/', reason: 'private' },
+          { url: 'udp://tracker.example:1337', reason: 'not-websocket' },
+        ],
+        unread: 2,
+      }),
+      onconfirm: vi.fn(),
+      oncancel: vi.fn(),
+    });
+    const dropped = within(screen.getByRole('list', { name: 'Trackers not contacted' })).getAllByRole(
+      'listitem',
+    );
+    expect(dropped.map((item) => item.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      'ws://127.0.0.1:6379/x: an address on this device',
+      'ws://192.168.1.1/: an address on a private network',
+      'udp://tracker.example:1337: not a WebSocket tracker (ws: or wss:), which a browser cannot reach',
+      '2 more trackers, not read: a link names too many',
+    ]);
   });
 
   it('says what is not known yet: the size, the trackers, and an encrypted share’s real name', () => {

@@ -138,11 +138,11 @@ describe('EngineBridge', () => {
     expect(unable.bridge.channels.path).toBe('page');
   });
 
-  it('starts tracker clients for active torrents once the worker is ready, with its peer id', () => {
+  it('starts tracker clients for active torrents once the worker is ready', () => {
     const { worker, sockets } = setup();
     worker.emit({ type: 'torrent-active', infoHashHex: T, trackers: ['ws://t1/', 'ws://t2/'], stats });
     expect(sockets).toHaveLength(0);
-    worker.emit({ type: 'ready', restored: 0, peerIdHex: '2d53443031303030' + '11'.repeat(12) });
+    worker.emit({ type: 'ready', restored: 0 });
     expect(sockets.map((s) => s.url)).toEqual(['ws://t1/', 'ws://t2/']);
   });
 
@@ -156,6 +156,18 @@ describe('EngineBridge', () => {
       stats,
     });
     expect(sockets.map((s) => s.url)).toEqual(['ws://home/']);
+  });
+
+  it('opens no socket to a stored tracker on this device or its network when the app is public', () => {
+    const { worker, sockets } = setup();
+    worker.emit({ type: 'ready', restored: 0 });
+    worker.emit({
+      type: 'torrent-active',
+      infoHashHex: T,
+      trackers: ['ws://127.0.0.1:6379/', 'ws://0x7f.1/', 'ws://192.168.1.1/', 'ws://t1/'],
+      stats,
+    });
+    expect(sockets.map((s) => s.url)).toEqual(['ws://t1/']);
   });
 
   it('stops the trackers of a torrent that turns inactive and says stopped on shutdown', async () => {

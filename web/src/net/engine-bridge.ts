@@ -1,16 +1,15 @@
 // The main thread's side of the app: talks to the engine worker (requests and replies, torrent views), runs the
 // tracker clients for the torrents the worker reports active, and connects WebRTC peers to the worker.
-import { hexToBinary } from '../../../shared/codec/tracker-protocol';
 import type { ActionResult, Call, WorkerAction } from '../lib/messages/actions';
 import type { AnnounceStats, MainToWorker, TorrentView, WorkerToMain } from '../lib/messages/protocol';
-import { usableTrackers, type TrackerStatus } from '../lib/links/trackers';
+import { announceTrackers, type TrackerStatus } from '../lib/links/trackers';
 import { ViewMirror } from '../lib/messages/view-delta';
 import { ChannelTransfer, type ChannelPath } from './channel-transfer';
 import { RateLimiter } from './channel-writer';
 import { PeerManager, type RtcPeer } from './peers';
 import { simplePeerConnections, type CreateInstance } from './simple-peer-connection';
 import { reachProblem, swarmOthers } from './reachability';
-import { makePeerId, TrackerClient, type AnnounceNumbers, type SocketLike } from './tracker-client';
+import { TrackerClient, type AnnounceNumbers, type SocketLike } from './tracker-client';
 
 /** The parts of a Worker the bridge uses. */
 export interface WorkerLike {
@@ -109,7 +108,7 @@ export class EngineBridge {
   private nextRequest = 1;
   private readonly numbers = new Map<string, AnnounceNumbers>();
   private readonly active = new Map<string, string[]>();
-  /** Messages for the tracker that arrived before `ready` (which carries our peer id). */
+  /** Messages for the tracker that arrived before `ready` (the worker restored its torrents). */
   private readonly early: WorkerToMain[] = [];
   private closed = false;
   /** What the worker was last told of each torrent's reach (see reachability.ts). */
@@ -272,7 +271,7 @@ export class EngineBridge {
   private readonly handlers: Handlers<BridgeMessage> = {
     ready: (message) => {
       this.workerReady = true;
-      this.tracker = this.createTracker(message.peerIdHex);
+      this.tracker = this.createTracker();
       this.options.listener.ready?.(message.restored);
       for (const early of this.early.splice(0)) this.onMessage(early);
     },
@@ -304,7 +303,7 @@ export class EngineBridge {
     },
   };
 
-  /** A message for the tracker clients: kept until `ready` (which carries our peer id), dropped once closed. */
+  /** A message for the tracker clients: kept until `ready` (the worker restored its torrents), dropped once closed. */
   private onTrackerMessage(message: TrackerMessage): void {
     if (!this.tracker) {
       this.early.push(message);
@@ -319,9 +318,9 @@ export class EngineBridge {
   private readonly trackerHandlers: TrackerHandlers = {
     'torrent-active': (message, tracker) => {
       this.setNumbers(message.infoHashHex, message.stats);
-      // Browsers reach WebSocket trackers only: a torrent that lists none uses the app's own tracker.
-      const trackers =
-        usableTrackers(message.trackers).length > 0 ? message.trackers : this.options.defaultTrackers;
+      // Browsers reach WebSocket trackers only, and none a link aimed at this device or its network: a torrent
+      // left with none uses the app's own tracker.
+      const trackers = announceTrackers(message.trackers, this.options.defaultTrackers);
       this.active.set(message.infoHashHex, trackers);
       tracker.start(message.infoHashHex, trackers, { infoHashV2: message.infoHashV2 });
       this.reportTrackers(message.infoHashHex);
@@ -341,11 +340,8 @@ export class EngineBridge {
     'want-peers': (message, tracker) => tracker.wantPeers(message.infoHashHex, message.count),
   };
 
-  private createTracker(peerIdHex: string | undefined): TrackerClient<RtcPeer> {
-    let peerId: string | undefined;
-    if (peerIdHex && /^[0-9a-f]{40}$/i.test(peerIdHex)) peerId = hexToBinary(peerIdHex);
+  private createTracker(): TrackerClient<RtcPeer> {
     return new TrackerClient<RtcPeer>({
-      peerId: peerId ?? makePeerId(),
       createSocket: this.options.createSocket ?? ((url) => new WebSocket(url) as unknown as SocketLike),
       createPeer: this.peers.createPeer,
       matched: this.peers.matched,

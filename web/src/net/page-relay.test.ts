@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { until } from '../../../shared/testing/until';
 import type { MainToWorker } from '../lib/messages/protocol';
 import type { ChannelLike } from './channel-writer';
 import { relayOnPage } from './page-relay';
@@ -50,7 +51,8 @@ describe('relayOnPage', () => {
   it("writes the worker's bytes to the channel", async () => {
     const { sent, writer, uploadQueue } = setup();
     writer.write(new Uint8Array([1, 2, 3]).buffer);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The writer merges a burst in one deferred task (a MessageChannel message), which no timer is ordered with.
+    await until(() => sent.length > 0, { what: 'the write to reach the channel' });
     expect(sent.map((m) => Array.from(m))).toEqual([[1, 2, 3]]);
     uploadQueue.stop();
   });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { hexToBinary } from '../../../shared/codec/tracker-protocol';
-import { Announcer, announceMessage, closeQuietly, truncatedV2, updateStatus } from './tracker-announcer';
+import {
+  Announcer,
+  announceMessage,
+  closeQuietly,
+  torrentStatus,
+  truncatedV2,
+  updateStatus,
+} from './tracker-announcer';
 import type { SignalPeer, SocketLike } from './tracker-hooks';
 
 const T = 'ab'.repeat(20);
@@ -9,8 +16,9 @@ const numbers = { uploaded: 1, downloaded: 2, left: 3 };
 describe('announceMessage', () => {
   it('names the hash, our peer id, the numbers, the alias and the offers of a plain announce', () => {
     const announcer = new Announcer<SignalPeer>(T, 'ws://t/', 1000, 'A'.repeat(20));
+    announcer.peerId = 'p'.repeat(20);
     const offers = [{ offer: { type: 'offer' as const, sdp: 'v=0' }, offer_id: 'o'.repeat(20) }];
-    expect(announceMessage(announcer, 'p'.repeat(20), numbers, 'started', offers)).toEqual({
+    expect(announceMessage(announcer, numbers, 'started', offers)).toEqual({
       action: 'announce',
       info_hash: hexToBinary(T),
       peer_id: 'p'.repeat(20),
@@ -26,12 +34,11 @@ describe('announceMessage', () => {
 
   it('asks for no offers with `stopped` and `completed`, and names no alias with `stopped`', () => {
     const announcer = new Announcer<SignalPeer>(T, 'ws://t/', 1000, 'A'.repeat(20));
-    const stopped = announceMessage(announcer, 'p'.repeat(20), numbers, 'stopped', []);
+    announcer.peerId = 'p'.repeat(20);
+    const stopped = announceMessage(announcer, numbers, 'stopped', []);
     expect(stopped).not.toHaveProperty('offers');
     expect(stopped).not.toHaveProperty('info_hash_alias');
-    expect(announceMessage(announcer, 'p'.repeat(20), numbers, 'completed', [])).not.toHaveProperty(
-      'numwant',
-    );
+    expect(announceMessage(announcer, numbers, 'completed', [])).not.toHaveProperty('numwant');
   });
 });
 
@@ -44,12 +51,23 @@ describe('updateStatus', () => {
     expect(updateStatus(announcer, { state: 'unreachable', message: 'down' })).toBe(true);
   });
 
-  it("never tells a v2-alone announcer's status as the torrent's", () => {
+  it("tells a v2-alone announcer's status as the torrent's only while the tracker refuses it", () => {
     const own = new Announcer<SignalPeer>(T, 'ws://t/', 1000, 'A'.repeat(20));
+    own.peerId = 'p'.repeat(20);
     const alone = new Announcer<SignalPeer>(T, 'ws://t/', 1000, undefined, own);
+    own.v2Alone = alone;
     expect(alone.infoHashBinary).toBe('A'.repeat(20));
+    expect(alone.peerId).toBe('p'.repeat(20));
+    updateStatus(own, { state: 'connected', complete: 1, incomplete: 0 });
+    // Its counts are those of v2 peers alone: never the torrent's.
+    expect(updateStatus(alone, { state: 'connected', complete: 0, incomplete: 9 })).toBe(false);
+    expect(torrentStatus(own)).toEqual({ url: 'ws://t/', state: 'connected', complete: 1, incomplete: 0 });
+    // A refusal there is: peers that know only the v2 hash would not find us.
+    expect(updateStatus(alone, { state: 'failure', message: 'x' })).toBe(true);
+    expect(torrentStatus(own)).toEqual({ url: 'ws://t/', state: 'failure', message: 'x' });
     expect(updateStatus(alone, { state: 'failure', message: 'x' })).toBe(false);
-    expect(alone.status.state).toBe('failure');
+    expect(updateStatus(alone, { state: 'connected' })).toBe(true);
+    expect(torrentStatus(own).state).toBe('connected');
   });
 });
 

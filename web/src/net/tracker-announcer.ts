@@ -40,6 +40,12 @@ export class Announcer<P extends SignalPeer> {
   /** An announce is being prepared (offers gathering). */
   preparing = false;
   stopped = false;
+  /** New peer ids taken after `peer_id is in use` refusals (tracker-refusal.ts bounds them). */
+  renewals = 0;
+  /** A new peer id's claim is on its way: `peer_id is in use` refusals until its reply answer announces of the old
+   * id sent before it (the tracker answers one socket's messages in order). */
+  claiming = false;
+  private ownPeerId = '';
 
   /**
    * A hybrid torrent's announcer of its v2 hash alone, made when the tracker did not serve both hashes as one swarm
@@ -61,6 +67,17 @@ export class Announcer<P extends SignalPeer> {
     this.infoHashBinary = announcesFor ? announcesFor.alias! : hexToBinary(infoHashHex);
     this.intervalMs = intervalMs;
     this.status = { url, state: 'connecting' };
+  }
+
+  /** The peer id this announcer announces: its torrent's on this tracker (a `v2Alone` announcer shares its
+   * torrent's, so that both hashes name one peer). */
+  get peerId(): string {
+    return this.announcesFor ? this.announcesFor.peerId : this.ownPeerId;
+  }
+
+  set peerId(id: string) {
+    if (id.length !== 20) throw new RangeError('peer id must be 20 characters');
+    this.ownPeerId = id;
   }
 
   /** Destroys every offer still waiting for an answer. */
@@ -105,7 +122,6 @@ export type AnnounceEvent = 'started' | 'completed' | 'stopped' | undefined;
 /** An announce of the announcer's hash, with these offers (none for `stopped` and `completed`). */
 export function announceMessage(
   announcer: Announcer<SignalPeer>,
-  peerId: string,
   numbers: AnnounceNumbers,
   event: AnnounceEvent,
   offers: WireOffer[],
@@ -113,7 +129,7 @@ export function announceMessage(
   const message: Record<string, unknown> = {
     action: 'announce',
     info_hash: announcer.infoHashBinary,
-    peer_id: peerId,
+    peer_id: announcer.peerId,
     uploaded: numbers.uploaded,
     downloaded: numbers.downloaded,
     left: numbers.left,
@@ -128,14 +144,19 @@ export function announceMessage(
 }
 
 /**
- * Sets the announcer's status; true when the torrent's status on this tracker changed (a `v2Alone` announcer only
- * finds v2 peers: its status is never the torrent's). A `connected` status without counts keeps the last counts.
+ * Sets the announcer's status; true when the torrent's status on this tracker changed (torrentStatus: a `v2Alone`
+ * announcer's status shows only while the tracker refuses it). A `connected` status without counts keeps the last
+ * counts.
  */
 export function updateStatus(announcer: Announcer<SignalPeer>, status: Omit<TrackerStatus, 'url'>): boolean {
   const next: TrackerStatus = { url: announcer.url, ...status };
   const prev = announcer.status;
   announcer.status = next;
-  if (announcer.announcesFor) return false;
+  if (announcer.announcesFor)
+    return (
+      (prev.state === 'failure' || next.state === 'failure') &&
+      (prev.state !== next.state || prev.message !== next.message)
+    );
   if (status.complete === undefined && prev.complete !== undefined && status.state === 'connected') {
     next.complete = prev.complete;
     next.incomplete = prev.incomplete;
@@ -146,4 +167,11 @@ export function updateStatus(announcer: Announcer<SignalPeer>, status: Omit<Trac
     prev.complete !== next.complete ||
     prev.incomplete !== next.incomplete
   );
+}
+
+/** The torrent's status on the announcer's tracker: a refusal of its v2 hash announced alone shows (peers that know
+ * only that hash would not find us), else the counts and state of its own hash. */
+export function torrentStatus(announcer: Announcer<SignalPeer>): TrackerStatus {
+  const alone = announcer.v2Alone?.status;
+  return alone?.state === 'failure' ? { ...alone } : { ...announcer.status };
 }

@@ -1,121 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { binaryToHex } from '../../../shared/codec/tracker-protocol';
 import type { SignalDescription } from '../../../shared/codec/tracker-protocol';
-import {
-  makePeerId,
-  TrackerClient,
-  usableTrackers,
-  type SocketLike,
-  type TrackerStatus,
-} from './tracker-client';
-
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  sent: Array<Record<string, unknown>> = [];
-  closed = false;
-  onopen: ((event: unknown) => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose: ((event: unknown) => void) | null = null;
-  onerror: ((event: unknown) => void) | null = null;
-  constructor(readonly url: string) {}
-  send(data: string): void {
-    if (this.readyState !== 1) throw new Error('not open');
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
-  }
-  close(): void {
-    this.closed = true;
-    this.readyState = 3;
-  }
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  fail(): void {
-    this.readyState = 3;
-    this.onerror?.({});
-    this.onclose?.({});
-  }
-  receive(message: Record<string, unknown>): void {
-    this.onmessage?.({ data: JSON.stringify(message) });
-  }
-}
-
-let nextPeer = 0;
-class FakePeer {
-  readonly id = nextPeer++;
-  destroyed = false;
-  signalled: SignalDescription[] = [];
-  private listener: ((data: SignalDescription) => void) | undefined;
-  constructor(
-    readonly infoHashHex: string,
-    readonly initiator: boolean,
-  ) {}
-  once(_event: 'signal', listener: (data: SignalDescription) => void): void {
-    this.listener = listener;
-    // Like simple-peer with trickle off: an initiator emits its offer once ICE gathering is done.
-    if (this.initiator) queueMicrotask(() => this.emitSignal({ type: 'offer', sdp: `offer-${this.id}` }));
-  }
-  emitSignal(data: SignalDescription): void {
-    const listener = this.listener;
-    this.listener = undefined;
-    listener?.(data);
-  }
-  signal(data: SignalDescription): void {
-    this.signalled.push(data);
-    if (!this.initiator && data.type === 'offer') {
-      queueMicrotask(() => this.emitSignal({ type: 'answer', sdp: `answer-${this.id}` }));
-    }
-  }
-  destroy(): void {
-    this.destroyed = true;
-  }
-}
+import { bin, clientSetup as setup, settle } from './testing/tracker-fakes';
+import { makePeerId, usableTrackers } from './tracker-client';
 
 const INFO_HASH = 'aa'.repeat(20);
 const OTHER_HASH = 'bb'.repeat(20);
-const bin = (hex: string) => String.fromCharCode(...hex.match(/../g)!.map((h) => parseInt(h, 16)));
-
-/** Deterministic numbers in [0, 1) that differ from call to call (backoff jitter sees 0.5 first). */
-function sequence(): () => number {
-  let i = 0;
-  return () => (i++ * 0.618034 + 0.5) % 1;
-}
-
-function setup(overrides: { acceptsOffer?: boolean; matched?: boolean; connected?: number } = {}) {
-  const sockets: FakeSocket[] = [];
-  const peers: FakePeer[] = [];
-  const matched: Array<{ peer: FakePeer; remote: string; initiator: boolean }> = [];
-  const statuses: Array<{ infoHashHex: string; status: TrackerStatus }> = [];
-  const client = new TrackerClient<FakePeer>({
-    peerId: makePeerId((n) => new Uint8Array(n).fill(0x80)),
-    createSocket: (url) => {
-      const socket = new FakeSocket(url);
-      sockets.push(socket);
-      return socket;
-    },
-    createPeer: (infoHashHex, initiator) => {
-      const peer = new FakePeer(infoHashHex, initiator);
-      peers.push(peer);
-      return peer;
-    },
-    matched: (_infoHashHex, peer, remote, initiator) => {
-      matched.push({ peer, remote, initiator });
-      return overrides.matched ?? true;
-    },
-    acceptsOffer: () => overrides.acceptsOffer ?? true,
-    numbers: () => ({ uploaded: 1, downloaded: 2, left: 3 }),
-    status: (infoHashHex, status) => statuses.push({ infoHashHex, status }),
-    connectedCount: () => overrides.connected ?? 0,
-    random: sequence(),
-    maxOffers: 3,
-  });
-  return { client, sockets, peers, matched, statuses };
-}
-
-/** Lets the offers' microtasks and the announce's awaits run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
-}
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -204,7 +94,7 @@ describe('TrackerClient', () => {
     expect(announce).toMatchObject({
       action: 'announce',
       info_hash: bin(INFO_HASH),
-      peer_id: client.peerId,
+      peer_id: client.peerIdOf(INFO_HASH, 'ws://one/'),
       event: 'started',
       numwant: 3,
       uploaded: 1,
@@ -283,7 +173,11 @@ describe('TrackerClient', () => {
     await settle();
     expect(sockets[0].sent).toHaveLength(1);
     expect(sockets[1].sent).toHaveLength(2);
-    expect(sockets[1].sent[1]).toMatchObject({ info_hash: V2, peer_id: client.peerId, event: 'started' });
+    expect(sockets[1].sent[1]).toMatchObject({
+      info_hash: V2,
+      peer_id: client.peerIdOf(INFO_HASH, 'ws://other/'),
+      event: 'started',
+    });
     expect(sockets[1].sent[1]).not.toHaveProperty('info_hash_alias');
     // Its replies change nothing the app sees; its offers are the torrent's, answered under the v2 hash.
     const before = statuses.length;
@@ -364,7 +258,7 @@ describe('TrackerClient', () => {
     expect(reply).toEqual({
       action: 'announce',
       info_hash: bin(INFO_HASH),
-      peer_id: client.peerId,
+      peer_id: client.peerIdOf(INFO_HASH, 'ws://one/'),
       to_peer_id: remoteId,
       offer_id: offerId,
       answer: { type: 'answer', sdp: `answer-${answerer.id}` },

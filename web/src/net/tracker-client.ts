@@ -11,6 +11,7 @@ import {
   announceMessage,
   closeQuietly,
   OPEN,
+  torrentStatus,
   TrackerSocket,
   truncatedV2,
   updateStatus,
@@ -18,8 +19,9 @@ import {
   type AnnounceOptions,
 } from './tracker-announcer';
 import type { SignalPeer, SocketLike, TrackerClientOptions } from './tracker-hooks';
-import { secureRandomBytes } from './tracker-ids';
+import { makePeerId, secureRandomBytes } from './tracker-ids';
 import { makeOffers } from './tracker-offers';
+import { renewPeerId, type RenewalContext } from './tracker-renewal';
 import { handleReply, type ReplyContext } from './tracker-replies';
 
 export { usableTrackers, type TrackerState, type TrackerStatus } from '../lib/links/trackers';
@@ -34,7 +36,6 @@ export type {
 export { makePeerId, secureRandomBytes } from './tracker-ids';
 
 export class TrackerClient<P extends SignalPeer> {
-  readonly peerId: string;
   private readonly sockets = new Map<string, TrackerSocket<P>>();
   /** Peers wanted per torrent (the worker's want-peers). */
   private readonly want = new Map<string, number>();
@@ -52,8 +53,6 @@ export class TrackerClient<P extends SignalPeer> {
   private readonly replies: ReplyContext<P>;
 
   constructor(private readonly options: TrackerClientOptions<P>) {
-    if (options.peerId.length !== 20) throw new RangeError('peer id must be 20 characters');
-    this.peerId = options.peerId;
     this.random = options.random ?? Math.random;
     this.randomBytes = options.randomBytes ?? secureRandomBytes;
     this.offerTimeoutMs = options.offerTimeoutMs ?? 50_000;
@@ -63,8 +62,16 @@ export class TrackerClient<P extends SignalPeer> {
     this.minBackoffMs = options.minBackoffMs ?? 1_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
     this.minWantAnnounceMs = options.minWantAnnounceMs ?? 10_000;
+    const renewal: RenewalContext<P> = {
+      numbers: (infoHashHex) => options.numbers(infoHashHex),
+      randomBytes: (n) => this.randomBytes(n),
+      send: (socket, message) => this.send(socket, message),
+      setStatus: (announcer, status) => this.setStatus(announcer, status),
+      announce: (socket, announcer) => void this.announce(socket, announcer, undefined),
+    };
     this.replies = {
-      peerId: this.peerId,
+      isOwnPeerId: (peerId) => this.isOwnPeerId(peerId),
+      peerIdInUse: (socket, announcer) => renewPeerId(renewal, socket, announcer),
       hooks: options,
       setStatus: (announcer, status) => this.setStatus(announcer, status),
       schedule: (socket, announcer) => this.schedule(socket, announcer),
@@ -80,6 +87,8 @@ export class TrackerClient<P extends SignalPeer> {
     for (const url of urls) {
       const socket = this.socketOf(url);
       const announcer = new Announcer<P>(infoHashHex, url, this.defaultIntervalMs, alias);
+      // Its own id on each tracker: a stranger who meets the tab in one swarm learns nothing for another.
+      announcer.peerId = makePeerId(this.randomBytes);
       const existing = socket.announcers.get(announcer.infoHashBinary);
       if (existing) this.startAgain(socket, existing, alias);
       else this.join(socket, announcer);
@@ -180,7 +189,20 @@ export class TrackerClient<P extends SignalPeer> {
   statuses(infoHashHex: string): TrackerStatus[] {
     return this.announcersOf(infoHashHex)
       .filter(([, announcer]) => !announcer.announcesFor)
-      .map(([, announcer]) => ({ ...announcer.status }));
+      .map(([, announcer]) => torrentStatus(announcer));
+  }
+
+  /** The peer id a torrent announces to a tracker (undefined when it does not announce there). */
+  peerIdOf(infoHashHex: string, url: string): string | undefined {
+    return this.sockets.get(url)?.announcers.get(hexToBinary(infoHashHex))?.peerId;
+  }
+
+  /** Whether a tracker names one of our torrents' peer ids (our own offer, relayed back). */
+  private isOwnPeerId(peerId: string): boolean {
+    for (const socket of this.sockets.values()) {
+      for (const announcer of socket.announcers.values()) if (announcer.peerId === peerId) return true;
+    }
+    return false;
   }
 
   /** Pending (unanswered) offers of a torrent, over all its trackers. */
@@ -237,6 +259,8 @@ export class TrackerClient<P extends SignalPeer> {
     for (const announcer of socket.announcers.values()) {
       clearTimeout(announcer.timer);
       announcer.timer = undefined;
+      // A claim's reply, too: the next connection starts afresh.
+      announcer.claiming = false;
       // Answers to these offers could only come through this socket.
       announcer.dropOffers();
       this.setStatus(announcer, { state: 'unreachable', message: socket.lastError });
@@ -310,18 +334,13 @@ export class TrackerClient<P extends SignalPeer> {
   }
 
   private setStatus(announcer: Announcer<P>, status: Omit<TrackerStatus, 'url'>): void {
-    if (updateStatus(announcer, status))
-      this.options.status?.(announcer.infoHashHex, { ...announcer.status });
+    if (!updateStatus(announcer, status)) return;
+    const torrent = announcer.announcesFor ?? announcer;
+    this.options.status?.(torrent.infoHashHex, torrentStatus(torrent));
   }
 
   private announceMessage(announcer: Announcer<P>, event: AnnounceEvent, offers: WireOffer[] = []) {
-    return announceMessage(
-      announcer,
-      this.peerId,
-      this.options.numbers(announcer.infoHashHex),
-      event,
-      offers,
-    );
+    return announceMessage(announcer, this.options.numbers(announcer.infoHashHex), event, offers);
   }
 
   /** Sends an announce with fresh offers (for the peers wanted), and schedules the next one. */

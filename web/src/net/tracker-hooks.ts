@@ -49,12 +49,10 @@ export interface TrackerHooks<P extends SignalPeer> {
 }
 
 export interface TrackerClientOptions<P extends SignalPeer> extends TrackerHooks<P> {
-  /** Our peer id, a 20-character binary string. */
-  peerId: string;
   createSocket(url: string): SocketLike;
   /** Random numbers for the reconnect jitter (default Math.random). */
   random?: () => number;
-  /** Random bytes for offer ids (default crypto.getRandomValues). */
+  /** Random bytes for offer ids and peer ids (default crypto.getRandomValues). */
   randomBytes?: (n: number) => Uint8Array;
   /** Unanswered offers are destroyed after this long (WebTorrent: 50 s). */
   offerTimeoutMs?: number;

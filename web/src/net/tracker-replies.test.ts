@@ -28,14 +28,17 @@ class FakePeer implements SignalPeer {
 function setup(options: { accepts?: boolean; matches?: boolean } = {}) {
   const socket = new TrackerSocket<FakePeer>('ws://t/');
   const announcer = new Announcer<FakePeer>(T, 'ws://t/', 120_000, undefined);
+  announcer.peerId = ME;
   socket.announcers.set(HASH, announcer);
   const peers: FakePeer[] = [];
   const statuses: Array<Omit<TrackerStatus, 'url'>> = [];
   const sent: Array<Record<string, unknown>> = [];
   const aliases: boolean[] = [];
+  const inUse: Array<Announcer<FakePeer>> = [];
   let scheduled = 0;
   const context: ReplyContext<FakePeer> = {
-    peerId: ME,
+    isOwnPeerId: (peerId) => peerId === ME,
+    peerIdInUse: (_socket, refused) => inUse.push(refused),
     hooks: {
       createPeer: () => {
         const peer = new FakePeer();
@@ -51,7 +54,7 @@ function setup(options: { accepts?: boolean; matches?: boolean } = {}) {
     followAlias: (_socket, _announcer, bound) => aliases.push(bound),
     send: (_socket, message) => sent.push(message),
   };
-  return { socket, announcer, peers, statuses, sent, aliases, context, scheduled: () => scheduled };
+  return { socket, announcer, peers, statuses, sent, aliases, inUse, context, scheduled: () => scheduled };
 }
 
 const offer: SignalDescription = { type: 'offer', sdp: 'v=0 offer' };
@@ -85,6 +88,36 @@ describe('handleReply', () => {
       { state: 'failure', message: 'no' },
       { state: 'failure', message: 'all' },
     ]);
+  });
+
+  it("hands a torrent's `peer_id is in use` refusal to the renewal, and nothing else, once its claim is answered", () => {
+    const { socket, announcer, statuses, inUse, context } = setup();
+    const reason = 'peer_id is in use in this swarm by another connection';
+    handleReply(context, socket, { kind: 'failure', reason, infoHash: HASH });
+    // A refusal that names no torrent is shown as it is: it cannot be ours to renew.
+    handleReply(context, socket, { kind: 'failure', reason });
+    expect(inUse).toEqual([announcer]);
+    expect(statuses).toEqual([{ state: 'failure', message: reason }]);
+    announcer.claiming = true;
+    handleReply(context, socket, {
+      kind: 'announce',
+      infoHash: HASH,
+      interval: 120,
+      complete: 1,
+      incomplete: 0,
+    });
+    expect(announcer.claiming).toBe(false);
+    // Another refusal of the claim ends its wait too.
+    announcer.claiming = true;
+    handleReply(context, socket, { kind: 'failure', reason: 'swarm is full', infoHash: HASH });
+    expect(announcer.claiming).toBe(false);
+    clearTimeout(announcer.timer);
+  });
+
+  it('answers no offer of our own peer ids (our offer relayed back to us)', () => {
+    const { socket, peers, context } = setup();
+    handleReply(context, socket, { kind: 'offer', infoHash: HASH, peerId: ME, offerId: 'o1', offer });
+    expect(peers).toEqual([]);
   });
 
   it('answers an offer through a new peer, and sends the answer back to the offer', () => {

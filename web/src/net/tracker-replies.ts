@@ -5,10 +5,14 @@ import { binaryToHex, type ServerMessage } from '../../../shared/codec/tracker-p
 import type { TrackerStatus } from '../lib/links/trackers';
 import type { Announcer, TrackerSocket } from './tracker-announcer';
 import type { SignalPeer, TrackerHooks } from './tracker-hooks';
+import { isPeerIdInUse } from './tracker-refusal';
 
 /** The client's parts a reply acts on. */
 export interface ReplyContext<P extends SignalPeer> {
-  readonly peerId: string;
+  /** Whether the tracker names one of our torrents' peer ids. */
+  isOwnPeerId(peerId: string): boolean;
+  /** The tracker refused an announce of the announcer: another connection holds its peer id (tracker-renewal.ts). */
+  peerIdInUse(socket: TrackerSocket<P>, announcer: Announcer<P>): void;
   readonly hooks: TrackerHooks<P>;
   setStatus(announcer: Announcer<P>, status: Omit<TrackerStatus, 'url'>): void;
   /** Sets the announcer's next announce after its interval. */
@@ -45,8 +49,15 @@ function onFailure<P extends SignalPeer>(
   const targets = message.infoHash
     ? [socket.announcers.get(message.infoHash)].filter((a) => a !== undefined)
     : [...socket.announcers.values()];
-  for (const announcer of targets)
+  for (const announcer of targets) {
+    if (message.infoHash && isPeerIdInUse(message.reason)) {
+      context.peerIdInUse(socket, announcer);
+      continue;
+    }
+    // Any other answer ends a claim's wait: a refusal the claim met for another reason must not hide later ones.
+    announcer.claiming = false;
     context.setStatus(announcer, { state: 'failure', message: message.reason });
+  }
 }
 
 function onAnnounceReply<P extends SignalPeer>(
@@ -56,6 +67,7 @@ function onAnnounceReply<P extends SignalPeer>(
 ): void {
   const announcer = socket.announcers.get(message.infoHash);
   if (!announcer) return;
+  announcer.claiming = false;
   if (message.interval > 0) {
     const intervalMs = Math.max(message.interval, 5) * 1000;
     if (intervalMs !== announcer.intervalMs) {
@@ -78,7 +90,7 @@ function onOffer<P extends SignalPeer>(
   message: Reply<'offer'>,
 ): void {
   const announcer = socket.announcers.get(message.infoHash);
-  if (!announcer || message.peerId === context.peerId) return;
+  if (!announcer || context.isOwnPeerId(message.peerId)) return;
   const remote = binaryToHex(message.peerId);
   if (!context.hooks.acceptsOffer(announcer.infoHashHex, remote)) return;
   const peer = context.hooks.createPeer(announcer.infoHashHex, false);
@@ -91,7 +103,7 @@ function onOffer<P extends SignalPeer>(
     context.send(socket, {
       action: 'announce',
       info_hash: announcer.infoHashBinary,
-      peer_id: context.peerId,
+      peer_id: announcer.peerId,
       to_peer_id: message.peerId,
       answer,
       offer_id: message.offerId,

@@ -6,6 +6,7 @@ import { contentTypeOf, parseRange, piecesOfRange } from '../lib/media/http-rang
 import { safeFileName } from '../lib/files/safe-name';
 import { PieceStream, type PieceSource } from './piece-stream';
 import { ReadWindow } from './read-window';
+import { servedHeaders, textResponse } from './served-headers';
 
 export interface TorrentFiles {
   infoHashHex: string;
@@ -26,10 +27,6 @@ export function parseFileUrl(pathname: string): { infoHashHex: string; fileIndex
   return match ? { infoHashHex: match[1], fileIndex: Number(match[2]) } : null;
 }
 
-function textResponse(status: number, text: string, headers: Record<string, string> = {}): Response {
-  return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
-}
-
 /** The headers of a file's response: its type, its length, and for a range its place in the file. */
 function fileHeaders(
   name: string,
@@ -38,10 +35,10 @@ function fileHeaders(
   wanted: Served,
 ): Record<string, string> {
   const headers: Record<string, string> = {
+    ...servedHeaders(download),
     'accept-ranges': 'bytes',
     'content-type': contentTypeOf(name),
     'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
   };
   if (download)
     headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(safeFileName(name))}`;

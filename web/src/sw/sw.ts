@@ -10,6 +10,7 @@ import { pieceKey, torrentKey, verifiedKey } from '../lib/storage/storage';
 import { VerifiedMap } from '../lib/storage/verified-map';
 import { pieceDirectory } from '../worker/storage/opfs-directory';
 import { fileResponse, parseFileUrl, type TorrentFiles } from './file-response';
+import { textResponse } from './served-headers';
 import type { PieceSource } from './piece-stream';
 import { PieceRuns } from './piece-file-read';
 import { subtleSha1 } from '../lib/hash';
@@ -184,10 +185,9 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
   try {
     found = await torrent(infoHashHex);
   } catch (error) {
-    return new Response(`cannot read this torrent: ${(error as Error).message}\n`, { status: 500 });
+    return textResponse(500, `cannot read this torrent: ${(error as Error).message}\n`);
   }
-  if (!found)
-    return new Response('this torrent is not here, or its metadata is not known yet\n', { status: 404 });
+  if (!found) return textResponse(404, 'this torrent is not here, or its metadata is not known yet\n');
   const db = store!;
   const key = `${infoHashHex}/${fileIndex}`;
   const stream = ++streamCount;

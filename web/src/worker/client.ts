@@ -2,7 +2,6 @@
 // SHA-1, session factory and post function as arguments, so Node tests run it over an in-memory store. Its rooms:
 // the registry of torrents, the router of the page's messages, restore, intake (share, seed, magnet, .torrent),
 // exports, and the publisher of the views.
-import { toHex } from '../../../shared/codec/magnet';
 import type { MainToWorker, TorrentView } from '../lib/messages/protocol';
 import type { TorrentHost } from './torrent/host';
 import { runAction, type ActionHandlers } from './client/action-runner';
@@ -13,7 +12,6 @@ import { seedTorrent } from './client/intake/add-seed';
 import { share } from './client/intake/add-share';
 import { addTorrentFile } from './client/intake/add-torrent-file';
 import { removeTorrent, shutdown } from './client/teardown';
-import { newPeerId } from './client/peer-id';
 import { restoreTorrents } from './client/restore';
 import { MessageRouter } from './client/router';
 
@@ -21,15 +19,13 @@ export { newPeerId } from './client/peer-id';
 export type { ClientOptions } from './client/client-core';
 
 export class Client {
-  readonly peerId: Uint8Array;
   private readonly core: ClientCore;
   private readonly router: MessageRouter;
   private readonly ready: Promise<void>;
   private markReady!: () => void;
 
   constructor(options: ClientOptions) {
-    this.peerId = options.peerId ?? newPeerId();
-    this.core = createCore(options, this.peerId);
+    this.core = createCore(options);
     const { registry, publisher, transports } = this.core;
     const actions = actionHandlers(this.core);
     this.router = new MessageRouter({
@@ -44,9 +40,7 @@ export class Client {
 
   /** Restores every stored torrent, posts `ready`, then `torrent-active` for each unpaused one. */
   async start(): Promise<void> {
-    await restoreTorrents(this.core, (restored) =>
-      this.core.ctx.post({ type: 'ready', restored, peerIdHex: toHex(this.peerId) }),
-    );
+    await restoreTorrents(this.core, (restored) => this.core.ctx.post({ type: 'ready', restored }));
     this.markReady();
     this.publish(true);
   }

@@ -17,6 +17,8 @@ export class RecordingDirectory implements ClusterDirectory {
   counted = new Map<string, SwarmCounts>();
   readonly announces: DirectoryAnnounce[] = [];
   readonly left: string[] = [];
+  /** The connection of each leave, in the same order. */
+  readonly leftBy: string[] = [];
   readonly sent: Array<{ process: string; message: ClusterMessage }> = [];
 
   async announce(announce: DirectoryAnnounce): Promise<DirectoryAnnounceResult> {
@@ -24,8 +26,10 @@ export class RecordingDirectory implements ClusterDirectory {
     if (this.failing) throw new Error('down');
     return this.result;
   }
-  async leave(_infoHash: string, peerId: string): Promise<void> {
+  async leave(_infoHash: string, peerId: string, connection: string): Promise<void> {
     this.left.push(peerId);
+    this.leftBy.push(connection);
+    if (this.failing) throw new Error('down');
   }
   async counts(): Promise<Map<string, SwarmCounts>> {
     if (this.failing) throw new Error('down');

@@ -4,6 +4,7 @@ import { render, screen } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TrackerStatus } from '../../lib/links/trackers';
+import { peerIdRefusalWords } from '../../net/tracker-refusal';
 import { torrentView } from '../testing/views';
 import TorrentStatus from './TorrentStatus.svelte';
 
@@ -74,6 +75,7 @@ describe('TorrentStatus', () => {
       { url: 'wss://up.example', state: 'connected' },
       { url: 'wss://down.example', state: 'unreachable' },
       { url: 'wss://refusing.example', state: 'failure', message: 'torrent not allowed' },
+      { url: 'wss://squatted.example', state: 'failure', message: peerIdRefusalWords(false) },
     ];
     render(TorrentStatus, {
       torrent: torrentView({ unreachable: '2 peers found, none could be reached' }),
@@ -85,7 +87,8 @@ describe('TorrentStatus', () => {
     expect(alerts).toEqual([
       '2 peers found, none could be reached',
       'Tracker wss://down.example: unreachable',
-      'Tracker wss://refusing.example: torrent not allowed',
+      'Tracker wss://refusing.example refused this torrent: torrent not allowed',
+      `Tracker wss://squatted.example refused this torrent: ${peerIdRefusalWords(false)}`,
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TRACKERS_PER_TORRENT, torrentTrackers } from './trackers';
+import { announceTrackers, MAX_TRACKERS_PER_TORRENT, torrentTrackers } from './trackers';
 import { notEnoughRoom } from '../storage/storage-room';
 
 describe('torrentTrackers', () => {
@@ -25,6 +25,19 @@ describe('torrentTrackers', () => {
     expect(kept.at(-1)).toBe('wss://own.example/');
     expect(kept.slice(0, 15)).toEqual(many.slice(0, 15));
     expect(torrentTrackers(many)).toEqual(many.slice(0, 16));
+  });
+});
+
+describe('announceTrackers', () => {
+  it('keeps what a stored list may reach, the app’s own only where listed, else the app’s own', () => {
+    const own = ['wss://own.example/'];
+    expect(announceTrackers(['wss://a.example/', 'ws://127.0.0.1:6379/'], own)).toEqual(['wss://a.example/']);
+    expect(announceTrackers(['wss://a.example/', 'wss://own.example/'], own)).toEqual([
+      'wss://a.example/',
+      'wss://own.example/',
+    ]);
+    expect(announceTrackers(['ws://10.0.0.1/', 'udp://x.example/'], own)).toEqual(own);
+    expect(announceTrackers(['ws://127.0.0.1:9/'], ['ws://127.0.0.1:8321/'])).toEqual(['ws://127.0.0.1:9/']);
   });
 });
 

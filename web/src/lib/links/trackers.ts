@@ -1,6 +1,9 @@
 // The trackers a torrent announces to. A link or a .torrent file comes from anyone, and every tracker we announce
 // to learns our address and what we download: only WebSocket trackers, and no more than a handful. Shared by the
 // worker (a torrent's list) and the page (its tracker clients, and the states they show), with no socket code.
+import { screenTrackers } from './tracker-screen';
+
+export { MAX_TRACKERS_PER_TORRENT } from './tracker-screen';
 
 export type TrackerState = 'connecting' | 'connected' | 'unreachable' | 'failure';
 
@@ -29,18 +32,21 @@ export function usableTrackers(urls: readonly string[]): string[] {
   return out;
 }
 
-/** Trackers kept per torrent; the defaults (the app's own tracker) always among them. */
-export const MAX_TRACKERS_PER_TORRENT = 16;
-
 /**
- * The torrent's trackers: its own (from the link or the file), then the defaults; trimmed, `ws:`/`wss:` only,
- * without repeats, at most MAX_TRACKERS_PER_TORRENT, of which the defaults are never cut.
+ * The torrent's trackers: its own (from the link or the file) that tracker-screen.ts keeps, then the defaults;
+ * trimmed, `ws:`/`wss:` only, without repeats, at most MAX_TRACKERS_PER_TORRENT, of which the defaults are never cut.
  */
 export function torrentTrackers(listed: readonly string[], defaults: readonly string[] = []): string[] {
-  const own = usableTrackers(defaults.map((url) => url.trim()));
-  const others = usableTrackers(listed.map((url) => url.trim())).filter((url) => !own.includes(url));
-  return [...others.slice(0, Math.max(0, MAX_TRACKERS_PER_TORRENT - own.length)), ...own].slice(
-    0,
-    MAX_TRACKERS_PER_TORRENT,
-  );
+  return screenTrackers(listed, defaults).kept;
+}
+
+/**
+ * The trackers a stored torrent announces to: those of its list the screen keeps (the app's own among them only
+ * where listed), or the app's own when none is left. The tracker clients' door: a list stored before a screen, or
+ * by any other path, still never aims the tab at the user's device or network.
+ */
+export function announceTrackers(listed: readonly string[], defaults: readonly string[]): string[] {
+  const named = new Set(listed.map((url) => url.trim()));
+  const kept = torrentTrackers(listed, defaults).filter((url) => named.has(url));
+  return kept.length > 0 ? kept : torrentTrackers([], defaults);
 }

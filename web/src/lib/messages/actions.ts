@@ -6,6 +6,7 @@
 
 import { isKeyText } from '../../../../shared/private-share/private-share';
 import { isInfoHashHex } from '../../../../shared/codec/hex';
+import type { DroppedTracker } from '../links/tracker-screen';
 
 /** A file of a share; `handle` (File System Access) when every file has one: the share reads them in place. */
 export interface SharedFile {
@@ -23,6 +24,14 @@ export interface TorrentRef {
 export interface AddedTorrent {
   infoHashHex: string;
   name: string;
+  /** The trackers its link or file named that are not contacted (lib/links/tracker-screen.ts), when any. */
+  notContacted?: NotContacted;
+}
+
+/** What a link's or file's screen left out: each tracker read and dropped, with why, and how many were not read. */
+export interface NotContacted {
+  dropped: DroppedTracker[];
+  unread: number;
 }
 
 /** Where a player is: its media element's time and duration in seconds (0: not known yet), and whether it is

@@ -138,8 +138,8 @@ export interface AnnounceStats {
 }
 
 export type WorkerToMain =
-  /** The worker is up; `peerIdHex` is the 20-byte peer id its sessions use (announce the same one). */
-  | { type: 'ready'; restored: number; peerIdHex?: string }
+  /** The worker is up (each torrent has its own peer ids: its sessions' here, its announces' in the page). */
+  | { type: 'ready'; restored: number }
   /**
    * The torrent list. With `listed` (every listed torrent's key, in order), `torrents` holds only the views that
    * changed since the last post and the page keeps the others; without it, `torrents` is the whole list.

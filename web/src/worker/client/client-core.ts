@@ -15,6 +15,7 @@ import { sessionV2 } from '../v2/v2-session';
 import type { OwnedChannels } from '../transport/owned-channels';
 import { PeerTransports } from '../transport/peer-transports';
 import { ClientStorage } from './client-storage';
+import { newPeerId } from './peer-id';
 import { ViewPublisher } from './publisher';
 import { TorrentRegistry } from './registry';
 
@@ -33,8 +34,8 @@ export interface ClientOptions {
   /** Monotonic milliseconds for the engine (default performance.now). */
   clock?: () => number;
   random?: () => number;
-  /** 20 bytes; default a fresh `-SD0100-` id. */
-  peerId?: Uint8Array;
+  /** A torrent's peer id, 20 bytes; default a fresh `-SD0100-` id each call. */
+  newPeerId?: () => Uint8Array;
   writer?: BatchWriterOptions;
   /** Bytes of pieces kept in memory for serving peers (default 32 MiB). */
   cacheBytes?: number;
@@ -81,10 +82,10 @@ export async function v2Of(
 }
 
 /** The core of a client: an empty registry, storage over `options.store`, and the publisher of its views. */
-export function createCore(options: ClientOptions, peerId: Uint8Array): ClientCore {
+export function createCore(options: ClientOptions): ClientCore {
   const registry = new TorrentRegistry();
   const storage = new ClientStorage(options.store, options);
-  const ctx = hostContext(options, peerId, registry, storage, () => publisher.publishSoon());
+  const ctx = hostContext(options, registry, storage, () => publisher.publishSoon());
   const publisher = new ViewPublisher(options.post, () => registry.views(ctx.clock()));
   return {
     registry,
@@ -99,7 +100,6 @@ export function createCore(options: ClientOptions, peerId: Uint8Array): ClientCo
 /** What every torrent host of this client runs with. */
 function hostContext(
   options: ClientOptions,
-  peerId: Uint8Array,
   registry: TorrentRegistry,
   storage: ClientStorage,
   milestone: () => void,
@@ -120,7 +120,7 @@ function hostContext(
     post: options.post,
     clock: options.clock ?? (() => performance.now()),
     random: options.random ?? Math.random,
-    peerId,
+    newPeerId: options.newPeerId ?? newPeerId,
     createSession: options.createSession,
     keep: new WeakSet(),
     milestone,

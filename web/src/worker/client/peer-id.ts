@@ -1,4 +1,4 @@
-// This tab's peer id: one per worker, used by every session and announced by the page's tracker clients.
+// Peer ids for the sessions of this tab: one per torrent (its tracker announces take their own in the page).
 import { toHex } from '../../../../shared/codec/magnet';
 
 function randomBytes(n: number): Uint8Array {

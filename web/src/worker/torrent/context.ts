@@ -27,7 +27,9 @@ export interface HostContext {
   /** Monotonic milliseconds for the engine. */
   clock: () => number;
   random: () => number;
-  peerId: Uint8Array;
+  /** A new 20-byte peer id, taken once per torrent for its sessions: a peer that meets this tab in one swarm learns
+   * no id of its others (docs/security.md, "Peer ids per torrent"). */
+  newPeerId: () => Uint8Array;
   createSession: (options: SessionOptions) => Session;
   /** Buffers still in use here or in the engine: `send` copies them instead of transferring them away. */
   keep: WeakSet<ArrayBufferLike>;

@@ -37,7 +37,7 @@ function setup(change: Partial<TorrentRecord> = {}, make: () => FakeSession = ()
     post: (message) => posted.push(message),
     clock: () => 0,
     random: () => 0.5,
-    peerId: new Uint8Array(20),
+    newPeerId: () => new Uint8Array(20),
     createSession: () => {
       const session = make();
       sessions.push(session);

@@ -16,6 +16,9 @@ const info = fakeInfo(
   16,
 );
 
+/** The next torrent's peer id byte: each torrent takes its own. */
+let nextPeerId = 9;
+
 function setup(change: Partial<TorrentRecord> = {}, withInfo = true) {
   const known = withInfo ? info : undefined;
   const fed: EngineEvent[] = [];
@@ -49,7 +52,7 @@ function setup(change: Partial<TorrentRecord> = {}, withInfo = true) {
     post: () => {},
     clock: () => 0,
     random: () => 0.5,
-    peerId: new Uint8Array(20).fill(9),
+    newPeerId: () => new Uint8Array(20).fill(nextPeerId++),
     createSession: () => session,
     keep: new WeakSet<ArrayBufferLike>(),
   };
@@ -70,11 +73,12 @@ describe('TorrentParts', () => {
 
   it("starts a session from the verified pieces, a btmh-only link's by its full v2 hash", () => {
     const { parts } = setup();
-    expect(parts.sessionOptions()).toMatchObject({
-      info,
-      have: parts.verified,
-      peerId: new Uint8Array(20).fill(9),
-    });
+    const { peerId } = parts.sessionOptions();
+    expect(parts.sessionOptions()).toMatchObject({ info, have: parts.verified, peerId });
+    // A session that restarts keeps the torrent's id (the engine knows its own connections by it); another torrent
+    // of the tab has its own (a peer that meets one learns nothing of the other).
+    expect(parts.sessionOptions().peerId).toEqual(peerId);
+    expect(setup().parts.sessionOptions().peerId).not.toEqual(peerId);
     const full = 'ab'.repeat(32);
     const link = setup({ infoHashHex: full.slice(0, 40), infoHashV2: full }, false);
     expect(toHex(link.parts.sessionOptions().infoHashV2!)).toBe(full);

@@ -66,6 +66,9 @@ export class TorrentParts {
   readonly reports: TrackerReports;
   readonly writes: RecordWrites;
   private known: TorrentInfo | undefined;
+  /** The torrent's peer id in its sessions' handshakes, kept while the tab runs (a session that restarts keeps it, so
+   * the engine still knows its own connections). */
+  private readonly peerId: Uint8Array;
   /** Pieces confirmed in the store (what a reload resumes from): the owner that the session records them in (shared
    * with it, not a copy), or what a new session starts from while there is none. */
   private owner: VerifiedPieces | undefined;
@@ -77,6 +80,7 @@ export class TorrentParts {
     private readonly host: HostLink,
   ) {
     const { info, stored } = start;
+    this.peerId = ctx.newPeerId();
     this.identity = new TorrentIdentity(record);
     this.peers = new PeerLinks();
     this.pieces = ctx.pieces(record, info);
@@ -156,7 +160,7 @@ export class TorrentParts {
     const { ctx, known, record } = this;
     return {
       infoHash: this.identity.infoHash,
-      peerId: ctx.peerId,
+      peerId: this.peerId,
       info: known,
       have: this.verified,
       ...this.v2.sessionOption(known),

@@ -44,7 +44,7 @@ function setup(infoHashHex: string, halted = false) {
     post: (message: WorkerToMain) => posted.push(message),
     clock: () => 0,
     random: () => 0.5,
-    peerId: new Uint8Array(20),
+    newPeerId: () => new Uint8Array(20),
     createSession: () => session,
     keep: new WeakSet<ArrayBufferLike>(),
     milestone: () => milestones++,

@@ -27,6 +27,25 @@ describe('addMagnet', () => {
     expect(core.registry.views(0)[0]).toMatchObject({ state: 'fetching-metadata' });
   });
 
+  it('never records a tracker the link aims at this device or its network, and answers which it left out', async () => {
+    const { core } = testCore();
+    const aimed = ['ws://127.0.0.1:6379/', 'ws://0x7f.1/', 'ws://[::ffff:10.0.0.1]/', 'wss://t.example/'];
+    const link = `magnet:?xt=urn:btih:${HASH}&dn=aimed${aimed.map((t) => `&tr=${encodeURIComponent(t)}`).join('')}`;
+    expect(await addMagnet(core, { link }, context())).toEqual({
+      infoHashHex: HASH,
+      name: 'aimed',
+      notContacted: {
+        dropped: [
+          { url: 'ws://127.0.0.1:6379/', reason: 'loopback' },
+          { url: 'ws://0x7f.1/', reason: 'loopback' },
+          { url: 'ws://[::ffff:10.0.0.1]/', reason: 'private' },
+        ],
+        unread: 0,
+      },
+    });
+    expect(core.registry.get(HASH)!.record.trackers).toEqual(['wss://t.example/', 'wss://app.example/']);
+  });
+
   it('takes a bare info hash, named by the hash', async () => {
     const { core } = testCore();
     expect(await addMagnet(core, { link: HASH }, context())).toEqual({ infoHashHex: HASH, name: HASH });

@@ -1,7 +1,7 @@
 // `Add link`: a magnet link (or a bare info hash) added as a torrent whose metadata comes from its peers.
 import { MagnetError, parseMagnet, type MagnetLink } from '../../../../../shared/codec/magnet';
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
-import { torrentTrackers } from '../../../lib/links/trackers';
+import { notContacted, screenTrackers, type ScreenedTrackers } from '../../../lib/links/tracker-screen';
 import type { TorrentRecord } from '../../storage/records';
 import { ActionError, type ActionContext } from '../action-runner';
 import type { ClientCore } from '../client-core';
@@ -21,7 +21,8 @@ export async function addMagnet(
     if (message.key !== undefined) existing.setKey(message.key);
     return { infoHashHex: existing.infoHashHex, name: existing.record.name };
   }
-  const record = magnetRecord(link, message.key, defaultTrackers);
+  const screened = screenTrackers(link.trackers, defaultTrackers);
+  const record = magnetRecord(link, message.key, screened);
   if (link.length !== undefined) {
     await ensureRoom(core, link.length);
     if (core.registry.has(link.infoHashHex)) return { infoHashHex: link.infoHashHex, name: record.name };
@@ -29,7 +30,8 @@ export async function addMagnet(
   }
   // A hybrid's link (both hashes): its session announces v2 before the metadata, and speaks it once known.
   startTorrent(core, record, undefined, undefined, undefined, link.infoHashV2 !== undefined && !link.v2Only);
-  return { infoHashHex: record.infoHashHex, name: record.name };
+  const left = notContacted(screened);
+  return { infoHashHex: record.infoHashHex, name: record.name, ...(left ? { notContacted: left } : {}) };
 }
 
 function readLink(text: string): MagnetLink {
@@ -41,11 +43,11 @@ function readLink(text: string): MagnetLink {
 }
 
 /** The record of a torrent added by its link, before its metadata is known. */
-function magnetRecord(link: MagnetLink, key: string | undefined, defaultTrackers: string[]): TorrentRecord {
+function magnetRecord(link: MagnetLink, key: string | undefined, screened: ScreenedTrackers): TorrentRecord {
   const record: TorrentRecord = {
     infoHashHex: link.infoHashHex,
     name: link.name ?? link.infoHashHex,
-    trackers: torrentTrackers(link.trackers, defaultTrackers),
+    trackers: screened.kept,
     storageId: link.infoHashHex,
     addedAt: Date.now(),
     ...FRESH_TOTALS,

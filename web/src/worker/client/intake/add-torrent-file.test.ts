@@ -16,6 +16,27 @@ describe('addTorrentFile', () => {
     expect(posts.some((m) => m.type === 'torrent-active' && m.infoHashHex === info.infoHashHex)).toBe(true);
   });
 
+  it('never records a tracker its announce-list aims at a private or link-local address, and answers which', async () => {
+    const { core } = testCore();
+    const tiers = [['ws://192.168.0.1/admin'], ['wss://t.example/', 'ws://169.254.169.254/latest']];
+    const { info, torrent } = await testTorrent(testBytes(40_000, 4), 'aimed.bin', tiers);
+    expect(await addTorrentFile(core, { bytes: torrent }, context())).toEqual({
+      infoHashHex: info.infoHashHex,
+      name: 'aimed.bin',
+      notContacted: {
+        dropped: [
+          { url: 'ws://192.168.0.1/admin', reason: 'private' },
+          { url: 'ws://169.254.169.254/latest', reason: 'link-local' },
+        ],
+        unread: 0,
+      },
+    });
+    expect(core.registry.get(info.infoHashHex)!.record.trackers).toEqual([
+      'wss://t.example/',
+      'wss://app.example/',
+    ]);
+  });
+
   it('answers a torrent already listed with the one listed', async () => {
     const { core } = testCore();
     const { info, torrent } = await testTorrent(testBytes(40_000, 2));

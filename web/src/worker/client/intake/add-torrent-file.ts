@@ -2,7 +2,7 @@
 import type { Bitfield } from '../../../../../shared/codec/bitfield';
 import type { TorrentInfo } from '../../../../../shared/codec/metainfo';
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
-import { torrentTrackers } from '../../../lib/links/trackers';
+import { notContacted, screenTrackers } from '../../../lib/links/tracker-screen';
 import type { TorrentRecord } from '../../storage/records';
 import type { ActionContext } from '../action-runner';
 import { v2Of, type ClientCore } from '../client-core';
@@ -16,7 +16,9 @@ export async function addTorrentFile(
   { defaultTrackers }: ActionContext,
 ): Promise<AddedTorrent> {
   const { metainfo, info } = await readTorrent(message.bytes, core.ctx);
-  const added = { infoHashHex: info.infoHashHex, name: info.name };
+  const screened = screenTrackers(metainfo.announce.flat(), defaultTrackers);
+  const left = notContacted(screened);
+  const added = { infoHashHex: info.infoHashHex, name: info.name, ...(left ? { notContacted: left } : {}) };
   const existing = core.registry.get(info.infoHashHex);
   if (existing) return { infoHashHex: info.infoHashHex, name: existing.record.name };
   const stored = await storedPieces(core, info);
@@ -25,7 +27,7 @@ export async function addTorrentFile(
   const record: TorrentRecord = {
     infoHashHex: info.infoHashHex,
     name: info.name,
-    trackers: torrentTrackers(metainfo.announce.flat(), defaultTrackers),
+    trackers: screened.kept,
     infoBytes: info.infoBytes.slice().buffer,
     storageId: info.infoHashHex,
     addedAt: Date.now(),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../../../shared/codec/magnet';
+import { encode, utf8ToBytes } from '../../../../../shared/codec/bencode';
+import { encodeTorrent } from '../../../../../shared/codec/metainfo';
 import { createAnyInfo, encodeAnyTorrent } from '../../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../../lib/hash';
 import { ActionError } from '../action-runner';
@@ -34,6 +36,20 @@ describe('readTorrent', () => {
     expect(read.metainfo.info.v1).toBeUndefined();
     expect(read.info.infoHashHex).toBe(toHex(info.v2!.infoHash.subarray(0, 20)));
     expect(read.info.pieceCount).toBe(3);
+  });
+
+  it('refuses a valid .torrent over the bounds in their own words: a v2 file tree of 2^26 pieces', async () => {
+    const infoBytes = encode({
+      'file tree': { 'huge.bin': { '': { length: 2 ** 40, 'pieces root': new Uint8Array(32).fill(7) } } },
+      'meta version': 2,
+      name: utf8ToBytes('huge.bin'),
+      'piece length': 16384,
+    });
+    const failure = readTorrent(encodeTorrent({ info: { infoBytes }, announce: [] }).slice().buffer, hashers);
+    await expect(failure).rejects.toBeInstanceOf(ActionError);
+    await expect(failure).rejects.toThrow(
+      /^This torrent is too large for this app: it is split into 67,108,864 pieces, and the most it takes is 419,430$/,
+    );
   });
 
   it("says in the user's words that a file is not a .torrent", async () => {

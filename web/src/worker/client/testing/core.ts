@@ -6,7 +6,6 @@ import { subtleSha1 } from '../../../lib/hash';
 import type { WorkerToMain } from '../../../lib/messages/protocol';
 import { MemoryStore } from '../../../lib/storage/storage';
 import { createCore, type ClientCore, type ClientOptions } from '../client-core';
-import { newPeerId } from '../peer-id';
 
 export interface TestCore {
   core: ClientCore;
@@ -17,17 +16,14 @@ export interface TestCore {
 export function testCore(options: Partial<ClientOptions> = {}): TestCore {
   const store = new MemoryStore();
   const posts: WorkerToMain[] = [];
-  const core = createCore(
-    {
-      store,
-      createSession: (sessionOptions) => new TorrentSession(sessionOptions),
-      post: (message) => posts.push(message),
-      writer: { delayMs: 5 },
-      estimateStorage: async () => undefined,
-      ...options,
-    },
-    newPeerId(),
-  );
+  const core = createCore({
+    store,
+    createSession: (sessionOptions) => new TorrentSession(sessionOptions),
+    post: (message) => posts.push(message),
+    writer: { delayMs: 5 },
+    estimateStorage: async () => undefined,
+    ...options,
+  });
   return { core, store, posts };
 }
 
@@ -39,8 +35,12 @@ export function testBytes(length: number, seed: number): Uint8Array<ArrayBuffer>
   return Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 7) & 0xff);
 }
 
-/** A v1 .torrent of one file holding `bytes`, with one tracker. */
-export async function testTorrent(bytes: Uint8Array<ArrayBuffer>, name = 'file.bin') {
+/** A v1 .torrent of one file holding `bytes`, with one tracker (or the tiers of `announce`). */
+export async function testTorrent(
+  bytes: Uint8Array<ArrayBuffer>,
+  name = 'file.bin',
+  announce: string[][] = [['wss://t.example/']],
+) {
   const blob = new Blob([bytes]);
   const info = await createInfo(
     [
@@ -52,6 +52,6 @@ export async function testTorrent(bytes: Uint8Array<ArrayBuffer>, name = 'file.b
     ],
     { name, sha1: subtleSha1, pieceLength: 16384 },
   );
-  const torrent = encodeTorrent({ info, announce: [['wss://t.example/']] });
+  const torrent = encodeTorrent({ info, announce });
   return { info, torrent: torrent.slice().buffer as ArrayBuffer };
 }
