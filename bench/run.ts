@@ -2,7 +2,8 @@
 // bench/results/<date>.json (<date>-<names>-<flags>.json for a selection). Flags: --heap-2g adds a 2 GiB download to
 // the memory figure (about 5 more minutes); --profile logs where the two tabs of the transfer, and our tracker,
 // spend their time; --trace logs the transfer tabs' Chromium traces by thread (WebRTC, IPC, compositor, worker) and
-// by function; --peers-50k runs only the tracker at 50,000 peers on one process (about a minute); --tiny runs
+// by function; --peers-50k runs only the tracker at 50,000 peers on one process (about a minute); `tracker` --cluster
+// runs only its cluster figures (one process in memory, then one and two processes on Redis; under a minute); --tiny runs
 // `streams`, `uplinks`, `transfer`, `memory`, `sha256`, `share`, `block-checks` and `pacer` at smoke sizes;
 // --memory-mib=N sets the size of the `memory` bench's download (4 GiB by default; it refuses a size the disk cannot
 // hold); `streams` --playback runs its playback figures only, --limited only those with a limited seeder,

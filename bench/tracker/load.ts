@@ -15,6 +15,12 @@ export function sourceAddress(i: number): string {
   return `127.0.0.${2 + (i % SOURCE_ADDRESSES)}`;
 }
 export const OFFERS_PER_ANNOUNCE = 5;
+/** The saturated phase: its length, and the announces kept in flight (a closed loop). */
+export const SATURATE_SECONDS = 4;
+export const WINDOW = 256;
+/** The paced phase, for the latency from an offer to its answer at an ordinary load. */
+export const PACED_RATE = 200;
+export const PACED_SECONDS = 3;
 /**
  * What one simulated client sends at most in a second (its own one-second windows), as a browser tab stays far
  * under the tracker's per-connection limit (50 messages in a one-second window by default; over it the socket is

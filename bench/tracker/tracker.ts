@@ -1,63 +1,29 @@
 // Figure 6: our tracker against bittorrent-tracker's Server, each in its own process, under the same load of
 // simulated WebSocket peers on loopback.
-import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { atLeast, atMost, figure, noGoal, percentile, type Bench, type Figure } from '../lib/figure';
-import { Redis } from 'ioredis';
-import { startRedis } from '../../signal-tracker/src/testing/daemons';
-import { Load, OFFERS_PER_ANNOUNCE, SWARM_SIZE } from './load';
+import {
+  callsPer,
+  cpuSecondsOf,
+  logProfiles,
+  processCalls,
+  spawnTracker,
+  startProfiles,
+  type Cpu,
+  type Memory,
+} from './child';
+import { CLUSTER_PEERS, clusterFigures } from './cluster';
+import {
+  Load,
+  OFFERS_PER_ANNOUNCE,
+  PACED_RATE,
+  PACED_SECONDS,
+  SATURATE_SECONDS,
+  SWARM_SIZE,
+  WINDOW,
+} from './load';
 import { quietFigures } from './quiet';
 import type { ChildOptions, TrackerKind } from './server-child';
-
-const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
-const SATURATE_SECONDS = 4;
-const WINDOW = 256;
-const PACED_RATE = 200;
-const PACED_SECONDS = 3;
-
-interface Child {
-  process: ChildProcess;
-  port: number;
-  /** Sends `{type: send}` and resolves with the child's next message of type `type`. */
-  request<T>(type: string, send?: string): Promise<T>;
-  stop(): Promise<void>;
-}
-
-async function spawnTracker(kind: TrackerKind, options: ChildOptions = {}): Promise<Child> {
-  const child = fork(CHILD, [kind, JSON.stringify(options)], {
-    execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (message: { type: string; port?: number; message?: string }) =>
-      message.type === 'ready' ? resolve(message.port!) : reject(new Error(message.message)),
-    );
-    child.once('exit', (code) => reject(new Error(`tracker process exited with ${code}`)));
-  });
-  return {
-    process: child,
-    port,
-    request<T>(type: string, sendType = type) {
-      return new Promise<T>((resolve) => {
-        const listener = (message: { type: string } & T) => {
-          if (message.type !== type) return;
-          child.off('message', listener);
-          resolve(message);
-        };
-        child.on('message', listener);
-        child.send({ type: sendType });
-      });
-    },
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.send({ type: 'stop' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
 
 export interface TrackerRun {
   kind: TrackerKind;
@@ -80,9 +46,6 @@ export interface TrackerRun {
   failures: number;
 }
 
-type Memory = { usage: NodeJS.MemoryUsage };
-type Cpu = { usage: NodeJS.CpuUsage };
-const cpuSecondsOf = (c: Cpu) => (c.usage.user + c.usage.system) / 1e6;
 const heapOf = (m: Memory) => m.usage.heapUsed + m.usage.external;
 
 export async function measure(
@@ -104,14 +67,13 @@ export async function measure(
     log(
       `  ${kind} ${peers}: ${peers} peers joined in ${((performance.now() - connectStart) / 1000).toFixed(1)} s`,
     );
-    if (profile) await child.request('profile-started', 'profile-start');
+    if (profile) await startProfiles([child]);
     const cpuBefore = await child.request<Cpu>('cpu');
+    const callsBefore = [processCalls(child.process.pid)];
     const saturated = await load.saturate(SATURATE_SECONDS, WINDOW);
     const cpuAfter = await child.request<Cpu>('cpu');
-    if (profile) {
-      const { top } = await child.request<{ top: string[] }>('profile-stop');
-      log(`  ${kind} ${peers}: self time of the saturated phase by function:\n    ${top.join('\n    ')}`);
-    }
+    const calls = callsPer(callsBefore, [processCalls(child.process.pid)], saturated.completedWithDrain);
+    if (profile) await logProfiles([child], `${kind} ${peers}`, log);
     const cpuSeconds = cpuSecondsOf(cpuAfter) - cpuSecondsOf(cpuBefore);
     const systemShare = (cpuAfter.usage.system - cpuBefore.usage.system) / 1e6 / cpuSeconds;
     // Let the backlog of the saturated phase clear (and collect its garbage) before timing single relays.
@@ -139,97 +101,12 @@ export async function measure(
         `${(systemShare * 100).toFixed(0)} % of it in the kernel), ` +
         `${(run.bytesPerPeer / 1024).toFixed(1)} KiB/peer heap (${(run.rssPerPeer / 1024).toFixed(1)} KiB rss), ` +
         `p99 ${run.p99Ms.toFixed(1)} ms, lost ${run.lost}, failures ${run.failures}, ` +
-        `${load.heldBack} messages held back to stay under the per-connection limit`,
+        `${load.heldBack} messages held back to stay under the per-connection limit; per announce: ${calls}`,
     );
     return run;
   } finally {
     await load.close();
     await child.stop();
-  }
-}
-
-/** Seconds of CPU the Redis server has used (user + system), from INFO. */
-async function redisCpuSeconds(redis: Redis): Promise<number> {
-  const info = await redis.info('cpu');
-  const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
-  return field('used_cpu_user') + field('used_cpu_sys');
-}
-
-/** Redis's used_memory in bytes, from INFO. */
-async function redisUsedMemory(redis: Redis): Promise<number> {
-  return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
-}
-
-export interface ClusterRun {
-  processes: number;
-  peers: number;
-  /** Announces completed per CPU-second of every tracker process and of Redis together. */
-  announcesPerCpuSecond: number;
-  announcesPerSecond: number;
-  /** Redis's share of that CPU. */
-  redisCpuShare: number;
-  /** Redis's used_memory per peer once every peer announced. */
-  redisBytesPerPeer: number;
-  p99Ms: number;
-  p50Ms: number;
-  lost: number;
-  failures: number;
-}
-
-/** `processes` tracker processes on one Redis, the load spread over them (each swarm spans them all). */
-async function measureCluster(
-  processes: number,
-  peers: number,
-  log: (m: string) => void,
-): Promise<ClusterRun> {
-  const daemon = await startRedis();
-  const url = `redis://127.0.0.1:${daemon.port}`;
-  const redis = new Redis(url);
-  const children: Child[] = [];
-  let load: Load | undefined;
-  try {
-    for (let i = 0; i < processes; i++) children.push(await spawnTracker('ours-redis', { redisUrl: url }));
-    load = new Load(children.map((child) => `ws://127.0.0.1:${child.port}/`));
-    const memoryBefore = await redisUsedMemory(redis);
-    await load.connect(peers);
-    await load.join();
-    const redisBytesPerPeer = ((await redisUsedMemory(redis)) - memoryBefore) / peers;
-    const cpu = async () =>
-      (await Promise.all(children.map((child) => child.request<Cpu>('cpu')))).reduce(
-        (sum, c) => sum + cpuSecondsOf(c),
-        0,
-      );
-    const [trackerBefore, redisBefore] = [await cpu(), await redisCpuSeconds(redis)];
-    const saturated = await load.saturate(SATURATE_SECONDS, WINDOW);
-    const [trackerAfter, redisAfter] = [await cpu(), await redisCpuSeconds(redis)];
-    const redisSeconds = redisAfter - redisBefore;
-    const cpuSeconds = trackerAfter - trackerBefore + redisSeconds;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const paced = await load.paced(PACED_RATE, PACED_SECONDS);
-    const run: ClusterRun = {
-      processes,
-      peers,
-      announcesPerCpuSecond: saturated.completedWithDrain / cpuSeconds,
-      announcesPerSecond: saturated.completed / saturated.seconds,
-      redisCpuShare: redisSeconds / cpuSeconds,
-      redisBytesPerPeer,
-      p99Ms: percentile(paced.offerLatenciesMs, 99),
-      p50Ms: percentile(paced.offerLatenciesMs, 50),
-      lost: saturated.lost + paced.lost,
-      failures: load.failures,
-    };
-    log(
-      `  cluster of ${processes} + Redis, ${peers}: ${run.announcesPerCpuSecond.toFixed(0)} announces per CPU-second ` +
-        `(Redis ${(run.redisCpuShare * 100).toFixed(0)} % of it; ${run.announcesPerSecond.toFixed(0)}/s wall), ` +
-        `p99 ${run.p99Ms.toFixed(1)} ms, Redis ${run.redisBytesPerPeer.toFixed(0)} B/peer, lost ${run.lost}, ` +
-        `failures ${run.failures}`,
-    );
-    return run;
-  } finally {
-    await load?.close();
-    for (const child of children) await child.stop();
-    redis.disconnect();
-    await daemon.stop();
   }
 }
 
@@ -292,14 +169,22 @@ async function largeRun(log: (m: string) => void): Promise<Figure[]> {
   ];
 }
 
+/** The cluster's figures against one process in memory under the same load, measured just before them. */
+async function clusterRun(log: (m: string) => void, profile: boolean): Promise<Figure[]> {
+  const single = await measure('ours', CLUSTER_PEERS, log, profile);
+  return clusterFigures(single, log, profile);
+}
+
 export const trackerBench: Bench = {
   name: 'tracker',
   figures: 'the tracker against bittorrent-tracker, a cluster on Redis',
   async run(context) {
     if (context.flags.has('--peers-50k')) return largeRun(context.log);
+    const profile = context.flags.has('--profile');
+    if (context.flags.has('--cluster')) return clusterRun(context.log, profile);
     const figures: Figure[] = [];
     for (const peers of [1000, 10_000]) {
-      const ours = await measure('ours', peers, context.log, context.flags.has('--profile'));
+      const ours = await measure('ours', peers, context.log, profile);
       const theirs = await measure('bittorrent-tracker', peers, context.log);
       const label = peers >= 1000 ? `${peers / 1000}k` : String(peers);
       const lostNote = (run: TrackerRun) =>
@@ -338,34 +223,7 @@ export const trackerBench: Bench = {
         ),
       );
     }
-    // The cluster: one process in memory (the baseline) against one and two processes on Redis, same load.
-    const peers = 1000;
-    const single = await measure('ours', peers, context.log);
-    for (const processes of [1, 2]) {
-      const cluster = await measureCluster(processes, peers, context.log);
-      const name = `${processes} process${processes > 1 ? 'es' : ''} + Redis`;
-      figures.push(
-        figure(
-          `tracker cluster (${name}) announces/CPU-s, 1k peers`,
-          cluster.announcesPerCpuSecond,
-          'announces/CPU-s',
-          { name: 'one process in memory', value: single.announcesPerCpuSecond },
-          noGoal,
-          `CPU of every tracker process and of redis-server counted (Redis ${(cluster.redisCpuShare * 100).toFixed(0)} % ` +
-            `of it, ${cluster.redisBytesPerPeer.toFixed(0)} B of Redis memory per peer` +
-            `); wall clock ${cluster.announcesPerSecond.toFixed(0)}/s; swarms of ${SWARM_SIZE} spread over the ` +
-            `processes, so most offers cross through Redis.${cluster.lost || cluster.failures ? ` ${cluster.lost} lost, ${cluster.failures} failures.` : ''}`,
-        ),
-        figure(
-          `tracker cluster (${name}) p99 offer->answer, 1k peers`,
-          cluster.p99Ms,
-          'ms',
-          { name: 'one process in memory', value: single.p99Ms },
-          noGoal,
-          `at ${PACED_RATE} announces/s x ${OFFERS_PER_ANNOUNCE} offers; p50 ${cluster.p50Ms.toFixed(2)} ms, in memory ${single.p50Ms.toFixed(2)} ms`,
-        ),
-      );
-    }
+    figures.push(...(await clusterRun(context.log, profile)));
     figures.push(...(await quietFigures(context.log)));
     return figures;
   },

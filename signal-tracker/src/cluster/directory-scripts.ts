@@ -1,5 +1,6 @@
 // The Lua scripts of the cluster's directory in Redis (redis-directory.ts runs them): each runs atomically, so a
-// claim of a peer id, an alias binding or a leave is decided once for the whole cluster.
+// claim of a peer id, an alias binding or a leave is decided once for the whole cluster. Each is called by its SHA-1
+// (redis-script.ts).
 //
 // Keys (one hash tag per swarm, so a swarm's keys would stay on one Redis Cluster slot):
 //   sd:{<info hash>}:seen   ZSET  peer id -> last announce (ms)
@@ -23,6 +24,8 @@
 // one peer id per swarm. An alias binds on the cluster's first claim, as in one process (tracker/aliases.ts):
 // neither hash bound yet, no peer id and no connection in both swarms; the smaller swarm's peers move to the
 // larger's keys in the same script.
+
+import { RedisScript } from './redis-script';
 
 /** Stale peers removed per swarm per script call (the rest go at later calls). */
 const PRUNE_BATCH = 256;
@@ -145,7 +148,7 @@ end
  * The hash a peer is offered under is the one its connection first announced: a later announce under the other
  * hash changes its counts, not where its offers go.
  */
-export const ANNOUNCE = `${PRUNE}${BIND}
+export const ANNOUNCE = new RedisScript(`${PRUNE}${BIND}
 local announced, id, me, complete, now, deadline, want = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
 local ih = canonical(announced)
 prune(ih, deadline)
@@ -191,32 +194,57 @@ local acount, homes = 'sd:{' .. ih .. '}:acount', 'sd:{' .. ih .. '}:home'
 local candidates, picked, spread = {}, 0, 0
 if want > 0 then
   local live, taken = {}, {}
-  local function consider(peer)
-    if peer == id or taken[peer] or picked >= want then return end
-    local owner = redis.call('HGET', owners, peer)
-    if not owner then return end
-    local process, incarnation = leaseOf(owner)
-    local lease = process .. '/' .. incarnation
-    if live[lease] == nil then live[lease] = alive(process, incarnation) end
-    if live[lease] then
-      taken[peer] = true
-      picked = picked + 1
-      candidates[#candidates + 1] = peer
-      candidates[#candidates + 1] = process
-      candidates[#candidates + 1] = redis.call('HGET', homes, peer) or ih
-    end
-  end
-  for _, a in ipairs(redis.call('HRANDFIELD', acount, want + 1)) do
-    for _, peer in ipairs(redis.call('SRANDMEMBER', 'sd:{' .. ih .. '}:a:' .. a, 2)) do
-      if peer ~= id then
-        consider(peer)
-        break
+  -- Takes peers in order while they are wanted: each once, never the announcer, only of a connection whose process
+  -- (that incarnation of it) lives. Their owning connections come in one HMGET (or with HRANDFIELD's values), their
+  -- own hashes in one HMGET at the end.
+  local function consider(peers, connections)
+    for i, peer in ipairs(peers) do
+      local owner = connections[i]
+      if picked < want and peer ~= id and owner and not taken[peer] then
+        local process, incarnation = leaseOf(owner)
+        local lease = process .. '/' .. incarnation
+        if live[lease] == nil then live[lease] = alive(process, incarnation) end
+        if live[lease] then
+          taken[peer] = true
+          picked = picked + 1
+          candidates[#candidates + 1] = peer
+          candidates[#candidates + 1] = process
+          candidates[#candidates + 1] = ih
+        end
       end
     end
   end
+  -- A random peer of each address other than the announcer: SRANDMEMBER without a count (cheaper in Redis than
+  -- with one), and with a count of 2 only when it drew the announcer itself.
+  local spreadPeers, prefix = {}, 'sd:{' .. ih .. '}:a:'
+  for _, a in ipairs(redis.call('HRANDFIELD', acount, want + 1)) do
+    local peer = redis.call('SRANDMEMBER', prefix .. a)
+    if peer == id then
+      for _, other in ipairs(redis.call('SRANDMEMBER', prefix .. a, 2)) do
+        if other ~= id then
+          peer = other
+          break
+        end
+      end
+    end
+    if peer and peer ~= id then spreadPeers[#spreadPeers + 1] = peer end
+  end
+  if #spreadPeers > 0 then consider(spreadPeers, redis.call('HMGET', owners, unpack(spreadPeers))) end
   spread = picked
   if picked < want then
-    for _, peer in ipairs(redis.call('HRANDFIELD', owners, want * 2 + 2)) do consider(peer) end
+    local flat, peers, connections = redis.call('HRANDFIELD', owners, want * 2 + 2, 'WITHVALUES'), {}, {}
+    for i = 1, #flat, 2 do
+      peers[#peers + 1] = flat[i]
+      connections[#connections + 1] = flat[i + 1]
+    end
+    consider(peers, connections)
+  end
+  if picked > 0 then
+    local ids = {}
+    for i = 1, #candidates, 3 do ids[#ids + 1] = candidates[i] end
+    for k, home in ipairs(redis.call('HMGET', homes, unpack(ids))) do
+      if home then candidates[3 * k] = home end
+    end
   end
 end
 local alias = redis.call('GET', 'sd:alias:' .. ih)
@@ -226,20 +254,20 @@ if alias then
   if announced ~= ih then other = ih end
 end
 return {redis.call('ZCARD', seen), redis.call('SCARD', seeds), candidates, spread, other}
-`;
+`);
 
 /** ARGV: info hash, peer id, connection. Only the leave of the connection that holds the peer id removes it. */
-export const LEAVE = `${PRUNE}
+export const LEAVE = new RedisScript(`${PRUNE}
 local ih, id, me = canonical(ARGV[1]), ARGV[2], ARGV[3]
 if redis.call('HGET', 'sd:{' .. ih .. '}:owner', id) ~= me then return 0 end
 local seen = 'sd:{' .. ih .. '}:seen'
 if redis.call('ZREM', seen, id) == 1 then remove(ih, id) end
 if redis.call('ZCARD', seen) == 0 then drop(ih) end
 return 1
-`;
+`);
 
 /** ARGV: deadline, then info hashes. Returns complete, incomplete pairs. */
-export const COUNTS = `${PRUNE}
+export const COUNTS = new RedisScript(`${PRUNE}
 local out = {}
 for i = 2, #ARGV do
   local ih = canonical(ARGV[i])
@@ -250,12 +278,12 @@ for i = 2, #ARGV do
   out[#out + 1] = total - seeds
 end
 return out
-`;
+`);
 
 /** ARGV: deadline. Prunes up to a batch of swarms that went quiet, then returns swarms, peers, seeders. */
-export const TOTALS = `${PRUNE}
+export const TOTALS = new RedisScript(`${PRUNE}
 local quiet = redis.call('ZRANGEBYSCORE', 'sd:swarms', '-inf', ARGV[1], 'LIMIT', 0, 64)
 for _, ih in ipairs(quiet) do prune(ih, ARGV[1]) end
 local t = redis.call('HMGET', 'sd:totals', 'peers', 'seeders')
 return {redis.call('ZCARD', 'sd:swarms'), tonumber(t[1] or '0') or 0, tonumber(t[2] or '0') or 0}
-`;
+`);

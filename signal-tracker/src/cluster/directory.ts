@@ -1,5 +1,6 @@
 // What the tracker asks of the cluster: the shared directory of swarms and the messages between processes. One
 // place for these types: tracker/cluster-bridge.ts uses a ClusterDirectory, redis-directory.ts implements it over Redis.
+import type { SignalDescription } from '../../../shared/codec/tracker-protocol';
 
 /** What one tracker process publishes to another: an offer or an answer for a peer whose socket it holds. */
 export type ClusterMessage =
@@ -15,9 +16,16 @@ export type ClusterMessage =
       /** The offerer's client address, for the recipient's per-sender limits. */
       fromAddress?: string;
       offerId: string;
-      offer: unknown;
+      offer: SignalDescription;
     }
-  | { kind: 'answer'; infoHash: string; to: string; from: string; offerId: string; answer: unknown };
+  | {
+      kind: 'answer';
+      infoHash: string;
+      to: string;
+      from: string;
+      offerId: string;
+      answer: SignalDescription;
+    };
 
 /** A peer anywhere in the cluster that an announce may send an offer to. */
 export interface Candidate {
@@ -85,6 +93,10 @@ export interface ClusterDirectory {
   leave(infoHash: string, peerId: string, connection: string): Promise<void>;
   /** Seeders and leechers of each swarm across the cluster. */
   counts(infoHashes: string[], now: number): Promise<Map<string, SwarmCounts>>;
-  /** Publishes a message to another process's inbox. */
-  send(process: string, message: ClusterMessage): Promise<void>;
+  /**
+   * Queues a message for another process's inbox; the turn's messages to one process leave together. A message
+   * that cannot be sent (Redis down, a field over its limit) is dropped: the offer goes unanswered, as one lost
+   * in transit.
+   */
+  send(process: string, message: ClusterMessage): void;
 }

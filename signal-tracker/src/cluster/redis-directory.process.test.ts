@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../shared/testing/until';
 import { binaryAvailable, REDIS_SERVER, startRedis, type Daemon } from '../testing/daemons';
-import type { DirectoryAnnounce } from './directory';
+import type { ClusterMessage, DirectoryAnnounce } from './directory';
 import { RedisDirectory } from './redis-directory';
 
 const IH = 'aa'.repeat(20);
@@ -242,11 +242,18 @@ describe.skipIf(!binaryAvailable(REDIS_SERVER))('RedisDirectory (real redis-serv
   it('delivers a message to the process that holds the peer', async () => {
     const a = await directory('proc-a');
     await directory('proc-b');
-    await a.send('proc-b', { kind: 'offer', toPeerId: 'x', offer: { type: 'offer', sdp: 'v=0' } });
+    const offer: ClusterMessage = {
+      kind: 'offer',
+      infoHash: IH,
+      to: 'x',
+      from: 'y',
+      fromProcess: 'proc-a',
+      offerId: 'o',
+      offer: { type: 'offer', sdp: 'v=0' },
+    };
+    a.send('proc-b', offer);
     await until(() => inboxes.get('proc-b')!.length > 0, { timeoutMs: 5000, intervalMs: 10 });
-    expect(inboxes.get('proc-b')).toEqual([
-      { kind: 'offer', toPeerId: 'x', offer: { type: 'offer', sdp: 'v=0' } },
-    ]);
+    expect(inboxes.get('proc-b')).toEqual([offer]);
     expect(inboxes.get('proc-a')).toEqual([]);
   });
 

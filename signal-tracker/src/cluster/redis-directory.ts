@@ -4,33 +4,29 @@
 // process that holds its socket. The keys and the scripts that keep them are in directory-scripts.ts.
 // Every announce is one script call (the claim of the peer id, the upsert, expiry of the swarm's stale peers, the
 // alias binding, counts and the offer candidates), so an announce costs one round trip whatever the swarm's size;
-// the scripts are sent once and then called by their digest (EVALSHA).
+// the scripts are sent once and then called by their digest (EVALSHA, redis-script.ts). The offers and answers one turn
+// sends to a process leave in one PUBLISH (cluster-outbox.ts, message-codec.ts).
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { ClusterOutbox } from './cluster-outbox';
 import type {
   Candidate,
   ClaimRefusal,
   ClusterDirectory,
+  ClusterMessage,
   ClusterTotals,
   DirectoryAnnounce,
   DirectoryAnnounceResult,
   SwarmCounts,
 } from './directory';
 import { ANNOUNCE, COUNTS, LEAVE, TOTALS } from './directory-scripts';
+import { decodeBatch, FIELD_LIMITS } from './message-codec';
 
 /** How long a process's lease lasts; it is renewed three times per lease. */
 export const DEFAULT_LEASE_MS = 6_000;
 
 /** What the announce script answers for a claim it refused (nothing changed). */
 const REFUSALS: Record<number, ClaimRefusal> = { [-1]: 'peer id in use', [-2]: 'second peer id' };
-
-/** The scripts, each called by its digest (ioredis sends the script again when Redis has lost it). */
-interface DirectoryScripts {
-  sdAnnounce(...args: (string | number)[]): Promise<unknown>;
-  sdLeave(...args: string[]): Promise<unknown>;
-  sdCounts(...args: (string | number)[]): Promise<unknown>;
-  sdTotals(deadline: number): Promise<unknown>;
-}
 
 export interface RedisDirectoryOptions {
   url: string;
@@ -39,8 +35,8 @@ export interface RedisDirectoryOptions {
   /** A peer not heard from for this long is dropped. */
   peerTimeoutMs: number;
   leaseMs?: number;
-  /** A message published to this process's inbox. */
-  onMessage: (message: unknown) => void;
+  /** A message another process published to this process's inbox (each of a batch in turn). */
+  onMessage: (message: ClusterMessage) => void;
   /** Redis is reachable again after an outage (re-register the local peers). */
   onReconnect?: () => void;
   log?: (line: string) => void;
@@ -53,8 +49,7 @@ export class RedisDirectory implements ClusterDirectory {
   private wasDown = false;
   private closed = false;
   private readonly leaseMs: number;
-  /** The scripts on `commands`. */
-  private readonly scripts: DirectoryScripts;
+  private readonly outbox: ClusterOutbox;
   /**
    * Made anew each time the directory is made, and held in the lease: a connection's id in the cluster is the process
    * id, this and the connection's serial in the process, so a process restarted under the same id never takes its
@@ -63,6 +58,8 @@ export class RedisDirectory implements ClusterDirectory {
   private readonly incarnation = randomBytes(4).toString('hex');
 
   constructor(private readonly options: RedisDirectoryOptions) {
+    if (Buffer.byteLength(options.process) > FIELD_LIMITS.process)
+      throw new RangeError(`the process id is too long (max ${FIELD_LIMITS.process} bytes)`);
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     const common = {
       lazyConnect: true,
@@ -75,11 +72,6 @@ export class RedisDirectory implements ClusterDirectory {
     // one write.
     this.commands = new Redis(options.url, { ...common, enableAutoPipelining: true });
     this.subscriber = new Redis(options.url, { ...common, enableOfflineQueue: true });
-    this.commands.defineCommand('sdAnnounce', { numberOfKeys: 0, lua: ANNOUNCE });
-    this.commands.defineCommand('sdLeave', { numberOfKeys: 0, lua: LEAVE });
-    this.commands.defineCommand('sdCounts', { numberOfKeys: 0, lua: COUNTS });
-    this.commands.defineCommand('sdTotals', { numberOfKeys: 0, lua: TOTALS });
-    this.scripts = this.commands as unknown as DirectoryScripts;
     this.commands.on('error', () => this.down());
     this.commands.on('close', () => this.down());
     this.subscriber.on('error', () => undefined);
@@ -89,14 +81,14 @@ export class RedisDirectory implements ClusterDirectory {
       this.options.log?.('redis: reachable again');
       void this.renewLease().then(() => this.options.onReconnect?.());
     });
-    this.subscriber.on('message', (_channel: string, text: string) => {
-      let message: unknown;
-      try {
-        message = JSON.parse(text);
-      } catch {
-        return;
-      }
-      this.options.onMessage(message);
+    this.outbox = new ClusterOutbox(
+      (process, batch) => this.commands.publish(inbox(process), batch),
+      (count) => this.options.log?.(`redis: ${count} offers or answers over the cluster's limits not sent`),
+    );
+    // Batches arrive as bytes: only their fields become strings.
+    this.subscriber.on('messageBuffer', (_channel: Buffer, data: Buffer) => {
+      const messages = decodeBatch(data);
+      if (messages) for (const message of messages) this.options.onMessage(message);
     });
   }
 
@@ -129,7 +121,8 @@ export class RedisDirectory implements ClusterDirectory {
   }
 
   async announce(a: DirectoryAnnounce): Promise<DirectoryAnnounceResult> {
-    const reply = (await this.scripts.sdAnnounce(
+    const reply = (await ANNOUNCE.run(
+      this.commands,
       a.infoHash,
       a.peerId,
       this.connectionId(a.connection),
@@ -163,7 +156,7 @@ export class RedisDirectory implements ClusterDirectory {
 
   /** Removes the peer if `connection` (this process's id for it) holds it. */
   async leave(infoHash: string, peerId: string, connection: string): Promise<void> {
-    await this.scripts.sdLeave(infoHash, peerId, this.connectionId(connection));
+    await LEAVE.run(this.commands, infoHash, peerId, this.connectionId(connection));
   }
 
   /** A connection's id in the cluster: this process's id, its incarnation and the connection's id here. */
@@ -174,7 +167,11 @@ export class RedisDirectory implements ClusterDirectory {
   async counts(infoHashes: string[], now: number): Promise<Map<string, SwarmCounts>> {
     const out = new Map<string, SwarmCounts>();
     if (infoHashes.length === 0) return out;
-    const flat = (await this.scripts.sdCounts(now - this.options.peerTimeoutMs, ...infoHashes)) as number[];
+    const flat = (await COUNTS.run(
+      this.commands,
+      now - this.options.peerTimeoutMs,
+      ...infoHashes,
+    )) as number[];
     infoHashes.forEach((infoHash, i) =>
       out.set(infoHash, { complete: flat[2 * i], incomplete: flat[2 * i + 1] }),
     );
@@ -183,15 +180,16 @@ export class RedisDirectory implements ClusterDirectory {
 
   /** Swarms, peers and seeders across the cluster. */
   async totals(now: number): Promise<ClusterTotals> {
-    const [swarms, peers, seeders] = (await this.scripts.sdTotals(
+    const [swarms, peers, seeders] = (await TOTALS.run(
+      this.commands,
       now - this.options.peerTimeoutMs,
     )) as number[];
     return { swarms, peers: Math.max(0, peers), seeders: Math.max(0, seeders) };
   }
 
-  /** Publishes a message (any JSON object; the tracker sends ClusterMessages) to another process's inbox. */
-  async send(process: string, message: object): Promise<void> {
-    await this.commands.publish(inbox(process), JSON.stringify(message));
+  /** Queues a message for another process's inbox: the turn's messages to it leave in one PUBLISH. */
+  send(process: string, message: ClusterMessage): void {
+    this.outbox.add(process, message);
   }
 
   /** Gives up the lease and disconnects (a clean shutdown; a crash just lets the lease run out). */

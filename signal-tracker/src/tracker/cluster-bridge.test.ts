@@ -148,12 +148,15 @@ describe('ClusterBridge', () => {
     const offer = { type: 'offer', sdp: 'v=0' };
     const base = { infoHash: SWARM, to: peerId('b'), from: peerId('r'), offerId: 'o1' };
     rooms.cluster.receive({ kind: 'offer', ...base, fromProcess: 'there', offer }, 0);
-    rooms.cluster.receive({ kind: 'answer', ...base, offerId: 'o2', answer: { type: 'answer' } }, 0);
+    rooms.cluster.receive(
+      { kind: 'answer', ...base, offerId: 'o2', answer: { type: 'answer', sdp: 'v=1' } },
+      0,
+    );
     rooms.cluster.receive({ kind: 'offer', ...base, to: peerId('nobody'), fromProcess: 'there', offer }, 0);
     rooms.cluster.receive({ kind: 'nonsense' }, 0);
     expect(here.connection.take()).toEqual([
       expect.objectContaining({ offer, peer_id: peerId('r'), offer_id: 'o1' }),
-      expect.objectContaining({ answer: { type: 'answer' }, offer_id: 'o2' }),
+      expect.objectContaining({ answer: { type: 'answer', sdp: 'v=1' }, offer_id: 'o2' }),
     ]);
     const pending = rooms.relay.takeOffer(here.session, SWARM, peerId('r'), 'o1', 1);
     expect(pending).toMatchObject({ sender: `there/${peerId('r')}`, offerer: { process: 'there' } });
@@ -169,7 +172,7 @@ describe('ClusterBridge', () => {
       to: 'r',
       from: peerId('a'),
       offerId: 'o',
-      answer: {},
+      answer: { type: 'answer', sdp: 'v=0' },
     } as const;
     rooms.cluster.sendAnswer('there', answer);
     expect(directory.sent).toEqual([{ process: 'there', message: answer }]);

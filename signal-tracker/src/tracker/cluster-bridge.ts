@@ -202,7 +202,7 @@ export class ClusterBridge {
   sendAnswer(process: string, answer: Extract<ClusterMessage, { kind: 'answer' }>): void {
     const cluster = this.cluster;
     if (!cluster) return;
-    void cluster.send(process, answer).catch(() => undefined);
+    cluster.send(process, answer);
     this.counters.answersRelayed++;
   }
 
@@ -250,19 +250,17 @@ export class ClusterBridge {
       const target = this.swarms.get(toHash)?.get(candidate.peerId);
       return target !== undefined && this.relay.offerTo(target, offer, now);
     }
-    void cluster
-      .send(candidate.process, {
-        kind: 'offer',
-        infoHash: message.infoHash,
-        ...(toHash === message.infoHash ? {} : { toHash }),
-        to: candidate.peerId,
-        from: from.peerId,
-        fromProcess: cluster.process,
-        fromAddress: offer.sender,
-        offerId: offer.offerId,
-        offer: offer.offer,
-      })
-      .catch(() => undefined);
+    cluster.send(candidate.process, {
+      kind: 'offer',
+      infoHash: message.infoHash,
+      ...(toHash === message.infoHash ? {} : { toHash }),
+      to: candidate.peerId,
+      from: from.peerId,
+      fromProcess: cluster.process,
+      fromAddress: offer.sender,
+      offerId: offer.offerId,
+      offer: offer.offer,
+    });
     this.counters.offersRelayed++;
     return true;
   }

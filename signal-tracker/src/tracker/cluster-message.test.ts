@@ -16,7 +16,7 @@ const answer = {
   to: 'a',
   from: 'b',
   offerId: 'o',
-  answer: { type: 'answer' },
+  answer: { type: 'answer', sdp: 'v=0' },
 };
 
 describe('isClusterMessage', () => {
@@ -37,6 +37,8 @@ describe('isClusterMessage', () => {
       { ...offer, fromAddress: null },
       { ...offer, offer: null },
       { ...answer, answer: 'sdp' },
+      { ...answer, answer: { type: 'answer' } },
+      { ...offer, offer: { type: 'offer', sdp: 1 } },
       { ...answer, offerId: undefined },
     ])
       expect(isClusterMessage(value)).toBe(false);

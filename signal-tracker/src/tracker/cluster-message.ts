@@ -12,15 +12,20 @@ export function isClusterMessage(value: unknown): value is ClusterMessage {
   if (!isText(value.infoHash) || !isText(value.to) || !isText(value.from) || !isText(value.offerId))
     return false;
   if (value.kind === 'offer') return isOfferFields(value);
-  return value.kind === 'answer' && isRecord(value.answer);
+  return value.kind === 'answer' && isSignal(value.answer);
 }
 
-/** The fields only an offer has: its process, perhaps the recipient's hash and the sender's address, the SDP. */
+/** The fields only an offer has: its process, perhaps the recipient's hash and the sender's address, the offer. */
 function isOfferFields(m: Fields): boolean {
   return (
     isText(m.fromProcess) &&
     (m.toHash === undefined || isText(m.toHash)) &&
     (m.fromAddress === undefined || isText(m.fromAddress)) &&
-    isRecord(m.offer)
+    isSignal(m.offer)
   );
+}
+
+/** A session description as the tracker relays it: its type and SDP. */
+function isSignal(value: unknown): boolean {
+  return isRecord(value) && isText(value.type) && isText(value.sdp);
 }

@@ -1,7 +1,7 @@
 // Offers from an announcing peer to others of its swarm, and the pending offers each connection may answer once.
 // The sender pays for what it sends: an offer a peer cannot take goes to another peer, and no peer is ever closed
 // for what others sent it.
-import type { AnnounceMessage } from '../../../shared/codec/tracker-protocol';
+import type { AnnounceMessage, SignalDescription } from '../../../shared/codec/tracker-protocol';
 import type { TrackerCounters } from './counters';
 import { OfferWindow, type TrackerLimits } from './limits';
 import type { PendingOffer, Peer, RemotePeer, Session, Swarm } from './socket-session';
@@ -15,7 +15,7 @@ export interface OfferToRelay {
   /** The offerer's client address (or its process and peer id), for the per-sender limits. */
   sender: string;
   offerId: string;
-  offer: unknown;
+  offer: SignalDescription;
 }
 
 export class Relay {
@@ -144,9 +144,8 @@ function pendingShare(maxPending: number): number {
 }
 
 /** About what an offer adds to its recipient's unsent bytes: its SDP and the message around it. */
-function offerBytes(offer: unknown): number {
-  const sdp = (offer as { sdp?: unknown } | null)?.sdp;
-  return (typeof sdp === 'string' ? sdp.length : 0) + 160;
+function offerBytes(offer: SignalDescription): number {
+  return offer.sdp.length + 160;
 }
 
 /** A connection's pending offers are keyed by swarm, offerer and offer id. */

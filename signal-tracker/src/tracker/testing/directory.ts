@@ -35,7 +35,7 @@ export class RecordingDirectory implements ClusterDirectory {
     if (this.failing) throw new Error('down');
     return this.counted;
   }
-  async send(process: string, message: ClusterMessage): Promise<void> {
+  send(process: string, message: ClusterMessage): void {
     this.sent.push({ process, message });
   }
 }
