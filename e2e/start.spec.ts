@@ -1,6 +1,6 @@
 // The first moments of the page: an action taken before the engine is up waits for it, said in words, instead of
-// being refused. `/config.json` held by the test stands in for a slow path (the engine waits for its ICE servers).
-import { expect, test, type Page } from '@playwright/test';
+// being refused. The start's requests held by the test stand in for a slow path.
+import { expect, test, type Page, type Route } from '@playwright/test';
 import {
   expectStatus,
   openPeer,
@@ -12,14 +12,20 @@ import {
   TRANSFER_TIMEOUT,
 } from './helpers';
 
-/** Holds the page's `/config.json` until the function returned is called. */
-async function holdConfig(page: Page): Promise<() => void> {
+/**
+ * Holds the page's `/config.json` and the engine worker's script until the function returned is called: the slow
+ * round trips of a far tracker. (The app gives up on the config after 3 s; the worker held keeps the engine from
+ * being ready whatever the clock.)
+ */
+async function holdStart(page: Page): Promise<() => void> {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
-  await page.route('**/config.json', async (route) => {
+  const hold = async (route: Route) => {
     await released;
     await route.continue();
-  });
+  };
+  await page.route('**/config.json', hold);
+  await page.route('**/engine.worker*', hold);
   return release;
 }
 
@@ -34,7 +40,7 @@ test('a link pasted the moment the page shows is taken, waits for the engine and
 
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
-  const release = await holdConfig(page);
+  const release = await holdStart(page);
   await page.goto('/');
   await page.getByLabel('Magnet link or info hash').fill(magnet);
   await page.getByRole('button', { name: 'Download', exact: true }).click();
@@ -59,7 +65,7 @@ test('a share link the page is opened with is shown at once and its Download wai
 
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
-  const release = await holdConfig(page);
+  const release = await holdStart(page);
   await page.goto(`/#${magnet}`);
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('button', { name: 'Download', exact: true }).click();
