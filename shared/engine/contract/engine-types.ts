@@ -239,6 +239,8 @@ export interface SessionStats {
   wantedPieces: number;
   /** Of those, the pieces verified. */
   wantedVerified: number;
+  /** Of those still missing, the pieces at least one connected peer has. */
+  wantedReachable: number;
   /** Bytes still missing (for announces' `left`); the full length when unknown is 0 for magnet starts. */
   left: number;
   length: number;

@@ -3,11 +3,12 @@ import { Bitfield } from '../../codec/bitfield';
 import { reservedBytes } from '../../codec/wire';
 import { sha1Sync } from '../../testing/sha1';
 import { PeerState } from '../peer/peer';
-import { peerStatsOf } from './peer-stats';
+import { peerStatsOf, wantedOf } from './peer-stats';
 import { UploadQueue } from '../peer/upload-queue';
 import { TorrentSession } from './session';
 import { randomTorrent } from '../testing/swarm';
 import type { FilePriority } from '../contract/engine-types';
+import type { VerifiedPieces } from '../verify/verified-pieces';
 
 const peer = (key: string, handshaken: boolean) => {
   const state = new PeerState(key, 0, 0, new UploadQueue(undefined, 0));
@@ -91,5 +92,33 @@ describe('sessionStatsOf: the wanted pieces', () => {
       now: 0,
     });
     expect(wanted(magnet)).toEqual([0, 0]);
+  });
+});
+
+describe('wantedOf: the missing pieces someone connected has', () => {
+  /** A downloader's view: pieces `have` verified of 4, `copies` connected peers' copies of each piece. */
+  const downloaderOf = (have: number[], copies: number[], wanted?: boolean[]) => {
+    const verified = {
+      pieceCount: 4,
+      get: (index: number) => have.includes(index),
+    } as unknown as VerifiedPieces;
+    return { verified, wanted, availability: (index: number) => copies[index] };
+  };
+
+  it('counts the missing wanted pieces a connected peer has', () => {
+    expect(wantedOf(downloaderOf([0], [0, 1, 0, 2])).wantedReachable).toBe(2);
+  });
+
+  it('counts none when nobody connected has a missing piece, whatever they have of the verified ones', () => {
+    expect(wantedOf(downloaderOf([0, 1], [3, 3, 0, 0])).wantedReachable).toBe(0);
+  });
+
+  it('leaves out the pieces of skipped files', () => {
+    const wantedPieces = [true, true, false, false];
+    expect(wantedOf(downloaderOf([0], [0, 0, 1, 1], wantedPieces))).toEqual({
+      wantedPieces: 2,
+      wantedVerified: 1,
+      wantedReachable: 0,
+    });
   });
 });

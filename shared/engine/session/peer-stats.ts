@@ -79,22 +79,24 @@ function totalsOf(downloader: Downloader | undefined, uploader: Uploader | undef
   };
 }
 
-/** The pieces the chosen files need, and how many of them are verified (every piece while none is skipped). */
-export function wantedOf(downloader: Downloader | undefined): {
-  wantedPieces: number;
-  wantedVerified: number;
-} {
-  if (!downloader) return { wantedPieces: 0, wantedVerified: 0 };
+/** The pieces the chosen files need, how many of them are verified (every piece while none is skipped), and how
+ * many of the missing ones some connected peer has: none while pieces are missing says nobody connected can finish
+ * the download (the page says so). */
+export function wantedOf(
+  downloader: Pick<Downloader, 'wanted' | 'verified' | 'availability'> | undefined,
+): Pick<SessionStats, 'wantedPieces' | 'wantedVerified' | 'wantedReachable'> {
+  if (!downloader) return { wantedPieces: 0, wantedVerified: 0, wantedReachable: 0 };
   const { wanted, verified } = downloader;
-  if (!wanted) return { wantedPieces: verified.pieceCount, wantedVerified: verified.count };
   let wantedPieces = 0;
   let wantedVerified = 0;
-  wanted.forEach((isWanted, index) => {
-    if (!isWanted) return;
+  let wantedReachable = 0;
+  for (let index = 0; index < verified.pieceCount; index++) {
+    if (wanted && !wanted[index]) continue;
     wantedPieces++;
     if (verified.get(index)) wantedVerified++;
-  });
-  return { wantedPieces, wantedVerified };
+    else if (downloader.availability(index) > 0) wantedReachable++;
+  }
+  return { wantedPieces, wantedVerified, wantedReachable };
 }
 
 /** A session's statistics (Session.stats). */

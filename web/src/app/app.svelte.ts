@@ -66,9 +66,10 @@ class AppState implements TorrentActions {
   /** Starts the engine, or a view of the engine tab (once); then opens the link the page was opened with. */
   start(createWorker: () => WorkerLike): Promise<void> {
     this.starting ??= (async () => {
-      await this.engine.start(createWorker);
+      // The link the page was opened with is shown at once: its `Download` waits for the engine if need be.
       addEventListener('hashchange', () => void this.openFromHash());
       await this.openFromHash();
+      await this.engine.start(createWorker);
     })();
     return this.starting;
   }

@@ -14,7 +14,9 @@ import {
   type SharedView,
   type TabTransport,
 } from '../net/tab-link';
-import { defaultTracker, loadPeerConfig } from './peer-config';
+import { StartingEngine } from '../net/starting-engine';
+import { holdWorker } from '../net/worker-hold';
+import { defaultTracker, loadPeerConfig, type PeerConfig } from './peer-config';
 import type { Settings } from './settings.svelte';
 import type { TorrentsState } from './torrents.svelte';
 
@@ -29,10 +31,14 @@ export class EngineLink {
   streams = $state(false);
   /** Whether the app's own tracker answers its health check (undefined until the first check). */
   trackerReachable = $state<boolean | undefined>(undefined);
+  /** Actions given before the engine was ready and not yet answered (shown as `Starting SwarmDrop…`). */
+  waiting = $state(0);
 
   private bridge: EngineBridge | undefined;
+  /** Holds the user's actions until the engine is known, then passes them on. */
+  private readonly starting = new StartingEngine();
   /** Where the user's actions go: this tab's engine, or the engine tab's over the tab channel. */
-  private engine: Engine | undefined;
+  private engine: Engine = this.starting;
   private remote: RemoteEngine | undefined;
   private host: EngineHost | undefined;
   private publishing = false;
@@ -51,6 +57,8 @@ export class EngineLink {
 
   /** Starts the worker, the tracker clients and the connections, or becomes a view of the engine tab. */
   async start(createWorker: () => WorkerLike): Promise<void> {
+    // Asked at once, beside the engine lock, the worker's script and the service worker: none waits for another.
+    const config = loadPeerConfig();
     void this.startStreams();
     this.watchTracker();
     addEventListener('visibilitychange', () => {
@@ -73,7 +81,7 @@ export class EngineLink {
     addEventListener('pageshow', (event) => {
       if (event.persisted) location.reload();
     });
-    await this.engineOrView(createWorker);
+    await this.engineOrView(createWorker, config);
   }
 
   /**
@@ -81,9 +89,10 @@ export class EngineLink {
    * twice. The tab that gets the lock (Web Locks) runs it; every other tab is a view of it over a `BroadcastChannel`
    * and takes the lock, with the actions still waiting, when the engine tab closes or crashes.
    */
-  private async engineOrView(createWorker: () => WorkerLike): Promise<void> {
+  private async engineOrView(createWorker: () => WorkerLike, config: Promise<PeerConfig>): Promise<void> {
     const locks = (navigator as Navigator & { locks?: LockManager }).locks;
-    if (!locks || typeof BroadcastChannel === 'undefined') return this.startEngine(createWorker, undefined);
+    if (!locks || typeof BroadcastChannel === 'undefined')
+      return this.startEngine(createWorker, undefined, config);
     const transport = broadcastTransport();
     let held = false;
     let viewing = false;
@@ -96,7 +105,7 @@ export class EngineLink {
           // The engine tab closed or crashed: this one takes over, with its actions still waiting.
           this.viewOfOtherTab = false;
           this.torrents.ready = false;
-          void this.startEngine(createWorker, transport);
+          void this.startEngine(createWorker, transport, loadPeerConfig());
         } else granted();
         return new Promise<void>(() => {}); // held for the page's lifetime
       })
@@ -106,7 +115,7 @@ export class EngineLink {
       });
     // A reloaded tab's lock is released a moment after the new page asks: wait that long before being a view.
     await Promise.race([grantedSoon, new Promise((resolve) => setTimeout(resolve, 500))]);
-    if (held) return this.startEngine(createWorker, transport);
+    if (held) return this.startEngine(createWorker, transport, config);
     viewing = true;
     this.viewOfOtherTab = true;
     this.remote = new RemoteEngine({
@@ -115,16 +124,15 @@ export class EngineLink {
       listener: { view: (view) => this.onSharedView(view) },
     });
     this.engine = this.remote;
+    this.starting.settle(this.remote);
   }
 
   /** This tab runs the engine: the worker, the tracker clients, the connections, and the other tabs' calls. */
   private async startEngine(
     createWorker: () => WorkerLike,
     transport: TabTransport | undefined,
+    config: Promise<PeerConfig>,
   ): Promise<void> {
-    // A refused credential still says a relay exists: relay-only tabs then wait for one instead of going direct.
-    const { iceServers, relay, refreshMs } = await loadPeerConfig();
-    this.settings.relayAvailable = relay;
     let worker: WorkerLike;
     try {
       worker = createWorker();
@@ -132,6 +140,11 @@ export class EngineLink {
       this.engineFailed(`The engine could not start: ${message(error)}`);
       return;
     }
+    // The worker loads and restores its torrents while the config is asked; what it says meanwhile is kept.
+    const release = holdWorker(worker);
+    // A refused credential still says a relay exists: relay-only tabs then wait for one instead of going direct.
+    const { iceServers, relay, refreshMs } = await config;
+    this.settings.relayAvailable = relay;
     this.bridge = new EngineBridge({
       worker,
       createWorker,
@@ -145,11 +158,13 @@ export class EngineLink {
       ),
       listener: this.bridgeListener(),
     });
+    release();
     const local = new LocalEngine(this.bridge, {
       'set-upload-limit': ({ kib }) => this.applyUploadLimit(kib),
       'set-relay-only': ({ on }) => this.applyRelayOnly(on),
     });
     this.engine = local;
+    this.starting.settle(local);
     // Actions given while this tab was a view and no engine tab answered them run here now.
     this.remote?.handOver((call) => local.call(call));
     this.remote = undefined;
@@ -165,6 +180,7 @@ export class EngineLink {
     this.remote?.handOver(failed);
     this.remote = undefined;
     this.engine = { call: failed };
+    this.starting.settle(this.engine);
   }
 
   /** What the page does with the engine's news: its lists and states shown, and passed on to the other tabs. */
@@ -237,8 +253,12 @@ export class EngineLink {
 
   /** Runs an action on the engine, wherever it is. */
   call<C extends Call>(call: C): Promise<Result<C>> {
-    if (!this.engine) return Promise.reject(new Error('SwarmDrop is still starting; try again in a moment'));
-    return this.engine.call(call);
+    const answer = this.engine.call(call);
+    if (this.torrents.ready) return answer;
+    this.waiting++;
+    const answered = () => this.waiting--;
+    answer.then(answered, answered);
+    return answer;
   }
 
   /** An action whose answer only matters when it fails. */

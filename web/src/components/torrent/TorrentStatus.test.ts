@@ -91,4 +91,12 @@ describe('TorrentStatus', () => {
       `Tracker wss://squatted.example refused this torrent: ${peerIdRefusalWords(false)}`,
     ]);
   });
+
+  it("says nobody connected has the rest as a status, beside the torrent's own", () => {
+    const stalled = 'Waiting for someone who has the rest: nobody connected has the missing 80 %';
+    render(TorrentStatus, { torrent: torrentView({ state: 'downloading', stalled }), trackers: [] });
+    const statuses = screen.getAllByRole('status').map((status) => status.textContent?.trim());
+    expect(statuses).toContain(stalled);
+    expect(screen.queryAllByRole('alert')).toEqual([]);
+  });
 });

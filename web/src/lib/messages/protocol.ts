@@ -57,6 +57,9 @@ export interface TorrentView {
    * not answer`, `2 peers found, none could be reached`); the page's diagnosis of its connection attempts.
    */
   unreachable?: string;
+  /** Pieces are missing and no connected peer has any of them (the seeder left), said in words (`Waiting for
+   * someone who has the rest: …`); the worker's diagnosis (worker/torrent/stall.ts), gone once one does. */
+  stalled?: string;
   /** Per piece: -1 = have, else number of connected peers that have it. */
   availability: number[];
   addedAt: number;

@@ -232,7 +232,7 @@ export class TorrentHost {
 
   view(now: number): TorrentView {
     this.parts.reports.refreshStats(now);
-    return torrentView(this.parts.viewState(this.lifecycle));
+    return torrentView(this.parts.viewState(this.lifecycle, now));
   }
 
   // --- the session loop ---

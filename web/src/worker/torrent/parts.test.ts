@@ -94,7 +94,7 @@ describe('TorrentParts', () => {
 
   it('makes the view from the rooms: the files offered, each with whether it is complete', () => {
     const { parts } = setup();
-    const state = parts.viewState({ failure: undefined, halted: false });
+    const state = parts.viewState({ failure: undefined, halted: false }, 0);
     expect(state.files).toBe(info.files);
     expect(state.complete).toEqual([false, false]);
     expect(state.magnet).toContain(`xt=urn:btih:${info.infoHashHex}`);

@@ -22,6 +22,7 @@ import { PeerLinks } from './peer-links';
 import { PrivateShareState } from './private-state';
 import { RecordWrites } from './record-writes';
 import { sharedFailure, SharedFilesWatch } from './shared-watch';
+import { StallWatch } from './stall';
 import { StreamSteering } from './streams/steering';
 import { Totals } from './totals';
 import { TrackerReports } from './tracker-reports';
@@ -72,6 +73,8 @@ export class TorrentParts {
   /** Pieces confirmed in the store (what a reload resumes from): the owner that the session records them in (shared
    * with it, not a copy), or what a new session starts from while there is none. */
   private owner: VerifiedPieces | undefined;
+  /** Whether nobody connected has the missing pieces, and since when. */
+  private readonly stall = new StallWatch();
 
   constructor(
     private readonly ctx: HostContext,
@@ -201,7 +204,7 @@ export class TorrentParts {
   }
 
   /** What the view is made from (view.ts). */
-  viewState(life: { failure: Readonly<Failure> | undefined; halted: boolean }): ViewState {
+  viewState(life: { failure: Readonly<Failure> | undefined; halted: boolean }, now: number): ViewState {
     const info = this.known;
     const files = info && this.offered.offered ? this.offered.files() : [];
     return {
@@ -223,6 +226,7 @@ export class TorrentParts {
       complete: files.map((file, index) => !file.pad && this.offered.fileComplete(index)),
       paths: this.peers.paths,
       unreachable: this.peers.unreachable,
+      stalled: this.stall.words(life.halted ? undefined : this.totals.stats, now),
     };
   }
 

@@ -28,6 +28,7 @@ function state(change: Partial<ViewState> = {}): ViewState {
     complete: [true, false, false],
     paths: new Map(),
     unreachable: undefined,
+    stalled: undefined,
     ...change,
   };
 }
@@ -121,6 +122,14 @@ describe('torrentView', () => {
     expect(torrentView(state({ unreachable, halted: true })).unreachable).toBeUndefined();
     const paused = fakeStats({ state: 'paused' });
     expect(torrentView(state({ unreachable, stats: paused })).unreachable).toBeUndefined();
+  });
+
+  it('says nobody connected has the rest only while downloading', () => {
+    const stalled = 'Waiting for someone who has the rest: nobody is connected, and 50 % is still missing';
+    expect(torrentView(state({ stalled })).stalled).toBe(stalled);
+    expect(torrentView(state()).stalled).toBeUndefined();
+    const seeding = fakeStats({ state: 'seeding' });
+    expect(torrentView(state({ stalled, stats: seeding })).stalled).toBeUndefined();
   });
 
   it('shows no download rate while seeding, and the time left while running', () => {

@@ -32,6 +32,8 @@ export interface ViewState {
   paths: ReadonlyMap<string, PeerPath>;
   /** The page's words for why no peer can be reached, while that holds. */
   unreachable: string | undefined;
+  /** The words for a download nobody connected can finish (stall.ts), while that holds. */
+  stalled: string | undefined;
 }
 
 export function torrentView(state: ViewState): TorrentView {
@@ -111,17 +113,27 @@ function fileRows({ info, files, complete, record }: ViewState): TorrentView['fi
   );
 }
 
-/** The fields shown only when they hold: the failure, the time left, a share in place, a private key, why no peer
- * is reached, and that the browser must be asked again for the shared files. */
+/** The fields shown only when they hold: the failure, the time left, a share in place, a private key, and that the
+ * browser must be asked again for the shared files. */
 function extras(state: ViewState, status: TorrentView['state']): Partial<TorrentView> {
-  const { failure, stats, halted, record, unreachable } = state;
-  const extra: Partial<TorrentView> = {};
+  const { failure, stats, halted, record } = state;
+  const extra: Partial<TorrentView> = diagnoses(state, status);
   const error = failure?.reason ?? stats?.error;
   if (error !== undefined) extra.error = error;
   if (stats?.timeLeft !== undefined && !halted) extra.timeLeft = stats.timeLeft;
   if (record.sharedFiles) extra.inPlace = true;
   if (record.private) extra.shareKey = record.private.key;
-  if (unreachable !== undefined && !halted && status !== 'paused') extra.unreachable = unreachable;
   if (failure?.needsPermission) extra.resumeSharing = true;
   return extra;
+}
+
+/** What a running torrent waits for, while it does: a peer that can be reached, someone who has the rest. */
+function diagnoses(
+  { unreachable, stalled, halted }: ViewState,
+  status: TorrentView['state'],
+): Pick<TorrentView, 'unreachable' | 'stalled'> {
+  const said: Pick<TorrentView, 'unreachable' | 'stalled'> = {};
+  if (unreachable !== undefined && !halted && status !== 'paused') said.unreachable = unreachable;
+  if (stalled !== undefined && status === 'downloading') said.stalled = stalled;
+  return said;
 }

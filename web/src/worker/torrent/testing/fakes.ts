@@ -53,6 +53,7 @@ export function fakeStats(stats: Partial<SessionStats> = {}): SessionStats {
     have: 0,
     wantedPieces: 0,
     wantedVerified: 0,
+    wantedReachable: 0,
     left: 0,
     length: 0,
     downloaded: 0,

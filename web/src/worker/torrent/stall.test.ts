@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { STALL_GRACE_MS, StallWatch, stallWords, type StallStats } from './stall';
+
+const stats = (over: Partial<StallStats> = {}): StallStats => ({
+  state: 'downloading',
+  wantedPieces: 10,
+  wantedVerified: 2,
+  wantedReachable: 0,
+  peers: 0,
+  ...over,
+});
+
+describe('StallWatch', () => {
+  it('says nothing during the grace, then that nobody has the rest', () => {
+    const watch = new StallWatch();
+    expect(watch.words(stats(), 1000)).toBeUndefined();
+    expect(watch.words(stats(), 1000 + STALL_GRACE_MS - 1)).toBeUndefined();
+    expect(watch.words(stats(), 1000 + STALL_GRACE_MS)).toBe(
+      'Waiting for someone who has the rest: nobody is connected, and 80 % is still missing',
+    );
+  });
+
+  it('says so too when peers are connected but none has a missing piece', () => {
+    const watch = new StallWatch();
+    watch.words(stats({ peers: 2 }), 0);
+    expect(watch.words(stats({ peers: 2 }), STALL_GRACE_MS)).toBe(
+      'Waiting for someone who has the rest: nobody connected has the missing 80 %',
+    );
+  });
+
+  it('clears as soon as someone connected has a missing piece, and starts the grace again after', () => {
+    const watch = new StallWatch();
+    watch.words(stats(), 0);
+    expect(watch.words(stats(), STALL_GRACE_MS)).toBeDefined();
+    expect(watch.words(stats({ peers: 1, wantedReachable: 3 }), STALL_GRACE_MS + 1)).toBeUndefined();
+    expect(watch.words(stats(), STALL_GRACE_MS + 2)).toBeUndefined();
+    expect(watch.words(stats(), 2 * STALL_GRACE_MS + 2)).toBeDefined();
+  });
+
+  it('says nothing of a torrent that is not downloading or has every wanted piece', () => {
+    const watch = new StallWatch();
+    for (const state of ['seeding', 'paused', 'stopped', 'error', 'fetching-metadata'] as const) {
+      watch.words(stats({ state }), 0);
+      expect(watch.words(stats({ state }), STALL_GRACE_MS)).toBeUndefined();
+    }
+    watch.words(stats({ wantedVerified: 10 }), 0);
+    expect(watch.words(stats({ wantedVerified: 10 }), STALL_GRACE_MS)).toBeUndefined();
+    expect(watch.words(undefined, 2 * STALL_GRACE_MS)).toBeUndefined();
+  });
+});
+
+describe('stallWords', () => {
+  it('never rounds to 0 % or 100 % missing while some is missing and some is here', () => {
+    expect(stallWords(stats({ wantedPieces: 1000, wantedVerified: 999 }))).toContain(' 1 %');
+    expect(stallWords(stats({ wantedPieces: 1000, wantedVerified: 1 }))).toContain(' 99 %');
+    expect(stallWords(stats({ wantedPieces: 1000, wantedVerified: 0 }))).toContain(' 100 %');
+  });
+});
