@@ -37,7 +37,9 @@ test.describe('over an emulated wide-area path', () => {
   });
 
   async function peerIn(node: string) {
-    const browser = await chromium.launch(chromiumInNode(emulator.node(node), LAUNCH_OPTIONS, [tracker.origin]));
+    const browser = await chromium.launch(
+      chromiumInNode(emulator.node(node), LAUNCH_OPTIONS, [tracker.origin]),
+    );
     browsers.push(browser);
     const context = await browser.newContext({ acceptDownloads: true, baseURL: tracker.origin });
     const page = await context.newPage();

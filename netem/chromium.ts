@@ -32,6 +32,7 @@ export function chromiumInNode(
     `#!/bin/sh\nexec ip netns exec ${shellQuote(node.netns)} ${shellQuote(chromium)} "$@"\n`,
   );
   chmodSync(wrapper, 0o755);
-  const secure = origins.length > 0 ? [`--unsafely-treat-insecure-origin-as-secure=${origins.join(',')}`] : [];
+  const secure =
+    origins.length > 0 ? [`--unsafely-treat-insecure-origin-as-secure=${origins.join(',')}`] : [];
   return { executablePath: wrapper, args: [...base.args, ...secure] };
 }

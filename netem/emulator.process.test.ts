@@ -116,10 +116,15 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     expect(alive(relay)).toBe(false);
   });
 
-  it("sweeps the namespaces of a killed owner, whose relay has already exited with its TUN devices", async () => {
+  it('sweeps the namespaces of a killed owner, whose relay has already exited with its TUN devices', async () => {
     const owner = spawn(
       process.execPath,
-      ['--import', 'tsx', '-e', `import('./netem/path.ts').then(async ({ startPath }) => { await startPath({ rttMs: 10 }, ['a', 'b']); console.log('up'); setInterval(() => {}, 1000); })`],
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import('./netem/path.ts').then(async ({ startPath }) => { await startPath({ rttMs: 10 }, ['a', 'b']); console.log('up'); setInterval(() => {}, 1000); })`,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     await new Promise<void>((resolve) => owner.stdout!.once('data', () => resolve()));
@@ -127,17 +132,20 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     owner.kill('SIGKILL');
     await new Promise((resolve) => owner.once('exit', resolve));
     const namespace = mine(owner.pid)[0];
-    await until(() => !execFileSync('ip', ['-n', namespace, '-o', 'link'], { encoding: 'utf8' }).includes('sdtun'), {
-      what: "the killed owner's relay gone with its TUN device",
-    });
+    await until(
+      () => !execFileSync('ip', ['-n', namespace, '-o', 'link'], { encoding: 'utf8' }).includes('sdtun'),
+      {
+        what: "the killed owner's relay gone with its TUN device",
+      },
+    );
     expect(sweepStaleNamespaces()).toEqual(expect.arrayContaining(mine(owner.pid)));
     expect(mine(owner.pid)).toEqual([]);
   });
 
   it('refuses a spec it cannot emulate, in words, before making anything', async () => {
-    await expect(startEmulator([{ name: 'a', up: { delayMs: 1, loss: 1.5 }, down: { delayMs: 1 } }])).rejects.toThrow(
-      'The emulated link a up is not valid: loss must be in [0, 1).',
-    );
+    await expect(
+      startEmulator([{ name: 'a', up: { delayMs: 1, loss: 1.5 }, down: { delayMs: 1 } }]),
+    ).rejects.toThrow('The emulated link a up is not valid: loss must be in [0, 1).');
     expect(mine()).toEqual([]);
   });
 });

@@ -70,7 +70,8 @@ export async function startEmulator(specs: NodeSpec[], options: EmulatorOptions 
     validateLink(`${spec.name} up`, spec.up);
     validateLink(`${spec.name} down`, spec.down);
   }
-  if (new Set(specs.map((spec) => spec.name)).size !== specs.length) throw new Error('Node names must differ.');
+  if (new Set(specs.map((spec) => spec.name)).size !== specs.length)
+    throw new Error('Node names must differ.');
   sweepStaleNamespaces();
   const first = nextBase();
   const nodes = specs.map((spec, index) => ({
@@ -98,7 +99,11 @@ function nextBase(): number {
   return first;
 }
 
-function startRelay(specs: NodeSpec[], nodes: EmulatedNode[], options: EmulatorOptions): Promise<ChildProcess> {
+function startRelay(
+  specs: NodeSpec[],
+  nodes: EmulatedNode[],
+  options: EmulatorOptions,
+): Promise<ChildProcess> {
   const config = {
     seed: options.seed ?? null,
     nodes: specs.map((spec, index) => ({

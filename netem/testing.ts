@@ -66,6 +66,8 @@ export function startReceiver(emulator: Emulator, node: string): Promise<Receive
 export function sendDatagrams(emulator: Emulator, from: string, to: string, count: number, size: number) {
   const child = nodeScript(emulator, from, SENDER, [emulator.node(to).address, String(count), String(size)]);
   return new Promise<void>((resolve, reject) =>
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the UDP sender exited with ${code}`)))),
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`the UDP sender exited with ${code}`)),
+    ),
   );
 }

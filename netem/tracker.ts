@@ -51,7 +51,9 @@ export async function startTracker(
   };
   if (code !== 0) {
     await stop();
-    throw new Error(`The tracker in the emulated node ${nodeName} did not start: ${errors.trim() || 'no answer'}`);
+    throw new Error(
+      `The tracker in the emulated node ${nodeName} did not start: ${errors.trim() || 'no answer'}`,
+    );
   }
   return { origin, process: child, stop };
 }
