@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../shared/testing/until';
 import { startEmulator, type Emulator, type RelayStats } from './emulator';
@@ -13,6 +13,27 @@ function mine(owner = process.pid): string[] {
   return ownedNamespaces()
     .filter((namespace) => namespace.owner === owner)
     .map(({ name }) => name);
+}
+
+function ip(args: string[]): string {
+  return execFileSync('ip', args, { encoding: 'utf8' });
+}
+
+// Another process owns an emulator with a process inside one of its nodes, and prints that process's id.
+const OWNER = `import('./netem/path.ts').then(async ({ startPath }) => {
+  const emulator = await startPath({ rttMs: 10 }, ['a', 'b']);
+  console.log(emulator.spawnIn('a', 'sleep', ['600'], { stdio: 'ignore' }).pid);
+  setInterval(() => {}, 1000);
+})`;
+
+async function startOwner(): Promise<{ owner: ChildProcess; inside: number }> {
+  const owner = spawn(process.execPath, ['--import', 'tsx', '-e', OWNER], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const inside = await new Promise<number>((resolve) =>
+    owner.stdout!.once('data', (data) => resolve(Number(data))),
+  );
+  return { owner, inside };
 }
 
 function alive(pid: number): boolean {
@@ -102,7 +123,7 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     ]);
     await new Promise((resolve) => child.once('exit', resolve));
     await until(async () => (await emulator!.stats()).unroutable > 0, { what: 'the stray datagram counted' });
-    expect(execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' })).not.toContain('sdtun');
+    expect(ip(['-o', 'link'])).not.toContain('sdtun');
   });
 
   it('leaves no namespace, TUN device or relay behind when stopped', async () => {
@@ -116,30 +137,28 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     expect(alive(relay)).toBe(false);
   });
 
-  it('sweeps the namespaces of a killed owner, whose relay has already exited with its TUN devices', async () => {
-    const owner = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '-e',
-        `import('./netem/path.ts').then(async ({ startPath }) => { await startPath({ rttMs: 10 }, ['a', 'b']); console.log('up'); setInterval(() => {}, 1000); })`,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await new Promise<void>((resolve) => owner.stdout!.once('data', () => resolve()));
+  it('sweeps the namespaces of a killed owner and the processes left in them; its relay exits by itself', async () => {
+    const { owner, inside } = await startOwner();
     expect(mine(owner.pid)).toHaveLength(2);
     owner.kill('SIGKILL');
     await new Promise((resolve) => owner.once('exit', resolve));
-    const namespace = mine(owner.pid)[0];
-    await until(
-      () => !execFileSync('ip', ['-n', namespace, '-o', 'link'], { encoding: 'utf8' }).includes('sdtun'),
-      {
-        what: "the killed owner's relay gone with its TUN device",
-      },
-    );
+    const [namespace] = mine(owner.pid);
+    await until(() => !ip(['-n', namespace, '-o', 'link']).includes('sdtun'), {
+      what: "the killed owner's relay gone with its TUN device",
+    });
+    expect(alive(inside)).toBe(true);
     expect(sweepStaleNamespaces()).toEqual(expect.arrayContaining(mine(owner.pid)));
     expect(mine(owner.pid)).toEqual([]);
+    await until(() => !alive(inside), { what: 'the process left in the namespace ended' });
+  });
+
+  it('removes everything when its owner is sent SIGTERM', async () => {
+    const { owner, inside } = await startOwner();
+    const exit = new Promise((resolve) => owner.once('exit', (code, signal) => resolve(signal)));
+    owner.kill('SIGTERM');
+    expect(await exit).toBe('SIGTERM');
+    expect(mine(owner.pid)).toEqual([]);
+    await until(() => !alive(inside), { what: 'the process inside the namespace ended' });
   });
 
   it('refuses a spec it cannot emulate, in words, before making anything', async () => {
