@@ -4,9 +4,9 @@
 // a killed owner left (see docs/netem.md).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import {
   DEVICE,
+  RELAY,
   addressNamespace,
   createNamespace,
   emulatorUnavailable,
@@ -59,7 +59,6 @@ export interface EmulatorOptions {
   seed?: number;
 }
 
-const RELAY = fileURLToPath(new URL('./relay.py', import.meta.url));
 const READY_TIMEOUT_MS = 10_000;
 
 /** Starts the emulator, or throws saying why it cannot run here. */

@@ -3,6 +3,7 @@
 // root namespace gets no interface, address or route: nothing an emulated node sends can leave the emulation.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export const NAMESPACE_PREFIX = 'sdnet-';
 export const SUBNET = '10.201.0';
@@ -22,8 +23,27 @@ export function ip(args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Why the emulator cannot run here, in words; undefined when it can. */
+export const RELAY = fileURLToPath(new URL('./relay.py', import.meta.url));
+
+function failure(error: unknown): string {
+  const { stderr, message } = error as { stderr?: Buffer | string; message: string };
+  const said = stderr?.toString().trim().split('\n').pop();
+  return said || message;
+}
+
+let unavailable: string | undefined | null = null;
+
+/**
+ * Why the emulator cannot run here, in words; undefined when it can. Beyond the prerequisites it tries the real
+ * thing once: a TUN device made by the relay inside a throwaway namespace (`unshare --net`), which a container
+ * without the capabilities refuses although it runs as root.
+ */
 export function emulatorUnavailable(): string | undefined {
+  if (unavailable === null) unavailable = findUnavailable();
+  return unavailable;
+}
+
+function findUnavailable(): string | undefined {
   if (process.platform !== 'linux') return `the network emulator needs Linux, not ${process.platform}`;
   if (process.getuid?.() !== 0) return 'the network emulator needs root (it makes network namespaces)';
   try {
@@ -34,12 +54,18 @@ export function emulatorUnavailable(): string | undefined {
   for (const [command, args] of [
     ['ip', ['netns', 'list']],
     ['python3', ['--version']],
+    ['unshare', ['--version']],
   ] as const) {
     try {
       execFileSync(command, args, { stdio: 'ignore' });
     } catch {
       return `the network emulator needs \`${command}\`, which is missing or fails here`;
     }
+  }
+  try {
+    execFileSync('unshare', ['--net', 'python3', RELAY, '--probe'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    return `the network emulator cannot make a namespace with a TUN device here (${failure(error)})`;
   }
   return undefined;
 }

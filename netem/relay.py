@@ -8,7 +8,7 @@ packets in order (jitter never lets a later packet overtake an earlier one, unli
 Python because the relay must ioctl TUNSETIFF and setns, which Node cannot do without a native package; the
 standard library is enough and python3 is on every Debian.
 
-Started by netem/emulator.ts with the configuration as JSON in argv[1]. It prints `ready` once every TUN device
+Started by netem/emulator.ts with the configuration as JSON in argv[1] (or `--probe`, see probe()). It prints `ready` once every TUN device
 exists, answers `stats` on stdin with one JSON line of counters, and exits when stdin closes (its owner died or
 stopped it) or on SIGTERM. The TUN devices are not persistent: they vanish with the relay's file descriptors.
 """
@@ -179,7 +179,18 @@ class Relay:
                     self.command(line)
 
 
+def probe():
+    """Makes a TUN device and exits: run under `unshare --net`, it tells whether this machine lets the emulator
+    make namespaces and TUN devices, leaving nothing behind (the device dies with the throwaway namespace)."""
+    fd = os.open("/dev/net/tun", os.O_RDWR)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", b"sdprobe", IFF_TUN | IFF_NO_PI))
+    os.close(fd)
+
+
 def main():
+    if sys.argv[1:] == ["--probe"]:
+        probe()
+        return
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     relay = Relay(json.loads(sys.argv[1]))
     print("ready", flush=True)
