@@ -39,6 +39,8 @@ export interface RelayStats {
   nodes: Record<string, { up: LinkCounters; down: LinkCounters }>;
   /** Packets addressed to no node (outside the emulation, or IPv6): dropped. */
   unroutable: number;
+  /** The same, by destination address (or `IPv6`), for the first 32 destinations seen. */
+  unroutableTo: Record<string, number>;
   writeDropped: number;
 }
 

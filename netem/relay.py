@@ -31,6 +31,7 @@ IFF_NO_PI = 0x1000
 CLONE_NEWNET = 0x40000000
 MAX_PACKET = 65536
 READS_PER_WAKE = 256
+MAX_UNROUTABLE_KINDS = 32
 
 
 class Link:
@@ -112,6 +113,7 @@ class Relay:
         self.events = []
         self.order = 0
         self.unroutable = 0
+        self.unroutable_to = {}
         self.write_dropped = 0
 
     def schedule(self, when, stage, packet, receiver):
@@ -126,11 +128,21 @@ class Relay:
                 return
             receiver = self.route(packet)
             if receiver is None or receiver is sender:
-                self.unroutable += 1
+                self.count_unroutable(packet)
                 continue
             arrival = sender.up.enter(now, len(packet))
             if arrival is not None:
                 self.schedule(arrival, 0, packet, receiver)
+
+    def count_unroutable(self, packet):
+        self.unroutable += 1
+        if len(packet) >= 20 and packet[0] >> 4 == 4:
+            where = ".".join(str(byte) for byte in packet[16:20])
+        else:
+            where = f"IPv{packet[0] >> 4}" if packet else "empty"
+        # Bounded: a node that scans addresses must not grow the relay's memory.
+        if where in self.unroutable_to or len(self.unroutable_to) < MAX_UNROUTABLE_KINDS:
+            self.unroutable_to[where] = self.unroutable_to.get(where, 0) + 1
 
     def route(self, packet):
         if len(packet) < 20 or packet[0] >> 4 != 4:
@@ -153,7 +165,7 @@ class Relay:
 
     def stats(self):
         nodes = {node.name: {"up": node.up.counters, "down": node.down.counters} for node in self.nodes}
-        return {"nodes": nodes, "unroutable": self.unroutable, "writeDropped": self.write_dropped}
+        return {"nodes": nodes, "unroutable": self.unroutable, "unroutableTo": self.unroutable_to, "writeDropped": self.write_dropped}
 
     def command(self, line):
         if line.strip() == "stats":
