@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../shared/testing/until';
 import { startEmulator, type Emulator, type RelayStats } from './emulator';
 import { emulatorUnavailable, ownedNamespaces, sweepStaleNamespaces } from './namespaces';
+import { forwardToNode } from './forward';
 import { startPath } from './path';
 import { sendDatagrams, startReceiver, type Receiver } from './testing';
 
@@ -125,6 +126,24 @@ describe.skipIf(unavailable !== undefined)(title, () => {
       what: 'the stray datagram counted',
     });
     expect(ip(['-o', 'link'])).not.toContain('sdtun');
+  });
+
+  it('reaches a port inside a node from the root namespace through a forward, and only through it', async () => {
+    emulator = await startPath({ rttMs: 10 }, ['a']);
+    const server = emulator.spawnIn(
+      'a',
+      process.execPath,
+      [
+        '-e',
+        `require('node:http').createServer((q, r) => r.end('inside a')).listen(8080, '127.0.0.1', () => console.log('up'))`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise((resolve) => server.stdout!.once('data', resolve));
+    const forward = await forwardToNode(emulator, 'a', 8080);
+    expect(await (await fetch(`http://127.0.0.1:${forward.port}/`)).text()).toBe('inside a');
+    await forward.close();
+    await expect(fetch(`http://127.0.0.1:${forward.port}/`)).rejects.toThrow();
   });
 
   it('leaves no namespace, TUN device or relay behind when stopped', async () => {

@@ -8,3 +8,5 @@ export { startTracker } from './tracker';
 export type { EmulatedTracker } from './tracker';
 export { linksForPath } from './spec';
 export type { LinkSpec, NodeSpec, PathSpec, QueueSpec } from './spec';
+export { forwardToNode } from './forward';
+export type { Forward } from './forward';
