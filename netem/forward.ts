@@ -32,10 +32,10 @@ function splice(client: Socket, target: Socket): void {
   target.on('error', () => client.destroy());
 }
 
-function listening(server: Server): Promise<number> {
+function listening(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : 0);
     });
@@ -49,12 +49,15 @@ function started(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Forwards 127.0.0.1:<returned port> in the root namespace to `host:port` inside `nodeName`. */
+/**
+ * Forwards 127.0.0.1:<returned port> in the root namespace to `host:port` inside `nodeName`. `localPort` asks for
+ * the same port on both sides, for a server that checks the port its clients name in their Host header.
+ */
 export async function forwardToNode(
   emulator: Emulator,
   nodeName: string,
   port: number,
-  host = '127.0.0.1',
+  { host = '127.0.0.1', localPort = 0 }: { host?: string; localPort?: number } = {},
 ): Promise<Forward> {
   const folder = mkdtempSync(join(tmpdir(), 'sdnet-forward-'));
   const path = join(folder, 'socket');
@@ -67,7 +70,7 @@ export async function forwardToNode(
   const server = createServer((client) => splice(client, createConnection(path)));
   try {
     await started(inside);
-    const local = await listening(server);
+    const local = await listening(server, localPort);
     return {
       port: local,
       close: async () => {

@@ -10,3 +10,5 @@ export { linksForPath } from './spec';
 export type { LinkSpec, NodeSpec, PathSpec, QueueSpec } from './spec';
 export { forwardToNode } from './forward';
 export type { Forward } from './forward';
+export { launchFirefoxInNode } from './firefox';
+export type { FirefoxInNode, FirefoxOptions } from './firefox';
