@@ -5,11 +5,14 @@ import { LAUNCH_OPTIONS } from '../playwright.config';
 import {
   chromiumInNode,
   emulatorUnavailable,
+  launchFirefoxInNode,
+  type FirefoxInNode,
   startPath,
   startTracker,
   type EmulatedTracker,
   type Emulator,
 } from '../netem';
+import { downloadInFirefox, downloadPrefs, firefoxAvailable, openFirefoxApp, saveInFirefox } from './firefox';
 import { openApp, randomFile, saveFile, shareFiles, startDownload, tempDir, torrentItem } from './helpers';
 
 const unavailable = emulatorUnavailable();
@@ -24,14 +27,16 @@ test.describe('over an emulated wide-area path', () => {
   let emulator: Emulator;
   let tracker: EmulatedTracker;
   const browsers: Browser[] = [];
+  const firefoxes: FirefoxInNode[] = [];
 
   test.beforeAll(async () => {
-    emulator = await startPath(PATH, ['tracker', 'seeder', 'downloader']);
+    emulator = await startPath(PATH, ['tracker', 'seeder', 'downloader', 'firefox']);
     tracker = await startTracker(emulator, 'tracker');
   });
 
   test.afterAll(async () => {
     for (const browser of browsers) await browser.close();
+    for (const firefox of firefoxes) await firefox.close();
     await tracker?.stop();
     await emulator?.stop();
   });
@@ -57,5 +62,23 @@ test.describe('over an emulated wide-area path', () => {
     const stats = await emulator.stats();
     // The path really lost packets on the way, so the transfer met loss rather than a clean line.
     expect(stats.nodes.seeder.up.lost).toBeGreaterThan(0);
+  });
+
+  test('Firefox downloads from Chromium over 150 ms and 2 % loss, byte-identical', async () => {
+    test.skip(!firefoxAvailable, 'no Firefox on this machine');
+    const file = randomFile(tempDir(), 'wan-firefox.bin', SIZE);
+    const downloads = tempDir('swarmdrop-firefox-downloads-');
+    const [seeder, firefox] = await Promise.all([
+      peerIn('seeder'),
+      launchFirefoxInNode(emulator, 'firefox', {
+        secureHosts: [emulator.node('tracker').address],
+        prefs: downloadPrefs(downloads),
+      }),
+    ]);
+    firefoxes.push(firefox);
+    const magnet = await shareFiles(seeder, file.path, 'wan-firefox.bin');
+    const downloader = await openFirefoxApp(firefox.browser, `${tracker.origin}/`);
+    await downloadInFirefox(downloader, magnet);
+    expect(await saveInFirefox(downloader, 'wan-firefox.bin', downloads)).toBe(file.sha256);
   });
 });
