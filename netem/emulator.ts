@@ -136,6 +136,11 @@ function startRelay(
       relay.removeAllListeners('exit');
       relay.removeAllListeners('error');
       lines.close();
+      // A relay that dies under a test stops every path: say why where the test's output shows it. A clean stop
+      // ends with code 0 (stdin closed) or SIGKILL.
+      relay.once('exit', (code) => {
+        if (code) console.error(`The network emulator's relay stopped with code ${code}: ${errors.trim()}`);
+      });
       resolve(relay);
     });
   });
@@ -174,9 +179,18 @@ class Owned {
         child.once('exit', () => this.children.delete(child));
         return child;
       },
-      stats: () => relayStats(this.relay!),
+      stats: () => this.stats(),
       stop: () => this.stop(),
     };
+  }
+
+  // One question to the relay at a time: each answer is the next line of its output.
+  private asked: Promise<unknown> = Promise.resolve();
+
+  private stats(): Promise<RelayStats> {
+    const answer = this.asked.then(() => relayStats(this.relay!));
+    this.asked = answer.catch(() => undefined);
+    return answer;
   }
 
   private async stop(): Promise<void> {
