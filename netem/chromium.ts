@@ -1,8 +1,9 @@
 // Chromium inside an emulated node: Playwright launches a small wrapper that enters the node's namespace and execs
 // Chromium there, so the pipe Playwright drives it through crosses the namespace boundary untouched.
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { registerCleanup } from './cleanup';
 import type { EmulatedNode } from './emulator';
 
 export interface ChromiumLaunch {
@@ -26,6 +27,8 @@ export function chromiumInNode(
 ): ChromiumLaunch {
   const chromium = base.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   const folder = mkdtempSync(join(tmpdir(), 'sdnet-chromium-'));
+  // Chromium reads the wrapper once, at launch; the folder goes when this process ends.
+  registerCleanup(() => rmSync(folder, { recursive: true, force: true }));
   const wrapper = join(folder, 'chromium');
   writeFileSync(
     wrapper,

@@ -2,7 +2,7 @@
 // loopback). Puppeteer's own launch would dial the debugging port from the root namespace, which cannot reach the
 // node, so Firefox is started in the node and puppeteer connects through a forward on the same port number (the
 // remote agent checks the port its client names in the Host header).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,13 +64,8 @@ export async function launchFirefoxInNode(
 ): Promise<FirefoxInNode> {
   const port = await freeLoopbackPort();
   const executable = options.executablePath ?? process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-  const args = [
-    '--headless',
-    '--no-remote',
-    '--profile',
-    writeProfile(options),
-    `--remote-debugging-port=${port}`,
-  ];
+  const profile = writeProfile(options);
+  const args = ['--headless', '--no-remote', '--profile', profile, `--remote-debugging-port=${port}`];
   const firefox = emulator.spawnIn(nodeName, executable, [...args, 'about:blank'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -101,6 +96,7 @@ export async function launchFirefoxInNode(
       await browser.close().catch(() => firefox.kill('SIGKILL'));
       await exited;
       await forward.close();
+      rmSync(profile, { recursive: true, force: true });
     },
   };
 }
