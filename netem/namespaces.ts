@@ -89,10 +89,14 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Makes node n's namespace, with its loopback up. */
+/** Makes node n's namespace, with its loopback up and IPv6 off: the emulation carries IPv4 only, and an IPv6
+ * link-local address would give the browsers candidates whose checks could only fail. */
 export function createNamespace(name: string): void {
   ip(['netns', 'add', name]);
   ip(['-n', name, 'link', 'set', 'lo', 'up']);
+  const off =
+    'for f in all default; do echo 1 > /proc/sys/net/ipv6/conf/$f/disable_ipv6; done 2>/dev/null; true';
+  execFileSync('ip', ['netns', 'exec', name, 'sh', '-c', off], { stdio: 'ignore' });
 }
 
 /** Gives the relay's TUN device in `name` its address, and sends everything else there too (the relay drops what
