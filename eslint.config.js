@@ -25,6 +25,7 @@ const PRODUCT_FILES = [
   'web/src/**/*.ts',
   'web/src/**/*.svelte',
   'lab/**/*.ts',
+  'netem/**/*.ts',
 ];
 const TEST_FILES = ['**/*.test.ts', '**/testing/**'];
 export const SIZE_LIMITS = { fileLines: 400, functionLines: 80, complexity: 15, engineClassMethods: 30 };

@@ -10,6 +10,18 @@ import { untilValue } from '../shared/testing/until';
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const firefoxAvailable = existsSync(FIREFOX_PATH);
 
+/** Preferences that land Firefox's downloads in `downloadDir` without asking. */
+export function downloadPrefs(downloadDir: string): Record<string, string | number | boolean> {
+  return {
+    'browser.download.folderList': 2,
+    'browser.download.dir': downloadDir,
+    'browser.download.useDownloadDir': true,
+    'browser.download.always_ask_before_handling_new_types': false,
+    'browser.download.manager.showWhenStarting': false,
+    'browser.helperApps.neverAsk.saveToDisk': 'application/octet-stream',
+  };
+}
+
 /** A headless Firefox whose downloads land in `downloadDir` without asking. */
 export async function launchFirefox(downloadDir: string): Promise<Browser> {
   return puppeteer.launch({
@@ -20,12 +32,7 @@ export async function launchFirefox(downloadDir: string): Promise<Browser> {
       // WebRTC between pages on this machine (see the brief).
       'media.peerconnection.ice.loopback': true,
       'media.peerconnection.ice.obfuscate_host_addresses': false,
-      'browser.download.folderList': 2,
-      'browser.download.dir': downloadDir,
-      'browser.download.useDownloadDir': true,
-      'browser.download.always_ask_before_handling_new_types': false,
-      'browser.download.manager.showWhenStarting': false,
-      'browser.helperApps.neverAsk.saveToDisk': 'application/octet-stream',
+      ...downloadPrefs(downloadDir),
     },
   });
 }
