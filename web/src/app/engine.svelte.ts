@@ -17,6 +17,7 @@ import {
 import { defaultTracker, loadPeerConfig } from './peer-config';
 import type { Settings } from './settings.svelte';
 import type { TorrentsState } from './torrents.svelte';
+import { browserLocks, TransferLock } from './transfer-lock';
 
 export function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -36,6 +37,8 @@ export class EngineLink {
   private remote: RemoteEngine | undefined;
   private host: EngineHost | undefined;
   private publishing = false;
+  /** Held while this tab's engine transfers, so Chromium does not freeze the tab (app/transfer-lock.ts). */
+  private readonly transferLock = new TransferLock(browserLocks());
   /** Counts the engine's torrent lists (published, so view tabs sample speeds once per list). */
   private torrentsVersion = 0;
 
@@ -64,6 +67,7 @@ export class EngineLink {
     }
     const leave = () => {
       this.bridge?.shutdown();
+      this.transferLock.close();
       this.host?.close();
       this.remote?.close();
     };
@@ -179,6 +183,7 @@ export class EngineLink {
       },
       torrents: (list) => {
         torrents.update(list, !this.remote);
+        this.transferLock.update(list);
         this.torrentsVersion++;
         this.publish();
       },
