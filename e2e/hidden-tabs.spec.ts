@@ -1,7 +1,7 @@
 // Tabs the browser hides, throttles and freezes keep transferring. The tab under test runs in a Chromium started
 // without Playwright's switches that keep pages visible and awake (e2e/lifecycle.ts): hidden, its timers run at
 // most once a second and, after 10 s, once a minute; frozen, nothing in it runs, its worker included.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import {
   expectStatus,
   itemNumbers,
@@ -30,7 +30,9 @@ const FREEZE_MS = 60_000;
 const heldLocks = (page: Page) =>
   page.evaluate(async () => ((await navigator.locks.query()).held ?? []).map((lock) => lock.name));
 
-async function seed(browser: import('@playwright/test').Browser): Promise<{ file: MadeFile; magnet: string; seeder: Page }> {
+async function seed(
+  browser: import('@playwright/test').Browser,
+): Promise<{ file: MadeFile; magnet: string; seeder: Page }> {
   const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
   const { page } = await openPeer(browser);
   await setUploadLimit(page, UPLOAD_LIMIT_KIB);
@@ -48,7 +50,9 @@ async function downloader(baseURL: string, magnet: string): Promise<LifecycleTab
 
 async function piecesIn(tab: LifecycleTab, name: string): Promise<number> {
   const item = torrentItem(tab.page, name);
-  await expect.poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT })
+    .toBeGreaterThan(0);
   return (await itemNumbers(item)).have;
 }
 
@@ -63,7 +67,10 @@ async function expectSavedIdentical(tab: LifecycleTab, file: MadeFile): Promise<
   expect(saved.sha256).toBe(file.sha256);
 }
 
-test('a downloading tab hidden, its timers throttled, finishes byte-identical', async ({ browser, baseURL }) => {
+test('a downloading tab hidden, its timers throttled, finishes byte-identical', async ({
+  browser,
+  baseURL,
+}) => {
   const { file, magnet } = await seed(browser);
   const tab = await downloader(baseURL!, magnet);
   try {
@@ -81,7 +88,10 @@ test('a downloading tab hidden, its timers throttled, finishes byte-identical', 
   }
 });
 
-test('a downloading tab frozen and resumed goes on and finishes byte-identical', async ({ browser, baseURL }) => {
+test('a downloading tab frozen and resumed goes on and finishes byte-identical', async ({
+  browser,
+  baseURL,
+}) => {
   const { file, magnet } = await seed(browser);
   const tab = await downloader(baseURL!, magnet);
   try {
@@ -105,37 +115,77 @@ test('a downloading tab frozen and resumed goes on and finishes byte-identical',
   }
 });
 
-test('a seeding tab hidden, then frozen and resumed, serves the download to its end', async ({
-  browser,
-  baseURL,
-}) => {
+/**
+ * A tab that can be hidden and frozen shares a file (from `path`, the app's address); a tab of the test's browser
+ * downloads it. Returns both once the download has its first pieces.
+ */
+async function seedFromLifecycleTab(browser: Browser, baseURL: string, path: string) {
   const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
-  const tab = await lifecycleTab(baseURL!);
+  const tab = await lifecycleTab(baseURL);
   try {
-    await openApp(tab.page, baseURL);
+    await openApp(tab.page, `${baseURL}${path}`);
     await setUploadLimit(tab.page, UPLOAD_LIMIT_KIB);
     const magnet = await shareFiles(tab.page, file.path, file.name);
     const { page } = await openPeer(browser);
     await startDownload(page, magnet);
     const item = torrentItem(page, file.name);
-    await expect.poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT })
+      .toBeGreaterThan(0);
+    return { tab, file, page, item };
+  } catch (error) {
+    await tab.close();
+    throw error;
+  }
+}
+
+/** The download in `page` goes on from where it is to its end, and saves byte-identical. */
+async function expectDownloadFinishes(page: Page, item: Locator, file: MadeFile): Promise<void> {
+  expect((await itemNumbers(item)).have).toBeLessThan((await itemNumbers(item)).pieces);
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  const saved = await saveFile(page, item, file.name);
+  expect(saved.size).toBe(file.bytes.length);
+  expect(saved.sha256).toBe(file.sha256);
+}
+
+test('a seeding tab hidden, then frozen and resumed, serves the download to its end', async ({
+  browser,
+  baseURL,
+}) => {
+  const { tab, file, page, item } = await seedFromLifecycleTab(browser, baseURL!, '/');
+  try {
     await tab.hide();
     await tab.freeze();
     await new Promise((resolve) => setTimeout(resolve, FREEZE_MS));
     await tab.resume();
     expect(await tab.seen()).toEqual(['hidden', 'freeze', 'resume']);
-    expect((await itemNumbers(item)).have).toBeLessThan((await itemNumbers(item)).pieces);
-    await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+    await expectDownloadFinishes(page, item, file);
     expect(await tab.page.evaluate(() => document.visibilityState)).toBe('hidden');
-    const saved = await saveFile(page, item, file.name);
-    expect(saved.size).toBe(file.bytes.length);
-    expect(saved.sha256).toBe(file.sha256);
   } finally {
     await tab.close();
   }
 });
 
-test('a tab holds the transfer lock while it transfers and lets it go when done', async ({ browser, baseURL }) => {
+test('a hidden seeding tab whose channels stay in the page serves the download to its end', async ({
+  browser,
+  baseURL,
+}) => {
+  // Where a channel cannot move to the worker (`?channels=page`), the page writes it and reports what it holds.
+  const { tab, file, page, item } = await seedFromLifecycleTab(browser, baseURL!, '/?channels=page');
+  try {
+    expect(await tab.page.evaluate(() => document.documentElement.dataset.channels)).toBe('page');
+    await tab.hide();
+    await expectDownloadFinishes(page, item, file);
+    expect(await tab.seen()).toEqual(['hidden']);
+  } finally {
+    await tab.close();
+  }
+});
+
+test('a tab holds the transfer lock while it transfers and lets it go when done', async ({
+  browser,
+  baseURL,
+}) => {
   const { file, magnet, seeder } = await seed(browser);
   expect(await heldLocks(seeder)).not.toContain('swarmdrop-transferring');
   const tab = await downloader(baseURL!, magnet);

@@ -39,7 +39,13 @@ export async function lifecycleTab(url: string): Promise<LifecycleTab> {
   const profile = tempDir('swarmdrop-lifecycle-');
   const child = spawn(
     LAUNCH_OPTIONS.executablePath ?? chromium.executablePath(),
-    [...LAUNCH_OPTIONS.args, THROTTLING, '--headless', '--remote-debugging-port=0', `--user-data-dir=${profile}`],
+    [
+      ...LAUNCH_OPTIONS.args,
+      THROTTLING,
+      '--headless',
+      '--remote-debugging-port=0',
+      `--user-data-dir=${profile}`,
+    ],
     // Its own process group: Debian's /usr/bin/chromium is a script whose browser outlives a signal to the script.
     { stdio: 'ignore', detached: true },
   );
@@ -56,7 +62,9 @@ export async function lifecycleTab(url: string): Promise<LifecycleTab> {
     const seen: string[] = [];
     (globalThis as { lifecycleSeen?: string[] }).lifecycleSeen = seen;
     for (const type of ['freeze', 'resume', 'visibilitychange'])
-      document.addEventListener(type, () => seen.push(type === 'visibilitychange' ? document.visibilityState : type));
+      document.addEventListener(type, () =>
+        seen.push(type === 'visibilitychange' ? document.visibilityState : type),
+      );
   });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(url);
@@ -66,7 +74,9 @@ export async function lifecycleTab(url: string): Promise<LifecycleTab> {
 
 async function attach(profile: string): Promise<Browser> {
   const portFile = join(profile, 'DevToolsActivePort');
-  await until(() => existsSync(portFile) && readFileSync(portFile, 'utf8').includes('\n'), { timeoutMs: 20_000 });
+  await until(() => existsSync(portFile) && readFileSync(portFile, 'utf8').includes('\n'), {
+    timeoutMs: 20_000,
+  });
   const port = readFileSync(portFile, 'utf8').split('\n')[0];
   return chromium.connectOverCDP(`http://127.0.0.1:${port}`, { noDefaults: true });
 }
@@ -125,7 +135,11 @@ async function saveThroughCdp(
 ): Promise<{ sha256: string; size: number }> {
   const session = await browser.newBrowserCDPSession();
   const downloadPath = join(profile, 'downloads');
-  await session.send('Browser.setDownloadBehavior', { behavior: 'allowAndName', downloadPath, eventsEnabled: true });
+  await session.send('Browser.setDownloadBehavior', {
+    behavior: 'allowAndName',
+    downloadPath,
+    eventsEnabled: true,
+  });
   const done = new Promise<string>((resolve, reject) => {
     session.on('Browser.downloadProgress', (event) => {
       if (event.state === 'completed') resolve(event.guid);
