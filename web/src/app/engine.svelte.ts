@@ -4,7 +4,7 @@
 import type { Call, Result } from '../lib/messages/actions';
 import { channelTransferAllowed } from '../net/channel-transfer';
 import { EngineBridge, type BridgeListener, type WorkerLike } from '../net/engine-bridge';
-import { WakeClock, type WakePort } from '../lib/platform/wake-clock';
+import { appWakeClock } from '../lib/platform/wake-clock';
 import { LocalEngine } from '../net/local-engine';
 import {
   broadcastTransport,
@@ -151,12 +151,7 @@ export class EngineLink {
       listener: this.bridgeListener(),
       // The page's short waits for the channels it holds (the upload-queue report's 10 ms looks, the writers' waits
       // for the upload limit) run on a worker's timers: a hidden page's own run once a second at best.
-      channelClock: new WakeClock(
-        () =>
-          new Worker(new URL('../lib/platform/wake.worker.ts', import.meta.url), {
-            type: 'module',
-          }) as unknown as WakePort,
-      ),
+      channelClock: appWakeClock(),
     });
     const local = new LocalEngine(this.bridge, {
       'set-upload-limit': ({ kib }) => this.applyUploadLimit(kib),

@@ -104,3 +104,10 @@ export function localWakePort(): WakePort {
   const serve = serveWakes((id) => port.onmessage?.(new MessageEvent('message', { data: id })));
   return port;
 }
+
+/** The app's wake clock, its worker started at the first wake. */
+export function appWakeClock(): WakeClock {
+  return new WakeClock(
+    () => new Worker(new URL('./wake.worker.ts', import.meta.url), { type: 'module' }) as unknown as WakePort,
+  );
+}
