@@ -4,6 +4,7 @@
 import type { Call, Result } from '../lib/messages/actions';
 import { channelTransferAllowed } from '../net/channel-transfer';
 import { EngineBridge, type BridgeListener, type WorkerLike } from '../net/engine-bridge';
+import { appWakeClock } from '../lib/platform/wake-clock';
 import { LocalEngine } from '../net/local-engine';
 import {
   broadcastTransport,
@@ -19,6 +20,7 @@ import { holdWorker } from '../net/worker-hold';
 import { defaultTracker, loadPeerConfig, type PeerConfig } from './peer-config';
 import type { Settings } from './settings.svelte';
 import type { TorrentsState } from './torrents.svelte';
+import { browserLocks, TransferLock } from './transfer-lock';
 
 export function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -42,6 +44,8 @@ export class EngineLink {
   private remote: RemoteEngine | undefined;
   private host: EngineHost | undefined;
   private publishing = false;
+  /** Held while this tab's engine transfers, so Chromium does not freeze the tab (app/transfer-lock.ts). */
+  private readonly transferLock = new TransferLock(browserLocks());
   /** Counts the engine's torrent lists (published, so view tabs sample speeds once per list). */
   private torrentsVersion = 0;
 
@@ -72,6 +76,7 @@ export class EngineLink {
     }
     const leave = () => {
       this.bridge?.shutdown();
+      this.transferLock.close();
       this.host?.close();
       this.remote?.close();
     };
@@ -157,6 +162,9 @@ export class EngineLink {
         import.meta.env.VITE_CHANNELS as string | undefined,
       ),
       listener: this.bridgeListener(),
+      // The page's short waits for the channels it holds (the upload-queue report's 10 ms looks, the writers' waits
+      // for the upload limit) run on a worker's timers: a hidden page's own run once a second at best.
+      channelClock: appWakeClock(),
     });
     release();
     const local = new LocalEngine(this.bridge, {
@@ -195,6 +203,7 @@ export class EngineLink {
       },
       torrents: (list) => {
         torrents.update(list, !this.remote);
+        this.transferLock.update(list);
         this.torrentsVersion++;
         this.publish();
       },

@@ -2,7 +2,13 @@
 // the browser cannot move a channel to the worker) or the engine's worker (worker/transport/owned-channels.ts). What
 // the writer has to tell the engine about its transport (the peer backlogged or drained) goes through one `report`
 // hook, so that a report added later reaches the engine from both paths alike.
-import { ChannelWriter, deferTask, type ChannelLike, type RateLimiter } from './channel-writer';
+import {
+  ChannelWriter,
+  deferTask,
+  type ChannelLike,
+  type RateLimiter,
+  type WriterTimers,
+} from './channel-writer';
 
 /** What a channel's writer tells the engine about its transport. */
 export type TransportReport = { type: 'peer-backlog'; backlogged: boolean };
@@ -14,11 +20,20 @@ export interface PeerWriterOptions {
   onError: (error: unknown) => void;
   /** Where the transport reports go: posted to the worker from the page, handed to the engine in the worker. */
   report: (report: TransportReport) => void;
+  /** Whose timers the writer waits on (default its own side's). */
+  timers?: WriterTimers | undefined;
 }
 
 /** The writer of one peer's channel: backpressure, the upload limit, a burst merged per task. */
 export function openPeerWriter(channel: ChannelLike, options: PeerWriterOptions): ChannelWriter {
-  return new ChannelWriter(channel, options.limiter, options.onError, undefined, deferTask(), (backlogged) =>
-    options.report({ type: 'peer-backlog', backlogged }),
+  const writer = new ChannelWriter(
+    channel,
+    options.limiter,
+    options.onError,
+    undefined,
+    deferTask(),
+    (backlogged) => options.report({ type: 'peer-backlog', backlogged }),
   );
+  if (options.timers) writer.waitOn(options.timers);
+  return writer;
 }

@@ -273,6 +273,24 @@ describe('ChannelWriter', () => {
     expect(sentBytes()).toBe(20 * 16_000);
   });
 
+  it('waits for the upload limit and for room in the buffer on the timers it is given', () => {
+    let now = 0;
+    const limiter = new RateLimiter(64_000, () => now);
+    const channel = new FakeChannel();
+    const writer = new ChannelWriter(channel, limiter, undefined, 10 << 20);
+    const due: Array<() => void> = [];
+    writer.waitOn({ setTimeout: (run) => due.push(run), clearTimeout: () => {} });
+    for (let i = 0; i < 20; i++) writer.write(bytes(16_000));
+    const sent = channel.sent.length;
+    expect(due).toHaveLength(1);
+    // The page's own timers run nothing for it: only the given one resumes the writer.
+    now += 1000;
+    vi.advanceTimersByTime(1000);
+    expect(channel.sent.length).toBe(sent);
+    due.shift()!();
+    expect(channel.sent.length).toBeGreaterThan(sent);
+  });
+
   it("under an upload limit, cuts a large write into views of at most the limiter's burst, in order", () => {
     let now = 0;
     const limiter = new RateLimiter(64_000, () => now);

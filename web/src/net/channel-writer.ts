@@ -86,10 +86,24 @@ export class RateLimiter {
 const PIECE_ID = 7;
 const PIECE_HEADER_BYTES = 13;
 
+/** Timers a writer waits on (for room in the channel's buffer, or for the upload limit). */
+export interface WriterTimers {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const OWN_TIMERS: WriterTimers = {
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 export class ChannelWriter {
   private readonly queue: Array<Uint8Array<ArrayBuffer>> = [];
   private queued = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: unknown;
+  /** Whose timers the waits run on (the page's wake clock where the page holds the channel: a hidden page's own
+   * timers run once a second at best). */
+  private timers: WriterTimers = OWN_TIMERS;
   /** What the pending timer waits for: room in the channel's buffer, or the upload limit. */
   private waitingFor: 'buffer' | 'limit' | undefined;
   private closed = false;
@@ -100,7 +114,7 @@ export class ChannelWriter {
   private readonly onLow = () => {
     this.report?.changed();
     if (this.waitingFor === 'buffer') {
-      clearTimeout(this.timer);
+      this.timers.clearTimeout(this.timer);
       this.timer = undefined;
       this.waitingFor = undefined;
     }
@@ -128,6 +142,11 @@ export class ChannelWriter {
   get heldBytes(): number {
     if (this.closed) return 0;
     return this.queued + (this.channel.readyState === 'open' ? this.channel.bufferedAmount : 0);
+  }
+
+  /** Runs the writer's waits on `timers` from now on. */
+  waitOn(timers: WriterTimers): void {
+    this.timers = timers;
   }
 
   /** Counts this connection in a torrent's upload-queue report (until it closes). */
@@ -189,7 +208,7 @@ export class ChannelWriter {
     this.closed = true;
     this.queue.length = 0;
     this.queued = 0;
-    clearTimeout(this.timer);
+    this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     this.channel.removeEventListener('bufferedamountlow', this.onLow);
     this.report?.remove(this);
@@ -288,9 +307,9 @@ export class ChannelWriter {
   }
 
   private wait(ms: number, reason: 'buffer' | 'limit'): void {
-    clearTimeout(this.timer);
+    this.timers.clearTimeout(this.timer);
     this.waitingFor = reason;
-    this.timer = setTimeout(() => {
+    this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       this.waitingFor = undefined;
       this.pump();

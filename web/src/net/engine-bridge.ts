@@ -9,6 +9,7 @@ import { RateLimiter } from './channel-writer';
 import { PeerManager, type RtcPeer } from './peers';
 import { simplePeerConnections, type CreateInstance } from './simple-peer-connection';
 import { reachProblem, swarmOthers } from './reachability';
+import type { ReportClock } from './upload-queue-report';
 import { TrackerClient, type AnnounceNumbers, type SocketLike } from './tracker-client';
 
 /** The parts of a Worker the bridge uses. */
@@ -49,6 +50,9 @@ export interface BridgeOptions {
   relayOnly?: boolean;
   /** Data channels may move to the worker where it can hold them (default true; see channel-transfer.ts). */
   channelsInWorker?: boolean;
+  /** The clock of the page's short waits for the channels it holds (a wake clock in the app: a hidden page's own
+   * timers run once a second at best). */
+  channelClock?: ReportClock;
 }
 
 export class RequestError extends Error {
@@ -133,6 +137,7 @@ export class EngineBridge {
       iceServers: () => this.iceServers,
       iceTransportPolicy: () => (this.relayOnly ? 'relay' : 'all'),
       limiter: this.limiter,
+      ...(options.channelClock ? { channelClock: options.channelClock } : {}),
       onAttempts: (infoHashHex) => this.checkReach(infoHashHex),
       createConnection: simplePeerConnections(options.createInstance),
     });

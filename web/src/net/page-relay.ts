@@ -3,7 +3,7 @@
 // each message's buffer transferred. The worker's side of it is worker/transport/relayed-transport.ts.
 import type { MainToWorker } from '../lib/messages/protocol';
 import { openPeerWriter } from './channel-transport';
-import type { ChannelLike, ChannelWriter, RateLimiter } from './channel-writer';
+import type { ChannelLike, ChannelWriter, RateLimiter, WriterTimers } from './channel-writer';
 import type { PeerConnection } from './peer-connection';
 import type { UploadQueueReport } from './upload-queue-report';
 
@@ -18,6 +18,8 @@ export interface PageRelayOptions {
   uploadQueue: UploadQueueReport;
   /** The channel failed: close the connection. */
   onError: () => void;
+  /** Whose timers the writer waits on (the page's wake clock in the app). */
+  timers?: WriterTimers | undefined;
 }
 
 /** Relays the connection's channel; the writer it returns takes the worker's bytes for the peer. */
@@ -31,6 +33,7 @@ export function relayOnPage(
     limiter: options.limiter,
     onError: options.onError,
     report: (report) => post({ ...report, infoHashHex, peer }),
+    timers: options.timers,
   });
   writer.reportTo(options.uploadQueue);
   connection.on('data', (data) => post({ type: 'peer-data', infoHashHex, peer, data }, [data]));

@@ -12,7 +12,7 @@ import type { CreateConnection } from './peer-connection';
 import { pathFromStats } from './peer-path';
 import { noRoute, type Attempt } from './reachability';
 import { RtcPeer } from './rtc-peer';
-import { UploadQueueReport } from './upload-queue-report';
+import { UploadQueueReport, type ReportClock } from './upload-queue-report';
 
 export { RtcPeer } from './rtc-peer';
 
@@ -57,6 +57,9 @@ export interface PeerManagerOptions {
   channels?: ChannelTransfer;
   /** A connection opened, its channel read and written on this path. */
   onChannelPath?: (path: ChannelPath) => void;
+  /** The clock of the page's short waits for the channels it holds: each torrent's upload-queue report and each
+   * writer's (default the page's own timers). */
+  channelClock?: ReportClock;
 }
 
 let nextKey = 1;
@@ -187,8 +190,9 @@ export class PeerManager {
   private torrent(infoHashHex: string): TorrentPeers {
     let torrent = this.torrents.get(infoHashHex);
     if (!torrent) {
-      const uploadQueue = new UploadQueueReport((bytes) =>
-        this.options.post({ type: 'upload-queue', infoHashHex, bytes }),
+      const uploadQueue = new UploadQueueReport(
+        (bytes) => this.options.post({ type: 'upload-queue', infoHashHex, bytes }),
+        this.options.channelClock,
       );
       torrent = { all: new Set(), connected: new Map(), attempts: [], reached: new Set(), uploadQueue };
       this.torrents.set(infoHashHex, torrent);
@@ -232,6 +236,7 @@ export class PeerManager {
       post: this.options.post,
       limiter: this.options.limiter,
       uploadQueue: torrent.uploadQueue,
+      timers: this.options.channelClock,
       onError: () => peer.destroy(),
     });
   }

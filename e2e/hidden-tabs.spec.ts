@@ -1,0 +1,203 @@
+// Tabs the browser hides, throttles and freezes keep transferring. The tab under test runs in a Chromium started
+// without Playwright's switches that keep pages visible and awake (e2e/lifecycle.ts): hidden, its timers run at
+// most once a second and, after 10 s, once a minute; frozen, nothing in it runs, its worker included.
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import {
+  expectStatus,
+  itemNumbers,
+  openApp,
+  openPeer,
+  randomFile,
+  saveFile,
+  setUploadLimit,
+  shareFiles,
+  startDownload,
+  tempDir,
+  torrentItem,
+  TRANSFER_TIMEOUT,
+  type MadeFile,
+} from './helpers';
+import { lifecycleTab, type LifecycleTab } from './lifecycle';
+
+test.describe.configure({ timeout: 240_000 });
+
+/** Slow enough that hiding or freezing the tab lands in the middle of the download. */
+const UPLOAD_LIMIT_KIB = 384;
+const SIZE = 6 * 1024 * 1024;
+/** How long the downloading tab stays frozen: longer than a request takes, the seeder's requests time out. */
+const FREEZE_MS = 60_000;
+
+const heldLocks = (page: Page) =>
+  page.evaluate(async () => ((await navigator.locks.query()).held ?? []).map((lock) => lock.name));
+
+async function seed(
+  browser: import('@playwright/test').Browser,
+): Promise<{ file: MadeFile; magnet: string; seeder: Page }> {
+  const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
+  const { page } = await openPeer(browser);
+  await setUploadLimit(page, UPLOAD_LIMIT_KIB);
+  const magnet = await shareFiles(page, file.path, file.name);
+  return { file, magnet, seeder: page };
+}
+
+/** Opens the app in a tab that can be hidden and frozen, and starts the download of `magnet`. */
+async function downloader(baseURL: string, magnet: string): Promise<LifecycleTab> {
+  const tab = await lifecycleTab(baseURL);
+  await openApp(tab.page, baseURL);
+  await startDownload(tab.page, magnet);
+  return tab;
+}
+
+async function piecesIn(tab: LifecycleTab, name: string): Promise<number> {
+  const item = torrentItem(tab.page, name);
+  await expect
+    .poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT })
+    .toBeGreaterThan(0);
+  return (await itemNumbers(item)).have;
+}
+
+async function expectSavedIdentical(tab: LifecycleTab, file: MadeFile): Promise<void> {
+  const item = torrentItem(tab.page, file.name);
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  await tab.show();
+  const button = item.getByRole('button', { name: `Save ${file.name}`, exact: true });
+  await expect(button).toBeEnabled();
+  const saved = await tab.save(button);
+  expect(saved.size).toBe(file.bytes.length);
+  expect(saved.sha256).toBe(file.sha256);
+}
+
+test('a downloading tab hidden, its timers throttled, finishes byte-identical', async ({
+  browser,
+  baseURL,
+}) => {
+  const { file, magnet } = await seed(browser);
+  const tab = await downloader(baseURL!, magnet);
+  try {
+    const item = torrentItem(tab.page, file.name);
+    const before = await piecesIn(tab, file.name);
+    await tab.hide();
+    // Hidden for the rest of the download: it finishes while nobody looks.
+    await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+    expect(await tab.page.evaluate(() => document.visibilityState)).toBe('hidden');
+    expect(before).toBeLessThan((await itemNumbers(item)).pieces);
+    expect(await tab.seen()).toEqual(['hidden']);
+    await expectSavedIdentical(tab, file);
+  } finally {
+    await tab.close();
+  }
+});
+
+test('a downloading tab frozen and resumed goes on and finishes byte-identical', async ({
+  browser,
+  baseURL,
+}) => {
+  const { file, magnet } = await seed(browser);
+  const tab = await downloader(baseURL!, magnet);
+  try {
+    const item = torrentItem(tab.page, file.name);
+    await piecesIn(tab, file.name);
+    await tab.hide();
+    await tab.freeze();
+    // The scenario's length, not an expectation: the tab stays frozen this long whatever happens.
+    await new Promise((resolve) => setTimeout(resolve, FREEZE_MS));
+    await tab.resume();
+    expect(await tab.seen()).toEqual(['hidden', 'freeze', 'resume']);
+    const atResume = (await itemNumbers(item)).have;
+    expect(atResume).toBeLessThan((await itemNumbers(item)).pieces);
+    // Blocks flow again after the resume, still hidden.
+    await expect
+      .poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT })
+      .toBeGreaterThan(atResume);
+    await expectSavedIdentical(tab, file);
+  } finally {
+    await tab.close();
+  }
+});
+
+/**
+ * A tab that can be hidden and frozen shares a file (from `path`, the app's address); a tab of the test's browser
+ * downloads it. Returns both once the download has its first pieces.
+ */
+async function seedFromLifecycleTab(browser: Browser, baseURL: string, path: string) {
+  const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
+  const tab = await lifecycleTab(baseURL);
+  try {
+    await openApp(tab.page, `${baseURL}${path}`);
+    await setUploadLimit(tab.page, UPLOAD_LIMIT_KIB);
+    const magnet = await shareFiles(tab.page, file.path, file.name);
+    const { page } = await openPeer(browser);
+    await startDownload(page, magnet);
+    const item = torrentItem(page, file.name);
+    await expect
+      .poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT })
+      .toBeGreaterThan(0);
+    return { tab, file, page, item };
+  } catch (error) {
+    await tab.close();
+    throw error;
+  }
+}
+
+/** The download in `page` goes on from where it is to its end, and saves byte-identical. */
+async function expectDownloadFinishes(page: Page, item: Locator, file: MadeFile): Promise<void> {
+  expect((await itemNumbers(item)).have).toBeLessThan((await itemNumbers(item)).pieces);
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  const saved = await saveFile(page, item, file.name);
+  expect(saved.size).toBe(file.bytes.length);
+  expect(saved.sha256).toBe(file.sha256);
+}
+
+test('a seeding tab hidden, then frozen and resumed, serves the download to its end', async ({
+  browser,
+  baseURL,
+}) => {
+  const { tab, file, page, item } = await seedFromLifecycleTab(browser, baseURL!, '/');
+  try {
+    await tab.hide();
+    await tab.freeze();
+    await new Promise((resolve) => setTimeout(resolve, FREEZE_MS));
+    await tab.resume();
+    expect(await tab.seen()).toEqual(['hidden', 'freeze', 'resume']);
+    await expectDownloadFinishes(page, item, file);
+    expect(await tab.page.evaluate(() => document.visibilityState)).toBe('hidden');
+  } finally {
+    await tab.close();
+  }
+});
+
+test('a hidden seeding tab whose channels stay in the page serves the download to its end', async ({
+  browser,
+  baseURL,
+}) => {
+  // Where a channel cannot move to the worker (`?channels=page`), the page writes it and reports what it holds.
+  const { tab, file, page, item } = await seedFromLifecycleTab(browser, baseURL!, '/?channels=page');
+  try {
+    expect(await tab.page.evaluate(() => document.documentElement.dataset.channels)).toBe('page');
+    await tab.hide();
+    await expectDownloadFinishes(page, item, file);
+    expect(await tab.seen()).toEqual(['hidden']);
+  } finally {
+    await tab.close();
+  }
+});
+
+test('a tab holds the transfer lock while it transfers and lets it go when done', async ({
+  browser,
+  baseURL,
+}) => {
+  const { file, magnet, seeder } = await seed(browser);
+  expect(await heldLocks(seeder)).not.toContain('swarmdrop-transferring');
+  const tab = await downloader(baseURL!, magnet);
+  try {
+    await piecesIn(tab, file.name);
+    expect(await heldLocks(tab.page)).toContain('swarmdrop-transferring');
+    // The seeder serves a peer that still needs pieces: it holds its own.
+    expect(await heldLocks(seeder)).toContain('swarmdrop-transferring');
+    await expectStatus(torrentItem(tab.page, file.name), 'Seeding', TRANSFER_TIMEOUT);
+    await expect.poll(() => heldLocks(tab.page), { timeout: 20_000 }).not.toContain('swarmdrop-transferring');
+    await expect.poll(() => heldLocks(seeder), { timeout: 20_000 }).not.toContain('swarmdrop-transferring');
+  } finally {
+    await tab.close();
+  }
+});
