@@ -30,17 +30,30 @@ describe('what a peer has is said once, first (BEP 3, BEP 6)', () => {
     expect(run([...setup, bitfield]).at(-1)).toBeUndefined();
   });
 
+  it("accepts it after the choke and interest states, in WebTorrent's order for a peer that fetched the metadata", () => {
+    const webTorrent: WireMessage[] = [
+      extendedHandshake,
+      { type: 'extended', id: 2, payload: new Uint8Array(8) },
+      { type: 'choke' },
+      { type: 'unchoke' },
+      { type: 'not-interested' },
+      { type: 'interested' },
+      { type: 'have-none' },
+    ];
+    expect(run(webTorrent)).toEqual(webTorrent.map(() => undefined));
+  });
+
   it('refuses a second one, of any kind', () => {
     expect(run([bitfield, bitfield])[1]).toMatch(/bitfield after its first messages/);
     expect(run([{ type: 'have-all' }, { type: 'have-none' }])[1]).toMatch(/have-none/);
     expect(run([{ type: 'have-none' }, extendedHandshake, { type: 'have-all' }])[2]).toMatch(/have-all/);
   });
 
-  it('refuses one after any other message', () => {
+  it('refuses one after a have, a request or a cancel', () => {
     for (const other of [
       { type: 'have', index: 0 },
-      { type: 'interested' },
-      { type: 'unchoke' },
+      { type: 'request', index: 0, begin: 0, length: 16384 },
+      { type: 'cancel', index: 0, begin: 0, length: 16384 },
     ] as WireMessage[])
       expect(run([other, bitfield])[1]).toMatch(/comes once, first/);
   });

@@ -3,7 +3,7 @@
 // engine the torrent's piece count; a peer that sends a second one, or one after other messages, is closed, so that
 // cost is paid once per connection. Before it, only the messages that set up the connection may come: the BEP 10
 // handshake and other extended messages (a magnet peer fetches the metadata before it knows what it has), a DHT
-// port and keep-alives.
+// port, keep-alives and the choke and interest states; a `have`, a request or a block ends its turn.
 import type { WireMessage } from '../../codec/wire';
 
 /** A message that says all a peer has at once. */
@@ -11,9 +11,23 @@ export function isPiecesMessage(message: WireMessage): boolean {
   return message.type === 'bitfield' || message.type === 'have-all' || message.type === 'have-none';
 }
 
-/** Messages that may come before a pieces message without ending its turn. */
+/**
+ * Messages that may come before a pieces message without ending its turn: the connection's set-up, and the four
+ * state messages, which say nothing of pieces and cost the same whether or not a bitfield follows. WebTorrent sends
+ * its choke state before its `have-none` when it opened the connection to fetch the metadata first.
+ */
+const SETUP: ReadonlySet<WireMessage['type']> = new Set<WireMessage['type']>([
+  'extended',
+  'port',
+  'keep-alive',
+  'choke',
+  'unchoke',
+  'interested',
+  'not-interested',
+]);
+
 function isSetup(message: WireMessage): boolean {
-  return message.type === 'extended' || message.type === 'port' || message.type === 'keep-alive';
+  return SETUP.has(message.type);
 }
 
 export class OpeningRule {
