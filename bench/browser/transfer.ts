@@ -121,7 +121,7 @@ export interface RawChannelOptions {
   buffer?: [number, number];
   messageSize?: number;
   tracing?: boolean;
-  /** Gives up (throws) when the bytes have not all arrived by then. */
+  /** Gives up (throws) when the channel has not opened, or the bytes have not all arrived, in that time. */
   timeoutMs?: number;
 }
 
@@ -142,7 +142,11 @@ export async function rawChannelBetween(
     (o) => (window as unknown as RawWindow).bench.rawChannel.answer(o),
     offer,
   );
-  await a.page.evaluate((s) => (window as unknown as RawWindow).bench.rawChannel.accept(s), answer);
+  await withinTime(
+    a.page.evaluate((s) => (window as unknown as RawWindow).bench.rawChannel.accept(s), answer),
+    timeoutMs,
+    `the raw channel did not open in ${(timeoutMs ?? 0) / 1000} s`,
+  );
   const tracers = tracing ? [await traceTab(a.page), await traceTab(b.page)] : [];
   const cpu = [watchCpu(a.profileDir), watchCpu(b.profileDir)];
   const received = b.page.evaluate(
