@@ -76,7 +76,7 @@ function pathEvents(before: LinkCounters[], after: LinkCounters[]): string {
     links.reduce((total, link) => total + link[key], 0);
   const delta = (key: keyof LinkCounters) => sum(after, key) - sum(before, key);
   const packets = after[0].packets - before[0].packets;
-  return `${packets} packets sent, ${delta('lost')} lost, ${delta('queueDropped')} dropped on a full queue`;
+  return `the sending node sent ${packets} packets, ${delta('lost')} lost, ${delta('queueDropped')} dropped on a full queue`;
 }
 
 /** A transfer's rate, or why there is none, and what the path did to its packets. */
