@@ -11,7 +11,9 @@
 // reads up to its first frame, --sessions=N and --limited-seeks=N set how many sessions of each client the first
 // frames and seeks without a limit (5) and the seeks at 2.4 times the bitrate (3) take their medians over, and
 // --limited-stalls=N how many sessions of each client play 30 s at 2.4 times the bitrate (1; the longest stall of any).
-// `block-checks` --browser runs its real-tab figures only, not the simulated swarm.
+// `block-checks` --browser runs its real-tab figures only, not the simulated swarm. `wan` runs only when named (it needs
+// root for the network emulator, and takes an hour or more): --wan-mib=N MiB (128) over each emulated path,
+// --wan-runs=N times (1); with --tiny, 4 MiB over two paths.
 // `--table [<result.json>...]` runs nothing: it prints the current figures (each from the latest whole run among the
 // given result files, by default every file in bench/results/) as the Markdown table of docs/performance.md.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -33,6 +35,7 @@ import { shareBench } from './browser/share';
 import { pacerBench } from './engine/pacer';
 import { blockChecksBench } from './engine/block-checks';
 import { memoryBench } from './browser/memory';
+import { wanBench } from './browser/wan';
 
 const BENCHES: Bench[] = [
   trackerBench,
@@ -47,6 +50,7 @@ const BENCHES: Bench[] = [
   shareBench,
   blockChecksBench,
   pacerBench,
+  wanBench,
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -81,7 +85,10 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const selected = names.length > 0 ? BENCHES.filter((bench) => names.includes(bench.name)) : BENCHES;
+  const selected =
+    names.length > 0
+      ? BENCHES.filter((bench) => names.includes(bench.name))
+      : BENCHES.filter((bench) => !bench.onlyWhenNamed);
   const started = Date.now();
   const context: BenchContext = {
     flags,

@@ -24,16 +24,21 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', resolve));
 }
 
-/** Starts the tracker in `nodeName` on `port` (the namespace is the emulator's own, so any port is free). */
+/**
+ * Starts the tracker in `nodeName` on `port` (the namespace is the emulator's own, so any port is free). `entry`:
+ * Node's arguments before `--port` (by default the built tracker; a bench names its own server script that takes
+ * `--port` and `--host` the same way, to serve a build of its own).
+ */
 export async function startTracker(
   emulator: Emulator,
   nodeName: string,
   port = 8000,
   extraArgs: string[] = [],
+  entry: string[] = [TRACKER],
 ): Promise<EmulatedTracker> {
   const { address } = emulator.node(nodeName);
   const origin = `http://${address}:${port}`;
-  const args = [TRACKER, '--port', String(port), '--host', address, ...extraArgs];
+  const args = [...entry, '--port', String(port), '--host', address, ...extraArgs];
   const child = emulator.spawnIn(nodeName, process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let errors = '';
   child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));

@@ -7,7 +7,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningServer } from '../../signal-tracker/src/server';
-import { browserVersion, buildApp, persistentTab, serveApp, type Tab } from '../lib/app';
+import { browserVersion, buildApp, persistentTab, serveApp, type ChromiumLaunch, type Tab } from '../lib/app';
 import {
   atLeast,
   atMost,
@@ -58,18 +58,20 @@ export function lostBrowser(error: unknown): boolean {
   return /has been closed|crashed|browser has disconnected/i.test(String((error as Error)?.message ?? error));
 }
 
-/** Runs `work` with `count` fresh tabs (each its own Chromium), closed afterwards. When a browser is lost under it
- * (see lostBrowser), the work runs once more with fresh tabs, and the log says what was lost. */
+/** Runs `work` with `count` fresh tabs (each its own Chromium, tab i launched as `launches[i]` when given), closed
+ * afterwards. When a browser is lost under it (see lostBrowser), the work runs once more with fresh tabs, and the
+ * log says what was lost. */
 export async function withTabs<T>(
   count: number,
   work: (tabs: Tab[]) => Promise<T>,
-  options: { workerProfiling?: boolean; log?: (message: string) => void } = {},
+  options: { workerProfiling?: boolean; log?: (message: string) => void; launches?: ChromiumLaunch[] } = {},
 ): Promise<T> {
-  const { log, ...tabOptions } = options;
+  const { log, launches, ...tabOptions } = options;
   for (let attempt = 1; ; attempt++) {
     const tabs: Tab[] = [];
     try {
-      for (let i = 0; i < count; i++) tabs.push(await persistentTab(tabOptions));
+      for (let i = 0; i < count; i++)
+        tabs.push(await persistentTab({ ...tabOptions, launch: launches?.[i] }));
       return await work(tabs);
     } catch (error) {
       if (attempt >= 2 || !lostBrowser(error)) throw error;
@@ -109,41 +111,79 @@ export async function rawChannel(
 ): Promise<{ mbPerSecond: number } & CpuUse> {
   return withTabs(
     2,
-    async ([a, b]) => {
-      for (const tab of [a, b]) {
-        await tab.page.goto(new URL('/bench.html', server.url).href);
-        await tab.page.waitForFunction(() => (window as unknown as RawWindow).bench?.ready === true);
-      }
-      const offer = await a.page.evaluate(() => (window as unknown as RawWindow).bench.rawChannel.offer());
-      const answer = await b.page.evaluate(
-        (o) => (window as unknown as RawWindow).bench.rawChannel.answer(o),
-        offer,
-      );
-      await a.page.evaluate((s) => (window as unknown as RawWindow).bench.rawChannel.accept(s), answer);
-      const tracers = tracing ? [await traceTab(a.page), await traceTab(b.page)] : [];
-      const cpu = [watchCpu(a.profileDir), watchCpu(b.profileDir)];
-      const received = b.page.evaluate(
-        (n) => (window as unknown as RawWindow).bench.rawChannel.received(n),
-        size,
-      );
-      await a.page.evaluate(
-        ([n, b, m]) => (window as unknown as RawWindow).bench.rawChannel.send(n, m, b?.[0], b?.[1]),
-        [size, buffer, messageSize] as const,
-      );
-      const { bytes, seconds } = await received;
-      const cpuUse = logCpu(
-        log,
-        `raw channel${buffer ? ', shallow buffer' : ''}, ${messageSize / 1024} KiB messages`,
-        cpu,
-      );
-      for (const [i, tracer] of tracers.entries())
-        log(
-          `  raw channel, ${i === 0 ? 'sending' : 'receiving'} tab, traced:\n    ${(await tracer.stop()).join('\n    ')}`,
-        );
-      return { mbPerSecond: bytes / MB / seconds, ...cpuUse };
-    },
+    (tabs) => rawChannelBetween(tabs, server.url, size, log, { buffer, messageSize, tracing }),
     { log },
   );
+}
+
+export interface RawChannelOptions {
+  /** The send buffer's high water and low mark (by default 8 MiB and 1 MiB). */
+  buffer?: [number, number];
+  messageSize?: number;
+  tracing?: boolean;
+  /** Gives up (throws) when the channel has not opened, or the bytes have not all arrived, in that time. */
+  timeoutMs?: number;
+}
+
+/** The raw channel between the tabs `a` (sending) and `b`, both on bench.html of `origin`. */
+export async function rawChannelBetween(
+  [a, b]: Tab[],
+  origin: string,
+  size: number,
+  log: (message: string) => void,
+  { buffer, messageSize = 65536, tracing = false, timeoutMs }: RawChannelOptions = {},
+): Promise<{ mbPerSecond: number } & CpuUse> {
+  for (const tab of [a, b]) {
+    await tab.page.goto(new URL('/bench.html', origin).href);
+    await tab.page.waitForFunction(() => (window as unknown as RawWindow).bench?.ready === true);
+  }
+  const offer = await a.page.evaluate(() => (window as unknown as RawWindow).bench.rawChannel.offer());
+  const answer = await b.page.evaluate(
+    (o) => (window as unknown as RawWindow).bench.rawChannel.answer(o),
+    offer,
+  );
+  await withinTime(
+    a.page.evaluate((s) => (window as unknown as RawWindow).bench.rawChannel.accept(s), answer),
+    timeoutMs,
+    `the raw channel did not open in ${(timeoutMs ?? 0) / 1000} s`,
+  );
+  const tracers = tracing ? [await traceTab(a.page), await traceTab(b.page)] : [];
+  const cpu = [watchCpu(a.profileDir), watchCpu(b.profileDir)];
+  const received = b.page.evaluate(
+    (n) => (window as unknown as RawWindow).bench.rawChannel.received(n),
+    size,
+  );
+  const sent = a.page.evaluate(
+    ([n, b, m]) => (window as unknown as RawWindow).bench.rawChannel.send(n, m, b?.[0], b?.[1]),
+    [size, buffer, messageSize] as const,
+  );
+  const { bytes, seconds } = await withinTime(
+    Promise.all([sent, received]).then(([, result]) => result),
+    timeoutMs,
+    `the raw channel did not deliver ${size} bytes in ${(timeoutMs ?? 0) / 1000} s`,
+  );
+  const cpuUse = logCpu(
+    log,
+    `raw channel${buffer ? ', shallow buffer' : ''}, ${messageSize / 1024} KiB messages`,
+    cpu,
+  );
+  for (const [i, tracer] of tracers.entries())
+    log(
+      `  raw channel, ${i === 0 ? 'sending' : 'receiving'} tab, traced:\n    ${(await tracer.stop()).join('\n    ')}`,
+    );
+  return { mbPerSecond: bytes / MB / seconds, ...cpuUse };
+}
+
+/** `work`, or an error saying `why` once `timeoutMs` passed (no limit when it is undefined). */
+function withinTime<T>(work: Promise<T>, timeoutMs: number | undefined, why: string): Promise<T> {
+  if (timeoutMs === undefined) return work;
+  // The work goes on until its tabs close; its own failure after the timeout is of no interest.
+  work.catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(why)), timeoutMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** CPU time of both browsers over a transfer, and its split by thread (threads of 0.1 CPU-s or more). */

@@ -59,16 +59,28 @@ export interface Tab {
   close(): Promise<void>;
 }
 
+/** How Chromium starts: its executable and flags (e.g. inside an emulated network node, netem's chromiumInNode). */
+export interface ChromiumLaunch {
+  executablePath: string;
+  args: string[];
+}
+
+export interface TabOptions {
+  serviceWorkers?: 'allow' | 'block';
+  workerProfiling?: boolean;
+  /** Instead of LAUNCH_OPTIONS' executable and flags. */
+  launch?: ChromiumLaunch;
+}
+
 /** A tab in its own Chromium process with a persistent profile (real on-disk IndexedDB). `workerProfiling`: the
  * JS Self-Profiling API is on in its workers (see profileWorker). */
-export async function persistentTab(
-  options: { serviceWorkers?: 'allow' | 'block'; workerProfiling?: boolean } = {},
-): Promise<Tab> {
-  const { workerProfiling = false, ...contextOptions } = options;
+export async function persistentTab(options: TabOptions = {}): Promise<Tab> {
+  const { workerProfiling = false, launch, ...contextOptions } = options;
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-profile-'));
+  const base = { ...LAUNCH_OPTIONS, ...launch };
   const context = await chromium.launchPersistentContext(dir, {
-    ...LAUNCH_OPTIONS,
-    ...(workerProfiling ? { args: selfProfilingArgs(LAUNCH_OPTIONS.args) } : {}),
+    ...base,
+    ...(workerProfiling ? { args: selfProfilingArgs(base.args) } : {}),
     acceptDownloads: true,
     // A page served by the app's service worker would bypass the route that adds the profiling header.
     ...(workerProfiling ? { serviceWorkers: 'block' as const } : {}),

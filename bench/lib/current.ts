@@ -34,6 +34,8 @@ const SAMPLE_DEFAULTS: Record<string, number> = {
   'limited-seeks': 3,
   'limited-stalls': 1,
   'memory-mib': 4096,
+  'wan-mib': 128,
+  'wan-runs': 1,
 };
 
 /** A run measured at the bench's full sizes and sample counts, without diagnostic logging in its way. */

@@ -108,6 +108,8 @@ export interface Bench {
   /** What its figures measure, printed before it runs (a section of docs/performance.md). */
   figures: string;
   run(context: BenchContext): Promise<Figure[]>;
+  /** Left out of `npm run bench` without names: it needs what a plain run may not have, or hours. */
+  onlyWhenNamed?: boolean;
 }
 
 export interface BenchContext {
