@@ -191,9 +191,10 @@ test('a tab holds the transfer lock while it transfers and lets it go when done'
   const tab = await downloader(baseURL!, magnet);
   try {
     await piecesIn(tab, file.name);
-    expect(await heldLocks(tab.page)).toContain('swarmdrop-transferring');
+    // Each tab takes the lock when its worker next reports the transfer (a view a tick later), not at the first block.
+    await expect.poll(() => heldLocks(tab.page), { timeout: 20_000 }).toContain('swarmdrop-transferring');
     // The seeder serves a peer that still needs pieces: it holds its own.
-    expect(await heldLocks(seeder)).toContain('swarmdrop-transferring');
+    await expect.poll(() => heldLocks(seeder), { timeout: 20_000 }).toContain('swarmdrop-transferring');
     await expectStatus(torrentItem(tab.page, file.name), 'Seeding', TRANSFER_TIMEOUT);
     await expect.poll(() => heldLocks(tab.page), { timeout: 20_000 }).not.toContain('swarmdrop-transferring');
     await expect.poll(() => heldLocks(seeder), { timeout: 20_000 }).not.toContain('swarmdrop-transferring');
