@@ -1,0 +1,88 @@
+// A TURN relay (Debian's coturn, `turnserver`) inside an emulated node, listening and relaying on the node's address
+// only, with coturn's REST-API shared secret as a deployment runs it (docs/deploying.md, "TURN relays"): a tracker
+// started with `--turn-urls <url> --turn-secret <secret>` hands its credentials to the tabs.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { Emulator } from './emulator';
+import { exited, readyInNode, TCP_READY } from './probe';
+
+export const TURNSERVER = '/usr/bin/turnserver';
+
+export interface EmulatedTurn {
+  /** The relay's URL as the tabs in the emulation reach it, e.g. `turn:10.201.0.2:3478?transport=udp`. */
+  url: string;
+  secret: string;
+  /** turnserver's process id (`ip netns exec` runs it in place). */
+  pid: number;
+  process: ChildProcess;
+  /** SIGTERM, then SIGKILL after 5 s; resolves once it is gone and its folder removed. */
+  stop(): Promise<void>;
+}
+
+/** Why a relay cannot be started here (coturn is not installed), or undefined. */
+export function turnUnavailable(): string | undefined {
+  return existsSync(TURNSERVER) ? undefined : `coturn is not installed (apt-get install coturn)`;
+}
+
+function coturnArgs(address: string, port: number, secret: string, dir: string): string[] {
+  return [
+    '-n',
+    `--listening-ip=${address}`,
+    `--relay-ip=${address}`,
+    `--listening-port=${port}`,
+    '--use-auth-secret',
+    `--static-auth-secret=${secret}`,
+    '--realm=swarmdrop.test',
+    '--no-tls',
+    '--no-dtls',
+    '--no-cli',
+    '--no-tcp-relay',
+    '--fingerprint',
+    '--min-port=49160',
+    '--max-port=49400',
+    `--pidfile=${join(dir, 'turnserver.pid')}`,
+    `--userdb=${join(dir, 'turndb')}`,
+    '--log-file=stdout',
+    '--simple-log',
+  ];
+}
+
+/**
+ * Starts coturn in `nodeName` on `port`, with its own temporary folder; resolves once it accepts connections there.
+ * The peers are the emulation's private addresses, so the deployment's `--coturn-flags` (which deny private
+ * ranges) are not given; `extraArgs` adds flags such as a quota.
+ */
+export async function startTurn(
+  emulator: Emulator,
+  nodeName: string,
+  secret: string,
+  port = 3478,
+  extraArgs: string[] = [],
+): Promise<EmulatedTurn> {
+  const unavailable = turnUnavailable();
+  if (unavailable) throw new Error(`Cannot start the TURN relay: ${unavailable}.`);
+  const { address } = emulator.node(nodeName);
+  const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-netem-coturn-'));
+  const args = [...coturnArgs(address, port, secret, dir), ...extraArgs];
+  const child = emulator.spawnIn(nodeName, TURNSERVER, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(child.pid!, 'SIGTERM');
+      const grace = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited(child);
+      clearTimeout(grace);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  if (!(await readyInNode(emulator, nodeName, child, TCP_READY, [address, String(port)]))) {
+    await stop();
+    throw new Error(`coturn in the emulated node ${nodeName} did not start: ${output.trim() || 'no answer'}`);
+  }
+  return { url: `turn:${address}:${port}?transport=udp`, secret, pid: child.pid!, process: child, stop };
+}
