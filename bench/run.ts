@@ -35,7 +35,7 @@ import { shareBench } from './browser/share';
 import { pacerBench } from './engine/pacer';
 import { blockChecksBench } from './engine/block-checks';
 import { memoryBench } from './browser/memory';
-import { wanBench } from './browser/wan';
+import { wanBench, wanRelayBench } from './browser/wan';
 
 const BENCHES: Bench[] = [
   trackerBench,
@@ -51,6 +51,7 @@ const BENCHES: Bench[] = [
   blockChecksBench,
   pacerBench,
   wanBench,
+  wanRelayBench,
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));

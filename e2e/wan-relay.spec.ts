@@ -39,7 +39,12 @@ test.describe('relay only through coturn over an emulated delayed path', () => {
   test.beforeAll(async () => {
     emulator = await startPath(PATH, ['tracker', 'seeder', 'downloader'], { seed: SEED, core: ['turn'] });
     turn = await startTurn(emulator, 'turn', SECRET);
-    tracker = await startTracker(emulator, 'tracker', 8000, ['--turn-urls', turn.url, '--turn-secret', SECRET]);
+    tracker = await startTracker(emulator, 'tracker', 8000, [
+      '--turn-urls',
+      turn.url,
+      '--turn-secret',
+      SECRET,
+    ]);
   });
 
   test.afterAll(async () => {
@@ -51,7 +56,9 @@ test.describe('relay only through coturn over an emulated delayed path', () => {
 
   /** A tab in `node` on the app, its connections recorded, with `Connect through relay only` ticked. */
   async function relayOnlyTab(node: string): Promise<Page> {
-    const browser = await chromium.launch(chromiumInNode(emulator.node(node), LAUNCH_OPTIONS, [tracker.origin]));
+    const browser = await chromium.launch(
+      chromiumInNode(emulator.node(node), LAUNCH_OPTIONS, [tracker.origin]),
+    );
     browsers.push(browser);
     const context = await browser.newContext({ acceptDownloads: true, baseURL: tracker.origin });
     await context.addInitScript(recordPeerConnections);

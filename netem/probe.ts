@@ -42,12 +42,9 @@ export async function readyInNode(
   script: string,
   args: string[],
 ): Promise<boolean> {
-  const probe = emulator.spawnIn(
-    nodeName,
-    process.execPath,
-    ['--input-type=module', '-e', script, ...args],
-    { stdio: 'ignore' },
-  );
+  const probe = emulator.spawnIn(nodeName, process.execPath, ['--input-type=module', '-e', script, ...args], {
+    stdio: 'ignore',
+  });
   const code = await Promise.race([exited(probe), exited(server).then(() => -1)]);
   probe.kill('SIGKILL');
   return code === 0;

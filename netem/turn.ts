@@ -17,6 +17,8 @@ export interface EmulatedTurn {
   /** turnserver's process id (`ip netns exec` runs it in place). */
   pid: number;
   process: ChildProcess;
+  /** Its temporary folder (pid file, user database), removed by stop. */
+  dir: string;
   /** SIGTERM, then SIGKILL after 5 s; resolves once it is gone and its folder removed. */
   stop(): Promise<void>;
 }
@@ -84,5 +86,6 @@ export async function startTurn(
     await stop();
     throw new Error(`coturn in the emulated node ${nodeName} did not start: ${output.trim() || 'no answer'}`);
   }
-  return { url: `turn:${address}:${port}?transport=udp`, secret, pid: child.pid!, process: child, stop };
+  const url = `turn:${address}:${port}?transport=udp`;
+  return { url, secret, pid: child.pid!, process: child, dir, stop };
 }

@@ -6,6 +6,13 @@ export async function openApp(page: Page, url: string): Promise<void> {
   await page.getByText('Starting…').waitFor({ state: 'detached', timeout: 30_000 });
 }
 
+/** Ticks `Connect through relay only` (shown once the server offers a relay): every new connection through it. */
+export async function relayOnly(page: Page): Promise<void> {
+  const box = page.getByLabel('Connect through relay only');
+  await box.check();
+  if (!(await box.isChecked())) throw new Error('Connect through relay only did not stay ticked');
+}
+
 /** Shares `path` through `Share files`; resolves with the magnet link once the torrent seeds. */
 export async function share(page: Page, path: string, name: string, timeoutMs: number): Promise<string> {
   await page.getByLabel('Share files').setInputFiles(path);

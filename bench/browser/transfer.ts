@@ -90,8 +90,8 @@ type RawWindow = {
   bench: {
     ready: boolean;
     rawChannel: {
-      offer(): Promise<string>;
-      answer(offer: string): Promise<string>;
+      offer(config?: RTCConfiguration): Promise<string>;
+      answer(offer: string, config?: RTCConfiguration): Promise<string>;
       accept(answer: string): Promise<void>;
       send(total: number, messageSize?: number, highWater?: number, lowThreshold?: number): Promise<void>;
       received(total: number): Promise<{ bytes: number; seconds: number }>;
@@ -123,6 +123,8 @@ export interface RawChannelOptions {
   tracing?: boolean;
   /** Gives up (throws) when the channel has not opened, or the bytes have not all arrived, in that time. */
   timeoutMs?: number;
+  /** Both pages' RTCConfiguration (e.g. relay-only through a TURN server); by default host candidates only. */
+  rtcConfig?: RTCConfiguration;
 }
 
 /** The raw channel between the tabs `a` (sending) and `b`, both on bench.html of `origin`. */
@@ -131,16 +133,19 @@ export async function rawChannelBetween(
   origin: string,
   size: number,
   log: (message: string) => void,
-  { buffer, messageSize = 65536, tracing = false, timeoutMs }: RawChannelOptions = {},
+  { buffer, messageSize = 65536, tracing = false, timeoutMs, rtcConfig }: RawChannelOptions = {},
 ): Promise<{ mbPerSecond: number } & CpuUse> {
   for (const tab of [a, b]) {
     await tab.page.goto(new URL('/bench.html', origin).href);
     await tab.page.waitForFunction(() => (window as unknown as RawWindow).bench?.ready === true);
   }
-  const offer = await a.page.evaluate(() => (window as unknown as RawWindow).bench.rawChannel.offer());
+  const offer = await a.page.evaluate(
+    (config) => (window as unknown as RawWindow).bench.rawChannel.offer(config),
+    rtcConfig,
+  );
   const answer = await b.page.evaluate(
-    (o) => (window as unknown as RawWindow).bench.rawChannel.answer(o),
-    offer,
+    ([o, config]) => (window as unknown as RawWindow).bench.rawChannel.answer(o, config),
+    [offer, rtcConfig] as const,
   );
   await withinTime(
     a.page.evaluate((s) => (window as unknown as RawWindow).bench.rawChannel.accept(s), answer),

@@ -67,6 +67,8 @@ export interface WanPlan {
   paths: WanPath[];
   /** Runs per path; each figure is the median of the runs' ratios. */
   runs: number;
+  /** Every connection relay-only through coturn in the core of the network (the `wan-relay` bench). */
+  relayed: boolean;
 }
 
 export const DEFAULT_MIB = 128;
@@ -91,7 +93,24 @@ export function wanPlan(flags: Set<string>): WanPlan {
   const tiny = flags.has('--tiny');
   const mib = countFlag(flags, 'wan-mib', tiny ? TINY_MIB : DEFAULT_MIB);
   const runs = countFlag(flags, 'wan-runs', 1);
-  return { sizeBytes: mib * MiB, paths: tiny ? TINY_PATHS : wanPaths(), runs };
+  return { sizeBytes: mib * MiB, paths: tiny ? TINY_PATHS : wanPaths(), runs, relayed: false };
+}
+
+/** The relayed line: 100 ms between the tabs through the relay, 20 Mbit/s, as the direct 100 ms lines. */
+const RELAY_LINE: Line = { rttMs: 100, mbit: 20 };
+
+/** `wan-relay`'s paths: the relayed line behind each queue. */
+export function wanRelayPaths(): WanPath[] {
+  return QUEUES_MS.map((ms) => pathOf(RELAY_LINE, ms));
+}
+
+/**
+ * `wan-relay`: each of wanRelayPaths with the same flags as `wan` (`--wan-mib=N`, `--wan-runs=N`); `--tiny`: 4 MiB,
+ * a smoke rather than figures to keep.
+ */
+export function wanRelayPlan(flags: Set<string>): WanPlan {
+  const plan = wanPlan(flags);
+  return { ...plan, paths: wanRelayPaths(), relayed: true };
 }
 
 /** The rate a path allows: its line rate, or less when random loss limits the congestion window (the rate of a

@@ -1,7 +1,9 @@
 // Real network paths: a transfer between two tabs in two network namespaces, over paths emulated by netem/
 // (docs/netem.md) with their round trip, loss, rate and queue, through the app's UI, against one raw RTCDataChannel
 // between two plain pages (bench.html) on the same path, measured right before in the same run. The tracker and the
-// pages' server sit in a third node behind the same path, as a real tracker would be far from both.
+// pages' server sit in a third node behind the same path, as a real tracker would be far from both. `wan-relay`:
+// the same with every connection relay-only through coturn in the core of the network (bench/browser/wan-turn.ts),
+// the raw pages forced to the same relay.
 import { loadavg } from 'node:os';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,16 +12,26 @@ import {
   emulatorUnavailable,
   startPath,
   startTracker,
+  turnUnavailable,
   type EmulatedTracker,
   type Emulator,
   type LinkCounters,
+  type RelayStats,
 } from '../../netem';
 import { LAUNCH_OPTIONS } from '../../playwright.config';
 import { browserVersion, buildApp, type ChromiumLaunch } from '../lib/app';
 import { atLeast, failedFigure, figure, type Bench, type BenchContext, type Figure } from '../lib/figure';
-import { download, openApp, share, waitDone, watchItem } from './app-steps';
+import { download, openApp, relayOnly, share, waitDone, watchItem } from './app-steps';
 import { randomFileOf, rawChannelBetween, withTabs } from './transfer';
-import { expectedRate, transferTimeoutMs, wanPlan, type WanPath } from './wan-paths';
+import {
+  expectedRate,
+  transferTimeoutMs,
+  wanPlan,
+  wanRelayPlan,
+  type WanPath,
+  type WanPlan,
+} from './wan-paths';
+import { relayedNote, startPathRelay, TURN_NODE, type PathRelay } from './wan-turn';
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
@@ -34,39 +46,52 @@ interface OnPath {
   server: EmulatedTracker;
   /** The sending tab's launch, then the receiving tab's. */
   launches: ChromiumLaunch[];
+  /** With `relayed` paths: coturn in the core, every connection relay-only through it. */
+  relay?: PathRelay;
+}
+
+/** The server in the `tracker` node (handing out the relay's credentials when there is one); `work` on the path. */
+async function withServer<T>(
+  emulator: Emulator,
+  staticDir: string,
+  relay: PathRelay | undefined,
+  work: (on: OnPath) => Promise<T>,
+): Promise<T> {
+  const args = ['--static-dir', staticDir, ...(relay?.serverArgs ?? [])];
+  const server = await startTracker(emulator, 'tracker', 8000, args, ['--import', 'tsx', SERVE]);
+  try {
+    const launches = ['seeder', 'downloader'].map((name) =>
+      chromiumInNode(emulator.node(name), LAUNCH_OPTIONS, [server.origin]),
+    );
+    return await work({ emulator, server, launches, relay });
+  } finally {
+    await server.stop();
+  }
 }
 
 async function onPath<T>(
   path: WanPath,
   staticDir: string,
-  seed: number,
+  options: { seed: number; relayed: boolean },
   work: (on: OnPath) => Promise<T>,
 ): Promise<T> {
-  const emulator = await startPath(path.spec, ['tracker', 'seeder', 'downloader'], { seed });
+  const { seed, relayed } = options;
+  const core = relayed ? [TURN_NODE] : [];
+  const emulator = await startPath(path.spec, ['tracker', 'seeder', 'downloader'], { seed, core });
   try {
-    const server = await startTracker(
-      emulator,
-      'tracker',
-      8000,
-      ['--static-dir', staticDir],
-      ['--import', 'tsx', SERVE],
-    );
+    const relay = relayed ? await startPathRelay(emulator) : undefined;
     try {
-      const launches = ['seeder', 'downloader'].map((name) =>
-        chromiumInNode(emulator.node(name), LAUNCH_OPTIONS, [server.origin]),
-      );
-      return await work({ emulator, server, launches });
+      return await withServer(emulator, staticDir, relay, work);
     } finally {
-      await server.stop();
+      await relay?.stop();
     }
   } finally {
     await emulator.stop();
   }
 }
 
-/** The links a transfer from the seeder to the downloader crosses. */
-async function sendingLinks(emulator: Emulator): Promise<LinkCounters[]> {
-  const { nodes } = await emulator.stats();
+/** The links a transfer from the seeder to the downloader crosses (through the relay's node too, when relayed). */
+function sendingLinks({ nodes }: RelayStats): LinkCounters[] {
   return [nodes.seeder.up, nodes.downloader.down];
 }
 
@@ -87,16 +112,21 @@ interface Measured {
   path?: string;
 }
 
+/** `work`'s rate; relayed, it must have crossed the relay with at least `size` bytes, or it counts as failed. */
 async function measured(
   on: OnPath,
   log: (message: string) => void,
   label: string,
+  size: number,
   work: () => Promise<{ mbPerSecond: number; seconds: number }>,
 ): Promise<Measured> {
-  const before = await sendingLinks(on.emulator);
+  const before = await on.emulator.stats();
+  const cpu = on.relay?.watchCpu();
   try {
     const { mbPerSecond, seconds } = await work();
-    const path = pathEvents(before, await sendingLinks(on.emulator));
+    const after = await on.emulator.stats();
+    const relayed = on.relay ? [relayedNote(before, after, size), cpu!()] : [];
+    const path = [pathEvents(sendingLinks(before), sendingLinks(after)), ...relayed].join('; ');
     log(`  ${label}: ${mbPerSecond.toFixed(2)} MB/s in ${seconds.toFixed(1)} s; ${path}`);
     return { mbPerSecond, seconds, path };
   } catch (error) {
@@ -111,7 +141,11 @@ function rawOnPath(on: OnPath, size: number, timeoutMs: number, log: (message: s
   return withTabs(
     2,
     async (tabs) => {
-      const { mbPerSecond } = await rawChannelBetween(tabs, on.server.origin, size, log, { timeoutMs });
+      const rtcConfig = on.relay?.rawConfig();
+      const { mbPerSecond } = await rawChannelBetween(tabs, on.server.origin, size, log, {
+        timeoutMs,
+        rtcConfig,
+      });
       return { mbPerSecond, seconds: size / MB / mbPerSecond };
     },
     { log, launches: on.launches },
@@ -129,8 +163,10 @@ function appOnPath(
     2,
     async ([seed, leech]) => {
       await openApp(seed.page, on.server.origin);
+      if (on.relay) await relayOnly(seed.page);
       const magnet = await share(seed.page, file.path, file.name, SHARE_TIMEOUT_MS);
       await openApp(leech.page, on.server.origin);
+      if (on.relay) await relayOnly(leech.page);
       await watchItem(leech.page);
       const start = await download(leech.page, magnet);
       const marks = await waitDone(leech.page, timeoutMs);
@@ -159,22 +195,24 @@ function ratio(run: PathRun): number | null {
     : null;
 }
 
-/** One run on a fresh emulated path: the raw channel, then the app. */
+/** One run on a fresh emulated path (with coturn in its core when `relayed`): the raw channel, then the app. */
 async function runOnPath(
   path: WanPath,
   staticDir: string,
   file: { path: string; name: string; size: number },
-  seed: number,
+  options: { seed: number; relayed: boolean },
   log: (message: string) => void,
 ): Promise<PathRun> {
   const loadBefore = loadavg()[0];
   const limit = transferTimeoutMs(path.spec, file.size);
   try {
-    return await onPath(path, staticDir, seed, async (on) => {
-      const raw = await measured(on, log, 'raw RTCDataChannel', () => rawOnPath(on, file.size, limit, log));
+    return await onPath(path, staticDir, options, async (on) => {
+      const raw = await measured(on, log, 'raw RTCDataChannel', file.size, () =>
+        rawOnPath(on, file.size, limit, log),
+      );
       // Given what the raw channel took, the app has four times that and a minute for its setup.
       const appLimit = raw.seconds !== undefined ? Math.round(raw.seconds * 4000) + 60_000 : limit;
-      const app = await measured(on, log, 'our app', () => appOnPath(on, file, appLimit, log));
+      const app = await measured(on, log, 'our app', file.size, () => appOnPath(on, file, appLimit, log));
       const load = `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
       return { raw, app, load };
     });
@@ -190,9 +228,13 @@ async function runOnPath(
 }
 
 /** The path's figure: the run at the median ratio (the lower middle for an even count), with every run in its note. */
-function pathFigure(path: WanPath, mib: number, runs: PathRun[]): Figure {
-  const name = `${mib} MiB tab to tab over ${path.label}, vs the raw channel`;
-  const baseline = 'raw RTCDataChannel on the same path';
+function pathFigure(path: WanPath, mib: number, runs: PathRun[], relayed: boolean): Figure {
+  const name = relayed
+    ? `${mib} MiB tab to tab relay-only through coturn over ${path.label}, vs the raw channel relayed the same way`
+    : `${mib} MiB tab to tab over ${path.label}, vs the raw channel`;
+  const baseline = relayed
+    ? 'raw RTCDataChannel relay-only through the same coturn'
+    : 'raw RTCDataChannel on the same path';
   const complete = runs.filter((run) => ratio(run) !== null).sort((a, b) => ratio(a)! - ratio(b)!);
   const chosen = complete[(complete.length - 1) >> 1];
   const lineMBps = expectedRate({ ...path.spec, loss: 0 }) / MB;
@@ -222,36 +264,47 @@ function pathFigure(path: WanPath, mib: number, runs: PathRun[]): Figure {
   );
 }
 
+/** Each path of the plan, `plan.runs` times on a fresh emulated path each: a figure per path. */
+async function runPlan(context: BenchContext, plan: WanPlan): Promise<Figure[]> {
+  const unavailable = emulatorUnavailable() ?? (plan.relayed ? turnUnavailable() : undefined);
+  if (unavailable !== undefined) {
+    context.log(`  not run, no figures: ${unavailable}`);
+    return [];
+  }
+  const mib = plan.sizeBytes / MiB;
+  context.browserVersion ??= await browserVersion();
+  const staticDir = buildApp(context.log);
+  const name = `wan-${mib}MiB.bin`;
+  const { dir, path } = randomFileOf(plan.sizeBytes, name);
+  const file = { path, name, size: plan.sizeBytes };
+  try {
+    const figures: Figure[] = [];
+    for (const [index, wanPath] of plan.paths.entries()) {
+      const runs: PathRun[] = [];
+      for (let run = 0; run < plan.runs; run++) {
+        context.log(`  ${wanPath.label}${plan.runs > 1 ? `, run ${run + 1} of ${plan.runs}` : ''}`);
+        const options = { seed: 1000 * (index + 1) + run, relayed: plan.relayed };
+        runs.push(await runOnPath(wanPath, staticDir, file, options, context.log));
+      }
+      figures.push(pathFigure(wanPath, mib, runs, plan.relayed));
+    }
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export const wanBench: Bench = {
   name: 'wan',
   figures:
     'transfer between two tabs over emulated real network paths, against the raw channel on the same path',
-  async run(context: BenchContext): Promise<Figure[]> {
-    const unavailable = emulatorUnavailable();
-    if (unavailable !== undefined) {
-      context.log(`  not run, no figures: ${unavailable}`);
-      return [];
-    }
-    const plan = wanPlan(context.flags);
-    const mib = plan.sizeBytes / MiB;
-    context.browserVersion ??= await browserVersion();
-    const staticDir = buildApp(context.log);
-    const name = `wan-${mib}MiB.bin`;
-    const { dir, path } = randomFileOf(plan.sizeBytes, name);
-    const file = { path, name, size: plan.sizeBytes };
-    try {
-      const figures: Figure[] = [];
-      for (const [index, wanPath] of plan.paths.entries()) {
-        const runs: PathRun[] = [];
-        for (let run = 0; run < plan.runs; run++) {
-          context.log(`  ${wanPath.label}${plan.runs > 1 ? `, run ${run + 1} of ${plan.runs}` : ''}`);
-          runs.push(await runOnPath(wanPath, staticDir, file, 1000 * (index + 1) + run, context.log));
-        }
-        figures.push(pathFigure(wanPath, mib, runs));
-      }
-      return figures;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
+  run: (context) => runPlan(context, wanPlan(context.flags)),
+};
+
+export const wanRelayBench: Bench = {
+  name: 'wan-relay',
+  figures:
+    'transfer between two tabs relay-only through coturn over an emulated 100 ms path, against the raw channel relayed the same way',
+  onlyWhenNamed: true,
+  run: (context) => runPlan(context, wanRelayPlan(context.flags)),
 };

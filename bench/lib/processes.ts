@@ -75,7 +75,7 @@ function kindOf(args: string): string {
 }
 
 /** user + system CPU seconds of one process so far (0 once it is gone). */
-function cpuSecondsOf(pid: string): number {
+export function cpuSecondsOf(pid: string): number {
   try {
     // Fields after the command's closing parenthesis: state is field 3, utime 14 and stime 15 (clock ticks).
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
