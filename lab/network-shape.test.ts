@@ -33,8 +33,14 @@ describe('a swarm shaped as the emulator shapes it, in the lab', () => {
   });
 
   it('takes longer when the round trips are longer', () => {
-    const near = predictSwarm(shape(() => 20), { hash: fastHash, seed: 3 });
-    const far = predictSwarm(shape((i) => 200 + 100 * i), { hash: fastHash, seed: 3 });
+    const near = predictSwarm(
+      shape(() => 20),
+      { hash: fastHash, seed: 3 },
+    );
+    const far = predictSwarm(
+      shape((i) => 200 + 100 * i),
+      { hash: fastHash, seed: 3 },
+    );
     expect(far.last!).toBeGreaterThan(near.last!);
   });
 

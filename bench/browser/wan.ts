@@ -44,23 +44,35 @@ async function onPath<T>(
 ): Promise<T> {
   const emulator = await startPath(path.spec, ['tracker', 'seeder', 'downloader'], { seed });
   try {
-    const server = await startTracker(
-      emulator,
-      'tracker',
-      8000,
-      ['--static-dir', staticDir],
-      ['--import', 'tsx', SERVE],
-    );
-    try {
+    return await withServer(emulator, staticDir, (server) => {
       const launches = ['seeder', 'downloader'].map((name) =>
         chromiumInNode(emulator.node(name), LAUNCH_OPTIONS, [server.origin]),
       );
-      return await work({ emulator, server, launches });
-    } finally {
-      await server.stop();
-    }
+      return work({ emulator, server, launches });
+    });
   } finally {
     await emulator.stop();
+  }
+}
+
+/** Runs `work` with the pages' server (our tracker serving the bench build from `staticDir`) in the emulator's
+ * `tracker` node, stopped afterwards. */
+export async function withServer<T>(
+  emulator: Emulator,
+  staticDir: string,
+  work: (server: EmulatedTracker) => Promise<T>,
+): Promise<T> {
+  const server = await startTracker(
+    emulator,
+    'tracker',
+    8000,
+    ['--static-dir', staticDir],
+    ['--import', 'tsx', SERVE],
+  );
+  try {
+    return await work(server);
+  } finally {
+    await server.stop();
   }
 }
 

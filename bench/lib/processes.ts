@@ -75,7 +75,7 @@ function kindOf(args: string): string {
 }
 
 /** user + system CPU seconds of one process so far (0 once it is gone). */
-function cpuSecondsOf(pid: string): number {
+export function cpuSecondsOf(pid: string): number {
   try {
     // Fields after the command's closing parenthesis: state is field 3, utime 14 and stime 15 (clock ticks).
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -158,4 +158,27 @@ export function formatCpu(used: CpuByKind): string {
     .sort((a, b) => b[1] - a[1])
     .map(([kind, seconds]) => `${kind} ${seconds.toFixed(1)} s`);
   return `${total.toFixed(1)} CPU-s (${parts.join(', ')})`;
+}
+
+/** The whole machine's CPU from now until `stop`: the share of all its cores' time that was busy (not idle or
+ * waiting on I/O), from the kernel's counters in /proc/stat. */
+export function watchMachineCpu(): { stop(): number } {
+  const read = () => {
+    // user, nice, system, idle, iowait, irq, softirq, steal (the guest counters after them are within user's).
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number);
+    const total = fields.reduce((sum, value) => sum + value, 0);
+    return { busy: total - fields[3] - fields[4], total };
+  };
+  const start = read();
+  return {
+    stop() {
+      const end = read();
+      return end.total > start.total ? (end.busy - start.busy) / (end.total - start.total) : 0;
+    },
+  };
 }
