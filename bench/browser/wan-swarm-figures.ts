@@ -12,6 +12,8 @@ export interface TabTime {
   name: string;
   /** From its own Download to its Seeding; null when it was not done. */
   seconds: number | null;
+  /** From its own Download to its first verified piece (the UI shows it up to 500 ms late). */
+  firstPiece: number | null;
   error?: string;
 }
 
@@ -60,7 +62,8 @@ export function tabsAgainstLab(shape: SwarmShape, run: SwarmRun, prediction: Pre
     if (ratio !== null) ratios.push(ratio);
     return (
       `${tab.name} (${peer ? `${Number(peer.upMbit.toFixed(2))} Mbit/s up, ${peer.rttMs} ms` : '?'}): ` +
-      `${tab.seconds?.toFixed(1) ?? 'not done'} s, the lab ${lab?.toFixed(1) ?? 'not done'} s` +
+      `${tab.seconds?.toFixed(1) ?? 'not done'} s (first piece ${tab.firstPiece?.toFixed(1) ?? '-'} s), ` +
+      `the lab ${lab?.toFixed(1) ?? 'not done'} s` +
       (ratio !== null ? ` (${ratio.toFixed(2)}x)` : '')
     );
   });

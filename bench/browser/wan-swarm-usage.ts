@@ -17,13 +17,31 @@ export interface SwarmUsage {
 
 const percent = (share: number) => `${Math.round(share * 100)} %`;
 
-/** Starts watching; `stop` says what was used since. `tabs` and `peers` are in the same order. */
+/** How long the tabs are watched idle, with the app open and nothing to do, before the swarm starts. */
+const IDLE_MS = 5_000;
+
+/** What the open tabs cost with nothing to do (the app's UI, the browsers' own work), and how busy the machine was
+ * meanwhile: the floor under the swarm's CPU. */
+export async function idleUse(tabs: Tab[]): Promise<string> {
+  const machine = watchMachineCpu();
+  const browsers = tabs.map((tab) => watchCpu(tab.profileDir));
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+  const cpu = browsers.reduce((sum, browser) => sum + totalCpu(browser.stop()), 0);
+  return (
+    `idle for ${IDLE_MS / 1000} s before: the ${tabs.length} browsers used ${percent(cpu / (IDLE_MS / 1000))} of a core, ` +
+    `the machine ${percent(machine.stop())} busy`
+  );
+}
+
+/** Watches the tabs idle (`idleUse`), then starts watching; `stop` says what was used since. `tabs` and `peers` are
+ * in the same order. */
 export async function swarmUsage(
   emulator: Emulator,
   server: EmulatedTracker,
   tabs: Tab[],
   peers: ShapedPeer[],
 ): Promise<{ stop(): Promise<SwarmUsage> }> {
+  const idle = await idleUse(tabs);
   const started = Date.now();
   const machine = watchMachineCpu();
   const browsers = tabs.map((tab) => watchCpu(tab.profileDir));
@@ -51,7 +69,7 @@ export async function swarmUsage(
         `(the seed's ${browserCpu[seedAt].toFixed(0)}, each tab's ${Math.min(...tabCpu).toFixed(0)} to ` +
         `${Math.max(...tabCpu).toFixed(0)}), the relay ${relay.toFixed(0)}, the tracker ${tracker.toFixed(0)}; ` +
         `the uplinks carried ${percent(uplinkUse)} of their rates (the seed's ${percent(sent[seedAt] / allowed[seedAt])}), ` +
-        `packets with their headers`;
+        `packets with their headers; ${idle}`;
       return { machineBusy, uplinkUse, note };
     },
   };

@@ -67,6 +67,7 @@ async function swarmOnTabs(
     tabs: marks.map((mark, i) => ({
       name: names[i],
       seconds: mark.done !== undefined ? (mark.done - starts[i]) / 1000 : null,
+      firstPiece: mark.first !== undefined ? (mark.first - starts[i]) / 1000 : null,
       ...(mark.done === undefined ? { error: mark.error ?? `not done after ${timeoutMs / 1000} s` } : {}),
     })),
   };
@@ -150,7 +151,12 @@ export const wanSwarmBench: Bench = {
         const result = await runSwarm(plan, staticDir, { path, name }, 2000 + run, timeoutMs, context.log);
         context.log(
           `  all done in ${result.last?.toFixed(1) ?? '-'} s; ` +
-            result.tabs.map((tab) => `${tab.name} ${tab.seconds?.toFixed(1) ?? tab.error}`).join(', '),
+            result.tabs
+              .map(
+                (tab) =>
+                  `${tab.name} ${tab.seconds?.toFixed(1) ?? tab.error} (first piece ${tab.firstPiece?.toFixed(1) ?? '-'})`,
+              )
+              .join(', '),
         );
         if (result.used) context.log(`  ${result.used.note}; ${result.load}`);
         runs.push(result);
