@@ -12,6 +12,8 @@ export interface SwarmUsage {
   machineBusy: number;
   /** The bytes the peers' uplinks carried over what their rates allow in the time. */
   uplinkUse: number;
+  /** CPU seconds of the browsers and the relay per MB the tabs downloaded. */
+  cpuPerMB: number;
   note: string;
 }
 
@@ -33,14 +35,30 @@ export async function idleUse(tabs: Tab[]): Promise<string> {
   );
 }
 
-/** Watches the tabs idle (`idleUse`), then starts watching; `stop` says what was used since. `tabs` and `peers` are
- * in the same order. */
+/** "0.45 CPU-s per MB ...": what carrying the swarm's bytes costs, and the rate the machine's cores could hold at
+ * that cost, next to what the uplinks' rates add up to. */
+function cpuCost(
+  cpuSeconds: number,
+  downloadedBytes: number,
+  peers: ShapedPeer[],
+): { cpuPerMB: number; note: string } {
+  const cpuPerMB = cpuSeconds / (downloadedBytes / 1e6);
+  const rates = peers.reduce((sum, peer) => sum + bytesPerSecond(peer.upMbit), 0) / 1e6;
+  const note =
+    `the browsers and the relay used ${cpuPerMB.toFixed(2)} CPU-s per MB the tabs downloaded, so ${cpus().length} ` +
+    `cores carry at most ${(cpus().length / cpuPerMB).toFixed(1)} MB/s, where the uplinks' rates add up to ` +
+    `${rates.toFixed(1)} MB/s`;
+  return { cpuPerMB, note };
+}
+
+/** Watches the tabs idle (`idleUse`), then starts watching; `stop` says what was used since, given the bytes the
+ * tabs downloaded meanwhile. `tabs` and `peers` are in the same order. */
 export async function swarmUsage(
   emulator: Emulator,
   server: EmulatedTracker,
   tabs: Tab[],
   peers: ShapedPeer[],
-): Promise<{ stop(): Promise<SwarmUsage> }> {
+): Promise<{ stop(downloadedBytes: number): Promise<SwarmUsage> }> {
   const idle = await idleUse(tabs);
   const started = Date.now();
   const machine = watchMachineCpu();
@@ -51,7 +69,7 @@ export async function swarmUsage(
   const trackerBefore = cpuSecondsOf(trackerPid);
   const before = (await emulator.stats()).nodes;
   return {
-    async stop() {
+    async stop(downloadedBytes) {
       const seconds = (Date.now() - started) / 1000;
       const machineBusy = machine.stop();
       const browserCpu = browsers.map((browser) => totalCpu(browser.stop()));
@@ -63,14 +81,16 @@ export async function swarmUsage(
       const uplinkUse = sent.reduce((a, b) => a + b, 0) / allowed.reduce((a, b) => a + b, 0);
       const seedAt = peers.findIndex((peer) => peer.seed);
       const tabCpu = browserCpu.filter((_, i) => i !== seedAt);
+      const browsersCpu = browserCpu.reduce((a, b) => a + b, 0);
+      const cost = cpuCost(browsersCpu + relay, downloadedBytes, peers);
       const note =
         `over the ${seconds.toFixed(0)} s from Download to the last Seeding: the machine ${percent(machineBusy)} busy ` +
-        `(${cpus().length} cores); CPU-s: the browsers ${browserCpu.reduce((a, b) => a + b, 0).toFixed(0)} ` +
+        `(${cpus().length} cores); CPU-s: the browsers ${browsersCpu.toFixed(0)} ` +
         `(the seed's ${browserCpu[seedAt].toFixed(0)}, each tab's ${Math.min(...tabCpu).toFixed(0)} to ` +
         `${Math.max(...tabCpu).toFixed(0)}), the relay ${relay.toFixed(0)}, the tracker ${tracker.toFixed(0)}; ` +
         `the uplinks carried ${percent(uplinkUse)} of their rates (the seed's ${percent(sent[seedAt] / allowed[seedAt])}), ` +
-        `packets with their headers; ${idle}`;
-      return { machineBusy, uplinkUse, note };
+        `packets with their headers; ${cost.note}; ${idle}`;
+      return { machineBusy, uplinkUse, cpuPerMB: cost.cpuPerMB, note };
     },
   };
 }

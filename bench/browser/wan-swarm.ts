@@ -37,6 +37,12 @@ interface SharedFile {
   name: string;
 }
 
+/** The pieces the tab's torrent has verified, as its item shows them. */
+async function havePieces(tab: Tab): Promise<number> {
+  const have = await tab.page.locator('li[data-infohash]').first().getAttribute('data-have');
+  return Number(have ?? 0);
+}
+
 /** The swarm on the tabs (the seed's first): it shares, the others open the app, then all press Download at once. */
 async function swarmOnTabs(
   [seed, ...tabs]: Tab[],
@@ -59,7 +65,13 @@ async function swarmOnTabs(
   const first = Math.min(...starts);
   const done = marks.map((mark) => mark.done);
   const last = done.every((at) => at !== undefined) ? (Math.max(...(done as number[])) - first) / 1000 : null;
-  const used: SwarmUsage = await usage.stop();
+  // What the tabs had when the watch ended: a tab not done counts the pieces it verified.
+  const have = await Promise.all(tabs.map((tab) => havePieces(tab)));
+  const downloaded = have.reduce(
+    (sum, pieces) => sum + Math.min(plan.shape.fileBytes, pieces * plan.shape.pieceBytes),
+    0,
+  );
+  const used: SwarmUsage = await usage.stop(downloaded);
   const names = plan.shape.peers.filter((peer) => !peer.seed).map((peer) => peer.name);
   return {
     last,
