@@ -35,19 +35,17 @@ export async function idleUse(tabs: Tab[]): Promise<string> {
   );
 }
 
-/** "0.45 CPU-s per MB ...": what carrying the swarm's bytes costs, and the rate the machine's cores could hold at
- * that cost, next to what the uplinks' rates add up to. */
+/** What carrying the swarm's bytes cost, and the share of the machine's cores the run's own processes took: with
+ * the machine busy, a share well below all of it means other work competed. */
 function cpuCost(
-  cpuSeconds: number,
+  ownCpu: number,
+  seconds: number,
   downloadedBytes: number,
-  peers: ShapedPeer[],
 ): { cpuPerMB: number; note: string } {
-  const cpuPerMB = cpuSeconds / (downloadedBytes / 1e6);
-  const rates = peers.reduce((sum, peer) => sum + bytesPerSecond(peer.upMbit), 0) / 1e6;
+  const cpuPerMB = ownCpu / (downloadedBytes / 1e6);
   const note =
-    `the browsers and the relay used ${cpuPerMB.toFixed(2)} CPU-s per MB the tabs downloaded, so ${cpus().length} ` +
-    `cores carry at most ${(cpus().length / cpuPerMB).toFixed(1)} MB/s, where the uplinks' rates add up to ` +
-    `${rates.toFixed(1)} MB/s`;
+    `the run's processes used ${cpuPerMB.toFixed(2)} CPU-s per MB the tabs downloaded, ` +
+    `${percent(ownCpu / (seconds * cpus().length))} of the cores`;
   return { cpuPerMB, note };
 }
 
@@ -82,7 +80,7 @@ export async function swarmUsage(
       const seedAt = peers.findIndex((peer) => peer.seed);
       const tabCpu = browserCpu.filter((_, i) => i !== seedAt);
       const browsersCpu = browserCpu.reduce((a, b) => a + b, 0);
-      const cost = cpuCost(browsersCpu + relay, downloadedBytes, peers);
+      const cost = cpuCost(browsersCpu + relay + tracker, seconds, downloadedBytes);
       const note =
         `over the ${seconds.toFixed(0)} s from Download to the last Seeding: the machine ${percent(machineBusy)} busy ` +
         `(${cpus().length} cores); CPU-s: the browsers ${browsersCpu.toFixed(0)} ` +
