@@ -15,7 +15,7 @@
 // root for the network emulator, and takes an hour or more): --wan-mib=N MiB (128) over each emulated path,
 // --wan-runs=N times (1); with --tiny, 4 MiB over two paths. `wan-swarm` too runs only when named (root; about
 // 10 minutes): one seed and 8 tabs, each in its own emulated node, --wan-swarm-mib=N MiB (64), --wan-swarm-runs=N
-// runs (3), --wan-swarm-rate=P every rate at P % of the issue's (100); with --tiny, 8 MiB once.
+// runs (3), --wan-swarm-rate=P every rate at P % of the issue's (50); with --tiny, 8 MiB once.
 // `--table [<result.json>...]` runs nothing: it prints the current figures (each from the latest whole run among the
 // given result files, by default every file in bench/results/) as the Markdown table of docs/performance.md.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';

@@ -43,6 +43,21 @@ async function havePieces(tab: Tab): Promise<number> {
   return Number(have ?? 0);
 }
 
+/** How often the log shows every tab's verified pieces while the swarm runs. */
+const PROGRESS_MS = 10_000;
+
+/** Logs every tab's verified pieces every PROGRESS_MS until `stop`: where the time went (a start, a plateau, a
+ * tail). */
+function logProgress(tabs: Tab[], pieceCount: number, log: (message: string) => void): () => void {
+  const started = Date.now();
+  const timer = setInterval(() => {
+    void Promise.all(tabs.map((tab) => havePieces(tab).catch(() => NaN))).then((have) =>
+      log(`    ${((Date.now() - started) / 1000).toFixed(0)} s: pieces ${have.join(' ')} of ${pieceCount}`),
+    );
+  }, PROGRESS_MS);
+  return () => clearInterval(timer);
+}
+
 /** The swarm on the tabs (the seed's first): it shares, the others open the app, then all press Download at once. */
 async function swarmOnTabs(
   [seed, ...tabs]: Tab[],
@@ -50,6 +65,7 @@ async function swarmOnTabs(
   on: { emulator: Emulator; server: EmulatedTracker },
   file: SharedFile,
   timeoutMs: number,
+  log: (message: string) => void,
 ): Promise<Omit<SwarmRun, 'load'>> {
   await openApp(seed.page, on.server.origin);
   const magnet = await share(seed.page, file.path, file.name, SHARE_TIMEOUT_MS);
@@ -61,7 +77,9 @@ async function swarmOnTabs(
   );
   const usage = await swarmUsage(on.emulator, on.server, [seed, ...tabs], plan.shape.peers);
   const starts = await Promise.all(tabs.map((tab) => download(tab.page, magnet)));
+  const stopProgress = logProgress(tabs, Math.ceil(plan.shape.fileBytes / plan.shape.pieceBytes), log);
   const marks = await Promise.all(tabs.map((tab) => waitDone(tab.page, timeoutMs)));
+  stopProgress();
   const first = Math.min(...starts);
   const done = marks.map((mark) => mark.done);
   const last = done.every((at) => at !== undefined) ? (Math.max(...(done as number[])) - first) / 1000 : null;
@@ -106,7 +124,7 @@ async function runSwarm(
         );
         return withTabs(
           launches.length,
-          (tabs) => swarmOnTabs(tabs, plan, { emulator, server }, file, timeoutMs),
+          (tabs) => swarmOnTabs(tabs, plan, { emulator, server }, file, timeoutMs, log),
           { log, launches },
         );
       });
