@@ -5,7 +5,14 @@ import type { EmulatedTracker, Emulator } from '../../netem';
 import type { ShapedPeer } from '../../lab/network-shape';
 import { bytesPerSecond } from '../../lab/network-shape';
 import type { Tab } from '../lib/app';
-import { cpuSecondsOf, totalCpu, watchCpu, watchMachineCpu } from '../lib/processes';
+import {
+  cpuSecondsOf,
+  formatThreads,
+  totalCpu,
+  watchCpu,
+  watchMachineCpu,
+  type CpuByThread,
+} from '../lib/processes';
 
 export interface SwarmUsage {
   /** The share of all the machine's cores' time that was busy. */
@@ -18,6 +25,15 @@ export interface SwarmUsage {
 }
 
 const percent = (share: number) => `${Math.round(share * 100)} %`;
+
+/** The browsers' CPU by thread kind, added up over all of them: where the swarm's CPU goes. */
+function threadsOfAll(browsers: Array<{ threads(): CpuByThread }>): string {
+  const sum: CpuByThread = {};
+  for (const browser of browsers)
+    for (const [thread, seconds] of Object.entries(browser.threads()))
+      sum[thread] = (sum[thread] ?? 0) + seconds;
+  return formatThreads(sum, 1);
+}
 
 /** How long the tabs are watched idle, with the app open and nothing to do, before the swarm starts. */
 const IDLE_MS = 5_000;
@@ -87,7 +103,7 @@ export async function swarmUsage(
         `(the seed's ${browserCpu[seedAt].toFixed(0)}, each tab's ${Math.min(...tabCpu).toFixed(0)} to ` +
         `${Math.max(...tabCpu).toFixed(0)}), the relay ${relay.toFixed(0)}, the tracker ${tracker.toFixed(0)}; ` +
         `the uplinks carried ${percent(uplinkUse)} of their rates (the seed's ${percent(sent[seedAt] / allowed[seedAt])}), ` +
-        `packets with their headers; ${cost.note}; ${idle}`;
+        `packets with their headers; ${cost.note} (the browsers' by thread: ${threadsOfAll(browsers)}); ${idle}`;
       return { machineBusy, uplinkUse, cpuPerMB: cost.cpuPerMB, note };
     },
   };
