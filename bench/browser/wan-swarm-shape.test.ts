@@ -31,21 +31,22 @@ describe('the wan-swarm bench shape', () => {
     expect(logSpread(1, 100, 3)).toEqual([1, 10, 100]);
   });
 
-  it('moves 64 MiB three times at half the rates by default; the smoke 8 MiB once; the rates scale', () => {
+  it('moves 16 MiB three times at a quarter of the rates by default; the smoke 4 MiB once; the rates scale', () => {
     const full = wanSwarmPlan(new Set());
-    expect(full).toMatchObject({ runs: 3, ratePercent: 50 });
-    expect(full.shape.fileBytes).toBe(64 * MiB);
-    expect(full.shape.pieceBytes).toBe(64 * 1024);
-    expect(shapeLabel(full)).toBe('1 seed + 8 tabs, 64 MiB, 20-200 ms, 1-10 Mbit/s up');
+    expect(full).toMatchObject({ runs: 3, ratePercent: 25 });
+    expect(full.shape.fileBytes).toBe(16 * MiB);
+    expect(full.shape.pieceBytes).toBe(16 * 1024);
+    expect(shapeLabel(full)).toBe('1 seed + 8 tabs, 16 MiB, 20-200 ms, 0.5-5 Mbit/s up');
     expect(shapeLabel(wanSwarmPlan(new Set(['--wan-swarm-rate=100'])))).toBe(
-      '1 seed + 8 tabs, 64 MiB, 20-200 ms, 2-20 Mbit/s up',
+      '1 seed + 8 tabs, 16 MiB, 20-200 ms, 2-20 Mbit/s up',
     );
     const tiny = wanSwarmPlan(new Set(['--tiny']));
     expect(tiny).toMatchObject({ runs: 1 });
-    expect(tiny.shape.fileBytes).toBe(8 * MiB);
-    const quarter = wanSwarmPlan(new Set(['--wan-swarm-rate=25', '--wan-swarm-runs=5']));
-    expect(quarter.runs).toBe(5);
-    expect(quarter.shape.peers[0].upMbit).toBe(5);
-    expect(shapeLabel(quarter)).toBe('1 seed + 8 tabs, 64 MiB, 20-200 ms, 0.5-5 Mbit/s up');
+    expect(tiny.shape.fileBytes).toBe(4 * MiB);
+    const half = wanSwarmPlan(new Set(['--wan-swarm-rate=50', '--wan-swarm-runs=5', '--wan-swarm-mib=64']));
+    expect(half.runs).toBe(5);
+    expect(half.shape.peers[0].upMbit).toBe(10);
+    expect(half.shape.pieceBytes).toBe(64 * 1024);
+    expect(shapeLabel(half)).toBe('1 seed + 8 tabs, 64 MiB, 20-200 ms, 1-10 Mbit/s up');
   });
 });

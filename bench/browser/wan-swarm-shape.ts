@@ -75,17 +75,17 @@ export interface WanSwarmPlan {
   ratePercent: number;
 }
 
-export const DEFAULT_MIB = 64;
+export const DEFAULT_MIB = 16;
 /**
- * Every rate at half the issue's (1 to 10 Mbit/s up): the issue's uplinks add up to 10.8 MB/s, which nine Chromiums
- * sending and receiving, the relay and the tracker cannot carry on two cores (docs/performance.md).
+ * Every rate at a quarter of the issue's (0.5 to 5 Mbit/s up): the issue's uplinks add up to 10.8 MB/s, more than
+ * nine Chromiums sending and receiving, the relay and the tracker can carry on two cores (docs/performance.md).
  */
-export const DEFAULT_RATE_PERCENT = 50;
-const TINY_MIB = 8;
+export const DEFAULT_RATE_PERCENT = 25;
+const TINY_MIB = 4;
 
 /**
- * `--wan-swarm-mib=N` sets the file (64 MiB), `--wan-swarm-runs=N` the runs (3; the figure is the median run),
- * `--wan-swarm-rate=P` every rate at P % of the issue's (50); `--tiny`: 8 MiB, one run, a smoke.
+ * `--wan-swarm-mib=N` sets the file (16 MiB), `--wan-swarm-runs=N` the runs (3; the figure is the median run),
+ * `--wan-swarm-rate=P` every rate at P % of the issue's (25); `--tiny`: 4 MiB, one run, a smoke.
  */
 export function wanSwarmPlan(flags: Set<string>): WanSwarmPlan {
   const tiny = flags.has('--tiny');

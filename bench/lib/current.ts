@@ -36,7 +36,7 @@ const SAMPLE_DEFAULTS: Record<string, number> = {
   'memory-mib': 4096,
   'wan-mib': 128,
   'wan-runs': 1,
-  'wan-swarm-mib': 64,
+  'wan-swarm-mib': 16,
   'wan-swarm-runs': 3,
 };
 
