@@ -1,10 +1,10 @@
 // The simulated network: hosts with an uplink and a downlink capacity shared by all their connections, a one-way
-// latency of each host's access (a path's is the sum of its two ends'), and a virtual clock. Each host's uplink sends one message at a time, taking turns among its channels in
-// the order a `MessageOrder` policy chooses (round-robin by default, as concurrent TCP/SCTP flows roughly share a
-// link; or control messages first); a message then crosses the latency and waits for
-// the receiver's downlink, which takes messages in the order they finish uploading. So a host never sends faster than
-// its upload capacity nor receives faster than its download capacity (give or take the one message in flight), and a
-// slow receiver backs up into its senders' queues like a full TCP window would.
+// latency of each host's access link (a path's is the sum of its two ends'), and a virtual clock. Each host's uplink
+// sends one message at a time, taking turns among its channels in the order a `MessageOrder` policy chooses
+// (round-robin by default, as concurrent TCP/SCTP flows roughly share a link; or control messages first); a message
+// then crosses the path's latency and waits for the receiver's downlink, which takes messages in the order they reach
+// it. So a host never sends faster than its upload capacity nor receives faster than its download capacity (give or
+// take the one message in flight), and a slow receiver backs up into its senders' queues like a full TCP window would.
 // No I/O, no real clock: the same code runs the engine tests (Node), the lab's CLI and its browser worker.
 import { EventQueue } from './queue';
 
