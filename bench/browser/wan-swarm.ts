@@ -39,7 +39,10 @@ interface SharedFile {
 
 /** The pieces the tab's torrent has verified, as its item shows them. */
 async function havePieces(tab: Tab): Promise<number> {
-  const have = await tab.page.locator('li[data-infohash]').first().getAttribute('data-have', { timeout: 1000 });
+  const have = await tab.page
+    .locator('li[data-infohash]')
+    .first()
+    .getAttribute('data-have', { timeout: 1000 });
   return Number(have ?? 0);
 }
 
