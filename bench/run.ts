@@ -13,7 +13,9 @@
 // --limited-stalls=N how many sessions of each client play 30 s at 2.4 times the bitrate (1; the longest stall of any).
 // `block-checks` --browser runs its real-tab figures only, not the simulated swarm. `wan` runs only when named (it needs
 // root for the network emulator, and takes an hour or more): --wan-mib=N MiB (128) over each emulated path,
-// --wan-runs=N times (1); with --tiny, 4 MiB over two paths.
+// --wan-runs=N times (1); with --tiny, 4 MiB over two paths. `wan-swarm` too runs only when named (root; a few
+// minutes a run): one seed and 8 tabs, each in its own emulated node, --wan-swarm-mib=N MiB (16), --wan-swarm-runs=N
+// runs (3), --wan-swarm-rate=P every rate at P % of the issue's (25); with --tiny, 4 MiB once.
 // `--table [<result.json>...]` runs nothing: it prints the current figures (each from the latest whole run among the
 // given result files, by default every file in bench/results/) as the Markdown table of docs/performance.md.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -36,6 +38,7 @@ import { pacerBench } from './engine/pacer';
 import { blockChecksBench } from './engine/block-checks';
 import { memoryBench } from './browser/memory';
 import { wanBench, wanRelayBench } from './browser/wan';
+import { wanSwarmBench } from './browser/wan-swarm';
 
 const BENCHES: Bench[] = [
   trackerBench,
@@ -52,6 +55,7 @@ const BENCHES: Bench[] = [
   pacerBench,
   wanBench,
   wanRelayBench,
+  wanSwarmBench,
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));

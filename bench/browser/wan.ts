@@ -50,25 +50,6 @@ interface OnPath {
   relay?: PathRelay;
 }
 
-/** The server in the `tracker` node (handing out the relay's credentials when there is one); `work` on the path. */
-async function withServer<T>(
-  emulator: Emulator,
-  staticDir: string,
-  relay: PathRelay | undefined,
-  work: (on: OnPath) => Promise<T>,
-): Promise<T> {
-  const args = ['--static-dir', staticDir, ...(relay?.serverArgs ?? [])];
-  const server = await startTracker(emulator, 'tracker', 8000, args, ['--import', 'tsx', SERVE]);
-  try {
-    const launches = ['seeder', 'downloader'].map((name) =>
-      chromiumInNode(emulator.node(name), LAUNCH_OPTIONS, [server.origin]),
-    );
-    return await work({ emulator, server, launches, relay });
-  } finally {
-    await server.stop();
-  }
-}
-
 async function onPath<T>(
   path: WanPath,
   staticDir: string,
@@ -81,12 +62,40 @@ async function onPath<T>(
   try {
     const relay = relayed ? await startPathRelay(emulator) : undefined;
     try {
-      return await withServer(emulator, staticDir, relay, work);
+      const serverArgs = relay?.serverArgs ?? [];
+      return await withServer(
+        emulator,
+        staticDir,
+        (server) => {
+          const launches = ['seeder', 'downloader'].map((name) =>
+            chromiumInNode(emulator.node(name), LAUNCH_OPTIONS, [server.origin]),
+          );
+          return work({ emulator, server, launches, relay });
+        },
+        serverArgs,
+      );
     } finally {
       await relay?.stop();
     }
   } finally {
     await emulator.stop();
+  }
+}
+
+/** Runs `work` with the pages' server (our tracker serving the bench build from `staticDir`, with `serverArgs`) in
+ * the emulator's `tracker` node, stopped afterwards. */
+export async function withServer<T>(
+  emulator: Emulator,
+  staticDir: string,
+  work: (server: EmulatedTracker) => Promise<T>,
+  serverArgs: string[] = [],
+): Promise<T> {
+  const args = ['--static-dir', staticDir, ...serverArgs];
+  const server = await startTracker(emulator, 'tracker', 8000, args, ['--import', 'tsx', SERVE]);
+  try {
+    return await work(server);
+  } finally {
+    await server.stop();
   }
 }
 

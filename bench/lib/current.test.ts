@@ -28,7 +28,16 @@ describe('isWholeRun', () => {
   });
 
   it('refuses smokes, diagnoses and fewer samples than the default', () => {
-    for (const flag of ['--tiny', '--profile', '--trace', '--log-reads', '--runs=3', '--sessions=1']) {
+    for (const flag of [
+      '--tiny',
+      '--profile',
+      '--trace',
+      '--log-reads',
+      '--runs=3',
+      '--sessions=1',
+      '--wan-swarm-runs=1',
+      '--wan-swarm-mib=8',
+    ]) {
       expect(isWholeRun(run('a', '2026-01-01', [flag], []).result)).toBe(false);
     }
   });

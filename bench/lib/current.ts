@@ -36,6 +36,8 @@ const SAMPLE_DEFAULTS: Record<string, number> = {
   'memory-mib': 4096,
   'wan-mib': 128,
   'wan-runs': 1,
+  'wan-swarm-mib': 16,
+  'wan-swarm-runs': 3,
 };
 
 /** A run measured at the bench's full sizes and sample counts, without diagnostic logging in its way. */

@@ -44,6 +44,19 @@ describe('LabSwarm', () => {
     expect(peer.completedAt!).toBeGreaterThanOrEqual((256 * 1024 * 1000) / (32 * 1024));
   });
 
+  it("a peer's own latency delays each exchange with it: connecting, asking, getting a piece", () => {
+    const completion = (latencyMs: number) => {
+      const torrent = randomTorrent(6, 16 * 1024, { sha1, pieceLength: 16 * 1024 });
+      const swarm = new LabSwarm({ torrent, hash: sha1, seed: 4, latencyMs: 0 });
+      swarm.addPeer({ seed: true, upload: 1024 * 1024 });
+      const peer = swarm.addPeer({ upload: 1024 * 1024, latencyMs });
+      expect(swarm.runUntil(60_000, () => peer.complete)).toBe(true);
+      return peer.completedAt!;
+    };
+    // The connection, the request and the piece each cross the far peer's access link once.
+    expect(completion(400) - completion(0)).toBeGreaterThanOrEqual(3 * 400);
+  });
+
   it('crashed peers drop their connections; the others still finish', () => {
     const { swarm, peers } = smallSwarm(7);
     swarm.at(2_000, () => swarm.crash(peers[0]));

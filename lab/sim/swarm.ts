@@ -18,6 +18,7 @@ export interface SwarmOptions {
   hash: SyncHash;
   /** Seed of every random choice. */
   seed: number;
+  /** One-way latency of a path between peers without a latency of their own, ms (default 25). */
   latencyMs?: number;
   /** How often each session gets a `tick`, ms (default 500). */
   tickMs?: number;
@@ -48,6 +49,9 @@ export interface PeerSpec {
   joinAt?: number;
   upload: number;
   download?: number;
+  /** One-way latency of its access link, ms, each way: a path's is the sum of its two peers' (default: half the
+   * swarm's `latencyMs`). */
+  latencyMs?: number;
   config?: Partial<EngineConfig>;
   /** Indices of the trackers it knows (default: all), tried in order (BEP 12 failover). */
   trackers?: number[];
@@ -143,7 +147,11 @@ export class LabSwarm extends SimSwarm<LabPeer> {
 
   addPeer(spec: PeerSpec): LabPeer {
     const name = spec.name ?? `${spec.seed ? 'seed' : 'peer'}-${this.peers.length}`;
-    const host = this.network.addHost({ upload: spec.upload, download: spec.download ?? Infinity });
+    const host = this.network.addHost({
+      upload: spec.upload,
+      download: spec.download ?? Infinity,
+      ...(spec.latencyMs !== undefined ? { latencyMs: spec.latencyMs } : {}),
+    });
     const trackers = spec.trackers ?? this.trackers.map((_, i) => i);
     for (const t of trackers) {
       if (!(t >= 0 && t < this.trackers.length)) throw new RangeError(`no tracker ${t}`);

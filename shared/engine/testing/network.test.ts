@@ -23,7 +23,9 @@ function maxExcess(records: Record[], capacity: number): number {
   return worst;
 }
 
-function randomTraffic(seed: number, order: MessageOrder = roundRobin) {
+/** `ownLatency`: each host has a latency of its own (0 to 100 ms), so messages reach a downlink in another order
+ * than they left their uplinks. */
+function randomTraffic(seed: number, order: MessageOrder = roundRobin, ownLatency = false) {
   const random = mulberry32(seed);
   const delivered: Record[] = [];
   const transmitted: Record[] = [];
@@ -35,7 +37,8 @@ function randomTraffic(seed: number, order: MessageOrder = roundRobin) {
   });
   const hosts: Host[] = [];
   for (let i = 0; i < 6; i++) {
-    hosts.push(net.addHost({ upload: 1000 + random() * 100_000, download: 1000 + random() * 100_000 }));
+    const capacities = { upload: 1000 + random() * 100_000, download: 1000 + random() * 100_000 };
+    hosts.push(net.addHost(ownLatency ? { ...capacities, latencyMs: random() * 100 } : capacities));
   }
   const channels: Channel[] = [];
   for (const a of hosts) for (const b of hosts) if (a !== b) channels.push(net.channel(a, b));
@@ -58,7 +61,7 @@ describe('Network links', () => {
   it('never sends faster than a host upload capacity nor receives faster than its download capacity', () => {
     for (let seed = 1; seed <= 16; seed++) {
       const order = seed % 2 === 0 ? controlFirst : roundRobin;
-      const { hosts, delivered, transmitted, sent, arrived } = randomTraffic(seed, order);
+      const { hosts, delivered, transmitted, sent, arrived } = randomTraffic(seed, order, seed > 8);
       expect(arrived()).toBe(sent());
       for (const host of hosts) {
         const up = transmitted.filter((r) => r.channel.from === host);
@@ -243,5 +246,41 @@ describe('Bytes sent by an instant', () => {
     net.schedule(250, () => net.crash(a));
     net.runUntil(5_000);
     expect([a.bytesSent, a.sentBy(net.now)]).toEqual([0, 250]);
+  });
+});
+
+describe('Latency of each host', () => {
+  it("a message crosses the sender's access and the receiver's; a host without its own takes half the network's", () => {
+    const net = new Network({ latencyMs: 40 });
+    const near = net.addHost({ upload: 10_000, download: Infinity, latencyMs: 5 });
+    const far = net.addHost({ upload: 10_000, download: Infinity, latencyMs: 50 });
+    const plain = net.addHost({ upload: 10_000, download: Infinity });
+    const arrivals: { [path: string]: number } = {};
+    net.send(net.channel(near, far), 1_000, () => (arrivals.nearToFar = net.now));
+    net.send(net.channel(far, near), 1_000, () => (arrivals.farToNear = net.now));
+    net.send(net.channel(plain, near), 1_000, () => (arrivals.plainToNear = net.now));
+    net.runUntil(10_000);
+    // 100 ms on the uplink, then the path: 5 + 50 each way; 20 + 5 from the host without a latency of its own.
+    expect(arrivals).toEqual({ nearToFar: 155, farToNear: 155, plainToNear: 125 });
+    expect(net.latency(plain, plain)).toBe(40);
+  });
+
+  it("closes and aborts reach the far end after the path's latency", () => {
+    const net = new Network({ latencyMs: 0 });
+    const a = net.addHost({ upload: 1_000, download: Infinity, latencyMs: 30 });
+    const b = net.addHost({ upload: 1_000, download: Infinity, latencyMs: 70 });
+    const seen: Array<[string, number]> = [];
+    net.close(net.channel(a, b), () => seen.push(['closed', net.now]));
+    net.abort(net.channel(b, a), () => seen.push(['aborted', net.now]));
+    net.runUntil(1_000);
+    expect(seen).toEqual([
+      ['closed', 100],
+      ['aborted', 100],
+    ]);
+  });
+
+  it('refuses a negative latency', () => {
+    const net = new Network({ latencyMs: 0 });
+    expect(() => net.addHost({ upload: 1, download: 1, latencyMs: -1 })).toThrow(/latency/);
   });
 });

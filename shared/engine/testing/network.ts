@@ -1,10 +1,10 @@
-// The simulated network: hosts with an uplink and a downlink capacity shared by all their connections, one-way
-// latency, and a virtual clock. Each host's uplink sends one message at a time, taking turns among its channels in
-// the order a `MessageOrder` policy chooses (round-robin by default, as concurrent TCP/SCTP flows roughly share a
-// link; or control messages first); a message then crosses the latency and waits for
-// the receiver's downlink, which takes messages in the order they finish uploading. So a host never sends faster than
-// its upload capacity nor receives faster than its download capacity (give or take the one message in flight), and a
-// slow receiver backs up into its senders' queues like a full TCP window would.
+// The simulated network: hosts with an uplink and a downlink capacity shared by all their connections, a one-way
+// latency of each host's access link (a path's is the sum of its two ends'), and a virtual clock. Each host's uplink
+// sends one message at a time, taking turns among its channels in the order a `MessageOrder` policy chooses
+// (round-robin by default, as concurrent TCP/SCTP flows roughly share a link; or control messages first); a message
+// then crosses the path's latency and waits for the receiver's downlink, which takes messages in the order they reach
+// it. So a host never sends faster than its upload capacity nor receives faster than its download capacity (give or
+// take the one message in flight), and a slow receiver backs up into its senders' queues like a full TCP window would.
 // No I/O, no real clock: the same code runs the engine tests (Node), the lab's CLI and its browser worker.
 import { EventQueue } from './queue';
 
@@ -13,6 +13,11 @@ export interface HostOptions {
   upload: number;
   /** Download capacity, bytes per second (Infinity: unlimited). */
   download: number;
+  /**
+   * One-way latency of the host's access link, ms, each way: a message from A to B takes A's plus B's, as a packet
+   * crosses the sender's uplink and the receiver's downlink (default: half the network's `latencyMs`).
+   */
+  latencyMs?: number;
 }
 
 export interface Message {
@@ -41,6 +46,8 @@ export class Channel {
 export class Host {
   readonly upload: number;
   readonly download: number;
+  /** One-way latency of its access link, ms; undefined: half the network's latency. */
+  readonly latencyMs: number | undefined;
   alive = true;
   /** Channels with queued messages, served in turn. */
   readonly ready: Channel[] = [];
@@ -64,8 +71,11 @@ export class Host {
     if (!(options.upload > 0)) throw new RangeError(`upload capacity must be > 0, got ${options.upload}`);
     if (!(options.download > 0))
       throw new RangeError(`download capacity must be > 0, got ${options.download}`);
+    if (options.latencyMs !== undefined && !(options.latencyMs >= 0 && Number.isFinite(options.latencyMs)))
+      throw new RangeError(`latency must be >= 0, got ${options.latencyMs}`);
     this.upload = options.upload;
     this.download = options.download;
+    this.latencyMs = options.latencyMs;
   }
 
   /**
@@ -110,7 +120,7 @@ export const controlFirst: MessageOrder = (ready) => {
 };
 
 export interface NetworkOptions {
-  /** One-way latency of every path, ms. */
+  /** One-way latency of a path between two hosts that have none of their own, ms: each host's access takes half. */
   latencyMs: number;
   /** How each uplink orders the messages of its channels (default `roundRobin`). */
   order?: MessageOrder;
@@ -133,6 +143,8 @@ export class Network {
   /** Messages delivered, and their bytes. */
   messages = 0;
   bytes = 0;
+  /** No host has a latency of its own: every path has the network's. */
+  private sameLatency = true;
 
   constructor(options: NetworkOptions) {
     if (!(options.latencyMs >= 0)) throw new RangeError(`latency must be >= 0, got ${options.latencyMs}`);
@@ -145,6 +157,7 @@ export class Network {
 
   addHost(options: HostOptions): Host {
     const host = new Host(this.hosts.length, options);
+    if (options.latencyMs !== undefined) this.sameLatency = false;
     this.hosts.push(host);
     return host;
   }
@@ -167,6 +180,12 @@ export class Network {
     }
     this.now = Math.max(this.now, until);
     return done();
+  }
+
+  /** One-way latency from `from` to `to`, ms: the two hosts' access links. */
+  latency(from: Host, to: Host): number {
+    const half = this.latencyMs / 2;
+    return (from.latencyMs ?? half) + (to.latencyMs ?? half);
   }
 
   get pendingEvents(): number {
@@ -212,7 +231,7 @@ export class Network {
     if (!channel.open) return;
     channel.open = false;
     channel.queue.length = 0;
-    this.schedule(this.now + this.latencyMs, closed);
+    this.schedule(this.now + this.latency(channel.from, channel.to), closed);
   }
 
   /** The host dies: its uplink stops, nothing queued leaves. */
@@ -250,7 +269,7 @@ export class Network {
       if (message.close) {
         if (channel.open) {
           channel.open = false;
-          this.schedule(this.now + this.latencyMs, message.close);
+          this.schedule(this.now + this.latency(channel.from, channel.to), message.close);
         }
         continue;
       }
@@ -273,10 +292,21 @@ export class Network {
     }
   }
 
-  /** The message has left the sender: it crosses the latency, then the receiver's downlink. */
+  /**
+   * The message has left the sender: it crosses the path's latency, then the receiver's downlink, which takes
+   * messages in the order they reach it. While every path has the same latency that is the order they left their
+   * uplinks, so the arrival is reckoned as the message leaves (one event per message instead of two).
+   */
   private arrive(channel: Channel, message: Message): void {
+    const reached = this.now + this.latency(channel.from, channel.to);
+    if (this.sameLatency) this.downlink(channel, message, reached);
+    else this.schedule(reached, () => this.downlink(channel, message, reached));
+  }
+
+  /** The message reached the receiver's downlink at `reached`: it is delivered once the downlink has carried it. */
+  private downlink(channel: Channel, message: Message, reached: number): void {
     const to = channel.to;
-    const at = Math.max(this.now + this.latencyMs, to.downlinkFree + (message.size * 1000) / to.download);
+    const at = Math.max(reached, to.downlinkFree + (message.size * 1000) / to.download);
     to.downlinkFree = at;
     this.schedule(at, () => {
       if (!channel.open || !to.alive) return;

@@ -164,7 +164,7 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
     b.connections.set(keyB, { key: keyB, remote: a, remoteKey: keyA, out: ba });
     a.neighbours.set(b, (a.neighbours.get(b) ?? 0) + 1);
     b.neighbours.set(a, (b.neighbours.get(a) ?? 0) + 1);
-    const at = this.now + this.network.latencyMs;
+    const at = this.now + this.network.latency(a.host, b.host);
     this.at(at, () => a.deliver({ type: 'peer-connected', peer: keyA }));
     this.at(at, () => b.deliver({ type: 'peer-connected', peer: keyB }));
   }

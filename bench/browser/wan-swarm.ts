@@ -1,0 +1,202 @@
+// A swarm on real network paths: one seeding tab and 8 downloading tabs, each Chromium in its own emulated node
+// (netem/, docs/netem.md) with its own round trip, uplink and downlink (wan-swarm-shape.ts), the tracker and the
+// pages' server in a node of their own. The time until every tab is done, against seed 001's P2P bound for those
+// uplinks (lab/bounds.ts), and against the lab's prediction for the same shape (lab/network-shape.ts), run in the
+// same bench run; with what the machine's CPU and the emulated uplinks did meanwhile, to tell which one limited it.
+import { createHash } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { rmSync } from 'node:fs';
+import {
+  chromiumInNode,
+  emulatorUnavailable,
+  startEmulator,
+  type EmulatedTracker,
+  type Emulator,
+} from '../../netem';
+import { LAUNCH_OPTIONS } from '../../playwright.config';
+import { predictSwarm, shapeBounds, type Prediction } from '../../lab/network-shape';
+import { browserVersion, buildApp, type Tab } from '../lib/app';
+import type { Bench, BenchContext, Figure } from '../lib/figure';
+import { download, openApp, share, waitDone, watchItem } from './app-steps';
+import { randomFileOf, withTabs } from './transfer';
+import { withServer } from './wan';
+import { nodeOf, shapeLabel, trackerNode, wanSwarmPlan, type WanSwarmPlan } from './wan-swarm-shape';
+import { swarmUsage, type SwarmUsage } from './wan-swarm-usage';
+import { swarmFigures, type SwarmRun } from './wan-swarm-figures';
+
+const MiB = 1024 * 1024;
+/** Sharing hashes the file on this machine, off the emulated path. */
+const SHARE_TIMEOUT_MS = 180_000;
+/** The lab's random choices and file. */
+const LAB_SEED = 1;
+
+const sha1 = (data: Uint8Array) => new Uint8Array(createHash('sha1').update(data).digest());
+
+interface SharedFile {
+  path: string;
+  name: string;
+}
+
+/** The pieces the tab's torrent has verified, as its item shows them. */
+async function havePieces(tab: Tab): Promise<number> {
+  const have = await tab.page
+    .locator('li[data-infohash]')
+    .first()
+    .getAttribute('data-have', { timeout: 1000 });
+  return Number(have ?? 0);
+}
+
+/** How often the log shows every tab's verified pieces while the swarm runs. */
+const PROGRESS_MS = 10_000;
+
+/** Logs every tab's verified pieces every PROGRESS_MS until `stop`: where the time went (a start, a plateau, a
+ * tail). */
+function logProgress(tabs: Tab[], pieceCount: number, log: (message: string) => void): () => void {
+  const started = Date.now();
+  const timer = setInterval(() => {
+    void Promise.all(tabs.map((tab) => havePieces(tab).catch(() => NaN))).then((have) =>
+      log(`    ${((Date.now() - started) / 1000).toFixed(0)} s: pieces ${have.join(' ')} of ${pieceCount}`),
+    );
+  }, PROGRESS_MS);
+  return () => clearInterval(timer);
+}
+
+/** The swarm on the tabs (the seed's first): it shares, the others open the app, then all press Download at once. */
+async function swarmOnTabs(
+  [seed, ...tabs]: Tab[],
+  plan: WanSwarmPlan,
+  on: { emulator: Emulator; server: EmulatedTracker },
+  file: SharedFile,
+  timeoutMs: number,
+  log: (message: string) => void,
+): Promise<Omit<SwarmRun, 'load'>> {
+  await openApp(seed.page, on.server.origin);
+  const magnet = await share(seed.page, file.path, file.name, SHARE_TIMEOUT_MS);
+  await Promise.all(
+    tabs.map(async (tab) => {
+      await openApp(tab.page, on.server.origin);
+      await watchItem(tab.page);
+    }),
+  );
+  const usage = await swarmUsage(on.emulator, on.server, [seed, ...tabs], plan.shape.peers);
+  const starts = await Promise.all(tabs.map((tab) => download(tab.page, magnet)));
+  const stopProgress = logProgress(tabs, Math.ceil(plan.shape.fileBytes / plan.shape.pieceBytes), log);
+  const marks = await Promise.all(tabs.map((tab) => waitDone(tab.page, timeoutMs)));
+  stopProgress();
+  const first = Math.min(...starts);
+  const done = marks.map((mark) => mark.done);
+  const last = done.every((at) => at !== undefined) ? (Math.max(...(done as number[])) - first) / 1000 : null;
+  // What the tabs had when the watch ended: a tab not done counts the pieces it verified.
+  const have = await Promise.all(tabs.map((tab) => havePieces(tab)));
+  const downloaded = have.reduce(
+    (sum, pieces) => sum + Math.min(plan.shape.fileBytes, pieces * plan.shape.pieceBytes),
+    0,
+  );
+  const used: SwarmUsage = await usage.stop(downloaded);
+  const names = plan.shape.peers.filter((peer) => !peer.seed).map((peer) => peer.name);
+  return {
+    last,
+    used,
+    tabs: marks.map((mark, i) => ({
+      name: names[i],
+      seconds: mark.done !== undefined ? (mark.done - starts[i]) / 1000 : null,
+      firstPiece: mark.first !== undefined ? (mark.first - starts[i]) / 1000 : null,
+      ...(mark.done === undefined ? { error: mark.error ?? `not done after ${timeoutMs / 1000} s` } : {}),
+    })),
+  };
+}
+
+/** One run on a freshly made emulated network: the tracker's node, then one node per peer of the shape. */
+async function runSwarm(
+  plan: WanSwarmPlan,
+  staticDir: string,
+  file: SharedFile,
+  seed: number,
+  timeoutMs: number,
+  log: (message: string) => void,
+): Promise<SwarmRun> {
+  const loadBefore = loadavg()[0];
+  const load = () =>
+    `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
+  try {
+    const emulator = await startEmulator([trackerNode(), ...plan.shape.peers.map(nodeOf)], { seed });
+    try {
+      const run = await withServer(emulator, staticDir, (server) => {
+        const launches = plan.shape.peers.map((peer) =>
+          chromiumInNode(emulator.node(peer.name), LAUNCH_OPTIONS, [server.origin]),
+        );
+        return withTabs(
+          launches.length,
+          (tabs) => swarmOnTabs(tabs, plan, { emulator, server }, file, timeoutMs, log),
+          { log, launches },
+        );
+      });
+      return { ...run, load: load() };
+    } finally {
+      await emulator.stop();
+    }
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0];
+    log(`  the run failed: ${message}`);
+    return { last: null, tabs: [], load: load(), error: message };
+  }
+}
+
+/** The lab's prediction for the shape, logged with what it took to compute. */
+function labPrediction(plan: WanSwarmPlan, log: (message: string) => void): Prediction {
+  const started = Date.now();
+  const prediction = predictSwarm(plan.shape, { hash: sha1, seed: LAB_SEED });
+  log(
+    `  the lab on the same shape: all done at ${prediction.last?.toFixed(1) ?? 'never'} s ` +
+      `(computed in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  return prediction;
+}
+
+export const wanSwarmBench: Bench = {
+  name: 'wan-swarm',
+  figures:
+    'a swarm of 1 seed and 8 tabs on emulated paths of their own, against the P2P bound and the lab on the same shape',
+  onlyWhenNamed: true,
+  async run(context: BenchContext): Promise<Figure[]> {
+    const unavailable = emulatorUnavailable();
+    if (unavailable !== undefined) {
+      context.log(`  not run, no figures: ${unavailable}`);
+      return [];
+    }
+    const plan = wanSwarmPlan(context.flags);
+    const label = shapeLabel(plan);
+    const bounds = shapeBounds(plan.shape);
+    context.log(
+      `  ${label}: P2P bound ${bounds.p2p.toFixed(1)} s, for whole pieces ${bounds.discrete.toFixed(1)} s`,
+    );
+    const prediction = labPrediction(plan, context.log);
+    context.browserVersion ??= await browserVersion();
+    const staticDir = buildApp(context.log);
+    const name = `wan-swarm-${plan.shape.fileBytes / MiB}MiB.bin`;
+    const { dir, path } = randomFileOf(plan.shape.fileBytes, name);
+    // Ten times the bound and two minutes for the start: a swarm that needs more has stalled.
+    const timeoutMs = Math.round(bounds.p2p * 10_000) + 120_000;
+    try {
+      const runs: SwarmRun[] = [];
+      for (let run = 0; run < plan.runs; run++) {
+        context.log(`  run ${run + 1} of ${plan.runs}`);
+        const result = await runSwarm(plan, staticDir, { path, name }, 2000 + run, timeoutMs, context.log);
+        context.log(
+          `  all done in ${result.last?.toFixed(1) ?? '-'} s; ` +
+            result.tabs
+              .map(
+                (tab) =>
+                  `${tab.name} ${tab.seconds?.toFixed(1) ?? tab.error} (first piece ${tab.firstPiece?.toFixed(1) ?? '-'})`,
+              )
+              .join(', '),
+        );
+        if (result.used) context.log(`  ${result.used.note}; ${result.load}`);
+        runs.push(result);
+      }
+      return swarmFigures({ label, plan, bounds, prediction, runs });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
