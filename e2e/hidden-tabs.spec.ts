@@ -26,15 +26,22 @@ const UPLOAD_LIMIT_KIB = 384;
 const SIZE = 6 * 1024 * 1024;
 /** How long the downloading tab stays frozen: longer than a request takes, the seeder's requests time out. */
 const FREEZE_MS = 60_000;
+/** The seeder's idle timeout where a test freezes a tab past it (`?idle-timeout`, lib/messages/peer-timeouts.ts). */
+const SHORT_IDLE_S = 10;
 
 const heldLocks = (page: Page) =>
   page.evaluate(async () => ((await navigator.locks.query()).held ?? []).map((lock) => lock.name));
 
+/** The connected peers the torrent's status counts. */
+const peersOf = async (item: Locator) =>
+  Number(await item.locator('div:has(> dt:text-is("Peers")) > dd').textContent());
+
 async function seed(
   browser: import('@playwright/test').Browser,
+  path = '/',
 ): Promise<{ file: MadeFile; magnet: string; seeder: Page }> {
   const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
-  const { page } = await openPeer(browser);
+  const { page } = await openPeer(browser, path);
   await setUploadLimit(page, UPLOAD_LIMIT_KIB);
   const magnet = await shareFiles(page, file.path, file.name);
   return { file, magnet, seeder: page };
@@ -109,6 +116,31 @@ test('a downloading tab frozen and resumed goes on and finishes byte-identical',
     await expect
       .poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT })
       .toBeGreaterThan(atResume);
+    await expectSavedIdentical(tab, file);
+  } finally {
+    await tab.close();
+  }
+});
+
+test("a downloading tab frozen past its peer's idle timeout finds the peer again and finishes byte-identical", async ({
+  browser,
+  baseURL,
+}) => {
+  const { file, magnet, seeder } = await seed(browser, `/?idle-timeout=${SHORT_IDLE_S}`);
+  const tab = await downloader(baseURL!, magnet);
+  try {
+    const item = torrentItem(tab.page, file.name);
+    const served = torrentItem(seeder, file.name);
+    await piecesIn(tab, file.name);
+    await expect.poll(() => peersOf(served), { timeout: TRANSFER_TIMEOUT }).toBe(1);
+    await tab.hide();
+    await tab.freeze();
+    // Frozen until its only peer, the seeder, has dropped it for its silence: the connection is gone for good.
+    await expect.poll(() => peersOf(served), { timeout: TRANSFER_TIMEOUT }).toBe(0);
+    await tab.resume();
+    expect(await tab.seen()).toEqual(['hidden', 'freeze', 'resume']);
+    expect((await itemNumbers(item)).have).toBeLessThan((await itemNumbers(item)).pieces);
+    // The rest can only come from the seeder over a new connection: the tab finds it again through the tracker.
     await expectSavedIdentical(tab, file);
   } finally {
     await tab.close();
