@@ -13,7 +13,9 @@
 // --limited-stalls=N how many sessions of each client play 30 s at 2.4 times the bitrate (1; the longest stall of any).
 // `block-checks` --browser runs its real-tab figures only, not the simulated swarm. `wan` runs only when named (it needs
 // root for the network emulator, and takes an hour or more): --wan-mib=N MiB (128) over each emulated path,
-// --wan-runs=N times (1); with --tiny, 4 MiB over two paths.
+// --wan-runs=N times (1); with --tiny, 4 MiB over two paths. `lifecycle` runs only when named (root, about 35
+// minutes): a seeding tab visible, hidden 6 minutes, frozen 60 s, over an emulated 50 ms, 20 Mbit/s path, 3 runs;
+// --lifecycle-runs=N runs, --lifecycle-page-channels keeps the seeder's channels on its page; --tiny, one short run.
 // `--table [<result.json>...]` runs nothing: it prints the current figures (each from the latest whole run among the
 // given result files, by default every file in bench/results/) as the Markdown table of docs/performance.md.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -36,6 +38,7 @@ import { pacerBench } from './engine/pacer';
 import { blockChecksBench } from './engine/block-checks';
 import { memoryBench } from './browser/memory';
 import { wanBench } from './browser/wan';
+import { lifecycleBench } from './browser/lifecycle';
 
 const BENCHES: Bench[] = [
   trackerBench,
@@ -51,6 +54,7 @@ const BENCHES: Bench[] = [
   blockChecksBench,
   pacerBench,
   wanBench,
+  lifecycleBench,
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));

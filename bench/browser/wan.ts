@@ -29,14 +29,14 @@ const SERVE = fileURLToPath(new URL('../lib/serve.ts', import.meta.url));
 const SHARE_TIMEOUT_MS = 180_000;
 
 /** One emulated path with the server in its `tracker` node and a Chromium launch for each of two other nodes. */
-interface OnPath {
+export interface OnPath {
   emulator: Emulator;
   server: EmulatedTracker;
   /** The sending tab's launch, then the receiving tab's. */
   launches: ChromiumLaunch[];
 }
 
-async function onPath<T>(
+export async function onPath<T>(
   path: WanPath,
   staticDir: string,
   seed: number,
