@@ -149,16 +149,16 @@ test("a downloading tab frozen past its peer's idle timeout finds the peer again
 
 /**
  * A tab that can be hidden and frozen shares a file (from `path`, the app's address); a tab of the test's browser
- * downloads it. Returns both once the download has its first pieces.
+ * (at `downloaderPath`) downloads it. Returns both once the download has its first pieces.
  */
-async function seedFromLifecycleTab(browser: Browser, baseURL: string, path: string) {
+async function seedFromLifecycleTab(browser: Browser, baseURL: string, path: string, downloaderPath = '/') {
   const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
   const tab = await lifecycleTab(baseURL);
   try {
     await openApp(tab.page, `${baseURL}${path}`);
     await setUploadLimit(tab.page, UPLOAD_LIMIT_KIB);
     const magnet = await shareFiles(tab.page, file.path, file.name);
-    const { page } = await openPeer(browser);
+    const { page } = await openPeer(browser, downloaderPath);
     await startDownload(page, magnet);
     const item = torrentItem(page, file.name);
     await expect
@@ -193,6 +193,26 @@ test('a seeding tab hidden, then frozen and resumed, serves the download to its 
     expect(await tab.seen()).toEqual(['hidden', 'freeze', 'resume']);
     await expectDownloadFinishes(page, item, file);
     expect(await tab.page.evaluate(() => document.visibilityState)).toBe('hidden');
+  } finally {
+    await tab.close();
+  }
+});
+
+test("a seeding tab frozen past its downloader's idle timeout is found again and serves the download to its end", async ({
+  browser,
+  baseURL,
+}) => {
+  const downloaderPath = `/?idle-timeout=${SHORT_IDLE_S}`;
+  const { tab, file, page, item } = await seedFromLifecycleTab(browser, baseURL!, '/', downloaderPath);
+  try {
+    await expect.poll(() => peersOf(item), { timeout: TRANSFER_TIMEOUT }).toBe(1);
+    await tab.hide();
+    await tab.freeze();
+    // Frozen until the downloader has dropped its only peer for its silence.
+    await expect.poll(() => peersOf(item), { timeout: TRANSFER_TIMEOUT }).toBe(0);
+    await tab.resume();
+    expect(await tab.seen()).toEqual(['hidden', 'freeze', 'resume']);
+    await expectDownloadFinishes(page, item, file);
   } finally {
     await tab.close();
   }
