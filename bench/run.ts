@@ -15,7 +15,9 @@
 // root for the network emulator, and takes an hour or more): --wan-mib=N MiB (128) over each emulated path,
 // --wan-runs=N times (1); with --tiny, 4 MiB over two paths. `wan-swarm` too runs only when named (root; a few
 // minutes a run): one seed and 8 tabs, each in its own emulated node, --wan-swarm-mib=N MiB (16), --wan-swarm-runs=N
-// runs (3), --wan-swarm-rate=P every rate at P % of the issue's (25); with --tiny, 4 MiB once.
+// runs (3), --wan-swarm-rate=P every rate at P % of the issue's (25); with --tiny, 4 MiB once. `lifecycle` runs only when named (root, about 35
+// minutes): a seeding tab visible, hidden 6 minutes, frozen 60 s, over an emulated 50 ms, 20 Mbit/s path, 3 runs;
+// --lifecycle-runs=N runs, --lifecycle-page-channels keeps the seeder's channels on its page; --tiny, one short run.
 // `--table [<result.json>...]` runs nothing: it prints the current figures (each from the latest whole run among the
 // given result files, by default every file in bench/results/) as the Markdown table of docs/performance.md.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +41,7 @@ import { blockChecksBench } from './engine/block-checks';
 import { memoryBench } from './browser/memory';
 import { wanBench, wanRelayBench } from './browser/wan';
 import { wanSwarmBench } from './browser/wan-swarm';
+import { lifecycleBench } from './browser/lifecycle';
 
 const BENCHES: Bench[] = [
   trackerBench,
@@ -56,6 +59,7 @@ const BENCHES: Bench[] = [
   wanBench,
   wanRelayBench,
   wanSwarmBench,
+  lifecycleBench,
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));

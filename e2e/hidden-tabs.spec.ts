@@ -26,15 +26,22 @@ const UPLOAD_LIMIT_KIB = 384;
 const SIZE = 6 * 1024 * 1024;
 /** How long the downloading tab stays frozen: longer than a request takes, the seeder's requests time out. */
 const FREEZE_MS = 60_000;
+/** The seeder's idle timeout where a test freezes a tab past it (`?idle-timeout`, lib/messages/peer-timeouts.ts). */
+const SHORT_IDLE_S = 10;
 
 const heldLocks = (page: Page) =>
   page.evaluate(async () => ((await navigator.locks.query()).held ?? []).map((lock) => lock.name));
 
+/** The connected peers the torrent's status counts. */
+const peersOf = async (item: Locator) =>
+  Number(await item.locator('div:has(> dt:text-is("Peers")) > dd').textContent());
+
 async function seed(
   browser: import('@playwright/test').Browser,
+  path = '/',
 ): Promise<{ file: MadeFile; magnet: string; seeder: Page }> {
   const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
-  const { page } = await openPeer(browser);
+  const { page } = await openPeer(browser, path);
   await setUploadLimit(page, UPLOAD_LIMIT_KIB);
   const magnet = await shareFiles(page, file.path, file.name);
   return { file, magnet, seeder: page };
@@ -115,18 +122,43 @@ test('a downloading tab frozen and resumed goes on and finishes byte-identical',
   }
 });
 
+test("a downloading tab frozen past its peer's idle timeout finds the peer again and finishes byte-identical", async ({
+  browser,
+  baseURL,
+}) => {
+  const { file, magnet, seeder } = await seed(browser, `/?idle-timeout=${SHORT_IDLE_S}`);
+  const tab = await downloader(baseURL!, magnet);
+  try {
+    const item = torrentItem(tab.page, file.name);
+    const served = torrentItem(seeder, file.name);
+    await piecesIn(tab, file.name);
+    await expect.poll(() => peersOf(served), { timeout: TRANSFER_TIMEOUT }).toBe(1);
+    await tab.hide();
+    await tab.freeze();
+    // Frozen until its only peer, the seeder, has dropped it for its silence: the connection is gone for good.
+    await expect.poll(() => peersOf(served), { timeout: TRANSFER_TIMEOUT }).toBe(0);
+    await tab.resume();
+    expect(await tab.seen()).toEqual(['hidden', 'freeze', 'resume']);
+    expect((await itemNumbers(item)).have).toBeLessThan((await itemNumbers(item)).pieces);
+    // The rest can only come from the seeder over a new connection: the tab finds it again through the tracker.
+    await expectSavedIdentical(tab, file);
+  } finally {
+    await tab.close();
+  }
+});
+
 /**
  * A tab that can be hidden and frozen shares a file (from `path`, the app's address); a tab of the test's browser
- * downloads it. Returns both once the download has its first pieces.
+ * (at `downloaderPath`) downloads it. Returns both once the download has its first pieces.
  */
-async function seedFromLifecycleTab(browser: Browser, baseURL: string, path: string) {
+async function seedFromLifecycleTab(browser: Browser, baseURL: string, path: string, downloaderPath = '/') {
   const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
   const tab = await lifecycleTab(baseURL);
   try {
     await openApp(tab.page, `${baseURL}${path}`);
     await setUploadLimit(tab.page, UPLOAD_LIMIT_KIB);
     const magnet = await shareFiles(tab.page, file.path, file.name);
-    const { page } = await openPeer(browser);
+    const { page } = await openPeer(browser, downloaderPath);
     await startDownload(page, magnet);
     const item = torrentItem(page, file.name);
     await expect
@@ -161,6 +193,26 @@ test('a seeding tab hidden, then frozen and resumed, serves the download to its 
     expect(await tab.seen()).toEqual(['hidden', 'freeze', 'resume']);
     await expectDownloadFinishes(page, item, file);
     expect(await tab.page.evaluate(() => document.visibilityState)).toBe('hidden');
+  } finally {
+    await tab.close();
+  }
+});
+
+test("a seeding tab frozen past its downloader's idle timeout is found again and serves the download to its end", async ({
+  browser,
+  baseURL,
+}) => {
+  const downloaderPath = `/?idle-timeout=${SHORT_IDLE_S}`;
+  const { tab, file, page, item } = await seedFromLifecycleTab(browser, baseURL!, '/', downloaderPath);
+  try {
+    await expect.poll(() => peersOf(item), { timeout: TRANSFER_TIMEOUT }).toBe(1);
+    await tab.hide();
+    await tab.freeze();
+    // Frozen until the downloader has dropped its only peer for its silence.
+    await expect.poll(() => peersOf(item), { timeout: TRANSFER_TIMEOUT }).toBe(0);
+    await tab.resume();
+    expect(await tab.seen()).toEqual(['hidden', 'freeze', 'resume']);
+    await expectDownloadFinishes(page, item, file);
   } finally {
     await tab.close();
   }

@@ -1,5 +1,5 @@
 // Steps through the app's real UI (the accessible names of the brief), as a user would.
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 
 export async function openApp(page: Page, url: string): Promise<void> {
   await page.goto(url);
@@ -13,9 +13,16 @@ export async function relayOnly(page: Page): Promise<void> {
   if (!(await box.isChecked())) throw new Error('Connect through relay only did not stay ticked');
 }
 
-/** Shares `path` through `Share files`; resolves with the magnet link once the torrent seeds. */
-export async function share(page: Page, path: string, name: string, timeoutMs: number): Promise<string> {
-  await page.getByLabel('Share files').setInputFiles(path);
+/** Shares `path` through `Share files`; resolves with the magnet link once the torrent seeds. `choose` puts the
+ * file in the input (a browser Playwright did not launch takes it over CDP, lifecycle.ts's setInputFiles). */
+export async function share(
+  page: Page,
+  path: string,
+  name: string,
+  timeoutMs: number,
+  choose = (input: Locator, file: string) => input.setInputFiles(file),
+): Promise<string> {
+  await choose(page.getByLabel('Share files'), path);
   return seeding(page, name, timeoutMs);
 }
 

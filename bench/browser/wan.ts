@@ -41,7 +41,7 @@ const SERVE = fileURLToPath(new URL('../lib/serve.ts', import.meta.url));
 const SHARE_TIMEOUT_MS = 180_000;
 
 /** One emulated path with the server in its `tracker` node and a Chromium launch for each of two other nodes. */
-interface OnPath {
+export interface OnPath {
   emulator: Emulator;
   server: EmulatedTracker;
   /** The sending tab's launch, then the receiving tab's. */
@@ -50,7 +50,7 @@ interface OnPath {
   relay?: PathRelay;
 }
 
-async function onPath<T>(
+export async function onPath<T>(
   path: WanPath,
   staticDir: string,
   options: { seed: number; relayed: boolean },
@@ -307,6 +307,7 @@ export const wanBench: Bench = {
   name: 'wan',
   figures:
     'transfer between two tabs over emulated real network paths, against the raw channel on the same path',
+  onlyWhenNamed: true,
   run: (context) => runPlan(context, wanPlan(context.flags)),
 };
 

@@ -4,10 +4,15 @@ import { mount } from 'svelte';
 import './lib/ui/theme.css';
 import App from './App.svelte';
 import { app } from './app/app.svelte';
+import { engineWorkerName } from './lib/messages/peer-timeouts';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('missing #app');
 
-void app.start(() => new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' }));
+// Its name carries a test's shorter peer timeouts (lib/messages/peer-timeouts.ts); without them, the plain name.
+const name = engineWorkerName(location.search);
+void app.start(
+  () => new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module', name }),
+);
 
 export default mount(App, { target });

@@ -23,12 +23,16 @@ import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/messages/fr
 import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/messages/stream-wishes';
 import { appNodeHash } from '../lib/hash';
 import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/messages/known-torrents';
+import { peerTimeouts } from '../lib/messages/peer-timeouts';
 
 /** Verified pieces a stream waits for go to the service worker on this channel (see lib/messages/fresh-pieces.ts). */
 const freshPieces = new BroadcastChannel(FRESH_PIECES_CHANNEL);
 
 /** Engine timers (choke rounds, timeouts) run on this tick; the views that changed are posted every other tick. */
 const TICK_MS = 250;
+
+/** A test's shorter peer timeouts, from the worker's name (lib/messages/peer-timeouts.ts); empty without them. */
+const timeouts = peerTimeouts(self.name);
 
 /** Messages to the page; sends to peers whose channels the page holds go out once per task, joined per peer (see
  * transport/send-batcher.ts). */
@@ -115,7 +119,8 @@ void (async () => {
     ...(pieceDirectory ? { pieceDirectory } : {}),
     nodeHash,
     post,
-    createSession: (options) => new TorrentSession(options),
+    createSession: (options) =>
+      new TorrentSession({ ...options, config: { ...options.config, ...timeouts } }),
     channels,
     torrentKnown: (infoHashHex, storageId, infoBytes) => {
       const message: TorrentKnownMessage = { type: 'torrent-known', infoHashHex, storageId, infoBytes };
