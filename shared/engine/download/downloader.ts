@@ -16,6 +16,7 @@ import { FirstPiece, firstPieceView } from './first-piece';
 import { PiecePicker } from '../picker/picker';
 import { MAX_EARLY_PIECES, piecePriorities } from '../streaming/piece-priorities';
 import { isSnubbed, pipelineDepth } from './pipeline';
+import { requestTimeoutFor } from '../peer/round-trip';
 import type { EngineConfig, EngineEvent, FilePriority, PeerKey } from '../contract/engine-types';
 import { BanList, digestMatches } from '../verify/verify';
 import { SuspectBlocks } from '../verify/suspect-blocks';
@@ -26,6 +27,10 @@ import type { PickerOptions, Wishlist } from '../picker/wishlist';
 /** A peer measured slow gets at most this much work queued (but at least 2 requests) instead of minPipeline, so the
  * last blocks do not sit behind a slow peer's queue while faster peers could bring them. */
 const SLOW_PEER_QUEUE_MS = 5_000;
+
+/** A request is not given up on sooner than this, however short the peer's round trip: a peer's storage or a busy
+ * tab can hold a block for seconds without being gone, and a request given up on is asked again elsewhere. */
+export const REQUEST_TIMEOUT_FLOOR_MS = 5_000;
 
 /** What the downloader needs from the connections around it. */
 export interface DownloaderPorts {
@@ -198,7 +203,7 @@ export class Downloader {
       this.ports.close(peer, 'block beyond the piece');
       return true;
     }
-    peer.download.blockArrived(block.length, now);
+    peer.download.blockArrived(block.length, now, result.askedAt);
     sendCancels(this.ports, result.cancels);
     if (result.expected && !result.duplicate && !this.storing.has(index) && !this.have.get(index)) {
       let buffer = this.buffers.get(index);
@@ -350,11 +355,12 @@ export class Downloader {
   /** Tops up the peer's request pipeline. */
   fill(peer: PeerState, now: number): void {
     if (!this.ports.downloading() || peer.peerChoking || !peer.amInterested) return;
-    const depth = pipelineDepth(peer.down.rate(now), peer.reqq, {
+    const depth = pipelineDepth(peer.download.pipelineRate(now), peer.reqq, {
       minDepth: this.config.minPipeline,
       maxDepth: this.config.maxPipeline,
       blockSize: BLOCK_SIZE,
       maxQueueMs: SLOW_PEER_QUEUE_MS,
+      roundTripMs: peer.download.roundTrip.least,
     });
     const outstanding = this.wishlist.outstanding(peer.key);
     const view = firstPieceView({
@@ -401,6 +407,13 @@ export class Downloader {
     if (this.wishlist.peerGone(peer.key).length > 0) this.refill = true;
   }
 
+  /** A peer's request timeout: from its request-to-block times (requestTimeoutFor), at most the configured one. */
+  private readonly requestTimeout = (key: PeerKey): number => {
+    const cap = this.config.requestTimeoutMs;
+    const peer = this.ports.peer(key);
+    return peer ? requestTimeoutFor(peer.download.roundTrip, Math.min(cap, REQUEST_TIMEOUT_FLOOR_MS), cap) : cap;
+  };
+
   /** Marks snubbed peers (sticky until one sends a block), then releases requests older than the timeout. */
   tick(now: number): void {
     for (const peer of this.ports.peers()) {
@@ -408,7 +421,7 @@ export class Downloader {
       if (!peer.snubbed && isSnubbed(peer.lastBlockAt, outstanding, now, this.config.snubTimeoutMs))
         peer.download.snub();
     }
-    if (this.wishlist.expire(now, this.config.requestTimeoutMs).length > 0) this.refill = true;
+    if (this.wishlist.expire(now, this.requestTimeout).length > 0) this.refill = true;
     if (this.firstPiece.wake(now)) this.refill = true;
     this.streaming.tick(now);
   }

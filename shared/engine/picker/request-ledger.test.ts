@@ -334,6 +334,7 @@ describe('RequestLedger', () => {
       duplicate: false,
       cancels: [{ peer: 'a', ...block0 }],
       pieceComplete: false,
+      askedAt: 0,
     });
     expect(ledger.outstanding('a')).toBe(0);
     // Its answer to that cancel (a reject, or the block sent before the cancel came) is still welcome, once.
