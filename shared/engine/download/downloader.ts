@@ -411,7 +411,9 @@ export class Downloader {
   private readonly requestTimeout = (key: PeerKey): number => {
     const cap = this.config.requestTimeoutMs;
     const peer = this.ports.peer(key);
-    return peer ? requestTimeoutFor(peer.download.roundTrip, Math.min(cap, REQUEST_TIMEOUT_FLOOR_MS), cap) : cap;
+    return peer
+      ? requestTimeoutFor(peer.download.roundTrip, Math.min(cap, REQUEST_TIMEOUT_FLOOR_MS), cap)
+      : cap;
   };
 
   /** Marks snubbed peers (sticky until one sends a block), then releases requests older than the timeout. */

@@ -241,7 +241,13 @@ export class RequestLedger {
     }
     piece.state[block] = RECEIVED;
     piece.received++;
-    return { expected: true, duplicate: false, cancels, pieceComplete: piece.received === piece.blocks, askedAt };
+    return {
+      expected: true,
+      duplicate: false,
+      cancels,
+      pieceComplete: piece.received === piece.blocks,
+      askedAt,
+    };
   }
 
   /** The other peers asked for a block that came (endgame duplicates): their requests become stale, to cancel. */
