@@ -28,9 +28,11 @@ import type { PickerOptions, Wishlist } from '../picker/wishlist';
  * last blocks do not sit behind a slow peer's queue while faster peers could bring them. */
 const SLOW_PEER_QUEUE_MS = 5_000;
 
-/** A request is not given up on sooner than this, however short the peer's round trip: a peer's storage or a busy
- * tab can hold a block for seconds without being gone, and a request given up on is asked again elsewhere. */
-export const REQUEST_TIMEOUT_FLOOR_MS = 5_000;
+/** A request is given up on after the configured timeout, or later when the peer's request-to-block times say its
+ * queue takes longer (a thin or bloated uplink serving many peers), but never later than this. Never sooner: a
+ * request given up on is asked again, and a data channel loses nothing, so a shorter wait than the configured one
+ * only sends blocks twice through a queue that was slow, not lost. */
+export const MAX_REQUEST_TIMEOUT_MS = 120_000;
 
 /** What the downloader needs from the connections around it. */
 export interface DownloaderPorts {
@@ -407,13 +409,12 @@ export class Downloader {
     if (this.wishlist.peerGone(peer.key).length > 0) this.refill = true;
   }
 
-  /** A peer's request timeout: from its request-to-block times (requestTimeoutFor), at most the configured one. */
+  /** A peer's request timeout: from its request-to-block times (requestTimeoutFor), at least the configured one. */
   private readonly requestTimeout = (key: PeerKey): number => {
-    const cap = this.config.requestTimeoutMs;
+    const floor = this.config.requestTimeoutMs;
     const peer = this.ports.peer(key);
-    return peer
-      ? requestTimeoutFor(peer.download.roundTrip, Math.min(cap, REQUEST_TIMEOUT_FLOOR_MS), cap)
-      : cap;
+    const cap = Math.max(floor, MAX_REQUEST_TIMEOUT_MS);
+    return peer ? requestTimeoutFor(peer.download.roundTrip, floor, cap) : floor;
   };
 
   /** Marks snubbed peers (sticky until one sends a block), then releases requests older than the timeout. */

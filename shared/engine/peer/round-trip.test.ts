@@ -50,24 +50,25 @@ describe('RoundTrip', () => {
 });
 
 describe('requestTimeoutFor', () => {
-  it('is the configured timeout before any sample', () => {
-    expect(requestTimeoutFor(new RoundTrip(), 2_000, 30_000)).toBe(30_000);
+  it('is the floor before any sample', () => {
+    expect(requestTimeoutFor(new RoundTrip(), 30_000, 120_000)).toBe(30_000);
   });
 
   it('is the smoothed time and four variations', () => {
     const roundTrip = new RoundTrip();
-    roundTrip.sample(2_000);
-    roundTrip.sample(3_000);
+    roundTrip.sample(20_000);
+    roundTrip.sample(30_000);
     const expected = roundTrip.smoothed! + 4 * roundTrip.variation;
-    expect(requestTimeoutFor(roundTrip, 1_000, 30_000)).toBe(expected);
+    expect(expected).toBeGreaterThan(30_000);
+    expect(requestTimeoutFor(roundTrip, 30_000, 120_000)).toBe(expected);
   });
 
-  it('stays between its floor and the configured timeout', () => {
+  it('stays between its floor and its cap', () => {
     const near = new RoundTrip();
-    for (let i = 0; i < 50; i++) near.sample(1);
-    expect(requestTimeoutFor(near, 2_000, 30_000)).toBe(2_000);
+    for (let i = 0; i < 50; i++) near.sample(100);
+    expect(requestTimeoutFor(near, 30_000, 120_000)).toBe(30_000);
     const far = new RoundTrip();
-    far.sample(20_000);
-    expect(requestTimeoutFor(far, 2_000, 30_000)).toBe(30_000);
+    far.sample(50_000);
+    expect(requestTimeoutFor(far, 30_000, 120_000)).toBe(120_000);
   });
 });

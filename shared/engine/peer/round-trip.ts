@@ -55,10 +55,10 @@ export class RoundTrip {
 }
 
 /** A request unanswered this long has timed out: RFC 6298's retransmission timeout (the smoothed time and four
- * variations) over the request-to-block times, never under `floorMs` nor over `capMs` (the configured timeout, which
- * also holds before the first sample). */
+ * variations) over the request-to-block times, never under `floorMs` (which also holds before the first sample) nor
+ * over `capMs`. */
 export function requestTimeoutFor(roundTrip: RoundTrip, floorMs: number, capMs: number): number {
   const smoothed = roundTrip.smoothed;
-  if (smoothed === undefined) return capMs;
+  if (smoothed === undefined) return floorMs;
   return Math.min(capMs, Math.max(floorMs, smoothed + 4 * roundTrip.variation));
 }
