@@ -16,6 +16,7 @@ import { FirstPiece, firstPieceView } from './first-piece';
 import { PiecePicker } from '../picker/picker';
 import { MAX_EARLY_PIECES, piecePriorities } from '../streaming/piece-priorities';
 import { isSnubbed, pipelineDepth } from './pipeline';
+import { requestTimeoutFor } from '../peer/round-trip';
 import type { EngineConfig, EngineEvent, FilePriority, PeerKey } from '../contract/engine-types';
 import { BanList, digestMatches } from '../verify/verify';
 import { SuspectBlocks } from '../verify/suspect-blocks';
@@ -26,6 +27,12 @@ import type { PickerOptions, Wishlist } from '../picker/wishlist';
 /** A peer measured slow gets at most this much work queued (but at least 2 requests) instead of minPipeline, so the
  * last blocks do not sit behind a slow peer's queue while faster peers could bring them. */
 const SLOW_PEER_QUEUE_MS = 5_000;
+
+/** A request is given up on after the configured timeout, or later when the peer's request-to-block times say its
+ * queue takes longer (a thin or bloated uplink serving many peers), but never later than this. Never sooner: a
+ * request given up on is asked again, and a data channel loses nothing, so a shorter wait than the configured one
+ * only sends blocks twice through a queue that was slow, not lost. */
+export const MAX_REQUEST_TIMEOUT_MS = 120_000;
 
 /** What the downloader needs from the connections around it. */
 export interface DownloaderPorts {
@@ -198,7 +205,7 @@ export class Downloader {
       this.ports.close(peer, 'block beyond the piece');
       return true;
     }
-    peer.download.blockArrived(block.length, now);
+    peer.download.blockArrived(block.length, now, result.askedAt);
     sendCancels(this.ports, result.cancels);
     if (result.expected && !result.duplicate && !this.storing.has(index) && !this.have.get(index)) {
       let buffer = this.buffers.get(index);
@@ -350,11 +357,12 @@ export class Downloader {
   /** Tops up the peer's request pipeline. */
   fill(peer: PeerState, now: number): void {
     if (!this.ports.downloading() || peer.peerChoking || !peer.amInterested) return;
-    const depth = pipelineDepth(peer.down.rate(now), peer.reqq, {
+    const depth = pipelineDepth(peer.download.pipelineRate(now), peer.reqq, {
       minDepth: this.config.minPipeline,
       maxDepth: this.config.maxPipeline,
       blockSize: BLOCK_SIZE,
       maxQueueMs: SLOW_PEER_QUEUE_MS,
+      roundTripMs: peer.download.roundTrip.least,
     });
     const outstanding = this.wishlist.outstanding(peer.key);
     const view = firstPieceView({
@@ -401,6 +409,14 @@ export class Downloader {
     if (this.wishlist.peerGone(peer.key).length > 0) this.refill = true;
   }
 
+  /** A peer's request timeout: from its request-to-block times (requestTimeoutFor), at least the configured one. */
+  private readonly requestTimeout = (key: PeerKey): number => {
+    const floor = this.config.requestTimeoutMs;
+    const peer = this.ports.peer(key);
+    const cap = Math.max(floor, MAX_REQUEST_TIMEOUT_MS);
+    return peer ? requestTimeoutFor(peer.download.roundTrip, floor, cap) : floor;
+  };
+
   /** Marks snubbed peers (sticky until one sends a block), then releases requests older than the timeout. */
   tick(now: number): void {
     for (const peer of this.ports.peers()) {
@@ -408,7 +424,7 @@ export class Downloader {
       if (!peer.snubbed && isSnubbed(peer.lastBlockAt, outstanding, now, this.config.snubTimeoutMs))
         peer.download.snub();
     }
-    if (this.wishlist.expire(now, this.config.requestTimeoutMs).length > 0) this.refill = true;
+    if (this.wishlist.expire(now, this.requestTimeout).length > 0) this.refill = true;
     if (this.firstPiece.wake(now)) this.refill = true;
     this.streaming.tick(now);
   }

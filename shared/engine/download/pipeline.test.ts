@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isSnubbed, pipelineDepth, type PipelineOptions } from './pipeline';
+import {
+  isSnubbed,
+  latencyToCover,
+  pathRoundTrip,
+  pipelineDepth,
+  SENDER_QUEUE_MS,
+  type PipelineOptions,
+} from './pipeline';
 
 const options: PipelineOptions = { minDepth: 5, maxDepth: 250, blockSize: 16384 };
 
@@ -69,5 +76,51 @@ describe('pipelineDepth with maxQueueMs', () => {
   it('keeps minDepth for a peer whose rate is unknown, and refuses a nonsensical maxQueueMs', () => {
     expect(pipelineDepth(0, undefined, options)).toBe(5);
     expect(() => pipelineDepth(1000, undefined, { ...options, maxQueueMs: -1 })).toThrow(RangeError);
+  });
+});
+
+describe('latencyToCover', () => {
+  it('is the floor for a short round trip or none known', () => {
+    expect(latencyToCover(undefined, 1000)).toBe(1000);
+    expect(latencyToCover(Number.NaN, 1000)).toBe(1000);
+    expect(latencyToCover(100, 1000)).toBe(1000);
+  });
+
+  it('covers twice a long round trip and the sender’s queue', () => {
+    expect(latencyToCover(600, 1000)).toBe(1200 + SENDER_QUEUE_MS);
+    expect(latencyToCover(2000, 1000)).toBe(4000 + SENDER_QUEUE_MS);
+  });
+});
+
+describe('pathRoundTrip', () => {
+  it('takes the block’s own time at the rate off the request-to-block time', () => {
+    // A 16 KiB block at 160 KiB/s takes 100 ms.
+    expect(pathRoundTrip(700, 160 * 1024, 16384)).toBe(600);
+  });
+
+  it('is none on an uplink so slow that sending the block is the whole wait', () => {
+    expect(pathRoundTrip(600, 8 * 1024, 16384)).toBe(0);
+  });
+
+  it('is unknown without a time or a rate', () => {
+    expect(pathRoundTrip(undefined, 1e6, 16384)).toBeUndefined();
+    expect(pathRoundTrip(600, 0, 16384)).toBeUndefined();
+  });
+});
+
+describe('pipelineDepth over a long round trip', () => {
+  it('covers the round trip at the rate where a second would not', () => {
+    const rate = 2.5e6;
+    const short = pipelineDepth(rate, undefined, { ...options, roundTripMs: 100 });
+    expect(short).toBe(Math.ceil(rate / 16384));
+    // 600 ms round trip (plus the block's own 6.6 ms): 1.45 s of the rate.
+    const roundTripMs = 600 + (16384 / rate) * 1000;
+    const long = pipelineDepth(rate, undefined, { ...options, roundTripMs });
+    expect(long).toBe(Math.ceil((rate * 1.45) / 16384));
+  });
+
+  it('stays within the peer’s reqq and the maximum', () => {
+    expect(pipelineDepth(2.5e6, 100, { ...options, roundTripMs: 3000 })).toBe(100);
+    expect(pipelineDepth(2.5e6, undefined, { ...options, roundTripMs: 3000 })).toBe(250);
   });
 });

@@ -1,10 +1,21 @@
 // The download side of one peer, written by the downloader alone (downloader.ts): our interest in it, the snub clock
 // (when a block we asked for last came, whether we are waiting on it), and what it sent us.
 import { CHOKE_RATE_WINDOW_MS, RateMeter } from './rate';
+import { RoundTrip } from './round-trip';
+
+/** The window of the rate the request pipeline ramps on: about a second, so that a pipeline growing with the rate
+ * it brings doubles each round trip (as TCP's slow start does) instead of following a 5-second average. */
+export const RAMP_RATE_WINDOW_MS = 1_000;
+/** How long after a peer's first block the pipeline may ramp on the last second's rate (libtorrent's slow start of
+ * the request queue ends too). After it, the 5-second average: a pipeline that follows each second's bursts keeps
+ * more in flight than the path holds, and behind a deep queue a lost packet's retransmission then waits behind all
+ * of it, stalling an ordered channel for the queue's whole delay. */
+export const RAMP_MS = 5_000;
 
 export class PeerDownload {
   private _amInterested = false;
   private _lastBlockAt: number;
+  private firstBlockAt: number | undefined;
   private _waiting = false;
   private _snubbed = false;
   private _downloaded = 0;
@@ -12,6 +23,10 @@ export class PeerDownload {
   readonly down = new RateMeter();
   /** Over 20 s, for the choker. */
   readonly downSlow = new RateMeter(CHOKE_RATE_WINDOW_MS);
+  /** Over a second, for the request pipeline's ramp. */
+  readonly downRecent = new RateMeter(RAMP_RATE_WINDOW_MS);
+  /** Request-to-block times (request timeouts, the pipeline's round trip). */
+  readonly roundTrip = new RoundTrip();
 
   /** The snub clock starts at connection. */
   constructor(now: number) {
@@ -63,8 +78,11 @@ export class PeerDownload {
     this._waiting = false;
   }
 
-  /** A block we asked for arrived: it is not snubbing us. */
-  blockArrived(bytes: number, now: number): void {
+  /** A block we asked for arrived (its request went out at `askedAt`, when we know): it is not snubbing us. */
+  blockArrived(bytes: number, now: number, askedAt?: number): void {
+    if (askedAt !== undefined) this.roundTrip.sample(now - askedAt);
+    this.firstBlockAt ??= now;
+    this.downRecent.add(bytes, now);
     this._lastBlockAt = now;
     this._waiting = false;
     this._snubbed = false;
@@ -82,5 +100,13 @@ export class PeerDownload {
   pieceVerified(share: number): void {
     if (!(share >= 0 && share <= 1)) throw new RangeError(`invalid piece share ${share}`);
     this._piecesReceived += share;
+  }
+
+  /** The rate the request pipeline follows: the 5-second rate, or, for RAMP_MS after the peer's first block, the
+   * last second's while that is higher (the ramp). */
+  pipelineRate(now: number): number {
+    const rate = this.down.rate(now);
+    const ramping = this.firstBlockAt !== undefined && now - this.firstBlockAt < RAMP_MS;
+    return ramping ? Math.max(rate, this.downRecent.rate(now)) : rate;
   }
 }

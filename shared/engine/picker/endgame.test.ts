@@ -23,6 +23,7 @@ describe('PiecePicker endgame', () => {
       duplicate: false,
       cancels: [{ peer: 'a', ...r }],
       pieceComplete: false,
+      askedAt: 0,
     });
     expect(p.outstanding('a')).toBe(7);
     expect(p.outstanding('b')).toBe(7);

@@ -26,7 +26,7 @@ import {
   type PeerSearch,
 } from './selection';
 import type { VerifiedView } from '../verify/verified-pieces';
-import type { PickerOptions, Wishlist } from './wishlist';
+import type { PickerOptions, RequestTimeout, Wishlist } from './wishlist';
 
 /** Everything the picker's parts remember of one peer. */
 type PickerPeer = PeerPieces & PeerRequests & PeerSearch & PeerEndgame;
@@ -277,7 +277,7 @@ export class PiecePicker implements Wishlist {
   }
 
   /** See `RequestLedger.expire`. */
-  expire(now: number, timeoutMs: number): PeerBlockRequest[] {
+  expire(now: number, timeoutMs: RequestTimeout): PeerBlockRequest[] {
     return this.ledger.expire(now, timeoutMs);
   }
 

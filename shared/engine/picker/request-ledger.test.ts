@@ -184,6 +184,25 @@ describe('PiecePicker releases and timeouts', () => {
     expect(newer).toHaveLength(2);
   });
 
+  it('expires each peer’s requests after its own timeout', () => {
+    const p = picker({ pieceCount: 4 });
+    p.peerHaveAll('near');
+    p.peerHaveAll('far');
+    const near = p.nextRequests('near', 2, 0);
+    const far = p.nextRequests('far', 2, 0);
+    const timeouts: Record<string, number> = { near: 5_000, far: 20_000 };
+    expect(p.expire(6_000, (peer) => timeouts[peer])).toEqual(near.map((r) => ({ peer: 'near', ...r })));
+    expect(p.outstanding('far')).toBe(2);
+    expect(p.expire(20_000, (peer) => timeouts[peer])).toEqual(far.map((r) => ({ peer: 'far', ...r })));
+  });
+
+  it('tells when the request a block answers went out', () => {
+    const p = picker({ pieceCount: 2 });
+    p.peerHaveAll('a');
+    const [r] = p.nextRequests('a', 1, 1_234);
+    expect(p.receive('a', r.index, r.begin, r.length)?.askedAt).toBe(1_234);
+  });
+
   it('lets the slow peer retry an expired block later when nobody else can fetch it', () => {
     const p = picker({ pieceCount: 1 });
     p.peerHaveAll('only');
@@ -334,6 +353,7 @@ describe('RequestLedger', () => {
       duplicate: false,
       cancels: [{ peer: 'a', ...block0 }],
       pieceComplete: false,
+      askedAt: 0,
     });
     expect(ledger.outstanding('a')).toBe(0);
     // Its answer to that cancel (a reject, or the block sent before the cancel came) is still welcome, once.

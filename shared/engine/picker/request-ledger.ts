@@ -17,7 +17,12 @@ export interface BlockReceipt {
   duplicate: boolean;
   cancels: PeerBlockRequest[];
   pieceComplete: boolean;
+  /** When the request this block answers went out (absent for a block whose request was released or cancelled). */
+  askedAt?: number;
 }
+
+/** A request timeout, ms: one for every peer, or each peer's own (from its round trip). */
+export type RequestTimeout = number | ((peer: string) => number);
 
 const UNEXPECTED: BlockReceipt = { expected: false, duplicate: false, cancels: [], pieceComplete: false };
 
@@ -214,7 +219,8 @@ export class RequestLedger {
     if (!state) return UNEXPECTED;
     const key = geometry.key(index, block);
     const piece = this.active.get(index);
-    if (state.requests.has(key)) {
+    const askedAt = state.requests.get(key);
+    if (askedAt !== undefined) {
       state.requests.delete(key);
     } else if (state.stale.has(key)) {
       state.stale.delete(key);
@@ -224,7 +230,8 @@ export class RequestLedger {
       return UNEXPECTED;
     }
     this.rememberStale(state, key);
-    if (!piece || piece.state[block] === RECEIVED) return { ...UNEXPECTED, expected: true, duplicate: true };
+    if (!piece || piece.state[block] === RECEIVED)
+      return { ...UNEXPECTED, expected: true, duplicate: true, askedAt };
     const cancels = this.cancelOtherAskers(piece, block, key, peer);
     this.thin.delete(key);
     if (piece.state[block] === UNREQUESTED) {
@@ -234,7 +241,13 @@ export class RequestLedger {
     }
     piece.state[block] = RECEIVED;
     piece.received++;
-    return { expected: true, duplicate: false, cancels, pieceComplete: piece.received === piece.blocks };
+    return {
+      expected: true,
+      duplicate: false,
+      cancels,
+      pieceComplete: piece.received === piece.blocks,
+      askedAt,
+    };
   }
 
   /** The other peers asked for a block that came (endgame duplicates): their requests become stale, to cancel. */
@@ -337,11 +350,13 @@ export class RequestLedger {
   /** Requests older than timeoutMs: released (so another peer can get them) and returned with who had them.
    * The same peer is not given an expired block again for another timeoutMs, unless it has no other taker.
    * (Requests are kept oldest first, which holds as long as `now` never goes backwards.) */
-  expire(now: number, timeoutMs: number): PeerBlockRequest[] {
+  expire(now: number, timeout: RequestTimeout): PeerBlockRequest[] {
     const expired: PeerBlockRequest[] = [];
-    const cutoff = now - timeoutMs;
     const { blockSize } = this.geometry;
     for (const [peer, state] of this.peers) {
+      if (state.requests.size === 0) continue;
+      const timeoutMs = typeof timeout === 'number' ? timeout : timeout(peer);
+      const cutoff = now - timeoutMs;
       for (const [key, at] of state.requests) {
         this.meter.work++;
         if (at > cutoff) break;

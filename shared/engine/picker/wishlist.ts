@@ -3,7 +3,9 @@
 import type { Bitfield } from '../../codec/bitfield';
 import type { BlockRequest, PeerBlockRequest } from './block-geometry';
 import type { PiecePriority } from './priorities';
-import type { BlockReceipt } from './request-ledger';
+import type { BlockReceipt, RequestTimeout } from './request-ledger';
+
+export type { RequestTimeout } from './request-ledger';
 import type { PieceSelection } from './selection';
 import type { VerifiedView } from '../verify/verified-pieces';
 
@@ -58,8 +60,8 @@ export interface Wishlist {
   releasePeer(peer: string, keep?: (index: number) => boolean): BlockRequest[];
   /** One request will not be served (a reject); not given to that peer again before `avoidUntil`. */
   release(peer: string, request: BlockRequest, avoidUntil?: number): boolean;
-  /** Requests older than `timeoutMs`, released. */
-  expire(now: number, timeoutMs: number): PeerBlockRequest[];
+  /** Requests older than `timeoutMs` (or than each peer's own timeout), released. */
+  expire(now: number, timeoutMs: RequestTimeout): PeerBlockRequest[];
 
   // Arrivals and verification.
   /** A block arrived from the peer: undefined when we never asked it for exactly this block or it already came
