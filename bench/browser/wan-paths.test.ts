@@ -51,6 +51,14 @@ describe('the wan bench paths', () => {
     });
   });
 
+  it('--wan-paths takes the paths at the places it names, and refuses a place that names none, in words', () => {
+    const all = wanPaths();
+    const plan = wanPlan(new Set(['--wan-paths=3,1']));
+    expect(plan.paths.map((path) => path.label)).toEqual([all[2].label, all[0].label]);
+    expect(() => wanPlan(new Set([`--wan-paths=0`]))).toThrow(/expected places from 1 to 10/);
+    expect(() => wanPlan(new Set([`--wan-paths=2,x`]))).toThrow(/--wan-paths=2,x/);
+  });
+
   it('refuses a count that is not a whole number of at least 1, in words', () => {
     expect(() => countFlag(new Set(['--wan-mib=0']), 'wan-mib', 1)).toThrow(/--wan-mib=0: expected a whole/);
     expect(() => countFlag(new Set(['--wan-mib=1.5']), 'wan-mib', 1)).toThrow(/whole number/);

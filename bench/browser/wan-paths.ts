@@ -85,15 +85,31 @@ export function countFlag(flags: Set<string>, name: string, fallback: number): n
   return value;
 }
 
+/** The paths `--wan-paths=1,4` names by their place in `paths` (from 1), every path without the flag; an error in
+ * words for a place that names none. The lossy lines take most of the bench's hour, so a run may take fewer. */
+export function chosenPaths(flags: Set<string>, paths: WanPath[]): WanPath[] {
+  const given = [...flags].find((flag) => flag.startsWith('--wan-paths='));
+  if (given === undefined) return paths;
+  const places = given.slice('--wan-paths='.length).split(',');
+  return places.map((place) => {
+    const index = Number(place);
+    if (!Number.isInteger(index) || index < 1 || index > paths.length)
+      throw new Error(`${given}: expected places from 1 to ${paths.length}, separated by commas`);
+    return paths[index - 1];
+  });
+}
+
 /**
- * `--wan-mib=N` sets the size (128 MiB by default), `--wan-runs=N` the runs per path (1). `--tiny`: 4 MiB on two
- * paths (the fast clean one, and a lossy one behind a deep queue), a smoke rather than figures to keep.
+ * `--wan-mib=N` sets the size (128 MiB by default), `--wan-runs=N` the runs per path (1), `--wan-paths=1,4` the
+ * paths by their place in wanPaths (all). `--tiny`: 4 MiB on two paths (the fast clean one, and a lossy one behind
+ * a deep queue), a smoke rather than figures to keep.
  */
 export function wanPlan(flags: Set<string>): WanPlan {
   const tiny = flags.has('--tiny');
   const mib = countFlag(flags, 'wan-mib', tiny ? TINY_MIB : DEFAULT_MIB);
   const runs = countFlag(flags, 'wan-runs', 1);
-  return { sizeBytes: mib * MiB, paths: tiny ? TINY_PATHS : wanPaths(), runs, relayed: false };
+  const paths = chosenPaths(flags, tiny ? TINY_PATHS : wanPaths());
+  return { sizeBytes: mib * MiB, paths, runs, relayed: false };
 }
 
 /** The relayed line: 100 ms between the tabs through the relay, 20 Mbit/s, as the direct 100 ms lines. */
