@@ -13,7 +13,9 @@
 // --limited-stalls=N how many sessions of each client play 30 s at 2.4 times the bitrate (1; the longest stall of any).
 // `block-checks` --browser runs its real-tab figures only, not the simulated swarm. `wan` runs only when named (it needs
 // root for the network emulator, and takes an hour or more): --wan-mib=N MiB (128) over each emulated path,
-// --wan-runs=N times (1); with --tiny, 4 MiB over two paths.
+// --wan-runs=N times (1); with --tiny, 4 MiB over two paths. `wan-playback` runs only when named too (root, and about
+// 25 minutes): the playback figures over 100 ms, 1 % loss, 40 Mbit/s against WebTorrent, --wan-playback-runs=N sessions
+// of each client (7); with --tiny, 2 sessions each of a 10 s, 2 Mbit/s video.
 // `--table [<result.json>...]` runs nothing: it prints the current figures (each from the latest whole run among the
 // given result files, by default every file in bench/results/) as the Markdown table of docs/performance.md.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -36,6 +38,7 @@ import { pacerBench } from './engine/pacer';
 import { blockChecksBench } from './engine/block-checks';
 import { memoryBench } from './browser/memory';
 import { wanBench } from './browser/wan';
+import { wanPlaybackBench } from './browser/wan-playback';
 
 const BENCHES: Bench[] = [
   trackerBench,
@@ -51,6 +54,7 @@ const BENCHES: Bench[] = [
   blockChecksBench,
   pacerBench,
   wanBench,
+  wanPlaybackBench,
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));

@@ -162,7 +162,7 @@ test.describe('a video over 100 ms and 1 % loss', () => {
     const selector = `video[aria-label="${NAME}"]`;
     await page.waitForSelector(selector, { timeout: 30_000 });
     await playsAndSeeks(
-      () => page.$eval(selector, readPlayback),
+      () => page.$eval(selector, readPlayback as (element: Element) => Playback),
       (time) => firefoxSeek(page, selector, time),
     );
   });
