@@ -14,8 +14,8 @@
 // `block-checks` --browser runs its real-tab figures only, not the simulated swarm. `wan` runs only when named (it needs
 // root for the network emulator, and takes an hour or more): --wan-mib=N MiB (128) over each emulated path,
 // --wan-runs=N times (1); with --tiny, 4 MiB over two paths. `wan-playback` runs only when named too (root, and about
-// 25 minutes): the playback figures over 100 ms, 1 % loss, 40 Mbit/s against WebTorrent, --wan-playback-runs=N sessions
-// of each client (7); with --tiny, 2 sessions each of a 10 s, 2 Mbit/s video.
+// 15 minutes): the playback figures over 100 ms, 1 % loss, 40 Mbit/s against WebTorrent, --wan-playback-runs=N sessions
+// of each client (7; --log-reads logs our player's reads); with --tiny, 2 sessions each of a 10 s, 2 Mbit/s video.
 // `--table [<result.json>...]` runs nothing: it prints the current figures (each from the latest whole run among the
 // given result files, by default every file in bench/results/) as the Markdown table of docs/performance.md.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';

@@ -13,6 +13,7 @@
 // - a figure is the median of each client's sessions, its ratio ours / WebTorrent's, with the 95 % percentile
 //   bootstrap interval of that ratio (bench/lib/interval.ts); the goal, no slower, is met when the whole interval is
 //   at or under 1, missed when it is wholly over, and undecided (met: none) when it holds 1: more runs narrow it;
+// - `--log-reads` logs our player's reads and the pieces it waited for, from Play and from the seek;
 // - a session of ours that fails fails its figures (a failure is never hidden by the others); a failed WebTorrent
 //   session is left out of its median and named in the note.
 import { loadavg } from 'node:os';
@@ -105,10 +106,16 @@ async function onPlaybackPath<T>(staticDir: string, work: (place: PlaybackPlace)
 
 type Client = 'ours' | 'WebTorrent';
 
-/** One session of `client` on the path: the video shared, played, sought, and its first piece timed. */
-function session(place: PlaybackPlace, client: Client, video: string): Promise<Session> {
+/** One session of `client` on the path: the video shared, played, sought, and its first piece timed; `log`: our
+ * player's reads are logged (--log-reads). */
+function session(
+  place: PlaybackPlace,
+  client: Client,
+  video: string,
+  log?: (message: string) => void,
+): Promise<Session> {
   const name = basename(video);
-  const options = { launches: place.launches, firstPiece: true };
+  const options = { launches: place.launches, firstPiece: true, log };
   if (client === 'ours')
     return playFromTab(
       place.app.origin,
@@ -141,7 +148,7 @@ async function sessionsInTurns(context: BenchContext, place: PlaybackPlace, vide
   for (let run = 1; run <= runs; run++) {
     for (const client of ['ours', 'WebTorrent'] as const) {
       const outcome = await attempt(context.log, `${client}, session ${run} of ${runs}`, () =>
-        session(place, client, video),
+        session(place, client, video, context.flags.has('--log-reads') ? context.log : undefined),
       );
       (client === 'ours' ? sessions.ours : sessions.rival).push(outcome);
     }
