@@ -127,7 +127,11 @@ test.describe('a video over 100 ms and 1 % loss', () => {
 
   test('Chromium plays it, then plays on from a seek far ahead', async () => {
     const [magnet, viewer] = await Promise.all([shared(), tabIn('viewer')]);
-    await expect.poll(() => viewer.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await expect
+      .poll(() => viewer.evaluate(() => navigator.serviceWorker.controller !== null), {
+        timeout: WAIT.timeoutMs,
+      })
+      .toBe(true);
     await startDownload(viewer, magnet);
     const item = torrentItem(viewer, NAME);
     await item.getByRole('button', { name: `Play ${NAME}`, exact: true }).click({ timeout: 60_000 });
