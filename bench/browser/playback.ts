@@ -349,13 +349,17 @@ async function playAndMeasure(
   );
   reads(log!, pressed, firstSeen, pressed - 2000);
   let seekAt = 0;
-  const session = await measure(page, mode, () => (seekAt = Date.now()));
-  if (seekAt > 0) {
-    log!(
-      `  reads from the seek to 80 % (playing at ${((Date.now() - seekAt) / 1000).toFixed(2)} s or before):`,
-    );
+  // The reads after a seek are logged also when it never plays: that is when they tell the most.
+  const logSeek = (outcome: string) => {
+    if (seekAt === 0) return;
+    log!(`  reads from the seek to 80 % (${outcome} ${((Date.now() - seekAt) / 1000).toFixed(2)} s):`);
     reads(log!, seekAt);
-  }
+  };
+  const session = await measure(page, mode, () => (seekAt = Date.now())).catch((error: Error) => {
+    logSeek('not playing after');
+    throw error;
+  });
+  logSeek('playing at or before');
   if ((session.longestStallMs ?? 0) > STALL_GOAL_S * 1000) {
     log!(`  reads after the first frame (a stall of ${(session.longestStallMs! / 1000).toFixed(2)} s):`);
     reads(log!, firstSeen);
