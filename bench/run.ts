@@ -18,6 +18,9 @@
 // runs (3), --wan-swarm-rate=P every rate at P % of the issue's (25); with --tiny, 4 MiB once. `lifecycle` runs only when named (root, about 35
 // minutes): a seeding tab visible, hidden 6 minutes, frozen 60 s, over an emulated 50 ms, 20 Mbit/s path, 3 runs;
 // --lifecycle-runs=N runs, --lifecycle-page-channels keeps the seeder's channels on its page; --tiny, one short run.
+// `wan-playback` runs only when named too (root, and about 15 minutes): the playback figures over 100 ms, 1 % loss,
+// 40 Mbit/s against WebTorrent, --wan-playback-runs=N sessions of each client (7; --log-reads logs our player's
+// reads); with --tiny, 2 sessions each of a 10 s, 2 Mbit/s video.
 // `--table [<result.json>...]` runs nothing: it prints the current figures (each from the latest whole run among the
 // given result files, by default every file in bench/results/) as the Markdown table of docs/performance.md.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -42,6 +45,7 @@ import { memoryBench } from './browser/memory';
 import { wanBench, wanRelayBench } from './browser/wan';
 import { wanSwarmBench } from './browser/wan-swarm';
 import { lifecycleBench } from './browser/lifecycle';
+import { wanPlaybackBench } from './browser/wan-playback';
 
 const BENCHES: Bench[] = [
   trackerBench,
@@ -60,6 +64,7 @@ const BENCHES: Bench[] = [
   wanRelayBench,
   wanSwarmBench,
   lifecycleBench,
+  wanPlaybackBench,
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));

@@ -10,13 +10,13 @@ const BUNDLE_PATH = 'node_modules/webtorrent/dist/webtorrent.min.js';
 /** WebTorrent's service worker, which streams a torrent's files to the page (`client.createServer`). */
 const WORKER_PATH = 'node_modules/webtorrent/dist/sw.min.js';
 
-function pageHtml(script: string): string {
+function pageHtml(script: string, clientOptions: object): string {
   return `<!doctype html>
 <meta charset="utf-8">
 <title>WebTorrent bundle</title>
 <script type="module">
   import WebTorrent from '/webtorrent.min.js';
-  const client = new WebTorrent();
+  const client = new WebTorrent(${JSON.stringify(clientOptions)});
   client.on('error', (error) => (window.wtError = String(error)));
   window.wtSeed = async (name, tracker) => {
     const file = new File([await (await fetch('/payload')).blob()], name);
@@ -34,10 +34,22 @@ export interface BundlePage {
   close(): void;
 }
 
+/** Where the page is served and how its client is made. */
+export interface BundleOptions {
+  /** The address and port to listen on (by default a free port on 127.0.0.1). */
+  listen?: { host: string; port: number };
+  /** The WebTorrent client's options (`new WebTorrent(options)`), as JSON. */
+  clientOptions?: object;
+}
+
 /** Serves the page (with `script` run where `client` is the WebTorrent client), the bundle, and `payloadPath` at /payload. */
-export async function serveBundlePage(script: string, payloadPath?: string): Promise<BundlePage> {
+export async function serveBundlePage(
+  script: string,
+  payloadPath?: string,
+  options: BundleOptions = {},
+): Promise<BundlePage> {
   const bundle = readFileSync(BUNDLE_PATH);
-  const html = pageHtml(script);
+  const html = pageHtml(script, options.clientOptions ?? {});
   const server = createServer((req, res) => {
     if (req.url === '/payload' && payloadPath) {
       res.writeHead(200, {
@@ -56,9 +68,10 @@ export async function serveBundlePage(script: string, payloadPath?: string): Pro
       res.end(html);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { host, port } = options.listen ?? { host: '127.0.0.1', port: 0 };
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    url: `http://${host}:${(server.address() as AddressInfo).port}/`,
     close: () => {
       server.closeAllConnections();
       server.close();

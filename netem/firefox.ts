@@ -43,6 +43,9 @@ function writeProfile(options: FirefoxOptions): string {
     'dom.securecontext.allowlist': options.secureHosts.join(','),
     // Host candidates are real addresses, as on loopback (see the brief).
     'media.peerconnection.ice.obfuscate_host_addresses': false,
+    // The allowlist makes the page a secure context, yet its own http URLs stay insecure content: Firefox would
+    // upgrade a player's request (display content: audio, video, images) to https, where nothing listens.
+    'security.mixed_content.upgrade_display_content': false,
     'browser.shell.checkDefaultBrowser': false,
     'datareporting.policy.dataSubmissionEnabled': false,
     'toolkit.telemetry.reportingpolicy.firstRun': false,

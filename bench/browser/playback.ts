@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { makeVideo, remuxToMp4 } from '../../e2e/media';
 import type { RunningServer } from '../../signal-tracker/src/server';
-import { persistentTab, type Tab } from '../lib/app';
+import { persistentTab, type ChromiumLaunch, type Tab } from '../lib/app';
 import { traceTab } from '../lib/trace';
 import { atMost, failedFigure, figure, limitFigure, type BenchContext, type Figure } from '../lib/figure';
 import { download, openApp, share } from './app-steps';
@@ -34,8 +34,10 @@ import {
   wtAddForPlay,
   wtSeed,
   wtStreamReady,
+  wtFirstPieceMs,
   wtThrottleUpload,
 } from './webtorrent';
+import { firstPieceOf, watchFirstPiece } from './first-piece';
 
 /** The playback figures' goals, seconds. */
 const FIRST_FRAME_GOAL_S = 3;
@@ -176,6 +178,20 @@ export interface Session {
   phases?: Record<string, number>;
   longestStallMs?: number;
   seekMs?: number;
+  /** From `Download` (WebTorrent: the add) to the first verified piece, when asked for. */
+  firstPieceMs?: number;
+}
+
+/** What a session logs and where its tabs run. */
+export interface PlayOptions {
+  /** Logs the player's reads up to its first frame (--log-reads; our app only). */
+  log?: (message: string) => void;
+  /** Logs a trace from Play to the first frame (--trace). */
+  trace?: (message: string) => void;
+  /** How the seeder's and the leecher's Chromium start (e.g. each in an emulated network node). */
+  launches?: ChromiumLaunch[];
+  /** Also measures the time from `Download` to the first verified piece. */
+  firstPiece?: boolean;
 }
 
 /** After the first frame: the stalls of the first 30 s, or a seek to 80 % (a second of playback first). */
@@ -203,7 +219,6 @@ async function measure(page: Page, mode: Mode, onSeek?: () => void): Promise<Ses
   return { firstFrameMs, phases, seekMs: w.seekPlayed! - w.seekAt! };
 }
 
-/** Two tabs, each its own browser; closed whatever happens. */
 /** `--trace`: clicks `play`, traces the page's renderer until the first frame and logs the trace's summary. */
 async function clickTraced(page: Page, play: () => Promise<void>, log?: (message: string) => void) {
   if (!log) return play();
@@ -216,9 +231,14 @@ async function clickTraced(page: Page, play: () => Promise<void>, log?: (message
 }
 let traces = 0;
 
-async function withTwoTabs<T>(work: (seeder: Tab, leecher: Tab) => Promise<T>): Promise<T> {
-  const seeder = await persistentTab();
-  const leecher = await persistentTab();
+/** Two tabs, each its own browser (launched as `launches` say: the seeder's, then the leecher's); closed whatever
+ * happens. */
+async function withTwoTabs<T>(
+  work: (seeder: Tab, leecher: Tab) => Promise<T>,
+  launches: ChromiumLaunch[] = [],
+): Promise<T> {
+  const seeder = await persistentTab({ launch: launches[0] });
+  const leecher = await persistentTab({ launch: launches[1] });
   try {
     return await work(seeder, leecher);
   } finally {
@@ -287,10 +307,7 @@ export function playFromTab(
   limitKiB: number,
   mode: Mode,
   seed: (page: Page) => Promise<string>,
-  /** Logs the player's reads up to its first frame (--log-reads). */
-  log?: (message: string) => void,
-  /** Logs a trace from Play to the first frame (--trace). */
-  trace?: (message: string) => void,
+  options: PlayOptions = {},
 ): Promise<Session> {
   return withTwoTabs(async (seeder, leecher) => {
     await openApp(seeder.page, url);
@@ -301,36 +318,53 @@ export function playFromTab(
     const magnet = await seed(seeder.page);
     await openApp(leecher.page, url);
     await leecher.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const firstPiece = options.firstPiece ? await watchFirstPiece(leecher.page) : undefined;
     await download(leecher.page, magnet);
     const play = leecher.page
       .getByRole('listitem', { name, exact: true })
       .getByRole('button', { name: `Play ${name}`, exact: true });
     await play.waitFor({ timeout: 60_000 });
-    await leecher.page.evaluate(WATCH_SCRIPT);
-    const reads = log ? await logReads(leecher.page) : undefined;
-    const pressed = Date.now();
-    await clickTraced(leecher.page, () => play.click(), trace);
-    if (!reads) return measure(leecher.page, mode);
-    await waitWatch(leecher.page, (w) => w.first !== undefined, 120_000, 'the first frame').catch(() => {});
-    const firstSeen = Date.now();
-    log!(
-      `  reads from 2 s before Play (the first frame at ${((firstSeen - pressed) / 1000).toFixed(2)} s or before):`,
-    );
-    reads(log!, pressed, firstSeen, pressed - 2000);
-    let seekAt = 0;
-    const session = await measure(leecher.page, mode, () => (seekAt = Date.now()));
-    if (seekAt > 0) {
-      log!(
-        `  reads from the seek to 80 % (playing at ${((Date.now() - seekAt) / 1000).toFixed(2)} s or before):`,
-      );
-      reads(log!, seekAt);
-    }
-    if ((session.longestStallMs ?? 0) > STALL_GOAL_S * 1000) {
-      log!(`  reads after the first frame (a stall of ${(session.longestStallMs! / 1000).toFixed(2)} s):`);
-      reads(log!, firstSeen);
-    }
+    const session = await playAndMeasure(leecher.page, () => play.click(), mode, options);
+    if (firstPiece) session.firstPieceMs = await firstPiece();
     return session;
+  }, options.launches);
+}
+
+/** Clicks `play` in our leecher's page and measures the session (logging the player's reads with `log`). */
+async function playAndMeasure(
+  page: Page,
+  play: () => Promise<void>,
+  mode: Mode,
+  { log, trace }: PlayOptions,
+): Promise<Session> {
+  await page.evaluate(WATCH_SCRIPT);
+  const reads = log ? await logReads(page) : undefined;
+  const pressed = Date.now();
+  await clickTraced(page, play, trace);
+  if (!reads) return measure(page, mode);
+  await waitWatch(page, (w) => w.first !== undefined, 120_000, 'the first frame').catch(() => {});
+  const firstSeen = Date.now();
+  log!(
+    `  reads from 2 s before Play (the first frame at ${((firstSeen - pressed) / 1000).toFixed(2)} s or before):`,
+  );
+  reads(log!, pressed, firstSeen, pressed - 2000);
+  let seekAt = 0;
+  // The reads after a seek are logged also when it never plays: that is when they tell the most.
+  const logSeek = (outcome: string) => {
+    if (seekAt === 0) return;
+    log!(`  reads from the seek to 80 % (${outcome} ${((Date.now() - seekAt) / 1000).toFixed(2)} s):`);
+    reads(log!, seekAt);
+  };
+  const session = await measure(page, mode, () => (seekAt = Date.now())).catch((error: Error) => {
+    logSeek('not playing after');
+    throw error;
   });
+  logSeek('playing at or before');
+  if ((session.longestStallMs ?? 0) > STALL_GOAL_S * 1000) {
+    log!(`  reads after the first frame (a stall of ${(session.longestStallMs! / 1000).toFixed(2)} s):`);
+    reads(log!, firstSeen);
+  }
+  return session;
 }
 
 /** Our app: one tab shares the file through `Share files`, the other presses Play on it. */
@@ -343,9 +377,35 @@ const ours = (
   log?: (message: string) => void,
   trace?: (message: string) => void,
 ): Promise<Session> =>
-  playFromTab(url, name, limitKiB, mode, (page) => share(page, path, name, 120_000), log, trace);
+  playFromTab(url, name, limitKiB, mode, (page) => share(page, path, name, 120_000), { log, trace });
 
-/** WebTorrent: its bundle seeds the file (throttled to `limitKiB`, or not), another plays it through its server. */
+/**
+ * WebTorrent: the seeder tab opens its bundle's page at `pageUrl` and seeds through `seed` (throttled to `limitKiB`,
+ * or not), which resolves with the magnet link; the leecher tab adds it and plays it through WebTorrent's server.
+ */
+export function playFromWebTorrent(
+  pageUrl: string,
+  limitKiB: number,
+  mode: Mode,
+  seed: (page: Page) => Promise<string>,
+  options: PlayOptions = {},
+): Promise<Session> {
+  return withTwoTabs(async (seeder, leecher) => {
+    await openBundle(seeder.page, pageUrl);
+    if (limitKiB > 0) await wtThrottleUpload(seeder.page, limitKiB * 1024);
+    const magnet = await seed(seeder.page);
+    await openBundle(leecher.page, pageUrl);
+    await wtStreamReady(leecher.page);
+    await wtAddForPlay(leecher.page, magnet);
+    await leecher.page.evaluate(WATCH_SCRIPT);
+    await clickTraced(leecher.page, () => leecher.page.click('#play'), options.trace);
+    const session = await measure(leecher.page, mode);
+    if (options.firstPiece) session.firstPieceMs = await firstPieceOf(leecher.page, wtFirstPieceMs);
+    return session;
+  }, options.launches);
+}
+
+/** WebTorrent on loopback: its bundle's page served here, seeding the file it fetches from there. */
 async function webtorrent(
   trackerUrl: string,
   path: string,
@@ -356,16 +416,8 @@ async function webtorrent(
 ): Promise<Session> {
   const bundle = await bundleServer(path, true);
   try {
-    return await withTwoTabs(async (seeder, leecher) => {
-      await openBundle(seeder.page, bundle.url);
-      if (limitKiB > 0) await wtThrottleUpload(seeder.page, limitKiB * 1024);
-      const magnet = await wtSeed(seeder.page, name, trackerUrl);
-      await openBundle(leecher.page, bundle.url);
-      await wtStreamReady(leecher.page);
-      await wtAddForPlay(leecher.page, magnet);
-      await leecher.page.evaluate(WATCH_SCRIPT);
-      await clickTraced(leecher.page, () => leecher.page.click('#play'), trace);
-      return measure(leecher.page, mode);
+    return await playFromWebTorrent(bundle.url, limitKiB, mode, (page) => wtSeed(page, name, trackerUrl), {
+      trace,
     });
   } finally {
     bundle.close();
@@ -385,6 +437,8 @@ export async function attempt(log: (message: string) => void, label: string, run
     if (session.longestStallMs !== undefined)
       parts.push(`longest stall ${(session.longestStallMs / 1000).toFixed(2)} s`);
     if (session.seekMs !== undefined) parts.push(`seek ${(session.seekMs / 1000).toFixed(2)} s`);
+    if (session.firstPieceMs !== undefined)
+      parts.push(`first piece ${(session.firstPieceMs / 1000).toFixed(2)} s after Download`);
     if (session.phases)
       parts.push(
         `(${Object.entries(session.phases)

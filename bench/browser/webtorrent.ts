@@ -1,7 +1,7 @@
 // WebTorrent's own browser bundle (node_modules/webtorrent/dist/webtorrent.min.js) on a page of its own
 // origin, seeding a payload it fetches from that origin and downloading through our tracker.
 import type { Page } from '@playwright/test';
-import { serveBundlePage, type BundlePage } from '../../e2e/webtorrent-bundle';
+import { serveBundlePage, type BundleOptions, type BundlePage } from '../../e2e/webtorrent-bundle';
 
 export { openBundle, wtSeed } from '../../e2e/webtorrent-bundle';
 
@@ -15,10 +15,16 @@ const DOWNLOAD_SCRIPT = `
       torrent.on('verified', () => (first ??= performance.now() - start));
       torrent.on('done', () => resolve({ firstMs: first ?? null, doneMs: performance.now() - start, length: torrent.length }));
     });
-  window.wtThrottleUpload = (rate) => client.throttleUpload(rate);`;
+  window.wtThrottleUpload = (rate) => client.throttleUpload(rate);
+  // A file given to the page's input (Playwright's setInputFiles reads it from disk, not over the page's network).
+  const seedInput = Object.assign(document.createElement('input'), { type: 'file', id: 'seed-file' });
+  document.body.append(seedInput);
+  window.wtSeedChosen = (tracker) =>
+    new Promise((resolve) => client.seed(seedInput.files[0], { announce: [tracker] }, (t) => resolve(t.magnetURI)));`;
 
 /** Streaming as WebTorrent's browser builds do it: its service worker (`sw.min.js`) and `client.createServer`; a
- * torrent added for playing gets a `Play` button that streams its first file into a new `<video>` and plays it. */
+ * torrent added for playing gets a `Play` button that streams its first file into a new `<video>` and plays it, and
+ * `wtFirstPieceMs` is the time from the add to its first verified piece. */
 const STREAM_SCRIPT = `
   window.wtStreamReady = async () => {
     const registration = await navigator.serviceWorker.register('/sw.min.js', { scope: '/' });
@@ -29,7 +35,8 @@ const STREAM_SCRIPT = `
   };
   window.wtAddForPlay = (magnet) =>
     new Promise((resolve) => {
-      client.add(magnet, (torrent) => {
+      const added = performance.now();
+      const adding = client.add(magnet, (torrent) => {
         const button = document.createElement('button');
         button.id = 'play';
         button.textContent = 'Play';
@@ -44,14 +51,19 @@ const STREAM_SCRIPT = `
         document.body.append(button);
         resolve(torrent.files[0].length);
       });
+      adding.once('verified', () => (window.wtFirstPieceMs = performance.now() - added));
     });`;
 
 export type BundleServer = BundlePage;
 
 /** Serves the bundle's page (with a timed `wtDownload`), the bundle, and `payloadPath` at /payload; `streams`: the
  * page can play a torrent's file through WebTorrent's service worker too (`wtStreamReady`, `wtAddForPlay`). */
-export function bundleServer(payloadPath: string, streams = false): Promise<BundleServer> {
-  return serveBundlePage(DOWNLOAD_SCRIPT + (streams ? STREAM_SCRIPT : ''), payloadPath);
+export function bundleServer(
+  payloadPath: string | undefined,
+  streams = false,
+  options: BundleOptions = {},
+): Promise<BundleServer> {
+  return serveBundlePage(DOWNLOAD_SCRIPT + (streams ? STREAM_SCRIPT : ''), payloadPath, options);
 }
 
 type WtWindow = {
@@ -59,6 +71,8 @@ type WtWindow = {
   wtThrottleUpload(bytesPerSecond: number): void;
   wtStreamReady(): Promise<void>;
   wtAddForPlay(magnet: string): Promise<number>;
+  wtSeedChosen(tracker: string): Promise<string>;
+  wtFirstPieceMs?: number;
 };
 
 export function wtDownload(page: Page, magnet: string) {
@@ -78,4 +92,16 @@ export function wtStreamReady(page: Page): Promise<void> {
 /** Adds the torrent; once its metadata is in, the page shows `Play` (#play). Resolves with the file's length. */
 export function wtAddForPlay(page: Page, magnet: string): Promise<number> {
   return page.evaluate((m) => (window as unknown as WtWindow).wtAddForPlay(m), magnet);
+}
+
+/** Seeds the file at `path` (given to the page's file input, not fetched over its network) announcing to `tracker`;
+ * resolves with its magnet link. */
+export async function wtSeedFile(page: Page, path: string, tracker: string): Promise<string> {
+  await page.setInputFiles('#seed-file', path);
+  return page.evaluate((t) => (window as unknown as WtWindow).wtSeedChosen(t), tracker);
+}
+
+/** Ms from the add of `wtAddForPlay` to the torrent's first verified piece, once there is one. */
+export function wtFirstPieceMs(page: Page): Promise<number | undefined> {
+  return page.evaluate(() => (window as unknown as WtWindow).wtFirstPieceMs);
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BEHIND_AFTER_MS, MAX_WISH_PIECES, StreamWisher, streamWish, type StreamWish } from './stream-wishes';
+import {
+  BEHIND_AFTER_MS,
+  MAX_WISH_PIECES,
+  REASK_AFTER_MS,
+  StreamWisher,
+  streamWish,
+  type StreamWish,
+} from './stream-wishes';
 
 const HASH = 'ab'.repeat(20);
 
@@ -70,5 +77,21 @@ describe('StreamWisher (what one stream asks for)', () => {
     // It read on and waits for the next piece: that one is asked too.
     w.waiting(41, false, 1000 + BEHIND_AFTER_MS + 100);
     expect(posted.map((wish) => wish.pieces)).toEqual([[40], [41]]);
+  });
+
+  it('asks again, for the newest stream still blocked on one piece, every REASK_AFTER_MS', () => {
+    const { posted, wisher: w } = wisher();
+    w.waiting(6, true, 0);
+    w.waiting(6, true, REASK_AFTER_MS - 1);
+    expect(posted).toEqual([]);
+    // A seek elsewhere dropped its wish, and the player is still held in this read: it is asked for again.
+    w.waiting(6, true, REASK_AFTER_MS);
+    w.waiting(6, true, REASK_AFTER_MS + 50);
+    expect(posted).toEqual([{ type: 'want-pieces', infoHashHex: HASH, pieces: [6], seek: false }]);
+    w.waiting(6, true, 2 * REASK_AFTER_MS);
+    expect(posted).toHaveLength(2);
+    // The next piece: its own wait begins.
+    w.waiting(7, true, 2 * REASK_AFTER_MS + 10);
+    expect(posted).toHaveLength(2);
   });
 });

@@ -42,6 +42,15 @@ export function streamWish(message: unknown): StreamWish | undefined {
 export const BEHIND_AFTER_MS = 500;
 
 /**
+ * The newest stream still waiting this long (ms) for one piece asks for it again, and again after as long. A seek the
+ * page reports drops the wishes far from the new playhead (the engine's streaming.ts), yet Chromium's demuxer first
+ * finishes the read it is blocked in, before it makes any request for the seek: the stream blocked there is then
+ * still the newest, and without asking again it would wait for a piece no one fetches (over a slow path, where a
+ * seek often comes while the player waits, the player never played again).
+ */
+export const REASK_AFTER_MS = 1000;
+
+/**
  * What one stream of the service worker asks the engine for (sw.ts). The newest stream of a file steers: its window,
  * and a seek's. An older one (the request a seek left behind) does not, since a player may keep reading it for a
  * while; but one that still waits for a piece BEHIND_AFTER_MS after it was superseded asks for that piece alone,
@@ -53,6 +62,8 @@ export const BEHIND_AFTER_MS = 500;
 export class StreamWisher {
   private supersededAt: number | undefined;
   private askedBehind: number | undefined;
+  /** The piece the newest stream waits for, and when it began waiting or last asked for it again. */
+  private waitingFor: { index: number; since: number } | undefined;
 
   constructor(
     private readonly infoHashHex: string,
@@ -68,6 +79,7 @@ export class StreamWisher {
   waiting(index: number, newest: boolean, now: number): void {
     if (newest) {
       this.supersededAt = undefined;
+      this.askAgain(index, now);
       return;
     }
     this.supersededAt ??= now;
@@ -80,5 +92,16 @@ export class StreamWisher {
       seek: false,
       behind: true,
     });
+  }
+
+  /** The newest stream still waits for `index`: asked again once it has waited REASK_AFTER_MS. */
+  private askAgain(index: number, now: number): void {
+    if (this.waitingFor?.index !== index) {
+      this.waitingFor = { index, since: now };
+      return;
+    }
+    if (now - this.waitingFor.since < REASK_AFTER_MS) return;
+    this.waitingFor.since = now;
+    this.post({ type: 'want-pieces', infoHashHex: this.infoHashHex, pieces: [index], seek: false });
   }
 }
