@@ -25,6 +25,7 @@ describe('isWholeRun', () => {
     expect(isWholeRun(run('a', '2026-01-01', [], []).result)).toBe(true);
     expect(isWholeRun(run('a', '2026-01-01', ['--playback', '--webm'], []).result)).toBe(true);
     expect(isWholeRun(run('a', '2026-01-01', ['--sessions=9', '--limited-seeks=5'], []).result)).toBe(true);
+    expect(isWholeRun(run('a', '2026-01-01', ['--wan-paths=1,2,9'], []).result)).toBe(true);
   });
 
   it('refuses smokes, diagnoses and fewer samples than the default', () => {
@@ -37,6 +38,8 @@ describe('isWholeRun', () => {
       '--sessions=1',
       '--wan-swarm-runs=1',
       '--wan-swarm-mib=8',
+      '--wan-playback-runs=3',
+      '--lifecycle-runs=1',
     ]) {
       expect(isWholeRun(run('a', '2026-01-01', [flag], []).result)).toBe(false);
     }

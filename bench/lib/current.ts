@@ -38,6 +38,8 @@ const SAMPLE_DEFAULTS: Record<string, number> = {
   'wan-runs': 1,
   'wan-swarm-mib': 16,
   'wan-swarm-runs': 3,
+  'wan-playback-runs': 7,
+  'lifecycle-runs': 3,
 };
 
 /** A run measured at the bench's full sizes and sample counts, without diagnostic logging in its way. */
