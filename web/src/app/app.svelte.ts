@@ -14,6 +14,8 @@ import { screenTrackers } from '../lib/links/tracker-screen';
 import { parseUploadLimit } from '../lib/ui/upload-limit';
 import type { WorkerLike } from '../net/engine-bridge';
 import { fileUrl } from '../sw/file-response';
+import { zipUrl } from '../sw/zip-url';
+import { filesToSave } from './save-all';
 import { EngineLink, message } from './engine.svelte';
 import { defaultTracker } from './peer-config';
 import {
@@ -34,6 +36,7 @@ export type { FieldErrors, PendingLink, SpeedSample } from './torrents.svelte';
 export interface TorrentActions {
   saveFile(view: TorrentView, fileIndex: number): Promise<void>;
   saveAllToFolder(view: TorrentView): Promise<void>;
+  saveAllAsZip(view: TorrentView): void;
   saveTorrentFile(view: TorrentView): Promise<void>;
   chooseFile(view: TorrentView, fileIndex: number, chosen: boolean): void;
   /** A player of the file changed (played, paused, sought, moved on), or closed (null). */
@@ -335,13 +338,19 @@ class AppState implements TorrentActions {
     }
   }
 
-  /** `Save all to a folder`: every finished file of the torrent, written into a folder the user picks. */
+  /** `Save all as .zip`: the chosen files in one zip the service worker streams (browsers with no folder picker). */
+  saveAllAsZip(view: TorrentView): void {
+    const indices = filesToSave(view).map((file) => file.index);
+    followAttachment(zipUrl(view.infoHashHex, safeFileName(view.name, 'download'), indices));
+  }
+
+  /** `Save all to a folder`: the chosen files of the torrent, written into a folder the user picks. */
   async saveAllToFolder(view: TorrentView): Promise<void> {
     const root = await pickSaveFolder();
     if (!root) return;
     try {
       const single = view.files.length === 1 && view.files[0].path === view.name;
-      const finished = view.files.filter((file) => file.complete);
+      const finished = filesToSave(view);
       // Names made safe first, then clashes resolved, against each other and against what the folder holds: a file
       // already there is never overwritten (the new one is saved as `name (2).ext`).
       const paths = finished.map((file) => (single ? [file.path] : [view.name, ...file.path.split('/')]));

@@ -19,6 +19,8 @@ import { isPrivateRecordPart, PrivateFiles } from '../lib/crypto/private-files';
 import { FRESH_PIECES_CHANNEL, FreshPieces } from '../lib/messages/fresh-pieces';
 import { STREAM_WISHES_CHANNEL, StreamWisher } from '../lib/messages/stream-wishes';
 import { KnownTorrents, torrentGoneMessage, torrentKnownMessage } from '../lib/messages/known-torrents';
+import { parseZipUrl } from './zip-url';
+import { zipResponse } from './zip-response';
 
 /** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
 interface ServiceWorkerScope {
@@ -84,6 +86,8 @@ scope.addEventListener('activate', (event) => event.waitUntil(scope.clients.clai
 scope.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== scope.location.origin) return;
+  const zip = parseZipUrl(url.pathname, url.searchParams);
+  if (zip) return event.respondWith(serveZip(zip.infoHashHex, zip.name, zip.fileIndices));
   const target = parseFileUrl(url.pathname);
   if (!target) return;
   event.respondWith(
@@ -217,4 +221,28 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
     pause: () => fresh.pause(POLL_MS),
   };
   return fileResponse(found.files, fileIndex, range, download, source, await completePieceFile(found, db));
+}
+
+/** `Save all as .zip`: the files, each streamed as `serve` streams it, one after the other into one zip. */
+async function serveZip(infoHashHex: string, name: string, fileIndices: number[]): Promise<Response> {
+  let found;
+  try {
+    found = await torrent(infoHashHex);
+  } catch (error) {
+    return textResponse(500, `cannot read this torrent: ${(error as Error).message}\n`);
+  }
+  const files = found && fileIndices.map((index) => found.files.files[index]);
+  if (!files || files.some((file) => !file)) return textResponse(404, 'no such files in this torrent\n');
+  return zipResponse(
+    name,
+    files.map((file, i) => ({
+      path: file.path,
+      length: file.length,
+      open: async () => {
+        const response = await serve(infoHashHex, fileIndices[i], null, false);
+        if (!response.ok) throw new Error(await response.text());
+        return response.body;
+      },
+    })),
+  );
 }
