@@ -10,7 +10,8 @@ import { pieceKey, torrentKey, verifiedKey } from '../lib/storage/storage';
 import { VerifiedMap } from '../lib/storage/verified-map';
 import { pieceDirectory } from '../worker/storage/opfs-directory';
 import { fileResponse, parseFileUrl, type TorrentFiles } from './file-response';
-import { textResponse } from './served-headers';
+import { servedAsAttachment, textResponse } from './served-headers';
+import { contentTypeOf } from '../lib/media/http-range';
 import type { PieceSource } from './piece-stream';
 import { PieceRuns } from './piece-file-read';
 import { subtleSha1 } from '../lib/hash';
@@ -96,6 +97,7 @@ scope.addEventListener('fetch', (event) => {
       target.fileIndex,
       event.request.headers.get('range'),
       url.searchParams.has('download'),
+      event.request.destination,
     ),
   );
 });
@@ -184,7 +186,13 @@ async function completePieceFile(found: StoredTorrent, db: IdbStore): Promise<Bl
   }
 }
 
-async function serve(infoHashHex: string, fileIndex: number, range: string | null, download: boolean) {
+async function serve(
+  infoHashHex: string,
+  fileIndex: number,
+  range: string | null,
+  download: boolean,
+  destination = '',
+) {
   let found;
   try {
     found = await torrent(infoHashHex);
@@ -220,7 +228,9 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
     waiting: (index) => wisher.waiting(index, newestStream.get(key) === stream, Date.now()),
     pause: () => fresh.pause(POLL_MS),
   };
-  return fileResponse(found.files, fileIndex, range, download, source, await completePieceFile(found, db));
+  const name = found.files.files[fileIndex]?.path.at(-1) ?? '';
+  const attachment = servedAsAttachment(contentTypeOf(name), destination, download);
+  return fileResponse(found.files, fileIndex, range, attachment, source, await completePieceFile(found, db));
 }
 
 /** `Save all as .zip`: the files, each streamed as `serve` streams it, one after the other into one zip. */

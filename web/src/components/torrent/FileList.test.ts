@@ -110,6 +110,23 @@ describe('FileList', () => {
     expect(screen.queryByRole('button', { name: 'Save all as .zip' })).toBeNull();
   });
 
+  it('opens an image in the page, served by the service worker, and closes it', async () => {
+    const user = userEvent.setup();
+    render(
+      FileList,
+      props(album([file(0, 'pics/a.png', true), file(1, 'notes.txt', true)]), { streams: true }),
+    );
+    expect(screen.queryByRole('button', { name: 'Open notes.txt' })).toBeNull();
+    const open = screen.getByRole('button', { name: 'Open pics/a.png' });
+    await user.click(open);
+    expect(open.getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByRole('img', { name: 'pics/a.png' }).getAttribute('src')).toBe(
+      `/files/${INFO_HASH}/0/a.png`,
+    );
+    await user.click(open);
+    expect(screen.queryByRole('img')).toBeNull();
+  });
+
   describe('Play', () => {
     /** The media elements the component makes (the browser's own probes of what it plays included). */
     let made: HTMLMediaElement[];
