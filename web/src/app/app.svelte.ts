@@ -16,6 +16,7 @@ import type { WorkerLike } from '../net/engine-bridge';
 import { fileUrl } from '../sw/file-response';
 import { zipUrl } from '../sw/zip-url';
 import { filesToSave } from './save-all';
+import { receiveLaunches } from './launch';
 import { EngineLink, message } from './engine.svelte';
 import { defaultTracker } from './peer-config';
 import {
@@ -73,6 +74,8 @@ class AppState implements TorrentActions {
       addEventListener('hashchange', () => void this.openFromHash());
       await this.openFromHash();
       await this.engine.start(createWorker);
+      // Files and links the system hands the installed app (launch.ts).
+      receiveLaunches(this);
     })();
     return this.starting;
   }
@@ -153,7 +156,8 @@ class AppState implements TorrentActions {
     return true;
   }
 
-  async share(picked: PickedFile[]): Promise<void> {
+  /** Shares files; `encrypt`: the share's own choice (a share target's form), else `Encrypt for people with the link`. */
+  async share(picked: PickedFile[], encrypt = this.settings.encrypt): Promise<void> {
     const torrents = this.torrents;
     torrents.fail('share', undefined);
     let request;
@@ -167,7 +171,6 @@ class AppState implements TorrentActions {
     this.askPersistence();
     torrents.pendingShares++;
     try {
-      const encrypt = this.settings.encrypt;
       await this.engine.call({ op: 'share', files: request.files, name: request.name, encrypt });
       torrents.clearErrors();
     } catch (error) {

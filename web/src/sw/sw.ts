@@ -21,6 +21,7 @@ import { FRESH_PIECES_CHANNEL, FreshPieces } from '../lib/messages/fresh-pieces'
 import { STREAM_WISHES_CHANNEL, StreamWisher } from '../lib/messages/stream-wishes';
 import { KnownTorrents, torrentGoneMessage, torrentKnownMessage } from '../lib/messages/known-torrents';
 import { parseZipUrl } from './zip-url';
+import { cacheShell, dropOldShells, shellResponse } from './shell';
 import { zipResponse } from './zip-response';
 
 /** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
@@ -30,9 +31,8 @@ interface ServiceWorkerScope {
   clients: {
     claim(): Promise<void>;
   };
-  addEventListener(type: 'install', listener: () => void): void;
   addEventListener(
-    type: 'activate',
+    type: 'install' | 'activate',
     listener: (event: { waitUntil(done: Promise<unknown>): void }) => void,
   ): void;
   addEventListener(
@@ -81,12 +81,18 @@ const wishes = new BroadcastChannel(STREAM_WISHES_CHANNEL);
 const newestStream = new Map<string, number>();
 let streamCount = 0;
 
-scope.addEventListener('install', () => void scope.skipWaiting());
-scope.addEventListener('activate', (event) => event.waitUntil(scope.clients.claim()));
+// Active once the shell is cached (an installed app then opens offline), at once rather than after the old worker's
+// pages close; the new worker takes the open pages over.
+scope.addEventListener('install', (event) => event.waitUntil(cacheShell().then(() => scope.skipWaiting())));
+scope.addEventListener('activate', (event) =>
+  event.waitUntil(Promise.all([scope.clients.claim(), dropOldShells()])),
+);
 
 scope.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== scope.location.origin) return;
+  const shellAnswer = shellResponse(event.request);
+  if (shellAnswer) return event.respondWith(shellAnswer);
   const zip = parseZipUrl(url.pathname, url.searchParams);
   if (zip) return event.respondWith(serveZip(zip.infoHashHex, zip.name, zip.fileIndices));
   const target = parseFileUrl(url.pathname);
