@@ -17,6 +17,7 @@ import { fileUrl } from '../sw/file-response';
 import { zipUrl } from '../sw/zip-url';
 import { filesToSave } from './save-all';
 import { receiveLaunches } from './launch';
+import { askToNotify } from './notify';
 import { EngineLink, message } from './engine.svelte';
 import { defaultTracker } from './peer-config';
 import {
@@ -154,6 +155,18 @@ class AppState implements TorrentActions {
     this.engine.applyUploadLimit(parsed.kib);
     if (this.engine.remoteEngine) this.engine.act({ op: 'set-upload-limit', kib: parsed.kib });
     return true;
+  }
+
+  /** `Tell me when a download finishes`: turned on, the browser asks for the permission (only now, in the click). */
+  async setNotifyDone(on: boolean): Promise<void> {
+    this.torrents.fail('general', undefined);
+    const granted = on && (await askToNotify());
+    this.settings.rememberNotifyDone(granted);
+    if (on && !granted)
+      this.torrents.fail(
+        'general',
+        'Notifications are blocked for this site: allow them in the browser’s settings.',
+      );
   }
 
   /** Shares files; `encrypt`: the share's own choice (a share target's form), else `Encrypt for people with the link`. */

@@ -30,10 +30,16 @@ interface ServiceWorkerScope {
   skipWaiting(): Promise<void>;
   clients: {
     claim(): Promise<void>;
+    matchAll(options: { type: 'window' }): Promise<Array<{ focus(): Promise<unknown> }>>;
+    openWindow(url: string): Promise<unknown>;
   };
   addEventListener(
     type: 'install' | 'activate',
     listener: (event: { waitUntil(done: Promise<unknown>): void }) => void,
+  ): void;
+  addEventListener(
+    type: 'notificationclick',
+    listener: (event: { notification: Notification; waitUntil(done: Promise<unknown>): void }) => void,
   ): void;
   addEventListener(
     type: 'fetch',
@@ -87,6 +93,16 @@ scope.addEventListener('install', (event) => event.waitUntil(cacheShell().then((
 scope.addEventListener('activate', (event) =>
   event.waitUntil(Promise.all([scope.clients.claim(), dropOldShells()])),
 );
+
+// A finished download's notification (app/notify.ts) brings the app forward, or opens it.
+scope.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(
+    scope.clients
+      .matchAll({ type: 'window' })
+      .then((windows) => (windows[0] ? windows[0].focus() : scope.clients.openWindow('/'))),
+  );
+});
 
 scope.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
