@@ -8,7 +8,7 @@ declare const SHELL_FILES: string[] | undefined;
 declare const SHELL_VERSION: string | undefined;
 
 const PREFIX = 'swarmdrop-shell-';
-/** Empty where the worker was bundled without a build beside it (the benchmarks' build): nothing is cached. */
+/** Empty where the worker was bundled with no build beside it: nothing is cached. */
 const files: string[] = typeof SHELL_FILES === 'undefined' ? [] : SHELL_FILES;
 const cacheName = PREFIX + (typeof SHELL_VERSION === 'undefined' ? 'none' : SHELL_VERSION);
 const shell = new Set(files);
