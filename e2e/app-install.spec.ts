@@ -55,40 +55,44 @@ test('the manifest makes the app installable in Chromium', async () => {
   await context.close();
 });
 
-test('a POST to the share target shares its files', async ({ browser }) => {
-  const dir = tempDir();
-  const file = randomFile(dir, 'from-the-share-sheet.bin', 300_000);
-  const peer = await openPeer(browser);
-  await shellReady(peer.page);
-  // The share sheet's POST: a form of multipart/form-data, as the system sends it, navigating the page.
-  await peer.page.evaluate(
-    (bytes) => {
-      const form = document.createElement('form');
-      form.method = 'POST';
-      form.action = '/share-target';
-      form.enctype = 'multipart/form-data';
-      const input = document.createElement('input');
-      input.type = 'file';
-      input.name = 'files';
-      const files = new DataTransfer();
-      files.items.add(new File([new Uint8Array(bytes)], 'from-the-share-sheet.bin'));
-      input.files = files.files;
-      const encrypt = Object.assign(document.createElement('input'), { name: 'encrypt', value: '0' });
-      form.append(input, encrypt);
-      document.body.append(form);
-      form.submit();
-    },
-    [...file.bytes],
-  );
-  await peer.page.waitForURL((url) => url.pathname === '/' && !url.search);
-  const item = torrentItem(peer.page, 'from-the-share-sheet.bin');
-  await expectStatus(item, 'Seeding', 60_000);
-  expect(await saveFile(peer.page, item, 'from-the-share-sheet.bin')).toEqual({
-    sha256: file.sha256,
-    size: file.bytes.length,
+for (const encrypt of ['0', '1']) {
+  test(`a POST to the share target shares its files (encrypt=${encrypt})`, async ({ browser }) => {
+    const dir = tempDir();
+    const file = randomFile(dir, 'from-the-share-sheet.bin', 300_000);
+    const peer = await openPeer(browser);
+    await shellReady(peer.page);
+    // The share sheet's POST: a form of multipart/form-data, as the system sends it, navigating the page.
+    await peer.page.evaluate(
+      ({ bytes, choice }) => {
+        const form = document.createElement('form');
+        form.method = 'POST';
+        form.action = '/share-target';
+        form.enctype = 'multipart/form-data';
+        const input = document.createElement('input');
+        input.type = 'file';
+        input.name = 'files';
+        const files = new DataTransfer();
+        files.items.add(new File([new Uint8Array(bytes)], 'from-the-share-sheet.bin'));
+        input.files = files.files;
+        const field = Object.assign(document.createElement('input'), { name: 'encrypt', value: choice });
+        form.append(input, field);
+        document.body.append(form);
+        form.submit();
+      },
+      { bytes: [...file.bytes], choice: encrypt },
+    );
+    await peer.page.waitForURL((url) => url.pathname === '/' && !url.search);
+    const item = torrentItem(peer.page, 'from-the-share-sheet.bin');
+    await expectStatus(item, 'Seeding', 60_000);
+    // The form's choice, whatever `Encrypt for people with the link` says (unchecked here).
+    await expect(item.getByText(/^Encrypted:/)).toHaveCount(encrypt === '1' ? 1 : 0);
+    expect(await saveFile(peer.page, item, 'from-the-share-sheet.bin')).toEqual({
+      sha256: file.sha256,
+      size: file.bytes.length,
+    });
+    await peer.context.close();
   });
-  await peer.context.close();
-});
+}
 
 test('a .torrent handed to the launch queue opens', async ({ browser }) => {
   const torrent = readFileSync(unseededTorrent(tempDir(), 'launched', 4));
