@@ -24,6 +24,7 @@ import {
   torrentItem,
   TRANSFER_TIMEOUT,
 } from './helpers';
+import { pickFolderInPage } from './picked-folder';
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -105,14 +106,7 @@ test('a tab with the share link saves the real files; the magnet link alone gets
   });
   // `Save all to a folder` decrypts too: the real tree, byte for byte, in the folder the user picks (a real directory
   // handle of the origin's private file system).
-  await b.page.evaluate(async () => {
-    const picked = await (
-      await navigator.storage.getDirectory()
-    ).getDirectoryHandle('picked', { create: true });
-    (
-      window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }
-    ).showDirectoryPicker = () => Promise.resolve(picked);
-  });
+  await pickFolderInPage(b.page);
   await bItem.getByRole('button', { name: 'Save all to a folder' }).click();
   const savedTree = () =>
     b.page.evaluate(async () => {

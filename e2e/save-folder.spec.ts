@@ -14,6 +14,7 @@ import {
   tempDir,
   torrentItem,
 } from './helpers';
+import { hashesOf, readPickedFolder } from './picked-folder';
 
 test('Save all to a folder gives names that become equal their own files and overwrites nothing', async ({
   browser,
@@ -49,35 +50,15 @@ test('Save all to a folder gives names that become equal their own files and ove
   });
   await item.getByRole('button', { name: 'Save all to a folder' }).click();
 
-  // The folder's files and their bytes; undefined while a file is being created (the listing may then throw).
-  const read = () =>
-    b.page.evaluate(async () => {
-      try {
-        const root = await navigator.storage.getDirectory();
-        const clash = await (await root.getDirectoryHandle('picked')).getDirectoryHandle('clash');
-        const found: Record<string, number[]> = {};
-        for await (const [name, handle] of (
-          clash as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }
-        ).entries())
-          if (handle.kind === 'file')
-            found[name] = [
-              ...new Uint8Array(await (await (handle as FileSystemFileHandle).getFile()).arrayBuffer()),
-            ];
-        return found;
-      } catch {
-        return undefined;
-      }
-    });
+  const read = () => readPickedFolder(b.page, 'clash');
   const expected = [
     sha256(new TextEncoder().encode('the user’s own file')),
     ...files.map((file) => file.sha256),
   ];
-  const hashesOf = (found: Record<string, number[]> | undefined) =>
-    Object.values(found ?? {})
-      .map((bytes) => sha256(new Uint8Array(bytes)))
-      .sort();
   // Every file of the torrent ends up in the folder, whole, in a file of its own, beside the user's.
-  await expect.poll(async () => hashesOf(await read()), { timeout: 30_000 }).toEqual(expected.sort());
+  await expect
+    .poll(async () => Object.values(hashesOf(await read())).sort(), { timeout: 30_000 })
+    .toEqual(expected.sort());
   const saved = (await read())!;
   expect(new TextDecoder().decode(new Uint8Array(saved['Same.txt']))).toBe('the user’s own file');
   // Compared as the file systems that ignore case do: five distinct names.

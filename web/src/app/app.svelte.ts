@@ -14,6 +14,10 @@ import { screenTrackers } from '../lib/links/tracker-screen';
 import { parseUploadLimit } from '../lib/ui/upload-limit';
 import type { WorkerLike } from '../net/engine-bridge';
 import { fileUrl } from '../sw/file-response';
+import { zipUrl } from '../sw/zip-url';
+import { filesToSave } from './save-all';
+import { receiveLaunches } from './launch';
+import { askToNotify } from './notify';
 import { EngineLink, message } from './engine.svelte';
 import { defaultTracker } from './peer-config';
 import {
@@ -34,6 +38,7 @@ export type { FieldErrors, PendingLink, SpeedSample } from './torrents.svelte';
 export interface TorrentActions {
   saveFile(view: TorrentView, fileIndex: number): Promise<void>;
   saveAllToFolder(view: TorrentView): Promise<void>;
+  saveAllAsZip(view: TorrentView): void;
   saveTorrentFile(view: TorrentView): Promise<void>;
   chooseFile(view: TorrentView, fileIndex: number, chosen: boolean): void;
   /** A player of the file changed (played, paused, sought, moved on), or closed (null). */
@@ -70,6 +75,8 @@ class AppState implements TorrentActions {
       addEventListener('hashchange', () => void this.openFromHash());
       await this.openFromHash();
       await this.engine.start(createWorker);
+      // Files and links the system hands the installed app (launch.ts).
+      receiveLaunches(this);
     })();
     return this.starting;
   }
@@ -150,7 +157,20 @@ class AppState implements TorrentActions {
     return true;
   }
 
-  async share(picked: PickedFile[]): Promise<void> {
+  /** `Tell me when a download finishes`: turned on, the browser asks for the permission (only now, in the click). */
+  async setNotifyDone(on: boolean): Promise<void> {
+    this.torrents.fail('general', undefined);
+    const granted = on && (await askToNotify());
+    this.settings.rememberNotifyDone(granted);
+    if (on && !granted)
+      this.torrents.fail(
+        'general',
+        'Notifications are blocked for this site: allow them in the browser’s settings.',
+      );
+  }
+
+  /** Shares files; `encrypt`: the share's own choice (a share target's form), else `Encrypt for people with the link`. */
+  async share(picked: PickedFile[], encrypt = this.settings.encrypt): Promise<void> {
     const torrents = this.torrents;
     torrents.fail('share', undefined);
     let request;
@@ -164,7 +184,6 @@ class AppState implements TorrentActions {
     this.askPersistence();
     torrents.pendingShares++;
     try {
-      const encrypt = this.settings.encrypt;
       await this.engine.call({ op: 'share', files: request.files, name: request.name, encrypt });
       torrents.clearErrors();
     } catch (error) {
@@ -335,13 +354,19 @@ class AppState implements TorrentActions {
     }
   }
 
-  /** `Save all to a folder`: every finished file of the torrent, written into a folder the user picks. */
+  /** `Save all as .zip`: the chosen files in one zip the service worker streams (browsers with no folder picker). */
+  saveAllAsZip(view: TorrentView): void {
+    const indices = filesToSave(view).map((file) => file.index);
+    followAttachment(zipUrl(view.infoHashHex, safeFileName(view.name, 'download'), indices));
+  }
+
+  /** `Save all to a folder`: the chosen files of the torrent, written into a folder the user picks. */
   async saveAllToFolder(view: TorrentView): Promise<void> {
     const root = await pickSaveFolder();
     if (!root) return;
     try {
       const single = view.files.length === 1 && view.files[0].path === view.name;
-      const finished = view.files.filter((file) => file.complete);
+      const finished = filesToSave(view);
       // Names made safe first, then clashes resolved, against each other and against what the folder holds: a file
       // already there is never overwritten (the new one is saved as `name (2).ext`).
       const paths = finished.map((file) => (single ? [file.path] : [view.name, ...file.path.split('/')]));

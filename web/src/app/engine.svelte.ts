@@ -21,6 +21,7 @@ import { defaultTracker, loadPeerConfig, type PeerConfig } from './peer-config';
 import type { Settings } from './settings.svelte';
 import type { TorrentsState } from './torrents.svelte';
 import { browserLocks, TransferLock } from './transfer-lock';
+import { browserWakeLock, ScreenWake } from './screen-wake';
 
 export function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -46,6 +47,7 @@ export class EngineLink {
   private publishing = false;
   /** Held while this tab's engine transfers, so Chromium does not freeze the tab (app/transfer-lock.ts). */
   private readonly transferLock = new TransferLock(browserLocks());
+  private readonly screenWake = new ScreenWake(browserWakeLock(), () => !document.hidden);
   /** Counts the engine's torrent lists (published, so view tabs sample speeds once per list). */
   private torrentsVersion = 0;
 
@@ -67,6 +69,7 @@ export class EngineLink {
     this.watchTracker();
     addEventListener('visibilitychange', () => {
       if (!document.hidden) document.title = 'SwarmDrop';
+      this.screenWake.apply();
     });
     // `magnet:` links on other pages open the app, through the same confirmation as a share link.
     try {
@@ -77,6 +80,7 @@ export class EngineLink {
     const leave = () => {
       this.bridge?.shutdown();
       this.transferLock.close();
+      this.screenWake.close();
       this.host?.close();
       this.remote?.close();
     };
@@ -202,8 +206,10 @@ export class EngineLink {
         this.publish();
       },
       torrents: (list) => {
-        torrents.update(list, !this.remote);
+        // The engine tab tells of finished downloads (once, whatever the number of tabs).
+        torrents.update(list, !this.remote && this.settings.notifyDone);
         this.transferLock.update(list);
+        this.screenWake.update(list);
         this.torrentsVersion++;
         this.publish();
       },

@@ -5,6 +5,7 @@ import { storedUploadLimit } from '../lib/ui/upload-limit';
 const UPLOAD_LIMIT_KEY = 'swarmdrop.uploadLimitKiB';
 const RELAY_ONLY_KEY = 'swarmdrop.relayOnly';
 const ENCRYPT_KEY = 'swarmdrop.encryptShares';
+const NOTIFY_KEY = 'swarmdrop.notifyDone';
 
 function read(key: string): string | null {
   try {
@@ -35,6 +36,15 @@ export class Settings {
   relayOnly = $state(read(RELAY_ONLY_KEY) === '1');
   /** `Encrypt for people with the link`: new shares are private (remembered). */
   encrypt = $state(read(ENCRYPT_KEY) === '1');
+
+  /** `Tell me when a download finishes` (remembered; shown only with the permission granted). */
+  notifyDone = $state(read(NOTIFY_KEY) === '1');
+
+  /** Keeps and remembers whether finished downloads are notified. */
+  rememberNotifyDone(on: boolean): void {
+    this.notifyDone = on;
+    remember(NOTIFY_KEY, on ? '1' : '0');
+  }
 
   /** Keeps and remembers the upload limit. */
   rememberUploadLimit(kib: number): void {

@@ -7,6 +7,7 @@ import type { DroppedTracker } from '../lib/links/tracker-screen';
 import type { AddedTorrent, NotContacted } from '../lib/messages/actions';
 import { afterSuccess, forListed, withError, type FieldErrors } from './field-errors';
 import { finishedDownloads } from './finished';
+import { notifyFinished } from './notify';
 
 export type { FieldErrors } from './field-errors';
 
@@ -112,10 +113,8 @@ export class TorrentsState {
 
   private announceFinished(torrents: TorrentView[], notify: boolean): void {
     for (const view of finishedDownloads(this.torrents, torrents)) {
-      if (!document.hidden) continue;
-      document.title = `Done: ${view.name} — SwarmDrop`;
-      if (notify && typeof Notification !== 'undefined' && Notification.permission === 'granted')
-        new Notification('Download finished', { body: view.name });
+      if (document.hidden) document.title = `Done: ${view.name} — SwarmDrop`;
+      if (notify) void notifyFinished(view.name, view.infoHashHex).catch(() => undefined);
     }
   }
 }

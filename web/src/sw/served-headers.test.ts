@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileResponse, type TorrentFiles } from './file-response';
 import type { PieceSource } from './piece-stream';
-import { ATTACHMENT_CSP, SERVED_FILE_CSP, textResponse } from './served-headers';
+import { ATTACHMENT_CSP, SERVED_FILE_CSP, servedAsAttachment, textResponse } from './served-headers';
 
 const torrent: TorrentFiles = {
   infoHashHex: 'cd'.repeat(20),
@@ -57,5 +57,16 @@ describe('the headers of what the service worker serves', () => {
       expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     }
     expect(ATTACHMENT_CSP).toBe(SERVED_FILE_CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'"));
+  });
+});
+
+describe('servedAsAttachment', () => {
+  it('serves an SVG inline only to an <img>, and any file as a download when asked', () => {
+    expect(servedAsAttachment('image/svg+xml', 'image', false)).toBe(false);
+    expect(servedAsAttachment('image/svg+xml', 'document', false)).toBe(true);
+    expect(servedAsAttachment('image/svg+xml', 'iframe', false)).toBe(true);
+    expect(servedAsAttachment('image/svg+xml', '', false)).toBe(true);
+    expect(servedAsAttachment('image/png', 'document', false)).toBe(false);
+    expect(servedAsAttachment('image/png', 'image', true)).toBe(true);
   });
 });

@@ -35,3 +35,10 @@ export function textResponse(status: number, text: string, headers: Record<strin
     headers: { ...servedHeaders(), 'content-type': 'text/plain; charset=utf-8', ...headers },
   });
 }
+
+/** Whether a file is served as a download (`Content-Disposition: attachment`): when asked (`?download=1`), and an
+ * SVG requested as anything but an image. An SVG is a document that can hold scripts and links: in an `<img>` it is
+ * a picture, opened on its own it would be a page (sandboxed by SERVED_FILE_CSP, and still never shown as one). */
+export function servedAsAttachment(type: string, destination: string, asked: boolean): boolean {
+  return asked || (type === 'image/svg+xml' && destination !== 'image');
+}

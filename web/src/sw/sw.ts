@@ -10,7 +10,8 @@ import { pieceKey, torrentKey, verifiedKey } from '../lib/storage/storage';
 import { VerifiedMap } from '../lib/storage/verified-map';
 import { pieceDirectory } from '../worker/storage/opfs-directory';
 import { fileResponse, parseFileUrl, type TorrentFiles } from './file-response';
-import { textResponse } from './served-headers';
+import { servedAsAttachment, textResponse } from './served-headers';
+import { contentTypeOf } from '../lib/media/http-range';
 import type { PieceSource } from './piece-stream';
 import { PieceRuns } from './piece-file-read';
 import { subtleSha1 } from '../lib/hash';
@@ -19,6 +20,9 @@ import { isPrivateRecordPart, PrivateFiles } from '../lib/crypto/private-files';
 import { FRESH_PIECES_CHANNEL, FreshPieces } from '../lib/messages/fresh-pieces';
 import { STREAM_WISHES_CHANNEL, StreamWisher } from '../lib/messages/stream-wishes';
 import { KnownTorrents, torrentGoneMessage, torrentKnownMessage } from '../lib/messages/known-torrents';
+import { parseZipUrl } from './zip-url';
+import { cacheShell, dropOldShells, shellResponse } from './shell';
+import { zipResponse } from './zip-response';
 
 /** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
 interface ServiceWorkerScope {
@@ -26,11 +30,16 @@ interface ServiceWorkerScope {
   skipWaiting(): Promise<void>;
   clients: {
     claim(): Promise<void>;
+    matchAll(options: { type: 'window' }): Promise<Array<{ focus(): Promise<unknown> }>>;
+    openWindow(url: string): Promise<unknown>;
   };
-  addEventListener(type: 'install', listener: () => void): void;
   addEventListener(
-    type: 'activate',
+    type: 'install' | 'activate',
     listener: (event: { waitUntil(done: Promise<unknown>): void }) => void,
+  ): void;
+  addEventListener(
+    type: 'notificationclick',
+    listener: (event: { notification: Notification; waitUntil(done: Promise<unknown>): void }) => void,
   ): void;
   addEventListener(
     type: 'fetch',
@@ -78,12 +87,30 @@ const wishes = new BroadcastChannel(STREAM_WISHES_CHANNEL);
 const newestStream = new Map<string, number>();
 let streamCount = 0;
 
-scope.addEventListener('install', () => void scope.skipWaiting());
-scope.addEventListener('activate', (event) => event.waitUntil(scope.clients.claim()));
+// Active once the shell is cached (an installed app then opens offline), at once rather than after the old worker's
+// pages close; the new worker takes the open pages over.
+scope.addEventListener('install', (event) => event.waitUntil(cacheShell().then(() => scope.skipWaiting())));
+scope.addEventListener('activate', (event) =>
+  event.waitUntil(Promise.all([scope.clients.claim(), dropOldShells()])),
+);
+
+// A finished download's notification (app/notify.ts) brings the app forward, or opens it.
+scope.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(
+    scope.clients
+      .matchAll({ type: 'window' })
+      .then((windows) => (windows[0] ? windows[0].focus() : scope.clients.openWindow('/'))),
+  );
+});
 
 scope.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== scope.location.origin) return;
+  const shellAnswer = shellResponse(event.request);
+  if (shellAnswer) return event.respondWith(shellAnswer);
+  const zip = parseZipUrl(url.pathname, url.searchParams);
+  if (zip) return event.respondWith(serveZip(zip.infoHashHex, zip.name, zip.fileIndices));
   const target = parseFileUrl(url.pathname);
   if (!target) return;
   event.respondWith(
@@ -92,6 +119,7 @@ scope.addEventListener('fetch', (event) => {
       target.fileIndex,
       event.request.headers.get('range'),
       url.searchParams.has('download'),
+      event.request.destination,
     ),
   );
 });
@@ -180,7 +208,13 @@ async function completePieceFile(found: StoredTorrent, db: IdbStore): Promise<Bl
   }
 }
 
-async function serve(infoHashHex: string, fileIndex: number, range: string | null, download: boolean) {
+async function serve(
+  infoHashHex: string,
+  fileIndex: number,
+  range: string | null,
+  download: boolean,
+  destination = '',
+) {
   let found;
   try {
     found = await torrent(infoHashHex);
@@ -216,5 +250,31 @@ async function serve(infoHashHex: string, fileIndex: number, range: string | nul
     waiting: (index) => wisher.waiting(index, newestStream.get(key) === stream, Date.now()),
     pause: () => fresh.pause(POLL_MS),
   };
-  return fileResponse(found.files, fileIndex, range, download, source, await completePieceFile(found, db));
+  const name = found.files.files[fileIndex]?.path.at(-1) ?? '';
+  const attachment = servedAsAttachment(contentTypeOf(name), destination, download);
+  return fileResponse(found.files, fileIndex, range, attachment, source, await completePieceFile(found, db));
+}
+
+/** `Save all as .zip`: the files, each streamed as `serve` streams it, one after the other into one zip. */
+async function serveZip(infoHashHex: string, name: string, fileIndices: number[]): Promise<Response> {
+  let found;
+  try {
+    found = await torrent(infoHashHex);
+  } catch (error) {
+    return textResponse(500, `cannot read this torrent: ${(error as Error).message}\n`);
+  }
+  const files = found && fileIndices.map((index) => found.files.files[index]);
+  if (!files || files.some((file) => !file)) return textResponse(404, 'no such files in this torrent\n');
+  return zipResponse(
+    name,
+    files.map((file, i) => ({
+      path: file.path,
+      length: file.length,
+      open: async () => {
+        const response = await serve(infoHashHex, fileIndices[i], null, false);
+        if (!response.ok) throw new Error(await response.text());
+        return response.body;
+      },
+    })),
+  );
 }

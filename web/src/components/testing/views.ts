@@ -61,6 +61,7 @@ export function torrentActions() {
   return {
     saveFile: vi.fn<TorrentActions['saveFile']>(async () => undefined),
     saveAllToFolder: vi.fn<TorrentActions['saveAllToFolder']>(async () => undefined),
+    saveAllAsZip: vi.fn<TorrentActions['saveAllAsZip']>(),
     saveTorrentFile: vi.fn<TorrentActions['saveTorrentFile']>(async () => undefined),
     chooseFile: vi.fn<TorrentActions['chooseFile']>(),
     playback: vi.fn<TorrentActions['playback']>(),

@@ -87,6 +87,46 @@ describe('FileList', () => {
     );
   });
 
+  it('saves all the chosen files once they are complete, with a file unchecked', async () => {
+    const user = userEvent.setup();
+    const chosen = props(album([file(0, 'a.txt', true), file(1, 'b.txt', false, false)]), {
+      canSaveToFolder: true,
+    });
+    render(FileList, chosen);
+    await user.click(screen.getByRole('button', { name: 'Save all to a folder' }));
+    expect(chosen.actions.saveAllToFolder).toHaveBeenCalledExactlyOnceWith(chosen.torrent);
+  });
+
+  it('offers Save all as .zip where the browser has no folder picker and the service worker streams', async () => {
+    const user = userEvent.setup();
+    const files = album([file(0, 'a.txt', true), file(1, 'b.txt', true)]);
+    const { rerender } = render(FileList, props(files));
+    expect(screen.queryByRole('button', { name: 'Save all as .zip' })).toBeNull();
+    const streaming = props(files, { streams: true });
+    await rerender(streaming);
+    await user.click(screen.getByRole('button', { name: 'Save all as .zip' }));
+    expect(streaming.actions.saveAllAsZip).toHaveBeenCalledExactlyOnceWith(files);
+    await rerender(props(album([file(0, 'a.txt', true)]), { streams: true }));
+    expect(screen.queryByRole('button', { name: 'Save all as .zip' })).toBeNull();
+  });
+
+  it('opens an image in the page, served by the service worker, and closes it', async () => {
+    const user = userEvent.setup();
+    render(
+      FileList,
+      props(album([file(0, 'pics/a.png', true), file(1, 'notes.txt', true)]), { streams: true }),
+    );
+    expect(screen.queryByRole('button', { name: 'Open notes.txt' })).toBeNull();
+    const open = screen.getByRole('button', { name: 'Open pics/a.png' });
+    await user.click(open);
+    expect(open.getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByRole('img', { name: 'pics/a.png' }).getAttribute('src')).toBe(
+      `/files/${INFO_HASH}/0/a.png`,
+    );
+    await user.click(open);
+    expect(screen.queryByRole('img')).toBeNull();
+  });
+
   describe('Play', () => {
     /** The media elements the component makes (the browser's own probes of what it plays included). */
     let made: HTMLMediaElement[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentTypeOf, parseRange, piecesOfRange, playableKind } from './http-range';
+import { contentTypeOf, isImage, parseRange, piecesOfRange, playableKind } from './http-range';
 
 describe('parseRange', () => {
   it('reads one range in each of its forms', () => {
@@ -49,7 +49,21 @@ describe('contentTypeOf', () => {
     expect(contentTypeOf('song.mp3')).toBe('audio/mpeg');
     expect(contentTypeOf('index.html')).toBe('text/plain; charset=utf-8');
     expect(contentTypeOf('README')).toBe('application/octet-stream');
-    expect(contentTypeOf('a.svg')).toBe('application/octet-stream');
+    // An image type, shown only in an <img> (served-headers.ts servedAsAttachment).
+    expect(contentTypeOf('a.svg')).toBe('image/svg+xml');
+  });
+});
+
+describe('isImage', () => {
+  it('takes image types, SVG included, and nothing else', () => {
+    expect(['a.PNG', 'b.jpeg', 'c.svg', 'd.webp', 'e.avif'].map(isImage)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['a.mp4', 'b.html', 'c', 'd.png.exe'].map(isImage)).toEqual([false, false, false, false]);
   });
 });
 

@@ -90,6 +90,11 @@ const MEDIA_TYPES: Record<string, string> = {
   jpeg: 'image/jpeg',
   gif: 'image/gif',
   webp: 'image/webp',
+  avif: 'image/avif',
+  bmp: 'image/bmp',
+  ico: 'image/x-icon',
+  // Shown only in an `<img>`, where it runs nothing; any other request gets it as a download (sw.ts).
+  svg: 'image/svg+xml',
   zip: 'application/zip',
 };
 
@@ -98,6 +103,11 @@ export function contentTypeOf(path: string): string {
   const dot = path.lastIndexOf('.');
   const extension = dot >= 0 ? path.slice(dot + 1).toLowerCase() : '';
   return MEDIA_TYPES[extension] ?? 'application/octet-stream';
+}
+
+/** Whether the file is an image the page shows (`Open <path>`), by its extension's type. */
+export function isImage(path: string): boolean {
+  return contentTypeOf(path).startsWith('image/');
 }
 
 const plays = new Map<string, boolean>();

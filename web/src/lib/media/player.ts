@@ -57,7 +57,8 @@ export const PLAYER_EVENTS = [
 ] as const;
 
 /**
- * Makes a player for `src` and starts loading it at once; `label` is its accessible name. Each time it starts
+ * Makes a player for `src` and starts loading it at once; `label` is its accessible name; `subtitled`: its
+ * subtitle tracks are added by the caller. Each time it starts
  * loading a source it is asked to play (the click on `Play` is the gesture that allows it).
  */
 export function startPlayer<M extends PlayerMedia>(
@@ -65,6 +66,7 @@ export function startPlayer<M extends PlayerMedia>(
   kind: PlayerKind,
   src: string,
   label: string,
+  subtitled = false,
 ): M {
   const media = create(kind);
   const showControls = () => {
@@ -82,8 +84,8 @@ export function startPlayer<M extends PlayerMedia>(
   media.autoplay = true;
   media.preload = 'auto';
   media.setAttribute('aria-label', label);
-  if (kind === 'video') {
-    // Torrents carry no captions file we could point at.
+  if (kind === 'video' && !subtitled) {
+    // No subtitle file beside it in the torrent (subtitles.ts adds those): an empty captions track.
     const track = media.ownerDocument.createElement('track');
     track.kind = 'captions';
     media.append(track);
