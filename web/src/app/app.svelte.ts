@@ -26,6 +26,7 @@ import {
 } from './pickers';
 import { positionOf, worthSending, type SentPosition } from './playback';
 import { Settings } from './settings.svelte';
+import { listedHash } from './listed-hash';
 import { TorrentsState } from './torrents.svelte';
 
 export type { FieldErrors, PendingLink, SpeedSample } from './torrents.svelte';
@@ -90,6 +91,7 @@ class AppState implements TorrentActions {
     }
     try {
       const parsed = parseMagnet(link, { v2: true });
+      if (this.torrents.showIfListed(parsed.infoHashHex)) return;
       // What the worker keeps on `Download` (the same screen), shown before: the trackers left out, and why.
       const { kept, dropped, unread } = screenTrackers(parsed.trackers, [defaultTracker(location)]);
       this.torrents.pendingLink = {
@@ -284,9 +286,12 @@ class AppState implements TorrentActions {
       return false;
     }
     torrents.fail('magnet', undefined);
+    if (torrents.showIfListed(listedHash(link))) return true;
     this.askPersistence();
     try {
-      torrents.added(await this.engine.call({ op: 'add-magnet', link, ...(key ? { key } : {}) }));
+      const added = await this.engine.call({ op: 'add-magnet', link, ...(key ? { key } : {}) });
+      torrents.added(added);
+      torrents.show(added.infoHashHex);
       torrents.clearErrors();
       return true;
     } catch (error) {
@@ -311,7 +316,9 @@ class AppState implements TorrentActions {
     this.askPersistence();
     try {
       const bytes = await file.arrayBuffer();
-      this.torrents.added(await this.engine.call({ op: 'add-torrent-file', bytes }));
+      const added = await this.engine.call({ op: 'add-torrent-file', bytes });
+      this.torrents.added(added);
+      this.torrents.show(added.infoHashHex);
       this.torrents.clearErrors();
     } catch (error) {
       this.torrents.fail('torrentFile', `Could not open “${file.name}”: ${message(error)}`);
