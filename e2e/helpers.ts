@@ -85,6 +85,13 @@ export function torrentItem(page: Page, name: string): Locator {
   return torrents(page).getByRole('listitem', { name, exact: true });
 }
 
+/** Opens a torrent item's details (its magnet link, QR code, .torrent, figures and swarm) unless they are open. */
+export async function openDetails(item: Locator): Promise<void> {
+  const details = item.locator('details.card-details');
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+  await expect(details).toHaveAttribute('open');
+}
+
 export async function expectStatus(item: Locator, status: string, timeout = TRANSFER_TIMEOUT): Promise<void> {
   await expect(item.getByText(status, { exact: true })).toBeVisible({ timeout });
 }

@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test';
 import {
   expectStatus,
   itemNumbers,
+  openDetails,
   openPeer,
   randomFile,
   shareFiles,
@@ -33,7 +34,7 @@ test('screenshot of a download in progress', async ({ browser }) => {
   await startDownload(page, magnet);
   const item = torrentItem(page, 'holiday-video.mp4');
   await expectStatus(item, 'Downloading', 60_000);
-  await item.getByText(/^Swarm:/).click();
+  await openDetails(item);
   await expect
     .poll(
       async () => {
