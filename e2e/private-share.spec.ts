@@ -218,6 +218,11 @@ test('a wrong or damaged key is refused in plain words, and no file is offered',
     timeout: TRANSFER_TIMEOUT,
   });
   await expect(item.getByRole('button', { name: /^Save / })).toHaveCount(0);
+  // The broken link is marked as failed, and nothing of it is offered to pass on: no share link, no QR code.
+  await expect(item.getByRole('alert').filter({ hasText: 'This share link did not work' })).toBeVisible();
+  await expect(item.getByRole('button', { name: 'Copy share link' })).toHaveCount(0);
+  await openDetails(item);
+  await expect(item.getByRole('img', { name: /QR code/ })).toHaveCount(0);
 
   // A key cut short in transit is refused before anything is contacted.
   const c = await openPeer(browser, `${fragment}&k=${key.slice(0, 30)}`);

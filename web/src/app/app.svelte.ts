@@ -27,6 +27,7 @@ import {
 import { positionOf, worthSending, type SentPosition } from './playback';
 import { Settings } from './settings.svelte';
 import { listedHash } from './listed-hash';
+import { notATorrent } from './check-torrent';
 import { TorrentsState } from './torrents.svelte';
 
 export type { FieldErrors, PendingLink, SpeedSample } from './torrents.svelte';
@@ -180,8 +181,16 @@ class AppState implements TorrentActions {
   async chooseSeedTorrent(file: File): Promise<void> {
     const torrents = this.torrents;
     torrents.fail('seed', undefined);
+    this.seedTorrentBytes = undefined;
+    torrents.seedTorrentName = undefined;
     try {
-      this.seedTorrentBytes = await file.arrayBuffer();
+      const bytes = await file.arrayBuffer();
+      const refused = await notATorrent(bytes);
+      if (refused) {
+        torrents.fail('seed', `“${file.name}” cannot be seeded. ${refused}`);
+        return;
+      }
+      this.seedTorrentBytes = bytes;
       torrents.seedTorrentName = file.name;
     } catch (error) {
       this.seedTorrentBytes = undefined;
