@@ -233,8 +233,9 @@ class AppState implements TorrentActions {
   }
 
   /**
-   * `Seed from files without copying` / `Seed from a folder without copying`: the torrent's files picked with
-   * persistent handles, so that once they match they are read in place, not copied into the browser.
+   * `Files to seed it from` / `Folder to seed it from` where the browser hands out file handles (and copies are not
+   * asked for): the torrent's files picked with persistent handles, so that once they match they are read in place,
+   * not copied into the browser.
    */
   async seedInPlace(what: 'files' | 'folder'): Promise<void> {
     const handles = await pickToShare(what);
@@ -247,8 +248,8 @@ class AppState implements TorrentActions {
   }
 
   /**
-   * `Share files without copying` / `Share a folder without copying`: files (or a folder, walked) picked with
-   * persistent handles, read in place by the engine.
+   * `Share files` / `Share a folder` where the browser hands out file handles (and copies are not asked for): files
+   * (or a folder, walked) picked with persistent handles, read in place by the engine.
    */
   async shareInPlace(what: 'files' | 'folder'): Promise<void> {
     const handles = await pickToShare(what);
