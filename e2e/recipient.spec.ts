@@ -3,7 +3,16 @@
 // already listed brings its item into view and says so, and one's own share link says it is already shared.
 import { expect, test, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { openApp, randomFile, shareFiles, startDownload, tempDir, torrentItem, torrents } from './helpers';
+import {
+  openApp,
+  randomFile,
+  seriousViolations,
+  shareFiles,
+  startDownload,
+  tempDir,
+  torrentItem,
+  torrents,
+} from './helpers';
 
 const SIZES = [
   { name: 'desktop', width: 1280, height: 900 },
@@ -71,4 +80,5 @@ test('opening your own share link says you already share it, with no offer to do
   await expect(item.getByRole('status').filter({ hasText: 'You are already sharing this' })).toBeVisible();
   await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(item).toBeFocused();
+  expect(await seriousViolations(page)).toEqual([]);
 });
