@@ -2,7 +2,7 @@
 // the engine's, before the person goes looking for its files.
 import { parseAnyTorrent } from '../../../shared/codec/metainfo-v2';
 import { TorrentTooLargeError } from '../../../shared/codec/torrent-bounds';
-import { torrentFileReason } from '../worker/client/intake/torrent-reader';
+import { torrentFileReason } from '../lib/ui/torrent-file-reason';
 
 const digest = (algorithm: string) => async (data: Uint8Array) =>
   new Uint8Array(await crypto.subtle.digest(algorithm, data as Uint8Array<ArrayBuffer>));
