@@ -1,6 +1,6 @@
 // The first screen and the cards, from the keyboard alone and under axe-core: sharing (the drop zone's `Share
 // files`), downloading (the link field), with the seed entry and a card's details open, on a desktop and a phone.
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type FileChooser, type Locator, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import {
   expectStatus,
@@ -31,6 +31,9 @@ for (const size of [
     test('sharing from the keyboard alone: Share files opens the picker, the share seeds', async ({
       page,
     }) => {
+      // Listened for from the start: the browser intercepts file choosers only once the listener is set up, and a
+      // listener added with the key press could come after the chooser.
+      const chooser = new Promise<FileChooser>((resolve) => page.once('filechooser', resolve));
       await openApp(page);
       // Copies, so that the picker is the input's own (the handle picker is the browser's, outside the page).
       const copy = page.getByRole('checkbox', { name: 'Copy shared files into this browser' });
@@ -42,8 +45,8 @@ for (const size of [
       const input = page.getByLabel('Share files', { exact: true });
       await tabTo(page, input, 'Shift+Tab');
       const file = randomFile(tempDir(), 'typed.bin', 20_000);
-      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
-      await chooser.setFiles(file.path);
+      await page.keyboard.press('Enter');
+      await (await chooser).setFiles(file.path);
       await expectStatus(torrentItem(page, 'typed.bin'), 'Seeding', 60_000);
     });
 
