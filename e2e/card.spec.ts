@@ -1,5 +1,5 @@
 // A torrent's card: nothing of it widens a 360 px page with its details open (the peers table scrolls inside its
-// card), and its status is true while one's own share is prepared (never `Looking for peers`).
+// card), and its status is true while one's own share is prepared (never `Looking for people who share it`).
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
   expectStatus,
@@ -69,6 +69,6 @@ test("one's own share, while it is hashed, says it is being prepared and looks f
   const seen = await page.evaluate(() => [...(window as unknown as { seen: Set<string> }).seen]);
   expect(seen.some((text) => /^Preparing… \d+%$/.test(text))).toBe(true);
   expect(seen.some((text) => /^Preparing 24.0 MiB to share/.test(text))).toBe(true);
-  expect(seen.filter((text) => /Looking for peers|Fetching metadata/.test(text))).toEqual([]);
+  expect(seen.filter((text) => /Looking for (peers|people)|Fetching metadata/.test(text))).toEqual([]);
   await context.close();
 });

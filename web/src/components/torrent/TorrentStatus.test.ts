@@ -46,7 +46,7 @@ describe('TorrentStatus', () => {
       '37',
     );
     expect(screen.getByText('Preparing 2.00 MiB to share: 37% read.')).toBeTruthy();
-    expect(screen.queryByText(/Looking for peers/)).toBeNull();
+    expect(screen.queryByText(/Looking for people/)).toBeNull();
   });
 
   it('says what to do when the relay does not answer and only the relay is allowed', () => {
@@ -62,10 +62,10 @@ describe('TorrentStatus', () => {
       trackers: [],
     });
     expect(screen.getByRole('status').textContent?.trim()).toBe('Fetching metadata');
-    expect(screen.getByText(/Looking for peers/).textContent).toContain('(for 10 s)');
+    expect(screen.getByText(/Looking for people/).textContent).toContain('(for 10 s)');
     vi.advanceTimersByTime(3000);
     await tick();
-    expect(screen.getByText(/Looking for peers/).textContent).toContain('(for 13 s)');
+    expect(screen.getByText(/Looking for people/).textContent).toContain('(for 13 s)');
   });
 
   it('warns of unreachable peers and of each tracker that fails, and of no other', () => {
