@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test';
 import {
   expectStatus,
   openApp,
+  openDetails,
   randomFile,
   seriousViolations,
   shareFiles,
@@ -21,7 +22,7 @@ test('the main page has no serious accessibility violations: empty, with a torre
   const file = randomFile(tempDir(), 'checked.bin', 100_000);
   await shareFiles(page, file.path, 'checked.bin');
   const item = torrentItem(page, 'checked.bin');
-  await item.locator('summary', { hasText: 'Swarm' }).click();
+  await openDetails(item);
   expect(await seriousViolations(page)).toEqual([]);
 
   await item.getByRole('button', { name: 'Remove' }).click();

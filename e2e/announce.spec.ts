@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   expectStatus,
   infoHashOf,
+  openDetails,
   openPeer,
   randomFile,
   seriousViolations,
@@ -44,7 +45,7 @@ test('the tracker hears what the seeder sent and what the leecher received and s
     const b = await openPeer(browser, `${trackerUrl}/`);
     await startDownload(b.page, infoHash);
     const itemA = torrentItem(a.page, 'told.bin');
-    await itemA.locator('summary', { hasText: 'Swarm' }).click();
+    await openDetails(itemA);
     const table = itemA.getByRole('table', { name: 'Peers' });
     await expect(table.getByRole('columnheader', { name: 'Sending to them' })).toBeVisible({
       timeout: TRANSFER_TIMEOUT,

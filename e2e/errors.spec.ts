@@ -50,7 +50,7 @@ test('an unreachable tracker is named in an alert while the torrent waits for pe
   const item = torrentItem(b.page, 'lonely');
   await expect(item.getByText('Fetching metadata', { exact: true })).toBeVisible();
   // The wait is counted as it goes (the clock ticks, though nothing else changes).
-  const waiting = item.getByText(/Looking for peers that have it \(for \d+ s\)/);
+  const waiting = item.getByText(/Looking for people who share it \(for \d+ s\)/);
   const seconds = async () => Number(/for (\d+) s/.exec((await waiting.textContent()) ?? '')?.[1]);
   const first = await seconds();
   await expect.poll(seconds, { timeout: 6_000 }).toBeGreaterThanOrEqual(first + 3);

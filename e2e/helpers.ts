@@ -85,6 +85,21 @@ export function torrentItem(page: Page, name: string): Locator {
   return torrents(page).getByRole('listitem', { name, exact: true });
 }
 
+/**
+ * Presses `Share files` or `Share a folder` as a person does (on its label): where the browser hands out file handles
+ * the app reads the files in place, through the browser's handle picker.
+ */
+export async function chooseToShare(page: Page, name: 'Share files' | 'Share a folder'): Promise<void> {
+  await page.locator('label', { has: page.getByLabel(name, { exact: true }) }).click();
+}
+
+/** Opens a torrent item's details (its magnet link, QR code, .torrent, figures and swarm) unless they are open. */
+export async function openDetails(item: Locator): Promise<void> {
+  const details = item.locator('details.card-details');
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+  await expect(details).toHaveAttribute('open');
+}
+
 export async function expectStatus(item: Locator, status: string, timeout = TRANSFER_TIMEOUT): Promise<void> {
   await expect(item.getByText(status, { exact: true })).toBeVisible({ timeout });
 }

@@ -7,7 +7,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeAnyTorrent, parseAnyTorrent } from '../shared/codec/metainfo-v2';
-import { expectStatus, openPeer, randomFile, saveFile, shareFiles, tempDir, torrentItem } from './helpers';
+import {
+  expectStatus,
+  openDetails,
+  openPeer,
+  randomFile,
+  saveFile,
+  shareFiles,
+  tempDir,
+  torrentItem,
+} from './helpers';
 import type { Page } from '@playwright/test';
 
 test.describe.configure({ timeout: 180_000 });
@@ -19,6 +28,7 @@ const hashers = {
 
 /** The torrent's .torrent as the app hands it out, saved to `path`. */
 async function savedTorrent(page: Page, name: string, path: string): Promise<Uint8Array> {
+  await openDetails(torrentItem(page, name));
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     torrentItem(page, name).getByRole('button', { name: 'Download .torrent' }).click(),

@@ -14,6 +14,7 @@ import {
   openApp,
   openPeer,
   persistentPeer,
+  openDetails,
   randomFile,
   reloadAtAQuarter,
   saveFile,
@@ -29,6 +30,11 @@ import { pickFolderInPage } from './picked-folder';
 test.describe.configure({ timeout: 240_000 });
 
 const OPAQUE = 'private share';
+
+/** The service worker's URL of a private share's one file of ciphertext (web/src/sw/file-response.ts). */
+function cipherUrl(magnet: string): string {
+  return `/files/${infoHashOf(magnet)}/0/${encodeURIComponent(OPAQUE)}`;
+}
 const MARKER = 'PLAINTEXT-MARKER-7f3a9c ';
 const CLIP = fileURLToPath(new URL('./fixtures/clip.webm', import.meta.url));
 
@@ -83,6 +89,7 @@ test('a tab with the share link saves the real files; the magnet link alone gets
   expect(link).toMatch(/&k=[A-Za-z0-9_-]{43}$/);
   expect(link.startsWith(`${new URL(a.page.url()).origin}/#`)).toBe(true);
   // The magnet link says it cannot open the files alone.
+  await openDetails(item);
   await item.getByRole('button', { name: 'Copy magnet link' }).click();
   await expect(item.getByText(/The magnet link alone cannot open these files/).first()).toBeVisible();
   expect(await a.page.evaluate(() => navigator.clipboard.readText())).toBe(magnet);
@@ -136,18 +143,27 @@ test('a tab with the share link saves the real files; the magnet link alone gets
     .toEqual([sha256(notes), photo.sha256]);
 
   // C has the magnet link only: it downloads, verifies and seeds the ciphertext like any torrent, and reads nothing.
+  // Its item says the share is encrypted and that the share link is needed, and offers no save of the ciphertext.
   const c = await openPeer(browser);
   await startDownload(c.page, magnet);
   const cItem = torrentItem(c.page, OPAQUE);
   await expectStatus(cItem, 'Seeding', TRANSFER_TIMEOUT);
-  const button = cItem.getByRole('button', { name: `Save ${OPAQUE}`, exact: true });
-  const [download] = await Promise.all([c.page.waitForEvent('download'), button.click()]);
-  const cipher = readFileSync(await download.path());
+  await expect(cItem.getByRole('alert').filter({ hasText: /Encrypted[\s\S]*share link/ })).toBeVisible();
+  await expect(cItem.getByRole('button', { name: /^Save/ })).toHaveCount(0);
+  await expect(cItem.getByRole('button', { name: 'Copy share link' })).toHaveCount(0);
+  // What C stores is ciphertext: read through the service worker's file URL, it holds nothing of the files.
+  const cipher = Buffer.from(
+    await c.page.evaluate(
+      async (url) => [...new Uint8Array(await (await fetch(url)).arrayBuffer())],
+      cipherUrl(magnet),
+    ),
+  );
   expect(cipher.length).toBeGreaterThan(notes.length + photo.bytes.length);
   expect(cipher.includes(Buffer.from(MARKER))).toBe(false);
   expect(cipher.includes(photo.bytes.subarray(1000, 1064))).toBe(false);
   expect(cipher.toString('latin1')).not.toMatch(/trip|notes|beach/);
   // The metadata C fetched from the swarm names nothing real either.
+  await openDetails(cItem);
   const [torrentFile] = await Promise.all([
     c.page.waitForEvent('download'),
     cItem.getByRole('button', { name: 'Download .torrent' }).click(),
@@ -196,6 +212,11 @@ test('a wrong or damaged key is refused in plain words, and no file is offered',
     timeout: TRANSFER_TIMEOUT,
   });
   await expect(item.getByRole('button', { name: /^Save / })).toHaveCount(0);
+  // The broken link is marked as failed, and nothing of it is offered to pass on: no share link, no QR code.
+  await expect(item.getByRole('alert').filter({ hasText: 'This share link did not work' })).toBeVisible();
+  await expect(item.getByRole('button', { name: 'Copy share link' })).toHaveCount(0);
+  await openDetails(item);
+  await expect(item.getByRole('img', { name: /QR code/ })).toHaveCount(0);
 
   // A key cut short in transit is refused before anything is contacted.
   const c = await openPeer(browser, `${fragment}&k=${key.slice(0, 30)}`);

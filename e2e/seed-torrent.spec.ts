@@ -60,6 +60,8 @@ test('a hybrid .torrent made by libtorrent, seeded from its folder, downloads by
   await startDownload(leecher.page, magnet);
   const got = torrentItem(leecher.page, 'trip');
   await expectStatus(got, 'Seeding');
+  // Its size is its files' (9 MiB + 11,422 bytes), without the pad bytes that align them to pieces.
+  await expect(got.getByText(/^Done: 9\.01 MiB/)).toBeVisible();
   // One Save per file (pad files are not files to save), and Save all to a folder.
   await expect(got.getByRole('button', { name: /^Save (?!all to a folder)/ })).toHaveCount(files.length);
   for (const file of files) {
@@ -94,14 +96,14 @@ test('a file of the folder that does not match the torrent is named, and nothing
   await context.close();
 });
 
-test('Files to seed it from matches the files by name; what is not a .torrent is refused in words', async ({
+test('Files to seed it from matches the files by name; what is not a .torrent is refused in words when chosen', async ({
   browser,
 }) => {
   const { dir, files, torrent } = await tripTorrent();
   const { page, context } = await openPeer(browser);
   const notTorrent = randomFile(dir, 'holiday.torrent', 100);
+  // Refused when chosen, before any of its files is.
   await page.getByLabel('Torrent to seed').setInputFiles(notTorrent.path);
-  await page.getByLabel('Files to seed it from').setInputFiles(files.map((file) => file.path));
   await expect(page.getByRole('alert')).toContainText('Not a valid .torrent file');
   await expect(torrents(page).getByRole('listitem')).toHaveCount(0);
 

@@ -4,6 +4,7 @@
 // in the origin private file system (navigator.storage.getDirectory()), which the app treats like any other handle.
 import { expect, test, type Page } from '@playwright/test';
 import {
+  chooseToShare,
   expectStatus,
   openApp,
   openPeer,
@@ -53,7 +54,7 @@ test('a file shared without copying: nothing in IndexedDB, identical downloads, 
     { name: NAME, size: SIZE },
   );
 
-  await page.getByRole('button', { name: 'Share files without copying' }).click();
+  await chooseToShare(page, 'Share files');
   const item = torrentItem(page, NAME);
   await expectStatus(item, 'Seeding', 60_000);
   await expect(item.getByText(/Shared from your disk \(not copied\)/)).toBeVisible();
@@ -116,8 +117,7 @@ test('the controls that need File System Access pickers are offered only where t
   const page = await context.newPage();
   await openApp(page);
   await expect(page.getByLabel('Share files')).toBeAttached();
-  await expect(page.getByRole('button', { name: 'Share files without copying' })).toHaveCount(0);
-  await expect(page.getByRole('button', { name: 'Share a folder without copying' })).toHaveCount(0);
+  await expect(page.getByRole('checkbox', { name: 'Copy shared files into this browser' })).toHaveCount(0);
   await context.close();
 });
 
@@ -175,7 +175,7 @@ test('a folder shared without copying: its files, nested ones too, are read in p
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', track));
     return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
   });
-  await page.getByRole('button', { name: 'Share a folder without copying' }).click();
+  await chooseToShare(page, 'Share a folder');
   const item = torrentItem(page, 'album');
   await expectStatus(item, 'Seeding', 30_000);
   await expect(item.getByText(/Shared from your disk \(not copied\)/)).toBeVisible();

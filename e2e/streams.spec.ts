@@ -108,8 +108,10 @@ test('unchecking a file downloads the others and fetches under 10 % of the unche
   // The engine's own list says so (the box alone changes at the click).
   await expect(item.locator('li[data-chosen="false"]')).toHaveCount(1, { timeout: 30_000 });
   await setUploadLimit(a.page, 0);
-  // Done over the chosen file: Seeding, 100 %, and keep.bin saves identical.
-  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  // Done over the chosen file: `Chosen files done` (not `Seeding`, as if it were whole), 100 %, and keep.bin saves
+  // identical.
+  await expectStatus(item, 'Chosen files done', TRANSFER_TIMEOUT);
+  await expect(item.getByText(/The files you chose are done \(1 of 2\)/)).toBeVisible();
   await expect(item.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
   expect((await saveFile(b.page, item, 'keep.bin')).sha256).toBe(keep.sha256);
   // Where skip.bin lies in the torrent (the files in the list are in the torrent's order).

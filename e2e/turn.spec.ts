@@ -160,6 +160,8 @@ test('relay only with a TURN server that does not answer: the downloader names i
     const item = torrentItem(leecher.page, 'unrelayed.bin');
     const message = item.getByRole('alert').filter({ hasText: `The relay server ${relay} did not answer` });
     await expect(message).toBeVisible({ timeout: 20_000 });
+    // It says what to do about it.
+    await expect(message).toContainText('Untick “Connect through relay only”');
     await expectStatus(item, 'Fetching metadata', 1000);
     // The tracker counts the seeder all the while.
     expect((await trackerSwarm(leecher.page, origin, infoHashOf(magnet)))?.complete).toBe(1);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   expectStatus,
   openApp,
+  openDetails,
   randomFile,
   sha256,
   shareFiles,
@@ -27,6 +28,8 @@ test('sharing a file shows it seeding with its magnet link, QR code, .torrent an
   await expect(item.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
   expect(magnet).toContain('dn=hello.bin');
   expect(magnet).toMatch(/tr=ws%3A%2F%2F127\.0\.0\.1%3A\d+%2F|tr=ws:\/\/127\.0\.0\.1:\d+\//);
+  await expect(item.getByRole('button', { name: 'Copy share link' })).toBeVisible();
+  await openDetails(item);
   await expect(item.getByRole('img', { name: 'QR code of the magnet link' })).toBeVisible();
   await expect(item.getByRole('button', { name: 'Copy magnet link' })).toBeEnabled();
   await expect(item.getByRole('button', { name: 'Pause' })).toBeEnabled();
@@ -200,6 +203,7 @@ test('Copy magnet link and Copy share link put the links on the clipboard; the s
   const file = randomFile(tempDir(), 'copy.bin', 1000);
   await openApp(page);
   const magnet = await shareFiles(page, file.path, 'copy.bin');
+  await openDetails(torrentItem(page, 'copy.bin'));
   await torrentItem(page, 'copy.bin').getByRole('button', { name: 'Copy magnet link' }).click();
   await expect(page.getByText('Copied to the clipboard')).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(magnet);

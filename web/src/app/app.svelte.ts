@@ -30,6 +30,8 @@ import {
 } from './pickers';
 import { positionOf, worthSending, type SentPosition } from './playback';
 import { Settings } from './settings.svelte';
+import { listedHash } from './listed-hash';
+import { notATorrent } from './check-torrent';
 import { TorrentsState } from './torrents.svelte';
 
 export type { FieldErrors, PendingLink, SpeedSample } from './torrents.svelte';
@@ -97,6 +99,7 @@ class AppState implements TorrentActions {
     }
     try {
       const parsed = parseMagnet(link, { v2: true });
+      if (this.torrents.showIfListed(parsed.infoHashHex)) return;
       // What the worker keeps on `Download` (the same screen), shown before: the trackers left out, and why.
       const { kept, dropped, unread } = screenTrackers(parsed.trackers, [defaultTracker(location)]);
       this.torrents.pendingLink = {
@@ -197,8 +200,16 @@ class AppState implements TorrentActions {
   async chooseSeedTorrent(file: File): Promise<void> {
     const torrents = this.torrents;
     torrents.fail('seed', undefined);
+    this.seedTorrentBytes = undefined;
+    torrents.seedTorrentName = undefined;
     try {
-      this.seedTorrentBytes = await file.arrayBuffer();
+      const bytes = await file.arrayBuffer();
+      const refused = await notATorrent(bytes);
+      if (refused) {
+        torrents.fail('seed', `“${file.name}” cannot be seeded. ${refused}`);
+        return;
+      }
+      this.seedTorrentBytes = bytes;
       torrents.seedTorrentName = file.name;
     } catch (error) {
       this.seedTorrentBytes = undefined;
@@ -241,8 +252,9 @@ class AppState implements TorrentActions {
   }
 
   /**
-   * `Seed from files without copying` / `Seed from a folder without copying`: the torrent's files picked with
-   * persistent handles, so that once they match they are read in place, not copied into the browser.
+   * `Files to seed it from` / `Folder to seed it from` where the browser hands out file handles (and copies are not
+   * asked for): the torrent's files picked with persistent handles, so that once they match they are read in place,
+   * not copied into the browser.
    */
   async seedInPlace(what: 'files' | 'folder'): Promise<void> {
     const handles = await pickToShare(what);
@@ -255,8 +267,8 @@ class AppState implements TorrentActions {
   }
 
   /**
-   * `Share files without copying` / `Share a folder without copying`: files (or a folder, walked) picked with
-   * persistent handles, read in place by the engine.
+   * `Share files` / `Share a folder` where the browser hands out file handles (and copies are not asked for): files
+   * (or a folder, walked) picked with persistent handles, read in place by the engine.
    */
   async shareInPlace(what: 'files' | 'folder'): Promise<void> {
     const handles = await pickToShare(what);
@@ -303,9 +315,12 @@ class AppState implements TorrentActions {
       return false;
     }
     torrents.fail('magnet', undefined);
+    if (torrents.showIfListed(listedHash(link))) return true;
     this.askPersistence();
     try {
-      torrents.added(await this.engine.call({ op: 'add-magnet', link, ...(key ? { key } : {}) }));
+      const added = await this.engine.call({ op: 'add-magnet', link, ...(key ? { key } : {}) });
+      torrents.added(added);
+      torrents.show(added.infoHashHex);
       torrents.clearErrors();
       return true;
     } catch (error) {
@@ -330,7 +345,9 @@ class AppState implements TorrentActions {
     this.askPersistence();
     try {
       const bytes = await file.arrayBuffer();
-      this.torrents.added(await this.engine.call({ op: 'add-torrent-file', bytes }));
+      const added = await this.engine.call({ op: 'add-torrent-file', bytes });
+      this.torrents.added(added);
+      this.torrents.show(added.infoHashHex);
       this.torrents.clearErrors();
     } catch (error) {
       this.torrents.fail('torrentFile', `Could not open “${file.name}”: ${message(error)}`);

@@ -6,6 +6,7 @@ const UPLOAD_LIMIT_KEY = 'swarmdrop.uploadLimitKiB';
 const RELAY_ONLY_KEY = 'swarmdrop.relayOnly';
 const ENCRYPT_KEY = 'swarmdrop.encryptShares';
 const NOTIFY_KEY = 'swarmdrop.notifyDone';
+const COPY_SHARES_KEY = 'swarmdrop.copyShares';
 
 function read(key: string): string | null {
   try {
@@ -36,6 +37,14 @@ export class Settings {
   relayOnly = $state(read(RELAY_ONLY_KEY) === '1');
   /** `Encrypt for people with the link`: new shares are private (remembered). */
   encrypt = $state(read(ENCRYPT_KEY) === '1');
+  /** `Copy shared files into this browser`: shares are copied even where they could be read in place (remembered). */
+  copyShares = $state(read(COPY_SHARES_KEY) === '1');
+
+  /** Keeps and remembers whether shares are copied rather than read in place. */
+  rememberCopyShares(on: boolean): void {
+    this.copyShares = on;
+    remember(COPY_SHARES_KEY, on ? '1' : '0');
+  }
 
   /** `Tell me when a download finishes` (remembered; shown only with the permission granted). */
   notifyDone = $state(read(NOTIFY_KEY) === '1');

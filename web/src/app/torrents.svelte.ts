@@ -8,6 +8,7 @@ import type { AddedTorrent, NotContacted } from '../lib/messages/actions';
 import { afterSuccess, forListed, withError, type FieldErrors } from './field-errors';
 import { finishedDownloads } from './finished';
 import { notifyFinished } from './notify';
+import { listedNote, listedTorrent, type Spotlight } from './spotlight';
 
 export type { FieldErrors } from './field-errors';
 
@@ -60,6 +61,29 @@ export class TorrentsState {
   pendingLink = $state.raw<PendingLink | null>(null);
   /** What the last link or .torrent added named and is not contacted (null: nothing left out). */
   notContacted = $state.raw<AddedNotice | null>(null);
+  /** The torrent brought into view (and focused), with what it says there. */
+  spotlight = $state.raw<Spotlight | null>(null);
+
+  /** Brings the torrent into view with the focus on it (once it is listed), saying `note` there if given. */
+  show(infoHashHex: string, note?: string): void {
+    this.spotlight = { infoHashHex, ...(note ? { note } : {}), seq: (this.spotlight?.seq ?? 0) + 1 };
+  }
+
+  /**
+   * A link already listed is not offered for download again: its item comes into view and says so. True when it
+   * was listed.
+   */
+  showIfListed(infoHashHex: string): boolean {
+    const listed = listedTorrent(this.torrents, infoHashHex);
+    if (!listed) return false;
+    this.show(listed.infoHashHex, listedNote(listed));
+    return true;
+  }
+
+  /** A share link waiting for `Download` whose torrent the list holds (it arrives after the link is read). */
+  private settlePendingLink(): void {
+    if (this.pendingLink && this.showIfListed(this.pendingLink.infoHashHex)) this.pendingLink = null;
+  }
 
   /**
    * A new list from the engine: kept, with a speed sample per torrent. A download that finished while the tab is
@@ -68,6 +92,7 @@ export class TorrentsState {
   update(torrents: TorrentView[], notify: boolean): void {
     this.announceFinished(torrents, notify);
     this.torrents = torrents;
+    this.settlePendingLink();
     const errors = forListed(
       this.errors,
       torrents.map((view) => view.infoHashHex),

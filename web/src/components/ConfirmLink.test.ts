@@ -78,6 +78,21 @@ describe('ConfirmLink', () => {
     expect(screen.getByText(/An encrypted share/)).toBeTruthy();
   });
 
+  it('warns that an encrypted share opened without its key cannot be read', async () => {
+    const { rerender } = render(ConfirmLink, {
+      pending: pending({ name: 'private share' }),
+      onconfirm: vi.fn(),
+      oncancel: vi.fn(),
+    });
+    expect(screen.getByRole('alert').textContent).toMatch(/this link has no key/);
+    await rerender({
+      pending: pending({ name: 'private share', key: 'k' }),
+      onconfirm: vi.fn(),
+      oncancel: vi.fn(),
+    });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('sends Download and Cancel', async () => {
     const user = userEvent.setup();
     const onconfirm = vi.fn();

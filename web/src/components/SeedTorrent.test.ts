@@ -51,14 +51,26 @@ describe('SeedTorrent', () => {
     expect(screen.getByLabelText('Torrent to seed').getAttribute('aria-describedby')).toBe('seed-error');
   });
 
-  it('offers seeding in place only where the browser can, and sends which', async () => {
+  it('reads the files in place where the browser can, unless copies are asked for: one way to choose them', async () => {
     const user = userEvent.setup();
-    const { rerender } = render(SeedTorrent, props());
-    expect(screen.queryByRole('button', { name: /without copying/ })).toBeNull();
     const setup = props({ canSeedInPlace: true, canSeedFolderInPlace: true });
-    await rerender(setup);
-    await user.click(screen.getByRole('button', { name: 'Seed from a folder without copying' }));
-    await user.click(screen.getByRole('button', { name: 'Seed from files without copying' }));
+    const { rerender } = render(SeedTorrent, setup);
+    expect(screen.queryByRole('button', { name: /without copying/ })).toBeNull();
+    await user.click(screen.getByLabelText('Folder to seed it from'));
+    await user.click(screen.getByLabelText('Files to seed it from'));
     expect(setup.oninplace.mock.calls).toEqual([['folder'], ['files']]);
+    const copying = props({ canSeedInPlace: true, canSeedFolderInPlace: true, copyShares: true });
+    await rerender(copying);
+    await user.click(screen.getByLabelText('Files to seed it from'));
+    expect(copying.oninplace).not.toHaveBeenCalled();
+  });
+
+  it('is one entry, closed until its steps are under way', async () => {
+    const { container, rerender } = render(SeedTorrent, props());
+    const details = container.querySelector('details')!;
+    expect(details.open).toBe(false);
+    expect(screen.getByText('Seed a .torrent made elsewhere')).toBeTruthy();
+    await rerender(props({ torrentName: 'trip.torrent' }));
+    expect(details.open).toBe(true);
   });
 });

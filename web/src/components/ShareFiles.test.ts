@@ -11,6 +11,8 @@ const props = (overrides: Partial<Record<string, unknown>> = {}) => ({
   error: undefined,
   canShareInPlace: false,
   canShareFolderInPlace: false,
+  copyShares: false,
+  oncopyshares: vi.fn<(on: boolean) => void>(),
   onshare: vi.fn<(picked: PickedFile[]) => Promise<void>>(async () => undefined),
   onshareinplace: vi.fn<(what: 'files' | 'folder') => Promise<void>>(async () => undefined),
   encrypt: false,
@@ -39,15 +41,25 @@ describe('ShareFiles', () => {
     expect(screen.getByLabelText('Share a folder').hasAttribute('webkitdirectory')).toBe(true);
   });
 
-  it('offers sharing in place only where the browser can, and sends which', async () => {
+  it('reads the files in place where the browser can, unless copies are asked for: no twin buttons', async () => {
     const user = userEvent.setup();
-    const { rerender } = render(ShareFiles, props());
-    expect(screen.queryByRole('button', { name: /without copying/ })).toBeNull();
     const setup = props({ canShareInPlace: true, canShareFolderInPlace: true });
-    await rerender(setup);
-    await user.click(screen.getByRole('button', { name: 'Share files without copying' }));
-    await user.click(screen.getByRole('button', { name: 'Share a folder without copying' }));
+    const { rerender } = render(ShareFiles, setup);
+    expect(screen.queryByRole('button', { name: /without copying/ })).toBeNull();
+    await user.click(screen.getByLabelText('Share files'));
+    await user.click(screen.getByLabelText('Share a folder'));
     expect(setup.onshareinplace.mock.calls).toEqual([['files'], ['folder']]);
+    await user.click(screen.getByRole('checkbox', { name: 'Copy shared files into this browser' }));
+    expect(setup.oncopyshares).toHaveBeenCalledExactlyOnceWith(true);
+    const copying = props({ canShareInPlace: true, canShareFolderInPlace: true, copyShares: true });
+    await rerender(copying);
+    await user.click(screen.getByLabelText('Share files'));
+    expect(copying.onshareinplace).not.toHaveBeenCalled();
+  });
+
+  it('offers no copy setting where every share is a copy', () => {
+    render(ShareFiles, props());
+    expect(screen.queryByRole('checkbox', { name: 'Copy shared files into this browser' })).toBeNull();
   });
 
   it('sends the Encrypt choice, and says what it means when on', async () => {
@@ -58,13 +70,15 @@ describe('ShareFiles', () => {
     expect(setup.onencrypt).toHaveBeenCalledExactlyOnceWith(true);
     expect(screen.queryByText(/Only someone with the share link/)).toBeNull();
     await rerender(props({ encrypt: true }));
-    expect(screen.getByRole<HTMLInputElement>('checkbox').checked).toBe(true);
+    expect(
+      screen.getByRole<HTMLInputElement>('checkbox', { name: 'Encrypt for people with the link' }).checked,
+    ).toBe(true);
     expect(screen.getByText(/Only someone with the share link/)).toBeTruthy();
   });
 
   it('says when shares are being hashed, and shows an error as an alert', () => {
     render(ShareFiles, props({ pendingShares: 1, error: 'A share needs at least one byte' }));
-    expect(screen.getByText(/Hashing… the page stays usable/)).toBeTruthy();
+    expect(screen.getByText(/Preparing… the page stays usable/)).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toBe('A share needs at least one byte');
   });
 });

@@ -26,27 +26,19 @@ describe('ShareBox', () => {
     expect(screen.getByText('Copied to the clipboard')).toBeTruthy();
   });
 
-  it('copies the share link: the app with the magnet link in its fragment', async () => {
-    const user = userEvent.setup();
-    const torrent = torrentView();
-    render(ShareBox, { torrent, actions: torrentActions() });
-    await user.click(screen.getByRole('button', { name: 'Copy share link' }));
-    expect(await navigator.clipboard.readText()).toBe(
-      `${location.origin}/#${encodeURIComponent(torrent.magnet)}`,
-    );
-  });
-
   it('for a private share, puts the key in the share link and warns that the magnet link alone opens nothing', async () => {
     const user = userEvent.setup();
     const torrent = torrentView({ shareKey: KEY });
     render(ShareBox, { torrent, actions: torrentActions() });
     expect(screen.getByText(/Encrypted: the magnet link alone cannot open these files/)).toBeTruthy();
-    await user.click(screen.getByRole('button', { name: 'Copy share link' }));
-    expect(await navigator.clipboard.readText()).toBe(
-      `${location.origin}/#${encodeURIComponent(torrent.magnet)}&k=${KEY}`,
-    );
     await user.click(screen.getByRole('button', { name: 'Copy magnet link' }));
     expect(screen.getByText(/send the share link, which holds the key/)).toBeTruthy();
+  });
+
+  it('shows no QR code of a share link whose key failed, and says why', () => {
+    render(ShareBox, { torrent: torrentView({ shareKey: KEY }), actions: torrentActions(), failed: true });
+    expect(screen.queryByRole('img', { name: /QR code/ })).toBeNull();
+    expect(screen.getByText(/key does not open the files/)).toBeTruthy();
   });
 
   it('sends Download .torrent once the torrent has its metadata', async () => {

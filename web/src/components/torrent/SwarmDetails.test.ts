@@ -4,7 +4,7 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { TrackerStatus } from '../../lib/links/trackers';
-import { peerRow, torrentView } from '../testing/views';
+import { peerRow, torrentActions, torrentView } from '../testing/views';
 import SwarmDetails from './SwarmDetails.svelte';
 
 describe('SwarmDetails', () => {
@@ -15,12 +15,15 @@ describe('SwarmDetails', () => {
       torrent,
       trackers: [],
       samples: [{ t: 0, down: 1024, up: 0 }],
+      actions: torrentActions(),
     });
     const details = container.querySelector('details')!;
     expect(details.open).toBe(false);
-    const summary = screen.getByText('Swarm: 2 peers, 1 seed');
-    await user.click(summary);
+    await user.click(screen.getByText('Details: links, QR code, peers and pieces'));
     expect(details.open).toBe(true);
+    expect(screen.getByRole('heading', { name: 'Swarm: 2 peers, 1 seed' })).toBeTruthy();
+    expect(screen.getByRole('textbox', { name: 'Magnet link' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Download .torrent' })).toBeTruthy();
     expect(within(screen.getByRole('table', { name: 'Peers' })).getAllByRole('row')).toHaveLength(3);
     expect(screen.getByRole('img', { name: 'Piece map: 4 of 8 pieces' }).dataset.bitfield).toBe('11110000');
     expect(screen.getByRole('img', { name: 'Download and upload speed over time' })).toBeTruthy();
@@ -32,7 +35,12 @@ describe('SwarmDetails', () => {
       { url: 'wss://one.example', state: 'connected', complete: 1, incomplete: 3 },
       { url: 'wss://two.example', state: 'connecting' },
     ];
-    render(SwarmDetails, { torrent: torrentView({ peers: 1, seeds: 0 }), trackers, samples: [] });
+    render(SwarmDetails, {
+      torrent: torrentView({ peers: 1, seeds: 0 }),
+      trackers,
+      samples: [],
+      actions: torrentActions(),
+    });
     expect(screen.getByText('Swarm: 1 peer, 0 seeds')).toBeTruthy();
     const heading = screen.getByRole('heading', { name: 'Trackers' });
     const items = within(heading.parentElement!).getAllByRole('listitem');

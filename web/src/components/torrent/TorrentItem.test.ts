@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import '@testing-library/svelte/vitest';
 import { render, screen, within } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import TorrentItem from './TorrentItem.svelte';
 import { INFO_HASH, torrentActions, torrentView } from '../testing/views';
 
@@ -38,6 +38,8 @@ describe('TorrentItem', () => {
     expect(card.getByRole('textbox', { name: 'Magnet link' })).toBeTruthy();
     expect(card.getByRole('button', { name: 'Save holiday.mp4' })).toBeTruthy();
     expect(card.getByRole('button', { name: 'Remove' })).toBeTruthy();
+    expect(card.getByRole('button', { name: 'Copy share link' })).toBeTruthy();
+    expect(card.getByText('Details: links, QR code, peers and pieces')).toBeTruthy();
     expect(card.getByText('Swarm: 1 peer, 1 seed')).toBeTruthy();
   });
 
@@ -47,6 +49,33 @@ describe('TorrentItem', () => {
     expect(card.getByRole('progressbar', { name: 'Hashing progress' })).toBeTruthy();
     expect(card.queryByRole('textbox', { name: 'Magnet link' })).toBeNull();
     expect(card.queryByRole('button')).toBeNull();
+  });
+
+  it('comes into view with the focus on it when spotlit, and says the note', () => {
+    const scrolled = vi.fn();
+    HTMLElement.prototype.scrollIntoView = scrolled;
+    render(TorrentItem, { ...props(), spotlight: { note: 'Already in your list', seq: 1 } });
+    const item = screen.getByRole('listitem', { name: 'holiday.mp4' });
+    expect(document.activeElement).toBe(item);
+    expect(scrolled).toHaveBeenCalledOnce();
+    expect(within(item).getByText('Already in your list')).toBeTruthy();
+  });
+
+  it('marks a share link whose key failed, and offers no share link of it', () => {
+    const torrent = torrentView({
+      state: 'error',
+      error: "This link's key does not open these files",
+      shareKey: 'k',
+    });
+    render(TorrentItem, props(torrent));
+    expect(screen.getByText(/This share link did not work/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Copy share link' })).toBeNull();
+  });
+
+  it('says a private share opened by its magnet link alone needs the share link, and offers no save', () => {
+    render(TorrentItem, props(torrentView({ name: 'private share', state: 'seeding' })));
+    expect(screen.getByRole('alert').textContent).toMatch(/Ask the sender for\s+the share link/);
+    expect(screen.queryByRole('button', { name: /^Save/ })).toBeNull();
   });
 
   it('shows no file list before the metadata names the files', () => {

@@ -8,34 +8,26 @@ import { peerIdRefusalWords } from '../../net/tracker-refusal';
 import { torrentView } from '../testing/views';
 import TorrentStatus from './TorrentStatus.svelte';
 
-/** The figure shown under a term of the numbers list (`Done`, `Down`...). */
-const figure = (term: string) => screen.getByText(term, { selector: 'dt' }).nextElementSibling?.textContent;
-
 describe('TorrentStatus', () => {
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  it('shows the name, the status, the progress and the figures of a download', () => {
+  it('shows the name, the status, the progress and one sentence of a download', () => {
     render(TorrentStatus, { torrent: torrentView({ progress: 42.9 }), trackers: [] });
     expect(screen.getByRole('heading', { name: 'holiday.mp4' })).toBeTruthy();
     expect(screen.getByRole('status').textContent?.trim()).toBe('Downloading');
     const bar = screen.getByRole('progressbar', { name: 'Download progress' });
     expect(bar.getAttribute('aria-valuenow')).toBe('42');
-    expect(figure('Size')).toBe('2.00 MiB');
-    expect(figure('Done')).toBe('42%');
-    expect(figure('Down')).toBe('2.00 KiB/s');
-    expect(figure('Peers')).toBe('1');
-    expect(figure('Time left')).toBe('8 min 32 s');
-    expect(figure('Received')).toBe('1.00 MiB');
+    expect(screen.getByText('42% of 2.00 MiB done, from 1 person sharing it, 8 min 32 s left.')).toBeTruthy();
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
-  it('keeps the progress bar between 0 and 100, and no time left once seeding', () => {
+  it('keeps the progress bar between 0 and 100, and says done once seeding', () => {
     render(TorrentStatus, { torrent: torrentView({ progress: 130, state: 'seeding' }), trackers: [] });
     expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
     expect(screen.getByRole('status').textContent?.trim()).toBe('Seeding');
-    expect(figure('Time left')).toBe('–');
+    expect(screen.getByText(/^Done: 2.00 MiB/)).toBeTruthy();
   });
 
   it('says an error as an alert', () => {
@@ -46,14 +38,21 @@ describe('TorrentStatus', () => {
     expect(screen.getByRole('alert').textContent?.trim()).toBe('Error: quota exceeded');
   });
 
-  it('shows a share being hashed by its hashing progress, without the transfer figures', () => {
-    render(TorrentStatus, { torrent: torrentView({ hashing: 0.375 }), trackers: [] });
-    expect(screen.getByRole('status').textContent?.trim()).toBe('Hashing 37%');
+  it('says a share being hashed is being prepared, and looks for nobody yet', () => {
+    const torrent = torrentView({ hashing: 0.375, state: 'fetching-metadata', files: [] });
+    render(TorrentStatus, { torrent, trackers: [] });
+    expect(screen.getByRole('status').textContent?.trim()).toBe('Preparing… 37%');
     expect(screen.getByRole('progressbar', { name: 'Hashing progress' }).getAttribute('aria-valuenow')).toBe(
       '37',
     );
-    expect(figure('Size')).toBe('2.00 MiB');
-    expect(screen.queryByText('Done')).toBeNull();
+    expect(screen.getByText('Preparing 2.00 MiB to share: 37% read.')).toBeTruthy();
+    expect(screen.queryByText(/Looking for people/)).toBeNull();
+  });
+
+  it('says what to do when the relay does not answer and only the relay is allowed', () => {
+    const torrent = torrentView({ unreachable: 'The relay server turn:relay.example did not answer' });
+    render(TorrentStatus, { torrent, trackers: [], relayOnly: true });
+    expect(screen.getByRole('alert').textContent).toMatch(/Untick “Connect through relay only”/);
   });
 
   it('counts the wait for metadata every second, with an unknown size', async () => {
@@ -63,11 +62,10 @@ describe('TorrentStatus', () => {
       trackers: [],
     });
     expect(screen.getByRole('status').textContent?.trim()).toBe('Fetching metadata');
-    expect(figure('Size')).toBe('unknown yet');
-    expect(screen.getByText(/Looking for peers/).textContent).toContain('(for 10 s)');
+    expect(screen.getByText(/Looking for people/).textContent).toContain('(for 10 s)');
     vi.advanceTimersByTime(3000);
     await tick();
-    expect(screen.getByText(/Looking for peers/).textContent).toContain('(for 13 s)');
+    expect(screen.getByText(/Looking for people/).textContent).toContain('(for 13 s)');
   });
 
   it('warns of unreachable peers and of each tracker that fails, and of no other', () => {

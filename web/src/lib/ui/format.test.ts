@@ -36,10 +36,15 @@ describe('format', () => {
     expect(statusText({ state: 'seeding' })).toBe('Seeding');
     expect(statusText({ state: 'paused' })).toBe('Paused');
     expect(statusText({ state: 'error', error: 'quota exceeded' })).toBe('Error: quota exceeded');
-    expect(statusText({ state: 'fetching-metadata', hashing: 0.425 })).toBe('Hashing 42%');
+    expect(statusText({ state: 'fetching-metadata', hashing: 0.425 })).toBe('Preparing… 42%');
     expect(statusText({ state: 'fetching-metadata', hashing: 0.5, checking: true })).toBe(
       'Checking the files 50%',
     );
+    const files = [
+      { index: 0, path: 'a', length: 1, complete: true, chosen: true },
+      { index: 1, path: 'b', length: 1, complete: false, chosen: false },
+    ];
+    expect(statusText({ state: 'seeding', files })).toBe('Chosen files done');
   });
 
   it('takes the last path component as the file name', () => {

@@ -31,10 +31,17 @@ export function formatDuration(seconds: number | undefined): string {
   return `${Math.floor(h / 24)} days`;
 }
 
-/** The status text of a torrent, exactly as the brief names them. */
-export function statusText(view: Pick<TorrentView, 'state' | 'error' | 'hashing' | 'checking'>): string {
+/**
+ * The status text of a torrent, as the brief names them; a share being hashed is `Preparing…` (nobody is looked for
+ * yet), and a download whose unchecked files were left out is `Chosen files done`, not `Seeding` as if it were whole.
+ */
+export function statusText(
+  view: Pick<TorrentView, 'state' | 'error' | 'hashing' | 'checking'> & { files?: TorrentView['files'] },
+): string {
   if (view.hashing !== undefined)
-    return `${view.checking ? 'Checking the files' : 'Hashing'} ${Math.floor(view.hashing * 100)}%`;
+    return `${view.checking ? 'Checking the files' : 'Preparing…'} ${Math.floor(view.hashing * 100)}%`;
+  if (view.state === 'seeding' && view.files?.some((file) => !file.chosen && !file.complete))
+    return 'Chosen files done';
   switch (view.state) {
     case 'fetching-metadata':
       return 'Fetching metadata';

@@ -7,6 +7,9 @@ import { v2PieceMap } from '../../../../../shared/codec/v2-pieces';
 import type { HostContext } from '../../torrent/context';
 import { errorMessage } from '../../torrent/errors';
 import { ActionError } from '../action-runner';
+import { torrentFileReason } from '../../../lib/ui/torrent-file-reason';
+
+export { torrentFileReason };
 
 export interface ReadTorrent {
   metainfo: AnyMetainfo;
@@ -28,14 +31,4 @@ export async function readTorrent(
     throw new ActionError(`Not a valid .torrent file: ${torrentFileReason(errorMessage(error))}`);
   }
   return { metainfo, info: metainfo.info.v1 ?? v2PieceMap(metainfo.info.v2!) };
-}
-
-/** The parser's reason, without repeating that this is not a .torrent file. */
-export function torrentFileReason(message: string): string {
-  const wrapped = /^Not a \.torrent file \((.*)\)$/s.exec(message);
-  const reason = wrapped ? wrapped[1] : message;
-  // A parser's words (`invalid bencode: unexpected byte 0x74 at byte 0`) mean nothing to a user: say what happened.
-  if (/^(invalid bencode|not a dictionary)/i.test(reason))
-    return 'this file is not in the .torrent format (choose the .torrent file a BitTorrent app made)';
-  return reason.charAt(0).toLowerCase() + reason.slice(1);
 }
