@@ -53,6 +53,7 @@ function magnetRecord(link: MagnetLink, key: string | undefined, screened: Scree
     ...FRESH_TOTALS,
   };
   if (link.select) record.selectOnly = link.select;
+  if (link.webSeeds.length > 0) record.webSeeds = link.webSeeds;
   // A btmh-only link: the session joins by the truncated v2 hash and checks the metadata against the full one.
   if (link.v2Only && link.infoHashV2Hex) record.infoHashV2 = link.infoHashV2Hex;
   if (key !== undefined) record.private = { key };

@@ -33,6 +33,7 @@ export async function addTorrentFile(
     addedAt: Date.now(),
     ...FRESH_TOTALS,
   };
+  if (metainfo.urlList.length > 0) record.webSeeds = metainfo.urlList;
   // The piece layers it carries (checked against their roots) are kept beside its record.
   const layers = metainfo.pieceLayers.size > 0 ? metainfo.pieceLayers : undefined;
   if (layers) await core.storage.keepPieceLayers(info.infoHashHex, layers);
