@@ -101,6 +101,7 @@ class AppState implements TorrentActions {
         trackers: kept,
         dropped,
         unread,
+        webSeeds: parsed.webSeeds,
       };
     } catch (error) {
       const reason = error instanceof MagnetError ? error.message : message(error);
