@@ -3,15 +3,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAnyInfo } from '../../../shared/codec/metainfo-v2';
 import type { TorrentInfo } from '../../../shared/codec/metainfo';
-import { executeAction, type EnginePorts } from '../../../shared/engine/session/executor';
-import { TorrentSession } from '../../../shared/engine/session/session';
-import type { EngineEvent } from '../../../shared/engine/contract/engine-types';
 import { mulberry32, randomBytes } from '../../../shared/engine/testing/random';
 import { startRangeServer, type RangeServer } from '../../../shared/testing/range-server';
-import { sha1, sha1Sync } from '../../../shared/testing/sha1';
+import { sha1 } from '../../../shared/testing/sha1';
 import { sha256 } from '../../../shared/testing/sha256';
 import { until } from '../../../shared/testing/until';
 import { mixedContentRefusal, retryAfterMs, WebSeedFetcher } from './web-seed-fetch';
+import { bytesOf, webSeedDownload as download } from './testing/web-seed-download';
 
 const NAME = 'share #1 é';
 const FILES: Array<[string, number]> = [
@@ -41,65 +39,9 @@ async function torrent(): Promise<{ info: TorrentInfo; data: Map<string, Uint8Ar
   return { info: info.v1!, data };
 }
 
-/** A session fed by the fetcher: pieces hashed with node's SHA-1 and kept in memory. */
-function download(info: TorrentInfo, seeds: string[], fetcher = new WebSeedFetcher('http:')) {
-  const stored = new Map<number, Uint8Array>();
-  const state = { complete: false, now: 0 };
-  const session = new TorrentSession({
-    infoHash: info.infoHash,
-    peerId: new Uint8Array(20).fill(2),
-    info,
-    random: mulberry32(1),
-    now: 0,
-    webSeeds: seeds,
-  });
-  const feed = (event: EngineEvent): void => {
-    for (const action of session.handle(event, state.now)) executeAction(action, ports, feed);
-  };
-  const ports: EnginePorts = {
-    send: () => {},
-    close: () => {},
-    hash: (data, reply) => reply.ok(sha1Sync(data)),
-    store: (index, data, reply) => {
-      stored.set(index, data.slice());
-      reply.ok();
-    },
-    read: (_peer, _index, _begin, _length, reply) => reply.fail('no reads'),
-    announce: () => {},
-    wantPeers: () => {},
-    metadata: () => {},
-    complete: () => (state.complete = true),
-    error: (reason) => {
-      throw new Error(reason);
-    },
-    webSeedFetch: (action, emit) => fetcher.fetch(action, emit),
-    webSeedAbort: (request) => fetcher.abort(request),
-  };
-  const tick = (ms = 1000): void => {
-    state.now += ms;
-    feed({ type: 'tick' });
-  };
-  return { session, stored, state, tick };
-}
-
 /** The files as a server holds them: by decoded path under the torrent's name. */
 function served(data: Map<string, Uint8Array>): Map<string, Uint8Array> {
   return new Map([...data].map(([name, bytes]) => [`/files/${NAME}/${name}`, bytes]));
-}
-
-function bytesOf(info: TorrentInfo, stored: Map<number, Uint8Array>, name: string): Uint8Array {
-  const file = info.files.find((entry) => entry.path[0] === name)!;
-  const out = new Uint8Array(file.length);
-  for (let at = 0; at < file.length;) {
-    const offset = file.offset + at;
-    const index = Math.floor(offset / info.pieceLength);
-    const begin = offset - index * info.pieceLength;
-    const piece = stored.get(index)!;
-    const count = Math.min(file.length - at, piece.length - begin);
-    out.set(piece.subarray(begin, begin + count), at);
-    at += count;
-  }
-  return out;
 }
 
 describe('web seed over HTTP', () => {
