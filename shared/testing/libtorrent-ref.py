@@ -52,7 +52,8 @@ def create(path, piece_length, kind, out, web_seed=None):
     return describe(out)
 
 
-def check(path, save_path):
+def start(path, save_path):
+    """A session on loopback with no peer discovery, and the torrent added to it."""
     session = lt.session({
         'listen_interfaces': '127.0.0.1:0',
         'enable_dht': False,
@@ -60,7 +61,11 @@ def check(path, save_path):
         'enable_upnp': False,
         'enable_natpmp': False,
     })
-    handle = session.add_torrent({'ti': lt.torrent_info(path), 'save_path': save_path})
+    return session, session.add_torrent({'ti': lt.torrent_info(path), 'save_path': save_path})
+
+
+def check(path, save_path):
+    session, handle = start(path, save_path)
     deadline = time.time() + 60
     settled_since = None
     status = handle.status()
@@ -84,14 +89,7 @@ def check(path, save_path):
 
 
 def webseed(path, save_path):
-    session = lt.session({
-        'listen_interfaces': '127.0.0.1:0',
-        'enable_dht': False,
-        'enable_lsd': False,
-        'enable_upnp': False,
-        'enable_natpmp': False,
-    })
-    handle = session.add_torrent({'ti': lt.torrent_info(path), 'save_path': save_path})
+    session, handle = start(path, save_path)
     deadline = time.time() + 60
     status = handle.status()
     while time.time() < deadline and not status.is_seeding:
