@@ -3,55 +3,17 @@
 // lone Range header (so no CORS preflight: no OPTIONS request ever reaches the server), never asking for a pad file
 // or an empty file; a server that sends no CORS header is named on the torrent in words.
 import { expect, test } from '@playwright/test';
-import { createHash, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createAnyInfo, encodeAnyTorrent } from '../shared/codec/metainfo-v2';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
 import { expectStatus, openPeer, saveFile, sha256, tempDir, torrentItem } from './helpers';
+import { NAME, served, webSeededTorrent } from './webseed-torrent';
 
 test.describe.configure({ timeout: 180_000 });
-
-const hashers = {
-  sha1: async (data: Uint8Array) => new Uint8Array(createHash('sha1').update(data).digest()),
-  sha256: async (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest()),
-};
-
-const NAME = 'web seed #1 é';
-/** Names a URL must encode: `#`, `?`, `%`, spaces and accents; one empty file. */
-const FILES: Array<[string, number]> = [
-  ['a #b?.bin', 1_300_000],
-  ['empty.txt', 0],
-  ['100% c d.bin', 2_500_000],
-  ['été ü.bin', 333_333],
-];
 
 let server: RangeServer | undefined;
 test.afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-/** A hybrid torrent (pad files between its files) of random files, its `url-list` pointing at `seed`. */
-async function webSeededTorrent(dir: string, seed: (files: Map<string, Uint8Array>) => Promise<string>) {
-  const data = new Map(FILES.map(([name, length]) => [name, new Uint8Array(randomBytes(length))]));
-  const { info, pieceLayers } = await createAnyInfo(
-    [...data].map(([name, bytes]) => ({
-      path: [name],
-      length: bytes.length,
-      read: async (offset: number, length: number) => bytes.slice(offset, offset + length),
-    })),
-    { name: NAME, ...hashers, pieceLength: 256 * 1024 },
-  );
-  const path = join(dir, 'seeded.torrent');
-  const urlList = [await seed(data)];
-  writeFileSync(path, encodeAnyTorrent({ info, pieceLayers, announce: [], urlList }));
-  return { path, data };
-}
-
-/** The files as the server holds them, under /files/<name>/. */
-const served = (data: Map<string, Uint8Array>) =>
-  new Map([...data].map(([name, bytes]) => [`/files/${NAME}/${name}`, bytes]));
 
 test('a torrent downloads from its web seed alone, byte-identical, with no preflight and no pad file asked', async ({
   browser,
