@@ -3,6 +3,8 @@
 // lone Range header (so no CORS preflight: no OPTIONS request ever reaches the server), never asking for a pad file
 // or an empty file; a server that sends no CORS header is named on the torrent in words.
 import { expect, test } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
 import { expectStatus, openPeer, saveFile, sha256, tempDir, torrentItem } from './helpers';
 import { NAME, served, webSeededTorrent } from './webseed-torrent';
@@ -57,4 +59,42 @@ test('a web seed that does not let this site read it is named on the torrent in 
   });
   expect(server!.requests.filter((request) => request.method === 'OPTIONS')).toEqual([]);
   await peer.context.close();
+});
+
+test('a file whose bytes differ on the web seed is dropped from it, and its pieces come from a peer', async ({
+  browser,
+}) => {
+  const dir = tempDir();
+  const altered = 'été ü.bin';
+  const { path, data } = await webSeededTorrent(dir, async (files) => {
+    const onServer = served(files);
+    const wrong = new Uint8Array(files.get(altered)!);
+    wrong[1000] ^= 0xff;
+    onServer.set(`/files/${NAME}/${altered}`, wrong);
+    server = await startRangeServer(onServer);
+    return `${server.origin}/files`;
+  });
+  // A tab seeds the torrent from the right files.
+  const folder = join(dir, NAME);
+  mkdirSync(folder);
+  for (const [name, bytes] of data) writeFileSync(join(folder, name), bytes);
+  const seeder = await openPeer(browser);
+  await seeder.page.getByLabel('Torrent to seed').setInputFiles(path);
+  await seeder.page.getByLabel('Folder to seed it from').setInputFiles(folder);
+  await expectStatus(torrentItem(seeder.page, NAME), 'Seeding', 60_000);
+
+  const peer = await openPeer(browser);
+  await peer.page.getByLabel('Open .torrent file').setInputFiles(path);
+  const item = torrentItem(peer.page, NAME);
+  await expectStatus(item, 'Seeding');
+  expect(await saveFile(peer.page, item, altered)).toEqual({
+    sha256: sha256(data.get(altered)!),
+    size: data.get(altered)!.length,
+  });
+  await item.getByText(/^Swarm:/).click();
+  await expect(item.getByText(`Not used for ${altered}: its bytes differ from the torrent`)).toBeVisible();
+  // Asked once: after the bad piece, that seed was never asked for the file again.
+  expect(server!.requests.filter((request) => request.path.endsWith(altered))).toHaveLength(1);
+  await peer.context.close();
+  await seeder.context.close();
 });
