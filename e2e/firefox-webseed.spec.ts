@@ -1,7 +1,7 @@
 // Web seeds in Firefox (through puppeteer-core): a .torrent whose `url-list` names a range server on loopback
 // downloads with no peer at all, byte-identical, with no preflight (no OPTIONS request reaches the server).
 import { expect, test } from '@playwright/test';
-import type { Browser as FirefoxBrowser } from 'puppeteer-core';
+import type { Browser as FirefoxBrowser, ElementHandle } from 'puppeteer-core';
 import { firefoxAvailable, launchFirefox, openFirefoxApp, saveInFirefox, waitForState } from './firefox';
 import { sha256, tempDir } from './helpers';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
@@ -29,7 +29,9 @@ test('Firefox downloads a torrent from its web seed alone, byte-identical, with 
   const downloads = tempDir('swarmdrop-firefox-downloads-');
   firefox = await launchFirefox(downloads);
   const page = await openFirefoxApp(firefox, `${baseURL}/`);
-  const input = await page.$('::-p-xpath(//label[contains(., "Open .torrent file")]//input[@type="file"])');
+  const input = (await page.$(
+    '::-p-xpath(//label[contains(., "Open .torrent file")]//input[@type="file"])',
+  )) as ElementHandle<HTMLInputElement> | null;
   if (!input) throw new Error('no Open .torrent file input');
   await input.uploadFile(path);
   await waitForState(page, NAME, 'seeding');
