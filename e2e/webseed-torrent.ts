@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAnyInfo, encodeAnyTorrent } from '../shared/codec/metainfo-v2';
 
-const hashers = {
+export const hashers = {
   sha1: async (data: Uint8Array) => new Uint8Array(createHash('sha1').update(data).digest()),
   sha256: async (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest()),
 };

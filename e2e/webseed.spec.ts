@@ -3,11 +3,13 @@
 // lone Range header (so no CORS preflight: no OPTIONS request ever reaches the server), never asking for a pad file
 // or an empty file; a server that sends no CORS header is named on the torrent in words.
 import { expect, test } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAnyInfo, encodeAnyTorrent } from '../shared/codec/metainfo-v2';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
 import { expectStatus, openPeer, saveFile, sha256, tempDir, torrentItem } from './helpers';
-import { NAME, served, webSeededTorrent } from './webseed-torrent';
+import { hashers, NAME, served, webSeededTorrent } from './webseed-torrent';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -97,4 +99,32 @@ test('a file whose bytes differ on the web seed is dropped from it, and its piec
   expect(server!.requests.filter((request) => request.path.endsWith(altered))).toHaveLength(1);
   await peer.context.close();
   await seeder.context.close();
+});
+
+test('a video plays from a web seed alone, its single-file URL used as it is', async ({ browser }) => {
+  const clip = new Uint8Array(readFileSync(fileURLToPath(new URL('./fixtures/clip.webm', import.meta.url))));
+  server = await startRangeServer(new Map([['/media/a clip.webm', clip]]));
+  const { info, pieceLayers } = await createAnyInfo(
+    [
+      {
+        path: ['clip.webm'],
+        length: clip.length,
+        read: async (o: number, n: number) => clip.slice(o, o + n),
+      },
+    ],
+    { name: 'clip.webm', ...hashers, pieceLength: 64 * 1024 },
+  );
+  const path = join(tempDir(), 'clip.torrent');
+  const urlList = [`${server.origin}/media/a%20clip.webm`];
+  writeFileSync(path, encodeAnyTorrent({ info, pieceLayers, announce: [], urlList }));
+  const peer = await openPeer(browser);
+  await peer.page.getByLabel('Open .torrent file').setInputFiles(path);
+  const item = torrentItem(peer.page, 'clip.webm');
+  await item.getByRole('button', { name: 'Play clip.webm' }).click();
+  const video = item.getByLabel('clip.webm', { exact: true });
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 60_000 })
+    .toBeGreaterThan(2);
+  expect(new Set(server.requests.map((request) => request.path))).toEqual(new Set(['/media/a clip.webm']));
+  await peer.context.close();
 });
