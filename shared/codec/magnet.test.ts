@@ -33,7 +33,12 @@ describe('parseMagnet', () => {
   });
 
   it('accepts a bare info hash, hex or base32, with surrounding spaces', () => {
-    expect(parseMagnet(`  ${HEX}\n`)).toEqual({ infoHash: hash, infoHashHex: HEX, trackers: [] });
+    expect(parseMagnet(`  ${HEX}\n`)).toEqual({
+      infoHash: hash,
+      infoHashHex: HEX,
+      trackers: [],
+      webSeeds: [],
+    });
     expect(parseMagnet(BASE32).infoHashHex).toBe(HEX);
   });
 
@@ -226,6 +231,7 @@ describe('BEP 52 v2 info hashes (xt=urn:btmh:1220...)', () => {
       infoHashV2Hex: V2,
       v2Only: true,
       trackers: ['wss://t.example'],
+      webSeeds: [],
       select: [1],
     });
     expect(parseMagnet(` ${V2} `, { v2: true }).infoHashV2Hex).toBe(V2);

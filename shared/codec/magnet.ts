@@ -1,6 +1,8 @@
 // Magnet links (BEP 9): magnet:?xt=urn:btih:<40 hex or 32 base32>&dn=<name>&tr=<tracker>&xl=<bytes>, and BEP 52's
-// xt=urn:btmh:1220<64 hex> (the v2 info hash as a SHA-256 multihash), alone or beside a btih.
+// xt=urn:btmh:1220<64 hex> (the v2 info hash as a SHA-256 multihash), alone or beside a btih; BEP 19's web seeds
+// as ws=<http or https URL> (checked by web-seeds.ts; an invalid one is skipped, not an error).
 import { fromBase32, fromHex, toHex } from './hex';
+import { checkWebSeed, MAX_WEB_SEEDS } from './web-seeds';
 
 export { fromHex, toHex } from './hex';
 
@@ -18,6 +20,8 @@ export interface MagnetLink {
   v2Only?: boolean;
   name?: string; // dn
   trackers: string[]; // tr, in order, deduplicated
+  /** ws: the web seeds, checked, in order, deduplicated, at most MAX_WEB_SEEDS. */
+  webSeeds: string[];
   length?: number; // xl
   /** BEP 53 `so`: the indices of the files to download (the others are skipped), in order, without repeats. */
   select?: number[];
@@ -96,7 +100,7 @@ function v2OnlyLink(
 }
 
 function link(infoHash: Uint8Array, trackers: string[] = [], name?: string, length?: number): MagnetLink {
-  const result: MagnetLink = { infoHash, infoHashHex: toHex(infoHash), trackers };
+  const result: MagnetLink = { infoHash, infoHashHex: toHex(infoHash), trackers, webSeeds: [] };
   if (name !== undefined) result.name = name;
   if (length !== undefined) result.length = length;
   return result;
@@ -144,6 +148,7 @@ interface MagnetFields {
   length?: number;
   select?: number[];
   trackers: string[];
+  webSeeds: string[];
   /** The trackers gathered, for repeats: a link can hold thousands of `tr`, each checked in constant time. */
   seenTrackers: Set<string>;
 }
@@ -183,6 +188,12 @@ function readTracker(fields: MagnetFields, raw: string, key: string): void {
   fields.trackers.push(tracker);
 }
 
+function readWebSeed(fields: MagnetFields, raw: string, key: string): void {
+  if (fields.webSeeds.length >= MAX_WEB_SEEDS) return;
+  const url = checkWebSeed(decodeComponent(raw, key, false));
+  if (url !== undefined && !fields.webSeeds.includes(url)) fields.webSeeds.push(url);
+}
+
 function readLength(fields: MagnetFields, raw: string, key: string): void {
   const value = decodeComponent(raw, key, false);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
@@ -196,13 +207,14 @@ const PARAMS = new Map<string, ParamReader>([
   ['xt', readTopic],
   ['dn', readName],
   ['tr', readTracker],
+  ['ws', readWebSeed],
   ['xl', readLength],
   ['so', (fields, raw, key) => (fields.select ??= parseSelect(decodeComponent(raw, key, false)))],
 ]);
 
 /** The fields of a magnet link's query (after `magnet:?`), parameter by parameter. */
 function readParams(query: string): MagnetFields {
-  const fields: MagnetFields = { sawXt: false, trackers: [], seenTrackers: new Set() };
+  const fields: MagnetFields = { sawXt: false, trackers: [], webSeeds: [], seenTrackers: new Set() };
   for (const param of query.split('&')) {
     if (param === '') continue;
     const eq = param.indexOf('=');
@@ -214,10 +226,11 @@ function readParams(query: string): MagnetFields {
 
 /** The link the fields describe: by its v1 hash (with the v2 one beside it), or with `v2` by its v2 hash alone. */
 function linkOf(fields: MagnetFields, options: ParseMagnetOptions): MagnetLink {
-  const { infoHash, infoHashV2, trackers, name, length, select } = fields;
+  const { infoHash, infoHashV2, trackers, name, length, select, webSeeds } = fields;
   if (!infoHash && infoHashV2 && options.v2) {
     const result = v2OnlyLink(infoHashV2, trackers, name, length);
     if (select) result.select = select;
+    result.webSeeds = webSeeds;
     return result;
   }
   if (!infoHash) {
@@ -233,6 +246,7 @@ function linkOf(fields: MagnetFields, options: ParseMagnetOptions): MagnetLink {
     result.infoHashV2Hex = toHex(infoHashV2);
   }
   if (select) result.select = select;
+  result.webSeeds = webSeeds;
   return result;
 }
 
@@ -262,7 +276,7 @@ function exactTopics(link: { infoHash?: Uint8Array; infoHashV2?: Uint8Array; v2O
 
 /**
  * Formats a magnet URI with hex info hashes (btih for `infoHash` unless `v2Only`, then btmh for `infoHashV2`),
- * URL-encoded dn and tr, in the order xt, dn, xl, tr.
+ * URL-encoded dn, tr and ws, in the order xt, dn, xl, tr, ws.
  */
 export function formatMagnet(link: {
   infoHash?: Uint8Array;
@@ -270,6 +284,7 @@ export function formatMagnet(link: {
   v2Only?: boolean;
   name?: string;
   trackers?: string[];
+  webSeeds?: string[];
   length?: number;
 }): string {
   const topics = exactTopics(link);
@@ -283,5 +298,6 @@ export function formatMagnet(link: {
     uri += `&xl=${link.length}`;
   }
   for (const tracker of new Set(link.trackers ?? [])) uri += `&tr=${encodeComponent(tracker, 'tracker')}`;
+  for (const seed of new Set(link.webSeeds ?? [])) uri += `&ws=${encodeComponent(seed, 'web seed')}`;
   return uri;
 }

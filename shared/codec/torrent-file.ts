@@ -12,6 +12,10 @@ import {
   type BValue,
 } from './bencode';
 import { MetainfoError } from './metainfo-files';
+import { MAX_WEB_SEED_URL_LENGTH, MAX_WEB_SEEDS, webSeedList } from './web-seeds';
+
+/** Items of a `url-list` looked at: the invalid ones among them are skipped, the rest cut to MAX_WEB_SEEDS. */
+const MAX_URL_LIST_ITEMS = MAX_WEB_SEEDS * 4;
 
 /** Decodes bytes as UTF-8 with replacement characters (for informational fields). */
 const looseText = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
@@ -39,15 +43,15 @@ function trackerTiers(torrent: BDict): string[][] {
   return tiers;
 }
 
+/** The web seeds of a `url-list` (a string or a list of them), checked and bounded (web-seeds.ts). */
 function urlList(value: BValue | undefined): string[] {
   const items = value instanceof Uint8Array ? [value] : Array.isArray(value) ? value : [];
-  const urls: string[] = [];
-  for (const item of items) {
+  const texts: string[] = [];
+  for (const item of items.slice(0, MAX_URL_LIST_ITEMS)) {
     const bytes = asBytes(item);
-    const text = bytes ? looseText(bytes).trim() : '';
-    if (text !== '' && !urls.includes(text)) urls.push(text);
+    if (bytes && bytes.length <= MAX_WEB_SEED_URL_LENGTH) texts.push(looseText(bytes));
   }
-  return urls;
+  return webSeedList(texts);
 }
 
 /** What a .torrent holds around its info dictionary. */

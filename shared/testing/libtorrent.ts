@@ -55,10 +55,16 @@ export const ltCreate = (
   pieceLength: number,
   kind: 'hybrid' | 'v2',
   out: string,
-): Promise<LtTorrent> => run(['create', path, String(pieceLength), kind, out]);
+  webSeed?: string,
+): Promise<LtTorrent> =>
+  run(['create', path, String(pieceLength), kind, out, ...(webSeed !== undefined ? [webSeed] : [])]);
 
 /** libtorrent reads a .torrent. */
 export const ltDescribe = (torrent: string): Promise<LtTorrent> => run(['describe', torrent]);
+
+/** libtorrent downloads a .torrent into `savePath` from its web seeds (`url-list`) alone. */
+export const ltWebSeed = (torrent: string, savePath: string): Promise<LtCheck> =>
+  run(['webseed', torrent, savePath]);
 
 /** libtorrent checks the files under `savePath` against a .torrent (v1 pieces and v2 trees). */
 export const ltCheck = (torrent: string, savePath: string): Promise<LtCheck> =>

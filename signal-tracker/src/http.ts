@@ -23,7 +23,9 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",
-  "connect-src 'self' ws: wss: blob: data:",
+  // https: and http: for web seeds (BEP 19), fetched by the worker from whatever server a torrent names (the
+  // worker screens them as it does trackers, and a browser refuses http: from an https: page).
+  "connect-src 'self' ws: wss: https: http: blob: data:",
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",

@@ -120,6 +120,23 @@ export interface SessionOptions {
   random: () => number;
   now: number;
   config?: Partial<EngineConfig>;
+  /** Web seeds (BEP 19), checked by shared/codec/web-seeds.ts: asked for what peers cannot give soon enough. */
+  webSeeds?: readonly string[];
+  /** The most bytes the web seeds may be asked for in this session (default: no bound). */
+  webSeedBudget?: number;
+}
+
+/** Why a web seed request failed, as the adapter saw it. */
+export interface WebSeedFailure {
+  /** The HTTP status, when an answer came (200 to a range request: the server sends no parts of files). */
+  status?: number;
+  /** A 429 or 503's Retry-After, in ms from now. */
+  retryAfterMs?: number;
+  /** This page may not read the seed: 'cors' (the server does not allow this site), 'mixed-content' (an http://
+   * seed on an https:// page). The seed is out. */
+  blocked?: 'cors' | 'mixed-content';
+  /** In words, for the details. */
+  reason: string;
 }
 
 /** A file's priority: 'skip' (not downloaded), 'normal', 'high' (before the rest). */
@@ -162,6 +179,13 @@ export type EngineEvent =
   | { type: 'playhead'; file: number; position: number; bytesPerSecond?: number; paused?: boolean }
   /** The player closed: the playback window goes. */
   | { type: 'playback-stopped' }
+  /** Bytes of a `webseed-fetch` answer, in order from its `start` (any split). */
+  | { type: 'webseed-data'; request: number; data: Uint8Array }
+  /** A `webseed-fetch` answer ended (every byte given or not: fewer than asked is a failure). */
+  | { type: 'webseed-end'; request: number }
+  | ({ type: 'webseed-failed'; request: number } & WebSeedFailure)
+  /** The most bytes the web seeds may be asked for from now on (undefined: no bound). */
+  | { type: 'webseed-budget'; bytes: number | undefined }
   /** Result of a `hash` action. */
   | { type: 'hashed'; id: number; digest: Uint8Array }
   /** Result of a `store` action. */
@@ -196,6 +220,21 @@ export type EngineAction =
   | { type: 'announce'; event?: AnnounceEvent }
   /** Fewer connections than the target: the adapter should find this many more peers. */
   | { type: 'want-peers'; count: number }
+  /** Fetch bytes [start, end) of file `file` from web seed `url` (the file's URL in BEP 19's layout) with a lone
+   * Range header (`whole`: the server sends no parts, ask for the whole file without one); answer with
+   * `webseed-data`, then `webseed-end` or `webseed-failed`. The seed's bytes go to pieces `pieces`. */
+  | {
+      type: 'webseed-fetch';
+      request: number;
+      seed: string;
+      url: string;
+      file: number;
+      start: number;
+      end: number;
+      whole?: boolean;
+    }
+  /** Stop a `webseed-fetch` (a seek moved away from its pieces, the session paused or stopped); nothing answers. */
+  | { type: 'webseed-abort'; request: number }
   /** Metadata fetched and verified (magnet start): persist it; the session now knows `info`. */
   | { type: 'metadata'; info: TorrentInfo }
   /** Every piece verified and stored. */
@@ -256,7 +295,19 @@ export interface SessionStats {
   /** Per piece: -1 = we have it, otherwise how many connected peers have it. */
   availability: Int16Array;
   peerStats: PeerStats[];
+  /** The web seeds, when the torrent has some. */
+  webSeeds?: WebSeedStats[];
   error?: string;
+}
+
+export interface WebSeedStats {
+  url: string;
+  status: 'fetching' | 'idle' | 'waiting' | 'failed';
+  downloaded: number;
+  /** Why it is out (failed), in words. */
+  failure?: string;
+  /** Files it may not serve, with why. */
+  droppedFiles: Array<{ file: number; reason: string }>;
 }
 
 /** What `shared/engine/session/session.ts` exports as `class TorrentSession implements Session`. */

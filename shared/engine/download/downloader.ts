@@ -22,6 +22,7 @@ import { BanList, digestMatches } from '../verify/verify';
 import { SuspectBlocks } from '../verify/suspect-blocks';
 import { Streaming } from '../streaming/streaming';
 import { VerifiedPieces } from '../verify/verified-pieces';
+import { SourceRoom } from './source-room';
 import type { PickerOptions, Wishlist } from '../picker/wishlist';
 
 /** A peer measured slow gets at most this much work queued (but at least 2 requests) instead of minPipeline, so the
@@ -84,6 +85,8 @@ export class Downloader {
   private readonly storing = new Set<number>();
   /** Blocks of failed pieces kept for the smart ban, within MAX_SUSPECT_BYTES. */
   private readonly suspects = new SuspectBlocks();
+  /** Sources other than peers (web seeds): their claims on the wishlist and the whole pieces they bring. */
+  readonly sources: SourceRoom;
   /** Released requests are waiting to be handed out (see `flush`). */
   private refill = false;
   /** While we hold no piece, one peer at a time is asked for it (first-piece.ts). */
@@ -114,6 +117,15 @@ export class Downloader {
       endgameWhenIdle: true,
       blockSize: BLOCK_SIZE,
       pieceSelection: config.pieceSelection,
+    });
+    this.sources = new SourceRoom(info, this.wishlist, {
+      needs: (index) => !this.have.get(index) && !this.storing.has(index) && this.wanted?.[index] !== false,
+      assemble: (index, data) => {
+        this.buffers.set(index, { data, blocks: [] });
+        ports.hash(index, data);
+      },
+      cancel: (cancels) => sendCancels(ports, cancels),
+      refill: () => (this.refill = true),
     });
     this.streaming = new Streaming(info, this.wishlist, this.verified, {
       peers: () => ports.peers(),
@@ -232,6 +244,7 @@ export class Downloader {
     const buffer = this.buffers.get(index);
     if (!buffer) return;
     const senders = [...new Set(buffer.blocks.map((b) => b.sender))];
+    const source = this.sources.take(index);
     if (check ? check(digest) : digestMatches(this.info.pieces, index, digest)) {
       this.buffers.delete(index);
       this.ports.blocks?.()?.done(index);
@@ -240,6 +253,11 @@ export class Downloader {
       this.smartBan(index, buffer.data);
       this.ports.store(index, buffer.data);
       return;
+    }
+    if (source) {
+      this.buffers.delete(index);
+      source.bad(index);
+      return this.failed(index, buffer, []);
     }
     // A v2 piece the block checks can judge block by block is held (in `buffers`) for their verdict.
     if (check && this.wishlist.blocksFailed && this.ports.blocks?.()?.hold(index, buffer.data, digest))

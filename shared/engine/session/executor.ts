@@ -32,6 +32,11 @@ export interface EnginePorts {
   complete(): void;
   /** The `layers-known` action; without it the layers are not kept. */
   layersKnown?(): void;
+  /** Fetches from a web seed (the `webseed-fetch` action), answering through `emit` with `webseed-data`, then
+   * `webseed-end` or `webseed-failed`. Only a session given web seeds asks. */
+  webSeedFetch?(action: ActionOf<'webseed-fetch'>, emit: (event: EngineEvent) => void): void;
+  /** Stops a web seed fetch; nothing answers it afterwards. */
+  webSeedAbort?(request: number): void;
   error(reason: string): void;
 }
 
@@ -128,6 +133,8 @@ const HANDLERS: { [T in EngineAction['type']]: ActionHandler<T> } = {
   metadata: (action, ports) => ports.metadata(action.info),
   complete: (_, ports) => ports.complete(),
   'layers-known': (_, ports) => ports.layersKnown?.(),
+  'webseed-fetch': (action, ports, emit) => ports.webSeedFetch?.(action, emit),
+  'webseed-abort': (action, ports) => ports.webSeedAbort?.(action.request),
   error: (action, ports) => ports.error(action.reason),
 };
 

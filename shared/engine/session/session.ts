@@ -39,6 +39,7 @@ import { isTreeOnly } from '../../codec/v2-pieces';
 import { V2Join, checkInfo } from '../v2/v2-join';
 import { BanList } from '../verify/verify';
 import type { VerifiedPieces } from '../verify/verified-pieces';
+import { SessionWebSeeds } from '../webseed/session-webseeds';
 
 export { MAX_REQUEST_LENGTH } from '../upload/uploader';
 export { UT_METADATA_ID } from '../peer/peer-wire';
@@ -89,6 +90,8 @@ export class TorrentSession implements Session {
   private readonly bans = new BanList();
 
   private readonly hashJobs = new HashJobs();
+  /** The web seeds (BEP 19), asked for what peers cannot give soon enough (webseed/). */
+  private readonly webSeeds: SessionWebSeeds;
 
   private lastRefill: number | undefined;
 
@@ -124,6 +127,9 @@ export class TorrentSession implements Session {
     });
     this.hashes = v2 && this.hashRoom(v2, peerPieces);
     this.rooms = this.messageRooms();
+    this.webSeeds = new SessionWebSeeds(options.webSeeds ?? [], options.webSeedBudget, (action) =>
+      this.out.push(action),
+    );
     if (options.info) {
       checkInfo(options.info, options.infoHash, v2 !== undefined);
       this.setup(options.info, options.have);
@@ -259,8 +265,15 @@ export class TorrentSession implements Session {
     'file-priorities': (s, event) => s.prioritiesChanged(event),
     'early-pieces': (s, event) => s.prioritiesChanged(event),
     'piece-deadlines': (s, event, now) => s.downloader?.streaming.handle(event, now),
-    playhead: (s, event, now) => s.downloader?.streaming.handle(event, now),
+    playhead: (s, event, now) => {
+      s.downloader?.streaming.handle(event, now);
+      s.webSeeds.playhead();
+    },
     'playback-stopped': (s, event, now) => s.downloader?.streaming.handle(event, now),
+    'webseed-data': (s, event, now) => s.webSeeds.handle(event, now),
+    'webseed-end': (s, event, now) => s.webSeeds.handle(event, now),
+    'webseed-failed': (s, event, now) => s.webSeeds.handle(event, now),
+    'webseed-budget': (s, event, now) => s.webSeeds.handle(event, now),
     hashed: (s, event) => s.onHashed(event.id, event.digest),
     stored: (s, event) => s.onStored(event.index),
     // The piece is not counted; what is already stored stays. We stop downloading: storage is not usable.
@@ -380,6 +393,7 @@ export class TorrentSession implements Session {
     this.downloader = downloader;
     this.uploader = uploader;
     this.states.infoKnown(downloader);
+    this.webSeeds.start(info, downloader);
     return downloader;
   }
 
@@ -394,6 +408,7 @@ export class TorrentSession implements Session {
     this.uploader?.tick(this.peers.values(), now);
     this.hashes?.tick(now);
     this.leavesAhead();
+    this.webSeeds.tick(this.state === 'downloading', now);
     this.chokes.spreadChanged();
     this.wantPeers();
     // Requests are topped up as blocks arrive; once a second the tick also tops up pipelines whose depth grew.
@@ -420,6 +435,7 @@ export class TorrentSession implements Session {
     this.out.push({ type: 'announce', event: 'stopped' });
     for (const peer of [...this.peers.values()]) this.connections.close(peer, 'stopped');
     this.states.stopped();
+    this.webSeeds.stop();
     this.downloader?.dropPiece();
     this.hashJobs.clear();
     this.hashes?.clearWaiting();
@@ -447,9 +463,11 @@ export class TorrentSession implements Session {
     const { state, infoHash, downloader, uploader } = this;
     const error = this.states.errorReason;
     const downloadRate = this.downMeter.rate(now);
-    return sessionStatsOf(
+    const stats = sessionStatsOf(
       { state, infoHash, error, downloader, uploader, downloadRate, peers: this.peers.values() },
       now,
     );
+    const webSeeds = this.webSeeds.stats(now);
+    return webSeeds ? { ...stats, webSeeds } : stats;
   }
 }

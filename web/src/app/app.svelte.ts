@@ -2,6 +2,7 @@
 // settings (settings.svelte.ts), the engine wherever it runs (engine.svelte.ts), the file pickers (pickers.ts). This
 // file holds the user's intents: each checks its input, runs its action on the engine and shows what failed.
 // App.svelte hands each component what it shows and the intents it calls, as props.
+import { screenWebSeeds } from '../lib/links/web-seed-screen';
 import { MagnetError, parseMagnet } from '../../../shared/codec/magnet';
 import { baseName } from '../lib/ui/format';
 import type { TorrentView } from '../lib/messages/protocol';
@@ -102,6 +103,7 @@ class AppState implements TorrentActions {
       if (this.torrents.showIfListed(parsed.infoHashHex)) return;
       // What the worker keeps on `Download` (the same screen), shown before: the trackers left out, and why.
       const { kept, dropped, unread } = screenTrackers(parsed.trackers, [defaultTracker(location)]);
+      const webSeeds = screenWebSeeds(parsed.webSeeds, [defaultTracker(location)]);
       this.torrents.pendingLink = {
         link,
         ...(key ? { key } : {}),
@@ -111,6 +113,7 @@ class AppState implements TorrentActions {
         trackers: kept,
         dropped,
         unread,
+        webSeeds,
       };
     } catch (error) {
       const reason = error instanceof MagnetError ? error.message : message(error);

@@ -32,6 +32,8 @@ export interface PendingLink {
   dropped: DroppedTracker[];
   /** Trackers the link names beyond those read at all. */
   unread: number;
+  /** The web servers (BEP 19 `ws=`) the files may also come from, checked. */
+  webSeeds: string[];
   /** A private share's key, from the link's fragment. */
   key?: string;
 }

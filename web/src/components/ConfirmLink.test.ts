@@ -14,6 +14,7 @@ const pending = (overrides: Partial<PendingLink> = {}): PendingLink => ({
   trackers: ['wss://tracker.example'],
   dropped: [],
   unread: 0,
+  webSeeds: [],
   ...overrides,
 });
 
@@ -22,6 +23,14 @@ const described = (term: string) =>
   screen.getByText(term, { selector: 'dt' }).nextElementSibling?.textContent?.replace(/\s+/g, ' ').trim();
 
 describe('ConfirmLink', () => {
+  it('names the web servers the files may also come from, by host', () => {
+    const webSeeds = ['https://files.example.org/share/', 'http://mirror.example:8080/x'];
+    render(ConfirmLink, { pending: pending({ webSeeds }), onconfirm: vi.fn(), oncancel: vi.fn() });
+    expect(described('Also from')).toBe(
+      'files.example.org, mirror.example (web servers, asked for what peers cannot give)',
+    );
+  });
+
   it('shows nothing while no link waits', () => {
     render(ConfirmLink, { pending: null, onconfirm: vi.fn(), oncancel: vi.fn() });
     expect(screen.queryByRole('dialog')).toBeNull();

@@ -30,6 +30,32 @@ describe('SwarmDetails', () => {
     expect(screen.queryByRole('heading', { name: 'Trackers' })).toBeNull();
   });
 
+  it('lists the web seeds with their state, what they sent and what went wrong', () => {
+    const torrent = torrentView({
+      webSeeds: [
+        {
+          url: 'https://files.example.org/x/',
+          host: 'files.example.org',
+          status: 'fetching',
+          downloaded: 2048,
+        },
+        {
+          url: 'http://m.example/',
+          host: 'm.example',
+          status: 'failed',
+          downloaded: 0,
+          problem: 'The server m.example does not let this site read it',
+        },
+      ],
+    });
+    render(SwarmDetails, { torrent, trackers: [], samples: [] });
+    const items = within(screen.getByRole('list', { name: 'Web seeds' })).getAllByRole('listitem');
+    expect(items.map((item) => item.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      'files.example.org fetching 2.00 KiB',
+      'm.example failed 0 B The server m.example does not let this site read it',
+    ]);
+  });
+
   it('lists each tracker with its state and the swarm it reported', () => {
     const trackers: TrackerStatus[] = [
       { url: 'wss://one.example', state: 'connected', complete: 1, incomplete: 3 },

@@ -71,8 +71,20 @@ export interface TorrentView {
   shareKey?: string;
   /** Hashing progress 0..1 while a share is being created. */
   hashing?: number;
+  /** Its web seeds (BEP 19), when it has some. */
+  webSeeds?: WebSeedRow[];
   /** With `hashing`: the files chosen for a `Torrent to seed` are being checked against it (not a new share). */
   checking?: boolean;
+}
+
+/** A web seed as the torrent's details show it. */
+export interface WebSeedRow {
+  url: string;
+  host: string;
+  status: 'fetching' | 'idle' | 'waiting' | 'failed';
+  downloaded: number;
+  /** What went wrong, in words: why it is out, or the files it lost and why. */
+  problem?: string;
 }
 
 /** A view as the worker posts it: availability as changes since the last post (none when unchanged). */

@@ -10,6 +10,7 @@ import {
   type KeyValueStore,
   type StoredValue,
 } from '../../lib/storage/storage';
+import { checkWebSeed } from '../../../../shared/codec/web-seeds';
 import { isSharedFileRefs, type SharedFileRef } from './shared-files';
 import { isPrivateRecordPart, type PrivateRecordPart } from '../../lib/crypto/private-files';
 
@@ -44,6 +45,8 @@ export interface TorrentRecord {
   /** Added by a btmh-only magnet link: its full v2 info hash (64 hex; `infoHashHex` is its first 40). The metadata is
    * checked against it, and the torrent runs by its v2 view (shared/codec/v2-pieces.ts), a hybrid's too. */
   infoHashV2?: string;
+  /** Web seeds (BEP 19) from the .torrent's `url-list` or the magnet link's `ws=`, checked (shared/codec/web-seeds.ts). */
+  webSeeds?: string[];
 }
 
 /**
@@ -123,7 +126,9 @@ function validParts(r: Partial<TorrentRecord>): boolean {
   return (
     (r.infoBytes === undefined || r.infoBytes instanceof ArrayBuffer) &&
     (r.sharedFiles === undefined || (isSharedFileRefs(r.sharedFiles) && r.infoBytes !== undefined)) &&
-    (r.private === undefined || isPrivateRecordPart(r.private))
+    (r.private === undefined || isPrivateRecordPart(r.private)) &&
+    (r.webSeeds === undefined ||
+      (Array.isArray(r.webSeeds) && r.webSeeds.every((url) => checkWebSeed(String(url)) === url)))
   );
 }
 

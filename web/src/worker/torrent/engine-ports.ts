@@ -9,6 +9,7 @@ import type { HostContext } from './context';
 import { errorMessage } from './errors';
 import { readBlock, storePiece, type PieceIoHost } from './piece-io';
 import type { PeerLinks } from './peer-links';
+import type { WebSeedFetcher } from '../../net/web-seed-fetch';
 
 /** Messages below this size are copied rather than transferred (cheap, and safe if the engine reuses them). */
 export const TRANSFER_MIN_BYTES = 4096;
@@ -23,6 +24,8 @@ export interface PortsHost extends PieceIoHost {
   metadata(info: TorrentInfo): void;
   layersKnown(): void;
   complete(): void;
+  /** The torrent's web seed requests (BEP 19). */
+  webSeeds: WebSeedFetcher;
 }
 
 /** The ports for one action of the session; `current`: whether that session is still the torrent's. */
@@ -35,6 +38,10 @@ export function enginePorts(host: PortsHost, current: () => boolean): EnginePort
     ...trackerPorts(host),
     metadata: (info) => host.metadata(info),
     layersKnown: () => host.layersKnown(),
+    webSeedFetch: (action, emit) => {
+      if (current()) host.webSeeds.fetch(action, emit);
+    },
+    webSeedAbort: (request) => host.webSeeds.abort(request),
     complete: () => host.complete(),
     error: (reason) => {
       if (current()) host.fail(reason);

@@ -13,6 +13,7 @@ import type { PeerLinks } from './peer-links';
 import type { HostLink, TorrentParts } from './parts';
 import type { StreamSteering } from './streams/steering';
 import type { Totals } from './totals';
+import { WebSeedFetcher } from '../../net/web-seed-fetch';
 
 export class SessionActions implements PortsHost {
   readonly infoHashHex: string;
@@ -22,6 +23,8 @@ export class SessionActions implements PortsHost {
   readonly keep: WeakSet<ArrayBufferLike>;
   readonly totals: Totals;
   readonly steering: StreamSteering;
+  /** Web seed requests; the page's protocol decides whether an http:// seed may be used. */
+  readonly webSeeds = new WebSeedFetcher(globalThis.location?.protocol);
   private firstShown = false;
 
   constructor(

@@ -20,6 +20,17 @@ describe('StallWatch', () => {
     );
   });
 
+  it('says nothing while a web seed it may still use has the rest, and says so once every web seed failed', () => {
+    const watch = new StallWatch();
+    const seed = { url: 'https://s.example/', downloaded: 0, droppedFiles: [] };
+    const fetching = stats({ webSeeds: [{ ...seed, status: 'waiting' }] });
+    watch.words(fetching, 0);
+    expect(watch.words(fetching, STALL_GRACE_MS)).toBeUndefined();
+    const failed = stats({ webSeeds: [{ ...seed, status: 'failed', failure: 'gone' }] });
+    watch.words(failed, STALL_GRACE_MS);
+    expect(watch.words(failed, 2 * STALL_GRACE_MS)).toContain('Waiting for someone who has the rest');
+  });
+
   it('says so too when peers are connected but none has a missing piece', () => {
     const watch = new StallWatch();
     watch.words(stats({ peers: 2 }), 0);

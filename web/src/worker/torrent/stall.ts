@@ -12,13 +12,16 @@ export const STALL_GRACE_MS = 8_000;
 
 export type StallStats = Pick<
   SessionStats,
-  'state' | 'wantedPieces' | 'wantedVerified' | 'wantedReachable' | 'peers'
+  'state' | 'wantedPieces' | 'wantedVerified' | 'wantedReachable' | 'peers' | 'webSeeds'
 >;
 
-/** A download with pieces missing that no connected peer has. */
+/** A download with pieces missing that no connected peer has, and no web seed it may still use. */
 export function nobodyHasTheRest(stats: StallStats): boolean {
   return (
-    stats.state === 'downloading' && stats.wantedPieces > stats.wantedVerified && stats.wantedReachable === 0
+    stats.state === 'downloading' &&
+    stats.wantedPieces > stats.wantedVerified &&
+    stats.wantedReachable === 0 &&
+    !(stats.webSeeds ?? []).some((seed) => seed.status !== 'failed')
   );
 }
 

@@ -5,6 +5,7 @@ import type { PeerPath, TorrentView } from '../../lib/messages/protocol';
 import { peerRows, shownDownloadRate } from './peer-rows';
 import type { TorrentRecord } from '../storage/records';
 import type { Failure } from './lifecycle';
+import { webSeedRows } from './web-seed-rows';
 
 export interface ViewState {
   infoHashHex: string;
@@ -124,6 +125,7 @@ function extras(state: ViewState, status: TorrentView['state']): Partial<Torrent
   if (record.sharedFiles) extra.inPlace = true;
   if (record.private) extra.shareKey = record.private.key;
   if (failure?.needsPermission) extra.resumeSharing = true;
+  if (stats?.webSeeds && stats.webSeeds.length > 0) extra.webSeeds = webSeedRows(stats.webSeeds, state.files);
   return extra;
 }
 

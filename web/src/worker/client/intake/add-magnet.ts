@@ -1,4 +1,5 @@
 // `Add link`: a magnet link (or a bare info hash) added as a torrent whose metadata comes from its peers.
+import { screenWebSeeds } from '../../../lib/links/web-seed-screen';
 import { MagnetError, parseMagnet, type MagnetLink } from '../../../../../shared/codec/magnet';
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
 import { notContacted, screenTrackers, type ScreenedTrackers } from '../../../lib/links/tracker-screen';
@@ -23,6 +24,8 @@ export async function addMagnet(
   }
   const screened = screenTrackers(link.trackers, defaultTrackers);
   const record = magnetRecord(link, message.key, screened);
+  const webSeeds = screenWebSeeds(link.webSeeds, defaultTrackers);
+  if (webSeeds.length > 0) record.webSeeds = webSeeds;
   if (link.length !== undefined) {
     await ensureRoom(core, link.length);
     if (core.registry.has(link.infoHashHex)) return { infoHashHex: link.infoHashHex, name: record.name };

@@ -1,4 +1,5 @@
 // `Open .torrent file`: a torrent added from its .torrent, resuming from pieces an earlier download left behind.
+import { screenWebSeeds } from '../../../lib/links/web-seed-screen';
 import type { Bitfield } from '../../../../../shared/codec/bitfield';
 import type { TorrentInfo } from '../../../../../shared/codec/metainfo';
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
@@ -33,6 +34,8 @@ export async function addTorrentFile(
     addedAt: Date.now(),
     ...FRESH_TOTALS,
   };
+  const webSeeds = screenWebSeeds(metainfo.urlList, defaultTrackers);
+  if (webSeeds.length > 0) record.webSeeds = webSeeds;
   // The piece layers it carries (checked against their roots) are kept beside its record.
   const layers = metainfo.pieceLayers.size > 0 ? metainfo.pieceLayers : undefined;
   if (layers) await core.storage.keepPieceLayers(info.infoHashHex, layers);

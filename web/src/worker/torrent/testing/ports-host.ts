@@ -6,6 +6,7 @@ import type { PortsHost } from '../engine-ports';
 import { PeerLinks } from '../peer-links';
 import type { PieceIoHost } from '../piece-io';
 import { FakeWriter } from './fakes';
+import { WebSeedFetcher } from '../../../net/web-seed-fetch';
 
 export interface RecordingHost extends PortsHost {
   posted: Array<{ message: WorkerToMain; transfer?: Transferable[] }>;
@@ -37,6 +38,7 @@ export function recordingHost(): RecordingHost {
     verifiedSteered: [],
     landed: [],
     counted: [],
+    webSeeds: new WebSeedFetcher('http:'),
     writePiece: async () => {},
     readBlock: async () => new Uint8Array(0),
     ctx: {

@@ -1,0 +1,44 @@
+// The torrent of the web seed e2e specs (Chromium and Firefox): a hybrid torrent of random files whose names a URL
+// must encode, its `url-list` naming a range server the spec starts (shared/testing/range-server.ts).
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAnyInfo, encodeAnyTorrent } from '../shared/codec/metainfo-v2';
+
+export const hashers = {
+  sha1: async (data: Uint8Array) => new Uint8Array(createHash('sha1').update(data).digest()),
+  sha256: async (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest()),
+};
+
+export const NAME = 'web seed #1 é';
+/** Names a URL must encode: `#`, `?`, `%`, spaces and accents; one empty file. */
+const FILES: Array<[string, number]> = [
+  ['a #b?.bin', 1_300_000],
+  ['empty.txt', 0],
+  ['100% c d.bin', 2_500_000],
+  ['été ü.bin', 333_333],
+];
+
+/** A hybrid torrent (pad files between its files) of random files, its `url-list` pointing at `seed`. */
+export async function webSeededTorrent(
+  dir: string,
+  seed: (files: Map<string, Uint8Array>) => Promise<string>,
+) {
+  const data = new Map(FILES.map(([name, length]) => [name, new Uint8Array(randomBytes(length))]));
+  const { info, pieceLayers } = await createAnyInfo(
+    [...data].map(([name, bytes]) => ({
+      path: [name],
+      length: bytes.length,
+      read: async (offset: number, length: number) => bytes.slice(offset, offset + length),
+    })),
+    { name: NAME, ...hashers, pieceLength: 256 * 1024 },
+  );
+  const path = join(dir, 'seeded.torrent');
+  const urlList = [await seed(data)];
+  writeFileSync(path, encodeAnyTorrent({ info, pieceLayers, announce: [], urlList }));
+  return { path, data };
+}
+
+/** The files as the server holds them, under /files/<name>/. */
+export const served = (data: Map<string, Uint8Array>) =>
+  new Map([...data].map(([name, bytes]) => [`/files/${NAME}/${name}`, bytes]));

@@ -1,0 +1,130 @@
+// Web seeds (BEP 19) in the browser: a .torrent whose `url-list` names a range server on loopback (started here,
+// shared/testing/range-server.ts) downloads with no peer at all, byte-identical, through the worker's fetch with a
+// lone Range header (so no CORS preflight: no OPTIONS request ever reaches the server), never asking for a pad file
+// or an empty file; a server that sends no CORS header is named on the torrent in words.
+import { expect, test } from '@playwright/test';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAnyInfo, encodeAnyTorrent } from '../shared/codec/metainfo-v2';
+import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
+import { expectStatus, openPeer, saveFile, sha256, tempDir, torrentItem } from './helpers';
+import { hashers, NAME, served, webSeededTorrent } from './webseed-torrent';
+
+test.describe.configure({ timeout: 180_000 });
+
+let server: RangeServer | undefined;
+test.afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+test('a torrent downloads from its web seed alone, byte-identical, with no preflight and no pad file asked', async ({
+  browser,
+}) => {
+  const dir = tempDir();
+  const { path, data } = await webSeededTorrent(dir, async (files) => {
+    server = await startRangeServer(served(files));
+    return `${server.origin}/files`;
+  });
+  const peer = await openPeer(browser);
+  await peer.page.getByLabel('Open .torrent file').setInputFiles(path);
+  const item = torrentItem(peer.page, NAME);
+  await expectStatus(item, 'Seeding');
+  for (const [name, bytes] of data) {
+    if (bytes.length === 0) continue;
+    expect(await saveFile(peer.page, item, name)).toEqual({ sha256: sha256(bytes), size: bytes.length });
+  }
+  const requests = server!.requests;
+  expect(requests.filter((request) => request.method === 'OPTIONS')).toEqual([]);
+  for (const request of requests) {
+    expect(request.path.startsWith(`/files/${NAME}/`)).toBe(true);
+    expect(request.path).not.toMatch(/\.pad|empty\.txt/);
+  }
+  await peer.context.close();
+});
+
+test('a web seed that does not let this site read it is named on the torrent in words', async ({
+  browser,
+}) => {
+  const dir = tempDir();
+  const { path } = await webSeededTorrent(dir, async (files) => {
+    server = await startRangeServer(served(files), { noCors: true });
+    return `${server.origin}/files`;
+  });
+  const peer = await openPeer(browser);
+  await peer.page.getByLabel('Open .torrent file').setInputFiles(path);
+  const item = torrentItem(peer.page, NAME);
+  await item.getByText(/^Swarm:/).click();
+  await expect(item.getByText('The server 127.0.0.1 does not let this site read it')).toBeVisible({
+    timeout: 30_000,
+  });
+  expect(server!.requests.filter((request) => request.method === 'OPTIONS')).toEqual([]);
+  await peer.context.close();
+});
+
+test('a file whose bytes differ on the web seed is dropped from it, and its pieces come from a peer', async ({
+  browser,
+}) => {
+  const dir = tempDir();
+  const altered = 'été ü.bin';
+  const { path, data } = await webSeededTorrent(dir, async (files) => {
+    const onServer = served(files);
+    const wrong = new Uint8Array(files.get(altered)!);
+    wrong[1000] ^= 0xff;
+    onServer.set(`/files/${NAME}/${altered}`, wrong);
+    server = await startRangeServer(onServer);
+    return `${server.origin}/files`;
+  });
+  // A tab seeds the torrent from the right files.
+  const folder = join(dir, NAME);
+  mkdirSync(folder);
+  for (const [name, bytes] of data) writeFileSync(join(folder, name), bytes);
+  const seeder = await openPeer(browser);
+  await seeder.page.getByLabel('Torrent to seed').setInputFiles(path);
+  await seeder.page.getByLabel('Folder to seed it from').setInputFiles(folder);
+  await expectStatus(torrentItem(seeder.page, NAME), 'Seeding', 60_000);
+
+  const peer = await openPeer(browser);
+  await peer.page.getByLabel('Open .torrent file').setInputFiles(path);
+  const item = torrentItem(peer.page, NAME);
+  await expectStatus(item, 'Seeding');
+  expect(await saveFile(peer.page, item, altered)).toEqual({
+    sha256: sha256(data.get(altered)!),
+    size: data.get(altered)!.length,
+  });
+  await item.getByText(/^Swarm:/).click();
+  await expect(item.getByText(`Not used for ${altered}: its bytes differ from the torrent`)).toBeVisible();
+  // Asked once: after the bad piece, that seed was never asked for the file again.
+  expect(server!.requests.filter((request) => request.path.endsWith(altered))).toHaveLength(1);
+  await peer.context.close();
+  await seeder.context.close();
+});
+
+test('a video plays from a web seed alone, its single-file URL used as it is', async ({ browser }) => {
+  const clip = new Uint8Array(readFileSync(fileURLToPath(new URL('./fixtures/clip.webm', import.meta.url))));
+  server = await startRangeServer(new Map([['/media/a clip.webm', clip]]));
+  const { info, pieceLayers } = await createAnyInfo(
+    [
+      {
+        path: ['clip.webm'],
+        length: clip.length,
+        read: async (o: number, n: number) => clip.slice(o, o + n),
+      },
+    ],
+    { name: 'clip.webm', ...hashers, pieceLength: 64 * 1024 },
+  );
+  const path = join(tempDir(), 'clip.torrent');
+  const urlList = [`${server.origin}/media/a%20clip.webm`];
+  writeFileSync(path, encodeAnyTorrent({ info, pieceLayers, announce: [], urlList }));
+  const peer = await openPeer(browser);
+  await peer.page.getByLabel('Open .torrent file').setInputFiles(path);
+  const item = torrentItem(peer.page, 'clip.webm');
+  await item.getByRole('button', { name: 'Play clip.webm' }).click();
+  const video = item.getByLabel('clip.webm', { exact: true });
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 60_000 })
+    .toBeGreaterThan(2);
+  expect(new Set(server.requests.map((request) => request.path))).toEqual(new Set(['/media/a clip.webm']));
+  await peer.context.close();
+});

@@ -1,0 +1,87 @@
+// What the scheduler asks a web seed for, with the session around it faked: pieces peers have stay theirs.
+import { describe, expect, it } from 'vitest';
+import type { EngineAction } from '../contract/engine-types';
+import { WebSeedScheduler, type SchedulerPorts, type SeedTorrent } from './scheduler';
+
+const PIECE = 1024;
+/** Two files of 8 pieces each, no pad file. */
+const torrent: SeedTorrent = {
+  name: 'two',
+  multiFile: true,
+  pieceLength: PIECE,
+  length: 16 * PIECE,
+  pieceCount: 16,
+  files: [
+    { path: ['a'], length: 8 * PIECE, offset: 0 },
+    { path: ['b'], length: 8 * PIECE, offset: 8 * PIECE },
+  ],
+};
+
+type Fetch = Extract<EngineAction, { type: 'webseed-fetch' }>;
+
+function scheduler(over: Partial<SchedulerPorts> = {}) {
+  const fetches: Fetch[] = [];
+  const claims: number[][] = [];
+  const ports: SchedulerPorts = {
+    claim: (_key, pieces) => {
+      claims.push([...pieces]);
+      return new Set(pieces);
+    },
+    release: () => {},
+    peerAvailability: () => 0,
+    needs: () => true,
+    window: () => [],
+    missing: () => 16,
+    piece: () => {},
+    act: (action) => {
+      if (action.type === 'webseed-fetch') fetches.push(action);
+    },
+    ...over,
+  };
+  return { seeds: new WebSeedScheduler(torrent, ['https://s.example/d'], undefined, ports), fetches, claims };
+}
+
+const ranges = (fetches: Fetch[]) => fetches.map((fetch) => [fetch.file, fetch.start, fetch.end]);
+
+describe('what a web seed is asked for', () => {
+  it('asks for nothing that connected peers have, outside the window and the endgame', () => {
+    const { seeds, fetches } = scheduler({ peerAvailability: () => 1 });
+    seeds.pump(0);
+    expect(fetches).toEqual([]);
+  });
+
+  it('asks for the pieces no peer has, in runs of consecutive ones', () => {
+    const { seeds, fetches } = scheduler({ peerAvailability: (index) => (index >= 2 && index < 5 ? 0 : 1) });
+    seeds.pump(0);
+    expect(ranges(fetches)).toEqual([[0, 2 * PIECE, 5 * PIECE]]);
+  });
+
+  it('asks for the playback window first, even when peers have it', () => {
+    const { seeds, fetches } = scheduler({ peerAvailability: () => 1, window: () => [9, 10] });
+    seeds.pump(0);
+    expect(ranges(fetches)).toEqual([[1, 1 * PIECE, 3 * PIECE]]);
+    expect(fetches[0].url).toBe('https://s.example/d/two/b');
+  });
+
+  it('fetches only what the picker grants: a piece a peer asked for stays with that peer', () => {
+    const { seeds, fetches } = scheduler({
+      claim: (_key, pieces) => new Set(pieces.filter((index) => index !== 3)),
+    });
+    seeds.pump(0);
+    expect(ranges(fetches)).toEqual([
+      [0, 0, 3 * PIECE],
+      [0, 4 * PIECE, 8 * PIECE],
+      [1, 0, 8 * PIECE],
+    ]);
+  });
+
+  it('asks for any missing piece in the endgame', () => {
+    const { seeds, fetches } = scheduler({
+      peerAvailability: () => 2,
+      missing: () => 2,
+      needs: (index) => index === 14 || index === 15,
+    });
+    seeds.pump(0);
+    expect(ranges(fetches)).toEqual([[1, 6 * PIECE, 8 * PIECE]]);
+  });
+});

@@ -1,0 +1,290 @@
+// Web seeds as a source the session schedules (BEP 19). A web seed has every piece and never chokes, but each byte
+// it sends costs its owner, so it is asked only for what the swarm cannot give soon enough: the pieces a playing file
+// needs next (the playback window), the pieces no connected peer has, and the last pieces (endgame), within the
+// session's byte budget. Pieces are claimed in the picker under the seed's key before they are asked for, so a peer
+// is never asked for the same blocks while the seed brings them, and a piece any peer already asked for stays with
+// that peer. Contiguous pieces are merged into one request per file, of at most MAX_REQUEST_BYTES; pad and empty
+// files are never in a request (file-ranges.ts). Each piece is handed on as soon as its bytes are in
+// (piece-assembly.ts). Failures are per file where they can be (seed-state.ts): a 404 or 410, or a piece that fails
+// its check, removes that file from that seed; 429 and 503 wait for Retry-After; a 200 to a range request means the
+// server sends no parts. Sans-I/O: the adapter fetches (the `webseed-fetch` action) and answers with events.
+import type { EngineAction, WebSeedFailure, WebSeedStats } from '../contract/engine-types';
+import { byteRanges, filesOfPiece, pieceSpan, type SeedGeometry } from './file-ranges';
+import { PieceAssembly } from './piece-assembly';
+import { SeedState } from './seed-state';
+import { webSeedFileUrl, type WebSeedTorrent } from '../../codec/web-seeds';
+
+/** The most bytes one request asks for (libtorrent's bound): pieces beyond go in the next request. */
+export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+/** Requests in flight to one seed. */
+export const MAX_REQUESTS_PER_SEED = 2;
+/** With this many wanted pieces left, the endgame, a seed may bring any of them. */
+export const ENDGAME_PIECES = 4;
+
+/** What the scheduler needs of the session around it. */
+export interface SchedulerPorts {
+  /** Claims pieces for the seed in the picker; returns those no peer had asked for (the seed fetches them). */
+  claim(key: string, pieces: readonly number[], now: number): ReadonlySet<number>;
+  /** Gives the picker's requests of the seed for these pieces back to the pool. */
+  release(key: string, pieces: ReadonlySet<number>): void;
+  /** Connected peers that have the piece. */
+  peerAvailability(index: number): number;
+  /** Is the piece still needed (missing, wanted, not being checked or stored)? */
+  needs(index: number): boolean;
+  /** The pieces a player needs next, in order (empty when nothing plays). */
+  window(): readonly number[];
+  /** Wanted pieces still missing. */
+  missing(): number;
+  /** Every byte the seed sends for the piece is in: check it and store it. */
+  piece(seed: SeedState, index: number, data: Uint8Array): void;
+  act(action: EngineAction): void;
+}
+
+/** The torrent, as the scheduler sees it. */
+export interface SeedTorrent extends SeedGeometry, WebSeedTorrent {
+  pieceCount: number;
+}
+
+interface SeedRequest {
+  id: number;
+  seed: SeedState;
+  file: number;
+  /** The next byte expected, in the file. */
+  at: number;
+  end: number;
+  pieces: number[];
+  /** Asked for the playback window: a seek away from it aborts it. */
+  forWindow: boolean;
+}
+
+export class WebSeedScheduler {
+  readonly seeds: SeedState[];
+  private readonly requests = new Map<number, SeedRequest>();
+  /** Pieces some request is bringing. */
+  private readonly inFlight = new Set<number>();
+  private readonly assembly: PieceAssembly;
+  private nextId = 1;
+  /** Bytes received from every seed. */
+  private spent = 0;
+
+  constructor(
+    private readonly torrent: SeedTorrent,
+    urls: readonly string[],
+    private budget: number | undefined,
+    private readonly ports: SchedulerPorts,
+  ) {
+    this.seeds = urls.map((url, i) => new SeedState(url, `webseed:${i}`));
+    this.assembly = new PieceAssembly(torrent, (index) => pieceSpanLength(torrent, index));
+  }
+
+  setBudget(bytes: number | undefined): void {
+    this.budget = bytes;
+  }
+
+  /** Bytes the seeds may still be asked for. */
+  private get room(): number {
+    if (this.budget === undefined) return Infinity;
+    let committed = 0;
+    for (const request of this.requests.values()) committed += request.end - request.at;
+    return this.budget - this.spent - committed;
+  }
+
+  /** Asks each seed for what it should bring, up to MAX_REQUESTS_PER_SEED requests each. */
+  pump(now: number): void {
+    const window = this.ports.window();
+    const endgame = this.ports.missing() <= ENDGAME_PIECES;
+    for (const seed of this.seeds) {
+      const tried = new Set<number>();
+      while (this.requestsOf(seed) < MAX_REQUESTS_PER_SEED) {
+        const run = this.nextRun(seed, window, endgame, tried, now);
+        if (run.length === 0) break;
+        for (const index of run) tried.add(index);
+        const granted = this.ports.claim(seed.key, run, now);
+        const forWindow = window.includes(run[0]);
+        for (const part of contiguous(run.filter((index) => granted.has(index))))
+          this.ask(seed, part, forWindow);
+      }
+    }
+  }
+
+  private requestsOf(seed: SeedState): number {
+    let count = 0;
+    for (const request of this.requests.values()) if (request.seed === seed) count++;
+    return count;
+  }
+
+  /** May this seed bring piece `index` now? */
+  private eligible(seed: SeedState, index: number, tried: ReadonlySet<number>, now: number): boolean {
+    if (this.inFlight.has(index) || tried.has(index) || !this.ports.needs(index)) return false;
+    return seed.serves(filesOfPiece(this.torrent, index), now);
+  }
+
+  /** The next pieces to ask this seed for, contiguous, within MAX_REQUEST_BYTES and the budget. */
+  private nextRun(
+    seed: SeedState,
+    window: readonly number[],
+    endgame: boolean,
+    tried: ReadonlySet<number>,
+    now: number,
+  ): number[] {
+    const inWindow = new Set(window);
+    const wanted = (index: number): boolean =>
+      (inWindow.has(index) || endgame || this.ports.peerAvailability(index) === 0) &&
+      this.eligible(seed, index, tried, now);
+    const first = window.find(wanted) ?? this.firstWanted(wanted);
+    if (first === undefined) return [];
+    const limit = Math.min(MAX_REQUEST_BYTES, this.room);
+    const run: number[] = [];
+    let bytes = 0;
+    for (let index = first; index < this.torrent.pieceCount && wanted(index); index++) {
+      const size = pieceSpanLength(this.torrent, index);
+      if (bytes + size > limit) break;
+      bytes += size;
+      run.push(index);
+    }
+    return run;
+  }
+
+  private firstWanted(wanted: (index: number) => boolean): number | undefined {
+    for (let index = 0; index < this.torrent.pieceCount; index++) if (wanted(index)) return index;
+    return undefined;
+  }
+
+  /** Asks the seed for pieces first..last, one request per file with bytes in them. */
+  private ask(seed: SeedState, pieces: number[], forWindow: boolean): void {
+    const { torrent } = this;
+    const { from, to } = pieceSpan(torrent, pieces[0], pieces[pieces.length - 1]);
+    for (const index of pieces) {
+      this.inFlight.add(index);
+      this.assembly.open(index);
+    }
+    for (const range of byteRanges(torrent, from, to)) {
+      const entry = torrent.files[range.file];
+      const whole = seed.whole.has(range.file);
+      const start = whole ? 0 : range.start;
+      const end = whole ? entry.length : range.end;
+      const first = Math.floor((entry.offset + range.start) / torrent.pieceLength);
+      const last = Math.floor((entry.offset + range.end - 1) / torrent.pieceLength);
+      const id = this.nextId++;
+      const covered = pieces.filter((index) => index >= first && index <= last);
+      this.requests.set(id, { id, seed, file: range.file, at: start, end, pieces: covered, forWindow });
+      const url = webSeedFileUrl(seed.url, torrent, entry.path);
+      const fetch = { type: 'webseed-fetch' as const, request: id, seed: seed.url, url, file: range.file };
+      this.ports.act({ ...fetch, start, end, ...(whole ? { whole } : {}) });
+    }
+  }
+
+  /** Bytes of a request's answer, in order. */
+  data(id: number, data: Uint8Array, now: number): void {
+    const request = this.requests.get(id);
+    if (!request) return;
+    if (request.at + data.length > request.end) {
+      this.abort(request);
+      request.seed.failedOnce('the server sent more than asked', now);
+      return;
+    }
+    const entry = this.torrent.files[request.file];
+    const done = this.assembly.write(entry.offset + request.at, data);
+    request.at += data.length;
+    this.spent += data.length;
+    request.seed.downloaded += data.length;
+    for (const piece of done) {
+      this.inFlight.delete(piece.index);
+      this.ports.piece(request.seed, piece.index, piece.data);
+    }
+  }
+
+  /** A request's answer ended: short of what was asked, it failed. */
+  end(id: number, now: number): void {
+    const request = this.requests.get(id);
+    if (!request) return;
+    this.finish(request);
+    if (request.at < request.end) request.seed.failedOnce('the server sent less than asked', now);
+    else request.seed.succeeded(0);
+    this.pump(now);
+  }
+
+  /** A request failed: what it says of the seed and its file (see the module's comment). */
+  failed(id: number, failure: WebSeedFailure, now: number): void {
+    const request = this.requests.get(id);
+    if (!request) return;
+    this.finish(request);
+    const { seed, file } = request;
+    const { status } = failure;
+    if (failure.blocked) seed.failure = failure.reason;
+    else if (status === 404 || status === 410) seed.drop(file, `not on the server (${status})`);
+    else if (status === 429 || status === 503) seed.backOff(failure.retryAfterMs, now);
+    else if (status === 200) seed.noRanges(file, this.torrent.files[file].length);
+    else seed.failedOnce(failure.reason, now);
+    if (failure.blocked) this.abortWhere((other) => other.seed === seed);
+    this.pump(now);
+  }
+
+  /** A piece a seed sent failed its check: the seed no longer serves that piece's files. */
+  pieceBad(seed: SeedState, index: number): void {
+    for (const file of filesOfPiece(this.torrent, index))
+      seed.drop(file, 'its bytes differ from the torrent');
+  }
+
+  /** The playback window moved (a seek): requests made for the old window that hold none of the new one stop. */
+  windowMoved(): void {
+    const window = new Set(this.ports.window());
+    this.abortWhere((request) => request.forWindow && !request.pieces.some((index) => window.has(index)));
+  }
+
+  /** Stops every request (pause, stop). */
+  abortAll(): void {
+    this.abortWhere(() => true);
+  }
+
+  private abortWhere(which: (request: SeedRequest) => boolean): void {
+    for (const request of [...this.requests.values()]) if (which(request)) this.abort(request);
+  }
+
+  private abort(request: SeedRequest): void {
+    this.finish(request);
+    this.ports.act({ type: 'webseed-abort', request: request.id });
+  }
+
+  /** Forgets a request; the pieces it was still bringing are dropped and given back to the picker. */
+  private finish(request: SeedRequest): void {
+    this.requests.delete(request.id);
+    const unfinished = new Set(request.pieces.filter((index) => this.assembly.has(index)));
+    for (const index of unfinished) {
+      this.assembly.drop(index);
+      this.inFlight.delete(index);
+    }
+    if (unfinished.size > 0) this.ports.release(request.seed.key, unfinished);
+  }
+
+  stats(now: number): WebSeedStats[] {
+    return this.seeds.map((seed) => {
+      const fetching = this.requestsOf(seed) > 0;
+      const stats: WebSeedStats = {
+        url: seed.url,
+        status: seed.status(fetching, now),
+        downloaded: seed.downloaded,
+        droppedFiles: [...seed.dropped].map(([file, reason]) => ({ file, reason })),
+      };
+      if (seed.failure !== undefined) stats.failure = seed.failure;
+      return stats;
+    });
+  }
+}
+
+/** The length of piece `index` (the last may be shorter). */
+function pieceSpanLength(torrent: SeedGeometry, index: number): number {
+  const { from, to } = pieceSpan(torrent, index, index);
+  return to - from;
+}
+
+/** Ascending indices cut into runs of consecutive ones. */
+function contiguous(indices: readonly number[]): number[][] {
+  const runs: number[][] = [];
+  for (const index of indices) {
+    const last = runs[runs.length - 1];
+    if (last && last[last.length - 1] === index - 1) last.push(index);
+    else runs.push([index]);
+  }
+  return runs;
+}

@@ -1,0 +1,69 @@
+// The session's web seeds: the URLs and budget it was given, and once the torrent is known the scheduler
+// (scheduler.ts) wired to the download: its claims and pieces go through the downloader's source room, its window
+// is the player's. The session hands it the web seed events, its clock ticks, a seek, and pause or stop.
+import type { TorrentInfo } from '../../codec/metainfo';
+import type { EngineAction, EngineEvent, WebSeedStats } from '../contract/engine-types';
+import type { Downloader } from '../download/downloader';
+import { WebSeedScheduler } from './scheduler';
+
+type WebSeedEvent = Extract<
+  EngineEvent,
+  { type: 'webseed-data' | 'webseed-end' | 'webseed-failed' | 'webseed-budget' }
+>;
+
+export class SessionWebSeeds {
+  private scheduler: WebSeedScheduler | undefined;
+
+  constructor(
+    private readonly urls: readonly string[],
+    private budget: number | undefined,
+    private readonly act: (action: EngineAction) => void,
+  ) {}
+
+  /** The torrent is known: the seeds can be scheduled. */
+  start(info: TorrentInfo, downloader: Downloader): void {
+    if (this.urls.length === 0) return;
+    const { sources, streaming } = downloader;
+    const scheduler: WebSeedScheduler = new WebSeedScheduler(info, this.urls, this.budget, {
+      claim: (key, pieces, now) => sources.claim(key, pieces, now),
+      release: (key, pieces) => sources.release(key, pieces),
+      peerAvailability: (index) => sources.availability(index),
+      needs: (index) => sources.needs(index),
+      window: () => streaming.window,
+      missing: () => sources.wantedMissing,
+      piece: (seed, index, data) =>
+        sources.piece({ key: seed.key, bad: (bad) => scheduler.pieceBad(seed, bad) }, index, data),
+      act: this.act,
+    });
+    this.scheduler = scheduler;
+  }
+
+  handle(event: WebSeedEvent, now: number): void {
+    if (event.type === 'webseed-budget') {
+      this.budget = event.bytes;
+      return this.scheduler?.setBudget(event.bytes);
+    }
+    if (event.type === 'webseed-data') return this.scheduler?.data(event.request, event.data, now);
+    if (event.type === 'webseed-end') return this.scheduler?.end(event.request, now);
+    this.scheduler?.failed(event.request, event, now);
+  }
+
+  /** Time passed: while downloading, the seeds are asked for what they should bring; otherwise they stop. */
+  tick(downloading: boolean, now: number): void {
+    if (downloading) this.scheduler?.pump(now);
+    else this.scheduler?.abortAll();
+  }
+
+  /** A playhead report: a seek stops the requests made for the old window. */
+  playhead(): void {
+    this.scheduler?.windowMoved();
+  }
+
+  stop(): void {
+    this.scheduler?.abortAll();
+  }
+
+  stats(now: number): WebSeedStats[] | undefined {
+    return this.scheduler?.stats(now);
+  }
+}

@@ -1,0 +1,116 @@
+// Test helper: a small HTTP server on loopback that serves files by byte range, as a web seed (BEP 19) would, and
+// records every request's method, path and headers. It can be told to misbehave: a file missing (404), busy (503
+// with Retry-After), ranges ignored (200 with the whole file), a redirect, no CORS header. Files are given by their
+// decoded URL path ("/share #/a b.bin"), so names with `#`, `?`, `%`, spaces and accents are served as a browser
+// asks for them.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  /** The path as sent (still percent-encoded). */
+  rawPath: string;
+  /** The path decoded. */
+  path: string;
+  headers: IncomingHttpHeaders;
+}
+
+export interface RangeFaults {
+  /** Paths answered 404. */
+  notFound?: Set<string>;
+  /** Paths answered 503 with this Retry-After (seconds), `times` times each, then served. */
+  busy?: Map<string, { times: number; retryAfter: number }>;
+  /** Answers every range request with 200 and the whole file. */
+  noRanges?: boolean;
+  /** Paths answered by a 302 to another path. */
+  redirects?: Map<string, string>;
+  /** Leaves out Access-Control-Allow-Origin. */
+  noCors?: boolean;
+}
+
+export interface RangeServer {
+  /** http://127.0.0.1:<port> */
+  origin: string;
+  requests: RecordedRequest[];
+  faults: RangeFaults;
+  /** Files by decoded path; may be changed while the server runs. */
+  files: Map<string, Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** Parses `bytes=a-b` or `bytes=a-` against a length; undefined when it is not one satisfiable range. */
+function parseRange(header: string | undefined, length: number): { start: number; end: number } | undefined {
+  const match = /^bytes=(\d+)-(\d*)$/.exec(header ?? '');
+  if (!match) return undefined;
+  const start = Number(match[1]);
+  const end = match[2] === '' ? length - 1 : Math.min(Number(match[2]), length - 1);
+  return start <= end ? { start, end } : undefined;
+}
+
+/** Starts a range server on a free loopback port. */
+export async function startRangeServer(
+  files: Map<string, Uint8Array>,
+  faults: RangeFaults = {},
+): Promise<RangeServer> {
+  const requests: RecordedRequest[] = [];
+  const server: Server = createServer((request, response) => {
+    const rawPath = (request.url ?? '/').split('?')[0];
+    let path: string;
+    try {
+      path = decodeURIComponent(rawPath);
+    } catch {
+      path = rawPath;
+    }
+    requests.push({ method: request.method ?? '', rawPath, path, headers: request.headers });
+    const cors: Record<string, string> = state.faults.noCors
+      ? {}
+      : { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After, Content-Range' };
+    const redirect = state.faults.redirects?.get(path);
+    if (redirect !== undefined) {
+      response.writeHead(302, { ...cors, Location: redirect.split('/').map(encodeURIComponent).join('/') });
+      return response.end();
+    }
+    const busy = state.faults.busy?.get(path);
+    if (busy && busy.times > 0) {
+      busy.times--;
+      response.writeHead(503, { ...cors, 'Retry-After': String(busy.retryAfter) });
+      return response.end();
+    }
+    const data = state.files.get(path);
+    if (!data || state.faults.notFound?.has(path)) {
+      response.writeHead(404, cors);
+      return response.end();
+    }
+    const common = { ...cors, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
+    const range = state.faults.noRanges ? undefined : parseRange(request.headers.range, data.length);
+    if (!range) {
+      response.writeHead(200, { ...common, 'Content-Length': String(data.length) });
+      return response.end(request.method === 'HEAD' ? undefined : data);
+    }
+    response.writeHead(206, {
+      ...common,
+      'Content-Length': String(range.end - range.start + 1),
+      'Content-Range': `bytes ${range.start}-${range.end}/${data.length}`,
+    });
+    response.end(request.method === 'HEAD' ? undefined : data.subarray(range.start, range.end + 1));
+  });
+  const state = { files, faults };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    get faults() {
+      return state.faults;
+    },
+    set faults(value: RangeFaults) {
+      state.faults = value;
+    },
+    files,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

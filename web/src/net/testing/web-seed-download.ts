@@ -1,0 +1,66 @@
+// Test helper: a torrent downloaded from web seeds alone, in Node: the engine's session driven through the
+// executor, the worker's fetcher doing the HTTP, pieces hashed with node's SHA-1 and kept in memory.
+import type { TorrentInfo } from '../../../../shared/codec/metainfo';
+import { executeAction, type EnginePorts } from '../../../../shared/engine/session/executor';
+import { TorrentSession } from '../../../../shared/engine/session/session';
+import type { EngineEvent } from '../../../../shared/engine/contract/engine-types';
+import { mulberry32 } from '../../../../shared/engine/testing/random';
+import { sha1Sync } from '../../../../shared/testing/sha1';
+import { WebSeedFetcher } from '../web-seed-fetch';
+
+/** A session fed by the fetcher: pieces hashed with node's SHA-1 and kept in memory. */
+export function webSeedDownload(info: TorrentInfo, seeds: string[], fetcher = new WebSeedFetcher('http:')) {
+  const stored = new Map<number, Uint8Array>();
+  const state = { complete: false, now: 0 };
+  const session = new TorrentSession({
+    infoHash: info.infoHash,
+    peerId: new Uint8Array(20).fill(2),
+    info,
+    random: mulberry32(1),
+    now: 0,
+    webSeeds: seeds,
+  });
+  const feed = (event: EngineEvent): void => {
+    for (const action of session.handle(event, state.now)) executeAction(action, ports, feed);
+  };
+  const ports: EnginePorts = {
+    send: () => {},
+    close: () => {},
+    hash: (data, reply) => reply.ok(sha1Sync(data)),
+    store: (index, data, reply) => {
+      stored.set(index, data.slice());
+      reply.ok();
+    },
+    read: (_peer, _index, _begin, _length, reply) => reply.fail('no reads'),
+    announce: () => {},
+    wantPeers: () => {},
+    metadata: () => {},
+    complete: () => (state.complete = true),
+    error: (reason) => {
+      throw new Error(reason);
+    },
+    webSeedFetch: (action, emit) => fetcher.fetch(action, emit),
+    webSeedAbort: (request) => fetcher.abort(request),
+  };
+  const tick = (ms = 1000): void => {
+    state.now += ms;
+    feed({ type: 'tick' });
+  };
+  return { session, stored, state, tick };
+}
+
+/** A file's bytes from the stored pieces. */
+export function bytesOf(info: TorrentInfo, stored: Map<number, Uint8Array>, name: string): Uint8Array {
+  const file = info.files.find((entry) => entry.path[0] === name)!;
+  const out = new Uint8Array(file.length);
+  for (let at = 0; at < file.length;) {
+    const offset = file.offset + at;
+    const index = Math.floor(offset / info.pieceLength);
+    const begin = offset - index * info.pieceLength;
+    const piece = stored.get(index)!;
+    const count = Math.min(file.length - at, piece.length - begin);
+    out.set(piece.subarray(begin, begin + count), at);
+    at += count;
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+// The HTTP side of web seeds (BEP 19): the engine's `webseed-fetch` actions carried out with `fetch`, the answer
+// streamed back as `webseed-data` events as it arrives. A request carries one header, `Range`, which the Fetch
+// standard lets through without a CORS preflight (`cache: 'no-store'` and `credentials: 'omit'` are options, not
+// headers), so a server needs only `Access-Control-Allow-Origin` to serve us. What a hostile server can cost is
+// bounded here: the body is read up to the bytes asked for and no further, a server that stops sending is left after
+// IDLE_MS, redirects are the browser's (at most 20, the URL they end at remembered per file), and an http:// seed on
+// an https:// page is refused before any request.
+import type { EngineAction, EngineEvent } from '../../../shared/engine/contract/engine-types';
+import { webSeedHost } from '../../../shared/codec/web-seeds';
+
+type SeedFetch = Extract<EngineAction, { type: 'webseed-fetch' }>;
+type Emit = (event: EngineEvent) => void;
+
+/** A server that sends nothing for this long is given up on (ms). */
+export const IDLE_MS = 30_000;
+
+/** The words for a seed this site may not read (CORS). */
+export const corsRefusal = (url: string): string =>
+  `The server ${webSeedHost(url)} does not let this site read it`;
+
+/** The words for an http:// seed on an https:// page. */
+export const mixedContentRefusal = (url: string): string =>
+  `The server ${webSeedHost(url)} is not secure (http://), so this secure page cannot use it`;
+
+/** Retry-After in ms: seconds, or an HTTP date (undefined when absent or unreadable). */
+export function retryAfterMs(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export class WebSeedFetcher {
+  private readonly running = new Map<number, AbortController>();
+  /** Where each file's URL ended after redirects, by seed and file. */
+  private readonly finalUrls = new Map<string, string>();
+
+  constructor(
+    /** The page's protocol ('https:' refuses http:// seeds). */
+    private readonly pageProtocol: string | undefined,
+    private readonly fetchFn: typeof fetch = (...args) => fetch(...args),
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** Carries out one `webseed-fetch`; answers through `emit` unless aborted first. */
+  fetch(action: SeedFetch, emit: Emit): void {
+    if (this.pageProtocol === 'https:' && /^http:/i.test(action.url)) {
+      const reason = mixedContentRefusal(action.url);
+      return emit({ type: 'webseed-failed', request: action.request, blocked: 'mixed-content', reason });
+    }
+    const controller = new AbortController();
+    this.running.set(action.request, controller);
+    const live = (): boolean => this.running.get(action.request) === controller;
+    const guarded: Emit = (event) => {
+      if (live()) emit(event);
+    };
+    void this.run(action, controller, guarded).finally(() => {
+      if (live()) this.running.delete(action.request);
+    });
+  }
+
+  abort(request: number): void {
+    this.running.get(request)?.abort();
+    this.running.delete(request);
+  }
+
+  abortAll(): void {
+    for (const request of [...this.running.keys()]) this.abort(request);
+  }
+
+  private async run(action: SeedFetch, controller: AbortController, emit: Emit): Promise<void> {
+    const key = `${action.seed}\n${action.file}`;
+    const url = this.finalUrls.get(key) ?? action.url;
+    const fail = (reason: string, extra: Partial<Extract<EngineEvent, { type: 'webseed-failed' }>> = {}) =>
+      emit({ type: 'webseed-failed', request: action.request, reason, ...extra });
+    let response: Response;
+    try {
+      response = await this.fetchFn(url, {
+        headers: action.whole ? {} : { Range: `bytes=${action.start}-${action.end - 1}` },
+        cache: 'no-store',
+        credentials: 'omit',
+        redirect: 'follow',
+        signal: controller.signal,
+      });
+    } catch {
+      if (controller.signal.aborted) return;
+      return (await this.reachable(url))
+        ? fail(corsRefusal(url), { blocked: 'cors' })
+        : fail('network error');
+    }
+    if (response.redirected && response.url) this.finalUrls.set(key, response.url);
+    const ranged = response.status === 206;
+    if (!(ranged || (response.status === 200 && action.whole))) {
+      controller.abort();
+      const retry = retryAfterMs(response.headers.get('Retry-After'), this.now());
+      const reason =
+        response.status === 200
+          ? 'the server does not send parts of files'
+          : `the server answered ${response.status}`;
+      return fail(reason, {
+        status: response.status,
+        ...(retry !== undefined ? { retryAfterMs: retry } : {}),
+      });
+    }
+    await this.readBody(response, action, controller, emit);
+  }
+
+  /** Streams the body to the engine, never past the bytes asked for, leaving a server that stops sending. */
+  private async readBody(response: Response, action: SeedFetch, controller: AbortController, emit: Emit) {
+    const cap = action.end - action.start;
+    const reader = response.body?.getReader();
+    if (!reader) return emit({ type: 'webseed-failed', request: action.request, reason: 'no body' });
+    let idle = setTimeout(() => controller.abort(), IDLE_MS);
+    let received = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        clearTimeout(idle);
+        idle = setTimeout(() => controller.abort(), IDLE_MS);
+        const room = cap - received;
+        const chunk = value.length > room ? value.subarray(0, room) : value;
+        received += chunk.length;
+        if (chunk.length > 0) emit({ type: 'webseed-data', request: action.request, data: chunk });
+        if (received >= cap) break;
+      }
+      emit({ type: 'webseed-end', request: action.request });
+    } catch {
+      emit({ type: 'webseed-failed', request: action.request, reason: 'the server stopped sending' });
+    } finally {
+      clearTimeout(idle);
+      controller.abort();
+    }
+  }
+
+  /** After a failed fetch: does the server answer at all? An opaque answer to a no-cors HEAD (no preflight, no
+   * readable bytes) means it does, so the failure was CORS. */
+  private async reachable(url: string): Promise<boolean> {
+    try {
+      await this.fetchFn(url, { method: 'HEAD', mode: 'no-cors', cache: 'no-store', credentials: 'omit' });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+// The torrent's web seeds as its details show them: the host, what it does, how much it sent, and what went wrong
+// in words (why it is out, or which files it lost and why).
+import type { WebSeedStats } from '../../../../shared/engine/contract/engine-types';
+import type { FileEntry } from '../../../../shared/codec/metainfo';
+import { webSeedHost } from '../../../../shared/codec/web-seeds';
+import type { WebSeedRow } from '../../lib/messages/protocol';
+
+/** Files named in a problem; the rest are counted. */
+const NAMED_FILES = 3;
+
+export function webSeedRows(seeds: readonly WebSeedStats[], files: readonly FileEntry[]): WebSeedRow[] {
+  return seeds.map((seed) => {
+    const row: WebSeedRow = {
+      url: seed.url,
+      host: webSeedHost(seed.url),
+      status: seed.status,
+      downloaded: seed.downloaded,
+    };
+    const problem = seed.failure ?? droppedFiles(seed.droppedFiles, files);
+    if (problem !== undefined) row.problem = problem;
+    return row;
+  });
+}
+
+function droppedFiles(
+  dropped: WebSeedStats['droppedFiles'],
+  files: readonly FileEntry[],
+): string | undefined {
+  if (dropped.length === 0) return undefined;
+  const named = dropped
+    .slice(0, NAMED_FILES)
+    .map(({ file, reason }) => `${files[file]?.path.join('/') ?? `file ${file}`}: ${reason}`);
+  const more = dropped.length - named.length;
+  return `Not used for ${named.join('; ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
