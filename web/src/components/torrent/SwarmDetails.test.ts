@@ -48,7 +48,7 @@ describe('SwarmDetails', () => {
         },
       ],
     });
-    render(SwarmDetails, { torrent, trackers: [], samples: [] });
+    render(SwarmDetails, { torrent, trackers: [], samples: [], actions: torrentActions() });
     const items = within(screen.getByRole('list', { name: 'Web seeds' })).getAllByRole('listitem');
     expect(items.map((item) => item.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
       'files.example.org fetching 2.00 KiB',
