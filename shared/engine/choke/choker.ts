@@ -27,6 +27,9 @@ export interface ChokerPeer {
    * (forwarding.ts). Unknown: 0. */
   forwardPending?: number;
   forwarded?: number;
+  /** The peer has fewer pieces than we have (credit.ts: the reciprocation share is not held against it). Unknown:
+   * false. */
+  behind?: boolean;
 }
 
 /** Leeching: who may take regular slots that no peer uploading to us fills. 'none': strict tit-for-tat;

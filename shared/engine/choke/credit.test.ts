@@ -144,6 +144,21 @@ describe('withCredit', () => {
     expect(inDebt(trickle, DEFAULT_CREDIT_BYTES, false, 0.75)).toBe(true);
   });
 
+  it('holds no trickle against a peer behind us: a slow uplink gives what it can, and a swarm spreads forward', () => {
+    const recip = withCredit(titForTat, { reciprocation: 0.75 });
+    const slow = owing('slow', { downloadRate: 10, uploadRate: 100, behind: true });
+    expect(recip.overdrawn!(slow, undefined)).toBe(false);
+    expect(inDebt(slow, DEFAULT_CREDIT_BYTES, false, 0.75)).toBe(false);
+    // Giving nothing at all is debt whoever is ahead.
+    expect(
+      recip.overdrawn!(owing('none', { downloadRate: 0, uploadRate: 100, behind: true }), undefined),
+    ).toBe(true);
+    // The same trickle from a peer as far as we are or further is held against it.
+    expect(
+      recip.overdrawn!(owing('level', { downloadRate: 10, uploadRate: 100, behind: false }), undefined),
+    ).toBe(true);
+  });
+
   it('refuses a negative credit', () => {
     expect(() => withCredit(titForTat, { creditPieces: -1 })).toThrow(RangeError);
     expect(() => withCredit(titForTat, { unwantedCreditPieces: -1 })).toThrow(RangeError);

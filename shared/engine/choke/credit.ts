@@ -19,11 +19,15 @@ export const DEFAULT_CREDIT_PIECES = 1;
 const UNKNOWN_PIECE_LENGTH = 16 * 1024;
 
 /** The peer took more than `creditBytes` from us beyond what it gave, and gives us nothing now (`strict`: whatever it
- * gives now; `reciprocation`: less than that share of what we give it now, over the same 20 s). */
+ * gives now; `reciprocation`: less than that share of what we give it now, over the same 20 s, unless it is behind
+ * us). A peer with fewer pieces than ours is exempt from the share: on a slower uplink than ours, what it can give is
+ * a fraction of what we give, and a swarm of uneven uplinks spreads from the fast to the slow (the P2P bound has every
+ * uplink busy until the last byte); held to the share, the fast peers serve only each other and the slowest finish
+ * last. A peer that takes a trickle's worth of our upload stays behind only as long as it is slower than us. */
 export function inDebt(peer: ChokerPeer, creditBytes: number, strict = false, reciprocation = 0): boolean {
   if ((peer.uploaded ?? 0) - (peer.downloaded ?? 0) <= creditBytes) return false;
   if (strict || peer.downloadRate === 0) return true;
-  return reciprocation > 0 && peer.downloadRate < reciprocation * peer.uploadRate;
+  return reciprocation > 0 && peer.behind !== true && peer.downloadRate < reciprocation * peer.uploadRate;
 }
 
 export interface CreditOptions {
@@ -33,8 +37,9 @@ export interface CreditOptions {
   strict?: boolean;
   /** The credit of a peer that has nothing we want, which cannot pay us back yet (default: the credit). */
   unwantedCreditPieces?: number;
-  /** A peer over its credit that gives us less than this share of what we give it now is in debt too (default 0:
-   * anything it gives clears it). Against a BitTyrant-like peer that answers a full slot with a trickle. */
+  /** A peer over its credit, not behind us, that gives us less than this share of what we give it now is in debt
+   * too (default 0: anything it gives clears it). Against a BitTyrant-like peer that answers a full slot with a
+   * trickle. */
   reciprocation?: number;
 }
 
