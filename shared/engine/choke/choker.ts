@@ -27,9 +27,9 @@ export interface ChokerPeer {
    * (forwarding.ts). Unknown: 0. */
   forwardPending?: number;
   forwarded?: number;
-  /** The peer has fewer pieces than we have (credit.ts: the reciprocation share is not held against it). Unknown:
-   * false. */
-  behind?: boolean;
+  /** How many fewer pieces than ours the peer has (negative: more; credit.ts spares a peer well behind us the
+   * reciprocation share). Unknown: 0. */
+  piecesBehind?: number;
 }
 
 /** Leeching: who may take regular slots that no peer uploading to us fills. 'none': strict tit-for-tat;

@@ -111,7 +111,7 @@ describe('ChokeRounds', () => {
     expect(t.between.map((input) => input.trigger)).toEqual([{ kind: 'slot-freed' }]);
   });
 
-  it('tells the policy which peers have fewer pieces than we have', () => {
+  it('tells the policy how many fewer pieces than ours each peer has', () => {
     const t = setup();
     t.connect('behind');
     t.connect('level');
@@ -119,10 +119,10 @@ describe('ChokeRounds', () => {
     t.session.ourPieces = 5;
     t.pieces.set('behind', 4).set('level', 5).set('ahead', 9);
     t.chokes.tick(0);
-    expect(t.rounds[0].peers.map((p) => [p.peer, p.behind])).toEqual([
-      ['behind', true],
-      ['level', false],
-      ['ahead', false],
+    expect(t.rounds[0].peers.map((p) => [p.peer, p.piecesBehind])).toEqual([
+      ['behind', 1],
+      ['level', 0],
+      ['ahead', -4],
     ]);
   });
 });

@@ -249,7 +249,7 @@ class ChokerView implements ChokerPeer {
   readonly forwardPending: number;
   readonly forwarded: number;
   private down: number | undefined;
-  private fewer: boolean | undefined;
+  private fewer: number | undefined;
   private up: number | undefined;
 
   constructor(
@@ -280,8 +280,8 @@ class ChokerView implements ChokerPeer {
     return (this.up ??= this.state.upSlow.rate(this.now));
   }
 
-  get behind(): boolean {
-    return (this.fewer ??= this.pieces.peerPieces(this.peer) < this.pieces.ourPieces());
+  get piecesBehind(): number {
+    return (this.fewer ??= this.pieces.ourPieces() - this.pieces.peerPieces(this.peer));
   }
 }
 
