@@ -1,13 +1,10 @@
 // Waiting for a server inside an emulated node: the root namespace has no way in, so a small Node script runs
 // inside the node and polls until the server answers, racing the server's own exit.
 import type { ChildProcess } from 'node:child_process';
+import { exited } from '../signal-tracker/src/testing/daemons';
 import type { Emulator } from './emulator';
 
-/** Resolves with the exit code once the process has exited (at once if it already has). */
-export function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', resolve));
-}
+export { exited };
 
 /** Polls `fetch(argv[1])` until it answers ok, every 100 ms for at most 30 s. */
 export const HTTP_READY = `

@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Emulator } from './emulator';
-import { exited, readyInNode, TCP_READY } from './probe';
+import { coturnFlags, endProcess, TURNSERVER } from '../signal-tracker/src/testing/daemons';
+import { readyInNode, TCP_READY } from './probe';
 
-export const TURNSERVER = '/usr/bin/turnserver';
+export { TURNSERVER };
 
 export interface EmulatedTurn {
   /** The relay's URL as the tabs in the emulation reach it, e.g. `turn:10.201.0.2:3478?transport=udp`. */
@@ -28,29 +29,6 @@ export function turnUnavailable(): string | undefined {
   return existsSync(TURNSERVER) ? undefined : `coturn is not installed (apt-get install coturn)`;
 }
 
-function coturnArgs(address: string, port: number, secret: string, dir: string): string[] {
-  return [
-    '-n',
-    `--listening-ip=${address}`,
-    `--relay-ip=${address}`,
-    `--listening-port=${port}`,
-    '--use-auth-secret',
-    `--static-auth-secret=${secret}`,
-    '--realm=swarmdrop.test',
-    '--no-tls',
-    '--no-dtls',
-    '--no-cli',
-    '--no-tcp-relay',
-    '--fingerprint',
-    '--min-port=49160',
-    '--max-port=49400',
-    `--pidfile=${join(dir, 'turnserver.pid')}`,
-    `--userdb=${join(dir, 'turndb')}`,
-    '--log-file=stdout',
-    '--simple-log',
-  ];
-}
-
 /**
  * Starts coturn in `nodeName` on `port`, with its own temporary folder; resolves once it accepts connections there.
  * The peers are the emulation's private addresses, so the deployment's `--coturn-flags` (which deny private
@@ -67,19 +45,14 @@ export async function startTurn(
   if (unavailable) throw new Error(`Cannot start the TURN relay: ${unavailable}.`);
   const { address } = emulator.node(nodeName);
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-netem-coturn-'));
-  const args = [...coturnArgs(address, port, secret, dir), ...extraArgs];
+  const args = [...coturnFlags({ address, port, secret, dir }), '--no-tcp-relay', ...extraArgs];
   const child = emulator.spawnIn(nodeName, TURNSERVER, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      process.kill(child.pid!, 'SIGTERM');
-      const grace = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited(child);
-      clearTimeout(grace);
-    }
+    await endProcess(child);
     rmSync(dir, { recursive: true, force: true });
   };
   if (!(await readyInNode(emulator, nodeName, child, TCP_READY, [address, String(port)]))) {

@@ -6,12 +6,12 @@
 // any step of its serving that waits on a throttled page timer shows as lost rate. The same tab is measured visible,
 // then hidden (intensive wake-up throttling forced after 10 s, as Chromium applies it after 5 minutes), then frozen
 // for a minute and resumed. Figures and protocol: lifecycle-figures.ts.
-import { loadavg } from 'node:os';
 import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { emulatorUnavailable, forwardToNode } from '../../netem';
+import { forwardToNode } from '../../netem';
 import { lifecycleTab, type LifecycleTab } from '../../e2e/lifecycle';
-import { browserVersion, buildApp, type Tab } from '../lib/app';
+import type { Tab } from '../lib/app';
+import { emulatedBenchStart, loadLabel } from '../lib/emulated';
 import type { Bench, BenchContext, Figure } from '../lib/figure';
 import { download, openApp, share } from './app-steps';
 import { peersFigure, resumeFigure, uploadFigure, type LifecycleRun } from './lifecycle-figures';
@@ -194,9 +194,7 @@ async function runOnce(
   seed: number,
   log: (message: string) => void,
 ): Promise<LifecycleRun> {
-  const loadBefore = loadavg()[0];
-  const load = () =>
-    `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
+  const load = loadLabel();
   try {
     return await onPath(plan.path, staticDir, { seed, relayed: false }, async (on) => {
       const tab = await lifecycleTab(on.server.origin, {
@@ -236,14 +234,9 @@ export const lifecycleBench: Bench = {
   figures: 'a seeding tab hidden, throttled and frozen, against the same tab visible, over an emulated path',
   onlyWhenNamed: true,
   async run(context: BenchContext): Promise<Figure[]> {
-    const unavailable = emulatorUnavailable();
-    if (unavailable !== undefined) {
-      context.log(`  not run, no figures: ${unavailable}`);
-      return [];
-    }
+    const staticDir = await emulatedBenchStart(context);
+    if (staticDir === undefined) return [];
     const plan = lifecyclePlan(context.flags);
-    context.browserVersion ??= await browserVersion();
-    const staticDir = buildApp(context.log);
     const name = `lifecycle-${Math.round(plan.sizeBytes / MB)}MB.bin`;
     const { dir, path } = randomFileOf(plan.sizeBytes, name);
     try {

@@ -16,12 +16,10 @@
 // - `--log-reads` logs our player's reads and the pieces it waited for, from Play and from the seek;
 // - a session of ours that fails fails its figures (a failure is never hidden by the others); a failed WebTorrent
 //   session is left out of its median and named in the note.
-import { loadavg } from 'node:os';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   chromiumInNode,
-  emulatorUnavailable,
   startPath,
   startTracker,
   type EmulatedTracker,
@@ -29,7 +27,8 @@ import {
   type PathSpec,
 } from '../../netem';
 import { LAUNCH_OPTIONS } from '../../playwright.config';
-import { browserVersion, buildApp, type ChromiumLaunch } from '../lib/app';
+import type { ChromiumLaunch } from '../lib/app';
+import { emulatedBenchStart, loadLabel } from '../lib/emulated';
 import {
   atMost,
   failedFigure,
@@ -144,7 +143,7 @@ interface Sessions {
 /** `runs` sessions of each client, in turns. */
 async function sessionsInTurns(context: BenchContext, place: PlaybackPlace, video: string, runs: number) {
   const sessions: Sessions = { ours: [], rival: [], load: '' };
-  const loadBefore = loadavg()[0];
+  const load = loadLabel();
   for (let run = 1; run <= runs; run++) {
     for (const client of ['ours', 'WebTorrent'] as const) {
       const outcome = await attempt(context.log, `${client}, session ${run} of ${runs}`, () =>
@@ -155,8 +154,7 @@ async function sessionsInTurns(context: BenchContext, place: PlaybackPlace, vide
   }
   const { nodes } = await place.emulator.stats();
   sessions.load =
-    `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after; ` +
-    `the seeders' node sent ${nodes.seeder.up.packets} packets, ${nodes.seeder.up.lost} lost`;
+    `${load()}; ` + `the seeders' node sent ${nodes.seeder.up.packets} packets, ${nodes.seeder.up.lost} lost`;
   return sessions;
 }
 
@@ -214,14 +212,9 @@ export const wanPlaybackBench: Bench = {
     'a video played, sought and its first piece fetched over 100 ms, 1 % loss, 40 Mbit/s, against WebTorrent on the same path',
   onlyWhenNamed: true,
   async run(context: BenchContext): Promise<Figure[]> {
-    const unavailable = emulatorUnavailable();
-    if (unavailable !== undefined) {
-      context.log(`  not run, no figures: ${unavailable}`);
-      return [];
-    }
+    const staticDir = await emulatedBenchStart(context);
+    if (staticDir === undefined) return [];
     const runs = playbackRuns(context.flags);
-    context.browserVersion ??= await browserVersion();
-    const staticDir = buildApp(context.log);
     const video = benchVideo(context);
     const { duration, bitrate } = videoSize(context);
     const over = `${duration} s at ${bitrate / 1e6} Mbit/s over ${pathLabel(PLAYBACK_PATH)}`;

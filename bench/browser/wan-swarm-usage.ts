@@ -93,6 +93,9 @@ export async function swarmUsage(
       const sent = peers.map((peer) => after[peer.name].up.bytes - before[peer.name].up.bytes);
       const allowed = peers.map((peer) => bytesPerSecond(peer.upMbit) * seconds);
       const uplinkUse = sent.reduce((a, b) => a + b, 0) / allowed.reduce((a, b) => a + b, 0);
+      const dropped = peers.map(
+        (peer) => after[peer.name].up.queueDropped - before[peer.name].up.queueDropped,
+      );
       const seedAt = peers.findIndex((peer) => peer.seed);
       const tabCpu = browserCpu.filter((_, i) => i !== seedAt);
       const browsersCpu = browserCpu.reduce((a, b) => a + b, 0);
@@ -103,7 +106,8 @@ export async function swarmUsage(
         `(the seed's ${browserCpu[seedAt].toFixed(0)}, each tab's ${Math.min(...tabCpu).toFixed(0)} to ` +
         `${Math.max(...tabCpu).toFixed(0)}), the relay ${relay.toFixed(0)}, the tracker ${tracker.toFixed(0)}; ` +
         `the uplinks carried ${percent(uplinkUse)} of their rates (the seed's ${percent(sent[seedAt] / allowed[seedAt])}), ` +
-        `packets with their headers; ${cost.note} (the browsers' by thread: ${threadsOfAll(browsers)}); ${idle}`;
+        `packets with their headers; each uplink's share and packets dropped on its full queue: ` +
+        `${peers.map((peer, i) => `${peer.name} ${percent(sent[i] / allowed[i])} ${dropped[i]}`).join(', ')}; ${cost.note} (the browsers' by thread: ${threadsOfAll(browsers)}); ${idle}`;
       return { machineBusy, uplinkUse, cpuPerMB: cost.cpuPerMB, note };
     },
   };

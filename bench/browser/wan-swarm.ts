@@ -4,18 +4,12 @@
 // uplinks (lab/bounds.ts), and against the lab's prediction for the same shape (lab/network-shape.ts), run in the
 // same bench run; with what the machine's CPU and the emulated uplinks did meanwhile, to tell which one limited it.
 import { createHash } from 'node:crypto';
-import { loadavg } from 'node:os';
 import { rmSync } from 'node:fs';
-import {
-  chromiumInNode,
-  emulatorUnavailable,
-  startEmulator,
-  type EmulatedTracker,
-  type Emulator,
-} from '../../netem';
+import { chromiumInNode, startEmulator, type EmulatedTracker, type Emulator } from '../../netem';
 import { LAUNCH_OPTIONS } from '../../playwright.config';
 import { predictSwarm, shapeBounds, type Prediction } from '../../lab/network-shape';
-import { browserVersion, buildApp, type Tab } from '../lib/app';
+import type { Tab } from '../lib/app';
+import { emulatedBenchStart, loadLabel } from '../lib/emulated';
 import type { Bench, BenchContext, Figure } from '../lib/figure';
 import { download, openApp, share, waitDone, watchItem } from './app-steps';
 import { randomFileOf, withTabs } from './transfer';
@@ -115,9 +109,7 @@ async function runSwarm(
   timeoutMs: number,
   log: (message: string) => void,
 ): Promise<SwarmRun> {
-  const loadBefore = loadavg()[0];
-  const load = () =>
-    `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
+  const load = loadLabel();
   try {
     const emulator = await startEmulator([trackerNode(), ...plan.shape.peers.map(nodeOf)], { seed });
     try {
@@ -159,11 +151,8 @@ export const wanSwarmBench: Bench = {
     'a swarm of 1 seed and 8 tabs on emulated paths of their own, against the P2P bound and the lab on the same shape',
   onlyWhenNamed: true,
   async run(context: BenchContext): Promise<Figure[]> {
-    const unavailable = emulatorUnavailable();
-    if (unavailable !== undefined) {
-      context.log(`  not run, no figures: ${unavailable}`);
-      return [];
-    }
+    const staticDir = await emulatedBenchStart(context);
+    if (staticDir === undefined) return [];
     const plan = wanSwarmPlan(context.flags);
     const label = shapeLabel(plan);
     const bounds = shapeBounds(plan.shape);
@@ -171,8 +160,6 @@ export const wanSwarmBench: Bench = {
       `  ${label}: P2P bound ${bounds.p2p.toFixed(1)} s, for whole pieces ${bounds.discrete.toFixed(1)} s`,
     );
     const prediction = labPrediction(plan, context.log);
-    context.browserVersion ??= await browserVersion();
-    const staticDir = buildApp(context.log);
     const name = `wan-swarm-${plan.shape.fileBytes / MiB}MiB.bin`;
     const { dir, path } = randomFileOf(plan.shape.fileBytes, name);
     // Ten times the bound and two minutes for the start: a swarm that needs more has stalled.

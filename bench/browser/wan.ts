@@ -4,7 +4,6 @@
 // pages' server sit in a third node behind the same path, as a real tracker would be far from both. `wan-relay`:
 // the same with every connection relay-only through coturn in the core of the network (bench/browser/wan-turn.ts),
 // the raw pages forced to the same relay.
-import { loadavg } from 'node:os';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -19,7 +18,8 @@ import {
   type RelayStats,
 } from '../../netem';
 import { LAUNCH_OPTIONS } from '../../playwright.config';
-import { browserVersion, buildApp, type ChromiumLaunch } from '../lib/app';
+import type { ChromiumLaunch } from '../lib/app';
+import { emulatedBenchStart, loadLabel } from '../lib/emulated';
 import { atLeast, failedFigure, figure, type Bench, type BenchContext, type Figure } from '../lib/figure';
 import { download, openApp, relayOnly, share, waitDone, watchItem } from './app-steps';
 import { randomFileOf, rawChannelBetween, withTabs } from './transfer';
@@ -212,7 +212,7 @@ async function runOnPath(
   options: { seed: number; relayed: boolean },
   log: (message: string) => void,
 ): Promise<PathRun> {
-  const loadBefore = loadavg()[0];
+  const load = loadLabel();
   const limit = transferTimeoutMs(path.spec, file.size);
   try {
     return await onPath(path, staticDir, options, async (on) => {
@@ -222,8 +222,7 @@ async function runOnPath(
       // Given what the raw channel took, the app has four times that and a minute for its setup.
       const appLimit = raw.seconds !== undefined ? Math.round(raw.seconds * 4000) + 60_000 : limit;
       const app = await measured(on, log, 'our app', file.size, () => appOnPath(on, file, appLimit, log));
-      const load = `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
-      return { raw, app, load };
+      return { raw, app, load: load() };
     });
   } catch (error) {
     const message = `the emulated path failed: ${(error as Error).message.split('\n')[0]}`;
@@ -276,13 +275,9 @@ function pathFigure(path: WanPath, mib: number, runs: PathRun[], relayed: boolea
 /** Each path of the plan, `plan.runs` times on a fresh emulated path each: a figure per path. */
 async function runPlan(context: BenchContext, plan: WanPlan): Promise<Figure[]> {
   const unavailable = emulatorUnavailable() ?? (plan.relayed ? turnUnavailable() : undefined);
-  if (unavailable !== undefined) {
-    context.log(`  not run, no figures: ${unavailable}`);
-    return [];
-  }
+  const staticDir = await emulatedBenchStart(context, unavailable);
+  if (staticDir === undefined) return [];
   const mib = plan.sizeBytes / MiB;
-  context.browserVersion ??= await browserVersion();
-  const staticDir = buildApp(context.log);
   const name = `wan-${mib}MiB.bin`;
   const { dir, path } = randomFileOf(plan.sizeBytes, name);
   const file = { path, name, size: plan.sizeBytes };

@@ -27,6 +27,9 @@ export interface ChokerPeer {
    * (forwarding.ts). Unknown: 0. */
   forwardPending?: number;
   forwarded?: number;
+  /** How many fewer pieces than ours the peer has (negative: more; credit.ts spares a peer well behind us the
+   * reciprocation share). Unknown: 0. */
+  piecesBehind?: number;
 }
 
 /** Leeching: who may take regular slots that no peer uploading to us fills. 'none': strict tit-for-tat;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { titForTat, type BetweenRoundsInput, type ChokerPeer } from './choker';
-import { inDebt, withCredit } from './credit';
+import { inDebt, RECIPROCATION_LEAD_PIECES, withCredit } from './credit';
 import { chokerPeer as peer, chokerRound } from '../testing/choker-peers';
 import { mulberry32 } from '../testing/random';
 
@@ -142,6 +142,19 @@ describe('withCredit', () => {
     // Within its credit, a trickle is no debt.
     expect(recip.overdrawn!(peer('new', { downloadRate: 1, uploadRate: 100 }), undefined)).toBe(false);
     expect(inDebt(trickle, DEFAULT_CREDIT_BYTES, false, 0.75)).toBe(true);
+  });
+
+  it('holds no trickle against a peer well behind us: a slow uplink gives what it can, and a swarm spreads forward', () => {
+    const recip = withCredit(titForTat, { reciprocation: 0.75 });
+    const behind = RECIPROCATION_LEAD_PIECES + 1;
+    const slow = owing('slow', { downloadRate: 10, uploadRate: 100, piecesBehind: behind });
+    expect(recip.overdrawn!(slow, undefined)).toBe(false);
+    expect(inDebt(slow, DEFAULT_CREDIT_BYTES, false, 0.75)).toBe(false);
+    // Giving nothing at all is debt however far behind.
+    expect(recip.overdrawn!({ ...slow, downloadRate: 0 }, undefined)).toBe(true);
+    // The same trickle from a peer within the lead, level, or ahead is held against it.
+    for (const piecesBehind of [RECIPROCATION_LEAD_PIECES, 0, -behind])
+      expect(recip.overdrawn!({ ...slow, piecesBehind }, undefined)).toBe(true);
   });
 
   it('refuses a negative credit', () => {

@@ -18,12 +18,21 @@ export const DEFAULT_CREDIT_PIECES = 1;
 /** The piece length assumed when the policy is not told it. */
 const UNKNOWN_PIECE_LENGTH = 16 * 1024;
 
+/** A peer more than this many pieces behind us is spared the reciprocation share (see `inDebt`). */
+export const RECIPROCATION_LEAD_PIECES = 8;
+
 /** The peer took more than `creditBytes` from us beyond what it gave, and gives us nothing now (`strict`: whatever it
- * gives now; `reciprocation`: less than that share of what we give it now, over the same 20 s). */
+ * gives now; `reciprocation`: less than that share of what we give it now, over the same 20 s, unless it is more than
+ * RECIPROCATION_LEAD_PIECES behind us). A peer that far behind is spared the share: on a slower uplink than ours,
+ * what it can give is a fraction of what we give, and a swarm of uneven uplinks spreads from the fast to the slow
+ * (the P2P bound has every uplink busy until the last byte); held to the share, the fast peers serve only each other
+ * and the slowest finish last. A strategic peer that answers with a trickle is spared only while it trails us by
+ * that lead: it cannot get ahead of the contributors that feed it. */
 export function inDebt(peer: ChokerPeer, creditBytes: number, strict = false, reciprocation = 0): boolean {
   if ((peer.uploaded ?? 0) - (peer.downloaded ?? 0) <= creditBytes) return false;
   if (strict || peer.downloadRate === 0) return true;
-  return reciprocation > 0 && peer.downloadRate < reciprocation * peer.uploadRate;
+  const spared = (peer.piecesBehind ?? 0) > RECIPROCATION_LEAD_PIECES;
+  return reciprocation > 0 && !spared && peer.downloadRate < reciprocation * peer.uploadRate;
 }
 
 export interface CreditOptions {
@@ -33,8 +42,9 @@ export interface CreditOptions {
   strict?: boolean;
   /** The credit of a peer that has nothing we want, which cannot pay us back yet (default: the credit). */
   unwantedCreditPieces?: number;
-  /** A peer over its credit that gives us less than this share of what we give it now is in debt too (default 0:
-   * anything it gives clears it). Against a BitTyrant-like peer that answers a full slot with a trickle. */
+  /** A peer over its credit, not well behind us, that gives us less than this share of what we give it now is in
+   * debt too (default 0: anything it gives clears it). Against a BitTyrant-like peer that answers a full slot with a
+   * trickle. */
   reciprocation?: number;
 }
 

@@ -29,8 +29,8 @@ export const CHOKE_POLICIES = Object.freeze({
   /** tft+credit, and a seed serves a peer while the pieces it sent it, less two for every piece that reappeared in
    * another peer's `have`, stay within two (forwarding.ts). */
   'tft+credit+forward': withForwarding(withCredit(titForTat, WANTED_ONLY), { piecesPerForward: 2 }),
-  /** tft+credit+forward, and a peer over its credit that gives us less than three quarters of what we give it now
-   * counts as giving nothing (credit.ts `reciprocation`). */
+  /** tft+credit+forward, and a peer over its credit, not behind us, that gives us less than three quarters of what
+   * we give it now counts as giving nothing (credit.ts `reciprocation`). */
   'tft+recip+forward': withForwarding(withCredit(titForTat, { ...WANTED_ONLY, reciprocation: 0.75 }), {
     piecesPerForward: 2,
   }),

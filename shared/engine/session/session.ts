@@ -173,6 +173,7 @@ export class TorrentSession implements Session {
       pieceLength: () => this.info?.pieceLength,
       paced: (now) => this.uploader?.pacer.paced(now) === true,
       peerPieces,
+      ourPieces: () => this.downloader?.verified.count ?? 0,
     });
   }
 

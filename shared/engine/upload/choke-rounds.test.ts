@@ -16,7 +16,8 @@ function setup(policy: Partial<ChokePolicy> = {}) {
   const sent: string[] = [];
   const rounds: ChokerInput[] = [];
   const between: BetweenRoundsInput[] = [];
-  const session = { state: 'downloading' as SessionState, unchoke: new Set<string>() };
+  const session = { state: 'downloading' as SessionState, unchoke: new Set<string>(), ourPieces: 0 };
+  const pieces = new Map<string, number>();
   const full: ChokePolicy = {
     round: (input) => {
       rounds.push(input);
@@ -35,7 +36,8 @@ function setup(policy: Partial<ChokePolicy> = {}) {
     state: () => session.state,
     pieceLength: () => 16384,
     paced: () => false,
-    peerPieces: () => 0,
+    peerPieces: (key) => pieces.get(key) ?? 0,
+    ourPieces: () => session.ourPieces,
   });
   const connect = (key: string, fast = false) => {
     const peer = new PeerState(key, peers.size, 0, new UploadQueue(undefined, 0));
@@ -44,7 +46,7 @@ function setup(policy: Partial<ChokePolicy> = {}) {
     peers.set(key, peer);
     return peer;
   };
-  return { chokes, sent, rounds, between, session, connect, peers };
+  return { chokes, sent, rounds, between, session, connect, peers, pieces };
 }
 
 describe('ChokeRounds', () => {
@@ -107,5 +109,20 @@ describe('ChokeRounds', () => {
     t.peers.delete('a');
     t.chokes.peerGone(a, 1);
     expect(t.between.map((input) => input.trigger)).toEqual([{ kind: 'slot-freed' }]);
+  });
+
+  it('tells the policy how many fewer pieces than ours each peer has', () => {
+    const t = setup();
+    t.connect('behind');
+    t.connect('level');
+    t.connect('ahead');
+    t.session.ourPieces = 5;
+    t.pieces.set('behind', 4).set('level', 5).set('ahead', 9);
+    t.chokes.tick(0);
+    expect(t.rounds[0].peers.map((p) => [p.peer, p.piecesBehind])).toEqual([
+      ['behind', 1],
+      ['level', 0],
+      ['ahead', -4],
+    ]);
   });
 });

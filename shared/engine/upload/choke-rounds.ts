@@ -24,6 +24,8 @@ export interface ChokePorts {
   paced(now: number): boolean;
   /** How many pieces the peer has (asked only once the info is known). */
   peerPieces(key: PeerKey): number;
+  /** How many pieces we have. */
+  ourPieces(): number;
 }
 
 export class ChokeRounds {
@@ -136,7 +138,7 @@ export class ChokeRounds {
   }
 
   private chokerPeer(peer: PeerState, now: number): ChokerPeer {
-    return new ChokerView(peer, now, this.forwarding);
+    return new ChokerView(peer, now, this.forwarding, this.ports);
   }
 
   private handshaken(): PeerState[] {
@@ -247,12 +249,14 @@ class ChokerView implements ChokerPeer {
   readonly forwardPending: number;
   readonly forwarded: number;
   private down: number | undefined;
+  private fewer: number | undefined;
   private up: number | undefined;
 
   constructor(
     private readonly state: PeerState,
     private readonly now: number,
     forwarding: ForwardingLedger,
+    private readonly pieces: Pick<ChokePorts, 'peerPieces' | 'ourPieces'>,
   ) {
     this.peer = state.key;
     this.forwardPending = forwarding.pending(state.key);
@@ -274,6 +278,10 @@ class ChokerView implements ChokerPeer {
 
   get uploadRate(): number {
     return (this.up ??= this.state.upSlow.rate(this.now));
+  }
+
+  get piecesBehind(): number {
+    return (this.fewer ??= this.pieces.ourPieces() - this.pieces.peerPieces(this.peer));
   }
 }
 

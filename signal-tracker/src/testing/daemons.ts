@@ -55,6 +55,21 @@ export function binaryAvailable(path: string): boolean {
   return existsSync(path);
 }
 
+/** Resolves with the exit code once the process has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', resolve));
+}
+
+/** Sends `signal`, then SIGKILL if it has not exited after a grace of 5 s; resolves once it is gone. */
+export async function endProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  process.kill(child.pid!, signal);
+  const grace = setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5000);
+  await exited(child);
+  clearTimeout(grace);
+}
+
 async function startDaemon(
   name: string,
   command: string,
@@ -70,11 +85,10 @@ async function startDaemon(
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     await Promise.race([
       waitForTcp(chosen),
-      exited.then(() => {
+      exited(child).then(() => {
         throw new Error(`${name} exited at start: ${output}`);
       }),
     ]);
@@ -84,12 +98,7 @@ async function startDaemon(
     throw error;
   }
   const end = async (signal: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) {
-      process.kill(child.pid!, signal);
-      const grace = setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(grace);
-    }
+    await endProcess(child, signal);
     rmSync(dir, { recursive: true, force: true });
   };
   return { port: chosen, pid: child.pid!, dir, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
@@ -128,23 +137,33 @@ export function startCoturn(
   peerFlags: string[] = ['--allow-loopback-peers'],
 ): Promise<Daemon> {
   return startDaemon('coturn', TURNSERVER, (p, dir) => [
-    '-n',
-    '--listening-ip=127.0.0.1',
-    '--relay-ip=127.0.0.1',
-    `--listening-port=${p}`,
-    '--use-auth-secret',
-    `--static-auth-secret=${secret}`,
-    '--realm=swarmdrop.test',
+    ...coturnFlags({ address: '127.0.0.1', port: p, secret, dir }),
     ...peerFlags,
+  ]);
+}
+
+/**
+ * coturn's flags for a test's relay: listening and relaying on `address` only, in the foreground, the REST-API
+ * shared secret, no TLS, DTLS or CLI, its pid file and user database in `dir`, its log on stdout.
+ */
+export function coturnFlags(on: { address: string; port: number; secret: string; dir: string }): string[] {
+  return [
+    '-n',
+    `--listening-ip=${on.address}`,
+    `--relay-ip=${on.address}`,
+    `--listening-port=${on.port}`,
+    '--use-auth-secret',
+    `--static-auth-secret=${on.secret}`,
+    '--realm=swarmdrop.test',
     '--no-tls',
     '--no-dtls',
     '--no-cli',
     '--fingerprint',
     '--min-port=49160',
     '--max-port=49400',
-    `--pidfile=${join(dir, 'turnserver.pid')}`,
-    `--userdb=${join(dir, 'turndb')}`,
+    `--pidfile=${join(on.dir, 'turnserver.pid')}`,
+    `--userdb=${join(on.dir, 'turndb')}`,
     '--log-file=stdout',
     '--simple-log',
-  ]);
+  ];
 }

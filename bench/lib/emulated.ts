@@ -1,0 +1,28 @@
+// What every bench on the network emulator (netem/) does before its runs and around each: say why it is not run
+// where the emulator cannot run, build the app it serves, and label a run with the load the machine had.
+import { loadavg } from 'node:os';
+import { emulatorUnavailable } from '../../netem';
+import { browserVersion, buildApp } from './app';
+import type { BenchContext } from './figure';
+
+/**
+ * The folder of the built app, with the browser's version recorded; or undefined, logged with the reason, where
+ * the bench cannot run (`unavailable`: the emulator's own reason by default, or a bench's with its own needs).
+ */
+export async function emulatedBenchStart(
+  context: BenchContext,
+  unavailable: string | undefined = emulatorUnavailable(),
+): Promise<string | undefined> {
+  if (unavailable !== undefined) {
+    context.log(`  not run, no figures: ${unavailable}`);
+    return undefined;
+  }
+  context.browserVersion ??= await browserVersion();
+  return buildApp(context.log);
+}
+
+/** Notes the 1-minute load average now; the function it returns labels it with the load average then. */
+export function loadLabel(): () => string {
+  const before = loadavg()[0];
+  return () => `1-minute load average ${before.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
+}
