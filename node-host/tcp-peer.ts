@@ -3,6 +3,7 @@
 // ordered byte stream a data channel is in the browser.
 import type { Socket } from 'node:net';
 import type { EngineEvent, PeerKey } from '../shared/engine/contract/engine-types';
+import { isPublicAddress } from '../web/src/net/identities';
 
 /** Past this many bytes waiting in the socket's send buffer the peer is backlogged: it gets no new block reads until
  * the buffer drains (the engine's upload backpressure). */
@@ -66,11 +67,10 @@ export class TcpPeer {
   }
 }
 
-/** What names a remote end beyond its peer id: its address, so a peer banned for corrupt data stays banned when it
- * comes back under another id. Loopback addresses name no one (every local process shares them). */
+/** What names a remote end beyond its peer id: its address when it is a public one, so a peer banned for corrupt data
+ * stays banned when it comes back under another id. Loopback, private, link-local and CGNAT addresses name no one
+ * (many honest peers share them), as for the browser's data channels. */
 export function socketIdentities(socket: Socket): string[] {
-  const address = socket.remoteAddress;
-  if (!address || address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'))
-    return [];
-  return [`ip:${address}`];
+  const address = socket.remoteAddress?.replace(/^::ffff:/, '');
+  return address && isPublicAddress(address) ? [`ip:${address}`] : [];
 }

@@ -1,7 +1,7 @@
 // Folders of files for the host's tests and the conformance tests: seeded random bytes, the shapes BEP 52 and
 // libtorrent care about (a file of exactly one piece, of one block, just over a piece, empty files, a last file
 // whose piece a hybrid pads).
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { mulberry32, randomBytes } from '../../shared/engine/testing/random';
@@ -48,9 +48,11 @@ export async function writeFixture(
   return root;
 }
 
-/** Every file under `root` (relative path to bytes), for comparing two copies byte for byte. */
+/** Every file under `root` (relative path to bytes; a file alone: '' to its bytes), for comparing two copies byte for
+ * byte. */
 export async function readTree(root: string): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
+  if ((await stat(root)).isFile()) return out.set('', await readFile(root));
   const walk = async (folder: string): Promise<void> => {
     for (const entry of await readdir(folder, { withFileTypes: true })) {
       const path = join(folder, entry.name);
