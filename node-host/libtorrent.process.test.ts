@@ -6,18 +6,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decode, encode, type BDict } from '../shared/codec/bencode';
-import { libtorrentMissing, ltCreate, startLtPeer, type LtPeer } from '../shared/testing/libtorrent';
+import {
+  libtorrentMissing,
+  ltCreate,
+  startLtPeer,
+  type LtPeer,
+  type LtPeerOptions,
+} from '../shared/testing/libtorrent';
 import { until } from '../shared/testing/until';
 import { makeTorrent, type TorrentKind } from './make-torrent';
 import { NodeHost } from './node-host';
-import {
-  cornerCaseFiles,
-  readTree,
-  removeFolder,
-  tempFolder,
-  writeFixture,
-  type FixtureFile,
-} from './testing/fixtures';
+import { cornerCaseFiles, readTree, Scratch, writeFixture, type FixtureFile } from './testing/fixtures';
 import { WireLog } from './testing/wire-log';
 
 const KiB = 1024;
@@ -80,28 +79,12 @@ const SHAPES: Shape[] = [
   },
 ];
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function folder(): Promise<string> {
-  const path = await tempFolder('lt-conformance');
-  cleanups.push(() => removeFolder(path));
-  return path;
-}
-
-async function ltPeer(options: Parameters<typeof startLtPeer>[0]): Promise<LtPeer> {
-  const peer = await startLtPeer(options);
-  cleanups.push(() => peer.stop());
-  return peer;
-}
-
-function nodeHost(): NodeHost {
-  const host = new NodeHost();
-  cleanups.push(() => host.stop());
-  return host;
-}
+const scratch = new Scratch('lt-conformance');
+afterEach(() => scratch.cleanup());
+const folder = (): Promise<string> => scratch.folder();
+const nodeHost = (): NodeHost => scratch.keep(new NodeHost(), (host) => host.stop());
+const ltPeer = async (options: LtPeerOptions): Promise<LtPeer> =>
+  scratch.keep(await startLtPeer(options), (peer) => peer.stop());
 
 /** The shape's files under `<folder>/<name>`; the torrent made by `maker`. */
 async function makeShare(shape: Shape, maker: 'libtorrent' | 'swarmdrop', kind: TorrentKind) {

@@ -4,24 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NodeHost } from './node-host';
 import type { NodeTorrent } from './node-torrent';
 import { makeTorrent, type TorrentKind } from './make-torrent';
-import { cornerCaseFiles, readTree, removeFolder, tempFolder, writeFixture } from './testing/fixtures';
+import { cornerCaseFiles, readTree, Scratch, writeFixture } from './testing/fixtures';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function folder(): Promise<string> {
-  const path = await tempFolder('node-host');
-  cleanups.push(() => removeFolder(path));
-  return path;
-}
-
-function host(): NodeHost {
-  const made = new NodeHost();
-  cleanups.push(() => made.stop());
-  return made;
-}
+const scratch = new Scratch('node-host');
+afterEach(() => scratch.cleanup());
+const folder = (): Promise<string> => scratch.folder();
+const host = (): NodeHost => scratch.keep(new NodeHost(), (made) => made.stop());
 
 const done = (torrent: NodeTorrent): Promise<void> => new Promise((resolve) => torrent.once('done', resolve));
 

@@ -65,3 +65,24 @@ export async function readTree(root: string): Promise<Map<string, Buffer>> {
 }
 
 export const removeFolder = (folder: string): Promise<void> => rm(folder, { recursive: true, force: true });
+
+/** What a test set up (temp folders, hosts, processes), undone after it in reverse order. */
+export class Scratch {
+  private readonly undo: Array<() => Promise<void>> = [];
+
+  constructor(private readonly prefix: string) {}
+
+  /** Runs `cleanup` when the test ends; returns `value`. */
+  keep<T>(value: T, cleanup: (value: T) => Promise<void>): T {
+    this.undo.push(() => cleanup(value));
+    return value;
+  }
+
+  async folder(): Promise<string> {
+    return this.keep(await tempFolder(this.prefix), removeFolder);
+  }
+
+  async cleanup(): Promise<void> {
+    for (const step of this.undo.splice(0).reverse()) await step();
+  }
+}
