@@ -85,6 +85,8 @@ export interface TorrentInfoV2 {
   pieceCount: number;
   multiFile: boolean;
   private: boolean;
+  /** It has a v1 part too (SHA-1 pieces): a single file's last piece is then as short as the v1 view makes it. */
+  hybrid?: boolean;
   /** The bencoded info dictionary exactly as hashed. */
   infoBytes: Uint8Array;
 }
@@ -208,6 +210,7 @@ function readV2(dict: BDict, infoBytes: Uint8Array, digest: Uint8Array): Torrent
     pieceCount,
     multiFile,
     private: dict.private === 1,
+    hybrid: dict.pieces !== undefined,
     infoBytes,
   };
 }

@@ -43,7 +43,7 @@ describe('the piece map of a v2 view', () => {
     expect(map.infoBytes).toBe(v2.infoBytes);
   });
 
-  it('gives a single file no pad: its last piece is shorter', async () => {
+  it('pads a v2-only single file to its last piece boundary too, as libtorrent 2.0 lays out (and requests) it', async () => {
     const v2 = (
       await createAnyInfo([source(['clip.webm'], 50 * KiB)], {
         name: 'clip.webm',
@@ -54,9 +54,25 @@ describe('the piece map of a v2 view', () => {
     ).info.v2!;
     const map = v2PieceMap(v2);
     expect(map.multiFile).toBe(false);
-    expect(map.files).toEqual([{ path: ['clip.webm'], length: 50 * KiB, offset: 0 }]);
-    expect(map.length).toBe(50 * KiB);
+    expect(map.files).toEqual([
+      { path: ['clip.webm'], length: 50 * KiB, offset: 0 },
+      { path: ['.pad', String(14 * KiB)], length: 14 * KiB, offset: 50 * KiB, pad: true },
+    ]);
+    expect(map.length).toBe(64 * KiB);
     expect(map.pieceCount).toBe(4);
+  });
+
+  it("gives a hybrid's single file no pad: its last piece is as short as the v1 view's", async () => {
+    const { info } = await createAnyInfo([source(['clip.webm'], 50 * KiB)], {
+      name: 'clip.webm',
+      sha256,
+      sha1,
+      pieceLength: 16 * KiB,
+      version: 'hybrid',
+    });
+    const map = v2PieceMap(info.v2!);
+    expect(map.files).toEqual([{ path: ['clip.webm'], length: 50 * KiB, offset: 0 }]);
+    expect(map.length).toBe(info.v1!.length);
   });
 
   it('reads a stored dictionary by the hash it is kept under: the piece map for the truncated v2 hash', async () => {

@@ -1,7 +1,8 @@
 // The piece map of a torrent run by its v2 view alone (BEP 52): a v2-only torrent, or any v2 torrent joined by a
 // btmh-only magnet link. The engine keys its pieces on a TorrentInfo; this one is derived from the file tree: every
-// file starts on a piece boundary (pieces never span files), the gaps are pad files of zeros as in a hybrid, and
-// there are no SHA-1 piece hashes (`pieces` is empty): each piece is checked against its file's merkle tree only.
+// file starts on a piece boundary (pieces never span files), the gaps are pad files of zeros as in a hybrid (the last
+// file padded to a whole piece too; a v2-only torrent's single file as well, as libtorrent 2.0 lays it out and
+// requests its last piece, while a hybrid's single file ends short, as its v1 view does), and there are no SHA-1 piece hashes (`pieces` is empty): each piece is checked against its file's merkle tree only.
 import { toHex } from './hex';
 import {
   MetainfoError,
@@ -19,8 +20,9 @@ export function isTreeOnly(info: TorrentInfo): boolean {
 
 /**
  * The engine's view of a torrent run by its v2 view: known by the truncated v2 info hash, its files in canonical
- * order, each followed (in a folder) by a pad file up to its next piece boundary, the last one included, as
- * libtorrent and `createAnyInfo` lay out a hybrid; a single file has none (its last piece is shorter).
+ * order, each followed by a pad file up to its next piece boundary, the last one included, as libtorrent lays out a
+ * v2 torrent (a v2-only torrent's single file too: libtorrent 2.0 asks for its last piece whole, the pad's zeros
+ * included; a hybrid's single file has none, its v1 view's last piece being short).
  */
 export function v2PieceMap(v2: TorrentInfoV2): TorrentInfo {
   const files: FileEntry[] = [];
@@ -31,7 +33,7 @@ export function v2PieceMap(v2: TorrentInfoV2): TorrentInfo {
     files.push({ path: file.path, length: file.length, offset });
     offset += file.length;
     const aligned = file.offset + file.pieceCount * v2.pieceLength;
-    if (v2.multiFile && file.length > 0 && aligned > offset) {
+    if ((v2.multiFile || !v2.hybrid) && file.length > 0 && aligned > offset) {
       files.push({ path: ['.pad', String(aligned - offset)], length: aligned - offset, offset, pad: true });
       offset = aligned;
     }

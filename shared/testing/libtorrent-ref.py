@@ -1,15 +1,17 @@
 """Reference side of the BitTorrent v2 tests: libtorrent 2.0 (Debian's python3-libtorrent) makes, reads and checks
 torrents. Run with /usr/bin/python3; prints one JSON object.
 
-  create <path> <piece length> <hybrid|v2> <out.torrent>   make a torrent of a file or folder, then describe it
+  create <path> <piece length> <hybrid|v2|v1> <out.torrent>   make a torrent of a file or folder, then describe it
   describe <torrent>                                        info hashes, name, piece length, files
   check <torrent> <save path>                               check the files against the torrent: progress_ppm
   webseed <torrent> <save path>                             download from the torrent's url-list alone, no peer
   create ... <out.torrent> <web seed URL>                   the same, with the URL in the torrent's url-list
+  peer <torrent> <save path> <listen port> [host:port ...]  a libtorrent peer over TCP on 127.0.0.1 (see peer())
 """
 import json
 import os
 import sys
+import threading
 import time
 
 import libtorrent as lt
@@ -42,7 +44,7 @@ def describe(path):
 def create(path, piece_length, kind, out, web_seed=None):
     fs = lt.file_storage()
     lt.add_files(fs, path)
-    flags = lt.create_torrent.v2_only if kind == 'v2' else 0
+    flags = {'v2': lt.create_torrent.v2_only, 'v1': lt.create_torrent.v1_only}.get(kind, 0)
     ct = lt.create_torrent(fs, piece_length, flags)
     if web_seed:
         ct.add_url_seed(web_seed)
@@ -103,6 +105,90 @@ def webseed(path, save_path):
     }
 
 
+def emit(record):
+    sys.stdout.write(json.dumps(record) + '\n')
+    sys.stdout.flush()
+
+
+def peer_settings(listen_port):
+    return {
+        'listen_interfaces': '127.0.0.1:%d' % listen_port,
+        'enable_dht': False,
+        'enable_lsd': False,
+        'enable_upnp': False,
+        'enable_natpmp': False,
+        # TCP only, as the engine's host speaks it; every peer of a test is on 127.0.0.1.
+        'enable_outgoing_utp': False,
+        'enable_incoming_utp': False,
+        'allow_multiple_connections_per_ip': True,
+        'alert_mask': lt.alert.category_t.all_categories,
+    }
+
+
+def wire_event(message):
+    """The direction and message name of a peer log line ('... <== HAVE_ALL [ ... ]' or '... ==> HASH_REQUEST ...'),
+    or (None, the line) for the peer's other log lines."""
+    words = message.split()
+    for i, word in enumerate(words[:-1]):
+        if word in ('<==', '==>'):
+            return ('in' if word == '<==' else 'out'), words[i + 1]
+    return None, message
+
+
+def report_alert(alert, seen):
+    if isinstance(alert, lt.peer_log_alert):
+        direction, name = wire_event(alert.message())
+        if direction:
+            if (direction, name) not in seen:
+                seen.add((direction, name))
+                emit({'event': 'wire', 'direction': direction, 'message': name})
+            if 'HASH' in name or 'REJECT' in name:
+                emit({'event': 'wire-detail', 'direction': direction, 'text': alert.message()})
+        elif 'invalid' in name.lower() or 'error' in name.lower() or 'disconnect' in name.lower():
+            emit({'event': 'peer-log', 'text': name})
+    elif isinstance(alert, lt.listen_succeeded_alert) and alert.socket_type == lt.socket_type_t.tcp:
+        emit({'event': 'listening', 'port': alert.port})
+    elif isinstance(alert, lt.torrent_finished_alert):
+        emit({'event': 'finished'})
+    elif isinstance(alert, (lt.peer_disconnected_alert, lt.peer_error_alert, lt.peer_ban_alert,
+                            lt.hash_failed_alert, lt.torrent_error_alert, lt.file_error_alert)):
+        emit({'event': type(alert).__name__.replace('_alert', ''), 'text': alert.message()})
+
+
+def read_commands(handle, stop):
+    """Lines on stdin: 'connect <host> <port>' adds a peer; end of input stops the session."""
+    for line in sys.stdin:
+        words = line.split()
+        if len(words) == 3 and words[0] == 'connect':
+            handle.connect_peer((words[1], int(words[2])))
+    stop.set()
+
+
+def peer(path, save_path, listen_port, peers):
+    """Seeds or downloads one torrent over TCP, printing JSON lines: `listening` (the TCP port), `status` (progress
+    every 200 ms), `finished`, each wire message name the first time it is sent or received (`wire`), hash messages
+    and rejects in full (`wire-detail`), disconnects, peer errors, bans and failed pieces."""
+    session = lt.session(peer_settings(listen_port))
+    handle = session.add_torrent({'ti': lt.torrent_info(path), 'save_path': save_path})
+    for address in peers:
+        host, port = address.rsplit(':', 1)
+        handle.connect_peer((host, int(port)))
+    stop = threading.Event()
+    threading.Thread(target=read_commands, args=(handle, stop), daemon=True).start()
+    seen = set()
+    last_status = 0
+    while not stop.is_set():
+        session.wait_for_alert(100)
+        for alert in session.pop_alerts():
+            report_alert(alert, seen)
+        if time.time() - last_status >= 0.2:
+            last_status = time.time()
+            status = handle.status()
+            emit({'event': 'status', 'progress_ppm': status.progress_ppm, 'state': str(status.state),
+                  'peers': status.num_peers, 'downloaded': status.total_payload_download,
+                  'uploaded': status.total_payload_upload, 'seeding': status.is_seeding})
+
+
 def main():
     command = sys.argv[1]
     if command == 'create':
@@ -114,6 +200,9 @@ def main():
         result = check(sys.argv[2], sys.argv[3])
     elif command == 'webseed':
         result = webseed(sys.argv[2], sys.argv[3])
+    elif command == 'peer':
+        peer(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5:])
+        return
     else:
         raise SystemExit('unknown command ' + command)
     print(json.dumps(result))

@@ -1,6 +1,7 @@
 // Test helper: libtorrent 2.0 (Debian's python3-libtorrent) as the reference for BitTorrent v2 and hybrid torrents,
 // driven through libtorrent-ref.py with the system Python (another python3 may come first on the PATH).
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 
 export const PYTHON = '/usr/bin/python3';
@@ -49,11 +50,11 @@ function run<T>(args: string[]): Promise<T> {
   });
 }
 
-/** libtorrent makes a hybrid (or v2-only) .torrent of a file or folder at `out`, and describes it. */
+/** libtorrent makes a hybrid (or v2-only, or v1-only) .torrent of a file or folder at `out`, and describes it. */
 export const ltCreate = (
   path: string,
   pieceLength: number,
-  kind: 'hybrid' | 'v2',
+  kind: 'hybrid' | 'v2' | 'v1',
   out: string,
   webSeed?: string,
 ): Promise<LtTorrent> =>
@@ -69,3 +70,81 @@ export const ltWebSeed = (torrent: string, savePath: string): Promise<LtCheck> =
 /** libtorrent checks the files under `savePath` against a .torrent (v1 pieces and v2 trees). */
 export const ltCheck = (torrent: string, savePath: string): Promise<LtCheck> =>
   run(['check', torrent, savePath]);
+
+/** One line libtorrent-ref.py's `peer` command printed (see its docstring). */
+export interface LtPeerEvent {
+  event: string;
+  [field: string]: unknown;
+}
+
+export interface LtPeerOptions {
+  torrent: string;
+  savePath: string;
+  /** 0 (default): a free port, reported in `port`. */
+  listenPort?: number;
+  /** Peers to connect to at once (`host:port`). */
+  peers?: string[];
+}
+
+/** A running libtorrent peer (a process of its own, stopped by pid). */
+export interface LtPeer {
+  readonly pid: number;
+  /** Its TCP listen port. */
+  readonly port: number;
+  /** Everything it printed so far, in order. */
+  readonly events: LtPeerEvent[];
+  /** The last progress it reported, in millionths. */
+  progress(): number;
+  /** The wire messages it sent (`out`) or received (`in`), by libtorrent's names (HAVE_ALL, HASH_REQUEST, …). */
+  messages(direction: 'in' | 'out'): Set<string>;
+  /** Asks it to connect to a peer. */
+  connect(host: string, port: number): void;
+  /** Stops it (SIGKILL after 2 s) and waits for its exit. */
+  stop(): Promise<void>;
+}
+
+/** Starts a libtorrent session that seeds or downloads `torrent` over TCP on 127.0.0.1 (no DHT, LSD, UPnP, NAT-PMP,
+ * uTP); resolves once it listens. */
+export function startLtPeer(options: LtPeerOptions): Promise<LtPeer> {
+  const args = [SCRIPT, 'peer', options.torrent, options.savePath, String(options.listenPort ?? 0)];
+  const child = spawn(PYTHON, [...args, ...(options.peers ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const events: LtPeerEvent[] = [];
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    void exited.then(() => reject(new Error(`libtorrent peer exited before listening: ${stderr}`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const event = JSON.parse(line) as LtPeerEvent;
+      events.push(event);
+      if (event.event === 'listening') resolve(ltPeer(child, event.port as number, events, exited));
+    });
+  });
+}
+
+function ltPeer(child: ChildProcess, port: number, events: LtPeerEvent[], exited: Promise<void>): LtPeer {
+  return {
+    pid: child.pid!,
+    port,
+    events,
+    progress() {
+      const statuses = events.filter((event) => event.event === 'status');
+      return statuses.length > 0 ? (statuses[statuses.length - 1].progress_ppm as number) : 0;
+    },
+    messages(direction) {
+      const wire = events.filter((event) => event.event === 'wire' && event.direction === direction);
+      return new Set(wire.map((event) => event.message as string));
+    },
+    connect(host, port) {
+      child.stdin?.write(`connect ${host} ${port}\n`);
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      process.kill(child.pid!, 'SIGTERM');
+      const killer = setTimeout(() => process.kill(child.pid!, 'SIGKILL'), 2000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}

@@ -126,7 +126,7 @@ export class Connections {
     const hex = toHex(handshake.peerId);
     const refusal = refuseHandshake(handshake, this.us, this.known, hex);
     if (refusal) return this.close(peer, refusal);
-    acceptHandshake(peer, handshake, hex);
+    acceptHandshake(peer, handshake, hex, this.us.namesV2?.(handshake.infoHash) === true);
     this.byPeerId.set(hex, peer.key);
     this.ports.handshaken(peer);
   }

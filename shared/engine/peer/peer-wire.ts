@@ -33,6 +33,10 @@ export interface WireIdentity {
   /** The info hashes a peer may name (default: `infoHash` alone): a hybrid's v1 hash and truncated v2 hash, or what a
    * btmh-only magnet accepts before its metadata (v2-join.ts). */
   accepts?(infoHash: Uint8Array, peerV2: boolean, peerIdHex: string): boolean;
+  /** Whether a peer naming `infoHash` speaks v2 whatever its handshake's v2 bit says: the truncated v2 hash is known
+   * only from the v2 info dictionary, and libtorrent 2.0 sets the bit for hybrid torrents alone (a v2-only torrent's
+   * peers handshake without it, then send hash requests). */
+  namesV2?(infoHash: Uint8Array): boolean;
 }
 
 export function ourHandshake(us: WireIdentity): Uint8Array {
@@ -130,14 +134,14 @@ export class WireState {
     this._lastSent = now;
   }
 
-  /** Its handshake was accepted (see `acceptHandshake`). */
-  accept(handshake: Handshake, peerIdHex: string): void {
+  /** Its handshake was accepted (see `acceptHandshake`); `namedV2`: it named our truncated v2 info hash. */
+  accept(handshake: Handshake, peerIdHex: string, namedV2 = false): void {
     this._handshaken = true;
     this._peerId = handshake.peerId;
     this._peerIdHex = peerIdHex;
     this._extended = supportsExtended(handshake.reserved);
     this._fast = ADVERTISE_FAST && supportsFast(handshake.reserved);
-    this._v2 = supportsV2(handshake.reserved);
+    this._v2 = namedV2 || supportsV2(handshake.reserved);
   }
 
   /** Its BEP 10 handshake (a later one updates what it names). */
@@ -155,8 +159,9 @@ export function acceptHandshake(
   peer: { readonly wire: WireState },
   handshake: Handshake,
   peerIdHex: string,
+  namedV2 = false,
 ): void {
-  peer.wire.accept(handshake, peerIdHex);
+  peer.wire.accept(handshake, peerIdHex, namedV2);
 }
 
 /** Records its BEP 10 handshake (throws on a malformed one: the peer is closed). */

@@ -245,16 +245,19 @@ export class PieceLayers {
     return ranges;
   }
 
-  /** The request for one chunk: its piece hashes (padded to a power of two) and the proof up to the root. */
+  /** The request for one chunk: its piece hashes (padded to a power of two) and the proof up to the root. A chunk
+   * that is the whole padded piece layer needs no uncle, and then asks one proof layer less than the path to the root
+   * (as libtorrent 2.0 asks, and the most it accepts: it rejects a request whose layers reach the root). */
   private chunkRange(file: LayerFile, chunk: number): HashRange {
     const first = chunk * CHUNK_PIECES;
     const length = Math.min(CHUNK_PIECES, 2 ** Math.ceil(Math.log2(file.pieceCount - first)));
+    const height = log2(file.leaves) - this.pieceHeight;
     return {
       piecesRoot: file.root,
       baseLayer: this.pieceHeight,
       index: first,
       length,
-      proofLayers: log2(file.leaves) - this.pieceHeight,
+      proofLayers: length === 2 ** height ? height - 1 : height,
     };
   }
 

@@ -33,6 +33,8 @@ export class V2Join {
   /** The metadata is known (always, unless joined by a btmh-only magnet). */
   private known = false;
   private viewTaken = false;
+  /** The truncated v2 info hashes (hex) of the torrent: a peer naming one speaks v2. */
+  private readonly v2Hashes = new Set<string>();
   private readonly sha256: Sha256Sync;
   private readonly sha1: (data: Uint8Array) => Uint8Array;
 
@@ -47,6 +49,7 @@ export class V2Join {
       throw new RangeError('infoHashV2 must be 32 bytes, infoHash its first 20');
     this.sha256 = hashers.sha256 ?? sha256Sync;
     this.sha1 = hashers.sha1 ?? ((data) => sha1(data));
+    if (infoHashV2) this.v2Hashes.add(toHex(infoHash));
     if (v2 && 'info' in v2) this.knowView(v2);
     this.known = !infoHashV2;
   }
@@ -58,6 +61,7 @@ export class V2Join {
       peerId,
       v2: this.v2 !== undefined,
       accepts: (hash, peerV2, id) => this.accepts(hash, peerV2, id),
+      namesV2: (hash) => this.v2 !== undefined && this.v2Hashes.has(toHex(hash)),
     };
   }
 
@@ -109,6 +113,7 @@ export class V2Join {
   /** A hybrid run by its v1 hash answers to its truncated v2 hash too. */
   private knowView(view: V2Options): void {
     this.viewTaken = true;
+    this.v2Hashes.add(view.info.truncatedInfoHashHex);
     this.also.add(view.info.truncatedInfoHashHex);
     this.also.delete(toHex(this.infoHash));
   }
