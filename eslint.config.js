@@ -26,6 +26,7 @@ const PRODUCT_FILES = [
   'web/src/**/*.svelte',
   'lab/**/*.ts',
   'netem/**/*.ts',
+  'node-host/**/*.ts',
 ];
 const TEST_FILES = ['**/*.test.ts', '**/testing/**'];
 export const SIZE_LIMITS = { fileLines: 400, functionLines: 80, complexity: 15, engineClassMethods: 30 };

@@ -9,7 +9,7 @@ import { svelteTesting } from '@testing-library/svelte/vite';
 //   the Node tests need the Node builds of `ws` and simple-peer.
 // - `processes`: the tests that start processes (`*.process.test.ts`: Redis, the tracker, tsx, esbuild, ffmpeg,
 //   Python's libtorrent), with the time a process needs to start. `npm run test:processes`.
-const FOLDERS = ['shared', 'signal-tracker', 'web', 'lab', 'scripts', 'bench', 'netem'];
+const FOLDERS = ['shared', 'signal-tracker', 'web', 'lab', 'scripts', 'bench', 'netem', 'node-host'];
 const ALL_TESTS = FOLDERS.map((folder) => `${folder}/**/*.test.ts`);
 const PROCESS_TESTS = FOLDERS.map((folder) => `${folder}/**/*.process.test.ts`);
 const COMPONENT_TESTS = ['web/src/components/**/*.test.ts'];

@@ -2,15 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../lib/storage/storage';
 import { BatchWriter } from './batch-writer';
 import { PieceCache } from './piece-cache';
-import { KeyValuePieceStorage, MemoryPieceStorage, PieceReadError, type PieceStorage } from './piece-storage';
+import { KeyValuePieceStorage, MemoryPieceStorage, type PieceStorage } from './piece-storage';
 import { PieceFiles, SyncFilePieceStorage } from './piece-file';
 import { MemoryFileDirectory } from './sync-file';
+import { contractPiece, describePieceStorageContract } from './testing/piece-storage-contract';
 
-function piece(length: number, seed: number): ArrayBuffer {
-  const bytes = new Uint8Array(length);
-  for (let i = 0; i < length; i++) bytes[i] = (i * 31 + seed) & 0xff;
-  return bytes.buffer;
-}
+const piece = contractPiece;
 
 function keyValue(storageId = 'ab'.repeat(20)) {
   const store = new MemoryStore();
@@ -34,40 +31,7 @@ const implementations: Array<[string, () => PieceStorage]> = [
   ['SyncFilePieceStorage', () => syncFile().storage],
 ];
 
-// Pieces of one torrent of 5 pieces of 48 bytes, the last of 20 (a file store places them by that layout).
-describe.each(implementations)('the PieceStorage contract: %s', (_, make) => {
-  it('reads back the blocks of written pieces, and knows which pieces it holds', async () => {
-    const storage = make();
-    const a = piece(48, 1);
-    const b = piece(20, 2);
-    await Promise.all([storage.writePiece(0, a), storage.writePiece(4, b)]);
-    expect([...(await storage.readBlock(0, 16, 16))]).toEqual([...new Uint8Array(a, 16, 16)]);
-    expect([...(await storage.readBlock(4, 0, 20))]).toEqual([...new Uint8Array(b)]);
-    const have = await storage.verifiedPieces(5);
-    expect([0, 1, 2, 3, 4].map((i) => have.get(i))).toEqual([true, false, false, false, true]);
-    const [first, last] = await storage.readPieces([0, 4]);
-    expect(new Uint8Array(first)).toEqual(new Uint8Array(a));
-    expect(new Uint8Array(last)).toEqual(new Uint8Array(b));
-  });
-
-  it('refuses a block of a missing piece or outside a piece, and a missing piece for Save', async () => {
-    const storage = make();
-    await storage.writePiece(1, piece(48, 3));
-    await expect(storage.readBlock(0, 0, 16)).rejects.toBeInstanceOf(PieceReadError);
-    await expect(storage.readBlock(1, 16, 33)).rejects.toThrow(/beyond piece 1/);
-    await expect(storage.readBlock(1, -1, 4)).rejects.toBeInstanceOf(PieceReadError);
-    await expect(storage.readPieces([1, 2])).rejects.toThrow(/piece 2 is missing/);
-  });
-
-  it('deletes every piece', async () => {
-    const storage = make();
-    await storage.writePiece(0, piece(48, 4));
-    await storage.writePiece(1, piece(48, 5));
-    await storage.deleteAll();
-    expect((await storage.verifiedPieces(2)).count()).toBe(0);
-    await expect(storage.readBlock(0, 0, 16)).rejects.toBeInstanceOf(PieceReadError);
-  });
-});
+describePieceStorageContract(implementations);
 
 describe('KeyValuePieceStorage', () => {
   it('keeps the stored key layout (piece:<storageId>:<index>), so earlier downloads still resume', async () => {

@@ -1,0 +1,197 @@
+// A torrent's pieces in its own files on disk, laid out as every desktop client lays them out (libtorrent's
+// `save_path`): a single-file torrent is `<folder>/<name>`, a multi-file one `<folder>/<name>/<path…>`; BEP 47 pad
+// files are never written (their bytes read as zeros). It keeps the PieceStorage contract of the browser's stores
+// (web/src/worker/storage/piece-storage.ts). Which pieces are verified is kept in memory and, when given a
+// `verifiedPath`, in that file, written after the piece's bytes reached the disk, so a crash never leaves a verified
+// piece without its bytes.
+import { mkdir, open, rename, rm, writeFile, readFile, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Bitfield } from '../shared/codec/bitfield';
+import type { FileEntry } from '../shared/codec/metainfo';
+import { PieceReadError, type PieceStorage } from '../web/src/worker/storage/piece-storage';
+
+/** Where the pieces sit: the info's piece length, total length (pads included) and files (in info order). */
+export interface DiskLayout {
+  name: string;
+  pieceLength: number;
+  length: number;
+  files: readonly FileEntry[];
+  multiFile: boolean;
+}
+
+/** One stretch of a piece inside one file (or pad file). */
+interface Span {
+  file: FileEntry;
+  /** Where in the file. */
+  position: number;
+  /** Where in the piece. */
+  at: number;
+  length: number;
+}
+
+export class DiskPieceStorage implements PieceStorage {
+  private readonly handles = new Map<string, Promise<FileHandle>>();
+  private readonly pieceCount: number;
+  private verified: Bitfield;
+  private persisting: Promise<void> = Promise.resolve();
+
+  constructor(
+    /** The folder the torrent's name lives in. */
+    readonly folder: string,
+    readonly layout: DiskLayout,
+    /** Where the verified-piece map is kept across runs (none: in memory only). */
+    private readonly verifiedPath?: string,
+  ) {
+    this.pieceCount = Math.ceil(layout.length / layout.pieceLength);
+    this.verified = new Bitfield(this.pieceCount);
+  }
+
+  /** Loads the verified map kept at `verifiedPath`, if any. */
+  async load(): Promise<void> {
+    if (!this.verifiedPath) return;
+    const bytes = await readFile(this.verifiedPath).catch(() => undefined);
+    if (bytes && bytes.length === Math.ceil(this.pieceCount / 8))
+      this.verified = new Bitfield(this.pieceCount, new Uint8Array(bytes));
+  }
+
+  /** The path of a file of the torrent on disk. */
+  pathOf(file: FileEntry): string {
+    return this.layout.multiFile
+      ? join(this.folder, this.layout.name, ...file.path)
+      : join(this.folder, file.path[0]);
+  }
+
+  /** Creates every file of the torrent that is missing (empty files included), leaving existing ones as they are. */
+  async createFiles(): Promise<void> {
+    for (const file of this.layout.files) if (!file.pad) await this.handle(file);
+  }
+
+  /** Marks pieces verified without writing them (their bytes were checked on disk). */
+  async markVerified(indices: Iterable<number>): Promise<void> {
+    for (const index of indices) this.verified.set(index);
+    await this.persist();
+  }
+
+  async writePiece(index: number, data: ArrayBuffer): Promise<void> {
+    const bytes = new Uint8Array(data);
+    for (const span of this.spans(index, 0, bytes.length)) {
+      if (span.file.pad) continue;
+      const handle = await this.handle(span.file);
+      await handle.write(bytes, span.at, span.length, span.position);
+    }
+    this.verified.set(index);
+    await this.persist();
+  }
+
+  async readBlock(index: number, begin: number, length: number): Promise<Uint8Array> {
+    this.checkStored(index);
+    if (!(begin >= 0 && length >= 0 && begin + length <= this.pieceSize(index)))
+      throw new PieceReadError(`read beyond piece ${index}`);
+    return this.readRange(index, begin, length);
+  }
+
+  /** A piece's bytes as they are on disk, verified or not (to check files already there). Rejects when a file is
+   * missing or too short. */
+  readFromDisk(index: number): Promise<Uint8Array> {
+    return this.readRange(index, 0, this.pieceSize(index));
+  }
+
+  private async readRange(index: number, begin: number, length: number): Promise<Uint8Array> {
+    const out = new Uint8Array(length);
+    for (const span of this.spans(index, begin, length)) {
+      if (span.file.pad) continue;
+      const handle = await this.handle(span.file);
+      const { bytesRead } = await handle.read(out, span.at - begin, span.length, span.position);
+      if (bytesRead !== span.length) throw new PieceReadError(`piece ${index} is cut short on disk`);
+    }
+    return out;
+  }
+
+  async readPieces(indices: number[]): Promise<ArrayBuffer[]> {
+    const pieces: ArrayBuffer[] = [];
+    for (const index of indices) {
+      const block = await this.readBlock(index, 0, this.pieceSize(index));
+      pieces.push(block.buffer as ArrayBuffer);
+    }
+    return pieces;
+  }
+
+  async verifiedPieces(pieceCount: number): Promise<Bitfield> {
+    const verified = new Bitfield(pieceCount);
+    for (let i = 0; i < Math.min(pieceCount, this.pieceCount); i++) if (this.verified.get(i)) verified.set(i);
+    return verified;
+  }
+
+  async deleteAll(): Promise<void> {
+    await this.close();
+    this.verified = new Bitfield(this.pieceCount);
+    for (const file of this.layout.files) if (!file.pad) await rm(this.pathOf(file), { force: true });
+    await this.persist();
+  }
+
+  /** Closes the open files. */
+  async close(): Promise<void> {
+    const handles = [...this.handles.values()];
+    this.handles.clear();
+    for (const handle of handles) await (await handle.catch(() => undefined))?.close();
+  }
+
+  /** Bytes of piece `index` (the last may be shorter). */
+  pieceSize(index: number): number {
+    return Math.min(this.layout.pieceLength, this.layout.length - index * this.layout.pieceLength);
+  }
+
+  private checkStored(index: number): void {
+    if (!(Number.isInteger(index) && index >= 0 && index < this.pieceCount && this.verified.get(index)))
+      throw new PieceReadError(`piece ${index} is missing from storage`);
+  }
+
+  /** The stretches of files that bytes [begin, begin + length) of piece `index` lie in. */
+  private spans(index: number, begin: number, length: number): Span[] {
+    const start = index * this.layout.pieceLength + begin;
+    const end = start + length;
+    const spans: Span[] = [];
+    for (const file of this.layout.files) {
+      const from = Math.max(start, file.offset);
+      const to = Math.min(end, file.offset + file.length);
+      if (from < to)
+        spans.push({ file, position: from - file.offset, at: from - start + begin, length: to - from });
+    }
+    return spans;
+  }
+
+  private handle(file: FileEntry): Promise<FileHandle> {
+    const path = this.pathOf(file);
+    let handle = this.handles.get(path);
+    if (!handle) {
+      handle = openForWriting(path);
+      handle.catch(() => this.handles.delete(path));
+      this.handles.set(path, handle);
+    }
+    return handle;
+  }
+
+  /** Writes the verified map (after the writes before it), through a temporary file so it is never half written. */
+  private persist(): Promise<void> {
+    const path = this.verifiedPath;
+    if (!path) return Promise.resolve();
+    const bytes = this.verified.bytes.slice();
+    this.persisting = this.persisting.then(async () => {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(`${path}.tmp`, bytes);
+      await rename(`${path}.tmp`, path);
+    });
+    return this.persisting;
+  }
+}
+
+/** Opens a file for reading and writing at any position, creating it (and its folders) when missing. */
+async function openForWriting(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r+');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(dirname(path), { recursive: true });
+    return open(path, 'w+');
+  }
+}

@@ -1,0 +1,73 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NodeHost } from './node-host';
+import type { NodeTorrent } from './node-torrent';
+import { makeTorrent, type TorrentKind } from './make-torrent';
+import { cornerCaseFiles, readTree, removeFolder, tempFolder, writeFixture } from './testing/fixtures';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function folder(): Promise<string> {
+  const path = await tempFolder('node-host');
+  cleanups.push(() => removeFolder(path));
+  return path;
+}
+
+function host(): NodeHost {
+  const made = new NodeHost();
+  cleanups.push(() => made.stop());
+  return made;
+}
+
+const done = (torrent: NodeTorrent): Promise<void> => new Promise((resolve) => torrent.once('done', resolve));
+
+describe('NodeHost: the engine over TCP', () => {
+  it.each<TorrentKind>(['v1', 'hybrid', 'v2'])(
+    'a %s torrent goes from a listening seeder to a connecting leecher, byte for byte',
+    async (kind) => {
+      const source = await folder();
+      const root = await writeFixture(source, 'share', cornerCaseFiles(32 * 1024), 7);
+      const torrent = await makeTorrent(root, { kind, pieceLength: 32 * 1024 });
+      const seederHost = host();
+      const served = await seederHost.add({ torrent, folder: source });
+      expect(served.stats().state).toBe('seeding');
+      const port = await seederHost.listen(0);
+      const target = await folder();
+      const leecher = await host().add({ torrent, folder: target });
+      const pieces: number[] = [];
+      leecher.on('piece', (index) => pieces.push(index));
+      const finished = done(leecher);
+      await leecher.connect('127.0.0.1', port);
+      await finished;
+      expect(new Set(pieces).size).toBe(served.source.info.pieceCount);
+      expect(await readTree(join(target, 'share'))).toEqual(await readTree(root));
+    },
+  );
+
+  it('checks the files already on disk: a damaged piece is fetched again, the rest is kept', async () => {
+    const source = await folder();
+    const root = await writeFixture(source, 'share', [{ path: 'x.bin', length: 5 * 16 * 1024 }], 3);
+    const torrent = await makeTorrent(root, { kind: 'hybrid', pieceLength: 16 * 1024 });
+    const seederHost = host();
+    await seederHost.add({ torrent, folder: source });
+    const port = await seederHost.listen(0);
+    const target = await folder();
+    await writeFixture(target, 'share', [{ path: 'x.bin', length: 5 * 16 * 1024 }], 3);
+    const damaged = await readFile(join(target, 'share', 'x.bin'));
+    damaged[2 * 16 * 1024 + 5] ^= 0xff;
+    await writeFile(join(target, 'share', 'x.bin'), damaged);
+    const leecher = await host().add({ torrent, folder: target });
+    expect(leecher.stats().have).toBe(4);
+    const pieces: number[] = [];
+    leecher.on('piece', (index) => pieces.push(index));
+    const finished = done(leecher);
+    await leecher.connect('127.0.0.1', port);
+    await finished;
+    expect(pieces).toEqual([2]);
+    expect(await readTree(join(target, 'share'))).toEqual(await readTree(root));
+  });
+});

@@ -1,0 +1,65 @@
+// Folders of files for the host's tests and the conformance tests: seeded random bytes, the shapes BEP 52 and
+// libtorrent care about (a file of exactly one piece, of one block, just over a piece, empty files, a last file
+// whose piece a hybrid pads).
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { mulberry32, randomBytes } from '../../shared/engine/testing/random';
+
+/** A file of a fixture: its path under the fixture's folder and its length. */
+export interface FixtureFile {
+  path: string;
+  length: number;
+}
+
+const KiB = 1024;
+
+/** The corner cases of a multi-file torrent with pieces of `pieceLength`. */
+export function cornerCaseFiles(pieceLength: number): FixtureFile[] {
+  return [
+    { path: 'a/exactly-one-piece.bin', length: pieceLength },
+    { path: 'a/empty.txt', length: 0 },
+    { path: 'b/one-block.bin', length: 16 * KiB },
+    { path: 'b/just-over-a-piece.bin', length: pieceLength + 1 },
+    { path: 'c/empty-too', length: 0 },
+    // Three pieces and a bit: its piece layer is padded to a power of two (4), and a hybrid pads after it.
+    { path: 'd/last.bin', length: 3 * pieceLength + 5 * KiB + 7 },
+  ];
+}
+
+export async function tempFolder(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `${prefix}-`));
+}
+
+/** Writes `files` under `folder/name` with bytes from `seed`; returns that path. */
+export async function writeFixture(
+  folder: string,
+  name: string,
+  files: FixtureFile[],
+  seed = 1,
+): Promise<string> {
+  const random = mulberry32(seed);
+  const root = join(folder, name);
+  for (const file of files) {
+    const path = join(root, file.path);
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeFile(path, randomBytes(random, file.length));
+  }
+  return root;
+}
+
+/** Every file under `root` (relative path to bytes), for comparing two copies byte for byte. */
+export async function readTree(root: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  const walk = async (folder: string): Promise<void> => {
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else out.set(relative(root, path), await readFile(path));
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+export const removeFolder = (folder: string): Promise<void> => rm(folder, { recursive: true, force: true });
