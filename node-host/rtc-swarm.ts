@@ -8,6 +8,9 @@ import { toHex } from '../shared/codec/hex';
 import { fireEndOfCandidates } from './end-of-candidates';
 import type { NodeTorrent } from './node-torrent';
 
+/** How often a swarm with no peer and pieces missing announces again, in ms. */
+export const RETRY_MS = 3_000;
+
 export interface RtcSwarmOptions {
   /** The tracker's WebSocket address (ws:// or wss://). */
   tracker: string;
@@ -26,6 +29,7 @@ export interface RtcSwarm {
 export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): RtcSwarm {
   fireEndOfCandidates();
   let connected = 0;
+  let stopping: Promise<void> | undefined;
   const client = new Client({
     infoHash: torrent.source.info.infoHashHex,
     peerId: toHex(options.peerId),
@@ -34,8 +38,7 @@ export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): Rt
     rtcConfig: { iceServers: options.iceServers ?? [] },
     getAnnounceOpts: () => {
       const stats = torrent.stats();
-      const left = stats.state === 'seeding' ? 0 : torrent.source.info.length;
-      return { left, uploaded: stats.uploaded, downloaded: stats.downloaded };
+      return { left: stats.left, uploaded: stats.uploaded, downloaded: stats.downloaded };
     },
   });
   client.on('warning', () => {});
@@ -51,10 +54,20 @@ export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): Rt
     else peer.once('connect', adopt);
   });
   torrent.once('done', () => client.complete());
+  // An offer that never became a channel (node-datachannel loses one now and then to a candidate that comes before
+  // its transport) would leave a fetch waiting a whole announce interval: while nothing is connected and pieces are
+  // missing, announce again, which sends fresh offers.
+  const retry = setInterval(() => {
+    if (connected === 0 && torrent.stats().left > 0) client.update();
+  }, RETRY_MS);
   client.start();
   return {
     peers: () => connected,
-    stop: () => new Promise<void>((resolve) => client.destroy(() => resolve())),
+    // bittorrent-tracker calls back from its first destroy only.
+    stop: () => {
+      clearInterval(retry);
+      return (stopping ??= new Promise<void>((resolve) => client.destroy(() => resolve())));
+    },
   };
 }
 
