@@ -150,4 +150,42 @@ describe('the keeper', () => {
       /^This share is .*; the keeper keeps shares of at most 64 KB\.$/,
     );
   });
+
+  it('resumes its shares from its folder after a restart', async () => {
+    const keepFolder = await folder();
+    const first = await tracker(keepFolder);
+    const { source, root, torrent, infoHash, base64 } = await share(9);
+    const sharer = await peer(first, torrent, source);
+    expect((await askKeep(first, { infoHash, torrent: base64, token: 'open-sesame' })).status).toBe(200);
+    await until(async () => (await status(first, infoHash)).kept === true, {
+      what: 'the keeper has every piece',
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
+    await sharer.leave();
+    await first.close();
+
+    const second = await tracker(keepFolder);
+    await until(async () => (await status(second, infoHash)).kept === true, {
+      what: 'the restarted keeper seeds the share again, its pieces kept',
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
+    await downloadFromSwarm(second, torrent, root);
+  });
+
+  it('deletes a share and leaves its swarm at its expiry', async () => {
+    const keepFolder = await folder();
+    const server = await tracker(keepFolder, { ...LIMITS, hours: 2 / 3600 });
+    const { source, torrent, infoHash, base64 } = await share(11);
+    await peer(server, torrent, source);
+    expect((await askKeep(server, { infoHash, torrent: base64, token: 'open-sesame' })).status).toBe(200);
+    expect(await readdir(keepFolder)).toContain(infoHash);
+    await until(async () => !(await readdir(keepFolder)).includes(infoHash), {
+      what: 'the share is deleted at its expiry',
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
+    expect(await status(server, infoHash)).toEqual({ error: 'The keeper does not keep this share.' });
+  });
 });
