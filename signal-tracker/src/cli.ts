@@ -12,6 +12,8 @@ import {
   parseRedisUrl,
   type OptionSource,
 } from './cli-values';
+import { KEEP_FLAGS, KEEP_USAGE, readKeeper } from './keeper/keep-cli';
+import type { KeeperServerOptions } from './keeper/keeper-service';
 import { DEFAULT_TURN_TTL_SECONDS, parseTurnUrls, type TurnConfig } from './turn';
 import { DEFAULT_CREDENTIAL_LIMITS, type CredentialLimits } from './turn-limits';
 
@@ -55,12 +57,14 @@ Options (each also read from the environment variable in brackets; flags win):
                         addresses, with quotas (docs/deploying.md), and exit
   --help                show this help
 
+@KEEP@
+
 Limits (see docs/security.md):
 @LIMITS@
 
 Behind a TLS reverse proxy, browsers reach the tracker as wss://<host>/ and the app as https://<host>/.`;
 
-export const USAGE = USAGE_TEXT.replace('@LIMITS@', limitUsage());
+export const USAGE = USAGE_TEXT.replace('@LIMITS@', limitUsage()).replace('@KEEP@', KEEP_USAGE);
 
 export interface CliConfig {
   help: boolean;
@@ -83,6 +87,8 @@ export interface CliConfig {
   processLeaseSeconds: number;
   /** Seconds between the one-line summaries on stdout. */
   summaryIntervalSeconds: number;
+  /** The keeper (--keep-dir), or undefined. */
+  keeper: KeeperServerOptions | undefined;
 }
 
 /** One option with a flag and an environment variable: how its text is read, and its value when neither is given. */
@@ -173,7 +179,7 @@ const VALUE_FLAGS = [
 
 /** The flags given, checked against the known ones (an unknown flag or a missing value throws). */
 function parseFlags(argv: string[]): Record<string, string | boolean | undefined> {
-  const valued = [...TURN_FLAGS, 'workers', ...VALUE_FLAGS];
+  const valued = [...TURN_FLAGS, ...KEEP_FLAGS, 'workers', ...VALUE_FLAGS];
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -243,6 +249,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   const redisUrl = read(given, REDIS);
   const workers = readWorkers(given, redisUrl);
   const limits = readLimits(given);
+  const keeper = readKeeper(given);
+  if (keeper && workers > 1) throw new Error('--keep-dir runs one keeper: it needs --workers 1');
   return {
     help: flags.help === true,
     coturnFlags: flags['coturn-flags'] === true,
@@ -260,5 +268,6 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     workers,
     processLeaseSeconds: read(given, PROCESS_LEASE),
     summaryIntervalSeconds: read(given, SUMMARY_INTERVAL),
+    keeper,
   };
 }

@@ -1,4 +1,5 @@
 // HTTP on the tracker's port: the built web app, /health, /stats, /stats.json and /config.json.
+import type { KeeperPublicInfo } from './keeper/keeper-service';
 import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -80,6 +81,8 @@ export interface HttpOptions {
   statsRefreshSeconds: number;
   /** Wall-clock time of the tracker's clock value, for "seconds ago" on the stats page. */
   now: () => number;
+  /** The keeper's public limits, told to the app at /config.json; none without a keeper. */
+  keeper?: KeeperPublicInfo;
 }
 
 const COMMON_HEADERS = {
@@ -329,7 +332,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpOp
         address,
         Date.now(),
       );
-      sendJson(res, reply.body, reply.headers, reply.status);
+      const body = options.keeper ? { ...(reply.body as object), keeper: options.keeper } : reply.body;
+      sendJson(res, body, reply.headers, reply.status);
       return;
     }
   }

@@ -14,6 +14,7 @@ export function serverOptions(config: CliConfig, logError: (line: string) => voi
     statsToken: config.statsToken,
     redisUrl: config.redisUrl,
     logError,
+    keeper: config.keeper,
     processLeaseMs: config.processLeaseSeconds * 1000,
     trustProxy: config.trustProxy,
     trustedProxies: config.trustedProxies,

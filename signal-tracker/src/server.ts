@@ -1,6 +1,6 @@
 // The socket layer: one HTTP server that serves the web app and upgrades WebSockets for the tracker core.
 import type { TurnConfig } from './turn';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { WebSocketServer } from 'ws';
@@ -10,6 +10,7 @@ import { clientAddress, DEFAULT_TRUSTED_PROXIES, parseTrustedProxies } from './c
 import { RedisDirectory } from './cluster/redis-directory';
 import type { ClusterTotals } from './cluster/directory';
 import { createRequestHandler } from './http';
+import { keeperService, type KeeperServerOptions } from './keeper/keeper-service';
 import { guardHttp, refusingOverCap } from './http-guards';
 import { DEFAULT_UNFINISHED_REQUEST_LIMITS, type UnfinishedRequests } from './unfinished-requests';
 import { resolveLimits, type TrackerLimits } from './tracker/limits';
@@ -69,6 +70,8 @@ export interface ServerOptions {
   /** Folder of the built web app; null serves none (default: web/dist of the repository). */
   staticDir?: string | null;
   statsRefreshSeconds?: number;
+  /** The keeper (--keep-dir): shares kept online after their tab closes; none without it. */
+  keeper?: KeeperServerOptions;
   /** Where errors go (default console.error); the caller logs the start line and summaries. */
   logError?: (message: string) => void;
   random?: () => number;
@@ -253,8 +256,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
   const directory = await joinCluster(tracker, options, logError);
   let clusterTotals: ClusterTotals | undefined;
+  const keeper = keeperService(options.keeper, logError);
 
-  const handler = createRequestHandler({
+  const plainHandler = createRequestHandler({
     tracker,
     staticDir: options.staticDir === undefined ? DEFAULT_STATIC_DIR : options.staticDir,
     iceServers: options.iceServers ?? [],
@@ -265,7 +269,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clusterTotals: () => clusterTotals,
     statsRefreshSeconds: options.statsRefreshSeconds ?? 5,
     now: () => Date.now(),
+    keeper: keeper.info,
   });
+  const addressOf = (request: IncomingMessage) => clientAddress(request, trustProxy, trustedProxies);
+  const handler = keeper.routes(plainHandler, tracker, addressOf);
   const http: Server = createServer();
   const { unfinished, connections } = guardHttp(
     http,
@@ -290,6 +297,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const port = await listen(http, options, logError);
   const host = displayHost(options.host);
+  keeper.start(`ws://${host}:${port}/`, options.iceServers ?? []);
+  const closeServer = shutdown(http, wss, context, timers, directory);
   return {
     port,
     url: `http://${host}:${port}/`,
@@ -297,6 +306,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     tracker,
     processId: directory?.process,
     unfinishedRequests: unfinished,
-    close: shutdown(http, wss, context, timers, directory),
+    close: async () => {
+      await keeper.close();
+      await closeServer();
+    },
   };
 }

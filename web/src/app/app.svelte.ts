@@ -43,6 +43,8 @@ export interface TorrentActions {
   saveAllToFolder(view: TorrentView): Promise<void>;
   saveAllAsZip(view: TorrentView): void;
   saveTorrentFile(view: TorrentView): Promise<void>;
+  /** The .torrent's bytes (of ciphertext for a private share), for the keeper. */
+  torrentFileBytes(view: TorrentView): Promise<Uint8Array>;
   chooseFile(view: TorrentView, fileIndex: number, chosen: boolean): void;
   /** A player of the file changed (played, paused, sought, moved on), or closed (null). */
   playback(view: TorrentView, fileIndex: number, media: HTMLMediaElement | null): void;
@@ -423,6 +425,11 @@ class AppState implements TorrentActions {
     } catch (error) {
       this.torrents.fail('general', `Could not build the .torrent file: ${message(error)}`, view.infoHashHex);
     }
+  }
+
+  async torrentFileBytes(view: TorrentView): Promise<Uint8Array> {
+    const { blob } = await this.engine.call({ op: 'get-torrent-file', infoHashHex: view.infoHashHex });
+    return new Uint8Array(await blob.arrayBuffer());
   }
 
   /** `Download <path>` checked or unchecked. */

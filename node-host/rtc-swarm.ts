@@ -1,0 +1,81 @@
+// A torrent's swarm on WebRTC, from Node: the WebTorrent tracker's signalling (offers and answers through its
+// WebSocket, as a tab does) by `bittorrent-tracker`'s client, data channels by node-datachannel (webrtc-polyfill).
+// Each connected channel is handed to the torrent as a peer: the handshake and every message are the engine's.
+import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import Client, { type SignalPeer } from 'bittorrent-tracker';
+import { toHex } from '../shared/codec/hex';
+import { fireEndOfCandidates } from './end-of-candidates';
+import type { NodeTorrent } from './node-torrent';
+
+/** How often a swarm with no peer and pieces missing announces again, in ms. */
+export const RETRY_MS = 3_000;
+
+export interface RtcSwarmOptions {
+  /** The tracker's WebSocket address (ws:// or wss://). */
+  tracker: string;
+  peerId: Uint8Array;
+  /** ICE servers (STUN, TURN) as the tracker's /config.json gives them; none: host candidates only. */
+  iceServers?: unknown[];
+}
+
+export interface RtcSwarm {
+  /** Peers connected now. */
+  readonly peers: () => number;
+  stop(): Promise<void>;
+}
+
+/** Joins `torrent`'s swarm on `options.tracker`, announcing what it has as it goes. */
+export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): RtcSwarm {
+  fireEndOfCandidates();
+  let connected = 0;
+  let stopping: Promise<void> | undefined;
+  const client = new Client({
+    infoHash: torrent.source.info.infoHashHex,
+    peerId: toHex(options.peerId),
+    announce: [options.tracker],
+    port: 6881,
+    rtcConfig: { iceServers: options.iceServers ?? [] },
+    getAnnounceOpts: () => {
+      const stats = torrent.stats();
+      return { left: stats.left, uploaded: stats.uploaded, downloaded: stats.downloaded };
+    },
+  });
+  client.on('warning', () => {});
+  client.on('error', () => {});
+  client.on('peer', (peer: SignalPeer) => {
+    peer.on('error', () => {});
+    const adopt = () => {
+      connected++;
+      peer.once('close', () => connected--);
+      torrent.accept(channelSocket(peer));
+    };
+    if (peer.connected) adopt();
+    else peer.once('connect', adopt);
+  });
+  torrent.once('done', () => client.complete());
+  // An offer that never became a channel (node-datachannel loses one now and then to a candidate that comes before
+  // its transport) would leave a fetch waiting a whole announce interval: while nothing is connected and pieces are
+  // missing, announce again, which sends fresh offers.
+  const retry = setInterval(() => {
+    if (connected === 0 && torrent.stats().left > 0) client.update();
+  }, RETRY_MS);
+  client.start();
+  return {
+    peers: () => connected,
+    // bittorrent-tracker calls back from its first destroy only.
+    stop: () => {
+      clearInterval(retry);
+      return (stopping ??= new Promise<void>((resolve) => client.destroy(() => resolve())));
+    },
+  };
+}
+
+/** A simple-peer channel is a Duplex already; the torrent's peer reads only the parts of a socket it shares with one
+ * (data, drain, close, write, writableLength, destroy, remoteAddress), plus one it gets here: no Nagle to turn
+ * off. */
+function channelSocket(peer: SignalPeer): Socket {
+  const stream = peer as unknown as Duplex & { setNoDelay?: () => unknown };
+  stream.setNoDelay = () => stream;
+  return stream as unknown as Socket;
+}

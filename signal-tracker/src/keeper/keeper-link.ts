@@ -1,0 +1,90 @@
+// The tracker's side of its keeper: forks the keeper process, asks it things over IPC with a deadline, and starts
+// another when it dies (that one resumes from the folder). While none runs, requests are answered in words.
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { KeeperAnswer, KeeperProcessConfig, KeeperReply, KeeperRequest } from './keeper-messages';
+
+/** How long a request waits for the keeper's answer, in ms. */
+const ANSWER_DEADLINE_MS = 30_000;
+/** How long after the keeper process dies another is started, in ms. */
+const RESTART_MS = 1_000;
+
+export const KEEPER_DOWN = 'The keeper is not running right now; try again in a minute.';
+
+type Request = KeeperRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/** The bundle's keeper.js beside the tracker's main.js; from the sources, the TypeScript file through tsx. */
+function keeperEntry(): { path: string; execArgv: string[] } {
+  const built = fileURLToPath(new URL('./keeper.js', import.meta.url));
+  if (existsSync(built)) return { path: built, execArgv: [] };
+  return {
+    path: fileURLToPath(new URL('./keeper-process.ts', import.meta.url)),
+    execArgv: ['--import', 'tsx'],
+  };
+}
+
+export class KeeperLink {
+  private child: ChildProcess | undefined;
+  private ready = false;
+  private closed = false;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (answer: KeeperAnswer | undefined) => void>();
+
+  constructor(
+    private readonly config: KeeperProcessConfig,
+    private readonly logError: (line: string) => void,
+  ) {
+    this.start();
+  }
+
+  /** The keeper's answer, or undefined when it is down or too slow. */
+  ask(request: Request): Promise<KeeperAnswer | undefined> {
+    const child = this.child;
+    if (!child || !this.ready) return Promise.resolve(undefined);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(undefined), ANSWER_DEADLINE_MS);
+      const finish = (answer: KeeperAnswer | undefined) => {
+        clearTimeout(timer);
+        this.waiting.delete(id);
+        resolve(answer);
+      };
+      this.waiting.set(id, finish);
+      child.send({ ...request, id });
+    });
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+
+  private start(): void {
+    const entry = keeperEntry();
+    const child = fork(entry.path, [], {
+      execArgv: entry.execArgv,
+      env: { ...process.env, KEEPER_CONFIG: JSON.stringify(this.config) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child = child;
+    this.ready = false;
+    child.on('message', (reply: KeeperReply) => {
+      if (reply.id === 0) this.ready = true;
+      else this.waiting.get(reply.id)?.(reply.answer);
+    });
+    child.on('error', (error) => this.logError(`keeper: ${error.message}`));
+    child.on('exit', (code, signal) => {
+      this.ready = false;
+      for (const finish of [...this.waiting.values()]) finish(undefined);
+      if (this.closed) return;
+      this.logError(`keeper: its process exited (${signal ?? code}); starting another`);
+      setTimeout(() => this.closed || this.start(), RESTART_MS).unref();
+    });
+  }
+}

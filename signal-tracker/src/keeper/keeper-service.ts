@@ -1,0 +1,60 @@
+// The keeper as the tracker server sees it: its routes in front of the app's, its process started once the tracker
+// listens (it joins swarms through the tracker's own WebSocket), and what /config.json tells the app of it.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Tracker } from '../tracker/tracker';
+import type { KeeperLimits } from './keep-policy';
+import { KeeperLink } from './keeper-link';
+import { withKeepRoutes } from './keep-routes';
+
+export interface KeeperServerOptions {
+  /** The keeper's folder. */
+  folder: string;
+  limits: KeeperLimits;
+}
+
+/** What /config.json says of the keeper: that it is there, and its limits (never its token). */
+export interface KeeperPublicInfo {
+  hours: number;
+  quotaBytes: number;
+  perAddressBytes: number;
+  tokenRequired: boolean;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface KeeperService {
+  /** Undefined without a keeper. */
+  readonly info: KeeperPublicInfo | undefined;
+  routes(next: Handler, tracker: Tracker, addressOf: (req: IncomingMessage) => string): Handler;
+  start(trackerUrl: string, iceServers: unknown[]): void;
+  close(): Promise<void>;
+}
+
+/** The keeper of `options`; without options, none: the routes are the app's alone. */
+export function keeperService(
+  options: KeeperServerOptions | undefined,
+  logError: (line: string) => void,
+): KeeperService {
+  if (!options)
+    return { info: undefined, routes: (next) => next, start: () => {}, close: () => Promise.resolve() };
+  let link: KeeperLink | undefined;
+  const { limits } = options;
+  return {
+    info: {
+      hours: limits.hours,
+      quotaBytes: limits.quotaBytes,
+      perAddressBytes: limits.perAddressBytes,
+      tokenRequired: limits.token !== undefined,
+    },
+    routes: (next, tracker, addressOf) =>
+      withKeepRoutes(next, {
+        ask: (request) => link?.ask(request) ?? Promise.resolve(undefined),
+        tracker,
+        addressOf,
+      }),
+    start: (trackerUrl, iceServers) => {
+      link = new KeeperLink({ folder: options.folder, limits, tracker: trackerUrl, iceServers }, logError);
+    },
+    close: () => link?.close() ?? Promise.resolve(),
+  };
+}

@@ -1,0 +1,173 @@
+// The keeper: shares it was asked to keep, each a torrent of the Node host joined to its swarm on the tracker over
+// WebRTC. It fetches every piece (each checked against the torrent's hashes), seeds until the share's expiry, then
+// stops and deletes it. Its records and files live in one folder, from which it resumes after a restart.
+import { randomBytes } from 'node:crypto';
+import { NodeHost } from '../../../node-host/node-host';
+import type { NodeTorrent } from '../../../node-host/node-torrent';
+import { joinRtcSwarm, type RtcSwarm } from '../../../node-host/rtc-swarm';
+import { readTorrent } from '../../../node-host/torrent-source';
+import { keepRefusal, type KeepRecord, type KeeperLimits } from './keep-policy';
+import { KeepStore } from './keep-store';
+
+/** Shares fetched at once: past it a request is refused until one is complete. */
+export const MAX_FETCHING = 4;
+/** Peers one kept torrent talks to at once. */
+export const MAX_PEERS_PER_SHARE = 20;
+
+export interface KeeperOptions {
+  folder: string;
+  limits: KeeperLimits;
+  /** The tracker's WebSocket address, and the ICE servers its /config.json gives. */
+  tracker: string;
+  iceServers: unknown[];
+  now?: () => number;
+}
+
+export type KeepReply =
+  { ok: true; infoHash: string; stopToken: string; expiresAt: number } | { ok: false; error: string };
+
+export interface KeepStatus {
+  infoHash: string;
+  /** Verified pieces of all, 0 to 1. */
+  progress: number;
+  kept: boolean;
+  expiresAt: number;
+}
+
+interface Running {
+  record: KeepRecord;
+  torrent: NodeTorrent;
+  swarm: RtcSwarm;
+}
+
+export class Keeper {
+  private readonly store: KeepStore;
+  private readonly host = new NodeHost();
+  private readonly running = new Map<string, Running>();
+  private records: KeepRecord[] = [];
+  private readonly now: () => number;
+  private clientCount = 0;
+
+  constructor(private readonly options: KeeperOptions) {
+    this.store = new KeepStore(options.folder);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Loads the records, deletes what expired while the keeper was down, and starts the rest where they were. */
+  async resume(): Promise<void> {
+    this.records = await this.store.load();
+    await this.expire();
+    for (const record of this.records) {
+      try {
+        await this.start(record, await this.store.readTorrent(record.infoHash));
+      } catch {
+        await this.drop(record.infoHash); // its folder was damaged: what cannot be read cannot be seeded
+      }
+    }
+  }
+
+  /** Takes a share: `torrent` is its .torrent (the tab's, of ciphertext for a private share), `named` its info hash. */
+  async keep(
+    torrent: Uint8Array,
+    address: string,
+    token: string | undefined,
+    named: string,
+  ): Promise<KeepReply> {
+    let source;
+    try {
+      source = await readTorrent(torrent);
+    } catch {
+      return { ok: false, error: 'That is not a torrent the keeper can read.' };
+    }
+    const { infoHashHex: infoHash, length } = source.info;
+    if (infoHash !== named) return { ok: false, error: 'That torrent is not the share the request names.' };
+    const refusal =
+      keepRefusal({ infoHash, length, address, token }, this.records, this.options.limits) ??
+      (this.fetching() >= MAX_FETCHING
+        ? 'The keeper is busy fetching other shares; try again in a few minutes.'
+        : undefined);
+    if (refusal) return { ok: false, error: refusal };
+    const record: KeepRecord = {
+      infoHash,
+      length,
+      address,
+      expiresAt: this.now() + this.options.limits.hours * 3_600_000,
+      stopToken: randomBytes(16).toString('hex'),
+    };
+    await this.store.saveTorrent(infoHash, torrent);
+    this.records.push(record);
+    await this.store.save(this.records);
+    await this.start(record, torrent);
+    return { ok: true, infoHash, stopToken: record.stopToken, expiresAt: record.expiresAt };
+  }
+
+  /** Ends a share early: only with the token its keep returned. */
+  async stop(infoHash: string, stopToken: string): Promise<{ ok: boolean; error?: string }> {
+    const record = this.records.find((r) => r.infoHash === infoHash);
+    if (!record) return { ok: false, error: 'The keeper does not keep this share.' };
+    if (record.stopToken !== stopToken)
+      return { ok: false, error: 'Only the tab that asked the keeper can stop keeping this share.' };
+    await this.drop(infoHash);
+    return { ok: true };
+  }
+
+  status(infoHash: string): KeepStatus | undefined {
+    const running = this.running.get(infoHash);
+    if (!running) return undefined;
+    const stats = running.torrent.stats();
+    return {
+      infoHash,
+      progress: stats.pieceCount === 0 ? 1 : stats.have / stats.pieceCount,
+      kept: stats.state === 'seeding',
+      expiresAt: running.record.expiresAt,
+    };
+  }
+
+  /** Deletes every share past its expiry. */
+  async expire(): Promise<void> {
+    const now = this.now();
+    for (const record of this.records.filter((r) => r.expiresAt <= now)) await this.drop(record.infoHash);
+  }
+
+  async close(): Promise<void> {
+    for (const running of this.running.values()) await running.swarm.stop();
+    this.running.clear();
+    await this.host.stop();
+  }
+
+  private fetching(): number {
+    let count = 0;
+    for (const running of this.running.values()) if (running.torrent.stats().state !== 'seeding') count++;
+    return count;
+  }
+
+  private async start(record: KeepRecord, torrent: Uint8Array): Promise<void> {
+    const added = await this.host.add({
+      torrent,
+      folder: this.store.filesFolder(record.infoHash),
+      verifiedPath: this.store.verifiedPath(record.infoHash),
+      config: { maxPeers: MAX_PEERS_PER_SHARE },
+    });
+    // bittorrent-tracker shares one socket per tracker address in a process, and the tracker takes one peer id per
+    // socket and swarm: each share gets an address (and a socket) of its own.
+    const tracker = `${this.options.tracker}?keeper=${this.clientCount++}`;
+    const swarm = joinRtcSwarm(added, {
+      tracker,
+      peerId: this.host.peerId,
+      iceServers: this.options.iceServers,
+    });
+    this.running.set(record.infoHash, { record, torrent: added, swarm });
+  }
+
+  private async drop(infoHash: string): Promise<void> {
+    const running = this.running.get(infoHash);
+    this.running.delete(infoHash);
+    if (running) {
+      await running.swarm.stop();
+      await running.torrent.stop();
+    }
+    this.records = this.records.filter((r) => r.infoHash !== infoHash);
+    await this.store.save(this.records);
+    await this.store.remove(infoHash);
+  }
+}

@@ -1,0 +1,93 @@
+// The tracker's keeper, as the page sees it: whether /config.json says there is one (and its hours), the keep and
+// stop requests, and the words a share's card shows while the keeper fetches it and once it keeps it.
+
+/** What /config.json says of the keeper. */
+export interface KeeperInfo {
+  hours: number;
+  quotaBytes: number;
+  perAddressBytes: number;
+  tokenRequired: boolean;
+}
+
+/** How far the keeper's copy of a share is (GET /keep/status). */
+export interface KeepProgress {
+  progress: number;
+  kept: boolean;
+  expiresAt: number;
+}
+
+/** The keeper of /config.json's body, or undefined when the tracker has none. */
+export function readKeeperInfo(body: unknown): KeeperInfo | undefined {
+  const keeper = (body as { keeper?: Partial<KeeperInfo> } | null)?.keeper;
+  if (!keeper || typeof keeper.hours !== 'number' || !(keeper.hours > 0)) return undefined;
+  return {
+    hours: keeper.hours,
+    quotaBytes: Number(keeper.quotaBytes) || 0,
+    perAddressBytes: Number(keeper.perAddressBytes) || 0,
+    tokenRequired: keeper.tokenRequired === true,
+  };
+}
+
+/** `Keep online for 24 hours` (a fraction of an hour in minutes). */
+export function keepLabel(hours: number): string {
+  if (hours < 1) return `Keep online for ${Math.max(1, Math.round(hours * 60))} minutes`;
+  return `Keep online for ${Math.round(hours)} ${Math.round(hours) === 1 ? 'hour' : 'hours'}`;
+}
+
+/** The card's words: `Uploading to the keeper: 40 %`, then `Kept online until 14:30: this tab can close`. */
+export function keepWords(status: KeepProgress, timeZone?: string): string {
+  if (!status.kept) return `Uploading to the keeper: ${Math.floor(status.progress * 100)} %`;
+  const until = new Date(status.expiresAt).toLocaleTimeString('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(timeZone ? { timeZone } : {}),
+  });
+  return `Kept online until ${until}: this tab can close`;
+}
+
+export async function loadKeeperInfo(): Promise<KeeperInfo | undefined> {
+  try {
+    const response = await fetch('/config.json', { cache: 'no-store' });
+    return readKeeperInfo(await response.json());
+  } catch {
+    return undefined;
+  }
+}
+
+type Answer = { ok?: boolean; error?: string; stopToken?: string; expiresAt?: number };
+
+async function post(path: string, body: unknown): Promise<Answer> {
+  try {
+    const response = await fetch(path, { method: 'POST', body: JSON.stringify(body) });
+    return (await response.json()) as Answer;
+  } catch {
+    return { ok: false, error: 'The keeper could not be reached.' };
+  }
+}
+
+function base64(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+/** Asks the keeper to keep the share of `torrent` (its .torrent, of ciphertext for a private share: never a key). */
+export function askKeep(infoHash: string, torrent: Uint8Array, token: string | undefined): Promise<Answer> {
+  return post('/keep', { infoHash, torrent: base64(torrent), ...(token ? { token } : {}) });
+}
+
+export function stopKeep(infoHash: string, stopToken: string): Promise<Answer> {
+  return post('/keep/stop', { infoHash, stopToken });
+}
+
+/** How far the keeper is; 'gone' when it keeps the share no more (expired, stopped); undefined when unreachable. */
+export async function keepStatus(infoHash: string): Promise<KeepProgress | 'gone' | undefined> {
+  try {
+    const response = await fetch(`/keep/status?infoHash=${infoHash}`, { cache: 'no-store' });
+    if (response.status === 404) return 'gone';
+    return response.status === 200 ? ((await response.json()) as KeepProgress) : undefined;
+  } catch {
+    return undefined;
+  }
+}
