@@ -46,6 +46,7 @@ import { wanBench, wanRelayBench } from './browser/wan';
 import { wanSwarmBench } from './browser/wan-swarm';
 import { lifecycleBench } from './browser/lifecycle';
 import { wanPlaybackBench } from './browser/wan-playback';
+import { webseedBench } from './browser/webseed';
 
 const BENCHES: Bench[] = [
   trackerBench,
@@ -65,6 +66,7 @@ const BENCHES: Bench[] = [
   wanSwarmBench,
   lifecycleBench,
   wanPlaybackBench,
+  webseedBench,
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAnyInfo, encodeAnyTorrent } from '../shared/codec/metainfo-v2';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
-import { expectStatus, openPeer, saveFile, sha256, tempDir, torrentItem } from './helpers';
+import { expectStatus, openDetails, openPeer, saveFile, sha256, tempDir, torrentItem } from './helpers';
 import { hashers, NAME, served, webSeededTorrent } from './webseed-torrent';
 
 test.describe.configure({ timeout: 180_000 });
@@ -55,7 +55,7 @@ test('a web seed that does not let this site read it is named on the torrent in 
   const peer = await openPeer(browser);
   await peer.page.getByLabel('Open .torrent file').setInputFiles(path);
   const item = torrentItem(peer.page, NAME);
-  await item.getByText(/^Swarm:/).click();
+  await openDetails(item);
   await expect(item.getByText('The server 127.0.0.1 does not let this site read it')).toBeVisible({
     timeout: 30_000,
   });
@@ -93,7 +93,7 @@ test('a file whose bytes differ on the web seed is dropped from it, and its piec
     sha256: sha256(data.get(altered)!),
     size: data.get(altered)!.length,
   });
-  await item.getByText(/^Swarm:/).click();
+  await openDetails(item);
   await expect(item.getByText(`Not used for ${altered}: its bytes differ from the torrent`)).toBeVisible();
   // Asked once: after the bad piece, that seed was never asked for the file again.
   expect(server!.requests.filter((request) => request.path.endsWith(altered))).toHaveLength(1);

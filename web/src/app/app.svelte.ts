@@ -177,6 +177,9 @@ class AppState implements TorrentActions {
       );
   }
 
+  /** "Also at": servers that hold the next shares' files too (checked URLs), named in their links. */
+  alsoAt = $state<string[]>([]);
+
   /** Shares files; `encrypt`: the share's own choice (a share target's form), else `Encrypt for people with the link`. */
   async share(picked: PickedFile[], encrypt = this.settings.encrypt): Promise<void> {
     const torrents = this.torrents;
@@ -192,7 +195,8 @@ class AppState implements TorrentActions {
     this.askPersistence();
     torrents.pendingShares++;
     try {
-      await this.engine.call({ op: 'share', files: request.files, name: request.name, encrypt });
+      const webSeeds = this.alsoAt.length > 0 ? { webSeeds: [...this.alsoAt] } : {};
+      await this.engine.call({ op: 'share', files: request.files, name: request.name, encrypt, ...webSeeds });
       torrents.clearErrors();
     } catch (error) {
       torrents.fail('share', `Could not share “${request.name}”: ${message(error)}`);

@@ -45,7 +45,11 @@ export interface PlaybackPosition {
 /** One row per action: `request` is what the call carries (beside its name), `result` what it answers. */
 export interface Actions {
   /** `encrypt`: a private share, its key only in the share link. */
-  share: { request: { files: SharedFile[]; name: string; encrypt?: boolean }; result: AddedTorrent };
+  /** `webSeeds`: "Also at" URLs of servers holding the same files, for its .torrent's url-list and magnet's ws=. */
+  share: {
+    request: { files: SharedFile[]; name: string; encrypt?: boolean; webSeeds?: string[] };
+    result: AddedTorrent;
+  };
   /** `key`: a private share's key, from the share link's fragment (base64url). */
   'add-magnet': { request: { link: string; key?: string }; result: AddedTorrent };
   'add-torrent-file': { request: { bytes: ArrayBuffer }; result: AddedTorrent };

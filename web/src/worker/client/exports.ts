@@ -50,6 +50,7 @@ export async function getTorrentFile(
     info: host.info,
     ...(pieceLayers ? { pieceLayers } : {}),
     announce: host.record.trackers.map((tracker) => [tracker]),
+    urlList: host.record.webSeeds,
   });
   const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/x-bittorrent' });
   return { blob, name: `${host.info.name}.torrent` };

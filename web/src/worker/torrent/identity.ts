@@ -8,7 +8,7 @@ import type { AnnounceStats, WorkerToMain } from '../../lib/messages/protocol';
 import type { TorrentRecord } from '../storage/records';
 import { v1InfoHash, v2InfoHash } from '../v2/v2-hash';
 
-type Names = Pick<TorrentRecord, 'infoHashHex' | 'infoHashV2' | 'name' | 'trackers' | 'length'>;
+type Names = Pick<TorrentRecord, 'infoHashHex' | 'infoHashV2' | 'name' | 'trackers' | 'length' | 'webSeeds'>;
 
 interface MagnetHashes {
   infoHash?: Uint8Array;
@@ -77,6 +77,7 @@ export class TorrentIdentity {
       name: info?.name ?? this.record.name,
       trackers: this.record.trackers,
       length: info?.length ?? this.record.length,
+      webSeeds: this.record.webSeeds,
     });
   }
 

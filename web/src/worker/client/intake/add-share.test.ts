@@ -29,6 +29,18 @@ describe('share', () => {
     expect(core.registry.get(added.infoHashHex)!.record.private?.key).toEqual(expect.any(String));
   });
 
+  it('keeps the checked Also at URLs as its web seeds, in its magnet link as ws=', async () => {
+    const { core } = testCore();
+    const files = [{ file: new File([testBytes(20_000, 5)], 'c.bin'), path: ['c.bin'] }];
+    const webSeeds = ['https://files.example.org/c.bin', 'javascript:alert(1)'];
+    const added = await share(core, { files, name: 'c.bin', webSeeds }, context());
+    expect(core.registry.get(added.infoHashHex)!.record.webSeeds).toEqual([
+      'https://files.example.org/c.bin',
+    ]);
+    const magnet = core.registry.views(0)[0].magnet;
+    expect(new URL(magnet).searchParams.getAll('ws')).toEqual(['https://files.example.org/c.bin']);
+  });
+
   it('refuses files that hold no data, and a share the browser has no room for, storing nothing', async () => {
     const { core, store } = testCore({ estimateStorage: async () => ({ quota: 1000, usage: 0 }) });
     const empty = [{ file: new File([], 'e'), path: ['e'] }];

@@ -1,6 +1,7 @@
 // `Share`: the user's files made into a new torrent and seeded. Files that all come with a persistent handle are read
 // in place (nothing copied); the others are hashed into storage. A private share is sealed under a fresh key first.
 import { choosePieceLength, type TorrentInfo } from '../../../../../shared/codec/metainfo';
+import { webSeedList } from '../../../../../shared/codec/web-seeds';
 import { PRIVATE_SHARE_NAME } from '../../../../../shared/private-share/private-share';
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
 import { storageErrorReason } from '../../../lib/storage/storage';
@@ -67,6 +68,7 @@ export async function share(
       trackers: progress.trackers,
       addedAt: progress.addedAt,
       ...(sealed ? { private: sealed.part } : {}),
+      ...alsoAt(message.webSeeds),
     },
     pieces,
     // In the info's order (a hybrid's is canonical, not the order given).
@@ -74,6 +76,12 @@ export async function share(
     pieceLayers,
   );
   return sealed ? { ...added, name: message.name } : added;
+}
+
+/** The page's "Also at" URLs, checked again here: a record holds only URLs a web seed may be fetched from. */
+function alsoAt(urls: readonly string[] | undefined): { webSeeds?: string[] } {
+  const webSeeds = webSeedList(urls ?? []);
+  return webSeeds.length > 0 ? { webSeeds } : {};
 }
 
 async function planShare(

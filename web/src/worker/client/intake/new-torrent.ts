@@ -30,7 +30,7 @@ export function startTorrent(
 }
 
 /** Where a complete torrent's pieces are and what it is listed with. */
-export type SeedPlace = Pick<TorrentRecord, 'storageId' | 'trackers' | 'addedAt' | 'private'>;
+export type SeedPlace = Pick<TorrentRecord, 'storageId' | 'trackers' | 'addedAt' | 'private' | 'webSeeds'>;
 
 /**
  * Adds a torrent whose every piece is here (stored under `where.storageId`, or read in place from `inPlace`, the

@@ -1,0 +1,60 @@
+// Making a web-seeded share: `Also at` in Send names a range server on loopback (started here) that holds the same
+// file; the share's magnet link carries it as `ws=` and its .torrent as `url-list`, so a second tab opening that
+// .torrent after the sharing tab closed downloads the file byte-identical from the server alone.
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readTorrentEnvelope } from '../shared/codec/torrent-file';
+import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
+import {
+  expectStatus,
+  openDetails,
+  openPeer,
+  randomFile,
+  saveFile,
+  shareFiles,
+  tempDir,
+  torrentItem,
+} from './helpers';
+
+test.describe.configure({ timeout: 180_000 });
+
+let server: RangeServer | undefined;
+test.afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+test('a share names a server that holds its file, and a tab downloads from it alone after the sharer left', async ({
+  browser,
+}) => {
+  const dir = tempDir();
+  const name = 'also at é.bin';
+  const file = randomFile(dir, name, 2 * 1024 * 1024 + 333);
+  server = await startRangeServer(new Map([[`/shared/${name}`, file.bytes]]));
+  const url = `${server.origin}/shared/${encodeURIComponent(name)}`;
+
+  const sharer = await openPeer(browser);
+  await sharer.page.getByText('Also at other servers').click();
+  await sharer.page.getByLabel('Also at (one web address a line)').fill(url);
+  const magnet = await shareFiles(sharer.page, file.path, name);
+  expect(new URL(magnet).searchParams.getAll('ws')).toEqual([url]);
+  const item = torrentItem(sharer.page, name);
+  await openDetails(item);
+  const [download] = await Promise.all([
+    sharer.page.waitForEvent('download'),
+    item.getByRole('button', { name: 'Download .torrent' }).click(),
+  ]);
+  const torrentPath = join(dir, 'shared.torrent');
+  await download.saveAs(torrentPath);
+  expect(readTorrentEnvelope(new Uint8Array(readFileSync(torrentPath))).urlList).toEqual([url]);
+  await sharer.context.close();
+
+  const peer = await openPeer(browser);
+  await peer.page.getByLabel('Open .torrent file').setInputFiles(torrentPath);
+  const got = torrentItem(peer.page, name);
+  await expectStatus(got, 'Seeding');
+  expect(await saveFile(peer.page, got, name)).toEqual({ sha256: file.sha256, size: file.bytes.length });
+  expect(server.requests.filter((request) => request.method === 'GET').length).toBeGreaterThan(0);
+  await peer.context.close();
+});
