@@ -14,6 +14,13 @@ const host = (): NodeHost => scratch.keep(new NodeHost(), (made) => made.stop())
 const done = (torrent: NodeTorrent): Promise<void> => new Promise((resolve) => torrent.once('done', resolve));
 
 describe('NodeHost: the engine over TCP', () => {
+  it("names itself in its peer id by SwarmDrop's client prefix, then 12 random bytes", () => {
+    const [one, two] = [new NodeHost().peerId, new NodeHost().peerId];
+    expect(new TextDecoder().decode(one.subarray(0, 8))).toBe('-SW0100-');
+    expect(one.length).toBe(20);
+    expect(one).not.toEqual(two);
+  });
+
   it.each<TorrentKind>(['v1', 'hybrid', 'v2'])(
     'a %s torrent goes from a listening seeder to a connecting leecher, byte for byte',
     async (kind) => {
