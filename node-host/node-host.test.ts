@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NodeHost } from './node-host';
 import type { NodeTorrent } from './node-torrent';
 import { makeTorrent, type TorrentKind } from './make-torrent';
-import { cornerCaseFiles, readTree, Scratch, writeFixture } from './testing/fixtures';
+import { cornerCaseFiles, Scratch, treeDifferences, writeFixture } from './testing/fixtures';
 
 const scratch = new Scratch('node-host');
 afterEach(() => scratch.cleanup());
@@ -14,6 +14,13 @@ const host = (): NodeHost => scratch.keep(new NodeHost(), (made) => made.stop())
 const done = (torrent: NodeTorrent): Promise<void> => new Promise((resolve) => torrent.once('done', resolve));
 
 describe('NodeHost: the engine over TCP', () => {
+  it("names itself in its peer id by SwarmDrop's client prefix, then 12 random bytes", () => {
+    const [one, two] = [new NodeHost().peerId, new NodeHost().peerId];
+    expect(new TextDecoder().decode(one.subarray(0, 8))).toBe('-SW0100-');
+    expect(one.length).toBe(20);
+    expect(one).not.toEqual(two);
+  });
+
   it.each<TorrentKind>(['v1', 'hybrid', 'v2'])(
     'a %s torrent goes from a listening seeder to a connecting leecher, byte for byte',
     async (kind) => {
@@ -32,7 +39,7 @@ describe('NodeHost: the engine over TCP', () => {
       await leecher.connect('127.0.0.1', port);
       await finished;
       expect(new Set(pieces).size).toBe(served.source.info.pieceCount);
-      expect(await readTree(join(target, 'share'))).toEqual(await readTree(root));
+      expect(await treeDifferences(root, join(target, 'share'))).toEqual([]);
     },
   );
 
@@ -56,6 +63,6 @@ describe('NodeHost: the engine over TCP', () => {
     await leecher.connect('127.0.0.1', port);
     await finished;
     expect(pieces).toEqual([2]);
-    expect(await readTree(join(target, 'share'))).toEqual(await readTree(root));
+    expect(await treeDifferences(root, join(target, 'share'))).toEqual([]);
   });
 });

@@ -10,14 +10,12 @@
 import { randomBytes } from 'node:crypto';
 import { Bitfield } from '../shared/codec/bitfield';
 import type { EngineConfig } from '../shared/engine/contract/engine-types';
+import { PEER_ID_PREFIX } from '../web/src/net/tracker-ids';
 import { DiskPieceStorage } from './disk-storage';
 import { NodeTorrent, type NodeTorrentOptions } from './node-torrent';
 import { PeerListener } from './peer-listener';
 import { piecesOnDisk } from './seed-check';
 import { readTorrent } from './torrent-source';
-
-/** The client prefix of our peer ids (Azureus style, as WebTorrent and libtorrent write theirs). */
-const PEER_ID_PREFIX = '-SD0100-';
 
 export interface AddOptions {
   /** The .torrent's bytes. */

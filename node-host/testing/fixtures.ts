@@ -64,6 +64,21 @@ export async function readTree(root: string): Promise<Map<string, Buffer>> {
   return out;
 }
 
+/** How the tree at `copy` differs from the one at `original`: each path missing, extra or with other bytes (compared
+ * byte for byte with `Buffer.equals`; a deep equality of the trees walks large files byte by byte through iterators,
+ * minutes and gigabytes of memory for a few MiB). Empty when the copy is identical. */
+export async function treeDifferences(original: string, copy: string): Promise<string[]> {
+  const [want, got] = await Promise.all([readTree(original), readTree(copy)]);
+  const differences: string[] = [];
+  for (const [path, bytes] of want) {
+    const copied = got.get(path);
+    if (!copied) differences.push(`${path}: missing`);
+    else if (!copied.equals(bytes)) differences.push(`${path}: other bytes`);
+  }
+  for (const path of got.keys()) if (!want.has(path)) differences.push(`${path}: extra`);
+  return differences;
+}
+
 export const removeFolder = (folder: string): Promise<void> => rm(folder, { recursive: true, force: true });
 
 /** What a test set up (temp folders, hosts, processes), undone after it in reverse order. */

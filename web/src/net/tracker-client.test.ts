@@ -21,7 +21,7 @@ describe('makePeerId and usableTrackers', () => {
     expect(spy).toHaveBeenCalled();
     spy.mockRestore();
     expect(id).toHaveLength(20);
-    expect(id.startsWith('-SD0100-')).toBe(true);
+    expect(id.startsWith('-SW0100-')).toBe(true);
     for (const ch of id) expect(ch.charCodeAt(0)).toBeLessThan(256);
     expect(makePeerId()).not.toBe(id);
   });

@@ -4,7 +4,7 @@ import { makePeerId, randomId } from './tracker-ids';
 describe('tracker ids', () => {
   it('makes a 20-character peer id of our prefix and random bytes', () => {
     const id = makePeerId((n) => new Uint8Array(n).fill(0x41));
-    expect(id).toBe('-SD0100-' + 'A'.repeat(12));
+    expect(id).toBe('-SW0100-' + 'A'.repeat(12));
     expect(makePeerId()).toHaveLength(20);
   });
 

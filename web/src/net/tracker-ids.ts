@@ -7,10 +7,15 @@ export function secureRandomBytes(n: number): Uint8Array {
   return bytes;
 }
 
+/** Our client's prefix of every peer id (BEP 20's Azureus style: a dash, two letters, four version digits, a dash).
+ * `SW` is in no well-known client list (BEP 20, libtorrent's and Transmission's `identify_client`), so peers name us
+ * by it rather than as another client. */
+export const PEER_ID_PREFIX = '-SW0100-';
+
 /** A new peer id: our client prefix and 12 random bytes, as a binary string. */
 export function makePeerId(
   randomBytes: (n: number) => Uint8Array = secureRandomBytes,
-  prefix = '-SD0100-',
+  prefix = PEER_ID_PREFIX,
 ): string {
   return prefix + binaryOf(randomBytes(20 - prefix.length));
 }

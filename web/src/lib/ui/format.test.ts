@@ -62,7 +62,7 @@ describe('plural', () => {
   });
 
   it('shortens peer ids of the same app to what tells them apart', () => {
-    const prefix = '2d534430313030' + '2d'; // -SD0100-
+    const prefix = '2d535730313030' + '2d'; // -SW0100-
     const a = shortPeerId(prefix + '6162636465666768696a6b6c');
     const b = shortPeerId(prefix + '6162636465666768696a6b6d');
     expect(a).toBe('6a6b6c');

@@ -34,7 +34,7 @@ export interface ClientOptions {
   /** Monotonic milliseconds for the engine (default performance.now). */
   clock?: () => number;
   random?: () => number;
-  /** A torrent's peer id, 20 bytes; default a fresh `-SD0100-` id each call. */
+  /** A torrent's peer id, 20 bytes; default a fresh `-SW0100-` id each call. */
   newPeerId?: () => Uint8Array;
   writer?: BatchWriterOptions;
   /** Bytes of pieces kept in memory for serving peers (default 32 MiB). */

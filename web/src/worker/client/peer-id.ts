@@ -1,5 +1,6 @@
 // Peer ids for the sessions of this tab: one per torrent (its tracker announces take their own in the page).
 import { toHex } from '../../../../shared/codec/magnet';
+import { PEER_ID_PREFIX } from '../../net/tracker-ids';
 
 function randomBytes(n: number): Uint8Array {
   const bytes = new Uint8Array(n);
@@ -14,10 +15,10 @@ export function randomHex(n: number): string {
 
 const PEER_ID_CHARS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-/** Azureus-style `-SD0100-` followed by 12 random alphanumerics (printable, so it survives as a JSON string). */
+/** Our client prefix (`PEER_ID_PREFIX`) followed by 12 random alphanumerics (printable, so it survives as a JSON string). */
 export function newPeerId(): Uint8Array {
   const id = new Uint8Array(20);
-  id.set(new TextEncoder().encode('-SD0100-'));
+  id.set(new TextEncoder().encode(PEER_ID_PREFIX));
   const random = randomBytes(12);
   for (let i = 0; i < 12; i++) id[8 + i] = PEER_ID_CHARS.charCodeAt(random[i] % PEER_ID_CHARS.length);
   return id;
