@@ -8,6 +8,7 @@ import {
   TRANSFER_TIMEOUT,
   expectStatus,
   hashDownload,
+  openApp,
   openPeer,
   randomFile,
   shareFiles,
@@ -72,13 +73,14 @@ test('Save all as .zip from the keyboard, where there is no folder picker, unzip
   const files = [randomFile(dir, 'kzip/sub/one.bin', 50_000), randomFile(dir, 'kzip/two.bin', 60_001)];
   const a = await openPeer(browser);
   const magnet = await shareFolder(a.page, join(dir, 'kzip'), 'kzip');
-  const b = await openPeer(browser);
-  // A browser without a folder picker (as Firefox and Safari are): the app offers the zip instead.
-  await b.context.addInitScript(() => {
-    delete (Window.prototype as unknown as { showDirectoryPicker?: unknown }).showDirectoryPicker;
+  // A browser without a folder picker (as Firefox and Safari are), from its first page load: the app offers the zip.
+  const context = await browser.newContext({ acceptDownloads: true });
+  await context.addInitScript(() => {
+    // The global object holds its operations itself, not through Window.prototype.
     delete (window as unknown as { showDirectoryPicker?: unknown }).showDirectoryPicker;
   });
-  await b.page.reload();
+  const b = { context, page: await context.newPage() };
+  await openApp(b.page);
   const item = await downloadByKeyboard(b.page, magnet, 'kzip');
 
   await expect(item.getByRole('button', { name: 'Save all to a folder' })).toHaveCount(0);
