@@ -1,6 +1,6 @@
 // A torrent's card: nothing of it widens a 360 px page with its details open (the peers table scrolls inside its
 // card), and its status is true while one's own share is prepared (never `Looking for people who share it`).
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
   expectStatus,
   openDetails,
@@ -12,23 +12,7 @@ import {
   torrentItem,
   TRANSFER_TIMEOUT,
 } from './helpers';
-
-/** The page's width against the viewport's, and what of the card sticks out of it. */
-async function widths(page: Page, item: Locator) {
-  const outside = await item.evaluate((card) => {
-    const right = card.getBoundingClientRect().right;
-    // What scrolls inside its own box is clipped by it: only what is laid out past the card counts.
-    return [...card.querySelectorAll<HTMLElement>('*')]
-      .filter((element) => !element.closest('.scroll') || element.classList.contains('scroll'))
-      .filter((element) => element.getBoundingClientRect().right > right + 0.5)
-      .map((element) => element.tagName);
-  });
-  const page_ = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    innerWidth,
-  }));
-  return { ...page_, outside };
-}
+import { widthsInPage } from './card-widths';
 
 test('at 360 px, with every details section open and a peer in the table, nothing widens the page', async ({
   browser,
@@ -43,7 +27,7 @@ test('at 360 px, with every details section open and a peer in the table, nothin
   await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
   await openDetails(item);
   await expect(item.getByRole('table', { name: 'Peers' })).toBeVisible();
-  const measured = await widths(b.page, item);
+  const measured = await b.page.evaluate(widthsInPage, file.name);
   expect(measured.scrollWidth).toBeLessThanOrEqual(measured.innerWidth);
   expect(measured.outside).toEqual([]);
   await a.context.close();

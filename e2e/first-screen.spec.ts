@@ -1,6 +1,6 @@
 // The first screen and the cards, from the keyboard alone and under axe-core: sharing (the drop zone's `Share
 // files`), downloading (the link field), with the seed entry and a card's details open, on a desktop and a phone.
-import { expect, test, type FileChooser, type Locator, type Page } from '@playwright/test';
+import { expect, test, type FileChooser } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import {
   expectStatus,
@@ -11,15 +11,7 @@ import {
   tempDir,
   torrentItem,
 } from './helpers';
-
-/** Presses Tab until `target` has the focus (the page's own order, as a keyboard user meets it). */
-async function tabTo(page: Page, target: Locator, key = 'Tab'): Promise<void> {
-  for (let presses = 0; presses < 40; presses++) {
-    if (await target.evaluate((element) => element === document.activeElement)) return;
-    await page.keyboard.press(key);
-  }
-  throw new Error(`${key} never reached ${String(target)}`);
-}
+import { tabTo } from './keyboard';
 
 for (const size of [
   { width: 1280, height: 900 },

@@ -11,6 +11,7 @@ import {
   openPeer,
   randomFile,
   saveFile,
+  seriousViolations,
   sha256,
   shareFiles,
   startDownload,
@@ -29,11 +30,14 @@ test('a kept share downloads from the keeper after its tab has closed', async ({
     const file = randomFile(tempDir(), 'kept.bin', 3 * 1024 * 1024);
     const magnet = await shareFiles(a.page, file.path, 'kept.bin');
     const shared = torrentItem(a.page, 'kept.bin');
+    await expect(shared.getByRole('button', { name: 'Keep online for 24 hours' })).toBeVisible();
+    expect(await seriousViolations(a.page)).toEqual([]);
     await shared.getByRole('button', { name: 'Keep online for 24 hours' }).click();
     await expect(shared.getByRole('status').filter({ hasText: /keeper|Kept/ })).toHaveText(
       /^Kept online until \d\d:\d\d: this tab can close$/,
       { timeout: TRANSFER_TIMEOUT },
     );
+    expect(await seriousViolations(a.page)).toEqual([]);
     await a.context.close();
 
     const b = await openPeer(browser, origin);
@@ -64,6 +68,7 @@ test('a keeper with a token refuses a tab without it, in words', async ({ browse
     await expect(shared.getByRole('alert')).toHaveText(
       'This keeper only keeps shares for people who have its token.',
     );
+    expect(await seriousViolations(a.page)).toEqual([]);
     await a.context.close();
   } finally {
     tracker.kill('SIGTERM');

@@ -7,6 +7,7 @@ import {
   openApp,
   openPeer,
   randomFile,
+  seriousViolations,
   shareFiles,
   startDownload,
   tempDir,
@@ -30,6 +31,7 @@ test('a finished download is notified once the setting is on and the permission 
   const setting = page.getByRole('checkbox', { name: 'Tell me when a download finishes' });
   await setting.check();
   await expect(setting).toBeChecked();
+  expect(await seriousViolations(page)).toEqual([]);
   await startDownload(page, magnet);
   await expectStatus(torrentItem(page, 'notified.bin'), 'Seeding', TRANSFER_TIMEOUT);
   await expect

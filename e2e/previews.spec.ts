@@ -127,6 +127,7 @@ test('subtitle files beside a video become its tracks, with their cues at their 
   await expect
     .poll(() => video.evaluate((media: HTMLVideoElement) => media.textTracks[1].cues?.length ?? 0))
     .toBe(1);
+  expect(await seriousViolations(b.page)).toEqual([]);
   await a.context.close();
   await b.context.close();
 });

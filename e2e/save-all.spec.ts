@@ -4,7 +4,6 @@ import { expect, test } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser as FirefoxBrowser } from 'puppeteer-core';
-import yauzl from 'yauzl';
 import { untilValue } from '../shared/testing/until';
 import { downloadInFirefox, firefoxAvailable, launchFirefox, openFirefoxApp, waitForState } from './firefox';
 import {
@@ -12,13 +11,13 @@ import {
   openPeer,
   randomFile,
   setUploadLimit,
-  sha256,
   shareFolder,
   startDownload,
   tempDir,
   torrentItem,
 } from './helpers';
 import { hashesOf, pickFolderInPage, readPickedFolder } from './picked-folder';
+import { unzipHashes } from './unzip';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -47,30 +46,6 @@ test('Save all to a folder saves the chosen files when one is unchecked', async 
   await a.context.close();
   await b.context.close();
 });
-
-/** Every entry of a zip file (read by yauzl, a reader independent of the writer) and the SHA-256 of its bytes. */
-function unzipHashes(path: string): Promise<Record<string, string>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
-      const found: Record<string, string> = {};
-      zip.on('entry', (entry: yauzl.Entry) =>
-        zip.openReadStream(entry, (failed, stream) => {
-          if (failed || !stream) return reject(failed);
-          const chunks: Buffer[] = [];
-          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-          stream.on('end', () => {
-            found[entry.fileName] = sha256(Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        }),
-      );
-      zip.on('end', () => resolve(found));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
 
 test.describe('Firefox', () => {
   test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');

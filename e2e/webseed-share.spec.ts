@@ -12,6 +12,7 @@ import {
   openPeer,
   randomFile,
   saveFile,
+  seriousViolations,
   shareFiles,
   tempDir,
   torrentItem,
@@ -37,6 +38,7 @@ test('a share names a server that holds its file, and a tab downloads from it al
   const sharer = await openPeer(browser);
   await sharer.page.getByText('Also at other servers').click();
   await sharer.page.getByLabel('Also at (one web address a line)').fill(url);
+  expect(await seriousViolations(sharer.page)).toEqual([]);
   const magnet = await shareFiles(sharer.page, file.path, name);
   expect(new URL(magnet).searchParams.getAll('ws')).toEqual([url]);
   const item = torrentItem(sharer.page, name);
