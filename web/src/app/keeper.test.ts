@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { keepLabel, keepWords, readKeeperInfo } from './keeper';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { askKeep, KEEP_RETRIES, keepLabel, keepWords, readKeeperInfo } from './keeper';
 
 describe('the keeper in the page', () => {
   it('reads the keeper of /config.json, or none', () => {
@@ -19,5 +19,34 @@ describe('the keeper in the page', () => {
     expect(keepWords({ progress: 1, kept: true, expiresAt }, 'UTC')).toBe(
       'Kept online until 14:30: this tab can close',
     );
+  });
+  describe('asking to keep a share', () => {
+    afterEach(() => vi.unstubAllGlobals());
+    const answers = (statuses: number[]) => {
+      const fetch = vi.fn(async () => {
+        const status = statuses.shift() ?? 200;
+        const body = status === 200 ? { ok: true, stopToken: 't' } : { error: 'not seen seeding' };
+        return new Response(JSON.stringify(body), { status });
+      });
+      vi.stubGlobal('fetch', fetch);
+      return fetch;
+    };
+    const noWait = () => Promise.resolve();
+
+    it('asks again while the tracker has not yet seen this tab seed the share', async () => {
+      const fetch = answers([409, 409, 200]);
+      const answer = await askKeep('ab'.repeat(20), new Uint8Array([1, 2]), undefined, noWait);
+      expect(answer).toMatchObject({ ok: true, stopToken: 't', status: 200 });
+      expect(fetch).toHaveBeenCalledTimes(3);
+    });
+    it('gives up with the words after its retries, and never asks again after another refusal', async () => {
+      const fetch = answers(Array<number>(KEEP_RETRIES + 5).fill(409));
+      const answer = await askKeep('ab'.repeat(20), new Uint8Array([1]), 'x', noWait);
+      expect(answer).toMatchObject({ error: 'not seen seeding', status: 409 });
+      expect(fetch).toHaveBeenCalledTimes(KEEP_RETRIES + 1);
+      const refused = answers([403]);
+      expect(await askKeep('ab'.repeat(20), new Uint8Array([1]), 'x', noWait)).toMatchObject({ status: 403 });
+      expect(refused).toHaveBeenCalledTimes(1);
+    });
   });
 });

@@ -54,12 +54,12 @@ export async function loadKeeperInfo(): Promise<KeeperInfo | undefined> {
   }
 }
 
-type Answer = { ok?: boolean; error?: string; stopToken?: string; expiresAt?: number };
+type Answer = { ok?: boolean; error?: string; stopToken?: string; expiresAt?: number; status?: number };
 
 async function post(path: string, body: unknown): Promise<Answer> {
   try {
     const response = await fetch(path, { method: 'POST', body: JSON.stringify(body) });
-    return (await response.json()) as Answer;
+    return { ...((await response.json()) as Answer), status: response.status };
   } catch {
     return { ok: false, error: 'The keeper could not be reached.' };
   }
@@ -72,9 +72,28 @@ function base64(bytes: Uint8Array): string {
   return btoa(text);
 }
 
-/** Asks the keeper to keep the share of `torrent` (its .torrent, of ciphertext for a private share: never a key). */
-export function askKeep(infoHash: string, torrent: Uint8Array, token: string | undefined): Promise<Answer> {
-  return post('/keep', { infoHash, torrent: base64(torrent), ...(token ? { token } : {}) });
+/** How often, and how many times, a keep refused because the tracker has not yet seen this tab seed the share (409)
+ * is asked again: a share whose hashing just ended says `Seeding` before its first announce as a seeder reaches the
+ * tracker, and a person pressing `Keep online` then must not be told the tab is not sharing it. */
+export const KEEP_RETRY_MS = 1_000;
+export const KEEP_RETRIES = 15;
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Asks the keeper to keep the share of `torrent` (its .torrent, of ciphertext for a private share: never a key),
+ * again while the tracker has not yet seen this tab seed it. */
+export async function askKeep(
+  infoHash: string,
+  torrent: Uint8Array,
+  token: string | undefined,
+  wait: (ms: number) => Promise<void> = pause,
+): Promise<Answer> {
+  const body = { infoHash, torrent: base64(torrent), ...(token ? { token } : {}) };
+  for (let retries = 0; ; retries++) {
+    const answer = await post('/keep', body);
+    if (answer.status !== 409 || retries >= KEEP_RETRIES) return answer;
+    await wait(KEEP_RETRY_MS);
+  }
 }
 
 export function stopKeep(infoHash: string, stopToken: string): Promise<Answer> {
