@@ -9,7 +9,7 @@ import {
   itemNumbers,
   openApp,
   openPeer,
-  type Peer,
+  serviceWorkerControls,
   setUploadLimit,
   sha256,
   shareFiles,
@@ -17,6 +17,7 @@ import {
   startDownload,
   tempDir,
   torrentItem,
+  type Peer,
 } from './helpers';
 import {
   cuesAtEnd,
@@ -64,7 +65,7 @@ async function playFrom(
   open: () => Promise<Peer> = () => openPeer(browser),
 ) {
   const b = await open();
-  await expect.poll(() => b.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await serviceWorkerControls(b.page);
   await startDownload(b.page, magnet);
   const torrent = torrentItem(b.page, item);
   const play = torrent.getByRole('button', { name: `Play ${name}`, exact: true });
@@ -201,7 +202,7 @@ test('MP3, Ogg/Opus, FLAC and M4A (moov at the end) play while they download', a
   const magnet = await shareFolder(a.page, dir, 'album');
 
   const b = await openPeer(browser);
-  await expect.poll(() => b.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await serviceWorkerControls(b.page);
   await startDownload(b.page, magnet);
   const torrent = torrentItem(b.page, 'album');
   for (const format of [...formats].reverse()) {

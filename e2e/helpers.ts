@@ -373,3 +373,12 @@ export async function forceIndexedDbInPage(on: boolean): Promise<void> {
   });
   db.close();
 }
+
+/** Resolves once the service worker controls `page`: it activates only after caching the app's shell, which takes
+ * longer on a busy machine, so this waits for the events rather than a few seconds. */
+export async function serviceWorkerControls(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 0 });
+}

@@ -10,6 +10,7 @@ import {
   openPeer,
   pieceFileSizesInPage,
   saveFile,
+  serviceWorkerControls,
   startDownload,
   storedKeysInPage,
   torrentItem,
@@ -62,7 +63,7 @@ test('a file shared without copying: nothing in IndexedDB, identical downloads, 
   // Not one piece was copied into the browser's storage.
   expect(await storedPieceCount(page)).toBe(0);
   // The sharer's own Save streams from the file through the service worker, checked piece by piece.
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await serviceWorkerControls(page);
   expect((await saveFile(page, item, NAME)).sha256).toBe(sha256);
 
   // Another browser downloads it, byte for byte (its own copy is stored as usual: the count above can see pieces).
@@ -180,7 +181,7 @@ test('a folder shared without copying: its files, nested ones too, are read in p
   await expectStatus(item, 'Seeding', 30_000);
   await expect(item.getByText(/Shared from your disk \(not copied\)/)).toBeVisible();
   expect(await storedPieceCount(page)).toBe(0);
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await serviceWorkerControls(page);
   expect((await saveFile(page, item, 'disc 2/two.bin')).sha256).toBe(sha256);
   await context.close();
 });

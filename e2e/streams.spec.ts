@@ -11,6 +11,7 @@ import {
   openPeer,
   randomFile,
   saveFile,
+  serviceWorkerControls,
   setUploadLimit,
   shareFiles,
   shareFolder,
@@ -72,7 +73,7 @@ test('Save streams a 200 MiB file through the service worker, identical to the o
   const magnet = await shareFiles(a.page, file.path, 'streamed.bin');
   const b = await openPeer(browser);
   // The page is controlled by the service worker, so Save goes through /files/….
-  await expect.poll(() => b.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await serviceWorkerControls(b.page);
   await startDownload(b.page, magnet);
   const item = torrentItem(b.page, 'streamed.bin');
   await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);

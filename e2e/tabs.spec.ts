@@ -11,6 +11,7 @@ import {
   persistentPeer,
   randomFile,
   saveFile,
+  serviceWorkerControls,
   setUploadLimit,
   shareFiles,
   startDownload,
@@ -135,7 +136,7 @@ test('a video plays in the view tab while the engine tab downloads it', async ({
   await setUploadLimit(sharer.page, Math.max(8, Math.floor(readFileSync(clip).length / 1024 / 17)));
   const magnet = await shareFiles(sharer.page, clip, 'clip.webm');
   const { profile, viewTab } = await twoTabs();
-  await expect.poll(() => viewTab.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await serviceWorkerControls(viewTab);
   await startDownload(viewTab, magnet);
   const item = torrentItem(viewTab, 'clip.webm');
   await item.getByRole('button', { name: 'Play clip.webm' }).click({ timeout: 30_000 });
