@@ -19,44 +19,70 @@ export interface KeepRoutesOptions {
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+  // A body left unread (one over the bound) is never drained: the connection ends with the reply.
+  if (status === 413) headers.connection = 'close';
+  res.writeHead(status, headers);
   res.end(JSON.stringify(body));
 }
 
+const TOO_LARGE = 'That request is too large for the keeper.';
+
+/** A body as JSON, or refused: its status and words. */
+type ReadBody = { value: Record<string, unknown> } | { status: number; error: string };
+
+/** The bytes of a body, or TOO_LARGE past MAX_KEEP_BODY_BYTES: then reading stops and the rest is never taken in
+ * (the reply closes the connection). */
+function readBody(req: IncomingMessage): Promise<Buffer | typeof TOO_LARGE> {
+  if (Number(req.headers['content-length']) > MAX_KEEP_BODY_BYTES) return Promise.resolve(TOO_LARGE);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_KEEP_BODY_BYTES) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.pause();
+      resolve(TOO_LARGE);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
 /** The body as JSON, or a refusal in words when it is too large or not JSON. */
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_KEEP_BODY_BYTES) return 'That request is too large for the keeper.';
-    chunks.push(chunk);
-  }
+async function readJson(req: IncomingMessage): Promise<ReadBody> {
+  const body = await readBody(req);
+  if (body === TOO_LARGE) return { status: 413, error: TOO_LARGE };
   try {
-    const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    return typeof value === 'object' && value !== null
-      ? (value as Record<string, unknown>)
-      : 'Not a keep request.';
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      return { value: value as Record<string, unknown> };
   } catch {
-    return 'Not a keep request.';
+    // not JSON: refused below
   }
+  return { status: 400, error: 'Not a keep request.' };
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-/** Whether a tab is seeding `infoHash` on this tracker now: the keeper fetches only from a swarm that has one. */
-function hasSeeder(tracker: Tracker, infoHash: string): boolean {
-  return tracker
-    .swarmStats(() => '')
-    .some((swarm) => (swarm.infoHash === infoHash || swarm.alias === infoHash) && swarm.complete > 0);
+/** A request's JSON body and the share it names, or a refusal in words. */
+async function readRequest(
+  req: IncomingMessage,
+): Promise<{ body: Record<string, unknown>; infoHash: string } | { status: number; error: string }> {
+  const read = await readJson(req);
+  if (!('value' in read)) return read;
+  const infoHash = text(read.value.infoHash);
+  if (!HEX_HASH.test(infoHash)) return { status: 400, error: 'The request names no share.' };
+  return { body: read.value, infoHash };
 }
 
 async function keep(req: IncomingMessage, res: ServerResponse, options: KeepRoutesOptions): Promise<void> {
-  const body = await readJson(req);
-  if (typeof body === 'string') return reply(res, 400, { error: body });
-  const infoHash = text(body.infoHash);
-  if (!HEX_HASH.test(infoHash)) return reply(res, 400, { error: 'The request names no share.' });
-  if (!hasSeeder(options.tracker, infoHash))
+  const read = await readRequest(req);
+  if ('error' in read) return reply(res, read.status, { error: read.error });
+  const { body, infoHash } = read;
+  if (!options.tracker.isSeedingFrom(infoHash, options.addressOf(req)))
     return reply(res, 409, { error: 'The keeper can only keep a share that this tab is sharing now.' });
   const answer = await options.ask({
     op: 'keep',
@@ -70,10 +96,9 @@ async function keep(req: IncomingMessage, res: ServerResponse, options: KeepRout
 }
 
 async function stop(req: IncomingMessage, res: ServerResponse, options: KeepRoutesOptions): Promise<void> {
-  const body = await readJson(req);
-  if (typeof body === 'string') return reply(res, 400, { error: body });
-  const infoHash = text(body.infoHash);
-  if (!HEX_HASH.test(infoHash)) return reply(res, 400, { error: 'The request names no share.' });
+  const read = await readRequest(req);
+  if ('error' in read) return reply(res, read.status, { error: read.error });
+  const { body, infoHash } = read;
   const answer = await options.ask({ op: 'stop', infoHash, stopToken: text(body.stopToken) });
   if (!answer) return reply(res, 503, { error: KEEPER_DOWN });
   reply(res, 'ok' in answer && answer.ok ? 200 : 403, answer);

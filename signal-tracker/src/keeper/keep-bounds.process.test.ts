@@ -1,0 +1,50 @@
+// The bounds of a keep request, against a tracker with its keeper in a process of its own and Node peers on WebRTC
+// in the tabs' place: a request body over MAX_KEEP_BODY_BYTES is refused in words and keeps nothing, and a keep
+// names a share the requesting address is seeding, not one someone else is.
+import { readdir } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_KEEP_BODY_BYTES } from './keep-routes';
+import { until } from '../../../shared/testing/until';
+import { askKeep, KeeperScene, post } from './testing/keeper-scene';
+
+const scene = new KeeperScene();
+afterEach(() => scene.cleanup());
+
+describe('a keep request', () => {
+  it('over the body bound is refused in words, keeps nothing, and the tracker goes on', async () => {
+    const keepFolder = await scene.folder();
+    const server = await scene.tracker(keepFolder);
+    const share = await scene.share(21);
+    await scene.peer(server, share.torrent, share.source);
+    // A request the keeper would take, but for the padding that takes it past the bound.
+    const padded = { ...share.request, padding: 'x'.repeat(MAX_KEEP_BODY_BYTES) };
+    expect(await askKeep(server, padded)).toEqual({
+      status: 413,
+      body: { error: 'That request is too large for the keeper.' },
+    });
+    expect(await readdir(keepFolder)).not.toContain(share.infoHash);
+    const config = await fetch(new URL('/config.json', server.url));
+    expect(config.status).toBe(200);
+    expect((await askKeep(server, share.request)).status).toBe(200);
+  });
+
+  it("names a share its own address is seeding: another address's share is refused in words", async () => {
+    // Behind a trusted proxy (loopback), the address is the proxy's last X-Forwarded-For entry; the sharer's
+    // WebSocket comes from loopback itself.
+    const keepFolder = await scene.folder();
+    const server = await scene.tracker(keepFolder, undefined, { trustProxy: true });
+    const share = await scene.share(23);
+    await scene.peer(server, share.torrent, share.source);
+    await until(
+      () => server.tracker.swarmStats(() => '').some((s) => s.infoHash === share.infoHash && s.complete > 0),
+      { what: "the tracker has the sharer's announce as a seeder", timeoutMs: 20_000, intervalMs: 100 },
+    );
+    const stranger = { 'x-forwarded-for': '198.51.100.7' };
+    expect(await post(server, '/keep', share.request, stranger)).toEqual({
+      status: 409,
+      body: { error: 'The keeper can only keep a share that this tab is sharing now.' },
+    });
+    expect(await readdir(keepFolder)).not.toContain(share.infoHash);
+    expect((await askKeep(server, share.request)).status).toBe(200);
+  });
+});

@@ -1,0 +1,157 @@
+// What the keeper's process tests share: temporary folders, trackers with a keeper, Node peers on WebRTC in the tabs'
+// place, the keeper's HTTP routes, and a newcomer that downloads from whoever is in the swarm. Everything a test sets
+// up is undone after it (`scene.cleanup()` in afterEach), in reverse order.
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { makeTorrent } from '../../../../node-host/make-torrent';
+import { NodeHost, type AddOptions } from '../../../../node-host/node-host';
+import type { NodeTorrent } from '../../../../node-host/node-torrent';
+import { joinRtcSwarm, type RtcSwarm } from '../../../../node-host/rtc-swarm';
+import { cornerCaseFiles, readTree, Scratch, writeFixture } from '../../../../node-host/testing/fixtures';
+import { readTorrent } from '../../../../node-host/torrent-source';
+import { until } from '../../../../shared/testing/until';
+import { startServer, type RunningServer, type ServerOptions } from '../../server';
+import type { KeeperLimits } from '../keep-policy';
+
+export const MB = 1024 * 1024;
+export const TOKEN = 'open-sesame';
+export const LIMITS: KeeperLimits = { quotaBytes: 8 * MB, perAddressBytes: 4 * MB, hours: 24, token: TOKEN };
+
+/** Where the tracker is: its app's URL (for the keeper's routes) and its WebSocket URL. */
+export interface TrackerAt {
+  url: string;
+  trackerUrl: string;
+}
+
+/** A share made for a test: its folder, the torrent and the body of a keep request for it. */
+export interface Share {
+  source: string;
+  root: string;
+  torrent: Uint8Array;
+  infoHash: string;
+  request: { infoHash: string; torrent: string; token: string };
+}
+
+export interface ScenePeer {
+  torrent: NodeTorrent;
+  swarm: RtcSwarm;
+  leave(): Promise<void>;
+}
+
+let clientCount = 0;
+
+export class KeeperScene {
+  readonly scratch = new Scratch('keeper');
+
+  folder(): Promise<string> {
+    return this.scratch.folder();
+  }
+
+  cleanup(): Promise<void> {
+    return this.scratch.cleanup();
+  }
+
+  /** A tracker in this process with a keeper in `keepFolder` (the keeper runs in its own process). */
+  async tracker(keepFolder: string, limits = LIMITS, options: ServerOptions = {}): Promise<RunningServer> {
+    const server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      staticDir: null,
+      logError: () => {},
+      keeper: { folder: keepFolder, limits },
+      ...options,
+    });
+    return this.scratch.keep(server, (running) => running.close());
+  }
+
+  /** A peer in a tab's place: the torrent of `folderPath`'s files, in that swarm through the tracker. */
+  async peer(
+    at: TrackerAt,
+    torrent: Uint8Array,
+    folderPath: string,
+    options: Partial<AddOptions> & { iceServers?: unknown[]; relayOnly?: boolean } = {},
+  ): Promise<ScenePeer> {
+    const { iceServers, relayOnly, ...add } = options;
+    const host = new NodeHost();
+    const added = await host.add({ torrent, folder: folderPath, ...add });
+    const swarm = joinRtcSwarm(added, {
+      tracker: `${at.trackerUrl}?client=${clientCount++}`,
+      peerId: host.peerId,
+      ...(iceServers ? { iceServers } : {}),
+      ...(relayOnly ? { relayOnly } : {}),
+    });
+    const leave = async () => {
+      await swarm.stop();
+      await host.stop();
+    };
+    this.scratch.keep(undefined, leave);
+    return { torrent: added, swarm, leave };
+  }
+
+  /** A folder of the corner cases of a multi-file torrent, in pieces of 32 KiB, and its v1 torrent. */
+  async share(seed = 5, files = cornerCaseFiles(32 * 1024)): Promise<Share> {
+    const source = await this.folder();
+    const root = await writeFixture(source, 'share', files, seed);
+    const torrent = await makeTorrent(root, { kind: 'v1', pieceLength: 32 * 1024 });
+    const infoHash = (await readTorrent(torrent)).info.infoHashHex;
+    const request = { infoHash, torrent: Buffer.from(torrent).toString('base64'), token: TOKEN };
+    return { source, root, torrent, infoHash, request };
+  }
+
+  /** A newcomer with an empty folder downloads the share from whoever is in the swarm, byte for byte. */
+  async downloadFromSwarm(at: TrackerAt, share: Share): Promise<void> {
+    const target = await this.folder();
+    const newcomer = await this.peer(at, share.torrent, target);
+    await new Promise<void>((resolve) => newcomer.torrent.once('done', resolve));
+    expect(await readTree(join(target, 'share'))).toEqual(await readTree(share.root));
+  }
+}
+
+export async function post(
+  at: TrackerAt,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(new URL(path, at.url), {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A keep request, asked again while the tracker has not seen the sharer's announce yet or the keeper is starting. */
+export async function askKeep(at: TrackerAt, body: unknown, headers: Record<string, string> = {}) {
+  let answer = await post(at, '/keep', body, headers);
+  await until(
+    async () => {
+      if (answer.status !== 409 && answer.status !== 503) return true;
+      answer = await post(at, '/keep', body, headers);
+      return false;
+    },
+    { what: 'the keeper answers the keep request', timeoutMs: 20_000, intervalMs: 200 },
+  );
+  return answer;
+}
+
+export interface StatusAnswer {
+  progress?: number;
+  kept?: boolean;
+  expiresAt?: number;
+  error?: string;
+}
+
+export async function keepStatus(at: TrackerAt, infoHash: string): Promise<StatusAnswer> {
+  const response = await fetch(new URL(`/keep/status?infoHash=${infoHash}`, at.url));
+  return (await response.json()) as StatusAnswer;
+}
+
+/** Waits until the keeper has every piece of `infoHash`. */
+export function untilKept(at: TrackerAt, infoHash: string, what = 'the keeper has every piece'): Promise<void> {
+  return until(async () => (await keepStatus(at, infoHash)).kept === true, {
+    what,
+    timeoutMs: 30_000,
+    intervalMs: 200,
+  });
+}
