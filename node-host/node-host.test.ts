@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeHost } from './node-host';
@@ -65,4 +65,40 @@ describe('NodeHost: the engine over TCP', () => {
     expect(pieces).toEqual([2]);
     expect(await treeDifferences(root, join(target, 'share'))).toEqual([]);
   });
+
+  it('remove() drops a torrent: its peers closed, its files released, a peer naming it refused', async () => {
+    const source = await folder();
+    const root = await writeFixture(source, 'share', cornerCaseFiles(32 * 1024), 8);
+    const torrent = await makeTorrent(root, { kind: 'v1', pieceLength: 32 * 1024 });
+    const seederHost = host();
+    const served = await seederHost.add({ torrent, folder: source });
+    const port = await seederHost.listen(0);
+    const leecher = await host().add({ torrent, folder: await folder() });
+    const finished = done(leecher);
+    await leecher.connect('127.0.0.1', port);
+    await finished;
+    expect(await openFilesUnder(source)).not.toEqual([]);
+
+    const closed = new Promise<void>((resolve) => leecher.once('peer-closed', () => resolve()));
+    const stopped = new Promise<void>((resolve) => served.once('stopped', resolve));
+    await seederHost.remove(served);
+    await Promise.all([closed, stopped]);
+    expect(await openFilesUnder(source)).toEqual([]);
+
+    const late = await host().add({ torrent, folder: await folder() });
+    const refused = new Promise<string>((resolve) =>
+      late.once('peer-closed', (_peer, reason) => resolve(reason)),
+    );
+    await late.connect('127.0.0.1', port);
+    expect(await refused).toBe('connection closed');
+    expect(late.stats().have).toBe(0);
+  });
 });
+
+/** The files under `folder` that this process holds open (its descriptors in /proc/self/fd). */
+async function openFilesUnder(folder: string): Promise<string[]> {
+  const links = await Promise.all(
+    (await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+  );
+  return links.filter((link) => link.startsWith(`${folder}/`));
+}

@@ -6,6 +6,7 @@
 //   const port = await host.listen(0);
 //   await torrent.connect('127.0.0.1', 6881);
 //   torrent.on('piece', (index) => …); torrent.on('done', () => …); torrent.on('peer-closed', (peer, reason) => …);
+//   await host.remove(torrent); // its peers, files and swarm closed
 //   await host.stop();
 import { randomBytes } from 'node:crypto';
 import { Bitfield } from '../shared/codec/bitfield';
@@ -68,6 +69,14 @@ export class NodeHost {
       return torrent && ((socket, early) => torrent.accept(socket, early));
     });
     return this.listener.listen(port, host);
+  }
+
+  /** Drops a torrent: its peers and files are closed, its swarm stops announcing it (NodeTorrent's `stopped`), and
+   * an incoming peer that names it is refused. Its files stay on disk. */
+  async remove(torrent: NodeTorrent): Promise<void> {
+    for (const hash of torrent.infoHashes)
+      if (this.torrents.get(hash) === torrent) this.torrents.delete(hash);
+    await torrent.stop();
   }
 
   /** Stops every torrent and the listener. */

@@ -1,7 +1,7 @@
 // One torrent run by the engine in Node: its session, its files on disk, its TCP peers and its clock. The session's
 // actions are carried out through the engine's executor with Node's ports (node:crypto, the disk store, sockets);
 // what happens is told through events: `piece` (a piece verified and written), `done` (every piece), `peer-closed`
-// (a peer gone, and why), `failed` (the torrent cannot go on).
+// (a peer gone, and why), `failed` (the torrent cannot go on), `stopped` (its peers and files closed).
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { TorrentSession } from '../shared/engine/session/session';
@@ -26,6 +26,8 @@ export interface NodeTorrentEvents {
   done: [];
   'peer-closed': [peer: PeerKey, reason: string];
   failed: [reason: string];
+  /** The torrent stopped: its peers are closed and its files too; whatever announces it should stop. */
+  stopped: [];
 }
 
 export interface NodeTorrentOptions {
@@ -129,6 +131,7 @@ export class NodeTorrent extends EventEmitter<NodeTorrentEvents> {
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
     await this.storage.close();
+    this.emit('stopped');
   }
 
   /** Feeds the session one event and carries out its actions; events that arrive while it runs wait their turn. */

@@ -1,6 +1,7 @@
 // A torrent's swarm on WebRTC, from Node: the WebTorrent tracker's signalling (offers and answers through its
 // WebSocket, as a tab does) by `bittorrent-tracker`'s client, data channels by node-datachannel (webrtc-polyfill).
-// Each connected channel is handed to the torrent as a peer: the handshake and every message are the engine's.
+// Each connected channel is handed to the torrent as a peer: the handshake and every message are the engine's. The
+// swarm leaves the tracker when its torrent stops (NodeHost.remove).
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import Client, { type SignalPeer } from 'bittorrent-tracker';
@@ -61,14 +62,13 @@ export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): Rt
     if (connected === 0 && torrent.stats().left > 0) client.update();
   }, RETRY_MS);
   client.start();
-  return {
-    peers: () => connected,
-    // bittorrent-tracker calls back from its first destroy only.
-    stop: () => {
-      clearInterval(retry);
-      return (stopping ??= new Promise<void>((resolve) => client.destroy(() => resolve())));
-    },
+  // bittorrent-tracker calls back from its first destroy only.
+  const stop = () => {
+    clearInterval(retry);
+    return (stopping ??= new Promise<void>((resolve) => client.destroy(() => resolve())));
   };
+  torrent.once('stopped', () => void stop());
+  return { peers: () => connected, stop };
 }
 
 /** A simple-peer channel is a Duplex already; the torrent's peer reads only the parts of a socket it shares with one

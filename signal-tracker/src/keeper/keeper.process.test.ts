@@ -27,7 +27,8 @@ describe('the keeper', () => {
     const server = await scene.tracker(keepFolder);
     const share = await scene.share();
     const sharer = await scene.peer(server, share.torrent, share.source);
-    expect((await askKeep(server, share.request)).status).toBe(200);
+    const kept = await askKeep(server, share.request);
+    expect(kept.status).toBe(200);
     await untilKept(server, share.infoHash);
     await sharer.leave();
     await scene.downloadFromSwarm(server, share);
@@ -38,6 +39,18 @@ describe('the keeper', () => {
       body: { ok: false, error: 'Only the tab that asked the keeper can stop keeping this share.' },
     });
     expect(await readdir(keepFolder)).toContain(share.infoHash);
+
+    // `Stop keeping`: the keeper leaves the swarm (only the newcomer is left in it) and deletes the share.
+    const peersInSwarm = () =>
+      server.tracker.swarmStats(() => '').find((swarm) => swarm.infoHash === share.infoHash)?.peers.length;
+    expect(peersInSwarm()).toBe(2);
+    const stopped = await post(server, '/keep/stop', {
+      infoHash: share.infoHash,
+      stopToken: kept.body.stopToken,
+    });
+    expect(stopped).toEqual({ status: 200, body: { ok: true } });
+    expect(await readdir(keepFolder)).not.toContain(share.infoHash);
+    await until(() => peersInSwarm() === 1, { what: 'the keeper leaves the swarm', timeoutMs: 10_000 });
   });
 
   it('refuses in words: no token, a share too large, a share no tab is sharing', async () => {
@@ -80,6 +93,8 @@ describe('the keeper', () => {
       timeoutMs: 20_000,
       intervalMs: 200,
     });
-    expect(await keepStatus(server, share.infoHash)).toEqual({ error: 'The keeper does not keep this share.' });
+    expect(await keepStatus(server, share.infoHash)).toEqual({
+      error: 'The keeper does not keep this share.',
+    });
   });
 });

@@ -163,8 +163,8 @@ export class Keeper {
     const running = this.running.get(infoHash);
     this.running.delete(infoHash);
     if (running) {
+      await this.host.remove(running.torrent);
       await running.swarm.stop();
-      await running.torrent.stop();
     }
     this.records = this.records.filter((r) => r.infoHash !== infoHash);
     await this.store.save(this.records);

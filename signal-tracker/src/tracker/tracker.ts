@@ -2,7 +2,11 @@
 // knows nothing of sockets: a connection is anything that can send a JSON-able object and close, and the time
 // comes in as an argument, so the tests drive it with a virtual clock. Each job is a room beside this file; the
 // tracker builds them, hands frames to the dispatcher and answers for the totals.
-import { hexToBinary, type ClientMessageLimits, type FailureWire } from '../../../shared/codec/tracker-protocol';
+import {
+  hexToBinary,
+  type ClientMessageLimits,
+  type FailureWire,
+} from '../../../shared/codec/tracker-protocol';
 import type { ClusterDirectory } from '../cluster/directory';
 import type { Admission } from './admission';
 import type { ClusterBridge } from './cluster-bridge';

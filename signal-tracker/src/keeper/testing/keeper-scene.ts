@@ -148,7 +148,11 @@ export async function keepStatus(at: TrackerAt, infoHash: string): Promise<Statu
 }
 
 /** Waits until the keeper has every piece of `infoHash`. */
-export function untilKept(at: TrackerAt, infoHash: string, what = 'the keeper has every piece'): Promise<void> {
+export function untilKept(
+  at: TrackerAt,
+  infoHash: string,
+  what = 'the keeper has every piece',
+): Promise<void> {
   return until(async () => (await keepStatus(at, infoHash)).kept === true, {
     what,
     timeoutMs: 30_000,
