@@ -36,6 +36,15 @@ describe('keepRefusal', () => {
       'The keeper already keeps 25.0 MB for your address, of at most 40.0 MB.',
     );
   });
+  it('refuses a share its disk has no room for, within the quotas', () => {
+    expect(keepRefusal(ask(10 * MB), [], limits, 9 * MB)).toBe(
+      "The keeper's disk is full: it has 9.0 MB free and this share is 10.0 MB.",
+    );
+    expect(keepRefusal(ask(10 * MB), [], limits, -MB)).toBe(
+      "The keeper's disk is full: it has 0 KB free and this share is 10.0 MB.",
+    );
+    expect(keepRefusal(ask(10 * MB), [], limits, 10 * MB)).toBeUndefined();
+  });
   it('refuses a share it already keeps', () => {
     expect(keepRefusal(ask(1), [record('ff', 1, 'b')], limits)).toBe('The keeper already keeps this share.');
   });

@@ -1,4 +1,5 @@
-// Whether the keeper takes a share: its token, its room in all and per requesting address, said in words when not.
+// Whether the keeper takes a share: its token, its room in all, per requesting address and on its disk, said in words
+// when not.
 // Pure: the records and the request in, a refusal or nothing out.
 
 export interface KeeperLimits {
@@ -42,11 +43,13 @@ export function byteWords(bytes: number): string {
   return `${Math.ceil(bytes / 1024)} KB`;
 }
 
-/** Why the keeper refuses `ask`, or undefined when it takes it. */
+/** Why the keeper refuses `ask`, or undefined when it takes it. `diskRoom`: the bytes its folder's filesystem can
+ * still take (free space less what shares being fetched have still to write). */
 export function keepRefusal(
   ask: KeepAsk,
   kept: readonly KeepRecord[],
   limits: KeeperLimits,
+  diskRoom = Infinity,
 ): string | undefined {
   if (limits.token !== undefined && ask.token !== limits.token)
     return 'This keeper only keeps shares for people who have its token.';
@@ -62,5 +65,7 @@ export function keepRefusal(
   const usedByYou = yours.reduce((sum, record) => sum + record.length, 0);
   if (usedByYou + ask.length > limits.perAddressBytes)
     return `The keeper already keeps ${byteWords(usedByYou)} for your address, of at most ${byteWords(limits.perAddressBytes)}.`;
+  if (ask.length > diskRoom)
+    return `The keeper's disk is full: it has ${byteWords(Math.max(0, diskRoom))} free and this share is ${byteWords(ask.length)}.`;
   return undefined;
 }

@@ -2,6 +2,7 @@
 // WebRTC. It fetches every piece (each checked against the torrent's hashes), seeds until the share's expiry, then
 // stops and deletes it. Its records and files live in one folder, from which it resumes after a restart.
 import { randomBytes } from 'node:crypto';
+import { statfs } from 'node:fs/promises';
 import { NodeHost } from '../../../node-host/node-host';
 import type { NodeTorrent } from '../../../node-host/node-torrent';
 import { joinRtcSwarm, type RtcSwarm } from '../../../node-host/rtc-swarm';
@@ -82,7 +83,12 @@ export class Keeper {
     const { infoHashHex: infoHash, length } = source.info;
     if (infoHash !== named) return { ok: false, error: 'That torrent is not the share the request names.' };
     const refusal =
-      keepRefusal({ infoHash, length, address, token }, this.records, this.options.limits) ??
+      keepRefusal(
+        { infoHash, length, address, token },
+        this.records,
+        this.options.limits,
+        await this.diskRoom(),
+      ) ??
       (this.fetching() >= MAX_FETCHING
         ? 'The keeper is busy fetching other shares; try again in a few minutes.'
         : undefined);
@@ -133,6 +139,15 @@ export class Keeper {
     for (const running of this.running.values()) await running.swarm.stop();
     this.running.clear();
     await this.host.stop();
+  }
+
+  /** The bytes the folder's filesystem can still take: its free space as an unprivileged user sees it, less what
+   * the shares being fetched have still to write (their files fill in as pieces come). */
+  private async diskRoom(): Promise<number> {
+    const { bavail, bsize } = await statfs(this.options.folder);
+    let owed = 0;
+    for (const running of this.running.values()) owed += running.torrent.stats().left;
+    return bavail * bsize - owed;
   }
 
   private fetching(): number {
