@@ -13,6 +13,8 @@ export interface TrackerProcess {
   rssBytes(): number;
   /** SIGTERM, then SIGKILL after a grace; resolves once the process is gone. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or an out-of-memory kill ends it; resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 const SERVE = fileURLToPath(new URL('./serve.ts', import.meta.url));
@@ -42,7 +44,28 @@ export async function startTrackerProcess(options: ServerOptions): Promise<Track
       await exited;
       clearTimeout(grace);
     },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
+}
+
+/** The processes `pid` started that still run (Linux's /proc children list). */
+export function childProcesses(pid: number): number[] {
+  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  return text === '' ? [] : text.split(/\s+/).map(Number);
+}
+
+/** Whether process `pid` still runs. */
+export function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** VmRSS of a process, in bytes. */

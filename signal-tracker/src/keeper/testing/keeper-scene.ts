@@ -35,6 +35,8 @@ export interface Share {
 export interface ScenePeer {
   torrent: NodeTorrent;
   swarm: RtcSwarm;
+  /** Leaves the swarm and joins it again through `at` (a tracker restarted on its port, or another). */
+  rejoin(at: TrackerAt): Promise<void>;
   leave(): Promise<void>;
 }
 
@@ -74,18 +76,27 @@ export class KeeperScene {
     const { iceServers, relayOnly, ...add } = options;
     const host = new NodeHost();
     const added = await host.add({ torrent, folder: folderPath, ...add });
-    const swarm = joinRtcSwarm(added, {
-      tracker: `${at.trackerUrl}?client=${clientCount++}`,
-      peerId: host.peerId,
-      ...(iceServers ? { iceServers } : {}),
-      ...(relayOnly ? { relayOnly } : {}),
-    });
-    const leave = async () => {
-      await swarm.stop();
-      await host.stop();
+    const join = (where: TrackerAt) =>
+      joinRtcSwarm(added, {
+        tracker: `${where.trackerUrl}?client=${clientCount++}`,
+        peerId: host.peerId,
+        ...(iceServers ? { iceServers } : {}),
+        ...(relayOnly ? { relayOnly } : {}),
+      });
+    const peer: ScenePeer = {
+      torrent: added,
+      swarm: join(at),
+      rejoin: async (where) => {
+        await peer.swarm.stop();
+        peer.swarm = join(where);
+      },
+      leave: async () => {
+        await peer.swarm.stop();
+        await host.stop();
+      },
     };
-    this.scratch.keep(undefined, leave);
-    return { torrent: added, swarm, leave };
+    this.scratch.keep(undefined, () => peer.leave());
+    return peer;
   }
 
   /** A folder of the corner cases of a multi-file torrent, in pieces of 32 KiB, and its v1 torrent. */
