@@ -16,8 +16,11 @@ export interface RtcSwarmOptions {
   /** The tracker's WebSocket address (ws:// or wss://). */
   tracker: string;
   peerId: Uint8Array;
-  /** ICE servers (STUN, TURN) as the tracker's /config.json gives them; none: host candidates only. */
-  iceServers?: unknown[];
+  /** ICE servers (STUN, TURN) as the tracker's /config.json gives them; none: host candidates only. A function is
+   * asked again for each new peer connection (a TURN credential minted for each, so none is used past its expiry). */
+  iceServers?: unknown[] | (() => unknown[]);
+  /** Relay candidates only (`iceTransportPolicy: 'relay'`), as a tab that hides its address through TURN. */
+  relayOnly?: boolean;
 }
 
 export interface RtcSwarm {
@@ -36,7 +39,7 @@ export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): Rt
     peerId: toHex(options.peerId),
     announce: [options.tracker],
     port: 6881,
-    rtcConfig: { iceServers: options.iceServers ?? [] },
+    rtcConfig: rtcConfig(options),
     getAnnounceOpts: () => {
       const stats = torrent.stats();
       return { left: stats.left, uploaded: stats.uploaded, downloaded: stats.downloaded };
@@ -69,6 +72,31 @@ export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): Rt
   };
   torrent.once('stopped', () => void stop());
   return { peers: () => connected, stop };
+}
+
+/** The configuration of each peer connection. bittorrent-tracker hands the same object to every new peer, and
+ * simple-peer copies it then (reading the getter): a function's ICE servers are fresh for each connection. */
+function rtcConfig(options: RtcSwarmOptions): { iceServers: unknown[]; iceTransportPolicy: 'all' | 'relay' } {
+  const servers = options.iceServers ?? [];
+  return {
+    get iceServers() {
+      return (typeof servers === 'function' ? servers() : servers).map(urlSafeCredential);
+    },
+    iceTransportPolicy: options.relayOnly ? 'relay' : 'all',
+  };
+}
+
+/** A server's username and credential percent-encoded: webrtc-polyfill writes them into a `turn:user:pass@host` URL
+ * for libdatachannel, which decodes them, so a coturn REST-API username (`<expiry>:<random>`) and a base64 credential
+ * (with `/`, `+`, `=`) reach the relay whole instead of cut at their first `:`. */
+function urlSafeCredential(server: unknown): unknown {
+  const { username, credential } = server as { username?: unknown; credential?: unknown };
+  if (typeof username !== 'string' || typeof credential !== 'string') return server;
+  return {
+    ...(server as object),
+    username: encodeURIComponent(username),
+    credential: encodeURIComponent(credential),
+  };
 }
 
 /** A simple-peer channel is a Duplex already; the torrent's peer reads only the parts of a socket it shares with one

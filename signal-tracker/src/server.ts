@@ -297,7 +297,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const port = await listen(http, options, logError);
   const host = displayHost(options.host);
-  keeper.start(`ws://${host}:${port}/`, options.iceServers ?? []);
+  keeper.start(`ws://${host}:${port}/`, options.iceServers ?? [], options.turn);
   const closeServer = shutdown(http, wss, context, timers, directory);
   return {
     port,

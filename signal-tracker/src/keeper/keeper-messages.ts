@@ -2,6 +2,7 @@
 // with the same id. The .torrent travels as base64 (the channel is JSON).
 import type { KeepReply, KeepStatus } from './keeper';
 import type { KeeperLimits } from './keep-policy';
+import type { KeeperTurn } from './keeper-ice';
 
 export type KeeperRequest =
   | { id: number; op: 'keep'; infoHash: string; torrent: string; address: string; token?: string }
@@ -21,4 +22,6 @@ export interface KeeperProcessConfig {
   limits: KeeperLimits;
   tracker: string;
   iceServers: unknown[];
+  /** The tracker's TURN relays and their shared secret: the keeper mints its own credentials, as for a tab. */
+  turn?: KeeperTurn;
 }

@@ -2,7 +2,9 @@
 // listens (it joins swarms through the tracker's own WebSocket), and what /config.json tells the app of it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Tracker } from '../tracker/tracker';
+import type { TurnConfig } from '../turn';
 import type { KeeperLimits } from './keep-policy';
+import { keeperTurn } from './keeper-ice';
 import { KeeperLink } from './keeper-link';
 import { withKeepRoutes } from './keep-routes';
 
@@ -26,7 +28,8 @@ export interface KeeperService {
   /** Undefined without a keeper. */
   readonly info: KeeperPublicInfo | undefined;
   routes(next: Handler, tracker: Tracker, addressOf: (req: IncomingMessage) => string): Handler;
-  start(trackerUrl: string, iceServers: unknown[]): void;
+  /** Starts the keeper's process, joining swarms through `trackerUrl` with the tracker's ICE and TURN settings. */
+  start(trackerUrl: string, iceServers: unknown[], turn: TurnConfig | undefined): void;
   close(): Promise<void>;
 }
 
@@ -52,8 +55,15 @@ export function keeperService(
         tracker,
         addressOf,
       }),
-    start: (trackerUrl, iceServers) => {
-      link = new KeeperLink({ folder: options.folder, limits, tracker: trackerUrl, iceServers }, logError);
+    start: (trackerUrl, iceServers, turn) => {
+      const config = {
+        folder: options.folder,
+        limits,
+        tracker: trackerUrl,
+        iceServers,
+        turn: keeperTurn(turn),
+      };
+      link = new KeeperLink(config, logError);
     },
     close: () => link?.close() ?? Promise.resolve(),
   };

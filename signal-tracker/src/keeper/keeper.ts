@@ -9,6 +9,7 @@ import { joinRtcSwarm, type RtcSwarm } from '../../../node-host/rtc-swarm';
 import { readTorrent } from '../../../node-host/torrent-source';
 import { keepRefusal, type KeepRecord, type KeeperLimits } from './keep-policy';
 import { KeepStore } from './keep-store';
+import { keeperIceServers, type KeeperTurn } from './keeper-ice';
 
 /** Shares fetched at once: past it a request is refused until one is complete. */
 export const MAX_FETCHING = 4;
@@ -21,6 +22,8 @@ export interface KeeperOptions {
   /** The tracker's WebSocket address, and the ICE servers its /config.json gives. */
   tracker: string;
   iceServers: unknown[];
+  /** The tracker's TURN relays: each peer connection gets a credential of its own. */
+  turn?: KeeperTurn;
   now?: () => number;
 }
 
@@ -169,7 +172,7 @@ export class Keeper {
     const swarm = joinRtcSwarm(added, {
       tracker,
       peerId: this.host.peerId,
-      iceServers: this.options.iceServers,
+      iceServers: () => keeperIceServers(this.options.iceServers, this.options.turn, Date.now()),
     });
     this.running.set(record.infoHash, { record, torrent: added, swarm });
   }

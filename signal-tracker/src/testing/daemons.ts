@@ -15,6 +15,8 @@ export interface Daemon {
   stop(): Promise<void>;
   /** SIGKILL at once (a crash). */
   kill(): Promise<void>;
+  /** Calls `listener` with each chunk the daemon writes to its stdout or stderr from now on (its log). */
+  onOutput(listener: (text: string) => void): void;
 }
 
 /** A TCP port nobody listens on now (the kernel's pick). */
@@ -83,8 +85,14 @@ async function startDaemon(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  const listeners = new Set<(text: string) => void>();
+  const read = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output = (output + text).slice(-4000);
+    for (const listener of listeners) listener(text);
+  };
+  child.stdout?.on('data', read);
+  child.stderr?.on('data', read);
   try {
     await Promise.race([
       waitForTcp(chosen),
@@ -101,7 +109,14 @@ async function startDaemon(
     await endProcess(child, signal);
     rmSync(dir, { recursive: true, force: true });
   };
-  return { port: chosen, pid: child.pid!, dir, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  return {
+    port: chosen,
+    pid: child.pid!,
+    dir,
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+    onOutput: (listener) => void listeners.add(listener),
+  };
 }
 
 export const REDIS_SERVER = '/usr/bin/redis-server';

@@ -40,6 +40,9 @@ export interface ScenePeer {
   leave(): Promise<void>;
 }
 
+/** How a peer is added (its engine config, a tap) and how it reaches others (ICE servers, relay only). */
+export type PeerOptions = Partial<AddOptions> & { iceServers?: unknown[]; relayOnly?: boolean };
+
 let clientCount = 0;
 
 export class KeeperScene {
@@ -71,7 +74,7 @@ export class KeeperScene {
     at: TrackerAt,
     torrent: Uint8Array,
     folderPath: string,
-    options: Partial<AddOptions> & { iceServers?: unknown[]; relayOnly?: boolean } = {},
+    options: PeerOptions = {},
   ): Promise<ScenePeer> {
     const { iceServers, relayOnly, ...add } = options;
     const host = new NodeHost();
@@ -110,9 +113,9 @@ export class KeeperScene {
   }
 
   /** A newcomer with an empty folder downloads the share from whoever is in the swarm, byte for byte. */
-  async downloadFromSwarm(at: TrackerAt, share: Share): Promise<void> {
+  async downloadFromSwarm(at: TrackerAt, share: Share, options: PeerOptions = {}): Promise<void> {
     const target = await this.folder();
-    const newcomer = await this.peer(at, share.torrent, target);
+    const newcomer = await this.peer(at, share.torrent, target, options);
     await new Promise<void>((resolve) => newcomer.torrent.once('done', resolve));
     expect(await readTree(join(target, 'share'))).toEqual(await readTree(share.root));
   }
