@@ -1,7 +1,6 @@
 // The keeper's HTTP routes on the tracker: POST /keep (a share to keep), POST /keep/stop (with the token the keep
 // returned), GET /keep/status?infoHash= (how far the keeper's copy is). Bodies are bounded; every refusal is words.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Tracker } from '../tracker/tracker';
 import { KEEPER_DOWN, type KeeperLink } from './keeper-link';
 
 /** The largest request body: a .torrent in base64 (a 4 GiB share in 256 KiB pieces is 320 KiB of hashes). */
@@ -11,10 +10,13 @@ const HEX_HASH = /^[0-9a-f]{40}$/;
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** Whether a peer from `address` (an address key) seeds `infoHash` (hex) on this tracker, or on its cluster. */
+export type SeedingFrom = (infoHash: string, address: string) => Promise<boolean>;
+
 export interface KeepRoutesOptions {
   /** The keeper's answer to a request, or undefined while it is down. */
   ask: KeeperLink['ask'];
-  tracker: Tracker;
+  seeding: SeedingFrom;
   addressOf: (req: IncomingMessage) => string;
 }
 
@@ -82,7 +84,7 @@ async function keep(req: IncomingMessage, res: ServerResponse, options: KeepRout
   const read = await readRequest(req);
   if ('error' in read) return reply(res, read.status, { error: read.error });
   const { body, infoHash } = read;
-  if (!options.tracker.isSeedingFrom(infoHash, options.addressOf(req)))
+  if (!(await options.seeding(infoHash, options.addressOf(req))))
     return reply(res, 409, { error: 'The keeper can only keep a share that this tab is sharing now.' });
   const answer = await options.ask({
     op: 'keep',
@@ -113,11 +115,27 @@ async function status(url: URL, res: ServerResponse, options: KeepRoutesOptions)
   reply(res, 200, answer);
 }
 
+const KEEP_ROUTES = new Set(['POST /keep', 'POST /keep/stop', 'GET /keep/status']);
+
+/** A request's route: its method and path. */
+function routeOf(req: IncomingMessage): { url: URL; route: string } {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  return { url, route: `${req.method ?? ''} ${url.pathname}` };
+}
+
+/** `next` on a tracker without a keeper: the keeper's routes answer so in words (in a cluster, a process other than
+ * the one keeper; docs/deploying.md). */
+export function withoutKeeper(next: Handler): Handler {
+  return (req, res) => {
+    if (!KEEP_ROUTES.has(routeOf(req).route)) return next(req, res);
+    reply(res, 404, { error: 'This tracker does not keep shares.' });
+  };
+}
+
 /** `next` with the keeper's routes in front of it. */
 export function withKeepRoutes(next: Handler, options: KeepRoutesOptions): Handler {
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = `${req.method ?? ''} ${url.pathname}`;
+    const { url, route } = routeOf(req);
     const run =
       route === 'POST /keep'
         ? keep(req, res, options)

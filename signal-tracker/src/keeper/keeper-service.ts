@@ -1,12 +1,11 @@
 // The keeper as the tracker server sees it: its routes in front of the app's, its process started once the tracker
 // listens (it joins swarms through the tracker's own WebSocket), and what /config.json tells the app of it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Tracker } from '../tracker/tracker';
 import type { TurnConfig } from '../turn';
 import type { KeeperLimits } from './keep-policy';
 import { keeperTurn } from './keeper-ice';
 import { KeeperLink } from './keeper-link';
-import { withKeepRoutes } from './keep-routes';
+import { withKeepRoutes, withoutKeeper, type SeedingFrom } from './keep-routes';
 
 export interface KeeperServerOptions {
   /** The keeper's folder. */
@@ -27,7 +26,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export interface KeeperService {
   /** Undefined without a keeper. */
   readonly info: KeeperPublicInfo | undefined;
-  routes(next: Handler, tracker: Tracker, addressOf: (req: IncomingMessage) => string): Handler;
+  routes(next: Handler, seeding: SeedingFrom, addressOf: (req: IncomingMessage) => string): Handler;
   /** Starts the keeper's process, joining swarms through `trackerUrl` with the tracker's ICE and TURN settings. */
   start(trackerUrl: string, iceServers: unknown[], turn: TurnConfig | undefined): void;
   close(): Promise<void>;
@@ -39,7 +38,7 @@ export function keeperService(
   logError: (line: string) => void,
 ): KeeperService {
   if (!options)
-    return { info: undefined, routes: (next) => next, start: () => {}, close: () => Promise.resolve() };
+    return { info: undefined, routes: withoutKeeper, start: () => {}, close: () => Promise.resolve() };
   let link: KeeperLink | undefined;
   const { limits } = options;
   return {
@@ -49,10 +48,10 @@ export function keeperService(
       perAddressBytes: limits.perAddressBytes,
       tokenRequired: limits.token !== undefined,
     },
-    routes: (next, tracker, addressOf) =>
+    routes: (next, seeding, addressOf) =>
       withKeepRoutes(next, {
         ask: (request) => link?.ask(request) ?? Promise.resolve(undefined),
-        tracker,
+        seeding,
         addressOf,
       }),
     start: (trackerUrl, iceServers, turn) => {
