@@ -13,13 +13,16 @@ import {
   setUploadLimit,
   shareFiles,
   startDownload,
-  startTracker,
   tempDir,
   torrentItem,
   TRANSFER_TIMEOUT,
 } from './helpers';
+import { TestTrackers } from './trackers';
 
 test.skip(!existsSync(REDIS_SERVER), 'redis-server is not installed (apt-get install redis-server)');
+
+const trackers = new TestTrackers();
+test.afterEach(() => trackers.stopAll());
 
 test('two tabs on two tracker processes of one cluster download from each other, through a process kill and a Redis restart', async ({
   browser,
@@ -28,18 +31,17 @@ test('two tabs on two tracker processes of one cluster download from each other,
   let redis = await startRedis();
   const redisUrl = `redis://127.0.0.1:${redis.port}`;
   const base = Number(new URL(baseURL!).port);
-  const [portA, portB] = [base + 2, base + 3];
-  const trackerA = await startTracker(portA, ['--redis', redisUrl, '--process-lease', '2']);
-  const trackerB = await startTracker(portB, ['--redis', redisUrl, '--process-lease', '2']);
   try {
+    const trackerA = await trackers.start(['--redis', redisUrl, '--process-lease', '2'], base + 2);
+    const trackerB = await trackers.start(['--redis', redisUrl, '--process-lease', '2'], base + 3);
     const file = randomFile(tempDir(), 'cluster.bin', 4 * 1024 * 1024);
     // A runs the app from process A's origin, so it announces to process A only.
-    const a = await openPeer(browser, `http://127.0.0.1:${portA}/`);
+    const a = await openPeer(browser, trackerA.origin);
     await setUploadLimit(a.page, 512);
     const infoHash = infoHashOf(await shareFiles(a.page, file.path, 'cluster.bin'));
 
     // B, on process B, asks for the bare info hash: only the cluster can tell it about A.
-    const b = await openPeer(browser, `http://127.0.0.1:${portB}/`);
+    const b = await openPeer(browser, trackerB.origin);
     await startDownload(b.page, infoHash);
     const item = torrentItem(b.page, 'cluster.bin');
     await expect
@@ -47,7 +49,7 @@ test('two tabs on two tracker processes of one cluster download from each other,
       .toBeGreaterThan(0);
 
     // Mid-download: process A dies and Redis restarts (empty); the peers' connection carries on.
-    trackerA.kill('SIGKILL');
+    trackerA.process.kill('SIGKILL');
     const port = redis.port;
     await redis.stop();
     redis = await startRedis(port);
@@ -58,8 +60,6 @@ test('two tabs on two tracker processes of one cluster download from each other,
     await a.context.close();
     await b.context.close();
   } finally {
-    trackerA.kill('SIGKILL');
-    trackerB.kill('SIGKILL');
     await redis.stop();
   }
 });
