@@ -1,24 +1,16 @@
 // Short-lived TURN credentials in coturn's REST-API scheme (`use-auth-secret`): the username is `<expiry>:<random>`
 // (expiry in Unix seconds), the credential the base64 HMAC-SHA1 of the username under the shared secret. The TURN
 // server recomputes the credential from the username and refuses it after the expiry, so the secret never leaves
-// the tracker and a leaked credential dies on its own.
-import { createHmac, randomBytes } from 'node:crypto';
+// the tracker's host (the tracker and the keeper process it starts) and a leaked credential dies on its own. The
+// minting itself is relay/turn-credentials.ts.
+import { turnCredentials, type TurnRelays } from './relay/turn-credentials';
 import { CredentialBuckets, DEFAULT_CREDENTIAL_LIMITS, type CredentialLimits } from './turn-limits';
 
-export interface TurnConfig {
-  /** `turn:` and `turns:` URLs of the relay, e.g. `turn:relay.example.org:3478?transport=udp`. */
-  urls: string[];
-  secret: string;
-  /** How long a handed-out credential stays valid. */
-  ttlSeconds: number;
+export { turnCredentials, type TurnIceServer, type TurnRelays } from './relay/turn-credentials';
+
+export interface TurnConfig extends TurnRelays {
   /** How many credentials one address may get (default DEFAULT_CREDENTIAL_LIMITS). */
   limits?: CredentialLimits;
-}
-
-export interface TurnIceServer {
-  urls: string[];
-  username: string;
-  credential: string;
 }
 
 /**
@@ -28,18 +20,6 @@ export interface TurnIceServer {
  * leaked or hoarded credential makes new allocations for an hour at most.
  */
 export const DEFAULT_TURN_TTL_SECONDS = 3600;
-
-/** A fresh credential, valid for `ttlSeconds` from `nowMs`. */
-export function turnCredentials(
-  config: TurnConfig,
-  nowMs: number,
-  random: () => string = () => randomBytes(9).toString('base64url'),
-): TurnIceServer {
-  const expiry = Math.floor(nowMs / 1000) + Math.floor(config.ttlSeconds);
-  const username = `${expiry}:${random()}`;
-  const credential = createHmac('sha1', config.secret).update(username).digest('base64');
-  return { urls: [...config.urls], username, credential };
-}
 
 /** Parses `--turn-urls`: a comma-separated list of `turn:`/`turns:` URLs. Throws with the source on a bad one. */
 export function parseTurnUrls(text: string, source: string): string[] {

@@ -1,7 +1,7 @@
 // The keeper as the tracker server sees it: its routes in front of the app's, its process started once the tracker
 // listens (it joins swarms through the tracker's own WebSocket), and what /config.json tells the app of it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TurnConfig } from '../turn';
+import type { TurnRelays } from '../relay/turn-credentials';
 import type { KeeperLimits } from './keep-policy';
 import { keeperTurn } from './keeper-ice';
 import { KeeperLink } from './keeper-link';
@@ -28,7 +28,7 @@ export interface KeeperService {
   readonly info: KeeperPublicInfo | undefined;
   routes(next: Handler, seeding: SeedingFrom, addressOf: (req: IncomingMessage) => string): Handler;
   /** Starts the keeper's process, joining swarms through `trackerUrl` with the tracker's ICE and TURN settings. */
-  start(trackerUrl: string, iceServers: unknown[], turn: TurnConfig | undefined): void;
+  start(trackerUrl: string, iceServers: unknown[], turn: TurnRelays | undefined): void;
   close(): Promise<void>;
 }
 
