@@ -28,6 +28,28 @@ describe('a keep request', () => {
     expect((await askKeep(server, share.request)).status).toBe(200);
   });
 
+  it('sent in chunks without a length is refused once it passes the bound, the rest unread', async () => {
+    const server = await scene.tracker(await scene.folder());
+    const chunk = new Uint8Array(256 * 1024).fill(0x20);
+    const ENOUGH = 16 * MAX_KEEP_BODY_BYTES;
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // 16 times the bound at most: a server that read it all would still answer, so the test ends either way;
+        // one that stops reading leaves the rest unsent but for what the sockets' buffers took.
+        if (sent >= ENOUGH) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const init = { method: 'POST', body, duplex: 'half' } as RequestInit;
+    const response = await fetch(new URL('/keep', server.url), init);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: 'That request is too large for the keeper.' });
+    expect(sent).toBeLessThan(ENOUGH);
+    expect((await fetch(new URL('/config.json', server.url))).status).toBe(200);
+  });
+
   it("names a share its own address is seeding: another address's share is refused in words", async () => {
     // Behind a trusted proxy (loopback), the address is the proxy's last X-Forwarded-For entry; the sharer's
     // WebSocket comes from loopback itself.
