@@ -47,6 +47,7 @@ import { wanSwarmBench } from './browser/wan-swarm';
 import { lifecycleBench } from './browser/lifecycle';
 import { wanPlaybackBench } from './browser/wan-playback';
 import { webseedBench } from './browser/webseed';
+import { keeperBench } from './keeper/keeper';
 
 const BENCHES: Bench[] = [
   trackerBench,
@@ -67,6 +68,7 @@ const BENCHES: Bench[] = [
   lifecycleBench,
   wanPlaybackBench,
   webseedBench,
+  keeperBench,
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));

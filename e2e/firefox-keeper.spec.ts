@@ -157,7 +157,9 @@ test('Firefox keeps an encrypted share as ciphertext; another Firefox opens its 
   const page = await openFirefoxApp(b.browser, `${origin}${link.slice(link.indexOf('/#'))}`);
   await page.waitForFunction(() => document.querySelector('dialog') !== null, { timeout: 30_000 });
   await page.evaluate(() => {
-    [...document.querySelectorAll('dialog button')].find((b) => b.textContent?.trim() === 'Download')?.click();
+    [...document.querySelectorAll<HTMLButtonElement>('dialog button')]
+      .find((b) => b.textContent?.trim() === 'Download')
+      ?.click();
   });
   await waitForState(page, 'fx-secret-notes.txt', 'seeding');
   expect(await saveInFirefox(page, 'fx-secret-notes.txt', b.downloads)).toBe(sha256(plain));
