@@ -69,7 +69,14 @@ async function keepFromTab(
       await item.getByRole('button', { name: `Keep online for ${KEEP_HOURS} hours` }).click();
       await item
         .getByText(/^Kept online until \d\d:\d\d: this tab can close$/)
-        .waitFor({ timeout: TRANSFER_TIMEOUT_MS });
+        .waitFor({ timeout: TRANSFER_TIMEOUT_MS })
+        .catch(async () => {
+          const card = await item
+            .locator('.keep')
+            .innerText()
+            .catch(() => 'no keep card');
+          throw new Error(`the card did not say the tab can close; it says: ${card.replace(/\s+/g, ' ')}`);
+        });
       const seconds = (Date.now() - start) / 1000;
       log(
         `  the keeper fetched ${name} from a tab in ${seconds.toFixed(1)} s; RSS peak ${(rss.stop().peak / MiB).toFixed(0)} MiB`,
