@@ -233,7 +233,7 @@ export const keeperBench: Bench = {
                 keeperRate: null,
                 tabCpuMsPerMB: null,
                 keeperCpuMsPerMB: null,
-                failure: kept.message,
+                failure: kept.message.split('\n')[0],
               },
             ]
           : await serveRuns(server, pid, paths, size, runs, context.log);
