@@ -1,0 +1,129 @@
+// The keeper section's figures from its runs: the keeper's rate serving a tab against a tab's, at the run whose ratio
+// is the median; CPU per MB served, the medians of the runs; the keeper's resident memory against its own at rest.
+import { atLeast, failedFigure, figure, limitFigure, median, noGoal, type Figure } from '../lib/figure';
+
+const MiB = 1024 * 1024;
+/** The goals: serving at least 0.8x a tab's rate; under 200 MiB resident while keeping the large torrent. */
+export const SERVE_GOAL = 0.8;
+export const RSS_LIMIT_MIB = 200;
+
+/** One run: a tab seeding the file to a tab, then the keeper seeding its copy to a fresh tab. */
+export interface ServeRun {
+  /** MB/s of each download; null when it failed. */
+  tabRate: number | null;
+  keeperRate: number | null;
+  /** CPU ms per MB served: the seeding tab's Chromium (every process of it), the keeper process. */
+  tabCpuMsPerMB: number | null;
+  keeperCpuMsPerMB: number | null;
+  failure?: string;
+}
+
+const ratioOf = (run: ServeRun): number | null =>
+  run.keeperRate !== null && run.tabRate !== null && run.tabRate > 0 ? run.keeperRate / run.tabRate : null;
+
+/** The run at the median ratio of keeper to tab (the lower middle for an even count); a run with a failed keeper
+ * download counts as the worst, a run without a tab baseline is left out. */
+export function medianRun(runs: ServeRun[]): ServeRun | undefined {
+  const measured = runs.filter((run) => run.tabRate !== null);
+  const sorted = [...measured].sort((a, b) => (ratioOf(a) ?? -1) - (ratioOf(b) ?? -1));
+  return sorted[(sorted.length - 1) >> 1];
+}
+
+const values = (runs: ServeRun[], of: (run: ServeRun) => number | null): number[] =>
+  runs.flatMap((run) => {
+    const value = of(run);
+    return value === null ? [] : [value];
+  });
+
+function perRun(runs: ServeRun[]): string {
+  return runs.map((run, i) => `run ${i + 1}: ${ratioOf(run)?.toFixed(2) ?? 'failed'}x`).join(', ');
+}
+
+/** The serving figures: the rate (median run) and CPU per MB served (medians), each noting `load`. */
+export function serveFigures(runs: ServeRun[], label: string, load: string): Figure[] {
+  const name = `keeper seeding ${label} to a tab, vs a tab`;
+  const run = medianRun(runs);
+  const failure = runs.find((r) => r.failure)?.failure ?? 'no run';
+  const note = `median of ${runs.length} run(s) (${perRun(runs)}); ${load}`;
+  const rate =
+    run?.keeperRate != null
+      ? figure(
+          name,
+          run.keeperRate,
+          'MB/s',
+          { name: 'a tab seeding it to a tab', value: run.tabRate },
+          atLeast(SERVE_GOAL),
+          note,
+        )
+      : failedFigure(
+          name,
+          'MB/s',
+          'a tab seeding it to a tab',
+          atLeast(SERVE_GOAL),
+          failure,
+          run?.tabRate ?? null,
+        );
+  const keeperCpu = values(runs, (r) => r.keeperCpuMsPerMB);
+  const tabCpu = values(runs, (r) => r.tabCpuMsPerMB);
+  const cpuName = `keeper CPU per MB served, ${label} to a tab`;
+  const cpu =
+    keeperCpu.length > 0
+      ? figure(
+          cpuName,
+          median(keeperCpu),
+          'CPU-ms/MB',
+          { name: "seeding tab's Chromium", value: tabCpu.length > 0 ? median(tabCpu) : null },
+          noGoal,
+          `medians of ${runs.length} run(s): keeper ${keeperCpu.map((v) => v.toFixed(1)).join(', ')}; ` +
+            `tab ${tabCpu.map((v) => v.toFixed(1)).join(', ')} CPU-ms/MB; ${load}`,
+        )
+      : failedFigure(cpuName, 'CPU-ms/MB', "seeding tab's Chromium", noGoal, failure);
+  return [rate, cpu];
+}
+
+/** The keeper's fetch of the share from the sharing tab, against a tab downloading it from a tab. */
+export function fetchFigure(
+  label: string,
+  seconds: number[],
+  size: number,
+  tabRates: number[],
+  load: string,
+): Figure {
+  const name = `keeper fetching ${label} from a tab`;
+  if (seconds.length === 0)
+    return failedFigure(name, 'MB/s', 'a tab downloading it from a tab', noGoal, 'no fetch');
+  return figure(
+    name,
+    size / 1e6 / median(seconds),
+    'MB/s',
+    { name: 'a tab downloading it from a tab', value: tabRates.length > 0 ? median(tabRates) : null },
+    noGoal,
+    `from Keep online pressed to the card's "this tab can close"; ${load}`,
+  );
+}
+
+export interface LargeKeep {
+  label: string;
+  /** The keeper's RSS before the keep, and its peaks while fetching and while serving, in bytes. */
+  restRss: number;
+  fetchPeak: number;
+  servePeak: number;
+  fetchNote: string;
+  serveNote: string;
+}
+
+/** The keeper's resident memory while fetching and while serving the large torrent, against its RSS at rest. */
+export function memoryFigures(keep: LargeKeep | Error, label: string, load: string): Figure[] {
+  const names = [`keeper RSS peak, fetching ${label}`, `keeper RSS peak, serving ${label}`];
+  if (keep instanceof Error)
+    return names.map((name) => ({
+      ...failedFigure(name, 'MiB', 'keeper at rest', noGoal, keep.message.split('\n')[0]),
+      goal: `<= ${RSS_LIMIT_MIB} MiB`,
+      met: false,
+    }));
+  const rest = { name: 'keeper at rest', value: keep.restRss / MiB };
+  return [
+    limitFigure(names[0], keep.fetchPeak / MiB, 'MiB', rest, RSS_LIMIT_MIB, `${keep.fetchNote}; ${load}`),
+    limitFigure(names[1], keep.servePeak / MiB, 'MiB', rest, RSS_LIMIT_MIB, `${keep.serveNote}; ${load}`),
+  ];
+}

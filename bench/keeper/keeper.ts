@@ -1,0 +1,256 @@
+// `npm run bench -- keeper`: the keeper (issue "Keep online") against a tab. A tracker with a keeper in a temporary
+// folder serves the app; a tab shares a file and presses `Keep online`, and once the card says it can close, it
+// closes. Each run then times a tab seeding the same bytes (under another name: another swarm) to a fresh tab, and the
+// keeper seeding its copy to a fresh tab, with the CPU each seeder spent (the tab's whole Chromium, the keeper
+// process, from /proc). Last, the keeper keeps a large torrent (kept-large.ts) while its resident memory is sampled.
+import { linkSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { untilValue } from '../../shared/testing/until';
+import { startServer, type RunningServer } from '../../signal-tracker/src/server';
+import { browserVersion, buildApp, type Tab } from '../lib/app';
+import type { Bench, BenchContext, Figure } from '../lib/figure';
+import { totalCpu, watchCpu } from '../lib/processes';
+import { download, openApp, share, waitDone, watchItem } from '../browser/app-steps';
+import { randomFileOf, withTabs } from '../browser/transfer';
+import { fetchFigure, memoryFigures, serveFigures, type ServeRun } from './keeper-figures';
+import { keeperPid, watchKeeperCpu, watchRss } from './keeper-process';
+import { keepLarge } from './kept-large';
+
+const MiB = 1024 * 1024;
+const MB = 1e6;
+/** How long one transfer may take before the run counts as failed, in ms. */
+const TRANSFER_TIMEOUT_MS = 300_000;
+const KEEP_HOURS = 24;
+
+/** `--<name>=N` on the command line, else the default. */
+function numberFlag(flags: Set<string>, name: string, fallback: number): number {
+  for (const flag of flags) {
+    const match = new RegExp(`^--${name}=(\\d+)$`).exec(flag);
+    if (match && Number(match[1]) >= 1) return Number(match[1]);
+  }
+  return fallback;
+}
+
+function loadNote(before: number): string {
+  return `1-minute load average ${before.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
+}
+
+/** A tracker with a keeper whose quotas hold everything the bench keeps, serving the app. */
+async function keeperServer(folder: string, context: BenchContext): Promise<RunningServer> {
+  const quotaBytes = 64 * 1024 * MiB;
+  return startServer({
+    port: 0,
+    host: '127.0.0.1',
+    staticDir: buildApp(context.log),
+    logError: (line) => context.log(`  tracker: ${line}`),
+    keeper: { folder, limits: { quotaBytes, perAddressBytes: quotaBytes, hours: KEEP_HOURS } },
+  });
+}
+
+/** A tab shares `path` and has the keeper keep it; resolves with its magnet link and the seconds the keep took. */
+async function keepFromTab(
+  server: RunningServer,
+  pid: string,
+  path: string,
+  name: string,
+  log: (message: string) => void,
+): Promise<{ magnet: string; seconds: number }> {
+  return withTabs(
+    1,
+    async ([tab]) => {
+      await openApp(tab.page, server.url);
+      const magnet = await share(tab.page, path, name, TRANSFER_TIMEOUT_MS);
+      const item = tab.page
+        .getByRole('list', { name: 'Torrents' })
+        .getByRole('listitem', { name, exact: true });
+      const rss = watchRss(pid);
+      const start = Date.now();
+      await item.getByRole('button', { name: `Keep online for ${KEEP_HOURS} hours` }).click();
+      await item
+        .getByText(/^Kept online until \d\d:\d\d: this tab can close$/)
+        .waitFor({ timeout: TRANSFER_TIMEOUT_MS })
+        .catch(async () => {
+          const card = await item
+            .locator('.keep')
+            .innerText()
+            .catch(() => 'no keep card');
+          throw new Error(`the card did not say the tab can close; it says: ${card.replace(/\s+/g, ' ')}`);
+        });
+      const seconds = (Date.now() - start) / 1000;
+      log(
+        `  the keeper fetched ${name} from a tab in ${seconds.toFixed(1)} s; RSS peak ${(rss.stop().peak / MiB).toFixed(0)} MiB`,
+      );
+      return { magnet, seconds };
+    },
+    { log },
+  );
+}
+
+/** Downloads `magnet` in `leech` through the UI; MB/s, or an error in words. */
+async function timedDownload(
+  leech: Tab,
+  server: RunningServer,
+  magnet: string,
+  size: number,
+): Promise<number> {
+  await openApp(leech.page, server.url);
+  await watchItem(leech.page);
+  const start = await download(leech.page, magnet);
+  const marks = await waitDone(leech.page, TRANSFER_TIMEOUT_MS);
+  if (marks.done === undefined)
+    throw new Error(marks.error ?? `not complete after ${TRANSFER_TIMEOUT_MS / 1000} s`);
+  return size / MB / ((marks.done - start) / 1000);
+}
+
+/** A tab seeds `path` to a fresh tab: the rate and the seeding Chromium's CPU ms per MB. */
+async function tabToTab(
+  server: RunningServer,
+  path: string,
+  name: string,
+  size: number,
+  log: (m: string) => void,
+) {
+  return withTabs(
+    2,
+    async ([seed, leech]) => {
+      await openApp(seed.page, server.url);
+      const magnet = await share(seed.page, path, name, TRANSFER_TIMEOUT_MS);
+      const cpu = watchCpu(seed.profileDir);
+      const rate = await timedDownload(leech, server, magnet, size);
+      return { rate, cpuMsPerMB: (totalCpu(cpu.stop()) * 1000) / (size / MB) };
+    },
+    { log },
+  );
+}
+
+/** The keeper seeds its copy to a fresh tab: the rate and the keeper process's CPU ms per MB. */
+async function keeperToTab(
+  server: RunningServer,
+  pid: string,
+  magnet: string,
+  size: number,
+  log: (m: string) => void,
+) {
+  return withTabs(
+    1,
+    async ([leech]) => {
+      const cpu = watchKeeperCpu(pid);
+      const rate = await timedDownload(leech, server, magnet, size);
+      return { rate, cpuMsPerMB: (cpu.stop() * 1000) / (size / MB) };
+    },
+    { log },
+  );
+}
+
+async function attempt<T>(
+  label: string,
+  log: (m: string) => void,
+  work: () => Promise<T>,
+): Promise<T | Error> {
+  try {
+    return await work();
+  } catch (error) {
+    log(`  ${label} failed: ${(error as Error).message.split('\n')[0]}`);
+    return error as Error;
+  }
+}
+
+/** `runs` runs, each a tab seeding to a tab, then the keeper seeding to a tab. */
+async function serveRuns(
+  server: RunningServer,
+  pid: string,
+  file: { path: string; tabName: string; magnet: string },
+  size: number,
+  runs: number,
+  log: (m: string) => void,
+): Promise<ServeRun[]> {
+  const results: ServeRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const tab = await attempt('a tab seeding to a tab', log, () =>
+      tabToTab(server, file.path, file.tabName, size, log),
+    );
+    const kept = await attempt('the keeper seeding to a tab', log, () =>
+      keeperToTab(server, pid, file.magnet, size, log),
+    );
+    const result: ServeRun = {
+      tabRate: tab instanceof Error ? null : tab.rate,
+      keeperRate: kept instanceof Error ? null : kept.rate,
+      tabCpuMsPerMB: tab instanceof Error ? null : tab.cpuMsPerMB,
+      keeperCpuMsPerMB: kept instanceof Error ? null : kept.cpuMsPerMB,
+    };
+    const failed = [tab, kept].find((r): r is Error => r instanceof Error);
+    if (failed) result.failure = failed.message.split('\n')[0];
+    log(
+      `  run ${i + 1} of ${runs}: tab to tab ${result.tabRate?.toFixed(1) ?? '—'} MB/s, ` +
+        `${result.tabCpuMsPerMB?.toFixed(1) ?? '—'} CPU-ms/MB; keeper to tab ${result.keeperRate?.toFixed(1) ?? '—'} MB/s, ` +
+        `${result.keeperCpuMsPerMB?.toFixed(1) ?? '—'} CPU-ms/MB`,
+    );
+    results.push(result);
+  }
+  return results;
+}
+
+export const keeperBench: Bench = {
+  name: 'keeper',
+  figures:
+    "the keeper: its rate seeding to a tab against a tab's, its CPU per MB served, its memory keeping 4 GiB",
+  onlyWhenNamed: true,
+  async run(context) {
+    context.browserVersion ??= await browserVersion();
+    const tiny = context.flags.has('--tiny');
+    const size = (tiny ? 32 : 256) * MiB;
+    const largeSize = numberFlag(context.flags, 'keeper-large-mib', tiny ? 64 : 4096) * MiB;
+    const runs = numberFlag(context.flags, 'keeper-runs', tiny ? 1 : 3);
+    const label = `${size / MiB} MiB`;
+    const keepDir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-keep-'));
+    const file = randomFileOf(size, `kept-${size / MiB}MiB.bin`);
+    const tabName = `tab-${size / MiB}MiB.bin`;
+    // The same bytes under another name: a torrent of its own, whose swarm the keeper is not in.
+    linkSync(file.path, join(file.dir, tabName));
+    const server = await keeperServer(keepDir, context);
+    try {
+      const pid = (await untilValue(keeperPid, (found) => found !== undefined, {
+        what: 'the keeper process to start',
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      }))!;
+      const loadBefore = loadavg()[0];
+      const kept = await attempt('the keep', context.log, () =>
+        keepFromTab(server, pid, file.path, `kept-${size / MiB}MiB.bin`, context.log),
+      );
+      const figures: Figure[] = [];
+      const paths = {
+        path: join(file.dir, tabName),
+        tabName,
+        magnet: kept instanceof Error ? '' : kept.magnet,
+      };
+      const results =
+        kept instanceof Error
+          ? [
+              {
+                tabRate: null,
+                keeperRate: null,
+                tabCpuMsPerMB: null,
+                keeperCpuMsPerMB: null,
+                failure: kept.message.split('\n')[0],
+              },
+            ]
+          : await serveRuns(server, pid, paths, size, runs, context.log);
+      const load = loadNote(loadBefore);
+      figures.push(...serveFigures(results, label, load));
+      const tabRates = results.flatMap((r) => (r.tabRate === null ? [] : [r.tabRate]));
+      figures.push(fetchFigure(label, kept instanceof Error ? [] : [kept.seconds], size, tabRates, load));
+      const largeLoad = loadavg()[0];
+      const large = await attempt('the large keep', context.log, () =>
+        keepLarge(server, pid, largeSize, context.log),
+      );
+      figures.push(...memoryFigures(large, `${largeSize / MiB} MiB`, loadNote(largeLoad)));
+      return figures;
+    } finally {
+      await server.close();
+      rmSync(file.dir, { recursive: true, force: true });
+      rmSync(keepDir, { recursive: true, force: true });
+    }
+  },
+};
