@@ -8,6 +8,8 @@ import type { RangeServer } from '../../shared/testing/range-server';
 import { openBundle } from './webtorrent';
 import { withTabs } from './transfer';
 
+const MiB = 1024 * 1024;
+
 const SCRIPT = `
   window.wtFromTorrentFile = (bytes) =>
     new Promise((resolve, reject) => {
@@ -30,8 +32,23 @@ export interface ReferenceRun {
   preflights: number;
 }
 
-function fromTorrentFile(page: Page, torrent: Uint8Array) {
-  return page.evaluate((bytes) => (window as unknown as WtWindow).wtFromTorrentFile(bytes), [...torrent]);
+/** WebTorrent's download, or a failure after `timeoutMs` (a download that stalls would hold the bench for ever). */
+async function fromTorrentFile(page: Page, torrent: Uint8Array, timeoutMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`WebTorrent did not finish within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([
+      page.evaluate((bytes) => (window as unknown as WtWindow).wtFromTorrentFile(bytes), [...torrent]),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** One download of `torrent` (a .torrent file's bytes whose url-list names `server`) by WebTorrent, in a fresh
@@ -46,7 +63,11 @@ export async function webTorrentFromSeed(
     return await withTabs(1, async ([{ page }]) => {
       await openBundle(page, bundle.url);
       server.requests.length = 0;
-      const { seconds, length } = await fromTorrentFile(page, torrent);
+      const { seconds, length } = await fromTorrentFile(
+        page,
+        torrent,
+        Math.max(120_000, (size / MiB) * 2_000),
+      );
       if (length !== size) throw new Error(`WebTorrent saw ${length} bytes of ${size}`);
       const count = (method: string) => server.requests.filter((request) => request.method === method).length;
       return { seconds, requests: count('GET'), preflights: count('OPTIONS') };
