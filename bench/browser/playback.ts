@@ -331,7 +331,7 @@ export function playFromTab(
 }
 
 /** Clicks `play` in our leecher's page and measures the session (logging the player's reads with `log`). */
-async function playAndMeasure(
+export async function playAndMeasure(
   page: Page,
   play: () => Promise<void>,
   mode: Mode,

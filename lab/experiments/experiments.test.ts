@@ -31,6 +31,7 @@ describe('experiments at tiny sizes', () => {
     ['gossip', { peers: 6, pieces: 8 }],
     ['incentives', { peers: 8, fileBytes: 128 * 1024 }],
     ['churn', { peers: 6, fileBytes: 128 * 1024, arrivalSeconds: 10 }],
+    ['webseeds', { peers: 4, fileBytes: 128 * 1024, budgetShares: [0.25, 1] }],
   ];
   it.each(tiny)('%s draws at least one non-empty series per figure', (name, overrides) => {
     const exp = experiment(name);
@@ -52,6 +53,7 @@ describe('experiments at tiny sizes', () => {
       'gossip',
       'incentives',
       'churn',
+      'webseeds',
     ]);
     expect(() => experiment('nope')).toThrow(/unknown experiment "nope"/);
   });

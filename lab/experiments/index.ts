@@ -5,9 +5,10 @@ import { gossip } from './gossip';
 import { incentives } from './incentives';
 import { pieces } from './pieces';
 import { scalability } from './scalability';
+import { webseeds } from './webseeds';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const EXPERIMENTS: Array<Experiment<any>> = [scalability, pieces, gossip, incentives, churn];
+export const EXPERIMENTS: Array<Experiment<any>> = [scalability, pieces, gossip, incentives, churn, webseeds];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function experiment(name: string): Experiment<any> {

@@ -9,6 +9,7 @@ import { SimNode, SimSwarm, type SimOptions } from '../../shared/engine/testing/
 import type { AnnounceEvent, EngineConfig } from '../../shared/engine/contract/engine-types';
 import { Bitfield } from '../../shared/codec/bitfield';
 import type { Host } from '../../shared/engine/testing/network';
+import type { SimWebSeedServer, WebSeedServerOptions } from '../../shared/engine/testing/web-seed-server';
 import type { SyncHash } from './hash';
 import { SimTracker } from './tracker';
 import type { PieceSelection } from './strategy';
@@ -58,6 +59,10 @@ export interface PeerSpec {
   pieceSelection?: PieceSelection;
   /** Its own tick interval, ms (default: the swarm's). */
   tickMs?: number;
+  /** The torrent's web seeds (BEP 19 `url-list`) it knows: URLs given to `LabSwarm.addWebSeed`. */
+  webSeeds?: string[];
+  /** The most bytes it may take from its web seeds (default: no bound). */
+  webSeedBudget?: number;
 }
 
 export class LabPeer extends SimNode {
@@ -173,6 +178,8 @@ export class LabSwarm extends SimSwarm<LabPeer> {
         random,
         now: this.now,
         config,
+        webSeeds: spec.webSeeds,
+        webSeedBudget: spec.webSeedBudget,
       });
       peer.joined = true;
       if (spec.seed) peer.completedAt = this.now;
@@ -186,6 +193,11 @@ export class LabSwarm extends SimSwarm<LabPeer> {
     };
     this.at(Math.max(this.now, spec.joinAt ?? this.now), join);
     return peer;
+  }
+
+  /** A web seed holding the whole torrent, at `options.url`; peers whose spec names that URL fetch from it. */
+  addTorrentWebSeed(options: WebSeedServerOptions): SimWebSeedServer {
+    return this.addWebSeed({ files: this.torrent.info.files, data: this.torrent.data }, options);
   }
 
   /** Calls `sample` now and every `everyMs` until the run ends. */

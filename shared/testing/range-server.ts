@@ -3,7 +3,7 @@
 // with Retry-After), ranges ignored (200 with the whole file), a redirect, no CORS header. Files are given by their
 // decoded URL path ("/share #/a b.bin"), so names with `#`, `?`, `%`, spaces and accents are served as a browser
 // asks for them.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -47,6 +47,25 @@ function parseRange(header: string | undefined, length: number): { start: number
   return start <= end ? { start, end } : undefined;
 }
 
+/** A CORS preflight answered as a bucket configured for any origin answers it: every method and header asked for
+ * allowed (none when the server sends no CORS header at all). */
+function preflight(
+  response: ServerResponse,
+  headers: IncomingHttpHeaders,
+  cors: Record<string, string>,
+): void {
+  const allow =
+    'Access-Control-Allow-Origin' in cors
+      ? {
+          ...cors,
+          'Access-Control-Allow-Methods': 'GET, HEAD',
+          'Access-Control-Allow-Headers': headers['access-control-request-headers'] ?? '',
+        }
+      : {};
+  response.writeHead(204, allow);
+  response.end();
+}
+
 /** Starts a range server on a free loopback port. */
 export async function startRangeServer(
   files: Map<string, Uint8Array>,
@@ -65,6 +84,7 @@ export async function startRangeServer(
     const cors: Record<string, string> = state.faults.noCors
       ? {}
       : { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After, Content-Range' };
+    if (request.method === 'OPTIONS') return preflight(response, request.headers, cors);
     const redirect = state.faults.redirects?.get(path);
     if (redirect !== undefined) {
       response.writeHead(302, { ...cors, Location: redirect.split('/').map(encodeURIComponent).join('/') });

@@ -9,6 +9,7 @@ import type { TorrentSession } from '../session/session';
 import type { AnnounceEvent, EngineEvent, PeerKey } from '../contract/engine-types';
 import { CONTROL_MESSAGE_BYTES, Network, type Channel, type Host, type MessageOrder } from './network';
 import { mulberry32, randomBytes } from './random';
+import { SimWebSeedServer, type ServedTorrent, type WebSeedServerOptions } from './web-seed-server';
 
 /** A synchronous SHA-1 (tests: `(d) => new Uint8Array(createHash('sha1').update(d).digest())`). */
 export type SyncSha1 = (data: Uint8Array) => Uint8Array;
@@ -90,6 +91,8 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
   private readonly options: SimOptions;
   private nextConnection = 1;
   private readonly byHost = new Map<Host, N>();
+  /** The simulated web seeds, by the URL the torrent names them by. */
+  readonly webSeeds = new Map<string, SimWebSeedServer>();
 
   constructor(options: SimOptions) {
     this.options = options;
@@ -147,6 +150,13 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
       this.at(this.now + tickMs, tick);
     };
     tick();
+  }
+
+  /** A web seed serving `torrent`'s files at `options.url` (a session given that URL asks it by range). */
+  addWebSeed(torrent: ServedTorrent, options: WebSeedServerOptions): SimWebSeedServer {
+    const server = new SimWebSeedServer(this.network, torrent, options);
+    this.webSeeds.set(options.url, server);
+    return server;
   }
 
   connected(a: N, b: N): boolean {
@@ -251,6 +261,15 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
       layersKnown: () => {
         node.layersKnownAt ??= this.now;
         node.layersKnownCount++;
+      },
+      webSeedFetch: (action, emit) => {
+        const server = this.webSeeds.get(action.seed);
+        if (server) return server.fetch(node, action, emit);
+        const reason = 'no server at this address';
+        this.at(this.now, () => emit({ type: 'webseed-failed', request: action.request, reason }));
+      },
+      webSeedAbort: (request) => {
+        for (const server of this.webSeeds.values()) server.abort(node, request);
       },
       error: (reason) => node.errors.push(reason),
     };
