@@ -69,7 +69,9 @@ export class KeeperLink {
     const entry = keeperEntry();
     const child = fork(entry.path, [], {
       execArgv: entry.execArgv,
-      env: { ...process.env, KEEPER_CONFIG: JSON.stringify(this.config) },
+      // glibc gives each thread that allocates its own arena (node-datachannel's and libuv's threads among them):
+      // two arenas keep the keeper's resident memory flat across transfers instead of climbing with its threads.
+      env: { MALLOC_ARENA_MAX: '2', ...process.env, KEEPER_CONFIG: JSON.stringify(this.config) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;
