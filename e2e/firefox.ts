@@ -45,6 +45,14 @@ export async function openFirefoxApp(browser: Browser, url: string): Promise<Pag
   return page;
 }
 
+/** Resolves once the service worker controls `page`: helpers.ts `serviceWorkerControls` for Firefox. */
+export async function serviceWorkerControlsFirefox(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 0 });
+}
+
 export async function waitForApp(page: Page): Promise<void> {
   await page.waitForFunction(() => !document.body.innerText.includes('Starting…'), { timeout: 30_000 });
 }
