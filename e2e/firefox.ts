@@ -142,7 +142,11 @@ export async function saveInFirefox(page: Page, path: string, downloadDir: strin
   await page.evaluate((label) => {
     (document.querySelector(`button[aria-label="${CSS.escape(label)}"]`) as HTMLButtonElement).click();
   }, `Save ${path}`);
-  const name = path.split('/').pop()!;
+  return landedInFirefox(path.split('/').pop()!, downloadDir);
+}
+
+/** Waits until Firefox's download `name` lands whole in `downloadDir` and returns its SHA-256. */
+export async function landedInFirefox(name: string, downloadDir: string): Promise<string> {
   // Firefox writes `<name>.part` first and renames it when the download is complete.
   await untilValue(
     () => readdirSync(downloadDir),
