@@ -65,8 +65,14 @@ test('a transfer holds a screen wake lock on both ends, let go once nothing tran
   const file = randomFile(tempDir(), 'kept-awake.bin', 1_500_000);
   const sharer = await peerRecordingWakeLocks(browser);
   const magnet = await shareFiles(sharer, file.path, file.name);
-  // Idle while it only seeds with nobody downloading.
-  expect(await wakeRecord(sharer)).toEqual({ granted: 0, released: 0, refused: [] });
+  // Idle once it only seeds with nobody downloading: a lock taken while its files were hashed is let go.
+  await expect
+    .poll(async () => {
+      const record = await wakeRecord(sharer);
+      return record.granted === record.released;
+    })
+    .toBe(true);
+  const before = (await wakeRecord(sharer)).granted;
   // Slow enough that the download is seen running with the lock held.
   await setUploadLimit(sharer, 200);
 
@@ -82,14 +88,19 @@ test('a transfer holds a screen wake lock on both ends, let go once nothing tran
     ]);
     return { down, up, state };
   };
-  const held = { granted: 1, released: 0, refused: [] };
-  await expect.poll(during, { timeout: 30_000 }).toEqual({ down: held, up: held, state: 'downloading' });
+  await expect.poll(during, { timeout: 30_000 }).toEqual({
+    down: { granted: 1, released: 0, refused: [] },
+    up: { granted: before + 1, released: before, refused: [] },
+    state: 'downloading',
+  });
 
   await expectStatus(item, 'Seeding', 120_000);
-  for (const page of [downloader, sharer])
-    await expect
-      .poll(() => wakeRecord(page), { timeout: 30_000 })
-      .toEqual({ granted: 1, released: 1, refused: [] });
+  await expect
+    .poll(() => wakeRecord(downloader), { timeout: 30_000 })
+    .toEqual({ granted: 1, released: 1, refused: [] });
+  await expect
+    .poll(() => wakeRecord(sharer), { timeout: 30_000 })
+    .toEqual({ granted: before + 1, released: before + 1, refused: [] });
   await downloader.context().close();
   await sharer.context().close();
 });
