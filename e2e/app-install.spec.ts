@@ -4,7 +4,7 @@
 // one), so the launch test stands a queue in before the app starts and hands it a real file handle of the origin's
 // private file system: the app's consumer, its reading of the handle and its opening of the `.torrent` are the ones
 // an installed app runs; Chromium's own routing of an opened file to that queue is not tested here.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import {
   TRANSFER_TIMEOUT,
@@ -16,6 +16,7 @@ import {
   saveFile,
   seriousViolations,
   shareFiles,
+  shellCached,
   tempDir,
   torrentItem,
   unseededTorrent,
@@ -23,27 +24,11 @@ import {
 
 test.describe.configure({ timeout: 120_000 });
 
-/** Waits until the service worker controls the page and holds the app shell. */
-async function shellReady(page: Page): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        page.evaluate(async () => {
-          if (!navigator.serviceWorker.controller) return false;
-          const names = await caches.keys();
-          const shell = names.find((name) => name.startsWith('swarmdrop-shell-'));
-          return shell !== undefined && (await (await caches.open(shell)).match('/index.html')) !== undefined;
-        }),
-      { timeout: 30_000 },
-    )
-    .toBe(true);
-}
-
 test('the manifest makes the app installable in Chromium', async () => {
   // A profile on disk: Chromium installs nothing from an incognito context.
   const { context, page } = await persistentPeer();
   await openApp(page);
-  await shellReady(page);
+  await shellCached(page);
   const manifest = await (await page.request.get('/manifest.webmanifest')).json();
   expect(manifest.display).toBe('standalone');
   expect(manifest.launch_handler).toEqual({ client_mode: 'focus-existing' });
@@ -60,7 +45,7 @@ for (const encrypt of ['0', '1']) {
     const dir = tempDir();
     const file = randomFile(dir, 'from-the-share-sheet.bin', 300_000);
     const peer = await openPeer(browser);
-    await shellReady(peer.page);
+    await shellCached(peer.page);
     // The share sheet's POST: a form of multipart/form-data, as the system sends it, navigating the page.
     await peer.page.evaluate(
       ({ bytes, choice }) => {
@@ -127,7 +112,7 @@ test('the app shell loads offline once installed, listing the torrents it holds'
   const file = randomFile(dir, 'kept-offline.bin', 50_000);
   const peer = await openPeer(browser);
   await shareFiles(peer.page, file.path, 'kept-offline.bin');
-  await shellReady(peer.page);
+  await shellCached(peer.page);
   await peer.context.setOffline(true);
   await peer.page.reload();
   await expect(peer.page.getByRole('heading', { name: 'SwarmDrop' })).toBeVisible();

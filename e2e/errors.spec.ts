@@ -6,6 +6,7 @@ import {
   openPeer,
   randomFile,
   shareFiles,
+  shellCached,
   startDownload,
   tempDir,
   torrentItem,
@@ -20,12 +21,9 @@ test('a full storage quota shows Error: <reason> and keeps the verified pieces',
   const magnet = await shareFiles(a.page, file.path, 'too-big.bin');
 
   const b = await openPeer(browser);
-  // A megabyte more than the origin holds already: the app's shell, which the service worker caches before it is
-  // active, counts too.
-  const usage = await b.page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    return (await navigator.storage.estimate()).usage ?? 0;
-  });
+  // A megabyte more than the origin holds already, the app's shell included (cached once the worker is active).
+  await shellCached(b.page);
+  const usage = await b.page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
   const cdp = await b.context.newCDPSession(b.page);
   await cdp.send('Storage.overrideQuotaForOrigin', {
     origin: new URL(baseURL!).origin,

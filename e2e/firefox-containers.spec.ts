@@ -5,7 +5,13 @@ import { expect, test } from '@playwright/test';
 import { statSync } from 'node:fs';
 import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
 import { untilValue } from '../shared/testing/until';
-import { downloadInFirefox, firefoxAvailable, launchFirefox, openFirefoxApp } from './firefox';
+import {
+  downloadInFirefox,
+  firefoxAvailable,
+  launchFirefox,
+  openFirefoxApp,
+  serviceWorkerControlsFirefox,
+} from './firefox';
 import { openPeer, setUploadLimit, shareFiles, tempDir } from './helpers';
 import { cuesAtEnd, makeVideo, mp4Boxes, VIDEO_NAMES, type VideoContainer } from './media';
 
@@ -76,7 +82,7 @@ for (const { container, check } of VIDEOS) {
 
     firefox = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
     const page = await openFirefoxApp(firefox, `${baseURL}/`);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 30_000 });
+    await serviceWorkerControlsFirefox(page);
     await downloadInFirefox(page, magnet);
     const play = `li.torrent button[aria-label="Play ${name}"]`;
     await page.waitForSelector(play, { timeout: 30_000 });

@@ -45,6 +45,14 @@ export async function openFirefoxApp(browser: Browser, url: string): Promise<Pag
   return page;
 }
 
+/** Resolves once the service worker controls `page`: helpers.ts `serviceWorkerControls` for Firefox. */
+export async function serviceWorkerControlsFirefox(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 0 });
+}
+
 export async function waitForApp(page: Page): Promise<void> {
   await page.waitForFunction(() => !document.body.innerText.includes('Starting…'), { timeout: 30_000 });
 }
@@ -134,7 +142,11 @@ export async function saveInFirefox(page: Page, path: string, downloadDir: strin
   await page.evaluate((label) => {
     (document.querySelector(`button[aria-label="${CSS.escape(label)}"]`) as HTMLButtonElement).click();
   }, `Save ${path}`);
-  const name = path.split('/').pop()!;
+  return landedInFirefox(path.split('/').pop()!, downloadDir);
+}
+
+/** Waits until Firefox's download `name` lands whole in `downloadDir` and returns its SHA-256. */
+export async function landedInFirefox(name: string, downloadDir: string): Promise<string> {
   // Firefox writes `<name>.part` first and renames it when the download is complete.
   await untilValue(
     () => readdirSync(downloadDir),

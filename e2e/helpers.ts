@@ -374,11 +374,28 @@ export async function forceIndexedDbInPage(on: boolean): Promise<void> {
   db.close();
 }
 
-/** Resolves once the service worker controls `page`: it activates only after caching the app's shell, which takes
- * longer on a busy machine, so this waits for the events rather than a few seconds. */
+/** Resolves once the service worker controls `page` (it is active at once and claims the open pages; the page's
+ * registration may still be on its way on a busy machine, so this waits for the events rather than a few seconds). */
 export async function serviceWorkerControls(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 0 });
+}
+
+/** Resolves once the service worker controls `page` and its cache holds the app's shell (cached after the worker is
+ * active, all of it at once: the page is in the cache only with the rest). */
+export async function shellCached(page: Page): Promise<void> {
+  await serviceWorkerControls(page);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const names = await caches.keys();
+          const shell = names.find((name) => name.startsWith('swarmdrop-shell-'));
+          return shell !== undefined && (await (await caches.open(shell)).match('/index.html')) !== undefined;
+        }),
+      { timeout: 30_000 },
+    )
+    .toBe(true);
 }

@@ -17,8 +17,8 @@ import {
   type FirefoxInNode,
 } from '../netem';
 import { untilValue } from '../shared/testing/until';
-import { downloadInFirefox, firefoxAvailable, openFirefoxApp } from './firefox';
-import { openApp, shareFiles, startDownload, tempDir, torrentItem } from './helpers';
+import { downloadInFirefox, firefoxAvailable, openFirefoxApp, serviceWorkerControlsFirefox } from './firefox';
+import { openApp, serviceWorkerControls, shareFiles, startDownload, tempDir, torrentItem } from './helpers';
 import { makeVideo, VIDEO_NAMES } from './media';
 
 const unavailable = emulatorUnavailable();
@@ -127,11 +127,7 @@ test.describe('a video over 100 ms and 1 % loss', () => {
 
   test('Chromium plays it, then plays on from a seek far ahead', async () => {
     const [magnet, viewer] = await Promise.all([shared(), tabIn('viewer')]);
-    await expect
-      .poll(() => viewer.evaluate(() => navigator.serviceWorker.controller !== null), {
-        timeout: WAIT.timeoutMs,
-      })
-      .toBe(true);
+    await serviceWorkerControls(viewer);
     await startDownload(viewer, magnet);
     const item = torrentItem(viewer, NAME);
     await item.getByRole('button', { name: `Play ${NAME}`, exact: true }).click({ timeout: 60_000 });
@@ -153,11 +149,7 @@ test.describe('a video over 100 ms and 1 % loss', () => {
     ]);
     firefoxes.push(firefox);
     const page = await openFirefoxApp(firefox.browser, `${tracker.origin}/`);
-    await untilValue(
-      () => page.evaluate(() => navigator.serviceWorker.controller !== null),
-      (controlled) => controlled,
-      { ...WAIT, what: 'the service worker to control the page' },
-    );
+    await serviceWorkerControlsFirefox(page);
     await downloadInFirefox(page, magnet);
     // A real click: the gesture that lets the player start.
     const play = `li.torrent button[aria-label="Play ${NAME}"]`;

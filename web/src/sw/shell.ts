@@ -1,5 +1,5 @@
-// The app shell in the service worker: the build's files cached at install (scripts/build-sw.mjs lists them), old
-// shells dropped at activation, and the requests shell-route.ts picks answered from them; and the share target's POST
+// The app shell in the service worker: the build's files (scripts/build-sw.mjs lists them) cached once the worker is
+// active, old shells dropped once the new one is whole, and the requests shell-route.ts picks answered from them; and the share target's POST
 // (lib/files/share-target.ts). What a service worker scope offers is passed in, so sw.ts stays the one global.
 import { keepShared, SHARE_TARGET_PATH, SHARED_PAGE, sharedFromForm } from '../lib/files/share-target';
 import { SHELL_PAGE, shellRoute } from './shell-route';
@@ -13,20 +13,39 @@ const files: string[] = typeof SHELL_FILES === 'undefined' ? [] : SHELL_FILES;
 const cacheName = PREFIX + (typeof SHELL_VERSION === 'undefined' ? 'none' : SHELL_VERSION);
 const shell = new Set(files);
 
-/** Caches this build's shell (at install: the worker becomes active once it holds it). A shell that cannot be
- * cached (storage full, a file gone mid-deploy) only loses the offline start: the worker still streams files. */
-export async function cacheShell(): Promise<void> {
-  if (files.length === 0) return;
+let filled: Promise<boolean> | undefined;
+
+/** Caches this build's shell, once per run of the worker, after the worker is active: a first visit's Save and Play
+ * stream through the worker at once rather than after a megabyte of shell. Resolves true once the cache holds every
+ * file (`addAll` stores all of them or none, so a worker stopped mid-fill leaves nothing and its next run fills
+ * again); only then are older shells dropped, so an installed app keeps an offline start throughout. A shell that
+ * cannot be cached (storage full, a file gone mid-deploy) only loses the offline start: the worker still streams. */
+export function fillShell(): Promise<boolean> {
+  filled ??= fill();
+  return filled;
+}
+
+async function fill(): Promise<boolean> {
+  if (files.length === 0) return false;
   try {
     const cache = await caches.open(cacheName);
-    await cache.addAll(files.map((path) => new Request(path, { cache: 'reload' })));
+    if (!(await holdsShell(cache)))
+      await cache.addAll(files.map((path) => new Request(path, { cache: 'reload' })));
+    await dropOldShells();
+    return true;
   } catch {
-    // the next build's worker tries again
+    return false;
   }
 }
 
-/** Drops the shells of earlier builds (at activation). */
-export async function dropOldShells(): Promise<void> {
+/** Whether `cache` holds every file of this build's shell. */
+async function holdsShell(cache: Cache): Promise<boolean> {
+  const held = new Set((await cache.keys()).map((request) => new URL(request.url).pathname));
+  return files.every((path) => held.has(path));
+}
+
+/** Drops the shells of earlier builds. */
+async function dropOldShells(): Promise<void> {
   for (const name of await caches.keys())
     if (name.startsWith(PREFIX) && name !== cacheName) await caches.delete(name);
 }
@@ -40,7 +59,9 @@ async function page(request: Request): Promise<Response> {
   try {
     return await fetch(request);
   } catch (error) {
-    const cached = await fromCache(SHELL_PAGE);
+    // Only a whole shell: a page whose scripts are not cached would not start.
+    const cache = await caches.open(cacheName);
+    const cached = (await holdsShell(cache)) ? await cache.match(SHELL_PAGE) : undefined;
     if (cached) return cached;
     throw error;
   }

@@ -21,7 +21,7 @@ import { FRESH_PIECES_CHANNEL, FreshPieces } from '../lib/messages/fresh-pieces'
 import { STREAM_WISHES_CHANNEL, StreamWisher } from '../lib/messages/stream-wishes';
 import { KnownTorrents, torrentGoneMessage, torrentKnownMessage } from '../lib/messages/known-torrents';
 import { parseZipUrl } from './zip-url';
-import { cacheShell, dropOldShells, shellResponse } from './shell';
+import { fillShell, shellResponse } from './shell';
 import { zipResponse } from './zip-response';
 
 /** What this script uses of ServiceWorkerGlobalScope (the project compiles against the DOM library). */
@@ -43,7 +43,11 @@ interface ServiceWorkerScope {
   ): void;
   addEventListener(
     type: 'fetch',
-    listener: (event: { request: Request; respondWith(response: Promise<Response>): void }) => void,
+    listener: (event: {
+      request: Request;
+      respondWith(response: Promise<Response>): void;
+      waitUntil(done: Promise<unknown>): void;
+    }) => void,
   ): void;
 }
 const scope = self as unknown as ServiceWorkerScope;
@@ -87,12 +91,15 @@ const wishes = new BroadcastChannel(STREAM_WISHES_CHANNEL);
 const newestStream = new Map<string, number>();
 let streamCount = 0;
 
-// Active once the shell is cached (an installed app then opens offline), at once rather than after the old worker's
-// pages close; the new worker takes the open pages over.
-scope.addEventListener('install', (event) => event.waitUntil(cacheShell().then(() => scope.skipWaiting())));
-scope.addEventListener('activate', (event) =>
-  event.waitUntil(Promise.all([scope.clients.claim(), dropOldShells()])),
-);
+// Active at once, and in control of the open pages (a first visit's Save and Play stream through this worker), rather
+// than after the old worker's pages close or after the shell is cached: the shell is cached after (shell.ts). Fetch
+// events wait while the worker is activating, so the fill is not part of activation; each fetch keeps the worker
+// alive until the fill ends, and a worker stopped before it ended fills again on its next run.
+scope.addEventListener('install', (event) => event.waitUntil(scope.skipWaiting()));
+scope.addEventListener('activate', (event) => {
+  event.waitUntil(scope.clients.claim());
+  void fillShell();
+});
 
 // A finished download's notification (app/notify.ts) brings the app forward, or opens it.
 scope.addEventListener('notificationclick', (event) => {
@@ -107,6 +114,7 @@ scope.addEventListener('notificationclick', (event) => {
 scope.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== scope.location.origin) return;
+  event.waitUntil(fillShell());
   const shellAnswer = shellResponse(event.request);
   if (shellAnswer) return event.respondWith(shellAnswer);
   const zip = parseZipUrl(url.pathname, url.searchParams);
