@@ -5,17 +5,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  libtorrentMissing,
-  startLtPeer,
-  type LtPeer,
-  type LtPeerOptions,
-} from '../shared/testing/libtorrent';
+import { libtorrentMissing, type LtPeer } from '../shared/testing/libtorrent';
 import { until } from '../shared/testing/until';
 import type { TorrentKind } from './make-torrent';
-import { NodeHost } from './node-host';
-import { cornerCaseFiles, Scratch, treeDifferences } from './testing/fixtures';
-import { makeShare, withoutLayers, type Shape } from './testing/lt-shares';
+import { cornerCaseFiles, treeDifferences } from './testing/fixtures';
+import { LtScratch, makeShare, withoutLayers, type Shape } from './testing/lt-shares';
 import { WireLog } from './testing/wire-log';
 
 const KiB = 1024;
@@ -70,12 +64,9 @@ const SHAPES: Shape[] = [
   },
 ];
 
-const scratch = new Scratch('lt-conformance');
+const scratch = new LtScratch('lt-conformance');
 afterEach(() => scratch.cleanup());
 const folder = (): Promise<string> => scratch.folder();
-const nodeHost = (): NodeHost => scratch.keep(new NodeHost(), (host) => host.stop());
-const ltPeer = async (options: LtPeerOptions): Promise<LtPeer> =>
-  scratch.keep(await startLtPeer(options), (peer) => peer.stop());
 
 const shareOf = async (shape: Shape, maker: 'libtorrent' | 'swarmdrop', kind: TorrentKind) =>
   makeShare(await folder(), shape, maker, kind);
@@ -120,7 +111,7 @@ describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', (
     'libtorrent seeds to the engine: $kind by $maker, $shape.name',
     async ({ shape, kind, maker }) => {
       const share = await shareOf(shape, maker, kind);
-      const seeder = await ltPeer({ torrent: share.torrentPath, savePath: share.source });
+      const seeder = await scratch.ltPeer({ torrent: share.torrentPath, savePath: share.source });
       await until(() => seeder.progress() === 1_000_000, {
         what: 'libtorrent checked its files',
         timeoutMs: WAIT_MS,
@@ -128,7 +119,7 @@ describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', (
       const target = await folder();
       const log = new WireLog();
       const torrent = kind === 'v1' ? share.torrent : withoutLayers(share.torrent);
-      const leecher = await nodeHost().add({ torrent, folder: target, tap: log.tap });
+      const leecher = await scratch.nodeHost().add({ torrent, folder: target, tap: log.tap });
       const done = new Promise<void>((resolve) => leecher.once('done', resolve));
       await leecher.connect('127.0.0.1', seeder.port);
       await done;
@@ -144,14 +135,18 @@ describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', (
     async ({ shape, kind, maker }) => {
       const share = await shareOf(shape, maker, kind);
       const log = new WireLog();
-      const host = nodeHost();
+      const host = scratch.nodeHost();
       await host.add({ torrent: share.torrent, folder: share.source, tap: log.tap });
 
       const port = await host.listen(0);
       const target = await folder();
       const torrentPath = join(target, 'given.torrent');
       await writeFile(torrentPath, kind === 'v1' ? share.torrent : withoutLayers(share.torrent));
-      const leecher = await ltPeer({ torrent: torrentPath, savePath: target, peers: [`127.0.0.1:${port}`] });
+      const leecher = await scratch.ltPeer({
+        torrent: torrentPath,
+        savePath: target,
+        peers: [`127.0.0.1:${port}`],
+      });
       await until(() => leecher.progress() === 1_000_000, {
         what: 'libtorrent downloaded',
         timeoutMs: WAIT_MS,

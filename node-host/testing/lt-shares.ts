@@ -4,9 +4,22 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode, encode, type BDict } from '../../shared/codec/bencode';
-import { ltCreate } from '../../shared/testing/libtorrent';
+import { ltCreate, startLtPeer, type LtPeer, type LtPeerOptions } from '../../shared/testing/libtorrent';
 import { makeTorrent, type TorrentKind } from '../make-torrent';
-import { writeFixture, type FixtureFile } from './fixtures';
+import { NodeHost } from '../node-host';
+import { Scratch, writeFixture, type FixtureFile } from './fixtures';
+
+/** A test's scratch with the two sides of the tests against libtorrent: Node hosts and libtorrent peers, each stopped
+ * when the test ends. */
+export class LtScratch extends Scratch {
+  nodeHost(): NodeHost {
+    return this.keep(new NodeHost(), (host) => host.stop());
+  }
+
+  async ltPeer(options: LtPeerOptions): Promise<LtPeer> {
+    return this.keep(await startLtPeer(options), (peer) => peer.stop());
+  }
+}
 
 export interface Shape {
   name: string;

@@ -254,7 +254,13 @@ export class PieceLayers {
     const first = chunk * CHUNK_PIECES;
     const length = Math.min(CHUNK_PIECES, 2 ** Math.ceil(Math.log2(file.pieceCount - first)));
     const height = log2(file.leaves) - this.pieceHeight;
-    return { piecesRoot: file.root, baseLayer: this.pieceHeight, index: first, length, proofLayers: height - 1 };
+    return {
+      piecesRoot: file.root,
+      baseLayer: this.pieceHeight,
+      index: first,
+      length,
+      proofLayers: height - 1,
+    };
   }
 
   private take(peer: PeerKey, range: HashRange): Outstanding | undefined {
