@@ -20,7 +20,9 @@
 // --lifecycle-runs=N runs, --lifecycle-page-channels keeps the seeder's channels on its page; --tiny, one short run.
 // `wan-playback` runs only when named too (root, and about 15 minutes): the playback figures over 100 ms, 1 % loss,
 // 40 Mbit/s against WebTorrent, --wan-playback-runs=N sessions of each client (7; --log-reads logs our player's
-// reads); with --tiny, 2 sessions each of a 10 s, 2 Mbit/s video.
+// reads); with --tiny, 2 sessions each of a 10 s, 2 Mbit/s video. `interop` runs only when named (a few minutes): 256 MiB
+// from libtorrent 2.0.8 to the engine in Node and back over TCP on loopback, against libtorrent to libtorrent, 3 runs;
+// --tiny, 16 MiB once.
 // `--table [<result.json>...]` runs nothing: it prints the current figures (each from the latest whole run among the
 // given result files, by default every file in bench/results/) as the Markdown table of docs/performance.md.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -47,6 +49,7 @@ import { wanSwarmBench } from './browser/wan-swarm';
 import { lifecycleBench } from './browser/lifecycle';
 import { wanPlaybackBench } from './browser/wan-playback';
 import { webseedBench } from './browser/webseed';
+import { interopBench } from './node/interop';
 
 const BENCHES: Bench[] = [
   trackerBench,
@@ -67,6 +70,7 @@ const BENCHES: Bench[] = [
   lifecycleBench,
   wanPlaybackBench,
   webseedBench,
+  interopBench,
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
