@@ -13,6 +13,7 @@ import type { NodeTorrent } from './node-torrent';
 import { treeDifferences } from './testing/fixtures';
 import { LtScratch, makeShare, type Share } from './testing/lt-shares';
 import { corruptingStore, type CorruptingStorage } from './testing/saboteur';
+import { WireLog } from './testing/wire-log';
 
 const KiB = 1024;
 const PIECE = 64 * KiB;
@@ -69,7 +70,8 @@ describe.skipIf(libtorrentMissing)('a saboteur beside libtorrent 2.0.8 and the e
       const saboteur = await startSaboteur(share);
 
       const target = await scratch.folder();
-      const leecher = await scratch.nodeHost().add({ torrent: share.torrent, folder: target });
+      const log = new WireLog();
+      const leecher = await scratch.nodeHost().add({ torrent: share.torrent, folder: target, tap: log.tap });
       const closed = closings(leecher);
       const done = new Promise<void>((resolve) => leecher.once('done', resolve));
       // The saboteur first, until it has sent a bad block, so that it takes part whatever libtorrent's pace.
@@ -83,6 +85,8 @@ describe.skipIf(libtorrentMissing)('a saboteur beside libtorrent 2.0.8 and the e
 
       expect(await treeDifferences(share.root, join(target, share.name))).toEqual([]);
       expect(banned(closed)).toEqual([bad]);
+      // The failed pieces were judged block by block: their leaves asked (BEP 52, base layer 0).
+      expect(log.hashRequests.filter((range) => range.baseLayer === 0)).not.toEqual([]);
       // libtorrent may be closed once both sides seed, never for its data.
       expect(closed.get(honest) ?? '').not.toMatch(/banned|corrupt|hash/);
       const errors = seeder.events.filter((event) =>
