@@ -2,27 +2,14 @@
 // seeds to the engine's Node host and the host seeds to libtorrent, for v1, v2-only and hybrid torrents made by
 // either side, over the shapes BEP 52 and libtorrent care about. The files must arrive byte for byte, every message
 // libtorrent sends must be one the engine handles, and libtorrent must meet no error it blames on the engine.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decode, encode, type BDict } from '../shared/codec/bencode';
-import {
-  libtorrentMissing,
-  ltCreate,
-  startLtPeer,
-  type LtPeer,
-  type LtPeerOptions,
-} from '../shared/testing/libtorrent';
+import { libtorrentMissing, type LtPeer } from '../shared/testing/libtorrent';
 import { until } from '../shared/testing/until';
-import { makeTorrent, type TorrentKind } from './make-torrent';
-import { NodeHost } from './node-host';
-import {
-  cornerCaseFiles,
-  Scratch,
-  treeDifferences,
-  writeFixture,
-  type FixtureFile,
-} from './testing/fixtures';
+import type { TorrentKind } from './make-torrent';
+import { cornerCaseFiles, treeDifferences } from './testing/fixtures';
+import { LtScratch, makeShare, withoutLayers, type Shape } from './testing/lt-shares';
 import { WireLog } from './testing/wire-log';
 
 const KiB = 1024;
@@ -57,14 +44,6 @@ const HANDLED = new Map([
   ['HASH_REJECT', 'BEP 52'],
 ]);
 
-interface Shape {
-  name: string;
-  pieceLength: number;
-  files: FixtureFile[];
-  /** A single-file torrent (its one file named like the torrent). */
-  single?: boolean;
-}
-
 const SHAPES: Shape[] = [
   { name: 'folder of corner cases, 16 KiB pieces', pieceLength: 16 * KiB, files: cornerCaseFiles(16 * KiB) },
   {
@@ -85,34 +64,12 @@ const SHAPES: Shape[] = [
   },
 ];
 
-const scratch = new Scratch('lt-conformance');
+const scratch = new LtScratch('lt-conformance');
 afterEach(() => scratch.cleanup());
 const folder = (): Promise<string> => scratch.folder();
-const nodeHost = (): NodeHost => scratch.keep(new NodeHost(), (host) => host.stop());
-const ltPeer = async (options: LtPeerOptions): Promise<LtPeer> =>
-  scratch.keep(await startLtPeer(options), (peer) => peer.stop());
 
-/** The shape's files under `<folder>/<name>`; the torrent made by `maker`. */
-async function makeShare(shape: Shape, maker: 'libtorrent' | 'swarmdrop', kind: TorrentKind) {
-  const source = await folder();
-  const name = shape.single ? 'single.bin' : 'share';
-  const root = shape.single
-    ? await writeFixture(source, '', [{ path: name, length: shape.files[0].length }], 11).then(() =>
-        join(source, name),
-      )
-    : await writeFixture(source, name, shape.files, 11);
-  const torrentPath = join(source, 'made.torrent');
-  if (maker === 'libtorrent') await ltCreate(root, shape.pieceLength, kind, torrentPath);
-  else await writeFile(torrentPath, await makeTorrent(root, { kind, pieceLength: shape.pieceLength }));
-  return { source, root, name, torrentPath, torrent: new Uint8Array(await readFile(torrentPath)) };
-}
-
-/** The .torrent without its piece layers: whoever gets it must ask its peer for them (BEP 52 hash requests). */
-function withoutLayers(torrent: Uint8Array): Uint8Array {
-  const dict = decode(torrent, { strictKeyOrder: false }) as BDict;
-  delete dict['piece layers'];
-  return encode(dict);
-}
+const shareOf = async (shape: Shape, maker: 'libtorrent' | 'swarmdrop', kind: TorrentKind) =>
+  makeShare(await folder(), shape, maker, kind);
 
 async function copies(a: string, b: string): Promise<void> {
   expect(await treeDifferences(a, b)).toEqual([]);
@@ -133,17 +90,28 @@ function expectConformance(peer: LtPeer, log: WireLog): void {
   }
 }
 
-const KINDS: TorrentKind[] = ['v1', 'v2', 'hybrid'];
-const CASES = SHAPES.flatMap((shape) =>
-  KINDS.flatMap((kind) => (['libtorrent', 'swarmdrop'] as const).map((maker) => ({ shape, kind, maker }))),
-);
+/** A file of more than CHUNK_PIECES (512) pieces: its piece layer is asked in two requests, the second at 512. */
+const LONG: Shape = {
+  name: 'a file of 600 pieces and a bit, 16 KiB pieces',
+  pieceLength: 16 * KiB,
+  files: [
+    { path: 'long.bin', length: 600 * 16 * KiB + 300 },
+    { path: 'short.bin', length: 3 * 16 * KiB },
+  ],
+};
+
+const casesOf = (shapes: Shape[], kinds: TorrentKind[]) =>
+  shapes.flatMap((shape) =>
+    kinds.flatMap((kind) => (['libtorrent', 'swarmdrop'] as const).map((maker) => ({ shape, kind, maker }))),
+  );
+const CASES = [...casesOf(SHAPES, ['v1', 'v2', 'hybrid']), ...casesOf([LONG], ['v2', 'hybrid'])];
 
 describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', () => {
   it.each(CASES)(
     'libtorrent seeds to the engine: $kind by $maker, $shape.name',
     async ({ shape, kind, maker }) => {
-      const share = await makeShare(shape, maker, kind);
-      const seeder = await ltPeer({ torrent: share.torrentPath, savePath: share.source });
+      const share = await shareOf(shape, maker, kind);
+      const seeder = await scratch.ltPeer({ torrent: share.torrentPath, savePath: share.source });
       await until(() => seeder.progress() === 1_000_000, {
         what: 'libtorrent checked its files',
         timeoutMs: WAIT_MS,
@@ -151,7 +119,7 @@ describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', (
       const target = await folder();
       const log = new WireLog();
       const torrent = kind === 'v1' ? share.torrent : withoutLayers(share.torrent);
-      const leecher = await nodeHost().add({ torrent, folder: target, tap: log.tap });
+      const leecher = await scratch.nodeHost().add({ torrent, folder: target, tap: log.tap });
       const done = new Promise<void>((resolve) => leecher.once('done', resolve));
       await leecher.connect('127.0.0.1', seeder.port);
       await done;
@@ -165,16 +133,20 @@ describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', (
   it.each(CASES)(
     'the engine seeds to libtorrent: $kind by $maker, $shape.name',
     async ({ shape, kind, maker }) => {
-      const share = await makeShare(shape, maker, kind);
+      const share = await shareOf(shape, maker, kind);
       const log = new WireLog();
-      const host = nodeHost();
+      const host = scratch.nodeHost();
       await host.add({ torrent: share.torrent, folder: share.source, tap: log.tap });
 
       const port = await host.listen(0);
       const target = await folder();
       const torrentPath = join(target, 'given.torrent');
       await writeFile(torrentPath, kind === 'v1' ? share.torrent : withoutLayers(share.torrent));
-      const leecher = await ltPeer({ torrent: torrentPath, savePath: target, peers: [`127.0.0.1:${port}`] });
+      const leecher = await scratch.ltPeer({
+        torrent: torrentPath,
+        savePath: target,
+        peers: [`127.0.0.1:${port}`],
+      });
       await until(() => leecher.progress() === 1_000_000, {
         what: 'libtorrent downloaded',
         timeoutMs: WAIT_MS,

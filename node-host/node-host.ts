@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { Bitfield } from '../shared/codec/bitfield';
 import type { EngineConfig } from '../shared/engine/contract/engine-types';
 import { PEER_ID_PREFIX } from '../web/src/net/tracker-ids';
-import { DiskPieceStorage } from './disk-storage';
+import { DiskPieceStorage, type DiskLayout } from './disk-storage';
 import { NodeTorrent, type NodeTorrentOptions } from './node-torrent';
 import { PeerListener } from './peer-listener';
 import { piecesOnDisk } from './seed-check';
@@ -27,6 +27,8 @@ export interface AddOptions {
   verifiedPath?: string;
   config?: Partial<EngineConfig>;
   tap?: NodeTorrentOptions['tap'];
+  /** Opens the torrent's store (default: a DiskPieceStorage); a test's saboteur serves through a store of its own. */
+  openStorage?: (folder: string, layout: DiskLayout, verifiedPath?: string) => DiskPieceStorage;
 }
 
 export class NodeHost {
@@ -42,7 +44,8 @@ export class NodeHost {
   async add(options: AddOptions): Promise<NodeTorrent> {
     const source = await readTorrent(options.torrent);
     const { info } = source;
-    const storage = new DiskPieceStorage(options.folder, info, options.verifiedPath);
+    const open = options.openStorage ?? ((...args) => new DiskPieceStorage(...args));
+    const storage = open(options.folder, info, options.verifiedPath);
     await storage.load();
     let have = await storage.verifiedPieces(info.pieceCount);
     if (have.count() === 0) {

@@ -9,8 +9,9 @@ export interface Handshake {
 
 /**
  * BEP 52: a range of hashes of one file's merkle tree. `baseLayer` 0 is the leaves (16 KiB blocks); `length` hashes
- * (a power of two) from `index` (a multiple of `length`) of that layer; `proofLayers` layers above the base layer
- * whose uncle hashes prove them (the first log2(length) of those need none: the hashes themselves give them).
+ * (a power of two) from `index` (a multiple of `length`) of that layer; `proofLayers`, counted as libtorrent counts
+ * them: the answer carries the uncles of the layers from log2(length) (the root of the subtree the hashes give) up to
+ * `proofLayers` above the base, none when `proofLayers` is less than log2(length).
  */
 export interface HashRange {
   /** The file's `pieces root`, 32 bytes. */

@@ -28,26 +28,30 @@ describe('BEP 52 hash messages', () => {
   it('encode the pieces root, base layer, index, length and proof layers (ids 21, 22, 23)', () => {
     expect(hex(encodeMessage({ type: 'hash-request', ...range }))).toBe('0000003115' + hex(root) + header);
     expect(hex(encodeMessage({ type: 'hash-reject', ...range }))).toBe('0000003117' + hex(root) + header);
-    // 512 hashes of the base layer give 9 layers above it; 12 proof layers add 3 uncles.
-    expect(hashCount(range)).toBe(515);
-    const hashes = filled(515 * 32, 9);
+    // 512 hashes of the base layer give 9 layers above it; 12 proof layers (as libtorrent counts them) add the
+    // uncles of layers 9 to 12.
+    expect(hashCount(range)).toBe(516);
+    const hashes = filled(516 * 32, 9);
     const encoded = encodeMessage({ type: 'hashes', ...range, hashes });
     expect(hex(encoded.subarray(0, 5 + 48))).toBe(
-      (49 + 515 * 32).toString(16).padStart(8, '0') + '16' + hex(root) + header,
+      (49 + 516 * 32).toString(16).padStart(8, '0') + '16' + hex(root) + header,
     );
     expect(messages(new WireDecoder({ expectHandshake: false }).push(encoded))).toEqual([
       { type: 'hashes', ...range, hashes },
     ]);
   });
 
-  it('count one uncle per proof layer above what the hashes give', () => {
+  it('count the uncles of the layers from the subtree the hashes give up to the proof layers, as libtorrent does', () => {
     const at = (length: number, proofLayers: number) =>
       hashCount({ ...range, index: 0, length, proofLayers });
-    expect(at(1, 0)).toBe(1);
-    expect(at(1, 5)).toBe(6);
+    expect(at(1, 0)).toBe(2);
+    expect(at(1, 5)).toBe(7);
     expect(at(2, 0)).toBe(2);
-    expect(at(2, 1)).toBe(2);
-    expect(at(4, 5)).toBe(7);
+    expect(at(2, 1)).toBe(3);
+    expect(at(4, 1)).toBe(4);
+    expect(at(4, 5)).toBe(8);
+    // libtorrent's request for the first 512 piece hashes of a 1,024-leaf layer: one uncle.
+    expect(at(512, 9)).toBe(513);
   });
 
   it.each([
@@ -68,7 +72,7 @@ describe('BEP 52 hash messages', () => {
   });
 
   it('refuse hashes whose count does not match the range, and frames of the wrong size', () => {
-    const small: HashRange = { ...range, index: 0, length: 2, proofLayers: 3 };
+    const small: HashRange = { ...range, index: 0, length: 2, proofLayers: 2 };
     const good = encodeMessage({ type: 'hashes', ...small, hashes: filled(4 * 32, 1) });
     expect(() => encodeMessage({ type: 'hashes', ...small, hashes: filled(3 * 32, 1) })).toThrow(RangeError);
     // The same frame with one hash less: well framed, but not what the range says.

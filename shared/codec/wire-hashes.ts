@@ -47,10 +47,10 @@ export function hashRangeProblem(range: HashRange): string | undefined {
   return undefined;
 }
 
-/** Hashes in the `hashes` answer to a well-formed range: its `length` base hashes, then one uncle per proof layer
- * above the log2(length) layers the base hashes give. */
+/** Hashes in the `hashes` answer to a well-formed range, as libtorrent counts them: its `length` base hashes, then
+ * the uncles of the layers from log2(length) (the subtree the base hashes give) up to `proofLayers` above the base. */
 export function hashCount(range: HashRange): number {
-  return range.length + Math.max(0, range.proofLayers - log2(range.length));
+  return range.length + Math.max(0, range.proofLayers - log2(range.length) + 1);
 }
 
 export function encodeHashMessage(id: number, range: HashRange, hashes: Uint8Array): Uint8Array {

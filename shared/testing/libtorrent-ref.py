@@ -151,7 +151,8 @@ def report_alert(alert, seen):
     elif isinstance(alert, lt.torrent_finished_alert):
         emit({'event': 'finished'})
     elif isinstance(alert, (lt.peer_disconnected_alert, lt.peer_error_alert, lt.peer_ban_alert,
-                            lt.hash_failed_alert, lt.torrent_error_alert, lt.file_error_alert)):
+                            lt.hash_failed_alert, lt.torrent_error_alert, lt.file_error_alert,
+                            lt.block_timeout_alert, lt.peer_snubbed_alert)):
         emit({'event': type(alert).__name__.replace('_alert', ''), 'text': alert.message()})
 
 
@@ -167,7 +168,8 @@ def read_commands(handle, stop):
 def peer(path, save_path, listen_port, peers):
     """Seeds or downloads one torrent over TCP, printing JSON lines: `listening` (the TCP port), `status` (progress
     every 200 ms), `finished`, each wire message name the first time it is sent or received (`wire`), hash messages
-    and rejects in full (`wire-detail`), disconnects, peer errors, bans and failed pieces."""
+    and rejects in full (`wire-detail`), disconnects, peer errors, bans, failed pieces, block requests that timed
+    out (`block_timeout`, past the session's request_timeout) and peers snubbed for not answering (`peer_snubbed`)."""
     session = lt.session(peer_settings(listen_port))
     handle = session.add_torrent({'ti': lt.torrent_info(path), 'save_path': save_path})
     for address in peers:

@@ -96,7 +96,7 @@ describe('leaf hashes of one piece', () => {
     const layers = layersOf();
     const leaves = new LeafHashes(layers);
     const range = leaves.ask(3, 'a', 0)!;
-    expect(range).toMatchObject({ baseLayer: 0, index: 3 * 4, length: 4, proofLayers: 2 });
+    expect(range).toMatchObject({ baseLayer: 0, index: 3 * 4, length: 4, proofLayers: 1 });
     const answer = honestAnswer(layers, range);
     expect(answer.type).toBe('hashes');
     expect(leaves.onHashes('a', answer as Extract<WireMessage, { type: 'hashes' }>)).toEqual({
@@ -152,7 +152,8 @@ describe('our answers to leaf requests', () => {
   it('sends a range inside a piece with its proof up to the file’s root', () => {
     const layers = layersOf();
     const file = hybrid.info.v2!.files[0];
-    const proofLayers = 2 + Math.log2(16); // the 16 pieces' tree (12 padded to 16) above 4-leaf pieces
+    // Up to the layer below the root of the 16 pieces' tree (12 padded to 16) above 4-leaf pieces.
+    const proofLayers = 2 + Math.log2(16) - 1;
     const request: HashRange = {
       piecesRoot: file.piecesRoot!,
       baseLayer: 0,
@@ -163,7 +164,7 @@ describe('our answers to leaf requests', () => {
     const answer = honestAnswer(layers, request) as Extract<WireMessage, { type: 'hashes' }>;
     expect(answer.type).toBe('hashes');
     const all = nodes(answer.hashes);
-    expect(all.length).toBe(2 + proofLayers - 1);
+    expect(all.length).toBe(2 + proofLayers);
     const pads = padHashes(6, nodeHash);
     const root = climb(
       subtreeRoot(all.slice(0, 2), 2, pads, nodeHash),
@@ -273,7 +274,8 @@ describe('a failed piece judged block by block', () => {
   it('answers a peer’s leaf request from a read piece’s hashed blocks', () => {
     const h = harness(['asker']);
     const piecesRoot = hybrid.info.v2!.files[0].piecesRoot!;
-    const request: HashRange = { piecesRoot, baseLayer: 0, index: 8, length: 4, proofLayers: 2 };
+    // A piece's 4 leaves and no uncle (proof layers one less than the 2 layers they give, as libtorrent counts).
+    const request: HashRange = { piecesRoot, baseLayer: 0, index: 8, length: 4, proofLayers: 1 };
     h.checks.onRequest(h.peers.get('asker')!, request);
     expect(h.reads).toEqual([{ peer: 'asker', index: 2, begin: 0, length: PIECE }]);
     expect(h.checks.readDone('asker', 2, 0, pieceData(2))).toBe(true);

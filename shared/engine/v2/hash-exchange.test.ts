@@ -206,7 +206,7 @@ describe('hash exchange with a hostile peer', () => {
   it('rejects what it cannot answer and answers what it knows', () => {
     const leech = exchange(false);
     const root = hybrid.info.v2!.files[0].piecesRoot!;
-    const request = { piecesRoot: root, baseLayer: 1, index: 0, length: 128, proofLayers: 7 };
+    const request = { piecesRoot: root, baseLayer: 1, index: 0, length: 128, proofLayers: 6 };
     leech.room.onMessage(leech.peer, { type: 'hash-request', ...request }, 0);
     expect(leech.sent).toEqual([{ type: 'hash-reject', ...request }]);
     const seed = exchange(true);
@@ -245,7 +245,7 @@ describe('a session and the v2 handshake bit', () => {
     baseLayer: 1,
     index: 0,
     length: 128,
-    proofLayers: 7,
+    proofLayers: 6,
   });
 
   it('is set by a v2 session, which answers a v2 peer’s hash request', () => {

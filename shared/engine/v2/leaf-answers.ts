@@ -104,13 +104,14 @@ export class LeafAnswers {
       subtree.push(up);
     }
     const inPiece = log2(where.width);
-    const above = this.layers.pieceUncles(index, Math.max(0, request.proofLayers - inPiece));
+    // Uncles of the layers from log2(length) up to proofLayers (as libtorrent counts them, file-tree.ts `hashes`).
+    const above = this.layers.pieceUncles(index, Math.max(0, request.proofLayers - inPiece + 1));
     if (!above) return reject;
     const local = request.index - where.firstLeaf;
     const out = leaves.slice(local, local + request.length);
     for (
       let up = log2(request.length), position = local >> up;
-      up < request.proofLayers;
+      up <= request.proofLayers;
       up++, position >>= 1
     )
       out.push(up < inPiece ? subtree[up][position ^ 1] : above[up - inPiece]);

@@ -1,7 +1,8 @@
 // The leaf hashes of single pieces (BEP 52 `hash request`s with base layer 0): what lets a v2 session judge a piece
-// block by block. A piece's leaves are asked of one v2 peer at a time, with no proof beyond the piece's own subtree:
-// its piece hash, from the piece layer we already know, is what they must lead to. Leaves that do are kept for a
-// while (the newest MAX_LEAF_PIECES pieces), to check the blocks that come for that piece on arrival.
+// block by block. A piece's leaves are asked of one v2 peer at a time, with no uncle (proof layers one less than the
+// piece's own subtree, as libtorrent counts them): its piece hash, from the piece layer we already know, is what
+// they must lead to. Leaves that do are kept for a while (the newest MAX_LEAF_PIECES pieces), to check the blocks
+// that come for that piece on arrival.
 import type { HashRange } from '../../codec/wire';
 import { log2 } from '../verify/file-tree';
 import { nodes, type PieceLayers } from './piece-layers';
@@ -48,7 +49,7 @@ export class LeafHashes {
     const where = this.layers.pieceLeaves(index);
     if (!where || where.width < 2) return undefined;
     const { root, firstLeaf, width } = where;
-    return { piecesRoot: root, baseLayer: 0, index: firstLeaf, length: width, proofLayers: log2(width) };
+    return { piecesRoot: root, baseLayer: 0, index: firstLeaf, length: width, proofLayers: log2(width) - 1 };
   }
 
   /** Is a request out for the piece? */

@@ -70,6 +70,13 @@ describe('piece layers', () => {
       ]),
     );
     expect(requests).toHaveLength(3);
+    // The 600-piece layer (1,024 padded) in chunks of 512 aligned to 512, each proved to the root with the proof
+    // layers libtorrent asks and accepts: 9, one less than the 10 layers above the piece layer.
+    const long = requests.filter((r) => r.length >= 128).map((r) => [r.index, r.length, r.proofLayers]);
+    expect(long).toEqual([
+      [0, 512, 9],
+      [512, 128, 9],
+    ]);
     expect(leech.requestsFor('seed', all, 0)).toEqual([]); // each chunk asked once
     for (const request of requests) {
       const answer = serve(seed, request);
@@ -163,13 +170,14 @@ describe('piece layers', () => {
     const { v2, layers } = await share([CHUNK_PIECES * 2 * 16 * KiB], 16 * KiB);
     const seed = new PieceLayers(v2, layers, nodeHash);
     const root = v2.files[0].piecesRoot!;
-    const good: HashRange = { piecesRoot: root, baseLayer: 0, index: 0, length: 512, proofLayers: 10 };
+    // libtorrent's request for the first half of a 1,024-piece layer: 9 proof layers, one uncle.
+    const good: HashRange = { piecesRoot: root, baseLayer: 0, index: 0, length: 512, proofLayers: 9 };
     expect(serve(seed, good).type).toBe('hashes');
     const rejected = (range: HashRange) =>
       expect(serve(seed, range)).toEqual({ type: 'hash-reject', ...range });
     rejected({ ...good, piecesRoot: new Uint8Array(32) });
-    rejected({ ...good, length: 1024, proofLayers: 10 });
-    rejected({ ...good, proofLayers: 11 });
+    rejected({ ...good, length: 1024 });
+    rejected({ ...good, proofLayers: 10 }); // an uncle of the root's layer
     rejected({ ...good, index: 1024 });
     // A 64 KiB-piece torrent has no layer below 2 to give.
     const { v2: coarse, layers: coarseLayers } = await share([300 * KiB], 64 * KiB);
@@ -179,7 +187,7 @@ describe('piece layers', () => {
       serve(coarseSeed, { piecesRoot: coarseRoot, baseLayer: 0, index: 0, length: 4, proofLayers: 2 }).type,
     ).toBe('hash-reject');
     expect(
-      serve(coarseSeed, { piecesRoot: coarseRoot, baseLayer: 2, index: 0, length: 8, proofLayers: 3 }).type,
+      serve(coarseSeed, { piecesRoot: coarseRoot, baseLayer: 2, index: 0, length: 8, proofLayers: 2 }).type,
     ).toBe('hashes');
     // The budget: 522 hashes an answer, then rejects until the window passes.
     const answers = Math.floor(MAX_SERVED_HASHES / 522);

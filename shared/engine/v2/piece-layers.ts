@@ -183,7 +183,8 @@ export class PieceLayers {
   pieceUncles(index: number, count: number): Uint8Array[] | undefined {
     const file = this.fileOfPiece(index);
     const tree = file?.tree;
-    return tree?.hashes(tree.pieceHeight, index - file!.firstPiece, 1, count)?.slice(1);
+    if (count === 0) return tree ? [] : undefined;
+    return tree?.hashes(tree.pieceHeight, index - file!.firstPiece, 1, count - 1)?.slice(1);
   }
 
   /** Counts `count` hashes sent to `peer` against its budget (MAX_SERVED_HASHES per HASH_SERVE_WINDOW_MS); false,
@@ -245,9 +246,10 @@ export class PieceLayers {
     return ranges;
   }
 
-  /** The request for one chunk: its piece hashes (padded to a power of two) and the proof up to the root. A chunk
-   * that is the whole padded piece layer needs no uncle, and then asks one proof layer less than the path to the root
-   * (as libtorrent 2.0 asks, and the most it accepts: it rejects a request whose layers reach the root). */
+  /** The request for one chunk: its piece hashes (padded to a power of two) and the uncles that lead from them to
+   * the pieces root. Proof layers are counted as libtorrent counts them (file-tree.ts `hashes`): one less than the
+   * layers above the piece layer, whatever the chunk's length. libtorrent rejects a request whose proof layers
+   * reach the root, and answers one proof layer less with one uncle too few. */
   private chunkRange(file: LayerFile, chunk: number): HashRange {
     const first = chunk * CHUNK_PIECES;
     const length = Math.min(CHUNK_PIECES, 2 ** Math.ceil(Math.log2(file.pieceCount - first)));
@@ -257,7 +259,7 @@ export class PieceLayers {
       baseLayer: this.pieceHeight,
       index: first,
       length,
-      proofLayers: length === 2 ** height ? height - 1 : height,
+      proofLayers: height - 1,
     };
   }
 

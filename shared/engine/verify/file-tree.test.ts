@@ -44,8 +44,9 @@ describe('file tree', () => {
   it('gives the hashes and the uncles merkle.ts proves, lowest first', async () => {
     const { pieces, root } = await reference(11 * 64 * KiB + 100, 64 * KiB);
     const tree = new FileTree(pieces, 2, root, padHashes(7, nodeHash), nodeHash);
-    // Four piece hashes from index 4 with a proof to the root: 2 layers given by them, 2 uncles.
-    const out = tree.hashes(2, 4, 4, 4);
+    // Four piece hashes from index 4 with a proof to the root: 2 layers given by them, the uncles of layers 2 and 3
+    // (3 proof layers, as libtorrent counts them).
+    const out = tree.hashes(2, 4, 4, 3);
     expect(out?.map(hex)).toEqual([
       ...pieces.slice(4, 8).map(hex),
       ...(await merkleProof(pieces, 4, 4, sha256, { nodeLeaves: 4 })).map(hex),
@@ -54,19 +55,24 @@ describe('file tree', () => {
       hex(root),
     );
     // Fewer proof layers: fewer uncles; layers above the piece layer are served too.
-    expect(tree.hashes(2, 4, 4, 3)).toHaveLength(5);
+    expect(tree.hashes(2, 4, 4, 2)).toHaveLength(5);
+    expect(tree.hashes(2, 4, 4, 1)).toHaveLength(4);
     expect(tree.hashes(3, 2, 2, 0)).toHaveLength(2);
+    // One hash: its own sibling is the first uncle.
+    expect(tree.hashes(2, 5, 1, 0)?.map(hex)).toEqual([hex(pieces[5]), hex(pieces[4])]);
   });
 
-  it('has nothing for a range below the piece layer, past a layer or above the root', async () => {
+  it('has nothing for a range below the piece layer, past a layer, at or above the root', async () => {
     const { pieces, root } = await reference(11 * 64 * KiB + 100, 64 * KiB);
     const tree = new FileTree(pieces, 2, root, padHashes(7, nodeHash), nodeHash);
     expect(tree.hashes(0, 0, 4, 0)).toBeUndefined();
     expect(tree.hashes(1, 0, 2, 0)).toBeUndefined();
     expect(tree.hashes(2, 16, 1, 0)).toBeUndefined();
     expect(tree.hashes(2, 8, 16, 0)).toBeUndefined();
-    expect(tree.hashes(2, 0, 4, 5)).toBeUndefined();
+    // An uncle of the root's layer (libtorrent refuses such a request too).
+    expect(tree.hashes(2, 0, 4, 4)).toBeUndefined();
     expect(tree.hashes(7, 0, 1, 0)).toBeUndefined();
-    expect(tree.hashes(6, 0, 1, 0)?.map(hex)).toEqual([hex(root)]);
+    expect(tree.hashes(6, 0, 1, 0)).toBeUndefined();
+    expect(tree.hashes(5, 0, 2, 0)?.length).toBe(2);
   });
 });

@@ -128,22 +128,21 @@ export class FileTree {
   }
 
   /**
-   * The `length` nodes of layer `base` from `index`, then one uncle per proof layer above the log2(length) layers
-   * they give, lowest first; undefined when the range is not in the part of the tree we hold (below the piece layer,
-   * past a layer's end, above the root).
+   * The `length` nodes of layer `base` from `index`, then their uncles, lowest first, counted as libtorrent counts
+   * BEP 52's proof layers: the nodes give log2(length) layers above the base, and the uncles are those of the layers
+   * from there up to `proofLayers` above the base (proofLayers - log2(length) + 1 of them, none when fewer). Undefined
+   * when the range is not in the part of the tree we hold (below the piece layer, past a layer's end) or an uncle
+   * would be the root's.
    */
   hashes(base: number, index: number, length: number, proofLayers: number): Uint8Array[] | undefined {
     const k = base - this.pieceHeight;
     if (k < 0 || k >= this.layers.length) return undefined;
     const layer = this.layers[k];
-    if (index + length > layer.length || proofLayers >= this.layers.length - k) return undefined;
+    if (index + length > layer.length || proofLayers >= this.layers.length - 1 - k) return undefined;
     const out = layer.slice(index, index + length);
     const given = log2(length);
-    let position = index;
-    for (let up = 0; up < proofLayers; up++) {
-      if (up >= given) out.push(this.layers[k + up][position ^ 1]);
-      position >>= 1;
-    }
+    for (let up = given, position = index >> given; up <= proofLayers; up++, position >>= 1)
+      out.push(this.layers[k + up][position ^ 1]);
     return out;
   }
 }

@@ -1,0 +1,141 @@
+// A saboteur in a swarm with libtorrent 2.0.8 and the engine, over TCP on 127.0.0.1, for v2-only and hybrid torrents
+// of 64 KiB pieces (4 blocks each): a Node host that serves the second block of every piece with a byte flipped and
+// answers hash requests honestly (testing/saboteur.ts). Whichever side downloads must find the bad blocks, ban the
+// saboteur and no one else, and end with byte-identical files.
+import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PeerKey } from '../shared/engine/contract/engine-types';
+import { libtorrentMissing } from '../shared/testing/libtorrent';
+import { until } from '../shared/testing/until';
+import type { TorrentKind } from './make-torrent';
+import type { NodeTorrent } from './node-torrent';
+import { treeDifferences } from './testing/fixtures';
+import { LtScratch, makeShare, type Share } from './testing/lt-shares';
+import { corruptingStore, type CorruptingStorage } from './testing/saboteur';
+import { WireLog } from './testing/wire-log';
+
+const KiB = 1024;
+const PIECE = 64 * KiB;
+const SHAPE = {
+  name: 'two files of 64 KiB pieces',
+  pieceLength: PIECE,
+  files: [
+    { path: 'big.bin', length: 40 * PIECE + 5 * KiB },
+    { path: 'small.bin', length: 3 * PIECE + 100 },
+  ],
+};
+const TRANSFER_MS = 60_000;
+const WAIT_MS = 45_000;
+
+const scratch = new LtScratch('lt-saboteur');
+afterEach(() => scratch.cleanup());
+
+/** The saboteur: a host seeding `share` through a store that corrupts the blocks it sends; listening. */
+async function startSaboteur(share: Share) {
+  let store: CorruptingStorage | undefined;
+  const host = scratch.nodeHost();
+  await host.add({
+    torrent: share.torrent,
+    folder: share.source,
+    openStorage: corruptingStore((s) => (store = s)),
+  });
+  return { port: await host.listen(0), store: store! };
+}
+
+/** Every peer the torrent closed, with why. */
+function closings(torrent: NodeTorrent): Map<PeerKey, string> {
+  const closed = new Map<PeerKey, string>();
+  torrent.on('peer-closed', (peer, reason) => closed.set(peer, reason));
+  return closed;
+}
+
+const banned = (closed: Map<PeerKey, string>): PeerKey[] =>
+  [...closed].filter(([, reason]) => reason.startsWith('banned')).map(([peer]) => peer);
+
+const CASES = (['v2', 'hybrid'] as TorrentKind[]).flatMap((kind) =>
+  (['libtorrent', 'swarmdrop'] as const).map((maker) => ({ kind, maker })),
+);
+
+describe.skipIf(libtorrentMissing)('a saboteur beside libtorrent 2.0.8 and the engine', () => {
+  it.each(CASES)(
+    'the engine downloads from libtorrent and the saboteur, and bans the saboteur alone: $kind by $maker',
+    async ({ kind, maker }) => {
+      const share = await makeShare(await scratch.folder(), SHAPE, maker, kind);
+      const seeder = await scratch.ltPeer({ torrent: share.torrentPath, savePath: share.source });
+      await until(() => seeder.progress() === 1_000_000, {
+        what: 'libtorrent checked its files',
+        timeoutMs: WAIT_MS,
+      });
+      const saboteur = await startSaboteur(share);
+
+      const target = await scratch.folder();
+      const log = new WireLog();
+      const leecher = await scratch.nodeHost().add({ torrent: share.torrent, folder: target, tap: log.tap });
+      const closed = closings(leecher);
+      const done = new Promise<void>((resolve) => leecher.once('done', resolve));
+      // The saboteur first, until it has sent a bad block, so that it takes part whatever libtorrent's pace.
+      const bad = await leecher.connect('127.0.0.1', saboteur.port);
+      await until(() => saboteur.store.corrupted > 0, {
+        what: 'the saboteur sent a bad block',
+        timeoutMs: WAIT_MS,
+      });
+      const honest = await leecher.connect('127.0.0.1', seeder.port);
+      await done;
+
+      expect(await treeDifferences(share.root, join(target, share.name))).toEqual([]);
+      expect(banned(closed)).toEqual([bad]);
+      // The failed pieces were judged block by block: their leaves asked (BEP 52, base layer 0).
+      expect(log.hashRequests.filter((range) => range.baseLayer === 0)).not.toEqual([]);
+      // libtorrent may be closed once both sides seed, never for its data.
+      expect(closed.get(honest) ?? '').not.toMatch(/banned|corrupt|hash/);
+      const errors = seeder.events.filter((event) =>
+        ['peer_error', 'peer_ban', 'hash_failed'].includes(event.event),
+      );
+      expect(errors).toEqual([]);
+    },
+    TRANSFER_MS,
+  );
+
+  it.each(CASES)(
+    'libtorrent downloads from the engine and the saboteur, and bans the saboteur alone: $kind by $maker',
+    async ({ kind, maker }) => {
+      const share = await makeShare(await scratch.folder(), SHAPE, maker, kind);
+      const saboteur = await startSaboteur(share);
+      const host = scratch.nodeHost();
+      await host.add({ torrent: share.torrent, folder: share.source });
+      const port = await host.listen(0);
+
+      const target = await scratch.folder();
+      const torrentPath = join(target, 'given.torrent');
+      await writeFile(torrentPath, share.torrent);
+      // The saboteur first, until it has sent a bad block, so that it takes part whatever the engine's pace.
+      const leecher = await scratch.ltPeer({
+        torrent: torrentPath,
+        savePath: target,
+        peers: [`127.0.0.1:${saboteur.port}`],
+      });
+      await until(() => saboteur.store.corrupted > 0, {
+        what: 'the saboteur sent a bad block',
+        timeoutMs: WAIT_MS,
+      });
+      leecher.connect('127.0.0.1', port);
+      await until(() => leecher.progress() === 1_000_000, {
+        what: 'libtorrent downloaded',
+        timeoutMs: WAIT_MS,
+      });
+
+      expect(await treeDifferences(share.root, join(target, share.name))).toEqual([]);
+      const bans = leecher.events
+        .filter((event) => event.event === 'peer_ban')
+        .map((event) => String(event.text));
+      expect(bans.some((text) => text.includes(`:${saboteur.port}`))).toBe(true);
+      expect(bans.filter((text) => text.includes(`:${port}`))).toEqual([]);
+      const engineErrors = leecher.events.filter(
+        (event) => event.event === 'peer_error' && String(event.text).includes(`:${port}`),
+      );
+      expect(engineErrors).toEqual([]);
+    },
+    TRANSFER_MS,
+  );
+});
