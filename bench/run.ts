@@ -23,8 +23,8 @@
 // reads); with --tiny, 2 sessions each of a 10 s, 2 Mbit/s video. `keeper` runs only when named (10 to 15 minutes): a
 // tracker's keeper seeding 256 MiB to a tab against a tab, --keeper-runs=N runs (3), then keeping a generated torrent
 // of --keeper-large-mib=N MiB (4096) while its memory is sampled; with --tiny, 32 MiB once and a 64 MiB keep.
-// `interop` runs only when named (a few minutes): 256 MiB from libtorrent 2.0.8 to the engine in Node and back over TCP on loopback, against libtorrent to libtorrent, 3 runs;
-// --tiny, 16 MiB once.
+// `interop` runs only when named (a few minutes): 256 MiB from libtorrent 2.0.8 to the engine in Node and back over
+// TCP on loopback, against libtorrent to libtorrent, 3 runs; --tiny, 16 MiB once.
 // `--table [<result.json>...]` runs nothing: it prints the current figures (each from the latest whole run among the
 // given result files, by default every file in bench/results/) as the Markdown table of docs/performance.md.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
