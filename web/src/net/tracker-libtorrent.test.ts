@@ -2,8 +2,7 @@
 // every id and hash 20 bytes, at most 10 offers an announce, and descriptions whole (no trickle) both ways.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_OFFERS_PER_ANNOUNCE } from '../../../shared/codec/tracker-protocol';
-import { bin, FakePeer, FakeSocket, settle } from './testing/tracker-fakes';
-import { TrackerClient } from './tracker-client';
+import { bin, clientSetup as setup, settle } from './testing/tracker-fakes';
 
 const INFO_HASH = 'aa'.repeat(20);
 /** An offer as libtorrent sends it: gathered to the end, its candidates in the SDP. */
@@ -25,28 +24,6 @@ const NON_TRICKLE_OFFER = {
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
-function setup(maxOffers?: number) {
-  const sockets: FakeSocket[] = [];
-  const peers: FakePeer[] = [];
-  const client = new TrackerClient<FakePeer>({
-    createSocket: (url) => {
-      const socket = new FakeSocket(url);
-      sockets.push(socket);
-      return socket;
-    },
-    createPeer: (infoHashHex, initiator) => {
-      const peer = new FakePeer(infoHashHex, initiator);
-      peers.push(peer);
-      return peer;
-    },
-    matched: () => true,
-    acceptsOffer: () => true,
-    numbers: () => ({ uploaded: 0, downloaded: 0, left: 1 }),
-    ...(maxOffers !== undefined ? { maxOffers } : {}),
-  });
-  return { client, sockets, peers };
-}
-
 const isBinary20 = (value: unknown) =>
   typeof value === 'string' && value.length === 20 && [...value].every((ch) => ch.charCodeAt(0) < 256);
 
@@ -63,7 +40,7 @@ describe('signalling libtorrent 2.1 accepts', () => {
   });
 
   it('never puts more than 10 offers in an announce, whatever it is asked for', async () => {
-    const { client, sockets } = setup(50);
+    const { client, sockets } = setup({ maxOffers: 50 });
     client.wantPeers(INFO_HASH, 50);
     client.start(INFO_HASH, ['ws://one/']);
     sockets[0].open();
