@@ -1,0 +1,137 @@
+// A libtorrent-2.1-shaped WebRTC peer (node-host/testing/lt21-peer.ts: node-datachannel, one STUN server, gathered
+// descriptions, 20-byte offer ids, 10 offers an announce, label `webtorrent`, one write in flight) and a real
+// Chromium tab, through SwarmDrop's tracker, with coturn as the STUN server both are given: v1 and hybrid, the tab
+// seeding to the peer and the peer seeding to the tab, byte-identical.
+import { chromium, expect, test, type Browser } from '@playwright/test';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LAUNCH_OPTIONS } from '../playwright.config';
+import { makeTorrent, type TorrentKind } from '../node-host/make-torrent';
+import { NodeHost } from '../node-host/node-host';
+import type { NodeTorrent } from '../node-host/node-torrent';
+import { Scratch, treeDifferences } from '../node-host/testing/fixtures';
+import { Lt21Peer } from '../node-host/testing/lt21-peer';
+import { formatMagnet, fromHex } from '../shared/codec/magnet';
+import { readTorrent } from '../node-host/torrent-source';
+import { binaryAvailable, freePort, startCoturn, TURNSERVER } from '../signal-tracker/src/testing/daemons';
+import {
+  expectStatus,
+  openApp,
+  randomFile,
+  saveFile,
+  startDownload,
+  startTracker,
+  tempDir,
+  torrentItem,
+  TRANSFER_TIMEOUT,
+} from './helpers';
+
+test.describe.configure({ timeout: 180_000 });
+test.skip(!binaryAvailable(TURNSERVER), 'coturn (the STUN server) is not installed');
+
+const scratch = new Scratch('lt21-e2e');
+test.afterEach(() => scratch.cleanup());
+
+/** Chromium only contacts a STUN or TURN server on 127.0.0.1 with this flag (see the brief). */
+function launchWithLoopbackStun(): Promise<Browser> {
+  return chromium.launch({
+    ...LAUNCH_OPTIONS,
+    args: [...LAUNCH_OPTIONS.args, '--allow-loopback-in-peer-connection'],
+  });
+}
+
+/** A tracker whose /config.json gives the app one STUN server (coturn), a folder of two files and its torrent. */
+async function world(kind: TorrentKind) {
+  const coturn = scratch.keep(await startCoturn('lt21-e2e-secret'), (daemon) => daemon.stop());
+  const stun = `stun:127.0.0.1:${coturn.port}`;
+  const port = await freePort();
+  const tracker = await startTracker(port, ['--ice-servers', JSON.stringify([{ urls: stun }])]);
+  scratch.keep(tracker, async (child) => void child.kill('SIGTERM'));
+  const source = tempDir('swarmdrop-lt21-');
+  const root = join(source, `lt21-${kind}`);
+  mkdirSync(root);
+  const files = [
+    randomFile(root, 'first.bin', 700 * 1024 + 123),
+    randomFile(root, 'second.bin', 1300 * 1024 + 7),
+  ];
+  const torrent = await makeTorrent(root, { kind, pieceLength: 64 * 1024 });
+  const torrentPath = join(source, `lt21-${kind}.torrent`);
+  writeFileSync(torrentPath, torrent);
+  const browser = scratch.keep(await launchWithLoopbackStun(), (b) => b.close());
+  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  await openApp(page, `http://127.0.0.1:${port}/`);
+  return { stun, origin: `ws://127.0.0.1:${port}/`, source, root, files, torrent, torrentPath, page };
+}
+
+async function hosted(torrent: Uint8Array, folder: string): Promise<NodeTorrent> {
+  const host = scratch.keep(new NodeHost(), (h) => h.stop());
+  return host.add({ torrent, folder });
+}
+
+async function lt21(torrent: NodeTorrent, tracker: string, stun: string): Promise<Lt21Peer> {
+  const peer = new Lt21Peer({
+    tracker,
+    stun,
+    torrent,
+    peerId: Buffer.from('-LT2100-' + 'e2e-lt21-pid'),
+    infoHashes: torrent.infoHashes,
+  });
+  scratch.keep(peer, (p) => p.stop());
+  await peer.start();
+  return peer;
+}
+
+/** Every description with its candidates in its SDP: gathering was complete before it left. */
+function gatheredWhole(sdps: string[]): void {
+  expect(sdps.length).toBeGreaterThan(0);
+  for (const sdp of sdps) expect(sdp).toMatch(/^a=candidate:/m);
+}
+
+const done = (torrent: NodeTorrent) =>
+  torrent.stats().left === 0
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => torrent.once('done', resolve));
+
+for (const kind of ['v1', 'hybrid'] as const) {
+  test(`a ${kind} torrent the tab seeds downloads to a libtorrent-2.1-shaped peer, byte-identical`, async () => {
+    const w = await world(kind);
+    await w.page.getByLabel('Torrent to seed').setInputFiles(w.torrentPath);
+    await w.page.getByLabel('Folder to seed it from').setInputFiles(w.root);
+    await expectStatus(torrentItem(w.page, `lt21-${kind}`), 'Seeding', 60_000);
+
+    const target = tempDir('swarmdrop-lt21-got-');
+    const leecher = await hosted(w.torrent, target);
+    const peer = await lt21(leecher, w.origin, w.stun);
+    await done(leecher);
+    expect(await treeDifferences(w.root, join(target, `lt21-${kind}`))).toEqual([]);
+    // Both sides offer on their announces, so either may be the one answered: the peer's offers (non-trickle, label
+    // `webtorrent`) answered by the tab, or the tab's offers answered by the peer. Every description either way
+    // carried its candidates.
+    expect(peer.seen.opened.offered + peer.seen.opened.answered).toBeGreaterThan(0);
+    gatheredWhole([...peer.seen.answers, ...peer.seen.offers]);
+    expect(peer.seen.refused).toEqual([]);
+  });
+
+  test(`a ${kind} torrent a libtorrent-2.1-shaped peer seeds downloads to the tab, byte-identical`, async () => {
+    const w = await world(kind);
+    const peer = await lt21(await hosted(w.torrent, w.source), w.origin, w.stun);
+    const { info, v2InfoHashHex } = await readTorrent(w.torrent);
+    const magnet = formatMagnet({
+      infoHash: fromHex(info.infoHashHex),
+      ...(v2InfoHashHex ? { infoHashV2: fromHex(v2InfoHashHex) } : {}),
+      name: `lt21-${kind}`,
+      trackers: [w.origin],
+    });
+    await startDownload(w.page, magnet);
+    const item = torrentItem(w.page, `lt21-${kind}`);
+    await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+    for (const file of w.files) {
+      const path = file.path.slice(w.root.length + 1);
+      expect(await saveFile(w.page, item, path)).toEqual({ sha256: file.sha256, size: file.bytes.length });
+    }
+    // The tab offered with its candidates in each offer, and the peer answered it.
+    expect(peer.seen.opened.answered).toBeGreaterThan(0);
+    gatheredWhole(peer.seen.offers);
+    expect(peer.seen.refused).toEqual([]);
+  });
+}
