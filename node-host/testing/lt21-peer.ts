@@ -24,9 +24,11 @@ export interface Lt21PeerOptions {
   /** One STUN server (`stun:host:port`), as libtorrent's `webtorrent_stun_server`; none: host candidates only. */
   stun?: string;
   torrent: NodeTorrent;
-  peerId: Uint8Array;
-  /** The info hashes announced (hex, 40 each): a hybrid's v1 one and its truncated v2 one, each on its own. */
-  infoHashes: string[];
+  /** Default: libtorrent 2.1's prefix (`-LT2100-`) and 12 random bytes. */
+  peerId?: Uint8Array;
+  /** The info hashes announced (hex, 40 each); default: the torrent's (a hybrid's v1 one and its truncated v2 one,
+   * each announced on its own, as libtorrent does). */
+  infoHashes?: string[];
   /** While no channel is open and pieces are missing, announce again this often (libtorrent waits the tracker's
    * interval, minutes, which a test cannot). */
   retryMs?: number;
@@ -64,7 +66,8 @@ export class Lt21Peer {
   private stopped = false;
 
   constructor(private readonly options: Lt21PeerOptions) {
-    this.peerId = Buffer.from(options.peerId).toString('latin1');
+    const peerId = options.peerId ?? Buffer.concat([Buffer.from('-LT2100-'), randomBytes(12)]);
+    this.peerId = Buffer.from(peerId).toString('latin1');
   }
 
   /** Opens the tracker's socket and announces each info hash with its offers. */
@@ -104,7 +107,8 @@ export class Lt21Peer {
   }
 
   private announceAll(event: 'started' | undefined): void {
-    for (const hex of this.options.infoHashes) void this.announce(hexToBinary(hex), event);
+    for (const hex of this.options.infoHashes ?? this.options.torrent.infoHashes)
+      void this.announce(hexToBinary(hex), event);
   }
 
   /** An announce as libtorrent writes one: its offers made first, each gathered to the end. */
@@ -246,4 +250,16 @@ export class Lt21Peer {
   private send(message: Record<string, unknown>): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
+}
+
+/** Whether a description carries its candidates (gathered before it left: nothing trickles after it). */
+export function carriesCandidates(sdp: string): boolean {
+  return /^a=candidate:/m.test(sdp);
+}
+
+/** Resolves once the torrent has every piece. */
+export function torrentDone(torrent: NodeTorrent): Promise<void> {
+  return torrent.stats().left === 0
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => torrent.once('done', resolve));
 }
