@@ -3,17 +3,24 @@
 // Chromium tab, through SwarmDrop's tracker, with coturn as the STUN server both are given: v1 and hybrid, the tab
 // seeding to the peer and the peer seeding to the tab, byte-identical.
 import { chromium, expect, test, type Browser } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAUNCH_OPTIONS } from '../playwright.config';
 import { makeTorrent, type TorrentKind } from '../node-host/make-torrent';
-import { NodeHost } from '../node-host/node-host';
-import type { NodeTorrent } from '../node-host/node-torrent';
 import { Scratch, treeDifferences } from '../node-host/testing/fixtures';
-import { carriesCandidates, Lt21Peer, torrentDone } from '../node-host/testing/lt21-peer';
+import { carriesCandidates } from '../node-host/testing/lt21-peer';
+import type { Lt21ProcessArgs, Lt21Report } from '../node-host/testing/lt21-process';
 import { formatMagnet, fromHex } from '../shared/codec/magnet';
 import { readTorrent } from '../node-host/torrent-source';
-import { binaryAvailable, freePort, startCoturn, TURNSERVER } from '../signal-tracker/src/testing/daemons';
+import {
+  binaryAvailable,
+  endProcess,
+  freePort,
+  startCoturn,
+  TURNSERVER,
+} from '../signal-tracker/src/testing/daemons';
 import {
   expectStatus,
   openApp,
@@ -63,15 +70,42 @@ async function world(kind: TorrentKind) {
   return { stun, origin: `ws://127.0.0.1:${port}/`, source, root, files, torrent, torrentPath, page };
 }
 
-async function hosted(torrent: Uint8Array, folder: string): Promise<NodeTorrent> {
-  const host = scratch.keep(new NodeHost(), (h) => h.stop());
-  return host.add({ torrent, folder });
-}
-
-async function lt21(torrent: NodeTorrent, tracker: string, stun: string): Promise<Lt21Peer> {
-  const peer = scratch.keep(new Lt21Peer({ tracker, stun, torrent }), (p) => p.stop());
-  await peer.start();
-  return peer;
+/** The peer in a process of its own (lt21-process.ts): node-datachannel's threads never share this worker. Resolves
+ * once it has announced; `done` once it has every piece; `stop` ends it by its pid and gives what it saw. */
+async function lt21(args: Lt21ProcessArgs) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'node-host/testing/lt21-process.ts', JSON.stringify(args)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines: Array<Record<string, unknown>> = [];
+  const waiting: Array<() => void> = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    lines.push(JSON.parse(line) as Record<string, unknown>);
+    for (const wake of waiting.splice(0)) wake();
+  });
+  const said = (key: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const look = () => {
+        const line = lines.find((l) => key in l);
+        if (line) return resolve(line);
+        if (child.exitCode !== null) return reject(new Error(`the lt21 peer exited before saying ${key}`));
+        waiting.push(look);
+      };
+      look();
+      child.once('exit', look);
+    });
+  scratch.keep(child, (c) => endProcess(c, 'SIGKILL'));
+  await said('ready');
+  return {
+    done: () => said('done'),
+    stop: async (): Promise<Lt21Report> => {
+      child.kill('SIGTERM');
+      return (await said('seen')) as unknown as Lt21Report;
+    },
+  };
 }
 
 /** Every description with its candidates in its SDP: gathering was complete before it left. */
@@ -88,21 +122,21 @@ for (const kind of ['v1', 'hybrid'] as const) {
     await expectStatus(torrentItem(w.page, `lt21-${kind}`), 'Seeding', 60_000);
 
     const target = tempDir('swarmdrop-lt21-got-');
-    const leecher = await hosted(w.torrent, target);
-    const peer = await lt21(leecher, w.origin, w.stun);
-    await torrentDone(leecher);
+    const peer = await lt21({ tracker: w.origin, stun: w.stun, torrent: w.torrentPath, folder: target });
+    await peer.done();
+    const { seen } = await peer.stop();
     expect(await treeDifferences(w.root, join(target, `lt21-${kind}`))).toEqual([]);
     // Both sides offer on their announces, so either may be the one answered: the peer's offers (non-trickle, label
     // `webtorrent`) answered by the tab, or the tab's offers answered by the peer. Every description either way
     // carried its candidates.
-    expect(peer.seen.opened.offered + peer.seen.opened.answered).toBeGreaterThan(0);
-    gatheredWhole([...peer.seen.answers, ...peer.seen.offers]);
-    expect(peer.seen.refused).toEqual([]);
+    expect(seen.opened.offered + seen.opened.answered).toBeGreaterThan(0);
+    gatheredWhole([...seen.answers, ...seen.offers]);
+    expect(seen.refused).toEqual([]);
   });
 
   test(`a ${kind} torrent a libtorrent-2.1-shaped peer seeds downloads to the tab, byte-identical`, async () => {
     const w = await world(kind);
-    const peer = await lt21(await hosted(w.torrent, w.source), w.origin, w.stun);
+    const peer = await lt21({ tracker: w.origin, stun: w.stun, torrent: w.torrentPath, folder: w.source });
     const { info, v2InfoHashHex } = await readTorrent(w.torrent);
     const magnet = formatMagnet({
       infoHash: fromHex(info.infoHashHex),
@@ -117,9 +151,10 @@ for (const kind of ['v1', 'hybrid'] as const) {
       const path = file.path.slice(w.root.length + 1);
       expect(await saveFile(w.page, item, path)).toEqual({ sha256: file.sha256, size: file.bytes.length });
     }
+    const { seen } = await peer.stop();
     // The tab offered with its candidates in each offer, and the peer answered it.
-    expect(peer.seen.opened.answered).toBeGreaterThan(0);
-    gatheredWhole(peer.seen.offers);
-    expect(peer.seen.refused).toEqual([]);
+    expect(seen.opened.answered).toBeGreaterThan(0);
+    gatheredWhole(seen.offers);
+    expect(seen.refused).toEqual([]);
   });
 }

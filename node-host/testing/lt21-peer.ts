@@ -96,14 +96,14 @@ export class Lt21Peer {
     });
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.retry);
     for (const negotiation of this.negotiations.values()) this.drop(negotiation);
     this.negotiations.clear();
     for (const stream of this.streams) stream.destroy();
     this.socket?.close();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    return Promise.resolve();
   }
 
   private announceAll(event: 'started' | undefined): void {
@@ -133,6 +133,7 @@ export class Lt21Peer {
   }
 
   private makeOffer(): Promise<{ id: string; sdp: string } | undefined> {
+    if (this.stopped) return Promise.resolve(undefined);
     const id = randomBytes(20).toString('latin1');
     const negotiation = this.negotiate(id, false);
     const channel = negotiation.connection.createDataChannel(LT_LABEL);
