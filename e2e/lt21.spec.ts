@@ -3,8 +3,6 @@
 // Chromium tab, through SwarmDrop's tracker, with coturn as the STUN server both are given: v1 and hybrid, the tab
 // seeding to the peer and the peer seeding to the tab, byte-identical.
 import { chromium, expect, test, type Browser } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAUNCH_OPTIONS } from '../playwright.config';
@@ -14,13 +12,7 @@ import { carriesCandidates } from '../node-host/testing/lt21-peer';
 import type { Lt21ProcessArgs, Lt21Report } from '../node-host/testing/lt21-process';
 import { formatMagnet, fromHex } from '../shared/codec/magnet';
 import { readTorrent } from '../node-host/torrent-source';
-import {
-  binaryAvailable,
-  endProcess,
-  freePort,
-  startCoturn,
-  TURNSERVER,
-} from '../signal-tracker/src/testing/daemons';
+import { binaryAvailable, freePort, startCoturn, TURNSERVER } from '../signal-tracker/src/testing/daemons';
 import {
   expectStatus,
   openApp,
@@ -32,6 +24,7 @@ import {
   torrentItem,
   TRANSFER_TIMEOUT,
 } from './helpers';
+import { startNodeProcess } from './node-process';
 
 test.describe.configure({ timeout: 180_000 });
 test.skip(!binaryAvailable(TURNSERVER), 'coturn (the STUN server) is not installed');
@@ -73,37 +66,13 @@ async function world(kind: TorrentKind) {
 /** The peer in a process of its own (lt21-process.ts): node-datachannel's threads never share this worker. Resolves
  * once it has announced; `done` once it has every piece; `stop` ends it by its pid and gives what it saw. */
 async function lt21(args: Lt21ProcessArgs) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'node-host/testing/lt21-process.ts', JSON.stringify(args)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const lines: Array<Record<string, unknown>> = [];
-  const waiting: Array<() => void> = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    lines.push(JSON.parse(line) as Record<string, unknown>);
-    for (const wake of waiting.splice(0)) wake();
-  });
-  const said = (key: string) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const look = () => {
-        const line = lines.find((l) => key in l);
-        if (line) return resolve(line);
-        if (child.exitCode !== null) return reject(new Error(`the lt21 peer exited before saying ${key}`));
-        waiting.push(look);
-      };
-      look();
-      child.once('exit', look);
-    });
-  scratch.keep(child, (c) => endProcess(c, 'SIGKILL'));
-  await said('ready');
+  const peer = scratch.keep(startNodeProcess('node-host/testing/lt21-process.ts', args), (p) => p.stop());
+  await peer.said('ready');
   return {
-    done: () => said('done'),
+    done: () => peer.said('done'),
     stop: async (): Promise<Lt21Report> => {
-      child.kill('SIGTERM');
-      return (await said('seen')) as unknown as Lt21Report;
+      peer.child.kill('SIGTERM');
+      return (await peer.said('seen')) as unknown as Lt21Report;
     },
   };
 }

@@ -15,7 +15,10 @@ import {
   torrentItem,
   TRANSFER_TIMEOUT,
 } from './helpers';
-import { finished, nodeWebTorrent } from './webtorrent-node';
+import { startNodeProcess } from './node-process';
+import type { WebTorrentJob } from './webtorrent-node';
+
+const webTorrent = (job: WebTorrentJob) => startNodeProcess('e2e/webtorrent-node.ts', job);
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -23,26 +26,26 @@ test('WebTorrent 3 in Node downloads what our tab shares, through our tracker', 
   browser,
   baseURL,
 }) => {
-  const { client, stop } = nodeWebTorrent();
+  const ours = await openPeer(browser);
+  const folder = tempDir('swarmdrop-wt-node-');
+  let wt: ReturnType<typeof webTorrent> | undefined;
   try {
-    const ours = await openPeer(browser);
     const file = randomFile(tempDir(), 'to-webtorrent-node.bin', 3 * 1024 * 1024 + 4321);
     const magnet = await shareFiles(ours.page, file.path, 'to-webtorrent-node.bin');
     const infoHash = /urn:btih:([0-9a-f]{40})/.exec(magnet)![1];
     const tracker = `ws://${new URL(baseURL!).host}/`;
     // Its v1 hash and our tracker: what WebTorrent 3 joins a hybrid share by.
     const v1Magnet = `magnet:?xt=urn:btih:${infoHash}&tr=${encodeURIComponent(tracker)}`;
-    const folder = tempDir('swarmdrop-wt-node-');
-    const torrent = client.add(v1Magnet, { path: folder });
-    await finished(torrent);
+    wt = webTorrent({ add: v1Magnet, folder });
+    await wt.said('done');
     const got = readFileSync(join(folder, 'to-webtorrent-node.bin'));
     expect({ sha256: sha256(got), size: got.length }).toEqual({
       sha256: file.sha256,
       size: file.bytes.length,
     });
-    await ours.context.close();
   } finally {
-    await stop();
+    await wt?.stop();
+    await ours.context.close();
   }
 });
 
@@ -50,13 +53,11 @@ test('our tab downloads what WebTorrent 3 in Node seeds, through our tracker', a
   browser,
   baseURL,
 }) => {
-  const { client, stop } = nodeWebTorrent();
+  const file = randomFile(tempDir(), 'from-webtorrent-node.bin', 2 * 1024 * 1024 + 77);
+  const tracker = `ws://${new URL(baseURL!).host}/`;
+  const wt = webTorrent({ seed: file.path, tracker });
   try {
-    const file = randomFile(tempDir(), 'from-webtorrent-node.bin', 2 * 1024 * 1024 + 77);
-    const tracker = `ws://${new URL(baseURL!).host}/`;
-    const magnet = await new Promise<string>((resolve) =>
-      client.seed(file.path, { announce: [tracker] }, (torrent) => resolve(torrent.magnetURI)),
-    );
+    const magnet = String((await wt.said('magnet')).magnet);
     const ours = await openPeer(browser);
     await startDownload(ours.page, magnet);
     const item = torrentItem(ours.page, 'from-webtorrent-node.bin');
@@ -67,6 +68,6 @@ test('our tab downloads what WebTorrent 3 in Node seeds, through our tracker', a
     });
     await ours.context.close();
   } finally {
-    await stop();
+    await wt.stop();
   }
 });

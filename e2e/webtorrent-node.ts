@@ -1,14 +1,24 @@
-// WebTorrent 3 in Node (the `webtorrent` package, what a Node app or the `webtorrent` command line runs): WebRTC
-// through its tracker client's node-datachannel (webrtc-polyfill), no DHT, LSD, uTP or port mapping, so its only
-// peers are the ones our tracker signals. node-datachannel never reports the end of its candidates, so simple-peer
-// would wait its 5 s timeout for each description: the keeper's patch fires it once gathering is complete.
+// WebTorrent 3 in Node (the `webtorrent` package, what a Node app or the `webtorrent` command line runs) in a process
+// of its own, stopped by its pid: its WebRTC is node-datachannel (through webrtc-polyfill), whose threads must not
+// share the Playwright worker that runs every spec. No DHT, LSD, uTP or port mapping, so its only peers are the ones
+// our tracker signals. node-datachannel never reports the end of its candidates, so simple-peer would wait its 5 s
+// timeout for each description: the keeper's patch reports it once gathering is complete.
+//
+//   node --import tsx e2e/webtorrent-node.ts '{"seed":<file>,"tracker":…}'       prints {"magnet":…}
+//   node --import tsx e2e/webtorrent-node.ts '{"add":<magnet>,"folder":<path>}'   prints {"done":true}
+import WebTorrent, { type Torrent } from 'webtorrent';
 import { fireEndOfCandidates } from '../node-host/end-of-candidates';
-import WebTorrent from 'webtorrent';
 
-export type { Torrent } from 'webtorrent';
+export interface WebTorrentJob {
+  /** A file to seed, announced to `tracker`. */
+  seed?: string;
+  tracker?: string;
+  /** A magnet link to download into `folder`. */
+  add?: string;
+  folder?: string;
+}
 
-/** A WebTorrent client in this process; `stop` destroys it and its torrents. */
-export function nodeWebTorrent(): { client: WebTorrent; stop: () => Promise<void> } {
+function main(job: WebTorrentJob): void {
   fireEndOfCandidates();
   const client = new WebTorrent({
     dht: false,
@@ -19,12 +29,17 @@ export function nodeWebTorrent(): { client: WebTorrent; stop: () => Promise<void
     webSeeds: false,
     tracker: { rtcConfig: { iceServers: [] } },
   });
-  client.on('error', () => {});
-  const stop = () => new Promise<void>((resolve) => client.destroy(() => resolve()));
-  return { client, stop };
+  client.on('error', (error) => process.stderr.write(`webtorrent: ${String(error)}\n`));
+  const say = (line: unknown) => process.stdout.write(`${JSON.stringify(line)}\n`);
+  if (job.seed)
+    client.seed(job.seed, { announce: [job.tracker!] }, (torrent) => say({ magnet: torrent.magnetURI }));
+  if (job.add) {
+    const torrent: Torrent = client.add(job.add, { path: job.folder! });
+    const done = () => say({ done: true });
+    if (torrent.done) done();
+    else torrent.once('done', done);
+  }
+  process.once('SIGTERM', () => process.exit(0));
 }
 
-/** Resolves once `torrent` has every piece. */
-export function finished(torrent: import('webtorrent').Torrent): Promise<void> {
-  return torrent.done ? Promise.resolve() : new Promise((resolve) => torrent.once('done', () => resolve()));
-}
+if (process.argv[2]) main(JSON.parse(process.argv[2]) as WebTorrentJob);

@@ -18,7 +18,7 @@ declare module 'webtorrent' {
     length: number;
   }
 
-  interface Torrent extends EventEmitter {
+  export interface Torrent extends EventEmitter {
     infoHash: string;
     magnetURI: string;
     done: boolean;
