@@ -9,7 +9,7 @@ import { LAUNCH_OPTIONS } from '../playwright.config';
 import { makeTorrent, type TorrentKind } from '../node-host/make-torrent';
 import { Scratch, treeDifferences } from '../node-host/testing/fixtures';
 import { carriesCandidates } from '../node-host/testing/lt21-peer';
-import type { Lt21ProcessArgs, Lt21Report } from '../node-host/testing/lt21-process';
+import type { Lt21ProcessArgs } from '../node-host/testing/lt21-process';
 import { formatMagnet, fromHex } from '../shared/codec/magnet';
 import { readTorrent } from '../node-host/torrent-source';
 import { binaryAvailable, freePort, startCoturn, TURNSERVER } from '../signal-tracker/src/testing/daemons';
@@ -24,7 +24,7 @@ import {
   torrentItem,
   TRANSFER_TIMEOUT,
 } from './helpers';
-import { startNodeProcess } from './node-process';
+import { startLt21Process } from '../node-host/testing/node-process';
 
 test.describe.configure({ timeout: 180_000 });
 test.skip(!binaryAvailable(TURNSERVER), 'coturn (the STUN server) is not installed');
@@ -63,18 +63,10 @@ async function world(kind: TorrentKind) {
   return { stun, origin: `ws://127.0.0.1:${port}/`, source, root, files, torrent, torrentPath, page };
 }
 
-/** The peer in a process of its own (lt21-process.ts): node-datachannel's threads never share this worker. Resolves
- * once it has announced; `done` once it has every piece; `stop` ends it by its pid and gives what it saw. */
+/** The peer in a process of its own: node-datachannel's global state is never shared with this worker. */
 async function lt21(args: Lt21ProcessArgs) {
-  const peer = scratch.keep(startNodeProcess('node-host/testing/lt21-process.ts', args), (p) => p.stop());
-  await peer.said('ready');
-  return {
-    done: () => peer.said('done'),
-    stop: async (): Promise<Lt21Report> => {
-      peer.child.kill('SIGTERM');
-      return (await peer.said('seen')) as unknown as Lt21Report;
-    },
-  };
+  const peer = await startLt21Process(args);
+  return scratch.keep(peer, (p) => p.stop());
 }
 
 /** Every description with its candidates in its SDP: gathering was complete before it left. */
@@ -93,7 +85,7 @@ for (const kind of ['v1', 'hybrid'] as const) {
     const target = tempDir('swarmdrop-lt21-got-');
     const peer = await lt21({ tracker: w.origin, stun: w.stun, torrent: w.torrentPath, folder: target });
     await peer.done();
-    const { seen } = await peer.stop();
+    const { seen } = await peer.report();
     expect(await treeDifferences(w.root, join(target, `lt21-${kind}`))).toEqual([]);
     // Both sides offer on their announces, so either may be the one answered: the peer's offers (non-trickle, label
     // `webtorrent`) answered by the tab, or the tab's offers answered by the peer. Every description either way
@@ -120,7 +112,7 @@ for (const kind of ['v1', 'hybrid'] as const) {
       const path = file.path.slice(w.root.length + 1);
       expect(await saveFile(w.page, item, path)).toEqual({ sha256: file.sha256, size: file.bytes.length });
     }
-    const { seen } = await peer.stop();
+    const { seen } = await peer.report();
     // The tab offered with its candidates in each offer, and the peer answered it.
     expect(seen.opened.answered).toBeGreaterThan(0);
     gatheredWhole(seen.offers);

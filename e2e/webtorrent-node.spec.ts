@@ -15,7 +15,7 @@ import {
   torrentItem,
   TRANSFER_TIMEOUT,
 } from './helpers';
-import { startNodeProcess } from './node-process';
+import { startNodeProcess } from '../node-host/testing/node-process';
 import type { WebTorrentJob } from './webtorrent-node';
 
 const webTorrent = (job: WebTorrentJob) => startNodeProcess('e2e/webtorrent-node.ts', job);

@@ -2,7 +2,7 @@
 // `said(key)` resolves with the first line that has `key`; `stop` ends it by its pid.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { endProcess } from '../signal-tracker/src/testing/daemons';
+import type { Lt21ProcessArgs, Lt21Report } from './lt21-process';
 
 export interface NodeProcess {
   readonly child: ChildProcess;
@@ -36,5 +36,26 @@ export function startNodeProcess(script: string, args: unknown): NodeProcess {
       };
       look();
     });
-  return { child, said, stop: () => endProcess(child, 'SIGKILL') };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  return { child, said, stop };
+}
+
+/** The libtorrent-2.1-shaped peer in a process of its own (lt21-process.ts), once it has announced: `done` once it
+ * has every piece, `report` stops it (SIGTERM) and gives what it saw, `stop` kills it. */
+export async function startLt21Process(args: Lt21ProcessArgs) {
+  const peer = startNodeProcess('node-host/testing/lt21-process.ts', args);
+  await peer.said('ready');
+  return {
+    done: () => peer.said('done'),
+    report: async (): Promise<Lt21Report> => {
+      peer.child.kill('SIGTERM');
+      return (await peer.said('seen')) as unknown as Lt21Report;
+    },
+    stop: () => peer.stop(),
+  };
 }
