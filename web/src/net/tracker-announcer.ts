@@ -64,6 +64,10 @@ export class Announcer<P extends SignalPeer> {
     /** Announces this hash (binary) for the torrent, not its own: a `v2Alone` announcer. */
     readonly announcesFor?: Announcer<P>,
   ) {
+    // Every tracker message names a torrent by 20 bytes (libtorrent drops a reply whose info_hash is not): a v2-only
+    // torrent is known by its truncated v2 hash, never by the whole SHA-256.
+    if (!/^[0-9a-fA-F]{40}$/.test(infoHashHex))
+      throw new RangeError('an announced info hash is 40 hex characters');
     this.infoHashBinary = announcesFor ? announcesFor.alias! : hexToBinary(infoHashHex);
     this.intervalMs = intervalMs;
     this.status = { url, state: 'connecting' };

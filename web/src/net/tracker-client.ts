@@ -4,7 +4,12 @@
 // tracker never stops the others: each URL has its own socket, timers and offers (tracker-announcer.ts).
 // Pure protocol logic: the WebSocket and the WebRTC peers are injected (tracker-hooks.ts), so Vitest drives it with
 // fakes.
-import { hexToBinary, parseServerMessage, type WireOffer } from '../../../shared/codec/tracker-protocol';
+import {
+  hexToBinary,
+  MAX_OFFERS_PER_ANNOUNCE,
+  parseServerMessage,
+  type WireOffer,
+} from '../../../shared/codec/tracker-protocol';
 import { usableTrackers, type TrackerStatus } from '../lib/links/trackers';
 import {
   Announcer,
@@ -58,7 +63,8 @@ export class TrackerClient<P extends SignalPeer> {
     this.offerTimeoutMs = options.offerTimeoutMs ?? 50_000;
     this.offerGatherTimeoutMs = options.offerGatherTimeoutMs ?? 10_000;
     this.defaultIntervalMs = options.defaultIntervalMs ?? 120_000;
-    this.maxOffers = options.maxOffers ?? 5;
+    // Trackers refuse an announce of more (ours, and libtorrent 2.1 generates at most 10 a torrent).
+    this.maxOffers = Math.min(options.maxOffers ?? 5, MAX_OFFERS_PER_ANNOUNCE);
     this.minBackoffMs = options.minBackoffMs ?? 1_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
     this.minWantAnnounceMs = options.minWantAnnounceMs ?? 10_000;

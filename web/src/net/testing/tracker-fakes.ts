@@ -82,7 +82,7 @@ function sequence(): () => number {
 
 /** A tracker client over fake sockets and peers, and what it did. */
 export function clientSetup(
-  overrides: { acceptsOffer?: boolean; matched?: boolean; connected?: number } = {},
+  overrides: { acceptsOffer?: boolean; matched?: boolean; connected?: number; maxOffers?: number } = {},
 ) {
   const sockets: FakeSocket[] = [];
   const peers: FakePeer[] = [];
@@ -108,7 +108,7 @@ export function clientSetup(
     status: (infoHashHex, status) => statuses.push({ infoHashHex, status }),
     connectedCount: () => overrides.connected ?? 0,
     random: sequence(),
-    maxOffers: 3,
+    maxOffers: overrides.maxOffers ?? 3,
   });
   return { client, sockets, peers, matched, statuses };
 }
