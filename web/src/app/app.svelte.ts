@@ -46,6 +46,8 @@ export interface TorrentActions {
   /** The .torrent's bytes (of ciphertext for a private share), for the keeper. */
   torrentFileBytes(view: TorrentView): Promise<Uint8Array>;
   chooseFile(view: TorrentView, fileIndex: number, chosen: boolean): void;
+  /** `Most to fetch from web servers`: bytes, or null for no limit. */
+  setWebSeedBudget(view: TorrentView, bytes: number | null): void;
   /** A player of the file changed (played, paused, sought, moved on), or closed (null). */
   playback(view: TorrentView, fileIndex: number, media: HTMLMediaElement | null): void;
   /** `Play` was pressed on the file: the engine fetches what a player reads first at once. */
@@ -442,6 +444,10 @@ class AppState implements TorrentActions {
       .filter((file) => (file.index === fileIndex ? !chosen : !file.chosen))
       .map((file) => file.index);
     this.engine.act({ op: 'choose-files', infoHashHex: view.infoHashHex, skipped });
+  }
+
+  setWebSeedBudget(view: TorrentView, bytes: number | null): void {
+    this.engine.act({ op: 'set-web-seed-budget', infoHashHex: view.infoHashHex, bytes });
   }
 
   /** What the engine last heard of each player, by torrent and file. */

@@ -97,5 +97,6 @@ function actionHandlers(core: ClientCore): ActionHandlers {
     playback: async ({ infoHashHex, fileIndex, position }) =>
       host(infoHashHex)?.streams.playback(fileIndex, position),
     'play-start': async ({ infoHashHex, fileIndex }) => host(infoHashHex)?.streams.playStarting(fileIndex),
+    'set-web-seed-budget': async ({ infoHashHex, bytes }) => host(infoHashHex)?.setWebSeedBudget(bytes),
   };
 }

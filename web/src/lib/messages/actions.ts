@@ -78,6 +78,8 @@ export interface Actions {
    * (worker/torrent/streams/play-start.ts).
    */
   'play-start': { request: TorrentRef & { fileIndex: number }; result: void };
+  /** `Most to fetch from web servers`: the torrent's web seeds send at most `bytes` (null: no limit). */
+  'set-web-seed-budget': { request: TorrentRef & { bytes: number | null }; result: void };
   /** Upload limit in whole KiB/s (0 = none). */
   'set-upload-limit': { request: { kib: number }; result: void };
   /** Every new connection through the TURN relay only. */
@@ -108,6 +110,8 @@ export const isObject = (value: unknown): value is Fields => typeof value === 'o
 export const isIndex = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0;
 const isHash = isInfoHashHex;
+const isByteCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 const isSeconds = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
@@ -195,6 +199,10 @@ export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest
   'play-start': (value) =>
     isHash(value.infoHashHex) && isIndex(value.fileIndex)
       ? { infoHashHex: value.infoHashHex, fileIndex: value.fileIndex }
+      : undefined,
+  'set-web-seed-budget': (value) =>
+    isHash(value.infoHashHex) && (value.bytes === null || isByteCount(value.bytes))
+      ? { infoHashHex: value.infoHashHex, bytes: value.bytes }
       : undefined,
   'set-upload-limit': (value) =>
     typeof value.kib === 'number' && Number.isSafeInteger(value.kib) && value.kib >= 0

@@ -34,6 +34,7 @@ export const ACTION_SAMPLES: { [A in ActionName]: Call<A> } = {
     position: { time: 12.5, duration: 60, paused: false },
   },
   'play-start': { op: 'play-start', infoHashHex: T, fileIndex: 1 },
+  'set-web-seed-budget': { op: 'set-web-seed-budget', infoHashHex: T, bytes: 1_000_000 },
   'set-upload-limit': { op: 'set-upload-limit', kib: 64 },
   'set-relay-only': { op: 'set-relay-only', on: true },
 };
