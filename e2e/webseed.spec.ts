@@ -3,7 +3,7 @@
 // lone Range header (so no CORS preflight: no OPTIONS request ever reaches the server), never asking for a pad file
 // or an empty file; a server that sends no CORS header is named on the torrent in words; with a budget set on the
 // torrent, the seed serves at most that and a peer brings the rest.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,17 @@ test.afterEach(async () => {
   await server?.close();
   server = undefined;
 });
+
+/** A tab that seeds the torrent from the right files (`Torrent to seed`, `Folder to seed it from`). */
+async function seedInTab(browser: Browser, dir: string, torrent: string, data: Map<string, Uint8Array>) {
+  const folder = join(dir, NAME);
+  mkdirSync(folder);
+  for (const [name, bytes] of data) writeFileSync(join(folder, name), bytes);
+  const seeder = await openPeer(browser);
+  await seeder.page.getByLabel('Torrent to seed').setInputFiles(torrent);
+  await seeder.page.getByLabel('Folder to seed it from').setInputFiles(folder);
+  return seeder;
+}
 
 test('a torrent downloads from its web seed alone, byte-identical, with no preflight and no pad file asked', async ({
   browser,
@@ -77,13 +88,7 @@ test('a file whose bytes differ on the web seed is dropped from it, and its piec
     server = await startRangeServer(onServer);
     return `${server.origin}/files`;
   });
-  // A tab seeds the torrent from the right files.
-  const folder = join(dir, NAME);
-  mkdirSync(folder);
-  for (const [name, bytes] of data) writeFileSync(join(folder, name), bytes);
-  const seeder = await openPeer(browser);
-  await seeder.page.getByLabel('Torrent to seed').setInputFiles(path);
-  await seeder.page.getByLabel('Folder to seed it from').setInputFiles(folder);
+  const seeder = await seedInTab(browser, dir, path, data);
   await expectStatus(torrentItem(seeder.page, NAME), 'Seeding', 60_000);
 
   const peer = await openPeer(browser);
@@ -124,12 +129,7 @@ test('a web seed serves at most the budget set on the torrent, and a peer brings
   server!.release();
   await expect(item.getByText('Web servers have sent the most you allowed (1.00 MiB)')).toBeVisible();
 
-  const folder = join(dir, NAME);
-  mkdirSync(folder);
-  for (const [name, bytes] of data) writeFileSync(join(folder, name), bytes);
-  const seeder = await openPeer(browser);
-  await seeder.page.getByLabel('Torrent to seed').setInputFiles(path);
-  await seeder.page.getByLabel('Folder to seed it from').setInputFiles(folder);
+  const seeder = await seedInTab(browser, dir, path, data);
   await expectStatus(item, 'Seeding');
   for (const [name, bytes] of data) {
     if (bytes.length === 0) continue;
