@@ -63,6 +63,7 @@ export function torrentActions() {
     saveAllToFolder: vi.fn<TorrentActions['saveAllToFolder']>(async () => undefined),
     saveAllAsZip: vi.fn<TorrentActions['saveAllAsZip']>(),
     saveTorrentFile: vi.fn<TorrentActions['saveTorrentFile']>(async () => undefined),
+    saveEncryptedCopy: vi.fn<TorrentActions['saveEncryptedCopy']>(async () => undefined),
     torrentFileBytes: vi.fn<TorrentActions['torrentFileBytes']>(async () => new Uint8Array()),
     chooseFile: vi.fn<TorrentActions['chooseFile']>(),
     setWebSeedBudget: vi.fn<TorrentActions['setWebSeedBudget']>(),

@@ -61,6 +61,8 @@ export interface Actions {
   /** A Blob of one finished file (a Blob of stored piece Blobs, no whole-file copy). */
   'get-file': { request: TorrentRef & { fileIndex: number }; result: Blob };
   'get-torrent-file': { request: TorrentRef; result: { blob: Blob; name: string } };
+  /** `Encrypted copy for a web server`: a private share's file as the swarm holds it (ciphertext), to upload. */
+  'get-encrypted-copy': { request: TorrentRef; result: { blob: Blob; name: string } };
   /** The handles of a share read in place, for the page to ask the browser's permission again. */
   'get-shared-handles': { request: TorrentRef; result: FileSystemFileHandle[] };
   /** `Resume sharing`: the page has asked for permission; check the shared files and run the torrent again. */
@@ -179,6 +181,7 @@ export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest
       ? { infoHashHex: value.infoHashHex, fileIndex: value.fileIndex }
       : undefined,
   'get-torrent-file': torrentRef,
+  'get-encrypted-copy': torrentRef,
   'get-shared-handles': torrentRef,
   'resume-sharing': torrentRef,
   pause: torrentRef,
