@@ -3,14 +3,14 @@
 // lone Range header (so no CORS preflight: no OPTIONS request ever reaches the server), never asking for a pad file
 // or an empty file; a server that sends no CORS header is named on the torrent in words; with a budget set on the
 // torrent, the seed serves at most that and a peer brings the rest.
-import { expect, test, type Browser } from '@playwright/test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAnyInfo, encodeAnyTorrent } from '../shared/codec/metainfo-v2';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
 import { expectStatus, openDetails, openPeer, saveFile, sha256, tempDir, torrentItem } from './helpers';
-import { hashers, NAME, served, webSeededTorrent } from './webseed-torrent';
+import { hashers, NAME, seedInTab, served, webSeededTorrent } from './webseed-torrent';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -19,17 +19,6 @@ test.afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-/** A tab that seeds the torrent from the right files (`Torrent to seed`, `Folder to seed it from`). */
-async function seedInTab(browser: Browser, dir: string, torrent: string, data: Map<string, Uint8Array>) {
-  const folder = join(dir, NAME);
-  mkdirSync(folder);
-  for (const [name, bytes] of data) writeFileSync(join(folder, name), bytes);
-  const seeder = await openPeer(browser);
-  await seeder.page.getByLabel('Torrent to seed').setInputFiles(torrent);
-  await seeder.page.getByLabel('Folder to seed it from').setInputFiles(folder);
-  return seeder;
-}
 
 test('a torrent downloads from its web seed alone, byte-identical, with no preflight and no pad file asked', async ({
   browser,
