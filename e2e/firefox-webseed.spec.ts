@@ -7,7 +7,7 @@ import type { Browser as FirefoxBrowser, ElementHandle, Page as FirefoxPage } fr
 import { firefoxAvailable, launchFirefox, openFirefoxApp, saveInFirefox, waitForState } from './firefox';
 import { expectStatus, sha256, tempDir, torrentItem } from './helpers';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
-import { NAME, seedInTab, served, webSeededTorrent } from './webseed-torrent';
+import { NAME, seedInTab, served, servedAltered, webSeededTorrent } from './webseed-torrent';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
 test.describe.configure({ timeout: 180_000 });
@@ -81,11 +81,7 @@ test('Firefox drops a file whose bytes differ on the web seed, and a peer brings
   const dir = tempDir();
   const altered = 'été ü.bin';
   const { path, data } = await webSeededTorrent(dir, async (files) => {
-    const onServer = served(files);
-    const wrong = new Uint8Array(files.get(altered)!);
-    wrong[1000] ^= 0xff;
-    onServer.set(`/files/${NAME}/${altered}`, wrong);
-    server = await startRangeServer(onServer);
+    server = await startRangeServer(servedAltered(files, altered));
     return `${server.origin}/files`;
   });
   const seeder = await seedInTab(browser, dir, path, data);

@@ -45,6 +45,15 @@ export async function webSeededTorrent(
 export const served = (data: Map<string, Uint8Array>) =>
   new Map([...data].map(([name, bytes]) => [`/files/${NAME}/${name}`, bytes]));
 
+/** The files as the server holds them, with one byte of `name` changed. */
+export function servedAltered(data: Map<string, Uint8Array>, name: string): Map<string, Uint8Array> {
+  const onServer = served(data);
+  const wrong = new Uint8Array(data.get(name)!);
+  wrong[1000] ^= 0xff;
+  onServer.set(`/files/${NAME}/${name}`, wrong);
+  return onServer;
+}
+
 /** A Chromium tab that seeds the torrent from the right files (`Torrent to seed`, `Folder to seed it from`). */
 export async function seedInTab(
   browser: Browser,

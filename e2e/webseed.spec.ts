@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createAnyInfo, encodeAnyTorrent } from '../shared/codec/metainfo-v2';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
 import { expectStatus, openDetails, openPeer, saveFile, sha256, tempDir, torrentItem } from './helpers';
-import { hashers, NAME, seedInTab, served, webSeededTorrent } from './webseed-torrent';
+import { hashers, NAME, seedInTab, served, servedAltered, webSeededTorrent } from './webseed-torrent';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -70,11 +70,7 @@ test('a file whose bytes differ on the web seed is dropped from it, and its piec
   const dir = tempDir();
   const altered = 'été ü.bin';
   const { path, data } = await webSeededTorrent(dir, async (files) => {
-    const onServer = served(files);
-    const wrong = new Uint8Array(files.get(altered)!);
-    wrong[1000] ^= 0xff;
-    onServer.set(`/files/${NAME}/${altered}`, wrong);
-    server = await startRangeServer(onServer);
+    server = await startRangeServer(servedAltered(files, altered));
     return `${server.origin}/files`;
   });
   const seeder = await seedInTab(browser, dir, path, data);
