@@ -450,7 +450,7 @@ class AppState implements TorrentActions {
   }
 
   setWebSeedBudget(view: TorrentView, bytes: number | null): void {
-    this.engine.act({ op: 'set-web-seed-budget', infoHashHex: view.infoHashHex, bytes });
+    this.engine.act({ op: 'limit-web-seeds', infoHashHex: view.infoHashHex, bytes });
   }
 
   /** What the engine last heard of each player, by torrent and file. */

@@ -98,6 +98,6 @@ function actionHandlers(core: ClientCore): ActionHandlers {
     playback: async ({ infoHashHex, fileIndex, position }) =>
       host(infoHashHex)?.streams.playback(fileIndex, position),
     'play-start': async ({ infoHashHex, fileIndex }) => host(infoHashHex)?.streams.playStarting(fileIndex),
-    'set-web-seed-budget': async ({ infoHashHex, bytes }) => host(infoHashHex)?.setWebSeedBudget(bytes),
+    'limit-web-seeds': async ({ infoHashHex, bytes }) => host(infoHashHex)?.setWebSeedBudget(bytes),
   };
 }

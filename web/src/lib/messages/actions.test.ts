@@ -32,8 +32,19 @@ describe('the action table', () => {
       expect(parseCall(value)).toBeUndefined();
   });
 
+  it("keeps a share's Also at URLs, and refuses more of them, or longer, than a torrent may name", () => {
+    const { share } = ACTION_SAMPLES;
+    expect(parseCall(share)).toEqual(share);
+    for (const webSeeds of [
+      Array(17).fill('https://a.example/'),
+      [`https://a.example/${'x'.repeat(2048)}`],
+      [1],
+    ])
+      expect(parseCall({ ...share, webSeeds })).toBeUndefined();
+  });
+
   it('takes a web seed budget in whole bytes, or null for no limit', () => {
-    const ref = { op: 'set-web-seed-budget', infoHashHex: 'ab'.repeat(20) };
+    const ref = { op: 'limit-web-seeds', infoHashHex: 'ab'.repeat(20) };
     expect(parseCall({ ...ref, bytes: null })).toEqual({ ...ref, bytes: null });
     expect(parseCall({ ...ref, bytes: 0 })).toEqual({ ...ref, bytes: 0 });
     for (const bytes of [-1, 1.5, Infinity, '5', undefined])

@@ -6,6 +6,7 @@
 
 import { isKeyText } from '../../../../shared/private-share/private-share';
 import { isInfoHashHex } from '../../../../shared/codec/hex';
+import { MAX_WEB_SEED_URL_LENGTH, MAX_WEB_SEEDS } from '../../../../shared/codec/web-seeds';
 import type { DroppedTracker } from '../links/tracker-screen';
 
 /** A file of a share; `handle` (File System Access) when every file has one: the share reads them in place. */
@@ -81,7 +82,7 @@ export interface Actions {
    */
   'play-start': { request: TorrentRef & { fileIndex: number }; result: void };
   /** `Most to fetch from web servers`: the torrent's web seeds send at most `bytes` (null: no limit). */
-  'set-web-seed-budget': { request: TorrentRef & { bytes: number | null }; result: void };
+  'limit-web-seeds': { request: TorrentRef & { bytes: number | null }; result: void };
   /** Upload limit in whole KiB/s (0 = none). */
   'set-upload-limit': { request: { kib: number }; result: void };
   /** Every new connection through the TURN relay only. */
@@ -151,13 +152,28 @@ function sharedFiles(value: unknown): SharedFile[] | undefined {
   return files;
 }
 
+/** A share's "Also at" URLs as text, bounded (the worker checks each, shared/codec/web-seeds.ts), or undefined. */
+function alsoAtUrls(value: unknown): string[] | undefined {
+  if (!Array.isArray(value) || value.length > MAX_WEB_SEEDS) return undefined;
+  const urls = value as unknown[];
+  const fits = (url: unknown) => typeof url === 'string' && url.length <= MAX_WEB_SEED_URL_LENGTH;
+  return urls.every(fits) ? (urls as string[]) : undefined;
+}
+
 /** Per action, its request checked field by field (from another tab: anything may arrive), or undefined. */
 export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest<A> | undefined } = {
   share(value) {
     const files = sharedFiles(value.files);
     if (typeof value.name !== 'string' || !files) return undefined;
     if (value.encrypt !== undefined && typeof value.encrypt !== 'boolean') return undefined;
-    return { files, name: value.name, ...(value.encrypt !== undefined ? { encrypt: value.encrypt } : {}) };
+    const webSeeds = value.webSeeds === undefined ? undefined : alsoAtUrls(value.webSeeds);
+    if (value.webSeeds !== undefined && !webSeeds) return undefined;
+    return {
+      files,
+      name: value.name,
+      ...(value.encrypt !== undefined ? { encrypt: value.encrypt } : {}),
+      ...(webSeeds ? { webSeeds } : {}),
+    };
   },
   'seed-torrent'(value) {
     const files = sharedFiles(value.files);
@@ -203,7 +219,7 @@ export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest
     isHash(value.infoHashHex) && isIndex(value.fileIndex)
       ? { infoHashHex: value.infoHashHex, fileIndex: value.fileIndex }
       : undefined,
-  'set-web-seed-budget': (value) =>
+  'limit-web-seeds': (value) =>
     isHash(value.infoHashHex) && (value.bytes === null || isByteCount(value.bytes))
       ? { infoHashHex: value.infoHashHex, bytes: value.bytes }
       : undefined,

@@ -10,6 +10,7 @@ export const ACTION_SAMPLES: { [A in ActionName]: Call<A> } = {
     files: [{ file: new File([new Uint8Array([1, 2, 3])], 'a.bin'), path: ['dir', 'a.bin'] }],
     name: 'dir',
     encrypt: true,
+    webSeeds: ['https://files.example.org/share/'],
   },
   'add-magnet': { op: 'add-magnet', link: `magnet:?xt=urn:btih:${T}`, key: 'A'.repeat(42) + 'E' },
   'add-torrent-file': { op: 'add-torrent-file', bytes: new ArrayBuffer(4) },
@@ -35,7 +36,7 @@ export const ACTION_SAMPLES: { [A in ActionName]: Call<A> } = {
     position: { time: 12.5, duration: 60, paused: false },
   },
   'play-start': { op: 'play-start', infoHashHex: T, fileIndex: 1 },
-  'set-web-seed-budget': { op: 'set-web-seed-budget', infoHashHex: T, bytes: 1_000_000 },
+  'limit-web-seeds': { op: 'limit-web-seeds', infoHashHex: T, bytes: 1_000_000 },
   'set-upload-limit': { op: 'set-upload-limit', kib: 64 },
   'set-relay-only': { op: 'set-relay-only', on: true },
 };
