@@ -1,21 +1,28 @@
 // Making a web-seeded share: `Also at` in Send names a range server on loopback (started here) that holds the same
 // file; the share's magnet link carries it as `ws=` and its .torrent as `url-list`, so a second tab opening that
-// .torrent after the sharing tab closed downloads the file byte-identical from the server alone.
+// .torrent after the sharing tab closed downloads the file byte-identical from the server alone. An encrypted share
+// offers its copy for a web server (the ciphertext the swarm holds): served from the range server, it gives a tab
+// with the share link the real file once the sharer has left.
 import { expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTorrentEnvelope } from '../shared/codec/torrent-file';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
 import {
   expectStatus,
+  openApp,
   openDetails,
   openPeer,
   randomFile,
   saveFile,
   seriousViolations,
+  setUploadLimit,
+  sha256,
   shareFiles,
   tempDir,
   torrentItem,
+  torrents,
+  TRANSFER_TIMEOUT,
 } from './helpers';
 
 test.describe.configure({ timeout: 180_000 });
@@ -58,5 +65,54 @@ test('a share names a server that holds its file, and a tab downloads from it al
   await expectStatus(got, 'Seeding');
   expect(await saveFile(peer.page, got, name)).toEqual({ sha256: file.sha256, size: file.bytes.length });
   expect(server.requests.filter((request) => request.method === 'GET').length).toBeGreaterThan(0);
+  await peer.context.close();
+});
+
+test("an encrypted share's copy for a web server holds no plaintext, and a tab with the share link downloads the file from it", async ({
+  browser,
+}) => {
+  const dir = tempDir();
+  const name = 'secret é.txt';
+  const plain = Buffer.from('PLAINTEXT-MARKER-webseed '.repeat(60_000));
+  writeFileSync(join(dir, name), plain);
+  server = await startRangeServer(new Map());
+  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  await openApp(page);
+  await page.getByText('Also at other servers').click();
+  await page.getByLabel('Also at (one web address a line)').fill(`${server.origin}/bucket/`);
+  await page.getByLabel('Encrypt for people with the link').check();
+  await page.getByLabel('Share files').setInputFiles(join(dir, name));
+  const item = torrentItem(page, name);
+  await expectStatus(item, 'Seeding', 60_000);
+  await item.getByRole('button', { name: 'Copy share link' }).click();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  await openDetails(item);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    item.getByRole('button', { name: 'Encrypted copy for a web server' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('private share');
+  const copyPath = join(dir, 'copy');
+  await download.saveAs(copyPath);
+  const copy = readFileSync(copyPath);
+  expect(copy.includes(Buffer.from('PLAINTEXT-MARKER'))).toBe(false);
+  server.files.set('/bucket/private share', new Uint8Array(copy));
+  // The sharer gives the metadata, barely any piece, then leaves: the pieces come from the server.
+  await setUploadLimit(page, 32);
+
+  const peer = await openPeer(browser, link.slice(link.indexOf('/#')));
+  await peer.page.getByRole('dialog').getByRole('button', { name: 'Download', exact: true }).click();
+  const got = torrents(peer.page).getByRole('listitem').first();
+  await expect
+    .poll(async () => Number(await got.getAttribute('data-pieces')), { timeout: TRANSFER_TIMEOUT })
+    .toBeGreaterThan(0);
+  await context.close();
+  await expectStatus(torrentItem(peer.page, name), 'Seeding');
+  expect(await saveFile(peer.page, torrentItem(peer.page, name), name)).toEqual({
+    sha256: sha256(plain),
+    size: plain.length,
+  });
+  expect(server.served).toBeGreaterThan(0);
   await peer.context.close();
 });

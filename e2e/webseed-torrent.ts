@@ -1,7 +1,9 @@
 // The torrent of the web seed e2e specs (Chromium and Firefox): a hybrid torrent of random files whose names a URL
 // must encode, its `url-list` naming a range server the spec starts (shared/testing/range-server.ts).
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Browser } from '@playwright/test';
+import { openPeer } from './helpers';
 import { join } from 'node:path';
 import { createAnyInfo, encodeAnyTorrent } from '../shared/codec/metainfo-v2';
 
@@ -42,3 +44,28 @@ export async function webSeededTorrent(
 /** The files as the server holds them, under /files/<name>/. */
 export const served = (data: Map<string, Uint8Array>) =>
   new Map([...data].map(([name, bytes]) => [`/files/${NAME}/${name}`, bytes]));
+
+/** The files as the server holds them, with one byte of `name` changed. */
+export function servedAltered(data: Map<string, Uint8Array>, name: string): Map<string, Uint8Array> {
+  const onServer = served(data);
+  const wrong = new Uint8Array(data.get(name)!);
+  wrong[1000] ^= 0xff;
+  onServer.set(`/files/${NAME}/${name}`, wrong);
+  return onServer;
+}
+
+/** A Chromium tab that seeds the torrent from the right files (`Torrent to seed`, `Folder to seed it from`). */
+export async function seedInTab(
+  browser: Browser,
+  dir: string,
+  torrent: string,
+  data: Map<string, Uint8Array>,
+) {
+  const folder = join(dir, NAME);
+  mkdirSync(folder);
+  for (const [name, bytes] of data) writeFileSync(join(folder, name), bytes);
+  const seeder = await openPeer(browser);
+  await seeder.page.getByLabel('Torrent to seed').setInputFiles(torrent);
+  await seeder.page.getByLabel('Folder to seed it from').setInputFiles(folder);
+  return seeder;
+}

@@ -1,15 +1,16 @@
 // Web seeds (BEP 19) in the browser: a .torrent whose `url-list` names a range server on loopback (started here,
 // shared/testing/range-server.ts) downloads with no peer at all, byte-identical, through the worker's fetch with a
 // lone Range header (so no CORS preflight: no OPTIONS request ever reaches the server), never asking for a pad file
-// or an empty file; a server that sends no CORS header is named on the torrent in words.
+// or an empty file; a server that sends no CORS header is named on the torrent in words; with a budget set on the
+// torrent, the seed serves at most that and a peer brings the rest.
 import { expect, test } from '@playwright/test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAnyInfo, encodeAnyTorrent } from '../shared/codec/metainfo-v2';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
 import { expectStatus, openDetails, openPeer, saveFile, sha256, tempDir, torrentItem } from './helpers';
-import { hashers, NAME, served, webSeededTorrent } from './webseed-torrent';
+import { hashers, NAME, seedInTab, served, servedAltered, webSeededTorrent } from './webseed-torrent';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -69,20 +70,10 @@ test('a file whose bytes differ on the web seed is dropped from it, and its piec
   const dir = tempDir();
   const altered = 'été ü.bin';
   const { path, data } = await webSeededTorrent(dir, async (files) => {
-    const onServer = served(files);
-    const wrong = new Uint8Array(files.get(altered)!);
-    wrong[1000] ^= 0xff;
-    onServer.set(`/files/${NAME}/${altered}`, wrong);
-    server = await startRangeServer(onServer);
+    server = await startRangeServer(servedAltered(files, altered));
     return `${server.origin}/files`;
   });
-  // A tab seeds the torrent from the right files.
-  const folder = join(dir, NAME);
-  mkdirSync(folder);
-  for (const [name, bytes] of data) writeFileSync(join(folder, name), bytes);
-  const seeder = await openPeer(browser);
-  await seeder.page.getByLabel('Torrent to seed').setInputFiles(path);
-  await seeder.page.getByLabel('Folder to seed it from').setInputFiles(folder);
+  const seeder = await seedInTab(browser, dir, path, data);
   await expectStatus(torrentItem(seeder.page, NAME), 'Seeding', 60_000);
 
   const peer = await openPeer(browser);
@@ -97,6 +88,40 @@ test('a file whose bytes differ on the web seed is dropped from it, and its piec
   await expect(item.getByText(`Not used for ${altered}: its bytes differ from the torrent`)).toBeVisible();
   // Asked once: after the bad piece, that seed was never asked for the file again.
   expect(server!.requests.filter((request) => request.path.endsWith(altered))).toHaveLength(1);
+  await peer.context.close();
+  await seeder.context.close();
+});
+
+test('a web seed serves at most the budget set on the torrent, and a peer brings the rest', async ({
+  browser,
+}) => {
+  const dir = tempDir();
+  const budget = 1024 * 1024;
+  const { path, data } = await webSeededTorrent(dir, async (files) => {
+    server = await startRangeServer(served(files), { hold: true });
+    return `${server.origin}/files`;
+  });
+  const peer = await openPeer(browser);
+  await peer.page.getByLabel('Open .torrent file').setInputFiles(path);
+  const item = torrentItem(peer.page, NAME);
+  // With no peer yet, the seed is asked for every piece; its answers wait until the budget is set.
+  await expect.poll(() => server!.held()).toBeGreaterThan(budget);
+  await openDetails(item);
+  const field = item.getByRole('textbox', { name: 'Most to fetch from web servers (MiB)' });
+  await field.fill('1');
+  await field.blur();
+  await expect.poll(() => server!.held()).toBeLessThanOrEqual(budget);
+  server!.release();
+  await expect(item.getByText('Web servers have sent the most you allowed (1.00 MiB)')).toBeVisible();
+
+  const seeder = await seedInTab(browser, dir, path, data);
+  await expectStatus(item, 'Seeding');
+  for (const [name, bytes] of data) {
+    if (bytes.length === 0) continue;
+    expect(await saveFile(peer.page, item, name)).toEqual({ sha256: sha256(bytes), size: bytes.length });
+  }
+  expect(server!.served).toBeGreaterThan(0);
+  expect(server!.served).toBeLessThanOrEqual(budget);
   await peer.context.close();
   await seeder.context.close();
 });

@@ -1,6 +1,7 @@
 // Test helper: a small HTTP server on loopback that serves files by byte range, as a web seed (BEP 19) would, and
 // records every request's method, path and headers. It can be told to misbehave: a file missing (404), busy (503
-// with Retry-After), ranges ignored (200 with the whole file), a redirect, no CORS header. Files are given by their
+// with Retry-After), ranges ignored (200 with the whole file), a redirect, no CORS header, answers held until
+// released. It counts the file bytes it served. Files are given by their
 // decoded URL path ("/share #/a b.bin"), so names with `#`, `?`, `%`, spaces and accents are served as a browser
 // asks for them.
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
@@ -26,6 +27,8 @@ export interface RangeFaults {
   redirects?: Map<string, string>;
   /** Leaves out Access-Control-Allow-Origin. */
   noCors?: boolean;
+  /** Holds every file's answer until `release()`: a test acts while a seed's requests are in flight. */
+  hold?: boolean;
 }
 
 export interface RangeServer {
@@ -35,6 +38,12 @@ export interface RangeServer {
   faults: RangeFaults;
   /** Files by decoded path; may be changed while the server runs. */
   files: Map<string, Uint8Array>;
+  /** Bytes of file data sent whole to a client still connected. */
+  readonly served: number;
+  /** Bytes of file data held (`hold`) for clients still connected. */
+  held(): number;
+  /** Ends `hold`: the answers held are sent to the clients still connected. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -103,18 +112,31 @@ export async function startRangeServer(
     }
     const common = { ...cors, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
     const range = state.faults.noRanges ? undefined : parseRange(request.headers.range, data.length);
-    if (!range) {
-      response.writeHead(200, { ...common, 'Content-Length': String(data.length) });
-      return response.end(request.method === 'HEAD' ? undefined : data);
-    }
-    response.writeHead(206, {
-      ...common,
-      'Content-Length': String(range.end - range.start + 1),
-      'Content-Range': `bytes ${range.start}-${range.end}/${data.length}`,
-    });
-    response.end(request.method === 'HEAD' ? undefined : data.subarray(range.start, range.end + 1));
+    const body =
+      request.method === 'HEAD' ? undefined : range ? data.subarray(range.start, range.end + 1) : data;
+    const send = () => {
+      if (response.destroyed) return;
+      response.on('finish', () => (state.served += body?.length ?? 0));
+      if (!range) response.writeHead(200, { ...common, 'Content-Length': String(data.length) });
+      else
+        response.writeHead(206, {
+          ...common,
+          'Content-Length': String(range.end - range.start + 1),
+          'Content-Range': `bytes ${range.start}-${range.end}/${data.length}`,
+        });
+      response.end(body);
+    };
+    if (!state.faults.hold) return send();
+    const waiting = { bytes: body?.length ?? 0, send };
+    state.held.add(waiting);
+    response.on('close', () => state.held.delete(waiting));
   });
-  const state = { files, faults };
+  const state = {
+    files,
+    faults,
+    served: 0,
+    held: new Set<{ bytes: number; send: () => void }>(),
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -127,6 +149,16 @@ export async function startRangeServer(
       state.faults = value;
     },
     files,
+    get served() {
+      return state.served;
+    },
+    held: () => [...state.held].reduce((sum, waiting) => sum + waiting.bytes, 0),
+    release() {
+      state.faults.hold = false;
+      const waiting = [...state.held];
+      state.held.clear();
+      for (const { send } of waiting) send();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -297,6 +297,9 @@ export interface SessionStats {
   peerStats: PeerStats[];
   /** The web seeds, when the torrent has some. */
   webSeeds?: WebSeedStats[];
+  /** The web seeds' byte budget (`webSeedBudget`) is spent: they are asked for nothing more, the rest comes from
+   * peers. */
+  webSeedBudgetSpent?: true;
   error?: string;
 }
 

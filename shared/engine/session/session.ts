@@ -468,7 +468,6 @@ export class TorrentSession implements Session {
       { state, infoHash, error, downloader, uploader, downloadRate, peers: this.peers.values() },
       now,
     );
-    const webSeeds = this.webSeeds.stats(now);
-    return webSeeds ? { ...stats, webSeeds } : stats;
+    return { ...stats, ...this.webSeeds.stats(now) };
   }
 }

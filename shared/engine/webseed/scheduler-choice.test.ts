@@ -1,7 +1,7 @@
 // What the scheduler asks a web seed for, with the session around it faked: pieces peers have stay theirs.
 import { describe, expect, it } from 'vitest';
 import type { EngineAction } from '../contract/engine-types';
-import { WebSeedScheduler, type SchedulerPorts, type SeedTorrent } from './scheduler';
+import { MIN_REQUEST_BYTES, WebSeedScheduler, type SchedulerPorts, type SeedTorrent } from './scheduler';
 
 const PIECE = 1024;
 /** Two files of 8 pieces each, no pad file. */
@@ -19,7 +19,7 @@ const torrent: SeedTorrent = {
 
 type Fetch = Extract<EngineAction, { type: 'webseed-fetch' }>;
 
-function scheduler(over: Partial<SchedulerPorts> = {}) {
+function scheduler(over: Partial<SchedulerPorts> = {}, seedTorrent: SeedTorrent = torrent) {
   const fetches: Fetch[] = [];
   const claims: number[][] = [];
   const ports: SchedulerPorts = {
@@ -38,7 +38,11 @@ function scheduler(over: Partial<SchedulerPorts> = {}) {
     },
     ...over,
   };
-  return { seeds: new WebSeedScheduler(torrent, ['https://s.example/d'], undefined, ports), fetches, claims };
+  return {
+    seeds: new WebSeedScheduler(seedTorrent, ['https://s.example/d'], undefined, ports),
+    fetches,
+    claims,
+  };
 }
 
 const ranges = (fetches: Fetch[]) => fetches.map((fetch) => [fetch.file, fetch.start, fetch.end]);
@@ -59,7 +63,7 @@ describe('what a web seed is asked for', () => {
   it('asks for the playback window first, even when peers have it', () => {
     const { seeds, fetches } = scheduler({ peerAvailability: () => 1, window: () => [9, 10] });
     seeds.pump(0);
-    expect(ranges(fetches)).toEqual([[1, 1 * PIECE, 3 * PIECE]]);
+    expect(ranges(fetches)).toEqual([[1, 1 * PIECE, 8 * PIECE]]);
     expect(fetches[0].url).toBe('https://s.example/d/two/b');
   });
 
@@ -73,6 +77,32 @@ describe('what a web seed is asked for', () => {
       [0, 4 * PIECE, 8 * PIECE],
       [1, 0, 8 * PIECE],
     ]);
+  });
+
+  it("goes on past the window's end until a request holds MIN_REQUEST_BYTES", () => {
+    const big: SeedTorrent = {
+      name: 'one',
+      multiFile: false,
+      pieceLength: 256 * 1024,
+      length: 16 * 256 * 1024,
+      pieceCount: 16,
+      files: [{ path: ['one'], length: 16 * 256 * 1024, offset: 0 }],
+    };
+    const { seeds, fetches } = scheduler({ peerAvailability: () => 1, window: () => [2, 3] }, big);
+    seeds.pump(0);
+    expect(fetches.map((fetch) => [fetch.start, fetch.end])).toEqual([
+      [2 * 256 * 1024, 2 * 256 * 1024 + MIN_REQUEST_BYTES],
+    ]);
+  });
+
+  it('merges the contiguous pieces of the endgame into one request', () => {
+    const { seeds, fetches } = scheduler({
+      peerAvailability: () => 2,
+      missing: () => 4,
+      needs: (index) => index >= 4 && index < 8,
+    });
+    seeds.pump(0);
+    expect(ranges(fetches)).toEqual([[0, 4 * PIECE, 8 * PIECE]]);
   });
 
   it('asks for any missing piece in the endgame', () => {

@@ -241,6 +241,27 @@ describe('web seed scheduling', () => {
     expect(driver.complete).toBe(true);
   });
 
+  it('stops the requests a lowered budget no longer covers, and says when the budget is spent', async () => {
+    const { info, files } = await hybridTorrent([10 * PIECE, 10 * PIECE]);
+    let hold = true;
+    const serve = server(files, info);
+    const driver = new Driver(info, (fetch) => (hold ? 'hold' : serve(fetch)));
+    driver.tick();
+    expect(driver.fetches.length).toBeGreaterThan(1);
+    driver.feed({ type: 'webseed-budget', bytes: 4 * PIECE });
+    const live = driver.fetches.filter((fetch) => !driver.aborted.includes(fetch.request));
+    expect(live.reduce((sum, fetch) => sum + fetch.end - fetch.start, 0)).toBeLessThanOrEqual(4 * PIECE);
+    expect(driver.aborted.length).toBeGreaterThan(0);
+    hold = false;
+    const asked = driver.fetches.length;
+    runUntilDone(driver, 10);
+    const answered = driver.fetches.slice(asked);
+    expect(answered.reduce((sum, fetch) => sum + fetch.end - fetch.start, 0)).toBe(4 * PIECE);
+    expect(driver.session.stats(driver.now).webSeedBudgetSpent).toBe(true);
+    driver.feed({ type: 'webseed-budget', bytes: undefined });
+    expect(driver.session.stats(driver.now).webSeedBudgetSpent).toBeUndefined();
+  });
+
   it('keeps at most a few requests in flight per seed, and stops them on pause', async () => {
     const { info } = await hybridTorrent([40 * 1024 * 1024]);
     const driver = new Driver(info, () => 'hold');

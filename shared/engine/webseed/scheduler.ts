@@ -16,6 +16,10 @@ import { webSeedFileUrl, type WebSeedTorrent } from '../../codec/web-seeds';
 
 /** The most bytes one request asks for (libtorrent's bound): pieces beyond go in the next request. */
 export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+/** A request for the playback window goes on past the window's end, with the pieces after it that are still
+ * needed, until it holds this many bytes: a player reads on, and one larger request costs the server less than many
+ * small ones (libtorrent asks a web seed for 1 MiB at least). */
+export const MIN_REQUEST_BYTES = 1024 * 1024;
 /** Requests in flight to one seed. */
 export const MAX_REQUESTS_PER_SEED = 2;
 /** With this many wanted pieces left, the endgame, a seed may bring any of them. */
@@ -77,8 +81,16 @@ export class WebSeedScheduler {
     this.assembly = new PieceAssembly(torrent, (index) => pieceSpanLength(torrent, index));
   }
 
+  /** A new budget: the requests it no longer covers stop, the latest first (their pieces go back to the picker). */
   setBudget(bytes: number | undefined): void {
     this.budget = bytes;
+    const latestFirst = [...this.requests.values()].reverse();
+    for (const request of latestFirst) if (this.room < 0) this.abort(request);
+  }
+
+  /** The budget is set and what is left of it is less than a piece: the rest comes from peers. */
+  get budgetSpent(): boolean {
+    return this.budget !== undefined && this.budget - this.spent < this.torrent.pieceLength;
   }
 
   /** Bytes the seeds may still be asked for. */
@@ -131,12 +143,16 @@ export class WebSeedScheduler {
     const wanted = (index: number): boolean =>
       (inWindow.has(index) || endgame || this.ports.peerAvailability(index) === 0) &&
       this.eligible(seed, index, tried, now);
-    const first = window.find(wanted) ?? this.firstWanted(wanted);
+    const inWindowFirst = window.find(wanted);
+    const first = inWindowFirst ?? this.firstWanted(wanted);
     if (first === undefined) return [];
     const limit = Math.min(MAX_REQUEST_BYTES, this.room);
     const run: number[] = [];
     let bytes = 0;
-    for (let index = first; index < this.torrent.pieceCount && wanted(index); index++) {
+    const takes = (index: number): boolean =>
+      wanted(index) ||
+      (inWindowFirst !== undefined && bytes < MIN_REQUEST_BYTES && this.eligible(seed, index, tried, now));
+    for (let index = first; index < this.torrent.pieceCount && takes(index); index++) {
       const size = pieceSpanLength(this.torrent, index);
       if (bytes + size > limit) break;
       bytes += size;

@@ -2,7 +2,7 @@
 // (scheduler.ts) wired to the download: its claims and pieces go through the downloader's source room, its window
 // is the player's. The session hands it the web seed events, its clock ticks, a seek, and pause or stop.
 import type { TorrentInfo } from '../../codec/metainfo';
-import type { EngineAction, EngineEvent, WebSeedStats } from '../contract/engine-types';
+import type { EngineAction, EngineEvent, SessionStats } from '../contract/engine-types';
 import type { Downloader } from '../download/downloader';
 import { WebSeedScheduler } from './scheduler';
 
@@ -63,7 +63,10 @@ export class SessionWebSeeds {
     this.scheduler?.abortAll();
   }
 
-  stats(now: number): WebSeedStats[] | undefined {
-    return this.scheduler?.stats(now);
+  /** The seeds' part of the session's stats (none before the torrent is known or without seeds). */
+  stats(now: number): Pick<SessionStats, 'webSeeds' | 'webSeedBudgetSpent'> {
+    const scheduler = this.scheduler;
+    if (!scheduler) return {};
+    return { webSeeds: scheduler.stats(now), ...(scheduler.budgetSpent ? { webSeedBudgetSpent: true } : {}) };
   }
 }

@@ -37,24 +37,8 @@ import { TorrentsState } from './torrents.svelte';
 
 export type { FieldErrors, PendingLink, SpeedSample } from './torrents.svelte';
 
-/** What a torrent's row can ask (TorrentItem.svelte). */
-export interface TorrentActions {
-  saveFile(view: TorrentView, fileIndex: number): Promise<void>;
-  saveAllToFolder(view: TorrentView): Promise<void>;
-  saveAllAsZip(view: TorrentView): void;
-  saveTorrentFile(view: TorrentView): Promise<void>;
-  /** The .torrent's bytes (of ciphertext for a private share), for the keeper. */
-  torrentFileBytes(view: TorrentView): Promise<Uint8Array>;
-  chooseFile(view: TorrentView, fileIndex: number, chosen: boolean): void;
-  /** A player of the file changed (played, paused, sought, moved on), or closed (null). */
-  playback(view: TorrentView, fileIndex: number, media: HTMLMediaElement | null): void;
-  /** `Play` was pressed on the file: the engine fetches what a player reads first at once. */
-  playStarting(view: TorrentView, fileIndex: number): void;
-  resumeSharing(view: TorrentView): Promise<void>;
-  pause(view: TorrentView): void;
-  resume(view: TorrentView): void;
-  remove(view: TorrentView): void;
-}
+import type { TorrentActions } from './torrent-actions';
+export type { TorrentActions } from './torrent-actions';
 
 class AppState implements TorrentActions {
   readonly torrents = new TorrentsState();
@@ -419,15 +403,36 @@ class AppState implements TorrentActions {
     }
   }
 
-  async saveTorrentFile(view: TorrentView): Promise<void> {
+  saveTorrentFile(view: TorrentView): Promise<void> {
+    return this.saveFromEngine(
+      view,
+      'get-torrent-file',
+      'download.torrent',
+      'Could not build the .torrent file',
+    );
+  }
+
+  saveEncryptedCopy(view: TorrentView): Promise<void> {
+    return this.saveFromEngine(
+      view,
+      'get-encrypted-copy',
+      'private share',
+      'Could not save the encrypted copy',
+    );
+  }
+
+  /** Saves a file the engine makes for the torrent under the name it gives (made safe); a failure in words. */
+  private async saveFromEngine(
+    view: TorrentView,
+    op: 'get-torrent-file' | 'get-encrypted-copy',
+    fallback: string,
+    failure: string,
+  ): Promise<void> {
     try {
-      const { blob, name } = await this.engine.call({
-        op: 'get-torrent-file',
-        infoHashHex: view.infoHashHex,
-      });
-      download(blob, safeFileName(name, 'download.torrent'));
+      const { blob, name } = await this.engine.call({ op, infoHashHex: view.infoHashHex });
+      download(blob, safeFileName(name, fallback));
     } catch (error) {
-      this.torrents.fail('general', `Could not build the .torrent file: ${message(error)}`, view.infoHashHex);
+      this.torrents.fail('general', `${failure}: ${message(error)}`, view.infoHashHex);
     }
   }
 
@@ -442,6 +447,10 @@ class AppState implements TorrentActions {
       .filter((file) => (file.index === fileIndex ? !chosen : !file.chosen))
       .map((file) => file.index);
     this.engine.act({ op: 'choose-files', infoHashHex: view.infoHashHex, skipped });
+  }
+
+  setWebSeedBudget(view: TorrentView, bytes: number | null): void {
+    this.engine.act({ op: 'limit-web-seeds', infoHashHex: view.infoHashHex, bytes });
   }
 
   /** What the engine last heard of each player, by torrent and file. */

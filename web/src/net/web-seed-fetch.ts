@@ -2,8 +2,8 @@
 // streamed back as `webseed-data` events as it arrives. A request carries one header, `Range`, which the Fetch
 // standard lets through without a CORS preflight (`cache: 'no-store'` and `credentials: 'omit'` are options, not
 // headers), so a server needs only `Access-Control-Allow-Origin` to serve us. What a hostile server can cost is
-// bounded here: the body is read up to the bytes asked for and no further, a server that stops sending is left after
-// IDLE_MS, redirects are the browser's (at most 20, the URL they end at remembered per file), and an http:// seed on
+// bounded here: the body is read up to the bytes asked for and no further, a server that does not answer, or sends
+// less than PROGRESS_BYTES of its body, in IDLE_MS is left, redirects are the browser's (at most 20, the URL they end at remembered per file), and an http:// seed on
 // an https:// page is refused before any request.
 import type { EngineAction, EngineEvent } from '../../../shared/engine/contract/engine-types';
 import { webSeedHost } from '../../../shared/codec/web-seeds';
@@ -11,8 +11,11 @@ import { webSeedHost } from '../../../shared/codec/web-seeds';
 type SeedFetch = Extract<EngineAction, { type: 'webseed-fetch' }>;
 type Emit = (event: EngineEvent) => void;
 
-/** A server that sends nothing for this long is given up on (ms). */
+/** A server that sends no answer, or less than PROGRESS_BYTES of its body, for this long is given up on (ms). */
 export const IDLE_MS = 30_000;
+/** The body a server must send each IDLE_MS: one that trickles a few bytes at a time would otherwise hold its
+ * pieces (which no peer is asked for while the seed brings them) as long as it likes. */
+export const PROGRESS_BYTES = 16 * 1024;
 
 /** The words for a seed this site may not read (CORS). */
 export const corsRefusal = (url: string): string =>
@@ -75,6 +78,11 @@ export class WebSeedFetcher {
     const fail = (reason: string, extra: Partial<Extract<EngineEvent, { type: 'webseed-failed' }>> = {}) =>
       emit({ type: 'webseed-failed', request: action.request, reason, ...extra });
     let response: Response;
+    let unanswered = false;
+    const answerDue = setTimeout(() => {
+      unanswered = true;
+      controller.abort();
+    }, IDLE_MS);
     try {
       response = await this.fetchFn(url, {
         headers: action.whole ? {} : { Range: `bytes=${action.start}-${action.end - 1}` },
@@ -84,11 +92,14 @@ export class WebSeedFetcher {
         signal: controller.signal,
       });
     } catch {
+      clearTimeout(answerDue);
+      if (unanswered) return fail('the server did not answer');
       if (controller.signal.aborted) return;
       return (await this.reachable(url))
         ? fail(corsRefusal(url), { blocked: 'cors' })
         : fail('network error');
     }
+    clearTimeout(answerDue);
     if (response.redirected && response.url) this.finalUrls.set(key, response.url);
     const ranged = response.status === 206;
     if (!(ranged || (response.status === 200 && action.whole))) {
@@ -113,15 +124,20 @@ export class WebSeedFetcher {
     if (!reader) return emit({ type: 'webseed-failed', request: action.request, reason: 'no body' });
     let idle = setTimeout(() => controller.abort(), IDLE_MS);
     let received = 0;
+    let sinceProgress = 0;
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        clearTimeout(idle);
-        idle = setTimeout(() => controller.abort(), IDLE_MS);
         const room = cap - received;
         const chunk = value.length > room ? value.subarray(0, room) : value;
         received += chunk.length;
+        sinceProgress += chunk.length;
+        if (sinceProgress >= PROGRESS_BYTES) {
+          sinceProgress = 0;
+          clearTimeout(idle);
+          idle = setTimeout(() => controller.abort(), IDLE_MS);
+        }
         if (chunk.length > 0) emit({ type: 'webseed-data', request: action.request, data: chunk });
         if (received >= cap) break;
       }

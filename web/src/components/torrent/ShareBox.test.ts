@@ -35,6 +35,20 @@ describe('ShareBox', () => {
     expect(screen.getByText(/send the share link, which holds the key/)).toBeTruthy();
   });
 
+  it('offers a private share, once whole, its encrypted copy for a web server', async () => {
+    const user = userEvent.setup();
+    const actions = torrentActions();
+    const name = 'Encrypted copy for a web server';
+    const { rerender } = render(ShareBox, { torrent: torrentView({ shareKey: KEY, have: 3 }), actions });
+    expect(screen.queryByRole('button', { name })).toBeNull();
+    const whole = torrentView({ shareKey: KEY });
+    await rerender({ torrent: { ...whole, have: whole.pieceCount }, actions });
+    await user.click(screen.getByRole('button', { name }));
+    expect(actions.saveEncryptedCopy).toHaveBeenCalledOnce();
+    await rerender({ torrent: { ...torrentView(), have: whole.pieceCount }, actions });
+    expect(screen.queryByRole('button', { name })).toBeNull();
+  });
+
   it('shows no QR code of a share link whose key failed, and says why', () => {
     render(ShareBox, { torrent: torrentView({ shareKey: KEY }), actions: torrentActions(), failed: true });
     expect(screen.queryByRole('img', { name: /QR code/ })).toBeNull();

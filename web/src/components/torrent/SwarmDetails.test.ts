@@ -56,6 +56,27 @@ describe('SwarmDetails', () => {
     ]);
   });
 
+  it('sends the most to fetch from web servers, in MiB, and no limit for an empty field', async () => {
+    const user = userEvent.setup();
+    const actions = torrentActions();
+    const seed = { url: 'https://f.example/', host: 'f.example', status: 'idle' as const, downloaded: 0 };
+    const torrent = torrentView({ webSeeds: [seed], webSeedBudget: 2 * 1024 * 1024 });
+    render(SwarmDetails, { torrent, trackers: [], samples: [], actions });
+    const field = screen.getByRole('textbox', { name: 'Most to fetch from web servers (MiB)' });
+    expect((field as HTMLInputElement).value).toBe('2');
+    await user.clear(field);
+    await user.type(field, '0.5');
+    await user.tab();
+    expect(actions.setWebSeedBudget).toHaveBeenLastCalledWith(torrent, 512 * 1024);
+    await user.clear(field);
+    await user.tab();
+    expect(actions.setWebSeedBudget).toHaveBeenLastCalledWith(torrent, null);
+    await user.type(field, 'lots');
+    await user.tab();
+    expect(actions.setWebSeedBudget).toHaveBeenCalledTimes(2);
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+  });
+
   it('lists each tracker with its state and the swarm it reported', () => {
     const trackers: TrackerStatus[] = [
       { url: 'wss://one.example', state: 'connected', complete: 1, incomplete: 3 },

@@ -30,6 +30,15 @@ describe('TorrentStatus', () => {
     expect(screen.getByText(/^Done: 2.00 MiB/)).toBeTruthy();
   });
 
+  it('says when the web servers have sent what the budget allows, while the download goes on', async () => {
+    const words = /Web servers have sent the most you allowed \(2\.00 MiB\); the rest comes from peers/;
+    const spent = { webSeedBudget: 2 * 1024 * 1024, webSeedBudgetSpent: true as const };
+    const { rerender } = render(TorrentStatus, { torrent: torrentView(spent), trackers: [] });
+    expect(screen.getByText(words)).toBeTruthy();
+    await rerender({ torrent: torrentView({ ...spent, state: 'seeding' }), trackers: [] });
+    expect(screen.queryByText(words)).toBeNull();
+  });
+
   it('says an error as an alert', () => {
     render(TorrentStatus, {
       torrent: torrentView({ state: 'error', error: 'quota exceeded' }),

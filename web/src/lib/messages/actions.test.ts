@@ -32,6 +32,25 @@ describe('the action table', () => {
       expect(parseCall(value)).toBeUndefined();
   });
 
+  it("keeps a share's Also at URLs, and refuses more of them, or longer, than a torrent may name", () => {
+    const { share } = ACTION_SAMPLES;
+    expect(parseCall(share)).toEqual(share);
+    for (const webSeeds of [
+      Array(17).fill('https://a.example/'),
+      [`https://a.example/${'x'.repeat(2048)}`],
+      [1],
+    ])
+      expect(parseCall({ ...share, webSeeds })).toBeUndefined();
+  });
+
+  it('takes a web seed budget in whole bytes, or null for no limit', () => {
+    const ref = { op: 'limit-web-seeds', infoHashHex: 'ab'.repeat(20) };
+    expect(parseCall({ ...ref, bytes: null })).toEqual({ ...ref, bytes: null });
+    expect(parseCall({ ...ref, bytes: 0 })).toEqual({ ...ref, bytes: 0 });
+    for (const bytes of [-1, 1.5, Infinity, '5', undefined])
+      expect(parseCall({ ...ref, bytes })).toBeUndefined();
+  });
+
   it('takes a player’s position or its closing, and refuses times that are not seconds', () => {
     const base = { op: 'playback', infoHashHex: 'ab'.repeat(20), fileIndex: 0 };
     const position = { time: 1.5, duration: 60, paused: true };

@@ -6,6 +6,7 @@
 
 import { isKeyText } from '../../../../shared/private-share/private-share';
 import { isInfoHashHex } from '../../../../shared/codec/hex';
+import { MAX_WEB_SEED_URL_LENGTH, MAX_WEB_SEEDS } from '../../../../shared/codec/web-seeds';
 import type { DroppedTracker } from '../links/tracker-screen';
 
 /** A file of a share; `handle` (File System Access) when every file has one: the share reads them in place. */
@@ -61,6 +62,8 @@ export interface Actions {
   /** A Blob of one finished file (a Blob of stored piece Blobs, no whole-file copy). */
   'get-file': { request: TorrentRef & { fileIndex: number }; result: Blob };
   'get-torrent-file': { request: TorrentRef; result: { blob: Blob; name: string } };
+  /** `Encrypted copy for a web server`: a private share's file as the swarm holds it (ciphertext), to upload. */
+  'get-encrypted-copy': { request: TorrentRef; result: { blob: Blob; name: string } };
   /** The handles of a share read in place, for the page to ask the browser's permission again. */
   'get-shared-handles': { request: TorrentRef; result: FileSystemFileHandle[] };
   /** `Resume sharing`: the page has asked for permission; check the shared files and run the torrent again. */
@@ -78,6 +81,8 @@ export interface Actions {
    * (worker/torrent/streams/play-start.ts).
    */
   'play-start': { request: TorrentRef & { fileIndex: number }; result: void };
+  /** `Most to fetch from web servers`: the torrent's web seeds send at most `bytes` (null: no limit). */
+  'limit-web-seeds': { request: TorrentRef & { bytes: number | null }; result: void };
   /** Upload limit in whole KiB/s (0 = none). */
   'set-upload-limit': { request: { kib: number }; result: void };
   /** Every new connection through the TURN relay only. */
@@ -108,6 +113,8 @@ export const isObject = (value: unknown): value is Fields => typeof value === 'o
 export const isIndex = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0;
 const isHash = isInfoHashHex;
+const isByteCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 const isSeconds = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
@@ -145,13 +152,28 @@ function sharedFiles(value: unknown): SharedFile[] | undefined {
   return files;
 }
 
+/** A share's "Also at" URLs as text, bounded (the worker checks each, shared/codec/web-seeds.ts), or undefined. */
+function alsoAtUrls(value: unknown): string[] | undefined {
+  if (!Array.isArray(value) || value.length > MAX_WEB_SEEDS) return undefined;
+  const urls = value as unknown[];
+  const fits = (url: unknown) => typeof url === 'string' && url.length <= MAX_WEB_SEED_URL_LENGTH;
+  return urls.every(fits) ? (urls as string[]) : undefined;
+}
+
 /** Per action, its request checked field by field (from another tab: anything may arrive), or undefined. */
 export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest<A> | undefined } = {
   share(value) {
     const files = sharedFiles(value.files);
     if (typeof value.name !== 'string' || !files) return undefined;
     if (value.encrypt !== undefined && typeof value.encrypt !== 'boolean') return undefined;
-    return { files, name: value.name, ...(value.encrypt !== undefined ? { encrypt: value.encrypt } : {}) };
+    const webSeeds = value.webSeeds === undefined ? undefined : alsoAtUrls(value.webSeeds);
+    if (value.webSeeds !== undefined && !webSeeds) return undefined;
+    return {
+      files,
+      name: value.name,
+      ...(value.encrypt !== undefined ? { encrypt: value.encrypt } : {}),
+      ...(webSeeds ? { webSeeds } : {}),
+    };
   },
   'seed-torrent'(value) {
     const files = sharedFiles(value.files);
@@ -175,6 +197,7 @@ export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest
       ? { infoHashHex: value.infoHashHex, fileIndex: value.fileIndex }
       : undefined,
   'get-torrent-file': torrentRef,
+  'get-encrypted-copy': torrentRef,
   'get-shared-handles': torrentRef,
   'resume-sharing': torrentRef,
   pause: torrentRef,
@@ -195,6 +218,10 @@ export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest
   'play-start': (value) =>
     isHash(value.infoHashHex) && isIndex(value.fileIndex)
       ? { infoHashHex: value.infoHashHex, fileIndex: value.fileIndex }
+      : undefined,
+  'limit-web-seeds': (value) =>
+    isHash(value.infoHashHex) && (value.bytes === null || isByteCount(value.bytes))
+      ? { infoHashHex: value.infoHashHex, bytes: value.bytes }
       : undefined,
   'set-upload-limit': (value) =>
     typeof value.kib === 'number' && Number.isSafeInteger(value.kib) && value.kib >= 0

@@ -73,6 +73,10 @@ export interface TorrentView {
   hashing?: number;
   /** Its web seeds (BEP 19), when it has some. */
   webSeeds?: WebSeedRow[];
+  /** The most its web seeds may send, in bytes, when the user set a limit. */
+  webSeedBudget?: number;
+  /** The web seeds have sent what `webSeedBudget` allows: the rest comes from peers. */
+  webSeedBudgetSpent?: true;
   /** With `hashing`: the files chosen for a `Torrent to seed` are being checked against it (not a new share). */
   checking?: boolean;
 }

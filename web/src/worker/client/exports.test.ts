@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAnyTorrent } from '../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import { ActionError } from './action-runner';
-import { getFile, getSharedHandles, getTorrentFile } from './exports';
+import { getEncryptedCopy, getFile, getSharedHandles, getTorrentFile } from './exports';
 import { addMagnet } from './intake/add-magnet';
 import { share } from './intake/add-share';
 import { context, testBytes, testCore } from './testing/core';
@@ -74,5 +74,26 @@ describe('getSharedHandles', () => {
       'This torrent is not shared from files on disk',
     );
     expect(() => getSharedHandles(core, { infoHashHex: UNKNOWN })).toThrow(ActionError);
+  });
+});
+
+describe('getEncryptedCopy', () => {
+  it("gives a private share's one file as the swarm holds it, which holds none of the plaintext", async () => {
+    const { core } = testCore();
+    const marker = new TextEncoder().encode('PLAINTEXT MARKER '.repeat(2000));
+    const files = [{ file: new File([marker], 'secret.txt'), path: ['secret.txt'] }];
+    const { infoHashHex } = await share(core, { files, name: 'secret.txt', encrypt: true }, context());
+    const { blob, name } = await getEncryptedCopy(core, { infoHashHex });
+    expect(name).toBe('private share');
+    const copy = new Uint8Array(await blob.arrayBuffer());
+    expect(copy.length).toBe(core.registry.get(infoHashHex)!.info!.length);
+    expect(Buffer.from(copy).includes(Buffer.from('PLAINTEXT MARKER'))).toBe(false);
+    const plain = await getFile(core, { infoHashHex, fileIndex: 0 });
+    expect(new Uint8Array(await plain.arrayBuffer())).toEqual(marker);
+  });
+
+  it('refuses a share that is not encrypted', async () => {
+    const { core, infoHashHex } = await shared();
+    await expect(getEncryptedCopy(core, { infoHashHex })).rejects.toThrow('This share is not encrypted');
   });
 });

@@ -56,6 +56,24 @@ export async function getTorrentFile(
   return { blob, name: `${host.info.name}.torrent` };
 }
 
+/** A private share's one file as the swarm holds it (ciphertext, complete), for its owner to upload to a web server:
+ * the server then holds only what the swarm holds. */
+export async function getEncryptedCopy(
+  core: ClientCore,
+  message: ActionRequest<'get-encrypted-copy'>,
+): Promise<{ blob: Blob; name: string }> {
+  const host = knownHost(core, message.infoHashHex);
+  const info = host.info;
+  if (!host.record.private || !info || info.files.length !== 1)
+    throw new ActionError('This share is not encrypted');
+  try {
+    const blob = await fileBlob(info, 0, (indices) => host.pieces.readPieces(indices));
+    return { blob, name: info.name };
+  } catch (error) {
+    throw new ActionError(storageErrorReason(error));
+  }
+}
+
 /** The handles of the files a torrent is shared from in place (to ask the browser's permission again). */
 export function getSharedHandles(
   core: ClientCore,

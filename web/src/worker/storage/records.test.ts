@@ -60,8 +60,11 @@ describe('loadRecords', () => {
       record({ name: 'info not bytes', infoBytes: 'x' as unknown as ArrayBuffer }),
       record({ name: 'files without info', sharedFiles: [] }),
       record({ name: 'bad key', private: { key: 'not a key' } as TorrentRecord['private'] }),
+      record({ name: 'with a budget', webSeedBudget: 1024 }),
+      record({ name: 'negative budget', webSeedBudget: -1 }),
+      record({ name: 'budget not a count', webSeedBudget: 0.5 }),
     );
-    expect(names).toEqual(['with info']);
+    expect(names).toEqual(['with info', 'with a budget']);
   });
 
   it("keeps a btmh link's v2 hash only when it begins with the record's hash", async () => {

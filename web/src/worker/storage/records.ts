@@ -47,6 +47,8 @@ export interface TorrentRecord {
   infoHashV2?: string;
   /** Web seeds (BEP 19) from the .torrent's `url-list` or the magnet link's `ws=`, checked (shared/codec/web-seeds.ts). */
   webSeeds?: string[];
+  /** The most the web seeds may send, in bytes (`Most to fetch from web servers`); none: no limit. */
+  webSeedBudget?: number;
 }
 
 /**
@@ -128,7 +130,8 @@ function validParts(r: Partial<TorrentRecord>): boolean {
     (r.sharedFiles === undefined || (isSharedFileRefs(r.sharedFiles) && r.infoBytes !== undefined)) &&
     (r.private === undefined || isPrivateRecordPart(r.private)) &&
     (r.webSeeds === undefined ||
-      (Array.isArray(r.webSeeds) && r.webSeeds.every((url) => checkWebSeed(String(url)) === url)))
+      (Array.isArray(r.webSeeds) && r.webSeeds.every((url) => checkWebSeed(String(url)) === url))) &&
+    (r.webSeedBudget === undefined || (Number.isSafeInteger(r.webSeedBudget) && r.webSeedBudget >= 0))
   );
 }
 

@@ -150,6 +150,14 @@ export class TorrentHost {
     this.parts.choice.choose(skipped, this.info?.files.length ?? Infinity);
     this.parts.applyFileChoice();
   }
+  /** `Most to fetch from web servers` (null: no limit), remembered with the torrent and told to its session. */
+  setWebSeedBudget(bytes: number | null): void {
+    if (this.removed) return;
+    if (bytes === null) delete this.record.webSeedBudget;
+    else this.record.webSeedBudget = bytes;
+    void this.persist(false);
+    if (this.lifecycle.session) this.feed({ type: 'webseed-budget', bytes: bytes ?? undefined });
+  }
   /** What players and streams ask of the torrent's pieces, to the one room that decides them (streams/steering.ts). */
   get streams(): StreamIntents {
     return this.parts.steering;

@@ -168,7 +168,7 @@ export class TorrentParts {
       have: this.verified,
       ...this.v2.sessionOption(known),
       ...(record.infoHashV2 && !known ? { infoHashV2: fromHex(record.infoHashV2) } : {}),
-      ...(record.webSeeds ? { webSeeds: record.webSeeds } : {}),
+      ...(record.webSeeds ? { webSeeds: record.webSeeds, webSeedBudget: record.webSeedBudget } : {}),
       random: ctx.random,
       now: ctx.clock(),
     };

@@ -5,13 +5,13 @@ import type { PeerPath, TorrentView } from '../../lib/messages/protocol';
 import { peerRows, shownDownloadRate } from './peer-rows';
 import type { TorrentRecord } from '../storage/records';
 import type { Failure } from './lifecycle';
-import { webSeedRows } from './web-seed-rows';
+import { webSeedParts } from './web-seed-rows';
 
 export interface ViewState {
   infoHashHex: string;
   record: Pick<
     TorrentRecord,
-    'name' | 'length' | 'trackers' | 'addedAt' | 'sharedFiles' | 'private' | 'skippedFiles'
+    'name' | 'length' | 'trackers' | 'addedAt' | 'sharedFiles' | 'private' | 'skippedFiles' | 'webSeedBudget'
   >;
   /** The info's name, length and piece count, once known. */
   info: { name: string; length: number; pieceCount: number } | undefined;
@@ -125,8 +125,7 @@ function extras(state: ViewState, status: TorrentView['state']): Partial<Torrent
   if (record.sharedFiles) extra.inPlace = true;
   if (record.private) extra.shareKey = record.private.key;
   if (failure?.needsPermission) extra.resumeSharing = true;
-  if (stats?.webSeeds && stats.webSeeds.length > 0) extra.webSeeds = webSeedRows(stats.webSeeds, state.files);
-  return extra;
+  return Object.assign(extra, webSeedParts(stats, record, state.files));
 }
 
 /** What a running torrent waits for, while it does: a peer that can be reached, someone who has the rest. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { webSeedRows } from './web-seed-rows';
+import { webSeedParts, webSeedRows } from './web-seed-rows';
 
 const files = [
   { path: ['a.bin'], length: 10, offset: 0 },
@@ -44,5 +44,19 @@ describe('webSeedRows', () => {
       },
       { url: 'http://n.example/', host: 'n.example', status: 'idle', downloaded: 7 },
     ]);
+  });
+
+  it('gives the budget the user set and whether it is spent, only with seeds', () => {
+    const seed = { url: 'http://n.example/', status: 'idle' as const, downloaded: 7, droppedFiles: [] };
+    expect(webSeedParts(undefined, { webSeedBudget: 9 }, files)).toEqual({});
+    expect(webSeedParts({ webSeeds: [] }, { webSeedBudget: 9 }, files)).toEqual({});
+    expect(webSeedParts({ webSeeds: [seed] }, {}, files)).toEqual({ webSeeds: webSeedRows([seed], files) });
+    expect(webSeedParts({ webSeeds: [seed], webSeedBudgetSpent: true }, { webSeedBudget: 9 }, files)).toEqual(
+      {
+        webSeeds: webSeedRows([seed], files),
+        webSeedBudget: 9,
+        webSeedBudgetSpent: true,
+      },
+    );
   });
 });

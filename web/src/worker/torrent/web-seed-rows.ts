@@ -1,9 +1,26 @@
 // The torrent's web seeds as its details show them: the host, what it does, how much it sent, and what went wrong
 // in words (why it is out, or which files it lost and why).
-import type { WebSeedStats } from '../../../../shared/engine/contract/engine-types';
+import type { SessionStats, WebSeedStats } from '../../../../shared/engine/contract/engine-types';
 import type { FileEntry } from '../../../../shared/codec/metainfo';
 import { webSeedHost } from '../../../../shared/codec/web-seeds';
-import type { WebSeedRow } from '../../lib/messages/protocol';
+import type { TorrentView, WebSeedRow } from '../../lib/messages/protocol';
+import type { TorrentRecord } from '../storage/records';
+
+/** The view's web seed fields: the rows, the budget the user set, and whether it is spent. */
+export function webSeedParts(
+  stats: Pick<SessionStats, 'webSeeds' | 'webSeedBudgetSpent'> | undefined,
+  record: Pick<TorrentRecord, 'webSeedBudget'>,
+  files: readonly FileEntry[],
+): Pick<TorrentView, 'webSeeds' | 'webSeedBudget' | 'webSeedBudgetSpent'> {
+  const seeds = stats?.webSeeds ?? [];
+  if (seeds.length === 0) return {};
+  const parts: Pick<TorrentView, 'webSeeds' | 'webSeedBudget' | 'webSeedBudgetSpent'> = {
+    webSeeds: webSeedRows(seeds, files),
+  };
+  if (record.webSeedBudget !== undefined) parts.webSeedBudget = record.webSeedBudget;
+  if (stats?.webSeedBudgetSpent) parts.webSeedBudgetSpent = true;
+  return parts;
+}
 
 /** Files named in a problem; the rest are counted. */
 const NAMED_FILES = 3;

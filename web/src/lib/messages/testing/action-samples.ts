@@ -10,6 +10,7 @@ export const ACTION_SAMPLES: { [A in ActionName]: Call<A> } = {
     files: [{ file: new File([new Uint8Array([1, 2, 3])], 'a.bin'), path: ['dir', 'a.bin'] }],
     name: 'dir',
     encrypt: true,
+    webSeeds: ['https://files.example.org/share/'],
   },
   'add-magnet': { op: 'add-magnet', link: `magnet:?xt=urn:btih:${T}`, key: 'A'.repeat(42) + 'E' },
   'add-torrent-file': { op: 'add-torrent-file', bytes: new ArrayBuffer(4) },
@@ -21,6 +22,7 @@ export const ACTION_SAMPLES: { [A in ActionName]: Call<A> } = {
   },
   'get-file': { op: 'get-file', infoHashHex: T, fileIndex: 1 },
   'get-torrent-file': { op: 'get-torrent-file', infoHashHex: T },
+  'get-encrypted-copy': { op: 'get-encrypted-copy', infoHashHex: T },
   'get-shared-handles': { op: 'get-shared-handles', infoHashHex: T },
   'resume-sharing': { op: 'resume-sharing', infoHashHex: T },
   pause: { op: 'pause', infoHashHex: T },
@@ -34,6 +36,7 @@ export const ACTION_SAMPLES: { [A in ActionName]: Call<A> } = {
     position: { time: 12.5, duration: 60, paused: false },
   },
   'play-start': { op: 'play-start', infoHashHex: T, fileIndex: 1 },
+  'limit-web-seeds': { op: 'limit-web-seeds', infoHashHex: T, bytes: 1_000_000 },
   'set-upload-limit': { op: 'set-upload-limit', kib: 64 },
   'set-relay-only': { op: 'set-relay-only', on: true },
 };
