@@ -11,6 +11,10 @@ export interface PipelineOptions {
   /** For a peer measured slow, minDepth gives way to what it delivers in this time (but at least MIN_SLOW_DEPTH), so
    * that a slow peer does not hold many blocks that others could bring sooner. Default: off. */
   maxQueueMs?: number;
+  /** The longest recent stall of the peer's blocks beyond its round trip (PeerDownload.stallCover), added to the
+   * time covered: the requests the peer holds then last through the next such stall instead of running out in it.
+   * Default 0. */
+  stallMs?: number;
 }
 
 /** What the sender may hold in its transport ahead of a block, in time (upload/pacer.ts PACE_WINDOW_MS). */
@@ -54,7 +58,8 @@ export function pipelineDepth(
     throw new RangeError('invalid pipeline options');
   }
   const rate = Number.isFinite(rateBytesPerSec) && rateBytesPerSec > 0 ? rateBytesPerSec : 0;
-  const latency = latencyToCover(pathRoundTrip(options.roundTripMs, rate, blockSize), floor);
+  const stall = Number.isFinite(options.stallMs) && options.stallMs! > 0 ? options.stallMs! : 0;
+  const latency = latencyToCover(pathRoundTrip(options.roundTripMs, rate, blockSize), floor) + stall;
   const wanted = Math.ceil((rate * latency) / 1000 / blockSize);
   let upper = Math.floor(maxDepth);
   if (peerReqq !== undefined && Number.isFinite(peerReqq) && peerReqq >= 1)

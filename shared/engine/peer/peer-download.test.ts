@@ -40,3 +40,35 @@ describe('PeerDownload', () => {
     expect(download.pipelineRate(now)).toBeGreaterThan(0);
   });
 });
+
+describe('PeerDownload after a stall', () => {
+  /** 1.6 MB/s for `ms` with requests out (100 ms round trip), from `from`; returns the time after. */
+  function steady(download: PeerDownload, from: number, ms: number): number {
+    let now = from;
+    for (; now < from + ms; now += 10) download.blockArrived(BLOCK, now, now - 100);
+    return now;
+  }
+
+  it('covers the stall and keeps the rate from before it while the average is diluted', () => {
+    const download = new PeerDownload(0);
+    let now = steady(download, 100, 8000);
+    const before = download.pipelineRate(now);
+    expect(download.stallCover(now)).toBe(0);
+    // 1.5 s with requests out and nothing arriving, then the held blocks in a burst.
+    now += 1500;
+    for (let i = 0; i < 50; i++) download.blockArrived(BLOCK, now, now - 1600);
+    // The last block came 10 ms before the stall began; the round trip explains 100 ms of the gap.
+    expect(download.stallCover(now)).toBe(1410);
+    expect(download.down.rate(now)).toBeLessThan(before);
+    expect(download.pipelineRate(now) / before).toBeCloseTo(1, 2);
+    // Once the meter's window has passed the stall, the measured rate again.
+    now = steady(download, now + 10, 5000);
+    expect(download.pipelineRate(now)).toBe(download.down.rate(now));
+  });
+
+  it('takes no stall from blocks that follow each other as the rate spaces them', () => {
+    const download = new PeerDownload(0);
+    const now = steady(download, 100, 8000);
+    expect(download.stallCover(now)).toBe(0);
+  });
+});

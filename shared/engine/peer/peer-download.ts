@@ -2,6 +2,7 @@
 // (when a block we asked for last came, whether we are waiting on it), and what it sent us.
 import { CHOKE_RATE_WINDOW_MS, RateMeter } from './rate';
 import { RoundTrip } from './round-trip';
+import { StallMemory, stallBeyond } from './stall';
 
 /** The window of the rate the request pipeline ramps on: about a second, so that a pipeline growing with the rate
  * it brings doubles each round trip (as TCP's slow start does) instead of following a 5-second average. */
@@ -27,6 +28,8 @@ export class PeerDownload {
   readonly downRecent = new RateMeter(RAMP_RATE_WINDOW_MS);
   /** Request-to-block times (request timeouts, the pipeline's round trip). */
   readonly roundTrip = new RoundTrip();
+  /** Gaps between its blocks that the path and the rate do not explain (the pipeline's cover, its held rate). */
+  readonly stalls = new StallMemory();
 
   /** The snub clock starts at connection. */
   constructor(now: number) {
@@ -80,6 +83,7 @@ export class PeerDownload {
 
   /** A block we asked for arrived (its request went out at `askedAt`, when we know): it is not snubbing us. */
   blockArrived(bytes: number, now: number, askedAt?: number): void {
+    this.noteStall(bytes, now);
     if (askedAt !== undefined) this.roundTrip.sample(now - askedAt);
     this.firstBlockAt ??= now;
     this.downRecent.add(bytes, now);
@@ -105,8 +109,28 @@ export class PeerDownload {
   /** The rate the request pipeline follows: the 5-second rate, or, for RAMP_MS after the peer's first block, the
    * last second's while that is higher (the ramp). */
   pipelineRate(now: number): number {
+    return Math.max(this.measuredRate(now), this.stalls.heldRate(now));
+  }
+
+  /** The time the pipeline adds to its cover for the stalls this peer's blocks had of late (StallMemory.cover). */
+  stallCover(now: number): number {
+    return this.stalls.cover(now);
+  }
+
+  private measuredRate(now: number): number {
     const rate = this.down.rate(now);
     const ramping = this.firstBlockAt !== undefined && now - this.firstBlockAt < RAMP_MS;
     return ramping ? Math.max(rate, this.downRecent.rate(now)) : rate;
+  }
+
+  /** Since `lastBlockAt` our requests were out (it is the last block's arrival, or when requests went out to a
+   * peer with none): a gap that the path and the rate do not explain is a stall. After a long one the rate before
+   * it is held for the rate meter's window, which the stall diluted. */
+  private noteStall(bytes: number, now: number): void {
+    if (this.firstBlockAt === undefined) return;
+    const since = this._lastBlockAt;
+    const rateBefore = this.pipelineRate(since);
+    const stall = stallBeyond(now - since, this.roundTrip.least, rateBefore, bytes);
+    if (stall > 0) this.stalls.record(stall, now, rateBefore, this.down.windowMs);
   }
 }
