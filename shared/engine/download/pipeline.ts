@@ -41,6 +41,11 @@ export function pathRoundTrip(
   return Math.max(0, roundTripMs - (blockSize / rateBytesPerSec) * 1000);
 }
 
+/** The stall time the pipeline adds: `stallMs` when it is a positive number, else none. */
+function stallToCover(stallMs: number | undefined): number {
+  return stallMs !== undefined && Number.isFinite(stallMs) && stallMs > 0 ? stallMs : 0;
+}
+
 /** The least depth for a slow peer under `maxQueueMs`: one block in flight and one queued behind it. */
 export const MIN_SLOW_DEPTH = 2;
 
@@ -58,8 +63,9 @@ export function pipelineDepth(
     throw new RangeError('invalid pipeline options');
   }
   const rate = Number.isFinite(rateBytesPerSec) && rateBytesPerSec > 0 ? rateBytesPerSec : 0;
-  const stall = Number.isFinite(options.stallMs) && options.stallMs! > 0 ? options.stallMs! : 0;
-  const latency = latencyToCover(pathRoundTrip(options.roundTripMs, rate, blockSize), floor) + stall;
+  const latency =
+    latencyToCover(pathRoundTrip(options.roundTripMs, rate, blockSize), floor) +
+    stallToCover(options.stallMs);
   const wanted = Math.ceil((rate * latency) / 1000 / blockSize);
   let upper = Math.floor(maxDepth);
   if (peerReqq !== undefined && Number.isFinite(peerReqq) && peerReqq >= 1)

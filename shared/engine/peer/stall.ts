@@ -54,7 +54,8 @@ export class StallMemory {
    * MAX_STALL_COVER_MS. */
   cover(now: number): number {
     let longest = 0;
-    for (const stall of this.stalls) if (now - stall.at < STALL_MEMORY_MS) longest = Math.max(longest, stall.ms);
+    for (const stall of this.stalls)
+      if (now - stall.at < STALL_MEMORY_MS) longest = Math.max(longest, stall.ms);
     return Math.min(MAX_STALL_COVER_MS, longest);
   }
 
