@@ -22,7 +22,6 @@ describe('a path whose requests stall again and again, in the lab', () => {
     // stall and leaves the uplink idle for the rest of the stall. Covering the stalls seen, only the first
     // one costs that (1.14).
     expect(run.seconds! / run.lineSeconds).toBeLessThan(1.18);
-    expect(runStalledPath(path, { hash: fastHash, seed: 3 })).toEqual(run);
   });
 
   it('refuses a stall that outlasts its period', () => {

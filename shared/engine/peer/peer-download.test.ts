@@ -72,3 +72,28 @@ describe('PeerDownload after a stall', () => {
     expect(download.stallCover(now)).toBe(0);
   });
 });
+
+describe('PeerDownload: a choke is no stall', () => {
+  it('takes no stall from the wait between a choke and the next block', () => {
+    const download = new PeerDownload(0);
+    let now = 100;
+    for (; now < 3000; now += 10) download.blockArrived(BLOCK, now, now - 100);
+    download.choked();
+    // A block it had sent before the choke, or after the unchoke on a request still out (the fast extension).
+    now += 20_000;
+    download.blockArrived(BLOCK, now, now - 100);
+    expect(download.stallCover(now)).toBe(0);
+    expect(download.pipelineRate(now)).toBe(download.down.rate(now));
+  });
+
+  it('measures from the first request after the choke', () => {
+    const download = new PeerDownload(0);
+    let now = 100;
+    for (; now < 3000; now += 10) download.blockArrived(BLOCK, now, now - 100);
+    download.choked();
+    now += 2000;
+    download.requested(now);
+    download.blockArrived(BLOCK, now + 700, now);
+    expect(download.stallCover(now + 700)).toBe(600);
+  });
+});

@@ -18,6 +18,9 @@ export class PeerDownload {
   private _lastBlockAt: number;
   private firstBlockAt: number | undefined;
   private _waiting = false;
+  /** Since when our requests have been out with no block: the last block, or the first request after none was out;
+   * undefined after a choke, whose wait is no stall. */
+  private stallFrom: number | undefined;
   private _snubbed = false;
   private _downloaded = 0;
   private _piecesReceived = 0;
@@ -74,11 +77,13 @@ export class PeerDownload {
     if (this._waiting) return;
     this._waiting = true;
     this._lastBlockAt = now;
+    this.stallFrom = now;
   }
 
   /** It choked us: we are not waiting on it any more. */
   choked(): void {
     this._waiting = false;
+    this.stallFrom = undefined;
   }
 
   /** A block we asked for arrived (its request went out at `askedAt`, when we know): it is not snubbing us. */
@@ -88,6 +93,7 @@ export class PeerDownload {
     this.firstBlockAt ??= now;
     this.downRecent.add(bytes, now);
     this._lastBlockAt = now;
+    this.stallFrom = now;
     this._waiting = false;
     this._snubbed = false;
     this._downloaded += bytes;
@@ -123,12 +129,11 @@ export class PeerDownload {
     return ramping ? Math.max(rate, this.downRecent.rate(now)) : rate;
   }
 
-  /** Since `lastBlockAt` our requests were out (it is the last block's arrival, or when requests went out to a
-   * peer with none): a gap that the path and the rate do not explain is a stall. After a long one the rate before
-   * it is held for the rate meter's window, which the stall diluted. */
+  /** Since `stallFrom` our requests were out: a gap that the path and the rate do not explain is a stall. After a
+   * long one the rate before it is held for the rate meter's window, which the stall diluted. */
   private noteStall(bytes: number, now: number): void {
-    if (this.firstBlockAt === undefined) return;
-    const since = this._lastBlockAt;
+    const since = this.stallFrom;
+    if (this.firstBlockAt === undefined || since === undefined) return;
     const rateBefore = this.pipelineRate(since);
     const stall = stallBeyond(now - since, this.roundTrip.least, rateBefore, bytes);
     if (stall > 0) this.stalls.record(stall, now, rateBefore, this.down.windowMs);
