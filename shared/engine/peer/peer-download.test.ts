@@ -74,11 +74,19 @@ describe('PeerDownload after a stall', () => {
 });
 
 describe('PeerDownload: a choke is no stall', () => {
-  it('takes no stall from the wait between a choke and the next block', () => {
+  /** Blocks every 10 ms for 3 s (100 ms round trip), then a choke. */
+  function chokedAfterBlocks(): { download: PeerDownload; now: number } {
     const download = new PeerDownload(0);
     let now = 100;
     for (; now < 3000; now += 10) download.blockArrived(BLOCK, now, now - 100);
     download.choked();
+    return { download, now };
+  }
+
+  it('takes no stall from the wait between a choke and the next block', () => {
+    const choked = chokedAfterBlocks();
+    const download = choked.download;
+    let now = choked.now;
     // A block it had sent before the choke, or after the unchoke on a request still out (the fast extension).
     now += 20_000;
     download.blockArrived(BLOCK, now, now - 100);
@@ -87,11 +95,9 @@ describe('PeerDownload: a choke is no stall', () => {
   });
 
   it('measures from the first request after the choke', () => {
-    const download = new PeerDownload(0);
-    let now = 100;
-    for (; now < 3000; now += 10) download.blockArrived(BLOCK, now, now - 100);
-    download.choked();
-    now += 2000;
+    const choked = chokedAfterBlocks();
+    const download = choked.download;
+    const now = choked.now + 2000;
     download.requested(now);
     download.blockArrived(BLOCK, now + 700, now);
     expect(download.stallCover(now + 700)).toBe(600);
