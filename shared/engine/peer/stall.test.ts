@@ -10,10 +10,15 @@ describe('stallBeyond', () => {
     expect(stallBeyond(90, 100, 1_638_400, BLOCK)).toBe(0);
   });
 
-  it('leaves a slow peer two blocks’ time between its blocks', () => {
-    // 16 KiB/s: a block a second; a gap of 1.5 s is no stall, one of 3 s is one of 1 s.
-    expect(stallBeyond(1500, 100, BLOCK, BLOCK)).toBe(0);
-    expect(stallBeyond(3000, 100, BLOCK, BLOCK)).toBe(1000);
+  it('leaves a peer two blocks’ time between its blocks', () => {
+    // 80 KiB/s: two blocks in 400 ms; a gap of 300 ms is no stall, one of 1 s is one of 600 ms.
+    expect(stallBeyond(300, 100, 5 * BLOCK, BLOCK)).toBe(0);
+    expect(stallBeyond(1000, 100, 5 * BLOCK, BLOCK)).toBe(600);
+  });
+
+  it('measures none on a peer whose two blocks take over half a second', () => {
+    // 16 KiB/s: a block a second, as an uplink taking turns among several peers gives each.
+    expect(stallBeyond(10_000, 100, BLOCK, BLOCK)).toBe(0);
   });
 
   it('is none without a round trip or a rate', () => {

@@ -15,6 +15,10 @@ export const LONG_STALL_MS = 1_000;
 /** Blocks' own times at the rate a gap may take before it counts as a stall (blocks of one peer arrive spread out
  * when an uplink takes turns among several peers). */
 const EXPECTED_BLOCKS = 2;
+/** A peer whose blocks come further apart than this (two blocks' time at its rate) has no stalls measured: its gaps
+ * are mostly an uplink taking turns among several peers, and the slow peer's floor of requests (`minPipeline`)
+ * already spans a retransmission timeout at its rate. */
+const SLOW_BLOCKS_MS = 500;
 /** Stalls remembered: the longest recent ones matter, so a few suffice. */
 const KEPT = 8;
 
@@ -27,7 +31,9 @@ export function stallBeyond(
   blockSize: number,
 ): number {
   if (leastRoundTripMs === undefined || !(rateBytesPerSec > 0) || !(gapMs > 0)) return 0;
-  const expected = Math.max(leastRoundTripMs, (EXPECTED_BLOCKS * blockSize * 1000) / rateBytesPerSec);
+  const blocksMs = (EXPECTED_BLOCKS * blockSize * 1000) / rateBytesPerSec;
+  if (blocksMs > SLOW_BLOCKS_MS) return 0;
+  const expected = Math.max(leastRoundTripMs, blocksMs);
   return Math.max(0, gapMs - expected);
 }
 
