@@ -27,6 +27,9 @@ export interface ChokerPeer {
    * (forwarding.ts). Unknown: 0. */
   forwardPending?: number;
   forwarded?: number;
+  /** Seeding: the pending pieces the seed's upload allows the peer beyond the fixed limit (forwardAllowance in
+   * forwarding.ts). Unknown: 0. */
+  forwardAllowance?: number;
   /** How many fewer pieces than ours the peer has (negative: more; credit.ts spares a peer well behind us the
    * reciprocation share). Unknown: 0. */
   piecesBehind?: number;

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { titForTat } from './choker';
 import {
   DEFAULT_PENDING_PIECES,
+  FORWARD_WINDOW_MS,
+  forwardAllowance,
   ForwardingLedger,
   MAX_TRACKED_PIECES_PER_PEER,
   withForwarding,
@@ -139,5 +141,49 @@ describe('withForwarding', () => {
     expect(took(DEFAULT_PENDING_PIECES + 1, 0)).toBe(true); // a free rider: nothing traced back
     expect(took(DEFAULT_PENDING_PIECES + 4, 2)).toBe(false); // two passed on pay for four more
     expect(took(DEFAULT_PENDING_PIECES + 5, 2)).toBe(true);
+  });
+});
+
+describe('forwardAllowance', () => {
+  const piece = 16 * 1024;
+
+  it('is what a slot of the measured upload carries in FORWARD_WINDOW_MS, in whole pieces', () => {
+    // 625 kB/s (5 Mbit/s) over 4 slots and the optimistic one: 125 kB/s a slot, 500 kB in 4 s, 30 pieces.
+    expect(FORWARD_WINDOW_MS).toBe(4000);
+    expect(forwardAllowance(625_000, 4, piece)).toBe(30);
+  });
+
+  it('leaves a slow seed at the fixed limit: the lab’s 32 KiB/s seed with 16 KiB pieces', () => {
+    expect(forwardAllowance(32 * 1024, 4, piece)).toBeLessThanOrEqual(DEFAULT_PENDING_PIECES);
+  });
+
+  it('is none while the upload is unmeasured or the pieces unknown', () => {
+    expect(forwardAllowance(0, 4, piece)).toBe(0);
+    expect(forwardAllowance(Number.NaN, 4, piece)).toBe(0);
+    expect(forwardAllowance(Infinity, 4, piece)).toBe(0);
+    expect(forwardAllowance(625_000, 4, 0)).toBe(0);
+  });
+});
+
+describe('withForwarding with an allowance', () => {
+  const policy = withForwarding(titForTat);
+
+  it('holds a peer only beyond the larger of the fixed limit and its allowance', () => {
+    const pending = (forwardPending: number, forwardAllowance: number) =>
+      policy.overdrawn?.(peer('p', { forwardPending, forwardAllowance }), 16384, true);
+    expect(pending(DEFAULT_PENDING_PIECES + 1, 0)).toBe(true);
+    expect(pending(30, 30)).toBe(false);
+    expect(pending(31, 30)).toBe(true);
+    // An allowance under the fixed limit does not lower it.
+    expect(pending(DEFAULT_PENDING_PIECES, 1)).toBe(false);
+  });
+
+  it('gives a peer within its allowance a slot while others wait', () => {
+    const peers = [
+      peer('fast seed’s peer', { forwardPending: 20, forwardAllowance: 30 }),
+      ...[1, 2, 3, 4, 5].map((i) => peer(`p${i}`)),
+    ];
+    const rounds = Array.from({ length: 30 }, (_, s) => seedRound(peers, s));
+    expect(rounds.some((r) => policy.round(r).unchoke.has('fast seed’s peer'))).toBe(true);
   });
 });

@@ -20,6 +20,9 @@ import { NO_CHOKE_CHANGES, asUninterested, slotTakenBack } from './choker';
 export const MAX_TRACKED_PIECES_PER_PEER = 256;
 /** A seed serves a peer while at most this many of the pieces it sent it have not reappeared elsewhere. */
 export const DEFAULT_PENDING_PIECES = 2;
+/** The time a piece takes to reappear: the peer takes it whole, announces it, and another peer asks it for the piece,
+ * takes it and announces it to us, over paths of a few hundred milliseconds and uplinks slower than ours. */
+export const FORWARD_WINDOW_MS = 4_000;
 /** The piece length assumed when the policy is not told it. */
 const UNKNOWN_PIECE_LENGTH = 16 * 1024;
 
@@ -94,6 +97,19 @@ export class ForwardingLedger {
   }
 }
 
+/**
+ * The pending pieces a slot of our upload carries while its pieces reappear: what `capacity` (our measured upload,
+ * bytes/s) sends one of `slots` slots and the optimistic one in FORWARD_WINDOW_MS, in whole pieces. A fixed limit of
+ * two pieces is a twentieth of a second of a fast seed's slot, while a piece takes seconds to reappear, so the seed
+ * would choke every peer long before it could pass anything on; in time, the limit holds a free rider to the same
+ * few seconds of a slot whatever the rates (two pieces at the lab's 32 KiB/s seed and 16 KiB pieces).
+ */
+export function forwardAllowance(capacity: number, slots: number, pieceLength: number): number {
+  if (!(capacity > 0) || !(pieceLength > 0) || !Number.isFinite(capacity)) return 0;
+  const perSlot = capacity / (Math.max(0, slots) + 1);
+  return Math.floor((perSlot * FORWARD_WINDOW_MS) / 1000 / pieceLength);
+}
+
 export interface ForwardingOptions {
   /** Pieces sent to a peer that may be pending (not reappeared) while the seed still serves it. */
   pendingPieces?: number;
@@ -110,7 +126,7 @@ export function withForwarding(inner: ChokePolicy, options: ForwardingOptions = 
   if (perForward !== undefined && !(perForward >= 0)) throw new RangeError(`invalid ratio ${perForward}`);
   const overLimit = (p: ChokerPeer, pieceLength = UNKNOWN_PIECE_LENGTH) =>
     perForward === undefined
-      ? (p.forwardPending ?? 0) > limit
+      ? (p.forwardPending ?? 0) > Math.max(limit, p.forwardAllowance ?? 0)
       : (p.uploaded ?? 0) / pieceLength - perForward * (p.forwarded ?? 0) > limit;
   const split = (peers: readonly ChokerPeer[], pieceLength: number | undefined) => {
     const held: ChokerPeer[] = [];

@@ -381,6 +381,7 @@ export class Downloader {
       blockSize: BLOCK_SIZE,
       maxQueueMs: SLOW_PEER_QUEUE_MS,
       roundTripMs: peer.download.roundTrip.least,
+      stallMs: peer.download.stallCover(now),
     });
     const outstanding = this.wishlist.outstanding(peer.key);
     const view = firstPieceView({

@@ -124,3 +124,17 @@ describe('pipelineDepth over a long round trip', () => {
     expect(pipelineDepth(2.5e6, undefined, { ...options, roundTripMs: 3000 })).toBe(250);
   });
 });
+
+describe('pipelineDepth over stalls', () => {
+  it('adds the stall to the time covered at the rate', () => {
+    // 1 MiB/s: 64 blocks a second; 1 s and 0.5 s of stall are 96 blocks.
+    expect(pipelineDepth(1024 * 1024, undefined, { ...options, stallMs: 500 })).toBe(96);
+    expect(pipelineDepth(1024 * 1024, undefined, { ...options, stallMs: 0 })).toBe(64);
+  });
+
+  it('ignores a nonsensical stall and stays within the maximum', () => {
+    expect(pipelineDepth(1024 * 1024, undefined, { ...options, stallMs: Number.NaN })).toBe(64);
+    expect(pipelineDepth(1024 * 1024, undefined, { ...options, stallMs: -100 })).toBe(64);
+    expect(pipelineDepth(10 * 1024 * 1024, undefined, { ...options, stallMs: 2000 })).toBe(250);
+  });
+});

@@ -11,6 +11,10 @@ export interface PipelineOptions {
   /** For a peer measured slow, minDepth gives way to what it delivers in this time (but at least MIN_SLOW_DEPTH), so
    * that a slow peer does not hold many blocks that others could bring sooner. Default: off. */
   maxQueueMs?: number;
+  /** The longest recent stall of the peer's blocks beyond its round trip (PeerDownload.stallCover), added to the
+   * time covered: the requests the peer holds then last through the next such stall instead of running out in it.
+   * Default 0. */
+  stallMs?: number;
 }
 
 /** What the sender may hold in its transport ahead of a block, in time (upload/pacer.ts PACE_WINDOW_MS). */
@@ -37,6 +41,11 @@ export function pathRoundTrip(
   return Math.max(0, roundTripMs - (blockSize / rateBytesPerSec) * 1000);
 }
 
+/** The stall time the pipeline adds: `stallMs` when it is a positive number, else none. */
+function stallToCover(stallMs: number | undefined): number {
+  return stallMs !== undefined && Number.isFinite(stallMs) && stallMs > 0 ? stallMs : 0;
+}
+
 /** The least depth for a slow peer under `maxQueueMs`: one block in flight and one queued behind it. */
 export const MIN_SLOW_DEPTH = 2;
 
@@ -54,7 +63,9 @@ export function pipelineDepth(
     throw new RangeError('invalid pipeline options');
   }
   const rate = Number.isFinite(rateBytesPerSec) && rateBytesPerSec > 0 ? rateBytesPerSec : 0;
-  const latency = latencyToCover(pathRoundTrip(options.roundTripMs, rate, blockSize), floor);
+  const latency =
+    latencyToCover(pathRoundTrip(options.roundTripMs, rate, blockSize), floor) +
+    stallToCover(options.stallMs);
   const wanted = Math.ceil((rate * latency) / 1000 / blockSize);
   let upper = Math.floor(maxDepth);
   if (peerReqq !== undefined && Number.isFinite(peerReqq) && peerReqq >= 1)

@@ -40,3 +40,66 @@ describe('PeerDownload', () => {
     expect(download.pipelineRate(now)).toBeGreaterThan(0);
   });
 });
+
+describe('PeerDownload after a stall', () => {
+  /** 1.6 MB/s for `ms` with requests out (100 ms round trip), from `from`; returns the time after. */
+  function steady(download: PeerDownload, from: number, ms: number): number {
+    let now = from;
+    for (; now < from + ms; now += 10) download.blockArrived(BLOCK, now, now - 100);
+    return now;
+  }
+
+  it('covers the stall and keeps the rate from before it while the average is diluted', () => {
+    const download = new PeerDownload(0);
+    let now = steady(download, 100, 8000);
+    const before = download.pipelineRate(now);
+    expect(download.stallCover(now)).toBe(0);
+    // 1.5 s with requests out and nothing arriving, then the held blocks in a burst.
+    now += 1500;
+    for (let i = 0; i < 50; i++) download.blockArrived(BLOCK, now, now - 1600);
+    // The last block came 10 ms before the stall began; the round trip explains 100 ms of the gap.
+    expect(download.stallCover(now)).toBe(1410);
+    expect(download.down.rate(now)).toBeLessThan(before);
+    expect(download.pipelineRate(now) / before).toBeCloseTo(1, 2);
+    // Once the meter's window has passed the stall, the measured rate again.
+    now = steady(download, now + 10, 5000);
+    expect(download.pipelineRate(now)).toBe(download.down.rate(now));
+  });
+
+  it('takes no stall from blocks that follow each other as the rate spaces them', () => {
+    const download = new PeerDownload(0);
+    const now = steady(download, 100, 8000);
+    expect(download.stallCover(now)).toBe(0);
+  });
+});
+
+describe('PeerDownload: a choke is no stall', () => {
+  /** Blocks every 10 ms for 3 s (100 ms round trip), then a choke. */
+  function chokedAfterBlocks(): { download: PeerDownload; now: number } {
+    const download = new PeerDownload(0);
+    let now = 100;
+    for (; now < 3000; now += 10) download.blockArrived(BLOCK, now, now - 100);
+    download.choked();
+    return { download, now };
+  }
+
+  it('takes no stall from the wait between a choke and the next block', () => {
+    const choked = chokedAfterBlocks();
+    const download = choked.download;
+    let now = choked.now;
+    // A block it had sent before the choke, or after the unchoke on a request still out (the fast extension).
+    now += 20_000;
+    download.blockArrived(BLOCK, now, now - 100);
+    expect(download.stallCover(now)).toBe(0);
+    expect(download.pipelineRate(now)).toBe(download.down.rate(now));
+  });
+
+  it('measures from the first request after the choke', () => {
+    const choked = chokedAfterBlocks();
+    const download = choked.download;
+    const now = choked.now + 2000;
+    download.requested(now);
+    download.blockArrived(BLOCK, now + 700, now);
+    expect(download.stallCover(now + 700)).toBe(600);
+  });
+});

@@ -2,6 +2,7 @@
 // (when a block we asked for last came, whether we are waiting on it), and what it sent us.
 import { CHOKE_RATE_WINDOW_MS, RateMeter } from './rate';
 import { RoundTrip } from './round-trip';
+import { StallMemory, stallBeyond } from './stall';
 
 /** The window of the rate the request pipeline ramps on: about a second, so that a pipeline growing with the rate
  * it brings doubles each round trip (as TCP's slow start does) instead of following a 5-second average. */
@@ -17,6 +18,9 @@ export class PeerDownload {
   private _lastBlockAt: number;
   private firstBlockAt: number | undefined;
   private _waiting = false;
+  /** Since when our requests have been out with no block: the last block, or the first request after none was out;
+   * undefined after a choke, whose wait is no stall. */
+  private stallFrom: number | undefined;
   private _snubbed = false;
   private _downloaded = 0;
   private _piecesReceived = 0;
@@ -27,6 +31,8 @@ export class PeerDownload {
   readonly downRecent = new RateMeter(RAMP_RATE_WINDOW_MS);
   /** Request-to-block times (request timeouts, the pipeline's round trip). */
   readonly roundTrip = new RoundTrip();
+  /** Gaps between its blocks that the path and the rate do not explain (the pipeline's cover, its held rate). */
+  readonly stalls = new StallMemory();
 
   /** The snub clock starts at connection. */
   constructor(now: number) {
@@ -71,19 +77,23 @@ export class PeerDownload {
     if (this._waiting) return;
     this._waiting = true;
     this._lastBlockAt = now;
+    this.stallFrom = now;
   }
 
   /** It choked us: we are not waiting on it any more. */
   choked(): void {
     this._waiting = false;
+    this.stallFrom = undefined;
   }
 
   /** A block we asked for arrived (its request went out at `askedAt`, when we know): it is not snubbing us. */
   blockArrived(bytes: number, now: number, askedAt?: number): void {
+    this.noteStall(bytes, now);
     if (askedAt !== undefined) this.roundTrip.sample(now - askedAt);
     this.firstBlockAt ??= now;
     this.downRecent.add(bytes, now);
     this._lastBlockAt = now;
+    this.stallFrom = now;
     this._waiting = false;
     this._snubbed = false;
     this._downloaded += bytes;
@@ -105,8 +115,27 @@ export class PeerDownload {
   /** The rate the request pipeline follows: the 5-second rate, or, for RAMP_MS after the peer's first block, the
    * last second's while that is higher (the ramp). */
   pipelineRate(now: number): number {
+    return Math.max(this.measuredRate(now), this.stalls.heldRate(now));
+  }
+
+  /** The time the pipeline adds to its cover for the stalls this peer's blocks had of late (StallMemory.cover). */
+  stallCover(now: number): number {
+    return this.stalls.cover(now);
+  }
+
+  private measuredRate(now: number): number {
     const rate = this.down.rate(now);
     const ramping = this.firstBlockAt !== undefined && now - this.firstBlockAt < RAMP_MS;
     return ramping ? Math.max(rate, this.downRecent.rate(now)) : rate;
+  }
+
+  /** Since `stallFrom` our requests were out: a gap that the path and the rate do not explain is a stall. After a
+   * long one the rate before it is held for the rate meter's window, which the stall diluted. */
+  private noteStall(bytes: number, now: number): void {
+    const since = this.stallFrom;
+    if (this.firstBlockAt === undefined || since === undefined) return;
+    const rateBefore = this.pipelineRate(since);
+    const stall = stallBeyond(now - since, this.roundTrip.least, rateBefore, bytes);
+    if (stall > 0) this.stalls.record(stall, now, rateBefore, this.down.windowMs);
   }
 }

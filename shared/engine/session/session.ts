@@ -174,6 +174,7 @@ export class TorrentSession implements Session {
       paced: (now) => this.uploader?.pacer.paced(now) === true,
       peerPieces,
       ourPieces: () => this.downloader?.verified.count ?? 0,
+      uploadCapacity: () => this.uploader?.capacity.estimate ?? 0,
     });
   }
 

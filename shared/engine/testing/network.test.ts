@@ -284,3 +284,35 @@ describe('Latency of each host', () => {
     expect(() => net.addHost({ upload: 1, download: 1, latencyMs: -1 })).toThrow(/latency/);
   });
 });
+
+describe('Network.hold', () => {
+  it('delivers nothing to the held host until the hold ends, then what came in order at the downlink’s rate', () => {
+    const net = new Network({ latencyMs: 20 });
+    const a = net.addHost({ upload: 100_000, download: Infinity });
+    const b = net.addHost({ upload: 100_000, download: 50_000 });
+    const channel = net.channel(a, b);
+    const arrivals: [number, number][] = [];
+    net.hold(b, 1000);
+    for (let i = 1; i <= 3; i++) net.send(channel, 1000, () => arrivals.push([i, net.now]));
+    net.runUntil(5000);
+    // Each 1000-byte message takes 10 ms to leave and 20 ms to cross: all are there by 50 ms, and are held to 1 s;
+    // the 50 kB/s downlink then takes 20 ms a message.
+    expect(arrivals).toEqual([
+      [1, 1000],
+      [2, 1020],
+      [3, 1040],
+    ]);
+  });
+
+  it('leaves other hosts and later messages alone', () => {
+    const net = new Network({ latencyMs: 20 });
+    const a = net.addHost({ upload: 100_000, download: Infinity });
+    const b = net.addHost({ upload: 100_000, download: Infinity });
+    const arrivals: number[] = [];
+    net.hold(b, 1000);
+    net.send(net.channel(b, a), 1000, () => arrivals.push(net.now));
+    net.schedule(2000, () => net.send(net.channel(a, b), 1000, () => arrivals.push(net.now)));
+    net.runUntil(5000);
+    expect(arrivals).toEqual([30, 2030]);
+  });
+});

@@ -54,6 +54,8 @@ export class Host {
   transmitting = false;
   /** When the downlink has taken everything sent to it so far. */
   downlinkFree = 0;
+  /** Nothing reaching the downlink is delivered before this (`Network.hold`). */
+  heldUntil = 0;
   /** Bytes of the messages whose last byte has left the uplink (a message counts whole when it ends). */
   bytesSent = 0;
   bytesReceived = 0;
@@ -234,6 +236,16 @@ export class Network {
     this.schedule(this.now + this.latency(channel.from, channel.to), closed);
   }
 
+  /** From now until `until`, the host's downlink delivers nothing; what reaches it meanwhile is delivered after, in
+   * the order it came, at the downlink's rate: as an ordered, reliable channel holds every packet behind a lost one
+   * until the retransmission arrives (a retransmission timeout when nothing follows the loss for a fast one).
+   * Messages that had left their uplinks before the call are delivered as they were reckoned then. */
+  hold(host: Host, until: number): void {
+    host.heldUntil = Math.max(host.heldUntil, until);
+    // Each message's delivery is then reckoned when it reaches the downlink, where the hold applies.
+    this.sameLatency = false;
+  }
+
   /** The host dies: its uplink stops, nothing queued leaves. */
   crash(host: Host): void {
     if (host.alive) host.cut(this.now);
@@ -306,7 +318,7 @@ export class Network {
   /** The message reached the receiver's downlink at `reached`: it is delivered once the downlink has carried it. */
   private downlink(channel: Channel, message: Message, reached: number): void {
     const to = channel.to;
-    const at = Math.max(reached, to.downlinkFree + (message.size * 1000) / to.download);
+    const at = Math.max(reached, to.heldUntil, to.downlinkFree + (message.size * 1000) / to.download);
     to.downlinkFree = at;
     this.schedule(at, () => {
       if (!channel.open || !to.alive) return;

@@ -16,7 +16,12 @@ function setup(policy: Partial<ChokePolicy> = {}) {
   const sent: string[] = [];
   const rounds: ChokerInput[] = [];
   const between: BetweenRoundsInput[] = [];
-  const session = { state: 'downloading' as SessionState, unchoke: new Set<string>(), ourPieces: 0 };
+  const session = {
+    state: 'downloading' as SessionState,
+    unchoke: new Set<string>(),
+    ourPieces: 0,
+    uploadCapacity: 0,
+  };
   const pieces = new Map<string, number>();
   const full: ChokePolicy = {
     round: (input) => {
@@ -38,6 +43,7 @@ function setup(policy: Partial<ChokePolicy> = {}) {
     paced: () => false,
     peerPieces: (key) => pieces.get(key) ?? 0,
     ourPieces: () => session.ourPieces,
+    uploadCapacity: () => session.uploadCapacity,
   });
   const connect = (key: string, fast = false) => {
     const peer = new PeerState(key, peers.size, 0, new UploadQueue(undefined, 0));
@@ -124,5 +130,16 @@ describe('ChokeRounds', () => {
       ['level', 0],
       ['ahead', -4],
     ]);
+  });
+
+  it('tells the policy the pending pieces our measured upload allows each peer (forwardAllowance)', () => {
+    const t = setup();
+    t.connect('a');
+    t.chokes.tick(0);
+    expect(t.rounds[0].peers[0].forwardAllowance).toBe(0);
+    // 625 kB/s over the 4 slots and the optimistic one, 4 s of a slot, in 16 KiB pieces.
+    t.session.uploadCapacity = 625_000;
+    t.chokes.tick(DEFAULT_CONFIG.chokeIntervalMs);
+    expect(t.rounds[1].peers[0].forwardAllowance).toBe(30);
   });
 });

@@ -5,7 +5,7 @@
 // written here, apart from what the peer says of its own choke.
 import type { WireMessage } from '../../codec/wire';
 import type { ChokePolicy, ChokeTrigger, ChokerPeer } from '../choke/choker';
-import type { ForwardingLedger } from '../choke/forwarding';
+import { forwardAllowance, type ForwardingLedger } from '../choke/forwarding';
 import type { PeerState } from '../peer/peer';
 import { chooseSpread } from '../choke/spread';
 import type { EngineConfig, PeerKey, SessionState } from '../contract/engine-types';
@@ -26,6 +26,8 @@ export interface ChokePorts {
   peerPieces(key: PeerKey): number;
   /** How many pieces we have. */
   ourPieces(): number;
+  /** Our upload capacity as measured (uploader.ts UploadCapacity), bytes/s; 0 while unknown. */
+  uploadCapacity?(): number;
 }
 
 export class ChokeRounds {
@@ -138,7 +140,7 @@ export class ChokeRounds {
   }
 
   private chokerPeer(peer: PeerState, now: number): ChokerPeer {
-    return new ChokerView(peer, now, this.forwarding, this.ports);
+    return new ChokerView(peer, now, this.forwarding, this.ports, this.config.uploadSlots);
   }
 
   private handshaken(): PeerState[] {
@@ -251,12 +253,14 @@ class ChokerView implements ChokerPeer {
   private down: number | undefined;
   private fewer: number | undefined;
   private up: number | undefined;
+  private allowance: number | undefined;
 
   constructor(
     private readonly state: PeerState,
     private readonly now: number,
     forwarding: ForwardingLedger,
-    private readonly pieces: Pick<ChokePorts, 'peerPieces' | 'ourPieces'>,
+    private readonly pieces: Pick<ChokePorts, 'peerPieces' | 'ourPieces' | 'uploadCapacity' | 'pieceLength'>,
+    private readonly slots: number,
   ) {
     this.peer = state.key;
     this.forwardPending = forwarding.pending(state.key);
@@ -278,6 +282,14 @@ class ChokerView implements ChokerPeer {
 
   get uploadRate(): number {
     return (this.up ??= this.state.upSlow.rate(this.now));
+  }
+
+  get forwardAllowance(): number {
+    return (this.allowance ??= forwardAllowance(
+      this.pieces.uploadCapacity?.() ?? 0,
+      this.slots,
+      this.pieces.pieceLength() ?? 0,
+    ));
   }
 
   get piecesBehind(): number {
