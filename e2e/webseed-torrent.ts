@@ -6,6 +6,7 @@ import type { Browser } from '@playwright/test';
 import { openPeer } from './helpers';
 import { join } from 'node:path';
 import { createAnyInfo, encodeAnyTorrent } from '../shared/codec/metainfo-v2';
+import type { RecordedRequest } from '../shared/testing/range-server';
 
 export const hashers = {
   sha1: async (data: Uint8Array) => new Uint8Array(createHash('sha1').update(data).digest()),
@@ -68,4 +69,17 @@ export async function seedInTab(
   await seeder.page.getByLabel('Torrent to seed').setInputFiles(torrent);
   await seeder.page.getByLabel('Folder to seed it from').setInputFiles(folder);
   return seeder;
+}
+
+/** The bytes of the file at a path ending in `name` that some request asked for again: after a bad piece a seed is
+ * never asked for that file again, though a session starting mid-file (a random piece) asks its two parts apart. */
+export function askedAgain(requests: readonly RecordedRequest[], name: string): Array<[number, number]> {
+  const ranges = requests
+    .filter((request) => request.method === 'GET' && request.path.endsWith(name))
+    .map((request): [number, number] => {
+      const match = /^bytes=(\d+)-(\d+)$/.exec(String(request.headers.range ?? ''));
+      return match ? [Number(match[1]), Number(match[2])] : [0, Infinity];
+    })
+    .sort((a, b) => a[0] - b[0]);
+  return ranges.filter((range, i) => i > 0 && range[0] <= ranges[i - 1][1]);
 }

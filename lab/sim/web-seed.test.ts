@@ -76,4 +76,29 @@ describe('a web seed in the lab', () => {
       (2 * torrent.data.length * 1000) / upload,
     );
   });
+
+  it('20 peers with the web seed the only source and half a file of budget each all finish: their budgets buy different pieces', () => {
+    const { swarm, server, peers, torrent } = crowd(21, 256 * KiB, 16 * KiB, 128 * KiB);
+    expect(swarm.runUntil(600_000, () => swarm.allDone(peers))).toBe(true);
+    for (const peer of peers) expect(server.servedTo.get(peer.name) ?? 0).toBeLessThanOrEqual(128 * KiB);
+    // Ten copies' worth of budget between them, covering the file: the peers gave each other the other ten.
+    expect(server.bytesServed).toBeLessThanOrEqual(10 * torrent.data.length);
+  });
+
+  it('20 peers with the web seed the only source and no budget: the seed sends far fewer than 20 copies', () => {
+    const { swarm, server, peers, torrent } = crowd(22, 4 * 1024 * KiB, 64 * KiB, undefined);
+    expect(swarm.runUntil(1_200_000, () => swarm.allDone(peers))).toBe(true);
+    expect(server.bytesServed).toBeLessThan(10 * torrent.data.length);
+  });
 });
+
+/** N peers starting together, holding nothing, with one web seed (256 KiB/s up) as the only source. */
+function crowd(seed: number, length: number, pieceLength: number, budget: number | undefined) {
+  const torrent = randomTorrent(seed, length, { sha1, pieceLength });
+  const swarm = new LabSwarm({ torrent, hash: sha1, seed });
+  const server = swarm.addTorrentWebSeed({ url: URL, upload: 256 * KiB, latencyMs: 40 });
+  const peers = Array.from({ length: 20 }, () =>
+    swarm.addPeer({ upload: 16 * KiB, download: 64 * KiB, webSeeds: [URL], webSeedBudget: budget }),
+  );
+  return { swarm, server, peers, torrent };
+}

@@ -127,8 +127,11 @@ export class TorrentSession implements Session {
     });
     this.hashes = v2 && this.hashRoom(v2, peerPieces);
     this.rooms = this.messageRooms();
-    this.webSeeds = new SessionWebSeeds(options.webSeeds ?? [], options.webSeedBudget, (action) =>
-      this.out.push(action),
+    this.webSeeds = new SessionWebSeeds(
+      options.webSeeds ?? [],
+      options.webSeedBudget,
+      (action) => this.out.push(action),
+      this.random,
     );
     if (options.info) {
       checkInfo(options.info, options.infoHash, v2 !== undefined);

@@ -17,6 +17,19 @@ const torrent: SeedTorrent = {
   ],
 };
 
+/** One file of `pieceCount` pieces of 256 KiB. */
+function oneFile(pieceCount: number): SeedTorrent {
+  const length = pieceCount * 256 * 1024;
+  return {
+    name: 'one',
+    multiFile: false,
+    pieceLength: 256 * 1024,
+    length,
+    pieceCount,
+    files: [{ path: ['one'], length, offset: 0 }],
+  };
+}
+
 type Fetch = Extract<EngineAction, { type: 'webseed-fetch' }>;
 
 function scheduler(over: Partial<SchedulerPorts> = {}, seedTorrent: SeedTorrent = torrent) {
@@ -33,6 +46,7 @@ function scheduler(over: Partial<SchedulerPorts> = {}, seedTorrent: SeedTorrent 
     window: () => [],
     missing: () => 16,
     piece: () => {},
+    random: () => 0,
     act: (action) => {
       if (action.type === 'webseed-fetch') fetches.push(action);
     },
@@ -80,14 +94,7 @@ describe('what a web seed is asked for', () => {
   });
 
   it("goes on past the window's end until a request holds MIN_REQUEST_BYTES", () => {
-    const big: SeedTorrent = {
-      name: 'one',
-      multiFile: false,
-      pieceLength: 256 * 1024,
-      length: 16 * 256 * 1024,
-      pieceCount: 16,
-      files: [{ path: ['one'], length: 16 * 256 * 1024, offset: 0 }],
-    };
+    const big = oneFile(16);
     const { seeds, fetches } = scheduler({ peerAvailability: () => 1, window: () => [2, 3] }, big);
     seeds.pump(0);
     expect(fetches.map((fetch) => [fetch.start, fetch.end])).toEqual([
@@ -113,5 +120,22 @@ describe('what a web seed is asked for', () => {
     });
     seeds.pump(0);
     expect(ranges(fetches)).toEqual([[1, 6 * PIECE, 8 * PIECE]]);
+  });
+
+  it("starts its search for pieces no peer has at the session's random piece, and wraps around", () => {
+    const { seeds, fetches } = scheduler({ random: () => 0.75 });
+    seeds.pump(0);
+    expect(ranges(fetches)).toEqual([
+      [1, 4 * PIECE, 8 * PIECE],
+      [0, 0, 8 * PIECE],
+      [1, 0, 4 * PIECE],
+    ]);
+  });
+
+  it('keeps a request to MIN_REQUEST_BYTES until the seed has shown it sends more', () => {
+    const big = oneFile(64);
+    const { seeds, fetches } = scheduler({}, big);
+    seeds.pump(0);
+    expect(fetches.map((fetch) => fetch.end - fetch.start)).toEqual([MIN_REQUEST_BYTES, MIN_REQUEST_BYTES]);
   });
 });

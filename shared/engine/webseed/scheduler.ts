@@ -12,14 +12,10 @@ import type { EngineAction, WebSeedFailure, WebSeedStats } from '../contract/eng
 import { byteRanges, filesOfPiece, pieceSpan, type SeedGeometry } from './file-ranges';
 import { PieceAssembly } from './piece-assembly';
 import { SeedState } from './seed-state';
+import { MIN_REQUEST_BYTES, firstFrom, requestLimit, startPiece } from './spread';
 import { webSeedFileUrl, type WebSeedTorrent } from '../../codec/web-seeds';
 
-/** The most bytes one request asks for (libtorrent's bound): pieces beyond go in the next request. */
-export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
-/** A request for the playback window goes on past the window's end, with the pieces after it that are still
- * needed, until it holds this many bytes: a player reads on, and one larger request costs the server less than many
- * small ones (libtorrent asks a web seed for 1 MiB at least). */
-export const MIN_REQUEST_BYTES = 1024 * 1024;
+export { MAX_REQUEST_BYTES, MIN_REQUEST_BYTES } from './spread';
 /** Requests in flight to one seed. */
 export const MAX_REQUESTS_PER_SEED = 2;
 /** With this many wanted pieces left, the endgame, a seed may bring any of them. */
@@ -42,6 +38,8 @@ export interface SchedulerPorts {
   /** Every byte the seed sends for the piece is in: check it and store it. */
   piece(seed: SeedState, index: number, data: Uint8Array): void;
   act(action: EngineAction): void;
+  /** Uniform in [0, 1): where this session starts asking (spread.ts). */
+  random(): number;
 }
 
 /** The torrent, as the scheduler sees it. */
@@ -70,6 +68,8 @@ export class WebSeedScheduler {
   private nextId = 1;
   /** Bytes received from every seed. */
   private spent = 0;
+  /** The piece this session's search for pieces no peer has starts at (spread.ts). */
+  private readonly origin: number;
 
   constructor(
     private readonly torrent: SeedTorrent,
@@ -79,6 +79,7 @@ export class WebSeedScheduler {
   ) {
     this.seeds = urls.map((url, i) => new SeedState(url, `webseed:${i}`));
     this.assembly = new PieceAssembly(torrent, (index) => pieceSpanLength(torrent, index));
+    this.origin = startPiece(() => ports.random(), torrent.pieceCount);
   }
 
   /** A new budget: the requests it no longer covers stop, the latest first (their pieces go back to the picker). */
@@ -114,7 +115,7 @@ export class WebSeedScheduler {
         const granted = this.ports.claim(seed.key, run, now);
         const forWindow = window.includes(run[0]);
         for (const part of contiguous(run.filter((index) => granted.has(index))))
-          this.ask(seed, part, forWindow);
+          this.ask(seed, part, forWindow, now);
       }
     }
   }
@@ -144,11 +145,13 @@ export class WebSeedScheduler {
       (inWindow.has(index) || endgame || this.ports.peerAvailability(index) === 0) &&
       this.eligible(seed, index, tried, now);
     const inWindowFirst = window.find(wanted);
-    const first = inWindowFirst ?? this.firstWanted(wanted);
+    const first = inWindowFirst ?? firstFrom(this.origin, this.torrent.pieceCount, wanted);
     if (first === undefined) return [];
-    const limit = Math.min(MAX_REQUEST_BYTES, this.room);
+    const limit = Math.min(requestLimit(seed.downloaded, now - (seed.firstAskedAt ?? now)), this.room);
     const run: number[] = [];
     let bytes = 0;
+    // A request for the playback window goes on past the window's end with the pieces after it that are still
+    // needed, until it holds MIN_REQUEST_BYTES: a player reads on, and one larger request costs the server less.
     const takes = (index: number): boolean =>
       wanted(index) ||
       (inWindowFirst !== undefined && bytes < MIN_REQUEST_BYTES && this.eligible(seed, index, tried, now));
@@ -161,14 +164,10 @@ export class WebSeedScheduler {
     return run;
   }
 
-  private firstWanted(wanted: (index: number) => boolean): number | undefined {
-    for (let index = 0; index < this.torrent.pieceCount; index++) if (wanted(index)) return index;
-    return undefined;
-  }
-
   /** Asks the seed for pieces first..last, one request per file with bytes in them. */
-  private ask(seed: SeedState, pieces: number[], forWindow: boolean): void {
+  private ask(seed: SeedState, pieces: number[], forWindow: boolean, now: number): void {
     const { torrent } = this;
+    seed.firstAskedAt ??= now;
     const { from, to } = pieceSpan(torrent, pieces[0], pieces[pieces.length - 1]);
     for (const index of pieces) {
       this.inFlight.add(index);

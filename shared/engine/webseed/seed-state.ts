@@ -26,6 +26,8 @@ export class SeedState {
   failure: string | undefined;
   /** Bytes it sent that went into pieces. */
   downloaded = 0;
+  /** When it was first asked for bytes (ms): its rate sizes the next request (spread.ts). */
+  firstAskedAt: number | undefined;
   private failuresInARow = 0;
 
   constructor(

@@ -18,6 +18,7 @@ export class SessionWebSeeds {
     private readonly urls: readonly string[],
     private budget: number | undefined,
     private readonly act: (action: EngineAction) => void,
+    private readonly random: () => number,
   ) {}
 
   /** The torrent is known: the seeds can be scheduled. */
@@ -34,6 +35,7 @@ export class SessionWebSeeds {
       piece: (seed, index, data) =>
         sources.piece({ key: seed.key, bad: (bad) => scheduler.pieceBad(seed, bad) }, index, data),
       act: this.act,
+      random: this.random,
     });
     this.scheduler = scheduler;
   }
