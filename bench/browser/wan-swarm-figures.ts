@@ -14,6 +14,8 @@ export interface TabTime {
   seconds: number | null;
   /** From its own Download to its first verified piece (the UI shows it up to 500 ms late). */
   firstPiece: number | null;
+  /** From its own Download to its first connected peer (seen within 20 ms). */
+  firstPeer?: number | null;
   error?: string;
 }
 
@@ -62,7 +64,8 @@ export function tabsAgainstLab(shape: SwarmShape, run: SwarmRun, prediction: Pre
     if (ratio !== null) ratios.push(ratio);
     return (
       `${tab.name} (${peer ? `${Number(peer.upMbit.toFixed(2))} Mbit/s up, ${peer.rttMs} ms` : '?'}): ` +
-      `${tab.seconds?.toFixed(1) ?? 'not done'} s (first piece ${tab.firstPiece?.toFixed(1) ?? '-'} s), ` +
+      `${tab.seconds?.toFixed(1) ?? 'not done'} s (first peer ${tab.firstPeer?.toFixed(1) ?? '-'} s, ` +
+      `first piece ${tab.firstPiece?.toFixed(1) ?? '-'} s), ` +
       `the lab ${lab?.toFixed(1) ?? 'not done'} s` +
       (ratio !== null ? ` (${ratio.toFixed(2)}x)` : '')
     );

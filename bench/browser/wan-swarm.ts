@@ -17,6 +17,7 @@ import { withServer } from './wan';
 import { nodeOf, shapeLabel, trackerNode, wanSwarmPlan, type WanSwarmPlan } from './wan-swarm-shape';
 import { swarmUsage, type SwarmUsage } from './wan-swarm-usage';
 import { swarmFigures, type SwarmRun } from './wan-swarm-figures';
+import { firstPeerAt, watchFirstPeer, watchTimeline } from './wan-swarm-timeline';
 
 const MiB = 1024 * 1024;
 /** Sharing hashes the file on this machine, off the emulated path. */
@@ -40,20 +41,8 @@ async function havePieces(tab: Tab): Promise<number> {
   return Number(have ?? 0);
 }
 
-/** How often the log shows every tab's verified pieces while the swarm runs. */
-const PROGRESS_MS = 10_000;
-
-/** Logs every tab's verified pieces every PROGRESS_MS until `stop`: where the time went (a start, a plateau, a
- * tail). */
-function logProgress(tabs: Tab[], pieceCount: number, log: (message: string) => void): () => void {
-  const started = Date.now();
-  const timer = setInterval(() => {
-    void Promise.all(tabs.map((tab) => havePieces(tab).catch(() => NaN))).then((have) =>
-      log(`    ${((Date.now() - started) / 1000).toFixed(0)} s: pieces ${have.join(' ')} of ${pieceCount}`),
-    );
-  }, PROGRESS_MS);
-  return () => clearInterval(timer);
-}
+/** How often the log shows what every peer did (wan-swarm-timeline.ts). */
+const TIMELINE_MS = 10_000;
 
 /** The swarm on the tabs (the seed's first): it shares, the others open the app, then all press Download at once. */
 async function swarmOnTabs(
@@ -70,13 +59,15 @@ async function swarmOnTabs(
     tabs.map(async (tab) => {
       await openApp(tab.page, on.server.origin);
       await watchItem(tab.page);
+      await watchFirstPeer(tab);
     }),
   );
   const usage = await swarmUsage(on.emulator, on.server, [seed, ...tabs], plan.shape.peers);
   const starts = await Promise.all(tabs.map((tab) => download(tab.page, magnet)));
-  const stopProgress = logProgress(tabs, Math.ceil(plan.shape.fileBytes / plan.shape.pieceBytes), log);
+  const stopTimeline = watchTimeline(on.emulator, [seed, ...tabs], plan.shape.peers, TIMELINE_MS, log);
   const marks = await Promise.all(tabs.map((tab) => waitDone(tab.page, timeoutMs)));
-  stopProgress();
+  stopTimeline();
+  const firstPeers = await Promise.all(tabs.map((tab) => firstPeerAt(tab)));
   const first = Math.min(...starts);
   const done = marks.map((mark) => mark.done);
   const last = done.every((at) => at !== undefined) ? (Math.max(...(done as number[])) - first) / 1000 : null;
@@ -95,6 +86,7 @@ async function swarmOnTabs(
       name: names[i],
       seconds: mark.done !== undefined ? (mark.done - starts[i]) / 1000 : null,
       firstPiece: mark.first !== undefined ? (mark.first - starts[i]) / 1000 : null,
+      firstPeer: firstPeers[i] !== undefined ? (firstPeers[i]! - starts[i]) / 1000 : null,
       ...(mark.done === undefined ? { error: mark.error ?? `not done after ${timeoutMs / 1000} s` } : {}),
     })),
   };
@@ -174,7 +166,8 @@ export const wanSwarmBench: Bench = {
             result.tabs
               .map(
                 (tab) =>
-                  `${tab.name} ${tab.seconds?.toFixed(1) ?? tab.error} (first piece ${tab.firstPiece?.toFixed(1) ?? '-'})`,
+                  `${tab.name} ${tab.seconds?.toFixed(1) ?? tab.error} (first peer ${tab.firstPeer?.toFixed(1) ?? '-'}, ` +
+                  `first piece ${tab.firstPiece?.toFixed(1) ?? '-'})`,
               )
               .join(', '),
         );
