@@ -31,14 +31,15 @@ describe('the wan-swarm bench shape', () => {
     expect(logSpread(1, 100, 3)).toEqual([1, 10, 100]);
   });
 
-  it('moves 16 MiB three times at a quarter of the rates by default; the smoke 4 MiB once; the rates scale', () => {
+  it("moves 64 MiB three times at the issue's rates by default; the smoke 4 MiB once; the rates scale", () => {
     const full = wanSwarmPlan(new Set());
-    expect(full).toMatchObject({ runs: 3, ratePercent: 25 });
-    expect(full.shape.fileBytes).toBe(16 * MiB);
-    expect(full.shape.pieceBytes).toBe(16 * 1024);
-    expect(shapeLabel(full)).toBe('1 seed + 8 tabs, 16 MiB, 20-200 ms, 0.5-5 Mbit/s up');
-    expect(shapeLabel(wanSwarmPlan(new Set(['--wan-swarm-rate=100'])))).toBe(
-      '1 seed + 8 tabs, 16 MiB, 20-200 ms, 2-20 Mbit/s up',
+    expect(full).toMatchObject({ runs: 3, ratePercent: 100 });
+    expect(full.shape.fileBytes).toBe(64 * MiB);
+    expect(full.shape.pieceBytes).toBe(64 * 1024);
+    expect(full.shape.peers).toEqual(swarmPeers());
+    expect(shapeLabel(full)).toBe('1 seed + 8 tabs, 64 MiB, 20-200 ms, 2-20 Mbit/s up');
+    expect(shapeLabel(wanSwarmPlan(new Set(['--wan-swarm-rate=25', '--wan-swarm-mib=16'])))).toBe(
+      '1 seed + 8 tabs, 16 MiB, 20-200 ms, 0.5-5 Mbit/s up',
     );
     const tiny = wanSwarmPlan(new Set(['--tiny']));
     expect(tiny).toMatchObject({ runs: 1 });
