@@ -14,6 +14,8 @@ export interface ShapedPeer {
   /** The round trip between two peers of this round trip, ms: each of its access links (up and down) carries a
    * quarter of it, so the round trip between peers a and b is (a + b) / 2, as in the emulator. */
   rttMs: number;
+  /** The queue in front of its uplink, ms at the uplink's rate (as the emulator's `queue.ms`); none when absent. */
+  queueMs?: number;
   upMbit: number;
   downMbit: number;
 }
@@ -67,8 +69,8 @@ export interface Prediction {
 }
 
 /**
- * Runs the shape in the lab: the seed and every downloading peer join at once, each host with its peer's rates and
- * a quarter of its round trip on each access link. `seed` seeds the lab's random choices and the file's bytes.
+ * Runs the shape in the lab: the seed and every downloading peer join at once, each host with its peer's rates, a
+ * quarter of its round trip on each access link and the queue in front of its uplink. `seed` seeds the lab's random choices and the file's bytes.
  */
 export function predictSwarm(shape: SwarmShape, options: { hash: SyncHash; seed: number }): Prediction {
   const { leechers } = parts(shape);
@@ -81,6 +83,7 @@ export function predictSwarm(shape: SwarmShape, options: { hash: SyncHash; seed:
       upload: bytesPerSecond(peer.upMbit),
       download: bytesPerSecond(peer.downMbit),
       latencyMs: peer.rttMs / 4,
+      ...(peer.queueMs !== undefined ? { queueMs: peer.queueMs } : {}),
     }),
   );
   const downloading = peers.filter((peer) => !peer.spec.seed);

@@ -17,7 +17,8 @@ const DOWN_PER_UP = 10;
 /** The seed uploads as fast as the fastest tab: the swarm's uplinks, not the seed's, set the bound. */
 const SEED_UP_MBIT = MAX_UP_MBIT;
 /** A home router's queue: half a second at the link's rate. */
-export const QUEUE: QueueSpec = { ms: 500 };
+const QUEUE_MS = 500;
+export const QUEUE: QueueSpec = { ms: QUEUE_MS };
 /** The tracker (and the pages' server): 50 ms away, no rate limit of its own. */
 export const TRACKER_RTT_MS = 50;
 
@@ -44,6 +45,7 @@ export function swarmPeers(ratePercent = 100): ShapedPeer[] {
   const peer = (name: string, rttMs: number, upMbit: number): ShapedPeer => ({
     name,
     rttMs,
+    queueMs: QUEUE_MS,
     upMbit: upMbit * scale,
     downMbit: upMbit * DOWN_PER_UP * scale,
   });

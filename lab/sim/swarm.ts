@@ -53,6 +53,8 @@ export interface PeerSpec {
   /** One-way latency of its access link, ms, each way: a path's is the sum of its two peers' (default: half the
    * swarm's `latencyMs`). */
   latencyMs?: number;
+  /** The queue in front of its uplink, ms at its rate, that a backlog keeps full (default none). */
+  queueMs?: number;
   config?: Partial<EngineConfig>;
   /** Indices of the trackers it knows (default: all), tried in order (BEP 12 failover). */
   trackers?: number[];
@@ -156,6 +158,7 @@ export class LabSwarm extends SimSwarm<LabPeer> {
       upload: spec.upload,
       download: spec.download ?? Infinity,
       ...(spec.latencyMs !== undefined ? { latencyMs: spec.latencyMs } : {}),
+      ...(spec.queueMs !== undefined ? { queueMs: spec.queueMs } : {}),
     });
     const trackers = spec.trackers ?? this.trackers.map((_, i) => i);
     for (const t of trackers) {

@@ -5,8 +5,10 @@
 // then crosses the path's latency and waits for the receiver's downlink, which takes messages in the order they reach
 // it. So a host never sends faster than its upload capacity nor receives faster than its download capacity (give or
 // take the one message in flight), and a slow receiver backs up into its senders' queues like a full TCP window would.
+// A host may have a queue in front of its uplink that its backlog keeps full (`queueMs`, standing-queue.ts).
 // No I/O, no real clock: the same code runs the engine tests (Node), the lab's CLI and its browser worker.
 import { EventQueue } from './queue';
+import { StandingQueue } from './standing-queue';
 
 export interface HostOptions {
   /** Upload capacity, bytes per second. */
@@ -18,6 +20,9 @@ export interface HostOptions {
    * crosses the sender's uplink and the receiver's downlink (default: half the network's `latencyMs`).
    */
   latencyMs?: number;
+  /** The depth of the queue in front of its uplink, ms at its rate, that a backlog keeps full (standing-queue.ts;
+   * default none). */
+  queueMs?: number;
 }
 
 export interface Message {
@@ -54,6 +59,8 @@ export class Host {
   transmitting = false;
   /** When the downlink has taken everything sent to it so far. */
   downlinkFree = 0;
+  /** The queue in front of its uplink, if it has one. */
+  readonly standing: StandingQueue | undefined;
   /** Nothing reaching the downlink is delivered before this (`Network.hold`). */
   heldUntil = 0;
   /** Bytes of the messages whose last byte has left the uplink (a message counts whole when it ends). */
@@ -78,6 +85,7 @@ export class Host {
     this.upload = options.upload;
     this.download = options.download;
     this.latencyMs = options.latencyMs;
+    this.standing = options.queueMs !== undefined ? new StandingQueue(options.queueMs) : undefined;
   }
 
   /**
@@ -159,7 +167,7 @@ export class Network {
 
   addHost(options: HostOptions): Host {
     const host = new Host(this.hosts.length, options);
-    if (options.latencyMs !== undefined) this.sameLatency = false;
+    if (options.latencyMs !== undefined || options.queueMs !== undefined) this.sameLatency = false;
     this.hosts.push(host);
     return host;
   }
@@ -297,7 +305,8 @@ export class Network {
         host.sendingSize = 0;
         host.bytesSent += size;
         this.onTransmit?.(channel, size, this.now);
-        this.arrive(channel, message);
+        const queued = host.standing?.depart(host.sendingFrom, this.now, host.ready.length > 0) ?? 0;
+        this.arrive(channel, message, queued);
         this.transmit(host);
       });
       return;
@@ -309,8 +318,8 @@ export class Network {
    * messages in the order they reach it. While every path has the same latency that is the order they left their
    * uplinks, so the arrival is reckoned as the message leaves (one event per message instead of two).
    */
-  private arrive(channel: Channel, message: Message): void {
-    const reached = this.now + this.latency(channel.from, channel.to);
+  private arrive(channel: Channel, message: Message, queuedMs: number): void {
+    const reached = this.now + queuedMs + this.latency(channel.from, channel.to);
     if (this.sameLatency) this.downlink(channel, message, reached);
     else this.schedule(reached, () => this.downlink(channel, message, reached));
   }
