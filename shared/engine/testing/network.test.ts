@@ -89,6 +89,26 @@ describe('Network links', () => {
     ]);
   });
 
+  it("holds a backlogged host's messages for its uplink's queue, and a request behind its blocks as long", () => {
+    const net = new Network({ latencyMs: 50 });
+    const a = net.addHost({ upload: 10_000, download: Infinity, queueMs: 500 });
+    const b = net.addHost({ upload: 10_000, download: Infinity });
+    const channel = net.channel(a, b);
+    const arrivals: Array<[string, number]> = [];
+    net.send(channel, 5_000, () => arrivals.push(['block', net.now]));
+    net.send(channel, 100, () => arrivals.push(['request', net.now]));
+    net.runUntil(10_000);
+    // The block left with the request waiting behind it: the queue was full. The request, the last, waits as long.
+    expect(arrivals).toEqual([
+      ['block', 1050],
+      ['request', 1060],
+    ]);
+    // Idle for 3 s, the queue drained: a message alone crosses with no wait.
+    net.send(channel, 100, () => arrivals.push(['alone', net.now]));
+    net.runUntil(20_000);
+    expect(arrivals[2]).toEqual(['alone', 10_060]);
+  });
+
   it('shares an uplink among its channels in turn', () => {
     const net = new Network({ latencyMs: 0 });
     const a = net.addHost({ upload: 1_000, download: Infinity });
