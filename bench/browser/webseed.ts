@@ -5,7 +5,8 @@
 // downloading the same torrent from the same server right after (webseed-webtorrent.ts), from the server's own log.
 // 256 MiB, 3 runs (medians, a bootstrap interval of the download's ratio, the load average); --tiny: 16 MiB, 1 run.
 // (3) Play to the first frame from a web seed alone against from a tab (webseed-playback.ts). `--download`, `--play`:
-// (1) and (2), or (3), only.
+// (1) and (2), or (3), only. `--trace`: one run of (1) with
+// the tab's Chromium trace (every thread, and its JavaScript by function) in the log.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -23,6 +24,7 @@ import {
   type Figure,
 } from '../lib/figure';
 import { ratioInterval } from '../lib/interval';
+import { traceTab } from '../lib/trace';
 import { openApp, waitDone, watchItem } from './app-steps';
 import { withTabs } from './transfer';
 import { seedTorrent, type SeedTorrent } from './webseed-torrent';
@@ -68,21 +70,32 @@ async function appRun(
   server: RangeServer,
   torrent: string,
   size: number,
+  log: ((message: string) => void) | undefined,
 ): Promise<Omit<Run, 'reference'>> {
-  return withTabs(1, async ([tab]) => {
-    const { page } = tab;
-    await openApp(page, appOrigin);
-    const fetchSeconds = await plainFetch(page, `${server.origin}/files/${NAME}`, size);
-    server.requests.length = 0;
-    await watchItem(page);
-    const start = Date.now();
-    await page.getByLabel('Open .torrent file').setInputFiles(torrent);
-    const marks = await waitDone(page, Math.max(120_000, (size / MiB) * 2_000));
-    if (marks.done === undefined)
-      throw new Error(`the download did not finish: ${marks.error ?? 'timed out'}`);
-    const requests = server.requests.filter((request) => request.method === 'GET').length;
-    return { fetchSeconds, appSeconds: (marks.done - start) / 1000, requests };
-  });
+  const profiling = log !== undefined;
+  return withTabs(
+    1,
+    async ([tab]) => {
+      const { page } = tab;
+      await openApp(page, appOrigin);
+      const fetchSeconds = await plainFetch(page, `${server.origin}/files/${NAME}`, size);
+      server.requests.length = 0;
+      await watchItem(page);
+      const tracer = profiling ? await traceTab(page) : undefined;
+      const start = Date.now();
+      await page.getByLabel('Open .torrent file').setInputFiles(torrent);
+      const marks = await waitDone(page, Math.max(120_000, (size / MiB) * 2_000));
+      if (tracer)
+        log?.(
+          `  the tab, downloading from the web seed, traced:\n    ${(await tracer.stop()).join('\n    ')}`,
+        );
+      if (marks.done === undefined)
+        throw new Error(`the download did not finish: ${marks.error ?? 'timed out'}`);
+      const requests = server.requests.filter((request) => request.method === 'GET').length;
+      return { fetchSeconds, appSeconds: (marks.done - start) / 1000, requests };
+    },
+    {},
+  );
 }
 
 /** One run: the plain fetch and the app in one fresh Chromium, then WebTorrent in another. */
@@ -91,8 +104,9 @@ async function oneRun(
   server: RangeServer,
   torrent: SeedTorrent,
   size: number,
+  log: ((message: string) => void) | undefined,
 ): Promise<Run> {
-  const app = await appRun(appOrigin, server, torrent.path, size);
+  const app = await appRun(appOrigin, server, torrent.path, size, log);
   return { ...app, reference: await webTorrentFromSeed(server, torrent.file, size) };
 }
 
@@ -135,7 +149,8 @@ function figures(runs: Run[], mib: number, load: string): Figure[] {
 async function downloadFigures(context: BenchContext, appUrl: string): Promise<Figure[]> {
   const tiny = context.flags.has('--tiny');
   const mib = tiny ? 16 : 256;
-  const rounds = tiny ? 1 : 3;
+  const profiling = context.flags.has('--trace');
+  const rounds = tiny || profiling ? 1 : 3;
   const bytes = new Uint8Array(randomBytes(mib * MiB));
   const server = await startRangeServer(new Map([[`/files/${NAME}`, bytes]]));
   const torrent = await seedTorrent(NAME, bytes, `${server.origin}/files/${NAME}`, PIECE_LENGTH);
@@ -143,7 +158,7 @@ async function downloadFigures(context: BenchContext, appUrl: string): Promise<F
     const loadBefore = loadavg()[0];
     const runs: Run[] = [];
     for (let round = 0; round < rounds; round++) {
-      const run = await oneRun(appUrl, server, torrent, bytes.length);
+      const run = await oneRun(appUrl, server, torrent, bytes.length, profiling ? context.log : undefined);
       context.log(`  webseed run ${round + 1}: ${JSON.stringify(run)}`);
       runs.push(run);
     }
@@ -175,7 +190,7 @@ export const webseedBench: Bench = {
   async run(context) {
     const download = context.flags.has('--download');
     const play = context.flags.has('--play');
-    const app = await serveApp(buildApp(context.log));
+    const app = await serveApp(buildApp(context.log, context.flags.has('--trace')));
     try {
       const figures: Figure[] = [];
       if (download || !play) figures.push(...(await downloadFigures(context, app.url)));
