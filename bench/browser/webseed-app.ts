@@ -2,6 +2,8 @@
 // same bytes from the same server in the same page (webseed.ts, webseed-paced.ts).
 import type { Page } from '@playwright/test';
 import type { RangeServer } from '../../shared/testing/range-server';
+import { atLeast, figure, median, type Figure } from '../lib/figure';
+import { ratioInterval } from '../lib/interval';
 import { traceTab } from '../lib/trace';
 import { openApp, waitDone, watchItem } from './app-steps';
 import { withTabs } from './transfer';
@@ -68,4 +70,31 @@ export async function appRun(
     const requests = server.requests.filter((request) => request.method === 'GET').length;
     return { fetchSeconds, appSeconds: (marks.done - start) / 1000, requests };
   });
+}
+
+/** The download's goal: at least this share of the plain fetch's rate. */
+export const DOWNLOAD_GOAL = 0.9;
+
+/** The app's rate against the plain fetch's over `runs` (medians, a bootstrap interval of the ratio); `server`: how
+ * the range server sent, for the note. */
+export function downloadFigure(
+  name: string,
+  runs: AppRun[],
+  mib: number,
+  server: string,
+  load: string,
+): Figure {
+  const app = runs.map((run) => mib / run.appSeconds);
+  const plain = runs.map((run) => mib / run.fetchSeconds);
+  const interval = ratioInterval(app, plain);
+  return figure(
+    name,
+    median(app),
+    'MiB/s',
+    { name: `a plain fetch of the same bytes from the same server`, value: median(plain) },
+    atLeast(DOWNLOAD_GOAL),
+    `Chromium, ${server}, median of ${runs.length} run(s), ratio interval ${interval.low.toFixed(2)} to ` +
+      `${interval.high.toFixed(2)} (${Math.round(interval.confidence * 100)} %); the app's time runs from ` +
+      `opening the .torrent to seeding; ${load}`,
+  );
 }

@@ -6,13 +6,11 @@
 // the load average); --tiny: 1 run.
 import { loadavg } from 'node:os';
 import type { RangeServer } from '../../shared/testing/range-server';
-import { atLeast, failedFigure, figure, median, type Figure } from '../lib/figure';
-import { ratioInterval } from '../lib/interval';
-import { appRun, type AppRun, type SeedDownload } from './webseed-app';
+import { atLeast, failedFigure, type Figure } from '../lib/figure';
+import { appRun, downloadFigure, DOWNLOAD_GOAL, type AppRun, type SeedDownload } from './webseed-app';
 
 /** 400 Mbit/s. */
 export const PACED_BYTES_PER_SECOND = 50_000_000;
-const GOAL = 0.9;
 
 /** The paced figure: `rounds` fresh-Chromium runs of the plain fetch and the app's download. */
 export async function pacedFigure(
@@ -24,7 +22,6 @@ export async function pacedFigure(
 ): Promise<Figure> {
   const mib = download.size / (1024 * 1024);
   const name = `webseed: ${mib} MiB from a web seed alone at ${(PACED_BYTES_PER_SECOND * 8) / 1e6} Mbit/s`;
-  const baseline = 'a plain fetch of the same bytes from the same paced server';
   server.pace = PACED_BYTES_PER_SECOND;
   try {
     const loadBefore = loadavg()[0];
@@ -34,23 +31,11 @@ export async function pacedFigure(
       log(`  webseed paced run ${round + 1}: ${JSON.stringify(run)}`);
       runs.push(run);
     }
-    const app = runs.map((run) => mib / run.appSeconds);
-    const plain = runs.map((run) => mib / run.fetchSeconds);
-    const interval = ratioInterval(app, plain);
-    return figure(
-      name,
-      median(app),
-      'MiB/s',
-      { name: baseline, value: median(plain) },
-      atLeast(GOAL),
-      `Chromium, the range server on loopback sending ${PACED_BYTES_PER_SECOND / 1e6} MB/s shared by its ` +
-        `answers, median of ${runs.length} run(s), ratio interval ${interval.low.toFixed(2)} to ` +
-        `${interval.high.toFixed(2)} (${Math.round(interval.confidence * 100)} %); the app's time runs from ` +
-        `opening the .torrent to seeding; 1-minute load average ${loadBefore.toFixed(2)} before, ` +
-        `${loadavg()[0].toFixed(2)} after`,
-    );
+    const load = `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
+    const sent = `the range server on loopback sending ${PACED_BYTES_PER_SECOND / 1e6} MB/s shared by its answers`;
+    return downloadFigure(name, runs, mib, sent, load);
   } catch (error) {
-    return failedFigure(name, 'MiB/s', baseline, atLeast(GOAL), (error as Error).message);
+    return failedFigure(name, 'MiB/s', 'a plain fetch', atLeast(DOWNLOAD_GOAL), (error as Error).message);
   } finally {
     server.pace = undefined;
   }

@@ -24,15 +24,13 @@ import {
   type BenchContext,
   type Figure,
 } from '../lib/figure';
-import { ratioInterval } from '../lib/interval';
-import { appRun, type AppRun } from './webseed-app';
+import { appRun, downloadFigure, DOWNLOAD_GOAL, type AppRun } from './webseed-app';
 import { seedTorrent, type SeedTorrent } from './webseed-torrent';
 import { webSeedPlayFigure } from './webseed-playback';
 import { webTorrentFromSeed, type ReferenceRun } from './webseed-webtorrent';
 import { pacedFigure } from './webseed-paced';
 
 const MiB = 1024 * 1024;
-const GOAL = 0.9;
 /** Requests per MiB at most this share of WebTorrent's. */
 const REQUESTS_GOAL = 0.1;
 const NAME = 'webseed-bench.bin';
@@ -88,20 +86,9 @@ function webTorrentFigure(runs: Run[], mib: number, load: string): Figure {
 }
 
 function figures(runs: Run[], mib: number, load: string): Figure[] {
-  const app = runs.map((run) => mib / run.appSeconds);
-  const plain = runs.map((run) => mib / run.fetchSeconds);
-  const interval = ratioInterval(app, plain);
+  const name = `webseed: ${mib} MiB from a web seed alone`;
   return [
-    figure(
-      `webseed: ${mib} MiB from a web seed alone`,
-      median(app),
-      'MiB/s',
-      { name: 'a plain fetch of the same bytes', value: median(plain) },
-      atLeast(GOAL),
-      `Chromium, the range server on loopback, median of ${runs.length} run(s), ratio interval ` +
-        `${interval.low.toFixed(2)} to ${interval.high.toFixed(2)} (${Math.round(interval.confidence * 100)} %); ` +
-        `the app's time runs from opening the .torrent to seeding (published every 500 ms); ${load}`,
-    ),
+    downloadFigure(name, runs, mib, 'the range server on loopback', load),
     requestsFigure(runs, mib, load),
     webTorrentFigure(runs, mib, load),
   ];
@@ -130,7 +117,7 @@ async function unlimitedFigures(
     return figures(runs, mib, load);
   } catch (error) {
     const name = `webseed: ${mib} MiB from a web seed alone`;
-    return [failedFigure(name, 'MiB/s', 'a plain fetch', atLeast(GOAL), (error as Error).message)];
+    return [failedFigure(name, 'MiB/s', 'a plain fetch', atLeast(DOWNLOAD_GOAL), (error as Error).message)];
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PACE_CHUNK_BYTES, Pacer } from './paced-body';
+import { CATCH_UP_MS, PACE_CHUNK_BYTES, Pacer } from './paced-body';
 
 describe('Pacer', () => {
   it('gives each chunk the next free slot of the rate, shared by every answer', () => {
@@ -12,11 +12,12 @@ describe('Pacer', () => {
     expect(pacer.reserve(250_000)).toBe(150);
   });
 
-  it('does not bank an idle rate: a chunk after a pause goes at once and the next one waits its turn', () => {
+  it('banks at most CATCH_UP_MS of an idle spell: after it, chunks wait their turn again', () => {
     let now = 0;
-    const pacer = new Pacer(PACE_CHUNK_BYTES * 1000, () => now);
+    const pacer = new Pacer(PACE_CHUNK_BYTES * 1000, () => now); // a chunk a millisecond
     pacer.reserve(PACE_CHUNK_BYTES);
     now = 10_000;
+    for (let chunk = 0; chunk < CATCH_UP_MS; chunk++) expect(pacer.reserve(PACE_CHUNK_BYTES)).toBe(0);
     expect(pacer.reserve(PACE_CHUNK_BYTES)).toBe(0);
     expect(pacer.reserve(PACE_CHUNK_BYTES)).toBe(1);
   });
