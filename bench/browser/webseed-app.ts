@@ -32,6 +32,8 @@ export async function plainFetch(page: Page, url: string, size: number): Promise
 export interface AppRun {
   fetchSeconds: number;
   appSeconds: number;
+  /** From opening the .torrent to its first verified piece shown: the torrent's start. */
+  firstSeconds: number | undefined;
   requests: number;
 }
 
@@ -68,7 +70,8 @@ export async function appRun(
     if (marks.done === undefined)
       throw new Error(`the download did not finish: ${marks.error ?? 'timed out'}`);
     const requests = server.requests.filter((request) => request.method === 'GET').length;
-    return { fetchSeconds, appSeconds: (marks.done - start) / 1000, requests };
+    const firstSeconds = marks.first === undefined ? undefined : (marks.first - start) / 1000;
+    return { fetchSeconds, appSeconds: (marks.done - start) / 1000, firstSeconds, requests };
   });
 }
 
