@@ -1,15 +1,16 @@
-// Web seeds (BEP 19), three figures in one run. (1) A download from a web seed alone: a single-file torrent with no
-// tracker, its `url-list` naming the test range server on loopback (shared/testing/range-server.ts), opened in the
-// app in a fresh Chromium, against a plain `fetch` of the same bytes from the same server in the same page, measured
-// right before. (2) The app's HTTP requests per MiB in that download against those of WebTorrent's browser bundle
-// downloading the same torrent from the same server right after (webseed-webtorrent.ts), from the server's own log.
-// 256 MiB, 3 runs (medians, a bootstrap interval of the download's ratio, the load average); --tiny: 16 MiB, 1 run.
-// (3) Play to the first frame from a web seed alone against from a tab (webseed-playback.ts). `--download`, `--play`:
-// (1) and (2), or (3), only.
+// Web seeds (BEP 19). (1) A download from a web seed alone: a single-file torrent with no tracker, its `url-list`
+// naming the test range server on loopback (shared/testing/range-server.ts), opened in the app in a fresh Chromium,
+// against a plain `fetch` of the same bytes from the same server in the same page, measured right before
+// (webseed-app.ts). (2) The app's HTTP requests per MiB in that download, and its rate, against WebTorrent's browser
+// bundle downloading the same torrent from the same server right after (webseed-webtorrent.ts), the requests from
+// the server's own log. (3) (1) with the server sending at 400 Mbit/s (webseed-paced.ts). 256 MiB, 3 runs each
+// (medians, a bootstrap interval of the download's ratio, the load average); --tiny: 16 MiB, 1 run. (4) Play to the
+// first frame from a web seed alone against from a tab (webseed-playback.ts). `--download`: (1) to (3); `--paced`:
+// (3); `--play`: (4). `--trace`: one run of (1) with the tab's Chromium trace (every thread, and its JavaScript by
+// function) in the log.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import type { Page } from '@playwright/test';
 import { startRangeServer, type RangeServer } from '../../shared/testing/range-server';
 import { buildApp, serveApp } from '../lib/app';
 import {
@@ -18,71 +19,26 @@ import {
   failedFigure,
   figure,
   median,
+  noGoal,
   type Bench,
   type BenchContext,
   type Figure,
 } from '../lib/figure';
-import { ratioInterval } from '../lib/interval';
-import { openApp, waitDone, watchItem } from './app-steps';
-import { withTabs } from './transfer';
+import { appRun, downloadFigure, DOWNLOAD_GOAL, type AppRun } from './webseed-app';
 import { seedTorrent, type SeedTorrent } from './webseed-torrent';
 import { webSeedPlayFigure } from './webseed-playback';
 import { webTorrentFromSeed, type ReferenceRun } from './webseed-webtorrent';
+import { pacedFigure } from './webseed-paced';
 
 const MiB = 1024 * 1024;
-const GOAL = 0.9;
 /** Requests per MiB at most this share of WebTorrent's. */
 const REQUESTS_GOAL = 0.1;
 const NAME = 'webseed-bench.bin';
 const PIECE_LENGTH = 1024 * 1024;
 
-/** Seconds for the page to fetch `url` whole, reading its body as a stream. */
-async function plainFetch(page: Page, url: string, size: number): Promise<number> {
-  const result = await page.evaluate(async (target) => {
-    const start = performance.now();
-    const response = await fetch(target, { cache: 'no-store' });
-    const reader = response.body!.getReader();
-    let bytes = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-    }
-    return { seconds: (performance.now() - start) / 1000, bytes };
-  }, url);
-  if (result.bytes !== size) throw new Error(`plain fetch read ${result.bytes} of ${size} bytes`);
-  return result.seconds;
-}
-
-interface Run {
-  fetchSeconds: number;
-  appSeconds: number;
-  requests: number;
+interface Run extends AppRun {
   /** WebTorrent's download of the same torrent from the same server. */
   reference: ReferenceRun;
-}
-
-/** One run in a fresh Chromium: the plain fetch, then the app's download of the torrent from the seed alone. */
-async function appRun(
-  appOrigin: string,
-  server: RangeServer,
-  torrent: string,
-  size: number,
-): Promise<Omit<Run, 'reference'>> {
-  return withTabs(1, async ([tab]) => {
-    const { page } = tab;
-    await openApp(page, appOrigin);
-    const fetchSeconds = await plainFetch(page, `${server.origin}/files/${NAME}`, size);
-    server.requests.length = 0;
-    await watchItem(page);
-    const start = Date.now();
-    await page.getByLabel('Open .torrent file').setInputFiles(torrent);
-    const marks = await waitDone(page, Math.max(120_000, (size / MiB) * 2_000));
-    if (marks.done === undefined)
-      throw new Error(`the download did not finish: ${marks.error ?? 'timed out'}`);
-    const requests = server.requests.filter((request) => request.method === 'GET').length;
-    return { fetchSeconds, appSeconds: (marks.done - start) / 1000, requests };
-  });
 }
 
 /** One run: the plain fetch and the app in one fresh Chromium, then WebTorrent in another. */
@@ -91,8 +47,10 @@ async function oneRun(
   server: RangeServer,
   torrent: SeedTorrent,
   size: number,
+  log: ((message: string) => void) | undefined,
 ): Promise<Run> {
-  const app = await appRun(appOrigin, server, torrent.path, size);
+  const download = { url: `${server.origin}/files/${NAME}`, size, torrent: torrent.path };
+  const app = await appRun(appOrigin, server, download, log);
   return { ...app, reference: await webTorrentFromSeed(server, torrent.file, size) };
 }
 
@@ -112,54 +70,75 @@ function requestsFigure(runs: Run[], mib: number, load: string): Figure {
   );
 }
 
+/** The app's rate against WebTorrent's browser bundle downloading the same torrent from the same server. */
+function webTorrentFigure(runs: Run[], mib: number, load: string): Figure {
+  return figure(
+    `webseed: ${mib} MiB from a web seed alone, against WebTorrent`,
+    median(runs.map((run) => mib / run.appSeconds)),
+    'MiB/s',
+    {
+      name: "WebTorrent's browser bundle on the same torrent and server",
+      value: median(runs.map((run) => mib / run.reference.seconds)),
+    },
+    noGoal,
+    `medians of ${runs.length} run(s), WebTorrent's from its torrent added to its 'done'; ${load}`,
+  );
+}
+
 function figures(runs: Run[], mib: number, load: string): Figure[] {
-  const app = runs.map((run) => mib / run.appSeconds);
-  const plain = runs.map((run) => mib / run.fetchSeconds);
-  const interval = ratioInterval(app, plain);
+  const name = `webseed: ${mib} MiB from a web seed alone`;
   return [
-    figure(
-      `webseed: ${mib} MiB from a web seed alone`,
-      median(app),
-      'MiB/s',
-      { name: 'a plain fetch of the same bytes', value: median(plain) },
-      atLeast(GOAL),
-      `Chromium, the range server on loopback, median of ${runs.length} run(s), ratio interval ` +
-        `${interval.low.toFixed(2)} to ${interval.high.toFixed(2)} (${Math.round(interval.confidence * 100)} %); ` +
-        `the app's time runs from opening the .torrent to seeding (published every 500 ms); ${load}`,
-    ),
+    downloadFigure(name, runs, mib, 'the range server on loopback', load),
     requestsFigure(runs, mib, load),
+    webTorrentFigure(runs, mib, load),
   ];
 }
 
-/** The 256 MiB download (--tiny: 16 MiB) against a plain fetch, and the requests per MiB against WebTorrent's. */
-async function downloadFigures(context: BenchContext, appUrl: string): Promise<Figure[]> {
-  const tiny = context.flags.has('--tiny');
-  const mib = tiny ? 16 : 256;
-  const rounds = tiny ? 1 : 3;
-  const bytes = new Uint8Array(randomBytes(mib * MiB));
-  const server = await startRangeServer(new Map([[`/files/${NAME}`, bytes]]));
-  const torrent = await seedTorrent(NAME, bytes, `${server.origin}/files/${NAME}`, PIECE_LENGTH);
+/** The unlimited runs: the 256 MiB download against a plain fetch, its requests per MiB and its rate against
+ * WebTorrent's. */
+async function unlimitedFigures(
+  context: BenchContext,
+  appUrl: string,
+  seed: { server: RangeServer; torrent: SeedTorrent; size: number },
+): Promise<Figure[]> {
+  const { server, torrent, size } = seed;
+  const mib = size / MiB;
+  const tracing = context.flags.has('--trace');
+  const rounds = context.flags.has('--tiny') || tracing ? 1 : 3;
   try {
     const loadBefore = loadavg()[0];
     const runs: Run[] = [];
     for (let round = 0; round < rounds; round++) {
-      const run = await oneRun(appUrl, server, torrent, bytes.length);
+      const run = await oneRun(appUrl, server, torrent, size, tracing ? context.log : undefined);
       context.log(`  webseed run ${round + 1}: ${JSON.stringify(run)}`);
       runs.push(run);
     }
     const load = `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
     return figures(runs, mib, load);
   } catch (error) {
-    const reason = (error as Error).message;
-    return [
-      failedFigure(
-        `webseed: ${mib} MiB from a web seed alone`,
-        'MiB/s',
-        'a plain fetch',
-        atLeast(GOAL),
-        reason,
-      ),
-    ];
+    const name = `webseed: ${mib} MiB from a web seed alone`;
+    return [failedFigure(name, 'MiB/s', 'a plain fetch', atLeast(DOWNLOAD_GOAL), (error as Error).message)];
+  }
+}
+
+/** The 256 MiB download (--tiny: 16 MiB) from the range server unlimited (unless --paced) and paced (unless
+ * --trace). */
+async function downloadFigures(context: BenchContext, appUrl: string): Promise<Figure[]> {
+  const { flags } = context;
+  const tiny = flags.has('--tiny');
+  const bytes = new Uint8Array(randomBytes((tiny ? 16 : 256) * MiB));
+  const server = await startRangeServer(new Map([[`/files/${NAME}`, bytes]]));
+  const url = `${server.origin}/files/${NAME}`;
+  const torrent = await seedTorrent(NAME, bytes, url, PIECE_LENGTH);
+  try {
+    const figures: Figure[] = [];
+    if (!flags.has('--paced'))
+      figures.push(...(await unlimitedFigures(context, appUrl, { server, torrent, size: bytes.length })));
+    if (!flags.has('--trace')) {
+      const download = { url, size: bytes.length, torrent: torrent.path };
+      figures.push(await pacedFigure(appUrl, server, download, tiny ? 1 : 3, context.log));
+    }
+    return figures;
   } finally {
     await server.close();
     rmSync(torrent.dir, { recursive: true, force: true });
@@ -169,13 +148,14 @@ async function downloadFigures(context: BenchContext, appUrl: string): Promise<F
 export const webseedBench: Bench = {
   name: 'webseed',
   figures:
-    'a download from a web seed alone against a plain fetch, its requests per MiB against WebTorrent, and Play ' +
-    'to the first frame from a web seed alone against from a tab (--download, --play: that part only)',
+    'a download from a web seed alone against a plain fetch (unlimited, and at 400 Mbit/s), its requests per MiB ' +
+    'and rate against WebTorrent, and Play to the first frame from a web seed alone against from a tab ' +
+    '(--download, --paced, --play: that part only; --trace: one unlimited run traced)',
   onlyWhenNamed: true,
   async run(context) {
-    const download = context.flags.has('--download');
+    const download = context.flags.has('--download') || context.flags.has('--paced');
     const play = context.flags.has('--play');
-    const app = await serveApp(buildApp(context.log));
+    const app = await serveApp(buildApp(context.log, context.flags.has('--trace')));
     try {
       const figures: Figure[] = [];
       if (download || !play) figures.push(...(await downloadFigures(context, app.url)));

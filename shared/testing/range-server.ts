@@ -1,11 +1,13 @@
 // Test helper: a small HTTP server on loopback that serves files by byte range, as a web seed (BEP 19) would, and
 // records every request's method, path and headers. It can be told to misbehave: a file missing (404), busy (503
 // with Retry-After), ranges ignored (200 with the whole file), a redirect, no CORS header, answers held until
-// released. It counts the file bytes it served. Files are given by their
+// released. It counts the file bytes it served. It can also send at a real server's rate (`pace`: bytes per second,
+// shared by every answer in flight, paced-body.ts). Files are given by their
 // decoded URL path ("/share #/a b.bin"), so names with `#`, `?`, `%`, spaces and accents are served as a browser
 // asks for them.
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Pacer, sendPaced } from './paced-body';
 
 export interface RecordedRequest {
   method: string;
@@ -42,6 +44,8 @@ export interface RangeServer {
   readonly served: number;
   /** Bytes of file data held (`hold`) for clients still connected. */
   held(): number;
+  /** The rate the server sends file data at, in bytes per second shared by every answer (undefined: at once). */
+  pace: number | undefined;
   /** Ends `hold`: the answers held are sent to the clients still connected. */
   release(): void;
   close(): Promise<void>;
@@ -124,7 +128,8 @@ export async function startRangeServer(
           'Content-Length': String(range.end - range.start + 1),
           'Content-Range': `bytes ${range.start}-${range.end}/${data.length}`,
         });
-      response.end(body);
+      if (state.pacer && body) void sendPaced(response, body, state.pacer);
+      else response.end(body);
     };
     if (!state.faults.hold) return send();
     const waiting = { bytes: body?.length ?? 0, send };
@@ -136,6 +141,7 @@ export async function startRangeServer(
     faults,
     served: 0,
     held: new Set<{ bytes: number; send: () => void }>(),
+    pacer: undefined as Pacer | undefined,
   };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -151,6 +157,12 @@ export async function startRangeServer(
     files,
     get served() {
       return state.served;
+    },
+    get pace() {
+      return state.pacer?.bytesPerSecond;
+    },
+    set pace(bytesPerSecond: number | undefined) {
+      state.pacer = bytesPerSecond === undefined ? undefined : new Pacer(bytesPerSecond);
     },
     held: () => [...state.held].reduce((sum, waiting) => sum + waiting.bytes, 0),
     release() {

@@ -3,7 +3,7 @@ import { Bitfield } from '../../codec/bitfield';
 import { Availability, newPeerPieces } from './availability';
 import { BlockGeometry } from './block-geometry';
 import { mulberry32 } from '../testing/random';
-import { field, pieces, picker, verify } from '../testing/picker';
+import { KIB16, field, pieces, picker, verify } from '../testing/picker';
 
 describe('PiecePicker owns what each peer has', () => {
   it('counts each peer’s pieces from bitfield, have, have-all and departure events', () => {
@@ -89,6 +89,22 @@ describe('PiecePicker owns what each peer has', () => {
     expect(p.takeAsked('a', r3.index, r3.begin, r3.length)).toBe(true);
     p.peerGone('a');
     expect(p.takeAsked('a', r4.index, r4.begin, r4.length)).toBe(false);
+  });
+
+  it('past askedLimit with every request out, forgets the oldest, and an answered one again once a request left', () => {
+    const p = picker({ pieceCount: 8, pieceLength: KIB16, askedLimit: 3 });
+    p.peerHaveAll('a');
+    const [r1, r2, r3, r4] = p.nextRequests('a', 5, 0);
+    // Every request still out: the oldest go.
+    expect(p.takeAsked('a', r1.index, r1.begin, r1.length)).toBe(false);
+    expect(p.takeAsked('a', r2.index, r2.begin, r2.length)).toBe(false);
+    // r4 leaves 'a' (to 'b'); the next ask of 'a' forgets r4, not r3, which is still out.
+    p.releasePeer('a', (index) => index !== r4.index);
+    p.peerBitfield('b', field(8, [r4.index]));
+    expect(pieces(p.nextRequests('b', 1, 0))).toEqual([r4.index]);
+    expect(p.nextRequests('a', 1, 0)).toHaveLength(1);
+    expect(p.takeAsked('a', r4.index, r4.begin, r4.length)).toBe(false);
+    expect(p.takeAsked('a', r3.index, r3.begin, r3.length)).toBe(true);
   });
 });
 

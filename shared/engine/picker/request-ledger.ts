@@ -52,6 +52,9 @@ export interface PeerRequests {
   /** Every request we sent it and whose block has not arrived, in request order, bounded by `askedLimit`: a block
    * not in here is one nobody asked it for. */
   readonly asked: Map<number, AskedBlock>;
+  /** Set when every entry of `asked` was outstanding: the size `requests` has as long as none of them left it (each
+   * new request adds one to both), so a size that differs means some entry may have been answered. */
+  allOut?: number;
 }
 
 /** A block we asked a peer for: its length, and how many requests for it are unanswered. A block cancelled (a
@@ -69,17 +72,25 @@ export const MAX_ASKS_PER_BLOCK = 16;
  * request still out may be answered any time, and its block must stay welcome however many asks and cancels came
  * after it (a stream's urgent piece is kept out while the rest is cancelled and asked again every second). Entries
  * still out that it passes go to the back, so each is passed over at most once per bound's worth of asks. If every
- * entry is out (more outstanding requests than the bound), the oldest goes anyway: the bound holds.
+ * entry is out (more outstanding requests than the bound), the oldest goes anyway: the bound holds. That last case
+ * is remembered (`allOut`) until a request leaves: a source asked for thousands of blocks at once (a web seed's 16 MiB
+ * request) would otherwise have every ask pass over every entry.
  */
 function forgetOldestAnswered(state: PeerRequests): void {
   const { asked, requests } = state;
-  for (let looked = asked.size; looked > 0; looked--) {
-    const [key, block] = asked.entries().next().value!;
-    asked.delete(key);
-    if (!requests.has(key)) return;
-    asked.set(key, block);
+  if (state.allOut !== requests.size) {
+    for (let looked = asked.size; looked > 0; looked--) {
+      const [key, block] = asked.entries().next().value!;
+      asked.delete(key);
+      if (!requests.has(key)) {
+        state.allOut = undefined;
+        return;
+      }
+      asked.set(key, block);
+    }
   }
   asked.delete(asked.keys().next().value!);
+  state.allOut = requests.size;
 }
 
 export function newPeerRequests(): PeerRequests {
@@ -154,6 +165,7 @@ export class RequestLedger {
     if (askers.length < this.endgameDuplicates) this.addThin(key);
     else this.thin.delete(key);
     const { state } = batch;
+    if (state.allOut !== undefined && !state.requests.has(key)) state.allOut++;
     state.requests.set(key, batch.now);
     state.stale.delete(key);
     const asked = state.asked.get(key);

@@ -45,6 +45,16 @@ function served(data: Map<string, Uint8Array>): Map<string, Uint8Array> {
 }
 
 describe('web seed over HTTP', () => {
+  it('downloads byte-identical from a server sending at a paced rate, its answers sharing it', async () => {
+    const { info, data } = await torrent();
+    server = await startRangeServer(served(data));
+    server.pace = 20_000_000;
+    const run = download(info, [`${server.origin}/files`]);
+    await until(() => run.state.complete, { what: 'the download to complete', beforeWait: () => run.tick() });
+    for (const [name, bytes] of data)
+      if (bytes.length > 0) expect(Buffer.compare(bytesOf(info, run.stored, name), bytes)).toBe(0);
+  });
+
   it('downloads from a web seed alone, byte-identical, with a lone Range header and no pad or empty file', async () => {
     const { info, data } = await torrent();
     server = await startRangeServer(served(data));
