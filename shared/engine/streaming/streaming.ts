@@ -77,6 +77,15 @@ export class Streaming {
     return [...this.windowAt.keys()];
   }
 
+  /** The pieces with a deadline of ours, the window's and the streams' alike, earliest deadline first: what a player
+   * needs, in the order it needs it (a web seed is asked for them so, scheduler.ts). */
+  get byDeadline(): number[] {
+    const at = new Map(this.windowAt);
+    for (const [index, due] of this.wantAt)
+      if (!this.have.get(index)) at.set(index, Math.min(due, at.get(index) ?? due));
+    return [...at.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([index]) => index);
+  }
+
   /** Some piece has a deadline of ours (a player or a stream waits). */
   get active(): boolean {
     return this.windowAt.size > 0 || this.wantAt.size > 0;
