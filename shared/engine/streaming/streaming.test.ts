@@ -311,6 +311,17 @@ describe('Streaming', () => {
     expect(t.streaming.byDeadline).toEqual([127, ...t.streaming.window]);
   });
 
+  it('says a player waits while a piece due within URGENT_MS is not in hand', () => {
+    const t = setup();
+    expect(t.streaming.waiting(0)).toBe(false);
+    t.streaming.setDeadlines([{ index: 127, at: 10_000 }], false);
+    expect(t.streaming.waiting(0)).toBe(false);
+    expect(t.streaming.waiting(9_000)).toBe(true);
+    t.streaming.stopPlayback();
+    t.streaming.playhead({ file: 0, position: 0, bytesPerSecond: RATE }, 0);
+    expect(t.streaming.waiting(0)).toBe(true);
+  });
+
   it('a piece a stream waits for takes back every request but the urgent ones when it turns urgent, once', () => {
     const t = setup();
     t.streaming.handle({ type: 'playhead', file: 0, position: 0, bytesPerSecond: RATE }, 0);

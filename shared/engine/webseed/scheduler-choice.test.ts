@@ -52,6 +52,7 @@ function scheduler(over: Partial<SchedulerPorts> = {}, seedTorrent: SeedTorrent 
     peerAvailability: () => 0,
     needs: () => true,
     window: () => [],
+    waiting: () => false,
     missing: () => 16,
     piece: () => {},
     random: () => 0,
@@ -197,5 +198,29 @@ describe('a player waiting on a web seed', () => {
     seeds.pump(10);
     expect(aborted).toEqual([]);
     expect(fetches).toHaveLength(MAX_REQUESTS_PER_SEED);
+  });
+
+  it('while the player waits, runs elsewhere stop and none start; they go on once it has what it waits for', () => {
+    let window: number[] = [];
+    let waiting = false;
+    const big = oneFile(64);
+    const { seeds, fetches, aborted } = scheduler(
+      { window: () => window, waiting: () => waiting, random: () => 0.5 },
+      big,
+    );
+    seeds.pump(0);
+    const elsewhere = fetches.map((fetch) => fetch.request);
+    window = [0, 63];
+    waiting = true;
+    seeds.pump(10);
+    expect(aborted).toEqual(elsewhere);
+    expect(fetches.slice(2).map((fetch) => fetch.start / KiB256)).toEqual([0, 63]);
+    seeds.pump(20);
+    expect(fetches).toHaveLength(4);
+    // The player has its pieces: the search elsewhere starts again where it began.
+    window = [];
+    waiting = false;
+    seeds.pump(30);
+    expect(fetches.slice(4).map((fetch) => fetch.start / KiB256)).toEqual([32, 36]);
   });
 });

@@ -1,13 +1,16 @@
-// Web seeds as a source the session schedules (BEP 19). A web seed has every piece and never chokes, but each byte
-// it sends costs its owner, so it is asked only for what the swarm cannot give soon enough: the pieces a playing file
+// Web seeds as a source the session schedules (BEP 19). A web seed has every piece and never chokes, but each byte it
+// sends costs its owner, so it is asked only for what the swarm cannot give soon enough: the pieces a playing file
 // needs next (the playback window), the pieces no connected peer has, and the last pieces (endgame), within the
-// session's byte budget. Pieces are claimed in the picker under the seed's key before they are asked for, so a peer
-// is never asked for the same blocks while the seed brings them, and a piece any peer already asked for stays with
-// that peer. Contiguous pieces are merged into one request per file, of at most MAX_REQUEST_BYTES; pad and empty
-// files are never in a request (file-ranges.ts). Each piece is handed on as soon as its bytes are in
-// (piece-assembly.ts). Failures are per file where they can be (seed-state.ts): a 404 or 410, or a piece that fails
-// its check, removes that file from that seed; 429 and 503 wait for Retry-After; a 200 to a range request means the
-// server sends no parts. Sans-I/O: the adapter fetches (the `webseed-fetch` action) and answers with events.
+// session's byte budget. What a player needs (the playback window and the service worker's reads, earliest deadline
+// first) is asked for as soon as the player asks, in requests of its own, and while the player waits for a piece due
+// soon the runs elsewhere stop: a web seed on a fast link sends faster than the pieces are checked and stored, and
+// their bytes would be checked ahead of the player's. Pieces are claimed in the picker under the seed's key before they
+// are asked for, so a peer is never asked for the same blocks while the seed brings them, and a piece any peer already
+// asked for stays with that peer. Contiguous pieces are merged into one request per file, of at most MAX_REQUEST_BYTES;
+// pad and empty files are never in a request (file-ranges.ts). Each piece is handed on as soon as its bytes are in
+// (piece-assembly.ts). Failures are per file where they can be (seed-state.ts): a 404 or 410, or a piece that fails its
+// check, removes that file from that seed; 429 and 503 wait for Retry-After; a 200 to a range request means the server
+// sends no parts. Sans-I/O: the adapter fetches (the `webseed-fetch` action) and answers with events.
 import type { EngineAction, WebSeedFailure, WebSeedStats } from '../contract/engine-types';
 import { byteRanges, filesOfPiece, pieceSpan, type SeedGeometry } from './file-ranges';
 import { PieceAssembly } from './piece-assembly';
@@ -37,6 +40,8 @@ export interface SchedulerPorts {
   /** The pieces a player needs, earliest deadline first: its window and its streams' reads (empty when nothing
    * plays). */
   window(): readonly number[];
+  /** A player waits for a piece due soon that is not in hand. */
+  waiting(now: number): boolean;
   /** Wanted pieces still missing. */
   missing(): number;
   /** Every byte the seed sends for the piece is in: check it and store it. */
@@ -116,15 +121,20 @@ export class WebSeedScheduler {
   }
 
   /** Asks each seed for what it should bring: what a player needs first, in MAX_WINDOW_REQUESTS requests of its
-   * own, then the rest in up to MAX_REQUESTS_PER_SEED. */
+   * own, then (unless a player waits) the rest in up to MAX_REQUESTS_PER_SEED. */
   pump(now: number): void {
     const window = this.ports.window();
     const endgame = this.ports.missing() <= ENDGAME_PIECES;
+    // While a player waits, runs elsewhere stop and none start: their bytes would go through the same checks and
+    // writes as the player's, ahead of them.
+    const waiting = window.length > 0 && this.ports.waiting(now);
     for (const seed of this.seeds) {
-      this.unblockWindow(seed, window);
+      if (waiting)
+        this.abortWhere((request) => request.seed === seed && !request.windowSlot && !request.forWindow);
+      else this.unblockWindow(seed, window);
       const tried = new Set<number>();
       this.fill(seed, window, { endgame, tried, windowSlot: true }, now);
-      this.fill(seed, window, { endgame, tried, windowSlot: false }, now);
+      if (!waiting) this.fill(seed, window, { endgame, tried, windowSlot: false }, now);
     }
   }
 

@@ -34,6 +34,7 @@ export class SessionWebSeeds {
       peerAvailability: (index) => sources.availability(index),
       needs: (index) => sources.needs(index),
       window: () => streaming.byDeadline,
+      waiting: (now) => streaming.waiting(now),
       missing: () => sources.wantedMissing,
       piece: (seed, index, data) =>
         sources.piece({ key: seed.key, bad: (bad) => scheduler.pieceBad(seed, bad) }, index, data),
