@@ -5,7 +5,7 @@
 // downloading the same torrent from the same server right after (webseed-webtorrent.ts), from the server's own log.
 // 256 MiB, 3 runs (medians, a bootstrap interval of the download's ratio, the load average); --tiny: 16 MiB, 1 run.
 // (3) Play to the first frame from a web seed alone against from a tab (webseed-playback.ts). `--download`, `--play`:
-// (1) and (2), or (3), only.
+// (1) and (2), or (3), only; `--log-reads`: each web-seed session of (3) logs its timeline from Play to the first frame.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
