@@ -53,6 +53,7 @@ function scheduler(over: Partial<SchedulerPorts> = {}, seedTorrent: SeedTorrent 
     needs: () => true,
     window: () => [],
     waiting: () => false,
+    early: () => [],
     missing: () => 16,
     piece: () => {},
     random: () => 0,
@@ -152,6 +153,30 @@ describe('what a web seed is asked for', () => {
 });
 
 describe('a player waiting on a web seed', () => {
+  it("asks for a playable file's early pieces (its start, its end) before the session's random start", () => {
+    const big = oneFile(64);
+    const { seeds, fetches } = scheduler({ early: () => [0, 63, 1, 2], random: () => 0.5 }, big);
+    seeds.pump(0);
+    expect(fetches.map((fetch) => [fetch.start / (256 * 1024), fetch.end / (256 * 1024)])).toEqual([
+      [0, 4],
+      [63, 64],
+    ]);
+  });
+
+  it('leaves early pieces that a connected peer has to that peer', () => {
+    const big = oneFile(64);
+    const { seeds, fetches } = scheduler(
+      {
+        early: () => [0, 63],
+        random: () => 0.5,
+        peerAvailability: (index) => (index === 0 || index === 63 ? 1 : 0),
+      },
+      big,
+    );
+    seeds.pump(0);
+    expect(fetches[0].start / (256 * 1024)).toBe(32);
+  });
+
   const KiB256 = 256 * 1024;
 
   it('a reader waiting on piece P with runs in flight elsewhere gets a request for P at once', () => {

@@ -1,6 +1,7 @@
 // Web seeds as a source the session schedules (BEP 19). A web seed has every piece and never chokes, but each byte it
 // sends costs its owner, so it is asked only for what the swarm cannot give soon enough: the pieces a playing file
-// needs next (the playback window), the pieces no connected peer has, and the last pieces (endgame), within the
+// needs next (the playback window), the pieces no connected peer has (a playable file's start and end first: a player
+// that starts soon reads them, then from the session's random piece), and the last pieces (endgame), within the
 // session's byte budget. What a player needs (the playback window and the service worker's reads, earliest deadline
 // first) is asked for as soon as the player asks, in requests of its own, and while the player waits for a piece due
 // soon the runs elsewhere stop: a web seed on a fast link sends faster than the pieces are checked and stored, and
@@ -40,6 +41,8 @@ export interface SchedulerPorts {
   /** The pieces a player needs, earliest deadline first: its window and its streams' reads (empty when nothing
    * plays). */
   window(): readonly number[];
+  /** The pieces fetched before the rest (a playable file's start and end), in their order. */
+  early(): readonly number[];
   /** A player waits for a piece due soon that is not in hand. */
   waiting(now: number): boolean;
   /** Wanted pieces still missing. */
@@ -188,7 +191,11 @@ export class WebSeedScheduler {
       this.eligible(seed, index, tried, now);
     const inWindowFirst = window.find(wanted);
     if (pick.windowSlot && inWindowFirst === undefined) return [];
-    const first = inWindowFirst ?? firstFrom(this.origin, this.torrent.pieceCount, wanted);
+    // A playable file's start and end come before the random start: a player that starts soon reads them first.
+    const first =
+      inWindowFirst ??
+      this.ports.early().find(wanted) ??
+      firstFrom(this.origin, this.torrent.pieceCount, wanted);
     if (first === undefined) return [];
     const limit = Math.min(requestLimit(seed.downloaded, now - (seed.firstAskedAt ?? now)), this.room);
     const run: number[] = [];

@@ -35,6 +35,7 @@ export class SessionWebSeeds {
       needs: (index) => sources.needs(index),
       window: () => streaming.byDeadline,
       waiting: (now) => streaming.waiting(now),
+      early: () => downloader.early,
       missing: () => sources.wantedMissing,
       piece: (seed, index, data) =>
         sources.piece({ key: seed.key, bad: (bad) => scheduler.pieceBad(seed, bad) }, index, data),
