@@ -7,7 +7,7 @@
 // (medians, a bootstrap interval of the download's ratio, the load average); --tiny: 16 MiB, 1 run. (4) Play to the
 // first frame from a web seed alone against from a tab (webseed-playback.ts). `--download`: (1) to (3); `--paced`:
 // (3); `--play`: (4). `--trace`: one run of (1) with the tab's Chromium trace (every thread, and its JavaScript by
-// function) in the log.
+// function) in the log. `--log-reads`: each web-seed session of (4) logs its timeline from Play to the first frame.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -1,5 +1,5 @@
 // Test helper: a small HTTP server on loopback that serves files by byte range, as a web seed (BEP 19) would, and
-// records every request's method, path and headers. It can be told to misbehave: a file missing (404), busy (503
+// records every request's method, path, headers and times. It can be told to misbehave: a file missing (404), busy (503
 // with Retry-After), ranges ignored (200 with the whole file), a redirect, no CORS header, answers held until
 // released. It counts the file bytes it served. It can also send at a real server's rate (`pace`: bytes per second,
 // shared by every answer in flight, paced-body.ts). Files are given by their
@@ -16,6 +16,10 @@ export interface RecordedRequest {
   /** The path decoded. */
   path: string;
   headers: IncomingHttpHeaders;
+  /** When it came (Date.now()). */
+  at: number;
+  /** When its answer was sent whole, or the client left (Date.now()). */
+  endedAt?: number;
 }
 
 export interface RangeFaults {
@@ -93,7 +97,15 @@ export async function startRangeServer(
     } catch {
       path = rawPath;
     }
-    requests.push({ method: request.method ?? '', rawPath, path, headers: request.headers });
+    const recorded: RecordedRequest = {
+      method: request.method ?? '',
+      rawPath,
+      path,
+      headers: request.headers,
+      at: Date.now(),
+    };
+    requests.push(recorded);
+    response.on('close', () => (recorded.endedAt ??= Date.now()));
     const cors: Record<string, string> = state.faults.noCors
       ? {}
       : { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After, Content-Range' };

@@ -479,7 +479,8 @@ export class Downloader {
   }
 
   private filePriorities: readonly FilePriority[] | undefined;
-  private early: readonly number[] = [];
+  /** The pieces fetched before the rest, in their order (the latest 'early-pieces' event's). */
+  early: readonly number[] = [];
 
   /** Some pieces are skipped (files not chosen). */
   skipping = false;

@@ -40,6 +40,7 @@ import { V2Join, checkInfo } from '../v2/v2-join';
 import { BanList } from '../verify/verify';
 import type { VerifiedPieces } from '../verify/verified-pieces';
 import { SessionWebSeeds } from '../webseed/session-webseeds';
+import { checkOptions } from './check-options';
 
 export { MAX_REQUEST_LENGTH } from '../upload/uploader';
 export { UT_METADATA_ID } from '../peer/peer-wire';
@@ -53,15 +54,6 @@ type EventHandler<T extends EngineEvent['type']> = (
   event: EventOf<T>,
   now: number,
 ) => void;
-
-/** The checks on a session's options that no room makes. */
-function checkOptions(options: SessionOptions, uploadCap: number | undefined): void {
-  if (!(options.infoHash instanceof Uint8Array) || options.infoHash.length !== 20)
-    throw new RangeError('infoHash must be 20 bytes');
-  if (!(options.peerId instanceof Uint8Array) || options.peerId.length !== 20)
-    throw new RangeError('peerId must be 20 bytes');
-  if (uploadCap !== undefined && !(uploadCap > 0)) throw new RangeError(`invalid upload cap ${uploadCap}`);
-}
 
 export class TorrentSession implements Session {
   readonly config: EngineConfig;
@@ -269,10 +261,14 @@ export class TorrentSession implements Session {
     },
     'file-priorities': (s, event) => s.prioritiesChanged(event),
     'early-pieces': (s, event) => s.prioritiesChanged(event),
-    'piece-deadlines': (s, event, now) => s.downloader?.streaming.handle(event, now),
+    // A player's read or playhead: streaming plans the deadlines, and the web seeds follow them at once.
+    'piece-deadlines': (s, event, now) => {
+      s.downloader?.streaming.handle(event, now);
+      s.webSeeds.player(event.type, s.state === 'downloading', now);
+    },
     playhead: (s, event, now) => {
       s.downloader?.streaming.handle(event, now);
-      s.webSeeds.playhead();
+      s.webSeeds.player(event.type, s.state === 'downloading', now);
     },
     'playback-stopped': (s, event, now) => s.downloader?.streaming.handle(event, now),
     'webseed-data': (s, event, now) => s.webSeeds.handle(event, now),

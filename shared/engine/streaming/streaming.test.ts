@@ -294,6 +294,34 @@ describe('Streaming', () => {
     expect([...t.deadlines.keys()].sort((a, b) => a - b)).toEqual([1, 127]);
   });
 
+  it("lists the window's pieces and the streams' together, earliest deadline first, before any playhead too", () => {
+    const t = setup();
+    // Play pressed: the file's first piece and its last (past due: the player is blocked on it) are wished before
+    // the player knows the duration, so before any playhead.
+    t.streaming.setDeadlines(
+      [
+        { index: 0, at: 0 },
+        { index: 127, at: -5_000 },
+      ],
+      false,
+    );
+    expect(t.streaming.window).toEqual([]);
+    expect(t.streaming.byDeadline).toEqual([127, 0]);
+    t.streaming.playhead({ file: 0, position: 0, bytesPerSecond: RATE }, 0);
+    expect(t.streaming.byDeadline).toEqual([127, ...t.streaming.window]);
+  });
+
+  it('says a player waits while a piece due within URGENT_MS is not in hand', () => {
+    const t = setup();
+    expect(t.streaming.waiting(0)).toBe(false);
+    t.streaming.setDeadlines([{ index: 127, at: 10_000 }], false);
+    expect(t.streaming.waiting(0)).toBe(false);
+    expect(t.streaming.waiting(9_000)).toBe(true);
+    t.streaming.stopPlayback();
+    t.streaming.playhead({ file: 0, position: 0, bytesPerSecond: RATE }, 0);
+    expect(t.streaming.waiting(0)).toBe(true);
+  });
+
   it('a piece a stream waits for takes back every request but the urgent ones when it turns urgent, once', () => {
     const t = setup();
     t.streaming.handle({ type: 'playhead', file: 0, position: 0, bytesPerSecond: RATE }, 0);

@@ -77,6 +77,22 @@ export class Streaming {
     return [...this.windowAt.keys()];
   }
 
+  /** The pieces with a deadline of ours, the window's and the streams' alike, earliest deadline first: what a player
+   * needs, in the order it needs it (a web seed is asked for them so, scheduler.ts). */
+  get byDeadline(): number[] {
+    const at = new Map(this.windowAt);
+    for (const [index, due] of this.wantAt)
+      if (!this.have.get(index)) at.set(index, Math.min(due, at.get(index) ?? due));
+    return [...at.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([index]) => index);
+  }
+
+  /** A player waits: a piece it needs is due within URGENT_MS and not in hand. */
+  waiting(now: number): boolean {
+    for (const [index, at] of this.windowAt) if (at - now <= URGENT_MS && !this.have.get(index)) return true;
+    for (const [index, at] of this.wantAt) if (at - now <= URGENT_MS && !this.have.get(index)) return true;
+    return false;
+  }
+
   /** Some piece has a deadline of ours (a player or a stream waits). */
   get active(): boolean {
     return this.windowAt.size > 0 || this.wantAt.size > 0;

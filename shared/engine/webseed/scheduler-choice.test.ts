@@ -1,7 +1,14 @@
 // What the scheduler asks a web seed for, with the session around it faked: pieces peers have stay theirs.
 import { describe, expect, it } from 'vitest';
 import type { EngineAction } from '../contract/engine-types';
-import { MIN_REQUEST_BYTES, WebSeedScheduler, type SchedulerPorts, type SeedTorrent } from './scheduler';
+import {
+  MAX_REQUESTS_PER_SEED,
+  MAX_WINDOW_REQUESTS,
+  MIN_REQUEST_BYTES,
+  WebSeedScheduler,
+  type SchedulerPorts,
+  type SeedTorrent,
+} from './scheduler';
 
 const PIECE = 1024;
 /** Two files of 8 pieces each, no pad file. */
@@ -34,6 +41,7 @@ type Fetch = Extract<EngineAction, { type: 'webseed-fetch' }>;
 
 function scheduler(over: Partial<SchedulerPorts> = {}, seedTorrent: SeedTorrent = torrent) {
   const fetches: Fetch[] = [];
+  const aborted: number[] = [];
   const claims: number[][] = [];
   const ports: SchedulerPorts = {
     claim: (_key, pieces) => {
@@ -44,11 +52,14 @@ function scheduler(over: Partial<SchedulerPorts> = {}, seedTorrent: SeedTorrent 
     peerAvailability: () => 0,
     needs: () => true,
     window: () => [],
+    waiting: () => false,
+    early: () => [],
     missing: () => 16,
     piece: () => {},
     random: () => 0,
     act: (action) => {
       if (action.type === 'webseed-fetch') fetches.push(action);
+      if (action.type === 'webseed-abort') aborted.push(action.request);
     },
     ...over,
   };
@@ -56,6 +67,7 @@ function scheduler(over: Partial<SchedulerPorts> = {}, seedTorrent: SeedTorrent 
     seeds: new WebSeedScheduler(seedTorrent, ['https://s.example/d'], undefined, ports),
     fetches,
     claims,
+    aborted,
   };
 }
 
@@ -137,5 +149,103 @@ describe('what a web seed is asked for', () => {
     const { seeds, fetches } = scheduler({}, big);
     seeds.pump(0);
     expect(fetches.map((fetch) => fetch.end - fetch.start)).toEqual([MIN_REQUEST_BYTES, MIN_REQUEST_BYTES]);
+  });
+});
+
+describe('a player waiting on a web seed', () => {
+  it("asks for a playable file's early pieces (its start, its end) before the session's random start", () => {
+    const big = oneFile(64);
+    const { seeds, fetches } = scheduler({ early: () => [0, 63, 1, 2], random: () => 0.5 }, big);
+    seeds.pump(0);
+    expect(fetches.map((fetch) => [fetch.start / (256 * 1024), fetch.end / (256 * 1024)])).toEqual([
+      [0, 4],
+      [63, 64],
+    ]);
+  });
+
+  it('leaves early pieces that a connected peer has to that peer', () => {
+    const big = oneFile(64);
+    const { seeds, fetches } = scheduler(
+      {
+        early: () => [0, 63],
+        random: () => 0.5,
+        peerAvailability: (index) => (index === 0 || index === 63 ? 1 : 0),
+      },
+      big,
+    );
+    seeds.pump(0);
+    expect(fetches[0].start / (256 * 1024)).toBe(32);
+  });
+
+  const KiB256 = 256 * 1024;
+
+  it('a reader waiting on piece P with runs in flight elsewhere gets a request for P at once', () => {
+    let window: number[] = [];
+    const big = oneFile(64);
+    const { seeds, fetches, aborted } = scheduler({ window: () => window, random: () => 0.5 }, big);
+    seeds.pump(0);
+    expect(fetches.map((fetch) => fetch.start / KiB256)).toEqual([32, 36]);
+    // The player reads the file's first piece and its last (before it knows the duration: no playback window).
+    window = [0, 63];
+    seeds.pump(10);
+    expect(
+      fetches.slice(MAX_REQUESTS_PER_SEED).map((fetch) => [fetch.start / KiB256, fetch.end / KiB256]),
+    ).toEqual([
+      [0, 4],
+      [63, 64],
+    ]);
+    expect(aborted).toEqual([]);
+    expect(fetches).toHaveLength(MAX_REQUESTS_PER_SEED + MAX_WINDOW_REQUESTS);
+  });
+
+  it("stops a run elsewhere that holds the player's piece behind others, and asks for that piece at once", () => {
+    let window: number[] = [];
+    const big = oneFile(64);
+    const { seeds, fetches, aborted } = scheduler({ window: () => window, random: () => 0.5 }, big);
+    seeds.pump(0);
+    const [first, second] = fetches;
+    // The player needs piece 34, two pieces into the first run.
+    window = [34];
+    seeds.pump(10);
+    expect(aborted).toEqual([first.request]);
+    expect(aborted).not.toContain(second.request);
+    expect(fetches[2].start / KiB256).toBe(34);
+    // The rest of the stopped run is asked again, from its start, as a run elsewhere.
+    expect(fetches.slice(3).map((fetch) => fetch.start / KiB256)).toEqual([32]);
+  });
+
+  it('leaves a run elsewhere whose next piece is the one the player needs', () => {
+    let window: number[] = [];
+    const big = oneFile(64);
+    const { seeds, fetches, aborted } = scheduler({ window: () => window, random: () => 0.5 }, big);
+    seeds.pump(0);
+    window = [32];
+    seeds.pump(10);
+    expect(aborted).toEqual([]);
+    expect(fetches).toHaveLength(MAX_REQUESTS_PER_SEED);
+  });
+
+  it('while the player waits, runs elsewhere stop and none start; they go on once it has what it waits for', () => {
+    let window: number[] = [];
+    let waiting = false;
+    const big = oneFile(64);
+    const { seeds, fetches, aborted } = scheduler(
+      { window: () => window, waiting: () => waiting, random: () => 0.5 },
+      big,
+    );
+    seeds.pump(0);
+    const elsewhere = fetches.map((fetch) => fetch.request);
+    window = [0, 63];
+    waiting = true;
+    seeds.pump(10);
+    expect(aborted).toEqual(elsewhere);
+    expect(fetches.slice(2).map((fetch) => fetch.start / KiB256)).toEqual([0, 63]);
+    seeds.pump(20);
+    expect(fetches).toHaveLength(4);
+    // The player has its pieces: the search elsewhere starts again where it began.
+    window = [];
+    waiting = false;
+    seeds.pump(30);
+    expect(fetches.slice(4).map((fetch) => fetch.start / KiB256)).toEqual([32, 36]);
   });
 });

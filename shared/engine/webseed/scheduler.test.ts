@@ -277,4 +277,25 @@ describe('web seed scheduling', () => {
     expect(driver.aborted).toEqual(driver.fetches.map((fetch) => fetch.request));
     expect(ENDGAME_PIECES).toBeGreaterThan(0);
   });
+
+  it("asks for a player's first reads at once, before any tick and before the player knows the duration", async () => {
+    const { info } = await hybridTorrent([8 * 1024 * 1024]);
+    const driver = new Driver(info, () => 'hold', { random: () => 0.5 });
+    driver.tick();
+    const last = info.pieceCount - 1;
+    expect(driver.fetches.map((fetch) => fetch.start / PIECE)).toEqual([64, 80]);
+    // Play: the service worker's streams read the start of the file and its end (its index), no playhead yet.
+    driver.feed({
+      type: 'piece-deadlines',
+      deadlines: [
+        { index: 0, at: driver.now },
+        { index: last, at: driver.now },
+      ],
+    });
+    const asked = driver.fetches.slice(2).map((fetch) => [fetch.start / PIECE, fetch.end / PIECE]);
+    expect(asked).toEqual([
+      [0, MIN_REQUEST_BYTES / PIECE],
+      [last, last + 1],
+    ]);
+  });
 });

@@ -1,13 +1,17 @@
-// Web seeds as a source the session schedules (BEP 19). A web seed has every piece and never chokes, but each byte
-// it sends costs its owner, so it is asked only for what the swarm cannot give soon enough: the pieces a playing file
-// needs next (the playback window), the pieces no connected peer has, and the last pieces (endgame), within the
-// session's byte budget. Pieces are claimed in the picker under the seed's key before they are asked for, so a peer
-// is never asked for the same blocks while the seed brings them, and a piece any peer already asked for stays with
-// that peer. Contiguous pieces are merged into one request per file, of at most MAX_REQUEST_BYTES; pad and empty
-// files are never in a request (file-ranges.ts). Each piece is handed on as soon as its bytes are in
-// (piece-assembly.ts). Failures are per file where they can be (seed-state.ts): a 404 or 410, or a piece that fails
-// its check, removes that file from that seed; 429 and 503 wait for Retry-After; a 200 to a range request means the
-// server sends no parts. Sans-I/O: the adapter fetches (the `webseed-fetch` action) and answers with events.
+// Web seeds as a source the session schedules (BEP 19). A web seed has every piece and never chokes, but each byte it
+// sends costs its owner, so it is asked only for what the swarm cannot give soon enough: the pieces a playing file
+// needs next (the playback window), the pieces no connected peer has (a playable file's start and end first: a player
+// that starts soon reads them, then from the session's random piece), and the last pieces (endgame), within the
+// session's byte budget. What a player needs (the playback window and the service worker's reads, earliest deadline
+// first) is asked for as soon as the player asks, in requests of its own, and while the player waits for a piece due
+// soon the runs elsewhere stop: a web seed on a fast link sends faster than the pieces are checked and stored, and
+// their bytes would be checked ahead of the player's. Pieces are claimed in the picker under the seed's key before they
+// are asked for, so a peer is never asked for the same blocks while the seed brings them, and a piece any peer already
+// asked for stays with that peer. Contiguous pieces are merged into one request per file, of at most MAX_REQUEST_BYTES;
+// pad and empty files are never in a request (file-ranges.ts). Each piece is handed on as soon as its bytes are in
+// (piece-assembly.ts). Failures are per file where they can be (seed-state.ts): a 404 or 410, or a piece that fails its
+// check, removes that file from that seed; 429 and 503 wait for Retry-After; a 200 to a range request means the server
+// sends no parts. Sans-I/O: the adapter fetches (the `webseed-fetch` action) and answers with events.
 import type { EngineAction, WebSeedFailure, WebSeedStats } from '../contract/engine-types';
 import { byteRanges, filesOfPiece, pieceSpan, type SeedGeometry } from './file-ranges';
 import { PieceAssembly } from './piece-assembly';
@@ -16,8 +20,11 @@ import { MIN_REQUEST_BYTES, firstFrom, requestLimit, startPiece } from './spread
 import { webSeedFileUrl, type WebSeedTorrent } from '../../codec/web-seeds';
 
 export { MAX_REQUEST_BYTES, MIN_REQUEST_BYTES } from './spread';
-/** Requests in flight to one seed. */
+/** Requests in flight to one seed, besides those for a player (MAX_WINDOW_REQUESTS). */
 export const MAX_REQUESTS_PER_SEED = 2;
+/** Requests for the pieces a player needs, in flight to one seed on top of the others: a player's read is never
+ * queued behind runs elsewhere in the file. */
+export const MAX_WINDOW_REQUESTS = 2;
 /** With this many wanted pieces left, the endgame, a seed may bring any of them. */
 export const ENDGAME_PIECES = 4;
 
@@ -31,8 +38,13 @@ export interface SchedulerPorts {
   peerAvailability(index: number): number;
   /** Is the piece still needed (missing, wanted, not being checked or stored)? */
   needs(index: number): boolean;
-  /** The pieces a player needs next, in order (empty when nothing plays). */
+  /** The pieces a player needs, earliest deadline first: its window and its streams' reads (empty when nothing
+   * plays). */
   window(): readonly number[];
+  /** The pieces fetched before the rest (a playable file's start and end), in their order. */
+  early(): readonly number[];
+  /** A player waits for a piece due soon that is not in hand. */
+  waiting(now: number): boolean;
   /** Wanted pieces still missing. */
   missing(): number;
   /** Every byte the seed sends for the piece is in: check it and store it. */
@@ -57,6 +69,15 @@ interface SeedRequest {
   pieces: number[];
   /** Asked for the playback window: a seek away from it aborts it. */
   forWindow: boolean;
+  /** Holds one of the MAX_WINDOW_REQUESTS slots. */
+  windowSlot: boolean;
+}
+
+/** What one pump looks for: in which slots, in the endgame or not, and the pieces it asked for already. */
+interface RunPick {
+  windowSlot: boolean;
+  endgame: boolean;
+  tried: Set<number>;
 }
 
 export class WebSeedScheduler {
@@ -102,27 +123,56 @@ export class WebSeedScheduler {
     return this.budget - this.spent - committed;
   }
 
-  /** Asks each seed for what it should bring, up to MAX_REQUESTS_PER_SEED requests each. */
+  /** Asks each seed for what it should bring: what a player needs first, in MAX_WINDOW_REQUESTS requests of its
+   * own, then (unless a player waits) the rest in up to MAX_REQUESTS_PER_SEED. */
   pump(now: number): void {
     const window = this.ports.window();
     const endgame = this.ports.missing() <= ENDGAME_PIECES;
+    // While a player waits, runs elsewhere stop and none start: their bytes would go through the same checks and
+    // writes as the player's, ahead of them.
+    const waiting = window.length > 0 && this.ports.waiting(now);
     for (const seed of this.seeds) {
+      if (waiting)
+        this.abortWhere((request) => request.seed === seed && !request.windowSlot && !request.forWindow);
+      else this.unblockWindow(seed, window);
       const tried = new Set<number>();
-      while (this.requestsOf(seed) < MAX_REQUESTS_PER_SEED) {
-        const run = this.nextRun(seed, window, endgame, tried, now);
-        if (run.length === 0) break;
-        for (const index of run) tried.add(index);
-        const granted = this.ports.claim(seed.key, run, now);
-        const forWindow = window.includes(run[0]);
-        for (const part of contiguous(run.filter((index) => granted.has(index))))
-          this.ask(seed, part, forWindow, now);
-      }
+      this.fill(seed, window, { endgame, tried, windowSlot: true }, now);
+      if (!waiting) this.fill(seed, window, { endgame, tried, windowSlot: false }, now);
     }
   }
 
-  private requestsOf(seed: SeedState): number {
+  /** Asks the seed for runs until its slots of this kind are taken or nothing is left to ask for. */
+  private fill(seed: SeedState, window: readonly number[], pick: RunPick, now: number): void {
+    const slots = pick.windowSlot ? MAX_WINDOW_REQUESTS : MAX_REQUESTS_PER_SEED;
+    while (this.requestsOf(seed, pick.windowSlot) < slots) {
+      const run = this.nextRun(seed, window, pick, now);
+      if (run.length === 0) break;
+      for (const index of run) pick.tried.add(index);
+      const granted = this.ports.claim(seed.key, run, now);
+      const forWindow = window.includes(run[0]);
+      for (const part of contiguous(run.filter((index) => granted.has(index))))
+        this.ask(seed, part, { forWindow, windowSlot: pick.windowSlot }, now);
+    }
+  }
+
+  /** A run elsewhere that holds a piece a player needs, behind a piece or more of its own, stops while a slot for
+   * the player is free: the player's piece is asked for at once in a request of its own, and the rest of the run
+   * again after it. A run that began at a piece the player needs is never stopped so (it would be asked again). */
+  private unblockWindow(seed: SeedState, window: readonly number[]): void {
+    if (window.length === 0 || this.requestsOf(seed, true) >= MAX_WINDOW_REQUESTS) return;
+    const needed = new Set(window);
+    const { pieceLength } = this.torrent;
+    this.abortWhere((request) => {
+      if (request.seed !== seed || request.windowSlot || request.forWindow) return false;
+      const next = Math.floor((this.torrent.files[request.file].offset + request.at) / pieceLength);
+      return request.pieces.some((index) => index > next && needed.has(index) && this.assembly.has(index));
+    });
+  }
+
+  private requestsOf(seed: SeedState, windowSlot: boolean): number {
     let count = 0;
-    for (const request of this.requests.values()) if (request.seed === seed) count++;
+    for (const request of this.requests.values())
+      if (request.seed === seed && request.windowSlot === windowSlot) count++;
     return count;
   }
 
@@ -133,19 +183,19 @@ export class WebSeedScheduler {
   }
 
   /** The next pieces to ask this seed for, contiguous, within MAX_REQUEST_BYTES and the budget. */
-  private nextRun(
-    seed: SeedState,
-    window: readonly number[],
-    endgame: boolean,
-    tried: ReadonlySet<number>,
-    now: number,
-  ): number[] {
+  private nextRun(seed: SeedState, window: readonly number[], pick: RunPick, now: number): number[] {
+    const { endgame, tried } = pick;
     const inWindow = new Set(window);
     const wanted = (index: number): boolean =>
       (inWindow.has(index) || endgame || this.ports.peerAvailability(index) === 0) &&
       this.eligible(seed, index, tried, now);
     const inWindowFirst = window.find(wanted);
-    const first = inWindowFirst ?? firstFrom(this.origin, this.torrent.pieceCount, wanted);
+    if (pick.windowSlot && inWindowFirst === undefined) return [];
+    // A playable file's start and end come before the random start: a player that starts soon reads them first.
+    const first =
+      inWindowFirst ??
+      this.ports.early().find(wanted) ??
+      firstFrom(this.origin, this.torrent.pieceCount, wanted);
     if (first === undefined) return [];
     const limit = Math.min(requestLimit(seed.downloaded, now - (seed.firstAskedAt ?? now)), this.room);
     const run: number[] = [];
@@ -165,7 +215,12 @@ export class WebSeedScheduler {
   }
 
   /** Asks the seed for pieces first..last, one request per file with bytes in them. */
-  private ask(seed: SeedState, pieces: number[], forWindow: boolean, now: number): void {
+  private ask(
+    seed: SeedState,
+    pieces: number[],
+    kind: Pick<SeedRequest, 'forWindow' | 'windowSlot'>,
+    now: number,
+  ) {
     const { torrent } = this;
     seed.firstAskedAt ??= now;
     const { from, to } = pieceSpan(torrent, pieces[0], pieces[pieces.length - 1]);
@@ -182,7 +237,7 @@ export class WebSeedScheduler {
       const last = Math.floor((entry.offset + range.end - 1) / torrent.pieceLength);
       const id = this.nextId++;
       const covered = pieces.filter((index) => index >= first && index <= last);
-      this.requests.set(id, { id, seed, file: range.file, at: start, end, pieces: covered, forWindow });
+      this.requests.set(id, { id, seed, file: range.file, at: start, end, pieces: covered, ...kind });
       const url = webSeedFileUrl(seed.url, torrent, entry.path);
       const fetch = { type: 'webseed-fetch' as const, request: id, seed: seed.url, url, file: range.file };
       this.ports.act({ ...fetch, start, end, ...(whole ? { whole } : {}) });
@@ -274,7 +329,7 @@ export class WebSeedScheduler {
 
   stats(now: number): WebSeedStats[] {
     return this.seeds.map((seed) => {
-      const fetching = this.requestsOf(seed) > 0;
+      const fetching = this.requestsOf(seed, true) + this.requestsOf(seed, false) > 0;
       const stats: WebSeedStats = {
         url: seed.url,
         status: seed.status(fetching, now),

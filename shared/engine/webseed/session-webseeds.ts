@@ -1,6 +1,9 @@
 // The session's web seeds: the URLs and budget it was given, and once the torrent is known the scheduler
 // (scheduler.ts) wired to the download: its claims and pieces go through the downloader's source room, its window
-// is the player's. The session hands it the web seed events, its clock ticks, a seek, and pause or stop.
+// is what a player needs (the playback window and the service worker's reads, earliest deadline first). The session
+// hands it the web seed events, its clock ticks, a player's reads and playhead, and pause or stop. A player's read
+// or playhead is acted on at once, not at the next tick: a player's first read comes before it knows the duration,
+// so before any playback window, and a tick is a quarter of a second.
 import type { TorrentInfo } from '../../codec/metainfo';
 import type { EngineAction, EngineEvent, SessionStats } from '../contract/engine-types';
 import type { Downloader } from '../download/downloader';
@@ -30,7 +33,9 @@ export class SessionWebSeeds {
       release: (key, pieces) => sources.release(key, pieces),
       peerAvailability: (index) => sources.availability(index),
       needs: (index) => sources.needs(index),
-      window: () => streaming.window,
+      window: () => streaming.byDeadline,
+      waiting: (now) => streaming.waiting(now),
+      early: () => downloader.early,
       missing: () => sources.wantedMissing,
       piece: (seed, index, data) =>
         sources.piece({ key: seed.key, bad: (bad) => scheduler.pieceBad(seed, bad) }, index, data),
@@ -56,9 +61,11 @@ export class SessionWebSeeds {
     else this.scheduler?.abortAll();
   }
 
-  /** A playhead report: a seek stops the requests made for the old window. */
-  playhead(): void {
-    this.scheduler?.windowMoved();
+  /** A player's read (`piece-deadlines`) or playhead: a seek stops the requests made for the old window, and while
+   * downloading the seeds are asked at once for what the player needs now. */
+  player(event: 'piece-deadlines' | 'playhead', downloading: boolean, now: number): void {
+    if (event === 'playhead') this.scheduler?.windowMoved();
+    if (downloading) this.scheduler?.pump(now);
   }
 
   stop(): void {
