@@ -14,6 +14,8 @@ export interface RecordedRequest {
   /** The path decoded. */
   path: string;
   headers: IncomingHttpHeaders;
+  /** When it arrived (ms since the epoch): a retry's wait is read from the log. */
+  at: number;
 }
 
 export interface RangeFaults {
@@ -89,7 +91,7 @@ export async function startRangeServer(
     } catch {
       path = rawPath;
     }
-    requests.push({ method: request.method ?? '', rawPath, path, headers: request.headers });
+    requests.push({ method: request.method ?? '', rawPath, path, headers: request.headers, at: Date.now() });
     const cors: Record<string, string> = state.faults.noCors
       ? {}
       : { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After, Content-Range' };
