@@ -12,6 +12,7 @@ import type { EngineAction, WebSeedFailure, WebSeedStats } from '../contract/eng
 import { byteRanges, filesOfPiece, pieceSpan, type SeedGeometry } from './file-ranges';
 import { PieceAssembly } from './piece-assembly';
 import { SeedState } from './seed-state';
+import { budgetStart, budgetStepBytes } from './budget-start';
 import { MIN_REQUEST_BYTES, firstFrom, requestLimit, startPiece } from './spread';
 import { webSeedFileUrl, type WebSeedTorrent } from '../../codec/web-seeds';
 
@@ -145,9 +146,10 @@ export class WebSeedScheduler {
       (inWindow.has(index) || endgame || this.ports.peerAvailability(index) === 0) &&
       this.eligible(seed, index, tried, now);
     const inWindowFirst = window.find(wanted);
-    const first = inWindowFirst ?? firstFrom(this.origin, this.torrent.pieceCount, wanted);
+    const first = inWindowFirst ?? this.firstNoPeerHas(wanted);
     if (first === undefined) return [];
-    const limit = Math.min(requestLimit(seed.downloaded, now - (seed.firstAskedAt ?? now)), this.room);
+    const step = inWindowFirst === undefined ? budgetStepBytes(this.budget, this.torrent.pieceLength) : Infinity;
+    const limit = Math.min(requestLimit(seed.downloaded, now - (seed.firstAskedAt ?? now)), this.room, step);
     const run: number[] = [];
     let bytes = 0;
     // A request for the playback window goes on past the window's end with the pieces after it that are still
@@ -162,6 +164,13 @@ export class WebSeedScheduler {
       run.push(index);
     }
     return run;
+  }
+
+  /** Where the search for pieces no peer has starts: on a budget, in the longest run of them (budget-start.ts). */
+  private firstNoPeerHas(wanted: (index: number) => boolean): number | undefined {
+    const count = this.torrent.pieceCount;
+    if (this.budget === undefined) return firstFrom(this.origin, count, wanted);
+    return budgetStart(count, wanted, this.origin, () => this.ports.random());
   }
 
   /** Asks the seed for pieces first..last, one request per file with bytes in them. */
