@@ -166,11 +166,11 @@ export class WebSeedScheduler {
     return run;
   }
 
-  /** Where the search for pieces no peer has starts: on a budget, in the longest run of them (budget-start.ts). */
+  /** Where the search for pieces no peer has starts: on a budget, drawn among them (budget-start.ts). */
   private firstNoPeerHas(wanted: (index: number) => boolean): number | undefined {
     const count = this.torrent.pieceCount;
     if (this.budget === undefined) return firstFrom(this.origin, count, wanted);
-    return budgetStart(count, wanted, this.origin, () => this.ports.random());
+    return budgetStart(count, wanted, () => this.ports.random());
   }
 
   /** Asks the seed for pieces first..last, one request per file with bytes in them. */
