@@ -148,7 +148,8 @@ export class WebSeedScheduler {
     const inWindowFirst = window.find(wanted);
     const first = inWindowFirst ?? this.firstNoPeerHas(wanted);
     if (first === undefined) return [];
-    const step = inWindowFirst === undefined ? budgetStepBytes(this.budget, this.torrent.pieceLength) : Infinity;
+    const step =
+      inWindowFirst === undefined ? budgetStepBytes(this.budget, this.torrent.pieceLength) : Infinity;
     const limit = Math.min(requestLimit(seed.downloaded, now - (seed.firstAskedAt ?? now)), this.room, step);
     const run: number[] = [];
     let bytes = 0;
