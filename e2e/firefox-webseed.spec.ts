@@ -1,12 +1,31 @@
 // Web seeds in Firefox (through puppeteer-core): a .torrent whose `url-list` names a range server on loopback
-// downloads with no peer at all, byte-identical, with no preflight (no OPTIONS request reaches the server); a server
-// that sends no CORS header is named on the torrent in words; a file whose bytes differ on the server is dropped from
-// it while a Chromium tab seeding the torrent supplies its pieces.
+// downloads with no peer at all, byte-identical, with no preflight (no OPTIONS request reaches the server) and no pad
+// or empty file asked, names with `#`, `?`, `%`, spaces and accents encoded; a server that sends no CORS header is
+// named on the torrent in words; a file whose bytes differ on the server is dropped from it while a Chromium tab
+// seeding the torrent supplies its pieces; a budget set on the torrent bounds what the seed serves while a peer
+// brings the rest; Retry-After, no range support and a redirect are got through; a video plays from a web seed; an
+// encrypted share's copy for a web server gives Firefox the file after the sharer left.
 import { expect, test } from '@playwright/test';
 import type { Browser as FirefoxBrowser, ElementHandle, Page as FirefoxPage } from 'puppeteer-core';
-import { firefoxAvailable, launchFirefox, openFirefoxApp, saveInFirefox, waitForState } from './firefox';
+import {
+  firefoxAvailable,
+  launchFirefox,
+  openFirefoxApp,
+  playPastTwoSeconds,
+  saveInFirefox,
+  waitForState,
+} from './firefox';
 import { expectStatus, sha256, tempDir, torrentItem } from './helpers';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
+import {
+  ALONE,
+  BUDGET_BYTES,
+  HELD,
+  clipTorrent,
+  encryptedShareOnServer,
+  expectCleanRequests,
+  scenarioTorrent,
+} from './webseed-scenarios';
 import { NAME, askedAgain, seedInTab, served, servedAltered, webSeededTorrent } from './webseed-torrent';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
@@ -44,24 +63,6 @@ async function detailsSay(page: FirefoxPage, text: string): Promise<void> {
   );
 }
 
-test('Firefox downloads a torrent from its web seed alone, byte-identical, with no preflight', async ({
-  baseURL,
-}) => {
-  const { path, data } = await webSeededTorrent(tempDir(), async (files) => {
-    server = await startRangeServer(served(files));
-    return `${server.origin}/files`;
-  });
-  const downloads = tempDir('swarmdrop-firefox-downloads-');
-  firefox = await launchFirefox(downloads);
-  const page = await openFirefoxApp(firefox, `${baseURL}/`);
-  await openTorrentInFirefox(page, path);
-  await waitForState(page, NAME, 'seeding');
-  // Seeding: every piece passed its check. A name Firefox saves as it is (it rewrites `?` and `%` in a saved file's
-  // name) is compared byte for byte too.
-  expect(await saveInFirefox(page, 'été ü.bin', downloads)).toBe(sha256(data.get('été ü.bin')!));
-  expect(server!.requests.filter((request) => request.method === 'OPTIONS')).toEqual([]);
-});
-
 test('Firefox names a web seed that does not let this site read it, in words', async ({ baseURL }) => {
   const { path } = await webSeededTorrent(tempDir(), async (files) => {
     server = await startRangeServer(served(files), { noCors: true });
@@ -96,4 +97,102 @@ test('Firefox drops a file whose bytes differ on the web seed, and a peer brings
   expect(await saveInFirefox(page, altered, downloads)).toBe(sha256(data.get(altered)!));
   expect(askedAgain(server!.requests, altered)).toEqual([]);
   await seeder.context.close();
+});
+
+/** Types `text` into the torrent's `Most to fetch from web servers (MiB)` and commits it (a change event). */
+async function setBudgetInFirefox(page: FirefoxPage, text: string): Promise<void> {
+  const set = await page.evaluate((text) => {
+    const item = document.querySelector('li.torrent');
+    const details = item?.querySelector('details.card-details') as HTMLDetailsElement | null;
+    if (details) details.open = true;
+    const label = [...(item?.querySelectorAll('label') ?? [])].find(
+      (l) => l.textContent?.trim() === 'Most to fetch from web servers (MiB)',
+    );
+    const field = label ? (document.getElementById(label.htmlFor) as HTMLInputElement | null) : null;
+    if (!field) return false;
+    field.value = text;
+    field.dispatchEvent(new Event('change', { bubbles: true }));
+    return true;
+  }, text);
+  if (!set) throw new Error('no Most to fetch from web servers field');
+}
+
+test('Firefox keeps a web seed to the budget set on the torrent, and a peer brings the rest', async ({
+  baseURL,
+  browser,
+}) => {
+  const dir = tempDir();
+  const budget = BUDGET_BYTES;
+  const { path, data } = await scenarioTorrent(dir, HELD, (started) => (server = started));
+  const downloads = tempDir('swarmdrop-firefox-downloads-');
+  firefox = await launchFirefox(downloads);
+  const page = await openFirefoxApp(firefox, `${baseURL}/`);
+  await openTorrentInFirefox(page, path);
+  // With no peer yet, the seed is asked for every piece; its answers wait until the budget is set.
+  await expect.poll(() => server!.held(), { timeout: 60_000 }).toBeGreaterThan(budget);
+  await setBudgetInFirefox(page, '0.5');
+  await expect.poll(() => server!.held(), { timeout: 60_000 }).toBeLessThanOrEqual(budget);
+  server!.release();
+  await detailsSay(page, 'Web servers have sent the most you allowed');
+  const seeder = await seedInTab(browser, dir, path, data);
+  await waitForState(page, NAME, 'seeding');
+  expect(await saveInFirefox(page, 'été ü.bin', downloads)).toBe(sha256(data.get('été ü.bin')!));
+  expect(server!.served).toBeGreaterThan(0);
+  expect(server!.served).toBeLessThanOrEqual(budget);
+  await seeder.context.close();
+});
+
+for (const scenario of ALONE)
+  test(`Firefox's download from a web seed alone ${scenario.title}`, async ({ baseURL }) => {
+    const { path, data } = await scenarioTorrent(tempDir(), scenario, (started) => (server = started));
+    const downloads = tempDir('swarmdrop-firefox-downloads-');
+    firefox = await launchFirefox(downloads);
+    const page = await openFirefoxApp(firefox, `${baseURL}/`);
+    await openTorrentInFirefox(page, path);
+    // Seeding: every piece of every file passed its check. A name Firefox saves as it is (it rewrites `?` and `%`
+    // in a saved file's name) is compared byte for byte too.
+    await waitForState(page, NAME, 'seeding');
+    expect(await saveInFirefox(page, 'été ü.bin', downloads)).toBe(sha256(data.get('été ü.bin')!));
+    scenario.check(server!.requests);
+    expectCleanRequests(server!);
+  });
+
+test('Firefox plays a video from a web seed alone, its single-file URL used as it is', async ({
+  baseURL,
+}) => {
+  server = await startRangeServer(new Map());
+  const path = await clipTorrent(tempDir(), server);
+  firefox = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
+  const page = await openFirefoxApp(firefox, `${baseURL}/`);
+  await openTorrentInFirefox(page, path);
+  await playPastTwoSeconds(page, 'clip.webm');
+  expect(new Set(server.requests.map((request) => request.path))).toEqual(new Set(['/media/a clip.webm']));
+});
+
+test("Firefox gets an encrypted share's file from its copy on a web server after the sharer left", async ({
+  baseURL,
+  browser,
+}) => {
+  const name = 'secret é.txt';
+  server = await startRangeServer(new Map());
+  const sharer = await encryptedShareOnServer(browser, tempDir(), name, server);
+  const downloads = tempDir('swarmdrop-firefox-downloads-');
+  firefox = await launchFirefox(downloads);
+  const page = await openFirefoxApp(firefox, `${baseURL}${sharer.fragment}`);
+  await page.waitForFunction(() => document.querySelector('dialog') !== null, { timeout: 30_000 });
+  await page.evaluate(() => {
+    const button = [...document.querySelectorAll('dialog button')].find(
+      (b) => b.textContent?.trim() === 'Download',
+    ) as HTMLButtonElement | undefined;
+    button?.click();
+  });
+  // The sharer gives the metadata and barely any piece, then leaves: the pieces come from the server.
+  await page.waitForFunction(
+    () => Number(document.querySelector('li.torrent')?.getAttribute('data-pieces') ?? 0) > 0,
+    { timeout: 60_000, polling: 100 },
+  );
+  await sharer.context.close();
+  await waitForState(page, name, 'seeding');
+  expect(await saveInFirefox(page, name, downloads)).toBe(sha256(sharer.plain));
+  expect(server.served).toBeGreaterThan(0);
 });

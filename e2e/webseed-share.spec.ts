@@ -4,19 +4,17 @@
 // offers its copy for a web server (the ciphertext the swarm holds): served from the range server, it gives a tab
 // with the share link the real file once the sharer has left.
 import { expect, test } from '@playwright/test';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTorrentEnvelope } from '../shared/codec/torrent-file';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
 import {
   expectStatus,
-  openApp,
   openDetails,
   openPeer,
   randomFile,
   saveFile,
   seriousViolations,
-  setUploadLimit,
   sha256,
   shareFiles,
   tempDir,
@@ -24,6 +22,7 @@ import {
   torrents,
   TRANSFER_TIMEOUT,
 } from './helpers';
+import { encryptedShareOnServer } from './webseed-scenarios';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -71,47 +70,22 @@ test('a share names a server that holds its file, and a tab downloads from it al
 test("an encrypted share's copy for a web server holds no plaintext, and a tab with the share link downloads the file from it", async ({
   browser,
 }) => {
-  const dir = tempDir();
   const name = 'secret é.txt';
-  const plain = Buffer.from('PLAINTEXT-MARKER-webseed '.repeat(60_000));
-  writeFileSync(join(dir, name), plain);
   server = await startRangeServer(new Map());
-  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
-  const page = await context.newPage();
-  await openApp(page);
-  await page.getByText('Also at other servers').click();
-  await page.getByLabel('Also at (one web address a line)').fill(`${server.origin}/bucket/`);
-  await page.getByLabel('Encrypt for people with the link').check();
-  await page.getByLabel('Share files').setInputFiles(join(dir, name));
-  const item = torrentItem(page, name);
-  await expectStatus(item, 'Seeding', 60_000);
-  await item.getByRole('button', { name: 'Copy share link' }).click();
-  const link = await page.evaluate(() => navigator.clipboard.readText());
-  await openDetails(item);
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    item.getByRole('button', { name: 'Encrypted copy for a web server' }).click(),
-  ]);
-  expect(download.suggestedFilename()).toBe('private share');
-  const copyPath = join(dir, 'copy');
-  await download.saveAs(copyPath);
-  const copy = readFileSync(copyPath);
-  expect(copy.includes(Buffer.from('PLAINTEXT-MARKER'))).toBe(false);
-  server.files.set('/bucket/private share', new Uint8Array(copy));
-  // The sharer gives the metadata, barely any piece, then leaves: the pieces come from the server.
-  await setUploadLimit(page, 32);
+  const sharer = await encryptedShareOnServer(browser, tempDir(), name, server);
 
-  const peer = await openPeer(browser, link.slice(link.indexOf('/#')));
+  // The sharer gives the metadata, barely any piece, then leaves: the pieces come from the server.
+  const peer = await openPeer(browser, sharer.fragment);
   await peer.page.getByRole('dialog').getByRole('button', { name: 'Download', exact: true }).click();
   const got = torrents(peer.page).getByRole('listitem').first();
   await expect
     .poll(async () => Number(await got.getAttribute('data-pieces')), { timeout: TRANSFER_TIMEOUT })
     .toBeGreaterThan(0);
-  await context.close();
+  await sharer.context.close();
   await expectStatus(torrentItem(peer.page, name), 'Seeding');
   expect(await saveFile(peer.page, torrentItem(peer.page, name), name)).toEqual({
-    sha256: sha256(plain),
-    size: plain.length,
+    sha256: sha256(sharer.plain),
+    size: sharer.plain.length,
   });
   expect(server.served).toBeGreaterThan(0);
   await peer.context.close();

@@ -2,23 +2,20 @@
 // shared/testing/range-server.ts) downloads with no peer at all, byte-identical, through the worker's fetch with a
 // lone Range header (so no CORS preflight: no OPTIONS request ever reaches the server), never asking for a pad file
 // or an empty file; a server that sends no CORS header is named on the torrent in words; with a budget set on the
-// torrent, the seed serves at most that and a peer brings the rest.
+// torrent, the seed serves at most that and a peer brings the rest; a 503 with Retry-After, a server without range
+// support and a redirect are got through (webseed-scenarios.ts, run in Firefox too).
 import { expect, test } from '@playwright/test';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createAnyInfo, encodeAnyTorrent } from '../shared/codec/metainfo-v2';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
 import { expectStatus, openDetails, openPeer, saveFile, sha256, tempDir, torrentItem } from './helpers';
 import {
-  hashers,
-  NAME,
-  askedAgain,
-  seedInTab,
-  served,
-  servedAltered,
-  webSeededTorrent,
-} from './webseed-torrent';
+  ALONE,
+  BUDGET_BYTES,
+  HELD,
+  clipTorrent,
+  expectCleanRequests,
+  scenarioTorrent,
+} from './webseed-scenarios';
+import { NAME, askedAgain, seedInTab, served, servedAltered, webSeededTorrent } from './webseed-torrent';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -26,31 +23,6 @@ let server: RangeServer | undefined;
 test.afterEach(async () => {
   await server?.close();
   server = undefined;
-});
-
-test('a torrent downloads from its web seed alone, byte-identical, with no preflight and no pad file asked', async ({
-  browser,
-}) => {
-  const dir = tempDir();
-  const { path, data } = await webSeededTorrent(dir, async (files) => {
-    server = await startRangeServer(served(files));
-    return `${server.origin}/files`;
-  });
-  const peer = await openPeer(browser);
-  await peer.page.getByLabel('Open .torrent file').setInputFiles(path);
-  const item = torrentItem(peer.page, NAME);
-  await expectStatus(item, 'Seeding');
-  for (const [name, bytes] of data) {
-    if (bytes.length === 0) continue;
-    expect(await saveFile(peer.page, item, name)).toEqual({ sha256: sha256(bytes), size: bytes.length });
-  }
-  const requests = server!.requests;
-  expect(requests.filter((request) => request.method === 'OPTIONS')).toEqual([]);
-  for (const request of requests) {
-    expect(request.path.startsWith(`/files/${NAME}/`)).toBe(true);
-    expect(request.path).not.toMatch(/\.pad|empty\.txt/);
-  }
-  await peer.context.close();
 });
 
 test('a web seed that does not let this site read it is named on the torrent in words', async ({
@@ -105,12 +77,8 @@ test('a web seed serves at most the budget set on the torrent, and a peer brings
   browser,
 }) => {
   const dir = tempDir();
-  // Half a MiB: less than the seed's first requests hold whichever piece the session starts at (1 MiB at least).
-  const budget = 512 * 1024;
-  const { path, data } = await webSeededTorrent(dir, async (files) => {
-    server = await startRangeServer(served(files), { hold: true });
-    return `${server.origin}/files`;
-  });
+  const budget = BUDGET_BYTES;
+  const { path, data } = await scenarioTorrent(dir, HELD, (started) => (server = started));
   const peer = await openPeer(browser);
   await peer.page.getByLabel('Open .torrent file').setInputFiles(path);
   const item = torrentItem(peer.page, NAME);
@@ -137,21 +105,8 @@ test('a web seed serves at most the budget set on the torrent, and a peer brings
 });
 
 test('a video plays from a web seed alone, its single-file URL used as it is', async ({ browser }) => {
-  const clip = new Uint8Array(readFileSync(fileURLToPath(new URL('./fixtures/clip.webm', import.meta.url))));
-  server = await startRangeServer(new Map([['/media/a clip.webm', clip]]));
-  const { info, pieceLayers } = await createAnyInfo(
-    [
-      {
-        path: ['clip.webm'],
-        length: clip.length,
-        read: async (o: number, n: number) => clip.slice(o, o + n),
-      },
-    ],
-    { name: 'clip.webm', ...hashers, pieceLength: 64 * 1024 },
-  );
-  const path = join(tempDir(), 'clip.torrent');
-  const urlList = [`${server.origin}/media/a%20clip.webm`];
-  writeFileSync(path, encodeAnyTorrent({ info, pieceLayers, announce: [], urlList }));
+  server = await startRangeServer(new Map());
+  const path = await clipTorrent(tempDir(), server);
   const peer = await openPeer(browser);
   await peer.page.getByLabel('Open .torrent file').setInputFiles(path);
   const item = torrentItem(peer.page, 'clip.webm');
@@ -163,3 +118,19 @@ test('a video plays from a web seed alone, its single-file URL used as it is', a
   expect(new Set(server.requests.map((request) => request.path))).toEqual(new Set(['/media/a clip.webm']));
   await peer.context.close();
 });
+
+for (const scenario of ALONE)
+  test(`a download from a web seed alone ${scenario.title}`, async ({ browser }) => {
+    const { path, data } = await scenarioTorrent(tempDir(), scenario, (started) => (server = started));
+    const peer = await openPeer(browser);
+    await peer.page.getByLabel('Open .torrent file').setInputFiles(path);
+    const item = torrentItem(peer.page, NAME);
+    await expectStatus(item, 'Seeding');
+    for (const [name, bytes] of data) {
+      if (bytes.length === 0) continue;
+      expect(await saveFile(peer.page, item, name)).toEqual({ sha256: sha256(bytes), size: bytes.length });
+    }
+    scenario.check(server!.requests);
+    expectCleanRequests(server!);
+    await peer.context.close();
+  });

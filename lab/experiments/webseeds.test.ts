@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fastHash } from '../sim/hash';
-import { webseeds } from './webseeds';
+import { runOnce, webseeds } from './webseeds';
 
 describe('webseeds', () => {
   it('peers finish from the web seed alone, and with a seeding tab under a budget; the seed serves at most N times the budget', () => {
@@ -22,4 +22,10 @@ describe('webseeds', () => {
     // A quarter of a file each for 4 peers: exactly one copy between them at most, and the swarm made the rest.
     expect(alone.find(([share]) => share === 0.25)![1]).toBeLessThanOrEqual(1);
   });
+
+  it('20 peers with the web seed alone and an eighth of the file each cover the file between them: every one finishes', () => {
+    const run = runOnce(webseeds.defaults, 'web seed alone', 0.125, { hash: fastHash });
+    expect(run.finished).toBe(20);
+    expect(run.servedCopies).toBeLessThanOrEqual(0.125 * 20);
+  }, 60_000);
 });

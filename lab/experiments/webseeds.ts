@@ -20,7 +20,7 @@ const URL = 'https://files.example.org/lab.bin';
 const SETUPS = ['web seed alone', 'web seed and a seeding tab'] as const;
 type Setup = (typeof SETUPS)[number];
 
-interface Run {
+export interface Run {
   setup: Setup;
   share: number;
   /** Seconds for every peer to finish; undefined when some did not within the run's cap. */
@@ -31,7 +31,7 @@ interface Run {
   requests: number;
 }
 
-function runOnce(params: WebSeedsParams, setup: Setup, share: number, context: RunContext): Run {
+export function runOnce(params: WebSeedsParams, setup: Setup, share: number, context: RunContext): Run {
   if (!(share > 0)) throw new RangeError(`budget shares must be > 0, got ${share}`);
   const torrent = labTorrent(params.fileBytes, params.pieceLength, context.hash, params.seed);
   const swarm = new LabSwarm({ torrent, hash: context.hash, seed: params.seed });

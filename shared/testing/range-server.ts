@@ -16,7 +16,7 @@ export interface RecordedRequest {
   /** The path decoded. */
   path: string;
   headers: IncomingHttpHeaders;
-  /** When it came (Date.now()). */
+  /** When it came (ms since the epoch): a retry's wait is read from the log. */
   at: number;
   /** When its answer was sent whole, or the client left (Date.now()). */
   endedAt?: number;

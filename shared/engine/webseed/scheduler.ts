@@ -16,6 +16,7 @@ import type { EngineAction, WebSeedFailure, WebSeedStats } from '../contract/eng
 import { byteRanges, filesOfPiece, pieceSpan, type SeedGeometry } from './file-ranges';
 import { PieceAssembly } from './piece-assembly';
 import { SeedState } from './seed-state';
+import { budgetStart, budgetStepBytes } from './budget-start';
 import { MIN_REQUEST_BYTES, firstFrom, requestLimit, startPiece } from './spread';
 import { webSeedFileUrl, type WebSeedTorrent } from '../../codec/web-seeds';
 
@@ -192,12 +193,11 @@ export class WebSeedScheduler {
     const inWindowFirst = window.find(wanted);
     if (pick.windowSlot && inWindowFirst === undefined) return [];
     // A playable file's start and end come before the random start: a player that starts soon reads them first.
-    const first =
-      inWindowFirst ??
-      this.ports.early().find(wanted) ??
-      firstFrom(this.origin, this.torrent.pieceCount, wanted);
+    const first = inWindowFirst ?? this.ports.early().find(wanted) ?? this.firstNoPeerHas(wanted);
     if (first === undefined) return [];
-    const limit = Math.min(requestLimit(seed.downloaded, now - (seed.firstAskedAt ?? now)), this.room);
+    const step =
+      inWindowFirst === undefined ? budgetStepBytes(this.budget, this.torrent.pieceLength) : Infinity;
+    const limit = Math.min(requestLimit(seed.downloaded, now - (seed.firstAskedAt ?? now)), this.room, step);
     const run: number[] = [];
     let bytes = 0;
     // A request for the playback window goes on past the window's end with the pieces after it that are still
@@ -212,6 +212,13 @@ export class WebSeedScheduler {
       run.push(index);
     }
     return run;
+  }
+
+  /** Where the search for pieces no peer has starts: on a budget, drawn among them (budget-start.ts). */
+  private firstNoPeerHas(wanted: (index: number) => boolean): number | undefined {
+    const count = this.torrent.pieceCount;
+    if (this.budget === undefined) return firstFrom(this.origin, count, wanted);
+    return budgetStart(count, wanted, () => this.ports.random());
   }
 
   /** Asks the seed for pieces first..last, one request per file with bytes in them. */

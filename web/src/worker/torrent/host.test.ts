@@ -1,50 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerToMain } from '../../lib/messages/protocol';
-import type { BatchWriter } from '../storage/batch-writer';
-import type { PieceStorage } from '../storage/piece-storage';
 import type { TorrentRecord } from '../storage/records';
-import type { HostContext } from './context';
 import { TorrentHost } from './host';
 import { RelayedTransport } from '../transport/relayed-transport';
-import { FakeSession, FakeWriter, fakeInfo } from './testing/fakes';
+import { FakeSession, FakeWriter, fakeHostContext, fakeInfo, fakeRecord } from './testing/fakes';
 
 const info = fakeInfo([{ name: 'notes.txt', length: 40 }], 16, 'notes');
 
 function record(change: Partial<TorrentRecord> = {}): TorrentRecord {
-  return {
-    infoHashHex: info.infoHashHex,
-    name: 'notes',
-    trackers: ['wss://t.example'],
-    storageId: info.infoHashHex,
-    addedAt: 1,
-    uploaded: 0,
-    downloaded: 0,
-    paused: false,
-    ...change,
-  };
+  return fakeRecord(info, 'notes', { trackers: ['wss://t.example'], ...change });
 }
 
 function setup(change: Partial<TorrentRecord> = {}, make: () => FakeSession = () => new FakeSession()) {
   const posted: WorkerToMain[] = [];
   const sessions: FakeSession[] = [];
   const writer = new FakeWriter();
-  const pieces = { verifiedPieces: async () => undefined } as unknown as PieceStorage;
-  const ctx: HostContext = {
-    writer: writer as unknown as BatchWriter,
-    pieces: () => pieces,
-    sha1: async () => new Uint8Array(20),
-    sha256: async () => new Uint8Array(32),
-    post: (message) => posted.push(message),
-    clock: () => 0,
-    random: () => 0.5,
-    newPeerId: () => new Uint8Array(20),
-    createSession: () => {
+  const ctx = fakeHostContext(
+    writer,
+    () => {
       const session = make();
       sessions.push(session);
       return session;
     },
-    keep: new WeakSet(),
-  };
+    { post: (message) => posted.push(message) },
+  );
   const host = new TorrentHost(ctx, record(change), info, undefined);
   /** A connection the page relays: the engine's sends and closes for it are posted. */
   const connect = (peer: string, identities: string[] = []): void =>

@@ -6,7 +6,7 @@ import type { PieceStorage } from '../storage/piece-storage';
 import type { TorrentRecord } from '../storage/records';
 import { TorrentParts, type HostLink } from './parts';
 import { earlyPieces } from './streams/play-start';
-import { FakeSession, FakeWriter, fakeInfo } from './testing/fakes';
+import { FakeSession, FakeWriter, fakeInfo, fakeRecord } from './testing/fakes';
 
 const info = fakeInfo(
   [
@@ -33,17 +33,7 @@ function setup(change: Partial<TorrentRecord> = {}, withInfo = true) {
     removed: () => false,
     failed: () => false,
   };
-  const record: TorrentRecord = {
-    infoHashHex: info.infoHashHex,
-    name: 'films',
-    trackers: [],
-    storageId: info.infoHashHex,
-    addedAt: 1,
-    uploaded: 0,
-    downloaded: 0,
-    paused: false,
-    ...change,
-  };
+  const record: TorrentRecord = fakeRecord(info, 'films', change);
   const ctx = {
     writer: writer as unknown as BatchWriter,
     pieces: () => ({}) as PieceStorage,

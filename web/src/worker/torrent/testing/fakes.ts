@@ -9,6 +9,10 @@ import type {
 } from '../../../../../shared/engine/contract/engine-types';
 import { VerifiedPieces } from '../../../../../shared/engine/verify/verified-pieces';
 import type { FileEntry, TorrentInfo } from '../../../../../shared/codec/metainfo';
+import type { BatchWriter } from '../../storage/batch-writer';
+import type { PieceStorage } from '../../storage/piece-storage';
+import type { TorrentRecord } from '../../storage/records';
+import type { HostContext } from '../context';
 
 /** An info whose files have these names and lengths, in order (`pad`: a BEP 47 pad file). */
 export function fakeInfo(
@@ -121,3 +125,44 @@ export class FakeWriter {
 
 /** Lets pending promise callbacks run. */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** A fresh, unpaused record of the torrent `info` under `name`. */
+export function fakeRecord(
+  info: TorrentInfo,
+  name: string,
+  change: Partial<TorrentRecord> = {},
+): TorrentRecord {
+  return {
+    infoHashHex: info.infoHashHex,
+    name,
+    trackers: [],
+    storageId: info.infoHashHex,
+    addedAt: 1,
+    uploaded: 0,
+    downloaded: 0,
+    paused: false,
+    ...change,
+  };
+}
+
+/** A host context of fakes: no stored piece, hashes of zeros, time 0; sessions from `createSession`. */
+export function fakeHostContext(
+  writer: FakeWriter,
+  createSession: HostContext['createSession'],
+  change: Partial<HostContext> = {},
+): HostContext {
+  const pieces = { verifiedPieces: async () => undefined } as unknown as PieceStorage;
+  return {
+    writer: writer as unknown as BatchWriter,
+    pieces: () => pieces,
+    sha1: async () => new Uint8Array(20),
+    sha256: async () => new Uint8Array(32),
+    post: () => {},
+    clock: () => 0,
+    random: () => 0.5,
+    newPeerId: () => new Uint8Array(20),
+    createSession,
+    keep: new WeakSet(),
+    ...change,
+  };
+}
