@@ -3,7 +3,6 @@
 // answers hash requests honestly (testing/saboteur.ts). Whichever side downloads must find the bad blocks, ban the
 // saboteur and no one else, and end with byte-identical files.
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PeerKey } from '../shared/engine/contract/engine-types';
 import { libtorrentMissing } from '../shared/testing/libtorrent';
@@ -11,8 +10,8 @@ import { until } from '../shared/testing/until';
 import type { TorrentKind } from './make-torrent';
 import type { NodeTorrent } from './node-torrent';
 import { treeDifferences } from './testing/fixtures';
-import { LtScratch, makeShare, type Share } from './testing/lt-shares';
-import { corruptingStore, type CorruptingStorage } from './testing/saboteur';
+import { LtScratch, makeShare } from './testing/lt-shares';
+import { CorruptingStorage, ltBesideSaboteur, startSaboteur } from './testing/saboteur';
 import { WireLog } from './testing/wire-log';
 
 const KiB = 1024;
@@ -30,18 +29,6 @@ const WAIT_MS = 45_000;
 
 const scratch = new LtScratch('lt-saboteur');
 afterEach(() => scratch.cleanup());
-
-/** The saboteur: a host seeding `share` through a store that corrupts the blocks it sends; listening. */
-async function startSaboteur(share: Share) {
-  let store: CorruptingStorage | undefined;
-  const host = scratch.nodeHost();
-  await host.add({
-    torrent: share.torrent,
-    folder: share.source,
-    openStorage: corruptingStore((s) => (store = s)),
-  });
-  return { port: await host.listen(0), store: store! };
-}
 
 /** Every peer the torrent closed, with why. */
 function closings(torrent: NodeTorrent): Map<PeerKey, string> {
@@ -67,7 +54,7 @@ describe.skipIf(libtorrentMissing)('a saboteur beside libtorrent 2.0.8 and the e
         what: 'libtorrent checked its files',
         timeoutMs: WAIT_MS,
       });
-      const saboteur = await startSaboteur(share);
+      const saboteur = await startSaboteur(scratch, share, CorruptingStorage);
 
       const target = await scratch.folder();
       const log = new WireLog();
@@ -101,20 +88,8 @@ describe.skipIf(libtorrentMissing)('a saboteur beside libtorrent 2.0.8 and the e
     'libtorrent downloads from the engine and the saboteur, and bans the saboteur alone: $kind by $maker',
     async ({ kind, maker }) => {
       const share = await makeShare(await scratch.folder(), SHAPE, maker, kind);
-      const saboteur = await startSaboteur(share);
-      const host = scratch.nodeHost();
-      await host.add({ torrent: share.torrent, folder: share.source });
-      const port = await host.listen(0);
-
-      const target = await scratch.folder();
-      const torrentPath = join(target, 'given.torrent');
-      await writeFile(torrentPath, share.torrent);
       // The saboteur first, until it has sent a bad block, so that it takes part whatever the engine's pace.
-      const leecher = await scratch.ltPeer({
-        torrent: torrentPath,
-        savePath: target,
-        peers: [`127.0.0.1:${saboteur.port}`],
-      });
+      const { saboteur, port, leecher, target } = await ltBesideSaboteur(scratch, share, CorruptingStorage);
       await until(() => saboteur.store.corrupted > 0, {
         what: 'the saboteur sent a bad block',
         timeoutMs: WAIT_MS,

@@ -122,6 +122,9 @@ def peer_settings(listen_port):
         'enable_incoming_utp': False,
         'allow_multiple_connections_per_ip': True,
         'alert_mask': lt.alert.category_t.all_categories,
+        # Every peer message is an alert (the peer log): a burst (a peer refusing many requests) must not push out the
+        # alerts the tests read (bans, failed pieces). A dropped alert is reported (`alerts_dropped`).
+        'alert_queue_size': 1000000,
     }
 
 
@@ -150,6 +153,8 @@ def report_alert(alert, seen):
         emit({'event': 'listening', 'port': alert.port})
     elif isinstance(alert, lt.torrent_finished_alert):
         emit({'event': 'finished'})
+    elif isinstance(alert, lt.alerts_dropped_alert):
+        emit({'event': 'alerts_dropped', 'text': alert.message()})
     elif isinstance(alert, (lt.peer_disconnected_alert, lt.peer_error_alert, lt.peer_ban_alert,
                             lt.hash_failed_alert, lt.torrent_error_alert, lt.file_error_alert,
                             lt.block_timeout_alert, lt.peer_snubbed_alert)):
@@ -169,7 +174,8 @@ def peer(path, save_path, listen_port, peers):
     """Seeds or downloads one torrent over TCP, printing JSON lines: `listening` (the TCP port), `status` (progress
     every 200 ms), `finished`, each wire message name the first time it is sent or received (`wire`), hash messages
     and rejects in full (`wire-detail`), disconnects, peer errors, bans, failed pieces, block requests that timed
-    out (`block_timeout`, past the session's request_timeout) and peers snubbed for not answering (`peer_snubbed`)."""
+    out (`block_timeout`, past the session's request_timeout), peers snubbed for not answering (`peer_snubbed`) and
+    alerts lost to a full queue (`alerts_dropped`)."""
     session = lt.session(peer_settings(listen_port))
     handle = session.add_torrent({'ti': lt.torrent_info(path), 'save_path': save_path})
     for address in peers:
