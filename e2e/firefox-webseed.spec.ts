@@ -117,7 +117,11 @@ async function setBudgetInFirefox(page: FirefoxPage, text: string): Promise<void
   if (!set) throw new Error('no Most to fetch from web servers field');
 }
 
-test('Firefox keeps a web seed to the budget set on the torrent, and a peer brings the rest', async ({
+// Not run: Firefox ESR does not cancel an aborted fetch made by a dedicated worker that a service worker controls
+// (the connection stays open, and a server still sends the answer it held), so a budget lowered while requests are
+// in flight is not kept in Firefox; a page's own fetch is cancelled. See docs/browsers.md, "Web seeds in each
+// browser".
+test.fixme('Firefox keeps a web seed to the budget set on the torrent, and a peer brings the rest', async ({
   baseURL,
   browser,
 }) => {
