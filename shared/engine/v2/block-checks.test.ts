@@ -7,7 +7,13 @@ import { sha256 } from '../../testing/sha256';
 import type { HashRange, WireMessage } from '../../codec/wire';
 import { BlockChecks, MAX_HELD_BYTES, type BlockCheckPorts } from './block-checks';
 import { blockDigests, climb, joinNodes, nodeHashOf, subtreeRoot, padHashes } from '../verify/file-tree';
-import { LEAF_ANSWER_WINDOW_MS, LeafAnswers, MAX_LEAF_ANSWER_BYTES } from './leaf-answers';
+import {
+  LEAF_ANSWER_WINDOW_MS,
+  LeafAnswers,
+  MAX_LEAF_ANSWER_BYTES,
+  MAX_LEAF_ANSWERS,
+  MAX_LEAF_ANSWERS_PER_PEER,
+} from './leaf-answers';
 import { LeafHashes, MAX_LEAF_REQUESTS_PER_PEER } from './leaf-hashes';
 import type { PeerState } from '../peer/peer';
 import { nodes, PieceLayers } from './piece-layers';
@@ -210,6 +216,35 @@ describe('our answers to leaf requests', () => {
       index: 1,
       bytes: PIECE,
     });
+  });
+
+  it('lets a request over the read slots wait for one (other peers asked first), and rejects only a peer over its own bound', () => {
+    const answers = new LeafAnswers(layersOf(), nodeHash);
+    const piecesRoot = hybrid.info.v2!.files[0].piecesRoot!;
+    const request: HashRange = { piecesRoot, baseLayer: 0, index: 4, length: 4, proofLayers: 2 };
+    const peers = Array.from({ length: MAX_LEAF_ANSWERS / MAX_LEAF_ANSWERS_PER_PEER + 1 }, (_, i) => `p${i}`);
+    const asked = peers.flatMap((peer) =>
+      Array.from({ length: MAX_LEAF_ANSWERS_PER_PEER }, () =>
+        answers.onRequest(peer, request, () => true, 0),
+      ),
+    );
+    expect(asked.slice(0, MAX_LEAF_ANSWERS)).toEqual(
+      Array(MAX_LEAF_ANSWERS).fill({ index: 1, bytes: PIECE }),
+    );
+    expect(asked.slice(MAX_LEAF_ANSWERS)).toEqual(Array(MAX_LEAF_ANSWERS_PER_PEER).fill(undefined));
+    const late = peers[peers.length - 1];
+    // A waiting request counts against its peer's bound.
+    expect(answers.onRequest(late, request, () => true, 0)).toMatchObject({ type: 'hash-reject' });
+    expect(answers.nextRead()).toBeUndefined(); // no slot free yet
+    expect(answers.readDone('p0', 1, 0, PIECE)).toBe(true);
+    expect(answers.hashed('p0', 1, blockDigests(pieceData(1), sha256Sync), 0)).toMatchObject({
+      type: 'hashes',
+    });
+    expect(answers.nextRead()).toEqual({ peer: late, index: 1, bytes: PIECE });
+    expect(answers.nextRead()).toBeUndefined();
+    answers.peerGone(late); // its second request, still waiting, goes with it
+    answers.readFailed('p0', 1, 0);
+    expect(answers.nextRead()).toBeUndefined();
   });
 });
 

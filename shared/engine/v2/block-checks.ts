@@ -186,8 +186,17 @@ export class BlockChecks {
       (index) => this.ports.have(index),
       this.ports.now(),
     );
+    if (next === undefined) return;
     if ('type' in next) return this.ports.send(peer, next);
     this.ports.read(peer, next.index, 0, next.bytes);
+  }
+
+  /** Reads for waiting leaf requests, as slots free. */
+  private readWaiting(): void {
+    for (let next = this.answers.nextRead(); next; next = this.answers.nextRead()) {
+      const to = this.ports.peers.get(next.peer);
+      if (to) this.ports.read(to, next.index, 0, next.bytes);
+    }
   }
 
   /** A `hashes` message: false when it answers no leaf request of ours. */
@@ -221,6 +230,7 @@ export class BlockChecks {
     const reject = this.answers.readFailed(peer, index, begin);
     const to = this.ports.peers.get(peer);
     if (reject && to) this.ports.send(to, reject);
+    this.readWaiting();
     return reject !== undefined;
   }
 
@@ -229,6 +239,7 @@ export class BlockChecks {
     const answer = this.answers.hashed(peer, index, digests, now);
     const to = this.ports.peers.get(peer);
     if (answer && to) this.ports.send(to, answer);
+    this.readWaiting();
   }
 
   /** The clock: late leaf requests go to another peer. */
@@ -238,6 +249,7 @@ export class BlockChecks {
 
   peerGone(peer: PeerKey, now: number): void {
     this.answers.peerGone(peer);
+    this.readWaiting();
     for (const index of this.leaves.peerGone(peer)) this.retry(index, now);
   }
 }

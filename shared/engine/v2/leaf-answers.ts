@@ -1,15 +1,18 @@
 // Our answers to peers' requests for leaf hashes (BEP 52 `hash request`s with base layer 0). Leaves are never kept:
 // the piece is read from storage and its 16 KiB blocks hashed (a `sha256-blocks` job), checked against our own piece
 // hash, and the asked range sent with its proof (uncles inside the piece from its leaves, above it from the file's
-// tree). Bounded: MAX_LEAF_ANSWERS pieces read and hashed at once (MAX_LEAF_ANSWERS_PER_PEER for one peer), at most
-// MAX_LEAF_ANSWER_BYTES read for one peer a minute, and the hashes count against the peer's serving budget
-// (piece-layers.ts); past the bounds a request is rejected.
+// tree). Bounded: MAX_LEAF_ANSWERS pieces read and hashed at once, MAX_LEAF_ANSWERS_PER_PEER requests of one peer
+// read or waiting, at most MAX_LEAF_ANSWER_BYTES read for one peer a minute, and the hashes count against the peer's
+// serving budget (piece-layers.ts); past the bounds a request is rejected. A request within its peer's bounds waits
+// for a read slot rather than being rejected: libtorrent 2.0.8 asks a piece's leaves of one peer once and never
+// again, and its handling of a reject of a leaf request writes out of bounds, so a reject caused by other peers'
+// requests would cost an honest peer its check (or its memory).
 import type { HashRange, WireMessage } from '../../codec/wire';
 import { joinNodes, log2, NODE_SIZE, type NodeHash } from '../verify/file-tree';
 import { nodes, pickRange, type PieceLayers } from './piece-layers';
 import type { PeerKey } from '../contract/engine-types';
 
-/** Pieces read and hashed at once to answer leaf requests, in all and for one peer. */
+/** Pieces read and hashed at once to answer leaf requests; one peer's requests read or waiting. */
 export const MAX_LEAF_ANSWERS = 4;
 export const MAX_LEAF_ANSWERS_PER_PEER = 2;
 /** Bytes of pieces read and hashed for one peer's leaf requests per LEAF_ANSWER_WINDOW_MS (past it: rejects). */
@@ -28,6 +31,9 @@ interface Answering {
 
 export class LeafAnswers {
   private readonly answering: Answering[] = [];
+  /** Requests within their peer's bounds waiting for a read slot, oldest first (at most
+   * MAX_LEAF_ANSWERS_PER_PEER a peer). */
+  private readonly waiting: Answering[] = [];
   /** Bytes read for each peer's leaf requests in its current window. */
   private readonly spent = new Map<PeerKey, { since: number; bytes: number }>();
 
@@ -37,15 +43,16 @@ export class LeafAnswers {
   ) {}
 
   /**
-   * A leaf request from `peer`: the piece to read (from its first byte, `bytes` long), or a reject when we cannot
-   * answer it (not one piece's aligned leaves, a piece we lack, past the bounds).
+   * A leaf request from `peer`: the piece to read (from its first byte, `bytes` long), a reject when we cannot
+   * answer it (not one piece's aligned leaves, a piece we lack, past the bounds), or undefined when it waits for a
+   * read slot (`nextRead` hands it out once one frees).
    */
   onRequest(
     peer: PeerKey,
     request: HashRange,
     have: (index: number) => boolean,
     now: number,
-  ): { index: number; bytes: number } | WireMessage {
+  ): { index: number; bytes: number } | WireMessage | undefined {
     const reject: WireMessage = { type: 'hash-reject', ...pickRange(request) };
     const index = this.layers.pieceAtLeaf(request.piecesRoot, request.index);
     const where = index === undefined ? undefined : this.layers.pieceLeaves(index);
@@ -53,16 +60,33 @@ export class LeafAnswers {
     const { length } = request;
     const local = request.index - where.firstLeaf;
     if (length > where.width || local % length !== 0 || local + length > where.width) return reject;
-    if (this.answering.length >= MAX_LEAF_ANSWERS) return reject;
-    if (this.answering.filter((entry) => entry.peer === peer).length >= MAX_LEAF_ANSWERS_PER_PEER)
+    const ofPeer = (entry: Answering) => entry.peer === peer;
+    if (
+      this.answering.filter(ofPeer).length + this.waiting.filter(ofPeer).length >=
+      MAX_LEAF_ANSWERS_PER_PEER
+    )
       return reject;
     let spent = this.spent.get(peer);
     if (!spent || now - spent.since >= LEAF_ANSWER_WINDOW_MS)
       this.spent.set(peer, (spent = { since: now, bytes: 0 }));
     if (spent.bytes + where.bytes > MAX_LEAF_ANSWER_BYTES) return reject;
     spent.bytes += where.bytes;
-    this.answering.push({ peer, index, request: pickRange(request), bytes: where.bytes, hashing: false });
+    const entry = { peer, index, request: pickRange(request), bytes: where.bytes, hashing: false };
+    if (this.answering.length >= MAX_LEAF_ANSWERS) {
+      this.waiting.push(entry);
+      return undefined;
+    }
+    this.answering.push(entry);
     return { index, bytes: where.bytes };
+  }
+
+  /** The oldest waiting request once a read slot is free: its piece to read, for its peer. */
+  nextRead(): { peer: PeerKey; index: number; bytes: number } | undefined {
+    if (this.answering.length >= MAX_LEAF_ANSWERS) return undefined;
+    const entry = this.waiting.shift();
+    if (!entry) return undefined;
+    this.answering.push(entry);
+    return { peer: entry.peer, index: entry.index, bytes: entry.bytes };
   }
 
   /** A read of ours came back: true when it was one (then its blocks are to be hashed). */
@@ -122,7 +146,7 @@ export class LeafAnswers {
   /** The peer left: its answers are dropped (their reads and hashes come back to nothing). */
   peerGone(peer: PeerKey): void {
     this.spent.delete(peer);
-    for (let i = this.answering.length - 1; i >= 0; i--)
-      if (this.answering[i].peer === peer) this.answering.splice(i, 1);
+    for (const list of [this.answering, this.waiting])
+      for (let i = list.length - 1; i >= 0; i--) if (list[i].peer === peer) list.splice(i, 1);
   }
 }
