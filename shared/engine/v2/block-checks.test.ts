@@ -42,6 +42,7 @@ const pieceData = (index: number) => hybrid.data.slice(index * PIECE, (index + 1
 function honestAnswer(layers: PieceLayers, request: HashRange): WireMessage {
   const answers = new LeafAnswers(layers, nodeHash);
   const next = answers.onRequest('asker', request, () => true, 0);
+  if (!next) throw new Error('a first leaf request never waits');
   if ('type' in next) return next;
   const data = hybrid.data.slice(next.index * PIECE, next.index * PIECE + next.bytes);
   expect(answers.readDone('asker', next.index, 0, data.length)).toBe(true);
