@@ -14,8 +14,10 @@ export const KEEPER_DOWN = 'The keeper is not running right now; try again in a 
 
 type Request = KeeperRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-/** The bundle's keeper.js beside the tracker's main.js; from the sources, the TypeScript file through tsx. */
-function keeperEntry(): { path: string; execArgv: string[] } {
+/** `script` when given; else the bundle's keeper.js beside the tracker's main.js; from the sources, the TypeScript
+ * file through tsx. */
+function keeperEntry(script?: string): { path: string; execArgv: string[] } {
+  if (script !== undefined) return { path: script, execArgv: [] };
   const built = fileURLToPath(new URL('./keeper.js', import.meta.url));
   if (existsSync(built)) return { path: built, execArgv: [] };
   return {
@@ -34,6 +36,8 @@ export class KeeperLink {
   constructor(
     private readonly config: KeeperProcessConfig,
     private readonly logError: (line: string) => void,
+    /** The keeper process's script (a built keeper.js); see keeperEntry. */
+    private readonly script?: string,
   ) {
     this.start();
   }
@@ -66,7 +70,7 @@ export class KeeperLink {
   }
 
   private start(): void {
-    const entry = keeperEntry();
+    const entry = keeperEntry(this.script);
     const child = fork(entry.path, [], {
       execArgv: entry.execArgv,
       // glibc gives each thread that allocates its own arena (node-datachannel's and libuv's threads among them):
