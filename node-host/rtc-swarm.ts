@@ -8,9 +8,12 @@ import Client, { type SignalPeer } from 'bittorrent-tracker';
 import { toHex } from '../shared/codec/hex';
 import { fireEndOfCandidates } from './end-of-candidates';
 import type { NodeTorrent } from './node-torrent';
+import { StalledPeers, STALL_DROP_MS } from './stalled-peers';
 
 /** How often a swarm with no peer and pieces missing announces again, in ms. */
 export const RETRY_MS = 3_000;
+/** How often the connected channels are looked at for stalls (StalledPeers), in ms. */
+const STALL_CHECK_MS = 1_000;
 
 export interface RtcSwarmOptions {
   /** The tracker's WebSocket address (ws:// or wss://). */
@@ -21,6 +24,9 @@ export interface RtcSwarmOptions {
   iceServers?: unknown[] | (() => unknown[]);
   /** Relay candidates only (`iceTransportPolicy: 'relay'`), as a tab that hides its address through TURN. */
   relayOnly?: boolean;
+  /** A channel whose peer has our requests and sent no block for this long is dropped, and fresh offers are sent
+   * (default STALL_DROP_MS). */
+  stallMs?: number;
 }
 
 export interface RtcSwarm {
@@ -32,7 +38,7 @@ export interface RtcSwarm {
 /** Joins `torrent`'s swarm on `options.tracker`, announcing what it has as it goes. */
 export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): RtcSwarm {
   fireEndOfCandidates();
-  let connected = 0;
+  const channels = new Map<string, SignalPeer>();
   let stopping: Promise<void> | undefined;
   const client = new Client({
     infoHash: torrent.source.info.infoHashHex,
@@ -50,28 +56,50 @@ export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): Rt
   client.on('peer', (peer: SignalPeer) => {
     peer.on('error', () => {});
     const adopt = () => {
-      connected++;
-      peer.once('close', () => connected--);
-      torrent.accept(channelSocket(peer));
+      const key = torrent.accept(channelSocket(peer));
+      channels.set(key, peer);
+      peer.once('close', () => channels.delete(key));
     };
     if (peer.connected) adopt();
     else peer.once('connect', adopt);
   });
   torrent.once('done', () => client.complete());
   // An offer that never became a channel (node-datachannel loses one now and then to a candidate that comes before
-  // its transport) would leave a fetch waiting a whole announce interval: while nothing is connected and pieces are
-  // missing, announce again, which sends fresh offers.
+  // its transport), or a channel the far end closed or refused (a duplicate of one it still holds) without
+  // node-datachannel telling us, would leave a fetch waiting a whole announce interval: while pieces are missing and
+  // no connected peer has any of them, announce again, which sends fresh offers.
   const retry = setInterval(() => {
-    if (connected === 0 && torrent.stats().left > 0) client.update();
+    const stats = torrent.stats();
+    if (stats.left > 0 && stats.wantedReachable === 0) client.update();
   }, RETRY_MS);
+  const stalls = new StalledPeers(options.stallMs ?? STALL_DROP_MS);
+  const stallCheck = setInterval(() => {
+    if (dropStalled(torrent, channels, stalls)) client.update();
+  }, STALL_CHECK_MS);
   client.start();
   // bittorrent-tracker calls back from its first destroy only.
   const stop = () => {
     clearInterval(retry);
+    clearInterval(stallCheck);
     return (stopping ??= new Promise<void>((resolve) => client.destroy(() => resolve())));
   };
   torrent.once('stopped', () => void stop());
-  return { peers: () => connected, stop };
+  return { peers: () => channels.size, stop };
+}
+
+/** Destroys the channels whose peers stalled while pieces are missing; true when it destroyed one. */
+function dropStalled(torrent: NodeTorrent, channels: Map<string, SignalPeer>, stalls: StalledPeers): boolean {
+  const stats = torrent.stats();
+  if (stats.left === 0) return false;
+  let dropped = false;
+  for (const key of stalls.stalled(stats.peerStats, performance.now())) {
+    const channel = channels.get(key);
+    if (!channel) continue;
+    channels.delete(key);
+    channel.destroy();
+    dropped = true;
+  }
+  return dropped;
 }
 
 /** The configuration of each peer connection. bittorrent-tracker hands the same object to every new peer, and

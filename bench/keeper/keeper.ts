@@ -5,9 +5,10 @@
 // process, from /proc). Last, the keeper keeps a large torrent (kept-large.ts) while its resident memory is sampled.
 import { linkSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { untilValue } from '../../shared/testing/until';
 import { startServer, type RunningServer } from '../../signal-tracker/src/server';
+import { buildTrackerBundle } from '../../signal-tracker/src/testing/bundle';
 import { browserVersion, buildApp, type Tab } from '../lib/app';
 import type { Bench, BenchContext, Figure } from '../lib/figure';
 import { totalCpu, watchCpu } from '../lib/processes';
@@ -32,19 +33,23 @@ function numberFlag(flags: Set<string>, name: string, fallback: number): number 
   return fallback;
 }
 
+/** What every figure says of the keeper it measured: the bundle users run, not the sources through tsx. */
+const BUILT_NOTE = 'the keeper process runs keeper.js as scripts/build-tracker.mjs bundles it';
+
 function loadNote(before: number): string {
-  return `1-minute load average ${before.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
+  return `${BUILT_NOTE}; 1-minute load average ${before.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
 }
 
-/** A tracker with a keeper whose quotas hold everything the bench keeps, serving the app. */
-async function keeperServer(folder: string, context: BenchContext): Promise<RunningServer> {
+/** A tracker with a keeper whose quotas hold everything the bench keeps, serving the app; the keeper process runs
+ * `script`, the built keeper.js. */
+async function keeperServer(folder: string, script: string, context: BenchContext): Promise<RunningServer> {
   const quotaBytes = 64 * 1024 * MiB;
   return startServer({
     port: 0,
     host: '127.0.0.1',
     staticDir: buildApp(context.log),
     logError: (line) => context.log(`  tracker: ${line}`),
-    keeper: { folder, limits: { quotaBytes, perAddressBytes: quotaBytes, hours: KEEP_HOURS } },
+    keeper: { folder, script, limits: { quotaBytes, perAddressBytes: quotaBytes, hours: KEEP_HOURS } },
   });
 }
 
@@ -191,6 +196,53 @@ async function serveRuns(
   return results;
 }
 
+interface Sizes {
+  size: number;
+  largeSize: number;
+  runs: number;
+}
+
+/** The section's figures from a tracker with a keeper, `file` (a hard link of it at `tabName`) shared by tabs. */
+async function measure(
+  server: RunningServer,
+  file: { dir: string; path: string },
+  { size, largeSize, runs }: Sizes,
+  log: (m: string) => void,
+): Promise<Figure[]> {
+  const label = `${size / MiB} MiB`;
+  const tabName = `tab-${size / MiB}MiB.bin`;
+  const pid = (await untilValue(keeperPid, (found) => found !== undefined, {
+    what: 'the keeper process to start',
+    timeoutMs: 30_000,
+    intervalMs: 100,
+  }))!;
+  const loadBefore = loadavg()[0];
+  const kept = await attempt('the keep', log, () =>
+    keepFromTab(server, pid, file.path, `kept-${size / MiB}MiB.bin`, log),
+  );
+  const paths = { path: join(file.dir, tabName), tabName, magnet: kept instanceof Error ? '' : kept.magnet };
+  const results =
+    kept instanceof Error
+      ? [
+          {
+            tabRate: null,
+            keeperRate: null,
+            tabCpuMsPerMB: null,
+            keeperCpuMsPerMB: null,
+            failure: kept.message.split('\n')[0],
+          },
+        ]
+      : await serveRuns(server, pid, paths, size, runs, log);
+  const load = loadNote(loadBefore);
+  const figures: Figure[] = [...serveFigures(results, label, load)];
+  const tabRates = results.flatMap((r) => (r.tabRate === null ? [] : [r.tabRate]));
+  figures.push(fetchFigure(label, kept instanceof Error ? [] : [kept.seconds], size, tabRates, load));
+  const largeLoad = loadavg()[0];
+  const large = await attempt('the large keep', log, () => keepLarge(server, pid, largeSize, log));
+  figures.push(...memoryFigures(large, `${largeSize / MiB} MiB`, loadNote(largeLoad)));
+  return figures;
+}
+
 export const keeperBench: Bench = {
   name: 'keeper',
   figures:
@@ -200,55 +252,26 @@ export const keeperBench: Bench = {
     context.browserVersion ??= await browserVersion();
     const tiny = context.flags.has('--tiny');
     const size = (tiny ? 32 : 256) * MiB;
-    const largeSize = numberFlag(context.flags, 'keeper-large-mib', tiny ? 64 : 4096) * MiB;
-    const runs = numberFlag(context.flags, 'keeper-runs', tiny ? 1 : 3);
-    const label = `${size / MiB} MiB`;
+    const sizes = {
+      size,
+      largeSize: numberFlag(context.flags, 'keeper-large-mib', tiny ? 64 : 4096) * MiB,
+      runs: numberFlag(context.flags, 'keeper-runs', tiny ? 1 : 3),
+    };
     const keepDir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-keep-'));
     const file = randomFileOf(size, `kept-${size / MiB}MiB.bin`);
-    const tabName = `tab-${size / MiB}MiB.bin`;
     // The same bytes under another name: a torrent of its own, whose swarm the keeper is not in.
-    linkSync(file.path, join(file.dir, tabName));
-    const server = await keeperServer(keepDir, context);
+    linkSync(file.path, join(file.dir, `tab-${size / MiB}MiB.bin`));
+    // The tracker's bundle as `npm run build` makes it (from this checkout, into a temporary folder): the keeper
+    // forked from it is the process users run.
+    context.log('  building the tracker and its keeper (scripts/build-tracker.mjs)');
+    const bundle = buildTrackerBundle();
+    let server: RunningServer | undefined;
     try {
-      const pid = (await untilValue(keeperPid, (found) => found !== undefined, {
-        what: 'the keeper process to start',
-        timeoutMs: 30_000,
-        intervalMs: 100,
-      }))!;
-      const loadBefore = loadavg()[0];
-      const kept = await attempt('the keep', context.log, () =>
-        keepFromTab(server, pid, file.path, `kept-${size / MiB}MiB.bin`, context.log),
-      );
-      const figures: Figure[] = [];
-      const paths = {
-        path: join(file.dir, tabName),
-        tabName,
-        magnet: kept instanceof Error ? '' : kept.magnet,
-      };
-      const results =
-        kept instanceof Error
-          ? [
-              {
-                tabRate: null,
-                keeperRate: null,
-                tabCpuMsPerMB: null,
-                keeperCpuMsPerMB: null,
-                failure: kept.message.split('\n')[0],
-              },
-            ]
-          : await serveRuns(server, pid, paths, size, runs, context.log);
-      const load = loadNote(loadBefore);
-      figures.push(...serveFigures(results, label, load));
-      const tabRates = results.flatMap((r) => (r.tabRate === null ? [] : [r.tabRate]));
-      figures.push(fetchFigure(label, kept instanceof Error ? [] : [kept.seconds], size, tabRates, load));
-      const largeLoad = loadavg()[0];
-      const large = await attempt('the large keep', context.log, () =>
-        keepLarge(server, pid, largeSize, context.log),
-      );
-      figures.push(...memoryFigures(large, `${largeSize / MiB} MiB`, loadNote(largeLoad)));
-      return figures;
+      server = await keeperServer(keepDir, join(dirname(bundle.main), 'keeper.js'), context);
+      return await measure(server, file, sizes, context.log);
     } finally {
-      await server.close();
+      await server?.close();
+      bundle.remove();
       rmSync(file.dir, { recursive: true, force: true });
       rmSync(keepDir, { recursive: true, force: true });
     }

@@ -11,6 +11,9 @@ export interface KeeperServerOptions {
   /** The keeper's folder. */
   folder: string;
   limits: KeeperLimits;
+  /** The keeper process's script, a keeper.js that scripts/build-tracker.mjs built (default: the one beside the
+   * tracker's bundle, else the sources through tsx): what the bench measures is what users run. */
+  script?: string;
 }
 
 /** What /config.json says of the keeper: that it is there, and its limits (never its token). */
@@ -62,7 +65,7 @@ export function keeperService(
         iceServers,
         turn: keeperTurn(turn),
       };
-      link = new KeeperLink(config, logError);
+      link = new KeeperLink(config, logError, options.script);
     },
     close: () => link?.close() ?? Promise.resolve(),
   };

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { makeTorrent } from '../../../../node-host/make-torrent';
 import { NodeHost, type AddOptions } from '../../../../node-host/node-host';
 import type { NodeTorrent } from '../../../../node-host/node-torrent';
-import { joinRtcSwarm, type RtcSwarm } from '../../../../node-host/rtc-swarm';
+import { joinRtcSwarm, type RtcSwarm, type RtcSwarmOptions } from '../../../../node-host/rtc-swarm';
 import { cornerCaseFiles, readTree, Scratch, writeFixture } from '../../../../node-host/testing/fixtures';
 import { readTorrent } from '../../../../node-host/torrent-source';
 import { until } from '../../../../shared/testing/until';
@@ -40,8 +40,9 @@ export interface ScenePeer {
   leave(): Promise<void>;
 }
 
-/** How a peer is added (its engine config, a tap) and how it reaches others (ICE servers, relay only). */
-export type PeerOptions = Partial<AddOptions> & { iceServers?: unknown[]; relayOnly?: boolean };
+/** How a peer is added (its engine config, a tap, its store) and how it reaches others (ICE servers, relay only,
+ * how long a stalled channel is kept). */
+export type PeerOptions = Partial<AddOptions> & Pick<RtcSwarmOptions, 'iceServers' | 'relayOnly' | 'stallMs'>;
 
 let clientCount = 0;
 
@@ -76,7 +77,7 @@ export class KeeperScene {
     folderPath: string,
     options: PeerOptions = {},
   ): Promise<ScenePeer> {
-    const { iceServers, relayOnly, ...add } = options;
+    const { iceServers, relayOnly, stallMs, ...add } = options;
     const host = new NodeHost();
     const added = await host.add({ torrent, folder: folderPath, ...add });
     const join = (where: TrackerAt) =>
@@ -85,6 +86,7 @@ export class KeeperScene {
         peerId: host.peerId,
         ...(iceServers ? { iceServers } : {}),
         ...(relayOnly ? { relayOnly } : {}),
+        ...(stallMs ? { stallMs } : {}),
       });
     const peer: ScenePeer = {
       torrent: added,

@@ -1,0 +1,47 @@
+// Connections that carry nothing: a peer that has our requests and has sent no block for a long while. The engine
+// closes a connection only when nothing at all comes (its idle timeout, 150 s) and merely snubs a peer whose blocks
+// stop. node-datachannel does not report a channel the far end closed (its close never reaches simple-peer's stream),
+// so such a dead channel, or one whose blocks stall while keep-alives still pass, holds a fetch whose only source that
+// peer is: for 150 s, or for ever, and the far end refuses a second connection from our peer id while it holds the
+// first. The swarm drops such a channel and asks the tracker for fresh offers.
+import type { PeerKey, PeerStats } from '../shared/engine/contract/engine-types';
+
+/** A peer with our requests out that sent no block for this long is dropped: within the engine's request timeout
+ * (30 s at least), whose expiry takes the requests back and stops the clock. A working channel, even a throttled
+ * tab's, brings a block within seconds of a request. */
+export const STALL_DROP_MS = 20_000;
+
+type PeerSample = Pick<PeerStats, 'peer' | 'downloaded' | 'requestsInFlight' | 'progress'>;
+
+interface Waiting {
+  /** The peer's block bytes when the wait began. */
+  downloaded: number;
+  since: number;
+}
+
+export class StalledPeers {
+  private readonly waiting = new Map<PeerKey, Waiting>();
+
+  constructor(private readonly dropMs = STALL_DROP_MS) {}
+
+  /** The peers stalled as of `now`, from the session's peer rows: for `dropMs`, requests out and no block, or no word
+   * of a single piece (a channel the far end refused or closed after the handshake says nothing more). A peer that
+   * has pieces and no request of ours (it chokes us, or has nothing we want) is waiting for nothing: its clock stops. */
+  stalled(peers: readonly PeerSample[], now: number): PeerKey[] {
+    const stalled: PeerKey[] = [];
+    const present = new Set<PeerKey>();
+    for (const peer of peers) {
+      present.add(peer.peer);
+      const waiting = this.waiting.get(peer.peer);
+      if (peer.requestsInFlight === 0 && peer.progress > 0) this.waiting.delete(peer.peer);
+      else if (!waiting || peer.downloaded > waiting.downloaded)
+        this.waiting.set(peer.peer, { downloaded: peer.downloaded, since: now });
+      else if (now - waiting.since >= this.dropMs) {
+        stalled.push(peer.peer);
+        this.waiting.delete(peer.peer);
+      }
+    }
+    for (const key of this.waiting.keys()) if (!present.has(key)) this.waiting.delete(key);
+    return stalled;
+  }
+}
