@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { StalledPeers } from './stalled-peers';
 
-const row = (peer: string, downloaded: number, requestsInFlight: number, progress = 0.5) => ({
-  peer,
-  downloaded,
-  requestsInFlight,
-  progress,
-});
+const row = (
+  peer: string,
+  downloaded: number,
+  requestsInFlight: number,
+  progress = 0.5,
+  peerInterested = false,
+) => ({ peer, downloaded, requestsInFlight, progress, peerInterested });
 
 describe('StalledPeers', () => {
   it('names a peer that had requests out and sent no block for the whole wait, once', () => {
@@ -55,5 +56,14 @@ describe('StalledPeers', () => {
     // A new connection under a reused key starts a wait of its own.
     expect(watch.stalled([row('b', 0, 1)], 12_000)).toEqual([]);
     expect(watch.stalled([row('b', 0, 1)], 21_000)).toEqual([]);
+  });
+
+  it('never names a newcomer with no piece yet that wants ours: it is being served', () => {
+    const watch = new StalledPeers(10_000);
+    expect(watch.stalled([row('a', 0, 0, 0, true)], 0)).toEqual([]);
+    expect(watch.stalled([row('a', 0, 0, 0, true)], 30_000)).toEqual([]);
+    // Once it no longer wants anything and still tells of no piece, it says nothing at all: its wait begins.
+    expect(watch.stalled([row('a', 0, 0, 0, false)], 31_000)).toEqual([]);
+    expect(watch.stalled([row('a', 0, 0, 0, false)], 41_000)).toEqual(['a']);
   });
 });

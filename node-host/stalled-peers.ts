@@ -11,7 +11,7 @@ import type { PeerKey, PeerStats } from '../shared/engine/contract/engine-types'
  * tab's, brings a block within seconds of a request. */
 export const STALL_DROP_MS = 20_000;
 
-type PeerSample = Pick<PeerStats, 'peer' | 'downloaded' | 'requestsInFlight' | 'progress'>;
+type PeerSample = Pick<PeerStats, 'peer' | 'downloaded' | 'requestsInFlight' | 'progress' | 'peerInterested'>;
 
 interface Waiting {
   /** The peer's block bytes when the wait began. */
@@ -26,14 +26,16 @@ export class StalledPeers {
 
   /** The peers stalled as of `now`, from the session's peer rows: for `dropMs`, requests out and no block, or no word
    * of a single piece (a channel the far end refused or closed after the handshake says nothing more). A peer that
-   * has pieces and no request of ours (it chokes us, or has nothing we want) is waiting for nothing: its clock stops. */
+   * has pieces and no request of ours (it chokes us, or has nothing we want) is waiting for nothing, and one that wants
+   * our pieces (a newcomer with none yet) is alive and served: their clocks stop. */
   stalled(peers: readonly PeerSample[], now: number): PeerKey[] {
     const stalled: PeerKey[] = [];
     const present = new Set<PeerKey>();
     for (const peer of peers) {
       present.add(peer.peer);
       const waiting = this.waiting.get(peer.peer);
-      if (peer.requestsInFlight === 0 && peer.progress > 0) this.waiting.delete(peer.peer);
+      if (peer.requestsInFlight === 0 && (peer.progress > 0 || peer.peerInterested))
+        this.waiting.delete(peer.peer);
       else if (!waiting || peer.downloaded > waiting.downloaded)
         this.waiting.set(peer.peer, { downloaded: peer.downloaded, since: now });
       else if (now - waiting.since >= this.dropMs) {
