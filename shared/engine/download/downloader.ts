@@ -16,6 +16,7 @@ import { FirstPiece, firstPieceView } from './first-piece';
 import { PiecePicker } from '../picker/picker';
 import { MAX_EARLY_PIECES, piecePriorities } from '../streaming/piece-priorities';
 import { isSnubbed, pipelineDepth } from './pipeline';
+import { requestsToSend } from './request-batch';
 import { requestTimeoutFor } from '../peer/round-trip';
 import type { EngineConfig, EngineEvent, FilePriority, PeerKey } from '../contract/engine-types';
 import { BanList, digestMatches } from '../verify/verify';
@@ -395,8 +396,9 @@ export class Downloader {
       outstanding: (p) => this.wishlist.outstanding(p.key),
     });
     const allowed = this.firstPiece.depth(depth, view, now);
-    if (outstanding >= allowed) return;
-    const requests = this.wishlist.nextRequests(peer.key, allowed - outstanding, now);
+    const count = requestsToSend(allowed, outstanding, this.streaming.active);
+    if (count === 0) return;
+    const requests = this.wishlist.nextRequests(peer.key, count, now);
     if (requests.length === 0) return;
     if (outstanding === 0) this.firstPiece.newSource(now);
     // The snub clock starts with the first request since it was last unchoked or sent us a block; requests that
