@@ -88,9 +88,9 @@ export class Streaming {
 
   /** A player waits: a piece it needs is due within URGENT_MS and not in hand. */
   waiting(now: number): boolean {
-    for (const [index, at] of this.windowAt) if (at - now <= URGENT_MS && !this.have.get(index)) return true;
-    for (const [index, at] of this.wantAt) if (at - now <= URGENT_MS && !this.have.get(index)) return true;
-    return false;
+    const dueSoon = (deadlines: ReadonlyMap<number, number>) =>
+      [...deadlines].some(([index, at]) => at - now <= URGENT_MS && !this.have.get(index));
+    return dueSoon(this.windowAt) || dueSoon(this.wantAt);
   }
 
   /** Some piece has a deadline of ours (a player or a stream waits). */

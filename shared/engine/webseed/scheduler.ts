@@ -227,7 +227,7 @@ export class WebSeedScheduler {
     pieces: number[],
     kind: Pick<SeedRequest, 'forWindow' | 'windowSlot'>,
     now: number,
-  ) {
+  ): void {
     const { torrent } = this;
     seed.firstAskedAt ??= now;
     const { from, to } = pieceSpan(torrent, pieces[0], pieces[pieces.length - 1]);
@@ -336,7 +336,7 @@ export class WebSeedScheduler {
 
   stats(now: number): WebSeedStats[] {
     return this.seeds.map((seed) => {
-      const fetching = this.requestsOf(seed, true) + this.requestsOf(seed, false) > 0;
+      const fetching = [...this.requests.values()].some((request) => request.seed === seed);
       const stats: WebSeedStats = {
         url: seed.url,
         status: seed.status(fetching, now),
