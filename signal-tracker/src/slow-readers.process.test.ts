@@ -65,8 +65,16 @@ function stalledReader(port: number): Promise<number> {
     socket.once('close', () => resolve(0));
     socket.once('connect', () => socket.write('GET /assets/big.bin HTTP/1.1\r\nHost: tracker\r\n\r\n'));
     socket.once('data', (chunk: Buffer) => {
-      socket.pause();
-      resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(chunk.toString('latin1'))?.[1] ?? 0));
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(chunk.toString('latin1'))?.[1] ?? 0);
+      if (status === 200) {
+        socket.pause();
+        return resolve(status);
+      }
+      // A refusal is done once the server has closed its end: until then the server's socket is still established,
+      // and a count of the connections it holds taken right after the last batch would include it.
+      socket.removeAllListeners('close').removeAllListeners('error');
+      socket.on('error', () => {});
+      socket.once('close', () => resolve(status));
     });
   });
 }
