@@ -112,7 +112,7 @@ describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', (
     async ({ shape, kind, maker }) => {
       const share = await shareOf(shape, maker, kind);
       const seeder = await scratch.ltPeer({ torrent: share.torrentPath, savePath: share.source });
-      await until(() => seeder.progress() === 1_000_000, {
+      await until(() => seeder.seeding(), {
         what: 'libtorrent checked its files',
         timeoutMs: WAIT_MS,
       });
@@ -120,7 +120,12 @@ describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', (
       const log = new WireLog();
       const torrent = kind === 'v1' ? share.torrent : withoutLayers(share.torrent);
       const leecher = await scratch.nodeHost().add({ torrent, folder: target, tap: log.tap });
-      const done = new Promise<void>((resolve) => leecher.once('done', resolve));
+      const done = new Promise<void>((resolve, reject) => {
+        leecher.once('done', resolve);
+        leecher.once('peer-closed', (_peer: string, reason: string) =>
+          reject(new Error(`the connection to libtorrent closed before the download ended: ${reason}`)),
+        );
+      });
       await leecher.connect('127.0.0.1', seeder.port);
       await done;
       await copies(share.root, join(target, share.name));
@@ -147,7 +152,7 @@ describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', (
         savePath: target,
         peers: [`127.0.0.1:${port}`],
       });
-      await until(() => leecher.progress() === 1_000_000, {
+      await until(() => leecher.seeding(), {
         what: 'libtorrent downloaded',
         timeoutMs: WAIT_MS,
       });

@@ -100,7 +100,7 @@ describe.skipIf(libtorrentMissing)(
         const { whole, split } = saboteur.store;
         expect(saboteur.store.sentOf(split)).toBe(2);
         leecher.connect('127.0.0.1', port);
-        await until(() => leecher.progress() === 1_000_000, {
+        await until(() => leecher.seeding(), {
           what: 'libtorrent downloaded',
           timeoutMs: WAIT_MS,
         });

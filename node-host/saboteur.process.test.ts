@@ -50,7 +50,7 @@ describe.skipIf(libtorrentMissing)('a saboteur beside libtorrent 2.0.8 and the e
     async ({ kind, maker }) => {
       const share = await makeShare(await scratch.folder(), SHAPE, maker, kind);
       const seeder = await scratch.ltPeer({ torrent: share.torrentPath, savePath: share.source });
-      await until(() => seeder.progress() === 1_000_000, {
+      await until(() => seeder.seeding(), {
         what: 'libtorrent checked its files',
         timeoutMs: WAIT_MS,
       });
@@ -95,7 +95,7 @@ describe.skipIf(libtorrentMissing)('a saboteur beside libtorrent 2.0.8 and the e
         timeoutMs: WAIT_MS,
       });
       leecher.connect('127.0.0.1', port);
-      await until(() => leecher.progress() === 1_000_000, {
+      await until(() => leecher.seeding(), {
         what: 'libtorrent downloaded',
         timeoutMs: WAIT_MS,
       });

@@ -61,7 +61,7 @@ async function seedingLt(scratch: Scratch, share: Share): Promise<LtPeer> {
     await startLtPeer({ torrent: share.torrentPath, savePath: share.source }),
     (p) => p.stop(),
   );
-  await until(() => seeder.progress() === 1_000_000, {
+  await until(() => seeder.seeding(), {
     what: 'libtorrent checked its files',
     timeoutMs: WAIT_MS,
   });

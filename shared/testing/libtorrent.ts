@@ -93,8 +93,11 @@ export interface LtPeer {
   readonly port: number;
   /** Everything it printed so far, in order. */
   readonly events: LtPeerEvent[];
-  /** The last progress it reported, in millionths. */
+  /** The last progress it reported, in millionths: while libtorrent checks its files, the check's progress. */
   progress(): number;
+  /** Whether its last status said it seeds: every piece checked and the torrent ready for peers. A seeder still
+   * in its checking state already reports a progress of 1,000,000 and refuses peers ("torrent not ready"). */
+  seeding(): boolean;
   /** The wire messages it sent (`out`) or received (`in`), by libtorrent's names (HAVE_ALL, HASH_REQUEST, …). */
   messages(direction: 'in' | 'out'): Set<string>;
   /** Asks it to connect to a peer. */
@@ -123,14 +126,21 @@ export function startLtPeer(options: LtPeerOptions): Promise<LtPeer> {
   });
 }
 
+function lastStatus(events: LtPeerEvent[]): LtPeerEvent | undefined {
+  for (let i = events.length - 1; i >= 0; i--) if (events[i].event === 'status') return events[i];
+  return undefined;
+}
+
 function ltPeer(child: ChildProcess, port: number, events: LtPeerEvent[], exited: Promise<void>): LtPeer {
   return {
     pid: child.pid!,
     port,
     events,
     progress() {
-      const statuses = events.filter((event) => event.event === 'status');
-      return statuses.length > 0 ? (statuses[statuses.length - 1].progress_ppm as number) : 0;
+      return Number(lastStatus(events)?.progress_ppm ?? 0);
+    },
+    seeding() {
+      return lastStatus(events)?.seeding === true;
     },
     messages(direction) {
       const wire = events.filter((event) => event.event === 'wire' && event.direction === direction);
