@@ -43,7 +43,7 @@ export async function sendPaced(response: ServerResponse, body: Uint8Array, pace
 }
 
 /** Resolves when the response's socket takes more, or closes. */
-function drained(response: ServerResponse): Promise<void> {
+export function drained(response: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       response.off('drain', done);

@@ -1,13 +1,23 @@
 // Test helper: a small HTTP server on loopback that serves files by byte range, as a web seed (BEP 19) would, and
 // records every request's method, path, headers and times. It can be told to misbehave: a file missing (404), busy (503
 // with Retry-After), ranges ignored (200 with the whole file), a redirect, no CORS header, answers held until
-// released. It counts the file bytes it served. It can also send at a real server's rate (`pace`: bytes per second,
+// released, a body longer than the range, other bytes than asked, a body trickled. It serves over TLS when given a
+// certificate (self-signed.ts). It counts the file bytes it served. It can also send at a real server's rate (`pace`: bytes per second,
 // shared by every answer in flight, paced-body.ts). Files are given by their
 // decoded URL path ("/share #/a b.bin"), so names with `#`, `?`, `%`, spaces and accents are served as a browser
 // asks for them.
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { sendOverlong, sendTrickled, type Trickle } from './hostile-body';
 import { Pacer, sendPaced } from './paced-body';
+import type { Certificate } from './self-signed';
 
 export interface RecordedRequest {
   method: string;
@@ -20,6 +30,8 @@ export interface RecordedRequest {
   at: number;
   /** When its answer was sent whole, or the client left (Date.now()). */
   endedAt?: number;
+  /** Its answer was sent whole (false while it is being sent, or when the client left first). */
+  whole: boolean;
 }
 
 export interface RangeFaults {
@@ -29,12 +41,19 @@ export interface RangeFaults {
   busy?: Map<string, { times: number; retryAfter: number }>;
   /** Answers every range request with 200 and the whole file. */
   noRanges?: boolean;
-  /** Paths answered by a 302 to another path. */
+  /** Paths answered by a 302 to another path, or to a whole URL (another server). */
   redirects?: Map<string, string>;
   /** Leaves out Access-Control-Allow-Origin. */
   noCors?: boolean;
   /** Holds every file's answer until `release()`: a test acts while a seed's requests are in flight. */
   hold?: boolean;
+  /** Sends this many bytes more than each range (or whole file) asked for, with no Content-Length; a Content-Range
+   * still says the range. */
+  overlong?: number;
+  /** Answers each range with the bytes this far after it, its Content-Range naming them. */
+  otherBytes?: number;
+  /** Sends each body a few bytes at a time. */
+  trickle?: Trickle;
 }
 
 export interface RangeServer {
@@ -83,13 +102,54 @@ function preflight(
   response.end();
 }
 
-/** Starts a range server on a free loopback port. */
+/** The range `by` bytes further on, cut at the file's end (the `otherBytes` fault). */
+function shifted(range: { start: number; end: number }, by: number, length: number) {
+  if (by === 0) return range;
+  const start = Math.min(range.start + by, length - 1);
+  return { start, end: Math.min(start + range.end - range.start, length - 1) };
+}
+
+/** An answer's headers: 200 with the whole file, or 206 with the range; no length when a fault sends more. */
+function answerHeaders(
+  cors: Record<string, string>,
+  length: number,
+  range: { start: number; end: number } | undefined,
+  faults: RangeFaults,
+): Record<string, string> {
+  const common = { ...cors, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
+  const contentRange: Record<string, string> = range
+    ? { 'Content-Range': `bytes ${range.start}-${range.end}/${length}` }
+    : {};
+  if (faults.overlong) return { ...common, ...contentRange };
+  const bytes = range ? range.end - range.start + 1 : length;
+  return { ...common, ...contentRange, 'Content-Length': String(bytes) };
+}
+
+/** Sends a body as the faults say: with bytes no range asked for, trickled, paced, or at once. */
+function sendBody(
+  response: ServerResponse,
+  body: Uint8Array | undefined,
+  faults: RangeFaults,
+  pacer: Pacer | undefined,
+): void {
+  if (body && faults.overlong) void sendOverlong(response, body, faults.overlong);
+  else if (body && faults.trickle) sendTrickled(response, body, faults.trickle);
+  else if (body && pacer) void sendPaced(response, body, pacer);
+  else response.end(body);
+}
+
+/** Where a 302 sends `target`: a whole URL as it is, a path with each component encoded. */
+const location = (target: string): string =>
+  /^https?:/.test(target) ? target : target.split('/').map(encodeURIComponent).join('/');
+
+/** Starts a range server on a free loopback port, over TLS when given a certificate. */
 export async function startRangeServer(
   files: Map<string, Uint8Array>,
   faults: RangeFaults = {},
+  tls?: Certificate,
 ): Promise<RangeServer> {
   const requests: RecordedRequest[] = [];
-  const server: Server = createServer((request, response) => {
+  const listener: RequestListener = (request, response) => {
     const rawPath = (request.url ?? '/').split('?')[0];
     let path: string;
     try {
@@ -103,16 +163,18 @@ export async function startRangeServer(
       path,
       headers: request.headers,
       at: Date.now(),
+      whole: false,
     };
     requests.push(recorded);
     response.on('close', () => (recorded.endedAt ??= Date.now()));
+    response.on('finish', () => (recorded.whole = true));
     const cors: Record<string, string> = state.faults.noCors
       ? {}
       : { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After, Content-Range' };
     if (request.method === 'OPTIONS') return preflight(response, request.headers, cors);
     const redirect = state.faults.redirects?.get(path);
     if (redirect !== undefined) {
-      response.writeHead(302, { ...cors, Location: redirect.split('/').map(encodeURIComponent).join('/') });
+      response.writeHead(302, { ...cors, Location: location(redirect) });
       return response.end();
     }
     const busy = state.faults.busy?.get(path);
@@ -126,28 +188,22 @@ export async function startRangeServer(
       response.writeHead(404, cors);
       return response.end();
     }
-    const common = { ...cors, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
-    const range = state.faults.noRanges ? undefined : parseRange(request.headers.range, data.length);
+    const asked = state.faults.noRanges ? undefined : parseRange(request.headers.range, data.length);
+    const range = asked && shifted(asked, state.faults.otherBytes ?? 0, data.length);
     const body =
       request.method === 'HEAD' ? undefined : range ? data.subarray(range.start, range.end + 1) : data;
     const send = () => {
       if (response.destroyed) return;
       response.on('finish', () => (state.served += body?.length ?? 0));
-      if (!range) response.writeHead(200, { ...common, 'Content-Length': String(data.length) });
-      else
-        response.writeHead(206, {
-          ...common,
-          'Content-Length': String(range.end - range.start + 1),
-          'Content-Range': `bytes ${range.start}-${range.end}/${data.length}`,
-        });
-      if (state.pacer && body) void sendPaced(response, body, state.pacer);
-      else response.end(body);
+      response.writeHead(range ? 206 : 200, answerHeaders(cors, data.length, range, state.faults));
+      sendBody(response, body, state.faults, state.pacer);
     };
     if (!state.faults.hold) return send();
     const waiting = { bytes: body?.length ?? 0, send };
     state.held.add(waiting);
     response.on('close', () => state.held.delete(waiting));
-  });
+  };
+  const server: Server = tls ? createTlsServer(tls, listener) : createServer(listener);
   const state = {
     files,
     faults,
@@ -158,7 +214,7 @@ export async function startRangeServer(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     get faults() {
       return state.faults;

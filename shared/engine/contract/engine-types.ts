@@ -135,6 +135,9 @@ export interface WebSeedFailure {
   /** This page may not read the seed: 'cors' (the server does not allow this site), 'mixed-content' (an http://
    * seed on an https:// page). The seed is out. */
   blocked?: 'cors' | 'mixed-content';
+  /** This file cannot be had from this seed (other bytes than asked for, redirects that lead nowhere or to a server
+   * this site may not read): the file is dropped from the seed, which goes on with the others. */
+  dropFile?: boolean;
   /** In words, for the details. */
   reason: string;
 }

@@ -142,17 +142,24 @@ describe('web seed scheduling', () => {
     );
   });
 
-  it('drops a file from the seed on 404 and goes on with the others', async () => {
+  it.each([
+    ['on 404', { status: 404, reason: 'Not Found' }, 'not on the server (404)'],
+    [
+      'when the fetcher says the file cannot be had from it',
+      { dropFile: true, reason: 'the server sent other bytes than asked for' },
+      'the server sent other bytes than asked for',
+    ],
+  ])('drops a file from the seed %s and goes on with the others', async (_, failure, reason) => {
     const { info, files } = await hybridTorrent([200_000, 3 * PIECE, 100_000]);
     const serve = server(files, info);
     const driver = new Driver(info, (fetch) =>
-      info.files[fetch.file].path[0] === 'b?x.bin' ? { status: 404, reason: 'Not Found' } : serve(fetch),
+      info.files[fetch.file].path[0] === 'b?x.bin' ? failure : serve(fetch),
     );
     runUntilDone(driver, 20);
     expect(driver.complete).toBe(false);
     const stats = driver.session.stats(driver.now).webSeeds!;
     const missing = info.files.findIndex((file) => file.path[0] === 'b?x.bin');
-    expect(stats[0].droppedFiles).toEqual([{ file: missing, reason: 'not on the server (404)' }]);
+    expect(stats[0].droppedFiles).toEqual([{ file: missing, reason }]);
     const file = info.files[missing];
     for (let index = 0; index < info.pieceCount; index++) {
       const inB = index * PIECE >= file.offset && index * PIECE < file.offset + file.length;

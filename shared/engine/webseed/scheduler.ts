@@ -289,6 +289,7 @@ export class WebSeedScheduler {
     const { seed, file } = request;
     const { status } = failure;
     if (failure.blocked) seed.failure = failure.reason;
+    else if (failure.dropFile) seed.drop(file, failure.reason);
     else if (status === 404 || status === 410) seed.drop(file, `not on the server (${status})`);
     else if (status === 429 || status === 503) seed.backOff(failure.retryAfterMs, now);
     else if (status === 200) seed.noRanges(file, this.torrent.files[file].length);

@@ -1,15 +1,15 @@
 // A download from a web seed alone, over real HTTP on loopback: the engine's session, the worker's fetcher and the
 // range server (shared/testing/range-server.ts) with its faults.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAnyInfo } from '../../../shared/codec/metainfo-v2';
-import type { TorrentInfo } from '../../../shared/codec/metainfo';
-import { mulberry32, randomBytes } from '../../../shared/engine/testing/random';
 import { startRangeServer, type RangeServer } from '../../../shared/testing/range-server';
-import { sha1 } from '../../../shared/testing/sha1';
-import { sha256 } from '../../../shared/testing/sha256';
 import { until } from '../../../shared/testing/until';
 import { mixedContentRefusal, retryAfterMs, WebSeedFetcher } from './web-seed-fetch';
-import { bytesOf, webSeedDownload as download } from './testing/web-seed-download';
+import {
+  bytesOf,
+  randomTorrent,
+  servedUnder,
+  webSeedDownload as download,
+} from './testing/web-seed-download';
 
 const NAME = 'share #1 é';
 const FILES: Array<[string, number]> = [
@@ -25,24 +25,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function torrent(): Promise<{ info: TorrentInfo; data: Map<string, Uint8Array> }> {
-  const random = mulberry32(3);
-  const data = new Map(FILES.map(([name, length]) => [name, randomBytes(random, length)]));
-  const { info } = await createAnyInfo(
-    [...data].map(([name, bytes]) => ({
-      path: [name],
-      length: bytes.length,
-      read: async (offset: number, length: number) => bytes.slice(offset, offset + length),
-    })),
-    { name: NAME, sha1, sha256, pieceLength: 32 * 1024 },
-  );
-  return { info: info.v1!, data };
-}
-
-/** The files as a server holds them: by decoded path under the torrent's name. */
-function served(data: Map<string, Uint8Array>): Map<string, Uint8Array> {
-  return new Map([...data].map(([name, bytes]) => [`/files/${NAME}/${name}`, bytes]));
-}
+const torrent = () => randomTorrent(NAME, FILES, 3, 32 * 1024);
+const served = (data: Map<string, Uint8Array>) => servedUnder(NAME, data);
 
 describe('web seed over HTTP', () => {
   it('downloads byte-identical from a server sending at a paced rate, its answers sharing it', async () => {

@@ -2,11 +2,15 @@
 // streamed back as `webseed-data` events as it arrives. A request carries one header, `Range`, which the Fetch
 // standard lets through without a CORS preflight (`cache: 'no-store'` and `credentials: 'omit'` are options, not
 // headers), so a server needs only `Access-Control-Allow-Origin` to serve us. What a hostile server can cost is
-// bounded here: the body is read up to the bytes asked for and no further, a server that does not answer, or sends
-// less than PROGRESS_BYTES of its body, in IDLE_MS is left, redirects are the browser's (at most 20, the URL they end at remembered per file), and an http:// seed on
-// an https:// page is refused before any request.
+// bounded here: the body is read up to the bytes asked for and no further, a 206 whose Content-Range names other
+// bytes is refused (web-seed-answer.ts), a server that does not answer, or sends less than PROGRESS_BYTES of its
+// body, in IDLE_MS is left, redirects are the browser's (at most 20, the URL they end at remembered per file), and an
+// http:// seed on an https:// page is refused before any request. Why a fetch failed is told in words
+// (web-seed-probe.ts).
 import type { EngineAction, EngineEvent } from '../../../shared/engine/contract/engine-types';
 import { webSeedHost } from '../../../shared/codec/web-seeds';
+import { contentRangeRefusal } from './web-seed-answer';
+import { explainFetchFailure } from './web-seed-probe';
 
 type SeedFetch = Extract<EngineAction, { type: 'webseed-fetch' }>;
 type Emit = (event: EngineEvent) => void;
@@ -16,10 +20,6 @@ export const IDLE_MS = 30_000;
 /** The body a server must send each IDLE_MS: one that trickles a few bytes at a time would otherwise hold its
  * pieces (which no peer is asked for while the seed brings them) as long as it likes. */
 export const PROGRESS_BYTES = 16 * 1024;
-
-/** The words for a seed this site may not read (CORS). */
-export const corsRefusal = (url: string): string =>
-  `The server ${webSeedHost(url)} does not let this site read it`;
 
 /** The words for an http:// seed on an https:// page. */
 export const mixedContentRefusal = (url: string): string =>
@@ -95,9 +95,11 @@ export class WebSeedFetcher {
       clearTimeout(answerDue);
       if (unanswered) return fail('the server did not answer');
       if (controller.signal.aborted) return;
-      return (await this.reachable(url))
-        ? fail(corsRefusal(url), { blocked: 'cors' })
-        : fail('network error');
+      return emit({
+        type: 'webseed-failed',
+        request: action.request,
+        ...(await explainFetchFailure(this.fetchFn, url)),
+      });
     }
     clearTimeout(answerDue);
     if (response.redirected && response.url) this.finalUrls.set(key, response.url);
@@ -113,6 +115,13 @@ export class WebSeedFetcher {
         status: response.status,
         ...(retry !== undefined ? { retryAfterMs: retry } : {}),
       });
+    }
+    const otherBytes = ranged
+      ? contentRangeRefusal(response.headers.get('Content-Range'), action.start)
+      : undefined;
+    if (otherBytes !== undefined) {
+      controller.abort();
+      return fail(otherBytes, { dropFile: true });
     }
     await this.readBody(response, action, controller, emit);
   }
@@ -147,17 +156,6 @@ export class WebSeedFetcher {
     } finally {
       clearTimeout(idle);
       controller.abort();
-    }
-  }
-
-  /** After a failed fetch: does the server answer at all? An opaque answer to a no-cors HEAD (no preflight, no
-   * readable bytes) means it does, so the failure was CORS. */
-  private async reachable(url: string): Promise<boolean> {
-    try {
-      await this.fetchFn(url, { method: 'HEAD', mode: 'no-cors', cache: 'no-store', credentials: 'omit' });
-      return true;
-    } catch {
-      return false;
     }
   }
 }

@@ -1,6 +1,10 @@
 // Test helper: a torrent downloaded from web seeds alone, in Node: the engine's session driven through the
 // executor, the worker's fetcher doing the HTTP, pieces hashed with node's SHA-1 and kept in memory.
 import type { TorrentInfo } from '../../../../shared/codec/metainfo';
+import { createAnyInfo } from '../../../../shared/codec/metainfo-v2';
+import { mulberry32, randomBytes } from '../../../../shared/engine/testing/random';
+import { sha1 } from '../../../../shared/testing/sha1';
+import { sha256 } from '../../../../shared/testing/sha256';
 import { executeAction, type EnginePorts } from '../../../../shared/engine/session/executor';
 import { TorrentSession } from '../../../../shared/engine/session/session';
 import type { EngineEvent } from '../../../../shared/engine/contract/engine-types';
@@ -64,3 +68,27 @@ export function bytesOf(info: TorrentInfo, stored: Map<number, Uint8Array>, name
   }
   return out;
 }
+
+/** A hybrid torrent `name` of random files (seeded by `seed`), its v1 info, and the files' bytes by name. */
+export async function randomTorrent(
+  name: string,
+  files: Array<[string, number]>,
+  seed: number,
+  pieceLength: number,
+): Promise<{ info: TorrentInfo; data: Map<string, Uint8Array> }> {
+  const random = mulberry32(seed);
+  const data = new Map(files.map(([file, length]) => [file, randomBytes(random, length)]));
+  const { info } = await createAnyInfo(
+    [...data].map(([file, bytes]) => ({
+      path: [file],
+      length: bytes.length,
+      read: async (offset: number, length: number) => bytes.slice(offset, offset + length),
+    })),
+    { name, sha1, sha256, pieceLength },
+  );
+  return { info: info.v1!, data };
+}
+
+/** The files as a server holds them: by decoded path under /files/<torrent name>/. */
+export const servedUnder = (name: string, data: Map<string, Uint8Array>): Map<string, Uint8Array> =>
+  new Map([...data].map(([file, bytes]) => [`/files/${name}/${file}`, bytes]));
