@@ -165,3 +165,30 @@ export async function encryptedShareOnServer(
   await setUploadLimit(page, 32);
   return { context, plain, fragment: link.slice(link.indexOf('/#')) };
 }
+
+/** The words the details give for a file sent on to a server without CORS, and for a file redirected in a loop. */
+export const REDIRECT_WORDS = {
+  toNoCors: 'a #b?.bin: it is sent on to a server that does not let this site read it',
+  loop: 'été ü.bin: its redirects lead nowhere (a loop, or a server that does not answer)',
+};
+
+/** The web-seeded torrent on a server that sends `a #b?.bin` on to a second server sending no CORS header, and
+ * `été ü.bin` round a loop of redirects; `started` is told each server as it runs, so the spec stops both. */
+export async function redirectingTorrent(dir: string, started: (server: RangeServer) => void) {
+  const elsewhere = await startRangeServer(new Map(), { noCors: true });
+  started(elsewhere);
+  return webSeededTorrent(dir, async (files) => {
+    const onServer = served(files);
+    elsewhere.files.set('/a.bin', onServer.get(`/files/${NAME}/a #b?.bin`)!);
+    const looped = `/files/${NAME}/été ü.bin`;
+    const server = await startRangeServer(onServer, {
+      redirects: new Map([
+        [`/files/${NAME}/a #b?.bin`, `${elsewhere.origin}/a.bin`],
+        [looped, '/loop/e.bin'],
+        ['/loop/e.bin', looped],
+      ]),
+    });
+    started(server);
+    return `${server.origin}/files`;
+  });
+}

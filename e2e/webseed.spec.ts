@@ -11,8 +11,10 @@ import {
   ALONE,
   BUDGET_BYTES,
   HELD,
+  REDIRECT_WORDS,
   clipTorrent,
   expectCleanRequests,
+  redirectingTorrent,
   scenarioTorrent,
 } from './webseed-scenarios';
 import { NAME, askedAgain, seedInTab, served, servedAltered, webSeededTorrent } from './webseed-torrent';
@@ -20,9 +22,12 @@ import { NAME, askedAgain, seedInTab, served, servedAltered, webSeededTorrent } 
 test.describe.configure({ timeout: 180_000 });
 
 let server: RangeServer | undefined;
+/** Servers a test starts besides `server`. */
+const others: RangeServer[] = [];
 test.afterEach(async () => {
   await server?.close();
   server = undefined;
+  for (const other of others.splice(0)) await other.close();
 });
 
 test('a web seed that does not let this site read it is named on the torrent in words', async ({
@@ -134,3 +139,22 @@ for (const scenario of ALONE)
     expectCleanRequests(server!);
     await peer.context.close();
   });
+
+test('a file sent on to a server without CORS, and one redirected in a loop, are dropped from the seed in words', async ({
+  browser,
+}) => {
+  const { path, data } = await redirectingTorrent(tempDir(), (started) => others.push(started));
+  const peer = await openPeer(browser);
+  await peer.page.getByLabel('Open .torrent file').setInputFiles(path);
+  const item = torrentItem(peer.page, NAME);
+  await openDetails(item);
+  await expect(item.getByText(REDIRECT_WORDS.toNoCors)).toBeVisible({ timeout: 30_000 });
+  await expect(item.getByText(REDIRECT_WORDS.loop)).toBeVisible({ timeout: 30_000 });
+  // The seed goes on with the file it serves itself.
+  const kept = '100% c d.bin';
+  expect(await saveFile(peer.page, item, kept)).toEqual({
+    sha256: sha256(data.get(kept)!),
+    size: data.get(kept)!.length,
+  });
+  await peer.context.close();
+});
