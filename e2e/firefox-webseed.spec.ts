@@ -4,7 +4,9 @@
 // named on the torrent in words; a file whose bytes differ on the server is dropped from it while a Chromium tab
 // seeding the torrent supplies its pieces; a budget set on the torrent bounds what the seed serves while a peer
 // brings the rest; Retry-After, no range support and a redirect are got through; a video plays from a web seed; an
-// encrypted share's copy for a web server gives Firefox the file after the sharer left.
+// encrypted share's copy for a web server gives Firefox the file after the sharer left; a file sent on to a server
+// without CORS, and one redirected in a loop, are dropped in words; on an https:// page (https-app.ts) an http://
+// seed is refused in words with no request while a peer brings the file, and an https:// seed brings it alone.
 import { expect, test } from '@playwright/test';
 import type { Browser as FirefoxBrowser, ElementHandle, Page as FirefoxPage } from 'puppeteer-core';
 import {
@@ -21,11 +23,14 @@ import {
   ALONE,
   BUDGET_BYTES,
   HELD,
+  REDIRECT_WORDS,
   clipTorrent,
   encryptedShareOnServer,
   expectCleanRequests,
+  redirectingTorrent,
   scenarioTorrent,
 } from './webseed-scenarios';
+import { startHttpsApp } from './https-app';
 import { NAME, askedAgain, seedInTab, served, servedAltered, webSeededTorrent } from './webseed-torrent';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
@@ -33,11 +38,14 @@ test.describe.configure({ timeout: 180_000 });
 
 let firefox: FirefoxBrowser | undefined;
 let server: RangeServer | undefined;
+/** Servers a test starts besides `server`, and the TLS front of the app over HTTPS. */
+const others: Array<{ close(): Promise<void> }> = [];
 test.afterEach(async () => {
   await firefox?.close();
   firefox = undefined;
   await server?.close();
   server = undefined;
+  for (const other of others.splice(0)) await other.close();
 });
 
 /** Opens the .torrent in Firefox's app (`Open .torrent file`). */
@@ -199,4 +207,54 @@ test("Firefox gets an encrypted share's file from its copy on a web server after
   await waitForState(page, name, 'seeding');
   expect(await saveInFirefox(page, name, downloads)).toBe(sha256(sharer.plain));
   expect(server.served).toBeGreaterThan(0);
+});
+
+test('Firefox drops a file sent on to a server without CORS, and one redirected in a loop, in words', async ({
+  baseURL,
+}) => {
+  const { path } = await redirectingTorrent(tempDir(), (started) => others.push(started));
+  firefox = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
+  const page = await openFirefoxApp(firefox, `${baseURL}/`);
+  await openTorrentInFirefox(page, path);
+  await detailsSay(page, REDIRECT_WORDS.toNoCors);
+  await detailsSay(page, REDIRECT_WORDS.loop);
+});
+
+test('Firefox on an https:// page refuses an http:// web seed in words before any request, and a peer brings the file', async ({
+  browser,
+}) => {
+  const dir = tempDir();
+  const { front } = await startHttpsApp();
+  others.push(front);
+  const { path, data } = await webSeededTorrent(dir, async (files) => {
+    server = await startRangeServer(served(files));
+    return `${server.origin}/files`;
+  });
+  const downloads = tempDir('swarmdrop-firefox-downloads-');
+  firefox = await launchFirefox(downloads, { acceptInsecureCerts: true });
+  const page = await openFirefoxApp(firefox, `${front.origin}/`);
+  expect(new URL(page.url()).protocol).toBe('https:');
+  await openTorrentInFirefox(page, path);
+  await detailsSay(page, 'The server 127.0.0.1 is not secure (http://), so this secure page cannot use it');
+  const seeder = await seedInTab(browser, dir, path, data);
+  await waitForState(page, NAME, 'seeding');
+  expect(await saveInFirefox(page, 'été ü.bin', downloads)).toBe(sha256(data.get('été ü.bin')!));
+  expect(server!.requests).toEqual([]);
+  await seeder.context.close();
+});
+
+test('Firefox on an https:// page downloads from an https:// web seed alone', async () => {
+  const { front, certificate } = await startHttpsApp();
+  others.push(front);
+  const { path, data } = await webSeededTorrent(tempDir(), async (files) => {
+    server = await startRangeServer(served(files), {}, certificate);
+    return `${server.origin}/files`;
+  });
+  const downloads = tempDir('swarmdrop-firefox-downloads-');
+  firefox = await launchFirefox(downloads, { acceptInsecureCerts: true });
+  const page = await openFirefoxApp(firefox, `${front.origin}/`);
+  await openTorrentInFirefox(page, path);
+  await waitForState(page, NAME, 'seeding');
+  expect(await saveInFirefox(page, 'été ü.bin', downloads)).toBe(sha256(data.get('été ü.bin')!));
+  expectCleanRequests(server!);
 });

@@ -22,12 +22,17 @@ export function downloadPrefs(downloadDir: string): Record<string, string | numb
   };
 }
 
-/** A headless Firefox whose downloads land in `downloadDir` without asking. */
-export async function launchFirefox(downloadDir: string): Promise<Browser> {
+/** A headless Firefox whose downloads land in `downloadDir` without asking; `acceptInsecureCerts` for pages and
+ * servers with the tests' self-signed certificates (https-app.ts). */
+export async function launchFirefox(
+  downloadDir: string,
+  { acceptInsecureCerts = false }: { acceptInsecureCerts?: boolean } = {},
+): Promise<Browser> {
   return puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
     headless: true,
+    acceptInsecureCerts,
     extraPrefsFirefox: {
       // WebRTC between pages on this machine (see the brief).
       'media.peerconnection.ice.loopback': true,

@@ -3,7 +3,9 @@
 // lone Range header (so no CORS preflight: no OPTIONS request ever reaches the server), never asking for a pad file
 // or an empty file; a server that sends no CORS header is named on the torrent in words; with a budget set on the
 // torrent, the seed serves at most that and a peer brings the rest; a 503 with Retry-After, a server without range
-// support and a redirect are got through (webseed-scenarios.ts, run in Firefox too).
+// support and a redirect are got through (webseed-scenarios.ts, run in Firefox too); a file sent on to a server
+// without CORS, and one redirected in a loop, are dropped from the seed in words. On an https:// page:
+// webseed-https.spec.ts.
 import { expect, test } from '@playwright/test';
 import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
 import { expectStatus, openDetails, openPeer, saveFile, sha256, tempDir, torrentItem } from './helpers';
