@@ -2,7 +2,8 @@
 // worker's fetcher: a body longer than asked is cut at the bytes asked and the connection closed; a 200 with a body
 // too large to take whole is left at once; a 206 naming other bytes is refused before its body is read; a redirect
 // loop costs one fetch's redirects and drops that file in words; a body trickled under PROGRESS_BYTES per IDLE_MS is
-// left (the fetcher's clock faked, the server sending in real time). docs/security.md lists them.
+// left, and so is a server that never answers (the fetcher's clock faked, the server sending in real time).
+// docs/security.md lists them.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TorrentInfo } from '../../../shared/codec/metainfo';
 import type { EngineEvent } from '../../../shared/engine/contract/engine-types';
@@ -59,6 +60,17 @@ function expectByteIdentical(
 /** Every file answer ended with the client gone before it was sent whole. */
 const allLeft = (requests: readonly RecordedRequest[]) =>
   requests.every((request) => request.endedAt !== undefined && !request.whole);
+
+/** The fetcher asked for the first `bytes` of `f0 #.bin` on `server`; the events it gives, as they come. */
+function fetchFirstFile(server: RangeServer, bytes: number): EngineEvent[] {
+  const events: EngineEvent[] = [];
+  const url = `${server.origin}/files/${encodeURIComponent(NAME)}/${encodeURIComponent('f0 #.bin')}`;
+  new WebSeedFetcher('http:').fetch(
+    { type: 'webseed-fetch', request: 1, seed: server.origin, url, file: 0, start: 0, end: bytes },
+    (event) => events.push(event),
+  );
+  return events;
+}
 
 describe('a hostile web seed', () => {
   it('sending more than the range asked is read only up to the bytes asked, then its connection closed', async () => {
@@ -151,5 +163,19 @@ describe('a hostile web seed', () => {
     });
     expect(received()).toBeLessThan(PROGRESS_BYTES / 1024);
     await until(() => allLeft(server!.requests), { what: 'the trickle left by the client', intervalMs: 0 });
+  });
+
+  it('never answering is left after IDLE_MS, its connection closed', async () => {
+    const { data } = await torrent([PROGRESS_BYTES]);
+    server = await startRangeServer(served(data), { hold: true });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const events = fetchFirstFile(server, PROGRESS_BYTES);
+    await until(() => server!.held() > 0, { what: 'the request held', intervalMs: 0 });
+    await vi.advanceTimersByTimeAsync(IDLE_MS - 1);
+    expect(events).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(() => events.length > 0, { what: 'the fetcher to give up', intervalMs: 0 });
+    expect(events).toEqual([{ type: 'webseed-failed', request: 1, reason: 'the server did not answer' }]);
+    await until(() => server!.held() === 0, { what: 'the held request left by the client', intervalMs: 0 });
   });
 });
