@@ -7,7 +7,12 @@
 // http:// seed on an https:// page is refused before any request.
 import type { EngineAction, EngineEvent } from '../../../shared/engine/contract/engine-types';
 import { webSeedHost } from '../../../shared/codec/web-seeds';
-import { directSeedFetch, SeedUnavailableError, type SeedResponse, type SeedTransport } from './seed-transport';
+import {
+  directSeedFetch,
+  SeedUnavailableError,
+  type SeedResponse,
+  type SeedTransport,
+} from './seed-transport';
 
 type SeedFetch = Extract<EngineAction, { type: 'webseed-fetch' }>;
 type Emit = (event: EngineEvent) => void;

@@ -50,7 +50,8 @@ post({ type: 'channel-support', transferable: typeof RTCDataChannel === 'functio
 
 /** Web-seed requests made by the page where this worker's own aborted fetch would not be cancelled
  * (net/seed-request-place.ts); undefined where the worker fetches itself. */
-const pageSeedFetch = seedRequestPlace(navigator.userAgent) === 'page' ? new RelayedSeedFetch(post) : undefined;
+const pageSeedFetch =
+  seedRequestPlace(navigator.userAgent) === 'page' ? new RelayedSeedFetch(post) : undefined;
 
 /** IndexedDB, or when it cannot be opened (private mode) a store that fails every operation with the reason, so
  * each torrent shows `Error: storage unavailable: ...`. */

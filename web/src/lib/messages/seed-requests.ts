@@ -39,6 +39,5 @@ export type SeedWorkerMessage =
   | { type: 'seed-abort'; id: number };
 
 export type SeedPageMessage = { type: 'seed-answer'; id: number } & (
-  | { answer: SeedAnswer }
-  | { failure: SeedFailure }
+  { answer: SeedAnswer } | { failure: SeedFailure }
 );
