@@ -12,6 +12,7 @@ import type { Browser as FirefoxBrowser, ElementHandle, Page as FirefoxPage } fr
 import {
   firefoxAvailable,
   launchFirefox,
+  openControlledFirefoxApp,
   openFirefoxApp,
   playPastTwoSeconds,
   saveInFirefox,
@@ -125,11 +126,10 @@ async function setBudgetInFirefox(page: FirefoxPage, text: string): Promise<void
   if (!set) throw new Error('no Most to fetch from web servers field');
 }
 
-// Not run: Firefox ESR does not cancel an aborted fetch made by a dedicated worker that a service worker controls
-// (the connection stays open, and a server still sends the answer it held), so a budget lowered while requests are
-// in flight is not kept in Firefox; a page's own fetch is cancelled. See docs/browsers.md, "Web seeds in each
-// browser".
-test.fixme('Firefox keeps a web seed to the budget set on the torrent, and a peer brings the rest', async ({
+// The seed's first requests are held by the server while the budget is lowered below them. The engine worker runs
+// under the service worker's control, where Firefox would not cancel the worker's own aborted fetch: the page makes
+// web-seed requests for it, so the requests the engine stops are cancelled and the server sends none of their bytes.
+test('Firefox keeps a web seed to the budget set on the torrent, and a peer brings the rest', async ({
   baseURL,
   browser,
 }) => {
@@ -138,7 +138,7 @@ test.fixme('Firefox keeps a web seed to the budget set on the torrent, and a pee
   const { path, data } = await scenarioTorrent(dir, HELD, (started) => (server = started));
   const downloads = tempDir('swarmdrop-firefox-downloads-');
   firefox = await launchFirefox(downloads);
-  const page = await openFirefoxApp(firefox, `${baseURL}/`);
+  const page = await openControlledFirefoxApp(firefox, `${baseURL}/`);
   await openTorrentInFirefox(page, path);
   // With no peer yet, the seed is asked for every piece; its answers wait until the budget is set.
   await expect.poll(() => server!.held(), { timeout: 60_000 }).toBeGreaterThan(budget);

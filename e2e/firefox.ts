@@ -58,6 +58,17 @@ export async function serviceWorkerControlsFirefox(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, { timeout: 0 });
 }
 
+/** Opens the app and reloads it once the service worker controls it, so that the engine worker starts under the
+ * service worker's control, as on every visit but the first (a first visit's engine worker starts before the service
+ * worker takes the page over, and is not controlled). */
+export async function openControlledFirefoxApp(browser: Browser, url: string): Promise<Page> {
+  const page = await openFirefoxApp(browser, url);
+  await serviceWorkerControlsFirefox(page);
+  await page.reload();
+  await waitForApp(page);
+  return page;
+}
+
 export async function waitForApp(page: Page): Promise<void> {
   await page.waitForFunction(() => !document.body.innerText.includes('Starting…'), { timeout: 30_000 });
 }

@@ -6,6 +6,7 @@ import { announceTrackers, type TrackerStatus } from '../lib/links/trackers';
 import { ViewMirror } from '../lib/messages/view-delta';
 import { ChannelTransfer, type ChannelPath } from './channel-transfer';
 import { RateLimiter } from './channel-writer';
+import { PageSeedFetches } from './page-seed-fetch';
 import { PeerManager, type RtcPeer } from './peers';
 import { simplePeerConnections, type CreateInstance } from './simple-peer-connection';
 import { reachProblem, swarmOthers } from './reachability';
@@ -97,6 +98,8 @@ export class EngineBridge {
   readonly peers: PeerManager;
   /** The data channels moved to the worker. */
   readonly channels: ChannelTransfer;
+  /** The web-seed requests this page makes for the worker (seed-request-place.ts says where they are made). */
+  private readonly seedFetches: PageSeedFetches;
   private tracker: TrackerClient<RtcPeer> | undefined;
   private worker: WorkerLike;
   /** The current worker has posted `ready`. */
@@ -130,6 +133,7 @@ export class EngineBridge {
       (message, transfer) => this.worker.postMessage(message, transfer),
       options.channelsInWorker ?? true,
     );
+    this.seedFetches = new PageSeedFetches((message, transfer) => this.worker.postMessage(message, transfer));
     this.peers = new PeerManager({
       channels: this.channels,
       onChannelPath: (path) => this.options.listener.channelPath?.(path),
@@ -174,6 +178,7 @@ export class EngineBridge {
     this.tracker?.shutdown();
     this.tracker = undefined;
     this.peers.closeAll();
+    this.seedFetches.abortAll();
     this.channels.reset();
     this.early.length = 0;
     this.active.clear();
@@ -264,6 +269,7 @@ export class EngineBridge {
     this.closed = true;
     this.tracker?.shutdown();
     this.peers.closeAll();
+    this.seedFetches.close();
     this.worker.postMessage({ type: 'shutdown' });
   }
 
@@ -301,6 +307,8 @@ export class EngineBridge {
       this.worker.postMessage({ type: 'upload-limit', bytesPerSecond: this.limiter.bytesPerSecond });
     },
     'channel-state': (message) => this.channels.state(message.id, message.state),
+    'seed-fetch': (message) => this.seedFetches.fetch(message.id, message.request),
+    'seed-abort': (message) => this.seedFetches.abort(message.id),
     close: (message) => {
       // Why the engine closed a connection, for whoever reads the console (hidden unless verbose).
       console.debug(`swarmdrop: peer ${message.peer} closed by the engine: ${message.reason}`);

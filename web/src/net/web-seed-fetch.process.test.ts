@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRangeServer, type RangeServer } from '../../../shared/testing/range-server';
 import { until } from '../../../shared/testing/until';
-import { mixedContentRefusal, retryAfterMs, WebSeedFetcher } from './web-seed-fetch';
+import { mixedContentRefusal, WebSeedFetcher } from './web-seed-fetch';
+import { retryAfterMs } from './web-seed-answer';
 import {
   bytesOf,
   randomTorrent,

@@ -5,6 +5,8 @@
 // answers but does not allow this site is out for every file.
 import type { WebSeedFailure } from '../../../shared/engine/contract/engine-types';
 import { webSeedHost } from '../../../shared/codec/web-seeds';
+import type { SeedProbe } from '../lib/messages/seed-requests';
+import type { SeedResponse, SeedTransport } from './seed-transport';
 
 /** The words for a seed this site may not read (CORS). */
 export const corsRefusal = (url: string): string =>
@@ -15,20 +17,22 @@ export const REDIRECTED_TO_CORS = 'it is sent on to a server that does not let t
 /** The words for a file whose redirects never reach an answer. */
 export const REDIRECTS_LEAD_NOWHERE = 'its redirects lead nowhere (a loop, or a server that does not answer)';
 
-const probe = { method: 'HEAD', cache: 'no-store', credentials: 'omit' } as const;
-
-/** Does `request` come back at all (an opaque answer counts)? */
-async function answers(fetchFn: typeof fetch, url: string, init: RequestInit): Promise<Response | undefined> {
+/** Does the probe come back at all (an opaque answer counts)? */
+async function answers(
+  transport: SeedTransport,
+  url: string,
+  probe: SeedProbe,
+): Promise<SeedResponse | undefined> {
   try {
-    return await fetchFn(url, init);
+    return await transport({ url, probe }, new AbortController().signal);
   } catch {
     return undefined;
   }
 }
 
 /** Does the seed's server answer `url` with a redirect? (A browser's opaque redirect, or Node's 3xx.) */
-async function redirects(fetchFn: typeof fetch, url: string): Promise<boolean> {
-  const answer = await answers(fetchFn, url, { ...probe, redirect: 'manual' });
+async function redirects(transport: SeedTransport, url: string): Promise<boolean> {
+  const answer = await answers(transport, url, 'redirect');
   return (
     answer !== undefined &&
     (answer.type === 'opaqueredirect' || (answer.status >= 300 && answer.status < 400))
@@ -36,9 +40,9 @@ async function redirects(fetchFn: typeof fetch, url: string): Promise<boolean> {
 }
 
 /** After a failed fetch of `url`: why, as the engine takes it. */
-export async function explainFetchFailure(fetchFn: typeof fetch, url: string): Promise<WebSeedFailure> {
-  const reached = (await answers(fetchFn, url, { ...probe, mode: 'no-cors' })) !== undefined;
-  if (await redirects(fetchFn, url))
+export async function explainFetchFailure(transport: SeedTransport, url: string): Promise<WebSeedFailure> {
+  const reached = (await answers(transport, url, 'reach')) !== undefined;
+  if (await redirects(transport, url))
     return { reason: reached ? REDIRECTED_TO_CORS : REDIRECTS_LEAD_NOWHERE, dropFile: true };
   return reached ? { reason: corsRefusal(url), blocked: 'cors' } : { reason: 'network error' };
 }

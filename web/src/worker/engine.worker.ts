@@ -24,6 +24,8 @@ import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/messages/stream-wishes
 import { appNodeHash } from '../lib/hash';
 import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/messages/known-torrents';
 import { peerTimeouts } from '../lib/messages/peer-timeouts';
+import { seedRequestPlace } from '../net/seed-request-place';
+import { RelayedSeedFetch } from './transport/relayed-seed-fetch';
 
 /** Verified pieces a stream waits for go to the service worker on this channel (see lib/messages/fresh-pieces.ts). */
 const freshPieces = new BroadcastChannel(FRESH_PIECES_CHANNEL);
@@ -45,6 +47,11 @@ const post = batcher.post;
 const channels = new OwnedChannels(post);
 // Before anything else: the page moves channels here only if this worker can hold them.
 post({ type: 'channel-support', transferable: typeof RTCDataChannel === 'function' });
+
+/** Web-seed requests made by the page where this worker's own aborted fetch would not be cancelled
+ * (net/seed-request-place.ts); undefined where the worker fetches itself. */
+const pageSeedFetch =
+  seedRequestPlace(navigator.userAgent) === 'page' ? new RelayedSeedFetch(post) : undefined;
 
 /** IndexedDB, or when it cannot be opened (private mode) a store that fails every operation with the reason, so
  * each torrent shows `Error: storage unavailable: ...`. */
@@ -95,6 +102,10 @@ function dispatch(message: MainToWorker): void {
     case 'upload-limit':
       channels.setUploadLimit(message.bytesPerSecond);
       return;
+    // Not held until the torrents are restored: restored sessions fetch from web seeds while they are.
+    case 'seed-answer':
+      pageSeedFetch?.answer(message);
+      return;
   }
   if (!client) {
     early.push(message);
@@ -122,6 +133,7 @@ void (async () => {
     createSession: (options) =>
       new TorrentSession({ ...options, config: { ...options.config, ...timeouts } }),
     channels,
+    ...(pageSeedFetch ? { seedTransport: pageSeedFetch.fetch } : {}),
     torrentKnown: (infoHashHex, storageId, infoBytes) => {
       const message: TorrentKnownMessage = { type: 'torrent-known', infoHashHex, storageId, infoBytes };
       freshPieces.postMessage(message);

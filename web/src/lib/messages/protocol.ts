@@ -2,6 +2,7 @@
 // Byte payloads travel as transferred ArrayBuffers (postMessage transfer list), never copied.
 import type { AnnounceEvent, PeerStats, SessionState } from '../../../../shared/engine/contract/engine-types';
 import type { ActionResult, Call, WorkerAction } from './actions';
+import type { SeedPageMessage, SeedWorkerMessage } from './seed-requests';
 
 /**
  * Availability as posted: the whole array when a torrent first appears (or its piece count changed), else the cells
@@ -132,7 +133,9 @@ export type MainToWorker =
   /** The page closed the connection of that channel. */
   | { type: 'channel-close'; id: string }
   /** The tab's upload limit, for the channels the worker writes (0 = none). */
-  | { type: 'upload-limit'; bytesPerSecond: number };
+  | { type: 'upload-limit'; bytesPerSecond: number }
+  /** A web seed's request the page made for the worker (seed-requests.ts). */
+  | SeedPageMessage;
 
 /** The answer to one action: its result, typed by the action's row. */
 export interface ActionReply<A extends WorkerAction = WorkerAction> {
@@ -187,4 +190,6 @@ export type WorkerToMain =
   /** Posted first: whether this worker can hold data channels (RTCDataChannel exists in its scope). */
   | { type: 'channel-support'; transferable: boolean }
   /** A channel the worker holds opened, or closed (the page's stand-in tells simple-peer). */
-  | { type: 'channel-state'; id: string; state: 'open' | 'closed' };
+  | { type: 'channel-state'; id: string; state: 'open' | 'closed' }
+  /** A web seed's request for the page to make, or to abort (seed-requests.ts). */
+  | SeedWorkerMessage;

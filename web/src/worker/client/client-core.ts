@@ -48,6 +48,8 @@ export interface ClientOptions {
   /** The data channels this worker holds (transport/owned-channels.ts); without it every connection is relayed by
    * the page. */
   channels?: OwnedChannels;
+  /** Who makes web-seed requests (see HostContext.seedTransport). */
+  seedTransport?: HostContext['seedTransport'];
 }
 
 export interface ClientCore {
@@ -128,6 +130,7 @@ function hostContext(
     ...(options.nodeHash ? { nodeHash: options.nodeHash } : {}),
     ...(options.torrentKnown ? { torrentKnown: options.torrentKnown } : {}),
     ...(options.torrentGone ? { torrentGone: options.torrentGone } : {}),
+    ...(options.seedTransport ? { seedTransport: options.seedTransport } : {}),
   };
   return ctx;
 }

@@ -4,6 +4,7 @@ import type { Session, SessionOptions } from '../../../../shared/engine/contract
 import type { Sha256 } from '../../../../shared/hash/merkle';
 import type { Sha1, TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { WorkerToMain } from '../../lib/messages/protocol';
+import type { SeedTransport } from '../../net/seed-transport';
 import type { BatchWriter } from '../storage/batch-writer';
 import type { PieceStorage } from '../storage/piece-storage';
 import type { TorrentRecord } from '../storage/records';
@@ -44,4 +45,7 @@ export interface HostContext {
   torrentKnown?: (infoHashHex: string, storageId: string, infoBytes: ArrayBuffer) => void;
   /** Tells the service worker a torrent was removed (what it knew of it goes). */
   torrentGone?: (infoHashHex: string) => void;
+  /** Who makes web-seed requests: the page for this worker where its own aborted fetch is not cancelled
+   * (net/seed-request-place.ts); absent, the worker's own fetch. */
+  seedTransport?: SeedTransport;
 }

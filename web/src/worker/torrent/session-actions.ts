@@ -23,8 +23,9 @@ export class SessionActions implements PortsHost {
   readonly keep: WeakSet<ArrayBufferLike>;
   readonly totals: Totals;
   readonly steering: StreamSteering;
-  /** Web seed requests; the page's protocol decides whether an http:// seed may be used. */
-  readonly webSeeds = new WebSeedFetcher(globalThis.location?.protocol);
+  /** Web seed requests, made by the client's transport; the page's protocol decides whether an http:// seed may be
+   * used. */
+  readonly webSeeds: WebSeedFetcher;
   private firstShown = false;
 
   constructor(
@@ -40,6 +41,7 @@ export class SessionActions implements PortsHost {
     this.keep = ctx.keep;
     this.totals = parts.totals;
     this.steering = parts.steering;
+    this.webSeeds = new WebSeedFetcher(globalThis.location?.protocol, ctx.seedTransport);
   }
 
   paused(): boolean {
