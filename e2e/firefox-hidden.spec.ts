@@ -128,14 +128,17 @@ test("a downloading Firefox tab in the background with its workers' timers clamp
   expect(counted.hiddenWorker * THROTTLED_SHARE).toBeLessThan(counted.front);
 });
 
-test('a seeding Firefox tab in the background, its page timers clamped, serves the download to its end', async ({
-  browser,
-  baseURL,
-}) => {
+/** A Firefox tab shares, its channels where `channels` says; hidden once the test's Chromium has its first pieces,
+ * it serves the rest. */
+async function seedsInTheBackground(
+  browser: import('@playwright/test').Browser,
+  baseURL: string,
+  channels: 'page' | 'worker',
+  prefs: Record<string, boolean>,
+): Promise<void> {
   const file = randomFile(tempDir(), 'firefox-hidden.bin', SIZE);
-  const { browser: fx } = await firefox();
-  // Channels on the page, as in Firefox before 144: the page writes the blocks, the part a clamped page could slow.
-  const page = await openFirefoxApp(fx, `${baseURL}/?channels=page`);
+  const { browser: fx } = await firefox(prefs);
+  const page = await openFirefoxApp(fx, `${baseURL}/${channels === 'page' ? '?channels=page' : ''}`);
   await setUploadLimitInFirefox(page, UPLOAD_LIMIT_KIB);
   await recordVisibility(page);
   await startTicking(page);
@@ -151,9 +154,34 @@ test('a seeding Firefox tab in the background, its page timers clamped, serves t
   expect((await itemNumbers(item)).have).toBeLessThan((await itemNumbers(item)).pieces);
   await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
   await expectStayedHiddenAndThrottled(page, front);
-  expect(await page.evaluate(() => document.documentElement.dataset.channels)).toBe('page');
+  expect(await page.evaluate(() => document.documentElement.dataset.channels)).toBe(channels);
   const saved = await saveFile(chromium.page, item, file.name);
   expect(saved.size).toBe(file.bytes.length);
   expect(saved.sha256).toBe(file.sha256);
   await chromium.context.close();
+}
+
+test('a seeding Firefox tab in the background, its page timers clamped, serves the download to its end', async ({
+  browser,
+  baseURL,
+}) => {
+  // Firefox 144 and later: the channels are in the engine's worker, whose timers release Firefox leaves alone.
+  await seedsInTheBackground(browser, baseURL!, 'worker', {});
+});
+
+test('a seeding Firefox tab in the background whose channels stay in the page serves the download to its end', async ({
+  browser,
+  baseURL,
+}) => {
+  // As in Firefox before 144: the page writes the blocks, the part a clamped page could slow.
+  await seedsInTheBackground(browser, baseURL!, 'page', {});
+});
+
+// With its workers' timers clamped, a background tab whose channels are in its worker uploads about one pacing window
+// per clamped second (docs/browsers.md, "Firefox"): far too slow to serve the download within the test's wait.
+test.fixme("a seeding Firefox tab in the background with its workers' timers clamped too serves the download to its end", async ({
+  browser,
+  baseURL,
+}) => {
+  await seedsInTheBackground(browser, baseURL!, 'worker', WORKER_THROTTLING);
 });
