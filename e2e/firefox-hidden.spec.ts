@@ -177,8 +177,9 @@ test('a seeding Firefox tab in the background whose channels stay in the page se
   await seedsInTheBackground(browser, baseURL!, 'page', {});
 });
 
-// With its workers' timers clamped, a background tab whose channels are in its worker uploads at a rate that follows
-// the clamp (docs/browsers.md, "Firefox"): under the upload limit it does not serve this download in 5 minutes.
+// With its workers' timers clamped, a background tab whose channels are in its worker sends about one pacing window
+// per clamped second, and the window shrinks with the rate (docs/browsers.md, "Firefox"): it does not serve this
+// download in 5 minutes.
 test.fixme("a seeding Firefox tab in the background with its workers' timers clamped too serves the download to its end", async ({
   browser,
   baseURL,
