@@ -22,11 +22,14 @@ export function downloadPrefs(downloadDir: string): Record<string, string | numb
   };
 }
 
-/** A headless Firefox whose downloads land in `downloadDir` without asking; `acceptInsecureCerts` for pages and
- * servers with the tests' self-signed certificates (https-app.ts). */
+/** A headless Firefox whose downloads land in `downloadDir` without asking, with `prefs` on top;
+ * `acceptInsecureCerts` for pages and servers with the tests' self-signed certificates (https-app.ts). */
 export async function launchFirefox(
   downloadDir: string,
-  { acceptInsecureCerts = false }: { acceptInsecureCerts?: boolean } = {},
+  {
+    acceptInsecureCerts = false,
+    prefs = {},
+  }: { acceptInsecureCerts?: boolean; prefs?: Record<string, string | number | boolean> } = {},
 ): Promise<Browser> {
   return puppeteer.launch({
     browser: 'firefox',
@@ -38,6 +41,7 @@ export async function launchFirefox(
       'media.peerconnection.ice.loopback': true,
       'media.peerconnection.ice.obfuscate_host_addresses': false,
       ...downloadPrefs(downloadDir),
+      ...prefs,
     },
   });
 }
@@ -107,6 +111,22 @@ export async function waitForState(
 
 export async function havePieces(page: Page, name: string): Promise<number> {
   return Number((await itemAttribute(page, name, 'data-have')) ?? NaN);
+}
+
+/** The torrent's number of pieces, all of them, had or not. */
+export async function pieceCount(page: Page, name: string): Promise<number> {
+  return Number((await itemAttribute(page, name, 'data-pieces')) ?? NaN);
+}
+
+/** Types `kib` into `Upload limit` and leaves the field, as helpers.ts `setUploadLimit` does in Chromium. */
+export async function setUploadLimitInFirefox(page: Page, kib: number): Promise<void> {
+  await page.type('#upload-limit', String(kib));
+  await page.keyboard.press('Tab');
+  await page.waitForFunction(
+    (kib) => (document.getElementById('upload-limit') as HTMLInputElement).value === String(kib),
+    {},
+    kib,
+  );
 }
 
 /** Shares a file through `Share files`, waits until it seeds and returns its magnet link. */

@@ -2,7 +2,9 @@
 // minute after 5 minutes hidden) and Firefox clamps a background tab's to 1 s; a dedicated worker's timers are not
 // held back so, and a message from the worker is an ordinary task of the page, run as soon as it is posted. Work the
 // page must do on a short period while it holds data channels (the upload-queue report's 10 ms look, net/
-// upload-queue-report.ts) waits on the worker's timers through this clock instead of the page's own.
+// upload-queue-report.ts) waits on the worker's timers through this clock instead of the page's own. Firefox Nightly
+// clamps a background tab's worker timers to 1 s too (`dom.workers.throttling.enabled`): there the wake is no earlier
+// than the page's own timer would be, and no later.
 
 /** What the page asks the worker: wake it with `set`'s id after `ms`, or forget `clear`'s. */
 export type WakeRequest = { set: number; ms: number } | { clear: number };
