@@ -1,10 +1,12 @@
-// The `have`s we owe seeds. A seed has every piece and never asks us for one, so a have tells it only how far we
-// are: its choker and its forwarding rule count our pieces from our haves (choke/forwarding.ts), over choke rounds
-// of seconds. Sent on its own, each have is one more data-channel message in the reverse direction of the seed's
-// transfer to us: SCTP data the seed must acknowledge, often with a packet of its own, and on a lossy path each
-// packet is one more chance of a loss that halves its window. So a have to a seed waits to ride in the same message
-// as our next request batch to it, and at most HAVE_DELAY_MS (it goes on the engine's tick then); none is dropped.
-// A peer that may lack the piece is told at once: it may want it.
+// The `have`s we owe seeds we download from. A seed has every piece and never asks us for one, so a have tells it
+// only how far we are: its choker and its forwarding rule count our pieces from our haves (choke/forwarding.ts),
+// over choke rounds of seconds. Sent on its own while the seed sends us blocks, each have is one more data-channel
+// message in the reverse direction of that transfer: SCTP data the seed must acknowledge, often with a packet of its
+// own, and on a lossy path each packet is one more chance of a loss that halves its window. So a have to a seed that
+// unchokes us, and that we ask for blocks, waits to ride in the same message as our next request batch to it (soon:
+// a batch is a quarter of the pipeline), and at most HAVE_DELAY_MS (it goes on the engine's tick then); none is
+// dropped. Any other peer is told at once: one that may lack the piece may want it, and a seed that chokes us gets
+// no request batch to carry the have, while its forwarding rule reads who has what from our haves.
 import { concatBytes } from '../../codec/bytes';
 import { encodeMessage } from '../../codec/wire';
 import type { PeerKey } from '../contract/engine-types';
@@ -63,14 +65,15 @@ export interface HavePorts {
   sendRaw(peer: PeerState, data: Uint8Array): void;
 }
 
-/** Tells peers of our verified pieces: seeds with our next request batch (or HAVE_DELAY_MS later), others at once. */
+/** Tells peers of our verified pieces: the seeds we download from with our next request batch (or HAVE_DELAY_MS
+ * later), others at once. */
 export class HaveAnnouncer {
   private readonly owed = new DeferredHaves();
 
   constructor(
     private readonly ports: HavePorts,
-    /** Does the peer have every piece? */
-    private readonly isSeed: (key: PeerKey) => boolean,
+    /** Is the peer a seed we ask for blocks (its haves may wait for a request batch)? */
+    private readonly defers: (peer: PeerState) => boolean,
   ) {}
 
   /** A piece is verified and stored: every handshaken peer is told (`complete`: the last one, every peer at once,
@@ -78,7 +81,7 @@ export class HaveAnnouncer {
   announce(index: number, complete: boolean, now: number): void {
     for (const peer of this.ports.peers()) {
       if (!peer.handshaken) continue;
-      if (!complete && this.isSeed(peer.key)) this.owed.owe(peer.key, index, now);
+      if (!complete && this.defers(peer)) this.owed.owe(peer.key, index, now);
       else this.send(peer, [index]);
     }
   }

@@ -498,6 +498,13 @@ describe('Downloader', () => {
       expect(t.to('seed', 'have')).toHaveLength(2); // each once
     });
 
+    it('go at once to a seed that chokes us: no request batch would carry them', () => {
+      const { t, seed } = seedAndLeecher();
+      seed.choke.setPeerChoking(true);
+      storePiece(t, seed, 0, 0);
+      expect(t.to('seed', 'have')).toEqual([{ type: 'have', index: 0 }]);
+    });
+
     it('go at once with the last piece: the seed learns we are done', () => {
       const { t, seed } = seedAndLeecher();
       t.wishlist.asked.set('seed', 100);

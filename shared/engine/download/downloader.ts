@@ -96,7 +96,7 @@ export class Downloader {
   private readonly firstPiece = new FirstPiece();
   /** The deadlines a player puts on pieces: the playback window and the pieces its streams wait for. */
   readonly streaming: Streaming;
-  /** Tells peers of our pieces: seeds with our next request batch to each (deferred-haves.ts). */
+  /** Tells peers of our pieces: the seeds we download from with our next request batch (deferred-haves.ts). */
   private readonly haves: HaveAnnouncer;
 
   constructor(
@@ -132,7 +132,9 @@ export class Downloader {
       cancel: (cancels) => sendCancels(ports, cancels),
       refill: () => (this.refill = true),
     });
-    this.haves = new HaveAnnouncer(ports, (key) => this.wishlist.peerPieces(key) === info.pieceCount);
+    const downloadsFromSeed = (peer: PeerState) =>
+      !peer.peerChoking && peer.amInterested && this.wishlist.peerPieces(peer.key) === info.pieceCount;
+    this.haves = new HaveAnnouncer(ports, downloadsFromSeed);
     this.streaming = new Streaming(info, this.wishlist, this.verified, {
       peers: () => ports.peers(),
       send: (peer, message) => ports.send(peer, message),
@@ -329,9 +331,9 @@ export class Downloader {
     if (this.ports.peer(peer.key) === peer) this.ports.close(peer, 'banned: sent corrupt data');
   }
 
-  /** A piece is stored: every peer is told (a seed with our next request batch, deferred-haves.ts; every peer at
-   * once when the download is complete), and peers that have nothing else we need lose our interest. Returns false
-   * for a piece we were not storing. */
+  /** A piece is stored: every peer is told (a seed we download from with our next request batch, deferred-haves.ts;
+   * every peer at once when the download is complete), and peers that have nothing else we need lose our interest.
+   * Returns false for a piece we were not storing. */
   stored(index: number, now: number): boolean {
     if (!this.storing.delete(index)) return false;
     if (this.verified.add(index)) this.downloadedBytes += pieceSize(this.info, index);
@@ -386,6 +388,7 @@ export class Downloader {
       blockSize: BLOCK_SIZE,
       maxQueueMs: SLOW_PEER_QUEUE_MS,
       roundTripMs: peer.download.roundTrip.least,
+      smoothedMs: peer.download.roundTrip.smoothed,
       stallMs: peer.download.stallCover(now),
     });
     const outstanding = this.wishlist.outstanding(peer.key);
