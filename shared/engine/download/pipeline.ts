@@ -36,8 +36,8 @@ export function latencyToCover(roundTripMs: number | undefined, floorMs: number)
 
 /** After stalls, the pipeline covers this multiple of the smoothed request-to-block time: when a queue on the way
  * (a deep one behind SCTP's window, the sender's) makes that time longer than the rest of the cover, the pipeline at
- * the peer's rate holds less than a request-to-block time's worth, and the rate cannot grow back after a stall (it
- * grew by about 8 % a second); twice that time lets it double each request-to-block time, as TCP's slow start
+ * the peer's rate holds less than a request-to-block time's worth, and the rate cannot grow back after a stall (on
+ * the emulated 150 ms path behind a 5 s queue, a second's cover lets it grow about 8 % a second); twice that time lets it double each request-to-block time, as TCP's slow start
  * doubles each round trip. Only after stalls: at saturation the requests beyond what the peer's uplink carries wait
  * at the peer and lengthen that time, which a multiple over one follows up to its bound; on a path without stalls
  * they would sit there for nothing, ahead of a player's next wish. */
@@ -73,9 +73,10 @@ function stallToCover(stallMs: number | undefined): number {
 /** The least depth for a slow peer under `maxQueueMs`: one block in flight and one queued behind it. */
 export const MIN_SLOW_DEPTH = 2;
 
-/** Depth grows with the peer's measured download rate: enough blocks to cover `latencyToCover` at that rate,
- * clamped to [minDepth, min(maxDepth, peerReqq ?? maxDepth)] (with `maxQueueMs`, a slow peer's minimum is lower). The peer's `reqq` wins over minDepth (a peer drops
- * requests beyond its queue), and the depth is never below 1. A missing or nonsensical reqq is ignored. */
+/** Depth grows with the peer's measured download rate: enough blocks to cover `latencyToCover` (after stalls, at
+ * least `queueCover`) and the stalls at that rate, clamped to [minDepth, min(maxDepth, peerReqq ?? maxDepth)] (with
+ * `maxQueueMs`, a slow peer's minimum is lower). The peer's `reqq` wins over minDepth (a peer drops requests beyond
+ * its queue), and the depth is never below 1. A missing or nonsensical reqq is ignored. */
 export function pipelineDepth(
   rateBytesPerSec: number,
   peerReqq: number | undefined,
