@@ -13,7 +13,8 @@
 // --limited-stalls=N how many sessions of each client play 30 s at 2.4 times the bitrate (1; the longest stall of any).
 // `block-checks` --browser runs its real-tab figures only, not the simulated swarm. `wan` runs only when named (it needs
 // root for the network emulator, and takes an hour or more): --wan-mib=N MiB (128) over each emulated path,
-// --wan-runs=N times (1), --wan-paths=1,4 only the paths at those places (all); with --tiny, 4 MiB over two paths. `wan-swarm` too runs only when named (root; a few
+// --wan-runs=N times (1), --wan-paths=1,4 only the paths at those places (all), --wan-messages each tab's messages
+// counted by type; with --tiny, 4 MiB over two paths. `wan-swarm` too runs only when named (root; a few
 // minutes a run): one seed and 8 tabs, each in its own emulated node, --wan-swarm-mib=N MiB (64), --wan-swarm-runs=N
 // runs (3), --wan-swarm-rate=P every rate at P % of the issue's (100); with --tiny, 4 MiB once. `lifecycle` runs only when named (root, about 35
 // minutes): a seeding tab visible, hidden 6 minutes, frozen 60 s, over an emulated 50 ms, 20 Mbit/s path, 3 runs;

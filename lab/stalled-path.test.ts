@@ -24,6 +24,26 @@ describe('a path whose requests stall again and again, in the lab', () => {
     expect(run.seconds! / run.lineSeconds).toBeLessThan(1.18);
   });
 
+  it('climbs back to the line after each stall behind a deep queue: the pipeline covers the queue it measures', () => {
+    // 10 Mbit/s behind a 2 s queue at the seed's uplink, the requests held 0.5 s every 8 s: a request waits over 2 s
+    // for its block. A pipeline covering a second and the stall seen holds less than that time's worth at the rate,
+    // and after the first stall the seed's uplink carried 0.68 of the line until the next (the file took 1.54 times
+    // the line's time); covering twice the smoothed request-to-block time after stalls, 0.98 and 1.00 (1.36 times).
+    const deep: StalledPath = {
+      rttMs: 150,
+      mbit: 10,
+      fileBytes: 24 * MiB,
+      stallMs: 500,
+      everyMs: 8000,
+      firstStallMs: 8000,
+      queueMs: 2000,
+    };
+    const run = runStalledPath(deep, { hash: fastHash, seed: 3 });
+    expect(run.between.length).toBeGreaterThanOrEqual(2);
+    for (const share of run.between) expect(share).toBeGreaterThan(0.9);
+    expect(run.seconds! / run.lineSeconds).toBeLessThan(1.45);
+  });
+
   it('refuses a stall that outlasts its period', () => {
     expect(() => runStalledPath({ ...path, stallMs: 4000 }, { hash: fastHash, seed: 3 })).toThrow(RangeError);
   });

@@ -16,6 +16,9 @@ export interface StalledPath {
   /** A stall begins this often, from `firstStallMs` until the transfer ends. */
   everyMs: number;
   firstStallMs: number;
+  /** A queue in front of the seed's uplink, ms at its rate, that its backlog keeps full (StandingQueue; default
+   * none): a deep queue, where a request waits behind seconds of blocks. */
+  queueMs?: number;
 }
 
 export interface StalledRun {
@@ -23,6 +26,9 @@ export interface StalledRun {
   seconds: number | null;
   /** The file's time at the line's rate, seconds. */
   lineSeconds: number;
+  /** For each stall the transfer outlasted until the next began: the share of the line the seed's uplink carried
+   * from its end to the next stall (how far the rate climbed back between stalls). */
+  between: number[];
 }
 
 /** Runs one seed and one downloading peer on the path (each access link a quarter of the round trip, as
@@ -34,14 +40,24 @@ export function runStalledPath(path: StalledPath, options: { hash: SyncHash; see
   const torrent = labTorrent(path.fileBytes, 256 * 1024, options.hash, options.seed);
   const swarm = new LabSwarm({ torrent, hash: options.hash, seed: options.seed });
   const link = { upload: rate, download: rate * 10, latencyMs: path.rttMs / 4 };
-  const seed = swarm.addPeer({ name: 'seed', seed: true, ...link });
+  const queue = path.queueMs !== undefined ? { queueMs: path.queueMs } : {};
+  const seed = swarm.addPeer({ name: 'seed', seed: true, ...link, ...queue });
   const peer = swarm.addPeer({ name: 'peer', ...link });
   const lineSeconds = path.fileBytes / rate;
   const until = lineSeconds * 10_000;
+  const between: number[] = [];
+  const gapMs = path.everyMs - path.stallMs;
   for (let at = path.firstStallMs; at < until; at += path.everyMs) {
     const from = at;
     swarm.at(from, () => swarm.network.hold(seed.host, from + path.stallMs));
+    swarm.at(from + path.stallMs, () => {
+      const sent = seed.host.sentBy(swarm.now);
+      swarm.at(swarm.now + gapMs, () => {
+        if (!peer.complete) between.push((seed.host.sentBy(swarm.now) - sent) / ((rate * gapMs) / 1000));
+      });
+    });
   }
   swarm.runUntil(until, () => swarm.allDone([peer]));
-  return { seconds: peer.completedAt !== undefined ? peer.completedAt / 1000 : null, lineSeconds };
+  const seconds = peer.completedAt !== undefined ? peer.completedAt / 1000 : null;
+  return { seconds, lineSeconds, between };
 }

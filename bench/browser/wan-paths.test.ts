@@ -59,6 +59,11 @@ describe('the wan bench paths', () => {
     expect(() => wanPlan(new Set([`--wan-paths=2,x`]))).toThrow(/--wan-paths=2,x/);
   });
 
+  it('--wan-messages counts each tab’s messages; not by default', () => {
+    expect(wanPlan(new Set(['--wan-messages'])).messages).toBe(true);
+    expect(wanPlan(new Set()).messages).toBe(false);
+  });
+
   it('refuses a count that is not a whole number of at least 1, in words', () => {
     expect(() => countFlag(new Set(['--wan-mib=0']), 'wan-mib', 1)).toThrow(/--wan-mib=0: expected a whole/);
     expect(() => countFlag(new Set(['--wan-mib=1.5']), 'wan-mib', 1)).toThrow(/whole number/);

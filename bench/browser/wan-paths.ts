@@ -69,6 +69,8 @@ export interface WanPlan {
   runs: number;
   /** Every connection relay-only through coturn in the core of the network (the `wan-relay` bench). */
   relayed: boolean;
+  /** Count each tab's data-channel messages by BitTorrent message type (`--wan-messages`; wan-counts.ts). */
+  messages: boolean;
 }
 
 export const DEFAULT_MIB = 128;
@@ -101,7 +103,7 @@ export function chosenPaths(flags: Set<string>, paths: WanPath[]): WanPath[] {
 
 /**
  * `--wan-mib=N` sets the size (128 MiB by default), `--wan-runs=N` the runs per path (1), `--wan-paths=1,4` the
- * paths by their place in wanPaths (all). `--tiny`: 4 MiB on two paths (the fast clean one, and a lossy one behind
+ * paths by their place in wanPaths (all), `--wan-messages` counts each tab's messages by type. `--tiny`: 4 MiB on two paths (the fast clean one, and a lossy one behind
  * a deep queue), a smoke rather than figures to keep.
  */
 export function wanPlan(flags: Set<string>): WanPlan {
@@ -109,7 +111,8 @@ export function wanPlan(flags: Set<string>): WanPlan {
   const mib = countFlag(flags, 'wan-mib', tiny ? TINY_MIB : DEFAULT_MIB);
   const runs = countFlag(flags, 'wan-runs', 1);
   const paths = chosenPaths(flags, tiny ? TINY_PATHS : wanPaths());
-  return { sizeBytes: mib * MiB, paths, runs, relayed: false };
+  const messages = flags.has('--wan-messages');
+  return { sizeBytes: mib * MiB, paths, runs, relayed: false, messages };
 }
 
 /** The relayed line: 100 ms between the tabs through the relay, 20 Mbit/s, as the direct 100 ms lines. */

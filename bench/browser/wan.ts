@@ -32,6 +32,7 @@ import {
   type WanPlan,
 } from './wan-paths';
 import { relayedNote, startPathRelay, TURN_NODE, type PathRelay } from './wan-turn';
+import { countSends, sendsPerMB, trafficPerMB } from './wan-counts';
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
@@ -135,7 +136,8 @@ async function measured(
     const { mbPerSecond, seconds } = await work();
     const after = await on.emulator.stats();
     const relayed = on.relay ? [relayedNote(before, after, size), cpu!()] : [];
-    const path = [pathEvents(sendingLinks(before), sendingLinks(after)), ...relayed].join('; ');
+    const events = pathEvents(sendingLinks(before), sendingLinks(after));
+    const path = [events, trafficPerMB(before, after, size), ...relayed].join('; ');
     log(`  ${label}: ${mbPerSecond.toFixed(2)} MB/s in ${seconds.toFixed(1)} s; ${path}`);
     return { mbPerSecond, seconds, path };
   } catch (error) {
@@ -165,9 +167,10 @@ function rawOnPath(on: OnPath, size: number, timeoutMs: number, log: (message: s
 function appOnPath(
   on: OnPath,
   file: { path: string; name: string; size: number },
-  timeoutMs: number,
+  options: { timeoutMs: number; messages: boolean },
   log: (message: string) => void,
 ) {
+  const { timeoutMs, messages } = options;
   return withTabs(
     2,
     async ([seed, leech]) => {
@@ -176,6 +179,7 @@ function appOnPath(
       const magnet = await share(seed.page, file.path, file.name, SHARE_TIMEOUT_MS);
       await openApp(leech.page, on.server.origin);
       if (on.relay) await relayOnly(leech.page);
+      if (messages) for (const tab of [seed, leech]) await countSends(tab.page);
       await watchItem(leech.page);
       const start = await download(leech.page, magnet);
       const marks = await waitDone(leech.page, timeoutMs);
@@ -186,6 +190,10 @@ function appOnPath(
         );
       }
       const seconds = (marks.done - start) / 1000;
+      if (messages) {
+        log(`  our app, the sending tab sent ${await sendsPerMB(seed.page, file.size)}`);
+        log(`  our app, the receiving tab sent ${await sendsPerMB(leech.page, file.size)}`);
+      }
       return { mbPerSecond: file.size / MB / seconds, seconds };
     },
     { log, launches: on.launches },
@@ -209,7 +217,7 @@ async function runOnPath(
   path: WanPath,
   staticDir: string,
   file: { path: string; name: string; size: number },
-  options: { seed: number; relayed: boolean },
+  options: { seed: number; relayed: boolean; messages: boolean },
   log: (message: string) => void,
 ): Promise<PathRun> {
   const load = loadLabel();
@@ -221,7 +229,8 @@ async function runOnPath(
       );
       // Given what the raw channel took, the app has four times that and a minute for its setup.
       const appLimit = raw.seconds !== undefined ? Math.round(raw.seconds * 4000) + 60_000 : limit;
-      const app = await measured(on, log, 'our app', file.size, () => appOnPath(on, file, appLimit, log));
+      const appOptions = { timeoutMs: appLimit, messages: options.messages };
+      const app = await measured(on, log, 'our app', file.size, () => appOnPath(on, file, appOptions, log));
       return { raw, app, load: load() };
     });
   } catch (error) {
@@ -287,7 +296,7 @@ async function runPlan(context: BenchContext, plan: WanPlan): Promise<Figure[]> 
       const runs: PathRun[] = [];
       for (let run = 0; run < plan.runs; run++) {
         context.log(`  ${wanPath.label}${plan.runs > 1 ? `, run ${run + 1} of ${plan.runs}` : ''}`);
-        const options = { seed: 1000 * (index + 1) + run, relayed: plan.relayed };
+        const options = { seed: 1000 * (index + 1) + run, relayed: plan.relayed, messages: plan.messages };
         runs.push(await runOnPath(wanPath, staticDir, file, options, context.log));
       }
       figures.push(pathFigure(wanPath, mib, runs, plan.relayed));

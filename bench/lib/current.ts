@@ -25,7 +25,14 @@ export interface CurrentFigure {
 }
 
 /** Flags that make a run a smoke or a diagnosis: its figures are smaller or slowed by logging, not ones to keep. */
-const PARTIAL_FLAGS = new Set(['--tiny', '--profile', '--trace', '--log-reads', '--raw-sizes']);
+const PARTIAL_FLAGS = new Set([
+  '--tiny',
+  '--profile',
+  '--trace',
+  '--log-reads',
+  '--raw-sizes',
+  '--wan-messages',
+]);
 
 /** Flags that set how many samples a figure's median takes, with the bench's default: fewer is not a whole run. */
 const SAMPLE_DEFAULTS: Record<string, number> = {

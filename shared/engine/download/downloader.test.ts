@@ -6,6 +6,7 @@ import type { WireMessage } from '../../codec/wire';
 import { BLOCK_SIZE, reservedBytes, WireDecoder } from '../../codec/wire';
 import { Downloader, MAX_SUSPECT_BYTES, REJECT_RETRY_MS } from './downloader';
 import { FIRST_PIECE_PATIENCE_MS } from './first-piece';
+import { HAVE_DELAY_MS } from './deferred-haves';
 import { PeerState } from '../peer/peer';
 import type { BlockRequest, PeerBlockRequest } from '../picker/block-geometry';
 import type { PiecePriority } from '../picker/priorities';
@@ -47,8 +48,10 @@ class MockWishlist implements Wishlist {
     this.calls.push(`gone ${peer}`);
     return this.released;
   }
-  peerPieces(): number {
-    return 0;
+  /** Peers that have every piece. */
+  seeds = new Set<string>();
+  peerPieces(peer: string): number {
+    return this.seeds.has(peer) ? info.pieceCount : 0;
   }
   availability(): number {
     return 1;
@@ -111,6 +114,8 @@ function setup(options: { downloading?: boolean } = {}) {
   const wishlist = new MockWishlist();
   const peers: PeerState[] = [];
   const sent: { peer: string; message: WireMessage }[] = [];
+  /** Each sendRaw: the peer and the types of the messages in that one buffer. */
+  const raws: { peer: string; types: string[] }[] = [];
   const closed: { peer: string; reason: string }[] = [];
   const hashed: { index: number; data: Uint8Array }[] = [];
   const storedPieces: number[] = [];
@@ -129,8 +134,13 @@ function setup(options: { downloading?: boolean } = {}) {
       send: (peer, message) => void sent.push({ peer: peer.key, message }),
       sendRaw: (peer, data) => {
         // Requests go out as one buffer of consecutive messages.
-        for (const item of new WireDecoder({ expectHandshake: false }).push(data))
-          if (item.kind === 'message') sent.push({ peer: peer.key, message: item.message });
+        const types: string[] = [];
+        for (const item of new WireDecoder({ expectHandshake: false }).push(data)) {
+          if (item.kind !== 'message') continue;
+          sent.push({ peer: peer.key, message: item.message });
+          types.push(item.message.type);
+        }
+        raws.push({ peer: peer.key, types });
       },
       close: (peer, reason) => {
         closed.push({ peer: peer.key, reason });
@@ -153,7 +163,7 @@ function setup(options: { downloading?: boolean } = {}) {
   };
   const to = (key: string, type: WireMessage['type']) =>
     sent.filter((s) => s.peer === key && s.message.type === type).map((s) => s.message);
-  return { downloader, wishlist, sent, closed, hashed, storedPieces, bans, connect, to };
+  return { downloader, wishlist, sent, raws, closed, hashed, storedPieces, bans, connect, to };
 }
 
 const block = (index: number, begin: number) => ({ index, begin, length: BLOCK_SIZE });
@@ -222,11 +232,11 @@ describe('Downloader', () => {
     t.downloader.pieceHashed(1, sha1Sync(t.hashed[0].data));
     expect(t.storedPieces).toEqual([1]);
     expect(peer.piecesReceived).toBe(1);
-    expect(t.downloader.stored(1)).toBe(true);
+    expect(t.downloader.stored(1, 0)).toBe(true);
     expect(t.downloader.verified.count).toBe(1);
     expect(t.downloader.have.get(1)).toBe(true);
     expect(t.to('a', 'have')).toEqual([{ type: 'have', index: 1 }]);
-    expect(t.downloader.stored(1)).toBe(false); // not being stored any more
+    expect(t.downloader.stored(1, 0)).toBe(false); // not being stored any more
   });
 
   it('shares a verified piece between the peers that sent its blocks, by the blocks each sent', () => {
@@ -342,7 +352,7 @@ describe('Downloader', () => {
     t.downloader.pieceHashed(0, sha1Sync(piece(0)));
     t.wishlist.interesting.clear();
     t.wishlist.verifiedLeaves = ['a', 'b'];
-    t.downloader.stored(0);
+    t.downloader.stored(0, 0);
     const order = t.sent.filter((s) => s.message.type === 'not-interested').map((s) => s.peer);
     expect(order).toEqual(['b', 'a']);
   });
@@ -440,6 +450,81 @@ describe('Downloader', () => {
     expect(() => t.downloader.streaming.setDeadlines([{ index: info.pieceCount, at: 1 }], false)).toThrow(
       /no piece/,
     );
+  });
+
+  describe('haves to a seed', () => {
+    /** A piece assembled from `peer`, verified and stored at `now`. */
+    const storePiece = (t: ReturnType<typeof setup>, peer: PeerState, index: number, now: number) => {
+      t.wishlist.receipt = { pieceComplete: true };
+      t.downloader.onBlock(peer, index, 0, piece(index), now);
+      t.downloader.pieceHashed(index, sha1Sync(piece(index)));
+      return t.downloader.stored(index, now);
+    };
+    const seedAndLeecher = () => {
+      const t = setup();
+      const seed = t.connect('seed');
+      const leecher = t.connect('leecher');
+      t.wishlist.seeds.add('seed');
+      t.wishlist.interesting.add('seed');
+      t.downloader.onHaveAll(seed, 0);
+      seed.choke.setPeerChoking(false);
+      return { t, seed, leecher };
+    };
+
+    it('ride in the same message as the next request batch; a peer that may lack the piece is told at once', () => {
+      const { t, seed } = seedAndLeecher();
+      expect(storePiece(t, seed, 0, 100)).toBe(true);
+      expect(t.to('leecher', 'have')).toEqual([{ type: 'have', index: 0 }]);
+      expect(t.to('seed', 'have')).toEqual([]);
+      t.raws.length = 0;
+      t.wishlist.queue = [block(1, 0), block(1, BLOCK_SIZE)];
+      t.wishlist.receipt = {};
+      t.downloader.onUnchoke(seed, 200);
+      expect(t.raws).toEqual([{ peer: 'seed', types: ['have', 'request', 'request'] }]);
+      expect(t.to('seed', 'have')).toEqual([{ type: 'have', index: 0 }]);
+    });
+
+    it('go on the tick HAVE_DELAY_MS after, all in one message, when no batch carried them', () => {
+      const { t, seed } = seedAndLeecher();
+      t.wishlist.asked.set('seed', 100); // a full pipeline: no batch goes out
+      storePiece(t, seed, 0, 100);
+      storePiece(t, seed, 1, 300);
+      t.downloader.tick(100 + HAVE_DELAY_MS - 1);
+      expect(t.to('seed', 'have')).toEqual([]);
+      t.raws.length = 0;
+      t.downloader.tick(100 + HAVE_DELAY_MS);
+      expect(t.raws).toEqual([{ peer: 'seed', types: ['have', 'have'] }]);
+      t.downloader.tick(100 + 2 * HAVE_DELAY_MS);
+      expect(t.to('seed', 'have')).toHaveLength(2); // each once
+    });
+
+    it('go at once to a seed that chokes us: no request batch would carry them', () => {
+      const { t, seed } = seedAndLeecher();
+      seed.choke.setPeerChoking(true);
+      storePiece(t, seed, 0, 0);
+      expect(t.to('seed', 'have')).toEqual([{ type: 'have', index: 0 }]);
+    });
+
+    it('go at once with the last piece: the seed learns we are done', () => {
+      const { t, seed } = seedAndLeecher();
+      t.wishlist.asked.set('seed', 100);
+      storePiece(t, seed, 0, 0);
+      storePiece(t, seed, 1, 0);
+      t.raws.length = 0;
+      storePiece(t, seed, 2, 0);
+      expect(t.raws.filter((raw) => raw.peer === 'seed')).toEqual([
+        { peer: 'seed', types: ['have', 'have', 'have'] },
+      ]);
+    });
+
+    it('are forgotten with the seed', () => {
+      const { t, seed } = seedAndLeecher();
+      t.wishlist.asked.set('seed', 100);
+      storePiece(t, seed, 0, 0);
+      t.downloader.peerGone(seed);
+      t.downloader.tick(HAVE_DELAY_MS);
+      expect(t.to('seed', 'have')).toEqual([]);
+    });
   });
 
   it('on a seek, cancels what each peer was asked for the old position, so the new window goes first', () => {

@@ -17,6 +17,7 @@ import { PiecePicker } from '../picker/picker';
 import { MAX_EARLY_PIECES, piecePriorities } from '../streaming/piece-priorities';
 import { isSnubbed, pipelineDepth } from './pipeline';
 import { requestsToSend } from './request-batch';
+import { HaveAnnouncer } from './deferred-haves';
 import { requestTimeoutFor } from '../peer/round-trip';
 import type { EngineConfig, EngineEvent, FilePriority, PeerKey } from '../contract/engine-types';
 import { BanList, digestMatches } from '../verify/verify';
@@ -24,6 +25,7 @@ import { SuspectBlocks } from '../verify/suspect-blocks';
 import { Streaming } from '../streaming/streaming';
 import { VerifiedPieces } from '../verify/verified-pieces';
 import { SourceRoom } from './source-room';
+import { sendCancels } from './cancels';
 import type { PickerOptions, Wishlist } from '../picker/wishlist';
 
 /** A peer measured slow gets at most this much work queued (but at least 2 requests) instead of minPipeline, so the
@@ -94,6 +96,8 @@ export class Downloader {
   private readonly firstPiece = new FirstPiece();
   /** The deadlines a player puts on pieces: the playback window and the pieces its streams wait for. */
   readonly streaming: Streaming;
+  /** Tells peers of our pieces: the seeds we download from with our next request batch (deferred-haves.ts). */
+  private readonly haves: HaveAnnouncer;
 
   constructor(
     readonly info: TorrentInfo,
@@ -128,6 +132,9 @@ export class Downloader {
       cancel: (cancels) => sendCancels(ports, cancels),
       refill: () => (this.refill = true),
     });
+    const downloadsFromSeed = (peer: PeerState) =>
+      !peer.peerChoking && peer.amInterested && this.wishlist.peerPieces(peer.key) === info.pieceCount;
+    this.haves = new HaveAnnouncer(ports, downloadsFromSeed);
     this.streaming = new Streaming(info, this.wishlist, this.verified, {
       peers: () => ports.peers(),
       send: (peer, message) => ports.send(peer, message),
@@ -324,16 +331,15 @@ export class Downloader {
     if (this.ports.peer(peer.key) === peer) this.ports.close(peer, 'banned: sent corrupt data');
   }
 
-  /** A piece is stored: every peer is told, and peers that have nothing else we need lose our interest. Returns
-   * false for a piece we were not storing. */
-  stored(index: number): boolean {
+  /** A piece is stored: every peer is told (a seed we download from with our next request batch, deferred-haves.ts;
+   * every peer at once when the download is complete), and peers that have nothing else we need lose our interest.
+   * Returns false for a piece we were not storing. */
+  stored(index: number, now: number): boolean {
     if (!this.storing.delete(index)) return false;
     if (this.verified.add(index)) this.downloadedBytes += pieceSize(this.info, index);
     if (this.firstPiece.wake()) this.refill = true; // the peers held back for our first piece
     const uninteresting = this.wishlist.pieceVerified(index);
-    for (const peer of this.ports.peers()) {
-      if (peer.handshaken) this.ports.send(peer, { type: 'have', index });
-    }
+    this.haves.announce(index, this.verified.complete, now);
     if (this.verified.complete) return true;
     // Only peers whose last needed piece this was may lose our interest; told in connection order.
     const peers: PeerState[] = [];
@@ -382,6 +388,7 @@ export class Downloader {
       blockSize: BLOCK_SIZE,
       maxQueueMs: SLOW_PEER_QUEUE_MS,
       roundTripMs: peer.download.roundTrip.least,
+      smoothedMs: peer.download.roundTrip.smoothed,
       stallMs: peer.download.stallCover(now),
     });
     const outstanding = this.wishlist.outstanding(peer.key);
@@ -404,8 +411,10 @@ export class Downloader {
     // The snub clock starts with the first request since it was last unchoked or sent us a block; requests that
     // time out and are asked again do not restart it.
     peer.download.requested(now);
+    // The haves we owe a seed ride in the same message as the batch: one message for the seed to acknowledge.
+    const haves = this.haves.take(peer.key);
     const chunks = requests.map((request) => encodeMessage({ type: 'request', ...request }));
-    this.ports.sendRaw(peer, concatBytes(chunks));
+    this.ports.sendRaw(peer, concatBytes([...haves, ...chunks]));
   }
 
   /** Asks for released requests to be handed out at the next `flush`. */
@@ -427,6 +436,7 @@ export class Downloader {
 
   peerGone(peer: PeerState): void {
     this.copiesEpoch++;
+    this.haves.forget(peer.key);
     if (this.wishlist.peerGone(peer.key).length > 0) this.refill = true;
   }
 
@@ -448,6 +458,7 @@ export class Downloader {
     if (this.wishlist.expire(now, this.requestTimeout).length > 0) this.refill = true;
     if (this.firstPiece.wake(now)) this.refill = true;
     this.streaming.tick(now);
+    this.haves.tick(now);
   }
 
   // --- priorities
@@ -506,24 +517,6 @@ export class Downloader {
 
   outstanding(peer: PeerKey): number {
     return this.wishlist.outstanding(peer);
-  }
-}
-
-/** Cancels the duplicate requests (endgame) that a block made needless. */
-function sendCancels(
-  ports: DownloaderPorts,
-  cancels: readonly { peer: PeerKey; index: number; begin: number; length: number }[],
-): void {
-  for (const cancel of cancels) {
-    const other = ports.peer(cancel.peer);
-    if (other) {
-      ports.send(other, {
-        type: 'cancel',
-        index: cancel.index,
-        begin: cancel.begin,
-        length: cancel.length,
-      });
-    }
   }
 }
 

@@ -276,7 +276,7 @@ export class TorrentSession implements Session {
     'webseed-failed': (s, event, now) => s.webSeeds.handle(event, now),
     'webseed-budget': (s, event, now) => s.webSeeds.handle(event, now),
     hashed: (s, event) => s.onHashed(event.id, event.digest),
-    stored: (s, event) => s.onStored(event.index),
+    stored: (s, event, now) => s.onStored(event.index, now),
     // The piece is not counted; what is already stored stays. We stop downloading: storage is not usable.
     'store-failed': (s, event) => {
       if (s.downloader?.storeFailed(event.index)) s.states.fail(`storage failed: ${event.reason}`);
@@ -295,8 +295,8 @@ export class TorrentSession implements Session {
     this.states.followWanted();
   }
 
-  private onStored(index: number): void {
-    if (!this.downloader?.stored(index)) return;
+  private onStored(index: number, now: number): void {
+    if (!this.downloader?.stored(index, now)) return;
     if (this.downloader.verified.complete) this.states.becomeSeeder();
     else this.states.followWanted();
   }

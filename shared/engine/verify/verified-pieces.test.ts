@@ -122,7 +122,7 @@ describe('one writer for the verified pieces', () => {
     t.deliver(1, pieceData(1));
     expect(t.downloader.verified.get(1)).toBe(false); // hashed, not stored yet
     t.agree();
-    expect(t.downloader.stored(1)).toBe(true);
+    expect(t.downloader.stored(1, 0)).toBe(true);
     expect(t.downloader.verified.get(1)).toBe(true);
     expect(t.downloader.downloadedBytes).toBe(info.pieceLength);
     t.agree();
@@ -142,7 +142,7 @@ describe('one writer for the verified pieces', () => {
     const t = setup(owner);
     expect(t.downloader.verified).toBe(owner);
     t.deliver(0, pieceData(0));
-    t.downloader.stored(0);
+    t.downloader.stored(0, 0);
     expect(owner.get(0)).toBe(true);
     t.agree();
     expect(() => setup(new VerifiedPieces({ ...info, pieceCount: 5, length: 5 * info.pieceLength }))).toThrow(
