@@ -348,7 +348,9 @@ export class TorrentSession implements Session {
   }
 
   private hash(job: HashJob, data: Uint8Array): void {
-    this.out.push(this.hashJobs.action(job, data));
+    const piece = job.kind === 'piece' || job.kind === 'piece-v2';
+    const urgent = piece && this.downloader?.streaming.hasDeadline(job.index) === true;
+    this.out.push(this.hashJobs.action(job, data, urgent));
   }
 
   /** A complete piece: checked against its file's merkle tree when its layer is known, else by SHA-1 (with no SHA-1,
