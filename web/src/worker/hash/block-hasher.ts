@@ -39,7 +39,7 @@ export class BlockHasher {
   private readonly posted = new Map<number, Job>();
   private postedBytes = 0;
   private nextId = 1;
-  /** Buffers the hash worker gave back, for the next copies (at most IN_FLIGHT_BYTES of them). */
+  /** Buffers the hash worker gave back, for the next copies (at most `bound` bytes of them). */
   private readonly spare: ArrayBuffer[] = [];
   private spareBytes = 0;
 
@@ -48,6 +48,8 @@ export class BlockHasher {
     start: () => HashWorkerLike | undefined,
     /** Leaf hashes in this thread. */
     private readonly local: (data: Uint8Array) => Promise<Uint8Array>,
+    /** Bytes of copies in the hash worker at once (at least one piece). */
+    private readonly bound = IN_FLIGHT_BYTES,
   ) {
     try {
       this.worker = start();
@@ -84,7 +86,7 @@ export class BlockHasher {
     for (;;) {
       const next = this.urgent[0] ?? this.normal[0];
       if (!next) return;
-      if (this.posted.size > 0 && this.postedBytes + next.data.length > IN_FLIGHT_BYTES) return;
+      if (this.posted.size > 0 && this.postedBytes + next.data.length > this.bound) return;
       (this.urgent.length > 0 ? this.urgent : this.normal).shift();
       const id = this.nextId++;
       this.posted.set(id, next);
@@ -105,7 +107,7 @@ export class BlockHasher {
   }
 
   private keepSpare(buffer: ArrayBuffer): void {
-    if (this.spareBytes + buffer.byteLength > IN_FLIGHT_BYTES) return;
+    if (this.spareBytes + buffer.byteLength > this.bound) return;
     this.spare.push(buffer);
     this.spareBytes += buffer.byteLength;
   }

@@ -30,14 +30,3 @@ export async function answerHashRequest(
     return { answer: { id: request.id, data: request.data, error: reason }, transfer: [request.data] };
   }
 }
-
-/** Is this a hash worker's answer? */
-export function isHashAnswer(value: unknown): value is HashAnswer {
-  if (typeof value !== 'object' || value === null) return false;
-  const answer = value as Record<string, unknown>;
-  return (
-    typeof answer.id === 'number' &&
-    answer.data instanceof ArrayBuffer &&
-    (answer.hashes instanceof ArrayBuffer || typeof answer.error === 'string')
-  );
-}
