@@ -135,6 +135,11 @@ export class Downloader {
     });
   }
 
+  /** Pieces handed on and not yet stored: those sources brought that are being checked, and those being stored. */
+  get unsettled(): number {
+    return this.sources.checking + this.storing.size;
+  }
+
   /** Bytes of failed pieces' blocks kept for the smart ban. */
   get suspectedBytes(): number {
     return this.suspects.bytes;

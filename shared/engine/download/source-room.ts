@@ -43,6 +43,11 @@ export class SourceRoom {
     return this.wishlist.availability(index);
   }
 
+  /** Pieces a source brought that are being checked. */
+  get checking(): number {
+    return this.sourced.size;
+  }
+
   get wantedMissing(): number {
     return this.wishlist.wantedMissing;
   }

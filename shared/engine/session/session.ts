@@ -276,7 +276,10 @@ export class TorrentSession implements Session {
     'webseed-failed': (s, event, now) => s.webSeeds.handle(event, now),
     'webseed-budget': (s, event, now) => s.webSeeds.handle(event, now),
     hashed: (s, event) => s.onHashed(event.id, event.digest),
-    stored: (s, event) => s.onStored(event.index),
+    stored: (s, event, now) => {
+      s.onStored(event.index);
+      s.webSeeds.stored(s.state === 'downloading', now);
+    },
     // The piece is not counted; what is already stored stays. We stop downloading: storage is not usable.
     'store-failed': (s, event) => {
       if (s.downloader?.storeFailed(event.index)) s.states.fail(`storage failed: ${event.reason}`);
