@@ -1,7 +1,7 @@
-// The engine worker: hosts a TorrentSession per torrent, hashes with SubtleCrypto and stores verified pieces in
-// one origin-private file per torrent (IndexedDB where the browser has no synchronous access handles), and reads
-// and writes the connections' data channels itself where the page could transfer them
-// (transport/owned-channels.ts). Start it from the main thread with
+// The engine worker: hosts a TorrentSession per torrent, hashes with SubtleCrypto (v2 pieces' leaf hashes in a hash
+// worker it starts, hash/block-hasher.ts) and stores verified pieces in one origin-private file per torrent
+// (IndexedDB where the browser has no synchronous access handles), and reads and writes the connections' data
+// channels itself where the page could transfer them (transport/owned-channels.ts). Start it from the main thread with
 //   new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' })
 // and talk to it with the messages of lib/messages/protocol.ts.
 import { TorrentSession } from '../../../shared/engine/session/session';
