@@ -127,17 +127,13 @@ export class Downloader {
       },
       cancel: (cancels) => sendCancels(ports, cancels),
       refill: () => (this.refill = true),
+      storing: () => this.storing.size,
     });
     this.streaming = new Streaming(info, this.wishlist, this.verified, {
       peers: () => ports.peers(),
       send: (peer, message) => ports.send(peer, message),
       refill: () => (this.refill = true),
     });
-  }
-
-  /** Pieces handed on and not yet stored: those sources brought that are being checked, and those being stored. */
-  get unsettled(): number {
-    return this.sources.checking + this.storing.size;
   }
 
   /** Bytes of failed pieces' blocks kept for the smart ban. */

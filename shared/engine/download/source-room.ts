@@ -22,6 +22,8 @@ export interface SourceRoomPorts {
   /** Cancel peers' duplicate requests the piece made needless. */
   cancel(cancels: BlockReceipt['cancels']): void;
   refill(): void;
+  /** Pieces being stored. */
+  storing(): number;
 }
 
 export class SourceRoom {
@@ -43,9 +45,9 @@ export class SourceRoom {
     return this.wishlist.availability(index);
   }
 
-  /** Pieces a source brought that are being checked. */
-  get checking(): number {
-    return this.sourced.size;
+  /** Pieces handed on and not yet stored: those sources brought that are being checked, and those being stored. */
+  get unsettled(): number {
+    return this.sourced.size + this.ports.storing();
   }
 
   get wantedMissing(): number {

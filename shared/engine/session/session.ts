@@ -276,10 +276,7 @@ export class TorrentSession implements Session {
     'webseed-failed': (s, event, now) => s.webSeeds.handle(event, now),
     'webseed-budget': (s, event, now) => s.webSeeds.handle(event, now),
     hashed: (s, event) => s.onHashed(event.id, event.digest),
-    stored: (s, event, now) => {
-      s.onStored(event.index);
-      s.webSeeds.stored(s.state === 'downloading', now);
-    },
+    stored: (s, event) => s.onStored(event.index),
     // The piece is not counted; what is already stored stays. We stop downloading: storage is not usable.
     'store-failed': (s, event) => {
       if (s.downloader?.storeFailed(event.index)) s.states.fail(`storage failed: ${event.reason}`);
@@ -302,6 +299,7 @@ export class TorrentSession implements Session {
     if (!this.downloader?.stored(index)) return;
     if (this.downloader.verified.complete) this.states.becomeSeeder();
     else this.states.followWanted();
+    this.webSeeds.stored(this.state === 'downloading', this.now);
   }
 
   /** A block read for a peer: the v2 block checks' (our leaf answers) or the uploader's. */

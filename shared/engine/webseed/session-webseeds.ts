@@ -37,7 +37,7 @@ export class SessionWebSeeds {
       waiting: (now) => streaming.waiting(now),
       early: () => downloader.early,
       missing: () => sources.wantedMissing,
-      unsettled: () => downloader.unsettled,
+      unsettled: () => sources.unsettled,
       piece: (seed, index, data) =>
         sources.piece({ key: seed.key, bad: (bad) => scheduler.pieceBad(seed, bad) }, index, data),
       act: this.act,
