@@ -106,6 +106,26 @@ describe('what a web seed is asked for', () => {
     ]);
   });
 
+  it('fills each piece from its own request only: two whole-file answers of one file never complete a piece early', () => {
+    const file = Uint8Array.from({ length: 8 * PIECE }, (_, i) => (i * 7 + 3) % 251);
+    const handed: Array<{ index: number; data: Uint8Array }> = [];
+    const { seeds, fetches } = scheduler({
+      // Piece 3 stays with a peer: file a is asked for in two runs, each answered with the whole file.
+      claim: (_key, pieces) => new Set(pieces.filter((index) => index !== 3 && index < 8)),
+      piece: (_seed, index, data) => handed.push({ index, data: data.slice() }),
+    });
+    seeds.seeds[0].noRanges(0, file.length);
+    seeds.pump(0);
+    const whole = fetches.filter((fetch) => fetch.whole);
+    expect(whole).toHaveLength(2);
+    // The two answers arrive interleaved, chunk by chunk, at the same offsets.
+    for (let at = 0; at < file.length; at += 256)
+      for (const fetch of whole) seeds.data(fetch.request, file.subarray(at, at + 256), 0);
+    expect(handed.map((piece) => piece.index).sort((a, b) => a - b)).toEqual([0, 1, 2, 4, 5, 6, 7]);
+    for (const { index, data } of handed)
+      expect(Buffer.from(data).equals(file.subarray(index * PIECE, (index + 1) * PIECE))).toBe(true);
+  });
+
   it('asks for the playback window first, even when peers have it', () => {
     const { seeds, fetches } = scheduler({ peerAvailability: () => 1, window: () => [9, 10] });
     seeds.pump(0);

@@ -74,6 +74,10 @@ interface SeedRequest {
   /** The next byte expected, in the file. */
   at: number;
   end: number;
+  /** The bytes of its pieces, in the file: a whole-file answer also carries bytes of pieces other requests bring,
+   * which must not count towards theirs. */
+  from: number;
+  to: number;
   pieces: number[];
   /** Asked for the playback window: a seek away from it aborts it. */
   forWindow: boolean;
@@ -259,7 +263,8 @@ export class WebSeedScheduler {
       const last = Math.floor((entry.offset + range.end - 1) / torrent.pieceLength);
       const id = this.nextId++;
       const covered = pieces.filter((index) => index >= first && index <= last);
-      this.requests.set(id, { id, seed, file: range.file, at: start, end, pieces: covered, ...kind });
+      const bytes = { at: start, end, from: range.start, to: range.end };
+      this.requests.set(id, { id, seed, file: range.file, ...bytes, pieces: covered, ...kind });
       const url = webSeedFileUrl(seed.url, torrent, entry.path);
       const fetch = { type: 'webseed-fetch' as const, request: id, seed: seed.url, url, file: range.file };
       this.ports.act({ ...fetch, start, end, ...(whole ? { whole } : {}) });
@@ -276,7 +281,12 @@ export class WebSeedScheduler {
       return;
     }
     const entry = this.torrent.files[request.file];
-    const done = this.assembly.write(entry.offset + request.at, data);
+    const from = Math.max(request.at, request.from);
+    const to = Math.min(request.at + data.length, request.to);
+    const done =
+      to > from
+        ? this.assembly.write(entry.offset + from, data.subarray(from - request.at, to - request.at))
+        : [];
     request.at += data.length;
     this.spent += data.length;
     request.seed.downloaded += data.length;
