@@ -211,8 +211,8 @@ export type EngineAction =
   | { type: 'close'; peer: PeerKey; reason: string }
   /** SHA-1 of `data` (or, with `algorithm: 'sha256-blocks'`, the SHA-256 of each 16 KiB block of it, the last one
    * as long as what is left, concatenated: a v2 piece's leaf hashes); answer with a `hashed` event carrying the same
-   * id. */
-  | { type: 'hash'; id: number; data: Uint8Array; algorithm?: HashAlgorithm }
+   * id. `urgent`: a piece a player waits for (it has a deadline), checked before the pieces that have none. */
+  | { type: 'hash'; id: number; data: Uint8Array; algorithm?: HashAlgorithm; urgent?: true }
   /** A verified piece to store; answer with `stored` or `store-failed`. */
   | { type: 'store'; index: number; data: Uint8Array }
   /** Read a block of a stored piece to serve a peer; answer with `read-done` or `read-failed`. */

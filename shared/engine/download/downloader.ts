@@ -131,6 +131,7 @@ export class Downloader {
       },
       cancel: (cancels) => sendCancels(ports, cancels),
       refill: () => (this.refill = true),
+      storing: () => this.storing.size,
     });
     const downloadsFromSeed = (peer: PeerState) =>
       !peer.peerChoking && peer.amInterested && this.wishlist.peerPieces(peer.key) === info.pieceCount;

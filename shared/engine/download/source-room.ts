@@ -22,6 +22,8 @@ export interface SourceRoomPorts {
   /** Cancel peers' duplicate requests the piece made needless. */
   cancel(cancels: BlockReceipt['cancels']): void;
   refill(): void;
+  /** Pieces being stored. */
+  storing(): number;
 }
 
 export class SourceRoom {
@@ -41,6 +43,11 @@ export class SourceRoom {
   /** Peers that have the piece (a source shows none outside its claims). */
   availability(index: number): number {
     return this.wishlist.availability(index);
+  }
+
+  /** Pieces handed on and not yet stored: those sources brought that are being checked, and those being stored. */
+  get unsettled(): number {
+    return this.sourced.size + this.ports.storing();
   }
 
   get wantedMissing(): number {

@@ -122,13 +122,18 @@ describe('execute', () => {
     const data = new Uint8Array(2);
     const blocks: EnginePorts = {
       ...ports,
-      hashBlocks: (bytes, reply) => (calls.push(['hashBlocks', bytes]), replies.push(reply as Reply<never>)),
+      hashBlocks: (bytes, reply, urgent) => (
+        calls.push(['hashBlocks', bytes, urgent]),
+        replies.push(reply as Reply<never>)
+      ),
     };
     execute([{ type: 'hash', id: 5, data, algorithm: 'sha256-blocks' }], blocks, (e) => events.push(e));
-    expect(calls).toEqual([['hashBlocks', data]]);
+    expect(calls).toEqual([['hashBlocks', data, false]]);
     const digests = new Uint8Array(32);
     (replies[0] as unknown as Reply<Uint8Array>).ok(digests);
     expect(events).toEqual([{ type: 'hashed', id: 5, digest: digests }]);
+    execute([{ type: 'hash', id: 7, data, algorithm: 'sha256-blocks', urgent: true }], blocks, () => {});
+    expect(calls[1]).toEqual(['hashBlocks', data, true]);
     execute([{ type: 'hash', id: 6, data, algorithm: 'sha256-blocks' }], ports, (e) => events.push(e));
     expect(calls.filter((c) => c[0] === 'error')).toEqual([['error', 'hashing failed: no SHA-256 here']]);
   });

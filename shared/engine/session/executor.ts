@@ -17,8 +17,9 @@ export interface EnginePorts {
   /** SHA-1 of `data`. A failure is fatal to the torrent: it goes to `error`. */
   hash(data: Uint8Array, reply: Reply<Uint8Array>): void;
   /** The SHA-256 of each 16 KiB block of `data`, concatenated (v2 pieces' leaf hashes; only a session given a v2 view
-   * asks for them). Without it such a job fails: an error. */
-  hashBlocks?(data: Uint8Array, reply: Reply<Uint8Array>): void;
+   * asks for them). Without it such a job fails: an error. `urgent`: a player waits for the piece, so it goes ahead
+   * of checks queued without it. */
+  hashBlocks?(data: Uint8Array, reply: Reply<Uint8Array>, urgent: boolean): void;
   /** Stores a verified piece; answered by `stored` or `store-failed`. */
   store(index: number, data: Uint8Array, reply: Reply<void>): void;
   /** Reads a block of a stored piece; answered by `read-done` or `read-failed`. */
@@ -81,7 +82,7 @@ type ActionHandler<T extends EngineAction['type']> = (
 ) => void;
 
 function hashAction(
-  { id, data, algorithm }: ActionOf<'hash'>,
+  { id, data, algorithm, urgent }: ActionOf<'hash'>,
   ports: EnginePorts,
   emit: (e: EngineEvent) => void,
 ) {
@@ -90,7 +91,7 @@ function hashAction(
     (reply) => {
       if (!blocks) return ports.hash(data, reply);
       if (!ports.hashBlocks) return reply.fail('no SHA-256 here');
-      ports.hashBlocks(data, reply);
+      ports.hashBlocks(data, reply, urgent === true);
     },
     (digest) => emit({ type: 'hashed', id, digest }),
     (reason) => ports.error(`hashing failed: ${reason}`),

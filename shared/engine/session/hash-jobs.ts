@@ -20,12 +20,14 @@ export class HashJobs {
     return id;
   }
 
-  /** The `hash` action of a new check: SHA-1 of the data, or SHA-256 of its 16 KiB blocks for a `piece-v2`. */
-  action(job: HashJob, data: Uint8Array): EngineAction {
+  /** The `hash` action of a new check: SHA-1 of the data, or SHA-256 of its 16 KiB blocks for a `piece-v2`;
+   * `urgent` for a piece a player waits for. */
+  action(job: HashJob, data: Uint8Array, urgent = false): EngineAction {
     const id = this.start(job);
+    const flag = urgent ? { urgent: true as const } : {};
     return job.kind === 'piece-v2' || job.kind === 'leaves'
-      ? { type: 'hash', id, data, algorithm: 'sha256-blocks' }
-      : { type: 'hash', id, data };
+      ? { type: 'hash', id, data, algorithm: 'sha256-blocks', ...flag }
+      : { type: 'hash', id, data, ...flag };
   }
 
   /** What a check's answer is for, once (undefined: not ours, or answered already). */

@@ -1095,6 +1095,30 @@ describe('TorrentSession: priorities', () => {
     ]);
   });
 
+  it('marks the check of a piece a player waits for urgent, and no other', () => {
+    const s = setup({ config: { minPipeline: 64, maxPipeline: 64 } });
+    s.session.handle(
+      { type: 'piece-deadlines', deadlines: [{ index: 2, at: s.clock.now + 1000 }] },
+      s.clock.now,
+    );
+    const seeder = seederPeer(s);
+    const checks: Array<{ index: number; urgent: boolean }> = [];
+    for (const r of seeder.ofType('request')) {
+      const block = pieceData(r.index).subarray(r.begin, r.begin + r.length);
+      for (const hash of ofType(
+        seeder.send({ type: 'piece', index: r.index, begin: r.begin, block }),
+        'hash',
+      ))
+        checks.push({ index: r.index, urgent: hash.urgent === true });
+    }
+    expect(checks.sort((a, b) => a.index - b.index)).toEqual([
+      { index: 0, urgent: false },
+      { index: 1, urgent: false },
+      { index: 2, urgent: true },
+      { index: 3, urgent: false },
+    ]);
+  });
+
   it('asks for the early pieces (the start and end of a playable file) before the rest, and forgets a replaced list', () => {
     const firstAsked = (early?: number[]) => {
       const s = setup({ config: { minPipeline: 1, maxPipeline: 1 } });

@@ -299,6 +299,7 @@ export class TorrentSession implements Session {
     if (!this.downloader?.stored(index, now)) return;
     if (this.downloader.verified.complete) this.states.becomeSeeder();
     else this.states.followWanted();
+    this.webSeeds.stored(this.state === 'downloading', this.now);
   }
 
   /** A block read for a peer: the v2 block checks' (our leaf answers) or the uploader's. */
@@ -348,7 +349,9 @@ export class TorrentSession implements Session {
   }
 
   private hash(job: HashJob, data: Uint8Array): void {
-    this.out.push(this.hashJobs.action(job, data));
+    const piece = job.kind === 'piece' || job.kind === 'piece-v2';
+    const urgent = piece && this.downloader?.streaming.hasDeadline(job.index) === true;
+    this.out.push(this.hashJobs.action(job, data, urgent));
   }
 
   /** A complete piece: checked against its file's merkle tree when its layer is known, else by SHA-1 (with no SHA-1,

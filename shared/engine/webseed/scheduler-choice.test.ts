@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineAction } from '../contract/engine-types';
 import {
   MAX_REQUESTS_PER_SEED,
+  MAX_UNSETTLED_BYTES,
   MAX_WINDOW_REQUESTS,
   MIN_REQUEST_BYTES,
   WebSeedScheduler,
@@ -55,6 +56,7 @@ function scheduler(over: Partial<SchedulerPorts> = {}, seedTorrent: SeedTorrent 
     waiting: () => false,
     early: () => [],
     missing: () => 16,
+    unsettled: () => 0,
     piece: () => {},
     random: () => 0,
     act: (action) => {
@@ -84,6 +86,44 @@ describe('what a web seed is asked for', () => {
     const { seeds, fetches } = scheduler({ peerAvailability: (index) => (index >= 2 && index < 5 ? 0 : 1) });
     seeds.pump(0);
     expect(ranges(fetches)).toEqual([[0, 2 * PIECE, 5 * PIECE]]);
+  });
+
+  it('starts no run while MAX_UNSETTLED_BYTES of pieces wait to be checked or stored, but still asks for a player', () => {
+    let unsettled = MAX_UNSETTLED_BYTES / PIECE;
+    let window: number[] = [];
+    const { seeds, fetches } = scheduler({ unsettled: () => unsettled, window: () => window });
+    seeds.pump(0);
+    expect(fetches).toEqual([]);
+    window = [9];
+    seeds.pump(0);
+    expect(ranges(fetches)).toEqual([[1, 1 * PIECE, 8 * PIECE]]);
+    // One piece stored: room again, and the runs start at once, not at the next tick.
+    unsettled -= 1;
+    seeds.settled(0);
+    expect(ranges(fetches.slice(1))).toEqual([
+      [0, 0, 8 * PIECE],
+      [1, 0, PIECE],
+    ]);
+  });
+
+  it('fills each piece from its own request only: two whole-file answers of one file never complete a piece early', () => {
+    const file = Uint8Array.from({ length: 8 * PIECE }, (_, i) => (i * 7 + 3) % 251);
+    const handed: Array<{ index: number; data: Uint8Array }> = [];
+    const { seeds, fetches } = scheduler({
+      // Piece 3 stays with a peer: file a is asked for in two runs, each answered with the whole file.
+      claim: (_key, pieces) => new Set(pieces.filter((index) => index !== 3 && index < 8)),
+      piece: (_seed, index, data) => handed.push({ index, data: data.slice() }),
+    });
+    seeds.seeds[0].noRanges(0, file.length);
+    seeds.pump(0);
+    const whole = fetches.filter((fetch) => fetch.whole);
+    expect(whole).toHaveLength(2);
+    // The two answers arrive interleaved, chunk by chunk, at the same offsets.
+    for (let at = 0; at < file.length; at += 256)
+      for (const fetch of whole) seeds.data(fetch.request, file.subarray(at, at + 256), 0);
+    expect(handed.map((piece) => piece.index).sort((a, b) => a - b)).toEqual([0, 1, 2, 4, 5, 6, 7]);
+    for (const { index, data } of handed)
+      expect(Buffer.from(data).equals(file.subarray(index * PIECE, (index + 1) * PIECE))).toBe(true);
   });
 
   it('asks for the playback window first, even when peers have it', () => {

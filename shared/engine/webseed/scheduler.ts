@@ -28,6 +28,11 @@ export const MAX_REQUESTS_PER_SEED = 2;
 export const MAX_WINDOW_REQUESTS = 2;
 /** With this many wanted pieces left, the endgame, a seed may bring any of them. */
 export const ENDGAME_PIECES = 4;
+/** Bytes of pieces handed on and not yet stored (being checked or written) beyond which no run starts: a seed on a
+ * fast link sends faster than a busy tab checks and stores, and what it sent meanwhile waits in memory. With the
+ * requests in flight (MAX_REQUESTS_PER_SEED of at most MAX_REQUEST_BYTES, and the player's) this bounds a seed's
+ * pieces held in memory; a player's requests are never held back. */
+export const MAX_UNSETTLED_BYTES = 64 * 1024 * 1024;
 
 /** What the scheduler needs of the session around it. */
 export interface SchedulerPorts {
@@ -48,6 +53,8 @@ export interface SchedulerPorts {
   waiting(now: number): boolean;
   /** Wanted pieces still missing. */
   missing(): number;
+  /** Pieces handed on and not yet stored: being checked, or written. */
+  unsettled(): number;
   /** Every byte the seed sends for the piece is in: check it and store it. */
   piece(seed: SeedState, index: number, data: Uint8Array): void;
   act(action: EngineAction): void;
@@ -67,6 +74,10 @@ interface SeedRequest {
   /** The next byte expected, in the file. */
   at: number;
   end: number;
+  /** The bytes of its pieces, in the file: a whole-file answer also carries bytes of pieces other requests bring,
+   * which must not count towards theirs. */
+  from: number;
+  to: number;
   pieces: number[];
   /** Asked for the playback window: a seek away from it aborts it. */
   forWindow: boolean;
@@ -92,6 +103,8 @@ export class WebSeedScheduler {
   private spent = 0;
   /** The piece this session's search for pieces no peer has starts at (spread.ts). */
   private readonly origin: number;
+  /** The last pump started no run because too many pieces were unsettled (MAX_UNSETTLED_BYTES). */
+  private heldBack = false;
 
   constructor(
     private readonly torrent: SeedTorrent,
@@ -132,14 +145,20 @@ export class WebSeedScheduler {
     // While a player waits, runs elsewhere stop and none start: their bytes would go through the same checks and
     // writes as the player's, ahead of them.
     const waiting = window.length > 0 && this.ports.waiting(now);
+    this.heldBack = this.ports.unsettled() * this.torrent.pieceLength >= MAX_UNSETTLED_BYTES;
     for (const seed of this.seeds) {
       if (waiting)
         this.abortWhere((request) => request.seed === seed && !request.windowSlot && !request.forWindow);
       else this.unblockWindow(seed, window);
       const tried = new Set<number>();
       this.fill(seed, window, { endgame, tried, windowSlot: true }, now);
-      if (!waiting) this.fill(seed, window, { endgame, tried, windowSlot: false }, now);
+      if (!waiting && !this.heldBack) this.fill(seed, window, { endgame, tried, windowSlot: false }, now);
     }
+  }
+
+  /** A piece was stored: runs held back by the unsettled pieces start as soon as there is room. */
+  settled(now: number): void {
+    if (this.heldBack) this.pump(now);
   }
 
   /** Asks the seed for runs until its slots of this kind are taken or nothing is left to ask for. */
@@ -244,7 +263,8 @@ export class WebSeedScheduler {
       const last = Math.floor((entry.offset + range.end - 1) / torrent.pieceLength);
       const id = this.nextId++;
       const covered = pieces.filter((index) => index >= first && index <= last);
-      this.requests.set(id, { id, seed, file: range.file, at: start, end, pieces: covered, ...kind });
+      const bytes = { at: start, end, from: range.start, to: range.end };
+      this.requests.set(id, { id, seed, file: range.file, ...bytes, pieces: covered, ...kind });
       const url = webSeedFileUrl(seed.url, torrent, entry.path);
       const fetch = { type: 'webseed-fetch' as const, request: id, seed: seed.url, url, file: range.file };
       this.ports.act({ ...fetch, start, end, ...(whole ? { whole } : {}) });
@@ -261,7 +281,12 @@ export class WebSeedScheduler {
       return;
     }
     const entry = this.torrent.files[request.file];
-    const done = this.assembly.write(entry.offset + request.at, data);
+    const from = Math.max(request.at, request.from);
+    const to = Math.min(request.at + data.length, request.to);
+    const done =
+      to > from
+        ? this.assembly.write(entry.offset + from, data.subarray(from - request.at, to - request.at))
+        : [];
     request.at += data.length;
     this.spent += data.length;
     request.seed.downloaded += data.length;

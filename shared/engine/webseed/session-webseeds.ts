@@ -37,6 +37,7 @@ export class SessionWebSeeds {
       waiting: (now) => streaming.waiting(now),
       early: () => downloader.early,
       missing: () => sources.wantedMissing,
+      unsettled: () => sources.unsettled,
       piece: (seed, index, data) =>
         sources.piece({ key: seed.key, bad: (bad) => scheduler.pieceBad(seed, bad) }, index, data),
       act: this.act,
@@ -59,6 +60,11 @@ export class SessionWebSeeds {
   tick(downloading: boolean, now: number): void {
     if (downloading) this.scheduler?.pump(now);
     else this.scheduler?.abortAll();
+  }
+
+  /** A piece was stored: while downloading, runs held back for room start. */
+  stored(downloading: boolean, now: number): void {
+    if (downloading) this.scheduler?.settled(now);
   }
 
   /** A player's read (`piece-deadlines`) or playhead: a seek stops the requests made for the old window, and while

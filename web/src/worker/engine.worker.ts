@@ -1,7 +1,7 @@
-// The engine worker: hosts a TorrentSession per torrent, hashes with SubtleCrypto and stores verified pieces in
-// one origin-private file per torrent (IndexedDB where the browser has no synchronous access handles), and reads
-// and writes the connections' data channels itself where the page could transfer them
-// (transport/owned-channels.ts). Start it from the main thread with
+// The engine worker: hosts a TorrentSession per torrent, hashes with SubtleCrypto (v2 pieces' leaf hashes in a hash
+// worker it starts, hash/block-hasher.ts) and stores verified pieces in one origin-private file per torrent
+// (IndexedDB where the browser has no synchronous access handles), and reads and writes the connections' data
+// channels itself where the page could transfer them (transport/owned-channels.ts). Start it from the main thread with
 //   new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' })
 // and talk to it with the messages of lib/messages/protocol.ts.
 import { TorrentSession } from '../../../shared/engine/session/session';
@@ -21,7 +21,9 @@ import type { SyncFileDirectory } from './storage/sync-file';
 import { SendBatcher } from './transport/send-batcher';
 import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/messages/fresh-pieces';
 import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/messages/stream-wishes';
-import { appNodeHash } from '../lib/hash';
+import { appNodeHash, appSha256 } from '../lib/hash';
+import { BlockHasher } from './hash/block-hasher';
+import { blockHashes } from './v2/v2-session';
 import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/messages/known-torrents';
 import { peerTimeouts } from '../lib/messages/peer-timeouts';
 import { seedRequestPlace } from '../net/seed-request-place';
@@ -125,10 +127,16 @@ void (async () => {
   const store = await openStore();
   const pieceDirectory = await openPieceDirectory(store);
   const nodeHash = await appNodeHash();
+  // v2 pieces' leaf hashes in a worker of their own (hash/block-hasher.ts): the two cores share a download's stages.
+  const hasher = new BlockHasher(
+    () => new Worker(new URL('./hash/hash.worker.ts', import.meta.url), { type: 'module', name: 'hash' }),
+    (data) => blockHashes(data, appSha256),
+  );
   const started = new Client({
     store,
     ...(pieceDirectory ? { pieceDirectory } : {}),
     nodeHash,
+    blockHashes: hasher.hash,
     post,
     createSession: (options) =>
       new TorrentSession({ ...options, config: { ...options.config, ...timeouts } }),

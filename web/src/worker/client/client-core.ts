@@ -28,6 +28,8 @@ export interface ClientOptions {
   sha256?: Sha256;
   /** The inner nodes' hash of v2 trees (lib/hash.ts: appNodeHash); default the engine's own (@noble/hashes). */
   nodeHash?: NodeHash;
+  /** The leaf hashes of v2 pieces off this thread (see HostContext.blockHashes); default `sha256` here. */
+  blockHashes?: HostContext['blockHashes'];
   /** Tells the service worker a torrent's record at `Play`, and its removal (see HostContext). */
   torrentKnown?: HostContext['torrentKnown'];
   torrentGone?: HostContext['torrentGone'];
@@ -128,6 +130,7 @@ function hostContext(
     milestone,
     ...(options.pieceForStream ? { pieceForStream: options.pieceForStream } : {}),
     ...(options.nodeHash ? { nodeHash: options.nodeHash } : {}),
+    ...(options.blockHashes ? { blockHashes: options.blockHashes } : {}),
     ...(options.torrentKnown ? { torrentKnown: options.torrentKnown } : {}),
     ...(options.torrentGone ? { torrentGone: options.torrentGone } : {}),
     ...(options.seedTransport ? { seedTransport: options.seedTransport } : {}),

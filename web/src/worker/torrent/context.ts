@@ -24,6 +24,9 @@ export interface HostContext {
   sha1: Sha1;
   /** SHA-256 for v2 trees: the leaf hashes of pieces checked against their file's tree. */
   sha256: Sha256;
+  /** The leaf hashes of a v2 piece (`urgent`: a player waits for it) off this thread (hash/block-hasher.ts); absent,
+   * they are made here with `sha256`. */
+  blockHashes?: (data: Uint8Array, urgent: boolean) => Promise<Uint8Array>;
   post: Post;
   /** Monotonic milliseconds for the engine. */
   clock: () => number;

@@ -79,6 +79,30 @@ describe('enginePorts', () => {
     ]);
   });
 
+  it("hashes a v2 piece's blocks with the context's block hasher when it has one, saying whether a player waits", async () => {
+    const host = recordingHost();
+    const done = reply();
+    const piece = new Uint8Array(20_000);
+    enginePorts(host, () => true).hashBlocks!(piece, done, false);
+    await settle();
+    const asked: Array<[number, boolean]> = [];
+    host.ctx.blockHashes = async (data, urgent) => {
+      asked.push([data.length, urgent]);
+      return new Uint8Array(64).fill(7);
+    };
+    enginePorts(host, () => true).hashBlocks!(piece, done, true);
+    await settle();
+    // Without it, `sha256` here: two blocks of 16 KiB and 3,616 bytes.
+    const here = new Uint8Array(64);
+    here.fill(16_384, 0, 32);
+    here.fill(20_000 - 16_384, 32);
+    expect(done.answers).toEqual([
+      ['ok', here],
+      ['ok', new Uint8Array(64).fill(7)],
+    ]);
+    expect(asked).toEqual([[20_000, true]]);
+  });
+
   it('announces with the stats while running; a paused torrent only says it stopped', () => {
     const host = recordingHost();
     const ports = enginePorts(host, () => true);

@@ -15,7 +15,7 @@ import type { WebSeedFetcher } from '../../net/web-seed-fetch';
 export const TRANSFER_MIN_BYTES = 4096;
 
 export interface PortsHost extends PieceIoHost {
-  ctx: Pick<HostContext, 'post' | 'sha1' | 'sha256' | 'keep'>;
+  ctx: Pick<HostContext, 'post' | 'sha1' | 'sha256' | 'blockHashes' | 'keep'>;
   infoHashHex: string;
   peers: PeerLinks;
   /** A paused torrent has no tracker clients running. */
@@ -64,8 +64,9 @@ function hashPorts(host: PortsHost): Pick<EnginePorts, 'hash' | 'hashBlocks'> {
     hash: (data, reply) => {
       ctx.sha1(data).then(reply.ok, (error: unknown) => reply.fail(errorMessage(error)));
     },
-    hashBlocks: (data, reply) => {
-      blockHashes(data, ctx.sha256).then(reply.ok, (error: unknown) => reply.fail(errorMessage(error)));
+    hashBlocks: (data, reply, urgent) => {
+      const hashed = ctx.blockHashes ? ctx.blockHashes(data, urgent) : blockHashes(data, ctx.sha256);
+      hashed.then(reply.ok, (error: unknown) => reply.fail(errorMessage(error)));
     },
   };
 }
