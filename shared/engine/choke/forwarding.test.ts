@@ -109,7 +109,7 @@ describe('withForwarding', () => {
     expect(policy.overdrawn?.(hoarder('rider'), 16384, false)).toBe(false);
   });
 
-  it('between rounds, chokes a peer gone over the limit when another waits, keeps it when none does', () => {
+  it('between rounds, passes the slot of a peer gone over the limit to one that waits, keeps it when none does', () => {
     expect(policy.overdrawn?.(hoarder('rider'), 16384, true)).toBe(true);
     expect(policy.overdrawn?.(peer('fine', { forwardPending: 1 }), 16384, true)).toBe(false);
     const trigger = { kind: 'overdrawn', peer: 'rider' } as const;
@@ -121,15 +121,29 @@ describe('withForwarding', () => {
     expect(waiting).toEqual({ choke: ['rider'], unchoke: ['waiting'] });
     const alone = policy.betweenRounds({ ...base, peers: [{ ...hoarder('rider'), unchoked: true }] });
     expect(alone.choke).toEqual([]);
-    // A crowd (more peers want our upload than there are slots): choked even when nobody within the limit waits.
+    // Nobody within the limit waits: the slot turns to the waiting peer over it that forwarded most, never empty.
     const served = [1, 2, 3, 4].map((i) => peer(`s${i}`, { unchoked: true }));
-    const crowd = [{ ...hoarder('rider'), unchoked: true }, ...served, hoarder('other')];
+    const crowd = [{ ...hoarder('rider'), unchoked: true }, ...served, hoarder('none'), hoarder('most', 1)];
     expect(policy.betweenRounds({ ...base, slots: 4, peers: crowd })).toEqual({
       choke: ['rider'],
-      unchoke: [],
+      unchoke: ['most'],
     });
     const few = [{ ...hoarder('rider'), unchoked: true }, ...served.slice(0, 2)];
     expect(policy.betweenRounds({ ...base, slots: 4, peers: few }).choke).toEqual([]);
+  });
+
+  it('keeps a peer over the limit in its slot while the slot is held (slot-hold.ts), and not after', () => {
+    // Its slot took 1.5 s to bring its first request (a queued path): held 4.5 s.
+    const held = (unchokedForMs: number) => ({
+      ...hoarder('rider'),
+      unchoked: true,
+      unchokedForMs,
+      slotCostMs: 1500,
+    });
+    expect(policy.overdrawn?.(held(2000), 16384, true)).toBe(false);
+    expect(policy.overdrawn?.(held(5000), 16384, true)).toBe(true);
+    const round = policy.round({ ...seedRound([held(2000), peer('waiting')]), slots: 1 });
+    expect(round.unchoke.has('rider')).toBe(true);
   });
 
   it('counting every piece sent, holds a peer whose sent pieces outrun twice what it passed on', () => {

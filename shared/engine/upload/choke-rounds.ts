@@ -250,6 +250,8 @@ class ChokerView implements ChokerPeer {
   readonly downloaded: number;
   readonly forwardPending: number;
   readonly forwarded: number;
+  readonly unchokedForMs: number | undefined;
+  readonly slotCostMs: number | undefined;
   private down: number | undefined;
   private fewer: number | undefined;
   private up: number | undefined;
@@ -274,6 +276,11 @@ class ChokerView implements ChokerPeer {
     this.amInterested = state.amInterested;
     this.uploaded = state.uploaded;
     this.downloaded = state.downloaded;
+    this.unchokedForMs =
+      this.unchoked && state.lastUnchokedAt !== undefined
+        ? Math.max(0, now - state.lastUnchokedAt)
+        : undefined;
+    this.slotCostMs = state.choke.slotCostMs;
   }
 
   get downloadRate(): number {

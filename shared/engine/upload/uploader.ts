@@ -104,6 +104,7 @@ export class Uploader {
       peer.upload.full()
     )
       return reject(peer, { index, begin, length }, this.ports);
+    peer.choke.asked(now);
     peer.upload.enqueue({ index, begin, length }, now);
     this.pump(peer, now);
   }
