@@ -109,7 +109,7 @@ describe('withForwarding', () => {
     expect(policy.overdrawn?.(hoarder('rider'), 16384, false)).toBe(false);
   });
 
-  it('between rounds, passes the slot of a peer gone over the limit to one that waits, keeps it when none does', () => {
+  it('between rounds, chokes a peer gone over the limit when another waits, keeps it when none does', () => {
     expect(policy.overdrawn?.(hoarder('rider'), 16384, true)).toBe(true);
     expect(policy.overdrawn?.(peer('fine', { forwardPending: 1 }), 16384, true)).toBe(false);
     const trigger = { kind: 'overdrawn', peer: 'rider' } as const;
@@ -121,12 +121,12 @@ describe('withForwarding', () => {
     expect(waiting).toEqual({ choke: ['rider'], unchoke: ['waiting'] });
     const alone = policy.betweenRounds({ ...base, peers: [{ ...hoarder('rider'), unchoked: true }] });
     expect(alone.choke).toEqual([]);
-    // Nobody within the limit waits: the slot turns to the waiting peer over it that forwarded most, never empty.
+    // A crowd (more peers want our upload than there are slots): choked even when nobody within the limit waits.
     const served = [1, 2, 3, 4].map((i) => peer(`s${i}`, { unchoked: true }));
-    const crowd = [{ ...hoarder('rider'), unchoked: true }, ...served, hoarder('none'), hoarder('most', 1)];
+    const crowd = [{ ...hoarder('rider'), unchoked: true }, ...served, hoarder('other')];
     expect(policy.betweenRounds({ ...base, slots: 4, peers: crowd })).toEqual({
       choke: ['rider'],
-      unchoke: ['most'],
+      unchoke: [],
     });
     const few = [{ ...hoarder('rider'), unchoked: true }, ...served.slice(0, 2)];
     expect(policy.betweenRounds({ ...base, slots: 4, peers: few }).choke).toEqual([]);

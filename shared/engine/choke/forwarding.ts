@@ -179,14 +179,15 @@ export function withForwarding(inner: ChokePolicy, options: ForwardingOptions = 
       }
       return unchoke.length === changes.unchoke.length ? changes : { choke: changes.choke, unchoke };
     }
-    // Over the limit: the slot goes to a peer within it that waits, else to the waiting peer over the limit that
-    // forwarded most (the slots turn among them, each held for its slot-hold.ts time); if nobody waits it is kept (an
-    // idle uplink helps nobody). A slot left empty instead idles the uplink until the next round wherever a peer's
-    // requests take seconds to come (queued paths), and a crowd of peers over the limit is every swarm's start.
-    const { changes } = slotTakenBack(inner, input, view, trigger.peer);
-    if (changes.unchoke.length > 0) return { choke: [trigger.peer], unchoke: changes.unchoke };
-    const next = held.find((p) => p.peer !== trigger.peer && !p.unchoked);
-    return next ? { choke: [trigger.peer], unchoke: [next.peer] } : NO_CHOKE_CHANGES;
+    // Over the limit (and past its slot's hold, slot-hold.ts): choked if a peer within it waits for the slot.
+    // Nobody waits: in a crowd (more peers want our upload than we have slots for) it is choked all the same, our
+    // upload going to the peers we serve; in a few peers' swarm it is kept (a seed that serves fewer peers there
+    // leaves their uplinks idle, which slowed five peers by a fifth). An uplink left idle by it opens slots
+    // (idle-slots.ts).
+    const { changes, served } = slotTakenBack(inner, input, view, trigger.peer);
+    const crowd = input.peers.filter((p) => p.interested).length > input.slots + 1;
+    if (changes.unchoke.length === 0 && !(crowd && served)) return NO_CHOKE_CHANGES;
+    return { choke: [trigger.peer], unchoke: changes.unchoke };
   };
   return Object.freeze<ChokePolicy>({
     round,
