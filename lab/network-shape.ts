@@ -5,6 +5,7 @@ import { discreteP2pBound, p2pBound } from './bounds';
 import { labTorrent } from './experiments/common';
 import type { SyncHash } from './sim/hash';
 import { LabSwarm } from './sim/swarm';
+import type { EngineConfig } from '../shared/engine/contract/engine-types';
 
 /** One peer of the shape. */
 export interface ShapedPeer {
@@ -70,12 +71,22 @@ export interface Prediction {
 
 /**
  * Runs the shape in the lab: the seed and every downloading peer join at once, each host with its peer's rates, a
- * quarter of its round trip on each access link and the queue in front of its uplink. `seed` seeds the lab's random choices and the file's bytes.
+ * quarter of its round trip on each access link and the queue in front of its uplink. `seed` seeds the lab's random
+ * choices and the file's bytes; `config` is every peer's engine config beside the defaults (a choke policy to try);
+ * `observe` sees the swarm before it runs (to sample it as it goes).
  */
-export function predictSwarm(shape: SwarmShape, options: { hash: SyncHash; seed: number }): Prediction {
+export function predictSwarm(
+  shape: SwarmShape,
+  options: {
+    hash: SyncHash;
+    seed: number;
+    config?: Partial<EngineConfig>;
+    observe?: (swarm: LabSwarm) => void;
+  },
+): Prediction {
   const { leechers } = parts(shape);
   const torrent = labTorrent(shape.fileBytes, shape.pieceBytes, options.hash, options.seed);
-  const swarm = new LabSwarm({ torrent, hash: options.hash, seed: options.seed });
+  const swarm = new LabSwarm({ torrent, hash: options.hash, seed: options.seed, config: options.config });
   const peers = shape.peers.map((peer) =>
     swarm.addPeer({
       name: peer.name,
@@ -87,6 +98,7 @@ export function predictSwarm(shape: SwarmShape, options: { hash: SyncHash; seed:
     }),
   );
   const downloading = peers.filter((peer) => !peer.spec.seed);
+  options.observe?.(swarm);
   // Ten times the fluid bound and ten minutes: a run that needs more has gone wrong, and says so with nulls.
   const until = shapeBounds(shape).p2p * 10_000 + 600_000;
   swarm.runUntil(until, () => swarm.allDone(downloading));

@@ -30,6 +30,11 @@ export interface ChokerPeer {
   /** Seeding: the pending pieces the seed's upload allows the peer beyond the fixed limit (forwardAllowance in
    * forwarding.ts). Unknown: 0. */
   forwardAllowance?: number;
+  /** How long it has held its current slot, ms (undefined while choked), and how long that slot took, from our
+   * unchoke, to bring its first request (undefined until it asked): slot-hold.ts keeps a slot at least a few times
+   * that cost. */
+  unchokedForMs?: number;
+  slotCostMs?: number;
   /** How many fewer pieces than ours the peer has (negative: more; credit.ts spares a peer well behind us the
    * reciprocation share). Unknown: 0. */
   piecesBehind?: number;

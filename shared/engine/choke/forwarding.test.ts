@@ -132,6 +132,20 @@ describe('withForwarding', () => {
     expect(policy.betweenRounds({ ...base, slots: 4, peers: few }).choke).toEqual([]);
   });
 
+  it('keeps a peer over the limit in its slot while the slot is held (slot-hold.ts), and not after', () => {
+    // Its slot took 1.5 s to bring its first request (a queued path): held 4.5 s.
+    const held = (unchokedForMs: number) => ({
+      ...hoarder('rider'),
+      unchoked: true,
+      unchokedForMs,
+      slotCostMs: 1500,
+    });
+    expect(policy.overdrawn?.(held(2000), 16384, true)).toBe(false);
+    expect(policy.overdrawn?.(held(5000), 16384, true)).toBe(true);
+    const round = policy.round({ ...seedRound([held(2000), peer('waiting')]), slots: 1 });
+    expect(round.unchoke.has('rider')).toBe(true);
+  });
+
   it('counting every piece sent, holds a peer whose sent pieces outrun twice what it passed on', () => {
     const counted = withForwarding(titForTat, { piecesPerForward: 2 });
     const piece = 16 * 1024;

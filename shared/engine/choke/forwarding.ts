@@ -14,6 +14,7 @@
 // nobody else wants (an idle uplink helps nobody), those that forwarded most first.
 import type { ChokePolicy, ChokerPeer } from './choker';
 import { NO_CHOKE_CHANGES, asUninterested, slotTakenBack } from './choker';
+import { holdsSlot } from './slot-hold';
 
 /** Pieces remembered per peer: the oldest is forgotten beyond this, so a peer's table stays bounded whatever it
  * requests. Well above the pending limit, so a free rider cannot clear its debt by taking more. */
@@ -124,10 +125,12 @@ export function withForwarding(inner: ChokePolicy, options: ForwardingOptions = 
   if (!(limit >= 0)) throw new RangeError(`invalid pending limit ${limit}`);
   const perForward = options.piecesPerForward;
   if (perForward !== undefined && !(perForward >= 0)) throw new RangeError(`invalid ratio ${perForward}`);
-  const overLimit = (p: ChokerPeer, pieceLength = UNKNOWN_PIECE_LENGTH) =>
-    perForward === undefined
+  const overLimit = (p: ChokerPeer, pieceLength = UNKNOWN_PIECE_LENGTH) => {
+    if (holdsSlot(p)) return false;
+    return perForward === undefined
       ? (p.forwardPending ?? 0) > Math.max(limit, p.forwardAllowance ?? 0)
       : (p.uploaded ?? 0) / pieceLength - perForward * (p.forwarded ?? 0) > limit;
+  };
   const split = (peers: readonly ChokerPeer[], pieceLength: number | undefined) => {
     const held: ChokerPeer[] = [];
     const view = peers.map((p) => {
@@ -176,10 +179,11 @@ export function withForwarding(inner: ChokePolicy, options: ForwardingOptions = 
       }
       return unchoke.length === changes.unchoke.length ? changes : { choke: changes.choke, unchoke };
     }
-    // Over the limit: choked if a peer within it waits for the slot.
+    // Over the limit (and past its slot's hold, slot-hold.ts): choked if a peer within it waits for the slot.
     // Nobody waits: in a crowd (more peers want our upload than we have slots for) it is choked all the same, our
     // upload going to the peers we serve; in a few peers' swarm it is kept (a seed that serves fewer peers there
-    // leaves their uplinks idle, which slowed five peers by a fifth).
+    // leaves their uplinks idle, which slowed five peers by a fifth). An uplink left idle by it opens slots
+    // (idle-slots.ts).
     const { changes, served } = slotTakenBack(inner, input, view, trigger.peer);
     const crowd = input.peers.filter((p) => p.interested).length > input.slots + 1;
     if (changes.unchoke.length === 0 && !(crowd && served)) return NO_CHOKE_CHANGES;

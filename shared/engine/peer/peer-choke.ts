@@ -1,10 +1,13 @@
 // Choking and interest between us and one peer, apart from our interest in it (the downloader's, peer-download.ts):
 // whether we choke it and since when it is unchoked, whether it holds a start-up spread slot (both written by the
-// choke rounds, choke-rounds.ts), and what it told us of its own choke and interest (written as its messages come).
+// choke rounds, choke-rounds.ts), how long its slot took to bring its first request (the uploader's), and what it told
+// us of its own choke and interest (written as its messages come).
 export class PeerChoke {
   private _amChoking = true;
   private _lastUnchokedAt: number | undefined;
   private _spread = false;
+  private _slotCostMs: number | undefined;
+  private askedSinceUnchoke = false;
   private _peerChoking = true;
   private _peerInterested = false;
 
@@ -14,6 +17,21 @@ export class PeerChoke {
 
   get lastUnchokedAt(): number | undefined {
     return this._lastUnchokedAt;
+  }
+
+  /** From our unchoke to its first request after it, ms, the longest of its slots so far: our uplink's queue and the
+   * path both ways, what a slot given to this peer waits before it carries anything (slot-hold.ts). The longest,
+   * because a request already on its way when we unchoke arrives at once and says nothing of the path. Undefined
+   * until it asked in a slot. */
+  get slotCostMs(): number | undefined {
+    return this._slotCostMs;
+  }
+
+  /** It sent a request we took while unchoked: the first since our unchoke dates the slot's cost. */
+  asked(now: number): void {
+    if (this.askedSinceUnchoke || this._amChoking || this._lastUnchokedAt === undefined) return;
+    this.askedSinceUnchoke = true;
+    this._slotCostMs = Math.max(this._slotCostMs ?? 0, now - this._lastUnchokedAt);
   }
 
   /** It holds a start-up spread slot (spread.ts), outside the choke policy's slots. */
@@ -33,7 +51,10 @@ export class PeerChoke {
   setChoking(choke: boolean, now: number): boolean {
     if (this._amChoking === choke) return false;
     this._amChoking = choke;
-    if (!choke) this._lastUnchokedAt = now;
+    if (!choke) {
+      this._lastUnchokedAt = now;
+      this.askedSinceUnchoke = false;
+    }
     return true;
   }
 

@@ -104,4 +104,18 @@ describe('PeerChoke (the choke rounds’ part)', () => {
     expect(choke.setPeerChoking(true)).toBe(false);
     expect(choke.setPeerChoking(false)).toBe(true);
   });
+
+  it('dates what a slot took to bring its first request, the longest of its slots', () => {
+    const choke = new PeerChoke();
+    choke.asked(3); // choked: no slot to date
+    expect(choke.slotCostMs).toBeUndefined();
+    choke.setChoking(false, 100);
+    choke.asked(1600);
+    choke.asked(1700); // only the first request of a slot counts
+    expect(choke.slotCostMs).toBe(1500);
+    choke.setChoking(true, 2000);
+    choke.setChoking(false, 3000);
+    choke.asked(3001); // a request already on its way when we unchoked: says nothing of the path
+    expect(choke.slotCostMs).toBe(1500);
+  });
 });

@@ -170,6 +170,7 @@ export class TorrentSession implements Session {
       peerPieces,
       ourPieces: () => this.downloader?.verified.count ?? 0,
       uploadCapacity: () => this.uploader?.capacity.estimate ?? 0,
+      uplinkIdle: (now) => this.uploader?.idle(this.peers.values(), now) === true,
     });
   }
 
@@ -409,6 +410,7 @@ export class TorrentSession implements Session {
     if (this.downloader) this.downloader.tick(now);
     else this.metadata.tick(now);
     this.chokes.tick(now);
+    this.chokes.lookAtUplink(now);
     this.uploader?.tick(this.peers.values(), now);
     this.hashes?.tick(now);
     this.leavesAhead();

@@ -21,6 +21,7 @@ function setup(policy: Partial<ChokePolicy> = {}) {
     unchoke: new Set<string>(),
     ourPieces: 0,
     uploadCapacity: 0,
+    uplinkIdle: false,
   };
   const pieces = new Map<string, number>();
   const full: ChokePolicy = {
@@ -44,6 +45,7 @@ function setup(policy: Partial<ChokePolicy> = {}) {
     peerPieces: (key) => pieces.get(key) ?? 0,
     ourPieces: () => session.ourPieces,
     uploadCapacity: () => session.uploadCapacity,
+    uplinkIdle: () => session.uplinkIdle,
   });
   const connect = (key: string, fast = false) => {
     const peer = new PeerState(key, peers.size, 0, new UploadQueue(undefined, 0));
@@ -141,5 +143,38 @@ describe('ChokeRounds', () => {
     t.session.uploadCapacity = 625_000;
     t.chokes.tick(DEFAULT_CONFIG.chokeIntervalMs);
     expect(t.rounds[1].peers[0].forwardAllowance).toBe(30);
+  });
+
+  it('seeding, opens a slot beyond the policy’s while the uplink idles and a peer waits, and closes it after a busy round', () => {
+    const t = setup();
+    t.session.state = 'seeding';
+    const a = t.connect('a');
+    a.choke.setPeerInterested(true);
+    t.chokes.tick(0);
+    expect(t.rounds[0].slots).toBe(DEFAULT_CONFIG.uploadSlots);
+    t.chokes.lookAtUplink(100); // busy: nothing opens
+    expect(t.between).toHaveLength(0);
+    t.session.uplinkIdle = true;
+    t.chokes.lookAtUplink(200);
+    expect(t.between.map((b) => [b.trigger.kind, b.slots])).toEqual([
+      ['slot-freed', DEFAULT_CONFIG.uploadSlots + 1],
+    ]);
+    t.chokes.tick(DEFAULT_CONFIG.chokeIntervalMs); // the uplink idled in that round: the slot stays
+    expect(t.rounds[1].slots).toBe(DEFAULT_CONFIG.uploadSlots + 1);
+    t.session.uplinkIdle = false;
+    t.chokes.lookAtUplink(DEFAULT_CONFIG.chokeIntervalMs + 100);
+    t.chokes.tick(2 * DEFAULT_CONFIG.chokeIntervalMs); // busy all round: it closes
+    expect(t.rounds[2].slots).toBe(DEFAULT_CONFIG.uploadSlots);
+  });
+
+  it('leeching, opens no slot however idle the uplink', () => {
+    const t = setup();
+    const a = t.connect('a');
+    a.choke.setPeerInterested(true);
+    t.session.uplinkIdle = true;
+    t.chokes.lookAtUplink(0);
+    t.chokes.tick(0);
+    expect(t.between).toHaveLength(0);
+    expect(t.rounds[0].slots).toBe(DEFAULT_CONFIG.uploadSlots);
   });
 });

@@ -8,6 +8,7 @@ import type { ChokePolicy, ChokeTrigger, ChokerPeer } from '../choke/choker';
 import { forwardAllowance, type ForwardingLedger } from '../choke/forwarding';
 import type { PeerState } from '../peer/peer';
 import { chooseSpread } from '../choke/spread';
+import { atRound, lookAtUplink, NO_IDLE_SLOTS, type IdleSlots } from '../choke/idle-slots';
 import type { EngineConfig, PeerKey, SessionState } from '../contract/engine-types';
 import { dropRequests } from './uploader';
 
@@ -28,6 +29,8 @@ export interface ChokePorts {
   ourPieces(): number;
   /** Our upload capacity as measured (uploader.ts UploadCapacity), bytes/s; 0 while unknown. */
   uploadCapacity?(): number;
+  /** Our uplink has nothing to send: nothing queued in the transport, no request waiting (idle-slots.ts). */
+  uplinkIdle?(now: number): boolean;
 }
 
 export class ChokeRounds {
@@ -36,6 +39,8 @@ export class ChokeRounds {
   private optimistic: PeerKey | undefined;
   /** Start-up spread slots need choosing again. */
   private spreadDirty = false;
+  /** Seeding slots open beyond the policy's while the uplink idles (idle-slots.ts). */
+  private idle: IdleSlots = NO_IDLE_SLOTS;
 
   constructor(
     private readonly config: EngineConfig,
@@ -54,7 +59,25 @@ export class ChokeRounds {
       now - this.lastOptimisticRotation >= config.optimisticIntervalMs;
     if (rotate) this.lastOptimisticRotation = now;
     this.lastRound = now;
+    this.idle = atRound(this.idle);
     this.round(rotate, now);
+  }
+
+  /** Between rounds, seeding: one more slot while our uplink idles and a peer waits (idle-slots.ts). */
+  lookAtUplink(now: number): void {
+    if (this.ports.state() !== 'seeding' || !this.ports.uplinkIdle) {
+      this.idle = NO_IDLE_SLOTS;
+      return;
+    }
+    const waiting = this.handshaken().some((peer) => peer.peerInterested && peer.amChoking && !peer.spread);
+    const before = this.idle.extra;
+    this.idle = lookAtUplink(this.idle, this.ports.uplinkIdle(now), waiting);
+    if (this.idle.extra > before) this.betweenRounds({ kind: 'slot-freed' }, now);
+  }
+
+  /** The policy's slots, and while seeding those the idle uplink opened. */
+  private slots(state: SessionState): number {
+    return this.config.uploadSlots + (state === 'seeding' ? this.idle.extra : 0);
   }
 
   /** A choke round at the next tick. */
@@ -99,7 +122,7 @@ export class ChokeRounds {
     const changes = this.policy.betweenRounds({
       peers: handshaken.map((peer) => this.chokerPeer(peer, now)),
       seeding: state === 'seeding',
-      slots: active ? this.config.uploadSlots : 0,
+      slots: active ? this.slots(state) : 0,
       spareSlots: this.config.spareSlots,
       trigger,
       pieceLength,
@@ -140,7 +163,10 @@ export class ChokeRounds {
   }
 
   private chokerPeer(peer: PeerState, now: number): ChokerPeer {
-    return new ChokerView(peer, now, this.forwarding, this.ports, this.config.uploadSlots);
+    // A slot change costs nothing while our uplink has a backlog (the other slots carry it meanwhile): a slot is
+    // held (slot-hold.ts) only while the uplink idled since the last round or opened slots for that.
+    const idled = this.idle.idledThisRound || this.idle.extra > 0;
+    return new ChokerView(peer, now, this.forwarding, this.ports, this.config.uploadSlots, idled);
   }
 
   private handshaken(): PeerState[] {
@@ -201,7 +227,7 @@ export class ChokeRounds {
     const result = this.policy.round({
       peers: handshaken.map((peer) => this.chokerPeer(peer, now)),
       seeding: state === 'seeding',
-      slots: this.config.uploadSlots,
+      slots: this.slots(state),
       optimistic: this.optimistic,
       rotateOptimistic: rotate,
       now,
@@ -250,6 +276,8 @@ class ChokerView implements ChokerPeer {
   readonly downloaded: number;
   readonly forwardPending: number;
   readonly forwarded: number;
+  readonly unchokedForMs: number | undefined;
+  readonly slotCostMs: number | undefined;
   private down: number | undefined;
   private fewer: number | undefined;
   private up: number | undefined;
@@ -261,6 +289,7 @@ class ChokerView implements ChokerPeer {
     forwarding: ForwardingLedger,
     private readonly pieces: Pick<ChokePorts, 'peerPieces' | 'ourPieces' | 'uploadCapacity' | 'pieceLength'>,
     private readonly slots: number,
+    uplinkIdled: boolean,
   ) {
     this.peer = state.key;
     this.forwardPending = forwarding.pending(state.key);
@@ -274,6 +303,11 @@ class ChokerView implements ChokerPeer {
     this.amInterested = state.amInterested;
     this.uploaded = state.uploaded;
     this.downloaded = state.downloaded;
+    this.unchokedForMs =
+      this.unchoked && state.lastUnchokedAt !== undefined
+        ? Math.max(0, now - state.lastUnchokedAt)
+        : undefined;
+    this.slotCostMs = uplinkIdled ? state.choke.slotCostMs : undefined;
   }
 
   get downloadRate(): number {

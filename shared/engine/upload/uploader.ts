@@ -104,6 +104,7 @@ export class Uploader {
       peer.upload.full()
     )
       return reject(peer, { index, begin, length }, this.ports);
+    peer.choke.asked(now);
     peer.upload.enqueue({ index, begin, length }, now);
     this.pump(peer, now);
   }
@@ -208,6 +209,14 @@ export class Uploader {
   }
 
   /** Capped peers' queues wait for their budget: the clock lets them through. The upload split is set first. */
+  /** Our uplink has nothing to send: paced, nothing in the transport, and no unchoked peer has a request waiting or
+   * being read. Unpaced, the transport's queue is unknown: never idle. */
+  idle(peers: Iterable<PeerState>, now: number): boolean {
+    if (!this.pacer.paced(now) || this.pacer.queuedBytes > 0) return false;
+    for (const peer of peers) if (peer.upload.size > 0) return false;
+    return true;
+  }
+
   tick(peers: Iterable<PeerState>, now: number): void {
     const all = [...peers];
     this.observeCapacity(now);
