@@ -10,7 +10,7 @@ import { Connections } from '../peer/connections';
 import type { Downloader } from '../download/downloader';
 import { ForwardingLedger } from '../choke/forwarding';
 import { HashExchange } from '../v2/hash-exchange';
-import { HashJobs, type HashJob } from './hash-jobs';
+import { PieceChecks } from './piece-checks';
 import { MetadataExchange } from '../metadata/metadata-exchange';
 import type { PeerState } from '../peer/peer';
 import type { PieceLayers } from '../v2/piece-layers';
@@ -35,7 +35,6 @@ import { peerBacklog, type Uploader } from '../upload/uploader';
 import { sessionStatsOf } from './peer-stats';
 import { SessionStates } from './session-state';
 import { transferRooms } from './transfer-rooms';
-import { isTreeOnly } from '../../codec/v2-pieces';
 import { V2Join, checkInfo } from '../v2/v2-join';
 import { BanList } from '../verify/verify';
 import type { VerifiedPieces } from '../verify/verified-pieces';
@@ -81,7 +80,14 @@ export class TorrentSession implements Session {
   private readonly forwarding = new ForwardingLedger();
   private readonly bans = new BanList();
 
-  private readonly hashJobs = new HashJobs();
+  private readonly checks: PieceChecks = new PieceChecks({
+    act: (action) => this.out.push(action),
+    hashes: () => this.hashes,
+    downloader: () => this.downloader,
+    info: () => this.info,
+    metadataHashed: (digest) => this.onMetadataHashed(digest),
+    now: () => this.now,
+  });
   /** The web seeds (BEP 19), asked for what peers cannot give soon enough (webseed/). */
   private readonly webSeeds: SessionWebSeeds;
 
@@ -151,7 +157,7 @@ export class TorrentSession implements Session {
         hash: (bytes) =>
           this.join.byV2Magnet
             ? this.onMetadataHashed(this.join.digest(bytes))
-            : this.hash({ kind: 'metadata' }, bytes),
+            : this.checks.hash({ kind: 'metadata' }, bytes),
         info: () => this.info,
         fail: (reason) => this.states.fail(reason),
       },
@@ -176,14 +182,14 @@ export class TorrentSession implements Session {
 
   private hashRoom(v2: V2Options | LaterV2, peerPieces: (key: PeerKey) => number): HashExchange {
     return new HashExchange(v2, this.connections, peerPieces, {
-      check: (index, data) => this.hashPiece(index, data),
+      check: (index, data) => this.checks.piece(index, data),
       drop: (index) => this.downloader?.dropPiece(index),
       layersKnown: () => this.out.push({ type: 'layers-known' }),
       now: () => this.now,
       have: (index) => this.downloader?.have.get(index) ?? false,
       read: (peer, index, begin, length) =>
         this.out.push({ type: 'read', peer: peer.key, index, begin, length }),
-      hashBlocks: (peer, index, data) => this.hash({ kind: 'leaves', peer, index }, data),
+      hashBlocks: (peer, index, data) => this.checks.hash({ kind: 'leaves', peer, index }, data),
       verdict: (index, bad) => this.downloader?.blocksJudged(index, bad),
     });
   }
@@ -276,7 +282,7 @@ export class TorrentSession implements Session {
     'webseed-end': (s, event, now) => s.webSeeds.handle(event, now),
     'webseed-failed': (s, event, now) => s.webSeeds.handle(event, now),
     'webseed-budget': (s, event, now) => s.webSeeds.handle(event, now),
-    hashed: (s, event) => s.onHashed(event.id, event.digest),
+    hashed: (s, event) => s.checks.hashed(event.id, event.digest),
     stored: (s, event, now) => s.onStored(event.index, now),
     // The piece is not counted; what is already stored stays. We stop downloading: storage is not usable.
     'store-failed': (s, event) => {
@@ -340,29 +346,6 @@ export class TorrentSession implements Session {
     this.downMeter.add(block.length, this.now);
   }
 
-  private onHashed(id: number, digest: Uint8Array): void {
-    const job = this.hashJobs.take(id);
-    if (!job) return;
-    if (job.kind === 'metadata') return this.onMetadataHashed(digest);
-    if (job.kind === 'leaves') return this.hashes?.blocks?.hashed(job.peer, job.index, digest, this.now);
-    const tree = job.kind === 'piece-v2' ? this.hashes : undefined;
-    this.downloader?.pieceHashed(job.index, digest, tree && ((leaves) => tree.pieceGood(job.index, leaves)));
-  }
-
-  private hash(job: HashJob, data: Uint8Array): void {
-    const piece = job.kind === 'piece' || job.kind === 'piece-v2';
-    const urgent = piece && this.downloader?.streaming.hasDeadline(job.index) === true;
-    this.out.push(this.hashJobs.action(job, data, urgent));
-  }
-
-  /** A complete piece: checked against its file's merkle tree when its layer is known, else by SHA-1 (with no SHA-1,
-   * a torrent run by its v2 view alone, it waits for the layer). */
-  private hashPiece(index: number, data: Uint8Array): void {
-    const tree = this.hashes?.treeBytes(index, data);
-    if (!tree && this.info && isTreeOnly(this.info)) return this.hashes?.waitForLayer(index, data);
-    this.hash({ kind: tree ? 'piece-v2' : 'piece', index }, tree ?? data);
-  }
-
   private get state(): SessionState {
     return this.states.state;
   }
@@ -391,7 +374,7 @@ export class TorrentSession implements Session {
       bans: this.bans,
       connections: this.connections,
       act: (action) => this.out.push(action),
-      hashPiece: (index, data) => this.hashPiece(index, data),
+      hashPiece: (index, data) => this.checks.piece(index, data),
       state: () => this.state,
       blocks: () => this.hashes?.blocks,
     });
@@ -443,7 +426,7 @@ export class TorrentSession implements Session {
     this.states.stopped();
     this.webSeeds.stop();
     this.downloader?.dropPiece();
-    this.hashJobs.clear();
+    this.checks.clear();
     this.hashes?.clearWaiting();
   }
 
