@@ -22,10 +22,10 @@
 import { BLOCK_SIZE } from '../../codec/wire';
 import type { UploadQueue } from '../peer/upload-queue';
 import type { PieceRank, Waiting } from '../peer/waiting-requests';
-import { ReportCadence } from './report-cadence';
+import { LookCadence } from './look-cadence';
 
 /** What the transport may hold, in time at our measured upload rate (at least one block), where reports come
- * sooner than that (report-cadence.ts: else the wait for one, more than covered). */
+ * sooner than that (look-cadence.ts: else the wait for one, more than covered). */
 export const PACE_WINDOW_MS = 250;
 /** No `upload-queue` report for this long while one is owed: pacing is off until the next one. */
 export const PACE_SILENCE_MS = 5_000;
@@ -49,7 +49,7 @@ export class UploadPacer {
   /** Since when a report is owed (undefined: none is, see `owesReport`). */
   private owedSince: number | undefined;
   /** How long reports take to come once owed. */
-  readonly cadence = new ReportCadence();
+  readonly cadence = new LookCadence();
 
   /** The adapter's report of the bytes it still holds for us. A nonsensical report is ignored. */
   report(bytes: number, now: number): void {

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../../codec/wire';
 import { blockPieces, pacedSeeder } from '../testing/paced-seeder';
 import { PACE_WINDOW_MS, UploadPacer } from './pacer';
-import { CADENCE_COVER, CADENCE_MAX_MS, CADENCE_SAMPLES, ReportCadence } from './report-cadence';
+import { CADENCE_COVER, CADENCE_MAX_MS, CADENCE_SAMPLES, LookCadence } from './look-cadence';
 
 describe('the wait for a report', () => {
   it('is the middle of the recent waits: one long or short wait does not decide it', () => {
-    const cadence = new ReportCadence();
+    const cadence = new LookCadence();
     expect(cadence.typicalMs).toBe(0);
     for (const wait of [10, 10, 3000, 12, 11]) cadence.waited(wait);
     expect(cadence.typicalMs).toBe(11);
@@ -16,13 +16,13 @@ describe('the wait for a report', () => {
   });
 
   it('ignores a nonsensical wait', () => {
-    const cadence = new ReportCadence();
+    const cadence = new LookCadence();
     for (const wait of [-1, Number.NaN, Infinity]) cadence.waited(wait);
     expect(cadence.typicalMs).toBe(0);
   });
 
   it('widens the window past the floor only where reports come seldom, and only so far', () => {
-    const cadence = new ReportCadence();
+    const cadence = new LookCadence();
     expect(cadence.windowMs(PACE_WINDOW_MS)).toBe(PACE_WINDOW_MS);
     for (let i = 0; i < CADENCE_SAMPLES; i++) cadence.waited(10);
     expect(cadence.windowMs(PACE_WINDOW_MS)).toBe(PACE_WINDOW_MS);
