@@ -22,16 +22,18 @@
 import { BLOCK_SIZE } from '../../codec/wire';
 import type { UploadQueue } from '../peer/upload-queue';
 import type { PieceRank, Waiting } from '../peer/waiting-requests';
+import { LookCadence } from './look-cadence';
 
-/** What the transport may hold, in time at our measured upload rate (at least one block). */
+/** What the transport may hold, in time at our measured upload rate (at least one block), where reports come
+ * sooner than that (look-cadence.ts: else the wait for one, more than covered). */
 export const PACE_WINDOW_MS = 250;
 /** No `upload-queue` report for this long while one is owed: pacing is off until the next one. */
 export const PACE_SILENCE_MS = 5_000;
 
-/** Bytes the transport may hold at `capacity` bytes/s: PACE_WINDOW_MS of it, at least one block. */
-export function paceWindow(capacity: number): number {
+/** Bytes the transport may hold at `capacity` bytes/s: `windowMs` (PACE_WINDOW_MS) of it, at least one block. */
+export function paceWindow(capacity: number, windowMs = PACE_WINDOW_MS): number {
   const rate = Number.isFinite(capacity) && capacity > 0 ? capacity : 0;
-  return Math.max(BLOCK_SIZE, (rate * PACE_WINDOW_MS) / 1000);
+  return Math.max(BLOCK_SIZE, (rate * windowMs) / 1000);
 }
 
 /** A report of `bytes` held leaves the adapter owing another one: it holds a block or more of ours. Less than a
@@ -46,10 +48,13 @@ export class UploadPacer {
   private reported = false;
   /** Since when a report is owed (undefined: none is, see `owesReport`). */
   private owedSince: number | undefined;
+  /** How long reports take to come once owed. */
+  readonly cadence = new LookCadence();
 
   /** The adapter's report of the bytes it still holds for us. A nonsensical report is ignored. */
   report(bytes: number, now: number): void {
     if (!(bytes >= 0) || !Number.isFinite(bytes)) return;
+    if (this.owedSince !== undefined) this.cadence.waited(now - this.owedSince);
     this.queued = bytes;
     this.reported = true;
     this.owedSince = owesReport(bytes) ? now : undefined;
@@ -73,7 +78,12 @@ export class UploadPacer {
   /** Bytes that may be read now, with `reading` bytes already being read, at `capacity` bytes/s (0 or less:
    * none). */
   room(capacity: number, reading: number): number {
-    return paceWindow(capacity) - this.queued - reading;
+    return this.window(capacity) - this.queued - reading;
+  }
+
+  /** Bytes the transport may hold at `capacity` bytes/s: PACE_WINDOW_MS of it, or more where reports come seldom. */
+  window(capacity: number): number {
+    return paceWindow(capacity, this.cadence.windowMs(PACE_WINDOW_MS));
   }
 }
 

@@ -46,6 +46,19 @@ function bytes(n: number): ArrayBuffer {
   return data.buffer;
 }
 
+/** A writer under a 64 kB/s limit whose waits run only when the test runs them (`due`), with `blocks` of 16 kB
+ * written. */
+function writerOnGivenTimers(blocks: number) {
+  const clock = { now: 0 };
+  const limiter = new RateLimiter(64_000, () => clock.now);
+  const channel = new FakeChannel();
+  const writer = new ChannelWriter(channel, limiter, undefined, 10 << 20);
+  const due: Array<() => void> = [];
+  writer.waitOn({ setTimeout: (run) => due.push(run), clearTimeout: () => {} });
+  for (let i = 0; i < blocks; i++) writer.write(bytes(16_000));
+  return { channel, due, clock };
+}
+
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
@@ -274,21 +287,31 @@ describe('ChannelWriter', () => {
   });
 
   it('waits for the upload limit and for room in the buffer on the timers it is given', () => {
-    let now = 0;
-    const limiter = new RateLimiter(64_000, () => now);
-    const channel = new FakeChannel();
-    const writer = new ChannelWriter(channel, limiter, undefined, 10 << 20);
-    const due: Array<() => void> = [];
-    writer.waitOn({ setTimeout: (run) => due.push(run), clearTimeout: () => {} });
-    for (let i = 0; i < 20; i++) writer.write(bytes(16_000));
+    const { channel, due, clock } = writerOnGivenTimers(20);
     const sent = channel.sent.length;
     expect(due).toHaveLength(1);
     // The page's own timers run nothing for it: only the given one resumes the writer.
-    now += 1000;
+    clock.now += 1000;
     vi.advanceTimersByTime(1000);
     expect(channel.sent.length).toBe(sent);
     due.shift()!();
     expect(channel.sent.length).toBeGreaterThan(sent);
+  });
+
+  it('keeps to the upload limit, not under it, where its waits are clamped to a second', () => {
+    // A background tab's clamped timers: whatever a wait asks, it runs at the next whole second.
+    const { channel, due, clock } = writerOnGivenTimers(60);
+    const sentBytes = () => channel.sent.reduce((n, c) => n + c.byteLength, 0);
+    const second = () => {
+      clock.now += 1000;
+      for (const run of due.splice(0)) run();
+    };
+    for (let t = 0; t < 5; t++) second(); // the waits are measured
+    const before = sentBytes();
+    for (let t = 0; t < 10; t++) second();
+    const perSecond = (sentBytes() - before) / 10;
+    expect(perSecond).toBeGreaterThan(56_000);
+    expect(perSecond).toBeLessThan(72_000);
   });
 
   it("under an upload limit, cuts a large write into views of at most the limiter's burst, in order", () => {

@@ -2,6 +2,7 @@
 // is under a high-water mark, queue otherwise, resume on 'bufferedamountlow'. A message larger than the
 // channel's limit is split (as views, no copy). An optional tab-wide upload limit spaces the sends.
 
+import { LookCadence } from '../../../shared/engine/upload/look-cadence';
 import { MAX_MESSAGE_BYTES, type Defer } from '../lib/messages/task';
 import type { UploadQueueReport } from './upload-queue-report';
 
@@ -36,6 +37,8 @@ export class RateLimiter {
   private tokens = 0;
   private last: number;
   private rate = 0;
+  /** How long the writers' waits for the limit take (a clamped timer's are a second, whatever they asked). */
+  private readonly waits = new LookCadence();
 
   constructor(
     bytesPerSecond = 0,
@@ -60,6 +63,12 @@ export class RateLimiter {
     this.tokens = Math.min(this.tokens, this.burst());
   }
 
+  /** A writer begins a wait for the limit: the returned function, called when the wait is over, counts it. */
+  waitBegins(): () => void {
+    const at = this.now();
+    return () => this.waits.waited(this.now() - at);
+  }
+
   /** Milliseconds to wait before `bytes` may be sent; 0 means now (and the bytes are taken). */
   take(bytes: number): number {
     if (this.rate === 0) return 0;
@@ -70,8 +79,9 @@ export class RateLimiter {
   }
 
   private burst(): number {
-    // About a quarter second of data, at least one block, so small limits stay smooth.
-    return Math.max(16_384, this.rate / 4);
+    // About a quarter second of data, at least one block, so small limits stay smooth; where the waits take longer
+    // (a clamped timer), what they take, more than covered, so that each wake sends what the limit allows.
+    return Math.max(16_384, (this.rate * this.waits.windowMs(BURST_MS)) / 1000);
   }
 
   private refill(): void {
@@ -81,6 +91,9 @@ export class RateLimiter {
     if (this.rate > 0) this.tokens = Math.min(this.burst(), this.tokens + elapsed * this.rate);
   }
 }
+
+/** The upload limit's burst, in time at the limit, where its waits take no longer. */
+export const BURST_MS = 250;
 
 /** The wire id of BEP 3's `piece` message, and its header: length prefix, id, index, begin. */
 const PIECE_ID = 7;
@@ -309,9 +322,11 @@ export class ChannelWriter {
   private wait(ms: number, reason: 'buffer' | 'limit'): void {
     this.timers.clearTimeout(this.timer);
     this.waitingFor = reason;
+    const over = reason === 'limit' ? this.limiter?.waitBegins() : undefined;
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       this.waitingFor = undefined;
+      over?.();
       this.pump();
     }, ms);
   }
