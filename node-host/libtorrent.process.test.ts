@@ -147,14 +147,19 @@ describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', (
       const target = await folder();
       const torrentPath = join(target, 'given.torrent');
       await writeFile(torrentPath, kind === 'v1' ? share.torrent : withoutLayers(share.torrent));
-      const leecher = await scratch.ltPeer({
-        torrent: torrentPath,
-        savePath: target,
-        peers: [`127.0.0.1:${port}`],
+      const leecher = await scratch.ltPeer({ torrent: torrentPath, savePath: target });
+      // Told of the engine once its torrent is past its checks, as a peer found by a tracker would be.
+      await until(() => leecher.state() === 'downloading', {
+        what: 'libtorrent ready to download',
+        timeoutMs: WAIT_MS,
       });
+      leecher.connect('127.0.0.1', port);
       await until(() => leecher.seeding(), {
         what: 'libtorrent downloaded',
         timeoutMs: WAIT_MS,
+      }).catch((error: unknown) => {
+        const said = leecher.events.filter((event) => event.event !== 'status' && event.event !== 'wire');
+        throw new Error(`${String(error)}; libtorrent said ${JSON.stringify(said)}`);
       });
       await copies(share.root, join(target, share.name));
       expectConformance(leecher, log);

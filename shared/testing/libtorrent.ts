@@ -98,6 +98,8 @@ export interface LtPeer {
   /** Whether its last status said it seeds: every piece checked and the torrent ready for peers. A seeder still
    * in its checking state already reports a progress of 1,000,000 and refuses peers ("torrent not ready"). */
   seeding(): boolean;
+  /** Its last status's state, as libtorrent names it (`checking_files`, `downloading`, `seeding`, …). */
+  state(): string | undefined;
   /** The wire messages it sent (`out`) or received (`in`), by libtorrent's names (HAVE_ALL, HASH_REQUEST, …). */
   messages(direction: 'in' | 'out'): Set<string>;
   /** Asks it to connect to a peer. */
@@ -141,6 +143,10 @@ function ltPeer(child: ChildProcess, port: number, events: LtPeerEvent[], exited
     },
     seeding() {
       return lastStatus(events)?.seeding === true;
+    },
+    state() {
+      const state = lastStatus(events)?.state;
+      return typeof state === 'string' ? state : undefined;
     },
     messages(direction) {
       const wire = events.filter((event) => event.event === 'wire' && event.direction === direction);
