@@ -46,9 +46,25 @@ export async function launchFirefox(
   });
 }
 
+/** What each page's console and uncaught errors said, kept so that a page that never starts can say why. */
+const pageLogs = new WeakMap<Page, string[]>();
+const PAGE_LOG_LINES = 60;
+
+function recordPageLog(page: Page): void {
+  const lines: string[] = [];
+  pageLogs.set(page, lines);
+  const keep = (line: string) => {
+    lines.push(`${new Date().toISOString()} ${line}`);
+    if (lines.length > PAGE_LOG_LINES) lines.shift();
+  };
+  page.on('console', (message) => keep(`console.${message.type()}: ${message.text()}`));
+  page.on('pageerror', (error) => keep(`page error: ${String(error)}`));
+}
+
 /** Opens the app and waits until the engine is up (in this tab, or in the tab of the profile that holds it). */
 export async function openFirefoxApp(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage();
+  recordPageLog(page);
   await page.goto(url);
   await waitForApp(page);
   return page;
@@ -73,8 +89,23 @@ export async function openControlledFirefoxApp(browser: Browser, url: string): P
   return page;
 }
 
+/** Waits until the app's engine is up; if it is not within 30 s, fails with what the page shows and logged. */
 export async function waitForApp(page: Page): Promise<void> {
-  await page.waitForFunction(() => !document.body.innerText.includes('Starting…'), { timeout: 30_000 });
+  try {
+    await page.waitForFunction(() => !document.body.innerText.includes('Starting…'), { timeout: 30_000 });
+  } catch (error) {
+    const shown = await page
+      .evaluate(() => document.body.innerText)
+      .catch((reason: unknown) => `(the page could not be read: ${String(reason)})`);
+    const locks = await page
+      .evaluate(async () => JSON.stringify(await navigator.locks.query()))
+      .catch((reason: unknown) => `(no lock state: ${String(reason)})`);
+    const logged = pageLogs.get(page)?.join('\n') ?? '(not recorded)';
+    throw new Error(
+      `The app did not start in Firefox within 30 s (${String(error)}).\nThe page shows:\n${shown}\n` +
+        `Its Web Locks: ${locks}\nIts log:\n${logged}`,
+    );
+  }
 }
 
 /** The torrent item's attribute, or null while there is no such item. */
