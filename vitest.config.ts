@@ -3,7 +3,9 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 
 // Unit and integration tests run in Node, in three projects; browser tests live in e2e/ (Playwright).
-// - `unit`: everything in-process, at Vitest's default timeout (5 s). `npm run test:unit` runs it with `components`.
+// - `unit`: everything in-process. `npm run test:unit` runs it with `components`. A test's timeout only catches a hang:
+//   the swarm simulations are CPU-bound (1 to 2 s alone), and on two cores shared by Vitest's forks and anything else
+//   running they take several times that, so the timeout is 30 s rather than Vitest's 5 s.
 // - `components`: the Svelte components (web/src/components), each rendered in a DOM it picks with a
 //   `// @vitest-environment happy-dom` comment. Only this project resolves packages for the browser (svelteTesting):
 //   the Node tests need the Node builds of `ws` and simple-peer.
@@ -18,6 +20,7 @@ export default defineConfig({
   test: {
     environment: 'node',
     pool: 'forks',
+    testTimeout: 30_000,
     projects: [
       {
         extends: true,
@@ -34,7 +37,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'processes', include: PROCESS_TESTS, testTimeout: 20_000 },
+        test: { name: 'processes', include: PROCESS_TESTS, testTimeout: 60_000 },
       },
     ],
   },
