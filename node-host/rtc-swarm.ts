@@ -32,6 +32,8 @@ export interface RtcSwarmOptions {
 export interface RtcSwarm {
   /** Peers connected now. */
   readonly peers: () => number;
+  /** Channels dropped so far because their peers stalled (StalledPeers). */
+  readonly dropped: () => number;
   stop(): Promise<void>;
 }
 
@@ -73,8 +75,11 @@ export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): Rt
     if (stats.left > 0 && stats.wantedReachable === 0) client.update();
   }, RETRY_MS);
   const stalls = new StalledPeers(options.stallMs ?? STALL_DROP_MS);
+  let dropped = 0;
   const stallCheck = setInterval(() => {
-    if (dropStalled(torrent, channels, stalls)) client.update();
+    const count = dropStalled(torrent, channels, stalls);
+    dropped += count;
+    if (count > 0) client.update();
   }, STALL_CHECK_MS);
   client.start();
   // bittorrent-tracker calls back from its first destroy only.
@@ -84,20 +89,20 @@ export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): Rt
     return (stopping ??= new Promise<void>((resolve) => client.destroy(() => resolve())));
   };
   torrent.once('stopped', () => void stop());
-  return { peers: () => channels.size, stop };
+  return { peers: () => channels.size, dropped: () => dropped, stop };
 }
 
-/** Destroys the channels whose peers stalled while pieces are missing; true when it destroyed one. */
-function dropStalled(torrent: NodeTorrent, channels: Map<string, SignalPeer>, stalls: StalledPeers): boolean {
+/** Destroys the channels whose peers stalled while pieces are missing; returns how many. */
+function dropStalled(torrent: NodeTorrent, channels: Map<string, SignalPeer>, stalls: StalledPeers): number {
   const stats = torrent.stats();
-  if (stats.left === 0) return false;
-  let dropped = false;
+  if (stats.left === 0) return 0;
+  let dropped = 0;
   for (const key of stalls.stalled(stats.peerStats, performance.now())) {
     const channel = channels.get(key);
     if (!channel) continue;
     channels.delete(key);
     channel.destroy();
-    dropped = true;
+    dropped++;
   }
   return dropped;
 }

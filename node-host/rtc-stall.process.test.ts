@@ -1,0 +1,85 @@
+// The Node host on WebRTC (rtc-swarm.ts) through a real tracker, fetching from the only seeder of a share, whose
+// blocks stop mid-fetch while its channel stays open (testing/silent-store.ts: its engine still sends keep-alives, so
+// the engine's idle timeout, 150 s, never ends the wait). The downloader drops the stalled channel (StalledPeers, its
+// time shortened through the swarm's options) and announces again; the seeder, speaking again, serves the fresh
+// connection, and the fetch ends byte for byte.
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../shared/testing/until';
+import { KeeperScene, MB, type Share } from '../signal-tracker/src/keeper/testing/keeper-scene';
+import { startServer, type RunningServer } from '../signal-tracker/src/server';
+import { treeDifferences } from './testing/fixtures';
+import { SilentStorage } from './testing/silent-store';
+
+/** The downloader's stall time in these tests: a working loopback channel brings a block within milliseconds. */
+const STALL_MS = 3_000;
+/** Blocks the seeder serves before it falls silent: a quarter of the share's. */
+const BLOCKS_BEFORE_SILENCE = 32;
+/** How long a stage may take on a loaded machine: well inside the engine's idle timeout. */
+const STAGE_MS = 40_000;
+
+const scene = new KeeperScene();
+// Closing WebRTC connections and the tracker takes a few seconds on a busy machine.
+afterEach(() => scene.cleanup(), 30_000);
+
+/** A tracker, a share of 2 MiB (64 pieces, 128 blocks) and its seeder, which falls silent after
+ * BLOCKS_BEFORE_SILENCE blocks. */
+async function silentSeeder(): Promise<{ server: RunningServer; share: Share; store: () => SilentStorage }> {
+  const server = scene.scratch.keep(
+    await startServer({ port: 0, host: '127.0.0.1', staticDir: null, logError: () => {} }),
+    (running) => running.close(),
+  );
+  const share = await scene.share(17, [{ path: 'one.bin', length: 2 * MB }]);
+  let store: SilentStorage | undefined;
+  await scene.peer(server, share.torrent, share.source, {
+    openStorage: SilentStorage.opener(BLOCKS_BEFORE_SILENCE, (opened) => (store = opened)),
+  });
+  return { server, share, store: () => store! };
+}
+
+describe('a seeder whose blocks stop mid-fetch, its channel open', () => {
+  it('is dropped as stalled, and the fetch ends from it on a fresh connection, byte for byte', async () => {
+    const { server, share, store } = await silentSeeder();
+    const target = await scene.folder();
+    const leecher = await scene.peer(server, share.torrent, target, { stallMs: STALL_MS });
+
+    await until(() => store().heldCount > 0, {
+      what: 'the seeder falls silent mid-fetch',
+      timeoutMs: STAGE_MS,
+    });
+    const droppedBefore = leecher.swarm.dropped();
+    await until(() => leecher.swarm.dropped() > droppedBefore, {
+      what: 'the downloader drops the silent channel',
+      timeoutMs: STAGE_MS,
+      intervalMs: 100,
+    });
+    store().speak();
+    await until(() => leecher.torrent.stats().state === 'seeding', {
+      what: 'the fetch ends on a fresh connection',
+      timeoutMs: STAGE_MS,
+      intervalMs: 100,
+    });
+    expect(await treeDifferences(share.root, join(target, 'share'))).toEqual([]);
+  }, 120_000);
+
+  it('without the drop, the downloader keeps the silent channel and its fetch waits', async () => {
+    const { server, share, store } = await silentSeeder();
+    const target = await scene.folder();
+    const leecher = await scene.peer(server, share.torrent, target, { stallMs: Infinity });
+
+    await until(() => store().heldCount > 0, {
+      what: 'the seeder falls silent mid-fetch',
+      timeoutMs: STAGE_MS,
+    });
+    // Three times what the drop waits for in the test above.
+    const silentSince = performance.now();
+    await until(() => performance.now() - silentSince >= 3 * STALL_MS, {
+      what: 'three stall times of silence',
+      timeoutMs: 6 * STALL_MS,
+      intervalMs: 250,
+    });
+    expect(leecher.swarm.dropped()).toBe(0);
+    expect(leecher.swarm.peers()).toBe(1);
+    expect(leecher.torrent.stats().left).toBeGreaterThan(0);
+  }, 60_000);
+});
