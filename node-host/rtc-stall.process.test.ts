@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../shared/testing/until';
-import { KeeperScene, MB, type Share } from '../signal-tracker/src/keeper/testing/keeper-scene';
-import { startServer, type RunningServer } from '../signal-tracker/src/server';
+import { KeeperScene, MB } from '../signal-tracker/src/keeper/testing/keeper-scene';
+import { startServer } from '../signal-tracker/src/server';
 import { treeDifferences } from './testing/fixtures';
 import { SilentStorage } from './testing/silent-store';
 
@@ -22,38 +22,35 @@ const scene = new KeeperScene();
 // Closing WebRTC connections and the tracker takes a few seconds on a busy machine.
 afterEach(() => scene.cleanup(), 30_000);
 
-/** A tracker, a share of 2 MiB (64 pieces, 128 blocks) and its seeder, which falls silent after
- * BLOCKS_BEFORE_SILENCE blocks. */
-async function silentSeeder(): Promise<{ server: RunningServer; share: Share; store: () => SilentStorage }> {
+/** A tracker, a share of 2 MiB (64 pieces, 128 blocks), its seeder (which falls silent after
+ * BLOCKS_BEFORE_SILENCE blocks) and a downloader that drops a peer stalled for `stallMs`: once the seeder is silent. */
+async function silentMidFetch(stallMs: number) {
   const server = scene.scratch.keep(
     await startServer({ port: 0, host: '127.0.0.1', staticDir: null, logError: () => {} }),
     (running) => running.close(),
   );
   const share = await scene.share(17, [{ path: 'one.bin', length: 2 * MB }]);
-  let store: SilentStorage | undefined;
+  let opened: SilentStorage | undefined;
   await scene.peer(server, share.torrent, share.source, {
-    openStorage: SilentStorage.opener(BLOCKS_BEFORE_SILENCE, (opened) => (store = opened)),
+    openStorage: SilentStorage.opener(BLOCKS_BEFORE_SILENCE, (store) => (opened = store)),
   });
-  return { server, share, store: () => store! };
+  const store = opened!;
+  const target = await scene.folder();
+  const leecher = await scene.peer(server, share.torrent, target, { stallMs });
+  await until(() => store.heldCount > 0, { what: 'the seeder falls silent mid-fetch', timeoutMs: STAGE_MS });
+  return { share, store, target, leecher };
 }
 
 describe('a seeder whose blocks stop mid-fetch, its channel open', () => {
   it('is dropped as stalled, and the fetch ends from it on a fresh connection, byte for byte', async () => {
-    const { server, share, store } = await silentSeeder();
-    const target = await scene.folder();
-    const leecher = await scene.peer(server, share.torrent, target, { stallMs: STALL_MS });
-
-    await until(() => store().heldCount > 0, {
-      what: 'the seeder falls silent mid-fetch',
-      timeoutMs: STAGE_MS,
-    });
+    const { share, store, target, leecher } = await silentMidFetch(STALL_MS);
     const droppedBefore = leecher.swarm.dropped();
     await until(() => leecher.swarm.dropped() > droppedBefore, {
       what: 'the downloader drops the silent channel',
       timeoutMs: STAGE_MS,
       intervalMs: 100,
     });
-    store().speak();
+    store.speak();
     await until(() => leecher.torrent.stats().state === 'seeding', {
       what: 'the fetch ends on a fresh connection',
       timeoutMs: STAGE_MS,
@@ -63,14 +60,7 @@ describe('a seeder whose blocks stop mid-fetch, its channel open', () => {
   }, 120_000);
 
   it('without the drop, the downloader keeps the silent channel and its fetch waits', async () => {
-    const { server, share, store } = await silentSeeder();
-    const target = await scene.folder();
-    const leecher = await scene.peer(server, share.torrent, target, { stallMs: Infinity });
-
-    await until(() => store().heldCount > 0, {
-      what: 'the seeder falls silent mid-fetch',
-      timeoutMs: STAGE_MS,
-    });
+    const { leecher } = await silentMidFetch(Infinity);
     // Three times what the drop waits for in the test above.
     const silentSince = performance.now();
     await until(() => performance.now() - silentSince >= 3 * STALL_MS, {

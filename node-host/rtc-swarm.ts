@@ -2,11 +2,10 @@
 // WebSocket, as a tab does) by `bittorrent-tracker`'s client, data channels by node-datachannel (webrtc-polyfill).
 // Each connected channel is handed to the torrent as a peer: the handshake and every message are the engine's. The
 // swarm leaves the tracker when its torrent stops (NodeHost.remove).
-import { Duplex } from 'node:stream';
-import type { Socket } from 'node:net';
 import Client, { type SignalPeer } from 'bittorrent-tracker';
 import { toHex } from '../shared/codec/hex';
 import { fireEndOfCandidates } from './end-of-candidates';
+import { channelSocket } from './peer-channel';
 import type { NodeTorrent } from './node-torrent';
 import { StalledPeers, STALL_DROP_MS } from './stalled-peers';
 
@@ -130,13 +129,4 @@ function urlSafeCredential(server: unknown): unknown {
     username: encodeURIComponent(username),
     credential: encodeURIComponent(credential),
   };
-}
-
-/** A simple-peer channel is a Duplex already; the torrent's peer reads only the parts of a socket it shares with one
- * (data, drain, close, write, writableLength, destroy, remoteAddress), plus one it gets here: no Nagle to turn
- * off. */
-function channelSocket(peer: SignalPeer): Socket {
-  const stream = peer as unknown as Duplex & { setNoDelay?: () => unknown };
-  stream.setNoDelay = () => stream;
-  return stream as unknown as Socket;
 }
