@@ -1,8 +1,9 @@
-// The Node host on WebRTC (rtc-swarm.ts) through a real tracker, fetching from the only seeder of a share, whose
-// blocks stop mid-fetch while its channel stays open (testing/silent-store.ts: its engine still sends keep-alives, so
-// the engine's idle timeout, 150 s, never ends the wait). The downloader drops the stalled channel (StalledPeers, its
-// time shortened through the swarm's options) and announces again; the seeder, speaking again, serves the fresh
-// connection, and the fetch ends byte for byte.
+// The Node host on WebRTC (rtc-swarm.ts) through a real tracker, with channels that stop carrying: one closed at the
+// far end ends at this end too (peer-channel.ts), and the only seeder of a share, whose blocks stop mid-fetch while
+// its channel stays open (testing/silent-store.ts: its engine still sends keep-alives, so the engine's idle timeout,
+// 150 s, never ends the wait), is dropped (StalledPeers, its time shortened through the swarm's options); the
+// downloader announces again and the seeder, speaking again, serves the fresh connection: the fetch ends byte for
+// byte.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../shared/testing/until';
@@ -22,13 +23,38 @@ const scene = new KeeperScene();
 // Closing WebRTC connections and the tracker takes a few seconds on a busy machine.
 afterEach(() => scene.cleanup(), 30_000);
 
+async function tracker() {
+  const server = await startServer({ port: 0, host: '127.0.0.1', staticDir: null, logError: () => {} });
+  return scene.scratch.keep(server, (running) => running.close());
+}
+
+describe('a channel closed at the far end', () => {
+  it('is forgotten at this end: the far end leaving takes it out of the swarm and the torrent', async () => {
+    const server = await tracker();
+    const share = await scene.share(19);
+    const seeder = await scene.peer(server, share.torrent, share.source);
+    const closed: string[] = [];
+    seeder.torrent.on('peer-closed', (peer) => closed.push(peer));
+    const leecher = await scene.peer(server, share.torrent, await scene.folder());
+    await until(() => leecher.torrent.stats().state === 'seeding' && seeder.swarm.peers() === 1, {
+      what: 'the downloader has every piece from the seeder',
+      timeoutMs: STAGE_MS,
+      intervalMs: 100,
+    });
+    await leecher.leave();
+    await until(() => seeder.swarm.peers() === 0 && closed.length === 1, {
+      what: "the seeder forgets the downloader's channel",
+      timeoutMs: STAGE_MS,
+      intervalMs: 100,
+    });
+    expect(seeder.torrent.stats().peerStats).toEqual([]);
+  }, 90_000);
+});
+
 /** A tracker, a share of 2 MiB (64 pieces, 128 blocks), its seeder (which falls silent after
  * BLOCKS_BEFORE_SILENCE blocks) and a downloader that drops a peer stalled for `stallMs`: once the seeder is silent. */
 async function silentMidFetch(stallMs: number) {
-  const server = scene.scratch.keep(
-    await startServer({ port: 0, host: '127.0.0.1', staticDir: null, logError: () => {} }),
-    (running) => running.close(),
-  );
+  const server = await tracker();
   const share = await scene.share(17, [{ path: 'one.bin', length: 2 * MB }]);
   let opened: SilentStorage | undefined;
   await scene.peer(server, share.torrent, share.source, {
