@@ -66,9 +66,9 @@ export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): Rt
   });
   torrent.once('done', () => client.complete());
   // An offer that never became a channel (node-datachannel loses one now and then to a candidate that comes before
-  // its transport), or a channel the far end closed or refused (a duplicate of one it still holds) without
-  // node-datachannel telling us, would leave a fetch waiting a whole announce interval: while pieces are missing and
-  // no connected peer has any of them, announce again, which sends fresh offers.
+  // its transport), or a channel lost without a close reaching us, would leave a fetch waiting a whole announce
+  // interval: while pieces are missing and no connected peer has any of them, announce again, which sends fresh
+  // offers.
   const retry = setInterval(() => {
     const stats = torrent.stats();
     if (stats.left > 0 && stats.wantedReachable === 0) client.update();
