@@ -1,9 +1,10 @@
 // A WebRTC peer of bittorrent-tracker's client (@thaunknown/simple-peer, a streamx Duplex over node-datachannel) as
 // the socket a torrent's peer reads (tcp-peer.ts). When the far end closes the channel or the connection, or ICE
-// fails, node-datachannel tells simple-peer at once, and simple-peer tears its connection down through its own
-// `__destroy`, which never destroys the stream: it emits `end`, `finish` and `disconnect`, never `close`. The torrent
-// would hold such a peer until its idle timeout (150 s), or for ever while keep-alives go out, and refuse the far
-// end's fresh connection as a second one from the same peer id. So a `disconnect` closes the socket here.
+// fails, node-datachannel tells simple-peer (within milliseconds of a closed channel), and simple-peer tears its
+// connection down through its own `__destroy`, which never destroys the stream: it emits `end`, `finish`,
+// `disconnect` and perhaps `error`, never `close`. The torrent would hold such a peer until its idle timeout (150 s),
+// or for ever while keep-alives go out, and refuse the far end's fresh connection as a second one from the same peer
+// id. So a `disconnect` closes the socket here.
 import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 
