@@ -2,11 +2,10 @@
 // WebSocket, as a tab does) by `bittorrent-tracker`'s client, data channels by node-datachannel (webrtc-polyfill).
 // Each connected channel is handed to the torrent as a peer: the handshake and every message are the engine's. The
 // swarm leaves the tracker when its torrent stops (NodeHost.remove).
-import { Duplex } from 'node:stream';
-import type { Socket } from 'node:net';
 import Client, { type SignalPeer } from 'bittorrent-tracker';
 import { toHex } from '../shared/codec/hex';
 import { fireEndOfCandidates } from './end-of-candidates';
+import { channelSocket } from './peer-channel';
 import type { NodeTorrent } from './node-torrent';
 import { StalledPeers, STALL_DROP_MS } from './stalled-peers';
 
@@ -32,6 +31,8 @@ export interface RtcSwarmOptions {
 export interface RtcSwarm {
   /** Peers connected now. */
   readonly peers: () => number;
+  /** Channels dropped so far because their peers stalled (StalledPeers). */
+  readonly dropped: () => number;
   stop(): Promise<void>;
 }
 
@@ -65,16 +66,19 @@ export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): Rt
   });
   torrent.once('done', () => client.complete());
   // An offer that never became a channel (node-datachannel loses one now and then to a candidate that comes before
-  // its transport), or a channel the far end closed or refused (a duplicate of one it still holds) without
-  // node-datachannel telling us, would leave a fetch waiting a whole announce interval: while pieces are missing and
-  // no connected peer has any of them, announce again, which sends fresh offers.
+  // its transport), or a channel lost without a close reaching us, would leave a fetch waiting a whole announce
+  // interval: while pieces are missing and no connected peer has any of them, announce again, which sends fresh
+  // offers.
   const retry = setInterval(() => {
     const stats = torrent.stats();
     if (stats.left > 0 && stats.wantedReachable === 0) client.update();
   }, RETRY_MS);
   const stalls = new StalledPeers(options.stallMs ?? STALL_DROP_MS);
+  let dropped = 0;
   const stallCheck = setInterval(() => {
-    if (dropStalled(torrent, channels, stalls)) client.update();
+    const count = dropStalled(torrent, channels, stalls);
+    dropped += count;
+    if (count > 0) client.update();
   }, STALL_CHECK_MS);
   client.start();
   // bittorrent-tracker calls back from its first destroy only.
@@ -84,20 +88,20 @@ export function joinRtcSwarm(torrent: NodeTorrent, options: RtcSwarmOptions): Rt
     return (stopping ??= new Promise<void>((resolve) => client.destroy(() => resolve())));
   };
   torrent.once('stopped', () => void stop());
-  return { peers: () => channels.size, stop };
+  return { peers: () => channels.size, dropped: () => dropped, stop };
 }
 
-/** Destroys the channels whose peers stalled while pieces are missing; true when it destroyed one. */
-function dropStalled(torrent: NodeTorrent, channels: Map<string, SignalPeer>, stalls: StalledPeers): boolean {
+/** Destroys the channels whose peers stalled while pieces are missing; returns how many. */
+function dropStalled(torrent: NodeTorrent, channels: Map<string, SignalPeer>, stalls: StalledPeers): number {
   const stats = torrent.stats();
-  if (stats.left === 0) return false;
-  let dropped = false;
+  if (stats.left === 0) return 0;
+  let dropped = 0;
   for (const key of stalls.stalled(stats.peerStats, performance.now())) {
     const channel = channels.get(key);
     if (!channel) continue;
     channels.delete(key);
     channel.destroy();
-    dropped = true;
+    dropped++;
   }
   return dropped;
 }
@@ -125,13 +129,4 @@ function urlSafeCredential(server: unknown): unknown {
     username: encodeURIComponent(username),
     credential: encodeURIComponent(credential),
   };
-}
-
-/** A simple-peer channel is a Duplex already; the torrent's peer reads only the parts of a socket it shares with one
- * (data, drain, close, write, writableLength, destroy, remoteAddress), plus one it gets here: no Nagle to turn
- * off. */
-function channelSocket(peer: SignalPeer): Socket {
-  const stream = peer as unknown as Duplex & { setNoDelay?: () => unknown };
-  stream.setNoDelay = () => stream;
-  return stream as unknown as Socket;
 }

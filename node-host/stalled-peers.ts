@@ -1,9 +1,9 @@
 // Connections that carry nothing: a peer that has our requests and has sent no block for a long while. The engine
 // closes a connection only when nothing at all comes (its idle timeout, 150 s) and merely snubs a peer whose blocks
-// stop. node-datachannel does not report a channel the far end closed (its close never reaches simple-peer's stream),
-// so such a dead channel, or one whose blocks stall while keep-alives still pass, holds a fetch whose only source that
-// peer is: for 150 s, or for ever, and the far end refuses a second connection from our peer id while it holds the
-// first. The swarm drops such a channel and asks the tracker for fresh offers.
+// stop, so a channel whose blocks stall while keep-alives still pass (a far end whose uplink or disk hangs), or one
+// whose far end vanished without a close reaching us, holds a fetch whose only source that peer is: for ever, or for
+// 150 s. The swarm drops such a channel and asks the tracker for fresh offers; the far end, told of the close
+// (peer-channel.ts), forgets our peer id and takes the fresh connection.
 import type { PeerKey, PeerStats } from '../shared/engine/contract/engine-types';
 
 /** A peer with our requests out that sent no block for this long is dropped: within the engine's request timeout
@@ -25,7 +25,7 @@ export class StalledPeers {
   constructor(private readonly dropMs = STALL_DROP_MS) {}
 
   /** The peers stalled as of `now`, from the session's peer rows: for `dropMs`, requests out and no block, or no word
-   * of a single piece (a channel the far end refused or closed after the handshake says nothing more). A peer that
+   * of a single piece (a channel whose far end is gone without a close reaching us says nothing more). A peer that
    * has pieces and no request of ours (it chokes us, or has nothing we want) is waiting for nothing, and one that wants
    * our pieces (a newcomer with none yet) is alive and served: their clocks stop. */
   stalled(peers: readonly PeerSample[], now: number): PeerKey[] {
