@@ -6,8 +6,11 @@
 // the server's own log. (3) (1) with the server sending at 400 Mbit/s (webseed-paced.ts). 256 MiB, 3 runs each
 // (medians, a bootstrap interval of the download's ratio, the load average); --tiny: 16 MiB, 1 run. (4) Play to the
 // first frame from a web seed alone against from a tab (webseed-playback.ts). `--download`: (1) to (3); `--paced`:
-// (3); `--play`: (4). `--trace`: one run of (1) with the tab's Chromium trace (every thread, and its JavaScript by
-// function) in the log. `--log-reads`: each web-seed session of (4) logs its timeline from Play to the first frame.
+// (3); `--play`: (4). Each run of (1) is made twice, interleaved (the order swapped every run): the app as it ships
+// (v2 pieces' leaf hashes in its hash worker) and the app with the leaf hashes in its engine worker
+// (`?block-hashes=engine`), each against its own plain fetch, and a figure puts the two against each other.
+// `--trace`: one run of (1), both ways, with the tab's Chromium trace (every thread, and its JavaScript by function)
+// in the log. `--log-reads`: each web-seed session of (4) logs its timeline from Play to the first frame.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -24,7 +27,14 @@ import {
   type BenchContext,
   type Figure,
 } from '../lib/figure';
-import { appRun, downloadFigure, DOWNLOAD_GOAL, type AppRun } from './webseed-app';
+import {
+  appRun,
+  downloadFigure,
+  DOWNLOAD_GOAL,
+  hashesInEngine,
+  hashWorkerFigure,
+  type AppRun,
+} from './webseed-app';
 import { seedTorrent, type SeedTorrent } from './webseed-torrent';
 import { webSeedPlayFigure } from './webseed-playback';
 import { webTorrentFromSeed, type ReferenceRun } from './webseed-webtorrent';
@@ -36,26 +46,35 @@ const REQUESTS_GOAL = 0.1;
 const NAME = 'webseed-bench.bin';
 const PIECE_LENGTH = 1024 * 1024;
 
-interface Run extends AppRun {
+interface Run {
+  /** The app as it ships: v2 pieces' leaf hashes in its hash worker. */
+  worker: AppRun;
+  /** The app with the leaf hashes in its engine worker (`?block-hashes=engine`). */
+  engine: AppRun;
   /** WebTorrent's download of the same torrent from the same server. */
   reference: ReferenceRun;
 }
 
-/** One run: the plain fetch and the app in one fresh Chromium, then WebTorrent in another. */
+/** One run: the plain fetch and the app in a fresh Chromium, both ways (`engineFirst`: the engine worker's hashing
+ * first), each in its own Chromium, then WebTorrent in another. */
 async function oneRun(
   appOrigin: string,
-  server: RangeServer,
-  torrent: SeedTorrent,
-  size: number,
+  seed: { server: RangeServer; torrent: SeedTorrent; size: number },
+  engineFirst: boolean,
   log: ((message: string) => void) | undefined,
 ): Promise<Run> {
+  const { server, torrent, size } = seed;
   const download = { url: `${server.origin}/files/${NAME}`, size, torrent: torrent.path };
-  const app = await appRun(appOrigin, server, download, log);
-  return { ...app, reference: await webTorrentFromSeed(server, torrent.file, size) };
+  const inWorker = () => appRun(appOrigin, server, download, log);
+  const inEngine = () => appRun(hashesInEngine(appOrigin), server, download, log);
+  const engine = engineFirst ? await inEngine() : undefined;
+  const worker = await inWorker();
+  const both = { worker, engine: engine ?? (await inEngine()) };
+  return { ...both, reference: await webTorrentFromSeed(server, torrent.file, size) };
 }
 
 function requestsFigure(runs: Run[], mib: number, load: string): Figure {
-  const ours = median(runs.map((run) => run.requests / mib));
+  const ours = median(runs.map((run) => run.worker.requests / mib));
   const theirs = median(runs.map((run) => run.reference.requests / mib));
   const preflights = median(runs.map((run) => run.reference.preflights / mib));
   return figure(
@@ -74,7 +93,7 @@ function requestsFigure(runs: Run[], mib: number, load: string): Figure {
 function webTorrentFigure(runs: Run[], mib: number, load: string): Figure {
   return figure(
     `webseed: ${mib} MiB from a web seed alone, against WebTorrent`,
-    median(runs.map((run) => mib / run.appSeconds)),
+    median(runs.map((run) => mib / run.worker.appSeconds)),
     'MiB/s',
     {
       name: "WebTorrent's browser bundle on the same torrent and server",
@@ -87,8 +106,23 @@ function webTorrentFigure(runs: Run[], mib: number, load: string): Figure {
 
 function figures(runs: Run[], mib: number, load: string): Figure[] {
   const name = `webseed: ${mib} MiB from a web seed alone`;
+  const server = 'the range server on loopback';
   return [
-    downloadFigure(name, runs, mib, 'the range server on loopback', load),
+    downloadFigure(
+      name,
+      runs.map((run) => run.worker),
+      mib,
+      server,
+      load,
+    ),
+    downloadFigure(
+      `${name}, leaf hashes in the engine worker`,
+      runs.map((run) => run.engine),
+      mib,
+      server,
+      load,
+    ),
+    hashWorkerFigure(`${name}: the hash worker against none`, runs, mib, load),
     requestsFigure(runs, mib, load),
     webTorrentFigure(runs, mib, load),
   ];
@@ -101,15 +135,14 @@ async function unlimitedFigures(
   appUrl: string,
   seed: { server: RangeServer; torrent: SeedTorrent; size: number },
 ): Promise<Figure[]> {
-  const { server, torrent, size } = seed;
-  const mib = size / MiB;
+  const mib = seed.size / MiB;
   const tracing = context.flags.has('--trace');
   const rounds = context.flags.has('--tiny') || tracing ? 1 : 3;
   try {
     const loadBefore = loadavg()[0];
     const runs: Run[] = [];
     for (let round = 0; round < rounds; round++) {
-      const run = await oneRun(appUrl, server, torrent, size, tracing ? context.log : undefined);
+      const run = await oneRun(appUrl, seed, round % 2 === 1, tracing ? context.log : undefined);
       context.log(`  webseed run ${round + 1}: ${JSON.stringify(run)}`);
       runs.push(run);
     }
@@ -148,9 +181,10 @@ async function downloadFigures(context: BenchContext, appUrl: string): Promise<F
 export const webseedBench: Bench = {
   name: 'webseed',
   figures:
-    'a download from a web seed alone against a plain fetch (unlimited, and at 400 Mbit/s), its requests per MiB ' +
-    'and rate against WebTorrent, and Play to the first frame from a web seed alone against from a tab ' +
-    '(--download, --paced, --play: that part only; --trace: one unlimited run traced)',
+    'a download from a web seed alone against a plain fetch (unlimited, and at 400 Mbit/s), the unlimited one with ' +
+    'the leaf hashes in the hash worker against in the engine worker, its requests per MiB and rate against ' +
+    'WebTorrent, and Play to the first frame from a web seed alone against from a tab (--download, --paced, ' +
+    '--play: that part only; --trace: one unlimited run of each way of hashing, traced)',
   onlyWhenNamed: true,
   async run(context) {
     const download = context.flags.has('--download') || context.flags.has('--paced');

@@ -4,12 +4,13 @@ import { mount } from 'svelte';
 import './lib/ui/theme.css';
 import App from './App.svelte';
 import { app } from './app/app.svelte';
-import { engineWorkerName } from './lib/messages/peer-timeouts';
+import { engineWorkerName } from './lib/messages/engine-worker-name';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('missing #app');
 
-// Its name carries a test's shorter peer timeouts (lib/messages/peer-timeouts.ts); without them, the plain name.
+// Its name carries what a test or a bench asks of it in the address (lib/messages/engine-worker-name.ts); without
+// that, the plain name.
 const name = engineWorkerName(location.search);
 void app.start(
   () => new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module', name }),

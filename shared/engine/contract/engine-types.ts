@@ -12,9 +12,11 @@
 // - `hash {id}` is answered by `hashed {id}`; `store {index}` by `stored`/`store-failed`; `read` by
 //   `read-done`/`read-failed`. Answers may come later, in any order, interleaved with other events.
 // - A buffer handed out in `hash` and then `store` is the same piece buffer; the adapter may transfer it once the
-//   `store` action has been carried out (the session keeps no reference after `store`). Every `send` carries a
-//   fresh buffer the adapter owns (it may transfer it). `peer-data` chunks are read in place and may be kept as views
-//   until the event returns, so the adapter must not reuse them while handle() runs.
+//   `store` action has been carried out (the session keeps no reference after `store`, except with
+//   `reusePieceBuffers`: then a web seed's piece buffer is the session's again once `stored` or `store-failed` is
+//   fed, and the adapter must have copied what it keeps by then; a buffer it transferred is not used again). Every
+//   `send` carries a fresh buffer the adapter owns (it may transfer it). `peer-data` chunks are read in place and may
+//   be kept as views until the event returns, so the adapter must not reuse them while handle() runs.
 // - Hash ids are unique per session (a counter); piece and metadata checks share the sequence.
 import type { Bitfield } from '../../codec/bitfield';
 import type { TorrentInfo } from '../../codec/metainfo';
@@ -72,6 +74,10 @@ export interface EngineConfig {
   /** The work one peer's messages may cause (default DEFAULT_WORK_BUDGET, message-budget.ts): past it the peer is
    * closed. */
   peerWork?: WorkBudget;
+  /** The adapter's `store` copies the bytes it keeps (or transfers the buffer) before it answers, so the buffers of
+   * a web seed's pieces are used again for the next pieces once `stored` or `store-failed` comes (default false:
+   * each piece a fresh buffer; download/piece-pool.ts). */
+  reusePieceBuffers?: boolean;
 }
 
 /** Work units (one constant-time change of the engine's state each) a peer's messages may cause. */

@@ -132,6 +132,7 @@ export class Downloader {
       cancel: (cancels) => sendCancels(ports, cancels),
       refill: () => (this.refill = true),
       storing: () => this.storing.size,
+      reuseBuffers: config.reusePieceBuffers === true,
     });
     const downloadsFromSeed = (peer: PeerState) =>
       !peer.peerChoking && peer.amInterested && this.wishlist.peerPieces(peer.key) === info.pieceCount;
@@ -254,7 +255,9 @@ export class Downloader {
     if (!buffer) return;
     const senders = [...new Set(buffer.blocks.map((b) => b.sender))];
     const source = this.sources.take(index);
-    if (check ? check(digest) : digestMatches(this.info.pieces, index, digest)) {
+    const good = check ? check(digest) : digestMatches(this.info.pieces, index, digest);
+    if (source) this.sources.checked(index, buffer.data, good);
+    if (good) {
       this.buffers.delete(index);
       this.ports.blocks?.()?.done(index);
       this.storing.add(index);
@@ -340,6 +343,7 @@ export class Downloader {
     if (this.verified.add(index)) this.downloadedBytes += pieceSize(this.info, index);
     if (this.firstPiece.wake()) this.refill = true; // the peers held back for our first piece
     const uninteresting = this.wishlist.pieceVerified(index);
+    this.sources.landed(index, this.wishlist.wantedMissing === 0);
     this.haves.announce(index, this.verified.complete, now);
     if (this.verified.complete) return true;
     // Only peers whose last needed piece this was may lose our interest; told in connection order.
@@ -356,6 +360,7 @@ export class Downloader {
   /** Storage refused a piece: it is not counted (what is stored stays). False for a piece we were not storing. */
   storeFailed(index: number): boolean {
     if (!this.storing.delete(index)) return false;
+    this.sources.landed(index, false);
     this.wishlist.pieceFailed(index);
     return true;
   }

@@ -1,12 +1,14 @@
 // Sources other than peers (web seeds, webseed/scheduler.ts) in the download: they claim pieces on the wishlist
 // under their own key, so no peer is asked for blocks they are bringing and a piece a peer already asked for stays
 // with that peer; and they bring whole pieces, checked like any other, whose failure is theirs alone (a source is
-// told of a bad piece, never banned).
+// told of a bad piece, never banned). Their pieces' buffers come from a pool where the adapter allows it
+// (piece-pool.ts) and go back to it once their piece is stored or refused, failed its check, or was not needed.
 import { Bitfield } from '../../codec/bitfield';
 import { pieceSize, type TorrentInfo } from '../../codec/metainfo';
 import { BLOCK_SIZE } from '../../codec/wire';
 import type { Wishlist } from '../picker/wishlist';
 import type { BlockReceipt } from '../picker/request-ledger';
+import { PiecePool } from './piece-pool';
 
 /** A source that is not a peer: told of a bad piece it brought. */
 export interface PieceSource {
@@ -24,17 +26,30 @@ export interface SourceRoomPorts {
   refill(): void;
   /** Pieces being stored. */
   storing(): number;
+  /** The adapter lets pieces' buffers be used again (EngineConfig.reusePieceBuffers): sources' come from a pool. */
+  reuseBuffers: boolean;
 }
 
 export class SourceRoom {
   /** Pieces a source brought, while they are checked. */
   private readonly sourced = new Map<number, PieceSource>();
+  /** The buffers of pieces a source brought, while they are stored (only with a pool). */
+  private readonly storing = new Map<number, Uint8Array>();
+  /** Where sources' piece buffers come from and go back to; none: each a fresh buffer. */
+  private readonly pool: PiecePool | undefined;
 
   constructor(
     private readonly info: TorrentInfo,
     private readonly wishlist: Wishlist,
     private readonly ports: SourceRoomPorts,
-  ) {}
+  ) {
+    this.pool = ports.reuseBuffers ? new PiecePool() : undefined;
+  }
+
+  /** A buffer for a source's piece of `size` bytes (one used before holds its last bytes). */
+  buffer(size: number): Uint8Array {
+    return this.pool ? this.pool.take(size) : new Uint8Array(size);
+  }
 
   needs(index: number): boolean {
     return this.ports.needs(index);
@@ -77,7 +92,7 @@ export class SourceRoom {
 
   /** A whole piece from a source: its blocks are taken off the wishlist, and it is checked. */
   piece(source: PieceSource, index: number, data: Uint8Array): void {
-    if (!this.ports.needs(index) || this.sourced.has(index)) return;
+    if (!this.ports.needs(index) || this.sourced.has(index)) return this.pool?.give(data);
     for (let begin = 0; begin < data.length; begin += BLOCK_SIZE) {
       const result = this.wishlist.receive(
         source.key,
@@ -96,5 +111,22 @@ export class SourceRoom {
     const source = this.sourced.get(index);
     this.sourced.delete(index);
     return source;
+  }
+
+  /** A source's piece was checked: `good`, it goes to the store (its buffer comes back once stored or refused);
+   * bad, its buffer is free now (nothing keeps a bad piece's bytes: a source is not judged block by block). */
+  checked(index: number, data: Uint8Array, good: boolean): void {
+    if (!this.pool) return;
+    if (good) this.storing.set(index, data);
+    else this.pool.give(data);
+  }
+
+  /** A piece's store ended (stored, or refused): a source's piece buffer is free; `ended`: the download has every
+   * piece it wants, and the pool lets its buffers go. */
+  landed(index: number, ended: boolean): void {
+    const data = this.storing.get(index);
+    this.storing.delete(index);
+    if (data) this.pool?.give(data);
+    if (ended) this.pool?.drain();
   }
 }

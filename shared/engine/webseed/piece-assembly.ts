@@ -1,10 +1,13 @@
 // The pieces a web seed is filling: its bytes come as a stream in a file's coordinates and land in piece buffers
 // by their place in the torrent; a piece is handed on as soon as every byte a seed sends for it is in (pad bytes
-// stay the zeros they are), so a playing file gets it before the rest of a long request arrives.
+// are zeros), so a playing file gets it before the rest of a long request arrives. A piece's buffer is taken when
+// its first byte comes, not when it is asked for: a 16 MiB request holds no memory for its pieces still to come,
+// and a buffer the engine uses again (download/piece-pool.ts) is out for as short a time as it can be.
 import { seedBytesOfPiece, type SeedGeometry } from './file-ranges';
 
 interface Filling {
-  data: Uint8Array;
+  /** Taken with the piece's first byte. */
+  data: Uint8Array | undefined;
   /** Bytes still to come from the seed. */
   missing: number;
 }
@@ -15,14 +18,13 @@ export class PieceAssembly {
   constructor(
     private readonly geometry: SeedGeometry,
     private readonly pieceSize: (index: number) => number,
+    /** A buffer of `size` bytes, whatever it holds (a fresh one, or one used before). */
+    private readonly buffer: (size: number) => Uint8Array = (size) => new Uint8Array(size),
   ) {}
 
-  /** Starts piece `index` (a fresh buffer). */
+  /** Starts piece `index`. */
   open(index: number): void {
-    this.filling.set(index, {
-      data: new Uint8Array(this.pieceSize(index)),
-      missing: seedBytesOfPiece(this.geometry, index),
-    });
+    this.filling.set(index, { data: undefined, missing: seedBytesOfPiece(this.geometry, index) });
   }
 
   has(index: number): boolean {
@@ -45,15 +47,24 @@ export class PieceAssembly {
       const count = Math.min(data.length - written, pieceLength - begin);
       const piece = this.filling.get(index);
       if (piece) {
-        piece.data.set(data.subarray(written, written + count), begin);
+        const buffer = (piece.data ??= this.taken(index, piece.missing));
+        buffer.set(data.subarray(written, written + count), begin);
         piece.missing -= count;
         if (piece.missing <= 0) {
           this.filling.delete(index);
-          done.push({ index, data: piece.data });
+          done.push({ index, data: buffer });
         }
       }
       written += count;
     }
     return done;
+  }
+
+  /** Piece `index`'s buffer, zeroed where the seed sends nothing (pad files) when it holds such bytes. */
+  private taken(index: number, seedBytes: number): Uint8Array {
+    const size = this.pieceSize(index);
+    const data = this.buffer(size);
+    if (seedBytes < size) data.fill(0);
+    return data;
   }
 }

@@ -57,6 +57,7 @@ function scheduler(over: Partial<SchedulerPorts> = {}, seedTorrent: SeedTorrent 
     early: () => [],
     missing: () => 16,
     unsettled: () => 0,
+    buffer: (size) => new Uint8Array(size),
     piece: () => {},
     random: () => 0,
     act: (action) => {

@@ -55,6 +55,8 @@ export interface SchedulerPorts {
   missing(): number;
   /** Pieces handed on and not yet stored: being checked, or written. */
   unsettled(): number;
+  /** A buffer for a piece of `size` bytes, whatever it holds (PieceAssembly zeroes what the seed does not send). */
+  buffer(size: number): Uint8Array;
   /** Every byte the seed sends for the piece is in: check it and store it. */
   piece(seed: SeedState, index: number, data: Uint8Array): void;
   act(action: EngineAction): void;
@@ -113,7 +115,11 @@ export class WebSeedScheduler {
     private readonly ports: SchedulerPorts,
   ) {
     this.seeds = urls.map((url, i) => new SeedState(url, `webseed:${i}`));
-    this.assembly = new PieceAssembly(torrent, (index) => pieceSpanLength(torrent, index));
+    this.assembly = new PieceAssembly(
+      torrent,
+      (index) => pieceSpanLength(torrent, index),
+      (size) => ports.buffer(size),
+    );
     this.origin = startPiece(() => ports.random(), torrent.pieceCount);
   }
 

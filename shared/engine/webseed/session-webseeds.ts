@@ -38,6 +38,7 @@ export class SessionWebSeeds {
       early: () => downloader.early,
       missing: () => sources.wantedMissing,
       unsettled: () => sources.unsettled,
+      buffer: (size) => sources.buffer(size),
       piece: (seed, index, data) =>
         sources.piece({ key: seed.key, bad: (bad) => scheduler.pieceBad(seed, bad) }, index, data),
       act: this.act,

@@ -6,16 +6,9 @@ import type { EngineEvent } from '../../../shared/engine/contract/engine-types';
 import { until } from '../../../shared/testing/until';
 import { directSeedFetch } from './seed-transport';
 import { IDLE_MS, PROGRESS_BYTES, WebSeedFetcher } from './web-seed-fetch';
+import { seedFetchAction } from './testing/seed-fetch-action';
 
-const action = {
-  type: 'webseed-fetch' as const,
-  request: 1,
-  seed: 'https://s.example/d',
-  url: 'https://s.example/d/a',
-  file: 0,
-  start: 0,
-  end: 4 * PROGRESS_BYTES,
-};
+const action = seedFetchAction(4 * PROGRESS_BYTES);
 
 /** A fetch that never answers until aborted. */
 const silent: typeof fetch = (_url, init) =>

@@ -16,6 +16,7 @@ import {
 import { until } from '../../../shared/testing/until';
 import { OTHER_BYTES } from './web-seed-answer';
 import { IDLE_MS, PROGRESS_BYTES, WebSeedFetcher } from './web-seed-fetch';
+import { seedFetchAction } from './testing/seed-fetch-action';
 import { REDIRECTS_LEAD_NOWHERE } from './web-seed-probe';
 import {
   bytesOf,
@@ -65,9 +66,8 @@ const allLeft = (requests: readonly RecordedRequest[]) =>
 function fetchFirstFile(server: RangeServer, bytes: number): EngineEvent[] {
   const events: EngineEvent[] = [];
   const url = `${server.origin}/files/${encodeURIComponent(NAME)}/${encodeURIComponent('f0 #.bin')}`;
-  new WebSeedFetcher('http:').fetch(
-    { type: 'webseed-fetch', request: 1, seed: server.origin, url, file: 0, start: 0, end: bytes },
-    (event) => events.push(event),
+  new WebSeedFetcher('http:').fetch(seedFetchAction(bytes, { seed: server.origin, url }), (event) =>
+    events.push(event),
   );
   return events;
 }
@@ -135,20 +135,7 @@ describe('a hostile web seed', () => {
     // Only the fetcher's timers are faked: the server trickles in real time, and each chunk it sends moves the
     // fetcher's clock by a quarter of IDLE_MS, so 1 KiB comes every IDLE_MS / 4, far less than PROGRESS_BYTES.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const events: EngineEvent[] = [];
-    const url = `${server.origin}/files/${encodeURIComponent(NAME)}/${encodeURIComponent('f0 #.bin')}`;
-    new WebSeedFetcher('http:').fetch(
-      {
-        type: 'webseed-fetch',
-        request: 1,
-        seed: server.origin,
-        url,
-        file: 0,
-        start: 0,
-        end: 4 * PROGRESS_BYTES,
-      },
-      (event) => events.push(event),
-    );
+    const events = fetchFirstFile(server, 4 * PROGRESS_BYTES);
     const received = () => events.filter((event) => event.type === 'webseed-data').length;
     const failed = () => events.some((event) => event.type === 'webseed-failed');
     for (let seen = 0; !failed() && seen < PROGRESS_BYTES / 1024; seen = received()) {

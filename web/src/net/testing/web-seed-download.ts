@@ -23,6 +23,8 @@ export function webSeedDownload(info: TorrentInfo, seeds: string[], fetcher = ne
     random: () => 0,
     now: 0,
     webSeeds: seeds,
+    // The store below copies each piece, as the app's do: its buffers are used again, as in the app.
+    config: { reusePieceBuffers: true },
   });
   const feed = (event: EngineEvent): void => {
     for (const action of session.handle(event, state.now)) executeAction(action, ports, feed);

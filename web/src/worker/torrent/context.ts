@@ -40,7 +40,8 @@ export interface HostContext {
   /** A milestone the UI should show at once rather than at its next refresh (metadata, first piece, done). */
   milestone?: () => void;
   /** A verified piece that a stream of the service worker waits for, given before it is stored (the bytes are the
-   * piece's, not to be changed; the service worker gets a copy). */
+   * piece's, not to be changed, and its buffer holds other pieces once stored: the service worker gets a copy, made
+   * before this returns). */
   pieceForStream?: (infoHashHex: string, index: number, data: ArrayBuffer) => void;
   /** The inner nodes' hash of v2 trees (lib/hash.ts: appNodeHash); absent, the engine's own (@noble/hashes). */
   nodeHash?: NodeHash;

@@ -171,6 +171,10 @@ export class TorrentParts {
       ...(record.webSeeds ? { webSeeds: record.webSeeds, webSeedBudget: record.webSeedBudget } : {}),
       random: ctx.random,
       now: ctx.clock(),
+      // Every piece store here copies the bytes before it answers (a write through a synchronous access handle, or
+      // IndexedDB's clone of a value), and what else gets a piece copies it at once (the service worker's channel,
+      // the fragment watch): a web seed's piece buffers are used again (download/piece-pool.ts).
+      config: { reusePieceBuffers: true },
     };
   }
 

@@ -12,6 +12,7 @@ import type { SeedPageMessage, SeedRequest } from '../../lib/messages/seed-reque
 import { PageSeedFetches } from '../../net/page-seed-fetch';
 import { directSeedFetch, SeedUnavailableError } from '../../net/seed-transport';
 import { WebSeedFetcher } from '../../net/web-seed-fetch';
+import { seedFetchAction } from '../../net/testing/seed-fetch-action';
 import { RelayedSeedFetch } from './relayed-seed-fetch';
 
 const REQUEST: SeedRequest = { url: 'https://s.example/d/a', range: { start: 0, end: 10 } };
@@ -121,15 +122,7 @@ function handOver(bytes: Uint8Array, hold: boolean) {
 }
 
 describe('the hand-over between the page and the worker', () => {
-  const action = {
-    type: 'webseed-fetch' as const,
-    request: 1,
-    seed: 'https://s.example/d',
-    url: 'https://s.example/d/a',
-    file: 0,
-    start: 0,
-    end: 200_000,
-  };
+  const action = seedFetchAction(200_000);
 
   it("gives the engine the page's body whole, and leaves a body read to its end unaborted", async () => {
     const bytes = new Uint8Array(action.end).map((_, i) => i % 251);
