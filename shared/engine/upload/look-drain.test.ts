@@ -85,8 +85,8 @@ describe('a seeder clamped from its start (its reports and ticks once a second b
     (pathRate) => {
       const cold = seedThroughLooks(pathRate, [clamped], 200);
       const warm = seedThroughLooks(pathRate, [visible, clamped], 200);
-      // The estimate's peak grows by some 15 % a second: without the drain seen at each look, 18 s to 400 KiB/s and
-      // 29 s to 2 MiB/s.
+      // The estimate's peak grows by some 15 % a second: without the drain seen at each look, busy after 16 s at
+      // 400 KiB/s and 28 s at 2 MiB/s.
       expect(busyFrom(cold.seconds, pathRate)).toBeLessThanOrEqual(8);
       const [, afterFront] = warm.phases;
       expect(cold.phases[0]).toBeGreaterThan(0.85 * afterFront);
