@@ -128,37 +128,69 @@ test("a downloading Firefox tab in the background with its workers' timers clamp
   expect(counted.hiddenWorker * THROTTLED_SHARE).toBeLessThan(counted.front);
 });
 
-/** A Firefox tab shares, its channels where `channels` says; hidden once the test's Chromium has its first pieces,
- * it serves the rest. */
+/** When the seeding tab goes to the background: once its downloader has its first pieces, or before the downloader
+ * comes at all (its timers clamped before it seeds to anyone). */
+type HideAt = 'first-pieces' | 'before-peer';
+
+/** Runs of the front tab's timer counted before the downloader of a seeding tab hidden before its peer comes is
+ * opened: about three seconds of a visible tab's 50 ms timer, enough for the hidden tab's clamp to show in its
+ * counts. */
+const FRONT_TICKS_BEFORE_PEER = 60;
+
+/** A Firefox tab shares, its channels where `channels` says; hidden where `hideAt` says, it serves the rest. */
 async function seedsInTheBackground(
   browser: import('@playwright/test').Browser,
   baseURL: string,
   channels: 'page' | 'worker',
   prefs: Record<string, boolean>,
-): Promise<void> {
-  const file = randomFile(tempDir(), 'firefox-hidden.bin', SIZE);
+  { hideAt = 'first-pieces', size = SIZE, limitKiB = UPLOAD_LIMIT_KIB }: SeedOptions = {},
+): Promise<{ beforePeer?: Ticks; end: Ticks }> {
+  const file = randomFile(tempDir(), 'firefox-hidden.bin', size);
   const { browser: fx } = await firefox(prefs);
   const page = await openFirefoxApp(fx, `${baseURL}/${channels === 'page' ? '?channels=page' : ''}`);
-  await setUploadLimitInFirefox(page, UPLOAD_LIMIT_KIB);
+  if (limitKiB > 0) await setUploadLimitInFirefox(page, limitKiB);
   await recordVisibility(page);
   await startTicking(page);
+  await startWorkerTicking(page);
   const magnet = await shareInFirefox(page, file.path, file.name);
+  const front = hideAt === 'before-peer' ? await hiddenUntilClamped(fx, page) : undefined;
+  const beforePeer = await front?.ticksSinceHidden();
   const chromium = await openPeer(browser);
   await startDownload(chromium.page, magnet);
   const item = torrentItem(chromium.page, file.name);
   await expect
     .poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT })
     .toBeGreaterThan(0);
-  const front = await hideBehindNewTab(fx, page);
+  const behind = front ?? (await hideBehindNewTab(fx, page));
   expect(await visibilityState(page)).toBe('hidden');
   expect((await itemNumbers(item)).have).toBeLessThan((await itemNumbers(item)).pieces);
   await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
-  await expectStayedHiddenAndThrottled(page, front);
+  await expectStayedHiddenAndThrottled(page, behind);
   expect(await page.evaluate(() => document.documentElement.dataset.channels)).toBe(channels);
   const saved = await saveFile(chromium.page, item, file.name);
   expect(saved.size).toBe(file.bytes.length);
   expect(saved.sha256).toBe(file.sha256);
   await chromium.context.close();
+  return { beforePeer, end: await behind.ticksSinceHidden() };
+}
+
+type Ticks = Awaited<ReturnType<FrontTab['ticksSinceHidden']>>;
+
+interface SeedOptions {
+  hideAt?: HideAt;
+  size?: number;
+  /** The seeding tab's upload limit, KiB/s (0: none). */
+  limitKiB?: number;
+}
+
+/** Hides `page` and waits, by counting the front tab's timer runs, until its page timers run as a background tab's. */
+async function hiddenUntilClamped(fx: FirefoxBrowser, page: FirefoxPage): Promise<FrontTab> {
+  const front = await hideBehindNewTab(fx, page);
+  await expect
+    .poll(async () => (await front.ticksSinceHidden()).front, { timeout: TRANSFER_TIMEOUT })
+    .toBeGreaterThanOrEqual(FRONT_TICKS_BEFORE_PEER);
+  await expectStayedHiddenAndThrottled(page, front);
+  return front;
 }
 
 test('a seeding Firefox tab in the background, its page timers clamped, serves the download to its end', async ({
@@ -184,4 +216,21 @@ test("a seeding Firefox tab in the background with its workers' timers clamped t
   // Nightly's clamp: the upload-queue report looks once a second, and the pacer's window covers that wait
   // (shared/engine/upload/look-cadence.ts).
   await seedsInTheBackground(browser, baseURL!, 'worker', WORKER_THROTTLING);
+});
+
+test("a seeding Firefox tab in the background with its workers' timers clamped before its peer comes serves the whole download", async ({
+  browser,
+  baseURL,
+}) => {
+  // Hidden with nobody to seed to: the upload-queue report and the engine's tick run once a second from the first
+  // block on, and the upload estimate starts at nothing (shared/engine/upload/look-drain.ts). No upload limit: the
+  // pacer's window alone decides how fast it seeds.
+  const { beforePeer, end } = await seedsInTheBackground(browser, baseURL!, 'worker', WORKER_THROTTLING, {
+    hideAt: 'before-peer',
+    size: 16 * 1024 * 1024,
+    limitKiB: 0,
+  });
+  // Its worker's timers ran as seldom as its page's before the downloader came, and to the end.
+  for (const counted of [beforePeer!, end])
+    expect(counted.hiddenWorker * THROTTLED_SHARE).toBeLessThan(counted.front);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../../codec/wire';
-import { blockPieces, pacedSeeder } from '../testing/paced-seeder';
+import { seedThroughLooks } from '../testing/looked-path';
 import { PACE_WINDOW_MS, UploadPacer } from './pacer';
 import { CADENCE_COVER, CADENCE_MAX_MS, CADENCE_SAMPLES, LookCadence } from './look-cadence';
 
@@ -46,64 +46,15 @@ describe('the wait for a report', () => {
   });
 });
 
-/**
- * A seeder whose one peer always has `asked` blocks waiting, its transport draining `pathRate` bytes/s, reads done at
- * once; the adapter reports what the transport holds every `lookMs` and the engine ticks every `tickMs` (a background
- * tab's clamped timers: both once a second). Returns the bytes the path carried in each phase.
- */
-function seedThrough(
-  pathRate: number,
-  phases: Array<{ ms: number; lookMs: number; tickMs: number }>,
-): number[] {
-  const info = blockPieces(4096, 4);
-  const seeder = pacedSeeder(info, ['a']);
-  const [peer] = seeder.peers;
-  let next = 0;
-  const askMore = (now: number) => {
-    while (peer.upload.size < 64) {
-      const index = Math.floor(next / 4);
-      seeder.uploader.onRequest(peer, { index, begin: (next % 4) * BLOCK_SIZE, length: BLOCK_SIZE }, now);
-      next++;
-    }
-  };
-  let held = 0;
-  let counted = 0;
-  const readAll = (now: number) => {
-    while (seeder.pending.length > 0) {
-      const { peer: to, index, begin } = seeder.pending.shift()!;
-      seeder.uploader.onReadDone(to, index, begin, new Uint8Array(BLOCK_SIZE), now);
-    }
-    const pieces = seeder.sent.filter((m) => m.type === 'piece').length;
-    held += (pieces - counted) * BLOCK_SIZE;
-    counted = pieces;
-  };
-  const carried: number[] = [];
-  const step = 10;
-  let now = 0;
-  seeder.uploader.onUploadQueue(0, now);
-  for (const phase of phases) {
-    let bytes = 0;
-    for (const end = now + phase.ms; now < end; now += step) {
-      const out = Math.min(held, (pathRate * step) / 1000);
-      held -= out;
-      bytes += out;
-      askMore(now);
-      readAll(now);
-      if (now % phase.lookMs === 0) seeder.uploader.onUploadQueue(held, now);
-      if (now % phase.tickMs === 0) seeder.uploader.tick(seeder.peers, now);
-      readAll(now);
-    }
-    carried.push(bytes);
-  }
-  return carried;
-}
-
 describe('a seeder whose reports come once a second (clamped timers)', () => {
   const pathRate = 400 * 1024;
   it('keeps the path busy: it carries nearly what it would with reports every 10 ms', () => {
     const visible = { ms: 10_000, lookMs: 10, tickMs: 250 };
-    const [, clamped] = seedThrough(pathRate, [visible, { ms: 60_000, lookMs: 1000, tickMs: 1000 }]);
-    const [, unclamped] = seedThrough(pathRate, [visible, { ...visible, ms: 60_000 }]);
+    const [, clamped] = seedThroughLooks(pathRate, [
+      visible,
+      { ms: 60_000, lookMs: 1000, tickMs: 1000 },
+    ]).phases;
+    const [, unclamped] = seedThroughLooks(pathRate, [visible, { ...visible, ms: 60_000 }]).phases;
     expect(unclamped).toBeGreaterThan(0.95 * pathRate * 60);
     expect(clamped).toBeGreaterThan(0.9 * unclamped);
   });

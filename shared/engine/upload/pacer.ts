@@ -23,6 +23,7 @@ import { BLOCK_SIZE } from '../../codec/wire';
 import type { UploadQueue } from '../peer/upload-queue';
 import type { PieceRank, Waiting } from '../peer/waiting-requests';
 import { LookCadence } from './look-cadence';
+import { drainRate } from './look-drain';
 
 /** What the transport may hold, in time at our measured upload rate (at least one block), where reports come
  * sooner than that (look-cadence.ts: else the wait for one, more than covered). */
@@ -50,11 +51,20 @@ export class UploadPacer {
   private owedSince: number | undefined;
   /** How long reports take to come once owed. */
   readonly cadence = new LookCadence();
+  /** The rate the last report saw the transport drain at (look-drain.ts), bytes/s; 0 where none was owed. */
+  private drained = 0;
 
   /** The adapter's report of the bytes it still holds for us. A nonsensical report is ignored. */
   report(bytes: number, now: number): void {
     if (!(bytes >= 0) || !Number.isFinite(bytes)) return;
-    if (this.owedSince !== undefined) this.cadence.waited(now - this.owedSince);
+    this.drained = 0;
+    if (this.owedSince !== undefined) {
+      const waited = now - this.owedSince;
+      this.cadence.waited(waited);
+      // Over the typical wait where this one was shorter: a look run early says little of the path's rate.
+      const over = Math.max(waited, this.cadence.typicalMs);
+      this.drained = drainRate(this.queued - bytes, over, !owesReport(bytes));
+    }
     this.queued = bytes;
     this.reported = true;
     this.owedSince = owesReport(bytes) ? now : undefined;
@@ -81,9 +91,13 @@ export class UploadPacer {
     return this.window(capacity) - this.queued - reading;
   }
 
-  /** Bytes the transport may hold at `capacity` bytes/s: PACE_WINDOW_MS of it, or more where reports come seldom. */
+  /** Bytes the transport may hold at `capacity` bytes/s: PACE_WINDOW_MS of it, or more where reports come seldom;
+   * there, at the rate the last report saw drain where that is more (look-drain.ts). Where reports come often, each
+   * refills a window many times what left since the last one, and the measured capacity follows within a few. */
   window(capacity: number): number {
-    return paceWindow(capacity, this.cadence.windowMs(PACE_WINDOW_MS));
+    const windowMs = this.cadence.windowMs(PACE_WINDOW_MS);
+    const rate = windowMs > PACE_WINDOW_MS ? Math.max(capacity, this.drained) : capacity;
+    return paceWindow(rate, windowMs);
   }
 }
 
