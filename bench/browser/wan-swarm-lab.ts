@@ -3,10 +3,12 @@
 // the lab's random seeds. A few seconds a run; what docs/lab.md's figures for the shape with its queues come from.
 // `--timeline` adds where the time went (lab/shape-timeline.ts): each uplink's use per 10 s and why it idled, where
 // each peer's bytes came from, how long a piece took to spread (a run then takes about three times as long).
+// `--lab-policy=NAME` runs every peer under one of the engine's choke policies (shared/engine/choke/policies.ts).
 //   npx tsx bench/browser/wan-swarm-lab.ts --wan-swarm-rate=25 --wan-swarm-mib=16 --lab-seeds=1,2,3 [--timeline]
 import { createHash } from 'node:crypto';
 import { predictSwarm, shapeBounds } from '../../lab/network-shape';
 import { formatTimeline, ShapeTimeline } from '../../lab/shape-timeline';
+import { CHOKE_POLICIES, type ChokePolicyName } from '../../shared/engine/choke/policies';
 import { wanSwarmPlan } from './wan-swarm-shape';
 
 const SAMPLE_MS = 10_000;
@@ -16,6 +18,11 @@ const flags = new Set(process.argv.slice(2));
 const plan = wanSwarmPlan(flags);
 const seedsFlag = [...flags].find((flag) => flag.startsWith('--lab-seeds='));
 const seeds = (seedsFlag?.slice('--lab-seeds='.length) ?? '1').split(',').map(Number);
+const policyFlag = [...flags].find((flag) => flag.startsWith('--lab-policy='));
+const policyName = policyFlag?.slice('--lab-policy='.length);
+if (policyName !== undefined && !(policyName in CHOKE_POLICIES))
+  throw new Error(`no choke policy ${policyName}`);
+const config = policyName ? { chokePolicy: CHOKE_POLICIES[policyName as ChokePolicyName] } : undefined;
 const bound = shapeBounds(plan.shape).p2p;
 for (const seed of seeds) {
   const shares: number[] = [];
@@ -23,6 +30,7 @@ for (const seed of seeds) {
   const prediction = predictSwarm(plan.shape, {
     hash: sha1,
     seed,
+    config,
     onDeliver: timeline && ((to, from, data) => timeline.delivered(to, from, data)),
     observe: (swarm) => {
       timeline?.observe(swarm);
