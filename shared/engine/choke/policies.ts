@@ -5,7 +5,6 @@ import { titForTat } from './choker';
 import { withCredit } from './credit';
 import { withForwarding } from './forwarding';
 import { propShare } from './propshare';
-import { withSpareWithinCredit } from './spare-within-credit';
 
 /** A peer that has nothing we want cannot pay us back (it passes our pieces on instead, which we do not see): the
  * credit limit leaves it alone. Cutting it too (`tft+strict-credit`) bites free riders harder but starves a swarm's
@@ -35,12 +34,6 @@ export const CHOKE_POLICIES = Object.freeze({
   'tft+recip+forward': withForwarding(withCredit(titForTat, { ...WANTED_ONLY, reciprocation: 0.75 }), {
     piecesPerForward: 2,
   }),
-  /** tft+recip+forward, and a leecher's spare regular slots open to every peer within its credit, not only to those
-   * that have nothing we want (spare-within-credit.ts). */
-  'tft+recip+forward+spare': withForwarding(
-    withCredit(withSpareWithinCredit(titForTat), { ...WANTED_ONLY, reciprocation: 0.75 }),
-    { piecesPerForward: 2 },
-  ),
   /** The same, but only traced pieces (sent while nobody else had them) count against the peer. */
   'tft+credit+traced': withForwarding(withCredit(titForTat, WANTED_ONLY)),
 } satisfies Record<string, ChokePolicy>);
