@@ -66,7 +66,7 @@ describe('a swarm behind queued uplinks, in the lab', () => {
         })),
       ],
     };
-    const timeline = new ShapeTimeline();
+    const timeline = new ShapeTimeline({ sampleMs: 250 });
     const run = predictSwarm(shape, {
       hash: fastHash,
       seed: 2,
@@ -75,8 +75,8 @@ describe('a swarm behind queued uplinks, in the lab', () => {
     });
     expect(run.last).not.toBeNull();
     // Choking each debtor as it went over left the fast peer's share to peers whose pipelines take seconds to grow
-    // behind the queues: its uplink idled 68 % of the time with peers that wanted its pieces choked, and all were
-    // done at 2.33 times the bound; keeping the slot while nobody else waits for it, 32 % and 1.89 times.
+    // behind the queues: its uplink idled 65 % of the time with peers that wanted its pieces choked, and all were
+    // done at 2.33 times the bound; keeping the slot while nobody else waits for it, 30 % and 1.89 times.
     expect(timeline.report().idle[4]['choked a peer that wants']).toBeLessThan(0.45);
     expect(run.last! / shapeBounds(shape).p2p).toBeLessThan(2.15);
   });
