@@ -4,7 +4,7 @@
 import { discreteP2pBound, p2pBound } from './bounds';
 import { labTorrent } from './experiments/common';
 import type { SyncHash } from './sim/hash';
-import { LabSwarm } from './sim/swarm';
+import { LabSwarm, type SwarmOptions } from './sim/swarm';
 import type { EngineConfig } from '../shared/engine/contract/engine-types';
 
 /** One peer of the shape. */
@@ -82,11 +82,19 @@ export function predictSwarm(
     seed: number;
     config?: Partial<EngineConfig>;
     observe?: (swarm: LabSwarm) => void;
+    /** Sees every message as it reaches a peer (to tell where each peer's bytes come from). */
+    onDeliver?: SwarmOptions['onDeliver'];
   },
 ): Prediction {
   const { leechers } = parts(shape);
   const torrent = labTorrent(shape.fileBytes, shape.pieceBytes, options.hash, options.seed);
-  const swarm = new LabSwarm({ torrent, hash: options.hash, seed: options.seed, config: options.config });
+  const swarm = new LabSwarm({
+    torrent,
+    hash: options.hash,
+    seed: options.seed,
+    config: options.config,
+    onDeliver: options.onDeliver,
+  });
   const peers = shape.peers.map((peer) =>
     swarm.addPeer({
       name: peer.name,

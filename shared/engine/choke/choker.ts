@@ -27,8 +27,9 @@ export interface ChokerPeer {
    * (forwarding.ts). Unknown: 0. */
   forwardPending?: number;
   forwarded?: number;
-  /** Seeding: the pending pieces the seed's upload allows the peer beyond the fixed limit (forwardAllowance in
-   * forwarding.ts). Unknown: 0. */
+  /** The pieces a slot of our measured upload carries in the forwarding window (forwardAllowance in forwarding.ts):
+   * seeding, what a peer may hold beyond the fixed limit; leeching, whether our slots are fast (slot-nobody-wants.ts).
+   * Unknown: 0. */
   forwardAllowance?: number;
   /** How long it has held its current slot, ms (undefined while choked), and how long that slot took, from our
    * unchoke, to bring its first request (undefined until it asked): slot-hold.ts keeps a slot at least a few times

@@ -2,7 +2,8 @@
 // opens many connections lives on everyone's optimistic unchokes and spare slots, and on nothing else).
 //
 // A peer that has taken more than its credit (a piece) from us beyond what it gave us, and gives us nothing now, is in debt:
-// a leecher chokes it as soon as it goes over (after the block that did it), and no longer offers it the optimistic
+// a leecher chokes it as soon as it goes over (after the block that did it) if another peer waits for the slot, or, on
+// a slow uplink, to leave its share to the peers it serves (slot-nobody-wants.ts), and no longer offers it the optimistic
 // slot nor a spare slot, in rounds or between them, as if it wanted nothing. Its debt stays bounded by the credit
 // (plus the blocks already read for it) however many rounds pass. A contributor clears its debt by uploading
 // to us, and a new peer starts with the credit, so optimistic unchokes still bootstrap newcomers. If nobody else
@@ -10,6 +11,7 @@
 // the inner policy (every peer is in a seed's debt).
 import type { ChokePolicy, ChokerPeer } from './choker';
 import { NO_CHOKE_CHANGES, asUninterested, slotTakenBack } from './choker';
+import { keepsSlotNobodyWants } from './slot-nobody-wants';
 
 /** What a peer may take from us beyond what it gave before it counts as in debt: one piece (a newcomer can then trade
  * a whole piece). A free rider collects the credit from every connection, so it must be small next to the file over
@@ -90,10 +92,11 @@ export function withCredit(inner: ChokePolicy, options: CreditOptions = {}): Cho
     const { view } = split(input.peers, input.pieceLength);
     const { trigger } = input;
     if (trigger.kind !== 'overdrawn') return inner.betweenRounds({ ...input, peers: view });
-    // An overdrawn peer is choked, and its slot goes to a peer waiting for one, if any. It keeps the slot only when
-    // it takes nobody's share: no one waits and every peer we serve is in debt (an idle uplink helps nobody).
+    // An overdrawn peer is choked, and its slot goes to a peer waiting for one, if any. When no one waits it keeps
+    // the slot if it takes nobody's share (slot-nobody-wants.ts): an idle uplink helps nobody.
     const { changes, served } = slotTakenBack(inner, input, view, trigger.peer);
-    if (changes.unchoke.length === 0 && !served) return NO_CHOKE_CHANGES;
+    const overdrawn = input.peers.find((p) => p.peer === trigger.peer);
+    if (changes.unchoke.length === 0 && keepsSlotNobodyWants(overdrawn, !served)) return NO_CHOKE_CHANGES;
     return { choke: [trigger.peer], unchoke: changes.unchoke };
   };
   return Object.freeze<ChokePolicy>({
