@@ -1,5 +1,5 @@
 // The engine worker: hosts a TorrentSession per torrent, hashes with SubtleCrypto (v2 pieces' leaf hashes in a hash
-// worker it starts, hash/block-hasher.ts) and stores verified pieces in one origin-private file per torrent
+// worker the page starts beside it and links to it, hash/hash-link.ts) and stores verified pieces in one origin-private file per torrent
 // (IndexedDB where the browser has no synchronous access handles), and reads and writes the connections' data
 // channels itself where the page could transfer them (transport/owned-channels.ts). Start it from the main thread with
 //   new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' })
@@ -23,6 +23,7 @@ import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/messages/fr
 import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/messages/stream-wishes';
 import { appNodeHash, appSha256 } from '../lib/hash';
 import { BlockHasher } from './hash/block-hasher';
+import { hashPort } from './hash/hash-link';
 import { blockHashes } from './v2/v2-session';
 import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/messages/known-torrents';
 import { peerTimeouts } from '../lib/messages/peer-timeouts';
@@ -90,6 +91,9 @@ async function openPieceDirectory(store: KeyValueStore): Promise<SyncFileDirecto
   }
 }
 
+/** v2 pieces' leaf hashes: in the hash worker once the page links it (`hash-port`), in this thread until then. */
+const hasher = new BlockHasher((data) => blockHashes(data, appSha256));
+
 const early: MainToWorker[] = [];
 let client: Client | undefined;
 
@@ -108,6 +112,12 @@ function dispatch(message: MainToWorker): void {
     case 'seed-answer':
       pageSeedFetch?.answer(message);
       return;
+    case 'hash-port':
+      hasher.attach(hashPort(message.port));
+      return;
+    case 'hash-lost':
+      hasher.lost();
+      return;
   }
   if (!client) {
     early.push(message);
@@ -123,15 +133,11 @@ new BroadcastChannel(STREAM_WISHES_CHANNEL).onmessage = (event: MessageEvent) =>
   if (wish) dispatch(wish);
 };
 
-void (async () => {
+/** Opens the storage, restores the torrents and posts `ready`, then runs the engine's timers. */
+async function start(): Promise<void> {
   const store = await openStore();
   const pieceDirectory = await openPieceDirectory(store);
   const nodeHash = await appNodeHash();
-  // v2 pieces' leaf hashes in a worker of their own (hash/block-hasher.ts): the two cores share a download's stages.
-  const hasher = new BlockHasher(
-    () => new Worker(new URL('./hash/hash.worker.ts', import.meta.url), { type: 'module', name: 'hash' }),
-    (data) => blockHashes(data, appSha256),
-  );
   const started = new Client({
     store,
     ...(pieceDirectory ? { pieceDirectory } : {}),
@@ -163,4 +169,8 @@ void (async () => {
     started.tick();
     if (++ticks % 2 === 0) started.publish();
   }, TICK_MS);
-})();
+}
+
+// A start that rejects would only be logged here, and the page would wait for `ready` for ever: reported, it reaches
+// the page's `onerror` on this worker, which shows the engine as stopped, in words.
+start().catch((error: unknown) => reportError(error));
