@@ -1,8 +1,9 @@
 // The engine worker: hosts a TorrentSession per torrent, hashes with SubtleCrypto (v2 pieces' leaf hashes in a hash
-// worker the page starts beside it and links to it, hash/hash-link.ts) and stores verified pieces in one origin-private file per torrent
-// (IndexedDB where the browser has no synchronous access handles), and reads and writes the connections' data
-// channels itself where the page could transfer them (transport/owned-channels.ts). Start it from the main thread with
-//   new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' })
+// worker the page starts beside it and links to it, hash/hash-link.ts) and stores verified pieces in one
+// origin-private file per torrent (IndexedDB where the browser has no synchronous access handles), and reads and
+// writes the connections' data channels itself where the page could transfer them (transport/owned-channels.ts).
+// Start it from the main thread with
+//   linkHashWorker(new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' }), startHash)
 // and talk to it with the messages of lib/messages/protocol.ts.
 import { TorrentSession } from '../../../shared/engine/session/session';
 import type { MainToWorker, WorkerToMain } from '../lib/messages/protocol';
