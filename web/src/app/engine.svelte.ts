@@ -90,8 +90,12 @@ export class EngineLink {
     addEventListener('pageshow', (event) => {
       if (event.persisted) location.reload();
     });
-    await this.engineOrView(createWorker, config);
+    await this.engineOrView(createWorker, config).catch(this.startFailed);
   }
+
+  /** A start that threw: said in words, where it would otherwise leave the page at `Starting…` with nothing said. */
+  private readonly startFailed = (error: unknown): void =>
+    this.engineFailed(`The engine could not start: ${message(error)}`);
 
   /**
    * One engine per browser profile: two engines over the same IndexedDB would store and announce the same torrents
@@ -114,7 +118,7 @@ export class EngineLink {
           // The engine tab closed or crashed: this one takes over, with its actions still waiting.
           this.viewOfOtherTab = false;
           this.torrents.ready = false;
-          void this.startEngine(createWorker, transport, loadPeerConfig());
+          this.startEngine(createWorker, transport, loadPeerConfig()).catch(this.startFailed);
         } else granted();
         return new Promise<void>(() => {}); // held for the page's lifetime
       })
@@ -146,7 +150,7 @@ export class EngineLink {
     try {
       worker = createWorker();
     } catch (error) {
-      this.engineFailed(`The engine could not start: ${message(error)}`);
+      this.startFailed(error);
       return;
     }
     // The worker loads and restores its torrents while the config is asked; what it says meanwhile is kept.

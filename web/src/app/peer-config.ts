@@ -54,15 +54,24 @@ export function readPeerConfig(status: number, retryAfter: string | null, body: 
   return { iceServers, relay, fresh: true, refreshMs: clampRefresh(refreshMs) };
 }
 
-export async function loadPeerConfig(): Promise<PeerConfig> {
+/** How long the page waits for `/config.json`, its body included, before it goes on without a relay. */
+export const PEER_CONFIG_TIMEOUT_MS = 3000;
+
+/** The tracker's `/config.json`, or UNREACHABLE when it does not answer whole within `timeoutMs`: the engine waits for
+ * it before it starts, so a tracker that sends the headers and stalls in the body must not hold the start. */
+export async function loadPeerConfig(
+  url = '/config.json',
+  timeoutMs = PEER_CONFIG_TIMEOUT_MS,
+): Promise<PeerConfig> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 3000);
-    const response = await fetch('/config.json', { signal: controller.signal, cache: 'no-store' });
-    clearTimeout(timer);
+    const response = await fetch(url, { signal: controller.signal, cache: 'no-store' });
     if (response.status !== 200 && response.status !== 429) return UNREACHABLE;
     return readPeerConfig(response.status, response.headers.get('retry-after'), await response.json());
   } catch {
     return UNREACHABLE;
+  } finally {
+    clearTimeout(timer);
   }
 }

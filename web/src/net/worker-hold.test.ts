@@ -30,4 +30,22 @@ describe('holdWorker', () => {
     release();
     expect(count).toBe(1);
   });
+
+  it('still gives the later messages when a handler throws at one, and reports the error', () => {
+    const worker = fakeWorker();
+    const reported: unknown[] = [];
+    const release = holdWorker(worker, (error) => reported.push(error));
+    worker.onmessage?.(
+      new MessageEvent('message', { data: { type: 'channel-support', transferable: true } }),
+    );
+    worker.onmessage?.(new MessageEvent('message', { data: { type: 'ready', restored: 0 } as WorkerToMain }));
+    const seen: string[] = [];
+    worker.onmessage = (event) => {
+      if (event.data.type === 'channel-support') throw new Error('handler failed');
+      seen.push(event.data.type);
+    };
+    release();
+    expect(seen).toEqual(['ready']);
+    expect(reported).toEqual([new Error('handler failed')]);
+  });
 });

@@ -1,8 +1,9 @@
 // The engine worker: hosts a TorrentSession per torrent, hashes with SubtleCrypto (v2 pieces' leaf hashes in a hash
-// worker it starts, hash/block-hasher.ts) and stores verified pieces in one origin-private file per torrent
-// (IndexedDB where the browser has no synchronous access handles), and reads and writes the connections' data
-// channels itself where the page could transfer them (transport/owned-channels.ts). Start it from the main thread with
-//   new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' })
+// worker the page starts beside it and links to it, hash/hash-link.ts) and stores verified pieces in one
+// origin-private file per torrent (IndexedDB where the browser has no synchronous access handles), and reads and
+// writes the connections' data channels itself where the page could transfer them (transport/owned-channels.ts).
+// Start it from the main thread with
+//   linkHashWorker(new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module' }), startHash)
 // and talk to it with the messages of lib/messages/protocol.ts.
 import { TorrentSession } from '../../../shared/engine/session/session';
 import type { MainToWorker, WorkerToMain } from '../lib/messages/protocol';
@@ -23,10 +24,10 @@ import { FRESH_PIECES_CHANNEL, type FreshPieceMessage } from '../lib/messages/fr
 import { STREAM_WISHES_CHANNEL, streamWish } from '../lib/messages/stream-wishes';
 import { appNodeHash, appSha256 } from '../lib/hash';
 import { BlockHasher } from './hash/block-hasher';
+import { hashPort } from './hash/hash-link';
 import { blockHashes } from './v2/v2-session';
 import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/messages/known-torrents';
 import { peerTimeouts } from '../lib/messages/peer-timeouts';
-import { hashWorkerWanted } from '../lib/messages/block-hash-place';
 import { seedRequestPlace } from '../net/seed-request-place';
 import { RelayedSeedFetch } from './transport/relayed-seed-fetch';
 
@@ -91,6 +92,9 @@ async function openPieceDirectory(store: KeyValueStore): Promise<SyncFileDirecto
   }
 }
 
+/** v2 pieces' leaf hashes: in the hash worker once the page links it (`hash-port`), in this thread until then. */
+const hasher = new BlockHasher((data) => blockHashes(data, appSha256));
+
 const early: MainToWorker[] = [];
 let client: Client | undefined;
 
@@ -109,6 +113,12 @@ function dispatch(message: MainToWorker): void {
     case 'seed-answer':
       pageSeedFetch?.answer(message);
       return;
+    case 'hash-port':
+      hasher.attach(hashPort(message.port));
+      return;
+    case 'hash-lost':
+      hasher.lost();
+      return;
   }
   if (!client) {
     early.push(message);
@@ -124,23 +134,16 @@ new BroadcastChannel(STREAM_WISHES_CHANNEL).onmessage = (event: MessageEvent) =>
   if (wish) dispatch(wish);
 };
 
-void (async () => {
+/** Opens the storage, restores the torrents and posts `ready`, then runs the engine's timers. */
+async function start(): Promise<void> {
   const store = await openStore();
   const pieceDirectory = await openPieceDirectory(store);
   const nodeHash = await appNodeHash();
-  // v2 pieces' leaf hashes in a worker of their own (hash/block-hasher.ts): the two cores share a download's stages.
-  // A bench's page may keep them here (lib/messages/block-hash-place.ts), as the client does without `blockHashes`.
-  const hasher = hashWorkerWanted(self.name)
-    ? new BlockHasher(
-        () => new Worker(new URL('./hash/hash.worker.ts', import.meta.url), { type: 'module', name: 'hash' }),
-        (data) => blockHashes(data, appSha256),
-      )
-    : undefined;
   const started = new Client({
     store,
     ...(pieceDirectory ? { pieceDirectory } : {}),
     nodeHash,
-    ...(hasher ? { blockHashes: hasher.hash } : {}),
+    blockHashes: hasher.hash,
     post,
     createSession: (options) =>
       new TorrentSession({ ...options, config: { ...options.config, ...timeouts } }),
@@ -167,4 +170,8 @@ void (async () => {
     started.tick();
     if (++ticks % 2 === 0) started.publish();
   }, TICK_MS);
-})();
+}
+
+// A start that rejects would only be logged here, and the page would wait for `ready` for ever: reported, it reaches
+// the page's `onerror` on this worker, which shows the engine as stopped, in words.
+start().catch((error: unknown) => reportError(error));

@@ -135,7 +135,12 @@ export type MainToWorker =
   /** The tab's upload limit, for the channels the worker writes (0 = none). */
   | { type: 'upload-limit'; bytesPerSecond: number }
   /** A web seed's request the page made for the worker (seed-requests.ts). */
-  | SeedPageMessage;
+  | SeedPageMessage
+  // --- the hash worker, started by the page beside the engine worker (worker/hash/hash-link.ts) ---
+  /** One end of a channel to the hash worker: v2 leaf hashes go there from now on. */
+  | { type: 'hash-port'; port: MessagePort }
+  /** The hash worker failed: the engine worker hashes what it held there, and everything after, itself. */
+  | { type: 'hash-lost' };
 
 /** The answer to one action: its result, typed by the action's row. */
 export interface ActionReply<A extends WorkerAction = WorkerAction> {

@@ -1,6 +1,6 @@
 // The page's messages to the client, each to its named handler: a connection's events go to its torrent's host,
 // actions to the action table (actions.ts). The data channels' own messages, and the page's answers to web-seed
-// requests, are the worker script's (engine.worker.ts) and never reach here.
+// requests and the hash worker's port, are the worker script's (engine.worker.ts) and never reach here.
 import type { ActionMessage, MainToWorker } from '../../lib/messages/protocol';
 import type { TorrentHost } from '../torrent/host';
 import type { PeerTransports } from '../transport/peer-transports';
@@ -9,7 +9,7 @@ import type { TorrentRegistry } from './registry';
 /** The messages the client handles. */
 export type ClientMessage = Exclude<
   MainToWorker,
-  { type: 'channel-adopt' | 'channel-close' | 'upload-limit' | 'seed-answer' }
+  { type: 'channel-adopt' | 'channel-close' | 'upload-limit' | 'seed-answer' | 'hash-port' | 'hash-lost' }
 >;
 
 type MessageHandlers = {

@@ -40,7 +40,9 @@ const local = (data: Uint8Array) => blockHashes(data, subtleSha256);
 
 function hasher(): { worker: InProcessWorker; blocks: BlockHasher } {
   const worker = new InProcessWorker();
-  return { worker, blocks: new BlockHasher(() => worker, local, BOUND) };
+  const blocks = new BlockHasher(local, BOUND);
+  blocks.attach(worker);
+  return { worker, blocks };
 }
 
 describe('BlockHasher', () => {
@@ -103,10 +105,23 @@ describe('BlockHasher', () => {
     expect(await blocks.hash(piece(9), true)).toEqual(await local(piece(9)));
   });
 
-  it('hashes here when the hash worker cannot start', async () => {
-    const blocks = new BlockHasher(() => {
-      throw new Error('no nested workers here');
-    }, local);
+  it('hashes here until the hash worker is attached, and sends it the pieces after', async () => {
+    const blocks = new BlockHasher(local, BOUND);
     expect(await blocks.hash(piece(3), false)).toEqual(await local(piece(3)));
+    const worker = new InProcessWorker();
+    blocks.attach(worker);
+    const answer = blocks.hash(piece(4), false);
+    expect(worker.received).toHaveLength(1);
+    await worker.answer();
+    expect(await answer).toEqual(await local(piece(4)));
+  });
+
+  it('hashes here once told the hash worker is lost, the pieces it held included', async () => {
+    const { worker, blocks } = hasher();
+    const answer = blocks.hash(piece(5), true);
+    blocks.lost();
+    expect(worker.terminated).toBe(true);
+    expect(await answer).toEqual(await local(piece(5)));
+    expect(await blocks.hash(piece(6), false)).toEqual(await local(piece(6)));
   });
 });

@@ -1,14 +1,18 @@
 // The leaf hashes of v2 pieces (the SHA-256 of each 16 KiB block) computed in a worker of their own (hash.worker.ts),
 // so the engine worker, which also reads a web seed's body, assembles its pieces and writes them, does not pay
 // SubtleCrypto's cost per call as well (a promise and a task per 16 KiB block, 64 for a 1 MiB piece): the two
-// cores share the stages. How pieces flow: the engine's `hash` action hands a piece here; a copy of it is
-// transferred to the hash worker (the engine keeps its own buffer for the `store` that follows), at most
-// IN_FLIGHT_BYTES of copies at once (at least one piece); the other pieces wait here, those a player waits for
-// (`urgent`) ahead of the rest, so a player's piece never waits behind more than that many bytes of a web seed's run.
-// The copies held are bounded by IN_FLIGHT_BYTES; the waiting pieces are the engine's own buffers, not copies. The
-// hash worker gives each copy's buffer back with its answer, and the next copy of the same size is made into it: a
-// fresh 1 MiB buffer costs its pages' first touch, several times the copy itself. A hash
-// worker that fails or cannot start leaves the hashing to this thread (`local`), the pieces it held included.
+// cores share the stages. The page starts the hash worker beside the engine worker and hands the engine one end of a
+// channel to it (hash-link.ts), because a worker the engine worker starts itself can block the engine's thread for
+// good in Gecko: its `new Worker` never returns in some starts under a service worker's control.
+//
+// How pieces flow: the engine's `hash` action hands a piece here; a copy of it is transferred to the hash worker (the
+// engine keeps its own buffer for the `store` that follows), at most IN_FLIGHT_BYTES of copies at once (at least one
+// piece); the other pieces wait here, those a player waits for (`urgent`) ahead of the rest, so a player's piece never
+// waits behind more than that many bytes of a web seed's run. The copies held are bounded by IN_FLIGHT_BYTES; the
+// waiting pieces are the engine's own buffers, not copies. The hash worker gives each copy's buffer back with its
+// answer, and the next copy of the same size is made into it: a fresh 1 MiB buffer costs its pages' first touch,
+// several times the copy itself. Until the hash worker is attached, and after it fails, this thread hashes (`local`),
+// the pieces it held included.
 import type { HashAnswer, HashRequest } from './hash-requests';
 
 /** Bytes of piece copies in the hash worker at once: enough to keep it busy between answers. */
@@ -44,22 +48,19 @@ export class BlockHasher {
   private spareBytes = 0;
 
   constructor(
-    /** Starts the hash worker (undefined, or a throw: there is none, and this thread hashes). */
-    start: () => HashWorkerLike | undefined,
     /** Leaf hashes in this thread. */
     private readonly local: (data: Uint8Array) => Promise<Uint8Array>,
     /** Bytes of copies in the hash worker at once (at least one piece). */
     private readonly bound = IN_FLIGHT_BYTES,
-  ) {
-    try {
-      this.worker = start();
-    } catch {
-      this.worker = undefined;
-    }
-    if (this.worker) {
-      this.worker.onmessage = (event) => this.answered(event.data as HashAnswer);
-      this.worker.onerror = () => this.lost();
-    }
+  ) {}
+
+  /** The hash worker is there: pieces go to it from now on (one attached before stays). */
+  attach(worker: HashWorkerLike): void {
+    if (this.worker) return;
+    this.worker = worker;
+    worker.onmessage = (event) => this.answered(event.data as HashAnswer);
+    worker.onerror = () => this.lost();
+    this.pump();
   }
 
   readonly hash: BlockHashes = (data, urgent) => {
@@ -124,7 +125,7 @@ export class BlockHasher {
   }
 
   /** The hash worker failed: this thread hashes what it held and what waits. */
-  private lost(): void {
+  lost(): void {
     const worker = this.worker;
     this.worker = undefined;
     worker?.terminate();
