@@ -8,7 +8,8 @@
 // first frame from a web seed alone against from a tab (webseed-playback.ts). `--download`: (1) to (3); `--paced`:
 // (3); `--play`: (4). Each run of (1) is made twice, interleaved (the order swapped every run): the app as it ships
 // (v2 pieces' leaf hashes in its hash worker) and the app with the leaf hashes in its engine worker
-// (`?block-hashes=engine`), each against its own plain fetch, and a figure puts the two against each other.
+// (`?block-hashes=engine`), each against its own plain fetch, and a figure puts the two against each other; each run
+// also times the floor: the same bytes fetched, hashed and written by one worker with no engine (webseed-floor.ts).
 // `--trace`: one run of (1), both ways, with the tab's Chromium trace (every thread, and its JavaScript by function)
 // in the log. `--log-reads`: each web-seed session of (4) logs its timeline from Play to the first frame.
 import { randomBytes } from 'node:crypto';
@@ -39,6 +40,7 @@ import { seedTorrent, type SeedTorrent } from './webseed-torrent';
 import { webSeedPlayFigure } from './webseed-playback';
 import { webTorrentFromSeed, type ReferenceRun } from './webseed-webtorrent';
 import { pacedFigure } from './webseed-paced';
+import { floorFigures, floorRun, type FloorRun } from './webseed-floor';
 
 const MiB = 1024 * 1024;
 /** Requests per MiB at most this share of WebTorrent's. */
@@ -53,6 +55,8 @@ interface Run {
   engine: AppRun;
   /** WebTorrent's download of the same torrent from the same server. */
   reference: ReferenceRun;
+  /** The same bytes fetched, hashed and written with no engine (webseed-floor.ts). */
+  floor: FloorRun;
 }
 
 /** One run: the plain fetch and the app in a fresh Chromium, both ways (`engineFirst`: the engine worker's hashing
@@ -70,7 +74,8 @@ async function oneRun(
   const engine = engineFirst ? await inEngine() : undefined;
   const worker = await inWorker();
   const both = { worker, engine: engine ?? (await inEngine()) };
-  return { ...both, reference: await webTorrentFromSeed(server, torrent.file, size) };
+  const reference = await webTorrentFromSeed(server, torrent.file, size);
+  return { ...both, reference, floor: await floorRun(appOrigin, download, PIECE_LENGTH) };
 }
 
 function requestsFigure(runs: Run[], mib: number, load: string): Figure {
@@ -125,6 +130,13 @@ function figures(runs: Run[], mib: number, load: string): Figure[] {
     hashWorkerFigure(`${name}: the hash worker against none`, runs, mib, load),
     requestsFigure(runs, mib, load),
     webTorrentFigure(runs, mib, load),
+    ...floorFigures(
+      name,
+      runs.map((run) => run.floor),
+      runs.map((run) => run.worker),
+      mib,
+      load,
+    ),
   ];
 }
 
@@ -183,8 +195,9 @@ export const webseedBench: Bench = {
   figures:
     'a download from a web seed alone against a plain fetch (unlimited, and at 400 Mbit/s), the unlimited one with ' +
     'the leaf hashes in the hash worker against in the engine worker, its requests per MiB and rate against ' +
-    'WebTorrent, and Play to the first frame from a web seed alone against from a tab (--download, --paced, ' +
-    '--play: that part only; --trace: one unlimited run of each way of hashing, traced)',
+    'WebTorrent, the floor (the same bytes fetched, hashed and written with no engine), and Play to the first ' +
+    'frame from a web seed alone against from a tab (--download, --paced, --play: that part only; --trace: one ' +
+    'unlimited run of each way of hashing, traced)',
   onlyWhenNamed: true,
   async run(context) {
     const download = context.flags.has('--download') || context.flags.has('--paced');

@@ -19,7 +19,7 @@ const engineWorker = () =>
 /** The engine worker, and beside it its hash worker, started here and linked to it (worker/hash/hash-link.ts); a
  * bench's page may leave the leaf hashes in the engine worker (lib/messages/block-hash-place.ts). */
 const startEngineWorker = () =>
-  hashWorkerWanted(name)
+  hashWorkerWanted(location.search)
     ? linkHashWorker(
         engineWorker(),
         () =>

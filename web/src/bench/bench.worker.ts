@@ -15,6 +15,7 @@ import { PieceCache } from '../worker/storage/piece-cache';
 import type { BenchReply, BenchRequest, BenchResult, StorageRequest, VerifyRequest } from './messages';
 import { sha256Bench } from './sha256';
 import { shareBench } from './share';
+import { seedFloorBench } from './seed-floor';
 
 const MB = 1e6;
 
@@ -227,7 +228,9 @@ self.addEventListener('message', (event: MessageEvent<BenchRequest>) => {
         ? sha256Bench(request)
         : request.type === 'share'
           ? shareBench(request)
-          : storage(request);
+          : request.type === 'seed-floor'
+            ? seedFloorBench(request)
+            : storage(request);
   work.then(
     (result) => self.postMessage({ id: request.id, result } satisfies BenchReply),
     (error: unknown) =>

@@ -39,7 +39,25 @@ export interface ShareRequest {
   rounds: number;
 }
 
-export type BenchRequest = (VerifyRequest | StorageRequest | Sha256Request | ShareRequest) & { id: number };
+/** A web seed's file fetched, cut into pieces, hashed and written with no engine (seed-floor.ts). */
+export interface SeedFloorRequest {
+  type: 'seed-floor';
+  url: string;
+  size: number;
+  pieceLength: number;
+  /** SHA-1 of each piece and SHA-256 of each 16 KiB block. */
+  hash: boolean;
+  /** Each piece written to a file through a synchronous access handle. */
+  write: boolean;
+  /** The file set to its whole size before the first write, so that no write grows it. */
+  presize?: boolean;
+  /** The file flushed this often while pieces come, as the app's transactions do (else once at the end). */
+  flushEveryMs?: number;
+}
+
+export type BenchRequest = (
+  VerifyRequest | StorageRequest | Sha256Request | ShareRequest | SeedFloorRequest
+) & { id: number };
 
 /** MB/s (10^6 bytes per second) or pieces per second, best of the rounds, per path. */
 export type BenchResult = Record<string, number>;

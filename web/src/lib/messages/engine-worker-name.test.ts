@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { engineWorkerName, workerOption } from './engine-worker-name';
-import { hashWorkerWanted } from './block-hash-place';
 
 describe("the engine worker's name", () => {
   it('is the plain name without any parameter it carries', () => {
@@ -10,9 +9,8 @@ describe("the engine worker's name", () => {
 
   it('carries the parameters it knows, in its own order, and no value that is not a plain word', () => {
     const name = engineWorkerName('?block-hashes=engine&channels=page&idle-timeout=12');
-    expect(name).toBe('swarmdrop-engine idle-timeout=12 block-hashes=engine');
+    expect(name).toBe('swarmdrop-engine idle-timeout=12');
     expect(workerOption(name, 'idle-timeout')).toBe('12');
-    expect(workerOption(name, 'block-hashes')).toBe('engine');
     expect(engineWorkerName('?idle-timeout=1%202')).toBe('swarmdrop-engine');
   });
 
@@ -20,15 +18,7 @@ describe("the engine worker's name", () => {
     expect(workerOption('swarmdrop-engine idle-timeout=12 extra', 'idle-timeout')).toBeUndefined();
     expect(workerOption('swarmdrop-engine idle-timeout=12 other=1', 'idle-timeout')).toBeUndefined();
     expect(workerOption('other idle-timeout=12', 'idle-timeout')).toBeUndefined();
-    expect(workerOption('hash', 'block-hashes')).toBeUndefined();
-  });
-});
-
-describe('where the leaf hashes are computed', () => {
-  it('in a hash worker unless the page asks for the engine worker', () => {
-    expect(hashWorkerWanted(engineWorkerName(''))).toBe(true);
-    expect(hashWorkerWanted(engineWorkerName('?block-hashes=worker'))).toBe(true);
-    expect(hashWorkerWanted(engineWorkerName('?block-hashes=engine'))).toBe(false);
-    expect(hashWorkerWanted(engineWorkerName('?idle-timeout=12&block-hashes=engine'))).toBe(false);
+    expect(workerOption('swarmdrop-engine block-hashes=engine', 'idle-timeout')).toBeUndefined();
+    expect(workerOption('hash', 'idle-timeout')).toBeUndefined();
   });
 });

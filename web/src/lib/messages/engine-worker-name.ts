@@ -1,15 +1,13 @@
 // What a test or a bench asks of the engine worker through the page's address, carried in the worker's name: the
 // worker needs it before its first torrent session, so it travels with the worker's start rather than in a message
 // after it. Only the parameters listed here pass (each `key=value`, its value a plain word or number); what each
-// value means is read, and checked, by the module that uses it (peer-timeouts.ts, block-hash-place.ts). Without any
-// of them the worker's name is the plain one and the engine keeps its defaults. Never a user-facing setting.
+// value means is read, and checked, by the module that uses it (peer-timeouts.ts). Without any of them the worker's
+// name is the plain one and the engine keeps its defaults. Never a user-facing setting.
 
 const WORKER_NAME = 'swarmdrop-engine';
 /** A test's shorter idle timeout, in seconds (peer-timeouts.ts). */
 export const IDLE_TIMEOUT_PARAM = 'idle-timeout';
-/** Where v2 pieces' leaf hashes are computed (block-hash-place.ts). */
-export const BLOCK_HASHES_PARAM = 'block-hashes';
-const PARAMS = [IDLE_TIMEOUT_PARAM, BLOCK_HASHES_PARAM];
+const PARAMS = [IDLE_TIMEOUT_PARAM];
 const VALUE = /^[\w.-]+$/;
 
 /** The engine worker's name for a page at `search` (its address's query). */
