@@ -18,7 +18,8 @@
 // minutes a run): one seed and 8 tabs, each in its own emulated node, --wan-swarm-mib=N MiB (64), --wan-swarm-runs=N
 // runs (3), --wan-swarm-rate=P every rate at P % of the issue's (100); with --tiny, 4 MiB once. `lifecycle` runs only when named (root, about 35
 // minutes): a seeding tab visible, hidden 6 minutes, frozen 60 s, over an emulated 50 ms, 20 Mbit/s path, 3 runs;
-// --lifecycle-runs=N runs, --lifecycle-page-channels keeps the seeder's channels on its page; --tiny, one short run.
+// --lifecycle-runs=N runs, --lifecycle-freeze=N seconds frozen (60), --lifecycle-page-channels keeps the seeder's
+// channels on its page; --tiny, one short run.
 // `wan-playback` runs only when named too (root, and about 15 minutes): the playback figures over 100 ms, 1 % loss,
 // 40 Mbit/s against WebTorrent, --wan-playback-runs=N sessions of each client (7; --log-reads logs our player's
 // reads); with --tiny, 2 sessions each of a 10 s, 2 Mbit/s video. `keeper` runs only when named (10 to 15 minutes): a

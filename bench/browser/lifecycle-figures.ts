@@ -21,6 +21,8 @@ export interface LifecycleRun {
   peersBefore: number | null;
   /** The downloader's peers once blocks flow again; null when fewer than before within afterResumeS. */
   peersAfter: number | null;
+  /** The downloader's peer count at each change from the resume until blocks flowed, in words (for the log). */
+  peersSinceResume?: string;
   load: string;
   error?: string;
 }

@@ -35,5 +35,10 @@ describe('the lifecycle bench plan', () => {
       pageChannels: true,
     });
     expect(() => lifecyclePlan(new Set(['--lifecycle-runs=0']))).toThrow(/whole number/);
+    expect(lifecyclePlan(new Set(['--tiny', '--lifecycle-freeze=60']))).toMatchObject({
+      freezeS: 60,
+      runs: 1,
+    });
+    expect(() => lifecyclePlan(new Set(['--lifecycle-freeze=-1']))).toThrow(/whole number/);
   });
 });

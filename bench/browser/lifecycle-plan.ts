@@ -43,8 +43,9 @@ function sizeFor(spec: PathSpec, seconds: number): number {
 
 /**
  * A full run: 20 s of ramp, 60 s visible, 6 minutes hidden (intensive throttling after 10 s), 60 s visible again,
- * hidden again and a 60 s freeze; 3 runs. `--tiny`: 10 s, 15 s, 30 s hidden, 15 s, a 15 s freeze; one run. `--lifecycle-runs=N` sets the runs,
- * `--lifecycle-page-channels` keeps the seeding tab's channels on its page.
+ * hidden again and a 60 s freeze; 3 runs. `--tiny`: 10 s, 15 s, 30 s hidden, 15 s, a 15 s freeze; one run.
+ * `--lifecycle-runs=N` sets the runs, `--lifecycle-freeze=N` the freeze in seconds (a smoke of a full freeze:
+ * `--tiny --lifecycle-freeze=60`), `--lifecycle-page-channels` keeps the seeding tab's channels on its page.
  */
 export function lifecyclePlan(flags: Set<string>): LifecyclePlan {
   const tiny = flags.has('--tiny');
@@ -52,6 +53,7 @@ export function lifecyclePlan(flags: Set<string>): LifecyclePlan {
   const windows = tiny
     ? { warmupS: 10, visibleS: 15, hiddenS: 30, freezeS: 15, afterResumeS: 30 }
     : { warmupS: 20, visibleS: 60, hiddenS: 360, freezeS: 60, afterResumeS: 60 };
+  windows.freezeS = countFlag(flags, 'lifecycle-freeze', windows.freezeS);
   const intensiveAfterS = 10;
   if (windows.hiddenS <= intensiveAfterS + SETTLE_S) throw new Error('the hidden window would be empty');
   const moving = windows.warmupS + 2 * windows.visibleS + SETTLE_S + windows.hiddenS + windows.afterResumeS;

@@ -107,9 +107,15 @@ async function afterFreeze(tab: LifecycleTab, leech: Page, plan: LifecyclePlan) 
   const frozenBytes = (await byteChanges(leech)).at(-1)?.bytes ?? 0;
   await tab.resume();
   const resumed = Date.now();
-  const flowing = await within(plan.afterResumeS, async () =>
-    (await byteChanges(leech)).find((change) => change.t >= resumed && change.bytes > frozenBytes),
-  );
+  // Where blocks are slow to come back, whether the downloader lost the seeder meanwhile and found it again.
+  const counts: string[] = [];
+  let lastCount: number | undefined;
+  const flowing = await within(plan.afterResumeS, async () => {
+    const peers = await peersOf(leech);
+    if (peers !== lastCount) counts.push(`${peers} at ${((Date.now() - resumed) / 1000).toFixed(1)} s`);
+    lastCount = peers;
+    return (await byteChanges(leech)).find((change) => change.t >= resumed && change.bytes > frozenBytes);
+  });
   const seen = await tab.seen();
   if (seen.join() !== 'hidden,visible,hidden,freeze,resume')
     throw new Error(`the tab lived through ${seen.join(', ')}`);
@@ -121,6 +127,7 @@ async function afterFreeze(tab: LifecycleTab, leech: Page, plan: LifecyclePlan) 
     resumeS: flowing ? (flowing.t - resumed) / 1000 : null,
     peersBefore,
     peersAfter: peersAfter ?? null,
+    peersSinceResume: counts.join(', '),
   };
 }
 
@@ -225,7 +232,8 @@ function logRun(log: (message: string) => void, run: LifecycleRun): void {
   log(
     `  visible ${f(run.visibleMBps)} MB/s (${f(run.visibleWakesPerS)} page wake-ups/s), hidden ` +
       `${f(run.hiddenMBps)} MB/s (${f(run.hiddenWakesPerS)}/s); blocks ${f(run.resumeS)} s after the resume; ` +
-      `peers ${run.peersAfter ?? 'fewer'} of ${run.peersBefore}; ${run.load}`,
+      `peers ${run.peersAfter ?? 'fewer'} of ${run.peersBefore} (the downloader's from the resume: ` +
+      `${run.peersSinceResume || 'none read'}); ${run.load}`,
   );
 }
 

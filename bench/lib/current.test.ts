@@ -40,6 +40,7 @@ describe('isWholeRun', () => {
       '--wan-swarm-mib=8',
       '--wan-playback-runs=3',
       '--lifecycle-runs=1',
+      '--lifecycle-freeze=15',
     ]) {
       expect(isWholeRun(run('a', '2026-01-01', [flag], []).result)).toBe(false);
     }

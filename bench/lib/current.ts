@@ -34,7 +34,8 @@ const PARTIAL_FLAGS = new Set([
   '--wan-messages',
 ]);
 
-/** Flags that set how many samples a figure's median takes, with the bench's default: fewer is not a whole run. */
+/** Flags that set how many samples a figure's median takes (or how long what it measures lasts), with the bench's
+ * default: fewer is not a whole run. */
 const SAMPLE_DEFAULTS: Record<string, number> = {
   runs: 5,
   sessions: 5,
@@ -47,6 +48,7 @@ const SAMPLE_DEFAULTS: Record<string, number> = {
   'wan-swarm-runs': 3,
   'wan-playback-runs': 7,
   'lifecycle-runs': 3,
+  'lifecycle-freeze': 60,
 };
 
 /** A run measured at the bench's full sizes and sample counts, without diagnostic logging in its way. */
