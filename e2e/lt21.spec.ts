@@ -69,6 +69,19 @@ async function lt21(args: Lt21ProcessArgs) {
   return scratch.keep(peer, (p) => p.stop());
 }
 
+/** The candidates in every description of the tab's that reached the peer (offers relayed to it, answers to its
+ * offers), or that none did: why a connection that never opened did not (it stops the peer). */
+async function candidatesSeen(peer: Awaited<ReturnType<typeof lt21>>): Promise<string> {
+  const { seen } = await peer.report();
+  const candidates = (sdp: string) => sdp.split(/\r?\n/).filter((line) => line.startsWith('a=candidate:'));
+  const described = (kind: string, sdps: string[]) =>
+    sdps.map((sdp, i) => `the tab's ${kind} ${i + 1}: ${candidates(sdp).join(' | ') || 'no candidate'}`);
+  const lines = [...described('offer', seen.offers), ...described('answer', seen.answers)];
+  const opened = `channels opened: ${seen.opened.offered} offered by the peer, ${seen.opened.answered} answered`;
+  const refused = `tracker messages the peer would refuse: ${seen.refused.join('; ') || 'none'}`;
+  return [lines.join('\n') || 'no offer or answer of the tab reached the peer', opened, refused].join('\n');
+}
+
 /** Every description with its candidates in its SDP: gathering was complete before it left. */
 function gatheredWhole(sdps: string[]): void {
   expect(sdps.length).toBeGreaterThan(0);
@@ -107,7 +120,9 @@ for (const kind of ['v1', 'hybrid'] as const) {
     });
     await startDownload(w.page, magnet);
     const item = torrentItem(w.page, `lt21-${kind}`);
-    await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+    await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await candidatesSeen(peer)}`);
+    });
     for (const file of w.files) {
       const path = file.path.slice(w.root.length + 1);
       expect(await saveFile(w.page, item, path)).toEqual({ sha256: file.sha256, size: file.bytes.length });
