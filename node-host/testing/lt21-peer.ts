@@ -70,7 +70,7 @@ export class Lt21Peer {
     this.peerId = Buffer.from(peerId).toString('latin1');
   }
 
-  /** Opens the tracker's socket and announces each info hash with its offers. */
+  /** Opens the tracker's socket and announces each info hash with its offers; resolves once those announces left. */
   start(): Promise<void> {
     const socket = new WebSocket(this.options.tracker);
     this.socket = socket;
@@ -85,13 +85,12 @@ export class Lt21Peer {
         this.drop(negotiation);
         this.negotiations.delete(id);
       }
-      this.announceAll(undefined);
+      void this.announceAll(undefined);
     }, this.options.retryMs ?? 5_000);
     return new Promise((resolve, reject) => {
-      socket.once('open', () => {
-        this.announceAll('started');
-        resolve();
-      });
+      // Resolved once the first announce has left: it waits for its offers' gathering, and a tab that announced
+      // before it would find no peer to offer to.
+      socket.once('open', () => void this.announceAll('started').then(() => resolve()));
       socket.once('error', reject);
     });
   }
@@ -106,9 +105,9 @@ export class Lt21Peer {
     return Promise.resolve();
   }
 
-  private announceAll(event: 'started' | undefined): void {
-    for (const hex of this.options.infoHashes ?? this.options.torrent.infoHashes)
-      void this.announce(hexToBinary(hex), event);
+  private async announceAll(event: 'started' | undefined): Promise<void> {
+    const hashes = this.options.infoHashes ?? this.options.torrent.infoHashes;
+    await Promise.all(hashes.map((hex) => this.announce(hexToBinary(hex), event)));
   }
 
   /** An announce as libtorrent writes one: its offers made first, each gathered to the end. */
