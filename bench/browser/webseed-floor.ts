@@ -8,6 +8,7 @@ import { figure, median, noGoal, type Figure } from '../lib/figure';
 import { ratioInterval } from '../lib/interval';
 import { plainFetch, type AppRun, type SeedDownload } from './webseed-app';
 import { withTabs } from './transfer';
+import { openBenchPage } from '../lib/app';
 import { PIECE_FILE_TRANSACTION_MS } from '../../web/src/worker/storage/piece-file';
 
 /** How the floor is timed: each way's request to the bench page's worker (web/src/bench/seed-floor.ts). */
@@ -36,8 +37,6 @@ export interface FloorRun {
   ways: Record<Way, FloorTime>;
 }
 
-type BenchWindow = { bench: { ready: boolean; run(request: object): Promise<Record<string, number>> } };
-
 /** One run in a fresh Chromium on the bench page of `appOrigin`. */
 export async function floorRun(
   appOrigin: string,
@@ -46,14 +45,11 @@ export async function floorRun(
 ): Promise<FloorRun> {
   const { url, size } = download;
   return withTabs(1, async ([tab]) => {
-    const { page } = tab;
-    await page.goto(new URL('/bench.html', appOrigin).href);
-    await page.waitForFunction(() => (window as unknown as BenchWindow).bench?.ready === true);
-    const fetchSeconds = await plainFetch(page, url, size);
+    const run = await openBenchPage(tab.page, appOrigin);
+    const fetchSeconds = await plainFetch(tab.page, url, size);
     const ways = {} as Record<Way, FloorTime>;
     for (const way of Object.keys(WAYS) as Way[]) {
-      const request = { type: 'seed-floor', url, size, pieceLength, ...WAYS[way] };
-      const result = await page.evaluate((r) => (window as unknown as BenchWindow).bench.run(r), request);
+      const result = await run({ type: 'seed-floor', url, size, pieceLength, ...WAYS[way] });
       ways[way] = { seconds: result.seconds, writeMs: result.writeMs, flushMs: result.flushMs };
     }
     return { fetchSeconds, ways };

@@ -132,21 +132,31 @@ export interface BenchPage {
 
 type BenchWindow = { bench: { ready: boolean; run(request: object): Promise<Record<string, number>> } };
 
+/** Opens bench.html of `origin` in `page` and waits for its worker; returns how to run a request in it. */
+export async function openBenchPage(
+  page: Page,
+  origin: string,
+): Promise<(request: object) => Promise<Record<string, number>>> {
+  await page.goto(new URL('/bench.html', origin).href);
+  await page.waitForFunction(() => (window as unknown as BenchWindow).bench?.ready === true);
+  return (request) => page.evaluate((r) => (window as unknown as BenchWindow).bench.run(r), request);
+}
+
 /** Builds and serves the app with bench.html, and opens it in a tab with a persistent profile. */
 export async function benchPage(context: BenchContext): Promise<BenchPage> {
   context.browserVersion ??= await browserVersion();
   const server = await serveApp(buildApp(context.log));
   const tab = await persistentTab();
+  let run: BenchPage['run'];
   try {
-    await tab.page.goto(new URL('/bench.html', server.url).href);
-    await tab.page.waitForFunction(() => (window as unknown as BenchWindow).bench?.ready === true);
+    run = await openBenchPage(tab.page, server.url);
   } catch (error) {
     await tab.close();
     await server.close();
     throw error;
   }
   return {
-    run: (request) => tab.page.evaluate((r) => (window as unknown as BenchWindow).bench.run(r), request),
+    run,
     profileDir: tab.profileDir,
     async close() {
       await tab.close();

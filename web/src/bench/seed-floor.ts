@@ -5,18 +5,13 @@
 // The web-seed bench (bench/browser/webseed-floor.ts) times it beside the app, so the app's rate can be read against
 // what this machine's two cores allow, not only against a fetch that keeps nothing.
 import type { BenchResult, SeedFloorRequest } from './messages';
+import { OpfsDirectory } from '../worker/storage/opfs-directory';
+import type { SyncFile } from '../worker/storage/sync-file';
 
 const BLOCK = 16 * 1024;
 /** Pieces being hashed at once: SubtleCrypto hashes off this thread, so the next bodies are read meanwhile. */
 const HASHING_AT_ONCE = 8;
 const FILE = 'bench-seed-floor';
-
-type SyncHandle = {
-  write(data: Uint8Array, options: { at: number }): number;
-  truncate(size: number): void;
-  flush(): void;
-  close(): void;
-};
 
 /** SHA-1 of the piece and SHA-256 of each of its blocks, as a hybrid torrent's check needs. */
 async function hashPiece(piece: Uint8Array<ArrayBuffer>): Promise<void> {
@@ -26,17 +21,15 @@ async function hashPiece(piece: Uint8Array<ArrayBuffer>): Promise<void> {
   await Promise.all(digests);
 }
 
-async function openFile(): Promise<{ handle: SyncHandle; remove(): Promise<void> }> {
-  const root = await navigator.storage.getDirectory();
-  const file = (await root.getFileHandle(FILE, { create: true })) as FileSystemFileHandle & {
-    createSyncAccessHandle(): Promise<SyncHandle>;
-  };
-  const handle = await file.createSyncAccessHandle();
+/** The floor's file, opened as the app's piece store opens its files (OpfsDirectory), and how to remove it. */
+async function openFile(): Promise<{ handle: SyncFile; remove(): Promise<void> }> {
+  const directory = await OpfsDirectory.open();
+  const handle = await directory.open(FILE);
   return {
     handle,
     async remove() {
       handle.close();
-      await root.removeEntry(FILE).catch(() => {});
+      await directory.remove(FILE);
     },
   };
 }
@@ -69,7 +62,7 @@ async function readPieces(
 
 /** Writes pieces one after another into `handle`, flushing every `flushEveryMs` (at the end only without it), and
  * counts the milliseconds spent in writes and in flushes. */
-function pieceWriter(handle: SyncHandle | undefined, flushEveryMs: number | undefined) {
+function pieceWriter(handle: SyncFile | undefined, flushEveryMs: number | undefined) {
   const spent = { writeMs: 0, flushMs: 0 };
   let stored = 0;
   let lastFlush = performance.now();
@@ -88,7 +81,7 @@ function pieceWriter(handle: SyncHandle | undefined, flushEveryMs: number | unde
     write(piece: Uint8Array): void {
       if (handle) {
         const before = performance.now();
-        handle.write(piece, { at: stored });
+        handle.write(piece, stored);
         const after = performance.now();
         spent.writeMs += after - before;
         if (flushEveryMs !== undefined && after - lastFlush >= flushEveryMs) flush();
