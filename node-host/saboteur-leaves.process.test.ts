@@ -7,7 +7,7 @@
 // the saboteur and by connecting the engine only once the saboteur is banned, never by anyone's pace.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { libtorrentMissing, type LtPeer } from '../shared/testing/libtorrent';
+import { libtorrentMissing, ltTimeline, type LtPeer } from '../shared/testing/libtorrent';
 import { until } from '../shared/testing/until';
 import type { TorrentKind } from './make-torrent';
 import { treeDifferences } from './testing/fixtures';
@@ -93,17 +93,17 @@ describe.skipIf(libtorrentMissing)(
           SplitPieceSaboteur,
           log.tap,
         );
+        const explain = () =>
+          `${saboteur.store.describe()} (saboteur port ${saboteur.port}, engine port ${port})\n${ltTimeline(leecher)}`;
         await until(() => alertsFor(leecher, saboteur.port, ['peer_ban']).length > 0, {
           what: 'libtorrent banned the saboteur for the piece it sent alone',
           timeoutMs: WAIT_MS,
+          explain,
         });
         const { whole, split } = saboteur.store;
         expect(saboteur.store.sentOf(split)).toBe(2);
         leecher.connect('127.0.0.1', port);
-        await until(() => leecher.seeding(), {
-          what: 'libtorrent downloaded',
-          timeoutMs: WAIT_MS,
-        });
+        await until(() => leecher.seeding(), { what: 'libtorrent downloaded', timeoutMs: WAIT_MS, explain });
 
         expect(await treeDifferences(share.root, join(target, share.name))).toEqual([]);
         expect(leecher.events.filter((event) => event.event === 'alerts_dropped')).toEqual([]);

@@ -44,6 +44,8 @@ export class SplitPieceSaboteur extends DiskPieceStorage {
   private readonly served = new Map<number, number>();
   private readonly sent = new Map<number, number>();
   private held: (() => void) | undefined;
+  /** Reads refused so far (each a `reject` to the peer). */
+  private refused = 0;
 
   override async readBlock(index: number, begin: number, length: number): Promise<Uint8Array> {
     // Whole pieces (of several blocks) are read to check the files and to answer leaf-hash requests: always honest.
@@ -51,8 +53,10 @@ export class SplitPieceSaboteur extends DiskPieceStorage {
     this.whole ??= index;
     if (index !== this.whole) this.split ??= index;
     const served = this.servedOf(index);
-    if (index !== this.whole && (index !== this.split || served >= 2))
+    if (index !== this.whole && (index !== this.split || served >= 2)) {
+      this.refused++;
       throw new Error(`the saboteur refuses piece ${index} at ${begin}`);
+    }
     this.served.set(index, served + 1);
     const last = index === this.whole && served === Math.ceil(this.pieceSize(index) / BLOCK_SIZE) - 1;
     if (last && this.sentOf(this.split) < 2) await new Promise<void>((resolve) => (this.held = resolve));
@@ -72,6 +76,16 @@ export class SplitPieceSaboteur extends DiskPieceStorage {
   /** Blocks read and handed to the engine to send, of piece `index` (none of no piece). */
   sentOf(index: number | undefined): number {
     return index === undefined ? 0 : (this.sent.get(index) ?? 0);
+  }
+
+  /** Where it stands, for a failure message: what it served of each piece, whether a read is held, what it refused. */
+  describe(): string {
+    const piece = (index: number | undefined) =>
+      index === undefined
+        ? 'none yet'
+        : `${index} (${this.servedOf(index)} reads begun, ${this.sentOf(index)} sent)`;
+    const held = this.held ? 'held' : 'not held';
+    return `saboteur: whole piece ${piece(this.whole)}, split piece ${piece(this.split)}, the whole piece's last block ${held}, ${this.refused} reads refused`;
   }
 
   override async close(): Promise<void> {

@@ -147,7 +147,7 @@ def report_alert(alert, seen):
                 emit({'event': 'wire', 'direction': direction, 'message': name})
             if 'HASH' in name or 'REJECT' in name:
                 emit({'event': 'wire-detail', 'direction': direction, 'text': alert.message()})
-        elif 'invalid' in name.lower() or 'error' in name.lower() or 'disconnect' in name.lower():
+        elif any(word in name.lower() for word in ('invalid', 'error', 'disconnect', 'timed_out', 'snub')):
             emit({'event': 'peer-log', 'text': name})
     elif isinstance(alert, lt.listen_succeeded_alert) and alert.socket_type == lt.socket_type_t.tcp:
         emit({'event': 'listening', 'port': alert.port})

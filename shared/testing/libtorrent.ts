@@ -74,6 +74,8 @@ export const ltCheck = (torrent: string, savePath: string): Promise<LtCheck> =>
 /** One line libtorrent-ref.py's `peer` command printed (see its docstring). */
 export interface LtPeerEvent {
   event: string;
+  /** When the test read it (ms, `Date.now()`): a failure's timeline. */
+  readAt?: number;
   [field: string]: unknown;
 }
 
@@ -121,7 +123,7 @@ export function startLtPeer(options: LtPeerOptions): Promise<LtPeer> {
     child.once('error', reject);
     void exited.then(() => reject(new Error(`libtorrent peer exited before listening: ${stderr}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const event = JSON.parse(line) as LtPeerEvent;
+      const event: LtPeerEvent = { ...(JSON.parse(line) as LtPeerEvent), readAt: Date.now() };
       events.push(event);
       if (event.event === 'listening') resolve(ltPeer(child, event.port as number, events, exited));
     });
@@ -163,4 +165,36 @@ function ltPeer(child: ChildProcess, port: number, events: LtPeerEvent[], exited
       clearTimeout(killer);
     },
   };
+}
+
+/** The kind of an event for a timeline: its name, and for a logged message its direction and name. */
+function eventKind(event: LtPeerEvent): string {
+  const message = /(<==|==>) (\S+)/.exec(String(event.text ?? ''));
+  return message ? `${event.event} ${message[1]} ${message[2]}` : event.event;
+}
+
+/** What a peer printed but its statuses and first-seen wire names, each with the seconds since its first event, and
+ * a run of one kind (a peer's hundreds of rejects) as one line with its count: for a failure message that has to
+ * say what libtorrent did and when. */
+export function ltTimeline(peer: LtPeer, limit = 120): string {
+  const start = peer.events[0]?.readAt ?? 0;
+  const seconds = (event: LtPeerEvent) => (((event.readAt ?? start) - start) / 1000).toFixed(2);
+  const runs: { first: LtPeerEvent; last: LtPeerEvent; count: number }[] = [];
+  for (const event of peer.events) {
+    if (event.event === 'status' || event.event === 'wire') continue;
+    const run = runs.at(-1);
+    if (run && eventKind(run.first) === eventKind(event)) {
+      run.last = event;
+      run.count++;
+    } else runs.push({ first: event, last: event, count: 1 });
+  }
+  const lines = runs.slice(-limit).map(({ first, last, count }) => {
+    const { event: name, readAt: _readAt, ...rest } = first;
+    const times =
+      count > 1 ? `${count} times, +${seconds(first)}s to +${seconds(last)}s, first` : `+${seconds(first)}s`;
+    return `${times}: ${name} ${JSON.stringify(rest)}`;
+  });
+  const cut = runs.length > limit ? [`(${runs.length - limit} earlier runs of events left out)`] : [];
+  const status = [...peer.events].reverse().find((event) => event.event === 'status');
+  return [...cut, ...lines, `last status: ${JSON.stringify(status ?? null)}`].join('\n');
 }

@@ -37,6 +37,18 @@ describe('until', () => {
     await expect(until(() => seeding, { polls: 1, intervalMs: 0 })).rejects.toThrow(/for \(\) => seeding$/);
   });
 
+  it('adds what explains the failure, read when it gives up', async () => {
+    let state = 'starting';
+    const failure = until(() => false, {
+      what: 'the ban',
+      polls: 2,
+      intervalMs: 0,
+      beforeWait: () => (state = 'held'),
+      explain: () => `the saboteur ${state}`,
+    });
+    await expect(failure).rejects.toThrow(new UntilTimeout('waited 2 polls for the ban\nthe saboteur held'));
+  });
+
   it('gives up after its time limit', async () => {
     await expect(until(() => false, { what: 'nothing', timeoutMs: 20 })).rejects.toThrow(
       'waited 20 ms for nothing',

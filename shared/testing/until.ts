@@ -14,6 +14,8 @@ export interface UntilOptions {
   intervalMs?: number;
   /** Runs before each wait: drives what the condition depends on (a client's tick). */
   beforeWait?: () => void;
+  /** What the failure message adds, read when it gives up: the state that says why the condition never held. */
+  explain?: () => string;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -57,7 +59,8 @@ export async function untilValue<T>(
       const what = options.what ?? String(accept);
       // A boolean condition says nothing more than that it failed; a value read says where it stopped.
       const last = typeof value === 'boolean' ? '' : `; last read ${JSON.stringify(value) ?? String(value)}`;
-      throw new UntilTimeout(`waited ${limit.describe()} for ${what}${last}`);
+      const why = options.explain ? `\n${options.explain()}` : '';
+      throw new UntilTimeout(`waited ${limit.describe()} for ${what}${last}${why}`);
     }
     options.beforeWait?.();
     await pause(interval);
