@@ -394,7 +394,6 @@ export class Downloader {
       blockSize: BLOCK_SIZE,
       maxQueueMs: SLOW_PEER_QUEUE_MS,
       roundTripMs: peer.download.roundTrip.least,
-      smoothedMs: peer.download.roundTrip.smoothed,
       stallMs: peer.download.stallCover(now),
     });
     const outstanding = this.wishlist.outstanding(peer.key);

@@ -2,11 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   isSnubbed,
   latencyToCover,
-  MAX_QUEUE_COVER_MS,
   pathRoundTrip,
   pipelineDepth,
-  QUEUE_COVER_MULTIPLE,
-  queueCover,
   SENDER_QUEUE_MS,
   type PipelineOptions,
 } from './pipeline';
@@ -139,45 +136,5 @@ describe('pipelineDepth over stalls', () => {
     expect(pipelineDepth(1024 * 1024, undefined, { ...options, stallMs: Number.NaN })).toBe(64);
     expect(pipelineDepth(1024 * 1024, undefined, { ...options, stallMs: -100 })).toBe(64);
     expect(pipelineDepth(10 * 1024 * 1024, undefined, { ...options, stallMs: 2000 })).toBe(250);
-  });
-});
-
-describe('queueCover', () => {
-  it('is a multiple of the smoothed request-to-block time, at most MAX_QUEUE_COVER_MS', () => {
-    expect(queueCover(800)).toBe(QUEUE_COVER_MULTIPLE * 800);
-    expect(queueCover(60_000)).toBe(MAX_QUEUE_COVER_MS);
-  });
-
-  it('is none without a sensible time', () => {
-    for (const time of [undefined, 0, -5, Number.NaN, Infinity]) expect(queueCover(time)).toBe(0);
-  });
-});
-
-describe('pipelineDepth behind a queue, after stalls', () => {
-  // 1 MiB/s: 64 blocks a second.
-  const rate = 1024 * 1024;
-  const stalled = { ...options, roundTripMs: 150, stallMs: 100 };
-
-  it('covers twice the request-to-block time when a queue on the way makes it longer than the rest', () => {
-    // A 150 ms path behind a queue that makes a request wait 1.2 s for its block: 2.4 s of the rate (and the 0.1 s
-    // stall), where the round trip alone asks for a second (a request-to-block time's worth is 1.2 s).
-    expect(pipelineDepth(rate, undefined, { ...stalled, smoothedMs: 1200 })).toBe(Math.ceil(64 * 2.5));
-    expect(pipelineDepth(rate, undefined, stalled)).toBe(Math.ceil(64 * 1.1));
-  });
-
-  it('keeps the round trip’s cover when the request-to-block time is short', () => {
-    expect(pipelineDepth(rate, undefined, { ...stalled, smoothedMs: 300 })).toBe(Math.ceil(64 * 1.1));
-  });
-
-  it('holds at most MAX_QUEUE_COVER_MS at the rate however long the time grows, within the maximum', () => {
-    const saturated = { ...stalled, smoothedMs: 30_000 };
-    const blocks = ((rate / 4 / 16384) * (MAX_QUEUE_COVER_MS + 100)) / 1000;
-    expect(pipelineDepth(rate / 4, undefined, saturated)).toBe(Math.ceil(blocks));
-    expect(pipelineDepth(10 * rate, undefined, saturated)).toBe(250);
-  });
-
-  it('ignores the request-to-block time on a peer with no stall of late: its own queue at the peer', () => {
-    const steady = { ...options, roundTripMs: 150, smoothedMs: 2000 };
-    expect(pipelineDepth(rate, undefined, steady)).toBe(64);
   });
 });

@@ -11,10 +11,6 @@ export interface PipelineOptions {
   /** For a peer measured slow, minDepth gives way to what it delivers in this time (but at least MIN_SLOW_DEPTH), so
    * that a slow peer does not hold many blocks that others could bring sooner. Default: off. */
   maxQueueMs?: number;
-  /** The peer's smoothed request-to-block time (RoundTrip.smoothed): the queue a request waits behind on the way
-   * (the sender's transport, a deep queue on the path) as well as the path, which the pipeline covers a multiple of
-   * (`queueCover`) while the peer's blocks had stalls of late (`stallMs`). Undefined before the first block. */
-  smoothedMs?: number;
   /** The longest recent stall of the peer's blocks beyond its round trip (PeerDownload.stallCover), added to the
    * time covered: the requests the peer holds then last through the next such stall instead of running out in it.
    * Default 0. */
@@ -34,25 +30,12 @@ export function latencyToCover(roundTripMs: number | undefined, floorMs: number)
   return Math.max(floorMs, 2 * roundTripMs + SENDER_QUEUE_MS);
 }
 
-/** After stalls, the pipeline covers this multiple of the smoothed request-to-block time: when a queue on the way
- * (a deep one behind SCTP's window, the sender's) makes that time longer than the rest of the cover, the pipeline at
- * the peer's rate holds less than a request-to-block time's worth, and the rate cannot grow back after a stall (on
- * the emulated 150 ms path behind a 5 s queue, a second's cover lets it grow about 8 % a second); twice that time lets it double each request-to-block time, as TCP's slow start
- * doubles each round trip. Only after stalls: at saturation the requests beyond what the peer's uplink carries wait
- * at the peer and lengthen that time, which a multiple over one follows up to its bound; on a path without stalls
- * they would sit there for nothing, ahead of a player's next wish. */
-export const QUEUE_COVER_MULTIPLE = 2;
-/** The most the request-to-block time makes the cover: a saturated pipeline after stalls holds at most this long
- * at the peer's rate (and maxDepth), as libtorrent's request queue holds 3 s of the rate (`request_queue_time`). A
- * queue on the way longer than this is covered in part only. */
-export const MAX_QUEUE_COVER_MS = 3_000;
-
-/** The time the pipeline covers for the queue its requests meet: QUEUE_COVER_MULTIPLE times the smoothed
- * request-to-block time, at most MAX_QUEUE_COVER_MS; 0 without a time. */
-export function queueCover(smoothedMs: number | undefined): number {
-  if (smoothedMs === undefined || !Number.isFinite(smoothedMs) || !(smoothedMs > 0)) return 0;
-  return Math.min(MAX_QUEUE_COVER_MS, QUEUE_COVER_MULTIPLE * smoothedMs);
-}
+/* The smoothed request-to-block time is not covered: at the peer's rate it is mostly the pipeline's own queue (our
+ * requests waiting at the peer, and the blocks they brought waiting in SCTP and at the path's bottleneck), so a
+ * pipeline sized by it grows the queue it covers. Over 50 ms, 8 Mbit/s and a 1 s queue, covering twice that time
+ * after stalls (at most 3 s of the rate) put 4 MB in flight within 3 s of the start: the bottleneck dropped a burst
+ * of packets and SCTP waited out retransmission timeouts for about a minute at 20 to 50 KB/s (docs/performance.md,
+ * "A queue the pipeline fills"). */
 
 /** The path's part of a request-to-block time: less the block's own time at the peer's rate (on a slow uplink a
  * block takes seconds to send, which no depth of pipeline shortens). Undefined without a time or a rate. */
@@ -73,8 +56,8 @@ function stallToCover(stallMs: number | undefined): number {
 /** The least depth for a slow peer under `maxQueueMs`: one block in flight and one queued behind it. */
 export const MIN_SLOW_DEPTH = 2;
 
-/** Depth grows with the peer's measured download rate: enough blocks to cover `latencyToCover` (after stalls, at
- * least `queueCover`) and the stalls at that rate, clamped to [minDepth, min(maxDepth, peerReqq ?? maxDepth)] (with
+/** Depth grows with the peer's measured download rate: enough blocks to cover `latencyToCover` and the stalls at
+ * that rate, clamped to [minDepth, min(maxDepth, peerReqq ?? maxDepth)] (with
  * `maxQueueMs`, a slow peer's minimum is lower). The peer's `reqq` wins over minDepth (a peer drops requests beyond
  * its queue), and the depth is never below 1. A missing or nonsensical reqq is ignored. */
 export function pipelineDepth(
@@ -90,7 +73,7 @@ export function pipelineDepth(
   const rate = Number.isFinite(rateBytesPerSec) && rateBytesPerSec > 0 ? rateBytesPerSec : 0;
   const path = latencyToCover(pathRoundTrip(options.roundTripMs, rate, blockSize), floor);
   const stall = stallToCover(options.stallMs);
-  const latency = Math.max(path, stall > 0 ? queueCover(options.smoothedMs) : 0) + stall;
+  const latency = path + stall;
   const wanted = Math.ceil((rate * latency) / 1000 / blockSize);
   let upper = Math.floor(maxDepth);
   if (peerReqq !== undefined && Number.isFinite(peerReqq) && peerReqq >= 1)

@@ -5,8 +5,8 @@
 // A request's time includes the requests queued ahead of it at the peer, so the smoothed value grows with our own
 // pipeline: it is what a request timeout must wait for. The least sample is the path and the peer's serving with no
 // queue of ours in front (the first request to an idle peer): what the pipeline must cover. Sizing the pipeline by
-// the smoothed value would feed on itself (a deeper pipeline, a longer wait, a deeper pipeline): the pipeline takes
-// it only after stalls, within a bound (download/pipeline.ts, `queueCover`).
+// the smoothed value would feed on itself (a deeper pipeline, a longer wait, a deeper pipeline) until a queue on the
+// path overflows: the pipeline covers the least sample and the stalls only (download/pipeline.ts).
 
 /** RFC 6298's gains: the smoothed value moves an eighth of the way to each sample, the variation a quarter. */
 const SMOOTHING = 1 / 8;
