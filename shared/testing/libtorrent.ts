@@ -195,6 +195,6 @@ export function ltTimeline(peer: LtPeer, limit = 120): string {
     return `${times}: ${name} ${JSON.stringify(rest)}`;
   });
   const cut = runs.length > limit ? [`(${runs.length - limit} earlier runs of events left out)`] : [];
-  const status = [...peer.events].reverse().find((event) => event.event === 'status');
+  const status = lastStatus(peer.events);
   return [...cut, ...lines, `last status: ${JSON.stringify(status ?? null)}`].join('\n');
 }

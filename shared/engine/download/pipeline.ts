@@ -30,13 +30,6 @@ export function latencyToCover(roundTripMs: number | undefined, floorMs: number)
   return Math.max(floorMs, 2 * roundTripMs + SENDER_QUEUE_MS);
 }
 
-/* The smoothed request-to-block time is not covered: at the peer's rate it is mostly the pipeline's own queue (our
- * requests waiting at the peer, and the blocks they brought waiting in SCTP and at the path's bottleneck), so a
- * pipeline sized by it grows the queue it covers. Over 50 ms, 8 Mbit/s and a 1 s queue, covering twice that time
- * after stalls (at most 3 s of the rate) put 4 MB in flight within 3 s of the start: the bottleneck dropped a burst
- * of packets and SCTP waited out retransmission timeouts for about a minute at 20 to 50 KB/s (docs/performance.md,
- * "A queue the pipeline fills"). */
-
 /** The path's part of a request-to-block time: less the block's own time at the peer's rate (on a slow uplink a
  * block takes seconds to send, which no depth of pipeline shortens). Undefined without a time or a rate. */
 export function pathRoundTrip(
@@ -57,8 +50,11 @@ function stallToCover(stallMs: number | undefined): number {
 export const MIN_SLOW_DEPTH = 2;
 
 /** Depth grows with the peer's measured download rate: enough blocks to cover `latencyToCover` and the stalls at
- * that rate, clamped to [minDepth, min(maxDepth, peerReqq ?? maxDepth)] (with
- * `maxQueueMs`, a slow peer's minimum is lower). The peer's `reqq` wins over minDepth (a peer drops requests beyond
+ * that rate, clamped to [minDepth, min(maxDepth, peerReqq ?? maxDepth)] (with `maxQueueMs`, a slow peer's minimum is
+ * lower). Never the smoothed request-to-block time: at the peer's rate that is mostly the pipeline's own queue (our
+ * requests at the peer, their blocks in SCTP and at the path's bottleneck), so a pipeline sized by it grows the queue
+ * it covers until the bottleneck drops a burst and SCTP waits out its retransmission timeouts (docs/performance.md,
+ * "A queue the pipeline fills"). The peer's `reqq` wins over minDepth (a peer drops requests beyond
  * its queue), and the depth is never below 1. A missing or nonsensical reqq is ignored. */
 export function pipelineDepth(
   rateBytesPerSec: number,
