@@ -6,7 +6,7 @@ import { ShapeTimeline } from './shape-timeline';
 const MiB = 1024 * 1024;
 
 /** The `wan-swarm` bench's layout at an eighth of its rates and 2 MiB: one seed of 2.5 Mbit/s, 8 peers of 0.25 to
- * 2.5 Mbit/s up, 20 to 200 ms, half a second of queue in front of every uplink (what SCTP keeps full). */
+ * 2.5 Mbit/s up, 20 to 200 ms, half a second of queue in front of every uplink (SCTP fills it from a backlog). */
 function queuedShape(): SwarmShape {
   const rtts = [20, 27, 36, 47, 84, 112, 150, 200];
   const ups = [0.25, 0.35, 0.49, 0.68, 0.94, 1.3, 1.8, 2.5];
@@ -27,7 +27,7 @@ function queuedShape(): SwarmShape {
 }
 
 describe('a swarm behind queued uplinks, in the lab', () => {
-  it('keeps the seed’s uplink busy though every slot change waits behind full queues', () => {
+  it('keeps the seed’s uplink busy though every slot change waits behind the queues', () => {
     const shape = queuedShape();
     let seedSent = 0;
     let checkedAt = 0;
@@ -42,9 +42,9 @@ describe('a swarm behind queued uplinks, in the lab', () => {
     });
     expect(run.last).not.toBeNull();
     expect(checkedAt).toBe(10_000);
-    // Four slots that turn every two pieces, each turn waiting seconds for the new peer's requests, carried 45 % of
-    // the seed's rate there; slots held for their measured cost, and more of them while the uplink idles, 76 %.
-    expect(seedSent / ((2.5e6 / 8) * 10)).toBeGreaterThan(0.65);
+    // Each slot change waits for the new peer's requests behind the queues; slots held for their measured cost, and
+    // more of them while the uplink idles, keep the seed's uplink at 98 % of its rate there (seeds 1 to 3: 98 to 99).
+    expect(seedSent / ((2.5e6 / 8) * 10)).toBeGreaterThan(0.9);
     expect(run.last!).toBeGreaterThanOrEqual(shapeBounds(shape).discrete);
   });
 
@@ -74,10 +74,10 @@ describe('a swarm behind queued uplinks, in the lab', () => {
       observe: (swarm) => timeline.observe(swarm),
     });
     expect(run.last).not.toBeNull();
-    // Choking each debtor as it went over left the fast peer's share to peers whose pipelines take seconds to grow
-    // behind the queues: its uplink idled 65 % of the time with peers that wanted its pieces choked, and all were
-    // done at 2.33 times the bound; keeping the slot while nobody else waits for it, 30 % and 1.89 times.
-    expect(timeline.report().idle[4]['choked a peer that wants']).toBeLessThan(0.45);
-    expect(run.last! / shapeBounds(shape).p2p).toBeLessThan(2.15);
+    // Choking each debtor as it goes over leaves the fast peer's share to peers whose pipelines take round trips to
+    // grow behind the queues: its uplink idles 78 % of the time with peers that want its pieces choked, and all are
+    // done at 1.73 times the bound. Keeping the slot while nobody else waits for it: 30 % and 1.35 times.
+    expect(timeline.report().idle[4]['choked a peer that wants']).toBeLessThan(0.4);
+    expect(run.last! / shapeBounds(shape).p2p).toBeLessThan(1.6);
   });
 });

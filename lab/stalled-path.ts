@@ -16,8 +16,8 @@ export interface StalledPath {
   /** A stall begins this often, from `firstStallMs` until the transfer ends. */
   everyMs: number;
   firstStallMs: number;
-  /** A queue in front of the seed's uplink, ms at its rate, that its backlog keeps full (StandingQueue; default
-   * none): a deep queue, where a request waits behind seconds of blocks. */
+  /** A queue in front of the seed's uplink, ms at its rate (uplink-queue.ts; default none): it holds what the seed
+   * has to send, up to that depth. */
   queueMs?: number;
 }
 

@@ -53,7 +53,8 @@ export interface PeerSpec {
   /** One-way latency of its access link, ms, each way: a path's is the sum of its two peers' (default: half the
    * swarm's `latencyMs`). */
   latencyMs?: number;
-  /** The queue in front of its uplink, ms at its rate, that a backlog keeps full (default none). */
+  /** The queue in front of its uplink, ms at its rate, which holds what it has to send (uplink-queue.ts; default
+   * none). */
   queueMs?: number;
   config?: Partial<EngineConfig>;
   /** Indices of the trackers it knows (default: all), tried in order (BEP 12 failover). */

@@ -89,24 +89,52 @@ describe('Network links', () => {
     ]);
   });
 
-  it("holds a backlogged host's messages for its uplink's queue, and a request behind its blocks as long", () => {
+  it("holds a request behind the blocks its host handed to the uplink's queue before it, and no longer", () => {
     const net = new Network({ latencyMs: 50 });
     const a = net.addHost({ upload: 10_000, download: Infinity, queueMs: 500 });
     const b = net.addHost({ upload: 10_000, download: Infinity });
-    const channel = net.channel(a, b);
+    const c = net.addHost({ upload: 10_000, download: Infinity });
+    const toB = net.channel(a, b);
+    const toC = net.channel(a, c);
     const arrivals: Array<[string, number]> = [];
-    net.send(channel, 5_000, () => arrivals.push(['block', net.now]));
-    net.send(channel, 100, () => arrivals.push(['request', net.now]));
+    // Five blocks to b: the first leaves at once, four wait in the queue. The request to c, handed over after them,
+    // waits behind all five whatever the channels' turns, as in a router's queue.
+    for (let i = 0; i < 5; i++) net.send(toB, 1_000, () => arrivals.push([`block ${i}`, net.now]));
+    net.send(toC, 100, () => arrivals.push(['request', net.now]));
     net.runUntil(10_000);
-    // The block left with the request waiting behind it: the queue was full. The request, the last, waits as long.
-    expect(arrivals).toEqual([
-      ['block', 1050],
-      ['request', 1060],
+    expect(arrivals.map(([what]) => what)).toEqual([
+      'block 0',
+      'block 1',
+      'block 2',
+      'block 3',
+      'block 4',
+      'request',
     ]);
-    // Idle for 3 s, the queue drained: a message alone crosses with no wait.
-    net.send(channel, 100, () => arrivals.push(['alone', net.now]));
+    expect(arrivals.at(-1)).toEqual(['request', 560]);
+    // One block ahead: the request waits for that one only (the old model held it the queue's whole depth).
+    net.send(toB, 1_000, () => arrivals.push(['block', net.now]));
+    net.send(toC, 100, () => arrivals.push(['request alone', net.now]));
     net.runUntil(20_000);
-    expect(arrivals[2]).toEqual(['alone', 10_060]);
+    expect(arrivals.slice(-2)).toEqual([
+      ['block', 10_150],
+      ['request alone', 10_160],
+    ]);
+  });
+
+  it("keeps what does not fit the uplink's queue in the channels, where the policy picks it", () => {
+    const net = new Network({ latencyMs: 0, order: controlFirst });
+    const a = net.addHost({ upload: 40_000, download: Infinity, queueMs: 200 });
+    const b = net.addHost({ upload: 40_000, download: Infinity });
+    const bulk = net.channel(a, b);
+    const control = net.channel(a, b);
+    const order: string[] = [];
+    // The first block leaves, two fill the 8,000-byte queue, the rest wait in the channel, reported as queued.
+    for (let i = 0; i < 6; i++) net.send(bulk, 4_000, () => order.push('block'));
+    expect(net.queuedBytes(a)).toBe(12_000);
+    net.send(control, 100, () => order.push('request'));
+    net.runUntil(10_000);
+    // The request goes ahead of the blocks still in the channel, not of those in the queue.
+    expect(order).toEqual(['block', 'block', 'block', 'request', 'block', 'block', 'block']);
   });
 
   it('shares an uplink among its channels in turn', () => {

@@ -5,10 +5,11 @@
 // then crosses the path's latency and waits for the receiver's downlink, which takes messages in the order they reach
 // it. So a host never sends faster than its upload capacity nor receives faster than its download capacity (give or
 // take the one message in flight), and a slow receiver backs up into its senders' queues like a full TCP window would.
-// A host may have a queue in front of its uplink that its backlog keeps full (`queueMs`, standing-queue.ts).
+// A host may have a queue in front of its uplink that its transports fill from their buffers (`queueMs`,
+// uplink-queue.ts): its messages then leave in the order they were handed to it.
 // No I/O, no real clock: the same code runs the engine tests (Node), the lab's CLI and its browser worker.
 import { EventQueue } from './queue';
-import { StandingQueue } from './standing-queue';
+import { UplinkQueue } from './uplink-queue';
 
 export interface HostOptions {
   /** Upload capacity, bytes per second. */
@@ -20,8 +21,7 @@ export interface HostOptions {
    * crosses the sender's uplink and the receiver's downlink (default: half the network's `latencyMs`).
    */
   latencyMs?: number;
-  /** The depth of the queue in front of its uplink, ms at its rate, that a backlog keeps full (standing-queue.ts;
-   * default none). */
+  /** The depth of the queue in front of its uplink, ms at its rate (uplink-queue.ts; default none). */
   queueMs?: number;
 }
 
@@ -59,8 +59,8 @@ export class Host {
   transmitting = false;
   /** When the downlink has taken everything sent to it so far. */
   downlinkFree = 0;
-  /** The queue in front of its uplink, if it has one. */
-  readonly standing: StandingQueue | undefined;
+  /** The queue in front of its uplink (depth 0: none), holding what has been handed to the link. */
+  readonly linkQueue: UplinkQueue<{ channel: Channel; message: Message }>;
   /** Nothing reaching the downlink is delivered before this (`Network.hold`). */
   heldUntil = 0;
   /** Bytes of the messages whose last byte has left the uplink (a message counts whole when it ends). */
@@ -85,7 +85,7 @@ export class Host {
     this.upload = options.upload;
     this.download = options.download;
     this.latencyMs = options.latencyMs;
-    this.standing = options.queueMs !== undefined ? new StandingQueue(options.queueMs) : undefined;
+    this.linkQueue = new UplinkQueue(options.queueMs ?? 0, options.upload);
   }
 
   /**
@@ -167,7 +167,7 @@ export class Network {
 
   addHost(options: HostOptions): Host {
     const host = new Host(this.hosts.length, options);
-    if (options.latencyMs !== undefined || options.queueMs !== undefined) this.sameLatency = false;
+    if (options.latencyMs !== undefined) this.sameLatency = false;
     this.hosts.push(host);
     return host;
   }
@@ -202,7 +202,8 @@ export class Network {
     return this.events.size;
   }
 
-  /** Bytes queued on the host's uplink that have not started to leave (the message being sent is not counted). */
+  /** Bytes waiting in the host's channels, not yet handed to its link (nor to the queue in front of it): what a
+   * transport's buffer reports. */
   queuedBytes(host: Host): number {
     let bytes = 0;
     for (const channel of host.ready) for (const message of channel.queue) bytes += message.size;
@@ -263,6 +264,7 @@ export class Network {
       channel.queued = false;
     }
     host.ready.length = 0;
+    host.linkQueue.clear();
   }
 
   private enqueue(channel: Channel, message: Message): void {
@@ -272,20 +274,34 @@ export class Network {
       channel.queued = true;
       host.ready.push(channel);
     }
-    if (!host.transmitting) this.transmit(host);
+    if (host.transmitting) this.handOver(host);
+    else this.transmit(host);
+  }
+
+  /** Moves messages from the host's channels, in the order the policy chooses, into the queue in front of its link
+   * while they fit. */
+  private handOver(host: Host): void {
+    while (host.ready.length > 0) {
+      const pick = this.order(host.ready);
+      const channel = host.ready[pick];
+      const message = channel.queue[0];
+      if (message && !host.linkQueue.takes(message.size, host.transmitting)) return;
+      host.ready.splice(pick, 1);
+      channel.queue.shift();
+      if (channel.queue.length > 0) host.ready.push(channel);
+      else channel.queued = false;
+      if (message) host.linkQueue.push({ channel, message }, message.size);
+    }
   }
 
   private transmit(host: Host): void {
     host.transmitting = false;
     if (!host.alive) return;
     for (;;) {
-      if (host.ready.length === 0) return;
-      const pick = this.order(host.ready);
-      const channel = pick === 0 ? host.ready.shift()! : host.ready.splice(pick, 1)[0];
-      const message = channel.queue.shift();
-      if (channel.queue.length > 0) host.ready.push(channel);
-      else channel.queued = false;
-      if (!message) continue;
+      this.handOver(host);
+      const next = host.linkQueue.shift();
+      if (!next) return;
+      const { channel, message } = next;
       if (message.close) {
         if (channel.open) {
           channel.open = false;
@@ -305,8 +321,7 @@ export class Network {
         host.sendingSize = 0;
         host.bytesSent += size;
         this.onTransmit?.(channel, size, this.now);
-        const queued = host.standing?.depart(host.sendingFrom, this.now, host.ready.length > 0) ?? 0;
-        this.arrive(channel, message, queued);
+        this.arrive(channel, message);
         this.transmit(host);
       });
       return;
@@ -318,8 +333,8 @@ export class Network {
    * messages in the order they reach it. While every path has the same latency that is the order they left their
    * uplinks, so the arrival is reckoned as the message leaves (one event per message instead of two).
    */
-  private arrive(channel: Channel, message: Message, queuedMs: number): void {
-    const reached = this.now + queuedMs + this.latency(channel.from, channel.to);
+  private arrive(channel: Channel, message: Message): void {
+    const reached = this.now + this.latency(channel.from, channel.to);
     if (this.sameLatency) this.downlink(channel, message, reached);
     else this.schedule(reached, () => this.downlink(channel, message, reached));
   }
