@@ -38,6 +38,7 @@ import {
   wtThrottleUpload,
 } from './webtorrent';
 import { firstPieceOf, watchFirstPiece } from './first-piece';
+import { logTransport, sampleTransport } from './transport-log';
 
 /** The playback figures' goals, seconds. */
 const FIRST_FRAME_GOAL_S = 3;
@@ -180,6 +181,8 @@ export interface Session {
   seekMs?: number;
   /** From `Download` (WebTorrent: the add) to the first verified piece, when asked for. */
   firstPieceMs?: number;
+  /** When the seek was asked (Date.now()), where the reads are logged. */
+  seekAt?: number;
 }
 
 /** What a session logs and where its tabs run. */
@@ -192,6 +195,8 @@ export interface PlayOptions {
   launches?: ChromiumLaunch[];
   /** Also measures the time from `Download` to the first verified piece. */
   firstPiece?: boolean;
+  /** With `log`, logs what our seeder's transport held around the seek (--log-transport). */
+  transport?: boolean;
 }
 
 /** After the first frame: the stalls of the first 30 s, or a seek to 80 % (a second of playback first). */
@@ -316,6 +321,7 @@ export function playFromTab(
       await seeder.page.getByLabel('Upload limit').press('Tab');
     }
     const magnet = await seed(seeder.page);
+    const transport = options.log && options.transport ? await sampleTransport(seeder.page) : undefined;
     await openApp(leecher.page, url);
     await leecher.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     const firstPiece = options.firstPiece ? await watchFirstPiece(leecher.page) : undefined;
@@ -326,6 +332,8 @@ export function playFromTab(
     await play.waitFor({ timeout: 60_000 });
     const session = await playAndMeasure(leecher.page, () => play.click(), mode, options);
     if (firstPiece) session.firstPieceMs = await firstPiece();
+    if (transport && session.seekAt !== undefined)
+      logTransport(options.log!, await transport(), 'from the seek', session.seekAt, Date.now());
     return session;
   }, options.launches);
 }
@@ -360,6 +368,7 @@ export async function playAndMeasure(
     throw error;
   });
   logSeek('playing at or before');
+  if (seekAt > 0) session.seekAt = seekAt;
   if ((session.longestStallMs ?? 0) > STALL_GOAL_S * 1000) {
     log!(`  reads after the first frame (a stall of ${(session.longestStallMs! / 1000).toFixed(2)} s):`);
     reads(log!, firstSeen);

@@ -13,7 +13,8 @@
 // - a figure is the median of each client's sessions, its ratio ours / WebTorrent's, with the 95 % percentile
 //   bootstrap interval of that ratio (bench/lib/interval.ts); the goal, no slower, is met when the whole interval is
 //   at or under 1, missed when it is wholly over, and undecided (met: none) when it holds 1: more runs narrow it;
-// - `--log-reads` logs our player's reads and the pieces it waited for, from Play and from the seek;
+// - `--log-reads` logs our player's reads and the pieces it waited for, from Play and from the seek; with it,
+//   `--log-transport` logs what our seeder's data channels held around the seek (transport-log.ts);
 // - a session of ours that fails fails its figures (a failure is never hidden by the others); a failed WebTorrent
 //   session is left out of its median and named in the note.
 import { basename } from 'node:path';
@@ -112,9 +113,10 @@ function session(
   client: Client,
   video: string,
   log?: (message: string) => void,
+  transport = false,
 ): Promise<Session> {
   const name = basename(video);
-  const options = { launches: place.launches, firstPiece: true, log };
+  const options = { launches: place.launches, firstPiece: true, log, transport };
   if (client === 'ours')
     return playFromTab(
       place.app.origin,
@@ -147,7 +149,13 @@ async function sessionsInTurns(context: BenchContext, place: PlaybackPlace, vide
   for (let run = 1; run <= runs; run++) {
     for (const client of ['ours', 'WebTorrent'] as const) {
       const outcome = await attempt(context.log, `${client}, session ${run} of ${runs}`, () =>
-        session(place, client, video, context.flags.has('--log-reads') ? context.log : undefined),
+        session(
+          place,
+          client,
+          video,
+          context.flags.has('--log-reads') ? context.log : undefined,
+          context.flags.has('--log-transport'),
+        ),
       );
       (client === 'ours' ? sessions.ours : sessions.rival).push(outcome);
     }
