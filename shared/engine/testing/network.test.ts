@@ -111,7 +111,7 @@ describe('Network links', () => {
       'request',
     ]);
     expect(arrivals.at(-1)).toEqual(['request', 560]);
-    // One block ahead: the request waits for that one only (the old model held it the queue's whole depth).
+    // One block ahead: the request waits for that one only, not the queue's whole depth.
     net.send(toB, 1_000, () => arrivals.push(['block', net.now]));
     net.send(toC, 100, () => arrivals.push(['request alone', net.now]));
     net.runUntil(20_000);
