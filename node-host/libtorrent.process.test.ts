@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { libtorrentMissing, type LtPeer } from '../shared/testing/libtorrent';
+import { libtorrentMissing, ltTimeline, type LtPeer } from '../shared/testing/libtorrent';
 import { until } from '../shared/testing/until';
 import type { TorrentKind } from './make-torrent';
 import { cornerCaseFiles, treeDifferences } from './testing/fixtures';
@@ -115,6 +115,7 @@ describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', (
       await until(() => seeder.seeding(), {
         what: 'libtorrent checked its files',
         timeoutMs: WAIT_MS,
+        explain: () => ltTimeline(seeder),
       });
       const target = await folder();
       const log = new WireLog();
@@ -123,7 +124,11 @@ describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', (
       const done = new Promise<void>((resolve, reject) => {
         leecher.once('done', resolve);
         leecher.once('peer-closed', (_peer: string, reason: string) =>
-          reject(new Error(`the connection to libtorrent closed before the download ended: ${reason}`)),
+          reject(
+            new Error(
+              `the connection to libtorrent closed before the download ended: ${reason}; libtorrent said:\n${ltTimeline(seeder)}`,
+            ),
+          ),
         );
       });
       await leecher.connect('127.0.0.1', seeder.port);
@@ -152,6 +157,7 @@ describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', (
       await until(() => leecher.state() === 'downloading', {
         what: 'libtorrent ready to download',
         timeoutMs: WAIT_MS,
+        explain: () => ltTimeline(leecher),
       });
       leecher.connect('127.0.0.1', port);
       await until(() => leecher.seeding(), {
