@@ -356,7 +356,8 @@ describe('Streaming', () => {
     expect(t.sent).toHaveLength(3);
     t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 70, at: -10_000 }] }, 1_800);
     expect(t.sent).toHaveLength(4);
-    expect(t.kept[3]).toEqual([5, 60, 70, 90]);
+    // The reads blocked as long keep theirs; 90, due ahead still, goes behind them.
+    expect(t.kept[3]).toEqual([5, 60, 70]);
   });
 
   it('a jump (an urgent piece that had no deadline) takes the requests back at once, a sequential read once a second', () => {
@@ -377,6 +378,24 @@ describe('Streaming', () => {
     t.streaming.tick(400);
     expect(t.sent).toHaveLength(3);
     expect(t.kept[2]).toContain(100);
+  });
+
+  it('a jump goes ahead of the look-ahead of the read the player left, past due or not', () => {
+    const t = setup();
+    // A read's wish: its first piece now, then one every half second (stream-deadlines.ts).
+    const read = Array.from({ length: 17 }, (_, i) => ({
+      index: i,
+      at: i === 0 ? -10_000 : 1_000 + (i - 1) * 500,
+    }));
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: read }, 0);
+    // Six seconds on, over a path slower than a piece every half second, most of its look-ahead is past due. The
+    // player leaves that read for the index at the end of the file, which it needs now.
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 127, at: -4_000 }] }, 6_000);
+    expect(t.sent).toEqual(['cancel', 'cancel']);
+    // Only what is due no later than the index keeps its requests: the read's first piece (the one it was blocked
+    // on), not its look-ahead, which is asked again behind the index.
+    expect(t.kept[1]).toEqual([0, 127]);
+    expect(t.deadlines.has(5)).toBe(true);
   });
 
   it("a blocked read before the window's start (an MP4's seek, its keyframe earlier in the bytes) starts the window there", () => {

@@ -63,6 +63,8 @@ export class Streaming {
   private urgentCancelAt = Number.NEGATIVE_INFINITY;
   /** A jump (see URGENT_JUMP_CANCEL_MS) is waiting for its cancel. */
   private jumped = false;
+  /** The earliest deadline among the jumps waiting for their cancel: nothing due later keeps its requests. */
+  private jumpDue: number | undefined;
 
   constructor(
     private readonly info: TorrentInfo,
@@ -112,7 +114,10 @@ export class Streaming {
       // deadline it had (the player is blocked on it: a read the window put behind other pieces).
       for (const { index, at } of event.deadlines) {
         if (this.have.get(index) || at - now > URGENT_MS) continue;
-        if (!this.hasDeadline(index) || this.blocksOutsideWindow(index, at, now)) this.jumped = true;
+        if (!this.hasDeadline(index) || this.blocksOutsideWindow(index, at, now)) {
+          this.jumped = true;
+          this.jumpDue = Math.min(this.jumpDue ?? at, at);
+        }
       }
       this.setDeadlines(event.deadlines, event.replace ?? false);
       this.followRead(event.deadlines, now);
@@ -210,6 +215,8 @@ export class Streaming {
     const since = now - this.urgentCancelAt;
     if (since < (this.jumped ? URGENT_JUMP_CANCEL_MS : URGENT_CANCEL_EVERY_MS)) return;
     this.jumped = false;
+    const jumpDue = this.jumpDue;
+    this.jumpDue = undefined;
     // A stream's wishes only: it asks for a piece when the player blocks on it (the window's deadlines are planned
     // ahead, and taking requests back for them every second would starve the pieces asked last).
     let fresh = false;
@@ -226,11 +233,14 @@ export class Streaming {
     // player blocked on a read (a stream's piece past its deadline: the service worker's first wish is due at once)
     // keeps only the stream's urgent pieces, not the window's first ones: the window places the playhead by time
     // over duration, and the bytes a player reads after a seek may lie before them (an MP4's samples are not spread
-    // evenly); they are asked again right behind.
+    // evenly); they are asked again right behind. A jump keeps only what is due no later than it: the player reads
+    // the jump's piece now, and the look-ahead of the read it left (past due when the path is slower than a wish's
+    // half second a piece) would otherwise come first at the seeder, a seek's index waiting seconds behind it.
     this.cancelRequests((index) => {
       const want = this.wantAt.get(index) ?? Infinity;
       const window = blocked ? Infinity : (this.windowAt.get(index) ?? Infinity);
-      return Math.min(window, want) - now <= URGENT_MS;
+      const due = Math.min(window, want);
+      return jumpDue === undefined ? due - now <= URGENT_MS : due <= jumpDue;
     });
   }
 
