@@ -177,7 +177,13 @@ def peer(path, save_path, listen_port, peers):
     out (`block_timeout`, past the session's request_timeout), peers snubbed for not answering (`peer_snubbed`) and
     alerts lost to a full queue (`alerts_dropped`)."""
     session = lt.session(peer_settings(listen_port))
-    handle = session.add_torrent({'ti': lt.torrent_info(path), 'save_path': save_path})
+    params = lt.add_torrent_params()
+    params.ti = lt.torrent_info(path)
+    params.save_path = save_path
+    # Started at once: by default a torrent is added paused and auto-managed, and stays paused until the session's
+    # queue starts it; a paused torrent that already reports it seeds refuses every incoming peer (torrent_paused).
+    params.flags = params.flags & ~lt.torrent_flags.paused & ~lt.torrent_flags.auto_managed
+    handle = session.add_torrent(params)
     for address in peers:
         host, port = address.rsplit(':', 1)
         handle.connect_peer((host, int(port)))
@@ -194,7 +200,8 @@ def peer(path, save_path, listen_port, peers):
             status = handle.status()
             emit({'event': 'status', 'progress_ppm': status.progress_ppm, 'state': str(status.state),
                   'peers': status.num_peers, 'downloaded': status.total_payload_download,
-                  'uploaded': status.total_payload_upload, 'seeding': status.is_seeding})
+                  'uploaded': status.total_payload_upload, 'seeding': status.is_seeding,
+                  'paused': status.paused})
 
 
 def main():

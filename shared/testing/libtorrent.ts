@@ -98,7 +98,8 @@ export interface LtPeer {
   /** The last progress it reported, in millionths: while libtorrent checks its files, the check's progress. */
   progress(): number;
   /** Whether its last status said it seeds: every piece checked and the torrent ready for peers. A seeder still
-   * in its checking state already reports a progress of 1,000,000 and refuses peers ("torrent not ready"). */
+   * in its checking state already reports a progress of 1,000,000 and refuses peers ("torrent not ready"), and a
+   * paused one that reports it seeds refuses them too. */
   seeding(): boolean;
   /** Its last status's state, as libtorrent names it (`checking_files`, `downloading`, `seeding`, …). */
   state(): string | undefined;
@@ -144,7 +145,8 @@ function ltPeer(child: ChildProcess, port: number, events: LtPeerEvent[], exited
       return Number(lastStatus(events)?.progress_ppm ?? 0);
     },
     seeding() {
-      return lastStatus(events)?.seeding === true;
+      const status = lastStatus(events);
+      return status?.seeding === true && status.paused !== true;
     },
     state() {
       const state = lastStatus(events)?.state;
