@@ -233,14 +233,14 @@ export class Streaming {
     // player blocked on a read (a stream's piece past its deadline: the service worker's first wish is due at once)
     // keeps only the stream's urgent pieces, not the window's first ones: the window places the playhead by time
     // over duration, and the bytes a player reads after a seek may lie before them (an MP4's samples are not spread
-    // evenly); they are asked again right behind. A jump keeps only what is due no later than it: the player reads
-    // the jump's piece now, and the look-ahead of the read it left (past due when the path is slower than a wish's
-    // half second a piece) would otherwise come first at the seeder, a seek's index waiting seconds behind it.
+    // evenly); they are asked again right behind. A jump keeps only the streams' pieces due no later than it: the
+    // player reads the jump's piece now, and the look-ahead of the read it left (past due when the path is slower
+    // than a wish's half second a piece) would otherwise come first at the seeder, a seek's index waiting seconds
+    // behind it. The window's urgent pieces keep theirs: the playhead is there.
     this.cancelRequests((index) => {
       const want = this.wantAt.get(index) ?? Infinity;
       const window = blocked ? Infinity : (this.windowAt.get(index) ?? Infinity);
-      const due = Math.min(window, want);
-      return jumpDue === undefined ? due - now <= URGENT_MS : due <= jumpDue;
+      return window - now <= URGENT_MS || (jumpDue === undefined ? want - now <= URGENT_MS : want <= jumpDue);
     });
   }
 
