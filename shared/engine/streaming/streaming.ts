@@ -61,9 +61,8 @@ export class Streaming {
   /** Urgent pieces the requests were taken back for already, and when that was last done. */
   private readonly urgentServed = new Set<number>();
   private urgentCancelAt = Number.NEGATIVE_INFINITY;
-  /** A jump (see URGENT_JUMP_CANCEL_MS) is waiting for its cancel. */
-  private jumped = false;
-  /** The earliest deadline among the jumps waiting for their cancel: nothing due later keeps its requests. */
+  /** A jump (see URGENT_JUMP_CANCEL_MS) is waiting for its cancel: the earliest deadline among such jumps (no stream's
+   * piece due later keeps its requests). */
   private jumpDue: number | undefined;
 
   constructor(
@@ -114,10 +113,8 @@ export class Streaming {
       // deadline it had (the player is blocked on it: a read the window put behind other pieces).
       for (const { index, at } of event.deadlines) {
         if (this.have.get(index) || at - now > URGENT_MS) continue;
-        if (!this.hasDeadline(index) || this.blocksOutsideWindow(index, at, now)) {
-          this.jumped = true;
+        if (!this.hasDeadline(index) || this.blocksOutsideWindow(index, at, now))
           this.jumpDue = Math.min(this.jumpDue ?? at, at);
-        }
       }
       this.setDeadlines(event.deadlines, event.replace ?? false);
       this.followRead(event.deadlines, now);
@@ -213,9 +210,8 @@ export class Streaming {
     const served = this.urgentServed;
     for (const index of served) if (!this.hasDeadline(index) || this.have.get(index)) served.delete(index);
     const since = now - this.urgentCancelAt;
-    if (since < (this.jumped ? URGENT_JUMP_CANCEL_MS : URGENT_CANCEL_EVERY_MS)) return;
-    this.jumped = false;
     const jumpDue = this.jumpDue;
+    if (since < (jumpDue !== undefined ? URGENT_JUMP_CANCEL_MS : URGENT_CANCEL_EVERY_MS)) return;
     this.jumpDue = undefined;
     // A stream's wishes only: it asks for a piece when the player blocks on it (the window's deadlines are planned
     // ahead, and taking requests back for them every second would starve the pieces asked last).
