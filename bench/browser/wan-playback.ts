@@ -15,6 +15,9 @@
 //   at or under 1, missed when it is wholly over, and undecided (met: none) when it holds 1: more runs narrow it;
 // - `--log-reads` logs our player's reads and the pieces it waited for, from Play and from the seek; with it,
 //   `--log-transport` logs what our seeder's data channels held around the seek (transport-log.ts);
+// - `--wan-playback-against=<commit>` adds, in the same turns, sessions of the app as built from that commit (served
+//   beside ours from the same node), and each figure against them: a change to the engine measured against what it
+//   changes, in one run on one machine, rather than against another run's figure;
 // - a session of ours that fails fails its figures (a failure is never hidden by the others); a failed WebTorrent
 //   session is left out of its median and named in the note.
 import { basename } from 'node:path';
@@ -28,7 +31,7 @@ import {
   type PathSpec,
 } from '../../netem';
 import { LAUNCH_OPTIONS } from '../../playwright.config';
-import type { ChromiumLaunch } from '../lib/app';
+import { buildAppAt, type ChromiumLaunch } from '../lib/app';
 import { emulatedBenchStart, loadLabel } from '../lib/emulated';
 import {
   atMost,
@@ -77,10 +80,16 @@ interface PlaybackPlace {
   app: EmulatedTracker;
   bundle: EmulatedTracker;
   launches: ChromiumLaunch[];
+  /** The app built from `--wan-playback-against`'s commit, with its own tracker. */
+  against?: EmulatedTracker;
 }
 
 /** Runs `work` on a fresh emulated path with the app (and its tracker) on port 8000 and WebTorrent's page on 8001. */
-async function onPlaybackPath<T>(staticDir: string, work: (place: PlaybackPlace) => Promise<T>): Promise<T> {
+async function onPlaybackPath<T>(
+  staticDir: string,
+  againstDir: string | undefined,
+  work: (place: PlaybackPlace) => Promise<T>,
+): Promise<T> {
   const emulator = await startPath(PLAYBACK_PATH, ['tracker', 'seeder', 'leecher'], { seed: SEED });
   const servers: EmulatedTracker[] = [];
   try {
@@ -94,17 +103,29 @@ async function onPlaybackPath<T>(staticDir: string, work: (place: PlaybackPlace)
     servers.push(app);
     const bundle = await startTracker(emulator, 'tracker', 8001, [], ['--import', 'tsx', SERVE_BUNDLE]);
     servers.push(bundle);
+    const against =
+      againstDir === undefined
+        ? undefined
+        : await startTracker(
+            emulator,
+            'tracker',
+            8002,
+            ['--static-dir', againstDir],
+            ['--import', 'tsx', SERVE],
+          );
+    if (against) servers.push(against);
+    const origins = [app.origin, bundle.origin, ...(against ? [against.origin] : [])];
     const launches = ['seeder', 'leecher'].map((node) =>
-      chromiumInNode(emulator.node(node), LAUNCH_OPTIONS, [app.origin, bundle.origin]),
+      chromiumInNode(emulator.node(node), LAUNCH_OPTIONS, origins),
     );
-    return await work({ emulator, app, bundle, launches });
+    return await work({ emulator, app, bundle, launches, against });
   } finally {
     for (const server of servers) await server.stop();
     await emulator.stop();
   }
 }
 
-type Client = 'ours' | 'WebTorrent';
+type Client = 'ours' | 'WebTorrent' | 'against';
 
 /** One session of `client` on the path: the video shared, played, sought, and its first piece timed; `log`: our
  * player's reads are logged (--log-reads). */
@@ -117,9 +138,9 @@ function session(
 ): Promise<Session> {
   const name = basename(video);
   const options = { launches: place.launches, firstPiece: true, log, transport };
-  if (client === 'ours')
+  if (client !== 'WebTorrent')
     return playFromTab(
-      place.app.origin,
+      (client === 'against' ? place.against! : place.app).origin,
       name,
       0,
       'seek',
@@ -139,15 +160,17 @@ function session(
 interface Sessions {
   ours: Outcome[];
   rival: Outcome[];
+  against: Outcome[];
   load: string;
 }
 
 /** `runs` sessions of each client, in turns. */
 async function sessionsInTurns(context: BenchContext, place: PlaybackPlace, video: string, runs: number) {
-  const sessions: Sessions = { ours: [], rival: [], load: '' };
+  const sessions: Sessions = { ours: [], rival: [], against: [], load: '' };
   const load = loadLabel();
+  const clients: Client[] = place.against ? ['ours', 'WebTorrent', 'against'] : ['ours', 'WebTorrent'];
   for (let run = 1; run <= runs; run++) {
-    for (const client of ['ours', 'WebTorrent'] as const) {
+    for (const client of clients) {
       const outcome = await attempt(context.log, `${client}, session ${run} of ${runs}`, () =>
         session(
           place,
@@ -157,7 +180,9 @@ async function sessionsInTurns(context: BenchContext, place: PlaybackPlace, vide
           context.flags.has('--log-transport'),
         ),
       );
-      (client === 'ours' ? sessions.ours : sessions.rival).push(outcome);
+      (client === 'ours' ? sessions.ours : client === 'against' ? sessions.against : sessions.rival).push(
+        outcome,
+      );
     }
   }
   const { nodes } = await place.emulator.stats();
@@ -178,13 +203,22 @@ function secondsOf(outcomes: Outcome[], key: Timing): number[] {
 const range = (interval: Interval, digits = 2) =>
   `${interval.low.toFixed(digits)} to ${interval.high.toFixed(digits)} (${Math.round(interval.confidence * 100)} %)`;
 
+/** What a figure is measured against: WebTorrent, or the app built from another commit. */
+interface Baseline {
+  /** The figure's baseline name. */
+  name: string;
+  /** Its sessions' owner, in the note ("WebTorrent's"). */
+  whose: string;
+  outcomes: Outcome[];
+}
+
 /** The figure for `key`: medians, the ratio's interval and the verdict on "no slower", every session in the note. */
-function playbackFigure(name: string, key: Timing, sessions: Sessions): Figure {
-  const baselineName = 'WebTorrent on the same path';
+function playbackFigure(name: string, key: Timing, sessions: Sessions, baseline: Baseline): Figure {
+  const { name: baselineName, whose } = baseline;
   const failed = sessions.ours.find((outcome): outcome is Error => outcome instanceof Error);
   const ours = secondsOf(sessions.ours, key);
-  const rival = secondsOf(sessions.rival, key);
-  const rivalFailures = sessions.rival.filter((outcome) => outcome instanceof Error).length;
+  const rival = secondsOf(baseline.outcomes, key);
+  const rivalFailures = baseline.outcomes.filter((outcome) => outcome instanceof Error).length;
   const rivalValue = rival.length > 0 ? median(rival) : null;
   if (failed || ours.length === 0)
     return failedFigure(
@@ -196,15 +230,15 @@ function playbackFigure(name: string, key: Timing, sessions: Sessions): Figure {
       rivalValue,
     );
   if (rivalValue === null)
-    return failedFigure(name, 's', baselineName, atMost(1), 'no WebTorrent session completed', null);
+    return failedFigure(name, 's', baselineName, atMost(1), `none of ${whose} sessions completed`, null);
   const ratio = ratioInterval(ours, rival);
   const verdict = verdictAtMost(ratio, 1);
   const each = (values: number[]) => values.map((value) => value.toFixed(2)).join(', ');
   const note =
-    `medians of ${ours.length} sessions of ours and ${rival.length} of WebTorrent's, in turns` +
-    (rivalFailures > 0 ? ` (${rivalFailures} of WebTorrent's failed)` : '') +
+    `medians of ${ours.length} sessions of ours and ${rival.length} of ${whose}, in turns` +
+    (rivalFailures > 0 ? ` (${rivalFailures} of ${whose} failed)` : '') +
     `; the ratio's interval ${range(ratio)}: ${verdict}; ours ${each(ours)} s (median within ` +
-    `${range(medianInterval(ours))}), WebTorrent's ${each(rival)} s (${range(medianInterval(rival))}); ${sessions.load}`;
+    `${range(medianInterval(ours))}), ${whose} ${each(rival)} s (${range(medianInterval(rival))}); ${sessions.load}`;
   const result = figure(name, median(ours), 's', { name: baselineName, value: rivalValue }, atMost(1), note);
   return { ...result, met: verdict === 'met' ? true : verdict === 'missed' ? false : null };
 }
@@ -212,6 +246,26 @@ function playbackFigure(name: string, key: Timing, sessions: Sessions): Figure {
 /** Sessions of each client: `--wan-playback-runs=N`, else RUNS (`--tiny`: TINY_RUNS). */
 export function playbackRuns(flags: Set<string>): number {
   return countFlag(flags, 'wan-playback-runs', flags.has('--tiny') ? TINY_RUNS : RUNS);
+}
+
+/** `--wan-playback-against=<commit>`: the commit whose build the sessions are also measured against. */
+export function againstCommit(flags: Set<string>): string | undefined {
+  const prefix = '--wan-playback-against=';
+  return [...flags].find((flag) => flag.startsWith(prefix))?.slice(prefix.length);
+}
+
+/** The three figures against `baseline`, each named `over` and `versus`. */
+function playbackFigures(sessions: Sessions, over: string, versus: string, baseline: Baseline): Figure[] {
+  return [
+    playbackFigure(`Play to first frame, ${over}, vs ${versus}`, 'firstFrameMs', sessions, baseline),
+    playbackFigure(`seek to 80 % to playing, ${over}, vs ${versus}`, 'seekMs', sessions, baseline),
+    playbackFigure(
+      `Download to first verified piece, ${over}, vs ${versus}`,
+      'firstPieceMs',
+      sessions,
+      baseline,
+    ),
+  ];
 }
 
 export const wanPlaybackBench: Bench = {
@@ -226,11 +280,23 @@ export const wanPlaybackBench: Bench = {
     const video = benchVideo(context);
     const { duration, bitrate } = videoSize(context);
     const over = `${duration} s at ${bitrate / 1e6} Mbit/s over ${pathLabel(PLAYBACK_PATH)}`;
-    const sessions = await onPlaybackPath(staticDir, (place) => sessionsInTurns(context, place, video, runs));
-    return [
-      playbackFigure(`Play to first frame, ${over}, vs WebTorrent`, 'firstFrameMs', sessions),
-      playbackFigure(`seek to 80 % to playing, ${over}, vs WebTorrent`, 'seekMs', sessions),
-      playbackFigure(`Download to first verified piece, ${over}, vs WebTorrent`, 'firstPieceMs', sessions),
-    ];
+    const commit = againstCommit(context.flags);
+    const againstDir = commit === undefined ? undefined : buildAppAt(commit, context.log);
+    const sessions = await onPlaybackPath(staticDir, againstDir, (place) =>
+      sessionsInTurns(context, place, video, runs),
+    );
+    const webTorrent = {
+      name: 'WebTorrent on the same path',
+      whose: "WebTorrent's",
+      outcomes: sessions.rival,
+    };
+    const figures = playbackFigures(sessions, over, 'WebTorrent', webTorrent);
+    if (commit === undefined) return figures;
+    const built = {
+      name: `the app of ${commit} on the same path`,
+      whose: `${commit}'s`,
+      outcomes: sessions.against,
+    };
+    return [...figures, ...playbackFigures(sessions, over, `the app of ${commit}`, built)];
   },
 };
