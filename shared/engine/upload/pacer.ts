@@ -22,7 +22,6 @@
 import { BLOCK_SIZE } from '../../codec/wire';
 import type { UploadQueue } from '../peer/upload-queue';
 import type { PieceRank, Waiting } from '../peer/waiting-requests';
-import { DrainSpan } from './drain-span';
 import { LookCadence } from './look-cadence';
 import { drainRate } from './look-drain';
 
@@ -54,10 +53,6 @@ export class UploadPacer {
   readonly cadence = new LookCadence();
   /** The rate the last report saw the transport drain at (look-drain.ts), bytes/s; 0 where none was owed. */
   private drained = 0;
-  /** What left the transport over the last second (drain-span.ts). */
-  private readonly span = new DrainSpan();
-  /** The path's rate as the last report saw it, where the transport was held all the span before (else none). */
-  private pathRate: number | undefined;
 
   /** The adapter's report of the bytes it still holds for us. A nonsensical report is ignored. */
   report(bytes: number, now: number): void {
@@ -70,8 +65,6 @@ export class UploadPacer {
       const over = Math.max(waited, this.cadence.typicalMs);
       this.drained = drainRate(this.queued - bytes, over, !owesReport(bytes));
     }
-    this.span.look(this.queued - bytes, owesReport(bytes), now);
-    this.pathRate = this.span.pathRate(now);
     this.queued = bytes;
     this.reported = true;
     this.owedSince = owesReport(bytes) ? now : undefined;
@@ -100,12 +93,11 @@ export class UploadPacer {
 
   /** Bytes the transport may hold at `capacity` bytes/s: PACE_WINDOW_MS of it, or more where reports come seldom;
    * there, at the rate the last report saw drain where that is more (look-drain.ts). Where reports come often, each
-   * refills a window many times what left since the last one, and the measured capacity follows within a few; but
-   * where the transport has been held for a whole second, at no more than the path's rate over it (drain-span.ts). */
+   * refills a window many times what left since the last one, and the measured capacity follows within a few. */
   window(capacity: number): number {
     const windowMs = this.cadence.windowMs(PACE_WINDOW_MS);
-    if (windowMs > PACE_WINDOW_MS) return paceWindow(Math.max(capacity, this.drained), windowMs);
-    return paceWindow(this.pathRate === undefined ? capacity : Math.min(capacity, this.pathRate), windowMs);
+    const rate = windowMs > PACE_WINDOW_MS ? Math.max(capacity, this.drained) : capacity;
+    return paceWindow(rate, windowMs);
   }
 }
 

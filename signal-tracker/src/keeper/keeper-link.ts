@@ -1,5 +1,8 @@
 // The tracker's side of its keeper: forks the keeper process, asks it things over IPC with a deadline, and starts
-// another when it dies (that one resumes from the folder). While none runs, requests are answered in words.
+// another when it dies (that one resumes from the folder). A request that comes while the process starts (the
+// tracker's first seconds, or a second after a crash) waits for it, a bounded while and a bounded number of them:
+// refused at once, a user who pressed `Keep online` as the tracker came up would have to press it again. Past that,
+// while none runs, requests are answered in words.
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +12,11 @@ import type { KeeperAnswer, KeeperProcessConfig, KeeperReply, KeeperRequest } fr
 const ANSWER_DEADLINE_MS = 30_000;
 /** How long after the keeper process dies another is started, in ms. */
 const RESTART_MS = 1_000;
+/** How long a request waits for a keeper process that is starting, in ms: a start takes one to three seconds (from
+ * the sources through tsx, under load); one that crashes as it starts is not waited for longer. */
+export const START_WAIT_MS = 10_000;
+/** Requests that may wait for a starting keeper at once; more are answered at once (each holds a connection). */
+export const MAX_WAITING_FOR_START = 64;
 
 export const KEEPER_DOWN = 'The keeper is not running right now; try again in a minute.';
 
@@ -46,6 +54,8 @@ export class KeeperLink {
   private closed = false;
   private nextId = 1;
   private readonly waiting = new Map<number, (answer: KeeperAnswer | undefined) => void>();
+  /** Requests waiting for the process to be ready: each runs when it is, or gives up. */
+  private readonly forStart = new Set<() => void>();
 
   constructor(
     private readonly config: KeeperProcessConfig,
@@ -56,8 +66,24 @@ export class KeeperLink {
     this.start();
   }
 
-  /** The keeper's answer, or undefined when it is down or too slow. */
+  /** The keeper's answer, or undefined when it is down or too slow. While the process starts, the request waits for
+   * it up to START_WAIT_MS (at most MAX_WAITING_FOR_START requests at once). */
   ask(request: Request): Promise<KeeperAnswer | undefined> {
+    if (this.ready) return this.send(request);
+    if (this.closed || this.forStart.size >= MAX_WAITING_FOR_START) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => run(), START_WAIT_MS);
+      const run = () => {
+        clearTimeout(timer);
+        this.forStart.delete(run);
+        resolve(this.ready ? this.send(request) : undefined);
+      };
+      this.forStart.add(run);
+    });
+  }
+
+  /** Sends `request` to a ready process: its answer, or undefined past ANSWER_DEADLINE_MS or when it exits. */
+  private send(request: Request): Promise<KeeperAnswer | undefined> {
     const child = this.child;
     if (!child || !this.ready) return Promise.resolve(undefined);
     const id = this.nextId++;
@@ -75,6 +101,7 @@ export class KeeperLink {
 
   close(): Promise<void> {
     this.closed = true;
+    for (const run of [...this.forStart]) run();
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
@@ -93,8 +120,10 @@ export class KeeperLink {
     this.child = child;
     this.ready = false;
     child.on('message', (reply: KeeperReply) => {
-      if (reply.id === 0) this.ready = true;
-      else this.waiting.get(reply.id)?.(reply.answer);
+      if (reply.id === 0) {
+        this.ready = true;
+        for (const run of [...this.forStart]) run();
+      } else this.waiting.get(reply.id)?.(reply.answer);
     });
     child.on('error', (error) => this.logError(`keeper: ${error.message}`));
     child.on('exit', (code, signal) => {
