@@ -169,8 +169,10 @@ export type EngineEvent =
   /** The bytes the adapter holds for this session (every connection) that have not left yet: reported at start (0)
    * and whenever that queue shrinks, it turns on upload pacing (pacer.ts: about one piece-time queued, the next
    * block chosen when there is room). Without reports, or PACE_SILENCE_MS after the last, each peer's reads are
-   * paced by `peer-backlog` alone. */
-  | { type: 'upload-queue'; bytes: number }
+   * paced by `peer-backlog` alone. `byPeer`, where the adapter can tell: each connection's part of `bytes` (a
+   * connection not named holds none); each is its own SCTP association with its own congestion window, and the
+   * pacer keeps one connection's backlog from holding the whole window (pacer.ts `connectionShare`). */
+  | { type: 'upload-queue'; bytes: number; byPeer?: ReadonlyArray<readonly [PeerKey, number]> }
   /** Per file of the torrent (in info order): skip it, fetch it normally, or first. Pieces shared by files take the
    * highest of their files' priorities. Ignored before the info is known. */
   | { type: 'file-priorities'; priorities: FilePriority[] }

@@ -26,6 +26,9 @@ export class UploadQueue {
   private readonly incoming = new WaitingRequests();
   private readonly reading = new Map<string, BlockRequest>();
   private _readingBytes = 0;
+  /** Bytes of ours this peer's connection holds that have not left (its part of the last `upload-queue` report, plus
+   * the blocks sent it since), where the adapter reports per connection (pacer.ts `connectionShare`). */
+  transportHeld = 0;
   /** Upload rate cap, bytes/s (undefined: none), and the bytes the peer may still be sent now. */
   private cap: number | undefined;
   private budget = 0;

@@ -31,7 +31,7 @@ import type {
   SessionStats,
   V2Options,
 } from '../contract/engine-types';
-import { peerBacklog, type Uploader } from '../upload/uploader';
+import { heldBy, peerBacklog, type Uploader } from '../upload/uploader';
 import { sessionStatsOf } from './peer-stats';
 import { SessionStates } from './session-state';
 import { transferRooms } from './transfer-rooms';
@@ -264,7 +264,7 @@ export class TorrentSession implements Session {
       peerBacklog(s.peers.get(event.peer), event.backlogged, s.uploader, now),
     'upload-queue': (s, event, now) => {
       s.chokes.spreadChanged(s.uploader?.pacer.paced(now) !== true);
-      s.uploader?.onUploadQueue(event.bytes, now);
+      s.uploader?.onUploadQueue(event.bytes, now, event.byPeer && heldBy(s.peers, event.byPeer));
     },
     'file-priorities': (s, event) => s.prioritiesChanged(event),
     'early-pieces': (s, event) => s.prioritiesChanged(event),

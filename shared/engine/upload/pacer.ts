@@ -86,9 +86,9 @@ export class UploadPacer {
   }
 
   /** Bytes that may be read now, with `reading` bytes already being read, at `capacity` bytes/s (0 or less:
-   * none). */
-  room(capacity: number, reading: number): number {
-    return this.window(capacity) - this.queued - reading;
+   * none); the window at least `floorBytes`. */
+  room(capacity: number, reading: number, floorBytes = 0): number {
+    return Math.max(this.window(capacity), floorBytes) - this.queued - reading;
   }
 
   /** Bytes the transport may hold at `capacity` bytes/s: PACE_WINDOW_MS of it, or more where reports come seldom;
@@ -99,6 +99,18 @@ export class UploadPacer {
     const rate = windowMs > PACE_WINDOW_MS ? Math.max(capacity, this.drained) : capacity;
     return paceWindow(rate, windowMs);
   }
+}
+
+/** What one connection may hold (in its transport and in reads for it) while `connections` have requests waiting,
+ * where the adapter reports each connection's part: an even share of the window, at least a block. Each connection
+ * is its own SCTP association with its own congestion window, and its transport holds what that window has not let
+ * out yet. Served by rank alone, the window goes to one peer at a time (the one with fewest pieces first), its
+ * association cannot carry the uplink's rate, and every other association idles behind it: a seed on a 1.6 Mbit/s
+ * uplink serving four peers 20 to 200 ms away sent at half its rate, one connection holding the whole window most of
+ * the time (docs/performance.md, the wan swarm). A share each keeps every association supplied; the rank still
+ * decides which request goes next among the connections under their share. */
+export function connectionShare(window: number, connections: number): number {
+  return Math.max(BLOCK_SIZE, window / Math.max(1, connections));
 }
 
 /** A waiting request the pacer could serve, with what ranks it. */

@@ -10,10 +10,11 @@ import type { WireMessage } from '../../codec/wire';
 import { BLOCK_SIZE } from '../../codec/wire';
 import type { PeerState } from '../peer/peer';
 import type { BlockRequest } from '../picker/block-geometry';
-import { chooseServe, UploadPacer } from './pacer';
+import { chooseServe, connectionShare, UploadPacer } from './pacer';
 import { RateMeter } from '../peer/rate';
 import { READS_PER_PEER } from '../peer/upload-queue';
 import type { PieceRank } from '../peer/waiting-requests';
+import type { PeerKey } from '../contract/engine-types';
 
 export { OUR_REQQ, READS_PER_PEER, RECENT_SENT, UploadQueue } from '../peer/upload-queue';
 
@@ -69,6 +70,8 @@ export class Uploader {
   /** How the pacer ranks a piece: times sent, then copies among our peers. */
   protected readonly rank: PieceRank;
   private wasPaced = false;
+  /** The adapter reports what each connection holds (`upload-queue`'s `byPeer`): reads follow connectionShare. */
+  private heldPerConnection = false;
   private capacityObservedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -143,6 +146,7 @@ export class Uploader {
       this.uploadedBytes += data.length;
       this.meter.add(data.length, now);
       this.pacer.sent(data.length, now);
+      peer.upload.transportHeld += data.length;
       if (begin === 0) this.sentPieces[index]++;
       peer.upload.pieceBlockSent(index, begin, begin + data.length >= pieceSize(this.info, index));
     }
@@ -166,8 +170,14 @@ export class Uploader {
    * follows the upload between ticks too (at most every CAPACITY_OBSERVE_MS): while it is unmeasured the window is one
    * block, one block per report is all that goes, and waiting for the next tick to measure that held a fresh seed's
    * upload (and a player's first frame) back for up to half a second. */
-  onUploadQueue(bytes: number, now: number): void {
+  onUploadQueue(bytes: number, now: number, byPeer?: ReadonlyArray<readonly [PeerState, number]>): void {
     this.pacer.report(bytes, now);
+    if (byPeer) {
+      this.heldPerConnection = true;
+      for (const peer of this.ports.peers()) peer.upload.transportHeld = 0;
+      for (const [peer, held] of byPeer)
+        if (held > 0 && Number.isFinite(held)) peer.upload.transportHeld = held;
+    }
     if (!(now - this.capacityObservedAt < CAPACITY_OBSERVE_MS)) this.observeCapacity(now);
     if (this.pacer.paced(now)) this.pumpPaced(now);
   }
@@ -183,19 +193,25 @@ export class Uploader {
     let reading = 0;
     for (const peer of this.ports.peers()) reading += peer.upload.readingBytes;
     const capacity = this.capacity.estimate;
-    if (this.pacer.room(capacity, reading) <= 0) return;
     const peers = [...this.ports.peers()].filter((p) => !p.backlogged && p.upload.waiting > 0);
-    while (this.pacer.room(capacity, reading) > 0) {
+    const share = this.heldPerConnection
+      ? connectionShare(this.pacer.window(capacity), peers.length)
+      : undefined;
+    // Every connection with requests may hold its share, a block at least, whatever the window.
+    const floor = share === undefined ? 0 : share * peers.length;
+    const full = (peer: PeerState) =>
+      share !== undefined && peer.upload.transportHeld + peer.upload.readingBytes >= share;
+    for (let i = peers.length - 1; i >= 0; i--) if (full(peers[i])) peers.splice(i, 1);
+    while (this.pacer.room(capacity, reading, floor) > 0) {
       const best = this.choose(peers, now);
       if (!best) return;
       const request = best.peer.upload.takeWaiting(best.request, now);
-      if (!request) {
-        // No read slot or budget for this peer now: its requests wait for the next pump.
-        peers.splice(peers.indexOf(best.peer), 1);
-        continue;
+      if (request) {
+        reading += request.length;
+        this.ports.read(best.peer, request);
       }
-      reading += request.length;
-      this.ports.read(best.peer, request);
+      // No read slot or budget for this peer now, or its connection holds its share: it waits for the next pump.
+      if (!request || full(best.peer)) peers.splice(peers.indexOf(best.peer), 1);
     }
   }
 
@@ -229,6 +245,19 @@ export class Uploader {
       if ((unpaced || peer.upload.uploadCap !== undefined) && peer.upload.waiting > 0) this.pump(peer, now);
     }
   }
+}
+
+/** The `upload-queue` report's connections as the session's peers (a key no longer connected is left out). */
+export function heldBy(
+  peers: ReadonlyMap<PeerKey, PeerState>,
+  byPeer: ReadonlyArray<readonly [PeerKey, number]>,
+): Array<readonly [PeerState, number]> {
+  const held: Array<readonly [PeerState, number]> = [];
+  for (const [key, bytes] of byPeer) {
+    const peer = peers.get(key);
+    if (peer) held.push([peer, bytes]);
+  }
+  return held;
 }
 
 /** Its transport is backlogged: no new block reads for it until it drains, and then its queue is read again. */

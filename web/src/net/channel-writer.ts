@@ -162,10 +162,10 @@ export class ChannelWriter {
     this.timers = timers;
   }
 
-  /** Counts this connection in a torrent's upload-queue report (until it closes). */
-  reportTo(report: UploadQueueReport): void {
+  /** Counts this connection in a torrent's upload-queue report (until it closes), as `peer`'s where given. */
+  reportTo(report: UploadQueueReport, peer?: string): void {
     this.report = report;
-    report.add(this);
+    report.add(this, peer);
   }
 
   write(data: ArrayBuffer): void {

@@ -35,7 +35,7 @@ export function relayOnPage(
     report: (report) => post({ ...report, infoHashHex, peer }),
     timers: options.timers,
   });
-  writer.reportTo(options.uploadQueue);
+  writer.reportTo(options.uploadQueue, peer);
   connection.on('data', (data) => post({ type: 'peer-data', infoHashHex, peer, data }, [data]));
   return writer;
 }

@@ -93,16 +93,18 @@ describe('PeerManager', () => {
     expect(manager.connectedCount(T)).toBe(0);
   });
 
-  it('reports what the torrent’s channels hold to the worker (upload pacing), and stops with its last connection', async () => {
+  it('reports what the torrent’s channels hold to the worker (upload pacing), each connection’s too, and stops with its last connection', async () => {
     const { manager, posted, instances } = setup();
     manager.createPeer(T, false);
     instances[0].emit('connect');
+    const key = (posted[0].message as { peer: string }).peer;
     instances[0]._channel.bufferedAmount = 5000;
     await vi.waitFor(() =>
       expect(posted.map((p) => p.message)).toContainEqual({
         type: 'upload-queue',
         infoHashHex: T,
         bytes: 5000,
+        byPeer: [[key, 5000]],
       }),
     );
     instances[0].destroy();

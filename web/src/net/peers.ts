@@ -191,7 +191,7 @@ export class PeerManager {
     let torrent = this.torrents.get(infoHashHex);
     if (!torrent) {
       const uploadQueue = new UploadQueueReport(
-        (bytes) => this.options.post({ type: 'upload-queue', infoHashHex, bytes }),
+        (bytes, byPeer) => this.options.post({ type: 'upload-queue', infoHashHex, bytes, byPeer }),
         this.options.channelClock,
       );
       torrent = { all: new Set(), connected: new Map(), attempts: [], reached: new Set(), uploadQueue };

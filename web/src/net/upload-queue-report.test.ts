@@ -32,6 +32,28 @@ describe('UploadQueueReport (a torrent’s bytes not yet sent, for the engine’
     expect(reports.at(-1)).toBe(0);
   });
 
+  it('names each keyed connection that holds bytes beside the sum; an unnamed one counts in the sum only', () => {
+    const reports: Array<[number, Array<[string, number]>]> = [];
+    const report = new UploadQueueReport((bytes, byPeer) => reports.push([bytes, byPeer]), clock);
+    const a = { heldBytes: 1000 };
+    const b = { heldBytes: 0 };
+    const unnamed = { heldBytes: 300 };
+    report.add(a, 'c1');
+    report.add(b, 'c2');
+    report.add(unnamed);
+    vi.advanceTimersByTime(POLL_MS);
+    expect(reports).toEqual([[1300, [['c1', 1000]]]]);
+    b.heldBytes = 400;
+    vi.advanceTimersByTime(POLL_MS);
+    expect(reports.at(-1)).toEqual([
+      1700,
+      [
+        ['c1', 1000],
+        ['c2', 400],
+      ],
+    ]);
+  });
+
   it('repeats itself every KEEPALIVE_MS while idle, and looks again POLL_MS after a change', () => {
     const reports: number[] = [];
     const report = new UploadQueueReport((bytes) => reports.push(bytes), clock);

@@ -9,7 +9,9 @@
 //
 // Both places that write channels use it: the page's writers (peers.ts) and, once channels move into the engine's
 // worker, the worker's. Each writer (channel-writer.ts) is added with `ChannelWriter.reportTo`, which calls
-// `changed` on every write and drain and removes itself when it closes.
+// `changed` on every write and drain and removes itself when it closes. A writer added with its connection's key is
+// also reported on its own (`byPeer`, the connections holding any): each connection is its own SCTP association, and
+// the engine keeps one from holding the whole window (shared/engine/upload/pacer.ts `connectionShare`).
 
 /** While anything is held, how often the report looks again. */
 export const POLL_MS = 10;
@@ -33,8 +35,12 @@ const realClock: ReportClock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** Each named connection's bytes held, those holding any. */
+export type HeldByPeer = Array<[peer: string, bytes: number]>;
+
 export class UploadQueueReport {
-  private readonly sources = new Set<HeldBytes>();
+  /** Each connection, with its key where it was given one. */
+  private readonly sources = new Map<HeldBytes, string | undefined>();
   private reported: number | undefined;
   private reportedAt = -Infinity;
   private timer: unknown;
@@ -44,13 +50,13 @@ export class UploadQueueReport {
   private dirty = false;
 
   constructor(
-    private readonly report: (bytes: number) => void,
+    private readonly report: (bytes: number, byPeer: HeldByPeer) => void,
     private readonly clock: ReportClock = realClock,
   ) {}
 
-  /** Counts a connection from now on (the first report follows POLL_MS later). */
-  add(source: HeldBytes): void {
-    this.sources.add(source);
+  /** Counts a connection from now on (the first report follows POLL_MS later), as `peer`'s where given. */
+  add(source: HeldBytes, peer?: string): void {
+    this.sources.set(source, peer);
     this.changed();
   }
 
@@ -69,8 +75,18 @@ export class UploadQueueReport {
   /** Bytes held now by every connection. */
   get heldBytes(): number {
     let bytes = 0;
-    for (const source of this.sources) bytes += source.heldBytes;
+    for (const source of this.sources.keys()) bytes += source.heldBytes;
     return bytes;
+  }
+
+  /** What each named connection holds, those holding any. */
+  private heldByPeer(): HeldByPeer {
+    const held: HeldByPeer = [];
+    for (const [source, peer] of this.sources) {
+      const bytes = source.heldBytes;
+      if (peer !== undefined && bytes > 0) held.push([peer, bytes]);
+    }
+    return held;
   }
 
   stop(): void {
@@ -91,7 +107,7 @@ export class UploadQueueReport {
       this.dirty = false;
       this.reported = bytes;
       this.reportedAt = now;
-      this.report(bytes);
+      this.report(bytes, this.heldByPeer());
     }
     this.lookIn(bytes > 0 ? POLL_MS : KEEPALIVE_MS);
   }

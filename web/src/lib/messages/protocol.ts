@@ -121,7 +121,7 @@ export type MainToWorker =
   /** The peer's data channel is not draining what we send (or drained again): upload backpressure. */
   | { type: 'peer-backlog'; infoHashHex: string; peer: string; backlogged: boolean }
   /** What the torrent's data channels hold that has not left (our queues and their buffers): upload pacing. */
-  | { type: 'upload-queue'; infoHashHex: string; bytes: number }
+  | { type: 'upload-queue'; infoHashHex: string; bytes: number; byPeer?: Array<[string, number]> }
   /** A stream (a player, a save) needs these pieces first, the first now; `seek` drops earlier wishes. Posted by the
    * service worker on its channel (lib/messages/stream-wishes.ts), not by the page. */
   | { type: 'want-pieces'; infoHashHex: string; pieces: number[]; seek: boolean; behind?: true }

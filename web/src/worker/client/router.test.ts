@@ -16,7 +16,7 @@ function recordingHost(calls: unknown[][]): TorrentHost {
     transport.receive({
       data: (data) => calls.push(['peerData', peer, data]),
       backlog: (backlogged) => calls.push(['peerBacklog', peer, backlogged]),
-      uploadQueue: (bytes) => calls.push(['uploadQueue', bytes]),
+      uploadQueue: (bytes, byPeer) => calls.push(['uploadQueue', bytes, byPeer]),
     });
   };
   return new Proxy({} as TorrentHost, {
@@ -54,7 +54,7 @@ describe('MessageRouter', () => {
       { type: 'peer-data', infoHashHex: HASH, peer: 'p', data },
       { type: 'peer-path', infoHashHex: HASH, peer: 'p', path: 'relayed' },
       { type: 'peer-backlog', infoHashHex: HASH, peer: 'p', backlogged: true },
-      { type: 'upload-queue', infoHashHex: HASH, bytes: 9 },
+      { type: 'upload-queue', infoHashHex: HASH, bytes: 9, byPeer: [['p', 9]] },
       { type: 'want-pieces', infoHashHex: HASH, pieces: [4, 5], seek: true },
       { type: 'want-pieces', infoHashHex: HASH, pieces: [6], seek: false, behind: true },
       { type: 'peer-closed', infoHashHex: HASH, peer: 'p' },
@@ -65,7 +65,7 @@ describe('MessageRouter', () => {
       ['peerData', 'p', data],
       ['peerPath', 'p', 'relayed'],
       ['peerBacklog', 'p', true],
-      ['uploadQueue', 9],
+      ['uploadQueue', 9, [['p', 9]]],
       ['wantPieces', [4, 5], true, false],
       ['wantPieces', [6], false, true],
       ['peerClosed', 'p'],

@@ -72,7 +72,7 @@ function messageHandlers({
       publishSoon();
     },
     'peer-backlog': (message) => transports.fromPage(message),
-    'upload-queue': (message) => host(message.infoHashHex)?.uploadQueue(message.bytes),
+    'upload-queue': (message) => host(message.infoHashHex)?.uploadQueue(message.bytes, message.byPeer),
     'want-pieces': (message) =>
       host(message.infoHashHex)?.streams.want(message.pieces, message.seek, message.behind === true),
     shutdown: () => shutdown(),

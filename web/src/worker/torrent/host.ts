@@ -112,8 +112,8 @@ export class TorrentHost {
     if (this.parts.peers.has(peer)) this.feed({ type: 'peer-backlog', peer, backlogged });
   }
   /** What the torrent's connections hold that has not left (upload-queue-report.ts): the engine paces to it. */
-  uploadQueue(bytes: number): void {
-    if (this.lifecycle.session) this.feed({ type: 'upload-queue', bytes });
+  uploadQueue(bytes: number, byPeer?: ReadonlyArray<readonly [string, number]>): void {
+    if (this.lifecycle.session) this.feed({ type: 'upload-queue', bytes, ...(byPeer ? { byPeer } : {}) });
   }
   peerClosed(peer: string): void {
     if (this.parts.peers.delete(peer)) this.feed({ type: 'peer-closed', peer });

@@ -8,7 +8,7 @@ import type { PeerReceiver, PeerTransport } from '../transport/peer-transport';
 export interface PeerEvents {
   peerData(peer: string, data: ArrayBuffer): void;
   peerBacklog(peer: string, backlogged: boolean): void;
-  uploadQueue(bytes: number): void;
+  uploadQueue(bytes: number, byPeer?: ReadonlyArray<readonly [string, number]>): void;
 }
 
 /** The receiver a peer's transport hands its bytes to: the torrent's events for that peer. */
@@ -16,7 +16,7 @@ export function receiverOf(events: PeerEvents, peer: string): PeerReceiver {
   return {
     data: (data) => events.peerData(peer, data),
     backlog: (backlogged) => events.peerBacklog(peer, backlogged),
-    uploadQueue: (bytes) => events.uploadQueue(bytes),
+    uploadQueue: (bytes, byPeer) => events.uploadQueue(bytes, byPeer),
   };
 }
 

@@ -89,7 +89,7 @@ export class OwnedChannels {
       onError: () => this.lost(held),
       report: (report) => transport.receiver?.backlog(report.backlogged),
     });
-    transport.writer.reportTo(this.uploadQueueOf(infoHashHex).report);
+    transport.writer.reportTo(this.uploadQueueOf(infoHashHex).report, peer);
     return transport;
   }
 
@@ -107,7 +107,7 @@ export class OwnedChannels {
     let queue = this.uploadQueues.get(infoHashHex);
     if (!queue) {
       const created: { report: UploadQueueReport; to?: PeerReceiver } = {
-        report: new UploadQueueReport((bytes) => created.to?.uploadQueue(bytes)),
+        report: new UploadQueueReport((bytes, byPeer) => created.to?.uploadQueue(bytes, byPeer)),
       };
       queue = created;
       this.uploadQueues.set(infoHashHex, queue);

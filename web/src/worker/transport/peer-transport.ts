@@ -14,8 +14,9 @@ export interface PeerReceiver {
   /** Our queue to the peer grew past its backlog mark (true) or drained (false): the engine stops or resumes
    * reading blocks for it. */
   backlog(backlogged: boolean): void;
-  /** What the torrent's connections on this transport's side hold that has not left (the engine paces to it). */
-  uploadQueue(bytes: number): void;
+  /** What the torrent's connections on this transport's side hold that has not left (the engine paces to it), and
+   * each connection's part (those holding any). */
+  uploadQueue(bytes: number, byPeer?: ReadonlyArray<readonly [string, number]>): void;
 }
 
 export interface PeerTransport {
