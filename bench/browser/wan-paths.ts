@@ -76,27 +76,31 @@ export interface WanPlan {
 export const DEFAULT_MIB = 128;
 const TINY_MIB = 4;
 
+/** What `--<name>=<value>` gives, undefined when absent. */
+export function flagValue(flags: Set<string>, name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return [...flags].find((flag) => flag.startsWith(prefix))?.slice(prefix.length);
+}
+
 /** The value of `--<name>=N` (a whole number of at least 1), the fallback when absent; an error in words when bad. */
 export function countFlag(flags: Set<string>, name: string, fallback: number): number {
-  const prefix = `--${name}=`;
-  const given = [...flags].find((flag) => flag.startsWith(prefix));
+  const given = flagValue(flags, name);
   if (given === undefined) return fallback;
-  const value = Number(given.slice(prefix.length));
+  const value = Number(given);
   if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${given}: expected a whole number of at least 1`);
+    throw new Error(`--${name}=${given}: expected a whole number of at least 1`);
   return value;
 }
 
 /** The paths `--wan-paths=1,4` names by their place in `paths` (from 1), every path without the flag; an error in
  * words for a place that names none. The lossy lines take most of the bench's hour, so a run may take fewer. */
 export function chosenPaths(flags: Set<string>, paths: WanPath[]): WanPath[] {
-  const given = [...flags].find((flag) => flag.startsWith('--wan-paths='));
+  const given = flagValue(flags, 'wan-paths');
   if (given === undefined) return paths;
-  const places = given.slice('--wan-paths='.length).split(',');
-  return places.map((place) => {
+  return given.split(',').map((place) => {
     const index = Number(place);
     if (!Number.isInteger(index) || index < 1 || index > paths.length)
-      throw new Error(`${given}: expected places from 1 to ${paths.length}, separated by commas`);
+      throw new Error(`--wan-paths=${given}: expected places from 1 to ${paths.length}, separated by commas`);
     return paths[index - 1];
   });
 }

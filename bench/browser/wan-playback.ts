@@ -53,7 +53,7 @@ import {
   type Outcome,
   type Session,
 } from './playback';
-import { countFlag, pathLabel } from './wan-paths';
+import { countFlag, flagValue, pathLabel } from './wan-paths';
 import { wtSeedFile } from './webtorrent';
 
 /** The path of the issue's playback figures; the queue a home router's shallow one (a quarter second at the rate). */
@@ -157,16 +157,12 @@ function session(
   );
 }
 
-interface Sessions {
-  ours: Outcome[];
-  rival: Outcome[];
-  against: Outcome[];
-  load: string;
-}
+/** Each client's sessions, and the load they ran under. */
+type Sessions = Record<Client, Outcome[]> & { load: string };
 
 /** `runs` sessions of each client, in turns. */
 async function sessionsInTurns(context: BenchContext, place: PlaybackPlace, video: string, runs: number) {
-  const sessions: Sessions = { ours: [], rival: [], against: [], load: '' };
+  const sessions: Sessions = { ours: [], WebTorrent: [], against: [], load: '' };
   const load = loadLabel();
   const clients: Client[] = place.against ? ['ours', 'WebTorrent', 'against'] : ['ours', 'WebTorrent'];
   for (let run = 1; run <= runs; run++) {
@@ -180,9 +176,7 @@ async function sessionsInTurns(context: BenchContext, place: PlaybackPlace, vide
           context.flags.has('--log-transport'),
         ),
       );
-      (client === 'ours' ? sessions.ours : client === 'against' ? sessions.against : sessions.rival).push(
-        outcome,
-      );
+      sessions[client].push(outcome);
     }
   }
   const { nodes } = await place.emulator.stats();
@@ -248,12 +242,6 @@ export function playbackRuns(flags: Set<string>): number {
   return countFlag(flags, 'wan-playback-runs', flags.has('--tiny') ? TINY_RUNS : RUNS);
 }
 
-/** `--wan-playback-against=<commit>`: the commit whose build the sessions are also measured against. */
-export function againstCommit(flags: Set<string>): string | undefined {
-  const prefix = '--wan-playback-against=';
-  return [...flags].find((flag) => flag.startsWith(prefix))?.slice(prefix.length);
-}
-
 /** The three figures against `baseline`, each named `over` and `versus`. */
 function playbackFigures(sessions: Sessions, over: string, versus: string, baseline: Baseline): Figure[] {
   return [
@@ -280,7 +268,7 @@ export const wanPlaybackBench: Bench = {
     const video = benchVideo(context);
     const { duration, bitrate } = videoSize(context);
     const over = `${duration} s at ${bitrate / 1e6} Mbit/s over ${pathLabel(PLAYBACK_PATH)}`;
-    const commit = againstCommit(context.flags);
+    const commit = flagValue(context.flags, 'wan-playback-against');
     const againstDir = commit === undefined ? undefined : buildAppAt(commit, context.log);
     const sessions = await onPlaybackPath(staticDir, againstDir, (place) =>
       sessionsInTurns(context, place, video, runs),
@@ -288,7 +276,7 @@ export const wanPlaybackBench: Bench = {
     const webTorrent = {
       name: 'WebTorrent on the same path',
       whose: "WebTorrent's",
-      outcomes: sessions.rival,
+      outcomes: sessions.WebTorrent,
     };
     const figures = playbackFigures(sessions, over, 'WebTorrent', webTorrent);
     if (commit === undefined) return figures;

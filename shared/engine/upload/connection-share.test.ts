@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../../codec/wire';
 import { blockPieces, pacedSeeder } from '../testing/paced-seeder';
-import { connectionShare, paceWindow } from './pacer';
+import { PACE_WINDOW_MS, connectionShare, paceWindow } from './pacer';
 
 /** A capacity whose paced window is `blocks` blocks. */
-const capacityOf = (blocks: number) => (blocks * BLOCK_SIZE * 1000) / 250;
+const capacityOf = (blocks: number) => (blocks * BLOCK_SIZE * 1000) / PACE_WINDOW_MS;
 
 /** Reads answered and sent, oldest first, until none is pending. */
 function sendAll(seeder: ReturnType<typeof pacedSeeder>): void {

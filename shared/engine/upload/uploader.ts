@@ -193,6 +193,8 @@ export class Uploader {
     let reading = 0;
     for (const peer of this.ports.peers()) reading += peer.upload.readingBytes;
     const capacity = this.capacity.estimate;
+    // Without a share per connection the window alone decides: nothing to choose while it is full.
+    if (!this.heldPerConnection && this.pacer.room(capacity, reading) <= 0) return;
     const peers = [...this.ports.peers()].filter((p) => !p.backlogged && p.upload.waiting > 0);
     const share = this.heldPerConnection
       ? connectionShare(this.pacer.window(capacity), peers.length)
