@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_AHEAD_SECONDS, PlaybackWindow, type PlayedFile } from './playback-window';
+import { MIN_AHEAD_SECONDS, PlaybackWindow, SEEK_JUMP_SECONDS, type PlayedFile } from './playback-window';
 
 const KIB = 1024;
 /** A 10 MiB file at the start of a torrent of 64 KiB pieces. */
@@ -69,6 +69,41 @@ describe('PlaybackWindow', () => {
     // Back to the start: a seek as well.
     expect(w.report({ position: 0, bytesPerSecond: 64 * KIB }, 3_000)).toBe('seek');
     expect(indices(w.pieces(3_000))[0]).toBe(0);
+  });
+
+  it('a jump within the window is a seek (a short clip): farther than SEEK_JUMP_SECONDS from where playing puts it', () => {
+    // 10 s of media at 1 MiB a second: the window (10 s ahead) holds the whole file from the start.
+    const rate = 1024 * KIB;
+    const w = new PlaybackWindow(FILE);
+    w.report({ position: 0, bytesPerSecond: rate }, 0);
+    // Playing on, a report a quarter second later, one late by a second, and a stall (the playhead held 3 s): moves.
+    expect(w.report({ position: rate / 4, bytesPerSecond: rate }, 250)).toBe('move');
+    expect(w.report({ position: 1.5 * rate, bytesPerSecond: rate }, 1_250)).toBe('move');
+    expect(w.report({ position: 1.6 * rate, bytesPerSecond: rate }, 4_250)).toBe('move');
+    // A seek to 80 %, within the window's bytes: a seek, and the window starts at the new playhead.
+    expect(w.report({ position: 8 * rate, bytesPerSecond: rate, paused: true }, 4_500)).toBe('seek');
+    expect(indices(w.pieces(4_500))[0]).toBe(112); // a second of media behind it
+    // Back by more than SEEK_JUMP_SECONDS: a seek; by less (a player's step back), a move.
+    expect(w.report({ position: (7 - SEEK_JUMP_SECONDS) * rate, bytesPerSecond: rate }, 5_000)).toBe('seek');
+    expect(w.report({ position: 4.5 * rate, bytesPerSecond: rate }, 5_250)).toBe('move');
+  });
+
+  it('after a seek, a read in the window the playhead left does not start the window (the read it was blocked in)', () => {
+    const rate = 1024 * KIB;
+    const w = new PlaybackWindow(FILE, { behindSeconds: 0 });
+    w.report({ position: 0, bytesPerSecond: rate }, 0);
+    w.report({ position: rate, bytesPerSecond: rate }, 1_000);
+    expect(w.report({ position: 8 * rate, bytesPerSecond: rate, paused: true }, 1_250)).toBe('seek');
+    // The demuxer finishes its read at 2 s of media before it reads for the seek: the window stays at the target.
+    expect(w.readsFrom(2 * rate, 1_300)).toBe(false);
+    expect(indices(w.pieces(1_300))[0]).toBe(128);
+    // A read before the target and outside the left window (a keyframe before it) still starts the window there.
+    const long: PlayedFile = { ...FILE, length: 40 * rate, pieceCount: 640 };
+    const v = new PlaybackWindow(long, { behindSeconds: 0 });
+    v.report({ position: 0, bytesPerSecond: rate }, 0);
+    expect(v.report({ position: 30 * rate, bytesPerSecond: rate, paused: true }, 500)).toBe('seek');
+    expect(v.readsFrom(27 * rate, 600)).toBe(true);
+    expect(indices(v.pieces(600))[0]).toBe(27 * 16);
   });
 
   it('keeps a second of media behind the playhead by default (the playhead is an estimate)', () => {

@@ -1,8 +1,9 @@
 // The playback window: while a file plays, the pieces from the playhead forward, over several seconds of
 // media (sized from the file's bitrate) and at least a few pieces, each with the time by which it should be in hand.
 // A deadline is when the playhead reaches the piece, less a margin for a second peer to bring it, so it tightens as
-// the playhead nears the piece. A playhead that leaves the window (a seek) moves it at once. Pure: the playhead, the
-// bitrate and the time are passed in; `streaming.ts` turns the window into the picker's deadlines.
+// the playhead nears the piece. A playhead that leaves the window, or jumps within it (a short clip's window holds all
+// of it), is a seek: the window moves at once. Pure: the playhead, the bitrate and the time are passed in;
+// `streaming.ts` turns the window into the picker's deadlines.
 
 /** The file that plays, in the torrent's bytes, and the torrent's pieces. */
 export interface PlayedFile {
@@ -50,6 +51,9 @@ export interface WindowOptions {
 export const MIN_AHEAD_SECONDS = 8;
 /** The playhead is extrapolated while playing for at most this long after a report. */
 const EXTRAPOLATE_MS = 5_000;
+/** A playhead this many seconds of media past where playing on would put it, or this far back, jumped: a seek. More
+ * than a timeupdate's spacing at any playback rate, so that playing fast or a late report is not taken for one. */
+export const SEEK_JUMP_SECONDS = 2;
 /** A measured rate needs reports at least this far apart. */
 const MEASURE_MIN_MS = 500;
 /** Weight of a new measurement in the measured rate. */
@@ -74,6 +78,9 @@ export class PlaybackWindow {
   private span: { from: number; to: number } | undefined;
   /** Where a stream reads, when that is before the window's start (`readsFrom`). */
   private readAt: number | undefined;
+  /** The window's bytes when the playhead last jumped out of them (a seek): a read there is the player finishing
+   * the read it was blocked in, not one for the seek. */
+  private spanLeft: { from: number; to: number } | undefined;
 
   constructor(
     readonly file: PlayedFile,
@@ -99,12 +106,11 @@ export class PlaybackWindow {
     const paused = report.paused ?? false;
     const rate = report.bytesPerSecond;
     if (rate !== undefined && Number.isFinite(rate) && rate > 0) this.told = rate;
-    const span = this.span;
-    const change: WindowChange = !span
-      ? 'start'
-      : position < span.from || position >= span.to
-        ? 'seek'
-        : 'move';
+    const change = this.change(position, now);
+    if (change === 'seek') {
+      this.spanLeft = this.span;
+      this.readAt = undefined;
+    }
     const last = this.last;
     if (
       change === 'move' &&
@@ -127,15 +133,43 @@ export class PlaybackWindow {
    * as if the file's bytes were spread evenly over its media; a player that seeks reads from the keyframe before its
    * target, by its own index, and that may lie before the window's start (an MP4 seek to 80 % read three pieces
    * before it in the bench, each then asked alone as the player reached it). The window then starts there, as long
-   * as it is at most `aheadSeconds` of media before the playhead. Returns whether the window's start moved.
+   * as it is at most `aheadSeconds` of media before the playhead and outside the window the last seek left. Returns
+   * whether the window's start moved.
    */
   readsFrom(position: number, now: number): boolean {
-    if (!this.last || !Number.isFinite(position)) return false;
+    if (!this.last || !Number.isFinite(position) || this.inSpanLeft(position)) return false;
     const head = this.playhead(now);
     if (!(position < head) || !this.withinReach(position, head)) return false;
     const before = this.bounds(now).from;
     this.readAt = Math.max(0, position);
     return this.bounds(now).from < before;
+  }
+
+  /** What a report of the playhead at `position` does to the window as last planned. */
+  private change(position: number, now: number): WindowChange {
+    const span = this.span;
+    if (!span) return 'start';
+    const out = position < span.from || position >= span.to;
+    return out || this.jumped(position, now) ? 'seek' : 'move';
+  }
+
+  /** Did the playhead jump to `position`: more than SEEK_JUMP_SECONDS of media past where playing on from the last
+   * report puts it, or that far before the last report? A stall falls behind the first and never before the second.
+   * Only with the bitrate the player told (from its duration): then position over rate is the media's time. */
+  private jumped(position: number, now: number): boolean {
+    const last = this.last;
+    // A rate measured from the playhead's own moves would take a bitrate above the default for jumps.
+    if (!last || this.told === undefined) return false;
+    const jump = SEEK_JUMP_SECONDS * this.told;
+    return position > this.playhead(now) + jump || position < last.position - jump;
+  }
+
+  /** Is byte `position` in the window the last seek left? After a seek to 80 % of a short clip, the demuxer still
+   * finishes the read it was blocked in there before it reads for the seek; the window started at that read (as if it
+   * were the keyframe before the target) would fetch everything from it to the target first. */
+  private inSpanLeft(position: number): boolean {
+    const left = this.spanLeft;
+    return left !== undefined && position >= left.from && position < left.to;
   }
 
   /** Is a read at byte `position` this playback's, with the playhead at `head`: at or before it, by at most

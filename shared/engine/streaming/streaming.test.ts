@@ -398,6 +398,30 @@ describe('Streaming', () => {
     expect(t.deadlines.has(5)).toBe(true);
   });
 
+  it('a piece urgent as look-ahead, then blocked on outside the window (a seek left its read), is served again', () => {
+    const t = setup();
+    t.streaming.handle({ type: 'playhead', file: 0, position: 0, bytesPerSecond: RATE }, 0);
+    // The read's look-ahead: piece 60 due in 1.5 s, urgent, so served: the window's first pieces keep theirs.
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 59, at: -10_000 }] }, 1_000);
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 60, at: 2_500 }] }, 1_000);
+    t.streaming.tick(2_000);
+    expect(t.kept.at(-1)).toContain(60);
+    expect(t.kept.at(-1)).toContain(5);
+    // The player seeks away (the window moves to piece 100; the read's wishes, far from it, are forgotten) and is
+    // still blocked in that read, on piece 60 now: every request but its own is taken back, at once.
+    t.streaming.handle(
+      { type: 'playhead', file: 0, position: 100 * PIECE, bytesPerSecond: RATE, paused: true },
+      2_100,
+    );
+    const before = t.sent.length;
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 60, at: -8_000 }] }, 2_200);
+    expect(t.sent).toHaveLength(before + 1);
+    expect(t.kept.at(-1)).toEqual([60]);
+    // Asked again a second later while still blocked on: served once, no more.
+    t.streaming.handle({ type: 'piece-deadlines', deadlines: [{ index: 60, at: -7_000 }] }, 3_300);
+    expect(t.sent).toHaveLength(before + 1);
+  });
+
   it("a blocked read before the window's start (an MP4's seek, its keyframe earlier in the bytes) starts the window there", () => {
     const t = setup();
     // A seek to piece 96: the window, placed by time over duration, starts a second of media before it (94).

@@ -60,6 +60,8 @@ export class Streaming {
   private readonly wantAt = new Map<number, number>();
   /** Urgent pieces the requests were taken back for already, and when that was last done. */
   private readonly urgentServed = new Set<number>();
+  /** Pieces a player was blocked on outside the window, served as such already (`jump`): once per piece. */
+  private readonly blockedServed = new Set<number>();
   private urgentCancelAt = Number.NEGATIVE_INFINITY;
   /** A jump (see URGENT_JUMP_CANCEL_MS) is waiting for its cancel: the earliest deadline among such jumps (no stream's
    * piece due later keeps its requests). */
@@ -113,14 +115,25 @@ export class Streaming {
       // deadline it had (the player is blocked on it: a read the window put behind other pieces).
       for (const { index, at } of event.deadlines) {
         if (this.have.get(index) || at - now > URGENT_MS) continue;
-        if (!this.hasDeadline(index) || this.blocksOutsideWindow(index, at, now))
-          this.jumpDue = Math.min(this.jumpDue ?? at, at);
+        const blocked = this.blocksOutsideWindow(index, at, now);
+        if (!this.hasDeadline(index) || blocked) this.jump(index, at, blocked);
       }
       this.setDeadlines(event.deadlines, event.replace ?? false);
       this.followRead(event.deadlines, now);
       this.cancelForUrgent(now);
     } else if (event.type === 'playhead') this.playhead(event, now);
     else this.stopPlayback();
+  }
+
+  /** A jump to piece `index`, due at `at`; `blocked`: the player is blocked on it outside the window. A piece urgent
+   * before (a read's look-ahead, due within URGENT_MS) was served then, its cancel keeping the window's requests
+   * ahead of it; blocked on now, the player reads nothing else until it comes (after a seek, Chromium's demuxer
+   * finishes the read it is in first), and it is served again, once. */
+  private jump(index: number, at: number, blocked: boolean): void {
+    this.jumpDue = Math.min(this.jumpDue ?? at, at);
+    if (!blocked || this.blockedServed.has(index)) return;
+    this.blockedServed.add(index);
+    this.urgentServed.delete(index);
   }
 
   setDeadlines(deadlines: ReadonlyArray<{ index: number; at: number }>, replace: boolean): void {
@@ -208,7 +221,8 @@ export class Streaming {
    * is not urgent. */
   private cancelForUrgent(now: number): void {
     const served = this.urgentServed;
-    for (const index of served) if (!this.hasDeadline(index) || this.have.get(index)) served.delete(index);
+    for (const pieces of [served, this.blockedServed])
+      for (const index of pieces) if (!this.hasDeadline(index) || this.have.get(index)) pieces.delete(index);
     const since = now - this.urgentCancelAt;
     const jumpDue = this.jumpDue;
     if (since < (jumpDue !== undefined ? URGENT_JUMP_CANCEL_MS : URGENT_CANCEL_EVERY_MS)) return;
