@@ -22,10 +22,11 @@
 // channels on its page; --tiny, one short run.
 // `wan-playback` runs only when named too (root, and about 15 minutes): the playback figures over 100 ms, 1 % loss,
 // 40 Mbit/s against WebTorrent, --wan-playback-runs=N sessions of each client (7; --log-reads logs our player's
-// reads, --log-transport with it what our seeder's channels held around the seek); with --tiny, 2 sessions each of
-// a 10 s, 2 Mbit/s video. `keeper` runs only when named (10 to 15 minutes): a
-// tracker's keeper seeding 256 MiB to a tab against a tab, --keeper-runs=N runs (3), then keeping a generated torrent
-// of --keeper-large-mib=N MiB (4096) while its memory is sampled; with --tiny, 32 MiB once and a 64 MiB keep.
+// reads, --log-transport with it what our seeder's channels held around the seek, --log-wire what each tab sent
+// from it, by piece); with --tiny, 2 sessions each of a 10 s, 2 Mbit/s video. `keeper` runs only when named (10 to
+// 15 minutes): a tracker's keeper seeding 256 MiB to a tab against a tab, --keeper-runs=N runs (3), then keeping a
+// generated torrent of --keeper-large-mib=N MiB (4096) while its memory is sampled; with --tiny, 32 MiB once and a
+// 64 MiB keep.
 // `interop` runs only when named (a few minutes): 256 MiB from libtorrent 2.0.8 to the engine in Node and back over
 // TCP on loopback, against libtorrent to libtorrent, 3 runs; --tiny, 16 MiB once.
 // `--table [<result.json>...]` runs nothing: it prints the current figures (each from the latest whole run among the

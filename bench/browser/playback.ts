@@ -39,6 +39,7 @@ import {
 } from './webtorrent';
 import { firstPieceOf, watchFirstPiece } from './first-piece';
 import { logTransport, sampleTransport } from './transport-log';
+import { logWire, recordWire } from './wire-log';
 
 /** The playback figures' goals, seconds. */
 const FIRST_FRAME_GOAL_S = 3;
@@ -197,6 +198,8 @@ export interface PlayOptions {
   firstPiece?: boolean;
   /** With `log`, logs what our seeder's transport held around the seek (--log-transport). */
   transport?: boolean;
+  /** With `log`, logs the requests, cancels, rejects and blocks both our tabs sent from the seek (--log-wire). */
+  wire?: boolean;
 }
 
 /** After the first frame: the stalls of the first 30 s, or a seek to 80 % (a second of playback first). */
@@ -322,7 +325,9 @@ export function playFromTab(
     }
     const magnet = await seed(seeder.page);
     const transport = options.log && options.transport ? await sampleTransport(seeder.page) : undefined;
+    const seederWire = options.log && options.wire ? await recordWire(seeder.page) : undefined;
     await openApp(leecher.page, url);
+    const downloaderWire = options.log && options.wire ? await recordWire(leecher.page) : undefined;
     await leecher.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     const firstPiece = options.firstPiece ? await watchFirstPiece(leecher.page) : undefined;
     await download(leecher.page, magnet);
@@ -334,6 +339,10 @@ export function playFromTab(
     if (firstPiece) session.firstPieceMs = await firstPiece();
     if (transport && session.seekAt !== undefined)
       logTransport(options.log!, await transport(), 'from the seek', session.seekAt, Date.now());
+    if (seederWire && downloaderWire && session.seekAt !== undefined) {
+      const tabs = { seeder: await seederWire(), downloader: await downloaderWire() };
+      logWire(options.log!, tabs, session.seekAt, Date.now());
+    }
     return session;
   }, options.launches);
 }

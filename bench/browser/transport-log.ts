@@ -2,6 +2,7 @@
 // the reads logged from a seek, it tells whether the piece a player jumps to waits behind blocks the seeder had
 // already handed to its transport, where a `cancel` no longer reaches them.
 import type { Page } from '@playwright/test';
+import { evaluateInTab, readFromTab } from './tab-scopes';
 
 /** A string, not a function: tsx would wrap inner names in a helper the worker lacks. */
 const SAMPLE_TRANSPORT = `(() => {
@@ -31,13 +32,10 @@ type Sample = [at: number, bytes: number];
 /** Starts sampling what `page`'s channels (the page's and its workers') hold; the function returns the samples,
  * the page's and the workers' summed per 100 ms. Call before the connections open. */
 export async function sampleTransport(page: Page): Promise<() => Promise<Sample[]>> {
-  await page.evaluate(SAMPLE_TRANSPORT);
-  for (const worker of page.workers()) await worker.evaluate(SAMPLE_TRANSPORT);
+  await evaluateInTab(page, SAMPLE_TRANSPORT);
   return async () => {
-    const read = (scope: { evaluate<R>(expression: string): Promise<R> }) =>
-      scope.evaluate<Sample[] | undefined>('globalThis.benchTransport').catch(() => undefined);
     const buckets = new Map<number, number>();
-    for (const samples of [await read(page), ...(await Promise.all(page.workers().map(read)))])
+    for (const samples of await readFromTab<Sample[]>(page, 'globalThis.benchTransport'))
       for (const [at, bytes] of samples ?? []) {
         const bucket = Math.floor(at / 100) * 100;
         buckets.set(bucket, (buckets.get(bucket) ?? 0) + bytes);

@@ -14,7 +14,8 @@
 //   bootstrap interval of that ratio (bench/lib/interval.ts); the goal, no slower, is met when the whole interval is
 //   at or under 1, missed when it is wholly over, and undecided (met: none) when it holds 1: more runs narrow it;
 // - `--log-reads` logs our player's reads and the pieces it waited for, from Play and from the seek; with it,
-//   `--log-transport` logs what our seeder's data channels held around the seek (transport-log.ts);
+//   `--log-transport` logs what our seeder's data channels held around the seek (transport-log.ts), and `--log-wire`
+//   the requests, cancels, rejects and blocks each tab sent from the seek, by piece (wire-log.ts);
 // - `--wan-playback-against=<commit>` adds, in the same turns, sessions of the app as built from that commit (served
 //   beside ours from the same node), and each figure against them: a change to the engine measured against what it
 //   changes, in one run on one machine, rather than against another run's figure;
@@ -51,6 +52,7 @@ import {
   playFromWebTorrent,
   videoSize,
   type Outcome,
+  type PlayOptions,
   type Session,
 } from './playback';
 import { countFlag, flagValue, pathLabel } from './wan-paths';
@@ -128,16 +130,16 @@ async function onPlaybackPath<T>(
 type Client = 'ours' | 'WebTorrent' | 'against';
 
 /** One session of `client` on the path: the video shared, played, sought, and its first piece timed; `log`: our
- * player's reads are logged (--log-reads). */
+ * player's reads are logged (--log-reads), and with it what `logs` names (--log-transport, --log-wire). */
 function session(
   place: PlaybackPlace,
   client: Client,
   video: string,
   log?: (message: string) => void,
-  transport = false,
+  logs: Pick<PlayOptions, 'transport' | 'wire'> = {},
 ): Promise<Session> {
   const name = basename(video);
-  const options = { launches: place.launches, firstPiece: true, log, transport };
+  const options = { launches: place.launches, firstPiece: true, log, ...logs };
   if (client !== 'WebTorrent')
     return playFromTab(
       (client === 'against' ? place.against! : place.app).origin,
@@ -168,13 +170,10 @@ async function sessionsInTurns(context: BenchContext, place: PlaybackPlace, vide
   for (let run = 1; run <= runs; run++) {
     for (const client of clients) {
       const outcome = await attempt(context.log, `${client}, session ${run} of ${runs}`, () =>
-        session(
-          place,
-          client,
-          video,
-          context.flags.has('--log-reads') ? context.log : undefined,
-          context.flags.has('--log-transport'),
-        ),
+        session(place, client, video, context.flags.has('--log-reads') ? context.log : undefined, {
+          transport: context.flags.has('--log-transport'),
+          wire: context.flags.has('--log-wire'),
+        }),
       );
       sessions[client].push(outcome);
     }
@@ -285,6 +284,7 @@ export const wanPlaybackBench: Bench = {
       whose: `${commit}'s`,
       outcomes: sessions.against,
     };
-    return [...figures, ...playbackFigures(sessions, over, `the app of ${commit}`, built)];
+    const comparisons = playbackFigures(sessions, over, `the app of ${commit}`, built);
+    return [...figures, ...comparisons.map((figure): Figure => ({ ...figure, comparison: true }))];
   },
 };

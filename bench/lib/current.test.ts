@@ -34,10 +34,12 @@ describe('isWholeRun', () => {
       '--profile',
       '--trace',
       '--log-reads',
+      '--log-wire',
       '--runs=3',
       '--sessions=1',
       '--wan-swarm-runs=1',
-      '--wan-swarm-mib=8',
+      '--wan-swarm-mib=16',
+      '--wan-swarm-rate=25',
       '--wan-playback-runs=3',
       '--lifecycle-runs=1',
       '--lifecycle-freeze=15',
@@ -56,6 +58,15 @@ describe('currentFigures', () => {
     expect(current.map((c) => [c.figure.name, c.figure.value, c.run.file])).toEqual([
       ['transfer', 8, 'newer.json'],
       ['heap', 70, 'old.json'],
+    ]);
+  });
+
+  it('leaves out a figure measured against another build of the app', () => {
+    const old = run('old.json', '2026-01-01T00:00:00Z', [], [rate(9)]);
+    const ab = run('ab.json', '2026-01-02T00:00:00Z', [], [{ ...rate(7), comparison: true }, heap(60)]);
+    expect(currentFigures([old, ab]).map((c) => [c.figure.name, c.figure.value])).toEqual([
+      ['transfer', 9],
+      ['heap', 60],
     ]);
   });
 

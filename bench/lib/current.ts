@@ -30,6 +30,8 @@ const PARTIAL_FLAGS = new Set([
   '--profile',
   '--trace',
   '--log-reads',
+  '--log-transport',
+  '--log-wire',
   '--raw-sizes',
   '--wan-messages',
 ]);
@@ -44,8 +46,9 @@ const SAMPLE_DEFAULTS: Record<string, number> = {
   'memory-mib': 4096,
   'wan-mib': 128,
   'wan-runs': 1,
-  'wan-swarm-mib': 16,
+  'wan-swarm-mib': 64,
   'wan-swarm-runs': 3,
+  'wan-swarm-rate': 100,
   'wan-playback-runs': 7,
   'lifecycle-runs': 3,
   'lifecycle-freeze': 60,
@@ -62,7 +65,8 @@ export function isWholeRun(result: RunResult): boolean {
 }
 
 /**
- * Each figure from the latest whole run that measured it (a figure that failed in a run was not measured there).
+ * Each figure from the latest whole run that measured it (a figure that failed in a run was not measured there), but
+ * those measured against another build of the app (`comparison`).
  * The whole run that lists the most figures sets their order; figures it lacks follow in their own run's order.
  */
 export function currentFigures(runs: RunFile[]): CurrentFigure[] {
@@ -71,7 +75,7 @@ export function currentFigures(runs: RunFile[]): CurrentFigure[] {
   const chosen = new Map<string, CurrentFigure>();
   for (const run of newestFirst) {
     for (const figure of run.result.figures) {
-      if (figure.value === null || chosen.has(figure.name)) continue;
+      if (figure.value === null || figure.comparison || chosen.has(figure.name)) continue;
       chosen.set(figure.name, { figure, run });
     }
   }

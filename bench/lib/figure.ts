@@ -18,6 +18,8 @@ export interface Figure {
   /** Why the figure has no value, or what else was measured alongside it. */
   error?: string;
   note?: string;
+  /** Measured against another build of the app (a change's A/B in one run): not one of the current figures. */
+  comparison?: true;
 }
 
 export type Goal = { kind: 'min'; ratio: number } | { kind: 'max'; ratio: number } | { kind: 'none' };
