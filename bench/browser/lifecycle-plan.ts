@@ -2,7 +2,8 @@
 // make of it: how long the seeding tab is watched visible, then hidden, then frozen, over which emulated path, and
 // how large the shared file is so that the download cannot end before the last measure.
 import type { PathSpec } from '../../netem';
-import { countFlag, pathLabel, type WanPath } from './wan-paths';
+import { countFlag } from '../lib/flags';
+import { pathLabel, type WanPath } from './wan-paths';
 
 const MiB = 1024 * 1024;
 

@@ -38,6 +38,7 @@ import {
   wtThrottleUpload,
 } from './webtorrent';
 import { firstPieceOf, watchFirstPiece } from './first-piece';
+import { countFlag } from '../lib/flags';
 import { logTransport, sampleTransport } from './transport-log';
 import { logWire, recordWire } from './wire-log';
 
@@ -663,13 +664,6 @@ export const FREE_SESSIONS = 5;
 /** Sessions of each client of a seek with the seeder at LIMIT_RATIO, for the same files (`--limited-seeks=N`). */
 export const LIMITED_SEEKS = 3;
 
-/** The count a flag `--<name>=N` sets, else `fallback`. */
-function countFlag(context: BenchContext, name: string, fallback: number): number {
-  const flag = [...context.flags].find((f) => f.startsWith(`--${name}=`));
-  const count = flag ? Number(flag.slice(name.length + 3)) : fallback;
-  return Number.isInteger(count) && count >= 1 ? count : fallback;
-}
-
 /** The bench's video: 60 s at 12 Mbit/s (--tiny: 10 s at 2 Mbit/s). */
 export function videoSize(context: BenchContext): { duration: number; bitrate: number } {
   const tiny = context.flags.has('--tiny');
@@ -716,9 +710,9 @@ export async function playbackFigures(context: BenchContext, server: RunningServ
       // The WebM's and the moov-at-end MP4's first frames are compared with WebTorrent's over several sessions each;
       // the fragmented MP4's (over 10 s for both) over one.
       const one = path === fmp4 || context.flags.has('--tiny');
-      const sessions = one ? 1 : countFlag(context, 'sessions', FREE_SESSIONS);
-      const limitedSeeks = one ? 1 : countFlag(context, 'limited-seeks', LIMITED_SEEKS);
-      const limitedStalls = countFlag(context, 'limited-stalls', 1);
+      const sessions = one ? 1 : countFlag(context.flags, 'sessions', FREE_SESSIONS);
+      const limitedSeeks = one ? 1 : countFlag(context.flags, 'limited-seeks', LIMITED_SEEKS);
+      const limitedStalls = countFlag(context.flags, 'limited-stalls', 1);
       figures.push(
         ...(await fileFigures(context, server, {
           path,

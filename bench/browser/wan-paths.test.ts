@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  countFlag,
-  expectedRate,
-  pathLabel,
-  transferTimeoutMs,
-  wanPaths,
-  wanPlan,
-  wanRelayPlan,
-} from './wan-paths';
+import { expectedRate, pathLabel, transferTimeoutMs, wanPaths, wanPlan, wanRelayPlan } from './wan-paths';
 
 const MiB = 1024 * 1024;
 
@@ -62,12 +54,6 @@ describe('the wan bench paths', () => {
   it('--wan-messages counts each tab’s messages; not by default', () => {
     expect(wanPlan(new Set(['--wan-messages'])).messages).toBe(true);
     expect(wanPlan(new Set()).messages).toBe(false);
-  });
-
-  it('refuses a count that is not a whole number of at least 1, in words', () => {
-    expect(() => countFlag(new Set(['--wan-mib=0']), 'wan-mib', 1)).toThrow(/--wan-mib=0: expected a whole/);
-    expect(() => countFlag(new Set(['--wan-mib=1.5']), 'wan-mib', 1)).toThrow(/whole number/);
-    expect(countFlag(new Set(['--wan-mibs=3']), 'wan-mib', 7)).toBe(7);
   });
 
   it('allows the line rate on a clean path, and less where random loss limits the window', () => {

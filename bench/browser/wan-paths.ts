@@ -1,5 +1,6 @@
 // The paths of the `wan` bench (docs/performance.md, "Real network paths") and what its flags make of them.
 import type { PathSpec } from '../../netem';
+import { countFlag, flagValue } from '../lib/flags';
 
 const MiB = 1024 * 1024;
 
@@ -75,22 +76,6 @@ export interface WanPlan {
 
 export const DEFAULT_MIB = 128;
 const TINY_MIB = 4;
-
-/** What `--<name>=<value>` gives, undefined when absent. */
-export function flagValue(flags: Set<string>, name: string): string | undefined {
-  const prefix = `--${name}=`;
-  return [...flags].find((flag) => flag.startsWith(prefix))?.slice(prefix.length);
-}
-
-/** The value of `--<name>=N` (a whole number of at least 1), the fallback when absent; an error in words when bad. */
-export function countFlag(flags: Set<string>, name: string, fallback: number): number {
-  const given = flagValue(flags, name);
-  if (given === undefined) return fallback;
-  const value = Number(given);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`--${name}=${given}: expected a whole number of at least 1`);
-  return value;
-}
 
 /** The paths `--wan-paths=1,4` names by their place in `paths` (from 1), every path without the flag; an error in
  * words for a place that names none. The lossy lines take most of the bench's hour, so a run may take fewer. */

@@ -55,7 +55,8 @@ import {
   type PlayOptions,
   type Session,
 } from './playback';
-import { countFlag, flagValue, pathLabel } from './wan-paths';
+import { countFlag, flagValue } from '../lib/flags';
+import { pathLabel } from './wan-paths';
 import { wtSeedFile } from './webtorrent';
 
 /** The path of the playback figures; the queue a home router's shallow one (a quarter second at the rate). */

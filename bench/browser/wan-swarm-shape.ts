@@ -4,7 +4,7 @@
 import type { NodeSpec, QueueSpec } from '../../netem';
 import type { ShapedPeer, SwarmShape } from '../../lab/network-shape';
 import { choosePieceLength } from '../../shared/codec/metainfo';
-import { countFlag } from './wan-paths';
+import { countFlag } from '../lib/flags';
 
 const MiB = 1024 * 1024;
 
