@@ -88,15 +88,20 @@ describe('PlaybackWindow', () => {
     expect(w.report({ position: 4.5 * rate, bytesPerSecond: rate }, 5_250)).toBe('move');
   });
 
-  it('after a seek, a read in the window the playhead left does not start the window (the read it was blocked in)', () => {
+  it('after a seek, the read it left going on does not start the window; a read before it does', () => {
     const rate = 1024 * KIB;
     const w = new PlaybackWindow(FILE, { behindSeconds: 0 });
     w.report({ position: 0, bytesPerSecond: rate }, 0);
     w.report({ position: rate, bytesPerSecond: rate }, 1_000);
+    // The player reads ahead of the playhead, at 1.5 s of media, when it seeks to 80 %.
+    expect(w.readsFrom(1.5 * rate, 1_100)).toBe(false);
     expect(w.report({ position: 8 * rate, bytesPerSecond: rate, paused: true }, 1_250)).toBe('seek');
-    // The demuxer finishes its read at 2 s of media before it reads for the seek: the window stays at the target.
+    // The demuxer finishes that read, on to 2 s, before it reads for the seek: the window stays at the target.
     expect(w.readsFrom(2 * rate, 1_300)).toBe(false);
     expect(indices(w.pieces(1_300))[0]).toBe(128);
+    // A read before it (an MP4's keyframe at 1 s) is the seek's own: the window starts there.
+    expect(w.readsFrom(rate, 1_400)).toBe(true);
+    expect(indices(w.pieces(1_400))[0]).toBe(16);
     // A read before the target and outside the left window (a keyframe before it) still starts the window there.
     const long: PlayedFile = { ...FILE, length: 40 * rate, pieceCount: 640 };
     const v = new PlaybackWindow(long, { behindSeconds: 0 });

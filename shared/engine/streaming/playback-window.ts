@@ -78,9 +78,11 @@ export class PlaybackWindow {
   private span: { from: number; to: number } | undefined;
   /** Where a stream reads, when that is before the window's start (`readsFrom`). */
   private readAt: number | undefined;
-  /** The window's bytes when the playhead last jumped out of them (a seek): a read there is the player finishing
-   * the read it was blocked in, not one for the seek. */
-  private spanLeft: { from: number; to: number } | undefined;
+  /** Where a stream last read (`readsFrom`), before the window or not. */
+  private lastRead: number | undefined;
+  /** The bytes the read a seek left may go on through: from where it last read to the end of the window the playhead
+   * left (`continuesReadLeft`). */
+  private readLeft: { from: number; to: number } | undefined;
 
   constructor(
     readonly file: PlayedFile,
@@ -108,7 +110,8 @@ export class PlaybackWindow {
     if (rate !== undefined && Number.isFinite(rate) && rate > 0) this.told = rate;
     const change = this.change(position, now);
     if (change === 'seek') {
-      this.spanLeft = this.span;
+      const { lastRead, span } = this;
+      this.readLeft = lastRead !== undefined && span ? { from: lastRead, to: span.to } : undefined;
       this.readAt = undefined;
     }
     const last = this.last;
@@ -133,11 +136,14 @@ export class PlaybackWindow {
    * as if the file's bytes were spread evenly over its media; a player that seeks reads from the keyframe before its
    * target, by its own index, and that may lie before the window's start (an MP4 seek to 80 % read three pieces
    * before it in the bench, each then asked alone as the player reached it). The window then starts there, as long
-   * as it is at most `aheadSeconds` of media before the playhead and outside the window the last seek left. Returns
-   * whether the window's start moved.
+   * as it is at most `aheadSeconds` of media before the playhead and not the read the last seek left going on.
+   * Returns whether the window's start moved.
    */
   readsFrom(position: number, now: number): boolean {
-    if (!this.last || !Number.isFinite(position) || this.inSpanLeft(position)) return false;
+    if (!this.last || !Number.isFinite(position)) return false;
+    const continued = this.continuesReadLeft(position);
+    this.lastRead = position;
+    if (continued) return false;
     const head = this.playhead(now);
     if (!(position < head) || !this.withinReach(position, head)) return false;
     const before = this.bounds(now).from;
@@ -164,11 +170,12 @@ export class PlaybackWindow {
     return position > this.playhead(now) + jump || position < last.position - jump;
   }
 
-  /** Is byte `position` in the window the last seek left? After a seek to 80 % of a short clip, the demuxer still
-   * finishes the read it was blocked in there before it reads for the seek; the window started at that read (as if it
-   * were the keyframe before the target) would fetch everything from it to the target first. */
-  private inSpanLeft(position: number): boolean {
-    const left = this.spanLeft;
+  /** Is a read at byte `position` the one the last seek left, going on: at or after where it last read, within the
+   * window the playhead left? After a seek to 80 % of a short clip, the demuxer finishes the read it was blocked in
+   * before it reads for the seek; the window started there (as at the keyframe before the target) would fetch
+   * everything from it to the target first. A read before it is another (an MP4's keyframe read earlier in the file). */
+  private continuesReadLeft(position: number): boolean {
+    const left = this.readLeft;
     return left !== undefined && position >= left.from && position < left.to;
   }
 
