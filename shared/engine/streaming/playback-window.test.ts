@@ -102,7 +102,7 @@ describe('PlaybackWindow', () => {
     // A read before it (an MP4's keyframe at 1 s) is the seek's own: the window starts there.
     expect(w.readsFrom(rate, 1_400)).toBe(true);
     expect(indices(w.pieces(1_400))[0]).toBe(16);
-    // A read before the target and outside the left window (a keyframe before it) still starts the window there.
+    // With no read seen before the seek, a read before the target (its keyframe) starts the window there.
     const long: PlayedFile = { ...FILE, length: 40 * rate, pieceCount: 640 };
     const v = new PlaybackWindow(long, { behindSeconds: 0 });
     v.report({ position: 0, bytesPerSecond: rate }, 0);
