@@ -80,7 +80,11 @@ export function swarmFigures({ label, plan, bounds, prediction, runs }: SwarmRes
   const boundBaseline = "seed 001's P2P bound for these uplinks (lab/bounds.ts)";
   const labBaseline = 'the lab on the same shape (lab/network-shape.ts)';
   const chosen = medianRun(runs);
-  const rates = plan.ratePercent !== 100 ? `every rate at ${plan.ratePercent} % of the issue's; ` : '';
+  const rates =
+    (plan.ratePercent !== 100 ? `every rate at ${plan.ratePercent} % of the issue's; ` : '') +
+    (plan.uploadLimitPercent > 0
+      ? `each downloading tab's Upload limit at ${plan.uploadLimitPercent} % of its uplink; `
+      : '');
   const lab =
     `the lab ${prediction.last?.toFixed(1) ?? 'not done'} s ` +
     `(${prediction.last !== null ? (prediction.last / bounds.p2p).toFixed(2) : '-'}x the bound)`;

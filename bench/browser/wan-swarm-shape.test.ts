@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { logSpread, nodeOf, shapeLabel, swarmPeers, wanSwarmPlan } from './wan-swarm-shape';
+import {
+  logSpread,
+  nodeOf,
+  shapeLabel,
+  swarmPeers,
+  TABS,
+  uploadLimitKib,
+  wanSwarmPlan,
+} from './wan-swarm-shape';
 
 const MiB = 1024 * 1024;
 
@@ -49,5 +57,14 @@ describe('the wan-swarm bench shape', () => {
     expect(half.shape.peers[0].upMbit).toBe(10);
     expect(half.shape.pieceBytes).toBe(64 * 1024);
     expect(shapeLabel(half)).toBe('1 seed + 8 tabs, 64 MiB, 20-200 ms, 1-10 Mbit/s up');
+  });
+
+  it("sets no tab's upload limit unless told, and a share of each tab's own uplink when told", () => {
+    const plain = wanSwarmPlan(new Set());
+    expect(plain.shape.peers.map((peer) => uploadLimitKib(plain, peer))).toEqual(Array(TABS + 1).fill(0));
+    const limited = wanSwarmPlan(new Set(['--wan-swarm-rate=8', '--wan-swarm-upload-limit=50']));
+    const [slowest, fastest] = [limited.shape.peers[1], limited.shape.peers[TABS]];
+    // 0.16 Mbit/s is 19.5 KiB/s, half of it 10; 1.6 Mbit/s is 195 KiB/s, half of it 98.
+    expect([uploadLimitKib(limited, slowest), uploadLimitKib(limited, fastest)]).toEqual([10, 98]);
   });
 });

@@ -65,6 +65,12 @@ export function nodeOf(peer: ShapedPeer): NodeSpec {
   };
 }
 
+/** The `Upload limit` (KiB/s, 0 for none) a downloading tab on `peer`'s uplink sets under `plan`. */
+export function uploadLimitKib(plan: WanSwarmPlan, peer: ShapedPeer): number {
+  if (plan.uploadLimitPercent === 0) return 0;
+  return Math.max(1, Math.round((peer.upMbit * 1e6 * plan.uploadLimitPercent) / 100 / 8 / 1024));
+}
+
 /** The tracker's node, unlimited. */
 export function trackerNode(): NodeSpec {
   const delayMs = TRACKER_RTT_MS / 4;
@@ -75,6 +81,8 @@ export interface WanSwarmPlan {
   shape: SwarmShape;
   runs: number;
   ratePercent: number;
+  /** Each downloading tab's `Upload limit` at this share of its uplink's rate, in per cent (0: none). */
+  uploadLimitPercent: number;
 }
 
 /** 64 MiB at the issue's rates: the bound about 50 s, five of the engine's choke rounds, as 16 MiB at a quarter of
@@ -87,7 +95,9 @@ const TINY_MIB = 4;
 
 /**
  * `--wan-swarm-mib=N` sets the file (64 MiB), `--wan-swarm-runs=N` the runs (3; the figure is the median run),
- * `--wan-swarm-rate=P` every rate at P % of the issue's (100); `--tiny`: 4 MiB, one run, a smoke.
+ * `--wan-swarm-rate=P` every rate at P % of the issue's (100); `--wan-swarm-upload-limit=P` sets each downloading
+ * tab's `Upload limit` to P % of its uplink's rate (none by default: an experiment on what a full uplink costs the
+ * tab's own download); `--tiny`: 4 MiB, one run, a smoke.
  */
 export function wanSwarmPlan(flags: Set<string>): WanSwarmPlan {
   const tiny = flags.has('--tiny');
@@ -99,6 +109,7 @@ export function wanSwarmPlan(flags: Set<string>): WanSwarmPlan {
     shape: { peers: swarmPeers(ratePercent), fileBytes, pieceBytes: choosePieceLength(fileBytes) },
     runs,
     ratePercent,
+    uploadLimitPercent: countFlag(flags, 'wan-swarm-upload-limit', 0),
   };
 }
 

@@ -11,10 +11,17 @@ import { predictSwarm, shapeBounds, type Prediction } from '../../lab/network-sh
 import type { Tab } from '../lib/app';
 import { emulatedBenchStart, loadLabel } from '../lib/emulated';
 import type { Bench, BenchContext, Figure } from '../lib/figure';
-import { download, openApp, share, waitDone, watchItem } from './app-steps';
+import { download, openApp, setUploadLimit, share, waitDone, watchItem } from './app-steps';
 import { randomFileOf, withTabs } from './transfer';
 import { withServer } from './wan';
-import { nodeOf, shapeLabel, trackerNode, wanSwarmPlan, type WanSwarmPlan } from './wan-swarm-shape';
+import {
+  nodeOf,
+  shapeLabel,
+  trackerNode,
+  uploadLimitKib,
+  wanSwarmPlan,
+  type WanSwarmPlan,
+} from './wan-swarm-shape';
 import { swarmUsage, type SwarmUsage } from './wan-swarm-usage';
 import { swarmFigures, type SwarmRun } from './wan-swarm-figures';
 import { firstPeerAt, watchFirstPeer, watchTimeline } from './wan-swarm-timeline';
@@ -55,9 +62,12 @@ async function swarmOnTabs(
 ): Promise<Omit<SwarmRun, 'load'>> {
   await openApp(seed.page, on.server.origin);
   const magnet = await share(seed.page, file.path, file.name, SHARE_TIMEOUT_MS);
+  const downloaders = plan.shape.peers.filter((peer) => !peer.seed);
   await Promise.all(
-    tabs.map(async (tab) => {
+    tabs.map(async (tab, i) => {
       await openApp(tab.page, on.server.origin);
+      const limit = uploadLimitKib(plan, downloaders[i]);
+      if (limit > 0) await setUploadLimit(tab.page, limit);
       await watchItem(tab.page);
       await watchFirstPeer(tab);
     }),
@@ -78,7 +88,7 @@ async function swarmOnTabs(
     0,
   );
   const used: SwarmUsage = await usage.stop(downloaded);
-  const names = plan.shape.peers.filter((peer) => !peer.seed).map((peer) => peer.name);
+  const names = downloaders.map((peer) => peer.name);
   return {
     last,
     used,

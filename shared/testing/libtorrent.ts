@@ -119,7 +119,13 @@ export function startLtPeer(options: LtPeerOptions): Promise<LtPeer> {
   const events: LtPeerEvent[] = [];
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Its exit is an event too: a failure's timeline must tell a peer that died (with what it said) from one that hangs.
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      events.push({ event: 'exited', code, signal, stderr: stderr.slice(-2000), readAt: Date.now() });
+      resolve();
+    }),
+  );
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     void exited.then(() => reject(new Error(`libtorrent peer exited before listening: ${stderr}`)));
@@ -171,19 +177,20 @@ function ltPeer(child: ChildProcess, port: number, events: LtPeerEvent[], exited
 
 /** The kind of an event for a timeline: its name, and for a logged message its direction and name. */
 function eventKind(event: LtPeerEvent): string {
+  if (event.event === 'wire') return `wire ${String(event.direction)} ${String(event.message)}`;
   const message = /(<==|==>) (\S+)/.exec(String(event.text ?? ''));
   return message ? `${event.event} ${message[1]} ${message[2]}` : event.event;
 }
 
-/** What a peer printed but its statuses and first-seen wire names, each with the seconds since its first event, and
- * a run of one kind (a peer's hundreds of rejects) as one line with its count: for a failure message that has to
- * say what libtorrent did and when. */
+/** What a peer printed but its statuses (the last one, and how many), each with the seconds since its first event,
+ * and a run of one kind (a peer's hundreds of rejects) as one line with its count: for a failure message that has to
+ * say what libtorrent did and when, and whether it went on printing or died. */
 export function ltTimeline(peer: LtPeer, limit = 120): string {
   const start = peer.events[0]?.readAt ?? 0;
   const seconds = (event: LtPeerEvent) => (((event.readAt ?? start) - start) / 1000).toFixed(2);
   const runs: { first: LtPeerEvent; last: LtPeerEvent; count: number }[] = [];
   for (const event of peer.events) {
-    if (event.event === 'status' || event.event === 'wire') continue;
+    if (event.event === 'status') continue;
     const run = runs.at(-1);
     if (run && eventKind(run.first) === eventKind(event)) {
       run.last = event;
@@ -198,5 +205,7 @@ export function ltTimeline(peer: LtPeer, limit = 120): string {
   });
   const cut = runs.length > limit ? [`(${runs.length - limit} earlier runs of events left out)`] : [];
   const status = lastStatus(peer.events);
-  return [...cut, ...lines, `last status: ${JSON.stringify(status ?? null)}`].join('\n');
+  const statuses = peer.events.filter((event) => event.event === 'status').length;
+  const said = status ? `${statuses} statuses, the last at +${seconds(status)}s: ` : '';
+  return [...cut, ...lines, `last status: ${said}${JSON.stringify(status ?? null)}`].join('\n');
 }
