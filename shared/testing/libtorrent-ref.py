@@ -174,8 +174,8 @@ def peer(path, save_path, listen_port, peers):
     """Seeds or downloads one torrent over TCP, printing JSON lines: `listening` (the TCP port), `status` (progress
     every 200 ms), `finished`, each wire message name the first time it is sent or received (`wire`), hash messages
     and rejects in full (`wire-detail`), disconnects, peer errors, bans, failed pieces, block requests that timed
-    out (`block_timeout`, past the session's request_timeout), peers snubbed for not answering (`peer_snubbed`) and
-    alerts lost to a full queue (`alerts_dropped`)."""
+    out (`block_timeout`, past the session's request_timeout), peers snubbed for not answering (`peer_snubbed`),
+    alerts lost to a full queue (`alerts_dropped`) and alerts it could not print (`report_error`)."""
     session = lt.session(peer_settings(listen_port))
     params = lt.add_torrent_params()
     params.ti = lt.torrent_info(path)
@@ -194,7 +194,10 @@ def peer(path, save_path, listen_port, peers):
     while not stop.is_set():
         session.wait_for_alert(100)
         for alert in session.pop_alerts():
-            report_alert(alert, seen)
+            try:
+                report_alert(alert, seen)
+            except Exception as error:  # an alert it cannot print must not stop the peer the test talks to
+                emit({'event': 'report_error', 'text': '%s: %r' % (type(alert).__name__, error)})
         if time.time() - last_status >= 0.2:
             last_status = time.time()
             status = handle.status()
