@@ -96,6 +96,7 @@ export async function swarmUsage(
       const dropped = peers.map(
         (peer) => after[peer.name].up.queueDropped - before[peer.name].up.queueDropped,
       );
+      const packets = peers.map((peer) => after[peer.name].up.packets - before[peer.name].up.packets);
       const seedAt = peers.findIndex((peer) => peer.seed);
       const tabCpu = browserCpu.filter((_, i) => i !== seedAt);
       const browsersCpu = browserCpu.reduce((a, b) => a + b, 0);
@@ -106,8 +107,9 @@ export async function swarmUsage(
         `(the seed's ${browserCpu[seedAt].toFixed(0)}, each tab's ${Math.min(...tabCpu).toFixed(0)} to ` +
         `${Math.max(...tabCpu).toFixed(0)}), the relay ${relay.toFixed(0)}, the tracker ${tracker.toFixed(0)}; ` +
         `the uplinks carried ${percent(uplinkUse)} of their rates (the seed's ${percent(sent[seedAt] / allowed[seedAt])}), ` +
-        `packets with their headers; each uplink's share and packets dropped on its full queue: ` +
-        `${peers.map((peer, i) => `${peer.name} ${percent(sent[i] / allowed[i])} ${dropped[i]}`).join(', ')}; ${cost.note} (the browsers' by thread: ${threadsOfAll(browsers)}); ${idle}`;
+        `packets with their headers; each uplink's share, the packets it carried and those dropped on its full ` +
+        `queue: ${peers.map((peer, i) => `${peer.name} ${percent(sent[i] / allowed[i])} ${packets[i]}/${dropped[i]}`).join(', ')}; ` +
+        `${cost.note} (the browsers' by thread: ${threadsOfAll(browsers)}); ${idle}`;
       return { machineBusy, uplinkUse, cpuPerMB: cost.cpuPerMB, note };
     },
   };

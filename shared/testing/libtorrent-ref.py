@@ -161,6 +161,24 @@ def report_alert(alert, seen):
         emit({'event': type(alert).__name__.replace('_alert', ''), 'text': alert.message()})
 
 
+STALL_SECONDS = 10
+
+
+def watch_for_stalls(beats, stop):
+    """Reports the main loop stuck for STALL_SECONDS (`stalled`, with the line it is stuck on): a libtorrent call that
+    does not return, told apart from a peer that died (its exit) or one that goes on printing."""
+    main = threading.main_thread().ident
+    reported = None
+    while not stop.wait(1):
+        last = beats[0]
+        if time.time() - last < STALL_SECONDS or reported == last:
+            continue
+        reported = last
+        frame = sys._current_frames().get(main)
+        where = '%s:%d' % (frame.f_code.co_name, frame.f_lineno) if frame else 'unknown'
+        emit({'event': 'stalled', 'seconds': round(time.time() - last, 1), 'at': where})
+
+
 def read_commands(handle, stop):
     """Lines on stdin: 'connect <host> <port>' adds a peer; end of input stops the session."""
     for line in sys.stdin:
@@ -175,7 +193,8 @@ def peer(path, save_path, listen_port, peers):
     every 200 ms), `finished`, each wire message name the first time it is sent or received (`wire`), hash messages
     and rejects in full (`wire-detail`), disconnects, peer errors, bans, failed pieces, block requests that timed
     out (`block_timeout`, past the session's request_timeout), peers snubbed for not answering (`peer_snubbed`),
-    alerts lost to a full queue (`alerts_dropped`) and alerts it could not print (`report_error`)."""
+    alerts lost to a full queue (`alerts_dropped`), alerts it could not print (`report_error`) and its own loop stuck
+    in a call (`stalled`)."""
     session = lt.session(peer_settings(listen_port))
     params = lt.add_torrent_params()
     params.ti = lt.torrent_info(path)
@@ -191,7 +210,10 @@ def peer(path, save_path, listen_port, peers):
     threading.Thread(target=read_commands, args=(handle, stop), daemon=True).start()
     seen = set()
     last_status = 0
+    beats = [time.time()]
+    threading.Thread(target=watch_for_stalls, args=(beats, stop), daemon=True).start()
     while not stop.is_set():
+        beats[0] = time.time()
         session.wait_for_alert(100)
         for alert in session.pop_alerts():
             try:

@@ -105,6 +105,8 @@ export interface LtPeer {
   state(): string | undefined;
   /** The wire messages it sent (`out`) or received (`in`), by libtorrent's names (HAVE_ALL, HASH_REQUEST, …). */
   messages(direction: 'in' | 'out'): Set<string>;
+  /** What it printed on stderr so far (the last 2,000 characters): Python's traceback where it died. */
+  stderr(): string;
   /** Asks it to connect to a peer. */
   connect(host: string, port: number): void;
   /** Stops it (SIGKILL after 2 s) and waits for its exit. */
@@ -118,11 +120,11 @@ export function startLtPeer(options: LtPeerOptions): Promise<LtPeer> {
   const child = spawn(PYTHON, [...args, ...(options.peers ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
   const events: LtPeerEvent[] = [];
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   // Its exit is an event too: a failure's timeline must tell a peer that died (with what it said) from one that hangs.
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
-      events.push({ event: 'exited', code, signal, stderr: stderr.slice(-2000), readAt: Date.now() });
+      events.push({ event: 'exited', code, signal, readAt: Date.now() });
       resolve();
     }),
   );
@@ -132,7 +134,10 @@ export function startLtPeer(options: LtPeerOptions): Promise<LtPeer> {
     createInterface({ input: child.stdout }).on('line', (line) => {
       const event: LtPeerEvent = { ...(JSON.parse(line) as LtPeerEvent), readAt: Date.now() };
       events.push(event);
-      if (event.event === 'listening') resolve(ltPeer(child, event.port as number, events, exited));
+      if (event.event === 'listening')
+        resolve(
+          ltPeer(child, { port: event.port as number, events, exited, stderr: () => stderr.slice(-2000) }),
+        );
     });
   });
 }
@@ -142,11 +147,19 @@ function lastStatus(events: LtPeerEvent[]): LtPeerEvent | undefined {
   return undefined;
 }
 
-function ltPeer(child: ChildProcess, port: number, events: LtPeerEvent[], exited: Promise<void>): LtPeer {
+interface LtPeerParts {
+  port: number;
+  events: LtPeerEvent[];
+  exited: Promise<void>;
+  stderr: () => string;
+}
+
+function ltPeer(child: ChildProcess, { port, events, exited, stderr }: LtPeerParts): LtPeer {
   return {
     pid: child.pid!,
     port,
     events,
+    stderr,
     progress() {
       return Number(lastStatus(events)?.progress_ppm ?? 0);
     },
@@ -207,5 +220,11 @@ export function ltTimeline(peer: LtPeer, limit = 120): string {
   const status = lastStatus(peer.events);
   const statuses = peer.events.filter((event) => event.event === 'status').length;
   const said = status ? `${statuses} statuses, the last at +${seconds(status)}s: ` : '';
-  return [...cut, ...lines, `last status: ${said}${JSON.stringify(status ?? null)}`].join('\n');
+  const stderr = peer.stderr().trim();
+  return [
+    ...cut,
+    ...lines,
+    `last status: ${said}${JSON.stringify(status ?? null)}`,
+    ...(stderr ? [`stderr: ${stderr}`] : []),
+  ].join('\n');
 }
