@@ -123,13 +123,20 @@ describe.skipIf(libtorrentMissing)('the engine and libtorrent 2.0.8 over TCP', (
       const leecher = await scratch.nodeHost().add({ torrent, folder: target, tap: log.tap });
       const done = new Promise<void>((resolve, reject) => {
         leecher.once('done', resolve);
-        leecher.once('peer-closed', (_peer: string, reason: string) =>
-          reject(
-            new Error(
-              `the connection to libtorrent closed before the download ended: ${reason}; libtorrent said:\n${ltTimeline(seeder)}`,
-            ),
-          ),
-        );
+        leecher.once('peer-closed', (_peer: string, reason: string) => {
+          // libtorrent's side of the close (its disconnect or error alert) comes a moment after ours: waited for,
+          // briefly, so that the failure says who closed the connection and why.
+          const told = () => seeder.events.some((e) => ['peer_disconnected', 'peer_error'].includes(e.event));
+          void until(told, { what: "libtorrent's side of the close", timeoutMs: 2000 })
+            .catch(() => undefined)
+            .then(() =>
+              reject(
+                new Error(
+                  `the connection to libtorrent closed before the download ended: ${reason}; libtorrent said:\n${ltTimeline(seeder)}`,
+                ),
+              ),
+            );
+        });
       });
       await leecher.connect('127.0.0.1', seeder.port);
       await done;
