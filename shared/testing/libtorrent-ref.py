@@ -214,7 +214,11 @@ def peer(path, save_path, listen_port, peers):
     threading.Thread(target=watch_for_stalls, args=(beats, stop), daemon=True).start()
     while not stop.is_set():
         beats[0] = time.time()
-        session.wait_for_alert(100)
+        # Polled, never waited for: the binding of wait_for_alert wraps the alert it returns, which points into the
+        # queue libtorrent's thread is still appending to; a queue that grows meanwhile moves it, and the wrapping
+        # reads freed memory (a SIGSEGV in __dynamic_cast, seen at a peer's handshake and in a file check). What
+        # pop_alerts returns stays valid until the next pop_alerts.
+        time.sleep(0.05)
         for alert in session.pop_alerts():
             try:
                 report_alert(alert, seen)
