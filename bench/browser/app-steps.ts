@@ -13,13 +13,6 @@ export async function relayOnly(page: Page): Promise<void> {
   if (!(await box.isChecked())) throw new Error('Connect through relay only did not stay ticked');
 }
 
-/** Types `kib` KiB/s into `Upload limit` and leaves the field, as a user sets it. */
-export async function setUploadLimit(page: Page, kib: number): Promise<void> {
-  const field = page.getByLabel('Upload limit');
-  await field.fill(String(kib));
-  await field.press('Tab');
-}
-
 /** Shares `path` through `Share files`; resolves with the magnet link once the torrent seeds. `choose` puts the
  * file in the input (a browser Playwright did not launch takes it over CDP, lifecycle.ts's setInputFiles). */
 export async function share(

@@ -11,7 +11,8 @@ import { predictSwarm, shapeBounds, type Prediction } from '../../lab/network-sh
 import type { Tab } from '../lib/app';
 import { emulatedBenchStart, loadLabel } from '../lib/emulated';
 import type { Bench, BenchContext, Figure } from '../lib/figure';
-import { download, openApp, setUploadLimit, share, waitDone, watchItem } from './app-steps';
+import { setUploadLimit } from '../../e2e/helpers';
+import { download, openApp, share, waitDone, watchItem } from './app-steps';
 import { randomFileOf, withTabs } from './transfer';
 import { withServer } from './wan';
 import {

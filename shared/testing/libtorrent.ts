@@ -105,13 +105,16 @@ export interface LtPeer {
   state(): string | undefined;
   /** The wire messages it sent (`out`) or received (`in`), by libtorrent's names (HAVE_ALL, HASH_REQUEST, …). */
   messages(direction: 'in' | 'out'): Set<string>;
-  /** What it printed on stderr so far (the last 2,000 characters): Python's traceback where it died. */
+  /** What it printed on stderr so far (the last STDERR_KEPT characters): Python's traceback where it died. */
   stderr(): string;
   /** Asks it to connect to a peer. */
   connect(host: string, port: number): void;
   /** Stops it (SIGKILL after 2 s) and waits for its exit. */
   stop(): Promise<void>;
 }
+
+/** The characters of a peer's stderr kept: enough for a Python traceback or faulthandler's thread stacks. */
+const STDERR_KEPT = 4000;
 
 /** Starts a libtorrent session that seeds or downloads `torrent` over TCP on 127.0.0.1 (no DHT, LSD, UPnP, NAT-PMP,
  * uTP); resolves once it listens. */
@@ -120,7 +123,7 @@ export function startLtPeer(options: LtPeerOptions): Promise<LtPeer> {
   const child = spawn(PYTHON, [...args, ...(options.peers ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
   const events: LtPeerEvent[] = [];
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_KEPT)));
   // Its exit is an event too: a failure's timeline must tell a peer that died (with what it said) from one that hangs.
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
@@ -135,9 +138,7 @@ export function startLtPeer(options: LtPeerOptions): Promise<LtPeer> {
       const event: LtPeerEvent = { ...(JSON.parse(line) as LtPeerEvent), readAt: Date.now() };
       events.push(event);
       if (event.event === 'listening')
-        resolve(
-          ltPeer(child, { port: event.port as number, events, exited, stderr: () => stderr.slice(-2000) }),
-        );
+        resolve(ltPeer(child, { port: event.port as number, events, exited, stderr: () => stderr }));
     });
   });
 }
