@@ -1,12 +1,14 @@
 // What each peer of the `wan-swarm` bench did over time: every few seconds, its verified pieces, the share of its
 // uplink's rate that the emulator carried since the last sample, how many peers it holds, how many of those it
-// serves (does not choke) against how many want its pieces, and how many serve it; and when each tab's first peer
-// connected. Where the time goes (a slow start, an uplink idle while it holds pieces others want, a tail) reads off
+// serves (does not choke) against how many want its pieces, and how many serve it; for each peer still gaining
+// pieces, what it received from whom (`wan-swarm-sources.ts`); and when each tab's first peer connected. Where the time goes (a slow start, an uplink idle while it holds pieces others want, a tail) reads off
 // these lines.
 import type { Emulator } from '../../netem';
 import type { ShapedPeer } from '../../lab/network-shape';
 import { bytesPerSecond } from '../../lab/network-shape';
 import type { Tab } from '../lib/app';
+import type { SourceRow } from './wan-swarm-sources';
+import { formatSources, ownPeerIds, parseShownBytes, receivedBetween } from './wan-swarm-sources';
 
 export interface PeerSample {
   have: number;
@@ -18,11 +20,13 @@ export interface PeerSample {
   wanting: number;
   /** Peers that serve it (do not choke it). */
   servedBy: number;
+  /** Each connected peer's id and the bytes received from it in all. */
+  sources: SourceRow[];
 }
 
 /** The tab's first torrent as its item and peers table show it. */
 async function sampleTab(tab: Tab): Promise<PeerSample | undefined> {
-  return tab.page.evaluate(() => {
+  const shown = await tab.page.evaluate(() => {
     const item = document.querySelector<HTMLElement>('li[data-infohash]');
     if (!item) return undefined;
     const rows = [...item.querySelectorAll('table[aria-label="Peers"] tbody tr')];
@@ -30,13 +34,42 @@ async function sampleTab(tab: Tab): Promise<PeerSample | undefined> {
     const flags = rows.map((row) =>
       [...row.querySelectorAll<HTMLElement>('td.flag')].map((cell) => cell.dataset.on === 'true'),
     );
+    // The columns "Peer" (its full id in the title) and "Received in all" (the seventh).
+    const sources = rows.map((row) => {
+      const cells = row.querySelectorAll<HTMLElement>('td');
+      return { peerId: cells[1]?.title ?? '', received: cells[6]?.textContent ?? '' };
+    });
     return {
+      sources,
       have: Number(item.dataset.have ?? 0),
       peers: rows.length,
       serving: flags.filter((flag) => flag[0]).length,
       wanting: flags.filter((flag) => flag[3]).length,
       servedBy: flags.filter((flag) => flag[2]).length,
     };
+  });
+  if (!shown) return undefined;
+  const sources = shown.sources.map((row) => ({
+    peerId: row.peerId,
+    received: parseShownBytes(row.received) ?? 0,
+  }));
+  return { ...shown, sources };
+}
+
+/** For every peer whose pieces grew over the interval: what it received from whom, against its downlink. */
+function sourceLines(
+  peers: ShapedPeer[],
+  before: (PeerSample | undefined)[],
+  after: (PeerSample | undefined)[],
+  seconds: number,
+): string[] {
+  const ids = ownPeerIds(after.map((sample) => sample?.sources));
+  const names = new Map(ids.flatMap((id, i) => (id === undefined ? [] : [[id, peers[i].name] as const])));
+  return peers.flatMap((peer, i) => {
+    const now = after[i];
+    if (!now || now.have === (before[i]?.have ?? 0)) return [];
+    const parts = receivedBetween(before[i]?.sources, now.sources, (id) => names.get(id) ?? id.slice(-6));
+    return [formatSources(peer.name, parts, seconds, bytesPerSecond(peer.downMbit))];
   });
 }
 
@@ -79,18 +112,19 @@ export function watchTimeline(
   log: (message: string) => void,
 ): () => void {
   const started = Date.now();
-  let last: { at: number; sent: number[] } | undefined;
+  let last: { at: number; sent: number[]; samples: (PeerSample | undefined)[] } | undefined;
   const sentNow = async () => {
     const nodes = (await emulator.stats()).nodes;
     return peers.map((peer) => nodes[peer.name].up.bytes);
   };
-  void sentNow().then((sent) => (last = { at: Date.now(), sent }));
+  void sentNow().then((sent) => (last = { at: Date.now(), sent, samples: [] }));
   const timer = setInterval(() => {
     void Promise.all([sentNow(), ...tabs.map((tab) => sampleTab(tab).catch(() => undefined))]).then(
       ([sent, ...samples]) => {
         const at = Date.now();
         const before = last;
-        last = { at, sent: sent as number[] };
+        const now = samples as (PeerSample | undefined)[];
+        last = { at, sent: sent as number[], samples: now };
         if (!before) return;
         const seconds = (at - before.at) / 1000;
         const parts = peers.map((peer, i) => {
@@ -98,6 +132,8 @@ export function watchTimeline(
           return formatSample(peer.name, share, samples[i] as PeerSample | undefined);
         });
         log(`    ${((at - started) / 1000).toFixed(0)} s: ${parts.join('; ')}`);
+        const sources = sourceLines(peers, before.samples, now, seconds);
+        if (sources.length > 0) log(`      received: ${sources.join('; ')}`);
       },
     );
   }, everyMs);

@@ -1,0 +1,75 @@
+// Who serves whom in the `wan-swarm` bench: from each tab's peers table (a row per connected peer, its full peer id
+// and the bytes received from it in all), the bytes each tab received from each other peer over a timeline interval.
+// A tab's own peer id is never in its own table, so with every tab connected to the others it is the one id of the
+// swarm missing from that table. The tail of a swarm reads off these lines: whether a tab still downloading is fed
+// at its downlink's rate, and by whom.
+
+/** One row of a peers table: the peer's full id and the bytes received from it since it connected. */
+export interface SourceRow {
+  peerId: string;
+  received: number;
+}
+
+const UNIT_BYTES: Record<string, number> = {
+  B: 1,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  TiB: 1024 ** 4,
+};
+
+/** Bytes as the app's `formatBytes` writes them ("1.25 MiB"), or undefined for a dash or anything else. */
+export function parseShownBytes(text: string): number | undefined {
+  const match = /^([\d.]+) (B|KiB|MiB|GiB|TiB)$/.exec(text.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * UNIT_BYTES[match[2]];
+}
+
+/**
+ * Each table's owner: the one id of all those seen in the other tables that is missing from its own. Undefined
+ * where that is not exactly one id (a tab not yet connected to everyone).
+ */
+export function ownPeerIds(tables: (SourceRow[] | undefined)[]): (string | undefined)[] {
+  const all = new Set(tables.flatMap((rows) => (rows ?? []).map((row) => row.peerId)));
+  return tables.map((rows) => {
+    if (!rows) return undefined;
+    const seen = new Set(rows.map((row) => row.peerId));
+    const missing = [...all].filter((id) => !seen.has(id));
+    return missing.length === 1 ? missing[0] : undefined;
+  });
+}
+
+/**
+ * What one tab received from each named source between two samples of its table, largest first; a peer that
+ * reconnected (its count went down) counts from zero.
+ */
+export function receivedBetween(
+  before: SourceRow[] | undefined,
+  after: SourceRow[],
+  nameOf: (peerId: string) => string,
+): { source: string; bytes: number }[] {
+  const earlier = new Map((before ?? []).map((row) => [row.peerId, row.received]));
+  return after
+    .map((row) => {
+      const start = earlier.get(row.peerId) ?? 0;
+      return {
+        source: nameOf(row.peerId),
+        bytes: row.received >= start ? row.received - start : row.received,
+      };
+    })
+    .filter((part) => part.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
+}
+
+/** "tab 1 <- 61 KB/s of 200 (seed 30, tab 8 20, tab 7 11)": the rate it received against its downlink, by source. */
+export function formatSources(
+  name: string,
+  parts: { source: string; bytes: number }[],
+  seconds: number,
+  downlinkBytesPerSecond: number,
+): string {
+  const kb = (bytes: number) => Math.round(bytes / seconds / 1000);
+  const total = parts.reduce((sum, part) => sum + part.bytes, 0);
+  const bySource = parts.map((part) => `${part.source} ${kb(part.bytes)}`).join(', ');
+  return `${name} <- ${kb(total)} KB/s of ${Math.round(downlinkBytesPerSecond / 1000)} (${bySource})`;
+}
