@@ -36,14 +36,29 @@ describe('who serves whom in the wan-swarm bench', () => {
       { peerId: 'e', received: 0 },
     ];
     const parts = receivedBetween(before, after, (id) => `peer ${id}`);
-    expect(parts).toEqual([
-      { source: 'peer b', bytes: 4000 },
-      { source: 'peer a', bytes: 500 },
-      { source: 'peer d', bytes: 300 },
-      { source: 'peer c', bytes: 200 },
+    expect(parts.map(({ source, bytes }) => [source, bytes])).toEqual([
+      ['peer b', 4000],
+      ['peer a', 500],
+      ['peer d', 300],
+      ['peer c', 200],
     ]);
     expect(formatSources('tab 1', parts, 2, 200_000)).toBe(
       'tab 1 <- 3 KB/s of 200 (peer b 2, peer a 0, peer d 0, peer c 0)',
     );
+  });
+
+  it('gives the requests in flight to each source and their time to a block where the table has them', () => {
+    const after = [
+      { peerId: 'a', received: 40_000, requests: 5, requestMs: 840 },
+      { peerId: 'b', received: 20_000, requests: 2 },
+    ];
+    expect(
+      formatSources(
+        'tab 1',
+        receivedBetween(undefined, after, (id) => id),
+        1,
+        200_000,
+      ),
+    ).toBe('tab 1 <- 60 KB/s of 200 (a 40 r5/840ms, b 20 r2/-ms)');
   });
 });

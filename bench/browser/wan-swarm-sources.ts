@@ -4,10 +4,13 @@
 // swarm missing from that table. The tail of a swarm reads off these lines: whether a tab still downloading is fed
 // at its downlink's rate, and by whom.
 
-/** One row of a peers table: the peer's full id and the bytes received from it since it connected. */
+/** One row of a peers table: the peer's full id, the bytes received from it since it connected, our requests in
+ * flight to it and their smoothed time to a block (ms). */
 export interface SourceRow {
   peerId: string;
   received: number;
+  requests?: number;
+  requestMs?: number;
 }
 
 const UNIT_BYTES: Record<string, number> = {
@@ -39,37 +42,48 @@ export function ownPeerIds(tables: (SourceRow[] | undefined)[]): (string | undef
   });
 }
 
+/** What one tab received from one source over an interval, with its requests to it at the interval's end. */
+export interface SourcePart {
+  source: string;
+  bytes: number;
+  requests?: number;
+  requestMs?: number;
+}
+
 /**
- * What one tab received from each named source between two samples of its table, largest first; a peer that
- * reconnected (its count went down) counts from zero.
+ * What one tab received from each named source between two samples of its table (those it received from or has
+ * requests out to), largest first; a peer that reconnected (its count went down) counts from zero.
  */
 export function receivedBetween(
   before: SourceRow[] | undefined,
   after: SourceRow[],
   nameOf: (peerId: string) => string,
-): { source: string; bytes: number }[] {
+): SourcePart[] {
   const earlier = new Map((before ?? []).map((row) => [row.peerId, row.received]));
   return after
     .map((row) => {
       const start = earlier.get(row.peerId) ?? 0;
-      return {
-        source: nameOf(row.peerId),
-        bytes: row.received >= start ? row.received - start : row.received,
-      };
+      const bytes = row.received >= start ? row.received - start : row.received;
+      return { source: nameOf(row.peerId), bytes, requests: row.requests, requestMs: row.requestMs };
     })
-    .filter((part) => part.bytes > 0)
+    .filter((part) => part.bytes > 0 || (part.requests ?? 0) > 0)
     .sort((a, b) => b.bytes - a.bytes);
 }
 
-/** "tab 1 <- 61 KB/s of 200 (seed 30, tab 8 20, tab 7 11)": the rate it received against its downlink, by source. */
+/** "tab 1 <- 61 KB/s of 200 (seed 30 r5/840ms, tab 8 20 r3/1200ms)": the rate it received against its downlink, by
+ * source, with the requests in flight to each and their smoothed time to a block where the table gave them. */
 export function formatSources(
   name: string,
-  parts: { source: string; bytes: number }[],
+  parts: SourcePart[],
   seconds: number,
   downlinkBytesPerSecond: number,
 ): string {
   const kb = (bytes: number) => Math.round(bytes / seconds / 1000);
   const total = parts.reduce((sum, part) => sum + part.bytes, 0);
-  const bySource = parts.map((part) => `${part.source} ${kb(part.bytes)}`).join(', ');
+  const requests = (part: SourcePart) =>
+    part.requests === undefined
+      ? ''
+      : ` r${part.requests}/${part.requestMs === undefined ? '-' : part.requestMs}ms`;
+  const bySource = parts.map((part) => `${part.source} ${kb(part.bytes)}${requests(part)}`).join(', ');
   return `${name} <- ${kb(total)} KB/s of ${Math.round(downlinkBytesPerSecond / 1000)} (${bySource})`;
 }

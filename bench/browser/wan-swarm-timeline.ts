@@ -1,8 +1,8 @@
 // What each peer of the `wan-swarm` bench did over time: every few seconds, its verified pieces, the share of its
 // uplink's rate that the emulator carried since the last sample, how many peers it holds, how many of those it
 // serves (does not choke) against how many want its pieces, and how many serve it; for each peer still gaining
-// pieces, what it received from whom (`wan-swarm-sources.ts`); and when each tab's first peer connected. Where the time goes (a slow start, an uplink idle while it holds pieces others want, a tail) reads off
-// these lines.
+// pieces, what it received from whom (`wan-swarm-sources.ts`); and when each tab's first peer connected. Where the
+// time goes (a slow start, an uplink idle while it holds pieces others want, a tail) reads off these lines.
 import type { Emulator } from '../../netem';
 import type { ShapedPeer } from '../../lab/network-shape';
 import { bytesPerSecond } from '../../lab/network-shape';
@@ -37,7 +37,13 @@ async function sampleTab(tab: Tab): Promise<PeerSample | undefined> {
     // The columns "Peer" (its full id in the title) and "Received in all" (the seventh).
     const sources = rows.map((row) => {
       const cells = row.querySelectorAll<HTMLElement>('td');
-      return { peerId: cells[1]?.title ?? '', received: cells[6]?.textContent ?? '' };
+      const { requests, requestMs } = (row as HTMLElement).dataset;
+      return {
+        peerId: cells[1]?.title ?? '',
+        received: cells[6]?.textContent ?? '',
+        requests: Number(requests ?? 0),
+        requestMs: requestMs ? Number(requestMs) : undefined,
+      };
     });
     return {
       sources,
@@ -49,10 +55,7 @@ async function sampleTab(tab: Tab): Promise<PeerSample | undefined> {
     };
   });
   if (!shown) return undefined;
-  const sources = shown.sources.map((row) => ({
-    peerId: row.peerId,
-    received: parseShownBytes(row.received) ?? 0,
-  }));
+  const sources = shown.sources.map((row) => ({ ...row, received: parseShownBytes(row.received) ?? 0 }));
   return { ...shown, sources };
 }
 

@@ -275,6 +275,8 @@ export interface PeerStats {
   /** Its share of the verified pieces, split between a piece's senders by the bytes each sent (fractional). */
   piecesReceived: number;
   requestsInFlight: number;
+  /** Our smoothed time from a request to its block, ms (undefined before the first block). */
+  requestToBlockMs?: number;
 }
 
 export type SessionState = 'fetching-metadata' | 'downloading' | 'seeding' | 'paused' | 'stopped' | 'error';

@@ -35,9 +35,15 @@ export function peerStatsOf(
       snubbed: peer.snubbed,
       piecesReceived: peer.piecesReceived,
       requestsInFlight: downloader ? downloader.outstanding(peer.key) : 0,
+      ...requestToBlock(peer),
     });
   }
   return { peerStats, seeds };
+}
+
+function requestToBlock(peer: PeerState): { requestToBlockMs?: number } {
+  const smoothed = peer.download.roundTrip.smoothed;
+  return smoothed === undefined ? {} : { requestToBlockMs: Math.round(smoothed) };
 }
 
 /** Per piece: -1 when we have it, else how many connected peers have it (at most 32767). */
