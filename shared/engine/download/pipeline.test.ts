@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   isSnubbed,
   latencyToCover,
-  MAX_COVER_MS,
   pathRoundTrip,
   pipelineDepth,
   SENDER_QUEUE_MS,
@@ -123,32 +122,6 @@ describe('pipelineDepth over a long round trip', () => {
   it('stays within the peer’s reqq and the maximum', () => {
     expect(pipelineDepth(2.5e6, 100, { ...options, roundTripMs: 3000 })).toBe(100);
     expect(pipelineDepth(2.5e6, undefined, { ...options, roundTripMs: 3000 })).toBe(250);
-  });
-});
-
-describe('pipelineDepth at a busy peer', () => {
-  it('covers at most MAX_COVER_MS at the rate, however long the quickest block took', () => {
-    // 50 KB/s from a peer whose quickest block took 20 s: 3 s of the rate, not 40.
-    const rate = 50_000;
-    expect(pipelineDepth(rate, undefined, { ...options, roundTripMs: 20_000, stallMs: 2000 })).toBe(
-      Math.ceil((rate * MAX_COVER_MS) / 1000 / 16384),
-    );
-  });
-
-  it('leaves every real path its whole cover: 300 ms twice, the sender’s queue and the longest stall', () => {
-    const rate = 1024 * 1024;
-    const roundTripMs = 300 + (16384 / rate) * 1000;
-    // The floor (a second, above 2 × 300 + 250 ms) and 2 s of stall: 3 s, all of it.
-    expect(2 * 300 + SENDER_QUEUE_MS).toBeLessThan(1000);
-    expect(pipelineDepth(rate, undefined, { ...options, roundTripMs, stallMs: 2000 })).toBe(64 * 3);
-    // 150 ms and 1.5 s of stall: 2.5 s.
-    expect(pipelineDepth(rate, undefined, { ...options, roundTripMs: 150, stallMs: 1500 })).toBe(64 * 2.5);
-  });
-
-  it('keeps a floor above the most cover', () => {
-    const rate = 50_000;
-    const depth = pipelineDepth(rate, undefined, { ...options, targetLatencyMs: 5000, roundTripMs: 20_000 });
-    expect(depth).toBe(Math.ceil((rate * 5) / 16384));
   });
 });
 

@@ -17,13 +17,6 @@ export interface PipelineOptions {
   stallMs?: number;
 }
 
-/** The most time the pipeline covers at the peer's rate (unless the floor is more): every real path's round trip
- * twice, the sender's queue and the longest stall cover (300 ms: 2 × 300 + 250 + 2,000 ms) fit in it. A peer whose
- * quickest block took longer than that is not far away but busy: its own queue of other peers' requests, or its
- * uplink's, is ahead of ours, and requests parked there only wait. In a swarm of thin uplinks a tab held 20 to 129
- * requests at a peer that sent it 8 KB/s, pieces that nobody else could send it before they timed out. */
-export const MAX_COVER_MS = 3_000;
-
 /** What the sender may hold in its transport ahead of a block, in time (upload/pacer.ts PACE_WINDOW_MS). */
 export const SENDER_QUEUE_MS = 250;
 
@@ -57,7 +50,7 @@ function stallToCover(stallMs: number | undefined): number {
 export const MIN_SLOW_DEPTH = 2;
 
 /** Depth grows with the peer's measured download rate: enough blocks to cover `latencyToCover` and the stalls at
- * that rate (at most MAX_COVER_MS of it), clamped to [minDepth, min(maxDepth, peerReqq ?? maxDepth)] (with `maxQueueMs`, a slow peer's minimum is
+ * that rate, clamped to [minDepth, min(maxDepth, peerReqq ?? maxDepth)] (with `maxQueueMs`, a slow peer's minimum is
  * lower). Never the smoothed request-to-block time: at the peer's rate that is mostly the pipeline's own queue (our
  * requests at the peer, their blocks in SCTP and at the path's bottleneck), so a pipeline sized by it grows the queue
  * it covers until the bottleneck drops a burst and SCTP waits out its retransmission timeouts (docs/performance.md,
@@ -76,7 +69,7 @@ export function pipelineDepth(
   const rate = Number.isFinite(rateBytesPerSec) && rateBytesPerSec > 0 ? rateBytesPerSec : 0;
   const path = latencyToCover(pathRoundTrip(options.roundTripMs, rate, blockSize), floor);
   const stall = stallToCover(options.stallMs);
-  const latency = Math.min(Math.max(floor, MAX_COVER_MS), path + stall);
+  const latency = path + stall;
   const wanted = Math.ceil((rate * latency) / 1000 / blockSize);
   let upper = Math.floor(maxDepth);
   if (peerReqq !== undefined && Number.isFinite(peerReqq) && peerReqq >= 1)
