@@ -83,6 +83,8 @@ export interface WanSwarmPlan {
   ratePercent: number;
   /** Each downloading tab's `Upload limit` at this share of its uplink's rate, in per cent (0: none). */
   uploadLimitPercent: number;
+  /** Log what each tab's data channels carry and hold (wan-swarm-transport.ts). */
+  transport: boolean;
 }
 
 /** 64 MiB at the issue's rates: the bound about 50 s, five of the engine's choke rounds, as 16 MiB at a quarter of
@@ -97,7 +99,8 @@ const TINY_MIB = 4;
  * `--wan-swarm-mib=N` sets the file (64 MiB), `--wan-swarm-runs=N` the runs (3; the figure is the median run),
  * `--wan-swarm-rate=P` every rate at P % of the issue's (100); `--wan-swarm-upload-limit=P` sets each downloading
  * tab's `Upload limit` to P % of its uplink's rate (none by default: an experiment on what a full uplink costs the
- * tab's own download); `--tiny`: 4 MiB, one run, a smoke.
+ * tab's own download); `--wan-swarm-transport` logs what each tab's data channels carry and hold (a diagnosis);
+ * `--tiny`: 4 MiB, one run, a smoke.
  */
 export function wanSwarmPlan(flags: Set<string>): WanSwarmPlan {
   const tiny = flags.has('--tiny');
@@ -110,6 +113,7 @@ export function wanSwarmPlan(flags: Set<string>): WanSwarmPlan {
     runs,
     ratePercent,
     uploadLimitPercent: countFlag(flags, 'wan-swarm-upload-limit', 0),
+    transport: flags.has('--wan-swarm-transport'),
   };
 }
 

@@ -26,6 +26,7 @@ import {
 import { swarmUsage, type SwarmUsage } from './wan-swarm-usage';
 import { swarmFigures, type SwarmRun } from './wan-swarm-figures';
 import { firstPeerAt, watchFirstPeer, watchTimeline } from './wan-swarm-timeline';
+import { countChannels, watchTransport } from './wan-swarm-transport';
 
 const MiB = 1024 * 1024;
 /** Sharing hashes the file on this machine, off the emulated path. */
@@ -74,10 +75,16 @@ async function swarmOnTabs(
     }),
   );
   const usage = await swarmUsage(on.emulator, on.server, [seed, ...tabs], plan.shape.peers);
+  if (plan.transport) for (const tab of [seed, ...tabs]) await countChannels(tab);
   const starts = await Promise.all(tabs.map((tab) => download(tab.page, magnet)));
   const stopTimeline = watchTimeline(on.emulator, [seed, ...tabs], plan.shape.peers, TIMELINE_MS, log);
+  const everyone = plan.shape.peers.map((peer) => peer.name);
+  const stopTransport = plan.transport
+    ? watchTransport([seed, ...tabs], everyone, TIMELINE_MS, log)
+    : () => {};
   const marks = await Promise.all(tabs.map((tab) => waitDone(tab.page, timeoutMs)));
   stopTimeline();
+  stopTransport();
   const firstPeers = await Promise.all(tabs.map((tab) => firstPeerAt(tab)));
   const first = Math.min(...starts);
   const done = marks.map((mark) => mark.done);
