@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK_SIZE } from '../../codec/wire';
 import { blockPieces, pacedSeeder } from '../testing/paced-seeder';
-import { PACE_WINDOW_MS, connectionShare, paceWindow, sharesFloor } from './pacer';
+import { PACE_WINDOW_MS, connectionShare, paceWindow } from './pacer';
 
 /** A capacity whose paced window is `blocks` blocks. */
 const capacityOf = (blocks: number) => (blocks * BLOCK_SIZE * 1000) / PACE_WINDOW_MS;
@@ -56,29 +56,5 @@ describe('what one connection may hold where the adapter reports each (connectio
     expect(seeder.reads).toHaveLength(8);
     // Equal in rank, the older requests go first: the whole window to one connection.
     expect(seeder.reads.every((read) => read.startsWith('a:'))).toBe(true);
-  });
-});
-
-describe('what the connections may hold together (sharesFloor)', () => {
-  it('is every share while the capacity is unknown, and at most a second of it once known, two blocks at least', () => {
-    expect(sharesFloor(BLOCK_SIZE, 6, 0)).toBe(6 * BLOCK_SIZE);
-    // 20 KB/s: a second of it is under two blocks.
-    expect(sharesFloor(BLOCK_SIZE, 6, 20_000)).toBe(2 * BLOCK_SIZE);
-    // 50 KB/s: three blocks' worth of the six.
-    expect(sharesFloor(BLOCK_SIZE, 6, 50_000)).toBe(50_000);
-    // A fast uplink: every share.
-    expect(sharesFloor(2 * BLOCK_SIZE, 5, 10_000_000)).toBe(10 * BLOCK_SIZE);
-  });
-
-  it('on a thin uplink, only the first connections by rank hold a block; the others hold nothing to wait behind', () => {
-    const seeder = pacedSeeder(blockPieces(16), ['a', 'b', 'c', 'd']);
-    const [a, b, c, d] = seeder.peers;
-    // 20 KB/s measured: the window is a block, the shares together two blocks.
-    seeder.uploader.capacity.observe(20_000, 0);
-    seeder.uploader.onUploadQueue(2 * BLOCK_SIZE, 0, [[a, 2 * BLOCK_SIZE]]);
-    for (const [i, peer] of [a, b, c, d].entries()) seeder.ask(peer, [i * 4, i * 4 + 1]);
-    seeder.uploader.onUploadQueue(0, 5, []);
-    expect(seeder.reads).toHaveLength(2);
-    expect(new Set(seeder.reads.map((read) => read.split(':')[0])).size).toBe(2);
   });
 });

@@ -113,21 +113,6 @@ export function connectionShare(window: number, connections: number): number {
   return Math.max(BLOCK_SIZE, window / Math.max(1, connections));
 }
 
-/** The most the connections' shares may hold together beyond the window, in time at the measured capacity (at least
- * two blocks). A block in each connection is a block's time per connection, and whatever we send that peer next (our
- * requests, our haves) waits behind it in the same ordered channel: on an uplink of 0.16 Mbit/s serving six peers
- * that was five seconds, and the tab's requests to every peer it served took that long to leave (docs/performance.md,
- * the wan swarm). Unknown capacity: no bound (every connection its block, to start). */
-export const SHARES_MAX_MS = 1_000;
-
-/** What the connections with requests may hold together: each its `share`, at most SHARES_MAX_MS of `capacity`
- * (bytes/s; at least two blocks), or all of it while the capacity is unknown (0). */
-export function sharesFloor(share: number, connections: number, capacity: number): number {
-  const all = share * connections;
-  if (!(capacity > 0) || !Number.isFinite(capacity)) return all;
-  return Math.min(all, Math.max(2 * BLOCK_SIZE, (capacity * SHARES_MAX_MS) / 1000));
-}
-
 /** A waiting request the pacer could serve, with what ranks it. */
 export interface ServeCandidate {
   /** Times we have sent this piece (any block of it) to anyone. */

@@ -10,7 +10,7 @@ import type { WireMessage } from '../../codec/wire';
 import { BLOCK_SIZE } from '../../codec/wire';
 import type { PeerState } from '../peer/peer';
 import type { BlockRequest } from '../picker/block-geometry';
-import { chooseServe, connectionShare, sharesFloor, UploadPacer } from './pacer';
+import { chooseServe, connectionShare, UploadPacer } from './pacer';
 import { RateMeter } from '../peer/rate';
 import { READS_PER_PEER } from '../peer/upload-queue';
 import type { PieceRank } from '../peer/waiting-requests';
@@ -199,9 +199,8 @@ export class Uploader {
     const share = this.heldPerConnection
       ? connectionShare(this.pacer.window(capacity), peers.length)
       : undefined;
-    // Every connection with requests may hold its share, a block at least, whatever the window, up to a second of
-    // the capacity together (sharesFloor): the first by rank first.
-    const floor = share === undefined ? 0 : sharesFloor(share, peers.length, capacity);
+    // Every connection with requests may hold its share, a block at least, whatever the window.
+    const floor = share === undefined ? 0 : share * peers.length;
     const full = (peer: PeerState) =>
       share !== undefined && peer.upload.transportHeld + peer.upload.readingBytes >= share;
     for (let i = peers.length - 1; i >= 0; i--) if (full(peers[i])) peers.splice(i, 1);
