@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatSources, ownPeerIds, parseShownBytes, receivedBetween } from './wan-swarm-sources';
+import { formatSources, ownPeerIds, receivedBetween } from './wan-swarm-sources';
 
 describe('who serves whom in the wan-swarm bench', () => {
-  it('reads bytes as the app shows them, and nothing else', () => {
-    expect(parseShownBytes('512 B')).toBe(512);
-    expect(parseShownBytes('1.50 MiB')).toBe(1.5 * 1024 * 1024);
-    expect(parseShownBytes(' 12.5 KiB ')).toBe(12.5 * 1024);
-    expect(parseShownBytes('–')).toBeUndefined();
-    expect(parseShownBytes('12 parsecs')).toBeUndefined();
-  });
-
   it("names each table's owner by the one id missing from it, and none where that is not one id", () => {
     const row = (peerId: string) => ({ peerId, received: 0 });
     const ids = ownPeerIds([

@@ -1,5 +1,5 @@
 // Who serves whom in the `wan-swarm` bench: from each tab's peers table (a row per connected peer, its full peer id
-// and the bytes received from it in all), the bytes each tab received from each other peer over a timeline interval.
+// and the bytes received from it in all, as the row's data attributes give them), the bytes each tab received from each other peer over a timeline interval.
 // A tab's own peer id is never in its own table, so with every tab connected to the others it is the one id of the
 // swarm missing from that table. The tail of a swarm reads off these lines: whether a tab still downloading is fed
 // at its downlink's rate, and by whom.
@@ -11,21 +11,6 @@ export interface SourceRow {
   received: number;
   requests?: number;
   requestMs?: number;
-}
-
-const UNIT_BYTES: Record<string, number> = {
-  B: 1,
-  KiB: 1024,
-  MiB: 1024 ** 2,
-  GiB: 1024 ** 3,
-  TiB: 1024 ** 4,
-};
-
-/** Bytes as the app's `formatBytes` writes them ("1.25 MiB"), or undefined for a dash or anything else. */
-export function parseShownBytes(text: string): number | undefined {
-  const match = /^([\d.]+) (B|KiB|MiB|GiB|TiB)$/.exec(text.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * UNIT_BYTES[match[2]];
 }
 
 /**

@@ -8,7 +8,7 @@ import type { ShapedPeer } from '../../lab/network-shape';
 import { bytesPerSecond } from '../../lab/network-shape';
 import type { Tab } from '../lib/app';
 import type { SourceRow } from './wan-swarm-sources';
-import { formatSources, ownPeerIds, parseShownBytes, receivedBetween } from './wan-swarm-sources';
+import { formatSources, ownPeerIds, receivedBetween } from './wan-swarm-sources';
 
 export interface PeerSample {
   have: number;
@@ -26,7 +26,7 @@ export interface PeerSample {
 
 /** The tab's first torrent as its item and peers table show it. */
 async function sampleTab(tab: Tab): Promise<PeerSample | undefined> {
-  const shown = await tab.page.evaluate(() => {
+  return tab.page.evaluate(() => {
     const item = document.querySelector<HTMLElement>('li[data-infohash]');
     if (!item) return undefined;
     const rows = [...item.querySelectorAll('table[aria-label="Peers"] tbody tr')];
@@ -34,13 +34,12 @@ async function sampleTab(tab: Tab): Promise<PeerSample | undefined> {
     const flags = rows.map((row) =>
       [...row.querySelectorAll<HTMLElement>('td.flag')].map((cell) => cell.dataset.on === 'true'),
     );
-    // The columns "Peer" (its full id in the title) and "Received in all" (the seventh).
+    // The column "Peer" holds its full id in its title; the row's data the bytes and requests.
     const sources = rows.map((row) => {
-      const cells = row.querySelectorAll<HTMLElement>('td');
-      const { requests, requestMs } = (row as HTMLElement).dataset;
+      const { received, requests, requestMs } = (row as HTMLElement).dataset;
       return {
-        peerId: cells[1]?.title ?? '',
-        received: cells[6]?.textContent ?? '',
+        peerId: row.querySelectorAll<HTMLElement>('td')[1]?.title ?? '',
+        received: Number(received ?? 0),
         requests: Number(requests ?? 0),
         requestMs: requestMs ? Number(requestMs) : undefined,
       };
@@ -54,9 +53,6 @@ async function sampleTab(tab: Tab): Promise<PeerSample | undefined> {
       servedBy: flags.filter((flag) => flag[2]).length,
     };
   });
-  if (!shown) return undefined;
-  const sources = shown.sources.map((row) => ({ ...row, received: parseShownBytes(row.received) ?? 0 }));
-  return { ...shown, sources };
 }
 
 /** For every peer whose pieces grew over the interval: what it received from whom, against its downlink. */

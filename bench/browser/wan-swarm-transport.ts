@@ -22,12 +22,12 @@ const COUNT_CHANNELS = `(() => {
   const scope = globalThis;
   if (scope.benchChannels || typeof RTCDataChannel === 'undefined') return;
   const counts = new Map();
-  scope.benchChannels = () => [...counts.values()].map((count) => ({ ...count, channel: undefined }));
+  scope.benchChannels = () => [...counts.values()];
   const send = RTCDataChannel.prototype.send;
   RTCDataChannel.prototype.send = function (data) {
     let count = counts.get(this);
     if (!count) {
-      count = { label: this.label, sent: 0, held: 0, samples: 0, full: 0, channel: this };
+      count = { label: this.label, sent: 0, held: 0, samples: 0, full: 0 };
       counts.set(this, count);
     }
     count.sent += typeof data === 'string' ? data.length : data.byteLength ?? data.size ?? 0;
@@ -52,9 +52,7 @@ export async function countChannels(tab: Tab): Promise<void> {
 /** Every channel's counts in the tab, its page's and its workers' together. */
 export async function readChannels(tab: Tab): Promise<ChannelCount[]> {
   const scopes = await readFromTab<ChannelCount[]>(tab.page, 'globalThis.benchChannels?.()');
-  return scopes.flatMap((counts) =>
-    (counts ?? []).map(({ label, sent, held, samples, full }) => ({ label, sent, held, samples, full })),
-  );
+  return scopes.flatMap((counts) => counts ?? []);
 }
 
 /** "tab 6: tab 1 12 KB/s 14 KB 80 %, tab 8 30 KB/s 9 KB 41 %": per receiver, the rate handed over, the mean held and
