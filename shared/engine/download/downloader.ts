@@ -15,7 +15,7 @@ import type { BlockRequest } from '../picker/block-geometry';
 import { FirstPiece, firstPieceView } from './first-piece';
 import { PiecePicker } from '../picker/picker';
 import { MAX_EARLY_PIECES, piecePriorities } from '../streaming/piece-priorities';
-import { heldAheadMs, isSnubbed, pipelineDepth } from './pipeline';
+import { isSnubbed, pipelineDepth } from './pipeline';
 import { requestsToSend } from './request-batch';
 import { HaveAnnouncer } from './deferred-haves';
 import { requestTimeoutFor } from '../peer/round-trip';
@@ -395,7 +395,6 @@ export class Downloader {
       maxQueueMs: SLOW_PEER_QUEUE_MS,
       roundTripMs: peer.download.roundTrip.least,
       stallMs: peer.download.stallCover(now),
-      ownQueueMs: heldAheadMs(peer.upload.transportHeld, peer.upload.up.rate(now)),
     });
     const outstanding = this.wishlist.outstanding(peer.key);
     const view = firstPieceView({

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  heldAheadMs,
   isSnubbed,
   latencyToCover,
-  MAX_OWN_QUEUE_MS,
   pathRoundTrip,
   pipelineDepth,
   SENDER_QUEUE_MS,
@@ -138,28 +136,5 @@ describe('pipelineDepth over stalls', () => {
     expect(pipelineDepth(1024 * 1024, undefined, { ...options, stallMs: Number.NaN })).toBe(64);
     expect(pipelineDepth(1024 * 1024, undefined, { ...options, stallMs: -100 })).toBe(64);
     expect(pipelineDepth(10 * 1024 * 1024, undefined, { ...options, stallMs: 2000 })).toBe(250);
-  });
-});
-
-describe('pipelineDepth behind our own transport (heldAheadMs)', () => {
-  it('is what the connection holds at what we send the peer, up to MAX_OWN_QUEUE_MS', () => {
-    // A block held for a peer we send 4 KiB/s: a request sent now waits 4 s behind it.
-    expect(heldAheadMs(16384, 4096)).toBe(4000);
-    expect(heldAheadMs(16384 * 100, 1024)).toBe(MAX_OWN_QUEUE_MS);
-  });
-
-  it('is none where we hold nothing for the peer or send it nothing measured', () => {
-    expect(heldAheadMs(0, 4096)).toBe(0);
-    expect(heldAheadMs(16384, 0)).toBe(0);
-    expect(heldAheadMs(Number.NaN, 4096)).toBe(0);
-    expect(heldAheadMs(16384, Number.POSITIVE_INFINITY)).toBe(0);
-  });
-
-  it('adds that wait to the time covered at the rate, as a stall is', () => {
-    // 64 KiB/s: 4 blocks a second; the second covered and 4 s behind our block are 20 blocks.
-    expect(pipelineDepth(65536, undefined, { ...options, minDepth: 2, ownQueueMs: 4000 })).toBe(20);
-    expect(pipelineDepth(65536, undefined, { ...options, minDepth: 2, ownQueueMs: 0 })).toBe(4);
-    expect(pipelineDepth(65536, undefined, { ...options, minDepth: 2, ownQueueMs: 60_000 })).toBe(44);
-    expect(pipelineDepth(65536, undefined, { ...options, minDepth: 2, ownQueueMs: -5 })).toBe(4);
   });
 });

@@ -15,9 +15,6 @@ export interface PipelineOptions {
    * time covered: the requests the peer holds then last through the next such stall instead of running out in it.
    * Default 0. */
   stallMs?: number;
-  /** How long a request we send the peer now waits in our own transport, behind the blocks we are sending it on the
-   * same ordered channel (`heldAheadMs`), added to the time covered. Default 0. */
-  ownQueueMs?: number;
 }
 
 /** What the sender may hold in its transport ahead of a block, in time (upload/pacer.ts PACE_WINDOW_MS). */
@@ -49,23 +46,6 @@ function stallToCover(stallMs: number | undefined): number {
   return stallMs !== undefined && Number.isFinite(stallMs) && stallMs > 0 ? stallMs : 0;
 }
 
-/** The most of our own transport's wait the pipeline covers: a connection that holds what we send it for longer is
- * not draining, and more requests would only wait behind it. */
-export const MAX_OWN_QUEUE_MS = 10_000;
-
-/**
- * How long a request we send a peer now waits behind what our transport holds for that peer: a data channel is one
- * ordered stream, so on a thin uplink shared by several connections our requests queue behind the block we are
- * sending the same peer (16 KiB at a few KB/s: seconds). That wait is ours, not the bottleneck's: covering it does
- * not grow the queue it covers (requests are a few bytes, and what our transport holds is the pacer's), where a
- * pipeline short of it collapses to its least depth at every peer we trade with. 0 where we hold nothing for the
- * peer or have not measured what we send it.
- */
-export function heldAheadMs(heldBytes: number, uploadRate: number): number {
-  if (!(heldBytes > 0 && Number.isFinite(heldBytes)) || !(uploadRate > 0 && Number.isFinite(uploadRate))) return 0;
-  return Math.min(MAX_OWN_QUEUE_MS, (heldBytes / uploadRate) * 1000);
-}
-
 /** The least depth for a slow peer under `maxQueueMs`: one block in flight and one queued behind it. */
 export const MIN_SLOW_DEPTH = 2;
 
@@ -89,8 +69,7 @@ export function pipelineDepth(
   const rate = Number.isFinite(rateBytesPerSec) && rateBytesPerSec > 0 ? rateBytesPerSec : 0;
   const path = latencyToCover(pathRoundTrip(options.roundTripMs, rate, blockSize), floor);
   const stall = stallToCover(options.stallMs);
-  const own = options.ownQueueMs !== undefined && options.ownQueueMs > 0 ? Math.min(MAX_OWN_QUEUE_MS, options.ownQueueMs) : 0;
-  const latency = path + stall + own;
+  const latency = path + stall;
   const wanted = Math.ceil((rate * latency) / 1000 / blockSize);
   let upper = Math.floor(maxDepth);
   if (peerReqq !== undefined && Number.isFinite(peerReqq) && peerReqq >= 1)

@@ -146,7 +146,7 @@ export class Uploader {
       this.uploadedBytes += data.length;
       this.meter.add(data.length, now);
       this.pacer.sent(data.length, now);
-      if (this.heldPerConnection) peer.upload.transportHeld += data.length;
+      peer.upload.transportHeld += data.length;
       if (begin === 0) this.sentPieces[index]++;
       peer.upload.pieceBlockSent(index, begin, begin + data.length >= pieceSize(this.info, index));
     }
@@ -196,14 +196,13 @@ export class Uploader {
     // Without a share per connection the window alone decides: nothing to choose while it is full.
     if (!this.heldPerConnection && this.pacer.room(capacity, reading) <= 0) return;
     const peers = [...this.ports.peers()].filter((p) => !p.backlogged && p.upload.waiting > 0);
-    const window = this.pacer.window(capacity);
-    const share = this.heldPerConnection ? connectionShare(window, peers.length) : undefined;
-    const neediest = share === undefined ? undefined : this.neediest(peers);
-    const shareOf = (peer: PeerState) => (peer === neediest ? Math.max(share!, window) : share!);
+    const share = this.heldPerConnection
+      ? connectionShare(this.pacer.window(capacity), peers.length)
+      : undefined;
     // Every connection with requests may hold its share, a block at least, whatever the window.
-    const floor = share === undefined ? 0 : share * (peers.length - 1) + Math.max(share, window);
+    const floor = share === undefined ? 0 : share * peers.length;
     const full = (peer: PeerState) =>
-      share !== undefined && peer.upload.transportHeld + peer.upload.readingBytes >= shareOf(peer);
+      share !== undefined && peer.upload.transportHeld + peer.upload.readingBytes >= share;
     for (let i = peers.length - 1; i >= 0; i--) if (full(peers[i])) peers.splice(i, 1);
     while (this.pacer.room(capacity, reading, floor) > 0) {
       const best = this.choose(peers, now);
@@ -216,17 +215,6 @@ export class Uploader {
       // No read slot or budget for this peer now, or its connection holds its share: it waits for the next pump.
       if (!request || full(best.peer)) peers.splice(peers.indexOf(best.peer), 1);
     }
-  }
-
-  /** The connection whose peer has fewest pieces: it may hold the whole window (pacer.ts `connectionShare`). */
-  private neediest(peers: readonly PeerState[]): PeerState | undefined {
-    let best: PeerState | undefined;
-    let fewest = Infinity;
-    for (const peer of peers) {
-      const pieces = this.ports.peerPieces(peer);
-      if (pieces < fewest) [best, fewest] = [peer, pieces];
-    }
-    return best;
   }
 
   /** The waiting request to read next, and whose: the pacer's first among `peers` (pacer.ts, `chooseServe`). */
