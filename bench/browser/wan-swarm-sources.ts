@@ -1,5 +1,6 @@
 // Who serves whom in the `wan-swarm` bench: from each tab's peers table (a row per connected peer, its full peer id
-// and the bytes received from it in all, as the row's data attributes give them), the bytes each tab received from each other peer over a timeline interval.
+// and the bytes received from it in all, as the row's data attributes give them), the bytes each tab received from
+// each other peer over a timeline interval.
 // A tab's own peer id is never in its own table, so with every tab connected to the others it is the one id of the
 // swarm missing from that table. The tail of a swarm reads off these lines: whether a tab still downloading is fed
 // at its downlink's rate, and by whom.
