@@ -3,12 +3,13 @@
 // pages' server in a node of their own. The time until every tab is done, against seed 001's P2P bound for those
 // uplinks (lab/bounds.ts), and against the lab's prediction for the same shape (lab/network-shape.ts), run in the
 // same bench run; with what the machine's CPU and the emulated uplinks did meanwhile, to tell which one limited it.
+// `--wan-swarm-against=<commit>` runs the app of that commit too, in turns (wan-swarm-against.ts).
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { chromiumInNode, startEmulator, type EmulatedTracker, type Emulator } from '../../netem';
 import { LAUNCH_OPTIONS } from '../../playwright.config';
 import { predictSwarm, shapeBounds, type Prediction } from '../../lab/network-shape';
-import type { Tab } from '../lib/app';
+import { buildAppAt, type Tab } from '../lib/app';
 import { emulatedBenchStart, loadLabel } from '../lib/emulated';
 import type { Bench, BenchContext, Figure } from '../lib/figure';
 import { setUploadLimit } from '../../e2e/helpers';
@@ -27,6 +28,8 @@ import { swarmUsage, type SwarmUsage } from './wan-swarm-usage';
 import { swarmFigures, type SwarmRun } from './wan-swarm-figures';
 import { firstPeerAt, watchFirstPeer, watchTimeline } from './wan-swarm-timeline';
 import { countChannels, watchTransport } from './wan-swarm-transport';
+import { againstFigure, engineOrder } from './wan-swarm-against';
+import { flagValue } from '../lib/flags';
 
 const MiB = 1024 * 1024;
 /** Sharing hashes the file on this machine, off the emulated path. */
@@ -155,6 +158,50 @@ function labPrediction(plan: WanSwarmPlan, log: (message: string) => void): Pred
   return prediction;
 }
 
+/** What a run did, each tab's times, in the log. */
+function logRun(result: SwarmRun, log: (message: string) => void): void {
+  log(
+    `  all done in ${result.last?.toFixed(1) ?? '-'} s; ` +
+      result.tabs
+        .map(
+          (tab) =>
+            `${tab.name} ${tab.seconds?.toFixed(1) ?? tab.error} (first peer ${tab.firstPeer?.toFixed(1) ?? '-'}, ` +
+            `first piece ${tab.firstPiece?.toFixed(1) ?? '-'})`,
+        )
+        .join(', '),
+  );
+  if (result.used) log(`  ${result.used.note}; ${result.load}`);
+}
+
+/** The app of each engine, served as built: ours, and `--wan-swarm-against`'s commit when named. */
+interface Engines {
+  ours: string;
+  against?: { commit: string; staticDir: string };
+}
+
+/** The plan's runs of each engine, in turns, each pair on the same emulator seed. */
+async function runsInTurns(
+  context: BenchContext,
+  plan: WanSwarmPlan,
+  engines: Engines,
+  file: SharedFile,
+  timeoutMs: number,
+): Promise<Record<'ours' | 'against', SwarmRun[]>> {
+  const runs: Record<'ours' | 'against', SwarmRun[]> = { ours: [], against: [] };
+  for (let run = 0; run < plan.runs; run++) {
+    const order = engines.against ? engineOrder(run) : (['ours'] as const);
+    for (const engine of order) {
+      const which = engine === 'ours' ? '' : ` (the app of ${engines.against!.commit})`;
+      context.log(`  run ${run + 1} of ${plan.runs}${which}`);
+      const staticDir = engine === 'ours' ? engines.ours : engines.against!.staticDir;
+      const result = await runSwarm(plan, staticDir, file, 2000 + run, timeoutMs, context.log);
+      logRun(result, context.log);
+      runs[engine].push(result);
+    }
+  }
+  return runs;
+}
+
 export const wanSwarmBench: Bench = {
   name: 'wan-swarm',
   figures:
@@ -170,29 +217,20 @@ export const wanSwarmBench: Bench = {
       `  ${label}: P2P bound ${bounds.p2p.toFixed(1)} s, for whole pieces ${bounds.discrete.toFixed(1)} s`,
     );
     const prediction = labPrediction(plan, context.log);
+    const commit = flagValue(context.flags, 'wan-swarm-against');
+    const engines: Engines = {
+      ours: staticDir,
+      ...(commit === undefined ? {} : { against: { commit, staticDir: buildAppAt(commit, context.log) } }),
+    };
     const name = `wan-swarm-${plan.shape.fileBytes / MiB}MiB.bin`;
     const { dir, path } = randomFileOf(plan.shape.fileBytes, name);
     // Ten times the bound and two minutes for the start: a swarm that needs more has stalled.
     const timeoutMs = Math.round(bounds.p2p * 10_000) + 120_000;
     try {
-      const runs: SwarmRun[] = [];
-      for (let run = 0; run < plan.runs; run++) {
-        context.log(`  run ${run + 1} of ${plan.runs}`);
-        const result = await runSwarm(plan, staticDir, { path, name }, 2000 + run, timeoutMs, context.log);
-        context.log(
-          `  all done in ${result.last?.toFixed(1) ?? '-'} s; ` +
-            result.tabs
-              .map(
-                (tab) =>
-                  `${tab.name} ${tab.seconds?.toFixed(1) ?? tab.error} (first peer ${tab.firstPeer?.toFixed(1) ?? '-'}, ` +
-                  `first piece ${tab.firstPiece?.toFixed(1) ?? '-'})`,
-              )
-              .join(', '),
-        );
-        if (result.used) context.log(`  ${result.used.note}; ${result.load}`);
-        runs.push(result);
-      }
-      return swarmFigures({ label, plan, bounds, prediction, runs });
+      const runs = await runsInTurns(context, plan, engines, { path, name }, timeoutMs);
+      const figures = swarmFigures({ label, plan, bounds, prediction, runs: runs.ours });
+      if (commit === undefined) return figures;
+      return [...figures, againstFigure(label, commit, runs.ours, runs.against)];
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
