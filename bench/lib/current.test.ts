@@ -75,6 +75,12 @@ describe('currentFigures', () => {
     const failed = run('failed.json', '2026-01-02T00:00:00Z', [], [rate(null)]);
     expect(currentFigures([old, failed]).map((c) => c.run.file)).toEqual(['old.json']);
   });
+
+  it('leaves out the figures its bench no longer measures at its defaults', () => {
+    const old = run('old.json', '2026-01-01T00:00:00Z', [], [rate(9), heap(70)]);
+    expect(currentFigures([old], [/^heap/]).map((c) => c.figure.name)).toEqual(['transfer']);
+    expect(currentFigures([old], []).map((c) => c.figure.name)).toEqual(['transfer', 'heap']);
+  });
 });
 
 describe('formatCurrentTable', () => {
