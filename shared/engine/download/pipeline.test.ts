@@ -73,20 +73,6 @@ describe('pipelineDepth with maxQueueMs', () => {
     expect(pipelineDepth(16384, undefined, options)).toBe(5); // fast enough for the usual minimum
     expect(pipelineDepth(100 * 16384, undefined, options)).toBe(100); // the rate rule is unchanged
   });
-  it('covers at most maxQueueMs of a first block that waited seconds behind the peer’s other work', () => {
-    // The first block after 13 s (a slow peer busy with others), at the ramp's 16 KiB/s: five seconds, not 26.
-    expect(pipelineDepth(16384, undefined, { ...options, roundTripMs: 13_000 })).toBe(5);
-    expect(pipelineDepth(16384, undefined, { ...options, maxQueueMs: undefined, roundTripMs: 13_000 })).toBe(
-      25,
-    );
-    // A path's own round trip is covered whole, and the stalls beyond the cap.
-    const rate = 2.5e6;
-    const roundTripMs = 600 + (16384 / rate) * 1000; // the block's own 6.6 ms on top
-    const depth = pipelineDepth(rate, undefined, { ...options, roundTripMs });
-    expect(depth).toBe(Math.ceil((rate * 1.45) / 16384));
-    expect(pipelineDepth(16384, undefined, { ...options, roundTripMs: 13_000, stallMs: 2000 })).toBe(7);
-  });
-
   it('keeps minDepth for a peer whose rate is unknown, and refuses a nonsensical maxQueueMs', () => {
     expect(pipelineDepth(0, undefined, options)).toBe(5);
     expect(() => pipelineDepth(1000, undefined, { ...options, maxQueueMs: -1 })).toThrow(RangeError);

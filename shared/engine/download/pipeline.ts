@@ -46,26 +46,16 @@ function stallToCover(stallMs: number | undefined): number {
   return stallMs !== undefined && Number.isFinite(stallMs) && stallMs > 0 ? stallMs : 0;
 }
 
-/** The path's cover, at most `maxQueueMs` where that is set (never under the floor). The least request-to-block time
- * is the path's round trip only where the first request met a peer with nothing else to send: a peer busy with
- * others on a thin uplink answers it after many seconds, and covering twice that at the rate of its first blocks
- * would park dozens of requests for tens of seconds at the slowest peer, pieces that faster peers could bring. */
-function pathCover(coverMs: number, floorMs: number, maxQueueMs: number | undefined): number {
-  if (maxQueueMs === undefined || !(maxQueueMs > 0)) return coverMs;
-  return Math.max(floorMs, Math.min(coverMs, maxQueueMs));
-}
-
 /** The least depth for a slow peer under `maxQueueMs`: one block in flight and one queued behind it. */
 export const MIN_SLOW_DEPTH = 2;
 
 /** Depth grows with the peer's measured download rate: enough blocks to cover `latencyToCover` and the stalls at
  * that rate, clamped to [minDepth, min(maxDepth, peerReqq ?? maxDepth)] (with `maxQueueMs`, a slow peer's minimum is
- * lower, and the path's part of the cover at most that, `pathCover`). Never the smoothed request-to-block time: at
- * the peer's rate that is mostly the pipeline's own queue (our requests at the peer, their blocks in SCTP and at the
- * path's bottleneck), so a pipeline sized by it grows the queue it covers until the bottleneck drops a burst and SCTP
- * waits out its retransmission timeouts (docs/performance.md, "A queue the pipeline fills"). The peer's `reqq` wins
- * over minDepth (a peer drops requests beyond its queue), and the depth is never below 1. A missing or nonsensical
- * reqq is ignored. */
+ * lower). Never the smoothed request-to-block time: at the peer's rate that is mostly the pipeline's own queue (our
+ * requests at the peer, their blocks in SCTP and at the path's bottleneck), so a pipeline sized by it grows the queue
+ * it covers until the bottleneck drops a burst and SCTP waits out its retransmission timeouts (docs/performance.md,
+ * "A queue the pipeline fills"). The peer's `reqq` wins over minDepth (a peer drops requests beyond
+ * its queue), and the depth is never below 1. A missing or nonsensical reqq is ignored. */
 export function pipelineDepth(
   rateBytesPerSec: number,
   peerReqq: number | undefined,
@@ -77,8 +67,7 @@ export function pipelineDepth(
     throw new RangeError('invalid pipeline options');
   }
   const rate = Number.isFinite(rateBytesPerSec) && rateBytesPerSec > 0 ? rateBytesPerSec : 0;
-  const roundTrip = pathRoundTrip(options.roundTripMs, rate, blockSize);
-  const path = pathCover(latencyToCover(roundTrip, floor), floor, options.maxQueueMs);
+  const path = latencyToCover(pathRoundTrip(options.roundTripMs, rate, blockSize), floor);
   const stall = stallToCover(options.stallMs);
   const latency = path + stall;
   const wanted = Math.ceil((rate * latency) / 1000 / blockSize);
