@@ -43,7 +43,7 @@ import {
   type BenchContext,
   type Figure,
 } from '../lib/figure';
-import { medianInterval, ratioInterval, verdictAtMost, type Interval } from '../lib/interval';
+import { intervalText, medianInterval, metOf, ratioInterval, verdictAtMost } from '../lib/interval';
 import { share } from './app-steps';
 import {
   attempt,
@@ -194,9 +194,6 @@ function secondsOf(outcomes: Outcome[], key: Timing): number[] {
   );
 }
 
-const range = (interval: Interval, digits = 2) =>
-  `${interval.low.toFixed(digits)} to ${interval.high.toFixed(digits)} (${Math.round(interval.confidence * 100)} %)`;
-
 /** What a figure is measured against: WebTorrent, or the app built from another commit. */
 interface Baseline {
   /** The figure's baseline name. */
@@ -231,10 +228,10 @@ function playbackFigure(name: string, key: Timing, sessions: Sessions, baseline:
   const note =
     `medians of ${ours.length} sessions of ours and ${rival.length} of ${whose}, in turns` +
     (rivalFailures > 0 ? ` (${rivalFailures} of ${whose} failed)` : '') +
-    `; the ratio's interval ${range(ratio)}: ${verdict}; ours ${each(ours)} s (median within ` +
-    `${range(medianInterval(ours))}), ${whose} ${each(rival)} s (${range(medianInterval(rival))}); ${sessions.load}`;
+    `; the ratio's interval ${intervalText(ratio)}: ${verdict}; ours ${each(ours)} s (median within ` +
+    `${intervalText(medianInterval(ours))}), ${whose} ${each(rival)} s (${intervalText(medianInterval(rival))}); ${sessions.load}`;
   const result = figure(name, median(ours), 's', { name: baselineName, value: rivalValue }, atMost(1), note);
-  return { ...result, met: verdict === 'met' ? true : verdict === 'missed' ? false : null };
+  return { ...result, met: metOf(verdict) };
 }
 
 /** Sessions of each client: `--wan-playback-runs=N`, else RUNS (`--tiny`: TINY_RUNS). */

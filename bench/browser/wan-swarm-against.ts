@@ -3,7 +3,7 @@
 // against theirs: a change to the engine decided by runs of one session on one machine, where runs of two sessions
 // differ by more than the change (the machine's speed drifts between them).
 import { atMost, failedFigure, figure, median, type Figure } from '../lib/figure';
-import { medianInterval, ratioInterval, verdictAtMost, type Interval } from '../lib/interval';
+import { intervalText, medianInterval, metOf, ratioInterval, verdictAtMost } from '../lib/interval';
 import type { SwarmRun } from './wan-swarm-figures';
 
 /** Which engine goes first in pair `run`: they alternate, so a machine slowing through the session weighs on both. */
@@ -15,9 +15,6 @@ export function engineOrder(run: number): Array<'ours' | 'against'> {
 function doneTimes(runs: SwarmRun[]): number[] {
   return runs.flatMap((run) => (run.last === null ? [] : [run.last]));
 }
-
-const range = (interval: Interval) =>
-  `${interval.low.toFixed(2)} to ${interval.high.toFixed(2)} (${Math.round(interval.confidence * 100)} %)`;
 
 const seconds = (values: number[]) => values.map((value) => value.toFixed(1)).join(', ');
 
@@ -46,9 +43,9 @@ export function againstFigure(label: string, commit: string, ours: SwarmRun[], t
   const note =
     `medians of ${ourTimes.length} runs of ours and ${theirTimes.length} of ${commit}'s, in turns` +
     (failures ? ` (ours ${notDone(ours, ourTimes)}, theirs ${notDone(theirs, theirTimes)})` : '') +
-    `; the ratio's interval ${range(ratio)}: ${verdict}; ours ${seconds(ourTimes)} s ` +
-    `(median within ${range(medianInterval(ourTimes))}), ${commit}'s ${seconds(theirTimes)} s ` +
-    `(${range(medianInterval(theirTimes))}); ${ours[ours.length - 1]?.load ?? ''}`;
+    `; the ratio's interval ${intervalText(ratio)}: ${verdict}; ours ${seconds(ourTimes)} s ` +
+    `(median within ${intervalText(medianInterval(ourTimes))}), ${commit}'s ${seconds(theirTimes)} s ` +
+    `(${intervalText(medianInterval(theirTimes))}); ${ours[ours.length - 1]?.load ?? ''}`;
   const result = figure(
     name,
     median(ourTimes),
@@ -57,5 +54,5 @@ export function againstFigure(label: string, commit: string, ours: SwarmRun[], t
     atMost(1),
     note,
   );
-  return { ...result, met: verdict === 'met' ? true : verdict === 'missed' ? false : null, comparison: true };
+  return { ...result, met: metOf(verdict), comparison: true };
 }

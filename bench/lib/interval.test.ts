@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../shared/engine/testing/random';
-import { medianInterval, ratioInterval, verdictAtMost } from './interval';
+import { intervalText, medianInterval, metOf, ratioInterval, verdictAtMost } from './interval';
 
 describe('the median interval', () => {
   it('is the whole range for seven values, which holds the median 98.4 % of the time', () => {
@@ -60,5 +60,18 @@ describe('the verdict on "at most"', () => {
     expect(verdictAtMost(at(0.7, 1), 1)).toBe('met');
     expect(verdictAtMost(at(1.01, 1.4), 1)).toBe('missed');
     expect(verdictAtMost(at(0.8, 1.2), 1)).toBe('not told apart');
+  });
+});
+
+describe('a verdict in a figure', () => {
+  it('is met, missed, or null where the runs cannot tell', () => {
+    expect(metOf('met')).toBe(true);
+    expect(metOf('missed')).toBe(false);
+    expect(metOf('not told apart')).toBeNull();
+  });
+
+  it('writes an interval with its confidence', () => {
+    expect(intervalText({ low: 0.9102, high: 1.0122, confidence: 0.95 })).toBe('0.91 to 1.01 (95 %)');
+    expect(intervalText({ low: 84.9, high: 91.2, confidence: 0.9614 }, 1)).toBe('84.9 to 91.2 (96 %)');
   });
 });

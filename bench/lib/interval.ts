@@ -77,3 +77,14 @@ export function verdictAtMost(interval: Interval, limit: number): Verdict {
   if (interval.low > limit) return 'missed';
   return 'not told apart';
 }
+
+/** A figure's `met` from a verdict: null where the runs cannot tell. */
+export function metOf(verdict: Verdict): boolean | null {
+  return verdict === 'met' ? true : verdict === 'missed' ? false : null;
+}
+
+/** "0.91 to 1.01 (95 %)". */
+export function intervalText(interval: Interval, digits = 2): string {
+  const { low, high, confidence } = interval;
+  return `${low.toFixed(digits)} to ${high.toFixed(digits)} (${Math.round(confidence * 100)} %)`;
+}
