@@ -37,6 +37,7 @@ export const SIZE_LIMITS = { fileLines: 400, functionLines: 80, complexity: 15, 
 // for a restore, which the owner of the verified pieces copies. Keys are `part.method` calls, or `part.field =`.
 const PEER = 'shared/engine/peer';
 const DOWNLOADER = 'shared/engine/download/downloader.ts';
+const REQUEST_UPKEEP = 'shared/engine/download/request-upkeep.ts';
 const UPLOADER = 'shared/engine/upload/uploader.ts';
 const CHOKE_ROUNDS = 'shared/engine/upload/choke-rounds.ts';
 const PEER_MESSAGES = 'shared/engine/session/peer-messages.ts';
@@ -54,7 +55,7 @@ const PART_WRITERS = {
   'download.requested': [DOWNLOADER],
   'download.choked': [DOWNLOADER],
   'download.blockArrived': [DOWNLOADER],
-  'download.snub': [DOWNLOADER],
+  'download.snub': [REQUEST_UPKEEP],
   'download.pieceVerified': [DOWNLOADER],
   'pending.have': [PEER_MESSAGES],
   'pending.bitfield': [PEER_MESSAGES],

@@ -15,10 +15,9 @@ import type { BlockRequest } from '../picker/block-geometry';
 import { FirstPiece, firstPieceView } from './first-piece';
 import { PiecePicker } from '../picker/picker';
 import { MAX_EARLY_PIECES, piecePriorities } from '../streaming/piece-priorities';
-import { isSnubbed, pipelineDepth } from './pipeline';
+import { depthOf, RequestUpkeep } from './request-upkeep';
 import { requestsToSend } from './request-batch';
 import { HaveAnnouncer } from './deferred-haves';
-import { requestTimeoutFor } from '../peer/round-trip';
 import type { EngineConfig, EngineEvent, FilePriority, PeerKey } from '../contract/engine-types';
 import { BanList, digestMatches } from '../verify/verify';
 import { SuspectBlocks } from '../verify/suspect-blocks';
@@ -27,16 +26,6 @@ import { VerifiedPieces } from '../verify/verified-pieces';
 import { SourceRoom } from './source-room';
 import { sendCancels } from './cancels';
 import type { PickerOptions, Wishlist } from '../picker/wishlist';
-
-/** A peer measured slow gets at most this much work queued (but at least 2 requests) instead of minPipeline, so the
- * last blocks do not sit behind a slow peer's queue while faster peers could bring them. */
-const SLOW_PEER_QUEUE_MS = 5_000;
-
-/** A request is given up on after the configured timeout, or later when the peer's request-to-block times say its
- * queue takes longer (a thin or bloated uplink serving many peers), but never later than this. Never sooner: a
- * request given up on is asked again, and a data channel loses nothing, so a shorter wait than the configured one
- * only sends blocks twice through a queue that was slow, not lost. */
-export const MAX_REQUEST_TIMEOUT_MS = 120_000;
 
 /** What the downloader needs from the connections around it. */
 export interface DownloaderPorts {
@@ -98,6 +87,8 @@ export class Downloader {
   readonly streaming: Streaming;
   /** Tells peers of our pieces: the seeds we download from with our next request batch (deferred-haves.ts). */
   private readonly haves: HaveAnnouncer;
+  /** Snubs, request timeouts and requests parked at slow peers (request-upkeep.ts). */
+  private readonly upkeep: RequestUpkeep;
 
   constructor(
     readonly info: TorrentInfo,
@@ -137,6 +128,7 @@ export class Downloader {
     const downloadsFromSeed = (peer: PeerState) =>
       !peer.peerChoking && peer.amInterested && this.wishlist.peerPieces(peer.key) === info.pieceCount;
     this.haves = new HaveAnnouncer(ports, downloadsFromSeed);
+    this.upkeep = new RequestUpkeep(this.wishlist, config, ports);
     this.streaming = new Streaming(info, this.wishlist, this.verified, {
       peers: () => ports.peers(),
       send: (peer, message) => ports.send(peer, message),
@@ -388,14 +380,7 @@ export class Downloader {
   /** Tops up the peer's request pipeline. */
   fill(peer: PeerState, now: number): void {
     if (!this.ports.downloading() || peer.peerChoking || !peer.amInterested) return;
-    const depth = pipelineDepth(peer.download.pipelineRate(now), peer.reqq, {
-      minDepth: this.config.minPipeline,
-      maxDepth: this.config.maxPipeline,
-      blockSize: BLOCK_SIZE,
-      maxQueueMs: SLOW_PEER_QUEUE_MS,
-      roundTripMs: peer.download.roundTrip.least,
-      stallMs: peer.download.stallCover(now),
-    });
+    const depth = depthOf(peer, this.config, now);
     const outstanding = this.wishlist.outstanding(peer.key);
     const view = firstPieceView({
       off: this.config.firstPieceOneSource === false,
@@ -445,22 +430,10 @@ export class Downloader {
     if (this.wishlist.peerGone(peer.key).length > 0) this.refill = true;
   }
 
-  /** A peer's request timeout: from its request-to-block times (requestTimeoutFor), at least the configured one. */
-  private readonly requestTimeout = (key: PeerKey): number => {
-    const floor = this.config.requestTimeoutMs;
-    const peer = this.ports.peer(key);
-    const cap = Math.max(floor, MAX_REQUEST_TIMEOUT_MS);
-    return peer ? requestTimeoutFor(peer.download.roundTrip, floor, cap) : floor;
-  };
-
-  /** Marks snubbed peers (sticky until one sends a block), then releases requests older than the timeout. */
+  /** The requests' upkeep (snubs, timeouts, parked requests withdrawn), then the first piece's, the streams' and the
+   * haves' timers. */
   tick(now: number): void {
-    for (const peer of this.ports.peers()) {
-      const outstanding = this.wishlist.outstanding(peer.key);
-      if (!peer.snubbed && isSnubbed(peer.lastBlockAt, outstanding, now, this.config.snubTimeoutMs))
-        peer.download.snub();
-    }
-    if (this.wishlist.expire(now, this.requestTimeout).length > 0) this.refill = true;
+    if (this.upkeep.tick(now)) this.refill = true;
     if (this.firstPiece.wake(now)) this.refill = true;
     this.streaming.tick(now);
     this.haves.tick(now);

@@ -254,11 +254,6 @@ export class PiecePicker implements Wishlist {
     return this.ledger.receive(peer, index, begin, length);
   }
 
-  /** See `RequestLedger.takeAsked`. */
-  takeAsked(peer: string, index: number, begin: number, length: number): boolean {
-    return this.ledger.takeAsked(peer, index, begin, length);
-  }
-
   /** See `RequestLedger.blockReceived`. */
   blockReceived(peer: string, index: number, begin: number, length: number): BlockReceipt {
     return this.ledger.blockReceived(peer, index, begin, length);
@@ -274,6 +269,11 @@ export class PiecePicker implements Wishlist {
   /** See `RequestLedger.release`. */
   release(peer: string, request: BlockRequest, avoidUntil?: number): boolean {
     return this.ledger.release(peer, request, avoidUntil);
+  }
+
+  /** See `RequestLedger.withdrawNewest`. */
+  withdrawNewest(peer: string, count: number, avoidUntil: number): BlockRequest[] {
+    return this.ledger.withdrawNewest(peer, count, avoidUntil);
   }
 
   /** See `RequestLedger.expire`. */
