@@ -7,7 +7,6 @@ import { BLOCK_SIZE, reservedBytes, WireDecoder } from '../../codec/wire';
 import { Downloader, MAX_SUSPECT_BYTES, REJECT_RETRY_MS } from './downloader';
 import { FIRST_PIECE_PATIENCE_MS } from './first-piece';
 import { HAVE_DELAY_MS } from './deferred-haves';
-import { SERVED_SOON_MS } from './withdraw';
 import { PeerState } from '../peer/peer';
 import type { BlockRequest, PeerBlockRequest } from '../picker/block-geometry';
 import type { PiecePriority } from '../picker/priorities';
@@ -33,8 +32,6 @@ class MockWishlist implements Wishlist {
   receipt: Partial<BlockReceipt> = {};
   released: BlockRequest[] = [];
   expired: PeerBlockRequest[] = [];
-  /** What withdrawNewest hands back. */
-  withdrawn: BlockRequest[] = [];
   verifiedLeaves: string[] = [];
 
   peerBitfield(peer: string, bitfield: Bitfield): void {
@@ -81,12 +78,6 @@ class MockWishlist implements Wishlist {
   }
   expire(): PeerBlockRequest[] {
     return this.expired;
-  }
-  withdrawNewest(peer: string, count: number, avoidUntil: number): BlockRequest[] {
-    this.calls.push(`withdraw ${count} from ${peer} until ${avoidUntil}`);
-    const out = this.asked.get(peer) ?? 0;
-    this.asked.set(peer, out - Math.min(out, count));
-    return this.withdrawn.splice(0, count);
   }
   receive(peer: string, index: number, begin: number): BlockReceipt {
     this.calls.push(`block ${peer} ${index}:${begin}`);
@@ -346,42 +337,6 @@ describe('Downloader', () => {
     expect(peer.snubbed).toBe(false);
     t.downloader.tick(DEFAULT_CONFIG.snubTimeoutMs);
     expect(peer.snubbed).toBe(true);
-  });
-
-  it('withdraws what a peer holds beyond twice its depth while another serves us, and cancels it in one message', () => {
-    const t = setup();
-    const [a, b] = [t.connect('a'), t.connect('b')];
-    for (const peer of [a, b]) {
-      t.wishlist.interesting.add(peer.key);
-      t.downloader.updateInterest(peer);
-      peer.choke.setPeerChoking(false);
-    }
-    const depth = DEFAULT_CONFIG.minPipeline; // nothing measured yet
-    t.wishlist.asked.set('a', 2 * depth);
-    t.downloader.tick(1_000);
-    expect(t.wishlist.calls.filter((c) => c.startsWith('withdraw'))).toEqual([]);
-    t.wishlist.asked.set('a', 40);
-    const withdrawn = Array.from({ length: 40 - depth }, (_, i) => block(i % 3, 0));
-    t.wishlist.withdrawn = [...withdrawn];
-    t.downloader.tick(2_000);
-    expect(t.wishlist.calls.filter((c) => c.startsWith('withdraw'))).toEqual([
-      `withdraw ${40 - depth} from a until ${2_000 + SERVED_SOON_MS}`,
-    ]);
-    expect(t.raws.filter((r) => r.peer === 'a').at(-1)?.types).toEqual(Array(40 - depth).fill('cancel'));
-    expect(t.to('a', 'cancel')).toEqual(withdrawn.map((r) => ({ type: 'cancel', ...r })));
-    expect(t.to('b', 'cancel')).toEqual([]);
-  });
-
-  it('withdraws nothing from the only peer that serves us', () => {
-    const t = setup();
-    const a = t.connect('a');
-    t.connect('b'); // connected, but choking us
-    t.wishlist.interesting.add('a');
-    t.downloader.updateInterest(a);
-    a.choke.setPeerChoking(false);
-    t.wishlist.asked.set('a', 40);
-    t.downloader.tick(1_000);
-    expect(t.wishlist.calls.filter((c) => c.startsWith('withdraw'))).toEqual([]);
   });
 
   it('drops interest in the peers whose last needed piece was stored, in connection order', () => {

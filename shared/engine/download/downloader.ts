@@ -87,7 +87,7 @@ export class Downloader {
   readonly streaming: Streaming;
   /** Tells peers of our pieces: the seeds we download from with our next request batch (deferred-haves.ts). */
   private readonly haves: HaveAnnouncer;
-  /** Snubs, request timeouts and requests parked at slow peers (request-upkeep.ts). */
+  /** Snubs and request timeouts (request-upkeep.ts). */
   private readonly upkeep: RequestUpkeep;
 
   constructor(
@@ -430,8 +430,7 @@ export class Downloader {
     if (this.wishlist.peerGone(peer.key).length > 0) this.refill = true;
   }
 
-  /** The requests' upkeep (snubs, timeouts, parked requests withdrawn), then the first piece's, the streams' and the
-   * haves' timers. */
+  /** The requests' upkeep (snubs, timeouts), then the first piece's, the streams' and the haves' timers. */
   tick(now: number): void {
     if (this.upkeep.tick(now)) this.refill = true;
     if (this.firstPiece.wake(now)) this.refill = true;

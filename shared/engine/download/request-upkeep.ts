@@ -1,14 +1,11 @@
-// The upkeep of our requests in flight, each tick: peers that stopped answering are marked snubbed, requests past
-// their peer's timeout are released, and requests parked at a slow peer beyond what it serves soon are withdrawn
-// (withdraw.ts) and cancelled. Also each peer's pipeline depth, which the downloader fills to.
-import { concatBytes } from '../../codec/bytes';
-import { BLOCK_SIZE, encodeMessage } from '../../codec/wire';
+// The upkeep of our requests in flight, each tick: peers that stopped answering are marked snubbed, and requests past
+// their peer's timeout are released. Also each peer's pipeline depth, which the downloader fills to.
+import { BLOCK_SIZE } from '../../codec/wire';
 import type { EngineConfig } from '../contract/engine-types';
 import type { PeerState } from '../peer/peer';
 import { requestTimeoutFor } from '../peer/round-trip';
 import type { Wishlist } from '../picker/wishlist';
 import { isSnubbed, pipelineDepth } from './pipeline';
-import { requestsToWithdraw, SERVED_SOON_MS } from './withdraw';
 
 /** A peer measured slow gets at most this much work queued (but at least 2 requests) instead of minPipeline, so the
  * last blocks do not sit behind a slow peer's queue while faster peers could bring them. */
@@ -38,10 +35,7 @@ export function depthOf(peer: PeerState, config: PipelineConfig, now: number): n
 export interface UpkeepPorts {
   peer(key: string): PeerState | undefined;
   peers(): Iterable<PeerState>;
-  sendRaw(peer: PeerState, data: Uint8Array): void;
 }
-
-const serving = (peer: PeerState): boolean => peer.handshaken && !peer.peerChoking && peer.amInterested;
 
 export class RequestUpkeep {
   constructor(
@@ -50,15 +44,15 @@ export class RequestUpkeep {
     private readonly ports: UpkeepPorts,
   ) {}
 
-  /** One tick's upkeep; true when requests went back to the pool (they can be handed out). */
+  /** Marks snubbed peers (sticky until one sends a block), then releases requests older than their peer's timeout;
+   * true when some were released (they can be handed out). */
   tick(now: number): boolean {
     for (const peer of this.ports.peers()) {
       const outstanding = this.wishlist.outstanding(peer.key);
       if (!peer.snubbed && isSnubbed(peer.lastBlockAt, outstanding, now, this.config.snubTimeoutMs))
         peer.download.snub();
     }
-    const expired = this.wishlist.expire(now, this.requestTimeout).length > 0;
-    return this.withdrawParked(now) || expired;
+    return this.wishlist.expire(now, this.requestTimeout).length > 0;
   }
 
   /** A peer's request timeout: from its request-to-block times (requestTimeoutFor), at least the configured one. */
@@ -68,25 +62,4 @@ export class RequestUpkeep {
     const cap = Math.max(floor, MAX_REQUEST_TIMEOUT_MS);
     return peer ? requestTimeoutFor(peer.download.roundTrip, floor, cap) : floor;
   };
-
-  /** Withdraws and cancels what each serving peer holds beyond what it serves soon (withdraw.ts). */
-  private withdrawParked(now: number): boolean {
-    const sources = [...this.ports.peers()].filter(serving);
-    let withdrawn = false;
-    for (const peer of sources) {
-      const count = requestsToWithdraw({
-        outstanding: this.wishlist.outstanding(peer.key),
-        depth: depthOf(peer, this.config, now),
-        rateBytesPerSec: peer.download.pipelineRate(now),
-        blockSize: BLOCK_SIZE,
-        otherSource: sources.length > 1,
-      });
-      if (count === 0) continue;
-      const cancels = this.wishlist.withdrawNewest(peer.key, count, now + SERVED_SOON_MS);
-      if (cancels.length === 0) continue;
-      withdrawn = true;
-      this.ports.sendRaw(peer, concatBytes(cancels.map((r) => encodeMessage({ type: 'cancel', ...r }))));
-    }
-    return withdrawn;
-  }
 }

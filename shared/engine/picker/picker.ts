@@ -271,11 +271,6 @@ export class PiecePicker implements Wishlist {
     return this.ledger.release(peer, request, avoidUntil);
   }
 
-  /** See `RequestLedger.withdrawNewest`. */
-  withdrawNewest(peer: string, count: number, avoidUntil: number): BlockRequest[] {
-    return this.ledger.withdrawNewest(peer, count, avoidUntil);
-  }
-
   /** See `RequestLedger.expire`. */
   expire(now: number, timeoutMs: RequestTimeout): PeerBlockRequest[] {
     return this.ledger.expire(now, timeoutMs);

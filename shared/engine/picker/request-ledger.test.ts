@@ -184,27 +184,6 @@ describe('PiecePicker releases and timeouts', () => {
     expect(newer).toHaveLength(2);
   });
 
-  it('withdraws a peer’s newest requests: others get them first, and a block already on its way stays welcome', () => {
-    const p = picker({ pieceCount: 4 });
-    p.peerHaveAll('slow');
-    p.peerHaveAll('fast');
-    const asked = p.nextRequests('slow', 8, 0);
-    const withdrawn = p.withdrawNewest('slow', 3, 10_000);
-    expect(withdrawn).toEqual(asked.slice(5).reverse());
-    expect(p.outstanding('slow')).toBe(5);
-    // The slow peer is not given them again before 10 s; the fast one takes them at once.
-    for (const r of p.nextRequests('slow', 2, 1_000)) expect(withdrawn).not.toContainEqual(r);
-    expect(p.nextRequests('fast', 2, 1_000)).toEqual(asked.slice(5, 7));
-    // The cancel may cross a block the slow peer had sent: it is taken, not held against it.
-    const late = withdrawn[0];
-    expect(p.receive('slow', late.index, late.begin, late.length)).toMatchObject({
-      expected: true,
-      duplicate: false,
-    });
-    expect(p.withdrawNewest('slow', 0, 10_000)).toEqual([]);
-    expect(p.withdrawNewest('stranger', 3, 10_000)).toEqual([]);
-  });
-
   it('expires each peer’s requests after its own timeout', () => {
     const p = picker({ pieceCount: 4 });
     p.peerHaveAll('near');

@@ -351,7 +351,11 @@ export class RequestLedger {
     }
     if (!state.requests.delete(key)) return false;
     this.unask(key, peer);
-    if (avoidUntil !== undefined) this.avoid(peer, request, avoidUntil);
+    const piece = this.active.get(request.index);
+    if (avoidUntil !== undefined && piece && piece.state[block] === UNREQUESTED) {
+      piece.avoid ??= new Map();
+      piece.avoid.set(block, { peer, until: avoidUntil });
+    }
     return true;
   }
 
@@ -360,6 +364,7 @@ export class RequestLedger {
    * (Requests are kept oldest first, which holds as long as `now` never goes backwards.) */
   expire(now: number, timeout: RequestTimeout): PeerBlockRequest[] {
     const expired: PeerBlockRequest[] = [];
+    const { blockSize } = this.geometry;
     for (const [peer, state] of this.peers) {
       if (state.requests.size === 0) continue;
       const timeoutMs = typeof timeout === 'number' ? timeout : timeout(peer);
@@ -371,37 +376,15 @@ export class RequestLedger {
         this.unask(key, peer);
         this.rememberStale(state, key);
         const request = this.geometry.request(key);
-        this.avoid(peer, request, now + timeoutMs);
+        const piece = this.active.get(request.index);
+        if (piece && piece.state[request.begin / blockSize] === UNREQUESTED) {
+          piece.avoid ??= new Map();
+          piece.avoid.set(request.begin / blockSize, { peer, until: now + timeoutMs });
+        }
         expired.push({ peer, ...request });
       }
     }
     return expired;
-  }
-
-  /** The peer's `count` newest outstanding requests, the ones it would serve last, released as a cancel releases
-   * them (a block already on its way stays welcome); the peer is not given them again before `avoidUntil` unless
-   * nobody else can take them. Returned newest first. */
-  withdrawNewest(peer: string, count: number, avoidUntil: number): BlockRequest[] {
-    const state = this.peers.get(peer);
-    if (!state || !(count >= 1)) return [];
-    const keys = [...state.requests.keys()].slice(-Math.floor(count)).reverse();
-    return keys.map((key) => {
-      state.requests.delete(key);
-      this.unask(key, peer);
-      this.rememberStale(state, key);
-      const request = this.geometry.request(key);
-      this.avoid(peer, request, avoidUntil);
-      return request;
-    });
-  }
-
-  /** The block goes to others before `peer` until `until`, when it is unrequested. */
-  private avoid(peer: string, request: BlockRequest, until: number): void {
-    const piece = this.active.get(request.index);
-    const block = request.begin / this.geometry.blockSize;
-    if (!piece || piece.state[block] !== UNREQUESTED) return;
-    piece.avoid ??= new Map();
-    piece.avoid.set(block, { peer, until });
   }
 
   /** Received blocks of an active piece back to unrequested (they turned out bad); returns how many. */

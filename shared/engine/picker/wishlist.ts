@@ -60,9 +60,6 @@ export interface Wishlist {
   releasePeer(peer: string, keep?: (index: number) => boolean): BlockRequest[];
   /** One request will not be served (a reject); not given to that peer again before `avoidUntil`. */
   release(peer: string, request: BlockRequest, avoidUntil?: number): boolean;
-  /** The peer's `count` newest requests (those it would serve last), released to others first until `avoidUntil`;
-   * their blocks stay welcome from it (the cancel may cross them). Returned to be cancelled. */
-  withdrawNewest(peer: string, count: number, avoidUntil: number): BlockRequest[];
   /** Requests older than `timeoutMs` (or than each peer's own timeout), released. */
   expire(now: number, timeoutMs: RequestTimeout): PeerBlockRequest[];
 

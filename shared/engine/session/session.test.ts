@@ -1187,7 +1187,6 @@ describe('TorrentSession and its wishlist', () => {
       releasePeer: () => [],
       release: () => false,
       expire: () => [],
-      withdrawNewest: () => [],
       receive: (peer, index, begin, length) => {
         calls.push(`asked? ${peer} ${index} ${begin} ${length}`);
         if (index !== wanted.index || begin !== wanted.begin || length !== wanted.length) return undefined;
