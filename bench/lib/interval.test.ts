@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../shared/engine/testing/random';
-import { intervalText, medianInterval, metOf, ratioInterval, verdictAtMost } from './interval';
+import {
+  intervalText,
+  medianInterval,
+  metOf,
+  ratioInterval,
+  verdictAtLeast,
+  verdictAtMost,
+} from './interval';
 
 describe('the median interval', () => {
   it('is the whole range for seven values, which holds the median 98.4 % of the time', () => {
@@ -60,6 +67,16 @@ describe('the verdict on "at most"', () => {
     expect(verdictAtMost(at(0.7, 1), 1)).toBe('met');
     expect(verdictAtMost(at(1.01, 1.4), 1)).toBe('missed');
     expect(verdictAtMost(at(0.8, 1.2), 1)).toBe('not told apart');
+  });
+});
+
+describe('the verdict on "at least"', () => {
+  const at = (low: number, high: number) => ({ low, high, confidence: 0.95 });
+
+  it('is met only when the whole interval is at or over the limit', () => {
+    expect(verdictAtLeast(at(0.9, 1.2), 0.9)).toBe('met');
+    expect(verdictAtLeast(at(0.6, 0.89), 0.9)).toBe('missed');
+    expect(verdictAtLeast(at(0.74, 1.4), 0.9)).toBe('not told apart');
   });
 });
 

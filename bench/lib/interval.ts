@@ -78,6 +78,13 @@ export function verdictAtMost(interval: Interval, limit: number): Verdict {
   return 'not told apart';
 }
 
+/** Met when the whole interval is at or over the limit, missed when it is wholly under, else not told apart. */
+export function verdictAtLeast(interval: Interval, limit: number): Verdict {
+  if (interval.low >= limit) return 'met';
+  if (interval.high < limit) return 'missed';
+  return 'not told apart';
+}
+
 /** A figure's `met` from a verdict: null where the runs cannot tell. */
 export function metOf(verdict: Verdict): boolean | null {
   return verdict === 'met' ? true : verdict === 'missed' ? false : null;
