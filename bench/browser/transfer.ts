@@ -198,7 +198,7 @@ interface CpuUse {
 }
 
 /** Logs the CPU time each side's browser used, by process kind and by thread. */
-function logCpu(
+export function logCpu(
   log: (message: string) => void,
   label: string,
   [sender, receiver]: Array<{ stop(): CpuByKind; threads(): CpuByThread }>,

@@ -23,7 +23,8 @@ import { emulatedBenchStart, loadLabel } from '../lib/emulated';
 import { intervalText, medianInterval, metOf, verdictAtLeast } from '../lib/interval';
 import { atLeast, failedFigure, figure, type Bench, type BenchContext, type Figure } from '../lib/figure';
 import { download, openApp, relayOnly, share, waitDone, watchItem } from './app-steps';
-import { randomFileOf, rawChannelBetween, withTabs } from './transfer';
+import { logCpu, randomFileOf, rawChannelBetween, withTabs } from './transfer';
+import { watchCpu } from '../lib/processes';
 import {
   expectedRate,
   transferTimeoutMs,
@@ -182,8 +183,10 @@ function appOnPath(
       if (on.relay) await relayOnly(leech.page);
       if (messages) for (const tab of [seed, leech]) await countSends(tab.page);
       await watchItem(leech.page);
+      const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
       const start = await download(leech.page, magnet);
       const marks = await waitDone(leech.page, timeoutMs);
+      logCpu(log, 'our app', cpu);
       if (marks.done === undefined) {
         const have = await leech.page.locator('li[data-infohash]').first().getAttribute('data-have');
         throw new Error(
