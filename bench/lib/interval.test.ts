@@ -60,9 +60,10 @@ describe('the ratio interval', () => {
   });
 });
 
-describe('the verdict on "at most"', () => {
-  const at = (low: number, high: number) => ({ low, high, confidence: 0.95 });
+/** An interval of a ratio, for the verdicts. */
+const at = (low: number, high: number) => ({ low, high, confidence: 0.95 });
 
+describe('the verdict on "at most"', () => {
   it('is met only when the whole interval is at or under the limit', () => {
     expect(verdictAtMost(at(0.7, 1), 1)).toBe('met');
     expect(verdictAtMost(at(1.01, 1.4), 1)).toBe('missed');
@@ -71,8 +72,6 @@ describe('the verdict on "at most"', () => {
 });
 
 describe('the verdict on "at least"', () => {
-  const at = (low: number, high: number) => ({ low, high, confidence: 0.95 });
-
   it('is met only when the whole interval is at or over the limit', () => {
     expect(verdictAtLeast(at(0.9, 1.2), 0.9)).toBe('met');
     expect(verdictAtLeast(at(0.6, 0.89), 0.9)).toBe('missed');
