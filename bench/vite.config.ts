@@ -18,8 +18,10 @@ export default {
           ...(config.plugins ?? []),
           {
             name: 'classic-workers',
-            // Vite keeps the source's `{ type: 'module' }`: start the iife-built workers as classic ones.
-            renderChunk: (code: string) => code.replaceAll('{ type: "module" }', '{ type: "classic" }'),
+            // Vite keeps the source's `type: 'module'` (beside a worker's `name` too): start the iife-built
+            // workers as classic ones.
+            renderChunk: (code: string) =>
+              code.replace(/(new Worker\([^;]*?\{[^}]*?type: )"module"/g, '$1"classic"'),
           },
         ],
       }

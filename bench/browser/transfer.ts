@@ -26,6 +26,7 @@ import {
   formatThreads,
   totalCpu,
   watchCpu,
+  watchMachineCpu,
   type CpuByKind,
   type CpuByThread,
 } from '../lib/processes';
@@ -64,7 +65,12 @@ export function lostBrowser(error: unknown): boolean {
 export async function withTabs<T>(
   count: number,
   work: (tabs: Tab[]) => Promise<T>,
-  options: { workerProfiling?: boolean; log?: (message: string) => void; launches?: ChromiumLaunch[] } = {},
+  options: {
+    workerProfiling?: boolean;
+    servedFrom?: string;
+    log?: (message: string) => void;
+    launches?: ChromiumLaunch[];
+  } = {},
 ): Promise<T> {
   const { log, launches, ...tabOptions } = options;
   for (let attempt = 1; ; attempt++) {
@@ -134,7 +140,7 @@ export async function rawChannelBetween(
   size: number,
   log: (message: string) => void,
   { buffer, messageSize = 65536, tracing = false, timeoutMs, rtcConfig }: RawChannelOptions = {},
-): Promise<{ mbPerSecond: number } & CpuUse> {
+): Promise<{ mbPerSecond: number; machineBusy: number } & CpuUse> {
   for (const tab of [a, b]) {
     await tab.page.goto(new URL('/bench.html', origin).href);
     await tab.page.waitForFunction(() => (window as unknown as RawWindow).bench?.ready === true);
@@ -154,6 +160,7 @@ export async function rawChannelBetween(
   );
   const tracers = tracing ? [await traceTab(a.page), await traceTab(b.page)] : [];
   const cpu = [watchCpu(a.profileDir), watchCpu(b.profileDir)];
+  const machine = watchMachineCpu();
   const received = b.page.evaluate(
     (n) => (window as unknown as RawWindow).bench.rawChannel.received(n),
     size,
@@ -167,6 +174,7 @@ export async function rawChannelBetween(
     timeoutMs,
     `the raw channel did not deliver ${size} bytes in ${(timeoutMs ?? 0) / 1000} s`,
   );
+  const machineBusy = machine.stop();
   const cpuUse = logCpu(
     log,
     `raw channel${buffer ? ', shallow buffer' : ''}, ${messageSize / 1024} KiB messages`,
@@ -176,7 +184,7 @@ export async function rawChannelBetween(
     log(
       `  raw channel, ${i === 0 ? 'sending' : 'receiving'} tab, traced:\n    ${(await tracer.stop()).join('\n    ')}`,
     );
-  return { mbPerSecond: bytes / MB / seconds, ...cpuUse };
+  return { mbPerSecond: bytes / MB / seconds, machineBusy, ...cpuUse };
 }
 
 /** `work`, or an error saying `why` once `timeoutMs` passed (no limit when it is undefined). */

@@ -3,8 +3,9 @@
 // tab sent and the BitTorrent messages in them by type. On a lossy path every packet is one more chance of a loss
 // that halves SCTP's window, and every data-channel message the receiver sends is SCTP data the sender must
 // acknowledge, so these say what the app adds over the raw channel.
+import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
-import type { LinkCounters, RelayStats } from '../../netem';
+import type { EmulatedNode, LinkCounters, RelayStats } from '../../netem';
 import { evaluateInTab, readFromTab } from './tab-scopes';
 import { WIRE_SCAN } from './wire-scan';
 
@@ -25,6 +26,24 @@ export function trafficPerMB(before: RelayStats, after: RelayStats, size: number
     perMB('sender', node(before, 'seeder'), node(after, 'seeder'), size),
     perMB('receiver', node(before, 'downloader'), node(after, 'downloader'), size),
   ].join(', ');
+}
+
+/**
+ * The datagrams the node's UDP sockets dropped because their receive buffer was full (the kernel's `RcvbufErrors`
+ * in the node's namespace): the path delivered them, the browser did not read its socket in time, and SCTP takes
+ * each such drop for congestion.
+ */
+export function socketDrops(node: EmulatedNode): number {
+  const snmp = execFileSync('ip', ['netns', 'exec', node.netns, 'cat', '/proc/net/snmp'], {
+    encoding: 'utf8',
+  });
+  const [names, values] = snmp
+    .split('\n')
+    .filter((line) => line.startsWith('Udp:'))
+    .map((line) => line.trim().split(/\s+/));
+  const at = names?.indexOf('RcvbufErrors') ?? -1;
+  if (at < 0 || !values) throw new Error(`no UDP counters in ${node.netns}'s /proc/net/snmp`);
+  return Number(values[at]);
 }
 
 /** The counters the injected code keeps in a page or a worker. */

@@ -56,6 +56,11 @@ describe('the wan bench paths', () => {
     expect(wanPlan(new Set()).messages).toBe(false);
   });
 
+  it('--wan-profile profiles the engine workers; not by default', () => {
+    expect(wanPlan(new Set(['--wan-profile'])).profile).toBe(true);
+    expect(wanPlan(new Set()).profile).toBe(false);
+  });
+
   it('allows the line rate on a clean path, and less where random loss limits the window', () => {
     expect(expectedRate({ rttMs: 50, upMbit: 100 })).toBe(12.5e6);
     const lossy = expectedRate({ rttMs: 100, upMbit: 20, loss: 0.01 });

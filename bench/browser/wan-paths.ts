@@ -72,6 +72,8 @@ export interface WanPlan {
   relayed: boolean;
   /** Count each tab's data-channel messages by BitTorrent message type (`--wan-messages`; wan-counts.ts). */
   messages: boolean;
+  /** Profile both tabs' engine workers over the app's transfer (`--wan-profile`; bench/lib/profile.ts). */
+  profile: boolean;
 }
 
 export const DEFAULT_MIB = 128;
@@ -92,8 +94,9 @@ export function chosenPaths(flags: Set<string>, paths: WanPath[]): WanPath[] {
 
 /**
  * `--wan-mib=N` sets the size (128 MiB by default), `--wan-runs=N` the runs per path (1), `--wan-paths=1,4` the
- * paths by their place in wanPaths (all), `--wan-messages` counts each tab's messages by type. `--tiny`: 4 MiB on two paths (the fast clean one, and a lossy one behind
- * a deep queue), a smoke rather than figures to keep.
+ * paths by their place in wanPaths (all), `--wan-messages` counts each tab's messages by type, `--wan-profile`
+ * profiles their engine workers. `--tiny`: 4 MiB on two paths (the fast clean one, and a lossy one behind a deep
+ * queue), a smoke rather than figures to keep.
  */
 export function wanPlan(flags: Set<string>): WanPlan {
   const tiny = flags.has('--tiny');
@@ -101,7 +104,8 @@ export function wanPlan(flags: Set<string>): WanPlan {
   const runs = countFlag(flags, 'wan-runs', 1);
   const paths = chosenPaths(flags, tiny ? TINY_PATHS : wanPaths());
   const messages = flags.has('--wan-messages');
-  return { sizeBytes: mib * MiB, paths, runs, relayed: false, messages };
+  const profile = flags.has('--wan-profile');
+  return { sizeBytes: mib * MiB, paths, runs, relayed: false, messages, profile };
 }
 
 /** The relayed line: 100 ms between the tabs through the relay, 20 Mbit/s, as the direct 100 ms lines. */

@@ -24,7 +24,8 @@ import { intervalText, medianInterval, metOf, verdictAtLeast } from '../lib/inte
 import { atLeast, failedFigure, figure, type Bench, type BenchContext, type Figure } from '../lib/figure';
 import { download, openApp, relayOnly, share, waitDone, watchItem } from './app-steps';
 import { logCpu, randomFileOf, rawChannelBetween, withTabs } from './transfer';
-import { watchCpu } from '../lib/processes';
+import { watchCpu, watchMachineCpu } from '../lib/processes';
+import { profileWorker } from '../lib/profile';
 import {
   expectedRate,
   transferTimeoutMs,
@@ -34,7 +35,7 @@ import {
   type WanPlan,
 } from './wan-paths';
 import { relayedNote, startPathRelay, TURN_NODE, type PathRelay } from './wan-turn';
-import { countSends, sendsPerMB, trafficPerMB } from './wan-counts';
+import { countSends, sendsPerMB, socketDrops, trafficPerMB } from './wan-counts';
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
@@ -130,16 +131,22 @@ async function measured(
   log: (message: string) => void,
   label: string,
   size: number,
-  work: () => Promise<{ mbPerSecond: number; seconds: number }>,
+  work: () => Promise<{ mbPerSecond: number; seconds: number; busy: number }>,
 ): Promise<Measured> {
   const before = await on.emulator.stats();
   const cpu = on.relay?.watchCpu();
+  const receiver = on.emulator.node('downloader');
+  const dropsBefore = socketDrops(receiver);
   try {
-    const { mbPerSecond, seconds } = await work();
+    const { mbPerSecond, seconds, busy } = await work();
     const after = await on.emulator.stats();
     const relayed = on.relay ? [relayedNote(before, after, size), cpu!()] : [];
     const events = pathEvents(sendingLinks(before), sendingLinks(after));
-    const path = [events, trafficPerMB(before, after, size), ...relayed].join('; ');
+    const host = [
+      `the receiving node's sockets dropped ${socketDrops(receiver) - dropsBefore} datagrams on a full buffer`,
+      `the machine ${(busy * 100).toFixed(0)} % busy over the transfer`,
+    ];
+    const path = [events, ...host, trafficPerMB(before, after, size), ...relayed].join('; ');
     log(`  ${label}: ${mbPerSecond.toFixed(2)} MB/s in ${seconds.toFixed(1)} s; ${path}`);
     return { mbPerSecond, seconds, path };
   } catch (error) {
@@ -155,11 +162,11 @@ function rawOnPath(on: OnPath, size: number, timeoutMs: number, log: (message: s
     2,
     async (tabs) => {
       const rtcConfig = on.relay?.rawConfig();
-      const { mbPerSecond } = await rawChannelBetween(tabs, on.server.origin, size, log, {
+      const { mbPerSecond, machineBusy } = await rawChannelBetween(tabs, on.server.origin, size, log, {
         timeoutMs,
         rtcConfig,
       });
-      return { mbPerSecond, seconds: size / MB / mbPerSecond };
+      return { mbPerSecond, seconds: size / MB / mbPerSecond, busy: machineBusy };
     },
     { log, launches: on.launches },
   );
@@ -169,10 +176,10 @@ function rawOnPath(on: OnPath, size: number, timeoutMs: number, log: (message: s
 function appOnPath(
   on: OnPath,
   file: { path: string; name: string; size: number },
-  options: { timeoutMs: number; messages: boolean },
+  options: { timeoutMs: number; messages: boolean; profileFrom?: string },
   log: (message: string) => void,
 ) {
-  const { timeoutMs, messages } = options;
+  const { timeoutMs, messages, profileFrom } = options;
   return withTabs(
     2,
     async ([seed, leech]) => {
@@ -182,11 +189,18 @@ function appOnPath(
       await openApp(leech.page, on.server.origin);
       if (on.relay) await relayOnly(leech.page);
       if (messages) for (const tab of [seed, leech]) await countSends(tab.page);
+      const profilers = profileFrom ? [await profileWorker(seed.page), await profileWorker(leech.page)] : [];
       await watchItem(leech.page);
       const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
+      const machine = watchMachineCpu();
       const start = await download(leech.page, magnet);
       const marks = await waitDone(leech.page, timeoutMs);
+      const busy = machine.stop();
       logCpu(log, 'our app', cpu);
+      for (const [i, profiler] of profilers.entries())
+        log(
+          `  ${['sending', 'receiving'][i]} tab, engine worker:\n    ${(await profiler.stop(16)).join('\n    ')}`,
+        );
       if (marks.done === undefined) {
         const have = await leech.page.locator('li[data-infohash]').first().getAttribute('data-have');
         throw new Error(
@@ -194,13 +208,19 @@ function appOnPath(
         );
       }
       const seconds = (marks.done - start) / 1000;
+      if (marks.first !== undefined && marks.done > marks.first) {
+        const after = (file.size / MB / ((marks.done - marks.first) / 1000)).toFixed(2);
+        log(
+          `  our app's first verified piece ${((marks.first - start) / 1000).toFixed(1)} s after Download, then ${after} MB/s`,
+        );
+      }
       if (messages) {
         log(`  our app, the sending tab sent ${await sendsPerMB(seed.page, file.size)}`);
         log(`  our app, the receiving tab sent ${await sendsPerMB(leech.page, file.size)}`);
       }
-      return { mbPerSecond: file.size / MB / seconds, seconds };
+      return { mbPerSecond: file.size / MB / seconds, seconds, busy };
     },
-    { log, launches: on.launches },
+    { log, launches: on.launches, workerProfiling: profileFrom !== undefined, servedFrom: profileFrom },
   );
 }
 
@@ -221,7 +241,7 @@ async function runOnPath(
   path: WanPath,
   staticDir: string,
   file: { path: string; name: string; size: number },
-  options: { seed: number; relayed: boolean; messages: boolean },
+  options: { seed: number; relayed: boolean; messages: boolean; profile: boolean },
   log: (message: string) => void,
 ): Promise<PathRun> {
   const load = loadLabel();
@@ -233,7 +253,8 @@ async function runOnPath(
       );
       // Given what the raw channel took, the app has four times that and a minute for its setup.
       const appLimit = raw.seconds !== undefined ? Math.round(raw.seconds * 4000) + 60_000 : limit;
-      const appOptions = { timeoutMs: appLimit, messages: options.messages };
+      const profileFrom = options.profile ? staticDir : undefined;
+      const appOptions = { timeoutMs: appLimit, messages: options.messages, profileFrom };
       const app = await measured(on, log, 'our app', file.size, () => appOnPath(on, file, appOptions, log));
       return { raw, app, load: load() };
     });
@@ -300,7 +321,7 @@ function pathFigure(path: WanPath, mib: number, runs: PathRun[], relayed: boolea
 /** Each path of the plan, `plan.runs` times on a fresh emulated path each: a figure per path. */
 async function runPlan(context: BenchContext, plan: WanPlan): Promise<Figure[]> {
   const unavailable = emulatorUnavailable() ?? (plan.relayed ? turnUnavailable() : undefined);
-  const staticDir = await emulatedBenchStart(context, unavailable);
+  const staticDir = await emulatedBenchStart(context, unavailable, plan.profile);
   if (staticDir === undefined) return [];
   const mib = plan.sizeBytes / MiB;
   const name = `wan-${mib}MiB.bin`;
@@ -312,7 +333,8 @@ async function runPlan(context: BenchContext, plan: WanPlan): Promise<Figure[]> 
       const runs: PathRun[] = [];
       for (let run = 0; run < plan.runs; run++) {
         context.log(`  ${wanPath.label}${plan.runs > 1 ? `, run ${run + 1} of ${plan.runs}` : ''}`);
-        const options = { seed: 1000 * (index + 1) + run, relayed: plan.relayed, messages: plan.messages };
+        const { relayed, messages, profile } = plan;
+        const options = { seed: 1000 * (index + 1) + run, relayed, messages, profile };
         runs.push(await runOnPath(wanPath, staticDir, file, options, context.log));
       }
       figures.push(pathFigure(wanPath, mib, runs, plan.relayed));

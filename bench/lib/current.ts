@@ -34,6 +34,7 @@ const PARTIAL_FLAGS = new Set([
   '--log-wire',
   '--raw-sizes',
   '--wan-messages',
+  '--wan-profile',
 ]);
 
 /** Flags that set how many samples a figure's median takes (or how long what it measures lasts), with the bench's

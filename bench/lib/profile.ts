@@ -2,6 +2,8 @@
 // paragraphs of docs/performance.md on what limits a figure. The engine worker is profiled from inside, with the
 // JS Self-Profiling API (profiling it through the DevTools protocol's Target.sendMessageToTarget stalled the
 // transfer: none of its connections came up).
+import { existsSync, statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 
 /** Chromium exposes the JS Self-Profiling API (`new Profiler(...)`) to workers only with experimental web platform
@@ -24,12 +26,29 @@ export function selfProfilingArgs(args: readonly string[]): string[] {
 }
 
 /** The API also needs the document's (and the worker script's) `Document-Policy: js-profiling` header: added to
- * every response of the app's origin by a route, so the app's server stays as it is. */
-export async function allowSelfProfiling(context: BrowserContext): Promise<void> {
+ * every response of the app's origin by a route, so the app's server stays as it is. Where the bench's own process
+ * cannot reach that server (an emulated network node), `servedFrom`, the app's build folder, answers from disk. */
+export async function allowSelfProfiling(context: BrowserContext, servedFrom?: string): Promise<void> {
+  const header = { 'document-policy': 'js-profiling' };
+  if (servedFrom) {
+    await context.route(/^http:\/\//, async (route) => {
+      const path = buildFile(servedFrom, new URL(route.request().url()).pathname);
+      if (path) await route.fulfill({ path, headers: header });
+      else await route.continue();
+    });
+    return;
+  }
   await context.route(/^http:\/\/127\.0\.0\.1/, async (route) => {
     const response = await route.fetch();
-    await route.fulfill({ response, headers: { ...response.headers(), 'document-policy': 'js-profiling' } });
+    await route.fulfill({ response, headers: { ...response.headers(), ...header } });
   });
+}
+
+/** The file of the build a page asks for (the app's page for `/`), if the build has it. */
+function buildFile(root: string, pathname: string): string | undefined {
+  const path = resolve(root, `.${decodeURIComponent(pathname === '/' ? '/index.html' : pathname)}`);
+  if (!path.startsWith(resolve(root) + sep)) return undefined;
+  return existsSync(path) && statSync(path).isFile() ? path : undefined;
 }
 
 interface ProfileNode {
