@@ -56,9 +56,10 @@ describe('the wan bench paths', () => {
     expect(wanPlan(new Set()).messages).toBe(false);
   });
 
-  it('--wan-profile profiles the engine workers; not by default', () => {
-    expect(wanPlan(new Set(['--wan-profile'])).profile).toBe(true);
-    expect(wanPlan(new Set()).profile).toBe(false);
+  it('--wan-profile and --wan-transport each turn on their diagnosis alone; neither by default', () => {
+    expect(wanPlan(new Set(['--wan-profile']))).toMatchObject({ profile: true, transport: false });
+    expect(wanPlan(new Set(['--wan-transport']))).toMatchObject({ profile: false, transport: true });
+    expect(wanPlan(new Set())).toMatchObject({ profile: false, transport: false });
   });
 
   it('allows the line rate on a clean path, and less where random loss limits the window', () => {

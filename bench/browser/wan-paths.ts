@@ -74,6 +74,8 @@ export interface WanPlan {
   messages: boolean;
   /** Profile both tabs' engine workers over the app's transfer (`--wan-profile`; bench/lib/profile.ts). */
   profile: boolean;
+  /** Log what the tabs' channels carry and hold every 5 s (`--wan-transport`; wan-swarm-transport.ts). */
+  transport: boolean;
 }
 
 export const DEFAULT_MIB = 128;
@@ -95,7 +97,7 @@ export function chosenPaths(flags: Set<string>, paths: WanPath[]): WanPath[] {
 /**
  * `--wan-mib=N` sets the size (128 MiB by default), `--wan-runs=N` the runs per path (1), `--wan-paths=1,4` the
  * paths by their place in wanPaths (all), `--wan-messages` counts each tab's messages by type, `--wan-profile`
- * profiles their engine workers. `--tiny`: 4 MiB on two paths (the fast clean one, and a lossy one behind a deep
+ * profiles their engine workers, `--wan-transport` logs what their channels hold. `--tiny`: 4 MiB on two paths (the fast clean one, and a lossy one behind a deep
  * queue), a smoke rather than figures to keep.
  */
 export function wanPlan(flags: Set<string>): WanPlan {
@@ -105,7 +107,8 @@ export function wanPlan(flags: Set<string>): WanPlan {
   const paths = chosenPaths(flags, tiny ? TINY_PATHS : wanPaths());
   const messages = flags.has('--wan-messages');
   const profile = flags.has('--wan-profile');
-  return { sizeBytes: mib * MiB, paths, runs, relayed: false, messages, profile };
+  const transport = flags.has('--wan-transport');
+  return { sizeBytes: mib * MiB, paths, runs, relayed: false, messages, profile, transport };
 }
 
 /** The relayed line: 100 ms between the tabs through the relay, 20 Mbit/s, as the direct 100 ms lines. */

@@ -1,9 +1,9 @@
-// What each tab's data channels carry and hold in the `wan-swarm` bench (`--wan-swarm-transport`, a diagnosis): in
-// the page and its workers, every channel a tab sends on is counted (bytes handed to `send`) and its
-// `bufferedAmount` sampled every 200 ms. Both ends of a connection see the same channel label (simple-peer's random
-// one), so a sender's channel names its receiver. Each timeline interval then says, per sender and receiver, the
-// rate handed over, what the channel held on average and how often it held a block or more: whether a connection's
-// blocks wait in its own association while the sender's others move.
+// What each tab's data channels carry and hold in the `wan-swarm` and `wan` benches (`--wan-swarm-transport`,
+// `--wan-transport`; a diagnosis): in the page and its workers, every channel a tab sends on is counted (bytes
+// handed to `send`) and its `bufferedAmount` sampled every 200 ms. Both ends of a connection see the same channel
+// label (simple-peer's random one), so a sender's channel names its receiver. Each timeline interval then says, per
+// sender and receiver, the rate handed over, what the channel held on average and how often it held a block or
+// more: whether a connection's blocks wait in its own association while the sender's others move.
 import { evaluateInTab, readFromTab } from './tab-scopes';
 import type { Tab } from '../lib/app';
 

@@ -26,6 +26,7 @@ import { download, openApp, relayOnly, share, waitDone, watchItem } from './app-
 import { logCpu, randomFileOf, rawChannelBetween, withTabs } from './transfer';
 import { watchCpu, watchMachineCpu } from '../lib/processes';
 import { profileWorker } from '../lib/profile';
+import { countChannels, watchTransport } from './wan-swarm-transport';
 import {
   expectedRate,
   transferTimeoutMs,
@@ -176,10 +177,10 @@ function rawOnPath(on: OnPath, size: number, timeoutMs: number, log: (message: s
 function appOnPath(
   on: OnPath,
   file: { path: string; name: string; size: number },
-  options: { timeoutMs: number; messages: boolean; profileFrom?: string },
+  options: { timeoutMs: number; messages: boolean; transport: boolean; profileFrom?: string },
   log: (message: string) => void,
 ) {
-  const { timeoutMs, messages, profileFrom } = options;
+  const { timeoutMs, messages, transport, profileFrom } = options;
   return withTabs(
     2,
     async ([seed, leech]) => {
@@ -192,9 +193,14 @@ function appOnPath(
       const profilers = profileFrom ? [await profileWorker(seed.page), await profileWorker(leech.page)] : [];
       await watchItem(leech.page);
       const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
+      if (transport) for (const tab of [seed, leech]) await countChannels(tab);
+      const stopTransport = transport
+        ? watchTransport([seed, leech], ['sender', 'receiver'], 5000, log)
+        : undefined;
       const machine = watchMachineCpu();
       const start = await download(leech.page, magnet);
       const marks = await waitDone(leech.page, timeoutMs);
+      stopTransport?.();
       const busy = machine.stop();
       logCpu(log, 'our app', cpu);
       for (const [i, profiler] of profilers.entries())
@@ -241,7 +247,7 @@ async function runOnPath(
   path: WanPath,
   staticDir: string,
   file: { path: string; name: string; size: number },
-  options: { seed: number; relayed: boolean; messages: boolean; profile: boolean },
+  options: { seed: number; relayed: boolean; messages: boolean; profile: boolean; transport: boolean },
   log: (message: string) => void,
 ): Promise<PathRun> {
   const load = loadLabel();
@@ -254,7 +260,8 @@ async function runOnPath(
       // Given what the raw channel took, the app has four times that and a minute for its setup.
       const appLimit = raw.seconds !== undefined ? Math.round(raw.seconds * 4000) + 60_000 : limit;
       const profileFrom = options.profile ? staticDir : undefined;
-      const appOptions = { timeoutMs: appLimit, messages: options.messages, profileFrom };
+      const { messages, transport } = options;
+      const appOptions = { timeoutMs: appLimit, messages, transport, profileFrom };
       const app = await measured(on, log, 'our app', file.size, () => appOnPath(on, file, appOptions, log));
       return { raw, app, load: load() };
     });
@@ -333,8 +340,8 @@ async function runPlan(context: BenchContext, plan: WanPlan): Promise<Figure[]> 
       const runs: PathRun[] = [];
       for (let run = 0; run < plan.runs; run++) {
         context.log(`  ${wanPath.label}${plan.runs > 1 ? `, run ${run + 1} of ${plan.runs}` : ''}`);
-        const { relayed, messages, profile } = plan;
-        const options = { seed: 1000 * (index + 1) + run, relayed, messages, profile };
+        const { relayed, messages, profile, transport } = plan;
+        const options = { seed: 1000 * (index + 1) + run, relayed, messages, profile, transport };
         runs.push(await runOnPath(wanPath, staticDir, file, options, context.log));
       }
       figures.push(pathFigure(wanPath, mib, runs, plan.relayed));

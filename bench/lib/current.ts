@@ -35,6 +35,7 @@ const PARTIAL_FLAGS = new Set([
   '--raw-sizes',
   '--wan-messages',
   '--wan-profile',
+  '--wan-transport',
 ]);
 
 /** Flags that set how many samples a figure's median takes (or how long what it measures lasts), with the bench's
