@@ -97,8 +97,8 @@ export function chosenPaths(flags: Set<string>, paths: WanPath[]): WanPath[] {
 /**
  * `--wan-mib=N` sets the size (128 MiB by default), `--wan-runs=N` the runs per path (1), `--wan-paths=1,4` the
  * paths by their place in wanPaths (all), `--wan-messages` counts each tab's messages by type, `--wan-profile`
- * profiles their engine workers, `--wan-transport` logs what their channels hold. `--tiny`: 4 MiB on two paths (the fast clean one, and a lossy one behind a deep
- * queue), a smoke rather than figures to keep.
+ * profiles their engine workers, `--wan-transport` logs what their channels hold. `--tiny`: 4 MiB on two paths (the
+ * fast clean one, and a lossy one behind a deep queue), a smoke rather than figures to keep.
  */
 export function wanPlan(flags: Set<string>): WanPlan {
   const tiny = flags.has('--tiny');
