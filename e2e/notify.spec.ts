@@ -1,6 +1,7 @@
 // A notification when a download finishes, for people who turned it on: the permission is asked only then, and the
 // notice names the torrent (shown through the service worker's registration, where the test reads it back).
 import { expect, test } from '@playwright/test';
+import { WORKER_WAIT_MS } from '../web/src/app/notify';
 import {
   TRANSFER_TIMEOUT,
   expectStatus,
@@ -35,11 +36,14 @@ test('a finished download is notified once the setting is on and the permission 
   await startDownload(page, magnet);
   await expectStatus(torrentItem(page, 'notified.bin'), 'Seeding', TRANSFER_TIMEOUT);
   await expect
-    .poll(() =>
-      page.evaluate(async () => {
-        const registration = await navigator.serviceWorker.getRegistration();
-        return (await registration?.getNotifications())?.map((shown) => [shown.title, shown.body]) ?? [];
-      }),
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const registration = await navigator.serviceWorker.getRegistration();
+          return (await registration?.getNotifications())?.map((shown) => [shown.title, shown.body]) ?? [];
+        }),
+      // A notice waits for the service worker to become active (at most WORKER_WAIT_MS), as on a fresh start.
+      { timeout: WORKER_WAIT_MS + 10_000 },
     )
     .toEqual([['Download finished', 'notified.bin']]);
   await a.context.close();
