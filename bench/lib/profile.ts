@@ -3,8 +3,8 @@
 // JS Self-Profiling API (profiling it through the DevTools protocol's Target.sendMessageToTarget stalled the
 // transfer: none of its connections came up).
 import { existsSync, statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
+import { resolveStaticPath } from '../../signal-tracker/src/http';
 
 /** Chromium exposes the JS Self-Profiling API (`new Profiler(...)`) to workers only with experimental web platform
  * features on; these also turn on Local Network Access checks, which block the tracker's socket on 127.0.0.1. */
@@ -44,11 +44,11 @@ export async function allowSelfProfiling(context: BrowserContext, servedFrom?: s
   });
 }
 
-/** The file of the build a page asks for (the app's page for `/`), if the build has it. */
+/** The file of the build a page asks for (the app's page for `/`), if the build has it; resolved as the app's
+ * server resolves it. */
 function buildFile(root: string, pathname: string): string | undefined {
-  const path = resolve(root, `.${decodeURIComponent(pathname === '/' ? '/index.html' : pathname)}`);
-  if (!path.startsWith(resolve(root) + sep)) return undefined;
-  return existsSync(path) && statSync(path).isFile() ? path : undefined;
+  const path = resolveStaticPath(root, pathname === '/' ? '/index.html' : pathname);
+  return path !== null && existsSync(path) && statSync(path).isFile() ? path : undefined;
 }
 
 interface ProfileNode {

@@ -13,7 +13,7 @@ export interface NotifyScope {
     readonly permission: NotificationPermission;
     new (title: string, options?: NotificationOptions): unknown;
   };
-  serviceWorker?: Pick<ServiceWorkerContainer, 'getRegistration' | 'ready'>;
+  serviceWorker?: Pick<ServiceWorkerContainer, 'ready'>;
 }
 
 function pageScope(): NotifyScope {
@@ -35,14 +35,13 @@ export function canNotify(): boolean {
   return typeof Notification !== 'undefined';
 }
 
-/** The service worker's registration once it is active, or undefined if none is within `waitMs`. */
+/** The service worker's registration once it is active (at once if it already is), or undefined if none is within
+ * `waitMs`. */
 async function activeRegistration(
   container: NotifyScope['serviceWorker'],
   waitMs: number,
 ): Promise<ServiceWorkerRegistration | undefined> {
   if (!container) return undefined;
-  const registration = await container.getRegistration();
-  if (registration?.active) return registration;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), waitMs)));
   try {
