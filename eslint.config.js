@@ -89,6 +89,7 @@ export default ts.config(
       'bench/results/',
       'lab/out/',
       'test-results/',
+      'test-durations/',
       'playwright-report/',
     ],
   },

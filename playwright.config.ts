@@ -28,7 +28,8 @@ export default defineConfig({
   timeout: 120_000,
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  // The JSON report's per-test durations are summed up by scripts/test-durations.ts after each CI run.
+  reporter: [['list'], ['json', { outputFile: 'test-durations/playwright.json' }]],
   use: {
     baseURL: `http://127.0.0.1:${E2E_PORT}`,
     launchOptions: LAUNCH_OPTIONS,

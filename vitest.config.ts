@@ -21,6 +21,9 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
+    // Per-test durations for scripts/test-durations.ts, which CI prints after the tests.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-durations/vitest.json' },
     projects: [
       {
         extends: true,
