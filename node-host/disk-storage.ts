@@ -3,12 +3,14 @@
 // files are never written (their bytes read as zeros). It keeps the PieceStorage contract of the browser's stores
 // (web/src/worker/storage/piece-storage.ts). Which pieces are verified is kept in memory and, when given a
 // `verifiedPath`, in that file, written after the piece's bytes reached the disk, so a crash never leaves a verified
-// piece without its bytes.
-import { mkdir, open, rename, rm, writeFile, readFile, type FileHandle } from 'node:fs/promises';
+// piece without its bytes. Files are opened through a bounded pool (file-pool.ts) shared by the process. A failed
+// write (a full disk, a folder gone) is not remembered: the next write of a piece or of the map tries again.
+import { mkdir, rename, rm, writeFile, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Bitfield } from '../shared/codec/bitfield';
 import type { FileEntry } from '../shared/codec/metainfo';
 import { PieceReadError, type PieceStorage } from '../web/src/worker/storage/piece-storage';
+import { processFiles, type FilePool } from './file-pool';
 
 /** Where the pieces sit: the info's piece length, total length (pads included) and files (in info order). */
 export interface DiskLayout {
@@ -30,7 +32,6 @@ interface Span {
 }
 
 export class DiskPieceStorage implements PieceStorage {
-  private readonly handles = new Map<string, Promise<FileHandle>>();
   private readonly pieceCount: number;
   private verified: Bitfield;
   private persisting: Promise<void> = Promise.resolve();
@@ -41,6 +42,8 @@ export class DiskPieceStorage implements PieceStorage {
     readonly layout: DiskLayout,
     /** Where the verified-piece map is kept across runs (none: in memory only). */
     private readonly verifiedPath?: string,
+    /** Where its files are opened (the process's pool unless given). */
+    private readonly files: FilePool = processFiles,
   ) {
     this.pieceCount = Math.ceil(layout.length / layout.pieceLength);
     this.verified = new Bitfield(this.pieceCount);
@@ -63,7 +66,8 @@ export class DiskPieceStorage implements PieceStorage {
 
   /** Creates every file of the torrent that is missing (empty files included), leaving existing ones as they are. */
   async createFiles(): Promise<void> {
-    for (const file of this.layout.files) if (!file.pad) await this.handle(file);
+    for (const file of this.layout.files)
+      if (!file.pad) await this.files.use(this.pathOf(file), async () => {});
   }
 
   /** Marks pieces verified without writing them (their bytes were checked on disk). */
@@ -76,8 +80,9 @@ export class DiskPieceStorage implements PieceStorage {
     const bytes = new Uint8Array(data);
     for (const span of this.spans(index, 0, bytes.length)) {
       if (span.file.pad) continue;
-      const handle = await this.handle(span.file);
-      await handle.write(bytes, span.at, span.length, span.position);
+      await this.files.use(this.pathOf(span.file), (handle) =>
+        handle.write(bytes, span.at, span.length, span.position),
+      );
     }
     this.verified.set(index);
     await this.persist();
@@ -100,8 +105,9 @@ export class DiskPieceStorage implements PieceStorage {
     const out = new Uint8Array(length);
     for (const span of this.spans(index, begin, length)) {
       if (span.file.pad) continue;
-      const handle = await this.handle(span.file);
-      const { bytesRead } = await handle.read(out, span.at - begin, span.length, span.position);
+      const { bytesRead } = await this.files.use(this.pathOf(span.file), (handle) =>
+        handle.read(out, span.at - begin, span.length, span.position),
+      );
       if (bytesRead !== span.length) throw new PieceReadError(`piece ${index} is cut short on disk`);
     }
     return out;
@@ -129,11 +135,9 @@ export class DiskPieceStorage implements PieceStorage {
     await this.persist();
   }
 
-  /** Closes the open files. */
+  /** Closes its open files. */
   async close(): Promise<void> {
-    const handles = [...this.handles.values()];
-    this.handles.clear();
-    for (const handle of handles) await (await handle.catch(() => undefined))?.close();
+    await this.files.closeAll(this.layout.files.filter((file) => !file.pad).map((file) => this.pathOf(file)));
   }
 
   /** Bytes of piece `index` (the last may be shorter). */
@@ -160,38 +164,20 @@ export class DiskPieceStorage implements PieceStorage {
     return spans;
   }
 
-  private handle(file: FileEntry): Promise<FileHandle> {
-    const path = this.pathOf(file);
-    let handle = this.handles.get(path);
-    if (!handle) {
-      handle = openForWriting(path);
-      handle.catch(() => this.handles.delete(path));
-      this.handles.set(path, handle);
-    }
-    return handle;
-  }
-
-  /** Writes the verified map (after the writes before it), through a temporary file so it is never half written. */
+  /** Writes the verified map (after the writes before it), through a temporary file so it is never half written.
+   * A write that failed does not stop the next: that one writes the whole map as it is then. */
   private persist(): Promise<void> {
     const path = this.verifiedPath;
     if (!path) return Promise.resolve();
-    const bytes = this.verified.bytes.slice();
-    this.persisting = this.persisting.then(async () => {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(`${path}.tmp`, bytes);
-      await rename(`${path}.tmp`, path);
-    });
-    return this.persisting;
-  }
-}
-
-/** Opens a file for reading and writing at any position, creating it (and its folders) when missing. */
-async function openForWriting(path: string): Promise<FileHandle> {
-  try {
-    return await open(path, 'r+');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await mkdir(dirname(path), { recursive: true });
-    return open(path, 'w+');
+    const written = this.persisting
+      .catch(() => undefined)
+      .then(async () => {
+        const bytes = this.verified.bytes.slice();
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(`${path}.tmp`, bytes);
+        await rename(`${path}.tmp`, path);
+      });
+    this.persisting = written;
+    return written;
   }
 }
