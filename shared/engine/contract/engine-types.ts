@@ -10,7 +10,10 @@
 // - After the session emits `close` for a peer it has forgotten it: a later `peer-closed` or `peer-data` for that key
 //   is ignored. The adapter must not reuse a key.
 // - `hash {id}` is answered by `hashed {id}`; `store {index}` by `stored`/`store-failed`; `read` by
-//   `read-done`/`read-failed`. Answers may come later, in any order, interleaved with other events.
+//   `read-done`/`read-failed`. Answers may come later, in any order, interleaved with other events. Every store and
+//   read must be answered, a failure too: a `store-failed` piece is not counted and is fetched again, and the
+//   session waits for storage (state 'error', `error` "Waiting for storage: <reason>", no `error` action) until a
+//   `tick` finds its wait over (2 s, doubling after each refusal in a row up to 60 s), then downloads again.
 // - A buffer handed out in `hash` and then `store` is the same piece buffer; the adapter may transfer it once the
 //   `store` action has been carried out (the session keeps no reference after `store`, except with
 //   `reusePieceBuffers`: then a web seed's piece buffer is the session's again once `stored` or `store-failed` is
@@ -254,7 +257,8 @@ export type EngineAction =
    * proved against their roots: keep them (`pieceLayers` of the session), so later sessions and the .torrent handed
    * out have them. It may come before or after `complete`. */
   | { type: 'layers-known' }
-  /** The session hit an error it cannot go on from (e.g. storage failed): show it. */
+  /** The session hit an error it cannot go on from (e.g. hashing failed): show it. A store that failed is not one:
+   * the session waits for storage and tries again by itself. */
   | { type: 'error'; reason: string };
 
 export interface PeerStats {
@@ -313,6 +317,8 @@ export interface SessionStats {
   /** The web seeds' byte budget (`webSeedBudget`) is spent: they are asked for nothing more, the rest comes from
    * peers. */
   webSeedBudgetSpent?: true;
+  /** Why the state is 'error': the reason of the `error` action, or `Waiting for storage: <reason>` while storage
+   * refuses pieces (the session goes on by itself). */
   error?: string;
 }
 

@@ -9,6 +9,7 @@ import { PACE_SILENCE_MS } from '../upload/pacer';
 import { MIN_READS } from '../upload/uploader';
 import { DEFAULT_CONFIG, MAX_REQUEST_LENGTH, TorrentSession } from './session';
 import { REJECT_RETRY_MS } from '../download/downloader';
+import { STORAGE_RETRY_MS } from './storage-stall';
 import { idFrom, MockPeer } from '../testing/mock';
 import { mulberry32 } from '../testing/random';
 import { randomTorrent } from '../testing/swarm';
@@ -497,7 +498,7 @@ describe('TorrentSession: downloading and verification', () => {
     expect(other.closed).toBeUndefined();
   });
 
-  it('a storage failure stops the download with an error and counts nothing', () => {
+  it('a storage failure waits for storage, in words, with no error action, and counts nothing', () => {
     const s = setup();
     const seeder = seederPeer(s);
     const index = seeder.ofType('request')[0].index;
@@ -518,11 +519,13 @@ describe('TorrentSession: downloading and verification', () => {
       { type: 'store-failed', index, reason: 'QuotaExceededError' },
       s.clock.now,
     );
-    expect(failed).toContainEqual({ type: 'error', reason: 'storage failed: QuotaExceededError' });
+    expect(ofType(failed, 'error')).toEqual([]);
     const stats = s.session.stats(s.clock.now);
     expect(stats.state).toBe('error');
     expect(stats.have).toBe(0);
-    expect(stats.error).toMatch(/Quota/);
+    expect(stats.error).toBe('Waiting for storage: QuotaExceededError');
+    s.tick(STORAGE_RETRY_MS);
+    expect(s.session.stats(s.clock.now)).toMatchObject({ state: 'downloading', error: undefined });
   });
 
   it('downloads the whole torrent from one scripted seeder', () => {

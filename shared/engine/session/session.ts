@@ -284,9 +284,10 @@ export class TorrentSession implements Session {
     'webseed-budget': (s, event, now) => s.webSeeds.handle(event, now),
     hashed: (s, event) => s.checks.hashed(event.id, event.digest),
     stored: (s, event, now) => s.onStored(event.index, now),
-    // The piece is not counted; what is already stored stays. We stop downloading: storage is not usable.
-    'store-failed': (s, event) => {
-      if (s.downloader?.storeFailed(event.index)) s.states.fail(`storage failed: ${event.reason}`);
+    // The piece is not counted (it is fetched again); what is already stored stays. We wait for storage, then try
+    // again (session-state.ts).
+    'store-failed': (s, event, now) => {
+      if (s.downloader?.storeFailed(event.index)) s.states.storageRefused(event.reason, now);
     },
     'read-done': (s, event, now) => s.onReadDone(event, now),
     'block-retracted': (s, event) => s.uploader?.onRetracted(s.peers.get(event.peer), event),
@@ -304,6 +305,7 @@ export class TorrentSession implements Session {
 
   private onStored(index: number, now: number): void {
     if (!this.downloader?.stored(index, now)) return;
+    this.states.storageWorked();
     if (this.downloader.verified.complete) this.states.becomeSeeder();
     else this.states.followWanted();
     this.webSeeds.stored(this.state === 'downloading', this.now);
@@ -390,6 +392,7 @@ export class TorrentSession implements Session {
   private onTick(): void {
     const now = this.now;
     this.connections.tick(now);
+    this.states.retryStorage(now);
     if (this.downloader) this.downloader.tick(now);
     else this.metadata.tick(now);
     this.chokes.tick(now);
