@@ -1,15 +1,18 @@
 // Incoming TCP peers (BEP 3): one listening socket for every torrent of a host. A connection is handed to the torrent
 // its handshake names once the first 48 bytes (protocol string, reserved bytes, info hash) have come; a stranger who
-// names no torrent of ours, sends something else, or says nothing for HANDSHAKE_WAIT_MS is closed.
+// names no torrent of ours, sends something else, or says nothing for HANDSHAKE_WAIT_MS is closed. Until then it
+// holds one of the places of its address (unrouted-slots.ts), so one host's silent sockets never keep others out.
 import { createServer, type Server, type Socket } from 'node:net';
 import { PROTOCOL_HEADER } from '../shared/codec/wire';
 import { toHex } from '../shared/codec/hex';
+import { addressKey, UnroutedSlots } from './unrouted-slots';
 
 /** The handshake's bytes up to the end of the info hash. */
 const ROUTING_BYTES = 48;
 /** How long an incoming connection may take to name its torrent. */
 export const HANDSHAKE_WAIT_MS = 10_000;
-/** Incoming connections that have not named their torrent yet, at most (past it new ones are closed at once). */
+/** Incoming connections that have not named their torrent yet, at most (past it a newcomer takes the place of the
+ * one silent longest). */
 export const MAX_UNROUTED = 64;
 
 /** Finds the torrent for an info hash (hex) and gives it the socket and the bytes read so far. */
@@ -17,7 +20,7 @@ export type Router = (infoHashHex: string) => ((socket: Socket, early: Uint8Arra
 
 export class PeerListener {
   private readonly server: Server;
-  private readonly unrouted = new Set<Socket>();
+  private readonly unrouted = new UnroutedSlots<Socket>(MAX_UNROUTED);
 
   constructor(private readonly route: Router) {
     this.server = createServer((socket) => this.incoming(socket));
@@ -36,17 +39,13 @@ export class PeerListener {
   }
 
   close(): Promise<void> {
-    for (const socket of this.unrouted) socket.destroy();
+    for (const socket of [...this.unrouted.items()]) socket.destroy();
     this.unrouted.clear();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
   private incoming(socket: Socket): void {
-    if (this.unrouted.size >= MAX_UNROUTED) {
-      socket.destroy();
-      return;
-    }
-    this.unrouted.add(socket);
+    this.unrouted.admit(socket, addressKey(socket.remoteAddress), performance.now())?.destroy();
     const head = new Uint8Array(ROUTING_BYTES);
     let filled = 0;
     const done = (): void => {
@@ -61,6 +60,7 @@ export class PeerListener {
     socket.on('close', done);
     socket.on('error', () => socket.destroy());
     const onData = (chunk: Buffer): void => {
+      this.unrouted.touch(socket, performance.now());
       const take = Math.min(ROUTING_BYTES - filled, chunk.length);
       head.set(chunk.subarray(0, take), filled);
       filled += take;
