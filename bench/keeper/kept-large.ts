@@ -53,7 +53,11 @@ function generatedFile(dir: string, name: string, size: number): string {
 }
 
 async function post(server: RunningServer, path: string, body: unknown) {
-  const response = await fetch(new URL(path, server.url), { method: 'POST', body: JSON.stringify(body) });
+  const response = await fetch(new URL(path, server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -74,8 +78,9 @@ async function askKeep(server: RunningServer, infoHash: string, torrent: Uint8Ar
   return String(answer.body.stopToken);
 }
 
-async function keptFully(server: RunningServer, infoHash: string): Promise<boolean> {
-  const response = await fetch(new URL(`/keep/status?infoHash=${infoHash}`, server.url));
+async function keptFully(server: RunningServer, infoHash: string, stopToken: string): Promise<boolean> {
+  const url = new URL(`/keep/status?infoHash=${infoHash}`, server.url);
+  const response = await fetch(url, { headers: { 'x-keep-stop-token': stopToken } });
   return response.ok && ((await response.json()) as { kept?: boolean }).kept === true;
 }
 
@@ -126,7 +131,8 @@ export async function keepLarge(
     since = Date.now();
     const fetchRss = watchRss(pid);
     stopToken = await askKeep(server, infoHash, torrent);
-    await until(() => keptFully(server, infoHash), {
+    const held = stopToken;
+    await until(() => keptFully(server, infoHash, held), {
       what: `the keeper to fetch ${label}`,
       timeoutMs: 60_000 + (size / SLOWEST) * 1000,
       intervalMs: 500,

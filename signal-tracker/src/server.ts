@@ -283,7 +283,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     keeper: keeper.info,
   });
   const addressOf = (request: IncomingMessage) => clientAddress(request, trustProxy, trustedProxies);
-  const handler = keeper.routes(plainHandler, seedingFrom(tracker, directory), addressOf);
+  const handler = keeper.routes(
+    plainHandler,
+    seedingFrom(tracker, directory),
+    addressOf,
+    resolveLimits(options.limits).maxBytesPerSecondPerAddress,
+  );
   const http: Server = createServer();
   const { unfinished, connections } = guardHttp(
     http,

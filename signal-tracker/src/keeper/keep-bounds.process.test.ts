@@ -42,7 +42,8 @@ describe('a keep request', () => {
         controller.enqueue(chunk);
       },
     });
-    const init = { method: 'POST', body, duplex: 'half' } as RequestInit;
+    const headers = { 'content-type': 'application/json' };
+    const init = { method: 'POST', body, headers, duplex: 'half' } as RequestInit;
     const response = await fetch(new URL('/keep', server.url), init);
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({ error: 'That request is too large for the keeper.' });

@@ -1,10 +1,19 @@
 // The keeper's HTTP routes on the tracker: POST /keep (a share to keep), POST /keep/stop (with the token the keep
-// returned), GET /keep/status?infoHash= (how far the keeper's copy is). Bodies are bounded; every refusal is words.
+// returned), GET /keep/status?infoHash= (how far the keeper's copy is, told only with that token). A body is paid
+// for before it is read (keep-guard.ts, keep-budget.ts) and bounded per route; every refusal is words.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KEEPER_DOWN, type KeeperLink } from './keeper-link';
+import { DEFAULT_KEEP_REQUESTS_PER_SECOND, KeepBudget, type KeepBudgetLimits } from './keep-budget';
+import { readJson, type BodyPayer } from './keep-body';
+import { TOO_MANY_REQUESTS } from './keep-guard';
 
-/** The largest request body: a .torrent in base64 (a 4 GiB share in 256 KiB pieces is 320 KiB of hashes). */
+/** The largest /keep body: a .torrent in base64 (a 4 GiB share in 256 KiB pieces is 320 KiB of hashes). */
 export const MAX_KEEP_BODY_BYTES = 2 * 1024 * 1024;
+/** The largest /keep/stop body: an info hash and a stop token. */
+export const MAX_STOP_BODY_BYTES = 1024;
+
+/** The tracker's default per-address byte rate (limits.ts, maxBytesPerSecondPerAddress), for bodies too. */
+const DEFAULT_BYTES_PER_SECOND = 1024 * 1024;
 
 const HEX_HASH = /^[0-9a-f]{40}$/;
 
@@ -18,71 +27,46 @@ export interface KeepRoutesOptions {
   ask: KeeperLink['ask'];
   seeding: SeedingFrom;
   addressOf: (req: IncomingMessage) => string;
+  /** What one address may spend on these routes (default: 20 requests and 1 MiB of bodies per second). */
+  budget?: Partial<KeepBudgetLimits>;
+  now?: () => number;
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
+/** The options, with the budget every request pays from. */
+type Routes = KeepRoutesOptions & { spent: KeepBudget; clock: () => number };
+
+/** A reply; `close` ends the connection with it, for a request whose body was left unread (it is never drained). */
+function reply(res: ServerResponse, status: number, body: unknown, close = false): void {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-  // A body left unread (one over the bound) is never drained: the connection ends with the reply.
-  if (status === 413) headers.connection = 'close';
+  if (close) headers.connection = 'close';
   res.writeHead(status, headers);
   res.end(JSON.stringify(body));
 }
 
-const TOO_LARGE = 'That request is too large for the keeper.';
-
-/** A body as JSON, or refused: its status and words. */
-type ReadBody = { value: Record<string, unknown> } | { status: number; error: string };
-
-/** The bytes of a body, or TOO_LARGE past MAX_KEEP_BODY_BYTES: then reading stops and the rest is never taken in
- * (the reply closes the connection). */
-function readBody(req: IncomingMessage): Promise<Buffer | typeof TOO_LARGE> {
-  if (Number(req.headers['content-length']) > MAX_KEEP_BODY_BYTES) return Promise.resolve(TOO_LARGE);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_KEEP_BODY_BYTES) return void chunks.push(chunk);
-      req.off('data', onData);
-      req.pause();
-      resolve(TOO_LARGE);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
-
-/** The body as JSON, or a refusal in words when it is too large or not JSON. */
-async function readJson(req: IncomingMessage): Promise<ReadBody> {
-  const body = await readBody(req);
-  if (body === TOO_LARGE) return { status: 413, error: TOO_LARGE };
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    if (typeof value === 'object' && value !== null && !Array.isArray(value))
-      return { value: value as Record<string, unknown> };
-  } catch {
-    // not JSON: refused below
-  }
-  return { status: 400, error: 'Not a keep request.' };
-}
-
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-/** A request's JSON body and the share it names, or a refusal in words. */
+function payer(req: IncomingMessage, routes: Routes): BodyPayer {
+  return { budget: routes.spent, address: routes.addressOf(req), now: routes.clock };
+}
+
+/** A request's JSON body, at most `bound` bytes, and the share it names, or a refusal in words. */
 async function readRequest(
   req: IncomingMessage,
-): Promise<{ body: Record<string, unknown>; infoHash: string } | { status: number; error: string }> {
-  const read = await readJson(req);
+  routes: Routes,
+  bound: number,
+): Promise<
+  { body: Record<string, unknown>; infoHash: string } | { status: number; error: string; unread?: boolean }
+> {
+  const read = await readJson(req, bound, payer(req, routes));
   if (!('value' in read)) return read;
   const infoHash = text(read.value.infoHash);
   if (!HEX_HASH.test(infoHash)) return { status: 400, error: 'The request names no share.' };
   return { body: read.value, infoHash };
 }
 
-async function keep(req: IncomingMessage, res: ServerResponse, options: KeepRoutesOptions): Promise<void> {
-  const read = await readRequest(req);
-  if ('error' in read) return reply(res, read.status, { error: read.error });
+async function keep(req: IncomingMessage, res: ServerResponse, options: Routes): Promise<void> {
+  const read = await readRequest(req, options, MAX_KEEP_BODY_BYTES);
+  if ('error' in read) return reply(res, read.status, { error: read.error }, read.unread);
   const { body, infoHash } = read;
   if (!(await options.seeding(infoHash, options.addressOf(req))))
     return reply(res, 409, { error: 'The keeper can only keep a share that this tab is sharing now.' });
@@ -97,19 +81,30 @@ async function keep(req: IncomingMessage, res: ServerResponse, options: KeepRout
   reply(res, 'ok' in answer && answer.ok ? 200 : 403, answer);
 }
 
-async function stop(req: IncomingMessage, res: ServerResponse, options: KeepRoutesOptions): Promise<void> {
-  const read = await readRequest(req);
-  if ('error' in read) return reply(res, read.status, { error: read.error });
+async function stop(req: IncomingMessage, res: ServerResponse, options: Routes): Promise<void> {
+  const read = await readRequest(req, options, MAX_STOP_BODY_BYTES);
+  if ('error' in read) return reply(res, read.status, { error: read.error }, read.unread);
   const { body, infoHash } = read;
   const answer = await options.ask({ op: 'stop', infoHash, stopToken: text(body.stopToken) });
   if (!answer) return reply(res, 503, { error: KEEPER_DOWN });
   reply(res, 'ok' in answer && answer.ok ? 200 : 403, answer);
 }
 
-async function status(url: URL, res: ServerResponse, options: KeepRoutesOptions): Promise<void> {
+/** The stop token a status request shows: its `stopToken` parameter, or its X-Keep-Stop-Token header (which keeps it
+ * out of logged URLs). */
+function stopTokenOf(url: URL, req: IncomingMessage): string {
+  const header = req.headers['x-keep-stop-token'];
+  return url.searchParams.get('stopToken') ?? (typeof header === 'string' ? header : '');
+}
+
+/** How far the keeper's copy is, told only to a request with the share's stop token: to anyone else a share that
+ * is kept and one that is not look the same. */
+async function status(url: URL, req: IncomingMessage, res: ServerResponse, options: Routes): Promise<void> {
+  if (!options.spent.request(options.addressOf(req), options.clock()))
+    return reply(res, 429, { error: TOO_MANY_REQUESTS }, true);
   const infoHash = url.searchParams.get('infoHash') ?? '';
   if (!HEX_HASH.test(infoHash)) return reply(res, 400, { error: 'The request names no share.' });
-  const answer = await options.ask({ op: 'status', infoHash });
+  const answer = await options.ask({ op: 'status', infoHash, stopToken: stopTokenOf(url, req) });
   if (answer === undefined) return reply(res, 503, { error: KEEPER_DOWN });
   if (answer === null) return reply(res, 404, { error: 'The keeper does not keep this share.' });
   reply(res, 200, answer);
@@ -132,21 +127,32 @@ export function withoutKeeper(next: Handler): Handler {
   };
 }
 
-/** `next` with the keeper's routes in front of it. */
+/** The method each of the keeper's paths takes. */
+const METHODS: Record<string, string> = { '/keep': 'POST', '/keep/stop': 'POST', '/keep/status': 'GET' };
+
+function route(url: URL, req: IncomingMessage, res: ServerResponse, routes: Routes): Promise<void> {
+  if (url.pathname === '/keep') return keep(req, res, routes);
+  if (url.pathname === '/keep/stop') return stop(req, res, routes);
+  return status(url, req, res, routes);
+}
+
+/** `next` with the keeper's routes in front of it; another method on their paths is refused, its body unread. */
 export function withKeepRoutes(next: Handler, options: KeepRoutesOptions): Handler {
+  const spent = new KeepBudget({
+    requestsPerSecond: options.budget?.requestsPerSecond ?? DEFAULT_KEEP_REQUESTS_PER_SECOND,
+    bytesPerSecond: options.budget?.bytesPerSecond ?? DEFAULT_BYTES_PER_SECOND,
+  });
+  const routes: Routes = { ...options, spent, clock: options.now ?? Date.now };
   return (req, res) => {
-    const { url, route } = routeOf(req);
-    const run =
-      route === 'POST /keep'
-        ? keep(req, res, options)
-        : route === 'POST /keep/stop'
-          ? stop(req, res, options)
-          : route === 'GET /keep/status'
-            ? status(url, res, options)
-            : undefined;
-    if (!run) return next(req, res);
-    run.catch(() => {
-      if (!res.headersSent) reply(res, 500, { error: 'The keeper could not answer.' });
+    const { url } = routeOf(req);
+    const method = METHODS[url.pathname];
+    if (!method) return next(req, res);
+    if (req.method !== method) {
+      res.setHeader('allow', method);
+      return reply(res, 405, { error: `The keeper takes ${method} here.` }, true);
+    }
+    route(url, req, res, routes).catch(() => {
+      if (!res.headersSent) reply(res, 500, { error: 'The keeper could not answer.' }, true);
     });
   };
 }

@@ -7,7 +7,7 @@ import type { KeeperTurn } from './keeper-ice';
 export type KeeperRequest =
   | { id: number; op: 'keep'; infoHash: string; torrent: string; address: string; token?: string }
   | { id: number; op: 'stop'; infoHash: string; stopToken: string }
-  | { id: number; op: 'status'; infoHash: string };
+  | { id: number; op: 'status'; infoHash: string; stopToken: string };
 
 export type KeeperAnswer = KeepReply | { ok: boolean; error?: string } | KeepStatus | null;
 

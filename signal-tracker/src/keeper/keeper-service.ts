@@ -29,7 +29,14 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export interface KeeperService {
   /** Undefined without a keeper. */
   readonly info: KeeperPublicInfo | undefined;
-  routes(next: Handler, seeding: SeedingFrom, addressOf: (req: IncomingMessage) => string): Handler;
+  /** The routes in front of `next`; `bytesPerSecond` is what bodies from one address may send (the tracker's
+   * per-address byte rate). */
+  routes(
+    next: Handler,
+    seeding: SeedingFrom,
+    addressOf: (req: IncomingMessage) => string,
+    bytesPerSecond?: number,
+  ): Handler;
   /** Starts the keeper's process, joining swarms through `trackerUrl` with the tracker's ICE and TURN settings. */
   start(trackerUrl: string, iceServers: unknown[], turn: TurnRelays | undefined): void;
   close(): Promise<void>;
@@ -51,11 +58,12 @@ export function keeperService(
       perAddressBytes: limits.perAddressBytes,
       tokenRequired: limits.token !== undefined,
     },
-    routes: (next, seeding, addressOf) =>
+    routes: (next, seeding, addressOf, bytesPerSecond) =>
       withKeepRoutes(next, {
         ask: (request) => link?.ask(request) ?? Promise.resolve(undefined),
         seeding,
         addressOf,
+        ...(bytesPerSecond === undefined ? {} : { budget: { bytesPerSecond } }),
       }),
     start: (trackerUrl, iceServers, turn) => {
       const config = {

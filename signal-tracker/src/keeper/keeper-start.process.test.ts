@@ -44,9 +44,9 @@ describe("the keeper's start", () => {
     const config = { folder, limits: LIMITS, tracker: 'ws://127.0.0.1:9/', iceServers: [] };
     const link = scene.scratch.keep(new KeeperLink(config, () => {}, script), (started) => started.close());
     const waiting = Array.from({ length: MAX_WAITING_FOR_START }, () =>
-      link.ask({ op: 'status', infoHash: UNKEPT }),
+      link.ask({ op: 'status', infoHash: UNKEPT, stopToken: '' }),
     );
-    expect(await link.ask({ op: 'status', infoHash: UNKEPT })).toBeUndefined();
+    expect(await link.ask({ op: 'status', infoHash: UNKEPT, stopToken: '' })).toBeUndefined();
     await writeFile(join(folder, 'ready'), '');
     // Every one that waited gets the keeper's answer (it keeps no share).
     expect(await Promise.all(waiting)).toEqual(waiting.map(() => null));

@@ -132,12 +132,16 @@ export async function post(
   const response = await fetch(new URL(path, at.url), {
     method: 'POST',
     body: typeof body === 'string' ? body : JSON.stringify(body),
-    headers,
+    headers: { 'content-type': 'application/json', ...headers },
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** A keep request, asked again while the tracker has not seen the sharer's announce yet or the keeper is starting. */
+/** The stop token each share's keep returned, as the tab that asked keeps it: keepStatus shows it. */
+const heldTokens = new Map<string, string>();
+
+/** A keep request, asked again while the tracker has not seen the sharer's announce yet or the keeper is starting;
+ * the stop token it returns is held for keepStatus. */
 export async function askKeep(at: TrackerAt, body: unknown, headers: Record<string, string> = {}) {
   let answer = await post(at, '/keep', body, headers);
   await until(
@@ -148,6 +152,9 @@ export async function askKeep(at: TrackerAt, body: unknown, headers: Record<stri
     },
     { what: 'the keeper answers the keep request', timeoutMs: 20_000, intervalMs: 200 },
   );
+  const { infoHash } = body as { infoHash?: unknown };
+  const { stopToken } = answer.body;
+  if (typeof infoHash === 'string' && typeof stopToken === 'string') heldTokens.set(infoHash, stopToken);
   return answer;
 }
 
@@ -158,8 +165,14 @@ export interface StatusAnswer {
   error?: string;
 }
 
-export async function keepStatus(at: TrackerAt, infoHash: string): Promise<StatusAnswer> {
-  const response = await fetch(new URL(`/keep/status?infoHash=${infoHash}`, at.url));
+/** The keeper's status of a share, asked with `stopToken` (by default the one its keep returned to askKeep). */
+export async function keepStatus(
+  at: TrackerAt,
+  infoHash: string,
+  stopToken = heldTokens.get(infoHash) ?? '',
+): Promise<StatusAnswer> {
+  const url = new URL(`/keep/status?infoHash=${infoHash}`, at.url);
+  const response = await fetch(url, { headers: { 'x-keep-stop-token': stopToken } });
   return (await response.json()) as StatusAnswer;
 }
 
