@@ -15,6 +15,8 @@ import type { WebSeedFetcher } from '../../net/web-seed-fetch';
 export const TRANSFER_MIN_BYTES = 4096;
 
 export interface PortsHost extends PieceIoHost {
+  /** The session's `error` action: the torrent stops with the reason. */
+  fail(reason: string): void;
   ctx: Pick<HostContext, 'post' | 'sha1' | 'sha256' | 'blockHashes' | 'keep'>;
   infoHashHex: string;
   peers: PeerLinks;
@@ -33,8 +35,8 @@ export function enginePorts(host: PortsHost, current: () => boolean): EnginePort
   return {
     ...peerPorts(host),
     ...hashPorts(host),
-    store: (index, data) => storePiece(host, index, data, current),
-    read: (peer, index, begin, length) => readBlock(host, peer, { index, begin, length }, current),
+    store: (index, data, reply) => storePiece(host, { index, data }, reply, current),
+    read: (_peer, index, begin, length, reply) => readBlock(host, { index, begin, length }, reply, current),
     ...trackerPorts(host),
     metadata: (info) => host.metadata(info),
     layersKnown: () => host.layersKnown(),

@@ -1,14 +1,26 @@
+// The worker's storage ports as the engine's executor carries them out: every answer, a failure too, reaches the
+// session as the contract's event.
 import { describe, expect, it } from 'vitest';
+import type { EngineAction } from '../../../../shared/engine/contract/engine-types';
+import { executeAction } from '../../../../shared/engine/session/executor';
 import { PieceReadError } from '../storage/piece-storage';
-import { exactBuffer, readBlock, storePiece } from './piece-io';
+import { enginePorts } from './engine-ports';
+import { exactBuffer } from './piece-io';
 import { fakeInfo, settle, verifiedOf } from './testing/fakes';
-import { recordingHost } from './testing/ports-host';
+import { recordingHost, type RecordingHost } from './testing/ports-host';
+
+/** Carries out `action` through the worker's ports, the answers recorded in `host.fed`. */
+function run(host: RecordingHost, action: EngineAction, current = () => true): void {
+  executeAction(action, enginePorts(host, current), (event) => host.fed.push(event));
+}
+
+const read = (index: number): EngineAction => ({ type: 'read', peer: 'p1', index, begin: 0, length: 5 });
 
 describe('storePiece', () => {
-  it('writes the piece, steers the streams, and tells the host once it is stored', async () => {
+  it('writes the piece, steers the streams, and answers `stored` once it is stored', async () => {
     const host = recordingHost();
     const data = new Uint8Array([1, 2, 3]);
-    storePiece(host, 4, data, () => true);
+    run(host, { type: 'store', index: 4, data });
     expect(host.written).toEqual([{ index: 4, data: data.buffer }]);
     expect(host.verifiedSteered).toEqual([4]);
     expect(host.counted).toEqual([3]);
@@ -16,17 +28,27 @@ describe('storePiece', () => {
     expect(host.counted).toEqual([3, -3]);
     expect(host.landed).toEqual([4]);
     expect(host.stored).toEqual([4]);
+    expect(host.fed).toEqual([{ type: 'stored', index: 4 }]);
   });
 
-  it("fails the torrent with the store's reason, unless its session was replaced meanwhile", async () => {
+  it("answers a failed write with `store-failed` and the store's reason, and does not fail the torrent", async () => {
     const host = recordingHost();
     host.writePiece = () => Promise.reject(new DOMException('full', 'QuotaExceededError'));
-    storePiece(host, 1, new Uint8Array(4), () => true);
-    storePiece(host, 2, new Uint8Array(4), () => false);
+    run(host, { type: 'store', index: 1, data: new Uint8Array(4) });
     await settle();
-    expect(host.failures).toEqual(['storage quota exceeded']);
-    expect(host.landed).toEqual([1, 2]);
+    expect(host.fed).toEqual([{ type: 'store-failed', index: 1, reason: 'storage quota exceeded' }]);
+    expect(host.failures).toEqual([]);
+    expect(host.landed).toEqual([1]);
+    expect(host.counted).toEqual([4, -4]);
     expect(host.stored).toEqual([]);
+  });
+
+  it('leaves the host alone for a piece of a session replaced meanwhile', async () => {
+    const host = recordingHost();
+    run(host, { type: 'store', index: 2, data: new Uint8Array(4) }, () => false);
+    await settle();
+    expect(host.stored).toEqual([]);
+    expect(host.landed).toEqual([2]);
   });
 
   it('keeps the exact bytes of a view: its own buffer when it covers it all', () => {
@@ -44,7 +66,7 @@ describe('readBlock', () => {
     host.verifiedPieces = verifiedOf(info, [1]);
     const block = new Uint8Array(5);
     host.readBlock = async () => block;
-    readBlock(host, 'p1', { index: 1, begin: 0, length: 5 }, () => true);
+    run(host, read(1));
     await settle();
     expect(host.fed).toEqual([{ type: 'read-done', peer: 'p1', index: 1, begin: 0, data: block }]);
     expect(host.keep.has(block.buffer)).toBe(true);
@@ -54,8 +76,8 @@ describe('readBlock', () => {
     const host = recordingHost();
     host.verifiedPieces = verifiedOf(info, [1]);
     host.readBlock = () => Promise.reject(new PieceReadError('piece 1 is damaged'));
-    readBlock(host, 'p1', { index: 0, begin: 0, length: 5 }, () => true);
-    readBlock(host, 'p1', { index: 1, begin: 0, length: 5 }, () => true);
+    run(host, read(0));
+    run(host, read(1));
     await settle();
     expect(host.fed).toEqual([
       { type: 'read-failed', peer: 'p1', index: 0, begin: 0, reason: 'piece not stored' },
@@ -63,13 +85,17 @@ describe('readBlock', () => {
     ]);
   });
 
-  it('stops a share whose shared file changed instead of failing the one block', async () => {
+  it('stops a share whose shared file changed, and still answers the read', async () => {
     const host = recordingHost();
     host.verifiedPieces = verifiedOf(info, [1]);
-    host.failShared = () => true;
+    let stopped = 0;
+    host.failShared = () => (stopped++, true);
     host.readBlock = () => Promise.reject(new Error('changed'));
-    readBlock(host, 'p1', { index: 1, begin: 0, length: 5 }, () => true);
+    run(host, read(1));
     await settle();
-    expect(host.fed).toEqual([]);
+    expect(stopped).toBe(1);
+    expect(host.fed).toEqual([
+      { type: 'read-failed', peer: 'p1', index: 1, begin: 0, reason: 'storage failed: changed' },
+    ]);
   });
 });

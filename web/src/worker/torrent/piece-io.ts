@@ -1,7 +1,9 @@
 // The engine's storage and reads: a verified piece goes to the store (with the totals that count it, in the same
-// transaction), a peer's request is read from it. Each answers the session with an event, unless the session it
-// came from has been replaced meanwhile (`current`).
-import type { EngineEvent } from '../../../../shared/engine/contract/engine-types';
+// transaction), a peer's request is read from it. Each answers through the executor's reply, so the session gets
+// `stored`/`store-failed` and `read-done`/`read-failed` as the contract says (a store that failed makes it wait for
+// storage and try again; it does not end the torrent). What the host does besides happens only while the session
+// the action came from is still the torrent's (`current`).
+import type { Reply } from '../../../../shared/engine/session/executor';
 import type { VerifiedView } from '../../../../shared/engine/verify/verified-pieces';
 import { storageErrorReason } from '../../lib/storage/storage';
 import type { BatchWriter } from '../storage/batch-writer';
@@ -20,10 +22,8 @@ export interface PieceIoHost {
   firstPieceShown(): boolean;
   /** Writes the totals (in the transaction of the piece being stored). */
   persistTotals(): void;
-  feed(event: EngineEvent): void;
-  /** The piece is in the store (the session records it, and what waits for it looks again). */
+  /** The piece is in the store (what waits for it looks again; a stopped session's pieces are recorded here). */
   pieceStored(index: number): void;
-  fail(reason: string): void;
   /** Stops on a shared file's failure; false for any other error. */
   failShared(error: unknown): boolean;
 }
@@ -36,8 +36,14 @@ export function exactBuffer(data: Uint8Array): ArrayBuffer {
   return data.slice().buffer;
 }
 
-export function storePiece(host: PieceIoHost, index: number, data: Uint8Array, current: () => boolean): void {
-  const value = exactBuffer(data);
+export function storePiece(
+  host: PieceIoHost,
+  piece: { index: number; data: Uint8Array },
+  reply: Reply<void>,
+  current: () => boolean,
+): void {
+  const { index } = piece;
+  const value = exactBuffer(piece.data);
   const size = value.byteLength;
   host.totals.storing(size);
   // The totals with the piece counted go in the same transaction: a reload never finds a stored piece that the
@@ -55,39 +61,35 @@ export function storePiece(host: PieceIoHost, index: number, data: Uint8Array, c
   };
   written.then(
     () => {
+      reply.ok();
       if (landed()) host.pieceStored(index);
     },
     (error: unknown) => {
-      // Our reason (not the engine's wording of it) is what the torrent shows; the session stops with it.
-      if (landed()) host.fail(storageErrorReason(error));
+      landed();
+      // Our reason (not the engine's wording of it) is what the torrent shows while it waits for storage.
+      reply.fail(storageErrorReason(error));
     },
   );
 }
 
 export function readBlock(
   host: PieceIoHost,
-  peer: string,
   block: { index: number; begin: number; length: number },
+  reply: Reply<Uint8Array>,
   current: () => boolean,
 ): void {
   const { index, begin, length } = block;
-  const failed = (reason: string) => {
-    if (current()) host.feed({ type: 'read-failed', peer, index, begin, reason });
-  };
-  if (!host.verified()?.get(index)) {
-    failed('piece not stored');
-    return;
-  }
+  if (!host.verified()?.get(index)) return reply.fail('piece not stored');
   host.pieces.readBlock(index, begin, length).then(
     (data) => {
       // The block is a view of a cached piece: `send` must copy it, never transfer the piece away.
       host.keep.add(data.buffer);
-      if (current()) host.feed({ type: 'read-done', peer, index, begin, data });
+      reply.ok(data);
     },
     (error: unknown) => {
       // A shared file that changed stops the share (its piece was not sent); other failures miss one block.
-      if (current() && host.failShared(error)) return;
-      failed(error instanceof PieceReadError ? error.message : storageErrorReason(error));
+      if (current()) host.failShared(error);
+      reply.fail(error instanceof PieceReadError ? error.message : storageErrorReason(error));
     },
   );
 }

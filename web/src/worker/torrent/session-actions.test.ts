@@ -72,16 +72,13 @@ describe('SessionActions', () => {
     expect(parts.v2.options?.info.infoHash).toEqual(info.v2!.infoHash);
   });
 
-  it('has the session record a stored piece, or records it itself once the session has stopped', () => {
+  it('leaves a stored piece to the running session (the store answers it), or records it once it stopped', () => {
     const info = fakeInfo([{ name: 'a', length: 40 }], 10);
     const running = setup(info.infoHashHex);
     running.parts.setInfo(info, undefined);
     running.actions.pieceStored(2);
     running.actions.pieceStored(3);
-    expect(running.fed).toEqual([
-      { type: 'stored', index: 2 },
-      { type: 'stored', index: 3 },
-    ]);
+    expect(running.fed).toEqual([]);
     expect(running.parts.verified?.get(2)).toBe(false);
     expect(running.milestones()).toBe(1);
     const stopped = setup(info.infoHashHex, true);

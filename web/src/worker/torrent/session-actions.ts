@@ -77,8 +77,8 @@ export class SessionActions implements PortsHost {
   }
 
   pieceStored(index: number): void {
-    this.host.feed({ type: 'stored', index }); // the session records it (Downloader.stored)
-    // A session that has stopped no longer records: the piece is in the store all the same.
+    // The session records it from the store's answer (`stored`); a session that has stopped no longer records: the
+    // piece is in the store all the same.
     if (this.host.halted()) this.parts.verified?.add(index);
     this.parts.privateShare.checkManifest();
     // The torrent's first piece is shown at once: the user sees the download begin.

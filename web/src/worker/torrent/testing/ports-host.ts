@@ -69,7 +69,6 @@ export function recordingHost(): RecordingHost {
     verified: () => host.verifiedPieces,
     firstPieceShown: () => false,
     persistTotals: () => {},
-    feed: (event) => host.fed.push(event),
     pieceStored: (index) => host.stored.push(index),
     fail: (reason) => host.failures.push(reason),
     failShared: () => false,
