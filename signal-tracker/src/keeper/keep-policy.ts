@@ -11,7 +11,16 @@ export interface KeeperLimits {
   hours: number;
   /** Only requests carrying this token are taken (none: anyone's). */
   token?: string;
+  /** Shares kept in all (default MAX_SHARES). */
+  maxShares?: number;
+  /** Shares kept for one address (default MAX_SHARES_PER_ADDRESS). */
+  maxSharesPerAddress?: number;
 }
+
+/** Shares kept in all: each costs the keeper's memory (its engine, its swarm) whatever its bytes. */
+export const MAX_SHARES = 256;
+/** Shares kept for one address: one address cannot take every place. */
+export const MAX_SHARES_PER_ADDRESS = 16;
 
 /** One share the keeper holds, as written to its folder. */
 export interface KeepRecord {
@@ -19,6 +28,8 @@ export interface KeepRecord {
   infoHash: string;
   /** The share's bytes. */
   length: number;
+  /** The bytes it may take on the keeper's disk (keep-footprint.ts): what the quotas count. */
+  footprint?: number;
   /** The address that asked for it. */
   address: string;
   /** Wall-clock ms after which it is deleted. */
@@ -29,7 +40,8 @@ export interface KeepRecord {
 
 export interface KeepAsk {
   infoHash: string;
-  length: number;
+  /** The bytes the share would take on the keeper's disk (keep-footprint.ts). */
+  footprint: number;
   address: string;
   token: string | undefined;
 }
@@ -43,6 +55,34 @@ export function byteWords(bytes: number): string {
   return `${Math.ceil(bytes / 1024)} KB`;
 }
 
+/** What a record counts against the quotas: a record written before footprints were counted counts its length. */
+const bytesOf = (record: KeepRecord): number => record.footprint ?? record.length;
+const sum = (records: readonly KeepRecord[]): number => records.reduce((all, r) => all + bytesOf(r), 0);
+
+function countRefusal(ask: KeepAsk, kept: readonly KeepRecord[], limits: KeeperLimits): string | undefined {
+  const most = limits.maxShares ?? MAX_SHARES;
+  if (kept.length >= most) return `The keeper is full: it keeps ${most} shares, its most.`;
+  const mostYours = limits.maxSharesPerAddress ?? MAX_SHARES_PER_ADDRESS;
+  if (kept.filter((record) => record.address === ask.address).length >= mostYours)
+    return `The keeper already keeps ${mostYours} shares for your address, its most for one address.`;
+  return undefined;
+}
+
+function byteRefusal(ask: KeepAsk, kept: readonly KeepRecord[], limits: KeeperLimits): string | undefined {
+  const size = ask.footprint;
+  if (size > limits.quotaBytes || size > limits.perAddressBytes) {
+    const most = Math.min(limits.quotaBytes, limits.perAddressBytes);
+    return `This share takes ${byteWords(size)}; the keeper keeps shares of at most ${byteWords(most)}.`;
+  }
+  const used = sum(kept);
+  if (used + size > limits.quotaBytes)
+    return `The keeper is full: it has ${byteWords(limits.quotaBytes - used)} free and this share takes ${byteWords(size)}.`;
+  const usedByYou = sum(kept.filter((record) => record.address === ask.address));
+  if (usedByYou + size > limits.perAddressBytes)
+    return `The keeper already keeps ${byteWords(usedByYou)} for your address, of at most ${byteWords(limits.perAddressBytes)}.`;
+  return undefined;
+}
+
 /** Why the keeper refuses `ask`, or undefined when it takes it. `diskRoom`: the bytes its folder's filesystem can
  * still take (free space less what shares being fetched have still to write). */
 export function keepRefusal(
@@ -54,18 +94,9 @@ export function keepRefusal(
   if (limits.token !== undefined && ask.token !== limits.token)
     return 'This keeper only keeps shares for people who have its token.';
   if (kept.some((record) => record.infoHash === ask.infoHash)) return 'The keeper already keeps this share.';
-  if (ask.length > limits.quotaBytes || ask.length > limits.perAddressBytes) {
-    const most = Math.min(limits.quotaBytes, limits.perAddressBytes);
-    return `This share is ${byteWords(ask.length)}; the keeper keeps shares of at most ${byteWords(most)}.`;
-  }
-  const used = kept.reduce((sum, record) => sum + record.length, 0);
-  if (used + ask.length > limits.quotaBytes)
-    return `The keeper is full: it has ${byteWords(limits.quotaBytes - used)} free and this share is ${byteWords(ask.length)}.`;
-  const yours = kept.filter((record) => record.address === ask.address);
-  const usedByYou = yours.reduce((sum, record) => sum + record.length, 0);
-  if (usedByYou + ask.length > limits.perAddressBytes)
-    return `The keeper already keeps ${byteWords(usedByYou)} for your address, of at most ${byteWords(limits.perAddressBytes)}.`;
-  if (ask.length > diskRoom)
-    return `The keeper's disk is full: it has ${byteWords(Math.max(0, diskRoom))} free and this share is ${byteWords(ask.length)}.`;
+  const refusal = countRefusal(ask, kept, limits) ?? byteRefusal(ask, kept, limits);
+  if (refusal) return refusal;
+  if (ask.footprint > diskRoom)
+    return `The keeper's disk is full: it has ${byteWords(Math.max(0, diskRoom))} free and this share takes ${byteWords(ask.footprint)}.`;
   return undefined;
 }

@@ -1,6 +1,6 @@
 // The keeper's own process, forked by the tracker (keeper-link.ts): its WebRTC, hashing and disk work never run on
 // the tracker's event loop, and if it dies the tracker goes on (and starts another, which resumes from the folder).
-import { Keeper } from './keeper';
+import { Keeper, KEEPER_FAILED } from './keeper';
 import type { KeeperAnswer, KeeperProcessConfig, KeeperRequest } from './keeper-messages';
 
 /** How often shares past their expiry are looked for, in ms. */
@@ -18,7 +18,7 @@ async function answer(keeper: Keeper, request: KeeperRequest): Promise<KeeperAns
     case 'stop':
       return keeper.stop(request.infoHash, request.stopToken);
     case 'status':
-      return keeper.status(request.infoHash, request.stopToken) ?? null;
+      return keeper.status(request.infoHash) ?? null;
   }
 }
 
@@ -30,10 +30,8 @@ async function main(): Promise<void> {
   let queue = Promise.resolve();
   process.on('message', (request: KeeperRequest) => {
     queue = queue.then(async () => {
-      const reply = await answer(keeper, request).catch((error: Error) => ({
-        ok: false,
-        error: error.message,
-      }));
+      // An error's own words may hold the keeper's paths: the asker is told plain words only.
+      const reply = await answer(keeper, request).catch(() => ({ ok: false, error: KEEPER_FAILED }));
       process.send?.({ id: request.id, answer: reply });
     });
   });

@@ -62,7 +62,7 @@ describe('the keeper', () => {
     const ask = async (token: string) => (await askKeep(server, { ...share.request, token })).body.error;
     expect(await ask('wrong')).toBe('This keeper only keeps shares for people who have its token.');
     expect(await ask(share.request.token)).toMatch(
-      /^This share is .*; the keeper keeps shares of at most 64 KB\.$/,
+      /^This share takes .*; the keeper keeps shares of at most 64 KB\.$/,
     );
   });
 

@@ -7,12 +7,20 @@ import { NodeHost } from '../../../node-host/node-host';
 import type { NodeTorrent } from '../../../node-host/node-torrent';
 import { joinRtcSwarm, type RtcSwarm } from '../../../node-host/rtc-swarm';
 import { readTorrent } from '../../../node-host/torrent-source';
+import { FailedKeeps, FetchSlots } from './fetch-slots';
+import { shareFootprint } from './keep-footprint';
 import { keepRefusal, type KeepRecord, type KeeperLimits } from './keep-policy';
 import { KeepStore } from './keep-store';
 import { keeperIceServers, type KeeperTurn } from './keeper-ice';
+import { TrackerSockets } from './tracker-sockets';
 
-/** Shares fetched at once: past it a request is refused until one is complete. */
-export const MAX_FETCHING = 4;
+/** What a tab is told when its share could not be started: never an error's own words (they may hold a path). */
+export const START_FAILED = 'The keeper could not start keeping this share; nothing of it was kept.';
+/** What a request that failed inside the keeper is told. */
+export const KEEPER_FAILED = 'The keeper could not do that; try again in a few minutes.';
+/** What the card of a share given up says: no peer sent it a piece for FETCH_STALL_MS. */
+export const STALLED =
+  'The keeper gave up: no one sent it this share for a minute. Ask again while a tab shares it.';
 /** Peers one kept torrent talks to at once. */
 export const MAX_PEERS_PER_SHARE = 20;
 
@@ -36,12 +44,16 @@ export interface KeepStatus {
   progress: number;
   kept: boolean;
   expiresAt: number;
+  /** Why the keeper gave the share up, in words: it keeps it no more. */
+  failed?: string;
 }
 
 interface Running {
   record: KeepRecord;
   torrent: NodeTorrent;
   swarm: RtcSwarm;
+  /** Its tracker socket (TrackerSockets). */
+  socket: number;
 }
 
 export class Keeper {
@@ -50,11 +62,14 @@ export class Keeper {
   private readonly running = new Map<string, Running>();
   private records: KeepRecord[] = [];
   private readonly now: () => number;
-  private clientCount = 0;
+  private readonly sockets: TrackerSockets;
+  private readonly slots = new FetchSlots();
+  private readonly failed = new FailedKeeps();
 
   constructor(private readonly options: KeeperOptions) {
     this.store = new KeepStore(options.folder);
     this.now = options.now ?? Date.now;
+    this.sockets = new TrackerSockets(options.tracker);
   }
 
   /** Loads the records, deletes what expired while the keeper was down, and starts the rest where they were. */
@@ -85,28 +100,35 @@ export class Keeper {
     }
     const { infoHashHex: infoHash, length } = source.info;
     if (infoHash !== named) return { ok: false, error: 'That torrent is not the share the request names.' };
+    const footprint = shareFootprint(source.info, torrent.byteLength);
+    this.noteProgress(this.now());
     const refusal =
       keepRefusal(
-        { infoHash, length, address, token },
+        { infoHash, footprint, address, token },
         this.records,
         this.options.limits,
         await this.diskRoom(),
-      ) ??
-      (this.fetching() >= MAX_FETCHING
-        ? 'The keeper is busy fetching other shares; try again in a few minutes.'
-        : undefined);
+      ) ?? this.slots.refusal(address);
     if (refusal) return { ok: false, error: refusal };
     const record: KeepRecord = {
       infoHash,
       length,
+      footprint,
       address,
       expiresAt: this.now() + this.options.limits.hours * 3_600_000,
       stopToken: randomBytes(16).toString('hex'),
     };
-    await this.store.saveTorrent(infoHash, torrent);
+    // The record (and its footprint) is counted before anything is written; a start that fails removes it all.
     this.records.push(record);
-    await this.store.save(this.records);
-    await this.start(record, torrent);
+    try {
+      await this.store.save(this.records);
+      await this.store.saveTorrent(infoHash, torrent);
+      await this.start(record, torrent);
+    } catch {
+      await this.drop(infoHash).catch(() => {});
+      return { ok: false, error: START_FAILED };
+    }
+    this.failed.forget(infoHash);
     return { ok: true, infoHash, stopToken: record.stopToken, expiresAt: record.expiresAt };
   }
 
@@ -120,10 +142,9 @@ export class Keeper {
     return { ok: true };
   }
 
-  /** How far the copy of a share is, told only with the token its keep returned: to anyone else, not kept. */
-  status(infoHash: string, stopToken: string): KeepStatus | undefined {
+  status(infoHash: string): KeepStatus | undefined {
     const running = this.running.get(infoHash);
-    if (!running || running.record.stopToken !== stopToken) return undefined;
+    if (!running) return undefined;
     const stats = running.torrent.stats();
     return {
       infoHash,
@@ -133,10 +154,11 @@ export class Keeper {
     };
   }
 
-  /** Deletes every share past its expiry. */
+  /** Deletes every share past its expiry, and gives up each fetch with no new piece for FETCH_STALL_MS. */
   async expire(): Promise<void> {
     const now = this.now();
     for (const record of this.records.filter((r) => r.expiresAt <= now)) await this.drop(record.infoHash);
+    await this.giveUpStalled(now);
   }
 
   async close(): Promise<void> {
@@ -154,10 +176,29 @@ export class Keeper {
     return bavail * bsize - owed;
   }
 
-  private fetching(): number {
-    let count = 0;
-    for (const running of this.running.values()) if (running.torrent.stats().state !== 'seeding') count++;
-    return count;
+  /** Frees the slots of shares fetched whole, and notes the others' verified pieces. */
+  private noteProgress(now: number): void {
+    for (const [infoHash, running] of this.running) {
+      const stats = running.torrent.stats();
+      if (stats.left === 0) this.slots.release(infoHash);
+      else this.slots.progress(infoHash, stats.have, now);
+    }
+  }
+
+  /** Drops each share whose fetch stalled (everything it wrote with it); its status says so until FAILED_KEPT_MS. */
+  private async giveUpStalled(now: number): Promise<void> {
+    this.noteProgress(now);
+    for (const infoHash of this.slots.stalled(now)) {
+      const stopToken = this.records.find((record) => record.infoHash === infoHash)?.stopToken ?? '';
+      await this.drop(infoHash);
+      this.failed.add(infoHash, stopToken, STALLED, now);
+    }
+  }
+
+  /** The status of a keep given up lately, told to the holder of its stop token only. */
+  givenUp(infoHash: string, stopToken: string): KeepStatus | undefined {
+    const failed = this.failed.words(infoHash, stopToken, this.now());
+    return failed === undefined ? undefined : { infoHash, progress: 0, kept: false, expiresAt: 0, failed };
   }
 
   private async start(record: KeepRecord, torrent: Uint8Array): Promise<void> {
@@ -167,21 +208,30 @@ export class Keeper {
       verifiedPath: this.store.verifiedPath(record.infoHash),
       config: { maxPeers: MAX_PEERS_PER_SHARE },
     });
-    // bittorrent-tracker shares one socket per tracker address in a process, and the tracker takes one peer id per
-    // socket and swarm: each share gets an address (and a socket) of its own.
-    const tracker = `${this.options.tracker}?keeper=${this.clientCount++}`;
-    const swarm = joinRtcSwarm(added, {
-      tracker,
-      peerId: this.host.peerId,
-      iceServers: () => keeperIceServers(this.options.iceServers, this.options.turn, Date.now()),
-    });
-    this.running.set(record.infoHash, { record, torrent: added, swarm });
+    const socket = this.sockets.take();
+    let swarm;
+    try {
+      swarm = joinRtcSwarm(added, {
+        tracker: socket.url,
+        peerId: this.host.peerId,
+        iceServers: () => keeperIceServers(this.options.iceServers, this.options.turn, Date.now()),
+      });
+    } catch (error) {
+      this.sockets.release(socket.index);
+      await this.host.remove(added);
+      throw error;
+    }
+    this.running.set(record.infoHash, { record, torrent: added, swarm, socket: socket.index });
+    const stats = added.stats();
+    if (stats.left > 0) this.slots.take(record.infoHash, record.address, stats.have, this.now());
   }
 
   private async drop(infoHash: string): Promise<void> {
     const running = this.running.get(infoHash);
     this.running.delete(infoHash);
+    this.slots.release(infoHash);
     if (running) {
+      this.sockets.release(running.socket);
       await this.host.remove(running.torrent);
       await running.swarm.stop();
     }

@@ -20,6 +20,10 @@ describe('the keeper in the page', () => {
       'Kept online until 14:30: this tab can close',
     );
   });
+  it("says why the keeper gave a share up, in the keeper's words", () => {
+    const failed = 'The keeper gave up: no one sent it this share for a minute.';
+    expect(keepWords({ progress: 0, kept: false, expiresAt: 0, failed })).toBe(failed);
+  });
   describe('asking to keep a share', () => {
     afterEach(() => vi.unstubAllGlobals());
     const answers = (statuses: number[]) => {

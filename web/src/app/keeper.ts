@@ -14,6 +14,8 @@ export interface KeepProgress {
   progress: number;
   kept: boolean;
   expiresAt: number;
+  /** Why the keeper gave the share up (no one sent it a piece for a while): it keeps it no more. */
+  failed?: string;
 }
 
 /** The keeper of /config.json's body, or undefined when the tracker has none. */
@@ -34,8 +36,10 @@ export function keepLabel(hours: number): string {
   return `Keep online for ${Math.round(hours)} ${Math.round(hours) === 1 ? 'hour' : 'hours'}`;
 }
 
-/** The card's words: `Uploading to the keeper: 40 %`, then `Kept online until 14:30: this tab can close`. */
+/** The card's words: `Uploading to the keeper: 40 %`, then `Kept online until 14:30: this tab can close`; or why the
+ * keeper gave the share up. */
 export function keepWords(status: KeepProgress, timeZone?: string): string {
+  if (status.failed) return status.failed;
   if (!status.kept) return `Uploading to the keeper: ${Math.floor(status.progress * 100)} %`;
   const until = new Date(status.expiresAt).toLocaleTimeString('en-GB', {
     hour: '2-digit',
@@ -58,9 +62,7 @@ type Answer = { ok?: boolean; error?: string; stopToken?: string; expiresAt?: nu
 
 async function post(path: string, body: unknown): Promise<Answer> {
   try {
-    // The keeper's routes take JSON only: a type no page of another site can send without the tracker's leave.
-    const headers = { 'content-type': 'application/json' };
-    const response = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
+    const response = await fetch(path, { method: 'POST', body: JSON.stringify(body) });
     return { ...((await response.json()) as Answer), status: response.status };
   } catch {
     return { ok: false, error: 'The keeper could not be reached.' };
@@ -102,17 +104,10 @@ export function stopKeep(infoHash: string, stopToken: string): Promise<Answer> {
   return post('/keep/stop', { infoHash, stopToken });
 }
 
-/** How far the keeper is; 'gone' when it keeps the share no more (expired, stopped); undefined when unreachable.
- * The keeper tells only the holder of the share's stop token (in a header, out of logged URLs). */
-export async function keepStatus(
-  infoHash: string,
-  stopToken: string,
-): Promise<KeepProgress | 'gone' | undefined> {
+/** How far the keeper is; 'gone' when it keeps the share no more (expired, stopped); undefined when unreachable. */
+export async function keepStatus(infoHash: string): Promise<KeepProgress | 'gone' | undefined> {
   try {
-    const response = await fetch(`/keep/status?infoHash=${infoHash}`, {
-      cache: 'no-store',
-      headers: { 'x-keep-stop-token': stopToken },
-    });
+    const response = await fetch(`/keep/status?infoHash=${infoHash}`, { cache: 'no-store' });
     if (response.status === 404) return 'gone';
     return response.status === 200 ? ((await response.json()) as KeepProgress) : undefined;
   } catch {

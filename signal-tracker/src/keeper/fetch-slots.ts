@@ -1,0 +1,99 @@
+// The keeper's fetch slots: how many shares it fetches at once, in all and for one requesting address, and which
+// fetches to give up. A fetch whose swarm sends no new verified piece for FETCH_STALL_MS (or never a first one) gives
+// its slot back, so shares nobody serves cannot hold the keeper's slots for their whole keep.
+// Pure: the clock is the caller's.
+
+/** Shares fetched at once: past it a request is refused until one is kept or given up. */
+export const MAX_FETCHING = 4;
+/** Shares fetched at once for one address: one address cannot take every slot. */
+export const MAX_FETCHING_PER_ADDRESS = 2;
+/** A fetch with no new verified piece for this long (ms) is given up. */
+export const FETCH_STALL_MS = 60_000;
+
+interface Fetch {
+  address: string;
+  /** Verified pieces when last looked at. */
+  have: number;
+  /** When `have` last grew (or the fetch began). */
+  progressAt: number;
+}
+
+export class FetchSlots {
+  private readonly fetches = new Map<string, Fetch>();
+
+  constructor(
+    private readonly most = MAX_FETCHING,
+    private readonly mostPerAddress = MAX_FETCHING_PER_ADDRESS,
+    private readonly stallMs = FETCH_STALL_MS,
+  ) {}
+
+  get size(): number {
+    return this.fetches.size;
+  }
+
+  /** Why a fetch for `address` cannot begin now, in words, or undefined when a slot is free. */
+  refusal(address: string): string | undefined {
+    let yours = 0;
+    for (const fetch of this.fetches.values()) if (fetch.address === address) yours++;
+    if (yours >= this.mostPerAddress)
+      return `The keeper is already fetching ${yours} shares for your address; try again once one is kept.`;
+    if (this.fetches.size >= this.most)
+      return 'The keeper is busy fetching other shares; try again in a few minutes.';
+    return undefined;
+  }
+
+  /** Takes a slot for `infoHash` from `now` (a resumed fetch takes one even past the bounds: it was taken before). */
+  take(infoHash: string, address: string, have: number, now: number): void {
+    this.fetches.set(infoHash, { address, have, progressAt: now });
+  }
+
+  release(infoHash: string): void {
+    this.fetches.delete(infoHash);
+  }
+
+  /** Notes that `infoHash` has `have` verified pieces at `now`. */
+  progress(infoHash: string, have: number, now: number): void {
+    const fetch = this.fetches.get(infoHash);
+    if (!fetch || have <= fetch.have) return;
+    fetch.have = have;
+    fetch.progressAt = now;
+  }
+
+  /** The fetches with no new verified piece for the stall time by `now`. */
+  stalled(now: number): string[] {
+    const stalled: string[] = [];
+    for (const [infoHash, fetch] of this.fetches)
+      if (now - fetch.progressAt >= this.stallMs) stalled.push(infoHash);
+    return stalled;
+  }
+}
+
+/** How long (ms) a given-up keep's words are told to a status request. */
+export const FAILED_KEPT_MS = 60 * 60_000;
+/** Given-up keeps remembered at most: the oldest are forgotten first. */
+const MAX_FAILED = 1024;
+
+/** The words of keeps given up lately, by info hash, for the card of the tab that asked (it shows its stop token). */
+export class FailedKeeps {
+  private readonly failed = new Map<string, { words: string; stopToken: string; until: number }>();
+
+  add(infoHash: string, stopToken: string, words: string, now: number): void {
+    this.failed.delete(infoHash);
+    this.failed.set(infoHash, { words, stopToken, until: now + FAILED_KEPT_MS });
+    for (const oldest of this.failed.keys()) {
+      if (this.failed.size <= MAX_FAILED) break;
+      this.failed.delete(oldest);
+    }
+  }
+
+  /** Forgets a keep taken again. */
+  forget(infoHash: string): void {
+    this.failed.delete(infoHash);
+  }
+
+  words(infoHash: string, stopToken: string, now: number): string | undefined {
+    const failed = this.failed.get(infoHash);
+    if (failed && failed.stopToken === stopToken && failed.until > now) return failed.words;
+    return undefined;
+  }
+}
