@@ -18,7 +18,7 @@ async function answer(keeper: Keeper, request: KeeperRequest): Promise<KeeperAns
     case 'stop':
       return keeper.stop(request.infoHash, request.stopToken);
     case 'status':
-      return keeper.status(request.infoHash) ?? null;
+      return keeper.status(request.infoHash, request.stopToken) ?? null;
   }
 }
 

@@ -142,9 +142,11 @@ export class Keeper {
     return { ok: true };
   }
 
-  status(infoHash: string): KeepStatus | undefined {
+  /** How far the copy of a share is, told only with the token its keep returned: to anyone else, not kept. */
+  status(infoHash: string, stopToken: string): KeepStatus | undefined {
     const running = this.running.get(infoHash);
-    if (!running) return undefined;
+    if (!running) return this.givenUp(infoHash, stopToken);
+    if (running.record.stopToken !== stopToken) return undefined;
     const stats = running.torrent.stats();
     return {
       infoHash,

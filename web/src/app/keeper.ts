@@ -62,7 +62,9 @@ type Answer = { ok?: boolean; error?: string; stopToken?: string; expiresAt?: nu
 
 async function post(path: string, body: unknown): Promise<Answer> {
   try {
-    const response = await fetch(path, { method: 'POST', body: JSON.stringify(body) });
+    // The keeper's routes take JSON only: a type no page of another site can send without the tracker's leave.
+    const headers = { 'content-type': 'application/json' };
+    const response = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
     return { ...((await response.json()) as Answer), status: response.status };
   } catch {
     return { ok: false, error: 'The keeper could not be reached.' };
@@ -104,10 +106,17 @@ export function stopKeep(infoHash: string, stopToken: string): Promise<Answer> {
   return post('/keep/stop', { infoHash, stopToken });
 }
 
-/** How far the keeper is; 'gone' when it keeps the share no more (expired, stopped); undefined when unreachable. */
-export async function keepStatus(infoHash: string): Promise<KeepProgress | 'gone' | undefined> {
+/** How far the keeper is; 'gone' when it keeps the share no more (expired, stopped); undefined when unreachable.
+ * The keeper tells only the holder of the share's stop token (in a header, out of logged URLs). */
+export async function keepStatus(
+  infoHash: string,
+  stopToken: string,
+): Promise<KeepProgress | 'gone' | undefined> {
   try {
-    const response = await fetch(`/keep/status?infoHash=${infoHash}`, { cache: 'no-store' });
+    const response = await fetch(`/keep/status?infoHash=${infoHash}`, {
+      cache: 'no-store',
+      headers: { 'x-keep-stop-token': stopToken },
+    });
     if (response.status === 404) return 'gone';
     return response.status === 200 ? ((await response.json()) as KeepProgress) : undefined;
   } catch {
