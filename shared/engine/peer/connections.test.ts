@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeHandshake, encodeMessage, reservedBytes } from '../../codec/wire';
 import { Connections, WANT_PEERS_INTERVAL_MS } from './connections';
+import { IDLE_PLACE_GRACE_MS } from './idle-places';
 import type { PeerState } from './peer';
 import { idFrom } from '../testing/mock';
 import type { EngineAction } from '../contract/engine-types';
@@ -17,6 +18,7 @@ function setup() {
   const messages: string[] = [];
   const gone: string[] = [];
   const bans = new BanList();
+  const pieces = new Map<string, number>();
   const connections = new Connections(us, limits, undefined, bans, {
     now: () => clock.now,
     act: (action) => void actions.push(action),
@@ -26,9 +28,10 @@ function setup() {
       messages.push(`${peer.key} ${message.type}`);
     },
     gone: (peer) => void gone.push(peer.key),
+    pieces: (peer) => pieces.get(peer.key) ?? 0,
   });
   const closes = () => actions.flatMap((a) => (a.type === 'close' ? [`${a.peer} ${a.reason}`] : []));
-  return { clock, actions, handshaken, messages, gone, bans, connections, closes };
+  return { clock, actions, handshaken, messages, gone, bans, pieces, connections, closes };
 }
 
 const handshake = (label: string) =>
@@ -95,5 +98,21 @@ describe('Connections', () => {
       data: encodeMessage({ type: 'keep-alive' }),
     });
     expect(t.connections.wanted(1, 2 * WANT_PEERS_INTERVAL_MS)).toBeUndefined(); // enough peers
+  });
+
+  it('when full, gives the place of the peer idle longest past its grace to a newcomer', () => {
+    const t = setup();
+    t.connections.connect('a', []);
+    t.connections.connect('b', []);
+    t.clock.now = IDLE_PLACE_GRACE_MS - 1;
+    t.connections.connect('early', []);
+    expect(t.closes()).toEqual(['early too many peers']);
+    t.pieces.set('a', 1); // its bitfield came: exchange
+    t.clock.now = IDLE_PLACE_GRACE_MS;
+    t.connections.connect('c', []);
+    expect(t.closes().at(-1)).toBe('b no piece data exchanged: its place went to a new peer');
+    expect([...t.connections.peers.keys()]).toEqual(['a', 'c']);
+    t.connections.connect('d', []);
+    expect(t.closes().at(-1)).toBe('d too many peers');
   });
 });

@@ -1,5 +1,5 @@
 // The connections of one session: the peers connected (by key, and by peer id once handshaken), refusing those over
-// the limit, banned or duplicate, the handshake, decoding what each sends, the connection clock (timeouts and
+// the limit (unless a peer idle past its grace gives its place, idle-places.ts), banned or duplicate, the handshake, decoding what each sends, the connection clock (timeouts and
 // keep-alives), and sending and closing. What the messages are about is the session's rooms' (`ConnectionPorts`).
 import { toHex } from '../../codec/hex';
 import type { WireMessage } from '../../codec/wire';
@@ -16,6 +16,7 @@ import {
 } from './peer-wire';
 import type { EngineAction, PeerKey, WorkBudget } from '../contract/engine-types';
 import { UploadQueue } from './upload-queue';
+import { idlestPlace, PlaceActivity, type PlaceSample } from './idle-places';
 import type { BanList } from '../verify/verify';
 
 /** Identities kept per connection (an address and a fingerprint are what adapters give). */
@@ -35,6 +36,8 @@ export interface ConnectionPorts {
   message(peer: PeerState, message: WireMessage): void;
   /** It is closed and forgotten here. */
   gone(peer: PeerState): void;
+  /** The pieces it has, as far as the session knows (0 before the torrent is). */
+  pieces(peer: PeerState): number;
 }
 
 export class Connections {
@@ -44,6 +47,8 @@ export class Connections {
   /** Connection order given to the next peer. */
   private order = 0;
   private lastWanted: number | undefined;
+  /** When each peer last exchanged piece data, for giving idle places to newcomers. */
+  private readonly activity = new PlaceActivity();
   private readonly known = {
     banned: (hex: string) => this.bans.isBanned(hex),
     connected: (hex: string) => this.byPeerId.has(hex),
@@ -84,12 +89,12 @@ export class Connections {
       // A reused key is an adapter bug; keep the existing connection.
       return;
     }
-    if (this.byKey.size >= this.limits.maxPeers) {
-      this.ports.act({ type: 'close', peer: key, reason: 'too many peers' });
-      return;
-    }
     if (this.bans.isBanned(...identities)) {
       this.ports.act({ type: 'close', peer: key, reason: 'banned peer' });
+      return;
+    }
+    if (this.byKey.size >= this.limits.maxPeers && !this.freeIdlePlace()) {
+      this.ports.act({ type: 'close', peer: key, reason: 'too many peers' });
       return;
     }
     // Paused sessions still connect, they just do not transfer.
@@ -122,6 +127,29 @@ export class Connections {
     });
   }
 
+  /** Closes the peer idle longest past its grace (idle-places.ts), if any; whether a place came free. */
+  private freeIdlePlace(): boolean {
+    const now = this.ports.now();
+    const idlest = idlestPlace(this.placeSamples(now), now);
+    const peer = idlest === undefined ? undefined : this.byKey.get(idlest);
+    if (!peer) return false;
+    this.close(peer, 'no piece data exchanged: its place went to a new peer');
+    return true;
+  }
+
+  private placeSamples(now: number): PlaceSample[] {
+    return [...this.byKey.values()].map((peer) => ({
+      peer: peer.key,
+      lastExchange: this.noteExchange(peer, now),
+    }));
+  }
+
+  /** Looks at what the peer exchanged so far; returns when it last exchanged piece data. */
+  private noteExchange(peer: PeerState, now: number): number {
+    const marks = { downloaded: peer.downloaded, uploaded: peer.uploaded, pieces: this.ports.pieces(peer) };
+    return this.activity.observe(peer.key, marks, peer.connectedAt, now);
+  }
+
   private onHandshake(peer: PeerState, handshake: Handshake): void {
     const hex = toHex(handshake.peerId);
     const refusal = refuseHandshake(handshake, this.us, this.known, hex);
@@ -145,6 +173,7 @@ export class Connections {
   /** The connection clock: handshake and idle timeouts close, a quiet connection gets a keep-alive. */
   tick(now: number): void {
     for (const peer of [...this.byKey.values()]) {
+      this.noteExchange(peer, now);
       const due = connectionDue(peer, now, this.limits);
       if (due === 'keep-alive') this.send(peer, { type: 'keep-alive' });
       else if (due) this.close(peer, due.close);
@@ -175,6 +204,7 @@ export class Connections {
   remove(peer: PeerState): void {
     if (this.byKey.get(peer.key) !== peer) return;
     this.byKey.delete(peer.key);
+    this.activity.forget(peer.key);
     if (peer.handshaken && this.byPeerId.get(peer.peerIdHex) === peer.key)
       this.byPeerId.delete(peer.peerIdHex);
     this.ports.gone(peer);

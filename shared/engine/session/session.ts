@@ -144,6 +144,7 @@ export class TorrentSession implements Session {
       handshaken: (peer) => this.onHandshake(peer),
       message: (peer, message) => routeMessage(this.rooms, peer, message, this.now),
       gone: (peer) => this.onGone(peer),
+      pieces: (peer) => this.downloader?.peerPieces(peer.key) ?? 0,
     });
   }
 
