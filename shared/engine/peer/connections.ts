@@ -1,6 +1,7 @@
 // The connections of one session: the peers connected (by key, and by peer id once handshaken), refusing those over
 // the limit (unless a peer idle past its grace gives its place, idle-places.ts), banned or duplicate, the handshake,
-// decoding what each sends, the connection clock (timeouts and keep-alives), and sending and closing. What the messages are about is the session's rooms' (`ConnectionPorts`).
+// decoding what each sends, the connection clock (timeouts and keep-alives), and sending and closing. What the
+// messages are about is the session's rooms' (`ConnectionPorts`).
 import { toHex } from '../../codec/hex';
 import type { WireMessage } from '../../codec/wire';
 import { encodeMessage } from '../../codec/wire';
