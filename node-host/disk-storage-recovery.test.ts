@@ -1,9 +1,10 @@
 // A disk that refused a write and then works again: the pieces and the verified map written afterwards are right.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { contractPiece } from '../web/src/worker/storage/testing/piece-storage-contract';
 import { DiskPieceStorage, type DiskLayout } from './disk-storage';
+import { FilePool } from './file-pool';
 import { removeFolder, tempFolder } from './testing/fixtures';
 
 const folders: string[] = [];
@@ -66,6 +67,31 @@ describe('DiskPieceStorage after a failed write', () => {
     await rm(blocker);
     await storage.writePiece(1, piece(1).slice().buffer);
     expect([...(await storage.readBlock(1, 0, 16))]).toEqual([...piece(1)]);
+    await storage.close();
+  });
+});
+
+/** Files whose writes take at most 3 bytes at a time, as a disk about to fill up may do without an error. */
+class ShortWrites extends FilePool {
+  override use<T>(path: string, work: (handle: FileHandle) => Promise<T>): Promise<T> {
+    return super.use(path, (handle) => {
+      const write = (bytes: Uint8Array, at: number, length: number, position: number) =>
+        handle.write(bytes, at, Math.min(3, length), position);
+      return work(
+        new Proxy(handle, { get: (target, key) => (key === 'write' ? write : Reflect.get(target, key)) }),
+      );
+    });
+  }
+}
+
+describe('DiskPieceStorage on a disk that takes part of a write', () => {
+  it('writes on until the whole piece is on disk', async () => {
+    const root = await folder();
+    const storage = new DiskPieceStorage(root, layout, undefined, new ShortWrites(2));
+    for (const i of [0, 1, 2]) await storage.writePiece(i, piece(i).slice().buffer);
+    const whole = [...piece(0), ...piece(1), ...piece(2)];
+    expect([...(await readFile(join(root, 'share', 'a.bin')))]).toEqual(whole.slice(0, 20));
+    expect([...(await readFile(join(root, 'share', 'b.bin')))]).toEqual(whole.slice(20));
     await storage.close();
   });
 });

@@ -5,7 +5,7 @@
 // `verifiedPath`, in that file, written after the piece's bytes reached the disk, so a crash never leaves a verified
 // piece without its bytes. Files are opened through a bounded pool (file-pool.ts) shared by the process. A failed
 // write (a full disk, a folder gone) is not remembered: the next write of a piece or of the map tries again.
-import { mkdir, rename, rm, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Bitfield } from '../shared/codec/bitfield';
 import type { FileEntry } from '../shared/codec/metainfo';
@@ -80,9 +80,7 @@ export class DiskPieceStorage implements PieceStorage {
     const bytes = new Uint8Array(data);
     for (const span of this.spans(index, 0, bytes.length)) {
       if (span.file.pad) continue;
-      await this.files.use(this.pathOf(span.file), (handle) =>
-        handle.write(bytes, span.at, span.length, span.position),
-      );
+      await this.files.use(this.pathOf(span.file), (handle) => writeAll(handle, bytes, span));
     }
     this.verified.set(index);
     await this.persist();
@@ -179,5 +177,19 @@ export class DiskPieceStorage implements PieceStorage {
       });
     this.persisting = written;
     return written;
+  }
+}
+
+/** Writes a span whole: a write on a disk about to fill up may write part of it and report no error. */
+async function writeAll(handle: FileHandle, bytes: Uint8Array, span: Span): Promise<void> {
+  for (let done = 0; done < span.length;) {
+    const { bytesWritten } = await handle.write(
+      bytes,
+      span.at + done,
+      span.length - done,
+      span.position + done,
+    );
+    if (bytesWritten <= 0) throw new Error('the disk took none of the bytes');
+    done += bytesWritten;
   }
 }
