@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FAILED_KEPT_MS, FailedKeeps, FETCH_STALL_MS, FetchSlots } from './fetch-slots';
+import {
+  FAILED_KEPT_MS,
+  FailedKeeps,
+  FETCH_MIN_BYTES_PER_SECOND,
+  FETCH_STALL_MS,
+  FetchSlots,
+} from './fetch-slots';
 
 describe('FetchSlots', () => {
   it('gives one address at most its slots, and another address the rest', () => {
@@ -29,6 +35,17 @@ describe('FetchSlots', () => {
     expect(slots.stalled(FETCH_STALL_MS)).toEqual(['never']);
     expect(slots.stalled(FETCH_STALL_MS + 1_000)).toEqual(['never', 'stopped']);
     expect(slots.stalled(FETCH_STALL_MS * 2)).toEqual(['never', 'moving', 'stopped']);
+  });
+
+  it('waits longer for a piece too large to come within the stall time at the least rate', () => {
+    const slots = new FetchSlots();
+    const large = 16 * 1024 * 1024;
+    slots.take('large', 'A', 0, 0, large);
+    slots.take('small', 'B', 0, 0, 16 * 1024);
+    const pieceTime = (large / FETCH_MIN_BYTES_PER_SECOND) * 1000;
+    expect(pieceTime).toBeGreaterThan(FETCH_STALL_MS);
+    expect(slots.stalled(FETCH_STALL_MS)).toEqual(['small']);
+    expect(slots.stalled(pieceTime)).toEqual(['large', 'small']);
   });
 });
 

@@ -7,8 +7,15 @@
 export const MAX_FETCHING = 4;
 /** Shares fetched at once for one address: one address cannot take every slot. */
 export const MAX_FETCHING_PER_ADDRESS = 2;
-/** A fetch with no new verified piece for this long (ms) is given up. */
+/** A fetch with no new verified piece for this long (ms) is given up... */
 export const FETCH_STALL_MS = 60_000;
+/** ...or, for pieces too large to come that fast, for as long as a piece takes at this rate (bytes a second): a
+ * slow but honest sharer is not given up in the middle of a large piece. */
+export const FETCH_MIN_BYTES_PER_SECOND = 64 * 1024;
+
+/** How long a fetch of pieces of `pieceLength` may go without a new verified piece, in ms. */
+export const stallTime = (pieceLength: number, stallMs = FETCH_STALL_MS): number =>
+  Math.max(stallMs, Math.ceil((pieceLength / FETCH_MIN_BYTES_PER_SECOND) * 1000));
 
 interface Fetch {
   address: string;
@@ -16,6 +23,8 @@ interface Fetch {
   have: number;
   /** When `have` last grew (or the fetch began). */
   progressAt: number;
+  /** How long it may go without a new piece (stallTime). */
+  stallMs: number;
 }
 
 export class FetchSlots {
@@ -42,9 +51,15 @@ export class FetchSlots {
     return undefined;
   }
 
-  /** Takes a slot for `infoHash` from `now` (a resumed fetch takes one even past the bounds: it was taken before). */
-  take(infoHash: string, address: string, have: number, now: number): void {
-    this.fetches.set(infoHash, { address, have, progressAt: now });
+  /** Takes a slot for `infoHash`, of pieces of `pieceLength`, from `now` (a resumed fetch takes one even past the
+   * bounds: it was taken before). */
+  take(infoHash: string, address: string, have: number, now: number, pieceLength = 0): void {
+    this.fetches.set(infoHash, {
+      address,
+      have,
+      progressAt: now,
+      stallMs: stallTime(pieceLength, this.stallMs),
+    });
   }
 
   release(infoHash: string): void {
@@ -59,11 +74,11 @@ export class FetchSlots {
     fetch.progressAt = now;
   }
 
-  /** The fetches with no new verified piece for the stall time by `now`. */
+  /** The fetches with no new verified piece for their stall time by `now`. */
   stalled(now: number): string[] {
     const stalled: string[] = [];
     for (const [infoHash, fetch] of this.fetches)
-      if (now - fetch.progressAt >= this.stallMs) stalled.push(infoHash);
+      if (now - fetch.progressAt >= fetch.stallMs) stalled.push(infoHash);
     return stalled;
   }
 }

@@ -225,7 +225,8 @@ export class Keeper {
     }
     this.running.set(record.infoHash, { record, torrent: added, swarm, socket: socket.index });
     const stats = added.stats();
-    if (stats.left > 0) this.slots.take(record.infoHash, record.address, stats.have, this.now());
+    if (stats.left > 0)
+      this.slots.take(record.infoHash, record.address, stats.have, this.now(), added.source.info.pieceLength);
   }
 
   private async drop(infoHash: string): Promise<void> {
