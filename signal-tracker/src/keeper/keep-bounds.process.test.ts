@@ -4,8 +4,7 @@
 import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_KEEP_BODY_BYTES } from './keep-routes';
-import { until } from '../../../shared/testing/until';
-import { askKeep, KeeperScene, post } from './testing/keeper-scene';
+import { askKeep, KeeperScene, post, untilSeeding } from './testing/keeper-scene';
 
 const scene = new KeeperScene();
 afterEach(() => scene.cleanup());
@@ -58,10 +57,7 @@ describe('a keep request', () => {
     const server = await scene.tracker(keepFolder, undefined, { trustProxy: true });
     const share = await scene.share(23);
     await scene.peer(server, share.torrent, share.source);
-    await until(
-      () => server.tracker.swarmStats(() => '').some((s) => s.infoHash === share.infoHash && s.complete > 0),
-      { what: "the tracker has the sharer's announce as a seeder", timeoutMs: 20_000, intervalMs: 100 },
-    );
+    await untilSeeding(server, share.infoHash);
     const stranger = { 'x-forwarded-for': '198.51.100.7' };
     expect(await post(server, '/keep', share.request, stranger)).toEqual({
       status: 409,

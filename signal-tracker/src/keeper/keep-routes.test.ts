@@ -5,14 +5,13 @@ import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KeepBudgetLimits } from './keep-budget';
 import { NOT_JSON, OTHER_SITE, TOO_LARGE, TOO_MANY_BYTES, TOO_MANY_REQUESTS } from './keep-guard';
-import type { KeeperRequest } from './keeper-messages';
-import { MAX_STOP_BODY_BYTES, withKeepRoutes } from './keep-routes';
+import { MAX_STOP_BODY_BYTES, withKeepRoutes, type KeepRoutesOptions } from './keep-routes';
 
 const HASH = 'a'.repeat(40);
 const TOKEN = 'b'.repeat(32);
 const MiB = 1024 * 1024;
 
-type Asked = Omit<KeeperRequest, 'id'>;
+type Asked = Parameters<KeepRoutesOptions['ask']>[0];
 
 interface Served {
   base: string;

@@ -176,6 +176,14 @@ export async function keepStatus(
   return (await response.json()) as StatusAnswer;
 }
 
+/** Waits until the tracker has a seeder's announce in the swarm of `infoHash`. */
+export function untilSeeding(server: RunningServer, infoHash: string): Promise<void> {
+  return until(
+    () => server.tracker.swarmStats(() => '').some((s) => s.infoHash === infoHash && s.complete > 0),
+    { what: "the tracker has the sharer's announce as a seeder", timeoutMs: 20_000, intervalMs: 100 },
+  );
+}
+
 /** Waits until the keeper has every piece of `infoHash`. */
 export function untilKept(
   at: TrackerAt,
