@@ -47,6 +47,19 @@ describe('FetchSlots', () => {
     expect(slots.stalled(FETCH_STALL_MS)).toEqual(['small']);
     expect(slots.stalled(pieceTime)).toEqual(['large', 'small']);
   });
+
+  it('gives up a fetch slower on average than the least rate, though each piece comes in time', () => {
+    const slots = new FetchSlots();
+    const left = 64 * FETCH_MIN_BYTES_PER_SECOND; // 64 s of bytes at the least rate
+    slots.take('trickle', 'A', 0, 0, 16 * 1024, left);
+    let now = 0;
+    for (let have = 1; now < FETCH_STALL_MS + 64_000; have++) {
+      expect(slots.stalled(now)).toEqual([]);
+      now += FETCH_STALL_MS - 1_000;
+      slots.progress('trickle', have, now);
+    }
+    expect(slots.stalled(now)).toEqual(['trickle']);
+  });
 });
 
 describe('FailedKeeps', () => {

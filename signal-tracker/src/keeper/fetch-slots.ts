@@ -1,6 +1,7 @@
 // The keeper's fetch slots: how many shares it fetches at once, in all and for one requesting address, and which
 // fetches to give up. A fetch whose swarm sends no new verified piece for FETCH_STALL_MS (or never a first one) gives
-// its slot back, so shares nobody serves cannot hold the keeper's slots for their whole keep.
+// its slot back, so shares nobody serves cannot hold the keeper's slots for their whole keep; so does one slower on
+// average than FETCH_MIN_BYTES_PER_SECOND, so a sharer trickling a piece a minute cannot hold one for hours.
 // Pure: the clock is the caller's.
 
 /** Shares fetched at once: past it a request is refused until one is kept or given up. */
@@ -25,6 +26,8 @@ interface Fetch {
   progressAt: number;
   /** How long it may go without a new piece (stallTime). */
   stallMs: number;
+  /** When it must be done: its bytes at the least rate, and a stall time. */
+  deadline: number;
 }
 
 export class FetchSlots {
@@ -51,15 +54,12 @@ export class FetchSlots {
     return undefined;
   }
 
-  /** Takes a slot for `infoHash`, of pieces of `pieceLength`, from `now` (a resumed fetch takes one even past the
-   * bounds: it was taken before). */
-  take(infoHash: string, address: string, have: number, now: number, pieceLength = 0): void {
-    this.fetches.set(infoHash, {
-      address,
-      have,
-      progressAt: now,
-      stallMs: stallTime(pieceLength, this.stallMs),
-    });
+  /** Takes a slot for `infoHash`, of pieces of `pieceLength` and `left` bytes to fetch (unknown: no deadline), from
+   * `now` (a resumed fetch takes one even past the bounds: it was taken before). */
+  take(infoHash: string, address: string, have: number, now: number, pieceLength = 0, left = Infinity): void {
+    const stallMs = stallTime(pieceLength, this.stallMs);
+    const deadline = now + stallMs + Math.ceil((left / FETCH_MIN_BYTES_PER_SECOND) * 1000);
+    this.fetches.set(infoHash, { address, have, progressAt: now, stallMs, deadline });
   }
 
   release(infoHash: string): void {
@@ -74,11 +74,11 @@ export class FetchSlots {
     fetch.progressAt = now;
   }
 
-  /** The fetches with no new verified piece for their stall time by `now`. */
+  /** The fetches with no new verified piece for their stall time by `now`, or past their deadline. */
   stalled(now: number): string[] {
     const stalled: string[] = [];
     for (const [infoHash, fetch] of this.fetches)
-      if (now - fetch.progressAt >= fetch.stallMs) stalled.push(infoHash);
+      if (now - fetch.progressAt >= fetch.stallMs || now >= fetch.deadline) stalled.push(infoHash);
     return stalled;
   }
 }

@@ -16,11 +16,16 @@ import { TrackerSockets } from './tracker-sockets';
 
 /** What a tab is told when its share could not be started: never an error's own words (they may hold a path). */
 export const START_FAILED = 'The keeper could not start keeping this share; nothing of it was kept.';
+/** Shares started each second when the keeper resumes: their first announces (with offers) spread out. */
+export const RESUME_STARTS_PER_SECOND = 16;
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** What a request that failed inside the keeper is told. */
 export const KEEPER_FAILED = 'The keeper could not do that; try again in a few minutes.';
 /** What the card of a share given up says: no peer sent it a piece for FETCH_STALL_MS. */
 export const STALLED =
-  'The keeper gave up: no one sent it this share for a minute. Ask again while a tab shares it.';
+  'The keeper gave up: this share did not come, or came too slowly. Ask again while a tab shares it.';
 /** Peers one kept torrent talks to at once. */
 export const MAX_PEERS_PER_SHARE = 20;
 
@@ -76,7 +81,10 @@ export class Keeper {
   async resume(): Promise<void> {
     this.records = await this.store.load();
     await this.expire();
-    for (const record of this.records) {
+    for (const [index, record] of [...this.records].entries()) {
+      // Each start announces with offers at once: a keeper resuming hundreds of shares would pass the tracker's
+      // messages and bytes per second from its address.
+      if (index > 0 && index % RESUME_STARTS_PER_SECOND === 0) await pause(1_000);
       try {
         await this.start(record, await this.store.readTorrent(record.infoHash));
       } catch {
@@ -226,7 +234,14 @@ export class Keeper {
     this.running.set(record.infoHash, { record, torrent: added, swarm, socket: socket.index });
     const stats = added.stats();
     if (stats.left > 0)
-      this.slots.take(record.infoHash, record.address, stats.have, this.now(), added.source.info.pieceLength);
+      this.slots.take(
+        record.infoHash,
+        record.address,
+        stats.have,
+        this.now(),
+        added.source.info.pieceLength,
+        stats.left,
+      );
   }
 
   private async drop(infoHash: string): Promise<void> {
