@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { TorrentSession } from '../shared/engine/session/session';
-import { execute, type EnginePorts } from '../shared/engine/session/executor';
+import { execute, reasonOf, type EnginePorts } from '../shared/engine/session/executor';
 import type {
   EngineConfig,
   EngineEvent,
@@ -175,11 +175,13 @@ export class NodeTorrent extends EventEmitter<NodeTorrentEvents> {
             this.emit('piece', index);
             reply.ok();
           },
-          (error: unknown) => reply.fail(String(error)),
+          (error: unknown) => reply.fail(reasonOf(error)),
         );
       },
       read: (_peer, index, begin, length, reply) => {
-        storage.readBlock(index, begin, length).then(reply.ok, (error: unknown) => reply.fail(String(error)));
+        storage
+          .readBlock(index, begin, length)
+          .then(reply.ok, (error: unknown) => reply.fail(reasonOf(error)));
       },
       announce: () => {},
       wantPeers: () => {},

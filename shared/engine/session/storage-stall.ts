@@ -7,9 +7,12 @@ export const STORAGE_RETRY_MS = 2_000;
 /** The longest wait between tries, ms. */
 export const STORAGE_RETRY_MAX_MS = 60_000;
 
+/** How the words the torrent shows while it waits begin (the storage's reason follows). */
+export const STORAGE_WAIT_PREFIX = 'Waiting for storage: ';
+
 /** The words the torrent shows while it waits: `Waiting for storage: <the storage's reason>`. */
 export function storageWaitWords(reason: string): string {
-  return `Waiting for storage: ${reason}`;
+  return STORAGE_WAIT_PREFIX + reason;
 }
 
 export class StorageStall {

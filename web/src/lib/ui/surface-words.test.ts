@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { torrentView } from '../../components/testing/views';
 import { chosenDone, contentLength, sizeText, statusSentence } from './surface-words';
+import { statusText } from './format';
 
 const MiB = 1024 * 1024;
 const file = (index: number, complete: boolean, chosen = true) => ({
@@ -45,5 +46,16 @@ describe('surface words', () => {
     const whole = torrentView({ state: 'seeding', peers: 3, files: [file(0, true), file(1, true)] });
     expect(chosenDone(whole)).toBe(false);
     expect(statusSentence(whole)).toBe('Done: 2.00 MiB, shared with 3 people.');
+  });
+
+  it('says a download waiting for room goes on by itself, and any other error that it stopped', () => {
+    const waiting = torrentView({ state: 'error', error: 'Waiting for storage: storage quota exceeded' });
+    expect(statusText(waiting)).toBe('Error: Waiting for storage: storage quota exceeded');
+    expect(statusSentence(waiting)).toBe(
+      'No room to store more, at 50% of 2.00 MiB: it goes on once there is room.',
+    );
+    expect(statusSentence(torrentView({ state: 'error', error: 'hashing failed: x' }))).toBe(
+      'It stopped on an error.',
+    );
   });
 });

@@ -3,6 +3,7 @@
 // chosen (not every file) are done. BitTorrent's own terms stay in the card's details.
 import type { TorrentView } from '../messages/protocol';
 import { PRIVATE_SHARE_NAME, WRONG_KEY_MESSAGE } from '../../../../shared/private-share/private-share';
+import { STORAGE_WAIT_PREFIX } from '../../../../shared/engine/session/storage-stall';
 import { formatBytes, formatDuration, plural } from './format';
 
 type Sized = Pick<TorrentView, 'files' | 'length' | 'pieceCount'>;
@@ -62,7 +63,10 @@ export function statusSentence(view: TorrentView): string {
     case 'stopped':
       return 'Stopped.';
     case 'error':
-      return 'It stopped on an error.';
+      // Storage refused a piece: the download goes on by itself once there is room (the status says why).
+      return view.error?.startsWith(STORAGE_WAIT_PREFIX)
+        ? `No room to store more, at ${done}% of ${size ?? 'it'}: it goes on once there is room.`
+        : 'It stopped on an error.';
   }
 }
 
