@@ -218,6 +218,8 @@ export class Keeper {
       verifiedPath: this.store.verifiedPath(record.infoHash),
       config: { maxPeers: MAX_PEERS_PER_SHARE },
     });
+    // A record written before footprints were counted is counted at what its share takes from now on.
+    record.footprint ??= shareFootprint(added.source.info, torrent.byteLength);
     const socket = this.sockets.take();
     let swarm;
     try {

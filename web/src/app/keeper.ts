@@ -60,12 +60,27 @@ export async function loadKeeperInfo(): Promise<KeeperInfo | undefined> {
 
 type Answer = { ok?: boolean; error?: string; stopToken?: string; expiresAt?: number; status?: number };
 
+/** How many times a request the tracker found over this address's budget (429) is sent again, after the wait its
+ * Retry-After says (at most POST_WAIT_MS): a keep's body may be larger than a second of the address's bytes. */
+export const POST_RETRIES = 3;
+const POST_WAIT_MS = 5_000;
+
 async function post(path: string, body: unknown): Promise<Answer> {
   try {
     // The keeper's routes take JSON only: a type no page of another site can send without the tracker's leave.
-    const headers = { 'content-type': 'application/json' };
-    const response = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
-    return { ...((await response.json()) as Answer), status: response.status };
+    const init = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    };
+    for (let retries = 0; ; retries++) {
+      const response = await fetch(path, init);
+      if (response.status === 429 && retries < POST_RETRIES) {
+        await pause(Math.min(POST_WAIT_MS, 1000 * (Number(response.headers.get('retry-after')) || 1)));
+        continue;
+      }
+      return { ...((await response.json()) as Answer), status: response.status };
+    }
   } catch {
     return { ok: false, error: 'The keeper could not be reached.' };
   }
