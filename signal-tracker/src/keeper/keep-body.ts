@@ -5,8 +5,11 @@ import type { IncomingMessage } from 'node:http';
 import type { KeepBudget } from './keep-budget';
 import { guardBody, TOO_LARGE, type Refusal } from './keep-guard';
 
-/** A body as a JSON object, or refused: its status and words; `unread` when the body was left unread. */
-export type ReadBody = { value: Record<string, unknown> } | (Refusal & { unread?: boolean });
+/** A refusal; `unread` when the body was left unread. */
+export type Refused = Refusal & { unread?: boolean };
+
+/** A body as a JSON object, or refused: its status and words. */
+export type ReadBody = { value: Record<string, unknown> } | Refused;
 
 /** Where a body's bytes are paid from: the budget, the sender's address and the clock. */
 export interface BodyPayer {

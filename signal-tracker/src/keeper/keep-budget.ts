@@ -60,6 +60,12 @@ export class KeepBudget {
     spend.balance = Math.min(this.limits.bytesPerSecond, spend.balance + bytes);
   }
 
+  /** Whole seconds until `address` has its bytes back for another body (at least 1: a new second of requests). */
+  retryAfter(address: string, now: number): number {
+    const debt = Math.max(0, -this.spendOf(address, now).balance);
+    return Math.max(1, Math.ceil((debt + 1) / this.limits.bytesPerSecond));
+  }
+
   /** The address's spend, its bytes refilled up to `now`; addresses whose spend has all come back are forgotten
    * (at most once a second), since a fresh one is the same. */
   private spendOf(address: string, now: number): Spend {

@@ -7,6 +7,8 @@ import type { KeepBudget } from './keep-budget';
 export interface Refusal {
   status: number;
   error: string;
+  /** With 429: whole seconds until the address may send again (the Retry-After header). */
+  retryAfter?: number;
 }
 
 export const NOT_JSON = 'The keeper takes requests in JSON only (Content-Type: application/json).';
@@ -56,10 +58,11 @@ export function guardBody(
 ): Refusal | { reserved: number } {
   if (!isJson(req)) return { status: 415, error: NOT_JSON };
   if (!fromOwnOrigin(req)) return { status: 403, error: OTHER_SITE };
-  if (!budget.request(address, now)) return { status: 429, error: TOO_MANY_REQUESTS };
+  if (!budget.request(address, now)) return { status: 429, error: TOO_MANY_REQUESTS, retryAfter: 1 };
   const length = declaredLength(req);
   if (length !== undefined && !(length <= bound)) return { status: 413, error: TOO_LARGE };
   const reserved = length ?? bound;
-  if (!budget.reserve(address, now, reserved)) return { status: 429, error: TOO_MANY_BYTES };
+  if (!budget.reserve(address, now, reserved))
+    return { status: 429, error: TOO_MANY_BYTES, retryAfter: budget.retryAfter(address, now) };
   return { reserved };
 }

@@ -39,7 +39,6 @@ async function serve(budget: Partial<KeepBudgetLimits> = {}): Promise<Served> {
   };
   const handler = withKeepRoutes((_req, res) => res.writeHead(404).end(), {
     ask: ask as never,
-    seeding: () => Promise.resolve(true),
     addressOf: (req: IncomingMessage) => String(req.headers['x-test-address'] ?? 'one'),
     budget,
     now: () => clock.now,
@@ -124,6 +123,7 @@ describe("the keeper's routes, before a body is read", () => {
     const refused = await fetch(`${at.base}/keep/status?infoHash=${HASH}&stopToken=${TOKEN}`);
     expect(refused.status).toBe(429);
     expect(refused.headers.get('connection')).toBe('close');
+    expect(refused.headers.get('retry-after')).toBe('1');
     expect(await refused.json()).toEqual({ error: TOO_MANY_REQUESTS });
     expect((await post(at, '/keep', keepBody(), { ...JSON_TYPE, 'x-test-address': 'two' })).status).toBe(200);
     at.clock.now += 1000;
@@ -143,6 +143,8 @@ describe("the keeper's routes, before a body is read", () => {
     const answer = await headOnly(at, head);
     expect(answer).toMatch(/^HTTP\/1\.1 429 /);
     expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    // Half a MiB owed, at a MiB a second.
+    expect(answer).toMatch(/\r\nretry-after: 1\r\n/i);
     expect(answer).toContain(JSON.stringify({ error: TOO_MANY_BYTES }));
     expect((await post(at, '/keep', keepBody(), { ...JSON_TYPE, 'x-test-address': 'two' })).status).toBe(200);
     at.clock.now += 400;

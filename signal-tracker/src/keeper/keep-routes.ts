@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KEEPER_DOWN, type KeeperLink } from './keeper-link';
 import { DEFAULT_KEEP_REQUESTS_PER_SECOND, KeepBudget, type KeepBudgetLimits } from './keep-budget';
-import { readJson, type BodyPayer } from './keep-body';
+import { readJson, type BodyPayer, type Refused } from './keep-body';
 import { TOO_MANY_REQUESTS } from './keep-guard';
 
 /** The largest /keep body: a .torrent in base64 (a 4 GiB share in 256 KiB pieces is 320 KiB of hashes). */
@@ -19,13 +19,9 @@ const HEX_HASH = /^[0-9a-f]{40}$/;
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** Whether a peer from `address` (an address key) seeds `infoHash` (hex) on this tracker, or on its cluster. */
-export type SeedingFrom = (infoHash: string, address: string) => Promise<boolean>;
-
 export interface KeepRoutesOptions {
   /** The keeper's answer to a request, or undefined while it is down. */
   ask: KeeperLink['ask'];
-  seeding: SeedingFrom;
   addressOf: (req: IncomingMessage) => string;
   /** What one address may spend on these routes (default: 20 requests and 1 MiB of bodies per second). */
   budget?: Partial<KeepBudgetLimits>;
@@ -45,6 +41,12 @@ function reply(res: ServerResponse, status: number, body: unknown, close = false
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
+/** A refusal's reply: its words, the connection closed when the body was left unread, and when to try again. */
+function refuse(res: ServerResponse, refusal: Refused): void {
+  if (refusal.retryAfter !== undefined) res.setHeader('retry-after', String(refusal.retryAfter));
+  reply(res, refusal.status, { error: refusal.error }, refusal.unread);
+}
+
 function payer(req: IncomingMessage, routes: Routes): BodyPayer {
   return { budget: routes.spent, address: routes.addressOf(req), now: routes.clock };
 }
@@ -54,9 +56,7 @@ async function readRequest(
   req: IncomingMessage,
   routes: Routes,
   bound: number,
-): Promise<
-  { body: Record<string, unknown>; infoHash: string } | { status: number; error: string; unread?: boolean }
-> {
+): Promise<{ body: Record<string, unknown>; infoHash: string } | Refused> {
   const read = await readJson(req, bound, payer(req, routes));
   if (!('value' in read)) return read;
   const infoHash = text(read.value.infoHash);
@@ -66,24 +66,38 @@ async function readRequest(
 
 async function keep(req: IncomingMessage, res: ServerResponse, options: Routes): Promise<void> {
   const read = await readRequest(req, options, MAX_KEEP_BODY_BYTES);
-  if ('error' in read) return reply(res, read.status, { error: read.error }, read.unread);
+  if ('error' in read) return refuse(res, read);
   const { body, infoHash } = read;
-  if (!(await options.seeding(infoHash, options.addressOf(req))))
-    return reply(res, 409, { error: 'The keeper can only keep a share that this tab is sharing now.' });
+  const proof = proofOf(body.proof);
   const answer = await options.ask({
     op: 'keep',
     infoHash,
     torrent: text(body.torrent),
     address: options.addressOf(req),
     ...(typeof body.token === 'string' ? { token: body.token } : {}),
+    ...(proof ? { proof } : {}),
   });
   if (!answer) return reply(res, 503, { error: KEEPER_DOWN });
-  reply(res, 'ok' in answer && answer.ok ? 200 : 403, answer);
+  reply(res, keepStatusCode(answer), answer);
+}
+
+/** A keep's proof as the keeper process takes it (keep-proof.ts), or undefined when the body has none. */
+function proofOf(value: unknown): { nonce: string; piece: number; bytes: string } | undefined {
+  const proof = value as { nonce?: unknown; piece?: unknown; bytes?: unknown } | null | undefined;
+  if (typeof proof?.nonce !== 'string' || proof.nonce.length > 128) return undefined;
+  if (!Number.isSafeInteger(proof.piece) || typeof proof.bytes !== 'string') return undefined;
+  return { nonce: proof.nonce, piece: proof.piece as number, bytes: proof.bytes };
+}
+
+/** 200 for a keep taken, 428 for one answered with a challenge (a proof is wanted), 403 for a refusal. */
+function keepStatusCode(answer: object): number {
+  if ('ok' in answer && answer.ok) return 200;
+  return 'challenge' in answer ? 428 : 403;
 }
 
 async function stop(req: IncomingMessage, res: ServerResponse, options: Routes): Promise<void> {
   const read = await readRequest(req, options, MAX_STOP_BODY_BYTES);
-  if ('error' in read) return reply(res, read.status, { error: read.error }, read.unread);
+  if ('error' in read) return refuse(res, read);
   const { body, infoHash } = read;
   const answer = await options.ask({ op: 'stop', infoHash, stopToken: text(body.stopToken) });
   if (!answer) return reply(res, 503, { error: KEEPER_DOWN });
@@ -101,7 +115,7 @@ function stopTokenOf(url: URL, req: IncomingMessage): string {
  * is kept and one that is not look the same. */
 async function status(url: URL, req: IncomingMessage, res: ServerResponse, options: Routes): Promise<void> {
   if (!options.spent.request(options.addressOf(req), options.clock()))
-    return reply(res, 429, { error: TOO_MANY_REQUESTS }, true);
+    return refuse(res, { status: 429, error: TOO_MANY_REQUESTS, retryAfter: 1, unread: true });
   const infoHash = url.searchParams.get('infoHash') ?? '';
   if (!HEX_HASH.test(infoHash)) return reply(res, 400, { error: 'The request names no share.' });
   const answer = await options.ask({ op: 'status', infoHash, stopToken: stopTokenOf(url, req) });
