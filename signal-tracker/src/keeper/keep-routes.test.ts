@@ -93,6 +93,18 @@ describe("the keeper's routes, before a body is read", () => {
     expect(at.asked).toEqual([]);
   });
 
+  it("take a keep behind a proxy that rewrote Host, from a browser that says the page is the tracker's", async () => {
+    const at = await serve();
+    const page = { ...JSON_TYPE, origin: 'https://tracker.example' };
+    expect((await post(at, '/keep', keepBody(), { ...page, 'sec-fetch-site': 'same-origin' })).status).toBe(
+      200,
+    );
+    expect((await post(at, '/keep', keepBody(), { ...page, 'sec-fetch-site': 'cross-site' })).status).toBe(
+      403,
+    );
+    expect(at.asked).toHaveLength(1);
+  });
+
   it('refuse a body that is not JSON by its Content-Type', async () => {
     const at = await serve();
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data'])
