@@ -43,6 +43,19 @@ describe('storePiece', () => {
     expect(host.stored).toEqual([]);
   });
 
+  it('counts the piece as stored before the session hears `stored` (its answer may complete the download)', async () => {
+    const host = recordingHost();
+    const countsSeen: number[][] = [];
+    const store: EngineAction = { type: 'store', index: 4, data: new Uint8Array(3) };
+    executeAction(
+      store,
+      enginePorts(host, () => true),
+      () => countsSeen.push([...host.counted]),
+    );
+    await settle();
+    expect(countsSeen).toEqual([[3, -3]]);
+  });
+
   it('leaves the host alone for a piece of a session replaced meanwhile', async () => {
     const host = recordingHost();
     run(host, { type: 'store', index: 2, data: new Uint8Array(4) }, () => false);

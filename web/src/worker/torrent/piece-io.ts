@@ -61,8 +61,10 @@ export function storePiece(
   };
   written.then(
     () => {
+      // Counted as stored before the session hears it: its answer may complete the download and write the totals.
+      const live = landed();
       reply.ok();
-      if (landed()) host.pieceStored(index);
+      if (live) host.pieceStored(index);
     },
     (error: unknown) => {
       landed();
