@@ -11,8 +11,6 @@ import { RedisDirectory } from './cluster/redis-directory';
 import type { ClusterTotals } from './cluster/directory';
 import { createRequestHandler } from './http';
 import { keeperService, type KeeperServerOptions } from './keeper/keeper-service';
-import type { SeedingFrom } from './keeper/keep-routes';
-import { hexToBinary } from '../../shared/codec/tracker-protocol';
 import { guardHttp, refusingOverCap } from './http-guards';
 import { DEFAULT_UNFINISHED_REQUEST_LIMITS, type UnfinishedRequests } from './unfinished-requests';
 import { resolveLimits, type TrackerLimits } from './tracker/limits';
@@ -192,15 +190,6 @@ function startTimers(
   return timers;
 }
 
-/** Whether an address seeds a swarm: on this process, or (in a cluster, while Redis is up) on any of its processes. */
-function seedingFrom(tracker: Tracker, directory: RedisDirectory | undefined): SeedingFrom {
-  return async (infoHash, address) => {
-    if (tracker.isSeedingFrom(infoHash, address)) return true;
-    if (!directory?.up) return false;
-    return directory.seedingFrom(hexToBinary(infoHash), address).catch(() => false);
-  };
-}
-
 /** Resolves once the server listens, rejects if it cannot; later server errors are logged. */
 async function listen(
   http: Server,
@@ -285,7 +274,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const addressOf = (request: IncomingMessage) => clientAddress(request, trustProxy, trustedProxies);
   const handler = keeper.routes(
     plainHandler,
-    seedingFrom(tracker, directory),
     addressOf,
     resolveLimits(options.limits).maxBytesPerSecondPerAddress,
   );

@@ -1,8 +1,9 @@
 // The bounds of a keep request, against a tracker with its keeper in a process of its own and Node peers on WebRTC
 // in the tabs' place: a request body over MAX_KEEP_BODY_BYTES is refused in words and keeps nothing, and a keep
-// names a share the requesting address is seeding, not one someone else is.
+// from an address that sends no proof of holding the data is refused, whoever seeds the share.
 import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROOF_NEEDED } from './keep-proof';
 import { MAX_KEEP_BODY_BYTES } from './keep-routes';
 import { askKeep, KeeperScene, post, untilSeeding } from './testing/keeper-scene';
 
@@ -50,7 +51,7 @@ describe('a keep request', () => {
     expect((await fetch(new URL('/config.json', server.url))).status).toBe(200);
   });
 
-  it("names a share its own address is seeding: another address's share is refused in words", async () => {
+  it('without a proof is refused in words, from any address, while the share is seeded', async () => {
     // Behind a trusted proxy (loopback), the address is the proxy's last X-Forwarded-For entry; the sharer's
     // WebSocket comes from loopback itself.
     const keepFolder = await scene.folder();
@@ -59,9 +60,9 @@ describe('a keep request', () => {
     await scene.peer(server, share.torrent, share.source);
     await untilSeeding(server, share.infoHash);
     const stranger = { 'x-forwarded-for': '198.51.100.7' };
-    expect(await post(server, '/keep', share.request, stranger)).toEqual({
-      status: 409,
-      body: { error: 'The keeper can only keep a share that this tab is sharing now.' },
+    expect(await post(server, '/keep', share.request, stranger)).toMatchObject({
+      status: 428,
+      body: { ok: false, error: PROOF_NEEDED },
     });
     expect(await readdir(keepFolder)).not.toContain(share.infoHash);
     expect((await askKeep(server, share.request)).status).toBe(200);

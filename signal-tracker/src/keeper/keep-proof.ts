@@ -90,3 +90,18 @@ export function pieceMatches(source: TorrentSource, index: number, bytes: Uint8A
   if (covered === undefined) return undefined;
   return layers.checkDigests(index, blockHashes(bytes.subarray(0, covered)));
 }
+
+/** A keep without a good proof: its refusal, with a fresh challenge when a proof may still be sent. */
+export type ProofAnswer = { ok: false; error: string; challenge?: Challenge };
+
+/** The answer to a keep whose `proof` does not prove `source`'s data is held, or undefined when it does. */
+export function proofAnswer(
+  proofs: KeepProofs,
+  source: TorrentSource,
+  proof: KeepProof | undefined,
+): ProofAnswer | undefined {
+  const error = proofs.refusal(source, proof);
+  if (error === undefined) return undefined;
+  if (error !== PROOF_NEEDED && error !== PROOF_STALE) return { ok: false, error };
+  return { ok: false, error, challenge: proofs.challenge(source.info.infoHashHex, source.info.pieceCount) };
+}

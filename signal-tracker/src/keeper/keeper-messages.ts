@@ -5,7 +5,16 @@ import type { KeeperLimits } from './keep-policy';
 import type { KeeperTurn } from './keeper-ice';
 
 export type KeeperRequest =
-  | { id: number; op: 'keep'; infoHash: string; torrent: string; address: string; token?: string }
+  | {
+      id: number;
+      op: 'keep';
+      infoHash: string;
+      torrent: string;
+      address: string;
+      token?: string;
+      /** The piece a challenge named, its bytes in base64 (keep-proof.ts). */
+      proof?: { nonce: string; piece: number; bytes: string };
+    }
   | { id: number; op: 'stop'; infoHash: string; stopToken: string }
   | { id: number; op: 'status'; infoHash: string; stopToken: string };
 

@@ -14,6 +14,7 @@ async function answer(keeper: Keeper, request: KeeperRequest): Promise<KeeperAns
         request.address,
         request.token,
         request.infoHash,
+        request.proof && { ...request.proof, bytes: Buffer.from(request.proof.bytes, 'base64') },
       );
     case 'stop':
       return keeper.stop(request.infoHash, request.stopToken);

@@ -5,7 +5,7 @@ import type { TurnRelays } from '../relay/turn-credentials';
 import type { KeeperLimits } from './keep-policy';
 import { keeperTurn } from './keeper-ice';
 import { KeeperLink } from './keeper-link';
-import { withKeepRoutes, withoutKeeper, type SeedingFrom } from './keep-routes';
+import { withKeepRoutes, withoutKeeper } from './keep-routes';
 
 export interface KeeperServerOptions {
   /** The keeper's folder. */
@@ -31,12 +31,7 @@ export interface KeeperService {
   readonly info: KeeperPublicInfo | undefined;
   /** The routes in front of `next`; `bytesPerSecond` is what bodies from one address may send (the tracker's
    * per-address byte rate). */
-  routes(
-    next: Handler,
-    seeding: SeedingFrom,
-    addressOf: (req: IncomingMessage) => string,
-    bytesPerSecond?: number,
-  ): Handler;
+  routes(next: Handler, addressOf: (req: IncomingMessage) => string, bytesPerSecond?: number): Handler;
   /** Starts the keeper's process, joining swarms through `trackerUrl` with the tracker's ICE and TURN settings. */
   start(trackerUrl: string, iceServers: unknown[], turn: TurnRelays | undefined): void;
   close(): Promise<void>;
@@ -58,10 +53,9 @@ export function keeperService(
       perAddressBytes: limits.perAddressBytes,
       tokenRequired: limits.token !== undefined,
     },
-    routes: (next, seeding, addressOf, bytesPerSecond) =>
+    routes: (next, addressOf, bytesPerSecond) =>
       withKeepRoutes(next, {
         ask: (request) => link?.ask(request) ?? Promise.resolve(undefined),
-        seeding,
         addressOf,
         ...(bytesPerSecond === undefined ? {} : { budget: { bytesPerSecond } }),
       }),

@@ -10,6 +10,7 @@ import { readTorrent } from '../../../node-host/torrent-source';
 import { FailedKeeps, FetchSlots } from './fetch-slots';
 import { shareFootprint } from './keep-footprint';
 import { keepRefusal, type KeepRecord, type KeeperLimits } from './keep-policy';
+import { KeepProofs, proofAnswer, type Challenge, type KeepProof } from './keep-proof';
 import { KeepStore } from './keep-store';
 import { keeperIceServers, type KeeperTurn } from './keeper-ice';
 import { TrackerSockets } from './tracker-sockets';
@@ -40,8 +41,10 @@ export interface KeeperOptions {
   now?: () => number;
 }
 
+/** A refusal carries a challenge when the keep lacked a proof the keeper can take (keep-proof.ts). */
 export type KeepReply =
-  { ok: true; infoHash: string; stopToken: string; expiresAt: number } | { ok: false; error: string };
+  | { ok: true; infoHash: string; stopToken: string; expiresAt: number }
+  | { ok: false; error: string; challenge?: Challenge };
 
 export interface KeepStatus {
   infoHash: string;
@@ -70,6 +73,7 @@ export class Keeper {
   private readonly sockets: TrackerSockets;
   private readonly slots = new FetchSlots();
   private readonly failed = new FailedKeeps();
+  private readonly proofs = new KeepProofs();
 
   constructor(private readonly options: KeeperOptions) {
     this.store = new KeepStore(options.folder);
@@ -93,12 +97,15 @@ export class Keeper {
     }
   }
 
-  /** Takes a share: `torrent` is its .torrent (the tab's, of ciphertext for a private share), `named` its info hash. */
+  /** Takes a share: `torrent` is its .torrent (the tab's, of ciphertext for a private share), `named` its info hash,
+   * `proof` the piece the keeper's challenge named. A share already kept answers its record to any holder of its
+   * data: whoever shares it can stop it. */
   async keep(
     torrent: Uint8Array,
     address: string,
     token: string | undefined,
     named: string,
+    proof?: KeepProof,
   ): Promise<KeepReply> {
     let source;
     try {
@@ -108,6 +115,10 @@ export class Keeper {
     }
     const { infoHashHex: infoHash, length } = source.info;
     if (infoHash !== named) return { ok: false, error: 'That torrent is not the share the request names.' };
+    const unproved = proofAnswer(this.proofs, source, proof);
+    if (unproved) return unproved;
+    const kept = this.records.find((record) => record.infoHash === infoHash);
+    if (kept) return { ok: true, infoHash, stopToken: kept.stopToken, expiresAt: kept.expiresAt };
     const footprint = shareFootprint(source.info, torrent.byteLength);
     this.noteProgress(this.now());
     const refusal =

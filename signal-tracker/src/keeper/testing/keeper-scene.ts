@@ -12,6 +12,8 @@ import { readTorrent } from '../../../../node-host/torrent-source';
 import { until } from '../../../../shared/testing/until';
 import { startServer, type RunningServer, type ServerOptions } from '../../server';
 import type { KeeperLimits } from '../keep-policy';
+import type { Challenge } from '../keep-proof';
+import { proofFor } from './keep-proofs';
 
 export const MB = 1024 * 1024;
 export const TOKEN = 'open-sesame';
@@ -111,6 +113,7 @@ export class KeeperScene {
     const torrent = await makeTorrent(root, { kind: 'v1', pieceLength: 32 * 1024 });
     const infoHash = (await readTorrent(torrent)).info.infoHashHex;
     const request = { infoHash, torrent: Buffer.from(torrent).toString('base64'), token: TOKEN };
+    holders.set(infoHash, { folder: source, torrent });
     return { source, root, torrent, infoHash, request };
   }
 
@@ -140,14 +143,28 @@ export async function post(
 /** The stop token each share's keep returned, as the tab that asked keeps it: keepStatus shows it. */
 const heldTokens = new Map<string, string>();
 
-/** A keep request, asked again while the tracker has not seen the sharer's announce yet or the keeper is starting;
- * the stop token it returns is held for keepStatus. */
+/** Where the data of each share made by `scene.share()` is: its holder proves it to the keeper. */
+const holders = new Map<string, { folder: string; torrent: Uint8Array }>();
+
+/** A keep request as the sharer's tab asks it: with the proof the keeper's challenge asks for (the piece it names,
+ * read from the share's files). */
+async function provedKeep(at: TrackerAt, body: unknown, headers: Record<string, string>) {
+  const answer = await post(at, '/keep', body, headers);
+  const challenge = answer.body.challenge as Challenge | undefined;
+  const holder = holders.get((body as { infoHash?: string }).infoHash ?? '');
+  if (answer.status !== 428 || !challenge || !holder || typeof body !== 'object') return answer;
+  const proof = await proofFor(holder.folder, holder.torrent, challenge);
+  return post(at, '/keep', { ...body, proof }, headers);
+}
+
+/** A keep request with its proof, asked again while the keeper is starting; the stop token it returns is held for
+ * keepStatus. */
 export async function askKeep(at: TrackerAt, body: unknown, headers: Record<string, string> = {}) {
-  let answer = await post(at, '/keep', body, headers);
+  let answer = await provedKeep(at, body, headers);
   await until(
     async () => {
-      if (answer.status !== 409 && answer.status !== 503) return true;
-      answer = await post(at, '/keep', body, headers);
+      if (answer.status !== 503) return true;
+      answer = await provedKeep(at, body, headers);
       return false;
     },
     { what: 'the keeper answers the keep request', timeoutMs: 20_000, intervalMs: 200 },
