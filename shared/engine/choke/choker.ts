@@ -18,6 +18,11 @@ export interface ChokerPeer {
   connectedAt: number;
   unchoked: boolean; // currently unchoked by us
   lastUnchokedAt?: number; // when we last unchoked it (seeding rotation)
+  /** When we last choked it, when it last sent a request we took, when it last said `interested` (a repeat too):
+   * slot-use.ts chokes and bars a peer that holds a slot without asking. Unknown: never. */
+  lastChokedAt?: number;
+  lastRequestAt?: number;
+  interestedAt?: number;
   /** We are interested in the peer (it has pieces we need). Unknown counts as interested. */
   amInterested?: boolean;
   /** Bytes of blocks we sent it, and it sent us, since it connected (unknown: 0). */

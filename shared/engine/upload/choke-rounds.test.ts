@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { reservedBytes } from '../../codec/wire';
 import type { BetweenRoundsInput, ChokePolicy, ChokerInput } from '../choke/choker';
 import { NO_CHOKE_CHANGES } from '../choke/choker';
+import { SLOT_REQUEST_DEADLINE_MS, UNUSED_SLOT_RETRY_MS } from '../choke/slot-use';
 import { ChokeRounds } from './choke-rounds';
 import { DEFAULT_CONFIG } from '../contract/config';
 import { ForwardingLedger } from '../choke/forwarding';
@@ -176,5 +177,32 @@ describe('ChokeRounds', () => {
     t.chokes.tick(0);
     expect(t.between).toHaveLength(0);
     expect(t.rounds[0].slots).toBe(DEFAULT_CONFIG.uploadSlots);
+  });
+
+  it('takes back a slot that brings no request within the deadline, and shows its holder uninterested until it says so again past the retry time', () => {
+    const t = setup();
+    t.session.state = 'seeding';
+    t.session.unchoke = new Set(['idle', 'asks']);
+    const idle = t.connect('idle');
+    const asks = t.connect('asks');
+    t.chokes.onInterest(idle, true, 0);
+    t.chokes.onInterest(asks, true, 0);
+    t.chokes.tick(0);
+    asks.choke.asked(500);
+    t.chokes.tick(SLOT_REQUEST_DEADLINE_MS - 1);
+    expect(t.sent.filter((s) => s.startsWith('choke'))).toEqual([]);
+    t.session.unchoke = new Set(['idle', 'asks']); // the policy would unchoke both again
+    t.chokes.tick(SLOT_REQUEST_DEADLINE_MS);
+    expect(t.sent.filter((s) => s.startsWith('choke'))).toEqual(['choke idle']);
+    expect(t.between.at(-1)?.trigger.kind).toBe('slot-freed');
+    const shown = () => t.rounds.at(-1)!.peers.find((p) => p.peer === 'idle')!.interested;
+    expect(shown()).toBe(false);
+    t.chokes.onInterest(idle, true, SLOT_REQUEST_DEADLINE_MS + 1); // said again: counts once the retry time passed
+    t.chokes.roundSoon();
+    t.chokes.tick(SLOT_REQUEST_DEADLINE_MS + UNUSED_SLOT_RETRY_MS - 1);
+    expect(shown()).toBe(false);
+    t.chokes.roundSoon();
+    t.chokes.tick(SLOT_REQUEST_DEADLINE_MS + UNUSED_SLOT_RETRY_MS);
+    expect(shown()).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 // The choke rounds of one session: every `chokeIntervalMs` the choke policy (choker.ts, policies.ts) chooses whom we
 // upload to, with an optimistic slot rotated every `optimisticIntervalMs`; between rounds it may choke or unchoke at
 // once (a peer's interest, a slot freed, a peer over its credit). While our upload is paced, start-up spread slots
-// (spread.ts) go to peers with no piece, outside the policy's slots. The choke part of each peer (peer-choke.ts) is
+// (spread.ts) go to peers with no piece, outside the policy's slots. A slot of either kind held without a request is
+// taken back, and its holder counts as not interested until it earns another (slot-use.ts). The choke part of each peer (peer-choke.ts) is
 // written here, apart from what the peer says of its own choke.
 import type { WireMessage } from '../../codec/wire';
 import type { ChokePolicy, ChokeTrigger, ChokerPeer } from '../choke/choker';
@@ -9,6 +10,7 @@ import { forwardAllowance, type ForwardingLedger } from '../choke/forwarding';
 import type { PeerState } from '../peer/peer';
 import { chooseSpread } from '../choke/spread';
 import { atRound, lookAtUplink, NO_IDLE_SLOTS, type IdleSlots } from '../choke/idle-slots';
+import { barredFromSlots, slotUnused, type SlotUse } from '../choke/slot-use';
 import type { EngineConfig, PeerKey, SessionState } from '../contract/engine-types';
 import { dropRequests } from './uploader';
 
@@ -52,6 +54,7 @@ export class ChokeRounds {
 
   /** A choke round when one is due (the optimistic slot rotates when that is due too). */
   tick(now: number): void {
+    this.takeBackUnusedSlots(now);
     const config = this.config;
     if (this.lastRound !== undefined && now - this.lastRound < config.chokeIntervalMs) return;
     const rotate =
@@ -97,10 +100,25 @@ export class ChokeRounds {
 
   /** Its `interested` or `not-interested`: the policy may unchoke or choke it now (a repeat changes nothing). */
   onInterest(peer: PeerState, interested: boolean, now: number): void {
-    if (!peer.choke.setPeerInterested(interested)) return;
+    if (!peer.choke.setPeerInterested(interested, now)) return;
     if (interested) this.spreadDirty = true;
     else this.spreadDirty ||= peer.spread;
     this.betweenRounds({ kind: interested ? 'interested' : 'not-interested', peer: peer.key }, now);
+  }
+
+  /** Slots held without a request past the deadline are taken back (slot-use.ts); the policy fills them again. */
+  private takeBackUnusedSlots(now: number): void {
+    let freed = false;
+    for (const peer of this.ports.peers()) {
+      if (!peer.handshaken || !slotUnused(slotUse(peer), now)) continue;
+      if (peer.spread) {
+        peer.choke.setSpread(false);
+        this.spreadDirty = true;
+      } else freed = true;
+      if (this.optimistic === peer.key) this.optimistic = undefined;
+      this.setChoke(peer, true, now);
+    }
+    if (freed) this.betweenRounds({ kind: 'slot-freed' }, now);
   }
 
   /** The peer is gone; an upload slot it held is free. */
@@ -186,7 +204,7 @@ export class ChokeRounds {
         ? chooseSpread(
             handshaken.map((peer) => ({
               peer: peer.key,
-              interested: peer.peerInterested,
+              interested: peer.peerInterested && !barredFromSlots(slotUse(peer), now),
               pieces: this.ports.peerPieces(peer.key),
               received: peer.uploaded,
               spread: peer.spread,
@@ -252,6 +270,18 @@ export class ChokeRounds {
   }
 }
 
+/** The peer's slot times as slot-use.ts reads them (a spread slot is a slot too). */
+function slotUse(peer: PeerState): SlotUse {
+  const choke = peer.choke;
+  return {
+    unchoked: !choke.amChoking,
+    lastUnchokedAt: choke.lastUnchokedAt,
+    lastChokedAt: choke.lastChokedAt,
+    lastRequestAt: choke.lastRequestAt,
+    interestedAt: choke.interestedAt,
+  };
+}
+
 /** The least weight among the unchoked peers in an upload split (undefined: there is no split). */
 function leastShare(peers: readonly PeerState[]): number | undefined {
   let least: number | undefined;
@@ -271,6 +301,9 @@ class ChokerView implements ChokerPeer {
   readonly connectedAt: number;
   readonly unchoked: boolean;
   readonly lastUnchokedAt: number | undefined;
+  readonly lastChokedAt: number | undefined;
+  readonly lastRequestAt: number | undefined;
+  readonly interestedAt: number | undefined;
   readonly amInterested: boolean;
   readonly uploaded: number;
   readonly downloaded: number;
@@ -294,12 +327,16 @@ class ChokerView implements ChokerPeer {
     this.peer = state.key;
     this.forwardPending = forwarding.pending(state.key);
     this.forwarded = forwarding.forwarded(state.key);
-    // A peer in a spread slot is not the choke policy's: to it, choked and not interested.
-    this.interested = state.peerInterested && !state.spread;
     this.snubbed = state.snubbed;
     this.connectedAt = state.connectedAt;
     this.unchoked = !state.amChoking && !state.spread;
     this.lastUnchokedAt = state.lastUnchokedAt;
+    this.lastChokedAt = state.choke.lastChokedAt;
+    this.lastRequestAt = state.choke.lastRequestAt;
+    this.interestedAt = state.choke.interestedAt;
+    // A peer in a spread slot is not the choke policy's: to it, choked and not interested. Nor is one barred for a
+    // slot it held without asking (slot-use.ts).
+    this.interested = state.peerInterested && !state.spread && !barredFromSlots(this, now);
     this.amInterested = state.amInterested;
     this.uploaded = state.uploaded;
     this.downloaded = state.downloaded;
