@@ -294,7 +294,7 @@ describe('worker client on the piece file store', () => {
     expect(peer.memory.data.size).toBe(0);
   });
 
-  it('a full disk puts the torrent in the error state and keeps the verified pieces', async () => {
+  it('a full disk makes the torrent wait for storage and keeps the verified pieces', async () => {
     const network = new Network();
     const seeder = await startedPeer('A');
     network.add(seeder);
@@ -311,7 +311,7 @@ describe('worker client on the piece file store', () => {
     network.connect(seeder, leecher, infoHashHex);
     await until(() => leecher.view(infoHashHex)?.state === 'error', [seeder.client, leecher.client]);
     const view = leecher.view(infoHashHex);
-    expect(view?.error).toBe('storage quota exceeded');
+    expect(view?.error).toBe('Waiting for storage: storage quota exceeded');
     expect(view?.have).toBeGreaterThan(0);
     expect(view?.have).toBeLessThan(pieceCount);
     await leecher.client.flush();
