@@ -8,6 +8,7 @@ import { startServer, type RunningServer, type ServerOptions } from '../../serve
 import type { KeepRecord, KeeperLimits } from '../keep-policy';
 import { KeepStore } from '../keep-store';
 import { Keeper, type KeepReply } from '../keeper';
+import { pieceFromDisk } from './keep-proofs';
 import { LIMITS, TOKEN, type KeeperScene, type Share } from './keeper-scene';
 
 export interface LonelyKeeper {
@@ -40,7 +41,13 @@ export async function lonelyKeeper(
     keeper,
     server,
     clock,
-    keep: (share, address) => keeper.keep(share.torrent, address, TOKEN, share.infoHash),
+    keep: async (share, address) => {
+      // As a tab does: the first ask is answered with a challenge, the second carries the piece it names.
+      const asked = await keeper.keep(share.torrent, address, TOKEN, share.infoHash);
+      if (asked.ok || !asked.challenge) return asked;
+      const bytes = await pieceFromDisk(share.source, share.torrent, asked.challenge.piece);
+      return keeper.keep(share.torrent, address, TOKEN, share.infoHash, { ...asked.challenge, bytes });
+    },
   };
 }
 
