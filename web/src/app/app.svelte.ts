@@ -19,6 +19,7 @@ import { zipUrl } from '../sw/zip-url';
 import { filesToSave } from './save-all';
 import { receiveLaunches } from './launch';
 import { askToNotify } from './notify';
+import { pieceBytes, torrentFileBytes } from './engine-bytes';
 import { EngineLink, message } from './engine.svelte';
 import { defaultTracker } from './peer-config';
 import {
@@ -436,10 +437,8 @@ class AppState implements TorrentActions {
     }
   }
 
-  async torrentFileBytes(view: TorrentView): Promise<Uint8Array> {
-    const { blob } = await this.engine.call({ op: 'get-torrent-file', infoHashHex: view.infoHashHex });
-    return new Uint8Array(await blob.arrayBuffer());
-  }
+  torrentFileBytes = (view: TorrentView) => torrentFileBytes(this.engine, view);
+  pieceBytes = (view: TorrentView, index: number) => pieceBytes(this.engine, view, index);
 
   /** `Download <path>` checked or unchecked. */
   chooseFile(view: TorrentView, fileIndex: number, chosen: boolean): void {

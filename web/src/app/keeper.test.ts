@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { askKeep, KEEP_RETRIES, keepLabel, keepWords, readKeeperInfo } from './keeper';
+import { askKeep, keepLabel, keepWords, PROOF_ROUNDS, readKeeperInfo } from './keeper';
 
 describe('the keeper in the page', () => {
   it('reads the keeper of /config.json, or none', () => {
@@ -26,31 +26,58 @@ describe('the keeper in the page', () => {
   });
   describe('asking to keep a share', () => {
     afterEach(() => vi.unstubAllGlobals());
+    const HASH = 'ab'.repeat(20);
+    const challenge = { nonce: '7.abc', piece: 2 };
+    /** The keeper's answers in turn: a challenge (428), a refusal (403) or the keep (200). */
     const answers = (statuses: number[]) => {
-      const fetch = vi.fn(async () => {
+      const fetch = vi.fn(async (_path: string, _init: RequestInit) => {
         const status = statuses.shift() ?? 200;
-        const body = status === 200 ? { ok: true, stopToken: 't' } : { error: 'not seen seeding' };
+        const body =
+          status === 200
+            ? { ok: true, stopToken: 't' }
+            : status === 428
+              ? { ok: false, error: 'send the piece', challenge }
+              : { ok: false, error: 'no' };
         return new Response(JSON.stringify(body), { status });
       });
       vi.stubGlobal('fetch', fetch);
       return fetch;
     };
-    const noWait = () => Promise.resolve();
+    const sent = (fetch: ReturnType<typeof answers>, call: number) =>
+      JSON.parse(String(fetch.mock.calls[call][1].body)) as Record<string, unknown>;
 
-    it('asks again while the tracker has not yet seen this tab seed the share', async () => {
-      const fetch = answers([409, 409, 200]);
-      const answer = await askKeep('ab'.repeat(20), new Uint8Array([1, 2]), undefined, noWait);
+    it('answers the challenge with the bytes of the piece it names, read from the engine', async () => {
+      const fetch = answers([428, 200]);
+      const read = vi.fn(async (index: number) => new Uint8Array([index, 1, 2]));
+      const answer = await askKeep(HASH, new Uint8Array([1, 2]), 'x', read);
       expect(answer).toMatchObject({ ok: true, stopToken: 't', status: 200 });
-      expect(fetch).toHaveBeenCalledTimes(3);
+      expect(read).toHaveBeenCalledWith(2);
+      expect(sent(fetch, 0).proof).toBeUndefined();
+      expect(sent(fetch, 1)).toMatchObject({
+        infoHash: HASH,
+        token: 'x',
+        proof: { nonce: '7.abc', piece: 2, bytes: btoa(String.fromCharCode(2, 1, 2)) },
+      });
     });
-    it('gives up with the words after its retries, and never asks again after another refusal', async () => {
-      const fetch = answers(Array<number>(KEEP_RETRIES + 5).fill(409));
-      const answer = await askKeep('ab'.repeat(20), new Uint8Array([1]), 'x', noWait);
-      expect(answer).toMatchObject({ error: 'not seen seeding', status: 409 });
-      expect(fetch).toHaveBeenCalledTimes(KEEP_RETRIES + 1);
+    it('answers a fresh challenge at most PROOF_ROUNDS times, and a refusal never', async () => {
+      const fetch = answers(Array<number>(PROOF_ROUNDS + 3).fill(428));
+      const answer = await askKeep(HASH, new Uint8Array([1]), undefined, async () => new Uint8Array(1));
+      expect(answer).toMatchObject({ status: 428, error: 'send the piece' });
+      expect(fetch).toHaveBeenCalledTimes(PROOF_ROUNDS + 1);
       const refused = answers([403]);
-      expect(await askKeep('ab'.repeat(20), new Uint8Array([1]), 'x', noWait)).toMatchObject({ status: 403 });
+      expect(await askKeep(HASH, new Uint8Array([1]), 'x', async () => new Uint8Array(1))).toMatchObject({
+        status: 403,
+      });
       expect(refused).toHaveBeenCalledTimes(1);
+    });
+    it('says so in words when the piece cannot be read, and sends no proof', async () => {
+      const fetch = answers([428]);
+      const answer = await askKeep(HASH, new Uint8Array([1]), undefined, () =>
+        Promise.reject(new Error('gone')),
+      );
+      expect(answer.ok).toBe(false);
+      expect(answer.error).toMatch(/could not read the piece/);
+      expect(fetch).toHaveBeenCalledTimes(1);
     });
   });
 });

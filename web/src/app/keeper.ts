@@ -93,28 +93,48 @@ function base64(bytes: Uint8Array): string {
   return btoa(text);
 }
 
-/** How often, and how many times, a keep refused because the tracker has not yet seen this tab seed the share (409)
- * is asked again: a share whose hashing just ended says `Seeding` before its first announce as a seeder reaches the
- * tracker, and a person pressing `Keep online` then must not be told the tab is not sharing it. */
-export const KEEP_RETRY_MS = 1_000;
-export const KEEP_RETRIES = 15;
-
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** What the keeper asks of a keep: the bytes of piece `piece`, sent back with `nonce`, proving this tab holds the
+ * share (anyone in its swarm has its .torrent). */
+export interface KeepChallenge {
+  nonce: string;
+  piece: number;
+}
+
+/** A challenge is answered again this often at most: one fresh one is given when the first went stale. */
+export const PROOF_ROUNDS = 2;
+
+const UNREADABLE = 'This tab could not read the piece the keeper asked for, to prove it holds this share.';
+
+function challengeOf(answer: Answer): KeepChallenge | undefined {
+  const challenge = (answer as { challenge?: Partial<KeepChallenge> }).challenge;
+  if (typeof challenge?.nonce !== 'string' || !Number.isSafeInteger(challenge.piece)) return undefined;
+  return { nonce: challenge.nonce, piece: challenge.piece! };
+}
+
 /** Asks the keeper to keep the share of `torrent` (its .torrent, of ciphertext for a private share: never a key),
- * again while the tracker has not yet seen this tab seed it. */
+ * proving this tab holds it: `readPiece` gives the piece the keeper's challenge names as the engine serves it. */
 export async function askKeep(
   infoHash: string,
   torrent: Uint8Array,
   token: string | undefined,
-  wait: (ms: number) => Promise<void> = pause,
+  readPiece: (index: number) => Promise<Uint8Array>,
 ): Promise<Answer> {
   const body = { infoHash, torrent: base64(torrent), ...(token ? { token } : {}) };
-  for (let retries = 0; ; retries++) {
-    const answer = await post('/keep', body);
-    if (answer.status !== 409 || retries >= KEEP_RETRIES) return answer;
-    await wait(KEEP_RETRY_MS);
+  let answer = await post('/keep', body);
+  for (let round = 0; round < PROOF_ROUNDS; round++) {
+    const challenge = challengeOf(answer);
+    if (!challenge) return answer;
+    let bytes;
+    try {
+      bytes = await readPiece(challenge.piece);
+    } catch {
+      return { ok: false, error: UNREADABLE };
+    }
+    answer = await post('/keep', { ...body, proof: { ...challenge, bytes: base64(bytes) } });
   }
+  return answer;
 }
 
 export function stopKeep(infoHash: string, stopToken: string): Promise<Answer> {

@@ -12,6 +12,8 @@ export interface TorrentActions {
   saveEncryptedCopy(view: TorrentView): Promise<void>;
   /** The .torrent's bytes (of ciphertext for a private share), for the keeper. */
   torrentFileBytes(view: TorrentView): Promise<Uint8Array>;
+  /** One piece as the engine serves it (ciphertext for a private share), to prove to the keeper this tab holds it. */
+  pieceBytes(view: TorrentView, index: number): Promise<Uint8Array>;
   chooseFile(view: TorrentView, fileIndex: number, chosen: boolean): void;
   /** `Most to fetch from web servers`: bytes, or null for no limit. */
   setWebSeedBudget(view: TorrentView, bytes: number | null): void;

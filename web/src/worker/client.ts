@@ -6,7 +6,7 @@ import type { MainToWorker, TorrentView } from '../lib/messages/protocol';
 import type { TorrentHost } from './torrent/host';
 import { runAction, type ActionHandlers } from './client/action-runner';
 import { createCore, type ClientCore, type ClientOptions } from './client/client-core';
-import { getEncryptedCopy, getFile, getSharedHandles, getTorrentFile } from './client/exports';
+import { getEncryptedCopy, getFile, getSharedHandles, getTorrentFile, readPiece } from './client/exports';
 import { addMagnet } from './client/intake/add-magnet';
 import { seedTorrent } from './client/intake/add-seed';
 import { share } from './client/intake/add-share';
@@ -86,6 +86,7 @@ function actionHandlers(core: ClientCore): ActionHandlers {
     'seed-torrent': (request, context) => seedTorrent(core, request, context),
     'get-file': (request) => getFile(core, request),
     'get-torrent-file': (request) => getTorrentFile(core, request),
+    'read-piece': (request) => readPiece(core, request),
     'get-encrypted-copy': (request) => getEncryptedCopy(core, request),
     'get-shared-handles': async (request) => getSharedHandles(core, request),
     'resume-sharing': async ({ infoHashHex }) => {

@@ -65,6 +65,7 @@ export function torrentActions() {
     saveTorrentFile: vi.fn<TorrentActions['saveTorrentFile']>(async () => undefined),
     saveEncryptedCopy: vi.fn<TorrentActions['saveEncryptedCopy']>(async () => undefined),
     torrentFileBytes: vi.fn<TorrentActions['torrentFileBytes']>(async () => new Uint8Array()),
+    pieceBytes: vi.fn<TorrentActions['pieceBytes']>(async () => new Uint8Array()),
     chooseFile: vi.fn<TorrentActions['chooseFile']>(),
     setWebSeedBudget: vi.fn<TorrentActions['setWebSeedBudget']>(),
     playback: vi.fn<TorrentActions['playback']>(),

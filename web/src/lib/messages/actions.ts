@@ -62,6 +62,8 @@ export interface Actions {
   /** A Blob of one finished file (a Blob of stored piece Blobs, no whole-file copy). */
   'get-file': { request: TorrentRef & { fileIndex: number }; result: Blob };
   'get-torrent-file': { request: TorrentRef; result: { blob: Blob; name: string } };
+  /** One stored piece as the swarm is served it (ciphertext for a private share): the keeper's proof of holding. */
+  'read-piece': { request: TorrentRef & { index: number }; result: ArrayBuffer };
   /** `Encrypted copy for a web server`: a private share's file as the swarm holds it (ciphertext), to upload. */
   'get-encrypted-copy': { request: TorrentRef; result: { blob: Blob; name: string } };
   /** The handles of a share read in place, for the page to ask the browser's permission again. */
@@ -197,6 +199,10 @@ export const parseRequest: { [A in ActionName]: (value: Fields) => ActionRequest
       ? { infoHashHex: value.infoHashHex, fileIndex: value.fileIndex }
       : undefined,
   'get-torrent-file': torrentRef,
+  'read-piece': (value) =>
+    isHash(value.infoHashHex) && isIndex(value.index)
+      ? { infoHashHex: value.infoHashHex, index: value.index }
+      : undefined,
   'get-encrypted-copy': torrentRef,
   'get-shared-handles': torrentRef,
   'resume-sharing': torrentRef,

@@ -56,6 +56,23 @@ export async function getTorrentFile(
   return { blob, name: `${host.info.name}.torrent` };
 }
 
+/** One stored piece as the engine serves it to peers (ciphertext for a private share): what proves to the keeper
+ * that this tab holds the share. */
+export async function readPiece(
+  core: ClientCore,
+  message: ActionRequest<'read-piece'>,
+): Promise<ArrayBuffer> {
+  const host = knownHost(core, message.infoHashHex);
+  if (!host.info || message.index >= host.info.pieceCount)
+    throw new ActionError('No such piece in the torrent');
+  try {
+    const [piece] = await host.pieces.readPieces([message.index]);
+    return piece;
+  } catch (error) {
+    throw new ActionError(storageErrorReason(error));
+  }
+}
+
 /** A private share's one file as the swarm holds it (ciphertext, complete), for its owner to upload to a web server:
  * the server then holds only what the swarm holds. */
 export async function getEncryptedCopy(

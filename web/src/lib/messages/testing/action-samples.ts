@@ -22,6 +22,7 @@ export const ACTION_SAMPLES: { [A in ActionName]: Call<A> } = {
   },
   'get-file': { op: 'get-file', infoHashHex: T, fileIndex: 1 },
   'get-torrent-file': { op: 'get-torrent-file', infoHashHex: T },
+  'read-piece': { op: 'read-piece', infoHashHex: T, index: 3 },
   'get-encrypted-copy': { op: 'get-encrypted-copy', infoHashHex: T },
   'get-shared-handles': { op: 'get-shared-handles', infoHashHex: T },
   'resume-sharing': { op: 'resume-sharing', infoHashHex: T },
