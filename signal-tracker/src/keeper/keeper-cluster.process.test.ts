@@ -1,9 +1,10 @@
 // The keeper in a cluster of two tracker processes on a real Redis: one process keeps (--keep-dir), the other does
 // not. A tab whose WebSocket is on the process without a keeper asks the keeper's process (where the proxy routes
-// /keep): the cluster tells it the tab's address seeds the share, and the keeper fetches it from that tab across the
-// processes. The process without a keeper refuses keep requests in words; another address is refused as everywhere.
+// /keep) with the proof of holding the share, and the keeper fetches it from that tab across the processes. The
+// process without a keeper refuses keep requests in words; a request without a proof is refused as everywhere.
 import { afterEach, describe, expect, it } from 'vitest';
 import { binaryAvailable, REDIS_SERVER, startRedis } from '../testing/daemons';
+import { PROOF_NEEDED } from './keep-proof';
 import { askKeep, KeeperScene, keepStatus, post, untilKept } from './testing/keeper-scene';
 
 const scene = new KeeperScene();
@@ -37,11 +38,10 @@ describe('the keeper in a Redis cluster', () => {
 
       const second = await scene.share(62);
       await scene.peer(other, second.torrent, second.source);
-      await askKeep(keeping, { ...second.request, token: 'not the token' }); // the cluster has the sharer's announce
       const stranger = { 'x-forwarded-for': '198.51.100.7' };
-      expect(await post(keeping, '/keep', second.request, stranger)).toEqual({
-        status: 409,
-        body: { error: 'The keeper can only keep a share that this tab is sharing now.' },
+      expect(await post(keeping, '/keep', second.request, stranger)).toMatchObject({
+        status: 428,
+        body: { ok: false, error: PROOF_NEEDED },
       });
     },
     60_000,
