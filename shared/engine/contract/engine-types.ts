@@ -317,6 +317,9 @@ export interface SessionStats {
   /** The web seeds' byte budget (`webSeedBudget`) is spent: they are asked for nothing more, the rest comes from
    * peers. */
   webSeedBudgetSpent?: true;
+  /** Every peer place is taken, and one is held by a peer that exchanged no piece data past its grace (idle-places.ts):
+   * a new peer would get that place. A page that stops answering offers at the session's places answers one more. */
+  idlePlace?: true;
   /** Why the state is 'error': the reason of the `error` action, or `Waiting for storage: <reason>` while storage
    * refuses pieces (the session goes on by itself). */
   error?: string;

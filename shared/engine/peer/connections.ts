@@ -128,6 +128,11 @@ export class Connections {
     });
   }
 
+  /** Every place is taken and a newcomer would get one held idle past its grace (idle-places.ts). */
+  idlePlace(now: number): boolean {
+    return this.byKey.size >= this.limits.maxPeers && idlestPlace(this.placeSamples(now), now) !== undefined;
+  }
+
   /** Closes the peer idle longest past its grace (idle-places.ts), if any; whether a place came free. */
   private freeIdlePlace(): boolean {
     const now = this.ports.now();

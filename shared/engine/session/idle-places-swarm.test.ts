@@ -55,6 +55,10 @@ describe('peer places held without exchange', () => {
       for (const key of idle) idlePeer(swarm, sharer, key, interested);
       swarm.runFor(1_000);
       expect(sharer.session.stats(swarm.now).peers).toBe(maxPeers);
+      // A page that stops answering offers at the places reads this in the torrent's view (offer-cap.ts).
+      expect(sharer.session.stats(swarm.now).idlePlace).toBeUndefined();
+      swarm.runFor(IDLE_PLACE_GRACE_MS);
+      expect(sharer.session.stats(swarm.now).idlePlace).toBe(true);
 
       const joinAt = IDLE_PLACE_GRACE_MS + 5_000;
       const honest = swarm.addNode({ name: 'honest', joinAt });
@@ -78,6 +82,7 @@ describe('peer places held without exchange', () => {
     const first = [swarm.addNode({ name: 'a' }), swarm.addNode({ name: 'b' })];
     swarm.runFor(IDLE_PLACE_GRACE_MS + 1_000);
     expect(first.every((node) => node.completedAt === undefined)).toBe(true);
+    expect(sharer.session.stats(swarm.now).idlePlace).toBeUndefined();
     idlePeer(swarm, sharer, 'late');
     swarm.runFor(1_000);
     expect(sharer.closes.filter((close) => close.peer === 'late').map((close) => close.reason)).toEqual([

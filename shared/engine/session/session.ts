@@ -460,6 +460,7 @@ export class TorrentSession implements Session {
       { state, infoHash, error, downloader, uploader, downloadRate, peers: this.peers.values() },
       now,
     );
-    return { ...stats, ...this.webSeeds.stats(now) };
+    const idlePlace = this.connections.idlePlace(now) ? { idlePlace: true as const } : {};
+    return { ...stats, ...this.webSeeds.stats(now), ...idlePlace };
   }
 }

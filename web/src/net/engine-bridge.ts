@@ -143,6 +143,7 @@ export class EngineBridge {
       limiter: this.limiter,
       ...(options.channelClock ? { channelClock: options.channelClock } : {}),
       onAttempts: (infoHashHex) => this.checkReach(infoHashHex),
+      idlePlace: (infoHashHex) => this.views.view(infoHashHex)?.idlePlace === true,
       createConnection: simplePeerConnections(options.createInstance),
     });
     this.attach(this.worker);

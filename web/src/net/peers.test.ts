@@ -38,7 +38,7 @@ class FakeInstance extends EventEmitter {
   }
 }
 
-function setup(max = 30, relayOnly = false) {
+function setup(max = 30, relayOnly = false, idlePlace?: (infoHashHex: string) => boolean) {
   const posted: Array<{ message: MainToWorker; transfer?: Transferable[] }> = [];
   const instances: FakeInstance[] = [];
   const changed: string[] = [];
@@ -49,6 +49,7 @@ function setup(max = 30, relayOnly = false) {
     onAttempts: (infoHashHex) => changed.push(infoHashHex),
     stallMs: 1000,
     maxPeersPerTorrent: max,
+    ...(idlePlace ? { idlePlace } : {}),
     createConnection: simplePeerConnections(() => {
       const instance = new FakeInstance();
       instances.push(instance);
@@ -134,6 +135,19 @@ describe('PeerManager', () => {
     expect(manager.acceptsOffer(T, 'r2')).toBe(true);
     manager.createPeer(T, false);
     expect(manager.acceptsOffer(T, 'r3')).toBe(false);
+  });
+
+  it('at the cap, answers one more offer while the engine reports an idle place for that torrent', () => {
+    let idle = false;
+    const { manager, instances } = setup(2, false, (infoHashHex) => idle && infoHashHex === T);
+    manager.createPeer(T, false);
+    manager.createPeer(T, true);
+    instances[1].emit('connect');
+    expect(manager.acceptsOffer(T, 'r1')).toBe(false);
+    idle = true;
+    expect(manager.acceptsOffer(T, 'r1')).toBe(true);
+    manager.createPeer(T, false); // that answer, in progress
+    expect(manager.acceptsOffer(T, 'r2')).toBe(false);
   });
 
   it('answers offers for a torrent that has made no offer of its own', () => {

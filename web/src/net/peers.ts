@@ -3,6 +3,7 @@
 // (reachability.ts). A connection is a PeerConnection (peer-connection.ts; simple-peer in the app). Its data channel
 // moves to the worker when it is created, where the browser allows it (channel-transfer.ts); otherwise the page relays
 // bytes between the channel and the worker (page-relay.ts).
+import { DEFAULT_CONFIG } from '../../../shared/engine/contract/config';
 import type { MainToWorker } from '../lib/messages/protocol';
 import { ChannelStandIn, type ChannelPath, type ChannelTransfer } from './channel-transfer';
 import type { ChannelLike, RateLimiter } from './channel-writer';
@@ -10,6 +11,7 @@ import { connectionIdentities } from './identities';
 import { relayOnPage } from './page-relay';
 import type { CreateConnection } from './peer-connection';
 import { pathFromStats } from './peer-path';
+import { answersOffer } from './offer-cap';
 import { noRoute, type Attempt } from './reachability';
 import { RtcPeer } from './rtc-peer';
 import { UploadQueueReport, type ReportClock } from './upload-queue-report';
@@ -45,8 +47,12 @@ export interface PeerManagerOptions {
   /** 'relay' makes every new connection relay-only (default 'all'). */
   iceTransportPolicy?: () => RTCIceTransportPolicy;
   limiter?: RateLimiter;
-  /** Connections (and answers in progress) per torrent, beyond which offers are not answered. */
+  /** Connections (and answers in progress) per torrent, beyond which offers are not answered but while the engine
+   * reports an idle place (default the engine's places, so that its report speaks of the same places). */
   maxPeersPerTorrent?: number;
+  /** The engine would give a newcomer to the torrent a place held by a peer idle past its grace (its view's
+   * `idlePlace`): one offer beyond the cap is answered (offer-cap.ts). */
+  idlePlace?: (infoHashHex: string) => boolean;
   /** Makes each connection (simple-peer's in the app, a fake in tests). */
   createConnection: CreateConnection;
   /** A torrent's connection attempts changed (one began, failed, opened or closed). */
@@ -69,7 +75,7 @@ export class PeerManager {
   private readonly maxPeers: number;
 
   constructor(private readonly options: PeerManagerOptions) {
-    this.maxPeers = options.maxPeersPerTorrent ?? 30;
+    this.maxPeers = options.maxPeersPerTorrent ?? DEFAULT_CONFIG.maxPeers;
   }
 
   /** Connected peers of a torrent. */
@@ -155,7 +161,7 @@ export class PeerManager {
     const torrent = this.torrent(infoHashHex);
     let answering = 0;
     for (const peer of torrent.all) if (!peer.initiator || peer.key !== undefined) answering++;
-    if (answering >= this.maxPeers) return false;
+    if (!answersOffer(answering, this.maxPeers, this.options.idlePlace?.(infoHashHex) === true)) return false;
     for (const other of torrent.connected.values()) if (other.remote === remotePeerIdHex) return false;
     return true;
   };

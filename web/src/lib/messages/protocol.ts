@@ -78,6 +78,9 @@ export interface TorrentView {
   webSeedBudget?: number;
   /** The web seeds have sent what `webSeedBudget` allows: the rest comes from peers. */
   webSeedBudgetSpent?: true;
+  /** Every peer place is taken and one is held by a peer idle past its grace: a new peer would get it (the page
+   * answers an offer beyond its cap, peers.ts). */
+  idlePlace?: true;
   /** With `hashing`: the files chosen for a `Torrent to seed` are being checked against it (not a new share). */
   checking?: boolean;
 }

@@ -138,6 +138,11 @@ export class ViewMirror {
     return view;
   }
 
+  /** A torrent's latest view. */
+  view(infoHashHex: string): TorrentView | undefined {
+    return this.current.get(infoHashHex)?.view;
+  }
+
   /** A new worker starts from full snapshots. */
   reset(): void {
     this.current.clear();

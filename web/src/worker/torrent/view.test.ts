@@ -77,6 +77,13 @@ describe('torrentView', () => {
     expect(view.resumeSharing).toBeUndefined();
   });
 
+  it('says the engine would give a newcomer an idle place, while the session runs', () => {
+    const stats = fakeStats({ state: 'seeding', peers: 50, idlePlace: true });
+    expect(torrentView(state()).idlePlace).toBeUndefined();
+    expect(torrentView(state({ stats })).idlePlace).toBe(true);
+    expect(torrentView(state({ stats, halted: true })).idlePlace).toBeUndefined();
+  });
+
   it('offers `Resume sharing` when the shared files need the permission again', () => {
     const view = torrentView(
       state({ failure: { reason: 'cannot read a.mp4', needsPermission: true }, halted: true }),

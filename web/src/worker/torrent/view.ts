@@ -125,6 +125,7 @@ function extras(state: ViewState, status: TorrentView['state']): Partial<Torrent
   if (record.sharedFiles) extra.inPlace = true;
   if (record.private) extra.shareKey = record.private.key;
   if (failure?.needsPermission) extra.resumeSharing = true;
+  if (stats?.idlePlace && !halted) extra.idlePlace = true;
   return Object.assign(extra, webSeedParts(stats, record, state.files));
 }
 
