@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAnyTorrent } from '../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import { ActionError } from './action-runner';
-import { getEncryptedCopy, getFile, getSharedHandles, getTorrentFile } from './exports';
+import { getEncryptedCopy, getFile, getSharedHandles, getTorrentFile, readPiece } from './exports';
 import { addMagnet } from './intake/add-magnet';
 import { share } from './intake/add-share';
 import { context, testBytes, testCore } from './testing/core';
@@ -95,5 +95,31 @@ describe('getEncryptedCopy', () => {
   it('refuses a share that is not encrypted', async () => {
     const { core, infoHashHex } = await shared();
     await expect(getEncryptedCopy(core, { infoHashHex })).rejects.toThrow('This share is not encrypted');
+  });
+});
+
+describe('readPiece', () => {
+  it('gives each piece as peers are served it: its bytes hash to the piece hash of the .torrent', async () => {
+    const { core, bytes, infoHashHex } = await shared();
+    const { blob } = await getTorrentFile(core, { infoHashHex });
+    const metainfo = await parseAnyTorrent(new Uint8Array(await blob.arrayBuffer()), {
+      sha1: subtleSha1,
+      sha256: subtleSha256,
+    });
+    const v1 = metainfo.info.v1!;
+    for (let index = 0; index < v1.pieceCount; index++) {
+      const piece = new Uint8Array(await readPiece(core, { infoHashHex, index }));
+      const start = index * v1.pieceLength;
+      expect(piece).toEqual(bytes.subarray(start, start + v1.pieceLength));
+      expect(await subtleSha1(piece)).toEqual(v1.pieces.subarray(index * 20, index * 20 + 20));
+    }
+  });
+
+  it('refuses a piece past the torrent, or of a torrent it does not know', async () => {
+    const { core, infoHashHex } = await shared();
+    await expect(readPiece(core, { infoHashHex, index: 1000 })).rejects.toThrow(
+      'No such piece in the torrent',
+    );
+    await expect(readPiece(core, { infoHashHex: UNKNOWN, index: 0 })).rejects.toThrow('Unknown torrent');
   });
 });
