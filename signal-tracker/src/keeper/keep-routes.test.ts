@@ -218,3 +218,28 @@ describe("a kept share's status", () => {
     expect(answers).toEqual([notKept, notKept, notKept]);
   });
 });
+
+describe("the keeper's routes, a keep's proof", () => {
+  it('pass a proof of holding to the keeper as sent, and leave out one that is not one', async () => {
+    const at = await serve();
+    const proof = { nonce: '7.abc', piece: 3, bytes: 'AAAA' };
+    const send = (value: unknown) =>
+      post(at, '/keep', JSON.stringify({ infoHash: HASH, torrent: 'x', proof: value }));
+    expect((await send(proof)).status).toBe(200);
+    for (const wrong of [
+      { ...proof, piece: 1.5 },
+      { ...proof, nonce: 'n'.repeat(200) },
+      { ...proof, bytes: 1 },
+      'x',
+    ])
+      await send(wrong);
+    const keeps = at.asked as Array<Asked & { proof?: unknown }>;
+    expect(keeps.map((request) => request.proof)).toEqual([
+      proof,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+});
