@@ -23,6 +23,7 @@ function setup(policy: Partial<ChokePolicy> = {}) {
     ourPieces: 0,
     uploadCapacity: 0,
     uplinkIdle: false,
+    paced: false,
   };
   const pieces = new Map<string, number>();
   const full: ChokePolicy = {
@@ -42,7 +43,7 @@ function setup(policy: Partial<ChokePolicy> = {}) {
     send: (peer, message) => void sent.push(`${message.type} ${peer.key}`),
     state: () => session.state,
     pieceLength: () => 16384,
-    paced: () => false,
+    paced: () => session.paced,
     peerPieces: (key) => pieces.get(key) ?? 0,
     ourPieces: () => session.ourPieces,
     uploadCapacity: () => session.uploadCapacity,
@@ -204,5 +205,25 @@ describe('ChokeRounds', () => {
     t.chokes.roundSoon();
     t.chokes.tick(SLOT_REQUEST_DEADLINE_MS + UNUSED_SLOT_RETRY_MS);
     expect(shown()).toBe(true);
+  });
+
+  it('takes back a spread slot that brings no request within the deadline, and chooses its holder for none after', () => {
+    const t = setup();
+    t.session.state = 'seeding';
+    t.session.paced = true;
+    const idle = t.connect('idle');
+    t.chokes.onInterest(idle, true, 0);
+    t.chokes.settle(0);
+    expect(idle.spread).toBe(true);
+    const honest = t.connect('honest');
+    t.chokes.onInterest(honest, true, 1);
+    t.chokes.settle(1);
+    honest.choke.asked(500);
+    t.chokes.tick(SLOT_REQUEST_DEADLINE_MS);
+    t.chokes.spreadChanged();
+    t.chokes.settle(SLOT_REQUEST_DEADLINE_MS);
+    expect(idle.spread).toBe(false);
+    expect(idle.amChoking).toBe(true);
+    expect(honest.spread).toBe(true);
   });
 });
