@@ -320,6 +320,28 @@ describe('worker client on the piece file store', () => {
     expect(again.view(infoHashHex)?.have).toBe(view?.have);
   });
 
+  it('a full disk freed again: the download goes on by itself and its file is byte-identical', async () => {
+    const network = new Network();
+    const seeder = await startedPeer('A');
+    network.add(seeder);
+    const data = randomBytes(200 * KiB, 8);
+    const infoHashHex = await share(seeder, data, 'big.bin');
+    const directory = new MemoryFileDirectory();
+    directory.quotaBytes = 3 * 16 * KiB;
+    const store = new MemoryStore();
+    const leecher = await startedPeer('B', store, directory);
+    network.add(leecher);
+    await leecher.request({ op: 'add-magnet', link: seeder.view(infoHashHex)?.magnet ?? '' }, []);
+    await leecher.client.flush();
+    store.quotaBytes = store.usedBytes() + 3 * 16 * KiB + 100;
+    network.connect(seeder, leecher, infoHashHex);
+    await until(() => leecher.view(infoHashHex)?.state === 'error', [seeder.client, leecher.client]);
+    directory.quotaBytes = Infinity;
+    store.quotaBytes = Infinity;
+    await until(() => leecher.view(infoHashHex)?.state === 'seeding', [seeder.client, leecher.client]);
+    expect(await saved(leecher, infoHashHex)).toBe(sha256(data));
+  });
+
   it('a torrent stored by the IndexedDB store keeps working once pieces go to files', async () => {
     // Today's format, made by today's code: the pieces as piece:<storageId>:<index> entries.
     const store = new MemoryStore();
