@@ -109,6 +109,18 @@ describe('ViewMirror with the listed keys', () => {
     const back = mirror.apply(toPosted(differ, [view(A, [7])]), [A, B]);
     expect(back.map((v) => v.availability)).toEqual([[7], [4]]);
   });
+
+  it('gives a listed torrent’s latest view by its hash, and none once it is no longer listed', () => {
+    const differ = new ViewDiffer();
+    const mirror = new ViewMirror();
+    mirror.apply(toPosted(differ, [{ ...view(A, [0]), idlePlace: true }, view(B, [1])]), [A, B]);
+    expect(mirror.view(A)?.idlePlace).toBe(true);
+    mirror.apply(toPosted(differ, [view(A, [0])]), [A, B]);
+    expect(mirror.view(A)?.idlePlace).toBeUndefined();
+    mirror.apply([], [B]);
+    expect(mirror.view(A)).toBeUndefined();
+    expect(mirror.view(B)?.availability).toEqual([1]);
+  });
 });
 
 describe('peer changes', () => {
