@@ -2,8 +2,8 @@
 // upload to, with an optimistic slot rotated every `optimisticIntervalMs`; between rounds it may choke or unchoke at
 // once (a peer's interest, a slot freed, a peer over its credit). While our upload is paced, start-up spread slots
 // (spread.ts) go to peers with no piece, outside the policy's slots. A slot of either kind held without a request is
-// taken back, and its holder counts as not interested until it earns another (slot-use.ts). The choke part of each peer (peer-choke.ts) is
-// written here, apart from what the peer says of its own choke.
+// taken back, and its holder counts as not interested until it earns another (slot-use.ts). The choke part of each
+// peer (peer-choke.ts) is written here, apart from what the peer says of its own choke.
 import type { WireMessage } from '../../codec/wire';
 import type { ChokePolicy, ChokeTrigger, ChokerPeer } from '../choke/choker';
 import { forwardAllowance, type ForwardingLedger } from '../choke/forwarding';
