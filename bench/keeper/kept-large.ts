@@ -13,6 +13,8 @@ import { makeTorrent } from '../../node-host/make-torrent';
 import { NodeHost } from '../../node-host/node-host';
 import { joinRtcSwarm } from '../../node-host/rtc-swarm';
 import type { RunningServer } from '../../signal-tracker/src/server';
+import { MAX_PROOF_PIECE_BYTES, type Challenge } from '../../signal-tracker/src/keeper/keep-proof';
+import { proofFor } from '../../signal-tracker/src/keeper/testing/keep-proofs';
 import type { LargeKeep } from './keeper-figures';
 import { rssOf, watchKeeperCpu, watchRss } from './keeper-process';
 
@@ -61,15 +63,26 @@ async function post(server: RunningServer, path: string, body: unknown) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** Asks the keeper to keep `torrent`, again while the tracker has not yet seen the seeder's announce (409) or the
+/** Asks the keeper to keep `torrent` (its files in `folder`) with the proof its challenge asks for, again while the
  * keeper is starting (503); resolves with the stop token. */
-async function askKeep(server: RunningServer, infoHash: string, torrent: Uint8Array): Promise<string> {
+async function askKeep(
+  server: RunningServer,
+  infoHash: string,
+  torrent: Uint8Array,
+  folder: string,
+): Promise<string> {
   const body = { infoHash, torrent: Buffer.from(torrent).toString('base64') };
-  let answer = await post(server, '/keep', body);
+  const proved = async () => {
+    const asked = await post(server, '/keep', body);
+    if (asked.status !== 428) return asked;
+    const proof = await proofFor(folder, torrent, asked.body.challenge as Challenge);
+    return post(server, '/keep', { ...body, proof });
+  };
+  let answer = await proved();
   await until(
     async () => {
-      if (answer.status !== 409 && answer.status !== 503) return true;
-      answer = await post(server, '/keep', body);
+      if (answer.status !== 503) return true;
+      answer = await proved();
       return false;
     },
     { what: 'the keeper to take the keep request', timeoutMs: 30_000, intervalMs: 500 },
@@ -120,7 +133,9 @@ export async function keepLarge(
   try {
     let since = Date.now();
     const path = generatedFile(dirs[0], `kept-${size / MiB}MiB.bin`, size);
-    const torrent = await makeTorrent(path, { kind: 'v1', pieceLength: choosePieceLength(size) });
+    // The keeper takes pieces no larger than a proof carries.
+    const pieceLength = Math.min(choosePieceLength(size), MAX_PROOF_PIECE_BYTES);
+    const torrent = await makeTorrent(path, { kind: 'v1', pieceLength });
     const seeder = await nodePeer(server, torrent, dirs[0], 'seed');
     leaving.push(seeder.leave);
     infoHash = seeder.torrent.source.info.infoHashHex;
@@ -130,7 +145,7 @@ export async function keepLarge(
     const restRss = rssOf(pid);
     since = Date.now();
     const fetchRss = watchRss(pid);
-    stopToken = await askKeep(server, infoHash, torrent);
+    stopToken = await askKeep(server, infoHash, torrent, dirs[0]);
     const held = stopToken;
     await until(() => keptFully(server, infoHash, held), {
       what: `the keeper to fetch ${label}`,
