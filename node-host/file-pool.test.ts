@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { contractPiece } from '../web/src/worker/storage/testing/piece-storage-contract';
 import { DiskPieceStorage, type DiskLayout } from './disk-storage';
-import { FilePool } from './file-pool';
+import { FilePool, MAX_OPEN_FILES, processFiles } from './file-pool';
 import { removeFolder, tempFolder } from './testing/fixtures';
 
 const folders: string[] = [];
@@ -74,5 +74,22 @@ describe('FilePool', () => {
     expect(pool.open).toBe(1);
     await pool.closeAll();
     expect(pool.open).toBe(0);
+  });
+
+  it("keeps a share of many files within the process's bound by default", async () => {
+    const root = await folder();
+    const layout = manyFiles(3 * MAX_OPEN_FILES);
+    const storage = new DiskPieceStorage(root, layout);
+    await storage.createFiles();
+    const count = Math.ceil(layout.length / layout.pieceLength);
+    for (let i = 0; i < count; i++) await storage.writePiece(i, contractPiece(storage.pieceSize(i), i));
+    expect(processFiles.open).toBeLessThanOrEqual(MAX_OPEN_FILES);
+    expect(processFiles.open).toBeGreaterThan(MAX_OPEN_FILES / 2);
+    const last = count - 1;
+    expect([...(await storage.readBlock(last, 0, storage.pieceSize(last)))]).toEqual([
+      ...new Uint8Array(contractPiece(storage.pieceSize(last), last)),
+    ]);
+    await storage.close();
+    expect(processFiles.open).toBe(0);
   });
 });
