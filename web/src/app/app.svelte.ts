@@ -17,7 +17,7 @@ import type { WorkerLike } from '../net/engine-bridge';
 import { fileUrl } from '../sw/file-response';
 import { zipUrl } from '../sw/zip-url';
 import { filesToSave } from './save-all';
-import { receiveLaunches } from './launch';
+import { HeldLaunches } from './held.svelte';
 import { askToNotify } from './notify';
 import { pieceBytes, torrentFileBytes } from './engine-bytes';
 import { EngineLink, message } from './engine.svelte';
@@ -45,6 +45,8 @@ class AppState implements TorrentActions {
   readonly torrents = new TorrentsState();
   readonly settings = new Settings();
   readonly engine = new EngineLink(this.torrents, this.settings);
+  /** What the system handed the app, until the user confirms it (held.svelte.ts). */
+  readonly held = new HeldLaunches(this);
   /** Whether this browser hands out persistent file handles (File System Access): shares read files in place. */
   get canShareInPlace(): boolean {
     return canShareInPlace();
@@ -66,7 +68,7 @@ class AppState implements TorrentActions {
       await this.openFromHash();
       await this.engine.start(createWorker);
       // Files and links the system hands the installed app (launch.ts).
-      receiveLaunches(this);
+      this.held.receive();
     })();
     return this.starting;
   }
@@ -165,7 +167,7 @@ class AppState implements TorrentActions {
   /** "Also at": servers that hold the next shares' files too (checked URLs), named in their links. */
   alsoAt = $state<string[]>([]);
 
-  /** Shares files; `encrypt`: the share's own choice (a share target's form), else `Encrypt for people with the link`. */
+  /** Shares files, encrypted as `Encrypt for people with the link` says. */
   async share(picked: PickedFile[], encrypt = this.settings.encrypt): Promise<void> {
     const torrents = this.torrents;
     torrents.fail('share', undefined);

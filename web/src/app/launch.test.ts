@@ -1,18 +1,27 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { SharedIn } from '../lib/files/share-target';
 import { handleLaunch, isSharedPage, type LaunchTarget } from './launch';
 
-const target = (): LaunchTarget & { opened: string[] } => {
-  const opened: string[] = [];
+const held: SharedIn = { files: [new File(['a'], 'shared.txt')], at: 1 };
+vi.mock('../lib/files/share-target', async (original) => ({
+  ...(await original<typeof import('../lib/files/share-target')>()),
+  takeShared: async () => held,
+}));
+
+const target = (): LaunchTarget & { held: string[]; shares: SharedIn[] } => {
+  const names: string[] = [];
+  const shares: SharedIn[] = [];
   return {
-    opened,
-    openTorrentFile: vi.fn(async (file: File) => void opened.push(file.name)),
-    share: vi.fn(async () => undefined),
+    held: names,
+    shares,
+    holdTorrentFile: vi.fn((file: File) => void names.push(file.name)),
+    holdShare: vi.fn((shared: SharedIn) => void shares.push(shared)),
   };
 };
 const handle = (file: File) => ({ kind: 'file', getFile: async () => file });
 
 describe('handleLaunch', () => {
-  it('opens each .torrent file handed to the app, and nothing else', async () => {
+  it('holds each .torrent file handed to the app for the user to confirm, and nothing else', async () => {
     const app = target();
     await handleLaunch(
       {
@@ -26,7 +35,13 @@ describe('handleLaunch', () => {
       app,
       () => undefined,
     );
-    expect(app.opened).toEqual(['a.torrent', 'named-by-type']);
+    expect(app.held).toEqual(['a.torrent', 'named-by-type']);
+  });
+
+  it('holds what the share target kept, to be shown rather than shared', async () => {
+    const app = target();
+    await handleLaunch({ targetURL: 'https://app.example/?share-target' }, app, () => undefined);
+    expect(app.shares).toEqual([held]);
   });
 
   it('hands a magnet link’s fragment to the page, which asks before it downloads', async () => {

@@ -1,7 +1,13 @@
 // The app shell in the service worker: the build's files (scripts/build-sw.mjs lists them) cached once the worker is
 // active, old shells dropped once the new one is whole, and the requests shell-route.ts picks answered from them; and the share target's POST
 // (lib/files/share-target.ts). What a service worker scope offers is passed in, so sw.ts stays the one global.
-import { keepShared, SHARE_TARGET_PATH, SHARED_PAGE, sharedFromForm } from '../lib/files/share-target';
+import {
+  keepShared,
+  SHARE_TARGET_PATH,
+  SHARED_PAGE,
+  sharedFromForm,
+  shareRequestAllowed,
+} from '../lib/files/share-target';
 import { SHELL_PAGE, shellRoute } from './shell-route';
 
 declare const SHELL_FILES: string[] | undefined;
@@ -71,10 +77,22 @@ async function asset(request: Request, path: string): Promise<Response> {
   return (await fromCache(path)) ?? fetch(request);
 }
 
-/** The share target: keeps the files for the page and sends the browser to it. */
+/**
+ * The share target: holds the files for the page and sends the browser to it, where they wait for `Share`. A POST
+ * no share sheet sent (another site's form, a script's fetch, a form with fields the manifest does not name) holds
+ * nothing and lands on the app's first screen, as if the app had simply been opened.
+ */
 async function receiveShare(request: Request): Promise<Response> {
-  const shared = sharedFromForm(await request.formData());
-  if (shared) await keepShared(shared);
+  const home = Response.redirect('/', 303);
+  if (!shareRequestAllowed(request)) return home;
+  let shared;
+  try {
+    shared = sharedFromForm(await request.formData(), Date.now());
+  } catch {
+    return home;
+  }
+  if (!shared) return home;
+  await keepShared(shared);
   return Response.redirect(SHARED_PAGE, 303);
 }
 

@@ -1,42 +1,101 @@
 // The system's share sheet hands the installed app files (the manifest's `share_target`): a POST of
-// multipart/form-data to /share-target, which the service worker answers. It keeps the files in IndexedDB and
-// sends the browser on to the app (303 to `/?share-target`), whose page takes them and shares them. The files wait
-// in IndexedDB, not in the worker's memory: the service worker may be stopped between the POST and the page.
+// multipart/form-data to /share-target, which the service worker answers. It holds the files in IndexedDB and
+// sends the browser on to the app (303 to `/?share-target`), whose page shows them and shares them only on `Share`.
+// The files wait in IndexedDB, not in the worker's memory: the service worker may be stopped between the POST and
+// the page. Any site can post a form here, so the worker takes only what a share sheet sends (shareRequestAllowed),
+// and what it holds is bounded and soon dropped.
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 
 export const SHARE_TARGET_PATH = '/share-target';
-/** Where the service worker sends the browser after a share: the page looks for shared files when it has this. */
+/** Where the service worker sends the browser after a share: the page looks for held files when it has this. */
 export const SHARED_PAGE = '/?share-target';
 
-/** The files of one share from the system, and whether to encrypt them (absent: the app's own choice). */
+/**
+ * At most this many files in one share. A share sheet sends a selection (a gallery's photos); a form from a page
+ * could send thousands of tiny files, each a row the page then lists.
+ */
+export const MAX_SHARED_FILES = 100;
+/**
+ * At most this many bytes in one share: the held copy counts against the origin's storage quota until the page takes
+ * it, so it must not crowd out the torrents' pieces; 4 GiB holds a phone's long video.
+ */
+export const MAX_SHARED_BYTES = 4 * 1024 ** 3;
+/**
+ * A held share older than this is dropped: the share sheet opens the page at once, so an older one is a share the
+ * user has moved on from, which should not surface on some later visit.
+ */
+export const SHARED_LIFETIME_MS = 10 * 60_000;
+
+/** The form fields the manifest's `share_target` names; a form with any other field is no share sheet's. */
+const MANIFEST_FIELDS = new Set(['title', 'text', 'url', 'files']);
+
+/**
+ * The files of one share from the system, held for the page with when they arrived (`at`, ms since the epoch);
+ * `refused`: why nothing is held (the share was over a bound), said to the user in words.
+ */
 export interface SharedIn {
   files: File[];
-  encrypt?: boolean;
+  at: number;
+  refused?: string;
+}
+
+/** What the service worker reads of a request to decide whether a share sheet sent it. */
+export interface ShareRequestLike {
+  mode: string;
+  headers: { get(name: string): string | null };
+}
+
+/**
+ * Whether a POST to the share target came from the platform's share sheet: a top-level navigation that no other
+ * site started. A share sheet's launch says `Sec-Fetch-Site: none`, a form of the app's own page `same-origin`; a
+ * form on another site (or a sibling subdomain) says `cross-site` or `same-site`, and a script's `fetch` is not a
+ * navigation. A browser that sends no `Sec-Fetch-Site` is left to the navigation check.
+ */
+export function shareRequestAllowed(request: ShareRequestLike): boolean {
+  if (request.mode !== 'navigate') return false;
+  const site = request.headers.get('Sec-Fetch-Site');
+  return site === null || site === 'none' || site === 'same-origin';
+}
+
+/**
+ * The share a POST carries: every `files` entry that is a file (a share sheet sends several at once), at `now`; a
+ * share over a bound holds no file and says why. Null when the form is no share sheet's: no file, or a field the
+ * manifest does not name.
+ */
+export function sharedFromForm(form: FormData, now: number): SharedIn | null {
+  for (const name of form.keys()) if (!MANIFEST_FIELDS.has(name)) return null;
+  const files = form.getAll('files').filter((value): value is File => typeof value !== 'string');
+  if (files.length === 0) return null;
+  if (files.length > MAX_SHARED_FILES)
+    return {
+      files: [],
+      at: now,
+      refused: `${files.length} files were shared: at most ${MAX_SHARED_FILES} at once.`,
+    };
+  const bytes = files.reduce((sum, file) => sum + file.size, 0);
+  if (bytes > MAX_SHARED_BYTES)
+    return {
+      files: [],
+      at: now,
+      refused: 'The files shared are larger than 4 GiB in all: share fewer at once.',
+    };
+  return { files, at: now };
 }
 
 const KEY = 'pending';
 let store: UseStore | undefined;
 const pending = () => (store ??= createStore('swarmdrop-share-target', 'shared'));
 
-/**
- * The share a POST carries: every `files` entry that is a file (a share sheet sends several at once), and `encrypt`
- * when the form says `1` or `0`; null when there is no file.
- */
-export function sharedFromForm(form: FormData): SharedIn | null {
-  const files = form.getAll('files').filter((value): value is File => typeof value !== 'string');
-  if (files.length === 0) return null;
-  const encrypt = form.get('encrypt');
-  return encrypt === '1' || encrypt === '0' ? { files, encrypt: encrypt === '1' } : { files };
-}
-
-/** Keeps a share for the page (the newest share replaces one the page has not taken). */
+/** Holds a share for the page (the newest share replaces one the page has not taken). */
 export function keepShared(shared: SharedIn): Promise<void> {
   return set(KEY, shared, pending());
 }
 
-/** The share waiting for the page, taken out of storage; undefined when there is none. */
-export async function takeShared(): Promise<SharedIn | undefined> {
+/** The share waiting for the page, taken out of storage; undefined when there is none or it is stale at `now`. */
+export async function takeShared(now = Date.now()): Promise<SharedIn | undefined> {
   const shared = (await get(KEY, pending())) as SharedIn | undefined;
-  if (shared) await del(KEY, pending());
-  return shared;
+  if (!shared) return undefined;
+  await del(KEY, pending());
+  const age = now - (typeof shared.at === 'number' ? shared.at : 0);
+  return age >= 0 && age <= SHARED_LIFETIME_MS ? shared : undefined;
 }
