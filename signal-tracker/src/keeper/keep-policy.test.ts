@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   keepRefusal,
+  tokenRefusal,
   MAX_SHARES,
   MAX_SHARES_PER_ADDRESS,
   type KeepRecord,
@@ -27,6 +28,15 @@ describe('keepRefusal', () => {
   it('takes a share within every limit', () => {
     expect(keepRefusal(ask(10 * MB), [record('01', 20 * MB, 'a')], limits)).toBeUndefined();
   });
+  it('refuses a request without the token of the keeper, whatever it asks', () => {
+    expect(tokenRefusal(undefined, { ...limits, token: 's' })).toBe(
+      'This keeper only keeps shares for people who have its token.',
+    );
+    expect(tokenRefusal('t', { ...limits, token: 's' })).toBeDefined();
+    expect(tokenRefusal('s', { ...limits, token: 's' })).toBeUndefined();
+    expect(tokenRefusal(undefined, limits)).toBeUndefined();
+  });
+
   it('refuses without the token, in words', () => {
     expect(keepRefusal(ask(1), [], { ...limits, token: 's' })).toBe(
       'This keeper only keeps shares for people who have its token.',

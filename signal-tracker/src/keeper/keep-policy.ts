@@ -83,6 +83,14 @@ function byteRefusal(ask: KeepAsk, kept: readonly KeepRecord[], limits: KeeperLi
   return undefined;
 }
 
+/** Why the keeper refuses a request without the token it was started with, or undefined when it takes it: checked
+ * before anything else, a kept share's stop token included. */
+export function tokenRefusal(token: string | undefined, limits: KeeperLimits): string | undefined {
+  if (limits.token !== undefined && token !== limits.token)
+    return 'This keeper only keeps shares for people who have its token.';
+  return undefined;
+}
+
 /** Why the keeper refuses `ask`, or undefined when it takes it. `diskRoom`: the bytes its folder's filesystem can
  * still take (free space less what shares being fetched have still to write). */
 export function keepRefusal(
@@ -91,8 +99,8 @@ export function keepRefusal(
   limits: KeeperLimits,
   diskRoom = Infinity,
 ): string | undefined {
-  if (limits.token !== undefined && ask.token !== limits.token)
-    return 'This keeper only keeps shares for people who have its token.';
+  const untokened = tokenRefusal(ask.token, limits);
+  if (untokened) return untokened;
   if (kept.some((record) => record.infoHash === ask.infoHash)) return 'The keeper already keeps this share.';
   const refusal = countRefusal(ask, kept, limits) ?? byteRefusal(ask, kept, limits);
   if (refusal) return refusal;

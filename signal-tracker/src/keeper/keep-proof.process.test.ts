@@ -64,5 +64,14 @@ describe('a keep proves its asker holds the share', () => {
     const proof = await proofFor(copy, share.torrent, again.body.challenge as Challenge);
     const second = await post(server, '/keep', { ...share.request, proof });
     expect(second).toEqual({ status: 200, body: kept.body });
+
+    // A holder without the keeper's token is told so, and is given no stop token.
+    const { token: _token, ...untokened } = share.request;
+    const refused = await post(server, '/keep', { ...untokened, proof });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual({
+      ok: false,
+      error: 'This keeper only keeps shares for people who have its token.',
+    });
   });
 });

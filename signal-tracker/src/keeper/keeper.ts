@@ -9,7 +9,7 @@ import { joinRtcSwarm, type RtcSwarm } from '../../../node-host/rtc-swarm';
 import { readTorrent } from '../../../node-host/torrent-source';
 import { FailedKeeps, FetchSlots } from './fetch-slots';
 import { shareFootprint } from './keep-footprint';
-import { keepRefusal, type KeepRecord, type KeeperLimits } from './keep-policy';
+import { keepRefusal, tokenRefusal, type KeepRecord, type KeeperLimits } from './keep-policy';
 import { KeepProofs, proofAnswer, type Challenge, type KeepProof } from './keep-proof';
 import { KeepStore } from './keep-store';
 import { keeperIceServers, type KeeperTurn } from './keeper-ice';
@@ -113,6 +113,8 @@ export class Keeper {
     } catch {
       return { ok: false, error: 'That is not a torrent the keeper can read.' };
     }
+    const untokened = tokenRefusal(token, this.options.limits);
+    if (untokened) return { ok: false, error: untokened };
     const { infoHashHex: infoHash, length } = source.info;
     if (infoHash !== named) return { ok: false, error: 'That torrent is not the share the request names.' };
     const unproved = proofAnswer(this.proofs, source, proof);
