@@ -188,14 +188,6 @@ export class RedisDirectory implements ClusterDirectory {
   }
 
   /** Queues a message for another process's inbox: the turn's messages to it leave in one PUBLISH. */
-  /** Whether a peer from `address` (an address key) seeds `infoHash` (binary; either hash of a bound swarm) on any
-   * process of the cluster: what a keeper process asks of a tab connected to another process. */
-  async seedingFrom(infoHash: string, address: string): Promise<boolean> {
-    const bound = await this.commands.get(`sd:alias:${infoHash}`);
-    const swarm = bound?.startsWith('>') ? bound.slice(1) : infoHash;
-    return (await this.commands.sinter(`sd:{${swarm}}:a:${address}`, `sd:{${swarm}}:seeds`)).length > 0;
-  }
-
   send(process: string, message: ClusterMessage): void {
     this.outbox.add(process, message);
   }

@@ -97,11 +97,6 @@ export class Swarm<S extends SwarmSession> {
     return this.groupByKey.get(address)?.peers.length ?? 0;
   }
 
-  /** Whether a peer from `address` (an address key) seeds here. O(that address's peers here). */
-  seedingFrom(address: string): boolean {
-    return this.groupByKey.get(address)?.peers.some((peer) => peer.seeder) ?? false;
-  }
-
   /**
    * The peer to evict for a newcomer from `address` when the swarm is full: the longest silent peer of the address
    * with the most peers here, if that address has more than the newcomer's would have with it; else null (the

@@ -177,23 +177,6 @@ describe('Tracker announce', () => {
   });
 });
 
-describe('Tracker.isSeedingFrom', () => {
-  it('names the addresses that seed a swarm, not those that leech it or seed another', () => {
-    const t = setup();
-    const [seeder, leecher] = [t.client(), t.client()];
-    const announce = { action: 'announce', info_hash: HASH_A, numwant: 0, uploaded: 0, downloaded: 0 };
-    t.send(seeder, { ...announce, peer_id: id('s'), left: 0, event: 'started' });
-    t.send(leecher, { ...announce, peer_id: id('l'), left: 10, event: 'started' });
-    const hex = binaryToHex(HASH_A);
-    expect(t.tracker.isSeedingFrom(hex, '10.0.0.0')).toBe(true);
-    expect(t.tracker.isSeedingFrom(hex, '10.0.0.1')).toBe(false);
-    expect(t.tracker.isSeedingFrom(hex, '10.0.0.9')).toBe(false);
-    expect(t.tracker.isSeedingFrom(binaryToHex(HASH_B), '10.0.0.0')).toBe(false);
-    t.send(seeder, { ...announce, peer_id: id('s'), left: 0, event: 'stopped' });
-    expect(t.tracker.isSeedingFrom(hex, '10.0.0.0')).toBe(false);
-  });
-});
-
 describe('Tracker offers and answers', () => {
   it('forwards each offer to a different random peer, never the sender', () => {
     const t = setup();

@@ -2,11 +2,7 @@
 // knows nothing of sockets: a connection is anything that can send a JSON-able object and close, and the time
 // comes in as an argument, so the tests drive it with a virtual clock. Each job is a room beside this file; the
 // tracker builds them, hands frames to the dispatcher and answers for the totals.
-import {
-  hexToBinary,
-  type ClientMessageLimits,
-  type FailureWire,
-} from '../../../shared/codec/tracker-protocol';
+import type { ClientMessageLimits, FailureWire } from '../../../shared/codec/tracker-protocol';
 import type { ClusterDirectory } from '../cluster/directory';
 import type { Admission } from './admission';
 import type { ClusterBridge } from './cluster-bridge';
@@ -203,12 +199,6 @@ export class Tracker {
       clients: this.swarms.clientCounts(),
       intervalSeconds: this.intervalSeconds,
     };
-  }
-
-  /** Whether a peer of this process from `address` (an address key) seeds `infoHashHex` (either hash of a hybrid):
-   * what the keeper asks before it takes a share, so it fetches only what the asking tab shares. */
-  isSeedingFrom(infoHashHex: string, address: string): boolean {
-    return this.swarms.get(hexToBinary(infoHashHex))?.seedingFrom(address) ?? false;
   }
 
   /** Every swarm with its peers (for the holder of the stats token only). */
