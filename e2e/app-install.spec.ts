@@ -1,6 +1,6 @@
-// The installable app: the manifest passes Chromium's installability checks, the share target's POST shares its
-// files, a `.torrent` handed to the app's launch queue opens, and the app shell loads with no network, listing the
-// torrents it holds. Chromium exposes `window.launchQueue` to installed apps only (a headless test cannot install
+// The installable app: the manifest passes Chromium's installability checks, a `.torrent` handed to the app's launch
+// queue opens once the user confirms it (the share target: share-target.spec.ts), and the app shell loads with no
+// network, listing the torrents it holds. Chromium exposes `window.launchQueue` to installed apps only (a headless test cannot install
 // one), so the launch test stands a queue in before the app starts and hands it a real file handle of the origin's
 // private file system: the app's consumer, its reading of the handle and its opening of the `.torrent` are the ones
 // an installed app runs; Chromium's own routing of an opened file to that queue is not tested here.
@@ -8,17 +8,16 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import {
   TRANSFER_TIMEOUT,
-  expectStatus,
   openApp,
   openPeer,
   persistentPeer,
   randomFile,
-  saveFile,
   seriousViolations,
   shareFiles,
   shellCached,
   tempDir,
   torrentItem,
+  torrents,
   unseededTorrent,
 } from './helpers';
 
@@ -40,46 +39,7 @@ test('the manifest makes the app installable in Chromium', async () => {
   await context.close();
 });
 
-for (const encrypt of ['0', '1']) {
-  test(`a POST to the share target shares its files (encrypt=${encrypt})`, async ({ browser }) => {
-    const dir = tempDir();
-    const file = randomFile(dir, 'from-the-share-sheet.bin', 300_000);
-    const peer = await openPeer(browser);
-    await shellCached(peer.page);
-    // The share sheet's POST: a form of multipart/form-data, as the system sends it, navigating the page.
-    await peer.page.evaluate(
-      ({ bytes, choice }) => {
-        const form = document.createElement('form');
-        form.method = 'POST';
-        form.action = '/share-target';
-        form.enctype = 'multipart/form-data';
-        const input = document.createElement('input');
-        input.type = 'file';
-        input.name = 'files';
-        const files = new DataTransfer();
-        files.items.add(new File([new Uint8Array(bytes)], 'from-the-share-sheet.bin'));
-        input.files = files.files;
-        const field = Object.assign(document.createElement('input'), { name: 'encrypt', value: choice });
-        form.append(input, field);
-        document.body.append(form);
-        form.submit();
-      },
-      { bytes: [...file.bytes], choice: encrypt },
-    );
-    await peer.page.waitForURL((url) => url.pathname === '/' && !url.search);
-    const item = torrentItem(peer.page, 'from-the-share-sheet.bin');
-    await expectStatus(item, 'Seeding', 60_000);
-    // The form's choice, whatever `Encrypt for people with the link` says (unchecked here).
-    await expect(item.getByText(/^Encrypted:/)).toHaveCount(encrypt === '1' ? 1 : 0);
-    expect(await saveFile(peer.page, item, 'from-the-share-sheet.bin')).toEqual({
-      sha256: file.sha256,
-      size: file.bytes.length,
-    });
-    await peer.context.close();
-  });
-}
-
-test('a .torrent handed to the launch queue opens', async ({ browser }) => {
+test('a .torrent handed to the launch queue opens once the user says Open', async ({ browser }) => {
   const torrent = readFileSync(unseededTorrent(tempDir(), 'launched', 4));
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -103,6 +63,11 @@ test('a .torrent handed to the launch queue opens', async ({ browser }) => {
     [...torrent],
   );
   await openApp(page);
+  // Held, not opened: a .torrent opened by mistake would announce.
+  const held = page.getByRole('dialog', { name: 'Open 1 .torrent file?' });
+  await expect(held.getByRole('list', { name: 'Files' })).toHaveText(/^launched\.torrent /);
+  await expect(torrents(page).getByRole('listitem', { name: /./ })).toHaveCount(0);
+  await held.getByRole('button', { name: 'Open' }).click();
   await expect(torrentItem(page, 'launched')).toBeVisible({ timeout: 30_000 });
   await context.close();
 });

@@ -84,7 +84,7 @@ async function asset(request: Request, path: string): Promise<Response> {
  */
 async function receiveShare(request: Request): Promise<Response> {
   const home = Response.redirect('/', 303);
-  if (!shareRequestAllowed(request)) return home;
+  if (!shareRequestAllowed(request, new URL(request.url).origin)) return home;
   let shared;
   try {
     shared = sharedFromForm(await request.formData(), Date.now());

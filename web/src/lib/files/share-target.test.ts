@@ -36,23 +36,27 @@ const formOfSizes = (sizes: number[]) => {
     getAll: () => files,
   } as unknown as FormData;
 };
-const request = (mode: string, site?: string) => ({
+const APP = 'https://app.example';
+const request = (mode: string, site?: string, referrer = '') => ({
   mode,
+  referrer,
   headers: new Headers(site ? { 'Sec-Fetch-Site': site } : {}),
 });
 
 describe('shareRequestAllowed', () => {
   it('takes a navigation from the share sheet, the app itself, or a browser that does not say', () => {
-    expect(shareRequestAllowed(request('navigate', 'none'))).toBe(true);
-    expect(shareRequestAllowed(request('navigate', 'same-origin'))).toBe(true);
-    expect(shareRequestAllowed(request('navigate'))).toBe(true);
+    expect(shareRequestAllowed(request('navigate', 'none'), APP)).toBe(true);
+    expect(shareRequestAllowed(request('navigate', 'same-origin', `${APP}/`), APP)).toBe(true);
+    expect(shareRequestAllowed(request('navigate'), APP)).toBe(true);
   });
 
   it('refuses another site’s form and any request that is no navigation', () => {
-    expect(shareRequestAllowed(request('navigate', 'cross-site'))).toBe(false);
-    expect(shareRequestAllowed(request('navigate', 'same-site'))).toBe(false);
-    expect(shareRequestAllowed(request('cors', 'same-origin'))).toBe(false);
-    expect(shareRequestAllowed(request('no-cors', 'none'))).toBe(false);
+    expect(shareRequestAllowed(request('navigate', undefined, 'https://evil.example/'), APP)).toBe(false);
+    expect(shareRequestAllowed(request('navigate', undefined, 'https://sub.app.example/'), APP)).toBe(false);
+    expect(shareRequestAllowed(request('navigate', 'cross-site'), APP)).toBe(false);
+    expect(shareRequestAllowed(request('navigate', 'same-site'), APP)).toBe(false);
+    expect(shareRequestAllowed(request('cors', 'same-origin', `${APP}/`), APP)).toBe(false);
+    expect(shareRequestAllowed(request('no-cors', 'none'), APP)).toBe(false);
   });
 });
 

@@ -2,8 +2,9 @@
 // multipart/form-data to /share-target, which the service worker answers. It holds the files in IndexedDB and
 // sends the browser on to the app (303 to `/?share-target`), whose page shows them and shares them only on `Share`.
 // The files wait in IndexedDB, not in the worker's memory: the service worker may be stopped between the POST and
-// the page. Any site can post a form here, so the worker takes only what a share sheet sends (shareRequestAllowed),
-// and what it holds is bounded and soon dropped.
+// the page. Any site can post a form here, so the worker takes only what looks like a share sheet's
+// (shareRequestAllowed, sharedFromForm), what it holds is bounded and soon dropped, and the page shares nothing
+// before the user's `Share`.
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 
 export const SHARE_TARGET_PATH = '/share-target';
@@ -42,17 +43,21 @@ export interface SharedIn {
 /** What the service worker reads of a request to decide whether a share sheet sent it. */
 export interface ShareRequestLike {
   mode: string;
+  referrer: string;
   headers: { get(name: string): string | null };
 }
 
 /**
- * Whether a POST to the share target came from the platform's share sheet: a top-level navigation that no other
- * site started. A share sheet's launch says `Sec-Fetch-Site: none`, a form of the app's own page `same-origin`; a
- * form on another site (or a sibling subdomain) says `cross-site` or `same-site`, and a script's `fetch` is not a
- * navigation. A browser that sends no `Sec-Fetch-Site` is left to the navigation check.
+ * Whether a POST to the share target may have come from the platform's share sheet (whose launch names no referrer)
+ * or the app's own page: a top-level navigation whose referrer, if any, is of the app's `origin`. A script's `fetch`
+ * is no navigation; another site's form names its origin as the referrer by default. A page that hides its referrer
+ * (`no-referrer`) cannot be told from the share sheet: the service worker sees no `Sec-Fetch-Site` (the browser adds
+ * it after the worker), though a browser that shows it is taken at its word. What gets through is only held and
+ * shown: nothing is shared before `Share`.
  */
-export function shareRequestAllowed(request: ShareRequestLike): boolean {
+export function shareRequestAllowed(request: ShareRequestLike, origin: string): boolean {
   if (request.mode !== 'navigate') return false;
+  if (request.referrer && new URL(request.referrer).origin !== origin) return false;
   const site = request.headers.get('Sec-Fetch-Site');
   return site === null || site === 'none' || site === 'same-origin';
 }
