@@ -6,10 +6,10 @@
 // to the service worker: its files get as far as the confirmation, and no further before `Share`. A form with an
 // `encrypt` field holds nothing. A navigation POST of the app's own origin stands in for the share sheet (whose
 // launch a test cannot make): its files are shown with `Share` and `Cancel`, under the user's own encryption setting.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expectStatus, openPeer, serviceWorkerControls, torrentItem, torrents } from './helpers';
+import { expectStatus, openPeer, type Peer, serviceWorkerControls, torrentItem, torrents } from './helpers';
 
 /** Posts a multipart form as a share sheet does, from the page's own origin, navigating the page. */
 async function postShare(page: Page, name: string, extra: Record<string, string> = {}): Promise<void> {
@@ -53,6 +53,21 @@ async function otherSite(appOrigin: string, hideReferrer = false): Promise<{ ser
   return { server, url: `http://127.0.0.2:${(server.address() as AddressInfo).port}/` };
 }
 
+/**
+ * A browser with the app visited once (its service worker installed), then sent to another site whose page posts to
+ * the share target; resolves once the post has landed on the app's origin.
+ */
+async function postedFromOtherSite(browser: Browser, hideReferrer: boolean): Promise<Peer> {
+  const peer = await openPeer(browser);
+  await serviceWorkerControls(peer.page);
+  const appOrigin = new URL(peer.page.url()).origin;
+  const site = await otherSite(appOrigin, hideReferrer);
+  await peer.page.goto(site.url);
+  await peer.page.waitForURL((url) => url.origin === appOrigin);
+  site.server.close();
+  return peer;
+}
+
 const held = (page: Page) => page.getByRole('dialog');
 /** The torrents listed: the items of `Torrents` named by their torrent (a card's own lists' items have no name). */
 const listed = (page: Page) => torrents(page).getByRole('listitem', { name: /./ });
@@ -61,12 +76,7 @@ const encryptBox = (page: Page) => page.getByLabel('Encrypt for people with the 
 test('another site’s form posted to the share target shares nothing and changes no setting', async ({
   browser,
 }) => {
-  const peer = await openPeer(browser);
-  await serviceWorkerControls(peer.page);
-  const appOrigin = new URL(peer.page.url()).origin;
-  const site = await otherSite(appOrigin);
-  await peer.page.goto(site.url);
-  await peer.page.waitForURL((url) => url.origin === appOrigin);
+  const peer = await postedFromOtherSite(browser, false);
   await expect(peer.page.getByText('Starting…')).toHaveCount(0, { timeout: 30_000 });
   await expect(held(peer.page)).toHaveCount(0);
   await expect(encryptBox(peer.page)).not.toBeChecked();
@@ -77,19 +87,13 @@ test('another site’s form posted to the share target shares nothing and change
   await expect(listed(peer.page)).toHaveCount(1);
   await expect(torrentItem(peer.page, 'planted.bin')).toHaveCount(0);
   await expect(encryptBox(peer.page)).not.toBeChecked();
-  site.server.close();
   await peer.context.close();
 });
 
 test('another site’s form that hides its referrer gets no further than the confirmation', async ({
   browser,
 }) => {
-  const peer = await openPeer(browser);
-  await serviceWorkerControls(peer.page);
-  const appOrigin = new URL(peer.page.url()).origin;
-  const site = await otherSite(appOrigin, true);
-  await peer.page.goto(site.url);
-  await peer.page.waitForURL((url) => url.origin === appOrigin);
+  const peer = await postedFromOtherSite(browser, true);
   // The service worker cannot tell this from the share sheet's launch: the files are shown, and wait.
   await expect(held(peer.page).getByRole('list', { name: 'Files' })).toHaveText('planted.bin (13 B)');
   await expect(listed(peer.page)).toHaveCount(0);
@@ -97,7 +101,6 @@ test('another site’s form that hides its referrer gets no further than the con
   await expect(held(peer.page)).toHaveCount(0);
   await expect(listed(peer.page)).toHaveCount(0);
   await expect(encryptBox(peer.page)).not.toBeChecked();
-  site.server.close();
   await peer.context.close();
 });
 
