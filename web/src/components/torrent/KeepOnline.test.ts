@@ -33,7 +33,10 @@ describe('KeepOnline', () => {
     const key = `swarmdrop-keep:${torrent.infoHashHex}`;
     localStorage.setItem(key, 'stop-token');
     keeperAnswers({ infoHash: torrent.infoHashHex, progress: 0, kept: false, expiresAt: 0, failed: GAVE_UP });
-    render(KeepOnline, { torrent, actions: { torrentFileBytes: async () => new Uint8Array() } });
+    render(KeepOnline, {
+      torrent,
+      actions: { torrentFileBytes: async () => new Uint8Array(), pieceBytes: async () => new Uint8Array() },
+    });
     expect((await screen.findByRole('alert')).textContent).toBe(GAVE_UP);
     expect(localStorage.getItem(key)).toBeNull();
     expect(screen.getByRole('button', { name: 'Keep online for 24 hours' })).toBeTruthy();
