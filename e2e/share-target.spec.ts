@@ -7,50 +7,12 @@
 // `encrypt` field holds nothing. A navigation POST of the app's own origin stands in for the share sheet (whose
 // launch a test cannot make): its files are shown with `Share` and `Cancel`, under the user's own encryption setting.
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expectStatus, openPeer, type Peer, serviceWorkerControls, torrentItem, torrents } from './helpers';
+import { otherSite, submitShareForm } from './other-site';
 
 /** Posts a multipart form as a share sheet does, from the page's own origin, navigating the page. */
 async function postShare(page: Page, name: string, extra: Record<string, string> = {}): Promise<void> {
-  await page.evaluate(
-    ({ name, extra }) => {
-      const form = Object.assign(document.createElement('form'), {
-        method: 'POST',
-        action: '/share-target',
-        enctype: 'multipart/form-data',
-      });
-      const input = Object.assign(document.createElement('input'), { type: 'file', name: 'files' });
-      const files = new DataTransfer();
-      files.items.add(new File([new Uint8Array(4096).fill(7)], name));
-      input.files = files.files;
-      form.append(input);
-      for (const [field, value] of Object.entries(extra))
-        form.append(Object.assign(document.createElement('input'), { name: field, value }));
-      document.body.append(form);
-      form.submit();
-    },
-    { name, extra },
-  );
-}
-
-/** A server of another site whose page posts a file, in the manifest's fields, to the app's share target as it loads. */
-async function otherSite(appOrigin: string, hideReferrer = false): Promise<{ server: Server; url: string }> {
-  const meta = hideReferrer ? '<meta name="referrer" content="no-referrer">' : '';
-  const page = `<!doctype html>${meta}<title>Another site</title><body><script>
-    const form = Object.assign(document.createElement('form'), {
-      method: 'POST', action: ${JSON.stringify(`${appOrigin}/share-target`)}, enctype: 'multipart/form-data' });
-    const input = Object.assign(document.createElement('input'), { type: 'file', name: 'files' });
-    const files = new DataTransfer();
-    files.items.add(new File(['not asked for'], 'planted.bin'));
-    input.files = files.files;
-    form.append(input, Object.assign(document.createElement('input'), { name: 'title', value: 'A share' }));
-    document.body.append(form);
-    form.submit();
-  </script></body>`;
-  const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(page));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.2', resolve));
-  return { server, url: `http://127.0.0.2:${(server.address() as AddressInfo).port}/` };
+  await page.evaluate(submitShareForm, { name, extra });
 }
 
 /**
