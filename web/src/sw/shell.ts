@@ -6,6 +6,7 @@ import {
   SHARE_TARGET_PATH,
   SHARED_PAGE,
   sharedFromForm,
+  sharedOverSize,
   shareRequestAllowed,
 } from '../lib/files/share-target';
 import { SHELL_PAGE, shellRoute } from './shell-route';
@@ -85,9 +86,9 @@ async function asset(request: Request, path: string): Promise<Response> {
 async function receiveShare(request: Request): Promise<Response> {
   const home = Response.redirect('/', 303);
   if (!shareRequestAllowed(request, new URL(request.url).origin)) return home;
-  let shared;
+  let shared = sharedOverSize(request.headers.get('Content-Length'), Date.now());
   try {
-    shared = sharedFromForm(await request.formData(), Date.now());
+    shared ??= sharedFromForm(await request.formData(), Date.now());
   } catch {
     return home;
   }

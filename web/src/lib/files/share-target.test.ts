@@ -5,6 +5,7 @@ import {
   MAX_SHARED_FILES,
   SHARED_LIFETIME_MS,
   sharedFromForm,
+  sharedOverSize,
   shareRequestAllowed,
   takeShared,
 } from './share-target';
@@ -103,6 +104,17 @@ describe('sharedFromForm', () => {
     const over = sharedFromForm(formOfSizes([MAX_SHARED_BYTES / 2, MAX_SHARED_BYTES / 2 + 1]), NOW)!;
     expect(over.files).toEqual([]);
     expect(over.refused).toMatch(/larger than 4 GiB/);
+  });
+});
+
+describe('sharedOverSize', () => {
+  it('refuses a body longer than 4 GiB and its form, before reading it, and leaves the rest to the form', () => {
+    expect(sharedOverSize(String(MAX_SHARED_BYTES + 200_000), NOW)).toMatchObject({
+      files: [],
+      refused: expect.stringMatching(/larger than 4 GiB/),
+    });
+    expect(sharedOverSize(String(MAX_SHARED_BYTES), NOW)).toBeNull();
+    expect(sharedOverSize(null, NOW)).toBeNull();
   });
 });
 

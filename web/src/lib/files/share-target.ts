@@ -62,6 +62,22 @@ export function shareRequestAllowed(request: ShareRequestLike, origin: string): 
   return site === null || site === 'none' || site === 'same-origin';
 }
 
+const tooLarge = (now: number): SharedIn => ({
+  files: [],
+  at: now,
+  refused: 'The files shared are larger than 4 GiB in all: share fewer at once.',
+});
+
+/**
+ * A share whose body says it is over the size bound, refused before the form is read (reading it would store it all
+ * first); null when the body may be within the bound, or does not say its length.
+ */
+export function sharedOverSize(contentLength: string | null, now: number): SharedIn | null {
+  // The form's boundaries and headers: a few hundred bytes a file.
+  const overhead = MAX_SHARED_FILES * 1024;
+  return Number(contentLength) > MAX_SHARED_BYTES + overhead ? tooLarge(now) : null;
+}
+
 /**
  * The share a POST carries: every `files` entry that is a file (a share sheet sends several at once), at `now`; a
  * share over a bound holds no file and says why. Null when the form is no share sheet's: no file, or a field the
@@ -78,12 +94,7 @@ export function sharedFromForm(form: FormData, now: number): SharedIn | null {
       refused: `${files.length} files were shared: at most ${MAX_SHARED_FILES} at once.`,
     };
   const bytes = files.reduce((sum, file) => sum + file.size, 0);
-  if (bytes > MAX_SHARED_BYTES)
-    return {
-      files: [],
-      at: now,
-      refused: 'The files shared are larger than 4 GiB in all: share fewer at once.',
-    };
+  if (bytes > MAX_SHARED_BYTES) return tooLarge(now);
   return { files, at: now };
 }
 
