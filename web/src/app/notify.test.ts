@@ -44,6 +44,17 @@ const finished: Shown = [
 afterEach(() => vi.useRealTimers());
 
 describe('notifyFinished', () => {
+  it('shows a name’s bidirectional and invisible characters as code points, as the page does', async () => {
+    const page = pageNotifications('granted');
+    await notifyFinished('invoice\u202Etxt.exe\u200B', 'ab12', { Notification: page.Notification }, 5_000);
+    expect(page.shown).toEqual([
+      [
+        'Download finished',
+        { body: 'invoice[U+202E]txt.exe[U+200B]', tag: 'ab12', icon: '/icons/icon-192.png' },
+      ],
+    ]);
+  });
+
   it('shows nothing without the permission', async () => {
     const page = pageNotifications('default');
     const worker = registration();

@@ -1,7 +1,9 @@
 // A system notification when a download finishes, for people who turned it on (`Tell me when a download
 // finishes`): the permission is asked only then, in the click. Shown through the service worker where there is one
 // (Chromium on Android has no `new Notification` in a page, only the registration's), else from the page. One per
-// torrent: its info hash is the tag, so a second tab's notice replaces the first.
+// torrent: its info hash is the tag, so a second tab's notice replaces the first. The name is a stranger's text, shown
+// as the page shows it (`visibleText`): a system notice isolates nothing, so bidirectional controls would reorder it.
+import { visibleText } from '../lib/ui/visible-text';
 
 /** How long a notice waits for the service worker the app registers at its start to become active: a small
  * download can finish first, and a notice shown from the page instead is lost where pages cannot show one. */
@@ -60,7 +62,7 @@ export async function notifyFinished(
 ): Promise<void> {
   const Shown = scope.Notification;
   if (!Shown || Shown.permission !== 'granted') return;
-  const options = { body: name, tag: infoHashHex, icon: '/icons/icon-192.png' };
+  const options = { body: visibleText(name), tag: infoHashHex, icon: '/icons/icon-192.png' };
   const registration = await activeRegistration(scope.serviceWorker, waitMs);
   if (registration) return registration.showNotification('Download finished', options);
   new Shown('Download finished', options);
