@@ -98,7 +98,8 @@ describe('a flood of keep requests from one address', () => {
     processes.push(running);
     const honest = await TestClient.open(`ws://127.0.0.1:${running.port}/`);
     clients.push(honest);
-    // The keeper's process is ready (a request no longer waits for its start), asked from the honest address.
+    // The keeper's process is ready (so the flood's requests are not held waiting for its start), asked from the
+    // honest address.
     const status = `http://127.0.0.1:${running.port}/keep/status?infoHash=${'0'.repeat(40)}`;
     await until(async () => (await fetch(status)).status !== 503, { what: 'the keeper has started' });
 
