@@ -11,8 +11,8 @@ export interface KeepBudgetLimits {
   bytesPerSecond: number;
 }
 
-/** The app polls a kept share's status once a second and asks again once a second while a keep waits for its
- * announce; 20 leaves room for several cards and tabs behind one address. */
+/** The app polls a kept share's status once a second, and a keep is two requests (its challenge, then its proof);
+ * 20 leaves room for several cards and tabs behind one address. */
 export const DEFAULT_KEEP_REQUESTS_PER_SECOND = 20;
 
 interface Spend {
