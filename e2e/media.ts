@@ -1,11 +1,35 @@
 // Media files as people have them, made with ffmpeg at test time with its default muxing: MP4 with its `moov` index
 // at the end, fragmented MP4, WebM and Matroska with their cues after the clusters, and audio (MP3, Ogg/Opus, FLAC,
-// M4A). Used by the containers e2e tests and the `streams` benchmark.
+// M4A). Used by the containers e2e tests and the `streams` benchmark. Each is encoded once per machine, kept under
+// the hash of its ffmpeg arguments and ffmpeg's version (shared/testing/made-once.ts), and copied where a test asks.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { madeOnce } from '../shared/testing/made-once';
 
 export const FFMPEG = process.env.FFMPEG_PATH ?? '/usr/bin/ffmpeg';
+
+let version: string | undefined;
+/** ffmpeg's version line: another build may encode the same arguments into other bytes. */
+function ffmpegVersion(): string {
+  version ??= execFileSync(FFMPEG, ['-version'], { encoding: 'utf8' }).split('\n')[0];
+  return version;
+}
+
+/** Runs ffmpeg with `args` then the output path (once per machine for the same `recipe`, by default the arguments),
+ * and puts a copy of what it wrote at `dir`/`name`: a test may rename or change its copy. */
+function ffmpegOnce(args: string[], dir: string, name: string, recipe = args): string {
+  const made = madeOnce({
+    recipe: [ffmpegVersion(), ...recipe],
+    extension: extname(name).slice(1),
+    make: (path) => void execFileSync(FFMPEG, [...args, path]),
+  });
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  copyFileSync(made, path);
+  return path;
+}
 
 export type VideoContainer = 'mp4' | 'fmp4' | 'webm' | 'mkv';
 export type AudioFormat = 'mp3' | 'opus' | 'flac' | 'm4a';
@@ -66,18 +90,15 @@ function videoCodecs(container: VideoContainer, bitrate: number): string[] {
 
 /** A moving test pattern with a tone, muxed as ffmpeg does by default; returns its path in `dir`. */
 export function makeVideo(dir: string, container: VideoContainer, options: VideoOptions): string {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, VIDEO_NAMES[container]);
-  execFileSync(FFMPEG, [
+  const args = [
     ...['-y', '-loglevel', 'error'],
     ...['-f', 'lavfi', '-i', `testsrc2=size=${options.size ?? '640x360'}:rate=30`],
     ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'],
     ...['-t', String(options.seconds)],
     ...(options.grain ? ['-vf', 'noise=alls=12:allf=t+u'] : []),
     ...videoCodecs(container, options.bitrate),
-    path,
-  ]);
-  return path;
+  ];
+  return ffmpegOnce(args, dir, VIDEO_NAMES[container]);
 }
 
 /**
@@ -86,11 +107,11 @@ export function makeVideo(dir: string, container: VideoContainer, options: Video
  * as some phones and streaming tools write).
  */
 export function remuxToMp4(source: string, dir: string, name = 'remuxed.mp4', fragmented = false): string {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, name);
   const flags = fragmented ? ['-movflags', 'frag_keyframe+empty_moov'] : [];
-  execFileSync(FFMPEG, ['-y', '-loglevel', 'error', '-i', source, '-c', 'copy', ...flags, path]);
-  return path;
+  // The source by its bytes: another file at the same path is another remux.
+  const content = createHash('sha256').update(readFileSync(source)).digest('hex');
+  const args = ['-y', '-loglevel', 'error', '-i', source, '-c', 'copy', ...flags];
+  return ffmpegOnce(args, dir, name, [content, ...args.filter((arg) => arg !== source)]);
 }
 
 const AUDIO_CODECS: Record<AudioFormat, string[]> = {
@@ -107,18 +128,15 @@ export function makeAudio(
   seconds: number,
   name = `tone.${format}`,
 ): string {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, name);
-  execFileSync(FFMPEG, [
+  const args = [
     ...['-y', '-loglevel', 'error'],
     // Two tones and some noise: a lossless codec cannot squeeze it to nothing.
     ...['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=44100`],
     ...['-f', 'lavfi', '-i', `anoisesrc=color=pink:amplitude=0.2:sample_rate=44100`],
     ...['-filter_complex', 'amix=inputs=2', '-ac', '2', '-t', String(seconds)],
     ...AUDIO_CODECS[format],
-    path,
-  ]);
-  return path;
+  ];
+  return ffmpegOnce(args, dir, name);
 }
 
 function readAt(path: string, position: number, length: number): Buffer {
