@@ -63,6 +63,8 @@ export abstract class SimNode {
   /** Pieces hashed block by block with SHA-256 (v2 checks against a file's merkle tree). */
   treeChecks = 0;
   ports!: EnginePorts;
+  /** While the node is suspended (./suspend.ts), the events that reach it wait here; undefined while it runs. */
+  held: EngineEvent[] | undefined;
 
   constructor(
     readonly sim: SimSwarm,
@@ -77,9 +79,13 @@ export abstract class SimNode {
   /** A block of a stored piece, or undefined when it is not stored. */
   abstract readBlock(index: number, begin: number, length: number): Uint8Array | undefined;
 
-  /** Feeds one event to the session (if the node is alive) and carries out its actions. */
+  /** Feeds one event to the session (if the node is alive and not suspended) and carries out its actions. */
   deliver(event: EngineEvent): void {
     if (!this.alive) return;
+    if (this.held) {
+      this.held.push(event);
+      return;
+    }
     execute(this.session.handle(event, this.sim.now), this.ports, (answer) => this.deliver(answer));
   }
 }

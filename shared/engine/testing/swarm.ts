@@ -74,6 +74,8 @@ export interface NodeOptions {
   joinAt?: number;
   /** Speaks BitTorrent v2 for a hybrid torrent (its v2 view, and the piece layers it starts with). */
   v2?: V2Options;
+  /** Interval of its session's `tick`, ms (default: the swarm's): a background tab's clamped timers. */
+  tickMs?: number;
   /** A btmh-only magnet link (with `magnet`): the full v2 info hash; the session runs by its first 20 bytes. */
   infoHashV2?: Uint8Array;
 }
@@ -228,12 +230,15 @@ export class Swarm extends SimSwarm<SwarmNode> {
       this.knownHashes.add(toHex(info.pieces.subarray(i * 20, i * 20 + 20)));
   }
 
-  /** Adds a node; it joins (first tick, `announce started`) at `joinAt` or now, and ticks every tickMs after. */
+  /** Adds a node; it joins (first tick, `announce started`) at `joinAt` or now, and ticks every tickMs (its own or the
+   * swarm's) after. */
   addNode(options: NodeOptions): SwarmNode {
     const { peerId, random } = this.identity('-SD0001-');
     const node = this.attach(new SwarmNode(this, options, peerId, random));
     this.nodes.push(node);
-    this.schedule(Math.max(this.now, node.joinedAt), () => this.startTicks(node, this.tickMs));
+    this.schedule(Math.max(this.now, node.joinedAt), () =>
+      this.startTicks(node, options.tickMs ?? this.tickMs),
+    );
     return node;
   }
 
