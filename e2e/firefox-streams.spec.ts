@@ -15,7 +15,6 @@ import {
 import { openPeer, setUploadLimit, shareFiles, tempDir, TRANSFER_TIMEOUT } from './helpers';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
-test.describe.configure({ timeout: 180_000 });
 
 const CLIP = fileURLToPath(new URL('./fixtures/clip.webm', import.meta.url));
 

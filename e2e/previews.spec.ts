@@ -16,8 +16,6 @@ import {
   torrentItem,
 } from './helpers';
 
-test.describe.configure({ timeout: 120_000 });
-
 const SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><script>parent.hacked = true</script>' +
   '<rect width="40" height="30" fill="teal"/></svg>';

@@ -35,7 +35,7 @@ const FAR_AHEAD = 0.8;
 // Everything crosses a lossy path: the page, the tracker, the connection, the pieces.
 const WAIT = { timeoutMs: 150_000, intervalMs: 200 };
 
-test.describe.configure({ timeout: 420_000 });
+test.describe.configure({ timeout: 420_000 }); // Two browsers' starts, the page and every piece cross the lossy path.
 
 /** What a player shows of its playback (run in the page, in either browser). */
 interface Playback {

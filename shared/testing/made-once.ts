@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The cache every test of the project shares, unless told otherwise. */
-export const DEFAULT_CACHE = join(tmpdir(), 'swarmdrop-media-cache');
+/** The cache every test of the project shares, unless told otherwise (`SWARMDROP_MEDIA_CACHE`: a folder CI keeps). */
+export const DEFAULT_CACHE = process.env.SWARMDROP_MEDIA_CACHE ?? join(tmpdir(), 'swarmdrop-media-cache');
 
 export interface MadeOnce {
   /** What makes the file: every argument and the tool's version (a new ffmpeg encodes anew). */
