@@ -1,10 +1,13 @@
 // Firefox for the end-to-end tests: Debian's firefox-esr driven headless over WebDriver BiDi by puppeteer-core
-// (Playwright cannot drive a stock Firefox). One Firefox per peer: the pages of one Firefox share a profile, hence one
-// engine. The steps mirror helpers.ts, through the DOM the app exposes (labels, aria-labels, data attributes).
+// (Playwright cannot drive a stock Firefox). One profile per peer: the pages of one profile share one engine. A peer is
+// either a Firefox of its own (`launchFirefox`) or a browser context of the spec file's one Firefox
+// (`firefoxPerFile`), which Firefox keeps as apart as two profiles. The steps mirror helpers.ts, through the DOM the
+// app exposes (labels, aria-labels, data attributes).
+import { test } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { sha256, TRANSFER_TIMEOUT } from './helpers';
+import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import { sha256, tempDir, TRANSFER_TIMEOUT } from './helpers';
 import { untilValue } from '../shared/testing/until';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -22,14 +25,16 @@ export function downloadPrefs(downloadDir: string): Record<string, string | numb
   };
 }
 
+export interface FirefoxOptions {
+  acceptInsecureCerts?: boolean;
+  prefs?: Record<string, string | number | boolean>;
+}
+
 /** A headless Firefox whose downloads land in `downloadDir` without asking, with `prefs` on top;
  * `acceptInsecureCerts` for pages and servers with the tests' self-signed certificates (https-app.ts). */
 export async function launchFirefox(
   downloadDir: string,
-  {
-    acceptInsecureCerts = false,
-    prefs = {},
-  }: { acceptInsecureCerts?: boolean; prefs?: Record<string, string | number | boolean> } = {},
+  { acceptInsecureCerts = false, prefs = {} }: FirefoxOptions = {},
 ): Promise<Browser> {
   return puppeteer.launch({
     browser: 'firefox',
@@ -44,6 +49,43 @@ export async function launchFirefox(
       ...prefs,
     },
   });
+}
+
+/** A peer in the spec file's Firefox: a browser context (a container of its own: cookies, IndexedDB, the
+ * origin-private file system, service workers, Web Locks and broadcast channels apart from every other context's) whose
+ * downloads land in `downloads`. */
+export interface FirefoxPeer {
+  context: BrowserContext;
+  downloads: string;
+}
+
+/** One Firefox for the spec file that calls it (launched before its first test, closed after its last), and a
+ * `peer()` per person a test needs, each a fresh browser context closed after the test. The download folder is set
+ * per context (WebDriver BiDi's `browser.setDownloadBehavior`), so each peer's files land in its own folder. */
+export function firefoxPerFile(options: FirefoxOptions = {}): { peer(): Promise<FirefoxPeer> } {
+  let browser: Browser | undefined;
+  const open: BrowserContext[] = [];
+  // The launch's own folder takes nothing: every context names its own.
+  const launch = () => launchFirefox(tempDir('swarmdrop-firefox-unused-'), options);
+  test.afterEach(async () => {
+    await Promise.all(open.splice(0).map((context) => context.close()));
+  });
+  test.afterAll(async () => {
+    await browser?.close();
+    browser = undefined;
+  });
+  return {
+    async peer() {
+      // A Firefox that went away (a crash) is launched again rather than failing every test after it.
+      if (!browser?.connected) browser = await launch();
+      const downloads = tempDir('swarmdrop-firefox-downloads-');
+      const context = await browser.createBrowserContext({
+        downloadBehavior: { policy: 'allow', downloadPath: downloads },
+      });
+      open.push(context);
+      return { context, downloads };
+    },
+  };
 }
 
 /** What each page's console and uncaught errors said, kept so that a page that never starts can say why. */
@@ -62,7 +104,7 @@ function recordPageLog(page: Page): void {
 }
 
 /** Opens the app and waits until the engine is up (in this tab, or in the tab of the profile that holds it). */
-export async function openFirefoxApp(browser: Browser, url: string): Promise<Page> {
+export async function openFirefoxApp(browser: Browser | BrowserContext, url: string): Promise<Page> {
   const page = await browser.newPage();
   recordPageLog(page);
   await page.goto(url);
@@ -81,7 +123,10 @@ export async function serviceWorkerControlsFirefox(page: Page): Promise<void> {
 /** Opens the app and reloads it once the service worker controls it, so that the engine worker starts under the
  * service worker's control, as on every visit but the first (a first visit's engine worker starts before the service
  * worker takes the page over, and is not controlled). */
-export async function openControlledFirefoxApp(browser: Browser, url: string): Promise<Page> {
+export async function openControlledFirefoxApp(
+  browser: Browser | BrowserContext,
+  url: string,
+): Promise<Page> {
   const page = await openFirefoxApp(browser, url);
   await serviceWorkerControlsFirefox(page);
   await page.reload();
