@@ -13,7 +13,7 @@ if (!target) throw new Error('missing #app');
 
 // Its name carries what a test or a bench asks of it in the address (lib/messages/engine-worker-name.ts); without
 // that, the plain name.
-const name = engineWorkerName(location.search);
+const name = engineWorkerName(location.search, navigator.webdriver);
 const engineWorker = () =>
   new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module', name });
 /** The engine worker, and beside it its hash worker, started here and linked to it (worker/hash/hash-link.ts); a

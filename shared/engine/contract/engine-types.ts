@@ -21,6 +21,7 @@
 //   `send` carries a fresh buffer the adapter owns (it may transfer it). `peer-data` chunks are read in place and may
 //   be kept as views until the event returns, so the adapter must not reuse them while handle() runs.
 // - Hash ids are unique per session (a counter); piece and metadata checks share the sequence.
+import type { ServeHold } from '../upload/serve-hold';
 import type { Bitfield } from '../../codec/bitfield';
 import type { TorrentInfo } from '../../codec/metainfo';
 import type { ChokePolicy, SpareSlots } from '../choke/choker';
@@ -81,6 +82,9 @@ export interface EngineConfig {
    * a web seed's pieces are used again for the next pieces once `stored` or `store-failed` comes (default false:
    * each piece a fresh buffer; download/piece-pool.ts). */
   reusePieceBuffers?: boolean;
+  /** Tests only: each torrent serves the first `pieces` pieces asked for until the hold is released
+   * (upload/serve-hold.ts). */
+  serveHold?: ServeHold;
 }
 
 /** Work units (one constant-time change of the engine's state each) a peer's messages may cause. */

@@ -48,18 +48,23 @@ export function transferRooms(
     downloading: () => host.state() === 'downloading',
     blocks: () => host.blocks(),
   });
-  const uploader = new Uploader(info, downloader.have, {
-    send: (peer, message) => connections.send(peer, message),
-    close: (peer, reason) => connections.close(peer, reason),
-    peers: () => connections.peers.values(),
-    copies: (index) => downloader.availability(index),
-    copiesEpoch: () => downloader.copiesEpoch,
-    peerPieces: (peer) => downloader.peerPieces(peer.key),
-    read: (peer, request: BlockRequest) => host.act({ type: 'read', peer: peer.key, ...request }),
-    // Named fields, not a spread: the request may be the peer's `cancel` message, whose own `type` would win.
-    retract: (peer, { index, begin, length }: BlockRequest) =>
-      host.act({ type: 'retract', peer: peer.key, index, begin, length }),
-    serving: () => host.state() !== 'paused',
-  });
+  const uploader = new Uploader(
+    info,
+    downloader.have,
+    {
+      send: (peer, message) => connections.send(peer, message),
+      close: (peer, reason) => connections.close(peer, reason),
+      peers: () => connections.peers.values(),
+      copies: (index) => downloader.availability(index),
+      copiesEpoch: () => downloader.copiesEpoch,
+      peerPieces: (peer) => downloader.peerPieces(peer.key),
+      read: (peer, request: BlockRequest) => host.act({ type: 'read', peer: peer.key, ...request }),
+      // Named fields, not a spread: the request may be the peer's `cancel` message, whose own `type` would win.
+      retract: (peer, { index, begin, length }: BlockRequest) =>
+        host.act({ type: 'retract', peer: peer.key, index, begin, length }),
+      serving: () => host.state() !== 'paused',
+    },
+    host.config.serveHold,
+  );
   return { downloader, uploader };
 }

@@ -15,6 +15,7 @@ import { RateMeter } from '../peer/rate';
 import { READS_PER_PEER } from '../peer/upload-queue';
 import type { PieceRank } from '../peer/waiting-requests';
 import type { PeerKey } from '../contract/engine-types';
+import { HeldRequests, type ServeHold } from './serve-hold';
 
 export { OUR_REQQ, READS_PER_PEER, RECENT_SENT, UploadQueue } from '../peer/upload-queue';
 
@@ -73,13 +74,17 @@ export class Uploader {
   /** The adapter reports what each connection holds (`upload-queue`'s `byPeer`): reads follow connectionShare. */
   private heldPerConnection = false;
   private capacityObservedAt = Number.NEGATIVE_INFINITY;
+  /** A test's hold on the pieces served (serve-hold.ts); holds nothing without one. */
+  private readonly held: HeldRequests<PeerState>;
 
   constructor(
     private readonly info: TorrentInfo,
     /** Pieces we have (the downloader's bitfield, shared). */
     private readonly have: Bitfield,
     protected readonly ports: UploaderPorts,
+    hold?: ServeHold,
   ) {
+    this.held = new HeldRequests(hold);
     const sentPieces = (this.sentPieces = new Uint32Array(info.pieceCount));
     this.rank = {
       sent: (index) => sentPieces[index],
@@ -99,6 +104,7 @@ export class Uploader {
     if (begin + length > pieceSize(info, index))
       return this.ports.close(peer, 'request beyond the end of the piece');
     if (peer.upload.holds(index, begin)) return;
+    if (this.have.get(index) && !this.held.admits(index)) return this.held.park(peer, request);
     if (
       length > MAX_REQUEST_LENGTH || // longer than any client asks: refused, never queued
       peer.amChoking || // choked peers' requests are discarded (rejected, for a fast peer)
@@ -117,6 +123,7 @@ export class Uploader {
    * may still wait in the transport, where the paced window holds up to a quarter second of our upload: the adapter
    * is asked to drop it (a player's cancel for the piece it blocks on would otherwise wait behind it). */
   onCancel(peer: PeerState, request: BlockRequest, now: number): void {
+    if (this.held.cancel(peer, request.index, request.begin)) return reject(peer, request, this.ports);
     const taken = peer.upload.cancel(request.index, request.begin);
     if (!taken) {
       if (peer.upload.takeSent(request.index, request.begin)) this.ports.retract(peer, request);
@@ -237,6 +244,7 @@ export class Uploader {
 
   tick(peers: Iterable<PeerState>, now: number): void {
     const all = [...peers];
+    this.answerReleased(all, now);
     this.observeCapacity(now);
     splitUpload(all, this.capacity.estimate, now);
     if (this.pacer.paced(now)) return this.pumpPaced(now);
@@ -246,6 +254,13 @@ export class Uploader {
     for (const peer of all) {
       if ((unpaced || peer.upload.uploadCap !== undefined) && peer.upload.waiting > 0) this.pump(peer, now);
     }
+  }
+
+  /** The requests a test's hold parked, once it is released: answered now, each as if it had just come (a peer gone
+   * meanwhile is left out). */
+  private answerReleased(peers: readonly PeerState[], now: number): void {
+    for (const { peer, request } of this.held.takeReleased())
+      if (peers.includes(peer)) this.onRequest(peer, request, now);
   }
 }
 

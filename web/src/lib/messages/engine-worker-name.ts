@@ -2,19 +2,27 @@
 // worker needs it before its first torrent session, so it travels with the worker's start rather than in a message
 // after it. Only the parameters listed here pass (each `key=value`, its value a plain word or number); what each
 // value means is read, and checked, by the module that uses it (peer-timeouts.ts). Without any of them the worker's
-// name is the plain one and the engine keeps its defaults. Never a user-facing setting.
+// name is the plain one and the engine keeps its defaults. Never a user-facing setting. A parameter that changes what
+// the tab serves (the test hold, serve-hold-switch.ts) passes only for a page a browser automation drives
+// (`navigator.webdriver`): a link someone sends cannot make a person's tab serve less.
 
 const WORKER_NAME = 'swarmdrop-engine';
 /** A test's shorter idle timeout, in seconds (peer-timeouts.ts). */
 export const IDLE_TIMEOUT_PARAM = 'idle-timeout';
-const PARAMS = [IDLE_TIMEOUT_PARAM];
+/** A test's hold: each torrent serves this many pieces until the test releases it (serve-hold-switch.ts). */
+export const HOLD_PIECES_PARAM = 'hold-pieces';
+const PARAMS = [IDLE_TIMEOUT_PARAM, HOLD_PIECES_PARAM];
+/** Passed only when the page is driven by a browser automation. */
+const AUTOMATION_ONLY = [HOLD_PIECES_PARAM];
 const VALUE = /^[\w.-]+$/;
 
-/** The engine worker's name for a page at `search` (its address's query). */
-export function engineWorkerName(search: string): string {
+/** The engine worker's name for a page at `search` (its address's query); `automated` is the page's
+ * `navigator.webdriver`. */
+export function engineWorkerName(search: string, automated = false): string {
   const query = new URLSearchParams(search);
   const options: string[] = [];
   for (const param of PARAMS) {
+    if (!automated && AUTOMATION_ONLY.includes(param)) continue;
     const value = query.get(param);
     if (value !== null && VALUE.test(value)) options.push(`${param}=${value}`);
   }

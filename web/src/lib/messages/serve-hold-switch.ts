@@ -1,0 +1,36 @@
+// The test hold's switch in the engine worker: a page a test opened at `?hold-pieces=<n>` (passed on only under a
+// browser automation, engine-worker-name.ts) starts a worker whose torrents each serve the first n pieces asked for
+// (shared/engine/upload/serve-hold.ts), until the test posts `release` on SERVE_HOLD_CHANNEL from a page of the same
+// origin (e2e/hold.ts). Without the parameter there is no hold and nothing listens.
+import type { EngineConfig } from '../../../../shared/engine/contract/engine-types';
+import { ServeHold } from '../../../../shared/engine/upload/serve-hold';
+import { HOLD_PIECES_PARAM, workerOption } from './engine-worker-name';
+
+/** The broadcast channel a test releases the hold on (same origin only, as every BroadcastChannel). */
+export const SERVE_HOLD_CHANNEL = 'swarmdrop-serve-hold';
+/** The message that releases it. */
+export const RELEASE_HOLD = 'release';
+
+/** What the worker needs of a BroadcastChannel. */
+export interface HoldChannel {
+  onmessage: ((event: { data: unknown }) => void) | null;
+  close(): void;
+}
+
+/** The engine config of a worker named `name`: the hold it asks for, released by `release` on the channel that
+ * `open` opens; empty (and no channel opened) without one. */
+export function serveHoldConfig(
+  name: string,
+  open: (channel: string) => HoldChannel,
+): Pick<EngineConfig, 'serveHold'> {
+  const text = workerOption(name, HOLD_PIECES_PARAM);
+  if (text === undefined || !/^\d+$/.test(text)) return {};
+  const hold = new ServeHold(Number(text));
+  const channel = open(SERVE_HOLD_CHANNEL);
+  channel.onmessage = (event) => {
+    if (event.data !== RELEASE_HOLD) return;
+    hold.release();
+    channel.close();
+  };
+  return { serveHold: hold };
+}
