@@ -41,7 +41,11 @@ const REQUEST_UPKEEP = 'shared/engine/download/request-upkeep.ts';
 const UPLOADER = 'shared/engine/upload/uploader.ts';
 const CHOKE_ROUNDS = 'shared/engine/upload/choke-rounds.ts';
 const PEER_MESSAGES = 'shared/engine/session/peer-messages.ts';
-const RESTORES = ['web/src/worker/storage/piece-file.ts', 'web/src/worker/storage/piece-storage.ts'];
+const RESTORES = [
+  'shared/host/piece-storage.ts',
+  'web/src/worker/storage/piece-file.ts',
+  'web/src/worker/storage/key-value-storage.ts',
+];
 const PART_WRITERS = {
   'wire.accept': [`${PEER}/peer-wire.ts`],
   'wire.acceptExtended': [`${PEER}/peer-wire.ts`],

@@ -1,22 +1,15 @@
 // A disk that refused a write and then works again: the pieces and the verified map written afterwards are right.
 import { readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { contractPiece } from '../web/src/worker/storage/testing/piece-storage-contract';
+import { afterEach, describe, expect, it } from 'vitest';
+import { contractPiece } from '../shared/host/testing/piece-storage-contract';
 import { DiskPieceStorage, type DiskLayout } from './disk-storage';
 import { FilePool } from './file-pool';
-import { removeFolder, tempFolder } from './testing/fixtures';
+import { Scratch } from './testing/fixtures';
 
-const folders: string[] = [];
-afterAll(async () => {
-  for (const folder of folders) await removeFolder(folder);
-});
-
-async function folder(): Promise<string> {
-  const path = await tempFolder('disk-recovery');
-  folders.push(path);
-  return path;
-}
+const scratch = new Scratch('disk-recovery');
+afterEach(() => scratch.cleanup());
+const folder = (): Promise<string> => scratch.folder();
 
 // Three pieces of 16 bytes in two files.
 const layout: DiskLayout = {

@@ -1,28 +1,19 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   CONTRACT_LAYOUT,
   contractPiece,
   describePieceStorageContract,
-} from '../web/src/worker/storage/testing/piece-storage-contract';
+} from '../shared/host/testing/piece-storage-contract';
 import { DiskPieceStorage, type DiskLayout } from './disk-storage';
-import { removeFolder, tempFolder } from './testing/fixtures';
+import { Scratch } from './testing/fixtures';
 
-const folders: string[] = [];
-const opened: DiskPieceStorage[] = [];
-afterAll(async () => {
-  for (const storage of opened) await storage.close();
-  for (const folder of folders) await removeFolder(folder);
-});
-
-const kept = (storage: DiskPieceStorage): DiskPieceStorage => (opened.push(storage), storage);
-
-async function folder(): Promise<string> {
-  const path = await tempFolder('disk-storage');
-  folders.push(path);
-  return path;
-}
+const scratch = new Scratch('disk-storage');
+afterEach(() => scratch.cleanup());
+const folder = (): Promise<string> => scratch.folder();
+/** Closed when the test ends, before its folders are removed. */
+const kept = (storage: DiskPieceStorage): DiskPieceStorage => scratch.keep(storage, (s) => s.close());
 
 /** The contract's torrent as one file. */
 const single: DiskLayout = {

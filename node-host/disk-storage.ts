@@ -9,7 +9,7 @@ import { mkdir, rename, rm, writeFile, readFile, type FileHandle } from 'node:fs
 import { dirname, join } from 'node:path';
 import { Bitfield } from '../shared/codec/bitfield';
 import type { FileEntry } from '../shared/codec/metainfo';
-import { PieceReadError, type PieceStorage } from '../web/src/worker/storage/piece-storage';
+import { PieceReadError, type PieceStorage } from '../shared/host/piece-storage';
 import { processFiles, type FilePool } from './file-pool';
 
 /** Where the pieces sit: the info's piece length, total length (pads included) and files (in info order). */

@@ -1,21 +1,14 @@
 import { readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { contractPiece } from '../web/src/worker/storage/testing/piece-storage-contract';
+import { afterEach, describe, expect, it } from 'vitest';
+import { contractPiece } from '../shared/host/testing/piece-storage-contract';
 import { DiskPieceStorage, type DiskLayout } from './disk-storage';
 import { FilePool, MAX_OPEN_FILES, processFiles } from './file-pool';
-import { removeFolder, tempFolder } from './testing/fixtures';
+import { Scratch } from './testing/fixtures';
 
-const folders: string[] = [];
-afterAll(async () => {
-  for (const folder of folders) await removeFolder(folder);
-});
-
-async function folder(): Promise<string> {
-  const path = await tempFolder('file-pool');
-  folders.push(path);
-  return path;
-}
+const scratch = new Scratch('file-pool');
+afterEach(() => scratch.cleanup());
+const folder = (): Promise<string> => scratch.folder();
 
 /** A pool that notes the most descriptors it held while any work ran. */
 class WatchedPool extends FilePool {

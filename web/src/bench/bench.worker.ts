@@ -10,7 +10,7 @@ import { IdbStore } from '../lib/storage/storage-idb';
 import { BatchWriter } from '../worker/storage/batch-writer';
 import { OpfsDirectory, syncHandlesAvailable } from '../worker/storage/opfs-directory';
 import { PIECE_FILE_TRANSACTION_MS, PieceFiles, SyncFilePieceStorage } from '../worker/storage/piece-file';
-import { KeyValuePieceStorage } from '../worker/storage/piece-storage';
+import { KeyValuePieceStorage } from '../worker/storage/key-value-storage';
 import { PieceCache } from '../worker/storage/piece-cache';
 import type { BenchReply, BenchRequest, BenchResult, StorageRequest, VerifyRequest } from './messages';
 import { sha256Bench } from './sha256';

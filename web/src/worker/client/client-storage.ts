@@ -9,7 +9,8 @@ import {
   SyncFilePieceStorage,
   type PieceLayout,
 } from '../storage/piece-file';
-import { KeyValuePieceStorage, type PieceStorage } from '../storage/piece-storage';
+import type { PieceStorage } from '../../../../shared/host/piece-storage';
+import { KeyValuePieceStorage } from '../storage/key-value-storage';
 import {
   SHARE_STORAGE_PREFIX,
   deleteOrphanedShares,

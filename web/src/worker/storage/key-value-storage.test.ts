@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../lib/storage/storage';
 import { BatchWriter } from './batch-writer';
 import { PieceCache } from './piece-cache';
-import { KeyValuePieceStorage, MemoryPieceStorage, type PieceStorage } from './piece-storage';
+import type { PieceStorage } from '../../../../shared/host/piece-storage';
+import { KeyValuePieceStorage } from './key-value-storage';
 import { PieceFiles, SyncFilePieceStorage } from './piece-file';
 import { MemoryFileDirectory } from './sync-file';
-import { contractPiece, describePieceStorageContract } from './testing/piece-storage-contract';
+import {
+  contractPiece,
+  describePieceStorageContract,
+} from '../../../../shared/host/testing/piece-storage-contract';
 
 const piece = contractPiece;
 
@@ -26,7 +30,6 @@ function syncFile(storageId = 'ab'.repeat(20)) {
 }
 
 const implementations: Array<[string, () => PieceStorage]> = [
-  ['MemoryPieceStorage', () => new MemoryPieceStorage()],
   ['KeyValuePieceStorage', () => keyValue().storage],
   ['SyncFilePieceStorage', () => syncFile().storage],
 ];

@@ -4,7 +4,7 @@ import { VerifiedMap } from '../../lib/storage/verified-map';
 import { BatchWriter } from './batch-writer';
 import { PieceCache } from './piece-cache';
 import { PieceFiles, SyncFilePieceStorage } from './piece-file';
-import { KeyValuePieceStorage } from './piece-storage';
+import { KeyValuePieceStorage } from './key-value-storage';
 import { MemoryFileDirectory, type MemorySyncFile } from './sync-file';
 
 const ID = 'cd'.repeat(20);

@@ -7,7 +7,7 @@ import { Bitfield } from '../../../../shared/codec/bitfield';
 import { verifiedKey, type KeyValueStore } from '../../lib/storage/storage';
 import { VerifiedMap } from '../../lib/storage/verified-map';
 import type { BatchWriter } from './batch-writer';
-import { PieceReadError, type PieceStorage } from './piece-storage';
+import { PieceReadError, type PieceStorage } from '../../../../shared/host/piece-storage';
 import type { SyncFile, SyncFileDirectory } from './sync-file';
 
 /** The engine's writer starts a transaction (a flush of the piece files and the verified maps) at most this often

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createInfo } from '../../../../shared/codec/metainfo';
 import { createAnyInfo } from '../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
-import type { PieceStorage } from './piece-storage';
+import type { PieceStorage } from '../../../../shared/host/piece-storage';
 import { FilePieceStorage, SharedFileError, isSharedFileRefs, type SharedFileRef } from './shared-files';
 
 /** A file handle over bytes that the test may change, as the user's disk would. */

@@ -5,7 +5,7 @@
 import { Bitfield } from '../../../../shared/codec/bitfield';
 import { bytesEqual } from '../../../../shared/engine/verify/verify';
 import { readSpan, type Sha1, type SourceFile, type TorrentInfo } from '../../../../shared/codec/metainfo';
-import { PieceReadError, pieceBlock, type PieceStorage } from './piece-storage';
+import { PieceReadError, pieceBlock, type PieceStorage } from '../../../../shared/host/piece-storage';
 
 /** What getFile() of a FileSystemFileHandle gives; the rest of the handle stays the browser's. */
 export interface FileHandleLike {

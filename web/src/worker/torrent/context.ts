@@ -6,7 +6,7 @@ import type { Sha1, TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { WorkerToMain } from '../../lib/messages/protocol';
 import type { SeedTransport } from '../../net/seed-transport';
 import type { BatchWriter } from '../storage/batch-writer';
-import type { PieceStorage } from '../storage/piece-storage';
+import type { PieceStorage } from '../../../../shared/host/piece-storage';
 import type { TorrentRecord } from '../storage/records';
 
 /** What says where a torrent's pieces are. */

@@ -14,7 +14,7 @@ import type { FileEntry, TorrentInfo } from '../../../../shared/codec/metainfo';
 import { WRONG_KEY_MESSAGE } from '../../../../shared/private-share/private-share';
 import type { PrivateFiles } from '../../lib/crypto/private-files';
 import type { PeerPath, TorrentView } from '../../lib/messages/protocol';
-import type { PieceStorage } from '../storage/piece-storage';
+import type { PieceStorage } from '../../../../shared/host/piece-storage';
 import type { TorrentRecord } from '../storage/records';
 import type { HostContext } from './context';
 import { enginePorts } from './engine-ports';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../../shared/engine/contract/engine-types';
 import { toHex } from '../../../../shared/codec/hex';
 import type { BatchWriter } from '../storage/batch-writer';
-import type { PieceStorage } from '../storage/piece-storage';
+import type { PieceStorage } from '../../../../shared/host/piece-storage';
 import type { TorrentRecord } from '../storage/records';
 import { TorrentParts, type HostLink } from './parts';
 import { earlyPieces } from './streams/play-start';

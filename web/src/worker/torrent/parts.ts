@@ -11,7 +11,7 @@ import type {
 import { fromHex } from '../../../../shared/codec/magnet';
 import { VerifiedPieces } from '../../../../shared/engine/verify/verified-pieces';
 import type { TorrentInfo } from '../../../../shared/codec/metainfo';
-import type { PieceStorage } from '../storage/piece-storage';
+import type { PieceStorage } from '../../../../shared/host/piece-storage';
 import type { TorrentRecord } from '../storage/records';
 import type { HostContext } from './context';
 import { FileChoice } from './file-choice';

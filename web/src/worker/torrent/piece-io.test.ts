@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineAction } from '../../../../shared/engine/contract/engine-types';
 import { executeAction } from '../../../../shared/engine/session/executor';
-import { PieceReadError } from '../storage/piece-storage';
+import { PieceReadError } from '../../../../shared/host/piece-storage';
 import { enginePorts } from './engine-ports';
 import { exactBuffer } from './piece-io';
 import { fakeInfo, settle, verifiedOf } from './testing/fakes';

@@ -7,7 +7,7 @@ import type { Reply } from '../../../../shared/engine/session/executor';
 import type { VerifiedView } from '../../../../shared/engine/verify/verified-pieces';
 import { storageErrorReason } from '../../lib/storage/storage';
 import type { BatchWriter } from '../storage/batch-writer';
-import { PieceReadError, type PieceStorage } from '../storage/piece-storage';
+import { PieceReadError, type PieceStorage } from '../../../../shared/host/piece-storage';
 import type { StreamSteering } from './streams/steering';
 import type { Totals } from './totals';
 

@@ -4,7 +4,7 @@ import { createAnyInfo } from '../../../../shared/codec/metainfo-v2';
 import { subtleSha1, subtleSha256 } from '../../lib/hash';
 import type { WorkerToMain } from '../../lib/messages/protocol';
 import type { BatchWriter } from '../storage/batch-writer';
-import type { PieceStorage } from '../storage/piece-storage';
+import type { PieceStorage } from '../../../../shared/host/piece-storage';
 import type { TorrentRecord } from '../storage/records';
 import { TorrentParts, type HostLink } from './parts';
 import { SessionActions } from './session-actions';

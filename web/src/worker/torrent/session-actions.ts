@@ -5,7 +5,7 @@ import type { VerifiedPieces } from '../../../../shared/engine/verify/verified-p
 import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { AnnounceStats } from '../../lib/messages/protocol';
 import type { BatchWriter } from '../storage/batch-writer';
-import type { PieceStorage } from '../storage/piece-storage';
+import type { PieceStorage } from '../../../../shared/host/piece-storage';
 import type { TorrentRecord } from '../storage/records';
 import type { HostContext } from './context';
 import type { PortsHost } from './engine-ports';

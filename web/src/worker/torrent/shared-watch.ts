@@ -3,7 +3,7 @@
 // share with the reason; lost permission is told apart, as the browser can be asked for it again.
 import { VerifiedPieces } from '../../../../shared/engine/verify/verified-pieces';
 import type { TorrentInfo } from '../../../../shared/codec/metainfo';
-import type { PieceStorage } from '../storage/piece-storage';
+import type { PieceStorage } from '../../../../shared/host/piece-storage';
 import { FilePieceStorage, SharedFileError } from '../storage/shared-files';
 import { errorMessage } from './errors';
 import type { Failure } from './lifecycle';

@@ -5,7 +5,7 @@ import type { AnyMetainfo } from '../../../../../shared/codec/metainfo-v2';
 import type { ActionRequest, AddedTorrent, SharedFile } from '../../../lib/messages/actions';
 import { storageErrorReason } from '../../../lib/storage/storage';
 import { torrentTrackers } from '../../../lib/links/trackers';
-import type { PieceStorage } from '../../storage/piece-storage';
+import type { PieceStorage } from '../../../../../shared/host/piece-storage';
 import { errorMessage } from '../../torrent/errors';
 import { ActionError, type ActionContext } from '../action-runner';
 import type { ClientCore } from '../client-core';

@@ -6,7 +6,7 @@ import { PRIVATE_SHARE_NAME } from '../../../../../shared/private-share/private-
 import type { ActionRequest, AddedTorrent } from '../../../lib/messages/actions';
 import { storageErrorReason } from '../../../lib/storage/storage';
 import { torrentTrackers } from '../../../lib/links/trackers';
-import type { PieceStorage } from '../../storage/piece-storage';
+import type { PieceStorage } from '../../../../../shared/host/piece-storage';
 import { sealShare, type SealedShare } from '../../share/seal-share';
 import { errorMessage } from '../../torrent/errors';
 import { ActionError, type ActionContext } from '../action-runner';

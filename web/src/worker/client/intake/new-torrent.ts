@@ -3,7 +3,7 @@ import { Bitfield } from '../../../../../shared/codec/bitfield';
 import type { V2Options } from '../../../../../shared/engine/contract/engine-types';
 import type { TorrentInfo } from '../../../../../shared/codec/metainfo';
 import type { AddedTorrent, SharedFile } from '../../../lib/messages/actions';
-import type { PieceStorage } from '../../storage/piece-storage';
+import type { PieceStorage } from '../../../../../shared/host/piece-storage';
 import type { TorrentRecord } from '../../storage/records';
 import type { SharedFileRef } from '../../storage/shared-files';
 import { TorrentHost } from '../../torrent/host';

@@ -1,7 +1,7 @@
 // What an intake checks and claims of storage: room for the bytes it will store, and a fresh place for a share's
 // pieces.
 import type { PieceLayout } from '../../storage/piece-file';
-import type { PieceStorage } from '../../storage/piece-storage';
+import type { PieceStorage } from '../../../../../shared/host/piece-storage';
 import { newShareStorageId } from '../../storage/records';
 import { notEnoughRoom } from '../../../lib/storage/storage-room';
 import { ActionError } from '../action-runner';

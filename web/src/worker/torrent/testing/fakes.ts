@@ -10,7 +10,7 @@ import type {
 import { VerifiedPieces } from '../../../../../shared/engine/verify/verified-pieces';
 import type { FileEntry, TorrentInfo } from '../../../../../shared/codec/metainfo';
 import type { BatchWriter } from '../../storage/batch-writer';
-import type { PieceStorage } from '../../storage/piece-storage';
+import type { PieceStorage } from '../../../../../shared/host/piece-storage';
 import type { TorrentRecord } from '../../storage/records';
 import type { HostContext } from '../context';
 

@@ -1,0 +1,4 @@
+import { MemoryPieceStorage } from './piece-storage';
+import { describePieceStorageContract } from './testing/piece-storage-contract';
+
+describePieceStorageContract([['MemoryPieceStorage', () => new MemoryPieceStorage()]]);
