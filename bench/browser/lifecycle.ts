@@ -239,6 +239,12 @@ function logRun(log: (message: string) => void, run: LifecycleRun): void {
 
 export const lifecycleBench: Bench = {
   name: 'lifecycle',
+  flags: {
+    '--tiny': 'one short run: a smoke',
+    '--lifecycle-runs=N': 'runs (3)',
+    '--lifecycle-freeze=N': 'seconds the seeding tab stays frozen (60)',
+    '--lifecycle-page-channels': "keeps the seeder's channels on its page rather than in its worker",
+  },
   figures: 'a seeding tab hidden, throttled and frozen, against the same tab visible, over an emulated path',
   onlyWhenNamed: true,
   async run(context: BenchContext): Promise<Figure[]> {

@@ -190,6 +190,10 @@ async function downloadAndSave(
 
 export const memoryBench: Bench = {
   name: 'memory',
+  flags: {
+    '--tiny': '256 MiB: a smoke',
+    '--memory-mib=N': "the download's size in MiB (4096; refused when the disk cannot hold it)",
+  },
   figures: 'memory, disk and heap through a large download and Save',
   async run(context) {
     context.browserVersion ??= await browserVersion();

@@ -23,7 +23,6 @@ import type { Page } from '@playwright/test';
 import { makeVideo, remuxToMp4 } from '../../e2e/media';
 import type { RunningServer } from '../../signal-tracker/src/server';
 import { persistentTab, type ChromiumLaunch, type Tab } from '../lib/app';
-import { traceTab } from '../lib/trace';
 import { atMost, failedFigure, figure, limitFigure, type BenchContext, type Figure } from '../lib/figure';
 import { download, openApp, share } from './app-steps';
 import { STREAM_WISHES_CHANNEL } from '../../web/src/lib/messages/stream-wishes';
@@ -39,8 +38,6 @@ import {
 } from './webtorrent';
 import { firstPieceOf, watchFirstPiece } from './first-piece';
 import { countFlag } from '../lib/flags';
-import { logTransport, sampleTransport } from './transport-log';
-import { logWire, recordWire } from './wire-log';
 
 /** The playback figures' goals, seconds. */
 const FIRST_FRAME_GOAL_S = 3;
@@ -191,16 +188,10 @@ export interface Session {
 export interface PlayOptions {
   /** Logs the player's reads up to its first frame (--log-reads; our app only). */
   log?: (message: string) => void;
-  /** Logs a trace from Play to the first frame (--trace). */
-  trace?: (message: string) => void;
   /** How the seeder's and the leecher's Chromium start (e.g. each in an emulated network node). */
   launches?: ChromiumLaunch[];
   /** Also measures the time from `Download` to the first verified piece. */
   firstPiece?: boolean;
-  /** With `log`, logs what our seeder's transport held around the seek (--log-transport). */
-  transport?: boolean;
-  /** With `log`, logs the requests, cancels, rejects and blocks both our tabs sent from the seek (--log-wire). */
-  wire?: boolean;
 }
 
 /** After the first frame: the stalls of the first 30 s, or a seek to 80 % (a second of playback first). */
@@ -227,18 +218,6 @@ async function measure(page: Page, mode: Mode, onSeek?: () => void): Promise<Ses
   const w = await waitWatch(page, (w) => w.seekPlayed !== undefined, 120_000, 'the seek to 80 % playing');
   return { firstFrameMs, phases, seekMs: w.seekPlayed! - w.seekAt! };
 }
-
-/** `--trace`: clicks `play`, traces the page's renderer until the first frame and logs the trace's summary. */
-async function clickTraced(page: Page, play: () => Promise<void>, log?: (message: string) => void) {
-  if (!log) return play();
-  const save = join(tmpdir(), `swarmdrop-playback-trace-${++traces}.json`);
-  const tracer = await traceTab(page, save);
-  await play();
-  await waitWatch(page, (w) => w.first !== undefined, 120_000, 'the first frame').catch(() => {});
-  for (const line of await tracer.stop(15)) log(`    ${line}`);
-  log(`    the trace's events: ${save}`);
-}
-let traces = 0;
 
 /** Two tabs, each its own browser (launched as `launches` say: the seeder's, then the leecher's); closed whatever
  * happens. */
@@ -325,10 +304,7 @@ export function playFromTab(
       await seeder.page.getByLabel('Upload limit').press('Tab');
     }
     const magnet = await seed(seeder.page);
-    const transport = options.log && options.transport ? await sampleTransport(seeder.page) : undefined;
-    const seederWire = options.log && options.wire ? await recordWire(seeder.page) : undefined;
     await openApp(leecher.page, url);
-    const downloaderWire = options.log && options.wire ? await recordWire(leecher.page) : undefined;
     await leecher.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     const firstPiece = options.firstPiece ? await watchFirstPiece(leecher.page) : undefined;
     await download(leecher.page, magnet);
@@ -338,12 +314,6 @@ export function playFromTab(
     await play.waitFor({ timeout: 60_000 });
     const session = await playAndMeasure(leecher.page, () => play.click(), mode, options);
     if (firstPiece) session.firstPieceMs = await firstPiece();
-    if (transport && session.seekAt !== undefined)
-      logTransport(options.log!, await transport(), 'from the seek', session.seekAt, Date.now());
-    if (seederWire && downloaderWire && session.seekAt !== undefined) {
-      const tabs = { seeder: await seederWire(), downloader: await downloaderWire() };
-      logWire(options.log!, tabs, session.seekAt, Date.now());
-    }
     return session;
   }, options.launches);
 }
@@ -353,12 +323,12 @@ export async function playAndMeasure(
   page: Page,
   play: () => Promise<void>,
   mode: Mode,
-  { log, trace }: PlayOptions,
+  { log }: PlayOptions,
 ): Promise<Session> {
   await page.evaluate(WATCH_SCRIPT);
   const reads = log ? await logReads(page) : undefined;
   const pressed = Date.now();
-  await clickTraced(page, play, trace);
+  await play();
   if (!reads) return measure(page, mode);
   await waitWatch(page, (w) => w.first !== undefined, 120_000, 'the first frame').catch(() => {});
   const firstSeen = Date.now();
@@ -394,9 +364,8 @@ const ours = (
   limitKiB: number,
   mode: Mode,
   log?: (message: string) => void,
-  trace?: (message: string) => void,
 ): Promise<Session> =>
-  playFromTab(url, name, limitKiB, mode, (page) => share(page, path, name, 120_000), { log, trace });
+  playFromTab(url, name, limitKiB, mode, (page) => share(page, path, name, 120_000), { log });
 
 /**
  * WebTorrent: the seeder tab opens its bundle's page at `pageUrl` and seeds through `seed` (throttled to `limitKiB`,
@@ -417,7 +386,7 @@ export function playFromWebTorrent(
     await wtStreamReady(leecher.page);
     await wtAddForPlay(leecher.page, magnet);
     await leecher.page.evaluate(WATCH_SCRIPT);
-    await clickTraced(leecher.page, () => leecher.page.click('#play'), options.trace);
+    await leecher.page.click('#play');
     const session = await measure(leecher.page, mode);
     if (options.firstPiece) session.firstPieceMs = await firstPieceOf(leecher.page, wtFirstPieceMs);
     return session;
@@ -431,13 +400,10 @@ async function webtorrent(
   name: string,
   limitKiB: number,
   mode: Mode,
-  trace?: (message: string) => void,
 ): Promise<Session> {
   const bundle = await bundleServer(path, true);
   try {
-    return await playFromWebTorrent(bundle.url, limitKiB, mode, (page) => wtSeed(page, name, trackerUrl), {
-      trace,
-    });
+    return await playFromWebTorrent(bundle.url, limitKiB, mode, (page) => wtSeed(page, name, trackerUrl));
   } finally {
     bundle.close();
   }
@@ -577,7 +543,6 @@ async function fileFigures(
   },
 ): Promise<Figure[]> {
   const limitKiB = Math.round((LIMIT_RATIO * file.bytesPerSecond) / 1024);
-  const trace = context.flags.has('--trace') ? context.log : undefined;
   const run = (client: 'ours' | 'WebTorrent', limit: number, mode: Mode) =>
     attempt(
       context.log,
@@ -591,9 +556,8 @@ async function fileFigures(
               limit,
               mode,
               context.flags.has('--log-reads') ? context.log : undefined,
-              trace,
             )
-          : webtorrent(server.trackerUrl, file.path, file.name, limit, mode, trace),
+          : webtorrent(server.trackerUrl, file.path, file.name, limit, mode),
     );
   // `--limited`: only the sessions with the seeder at LIMIT_RATIO (the figures without a limit are left out).
   const limitedOnly = context.flags.has('--limited');

@@ -7,6 +7,9 @@ import { benchPage } from '../lib/app';
 
 export const shareBench: Bench = {
   name: 'share',
+  flags: {
+    '--tiny': 'smaller files: a smoke',
+  },
   figures: 'a hybrid share against v1',
   async run(context) {
     const tiny = context.flags.has('--tiny');

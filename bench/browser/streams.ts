@@ -232,6 +232,19 @@ async function shareFigures(context: BenchContext, url: string, sizes: Sizes): P
 
 export const streamsBench: Bench = {
   name: 'streams',
+  flags: {
+    '--tiny': 'smaller files and videos, one session each: a smoke',
+    '--playback': 'only the playback figures against WebTorrent',
+    '--limited': 'only the playback figures with the seeder at 2.4 times the bitrate',
+    '--free': 'only the playback figures with a seeder without a limit',
+    '--webm': 'only the WebM (any of --webm, --mp4, --fmp4)',
+    '--mp4': 'only the MP4 with its moov at the end',
+    '--fmp4': 'only the fragmented MP4',
+    '--sessions=N': 'sessions of each client for the first frames and seeks without a limit (5)',
+    '--limited-seeks=N': 'seeks at 2.4 times the bitrate (3)',
+    '--limited-stalls=N': 'sessions playing 30 s at 2.4 times the bitrate (1)',
+    '--log-reads': "logs our player's reads up to its first frame and from a seek",
+  },
   figures: 'files as streams: share time, save memory, play; playback against WebTorrent',
   async run(context) {
     context.browserVersion ??= await browserVersion();

@@ -1,7 +1,7 @@
 // Figures 1 (transfer tab to tab), 5 (the downloading tab's heap) and 7 (time to first verified piece): our app
 // through its real UI against one raw RTCDataChannel (the limit) and WebTorrent's bundle through our tracker
-// (the rival). Every tab is its own Chromium process with a persistent profile, so storage is on disk. --trace logs
-// both app tabs' Chromium traces summed by thread and by function (bench/lib/trace.ts).
+// (the rival). Every tab is its own Chromium process with a persistent profile, so storage is on disk. --profile logs
+// where both app tabs' main threads and engine workers spend their time (bench/lib/profile.ts).
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,6 @@ import {
   type CpuByThread,
 } from '../lib/processes';
 import { profile, profileWorker } from '../lib/profile';
-import { traceTab } from '../lib/trace';
 import { download, openApp, share, waitDone, watchItem } from './app-steps';
 import { bundleServer, openBundle, wtDownload, wtSeed } from './webtorrent';
 
@@ -113,20 +112,16 @@ export async function rawChannel(
   log: (message: string) => void,
   buffer?: [number, number],
   messageSize = 65536,
-  tracing = false,
 ): Promise<{ mbPerSecond: number } & CpuUse> {
-  return withTabs(
-    2,
-    (tabs) => rawChannelBetween(tabs, server.url, size, log, { buffer, messageSize, tracing }),
-    { log },
-  );
+  return withTabs(2, (tabs) => rawChannelBetween(tabs, server.url, size, log, { buffer, messageSize }), {
+    log,
+  });
 }
 
 export interface RawChannelOptions {
   /** The send buffer's high water and low mark (by default 8 MiB and 1 MiB). */
   buffer?: [number, number];
   messageSize?: number;
-  tracing?: boolean;
   /** Gives up (throws) when the channel has not opened, or the bytes have not all arrived, in that time. */
   timeoutMs?: number;
   /** Both pages' RTCConfiguration (e.g. relay-only through a TURN server); by default host candidates only. */
@@ -139,7 +134,7 @@ export async function rawChannelBetween(
   origin: string,
   size: number,
   log: (message: string) => void,
-  { buffer, messageSize = 65536, tracing = false, timeoutMs, rtcConfig }: RawChannelOptions = {},
+  { buffer, messageSize = 65536, timeoutMs, rtcConfig }: RawChannelOptions = {},
 ): Promise<{ mbPerSecond: number; machineBusy: number } & CpuUse> {
   for (const tab of [a, b]) {
     await tab.page.goto(new URL('/bench.html', origin).href);
@@ -158,7 +153,6 @@ export async function rawChannelBetween(
     timeoutMs,
     `the raw channel did not open in ${(timeoutMs ?? 0) / 1000} s`,
   );
-  const tracers = tracing ? [await traceTab(a.page), await traceTab(b.page)] : [];
   const cpu = [watchCpu(a.profileDir), watchCpu(b.profileDir)];
   const machine = watchMachineCpu();
   const received = b.page.evaluate(
@@ -180,10 +174,6 @@ export async function rawChannelBetween(
     `raw channel${buffer ? ', shallow buffer' : ''}, ${messageSize / 1024} KiB messages`,
     cpu,
   );
-  for (const [i, tracer] of tracers.entries())
-    log(
-      `  raw channel, ${i === 0 ? 'sending' : 'receiving'} tab, traced:\n    ${(await tracer.stop()).join('\n    ')}`,
-    );
   return { mbPerSecond: bytes / MB / seconds, machineBusy, ...cpuUse };
 }
 
@@ -237,7 +227,6 @@ async function appTransfer(
   timeoutMs: number,
   log: (message: string) => void,
   profiling = false,
-  tracing = false,
 ): Promise<AppRun> {
   return withTabs(
     2,
@@ -256,17 +245,12 @@ async function appTransfer(
             await profileWorker(leech.page),
           ]
         : [];
-      const tracers = tracing ? [await traceTab(seed.page), await traceTab(leech.page)] : [];
       await watchItem(leech.page);
       const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
       const start = await download(leech.page, magnet);
       const marks = await waitDone(leech.page, timeoutMs);
       const cpuUse = logCpu(log, 'ours', cpu);
       const peak = await heap.stop();
-      for (const [i, tracer] of tracers.entries())
-        log(
-          `  ${i === 0 ? 'seeding' : 'downloading'} tab, traced:\n    ${(await tracer.stop()).join('\n    ')}`,
-        );
       const profiled = [
         'seeding tab, main thread',
         'downloading tab, main thread',
@@ -404,68 +388,24 @@ function pickRuns<R extends { ours: { mbPerSecond: number | null } | null }>(
   };
 }
 
-/** `--raw-sizes`: the raw channel alone (the app's 256 KiB buffer) in 16, 64 and 256 KiB messages, `runs` rounds in
- * turns; each size's rate and CPU of both browsers, the median of its rounds, against the 64 KiB messages'. */
-async function rawMessageSizes(
-  server: RunningServer,
-  size: number,
-  runs: number,
-  context: BenchContext,
-): Promise<Figure[]> {
-  const sizes = [16 * 1024, 64 * 1024, 256 * 1024];
-  const rates = new Map<number, number[]>(sizes.map((s) => [s, []]));
-  const cpus = new Map<number, number[]>(sizes.map((s) => [s, []]));
-  for (let round = 0; round < runs; round++)
-    for (const messageSize of sizes) {
-      const run = await rawChannel(server, size, context.log, [256 * 1024, 64 * 1024], messageSize);
-      context.log(
-        `  ${messageSize / 1024} KiB messages: ${run.mbPerSecond.toFixed(1)} MB/s, ${run.cpuSeconds.toFixed(1)} CPU-s`,
-      );
-      rates.get(messageSize)?.push(run.mbPerSecond);
-      cpus.get(messageSize)?.push(run.cpuSeconds);
-    }
-  const base = { rate: median(rates.get(65536) ?? []), cpu: median(cpus.get(65536) ?? []) };
-  return sizes.flatMap((messageSize) => [
-    figure(
-      `raw channel, ${messageSize / 1024} KiB messages, ${size / MiB} MiB`,
-      median(rates.get(messageSize) ?? []),
-      'MB/s',
-      { name: '64 KiB messages', value: base.rate },
-      noGoal,
-      `median of ${runs}: ${(rates.get(messageSize) ?? []).map((r) => r.toFixed(1)).join(', ')} MB/s`,
-    ),
-    figure(
-      `raw channel, ${messageSize / 1024} KiB messages, CPU of both browsers`,
-      median(cpus.get(messageSize) ?? []),
-      'CPU-s',
-      { name: '64 KiB messages', value: base.cpu },
-      noGoal,
-      `median of ${runs}: ${(cpus.get(messageSize) ?? []).map((r) => r.toFixed(1)).join(', ')} CPU-s`,
-    ),
-  ]);
-}
-
 export const transferBench: Bench = {
   name: 'transfer',
+  flags: {
+    '--tiny': '32 MiB once: a smoke, not a figure to keep',
+    '--runs=N': 'runs of the raw channel, ours and WebTorrent (5)',
+    '--profile': "one run, logging where both app tabs' main threads and engine workers spend their time",
+  },
   figures: 'transfer between two tabs: rate, CPU, heap, first verified piece',
   async run(context) {
     context.browserVersion ??= await browserVersion();
     // --tiny: 32 MiB, a smoke (or a short --profile run), not figures to keep.
     const size = context.flags.has('--tiny') ? 32 * MiB : 256 * MiB;
     const profiling = context.flags.has('--profile');
-    const tracing = context.flags.has('--trace');
     // The goal is the median of 5 runs, none under 0.8x: each run measures the limit, ours and the rival afresh.
-    const runs = runCount(context.flags, context.flags.has('--tiny') || profiling || tracing ? 1 : 5);
+    const runs = runCount(context.flags, context.flags.has('--tiny') || profiling ? 1 : 5);
     const label = `${size / MiB} MiB`;
     const name = `bench-${size / MiB}MiB.bin`;
-    const server = await serveApp(buildApp(context.log, profiling || tracing));
-    if (context.flags.has('--raw-sizes')) {
-      try {
-        return await rawMessageSizes(server, size, runs, context);
-      } finally {
-        await server.close();
-      }
-    }
+    const server = await serveApp(buildApp(context.log, profiling));
     const file = randomFileOf(size, name);
     const figures: Figure[] = [];
     try {
@@ -473,9 +413,7 @@ export const transferBench: Bench = {
       let shallow: { mbPerSecond: number } | Error | undefined;
       for (let i = 0; i < runs; i++) {
         if (runs > 1) context.log(`  run ${i + 1} of ${runs}`);
-        const raw = await attempt('raw channel', context, () =>
-          rawChannel(server, size, context.log, undefined, undefined, tracing),
-        );
+        const raw = await attempt('raw channel', context, () => rawChannel(server, size, context.log));
         if (!(raw instanceof Error)) context.log(`  raw RTCDataChannel: ${raw.mbPerSecond.toFixed(1)} MB/s`);
         // Once: the same channel kept as full as the app keeps its channels (ChannelWriter's 256 KiB high-water
         // mark, simple-peer's 64 KiB low mark): how much the shallow send buffer alone costs.
@@ -487,7 +425,7 @@ export const transferBench: Bench = {
             context.log(`  raw RTCDataChannel, 256 KiB buffer: ${shallow.mbPerSecond.toFixed(1)} MB/s`);
         }
         const ours = await attempt('our app', context, () =>
-          appTransfer(server, file, name, size, 240_000, context.log, profiling, tracing),
+          appTransfer(server, file, name, size, 240_000, context.log, profiling),
         );
         const rival = await attempt('WebTorrent', context, () =>
           webtorrentTransfer(server, file, name, size, context.log),
@@ -507,7 +445,6 @@ export const transferBench: Bench = {
           .join(', ');
       const againstLimit = pickRuns(results, (run) => run.raw);
       const againstRival = pickRuns(results, (run) => run.rival?.mbPerSecond ?? null);
-      const typical = againstLimit.median ?? results[0];
       const runsNote = (of: (run: TransferRun) => number | null) =>
         runs > 1 ? `median of ${runs} runs (${perRun(of)})` : undefined;
 
@@ -650,35 +587,6 @@ export const transferBench: Bench = {
               `our app: ${failure}`,
             ),
       );
-      const oursValue = typical?.ours ?? null;
-      if (context.flags.has('--heap-2g')) {
-        const big = randomFileOf(2048 * MiB, 'bench-2GiB.bin');
-        try {
-          const run = await attempt('2 GiB', context, () =>
-            appTransfer(server, big, 'bench-2GiB.bin', 2048 * MiB, 600_000, context.log),
-          );
-          figures.push(
-            run instanceof Error || run.error
-              ? failedFigure(
-                  'heap peak, downloading tab, 2 GiB',
-                  'MB',
-                  `same tab at ${label}`,
-                  noGoal,
-                  run instanceof Error ? run.message : run.error!,
-                )
-              : limitFigure(
-                  'heap peak, downloading tab, 2 GiB',
-                  run.heapPeakMB,
-                  'MB',
-                  { name: `same tab at ${label}`, value: oursValue?.heapPeakMB ?? null },
-                  HEAP_LIMIT_MB,
-                  `${run.note}; ${run.mbPerSecond?.toFixed(1)} MB/s`,
-                ),
-          );
-        } finally {
-          rmSync(big.dir, { recursive: true, force: true });
-        }
-      }
       return figures;
     } finally {
       rmSync(file.dir, { recursive: true, force: true });

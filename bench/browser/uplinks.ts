@@ -94,6 +94,9 @@ async function webtorrent(
 
 export const uplinksBench: Bench = {
   name: 'uplinks',
+  flags: {
+    '--tiny': '32 MiB: a smoke',
+  },
   figures: 'a swarm that fills every uplink',
   async run(context) {
     context.browserVersion ??= await browserVersion();

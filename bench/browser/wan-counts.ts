@@ -1,13 +1,8 @@
 // What each side of a `wan` transfer sends per MB: the packets the emulator carried each way (the sender's blocks
-// and the receiver's requests, haves and acknowledgements), and with `--wan-messages`, the data-channel messages each
-// tab sent and the BitTorrent messages in them by type. On a lossy path every packet is one more chance of a loss
-// that halves SCTP's window, and every data-channel message the receiver sends is SCTP data the sender must
-// acknowledge, so these say what the app adds over the raw channel.
+// and the receiver's requests, haves and acknowledgements). On a lossy path every packet is one more chance of a
+// loss that halves SCTP's window, so these say what the app adds over the raw channel.
 import { execFileSync } from 'node:child_process';
-import type { Page } from '@playwright/test';
 import type { EmulatedNode, LinkCounters, RelayStats } from '../../netem';
-import { evaluateInTab, readFromTab } from './tab-scopes';
-import { WIRE_SCAN } from './wire-scan';
 
 const MB = 1e6;
 
@@ -44,63 +39,4 @@ export function socketDrops(node: EmulatedNode): number {
   const at = names?.indexOf('RcvbufErrors') ?? -1;
   if (at < 0 || !values) throw new Error(`no UDP counters in ${node.netns}'s /proc/net/snmp`);
   return Number(values[at]);
-}
-
-/** The counters the injected code keeps in a page or a worker. */
-interface SendCounts {
-  messages: number;
-  bytes: number;
-  /** Data-channel messages that carried no `piece` message (the reverse direction's own). */
-  controlOnly: number;
-  types: Record<string, number>;
-}
-
-/**
- * Wraps RTCDataChannel's `send` where it is defined (the page, and the engine's worker, which holds the channels
- * the page moved to it) to count messages and the BitTorrent messages in them (wire-scan.ts).
- */
-const COUNT_SENDS = `${WIRE_SCAN}
-(() => {
-  const scope = globalThis;
-  if (scope.benchSends || typeof RTCDataChannel === 'undefined') return;
-  const counts = { messages: 0, bytes: 0, controlOnly: 0, types: {} };
-  scope.benchSends = counts;
-  const scan = scope.benchWireScanner();
-  const send = RTCDataChannel.prototype.send;
-  RTCDataChannel.prototype.send = function (data) {
-    let piece = false;
-    const bytes = scan(this, data, (name) => {
-      counts.types[name] = (counts.types[name] || 0) + 1;
-      if (name === 'piece') piece = true;
-    });
-    if (bytes) {
-      counts.messages++;
-      counts.bytes += data.byteLength;
-      if (!piece) counts.controlOnly++;
-    }
-    return send.call(this, data);
-  };
-})()`;
-
-/** Starts counting the tab's sends (page and engine worker). Call before its connections open. */
-export async function countSends(page: Page): Promise<void> {
-  await evaluateInTab(page, COUNT_SENDS);
-}
-
-/** What the tab sent since countSends, per MB of the file: messages, those without a block, and each type. */
-export async function sendsPerMB(page: Page, size: number): Promise<string> {
-  const all: SendCounts = { messages: 0, bytes: 0, controlOnly: 0, types: {} };
-  for (const counts of await readFromTab<SendCounts>(page, 'globalThis.benchSends')) {
-    if (!counts) continue;
-    all.messages += counts.messages;
-    all.bytes += counts.bytes;
-    all.controlOnly += counts.controlOnly;
-    for (const [name, n] of Object.entries(counts.types)) all.types[name] = (all.types[name] ?? 0) + n;
-  }
-  const per = (n: number) => ((n * MB) / size).toFixed(1);
-  const types = Object.entries(all.types)
-    .sort((a, b) => b[1] - a[1])
-    .map(([name, n]) => `${name} ${per(n)}`)
-    .join(', ');
-  return `${per(all.messages)} data-channel messages per MB (${per(all.controlOnly)} without a block; ${types})`;
 }

@@ -51,17 +51,6 @@ describe('the wan bench paths', () => {
     expect(() => wanPlan(new Set([`--wan-paths=2,x`]))).toThrow(/--wan-paths=2,x/);
   });
 
-  it('--wan-messages counts each tab’s messages; not by default', () => {
-    expect(wanPlan(new Set(['--wan-messages'])).messages).toBe(true);
-    expect(wanPlan(new Set()).messages).toBe(false);
-  });
-
-  it('--wan-profile and --wan-transport each turn on their diagnosis alone; neither by default', () => {
-    expect(wanPlan(new Set(['--wan-profile']))).toMatchObject({ profile: true, transport: false });
-    expect(wanPlan(new Set(['--wan-transport']))).toMatchObject({ profile: false, transport: true });
-    expect(wanPlan(new Set())).toMatchObject({ profile: false, transport: false });
-  });
-
   it('allows the line rate on a clean path, and less where random loss limits the window', () => {
     expect(expectedRate({ rttMs: 50, upMbit: 100 })).toBe(12.5e6);
     const lossy = expectedRate({ rttMs: 100, upMbit: 20, loss: 0.01 });

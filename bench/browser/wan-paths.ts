@@ -70,12 +70,6 @@ export interface WanPlan {
   runs: number;
   /** Every connection relay-only through coturn in the core of the network (the `wan-relay` bench). */
   relayed: boolean;
-  /** Count each tab's data-channel messages by BitTorrent message type (`--wan-messages`; wan-counts.ts). */
-  messages: boolean;
-  /** Profile both tabs' engine workers over the app's transfer (`--wan-profile`; bench/lib/profile.ts). */
-  profile: boolean;
-  /** Log what the tabs' channels carry and hold every 5 s (`--wan-transport`; wan-swarm-transport.ts). */
-  transport: boolean;
 }
 
 export const DEFAULT_MIB = 128;
@@ -96,8 +90,7 @@ export function chosenPaths(flags: Set<string>, paths: WanPath[]): WanPath[] {
 
 /**
  * `--wan-mib=N` sets the size (128 MiB by default), `--wan-runs=N` the runs per path (1), `--wan-paths=1,4` the
- * paths by their place in wanPaths (all), `--wan-messages` counts each tab's messages by type, `--wan-profile`
- * profiles their engine workers, `--wan-transport` logs what their channels hold. `--tiny`: 4 MiB on two paths (the
+ * paths by their place in wanPaths (all). `--tiny`: 4 MiB on two paths (the
  * fast clean one, and a lossy one behind a deep queue), a smoke rather than figures to keep.
  */
 export function wanPlan(flags: Set<string>): WanPlan {
@@ -105,10 +98,7 @@ export function wanPlan(flags: Set<string>): WanPlan {
   const mib = countFlag(flags, 'wan-mib', tiny ? TINY_MIB : DEFAULT_MIB);
   const runs = countFlag(flags, 'wan-runs', 1);
   const paths = chosenPaths(flags, tiny ? TINY_PATHS : wanPaths());
-  const messages = flags.has('--wan-messages');
-  const profile = flags.has('--wan-profile');
-  const transport = flags.has('--wan-transport');
-  return { sizeBytes: mib * MiB, paths, runs, relayed: false, messages, profile, transport };
+  return { sizeBytes: mib * MiB, paths, runs, relayed: false };
 }
 
 /** The relayed line: 100 ms between the tabs through the relay, 20 Mbit/s, as the direct 100 ms lines. */

@@ -13,12 +13,7 @@
 // - a figure is the median of each client's sessions, its ratio ours / WebTorrent's, with the 95 % percentile
 //   bootstrap interval of that ratio (bench/lib/interval.ts); the goal, no slower, is met when the whole interval is
 //   at or under 1, missed when it is wholly over, and undecided (met: none) when it holds 1: more runs narrow it;
-// - `--log-reads` logs our player's reads and the pieces it waited for, from Play and from the seek; with it,
-//   `--log-transport` logs what our seeder's data channels held around the seek (transport-log.ts), and `--log-wire`
-//   the requests, cancels, rejects and blocks each tab sent from the seek, by piece (wire-log.ts);
-// - `--wan-playback-against=<commit>` adds, in the same turns, sessions of the app as built from that commit (served
-//   beside ours from the same node), and each figure against them: a change to the engine measured against what it
-//   changes, in one run on one machine, rather than against another run's figure;
+// - `--log-reads` logs our player's reads and the pieces it waited for, from Play and from the seek;
 // - a session of ours that fails fails its figures (a failure is never hidden by the others); a failed WebTorrent
 //   session is left out of its median and named in the note.
 import { basename } from 'node:path';
@@ -32,7 +27,7 @@ import {
   type PathSpec,
 } from '../../netem';
 import { LAUNCH_OPTIONS } from '../../playwright.config';
-import { buildAppAt, type ChromiumLaunch } from '../lib/app';
+import type { ChromiumLaunch } from '../lib/app';
 import { emulatedBenchStart, loadLabel } from '../lib/emulated';
 import {
   atMost,
@@ -52,10 +47,9 @@ import {
   playFromWebTorrent,
   videoSize,
   type Outcome,
-  type PlayOptions,
   type Session,
 } from './playback';
-import { countFlag, flagValue } from '../lib/flags';
+import { countFlag } from '../lib/flags';
 import { pathLabel } from './wan-paths';
 import { wtSeedFile } from './webtorrent';
 
@@ -83,16 +77,10 @@ interface PlaybackPlace {
   app: EmulatedTracker;
   bundle: EmulatedTracker;
   launches: ChromiumLaunch[];
-  /** The app built from `--wan-playback-against`'s commit, with its own tracker. */
-  against?: EmulatedTracker;
 }
 
 /** Runs `work` on a fresh emulated path with the app (and its tracker) on port 8000 and WebTorrent's page on 8001. */
-async function onPlaybackPath<T>(
-  staticDir: string,
-  againstDir: string | undefined,
-  work: (place: PlaybackPlace) => Promise<T>,
-): Promise<T> {
+async function onPlaybackPath<T>(staticDir: string, work: (place: PlaybackPlace) => Promise<T>): Promise<T> {
   const emulator = await startPath(PLAYBACK_PATH, ['tracker', 'seeder', 'leecher'], { seed: SEED });
   const servers: EmulatedTracker[] = [];
   try {
@@ -106,44 +94,32 @@ async function onPlaybackPath<T>(
     servers.push(app);
     const bundle = await startTracker(emulator, 'tracker', 8001, [], ['--import', 'tsx', SERVE_BUNDLE]);
     servers.push(bundle);
-    const against =
-      againstDir === undefined
-        ? undefined
-        : await startTracker(
-            emulator,
-            'tracker',
-            8002,
-            ['--static-dir', againstDir],
-            ['--import', 'tsx', SERVE],
-          );
-    if (against) servers.push(against);
-    const origins = [app.origin, bundle.origin, ...(against ? [against.origin] : [])];
+    const origins = [app.origin, bundle.origin];
     const launches = ['seeder', 'leecher'].map((node) =>
       chromiumInNode(emulator.node(node), LAUNCH_OPTIONS, origins),
     );
-    return await work({ emulator, app, bundle, launches, against });
+    return await work({ emulator, app, bundle, launches });
   } finally {
     for (const server of servers) await server.stop();
     await emulator.stop();
   }
 }
 
-type Client = 'ours' | 'WebTorrent' | 'against';
+type Client = 'ours' | 'WebTorrent';
 
 /** One session of `client` on the path: the video shared, played, sought, and its first piece timed; `log`: our
- * player's reads are logged (--log-reads), and with it what `logs` names (--log-transport, --log-wire). */
+ * player's reads are logged (--log-reads). */
 function session(
   place: PlaybackPlace,
   client: Client,
   video: string,
   log?: (message: string) => void,
-  logs: Pick<PlayOptions, 'transport' | 'wire'> = {},
 ): Promise<Session> {
   const name = basename(video);
-  const options = { launches: place.launches, firstPiece: true, log, ...logs };
-  if (client !== 'WebTorrent')
+  const options = { launches: place.launches, firstPiece: true, log };
+  if (client === 'ours')
     return playFromTab(
-      (client === 'against' ? place.against! : place.app).origin,
+      place.app.origin,
       name,
       0,
       'seek',
@@ -165,16 +141,13 @@ type Sessions = Record<Client, Outcome[]> & { load: string };
 
 /** `runs` sessions of each client, in turns. */
 async function sessionsInTurns(context: BenchContext, place: PlaybackPlace, video: string, runs: number) {
-  const sessions: Sessions = { ours: [], WebTorrent: [], against: [], load: '' };
+  const sessions: Sessions = { ours: [], WebTorrent: [], load: '' };
   const load = loadLabel();
-  const clients: Client[] = place.against ? ['ours', 'WebTorrent', 'against'] : ['ours', 'WebTorrent'];
+  const clients: Client[] = ['ours', 'WebTorrent'];
   for (let run = 1; run <= runs; run++) {
     for (const client of clients) {
       const outcome = await attempt(context.log, `${client}, session ${run} of ${runs}`, () =>
-        session(place, client, video, context.flags.has('--log-reads') ? context.log : undefined, {
-          transport: context.flags.has('--log-transport'),
-          wire: context.flags.has('--log-wire'),
-        }),
+        session(place, client, video, context.flags.has('--log-reads') ? context.log : undefined),
       );
       sessions[client].push(outcome);
     }
@@ -194,7 +167,7 @@ function secondsOf(outcomes: Outcome[], key: Timing): number[] {
   );
 }
 
-/** What a figure is measured against: WebTorrent, or the app built from another commit. */
+/** What a figure is measured against: WebTorrent on the same path. */
 interface Baseline {
   /** The figure's baseline name. */
   name: string;
@@ -255,6 +228,11 @@ function playbackFigures(sessions: Sessions, over: string, versus: string, basel
 
 export const wanPlaybackBench: Bench = {
   name: 'wan-playback',
+  flags: {
+    '--tiny': '2 sessions each of a 10 s, 2 Mbit/s video: a smoke',
+    '--wan-playback-runs=N': 'sessions of each client (7)',
+    '--log-reads': "logs our player's reads from Play and from the seek",
+  },
   figures:
     'a video played, sought and its first piece fetched over 100 ms, 1 % loss, 40 Mbit/s, against WebTorrent on the same path',
   onlyWhenNamed: true,
@@ -265,24 +243,12 @@ export const wanPlaybackBench: Bench = {
     const video = benchVideo(context);
     const { duration, bitrate } = videoSize(context);
     const over = `${duration} s at ${bitrate / 1e6} Mbit/s over ${pathLabel(PLAYBACK_PATH)}`;
-    const commit = flagValue(context.flags, 'wan-playback-against');
-    const againstDir = commit === undefined ? undefined : buildAppAt(commit, context.log);
-    const sessions = await onPlaybackPath(staticDir, againstDir, (place) =>
-      sessionsInTurns(context, place, video, runs),
-    );
+    const sessions = await onPlaybackPath(staticDir, (place) => sessionsInTurns(context, place, video, runs));
     const webTorrent = {
       name: 'WebTorrent on the same path',
       whose: "WebTorrent's",
       outcomes: sessions.WebTorrent,
     };
-    const figures = playbackFigures(sessions, over, 'WebTorrent', webTorrent);
-    if (commit === undefined) return figures;
-    const built = {
-      name: `the app of ${commit} on the same path`,
-      whose: `${commit}'s`,
-      outcomes: sessions.against,
-    };
-    const comparisons = playbackFigures(sessions, over, `the app of ${commit}`, built);
-    return [...figures, ...comparisons.map((figure): Figure => ({ ...figure, comparison: true }))];
+    return playbackFigures(sessions, over, 'WebTorrent', webTorrent);
   },
 };

@@ -25,8 +25,6 @@ import { atLeast, failedFigure, figure, type Bench, type BenchContext, type Figu
 import { download, openApp, relayOnly, share, waitDone, watchItem } from './app-steps';
 import { logCpu, randomFileOf, rawChannelBetween, withTabs } from './transfer';
 import { watchCpu, watchMachineCpu } from '../lib/processes';
-import { profileWorker } from '../lib/profile';
-import { countChannels, watchTransport } from './wan-swarm-transport';
 import {
   expectedRate,
   transferTimeoutMs,
@@ -36,7 +34,7 @@ import {
   type WanPlan,
 } from './wan-paths';
 import { relayedNote, startPathRelay, TURN_NODE, type PathRelay } from './wan-turn';
-import { countSends, sendsPerMB, socketDrops, trafficPerMB } from './wan-counts';
+import { socketDrops, trafficPerMB } from './wan-counts';
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
@@ -177,10 +175,9 @@ function rawOnPath(on: OnPath, size: number, timeoutMs: number, log: (message: s
 function appOnPath(
   on: OnPath,
   file: { path: string; name: string; size: number },
-  options: { timeoutMs: number; messages: boolean; transport: boolean; profileFrom?: string },
+  timeoutMs: number,
   log: (message: string) => void,
 ) {
-  const { timeoutMs, messages, transport, profileFrom } = options;
   return withTabs(
     2,
     async ([seed, leech]) => {
@@ -189,24 +186,13 @@ function appOnPath(
       const magnet = await share(seed.page, file.path, file.name, SHARE_TIMEOUT_MS);
       await openApp(leech.page, on.server.origin);
       if (on.relay) await relayOnly(leech.page);
-      if (messages) for (const tab of [seed, leech]) await countSends(tab.page);
-      const profilers = profileFrom ? [await profileWorker(seed.page), await profileWorker(leech.page)] : [];
       await watchItem(leech.page);
       const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
-      if (transport) for (const tab of [seed, leech]) await countChannels(tab);
-      const stopTransport = transport
-        ? watchTransport([seed, leech], ['sender', 'receiver'], 5000, log)
-        : undefined;
       const machine = watchMachineCpu();
       const start = await download(leech.page, magnet);
       const marks = await waitDone(leech.page, timeoutMs);
-      stopTransport?.();
       const busy = machine.stop();
       logCpu(log, 'our app', cpu);
-      for (const [i, profiler] of profilers.entries())
-        log(
-          `  ${['sending', 'receiving'][i]} tab, engine worker:\n    ${(await profiler.stop(16)).join('\n    ')}`,
-        );
       if (marks.done === undefined) {
         const have = await leech.page.locator('li[data-infohash]').first().getAttribute('data-have');
         throw new Error(
@@ -220,13 +206,9 @@ function appOnPath(
           `  our app's first verified piece ${((marks.first - start) / 1000).toFixed(1)} s after Download, then ${after} MB/s`,
         );
       }
-      if (messages) {
-        log(`  our app, the sending tab sent ${await sendsPerMB(seed.page, file.size)}`);
-        log(`  our app, the receiving tab sent ${await sendsPerMB(leech.page, file.size)}`);
-      }
       return { mbPerSecond: file.size / MB / seconds, seconds, busy };
     },
-    { log, launches: on.launches, workerProfiling: profileFrom !== undefined, servedFrom: profileFrom },
+    { log, launches: on.launches },
   );
 }
 
@@ -247,7 +229,7 @@ async function runOnPath(
   path: WanPath,
   staticDir: string,
   file: { path: string; name: string; size: number },
-  options: { seed: number; relayed: boolean; messages: boolean; profile: boolean; transport: boolean },
+  options: { seed: number; relayed: boolean },
   log: (message: string) => void,
 ): Promise<PathRun> {
   const load = loadLabel();
@@ -259,10 +241,7 @@ async function runOnPath(
       );
       // Given what the raw channel took, the app has four times that and a minute for its setup.
       const appLimit = raw.seconds !== undefined ? Math.round(raw.seconds * 4000) + 60_000 : limit;
-      const profileFrom = options.profile ? staticDir : undefined;
-      const { messages, transport } = options;
-      const appOptions = { timeoutMs: appLimit, messages, transport, profileFrom };
-      const app = await measured(on, log, 'our app', file.size, () => appOnPath(on, file, appOptions, log));
+      const app = await measured(on, log, 'our app', file.size, () => appOnPath(on, file, appLimit, log));
       return { raw, app, load: load() };
     });
   } catch (error) {
@@ -328,7 +307,7 @@ function pathFigure(path: WanPath, mib: number, runs: PathRun[], relayed: boolea
 /** Each path of the plan, `plan.runs` times on a fresh emulated path each: a figure per path. */
 async function runPlan(context: BenchContext, plan: WanPlan): Promise<Figure[]> {
   const unavailable = emulatorUnavailable() ?? (plan.relayed ? turnUnavailable() : undefined);
-  const staticDir = await emulatedBenchStart(context, unavailable, plan.profile);
+  const staticDir = await emulatedBenchStart(context, unavailable);
   if (staticDir === undefined) return [];
   const mib = plan.sizeBytes / MiB;
   const name = `wan-${mib}MiB.bin`;
@@ -340,8 +319,7 @@ async function runPlan(context: BenchContext, plan: WanPlan): Promise<Figure[]> 
       const runs: PathRun[] = [];
       for (let run = 0; run < plan.runs; run++) {
         context.log(`  ${wanPath.label}${plan.runs > 1 ? `, run ${run + 1} of ${plan.runs}` : ''}`);
-        const { relayed, messages, profile, transport } = plan;
-        const options = { seed: 1000 * (index + 1) + run, relayed, messages, profile, transport };
+        const options = { seed: 1000 * (index + 1) + run, relayed: plan.relayed };
         runs.push(await runOnPath(wanPath, staticDir, file, options, context.log));
       }
       figures.push(pathFigure(wanPath, mib, runs, plan.relayed));
@@ -354,6 +332,12 @@ async function runPlan(context: BenchContext, plan: WanPlan): Promise<Figure[]> 
 
 export const wanBench: Bench = {
   name: 'wan',
+  flags: {
+    '--tiny': '4 MiB over two paths: a smoke',
+    '--wan-mib=N': 'MiB over each path (128)',
+    '--wan-runs=N': 'runs on each path; the figure is their median (1)',
+    '--wan-paths=1,4': 'only the paths at those places (all)',
+  },
   figures:
     'transfer between two tabs over emulated real network paths, against the raw channel on the same path',
   onlyWhenNamed: true,
@@ -362,6 +346,11 @@ export const wanBench: Bench = {
 
 export const wanRelayBench: Bench = {
   name: 'wan-relay',
+  flags: {
+    '--tiny': '4 MiB: a smoke',
+    '--wan-mib=N': 'MiB over the relayed path (128)',
+    '--wan-runs=N': 'runs on each queue; the figure is their median (1)',
+  },
   figures:
     'transfer between two tabs relay-only through coturn over an emulated 100 ms path, against the raw channel relayed the same way',
   onlyWhenNamed: true,

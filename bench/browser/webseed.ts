@@ -6,12 +6,7 @@
 // the server's own log. (3) (1) with the server sending at 400 Mbit/s (webseed-paced.ts). 256 MiB, 3 runs each
 // (medians, a bootstrap interval of the download's ratio, the load average); --tiny: 16 MiB, 1 run. (4) Play to the
 // first frame from a web seed alone against from a tab (webseed-playback.ts). `--download`: (1) to (3); `--paced`:
-// (3); `--play`: (4). Each run of (1) is made twice, interleaved (the order swapped every run): the app as it ships
-// (v2 pieces' leaf hashes in its hash worker) and the app with the leaf hashes in its engine worker
-// (`?block-hashes=engine`), each against its own plain fetch, and a figure puts the two against each other; each run
-// also times the floor: the same bytes fetched, hashed and written by one worker with no engine (webseed-floor.ts).
-// `--trace`: one run of (1), both ways, with the tab's Chromium trace (every thread, and its JavaScript by function)
-// in the log. `--log-reads`: each web-seed session of (4) logs its timeline from Play to the first frame.
+// (3); `--play`: (4). `--log-reads`: each web-seed session of (4) logs its timeline from Play to the first frame.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -28,19 +23,11 @@ import {
   type BenchContext,
   type Figure,
 } from '../lib/figure';
-import {
-  appRun,
-  downloadFigure,
-  DOWNLOAD_GOAL,
-  hashesInEngine,
-  hashWorkerFigure,
-  type AppRun,
-} from './webseed-app';
+import { appRun, downloadFigure, DOWNLOAD_GOAL, type AppRun } from './webseed-app';
 import { seedTorrent, type SeedTorrent } from './webseed-torrent';
 import { webSeedPlayFigure } from './webseed-playback';
 import { webTorrentFromSeed, type ReferenceRun } from './webseed-webtorrent';
 import { pacedFigure } from './webseed-paced';
-import { floorFigures, floorRun, type FloorRun } from './webseed-floor';
 
 const MiB = 1024 * 1024;
 /** Requests per MiB at most this share of WebTorrent's. */
@@ -49,33 +36,21 @@ const NAME = 'webseed-bench.bin';
 const PIECE_LENGTH = 1024 * 1024;
 
 interface Run {
-  /** The app as it ships: v2 pieces' leaf hashes in its hash worker. */
+  /** The app as it ships. */
   worker: AppRun;
-  /** The app with the leaf hashes in its engine worker (`?block-hashes=engine`). */
-  engine: AppRun;
   /** WebTorrent's download of the same torrent from the same server. */
   reference: ReferenceRun;
-  /** The same bytes fetched, hashed and written with no engine (webseed-floor.ts). */
-  floor: FloorRun;
 }
 
-/** One run: the plain fetch and the app in a fresh Chromium, both ways (`engineFirst`: the engine worker's hashing
- * first), each in its own Chromium, then WebTorrent in another. */
+/** One run: the plain fetch and the app in a fresh Chromium, then WebTorrent in another. */
 async function oneRun(
   appOrigin: string,
   seed: { server: RangeServer; torrent: SeedTorrent; size: number },
-  engineFirst: boolean,
-  log: ((message: string) => void) | undefined,
 ): Promise<Run> {
   const { server, torrent, size } = seed;
   const download = { url: `${server.origin}/files/${NAME}`, size, torrent: torrent.path };
-  const inWorker = () => appRun(appOrigin, server, download, log);
-  const inEngine = () => appRun(hashesInEngine(appOrigin), server, download, log);
-  const engine = engineFirst ? await inEngine() : undefined;
-  const worker = await inWorker();
-  const both = { worker, engine: engine ?? (await inEngine()) };
-  const reference = await webTorrentFromSeed(server, torrent.file, size);
-  return { ...both, reference, floor: await floorRun(appOrigin, download, PIECE_LENGTH) };
+  const worker = await appRun(appOrigin, server, download);
+  return { worker, reference: await webTorrentFromSeed(server, torrent.file, size) };
 }
 
 function requestsFigure(runs: Run[], mib: number, load: string): Figure {
@@ -120,23 +95,8 @@ function figures(runs: Run[], mib: number, load: string): Figure[] {
       server,
       load,
     ),
-    downloadFigure(
-      `${name}, leaf hashes in the engine worker`,
-      runs.map((run) => run.engine),
-      mib,
-      server,
-      load,
-    ),
-    hashWorkerFigure(`${name}: the hash worker against none`, runs, mib, load),
     requestsFigure(runs, mib, load),
     webTorrentFigure(runs, mib, load),
-    ...floorFigures(
-      name,
-      runs.map((run) => run.floor),
-      runs.map((run) => run.worker),
-      mib,
-      load,
-    ),
   ];
 }
 
@@ -148,13 +108,12 @@ async function unlimitedFigures(
   seed: { server: RangeServer; torrent: SeedTorrent; size: number },
 ): Promise<Figure[]> {
   const mib = seed.size / MiB;
-  const tracing = context.flags.has('--trace');
-  const rounds = context.flags.has('--tiny') || tracing ? 1 : 3;
+  const rounds = context.flags.has('--tiny') ? 1 : 3;
   try {
     const loadBefore = loadavg()[0];
     const runs: Run[] = [];
     for (let round = 0; round < rounds; round++) {
-      const run = await oneRun(appUrl, seed, round % 2 === 1, tracing ? context.log : undefined);
+      const run = await oneRun(appUrl, seed);
       context.log(`  webseed run ${round + 1}: ${JSON.stringify(run)}`);
       runs.push(run);
     }
@@ -166,8 +125,7 @@ async function unlimitedFigures(
   }
 }
 
-/** The 256 MiB download (--tiny: 16 MiB) from the range server unlimited (unless --paced) and paced (unless
- * --trace). */
+/** The 256 MiB download (--tiny: 16 MiB) from the range server unlimited (unless --paced), and paced. */
 async function downloadFigures(context: BenchContext, appUrl: string): Promise<Figure[]> {
   const { flags } = context;
   const tiny = flags.has('--tiny');
@@ -179,10 +137,8 @@ async function downloadFigures(context: BenchContext, appUrl: string): Promise<F
     const figures: Figure[] = [];
     if (!flags.has('--paced'))
       figures.push(...(await unlimitedFigures(context, appUrl, { server, torrent, size: bytes.length })));
-    if (!flags.has('--trace')) {
-      const download = { url, size: bytes.length, torrent: torrent.path };
-      figures.push(await pacedFigure(appUrl, server, download, tiny ? 1 : 3, context.log));
-    }
+    const download = { url, size: bytes.length, torrent: torrent.path };
+    figures.push(await pacedFigure(appUrl, server, download, tiny ? 1 : 3, context.log));
     return figures;
   } finally {
     await server.close();
@@ -192,17 +148,21 @@ async function downloadFigures(context: BenchContext, appUrl: string): Promise<F
 
 export const webseedBench: Bench = {
   name: 'webseed',
+  flags: {
+    '--tiny': '16 MiB, one run: a smoke',
+    '--download': 'only the download figures (unlimited and at 400 Mbit/s)',
+    '--paced': 'only the download at 400 Mbit/s',
+    '--play': 'only Play to the first frame from a web seed',
+    '--log-reads': 'logs each web-seed session from Play to its first frame',
+  },
   figures:
-    'a download from a web seed alone against a plain fetch (unlimited, and at 400 Mbit/s), the unlimited one with ' +
-    'the leaf hashes in the hash worker against in the engine worker, its requests per MiB and rate against ' +
-    'WebTorrent, the floor (the same bytes fetched, hashed and written with no engine), and Play to the first ' +
-    'frame from a web seed alone against from a tab (--download, --paced, --play: that part only; --trace: one ' +
-    'unlimited run of each way of hashing, traced)',
+    'a download from a web seed alone against a plain fetch (unlimited, and at 400 Mbit/s), its requests per MiB ' +
+    'and rate against WebTorrent, and Play to the first frame from a web seed alone against from a tab',
   onlyWhenNamed: true,
   async run(context) {
     const download = context.flags.has('--download') || context.flags.has('--paced');
     const play = context.flags.has('--play');
-    const app = await serveApp(buildApp(context.log, context.flags.has('--trace')));
+    const app = await serveApp(buildApp(context.log));
     try {
       const figures: Figure[] = [];
       if (download || !play) figures.push(...(await downloadFigures(context, app.url)));

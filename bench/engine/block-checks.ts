@@ -73,6 +73,10 @@ function play(hybrid: Awaited<ReturnType<typeof hybridOf>>, leavesAhead: number)
 
 export const blockChecksBench: Bench = {
   name: 'block-checks',
+  flags: {
+    '--tiny': '8 MiB, one session: a smoke',
+    '--browser': 'only the real-tab figures, not the simulated swarm',
+  },
   figures: 'Play to the first frame with block checks against piece checks',
   async run(context) {
     const simulated = context.flags.has('--browser') ? [] : await simulatedFigures(context);

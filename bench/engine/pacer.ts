@@ -10,6 +10,9 @@ import { Uploader } from '../../shared/engine/upload/uploader';
 
 export const pacerBench: Bench = {
   name: 'pacer',
+  flags: {
+    '--tiny': '0.1 s of virtual load: a smoke',
+  },
   figures: 'the upload pacer',
   async run(context) {
     const load = { ...PACER_LOAD, seconds: context.flags.has('--tiny') ? 0.1 : PACER_LOAD.seconds };

@@ -245,6 +245,11 @@ async function measure(
 
 export const keeperBench: Bench = {
   name: 'keeper',
+  flags: {
+    '--tiny': '32 MiB once and a 64 MiB keep: a smoke',
+    '--keeper-runs=N': 'runs of the keeper against a tab (3)',
+    '--keeper-large-mib=N': 'MiB of the generated torrent kept while its memory is sampled (4096)',
+  },
   figures:
     "the keeper: its rate seeding to a tab against a tab's, its CPU per MB served, its memory keeping 4 GiB",
   onlyWhenNamed: true,

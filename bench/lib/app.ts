@@ -1,9 +1,9 @@
 // The app (and the benchmark page) built into a temporary folder, served by our own signal-tracker, and
 // Chromium launched with the flags of the brief.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { LAUNCH_OPTIONS } from '../../playwright.config';
 import type { BenchContext } from './figure';
@@ -21,25 +21,6 @@ export function buildApp(log: (message: string) => void, readable = false): stri
   log(`  building the app and bench.html into ${outDir}`);
   buildInto(outDir, process.cwd(), readable);
   built = outDir;
-  return outDir;
-}
-
-/** The app as built from `commit` of this repository, for a change measured against it in the same run (the
- * wan-playback bench's `--wan-playback-against=<commit>`): a temporary worktree sharing this checkout's packages,
- * built the same way, then removed; the build stays until the process exits. */
-export function buildAppAt(commit: string, log: (message: string) => void): string {
-  if (!/^[0-9a-f]{7,40}$/i.test(commit)) throw new Error(`${commit}: expected a commit's hash`);
-  const tree = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-tree-'));
-  const outDir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-dist-'));
-  process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
-  log(`  building the app of ${commit} into ${outDir}`);
-  execFileSync('git', ['worktree', 'add', '--detach', '-q', tree, commit], { stdio: 'inherit' });
-  try {
-    symlinkSync(resolve('node_modules'), join(tree, 'node_modules'));
-    buildInto(outDir, tree, false);
-  } finally {
-    execFileSync('git', ['worktree', 'remove', '--force', tree], { stdio: 'inherit' });
-  }
   return outDir;
 }
 

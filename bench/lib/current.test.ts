@@ -37,12 +37,11 @@ describe('isWholeRun', () => {
       '--log-wire',
       '--runs=3',
       '--sessions=1',
-      '--wan-swarm-runs=1',
-      '--wan-swarm-mib=16',
-      '--wan-swarm-rate=25',
       '--wan-playback-runs=3',
       '--lifecycle-runs=1',
       '--lifecycle-freeze=15',
+      '--keeper-runs=1',
+      '--keeper-large-mib=64',
     ]) {
       expect(isWholeRun(run('a', '2026-01-01', [flag], []).result)).toBe(false);
     }

@@ -24,7 +24,8 @@ export interface CurrentFigure {
   run: RunFile;
 }
 
-/** Flags that make a run a smoke or a diagnosis: its figures are smaller or slowed by logging, not ones to keep. */
+/** Flags that make a run a smoke or a diagnosis: its figures are smaller or slowed by logging, not ones to keep
+ * (with those of diagnostics since removed, which older result files name). */
 const PARTIAL_FLAGS = new Set([
   '--tiny',
   '--profile',
@@ -48,12 +49,11 @@ const SAMPLE_DEFAULTS: Record<string, number> = {
   'memory-mib': 4096,
   'wan-mib': 128,
   'wan-runs': 1,
-  'wan-swarm-mib': 64,
-  'wan-swarm-runs': 3,
-  'wan-swarm-rate': 100,
   'wan-playback-runs': 7,
   'lifecycle-runs': 3,
   'lifecycle-freeze': 60,
+  'keeper-runs': 3,
+  'keeper-large-mib': 4096,
 };
 
 /** A run measured at the bench's full sizes and sample counts, without diagnostic logging in its way. */
@@ -66,11 +66,12 @@ export function isWholeRun(result: RunResult): boolean {
   });
 }
 
-/** Figures their bench no longer measures at its defaults: the swarm's shape at 16 MiB and a quarter of the issue's
- * rates, before its defaults became the issue's own (64 MiB, 2 to 20 Mbit/s up). Their runs' files keep them; the
- * table would show them beside the figures that replaced them as if both were current. */
+/** Figures no bench measures any more: each answered one question, now written down in docs/decisions/. Their
+ * runs' files keep them; the table would show them as if they were still measured. */
 export const RETIRED_FIGURES: readonly RegExp[] = [
-  /^wan-swarm: 1 seed \+ 8 tabs, 16 MiB, 20-200 ms, 0\.5-5 Mbit\/s up,/,
+  /^wan-swarm: /,
+  /^sha256: /,
+  /^webseed: \d+ MiB from a web seed alone(, leaf hashes in the engine worker|: the hash worker|: the floor|, against the floor)/,
 ];
 
 /**

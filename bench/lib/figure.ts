@@ -112,6 +112,8 @@ export interface Bench {
   run(context: BenchContext): Promise<Figure[]>;
   /** Left out of `npm run bench` without names: it needs what a plain run may not have, or hours. */
   onlyWhenNamed?: boolean;
+  /** The flags it reads, each with what it does in one line (`--help` lists them): `--name` or `--name=N`. */
+  flags?: Readonly<Record<string, string>>;
 }
 
 export interface BenchContext {

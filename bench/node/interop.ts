@@ -166,6 +166,9 @@ function figures(runs: Run[], mib: number, load: string): Figure[] {
 
 export const interopBench: Bench = {
   name: 'interop',
+  flags: {
+    '--tiny': '16 MiB once: a smoke',
+  },
   figures:
     'the engine against libtorrent 2.0.8 over TCP on loopback, both ways, and libtorrent never left waiting',
   onlyWhenNamed: true,

@@ -177,6 +177,11 @@ async function clusterRun(log: (m: string) => void, profile: boolean): Promise<F
 
 export const trackerBench: Bench = {
   name: 'tracker',
+  flags: {
+    '--peers-50k': 'only the tracker at 50,000 peers on one process (about a minute)',
+    '--cluster': 'only the cluster figures: one process in memory, then one and two on Redis',
+    '--profile': "logs where the tracker's process spends its time",
+  },
   figures: 'the tracker against bittorrent-tracker, a cluster on Redis',
   async run(context) {
     if (context.flags.has('--peers-50k')) return largeRun(context.log);

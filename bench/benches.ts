@@ -1,0 +1,40 @@
+// Every benchmark `npm run bench` knows, in the order a whole run takes them.
+import type { Bench } from './lib/figure';
+import { storeBench } from './browser/store';
+import { swarmBench } from './browser/swarm';
+import { transferBench } from './browser/transfer';
+import { piecesBench } from './browser/pieces';
+import { streamsBench } from './browser/streams';
+import { trackerBench } from './tracker/tracker';
+import { uplinksBench } from './browser/uplinks';
+import { shareBench } from './browser/share';
+import { pacerBench } from './engine/pacer';
+import { blockChecksBench } from './engine/block-checks';
+import { memoryBench } from './browser/memory';
+import { wanBench, wanRelayBench } from './browser/wan';
+import { lifecycleBench } from './browser/lifecycle';
+import { wanPlaybackBench } from './browser/wan-playback';
+import { webseedBench } from './browser/webseed';
+import { keeperBench } from './keeper/keeper';
+import { interopBench } from './node/interop';
+
+export const BENCHES: readonly Bench[] = [
+  trackerBench,
+  storeBench,
+  transferBench,
+  swarmBench,
+  uplinksBench,
+  memoryBench,
+  piecesBench,
+  streamsBench,
+  shareBench,
+  blockChecksBench,
+  pacerBench,
+  wanBench,
+  wanRelayBench,
+  lifecycleBench,
+  wanPlaybackBench,
+  webseedBench,
+  keeperBench,
+  interopBench,
+];
