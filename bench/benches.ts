@@ -9,7 +9,6 @@ import { trackerBench } from './tracker/tracker';
 import { uplinksBench } from './browser/uplinks';
 import { shareBench } from './browser/share';
 import { pacerBench } from './engine/pacer';
-import { blockChecksBench } from './engine/block-checks';
 import { memoryBench } from './browser/memory';
 import { wanBench, wanRelayBench } from './browser/wan';
 import { lifecycleBench } from './browser/lifecycle';
@@ -28,7 +27,6 @@ export const BENCHES: readonly Bench[] = [
   piecesBench,
   streamsBench,
   shareBench,
-  blockChecksBench,
   pacerBench,
   wanBench,
   wanRelayBench,

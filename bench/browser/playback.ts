@@ -634,7 +634,7 @@ export function videoSize(context: BenchContext): { duration: number; bitrate: n
   return { duration: tiny ? 10 : 60, bitrate: tiny ? 2_000_000 : 12_000_000 };
 }
 
-/** The bench's videos encoded in this process, by size: `streams` and `block-checks` play the same one. */
+/** The bench's videos encoded in this process, by size: `streams` and `wan-playback` play the same one. */
 const encoded = new Map<string, string>();
 
 /** The bench's video as ffmpeg muxes a WebM by default (cues at the end): its path, in a folder of its own that

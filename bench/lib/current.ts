@@ -71,6 +71,7 @@ export function isWholeRun(result: RunResult): boolean {
 export const RETIRED_FIGURES: readonly RegExp[] = [
   /^wan-swarm: /,
   /^sha256: /,
+  /^block-checks[:,] /,
   /^webseed: \d+ MiB from a web seed alone(, leaf hashes in the engine worker|: the hash worker|: the floor|, against the floor)/,
 ];
 
