@@ -9,6 +9,8 @@ import type { TorrentView } from '../lib/messages/protocol';
 import { planFolderPaths, type FolderLike } from '../lib/files/folder-names';
 import { safeFileName } from '../lib/files/safe-name';
 import { parseShareFragment } from '../lib/links/share-link';
+import { readDownloadInput } from '../lib/links/download-input';
+import { addFailure } from './add-failure';
 import { WRONG_KEY_MESSAGE } from '../../../shared/private-share/private-share';
 import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from '../lib/files/share-input';
 import { screenTrackers } from '../lib/links/tracker-screen';
@@ -302,14 +304,20 @@ class AppState implements TorrentActions {
     }
   }
 
-  /** `key`: a private share's, from its share link. */
-  async addMagnet(input: string, key?: string): Promise<boolean> {
+  /** `input`: a share link, a magnet link or an info hash; `key`: a private share's, from its share link. */
+  async addMagnet(input: string, givenKey?: string): Promise<boolean> {
     const torrents = this.torrents;
-    const link = input.trim();
-    if (!link) {
-      torrents.fail('magnet', 'Enter a magnet link or a 40-character info hash');
+    if (!input.trim()) {
+      torrents.fail('magnet', 'Enter a share link, a magnet link or a 40-character info hash');
       return false;
     }
+    const given = readDownloadInput(input);
+    if (given.badKey) {
+      torrents.fail('magnet', WRONG_KEY_MESSAGE);
+      return false;
+    }
+    const { link } = given;
+    const key = givenKey ?? given.key;
     torrents.fail('magnet', undefined);
     if (torrents.showIfListed(listedHash(link))) return true;
     this.askPersistence();
@@ -320,18 +328,7 @@ class AppState implements TorrentActions {
       torrents.clearErrors();
       return true;
     } catch (error) {
-      const reason = message(error);
-      // The worker's parse errors name the magnet link or the info hash; anything else (storage) is no typo.
-      const room = /^Not enough storage/.test(reason);
-      const invalid = !room && (/magnet|info hash/i.test(reason) || !/^(storage|quota)/i.test(reason));
-      torrents.fail(
-        'magnet',
-        room
-          ? reason
-          : invalid
-            ? `Invalid magnet link or info hash: ${reason}`
-            : `Could not add this torrent: ${reason}`,
-      );
+      torrents.fail('magnet', addFailure(given.kind, message(error)));
       return false;
     }
   }
