@@ -36,7 +36,7 @@ export function suspend(sim: SimSwarm, node: SimNode, ms: number, lateTick: Late
   };
   sim.at(suspension.until, () => {
     node.held = undefined;
-    const events = held.filter((event) => event.type !== 'tick');
+    const events: EngineEvent[] = held.filter((event) => event.type !== 'tick');
     suspension.ticksMissed = held.length - events.length;
     if (suspension.ticksMissed > 0) {
       if (lateTick === 'first') events.unshift({ type: 'tick' });
