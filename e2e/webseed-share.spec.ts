@@ -24,8 +24,6 @@ import {
 } from './helpers';
 import { encryptedShareOnServer } from './webseed-scenarios';
 
-test.describe.configure({ timeout: 180_000 });
-
 let server: RangeServer | undefined;
 test.afterEach(async () => {
   await server?.close();
