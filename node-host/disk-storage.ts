@@ -1,7 +1,7 @@
 // A torrent's pieces in its own files on disk, laid out as every desktop client lays them out (libtorrent's
 // `save_path`): a single-file torrent is `<folder>/<name>`, a multi-file one `<folder>/<name>/<path…>`; BEP 47 pad
 // files are never written (their bytes read as zeros). It keeps the PieceStorage contract of the browser's stores
-// (web/src/worker/storage/piece-storage.ts). Which pieces are verified is kept in memory and, when given a
+// (shared/host/piece-storage.ts). Which pieces are verified is kept in memory and, when given a
 // `verifiedPath`, in that file, written after the piece's bytes reached the disk, so a crash never leaves a verified
 // piece without its bytes. Files are opened through a bounded pool (file-pool.ts) shared by the process. A failed
 // write (a full disk, a folder gone) is not remembered: the next write of a piece or of the map tries again.

@@ -13,6 +13,7 @@ import type {
   SessionStats,
 } from '../shared/engine/contract/engine-types';
 import type { Bitfield } from '../shared/codec/bitfield';
+import { feedingReceiver, ownBuffer, type PeerTransport } from '../shared/host/peer-transport';
 import type { DiskPieceStorage } from './disk-storage';
 import { blockHashes, sha1Sync } from './hashing';
 import { socketIdentities, TcpPeer } from './tcp-peer';
@@ -47,7 +48,7 @@ export class NodeTorrent extends EventEmitter<NodeTorrentEvents> {
   readonly session: TorrentSession;
   readonly source: TorrentSource;
   private readonly storage: DiskPieceStorage;
-  private readonly peers = new Map<PeerKey, TcpPeer>();
+  private readonly peers = new Map<PeerKey, PeerTransport>();
   private readonly ports: EnginePorts;
   private readonly tap: NodeTorrentOptions['tap'];
   private readonly timer: NodeJS.Timeout;
@@ -107,18 +108,20 @@ export class NodeTorrent extends EventEmitter<NodeTorrentEvents> {
       socket.destroy();
       return key;
     }
-    const peer = new TcpPeer(key, socket, {
-      feed: (event) => this.feed(event),
-      closed: (peerKey, reason) => {
-        this.peers.delete(peerKey);
-        this.emit('peer-closed', peerKey, reason ?? 'connection closed');
-        this.feed({ type: 'peer-closed', peer: peerKey });
+    const peer = new TcpPeer(
+      socket,
+      (reason) => {
+        this.peers.delete(key);
+        this.emit('peer-closed', key, reason ?? 'connection closed');
+        this.feed({ type: 'peer-closed', peer: key });
       },
-    });
+      early,
+    );
     this.peers.set(key, peer);
     if (this.tap && early) this.tap(key, early, 'peer');
     if (this.tap) socket.on('data', (chunk: Buffer) => this.tap?.(key, new Uint8Array(chunk), 'peer'));
-    peer.open(socketIdentities(socket), early);
+    this.feed({ type: 'peer-connected', peer: key, identities: socketIdentities(socket) });
+    peer.receive(feedingReceiver(key, (event) => this.feed(event)));
     return key;
   }
 
@@ -128,7 +131,7 @@ export class NodeTorrent extends EventEmitter<NodeTorrentEvents> {
     this.feed({ type: 'stop' });
     this.stopped = true;
     clearInterval(this.timer);
-    for (const peer of this.peers.values()) peer.close();
+    for (const peer of this.peers.values()) peer.close('torrent stopped');
     this.peers.clear();
     await this.storage.close();
     this.emit('stopped');
@@ -155,22 +158,18 @@ export class NodeTorrent extends EventEmitter<NodeTorrentEvents> {
     return {
       send: (peer, data) => {
         this.tap?.(peer, data, 'us');
-        this.peers.get(peer)?.send(data);
+        this.peers.get(peer)?.send(ownBuffer(data));
       },
       close: (peer, reason) => {
         const closing = this.peers.get(peer);
         this.peers.delete(peer);
-        closing?.close();
+        closing?.close(reason);
         if (closing) this.emit('peer-closed', peer, reason);
       },
       hash: (data, reply) => reply.ok(sha1Sync(data)),
       hashBlocks: (data, reply) => reply.ok(blockHashes(data)),
       store: (index, data, reply) => {
-        const buffer =
-          data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
-            ? data.buffer
-            : data.slice().buffer;
-        storage.writePiece(index, buffer as ArrayBuffer).then(
+        storage.writePiece(index, ownBuffer(data)).then(
           () => {
             this.emit('piece', index);
             reply.ok();

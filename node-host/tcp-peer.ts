@@ -1,69 +1,73 @@
-// One peer over TCP (BEP 3): a `net.Socket` carried to and from a session as `peer-connected`, `peer-data`,
-// `peer-backlog` and `peer-closed` events. The handshake and every message are the engine's: the socket is the same
-// ordered byte stream a data channel is in the browser.
+// One peer over TCP (BEP 3), or a WebRTC channel read as a socket (peer-channel.ts): a `net.Socket` as the
+// PeerTransport every host's engine talks to. The handshake and every message are the engine's: the socket is the
+// same ordered byte stream a data channel is in the browser.
 import type { Socket } from 'node:net';
-import type { EngineEvent, PeerKey } from '../shared/engine/contract/engine-types';
+import { ownBuffer, type PeerReceiver, type PeerTransport } from '../shared/host/peer-transport';
 import { isPublicAddress } from '../web/src/net/identities';
 
 /** Past this many bytes waiting in the socket's send buffer the peer is backlogged: it gets no new block reads until
  * the buffer drains (the engine's upload backpressure). */
 export const SEND_BACKLOG_BYTES = 1024 * 1024;
 
-export interface PeerSink {
-  feed(event: EngineEvent): void;
-  /** The socket closed (`reason`: the error it closed with, if any). */
-  closed(peer: PeerKey, reason: string | undefined): void;
-}
-
-export class TcpPeer {
+export class TcpPeer implements PeerTransport {
   private backlogged = false;
   private ended = false;
+  private receiver: PeerReceiver | undefined;
+  /** What the peer sent before the torrent took the connection, in order. */
+  private readonly early: ArrayBuffer[] = [];
 
+  /** `early`: bytes already read from the socket (the start of a handshake); `closed` hears the socket close by
+   * itself (with the error it closed with, if any), never after `close`. */
   constructor(
-    readonly key: PeerKey,
     readonly socket: Socket,
-    private readonly sink: PeerSink,
+    closed: (reason: string | undefined) => void,
+    early?: Uint8Array,
   ) {
     socket.setNoDelay(true);
+    if (early && early.length > 0) this.early.push(ownBuffer(early));
     let error: string | undefined;
-    socket.on('data', (chunk: Buffer) =>
-      sink.feed({
-        type: 'peer-data',
-        peer: key,
-        data: new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length),
-      }),
-    );
+    socket.on('data', (chunk: Buffer) => this.arrived(ownBuffer(chunk)));
     socket.on('drain', () => this.backlog(false));
     socket.on('error', (e) => (error = e.message));
     socket.on('close', () => {
       if (this.ended) return;
       this.ended = true;
-      sink.closed(key, error);
+      closed(error);
     });
   }
 
-  /** Tells the session the transport is open, then hands it the bytes read before it knew of the peer. */
-  open(identities: readonly string[], early?: Uint8Array): void {
-    this.sink.feed({ type: 'peer-connected', peer: this.key, identities });
-    if (early && early.length > 0) this.sink.feed({ type: 'peer-data', peer: this.key, data: early });
+  receive(receiver: PeerReceiver): void {
+    if (this.receiver) return;
+    this.receiver = receiver;
+    for (const data of this.early.splice(0)) receiver.data(data);
   }
 
-  send(data: Uint8Array): void {
+  send(data: ArrayBuffer): void {
     if (this.ended) return;
-    this.socket.write(data);
+    this.socket.write(new Uint8Array(data));
     if (this.socket.writableLength > SEND_BACKLOG_BYTES) this.backlog(true);
   }
 
-  /** Closes the socket at the session's word: no `peer-closed` goes back to it. */
+  /** The socket takes every message as it is sent (its own buffer is past reach): none waits here to be dropped. */
+  retract(): boolean {
+    return false;
+  }
+
+  /** Closes the socket at the session's word: `closed` is not called. */
   close(): void {
     this.ended = true;
     this.socket.destroy();
   }
 
+  private arrived(data: ArrayBuffer): void {
+    if (this.receiver) this.receiver.data(data);
+    else this.early.push(data);
+  }
+
   private backlog(backlogged: boolean): void {
     if (backlogged === this.backlogged || this.ended) return;
     this.backlogged = backlogged;
-    this.sink.feed({ type: 'peer-backlog', peer: this.key, backlogged });
+    this.receiver?.backlog(backlogged);
   }
 }
 

@@ -1,11 +1,8 @@
-// One connection as the engine's host sees it: bytes out, bytes in, a close. Two kinds implement it, by where the
-// connection's data channel is read and written: a channel this worker holds (owned-channels.ts: the page moved it
-// here when it was created) and a channel the page holds and relays (relayed-transport.ts). The host neither knows
-// nor asks which kind it has.
-import type { WorkerToMain } from '../../lib/messages/protocol';
-
-/** Posts a message to the page (transferring the buffers listed). */
-export type PostToPage = (message: WorkerToMain, transfer?: Transferable[]) => void;
+// One connection as the engine's host sees it: bytes out, bytes in, a close. Every adapter implements it by where its
+// connection is read and written: in the browser a data channel the worker holds (worker/transport/owned-channels.ts)
+// or one the page holds and relays (relayed-transport.ts); in Node a TCP socket or a WebRTC channel read as one
+// (node-host/tcp-peer.ts). The host neither knows nor asks which kind it has.
+import type { EngineEvent, PeerKey } from '../engine/contract/engine-types';
 
 /** Where a transport hands what the peer sent and what its sending is doing: the engine host of its torrent. */
 export interface PeerReceiver {
@@ -28,4 +25,21 @@ export interface PeerTransport {
   close(reason: string): void;
   /** From now on the peer's bytes go to `receiver`; what arrived before goes first, in order. */
   receive(receiver: PeerReceiver): void;
+}
+
+/** The receiver that tells a session's events of `peer` straight to `feed` (a host with no more to do with them). */
+export function feedingReceiver(peer: PeerKey, feed: (event: EngineEvent) => void): PeerReceiver {
+  return {
+    data: (data) => feed({ type: 'peer-data', peer, data: new Uint8Array(data) }),
+    backlog: (backlogged) => feed({ type: 'peer-backlog', peer, backlogged }),
+    uploadQueue: (bytes, byPeer) => feed({ type: 'upload-queue', bytes, ...(byPeer ? { byPeer } : {}) }),
+  };
+}
+
+/** The bytes of `view` as a buffer of their own: the view's buffer when the view covers all of it, else a copy. */
+export function ownBuffer(view: Uint8Array): ArrayBuffer {
+  const { buffer } = view;
+  if (buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === buffer.byteLength)
+    return buffer;
+  return view.slice().buffer;
 }

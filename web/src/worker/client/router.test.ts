@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionMessage, MainToWorker, WorkerToMain } from '../../lib/messages/protocol';
 import type { TorrentHost } from '../torrent/host';
-import type { PeerTransport } from '../transport/peer-transport';
+import type { PeerTransport } from '../../../../shared/host/peer-transport';
 import { PeerTransports } from '../transport/peer-transports';
 import { TorrentRegistry } from './registry';
 import { MessageRouter } from './router';

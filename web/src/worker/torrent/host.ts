@@ -22,7 +22,7 @@ import { engineError } from './errors';
 import { Lifecycle } from './lifecycle';
 import { TorrentParts, type HostLink } from './parts';
 import { receiverOf } from './peer-links';
-import type { PeerTransport } from '../transport/peer-transport';
+import type { PeerTransport } from '../../../../shared/host/peer-transport';
 import { SessionActions } from './session-actions';
 import type { StreamIntents } from './streams/steering';
 import { torrentView } from './view';

@@ -1,8 +1,8 @@
 // The torrent's open connections, as the worker knows them: each peer its session was told of with its transport
-// (transport/peer-transport.ts: a channel this worker holds or one the page relays), each one's path (direct or
+// (shared/host/peer-transport.ts: a channel this worker holds or one the page relays), each one's path (direct or
 // relayed) as the page read it from the connection's statistics, and the page's words for why no peer can be reached.
 import type { PeerPath } from '../../lib/messages/protocol';
-import type { PeerReceiver, PeerTransport } from '../transport/peer-transport';
+import type { PeerReceiver, PeerTransport } from '../../../../shared/host/peer-transport';
 
 /** What a torrent does with a connected peer's bytes and the state of its sends. */
 export interface PeerEvents {

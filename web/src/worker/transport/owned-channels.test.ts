@@ -3,7 +3,7 @@ import type { MainToWorker, WorkerToMain } from '../../lib/messages/protocol';
 import { BACKLOG_BYTES } from '../../net/channel-writer';
 import { encodeMessage } from '../../../../shared/codec/wire';
 import { LOW_WATER_BYTES, MAX_EARLY_BYTES, OwnedChannels, type HeldChannel } from './owned-channels';
-import type { PeerTransport } from './peer-transport';
+import type { PeerTransport } from '../../../../shared/host/peer-transport';
 
 /** A data channel as the worker sees it after the transfer. */
 class FakeChannel implements HeldChannel {

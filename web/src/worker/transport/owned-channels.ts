@@ -7,7 +7,8 @@
 import { openPeerWriter } from '../../net/channel-transport';
 import { RateLimiter, type ChannelWriter } from '../../net/channel-writer';
 import { UploadQueueReport } from '../../net/upload-queue-report';
-import type { PeerReceiver, PeerTransport, PostToPage } from './peer-transport';
+import type { PeerReceiver, PeerTransport } from '../../../../shared/host/peer-transport';
+import type { PostToPage } from './post-to-page';
 
 /** The channel's buffer refills from here: `bufferedamountlow` fires when it falls to this mark, as simple-peer
  * set it on the page (the writer tops the buffer up to its high-water mark, 256 KiB). */

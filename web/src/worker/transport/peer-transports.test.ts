@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { until } from '../../../../shared/testing/until';
 import type { WorkerToMain } from '../../lib/messages/protocol';
 import { OwnedChannels, type HeldChannel } from './owned-channels';
-import type { PeerReceiver } from './peer-transport';
+import type { PeerReceiver } from '../../../../shared/host/peer-transport';
 import { PeerTransports } from './peer-transports';
 
 const T = 'ef'.repeat(20);

@@ -3,7 +3,8 @@
 // their bytes come in the page's messages, while a held channel's go from the channel to its receiver directly.
 import type { MainToWorker } from '../../lib/messages/protocol';
 import type { OwnedChannels } from './owned-channels';
-import type { PeerTransport, PostToPage } from './peer-transport';
+import type { PeerTransport } from '../../../../shared/host/peer-transport';
+import type { PostToPage } from './post-to-page';
 import { RelayedTransport } from './relayed-transport';
 
 type Relayed = Extract<MainToWorker, { type: 'peer-data' | 'peer-backlog' }>;

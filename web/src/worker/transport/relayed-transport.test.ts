@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerToMain } from '../../lib/messages/protocol';
-import type { PeerTransport } from './peer-transport';
+import type { PeerTransport } from '../../../../shared/host/peer-transport';
 import { RelayedTransport } from './relayed-transport';
 
 const T = 'ab'.repeat(20);

@@ -1,7 +1,8 @@
 // A connection whose data channel the page holds (the browser could not move it here, or `?channels=page`): the
 // engine's bytes go to the page as `send` messages, batched per task (send-batcher.ts), and the page's channel writer
 // sends them; what the peer sends comes back from the page as `peer-data`, its writer's backlog as `peer-backlog`.
-import type { PeerReceiver, PeerTransport, PostToPage } from './peer-transport';
+import type { PeerReceiver, PeerTransport } from '../../../../shared/host/peer-transport';
+import type { PostToPage } from './post-to-page';
 
 export class RelayedTransport implements PeerTransport {
   private receiver: PeerReceiver | undefined;

@@ -5,7 +5,7 @@
 import { concatBytes } from '../../../../shared/codec/bytes';
 import type { WorkerToMain } from '../../lib/messages/protocol';
 import { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../../lib/messages/task';
-import type { PostToPage } from './peer-transport';
+import type { PostToPage } from './post-to-page';
 
 /** One data channel message at most: a batch is never split on its way to the channel. */
 export const MAX_BATCH_BYTES = MAX_MESSAGE_BYTES;
