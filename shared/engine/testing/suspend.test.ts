@@ -56,6 +56,21 @@ function untilMidDownload({ swarm, leech }: Pair): void {
   expect(pieces(leech)).toBeLessThan(PIECES);
 }
 
+/** Runs to the middle of the download, then suspends the `who` of the pair for FREEZE_MS; `times` are the virtual
+ * times at which its session handled an event from then on. */
+function suspendMidDownload(swarmPair: Pair, who: 'leech' | 'seeder', lateTick: LateTick) {
+  untilMidDownload(swarmPair);
+  const node = swarmPair[who];
+  const times = handled(node);
+  return { times, suspension: suspend(swarmPair.swarm, node, FREEZE_MS, lateTick) };
+}
+
+/** Runs until the suspended node has resumed. */
+function runToResume({ swarm }: Pair, suspension: Suspension): void {
+  swarm.runFor(suspension.until - swarm.now);
+  expect(suspension.resumed).toBe(true);
+}
+
 /** The suspension ran its span, and the node's session handled nothing meanwhile (no message, answer or tick). */
 function expectSlept(suspension: Suspension, times: number[]): void {
   expect(suspension.resumed).toBe(true);
@@ -113,14 +128,12 @@ describe.each(LATE_TICKS)('a suspended node whose late tick fires %s at the resu
   it('a downloading node suspended mid-download goes on after the resume and finishes byte-identical', () => {
     const swarmPair = pair();
     const { swarm, leech, seeder } = swarmPair;
-    untilMidDownload(swarmPair);
-    const times = handled(leech);
-    const suspension = suspend(swarm, leech, FREEZE_MS, lateTick);
+    const { times, suspension } = suspendMidDownload(swarmPair, 'leech', lateTick);
     const atFreeze = pieces(leech);
     expectSilent(swarmPair, leech, suspension);
     // Nothing it had in hand got further while it slept.
     expect(pieces(leech)).toBe(atFreeze);
-    swarm.runFor(suspension.until - swarm.now);
+    runToResume(swarmPair, suspension);
     expectSlept(suspension, times);
     const atResume = pieces(leech);
     expect(atResume).toBeLessThan(PIECES);
@@ -134,15 +147,13 @@ describe.each(LATE_TICKS)('a suspended node whose late tick fires %s at the resu
   it("a downloading node suspended past its peer's idle timeout finds the peer again and finishes byte-identical", () => {
     const swarmPair = pair({ config: SHORT_IDLE });
     const { swarm, leech, seeder } = swarmPair;
-    untilMidDownload(swarmPair);
+    const { suspension } = suspendMidDownload(swarmPair, 'leech', lateTick);
     const [first] = connectionsTo(leech, seeder);
     expect(first).toBeDefined();
-    const suspension = suspend(swarm, leech, FREEZE_MS, lateTick);
     // Its only peer, the seeder, drops it for its silence: the connection is gone for good.
     expect(swarm.run(() => seeder.connections.size === 0, FREEZE_MS - 1)).toBe(true);
     expect(seeder.closes.map((close) => close.reason)).toContain('idle timeout');
-    swarm.runFor(suspension.until - swarm.now);
-    expect(suspension.resumed).toBe(true);
+    runToResume(swarmPair, suspension);
     expect(pieces(leech)).toBeLessThan(PIECES);
     // The rest can only come from the seeder over a new connection: it finds it again through the tracker.
     expect(swarm.run(() => foundAgain(leech, seeder, first!), 60_000)).toBe(true);
@@ -152,13 +163,11 @@ describe.each(LATE_TICKS)('a suspended node whose late tick fires %s at the resu
 
   it('a seeding node suspended mid-download serves the download to its end', () => {
     const swarmPair = pair();
-    const { swarm, leech, seeder } = swarmPair;
-    untilMidDownload(swarmPair);
-    const times = handled(seeder);
-    const suspension = suspend(swarm, seeder, FREEZE_MS, lateTick);
+    const { leech, seeder } = swarmPair;
+    const { times, suspension } = suspendMidDownload(swarmPair, 'seeder', lateTick);
     // Nothing came from it while it slept.
     expectSilent(swarmPair, seeder, suspension, () => pieces(leech));
-    swarm.runFor(suspension.until - swarm.now);
+    runToResume(swarmPair, suspension);
     expectSlept(suspension, times);
     expect(pieces(leech)).toBeLessThan(PIECES);
     finish(swarmPair);
@@ -167,14 +176,12 @@ describe.each(LATE_TICKS)('a suspended node whose late tick fires %s at the resu
   it("a seeding node suspended past its downloader's idle timeout is found again and serves the download to its end", () => {
     const swarmPair = pair({}, { config: SHORT_IDLE });
     const { swarm, leech, seeder } = swarmPair;
-    untilMidDownload(swarmPair);
+    const { suspension } = suspendMidDownload(swarmPair, 'seeder', lateTick);
     const [first] = connectionsTo(leech, seeder);
-    const suspension = suspend(swarm, seeder, FREEZE_MS, lateTick);
     // The downloader drops its only peer for its silence.
     expect(swarm.run(() => !leech.connections.has(first!), FREEZE_MS - 1)).toBe(true);
     expect(leech.closes.find((close) => close.peer === first)?.reason).toBe('idle timeout');
-    swarm.runFor(suspension.until - swarm.now);
-    expect(suspension.resumed).toBe(true);
+    runToResume(swarmPair, suspension);
     expect(pieces(leech)).toBeLessThan(PIECES);
     expect(swarm.run(() => foundAgain(leech, seeder, first!), 60_000)).toBe(true);
     finish(swarmPair);
