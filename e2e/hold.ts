@@ -3,7 +3,9 @@
 // the test releases it (web/src/lib/messages/serve-hold-switch.ts). A test that needs a transfer mid-way waits for
 // the n pieces, acts, and releases: no upload limit, no clock.
 import { expect, type Browser, type Locator, type Page } from '@playwright/test';
-import { itemNumbers, openPeer, TRANSFER_TIMEOUT, type Peer } from './helpers';
+import { expectStatus, itemNumbers, openApp, openPeer, TRANSFER_TIMEOUT, type Peer } from './helpers';
+
+type ItemNumbers = Awaited<ReturnType<typeof itemNumbers>>;
 
 /** The address of the app whose tab serves `pieces` pieces of each torrent until released. */
 export function heldPath(pieces: number, path = '/'): string {
@@ -35,4 +37,29 @@ export async function heldAt(
   const numbers = await itemNumbers(item);
   expect(numbers.have).toBeLessThan(numbers.pieces);
   return numbers;
+}
+
+/**
+ * The held seeder's `pieces` are in (a part, not all): reloads `page` and waits until its item is back from storage
+ * with them (nothing new can come: the seeder is still held), then releases `seeder` and waits until the item seeds.
+ * Checks that the second session fetched at most the pieces that were missing before the reload, and some; returns
+ * the numbers before the reload and after.
+ */
+export async function reloadMidway(
+  page: Page,
+  item: Locator,
+  seeder: Page,
+  pieces: number,
+): Promise<{ before: ItemNumbers; after: ItemNumbers }> {
+  const before = await heldAt(item, pieces);
+  await page.reload();
+  await openApp(page, '/');
+  await expect.poll(async () => (await itemNumbers(item)).have, { timeout: 30_000 }).toBe(before.have);
+  await releaseHold(seeder);
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  const after = await itemNumbers(item);
+  const pieceLength = Math.ceil(after.length / after.pieces);
+  expect(after.sessionDownloaded).toBeGreaterThan(0);
+  expect(after.sessionDownloaded).toBeLessThanOrEqual(after.length - (before.have - 1) * pieceLength);
+  return { before, after };
 }
