@@ -4,27 +4,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAnyInfo, encodeAnyTorrent } from '../shared/codec/metainfo-v2';
+import { WEB_SEED_FILES, WEB_SEED_TORRENT_NAME } from '../shared/engine/testing/web-seed-files';
 
 export const hashers = {
   sha1: async (data: Uint8Array) => new Uint8Array(createHash('sha1').update(data).digest()),
   sha256: async (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest()),
 };
 
-export const NAME = 'web seed #1 é';
-/** Names a URL must encode: `#`, `?`, `%`, spaces and accents; one empty file. */
-const FILES: Array<[string, number]> = [
-  ['a #b?.bin', 1_300_000],
-  ['empty.txt', 0],
-  ['100% c d.bin', 2_500_000],
-  ['été ü.bin', 333_333],
-];
+export const NAME = WEB_SEED_TORRENT_NAME;
 
 /** A hybrid torrent (pad files between its files) of random files, its `url-list` the URLs `seeds` gives. */
 export async function webSeededTorrent(
   dir: string,
   seeds: (files: Map<string, Uint8Array>) => Promise<string[]>,
 ) {
-  const data = new Map(FILES.map(([name, length]) => [name, new Uint8Array(randomBytes(length))]));
+  const data = new Map(WEB_SEED_FILES.map(([name, length]) => [name, new Uint8Array(randomBytes(length))]));
   const { info, pieceLayers } = await createAnyInfo(
     [...data].map(([name, bytes]) => ({
       path: [name],

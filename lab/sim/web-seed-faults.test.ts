@@ -11,33 +11,27 @@ import {
   type LoggedRequest,
   type WebSeedFaults,
 } from '../../shared/engine/testing/web-seed-faults';
+import { WEB_SEED_FILES, WEB_SEED_TORRENT_NAME } from '../../shared/engine/testing/web-seed-files';
 import { sha1, sha1Sync } from '../../shared/testing/sha1';
 import { sha256 } from '../../shared/testing/sha256';
 import { LabSwarm, type LabPeer } from './swarm';
 
 const KiB = 1024;
 const URL = 'https://files.example.org/files';
-/** Names a URL must encode, one empty file, files ending mid-piece (pad files after them), as in the e2e torrent. */
-const FILES: Array<[string, number]> = [
-  ['a #b?.bin', 1_300_000],
-  ['empty.txt', 0],
-  ['100% c d.bin', 2_500_000],
-  ['été ü.bin', 333_333],
-];
 const BUSY_FILE = 'été ü.bin';
 const RETRY_AFTER_MS = 2000;
 
 /** The hybrid torrent of FILES and its bytes as the torrent lays them out (pad files as zeros). */
 async function hybridTorrent(): Promise<{ info: TorrentInfo; data: Uint8Array }> {
   const random = mulberry32(7);
-  const files = new Map(FILES.map(([name, length]) => [name, randomBytes(random, length)]));
+  const files = new Map(WEB_SEED_FILES.map(([name, length]) => [name, randomBytes(random, length)]));
   const { info } = await createAnyInfo(
     [...files].map(([name, bytes]) => ({
       path: [name],
       length: bytes.length,
       read: async (offset: number, length: number) => bytes.slice(offset, offset + length),
     })),
-    { name: 'web seed #1 é', sha1, sha256, pieceLength: 256 * KiB },
+    { name: WEB_SEED_TORRENT_NAME, sha1, sha256, pieceLength: 256 * KiB },
   );
   const v1 = info.v1!;
   const data = new Uint8Array(v1.length);

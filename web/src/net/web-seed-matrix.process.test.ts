@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TorrentInfo } from '../../../shared/codec/metainfo';
 import type { EngineAction, EngineEvent } from '../../../shared/engine/contract/engine-types';
+import { WEB_SEED_FILES, WEB_SEED_TORRENT_NAME } from '../../../shared/engine/testing/web-seed-files';
 import { startRangeServer, type RangeServer } from '../../../shared/testing/range-server';
 import { until } from '../../../shared/testing/until';
 import { WebSeedFetcher } from './web-seed-fetch';
@@ -13,13 +14,7 @@ import { corsRefusal, REDIRECTED_TO_CORS, REDIRECTS_LEAD_NOWHERE } from './web-s
 import { corsRulesTransport } from './testing/cors-rules-transport';
 import { bytesOf, randomTorrent, servedUnder, webSeedDownload } from './testing/web-seed-download';
 
-const NAME = 'web seed #1 é';
-const FILES: Array<[string, number]> = [
-  ['a #b?.bin', 1_300_000],
-  ['empty.txt', 0],
-  ['100% c d.bin', 2_500_000],
-  ['été ü.bin', 333_333],
-];
+const NAME = WEB_SEED_TORRENT_NAME;
 const BUSY = `/files/${NAME}/été ü.bin`;
 const MOVED = `/files/${NAME}/100% c d.bin`;
 const MOVED_TO = '/moved/c d.bin';
@@ -52,7 +47,7 @@ async function start(...args: Parameters<typeof startRangeServer>): Promise<Rang
   return server;
 }
 
-const torrent = () => randomTorrent(NAME, FILES, 9, 256 * 1024);
+const torrent = () => randomTorrent(NAME, WEB_SEED_FILES, 9, 256 * 1024);
 
 /** Downloads from `seeds` with `fetcher` until `done`, ticking the session's clock a second at a time. */
 async function downloadUntil(
