@@ -14,8 +14,7 @@
 // `--free`: the sessions without a limit only; `--webm`, `--mp4`, `--fmp4`: those files only (any of them);
 // `--log-reads`: our sessions log the player's reads (the service worker's requests, their ranges, when each began
 // and ended) and the pieces the service worker asked for, from Play to the first frame, after a seek, and after the
-// first frame when a stall passed its goal; `--trace`: a Chromium trace of the leecher's renderer from Play to the
-// first frame, both clients, summed by thread and by function (bench/lib/trace.ts; it slows the tab: not figures).
+// first frame when a stall passed its goal.
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -66,7 +66,6 @@ export async function withTabs<T>(
   work: (tabs: Tab[]) => Promise<T>,
   options: {
     workerProfiling?: boolean;
-    servedFrom?: string;
     log?: (message: string) => void;
     launches?: ChromiumLaunch[];
   } = {},

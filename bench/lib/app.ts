@@ -61,8 +61,6 @@ export interface ChromiumLaunch {
 export interface TabOptions {
   serviceWorkers?: 'allow' | 'block';
   workerProfiling?: boolean;
-  /** With workerProfiling: the app's build folder, for pages whose server this process cannot reach. */
-  servedFrom?: string;
   /** Instead of LAUNCH_OPTIONS' executable and flags. */
   launch?: ChromiumLaunch;
 }
@@ -70,7 +68,7 @@ export interface TabOptions {
 /** A tab in its own Chromium process with a persistent profile (real on-disk IndexedDB). `workerProfiling`: the
  * JS Self-Profiling API is on in its workers (see profileWorker). */
 export async function persistentTab(options: TabOptions = {}): Promise<Tab> {
-  const { workerProfiling = false, servedFrom, launch, ...contextOptions } = options;
+  const { workerProfiling = false, launch, ...contextOptions } = options;
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-profile-'));
   const base = { ...LAUNCH_OPTIONS, ...launch };
   const context = await chromium.launchPersistentContext(dir, {
@@ -81,7 +79,7 @@ export async function persistentTab(options: TabOptions = {}): Promise<Tab> {
     ...(workerProfiling ? { serviceWorkers: 'block' as const } : {}),
     ...contextOptions,
   });
-  if (workerProfiling) await allowSelfProfiling(context, servedFrom);
+  if (workerProfiling) await allowSelfProfiling(context);
   // The window Chromium opened at launch, unless it is already gone (then a page of our own).
   const first = context.pages().find((candidate) => !candidate.isClosed());
   const page = first ?? (await context.newPage());

@@ -12,14 +12,13 @@ import type { BenchContext } from './figure';
 export async function emulatedBenchStart(
   context: BenchContext,
   unavailable: string | undefined = emulatorUnavailable(),
-  readable = false,
 ): Promise<string | undefined> {
   if (unavailable !== undefined) {
     context.log(`  not run, no figures: ${unavailable}`);
     return undefined;
   }
   context.browserVersion ??= await browserVersion();
-  return buildApp(context.log, readable);
+  return buildApp(context.log);
 }
 
 /** Notes the 1-minute load average now; the function it returns labels it with the load average then. */

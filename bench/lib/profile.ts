@@ -2,9 +2,7 @@
 // paragraphs of docs/performance.md on what limits a figure. The engine worker is profiled from inside, with the
 // JS Self-Profiling API (profiling it through the DevTools protocol's Target.sendMessageToTarget stalled the
 // transfer: none of its connections came up).
-import { existsSync, statSync } from 'node:fs';
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
-import { resolveStaticPath } from '../../signal-tracker/src/http';
 
 /** Chromium exposes the JS Self-Profiling API (`new Profiler(...)`) to workers only with experimental web platform
  * features on; these also turn on Local Network Access checks, which block the tracker's socket on 127.0.0.1. */
@@ -26,29 +24,13 @@ export function selfProfilingArgs(args: readonly string[]): string[] {
 }
 
 /** The API also needs the document's (and the worker script's) `Document-Policy: js-profiling` header: added to
- * every response of the app's origin by a route, so the app's server stays as it is. Where the bench's own process
- * cannot reach that server (an emulated network node), `servedFrom`, the app's build folder, answers from disk. */
-export async function allowSelfProfiling(context: BrowserContext, servedFrom?: string): Promise<void> {
+ * every response of the app's origin by a route, so the app's server stays as it is. */
+export async function allowSelfProfiling(context: BrowserContext): Promise<void> {
   const header = { 'document-policy': 'js-profiling' };
-  if (servedFrom) {
-    await context.route(/^http:\/\//, async (route) => {
-      const path = buildFile(servedFrom, new URL(route.request().url()).pathname);
-      if (path) await route.fulfill({ path, headers: header });
-      else await route.continue();
-    });
-    return;
-  }
   await context.route(/^http:\/\/127\.0\.0\.1/, async (route) => {
     const response = await route.fetch();
     await route.fulfill({ response, headers: { ...response.headers(), ...header } });
   });
-}
-
-/** The file of the build a page asks for (the app's page for `/`), if the build has it; resolved as the app's
- * server resolves it. */
-function buildFile(root: string, pathname: string): string | undefined {
-  const path = resolveStaticPath(root, pathname === '/' ? '/index.html' : pathname);
-  return path !== null && existsSync(path) && statSync(path).isFile() ? path : undefined;
 }
 
 interface ProfileNode {
