@@ -1,6 +1,8 @@
-// Tabs the browser hides, throttles and freezes keep transferring. The tab under test runs in a Chromium started
+// Tabs the browser hides, throttles and freezes keep the app working. The tab under test runs in a Chromium started
 // without Playwright's switches that keep pages visible and awake (e2e/lifecycle.ts): hidden, its timers run at
-// most once a second and, after 10 s, once a minute; frozen, nothing in it runs, its worker included.
+// most once a second and, after 10 s, once a minute; frozen, nothing in it runs, its worker included. What the
+// engine does across a freeze (requests and idle timeouts, finding the peer again, every piece verified) is the
+// simulator's, in virtual time: shared/engine/testing/suspend.test.ts.
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import {
   expectStatus,
@@ -19,57 +21,70 @@ import {
 } from './helpers';
 import { lifecycleTab, type LifecycleTab } from './lifecycle';
 
-test.describe.configure({ timeout: 240_000 });
-
-/** Slow enough that hiding or freezing the tab lands in the middle of the download. */
-const UPLOAD_LIMIT_KIB = 384;
-const SIZE = 6 * 1024 * 1024;
-/** How long the downloading tab stays frozen: longer than a request takes, the seeder's requests time out. */
-const FREEZE_MS = 60_000;
-/** The seeder's idle timeout where a test freezes a tab past it (`?idle-timeout`, lib/messages/peer-timeouts.ts). */
-const SHORT_IDLE_S = 10;
+const SIZE = 1024 * 1024;
+/** Where a transfer must be under way for a while (a freeze in its middle, the transfer lock): 1 MiB takes about
+ * 8 s. */
+const UPLOAD_LIMIT_KIB = 128;
+/** How long a tab stays frozen: long enough for its peer to ask it something, short of every timeout. */
+const FREEZE_MS = 4_000;
 
 const heldLocks = (page: Page) =>
   page.evaluate(async () => ((await navigator.locks.query()).held ?? []).map((lock) => lock.name));
 
-/** The connected peers the torrent's status counts. */
-const peersOf = async (item: Locator) =>
-  Number(await item.locator('div:has(> dt:text-is("Peers")) > dd').textContent());
+/** A Chromium tab that can be hidden and frozen, with the app open at `path`. */
+async function appTab(baseURL: string, path = '/'): Promise<LifecycleTab> {
+  const tab = await lifecycleTab(baseURL);
+  try {
+    await openApp(tab.page, `${baseURL}${path}`);
+    return tab;
+  } catch (error) {
+    await tab.close();
+    throw error;
+  }
+}
 
+/** A tab of the test's browser shares a new file, its upload limited to `limitKiB` (0: none). */
 async function seed(
-  browser: import('@playwright/test').Browser,
-  path = '/',
+  browser: Browser,
+  limitKiB = 0,
 ): Promise<{ file: MadeFile; magnet: string; seeder: Page }> {
   const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
-  const { page } = await openPeer(browser, path);
-  await setUploadLimit(page, UPLOAD_LIMIT_KIB);
+  const { page } = await openPeer(browser);
+  if (limitKiB > 0) await setUploadLimit(page, limitKiB);
   const magnet = await shareFiles(page, file.path, file.name);
   return { file, magnet, seeder: page };
 }
 
-/** Opens the app in a tab that can be hidden and frozen, and starts the download of `magnet`. */
-async function downloader(baseURL: string, magnet: string): Promise<LifecycleTab> {
-  const tab = await lifecycleTab(baseURL);
-  await openApp(tab.page, baseURL);
-  await startDownload(tab.page, magnet);
-  return tab;
+/** `startDownload` in a hidden tab: it runs no animation frame, which Playwright's click waits for, so the click is
+ * dispatched to the button. */
+async function startDownloadHidden(page: Page, magnet: string): Promise<void> {
+  await page.getByLabel('Magnet link or info hash').fill(magnet);
+  await page.getByRole('button', { name: 'Download', exact: true }).dispatchEvent('click');
 }
 
-async function piecesIn(tab: LifecycleTab, name: string): Promise<number> {
-  const item = torrentItem(tab.page, name);
+async function firstPieces(item: Locator): Promise<number> {
   await expect
     .poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT })
     .toBeGreaterThan(0);
   return (await itemNumbers(item)).have;
 }
 
+/** The lifecycle tab's download seeds, and saves byte-identical once the tab is in front again. */
 async function expectSavedIdentical(tab: LifecycleTab, file: MadeFile): Promise<void> {
   const item = torrentItem(tab.page, file.name);
-  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  await expectStatus(item, 'Seeding');
   await tab.show();
   const button = item.getByRole('button', { name: `Save ${file.name}`, exact: true });
   await expect(button).toBeEnabled();
   const saved = await tab.save(button);
+  expect(saved.size).toBe(file.bytes.length);
+  expect(saved.sha256).toBe(file.sha256);
+}
+
+/** The download in `page` seeds and saves byte-identical. */
+async function expectDownloadFinishes(page: Page, item: Locator, file: MadeFile): Promise<void> {
+  await expectStatus(item, 'Seeding');
+  const saved = await saveFile(page, item, file.name);
   expect(saved.size).toBe(file.bytes.length);
   expect(saved.sha256).toBe(file.sha256);
 }
@@ -79,15 +94,14 @@ test('a downloading tab hidden, its timers throttled, finishes byte-identical', 
   baseURL,
 }) => {
   const { file, magnet } = await seed(browser);
-  const tab = await downloader(baseURL!, magnet);
+  const tab = await appTab(baseURL!);
   try {
-    const item = torrentItem(tab.page, file.name);
-    const before = await piecesIn(tab, file.name);
+    // Hidden before the download starts: every piece comes while nobody looks.
     await tab.hide();
-    // Hidden for the rest of the download: it finishes while nobody looks.
-    await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+    await startDownloadHidden(tab.page, magnet);
+    const item = torrentItem(tab.page, file.name);
+    await expectStatus(item, 'Seeding');
     expect(await tab.page.evaluate(() => document.visibilityState)).toBe('hidden');
-    expect(before).toBeLessThan((await itemNumbers(item)).pieces);
     expect(await tab.seen()).toEqual(['hidden']);
     await expectSavedIdentical(tab, file);
   } finally {
@@ -99,11 +113,12 @@ test('a downloading tab frozen and resumed goes on and finishes byte-identical',
   browser,
   baseURL,
 }) => {
-  const { file, magnet } = await seed(browser);
-  const tab = await downloader(baseURL!, magnet);
+  const { file, magnet } = await seed(browser, UPLOAD_LIMIT_KIB);
+  const tab = await appTab(baseURL!);
   try {
     const item = torrentItem(tab.page, file.name);
-    await piecesIn(tab, file.name);
+    await startDownload(tab.page, magnet);
+    await firstPieces(item);
     await tab.hide();
     await tab.freeze();
     // The scenario's length, not an expectation: the tab stays frozen this long whatever happens.
@@ -122,97 +137,27 @@ test('a downloading tab frozen and resumed goes on and finishes byte-identical',
   }
 });
 
-test("a downloading tab frozen past its peer's idle timeout finds the peer again and finishes byte-identical", async ({
-  browser,
-  baseURL,
-}) => {
-  const { file, magnet, seeder } = await seed(browser, `/?idle-timeout=${SHORT_IDLE_S}`);
-  const tab = await downloader(baseURL!, magnet);
-  try {
-    const item = torrentItem(tab.page, file.name);
-    const served = torrentItem(seeder, file.name);
-    await piecesIn(tab, file.name);
-    await expect.poll(() => peersOf(served), { timeout: TRANSFER_TIMEOUT }).toBe(1);
-    await tab.hide();
-    await tab.freeze();
-    // Frozen until its only peer, the seeder, has dropped it for its silence: the connection is gone for good.
-    await expect.poll(() => peersOf(served), { timeout: TRANSFER_TIMEOUT }).toBe(0);
-    await tab.resume();
-    expect(await tab.seen()).toEqual(['hidden', 'freeze', 'resume']);
-    expect((await itemNumbers(item)).have).toBeLessThan((await itemNumbers(item)).pieces);
-    // The rest can only come from the seeder over a new connection: the tab finds it again through the tracker.
-    await expectSavedIdentical(tab, file);
-  } finally {
-    await tab.close();
-  }
-});
-
-/**
- * A tab that can be hidden and frozen shares a file (from `path`, the app's address); a tab of the test's browser
- * (at `downloaderPath`) downloads it. Returns both once the download has its first pieces.
- */
-async function seedFromLifecycleTab(browser: Browser, baseURL: string, path: string, downloaderPath = '/') {
-  const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
-  const tab = await lifecycleTab(baseURL);
-  try {
-    await openApp(tab.page, `${baseURL}${path}`);
-    await setUploadLimit(tab.page, UPLOAD_LIMIT_KIB);
-    const magnet = await shareFiles(tab.page, file.path, file.name);
-    const { page } = await openPeer(browser, downloaderPath);
-    await startDownload(page, magnet);
-    const item = torrentItem(page, file.name);
-    await expect
-      .poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT })
-      .toBeGreaterThan(0);
-    return { tab, file, page, item };
-  } catch (error) {
-    await tab.close();
-    throw error;
-  }
-}
-
-/** The download in `page` goes on from where it is to its end, and saves byte-identical. */
-async function expectDownloadFinishes(page: Page, item: Locator, file: MadeFile): Promise<void> {
-  expect((await itemNumbers(item)).have).toBeLessThan((await itemNumbers(item)).pieces);
-  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
-  const saved = await saveFile(page, item, file.name);
-  expect(saved.size).toBe(file.bytes.length);
-  expect(saved.sha256).toBe(file.sha256);
-}
-
 test('a seeding tab hidden, then frozen and resumed, serves the download to its end', async ({
   browser,
   baseURL,
 }) => {
-  const { tab, file, page, item } = await seedFromLifecycleTab(browser, baseURL!, '/');
+  const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
+  const tab = await appTab(baseURL!);
   try {
+    const magnet = await shareFiles(tab.page, file.path, file.name);
     await tab.hide();
     await tab.freeze();
+    const { page } = await openPeer(browser);
+    await startDownload(page, magnet);
+    const item = torrentItem(page, file.name);
+    // The scenario's length: the downloader asks the tracker for peers, which hands it the frozen tab.
     await new Promise((resolve) => setTimeout(resolve, FREEZE_MS));
+    // The frozen tab, its only source, gave it nothing.
+    await expectStatus(item, 'Fetching metadata', 1_000);
     await tab.resume();
     expect(await tab.seen()).toEqual(['hidden', 'freeze', 'resume']);
     await expectDownloadFinishes(page, item, file);
     expect(await tab.page.evaluate(() => document.visibilityState)).toBe('hidden');
-  } finally {
-    await tab.close();
-  }
-});
-
-test("a seeding tab frozen past its downloader's idle timeout is found again and serves the download to its end", async ({
-  browser,
-  baseURL,
-}) => {
-  const downloaderPath = `/?idle-timeout=${SHORT_IDLE_S}`;
-  const { tab, file, page, item } = await seedFromLifecycleTab(browser, baseURL!, '/', downloaderPath);
-  try {
-    await expect.poll(() => peersOf(item), { timeout: TRANSFER_TIMEOUT }).toBe(1);
-    await tab.hide();
-    await tab.freeze();
-    // Frozen until the downloader has dropped its only peer for its silence.
-    await expect.poll(() => peersOf(item), { timeout: TRANSFER_TIMEOUT }).toBe(0);
-    await tab.resume();
-    expect(await tab.seen()).toEqual(['hidden', 'freeze', 'resume']);
-    await expectDownloadFinishes(page, item, file);
   } finally {
     await tab.close();
   }
@@ -223,34 +168,34 @@ test('a hidden seeding tab whose channels stay in the page serves the download t
   baseURL,
 }) => {
   // Where a channel cannot move to the worker (`?channels=page`), the page writes it and reports what it holds.
-  const { tab, file, page, item } = await seedFromLifecycleTab(browser, baseURL!, '/?channels=page');
+  const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
+  const tab = await appTab(baseURL!, '/?channels=page');
   try {
-    expect(await tab.page.evaluate(() => document.documentElement.dataset.channels)).toBe('page');
+    const magnet = await shareFiles(tab.page, file.path, file.name);
+    // Hidden before anyone downloads: it serves every piece while nobody looks.
     await tab.hide();
-    await expectDownloadFinishes(page, item, file);
+    const { page } = await openPeer(browser);
+    await startDownload(page, magnet);
+    await expectDownloadFinishes(page, torrentItem(page, file.name), file);
+    expect(await tab.page.evaluate(() => document.documentElement.dataset.channels)).toBe('page');
+    expect(await tab.page.evaluate(() => document.visibilityState)).toBe('hidden');
     expect(await tab.seen()).toEqual(['hidden']);
   } finally {
     await tab.close();
   }
 });
 
-test('a tab holds the transfer lock while it transfers and lets it go when done', async ({
-  browser,
-  baseURL,
-}) => {
-  const { file, magnet, seeder } = await seed(browser);
+test('a tab holds the transfer lock while it transfers and lets it go when done', async ({ browser }) => {
+  const { file, magnet, seeder } = await seed(browser, UPLOAD_LIMIT_KIB);
   expect(await heldLocks(seeder)).not.toContain('swarmdrop-transferring');
-  const tab = await downloader(baseURL!, magnet);
-  try {
-    await piecesIn(tab, file.name);
-    // Each tab takes the lock when its worker next reports the transfer (a view a tick later), not at the first block.
-    await expect.poll(() => heldLocks(tab.page), { timeout: 20_000 }).toContain('swarmdrop-transferring');
-    // The seeder serves a peer that still needs pieces: it holds its own.
-    await expect.poll(() => heldLocks(seeder), { timeout: 20_000 }).toContain('swarmdrop-transferring');
-    await expectStatus(torrentItem(tab.page, file.name), 'Seeding', TRANSFER_TIMEOUT);
-    await expect.poll(() => heldLocks(tab.page), { timeout: 20_000 }).not.toContain('swarmdrop-transferring');
-    await expect.poll(() => heldLocks(seeder), { timeout: 20_000 }).not.toContain('swarmdrop-transferring');
-  } finally {
-    await tab.close();
-  }
+  const { page } = await openPeer(browser);
+  await startDownload(page, magnet);
+  await firstPieces(torrentItem(page, file.name));
+  // Each tab takes the lock when its worker next reports the transfer (a view a tick later), not at the first block.
+  await expect.poll(() => heldLocks(page), { timeout: 20_000 }).toContain('swarmdrop-transferring');
+  // The seeder serves a peer that still needs pieces: it holds its own.
+  await expect.poll(() => heldLocks(seeder), { timeout: 20_000 }).toContain('swarmdrop-transferring');
+  await expectStatus(torrentItem(page, file.name), 'Seeding');
+  await expect.poll(() => heldLocks(page), { timeout: 20_000 }).not.toContain('swarmdrop-transferring');
+  await expect.poll(() => heldLocks(seeder), { timeout: 20_000 }).not.toContain('swarmdrop-transferring');
 });
