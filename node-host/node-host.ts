@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { Bitfield } from '../shared/codec/bitfield';
 import type { EngineConfig } from '../shared/engine/contract/engine-types';
-import { PEER_ID_PREFIX } from '../web/src/net/tracker-ids';
+import { PEER_ID_PREFIX } from '../shared/host/identities';
 import { DiskPieceStorage, type DiskLayout } from './disk-storage';
 import { NodeTorrent, type NodeTorrentOptions } from './node-torrent';
 import { PeerListener } from './peer-listener';

@@ -3,7 +3,7 @@
 // same ordered byte stream a data channel is in the browser.
 import type { Socket } from 'node:net';
 import { ownBuffer, type PeerReceiver, type PeerTransport } from '../shared/host/peer-transport';
-import { isPublicAddress } from '../web/src/net/identities';
+import { isPublicAddress } from '../shared/host/identities';
 
 /** Past this many bytes waiting in the socket's send buffer the peer is backlogged: it gets no new block reads until
  * the buffer drains (the engine's upload backpressure). */

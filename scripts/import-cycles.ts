@@ -1,6 +1,7 @@
 // The import-cycle check that `npm run lint` runs over shared/, signal-tracker/ and web/:
 // `tsx scripts/import-cycles.ts [--files-only] <folder>...` prints every cycle of relative imports and exits 1 if
-// there is one (`--files-only`: cycles between files only, not between folders).
+// there is one (`--files-only`: cycles between files only, not between folders). It also prints every import against
+// the direction between layers (scripts/import-layers.ts) and exits 1 on one.
 // Two kinds are refused: files that import each other (directly or around a loop), and folders that do (lib/ imports
 // net/ and net/ imports lib/, through different files), since a folder is a room a reader enters by its name.
 //
@@ -12,9 +13,10 @@
 // needs a resolver plugin and the Svelte parser wired into it. The lexer of the TypeScript compiler already installed
 // (`preProcessFile`) lists each file's imports without type-checking, so the whole check takes well under a second.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { findLayerViolations, type LayerViolation } from './import-layers';
 
 const SOURCE = /\.(ts|svelte)$/;
 const TEST = /\.test\.ts$/;
@@ -189,6 +191,13 @@ export function findImportCycles(
   return cycles;
 }
 
+/** The imports among the files under `folders` that the layer table refuses; paths relative to `root`. */
+export function findLayerViolationsIn(folders: readonly string[], root = process.cwd()): LayerViolation[] {
+  const files = importGraph(folders.flatMap((folder) => sourceFiles(resolve(root, folder))));
+  const shown = (path: string) => relative(root, path).split(sep).join('/');
+  return findLayerViolations(new Map([...files].map(([file, imports]) => [shown(file), imports.map(shown)])));
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const filesOnly = args.includes('--files-only');
@@ -203,9 +212,17 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     if (cycle.members.length > cycle.example.length - 1)
       console.error(`  all ${cycle.kind}s in it: ${cycle.members.join(', ')}`);
   }
-  if (cycles.length > 0) {
+  const violations = findLayerViolationsIn(folders);
+  for (const violation of violations)
+    console.error(
+      `import against the layers: ${violation.file} -> ${violation.imports ?? '?'}: ${violation.reason}`,
+    );
+  if (cycles.length > 0)
     console.error(`${cycles.length} import cycle(s) in ${folders.join(', ')}: see scripts/import-cycles.ts`);
-    process.exit(1);
-  }
-  console.log(`no import cycles in ${folders.join(', ')}`);
+  if (violations.length > 0)
+    console.error(
+      `${violations.length} import(s) against the layers in ${folders.join(', ')}: see scripts/import-layers.ts`,
+    );
+  if (cycles.length > 0 || violations.length > 0) process.exit(1);
+  console.log(`no import cycles, and every import in its direction, in ${folders.join(', ')}`);
 }

@@ -1,7 +1,13 @@
-// What names the far end of a data channel beyond the peer id it chose: its DTLS certificate fingerprint (from the
-// remote description) and its address when that is a public one. The engine bans a saboteur under these too.
+// Who is at each end of a connection. Ours: the prefix of our peer ids. The far end's, beyond the peer id it chose:
+// a data channel's DTLS certificate fingerprint (from the remote description) and its address when that is a public
+// one, which every host tells the engine with `peer-connected` (the engine bans a saboteur under these too).
 // Loopback, private, link-local, shared (CGNAT) and mDNS addresses are left out: many honest peers share them (one
 // machine, one home network, one carrier NAT), and banning one would ban them all.
+
+/** Our client's prefix of every peer id (BEP 20's Azureus style: a dash, two letters, four version digits, a dash).
+ * `SW` is in no well-known client list (BEP 20, libtorrent's and Transmission's `identify_client`), so peers name us
+ * by it rather than as another client. */
+export const PEER_ID_PREFIX = '-SW0100-';
 
 const FINGERPRINT_LINE = /^a=fingerprint:(\S+) ([0-9A-Fa-f:]+)\s*$/gm;
 

@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG } from '../../../shared/engine/contract/config';
 import type { MainToWorker } from '../lib/messages/protocol';
 import { ChannelStandIn, type ChannelPath, type ChannelTransfer } from './channel-transfer';
 import type { ChannelLike, RateLimiter } from './channel-writer';
-import { connectionIdentities } from './identities';
+import { connectionIdentities } from '../../../shared/host/identities';
 import { relayOnPage } from './page-relay';
 import type { CreateConnection } from './peer-connection';
 import { pathFromStats } from './peer-path';

@@ -1,4 +1,5 @@
 // The ids a tracker client sends: our peer id and each offer's id, from the platform's cryptographic generator.
+import { PEER_ID_PREFIX } from '../../../shared/host/identities';
 
 /** `n` bytes from the platform's cryptographic generator: peer ids and offer ids must not be guessable. */
 export function secureRandomBytes(n: number): Uint8Array {
@@ -6,11 +7,6 @@ export function secureRandomBytes(n: number): Uint8Array {
   crypto.getRandomValues(bytes);
   return bytes;
 }
-
-/** Our client's prefix of every peer id (BEP 20's Azureus style: a dash, two letters, four version digits, a dash).
- * `SW` is in no well-known client list (BEP 20, libtorrent's and Transmission's `identify_client`), so peers name us
- * by it rather than as another client. */
-export const PEER_ID_PREFIX = '-SW0100-';
 
 /** A new peer id: our client prefix and 12 random bytes, as a binary string. */
 export function makePeerId(

@@ -1,6 +1,6 @@
 // Peer ids for the sessions of this tab: one per torrent (its tracker announces take their own in the page).
 import { toHex } from '../../../../shared/codec/magnet';
-import { PEER_ID_PREFIX } from '../../net/tracker-ids';
+import { PEER_ID_PREFIX } from '../../../../shared/host/identities';
 
 function randomBytes(n: number): Uint8Array {
   const bytes = new Uint8Array(n);
