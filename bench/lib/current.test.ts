@@ -32,9 +32,7 @@ describe('isWholeRun', () => {
     for (const flag of [
       '--tiny',
       '--profile',
-      '--trace',
       '--log-reads',
-      '--log-wire',
       '--runs=3',
       '--sessions=1',
       '--wan-playback-runs=3',

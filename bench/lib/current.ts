@@ -24,20 +24,8 @@ export interface CurrentFigure {
   run: RunFile;
 }
 
-/** Flags that make a run a smoke or a diagnosis: its figures are smaller or slowed by logging, not ones to keep
- * (with those of diagnostics since removed, which older result files name). */
-const PARTIAL_FLAGS = new Set([
-  '--tiny',
-  '--profile',
-  '--trace',
-  '--log-reads',
-  '--log-transport',
-  '--log-wire',
-  '--raw-sizes',
-  '--wan-messages',
-  '--wan-profile',
-  '--wan-transport',
-]);
+/** Flags that make a run a smoke or a diagnosis: its figures are smaller or slowed by logging, not ones to keep. */
+const PARTIAL_FLAGS = new Set(['--tiny', '--profile', '--log-reads']);
 
 /** Flags that set how many samples a figure's median takes (or how long what it measures lasts), with the bench's
  * default: fewer is not a whole run. */
