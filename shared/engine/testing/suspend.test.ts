@@ -26,8 +26,8 @@ interface Pair {
   leech: SwarmNode;
 }
 
-function pair(seeder: Partial<NodeOptions> = {}, leech: Partial<NodeOptions> = {}, seed = 1): Pair {
-  const swarm = new Swarm({ torrent, sha1: sha1Sync, seed, uploadRate: UPLOAD });
+function pair(seeder: Partial<NodeOptions> = {}, leech: Partial<NodeOptions> = {}): Pair {
+  const swarm = new Swarm({ torrent, sha1: sha1Sync, seed: 1, uploadRate: UPLOAD });
   return {
     swarm,
     seeder: swarm.addNode({ name: 'seeder', seed: true, ...seeder }),
