@@ -22,11 +22,14 @@ export const LAYERS: LayerTable = {
   'shared/host': ['shared/codec', 'shared/engine'],
   // The browser app: lib/ at the bottom, the network and the workers over it, the page's state and views on top.
   'web/src/lib': SHARED_CORE,
+  // net/: what the page and the worker both run (a channel's writer, web seeds' requests); net/page/: what only
+  // the page runs (the tracker clients, the RTCPeerConnections, the engine's bridge).
   'web/src/net': ['web/src/lib', ...SHARED],
+  'web/src/net/page': ['web/src/net', 'web/src/lib', ...SHARED],
   'web/src/worker/storage': ['web/src/lib', ...SHARED],
   'web/src/worker': ['web/src/lib', 'web/src/net', 'web/src/worker/storage', ...SHARED],
   'web/src/sw': ['web/src/lib', 'web/src/worker/storage', ...SHARED_CORE],
-  'web/src/app': ['web/src/lib', 'web/src/net', 'web/src/sw', ...SHARED_CORE],
+  'web/src/app': ['web/src/lib', 'web/src/net/page', 'web/src/net', 'web/src/sw', ...SHARED_CORE],
   'web/src/components': ['web/src/app', 'web/src/lib', 'web/src/sw', ...SHARED_CORE],
   // The page's entry: the app and the hash worker it starts beside the engine worker.
   'web/src': ['web/src/app', 'web/src/components', 'web/src/lib', 'web/src/worker'],

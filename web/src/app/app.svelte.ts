@@ -15,7 +15,7 @@ import { WRONG_KEY_MESSAGE } from '../../../shared/private-share/private-share';
 import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from '../lib/files/share-input';
 import { screenTrackers } from '../lib/links/tracker-screen';
 import { parseUploadLimit } from '../lib/ui/upload-limit';
-import type { WorkerLike } from '../net/engine-bridge';
+import type { WorkerLike } from '../net/page/engine-bridge';
 import { fileUrl } from '../sw/file-response';
 import { zipUrl } from '../sw/zip-url';
 import { filesToSave } from './save-all';

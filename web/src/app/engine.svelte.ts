@@ -2,10 +2,10 @@
 // the tracker clients and the connections (net/engine-bridge.ts) and answers the other tabs' calls; every other tab
 // is a view of it (net/tab-link.ts). Either way, `call` runs a user's action on the engine, wherever it is.
 import type { Call, Result } from '../lib/messages/actions';
-import { channelTransferAllowed } from '../net/channel-transfer';
-import { EngineBridge, type BridgeListener, type WorkerLike } from '../net/engine-bridge';
+import { channelTransferAllowed } from '../net/page/channel-transfer';
+import { EngineBridge, type BridgeListener, type WorkerLike } from '../net/page/engine-bridge';
 import { appWakeClock } from '../lib/platform/wake-clock';
-import { LocalEngine } from '../net/local-engine';
+import { LocalEngine } from '../net/page/local-engine';
 import {
   broadcastTransport,
   EngineHost,
@@ -14,9 +14,9 @@ import {
   type Engine,
   type SharedView,
   type TabTransport,
-} from '../net/tab-link';
-import { StartingEngine } from '../net/starting-engine';
-import { holdWorker } from '../net/worker-hold';
+} from '../net/page/tab-link';
+import { StartingEngine } from '../net/page/starting-engine';
+import { holdWorker } from '../net/page/worker-hold';
 import { defaultTracker, loadPeerConfig, type PeerConfig } from './peer-config';
 import type { Settings } from './settings.svelte';
 import type { TorrentsState } from './torrents.svelte';

@@ -4,7 +4,7 @@ import { render, screen } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TrackerStatus } from '../../lib/links/trackers';
-import { peerIdRefusalWords } from '../../net/tracker-refusal';
+import { peerIdRefusalWords } from '../../net/page/tracker-refusal';
 import { torrentView } from '../testing/views';
 import TorrentStatus from './TorrentStatus.svelte';
 

@@ -1,5 +1,5 @@
 // The data channels this worker holds: the page transferred each when it was created (see
-// net/channel-transfer.ts) and keeps its RTCPeerConnection. Once the page names the connection a channel serves
+// net/page/channel-transfer.ts) and keeps its RTCPeerConnection. Once the page names the connection a channel serves
 // (`peer-connected`), the channel is that connection's transport: what arrives on it goes straight to the engine
 // host's receiver, and the engine's bytes go straight to its writer. The page hears only that a channel opened or
 // closed, which its stand-in tells simple-peer; the connection's own life (`peer-connected`, `peer-closed`) comes

@@ -9,7 +9,7 @@ import type { EngineEvent } from '../../../../shared/engine/contract/engine-type
 import { until } from '../../../../shared/testing/until';
 import type { MainToWorker, WorkerToMain } from '../../lib/messages/protocol';
 import type { SeedPageMessage, SeedRequest } from '../../lib/messages/seed-requests';
-import { PageSeedFetches } from '../../net/page-seed-fetch';
+import { PageSeedFetches } from '../../net/page/page-seed-fetch';
 import { directSeedFetch, SeedUnavailableError } from '../../net/seed-transport';
 import { WebSeedFetcher } from '../../net/web-seed-fetch';
 import { seedFetchAction } from '../../net/testing/seed-fetch-action';

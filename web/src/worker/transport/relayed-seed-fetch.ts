@@ -1,7 +1,7 @@
 // The worker's side of web-seed requests the page makes (lib/messages/seed-requests.ts; net/seed-request-place.ts
 // says when): a `SeedTransport` whose requests are posted to the page, whose answers come back with the body's stream
 // transferred, and whose aborts are posted to the page, before the answer and while its body is read, so the page
-// aborts its fetch. The page's side is net/page-seed-fetch.ts.
+// aborts its fetch. The page's side is net/page/page-seed-fetch.ts.
 import type { SeedPageMessage } from '../../lib/messages/seed-requests';
 import type { WorkerToMain } from '../../lib/messages/protocol';
 import { SeedUnavailableError, type SeedResponse, type SeedTransport } from '../../net/seed-transport';
