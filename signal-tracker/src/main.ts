@@ -5,7 +5,9 @@ import { parseCli, USAGE } from './cli';
 import { coturnPeerFlags } from './coturn-flags';
 import { createLog, uncaughtErrorHandler } from './log';
 import { serverOptions } from './server-options';
+import { startFailure } from './start-failure';
 import { summaryLines } from './summary';
+import { keeperStartLine } from './keeper/keep-cli';
 
 const log = createLog();
 /** After SIGTERM or SIGINT, the process ends within this long even if the shutdown hangs, in ms. */
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
     `signal-tracker: open ${server.url} (tracker ${server.trackerUrl}, announce interval ${config.intervalSeconds} s` +
       (server.processId ? `, process ${server.processId} of the cluster on ${config.redisUrl})` : ')'),
   );
+  if (config.keeper) log.info(keeperStartLine(config.keeper));
 
   const nextSummary = summaryLines(tracker, config.summaryIntervalSeconds);
   const summary = setInterval(() => log.info(nextSummary()), config.summaryIntervalSeconds * 1000);
@@ -103,6 +106,6 @@ async function main(): Promise<void> {
 process.on('uncaughtException', uncaughtErrorHandler(log));
 
 main().catch((error: Error) => {
-  log.error(`signal-tracker: cannot start: ${error.message}`);
+  log.error(`signal-tracker: ${startFailure(error)}`);
   process.exit(1);
 });

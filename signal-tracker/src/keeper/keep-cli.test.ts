@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHours, parseSize, readKeeper } from './keep-cli';
+import { keeperStartLine, parseHours, parseSize, readKeeper } from './keep-cli';
 
 const given =
   (values: Record<string, string>) =>
@@ -28,5 +28,15 @@ describe('the keeper flags', () => {
       folder: '/srv/keep',
       limits: { quotaBytes: 10 * 2 ** 30, perAddressBytes: 2 * 2 ** 30, hours: 24, token: 't' },
     });
+  });
+  it('prints a start line with the folder, the quotas, the hours and who may ask', () => {
+    const open = readKeeper(given({ 'keep-dir': '/srv/keep', 'keep-quota': '20G', 'keep-hours': '6' }))!;
+    expect(keeperStartLine(open)).toBe(
+      'signal-tracker: keeper on: shares kept in /srv/keep, 20.0 GB in all, 2.0 GB per address, each for 6 h, ' +
+        'for anyone who asks (no --keep-token)',
+    );
+    const closed = readKeeper(given({ 'keep-dir': '/srv/keep', 'keep-token': 'secret' }))!;
+    expect(keeperStartLine(closed)).toMatch(/only for requests carrying the keep token$/);
+    expect(keeperStartLine(closed)).not.toContain('secret');
   });
 });

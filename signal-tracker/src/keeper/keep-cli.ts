@@ -1,5 +1,6 @@
 // The keeper's flags of `node signal-tracker`: --keep-dir turns it on; the rest bound it.
 import type { KeeperServerOptions } from './keeper-service';
+import { byteWords } from './keep-policy';
 
 /** An option's text and where it came from (a flag or a variable), as the tracker's CLI reads them. */
 type OptionSource = (flag: string, variable: string) => { text: string; source: string } | null;
@@ -50,4 +51,15 @@ export function readKeeper(given: OptionSource): KeeperServerOptions | undefined
       ...(token ? { token: token.text } : {}),
     },
   };
+}
+
+/** The line the tracker prints at its start when it runs a keeper: what the operator gave to strangers' shares. */
+export function keeperStartLine({ folder, limits }: KeeperServerOptions): string {
+  const who = limits.token
+    ? 'only for requests carrying the keep token'
+    : 'for anyone who asks (no --keep-token)';
+  return (
+    `signal-tracker: keeper on: shares kept in ${folder}, ${byteWords(limits.quotaBytes)} in all, ` +
+    `${byteWords(limits.perAddressBytes)} per address, each for ${limits.hours} h, ${who}`
+  );
 }

@@ -13,14 +13,14 @@ const limits: KeeperLimits = { quotaBytes: 100 * MB, perAddressBytes: 40 * MB, h
 const record = (infoHash: string, length: number, address: string): KeepRecord => ({
   infoHash,
   length,
-  address,
+  requester: address,
   expiresAt: 0,
   stopToken: 't',
 });
 const ask = (footprint: number, address = 'a', token?: string) => ({
   infoHash: 'ff',
   footprint,
-  address,
+  requester: address,
   token,
 });
 

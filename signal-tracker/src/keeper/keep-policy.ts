@@ -30,8 +30,8 @@ export interface KeepRecord {
   length: number;
   /** The bytes it may take on the keeper's disk (keep-footprint.ts): what the quotas count. */
   footprint?: number;
-  /** The address that asked for it. */
-  address: string;
+  /** Who asked for it: a keyed hash of its address (requester-key.ts), never the address itself. */
+  requester: string;
   /** Wall-clock ms after which it is deleted. */
   expiresAt: number;
   /** What `Stop keeping` must carry: handed to the tab that asked, and to no one else. */
@@ -42,7 +42,8 @@ export interface KeepAsk {
   infoHash: string;
   /** The bytes the share would take on the keeper's disk (keep-footprint.ts). */
   footprint: number;
-  address: string;
+  /** The asker's key (requester-key.ts). */
+  requester: string;
   token: string | undefined;
 }
 
@@ -63,7 +64,7 @@ function countRefusal(ask: KeepAsk, kept: readonly KeepRecord[], limits: KeeperL
   const most = limits.maxShares ?? MAX_SHARES;
   if (kept.length >= most) return `The keeper is full: it keeps ${most} shares, its most.`;
   const mostYours = limits.maxSharesPerAddress ?? MAX_SHARES_PER_ADDRESS;
-  if (kept.filter((record) => record.address === ask.address).length >= mostYours)
+  if (kept.filter((record) => record.requester === ask.requester).length >= mostYours)
     return `The keeper already keeps ${mostYours} shares for your address, its most for one address.`;
   return undefined;
 }
@@ -77,7 +78,7 @@ function byteRefusal(ask: KeepAsk, kept: readonly KeepRecord[], limits: KeeperLi
   const used = sum(kept);
   if (used + size > limits.quotaBytes)
     return `The keeper is full: it has ${byteWords(limits.quotaBytes - used)} free and this share takes ${byteWords(size)}.`;
-  const usedByYou = sum(kept.filter((record) => record.address === ask.address));
+  const usedByYou = sum(kept.filter((record) => record.requester === ask.requester));
   if (usedByYou + size > limits.perAddressBytes)
     return `The keeper already keeps ${byteWords(usedByYou)} for your address, of at most ${byteWords(limits.perAddressBytes)}.`;
   return undefined;

@@ -1,4 +1,4 @@
-// The keeper's folder: `keeps.json` (every share kept, its expiry and who asked), and for each share a folder named by
+// The keeper's folder: `keeps.json` (every share kept, its expiry and a key for who asked, never an address), and for each share a folder named by
 // its info hash with its .torrent, its verified-piece map and its files. Nothing else is written; a private share's
 // torrent names only ciphertext, so nothing here names or holds its plaintext.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -33,7 +33,11 @@ export class KeepStore {
     await mkdir(this.folder, { recursive: true });
     try {
       const records = JSON.parse(await readFile(join(this.folder, 'keeps.json'), 'utf8')) as KeepRecord[];
-      return records.filter((record) => HEX_HASH.test(record.infoHash));
+      // A record written with its asker's address (before requester keys) is read without it: it is never written
+      // again, and counts against no one's own share.
+      return records
+        .filter((record) => HEX_HASH.test(record.infoHash))
+        .map(({ address: _address, ...record }: KeepRecord & { address?: string }) => record);
     } catch {
       return [];
     }

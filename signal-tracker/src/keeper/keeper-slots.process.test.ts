@@ -65,3 +65,34 @@ describe('a keep whose start fails', () => {
     expect((await keep(share, 'A')).ok).toBe(true);
   });
 });
+
+describe("the keeper's folder", () => {
+  it("holds a key for who asked, never an address, and drops an older file's addresses", async () => {
+    const folder = await scene.folder();
+    const [first, second, third] = await Promise.all([46, 47, 48].map((seed) => scene.share(seed)));
+    // A file from before requester keys, naming its asker's address.
+    await writeFile(
+      join(folder, 'keeps.json'),
+      JSON.stringify([
+        {
+          infoHash: third.infoHash,
+          length: 1,
+          address: '198.51.100.23',
+          expiresAt: Date.now() + 3_600_000,
+          stopToken: 'x',
+        },
+      ]),
+    );
+    const { keep } = await lonelyKeeper(scene, folder);
+    expect((await keep(first, '203.0.113.9')).ok).toBe(true);
+    expect((await keep(second, '2001:db8::77')).ok).toBe(true);
+    const written = await readFile(join(folder, 'keeps.json'), 'utf8');
+    for (const address of ['203.0.113.9', '2001:db8::77', '198.51.100.23'])
+      expect(written).not.toContain(address);
+    const records = JSON.parse(written) as { infoHash: string; requester?: string }[];
+    const requesters = records.filter((record) => record.infoHash !== third.infoHash).map((r) => r.requester);
+    expect(requesters).toHaveLength(2);
+    for (const requester of requesters) expect(requester).toMatch(/^[0-9a-f]{32}$/);
+    expect(requesters[0]).not.toBe(requesters[1]);
+  });
+});

@@ -11,6 +11,7 @@ import { FailedKeeps, FetchSlots } from './fetch-slots';
 import { shareFootprint } from './keep-footprint';
 import { keepRefusal, tokenRefusal, type KeepRecord, type KeeperLimits } from './keep-policy';
 import { KeepProofs, proofAnswer, type Challenge, type KeepProof } from './keep-proof';
+import { RequesterKeys } from './requester-key';
 import { KeepStore } from './keep-store';
 import { keeperIceServers, type KeeperTurn } from './keeper-ice';
 import { TrackerSockets } from './tracker-sockets';
@@ -74,6 +75,7 @@ export class Keeper {
   private readonly slots = new FetchSlots();
   private readonly failed = new FailedKeeps();
   private readonly proofs = new KeepProofs();
+  private readonly requesters = new RequesterKeys();
 
   constructor(private readonly options: KeeperOptions) {
     this.store = new KeepStore(options.folder);
@@ -122,20 +124,21 @@ export class Keeper {
     const kept = this.records.find((record) => record.infoHash === infoHash);
     if (kept) return { ok: true, infoHash, stopToken: kept.stopToken, expiresAt: kept.expiresAt };
     const footprint = shareFootprint(source.info, torrent.byteLength);
+    const requester = this.requesters.of(address);
     this.noteProgress(this.now());
     const refusal =
       keepRefusal(
-        { infoHash, footprint, address, token },
+        { infoHash, footprint, requester, token },
         this.records,
         this.options.limits,
         await this.diskRoom(),
-      ) ?? this.slots.refusal(address);
+      ) ?? this.slots.refusal(requester);
     if (refusal) return { ok: false, error: refusal };
     const record: KeepRecord = {
       infoHash,
       length,
       footprint,
-      address,
+      requester,
       expiresAt: this.now() + this.options.limits.hours * 3_600_000,
       stopToken: randomBytes(16).toString('hex'),
     };
@@ -251,7 +254,7 @@ export class Keeper {
     if (stats.left > 0)
       this.slots.take(
         record.infoHash,
-        record.address,
+        record.requester,
         stats.have,
         this.now(),
         added.source.info.pieceLength,

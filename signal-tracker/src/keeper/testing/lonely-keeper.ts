@@ -59,7 +59,7 @@ export function padTorrent(torrent: Uint8Array, bytes: number): Uint8Array {
 
 /** Writes `share` into the keeper's folder as a share it holds whole (its files, its .torrent, every piece verified)
  * and returns its record: a keeper resuming from the folder seeds it at once. */
-export async function writeKeptShare(folder: string, share: Share, address: string): Promise<KeepRecord> {
+export async function writeKeptShare(folder: string, share: Share, requester: string): Promise<KeepRecord> {
   const store = new KeepStore(folder);
   const { info } = await readTorrent(share.torrent);
   await store.saveTorrent(share.infoHash, share.torrent);
@@ -68,5 +68,5 @@ export async function writeKeptShare(folder: string, share: Share, address: stri
   for (let i = 0; i < info.pieceCount; i++) verified[i >> 3] |= 0x80 >> (i & 7);
   await writeFile(store.verifiedPath(share.infoHash), verified);
   const expiresAt = Date.now() + 3_600_000;
-  return { infoHash: share.infoHash, length: info.length, address, expiresAt, stopToken: share.infoHash };
+  return { infoHash: share.infoHash, length: info.length, requester, expiresAt, stopToken: share.infoHash };
 }
