@@ -1,3 +1,4 @@
+import { NOTHING_TO_SHARE } from '../share/share-files';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { formatMagnet } from '../../../../shared/codec/magnet';
@@ -515,7 +516,7 @@ describe('worker client', () => {
       type: 'reply',
       requestId: expect.any(Number),
       ok: false,
-      error: 'The files hold no data',
+      error: NOTHING_TO_SHARE,
     });
     const unsafe = await peer.request(
       {

@@ -104,10 +104,14 @@ interface ShareRun {
   checkRead: () => void;
 }
 
+/** A share of empty files only: a torrent of 0 bytes is no torrent, and the person can choose again. */
+export const NOTHING_TO_SHARE =
+  'Nothing to share: the chosen files are all empty (0 bytes). Choose files that hold data.';
+
 /** Hashes and stores `files`; resolves with the info once every piece is stored. */
 export async function shareFiles(files: ShareFile[], options: ShareOptions): Promise<TorrentInfo> {
   const total = totalSize(files);
-  if (files.length === 0 || total === 0) throw new ShareError('The files hold no data');
+  if (files.length === 0 || total === 0) throw new ShareError(NOTHING_TO_SHARE);
   const pieceLength = options.pieceLength ?? choosePieceLength(total);
   const writes = new PendingWrites(options.maxPendingBytes ?? 32 * MiB);
   const storePiece = options.storePiece;

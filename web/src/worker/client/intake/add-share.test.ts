@@ -1,3 +1,4 @@
+import { NOTHING_TO_SHARE } from '../../share/share-files';
 import { describe, expect, it } from 'vitest';
 import { ActionError } from '../action-runner';
 import { context, testBytes, testCore } from '../testing/core';
@@ -44,9 +45,7 @@ describe('share', () => {
   it('refuses files that hold no data, and a share the browser has no room for, storing nothing', async () => {
     const { core, store } = testCore({ estimateStorage: async () => ({ quota: 1000, usage: 0 }) });
     const empty = [{ file: new File([], 'e'), path: ['e'] }];
-    await expect(share(core, { files: empty, name: 'e' }, context())).rejects.toThrow(
-      'The files hold no data',
-    );
+    await expect(share(core, { files: empty, name: 'e' }, context())).rejects.toThrow(NOTHING_TO_SHARE);
     const big = [{ file: new File([testBytes(5000, 3)], 'big'), path: ['big'] }];
     const refused = share(core, { files: big, name: 'big' }, context());
     await expect(refused).rejects.toBeInstanceOf(ActionError);

@@ -8,6 +8,7 @@ import { storageErrorReason } from '../../../lib/storage/storage';
 import { torrentTrackers } from '../../../lib/links/trackers';
 import type { PieceStorage } from '../../../../../shared/host/piece-storage';
 import { sealShare, type SealedShare } from '../../share/seal-share';
+import { NOTHING_TO_SHARE } from '../../share/share-files';
 import { errorMessage } from '../../torrent/errors';
 import { ActionError, type ActionContext } from '../action-runner';
 import type { ClientCore } from '../client-core';
@@ -40,7 +41,7 @@ export async function share(
   { requestId, defaultTrackers }: ActionContext,
 ): Promise<AddedTorrent> {
   const total = totalSize(message.files);
-  if (message.files.length === 0 || total === 0) throw new ActionError('The files hold no data');
+  if (message.files.length === 0 || total === 0) throw new ActionError(NOTHING_TO_SHARE);
   const plan = await planShare(core, message, total);
   const { storageId, pieces } = newShareStorage(core, () => ({
     pieceLength: plan.pieceLength,
