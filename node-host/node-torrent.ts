@@ -1,11 +1,12 @@
-// One torrent run by the engine in Node: its session, its files on disk, its TCP peers and its clock. The session's
-// actions are carried out through the engine's executor with Node's ports (node:crypto, the disk store, sockets);
+// One torrent run by the engine in Node: its session, its files on disk, its TCP peers and its clock. The session is
+// driven as every host drives one (shared/host/session-driver.ts), its actions carried out through the engine's
+// executor with Node's ports (node:crypto, the disk store, sockets);
 // what happens is told through events: `piece` (a piece verified and written), `done` (every piece), `peer-closed`
 // (a peer gone, and why), `failed` (the torrent cannot go on), `stopped` (its peers and files closed).
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { TorrentSession } from '../shared/engine/session/session';
-import { execute, reasonOf, type EnginePorts } from '../shared/engine/session/executor';
+import { reasonOf, type EnginePorts } from '../shared/engine/session/executor';
 import type {
   EngineConfig,
   EngineEvent,
@@ -14,6 +15,7 @@ import type {
 } from '../shared/engine/contract/engine-types';
 import type { Bitfield } from '../shared/codec/bitfield';
 import { feedingReceiver, ownBuffer, type PeerTransport } from '../shared/host/peer-transport';
+import { SessionDriver } from '../shared/host/session-driver';
 import type { DiskPieceStorage } from './disk-storage';
 import { blockHashes, sha1Sync } from './hashing';
 import { socketIdentities, TcpPeer } from './tcp-peer';
@@ -53,8 +55,7 @@ export class NodeTorrent extends EventEmitter<NodeTorrentEvents> {
   private readonly tap: NodeTorrentOptions['tap'];
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
-  private handling = false;
-  private readonly queued: EngineEvent[] = [];
+  private readonly driver: SessionDriver;
 
   constructor(options: NodeTorrentOptions) {
     super();
@@ -73,6 +74,12 @@ export class NodeTorrent extends EventEmitter<NodeTorrentEvents> {
       ...(options.config ? { config: options.config } : {}),
     });
     this.ports = this.makePorts();
+    this.driver = new SessionDriver({
+      live: () => (this.stopped ? undefined : this.session),
+      now: () => performance.now(),
+      ports: () => this.ports,
+      threw: (error) => this.emit('failed', reasonOf(error)),
+    });
     this.timer = setInterval(() => this.feed({ type: 'tick' }), TICK_MS);
     this.feed({ type: 'tick' });
   }
@@ -137,20 +144,8 @@ export class NodeTorrent extends EventEmitter<NodeTorrentEvents> {
     this.emit('stopped');
   }
 
-  /** Feeds the session one event and carries out its actions; events that arrive while it runs wait their turn. */
   private feed(event: EngineEvent): void {
-    if (this.stopped) return;
-    this.queued.push(event);
-    if (this.handling) return;
-    this.handling = true;
-    try {
-      for (let next = this.queued.shift(); next; next = this.queued.shift()) {
-        const actions = this.session.handle(next, performance.now());
-        execute(actions, this.ports, (answer) => this.feed(answer));
-      }
-    } finally {
-      this.handling = false;
-    }
+    this.driver.feed(event);
   }
 
   private makePorts(): EnginePorts {

@@ -1,20 +1,16 @@
-// One torrent in the worker: drives its TorrentSession (events in, actions out through the engine ports) and keeps
+// One torrent in the worker: drives its TorrentSession (events in, actions out through the engine ports, in the
+// session driver every host shares: shared/host/session-driver.ts) and keeps
 // where it is in its life as one state value. A failure here puts this torrent in the error state and leaves every
 // other torrent alone. Its other jobs live beside it, each in its own room: names (identity.ts), totals, the file
 // choice, stream steering (streams/), a private share's state, the shared files' watch, and the view.
 import type { Bitfield } from '../../../../shared/codec/bitfield';
-import { executeAction } from '../../../../shared/engine/session/executor';
-import type {
-  EngineAction,
-  EngineEvent,
-  Session,
-  V2Options,
-} from '../../../../shared/engine/contract/engine-types';
+import type { EngineEvent, Session, V2Options } from '../../../../shared/engine/contract/engine-types';
 import type { FileEntry, TorrentInfo } from '../../../../shared/codec/metainfo';
 import { WRONG_KEY_MESSAGE } from '../../../../shared/private-share/private-share';
 import type { PrivateFiles } from '../../lib/crypto/private-files';
 import type { PeerPath, TorrentView } from '../../lib/messages/protocol';
 import type { PieceStorage } from '../../../../shared/host/piece-storage';
+import { SessionDriver } from '../../../../shared/host/session-driver';
 import type { TorrentRecord } from '../storage/records';
 import type { HostContext } from './context';
 import { enginePorts } from './engine-ports';
@@ -31,10 +27,17 @@ export class TorrentHost {
   private readonly lifecycle = new Lifecycle();
   private readonly parts: TorrentParts;
   private readonly actions: SessionActions;
-  private queue: EngineEvent[] = [];
-  private draining = false;
-  /** Bumped when the session is replaced: late results for the old one are dropped. */
-  private generation = 0;
+  private readonly driver = new SessionDriver({
+    live: () => this.lifecycle.live,
+    now: () => this.ctx.clock(),
+    ports: (current) => enginePorts(this.actions, current),
+    threw: (error) => this.fail(engineError(error)),
+    // Nothing a removed torrent's session asked for lands: its storage is being deleted.
+    accepts: () => !this.removed,
+    drained: () => {
+      if (this.lifecycle.stopping) this.halt();
+    },
+  });
 
   constructor(
     private readonly ctx: HostContext,
@@ -76,8 +79,7 @@ export class TorrentHost {
 
   /** Creates the session; an unpaused torrent becomes active (the main thread starts its tracker clients). */
   start(): void {
-    this.generation++;
-    this.queue = [];
+    this.driver.renew();
     let session: Session;
     try {
       session = this.ctx.createSession(this.parts.sessionOptions());
@@ -190,7 +192,7 @@ export class TorrentHost {
   /** Stops for good (page unload, or before `remove`): announces stopped, closes every peer. */
   stop(): void {
     if (this.lifecycle.live) {
-      this.queue = [];
+      this.driver.clear();
       this.feed({ type: 'stop' });
     }
     this.halt();
@@ -208,9 +210,9 @@ export class TorrentHost {
     const failed = this.lifecycle.fail(reason);
     if (needsPermission !== undefined) this.lifecycle.permissionNeeded(reason, needsPermission);
     if (!failed || !this.lifecycle.live) return;
-    this.queue = [{ type: 'stop' }];
+    this.driver.clear();
     this.lifecycle.stop();
-    this.drain();
+    this.feed({ type: 'stop' });
   }
 
   /** Writes the record (batched with the pieces); false when it was not. `critical`: a failure fails the torrent. */
@@ -246,40 +248,12 @@ export class TorrentHost {
   // --- the session loop ---
 
   private feed(event: EngineEvent): void {
-    if (!this.lifecycle.live) return;
-    this.queue.push(event);
-    this.drain();
-  }
-
-  private drain(): void {
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      let session: Session | undefined;
-      while ((session = this.lifecycle.live) && this.queue.length > 0) {
-        const event = this.queue.shift() as EngineEvent;
-        let actions: EngineAction[];
-        try {
-          actions = session.handle(event, this.ctx.clock());
-        } catch (error) {
-          if (event.type === 'stop') {
-            this.queue = [];
-            break;
-          }
-          this.fail(engineError(error));
-          continue;
-        }
-        for (const action of actions) this.act(action);
-      }
-    } finally {
-      this.draining = false;
-    }
-    if (this.lifecycle.stopping) this.halt();
+    this.driver.feed(event);
   }
 
   private halt(): void {
     if (!this.lifecycle.halt()) return;
-    this.queue = [];
+    this.driver.clear();
     this.parts.peers.closeAll(this.error ?? 'torrent stopped');
     this.parts.reports.postInactive();
   }
@@ -295,13 +269,5 @@ export class TorrentHost {
       removed: () => this.removed,
       failed: () => this.error !== undefined,
     };
-  }
-
-  private act(action: EngineAction): void {
-    const generation = this.generation;
-    const current = () => generation === this.generation && !this.removed;
-    executeAction(action, enginePorts(this.actions, current), (event) => {
-      if (current()) this.feed(event);
-    });
   }
 }
