@@ -87,6 +87,12 @@ describe('FileList', () => {
     );
   });
 
+  it('offers no Save all beside the one Save of a one-file torrent', () => {
+    render(FileList, props(album([file(0, 'a.txt', true)]), { canSaveToFolder: true }));
+    expect(screen.getByRole('button', { name: 'Save a.txt' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /^Save all/ })).toBeNull();
+  });
+
   it('saves all the chosen files once they are complete, with a file unchecked', async () => {
     const user = userEvent.setup();
     const chosen = props(album([file(0, 'a.txt', true), file(1, 'b.txt', false, false)]), {
