@@ -25,7 +25,8 @@ export const LAUNCH_OPTIONS = {
 
 export default defineConfig({
   testDir: 'e2e',
-  timeout: 120_000,
+  // A test that needs more says why beside its own timeout.
+  timeout: 60_000,
   workers: 1,
   retries: 0,
   // The JSON report's per-test durations are summed up by scripts/test-durations.ts after each CI run.

@@ -21,8 +21,6 @@ import {
   unseededTorrent,
 } from './helpers';
 
-test.describe.configure({ timeout: 120_000 });
-
 test('the manifest makes the app installable in Chromium', async () => {
   // A profile on disk: Chromium installs nothing from an incognito context.
   const { context, page } = await persistentPeer();

@@ -4,23 +4,18 @@
 // Enter) by Tab and Enter, the focus where the keys put it and the saved file byte-identical.
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
-import { firefoxAvailable, landedInFirefox, launchFirefox, openFirefoxApp, waitForState } from './firefox';
+import type { Page as FirefoxPage } from 'puppeteer-core';
+import { firefoxAvailable, firefoxPerFile, landedInFirefox, openFirefoxApp, waitForState } from './firefox';
 import { focusIsOn, seriousViolationsInFirefox, tabToInFirefox } from './firefox-a11y';
 import { openPeer, randomFile, shareFiles, tempDir } from './helpers';
 
-test.describe.configure({ timeout: 180_000 });
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
+const firefox = firefoxPerFile();
 
-let firefox: FirefoxBrowser | undefined;
-test.afterEach(async () => {
-  await firefox?.close();
-  firefox = undefined;
-});
-
-async function openFirefox(baseURL: string | undefined, downloads = tempDir('swarmdrop-firefox-downloads-')) {
-  firefox = await launchFirefox(downloads);
-  return openFirefoxApp(firefox, `${baseURL}/`);
+/** The app in a fresh context of the file's Firefox, and where its downloads land. */
+async function openFirefox(baseURL: string | undefined): Promise<{ page: FirefoxPage; downloads: string }> {
+  const { context, downloads } = await firefox.peer();
+  return { page: await openFirefoxApp(context, `${baseURL}/`), downloads };
 }
 
 const item = (name: string) => `li.torrent[aria-label="${name}"]`;
@@ -35,7 +30,7 @@ async function openDetailsByKeyboard(page: FirefoxPage, name: string): Promise<v
 test('Firefox: no serious accessibility finding on the first screen, with the seed entry open, and in the settings', async ({
   baseURL,
 }) => {
-  const page = await openFirefox(baseURL);
+  const { page } = await openFirefox(baseURL);
   expect(await seriousViolationsInFirefox(page)).toEqual([]);
   await page.evaluate(() =>
     document.querySelector<HTMLDetailsElement>('details.seed')!.setAttribute('open', ''),
@@ -56,8 +51,7 @@ test('Firefox from the keyboard alone: a recipient downloads by the link and Ent
   const sharer = await openPeer(browser);
   const file = randomFile(tempDir(), 'keyed-in-firefox.bin', 300_000);
   const magnet = await shareFiles(sharer.page, file.path, file.name);
-  const downloads = tempDir('swarmdrop-firefox-downloads-');
-  const page = await openFirefox(baseURL, downloads);
+  const { page, downloads } = await openFirefox(baseURL);
 
   await tabToInFirefox(page, '#magnet-input');
   await page.keyboard.type(magnet);
@@ -80,7 +74,8 @@ test('Firefox from the keyboard alone: a recipient downloads by the link and Ent
 test('Firefox from the keyboard alone: Share files, reached by Tab, opens the chooser on Enter and the share seeds', async ({
   baseURL,
 }) => {
-  const page = await openFirefox(baseURL);
+  // Firefox reports no file chooser opened in a created context: this test runs in its first one.
+  const page = await openFirefoxApp((await firefox.defaultPeer()).context, `${baseURL}/`);
   const file = randomFile(tempDir(), `typed-${randomBytes(4).toString('hex')}.bin`, 20_000);
   const input = 'section.send input[type=file][multiple]';
   await tabToInFirefox(page, input);

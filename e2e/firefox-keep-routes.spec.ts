@@ -13,10 +13,11 @@ import { readTorrent } from '../node-host/torrent-source';
 import type { Challenge } from '../signal-tracker/src/keeper/keep-proof';
 import { proofFor } from '../signal-tracker/src/keeper/testing/keep-proofs';
 import { freePort } from '../signal-tracker/src/testing/daemons';
-import { firefoxAvailable, launchFirefox } from './firefox';
+import { firefoxAvailable, firefoxPerFile } from './firefox';
 import { startTracker, tempDir } from './helpers';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
+const firefox = firefoxPerFile();
 
 const cleanups: Array<() => unknown> = [];
 test.afterEach(async () => {
@@ -71,9 +72,7 @@ test('in Firefox, another site’s page cannot make the visitor’s browser keep
   const site = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(page));
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.2', resolve));
   cleanups.push(() => site.close());
-  const firefox = await launchFirefox(tempDir());
-  cleanups.push(() => firefox.close());
-  const tab = await firefox.newPage();
+  const tab = await (await firefox.peer()).context.newPage();
   await tab.goto(`http://127.0.0.2:${(site.address() as AddressInfo).port}/`);
   // Both fetches settle: the no-cors one is sent (its answer is opaque); the JSON one waits on its preflight.
   await tab.evaluate(() => (window as unknown as { sent: Promise<string[]> }).sent);

@@ -1,16 +1,16 @@
 // The keeper from Firefox (through puppeteer-core): a tracker started with --keep-dir in a temporary folder; Firefox A
-// shares a file, presses `Keep online`, and once the card says the tab can close, A closes; a fresh Firefox B
-// downloads the file byte-identical from the keeper alone. An encrypted share the same, with nothing of its
+// (a browser context of the file's Firefox) shares a file, presses `Keep online`, and once the card says the tab can
+// close, A closes; a fresh Firefox B (another context) downloads the file byte-identical from the keeper alone. An encrypted share the same, with nothing of its
 // plaintext in the keeper's folder.
 import { expect, test } from '@playwright/test';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
+import type { Page as FirefoxPage } from 'puppeteer-core';
 import { freePort } from '../signal-tracker/src/testing/daemons';
 import {
   downloadInFirefox,
   firefoxAvailable,
-  launchFirefox,
+  firefoxPerFile,
   openFirefoxApp,
   saveInFirefox,
   shareInFirefox,
@@ -19,15 +19,13 @@ import {
 import { randomFile, sha256, startTracker, tempDir, TRANSFER_TIMEOUT } from './helpers';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
-test.describe.configure({ timeout: 240_000 });
+const firefox = firefoxPerFile();
 
 const KEPT = /^Kept online until \d\d:\d\d: this tab can close$/;
 const MARKER = 'KEEPER-PLAINTEXT-MARKER-f1re ';
 
-const firefoxes: FirefoxBrowser[] = [];
 const trackers: Array<{ kill(signal: NodeJS.Signals): boolean }> = [];
-test.afterEach(async () => {
-  await Promise.all(firefoxes.splice(0).map((browser) => browser.close()));
+test.afterEach(() => {
   for (const tracker of trackers.splice(0)) tracker.kill('SIGTERM');
 });
 
@@ -35,19 +33,6 @@ async function keeperTracker(keepDir: string): Promise<string> {
   const port = await freePort();
   trackers.push(await startTracker(port, ['--keep-dir', keepDir, '--keep-hours', '24']));
   return `http://127.0.0.1:${port}`;
-}
-
-/** Closes a Firefox (the sharer's tab is gone with it). */
-async function closeFirefox(browser: FirefoxBrowser): Promise<void> {
-  firefoxes.splice(firefoxes.indexOf(browser), 1);
-  await browser.close();
-}
-
-async function firefox(): Promise<{ browser: FirefoxBrowser; downloads: string }> {
-  const downloads = tempDir('swarmdrop-firefox-downloads-');
-  const browser = await launchFirefox(downloads);
-  firefoxes.push(browser);
-  return { browser, downloads };
 }
 
 /** Presses the button of the torrent item `name` whose text is exactly `text`. */
@@ -102,14 +87,15 @@ function filesUnder(folder: string): Array<{ path: string; bytes: Buffer }> {
 test('Firefox keeps a share online, closes, and another Firefox downloads it from the keeper alone', async () => {
   const origin = await keeperTracker(tempDir('swarmdrop-keep-'));
   const file = randomFile(tempDir(), 'fx-kept.bin', 3 * 1024 * 1024 + 11);
-  const a = await firefox();
-  const sharer = await openFirefoxApp(a.browser, `${origin}/`);
+  const a = await firefox.peer();
+  const sharer = await openFirefoxApp(a.context, `${origin}/`);
   const magnet = await shareInFirefox(sharer, file.path, 'fx-kept.bin');
   await keepOnline(sharer, 'fx-kept.bin');
-  await closeFirefox(a.browser);
+  // The sharer's tabs, engine and service worker go with its context.
+  await a.context.close();
 
-  const b = await firefox();
-  const page = await openFirefoxApp(b.browser, `${origin}/`);
+  const b = await firefox.peer();
+  const page = await openFirefoxApp(b.context, `${origin}/`);
   await downloadInFirefox(page, magnet);
   await waitForState(page, 'fx-kept.bin', 'seeding');
   expect(await saveInFirefox(page, 'fx-kept.bin', b.downloads)).toBe(file.sha256);
@@ -122,8 +108,8 @@ test('Firefox keeps an encrypted share as ciphertext; another Firefox opens its 
   const path = join(tempDir(), 'fx-secret-notes.txt');
   writeFileSync(path, plain);
 
-  const a = await firefox();
-  const sharer = await openFirefoxApp(a.browser, `${origin}/`);
+  const a = await firefox.peer();
+  const sharer = await openFirefoxApp(a.context, `${origin}/`);
   await sharer.evaluate(() => {
     const box = [...document.querySelectorAll('label')]
       .find((label) => label.textContent?.trim() === 'Encrypt for people with the link')
@@ -143,7 +129,7 @@ test('Firefox keeps an encrypted share as ciphertext; another Firefox opens its 
   const link = await sharer.evaluate(() => (window as unknown as { copied?: string }).copied ?? '');
   expect(link).toMatch(/&k=[A-Za-z0-9_-]{43}$/);
   await keepOnline(sharer, 'fx-secret-notes.txt');
-  await closeFirefox(a.browser);
+  await a.context.close();
 
   const kept = filesUnder(keepDir);
   expect(kept.length).toBeGreaterThan(0);
@@ -153,8 +139,8 @@ test('Firefox keeps an encrypted share as ciphertext; another Firefox opens its 
     expect(file.bytes.includes(Buffer.from('fx-secret-notes'))).toBe(false);
   }
 
-  const b = await firefox();
-  const page = await openFirefoxApp(b.browser, `${origin}${link.slice(link.indexOf('/#'))}`);
+  const b = await firefox.peer();
+  const page = await openFirefoxApp(b.context, `${origin}${link.slice(link.indexOf('/#'))}`);
   await page.waitForFunction(() => document.querySelector('dialog') !== null, { timeout: 30_000 });
   await page.evaluate(() => {
     [...document.querySelectorAll<HTMLButtonElement>('dialog button')]

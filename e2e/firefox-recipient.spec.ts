@@ -3,30 +3,23 @@
 // shared; at 360 px with every details section open and a peer in the table, nothing widens the page.
 import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
+import type { Page as FirefoxPage } from 'puppeteer-core';
 import { widthsInPage } from './card-widths';
 import {
   downloadInFirefox,
   firefoxAvailable,
-  launchFirefox,
+  firefoxPerFile,
   openFirefoxApp,
   shareInFirefox,
   waitForState,
 } from './firefox';
 import { openPeer, randomFile, shareFiles, tempDir } from './helpers';
 
-test.describe.configure({ timeout: 180_000 });
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
-
-let firefox: FirefoxBrowser | undefined;
-test.afterEach(async () => {
-  await firefox?.close();
-  firefox = undefined;
-});
+const firefox = firefoxPerFile();
 
 async function openFirefox(baseURL: string | undefined): Promise<FirefoxPage> {
-  firefox = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
-  return openFirefoxApp(firefox, `${baseURL}/`);
+  return openFirefoxApp((await firefox.peer()).context, `${baseURL}/`);
 }
 
 /** Where the item `name` is: in the viewport, focused, first in the list, and the statuses it shows. */

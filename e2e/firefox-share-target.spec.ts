@@ -2,24 +2,20 @@
 // receives any navigation to its scope): another site's form posted to /share-target there holds and shares
 // nothing, and a post of the app's own origin waits for `Share`. Firefox runs through puppeteer-core (e2e/firefox.ts).
 import { expect, test } from '@playwright/test';
-import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
+import type { Page as FirefoxPage } from 'puppeteer-core';
 import {
   firefoxAvailable,
-  launchFirefox,
+  firefoxPerFile,
   openFirefoxApp,
   serviceWorkerControlsFirefox,
   waitForApp,
   waitForState,
 } from './firefox';
-import { tempDir } from './helpers';
 import { otherSite, submitShareForm } from './other-site';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
 
-let firefox: FirefoxBrowser | undefined;
-test.afterEach(async () => {
-  await firefox?.close();
-});
+const firefox = firefoxPerFile();
 
 /** The names of the torrents listed, and whether a dialog is shown. */
 const shown = (page: FirefoxPage) =>
@@ -29,9 +25,8 @@ const shown = (page: FirefoxPage) =>
   }));
 
 test('in Firefox, another site’s form posted to the share target shares nothing', async () => {
-  firefox = await launchFirefox(tempDir());
   const appUrl = test.info().project.use.baseURL!;
-  const page = await openFirefoxApp(firefox, appUrl);
+  const page = await openFirefoxApp((await firefox.peer()).context, appUrl);
   await serviceWorkerControlsFirefox(page);
   const appOrigin = new URL(appUrl).origin;
   const site = await otherSite(appOrigin);

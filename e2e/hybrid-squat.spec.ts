@@ -21,8 +21,6 @@ import {
 } from './helpers';
 import { Squatter } from './squatter';
 
-test.describe.configure({ timeout: 240_000 });
-
 test("a stranger who squats a hybrid share's v2 hash under the tab's peer id cannot cut btmh-only peers off the tab", async ({
   browser,
   baseURL,

@@ -19,8 +19,6 @@ import {
 } from './helpers';
 import type { Page } from '@playwright/test';
 
-test.describe.configure({ timeout: 180_000 });
-
 const hashers = {
   sha1: async (data: Uint8Array) => new Uint8Array(createHash('sha1').update(data).digest()),
   sha256: async (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest()),

@@ -20,8 +20,6 @@ import {
 } from './helpers';
 import { openBundle, serveBundlePage, wtSeed } from './webtorrent-bundle';
 
-test.describe.configure({ timeout: 180_000 });
-
 // The bundle's page also gets a `wtDownload` that resolves with the SHA-256 and size of the downloaded file.
 const DOWNLOAD_SCRIPT = `
   async function digest(file) {

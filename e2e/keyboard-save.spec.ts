@@ -20,8 +20,6 @@ import { tabTo } from './keyboard';
 import { hashesOf, pickFolderInPage, readPickedFolder } from './picked-folder';
 import { unzipHashes } from './unzip';
 
-test.describe.configure({ timeout: 180_000 });
-
 /** Downloads `magnet` in a new tab through the link field and Enter, and waits until the item seeds. */
 async function downloadByKeyboard(page: Page, magnet: string, name: string): Promise<Locator> {
   await page.getByLabel('Magnet link or info hash').focus();

@@ -26,7 +26,6 @@ import {
 } from './helpers';
 import { startLt21Process } from '../node-host/testing/node-process';
 
-test.describe.configure({ timeout: 180_000 });
 test.skip(!binaryAvailable(TURNSERVER), 'coturn (the STUN server) is not installed');
 
 const scratch = new Scratch('lt21-e2e');

@@ -18,8 +18,6 @@ import {
   torrentItem,
 } from './helpers';
 
-test.describe.configure({ timeout: 180_000 });
-
 /** A v2-only info dictionary of one file of 2^40 bytes in 16 KiB pieces (its pieces root made up: nobody checks a
  * piece of it). */
 function hugeInfo(): Uint8Array {

@@ -3,9 +3,8 @@
 import { expect, test } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser as FirefoxBrowser } from 'puppeteer-core';
 import { untilValue } from '../shared/testing/until';
-import { downloadInFirefox, firefoxAvailable, launchFirefox, openFirefoxApp, waitForState } from './firefox';
+import { downloadInFirefox, firefoxAvailable, firefoxPerFile, openFirefoxApp, waitForState } from './firefox';
 import {
   TRANSFER_TIMEOUT,
   openPeer,
@@ -18,8 +17,6 @@ import {
 } from './helpers';
 import { hashesOf, pickFolderInPage, readPickedFolder } from './picked-folder';
 import { unzipHashes } from './unzip';
-
-test.describe.configure({ timeout: 180_000 });
 
 test('Save all to a folder saves the chosen files when one is unchecked', async ({ browser }) => {
   const dir = tempDir();
@@ -49,11 +46,7 @@ test('Save all to a folder saves the chosen files when one is unchecked', async 
 
 test.describe('Firefox', () => {
   test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
-  let firefox: FirefoxBrowser | undefined;
-  test.afterEach(async () => {
-    await firefox?.close();
-    firefox = undefined;
-  });
+  const firefox = firefoxPerFile();
 
   test('Save all as .zip in Firefox unzips to byte-identical files', async ({ browser, baseURL }) => {
     const dir = tempDir();
@@ -65,9 +58,8 @@ test.describe('Firefox', () => {
     const sharer = await openPeer(browser);
     const magnet = await shareFolder(sharer.page, join(dir, 'album'), 'album');
 
-    const downloads = tempDir('swarmdrop-firefox-downloads-');
-    firefox = await launchFirefox(downloads);
-    const page = await openFirefoxApp(firefox, `${baseURL}/`);
+    const { context, downloads } = await firefox.peer();
+    const page = await openFirefoxApp(context, `${baseURL}/`);
     await downloadInFirefox(page, magnet);
     await waitForState(page, 'album', 'seeding');
     const clicked = await page.evaluate(() => {

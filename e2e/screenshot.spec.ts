@@ -20,7 +20,7 @@ const target = process.env.SCREENSHOT;
 test.skip(!target, 'set SCREENSHOT=<path.png> to take the README screenshot');
 
 test('screenshot of a download in progress', async ({ browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(180_000); // 24 MiB shared, then seeded to a second tab under a limit before the picture (a README tool, not in CI)
   const dir = tempDir();
   const file = randomFile(dir, 'holiday-video.mp4', 24 * 1024 * 1024);
   const seeders = [await openPeer(browser), await openPeer(browser)];

@@ -18,7 +18,6 @@ import {
   type MadeFile,
 } from './helpers';
 
-test.describe.configure({ timeout: 180_000 });
 test.skip(libtorrentMissing !== undefined, libtorrentMissing ?? '');
 
 const MiB = 1024 * 1024;

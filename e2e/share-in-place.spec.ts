@@ -17,8 +17,6 @@ import {
   TRANSFER_TIMEOUT,
 } from './helpers';
 
-test.describe.configure({ timeout: 240_000 });
-
 const NAME = 'in-place.bin';
 const SIZE = 3 * 1024 * 1024 + 4321;
 

@@ -18,8 +18,6 @@ import {
   TRANSFER_TIMEOUT,
 } from './helpers';
 
-test.describe.configure({ timeout: 180_000 });
-
 test('a 5 MiB binary published in A downloads byte-identical in B and C', async ({ browser, baseURL }) => {
   const dir = tempDir();
   const file = randomFile(dir, 'random.bin', 5 * 1024 * 1024);

@@ -17,8 +17,6 @@ import {
   torrentItem,
 } from './helpers';
 
-test.describe.configure({ timeout: 180_000 });
-
 test('a magnet with only btmh downloads a share byte-identical', async ({ browser }) => {
   const dir = tempDir();
   const file = randomFile(dir, 'clip.bin', 3 * 1024 * 1024 + 777);

@@ -14,8 +14,6 @@ import {
   torrentItem,
 } from './helpers';
 
-test.describe.configure({ timeout: 180_000 });
-
 /** What the init script saw: sentinels granted, and how many of them the browser or the app let go. */
 interface WakeRecord {
   granted: number;

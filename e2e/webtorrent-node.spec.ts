@@ -20,8 +20,6 @@ import type { WebTorrentJob } from './webtorrent-node';
 
 const webTorrent = (job: WebTorrentJob) => startNodeProcess('e2e/webtorrent-node.ts', job);
 
-test.describe.configure({ timeout: 180_000 });
-
 test('WebTorrent 3 in Node downloads what our tab shares, through our tracker', async ({
   browser,
   baseURL,
