@@ -21,7 +21,6 @@
 //   `send` carries a fresh buffer the adapter owns (it may transfer it). `peer-data` chunks are read in place and may
 //   be kept as views until the event returns, so the adapter must not reuse them while handle() runs.
 // - Hash ids are unique per session (a counter); piece and metadata checks share the sequence.
-import type { ServeHold } from '../upload/serve-hold';
 import type { Bitfield } from '../../codec/bitfield';
 import type { TorrentInfo } from '../../codec/metainfo';
 import type { ChokePolicy, SpareSlots } from '../choke/choker';
@@ -84,7 +83,15 @@ export interface EngineConfig {
   reusePieceBuffers?: boolean;
   /** Tests only: each torrent serves the first `pieces` pieces asked for until the hold is released
    * (upload/serve-hold.ts). */
-  serveHold?: ServeHold;
+  serveHold?: ServeHoldSwitch;
+}
+
+/** A test's hold on what a seeder serves, as the sessions read it (upload/serve-hold.ts makes one). */
+export interface ServeHoldSwitch {
+  /** Pieces each torrent may serve while the hold holds. */
+  readonly pieces: number;
+  /** Every piece may be served. */
+  readonly released: boolean;
 }
 
 /** Work units (one constant-time change of the engine's state each) a peer's messages may cause. */

@@ -3,11 +3,12 @@
 // serves the first `pieces` pieces it is asked for; a request for any other piece is parked, unanswered, until the
 // hold is released, and is then answered as if it had just come. Never set outside tests: the worker sets it only
 // for a page a test opened with its switch (web/src/lib/messages/serve-hold-switch.ts).
+import type { ServeHoldSwitch } from '../contract/engine-types';
 import type { BlockRequest } from '../picker/block-geometry';
 
 /** The switch a test holds: how many pieces each torrent may serve, and whether that bound still holds. One for
  * every torrent of an engine (its sessions' `HeldRequests` read it). */
-export class ServeHold {
+export class ServeHold implements ServeHoldSwitch {
   private releasedNow = false;
 
   constructor(readonly pieces: number) {
@@ -35,7 +36,7 @@ export class HeldRequests<P> {
   private readonly admitted = new Set<number>();
   private parked: Array<ParkedRequest<P>> = [];
 
-  constructor(private readonly hold: ServeHold | undefined) {}
+  constructor(private readonly hold: ServeHoldSwitch | undefined) {}
 
   /** Whether a request for `index` may be served now: always without a hold or once it is released; under it, for
    * the first `pieces` pieces asked for (a piece once admitted stays admitted, so its every block is served). */

@@ -14,8 +14,8 @@ import { chooseServe, connectionShare, UploadPacer } from './pacer';
 import { RateMeter } from '../peer/rate';
 import { READS_PER_PEER } from '../peer/upload-queue';
 import type { PieceRank } from '../peer/waiting-requests';
-import type { PeerKey } from '../contract/engine-types';
-import { HeldRequests, type ServeHold } from './serve-hold';
+import type { PeerKey, ServeHoldSwitch } from '../contract/engine-types';
+import { HeldRequests } from './serve-hold';
 
 export { OUR_REQQ, READS_PER_PEER, RECENT_SENT, UploadQueue } from '../peer/upload-queue';
 
@@ -82,7 +82,7 @@ export class Uploader {
     /** Pieces we have (the downloader's bitfield, shared). */
     private readonly have: Bitfield,
     protected readonly ports: UploaderPorts,
-    hold?: ServeHold,
+    hold?: ServeHoldSwitch,
   ) {
     this.held = new HeldRequests(hold);
     const sentPieces = (this.sentPieces = new Uint32Array(info.pieceCount));

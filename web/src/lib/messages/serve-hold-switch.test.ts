@@ -1,23 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../../../shared/testing/until';
 import { engineWorkerName } from './engine-worker-name';
-import { RELEASE_HOLD, SERVE_HOLD_CHANNEL, serveHoldConfig, type HoldChannel } from './serve-hold-switch';
+import { RELEASE_HOLD, SERVE_HOLD_CHANNEL, serveHoldConfig } from './serve-hold-switch';
 
-/** A channel the test posts on by hand, and what was opened. */
-function channels(): {
-  opened: string[];
-  channel: HoldChannel & { closed: boolean };
-  open: (name: string) => HoldChannel;
-} {
-  const opened: string[] = [];
-  const channel = {
-    onmessage: null as HoldChannel['onmessage'],
-    closed: false,
-    close() {
-      this.closed = true;
-    },
-  };
-  return { opened, channel, open: (name) => (opened.push(name), channel) };
-}
+const opened: BroadcastChannel[] = [];
+/** Opens real broadcast channels (Node has them), closed after each test. */
+const open = (name: string) => {
+  const channel = new BroadcastChannel(name);
+  opened.push(channel);
+  return channel;
+};
+afterEach(() => {
+  for (const channel of opened.splice(0)) channel.close();
+});
 
 describe("the test hold's switch", () => {
   it('is passed to the worker only for a page a browser automation drives', () => {
@@ -34,21 +29,22 @@ describe("the test hold's switch", () => {
       engineWorkerName('?hold-pieces=3'),
       'swarmdrop-engine hold-pieces=x',
     ]) {
-      const { opened, open } = channels();
       expect(serveHoldConfig(name, open)).toEqual({});
       expect(opened).toEqual([]);
     }
   });
 
-  it('holds the pieces the name says until `release` comes on its channel', () => {
-    const { opened, channel, open } = channels();
+  it('holds the pieces the name says until `release` comes on its channel from another page of the origin', async () => {
     const { serveHold } = serveHoldConfig(engineWorkerName('?hold-pieces=4', true), open);
     expect(serveHold?.pieces).toBe(4);
-    expect(opened).toEqual([SERVE_HOLD_CHANNEL]);
-    channel.onmessage?.({ data: 'something else' });
-    expect(serveHold?.released).toBe(false);
-    channel.onmessage?.({ data: RELEASE_HOLD });
-    expect(serveHold?.released).toBe(true);
-    expect(channel.closed).toBe(true);
+    expect(opened.map((channel) => channel.name)).toEqual([SERVE_HOLD_CHANNEL]);
+    const test = new BroadcastChannel(SERVE_HOLD_CHANNEL);
+    try {
+      test.postMessage('something else');
+      test.postMessage(RELEASE_HOLD);
+      await until(() => serveHold?.released === true, { what: 'the hold released' });
+    } finally {
+      test.close();
+    }
   });
 });

@@ -12,10 +12,7 @@ export const SERVE_HOLD_CHANNEL = 'swarmdrop-serve-hold';
 export const RELEASE_HOLD = 'release';
 
 /** What the worker needs of a BroadcastChannel. */
-export interface HoldChannel {
-  onmessage: ((event: { data: unknown }) => void) | null;
-  close(): void;
-}
+export type HoldChannel = Pick<BroadcastChannel, 'onmessage' | 'close'>;
 
 /** The engine config of a worker named `name`: the hold it asks for, released by `release` on the channel that
  * `open` opens; empty (and no channel opened) without one. */
