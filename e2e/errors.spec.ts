@@ -16,7 +16,7 @@ test('a full storage quota shows Error: <reason> and keeps the verified pieces',
   browser,
   baseURL,
 }) => {
-  const file = randomFile(tempDir(), 'too-big.bin', 5 * 1024 * 1024);
+  const file = randomFile(tempDir(), 'too-big.bin', 2 * 1024 * 1024);
   const a = await openPeer(browser);
   const magnet = await shareFiles(a.page, file.path, 'too-big.bin');
 

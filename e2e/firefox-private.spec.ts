@@ -3,11 +3,11 @@
 import { expect, test, type Browser as ChromiumBrowser } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
+import type { Page as FirefoxPage } from 'puppeteer-core';
 import {
   firefoxAvailable,
   havePieces,
-  launchFirefox,
+  firefoxPerFile,
   openFirefoxApp,
   playPastTwoSeconds,
   saveInFirefox,
@@ -25,15 +25,15 @@ import {
   tempDir,
   torrentItem,
 } from './helpers';
+import { heldPath, releaseHold } from './hold';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
-test.describe.configure({ timeout: 180_000 });
 
 const CLIP = fileURLToPath(new URL('./fixtures/clip.webm', import.meta.url));
-const firefoxes: FirefoxBrowser[] = [];
-test.afterEach(async () => {
-  await Promise.all(firefoxes.splice(0).map((browser) => browser.close()));
-});
+/** One Firefox for this file; each peer a browser context of it, as apart as two profiles. */
+const firefoxes = firefoxPerFile();
+/** Pieces (of 16 KiB; 64 in all) Chromium serves before the Firefox tab reloads. */
+const RESUME_HELD = 16;
 
 /** The text the page's next copy puts on the clipboard (caught in the page: no clipboard permission needed). */
 async function catchCopies(page: FirefoxPage): Promise<void> {
@@ -64,11 +64,17 @@ async function press(page: FirefoxPage, text: string, name?: string): Promise<vo
   if (!clicked) throw new Error(`no ${text} button`);
 }
 
-/** A Chromium tab shares `path` encrypted (under an upload limit when given); returns its share link. */
-async function chromiumShares(browser: ChromiumBrowser, path: string, name: string, limitKiB = 0) {
+/** A Chromium tab at `appPath` shares `path` encrypted (under an upload limit when given); returns its share link. */
+async function chromiumShares(
+  browser: ChromiumBrowser,
+  path: string,
+  name: string,
+  limitKiB = 0,
+  appPath = '/',
+) {
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
-  await openApp(page);
+  await openApp(page, appPath);
   if (limitKiB > 0) await setUploadLimit(page, limitKiB);
   await page.getByLabel('Encrypt for people with the link').check();
   await page.getByLabel('Share files').setInputFiles(path);
@@ -83,9 +89,8 @@ test('Firefox shares encrypted; Chromium opens the share link and saves the iden
   browser,
   baseURL,
 }) => {
-  const file = randomFile(tempDir(), 'fx-secret.bin', 2 * 1024 * 1024 + 5);
-  const fx = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
-  firefoxes.push(fx);
+  const file = randomFile(tempDir(), 'fx-secret.bin', 512 * 1024 + 5);
+  const { context: fx } = await firefoxes.peer();
   const page = await openFirefoxApp(fx, `${baseURL}/`);
   await page.evaluate(() => {
     const box = [...document.querySelectorAll('label')]
@@ -116,12 +121,10 @@ test('Chromium shares encrypted; Firefox opens the share link and saves the iden
   browser,
   baseURL,
 }) => {
-  const file = randomFile(tempDir(), 'to-fx-secret.bin', 2 * 1024 * 1024 + 9);
+  const file = randomFile(tempDir(), 'to-fx-secret.bin', 512 * 1024 + 9);
   const { context, link } = await chromiumShares(browser, file.path, 'to-fx-secret.bin');
 
-  const downloads = tempDir('swarmdrop-firefox-downloads-');
-  const fx = await launchFirefox(downloads);
-  firefoxes.push(fx);
+  const { context: fx, downloads } = await firefoxes.peer();
   const page = await openFirefoxApp(fx, `${baseURL}${link.slice(link.indexOf('/#'))}`);
   await page.waitForFunction(() => document.querySelector('dialog') !== null, { timeout: 30_000 });
   await press(page, 'Download');
@@ -134,18 +137,18 @@ test('a Firefox tab that joined by the share link resumes after a reload; a wron
   browser,
   baseURL,
 }) => {
-  const file = randomFile(tempDir(), 'fx-resume-secret.bin', 4 * 1024 * 1024);
-  const sharer = await chromiumShares(browser, file.path, 'fx-resume-secret.bin', 384);
-  const downloads = tempDir('swarmdrop-firefox-downloads-');
-  const fx = await launchFirefox(downloads);
-  firefoxes.push(fx);
+  // 1 MiB in 16 KiB pieces; Chromium serves a quarter of them until Firefox has reloaded (e2e/hold.ts).
+  const file = randomFile(tempDir(), 'fx-resume-secret.bin', 1024 * 1024);
+  const sharer = await chromiumShares(browser, file.path, 'fx-resume-secret.bin', 0, heldPath(RESUME_HELD));
+  const { context: fx, downloads } = await firefoxes.peer();
   const page = await openFirefoxApp(fx, `${baseURL}${sharer.fragment}`);
   await page.waitForFunction(() => document.querySelector('dialog') !== null, { timeout: 30_000 });
   await press(page, 'Download');
   await waitForState(page, 'fx-resume-secret.bin', 'downloading');
   await page.waitForFunction(
-    () => Number(document.querySelector('li.torrent')?.getAttribute('data-have') ?? 0) >= 4,
+    (held) => Number(document.querySelector('li.torrent')?.getAttribute('data-have') ?? 0) === held,
     { timeout: TRANSFER_TIMEOUT, polling: 100 },
+    RESUME_HELD,
   );
   const before = await havePieces(page, 'fx-resume-secret.bin');
   await page.reload();
@@ -156,15 +159,14 @@ test('a Firefox tab that joined by the share link resumes after a reload; a wron
     { timeout: 30_000 },
   );
   expect(await havePieces(page, 'fx-resume-secret.bin')).toBeGreaterThanOrEqual(before);
-  await setUploadLimit(sharer.page, 0);
+  await releaseHold(sharer.page);
   await waitForState(page, 'fx-resume-secret.bin', 'seeding');
   expect(await saveInFirefox(page, 'fx-resume-secret.bin', downloads)).toBe(file.sha256);
 
   // Another Firefox with a wrong key: stopped in plain words, no file offered.
   const key = sharer.link.slice(sharer.link.lastIndexOf('&k='));
   const wrong = `&k=${key[3] === 'A' ? 'B' : 'A'}${key.slice(4)}`;
-  const other = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
-  firefoxes.push(other);
+  const { context: other } = await firefoxes.peer();
   const visitor = await openFirefoxApp(other, `${baseURL}${sharer.fragment.replace(key, wrong)}`);
   await visitor.waitForFunction(() => document.querySelector('dialog') !== null, { timeout: 30_000 });
   await press(visitor, 'Download');
@@ -188,8 +190,7 @@ test('a Firefox tab that joined by the share link resumes after a reload; a wron
 test('an encrypted video plays in Firefox while it downloads', async ({ browser, baseURL }) => {
   const size = readFileSync(CLIP).length;
   const sharer = await chromiumShares(browser, CLIP, 'clip.webm', Math.max(8, Math.floor(size / 1024 / 17)));
-  const fx = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
-  firefoxes.push(fx);
+  const { context: fx } = await firefoxes.peer();
   const page = await openFirefoxApp(fx, `${baseURL}${sharer.fragment}`);
   await page.waitForFunction(() => document.querySelector('dialog') !== null, { timeout: 30_000 });
   await press(page, 'Download');

@@ -2,12 +2,12 @@
 // reload, and two tabs of one Firefox profile share one engine, the second acting through the first. Firefox runs
 // through puppeteer-core (e2e/firefox.ts).
 import { expect, test } from '@playwright/test';
-import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
+import type { BrowserContext as FirefoxContext, Page as FirefoxPage } from 'puppeteer-core';
 import {
   downloadInFirefox,
   firefoxAvailable,
+  firefoxPerFile,
   havePieces,
-  launchFirefox,
   openFirefoxApp,
   saveInFirefox,
   shareInFirefox,
@@ -28,21 +28,21 @@ import {
   tempDir,
   torrentItem,
   TRANSFER_TIMEOUT,
-  setUploadLimit,
 } from './helpers';
+import { heldPeer, releaseHold } from './hold';
+
+/** Pieces (of 16 KiB; 64 in all) Chromium serves before the Firefox tab reloads. */
+const RESUME_HELD = 16;
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
-test.describe.configure({ timeout: 180_000 });
 
-const firefoxes: FirefoxBrowser[] = [];
-test.afterEach(async () => {
-  await Promise.all(firefoxes.splice(0).map((browser) => browser.close()));
-});
+/** One Firefox for this file; each peer a browser context of it, as apart as two profiles. */
+const firefoxes = firefoxPerFile();
 
 /** Where Firefox's engine should hold its data channels: in the worker from Firefox 144 on (transferable channels),
  * on the page before (the worker has no RTCDataChannel: the app falls back by feature detection). */
-async function expectedChannelPath(browser: FirefoxBrowser): Promise<'worker' | 'page'> {
-  const major = Number(/(\d+)\./.exec(await browser.version())?.[1] ?? 0);
+async function expectedChannelPath(context: FirefoxContext): Promise<'worker' | 'page'> {
+  const major = Number(/(\d+)\./.exec(await context.browser().version())?.[1] ?? 0);
   return major >= 144 ? 'worker' : 'page';
 }
 
@@ -50,15 +50,13 @@ async function firefoxChannelPath(page: FirefoxPage): Promise<string | null> {
   return page.evaluate(() => document.documentElement.dataset.channels ?? null);
 }
 
-async function firefox(): Promise<{ browser: FirefoxBrowser; downloads: string }> {
-  const downloads = tempDir('swarmdrop-firefox-downloads-');
-  const browser = await launchFirefox(downloads);
-  firefoxes.push(browser);
-  return { browser, downloads };
+async function firefox(): Promise<{ browser: FirefoxContext; downloads: string }> {
+  const { context, downloads } = await firefoxes.peer();
+  return { browser: context, downloads };
 }
 
 test('Firefox shares and Chromium downloads the identical file', async ({ browser, baseURL }) => {
-  const file = randomFile(tempDir(), 'from-firefox.bin', 3 * 1024 * 1024);
+  const file = randomFile(tempDir(), 'from-firefox.bin', 1024 * 1024);
   const { browser: fx } = await firefox();
   const sharer = await openFirefoxApp(fx, `${baseURL}/`);
   const magnet = await shareInFirefox(sharer, file.path, 'from-firefox.bin');
@@ -77,7 +75,7 @@ test('Chromium shares, Firefox downloads, and Save in Firefox yields the identic
   browser,
   baseURL,
 }) => {
-  const file = randomFile(tempDir(), 'to-firefox.bin', 3 * 1024 * 1024);
+  const file = randomFile(tempDir(), 'to-firefox.bin', 1024 * 1024);
   const chromium = await openPeer(browser);
   const magnet = await shareFiles(chromium.page, file.path, 'to-firefox.bin');
   const { browser: fx, downloads } = await firefox();
@@ -104,7 +102,7 @@ test('Firefox with IndexedDB as its piece store (forced): a piece an entry, no p
   browser,
   baseURL,
 }) => {
-  const file = randomFile(tempDir(), 'firefox-idb.bin', 2 * 1024 * 1024 + 77);
+  const file = randomFile(tempDir(), 'firefox-idb.bin', 512 * 1024 + 77);
   const chromium = await openPeer(browser);
   const magnet = await shareFiles(chromium.page, file.path, 'firefox-idb.bin');
   const { browser: fx, downloads } = await firefox();
@@ -128,16 +126,17 @@ test('Firefox with IndexedDB as its piece store (forced): a piece an entry, no p
 });
 
 test('a Firefox tab reloaded mid-download resumes from its verified pieces', async ({ browser, baseURL }) => {
-  const file = randomFile(tempDir(), 'firefox-resume.bin', 4 * 1024 * 1024);
-  const chromium = await openPeer(browser);
-  await setUploadLimit(chromium.page, 384);
+  // 1 MiB in 16 KiB pieces; Chromium serves a quarter of them until Firefox has reloaded (e2e/hold.ts).
+  const file = randomFile(tempDir(), 'firefox-resume.bin', 1024 * 1024);
+  const chromium = await heldPeer(browser, RESUME_HELD);
   const magnet = await shareFiles(chromium.page, file.path, 'firefox-resume.bin');
   const { browser: fx, downloads } = await firefox();
   const page = await openFirefoxApp(fx, `${baseURL}/`);
   await downloadInFirefox(page, magnet);
   await page.waitForFunction(
-    () => Number(document.querySelector('li.torrent')?.getAttribute('data-have') ?? 0) >= 4,
+    (held) => Number(document.querySelector('li.torrent')?.getAttribute('data-have') ?? 0) === held,
     { timeout: TRANSFER_TIMEOUT, polling: 100 },
+    RESUME_HELD,
   );
   const before = await havePieces(page, 'firefox-resume.bin');
   const pieces = Number(
@@ -149,7 +148,7 @@ test('a Firefox tab reloaded mid-download resumes from its verified pieces', asy
   // The verified pieces are back from storage before anything new arrives.
   await page.waitForFunction(() => document.querySelector('li.torrent') !== null, { timeout: 30_000 });
   expect(await havePieces(page, 'firefox-resume.bin')).toBeGreaterThanOrEqual(before);
-  await setUploadLimit(chromium.page, 0);
+  await releaseHold(chromium.page);
   await waitForState(page, 'firefox-resume.bin', 'seeding');
   expect(await saveInFirefox(page, 'firefox-resume.bin', downloads)).toBe(file.sha256);
   await chromium.context.close();

@@ -16,7 +16,6 @@ import {
   persistentPeer,
   openDetails,
   randomFile,
-  reloadAtAQuarter,
   saveFile,
   setUploadLimit,
   sha256,
@@ -26,8 +25,7 @@ import {
   TRANSFER_TIMEOUT,
 } from './helpers';
 import { pickFolderInPage } from './picked-folder';
-
-test.describe.configure({ timeout: 240_000 });
+import { heldPath, reloadMidway } from './hold';
 
 const OPAQUE = 'private share';
 
@@ -55,11 +53,11 @@ async function sharePrivately(
   return { item, magnet, link };
 }
 
-async function sharer(browser: import('@playwright/test').Browser) {
+async function sharer(browser: import('@playwright/test').Browser, path = '/') {
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   const frames = trackerFrames(page);
-  await openApp(page);
+  await openApp(page, path);
   return { context, page, frames };
 }
 
@@ -251,18 +249,17 @@ test('an encrypted video plays while it downloads', async ({ browser }) => {
 test('a tab that joined by the share link resumes after a reload mid-download, and saves the file', async ({
   browser,
 }) => {
-  const file = randomFile(tempDir(), 'resume-private.bin', 5 * 1024 * 1024);
-  const a = await sharer(browser);
-  await setUploadLimit(a.page, 384);
+  // 1 MiB in 16 KiB pieces; the sharer serves a quarter of them until the reload is done (e2e/hold.ts).
+  const file = randomFile(tempDir(), 'resume-private.bin', 1024 * 1024);
+  const a = await sharer(browser, heldPath(16));
   const { link } = await sharePrivately(a.page, 'Share files', file.path, 'resume-private.bin');
 
   const { context: b, page } = await persistentPeer();
   await openApp(page, link.slice(link.indexOf('/#')));
   await page.getByRole('dialog').getByRole('button', { name: 'Download', exact: true }).click();
   const item = torrentItem(page, 'resume-private.bin');
-  await expectStatus(item, 'Downloading', TRANSFER_TIMEOUT);
   // The key and the real name come back from this browser's storage after the reload.
-  await reloadAtAQuarter(page, item);
+  await reloadMidway(page, item, a.page, 16);
   const saved = await saveFile(page, item, 'resume-private.bin');
   expect(saved).toEqual({ sha256: file.sha256, size: file.bytes.length });
   await b.close();

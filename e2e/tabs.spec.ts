@@ -19,10 +19,11 @@ import {
   torrentItem,
   TRANSFER_TIMEOUT,
 } from './helpers';
-
-test.describe.configure({ timeout: 240_000 });
+import { heldAt, heldPeer, releaseHold } from './hold';
 
 const OTHER_TAB = /Another SwarmDrop tab of this browser holds the connections/;
+/** Pieces (of 16 KiB; 57 in all) the sharer serves before the engine tab crashes. */
+const CRASH_HELD = 14;
 
 /** One persistent profile (storage on disk, like a real browser) with the app open in two tabs. */
 async function twoTabs(): Promise<{ profile: BrowserContext; engineTab: Page; viewTab: Page }> {
@@ -111,18 +112,19 @@ test('a share given while the engine tab closes is not lost: the tab that takes 
 
 test('when the engine tab crashes, the view tab takes over and its download goes on', async ({ browser }) => {
   const file = randomFile(tempDir(), 'after-crash.bin', 900 * 1024);
-  const sharer = await openPeer(browser);
-  await setUploadLimit(sharer.page, 256);
+  // The sharer serves a quarter of the pieces until the engine tab has crashed (e2e/hold.ts).
+  const sharer = await heldPeer(browser, CRASH_HELD);
   const magnet = await shareFiles(sharer.page, file.path, 'after-crash.bin');
   const { profile, engineTab, viewTab } = await twoTabs();
   await startDownload(viewTab, magnet);
   const item = torrentItem(viewTab, 'after-crash.bin');
-  await expectStatus(item, 'Downloading', TRANSFER_TIMEOUT);
+  await heldAt(item, CRASH_HELD);
+  await expectStatus(item, 'Downloading', 1000);
   const cdp = await profile.newCDPSession(engineTab);
   void cdp.send('Page.crash').catch(() => undefined); // never answered: the renderer dies
   await engineTab.waitForEvent('crash');
   await expect(viewTab.getByText(OTHER_TAB)).toHaveCount(0, { timeout: 30_000 });
-  await setUploadLimit(sharer.page, 0);
+  await releaseHold(sharer.page);
   await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
   expect((await saveFile(viewTab, item, 'after-crash.bin')).sha256).toBe(file.sha256);
   await sharer.context.close();

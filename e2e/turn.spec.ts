@@ -21,8 +21,6 @@ import {
   TRANSFER_TIMEOUT,
 } from './helpers';
 
-test.describe.configure({ timeout: 180_000 });
-
 /** Chromium only contacts a TURN server on 127.0.0.1 with this flag (see the brief). */
 function launchForRelay(): Promise<Browser> {
   return chromium.launch({
@@ -77,7 +75,7 @@ test('two tabs with Connect through relay only download through coturn', async (
     const a = await openRelayPeer(browser, origin, true);
     const b = await openRelayPeer(browser, origin, true);
     const dir = tempDir();
-    const file = randomFile(dir, 'relayed.bin', 2 * 1024 * 1024);
+    const file = randomFile(dir, 'relayed.bin', 256 * 1024);
     const magnet = await shareFiles(a.page, file.path, 'relayed.bin');
     await startDownload(b.page, magnet);
     const item = torrentItem(b.page, 'relayed.bin');
