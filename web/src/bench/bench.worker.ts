@@ -13,9 +13,7 @@ import { PIECE_FILE_TRANSACTION_MS, PieceFiles, SyncFilePieceStorage } from '../
 import { KeyValuePieceStorage } from '../worker/storage/key-value-storage';
 import { PieceCache } from '../worker/storage/piece-cache';
 import type { BenchReply, BenchRequest, BenchResult, StorageRequest, VerifyRequest } from './messages';
-import { sha256Bench } from './sha256';
 import { shareBench } from './share';
-import { seedFloorBench } from './seed-floor';
 
 const MB = 1e6;
 
@@ -224,13 +222,9 @@ self.addEventListener('message', (event: MessageEvent<BenchRequest>) => {
   const work =
     request.type === 'verify'
       ? verify(request)
-      : request.type === 'sha256'
-        ? sha256Bench(request)
-        : request.type === 'share'
-          ? shareBench(request)
-          : request.type === 'seed-floor'
-            ? seedFloorBench(request)
-            : storage(request);
+      : request.type === 'share'
+        ? shareBench(request)
+        : storage(request);
   work.then(
     (result) => self.postMessage({ id: request.id, result } satisfies BenchReply),
     (error: unknown) =>
