@@ -14,7 +14,8 @@ import type {
   SessionStats,
 } from '../shared/engine/contract/engine-types';
 import type { Bitfield } from '../shared/codec/bitfield';
-import { feedingReceiver, ownBuffer, type PeerTransport } from '../shared/host/peer-transport';
+import { ownBuffer } from '../shared/host/own-buffer';
+import { feedingReceiver, type PeerTransport } from '../shared/host/peer-transport';
 import { SessionDriver } from '../shared/host/session-driver';
 import type { DiskPieceStorage } from './disk-storage';
 import { blockHashes, sha1Sync } from './hashing';

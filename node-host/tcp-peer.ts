@@ -2,7 +2,8 @@
 // PeerTransport every host's engine talks to. The handshake and every message are the engine's: the socket is the
 // same ordered byte stream a data channel is in the browser.
 import type { Socket } from 'node:net';
-import { ownBuffer, type PeerReceiver, type PeerTransport } from '../shared/host/peer-transport';
+import { ownBuffer } from '../shared/host/own-buffer';
+import type { PeerReceiver, PeerTransport } from '../shared/host/peer-transport';
 import { isPublicAddress } from '../shared/host/identities';
 
 /** Past this many bytes waiting in the socket's send buffer the peer is backlogged: it gets no new block reads until

@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../engine/contract/engine-types';
-import { feedingReceiver, ownBuffer } from './peer-transport';
-
-describe('ownBuffer', () => {
-  it('gives the buffer itself when the view covers all of it', () => {
-    const view = new Uint8Array([1, 2, 3]);
-    expect(ownBuffer(view)).toBe(view.buffer);
-  });
-
-  it('copies just the bytes of a view into part of a larger buffer', () => {
-    const whole = new Uint8Array([9, 1, 2, 3, 9]);
-    const own = ownBuffer(whole.subarray(1, 4));
-    expect(own).not.toBe(whole.buffer);
-    expect([...new Uint8Array(own)]).toEqual([1, 2, 3]);
-  });
-});
+import { feedingReceiver } from './peer-transport';
 
 describe('feedingReceiver', () => {
   it("tells the peer's bytes, backlog and the upload queue as the session's events, in order", () => {

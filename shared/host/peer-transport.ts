@@ -35,11 +35,3 @@ export function feedingReceiver(peer: PeerKey, feed: (event: EngineEvent) => voi
     uploadQueue: (bytes, byPeer) => feed({ type: 'upload-queue', bytes, ...(byPeer ? { byPeer } : {}) }),
   };
 }
-
-/** The bytes of `view` as a buffer of their own: the view's buffer when the view covers all of it, else a copy. */
-export function ownBuffer(view: Uint8Array): ArrayBuffer {
-  const { buffer } = view;
-  if (buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === buffer.byteLength)
-    return buffer;
-  return view.slice().buffer;
-}

@@ -7,6 +7,7 @@ import type { Reply } from '../../../../shared/engine/session/executor';
 import type { VerifiedView } from '../../../../shared/engine/verify/verified-pieces';
 import { storageErrorReason } from '../../lib/storage/storage';
 import type { BatchWriter } from '../storage/batch-writer';
+import { ownBuffer } from '../../../../shared/host/own-buffer';
 import { PieceReadError, type PieceStorage } from '../../../../shared/host/piece-storage';
 import type { StreamSteering } from './streams/steering';
 import type { Totals } from './totals';
@@ -28,14 +29,6 @@ export interface PieceIoHost {
   failShared(error: unknown): boolean;
 }
 
-/** The ArrayBuffer holding exactly the view's bytes (the view's own buffer when it covers all of it). */
-export function exactBuffer(data: Uint8Array): ArrayBuffer {
-  const buffer = data.buffer;
-  if (buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === buffer.byteLength)
-    return buffer;
-  return data.slice().buffer;
-}
-
 export function storePiece(
   host: PieceIoHost,
   piece: { index: number; data: Uint8Array },
@@ -43,7 +36,7 @@ export function storePiece(
   current: () => boolean,
 ): void {
   const { index } = piece;
-  const value = exactBuffer(piece.data);
+  const value = ownBuffer(piece.data);
   const size = value.byteLength;
   host.totals.storing(size);
   // The totals with the piece counted go in the same transaction: a reload never finds a stored piece that the
