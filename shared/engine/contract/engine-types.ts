@@ -313,6 +313,7 @@ export interface SessionStats {
   length: number;
   downloaded: number; // verified payload bytes received this session
   uploaded: number;
+  /** Bytes per second from every source (peers and web seeds), over the last few seconds. */
   downloadRate: number;
   uploadRate: number;
   ratio: number;

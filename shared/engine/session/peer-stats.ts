@@ -63,7 +63,7 @@ export interface SessionParts {
   peers: Iterable<PeerState>;
   downloader: Downloader | undefined;
   uploader: Uploader | undefined;
-  /** Verified bytes per second from every peer. */
+  /** Bytes per second from every source: peers and web seeds. */
   downloadRate: number;
 }
 

@@ -279,7 +279,11 @@ export class TorrentSession implements Session {
       s.webSeeds.player(event.type, s.state === 'downloading', now);
     },
     'playback-stopped': (s, event, now) => s.downloader?.streaming.handle(event, now),
-    'webseed-data': (s, event, now) => s.webSeeds.handle(event, now),
+    // A web seed's bytes count in the download rate (and so the time left) as a peer's do.
+    'webseed-data': (s, event, now) => {
+      s.downMeter.add(event.data.length, now);
+      s.webSeeds.handle(event, now);
+    },
     'webseed-end': (s, event, now) => s.webSeeds.handle(event, now),
     'webseed-failed': (s, event, now) => s.webSeeds.handle(event, now),
     'webseed-budget': (s, event, now) => s.webSeeds.handle(event, now),
