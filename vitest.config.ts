@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
@@ -20,6 +21,10 @@ export default defineConfig({
   test: {
     environment: 'node',
     pool: 'forks',
+    // Vitest's default leaves a core to its main thread, which is one fork on a two-core machine; most of the time
+    // of the process tests is waiting for the processes they start, so two forks there finish in little more than
+    // half the time.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     // Per-test durations for scripts/test-durations.ts, which CI prints after the tests.
     reporters: ['default', 'json'],
