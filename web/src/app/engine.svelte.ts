@@ -1,6 +1,6 @@
 // Boot and engine election: one engine per browser profile. The tab that gets the engine lock starts the worker,
-// the tracker clients and the connections (net/engine-bridge.ts) and answers the other tabs' calls; every other tab
-// is a view of it (net/tab-link.ts). Either way, `call` runs a user's action on the engine, wherever it is.
+// the tracker clients and the connections (net/page/engine-bridge.ts) and answers the other tabs' calls; every other
+// tab is a view of it (net/page/tab-link.ts). Either way, `call` runs a user's action on the engine, wherever it is.
 import type { Call, Result } from '../lib/messages/actions';
 import { channelTransferAllowed } from '../net/page/channel-transfer';
 import { EngineBridge, type BridgeListener, type WorkerLike } from '../net/page/engine-bridge';

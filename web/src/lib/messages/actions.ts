@@ -1,7 +1,7 @@
 // The user's actions, in one table: each row names an action, what it carries (its request) and what it answers (its
 // result). The tab link's calls and their checks, the local engine, the bridge and the worker's handlers are all
 // typed from it, so an action is added in three steps: a row here (with its parser below), its handler in the worker
-// (`worker/client.ts`, or `SETTINGS` of `net/local-engine.ts` for a setting of the page) and the call in the UI.
+// (`worker/client.ts`, or `SETTINGS` of `net/page/local-engine.ts` for a setting of the page) and the call in the UI.
 // Requests that come from another tab arrive over a BroadcastChannel: `parseRequest` checks each before it runs.
 
 import { isKeyText } from '../../../../shared/private-share/private-share';

@@ -114,7 +114,8 @@ export type MainToWorker =
   | ActionMessage
   /** A connection opened; `channel` names its data channel when that channel lives in the worker (see below). */
   | { type: 'peer-connected'; infoHashHex: string; peer: string; identities?: string[]; channel?: string }
-  /** What the peer sent on a channel the page holds (net/page-relay.ts); a channel the worker holds is read there. */
+  /** What the peer sent on a channel the page holds (net/page/page-relay.ts); a channel the worker holds is read
+   * there. */
   | { type: 'peer-data'; infoHashHex: string; peer: string; data: ArrayBuffer }
   | { type: 'peer-closed'; infoHashHex: string; peer: string }
   /** The path of a connection, read from its selected ICE candidate pair. */
@@ -130,7 +131,7 @@ export type MainToWorker =
   | { type: 'want-pieces'; infoHashHex: string; pieces: number[]; seek: boolean; behind?: true }
   /** The page is going away: announce stopped where possible, flush storage. */
   | { type: 'shutdown' }
-  // --- channels in the worker (net/channel-transfer.ts, worker/transport/owned-channels.ts) ---
+  // --- channels in the worker (net/page/channel-transfer.ts, worker/transport/owned-channels.ts) ---
   /** A connection's data channel, transferred to the worker when it was created (before it opened or sent). */
   | { type: 'channel-adopt'; id: string; channel: RTCDataChannel }
   /** The page closed the connection of that channel. */
@@ -194,7 +195,7 @@ export type WorkerToMain =
   | { type: 'close'; infoHashHex: string; peer: string; reason: string }
   | { type: 'announce'; infoHashHex: string; event?: AnnounceEvent; stats: AnnounceStats }
   | { type: 'want-peers'; infoHashHex: string; count: number }
-  // --- channels in the worker (net/channel-transfer.ts, worker/transport/owned-channels.ts) ---
+  // --- channels in the worker (net/page/channel-transfer.ts, worker/transport/owned-channels.ts) ---
   /** Posted first: whether this worker can hold data channels (RTCDataChannel exists in its scope). */
   | { type: 'channel-support'; transferable: boolean }
   /** A channel the worker holds opened, or closed (the page's stand-in tells simple-peer). */

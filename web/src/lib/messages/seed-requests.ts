@@ -1,7 +1,7 @@
 // A web seed's request made by the page for the engine worker, where the worker's own fetch cannot be cancelled
 // (net/seed-request-place.ts says where): the worker asks (`seed-fetch`), the page answers once with the status, the
 // headers the fetcher reads and the body as a transferred stream (`seed-answer`), and an abort from the engine
-// reaches the page's fetch (`seed-abort`). The page's side is net/page-seed-fetch.ts, the worker's
+// reaches the page's fetch (`seed-abort`). The page's side is net/page/page-seed-fetch.ts, the worker's
 // worker/transport/relayed-seed-fetch.ts.
 
 /** A HEAD that needs no preflight, made after a failed fetch to tell why (net/web-seed-probe.ts): `reach`, without

@@ -26,8 +26,8 @@ export interface EngineWorker {
 
 /**
  * Starts the hash worker beside the engine worker and links them (the page's side); the hash worker is terminated
- * with the engine worker (a failed engine is replaced, net/engine-bridge.ts). Without one (it cannot be started, or
- * it fails), the engine worker hashes itself.
+ * with the engine worker (a failed engine is replaced, net/page/engine-bridge.ts). Without one (it cannot be started,
+ * or it fails), the engine worker hashes itself.
  */
 export function linkHashWorker<W extends EngineWorker>(engine: W, start: () => StartedWorker): W {
   let hash: StartedWorker;
