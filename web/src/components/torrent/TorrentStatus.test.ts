@@ -64,6 +64,20 @@ describe('TorrentStatus', () => {
     expect(screen.getByRole('alert').textContent).toMatch(/Untick “Connect through relay only”/);
   });
 
+  it('does not say nobody shares it while people who share it are found and cannot be reached', () => {
+    const torrent = torrentView({
+      state: 'fetching-metadata',
+      length: 0,
+      pieceCount: 0,
+      unreachable: 'The relay server turn:relay.example did not answer',
+    });
+    render(TorrentStatus, { torrent, trackers: [], relayOnly: true });
+    expect(screen.queryByText(/nobody shares it/)).toBeNull();
+    expect(screen.getByText(/Reaching the people who share it/).textContent).toMatch(
+      /until one is\s+reached/,
+    );
+  });
+
   it('counts the wait for metadata every second, with an unknown size', async () => {
     vi.useFakeTimers({ now: 100_000 });
     render(TorrentStatus, {
