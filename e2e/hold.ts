@@ -29,10 +29,7 @@ export async function releaseHold(page: Page): Promise<void> {
 }
 
 /** Waits until the torrent item has exactly `pieces` pieces (what a held seeder serves), not all; its numbers. */
-export async function heldAt(
-  item: Locator,
-  pieces: number,
-): Promise<Awaited<ReturnType<typeof itemNumbers>>> {
+export async function heldAt(item: Locator, pieces: number): Promise<ItemNumbers> {
   await expect.poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT }).toBe(pieces);
   const numbers = await itemNumbers(item);
   expect(numbers.have).toBeLessThan(numbers.pieces);
