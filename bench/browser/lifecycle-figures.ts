@@ -58,7 +58,7 @@ const fixed = (value: number | null, digits = 2) => (value === null ? '?' : valu
 export function uploadFigure(plan: LifecyclePlan, runs: LifecycleRun[]): Figure {
   const name =
     `upload of a seeding tab hidden ${plan.hiddenS / 60} min (intensive throttling after ${plan.intensiveAfterS} s)` +
-    `${plan.pageChannels ? ', channels on its page' : ''}, vs the same tab visible, over ${plan.path.label}`;
+    `, vs the same tab visible, over ${plan.path.label}`;
   const baseline = 'the same seeding tab visible, same run';
   const each = eachRun(
     runs,

@@ -11,7 +11,6 @@ describe('the lifecycle bench plan', () => {
       intensiveAfterS: 10,
       freezeS: 60,
       runs: 3,
-      pageChannels: false,
     });
     expect(plan.path.label).toBe('50 ms, 20 Mbit/s, 1 s queue');
   });
@@ -26,14 +25,11 @@ describe('the lifecycle bench plan', () => {
     }
   });
 
-  it('makes a short smoke of it, and takes the runs and the channels from flags', () => {
+  it('makes a short smoke of it, and takes the runs from a flag', () => {
     const tiny = lifecyclePlan(new Set(['--tiny']));
     expect(tiny).toMatchObject({ hiddenS: 30, freezeS: 15, runs: 1 });
     expect(tiny.sizeBytes).toBeLessThan(128 * MiB);
-    expect(lifecyclePlan(new Set(['--lifecycle-runs=5', '--lifecycle-page-channels']))).toMatchObject({
-      runs: 5,
-      pageChannels: true,
-    });
+    expect(lifecyclePlan(new Set(['--lifecycle-runs=5']))).toMatchObject({ runs: 5 });
     expect(() => lifecyclePlan(new Set(['--lifecycle-runs=0']))).toThrow(/whole number/);
     expect(lifecyclePlan(new Set(['--tiny', '--lifecycle-freeze=60']))).toMatchObject({
       freezeS: 60,

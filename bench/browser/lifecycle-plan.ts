@@ -22,8 +22,6 @@ export interface LifecyclePlan {
   /** How long after the resume blocks and peers may take to come back before the run counts them lost. */
   afterResumeS: number;
   runs: number;
-  /** `?channels=page` on the seeding tab: its page, not its worker, writes the data channels. */
-  pageChannels: boolean;
   sizeBytes: number;
 }
 
@@ -46,7 +44,7 @@ function sizeFor(spec: PathSpec, seconds: number): number {
  * A full run: 20 s of ramp, 60 s visible, 6 minutes hidden (intensive throttling after 10 s), 60 s visible again,
  * hidden again and a 60 s freeze; 3 runs. `--tiny`: 10 s, 15 s, 30 s hidden, 15 s, a 15 s freeze; one run.
  * `--lifecycle-runs=N` sets the runs, `--lifecycle-freeze=N` the freeze in seconds (a smoke of a full freeze:
- * `--tiny --lifecycle-freeze=60`), `--lifecycle-page-channels` keeps the seeding tab's channels on its page.
+ * `--tiny --lifecycle-freeze=60`).
  */
 export function lifecyclePlan(flags: Set<string>): LifecyclePlan {
   const tiny = flags.has('--tiny');
@@ -63,7 +61,6 @@ export function lifecyclePlan(flags: Set<string>): LifecyclePlan {
     ...windows,
     intensiveAfterS,
     runs: countFlag(flags, 'lifecycle-runs', tiny ? 1 : 3),
-    pageChannels: flags.has('--lifecycle-page-channels'),
     sizeBytes: sizeFor(spec, moving),
   };
 }

@@ -84,7 +84,7 @@ async function within<T>(seconds: number, check: () => Promise<T | undefined>): 
 
 /** The seeder shares, the downloader starts; resolves once the ramp is over. */
 async function started(on: OnPath, tab: LifecycleTab, leech: Page, file: SharedFile, plan: LifecyclePlan) {
-  await openApp(tab.page, `${on.server.origin}/${plan.pageChannels ? '?channels=page' : ''}`);
+  await openApp(tab.page, `${on.server.origin}/`);
   const magnet = await share(tab.page, file.path, file.name, SHARE_TIMEOUT_MS, (input, path) =>
     tab.setInputFiles(input, [path]),
   );
@@ -243,7 +243,6 @@ export const lifecycleBench: Bench = {
     '--tiny': 'one short run: a smoke',
     '--lifecycle-runs=N': 'runs (3)',
     '--lifecycle-freeze=N': 'seconds the seeding tab stays frozen (60)',
-    '--lifecycle-page-channels': "keeps the seeder's channels on its page rather than in its worker",
   },
   figures: 'a seeding tab hidden, throttled and frozen, against the same tab visible, over an emulated path',
   onlyWhenNamed: true,

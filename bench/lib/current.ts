@@ -58,6 +58,7 @@ export function isWholeRun(result: RunResult): boolean {
  * runs' files keep them; the table would show them as if they were still measured. */
 export const RETIRED_FIGURES: readonly RegExp[] = [
   /^wan-swarm: /,
+  /^tracker (idle CPU, output pipes closed|honest offer->answer under a nested-frame flood)$/,
   /^sha256: /,
   /^block-checks[:,] /,
   /^webseed: \d+ MiB from a web seed alone(, leaf hashes in the engine worker|: the hash worker|: the floor|, against the floor)/,

@@ -22,7 +22,6 @@ import {
   SWARM_SIZE,
   WINDOW,
 } from './load';
-import { quietFigures } from './quiet';
 import type { ChildOptions, TrackerKind } from './server-child';
 
 export interface TrackerRun {
@@ -229,7 +228,6 @@ export const trackerBench: Bench = {
       );
     }
     figures.push(...(await clusterRun(context.log, profile)));
-    figures.push(...(await quietFigures(context.log)));
     return figures;
   },
 };
