@@ -34,6 +34,7 @@ import {
   tempDir,
   torrentItem,
   TRANSFER_TIMEOUT,
+  type MadeFile,
 } from './helpers';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
@@ -93,59 +94,45 @@ async function hiddenUntilClamped(
   return { front, at: await expectStayedHiddenAndThrottled(page, front) };
 }
 
-test("a downloading Firefox tab in the background, its page timers clamped and its workers' not, finishes byte-identical", async ({
-  browser,
-  baseURL,
-}) => {
-  const file = randomFile(tempDir(), 'firefox-hidden.bin', SIZE);
-  const chromium = await openPeer(browser);
-  const magnet = await shareFiles(chromium.page, file.path, file.name);
-  const { fx, page, downloads } = await firefoxApp(baseURL!, '/', {});
-  const { front } = await hiddenUntilClamped(fx, page);
-  // In the background for the whole download: it finishes while nobody looks.
-  await downloadInFirefox(page, magnet);
-  await waitForState(page, file.name, 'seeding');
-  const counted = await expectStayedHiddenAndThrottled(page, front);
-  // Release Firefox leaves a background tab's workers alone: the engine's tick is not what the clamp slows.
-  expect(counted.hiddenWorker * THROTTLED_SHARE).toBeGreaterThan(counted.front);
-  await page.bringToFront();
-  expect(await saveInFirefox(page, file.name, downloads)).toBe(file.sha256);
-  await chromium.context.close();
-});
-
-/** A Firefox tab (its channels where `channels` says, with `prefs`) shares a file and goes to the background before
- * anyone downloads it; the test's Chromium then downloads it whole. Returns the tab's timer counts from its hiding
- * to the moment its peer came, and to the end. */
-async function seedsInTheBackground(
+/** A new Chromium peer downloads `file` whole by its magnet link and saves it byte-identical. */
+async function downloadsWholeInChromium(
   browser: import('@playwright/test').Browser,
-  baseURL: string,
-  channels: 'page' | 'worker',
-  prefs: Record<string, boolean>,
-): Promise<{ beforePeer: Ticks; end: Ticks }> {
-  const file = randomFile(tempDir(), 'firefox-hidden.bin', SIZE);
-  const { fx, page } = await firefoxApp(baseURL, channels === 'page' ? '/?channels=page' : '/', prefs);
-  const magnet = await shareInFirefox(page, file.path, file.name);
-  const { front, at: beforePeer } = await hiddenUntilClamped(fx, page);
+  magnet: string,
+  file: MadeFile,
+): Promise<void> {
   const chromium = await openPeer(browser);
   await startDownload(chromium.page, magnet);
   const item = torrentItem(chromium.page, file.name);
   await expectStatus(item, 'Seeding');
-  const end = await expectStayedHiddenAndThrottled(page, front);
-  // The page reports where the channels it opened are.
-  expect(await page.evaluate(() => document.documentElement.dataset.channels)).toBe(channels);
   const saved = await saveFile(chromium.page, item, file.name);
   expect(saved.size).toBe(file.bytes.length);
   expect(saved.sha256).toBe(file.sha256);
   await chromium.context.close();
-  return { beforePeer, end };
 }
 
-test('a seeding Firefox tab in the background whose channels stay in the page serves the download to its end', async ({
+test("a Firefox tab in the background, its page timers clamped and its workers' not, its channels in the page, downloads byte-identical and serves the download to its end", async ({
   browser,
   baseURL,
 }) => {
+  const file = randomFile(tempDir(), 'firefox-hidden.bin', SIZE);
+  const source = await openPeer(browser);
+  const magnet = await shareFiles(source.page, file.path, file.name);
   // As in Firefox before 144: the page writes the blocks, the part a clamped page could slow.
-  await seedsInTheBackground(browser, baseURL!, 'page', {});
+  const { fx, page, downloads } = await firefoxApp(baseURL!, '/?channels=page', {});
+  const { front } = await hiddenUntilClamped(fx, page);
+  // In the background for the whole download: it finishes while nobody looks.
+  await downloadInFirefox(page, magnet);
+  await waitForState(page, file.name, 'seeding');
+  // Its source leaves: the next downloader's every piece comes from the tab in the background.
+  await source.context.close();
+  await downloadsWholeInChromium(browser, magnet, file);
+  const counted = await expectStayedHiddenAndThrottled(page, front);
+  // Release Firefox leaves a background tab's workers alone: the engine's tick is not what the clamp slows.
+  expect(counted.hiddenWorker * THROTTLED_SHARE).toBeGreaterThan(counted.front);
+  // The page reports where the channels it opened are.
+  expect(await page.evaluate(() => document.documentElement.dataset.channels)).toBe('page');
+  await page.bringToFront();
+  expect(await saveInFirefox(page, file.name, downloads)).toBe(file.sha256);
 });
 
 test("a seeding Firefox tab in the background with its workers' timers clamped before its peer comes serves the whole download", async ({
@@ -155,7 +142,13 @@ test("a seeding Firefox tab in the background with its workers' timers clamped b
   // Firefox 144 and later: the channels are in the engine's worker. Hidden with nobody to seed to: the upload-queue
   // report and the engine's tick run once a second from the first block on (shared/engine/upload/look-drain.ts,
   // look-cadence.ts). No upload limit: the pacer's window alone decides how fast it seeds.
-  const { beforePeer, end } = await seedsInTheBackground(browser, baseURL!, 'worker', WORKER_THROTTLING);
+  const file = randomFile(tempDir(), 'firefox-hidden.bin', SIZE);
+  const { fx, page } = await firefoxApp(baseURL!, '/', WORKER_THROTTLING);
+  const magnet = await shareInFirefox(page, file.path, file.name);
+  const { front, at: beforePeer } = await hiddenUntilClamped(fx, page);
+  await downloadsWholeInChromium(browser, magnet, file);
+  const end = await expectStayedHiddenAndThrottled(page, front);
+  expect(await page.evaluate(() => document.documentElement.dataset.channels)).toBe('worker');
   // The pref is in force: its worker's timers ran as seldom as its page's before the downloader came, and to the end.
   for (const counted of [beforePeer, end])
     expect(counted.hiddenWorker * THROTTLED_SHARE).toBeLessThan(counted.front);

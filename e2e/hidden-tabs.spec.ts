@@ -89,18 +89,26 @@ async function expectDownloadFinishes(page: Page, item: Locator, file: MadeFile)
   expect(saved.sha256).toBe(file.sha256);
 }
 
-test('a downloading tab hidden, its timers throttled, finishes byte-identical', async ({
+const LOCK = 'swarmdrop-transferring';
+
+test('a hidden tab, its timers throttled and its channels in the page, downloads byte-identical and serves the download to its end', async ({
   browser,
   baseURL,
 }) => {
-  const { file, magnet } = await seed(browser);
-  const tab = await appTab(baseURL!);
+  const { file, magnet, seeder } = await seed(browser);
+  // Where a channel cannot move to the worker (`?channels=page`), the page writes it and reports what it holds.
+  const tab = await appTab(baseURL!, '/?channels=page');
   try {
     // Hidden before the download starts: every piece comes while nobody looks.
     await tab.hide();
     await startDownloadHidden(tab.page, magnet);
-    const item = torrentItem(tab.page, file.name);
-    await expectStatus(item, 'Seeding');
+    await expectStatus(torrentItem(tab.page, file.name), 'Seeding');
+    // Its source leaves: the next downloader's every piece comes from the hidden tab.
+    await seeder.context().close();
+    const { page } = await openPeer(browser);
+    await startDownload(page, magnet);
+    await expectDownloadFinishes(page, torrentItem(page, file.name), file);
+    expect(await tab.page.evaluate(() => document.documentElement.dataset.channels)).toBe('page');
     expect(await tab.page.evaluate(() => document.visibilityState)).toBe('hidden');
     expect(await tab.seen()).toEqual(['hidden']);
     await expectSavedIdentical(tab, file);
@@ -109,16 +117,21 @@ test('a downloading tab hidden, its timers throttled, finishes byte-identical', 
   }
 });
 
-test('a downloading tab frozen and resumed goes on and finishes byte-identical', async ({
+test('a downloading tab holds the transfer lock, goes on after a freeze to finish byte-identical, and lets the lock go', async ({
   browser,
   baseURL,
 }) => {
-  const { file, magnet } = await seed(browser, UPLOAD_LIMIT_KIB);
+  const { file, magnet, seeder } = await seed(browser, UPLOAD_LIMIT_KIB);
+  expect(await heldLocks(seeder)).not.toContain(LOCK);
   const tab = await appTab(baseURL!);
   try {
     const item = torrentItem(tab.page, file.name);
     await startDownload(tab.page, magnet);
     await firstPieces(item);
+    // Each tab takes the lock when its worker next reports the transfer (a view a tick later), not at the first block.
+    await expect.poll(() => heldLocks(tab.page), { timeout: 20_000 }).toContain(LOCK);
+    // The seeder serves a peer that still needs pieces: it holds its own.
+    await expect.poll(() => heldLocks(seeder), { timeout: 20_000 }).toContain(LOCK);
     await tab.hide();
     await tab.freeze();
     // The scenario's length, not an expectation: the tab stays frozen this long whatever happens.
@@ -132,6 +145,8 @@ test('a downloading tab frozen and resumed goes on and finishes byte-identical',
       .poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT })
       .toBeGreaterThan(atResume);
     await expectSavedIdentical(tab, file);
+    await expect.poll(() => heldLocks(tab.page), { timeout: 20_000 }).not.toContain(LOCK);
+    await expect.poll(() => heldLocks(seeder), { timeout: 20_000 }).not.toContain(LOCK);
   } finally {
     await tab.close();
   }
@@ -161,41 +176,4 @@ test('a seeding tab hidden, then frozen and resumed, serves the download to its 
   } finally {
     await tab.close();
   }
-});
-
-test('a hidden seeding tab whose channels stay in the page serves the download to its end', async ({
-  browser,
-  baseURL,
-}) => {
-  // Where a channel cannot move to the worker (`?channels=page`), the page writes it and reports what it holds.
-  const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
-  const tab = await appTab(baseURL!, '/?channels=page');
-  try {
-    const magnet = await shareFiles(tab.page, file.path, file.name);
-    // Hidden before anyone downloads: it serves every piece while nobody looks.
-    await tab.hide();
-    const { page } = await openPeer(browser);
-    await startDownload(page, magnet);
-    await expectDownloadFinishes(page, torrentItem(page, file.name), file);
-    expect(await tab.page.evaluate(() => document.documentElement.dataset.channels)).toBe('page');
-    expect(await tab.page.evaluate(() => document.visibilityState)).toBe('hidden');
-    expect(await tab.seen()).toEqual(['hidden']);
-  } finally {
-    await tab.close();
-  }
-});
-
-test('a tab holds the transfer lock while it transfers and lets it go when done', async ({ browser }) => {
-  const { file, magnet, seeder } = await seed(browser, UPLOAD_LIMIT_KIB);
-  expect(await heldLocks(seeder)).not.toContain('swarmdrop-transferring');
-  const { page } = await openPeer(browser);
-  await startDownload(page, magnet);
-  await firstPieces(torrentItem(page, file.name));
-  // Each tab takes the lock when its worker next reports the transfer (a view a tick later), not at the first block.
-  await expect.poll(() => heldLocks(page), { timeout: 20_000 }).toContain('swarmdrop-transferring');
-  // The seeder serves a peer that still needs pieces: it holds its own.
-  await expect.poll(() => heldLocks(seeder), { timeout: 20_000 }).toContain('swarmdrop-transferring');
-  await expectStatus(torrentItem(page, file.name), 'Seeding');
-  await expect.poll(() => heldLocks(page), { timeout: 20_000 }).not.toContain('swarmdrop-transferring');
-  await expect.poll(() => heldLocks(seeder), { timeout: 20_000 }).not.toContain('swarmdrop-transferring');
 });
