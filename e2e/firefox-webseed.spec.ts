@@ -2,14 +2,29 @@
 // range servers on loopback, one serving the files and one sending no CORS header, downloads with no peer at all,
 // byte-identical, with no preflight (no OPTIONS request reaches either server) and no pad or empty file asked, names
 // with `#`, `?`, `%`, spaces and accents encoded as the servers hold them; Firefox's CORS rule refuses the second
-// seed, which the card's details name in words. The fault matrix is the fetcher's and the engine's, not the
+// seed, which the card's details name in words. A budget lowered below what the seed's held requests ask cancels the
+// requests it no longer covers at the server, which only Firefox's own behaviour shows (its engine worker's aborted
+// fetch would still be answered whole, so the page makes the requests: seed-request-place.ts). The fault matrix is the fetcher's and the engine's, not the
 // browser's: web/src/net/web-seed-matrix.process.test.ts and lab/sim/web-seed-faults.test.ts.
 import { expect, test } from '@playwright/test';
 import type { Browser as FirefoxBrowser, ElementHandle, Page as FirefoxPage } from 'puppeteer-core';
-import { firefoxAvailable, launchFirefox, openFirefoxApp, saveInFirefox, waitForState } from './firefox';
+import {
+  firefoxAvailable,
+  launchFirefox,
+  openControlledFirefoxApp,
+  openFirefoxApp,
+  saveInFirefox,
+  waitForState,
+} from './firefox';
 import { sha256, tempDir } from './helpers';
 import type { RangeServer } from '../shared/testing/range-server';
-import { NO_CORS_WORDS, expectCleanRequests, twoSeedTorrent } from './webseed-scenarios';
+import {
+  BUDGET_BYTES,
+  NO_CORS_WORDS,
+  expectCleanRequests,
+  heldSeedTorrent,
+  twoSeedTorrent,
+} from './webseed-scenarios';
 import { NAME } from './webseed-torrent';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
@@ -60,4 +75,41 @@ test("Firefox's download from a web seed alone completes byte-identical, with no
   expect(await saveInFirefox(page, 'été ü.bin', downloads)).toBe(sha256(data.get('été ü.bin')!));
   expectCleanRequests(good);
   expectCleanRequests(noCors);
+});
+
+/** Types `text` into the torrent's `Most to fetch from web servers (MiB)` and commits it (a change event). */
+async function setBudgetInFirefox(page: FirefoxPage, text: string): Promise<void> {
+  const set = await page.evaluate((text) => {
+    const item = document.querySelector('li.torrent');
+    const details = item?.querySelector('details.card-details') as HTMLDetailsElement | null;
+    if (details) details.open = true;
+    const label = [...(item?.querySelectorAll('label') ?? [])].find(
+      (l) => l.textContent?.trim() === 'Most to fetch from web servers (MiB)',
+    );
+    const field = label ? (document.getElementById(label.htmlFor) as HTMLInputElement | null) : null;
+    if (!field) return false;
+    field.value = text;
+    field.dispatchEvent(new Event('change', { bubbles: true }));
+    return true;
+  }, text);
+  if (!set) throw new Error('no Most to fetch from web servers field');
+}
+
+// The engine worker runs under the service worker's control, where Firefox would not cancel the worker's own aborted
+// fetch; the page makes web-seed requests for it, so the requests the engine stops are cancelled at the server.
+test('Firefox cancels at the server the web-seed requests a lowered budget no longer covers, and says the budget is spent', async ({
+  baseURL,
+}) => {
+  const { path, server } = await heldSeedTorrent(tempDir(), (started) => servers.push(started));
+  firefox = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
+  const page = await openControlledFirefoxApp(firefox, `${baseURL}/`);
+  await openTorrentInFirefox(page, path);
+  // With no peer, the seed is asked for every piece; its answers wait until the budget is set.
+  await expect.poll(() => server.held(), { timeout: 30_000 }).toBeGreaterThan(BUDGET_BYTES);
+  await setBudgetInFirefox(page, '0.5');
+  await expect.poll(() => server.held(), { timeout: 30_000 }).toBeLessThanOrEqual(BUDGET_BYTES);
+  server.release();
+  await detailsSay(page, 'Web servers have sent the most you allowed');
+  expect(server.served).toBeGreaterThan(0);
+  expect(server.served).toBeLessThanOrEqual(BUDGET_BYTES);
 });

@@ -1,5 +1,5 @@
-// Web seed scenarios the Chromium and Firefox specs share: the torrent whose `url-list` names a server that serves it
-// and one that sends no CORS header, what no request to a web seed may ever be (a preflight, a pad or empty file, a
+// Web seed scenarios of the e2e specs: the torrent whose `url-list` names a server that serves it and one that sends
+// no CORS header, one whose server holds its answers while a budget is set, what no request to a web seed may ever be (a preflight, a pad or empty file, a
 // path the server does not hold), and an encrypted share whose copy for a web server is made in a Chromium tab.
 import { expect, type Browser } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,21 @@ export async function twoSeedTorrent(dir: string, started: (server: RangeServer)
     return [`${servers.good.origin}/files`, `${servers.noCors.origin}/files`];
   });
   return { path, data, good: servers.good!, noCors: servers.noCors! };
+}
+
+/** The budget a test sets while the seed's first answers are held: half a MiB, less than the seed's first requests
+ * hold whichever piece the session starts at (1 MiB at least). */
+export const BUDGET_BYTES = 512 * 1024;
+
+/** The web-seeded torrent on a server holding every answer until released; `started` is told the server as it runs. */
+export async function heldSeedTorrent(dir: string, started: (server: RangeServer) => void) {
+  let server: RangeServer | undefined;
+  const { path } = await webSeededTorrent(dir, async (files) => {
+    server = await startRangeServer(served(files), { hold: true });
+    started(server);
+    return [`${server.origin}/files`];
+  });
+  return { path, server: server! };
 }
 
 /** No request a web seed got was a preflight, asked for a pad or empty file, or for a path it does not hold (a name
