@@ -58,36 +58,6 @@ const WATCH_SCRIPT = `(() => {
   const w = { stallWindowMs: ${STALL_WINDOW_MS}, longestStall: 0 };
   window.benchPlay = w;
   document.addEventListener('click', () => (w.pressed ??= performance.now()), { capture: true, once: true });
-  w.phases = {};
-  // Our player begins loading before it is placed in the page (web/src/lib/media/player.ts): a document's capture
-  // does not see a detached element's events, so each media element made from now on reports its loadstart itself.
-  const create = Document.prototype.createElement;
-  Document.prototype.createElement = function (tag, options) {
-    const element = create.call(this, tag, options);
-    if (element instanceof HTMLMediaElement)
-      element.addEventListener('loadstart', () => {
-        if (w.pressed !== undefined && w.first === undefined) w.phases.loadstart ??= performance.now() - w.pressed;
-      });
-    return element;
-  };
-  for (const type of ['loadstart', 'loadedmetadata', 'loadeddata', 'canplay', 'playing'])
-    document.addEventListener(
-      type,
-      (event) => {
-        if (w.pressed !== undefined && event.target instanceof HTMLMediaElement && w.first === undefined)
-          w.phases[type] ??= performance.now() - w.pressed;
-      },
-      { capture: true },
-    );
-  new MutationObserver(() => {
-    if (w.pressed !== undefined && w.phases.inserted === undefined && document.querySelector('video'))
-      w.phases.inserted = performance.now() - w.pressed;
-  }).observe(document, { childList: true, subtree: true });
-  w.longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries())
-      if (w.first === undefined) w.longTasks.push([Math.round(entry.startTime), Math.round(entry.duration)]);
-  }).observe({ type: 'longtask', buffered: true });
   let lastTime = 0;
   let lastAdvance = 0;
   const timer = setInterval(() => {
@@ -136,10 +106,6 @@ interface Watched {
   error?: string;
   ended?: boolean;
   windowDone?: boolean;
-  /** The player's events before its first frame, the first of each type, ms after the click. */
-  phases?: Record<string, number>;
-  /** Long tasks on the page's main thread before its first frame: [start, duration], ms. */
-  longTasks?: Array<[number, number]>;
   seekTarget?: number;
   seekAt?: number;
   seekPlayed?: number;
@@ -173,8 +139,6 @@ export type Mode = 'seek' | 'stalls' | 'first';
 
 export interface Session {
   firstFrameMs: number;
-  /** The player's events before its first frame, ms after the click (logged, not a figure). */
-  phases?: Record<string, number>;
   longestStallMs?: number;
   seekMs?: number;
   /** From `Download` (WebTorrent: the add) to the first verified piece, when asked for. */
@@ -197,11 +161,7 @@ export interface PlayOptions {
 async function measure(page: Page, mode: Mode, onSeek?: () => void): Promise<Session> {
   const first = await waitWatch(page, (w) => w.first !== undefined, 120_000, 'the first frame');
   const firstFrameMs = first.first! - first.pressed!;
-  const phases = { ...first.phases };
-  for (const [start, duration] of first.longTasks ?? [])
-    if (start + duration > first.pressed! - 100)
-      phases[`long task at ${Math.round(start - first.pressed!)}`] = duration;
-  if (mode === 'first') return { firstFrameMs, phases };
+  if (mode === 'first') return { firstFrameMs };
   if (mode === 'stalls') {
     const w = await waitWatch(
       page,
@@ -209,13 +169,13 @@ async function measure(page: Page, mode: Mode, onSeek?: () => void): Promise<Ses
       STALL_WINDOW_MS + 60_000,
       '30 s of playback',
     ).catch(async () => watched(page));
-    return { firstFrameMs, phases, longestStallMs: w.longestStall };
+    return { firstFrameMs, longestStallMs: w.longestStall };
   }
   await new Promise((resolve) => setTimeout(resolve, 1000));
   onSeek?.();
   await page.evaluate(() => (window as unknown as { benchSeek(f: number): void }).benchSeek(0.8));
   const w = await waitWatch(page, (w) => w.seekPlayed !== undefined, 120_000, 'the seek to 80 % playing');
-  return { firstFrameMs, phases, seekMs: w.seekPlayed! - w.seekAt! };
+  return { firstFrameMs, seekMs: w.seekPlayed! - w.seekAt! };
 }
 
 /** Two tabs, each its own browser (launched as `launches` say: the seeder's, then the leecher's); closed whatever
@@ -410,8 +370,8 @@ async function webtorrent(
 
 export type Outcome = Session | Error;
 
-/** A session's times (its phases are logged only). */
-type Timing = Exclude<keyof Session, 'phases'>;
+/** A session's times. */
+type Timing = keyof Session;
 
 /** Runs one session, logging its times (or why it failed) under `label`. */
 export async function attempt(log: (message: string) => void, label: string, run: () => Promise<Session>) {
@@ -423,12 +383,6 @@ export async function attempt(log: (message: string) => void, label: string, run
     if (session.seekMs !== undefined) parts.push(`seek ${(session.seekMs / 1000).toFixed(2)} s`);
     if (session.firstPieceMs !== undefined)
       parts.push(`first piece ${(session.firstPieceMs / 1000).toFixed(2)} s after Download`);
-    if (session.phases)
-      parts.push(
-        `(${Object.entries(session.phases)
-          .map(([type, ms]) => `${type} ${Math.round(ms)}`)
-          .join(', ')} ms)`,
-      );
     log(`  ${label}: ${parts.join(', ')}`);
     return session;
   } catch (error) {
