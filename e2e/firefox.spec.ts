@@ -189,3 +189,25 @@ test('two tabs of one Firefox profile: the second shares through the first, then
   await waitForState(second, 'firefox-tabs.bin', 'seeding', 30_000);
   await waitForState(second, 'firefox-second-tab.bin', 'seeding', 30_000);
 });
+
+test('in Firefox, a tracker that cannot be reached is named on the card while the torrent waits for peers', async ({
+  baseURL,
+}) => {
+  const { browser: fx } = await firefox();
+  const page = await openFirefoxApp(fx, `${baseURL}/`);
+  const dead = 'ws://127.0.0.1:9/';
+  await downloadInFirefox(
+    page,
+    `magnet:?xt=urn:btih:${'6'.repeat(40)}&dn=lonely&tr=${encodeURIComponent(dead)}`,
+  );
+  await waitForState(page, 'lonely', 'fetching-metadata', 30_000);
+  // The card's alert names the tracker and says it is unreachable, as in Chromium (errors.spec.ts).
+  await page.waitForFunction(
+    (tracker) =>
+      [...document.querySelectorAll('li.torrent [role="alert"]')].some(
+        (alert) => alert.textContent?.includes(tracker) && /unreachable/.test(alert.textContent),
+      ),
+    { timeout: 30_000, polling: 200 },
+    `Tracker ${dead}`,
+  );
+});
