@@ -2,18 +2,15 @@
 // settings (settings.svelte.ts), the engine wherever it runs (engine.svelte.ts), the file pickers (pickers.ts). This
 // file holds the user's intents: each checks its input, runs its action on the engine and shows what failed.
 // App.svelte hands each component what it shows and the intents it calls, as props.
-import { screenWebSeeds } from '../lib/links/web-seed-screen';
-import { MagnetError, parseMagnet } from '../../../shared/codec/magnet';
 import { baseName } from '../lib/ui/format';
 import type { TorrentView } from '../lib/messages/protocol';
 import { planFolderPaths, type FolderLike } from '../lib/files/folder-names';
 import { safeFileName } from '../lib/files/safe-name';
-import { parseShareFragment } from '../lib/links/share-link';
+import { openedLink } from './opened-link';
 import { readDownloadInput } from '../lib/links/download-input';
 import { addFailure } from './add-failure';
 import { WRONG_KEY_MESSAGE } from '../../../shared/private-share/private-share';
 import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } from '../lib/files/share-input';
-import { screenTrackers } from '../lib/links/tracker-screen';
 import { parseUploadLimit } from '../lib/ui/upload-limit';
 import type { WorkerLike } from '../net/page/engine-bridge';
 import { fileUrl } from '../sw/file-response';
@@ -82,34 +79,12 @@ class AppState implements TorrentActions {
   private async openFromHash(): Promise<void> {
     const raw = location.hash.slice(1);
     if (!raw) return;
-    // A private share's key rides after the magnet link (lib/links/share-link.ts); the fragment leaves the address bar.
-    const { link, key, badKey } = parseShareFragment(raw);
+    // The fragment leaves the address bar: a private share's key is not left there.
     history.replaceState(null, '', location.pathname + location.search);
-    if (badKey) {
-      this.torrents.fail('magnet', WRONG_KEY_MESSAGE);
-      return;
-    }
-    try {
-      const parsed = parseMagnet(link, { v2: true });
-      if (this.torrents.showIfListed(parsed.infoHashHex)) return;
-      // What the worker keeps on `Download` (the same screen), shown before: the trackers left out, and why.
-      const { kept, dropped, unread } = screenTrackers(parsed.trackers, [defaultTracker(location)]);
-      const webSeeds = screenWebSeeds(parsed.webSeeds, [defaultTracker(location)]);
-      this.torrents.pendingLink = {
-        link,
-        ...(key ? { key } : {}),
-        name: parsed.name ?? parsed.infoHashHex,
-        infoHashHex: parsed.infoHashHex,
-        length: parsed.length,
-        trackers: kept,
-        dropped,
-        unread,
-        webSeeds,
-      };
-    } catch (error) {
-      const reason = error instanceof MagnetError ? error.message : message(error);
-      this.torrents.fail('magnet', `Invalid magnet link or info hash: ${reason}`);
-    }
+    const opened = openedLink(raw, defaultTracker(location));
+    if ('error' in opened) this.torrents.fail('magnet', opened.error);
+    else if (!this.torrents.showIfListed(opened.pending.infoHashHex))
+      this.torrents.pendingLink = opened.pending;
   }
 
   /** `Download` in the confirmation: adds the link's torrent. */
@@ -185,8 +160,15 @@ class AppState implements TorrentActions {
     torrents.pendingShares++;
     try {
       const webSeeds = this.alsoAt.length > 0 ? { webSeeds: [...this.alsoAt] } : {};
-      await this.engine.call({ op: 'share', files: request.files, name: request.name, encrypt, ...webSeeds });
+      const added = await this.engine.call({
+        op: 'share',
+        files: request.files,
+        name: request.name,
+        encrypt,
+        ...webSeeds,
+      });
       torrents.clearErrors();
+      torrents.show(added.infoHashHex, undefined, 'copy-link');
     } catch (error) {
       torrents.fail('share', `Could not share “${request.name}”: ${message(error)}`);
     } finally {
@@ -238,10 +220,11 @@ class AppState implements TorrentActions {
     torrents.seedChecking = true;
     try {
       // A copy: the bytes are transferred or cloned away, and a mismatch lets the user choose other files.
-      await this.engine.call({ op: 'seed-torrent', torrent: torrent.slice(0), files, from });
+      const added = await this.engine.call({ op: 'seed-torrent', torrent: torrent.slice(0), files, from });
       this.seedTorrentBytes = undefined;
       torrents.seedTorrentName = undefined;
       torrents.clearErrors();
+      torrents.show(added.infoHashHex, undefined, 'copy-link');
     } catch (error) {
       torrents.fail('seed', `Could not seed “${torrents.seedTorrentName}”: ${message(error)}`);
     } finally {

@@ -9,6 +9,17 @@ export interface Spotlight {
   note?: string;
   /** Grows with every spotlight, so that the same item is brought into view again when asked again. */
   seq: number;
+  /** A share just made: the focus goes to its `Copy share link`, what the sender does next. */
+  focus?: 'copy-link';
+}
+
+/** The key of a share being prepared that `after` lists and `before` did not: the card a sender just started. */
+export function newShareInProgress(
+  before: readonly TorrentView[],
+  after: readonly TorrentView[],
+): string | undefined {
+  const known = new Set(before.map((view) => view.infoHashHex));
+  return after.find((view) => view.hashing !== undefined && !known.has(view.infoHashHex))?.infoHashHex;
 }
 
 /** Whether every chosen file is here and the torrent serves it: what the user shares. */

@@ -8,7 +8,7 @@ import type { AddedTorrent, NotContacted } from '../lib/messages/actions';
 import { afterSuccess, forListed, withError, type FieldErrors } from './field-errors';
 import { finishedDownloads } from './finished';
 import { notifyFinished } from './notify';
-import { listedNote, listedTorrent, type Spotlight } from './spotlight';
+import { listedNote, listedTorrent, newShareInProgress, type Spotlight } from './spotlight';
 
 export type { FieldErrors } from './field-errors';
 
@@ -67,8 +67,13 @@ export class TorrentsState {
   spotlight = $state.raw<Spotlight | null>(null);
 
   /** Brings the torrent into view with the focus on it (once it is listed), saying `note` there if given. */
-  show(infoHashHex: string, note?: string): void {
-    this.spotlight = { infoHashHex, ...(note ? { note } : {}), seq: (this.spotlight?.seq ?? 0) + 1 };
+  show(infoHashHex: string, note?: string, focus?: Spotlight['focus']): void {
+    this.spotlight = {
+      infoHashHex,
+      ...(note ? { note } : {}),
+      ...(focus ? { focus } : {}),
+      seq: (this.spotlight?.seq ?? 0) + 1,
+    };
   }
 
   /**
@@ -93,7 +98,10 @@ export class TorrentsState {
    */
   update(torrents: TorrentView[], notify: boolean): void {
     this.announceFinished(torrents, notify);
+    // A share this page started comes into view while it is prepared, however far down the list it lands.
+    const started = this.pendingShares > 0 ? newShareInProgress(this.torrents, torrents) : undefined;
     this.torrents = torrents;
+    if (started) this.show(started);
     this.settlePendingLink();
     const errors = forListed(
       this.errors,

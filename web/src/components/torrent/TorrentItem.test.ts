@@ -61,6 +61,15 @@ describe('TorrentItem', () => {
     expect(within(item).getByText('Already in your list')).toBeTruthy();
   });
 
+  it('puts the focus on Copy share link when a share just made is spotlit', () => {
+    HTMLElement.prototype.scrollIntoView = vi.fn();
+    render(TorrentItem, {
+      ...props(torrentView({ state: 'seeding' })),
+      spotlight: { seq: 1, focus: 'copy-link' as const },
+    });
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Copy share link' }));
+  });
+
   it('marks a share link whose key failed, and offers no share link of it', () => {
     const torrent = torrentView({
       state: 'error',
