@@ -1,11 +1,9 @@
 // Files as streams: the time from a file chosen to its magnet link (20 MiB and 1 GiB, copied into IndexedDB
 // and read in place from a file handle), the browser's memory growth while a 1 GiB file saves through the service
-// worker against the Blob path in the same run, and the time from `Play` to the first frame of a video downloading;
-// then the playback against WebTorrent's streaming (playback.ts). `npm run bench -- streams` runs them;
+// worker against the Blob path in the same run; then the playback against WebTorrent's streaming (playback.ts). `npm run bench -- streams` runs them;
 // `--tiny` shrinks the sizes to a smoke run of a few minutes; `--playback` runs the playback figures only (and
 // `--limited` only their sessions at 2.4 times the bitrate, playback.ts).
-import { readFileSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { browserVersion, buildApp, persistentTab, serveApp, type Tab } from '../lib/app';
 import {
@@ -18,7 +16,7 @@ import {
   type Figure,
 } from '../lib/figure';
 import { browserRss } from '../lib/processes';
-import { download, openApp, share } from './app-steps';
+import { openApp, share } from './app-steps';
 import { playbackFigures } from './playback';
 import { randomFileOf } from './transfer';
 
@@ -26,7 +24,6 @@ const MiB = 1024 * 1024;
 const MB = 1e6;
 /** The goal for the memory growth while saving 1 GiB through the service worker. */
 const SAVE_GROWTH_LIMIT_MB = 200;
-const CLIP = fileURLToPath(new URL('../../e2e/fixtures/clip.webm', import.meta.url));
 
 interface Sizes {
   small: number;
@@ -154,52 +151,6 @@ async function saveGrowth(url: string, size: number, blockStreams: boolean): Pro
   }
 }
 
-/** Milliseconds from pressing `Play` to the video's first frame, while the clip downloads from another tab. */
-async function playToFirstFrame(url: string): Promise<number> {
-  const a = await persistentTab();
-  const b = await persistentTab();
-  try {
-    await openApp(a.page, url);
-    // As slow as in the e2e: the clip is still downloading when it plays.
-    const size = readFileSync(CLIP).length;
-    await a.page.getByLabel('Upload limit').fill(String(Math.max(8, Math.floor(size / 1024 / 17))));
-    await a.page.getByLabel('Upload limit').press('Tab');
-    const magnet = await share(a.page, CLIP, 'clip.webm', 60_000);
-    await openApp(b.page, url);
-    await b.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-    await download(b.page, magnet);
-    const item = b.page.getByRole('listitem', { name: 'clip.webm', exact: true });
-    const play = item.getByRole('button', { name: 'Play clip.webm' });
-    await play.waitFor({ timeout: 60_000 });
-    await b.page.evaluate(() => {
-      const w = window as unknown as { firstFrame?: number; pressed?: number };
-      document.addEventListener('click', () => (w.pressed ??= performance.now()), {
-        capture: true,
-        once: true,
-      });
-      const timer = setInterval(() => {
-        const video = document.querySelector('video');
-        if (!video || video.readyState < 2 || video.currentTime <= 0) return;
-        w.firstFrame = performance.now();
-        clearInterval(timer);
-      }, 5);
-    });
-    await play.click();
-    const handle = await b.page.waitForFunction(
-      () => {
-        const w = window as unknown as { firstFrame?: number; pressed?: number };
-        return w.firstFrame !== undefined && w.pressed !== undefined ? w.firstFrame - w.pressed : 0;
-      },
-      undefined,
-      { timeout: 120_000, polling: 20 },
-    );
-    return (await handle.jsonValue()) as number;
-  } finally {
-    await a.close();
-    await b.close();
-  }
-}
-
 async function shareFigures(context: BenchContext, url: string, sizes: Sizes): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const [label, size] of [
@@ -270,19 +221,6 @@ export const streamsBench: Bench = {
           { name: 'Blob path (no service worker)', value: blob / MB },
           SAVE_GROWTH_LIMIT_MB,
           'peak RSS of every process of the profile over the level before Save',
-        ),
-      );
-      const play: number[] = [];
-      for (let run = 0; run < sizes.runs; run++) play.push(await playToFirstFrame(url));
-      context.log(`  play to first frame: ${play.map(Math.round).join(', ')} ms`);
-      figures.push(
-        figure(
-          'Play to the first frame of a video downloading (upload-limited seeder)',
-          median(play) / 1000,
-          's',
-          { name: '', value: null },
-          noGoal,
-          `median of ${sizes.runs}`,
         ),
       );
       figures.push(...(await playbackFigures(context, server)));

@@ -58,6 +58,7 @@ export function isWholeRun(result: RunResult): boolean {
  * runs' files keep them; the table would show them as if they were still measured. */
 export const RETIRED_FIGURES: readonly RegExp[] = [
   /^wan-swarm: /,
+  /^Play to the first frame of a video downloading \(upload-limited seeder\)$/,
   /^tracker (idle CPU, output pipes closed|honest offer->answer under a nested-frame flood)$/,
   /^sha256: /,
   /^block-checks[:,] /,
