@@ -61,28 +61,16 @@ export interface FirefoxPeer {
 
 /** One Firefox for the spec file that calls it (launched by its first `peer()`, closed after its last test), and a
  * `peer()` per person a test needs, each a fresh browser context closed after the test. The download folder is set
- * per context (WebDriver BiDi's `browser.setDownloadBehavior`), so each peer's files land in its own folder.
- * `defaultPeer()` is Firefox's own first context, for what this Firefox does not report from a created context (its
- * file chooser): its pages close after the test but its storage stays, so one test of a file at most may use it. */
-export function firefoxPerFile(options: FirefoxOptions = {}): {
-  peer(): Promise<FirefoxPeer>;
-  defaultPeer(): Promise<FirefoxPeer>;
-} {
+ * per context (WebDriver BiDi's `browser.setDownloadBehavior`), so each peer's files land in its own folder. */
+export function firefoxPerFile(options: FirefoxOptions = {}): { peer(): Promise<FirefoxPeer> } {
   let browser: Browser | undefined;
   const open: BrowserContext[] = [];
-  const defaultDownloads = tempDir('swarmdrop-firefox-downloads-');
-  const running = async () => {
-    // A Firefox that went away (a crash) is launched again rather than failing every test after it.
-    if (!browser?.connected) browser = await launchFirefox(defaultDownloads, options);
-    return browser;
-  };
+  // The launch's own folder takes nothing: every context names its own.
+  const launch = () => launchFirefox(tempDir('swarmdrop-firefox-unused-'), options);
   test.afterEach(async () => {
     // A test may have closed a peer itself (a person who leaves).
     const left = open.splice(0).filter((context) => !context.closed);
     await Promise.all(left.map((context) => context.close()));
-    // Firefox's own first tab stays: Firefox quits with its last window.
-    const pages = browser?.connected ? await browser.defaultBrowserContext().pages() : [];
-    await Promise.all(pages.filter((page) => page.url() !== 'about:blank').map((page) => page.close()));
   });
   test.afterAll(async () => {
     await browser?.close();
@@ -90,15 +78,14 @@ export function firefoxPerFile(options: FirefoxOptions = {}): {
   });
   return {
     async peer() {
+      // A Firefox that went away (a crash) is launched again rather than failing every test after it.
+      if (!browser?.connected) browser = await launch();
       const downloads = tempDir('swarmdrop-firefox-downloads-');
-      const context = await (
-        await running()
-      ).createBrowserContext({ downloadBehavior: { policy: 'allow', downloadPath: downloads } });
+      const context = await browser.createBrowserContext({
+        downloadBehavior: { policy: 'allow', downloadPath: downloads },
+      });
       open.push(context);
       return { context, downloads };
-    },
-    async defaultPeer() {
-      return { context: (await running()).defaultBrowserContext(), downloads: defaultDownloads };
     },
   };
 }

@@ -31,13 +31,20 @@ test.skip(!binaryAvailable(TURNSERVER), 'coturn (the STUN server) is not install
 const scratch = new Scratch('lt21-e2e');
 test.afterEach(() => scratch.cleanup());
 
-/** Chromium only contacts a STUN or TURN server on 127.0.0.1 with this flag (see the brief). */
+/** Chromium only contacts a STUN or TURN server on 127.0.0.1 with this flag (see the brief): one such Chromium for the
+ * file, a fresh context of it per test. */
+let loopbackStunBrowser: Promise<Browser> | undefined;
 function launchWithLoopbackStun(): Promise<Browser> {
-  return chromium.launch({
+  loopbackStunBrowser ??= chromium.launch({
     ...LAUNCH_OPTIONS,
     args: [...LAUNCH_OPTIONS.args, '--allow-loopback-in-peer-connection'],
   });
+  return loopbackStunBrowser;
 }
+test.afterAll(async () => {
+  await (await loopbackStunBrowser)?.close();
+  loopbackStunBrowser = undefined;
+});
 
 /** A tracker whose /config.json gives the app one STUN server (coturn), a folder of two files and its torrent. */
 async function world(kind: TorrentKind) {
@@ -56,8 +63,11 @@ async function world(kind: TorrentKind) {
   const torrent = await makeTorrent(root, { kind, pieceLength: 64 * 1024 });
   const torrentPath = join(source, `lt21-${kind}.torrent`);
   writeFileSync(torrentPath, torrent);
-  const browser = scratch.keep(await launchWithLoopbackStun(), (b) => b.close());
-  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  const context = scratch.keep(
+    await (await launchWithLoopbackStun()).newContext({ acceptDownloads: true }),
+    (c) => c.close(),
+  );
+  const page = await context.newPage();
   await openApp(page, `http://127.0.0.1:${port}/`);
   return { stun, origin: `ws://127.0.0.1:${port}/`, source, root, files, torrent, torrentPath, page };
 }
