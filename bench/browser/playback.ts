@@ -21,8 +21,16 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { makeVideo, remuxToMp4 } from '../../e2e/media';
 import type { RunningServer } from '../../signal-tracker/src/server';
-import { persistentTab, type ChromiumLaunch, type Tab } from '../lib/app';
-import { atMost, failedFigure, figure, limitFigure, type BenchContext, type Figure } from '../lib/figure';
+import type { ChromiumLaunch } from '../lib/app';
+import {
+  atMost,
+  failedFigure,
+  figure,
+  limitFigure,
+  median,
+  type BenchContext,
+  type Figure,
+} from '../lib/figure';
 import { download, openApp, share } from './app-steps';
 import { STREAM_WISHES_CHANNEL } from '../../web/src/lib/messages/stream-wishes';
 import { FRESH_PIECES_CHANNEL } from '../../web/src/lib/messages/fresh-pieces';
@@ -37,6 +45,7 @@ import {
 } from './webtorrent';
 import { firstPieceOf, watchFirstPiece } from './first-piece';
 import { countFlag } from '../lib/flags';
+import { withTabs } from './transfer';
 
 /** The playback figures' goals, seconds. */
 const FIRST_FRAME_GOAL_S = 3;
@@ -178,22 +187,6 @@ async function measure(page: Page, mode: Mode, onSeek?: () => void): Promise<Ses
   return { firstFrameMs, seekMs: w.seekPlayed! - w.seekAt! };
 }
 
-/** Two tabs, each its own browser (launched as `launches` say: the seeder's, then the leecher's); closed whatever
- * happens. */
-async function withTwoTabs<T>(
-  work: (seeder: Tab, leecher: Tab) => Promise<T>,
-  launches: ChromiumLaunch[] = [],
-): Promise<T> {
-  const seeder = await persistentTab({ launch: launches[0] });
-  const leecher = await persistentTab({ launch: launches[1] });
-  try {
-    return await work(seeder, leecher);
-  } finally {
-    await seeder.close();
-    await leecher.close();
-  }
-}
-
 /**
  * From now on, the player's reads of the page (requests under /files/, by range) and the pieces its service worker
  * asks for (`want-pieces`), each at its time; `report` logs them relative to `from` (ms, Date.now()).
@@ -256,25 +249,29 @@ export function playFromTab(
   seed: (page: Page) => Promise<string>,
   options: PlayOptions = {},
 ): Promise<Session> {
-  return withTwoTabs(async (seeder, leecher) => {
-    await openApp(seeder.page, url);
-    if (limitKiB > 0) {
-      await seeder.page.getByLabel('Upload limit').fill(String(limitKiB));
-      await seeder.page.getByLabel('Upload limit').press('Tab');
-    }
-    const magnet = await seed(seeder.page);
-    await openApp(leecher.page, url);
-    await leecher.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-    const firstPiece = options.firstPiece ? await watchFirstPiece(leecher.page) : undefined;
-    await download(leecher.page, magnet);
-    const play = leecher.page
-      .getByRole('listitem', { name, exact: true })
-      .getByRole('button', { name: `Play ${name}`, exact: true });
-    await play.waitFor({ timeout: 60_000 });
-    const session = await playAndMeasure(leecher.page, () => play.click(), mode, options);
-    if (firstPiece) session.firstPieceMs = await firstPiece();
-    return session;
-  }, options.launches);
+  return withTabs(
+    2,
+    async ([seeder, leecher]) => {
+      await openApp(seeder.page, url);
+      if (limitKiB > 0) {
+        await seeder.page.getByLabel('Upload limit').fill(String(limitKiB));
+        await seeder.page.getByLabel('Upload limit').press('Tab');
+      }
+      const magnet = await seed(seeder.page);
+      await openApp(leecher.page, url);
+      await leecher.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      const firstPiece = options.firstPiece ? await watchFirstPiece(leecher.page) : undefined;
+      await download(leecher.page, magnet);
+      const play = leecher.page
+        .getByRole('listitem', { name, exact: true })
+        .getByRole('button', { name: `Play ${name}`, exact: true });
+      await play.waitFor({ timeout: 60_000 });
+      const session = await playAndMeasure(leecher.page, () => play.click(), mode, options);
+      if (firstPiece) session.firstPieceMs = await firstPiece();
+      return session;
+    },
+    { launches: options.launches },
+  );
 }
 
 /** Clicks `play` in our leecher's page and measures the session (logging the player's reads with `log`). */
@@ -337,19 +334,23 @@ export function playFromWebTorrent(
   seed: (page: Page) => Promise<string>,
   options: PlayOptions = {},
 ): Promise<Session> {
-  return withTwoTabs(async (seeder, leecher) => {
-    await openBundle(seeder.page, pageUrl);
-    if (limitKiB > 0) await wtThrottleUpload(seeder.page, limitKiB * 1024);
-    const magnet = await seed(seeder.page);
-    await openBundle(leecher.page, pageUrl);
-    await wtStreamReady(leecher.page);
-    await wtAddForPlay(leecher.page, magnet);
-    await leecher.page.evaluate(WATCH_SCRIPT);
-    await leecher.page.click('#play');
-    const session = await measure(leecher.page, mode);
-    if (options.firstPiece) session.firstPieceMs = await firstPieceOf(leecher.page, wtFirstPieceMs);
-    return session;
-  }, options.launches);
+  return withTabs(
+    2,
+    async ([seeder, leecher]) => {
+      await openBundle(seeder.page, pageUrl);
+      if (limitKiB > 0) await wtThrottleUpload(seeder.page, limitKiB * 1024);
+      const magnet = await seed(seeder.page);
+      await openBundle(leecher.page, pageUrl);
+      await wtStreamReady(leecher.page);
+      await wtAddForPlay(leecher.page, magnet);
+      await leecher.page.evaluate(WATCH_SCRIPT);
+      await leecher.page.click('#play');
+      const session = await measure(leecher.page, mode);
+      if (options.firstPiece) session.firstPieceMs = await firstPieceOf(leecher.page, wtFirstPieceMs);
+      return session;
+    },
+    { launches: options.launches },
+  );
 }
 
 /** WebTorrent on loopback: its bundle's page served here, seeding the file it fetches from there. */
@@ -425,12 +426,6 @@ function rivalFigure(name: string, ourRun: Outcome, rival: Outcome, key: Timing)
     atMost(1),
   );
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 /** Each time of the sessions that ran, its median; the first error when a session failed (a failure of ours is never
  * hidden by the others). */

@@ -20,6 +20,7 @@ import {
   type BenchContext,
   type Figure,
 } from '../lib/figure';
+import { countFlag } from '../lib/flags';
 import { sampleHeap } from '../lib/heap';
 import {
   formatCpu,
@@ -353,15 +354,6 @@ interface TransferRun {
   rival: RivalRun | null;
 }
 
-/** `--runs=N` on the command line, else the default. */
-function runCount(flags: Set<string>, fallback: number): number {
-  for (const flag of flags) {
-    const match = /^--runs=(\d+)$/.exec(flag);
-    if (match && Number(match[1]) >= 1) return Number(match[1]);
-  }
-  return fallback;
-}
-
 function ratioOf(value: number | null | undefined, baseline: number | null): number | null {
   return value != null && baseline != null && baseline > 0 ? value / baseline : null;
 }
@@ -401,7 +393,7 @@ export const transferBench: Bench = {
     const size = context.flags.has('--tiny') ? 32 * MiB : 256 * MiB;
     const profiling = context.flags.has('--profile');
     // The goal is the median of 5 runs, none under 0.8x: each run measures the limit, ours and the rival afresh.
-    const runs = runCount(context.flags, context.flags.has('--tiny') || profiling ? 1 : 5);
+    const runs = countFlag(context.flags, 'runs', context.flags.has('--tiny') || profiling ? 1 : 5);
     const label = `${size / MiB} MiB`;
     const name = `bench-${size / MiB}MiB.bin`;
     const server = await serveApp(buildApp(context.log, profiling));
