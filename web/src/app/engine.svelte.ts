@@ -18,6 +18,8 @@ import {
 import { StartingEngine } from '../net/page/starting-engine';
 import { holdWorker } from '../net/page/worker-hold';
 import { defaultTracker, loadPeerConfig, type PeerConfig } from './peer-config';
+import type { TrackerStatus } from '../lib/links/trackers';
+import { headerFromStatuses, nextCheckMs, retryAfterCheck } from './tracker-watch';
 import type { Settings } from './settings.svelte';
 import type { TorrentsState } from './torrents.svelte';
 import { browserLocks, TransferLock } from './transfer-lock';
@@ -219,6 +221,7 @@ export class EngineLink {
       },
       trackers: (infoHashHex, statuses) => {
         torrents.setTrackers(infoHashHex, statuses);
+        this.headerFrom(statuses);
         this.publish();
       },
       fatal: (text) => {
@@ -321,19 +324,41 @@ export class EngineLink {
     controlled();
   }
 
-  /** Checks `/health` now and every 30 s, for the tracker status shown at all times. */
+  /** Checks `/health` now and then (tracker-watch.ts), for the tracker status shown at all times. */
   private watchTracker(): void {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
     const check = async () => {
+      clearTimeout(timer);
+      const before = this.trackerReachable;
       try {
-        const response = await fetch('/health', { cache: 'no-store' });
-        this.trackerReachable = response.ok;
+        this.trackerReachable = (await fetch('/health', { cache: 'no-store' })).ok;
       } catch {
         this.trackerReachable = false;
       }
+      if (retryAfterCheck(before, this.trackerReachable)) this.bridge?.retryTrackers();
+      if (!stopped) timer = setTimeout(check, nextCheckMs(this.trackerReachable));
     };
+    this.checkTracker = () => void check();
     void check();
-    const timer = setInterval(check, 30_000);
-    addEventListener('pagehide', () => clearInterval(timer), { once: true });
+    addEventListener(
+      'pagehide',
+      () => {
+        stopped = true;
+        clearTimeout(timer);
+      },
+      { once: true },
+    );
+  }
+
+  /** A check of the tracker now (set by watchTracker). */
+  private checkTracker: () => void = () => {};
+
+  /** A card's tracker statuses, read for the header (tracker-watch.ts). */
+  private headerFrom(statuses: TrackerStatus[]): void {
+    const said = headerFromStatuses(statuses, defaultTracker(location), this.trackerReachable);
+    if (said === 'reachable') this.trackerReachable = true;
+    else if (said === 'check') this.checkTracker();
   }
 
   /**

@@ -196,6 +196,11 @@ export class EngineBridge {
     return this.options.defaultTrackers;
   }
 
+  /** The trackers are known to answer again: connections waiting out their backoff try now. */
+  retryTrackers(): void {
+    this.tracker?.retryNow();
+  }
+
   /** Tracker states for a torrent. */
   trackerStatuses(infoHashHex: string): TrackerStatus[] {
     return this.tracker?.statuses(infoHashHex) ?? [];

@@ -350,6 +350,29 @@ describe('TrackerClient', () => {
     expect(client.statuses(INFO_HASH)[0].state).toBe('connected');
   });
 
+  it('connects at once when the tracker is known to be back, not after its backoff, and its next failure waits afresh', async () => {
+    const { client, sockets } = setup();
+    client.start(INFO_HASH, ['ws://one/']);
+    for (let failures = 0; failures < 6; failures++) {
+      sockets.at(-1)!.fail();
+      vi.advanceTimersByTime(60_000);
+    }
+    sockets.at(-1)!.fail();
+    const waiting = sockets.length;
+    client.retryNow();
+    expect(sockets).toHaveLength(waiting + 1);
+    sockets.at(-1)!.open();
+    await settle();
+    expect(sockets.at(-1)!.sent[0]).toMatchObject({ event: 'started' });
+    expect(client.statuses(INFO_HASH)[0].state).toBe('connected');
+    // Nothing waits: another retry makes no second socket.
+    client.retryNow();
+    expect(sockets).toHaveLength(waiting + 1);
+    sockets.at(-1)!.fail();
+    vi.advanceTimersByTime(1_000);
+    expect(sockets).toHaveLength(waiting + 2);
+  });
+
   it('keeps announcing to the other trackers when one dies', async () => {
     const { client, sockets } = setup();
     client.start(INFO_HASH, ['ws://one/', 'ws://two/']);

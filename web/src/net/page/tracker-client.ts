@@ -229,6 +229,16 @@ export class TrackerClient<P extends SignalPeer> {
     return out;
   }
 
+  /** Sockets waiting out their backoff connect now, as if for the first time (the tracker is known to be back). */
+  retryNow(): void {
+    for (const socket of this.sockets.values()) {
+      if (socket.reconnectTimer === undefined || socket.closed) continue;
+      clearTimeout(socket.reconnectTimer);
+      socket.retries = 0;
+      this.connect(socket);
+    }
+  }
+
   private connect(socket: TrackerSocket<P>): void {
     socket.reconnectTimer = undefined;
     for (const announcer of socket.announcers.values()) this.setStatus(announcer, { state: 'connecting' });
