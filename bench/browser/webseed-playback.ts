@@ -3,13 +3,11 @@
 // torrent of the video with no tracker, its url-list the video on the range server on loopback, opened in a fresh
 // Chromium with `Open .torrent file`, then Play. Tab: one fresh Chromium shares the video, another downloads it and
 // presses Play (playback.ts's session without an upload limit). The two kinds take turns, PLAY_RUNS of each; the
-// figure is the ratio of their medians, with a bootstrap interval of it and the load average. `--log-reads`: each
-// web-seed session logs its timeline from Play to the first frame: the player's reads, the pieces the service worker
-// asked for and was handed, and the range server's requests (their ranges, when each came and was answered whole).
+// figure is the ratio of their medians, with a bootstrap interval of it and the load average.
 import { readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { basename } from 'node:path';
-import { startRangeServer, type RangeServer } from '../../shared/testing/range-server';
+import { startRangeServer } from '../../shared/testing/range-server';
 import { persistentTab } from '../lib/app';
 import { atMost, failedFigure, figure, median, type BenchContext, type Figure } from '../lib/figure';
 import { ratioInterval } from '../lib/interval';
@@ -22,28 +20,9 @@ export const PLAY_GOAL = 1.2;
 /** Sessions of each kind (--tiny: one). */
 export const PLAY_RUNS = 5;
 
-/** The range server's requests from `since` on, each as a line of the timeline, ms relative to `from`. */
-function logSeedRequests(server: RangeServer, log: (message: string) => void, from: number, since: number) {
-  const at = (ms: number) => `${((ms - from) / 1000).toFixed(3)} s`;
-  for (const request of server.requests) {
-    if (request.at < since) continue;
-    const range = request.headers.range ?? 'whole';
-    const ended = request.endedAt === undefined ? 'not ended' : `ended ${at(request.endedAt)}`;
-    log(`    ${at(request.at)} web seed ${request.method} ${range} (${ended})`);
-  }
-}
-
-/** One fresh Chromium opens the torrent (its url-list the only source) and presses Play on `name`; with `log`, the
- * session's timeline. */
-async function playFromWebSeed(
-  appUrl: string,
-  server: RangeServer,
-  torrentPath: string,
-  name: string,
-  log?: (message: string) => void,
-): Promise<Session> {
+/** One fresh Chromium opens the torrent (its url-list the only source) and presses Play on `name`. */
+async function playFromWebSeed(appUrl: string, torrentPath: string, name: string): Promise<Session> {
   const tab = await persistentTab();
-  const opened = Date.now();
   try {
     const { page } = tab;
     await openApp(page, appUrl);
@@ -53,16 +32,7 @@ async function playFromWebSeed(
       .getByRole('listitem', { name, exact: true })
       .getByRole('button', { name: `Play ${name}`, exact: true });
     await play.waitFor({ timeout: 60_000 });
-    let pressed = 0;
-    const click = () => ((pressed = Date.now()), play.click());
-    const session = await playAndMeasure(page, click, 'first', log ? { log } : {});
-    if (log) {
-      log(
-        `  the web seed's requests from opening the torrent (${((opened - pressed) / 1000).toFixed(3)} s):`,
-      );
-      logSeedRequests(server, log, pressed, opened);
-    }
-    return session;
+    return await playAndMeasure(page, () => play.click(), 'first', {});
   } finally {
     await tab.close();
   }
@@ -83,15 +53,12 @@ export async function webSeedPlayFigure(context: BenchContext, appUrl: string): 
   const torrent = await seedTorrent(file, bytes, `${server.origin}/files/${file}`);
   try {
     const runs = context.flags.has('--tiny') ? 1 : PLAY_RUNS;
-    const log = context.flags.has('--log-reads') ? context.log : undefined;
     const loadBefore = loadavg()[0];
     const seed: (Session | Error)[] = [];
     const tab: (Session | Error)[] = [];
     for (let run = 1; run <= runs; run++) {
       seed.push(
-        await attempt(context.log, `web seed ${run}`, () =>
-          playFromWebSeed(appUrl, server, torrent.path, file, log),
-        ),
+        await attempt(context.log, `web seed ${run}`, () => playFromWebSeed(appUrl, torrent.path, file)),
       );
       tab.push(
         await attempt(context.log, `tab ${run}`, () =>

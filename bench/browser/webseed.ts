@@ -6,7 +6,7 @@
 // the server's own log. (3) (1) with the server sending at 400 Mbit/s (webseed-paced.ts). 256 MiB, 3 runs each
 // (medians, a bootstrap interval of the download's ratio, the load average); --tiny: 16 MiB, 1 run. (4) Play to the
 // first frame from a web seed alone against from a tab (webseed-playback.ts). `--download`: (1) to (3); `--paced`:
-// (3); `--play`: (4). `--log-reads`: each web-seed session of (4) logs its timeline from Play to the first frame.
+// (3); `--play`: (4).
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -153,7 +153,6 @@ export const webseedBench: Bench = {
     '--download': 'only the download figures (unlimited and at 400 Mbit/s)',
     '--paced': 'only the download at 400 Mbit/s',
     '--play': 'only Play to the first frame from a web seed',
-    '--log-reads': 'logs each web-seed session from Play to its first frame',
   },
   figures:
     'a download from a web seed alone against a plain fetch (unlimited, and at 400 Mbit/s), its requests per MiB ' +
