@@ -22,7 +22,7 @@ import { PeerLinks } from './peer-links';
 import { PrivateShareState } from './private-state';
 import { RecordWrites } from './record-writes';
 import { sharedFailure, SharedFilesWatch } from './shared-watch';
-import { StallWatch } from './stall';
+import { StallWatch, unfinishedFiles } from './stall';
 import { StreamSteering } from './streams/steering';
 import { Totals } from './totals';
 import { TrackerReports } from './tracker-reports';
@@ -212,6 +212,7 @@ export class TorrentParts {
   viewState(life: { failure: Readonly<Failure> | undefined; halted: boolean }, now: number): ViewState {
     const info = this.known;
     const files = info && this.offered.offered ? this.offered.files() : [];
+    const complete = files.map((file, index) => !file.pad && this.offered.fileComplete(index));
     return {
       infoHashHex: this.identity.infoHashHex,
       record: this.record,
@@ -228,10 +229,14 @@ export class TorrentParts {
         left: this.totals.left(info, this.storedBytes()),
       },
       files,
-      complete: files.map((file, index) => !file.pad && this.offered.fileComplete(index)),
+      complete,
       paths: this.peers.paths,
       unreachable: this.peers.unreachable,
-      stalled: this.stall.words(life.halted ? undefined : this.totals.stats, now),
+      stalled: this.stall.words(
+        life.halted ? undefined : this.totals.stats,
+        now,
+        unfinishedFiles(files, complete, this.record.skippedFiles),
+      ),
     };
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STALL_GRACE_MS, StallWatch, stallWords, type StallStats } from './stall';
+import { STALL_GRACE_MS, StallWatch, stallWords, unfinishedFiles, type StallStats } from './stall';
 
 const stats = (over: Partial<StallStats> = {}): StallStats => ({
   state: 'downloading',
@@ -29,6 +29,32 @@ describe('StallWatch', () => {
     const failed = stats({ webSeeds: [{ ...seed, status: 'failed', failure: 'gone' }] });
     watch.words(failed, STALL_GRACE_MS);
     expect(watch.words(failed, 2 * STALL_GRACE_MS)).toContain('Waiting for someone who has the rest');
+  });
+
+  it('names a file the web server lacks, and the way out, once nothing else is left to fetch', () => {
+    const files = [
+      { path: ['docs', 'naïve résumé.pdf'] },
+      { path: ['docs', 'notes.txt'] },
+      { path: ['.pad', '1'], pad: true },
+    ];
+    const dropped = [{ file: 0, reason: 'not on the server (404)' }];
+    const seed = { url: 'https://s.example/', downloaded: 9, status: 'idle' as const, droppedFiles: dropped };
+    const lacking = stats({ webSeeds: [seed] });
+    // Another file is still unfinished: the server may yet bring it, so nothing is said.
+    const watch = new StallWatch();
+    const both = unfinishedFiles(files, [false, false, false]);
+    watch.words(lacking, 0, both);
+    expect(watch.words(lacking, STALL_GRACE_MS, both)).toBeUndefined();
+    // Only the lacked file is left.
+    const one = unfinishedFiles(files, [false, true, false]);
+    expect(one).toEqual([{ index: 0, path: 'docs/naïve résumé.pdf' }]);
+    watch.words(lacking, STALL_GRACE_MS + 1, one);
+    expect(watch.words(lacking, 2 * STALL_GRACE_MS + 1, one)).toBe(
+      'Waiting for someone who has the rest: the web server lacks docs/naïve résumé.pdf (not on the server (404)), ' +
+        'and nobody connected has it. Untick it to finish the rest, or wait for someone who has it',
+    );
+    // Unticked, it is not waited for.
+    expect(unfinishedFiles(files, [false, true, false], [0])).toEqual([]);
   });
 
   it('says so too when peers are connected but none has a missing piece', () => {
