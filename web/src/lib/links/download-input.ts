@@ -22,7 +22,8 @@ export function readDownloadInput(text: string): DownloadInput {
   const fragment = shareFragment(trimmed);
   if (fragment !== undefined) return { kind: 'share link', ...parseShareFragment(fragment) };
   if (/^magnet:/i.test(trimmed)) return { kind: 'magnet link', link: trimmed };
-  if (/^[0-9a-f]{40}$/i.test(trimmed) || /^[a-z2-7]{32}$/i.test(trimmed)) return { kind: 'info hash', link: trimmed };
+  if (/^[0-9a-f]{40}$/i.test(trimmed) || /^[a-z2-7]{32}$/i.test(trimmed))
+    return { kind: 'info hash', link: trimmed };
   return { kind: 'magnet link', link: trimmed };
 }
 
