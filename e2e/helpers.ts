@@ -171,43 +171,6 @@ export async function itemNumbers(
   };
 }
 
-type ItemNumbers = Awaited<ReturnType<typeof itemNumbers>>;
-
-/** Waits until at least `share` of the item's pieces are in, and not all of them: the numbers at that moment. */
-export async function partlyIn(item: Locator, share: number): Promise<ItemNumbers> {
-  await expect
-    .poll(
-      async () => {
-        const n = await itemNumbers(item);
-        return n.pieces > 0 ? n.have / n.pieces : 0;
-      },
-      { timeout: TRANSFER_TIMEOUT },
-    )
-    .toBeGreaterThanOrEqual(share);
-  const numbers = await itemNumbers(item);
-  expect(numbers.have).toBeLessThan(numbers.pieces);
-  return numbers;
-}
-
-/**
- * Waits until a quarter of the torrent's pieces are in (and not all), reloads the page, and waits until it is seeding.
- * Returns the numbers before the reload and after, and checks that the second session fetched at most the pieces that
- * were missing before it.
- */
-export async function reloadAtAQuarter(
-  page: Page,
-  item: Locator,
-): Promise<{ before: ItemNumbers; after: ItemNumbers }> {
-  const before = await partlyIn(item, 0.25);
-  await page.reload();
-  await openApp(page, '/');
-  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
-  const after = await itemNumbers(item);
-  const pieceLength = Math.ceil(after.length / after.pieces);
-  expect(after.sessionDownloaded).toBeLessThanOrEqual(after.length - (before.have - 1) * pieceLength);
-  return { before, after };
-}
-
 /** The pieces a torrent item has, as a string of 0 and 1 (from its piece map). */
 export async function havePieces(item: Locator): Promise<string> {
   return (await item.locator('[data-bitfield]').getAttribute('data-bitfield')) ?? '';
