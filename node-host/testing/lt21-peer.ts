@@ -202,7 +202,7 @@ export class Lt21Peer {
     if (incoming >= LT_MAX_OFFERS) return;
     this.quota.set(infoHash, quota - 1);
     const negotiation = this.negotiate(offerId, true);
-    negotiation.connection.setRemoteDescription(sdp, 'offer');
+    if (!this.describe(offerId, negotiation, sdp, 'offer')) return;
     void this.gathered(negotiation).then((answer) => {
       if (answer === undefined || this.stopped) return;
       this.send({
@@ -221,7 +221,21 @@ export class Lt21Peer {
     if (!negotiation || negotiation.incoming || negotiation.answered) return;
     this.seen.answers.push(sdp);
     negotiation.answered = true;
-    negotiation.connection.setRemoteDescription(sdp, 'answer');
+    this.describe(offerId, negotiation, sdp, 'answer');
+  }
+
+  /** Sets the far end's description; one libdatachannel refuses (the connection gave up on its ICE transport while
+   * the answer crossed a loaded machine) ends that negotiation only, as libtorrent drops a failed connection. */
+  private describe(id: string, negotiation: Negotiation, sdp: string, type: 'offer' | 'answer'): boolean {
+    try {
+      negotiation.connection.setRemoteDescription(sdp, type);
+      return true;
+    } catch {
+      // A connection that failed, not a message to refuse: `seen.refused` stays the tracker's messages.
+      this.negotiations.delete(id);
+      this.drop(negotiation);
+      return false;
+    }
   }
 
   /** A channel is open: its negotiation is over, and the torrent takes it as a peer. */
