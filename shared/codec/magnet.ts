@@ -114,6 +114,12 @@ function decodeComponent(raw: string, key: string, plusIsSpace: boolean): string
   }
 }
 
+/** Whether `text` is an info hash alone, as `parseMagnet` takes one: 40 hex digits or 32 base32 letters, and with
+ * `v2` a v2 info hash of 64 hex digits. */
+export function isBareInfoHash(text: string, v2 = false): boolean {
+  return BARE_HEX.test(text) || BARE_BASE32.test(text) || (v2 && BARE_HEX_V2.test(text));
+}
+
 export interface ParseMagnetOptions {
   /**
    * Accept a v2-only link (btmh without btih) and a bare 64-hex v2 info hash. Off by default: a caller that cannot

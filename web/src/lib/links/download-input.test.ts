@@ -37,6 +37,7 @@ describe('the download field', () => {
   it('takes magnet links and info hashes as they are', () => {
     expect(readDownloadInput(magnet)).toEqual({ kind: 'magnet link', link: magnet });
     expect(readDownloadInput(hash)).toEqual({ kind: 'info hash', link: hash });
+    expect(readDownloadInput('cd'.repeat(32))).toEqual({ kind: 'info hash', link: 'cd'.repeat(32) });
     expect(readDownloadInput('MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U')).toEqual({
       kind: 'info hash',
       link: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U',

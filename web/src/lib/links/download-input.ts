@@ -1,6 +1,7 @@
 // What the `Magnet link or info hash` field was given. The app hands out three kinds of text (its share links, with
 // or without a private share's key; magnet links; info hashes) and the field takes each, so that the installed app,
 // which has no address bar, can open its own share links there.
+import { isBareInfoHash } from '../../../../shared/codec/magnet';
 import { parseShareFragment } from './share-link';
 
 export type DownloadInputKind = 'share link' | 'magnet link' | 'info hash';
@@ -22,8 +23,7 @@ export function readDownloadInput(text: string): DownloadInput {
   const fragment = shareFragment(trimmed);
   if (fragment !== undefined) return { kind: 'share link', ...parseShareFragment(fragment) };
   if (/^magnet:/i.test(trimmed)) return { kind: 'magnet link', link: trimmed };
-  if (/^[0-9a-f]{40}$/i.test(trimmed) || /^[a-z2-7]{32}$/i.test(trimmed))
-    return { kind: 'info hash', link: trimmed };
+  if (isBareInfoHash(trimmed, true)) return { kind: 'info hash', link: trimmed };
   return { kind: 'magnet link', link: trimmed };
 }
 
@@ -40,5 +40,5 @@ function shareFragment(text: string): string | undefined {
   const fragment = url.hash.slice(1);
   if (!fragment) return undefined;
   const { link } = parseShareFragment(fragment);
-  return /^magnet:/i.test(link) || /^([0-9a-f]{40}|[a-z2-7]{32})$/i.test(link) ? fragment : undefined;
+  return /^magnet:/i.test(link) || isBareInfoHash(link, true) ? fragment : undefined;
 }
