@@ -27,7 +27,6 @@ import { BlockHasher } from './hash/block-hasher';
 import { hashPort } from './hash/hash-link';
 import { blockHashes } from './v2/v2-session';
 import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/messages/known-torrents';
-import { peerTimeouts } from '../lib/messages/peer-timeouts';
 import { serveHoldConfig } from '../lib/messages/serve-hold-switch';
 import { seedRequestPlace } from '../net/seed-request-place';
 import { RelayedSeedFetch } from './transport/relayed-seed-fetch';
@@ -38,8 +37,6 @@ const freshPieces = new BroadcastChannel(FRESH_PIECES_CHANNEL);
 /** Engine timers (choke rounds, timeouts) run on this tick; the views that changed are posted every other tick. */
 const TICK_MS = 250;
 
-/** A test's shorter peer timeouts, from the worker's name (lib/messages/peer-timeouts.ts); empty without them. */
-const timeouts = peerTimeouts(self.name);
 /** A test's hold on what each torrent serves, from the worker's name (lib/messages/serve-hold-switch.ts). */
 const serveHold = serveHoldConfig(self.name, (channel) => new BroadcastChannel(channel));
 
@@ -149,7 +146,7 @@ async function start(): Promise<void> {
     blockHashes: hasher.hash,
     post,
     createSession: (options) =>
-      new TorrentSession({ ...options, config: { ...options.config, ...timeouts, ...serveHold } }),
+      new TorrentSession({ ...options, config: { ...options.config, ...serveHold } }),
     channels,
     ...(pageSeedFetch ? { seedTransport: pageSeedFetch.fetch } : {}),
     torrentKnown: (infoHashHex, storageId, infoBytes) => {

@@ -1,17 +1,15 @@
 // What a test or a bench asks of the engine worker through the page's address, carried in the worker's name: the
 // worker needs it before its first torrent session, so it travels with the worker's start rather than in a message
 // after it. Only the parameters listed here pass (each `key=value`, its value a plain word or number); what each
-// value means is read, and checked, by the module that uses it (peer-timeouts.ts). Without any of them the worker's
+// value means is read, and checked, by the module that uses it (serve-hold-switch.ts). Without any of them the worker's
 // name is the plain one and the engine keeps its defaults. Never a user-facing setting. A parameter that changes what
-// the tab serves (the test hold, serve-hold-switch.ts) passes only for a page a browser automation drives
-// (`navigator.webdriver`): a link someone sends cannot make a person's tab serve less.
+// the tab serves (the test hold) passes only for a page a browser automation drives (`navigator.webdriver`): a link
+// someone sends cannot make a person's tab serve less.
 
 const WORKER_NAME = 'swarmdrop-engine';
-/** A test's shorter idle timeout, in seconds (peer-timeouts.ts). */
-export const IDLE_TIMEOUT_PARAM = 'idle-timeout';
 /** A test's hold: each torrent serves this many pieces until the test releases it (serve-hold-switch.ts). */
 export const HOLD_PIECES_PARAM = 'hold-pieces';
-const PARAMS = [IDLE_TIMEOUT_PARAM, HOLD_PIECES_PARAM];
+const PARAMS = [HOLD_PIECES_PARAM];
 /** Passed only when the page is driven by a browser automation. */
 const AUTOMATION_ONLY = [HOLD_PIECES_PARAM];
 const VALUE = /^[\w.-]+$/;

@@ -19,8 +19,6 @@ describe("the test hold's switch", () => {
     expect(engineWorkerName('?hold-pieces=3')).toBe('swarmdrop-engine');
     expect(engineWorkerName('?hold-pieces=3', false)).toBe('swarmdrop-engine');
     expect(engineWorkerName('?hold-pieces=3', true)).toBe('swarmdrop-engine hold-pieces=3');
-    // The other test parameters pass as before.
-    expect(engineWorkerName('?idle-timeout=12&hold-pieces=3')).toBe('swarmdrop-engine idle-timeout=12');
   });
 
   it('holds nothing, and opens no channel, for a worker without it', () => {
