@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import '@testing-library/svelte/vitest';
 import { render, screen, within } from '@testing-library/svelte';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import TorrentItem from './TorrentItem.svelte';
 import { INFO_HASH, torrentActions, torrentView } from '../testing/views';
 
@@ -15,6 +15,16 @@ const props = (torrent = torrentView()) => ({
 });
 
 describe('TorrentItem', () => {
+  // The card's keeper row asks its tracker for /config.json; here the tracker runs no keeper (its config names none,
+  // as one started without --keep-dir answers), so the row stays empty and no request leaves the process.
+  beforeAll(() => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Response.json({ iceServers: [] })),
+    );
+  });
+  afterAll(() => vi.unstubAllGlobals());
+
   it('is a list item named for the torrent, carrying its figures for the tests and the bench', () => {
     render(TorrentItem, props(torrentView({ sessionDownloaded: 512, uploaded: 64 })));
     const item = screen.getByRole('listitem', { name: 'holiday.mp4' });
