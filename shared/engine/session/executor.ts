@@ -3,7 +3,7 @@
 // asynchronous ports (hash, store, read) come back as engine events through the `emit` callback the adapter gives;
 // when such a port fails (it calls `fail`, or throws), the executor emits the failure event the contract names.
 import type { TorrentInfo } from '../../codec/metainfo';
-import type { AnnounceEvent, EngineAction, EngineEvent, PeerKey } from '../contract/engine-types';
+import type { AnnounceEvent, EngineAction, EngineEvent, PeerIdHex, PeerKey } from '../contract/engine-types';
 
 /** How an asynchronous port answers: once, with a value or with a failure reason. */
 export interface Reply<T> {
@@ -28,7 +28,8 @@ export interface EnginePorts {
    * Without it nothing is retracted. */
   retract?(peer: PeerKey, index: number, begin: number, length: number): boolean;
   announce(event: AnnounceEvent | undefined): void;
-  wantPeers(count: number): void;
+  /** `swarm`: of `count`, the peers the session meets through its neighbours (the tracker need bring only the rest). */
+  wantPeers(count: number, swarm?: number): void;
   metadata(info: TorrentInfo): void;
   complete(): void;
   /** The `layers-known` action; without it the layers are not kept. */
@@ -38,7 +39,30 @@ export interface EnginePorts {
   webSeedFetch?(action: ActionOf<'webseed-fetch'>, emit: (event: EngineEvent) => void): void;
   /** Stops a web seed fetch; nothing answers it afterwards. */
   webSeedAbort?(request: number): void;
+  /** Peer exchange's meetings (the `meet-peer`, `signal-in` and `meet-ended` actions). Without them no meeting is
+   * made: a `meet-peer` is answered by `meet-failed`, a relayed offer by a `decline`. */
+  swarm?: SwarmPorts;
   error(reason: string): void;
+}
+
+/** How the adapter makes the WebRTC connections peer exchange asks for (docs/protocols.md, sd_pex). */
+export interface SwarmPorts {
+  /** Make an offer to `peer`, then emit it as `signal-out` (kind `offer`), or emit `meet-failed`. */
+  meet(peer: PeerIdHex, emit: (event: EngineEvent) => void): void;
+  /** A relayed offer (answer it: `signal-out` kind `answer` or `decline`), or the answer or decline to our offer. */
+  signal(action: ActionOf<'signal-in'>, emit: (event: EngineEvent) => void): void;
+  /** The session gave up the meeting: drop its connection if one is being made. */
+  ended(peer: PeerIdHex, reason: string): void;
+}
+
+function meetAction(action: ActionOf<'meet-peer'>, ports: EnginePorts, emit: (e: EngineEvent) => void) {
+  if (ports.swarm) return ports.swarm.meet(action.peer, emit);
+  emit({ type: 'meet-failed', peer: action.peer, reason: 'this host makes no meetings' });
+}
+
+function signalAction(action: ActionOf<'signal-in'>, ports: EnginePorts, emit: (e: EngineEvent) => void) {
+  if (ports.swarm) return ports.swarm.signal(action, emit);
+  if (action.kind === 'offer') emit({ type: 'signal-out', to: action.from, kind: 'decline' });
 }
 
 /** The message of a thrown value. */
@@ -130,7 +154,10 @@ const HANDLERS: { [T in EngineAction['type']]: ActionHandler<T> } = {
   read: readAction,
   retract: retractAction,
   announce: (action, ports) => ports.announce(action.event),
-  'want-peers': (action, ports) => ports.wantPeers(action.count),
+  'want-peers': (action, ports) => ports.wantPeers(action.count, action.swarm),
+  'meet-peer': meetAction,
+  'signal-in': signalAction,
+  'meet-ended': (action, ports) => ports.swarm?.ended(action.peer, action.reason),
   metadata: (action, ports) => ports.metadata(action.info),
   complete: (_, ports) => ports.complete(),
   'layers-known': (_, ports) => ports.layersKnown?.(),
