@@ -11,7 +11,6 @@ import { shareBench } from './browser/share';
 import { pacerBench } from './engine/pacer';
 import { memoryBench } from './browser/memory';
 import { wanBench, wanRelayBench } from './browser/wan';
-import { lifecycleBench } from './browser/lifecycle';
 import { wanPlaybackBench } from './browser/wan-playback';
 import { webseedBench } from './browser/webseed';
 import { keeperBench } from './keeper/keeper';
@@ -30,7 +29,6 @@ export const BENCHES: readonly Bench[] = [
   pacerBench,
   wanBench,
   wanRelayBench,
-  lifecycleBench,
   wanPlaybackBench,
   webseedBench,
   keeperBench,

@@ -36,8 +36,6 @@ describe('isWholeRun', () => {
       '--runs=3',
       '--sessions=1',
       '--wan-playback-runs=3',
-      '--lifecycle-runs=1',
-      '--lifecycle-freeze=15',
       '--keeper-runs=1',
       '--keeper-large-mib=64',
     ]) {

@@ -38,8 +38,6 @@ const SAMPLE_DEFAULTS: Record<string, number> = {
   'wan-mib': 128,
   'wan-runs': 1,
   'wan-playback-runs': 7,
-  'lifecycle-runs': 3,
-  'lifecycle-freeze': 60,
   'keeper-runs': 3,
   'keeper-large-mib': 4096,
 };
@@ -61,6 +59,7 @@ export const RETIRED_FIGURES: readonly RegExp[] = [
   /^Play to the first frame of a video downloading \(upload-limited seeder\)$/,
   /^tracker (idle CPU, output pipes closed|honest offer->answer under a nested-frame flood)$/,
   /^sha256: /,
+  /^(upload of a seeding tab hidden|blocks flowing again after a|the downloader's peers after a) /,
   /^block-checks[:,] /,
   /^webseed: \d+ MiB from a web seed alone(, leaf hashes in the engine worker|: the hash worker|: the floor|, against the floor)/,
 ];

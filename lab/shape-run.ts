@@ -7,13 +7,13 @@
 // `--timeline` adds where the time went (lab/shape-timeline.ts): each uplink's use per 10 s and why it idled, where
 // each peer's bytes came from, how long a piece took to spread (a run then takes about three times as long).
 // `--lab-policy=NAME` runs every peer under one of the engine's choke policies (shared/engine/choke/policies.ts).
-//   npx tsx bench/browser/wan-swarm-lab.ts --wan-swarm-rate=25 --wan-swarm-mib=16 --lab-seeds=1,2,3 [--timeline]
+//   npx tsx lab/shape-run.ts --wan-swarm-rate=25 --wan-swarm-mib=16 --lab-seeds=1,2,3 [--timeline]
 import { createHash } from 'node:crypto';
-import { predictSwarm, shapeBounds, type ShapedPeer, type SwarmShape } from '../../lab/network-shape';
-import { formatTimeline, ShapeTimeline } from '../../lab/shape-timeline';
-import { choosePieceLength } from '../../shared/codec/metainfo';
-import { CHOKE_POLICIES, type ChokePolicyName } from '../../shared/engine/choke/policies';
-import { countFlag, flagValue } from '../lib/flags';
+import { predictSwarm, shapeBounds, type ShapedPeer, type SwarmShape } from './network-shape';
+import { formatTimeline, ShapeTimeline } from './shape-timeline';
+import { choosePieceLength } from '../shared/codec/metainfo';
+import { CHOKE_POLICIES, type ChokePolicyName } from '../shared/engine/choke/policies';
+import { countFlag, flagValue } from '../bench/lib/flags';
 
 const MiB = 1024 * 1024;
 const TABS = 8;
