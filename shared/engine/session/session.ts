@@ -40,6 +40,7 @@ import { BanList } from '../verify/verify';
 import type { VerifiedPieces } from '../verify/verified-pieces';
 import { SessionWebSeeds } from '../webseed/session-webseeds';
 import { checkOptions } from './check-options';
+import { withCoverage } from './swarm-coverage';
 
 export { MAX_REQUEST_LENGTH } from '../upload/uploader';
 export { UT_METADATA_ID } from '../peer/peer-wire';
@@ -297,8 +298,6 @@ export class TorrentSession implements Session {
     'read-done': (s, event, now) => s.onReadDone(event, now),
     'block-retracted': (s, event) => s.uploader?.onRetracted(s.peers.get(event.peer), event),
     'read-failed': (s, event, now) => s.onReadFailed(event, now),
-    'signal-out': () => {},
-    'meet-failed': () => {},
     tick: (s) => s.onTick(),
     pause: (s) => s.states.pause(),
     resume: (s) => s.states.resume(),
@@ -467,6 +466,6 @@ export class TorrentSession implements Session {
       now,
     );
     const idlePlace = this.connections.idlePlace(now) ? { idlePlace: true as const } : {};
-    return { ...stats, ...this.webSeeds.stats(now), ...idlePlace };
+    return withCoverage({ ...stats, ...this.webSeeds.stats(now), ...idlePlace }, downloader);
   }
 }
