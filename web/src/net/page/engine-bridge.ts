@@ -5,6 +5,7 @@ import type { AnnounceStats, MainToWorker, TorrentView, WorkerToMain } from '../
 import { announceTrackers, type TrackerStatus } from '../../lib/links/trackers';
 import { ViewMirror } from '../../lib/messages/view-delta';
 import { ChannelTransfer, type ChannelPath } from './channel-transfer';
+import type { ConnectionBudget } from './connection-budget';
 import { RateLimiter } from '../channel-writer';
 import { PageSeedFetches } from './page-seed-fetch';
 import { PeerManager, type RtcPeer } from './peers';
@@ -54,6 +55,8 @@ export interface BridgeOptions {
   /** The clock of the page's short waits for the channels it holds (a wake clock in the app: a hidden page's own
    * timers run once a second at best). */
   channelClock?: ReportClock;
+  /** The page's RTCPeerConnections at once, over every torrent (default connection-budget.ts's). */
+  connectionBudget?: ConnectionBudget;
 }
 
 export class RequestError extends Error {
@@ -145,6 +148,7 @@ export class EngineBridge {
       onAttempts: (infoHashHex) => this.checkReach(infoHashHex),
       idlePlace: (infoHashHex) => this.views.view(infoHashHex)?.idlePlace === true,
       createConnection: simplePeerConnections(options.createInstance),
+      ...(options.connectionBudget ? { budget: options.connectionBudget } : {}),
     });
     this.attach(this.worker);
   }
@@ -368,6 +372,7 @@ export class EngineBridge {
       numbers: (infoHashHex) => this.numbers.get(infoHashHex) ?? { uploaded: 0, downloaded: 0, left: null },
       status: (infoHashHex) => this.reportTrackers(infoHashHex),
       connectedCount: (infoHashHex) => this.peers.connectedCount(infoHashHex),
+      offerRoom: this.peers.offerRoom,
     });
   }
 

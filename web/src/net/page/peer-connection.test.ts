@@ -133,7 +133,7 @@ describe('PeerManager over a PeerConnection', () => {
 
   it('closes a connection that opened without a channel, and counts a TURN error against the attempt', () => {
     const { manager, connections } = setup(() => undefined);
-    const peer = manager.createPeer(T, true);
+    const peer = manager.createPeer(T, true)!;
     connections[0].emit('ice-server-error', 'turn:127.0.0.1:3478');
     connections[0].emit('ice-server-error', 'stun:127.0.0.1:3478');
     expect(peer.attempt.relayErrors).toEqual(['turn:127.0.0.1:3478']);
@@ -144,7 +144,7 @@ describe('PeerManager over a PeerConnection', () => {
 
   it('marks its own offer signalled and passes the remote one on', () => {
     const { manager, connections } = setup(pageChannel);
-    const peer = manager.createPeer(T, true);
+    const peer = manager.createPeer(T, true)!;
     const heard: SignalDescription[] = [];
     peer.once('signal', (data) => heard.push(data));
     connections[0].ownSignal({ type: 'offer', sdp: 'v=0\r\na=candidate:1 1 udp 1 1.2.3.4 5 typ relay\r\n' });

@@ -64,7 +64,7 @@ const T = 'ab'.repeat(20);
 describe('PeerManager', () => {
   it('reports a connection to the worker and transfers each message whole', () => {
     const { manager, posted, instances } = setup();
-    const peer = manager.createPeer(T, true);
+    const peer = manager.createPeer(T, true)!;
     expect(manager.matched(T, peer, 'remote1')).toBe(true);
     instances[0].emit('connect');
     expect(posted[0].message).toMatchObject({ type: 'peer-connected', infoHashHex: T });
@@ -126,10 +126,10 @@ describe('PeerManager', () => {
 
   it('refuses a second connection to the same remote peer and offers beyond the cap', () => {
     const { manager, instances } = setup(2);
-    const first = manager.createPeer(T, false);
+    const first = manager.createPeer(T, false)!;
     manager.matched(T, first, 'r1');
     instances[0].emit('connect');
-    const second = manager.createPeer(T, true);
+    const second = manager.createPeer(T, true)!;
     expect(manager.matched(T, second, 'r1')).toBe(false);
     expect(manager.acceptsOffer(T, 'r1')).toBe(false);
     expect(manager.acceptsOffer(T, 'r2')).toBe(true);
@@ -171,21 +171,21 @@ describe('PeerManager', () => {
       const { manager, instances, changed } = setup(30, true);
       const outcomes = () => manager.attempts(T).map((attempt) => attempt.outcome);
       // A relay-only offer whose description carries no relay candidate: the relay gave no route.
-      const noRelay = manager.createPeer(T, true);
+      const noRelay = manager.createPeer(T, true)!;
       noRelay.once('signal', () => undefined);
       instances[0].emit('signal', { type: 'offer', sdp: 'v=0\r\n' });
       expect(noRelay.attempt).toMatchObject({ relayOnly: true, outcome: 'no-route' });
       // An offer with a relay route that nobody answered.
-      const unanswered = manager.createPeer(T, true);
+      const unanswered = manager.createPeer(T, true)!;
       unanswered.once('signal', () => undefined);
       instances[1].emit('signal', { type: 'offer', sdp: 'a=candidate:1 1 udp 1 1.2.3.4 5 typ relay\r\n' });
       unanswered.destroy();
       // A matched one that closed before opening (ICE failed), and one that did not open in time.
-      const failed = manager.createPeer(T, true);
+      const failed = manager.createPeer(T, true)!;
       manager.matched(T, failed, 'r1');
       instances[2].emit('error', new Error('Ice connection failed.'));
       failed.destroy();
-      const stalled = manager.createPeer(T, false);
+      const stalled = manager.createPeer(T, false)!;
       manager.matched(T, stalled, 'r2');
       expect(stalled.attempt.outcome).toBe('pending');
       vi.advanceTimersByTime(1000);
@@ -193,7 +193,7 @@ describe('PeerManager', () => {
       expect(manager.attempts(T)[2].remote).toBe('r1');
       expect(changed.length).toBeGreaterThan(4);
       // A connection that opens clears the failures before it.
-      const good = manager.createPeer(T, true);
+      const good = manager.createPeer(T, true)!;
       manager.matched(T, good, 'r3');
       instances[4].emit('connect');
       expect(outcomes()).toEqual(['connected']);
@@ -201,7 +201,7 @@ describe('PeerManager', () => {
       expect(outcomes()).toEqual(['connected']);
       // A peer we reached once (it left since) is not counted unreachable when another attempt to it stalls.
       instances[4].destroy();
-      const crossed = manager.createPeer(T, false);
+      const crossed = manager.createPeer(T, false)!;
       expect(manager.matched(T, crossed, 'r3')).toBe(true);
       vi.advanceTimersByTime(1000);
       expect(crossed.attempt.outcome).toBe('unanswered');
@@ -230,7 +230,7 @@ describe('PeerManager', () => {
       iceServers: () => [],
       createConnection: simplePeerConnections(() => withPc as unknown as PeerInstance),
     });
-    const relayed = manager.createPeer(T, true);
+    const relayed = manager.createPeer(T, true)!;
     pc.dispatchEvent(
       Object.assign(new Event('icecandidateerror'), { url: 'turn:127.0.0.1:9?transport=udp' }),
     );

@@ -9,11 +9,12 @@ import { ChannelStandIn, type ChannelPath, type ChannelTransfer } from './channe
 import type { ChannelLike, RateLimiter } from '../channel-writer';
 import { connectionIdentities } from '../../../../shared/host/identities';
 import { relayOnPage } from './page-relay';
-import type { CreateConnection } from './peer-connection';
+import type { CreateConnection, PeerConnection } from './peer-connection';
 import { pathFromStats } from './peer-path';
 import { answersOffer } from './offer-cap';
 import { noRoute, type Attempt } from './reachability';
 import { RtcPeer } from './rtc-peer';
+import { ConnectionBudget } from './connection-budget';
 import { UploadQueueReport, type ReportClock } from '../upload-queue-report';
 
 export { RtcPeer } from './rtc-peer';
@@ -66,6 +67,8 @@ export interface PeerManagerOptions {
   /** The clock of the page's short waits for the channels it holds: each torrent's upload-queue report and each
    * writer's (default the page's own timers). */
   channelClock?: ReportClock;
+  /** The page's RTCPeerConnections at once, over every torrent (default 200: connection-budget.ts). */
+  budget?: ConnectionBudget;
 }
 
 let nextKey = 1;
@@ -73,10 +76,16 @@ let nextKey = 1;
 export class PeerManager {
   private readonly torrents = new Map<string, TorrentPeers>();
   private readonly maxPeers: number;
+  /** The places of every torrent's connections, open and being made. */
+  readonly budget: ConnectionBudget;
 
   constructor(private readonly options: PeerManagerOptions) {
     this.maxPeers = options.maxPeersPerTorrent ?? DEFAULT_CONFIG.maxPeers;
+    this.budget = options.budget ?? new ConnectionBudget();
   }
+
+  /** How many of `wanted` offers an announce may make now (fewer as the page's places run out). */
+  offerRoom = (wanted: number): number => this.budget.offers(wanted);
 
   /** Connected peers of a torrent. */
   connectedCount(infoHashHex: string): number {
@@ -96,25 +105,29 @@ export class PeerManager {
     }
   }
 
-  /** Creates a peer for the tracker client (an offer, or the answer to one). */
-  createPeer = (infoHashHex: string, initiator: boolean): RtcPeer => {
+  /** Creates a peer for the tracker client (an offer, or the answer to one); none when the page's places are all
+   * taken (connection-budget.ts) or the browser refused the connection. */
+  createPeer = (infoHashHex: string, initiator: boolean): RtcPeer | undefined => {
+    const place = this.budget.take();
+    if (!place) return undefined;
     const iceTransportPolicy = this.options.iceTransportPolicy?.() ?? 'all';
-    const peer = new RtcPeer(
-      infoHashHex,
-      initiator,
-      this.options.createConnection({
+    let connection: PeerConnection;
+    try {
+      connection = this.options.createConnection({
         initiator,
         iceServers: this.options.iceServers(),
         iceTransportPolicy,
         adoptChannel: this.options.channels?.path === 'worker' ? this.options.channels.adopt : undefined,
-      }),
-      iceTransportPolicy === 'relay',
-    );
+      });
+    } catch {
+      place.release();
+      return undefined;
+    }
+    const peer = new RtcPeer(infoHashHex, initiator, connection, iceTransportPolicy === 'relay', place);
     const torrent = this.torrent(infoHashHex);
     torrent.all.add(peer);
     torrent.attempts.push(peer.attempt);
     if (torrent.attempts.length > KEPT_ATTEMPTS) torrent.attempts.shift();
-    const connection = peer.connection;
     connection.on('connect', () => this.onConnect(peer));
     connection.on('close', () => this.onClose(peer));
     connection.on('error', () => {
@@ -150,9 +163,15 @@ export class PeerManager {
     peer.attempt.remote = remotePeerIdHex;
     // Signals are exchanged from here: a connection that does not open soon will not (ICE failed or stalled).
     clearTimeout(peer.stallTimer);
+    const stallMs = this.options.stallMs ?? STALL_MS;
     peer.stallTimer = setTimeout(() => {
-      if (peer.attempt.outcome === 'pending' && peer.key === undefined) this.settle(peer, 'failed');
-    }, this.options.stallMs ?? STALL_MS);
+      if (peer.attempt.outcome !== 'pending' || peer.key !== undefined) return;
+      this.settle(peer, 'failed');
+      // Still not open as long again: closed, so that it gives its place back (connection-budget.ts).
+      peer.stallTimer = setTimeout(() => {
+        if (peer.key === undefined) peer.destroy();
+      }, stallMs);
+    }, stallMs);
     return true;
   };
 
@@ -161,6 +180,7 @@ export class PeerManager {
     const torrent = this.torrent(infoHashHex);
     let answering = 0;
     for (const peer of torrent.all) if (!peer.initiator || peer.key !== undefined) answering++;
+    if (!this.budget.answers()) return false;
     if (!answersOffer(answering, this.maxPeers, this.options.idlePlace?.(infoHashHex) === true)) return false;
     for (const other of torrent.connected.values()) if (other.remote === remotePeerIdHex) return false;
     return true;
@@ -290,6 +310,7 @@ export class PeerManager {
   }
 
   private onClose(peer: RtcPeer): void {
+    peer.place?.release();
     peer.writer?.close();
     clearTimeout(peer.stallTimer);
     if (peer.attempt.outcome === 'pending') {

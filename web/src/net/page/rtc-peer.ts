@@ -4,6 +4,7 @@ import type { SignalDescription } from '../../../../shared/codec/tracker-protoco
 import type { ChannelWriter } from '../channel-writer';
 import type { PeerConnection } from './peer-connection';
 import type { Attempt } from './reachability';
+import type { BudgetPlace } from './connection-budget';
 import type { SignalPeer } from './tracker-client';
 
 export class RtcPeer implements SignalPeer {
@@ -30,6 +31,8 @@ export class RtcPeer implements SignalPeer {
     readonly initiator: boolean,
     readonly connection: PeerConnection,
     relayOnly = false,
+    /** Its place among the page's connections (connection-budget.ts), given back when it closes or is destroyed. */
+    readonly place?: BudgetPlace,
   ) {
     this.attempt = { relayOnly, outcome: 'pending', relayErrors: [] };
   }
@@ -50,8 +53,10 @@ export class RtcPeer implements SignalPeer {
     if (!this.connection.destroyed) this.connection.signal(data);
   }
 
+  /** Closes the connection (simple-peer closes its RTCPeerConnection) and gives back its place. */
   destroy(): void {
     this.writer?.close();
+    this.place?.release();
     if (!this.connection.destroyed) this.connection.destroy();
   }
 }

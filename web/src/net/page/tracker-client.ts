@@ -370,7 +370,8 @@ export class TrackerClient<P extends SignalPeer> {
     clearTimeout(announcer.timer);
     announcer.timer = undefined;
     const wanted = this.want.get(announcer.infoHashHex) ?? this.maxOffers;
-    const count = event === 'completed' ? 0 : Math.min(wanted, this.maxOffers);
+    const asked = event === 'completed' ? 0 : Math.min(wanted, this.maxOffers);
+    const count = this.options.offerRoom ? this.options.offerRoom(asked) : asked;
     let offers: WireOffer[];
     try {
       offers = await makeOffers(announcer, count, {

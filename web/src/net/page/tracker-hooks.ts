@@ -30,8 +30,9 @@ export interface AnnounceNumbers {
 }
 
 export interface TrackerHooks<P extends SignalPeer> {
-  /** Creates a WebRTC peer for a torrent (the connection manager registers and wires it). */
-  createPeer(infoHashHex: string, initiator: boolean): P;
+  /** Creates a WebRTC peer for a torrent (the connection manager registers and wires it); none when the page may
+   * hold no more connections. */
+  createPeer(infoHashHex: string, initiator: boolean): P | undefined;
   /**
    * The tracker matched a peer with a remote peer: an offer arrived (before answering) or an answer arrived
    * for one of our offers. Return false to refuse (already connected to that peer, or too many connections);
@@ -46,6 +47,9 @@ export interface TrackerHooks<P extends SignalPeer> {
   status?(infoHashHex: string, status: TrackerStatus): void;
   /** Open connections of the torrent: no offers go to a tracker whose swarm has nobody else to meet. */
   connectedCount?(infoHashHex: string): number;
+  /** How many of `wanted` offers an announce may make now (the page's connection places: connection-budget.ts;
+   * default all of them). */
+  offerRoom?(wanted: number): number;
 }
 
 export interface TrackerClientOptions<P extends SignalPeer> extends TrackerHooks<P> {

@@ -7,7 +7,7 @@ import type { SignalPeer } from './tracker-hooks';
 import { randomId } from './tracker-ids';
 
 export interface OfferSettings<P extends SignalPeer> {
-  createPeer(infoHashHex: string, initiator: boolean): P;
+  createPeer(infoHashHex: string, initiator: boolean): P | undefined;
   randomBytes: (n: number) => Uint8Array;
   /** Wait at most this long for an offer to gather its ICE candidates. */
   gatherTimeoutMs: number;
@@ -33,6 +33,7 @@ function makeOffer<P extends SignalPeer>(
 ): Promise<WireOffer | undefined> {
   const offerId = randomId(settings.randomBytes);
   const peer = settings.createPeer(announcer.infoHashHex, true);
+  if (!peer) return Promise.resolve(undefined);
   return new Promise<WireOffer | undefined>((resolve) => {
     const gather = setTimeout(() => {
       peer.destroy();

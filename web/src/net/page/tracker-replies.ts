@@ -94,6 +94,7 @@ function onOffer<P extends SignalPeer>(
   const remote = binaryToHex(message.peerId);
   if (!context.hooks.acceptsOffer(announcer.infoHashHex, remote)) return;
   const peer = context.hooks.createPeer(announcer.infoHashHex, false);
+  if (!peer) return;
   if (!context.hooks.matched(announcer.infoHashHex, peer, remote, false)) {
     peer.destroy();
     return;
