@@ -1,6 +1,7 @@
 // Magnet links (BEP 9): magnet:?xt=urn:btih:<40 hex or 32 base32>&dn=<name>&tr=<tracker>&xl=<bytes>, and BEP 52's
 // xt=urn:btmh:1220<64 hex> (the v2 info hash as a SHA-256 multihash), alone or beside a btih; BEP 19's web seeds
-// as ws=<http or https URL> (checked by web-seeds.ts; an invalid one is skipped, not an error).
+// as ws=<http or https URL> (checked by web-seeds.ts; an invalid one is skipped, not an error); BEP 9's exact source
+// xs=<http or https URL of the .torrent>, checked the same way, the first valid one kept.
 import { fromBase32, fromHex, toHex } from './hex';
 import { checkWebSeed, MAX_WEB_SEEDS } from './web-seeds';
 
@@ -23,6 +24,8 @@ export interface MagnetLink {
   /** ws: the web seeds, checked, in order, deduplicated, at most MAX_WEB_SEEDS. */
   webSeeds: string[];
   length?: number; // xl
+  /** xs: where the .torrent can be fetched without a peer (checked as a web seed is), the first valid one. */
+  exactSource?: string;
   /** BEP 53 `so`: the indices of the files to download (the others are skipped), in order, without repeats. */
   select?: number[];
 }
@@ -155,6 +158,7 @@ interface MagnetFields {
   select?: number[];
   trackers: string[];
   webSeeds: string[];
+  exactSource?: string;
   /** The trackers gathered, for repeats: a link can hold thousands of `tr`, each checked in constant time. */
   seenTrackers: Set<string>;
 }
@@ -200,6 +204,10 @@ function readWebSeed(fields: MagnetFields, raw: string, key: string): void {
   if (url !== undefined && !fields.webSeeds.includes(url)) fields.webSeeds.push(url);
 }
 
+function readExactSource(fields: MagnetFields, raw: string, key: string): void {
+  fields.exactSource ??= checkWebSeed(decodeComponent(raw, key, false));
+}
+
 function readLength(fields: MagnetFields, raw: string, key: string): void {
   const value = decodeComponent(raw, key, false);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
@@ -215,6 +223,7 @@ const PARAMS = new Map<string, ParamReader>([
   ['tr', readTracker],
   ['ws', readWebSeed],
   ['xl', readLength],
+  ['xs', readExactSource],
   ['so', (fields, raw, key) => (fields.select ??= parseSelect(decodeComponent(raw, key, false)))],
 ]);
 
@@ -232,11 +241,12 @@ function readParams(query: string): MagnetFields {
 
 /** The link the fields describe: by its v1 hash (with the v2 one beside it), or with `v2` by its v2 hash alone. */
 function linkOf(fields: MagnetFields, options: ParseMagnetOptions): MagnetLink {
-  const { infoHash, infoHashV2, trackers, name, length, select, webSeeds } = fields;
+  const { infoHash, infoHashV2, trackers, name, length, select, webSeeds, exactSource } = fields;
   if (!infoHash && infoHashV2 && options.v2) {
     const result = v2OnlyLink(infoHashV2, trackers, name, length);
     if (select) result.select = select;
     result.webSeeds = webSeeds;
+    if (exactSource !== undefined) result.exactSource = exactSource;
     return result;
   }
   if (!infoHash) {
@@ -253,6 +263,7 @@ function linkOf(fields: MagnetFields, options: ParseMagnetOptions): MagnetLink {
   }
   if (select) result.select = select;
   result.webSeeds = webSeeds;
+  if (exactSource !== undefined) result.exactSource = exactSource;
   return result;
 }
 
@@ -282,7 +293,7 @@ function exactTopics(link: { infoHash?: Uint8Array; infoHashV2?: Uint8Array; v2O
 
 /**
  * Formats a magnet URI with hex info hashes (btih for `infoHash` unless `v2Only`, then btmh for `infoHashV2`),
- * URL-encoded dn, tr and ws, in the order xt, dn, xl, tr, ws.
+ * URL-encoded dn, tr, ws and xs, in the order xt, dn, xl, tr, ws, xs.
  */
 export function formatMagnet(link: {
   infoHash?: Uint8Array;
@@ -291,6 +302,7 @@ export function formatMagnet(link: {
   name?: string;
   trackers?: string[];
   webSeeds?: string[];
+  exactSource?: string;
   length?: number;
 }): string {
   const topics = exactTopics(link);
@@ -305,5 +317,6 @@ export function formatMagnet(link: {
   }
   for (const tracker of new Set(link.trackers ?? [])) uri += `&tr=${encodeComponent(tracker, 'tracker')}`;
   for (const seed of new Set(link.webSeeds ?? [])) uri += `&ws=${encodeComponent(seed, 'web seed')}`;
+  if (link.exactSource !== undefined) uri += `&xs=${encodeComponent(link.exactSource, 'exact source')}`;
   return uri;
 }

@@ -6,6 +6,7 @@ import {
   checkWebSeed,
   MAX_WEB_SEED_URL_LENGTH,
   MAX_WEB_SEEDS,
+  torrentFileBeside,
   webSeedFileUrl,
   webSeedHost,
   webSeedList,
@@ -75,6 +76,30 @@ describe('webSeedFileUrl (BEP 19 layout)', () => {
   });
 });
 
+describe('torrentFileBeside', () => {
+  it('names the .torrent beside the files, the name encoded as a path part', () => {
+    const multi = { name: 'Photos 2024 #1', multiFile: true };
+    expect(torrentFileBeside('https://f.example/share/', multi)).toBe(
+      'https://f.example/share/Photos%202024%20%231.torrent',
+    );
+    expect(torrentFileBeside('https://f.example/share', multi)).toBe(
+      'https://f.example/share/Photos%202024%20%231.torrent',
+    );
+    expect(torrentFileBeside('https://f.example/d/', { name: 'a b.mkv', multiFile: false })).toBe(
+      'https://f.example/d/a%20b.mkv.torrent',
+    );
+    expect(torrentFileBeside('https://f.example/d/v.mkv', { name: 'other', multiFile: false })).toBe(
+      'https://f.example/d/v.mkv.torrent',
+    );
+  });
+
+  it('names none for a seed URL with a query or fragment, or past the length bound', () => {
+    expect(torrentFileBeside('https://b.example/f?sig=1', { name: 'x', multiFile: true })).toBeUndefined();
+    const long = `https://f.example/${'a'.repeat(MAX_WEB_SEED_URL_LENGTH - 30)}/`;
+    expect(torrentFileBeside(long, { name: 'x'.repeat(40), multiFile: true })).toBeUndefined();
+  });
+});
+
 describe('web seeds in links', () => {
   it('reads every valid ws= of a magnet link, in order, once each', () => {
     const link = parseMagnet(
@@ -94,6 +119,18 @@ describe('web seeds in links', () => {
     const uri = formatMagnet({ infoHash: parseMagnet(HEX).infoHash, webSeeds });
     expect(uri).toContain('&ws=https%3A%2F%2Fa.example%2Ff%2F');
     expect(parseMagnet(uri).webSeeds).toEqual(webSeeds);
+  });
+
+  it('reads the first xs= that may be fetched, and writes it back', () => {
+    const link = parseMagnet(
+      `magnet:?xt=urn:btih:${HEX}&xs=urn:sha1:abc&xs=javascript:alert(1)` +
+        '&xs=https%3A%2F%2Fa.example%2Ff%2FPhotos%25202024.torrent&xs=https://b.example/x.torrent',
+    );
+    expect(link.exactSource).toBe('https://a.example/f/Photos%202024.torrent');
+    const uri = formatMagnet({ infoHash: link.infoHash, exactSource: link.exactSource });
+    expect(uri).toMatch(/&xs=https%3A%2F%2Fa\.example%2Ff%2FPhotos%25202024\.torrent$/);
+    expect(parseMagnet(uri).exactSource).toBe(link.exactSource);
+    expect(parseMagnet(`magnet:?xt=urn:btih:${HEX}&xs=https://u:p@c.example/t`).exactSource).toBeUndefined();
   });
 
   it('reads a url-list given as a string or as a list, checked', () => {

@@ -71,3 +71,18 @@ export function webSeedFileUrl(seed: string, torrent: WebSeedTorrent, path: read
   const components = torrent.multiFile ? [torrent.name, ...path] : [torrent.name];
   return base + components.map((component) => encodeURIComponent(component)).join('/');
 }
+
+/**
+ * Where the torrent's own .torrent is expected on a web seed, for a share link's `xs=`: beside its files, named
+ * after the torrent (`<seed>/<name>.torrent`, the name percent-encoded), or for a single file served at its own URL,
+ * that URL with `.torrent` added. Undefined when no such URL can be a web seed (a seed with a query or a fragment,
+ * or too long).
+ */
+export function torrentFileBeside(seed: string, torrent: WebSeedTorrent): string | undefined {
+  if (/[?#]/.test(seed)) return undefined;
+  const url =
+    !torrent.multiFile && !seed.endsWith('/')
+      ? `${seed}.torrent`
+      : `${seed.endsWith('/') ? seed : `${seed}/`}${encodeURIComponent(torrent.name)}.torrent`;
+  return checkWebSeed(url);
+}

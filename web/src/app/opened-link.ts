@@ -19,6 +19,7 @@ export function openedLink(fragment: string, ownTracker: string): OpenedLink {
     // What the worker keeps on `Download` (the same screen), shown before: the trackers left out, and why.
     const { kept, dropped, unread } = screenTrackers(parsed.trackers, [ownTracker]);
     const webSeeds = screenWebSeeds(parsed.webSeeds, [ownTracker]);
+    const [exactSource] = screenWebSeeds(parsed.exactSource ? [parsed.exactSource] : [], [ownTracker]);
     return {
       pending: {
         link,
@@ -30,6 +31,7 @@ export function openedLink(fragment: string, ownTracker: string): OpenedLink {
         dropped,
         unread,
         webSeeds,
+        ...(exactSource ? { exactSource } : {}),
       },
     };
   } catch (error) {

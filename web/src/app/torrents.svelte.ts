@@ -34,6 +34,8 @@ export interface PendingLink {
   unread: number;
   /** The web servers (BEP 19 `ws=`) the files may also come from, checked. */
   webSeeds: string[];
+  /** Where its .torrent is fetched first (`xs=`, checked), so that it starts with nobody online. */
+  exactSource?: string;
   /** A private share's key, from the link's fragment. */
   key?: string;
 }

@@ -23,12 +23,28 @@ const described = (term: string) =>
   screen.getByText(term, { selector: 'dt' }).nextElementSibling?.textContent?.replace(/\s+/g, ' ').trim();
 
 describe('ConfirmLink', () => {
-  it('names the web servers the files may also come from, by host', () => {
+  it('names the web servers the files may also come from, by host, once a peer sent the file list', () => {
     const webSeeds = ['https://files.example.org/share/', 'http://mirror.example:8080/x'];
     render(ConfirmLink, { pending: pending({ webSeeds }), onconfirm: vi.fn(), oncancel: vi.fn() });
     expect(described('Also from')).toBe(
-      'files.example.org, mirror.example (web servers, asked for what peers cannot give)',
+      'files.example.org, mirror.example (web servers, asked for what peers cannot give, once someone who ' +
+        'shares it has sent the file list)',
     );
+    expect(screen.queryByText('File list', { selector: 'dt' })).toBeNull();
+  });
+
+  it('names the .torrent a link with an exact source fetches first, and where from', () => {
+    const webSeeds = ['https://files.example.org/share/'];
+    const exactSource = 'https://files.example.org/share/Photos%202024.torrent';
+    render(ConfirmLink, {
+      pending: pending({ webSeeds, exactSource }),
+      onconfirm: vi.fn(),
+      oncancel: vi.fn(),
+    });
+    expect(described('File list')).toBe(
+      'Photos 2024.torrent from files.example.org, asked first; if it is not there, from the people who share it',
+    );
+    expect(described('Also from')).toBe('files.example.org (web servers, asked for what peers cannot give)');
   });
 
   it('shows nothing while no link waits', () => {

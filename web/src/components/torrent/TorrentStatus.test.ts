@@ -39,6 +39,19 @@ describe('TorrentStatus', () => {
     expect(screen.queryByText(words)).toBeNull();
   });
 
+  it('says why the link’s .torrent did not come from the web server, while the file list is awaited', () => {
+    const sourceProblem = 'x.torrent on files.example.org is not there (404)';
+    render(TorrentStatus, {
+      torrent: torrentView({ state: 'fetching-metadata', progress: 0, sourceProblem }),
+      trackers: [],
+    });
+    expect(
+      screen.getByText(
+        'The file list could not be fetched from the web server: x.torrent on files.example.org is not there (404).',
+      ),
+    ).toBeTruthy();
+  });
+
   it('says an error as an alert', () => {
     render(TorrentStatus, {
       torrent: torrentView({ state: 'error', error: 'quota exceeded' }),

@@ -61,6 +61,9 @@ export interface TorrentView {
   /** Pieces are missing and no connected peer has any of them (the seeder left), said in words (`Waiting for
    * someone who has the rest: …`); the worker's diagnosis (worker/torrent/stall.ts), gone once one does. */
   stalled?: string;
+  /** The link names its .torrent on a web server (`xs=`) and it could not be had, in words naming the server and
+   * the file (`… is not there (404)`): the metadata must come from peers. */
+  sourceProblem?: string;
   /** Per piece: -1 = have, else number of connected peers that have it. */
   availability: number[];
   addedAt: number;
@@ -81,6 +84,9 @@ export interface TorrentView {
   /** Every peer place is taken and one is held by a peer idle past its grace: a new peer would get it (the page
    * answers an offer beyond its cap, peers.ts). */
   idlePlace?: true;
+  /** This tab seeds it and every piece is held by someone else connected (or a web seed serving them all): the
+   * tab may close and the others can still finish (engine/session/swarm-coverage.ts). */
+  othersHoldEvery?: true;
   /** With `hashing`: the files chosen for a `Torrent to seed` are being checked against it (not a new share). */
   checking?: boolean;
 }

@@ -25,6 +25,9 @@ import { torrentView } from './view';
 
 export class TorrentHost {
   private readonly lifecycle = new Lifecycle();
+  /** Why its link's .torrent could not be fetched from a web server (intake/link-source.ts): shown while the
+   * metadata is awaited from peers. */
+  sourceProblem: string | undefined;
   private readonly parts: TorrentParts;
   private readonly actions: SessionActions;
   private readonly driver = new SessionDriver({
@@ -242,7 +245,7 @@ export class TorrentHost {
 
   view(now: number): TorrentView {
     this.parts.reports.refreshStats(now);
-    return torrentView(this.parts.viewState(this.lifecycle, now));
+    return torrentView({ ...this.parts.viewState(this.lifecycle, now), sourceProblem: this.sourceProblem });
   }
 
   // --- the session loop ---

@@ -31,6 +31,18 @@ describe('TorrentIdentity', () => {
     expect(link.name).toBe('x.bin');
   });
 
+  it('names the .torrent beside the first web seed’s files as the link’s exact source, once the info is known', async () => {
+    const info = await createInfo([file], { name: 'x.bin', sha1: subtleSha1 });
+    const webSeeds = ['https://f.example/share/', 'https://g.example/'];
+    const identity = new TorrentIdentity({ ...names(info.infoHashHex), webSeeds });
+    expect(parseMagnet(identity.magnet(undefined)).exactSource).toBeUndefined();
+    const link = parseMagnet(identity.magnet(info));
+    expect(link.exactSource).toBe('https://f.example/share/x.bin.torrent');
+    expect(link.webSeeds).toEqual(webSeeds);
+    const bare = new TorrentIdentity(names(info.infoHashHex));
+    expect(parseMagnet(bare.magnet(info)).exactSource).toBeUndefined();
+  });
+
   it('builds the torrent-active message with its trackers, stats and alias', async () => {
     const { info } = await createAnyInfo([file], hashers);
     const identity = new TorrentIdentity(names(info.v1!.infoHashHex));

@@ -1,6 +1,7 @@
 // A torrent's names: its info hashes (v1, and a hybrid's v2 one), its magnet link, the alias its tracker clients
 // announce beside it, and the `torrent-active` message that starts them.
 import { formatMagnet, fromHex } from '../../../../shared/codec/magnet';
+import { torrentFileBeside } from '../../../../shared/codec/web-seeds';
 import { toHex } from '../../../../shared/codec/hex';
 import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import { isTreeOnly } from '../../../../shared/codec/v2-pieces';
@@ -70,14 +71,18 @@ export class TorrentIdentity {
     };
   }
 
-  /** Its magnet link: the hashes it has, its name and trackers, and its length when known. */
+  /** Its magnet link: the hashes it has, its name and trackers, and its length when known; with web seeds, the
+   * .torrent beside the first one's files as its exact source, so the link starts with no peer online. */
   magnet(info: TorrentInfo | undefined): string {
+    const seed = this.record.webSeeds?.[0];
+    const exactSource = info && seed !== undefined ? torrentFileBeside(seed, info) : undefined;
     return formatMagnet({
       ...this.magnetHashes(),
       name: info?.name ?? this.record.name,
       trackers: this.record.trackers,
       length: info?.length ?? this.record.length,
       webSeeds: this.record.webSeeds,
+      ...(exactSource !== undefined ? { exactSource } : {}),
     });
   }
 

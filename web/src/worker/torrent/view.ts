@@ -35,6 +35,8 @@ export interface ViewState {
   unreachable: string | undefined;
   /** The words for a download nobody connected can finish (stall.ts), while that holds. */
   stalled: string | undefined;
+  /** Why the link's .torrent could not be fetched from a web server (intake/link-source.ts). */
+  sourceProblem?: string | undefined;
 }
 
 export function torrentView(state: ViewState): TorrentView {
@@ -58,7 +60,12 @@ export function torrentView(state: ViewState): TorrentView {
     availability: stats ? Array.from(stats.availability) : [],
     addedAt: record.addedAt,
   };
-  return Object.assign(view, extras(state, status));
+  return Object.assign(view, extras(state, status), canLeave(state, status));
+}
+
+/** This tab seeds it and the others hold every piece, while the session runs: the tab may close. */
+function canLeave({ stats, halted }: ViewState, status: TorrentView['state']): Partial<TorrentView> {
+  return stats?.othersHoldEvery && !halted && status === 'seeding' ? { othersHoldEvery: true } : {};
 }
 
 /** A private share's own name (from its manifest), else the info's, else the name it was added under. */
@@ -131,11 +138,12 @@ function extras(state: ViewState, status: TorrentView['state']): Partial<Torrent
 
 /** What a running torrent waits for, while it does: a peer that can be reached, someone who has the rest. */
 function diagnoses(
-  { unreachable, stalled, halted }: ViewState,
+  { unreachable, stalled, halted, sourceProblem }: ViewState,
   status: TorrentView['state'],
-): Pick<TorrentView, 'unreachable' | 'stalled'> {
-  const said: Pick<TorrentView, 'unreachable' | 'stalled'> = {};
+): Pick<TorrentView, 'unreachable' | 'stalled' | 'sourceProblem'> {
+  const said: Pick<TorrentView, 'unreachable' | 'stalled' | 'sourceProblem'> = {};
   if (unreachable !== undefined && !halted && status !== 'paused') said.unreachable = unreachable;
   if (stalled !== undefined && status === 'downloading') said.stalled = stalled;
+  if (sourceProblem !== undefined && status === 'fetching-metadata') said.sourceProblem = sourceProblem;
   return said;
 }

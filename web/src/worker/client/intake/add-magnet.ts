@@ -8,6 +8,8 @@ import { ActionError, type ActionContext } from '../action-runner';
 import type { ClientCore } from '../client-core';
 import { FRESH_TOTALS, startTorrent } from './new-torrent';
 import { ensureRoom } from './storage-claims';
+import { startFromTorrent, type TorrentPlace } from './add-torrent-file';
+import { torrentFromSource } from './link-source';
 
 export async function addMagnet(
   core: ClientCore,
@@ -26,15 +28,36 @@ export async function addMagnet(
   const record = magnetRecord(link, message.key, screened);
   const webSeeds = screenWebSeeds(link.webSeeds, defaultTrackers);
   if (webSeeds.length > 0) record.webSeeds = webSeeds;
+  const left = notContacted(screened);
+  const added = { infoHashHex: record.infoHashHex, ...(left ? { notContacted: left } : {}) };
+  const source = await torrentFromSource(core, link, defaultTrackers);
+  if (source && 'torrent' in source) {
+    // Started as its .torrent would be, listed with what the link says (its trackers, web seeds, choice, key).
+    await startFromTorrent(core, source.torrent, placeOf(record));
+    const name = core.registry.get(record.infoHashHex)?.record.name ?? source.torrent.info.name;
+    return { ...added, infoHashHex: source.torrent.info.infoHashHex, name };
+  }
+  if (core.registry.has(link.infoHashHex)) return { ...added, name: record.name };
   if (link.length !== undefined) {
     await ensureRoom(core, link.length);
     if (core.registry.has(link.infoHashHex)) return { infoHashHex: link.infoHashHex, name: record.name };
     record.length = link.length;
   }
   // A hybrid's link (both hashes): its session announces v2 before the metadata, and speaks it once known.
-  startTorrent(core, record, undefined, undefined, undefined, link.infoHashV2 !== undefined && !link.v2Only);
-  const left = notContacted(screened);
-  return { infoHashHex: record.infoHashHex, name: record.name, ...(left ? { notContacted: left } : {}) };
+  const hybrid = link.infoHashV2 !== undefined && !link.v2Only;
+  const host = startTorrent(core, record, undefined, undefined, undefined, hybrid);
+  if (source) host.sourceProblem = source.problem;
+  return { ...added, name: record.name };
+}
+
+/** What a torrent added by its link is listed with, whichever way its info comes. */
+function placeOf({ trackers, webSeeds, selectOnly, private: key }: TorrentRecord): TorrentPlace {
+  return {
+    trackers,
+    ...(webSeeds ? { webSeeds } : {}),
+    ...(selectOnly ? { selectOnly } : {}),
+    ...(key ? { private: key } : {}),
+  };
 }
 
 function readLink(text: string): MagnetLink {
