@@ -20,6 +20,9 @@
 //   fed, and the adapter must have copied what it keeps by then; a buffer it transferred is not used again). Every
 //   `send` carries a fresh buffer the adapter owns (it may transfer it). `peer-data` chunks are read in place and may
 //   be kept as views until the event returns, so the adapter must not reuse them while handle() runs.
+// - Peer exchange (sd_pex, pex/; docs/protocols.md): `meet-peer` asks for a WebRTC offer to a peer heard of through
+//   neighbours, fed back in `signal-out`; `signal-in` brings offers from strangers and answers to ours, relayed by a
+//   neighbour; `meet-ended` drops a meeting; the connection that results is `peer-connected` with `expect`.
 // - Hash ids are unique per session (a counter); piece and metadata checks share the sequence.
 import type { Bitfield } from '../../codec/bitfield';
 import type { TorrentInfo } from '../../codec/metainfo';
@@ -32,6 +35,13 @@ import type { WishlistFactory } from '../picker/wishlist';
 
 /** A connection key chosen by the adapter (unique per connection for the session's lifetime). */
 export type PeerKey = string;
+
+/** A peer id as 40 lowercase hex characters (the 20 bytes of its BitTorrent handshake). */
+export type PeerIdHex = string;
+
+/** What a relayed signalling payload is (sd_pex, docs/protocols.md "Peer exchange and relayed signalling"): an
+ * `offer` to meet, the `answer` to an offer, or `decline` (the offer is refused; no payload). */
+export type SignalKind = 'offer' | 'answer' | 'decline';
 
 /** What a `hash` action computes: SHA-1 of the data (the default), or the SHA-256 of each of its 16 KiB blocks. */
 export type HashAlgorithm = 'sha1' | 'sha256-blocks';
@@ -81,6 +91,9 @@ export interface EngineConfig {
    * a web seed's pieces are used again for the next pieces once `stored` or `store-failed` comes (default false:
    * each piece a fresh buffer; download/piece-pool.ts). */
   reusePieceBuffers?: boolean;
+  /** Peer exchange and relayed signalling with peers that speak sd_pex (default true; pex/). Off: the extension is
+   * not advertised, and a peer that sends it anyway is closed. */
+  peerExchange?: boolean;
   /** Tests only: each torrent serves the first `pieces` pieces asked for until the hold is released
    * (upload/serve-hold.ts). */
   serveHold?: ServeHoldSwitch;
@@ -173,6 +186,10 @@ export type EngineEvent =
       /** What names the remote end beyond its self-chosen peer id (its public address, its DTLS fingerprint, as
        * `ip:…`, `dtls:…`): a peer banned for corrupt data is banned under these too. */
       identities?: readonly string[];
+      /** The connection was made through the swarm (from a `signal-in` answer to our offer, or our answer to a
+       * `signal-in` offer) to meet this peer: a handshake naming any other peer id closes it, and the neighbour that
+       * relayed the signalling with it (forged). */
+      expect?: PeerIdHex;
     }
   /** Bytes from a peer's stream, any split. */
   | { type: 'peer-data'; peer: PeerKey; data: Uint8Array }
@@ -221,6 +238,13 @@ export type EngineEvent =
   | { type: 'read-failed'; peer: PeerKey; index: number; begin: number; reason: string }
   /** Result of a `retract` action: the block had not left, and will not be sent. */
   | { type: 'block-retracted'; peer: PeerKey; index: number; begin: number; length: number }
+  /** Hand the session a signalling payload to relay through a neighbour: the offer for a `meet-peer`, or the answer
+   * (or `decline`) to a `signal-in` offer. `payload` is opaque to the session (the SDP with its candidates, as the
+   * adapter encodes it; at most MAX_SIGNAL_PAYLOAD bytes, pex/pex-codec.ts); `decline` carries none. */
+  | { type: 'signal-out'; to: PeerIdHex; kind: SignalKind; payload?: Uint8Array }
+  /** The adapter could not make the offer for a `meet-peer`, or gave up on a meeting (its connection failed or timed
+   * out before the handshake): the session forgets the meeting and may meet that peer again later. */
+  | { type: 'meet-failed'; peer: PeerIdHex; reason: string }
   /** Time passed; the session runs its timers (choke rounds, timeouts, keep-alives). */
   | { type: 'tick' }
   | { type: 'pause' }
@@ -243,8 +267,22 @@ export type EngineAction =
    * `block-retracted` if it was dropped (nothing otherwise; an adapter that cannot reach its queue ignores this). */
   | { type: 'retract'; peer: PeerKey; index: number; begin: number; length: number }
   | { type: 'announce'; event?: AnnounceEvent }
-  /** Fewer connections than the target: the adapter should find this many more peers. */
-  | { type: 'want-peers'; count: number }
+  /** Fewer connections than the target: the adapter should find this many more peers. `swarm`: of those, how many
+   * the session is meeting through its neighbours (peer exchange, `meet-peer`): the tracker need only bring the
+   * rest (absent: 0). */
+  | { type: 'want-peers'; count: number; swarm?: number }
+  /** Meet this peer, heard of through peer exchange, through the swarm: make a WebRTC offer (with its candidates)
+   * and hand it to the session in a `signal-out` of kind `offer` to `peer`, or feed `meet-failed`. The meeting lasts
+   * at most MEET_TIMEOUT_MS (pex/meetings.ts); the session sends `meet-ended` when it gives up. */
+  | { type: 'meet-peer'; peer: PeerIdHex }
+  /** A signalling payload relayed to us by a neighbour (`via`): an `offer` from `from` (answer it with a
+   * `signal-out` of kind `answer`, or `decline`, to `from`, then `peer-connected` with `expect: from`), or the
+   * `answer` to our offer to `from` (complete the connection, then `peer-connected` with `expect: from`), or its
+   * `decline` (drop what was made for that meeting). */
+  | { type: 'signal-in'; from: PeerIdHex; via: PeerKey; kind: SignalKind; payload?: Uint8Array }
+  /** The session gave up a meeting with `peer` (the relay refused, no answer in time, the session stopped): drop
+   * the connection being made for it, if any. */
+  | { type: 'meet-ended'; peer: PeerIdHex; reason: string }
   /** Fetch bytes [start, end) of file `file` from web seed `url` (the file's URL in BEP 19's layout) with a lone
    * Range header (`whole`: the server sends no parts, ask for the whole file without one); answer with
    * `webseed-data`, then `webseed-end` or `webseed-failed`. The seed's bytes go to pieces `pieces`. */
@@ -335,9 +373,23 @@ export interface SessionStats {
   /** Every piece is held by a connected peer or by a web seed that serves them all (session/swarm-coverage.ts): this
    * node may leave and the swarm can still finish. */
   othersHoldEvery?: true;
+  /** Peer exchange (sd_pex): what the session knows of the swarm beyond its own connections. */
+  swarm?: SwarmStats;
   /** Why the state is 'error': the reason of the `error` action, or `Waiting for storage: <reason>` while storage
    * refuses pieces (the session goes on by itself). */
   error?: string;
+}
+
+/** Peer exchange's view of the swarm (pex/). */
+export interface SwarmStats {
+  /** Connected peers that speak sd_pex. */
+  neighbours: number;
+  /** Peers heard of through them that we are not connected to (and that have not left). */
+  heard: number;
+  /** Peers known to have left (kept a while so they are not met). */
+  departed: number;
+  /** Meetings through the swarm under way (ours and strangers' offers we answered). */
+  meetings: number;
 }
 
 export interface WebSeedStats {

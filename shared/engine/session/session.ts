@@ -298,6 +298,8 @@ export class TorrentSession implements Session {
     'read-done': (s, event, now) => s.onReadDone(event, now),
     'block-retracted': (s, event) => s.uploader?.onRetracted(s.peers.get(event.peer), event),
     'read-failed': (s, event, now) => s.onReadFailed(event, now),
+    'signal-out': () => {},
+    'meet-failed': () => {},
     tick: (s) => s.onTick(),
     pause: (s) => s.states.pause(),
     resume: (s) => s.states.resume(),
