@@ -84,6 +84,17 @@ describe('torrentView', () => {
     expect(torrentView(state({ stats, halted: true })).idlePlace).toBeUndefined();
   });
 
+  it('says the others hold every piece while this tab seeds and the session says so', () => {
+    const stats = fakeStats({ state: 'seeding', peers: 4, othersHoldEvery: true });
+    expect(torrentView(state({ stats })).othersHoldEvery).toBe(true);
+    expect(
+      torrentView(state({ stats: { ...stats, othersHoldEvery: undefined } })).othersHoldEvery,
+    ).toBeUndefined();
+    expect(torrentView(state({ stats, halted: true })).othersHoldEvery).toBeUndefined();
+    const downloading = fakeStats({ state: 'downloading', othersHoldEvery: true });
+    expect(torrentView(state({ stats: downloading })).othersHoldEvery).toBeUndefined();
+  });
+
   it('offers `Resume sharing` when the shared files need the permission again', () => {
     const view = torrentView(
       state({ failure: { reason: 'cannot read a.mp4', needsPermission: true }, halted: true }),
