@@ -2,7 +2,8 @@
 // TorrentSessions on the simulated network, connections between them, and the ports through which the one executor
 // (../executor.ts) carries out their actions: sends over the network, hashing and storage answered on the virtual
 // clock after a modelled latency. Who a node is (its storage, its tracker) is left to the swarm built on this.
-import { execute, type EnginePorts } from '../session/executor';
+import type { EnginePorts } from '../session/executor';
+import { SessionDriver } from '../../host/session-driver';
 import { blockDigests } from '../verify/file-tree';
 import { sha256Sync } from '../../hash/sha256';
 import type { TorrentSession } from '../session/session';
@@ -65,6 +66,16 @@ export abstract class SimNode {
   ports!: EnginePorts;
   /** While the node is suspended (./suspend.ts), the events that reach it wait here; undefined while it runs. */
   held: EngineEvent[] | undefined;
+  /** The hosts' one loop around a session (shared/host/session-driver.ts): an answer a port gives at once waits its
+   * turn, as it does in the worker and the Node hosts. */
+  private readonly driver = new SessionDriver({
+    live: () => (this.alive && !this.held ? this.session : undefined),
+    now: () => this.sim.now,
+    ports: () => this.ports,
+    threw: (error) => {
+      throw error;
+    },
+  });
 
   constructor(
     readonly sim: SimSwarm,
@@ -86,7 +97,7 @@ export abstract class SimNode {
       this.held.push(event);
       return;
     }
-    execute(this.session.handle(event, this.sim.now), this.ports, (answer) => this.deliver(answer));
+    this.driver.feed(event);
   }
 }
 
