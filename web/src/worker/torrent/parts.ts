@@ -23,6 +23,7 @@ import { PrivateShareState } from './private-state';
 import { RecordWrites } from './record-writes';
 import { sharedFailure, SharedFilesWatch } from './shared-watch';
 import { StallWatch, unfinishedFiles } from './stall';
+import { TimeLeftWatch } from './time-left';
 import { StreamSteering } from './streams/steering';
 import { Totals } from './totals';
 import { TrackerReports } from './tracker-reports';
@@ -75,6 +76,7 @@ export class TorrentParts {
   private owner: VerifiedPieces | undefined;
   /** Whether nobody connected has the missing pieces, and since when. */
   private readonly stall = new StallWatch();
+  private readonly timeLeft = new TimeLeftWatch();
 
   constructor(
     private readonly ctx: HostContext,
@@ -232,6 +234,7 @@ export class TorrentParts {
       complete,
       paths: this.peers.paths,
       unreachable: this.peers.unreachable,
+      timeLeft: this.timeLeft.shown(life.halted ? undefined : this.totals.stats, now),
       stalled: this.stall.words(
         life.halted ? undefined : this.totals.stats,
         now,

@@ -29,6 +29,7 @@ function state(change: Partial<ViewState> = {}): ViewState {
     paths: new Map(),
     unreachable: undefined,
     stalled: undefined,
+    timeLeft: undefined,
     ...change,
   };
 }
@@ -152,9 +153,9 @@ describe('torrentView', () => {
 
   it('shows no download rate while seeding, and the time left while running', () => {
     const seeding = fakeStats({ state: 'seeding', downloadRate: 500, timeLeft: 9 });
-    const view = torrentView(state({ stats: seeding }));
+    const view = torrentView(state({ stats: seeding, timeLeft: 9 }));
     expect(view.downloadRate).toBe(0);
     expect(view.timeLeft).toBe(9);
-    expect(torrentView(state({ stats: seeding, halted: true })).timeLeft).toBeUndefined();
+    expect(torrentView(state({ stats: seeding, timeLeft: 9, halted: true })).timeLeft).toBeUndefined();
   });
 });

@@ -35,6 +35,8 @@ export interface ViewState {
   unreachable: string | undefined;
   /** The words for a download nobody connected can finish (stall.ts), while that holds. */
   stalled: string | undefined;
+  /** The time left to show (time-left.ts), once this session's rate has been measured. */
+  timeLeft: number | undefined;
   /** Why the link's .torrent could not be fetched from a web server (intake/link-source.ts). */
   sourceProblem?: string | undefined;
 }
@@ -128,12 +130,21 @@ function extras(state: ViewState, status: TorrentView['state']): Partial<Torrent
   const extra: Partial<TorrentView> = diagnoses(state, status);
   const error = failure?.reason ?? stats?.error;
   if (error !== undefined) extra.error = error;
-  if (stats?.timeLeft !== undefined && !halted) extra.timeLeft = stats.timeLeft;
+  if (state.timeLeft !== undefined && !halted) extra.timeLeft = state.timeLeft;
   if (record.sharedFiles) extra.inPlace = true;
   if (record.private) extra.shareKey = record.private.key;
   if (failure?.needsPermission) extra.resumeSharing = true;
-  if (stats?.idlePlace && !halted) extra.idlePlace = true;
+  if (!halted) Object.assign(extra, placeParts(stats));
   return Object.assign(extra, webSeedParts(stats, record, state.files));
+}
+
+/** A running torrent's places: one held idle (the page answers an offer beyond its cap), and its neighbours that
+ * speak peer exchange (it asks the tracker for fewer offers). */
+function placeParts(stats: ViewState['stats']): Pick<TorrentView, 'idlePlace' | 'neighbours'> {
+  const parts: Pick<TorrentView, 'idlePlace' | 'neighbours'> = {};
+  if (stats?.idlePlace) parts.idlePlace = true;
+  if (stats?.swarm?.neighbours) parts.neighbours = stats.swarm.neighbours;
+  return parts;
 }
 
 /** What a running torrent waits for, while it does: a peer that can be reached, someone who has the rest. */
