@@ -10,6 +10,7 @@ import { formatTable } from './lib/table';
 import { currentFigures, formatCurrentTable, type RunFile } from './lib/current';
 import { BENCHES } from './benches';
 import { helpText } from './lib/help';
+import { onlyParts } from './lib/flags';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
@@ -28,8 +29,13 @@ function printCurrentTable(paths: string[]): void {
   console.log(formatCurrentTable(currentFigures(runs)));
 }
 
-/** Whether one of `benches` declares `flag` (`--name`, or `--name=<value>` for a declared `--name=N`). */
+/** Whether one of `benches` declares `flag` (`--name`, or `--name=<value>` for a declared `--name=N`); `--only=`
+ * names parts that one of them has. */
 function declares(benches: readonly Bench[], flag: string): boolean {
+  if (flag.startsWith('--only='))
+    return (onlyParts(new Set([flag])) ?? []).every((part) =>
+      benches.some((bench) => part in (bench.parts ?? {})),
+    );
   const name = flag.split('=')[0];
   return benches.some((bench) =>
     Object.keys(bench.flags ?? {}).some((declared) => declared.split('=')[0] === name),

@@ -53,7 +53,7 @@ async function seeding(page: Page, name: string, timeoutMs: number): Promise<str
  * Starts a watcher in the page: the times (Date.now) when the torrent item first shows a verified piece and when
  * it turns to seeding. The app publishes its torrent list every 500 ms, so both are late by up to that much.
  */
-export async function watchItem(page: Page): Promise<void> {
+async function watchItem(page: Page): Promise<void> {
   await page.evaluate(() => {
     const marks: { first?: number; done?: number; error?: string } = {};
     (window as unknown as { benchMarks: typeof marks }).benchMarks = marks;
@@ -81,15 +81,26 @@ export async function download(page: Page, magnet: string): Promise<number> {
   return start;
 }
 
-export async function marks(page: Page): Promise<{ first?: number; done?: number; error?: string }> {
-  return page.evaluate(() => ({ ...(window as unknown as { benchMarks: object }).benchMarks }));
+/** A download through the UI: from its start to the first verified piece and to `Seeding`, in seconds. */
+export interface Downloaded {
+  start: number;
+  done: number;
+  seconds: number;
+  firstSeconds: number;
 }
 
-/** Waits until the watcher saw completion or an error, or `timeoutMs`. */
-export async function waitDone(
+/**
+ * Downloads in `page` (open at the app) the magnet link `begin`, or what `begin()` starts (e.g. a .torrent opened);
+ * throws when it is not complete within `timeoutMs`.
+ */
+export async function timedDownload(
   page: Page,
+  begin: string | (() => Promise<void>),
   timeoutMs: number,
-): Promise<{ first?: number; done?: number; error?: string }> {
+): Promise<Downloaded> {
+  await watchItem(page);
+  const start = typeof begin === 'string' ? await download(page, begin) : Date.now();
+  if (typeof begin !== 'string') await begin();
   await page
     .waitForFunction(
       () => {
@@ -100,5 +111,26 @@ export async function waitDone(
       { timeout: timeoutMs, polling: 100 },
     )
     .catch(() => {});
-  return marks(page);
+  const marks = await page.evaluate(
+    () =>
+      ({ ...(window as unknown as { benchMarks: object }).benchMarks }) as {
+        first?: number;
+        done?: number;
+        error?: string;
+      },
+  );
+  if (marks.done === undefined) {
+    const item = page.locator('li[data-infohash]').first();
+    const have = await item.getAttribute('data-have', { timeout: 1000 }).catch(() => null);
+    throw new Error(
+      marks.error ?? `not complete after ${timeoutMs / 1000} s (${have ?? '?'} pieces verified)`,
+    );
+  }
+  const first = marks.first ?? marks.done;
+  return {
+    start,
+    done: marks.done,
+    seconds: (marks.done - start) / 1000,
+    firstSeconds: (first - start) / 1000,
+  };
 }

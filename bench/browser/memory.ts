@@ -11,8 +11,8 @@ import { browserVersion, buildApp, serveApp, type Tab } from '../lib/app';
 import { failedFigure, figure, limitFigure, atMost, type Bench, type Figure } from '../lib/figure';
 import { sampleHeap } from '../lib/heap';
 import { browserRssByKind, ON_DEVICE_MODEL } from '../lib/processes';
-import { download, openApp, share, waitDone, watchItem } from './app-steps';
-import { randomFileOf, withTabs } from './transfer';
+import { openApp, share, timedDownload } from './app-steps';
+import { firstLine, randomFileOf, withTabs } from '../lib/session';
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
@@ -131,7 +131,6 @@ async function downloadAndSave(
       await openApp(seed.page, serverUrl);
       const magnet = await share(seed.page, file.path, name, timeoutMs);
       await openApp(leech.page, serverUrl);
-      await watchItem(leech.page);
       // Let the fresh tab settle before its baseline is taken.
       await leech.page.waitForTimeout(1000);
       const rssBeforeByKind = browserRssByKind(leech.profileDir);
@@ -140,11 +139,7 @@ async function downloadAndSave(
       const heap = await sampleHeap(leech.page, 1000);
       const watch = watchBrowser(leech, 1000);
       try {
-        const start = await download(leech.page, magnet);
-        const marks = await waitDone(leech.page, timeoutMs);
-        if (marks.done === undefined)
-          throw new Error(marks.error ?? `not complete after ${timeoutMs / 1000} s`);
-        const seconds = (marks.done - start) / 1000;
+        const { seconds } = await timedDownload(leech.page, magnet, timeoutMs);
         const downloaded = watch.peaks();
         log(
           `  ours: ${(size / MiB).toFixed(0)} MiB downloaded in ${seconds.toFixed(1)} s; resident memory peak so far ` +
@@ -254,7 +249,7 @@ export const memoryBench: Bench = {
         ),
       ];
     } catch (error) {
-      const reason = (error as Error).message.split('\n')[0];
+      const reason = firstLine(error);
       context.log(`  memory failed: ${reason}`);
       return fail(`our app: ${reason}`);
     } finally {

@@ -10,11 +10,9 @@
 //   client, in turns, for the WebM and the moov-at-end MP4, the figure their medians; `--limited-seeks=N`).
 // `--limited-stalls=N`: N sessions of each client of the stalls at 2.4 times the bitrate (default one), the stall
 // figure the longest of any session, the first frame their median.
-// `--tiny`: 10 s at 2 Mbit/s, a smoke run of the script; `--limited`: the sessions at 2.4 times the bitrate only;
-// `--free`: the sessions without a limit only; `--webm`, `--mp4`, `--fmp4`: those files only (any of them);
-// `--log-reads`: our sessions log the player's reads (the service worker's requests, their ranges, when each began
-// and ended) and the pieces the service worker asked for, from Play to the first frame, after a seek, and after the
-// first frame when a stall passed its goal.
+// `--tiny`: 10 s at 2 Mbit/s, a smoke; the `streams` bench's parts `webm`, `mp4`, `fmp4` choose the files;
+// `--log-reads`: our sessions log the player's reads (the service worker's requests and ranges) and the pieces the
+// service worker asked for, from Play to the first frame, after a seek, and after a stall past its goal.
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,8 +42,9 @@ import {
   wtThrottleUpload,
 } from './webtorrent';
 import { firstPieceOf, watchFirstPiece } from './first-piece';
-import { countFlag } from '../lib/flags';
-import { withTabs } from './transfer';
+import { countFlag, wantsPart } from '../lib/flags';
+import { intervalText, medianInterval, metOf, ratioInterval, verdictAtMost } from '../lib/interval';
+import { firstLine, inTurns, withTabs } from '../lib/session';
 
 /** The playback figures' goals, seconds. */
 const FIRST_FRAME_GOAL_S = 3;
@@ -312,17 +311,6 @@ export async function playAndMeasure(
   return session;
 }
 
-/** Our app: one tab shares the file through `Share files`, the other presses Play on it. */
-const ours = (
-  url: string,
-  path: string,
-  name: string,
-  limitKiB: number,
-  mode: Mode,
-  log?: (message: string) => void,
-): Promise<Session> =>
-  playFromTab(url, name, limitKiB, mode, (page) => share(page, path, name, 120_000), { log });
-
 /**
  * WebTorrent: the seeder tab opens its bundle's page at `pageUrl` and seeds through `seed` (throttled to `limitKiB`,
  * or not), which resolves with the magnet link; the leecher tab adds it and plays it through WebTorrent's server.
@@ -354,13 +342,7 @@ export function playFromWebTorrent(
 }
 
 /** WebTorrent on loopback: its bundle's page served here, seeding the file it fetches from there. */
-async function webtorrent(
-  trackerUrl: string,
-  path: string,
-  name: string,
-  limitKiB: number,
-  mode: Mode,
-): Promise<Session> {
+async function webtorrent(trackerUrl: string, path: string, name: string, limitKiB: number, mode: Mode) {
   const bundle = await bundleServer(path, true);
   try {
     return await playFromWebTorrent(bundle.url, limitKiB, mode, (page) => wtSeed(page, name, trackerUrl));
@@ -372,111 +354,109 @@ async function webtorrent(
 export type Outcome = Session | Error;
 
 /** A session's times. */
-type Timing = keyof Session;
+export type Timing = 'firstFrameMs' | 'longestStallMs' | 'seekMs' | 'firstPieceMs';
 
-/** Runs one session, logging its times (or why it failed) under `label`. */
-export async function attempt(log: (message: string) => void, label: string, run: () => Promise<Session>) {
-  try {
-    const session = await run();
-    const parts = [`first frame ${(session.firstFrameMs / 1000).toFixed(2)} s`];
-    if (session.longestStallMs !== undefined)
-      parts.push(`longest stall ${(session.longestStallMs / 1000).toFixed(2)} s`);
-    if (session.seekMs !== undefined) parts.push(`seek ${(session.seekMs / 1000).toFixed(2)} s`);
-    if (session.firstPieceMs !== undefined)
-      parts.push(`first piece ${(session.firstPieceMs / 1000).toFixed(2)} s after Download`);
-    log(`  ${label}: ${parts.join(', ')}`);
-    return session;
-  } catch (error) {
-    log(`  ${label} failed: ${(error as Error).message.split('\n')[0]}`);
-    return error as Error;
-  }
-}
-
-const seconds = (outcome: Outcome, key: Timing): number | null =>
-  outcome instanceof Error || outcome[key] === undefined ? null : outcome[key]! / 1000;
-
-/** A figure with an absolute goal (seconds), against WebTorrent; failed when our session failed. */
-function secondsFigure(name: string, ourRun: Outcome, rival: Outcome, key: Timing, limit: number): Figure {
-  const baseline = { name: 'WebTorrent', value: seconds(rival, key) };
-  if (ourRun instanceof Error)
-    return {
-      ...limitFigure(name, null, 's', baseline, limit),
-      error: `our app: ${ourRun.message.split('\n')[0]}`,
-    };
-  const note = rival instanceof Error ? `WebTorrent: ${rival.message.split('\n')[0]}` : undefined;
-  return limitFigure(name, seconds(ourRun, key), 's', baseline, limit, note);
-}
-
-/** Our time against WebTorrent's: no slower. */
-function rivalFigure(name: string, ourRun: Outcome, rival: Outcome, key: Timing): Figure {
-  if (ourRun instanceof Error)
-    return failedFigure(
-      name,
-      's',
-      'WebTorrent',
-      atMost(1),
-      `our app: ${ourRun.message.split('\n')[0]}`,
-      seconds(rival, key),
-    );
-  return figure(
-    name,
-    seconds(ourRun, key),
-    's',
-    { name: 'WebTorrent', value: seconds(rival, key) },
-    atMost(1),
-  );
-}
-
-/** Each time of the sessions that ran, its median; the first error when a session failed (a failure of ours is never
- * hidden by the others). */
-export function medianSession(outcomes: Outcome[]): Outcome {
-  const failed = outcomes.find((outcome): outcome is Error => outcome instanceof Error);
-  if (failed || outcomes.length === 0) return failed ?? new Error('no session ran');
-  const ran = outcomes as Session[];
-  const of = (key: Timing) => {
-    const values = ran.map((session) => session[key]).filter((value) => value !== undefined);
-    return values.length === ran.length ? median(values) : undefined;
-  };
-  const session: Session = { firstFrameMs: of('firstFrameMs')! };
-  const stall = of('longestStallMs');
-  const seek = of('seekMs');
-  if (stall !== undefined) session.longestStallMs = stall;
-  if (seek !== undefined) session.seekMs = seek;
+/** Logs a session's times under `label`; its failure goes on to the caller (session.ts's attempt logs it). */
+export async function logged(log: (message: string) => void, label: string, running: Promise<Session>) {
+  const session = await running;
+  const parts = [`first frame ${(session.firstFrameMs / 1000).toFixed(2)} s`];
+  if (session.longestStallMs !== undefined)
+    parts.push(`longest stall ${(session.longestStallMs / 1000).toFixed(2)} s`);
+  if (session.seekMs !== undefined) parts.push(`seek ${(session.seekMs / 1000).toFixed(2)} s`);
+  if (session.firstPieceMs !== undefined)
+    parts.push(`first piece ${(session.firstPieceMs / 1000).toFixed(2)} s after Download`);
+  log(`  ${label}: ${parts.join(', ')}`);
   return session;
 }
 
-/** The sessions of the stalls with the seeder at LIMIT_RATIO: the median first frame, and the longest stall of any
- * session ("never stalls for more than 1 s": a stall of one session in several is the figure, not hidden by a median). */
-export function worstStallSession(outcomes: Outcome[]): Outcome {
-  const merged = medianSession(outcomes);
-  if (merged instanceof Error) return merged;
-  const stalls = (outcomes as Session[]).map((session) => session.longestStallMs);
-  if (stalls.every((stall) => stall !== undefined)) merged.longestStallMs = Math.max(...stalls);
-  return merged;
+/** The seconds each session took for `key`, of the sessions that ran. */
+export function secondsOf(outcomes: Outcome[], key: Timing): number[] {
+  return outcomes.flatMap((outcome) =>
+    outcome instanceof Error || outcome[key] === undefined ? [] : [outcome[key]! / 1000],
+  );
 }
 
-/** `count` sessions of each client, taken in turns (ours, WebTorrent, ours, …) so that a change in the machine's
- * load falls on both; each figure is the median of its client's sessions. A single session's first frame or seek
- * moves by 0.1 to 0.5 s from run to run here (a seek at 2.4 times the bitrate by up to a second), as much as the
- * difference measured. */
-async function sessionsInTurns(
-  run: (client: 'ours' | 'WebTorrent', limit: number, mode: Mode) => Promise<Outcome>,
-  count: number,
-  limit: number,
-  mode: Mode,
-  combine: (outcomes: Outcome[]) => Outcome = medianSession,
-): Promise<{ ours: Outcome; rival: Outcome }> {
-  const ours: Outcome[] = [];
-  const rival: Outcome[] = [];
-  for (let i = 0; i < count; i++) {
-    ours.push(await run('ours', limit, mode));
-    rival.push(await run('WebTorrent', limit, mode));
-  }
-  return { ours: combine(ours), rival: combine(rival) };
+const failureOf = (outcomes: Outcome[]) =>
+  outcomes.find((outcome): outcome is Error => outcome instanceof Error);
+
+/** Each client's sessions, what WebTorrent's baseline is called, and the load they ran under. */
+export interface Sessions {
+  ours: Outcome[];
+  WebTorrent: Outcome[];
+  baseline: string;
+  load?: string;
 }
 
-/** The figures of one file: the sessions without a limit (`file.sessions` of each client), one of the stalls with the
- * seeder at LIMIT_RATIO (30 s of playback) and `file.limitedSeeks` of a seek with it, for our app and for WebTorrent. */
+/** Our time for `key` against an absolute goal (`limit` seconds), WebTorrent's beside it: the median of our
+ * sessions, or what `pick` takes of them; failed when one of ours failed (a failure is never hidden by the others). */
+function secondsFigure(name: string, sessions: Sessions, key: Timing, limit: number, pick = median): Figure {
+  const rival = secondsOf(sessions.WebTorrent, key);
+  const baseline = { name: sessions.baseline, value: rival.length > 0 ? median(rival) : null };
+  const failed = failureOf(sessions.ours);
+  const ours = secondsOf(sessions.ours, key);
+  if (failed || ours.length === 0)
+    return {
+      ...limitFigure(name, null, 's', baseline, limit),
+      error: `our app: ${firstLine(failed ?? 'no session')}`,
+    };
+  const rivalFailed = failureOf(sessions.WebTorrent);
+  return limitFigure(
+    name,
+    pick(ours),
+    's',
+    baseline,
+    limit,
+    rivalFailed && `WebTorrent: ${firstLine(rivalFailed)}`,
+  );
+}
+
+/**
+ * Ours against WebTorrent for `key`, no slower: the medians of each client's sessions, the bootstrap interval of their
+ * ratio and the verdict on it (met when the whole interval is at or under 1, missed when wholly over, undecided
+ * between), every session in the note.
+ */
+export function rivalFigure(name: string, sessions: Sessions, key: Timing): Figure {
+  const failed = failureOf(sessions.ours);
+  const ours = secondsOf(sessions.ours, key);
+  const rival = secondsOf(sessions.WebTorrent, key);
+  const rivalValue = rival.length > 0 ? median(rival) : null;
+  if (failed || ours.length === 0)
+    return failedFigure(
+      name,
+      's',
+      sessions.baseline,
+      atMost(1),
+      `our app: ${firstLine(failed ?? 'no session')}`,
+      rivalValue,
+    );
+  if (rivalValue === null)
+    return failedFigure(name, 's', sessions.baseline, atMost(1), "none of WebTorrent's sessions completed");
+  const ratio = ratioInterval(ours, rival);
+  const verdict = verdictAtMost(ratio, 1);
+  const rivalFailures = sessions.WebTorrent.length - rival.length;
+  const each = (values: number[]) => values.map((value) => value.toFixed(2)).join(', ');
+  const note =
+    `medians of ${ours.length} sessions of ours and ${rival.length} of WebTorrent's, in turns` +
+    (rivalFailures > 0 ? ` (${rivalFailures} of WebTorrent's failed)` : '') +
+    `; the ratio's interval ${intervalText(ratio)}: ${verdict}; ours ${each(ours)} s (median within ` +
+    `${intervalText(medianInterval(ours))}), WebTorrent's ${each(rival)} s (${intervalText(medianInterval(rival))})` +
+    (sessions.load ? `; ${sessions.load}` : '');
+  const result = figure(
+    name,
+    median(ours),
+    's',
+    { name: sessions.baseline, value: rivalValue },
+    atMost(1),
+    note,
+  );
+  return { ...result, met: metOf(verdict) };
+}
+
+/** The figures of one file, for our app and for WebTorrent in turns: `file.sessions` of each without a limit (Play
+ * to the first frame, then a seek to 80 %), with the seeder at LIMIT_RATIO `file.limitedStalls` of the stalls in 30 s
+ * of playback (the stall figure the longest of any session: "never stalls for more than 1 s") and `file.limitedSeeks`
+ * of a seek. A single session's first frame or seek moves by 0.1 to 0.5 s from run to run here (a seek at 2.4 times
+ * the bitrate by up to a second), as much as the difference measured. */
 async function fileFigures(
   context: BenchContext,
   server: RunningServer,
@@ -491,90 +471,59 @@ async function fileFigures(
   },
 ): Promise<Figure[]> {
   const limitKiB = Math.round((LIMIT_RATIO * file.bytesPerSecond) / 1024);
-  const run = (client: 'ours' | 'WebTorrent', limit: number, mode: Mode) =>
-    attempt(
-      context.log,
-      `${file.label}, ${client}, ${limit ? `seeder at ${limit} KiB/s` : 'no limit'}, ${mode}`,
-      () =>
-        client === 'ours'
-          ? ours(
-              server.url,
-              file.path,
-              file.name,
-              limit,
-              mode,
-              context.flags.has('--log-reads') ? context.log : undefined,
-            )
-          : webtorrent(server.trackerUrl, file.path, file.name, limit, mode),
-    );
-  // `--limited`: only the sessions with the seeder at LIMIT_RATIO (the figures without a limit are left out).
-  const limitedOnly = context.flags.has('--limited');
-  const free = limitedOnly ? undefined : await sessionsInTurns(run, file.sessions, 0, 'seek');
-  const freeFigures = free && [
+  const log = context.flags.has('--log-reads') ? context.log : undefined;
+  const inTurnsOf = async (runs: number, limit: number, mode: Mode): Promise<Sessions> => {
+    const label = `${file.label}, ${limit ? `seeder at ${limit} KiB/s` : 'no limit'}, ${mode}`;
+    const clients = {
+      ours: () =>
+        logged(
+          context.log,
+          `${label}, ours`,
+          playFromTab(
+            server.url,
+            file.name,
+            limit,
+            mode,
+            (page) => share(page, file.path, file.name, 120_000),
+            { log },
+          ),
+        ),
+      WebTorrent: () =>
+        logged(
+          context.log,
+          `${label}, WebTorrent`,
+          webtorrent(server.trackerUrl, file.path, file.name, limit, mode),
+        ),
+    };
+    return { ...(await inTurns(runs, clients, context.log)), baseline: 'WebTorrent' };
+  };
+  const free = await inTurnsOf(file.sessions, 0, 'seek');
+  const stalls = await inTurnsOf(file.limitedStalls, limitKiB, 'stalls');
+  const seek = await inTurnsOf(file.limitedSeeks, limitKiB, 'seek');
+  const at = `seeder at ${LIMIT_RATIO}x the bitrate (${limitKiB} KiB/s)`;
+  const name = (what: string) => `${file.label}: ${what}`;
+  return [
     secondsFigure(
-      `${file.label}: Play to first frame, seeder without a limit`,
-      free.ours,
-      free.rival,
+      name('Play to first frame, seeder without a limit'),
+      free,
       'firstFrameMs',
       FIRST_FRAME_GOAL_S,
     ),
-    rivalFigure(
-      `${file.label}: Play to first frame, seeder without a limit, vs WebTorrent`,
-      free.ours,
-      free.rival,
-      'firstFrameMs',
-    ),
+    rivalFigure(name('Play to first frame, seeder without a limit, vs WebTorrent'), free, 'firstFrameMs'),
+    secondsFigure(name(`Play to first frame, ${at}`), stalls, 'firstFrameMs', LIMITED_START_GOAL_S),
     secondsFigure(
-      `${file.label}: seek to 80 % to playing, seeder without a limit`,
-      free.ours,
-      free.rival,
-      'seekMs',
-      SEEK_GOAL_S,
-    ),
-    rivalFigure(
-      `${file.label}: seek to 80 %, seeder without a limit, vs WebTorrent`,
-      free.ours,
-      free.rival,
-      'seekMs',
-    ),
-  ];
-  // `--free`: only the sessions without a limit.
-  if (freeFigures && context.flags.has('--free')) return freeFigures;
-  const stalls = await sessionsInTurns(run, file.limitedStalls, limitKiB, 'stalls', worstStallSession);
-  const seek = await sessionsInTurns(run, file.limitedSeeks, limitKiB, 'seek');
-  const at = `seeder at ${LIMIT_RATIO}x the bitrate (${limitKiB} KiB/s)`;
-  const limited = [
-    secondsFigure(
-      `${file.label}: Play to first frame, ${at}`,
-      stalls.ours,
-      stalls.rival,
-      'firstFrameMs',
-      LIMITED_START_GOAL_S,
-    ),
-    secondsFigure(
-      `${file.label}: longest stall in the first 30 s, ${at}`,
-      stalls.ours,
-      stalls.rival,
+      name(`longest stall in the first 30 s, ${at}`),
+      stalls,
       'longestStallMs',
       STALL_GOAL_S,
+      (v) => Math.max(...v),
     ),
-    secondsFigure(
-      `${file.label}: seek to 80 % to playing, ${at}`,
-      seek.ours,
-      seek.rival,
-      'seekMs',
-      LIMITED_SEEK_GOAL_S,
-    ),
-    rivalFigure(`${file.label}: seek to 80 %, ${at}, vs WebTorrent`, seek.ours, seek.rival, 'seekMs'),
+    secondsFigure(name('seek to 80 % to playing, seeder without a limit'), free, 'seekMs', SEEK_GOAL_S),
+    rivalFigure(name('seek to 80 %, seeder without a limit, vs WebTorrent'), free, 'seekMs'),
+    secondsFigure(name(`seek to 80 % to playing, ${at}`), seek, 'seekMs', LIMITED_SEEK_GOAL_S),
+    rivalFigure(name(`seek to 80 %, ${at}, vs WebTorrent`), seek, 'seekMs'),
   ];
-  if (!freeFigures) return limited;
-  return [...freeFigures.slice(0, 2), ...limited.slice(0, 2), ...freeFigures.slice(2), ...limited.slice(2)];
 }
-
-/** Sessions of each client without a limit, for the WebM and the moov-at-end MP4 (`--sessions=N`). */
-export const FREE_SESSIONS = 5;
-/** Sessions of each client of a seek with the seeder at LIMIT_RATIO, for the same files (`--limited-seeks=N`). */
-export const LIMITED_SEEKS = 3;
 
 /** The bench's video: 60 s at 12 Mbit/s (--tiny: 10 s at 2 Mbit/s). */
 export function videoSize(context: BenchContext): { duration: number; bitrate: number } {
@@ -601,39 +550,43 @@ export function benchVideo(context: BenchContext): string {
   return path;
 }
 
-/** Every playback figure, for the WebM and the two MP4s (`--webm`, `--mp4`, `--fmp4`: those only). */
+/** The playback parts of `streams`: one per file. */
+export const PLAYBACK_PARTS = {
+  webm: 'playback of the WebM (cues at the end) against WebTorrent',
+  mp4: 'playback of the same as an MP4 with its moov at the end',
+  fmp4: 'playback of the same as a fragmented MP4',
+};
+
+/** Every playback figure, for the WebM and the two MP4s (those `--only=` names, when it names any). */
 export async function playbackFigures(context: BenchContext, server: RunningServer): Promise<Figure[]> {
   const { duration, bitrate } = videoSize(context);
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-video-'));
   try {
     const webm = benchVideo(context);
-    const mp4 = remuxToMp4(webm, dir, 'moov-at-end.mp4');
-    const fmp4 = remuxToMp4(webm, dir, 'fragmented.mp4', true);
     const files = [
-      [webm, `WebM (cues at the end), ${duration} s at ${bitrate / 1e6} Mbit/s`, '--webm'],
-      [mp4, `the same as MP4 (moov at the end)`, '--mp4'],
-      [fmp4, `the same as fragmented MP4 (a moof per keyframe)`, '--fmp4'],
+      ['webm', webm, `WebM (cues at the end), ${duration} s at ${bitrate / 1e6} Mbit/s`],
+      ['mp4', remuxToMp4(webm, dir, 'moov-at-end.mp4'), `the same as MP4 (moov at the end)`],
+      [
+        'fmp4',
+        remuxToMp4(webm, dir, 'fragmented.mp4', true),
+        `the same as fragmented MP4 (a moof per keyframe)`,
+      ],
     ] as const;
-    const chosen = files.filter(([, , flag]) => context.flags.has(flag));
     const figures: Figure[] = [];
-    for (const [path, label] of chosen.length > 0 ? chosen : files) {
-      const name = path.split('/').pop()!;
-      const bytesPerSecond = statSync(path).size / duration;
-      // The WebM's and the moov-at-end MP4's first frames are compared with WebTorrent's over several sessions each;
-      // the fragmented MP4's (over 10 s for both) over one.
-      const one = path === fmp4 || context.flags.has('--tiny');
-      const sessions = one ? 1 : countFlag(context.flags, 'sessions', FREE_SESSIONS);
-      const limitedSeeks = one ? 1 : countFlag(context.flags, 'limited-seeks', LIMITED_SEEKS);
-      const limitedStalls = countFlag(context.flags, 'limited-stalls', 1);
+    for (const [part, path, label] of files) {
+      if (!wantsPart(context.flags, part)) continue;
+      // The WebM's and the moov-at-end MP4's times are compared with WebTorrent's over several sessions each; the
+      // fragmented MP4's (over 10 s for both) over one.
+      const one = part === 'fmp4' || context.flags.has('--tiny');
       figures.push(
         ...(await fileFigures(context, server, {
           path,
-          name,
+          name: path.split('/').pop()!,
           label,
-          bytesPerSecond,
-          sessions,
-          limitedSeeks,
-          limitedStalls,
+          bytesPerSecond: statSync(path).size / duration,
+          sessions: one ? 1 : countFlag(context.flags, 'sessions', 5),
+          limitedSeeks: one ? 1 : countFlag(context.flags, 'limited-seeks', 3),
+          limitedStalls: countFlag(context.flags, 'limited-stalls', 1),
         })),
       );
     }

@@ -17,8 +17,9 @@ import {
 } from '../lib/figure';
 import { browserRss } from '../lib/processes';
 import { openApp, share } from './app-steps';
-import { playbackFigures } from './playback';
-import { randomFileOf } from './transfer';
+import { PLAYBACK_PARTS, playbackFigures } from './playback';
+import { wantsPart } from '../lib/flags';
+import { randomFileOf } from '../lib/session';
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
@@ -151,6 +152,23 @@ async function saveGrowth(url: string, size: number, blockStreams: boolean): Pro
   }
 }
 
+/** Save's memory growth through the service worker, against the whole file held by the Blob path. */
+async function saveFigure(url: string, size: number, log: (message: string) => void): Promise<Figure> {
+  const streamed = await saveGrowth(url, size, false);
+  const blob = await saveGrowth(url, size, true);
+  log(
+    `  save ${size / MiB} MiB: +${(streamed / MB).toFixed(0)} MB streamed, +${(blob / MB).toFixed(0)} MB as a Blob`,
+  );
+  return limitFigure(
+    `save ${size / MiB} MiB: browser memory growth, through the service worker`,
+    streamed / MB,
+    'MB',
+    { name: 'Blob path (no service worker)', value: blob / MB },
+    SAVE_GROWTH_LIMIT_MB,
+    'peak RSS of every process of the profile over the level before Save',
+  );
+}
+
 async function shareFigures(context: BenchContext, url: string, sizes: Sizes): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const [label, size] of [
@@ -185,16 +203,15 @@ export const streamsBench: Bench = {
   name: 'streams',
   flags: {
     '--tiny': 'smaller files and videos, one session each: a smoke',
-    '--playback': 'only the playback figures against WebTorrent',
-    '--limited': 'only the playback figures with the seeder at 2.4 times the bitrate',
-    '--free': 'only the playback figures with a seeder without a limit',
-    '--webm': 'only the WebM (any of --webm, --mp4, --fmp4)',
-    '--mp4': 'only the MP4 with its moov at the end',
-    '--fmp4': 'only the fragmented MP4',
     '--sessions=N': 'sessions of each client for the first frames and seeks without a limit (5)',
     '--limited-seeks=N': 'seeks at 2.4 times the bitrate (3)',
     '--limited-stalls=N': 'sessions playing 30 s at 2.4 times the bitrate (1)',
     '--log-reads': "logs our player's reads up to its first frame and from a seek",
+  },
+  parts: {
+    share: 'a file shared in place against copied, 20 MiB and 1 GiB',
+    save: 'browser memory through a 1 GiB Save, through the service worker against a Blob',
+    ...PLAYBACK_PARTS,
   },
   figures: 'files as streams: share time, save memory, play; playback against WebTorrent',
   async run(context) {
@@ -206,23 +223,8 @@ export const streamsBench: Bench = {
     const server = await serveApp(buildApp(context.log));
     const url = new URL('/', server.url).href;
     try {
-      if (context.flags.has('--playback')) return await playbackFigures(context, server);
-      const figures = await shareFigures(context, url, sizes);
-      const streamed = await saveGrowth(url, sizes.large, false);
-      const blob = await saveGrowth(url, sizes.large, true);
-      context.log(
-        `  save ${sizes.large / MiB} MiB: +${(streamed / MB).toFixed(0)} MB streamed, +${(blob / MB).toFixed(0)} MB as a Blob`,
-      );
-      figures.push(
-        limitFigure(
-          `save ${sizes.large / MiB} MiB: browser memory growth, through the service worker`,
-          streamed / MB,
-          'MB',
-          { name: 'Blob path (no service worker)', value: blob / MB },
-          SAVE_GROWTH_LIMIT_MB,
-          'peak RSS of every process of the profile over the level before Save',
-        ),
-      );
+      const figures = wantsPart(context.flags, 'share') ? await shareFigures(context, url, sizes) : [];
+      if (wantsPart(context.flags, 'save')) figures.push(await saveFigure(url, sizes.large, context.log));
       figures.push(...(await playbackFigures(context, server)));
       return figures;
     } finally {

@@ -5,9 +5,9 @@ import { rmSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { LAUNCH_OPTIONS } from '../../playwright.config';
 import { browserVersion, buildApp, serveApp } from '../lib/app';
-import { failedFigure, figure, noGoal, type Bench, type Figure } from '../lib/figure';
-import { download, openApp, share, waitDone, watchItem } from './app-steps';
-import { randomFileOf } from './transfer';
+import { failedFigure, figure, noGoal, type Bench } from '../lib/figure';
+import { openApp, share, timedDownload } from './app-steps';
+import { firstLine, randomFileOf } from '../lib/session';
 
 const MiB = 1024 * 1024;
 const LEECHERS = 5;
@@ -41,49 +41,35 @@ export const swarmBench: Bench = {
     };
     const timeName = `swarm 1 seed + ${LEECHERS} tabs, 64 MiB, time until all finish`;
     const shareName = 'swarm: share of bytes leechers got from each other';
+    const fail = (error: unknown) => [
+      failedFigure(timeName, 's', `client-server (${LEECHERS} x one tab alone)`, noGoal, firstLine(error)),
+      failedFigure(shareName, '%', 'ideal (N-1)/N', noGoal, firstLine(error)),
+    ];
     try {
       const seed = await open();
       const magnet = await share(seed.page, file.path, name, 60_000);
-
       // One tab alone: what the seed gives one downloader.
       const solo = await open();
-      await watchItem(solo.page);
-      const soloStart = await download(solo.page, magnet);
-      const soloMarks = await waitDone(solo.page, TIMEOUT_MS);
+      const soloSeconds = (await timedDownload(solo.page, magnet, TIMEOUT_MS)).seconds;
       await solo.ctx.close();
-      if (soloMarks.done === undefined) throw new Error(`one tab alone: ${soloMarks.error ?? 'timed out'}`);
-      const soloSeconds = (soloMarks.done - soloStart) / 1000;
       const seedBefore = (await numbers(seed.page)).uploaded;
       context.log(`  one tab alone: ${soloSeconds.toFixed(1)} s`);
-
       const leechers = [];
       for (let i = 0; i < LEECHERS; i++) leechers.push(await open());
-      for (const leecher of leechers) await watchItem(leecher.page);
-      const start = Date.now();
-      await Promise.all(leechers.map((leecher) => download(leecher.page, magnet)));
-      const results = await Promise.all(leechers.map((leecher) => waitDone(leecher.page, TIMEOUT_MS)));
-      const unfinished = results.filter((r) => r.done === undefined);
+      const results = await Promise.all(
+        leechers.map((leecher) => timedDownload(leecher.page, magnet, TIMEOUT_MS)),
+      );
+      const seconds =
+        (Math.max(...results.map((r) => r.done)) - Math.min(...results.map((r) => r.start))) / 1000;
       // The UI refreshes every 500 ms: let the totals catch up before reading them.
       await new Promise((resolve) => setTimeout(resolve, 1200));
       const seedUploaded = (await numbers(seed.page)).uploaded - seedBefore;
-      const leecherDownloaded = (await Promise.all(leechers.map((l) => numbers(l.page)))).reduce(
-        (sum, n) => sum + n.downloaded,
-        0,
-      );
-      if (unfinished.length > 0) {
-        const reason = `${unfinished.length} of ${LEECHERS} tabs did not finish: ${unfinished[0].error ?? 'timed out'}`;
-        return [
-          failedFigure(timeName, 's', `client-server (${LEECHERS} x one tab alone)`, noGoal, reason),
-          failedFigure(shareName, '%', 'ideal (N-1)/N', noGoal, reason),
-        ];
-      }
-      const seconds = (Math.max(...results.map((r) => r.done!)) - start) / 1000;
+      const counts = await Promise.all(leechers.map((l) => numbers(l.page)));
+      const leecherDownloaded = counts.reduce((sum, n) => sum + n.downloaded, 0);
       const fromPeers = Math.max(0, 1 - seedUploaded / leecherDownloaded);
-      context.log(
-        `  swarm: all ${LEECHERS} done in ${seconds.toFixed(1)} s; seed uploaded ${(seedUploaded / MiB).toFixed(0)} MiB ` +
-          `of ${(leecherDownloaded / MiB).toFixed(0)} MiB downloaded`,
-      );
-      const figures: Figure[] = [
+      const seedNote = `seed uploaded ${(seedUploaded / MiB).toFixed(1)} MiB of ${(leecherDownloaded / MiB).toFixed(1)} MiB the leechers downloaded`;
+      context.log(`  swarm: all ${LEECHERS} done in ${seconds.toFixed(1)} s; ${seedNote}`);
+      return [
         figure(
           timeName,
           seconds,
@@ -98,16 +84,11 @@ export const swarmBench: Bench = {
           '%',
           { name: `ideal (N-1)/N`, value: (100 * (LEECHERS - 1)) / LEECHERS },
           noGoal,
-          `seed uploaded ${(seedUploaded / MiB).toFixed(1)} MiB of ${(leecherDownloaded / MiB).toFixed(1)} MiB the leechers downloaded`,
+          seedNote,
         ),
       ];
-      return figures;
     } catch (error) {
-      const reason = (error as Error).message.split('\n')[0];
-      return [
-        failedFigure(timeName, 's', `client-server (${LEECHERS} x one tab alone)`, noGoal, reason),
-        failedFigure(shareName, '%', 'ideal (N-1)/N', noGoal, reason),
-      ];
+      return fail(error);
     } finally {
       for (const ctx of contexts) await ctx.close().catch(() => {});
       await browser.close();

@@ -7,8 +7,8 @@ import { rmSync } from 'node:fs';
 import { setUploadLimit } from '../../e2e/helpers';
 import { browserVersion, buildApp, serveApp } from '../lib/app';
 import { atLeast, failedFigure, figure, type Bench, type Figure } from '../lib/figure';
-import { download, openApp, share, waitDone, watchItem } from './app-steps';
-import { randomFileOf, withTabs } from './transfer';
+import { openApp, share, timedDownload } from './app-steps';
+import { attempt, firstLine, randomFileOf, withTabs } from '../lib/session';
 import { bundleServer, openBundle, wtDownload, wtSeed, wtThrottleUpload } from './webtorrent';
 
 const KiB = 1024;
@@ -39,16 +39,10 @@ async function ours(
       if (hashes.size !== 1)
         throw new Error(`the seeders made ${hashes.size} different torrents of one file`);
       await openApp(leech.page, serverUrl);
-      await watchItem(leech.page);
-      const start = await download(leech.page, magnets[0]);
-      const marks = await waitDone(leech.page, TIMEOUT_MS);
-      if (marks.done === undefined)
-        throw new Error(marks.error ?? `not complete after ${TIMEOUT_MS / 1000} s`);
-      const seconds = (marks.done - start) / 1000;
+      const { seconds, firstSeconds } = await timedDownload(leech.page, magnets[0], TIMEOUT_MS);
       // From the first verified piece on (the connections made): the rate the protocol holds, a little high as the
       // UI shows the first piece up to 500 ms late.
-      const after =
-        marks.first !== undefined && marks.done > marks.first ? (marks.done - marks.first) / 1000 : null;
+      const after = seconds > firstSeconds ? seconds - firstSeconds : null;
       log(
         `  ours: ${(size / MiB).toFixed(0)} MiB from ${SEEDERS} limited seeders in ${seconds.toFixed(1)} s` +
           (after !== null ? `, ${after.toFixed(1)} s after the first piece` : ''),
@@ -111,27 +105,19 @@ export const uplinksBench: Bench = {
     const file = randomFileOf(size, name);
     const figures: Figure[] = [];
     try {
-      let ourRate: { rate: number; afterFirst: number | null } | Error;
-      try {
-        ourRate = await ours(server.url, file, name, size, context.log);
-      } catch (error) {
-        ourRate = error as Error;
-        context.log(`  our app failed: ${ourRate.message.split('\n')[0]}`);
-      }
-      let rivalRate: number | Error;
-      try {
-        rivalRate = await webtorrent(server.trackerUrl, file, name, size, context.log);
-      } catch (error) {
-        rivalRate = error as Error;
-        context.log(`  WebTorrent failed: ${rivalRate.message.split('\n')[0]}`);
-      }
+      const ourRate = await attempt(context.log, 'our app', () =>
+        ours(server.url, file, name, size, context.log),
+      );
+      const rivalRate = await attempt(context.log, 'WebTorrent', () =>
+        webtorrent(server.trackerUrl, file, name, size, context.log),
+      );
       const rival = rivalRate instanceof Error ? null : rivalRate;
       const rivalNote =
         rival === null
-          ? `WebTorrent: ${(rivalRate as Error).message.split('\n')[0]}`
+          ? `WebTorrent: ${firstLine(rivalRate)}`
           : `WebTorrent ${(rival / sum).toFixed(2)}x the sum`;
       if (ourRate instanceof Error) {
-        const reason = `our app: ${ourRate.message.split('\n')[0]}`;
+        const reason = `our app: ${firstLine(ourRate)}`;
         figures.push(failedFigure(limitName, 'MiB/s', sumBaseline, atLeast(0.9), reason, sum));
         figures.push(failedFigure(rivalName, 'MiB/s', 'WebTorrent bundle', atLeast(1), reason, rival));
       } else {

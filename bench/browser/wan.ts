@@ -19,12 +19,13 @@ import {
 } from '../../netem';
 import { LAUNCH_OPTIONS } from '../../playwright.config';
 import type { ChromiumLaunch } from '../lib/app';
-import { emulatedBenchStart, loadLabel } from '../lib/emulated';
+import { emulatedBenchStart } from '../lib/emulated';
+import { firstLine, loadLabel, medianBy, randomFileOf, withTabs } from '../lib/session';
 import { intervalText, medianInterval, metOf, verdictAtLeast } from '../lib/interval';
 import { atLeast, failedFigure, figure, type Bench, type BenchContext, type Figure } from '../lib/figure';
-import { download, openApp, relayOnly, share, waitDone, watchItem } from './app-steps';
-import { logCpu, randomFileOf, rawChannelBetween, withTabs } from './transfer';
-import { watchCpu, watchMachineCpu } from '../lib/processes';
+import { openApp, relayOnly, share, timedDownload } from './app-steps';
+import { rawChannelBetween, watchBoth } from './transfer';
+import { watchMachineCpu } from '../lib/processes';
 import {
   expectedRate,
   transferTimeoutMs,
@@ -149,7 +150,7 @@ async function measured(
     log(`  ${label}: ${mbPerSecond.toFixed(2)} MB/s in ${seconds.toFixed(1)} s; ${path}`);
     return { mbPerSecond, seconds, path };
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0];
+    const message = firstLine(error);
     log(`  ${label} failed: ${message}`);
     return { mbPerSecond: null, error: message };
   }
@@ -186,26 +187,13 @@ function appOnPath(
       const magnet = await share(seed.page, file.path, file.name, SHARE_TIMEOUT_MS);
       await openApp(leech.page, on.server.origin);
       if (on.relay) await relayOnly(leech.page);
-      await watchItem(leech.page);
-      const cpu = [watchCpu(seed.profileDir), watchCpu(leech.profileDir)];
+      const cpu = watchBoth([seed, leech], log);
       const machine = watchMachineCpu();
-      const start = await download(leech.page, magnet);
-      const marks = await waitDone(leech.page, timeoutMs);
+      const { seconds, firstSeconds } = await timedDownload(leech.page, magnet, timeoutMs);
       const busy = machine.stop();
-      logCpu(log, 'our app', cpu);
-      if (marks.done === undefined) {
-        const have = await leech.page.locator('li[data-infohash]').first().getAttribute('data-have');
-        throw new Error(
-          marks.error ?? `not complete after ${timeoutMs / 1000} s (${have ?? '?'} pieces verified)`,
-        );
-      }
-      const seconds = (marks.done - start) / 1000;
-      if (marks.first !== undefined && marks.done > marks.first) {
-        const after = (file.size / MB / ((marks.done - marks.first) / 1000)).toFixed(2);
-        log(
-          `  our app's first verified piece ${((marks.first - start) / 1000).toFixed(1)} s after Download, then ${after} MB/s`,
-        );
-      }
+      cpu('our app');
+      const after = (file.size / MB / Math.max(0.001, seconds - firstSeconds)).toFixed(2);
+      log(`  our app's first verified piece ${firstSeconds.toFixed(1)} s after Download, then ${after} MB/s`);
       return { mbPerSecond: file.size / MB / seconds, seconds, busy };
     },
     { log, launches: on.launches },
@@ -245,7 +233,7 @@ async function runOnPath(
       return { raw, app, load: load() };
     });
   } catch (error) {
-    const message = `the emulated path failed: ${(error as Error).message.split('\n')[0]}`;
+    const message = `the emulated path failed: ${firstLine(error)}`;
     log(`  ${message}`);
     return {
       raw: { mbPerSecond: null, error: message },
@@ -273,8 +261,7 @@ function pathFigure(path: WanPath, mib: number, runs: PathRun[], relayed: boolea
   const baseline = relayed
     ? 'raw RTCDataChannel relay-only through the same coturn'
     : 'raw RTCDataChannel on the same path';
-  const complete = runs.filter((run) => ratio(run) !== null).sort((a, b) => ratio(a)! - ratio(b)!);
-  const chosen = complete[(complete.length - 1) >> 1];
+  const { median: chosen, sorted: complete } = medianBy(runs, ratio);
   const lineMBps = expectedRate({ ...path.spec, loss: 0 }) / MB;
   const each = runs
     .map((run, i) => `run ${i + 1}: ${ratio(run)?.toFixed(2) ?? 'failed'}x, ${run.load || 'no load read'}`)

@@ -1,95 +1,126 @@
-// One run of the app downloading a torrent from a web seed alone in a fresh Chromium, after a plain `fetch` of the
-// same bytes from the same server in the same page (webseed.ts, webseed-paced.ts), and the figure made of such runs.
+// The webseed bench's clients, each in a fresh Chromium: the app downloading a torrent from a web seed alone after a
+// plain `fetch` of the same bytes from the same server in the same page, and WebTorrent's browser bundle downloading
+// the same torrent (what users of WebTorrent's web apps run; its Node package fetches without CORS, so it would send
+// no preflights). The range server answers preflights as a bucket configured for any origin does.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { createAnyInfo, encodeAnyTorrent } from '../../shared/codec/metainfo-v2';
 import type { RangeServer } from '../../shared/testing/range-server';
-import { atLeast, figure, median, type Figure } from '../lib/figure';
-import { ratioInterval } from '../lib/interval';
-import { openApp, waitDone, watchItem } from './app-steps';
-import { withTabs } from './transfer';
+import { serveBundlePage } from '../../e2e/webtorrent-bundle';
+import { withTabs } from '../lib/session';
+import { openApp, timedDownload } from './app-steps';
+import { openBundle } from './webtorrent';
 
 const MiB = 1024 * 1024;
 
+const hashers = {
+  sha1: async (data: Uint8Array) => new Uint8Array(createHash('sha1').update(data).digest()),
+  sha256: async (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest()),
+};
+
+/** A hybrid torrent of `bytes` named `name` with no tracker, its url-list `url` (`pieceLength`: by default the
+ * app's choice), written to a fresh temporary folder `dir` (the caller removes it) for `Open .torrent file`. */
+export async function seedTorrent(name: string, bytes: Uint8Array, url: string, pieceLength?: number) {
+  const { info, pieceLayers } = await createAnyInfo(
+    [{ path: [name], length: bytes.length, read: async (o: number, n: number) => bytes.slice(o, o + n) }],
+    { name, ...hashers, ...(pieceLength ? { pieceLength } : {}) },
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-webseed-'));
+  const path = join(dir, `${name}.torrent`);
+  const file = encodeAnyTorrent({ info, pieceLayers, announce: [], urlList: [url] });
+  writeFileSync(path, file);
+  return { dir, path, file };
+}
+
 /** Seconds for the page to fetch `url` whole, reading its body as a stream. */
-export async function plainFetch(page: Page, url: string, size: number): Promise<number> {
+async function plainFetch(page: Page, url: string, size: number): Promise<number> {
   const result = await page.evaluate(async (target) => {
     const start = performance.now();
-    const response = await fetch(target, { cache: 'no-store' });
-    const reader = response.body!.getReader();
+    const reader = (await fetch(target, { cache: 'no-store' })).body!.getReader();
     let bytes = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-    }
+    for (let read = await reader.read(); !read.done; read = await reader.read())
+      bytes += read.value.byteLength;
     return { seconds: (performance.now() - start) / 1000, bytes };
   }, url);
   if (result.bytes !== size) throw new Error(`plain fetch read ${result.bytes} of ${size} bytes`);
   return result.seconds;
 }
 
-/** What one run measured: the plain fetch's and the app's seconds, and the GETs the server saw for the app. */
-export interface AppRun {
-  fetchSeconds: number;
-  appSeconds: number;
-  /** From opening the .torrent to its first verified piece shown: the torrent's start. */
-  firstSeconds: number | undefined;
-  requests: number;
-}
-
-/** The file the plain fetch reads (`url`, `size` bytes) and the .torrent the app opens (`torrent`, a path). */
+/** The file the plain fetch reads (`url`, `size` bytes) and the .torrent the app opens (`torrent`, a path; `file`,
+ * its bytes). */
 export interface SeedDownload {
   url: string;
   size: number;
-  torrent: string;
+  torrent: { path: string; file: Uint8Array };
 }
 
-/** One run in a fresh Chromium: the plain fetch, then the app's download of the torrent from the seed alone. */
-export async function appRun(
+/** What one client's download measured, and the GETs and CORS preflights the server saw for it. */
+export interface SeedRun {
+  seconds: number;
+  requests: number;
+  preflights: number;
+  /** The plain fetch's seconds, before the app's download. */
+  fetchSeconds?: number;
+}
+
+const timeout = (size: number) => Math.max(120_000, (size / MiB) * 2_000);
+
+function counted(server: RangeServer, seconds: number, fetchSeconds?: number): SeedRun {
+  const count = (method: string) => server.requests.filter((request) => request.method === method).length;
+  return { seconds, requests: count('GET'), preflights: count('OPTIONS'), fetchSeconds };
+}
+
+/** The plain fetch, then the app's download of the torrent from the seed alone. */
+export function appRun(
   appOrigin: string,
   server: RangeServer,
-  download: SeedDownload,
-): Promise<AppRun> {
-  const { url, size, torrent } = download;
-  return withTabs(1, async ([tab]) => {
-    const { page } = tab;
+  { url, size, torrent }: SeedDownload,
+): Promise<SeedRun> {
+  return withTabs(1, async ([{ page }]) => {
     await openApp(page, appOrigin);
     const fetchSeconds = await plainFetch(page, url, size);
     server.requests.length = 0;
-    await watchItem(page);
-    const start = Date.now();
-    await page.getByLabel('Open .torrent file').setInputFiles(torrent);
-    const marks = await waitDone(page, Math.max(120_000, (size / MiB) * 2_000));
-    if (marks.done === undefined)
-      throw new Error(`the download did not finish: ${marks.error ?? 'timed out'}`);
-    const requests = server.requests.filter((request) => request.method === 'GET').length;
-    const firstSeconds = marks.first === undefined ? undefined : (marks.first - start) / 1000;
-    return { fetchSeconds, appSeconds: (marks.done - start) / 1000, firstSeconds, requests };
+    const open = () => page.getByLabel('Open .torrent file').setInputFiles(torrent.path);
+    return counted(server, (await timedDownload(page, open, timeout(size))).seconds, fetchSeconds);
   });
 }
 
-/** The download's goal: at least this share of the plain fetch's rate. */
-export const DOWNLOAD_GOAL = 0.9;
+const SCRIPT = `
+  window.wtFromTorrentFile = (bytes) =>
+    new Promise((resolve, reject) => {
+      const start = performance.now();
+      const torrent = client.add(new Uint8Array(bytes), { announce: [] });
+      torrent.on('error', (error) => reject(new Error(String(error))));
+      torrent.on('done', () => resolve({ seconds: (performance.now() - start) / 1000, length: torrent.length }));
+    });`;
 
-/** The app's rate against the plain fetch's over `runs` (medians, a bootstrap interval of the ratio); `server`: how
- * the range server sent, for the note. */
-export function downloadFigure(
-  name: string,
-  runs: AppRun[],
-  mib: number,
-  server: string,
-  load: string,
-): Figure {
-  const app = runs.map((run) => mib / run.appSeconds);
-  const plain = runs.map((run) => mib / run.fetchSeconds);
-  const interval = ratioInterval(app, plain);
-  return figure(
-    name,
-    median(app),
-    'MiB/s',
-    { name: `a plain fetch of the same bytes from the same server`, value: median(plain) },
-    atLeast(DOWNLOAD_GOAL),
-    `Chromium, ${server}, median of ${runs.length} run(s), ratio interval ${interval.low.toFixed(2)} to ` +
-      `${interval.high.toFixed(2)} (${Math.round(interval.confidence * 100)} %); the app's time runs from ` +
-      `opening the .torrent to seeding; ${load}`,
-  );
+type WtWindow = { wtFromTorrentFile(bytes: number[]): Promise<{ seconds: number; length: number }> };
+
+/** WebTorrent's download of the same torrent, or a failure after the app's timeout (a stalled download would hold
+ * the bench for ever). */
+export async function webTorrentRun(server: RangeServer, { size, torrent }: SeedDownload): Promise<SeedRun> {
+  const bundle = await serveBundlePage(SCRIPT);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await withTabs(1, async ([{ page }]) => {
+      await openBundle(page, bundle.url);
+      server.requests.length = 0;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('WebTorrent did not finish in time')), timeout(size));
+      });
+      const done = page.evaluate(
+        (bytes) => (window as unknown as WtWindow).wtFromTorrentFile(bytes),
+        [...torrent.file],
+      );
+      const { seconds, length } = await Promise.race([done, late]);
+      if (length !== size) throw new Error(`WebTorrent saw ${length} bytes of ${size}`);
+      return counted(server, seconds);
+    });
+  } finally {
+    clearTimeout(timer);
+    bundle.close();
+  }
 }

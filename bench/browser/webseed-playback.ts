@@ -5,15 +5,23 @@
 // presses Play (playback.ts's session without an upload limit). The two kinds take turns, PLAY_RUNS of each; the
 // figure is the ratio of their medians, with a bootstrap interval of it and the load average.
 import { readFileSync, rmSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { basename } from 'node:path';
 import { startRangeServer } from '../../shared/testing/range-server';
 import { persistentTab } from '../lib/app';
 import { atMost, failedFigure, figure, median, type BenchContext, type Figure } from '../lib/figure';
-import { ratioInterval } from '../lib/interval';
+import { intervalText, ratioInterval } from '../lib/interval';
+import { inTurns, loadLabel } from '../lib/session';
 import { openApp, share } from './app-steps';
-import { attempt, benchVideo, playAndMeasure, playFromTab, videoSize, type Session } from './playback';
-import { seedTorrent } from './webseed-torrent';
+import {
+  benchVideo,
+  logged,
+  playAndMeasure,
+  playFromTab,
+  secondsOf,
+  videoSize,
+  type Session,
+} from './playback';
+import { seedTorrent } from './webseed-app';
 
 /** From a web seed alone at most this many times the first frame from a tab. */
 export const PLAY_GOAL = 1.2;
@@ -38,9 +46,6 @@ async function playFromWebSeed(appUrl: string, torrentPath: string, name: string
   }
 }
 
-const firstFrames = (outcomes: (Session | Error)[]) =>
-  outcomes.flatMap((outcome) => (outcome instanceof Error ? [] : [outcome.firstFrameMs / 1000]));
-
 /** The figure: Play to the first frame from a web seed alone against from a tab seeding the same video. */
 export async function webSeedPlayFigure(context: BenchContext, appUrl: string): Promise<Figure> {
   const { duration, bitrate } = videoSize(context);
@@ -53,21 +58,22 @@ export async function webSeedPlayFigure(context: BenchContext, appUrl: string): 
   const torrent = await seedTorrent(file, bytes, `${server.origin}/files/${file}`);
   try {
     const runs = context.flags.has('--tiny') ? 1 : PLAY_RUNS;
-    const loadBefore = loadavg()[0];
-    const seed: (Session | Error)[] = [];
-    const tab: (Session | Error)[] = [];
-    for (let run = 1; run <= runs; run++) {
-      seed.push(
-        await attempt(context.log, `web seed ${run}`, () => playFromWebSeed(appUrl, torrent.path, file)),
-      );
-      tab.push(
-        await attempt(context.log, `tab ${run}`, () =>
-          playFromTab(appUrl, file, 0, 'first', (page) => share(page, path, file, 120_000)),
-        ),
-      );
-    }
-    const fromSeed = firstFrames(seed);
-    const fromTab = firstFrames(tab);
+    const load = loadLabel();
+    const outcomes = await inTurns(
+      runs,
+      {
+        'web seed': () => logged(context.log, 'web seed', playFromWebSeed(appUrl, torrent.path, file)),
+        tab: () =>
+          logged(
+            context.log,
+            'tab',
+            playFromTab(appUrl, file, 0, 'first', (page) => share(page, path, file, 120_000)),
+          ),
+      },
+      context.log,
+    );
+    const fromSeed = secondsOf(outcomes['web seed'], 'firstFrameMs');
+    const fromTab = secondsOf(outcomes.tab, 'firstFrameMs');
     if (fromSeed.length === 0 || fromTab.length === 0)
       return failedFigure(
         title,
@@ -84,9 +90,7 @@ export async function webSeedPlayFigure(context: BenchContext, appUrl: string): 
       { name: 'from a tab seeding it', value: median(fromTab) },
       atMost(PLAY_GOAL),
       `${video}: Chromium, the range server and the tabs on loopback, medians of ${fromSeed.length} and ` +
-        `${fromTab.length} of ${runs} session(s) in turns, ratio interval ${interval.low.toFixed(2)} to ` +
-        `${interval.high.toFixed(2)} (${Math.round(interval.confidence * 100)} %); 1-minute load average ` +
-        `${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`,
+        `${fromTab.length} of ${runs} session(s) in turns, ratio interval ${intervalText(interval)}; ${load()}`,
     );
   } finally {
     await server.close();

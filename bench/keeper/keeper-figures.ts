@@ -1,6 +1,7 @@
 // The keeper section's figures from its runs: the keeper's rate serving a tab against a tab's, at the run whose ratio
 // is the median; CPU per MB served, the medians of the runs; the keeper's resident memory against its own at rest.
 import { atLeast, failedFigure, figure, limitFigure, median, noGoal, type Figure } from '../lib/figure';
+import { medianBy } from '../lib/session';
 
 const MiB = 1024 * 1024;
 /** The goals: serving at least 0.8x a tab's rate; under 200 MiB resident while keeping the large torrent. */
@@ -24,9 +25,7 @@ const ratioOf = (run: ServeRun): number | null =>
 /** The run at the median ratio of keeper to tab (the lower middle for an even count); a run with a failed keeper
  * download counts as the worst, a run without a tab baseline is left out. */
 export function medianRun(runs: ServeRun[]): ServeRun | undefined {
-  const measured = runs.filter((run) => run.tabRate !== null);
-  const sorted = [...measured].sort((a, b) => (ratioOf(a) ?? -1) - (ratioOf(b) ?? -1));
-  return sorted[(sorted.length - 1) >> 1];
+  return medianBy(runs, (run) => (run.tabRate === null ? null : (ratioOf(run) ?? -1))).median;
 }
 
 const values = (runs: ServeRun[], of: (run: ServeRun) => number | null): number[] =>

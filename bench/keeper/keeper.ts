@@ -4,7 +4,7 @@
 // keeper seeding its copy to a fresh tab, with the CPU each seeder spent (the tab's whole Chromium, the keeper
 // process, from /proc). Last, the keeper keeps a large torrent (kept-large.ts) while its resident memory is sampled.
 import { linkSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { untilValue } from '../../shared/testing/until';
 import { startServer, type RunningServer } from '../../signal-tracker/src/server';
@@ -12,8 +12,9 @@ import { buildTrackerBundle } from '../../signal-tracker/src/testing/bundle';
 import { browserVersion, buildApp, type Tab } from '../lib/app';
 import type { Bench, BenchContext, Figure } from '../lib/figure';
 import { totalCpu, watchCpu } from '../lib/processes';
-import { download, openApp, share, waitDone, watchItem } from '../browser/app-steps';
-import { randomFileOf, withTabs } from '../browser/transfer';
+import { openApp, share, timedDownload } from '../browser/app-steps';
+import { countFlag } from '../lib/flags';
+import { attempt, firstLine, loadLabel, randomFileOf, withTabs } from '../lib/session';
 import { fetchFigure, memoryFigures, serveFigures, type ServeRun } from './keeper-figures';
 import { keeperPid, watchKeeperCpu, watchRss } from './keeper-process';
 import { keepLarge } from './kept-large';
@@ -24,20 +25,11 @@ const MB = 1e6;
 const TRANSFER_TIMEOUT_MS = 300_000;
 const KEEP_HOURS = 24;
 
-/** `--<name>=N` on the command line, else the default. */
-function numberFlag(flags: Set<string>, name: string, fallback: number): number {
-  for (const flag of flags) {
-    const match = new RegExp(`^--${name}=(\\d+)$`).exec(flag);
-    if (match && Number(match[1]) >= 1) return Number(match[1]);
-  }
-  return fallback;
-}
-
-/** What every figure says of the keeper it measured: the bundle users run, not the sources through tsx. */
-const BUILT_NOTE = 'the keeper process runs keeper.js as scripts/build-tracker.mjs bundles it';
-
-function loadNote(before: number): string {
-  return `${BUILT_NOTE}; 1-minute load average ${before.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
+/** What every figure says of the keeper it measured (the bundle users run, not the sources through tsx), and the
+ * load average over its runs. */
+function loadNote(): () => string {
+  const load = loadLabel();
+  return () => `the keeper process runs keeper.js as scripts/build-tracker.mjs bundles it; ${load()}`;
 }
 
 /** A tracker with a keeper whose quotas hold everything the bench keeps, serving the app; the keeper process runs
@@ -92,20 +84,15 @@ async function keepFromTab(
   );
 }
 
-/** Downloads `magnet` in `leech` through the UI; MB/s, or an error in words. */
-async function timedDownload(
+/** Downloads `magnet` in `leech` through the UI; MB/s. */
+async function downloadRate(
   leech: Tab,
   server: RunningServer,
   magnet: string,
   size: number,
 ): Promise<number> {
   await openApp(leech.page, server.url);
-  await watchItem(leech.page);
-  const start = await download(leech.page, magnet);
-  const marks = await waitDone(leech.page, TRANSFER_TIMEOUT_MS);
-  if (marks.done === undefined)
-    throw new Error(marks.error ?? `not complete after ${TRANSFER_TIMEOUT_MS / 1000} s`);
-  return size / MB / ((marks.done - start) / 1000);
+  return size / MB / (await timedDownload(leech.page, magnet, TRANSFER_TIMEOUT_MS)).seconds;
 }
 
 /** A tab seeds `path` to a fresh tab: the rate and the seeding Chromium's CPU ms per MB. */
@@ -122,7 +109,7 @@ async function tabToTab(
       await openApp(seed.page, server.url);
       const magnet = await share(seed.page, path, name, TRANSFER_TIMEOUT_MS);
       const cpu = watchCpu(seed.profileDir);
-      const rate = await timedDownload(leech, server, magnet, size);
+      const rate = await downloadRate(leech, server, magnet, size);
       return { rate, cpuMsPerMB: (totalCpu(cpu.stop()) * 1000) / (size / MB) };
     },
     { log },
@@ -141,24 +128,11 @@ async function keeperToTab(
     1,
     async ([leech]) => {
       const cpu = watchKeeperCpu(pid);
-      const rate = await timedDownload(leech, server, magnet, size);
+      const rate = await downloadRate(leech, server, magnet, size);
       return { rate, cpuMsPerMB: (cpu.stop() * 1000) / (size / MB) };
     },
     { log },
   );
-}
-
-async function attempt<T>(
-  label: string,
-  log: (m: string) => void,
-  work: () => Promise<T>,
-): Promise<T | Error> {
-  try {
-    return await work();
-  } catch (error) {
-    log(`  ${label} failed: ${(error as Error).message.split('\n')[0]}`);
-    return error as Error;
-  }
 }
 
 /** `runs` runs, each a tab seeding to a tab, then the keeper seeding to a tab. */
@@ -172,10 +146,10 @@ async function serveRuns(
 ): Promise<ServeRun[]> {
   const results: ServeRun[] = [];
   for (let i = 0; i < runs; i++) {
-    const tab = await attempt('a tab seeding to a tab', log, () =>
+    const tab = await attempt(log, 'a tab seeding to a tab', () =>
       tabToTab(server, file.path, file.tabName, size, log),
     );
-    const kept = await attempt('the keeper seeding to a tab', log, () =>
+    const kept = await attempt(log, 'the keeper seeding to a tab', () =>
       keeperToTab(server, pid, file.magnet, size, log),
     );
     const result: ServeRun = {
@@ -185,7 +159,7 @@ async function serveRuns(
       keeperCpuMsPerMB: kept instanceof Error ? null : kept.cpuMsPerMB,
     };
     const failed = [tab, kept].find((r): r is Error => r instanceof Error);
-    if (failed) result.failure = failed.message.split('\n')[0];
+    if (failed) result.failure = firstLine(failed);
     log(
       `  run ${i + 1} of ${runs}: tab to tab ${result.tabRate?.toFixed(1) ?? '—'} MB/s, ` +
         `${result.tabCpuMsPerMB?.toFixed(1) ?? '—'} CPU-ms/MB; keeper to tab ${result.keeperRate?.toFixed(1) ?? '—'} MB/s, ` +
@@ -216,8 +190,8 @@ async function measure(
     timeoutMs: 30_000,
     intervalMs: 100,
   }))!;
-  const loadBefore = loadavg()[0];
-  const kept = await attempt('the keep', log, () =>
+  const load = loadNote();
+  const kept = await attempt(log, 'the keep', () =>
     keepFromTab(server, pid, file.path, `kept-${size / MiB}MiB.bin`, log),
   );
   const paths = { path: join(file.dir, tabName), tabName, magnet: kept instanceof Error ? '' : kept.magnet };
@@ -229,17 +203,16 @@ async function measure(
             keeperRate: null,
             tabCpuMsPerMB: null,
             keeperCpuMsPerMB: null,
-            failure: kept.message.split('\n')[0],
+            failure: firstLine(kept),
           },
         ]
       : await serveRuns(server, pid, paths, size, runs, log);
-  const load = loadNote(loadBefore);
-  const figures: Figure[] = [...serveFigures(results, label, load)];
+  const figures: Figure[] = [...serveFigures(results, label, load())];
   const tabRates = results.flatMap((r) => (r.tabRate === null ? [] : [r.tabRate]));
-  figures.push(fetchFigure(label, kept instanceof Error ? [] : [kept.seconds], size, tabRates, load));
-  const largeLoad = loadavg()[0];
-  const large = await attempt('the large keep', log, () => keepLarge(server, pid, largeSize, log));
-  figures.push(...memoryFigures(large, `${largeSize / MiB} MiB`, loadNote(largeLoad)));
+  figures.push(fetchFigure(label, kept instanceof Error ? [] : [kept.seconds], size, tabRates, load()));
+  const largeLoad = loadNote();
+  const large = await attempt(log, 'the large keep', () => keepLarge(server, pid, largeSize, log));
+  figures.push(...memoryFigures(large, `${largeSize / MiB} MiB`, largeLoad()));
   return figures;
 }
 
@@ -259,8 +232,8 @@ export const keeperBench: Bench = {
     const size = (tiny ? 32 : 256) * MiB;
     const sizes = {
       size,
-      largeSize: numberFlag(context.flags, 'keeper-large-mib', tiny ? 64 : 4096) * MiB,
-      runs: numberFlag(context.flags, 'keeper-runs', tiny ? 1 : 3),
+      largeSize: countFlag(context.flags, 'keeper-large-mib', tiny ? 64 : 4096) * MiB,
+      runs: countFlag(context.flags, 'keeper-runs', tiny ? 1 : 3),
     };
     const keepDir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-keep-'));
     const file = randomFileOf(size, `kept-${size / MiB}MiB.bin`);

@@ -59,6 +59,7 @@ export const RETIRED_FIGURES: readonly RegExp[] = [
   /^Play to the first frame of a video downloading \(upload-limited seeder\)$/,
   /^tracker (idle CPU, output pipes closed|honest offer->answer under a nested-frame flood)$/,
   /^sha256: /,
+  /^raw channel with the app's 256 KiB send buffer$/,
   /^(upload of a seeding tab hidden|blocks flowing again after a|the downloader's peers after a) /,
   /^block-checks[:,] /,
   /^webseed: \d+ MiB from a web seed alone(, leaf hashes in the engine worker|: the hash worker|: the floor|, against the floor)/,

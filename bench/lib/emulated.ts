@@ -1,6 +1,5 @@
-// What every bench on the network emulator (netem/) does before its runs and around each: say why it is not run
-// where the emulator cannot run, build the app it serves, and label a run with the load the machine had.
-import { loadavg } from 'node:os';
+// What every bench on the network emulator (netem/) does before its runs: say why it is not run where the emulator
+// cannot run, and build the app it serves.
 import { emulatorUnavailable } from '../../netem';
 import { browserVersion, buildApp } from './app';
 import type { BenchContext } from './figure';
@@ -19,10 +18,4 @@ export async function emulatedBenchStart(
   }
   context.browserVersion ??= await browserVersion();
   return buildApp(context.log);
-}
-
-/** Notes the 1-minute load average now; the function it returns labels it with the load average then. */
-export function loadLabel(): () => string {
-  const before = loadavg()[0];
-  return () => `1-minute load average ${before.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
 }

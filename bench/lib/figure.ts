@@ -114,10 +114,12 @@ export interface Bench {
   onlyWhenNamed?: boolean;
   /** The flags it reads, each with what it does in one line (`--help` lists them): `--name` or `--name=N`. */
   flags?: Readonly<Record<string, string>>;
+  /** The parts of it `--only=<part>,...` chooses among, each with what it measures (lib/flags.ts, wantsPart). */
+  parts?: Readonly<Record<string, string>>;
 }
 
 export interface BenchContext {
-  /** Extra flags from the command line (e.g. --heap-2g). */
+  /** The command line's flags (e.g. --tiny). */
   flags: Set<string>;
   log(message: string): void;
   /** Browser version, filled by the first bench that starts one. */

@@ -15,3 +15,16 @@ export function countFlag(flags: Set<string>, name: string, fallback: number): n
     throw new Error(`--${name}=${given}: expected a whole number of at least 1`);
   return value;
 }
+
+/** The parts `--only=a,b` names, undefined without the flag. */
+export function onlyParts(flags: Set<string>): string[] | undefined {
+  return flagValue(flags, 'only')
+    ?.split(',')
+    .filter((part) => part !== '');
+}
+
+/** Whether a bench measures `part`: the parts `--only=` names, or without it every part run `byDefault`. */
+export function wantsPart(flags: Set<string>, part: string, byDefault = true): boolean {
+  const only = onlyParts(flags);
+  return only ? only.includes(part) : byDefault;
+}

@@ -5,6 +5,7 @@ import type { Bench } from './figure';
 /** Flags of the runner itself, not of one bench. */
 export const RUNNER_FLAGS: Readonly<Record<string, string>> = {
   '--help': 'prints this and runs nothing',
+  '--only=<part>,...': 'runs only those parts of the benches (each bench lists its parts)',
   '--table':
     "runs nothing: prints the current figures of bench/results/ (or of the files named) as docs/performance.md's table",
 };
@@ -24,7 +25,8 @@ export function helpText(benches: readonly Bench[]): string {
   ];
   for (const bench of benches) {
     lines.push('', `  ${bench.name}${bench.onlyWhenNamed ? ' (only when named)' : ''}: ${bench.figures}`);
-    lines.push(...flagLines(bench.flags ?? {}));
+    const parts = Object.entries(bench.parts ?? {}).map(([part, what]) => [`--only=${part}`, what]);
+    lines.push(...flagLines({ ...bench.flags, ...Object.fromEntries(parts) }));
   }
   return lines.join('\n');
 }
