@@ -1,6 +1,11 @@
 // Messages between the main thread (UI + WebRTC) and the engine worker.
 // Byte payloads travel as transferred ArrayBuffers (postMessage transfer list), never copied.
-import type { AnnounceEvent, PeerStats, SessionState } from '../../../../shared/engine/contract/engine-types';
+import type {
+  AnnounceEvent,
+  PeerStats,
+  SessionState,
+  SignalKind,
+} from '../../../../shared/engine/contract/engine-types';
 import type { ActionResult, Call, WorkerAction } from './actions';
 import type { SeedPageMessage, SeedWorkerMessage } from './seed-requests';
 
@@ -84,6 +89,9 @@ export interface TorrentView {
   /** Every peer place is taken and one is held by a peer idle past its grace: a new peer would get it (the page
    * answers an offer beyond its cap, peers.ts). */
   idlePlace?: true;
+  /** Connected peers that speak peer exchange (sd_pex): it meets more peers through them, and asks the tracker for
+   * fewer offers (net/page/tracker-offer-cap.ts). */
+  neighbours?: number;
   /** This tab seeds it and every piece is held by someone else connected (or a web seed serving them all): the
    * tab may close and the others can still finish (engine/session/swarm-coverage.ts). */
   othersHoldEvery?: true;
@@ -119,7 +127,15 @@ export interface ActionMessage<A extends WorkerAction = WorkerAction> {
 export type MainToWorker =
   | ActionMessage
   /** A connection opened; `channel` names its data channel when that channel lives in the worker (see below). */
-  | { type: 'peer-connected'; infoHashHex: string; peer: string; identities?: string[]; channel?: string }
+  | {
+      type: 'peer-connected';
+      infoHashHex: string;
+      peer: string;
+      identities?: string[];
+      channel?: string;
+      /** Made through the swarm to meet this peer id (hex): its handshake must name it (peer exchange). */
+      expect?: string;
+    }
   /** What the peer sent on a channel the page holds (net/page/page-relay.ts); a channel the worker holds is read
    * there. */
   | { type: 'peer-data'; infoHashHex: string; peer: string; data: ArrayBuffer }
@@ -137,6 +153,12 @@ export type MainToWorker =
   | { type: 'want-pieces'; infoHashHex: string; pieces: number[]; seek: boolean; behind?: true }
   /** The page is going away: announce stopped where possible, flush storage. */
   | { type: 'shutdown' }
+  // --- peer exchange's meetings (net/page/swarm-meetings.ts; docs/protocols.md, sd_pex) ---
+  /** Our offer for a `meet-peer`, or our answer (or decline) to a relayed offer: the engine relays it. `payload`: the
+   * description's SDP as UTF-8 (none for a decline). */
+  | { type: 'signal-out'; infoHashHex: string; to: string; kind: SignalKind; payload?: ArrayBuffer }
+  /** A meeting could not be made or was given up before its handshake: the engine forgets it. */
+  | { type: 'meet-failed'; infoHashHex: string; peer: string; reason: string }
   // --- channels in the worker (net/page/channel-transfer.ts, worker/transport/owned-channels.ts) ---
   /** A connection's data channel, transferred to the worker when it was created (before it opened or sent). */
   | { type: 'channel-adopt'; id: string; channel: RTCDataChannel }
@@ -200,7 +222,16 @@ export type WorkerToMain =
   | { type: 'sends'; sends: Array<{ infoHashHex: string; peer: string; data: ArrayBuffer }> }
   | { type: 'close'; infoHashHex: string; peer: string; reason: string }
   | { type: 'announce'; infoHashHex: string; event?: AnnounceEvent; stats: AnnounceStats }
-  | { type: 'want-peers'; infoHashHex: string; count: number }
+  /** `swarm`: of `count`, the peers the engine meets through its neighbours (the tracker need bring only the rest). */
+  | { type: 'want-peers'; infoHashHex: string; count: number; swarm?: number }
+  // --- peer exchange's meetings (net/page/swarm-meetings.ts) ---
+  /** Make an offer to this peer id (hex), for the engine to relay: answered by `signal-out` or `meet-failed`. */
+  | { type: 'meet-peer'; infoHashHex: string; peer: string }
+  /** A description relayed to us: an offer from `from` (answer it), the answer to our offer to `from`, or its
+   * decline. */
+  | { type: 'signal-in'; infoHashHex: string; from: string; kind: SignalKind; payload?: ArrayBuffer }
+  /** The engine gave up the meeting with this peer: drop its connection if it has not opened. */
+  | { type: 'meet-ended'; infoHashHex: string; peer: string }
   // --- channels in the worker (net/page/channel-transfer.ts, worker/transport/owned-channels.ts) ---
   /** Posted first: whether this worker can hold data channels (RTCDataChannel exists in its scope). */
   | { type: 'channel-support'; transferable: boolean }

@@ -65,7 +65,7 @@ class FakeSimplePeer extends EventEmitter {
       queueMicrotask(() => this.fail(error as Error));
     }
   }
-  override once(event: string, listener: (...args: never[]) => void): this {
+  override once(event: string, listener: (...args: unknown[]) => void): this {
     super.once(event, listener);
     if (event === 'signal' && this.initiator && this.pc)
       queueMicrotask(() => this.emit('signal', { type: 'offer', sdp: `o${nextSdp++}` }));

@@ -9,6 +9,8 @@ import type { ConnectionBudget } from './connection-budget';
 import { RateLimiter } from '../channel-writer';
 import { PageSeedFetches } from './page-seed-fetch';
 import { PeerManager, type RtcPeer } from './peers';
+import { SwarmMeetings } from './swarm-meetings';
+import { trackerOffers, trackerWant } from './tracker-offer-cap';
 import { simplePeerConnections, type CreateInstance } from './simple-peer-connection';
 import { reachProblem, swarmOthers } from './reachability';
 import type { ReportClock } from '../upload-queue-report';
@@ -99,6 +101,8 @@ const MAX_RESTARTS = 3;
 export class EngineBridge {
   readonly limiter: RateLimiter;
   readonly peers: PeerManager;
+  /** Connections made through the swarm (peer exchange's meetings). */
+  private readonly meetings: SwarmMeetings;
   /** The data channels moved to the worker. */
   readonly channels: ChannelTransfer;
   /** The web-seed requests this page makes for the worker (seed-request-place.ts says where they are made). */
@@ -150,6 +154,9 @@ export class EngineBridge {
       createConnection: simplePeerConnections(options.createInstance),
       ...(options.connectionBudget ? { budget: options.connectionBudget } : {}),
     });
+    this.meetings = new SwarmMeetings(this.peers, (message, transfer) =>
+      this.worker.postMessage(message, transfer),
+    );
     this.attach(this.worker);
   }
 
@@ -182,6 +189,7 @@ export class EngineBridge {
     this.restarts++;
     this.tracker?.shutdown();
     this.tracker = undefined;
+    this.meetings.clear();
     this.peers.closeAll();
     this.seedFetches.abortAll();
     this.channels.reset();
@@ -319,6 +327,10 @@ export class EngineBridge {
     'channel-state': (message) => this.channels.state(message.id, message.state),
     'seed-fetch': (message) => this.seedFetches.fetch(message.id, message.request),
     'seed-abort': (message) => this.seedFetches.abort(message.id),
+    'meet-peer': (message) => this.meetings.meet(message.infoHashHex, message.peer),
+    'signal-in': (message) =>
+      this.meetings.signalIn(message.infoHashHex, message.from, message.kind, message.payload),
+    'meet-ended': (message) => this.meetings.ended(message.infoHashHex, message.peer),
     close: (message) => {
       // Why the engine closed a connection, for whoever reads the console (hidden unless verbose).
       console.debug(`swarmdrop: peer ${message.peer} closed by the engine: ${message.reason}`);
@@ -352,6 +364,7 @@ export class EngineBridge {
       this.setNumbers(message.infoHashHex, message.stats);
       this.active.delete(message.infoHashHex);
       tracker.stop(message.infoHashHex);
+      this.meetings.closeTorrent(message.infoHashHex);
       this.peers.closeTorrent(message.infoHashHex);
       this.reach.delete(message.infoHashHex);
       this.options.listener.trackers?.(message.infoHashHex, []);
@@ -360,7 +373,8 @@ export class EngineBridge {
       this.setNumbers(message.infoHashHex, message.stats);
       tracker.announceEvent(message.infoHashHex, message.event);
     },
-    'want-peers': (message, tracker) => tracker.wantPeers(message.infoHashHex, message.count),
+    'want-peers': (message, tracker) =>
+      tracker.wantPeers(message.infoHashHex, trackerWant(message.count, message.swarm)),
   };
 
   private createTracker(): TrackerClient<RtcPeer> {
@@ -372,7 +386,8 @@ export class EngineBridge {
       numbers: (infoHashHex) => this.numbers.get(infoHashHex) ?? { uploaded: 0, downloaded: 0, left: null },
       status: (infoHashHex) => this.reportTrackers(infoHashHex),
       connectedCount: (infoHashHex) => this.peers.connectedCount(infoHashHex),
-      offerRoom: this.peers.offerRoom,
+      offerRoom: (infoHashHex, wanted) =>
+        this.peers.offerRoom(trackerOffers(wanted, this.views.view(infoHashHex)?.neighbours ?? 0)),
     });
   }
 

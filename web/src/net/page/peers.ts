@@ -253,6 +253,7 @@ export class PeerManager {
       peer: key,
       identities: connectionIdentities(remote.sdp, remote.address),
       ...(inWorker ? { channel: inWorker.id } : {}),
+      ...(peer.expect !== undefined ? { expect: peer.expect } : {}),
     });
     this.options.onChannelPath?.(inWorker ? 'worker' : 'page');
     if (inWorker) return;

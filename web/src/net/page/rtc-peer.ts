@@ -25,6 +25,8 @@ export class RtcPeer implements SignalPeer {
   stallTimer: ReturnType<typeof setTimeout> | undefined;
   /** Whether our own offer or answer has left (every candidate gathered: trickle is off). */
   signalled = false;
+  /** Made through the swarm to meet this peer id (swarm-meetings.ts): its handshake must name it. */
+  expect: string | undefined;
 
   constructor(
     readonly infoHashHex: string,

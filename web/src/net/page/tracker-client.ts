@@ -371,7 +371,7 @@ export class TrackerClient<P extends SignalPeer> {
     announcer.timer = undefined;
     const wanted = this.want.get(announcer.infoHashHex) ?? this.maxOffers;
     const asked = event === 'completed' ? 0 : Math.min(wanted, this.maxOffers);
-    const count = this.options.offerRoom ? this.options.offerRoom(asked) : asked;
+    const count = this.options.offerRoom ? this.options.offerRoom(announcer.infoHashHex, asked) : asked;
     let offers: WireOffer[];
     try {
       offers = await makeOffers(announcer, count, {

@@ -47,9 +47,9 @@ export interface TrackerHooks<P extends SignalPeer> {
   status?(infoHashHex: string, status: TrackerStatus): void;
   /** Open connections of the torrent: no offers go to a tracker whose swarm has nobody else to meet. */
   connectedCount?(infoHashHex: string): number;
-  /** How many of `wanted` offers an announce may make now (the page's connection places: connection-budget.ts;
-   * default all of them). */
-  offerRoom?(wanted: number): number;
+  /** How many of `wanted` offers an announce of the torrent may make now (the page's connection places,
+   * connection-budget.ts; fewer once it has neighbours, tracker-offer-cap.ts; default all of them). */
+  offerRoom?(infoHashHex: string, wanted: number): number;
 }
 
 export interface TrackerClientOptions<P extends SignalPeer> extends TrackerHooks<P> {

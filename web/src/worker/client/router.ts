@@ -59,8 +59,17 @@ function messageHandlers({
       const known = host(message.infoHashHex);
       // A connection for a torrent this worker does not have (removed meanwhile): the page closes it.
       if (!known) transport.close('unknown torrent');
-      else known.peerConnected(message.peer, message.identities ?? [], transport);
+      else known.peerConnected(message.peer, message.identities ?? [], transport, message.expect);
     },
+    'signal-out': ({ infoHashHex, to, kind, payload }) =>
+      host(infoHashHex)?.swarmEvent({
+        type: 'signal-out',
+        to,
+        kind,
+        ...(payload ? { payload: new Uint8Array(payload) } : {}),
+      }),
+    'meet-failed': ({ infoHashHex, peer, reason }) =>
+      host(infoHashHex)?.swarmEvent({ type: 'meet-failed', peer, reason }),
     'peer-data': (message) => transports.fromPage(message),
     'peer-closed': (message) => {
       transports.closed(message.infoHashHex, message.peer);

@@ -1,7 +1,7 @@
 // The worker's side of the engine's actions (see shared/engine/session/executor.ts): bytes to the main thread, SHA-1
 // and SHA-256, storage and reads (piece-io.ts), announces, and what the host does when the metadata came, the piece
 // layers are known, or the download completed.
-import type { EnginePorts } from '../../../../shared/engine/session/executor';
+import type { EnginePorts, SwarmPorts } from '../../../../shared/engine/session/executor';
 import type { TorrentInfo } from '../../../../shared/codec/metainfo';
 import type { AnnounceStats } from '../../lib/messages/protocol';
 import { blockHashes } from '../v2/v2-session';
@@ -45,6 +45,7 @@ export function enginePorts(host: PortsHost, current: () => boolean): EnginePort
     },
     webSeedAbort: (request) => host.webSeeds.abort(request),
     complete: () => host.complete(),
+    swarm: swarmPorts(host, current),
     error: (reason) => {
       if (current()) host.fail(reason);
     },
@@ -81,9 +82,35 @@ function trackerPorts(host: PortsHost): Pick<EnginePorts, 'announce' | 'wantPeer
       if (host.paused() && event !== 'stopped') return;
       ctx.post({ type: 'announce', infoHashHex, ...(event ? { event } : {}), stats: host.announceStats() });
     },
-    wantPeers: (count) => {
-      if (!host.paused()) ctx.post({ type: 'want-peers', infoHashHex, count });
+    wantPeers: (count, swarm) => {
+      if (!host.paused()) ctx.post({ type: 'want-peers', infoHashHex, count, ...(swarm ? { swarm } : {}) });
     },
+  };
+}
+
+/** Peer exchange's meetings: the page makes their WebRTC connections (net/page/swarm-meetings.ts), and its
+ * `signal-out` and `meet-failed` come back to the session through the router. */
+function swarmPorts(host: PortsHost, current: () => boolean): SwarmPorts {
+  const { ctx, infoHashHex } = host;
+  return {
+    meet: (peer) => {
+      if (current()) ctx.post({ type: 'meet-peer', infoHashHex, peer });
+    },
+    signal: (action) => {
+      if (!current()) return;
+      const payload = action.payload ? action.payload.slice().buffer : undefined;
+      ctx.post(
+        {
+          type: 'signal-in',
+          infoHashHex,
+          from: action.from,
+          kind: action.kind,
+          ...(payload ? { payload } : {}),
+        },
+        payload ? [payload] : undefined,
+      );
+    },
+    ended: (peer) => ctx.post({ type: 'meet-ended', infoHashHex, peer }),
   };
 }
 

@@ -103,11 +103,16 @@ export class TorrentHost {
   // --- events from the main thread ---
 
   /** A connection opened: the peer's bytes come in by `transport`, and the engine's go out by it. */
-  peerConnected(peer: string, identities: string[], transport: PeerTransport): void {
+  /** `expect`: the peer id a connection made through the swarm must name in its handshake. */
+  peerConnected(peer: string, identities: string[], transport: PeerTransport, expect?: string): void {
     if (!this.lifecycle.live) return transport.close('torrent not active');
     this.parts.peers.add(peer, transport);
-    this.feed({ type: 'peer-connected', peer, identities });
+    this.feed({ type: 'peer-connected', peer, identities, ...(expect !== undefined ? { expect } : {}) });
     transport.receive(receiverOf(this, peer));
+  }
+  /** The page's side of a meeting through the swarm: our description to relay, or the meeting failed. */
+  swarmEvent(event: Extract<EngineEvent, { type: 'signal-out' | 'meet-failed' }>): void {
+    if (this.lifecycle.session) this.feed(event);
   }
   peerData(peer: string, data: ArrayBuffer): void {
     if (!this.parts.peers.has(peer)) return; // late bytes of a connection we already closed
