@@ -97,6 +97,9 @@ export interface EngineConfig {
   /** Tests only: each torrent serves the first `pieces` pieces asked for until the hold is released
    * (upload/serve-hold.ts). */
   serveHold?: ServeHoldSwitch;
+  /** Super-seeding (BEP 16) while this session started with every piece and its peers do not yet hold every piece
+   * between them (default true; upload/super-seed.ts). False announces every piece from the start. */
+  superSeed?: boolean;
 }
 
 /** A test's hold on what a seeder serves, as the sessions read it (upload/serve-hold.ts makes one). */

@@ -34,6 +34,8 @@ export interface MessageRooms {
   work(peer: PeerState): WorkContext;
   /** A block arrived (the session's received-block path). */
   piece(peer: PeerState, index: number, begin: number, block: Uint8Array): void;
+  /** Each message its room took, from a peer still connected after it (super-seeding follows the `have`s). */
+  heard?(peer: PeerState, message: WireMessage): void;
 }
 
 type MessageOf<T extends WireMessage['type']> = Extract<WireMessage, { type: T }>;
@@ -156,4 +158,5 @@ export function routeMessage(rooms: MessageRooms, peer: PeerState, message: Wire
   const cost = messageCost(message, rooms.work(peer));
   if (!peer.budget.charge(cost, now, isPiecesMessage(message))) return rooms.close(peer, OVER_BUDGET);
   (HANDLERS[message.type] as MessageHandler<WireMessage['type']>)(rooms, peer, message, now);
+  if (rooms.connected(peer)) rooms.heard?.(peer, message);
 }

@@ -896,7 +896,8 @@ describe('TorrentSession: configurable policies', () => {
 
 describe('TorrentSession: BEP 6 fast extension', () => {
   it('advertises fast; sends have-all/have-none only to a peer that supports it', () => {
-    const seed = setup({ seed: true });
+    // Two downloaders: without super-seeding's offers (super-seeding.test.ts), each is told every piece.
+    const seed = setup({ seed: true, config: { superSeed: false } });
     const fast = seed.peer('fast');
     fast.connect();
     expect(fast.received[0]).toMatchObject({ kind: 'handshake' });

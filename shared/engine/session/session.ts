@@ -16,7 +16,6 @@ import type { PeerState } from '../peer/peer';
 import type { PieceLayers } from '../v2/piece-layers';
 import { DEFAULT_CHOKE_POLICY } from '../choke/policies';
 import { routeMessage, type MessageRooms } from './peer-messages';
-import { ourExtendedHandshake, ourPieces } from '../peer/peer-wire';
 import { LEAVES_AHEAD } from '../v2/block-checks';
 import { RateMeter } from '../peer/rate';
 import type {
@@ -40,6 +39,7 @@ import { BanList } from '../verify/verify';
 import type { VerifiedPieces } from '../verify/verified-pieces';
 import { SessionWebSeeds } from '../webseed/session-webseeds';
 import { checkOptions } from './check-options';
+import { SuperSeeding } from './super-seeding';
 import { withCoverage } from './swarm-coverage';
 
 export { MAX_REQUEST_LENGTH } from '../upload/uploader';
@@ -80,6 +80,11 @@ export class TorrentSession implements Session {
   /** Which of our pieces each peer passed on (forwarding.ts); an account per connected peer. */
   private readonly forwarding = new ForwardingLedger();
   private readonly bans = new BanList();
+  /** BEP 16 for the original seeder (super-seeding.ts). */
+  private readonly superSeed = new SuperSeeding(
+    () => this.connections,
+    () => this.downloader,
+  );
 
   private readonly checks: PieceChecks = new PieceChecks({
     act: (action) => this.out.push(action),
@@ -142,7 +147,8 @@ export class TorrentSession implements Session {
     return new Connections(this.join.identity(this.peerId), this.config, this.policy.uploadCap, this.bans, {
       now: () => this.now,
       act: (action) => this.out.push(action),
-      handshaken: (peer) => this.onHandshake(peer),
+      // Our extended handshake, and what we have (or super-seeding's offers in its place).
+      handshaken: (peer) => this.superSeed.greet(peer, this.config.clientName),
       message: (peer, message) => routeMessage(this.rooms, peer, message, this.now),
       gone: (peer) => this.onGone(peer),
       pieces: (peer) => this.downloader?.peerPieces(peer.key) ?? 0,
@@ -208,6 +214,7 @@ export class TorrentSession implements Session {
       close: (peer, reason) => this.connections.close(peer, reason),
       work: (peer) => ({ peers: this.peers.size, outstanding: this.downloader?.outstanding(peer.key) ?? 0 }),
       piece: (peer, index, begin, block) => this.onPiece(peer, index, begin, block),
+      heard: (peer, message) => this.superSeed.heard(peer, message),
     };
   }
 
@@ -341,15 +348,6 @@ export class TorrentSession implements Session {
     if (peer) this.uploader?.onReadFailed(peer, event.index, event.begin, now);
   }
 
-  /** Its handshake was accepted: our extended handshake, and what we have. */
-  private onHandshake(peer: PeerState): void {
-    if (peer.extended) {
-      this.connections.send(peer, ourExtendedHandshake(this.info?.infoBytes.length, this.config.clientName));
-    }
-    const pieces = ourPieces(peer, this.downloader?.have, this.downloader?.verified.count ?? 0);
-    if (pieces) this.connections.send(peer, pieces);
-  }
-
   private onPiece(peer: PeerState, index: number, begin: number, block: Uint8Array): void {
     if (!this.downloader?.onBlock(peer, index, begin, block, this.now))
       return this.connections.close(peer, 'a block nobody asked for');
@@ -387,6 +385,7 @@ export class TorrentSession implements Session {
       hashPiece: (index, data) => this.checks.piece(index, data),
       state: () => this.state,
       blocks: () => this.hashes?.blocks,
+      superSeed: this.superSeed,
     });
     this.downloader = downloader;
     this.uploader = uploader;
@@ -406,6 +405,7 @@ export class TorrentSession implements Session {
     this.chokes.tick(now);
     this.chokes.lookAtUplink(now);
     this.uploader?.tick(this.peers.values(), now);
+    this.superSeed.tick(now);
     this.hashes?.tick(now);
     this.leavesAhead();
     this.webSeeds.tick(this.state === 'downloading', now);
@@ -454,6 +454,7 @@ export class TorrentSession implements Session {
     this.hashes?.peerGone(peer.key, this.now);
     this.metadata.peerGone(peer.key, this.now);
     this.chokes.peerGone(peer, this.now);
+    this.superSeed.gone(peer);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import type { TorrentInfo } from '../../codec/metainfo';
 import type { EngineAction, EngineConfig, SessionState } from '../contract/engine-types';
 import { Downloader } from '../download/downloader';
 import type { Connections } from '../peer/connections';
+import type { SuperSeeding } from './super-seeding';
 import type { BlockRequest } from '../picker/block-geometry';
 import { Uploader } from '../upload/uploader';
 import type { BlockChecks } from '../v2/block-checks';
@@ -23,6 +24,8 @@ export interface TransferHost {
   state(): SessionState;
   /** The single-block checks of a v2 session. */
   blocks(): BlockChecks | undefined;
+  /** Super-seeding: started here, told of every block sent, and asked which pieces a peer is served. */
+  readonly superSeed: SuperSeeding;
 }
 
 export interface TransferRooms {
@@ -48,11 +51,16 @@ export function transferRooms(
     downloading: () => host.state() === 'downloading',
     blocks: () => host.blocks(),
   });
+  const { superSeed } = host;
+  superSeed.start(info, downloader.verified.complete, host.config.superSeed !== false, host.random);
   const uploader = new Uploader(
     info,
     downloader.have,
     {
-      send: (peer, message) => connections.send(peer, message),
+      send: (peer, message) => {
+        connections.send(peer, message);
+        superSeed.sent(peer, message);
+      },
       close: (peer, reason) => connections.close(peer, reason),
       peers: () => connections.peers.values(),
       copies: (index) => downloader.availability(index),
@@ -63,6 +71,7 @@ export function transferRooms(
       retract: (peer, { index, begin, length }: BlockRequest) =>
         host.act({ type: 'retract', peer: peer.key, index, begin, length }),
       serving: () => host.state() !== 'paused',
+      announced: (peer, index) => superSeed.serves(peer, index),
     },
     host.config.serveHold,
   );

@@ -56,6 +56,8 @@ export interface UploaderPorts {
   read(peer: PeerState, request: BlockRequest): void;
   /** Does the session serve now (not paused)? */
   serving(): boolean;
+  /** Did we announce the piece to the peer (default: every piece we have; super-seeding announces fewer)? */
+  announced?(peer: PeerState, index: number): boolean;
 }
 
 export class Uploader {
@@ -110,6 +112,7 @@ export class Uploader {
       peer.amChoking || // choked peers' requests are discarded (rejected, for a fast peer)
       !this.ports.serving() ||
       !this.have.get(index) || // we never said we had it; a race with nothing to serve
+      this.ports.announced?.(peer, index) === false || // super-seeding: not offered to this peer (super-seed.ts)
       peer.upload.full()
     )
       return reject(peer, { index, begin, length }, this.ports);

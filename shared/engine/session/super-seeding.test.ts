@@ -1,0 +1,91 @@
+// Super-seeding in a TorrentSession, against scripted peers: what the original seeder announces and serves.
+import { describe, expect, it } from 'vitest';
+import { sha1Sync } from '../../testing/sha1';
+import { BLOCK_SIZE } from '../../codec/wire';
+import { Bitfield } from '../../codec/bitfield';
+import { TorrentSession } from './session';
+import { idFrom, MockPeer } from '../testing/mock';
+import { mulberry32 } from '../testing/random';
+import { randomTorrent } from '../testing/swarm';
+import type { EngineConfig } from '../contract/engine-types';
+import { OFFERS_PER_PEER } from '../upload/super-seed';
+
+// 8 pieces of one block each.
+const torrent = randomTorrent(31, 8 * BLOCK_SIZE, { sha1: sha1Sync, pieceLength: BLOCK_SIZE });
+const { info } = torrent;
+const PIECES = info.pieceCount;
+
+function seeder(config: Partial<EngineConfig> = {}) {
+  const clock = { now: 1_000 };
+  const session = new TorrentSession({
+    infoHash: info.infoHash,
+    peerId: idFrom('-SD0001-superseed'),
+    info,
+    have: Bitfield.full(PIECES),
+    random: mulberry32(5),
+    now: clock.now,
+    config,
+  });
+  session.handle({ type: 'tick' }, clock.now);
+  const peer = (label: string, fast = true) => {
+    const p = new MockPeer(session, `${label}#1`, idFrom(label), info.infoHash, clock);
+    p.connect();
+    p.handshake({ fast });
+    return p;
+  };
+  return { session, clock, peer };
+}
+
+const haves = (peer: MockPeer) => peer.ofType('have').map((m) => m.index);
+
+describe('TorrentSession: super-seeding (BEP 16)', () => {
+  it('tells a lone downloader every piece, and the next ones a few offers each', () => {
+    const s = seeder();
+    const first = s.peer('first');
+    expect(first.ofType('have-all')).toHaveLength(1);
+    const second = s.peer('second');
+    expect(second.ofType('have-all')).toEqual([]);
+    expect(second.ofType('have-none')).toHaveLength(1);
+    expect(haves(second)).toHaveLength(OFFERS_PER_PEER);
+    const plain = s.peer('plain', false);
+    expect(plain.ofType('bitfield')).toEqual([]);
+    expect(haves(plain)).toHaveLength(OFFERS_PER_PEER);
+    // The offers go to pieces nobody else was offered.
+    expect(new Set([...haves(second), ...haves(plain)]).size).toBe(2 * OFFERS_PER_PEER);
+  });
+
+  it('serves only the pieces it offered the peer, and offers another once the peer announces one', () => {
+    const s = seeder();
+    s.peer('first');
+    const peer = s.peer('second');
+    const offered = haves(peer);
+    const other = [...Array(PIECES).keys()].find((i) => !offered.includes(i))!;
+    peer.send({ type: 'interested' });
+    expect(peer.ofType('unchoke')).toHaveLength(1);
+    const served = peer.send({ type: 'request', index: offered[0], begin: 0, length: BLOCK_SIZE });
+    expect(served.some((a) => a.type === 'read' && a.index === offered[0])).toBe(true);
+    peer.send({ type: 'request', index: other, begin: 0, length: BLOCK_SIZE });
+    expect(peer.ofType('reject-request').map((m) => m.index)).toEqual([other]);
+    peer.send({ type: 'have', index: offered[0] });
+    expect(haves(peer)).toHaveLength(OFFERS_PER_PEER + 1);
+    expect(haves(peer).slice(0, OFFERS_PER_PEER)).toEqual(offered);
+  });
+
+  it('announces every piece to every peer once another source holds them all', () => {
+    const s = seeder();
+    s.peer('first');
+    const peer = s.peer('second');
+    expect(haves(peer).length).toBeLessThan(PIECES);
+    const otherSeed = s.peer('other seed');
+    peer.absorb(otherSeed.send({ type: 'have-all' }));
+    expect(new Set(haves(peer)).size).toBe(PIECES);
+    const late = s.peer('late');
+    expect(late.ofType('have-all')).toHaveLength(1);
+  });
+
+  it('superSeed: false announces every piece from the start', () => {
+    const s = seeder({ superSeed: false });
+    s.peer('first');
+    expect(s.peer('second').ofType('have-all')).toHaveLength(1);
+  });
+});

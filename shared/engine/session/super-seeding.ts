@@ -1,0 +1,112 @@
+// The session's part of super-seeding (upload/super-seed.ts): it is on for a session that starts with every piece
+// (the original seeder) unless the config turns it off (`superSeed: false`), and off for good once the connected
+// peers hold every piece between them; then the pieces not announced yet go out as `have`s, so every peer learns
+// our whole bitfield. It hears what peers announce and which blocks went out, and sends the seed's `have`s.
+import { Bitfield } from '../../codec/bitfield';
+import { pieceSize, type TorrentInfo } from '../../codec/metainfo';
+import type { WireMessage } from '../../codec/wire';
+import type { PeerKey } from '../contract/engine-types';
+import type { Downloader } from '../download/downloader';
+import type { Connections } from '../peer/connections';
+import type { PeerState } from '../peer/peer';
+import { ourExtendedHandshake, ourPieces } from '../peer/peer-wire';
+import { SuperSeed, type Announce } from '../upload/super-seed';
+
+export class SuperSeeding {
+  private policy: SuperSeed<PeerKey> | undefined;
+  private info: TorrentInfo | undefined;
+  /** The last tick's time: when an offered piece's last block went out (the patience counts in ticks). */
+  private now = 0;
+
+  constructor(
+    private readonly connections: () => Connections,
+    private readonly downloader: () => Downloader | undefined,
+  ) {}
+
+  /** The torrent is known: super-seeding starts if we hold every piece and the config allows it. */
+  start(info: TorrentInfo, complete: boolean, enabled: boolean, random: () => number): void {
+    this.info = info;
+    if (complete && enabled && info.pieceCount > 0) this.policy = new SuperSeed(info.pieceCount, random);
+  }
+
+  get active(): boolean {
+    return this.policy?.active === true;
+  }
+
+  /** Do we serve the piece to the peer (only what we announced to it, while super-seeding). */
+  serves(peer: PeerState, index: number): boolean {
+    return this.policy?.serves(peer.key, index) ?? true;
+  }
+
+  /** Its handshake was accepted: our extended handshake, then what we have, as our bitfield (`have-all` for a fast
+   * peer) or, while super-seeding to several downloaders, as `have-none` and the peer's offers. A lone downloader
+   * is told every piece (super-seed.ts). */
+  greet(peer: PeerState, clientName: string): void {
+    if (peer.extended) {
+      const size = this.downloader()?.info.infoBytes.length;
+      this.connections().send(peer, ourExtendedHandshake(size, clientName));
+    }
+    const policy = this.policy;
+    const offers = policy?.active ? policy.join(peer.key, !this.otherDownloader(peer)) : 'all';
+    if (offers === 'all') {
+      const have = this.downloader()?.have;
+      const pieces = ourPieces(peer, have, have?.count() ?? 0);
+      if (pieces) this.connections().send(peer, pieces);
+      return;
+    }
+    if (peer.fast) this.connections().send(peer, { type: 'have-none' });
+    this.announce(offers);
+  }
+
+  /** A message the session took from a still connected peer: what it announces moves the offers. */
+  heard(peer: PeerState, message: WireMessage): void {
+    const policy = this.policy;
+    const info = this.info;
+    if (!policy?.active || !info) return;
+    if (message.type === 'have') this.follow(policy.have(peer.key, message.index));
+    else if (message.type === 'have-all') this.follow(policy.bitfield(peer.key, 'all'));
+    else if (message.type === 'bitfield')
+      this.follow(policy.bitfield(peer.key, Bitfield.fromBytes(message.bytes, info.pieceCount)));
+  }
+
+  /** A message went to the peer: a block of a piece (its last block starts the offer's patience). */
+  sent(peer: PeerState, message: WireMessage): void {
+    if (message.type !== 'piece' || !this.policy?.active || !this.info) return;
+    const { index, begin, block } = message;
+    this.policy.sent(peer.key, index, begin + block.length >= pieceSize(this.info, index), this.now);
+  }
+
+  tick(now: number): void {
+    this.now = now;
+    if (this.policy?.active) this.announce(this.policy.tick(now));
+  }
+
+  gone(peer: PeerState): void {
+    this.policy?.gone(peer.key);
+  }
+
+  /** Is another connected peer still downloading (the offers are for several downloaders)? */
+  private otherDownloader(peer: PeerState): boolean {
+    const downloader = this.downloader();
+    const pieces = this.info?.pieceCount ?? 0;
+    for (const other of this.connections().peers.values())
+      if (other !== peer && other.handshaken && (downloader?.peerPieces(other.key) ?? 0) < pieces)
+        return true;
+    return false;
+  }
+
+  private follow(step: Announce<PeerKey>[]): void {
+    this.announce(step);
+    if (!this.policy?.covering) return;
+    this.announce(this.policy.stop());
+    this.policy = undefined;
+  }
+
+  private announce(haves: readonly Announce<PeerKey>[]): void {
+    const connections = this.connections();
+    for (const { peer: key, index } of haves) {
+      const peer = connections.peers.get(key);
+      if (peer) connections.send(peer, { type: 'have', index });
+    }
+  }
+}
