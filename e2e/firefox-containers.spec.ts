@@ -1,32 +1,28 @@
 // Containers as they come, in Firefox: an MP4 with its `moov` at the end and a WebM with its cues at the end
-// (ffmpeg's default muxing), shared by a Chromium tab under an upload limit and played in Firefox while it downloads:
+// (ffmpeg's default muxing), shared by a Chromium tab that holds one piece back (e2e/hold.ts) and played in Firefox
+// while it downloads:
 // the first frame shows and playback advances, and a seek to 80 % plays before the download is complete.
 import { expect, test } from '@playwright/test';
-import { statSync } from 'node:fs';
-import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
+import type { Page as FirefoxPage } from 'puppeteer-core';
 import { untilValue } from '../shared/testing/until';
 import {
   downloadInFirefox,
   firefoxAvailable,
-  launchFirefox,
+  firefoxPerFile,
   openFirefoxApp,
   serviceWorkerControlsFirefox,
 } from './firefox';
-import { openPeer, setUploadLimit, shareFiles, tempDir } from './helpers';
+import { shareFiles, tempDir } from './helpers';
+import { heldPiecePeer, pieceToHold, releaseHold } from './hold';
 import { cuesAtEnd, makeVideo, mp4Boxes, VIDEO_NAMES, type VideoContainer } from './media';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
 
-/** 30 s at 2 Mbit/s, from a seeder at 1.5 times the bitrate (as in containers.spec.ts, the same files). */
+/** 30 s at 2 Mbit/s (as in containers.spec.ts, the same files). */
 const SECONDS = 30;
 const BITRATE = 2_000_000;
-const LIMIT_RATIO = 1.5;
 
-let firefox: FirefoxBrowser | undefined;
-test.afterEach(async () => {
-  await firefox?.close();
-  firefox = undefined;
-});
+const firefox = firefoxPerFile();
 
 /** The player's state: its time (0 while paused or seeking), ready state and duration. */
 function player(page: FirefoxPage, name: string) {
@@ -75,12 +71,12 @@ for (const { container, check } of VIDEOS) {
   }) => {
     const path = makeVideo(tempDir(), container, { seconds: SECONDS, bitrate: BITRATE });
     check(path);
-    const sharer = await openPeer(browser);
-    await setUploadLimit(sharer.page, Math.round((LIMIT_RATIO * statSync(path).size) / SECONDS / 1024));
+    // Every piece but one at 92 %, so the download stays short of its end.
+    const sharer = await heldPiecePeer(browser, pieceToHold(path));
     const magnet = await shareFiles(sharer.page, path, name);
 
-    firefox = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
-    const page = await openFirefoxApp(firefox, `${baseURL}/`);
+    const { context } = await firefox.peer();
+    const page = await openFirefoxApp(context, `${baseURL}/`);
     await serviceWorkerControlsFirefox(page);
     await downloadInFirefox(page, magnet);
     const play = `li.torrent button[aria-label="Play ${name}"]`;
@@ -113,6 +109,7 @@ for (const { container, check } of VIDEOS) {
     );
     const numbers = await pieces(page, name);
     expect(numbers.have, 'pieces verified when the seek played').toBeLessThan(numbers.pieces);
+    await releaseHold(sharer.page);
     await sharer.context.close();
   });
 }

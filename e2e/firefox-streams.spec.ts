@@ -1,28 +1,24 @@
 // Files as streams in Firefox: a video plays in a Firefox tab while it downloads from a Chromium tab (Play <path>,
 // the service worker's stream, or the Blob fallback where there is none). Firefox runs through puppeteer-core.
 import { expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
+import type { Page as FirefoxPage } from 'puppeteer-core';
 import {
   downloadInFirefox,
   firefoxAvailable,
-  launchFirefox,
+  firefoxPerFile,
   openFirefoxApp,
   playPastTwoSeconds,
   waitForState,
 } from './firefox';
-import { openPeer, setUploadLimit, shareFiles, tempDir, TRANSFER_TIMEOUT } from './helpers';
+import { shareFiles, TRANSFER_TIMEOUT } from './helpers';
+import { heldPiecePeer, pieceToHold, releaseHold } from './hold';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
 
 const CLIP = fileURLToPath(new URL('./fixtures/clip.webm', import.meta.url));
 
-let firefox: FirefoxBrowser | undefined;
-test.afterEach(async () => {
-  await firefox?.close();
-  firefox = undefined;
-});
+const firefox = firefoxPerFile();
 
 /** The torrent item's `data-*` attribute. */
 function itemData(page: FirefoxPage, name: string, attribute: string): Promise<string | null> {
@@ -37,14 +33,13 @@ function itemData(page: FirefoxPage, name: string, attribute: string): Promise<s
 }
 
 test('a video plays in Firefox while it downloads', async ({ browser, baseURL }) => {
-  const sharer = await openPeer(browser);
-  // Slow enough that the whole download takes longer than 15 s (as in streams.spec.ts).
-  const size = readFileSync(CLIP).length;
-  await setUploadLimit(sharer.page, Math.max(8, Math.floor(size / 1024 / 17)));
+  // The sharer serves every piece but one at 92 % until released (e2e/hold.ts): the download stays short of its
+  // end however fast it runs.
+  const sharer = await heldPiecePeer(browser, pieceToHold(CLIP));
   const magnet = await shareFiles(sharer.page, CLIP, 'clip.webm');
 
-  firefox = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
-  const page = await openFirefoxApp(firefox, `${baseURL}/`);
+  const { context } = await firefox.peer();
+  const page = await openFirefoxApp(context, `${baseURL}/`);
   await downloadInFirefox(page, magnet);
   // Playback passes 2 s while the torrent is still short of 100 %.
   await playPastTwoSeconds(page, 'clip.webm');
@@ -57,7 +52,7 @@ test('a video plays in Firefox while it downloads', async ({ browser, baseURL })
   );
   expect(source).toMatch(/\/files\/[0-9a-f]{40}\/0\/clip\.webm$/);
 
-  await setUploadLimit(sharer.page, 0);
+  await releaseHold(sharer.page);
   await waitForState(page, 'clip.webm', 'seeding', TRANSFER_TIMEOUT);
   await sharer.context.close();
 });

@@ -104,8 +104,10 @@ export interface EngineConfig {
 
 /** A test's hold on what a seeder serves, as the sessions read it (upload/serve-hold.ts makes one). */
 export interface ServeHoldSwitch {
-  /** Pieces each torrent may serve while the hold holds. */
+  /** Pieces each torrent may serve while the hold holds (the first asked for); not read where `piece` is set. */
   readonly pieces: number;
+  /** The one piece each torrent does not serve while the hold holds (every other it serves), where set. */
+  readonly piece?: number;
   /** Every piece may be served. */
   readonly released: boolean;
 }

@@ -26,6 +26,15 @@ describe('HeldRequests (a test hold on the pieces served)', () => {
     expect(held.admits(8)).toBe(true);
   });
 
+  it('admits every piece but the one a hold of one piece names, that one too once released', () => {
+    const hold = ServeHold.allBut(5);
+    const held = new HeldRequests<string>(hold);
+    for (let i = 0; i < 100; i++) expect(held.admits(i)).toBe(i !== 5);
+    expect(held.admits(5)).toBe(false);
+    hold.release();
+    expect(held.admits(5)).toBe(true);
+  });
+
   it('holds everything with a hold of 0 pieces', () => {
     const held = new HeldRequests<string>(new ServeHold(0));
     expect(held.admits(0)).toBe(false);
@@ -55,6 +64,8 @@ describe('HeldRequests (a test hold on the pieces served)', () => {
   it('refuses a hold that is not a whole number of pieces', () => {
     expect(() => new ServeHold(-1)).toThrow(RangeError);
     expect(() => new ServeHold(1.5)).toThrow(RangeError);
+    expect(() => ServeHold.allBut(-1)).toThrow(RangeError);
+    expect(() => ServeHold.allBut(0.5)).toThrow(RangeError);
   });
 });
 
@@ -72,6 +83,26 @@ describe('a seeder under a hold (two sessions in virtual time)', () => {
     swarm.runFor(60_000);
     expect(have()).toBe(3);
     expect(new Set(seeder.reads.map((read) => read.index)).size).toBe(3);
+    expect(leecher.completedAt).toBeUndefined();
+    hold.release();
+    expect(swarm.run(() => leecher.completedAt !== undefined, 30_000)).toBe(true);
+    expect(Buffer.compare(Buffer.from(leecher.bytes()), Buffer.from(torrent.data))).toBe(0);
+    expect(leecher.errors).toEqual([]);
+    expect(seeder.errors).toEqual([]);
+  });
+
+  it('under a hold of one piece, serves every other piece and keeps its leecher one short until released', () => {
+    const hold = ServeHold.allBut(4);
+    const swarm = new Swarm({ torrent, sha1: sha1Sync, seed: 5 });
+    const seeder = swarm.addNode({ name: 'seeder', seed: true, config: { serveHold: hold } });
+    const leecher = swarm.addNode({ name: 'leecher', joinAt: 10 });
+    const pieces = torrent.info.pieceCount;
+    const have = () => leecher.session.have?.count() ?? 0;
+    expect(swarm.run(() => have() === pieces - 1, 30_000)).toBe(true);
+    swarm.runFor(60_000);
+    expect(have()).toBe(pieces - 1);
+    expect(leecher.session.have?.get(4)).toBe(false);
+    expect(seeder.reads.some((read) => read.index === 4)).toBe(false);
     expect(leecher.completedAt).toBeUndefined();
     hold.release();
     expect(swarm.run(() => leecher.completedAt !== undefined, 30_000)).toBe(true);

@@ -1,18 +1,30 @@
 // A test's hold on what a seeder serves: a transfer a test wants mid-way (a reload, a seeder leaving, a tab crashing
 // with part of a file in) is held there by the seeder itself, not paced by an upload limit and a clock. Each torrent
 // serves the first `pieces` pieces it is asked for; a request for any other piece is parked, unanswered, until the
-// hold is released, and is then answered as if it had just come. Never set outside tests: the worker sets it only
+// hold is released, and is then answered as if it had just come. A hold of one piece (`ServeHold.allBut`) serves every
+// piece but that one, so a download runs at full speed and still stays short of its end (a video plays, and seeks, from
+// a file that is not whole) without a clock. Never set outside tests: the worker sets it only
 // for a page a test opened with its switch (web/src/lib/messages/serve-hold-switch.ts).
 import type { ServeHoldSwitch } from '../contract/engine-types';
 import type { BlockRequest } from '../picker/block-geometry';
 
-/** The switch a test holds: how many pieces each torrent may serve, and whether that bound still holds. One for
- * every torrent of an engine (its sessions' `HeldRequests` read it). */
+/** The switch a test holds: how many pieces each torrent may serve (or which one piece it may not), and whether
+ * that bound still holds. One for every torrent of an engine (its sessions' `HeldRequests` read it). */
 export class ServeHold implements ServeHoldSwitch {
   private releasedNow = false;
 
-  constructor(readonly pieces: number) {
+  constructor(
+    readonly pieces: number,
+    readonly piece?: number,
+  ) {
     if (!(Number.isInteger(pieces) && pieces >= 0)) throw new RangeError(`a hold of ${pieces} pieces`);
+    if (piece !== undefined && !(Number.isInteger(piece) && piece >= 0))
+      throw new RangeError(`a hold of piece ${piece}`);
+  }
+
+  /** A hold on piece `piece` alone: each torrent serves every other piece. */
+  static allBut(piece: number): ServeHold {
+    return new ServeHold(0, piece);
   }
 
   get released(): boolean {
@@ -39,9 +51,11 @@ export class HeldRequests<P> {
   constructor(private readonly hold: ServeHoldSwitch | undefined) {}
 
   /** Whether a request for `index` may be served now: always without a hold or once it is released; under it, for
-   * the first `pieces` pieces asked for (a piece once admitted stays admitted, so its every block is served). */
+   * the first `pieces` pieces asked for (a piece once admitted stays admitted, so its every block is served), or for
+   * every piece but `piece` where the hold names one. */
   admits(index: number): boolean {
     if (!this.hold || this.hold.released || this.admitted.has(index)) return true;
+    if (this.hold.piece !== undefined) return index !== this.hold.piece;
     if (this.admitted.size >= this.hold.pieces) return false;
     this.admitted.add(index);
     return true;

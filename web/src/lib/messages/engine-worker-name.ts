@@ -9,9 +9,11 @@
 const WORKER_NAME = 'swarmdrop-engine';
 /** A test's hold: each torrent serves this many pieces until the test releases it (serve-hold-switch.ts). */
 export const HOLD_PIECES_PARAM = 'hold-pieces';
-const PARAMS = [HOLD_PIECES_PARAM];
+/** A test's hold on one piece: each torrent serves every piece but this one until released. */
+export const HOLD_PIECE_PARAM = 'hold-piece';
+const PARAMS = [HOLD_PIECES_PARAM, HOLD_PIECE_PARAM];
 /** Passed only when the page is driven by a browser automation. */
-const AUTOMATION_ONLY = [HOLD_PIECES_PARAM];
+const AUTOMATION_ONLY = [HOLD_PIECES_PARAM, HOLD_PIECE_PARAM];
 const VALUE = /^[\w.-]+$/;
 
 /** The engine worker's name for a page at `search` (its address's query); `automated` is the page's

@@ -45,4 +45,12 @@ describe("the test hold's switch", () => {
       test.close();
     }
   });
+
+  it('holds one piece for a worker named with `hold-piece`, until released', () => {
+    const { serveHold } = serveHoldConfig(engineWorkerName('?hold-piece=7', true), open);
+    expect(serveHold?.piece).toBe(7);
+    expect(opened.map((channel) => channel.name)).toEqual([SERVE_HOLD_CHANNEL]);
+    expect(serveHold?.released).toBe(false);
+    expect(engineWorkerName('?hold-piece=7')).toBe('swarmdrop-engine');
+  });
 });
