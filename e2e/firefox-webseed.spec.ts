@@ -4,11 +4,15 @@
 // with `#`, `?`, `%`, spaces and accents encoded as the servers hold them; Firefox's CORS rule refuses the second
 // seed, which the card's details name in words. A budget lowered below what the seed's held requests ask cancels the
 // requests it no longer covers at the server, which only Firefox's own behaviour shows (its engine worker's aborted
-// fetch would still be answered whole, so the page makes the requests: seed-request-place.ts). The fault matrix is the fetcher's and the engine's, not the
+// fetch would still be answered whole, so the page makes the requests: seed-request-place.ts). A magnet link whose
+// `xs=` names the .torrent beside the files starts and finishes from the server alone. The fault matrix is the fetcher's and the engine's, not the
 // browser's: web/src/net/web-seed-matrix.process.test.ts and lab/sim/web-seed-faults.test.ts.
 import { expect, test } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Browser as FirefoxBrowser, ElementHandle, Page as FirefoxPage } from 'puppeteer-core';
 import {
+  downloadInFirefox,
   firefoxAvailable,
   launchFirefox,
   openControlledFirefoxApp,
@@ -17,7 +21,8 @@ import {
   waitForState,
 } from './firefox';
 import { sha256, tempDir } from './helpers';
-import type { RangeServer } from '../shared/testing/range-server';
+import { startRangeServer, type RangeServer } from '../shared/testing/range-server';
+import { readTorrentEnvelope } from '../shared/codec/torrent-file';
 import {
   BUDGET_BYTES,
   NO_CORS_WORDS,
@@ -25,7 +30,7 @@ import {
   heldSeedTorrent,
   twoSeedTorrent,
 } from './webseed-scenarios';
-import { NAME } from './webseed-torrent';
+import { NAME, served, webSeededTorrent } from './webseed-torrent';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
 
@@ -112,4 +117,29 @@ test('Firefox cancels at the server the web-seed requests a lowered budget no lo
   await detailsSay(page, 'Web servers have sent the most you allowed');
   expect(server.served).toBeGreaterThan(0);
   expect(server.served).toBeLessThanOrEqual(BUDGET_BYTES);
+});
+
+test('Firefox starts a magnet link whose .torrent is beside its files on a web server (xs=) with nobody online, and finishes byte-identical', async ({
+  baseURL,
+}) => {
+  let server: RangeServer | undefined;
+  const { path, data } = await webSeededTorrent(tempDir(), async (files) => {
+    server = await startRangeServer(served(files));
+    servers.push(server);
+    return [`${server.origin}/files`];
+  });
+  const torrent = new Uint8Array(readFileSync(path));
+  server!.files.set(`/files/${NAME}.torrent`, torrent);
+  const infoHash = createHash('sha1').update(readTorrentEnvelope(torrent).infoBytes).digest('hex');
+  const seed = `${server!.origin}/files/`;
+  const source = `${seed}${encodeURIComponent(NAME)}.torrent`;
+  const magnet = `magnet:?xt=urn:btih:${infoHash}&ws=${encodeURIComponent(seed)}&xs=${encodeURIComponent(source)}`;
+  const downloads = tempDir('swarmdrop-firefox-downloads-');
+  firefox = await launchFirefox(downloads);
+  const page = await openFirefoxApp(firefox, `${baseURL}/`);
+  await downloadInFirefox(page, magnet);
+  await waitForState(page, NAME, 'seeding');
+  expect(await saveInFirefox(page, 'été ü.bin', downloads)).toBe(sha256(data.get('été ü.bin')!));
+  expect(server!.requests.map((request) => request.path)).toContain(`/files/${NAME}.torrent`);
+  expectCleanRequests(server!);
 });
