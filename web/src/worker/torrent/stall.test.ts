@@ -57,6 +57,29 @@ describe('StallWatch', () => {
     expect(unfinishedFiles(files, [false, true, false], [0])).toEqual([]);
   });
 
+  it('finds the files no server has once a view, not once for the test and again for the words', () => {
+    const seed = {
+      url: 'https://s.example/',
+      downloaded: 9,
+      status: 'idle' as const,
+      droppedFiles: [{ file: 0, reason: 'not on the server (404)' }],
+    };
+    let reads = 0;
+    const counted = {
+      ...stats(),
+      get webSeeds() {
+        reads++;
+        return [seed];
+      },
+    };
+    const watch = new StallWatch();
+    const one = [{ index: 0, path: 'a.bin' }];
+    watch.words(counted, 0, one);
+    reads = 0;
+    expect(watch.words(counted, STALL_GRACE_MS, one)).toContain('the web server lacks a.bin');
+    expect(reads).toBe(1);
+  });
+
   it('says so too when peers are connected but none has a missing piece', () => {
     const watch = new StallWatch();
     watch.words(stats({ peers: 2 }), 0);

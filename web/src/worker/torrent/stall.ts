@@ -35,7 +35,12 @@ export function unfinishedFiles(
 
 /** The web seeds still in use, and the unfinished files every one of them has dropped (each with the first seed's
  * reason): what no server will bring. */
-function lackedFiles(stats: StallStats, unfinished: readonly UnfinishedFile[]) {
+interface Lack {
+  seeds: NonNullable<StallStats['webSeeds']>;
+  lacked: Array<UnfinishedFile & { reason: string }>;
+}
+
+function lackedFiles(stats: StallStats, unfinished: readonly UnfinishedFile[]): Lack {
   const seeds = (stats.webSeeds ?? []).filter((seed) => seed.status !== 'failed');
   const lacked = unfinished.flatMap((file) => {
     const reasons = seeds.map(
@@ -48,22 +53,32 @@ function lackedFiles(stats: StallStats, unfinished: readonly UnfinishedFile[]) {
   return { seeds, lacked };
 }
 
+/** A download with pieces missing that no connected peer has: whether web seeds may still bring them is asked next. */
+function missingUnreached(stats: StallStats): boolean {
+  return (
+    stats.state === 'downloading' && stats.wantedPieces > stats.wantedVerified && stats.wantedReachable === 0
+  );
+}
+
+/** No web seed may still bring what is missing: none in use, or every unfinished file dropped by every seed. */
+function noSeedBrings({ seeds, lacked }: Lack, unfinished: readonly UnfinishedFile[]): boolean {
+  return seeds.length === 0 || (unfinished.length > 0 && lacked.length === unfinished.length);
+}
+
 /** A download with pieces missing that no connected peer has, and no web seed that may still bring one: none in
  * use, or every unfinished file dropped by every seed in use. */
 export function nobodyHasTheRest(stats: StallStats, unfinished: readonly UnfinishedFile[] = []): boolean {
-  if (
-    stats.state !== 'downloading' ||
-    stats.wantedPieces <= stats.wantedVerified ||
-    stats.wantedReachable > 0
-  )
-    return false;
-  const { seeds, lacked } = lackedFiles(stats, unfinished);
-  return seeds.length === 0 || (unfinished.length > 0 && lacked.length === unfinished.length);
+  return missingUnreached(stats) && noSeedBrings(lackedFiles(stats, unfinished), unfinished);
 }
 
 /** The words: how much is missing, whether anyone is connected at all, and the files no server has, with the way
  * out (untick them). */
 export function stallWords(stats: StallStats, unfinished: readonly UnfinishedFile[] = []): string {
+  return wordsFor(stats, lackedFiles(stats, unfinished));
+}
+
+/** The words, from the files no server has, found once. */
+function wordsFor(stats: StallStats, { lacked }: Lack): string {
   const missing = stats.wantedPieces - stats.wantedVerified;
   // Rounded, but never to 0 % or 100 % while some is missing and some is here.
   const percent =
@@ -71,7 +86,6 @@ export function stallWords(stats: StallStats, unfinished: readonly UnfinishedFil
       ? 100
       : Math.min(99, Math.max(1, Math.round((100 * missing) / stats.wantedPieces)));
   const rest = 'Waiting for someone who has the rest';
-  const { lacked } = lackedFiles(stats, unfinished);
   if (lacked.length > 0) {
     const named = lacked.map((file) => `${file.path} (${file.reason})`).join(', ');
     const them = lacked.length === 1 ? 'it' : 'them';
@@ -96,11 +110,13 @@ export class StallWatch {
     now: number,
     unfinished: readonly UnfinishedFile[] = [],
   ): string | undefined {
-    if (!stats || !nobodyHasTheRest(stats, unfinished)) {
+    // The files no server has are found once a view, for the test and for the words.
+    const lack = stats && missingUnreached(stats) ? lackedFiles(stats, unfinished) : undefined;
+    if (!stats || !lack || !noSeedBrings(lack, unfinished)) {
       this.since = undefined;
       return undefined;
     }
     this.since ??= now;
-    return now - this.since >= STALL_GRACE_MS ? stallWords(stats, unfinished) : undefined;
+    return now - this.since >= STALL_GRACE_MS ? wordsFor(stats, lack) : undefined;
   }
 }
