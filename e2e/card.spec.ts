@@ -1,5 +1,5 @@
 // A torrent's card: nothing of it widens a 360 px page with its details open (the peers table scrolls inside its
-// card), and its status is true while one's own share is prepared (never `Looking for people who share it`).
+// card), on a desktop the peers table that is wider than its card says so and shades the edge the rest is past, and its status is true while one's own share is prepared (never `Looking for people who share it`).
 import { expect, test } from '@playwright/test';
 import {
   expectStatus,
@@ -30,6 +30,38 @@ test('at 360 px, with every details section open and a peer in the table, nothin
   const measured = await b.page.evaluate(widthsInPage, file.name);
   expect(measured.scrollWidth).toBeLessThanOrEqual(measured.innerWidth);
   expect(measured.outside).toEqual([]);
+  await a.context.close();
+  await b.context.close();
+});
+
+test('on a desktop, the peers table wider than its card says where its other columns are, and shades that edge', async ({
+  browser,
+}) => {
+  const a = await openPeer(browser);
+  const file = randomFile(tempDir(), 'desktop-peers.bin', 300_000);
+  const magnet = await shareFiles(a.page, file.path, file.name);
+  const b = await openPeer(browser);
+  await b.page.setViewportSize({ width: 1280, height: 900 });
+  await startDownload(b.page, magnet);
+  const item = torrentItem(b.page, file.name);
+  await expectStatus(item, 'Seeding', TRANSFER_TIMEOUT);
+  await openDetails(item);
+  const region = item.getByRole('region', { name: 'Peers table' });
+  await expect(region.getByRole('table', { name: 'Peers' })).toBeVisible();
+  /** Whether the region hides columns, and how opaque the shade of each edge is. */
+  const edges = () =>
+    region.evaluate((box) => {
+      const frame = box.parentElement!;
+      const shade = (side: '::before' | '::after') => Number(getComputedStyle(frame, side).opacity);
+      return { hides: box.scrollWidth > box.clientWidth, left: shade('::before'), right: shade('::after') };
+    });
+  // Twelve columns do not fit a card on a 1280 px desktop.
+  expect((await edges()).hides).toBe(true);
+  await expect(item.getByText('More columns to the right: scroll the table sideways.')).toBeVisible();
+  await expect.poll(edges).toEqual({ hides: true, left: 0, right: 1 });
+  await region.evaluate((box) => box.scrollTo({ left: box.scrollWidth }));
+  await expect(item.getByText('More columns to the left: scroll the table sideways.')).toBeVisible();
+  await expect.poll(edges).toEqual({ hides: true, left: 1, right: 0 });
   await a.context.close();
   await b.context.close();
 });
