@@ -15,6 +15,7 @@ import { wanPlaybackBench } from './browser/wan-playback';
 import { webseedBench } from './browser/webseed';
 import { keeperBench } from './keeper/keeper';
 import { interopBench } from './node/interop';
+import { senderLeavesBench } from './browser/sender-leaves';
 
 export const BENCHES: readonly Bench[] = [
   trackerBench,
@@ -22,6 +23,7 @@ export const BENCHES: readonly Bench[] = [
   transferBench,
   swarmBench,
   uplinksBench,
+  senderLeavesBench,
   memoryBench,
   piecesBench,
   streamsBench,
