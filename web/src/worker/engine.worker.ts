@@ -28,6 +28,7 @@ import { hashPort } from './hash/hash-link';
 import { blockHashes } from './v2/v2-session';
 import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/messages/known-torrents';
 import { serveHoldConfig } from '../lib/messages/serve-hold-switch';
+import { superSeedConfig } from '../lib/messages/super-seed-switch';
 import { seedRequestPlace } from '../net/seed-request-place';
 import { RelayedSeedFetch } from './transport/relayed-seed-fetch';
 
@@ -39,6 +40,8 @@ const TICK_MS = 250;
 
 /** A test's hold on what each torrent serves, from the worker's name (lib/messages/serve-hold-switch.ts). */
 const serveHold = serveHoldConfig(self.name, (channel) => new BroadcastChannel(channel));
+/** A bench's switch that turns super-seeding off (lib/messages/super-seed-switch.ts). */
+const superSeed = superSeedConfig(self.name);
 
 /** Messages to the page; sends to peers whose channels the page holds go out once per task, joined per peer (see
  * transport/send-batcher.ts). */
@@ -146,7 +149,7 @@ async function start(): Promise<void> {
     blockHashes: hasher.hash,
     post,
     createSession: (options) =>
-      new TorrentSession({ ...options, config: { ...options.config, ...serveHold } }),
+      new TorrentSession({ ...options, config: { ...options.config, ...serveHold, ...superSeed } }),
     channels,
     ...(pageSeedFetch ? { seedTransport: pageSeedFetch.fetch } : {}),
     torrentKnown: (infoHashHex, storageId, infoBytes) => {
