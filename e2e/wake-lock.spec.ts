@@ -7,12 +7,15 @@ import {
   expectStatus,
   openApp,
   randomFile,
-  setUploadLimit,
   shareFiles,
   startDownload,
   tempDir,
   torrentItem,
 } from './helpers';
+import { heldPath, releaseHold } from './hold';
+
+/** Pieces (of 16 KiB; 92 in all) the sharer serves until the test has seen both locks held. */
+const HELD = 8;
 
 /** What the init script saw: sentinels granted, and how many of them the browser or the app let go. */
 interface WakeRecord {
@@ -38,7 +41,7 @@ function recordWakeLocks(): void {
   };
 }
 
-async function peerRecordingWakeLocks(browser: Browser): Promise<Page> {
+async function peerRecordingWakeLocks(browser: Browser, path = '/'): Promise<Page> {
   const context = await browser.newContext({ acceptDownloads: true });
   const origin = new URL(test.info().project.use.baseURL!).origin;
   // The lock is granted to a visible page without a prompt in a headed browser; headless, the permission is given.
@@ -50,7 +53,7 @@ async function peerRecordingWakeLocks(browser: Browser): Promise<Page> {
   });
   const page = await context.newPage();
   await page.addInitScript(recordWakeLocks);
-  await openApp(page);
+  await openApp(page, path);
   return page;
 }
 
@@ -61,7 +64,9 @@ test('a transfer holds a screen wake lock on both ends, let go once nothing tran
   browser,
 }) => {
   const file = randomFile(tempDir(), 'kept-awake.bin', 1_500_000);
-  const sharer = await peerRecordingWakeLocks(browser);
+  // The sharer serves a few pieces and then holds the rest until released (e2e/hold.ts): the download is seen running
+  // with the locks held, whatever the machine's speed.
+  const sharer = await peerRecordingWakeLocks(browser, heldPath(HELD));
   const magnet = await shareFiles(sharer, file.path, file.name);
   // Idle once it only seeds with nobody downloading: a lock taken while its files were hashed is let go.
   await expect
@@ -71,8 +76,6 @@ test('a transfer holds a screen wake lock on both ends, let go once nothing tran
     })
     .toBe(true);
   const before = (await wakeRecord(sharer)).granted;
-  // Slow enough that the download is seen running with the lock held.
-  await setUploadLimit(sharer, 200);
 
   const downloader = await peerRecordingWakeLocks(browser);
   await startDownload(downloader, magnet);
@@ -92,6 +95,7 @@ test('a transfer holds a screen wake lock on both ends, let go once nothing tran
     state: 'downloading',
   });
 
+  await releaseHold(sharer);
   await expectStatus(item, 'Seeding', 120_000);
   await expect
     .poll(() => wakeRecord(downloader), { timeout: 30_000 })
