@@ -10,7 +10,7 @@ import { uplinksBench } from './browser/uplinks';
 import { shareBench } from './browser/share';
 import { pacerBench } from './engine/pacer';
 import { memoryBench } from './browser/memory';
-import { wanBench, wanRelayBench } from './browser/wan';
+import { wanBench } from './browser/wan';
 import { wanPlaybackBench } from './browser/wan-playback';
 import { webseedBench } from './browser/webseed';
 import { keeperBench } from './keeper/keeper';
@@ -30,7 +30,6 @@ export const BENCHES: readonly Bench[] = [
   shareBench,
   pacerBench,
   wanBench,
-  wanRelayBench,
   wanPlaybackBench,
   webseedBench,
   keeperBench,

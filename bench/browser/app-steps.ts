@@ -6,13 +6,6 @@ export async function openApp(page: Page, url: string): Promise<void> {
   await page.getByText('Starting…').waitFor({ state: 'detached', timeout: 30_000 });
 }
 
-/** Ticks `Connect through relay only` (shown once the server offers a relay): every new connection through it. */
-export async function relayOnly(page: Page): Promise<void> {
-  const box = page.getByLabel('Connect through relay only');
-  await box.check();
-  if (!(await box.isChecked())) throw new Error('Connect through relay only did not stay ticked');
-}
-
 /** Shares `path` through `Share files`; resolves with the magnet link once the torrent seeds. `choose` puts the
  * file in the input (a browser Playwright did not launch takes it over CDP, lifecycle.ts's setInputFiles). */
 export async function share(

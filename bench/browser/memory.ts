@@ -5,14 +5,14 @@
 // `--memory-mib=N` sets the size (`--tiny`: 256 MiB); the bench refuses a size the disk under the temporary folder
 // cannot hold (the source file, the seeding tab's storage, the downloading tab's, and the saved copy).
 import { execFileSync } from 'node:child_process';
-import { rmSync, statfsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, statSync } from 'node:fs';
 import { browserVersion, buildApp, serveApp, type Tab } from '../lib/app';
 import { failedFigure, figure, limitFigure, atMost, type Bench, type Figure } from '../lib/figure';
 import { sampleHeap } from '../lib/heap';
 import { browserRssByKind, ON_DEVICE_MODEL } from '../lib/processes';
 import { openApp, share, timedDownload } from './app-steps';
-import { firstLine, randomFileOf, withTabs } from '../lib/session';
+import { countFlag } from '../lib/flags';
+import { firstLine, noRoomFor, randomFileOf, withTabs } from '../lib/session';
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
@@ -23,21 +23,6 @@ const HEAP_LIMIT_MB = 150;
 /** Copies of the torrent the disk must hold at once, and a margin for everything else. */
 const COPIES = 4;
 const MARGIN_BYTES = 2 * 1024 * MiB;
-
-/** `--memory-mib=N`, else 256 MiB under --tiny, else 4 GiB. */
-export function memorySize(flags: Set<string>): number {
-  for (const flag of flags) {
-    const match = /^--memory-mib=(\d+)$/.exec(flag);
-    if (match && Number(match[1]) >= 1) return Number(match[1]) * MiB;
-  }
-  return flags.has('--tiny') ? 256 * MiB : 4096 * MiB;
-}
-
-/** Bytes free for us under `dir`. */
-export function freeBytes(dir: string): number {
-  const stats = statfsSync(dir);
-  return Number(stats.bavail) * Number(stats.bsize);
-}
 
 /** Bytes of the files under `dir` (what they take on disk, `du`), 0 when it cannot be read. */
 function diskUse(dir: string): number {
@@ -192,7 +177,7 @@ export const memoryBench: Bench = {
   figures: 'memory, disk and heap through a large download and Save',
   async run(context) {
     context.browserVersion ??= await browserVersion();
-    const size = memorySize(context.flags);
+    const size = countFlag(context.flags, 'memory-mib', context.flags.has('--tiny') ? 256 : 4096) * MiB;
     const label =
       size >= 1024 * MiB ? `${(size / 1024 / MiB).toFixed(0)} GiB` : `${(size / MiB).toFixed(0)} MiB`;
     const rssName = `memory: browser growth over a ${label} download then Save`;
@@ -203,12 +188,8 @@ export const memoryBench: Bench = {
       failedFigure(diskName, 'MiB', 'torrent size', atMost(DISK_GOAL), reason, size / MiB),
       failedFigure(heapName, 'MB', `limit ${HEAP_LIMIT_MB} MB`, atMost(1), reason),
     ];
-    const free = freeBytes(tmpdir());
-    if (free < COPIES * size + MARGIN_BYTES)
-      return fail(
-        `not run: ${(free / 1024 / MiB).toFixed(1)} GiB free under ${tmpdir()}, ${label} needs ` +
-          `${((COPIES * size + MARGIN_BYTES) / 1024 / MiB).toFixed(1)} GiB (pass a smaller --memory-mib=N)`,
-      );
+    const noRoom = noRoomFor(COPIES, size, MARGIN_BYTES);
+    if (noRoom) return fail(`not run: ${noRoom} (pass a smaller --memory-mib=N)`);
     const name = `bench-memory-${size / MiB}MiB.bin`;
     const server = await serveApp(buildApp(context.log));
     const file = randomFileOf(size, name);

@@ -1,9 +1,9 @@
 // Sharing as a hybrid: bench.html's worker shares a file through the app's share path (shareFiles, read in
 // place: hashed, not stored) as a hybrid (SHA-1 pieces and the v2 SHA-256 tree, both computed) and as v1 alone
 // (web/src/bench/share.ts). 1 GiB; --tiny: 64 MiB.
-import { loadavg } from 'node:os';
 import { atMost, figure, type Bench } from '../lib/figure';
 import { benchPage } from '../lib/app';
+import { loadLabel } from '../lib/session';
 
 export const shareBench: Bench = {
   name: 'share',
@@ -16,9 +16,9 @@ export const shareBench: Bench = {
     const request = { type: 'share', mib: tiny ? 64 : 1024, rounds: tiny ? 1 : 3 };
     const page = await benchPage(context);
     try {
-      const loadBefore = loadavg()[0];
+      const loadAfter = loadLabel();
       const result = await page.run(request);
-      const load = `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
+      const load = loadAfter();
       context.log(`  share: ${JSON.stringify(result)}; ${load}`);
       // The hashing's own floor: both hashes over every byte against SHA-1 alone, at SubtleCrypto's speeds here.
       const floor = 1 + result.sha1MBps / result.sha256MBps;

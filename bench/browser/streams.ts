@@ -1,8 +1,7 @@
 // Files as streams: the time from a file chosen to its magnet link (20 MiB and 1 GiB, copied into IndexedDB
 // and read in place from a file handle), the browser's memory growth while a 1 GiB file saves through the service
-// worker against the Blob path in the same run; then the playback against WebTorrent's streaming (playback.ts). `npm run bench -- streams` runs them;
-// `--tiny` shrinks the sizes to a smoke run of a few minutes; `--playback` runs the playback figures only (and
-// `--limited` only their sessions at 2.4 times the bitrate, playback.ts).
+// worker against the Blob path in the same run; then the playback against WebTorrent's streaming (playback.ts).
+// `--tiny` shrinks the sizes to a smoke run of a few minutes; `--only=` chooses among the parts.
 import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { browserVersion, buildApp, persistentTab, serveApp, type Tab } from '../lib/app';

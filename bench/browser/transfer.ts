@@ -37,8 +37,8 @@ type RawWindow = {
   bench: {
     ready: boolean;
     rawChannel: {
-      offer(config?: RTCConfiguration): Promise<string>;
-      answer(offer: string, config?: RTCConfiguration): Promise<string>;
+      offer(): Promise<string>;
+      answer(offer: string): Promise<string>;
       accept(answer: string): Promise<void>;
       send(total: number): Promise<void>;
       received(total: number): Promise<{ bytes: number; seconds: number }>;
@@ -77,13 +77,13 @@ function withinTime<T>(work: Promise<T>, timeoutMs: number | undefined, why: str
 }
 
 /** The raw channel between the tabs `a` (sending) and `b`, both on bench.html of `origin`, from its first message to
- * its last; `timeoutMs` bounds its opening and its bytes, `rtcConfig` is both pages' (host candidates by default). */
+ * its last; `timeoutMs` bounds its opening and its bytes. */
 export async function rawChannelBetween(
   [a, b]: Tab[],
   origin: string,
   size: number,
   log: (message: string) => void,
-  { timeoutMs, rtcConfig }: { timeoutMs?: number; rtcConfig?: RTCConfiguration } = {},
+  { timeoutMs }: { timeoutMs?: number } = {},
 ): Promise<{ mbPerSecond: number; machineBusy: number } & CpuUse> {
   for (const tab of [a, b]) {
     await tab.page.goto(new URL('/bench.html', origin).href);
@@ -92,11 +92,8 @@ export async function rawChannelBetween(
   const raw = (page: Tab['page']) =>
     page.evaluateHandle(() => (window as unknown as RawWindow).bench.rawChannel);
   const [sender, receiver] = [await raw(a.page), await raw(b.page)];
-  const offer = await sender.evaluate((r, config) => r.offer(config), rtcConfig);
-  const answer = await receiver.evaluate((r, [o, config]) => r.answer(o, config), [
-    offer,
-    rtcConfig,
-  ] as const);
+  const offer = await sender.evaluate((r) => r.offer());
+  const answer = await receiver.evaluate((r, o) => r.answer(o), offer);
   const limit = `${(timeoutMs ?? 0) / 1000} s`;
   await withinTime(
     sender.evaluate((r, s) => r.accept(s), answer),
@@ -238,9 +235,12 @@ function figures(rounds: Round[], label: string): Figure[] {
     const base = baseline === 'raw' ? 'raw RTCDataChannel' : 'WebTorrent bundle';
     const value = round && rate(round[baseline]);
     const ours = round && rate(round.ours);
+    // No round measured the baseline: say why, rather than blame our app.
+    const baseFailure = rounds.map((r) => r[baseline]).find((run) => run instanceof Error);
+    const reason = round || !baseFailure ? why : `${base}: ${firstLine(baseFailure)}`;
     return ours != null
       ? figure(name, ours, 'MB/s', { name: base, value: value ?? null }, atLeast(goal), note)
-      : failedFigure(name, 'MB/s', base, atLeast(goal), why, value ?? null);
+      : failedFigure(name, 'MB/s', base, atLeast(goal), reason, value ?? null);
   };
   const limit = against(rounds, 'raw');
   const rival = against(rounds, 'WebTorrent');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedRate, pathLabel, transferTimeoutMs, wanPaths, wanPlan, wanRelayPlan } from './wan-paths';
+import { expectedRate, pathLabel, transferTimeoutMs, wanPaths, wanPlan } from './wan-paths';
 
 const MiB = 1024 * 1024;
 
@@ -58,16 +58,5 @@ describe('the wan bench paths', () => {
     expect(transferTimeoutMs({ rttMs: 100, upMbit: 20, loss: 0.01 }, 128 * MiB)).toBeGreaterThan(
       transferTimeoutMs({ rttMs: 100, upMbit: 20 }, 128 * MiB),
     );
-  });
-
-  it('wan-relay: 100 ms and 20 Mbit/s behind each queue, relayed, with the same size flags', () => {
-    const plan = wanRelayPlan(new Set());
-    expect(plan).toMatchObject({ sizeBytes: 128 * MiB, runs: 1, relayed: true });
-    expect(plan.paths.map((path) => path.label)).toEqual([
-      '100 ms, 20 Mbit/s, 250 ms queue',
-      '100 ms, 20 Mbit/s, 5 s queue',
-    ]);
-    expect(wanRelayPlan(new Set(['--tiny', '--wan-runs=3']))).toMatchObject({ sizeBytes: 4 * MiB, runs: 3 });
-    expect(wanPlan(new Set()).relayed).toBe(false);
   });
 });

@@ -68,8 +68,6 @@ export interface WanPlan {
   paths: WanPath[];
   /** Runs per path; each figure is the median of the runs' ratios. */
   runs: number;
-  /** Every connection relay-only through coturn in the core of the network (the `wan-relay` bench). */
-  relayed: boolean;
 }
 
 export const DEFAULT_MIB = 128;
@@ -98,24 +96,7 @@ export function wanPlan(flags: Set<string>): WanPlan {
   const mib = countFlag(flags, 'wan-mib', tiny ? TINY_MIB : DEFAULT_MIB);
   const runs = countFlag(flags, 'wan-runs', 1);
   const paths = chosenPaths(flags, tiny ? TINY_PATHS : wanPaths());
-  return { sizeBytes: mib * MiB, paths, runs, relayed: false };
-}
-
-/** The relayed line: 100 ms between the tabs through the relay, 20 Mbit/s, as the direct 100 ms lines. */
-const RELAY_LINE: Line = { rttMs: 100, mbit: 20 };
-
-/** `wan-relay`'s paths: the relayed line behind each queue. */
-export function wanRelayPaths(): WanPath[] {
-  return QUEUES_MS.map((ms) => pathOf(RELAY_LINE, ms));
-}
-
-/**
- * `wan-relay`: each of wanRelayPaths with the same flags as `wan` (`--wan-mib=N`, `--wan-runs=N`); `--tiny`: 4 MiB,
- * a smoke rather than figures to keep.
- */
-export function wanRelayPlan(flags: Set<string>): WanPlan {
-  const plan = wanPlan(flags);
-  return { ...plan, paths: wanRelayPaths(), relayed: true };
+  return { sizeBytes: mib * MiB, paths, runs };
 }
 
 /** The rate a path allows: its line rate, or less when random loss limits the congestion window (the rate of a

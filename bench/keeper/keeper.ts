@@ -14,7 +14,7 @@ import type { Bench, BenchContext, Figure } from '../lib/figure';
 import { totalCpu, watchCpu } from '../lib/processes';
 import { openApp, share, timedDownload } from '../browser/app-steps';
 import { countFlag } from '../lib/flags';
-import { attempt, firstLine, loadLabel, randomFileOf, withTabs } from '../lib/session';
+import { attempt, firstLine, inTurns, loadLabel, randomFileOf, withTabs } from '../lib/session';
 import { fetchFigure, memoryFigures, serveFigures, type ServeRun } from './keeper-figures';
 import { keeperPid, watchKeeperCpu, watchRss } from './keeper-process';
 import { keepLarge } from './kept-large';
@@ -95,47 +95,8 @@ async function downloadRate(
   return size / MB / (await timedDownload(leech.page, magnet, TRANSFER_TIMEOUT_MS)).seconds;
 }
 
-/** A tab seeds `path` to a fresh tab: the rate and the seeding Chromium's CPU ms per MB. */
-async function tabToTab(
-  server: RunningServer,
-  path: string,
-  name: string,
-  size: number,
-  log: (m: string) => void,
-) {
-  return withTabs(
-    2,
-    async ([seed, leech]) => {
-      await openApp(seed.page, server.url);
-      const magnet = await share(seed.page, path, name, TRANSFER_TIMEOUT_MS);
-      const cpu = watchCpu(seed.profileDir);
-      const rate = await downloadRate(leech, server, magnet, size);
-      return { rate, cpuMsPerMB: (totalCpu(cpu.stop()) * 1000) / (size / MB) };
-    },
-    { log },
-  );
-}
-
-/** The keeper seeds its copy to a fresh tab: the rate and the keeper process's CPU ms per MB. */
-async function keeperToTab(
-  server: RunningServer,
-  pid: string,
-  magnet: string,
-  size: number,
-  log: (m: string) => void,
-) {
-  return withTabs(
-    1,
-    async ([leech]) => {
-      const cpu = watchKeeperCpu(pid);
-      const rate = await downloadRate(leech, server, magnet, size);
-      return { rate, cpuMsPerMB: (cpu.stop() * 1000) / (size / MB) };
-    },
-    { log },
-  );
-}
-
-/** `runs` runs, each a tab seeding to a tab, then the keeper seeding to a tab. */
+/** `runs` rounds in turns of a tab seeding `file.path` to a fresh tab (the rate and the seeding Chromium's CPU ms per
+ * MB) and of the keeper seeding its copy, `file.magnet`, to a fresh tab (the rate and the keeper process's). */
 async function serveRuns(
   server: RunningServer,
   pid: string,
@@ -144,30 +105,50 @@ async function serveRuns(
   runs: number,
   log: (m: string) => void,
 ): Promise<ServeRun[]> {
-  const results: ServeRun[] = [];
-  for (let i = 0; i < runs; i++) {
-    const tab = await attempt(log, 'a tab seeding to a tab', () =>
-      tabToTab(server, file.path, file.tabName, size, log),
+  const perMB = (cpuSeconds: number) => (cpuSeconds * 1000) / (size / MB);
+  const tab = () =>
+    withTabs(
+      2,
+      async ([seed, leech]) => {
+        await openApp(seed.page, server.url);
+        const magnet = await share(seed.page, file.path, file.tabName, TRANSFER_TIMEOUT_MS);
+        const cpu = watchCpu(seed.profileDir);
+        const rate = await downloadRate(leech, server, magnet, size);
+        return { rate, cpuMsPerMB: perMB(totalCpu(cpu.stop())) };
+      },
+      { log },
     );
-    const kept = await attempt(log, 'the keeper seeding to a tab', () =>
-      keeperToTab(server, pid, file.magnet, size, log),
+  const keeper = () =>
+    withTabs(
+      1,
+      async ([leech]) => {
+        const cpu = watchKeeperCpu(pid);
+        const rate = await downloadRate(leech, server, file.magnet, size);
+        return { rate, cpuMsPerMB: perMB(cpu.stop()) };
+      },
+      { log },
     );
-    const result: ServeRun = {
-      tabRate: tab instanceof Error ? null : tab.rate,
-      keeperRate: kept instanceof Error ? null : kept.rate,
-      tabCpuMsPerMB: tab instanceof Error ? null : tab.cpuMsPerMB,
-      keeperCpuMsPerMB: kept instanceof Error ? null : kept.cpuMsPerMB,
-    };
-    const failed = [tab, kept].find((r): r is Error => r instanceof Error);
-    if (failed) result.failure = firstLine(failed);
+  const outcomes = await inTurns(runs, { tab, keeper }, log);
+  return outcomes.tab.map((tabRun, i) => {
+    const kept = outcomes.keeper[i];
+    const [tabOk, keptOk] = [
+      tabRun instanceof Error ? undefined : tabRun,
+      kept instanceof Error ? undefined : kept,
+    ];
+    const failed = [tabRun, kept].find((r): r is Error => r instanceof Error);
+    const text = (value: number | undefined) => value?.toFixed(1) ?? '—';
     log(
-      `  run ${i + 1} of ${runs}: tab to tab ${result.tabRate?.toFixed(1) ?? '—'} MB/s, ` +
-        `${result.tabCpuMsPerMB?.toFixed(1) ?? '—'} CPU-ms/MB; keeper to tab ${result.keeperRate?.toFixed(1) ?? '—'} MB/s, ` +
-        `${result.keeperCpuMsPerMB?.toFixed(1) ?? '—'} CPU-ms/MB`,
+      `  run ${i + 1} of ${runs}: tab to tab ${text(tabOk?.rate)} MB/s, ${text(tabOk?.cpuMsPerMB)} CPU-ms/MB; ` +
+        `keeper to tab ${text(keptOk?.rate)} MB/s, ${text(keptOk?.cpuMsPerMB)} CPU-ms/MB`,
     );
-    results.push(result);
-  }
-  return results;
+    return {
+      tabRate: tabOk?.rate ?? null,
+      keeperRate: keptOk?.rate ?? null,
+      tabCpuMsPerMB: tabOk?.cpuMsPerMB ?? null,
+      keeperCpuMsPerMB: keptOk?.cpuMsPerMB ?? null,
+      ...(failed ? { failure: firstLine(failed) } : {}),
+    };
+  });
 }
 
 interface Sizes {

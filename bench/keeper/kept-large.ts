@@ -4,7 +4,8 @@
 // alone, and the keeper's memory is sampled while it serves. Node peers on both sides, so the figures are the
 // keeper's own, not a browser's.
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { noRoomFor } from '../lib/session';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { choosePieceLength } from '../../shared/codec/metainfo';
@@ -25,17 +26,6 @@ const COPIES = 3;
 const MARGIN = 1024 * MiB;
 /** The slowest rate either transfer may take before the bench gives up, in bytes per second. */
 const SLOWEST = 1_000_000;
-
-/** Refuses a size the disk under the temporary folder cannot hold three times over. */
-function checkRoom(size: number): void {
-  const stats = statfsSync(tmpdir());
-  const free = stats.bavail * stats.bsize;
-  if (free < COPIES * size + MARGIN)
-    throw new Error(
-      `keeping ${size / MiB} MiB needs ${((COPIES * size + MARGIN) / 1024 ** 3).toFixed(1)} GiB free under ` +
-        `${tmpdir()}, and ${(free / 1024 ** 3).toFixed(1)} GiB is`,
-    );
-}
 
 /** A file of `size` bytes that no two pieces share (random chunks, each MiB stamped with its place), written
  * chunk by chunk so the bench's own memory stays small. */
@@ -121,7 +111,8 @@ export async function keepLarge(
   size: number,
   log: (message: string) => void,
 ): Promise<LargeKeep> {
-  checkRoom(size);
+  const noRoom = noRoomFor(COPIES, size, MARGIN);
+  if (noRoom) throw new Error(`keeping ${size / MiB} MiB: ${noRoom}`);
   const label = mib(size);
   const dirs = [
     mkdtempSync(join(tmpdir(), 'swarmdrop-bench-kept-')),

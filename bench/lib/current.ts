@@ -60,6 +60,8 @@ export const RETIRED_FIGURES: readonly RegExp[] = [
   /^tracker (idle CPU, output pipes closed|honest offer->answer under a nested-frame flood)$/,
   /^sha256: /,
   /^raw channel with the app's 256 KiB send buffer$/,
+  /, vs the app of [0-9a-f]+$/,
+  /^\d+ MiB tab to tab relay-only through coturn /,
   /^(upload of a seeding tab hidden|blocks flowing again after a|the downloader's peers after a) /,
   /^block-checks[:,] /,
   /^webseed: \d+ MiB from a web seed alone(, leaf hashes in the engine worker|: the hash worker|: the floor|, against the floor)/,
@@ -67,7 +69,7 @@ export const RETIRED_FIGURES: readonly RegExp[] = [
 
 /**
  * Each figure from the latest whole run that measured it (a figure that failed in a run was not measured there), but
- * those measured against another build of the app (`comparison`) and those `retired`.
+ * those `retired`.
  * The whole run that lists the most figures sets their order; figures it lacks follow in their own run's order.
  */
 export function currentFigures(runs: RunFile[], retired = RETIRED_FIGURES): CurrentFigure[] {
@@ -76,7 +78,7 @@ export function currentFigures(runs: RunFile[], retired = RETIRED_FIGURES): Curr
   const chosen = new Map<string, CurrentFigure>();
   for (const run of newestFirst) {
     for (const figure of run.result.figures) {
-      if (figure.value === null || figure.comparison || chosen.has(figure.name)) continue;
+      if (figure.value === null || chosen.has(figure.name)) continue;
       if (retired.some((pattern) => pattern.test(figure.name))) continue;
       chosen.set(figure.name, { figure, run });
     }

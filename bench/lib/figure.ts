@@ -18,8 +18,6 @@ export interface Figure {
   /** Why the figure has no value, or what else was measured alongside it. */
   error?: string;
   note?: string;
-  /** Measured against another build of the app (a change's A/B in one run): not one of the current figures. */
-  comparison?: true;
 }
 
 export type Goal = { kind: 'min'; ratio: number } | { kind: 'max'; ratio: number } | { kind: 'none' };
@@ -137,10 +135,4 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index];
-}
-
-export function round(value: number | null, digits = 3): number | null {
-  if (value === null || !Number.isFinite(value)) return value === null ? null : null;
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

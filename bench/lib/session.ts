@@ -2,7 +2,7 @@
 // it), a failed piece kept as its error rather than ending the bench, the clients taken in turns so that a change in
 // the machine's load falls on all of them, and the run a figure is read from picked at the median.
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, statfsSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { persistentTab, type ChromiumLaunch, type Tab } from './app';
@@ -17,6 +17,14 @@ export function randomFileOf(size: number, name: string): { dir: string; path: s
   for (let at = 0; at < size; at += 16 * MiB) writeSync(fd, randomBytes(Math.min(16 * MiB, size - at)));
   closeSync(fd);
   return { dir, path };
+}
+
+/** Why `copies` copies of `size` bytes and `margin` more do not fit under the temporary folder, or undefined. */
+export function noRoomFor(copies: number, size: number, margin: number): string | undefined {
+  const stats = statfsSync(tmpdir());
+  const [free, needed] = [Number(stats.bavail) * Number(stats.bsize), copies * size + margin];
+  const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  return free >= needed ? undefined : `${gib(needed)} needed free under ${tmpdir()}, and ${gib(free)} is`;
 }
 
 /** An error's first line. */

@@ -8,14 +8,14 @@
 // --tiny: 16 MiB, 1 run.
 import { randomBytes } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { libtorrentMissing, ltCreate, startLtPeer, type LtPeer } from '../../shared/testing/libtorrent';
 import { until } from '../../shared/testing/until';
 import { NodeHost } from '../../node-host/node-host';
 import { Scratch } from '../../node-host/testing/fixtures';
 import { failedFigure, figure, limitFigure, median, noGoal, type Bench, type Figure } from '../lib/figure';
-import { ratioInterval } from '../lib/interval';
+import { intervalText, ratioInterval } from '../lib/interval';
+import { loadLabel } from '../lib/session';
 
 const MiB = 1024 * 1024;
 const PIECE_LENGTH = MiB;
@@ -126,15 +126,15 @@ function figures(runs: Run[], mib: number, load: string): Figure[] {
   const baseline = { name: 'libtorrent to libtorrent', value: median(lt) };
   const throughput = (name: string, seconds: (run: Run) => number, limits: string): Figure => {
     const ours = runs.map((run) => mib / seconds(run));
-    const interval = ratioInterval(ours, lt);
+    const interval = intervalText(ratioInterval(ours, lt));
+    const note = `median of ${runs.length} run(s), ratio interval ${interval}; ${limits}; ${load}`;
     return figure(
       `interop: ${mib} MiB ${name} over TCP on loopback`,
       median(ours),
       'MiB/s',
       baseline,
       noGoal,
-      `median of ${runs.length} run(s), ratio interval ${interval.low.toFixed(2)} to ${interval.high.toFixed(2)} ` +
-        `(${Math.round(interval.confidence * 100)} %); ${limits}; ${load}`,
+      note,
     );
   };
   const engineWaits = runs.reduce((sum, run) => sum + run.engineWaits, 0);
@@ -182,15 +182,14 @@ export const interopBench: Bench = {
     const scratch = new Scratch('swarmdrop-bench-interop-share');
     try {
       const share = await writeShare(await scratch.folder(), mib * MiB);
-      const loadBefore = loadavg()[0];
+      const load = loadLabel();
       const runs: Run[] = [];
       for (let round = 0; round < rounds; round++) {
         const run = await oneRun(share);
         context.log(`  interop run ${round + 1}: ${JSON.stringify(run)}`);
         runs.push(run);
       }
-      const load = `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`;
-      return figures(runs, mib, load);
+      return figures(runs, mib, load());
     } catch (error) {
       return [failedFigure(name, 'MiB/s', 'libtorrent to libtorrent', noGoal, (error as Error).message)];
     } finally {

@@ -3,17 +3,6 @@
 import { WebSocket } from 'ws';
 
 export const SWARM_SIZE = 100;
-/**
- * The clients connect from 127.0.0.2 to 127.0.0.251 in turn, as if from 250 hosts: the tracker's per-address
- * limits (256 connections, 500 messages per second) then hold at their defaults up to 50,000 peers (200 sockets
- * per address), and no source address runs out of ephemeral ports.
- */
-export const SOURCE_ADDRESSES = 250;
-
-/** The loopback address client `i` connects from. */
-export function sourceAddress(i: number): string {
-  return `127.0.0.${2 + (i % SOURCE_ADDRESSES)}`;
-}
 export const OFFERS_PER_ANNOUNCE = 5;
 /** The saturated phase: its length, and the announces kept in flight (a closed loop). */
 export const SATURATE_SECONDS = 4;
@@ -22,18 +11,24 @@ export const WINDOW = 256;
 export const PACED_RATE = 200;
 export const PACED_SECONDS = 3;
 /**
+ * The clients connect from 127.0.0.2 to 127.0.0.251 in turn, as if from 250 hosts: the tracker's per-address
+ * limits (256 connections, 500 messages per second) then hold at their defaults up to 50,000 peers (200 sockets
+ * per address), and no source address runs out of ephemeral ports.
+ */
+const SOURCE_ADDRESSES = 250;
+/**
  * What one simulated client sends at most in a second (its own one-second windows), as a browser tab stays far
  * under the tracker's per-connection limit (50 messages in a one-second window by default; over it the socket is
  * closed). Half the limit, because the tracker counts arrivals: messages of two of the client's windows can arrive
  * in one of the tracker's when the tracker falls behind. What a client may not send yet waits in its outbox.
  */
-export const CLIENT_MESSAGES_PER_SECOND = 25;
+const CLIENT_MESSAGES_PER_SECOND = 25;
 /** A realistic size for the SDP of a data-channel offer (Chromium's is 400 to 600 bytes). */
 const SDP = 'v=0\r\n' + 'a=candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\r\n'.repeat(9);
+/** The announce a client waits for after joining, apart from those of the phases. */
+const JOIN = -1;
 
-function id20(prefix: string, n: number): string {
-  return prefix + n.toString(36).padStart(20 - prefix.length, '0');
-}
+const id20 = (prefix: string, n: number) => prefix + n.toString(36).padStart(20 - prefix.length, '0');
 
 interface Client {
   socket: WebSocket;
@@ -49,11 +44,9 @@ interface Client {
 }
 
 interface PendingAnnounce {
-  client: Client;
   sentAt: number;
   responded: boolean;
   answers: number;
-  offers: number;
 }
 
 export interface PhaseResult {
@@ -64,40 +57,40 @@ export interface PhaseResult {
   lost: number;
   seconds: number;
   offerLatenciesMs: number[];
-  answersRelayed: number;
 }
 
 export class Load {
   private clients: Client[] = [];
   private pending = new Map<number, PendingAnnounce>();
   private sequence = 0;
-  private answersRelayed = 0;
+  private completed = 0;
   private latencies: number[] = [];
   private onComplete: (() => void) | undefined;
-  private announceWaiters = 0;
+  private joining = 0;
   private onJoined: (() => void) | undefined;
+  private readonly held = new Set<Client>();
+  private flusher: ReturnType<typeof setInterval> | undefined;
   failures = 0;
-  offersReceived = 0;
-  responses = 0;
+  /** Messages that had to wait in an outbox (a sign the load asked more of some client than a browser sends). */
+  heldBack = 0;
 
-  /** `urls`: the tracker, or the processes of a cluster, which the clients are spread over in turn. */
-  constructor(private readonly urls: string | string[]) {}
+  /** `urls`: the processes of the tracker, which the clients are spread over in turn. */
+  constructor(private readonly urls: string[]) {}
 
   /** Opens `count` sockets, `parallel` handshakes at a time. */
   async connect(count: number, parallel = 200): Promise<void> {
     let next = 0;
     const open = async (): Promise<void> => {
-      while (next < count) {
-        const i = next++;
-        const urls = typeof this.urls === 'string' ? [this.urls] : this.urls;
-        const socket = new WebSocket(urls[i % urls.length], {
+      for (let i = next++; i < count; i = next++) {
+        const socket = new WebSocket(this.urls[i % this.urls.length], {
           perMessageDeflate: false,
-          localAddress: sourceAddress(i),
+          localAddress: `127.0.0.${2 + (i % SOURCE_ADDRESSES)}`,
         });
+        const infoHash = id20('bench-swarm-', Math.floor(i / SWARM_SIZE));
         const client: Client = {
           socket,
           peerId: id20('-BN0001-', i),
-          infoHash: id20('bench-swarm-', Math.floor(i / SWARM_SIZE)),
+          infoHash,
           waiting: [],
           windowStart: -Infinity,
           sentInWindow: 0,
@@ -115,24 +108,25 @@ export class Load {
     await Promise.all(Array.from({ length: parallel }, open));
   }
 
+  private message(client: Client, fields: object): string {
+    return JSON.stringify({
+      action: 'announce',
+      info_hash: client.infoHash,
+      peer_id: client.peerId,
+      uploaded: 0,
+      downloaded: 0,
+      ...fields,
+    });
+  }
+
   /** Every client announces `started` (a fifth of them as seeders) and waits for its response. */
   async join(): Promise<void> {
-    this.announceWaiters = this.clients.length;
+    this.joining = this.clients.length;
     const done = new Promise<void>((resolve) => (this.onJoined = resolve));
     this.clients.forEach((client, i) => {
-      client.waiting.push(-1);
+      client.waiting.push(JOIN);
       client.socket.send(
-        JSON.stringify({
-          action: 'announce',
-          info_hash: client.infoHash,
-          peer_id: client.peerId,
-          numwant: 0,
-          uploaded: 0,
-          downloaded: 0,
-          left: i % 5 === 0 ? 0 : 1_000_000,
-          event: 'started',
-          offers: [],
-        }),
+        this.message(client, { numwant: 0, left: i % 5 === 0 ? 0 : 1_000_000, event: 'started', offers: [] }),
       );
     });
     await done;
@@ -140,39 +134,18 @@ export class Load {
 
   private announce(client: Client): void {
     const seq = ++this.sequence;
-    const offers = [];
-    for (let k = 0; k < OFFERS_PER_ANNOUNCE; k++) {
-      offers.push({ offer: { type: 'offer', sdp: SDP }, offer_id: id20('o', seq * 10 + k) });
-    }
-    this.pending.set(seq, {
-      client,
-      sentAt: performance.now(),
-      responded: false,
-      answers: 0,
-      offers: OFFERS_PER_ANNOUNCE,
-    });
+    const offers = Array.from({ length: OFFERS_PER_ANNOUNCE }, (_, k) => ({
+      offer: { type: 'offer', sdp: SDP },
+      offer_id: id20('o', seq * 10 + k),
+    }));
+    this.pending.set(seq, { sentAt: performance.now(), responded: false, answers: 0 });
     client.waiting.push(seq);
-    this.send(
-      client,
-      JSON.stringify({
-        action: 'announce',
-        info_hash: client.infoHash,
-        peer_id: client.peerId,
-        numwant: OFFERS_PER_ANNOUNCE,
-        uploaded: 0,
-        downloaded: 0,
-        left: 1_000_000,
-        offers,
-      }),
-    );
+    this.send(client, this.message(client, { numwant: OFFERS_PER_ANNOUNCE, left: 1_000_000, offers }));
   }
 
   /** Sends now if the client's window has room and nothing waits before it, else queues in its outbox. */
   private send(client: Client, text: string): void {
-    if (client.outbox.length === 0 && this.takeTurn(client)) {
-      client.socket.send(text);
-      return;
-    }
+    if (client.outbox.length === 0 && this.takeTurn(client)) return client.socket.send(text);
     client.outbox.push(text);
     this.heldBack++;
     this.held.add(client);
@@ -182,33 +155,26 @@ export class Load {
   /** Starts a new one-second window for the client when its last one is over; true if the window has room. */
   private hasTurn(client: Client): boolean {
     const now = performance.now();
-    if (now - client.windowStart >= 1000) {
-      client.windowStart = now;
-      client.sentInWindow = 0;
-    }
+    if (now - client.windowStart >= 1000) [client.windowStart, client.sentInWindow] = [now, 0];
     return client.sentInWindow < CLIENT_MESSAGES_PER_SECOND;
   }
 
   private takeTurn(client: Client): boolean {
-    if (!this.hasTurn(client)) return false;
-    client.sentInWindow++;
-    return true;
+    return this.hasTurn(client) && ++client.sentInWindow > 0;
   }
-
-  private readonly held = new Set<Client>();
-  private flusher: ReturnType<typeof setInterval> | undefined;
-  /** Messages that had to wait in an outbox (a sign the load asked more of some client than a browser sends). */
-  heldBack = 0;
 
   private flushOutboxes(): void {
     for (const client of this.held) {
       while (client.outbox.length > 0 && this.takeTurn(client)) client.socket.send(client.outbox.shift()!);
       if (client.outbox.length === 0) this.held.delete(client);
     }
-    if (this.held.size === 0) {
-      clearInterval(this.flusher);
-      this.flusher = undefined;
-    }
+    if (this.held.size > 0) return;
+    clearInterval(this.flusher);
+    this.flusher = undefined;
+  }
+
+  private randomClient(): Client {
+    return this.clients[Math.floor(Math.random() * this.clients.length)];
   }
 
   /** A client that can send now, if one of a few random picks can (else a random one, which will queue). */
@@ -222,123 +188,73 @@ export class Load {
 
   private receive(client: Client, text: string): void {
     if (text.includes('"offer"')) {
-      this.offersReceived++;
-      const message = JSON.parse(text) as { offer_id: string; peer_id: string; info_hash: string };
-      this.send(
-        client,
-        JSON.stringify({
-          action: 'announce',
-          info_hash: message.info_hash,
-          peer_id: client.peerId,
-          to_peer_id: message.peer_id,
-          offer_id: message.offer_id,
-          answer: { type: 'answer', sdp: SDP },
-        }),
-      );
-      return;
+      const { offer_id, peer_id } = JSON.parse(text) as { offer_id: string; peer_id: string };
+      const answer = { type: 'answer', sdp: SDP };
+      return this.send(client, this.message(client, { to_peer_id: peer_id, offer_id, answer }));
     }
     if (text.includes('"answer"')) {
       const match = /"offer_id":"o([0-9a-z]{19})"/.exec(text);
-      if (!match) return;
-      this.answersRelayed++;
-      const n = parseInt(match[1], 36);
-      const pending = this.pending.get(Math.floor(n / 10));
+      const seq = match ? Math.floor(parseInt(match[1], 36) / 10) : 0;
+      const pending = this.pending.get(seq);
       if (!pending) return;
       this.latencies.push(performance.now() - pending.sentAt);
       pending.answers++;
-      this.settle(Math.floor(n / 10), pending);
-      return;
+      return this.settle(seq, pending);
     }
     if (text.includes('failure reason')) this.failures++;
     // An announce response (or a failure in its place): the oldest announce of this client.
-    this.responses++;
     const seq = client.waiting.shift();
-    if (seq === undefined) return;
-    if (seq === -1) {
-      if (--this.announceWaiters === 0) this.onJoined?.();
-      return;
-    }
-    const pending = this.pending.get(seq);
+    if (seq === JOIN && --this.joining === 0) this.onJoined?.();
+    const pending = seq === undefined ? undefined : this.pending.get(seq);
     if (!pending) return;
     pending.responded = true;
-    this.settle(seq, pending);
+    this.settle(seq!, pending);
   }
 
-  private completed = 0;
-
   private settle(seq: number, pending: PendingAnnounce): void {
-    if (!pending.responded || pending.answers < pending.offers) return;
+    if (!pending.responded || pending.answers < OFFERS_PER_ANNOUNCE) return;
     this.pending.delete(seq);
     this.completed++;
     this.onComplete?.();
   }
 
-  private reset(): void {
-    this.completed = 0;
-    this.answersRelayed = 0;
-    this.latencies = [];
-  }
-
-  private randomClient(): Client {
-    return this.clients[Math.floor(Math.random() * this.clients.length)];
+  /** Runs `phase` from a clean count; what completed in it, and in flight at its end and completed afterwards. */
+  private async phase(phase: () => Promise<void>): Promise<PhaseResult> {
+    [this.completed, this.latencies] = [0, []];
+    const start = performance.now();
+    await phase();
+    const [completed, seconds, offerLatenciesMs] = [
+      this.completed,
+      (performance.now() - start) / 1000,
+      this.latencies,
+    ];
+    const lost = await this.drain();
+    return { completed, completedWithDrain: this.completed, lost, seconds, offerLatenciesMs };
   }
 
   /** Closed loop: `window` announces in flight, for `seconds`; the most the tracker sustains. */
-  async saturate(seconds: number, window: number): Promise<PhaseResult> {
-    this.reset();
-    const start = performance.now();
-    const end = start + seconds * 1000;
-    await new Promise<void>((resolve) => {
+  saturate(seconds: number, window: number): Promise<PhaseResult> {
+    return this.phase(async () => {
+      const end = performance.now() + seconds * 1000;
       this.onComplete = () => {
         if (performance.now() < end) this.announce(this.readyClient());
       };
       for (let i = 0; i < window; i++) this.announce(this.readyClient());
-      setTimeout(resolve, seconds * 1000);
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      this.onComplete = undefined;
     });
-    this.onComplete = undefined;
-    const elapsed = (performance.now() - start) / 1000;
-    const completed = this.completed;
-    const answersRelayed = this.answersRelayed;
-    const offerLatenciesMs = this.latencies;
-    const lost = await this.drain();
-    return {
-      completed,
-      completedWithDrain: this.completed,
-      lost,
-      seconds: elapsed,
-      offerLatenciesMs,
-      answersRelayed,
-    };
   }
 
   /** Open loop at `rate` announces per second, for `seconds`: offer-to-answer latency at an ordinary load. */
-  async paced(rate: number, seconds: number): Promise<PhaseResult> {
-    this.reset();
-    const start = performance.now();
-    const total = Math.round(rate * seconds);
-    let sent = 0;
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
+  paced(rate: number, seconds: number): Promise<PhaseResult> {
+    return this.phase(async () => {
+      const start = performance.now();
+      const total = Math.round(rate * seconds);
+      for (let sent = 0; sent < total; await new Promise((resolve) => setTimeout(resolve, 5))) {
         const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-        while (sent < due) {
-          this.announce(this.randomClient());
-          sent++;
-        }
-        if (sent >= total) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 5);
+        for (; sent < due; sent++) this.announce(this.randomClient());
+      }
     });
-    const lost = await this.drain();
-    return {
-      completed: this.completed,
-      completedWithDrain: this.completed,
-      lost,
-      seconds: (performance.now() - start) / 1000,
-      offerLatenciesMs: this.latencies,
-      answersRelayed: this.answersRelayed,
-    };
   }
 
   /** Waits (up to 5 s) for announces in flight; what is left counts as lost and is forgotten. */
@@ -348,7 +264,7 @@ export class Load {
     const lost = this.pending.size;
     this.pending.clear();
     for (const client of this.clients) {
-      client.waiting = client.waiting.filter((seq) => seq === -1);
+      client.waiting = client.waiting.filter((seq) => seq === JOIN);
       client.outbox = [];
     }
     this.held.clear();
