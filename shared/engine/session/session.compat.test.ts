@@ -22,7 +22,7 @@ const PEER = 'webtorrent#1';
 const STREAMS = { polls: 2000, intervalMs: 0 } as const;
 
 /** A session wired to a bittorrent-protocol Wire through its byte stream; hash, store and read answered at once. */
-function connect(seed: boolean) {
+function connect(seed: boolean, superSeed = false) {
   const reads = { defer: false, pending: [] as Array<Extract<EngineAction, { type: 'read' }>> };
   const session = new TorrentSession({
     infoHash: info.infoHash,
@@ -31,6 +31,7 @@ function connect(seed: boolean) {
     have: seed ? Bitfield.full(info.pieceCount) : undefined,
     random: mulberry32(3),
     now: 0,
+    config: { superSeed },
   });
   const wire = new Wire();
   const closed: string[] = [];
@@ -80,6 +81,29 @@ describe('TorrentSession with bittorrent-protocol, fast extension on both sides'
     await until(done, STREAMS);
     expect(closed).toEqual([]);
     expect(session.have?.count()).toBe(info.pieceCount);
+    wire.destroy();
+  });
+
+  it('a super-seeding seed offers a WebTorrent wire pieces by `have`, and serves it all once it is the only downloader', async () => {
+    const { session, wire, closed, run } = connect(true, true);
+    wire.handshake(hex(info.infoHash), hex(idFrom('-WW0001-webtorrent')), { fast: true });
+    wire.interested();
+    await until(() => !wire.peerChoking, STREAMS);
+    // What the wire heard we have (bittorrent-protocol's typings leave its `peerPieces` out).
+    const heard = (wire as unknown as { peerPieces: { get(index: number): boolean } }).peerPieces;
+    const offered = () => [...Array(info.pieceCount).keys()].filter((i) => heard.get(i));
+    expect(offered().length).toBeGreaterThan(0);
+    expect(offered().length).toBeLessThan(info.pieceCount);
+    // A whole piece it was not offered at first (the last one is shorter than a block).
+    const later = [0, 1, 2].find((i) => !offered().includes(i))!;
+    run(session.handle({ type: 'tick' }, 0));
+    await until(() => offered().length === info.pieceCount, STREAMS);
+    const served = await new Promise<Uint8Array | undefined>((resolve, reject) =>
+      wire.request(later, 0, BLOCK_SIZE, (error, block) => (error ? reject(error) : resolve(block))),
+    );
+    const start = later * info.pieceLength;
+    expect(hex(served!)).toBe(hex(torrent.data.subarray(start, start + BLOCK_SIZE)));
+    expect(closed).toEqual([]);
     wire.destroy();
   });
 

@@ -38,7 +38,8 @@ function setup(options: { seed?: boolean; have?: Bitfield; config?: Partial<Engi
     have,
     random: mulberry32(5),
     now: clock.now,
-    config: options.config,
+    // A seeder here announces every piece at once: super-seeding's offers have their own tests (super-seeding.test.ts).
+    config: { superSeed: false, ...options.config },
   });
   const first = session.handle({ type: 'tick' }, clock.now);
   const peer = (label: string) => new MockPeer(session, `${label}#1`, idFrom(label), info.infoHash, clock);
@@ -896,8 +897,7 @@ describe('TorrentSession: configurable policies', () => {
 
 describe('TorrentSession: BEP 6 fast extension', () => {
   it('advertises fast; sends have-all/have-none only to a peer that supports it', () => {
-    // Two downloaders: without super-seeding's offers (super-seeding.test.ts), each is told every piece.
-    const seed = setup({ seed: true, config: { superSeed: false } });
+    const seed = setup({ seed: true });
     const fast = seed.peer('fast');
     fast.connect();
     expect(fast.received[0]).toMatchObject({ kind: 'handshake' });

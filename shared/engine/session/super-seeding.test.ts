@@ -27,31 +27,40 @@ function seeder(config: Partial<EngineConfig> = {}) {
     config,
   });
   session.handle({ type: 'tick' }, clock.now);
+  const tick = (ms: number) => {
+    clock.now += ms;
+    return session.handle({ type: 'tick' }, clock.now);
+  };
   const peer = (label: string, fast = true) => {
     const p = new MockPeer(session, `${label}#1`, idFrom(label), info.infoHash, clock);
     p.connect();
     p.handshake({ fast });
     return p;
   };
-  return { session, clock, peer };
+  return { session, clock, peer, tick };
 }
 
 const haves = (peer: MockPeer) => peer.ofType('have').map((m) => m.index);
 
 describe('TorrentSession: super-seeding (BEP 16)', () => {
-  it('tells a lone downloader every piece, and the next ones a few offers each', () => {
+  it('offers each downloader a few pieces in place of its bitfield, and tells a lone one every piece at a tick', () => {
     const s = seeder();
     const first = s.peer('first');
-    expect(first.ofType('have-all')).toHaveLength(1);
-    const second = s.peer('second');
-    expect(second.ofType('have-all')).toEqual([]);
-    expect(second.ofType('have-none')).toHaveLength(1);
-    expect(haves(second)).toHaveLength(OFFERS_PER_PEER);
+    expect(first.ofType('have-all')).toEqual([]);
+    expect(first.ofType('have-none')).toHaveLength(1);
+    expect(haves(first)).toHaveLength(OFFERS_PER_PEER);
     const plain = s.peer('plain', false);
     expect(plain.ofType('bitfield')).toEqual([]);
     expect(haves(plain)).toHaveLength(OFFERS_PER_PEER);
     // The offers go to pieces nobody else was offered.
-    expect(new Set([...haves(second), ...haves(plain)]).size).toBe(2 * OFFERS_PER_PEER);
+    expect(new Set([...haves(first), ...haves(plain)]).size).toBe(2 * OFFERS_PER_PEER);
+    plain.absorb(s.tick(500));
+    expect(haves(plain)).toHaveLength(OFFERS_PER_PEER);
+
+    const lone = seeder();
+    const only = lone.peer('only');
+    only.absorb(lone.tick(500));
+    expect(new Set(haves(only)).size).toBe(PIECES);
   });
 
   it('serves only the pieces it offered the peer, and offers another once the peer announces one', () => {
@@ -81,11 +90,12 @@ describe('TorrentSession: super-seeding (BEP 16)', () => {
     expect(new Set(haves(peer)).size).toBe(PIECES);
     const late = s.peer('late');
     expect(late.ofType('have-all')).toHaveLength(1);
+    expect(late.ofType('have-none')).toEqual([]);
   });
 
   it('superSeed: false announces every piece from the start', () => {
     const s = seeder({ superSeed: false });
-    s.peer('first');
+    expect(s.peer('first').ofType('have-all')).toHaveLength(1);
     expect(s.peer('second').ofType('have-all')).toHaveLength(1);
   });
 });

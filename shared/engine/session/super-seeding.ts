@@ -39,23 +39,21 @@ export class SuperSeeding {
   }
 
   /** Its handshake was accepted: our extended handshake, then what we have, as our bitfield (`have-all` for a fast
-   * peer) or, while super-seeding to several downloaders, as `have-none` and the peer's offers. A lone downloader
-   * is told every piece (super-seed.ts). */
+   * peer) or, while super-seeding, as `have-none` and the peer's offers. */
   greet(peer: PeerState, clientName: string): void {
     if (peer.extended) {
       const size = this.downloader()?.info.infoBytes.length;
       this.connections().send(peer, ourExtendedHandshake(size, clientName));
     }
     const policy = this.policy;
-    const offers = policy?.active ? policy.join(peer.key, !this.otherDownloader(peer)) : 'all';
-    if (offers === 'all') {
+    if (!policy?.active) {
       const have = this.downloader()?.have;
       const pieces = ourPieces(peer, have, have?.count() ?? 0);
       if (pieces) this.connections().send(peer, pieces);
       return;
     }
     if (peer.fast) this.connections().send(peer, { type: 'have-none' });
-    this.announce(offers);
+    this.announce(policy.join(peer.key));
   }
 
   /** A message the session took from a still connected peer: what it announces moves the offers. */
@@ -76,23 +74,33 @@ export class SuperSeeding {
     this.policy.sent(peer.key, index, begin + block.length >= pieceSize(this.info, index), this.now);
   }
 
+  /** Offers past their patience are made again; a downloader alone at a tick is told every piece (super-seed.ts):
+   * the offers are for several downloaders, and a swarm's peers, arriving together, are all there by the first
+   * tick. */
   tick(now: number): void {
     this.now = now;
-    if (this.policy?.active) this.announce(this.policy.tick(now));
+    const policy = this.policy;
+    if (!policy?.active) return;
+    this.announce(policy.tick(now));
+    const lone = this.loneDownloader();
+    if (lone) this.announce(policy.tellAll(lone.key));
   }
 
   gone(peer: PeerState): void {
     this.policy?.gone(peer.key);
   }
 
-  /** Is another connected peer still downloading (the offers are for several downloaders)? */
-  private otherDownloader(peer: PeerState): boolean {
+  /** The one connected peer still downloading, if it is the only one. */
+  private loneDownloader(): PeerState | undefined {
     const downloader = this.downloader();
     const pieces = this.info?.pieceCount ?? 0;
-    for (const other of this.connections().peers.values())
-      if (other !== peer && other.handshaken && (downloader?.peerPieces(other.key) ?? 0) < pieces)
-        return true;
-    return false;
+    let lone: PeerState | undefined;
+    for (const peer of this.connections().peers.values()) {
+      if (!peer.handshaken || (downloader?.peerPieces(peer.key) ?? 0) >= pieces) continue;
+      if (lone) return undefined;
+      lone = peer;
+    }
+    return lone;
   }
 
   private follow(step: Announce<PeerKey>[]): void {

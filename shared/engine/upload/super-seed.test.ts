@@ -4,8 +4,8 @@ import { mulberry32 } from '../testing/random';
 import { OFFER_PATIENCE_MS, OFFERS_PER_PEER, SuperSeed, type Announce } from './super-seed';
 
 const seed = (pieces: number) => new SuperSeed<string>(pieces, mulberry32(7));
-const indices = (out: Announce<string>[] | 'all', peer?: string) =>
-  typeof out === 'string' ? [] : out.filter((a) => peer === undefined || a.peer === peer).map((a) => a.index);
+const indices = (out: Announce<string>[], peer?: string) =>
+  out.filter((a) => peer === undefined || a.peer === peer).map((a) => a.index);
 
 describe('SuperSeed', () => {
   it('offers each new peer pieces nobody was offered yet, OFFERS_PER_PEER at a time', () => {
@@ -116,15 +116,16 @@ describe('SuperSeed', () => {
   });
 
   it('a lone downloader is told every piece, and still counts in what the peers hold', () => {
-    const s = seed(2);
-    expect(s.join('lone', true)).toBe('all');
-    expect(s.serves('lone', 0) && s.serves('lone', 1)).toBe(true);
+    const s = seed(4);
+    const first = indices(s.join('lone'));
+    expect(first).toHaveLength(OFFERS_PER_PEER);
+    expect(indices(s.tellAll('lone')).sort()).toEqual([0, 1, 2, 3].filter((i) => !first.includes(i)));
+    for (const index of [0, 1, 2, 3]) expect(s.serves('lone', index)).toBe(true);
     expect(s.offersOf('lone')).toEqual([]);
     expect(indices(s.join('second'))).toHaveLength(OFFERS_PER_PEER);
-    expect(s.serves('second', 0) && s.serves('second', 1)).toBe(true);
-    s.have('lone', 0);
+    for (const index of [0, 1, 2]) s.have('lone', index);
     expect(s.covering).toBe(false);
-    s.have('lone', 1);
+    s.have('lone', 3);
     expect(s.covering).toBe(true);
   });
 

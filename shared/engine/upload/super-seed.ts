@@ -83,17 +83,25 @@ export class SuperSeed<K> {
     return !this.on || this.peers.get(peer)?.told.get(index) === true;
   }
 
-  /** A peer connected: the pieces to announce to it in place of our bitfield. `alone`: no other downloader is
-   * connected, so the peer is told every piece (`'all'`: our bitfield as it is). Offers to a lone downloader would
-   * only cost it a round trip per piece, with nobody to spread the pieces to; a peer told everything still counts
-   * in what the peers hold between them. */
-  join(peer: K, alone = false): Announce<K>[] | 'all' {
+  /** A peer connected: the pieces to announce to it in place of our bitfield. */
+  join(peer: K): Announce<K>[] {
     if (!this.on || this.peers.has(peer)) return [];
     const view = { held: new Bitfield(this.pieceCount), told: new Bitfield(this.pieceCount), offers: [] };
     this.peers.set(peer, view);
-    if (!alone) return this.fill(peer, view, []);
+    return this.fill(peer, view, []);
+  }
+
+  /** The peer is the only downloader: it is told every piece (returned: those it was not told yet) and served
+   * whatever it asks. Offers to a lone downloader would only cost it a round trip per piece, with nobody to spread
+   * the pieces to; it still counts in what the peers hold between them. */
+  tellAll(peer: K): Announce<K>[] {
+    const view = this.peers.get(peer);
+    const out: Announce<K>[] = [];
+    if (!this.on || !view) return out;
+    for (let i = 0; i < this.pieceCount; i++) if (!view.told.get(i)) out.push({ peer, index: i });
     view.told.setAll();
-    return 'all';
+    view.offers = [];
+    return out;
   }
 
   gone(peer: K): void {
@@ -141,6 +149,7 @@ export class SuperSeed<K> {
     const out: Announce<K>[] = [];
     if (!this.on) return out;
     for (const [key, view] of this.peers) {
+      if (view.told.isComplete()) continue;
       const kept = view.offers.filter((o) => o.sentAt === undefined || now - o.sentAt < OFFER_PATIENCE_MS);
       if (kept.length === view.offers.length) continue;
       view.offers = kept;
