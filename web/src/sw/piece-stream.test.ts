@@ -45,6 +45,57 @@ function stream(s: PieceSource, parts: PieceSlice[]) {
 }
 
 describe('PieceStream', () => {
+  it('ends quietly when a read fails after its reader went away, and errors the stream while it is still read', async () => {
+    /** A source whose reads wait until `fail` rejects them. */
+    const failing = () => {
+      let fail: (error: Error) => void = () => {};
+      const s: PieceSource = {
+        read: () => new Promise((_resolve, reject) => (fail = reject)),
+        want: () => {},
+        pause: async () => {},
+        now: () => 0,
+      };
+      return { s, fail: (error: Error) => fail(error) };
+    };
+    const gone = failing();
+    const reader = stream(gone.s, slices(0, 1));
+    const read = reader.read();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const cancelled = reader.cancel();
+    gone.fail(new Error('the file changed under its snapshot'));
+    await cancelled;
+    expect(await read).toEqual({ done: true, value: undefined });
+
+    // The pull itself never rejects once the reader is gone: the browser's stream is told nothing more.
+    const direct = failing();
+    const last = 1;
+    const window = new ReadWindow(
+      { start: 0, end: 2 * PIECE - 1, lastPiece: last, pieceLength: PIECE },
+      () => {},
+      () => 0,
+    );
+    const piece = new PieceStream(slices(0, last), direct.s, window);
+    const errors: unknown[] = [];
+    const controller = {
+      enqueue: () => {},
+      close: () => {},
+      error: (error: unknown) => errors.push(error),
+      desiredSize: 0,
+    } as unknown as ReadableStreamDefaultController<Uint8Array>;
+    const pulled = piece.pull(controller);
+    piece.cancel();
+    direct.fail(new Error('the file changed under its snapshot'));
+    await expect(pulled).resolves.toBeUndefined();
+    expect(errors).toEqual([]);
+
+    const read2 = failing();
+    const still = stream(read2.s, slices(0, 1));
+    const pending = still.read();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    read2.fail(new Error('piece 0 is missing from its file'));
+    await expect(pending).rejects.toThrow('piece 0 is missing from its file');
+  });
+
   it('gives the stored pieces after the one asked for in the same read, up to BUNDLE_BYTES', async () => {
     const { s } = source([0, 1, 2, 3, 4, 5]);
     const reader = stream(s, slices(0, 5));

@@ -48,6 +48,18 @@ export class PieceStream implements UnderlyingDefaultSource<Uint8Array> {
   }
 
   async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    try {
+      await this.give(controller);
+    } catch (error) {
+      // A reader that went away (a player that seeks drops its request) asks nothing more: a read that failed
+      // meanwhile is nobody's error, and erroring a stream the browser cancelled makes Firefox report the request's
+      // interception as failed. A reader still there is told the stream failed.
+      if (!this.cancelled) controller.error(error);
+    }
+  }
+
+  /** The next piece asked for, and those stored right after it. */
+  private async give(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
     this.window.took(this.enqueuedBytes);
     const slice = this.slices[this.next++];
     if (!slice) {

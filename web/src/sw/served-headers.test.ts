@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fileResponse, type TorrentFiles } from './file-response';
 import type { PieceSource } from './piece-stream';
-import { ATTACHMENT_CSP, SERVED_FILE_CSP, servedAsAttachment, textResponse } from './served-headers';
+import {
+  answerOf,
+  ATTACHMENT_CSP,
+  SERVED_FILE_CSP,
+  servedAsAttachment,
+  textResponse,
+} from './served-headers';
 
 const torrent: TorrentFiles = {
   infoHashHex: 'cd'.repeat(20),
@@ -68,5 +74,16 @@ describe('servedAsAttachment', () => {
     expect(servedAsAttachment('image/svg+xml', '', false)).toBe(true);
     expect(servedAsAttachment('image/png', 'document', false)).toBe(false);
     expect(servedAsAttachment('image/png', 'image', true)).toBe(true);
+  });
+});
+
+describe('answerOf', () => {
+  it('answers what was served, and a 500 in words with the served headers for a serving that failed', async () => {
+    const ok = textResponse(200, 'ok\n');
+    expect(await answerOf(Promise.resolve(ok), 'this file')).toBe(ok);
+    const failed = await answerOf(Promise.reject(new Error('the database is closing')), 'this file');
+    expect(failed.status).toBe(500);
+    expect(await failed.text()).toBe('cannot serve this file: the database is closing\n');
+    expect(failed.headers.get('content-security-policy')).toBe(SERVED_FILE_CSP);
   });
 });

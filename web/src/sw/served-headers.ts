@@ -42,3 +42,17 @@ export function textResponse(status: number, text: string, headers: Record<strin
 export function servedAsAttachment(type: string, destination: string, asked: boolean): boolean {
   return asked || (type === 'image/svg+xml' && destination !== 'image');
 }
+
+/** The answer `serving` resolves to, or a 500 in words when it rejects: a promise given to `respondWith` that rejects
+ * makes the browser fail the request with no reason (Firefox logs that the service worker "encountered an unexpected
+ * error"), where a 500 says what went wrong. */
+export async function answerOf(serving: Promise<Response>, what: string): Promise<Response> {
+  try {
+    return await serving;
+  } catch (error) {
+    return textResponse(
+      500,
+      `cannot serve ${what}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
+}

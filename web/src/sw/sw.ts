@@ -10,7 +10,7 @@ import { pieceKey, torrentKey, verifiedKey } from '../lib/storage/storage';
 import { VerifiedMap } from '../lib/storage/verified-map';
 import { pieceDirectory } from '../worker/storage/opfs-directory';
 import { fileResponse, parseFileUrl, type TorrentFiles } from './file-response';
-import { servedAsAttachment, textResponse } from './served-headers';
+import { answerOf, servedAsAttachment, textResponse } from './served-headers';
 import { contentTypeOf } from '../lib/media/http-range';
 import type { PieceSource } from './piece-stream';
 import { PieceRuns } from './piece-file-read';
@@ -118,16 +118,20 @@ scope.addEventListener('fetch', (event) => {
   const shellAnswer = shellResponse(event.request);
   if (shellAnswer) return event.respondWith(shellAnswer);
   const zip = parseZipUrl(url.pathname, url.searchParams);
-  if (zip) return event.respondWith(serveZip(zip.infoHashHex, zip.name, zip.fileIndices));
+  if (zip)
+    return event.respondWith(answerOf(serveZip(zip.infoHashHex, zip.name, zip.fileIndices), 'this zip'));
   const target = parseFileUrl(url.pathname);
   if (!target) return;
   event.respondWith(
-    serve(
-      target.infoHashHex,
-      target.fileIndex,
-      event.request.headers.get('range'),
-      url.searchParams.has('download'),
-      event.request.destination,
+    answerOf(
+      serve(
+        target.infoHashHex,
+        target.fileIndex,
+        event.request.headers.get('range'),
+        url.searchParams.has('download'),
+        event.request.destination,
+      ),
+      'this file',
     ),
   );
 });
