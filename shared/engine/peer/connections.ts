@@ -33,6 +33,9 @@ export interface ConnectionPorts {
   act(action: EngineAction): void;
   /** Its handshake was accepted. */
   handshaken(peer: PeerState): void;
+  /** A further check of a handshake naming `peerIdHex` (a connection made to meet one peer, pex/): why it is
+   * refused, or undefined. */
+  refuse?(peer: PeerState, peerIdHex: string): string | undefined;
   /** A message from it (after the handshake). */
   message(peer: PeerState, message: WireMessage): void;
   /** It is closed and forgotten here. */
@@ -158,7 +161,7 @@ export class Connections {
 
   private onHandshake(peer: PeerState, handshake: Handshake): void {
     const hex = toHex(handshake.peerId);
-    const refusal = refuseHandshake(handshake, this.us, this.known, hex);
+    const refusal = refuseHandshake(handshake, this.us, this.known, hex) ?? this.ports.refuse?.(peer, hex);
     if (refusal) return this.close(peer, refusal);
     acceptHandshake(peer, handshake, hex, this.us.namesV2?.(handshake.infoHash) === true);
     this.byPeerId.set(hex, peer.key);

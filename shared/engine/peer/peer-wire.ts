@@ -10,6 +10,7 @@ import {
 } from '../../codec/extension';
 import type { WireMessage } from '../../codec/wire';
 import { encodeHandshake, reservedBytes, supportsExtended, supportsFast, supportsV2 } from '../../codec/wire';
+import { SD_PEX } from '../../codec/pex';
 import { OUR_REQQ } from './upload-queue';
 import { bytesEqual } from '../verify/verify';
 
@@ -17,6 +18,8 @@ import { bytesEqual } from '../verify/verify';
 export const ADVERTISE_FAST = true;
 /** The extended message id we want ut_metadata under. */
 export const UT_METADATA_ID = 3;
+/** The extended message id we want sd_pex (peer exchange, pex/) under. */
+export const SD_PEX_ID = 4;
 
 export interface Handshake {
   infoHash: Uint8Array;
@@ -75,6 +78,7 @@ export class WireState {
   private _client = '';
   private _reqq: number | undefined;
   private _utMetadata: number | undefined;
+  private _sdPex: number | undefined;
   private _metadataSize: number | undefined;
   private _lastReceived: number;
   private _lastSent: number;
@@ -114,6 +118,10 @@ export class WireState {
   get utMetadata(): number | undefined {
     return this._utMetadata;
   }
+  /** The id the peer wants sd_pex messages under (undefined: it does not speak it; pex/). */
+  get sdPex(): number | undefined {
+    return this._sdPex;
+  }
   get metadataSize(): number | undefined {
     return this._metadataSize;
   }
@@ -150,6 +158,8 @@ export class WireState {
     if (handshake.reqq !== undefined) this._reqq = handshake.reqq;
     const utMetadata = handshake.m.ut_metadata;
     this._utMetadata = utMetadata && utMetadata > 0 ? utMetadata : undefined;
+    const sdPex = handshake.m[SD_PEX];
+    this._sdPex = sdPex && sdPex > 0 ? sdPex : undefined;
     this._metadataSize = handshake.metadataSize;
   }
 }
@@ -169,10 +179,15 @@ export function acceptExtendedHandshake(peer: { readonly wire: WireState }, payl
   peer.wire.acceptExtended(decodeExtendedHandshake(payload));
 }
 
-/** Our BEP 10 handshake: ut_metadata, the metadata's size once we have it, our client and request queue. */
-export function ourExtendedHandshake(metadataSize: number | undefined, client: string): WireMessage {
+/** Our BEP 10 handshake: ut_metadata and sd_pex (`sdPex` 0: peer exchange is off), the metadata's size once we have
+ * it, our client and request queue. */
+export function ourExtendedHandshake(
+  metadataSize: number | undefined,
+  client: string,
+  sdPex = SD_PEX_ID,
+): WireMessage {
   const payload = encodeExtendedHandshake({
-    m: { ut_metadata: UT_METADATA_ID },
+    m: { ut_metadata: UT_METADATA_ID, [SD_PEX]: sdPex },
     metadataSize,
     client,
     reqq: OUR_REQQ,

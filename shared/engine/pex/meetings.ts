@@ -87,13 +87,14 @@ export class Meetings {
     });
   }
 
-  /** The meeting with `peer` is over; `failed`: the peer rests before we try it again. */
-  end(peer: PeerIdHex, now: number, failed: boolean): Meeting | undefined {
+  /** The meeting with `peer` is over; `failed`: the peer rests before we try it again (`restMs`, default
+   * RETRY_MS). */
+  end(peer: PeerIdHex, now: number, failed: boolean, restMs = RETRY_MS): Meeting | undefined {
     const meeting = this.meetings.get(peer);
     if (!meeting) return undefined;
     this.meetings.delete(peer);
     if (meeting.mine) this.ours--;
-    if (failed) this.rest(peer, now);
+    if (failed) this.rest(peer, now + restMs);
     return meeting;
   }
 
@@ -111,12 +112,12 @@ export class Meetings {
     return meeting;
   }
 
-  private rest(peer: PeerIdHex, now: number): void {
+  private rest(peer: PeerIdHex, until: number): void {
     this.resting.delete(peer);
     if (this.resting.size >= MAX_RESTING) {
       const oldest = this.resting.keys().next().value;
       if (oldest !== undefined) this.resting.delete(oldest);
     }
-    this.resting.set(peer, now + RETRY_MS);
+    this.resting.set(peer, until);
   }
 }

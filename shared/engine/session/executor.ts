@@ -154,7 +154,8 @@ const HANDLERS: { [T in EngineAction['type']]: ActionHandler<T> } = {
   read: readAction,
   retract: retractAction,
   announce: (action, ports) => ports.announce(action.event),
-  'want-peers': (action, ports) => ports.wantPeers(action.count, action.swarm),
+  'want-peers': ({ count, swarm }, ports) =>
+    swarm === undefined ? ports.wantPeers(count) : ports.wantPeers(count, swarm),
   'meet-peer': meetAction,
   'signal-in': signalAction,
   'meet-ended': (action, ports) => ports.swarm?.ended(action.peer, action.reason),

@@ -1,6 +1,6 @@
 // Which room each message from a peer goes to: what it has and its choke to the downloader (or, before we know the
 // torrent, to what it said it has, pending-has.ts), requests to the uploader, its interest to the choke rounds,
-// extended messages to the metadata exchange, BEP 52 hash messages to the hash exchange; blocks to the session's
+// extended messages to the metadata exchange (sd_pex ones to peer exchange), BEP 52 hash messages to the hash exchange; blocks to the session's
 // received-block path. Each message is first charged to the peer's work budget, and its pieces message held to the
 // order rule.
 import type { WireMessage } from '../../codec/wire';
@@ -9,8 +9,9 @@ import type { Downloader } from '../download/downloader';
 import type { ForwardingLedger } from '../choke/forwarding';
 import type { HashExchange } from '../v2/hash-exchange';
 import type { MetadataExchange } from '../metadata/metadata-exchange';
+import type { PeerExchange } from '../pex/exchange';
 import type { PeerState } from '../peer/peer';
-import { acceptExtendedHandshake, needsFast } from '../peer/peer-wire';
+import { SD_PEX_ID, acceptExtendedHandshake, needsFast } from '../peer/peer-wire';
 import type { Uploader } from '../upload/uploader';
 import { isPiecesMessage } from '../peer/opening';
 import { messageCost, type WorkContext } from './message-cost';
@@ -26,6 +27,8 @@ export interface MessageRooms {
   hashes(): HashExchange | undefined;
   readonly chokes: ChokeRounds;
   readonly metadata: MetadataExchange;
+  /** Peer exchange (sd_pex), when it is on. */
+  readonly pex: PeerExchange | undefined;
   readonly forwarding: ForwardingLedger;
   /** The peer is still connected. */
   connected(peer: PeerState): boolean;
@@ -107,8 +110,10 @@ function onRequest(rooms: MessageRooms, peer: PeerState, message: MessageOf<'req
 
 function onExtended(rooms: MessageRooms, peer: PeerState, message: MessageOf<'extended'>, now: number): void {
   if (!peer.extended) return rooms.close(peer, 'extended message without the extension protocol');
+  if (message.id === SD_PEX_ID && rooms.pex) return rooms.pex.onMessage(peer, message.payload, now);
   if (message.id === 0) acceptExtendedHandshake(peer, message.payload);
   rooms.metadata.onExtended(peer, message.id, message.payload, now);
+  if (message.id === 0 && rooms.connected(peer)) rooms.pex?.extendedHandshake(peer, now);
 }
 
 function onHashMessage(

@@ -11,7 +11,7 @@ import type { Downloader } from '../download/downloader';
 import { ForwardingLedger } from '../choke/forwarding';
 import { HashExchange } from '../v2/hash-exchange';
 import { PieceChecks } from './piece-checks';
-import { MetadataExchange } from '../metadata/metadata-exchange';
+import type { MetadataExchange } from '../metadata/metadata-exchange';
 import type { PeerState } from '../peer/peer';
 import type { PieceLayers } from '../v2/piece-layers';
 import { DEFAULT_CHOKE_POLICY } from '../choke/policies';
@@ -39,6 +39,8 @@ import { BanList } from '../verify/verify';
 import type { VerifiedPieces } from '../verify/verified-pieces';
 import { SessionWebSeeds } from '../webseed/session-webseeds';
 import { checkOptions } from './check-options';
+import { connectPeer, pexEvent, sessionPex, wantPeersAction, type PeerExchange } from './session-pex';
+import { metadataRoom } from './session-metadata';
 import { SuperSeeding } from './super-seeding';
 import { withCoverage } from './swarm-coverage';
 
@@ -72,6 +74,8 @@ export class TorrentSession implements Session {
   private readonly chokes: ChokeRounds;
   /** Where each peer message goes (peer-messages.ts). */
   private readonly rooms: MessageRooms;
+  /** Peer exchange (sd_pex), unless the config turns it off. */
+  private readonly pex: PeerExchange | undefined;
 
   /** The session's state and its changes (session-state.ts). */
   private readonly states: SessionStates;
@@ -119,7 +123,15 @@ export class TorrentSession implements Session {
     const v2 = options.v2 ?? (options.infoHashV2 ? {} : undefined);
     this.join = new V2Join(this.infoHash, options.infoHashV2, v2);
     this.connections = this.connectionsRoom();
-    this.metadata = this.metadataRoom();
+    const pexHost = { act: (a: EngineAction) => this.out.push(a), downloader: () => this.downloader };
+    this.pex = sessionPex(config, options, this.connections, this.bans, {
+      ...pexHost,
+      state: () => this.state,
+    });
+    this.metadata = metadataRoom({
+      ...{ infoHash: this.infoHash, join: this.join, connections: this.connections, checks: this.checks },
+      ...{ info: () => this.info, hashed: (d) => this.onMetadataHashed(d), fail: (r) => this.states.fail(r) },
+    });
     const peerPieces = (key: PeerKey) => this.downloader?.peerPieces(key) ?? 0;
     this.chokes = this.chokeRoom(peerPieces);
     this.states = new SessionStates({
@@ -151,26 +163,9 @@ export class TorrentSession implements Session {
       handshaken: (peer) => this.superSeed.greet(peer, this.config.clientName),
       message: (peer, message) => routeMessage(this.rooms, peer, message, this.now),
       gone: (peer) => this.onGone(peer),
+      refuse: (peer, id) => this.pex?.refuse(peer, id, this.now),
       pieces: (peer) => this.downloader?.peerPieces(peer.key) ?? 0,
     });
-  }
-
-  private metadataRoom(): MetadataExchange {
-    return new MetadataExchange(
-      this.infoHash,
-      {
-        peer: (key) => this.peers.get(key),
-        send: (peer, message) => this.connections.send(peer, message),
-        close: (peer, reason) => this.connections.close(peer, reason),
-        hash: (bytes) =>
-          this.join.byV2Magnet
-            ? this.onMetadataHashed(this.join.digest(bytes))
-            : this.checks.hash({ kind: 'metadata' }, bytes),
-        info: () => this.info,
-        fail: (reason) => this.states.fail(reason),
-      },
-      this.join.metadataCheck(),
-    );
   }
 
   private chokeRoom(peerPieces: (key: PeerKey) => number): ChokeRounds {
@@ -209,6 +204,7 @@ export class TorrentSession implements Session {
       hashes: () => this.hashes,
       chokes: this.chokes,
       metadata: this.metadata,
+      pex: this.pex,
       forwarding: this.forwarding,
       connected: (peer) => this.peers.get(peer.key) === peer,
       close: (peer, reason) => this.connections.close(peer, reason),
@@ -266,7 +262,7 @@ export class TorrentSession implements Session {
 
   /** Each kind of event and what it does. */
   private static readonly EVENTS: { [T in EngineEvent['type']]: EventHandler<T> } = {
-    'peer-connected': (s, event) => s.connections.connect(event.peer, event.identities ?? []),
+    'peer-connected': (s, event) => connectPeer(s.pex, s.connections, event),
     'peer-data': (s, event) => s.connections.data(event.peer, event.data),
     'peer-closed': (s, event) => s.connections.closed(event.peer),
     'peer-backlog': (s, event, now) =>
@@ -305,8 +301,8 @@ export class TorrentSession implements Session {
     'read-done': (s, event, now) => s.onReadDone(event, now),
     'block-retracted': (s, event) => s.uploader?.onRetracted(s.peers.get(event.peer), event),
     'read-failed': (s, event, now) => s.onReadFailed(event, now),
-    'signal-out': () => {},
-    'meet-failed': () => {},
+    'signal-out': (s, event, now) => pexEvent(s.pex, event, now),
+    'meet-failed': (s, event, now) => pexEvent(s.pex, event, now),
     tick: (s) => s.onTick(),
     pause: (s) => s.states.pause(),
     resume: (s) => s.states.resume(),
@@ -407,6 +403,7 @@ export class TorrentSession implements Session {
     this.uploader?.tick(this.peers.values(), now);
     this.superSeed.tick(now);
     this.hashes?.tick(now);
+    this.pex?.tick(now);
     this.leavesAhead();
     this.webSeeds.tick(this.state === 'downloading', now);
     this.chokes.spreadChanged();
@@ -428,7 +425,7 @@ export class TorrentSession implements Session {
   private wantPeers(): void {
     if (this.state === 'stopped' || this.state === 'paused') return;
     const count = this.connections.wanted(this.config.targetPeers, this.now);
-    if (count !== undefined) this.out.push({ type: 'want-peers', count });
+    if (count !== undefined) this.out.push(wantPeersAction(count, this.pex, this.now));
   }
 
   private onStop(): void {
@@ -436,6 +433,7 @@ export class TorrentSession implements Session {
     for (const peer of [...this.peers.values()]) this.connections.close(peer, 'stopped');
     this.states.stopped();
     this.webSeeds.stop();
+    this.pex?.stop(this.now);
     this.downloader?.dropPiece();
     this.checks.clear();
     this.hashes?.clearWaiting();
@@ -454,6 +452,7 @@ export class TorrentSession implements Session {
     this.hashes?.peerGone(peer.key, this.now);
     this.metadata.peerGone(peer.key, this.now);
     this.chokes.peerGone(peer, this.now);
+    this.pex?.gone(peer, this.now);
     this.superSeed.gone(peer);
   }
 
@@ -469,6 +468,7 @@ export class TorrentSession implements Session {
       now,
     );
     const idlePlace = this.connections.idlePlace(now) ? { idlePlace: true as const } : {};
+    if (this.pex) stats.swarm = this.pex.stats();
     return withCoverage({ ...stats, ...this.webSeeds.stats(now), ...idlePlace }, downloader);
   }
 }

@@ -7,7 +7,8 @@ import { SessionDriver } from '../../host/session-driver';
 import { blockDigests } from '../verify/file-tree';
 import { sha256Sync } from '../../hash/sha256';
 import type { TorrentSession } from '../session/session';
-import type { AnnounceEvent, EngineEvent, PeerKey } from '../contract/engine-types';
+import type { AnnounceEvent, EngineEvent, PeerIdHex, PeerKey } from '../contract/engine-types';
+import { SimMeetings } from './sim-meetings';
 import { CONTROL_MESSAGE_BYTES, Network, type Channel, type Host, type MessageOrder } from './network';
 import { mulberry32, randomBytes } from './random';
 import { SimWebSeedServer, type ServedTorrent, type WebSeedServerOptions } from './web-seed-server';
@@ -110,6 +111,8 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
   private readonly byHost = new Map<Host, N>();
   /** The simulated web seeds, by the URL the torrent names them by. */
   readonly webSeeds = new Map<string, SimWebSeedServer>();
+  /** Peer exchange's meetings: offers and answers relayed by the sessions become connections (sim-meetings.ts). */
+  readonly meetings = new SimMeetings<N>(this);
 
   constructor(options: SimOptions) {
     this.options = options;
@@ -180,8 +183,9 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
     return (a.neighbours.get(b) ?? 0) > 0;
   }
 
-  /** Opens a connection (both sides see `peer-connected` after one latency). */
-  connect(a: N, b: N): void {
+  /** Opens a connection (both sides see `peer-connected` after one latency); `expect`: the peer id each end met it
+   * to reach (a meeting through the swarm). */
+  connect(a: N, b: N, expect: { a?: PeerIdHex; b?: PeerIdHex } = {}): void {
     const id = this.nextConnection++;
     const keyA = `${b.name}#${id}`;
     const keyB = `${a.name}#${id}`;
@@ -192,8 +196,12 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
     a.neighbours.set(b, (a.neighbours.get(b) ?? 0) + 1);
     b.neighbours.set(a, (b.neighbours.get(a) ?? 0) + 1);
     const at = this.now + this.network.latency(a.host, b.host);
-    this.at(at, () => a.deliver({ type: 'peer-connected', peer: keyA }));
-    this.at(at, () => b.deliver({ type: 'peer-connected', peer: keyB }));
+    this.at(at, () =>
+      a.deliver({ type: 'peer-connected', peer: keyA, ...(expect.a ? { expect: expect.a } : {}) }),
+    );
+    this.at(at, () =>
+      b.deliver({ type: 'peer-connected', peer: keyB, ...(expect.b ? { expect: expect.b } : {}) }),
+    );
   }
 
   /** The node dies without a word: its uplink stops, its peers see their connections drop one latency later. */
@@ -212,6 +220,11 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
   /** The node closes a connection (hook for records). */
   protected closing(_node: N, _peer: PeerKey, _reason: string): void {}
 
+  /** What the node's transport sends for `data` (hook for hostile nodes: the messages it sends instead). */
+  protected outgoing(_node: N, _peer: PeerKey, data: Uint8Array): readonly Uint8Array[] {
+    return [data];
+  }
+
   /** The digest of `data` as the node's hasher computes it (hook for records). */
   protected digest(_node: N, data: Uint8Array): Uint8Array {
     return this.hash(data);
@@ -221,20 +234,21 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
   private portsFor(node: N): EnginePorts {
     const { hashMsPerMiB = 0, storeLatencyMs = 0, readLatencyMs = 0, onDeliver } = this.options;
     return {
-      send: (peer, data) => {
+      send: (peer, sent) => {
         const connection = node.connections.get(peer);
         if (!connection) return;
         const { remote, remoteKey } = connection;
-        this.network.send(
-          connection.out,
-          data.length,
-          () => {
-            if (!remote.connections.has(remoteKey)) return;
-            onDeliver?.(remote, node, data);
-            remote.deliver({ type: 'peer-data', peer: remoteKey, data });
-          },
-          pieceBlock(data),
-        );
+        for (const data of this.outgoing(node, peer, sent))
+          this.network.send(
+            connection.out,
+            data.length,
+            () => {
+              if (!remote.connections.has(remoteKey)) return;
+              onDeliver?.(remote, node, data);
+              remote.deliver({ type: 'peer-data', peer: remoteKey, data });
+            },
+            pieceBlock(data),
+          );
       },
       retract: (peer, index, begin) => {
         const connection = node.connections.get(peer);
@@ -288,6 +302,7 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
       webSeedAbort: (request) => {
         for (const server of this.webSeeds.values()) server.abort(node, request);
       },
+      swarm: this.meetings.portsFor(node),
       error: (reason) => node.errors.push(reason),
     };
   }
