@@ -56,6 +56,28 @@ describe('SwarmDetails', () => {
     ]);
   });
 
+  it('tells where to put the .torrent for the share link to start with nobody online', () => {
+    const seed = {
+      url: 'https://f.example/share/',
+      host: 'f.example',
+      status: 'idle' as const,
+      downloaded: 0,
+    };
+    const xs = 'https://f.example/share/Photos%202024.torrent';
+    const magnet = `magnet:?xt=urn:btih:${'ab'.repeat(20)}&ws=${encodeURIComponent(seed.url)}&xs=${encodeURIComponent(xs)}`;
+    render(SwarmDetails, {
+      torrent: torrentView({ webSeeds: [seed], magnet }),
+      trackers: [],
+      samples: [],
+      actions: torrentActions(),
+    });
+    expect(
+      screen.getByText(/For the share link to start while nobody who shares it is online/).textContent,
+    ).toMatch(
+      /put this torrent's \.torrent \(Download \.torrent\) on the server at https:\/\/f\.example\/share\/Photos%202024\.torrent\.$/,
+    );
+  });
+
   it('sends the most to fetch from web servers, in MiB, and no limit for an empty field', async () => {
     const user = userEvent.setup();
     const actions = torrentActions();
