@@ -245,7 +245,7 @@ export type EngineEvent =
   | { type: 'block-retracted'; peer: PeerKey; index: number; begin: number; length: number }
   /** Hand the session a signalling payload to relay through a neighbour: the offer for a `meet-peer`, or the answer
    * (or `decline`) to a `signal-in` offer. `payload` is opaque to the session (the SDP with its candidates, as the
-   * adapter encodes it; at most MAX_SIGNAL_PAYLOAD bytes, pex/pex-codec.ts); `decline` carries none. */
+   * adapter encodes it; at most MAX_SIGNAL_PAYLOAD bytes, shared/codec/pex.ts); `decline` carries none. */
   | { type: 'signal-out'; to: PeerIdHex; kind: SignalKind; payload?: Uint8Array }
   /** The adapter could not make the offer for a `meet-peer`, or gave up on a meeting (its connection failed or timed
    * out before the handshake): the session forgets the meeting and may meet that peer again later. */
