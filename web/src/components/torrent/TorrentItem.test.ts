@@ -37,6 +37,7 @@ describe('TorrentItem', () => {
       downloaded: String(1024 * 1024),
       sessionDownloaded: '512',
       uploaded: '64',
+      peers: '1',
     });
   });
 
