@@ -1,42 +1,14 @@
 // Steps through the app's real UI (the accessible names of the brief), as a user would.
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 
 export async function openApp(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.getByText('Starting…').waitFor({ state: 'detached', timeout: 30_000 });
 }
 
-/** Shares `path` through `Share files`; resolves with the magnet link once the torrent seeds. `choose` puts the
- * file in the input (a browser Playwright did not launch takes it over CDP, lifecycle.ts's setInputFiles). */
-export async function share(
-  page: Page,
-  path: string,
-  name: string,
-  timeoutMs: number,
-  choose = (input: Locator, file: string) => input.setInputFiles(file),
-): Promise<string> {
-  await choose(page.getByLabel('Share files'), path);
-  return seeding(page, name, timeoutMs);
-}
-
-/**
- * Seeds the `.torrent` at `torrentPath` from `files` (`Torrent to seed`, then `Files to seed it from`); resolves
- * with its magnet link once every piece checked and the torrent seeds.
- */
-export async function seedTorrent(
-  page: Page,
-  torrentPath: string,
-  files: string[],
-  name: string,
-  timeoutMs: number,
-): Promise<string> {
-  await page.getByLabel('Torrent to seed').setInputFiles(torrentPath);
-  await page.getByLabel('Files to seed it from').setInputFiles(files);
-  return seeding(page, name, timeoutMs);
-}
-
-/** The magnet link of the torrent `name` once it seeds. */
-async function seeding(page: Page, name: string, timeoutMs: number): Promise<string> {
+/** Shares `path` through `Share files`; resolves with the magnet link once the torrent seeds. */
+export async function share(page: Page, path: string, name: string, timeoutMs: number): Promise<string> {
+  await page.getByLabel('Share files').setInputFiles(path);
   const item = page.getByRole('list', { name: 'Torrents' }).getByRole('listitem', { name, exact: true });
   await item.getByText('Seeding', { exact: true }).waitFor({ timeout: timeoutMs });
   return item.getByLabel('Magnet link').inputValue();

@@ -76,7 +76,9 @@ async function downloadFigures(
     { ours: () => appRun(appUrl, server, download), WebTorrent: () => webTorrentRun(server, download) },
     log,
   );
-  log(`  webseed runs: ${JSON.stringify(runs)}`);
+  log(
+    `  webseed runs: ${JSON.stringify(runs, (_, value) => (value instanceof Error ? firstLine(value) : value))}`,
+  );
   const [ours, theirs] = [succeeded(runs.ours), succeeded(runs.WebTorrent)];
   const per = (list: SeedRun[], of: (run: SeedRun) => number) => (list.length ? median(list.map(of)) : null);
   const note = `medians of ${ours.length} and ${theirs.length} of ${rounds} run(s); ${load()}`;

@@ -29,6 +29,19 @@ describe('bench --help', () => {
     }
   });
 
+  it('lists in its section each part --only= can choose, with what it measures', () => {
+    const withParts = BENCHES.filter((bench) => Object.keys(bench.parts ?? {}).length > 0);
+    expect(withParts.length).toBeGreaterThan(0);
+    for (const bench of withParts)
+      for (const [part, what] of Object.entries(bench.parts ?? {}))
+        expect(
+          sectionOf(help, bench.name).some(
+            (line) => line.trimStart().startsWith(`--only=${part} `) && line.endsWith(what),
+          ),
+          `${bench.name} ${part}`,
+        ).toBe(true);
+  });
+
   it("lists the runner's own flags", () => {
     for (const flag of Object.keys(RUNNER_FLAGS)) expect(help).toContain(`    ${flag}`);
   });
