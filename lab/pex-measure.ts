@@ -1,0 +1,21 @@
+// Measures peer exchange in the lab (lab/experiments/pex-run.ts): the same swarm and seed with the tracker up and with
+// it failing 10 s after the start, handing out as many peers as asked or one an announce; prints one JSON row each. `npx tsx lab/pex-measure.ts [peers] [seed]`.
+import { createHash } from 'node:crypto';
+import { PEX_DEFAULTS, runPex } from './experiments/pex-run';
+
+const sha1 = (data: Uint8Array) => new Uint8Array(createHash('sha1').update(data).digest());
+const peers = Number(process.argv[2] ?? PEX_DEFAULTS.peers);
+const seed = Number(process.argv[3] ?? PEX_DEFAULTS.seed);
+const params = { ...PEX_DEFAULTS, peers, seed };
+const dies = PEX_DEFAULTS.trackerDiesAtMs;
+const runs = [
+  {},
+  { trackerDiesAtMs: dies },
+  { trackerOffers: 1 },
+  { trackerDiesAtMs: dies, trackerOffers: 1 },
+];
+for (const run of runs) {
+  const started = Date.now();
+  const row = runPex({ ...params, ...run }, sha1);
+  console.log(JSON.stringify({ ...row, wallSeconds: (Date.now() - started) / 1000 }));
+}
