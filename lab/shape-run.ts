@@ -13,7 +13,7 @@ import { predictSwarm, shapeBounds, type ShapedPeer, type SwarmShape } from './n
 import { formatTimeline, ShapeTimeline } from './shape-timeline';
 import { choosePieceLength } from '../shared/codec/metainfo';
 import { CHOKE_POLICIES, type ChokePolicyName } from '../shared/engine/choke/policies';
-import { countFlag, flagValue } from '../bench/lib/flags';
+import { parseArgs } from './options';
 
 const MiB = 1024 * 1024;
 const TABS = 8;
@@ -52,23 +52,24 @@ function swarmPeers(ratePercent: number): ShapedPeer[] {
   ];
 }
 
-const flags = new Set(process.argv.slice(2));
-const ratePercent = countFlag(flags, 'wan-swarm-rate', 100);
-const fileBytes = countFlag(flags, 'wan-swarm-mib', 64) * MiB;
+const { options } = parseArgs(process.argv.slice(2));
+const option = (name: string) => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
+const ratePercent = Number(option('wan-swarm-rate') ?? 100);
+const fileBytes = Number(option('wan-swarm-mib') ?? 64) * MiB;
 const shape: SwarmShape = {
   peers: swarmPeers(ratePercent),
   fileBytes,
   pieceBytes: choosePieceLength(fileBytes),
 };
-const seeds = (flagValue(flags, 'lab-seeds') ?? '1').split(',').map(Number);
-const policyName = flagValue(flags, 'lab-policy');
+const seeds = (option('lab-seeds') ?? '1').split(',').map(Number);
+const policyName = option('lab-policy');
 if (policyName !== undefined && !(policyName in CHOKE_POLICIES))
   throw new Error(`no choke policy ${policyName}`);
 const config = policyName ? { chokePolicy: CHOKE_POLICIES[policyName as ChokePolicyName] } : undefined;
 const bound = shapeBounds(shape).p2p;
 for (const seed of seeds) {
   const shares: number[] = [];
-  const timeline = flags.has('--timeline') ? new ShapeTimeline() : undefined;
+  const timeline = options.timeline ? new ShapeTimeline() : undefined;
   const prediction = predictSwarm(shape, {
     hash: sha1,
     seed,
