@@ -41,15 +41,15 @@ export function pieceOf(size: number, offset: number): number {
 }
 
 /**
- * The piece to hold back of the one-file share of the video `path`: at 92 %, past what a test plays from the start or
- * from a seek to 80 % (a player of a fragmented MP4 reads on from the fragment before the seek's time), and holding
- * no MP4 box header (the player reads each fragment's header before it plays).
+ * The piece to hold back of the one-file share of the video `path`: at `at` of its bytes (by default 92 %, past what a
+ * test plays from the start or from a seek to 80 %: a player of a fragmented MP4 reads on from the fragment before
+ * the seek's time), and holding no MP4 box header (the player reads each fragment's header before it plays).
  */
-export function pieceToHold(path: string): number {
+export function pieceToHold(path: string, at = 0.92): number {
   const size = statSync(path).size;
   const length = choosePieceLength(size);
   const headers = /\.(mp4|m4a)$/.test(path) ? mp4Boxes(path).map((box) => box.offset) : [];
-  let piece = pieceOf(size, size * 0.92);
+  let piece = pieceOf(size, size * at);
   while (headers.some((at) => at + 16 > piece * length && at < (piece + 1) * length)) piece++;
   return piece;
 }
