@@ -4,9 +4,13 @@
 // ready after `gatherMs` (ICE gathering), as the app's are.
 import type { EngineEvent, PeerIdHex } from '../contract/engine-types';
 import type { SwarmPorts } from '../session/executor';
-import type { SimNode } from './sim';
 
-export interface MeetingSim<N extends SimNode> {
+/** What a meeting needs of a simulated node: whether it still runs. */
+export interface MeetingNode {
+  readonly alive: boolean;
+}
+
+export interface MeetingSim<N extends MeetingNode> {
   readonly now: number;
   at(at: number, run: () => void): void;
   connect(a: N, b: N, expect?: { a?: PeerIdHex; b?: PeerIdHex }): void;
@@ -15,7 +19,7 @@ export interface MeetingSim<N extends SimNode> {
 const text = new TextEncoder();
 const untext = new TextDecoder();
 
-export class SimMeetings<N extends SimNode> {
+export class SimMeetings<N extends MeetingNode> {
   private readonly offers = new Map<string, N>();
   private readonly answers = new Map<string, { offerer: N; answerer: N; offererId: PeerIdHex }>();
   private next = 1;
