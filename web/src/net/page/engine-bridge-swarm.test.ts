@@ -98,7 +98,15 @@ describe("EngineBridge's peer exchange", () => {
     sockets[0]!.open();
     await settle();
     expect(offersSent(sockets[0]!)).toBe(5);
-    const view = { infoHashHex: T, name: 'shared', neighbours: 2 } as TorrentView;
+    const {
+      availability: _cells,
+      peerStats: _peers,
+      ...view
+    } = {
+      infoHashHex: T,
+      name: 'shared',
+      neighbours: 2,
+    } as TorrentView;
     worker.emit({ type: 'torrents', torrents: [view] });
     worker.emit({ type: 'announce', infoHashHex: T, stats });
     await settle();
