@@ -11,6 +11,8 @@ const row = (n: number, mode: Row['mode'], seconds: number, bound: number): Row 
   discrete: mode === 'swarm' ? bound * 1.1 : bound,
   completed: n,
   utilization: [[1, 0.5]],
+  seedBound: 4,
+  ...(mode === 'swarm' ? { coveredSeconds: 5 } : {}),
 });
 
 const rows = [

@@ -108,8 +108,11 @@ function headlineOf(rows: readonly Row[]) {
   const biggest = swarmRows[swarmRows.length - 1];
   const csBiggest = csRows[csRows.length - 1];
   const worstDiscrete = Math.max(...swarmRows.map((r) => r.seconds / r.discrete));
+  const leaves = swarmRows.map((r) => (r.coveredSeconds ?? Infinity) / r.seedBound);
   const headline = {
     maxSwarmRatio: round(worst.seconds / worst.bound, 3),
+    /** The swarm's worst time until the peers other than the seed hold every piece, over F/u_s. */
+    maxSenderLeaveRatio: round(Math.max(...leaves), 3),
     maxSwarmRatioAtN: worst.n,
     maxSwarmRatioToDiscreteBound: round(worstDiscrete, 3),
     discreteBoundOverFluidAtLargestN: round(biggestBounds(swarmRows), 3),
@@ -142,6 +145,8 @@ function tableRows(rows: readonly Row[]): Array<Array<string | number>> {
       round(sw.seconds / sw.bound, 2),
       round(sw.discrete, 1),
       round(sw.seconds / sw.discrete, 2),
+      sw.coveredSeconds === undefined ? '-' : round(sw.coveredSeconds, 1),
+      sw.coveredSeconds === undefined ? '-' : round(sw.coveredSeconds / sw.seedBound, 2),
     ];
   });
 }
@@ -158,6 +163,10 @@ export function scalabilityReport(params: ScalabilityParams, rows: readonly Row[
       ` serves before it holds a piece, so uploaders at most double every piece time), the swarm's worst ratio is` +
       ` **${headline.maxSwarmRatioToDiscreteBound}**.`,
     '',
+    `The seed ${params.superSeed ? 'super-seeds (BEP 16)' : 'does not super-seed'}; the time until the other peers` +
+      ` hold every piece between them (the seed could leave) is at most **${headline.maxSenderLeaveRatio}** times` +
+      ` F/u_s = ${round(params.fileBytes / params.seedUpload, 1)} s, the least it can be.`,
+    '',
     table(
       [
         'N',
@@ -169,6 +178,8 @@ export function scalabilityReport(params: ScalabilityParams, rows: readonly Row[
         'swarm ratio',
         'whole-piece bound (s)',
         'ratio to it',
+        'the others hold every piece (s)',
+        'over F/u_s',
       ],
       tableRows(rows),
     ),

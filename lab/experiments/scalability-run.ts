@@ -4,6 +4,7 @@ import { clientServerBound, discreteP2pBound, p2pBound } from '../bounds';
 import { freeRider } from '../sim/strategy';
 import { LabSwarm } from '../sim/swarm';
 import type { LabPeer } from '../sim/swarm';
+import { watchCoverage } from '../sender-leaves';
 import type { RunContext } from './types';
 import type { SwarmParams } from './common';
 import { labTorrent, round } from './common';
@@ -15,6 +16,8 @@ export interface ScalabilityParams extends Omit<SwarmParams, 'peers'> {
   latencyMs: number;
   /** Also measure client-server up to this N (it takes N·F/u_s of virtual time). */
   clientServerMaxPeers: number;
+  /** The swarm's seed super-seeds (BEP 16, the engine's default; upload/super-seed.ts). */
+  superSeed: boolean;
 }
 
 export type Mode = 'client-server' | 'swarm';
@@ -29,6 +32,10 @@ export interface Row {
   completed: number;
   /** Share of the swarm's total upload capacity in use, per second. */
   utilization: Array<[number, number]>;
+  /** Swarm: when the peers other than the seed first held every piece between them (s; the seed could leave). */
+  coveredSeconds?: number;
+  /** The least that can take: F/u_s (s). */
+  seedBound: number;
 }
 
 /** The seed and N peers; client-server: the server takes every client, which never upload and know only it. */
@@ -39,7 +46,7 @@ function addPeers(swarm: LabSwarm, params: ScalabilityParams, n: number, clientS
     upload: params.seedUpload,
     download: params.peerDownload,
     // The server takes every client; in the swarm it is one peer among others.
-    config: clientServer ? { maxPeers: n + 10, targetPeers: 0 } : {},
+    config: clientServer ? { maxPeers: n + 10, targetPeers: 0 } : { superSeed: params.superSeed },
     tickMs: clientServer ? 1000 : undefined,
   });
   const peers: LabPeer[] = [];
@@ -114,8 +121,14 @@ export function runOnce(params: ScalabilityParams, n: number, mode: Mode, contex
   const peers = addPeers(swarm, params, n, clientServer);
   const { bound, discrete } = boundsAt(params, n, clientServer);
   const utilization = sampleUtilization(swarm);
+  const covered = watchCoverage(swarm, peers, torrent.info.pieceCount);
   swarm.runUntil(bound * 1000 * 5 + 600_000, () => swarm.allDone(peers));
   const completed = peers.filter((p) => p.complete).length;
   const last = Math.max(...peers.map((p) => p.completedAt ?? swarm.now));
-  return { n, mode, seconds: last / 1000, bound, discrete, completed, utilization };
+  const coveredAt = covered();
+  return {
+    ...{ n, mode, seconds: last / 1000, bound, discrete, completed, utilization },
+    ...(coveredAt !== undefined && !clientServer ? { coveredSeconds: coveredAt / 1000 } : {}),
+    seedBound: params.fileBytes / params.seedUpload,
+  };
 }
