@@ -2,18 +2,13 @@
 // bundle with its service worker and `client.createServer`) on the same files and seeder limits, in the same run.
 // The video: 60 s at 12 Mbit/s, as ffmpeg muxes a WebM by default (cues at the end), and the same streams in an MP4
 // with its `moov` at the end and in a fragmented MP4 (a `moof` per keyframe, every second). For each client and file,
-// sessions of a fresh seeder and leecher each:
-// - seeder without a limit: Play to the first frame, then a seek to 80 % to playing (five sessions of each client,
-//   in turns, for the WebM and the moov-at-end MP4, the figures their medians; `--sessions=N`);
-// - seeder at 2.4 times the bitrate: Play to the first frame, then the longest stall in the first 30 s of playback;
-// - seeder at 2.4 times the bitrate: Play to the first frame, then a seek to 80 % to playing (three sessions of each
-//   client, in turns, for the WebM and the moov-at-end MP4, the figure their medians; `--limited-seeks=N`).
-// `--limited-stalls=N`: N sessions of each client of the stalls at 2.4 times the bitrate (default one), the stall
-// figure the longest of any session, the first frame their median.
+// sessions of a fresh seeder without a limit and a leecher each: Play to the first frame, then a seek to 80 % to
+// playing (five sessions of each client, in turns, for the WebM and the moov-at-end MP4, the figures their medians;
+// `--sessions=N`). A seeder at 2.4 times the bitrate is decision 0016.
 // `--tiny`: 10 s at 2 Mbit/s, a smoke; the `streams` bench's parts `webm`, `mp4`, `fmp4` choose the files;
 // `--log-reads`: our sessions log the player's reads (the service worker's requests and ranges) and the pieces the
-// service worker asked for, from Play to the first frame, after a seek, and after a stall past its goal.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+// service worker asked for, from Play to the first frame and after a seek.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -32,15 +27,7 @@ import {
 import { download, openApp, share } from './app-steps';
 import { STREAM_WISHES_CHANNEL } from '../../web/src/lib/messages/stream-wishes';
 import { FRESH_PIECES_CHANNEL } from '../../web/src/lib/messages/fresh-pieces';
-import {
-  bundleServer,
-  openBundle,
-  wtAddForPlay,
-  wtSeed,
-  wtStreamReady,
-  wtFirstPieceMs,
-  wtThrottleUpload,
-} from './webtorrent';
+import { bundleServer, openBundle, wtAddForPlay, wtSeed, wtStreamReady, wtFirstPieceMs } from './webtorrent';
 import { firstPieceOf, watchFirstPiece } from './first-piece';
 import { countFlag, wantsPart } from '../lib/flags';
 import { intervalText, medianInterval, metOf, ratioInterval, verdictAtMost } from '../lib/interval';
@@ -48,54 +35,27 @@ import { firstLine, inTurns, withTabs } from '../lib/session';
 
 /** The playback figures' goals, seconds. */
 const FIRST_FRAME_GOAL_S = 3;
-const LIMITED_START_GOAL_S = 5;
-const STALL_GOAL_S = 1;
 const SEEK_GOAL_S = 3;
-const LIMITED_SEEK_GOAL_S = 5;
-/** The limited seeder's upload against the file's bitrate. */
-export const LIMIT_RATIO = 2.4;
-/** Stalls count over this much playback after the first frame. */
-const STALL_WINDOW_MS = 30_000;
 
 /**
  * Watches the page's `<video>` from the first click on (the click on `Play`): the first frame (playing, with a
- * frame, its time past 0), the longest time its playback did not advance in the first STALL_WINDOW_MS, and a seek
- * (`benchSeek(fraction)`) to playing past its target. A string: the page runs it as it is.
+ * frame, its time past 0) and a seek (`benchSeek(fraction)`) to playing past its target. A string: the page runs it
+ * as it is.
  */
 const WATCH_SCRIPT = `(() => {
-  const w = { stallWindowMs: ${STALL_WINDOW_MS}, longestStall: 0 };
+  const w = {};
   window.benchPlay = w;
   document.addEventListener('click', () => (w.pressed ??= performance.now()), { capture: true, once: true });
-  let lastTime = 0;
-  let lastAdvance = 0;
   const timer = setInterval(() => {
     const v = document.querySelector('video');
     if (!v || w.pressed === undefined) return;
     if (v.error) w.error = 'media error ' + v.error.code + ': ' + v.error.message;
     const now = performance.now();
     const playing = !v.paused && !v.seeking && v.readyState >= 2;
-    if (w.first === undefined) {
-      if (playing && v.currentTime > 0) {
-        w.first = now;
-        lastTime = v.currentTime;
-        lastAdvance = now;
-      }
-      return;
-    }
-    if (w.seekAt !== undefined) {
-      if (playing && v.currentTime > w.seekTarget + 0.1) {
-        w.seekPlayed = now;
-        clearInterval(timer);
-      }
-      return;
-    }
-    if (v.ended) w.ended = true;
-    if (now - w.first >= w.stallWindowMs) w.windowDone = true;
-    if (v.currentTime !== lastTime) {
-      lastTime = v.currentTime;
-      lastAdvance = now;
-    } else if (!v.ended && now - w.first < w.stallWindowMs) {
-      w.longestStall = Math.max(w.longestStall, now - lastAdvance);
+    if (w.first === undefined && playing && v.currentTime > 0) w.first = now;
+    if (w.seekAt !== undefined && playing && v.currentTime > w.seekTarget + 0.1) {
+      w.seekPlayed = now;
+      clearInterval(timer);
     }
   }, 20);
   window.benchSeek = (fraction) => {
@@ -109,11 +69,8 @@ const WATCH_SCRIPT = `(() => {
 interface Watched {
   pressed?: number;
   first?: number;
-  longestStall: number;
   /** The player's error, if it failed. */
   error?: string;
-  ended?: boolean;
-  windowDone?: boolean;
   seekTarget?: number;
   seekAt?: number;
   seekPlayed?: number;
@@ -142,12 +99,11 @@ async function waitWatch(page: Page, done: (w: Watched) => boolean, timeoutMs: n
   }
 }
 
-/** What to measure after the first frame: the stalls of the first 30 s, a seek to 80 %, or nothing. */
-export type Mode = 'seek' | 'stalls' | 'first';
+/** What to measure after the first frame: a seek to 80 %, or nothing. */
+export type Mode = 'seek' | 'first';
 
 export interface Session {
   firstFrameMs: number;
-  longestStallMs?: number;
   seekMs?: number;
   /** From `Download` (WebTorrent: the add) to the first verified piece, when asked for. */
   firstPieceMs?: number;
@@ -165,20 +121,11 @@ export interface PlayOptions {
   firstPiece?: boolean;
 }
 
-/** After the first frame: the stalls of the first 30 s, or a seek to 80 % (a second of playback first). */
+/** After the first frame: a seek to 80 % (a second of playback first), or nothing. */
 async function measure(page: Page, mode: Mode, onSeek?: () => void): Promise<Session> {
   const first = await waitWatch(page, (w) => w.first !== undefined, 120_000, 'the first frame');
   const firstFrameMs = first.first! - first.pressed!;
   if (mode === 'first') return { firstFrameMs };
-  if (mode === 'stalls') {
-    const w = await waitWatch(
-      page,
-      (w) => w.ended === true || w.windowDone === true,
-      STALL_WINDOW_MS + 60_000,
-      '30 s of playback',
-    ).catch(async () => watched(page));
-    return { firstFrameMs, longestStallMs: w.longestStall };
-  }
   await new Promise((resolve) => setTimeout(resolve, 1000));
   onSeek?.();
   await page.evaluate(() => (window as unknown as { benchSeek(f: number): void }).benchSeek(0.8));
@@ -237,13 +184,12 @@ async function logReads(
 }
 
 /**
- * Our app: the seeder tab (with an upload limit, KiB/s, or none) shares through `seed`, which resolves with the magnet
- * link; the leecher tab downloads it and presses Play on `name`.
+ * Our app: the seeder tab shares through `seed`, which resolves with the magnet link; the leecher tab downloads it
+ * and presses Play on `name`.
  */
 export function playFromTab(
   url: string,
   name: string,
-  limitKiB: number,
   mode: Mode,
   seed: (page: Page) => Promise<string>,
   options: PlayOptions = {},
@@ -252,10 +198,6 @@ export function playFromTab(
     2,
     async ([seeder, leecher]) => {
       await openApp(seeder.page, url);
-      if (limitKiB > 0) {
-        await seeder.page.getByLabel('Upload limit').fill(String(limitKiB));
-        await seeder.page.getByLabel('Upload limit').press('Tab');
-      }
       const magnet = await seed(seeder.page);
       await openApp(leecher.page, url);
       await leecher.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
@@ -304,20 +246,15 @@ export async function playAndMeasure(
   });
   logSeek('playing at or before');
   if (seekAt > 0) session.seekAt = seekAt;
-  if ((session.longestStallMs ?? 0) > STALL_GOAL_S * 1000) {
-    log!(`  reads after the first frame (a stall of ${(session.longestStallMs! / 1000).toFixed(2)} s):`);
-    reads(log!, firstSeen);
-  }
   return session;
 }
 
 /**
- * WebTorrent: the seeder tab opens its bundle's page at `pageUrl` and seeds through `seed` (throttled to `limitKiB`,
- * or not), which resolves with the magnet link; the leecher tab adds it and plays it through WebTorrent's server.
+ * WebTorrent: the seeder tab opens its bundle's page at `pageUrl` and seeds through `seed`, which resolves with the
+ * magnet link; the leecher tab adds it and plays it through WebTorrent's server.
  */
 export function playFromWebTorrent(
   pageUrl: string,
-  limitKiB: number,
   mode: Mode,
   seed: (page: Page) => Promise<string>,
   options: PlayOptions = {},
@@ -326,7 +263,6 @@ export function playFromWebTorrent(
     2,
     async ([seeder, leecher]) => {
       await openBundle(seeder.page, pageUrl);
-      if (limitKiB > 0) await wtThrottleUpload(seeder.page, limitKiB * 1024);
       const magnet = await seed(seeder.page);
       await openBundle(leecher.page, pageUrl);
       await wtStreamReady(leecher.page);
@@ -342,10 +278,10 @@ export function playFromWebTorrent(
 }
 
 /** WebTorrent on loopback: its bundle's page served here, seeding the file it fetches from there. */
-async function webtorrent(trackerUrl: string, path: string, name: string, limitKiB: number, mode: Mode) {
+async function webtorrent(trackerUrl: string, path: string, name: string) {
   const bundle = await bundleServer(path, true);
   try {
-    return await playFromWebTorrent(bundle.url, limitKiB, mode, (page) => wtSeed(page, name, trackerUrl));
+    return await playFromWebTorrent(bundle.url, 'seek', (page) => wtSeed(page, name, trackerUrl));
   } finally {
     bundle.close();
   }
@@ -354,14 +290,12 @@ async function webtorrent(trackerUrl: string, path: string, name: string, limitK
 export type Outcome = Session | Error;
 
 /** A session's times. */
-export type Timing = 'firstFrameMs' | 'longestStallMs' | 'seekMs' | 'firstPieceMs';
+export type Timing = 'firstFrameMs' | 'seekMs' | 'firstPieceMs';
 
 /** Logs a session's times under `label`; its failure goes on to the caller (session.ts's attempt logs it). */
 export async function logged(log: (message: string) => void, label: string, running: Promise<Session>) {
   const session = await running;
   const parts = [`first frame ${(session.firstFrameMs / 1000).toFixed(2)} s`];
-  if (session.longestStallMs !== undefined)
-    parts.push(`longest stall ${(session.longestStallMs / 1000).toFixed(2)} s`);
   if (session.seekMs !== undefined) parts.push(`seek ${(session.seekMs / 1000).toFixed(2)} s`);
   if (session.firstPieceMs !== undefined)
     parts.push(`first piece ${(session.firstPieceMs / 1000).toFixed(2)} s after Download`);
@@ -388,8 +322,8 @@ export interface Sessions {
 }
 
 /** Our time for `key` against an absolute goal (`limit` seconds), WebTorrent's beside it: the median of our
- * sessions, or what `pick` takes of them; failed when one of ours failed (a failure is never hidden by the others). */
-function secondsFigure(name: string, sessions: Sessions, key: Timing, limit: number, pick = median): Figure {
+ * sessions; failed when one of ours failed (a failure is never hidden by the others). */
+function secondsFigure(name: string, sessions: Sessions, key: Timing, limit: number): Figure {
   const rival = secondsOf(sessions.WebTorrent, key);
   const baseline = { name: sessions.baseline, value: rival.length > 0 ? median(rival) : null };
   const failed = failureOf(sessions.ours);
@@ -402,7 +336,7 @@ function secondsFigure(name: string, sessions: Sessions, key: Timing, limit: num
   const rivalFailed = failureOf(sessions.WebTorrent);
   return limitFigure(
     name,
-    pick(ours),
+    median(ours),
     's',
     baseline,
     limit,
@@ -452,55 +386,29 @@ export function rivalFigure(name: string, sessions: Sessions, key: Timing): Figu
   return { ...result, met: metOf(verdict) };
 }
 
-/** The figures of one file, for our app and for WebTorrent in turns: `file.sessions` of each without a limit (Play
- * to the first frame, then a seek to 80 %), with the seeder at LIMIT_RATIO `file.limitedStalls` of the stalls in 30 s
- * of playback (the stall figure the longest of any session: "never stalls for more than 1 s") and `file.limitedSeeks`
- * of a seek. A single session's first frame or seek moves by 0.1 to 0.5 s from run to run here (a seek at 2.4 times
- * the bitrate by up to a second), as much as the difference measured. */
+/** The figures of one file, for our app and for WebTorrent in turns: `file.sessions` of each (Play to the first
+ * frame, then a seek to 80 %). A single session's first frame or seek moves by 0.1 to 0.5 s from run to run here, as
+ * much as the difference measured. */
 async function fileFigures(
   context: BenchContext,
   server: RunningServer,
-  file: {
-    path: string;
-    name: string;
-    label: string;
-    bytesPerSecond: number;
-    sessions: number;
-    limitedSeeks: number;
-    limitedStalls: number;
-  },
+  file: { path: string; name: string; label: string; sessions: number },
 ): Promise<Figure[]> {
-  const limitKiB = Math.round((LIMIT_RATIO * file.bytesPerSecond) / 1024);
   const log = context.flags.has('--log-reads') ? context.log : undefined;
-  const inTurnsOf = async (runs: number, limit: number, mode: Mode): Promise<Sessions> => {
-    const label = `${file.label}, ${limit ? `seeder at ${limit} KiB/s` : 'no limit'}, ${mode}`;
-    const clients = {
-      ours: () =>
-        logged(
-          context.log,
-          `${label}, ours`,
-          playFromTab(
-            server.url,
-            file.name,
-            limit,
-            mode,
-            (page) => share(page, file.path, file.name, 120_000),
-            { log },
-          ),
-        ),
-      WebTorrent: () =>
-        logged(
-          context.log,
-          `${label}, WebTorrent`,
-          webtorrent(server.trackerUrl, file.path, file.name, limit, mode),
-        ),
-    };
-    return { ...(await inTurns(runs, clients, context.log)), baseline: 'WebTorrent' };
+  const label = `${file.label}, seek`;
+  const clients = {
+    ours: () =>
+      logged(
+        context.log,
+        `${label}, ours`,
+        playFromTab(server.url, file.name, 'seek', (page) => share(page, file.path, file.name, 120_000), {
+          log,
+        }),
+      ),
+    WebTorrent: () =>
+      logged(context.log, `${label}, WebTorrent`, webtorrent(server.trackerUrl, file.path, file.name)),
   };
-  const free = await inTurnsOf(file.sessions, 0, 'seek');
-  const stalls = await inTurnsOf(file.limitedStalls, limitKiB, 'stalls');
-  const seek = await inTurnsOf(file.limitedSeeks, limitKiB, 'seek');
-  const at = `seeder at ${LIMIT_RATIO}x the bitrate (${limitKiB} KiB/s)`;
+  const free: Sessions = { ...(await inTurns(file.sessions, clients, context.log)), baseline: 'WebTorrent' };
   const name = (what: string) => `${file.label}: ${what}`;
   return [
     secondsFigure(
@@ -510,18 +418,8 @@ async function fileFigures(
       FIRST_FRAME_GOAL_S,
     ),
     rivalFigure(name('Play to first frame, seeder without a limit, vs WebTorrent'), free, 'firstFrameMs'),
-    secondsFigure(name(`Play to first frame, ${at}`), stalls, 'firstFrameMs', LIMITED_START_GOAL_S),
-    secondsFigure(
-      name(`longest stall in the first 30 s, ${at}`),
-      stalls,
-      'longestStallMs',
-      STALL_GOAL_S,
-      (v) => Math.max(...v),
-    ),
     secondsFigure(name('seek to 80 % to playing, seeder without a limit'), free, 'seekMs', SEEK_GOAL_S),
     rivalFigure(name('seek to 80 %, seeder without a limit, vs WebTorrent'), free, 'seekMs'),
-    secondsFigure(name(`seek to 80 % to playing, ${at}`), seek, 'seekMs', LIMITED_SEEK_GOAL_S),
-    rivalFigure(name(`seek to 80 %, ${at}, vs WebTorrent`), seek, 'seekMs'),
   ];
 }
 
@@ -583,10 +481,7 @@ export async function playbackFigures(context: BenchContext, server: RunningServ
           path,
           name: path.split('/').pop()!,
           label,
-          bytesPerSecond: statSync(path).size / duration,
           sessions: one ? 1 : countFlag(context.flags, 'sessions', 5),
-          limitedSeeks: one ? 1 : countFlag(context.flags, 'limited-seeks', 3),
-          limitedStalls: countFlag(context.flags, 'limited-stalls', 1),
         })),
       );
     }

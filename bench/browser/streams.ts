@@ -202,9 +202,7 @@ export const streamsBench: Bench = {
   name: 'streams',
   flags: {
     '--tiny': 'smaller files and videos, one session each: a smoke',
-    '--sessions=N': 'sessions of each client for the first frames and seeks without a limit (5)',
-    '--limited-seeks=N': 'seeks at 2.4 times the bitrate (3)',
-    '--limited-stalls=N': 'sessions playing 30 s at 2.4 times the bitrate (1)',
+    '--sessions=N': 'sessions of each client for the first frames and seeks (5)',
     '--log-reads': "logs our player's reads up to its first frame and from a seek",
   },
   parts: {

@@ -102,14 +102,12 @@ function session(
     ? playFromTab(
         place.app.origin,
         name,
-        0,
         'seek',
         (page) => share(page, video, name, SHARE_TIMEOUT_MS),
         options,
       )
     : playFromWebTorrent(
         `${place.bundle.origin}/`,
-        0,
         'seek',
         (page) => wtSeedFile(page, video, tracker),
         options,

@@ -67,7 +67,7 @@ export async function webSeedPlayFigure(context: BenchContext, appUrl: string): 
           logged(
             context.log,
             'tab',
-            playFromTab(appUrl, file, 0, 'first', (page) => share(page, path, file, 120_000)),
+            playFromTab(appUrl, file, 'first', (page) => share(page, path, file, 120_000)),
           ),
       },
       context.log,

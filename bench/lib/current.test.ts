@@ -24,7 +24,7 @@ describe('isWholeRun', () => {
   it('takes runs at the full sizes and sample counts, with subsets of the figures', () => {
     expect(isWholeRun(run('a', '2026-01-01', [], []).result)).toBe(true);
     expect(isWholeRun(run('a', '2026-01-01', ['--only=webm,mp4'], []).result)).toBe(true);
-    expect(isWholeRun(run('a', '2026-01-01', ['--sessions=9', '--limited-seeks=5'], []).result)).toBe(true);
+    expect(isWholeRun(run('a', '2026-01-01', ['--sessions=9', '--runs=5'], []).result)).toBe(true);
     expect(isWholeRun(run('a', '2026-01-01', ['--wan-paths=1,2,9'], []).result)).toBe(true);
   });
 

@@ -32,8 +32,6 @@ const PARTIAL_FLAGS = new Set(['--tiny', '--profile', '--log-reads']);
 const SAMPLE_DEFAULTS: Record<string, number> = {
   runs: 5,
   sessions: 5,
-  'limited-seeks': 3,
-  'limited-stalls': 1,
   'memory-mib': 4096,
   'wan-mib': 128,
   'wan-runs': 1,
@@ -64,6 +62,7 @@ export const RETIRED_FIGURES: readonly RegExp[] = [
   /^\d+ MiB tab to tab relay-only through coturn /,
   /^(upload of a seeding tab hidden|blocks flowing again after a|the downloader's peers after a) /,
   /^block-checks[:,] /,
+  /seeder at 2\.4x the bitrate/,
   /^webseed: \d+ MiB from a web seed alone(, leaf hashes in the engine worker|: the hash worker|: the floor|, against the floor)/,
 ];
 
