@@ -14,6 +14,7 @@ import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } fro
 import { parseUploadLimit } from '../lib/ui/upload-limit';
 import type { WorkerLike } from '../net/page/engine-bridge';
 import { fileUrl } from '../sw/file-response';
+import { fetchingWords } from '../net/exact-source';
 import { zipUrl } from '../sw/zip-url';
 import { filesToSave } from './save-all';
 import { HeldLaunches } from './held.svelte';
@@ -304,6 +305,8 @@ class AppState implements TorrentActions {
     torrents.fail('magnet', undefined);
     if (torrents.showIfListed(listedHash(link))) return true;
     this.askPersistence();
+    // The worker fetches a link's .torrent from its web server before it lists the torrent: said meanwhile.
+    torrents.fetchingSource = fetchingWords(link);
     try {
       const added = await this.engine.call({ op: 'add-magnet', link, ...(key ? { key } : {}) });
       torrents.added(added);
@@ -313,6 +316,8 @@ class AppState implements TorrentActions {
     } catch (error) {
       torrents.fail('magnet', addFailure(given.kind, message(error)));
       return false;
+    } finally {
+      torrents.fetchingSource = undefined;
     }
   }
 

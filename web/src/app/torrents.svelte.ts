@@ -61,6 +61,8 @@ export class TorrentsState {
   seedTorrentName = $state<string | undefined>(undefined);
   /** A `Torrent to seed` being checked against its files. */
   seedChecking = $state(false);
+  /** A link's .torrent being fetched from its web server before the torrent is listed, in words. */
+  fetchingSource = $state<string | undefined>(undefined);
   /** A share link to confirm before anything is announced. */
   pendingLink = $state.raw<PendingLink | null>(null);
   /** What the last link or .torrent added named and is not contacted (null: nothing left out). */

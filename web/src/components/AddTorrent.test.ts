@@ -17,6 +17,13 @@ const props = (added = true, overrides: Partial<Record<string, unknown>> = {}) =
 });
 
 describe('AddTorrent', () => {
+  it('says which .torrent it fetches from a web server while a link is added', () => {
+    render(AddTorrent, props(true, { fetching: 'Fetching Photos.torrent from files.example.org…' }));
+    expect(screen.getByText('Fetching Photos.torrent from files.example.org…').getAttribute('role')).toBe(
+      'status',
+    );
+  });
+
   it('sends the link with Download, and empties the field once it is added', async () => {
     const user = userEvent.setup();
     const setup = props();

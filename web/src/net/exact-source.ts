@@ -3,6 +3,7 @@
 // bytes). The answer is a stranger's: read to at most MAX_EXACT_SOURCE_BYTES, given up after
 // EXACT_SOURCE_TIMEOUT_MS, and every failure said in words naming the server; the caller takes the .torrent only
 // when its info hash is the link's.
+import { parseMagnet } from '../../../shared/codec/magnet';
 import { webSeedHost } from '../../../shared/codec/web-seeds';
 import { directSeedFetch, type SeedResponse, type SeedTransport } from './seed-transport';
 
@@ -32,6 +33,18 @@ export function exactSourceFile(url: string): string {
   } catch {
     return last;
   }
+}
+
+/** What the page says while a link's .torrent is fetched (`Fetching x.torrent from host…`), or undefined for a
+ * link that names none. */
+export function fetchingWords(link: string): string | undefined {
+  let url: string | undefined;
+  try {
+    url = parseMagnet(link, { v2: true }).exactSource;
+  } catch {
+    return undefined;
+  }
+  return url === undefined ? undefined : `Fetching ${exactSourceFile(url)} from ${webSeedHost(url)}…`;
 }
 
 /** Fetches the .torrent at `url`; throws ExactSourceError with why it could not. */
