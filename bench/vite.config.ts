@@ -5,27 +5,9 @@ import type { UserConfig } from 'vite';
 import base from '../vite.config';
 
 const config = base as UserConfig;
-/** For --profile runs (bench/lib/app.ts sets it): classic workers, because Chromium grants the JS Self-Profiling
- * API's document policy to a classic worker but not to a module worker. */
-const classicWorkers = process.env.SWARMDROP_BENCH_CLASSIC_WORKERS === '1';
 
 export default {
   ...config,
-  ...(classicWorkers
-    ? {
-        worker: { ...config.worker, format: 'iife' as const },
-        plugins: [
-          ...(config.plugins ?? []),
-          {
-            name: 'classic-workers',
-            // Vite keeps the source's `type: 'module'` (beside a worker's `name` too): start the iife-built
-            // workers as classic ones.
-            renderChunk: (code: string) =>
-              code.replace(/(new Worker\([^;]*?\{[^}]*?type: )"module"/g, '$1"classic"'),
-          },
-        ],
-      }
-    : {}),
   build: {
     ...config.build,
     rollupOptions: {

@@ -1,8 +1,7 @@
 // Transfer between two tabs: our app through its real UI against one raw RTCDataChannel between two plain pages
 // (the limit) and WebTorrent's bundle through our tracker (the rival), `--runs=N` rounds of the three in turns. Every
 // tab is its own Chromium with a persistent profile, so storage is on disk. Figures: the rate against each, the CPU
-// time of both browsers, the downloading tab's heap peak, the time to the first verified piece. `--profile` logs
-// where both app tabs' main threads and engine workers spend their time (bench/lib/profile.ts).
+// time of both browsers, the downloading tab's heap peak, the time to the first verified piece.
 import { rmSync } from 'node:fs';
 import type { RunningServer } from '../../signal-tracker/src/server';
 import { browserVersion, buildApp, serveApp, type Tab } from '../lib/app';
@@ -19,7 +18,6 @@ import {
 import { countFlag } from '../lib/flags';
 import { sampleHeap } from '../lib/heap';
 import { formatCpu, formatThreads, totalCpu, watchCpu, watchMachineCpu } from '../lib/processes';
-import { profile, profileWorker } from '../lib/profile';
 import { firstLine, inTurns, medianBy, randomFileOf, succeeded, withTabs } from '../lib/session';
 import { openApp, share, timedDownload } from './app-steps';
 import { bundleServer, openBundle, wtDownload, wtSeed } from './webtorrent';
@@ -126,7 +124,6 @@ function appTransfer(
   server: RunningServer,
   file: { path: string; name: string; size: number },
   log: (message: string) => void,
-  profiling: boolean,
 ): Promise<Run> {
   return withTabs(
     2,
@@ -136,23 +133,10 @@ function appTransfer(
       const magnet = await share(seed.page, file.path, file.name, 240_000);
       await openApp(leech.page, server.url);
       const heap = await sampleHeap(leech.page);
-      const pages = [seed.page, leech.page];
-      const profilers = profiling
-        ? [...(await Promise.all(pages.map(profile))), ...(await Promise.all(pages.map(profileWorker)))]
-        : [];
       const cpu = watchBoth(tabs, log);
       const done = await timedDownload(leech.page, magnet, 240_000);
       const cpuUse = cpu('ours');
       const peak = await heap.stop();
-      const profiled = [
-        'seeding tab, main thread',
-        'downloading tab, main thread',
-        'seeding tab, engine worker',
-      ];
-      for (const [i, profiler] of profilers.entries())
-        log(
-          `  ${profiled[i] ?? 'downloading tab, engine worker'}:\n    ${(await profiler.stop()).join('\n    ')}`,
-        );
       const note =
         `heap page ${(peak.pagePeak / MB).toFixed(0)} MB + ${peak.workers} worker(s) ` +
         `${(peak.workerPeak / MB).toFixed(0)} MB, ${peak.samples} samples`;
@@ -160,7 +144,7 @@ function appTransfer(
       const mbPerSecond = file.size / MB / done.seconds;
       return { mbPerSecond, firstMs: done.firstSeconds * 1000, heapPeakMB: peak.peak / MB, ...cpuUse, note };
     },
-    { workerProfiling: profiling, log },
+    { log },
   );
 }
 
@@ -337,26 +321,24 @@ export const transferBench: Bench = {
   flags: {
     '--tiny': '32 MiB once: a smoke, not a figure to keep',
     '--runs=N': 'rounds of the raw channel, ours and WebTorrent in turns (5)',
-    '--profile': "one run, logging where both app tabs' main threads and engine workers spend their time",
   },
   figures: 'transfer between two tabs: rate, CPU, heap, first verified piece',
   async run(context) {
     context.browserVersion ??= await browserVersion();
     const { flags, log } = context;
     const size = flags.has('--tiny') ? 32 * MiB : 256 * MiB;
-    const profiling = flags.has('--profile');
-    const runs = countFlag(flags, 'runs', flags.has('--tiny') || profiling ? 1 : 5);
+    const runs = countFlag(flags, 'runs', flags.has('--tiny') ? 1 : 5);
     const file = {
       ...randomFileOf(size, `bench-${size / MiB}MiB.bin`),
       name: `bench-${size / MiB}MiB.bin`,
       size,
     };
-    const server = await serveApp(buildApp(log, profiling));
+    const server = await serveApp(buildApp(log));
     try {
       const raw = (tabs: Tab[]) => rawChannelBetween(tabs, server.url, size, log);
       const clients: Record<keyof Round, () => Promise<Run>> = {
         raw: async () => ({ ...(await withTabs(2, raw, { log })), firstMs: null, heapPeakMB: null }),
-        ours: () => appTransfer(server, file, log, profiling),
+        ours: () => appTransfer(server, file, log),
         WebTorrent: () => webtorrentTransfer(server, file, log),
       };
       const outcomes = await inTurns(runs, clients, log);

@@ -7,34 +7,27 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { LAUNCH_OPTIONS } from '../../playwright.config';
 import type { BenchContext } from './figure';
-import { allowSelfProfiling, selfProfilingArgs } from './profile';
 import { startServer, type RunningServer } from '../../signal-tracker/src/server';
 
 let built: string | undefined;
 
-/** Builds the app, its service worker and bench.html once per run (about 10 s), into a temporary folder.
- * `readable`: not minified, so that a profile names our functions (for --profile runs). */
-export function buildApp(log: (message: string) => void, readable = false): string {
+/** Builds the app, its service worker and bench.html once per run (about 10 s), into a temporary folder. */
+export function buildApp(log: (message: string) => void): string {
   if (built) return built;
   const outDir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-dist-'));
   process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
   log(`  building the app and bench.html into ${outDir}`);
-  buildInto(outDir, process.cwd(), readable);
+  buildInto(outDir, process.cwd());
   built = outDir;
   return outDir;
 }
 
 /** Vite's build of the sources in `cwd` into `outDir`, and the service worker (files as streams: Save, Play), as
  * `npm run build` does. */
-function buildInto(outDir: string, cwd: string, readable: boolean): void {
-  const minify = readable ? ['--minify', 'false'] : [];
-  const options = {
-    cwd,
-    stdio: ['ignore', 'inherit', 'inherit'] as ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, ...(readable ? { SWARMDROP_BENCH_CLASSIC_WORKERS: '1' } : {}) },
-  };
+function buildInto(outDir: string, cwd: string): void {
+  const options = { cwd, stdio: ['ignore', 'inherit', 'inherit'] as ['ignore', 'inherit', 'inherit'] };
   const config = ['--config', 'bench/vite.config.ts', '--outDir', outDir, '--logLevel', 'error'];
-  execFileSync('npx', ['vite', 'build', ...config, ...minify], options);
+  execFileSync('npx', ['vite', 'build', ...config], options);
   execFileSync('node', ['scripts/build-sw.mjs', join(outDir, 'sw.js')], options);
 }
 
@@ -60,26 +53,20 @@ export interface ChromiumLaunch {
 
 export interface TabOptions {
   serviceWorkers?: 'allow' | 'block';
-  workerProfiling?: boolean;
   /** Instead of LAUNCH_OPTIONS' executable and flags. */
   launch?: ChromiumLaunch;
 }
 
-/** A tab in its own Chromium process with a persistent profile (real on-disk IndexedDB). `workerProfiling`: the
- * JS Self-Profiling API is on in its workers (see profileWorker). */
+/** A tab in its own Chromium process with a persistent profile (real on-disk IndexedDB). */
 export async function persistentTab(options: TabOptions = {}): Promise<Tab> {
-  const { workerProfiling = false, launch, ...contextOptions } = options;
+  const { launch, ...contextOptions } = options;
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-profile-'));
-  const base = { ...LAUNCH_OPTIONS, ...launch };
   const context = await chromium.launchPersistentContext(dir, {
-    ...base,
-    ...(workerProfiling ? { args: selfProfilingArgs(base.args) } : {}),
+    ...LAUNCH_OPTIONS,
+    ...launch,
     acceptDownloads: true,
-    // A page served by the app's service worker would bypass the route that adds the profiling header.
-    ...(workerProfiling ? { serviceWorkers: 'block' as const } : {}),
     ...contextOptions,
   });
-  if (workerProfiling) await allowSelfProfiling(context);
   // The window Chromium opened at launch, unless it is already gone (then a page of our own).
   const first = context.pages().find((candidate) => !candidate.isClosed());
   const page = first ?? (await context.newPage());

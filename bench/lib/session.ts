@@ -42,14 +42,13 @@ export function lostBrowser(error: unknown): boolean {
 export async function withTabs<T>(
   count: number,
   work: (tabs: Tab[]) => Promise<T>,
-  options: { workerProfiling?: boolean; log?: (message: string) => void; launches?: ChromiumLaunch[] } = {},
+  options: { log?: (message: string) => void; launches?: ChromiumLaunch[] } = {},
 ): Promise<T> {
-  const { log = console.log, launches, ...tabOptions } = options;
+  const { log = console.log, launches } = options;
   for (let attempt = 1; ; attempt++) {
     const tabs: Tab[] = [];
     try {
-      for (let i = 0; i < count; i++)
-        tabs.push(await persistentTab({ ...tabOptions, launch: launches?.[i] }));
+      for (let i = 0; i < count; i++) tabs.push(await persistentTab({ launch: launches?.[i] }));
       return await work(tabs);
     } catch (error) {
       if (attempt >= 2 || !lostBrowser(error)) throw error;
