@@ -18,6 +18,8 @@ export interface PexParams {
   trackerDiesAtMs?: number;
   /** The most peers the tracker hands out per announce (undefined: as many as asked). */
   trackerOffers?: number;
+  /** Virtual time the run may take at most, ms (default an hour). */
+  limitMs?: number;
 }
 
 /** A swarm whose tracker hands out at most `offers` peers an announce, as a tracker asked for few offers does. */
@@ -84,7 +86,7 @@ export function runPex(params: PexParams, hash: SyncHash): PexRow {
     });
     swarm.at(dies + 20_000, () => (after = peerCount(peers)));
   }
-  swarm.runUntil(3_600_000, () => swarm.allDone(peers));
+  swarm.runUntil(params.limitMs ?? 3_600_000, () => swarm.allDone(peers));
   const completed = peers.filter((p) => p.complete).length;
   const { made } = swarm.meetings;
   return {
