@@ -258,13 +258,14 @@ export class LabSwarm extends SimSwarm<LabPeer> {
     this.crashNode(peer);
   }
 
-  /** Opens a connection (both sides see `peer-connected` after one latency). A dial to a gone peer fails. */
-  override connect(a: LabPeer, b: LabPeer): void {
+  /** Opens a connection (both sides see `peer-connected` after one latency; `expect`: the peer ids a meeting through
+   * the swarm named). A dial to a gone peer fails. */
+  override connect(a: LabPeer, b: LabPeer, expect?: { a?: string; b?: string }): void {
     if (!b.alive || !b.joined) {
       this.deadDials++;
       return;
     }
-    super.connect(a, b);
+    super.connect(a, b, expect);
   }
 
   protected announce(peer: LabPeer, event: AnnounceEvent | undefined): void {
