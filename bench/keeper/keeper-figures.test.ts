@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { medianRun, memoryFigures, serveFigures, type ServeRun } from './keeper-figures';
+import { medianRun, serveFigures, type ServeRun } from './keeper-figures';
 
 const run = (tabRate: number | null, keeperRate: number | null, failure?: string): ServeRun => ({
   tabRate,
@@ -31,30 +31,5 @@ describe('serveFigures', () => {
   it('says why when no keeper download completed', () => {
     const [rate] = serveFigures([run(100, null, 'not complete after 300 s')], '256 MiB', 'load');
     expect(rate).toMatchObject({ value: null, met: false, error: 'not complete after 300 s' });
-  });
-});
-
-describe('memoryFigures', () => {
-  it('holds each peak against the limit, with the keeper at rest as the baseline', () => {
-    const MiB = 1024 * 1024;
-    const keep = {
-      label: '4096 MiB',
-      restRss: 80 * MiB,
-      fetchPeak: 150 * MiB,
-      servePeak: 240 * MiB,
-      fetchNote: '',
-      serveNote: '',
-    };
-    const [fetching, serving] = memoryFigures(keep, '4096 MiB', 'load');
-    expect(fetching).toMatchObject({ value: 150, baseline: { value: 80 }, met: true, goal: '<= 200 MiB' });
-    expect(serving).toMatchObject({ value: 240, met: false });
-  });
-
-  it('fails both figures in words when the keep failed', () => {
-    const figures = memoryFigures(new Error('the keeper refused'), '4096 MiB', 'load');
-    expect(figures.map((f) => [f.error, f.met, f.goal])).toEqual([
-      ['the keeper refused', false, '<= 200 MiB'],
-      ['the keeper refused', false, '<= 200 MiB'],
-    ]);
   });
 });

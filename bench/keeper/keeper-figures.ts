@@ -1,12 +1,10 @@
 // The keeper section's figures from its runs: the keeper's rate serving a tab against a tab's, at the run whose ratio
-// is the median; CPU per MB served, the medians of the runs; the keeper's resident memory against its own at rest.
-import { atLeast, failedFigure, figure, limitFigure, median, noGoal, type Figure } from '../lib/figure';
+// is the median; CPU per MB served, the medians of the runs.
+import { atLeast, failedFigure, figure, median, noGoal, type Figure } from '../lib/figure';
 import { medianBy } from '../lib/session';
 
-const MiB = 1024 * 1024;
-/** The goals: serving at least 0.8x a tab's rate; under 200 MiB resident while keeping the large torrent. */
+/** The goal: serving at least 0.8x a tab's rate. */
 export const SERVE_GOAL = 0.8;
-export const RSS_LIMIT_MIB = 200;
 
 /** One run: a tab seeding the file to a tab, then the keeper seeding its copy to a fresh tab. */
 export interface ServeRun {
@@ -99,30 +97,4 @@ export function fetchFigure(
     noGoal,
     `from Keep online pressed to the card's "this tab can close"; ${load}`,
   );
-}
-
-export interface LargeKeep {
-  label: string;
-  /** The keeper's RSS before the keep, and its peaks while fetching and while serving, in bytes. */
-  restRss: number;
-  fetchPeak: number;
-  servePeak: number;
-  fetchNote: string;
-  serveNote: string;
-}
-
-/** The keeper's resident memory while fetching and while serving the large torrent, against its RSS at rest. */
-export function memoryFigures(keep: LargeKeep | Error, label: string, load: string): Figure[] {
-  const names = [`keeper RSS peak, fetching ${label}`, `keeper RSS peak, serving ${label}`];
-  if (keep instanceof Error)
-    return names.map((name) => ({
-      ...failedFigure(name, 'MiB', 'keeper at rest', noGoal, keep.message.split('\n')[0]),
-      goal: `<= ${RSS_LIMIT_MIB} MiB`,
-      met: false,
-    }));
-  const rest = { name: 'keeper at rest', value: keep.restRss / MiB };
-  return [
-    limitFigure(names[0], keep.fetchPeak / MiB, 'MiB', rest, RSS_LIMIT_MIB, `${keep.fetchNote}; ${load}`),
-    limitFigure(names[1], keep.servePeak / MiB, 'MiB', rest, RSS_LIMIT_MIB, `${keep.serveNote}; ${load}`),
-  ];
 }

@@ -1,5 +1,5 @@
 // The keeper's own process as the bench sees it: the tracker (started in the bench's process) forks it, so it is the
-// bench's child whose command line names the keeper. Its resident memory and CPU time come from /proc, as the kernel
+// bench's child whose command line names the keeper. Its CPU time comes from /proc, as the kernel
 // counts them, not from anything the keeper reports of itself.
 import { readFileSync, readdirSync } from 'node:fs';
 import { cpuSecondsOf } from '../lib/processes';
@@ -18,45 +18,6 @@ export function keeperPid(parent = process.pid): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Resident memory (VmRSS) of `pid` in bytes; NaN once it is gone. */
-export function rssOf(pid: string): number {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-export interface RssWatch {
-  /** The highest RSS seen since the watch began, the number of samples, and whether the process went away. */
-  stop(): { peak: number; samples: number; lost: boolean };
-}
-
-/** Samples `pid`'s RSS every `intervalMs` until `stop`. */
-export function watchRss(pid: string, intervalMs = 250): RssWatch {
-  let peak = 0;
-  let samples = 0;
-  let lost = false;
-  const sample = () => {
-    const rss = rssOf(pid);
-    if (Number.isNaN(rss)) lost = true;
-    else {
-      peak = Math.max(peak, rss);
-      samples++;
-    }
-  };
-  sample();
-  const timer = setInterval(sample, intervalMs);
-  return {
-    stop() {
-      clearInterval(timer);
-      sample();
-      return { peak, samples, lost };
-    },
-  };
 }
 
 /** The keeper's CPU seconds (user + system) from now until `stop`. */

@@ -2,7 +2,7 @@
 // folder serves the app; a tab shares a file and presses `Keep online`, and once the card says it can close, it
 // closes. Each run then times a tab seeding the same bytes (under another name: another swarm) to a fresh tab, and the
 // keeper seeding its copy to a fresh tab, with the CPU each seeder spent (the tab's whole Chromium, the keeper
-// process, from /proc). Last, the keeper keeps a large torrent (kept-large.ts) while its resident memory is sampled.
+// process, from /proc). The keeper's memory keeping 4 GiB is decision 0017.
 import { linkSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,9 +15,8 @@ import { totalCpu, watchCpu } from '../lib/processes';
 import { openApp, share, timedDownload } from '../browser/app-steps';
 import { countFlag } from '../lib/flags';
 import { attempt, firstLine, inTurns, loadLabel, randomFileOf, withTabs } from '../lib/session';
-import { fetchFigure, memoryFigures, serveFigures, type ServeRun } from './keeper-figures';
-import { keeperPid, watchKeeperCpu, watchRss } from './keeper-process';
-import { keepLarge } from './kept-large';
+import { fetchFigure, serveFigures, type ServeRun } from './keeper-figures';
+import { keeperPid, watchKeeperCpu } from './keeper-process';
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
@@ -61,7 +60,6 @@ async function keepFromTab(
       const item = tab.page
         .getByRole('list', { name: 'Torrents' })
         .getByRole('listitem', { name, exact: true });
-      const rss = watchRss(pid);
       const start = Date.now();
       await item.getByRole('button', { name: `Keep online for ${KEEP_HOURS} hours` }).click();
       await item
@@ -75,9 +73,7 @@ async function keepFromTab(
           throw new Error(`the card did not say the tab can close; it says: ${card.replace(/\s+/g, ' ')}`);
         });
       const seconds = (Date.now() - start) / 1000;
-      log(
-        `  the keeper fetched ${name} from a tab in ${seconds.toFixed(1)} s; RSS peak ${(rss.stop().peak / MiB).toFixed(0)} MiB`,
-      );
+      log(`  the keeper fetched ${name} from a tab in ${seconds.toFixed(1)} s`);
       return { magnet, seconds };
     },
     { log },
@@ -153,7 +149,6 @@ async function serveRuns(
 
 interface Sizes {
   size: number;
-  largeSize: number;
   runs: number;
 }
 
@@ -161,7 +156,7 @@ interface Sizes {
 async function measure(
   server: RunningServer,
   file: { dir: string; path: string },
-  { size, largeSize, runs }: Sizes,
+  { size, runs }: Sizes,
   log: (m: string) => void,
 ): Promise<Figure[]> {
   const label = `${size / MiB} MiB`;
@@ -191,21 +186,17 @@ async function measure(
   const figures: Figure[] = [...serveFigures(results, label, load())];
   const tabRates = results.flatMap((r) => (r.tabRate === null ? [] : [r.tabRate]));
   figures.push(fetchFigure(label, kept instanceof Error ? [] : [kept.seconds], size, tabRates, load()));
-  const largeLoad = loadNote();
-  const large = await attempt(log, 'the large keep', () => keepLarge(server, pid, largeSize, log));
-  figures.push(...memoryFigures(large, `${largeSize / MiB} MiB`, largeLoad()));
   return figures;
 }
 
 export const keeperBench: Bench = {
   name: 'keeper',
   flags: {
-    '--tiny': '32 MiB once and a 64 MiB keep: a smoke',
+    '--tiny': '32 MiB once: a smoke',
     '--keeper-runs=N': 'runs of the keeper against a tab (3)',
-    '--keeper-large-mib=N': 'MiB of the generated torrent kept while its memory is sampled (4096)',
   },
   figures:
-    "the keeper: its rate seeding to a tab against a tab's, its CPU per MB served, its memory keeping 4 GiB",
+    "the keeper: its rate seeding to a tab against a tab's, its CPU per MB served, its rate fetching from a tab",
   onlyWhenNamed: true,
   async run(context) {
     context.browserVersion ??= await browserVersion();
@@ -213,7 +204,6 @@ export const keeperBench: Bench = {
     const size = (tiny ? 32 : 256) * MiB;
     const sizes = {
       size,
-      largeSize: countFlag(context.flags, 'keeper-large-mib', tiny ? 64 : 4096) * MiB,
       runs: countFlag(context.flags, 'keeper-runs', tiny ? 1 : 3),
     };
     const keepDir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-keep-'));

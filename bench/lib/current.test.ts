@@ -37,7 +37,6 @@ describe('isWholeRun', () => {
       '--sessions=1',
       '--wan-playback-runs=3',
       '--keeper-runs=1',
-      '--keeper-large-mib=64',
     ]) {
       expect(isWholeRun(run('a', '2026-01-01', [flag], []).result)).toBe(false);
     }

@@ -37,7 +37,6 @@ const SAMPLE_DEFAULTS: Record<string, number> = {
   'wan-runs': 1,
   'wan-playback-runs': 7,
   'keeper-runs': 3,
-  'keeper-large-mib': 4096,
 };
 
 /** A run measured at the bench's full sizes and sample counts, without diagnostic logging in its way. */
@@ -63,6 +62,7 @@ export const RETIRED_FIGURES: readonly RegExp[] = [
   /^(upload of a seeding tab hidden|blocks flowing again after a|the downloader's peers after a) /,
   /^block-checks[:,] /,
   /seeder at 2\.4x the bitrate/,
+  /^keeper RSS peak, /,
   /^webseed: \d+ MiB from a web seed alone(, leaf hashes in the engine worker|: the hash worker|: the floor|, against the floor)/,
 ];
 
