@@ -2,8 +2,8 @@
 // (shared/testing/range-server.ts), opened in the app in a fresh Chromium. Parts: `download`, the app's download
 // against a plain `fetch` of the same bytes from the same server in the same page right before, and its HTTP requests
 // per MiB and rate against WebTorrent's browser bundle downloading the same torrent from the same server in turns
-// (webseed-app.ts); `paced`, the same download with the server sending at 400 Mbit/s; `play`, Play to the first frame
-// from a web seed alone against from a tab (webseed-playback.ts). 256 MiB, 3 runs each (medians, a bootstrap
+// (webseed-app.ts); `play`, Play to the first frame from a web seed alone against from a tab (webseed-playback.ts).
+// The download at 400 Mbit/s is decision 0018. 256 MiB, 3 runs each (medians, a bootstrap
 // interval of the download's ratio, the load average); --tiny: 16 MiB, 1 run.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -29,20 +29,11 @@ const MiB = 1024 * 1024;
 /** The download at least this share of the plain fetch's rate; requests per MiB at most this share of WebTorrent's. */
 const DOWNLOAD_GOAL = 0.9;
 const REQUESTS_GOAL = 0.1;
-/** 400 Mbit/s: a fast CDN's rate for one client. */
-const PACED_BYTES_PER_SECOND = 50_000_000;
 const NAME = 'webseed-bench.bin';
 const WEBTORRENT = "WebTorrent's browser bundle on the same torrent and server";
 
-/** The app's rate against the plain fetch's (medians, a bootstrap interval of the ratio); `server`: how the range
- * server sent, for the note. */
-function downloadFigure(
-  name: string,
-  runs: (SeedRun | Error)[],
-  mib: number,
-  server: string,
-  load: string,
-): Figure {
+/** The app's rate against the plain fetch's (medians, a bootstrap interval of the ratio). */
+function downloadFigure(name: string, runs: (SeedRun | Error)[], mib: number, load: string): Figure {
   const ran = succeeded(runs);
   const failed = runs.find((run) => run instanceof Error);
   if (ran.length === 0)
@@ -55,7 +46,7 @@ function downloadFigure(
     'MiB/s',
     { name: 'a plain fetch of the same bytes from the same server', value: median(plain) },
     atLeast(DOWNLOAD_GOAL),
-    `Chromium, ${server}, median of ${ran.length} of ${runs.length} run(s), ratio interval ` +
+    `Chromium, the range server on loopback, median of ${ran.length} of ${runs.length} run(s), ratio interval ` +
       `${intervalText(ratioInterval(app, plain))}; the app's time runs from opening the .torrent to seeding; ${load}`,
   );
 }
@@ -83,7 +74,7 @@ async function downloadFigures(
   const per = (list: SeedRun[], of: (run: SeedRun) => number) => (list.length ? median(list.map(of)) : null);
   const note = `medians of ${ours.length} and ${theirs.length} of ${rounds} run(s); ${load()}`;
   return [
-    downloadFigure(name, runs.ours, mib, 'the range server on loopback', load()),
+    downloadFigure(name, runs.ours, mib, load()),
     figure(
       'webseed: HTTP requests per MiB',
       per(ours, (run) => run.requests / mib),
@@ -105,44 +96,15 @@ async function downloadFigures(
   ];
 }
 
-/** The same download with the server sending at PACED_BYTES_PER_SECOND shared by every answer in flight: whether the
- * app's per-byte work (assembly, hashing, storage) keeps up with a real server's rate, which the unlimited loopback
- * figure cannot show on two shared cores. */
-async function pacedFigure(
-  server: RangeServer,
-  download: SeedDownload,
-  appUrl: string,
-  rounds: number,
-  log: (m: string) => void,
-) {
-  const mib = download.size / MiB;
-  server.pace = PACED_BYTES_PER_SECOND;
-  try {
-    const load = loadLabel();
-    const runs = (await inTurns(rounds, { paced: () => appRun(appUrl, server, download) }, log)).paced;
-    const sent = `the range server on loopback sending ${PACED_BYTES_PER_SECOND / 1e6} MB/s shared by its answers`;
-    return downloadFigure(
-      `webseed: ${mib} MiB from a web seed alone at ${(PACED_BYTES_PER_SECOND * 8) / 1e6} Mbit/s`,
-      runs,
-      mib,
-      sent,
-      load(),
-    );
-  } finally {
-    server.pace = undefined;
-  }
-}
-
 export const webseedBench: Bench = {
   name: 'webseed',
   flags: { '--tiny': '16 MiB, one run: a smoke' },
   parts: {
     download: 'the download against a plain fetch, its requests per MiB and rate against WebTorrent',
-    paced: 'the download at 400 Mbit/s against a plain fetch',
     play: 'Play to the first frame from a web seed alone against from a tab',
   },
   figures:
-    'a download from a web seed alone against a plain fetch (unlimited, and at 400 Mbit/s), its requests per MiB ' +
+    'a download from a web seed alone against a plain fetch, its requests per MiB ' +
     'and rate against WebTorrent, and Play to the first frame from a web seed alone against from a tab',
   onlyWhenNamed: true,
   async run(context) {
@@ -160,7 +122,6 @@ export const webseedBench: Bench = {
         ...(wantsPart(flags, 'download')
           ? await downloadFigures(server, download, app.url, rounds, log)
           : []),
-        ...(wantsPart(flags, 'paced') ? [await pacedFigure(server, download, app.url, rounds, log)] : []),
         ...(wantsPart(flags, 'play') ? [await webSeedPlayFigure(context, app.url)] : []),
       ];
     } finally {

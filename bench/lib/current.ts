@@ -63,6 +63,7 @@ export const RETIRED_FIGURES: readonly RegExp[] = [
   /^block-checks[:,] /,
   /seeder at 2\.4x the bitrate/,
   /^keeper RSS peak, /,
+  /^webseed: \d+ MiB from a web seed alone at \d+ Mbit\/s$/,
   /^webseed: \d+ MiB from a web seed alone(, leaf hashes in the engine worker|: the hash worker|: the floor|, against the floor)/,
 ];
 
