@@ -8,10 +8,12 @@ const peers = Number(process.argv[2] ?? PEX_DEFAULTS.peers);
 const seed = Number(process.argv[3] ?? PEX_DEFAULTS.seed);
 const params = { ...PEX_DEFAULTS, peers, seed };
 const dies = PEX_DEFAULTS.trackerDiesAtMs;
+// The tracker up is said outright: the defaults have it fail.
+const up = { trackerDiesAtMs: undefined };
 const runs = [
-  {},
+  up,
   { trackerDiesAtMs: dies },
-  { trackerOffers: 1 },
+  { ...up, trackerOffers: 1 },
   { trackerDiesAtMs: dies, trackerOffers: 1 },
 ];
 // `goal`: only the two runs the goal compares (tracker up, tracker gone at 10 s).
