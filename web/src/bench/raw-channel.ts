@@ -1,7 +1,6 @@
 // The limit of figure 1: one plain RTCDataChannel between two tabs, 64 KiB messages, with the send queue kept
-// full (no simple-peer, no worker, no hashing, no storage). Signalling goes through the runner. The runner may give
-// both sides an RTCConfiguration (the `wan-relay` bench: relay-only through a TURN server); by default host
-// candidates only.
+// full (no simple-peer, no worker, no hashing, no storage). Signalling goes through the runner; host candidates
+// only.
 
 let connection: RTCPeerConnection | undefined;
 let channel: RTCDataChannel | undefined;
@@ -32,16 +31,16 @@ function receive(dc: RTCDataChannel): void {
 }
 
 export const rawChannel = {
-  async offer(config: RTCConfiguration = { iceServers: [] }): Promise<string> {
-    connection = new RTCPeerConnection(config);
+  async offer(): Promise<string> {
+    connection = new RTCPeerConnection({ iceServers: [] });
     channel = connection.createDataChannel('bench', { ordered: true });
     channel.binaryType = 'arraybuffer';
     await connection.setLocalDescription(await connection.createOffer());
     return gathered(connection);
   },
 
-  async answer(offer: string, config: RTCConfiguration = { iceServers: [] }): Promise<string> {
-    connection = new RTCPeerConnection(config);
+  async answer(offer: string): Promise<string> {
+    connection = new RTCPeerConnection({ iceServers: [] });
     connection.addEventListener('datachannel', (event) => {
       channel = event.channel;
       receive(channel);
