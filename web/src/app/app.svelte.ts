@@ -14,7 +14,7 @@ import { pickedFromHandles, ShareInputError, shareRequest, type PickedFile } fro
 import { parseUploadLimit } from '../lib/ui/upload-limit';
 import type { WorkerLike } from '../net/page/engine-bridge';
 import { fileUrl } from '../sw/file-response';
-import { fetchingWords } from '../net/exact-source';
+import { fetchingWords } from '../lib/links/exact-source-words';
 import { zipUrl } from '../sw/zip-url';
 import { filesToSave } from './save-all';
 import { HeldLaunches } from './held.svelte';

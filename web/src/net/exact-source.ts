@@ -3,8 +3,8 @@
 // bytes). The answer is a stranger's: read to at most MAX_EXACT_SOURCE_BYTES, given up after
 // EXACT_SOURCE_TIMEOUT_MS, and every failure said in words naming the server; the caller takes the .torrent only
 // when its info hash is the link's.
-import { parseMagnet } from '../../../shared/codec/magnet';
 import { webSeedHost } from '../../../shared/codec/web-seeds';
+import { exactSourceFile } from '../lib/links/exact-source-words';
 import { directSeedFetch, type SeedResponse, type SeedTransport } from './seed-transport';
 
 /** Bytes of a .torrent fetched by its link: its info is at most 8 MiB (MAX_INFO_BYTES), and a v2 .torrent's piece
@@ -22,29 +22,6 @@ export interface ExactSourceOptions {
   transport?: SeedTransport;
   maxBytes?: number;
   timeoutMs?: number;
-}
-
-/** The last part of the URL's path, decoded where it can be: the file the words name. */
-export function exactSourceFile(url: string): string {
-  const path = url.replace(/^[a-z]+:\/\/[^/]*/i, '');
-  const last = path.slice(path.lastIndexOf('/') + 1) || path;
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
-}
-
-/** What the page says while a link's .torrent is fetched (`Fetching x.torrent from host…`), or undefined for a
- * link that names none. */
-export function fetchingWords(link: string): string | undefined {
-  let url: string | undefined;
-  try {
-    url = parseMagnet(link, { v2: true }).exactSource;
-  } catch {
-    return undefined;
-  }
-  return url === undefined ? undefined : `Fetching ${exactSourceFile(url)} from ${webSeedHost(url)}…`;
 }
 
 /** Fetches the .torrent at `url`; throws ExactSourceError with why it could not. */
