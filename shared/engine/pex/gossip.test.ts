@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PEX_ENTRIES } from '../../codec/pex';
 import { ROUND_MS } from './bucket';
-import { GossipOut, progressStep } from './gossip';
+import { GossipOut, PROGRESS_ROUND_MS, progressStep } from './gossip';
 
 const hex = (n: number) => n.toString(16).padStart(40, '0');
 
@@ -44,8 +44,26 @@ describe('GossipOut', () => {
     view.set(hex(1), 190);
     expect(out.next(view, ROUND_MS)).toBeUndefined();
     view.set(hex(1), 200);
-    expect(out.next(view, 2 * ROUND_MS)?.added).toEqual([{ id: hex(1), progress: 200 }]);
+    expect(out.next(view, PROGRESS_ROUND_MS)?.added).toEqual([{ id: hex(1), progress: 200 }]);
     expect(progressStep(999)).not.toBe(progressStep(1000));
+  });
+
+  it('says a moved progress alone at most every PROGRESS_ROUND_MS, a new or departed peer each round', () => {
+    const out = new GossipOut();
+    const view = new Map([[hex(1), 110]]);
+    out.next(view, 0);
+    view.set(hex(1), 500);
+    expect(out.next(view, ROUND_MS)).toBeUndefined();
+    view.set(hex(2), 0);
+    expect(out.next(view, 2 * ROUND_MS)?.added).toEqual([
+      { id: hex(1), progress: 500 },
+      { id: hex(2), progress: 0 },
+    ]);
+    view.delete(hex(2));
+    expect(out.next(view, 3 * ROUND_MS)?.dropped).toEqual([hex(2)]);
+    view.set(hex(1), 900);
+    expect(out.next(view, 4 * ROUND_MS)).toBeUndefined();
+    expect(out.next(view, 3 * ROUND_MS + PROGRESS_ROUND_MS)?.added).toEqual([{ id: hex(1), progress: 900 }]);
   });
 
   it('splits a long list over rounds, MAX_PEX_ENTRIES at a time', () => {
