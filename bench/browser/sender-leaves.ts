@@ -1,7 +1,7 @@
 // The sender leaves early: a seeder at 2 MiB/s (`Upload limit`) and four downloading tabs, each its own Chromium.
 // From the first `Download` to the seeder's card saying `You can close this tab: the others hold every piece`,
-// against the least it can be, the file's size over the seed's upload rate (F/u_s); with super-seeding (the default)
-// and without (the seeder's page at `?super-seed=off`) in the same run. The seeder's tab then closes, and the four
+// against the least it can be, the file's size over the seed's upload rate (F/u_s); with super-seeding (the seeder's page at
+// `?super-seed=on`) and without (`?super-seed=off`, the default) in the same run. The seeder's tab then closes, and the four
 // must still finish: a figure whose downloads did not is an error, not a time.
 import { rmSync } from 'node:fs';
 import { setUploadLimit } from '../../e2e/helpers';
@@ -15,7 +15,8 @@ const LIMIT_KIB = 2048;
 const DOWNLOADERS = 4;
 const TIMEOUT_MS = 300_000;
 const CAN_CLOSE = 'You can close this tab: the others hold every piece';
-/** The seeder's page switch that turns super-seeding off (engine config `superSeed: false`). */
+/** The seeder's page switches that turn super-seeding on and off (engine config `superSeed`). */
+const SUPER_SEED = '?super-seed=on';
 const NO_SUPER_SEED = '?super-seed=off';
 
 interface Leg {
@@ -63,7 +64,7 @@ export const senderLeavesBench: Bench = {
     const figures: Figure[] = [];
     try {
       for (const [label, query] of [
-        ['with super-seeding', ''],
+        ['with super-seeding', SUPER_SEED],
         ['without super-seeding', NO_SUPER_SEED],
       ] as const) {
         const title = `sender-leaves: ${DOWNLOADERS} tabs, seeder at ${LIMIT_KIB} KiB/s, can close, ${label}`;

@@ -17,7 +17,7 @@ export const scalability: Experiment<ScalabilityParams> = {
     ...CAPACITIES,
     latencyMs: 25,
     clientServerMaxPeers: 1000,
-    superSeed: true,
+    superSeed: false,
     seed: 1,
   },
   small: {
@@ -26,7 +26,7 @@ export const scalability: Experiment<ScalabilityParams> = {
     ...CAPACITIES,
     latencyMs: 25,
     clientServerMaxPeers: 40,
-    superSeed: true,
+    superSeed: false,
     seed: 1,
   },
   run(params: ScalabilityParams, context: RunContext): ExperimentResult {

@@ -98,7 +98,9 @@ export interface EngineConfig {
    * (upload/serve-hold.ts). */
   serveHold?: ServeHoldSwitch;
   /** Super-seeding (BEP 16) while this session started with every piece and its peers do not yet hold every piece
-   * between them (default true; upload/super-seed.ts). False announces every piece from the start. */
+   * between them (upload/super-seed.ts). Off by default: in the lab's swarm of 50 it kept the sender longer (2.34 ×
+   * F/u_s against 1.46 ×), and libtorrent 2.0 closes a seed that announces nothing it lacks as an uninteresting
+   * upload-only peer before the seed's first offer. */
   superSeed?: boolean;
 }
 

@@ -24,7 +24,7 @@ function seeder(config: Partial<EngineConfig> = {}) {
     have: Bitfield.full(PIECES),
     random: mulberry32(5),
     now: clock.now,
-    config,
+    config: { superSeed: true, ...config },
   });
   session.handle({ type: 'tick' }, clock.now);
   const tick = (ms: number) => {

@@ -1,5 +1,5 @@
 // The session's part of super-seeding (upload/super-seed.ts): it is on for a session that starts with every piece
-// (the original seeder) unless the config turns it off (`superSeed: false`), and off for good once the connected
+// (the original seeder) when the config turns it on (`superSeed: true`), and off for good once the connected
 // peers hold every piece between them; then the pieces not announced yet go out as `have`s, so every peer learns
 // our whole bitfield. It hears what peers announce and which blocks went out, and sends the seed's `have`s.
 import { Bitfield } from '../../codec/bitfield';

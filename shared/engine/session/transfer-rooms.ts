@@ -52,7 +52,7 @@ export function transferRooms(
     blocks: () => host.blocks(),
   });
   const { superSeed } = host;
-  superSeed.start(info, downloader.verified.complete, host.config.superSeed !== false, host.random);
+  superSeed.start(info, downloader.verified.complete, host.config.superSeed === true, host.random);
   const uploader = new Uploader(
     info,
     downloader.have,

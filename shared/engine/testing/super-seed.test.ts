@@ -63,7 +63,7 @@ const total = (uploads: number[]) => uploads.reduce((a, b) => a + b, 0);
 
 describe('super-seeding in a swarm', () => {
   it('the seed uploads each piece about once before the others hold them all; without it, more', () => {
-    const on = run({});
+    const on = run({ superSeed: true });
     const off = run({ superSeed: false });
     for (const node of [...on.leechers, ...off.leechers]) finishedIntact(node);
     // Each piece at most twice (an offer made to two peers while both still lacked it), about one copy in all.
@@ -73,13 +73,13 @@ describe('super-seeding in a swarm', () => {
   });
 
   it('peers that never announce what they got do not stall the offers: they and the others finish', () => {
-    const { leechers } = run({}, 3);
+    const { leechers } = run({ superSeed: true }, 3);
     for (const node of leechers) finishedIntact(node);
   });
 
   it('with only silent downloaders, the offers still bring each the whole file', () => {
     const swarm = new Swarm({ torrent, sha1: sha1Sync, seed: 5, uploadRate: 32 * KiB, tickMs: 500 });
-    swarm.addNode({ name: 'seed', seed: true, uploadRate: 64 * KiB });
+    swarm.addNode({ name: 'seed', seed: true, uploadRate: 64 * KiB, config: { superSeed: true } });
     const leechers = Array.from({ length: 3 }, (_, i) => swarm.addNode({ name: `silent${i}` }));
     for (const node of leechers) silence(node);
     expect(swarm.run(() => leechers.every((n) => n.completedAt !== undefined), 900_000)).toBe(true);
