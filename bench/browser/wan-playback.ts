@@ -10,18 +10,8 @@
 // `Download` (WebTorrent: the add) to the first verified piece. Each figure is playback.ts's rivalFigure: the medians,
 // the bootstrap interval of their ratio and its verdict on "no slower". `--log-reads` logs our player's reads.
 import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  chromiumInNode,
-  startPath,
-  startTracker,
-  type EmulatedTracker,
-  type Emulator,
-  type PathSpec,
-} from '../../netem';
-import { LAUNCH_OPTIONS } from '../../playwright.config';
-import type { ChromiumLaunch } from '../lib/app';
-import { emulatedBenchStart } from '../lib/emulated';
+import type { PathSpec } from '../../netem';
+import { emulatedBenchStart, onEmulatedPath, type OnPath } from '../lib/emulated';
 import type { Bench, BenchContext, Figure } from '../lib/figure';
 import { inTurns, loadLabel } from '../lib/session';
 import { share } from './app-steps';
@@ -48,85 +38,38 @@ export const PLAYBACK_PATH: PathSpec = {
 };
 /** The emulator's seed: the same losses, packet for packet, in every run of the bench. */
 const SEED = 4401;
-const SERVE = fileURLToPath(new URL('../lib/serve.ts', import.meta.url));
-const SERVE_BUNDLE = fileURLToPath(new URL('../lib/serve-bundle.ts', import.meta.url));
 /** Sharing hashes the file on this machine, off the emulated path. */
 const SHARE_TIMEOUT_MS = 180_000;
 
-/** The emulated path with its servers in the `tracker` node, and a Chromium launch for the seeder and the leecher. */
-interface PlaybackPlace {
-  emulator: Emulator;
-  app: EmulatedTracker;
-  bundle: EmulatedTracker;
-  launches: ChromiumLaunch[];
-}
-
-/** Runs `work` on a fresh emulated path with the app (and its tracker) on port 8000 and WebTorrent's page on 8001. */
-async function onPlaybackPath<T>(staticDir: string, work: (place: PlaybackPlace) => Promise<T>): Promise<T> {
-  const emulator = await startPath(PLAYBACK_PATH, ['tracker', 'seeder', 'leecher'], { seed: SEED });
-  const servers: EmulatedTracker[] = [];
-  try {
-    const app = await startTracker(
-      emulator,
-      'tracker',
-      8000,
-      ['--static-dir', staticDir],
-      ['--import', 'tsx', SERVE],
-    );
-    servers.push(app);
-    const bundle = await startTracker(emulator, 'tracker', 8001, [], ['--import', 'tsx', SERVE_BUNDLE]);
-    servers.push(bundle);
-    const origins = [app.origin, bundle.origin];
-    const launches = ['seeder', 'leecher'].map((node) =>
-      chromiumInNode(emulator.node(node), LAUNCH_OPTIONS, origins),
-    );
-    return await work({ emulator, app, bundle, launches });
-  } finally {
-    for (const server of servers) await server.stop();
-    await emulator.stop();
-  }
-}
-
-/** One session of `client` on the path: the video shared, played, sought, and its first piece timed; `log`: our
- * player's reads are logged (--log-reads). */
-function session(
-  place: PlaybackPlace,
-  client: 'ours' | 'WebTorrent',
-  video: string,
-  log?: (message: string) => void,
-) {
-  const name = basename(video);
-  const options = { launches: place.launches, firstPiece: true, log };
-  const tracker = place.app.origin.replace(/^http/, 'ws');
-  return client === 'ours'
-    ? playFromTab(
-        place.app.origin,
-        name,
-        'seek',
-        (page) => share(page, video, name, SHARE_TIMEOUT_MS),
-        options,
-      )
-    : playFromWebTorrent(
-        `${place.bundle.origin}/`,
-        'seek',
-        (page) => wtSeedFile(page, video, tracker),
-        options,
-      );
-}
-
-/** `runs` sessions of each client, in turns, and the load and losses they ran under. */
+/** `runs` sessions of each client in turns on the path (the video shared, played, sought, its first piece timed;
+ * `--log-reads` logs our player's reads), and the load and losses they ran under. */
 async function sessionsInTurns(
   context: BenchContext,
-  place: PlaybackPlace,
+  on: OnPath,
   video: string,
   runs: number,
 ): Promise<Sessions> {
   const load = loadLabel();
-  const log = context.flags.has('--log-reads') ? context.log : undefined;
-  const play = (client: 'ours' | 'WebTorrent') => () =>
-    logged(context.log, client, session(place, client, video, log));
-  const outcomes = await inTurns(runs, { ours: play('ours'), WebTorrent: play('WebTorrent') }, context.log);
-  const { seeder } = (await place.emulator.stats()).nodes;
+  const name = basename(video);
+  const options = {
+    launches: on.launches,
+    firstPiece: true,
+    log: context.flags.has('--log-reads') ? context.log : undefined,
+  };
+  const tracker = on.app.origin.replace(/^http/, 'ws');
+  const ours = () =>
+    playFromTab(on.app.origin, name, 'seek', (page) => share(page, video, name, SHARE_TIMEOUT_MS), options);
+  const rival = () =>
+    playFromWebTorrent(`${on.bundle!.origin}/`, 'seek', (page) => wtSeedFile(page, video, tracker), options);
+  const outcomes = await inTurns(
+    runs,
+    {
+      ours: () => logged(context.log, 'ours', ours()),
+      WebTorrent: () => logged(context.log, 'WebTorrent', rival()),
+    },
+    context.log,
+  );
+  const { seeder } = (await on.emulator.stats()).nodes;
   const losses = `the seeders' node sent ${seeder.up.packets} packets, ${seeder.up.lost} lost`;
   return { ...outcomes, baseline: 'WebTorrent on the same path', load: `${load()}; ${losses}` };
 }
@@ -148,7 +91,9 @@ export const wanPlaybackBench: Bench = {
     const video = benchVideo(context);
     const { duration, bitrate } = videoSize(context);
     const over = `${duration} s at ${bitrate / 1e6} Mbit/s over ${pathLabel(PLAYBACK_PATH)}`;
-    const sessions = await onPlaybackPath(staticDir, (place) => sessionsInTurns(context, place, video, runs));
+    const sessions = await onEmulatedPath(PLAYBACK_PATH, { staticDir, seed: SEED, bundle: true }, (on) =>
+      sessionsInTurns(context, on, video, runs),
+    );
     return [
       rivalFigure(`Play to first frame, ${over}, vs WebTorrent`, sessions, 'firstFrameMs'),
       rivalFigure(`seek to 80 % to playing, ${over}, vs WebTorrent`, sessions, 'seekMs'),

@@ -6,20 +6,8 @@
 // MB: on a lossy path every packet is one more chance of a loss that halves SCTP's window.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import {
-  chromiumInNode,
-  startPath,
-  startTracker,
-  type EmulatedNode,
-  type EmulatedTracker,
-  type Emulator,
-  type LinkCounters,
-  type RelayStats,
-} from '../../netem';
-import { LAUNCH_OPTIONS } from '../../playwright.config';
-import type { ChromiumLaunch } from '../lib/app';
-import { emulatedBenchStart } from '../lib/emulated';
+import type { EmulatedNode, LinkCounters, RelayStats } from '../../netem';
+import { emulatedBenchStart, onEmulatedPath, type OnPath } from '../lib/emulated';
 import { atLeast, failedFigure, figure, type Bench, type BenchContext, type Figure } from '../lib/figure';
 import { intervalText, medianInterval, metOf, verdictAtLeast } from '../lib/interval';
 import { watchMachineCpu } from '../lib/processes';
@@ -31,46 +19,8 @@ import { expectedRate, transferTimeoutMs, wanPlan, type WanPath } from './wan-pa
 const MiB = 1024 * 1024;
 const MB = 1e6;
 const GOAL = 0.9;
-const SERVE = fileURLToPath(new URL('../lib/serve.ts', import.meta.url));
 /** Sharing hashes the file on this machine, off the emulated path. */
 const SHARE_TIMEOUT_MS = 180_000;
-
-/** One emulated path with the server in its `tracker` node and a Chromium launch for each of two other nodes. */
-interface OnPath {
-  emulator: Emulator;
-  server: EmulatedTracker;
-  /** The sending tab's launch, then the receiving tab's. */
-  launches: ChromiumLaunch[];
-}
-
-/** Runs `work` on a fresh emulated path with the pages' server (our tracker serving the bench build from
- * `staticDir`) in its `tracker` node; everything is stopped afterwards. */
-async function onPath<T>(
-  path: WanPath,
-  staticDir: string,
-  seed: number,
-  work: (on: OnPath) => Promise<T>,
-): Promise<T> {
-  const emulator = await startPath(path.spec, ['tracker', 'seeder', 'downloader'], { seed });
-  let server: EmulatedTracker | undefined;
-  try {
-    server = await startTracker(
-      emulator,
-      'tracker',
-      8000,
-      ['--static-dir', staticDir],
-      ['--import', 'tsx', SERVE],
-    );
-    const origins = [server.origin];
-    const launches = ['seeder', 'downloader'].map((name) =>
-      chromiumInNode(emulator.node(name), LAUNCH_OPTIONS, origins),
-    );
-    return await work({ emulator, server, launches });
-  } finally {
-    await server?.stop();
-    await emulator.stop();
-  }
-}
 
 /**
  * The datagrams the node's UDP sockets dropped because their receive buffer was full (the kernel's `RcvbufErrors`
@@ -144,7 +94,7 @@ function rawOnPath(on: OnPath, size: number, timeoutMs: number, log: (message: s
   return withTabs(
     2,
     async (tabs) => {
-      const { mbPerSecond, machineBusy } = await rawChannelBetween(tabs, on.server.origin, size, log, {
+      const { mbPerSecond, machineBusy } = await rawChannelBetween(tabs, on.app.origin, size, log, {
         timeoutMs,
       });
       return { mbPerSecond, seconds: size / MB / mbPerSecond, busy: machineBusy };
@@ -163,9 +113,9 @@ function appOnPath(
   return withTabs(
     2,
     async ([seed, leech]) => {
-      await openApp(seed.page, on.server.origin);
+      await openApp(seed.page, on.app.origin);
       const magnet = await share(seed.page, file.path, file.name, SHARE_TIMEOUT_MS);
-      await openApp(leech.page, on.server.origin);
+      await openApp(leech.page, on.app.origin);
       const cpu = watchBoth([seed, leech], log);
       const machine = watchMachineCpu();
       const { seconds, firstSeconds } = await timedDownload(leech.page, magnet, timeoutMs);
@@ -199,7 +149,7 @@ async function runOnPath(
   const load = loadLabel();
   const limit = transferTimeoutMs(path.spec, file.size);
   try {
-    return await onPath(path, staticDir, seed, async (on) => {
+    return await onEmulatedPath(path.spec, { staticDir, seed }, async (on) => {
       const raw = await measured(on, log, 'raw RTCDataChannel', file.size, () =>
         rawOnPath(on, file.size, limit, log),
       );

@@ -1,7 +1,6 @@
 // A tracker under test in its own process (bench/tracker/server-child.ts, forked), asked over the IPC channel for
 // its memory, its CPU time and a CPU profile of a phase.
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ChildOptions, TrackerKind } from './server-child';
 
@@ -66,38 +65,4 @@ export async function logProfiles(children: Child[], label: string, log: (m: str
     const which = children.length > 1 ? ` process ${i + 1}` : '';
     log(`  ${label}${which}: self time of the saturated phase by function:\n    ${top.join('\n    ')}`);
   }
-}
-
-/** A process's read and write system calls (`/proc/<pid>/io`) and its voluntary context switches (its wake-ups). */
-export interface ProcessCalls {
-  reads: number;
-  writes: number;
-  wakeups: number;
-}
-
-/** The counts of process `pid` so far (zeros where /proc cannot tell). */
-export function processCalls(pid: number | undefined): ProcessCalls {
-  const read = (file: string) => {
-    try {
-      return readFileSync(`/proc/${pid}/${file}`, 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  const io = read('io');
-  const status = read('status');
-  const field = (text: string, name: string) => Number(new RegExp(`${name}:\\s*(\\d+)`).exec(text)?.[1] ?? 0);
-  return {
-    reads: field(io, 'syscr'),
-    writes: field(io, 'syscw'),
-    wakeups: field(status, 'voluntary_ctxt_switches'),
-  };
-}
-
-/** What the processes did between two sets of counts, per announce: "reads 1.2, writes 3.4, wake-ups 0.5". */
-export function callsPer(before: ProcessCalls[], after: ProcessCalls[], announces: number): string {
-  const per = Math.max(1, announces);
-  const sum = (list: ProcessCalls[], key: keyof ProcessCalls) => list.reduce((total, c) => total + c[key], 0);
-  const delta = (key: keyof ProcessCalls) => ((sum(after, key) - sum(before, key)) / per).toFixed(2);
-  return `reads ${delta('reads')}, writes ${delta('writes')}, wake-ups ${delta('wakeups')}`;
 }

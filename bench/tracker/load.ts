@@ -12,8 +12,8 @@ export const PACED_RATE = 200;
 export const PACED_SECONDS = 3;
 /**
  * The clients connect from 127.0.0.2 to 127.0.0.251 in turn, as if from 250 hosts: the tracker's per-address
- * limits (256 connections, 500 messages per second) then hold at their defaults up to 50,000 peers (200 sockets
- * per address), and no source address runs out of ephemeral ports.
+ * limits (256 connections, 500 messages per second) then hold at their defaults (40 sockets per address at 10,000
+ * peers), and no source address runs out of ephemeral ports.
  */
 const SOURCE_ADDRESSES = 250;
 /**

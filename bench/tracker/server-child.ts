@@ -19,8 +19,6 @@ interface Running {
 /** What the parent passes as the second argument (JSON). */
 export interface ChildOptions {
   redisUrl?: string;
-  /** The tracker's cap on open WebSocket connections (its default is 10,000). */
-  maxConnections?: number;
 }
 
 async function startOurs(options: ChildOptions): Promise<Running> {
@@ -30,8 +28,8 @@ async function startOurs(options: ChildOptions): Promise<Running> {
     staticDir: null,
     // Every abuse limit at its default (the open-internet settings): the load spreads its sockets over 250
     // source addresses to stay within the per-address ones. Only the total connection cap, a capacity setting,
-    // is raised for the runs beyond 10,000 peers.
-    maxConnections: options.maxConnections ?? 20_000,
+    // is raised to hold 10,000 peers and the load's own.
+    maxConnections: 20_000,
     redisUrl: options.redisUrl,
     logError: () => {},
   });

@@ -1,16 +1,13 @@
 // The tracker: ours against bittorrent-tracker's Server, each alone in a child process under the same load of
 // simulated WebSocket peers on loopback (load.ts); a cluster of one and two processes on one Redis against one
-// process in memory; and ours alone with 50,000 peers on one process, against published figures of other trackers.
-import { readFileSync } from 'node:fs';
+// process in memory. Ours alone at 50,000 peers is decision 0019.
 import { Redis } from 'ioredis';
 import { startRedis, type Daemon } from '../../signal-tracker/src/testing/daemons';
 import { atLeast, atMost, figure, noGoal, percentile, type Bench, type Figure } from '../lib/figure';
 import { wantsPart } from '../lib/flags';
 import {
-  callsPer,
   cpuSecondsOf,
   logProfiles,
-  processCalls,
   spawnTracker,
   startProfiles,
   type Child,
@@ -41,8 +38,6 @@ interface TrackerRun {
   bytesPerPeer: number;
   socketBytesPerPeer: number;
   rssPerPeer: number;
-  /** The tracker process's resident memory once every peer announced. */
-  rss: number;
   p99Ms: number;
   p50Ms: number;
   /** Announces lost and failures, in words, or '' for none. */
@@ -67,11 +62,7 @@ async function measure(
   kind: TrackerKind,
   peers: number,
   log: (m: string) => void,
-  {
-    profile = false,
-    processes = 1,
-    maxConnections,
-  }: { profile?: boolean; processes?: number; maxConnections?: number } = {},
+  { profile = false, processes = 1 }: { profile?: boolean; processes?: number } = {},
 ): Promise<TrackerRun> {
   const daemon: Daemon | undefined = kind === 'ours-redis' ? await startRedis() : undefined;
   const redisUrl = daemon && `redis://127.0.0.1:${daemon.port}`;
@@ -79,7 +70,7 @@ async function measure(
   const children: Child[] = [];
   let load: Load | undefined;
   try {
-    for (let i = 0; i < processes; i++) children.push(await spawnTracker(kind, { redisUrl, maxConnections }));
+    for (let i = 0; i < processes; i++) children.push(await spawnTracker(kind, { redisUrl }));
     const [child] = children;
     load = new Load(children.map((c) => `ws://127.0.0.1:${c.port}/`));
     const before = await child.request<Memory>('memory');
@@ -98,10 +89,9 @@ async function measure(
         redis: await redisCpuSeconds(redis),
       };
     };
-    const pids = children.map((c) => c.process.pid);
-    const [cpuBefore, callsBefore] = [await cpu(), pids.map(processCalls)];
+    const cpuBefore = await cpu();
     const saturated = await load.saturate(SATURATE_SECONDS, WINDOW);
-    const [cpuAfter, callsAfter] = [await cpu(), pids.map(processCalls)];
+    const cpuAfter = await cpu();
     if (profile) await logProfiles(children, label, log);
     const redisSeconds = cpuAfter.redis - cpuBefore.redis;
     const cpuSeconds = cpuAfter.trackers - cpuBefore.trackers + redisSeconds;
@@ -119,7 +109,6 @@ async function measure(
       bytesPerPeer: (heapOf(after) - heapOf(before)) / peers,
       socketBytesPerPeer: (heapOf(connected) - heapOf(before)) / peers,
       rssPerPeer: (after.usage.rss - before.usage.rss) / peers,
-      rss: after.usage.rss,
       p99Ms: percentile(paced.offerLatenciesMs, 99),
       p50Ms: percentile(paced.offerLatenciesMs, 50),
       lost: lost || load.failures ? ` ${kind}: ${lost} announces lost, ${load.failures} failures.` : '',
@@ -129,8 +118,7 @@ async function measure(
         `(${run.announcesPerSecond.toFixed(0)}/s wall, ${(run.cpuShare * 100).toFixed(0)} % of a core, Redis ` +
         `${(run.redisShare * 100).toFixed(0)} % of it), ${(run.bytesPerPeer / 1024).toFixed(1)} KiB/peer heap ` +
         `(${(run.rssPerPeer / 1024).toFixed(1)} KiB rss), p99 ${run.p99Ms.toFixed(1)} ms,${run.lost || ' none lost,'} ` +
-        `${load.heldBack} messages held back to stay under the per-connection limit; per announce: ` +
-        callsPer(callsBefore, callsAfter, saturated.completedWithDrain),
+        `${load.heldBack} messages held back to stay under the per-connection limit`,
     );
     return run;
   } finally {
@@ -219,50 +207,12 @@ async function clusterFigures(log: (m: string) => void, profile: boolean): Promi
   return figures;
 }
 
-/** Messages the tracker sends per announce of the load: its response, the offers, and the answers to them. */
-const MESSAGES_PER_ANNOUNCE = 1 + 2 * OFFERS_PER_ANNOUNCE;
-
-/**
- * Ours alone with 50,000 peers on one process (every abuse limit at its default, the total connection cap raised to
- * fit), against published figures: wt-tracker holds 100,000 peers in 1.2 GB, aquatic_ws sends about 120,000
- * responses/s on a core. Each socket is an open file here and in the tracker, so where `ulimit -n` is lower the run
- * holds as many peers as it allows, and says so.
- */
-async function largeFigures(log: (m: string) => void): Promise<Figure[]> {
-  const files = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
-  const peers = Math.min(50_000, Math.floor((Number(files ?? Infinity) - 1000) / SWARM_SIZE) * SWARM_SIZE);
-  const capped =
-    peers < 50_000 ? ` Only ${peers} peers: a process may open ${files} files here (ulimit -n).` : '';
-  const run = await measure('ours', peers, log, { maxConnections: peers + 1000 });
-  const label = `${Math.round(peers / 1000)}k peers on one process`;
-  return [
-    figure(
-      `tracker rss/peer, ${label}`,
-      run.rssPerPeer / 1024,
-      'KiB',
-      { name: 'wt-tracker (published: 100k peers in 1.2 GB)', value: 1.2e9 / 100_000 / 1024 },
-      noGoal,
-      `rss ${(run.rss / 2 ** 20).toFixed(0)} MiB with every peer announced; heap + external ${kib(run.bytesPerPeer)} KiB/peer.${capped}${run.lost}`,
-    ),
-    figure(
-      `tracker messages sent/CPU-s, ${label}`,
-      run.announcesPerCpuSecond * MESSAGES_PER_ANNOUNCE,
-      'messages/CPU-s',
-      { name: 'aquatic_ws (published: responses/s on one core)', value: 120_000 },
-      noGoal,
-      `${run.announcesPerCpuSecond.toFixed(0)} announces/CPU-s, each ${MESSAGES_PER_ANNOUNCE} messages sent; wall clock ` +
-        `${run.announcesPerSecond.toFixed(0)} announces/s at ${(run.cpuShare * 100).toFixed(0)} % CPU.${capped}${run.lost}`,
-    ),
-  ];
-}
-
 export const trackerBench: Bench = {
   name: 'tracker',
   flags: { '--profile': "logs where the tracker's processes spend their time" },
   parts: {
     pair: 'ours against bittorrent-tracker at 1,000 and 10,000 peers',
     cluster: 'one process in memory, then one and two on Redis',
-    'peers-50k': 'ours alone at 50,000 peers on one process (about a minute; only when named)',
   },
   figures: 'the tracker against bittorrent-tracker, a cluster on Redis',
   async run({ flags, log }) {
@@ -270,7 +220,6 @@ export const trackerBench: Bench = {
     return [
       ...(wantsPart(flags, 'pair') ? await pairFigures(log, profile) : []),
       ...(wantsPart(flags, 'cluster') ? await clusterFigures(log, profile) : []),
-      ...(wantsPart(flags, 'peers-50k', false) ? await largeFigures(log) : []),
     ];
   },
 };
