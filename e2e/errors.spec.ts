@@ -84,18 +84,20 @@ function blockRoutes(): void {
 }
 
 test('peers found but none reachable: the downloader says so within 20 s', async ({ browser }) => {
-  const open = async () => {
+  const open = async (path = '/') => {
     const context = await browser.newContext();
     await context.addInitScript(blockRoutes);
     const page = await context.newPage();
-    await openApp(page);
+    await openApp(page, path);
     return { context, page };
   };
   const file = randomFile(tempDir(), 'walled.bin', 100_000);
   const seeders = [await open(), await open()];
   const magnet = await shareFiles(seeders[0].page, file.path, 'walled.bin');
   await shareFiles(seeders[1].page, file.path, 'walled.bin');
-  const leecher = await open();
+  // A connection not open after 3 s counts as failed, not after the 15 s a user waits (web/src/net/page/stall-hook.ts;
+  // that the user's wait says so within 20 s is peers.test.ts's).
+  const leecher = await open('/?stall-ms=3000');
   await startDownload(leecher.page, magnet);
   const item = torrentItem(leecher.page, 'walled.bin');
   await expect(

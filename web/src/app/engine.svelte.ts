@@ -16,6 +16,7 @@ import {
   type TabTransport,
 } from '../net/page/tab-link';
 import { StartingEngine } from '../net/page/starting-engine';
+import { stallMsFromAddress } from '../net/page/stall-hook';
 import { holdWorker } from '../net/page/worker-hold';
 import { defaultTracker, loadPeerConfig, type PeerConfig } from './peer-config';
 import type { TrackerStatus } from '../lib/links/trackers';
@@ -175,6 +176,7 @@ export class EngineLink {
       // The page's short waits for the channels it holds (the upload-queue report's 10 ms looks, the writers' waits
       // for the upload limit) run on a worker's timers: a hidden page's own run once a second at best.
       channelClock: appWakeClock(),
+      stallMs: stallMsFromAddress(location.search, navigator.webdriver),
     });
     release();
     const local = new LocalEngine(this.bridge, {

@@ -59,6 +59,8 @@ export interface BridgeOptions {
   channelClock?: ReportClock;
   /** The page's RTCPeerConnections at once, over every torrent (default connection-budget.ts's). */
   connectionBudget?: ConnectionBudget;
+  /** A matched connection not open after this long counts as failed (default peers.ts's; a test's: stall-hook.ts). */
+  stallMs?: number;
 }
 
 export class RequestError extends Error {
@@ -153,6 +155,7 @@ export class EngineBridge {
       idlePlace: (infoHashHex) => this.views.view(infoHashHex)?.idlePlace === true,
       createConnection: simplePeerConnections(options.createInstance),
       ...(options.connectionBudget ? { budget: options.connectionBudget } : {}),
+      ...(options.stallMs !== undefined ? { stallMs: options.stallMs } : {}),
     });
     this.meetings = new SwarmMeetings(this.peers, (message, transfer) =>
       this.worker.postMessage(message, transfer),

@@ -5,6 +5,7 @@ import { ChannelTransfer } from './channel-transfer';
 import type { ChannelLike } from '../channel-writer';
 import { RTCIceCandidate, RTCPeerConnection, RTCSessionDescription } from 'webrtc-polyfill';
 import { PeerManager } from './peers';
+import { reachProblem } from './reachability';
 import {
   createSimplePeer,
   HOST_ONLY_GATHER_MS,
@@ -205,6 +206,30 @@ describe('PeerManager', () => {
       expect(manager.matched(T, crossed, 'r3')).toBe(true);
       vi.advanceTimersByTime(1000);
       expect(crossed.attempt.outcome).toBe('unanswered');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('by default counts peers matched but never connected as found and unreachable within 20 s', () => {
+    // What e2e/errors.spec.ts shows in a browser at a shorter wait (`?stall-ms=`): here the wait a user has.
+    vi.useFakeTimers();
+    try {
+      const changed: string[] = [];
+      const manager = new PeerManager({
+        post: () => undefined,
+        iceServers: () => [],
+        onAttempts: (infoHashHex) => changed.push(infoHashHex),
+        createConnection: simplePeerConnections(() => new FakeInstance() as unknown as PeerInstance),
+      });
+      for (const remote of ['r1', 'r2']) manager.matched(T, manager.createPeer(T, false)!, remote);
+      const problem = () =>
+        reachProblem({ connected: 0, relayOnly: false, relayUrls: [], attempts: manager.attempts(T) });
+      expect(problem()).toBeUndefined();
+      changed.length = 0;
+      vi.advanceTimersByTime(20_000);
+      expect(changed).toContain(T);
+      expect(problem()).toBe('2 peers found, none could be reached');
     } finally {
       vi.useRealTimers();
     }
