@@ -11,7 +11,6 @@ import {
   openPeer,
   randomFile,
   saveFile,
-  setUploadLimit,
   shareFiles,
   startDownload,
   tempDir,
@@ -20,11 +19,12 @@ import {
   type MadeFile,
 } from './helpers';
 import { lifecycleTab, type LifecycleTab } from './lifecycle';
+import { heldAt, heldPeer, releaseHold } from './hold';
 
 const SIZE = 1024 * 1024;
-/** Where a transfer must be under way for a while (a freeze in its middle, the transfer lock): 1 MiB takes about
- * 8 s. */
-const UPLOAD_LIMIT_KIB = 128;
+/** Where a transfer must be mid-way (a freeze in its middle, the transfer lock): the seeder serves this many of the
+ * 64 pieces until released (e2e/hold.ts). */
+const HELD_PIECES = 16;
 /** How long a tab stays frozen: long enough for its peer to ask it something, short of every timeout. */
 const FREEZE_MS = 4_000;
 
@@ -43,14 +43,10 @@ async function appTab(baseURL: string, path = '/'): Promise<LifecycleTab> {
   }
 }
 
-/** A tab of the test's browser shares a new file, its upload limited to `limitKiB` (0: none). */
-async function seed(
-  browser: Browser,
-  limitKiB = 0,
-): Promise<{ file: MadeFile; magnet: string; seeder: Page }> {
+/** A tab of the test's browser shares a new file, serving `held` pieces of it until released (0: all). */
+async function seed(browser: Browser, held = 0): Promise<{ file: MadeFile; magnet: string; seeder: Page }> {
   const file = randomFile(tempDir(), 'lifecycle.bin', SIZE);
-  const { page } = await openPeer(browser);
-  if (limitKiB > 0) await setUploadLimit(page, limitKiB);
+  const { page } = held > 0 ? await heldPeer(browser, held) : await openPeer(browser);
   const magnet = await shareFiles(page, file.path, file.name);
   return { file, magnet, seeder: page };
 }
@@ -60,13 +56,6 @@ async function seed(
 async function startDownloadHidden(page: Page, magnet: string): Promise<void> {
   await page.getByLabel('Magnet link or info hash').fill(magnet);
   await page.getByRole('button', { name: 'Download', exact: true }).dispatchEvent('click');
-}
-
-async function firstPieces(item: Locator): Promise<number> {
-  await expect
-    .poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT })
-    .toBeGreaterThan(0);
-  return (await itemNumbers(item)).have;
 }
 
 /** The lifecycle tab's download seeds, and saves byte-identical once the tab is in front again. */
@@ -121,25 +110,27 @@ test('a downloading tab holds the transfer lock, goes on after a freeze to finis
   browser,
   baseURL,
 }) => {
-  const { file, magnet, seeder } = await seed(browser, UPLOAD_LIMIT_KIB);
+  const { file, magnet, seeder } = await seed(browser, HELD_PIECES);
   expect(await heldLocks(seeder)).not.toContain(LOCK);
   const tab = await appTab(baseURL!);
   try {
     const item = torrentItem(tab.page, file.name);
     await startDownload(tab.page, magnet);
-    await firstPieces(item);
+    await heldAt(item, HELD_PIECES);
     // Each tab takes the lock when its worker next reports the transfer (a view a tick later), not at the first block.
     await expect.poll(() => heldLocks(tab.page), { timeout: 20_000 }).toContain(LOCK);
     // The seeder serves a peer that still needs pieces: it holds its own.
     await expect.poll(() => heldLocks(seeder), { timeout: 20_000 }).toContain(LOCK);
     await tab.hide();
     await tab.freeze();
-    // The scenario's length, not an expectation: the tab stays frozen this long whatever happens.
+    // The scenario's length, not an expectation: the tab stays frozen this long whatever happens, its requests for
+    // the held pieces outstanding.
     await new Promise((resolve) => setTimeout(resolve, FREEZE_MS));
     await tab.resume();
     expect(await tab.seen()).toEqual(['hidden', 'freeze', 'resume']);
     const atResume = (await itemNumbers(item)).have;
     expect(atResume).toBeLessThan((await itemNumbers(item)).pieces);
+    await releaseHold(seeder);
     // Blocks flow again after the resume, still hidden.
     await expect
       .poll(async () => (await itemNumbers(item)).have, { timeout: TRANSFER_TIMEOUT })
