@@ -3,7 +3,6 @@ import type { Bench } from './lib/figure';
 import { storeBench } from './browser/store';
 import { swarmBench } from './browser/swarm';
 import { transferBench } from './browser/transfer';
-import { piecesBench } from './browser/pieces';
 import { streamsBench } from './browser/streams';
 import { trackerBench } from './tracker/tracker';
 import { uplinksBench } from './browser/uplinks';
@@ -25,7 +24,6 @@ export const BENCHES: readonly Bench[] = [
   uplinksBench,
   senderLeavesBench,
   memoryBench,
-  piecesBench,
   streamsBench,
   shareBench,
   pacerBench,

@@ -5,10 +5,11 @@
 // `--memory-mib=N` sets the size (`--tiny`: 256 MiB); the bench refuses a size the disk under the temporary folder
 // cannot hold (the source file, the seeding tab's storage, the downloading tab's, and the saved copy).
 import { execFileSync } from 'node:child_process';
+import type { Page } from '@playwright/test';
 import { rmSync, statSync } from 'node:fs';
 import { browserVersion, buildApp, serveApp, type Tab } from '../lib/app';
 import { failedFigure, figure, limitFigure, atMost, type Bench, type Figure } from '../lib/figure';
-import { sampleHeap } from '../lib/heap';
+import { heapNote, sampleHeap, type HeapPeak } from '../lib/heap';
 import { browserRssByKind, ON_DEVICE_MODEL } from '../lib/processes';
 import { openApp, share, timedDownload } from './app-steps';
 import { countFlag } from '../lib/flags';
@@ -92,14 +93,24 @@ interface MemoryRun {
   saveSeconds: number;
   rssBefore: number;
   rssBeforeByKind: Record<string, number>;
-  /** The peak until the download completed (before Save). */
-  rssDownloadPeak: number;
-  rssPeak: number;
-  rssPeakByKind: Record<string, number>;
+  /** The peak until the download completed (before Save), and through the Save. */
+  downloaded: BrowserPeaks;
+  peaks: BrowserPeaks;
   diskBefore: number;
-  diskPeak: number;
-  heapPeak: number;
-  heapNote: string;
+  heap: HeapPeak;
+}
+
+/** Presses `Save` on `name` and waits for the saved file, which must hold `size` bytes; the seconds it took. */
+async function save(page: Page, name: string, size: number): Promise<number> {
+  const item = page.getByRole('list', { name: 'Torrents' }).getByRole('listitem', { name, exact: true });
+  const button = item.getByRole('button', { name: `Save ${name}`, exact: true });
+  await button.waitFor({ timeout: 30_000 });
+  const start = Date.now();
+  const [saved] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const savedSize = statSync(await saved.path()).size;
+  await saved.delete().catch(() => {});
+  if (savedSize !== size) throw new Error(`Save wrote ${savedSize} bytes, not ${size}`);
+  return (Date.now() - start) / 1000;
 }
 
 async function downloadAndSave(
@@ -119,46 +130,27 @@ async function downloadAndSave(
       // Let the fresh tab settle before its baseline is taken.
       await leech.page.waitForTimeout(1000);
       const rssBeforeByKind = browserRssByKind(leech.profileDir);
-      const rssBefore = countedRss(rssBeforeByKind);
       const diskBefore = diskUse(leech.profileDir);
       const heap = await sampleHeap(leech.page, 1000);
       const watch = watchBrowser(leech, 1000);
       try {
         const { seconds } = await timedDownload(leech.page, magnet, timeoutMs);
         const downloaded = watch.peaks();
+        const saveSeconds = await save(leech.page, name, size);
+        const peaks = watch.stop();
         log(
-          `  ours: ${(size / MiB).toFixed(0)} MiB downloaded in ${seconds.toFixed(1)} s; resident memory peak so far ` +
-            `${(downloaded.rssPeak / MiB).toFixed(0)} MiB (${formatKinds(downloaded.rssPeakByKind)}), before ` +
-            `${(rssBefore / MiB).toFixed(0)} MiB (${formatKinds(rssBeforeByKind)})`,
+          `  ${size / MiB} MiB downloaded in ${seconds.toFixed(1)} s, saved in ${saveSeconds.toFixed(1)} s`,
         );
-        const item = leech.page
-          .getByRole('list', { name: 'Torrents' })
-          .getByRole('listitem', { name, exact: true });
-        const button = item.getByRole('button', { name: `Save ${name}`, exact: true });
-        await button.waitFor({ timeout: 30_000 });
-        const saveStart = Date.now();
-        const [saved] = await Promise.all([leech.page.waitForEvent('download'), button.click()]);
-        const path = await saved.path();
-        const saveSeconds = (Date.now() - saveStart) / 1000;
-        const savedSize = statSync(path).size;
-        await saved.delete().catch(() => {});
-        if (savedSize !== size) throw new Error(`Save wrote ${savedSize} bytes, not ${size}`);
-        log(`  Save: ${(size / MiB).toFixed(0)} MiB in ${saveSeconds.toFixed(1)} s`);
-        const { rssPeak, rssPeakByKind, diskPeak } = watch.stop();
-        log(`  resident memory peak ${(rssPeak / MiB).toFixed(0)} MiB (${formatKinds(rssPeakByKind)})`);
-        const peak = await heap.stop();
+        const rssBefore = countedRss(rssBeforeByKind);
         return {
           seconds,
           saveSeconds,
           rssBefore,
           rssBeforeByKind,
-          rssDownloadPeak: downloaded.rssPeak,
-          rssPeak,
-          rssPeakByKind,
+          downloaded,
+          peaks,
           diskBefore,
-          diskPeak,
-          heapPeak: peak.peak,
-          heapNote: `page ${(peak.pagePeak / MB).toFixed(0)} MB + ${peak.workers} worker(s) ${(peak.workerPeak / MB).toFixed(0)} MB, ${peak.samples} samples`,
+          heap: await heap.stop(),
         };
       } finally {
         watch.stop();
@@ -166,6 +158,44 @@ async function downloadAndSave(
     },
     { log },
   );
+}
+
+/** The three figures of one run: memory growth and disk against their limits, the heap's peak. */
+function memoryFigures(run: MemoryRun, names: string[], size: number): Figure[] {
+  const [rssName, diskName, heapName] = names;
+  const { rssBefore, peaks, heap } = run;
+  const mib = (bytes: number) => (bytes / MiB).toFixed(0);
+  return [
+    limitFigure(
+      rssName,
+      (peaks.rssPeak - rssBefore) / MiB,
+      'MiB',
+      { name: `limit ${RSS_GROWTH_LIMIT_MIB} MiB`, value: RSS_GROWTH_LIMIT_MIB },
+      RSS_GROWTH_LIMIT_MIB,
+      `peak resident memory of every process of the downloading browser (but Chromium's on-device model ` +
+        `service), sampled each second, less its ${mib(rssBefore)} MiB before the download (growth until the ` +
+        `download completed ${mib(run.downloaded.rssPeak - rssBefore)} MiB); at the peak ` +
+        `${formatKinds(peaks.rssPeakByKind)}, before ${formatKinds(run.rssBeforeByKind)}; download ` +
+        `${run.seconds.toFixed(1)} s, Save ${run.saveSeconds.toFixed(1)} s`,
+    ),
+    figure(
+      diskName,
+      (peaks.diskPeak - run.diskBefore) / MiB,
+      'MiB',
+      { name: 'torrent size', value: size / MiB },
+      atMost(DISK_GOAL),
+      "peak growth of the downloading browser's profile folder (piece file, IndexedDB, blobs), sampled each " +
+        'second through the Save (the saved file itself is not in it)',
+    ),
+    limitFigure(
+      heapName,
+      heap.peak / MB,
+      'MB',
+      { name: `limit ${HEAP_LIMIT_MB} MB`, value: HEAP_LIMIT_MB },
+      HEAP_LIMIT_MB,
+      heapNote(heap),
+    ),
+  ];
 }
 
 export const memoryBench: Bench = {
@@ -195,40 +225,7 @@ export const memoryBench: Bench = {
     const file = randomFileOf(size, name);
     try {
       const run = await downloadAndSave(server.url, file, name, size, context.log);
-      const growth = (run.rssPeak - run.rssBefore) / MiB;
-      const disk = (run.diskPeak - run.diskBefore) / MiB;
-      const timing = `download ${run.seconds.toFixed(1)} s, Save ${run.saveSeconds.toFixed(1)} s`;
-      return [
-        limitFigure(
-          rssName,
-          growth,
-          'MiB',
-          { name: `limit ${RSS_GROWTH_LIMIT_MIB} MiB`, value: RSS_GROWTH_LIMIT_MIB },
-          RSS_GROWTH_LIMIT_MIB,
-          `peak resident memory of every process of the downloading browser (but Chromium's on-device model ` +
-            `service), sampled each second, less its ` +
-            `${(run.rssBefore / MiB).toFixed(0)} MiB before the download (growth until the download completed ` +
-            `${((run.rssDownloadPeak - run.rssBefore) / MiB).toFixed(0)} MiB); at the peak ` +
-            `${formatKinds(run.rssPeakByKind)}, before ${formatKinds(run.rssBeforeByKind)}; ${timing}`,
-        ),
-        figure(
-          diskName,
-          disk,
-          'MiB',
-          { name: 'torrent size', value: size / MiB },
-          atMost(DISK_GOAL),
-          "peak growth of the downloading browser's profile folder (piece file, IndexedDB, blobs), sampled each " +
-            'second through the Save (the saved file itself is not in it)',
-        ),
-        limitFigure(
-          heapName,
-          run.heapPeak / MB,
-          'MB',
-          { name: `limit ${HEAP_LIMIT_MB} MB`, value: HEAP_LIMIT_MB },
-          HEAP_LIMIT_MB,
-          run.heapNote,
-        ),
-      ];
+      return memoryFigures(run, [rssName, diskName, heapName], size);
     } catch (error) {
       const reason = firstLine(error);
       context.log(`  memory failed: ${reason}`);

@@ -5,19 +5,10 @@
 import { rmSync } from 'node:fs';
 import type { RunningServer } from '../../signal-tracker/src/server';
 import { browserVersion, buildApp, serveApp, type Tab } from '../lib/app';
-import {
-  atLeast,
-  atMost,
-  failedFigure,
-  figure,
-  limitFigure,
-  median,
-  type Bench,
-  type Figure,
-} from '../lib/figure';
+import { atLeast, atMost, figure, median, under, type Bench, type Figure } from '../lib/figure';
 import { countFlag } from '../lib/flags';
-import { sampleHeap } from '../lib/heap';
-import { formatCpu, formatThreads, totalCpu, watchCpu, watchMachineCpu } from '../lib/processes';
+import { heapNote, sampleHeap } from '../lib/heap';
+import { formatCpu, totalCpu, watchCpu, watchMachineCpu } from '../lib/processes';
 import { firstLine, inTurns, medianBy, randomFileOf, succeeded, withTabs } from '../lib/session';
 import { openApp, share, timedDownload } from './app-steps';
 import { bundleServer, openBundle, wtDownload, wtSeed } from './webtorrent';
@@ -44,10 +35,9 @@ type RawWindow = {
   };
 };
 
-/** CPU time of both browsers over a transfer, and its split by thread (threads of 0.1 CPU-s or more). */
+/** CPU time of both browsers over a transfer. */
 interface CpuUse {
   cpuSeconds: number;
-  cpuThreads: string;
 }
 
 /** Starts counting both tabs' browsers' CPU; the function it returns logs what they used under `label`. */
@@ -55,10 +45,8 @@ export function watchBoth(tabs: Tab[], log: (message: string) => void): (label: 
   const [sender, receiver] = tabs.map((tab) => watchCpu(tab.profileDir));
   return (label) => {
     const [sent, received] = [sender.stop(), receiver.stop()];
-    const cpuThreads = `sending ${formatThreads(sender.threads())}; receiving ${formatThreads(receiver.threads())}`;
     log(`  ${label}, CPU: sending browser ${formatCpu(sent)}; receiving browser ${formatCpu(received)}`);
-    log(`    by thread: ${cpuThreads}`);
-    return { cpuSeconds: totalCpu(sent) + totalCpu(received), cpuThreads };
+    return { cpuSeconds: totalCpu(sent) + totalCpu(received) };
   };
 }
 
@@ -137,9 +125,7 @@ function appTransfer(
       const done = await timedDownload(leech.page, magnet, 240_000);
       const cpuUse = cpu('ours');
       const peak = await heap.stop();
-      const note =
-        `heap page ${(peak.pagePeak / MB).toFixed(0)} MB + ${peak.workers} worker(s) ` +
-        `${(peak.workerPeak / MB).toFixed(0)} MB, ${peak.samples} samples`;
+      const note = `heap ${heapNote(peak)}`;
       log(`  ours: downloaded in ${done.seconds.toFixed(1)} s; ${note}`);
       const mbPerSecond = file.size / MB / done.seconds;
       return { mbPerSecond, firstMs: done.firstSeconds * 1000, heapPeakMB: peak.peak / MB, ...cpuUse, note };
@@ -205,10 +191,10 @@ function against(rounds: Round[], baseline: 'raw' | 'WebTorrent') {
   return { median: completed[(completed.length - 1) >> 1], worst: sorted[0], each };
 }
 
-function figures(rounds: Round[], label: string): Figure[] {
+/** The rate figures: ours against the raw channel (the median round, and the worst of several), against WebTorrent. */
+function rateFigures(rounds: Round[], label: string, why: string): Figure[] {
   const n = rounds.length;
-  const failure = rounds.map((round) => round.ours).find((run) => run instanceof Error);
-  const why = `our app: ${failure ? firstLine(failure) : 'no run'}`;
+  const medianOf = (each: string) => (n > 1 ? `median of ${n} runs (${each})` : undefined);
   const rateFigure = (
     name: string,
     round: Round | undefined,
@@ -217,19 +203,14 @@ function figures(rounds: Round[], label: string): Figure[] {
     note?: string,
   ) => {
     const base = baseline === 'raw' ? 'raw RTCDataChannel' : 'WebTorrent bundle';
-    const value = round && rate(round[baseline]);
-    const ours = round && rate(round.ours);
     // No round measured the baseline: say why, rather than blame our app.
     const baseFailure = rounds.map((r) => r[baseline]).find((run) => run instanceof Error);
     const reason = round || !baseFailure ? why : `${base}: ${firstLine(baseFailure)}`;
-    return ours != null
-      ? figure(name, ours, 'MB/s', { name: base, value: value ?? null }, atLeast(goal), note)
-      : failedFigure(name, 'MB/s', base, atLeast(goal), reason, value ?? null);
+    const value = { name: base, value: round ? rate(round[baseline]) : null };
+    return figure(name, round ? rate(round.ours) : null, 'MB/s', value, atLeast(goal), note, reason);
   };
-  const limit = against(rounds, 'raw');
-  const rival = against(rounds, 'WebTorrent');
-  const medianOf = (each: string) => (n > 1 ? `median of ${n} runs (${each})` : undefined);
-  const result = [
+  const [limit, rival] = [against(rounds, 'raw'), against(rounds, 'WebTorrent')];
+  return [
     rateFigure(
       `transfer ${label} tab to tab, vs the limit`,
       limit.median,
@@ -237,12 +218,9 @@ function figures(rounds: Round[], label: string): Figure[] {
       n > 1 ? 0.9 : 0.8,
       medianOf(limit.each),
     ),
-  ];
-  if (n > 1)
-    result.push(
-      rateFigure(`transfer ${label} tab to tab, worst of ${n} runs vs the limit`, limit.worst, 'raw', 0.8),
-    );
-  result.push(
+    ...(n > 1
+      ? [rateFigure(`transfer ${label} tab to tab, worst of ${n} runs vs the limit`, limit.worst, 'raw', 0.8)]
+      : []),
     rateFigure(
       `transfer ${label} tab to tab, vs the rival`,
       rival.median,
@@ -250,70 +228,54 @@ function figures(rounds: Round[], label: string): Figure[] {
       RIVAL_GOAL,
       medianOf(rival.each),
     ),
-  );
+  ];
+}
+
+function figures(rounds: Round[], label: string): Figure[] {
+  const n = rounds.length;
+  const failure = rounds.map((round) => round.ours).find((run) => run instanceof Error);
+  const why = `our app: ${failure ? firstLine(failure) : 'no run'}`;
+  const ok = (run: Run | Error | undefined) => (run instanceof Error ? undefined : run);
   // What limits the rate when the cores are full: the CPU both browsers spend (from /proc), in the round at the
   // median ratio to the limit, against the raw channel's in that round.
-  const cpuName = `CPU time of both browsers, ${label} tab to tab`;
-  const [ours, raw, wt] = limit.median ? [limit.median.ours, limit.median.raw, limit.median.WebTorrent] : [];
-  result.push(
-    ours && !(ours instanceof Error) && raw && !(raw instanceof Error)
-      ? figure(
-          cpuName,
-          ours.cpuSeconds,
-          'CPU-s',
-          { name: 'raw RTCDataChannel', value: raw.cpuSeconds },
-          atMost(CPU_GOAL),
-          `the median run; WebTorrent bundle ${wt instanceof Error || !wt ? '—' : wt.cpuSeconds.toFixed(1)} CPU-s; by ` +
-            `thread (CPU-s): ours ${ours.cpuThreads}; raw channel ${raw.cpuThreads}; ` +
-            `WebTorrent ${wt instanceof Error || !wt ? '—' : wt.cpuThreads}`,
-        )
-      : failedFigure(cpuName, 'CPU-s', 'raw RTCDataChannel', atMost(CPU_GOAL), 'no run measured both'),
+  const middle = against(rounds, 'raw').median;
+  const [ours, raw, wt] = [ok(middle?.ours), ok(middle?.raw), ok(middle?.WebTorrent)];
+  const cpu = figure(
+    `CPU time of both browsers, ${label} tab to tab`,
+    ours && raw ? ours.cpuSeconds : null,
+    'CPU-s',
+    { name: 'raw RTCDataChannel', value: raw?.cpuSeconds ?? null },
+    atMost(CPU_GOAL),
+    `the median run; WebTorrent bundle ${wt?.cpuSeconds.toFixed(1) ?? '—'} CPU-s`,
+    'no run measured both',
   );
   // The heap's goal is a ceiling: the round with the highest peak counts.
-  const heapName = `heap peak, downloading tab, ${label}`;
   const heapRound = rounds
     .filter((round) => !(round.ours instanceof Error))
     .sort((a, b) => (b.ours as Run).heapPeakMB! - (a.ours as Run).heapPeakMB!)[0];
-  const heapOurs = heapRound?.ours as Run | undefined;
-  const heapRival =
-    heapRound && !(heapRound.WebTorrent instanceof Error) ? heapRound.WebTorrent.heapPeakMB : null;
-  result.push(
-    heapOurs
-      ? limitFigure(
-          heapName,
-          heapOurs.heapPeakMB,
-          'MB',
-          { name: 'WebTorrent bundle', value: heapRival },
-          HEAP_LIMIT_MB,
-          `${heapOurs.note}${n > 1 ? `; the highest of ${n} runs` : ''}`,
-        )
-      : {
-          ...limitFigure(heapName, null, 'MB', { name: 'WebTorrent bundle', value: null }, HEAP_LIMIT_MB),
-          error: why,
-        },
+  const heapOurs = ok(heapRound?.ours);
+  const heap = figure(
+    `heap peak, downloading tab, ${label}`,
+    heapOurs?.heapPeakMB ?? null,
+    'MB',
+    { name: 'WebTorrent bundle', value: ok(heapRound?.WebTorrent)?.heapPeakMB ?? null },
+    under(HEAP_LIMIT_MB),
+    `${heapOurs?.note}${n > 1 ? `; the highest of ${n} runs` : ''}`,
+    why,
   );
   const firsts = (client: keyof Round) =>
     succeeded(rounds.map((round) => round[client])).flatMap((run) => run.firstMs ?? []);
   const [ourFirsts, rivalFirsts] = [firsts('ours'), firsts('WebTorrent')];
-  result.push(
-    ourFirsts.length > 0
-      ? figure(
-          'time to first verified piece',
-          median(ourFirsts),
-          'ms',
-          { name: 'WebTorrent bundle', value: rivalFirsts.length ? median(rivalFirsts) : null },
-          atMost(FIRST_PIECE_GOAL),
-          `ours is read from the UI (the first piece is posted at once as a milestone) by a 20 ms poll${n > 1 ? `; medians of ${n} runs` : ''}`,
-        )
-      : failedFigure(
-          'time to first verified piece',
-          'ms',
-          'WebTorrent bundle',
-          atMost(FIRST_PIECE_GOAL),
-          why,
-        ),
+  const first = figure(
+    'time to first verified piece',
+    ourFirsts.length > 0 ? median(ourFirsts) : null,
+    'ms',
+    { name: 'WebTorrent bundle', value: rivalFirsts.length ? median(rivalFirsts) : null },
+    atMost(FIRST_PIECE_GOAL),
+    `ours is read from the UI (the first piece is posted at once as a milestone) by a 20 ms poll${n > 1 ? `; medians of ${n} runs` : ''}`,
+    why,
   );
-  return result;
+  return [...rateFigures(rounds, label, why), cpu, heap, first];
 }
 
 export const transferBench: Bench = {

@@ -1,6 +1,6 @@
 // The keeper section's figures from its runs: the keeper's rate serving a tab against a tab's, at the run whose ratio
 // is the median; CPU per MB served, the medians of the runs.
-import { atLeast, failedFigure, figure, median, noGoal, type Figure } from '../lib/figure';
+import { atLeast, figure, median, noGoal, type Figure } from '../lib/figure';
 import { medianBy } from '../lib/session';
 
 /** The goal: serving at least 0.8x a tab's rate. */
@@ -38,44 +38,32 @@ function perRun(runs: ServeRun[]): string {
 
 /** The serving figures: the rate (median run) and CPU per MB served (medians), each noting `load`. */
 export function serveFigures(runs: ServeRun[], label: string, load: string): Figure[] {
-  const name = `keeper seeding ${label} to a tab, vs a tab`;
   const run = medianRun(runs);
   const failure = runs.find((r) => r.failure)?.failure ?? 'no run';
-  const note = `median of ${runs.length} run(s) (${perRun(runs)}); ${load}`;
-  const rate =
-    run?.keeperRate != null
-      ? figure(
-          name,
-          run.keeperRate,
-          'MB/s',
-          { name: 'a tab seeding it to a tab', value: run.tabRate },
-          atLeast(SERVE_GOAL),
-          note,
-        )
-      : failedFigure(
-          name,
-          'MB/s',
-          'a tab seeding it to a tab',
-          atLeast(SERVE_GOAL),
-          failure,
-          run?.tabRate ?? null,
-        );
   const keeperCpu = values(runs, (r) => r.keeperCpuMsPerMB);
   const tabCpu = values(runs, (r) => r.tabCpuMsPerMB);
-  const cpuName = `keeper CPU per MB served, ${label} to a tab`;
-  const cpu =
-    keeperCpu.length > 0
-      ? figure(
-          cpuName,
-          median(keeperCpu),
-          'CPU-ms/MB',
-          { name: "seeding tab's Chromium", value: tabCpu.length > 0 ? median(tabCpu) : null },
-          noGoal,
-          `medians of ${runs.length} run(s): keeper ${keeperCpu.map((v) => v.toFixed(1)).join(', ')}; ` +
-            `tab ${tabCpu.map((v) => v.toFixed(1)).join(', ')} CPU-ms/MB; ${load}`,
-        )
-      : failedFigure(cpuName, 'CPU-ms/MB', "seeding tab's Chromium", noGoal, failure);
-  return [rate, cpu];
+  const orNull = (list: number[]) => (list.length > 0 ? median(list) : null);
+  const each = (list: number[]) => list.map((v) => v.toFixed(1)).join(', ');
+  return [
+    figure(
+      `keeper seeding ${label} to a tab, vs a tab`,
+      run?.keeperRate ?? null,
+      'MB/s',
+      { name: 'a tab seeding it to a tab', value: run?.tabRate ?? null },
+      atLeast(SERVE_GOAL),
+      `median of ${runs.length} run(s) (${perRun(runs)}); ${load}`,
+      failure,
+    ),
+    figure(
+      `keeper CPU per MB served, ${label} to a tab`,
+      orNull(keeperCpu),
+      'CPU-ms/MB',
+      { name: "seeding tab's Chromium", value: orNull(tabCpu) },
+      noGoal,
+      `medians of ${runs.length} run(s): keeper ${each(keeperCpu)}; tab ${each(tabCpu)} CPU-ms/MB; ${load}`,
+      failure,
+    ),
+  ];
 }
 
 /** The keeper's fetch of the share from the sharing tab, against a tab downloading it from a tab. */
@@ -86,15 +74,13 @@ export function fetchFigure(
   tabRates: number[],
   load: string,
 ): Figure {
-  const name = `keeper fetching ${label} from a tab`;
-  if (seconds.length === 0)
-    return failedFigure(name, 'MB/s', 'a tab downloading it from a tab', noGoal, 'no fetch');
   return figure(
-    name,
-    size / 1e6 / median(seconds),
+    `keeper fetching ${label} from a tab`,
+    seconds.length > 0 ? size / 1e6 / median(seconds) : null,
     'MB/s',
     { name: 'a tab downloading it from a tab', value: tabRates.length > 0 ? median(tabRates) : null },
     noGoal,
     `from Keep online pressed to the card's "this tab can close"; ${load}`,
+    'no fetch',
   );
 }

@@ -126,12 +126,8 @@ async function serveRuns(
     );
   const outcomes = await inTurns(runs, { tab, keeper }, log);
   return outcomes.tab.map((tabRun, i) => {
-    const kept = outcomes.keeper[i];
-    const [tabOk, keptOk] = [
-      tabRun instanceof Error ? undefined : tabRun,
-      kept instanceof Error ? undefined : kept,
-    ];
-    const failed = [tabRun, kept].find((r): r is Error => r instanceof Error);
+    const [tabOk, keptOk] = [tabRun, outcomes.keeper[i]].map((r) => (r instanceof Error ? undefined : r));
+    const failed = [tabRun, outcomes.keeper[i]].find((r): r is Error => r instanceof Error);
     const text = (value: number | undefined) => value?.toFixed(1) ?? '—';
     log(
       `  run ${i + 1} of ${runs}: tab to tab ${text(tabOk?.rate)} MB/s, ${text(tabOk?.cpuMsPerMB)} CPU-ms/MB; ` +
@@ -171,22 +167,14 @@ async function measure(
     keepFromTab(server, pid, file.path, `kept-${size / MiB}MiB.bin`, log),
   );
   const paths = { path: join(file.dir, tabName), tabName, magnet: kept instanceof Error ? '' : kept.magnet };
+  const none = { tabRate: null, keeperRate: null, tabCpuMsPerMB: null, keeperCpuMsPerMB: null };
   const results =
     kept instanceof Error
-      ? [
-          {
-            tabRate: null,
-            keeperRate: null,
-            tabCpuMsPerMB: null,
-            keeperCpuMsPerMB: null,
-            failure: firstLine(kept),
-          },
-        ]
+      ? [{ ...none, failure: firstLine(kept) }]
       : await serveRuns(server, pid, paths, size, runs, log);
-  const figures: Figure[] = [...serveFigures(results, label, load())];
   const tabRates = results.flatMap((r) => (r.tabRate === null ? [] : [r.tabRate]));
-  figures.push(fetchFigure(label, kept instanceof Error ? [] : [kept.seconds], size, tabRates, load()));
-  return figures;
+  const seconds = kept instanceof Error ? [] : [kept.seconds];
+  return [...serveFigures(results, label, load()), fetchFigure(label, seconds, size, tabRates, load())];
 }
 
 export const keeperBench: Bench = {

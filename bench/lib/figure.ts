@@ -20,18 +20,34 @@ export interface Figure {
   note?: string;
 }
 
-export type Goal = { kind: 'min'; ratio: number } | { kind: 'max'; ratio: number } | { kind: 'none' };
+export type Goal =
+  | { kind: 'min'; ratio: number }
+  | { kind: 'max'; ratio: number }
+  | { kind: 'limit'; value: number }
+  | { kind: 'none' };
 
 export const atLeast = (ratio: number): Goal => ({ kind: 'min', ratio });
 export const atMost = (ratio: number): Goal => ({ kind: 'max', ratio });
+/** An absolute goal: the value itself at most `value` (e.g. heap under 150 MB), whatever the baseline. */
+export const under = (value: number): Goal => ({ kind: 'limit', value });
 export const noGoal: Goal = { kind: 'none' };
 
-function goalText(goal: Goal): string {
+function goalText(goal: Goal, unit: string): string {
   if (goal.kind === 'none') return 'report';
+  if (goal.kind === 'limit') return `<= ${goal.value} ${unit}`;
   const ratio = Math.abs(goal.ratio - 1 / 3) < 1e-9 ? '1/3' : String(goal.ratio);
   return `${goal.kind === 'min' ? '>=' : '<='} ${ratio}x`;
 }
 
+function metOf(goal: Goal, value: number | null, ratio: number | null): boolean | null {
+  if (goal.kind === 'none') return null;
+  if (goal.kind === 'limit') return value !== null && value <= goal.value;
+  if (ratio === null) return false;
+  return goal.kind === 'min' ? ratio >= goal.ratio : ratio <= goal.ratio;
+}
+
+/** A figure, its ratio to the baseline and whether it met `goal`; with no value, `error` says why (else `note`
+ * says what else was measured). */
 export function figure(
   name: string,
   value: number | null,
@@ -39,21 +55,23 @@ export function figure(
   baseline: Baseline,
   goal: Goal,
   note?: string,
+  error?: string,
 ): Figure {
   if (value !== null && !Number.isFinite(value)) value = null;
   if (baseline.value !== null && !Number.isFinite(baseline.value)) baseline = { ...baseline, value: null };
   const ratio =
     value !== null && baseline.value !== null && baseline.value !== 0 ? value / baseline.value : null;
-  const met =
-    goal.kind === 'none'
-      ? null
-      : ratio === null
-        ? false
-        : goal.kind === 'min'
-          ? ratio >= goal.ratio
-          : ratio <= goal.ratio;
-  const result: Figure = { name, value, unit, baseline, ratio, goal: goalText(goal), met };
-  if (note) result.note = note;
+  const result: Figure = {
+    name,
+    value,
+    unit,
+    baseline,
+    ratio,
+    goal: goalText(goal, unit),
+    met: metOf(goal, value, ratio),
+  };
+  if (value === null && error) result.error = error;
+  else if (note) result.note = note;
   return result;
 }
 
@@ -66,16 +84,7 @@ export function failedFigure(
   reason: string,
   baselineValue: number | null = null,
 ): Figure {
-  return {
-    name,
-    value: null,
-    unit,
-    baseline: { name: baselineName, value: baselineValue },
-    ratio: null,
-    goal: goalText(goal),
-    met: goal.kind === 'none' ? null : false,
-    error: reason,
-  };
+  return figure(name, null, unit, { name: baselineName, value: baselineValue }, goal, undefined, reason);
 }
 
 /** A figure with an absolute goal (e.g. heap under 150 MB): met when value <= limit, ratio against the baseline. */
@@ -87,19 +96,7 @@ export function limitFigure(
   limit: number,
   note?: string,
 ): Figure {
-  const ratio =
-    value !== null && baseline.value !== null && baseline.value !== 0 ? value / baseline.value : null;
-  const result: Figure = {
-    name,
-    value,
-    unit,
-    baseline,
-    ratio,
-    goal: `<= ${limit} ${unit}`,
-    met: value === null ? false : value <= limit,
-  };
-  if (note) result.note = note;
-  return result;
+  return figure(name, value, unit, baseline, under(limit), note);
 }
 
 export interface Bench {

@@ -2,10 +2,24 @@
 // protocol lets us attach to it, each dedicated worker's (the engine worker holds the pieces).
 import type { CDPSession, Page } from '@playwright/test';
 
-export interface HeapSampler {
-  /** Stops sampling; the peak of page + workers in bytes, and the peaks of each part. */
-  stop(): Promise<{ peak: number; pagePeak: number; workerPeak: number; workers: number; samples: number }>;
+/** The peak of page + workers in bytes, and the peaks of each part. */
+export interface HeapPeak {
+  peak: number;
+  pagePeak: number;
+  workerPeak: number;
+  workers: number;
+  samples: number;
 }
+
+export interface HeapSampler {
+  /** Stops sampling. */
+  stop(): Promise<HeapPeak>;
+}
+
+/** "page 40 MB + 2 worker(s) 20 MB, 120 samples". */
+export const heapNote = (heap: HeapPeak): string =>
+  `page ${(heap.pagePeak / 1e6).toFixed(0)} MB + ${heap.workers} worker(s) ` +
+  `${(heap.workerPeak / 1e6).toFixed(0)} MB, ${heap.samples} samples`;
 
 interface HeapUsage {
   usedSize: number;

@@ -1,7 +1,7 @@
 // The processes of one Chromium (the browser process that names a profile folder and everything under it), their
 // memory and the CPU time they used, by kind (browser, renderer, network service, GPU, other utilities).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 interface ProcessRow {
   pid: string;
@@ -88,63 +88,19 @@ export function cpuSecondsOf(pid: string): number {
 
 export type CpuByKind = Record<string, number>;
 
-/** user + system CPU seconds of each thread of one process so far, by `pid/tid`, with the thread's name. */
-function threadCpuOf(pid: string): Map<string, { name: string; seconds: number }> {
-  const threads = new Map<string, { name: string; seconds: number }>();
-  let tids: string[] = [];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return threads;
-  }
-  for (const tid of tids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      threads.set(`${pid}/${tid}`, { name, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return threads;
-}
-
-/** CPU seconds per thread kind ("renderer DedicatedWorker", "network ThreadPoolForeg"...) of a Chromium. */
-export type CpuByThread = Record<string, number>;
-
-/** CPU seconds per process kind of a Chromium, from now until `stop` (processes started meanwhile count from 0);
- * `threads()` after `stop` splits them by the threads' names (threads that ended meanwhile are not counted). */
-export function watchCpu(profileDir: string): { stop(): CpuByKind; threads(): CpuByThread } {
-  const startRows = browserTree(profileDir);
-  const start = new Map(startRows.map((row) => [row.pid, cpuSecondsOf(row.pid)]));
-  const startThreads = new Map(startRows.flatMap((row) => [...threadCpuOf(row.pid)]));
-  let byThread: CpuByThread = {};
+/** CPU seconds per process kind of a Chromium, from now until `stop` (processes started meanwhile count from 0). */
+export function watchCpu(profileDir: string): { stop(): CpuByKind } {
+  const start = new Map(browserTree(profileDir).map((row) => [row.pid, cpuSecondsOf(row.pid)]));
   return {
     stop() {
       const used: CpuByKind = {};
-      byThread = {};
       for (const row of browserTree(profileDir)) {
         const kind = kindOf(row.args);
         used[kind] = (used[kind] ?? 0) + cpuSecondsOf(row.pid) - (start.get(row.pid) ?? 0);
-        for (const [id, thread] of threadCpuOf(row.pid)) {
-          const key = `${kind} ${thread.name}`;
-          byThread[key] = (byThread[key] ?? 0) + thread.seconds - (startThreads.get(id)?.seconds ?? 0);
-        }
       }
       return used;
     },
-    threads: () => byThread,
   };
-}
-
-/** "renderer DedicatedWorker 2.1 s, ..." for the threads that used at least `least` CPU seconds, largest first. */
-export function formatThreads(used: CpuByThread, least = 0.1): string {
-  return Object.entries(used)
-    .filter(([, seconds]) => seconds >= least)
-    .sort((a, b) => b[1] - a[1])
-    .map(([thread, seconds]) => `${thread} ${seconds.toFixed(1)} s`)
-    .join(', ');
 }
 
 export function totalCpu(used: CpuByKind): number {
