@@ -203,16 +203,32 @@ export function playFromTab(
       await leecher.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
       const firstPiece = options.firstPiece ? await watchFirstPiece(leecher.page) : undefined;
       await download(leecher.page, magnet);
-      const play = leecher.page
-        .getByRole('listitem', { name, exact: true })
-        .getByRole('button', { name: `Play ${name}`, exact: true });
-      await play.waitFor({ timeout: 60_000 });
-      const session = await playAndMeasure(leecher.page, () => play.click(), mode, options);
+      const session = await playNamed(leecher.page, name, mode, options);
       if (firstPiece) session.firstPieceMs = await firstPiece();
       return session;
     },
     { launches: options.launches },
   );
+}
+
+/** Our app from a web seed alone: one fresh Chromium opens the torrent at `torrentPath` (its url-list the only
+ * source) and presses Play on `name`. */
+export function playFromWebSeed(url: string, torrentPath: string, name: string): Promise<Session> {
+  return withTabs(1, async ([{ page }]) => {
+    await openApp(page, url);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.getByLabel('Open .torrent file').setInputFiles(torrentPath);
+    return playNamed(page, name, 'first', {});
+  });
+}
+
+/** Presses Play on `name` in our app's list once it shows, and measures the session. */
+async function playNamed(page: Page, name: string, mode: Mode, options: PlayOptions): Promise<Session> {
+  const play = page
+    .getByRole('listitem', { name, exact: true })
+    .getByRole('button', { name: `Play ${name}`, exact: true });
+  await play.waitFor({ timeout: 60_000 });
+  return playAndMeasure(page, () => play.click(), mode, options);
 }
 
 /** Clicks `play` in our leecher's page and measures the session (logging the player's reads with `log`). */

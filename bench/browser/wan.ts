@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type { EmulatedNode, LinkCounters, RelayStats } from '../../netem';
 import { emulatedBenchStart, onEmulatedPath, type OnPath } from '../lib/emulated';
-import { atLeast, failedFigure, figure, type Bench, type BenchContext, type Figure } from '../lib/figure';
+import { atLeast, figure, type Bench, type BenchContext, type Figure } from '../lib/figure';
 import { intervalText, medianInterval, metOf, verdictAtLeast } from '../lib/interval';
 import { watchMachineCpu } from '../lib/processes';
 import { firstLine, loadLabel, medianBy, randomFileOf, withTabs } from '../lib/session';
@@ -175,41 +175,36 @@ async function runOnPath(
  * half from run to run is decided by the runs, not by one pair of them).
  */
 function pathFigure(path: WanPath, mib: number, runs: PathRun[]): Figure {
-  const name = `${mib} MiB tab to tab over ${path.label}, vs the raw channel`;
-  const baseline = 'raw RTCDataChannel on the same path';
   const { median: chosen, sorted: complete } = medianBy(runs, ratio);
   const lineMBps = expectedRate({ ...path.spec, loss: 0 }) / MB;
   const each = runs
     .map((run, i) => `run ${i + 1}: ${ratio(run)?.toFixed(2) ?? 'failed'}x, ${run.load || 'no load read'}`)
     .join('; ');
-  if (!chosen) {
-    const failed = runs.find((run) => run.app.error ?? run.raw.error);
-    const reason = failed?.raw.error
-      ? `raw channel: ${failed.raw.error}`
-      : `our app: ${failed?.app.error ?? 'no run'}`;
-    const rawValue = runs.find((run) => run.raw.mbPerSecond !== null)?.raw.mbPerSecond ?? null;
-    return failedFigure(name, 'MB/s', baseline, atLeast(GOAL), `${reason}; ${each}`, rawValue);
-  }
+  const failed = runs.find((run) => run.app.error ?? run.raw.error);
+  const reason = failed?.raw.error
+    ? `raw channel: ${failed.raw.error}`
+    : `our app: ${failed?.app.error ?? 'no run'}`;
+  const rawValue =
+    chosen?.raw.mbPerSecond ?? runs.find((run) => run.raw.mbPerSecond !== null)?.raw.mbPerSecond;
   const interval = complete.length > 1 ? medianInterval(complete.map((run) => ratio(run)!)) : undefined;
   const verdict = interval && verdictAtLeast(interval, GOAL);
   const spread = interval
     ? `median of the ${complete.length} complete runs of ${runs.length}; the median ratio's interval ` +
       `${intervalText(interval)}: ${verdict}; `
     : '';
-  const note =
-    `${spread}the line carries ${lineMBps.toFixed(2)} MB/s, the raw channel ` +
-    `${((chosen.raw.mbPerSecond! / lineMBps) * 100).toFixed(0)} % of it; raw: ${chosen.raw.path}; ours: ` +
-    `${chosen.app.path}; ours from Download to Seeding (tracker, connection, metadata included), the raw channel ` +
-    `from its first message to its last; ${each}`;
   const result = figure(
-    name,
-    chosen.app.mbPerSecond,
+    `${mib} MiB tab to tab over ${path.label}, vs the raw channel`,
+    chosen?.app.mbPerSecond ?? null,
     'MB/s',
-    { name: baseline, value: chosen.raw.mbPerSecond },
+    { name: 'raw RTCDataChannel on the same path', value: rawValue ?? null },
     atLeast(GOAL),
-    note,
+    `${spread}the line carries ${lineMBps.toFixed(2)} MB/s, the raw channel ` +
+      `${(((rawValue ?? 0) / lineMBps) * 100).toFixed(0)} % of it; raw: ${chosen?.raw.path}; ours: ` +
+      `${chosen?.app.path}; ours from Download to Seeding (tracker, connection, metadata included), the raw channel ` +
+      `from its first message to its last; ${each}`,
+    `${reason}; ${each}`,
   );
-  return verdict ? { ...result, met: metOf(verdict) } : result;
+  return verdict && chosen ? { ...result, met: metOf(verdict) } : result;
 }
 
 export const wanBench: Bench = {
