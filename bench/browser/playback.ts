@@ -15,15 +15,7 @@ import type { Page } from '@playwright/test';
 import { makeVideo, remuxToMp4 } from '../../e2e/media';
 import type { RunningServer } from '../../signal-tracker/src/server';
 import type { ChromiumLaunch } from '../lib/app';
-import {
-  atMost,
-  failedFigure,
-  figure,
-  limitFigure,
-  median,
-  type BenchContext,
-  type Figure,
-} from '../lib/figure';
+import { atMost, figure, median, under, type BenchContext, type Figure } from '../lib/figure';
 import { download, openApp, share } from './app-steps';
 import { STREAM_WISHES_CHANNEL } from '../../web/src/lib/messages/stream-wishes';
 import { FRESH_PIECES_CHANNEL } from '../../web/src/lib/messages/fresh-pieces';
@@ -337,26 +329,28 @@ export interface Sessions {
   load?: string;
 }
 
-/** Our time for `key` against an absolute goal (`limit` seconds), WebTorrent's beside it: the median of our
- * sessions; failed when one of ours failed (a failure is never hidden by the others). */
-function secondsFigure(name: string, sessions: Sessions, key: Timing, limit: number): Figure {
-  const rival = secondsOf(sessions.WebTorrent, key);
-  const baseline = { name: sessions.baseline, value: rival.length > 0 ? median(rival) : null };
+/** Our sessions' and WebTorrent's seconds for `key`, and why ours give no figure (a failure is never hidden by the
+ * others). */
+function timesOf(sessions: Sessions, key: Timing) {
+  const [ours, rival] = [secondsOf(sessions.ours, key), secondsOf(sessions.WebTorrent, key)];
   const failed = failureOf(sessions.ours);
-  const ours = secondsOf(sessions.ours, key);
-  if (failed || ours.length === 0)
-    return {
-      ...limitFigure(name, null, 's', baseline, limit),
-      error: `our app: ${firstLine(failed ?? 'no session')}`,
-    };
+  const why = failed || ours.length === 0 ? `our app: ${firstLine(failed ?? 'no session')}` : undefined;
+  return { ours, rival, why, rivalValue: rival.length > 0 ? median(rival) : null };
+}
+
+/** Our time for `key` against an absolute goal (`limit` seconds), WebTorrent's beside it: the median of our
+ * sessions. */
+function secondsFigure(name: string, sessions: Sessions, key: Timing, limit: number): Figure {
+  const { ours, why, rivalValue } = timesOf(sessions, key);
   const rivalFailed = failureOf(sessions.WebTorrent);
-  return limitFigure(
+  return figure(
     name,
-    median(ours),
+    why ? null : median(ours),
     's',
-    baseline,
-    limit,
+    { name: sessions.baseline, value: rivalValue },
+    under(limit),
     rivalFailed && `WebTorrent: ${firstLine(rivalFailed)}`,
+    why,
   );
 }
 
@@ -366,21 +360,10 @@ function secondsFigure(name: string, sessions: Sessions, key: Timing, limit: num
  * between), every session in the note.
  */
 export function rivalFigure(name: string, sessions: Sessions, key: Timing): Figure {
-  const failed = failureOf(sessions.ours);
-  const ours = secondsOf(sessions.ours, key);
-  const rival = secondsOf(sessions.WebTorrent, key);
-  const rivalValue = rival.length > 0 ? median(rival) : null;
-  if (failed || ours.length === 0)
-    return failedFigure(
-      name,
-      's',
-      sessions.baseline,
-      atMost(1),
-      `our app: ${firstLine(failed ?? 'no session')}`,
-      rivalValue,
-    );
-  if (rivalValue === null)
-    return failedFigure(name, 's', sessions.baseline, atMost(1), "none of WebTorrent's sessions completed");
+  const { ours, rival, rivalValue, ...rest } = timesOf(sessions, key);
+  const why = rest.why ?? (rivalValue === null ? "none of WebTorrent's sessions completed" : undefined);
+  const baseline = { name: sessions.baseline, value: rivalValue };
+  if (why) return figure(name, null, 's', baseline, atMost(1), undefined, why);
   const ratio = ratioInterval(ours, rival);
   const verdict = verdictAtMost(ratio, 1);
   const rivalFailures = sessions.WebTorrent.length - rival.length;
@@ -391,15 +374,7 @@ export function rivalFigure(name: string, sessions: Sessions, key: Timing): Figu
     `; the ratio's interval ${intervalText(ratio)}: ${verdict}; ours ${each(ours)} s (median within ` +
     `${intervalText(medianInterval(ours))}), WebTorrent's ${each(rival)} s (${intervalText(medianInterval(rival))})` +
     (sessions.load ? `; ${sessions.load}` : '');
-  const result = figure(
-    name,
-    median(ours),
-    's',
-    { name: sessions.baseline, value: rivalValue },
-    atMost(1),
-    note,
-  );
-  return { ...result, met: metOf(verdict) };
+  return { ...figure(name, median(ours), 's', baseline, atMost(1), note), met: metOf(verdict) };
 }
 
 /** The figures of one file, for our app and for WebTorrent in turns: `file.sessions` of each (Play to the first

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { setUploadLimit } from '../../e2e/helpers';
 import { browserVersion, buildApp, serveApp } from '../lib/app';
-import { atLeast, failedFigure, figure, type Bench, type Figure } from '../lib/figure';
+import { atLeast, figure, type Bench } from '../lib/figure';
 import { openApp, share, timedDownload } from './app-steps';
 import { attempt, firstLine, randomFileOf, withTabs } from '../lib/session';
 import { bundleServer, openBundle, wtDownload, wtSeed, wtThrottleUpload } from './webtorrent';
@@ -100,10 +100,9 @@ export const uplinksBench: Bench = {
     const sum = (SEEDERS * LIMIT_KIB) / KiB;
     const limitName = `uplinks: ${SEEDERS} seeders at ${LIMIT_KIB} KiB/s, ${size / MiB} MiB, vs the sum of the limits`;
     const rivalName = `uplinks: ${SEEDERS} seeders at ${LIMIT_KIB} KiB/s, ${size / MiB} MiB, vs the rival`;
-    const sumBaseline = `sum of the upload limits`;
+    const sumBase = { name: 'sum of the upload limits', value: sum };
     const server = await serveApp(buildApp(context.log));
     const file = randomFileOf(size, name);
-    const figures: Figure[] = [];
     try {
       const ourRate = await attempt(context.log, 'our app', () =>
         ours(server.url, file, name, size, context.log),
@@ -112,34 +111,19 @@ export const uplinksBench: Bench = {
         webtorrent(server.trackerUrl, file, name, size, context.log),
       );
       const rival = rivalRate instanceof Error ? null : rivalRate;
+      const our = ourRate instanceof Error ? undefined : ourRate;
+      const why = ourRate instanceof Error ? `our app: ${firstLine(ourRate)}` : undefined;
+      const afterFirst =
+        our?.afterFirst != null ? `; ours ${(our.afterFirst / sum).toFixed(2)}x after the first piece` : '';
       const rivalNote =
         rival === null
           ? `WebTorrent: ${firstLine(rivalRate)}`
           : `WebTorrent ${(rival / sum).toFixed(2)}x the sum`;
-      if (ourRate instanceof Error) {
-        const reason = `our app: ${firstLine(ourRate)}`;
-        figures.push(failedFigure(limitName, 'MiB/s', sumBaseline, atLeast(0.9), reason, sum));
-        figures.push(failedFigure(rivalName, 'MiB/s', 'WebTorrent bundle', atLeast(1), reason, rival));
-      } else {
-        const afterFirst =
-          ourRate.afterFirst !== null
-            ? `; ours ${(ourRate.afterFirst / sum).toFixed(2)}x after the first piece`
-            : '';
-        figures.push(
-          figure(
-            limitName,
-            ourRate.rate,
-            'MiB/s',
-            { name: sumBaseline, value: sum },
-            atLeast(0.9),
-            rivalNote + afterFirst,
-          ),
-        );
-        figures.push(
-          figure(rivalName, ourRate.rate, 'MiB/s', { name: 'WebTorrent bundle', value: rival }, atLeast(1)),
-        );
-      }
-      return figures;
+      const [rate, wtBase] = [our?.rate ?? null, { name: 'WebTorrent bundle', value: rival }];
+      return [
+        figure(limitName, rate, 'MiB/s', sumBase, atLeast(0.9), rivalNote + afterFirst, why),
+        figure(rivalName, rate, 'MiB/s', wtBase, atLeast(1), undefined, why),
+      ];
     } finally {
       rmSync(file.dir, { recursive: true, force: true });
       await server.close();
