@@ -87,18 +87,6 @@ export function failedFigure(
   return figure(name, null, unit, { name: baselineName, value: baselineValue }, goal, undefined, reason);
 }
 
-/** A figure with an absolute goal (e.g. heap under 150 MB): met when value <= limit, ratio against the baseline. */
-export function limitFigure(
-  name: string,
-  value: number | null,
-  unit: string,
-  baseline: Baseline,
-  limit: number,
-  note?: string,
-): Figure {
-  return figure(name, value, unit, baseline, under(limit), note);
-}
-
 export interface Bench {
   /** Name on the command line (`npm run bench -- <name>`). */
   name: string;

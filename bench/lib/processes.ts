@@ -42,12 +42,6 @@ function browserTree(profileDir: string): ProcessRow[] {
   return rows.filter((row) => tree.has(row.pid));
 }
 
-/** Resident memory (RSS) of the Chromium whose profile is `profileDir` and of all its child processes, in bytes. */
-export function browserRss(profileDir: string): number {
-  const rows = browserTree(profileDir);
-  return rows.length === 0 ? NaN : rows.reduce((sum, row) => sum + row.kib * 1024, 0);
-}
-
 /** Resident memory (RSS) in bytes per process kind (browser, renderer, network, gpu, utility) of that Chromium. */
 export function browserRssByKind(profileDir: string): Record<string, number> {
   const used: Record<string, number> = {};

@@ -13,7 +13,7 @@ import { libtorrentMissing, ltCreate, startLtPeer, type LtPeer } from '../../sha
 import { until } from '../../shared/testing/until';
 import { NodeHost } from '../../node-host/node-host';
 import { Scratch } from '../../node-host/testing/fixtures';
-import { failedFigure, figure, limitFigure, median, noGoal, type Bench, type Figure } from '../lib/figure';
+import { failedFigure, figure, median, noGoal, under, type Bench, type Figure } from '../lib/figure';
 import { intervalText, ratioInterval } from '../lib/interval';
 import { loadLabel } from '../lib/session';
 
@@ -149,7 +149,7 @@ function figures(runs: Run[], mib: number, load: string): Figure[] {
       (run) => run.engineToLt,
       "limited by the engine's reads and sends on one thread and libtorrent's request pipeline",
     ),
-    limitFigure(
+    figure(
       'interop: libtorrent requests to the engine left past its request timeout',
       engineWaits,
       'requests',
@@ -157,7 +157,7 @@ function figures(runs: Run[], mib: number, load: string): Figure[] {
         name: 'the same against a libtorrent seeder',
         value: runs.reduce((sum, run) => sum + run.ltWaits, 0),
       },
-      0,
+      under(0),
       `libtorrent's block_timeout and peer_snubbed alerts for the engine over ${runs.length} download(s) of ` +
         `${mib} MiB (its request_timeout is 60 s); ${load}`,
     ),
