@@ -6,7 +6,7 @@ import { fromHex, toHex } from '../../codec/hex';
 import type { EngineEvent, PeerIdHex, PeerKey, SwarmStats } from '../contract/engine-types';
 import type { PeerState } from '../peer/peer';
 import { ROUND_MS } from './bucket';
-import type { Candidate } from './choice';
+import { holdsWhatWeLack, type Candidate } from './choice';
 import { HeardPeers } from './heard';
 import { Neighbour } from './neighbour';
 import type { PexPorts } from './ports';
@@ -108,9 +108,15 @@ export class PeerExchange implements SignallingRoom {
     this.signalling.stop(now);
   }
 
-  /** Of `count` peers wanted, how many the swarm can bring: meetings under way and peers to meet. */
+  /** Of `count` peers wanted, how many the swarm can bring: meetings under way and peers to meet (starved, only
+   * peers that hold what we lack count: with none, the trackers are asked). */
   throughSwarm(count: number, now: number): number {
-    return Math.min(count, this.signalling.meetings.mine + this.candidates(now).length);
+    let candidates = this.candidates(now);
+    if (this.ports.starved()) {
+      const us = { progress: this.ports.ourProgress(), seeding: this.ports.seeding() };
+      candidates = candidates.filter((c) => holdsWhatWeLack(c, us));
+    }
+    return Math.min(count, this.signalling.meetings.mine + candidates.length);
   }
 
   stats(): SwarmStats {
@@ -166,7 +172,7 @@ export class PeerExchange implements SignallingRoom {
     for (const peer of this.heard.live()) {
       if (peer.id === this.ourIdHex || this.ports.byId(peer.id) || ![...peer.namedBy].some(settled)) continue;
       if (meetings.get(peer.id) || meetings.rests(peer.id, now) || this.ports.banned(peer.id)) continue;
-      out.push({ id: peer.id, progress: peer.progress });
+      out.push({ id: peer.id, progress: peer.progress, relays: peer.namedBy.size });
     }
     return out;
   }

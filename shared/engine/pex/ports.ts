@@ -16,6 +16,11 @@ export interface PexPorts {
   /** A peer's progress in thousandths of the pieces (0 while the torrent is unknown). */
   progress(peer: PeerState): number;
   seeding(): boolean;
+  /** Our own progress in thousandths of the pieces (0 while the torrent is unknown). */
+  ourProgress(): number;
+  /** No peer has had a piece we lack for a while (session/starvation.ts): peers that hold more than we do are what
+   * we want. */
+  starved(): boolean;
   /** Neither paused nor stopped. */
   active(): boolean;
   /** How many more connections the session wants now (its target less its peers). */

@@ -38,7 +38,8 @@ export class Signalling {
   /** Sets out to meet as many of `candidates` as the session wants and our meeting slots allow. */
   meetMore(candidates: readonly Candidate[], now: number): void {
     const slots = Math.min(MAX_MEETINGS - this.meetings.mine, this.ports.wanted() - this.meetings.size);
-    for (const peer of chooseToMeet(candidates, slots, this.ports.seeding(), () => this.ports.random())) {
+    const us = { progress: this.ports.ourProgress(), seeding: this.ports.seeding() };
+    for (const peer of chooseToMeet(candidates, slots, us, () => this.ports.random())) {
       this.meetings.start(peer, now);
       this.ports.act({ type: 'meet-peer', peer });
     }

@@ -1,10 +1,12 @@
 // Peer exchange wired to a session (pex/exchange.ts): the connections, the actions out, and what the session wants,
-// as the extension's ports; and the events of its contract (`signal-out`, `meet-failed`) handed to it.
+// as the extension's ports; the events of its contract (`signal-out`, `meet-failed`) handed to it; and the peers
+// the session wants (PeerWants: its target, more while starved), asked of the swarm first, then of the trackers.
 import type { EngineAction, EngineConfig, EngineEvent, SessionState } from '../contract/engine-types';
 import type { Downloader } from '../download/downloader';
 import type { Connections } from '../peer/connections';
 import { PeerExchange } from '../pex/exchange';
 import type { BanList } from '../verify/verify';
+import { Starvation, peerTarget } from './starvation';
 
 export type { PeerExchange } from '../pex/exchange';
 
@@ -13,6 +15,8 @@ export interface PexSession {
   act(action: EngineAction): void;
   downloader(): Downloader | undefined;
   state(): SessionState;
+  /** No peer has had what we lack for a while (starvation.ts). */
+  starved(): boolean;
 }
 
 /** The session's peer exchange, unless the config turns it off. */
@@ -37,12 +41,18 @@ export function sessionPex(
       return downloader ? (1000 * downloader.peerPieces(peer.key)) / downloader.info.pieceCount : 0;
     },
     seeding: () => session.state() === 'seeding',
+    ourProgress: () => ourProgress(session.downloader()),
+    starved: () => session.starved(),
     active: () => session.state() !== 'paused' && session.state() !== 'stopped',
-    wanted: () => config.targetPeers - connections.peers.size,
+    wanted: () => peerTarget(config, connections.peers.size, session.starved()) - connections.peers.size,
     full: () => connections.peers.size >= config.maxPeers,
     banned: (id) => bans.isBanned(id),
     random: () => options.random(),
   });
+}
+
+function ourProgress(downloader: Downloader | undefined): number {
+  return downloader ? (1000 * downloader.have.count()) / downloader.info.pieceCount : 0;
 }
 
 /** The contract's peer-exchange events, for the session's event table. */
@@ -66,7 +76,33 @@ export function connectPeer(
 }
 
 /** `want-peers`, with how many of them peer exchange can bring. */
-export function wantPeersAction(count: number, pex: PeerExchange | undefined, now: number): EngineAction {
+function wantPeersAction(count: number, pex: PeerExchange | undefined, now: number): EngineAction {
   const swarm = pex?.throughSwarm(count, now);
   return swarm ? { type: 'want-peers', count, swarm } : { type: 'want-peers', count };
+}
+
+/** How many peers the session wants (its target, or one more than it has while starved: starvation.ts), and the
+ * `want-peers` a tick asks for. */
+export class PeerWants {
+  private readonly starvation = new Starvation();
+  /** The session as peer exchange reads it, with whether it is starved. */
+  readonly host: PexSession;
+
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly connections: Connections,
+    session: Omit<PexSession, 'starved'>,
+  ) {
+    this.host = { ...session, starved: () => this.starvation.starved };
+  }
+
+  /** The tick's `want-peers` (with how many of them peer exchange can bring), if any. */
+  action(pex: PeerExchange | undefined, now: number): EngineAction | undefined {
+    const state = this.host.state();
+    if (state === 'stopped' || state === 'paused') return undefined;
+    const downloading = state === 'downloading' && this.host.downloader() !== undefined;
+    const starved = this.starvation.update(downloading, this.connections.peers.values(), now);
+    const count = this.connections.wanted(peerTarget(this.config, this.connections.peers.size, starved), now);
+    return count === undefined ? undefined : wantPeersAction(count, pex, now);
+  }
 }

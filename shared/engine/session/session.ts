@@ -39,7 +39,7 @@ import { BanList } from '../verify/verify';
 import type { VerifiedPieces } from '../verify/verified-pieces';
 import { SessionWebSeeds } from '../webseed/session-webseeds';
 import { checkOptions } from './check-options';
-import { connectPeer, pexEvent, sessionPex, wantPeersAction, type PeerExchange } from './session-pex';
+import { connectPeer, pexEvent, sessionPex, PeerWants, type PeerExchange } from './session-pex';
 import { metadataRoom } from './session-metadata';
 import { SuperSeeding } from './super-seeding';
 import { withCoverage } from './swarm-coverage';
@@ -76,6 +76,8 @@ export class TorrentSession implements Session {
   private readonly rooms: MessageRooms;
   /** Peer exchange (sd_pex), unless the config turns it off. */
   private readonly pex: PeerExchange | undefined;
+  /** How many peers the session wants, and its want-peers (session-pex.ts). */
+  private readonly wants: PeerWants;
 
   /** The session's state and its changes (session-state.ts). */
   private readonly states: SessionStates;
@@ -124,10 +126,8 @@ export class TorrentSession implements Session {
     this.join = new V2Join(this.infoHash, options.infoHashV2, v2);
     this.connections = this.connectionsRoom();
     const pexHost = { act: (a: EngineAction) => this.out.push(a), downloader: () => this.downloader };
-    this.pex = sessionPex(config, options, this.connections, this.bans, {
-      ...pexHost,
-      state: () => this.state,
-    });
+    this.wants = new PeerWants(config, this.connections, { ...pexHost, state: () => this.state });
+    this.pex = sessionPex(config, options, this.connections, this.bans, this.wants.host);
     this.metadata = metadataRoom({
       ...{ infoHash: this.infoHash, join: this.join, connections: this.connections, checks: this.checks },
       ...{ info: () => this.info, hashed: (d) => this.onMetadataHashed(d), fail: (r) => this.states.fail(r) },
@@ -423,9 +423,8 @@ export class TorrentSession implements Session {
   }
 
   private wantPeers(): void {
-    if (this.state === 'stopped' || this.state === 'paused') return;
-    const count = this.connections.wanted(this.config.targetPeers, this.now);
-    if (count !== undefined) this.out.push(wantPeersAction(count, this.pex, this.now));
+    const want = this.wants.action(this.pex, this.now);
+    if (want) this.out.push(want);
   }
 
   private onStop(): void {

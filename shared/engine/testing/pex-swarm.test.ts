@@ -15,6 +15,10 @@ import { Swarm, randomTorrent, type SwarmNode, type SwarmOptions } from './swarm
 const KiB = 1024;
 const torrent = randomTorrent(68, 512 * KiB, { sha1: sha1Sync, pieceLength: 16 * KiB });
 const TARGET = 5;
+/** Every node reports its uplink's queue, as the browser's adapter does (the engine then paces its upload). Unpaced,
+ * a node uploading 24 KiB/s holds its peers' request pipelines in each channel, tens of seconds of blocks, and the
+ * sd_pex messages it sends (gossip, relayed offers and answers) wait behind them past MEET_TIMEOUT_MS. */
+const PACED = { reportUploadQueue: true };
 
 /** A swarm with no tracker: the test introduces each peer to one other, and the rest is peer exchange. */
 class NoTrackerSwarm extends Swarm {
@@ -37,6 +41,7 @@ function swarmOf(count: number, seed: number, options: Partial<SwarmOptions> = {
     seed,
     uploadRate: 24 * KiB,
     config: { targetPeers: TARGET },
+    ...PACED,
     ...options,
   });
   swarm.addNode({ name: 'seed', seed: true });
@@ -101,13 +106,13 @@ describe('peer exchange in a swarm without its tracker', () => {
 /** Rewrites what one node sends over sd_pex (the hostile neighbour's ways). */
 class HostileSwarm extends NoTrackerSwarm {
   hostile: SwarmNode | undefined;
-  /** It behaves until the swarm has met (so that closing it cuts no peer off), then turns. */
-  hostileFrom = 4 * ROUND_MS;
+  /** It behaves until the other peers are joined without it (closing it then cuts no peer off), then turns. */
+  turnedAt: number | undefined;
   mode: 'forge' | 'strangers' | 'flood' = 'forge';
   private ids: Uint8Array[] = [];
 
   protected override outgoing(node: SwarmNode, peer: PeerKey, data: Uint8Array): readonly Uint8Array[] {
-    const pex = node === this.hostile && this.now >= this.hostileFrom ? sdPexPayload(data) : undefined;
+    const pex = node === this.hostile && this.turnedAt !== undefined ? sdPexPayload(data) : undefined;
     if (!pex) return [data];
     const message = decodePexMessage(pex);
     if (message.t === 'peers') this.ids.push(...message.added.map((a) => a.id));
@@ -123,6 +128,18 @@ class HostileSwarm extends NoTrackerSwarm {
       return [data, signal];
     }
     return [data];
+  }
+
+  override sample(): void {
+    if (this.turnedAt === undefined && this.joinedWithoutHostile()) this.turnedAt = this.now;
+    super.sample();
+  }
+
+  private joinedWithoutHostile(): boolean {
+    const reached = new Set<SwarmNode>([this.nodes[0]]);
+    for (const node of reached)
+      for (const next of node.neighbours.keys()) if (next !== this.hostile) reached.add(next as SwarmNode);
+    return this.nodes.every((n) => n === this.hostile || reached.has(n));
   }
 }
 
@@ -151,10 +168,9 @@ describe('a hostile neighbour', () => {
         uploadRate: 24 * KiB,
         // Every peer wants every other: meetings, and signals for the hostile relay to forge, go on.
         config: { targetPeers: 7 },
+        ...PACED,
       });
-      // The seed super-seeds: announcing every piece, the three peers the hostile node alone bridged to the rest
-      // end as an island holding 12 of 32 pieces once it is closed, with no tracker to join them again (open).
-      swarm.addNode({ name: 'seed', seed: true, config: { superSeed: true } });
+      swarm.addNode({ name: 'seed', seed: true });
       for (let i = 1; i < 8; i++) swarm.addNode({ name: `p${i}` });
       swarm.hostile = swarm.node('p1');
       swarm.mode = mode;
@@ -174,4 +190,52 @@ describe('a hostile neighbour', () => {
       }
     });
   }
+});
+
+/** A tracker that is down until `trackerUp`. */
+class TrackerBackSwarm extends Swarm {
+  trackerUp = false;
+
+  protected override findPeers(node: SwarmNode, count: number): void {
+    if (this.trackerUp) super.findPeers(node, count);
+  }
+}
+
+describe('an island its bridge left', () => {
+  it('starved at its target, asks for peers again and finishes once the tracker is back', () => {
+    // Each peer holds its target of two: three peers in a ring, joined to the seed's side by one bridge.
+    const swarm = new TrackerBackSwarm({
+      torrent,
+      sha1: sha1Sync,
+      seed: 4,
+      uploadRate: 24 * KiB,
+      config: { targetPeers: 2 },
+      ...PACED,
+    });
+    const seed = swarm.addNode({ name: 'seed', seed: true });
+    const [m1, m2, bridge, i1, i2, i3] = ['m1', 'm2', 'bridge', 'i1', 'i2', 'i3'].map((name) =>
+      swarm.addNode({ name }),
+    );
+    for (const [a, b] of [
+      [seed, m1],
+      [seed, m2],
+      [m1, m2],
+      [seed, bridge],
+      [bridge, i1],
+      [i1, i2],
+      [i2, i3],
+      [i3, i1],
+    ])
+      swarm.connect(a, b);
+    const island = [i1, i2, i3];
+    swarm.run(() => island.some((n) => n.storage.size > 0), 60_000);
+    swarm.vanish(bridge);
+    // Without a tracker the island cannot meet anyone: nobody outside it is heard of any more.
+    swarm.runFor(120_000);
+    expect(island.every((n) => n.complete)).toBe(false);
+    swarm.trackerUp = true;
+    const done = swarm.run(() => island.every((n) => n.complete), 600_000);
+    expect(done).toBe(true);
+    for (const node of [...island, m1, m2]) finishedIntact(node);
+  });
 });
