@@ -51,21 +51,14 @@ export interface ChromiumLaunch {
   args: string[];
 }
 
-export interface TabOptions {
-  serviceWorkers?: 'allow' | 'block';
-  /** Instead of LAUNCH_OPTIONS' executable and flags. */
-  launch?: ChromiumLaunch;
-}
-
-/** A tab in its own Chromium process with a persistent profile (real on-disk IndexedDB). */
-export async function persistentTab(options: TabOptions = {}): Promise<Tab> {
-  const { launch, ...contextOptions } = options;
+/** A tab in its own Chromium process with a persistent profile (real on-disk IndexedDB); `launch` instead of
+ * LAUNCH_OPTIONS' executable and flags. */
+export async function persistentTab({ launch }: { launch?: ChromiumLaunch } = {}): Promise<Tab> {
   const dir = mkdtempSync(join(tmpdir(), 'swarmdrop-bench-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
     ...LAUNCH_OPTIONS,
     ...launch,
     acceptDownloads: true,
-    ...contextOptions,
   });
   // The window Chromium opened at launch, unless it is already gone (then a page of our own).
   const first = context.pages().find((candidate) => !candidate.isClosed());
@@ -105,42 +98,28 @@ export async function browserVersion(): Promise<string> {
 export interface BenchPage {
   /** Runs one request in the page's worker (web/src/bench/messages.ts): its figures by name. */
   run(request: object): Promise<Record<string, number>>;
-  /** The tab's profile folder (to read its browser's CPU time with watchCpu). */
-  profileDir: string;
   close(): Promise<void>;
 }
 
 type BenchWindow = { bench: { ready: boolean; run(request: object): Promise<Record<string, number>> } };
-
-/** Opens bench.html of `origin` in `page` and waits for its worker; returns how to run a request in it. */
-export async function openBenchPage(
-  page: Page,
-  origin: string,
-): Promise<(request: object) => Promise<Record<string, number>>> {
-  await page.goto(new URL('/bench.html', origin).href);
-  await page.waitForFunction(() => (window as unknown as BenchWindow).bench?.ready === true);
-  return (request) => page.evaluate((r) => (window as unknown as BenchWindow).bench.run(r), request);
-}
 
 /** Builds and serves the app with bench.html, and opens it in a tab with a persistent profile. */
 export async function benchPage(context: BenchContext): Promise<BenchPage> {
   context.browserVersion ??= await browserVersion();
   const server = await serveApp(buildApp(context.log));
   const tab = await persistentTab();
-  let run: BenchPage['run'];
-  try {
-    run = await openBenchPage(tab.page, server.url);
-  } catch (error) {
+  const close = async () => {
     await tab.close();
     await server.close();
+  };
+  try {
+    await tab.page.goto(new URL('/bench.html', server.url).href);
+    await tab.page.waitForFunction(() => (window as unknown as BenchWindow).bench?.ready === true);
+  } catch (error) {
+    await close();
     throw error;
   }
-  return {
-    run,
-    profileDir: tab.profileDir,
-    async close() {
-      await tab.close();
-      await server.close();
-    },
-  };
+  const run = (request: object) =>
+    tab.page.evaluate((r) => (window as unknown as BenchWindow).bench.run(r), request);
+  return { run, close };
 }
