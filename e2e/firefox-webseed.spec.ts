@@ -10,11 +10,11 @@
 import { expect, test } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Browser as FirefoxBrowser, ElementHandle, Page as FirefoxPage } from 'puppeteer-core';
+import type { ElementHandle, Page as FirefoxPage } from 'puppeteer-core';
 import {
   downloadInFirefox,
   firefoxAvailable,
-  launchFirefox,
+  firefoxPerFile,
   openControlledFirefoxApp,
   openFirefoxApp,
   saveInFirefox,
@@ -34,11 +34,10 @@ import { NAME, served, webSeededTorrent } from './webseed-torrent';
 
 test.skip(!firefoxAvailable, 'firefox-esr is not installed (apt-get install firefox-esr)');
 
-let firefox: FirefoxBrowser | undefined;
+// One Firefox for the file, a context (its own storage, service worker and download folder) for each test.
+const firefox = firefoxPerFile();
 const servers: RangeServer[] = [];
 test.afterEach(async () => {
-  await firefox?.close();
-  firefox = undefined;
   for (const server of servers.splice(0)) await server.close();
 });
 
@@ -69,9 +68,8 @@ test("Firefox's download from a web seed alone completes byte-identical, with no
   baseURL,
 }) => {
   const { path, data, good, noCors } = await twoSeedTorrent(tempDir(), (started) => servers.push(started));
-  const downloads = tempDir('swarmdrop-firefox-downloads-');
-  firefox = await launchFirefox(downloads);
-  const page = await openFirefoxApp(firefox, `${baseURL}/`);
+  const { context, downloads } = await firefox.peer();
+  const page = await openFirefoxApp(context, `${baseURL}/`);
   await openTorrentInFirefox(page, path);
   await detailsSay(page, NO_CORS_WORDS);
   // Seeding: every piece of every file passed its check. A name Firefox saves as it is (it rewrites `?` and `%`
@@ -106,8 +104,8 @@ test('Firefox cancels at the server the web-seed requests a lowered budget no lo
   baseURL,
 }) => {
   const { path, server } = await heldSeedTorrent(tempDir(), (started) => servers.push(started));
-  firefox = await launchFirefox(tempDir('swarmdrop-firefox-downloads-'));
-  const page = await openControlledFirefoxApp(firefox, `${baseURL}/`);
+  const { context } = await firefox.peer();
+  const page = await openControlledFirefoxApp(context, `${baseURL}/`);
   await openTorrentInFirefox(page, path);
   // With no peer, the seed is asked for every piece; its answers wait until the budget is set.
   await expect.poll(() => server.held(), { timeout: 30_000 }).toBeGreaterThan(BUDGET_BYTES);
@@ -134,9 +132,8 @@ test('Firefox starts a magnet link whose .torrent is beside its files on a web s
   const seed = `${server!.origin}/files/`;
   const source = `${seed}${encodeURIComponent(NAME)}.torrent`;
   const magnet = `magnet:?xt=urn:btih:${infoHash}&ws=${encodeURIComponent(seed)}&xs=${encodeURIComponent(source)}`;
-  const downloads = tempDir('swarmdrop-firefox-downloads-');
-  firefox = await launchFirefox(downloads);
-  const page = await openFirefoxApp(firefox, `${baseURL}/`);
+  const { context, downloads } = await firefox.peer();
+  const page = await openFirefoxApp(context, `${baseURL}/`);
   await downloadInFirefox(page, magnet);
   await waitForState(page, NAME, 'seeding');
   expect(await saveInFirefox(page, 'été ü.bin', downloads)).toBe(sha256(data.get('été ü.bin')!));
