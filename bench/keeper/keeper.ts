@@ -3,7 +3,7 @@
 // closes. Each run then times a tab seeding the same bytes (under another name: another swarm) to a fresh tab, and the
 // keeper seeding its copy to a fresh tab, with the CPU each seeder spent (the tab's whole Chromium, the keeper
 // process, from /proc). The keeper's memory keeping 4 GiB is decision 0017.
-import { linkSync, mkdtempSync, rmSync } from 'node:fs';
+import { linkSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { untilValue } from '../../shared/testing/until';
@@ -11,18 +11,34 @@ import { startServer, type RunningServer } from '../../signal-tracker/src/server
 import { buildTrackerBundle } from '../../signal-tracker/src/testing/bundle';
 import { browserVersion, buildApp, type Tab } from '../lib/app';
 import type { Bench, BenchContext, Figure } from '../lib/figure';
-import { totalCpu, watchCpu } from '../lib/processes';
+import { cpuSecondsOf, totalCpu, watchCpu } from '../lib/processes';
 import { openApp, share, timedDownload } from '../browser/app-steps';
 import { countFlag } from '../lib/flags';
 import { attempt, firstLine, inTurns, loadLabel, randomFileOf, withTabs } from '../lib/session';
 import { fetchFigure, serveFigures, type ServeRun } from './keeper-figures';
-import { keeperPid, watchKeeperCpu } from './keeper-process';
 
 const MiB = 1024 * 1024;
 const MB = 1e6;
 /** How long one transfer may take before the run counts as failed, in ms. */
 const TRANSFER_TIMEOUT_MS = 300_000;
 const KEEP_HOURS = 24;
+
+/** The keeper process the tracker (started in this process) forks: its pid, found by its parent and command line,
+ * or undefined while there is none. Its CPU time comes from /proc, not from anything the keeper reports. */
+function keeperPid(parent = process.pid): string | undefined {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+      if (ppid !== String(parent)) continue;
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (/keeper(-process\.ts|\.js)/.test(command)) return pid;
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return undefined;
+}
 
 /** What every figure says of the keeper it measured (the bundle users run, not the sources through tsx), and the
  * load average over its runs. */
@@ -118,9 +134,9 @@ async function serveRuns(
     withTabs(
       1,
       async ([leech]) => {
-        const cpu = watchKeeperCpu(pid);
+        const start = cpuSecondsOf(pid);
         const rate = await downloadRate(leech, server, file.magnet, size);
-        return { rate, cpuMsPerMB: perMB(cpu.stop()) };
+        return { rate, cpuMsPerMB: perMB(cpuSecondsOf(pid) - start) };
       },
       { log },
     );
