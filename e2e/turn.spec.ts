@@ -1,6 +1,6 @@
 // TURN: with a real coturn on loopback and a tracker that hands out its credentials, two tabs that tick
 // `Connect through relay only` download from each other through the relay, and the connection's own statistics say so.
-import { chromium, expect, test, type Browser, type Locator } from '@playwright/test';
+import { chromium, expect, test, type Browser, type BrowserContext, type Locator } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { LAUNCH_OPTIONS } from '../playwright.config';
 import { recordPeerConnections, selectedCandidates } from './relay';
@@ -29,9 +29,25 @@ function launchForRelay(): Promise<Browser> {
   });
 }
 
+// One such Chromium for the file; each person is a context of it (storage apart), closed after each test.
+let relayBrowser: Browser | undefined;
+const contexts: BrowserContext[] = [];
+async function relayChromium(): Promise<Browser> {
+  if (!relayBrowser?.isConnected()) relayBrowser = await launchForRelay();
+  return relayBrowser;
+}
+test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+});
+test.afterAll(async () => {
+  await relayBrowser?.close();
+  relayBrowser = undefined;
+});
+
 /** A person's browser on the app at `origin`, its connections recorded, with `Connect through relay only` set. */
 async function openRelayPeer(browser: Browser, origin: string, relayOnly: boolean) {
   const context = await browser.newContext({ acceptDownloads: true });
+  contexts.push(context);
   await context.addInitScript(recordPeerConnections);
   const page = await context.newPage();
   await openApp(page, `${origin}/`);
@@ -61,7 +77,7 @@ test('two tabs with Connect through relay only download through coturn', async (
   let turn: Daemon | undefined;
   const port = await freePort();
   let tracker: Awaited<ReturnType<typeof startTracker>> | undefined;
-  const browser = await launchForRelay();
+  const browser = await relayChromium();
   try {
     turn = await startCoturn(secret);
     tracker = await startTracker(port, [
@@ -95,7 +111,6 @@ test('two tabs with Connect through relay only download through coturn', async (
     await b.page.reload();
     await expect(b.page.getByLabel('Connect through relay only')).toBeChecked();
   } finally {
-    await browser.close();
     tracker?.kill('SIGKILL');
     await turn?.stop();
   }
@@ -107,7 +122,7 @@ test('a tab open longer than its TURN credential lives still downloads through t
   let turn: Daemon | undefined;
   const port = await freePort();
   let tracker: Awaited<ReturnType<typeof startTracker>> | undefined;
-  const browser = await launchForRelay();
+  const browser = await relayChromium();
   try {
     turn = await startCoturn(secret);
     // Credentials that live 4 s; a burst large enough that the tabs' refreshes are never refused here.
@@ -135,7 +150,6 @@ test('a tab open longer than its TURN credential lives still downloads through t
     for (const pair of await selectedCandidates(b.page))
       expect(pair).toEqual({ policy: 'relay', local: 'relay' });
   } finally {
-    await browser.close();
     tracker?.kill('SIGKILL');
     await turn?.stop();
   }
@@ -146,7 +160,7 @@ test('relay only with a TURN server that does not answer: the downloader names i
   const port = await freePort();
   const relay = `turn:127.0.0.1:${silent}?transport=udp`;
   let tracker: Awaited<ReturnType<typeof startTracker>> | undefined;
-  const browser = await launchForRelay();
+  const browser = await relayChromium();
   try {
     tracker = await startTracker(port, ['--turn-urls', relay, '--turn-secret', 'e2e-silent-relay']);
     const origin = `http://127.0.0.1:${port}`;
@@ -171,7 +185,6 @@ test('relay only with a TURN server that does not answer: the downloader names i
     const rows = await peerRows(item);
     expect(rows.map((row) => row.path)).toContain('direct');
   } finally {
-    await browser.close();
     tracker?.kill('SIGKILL');
   }
 });
