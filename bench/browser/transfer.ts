@@ -8,7 +8,7 @@ import { browserVersion, buildApp, serveApp, type Tab } from '../lib/app';
 import { atLeast, atMost, figure, median, under, type Bench, type Figure } from '../lib/figure';
 import { countFlag } from '../lib/flags';
 import { heapNote, sampleHeap } from '../lib/heap';
-import { formatCpu, totalCpu, watchCpu, watchMachineCpu } from '../lib/processes';
+import { formatCpu, totalCpu, watchCpu } from '../lib/processes';
 import { firstLine, inTurns, medianBy, randomFileOf, succeeded, withTabs } from '../lib/session';
 import { openApp, share, timedDownload } from './app-steps';
 import { bundleServer, openBundle, wtDownload, wtSeed } from './webtorrent';
@@ -70,7 +70,7 @@ export async function rawChannelBetween(
   size: number,
   log: (message: string) => void,
   { timeoutMs }: { timeoutMs?: number } = {},
-): Promise<{ mbPerSecond: number; machineBusy: number } & CpuUse> {
+): Promise<{ mbPerSecond: number } & CpuUse> {
   for (const tab of [a, b]) {
     await tab.page.goto(new URL('/bench.html', origin).href);
     await tab.page.waitForFunction(() => (window as unknown as RawWindow).bench?.ready === true);
@@ -87,7 +87,6 @@ export async function rawChannelBetween(
     `the raw channel did not open in ${limit}`,
   );
   const cpu = watchBoth([a, b], log);
-  const machine = watchMachineCpu();
   const received = receiver.evaluate((r, n) => r.received(n), size);
   const sent = sender.evaluate((r, n) => r.send(n), size);
   const { bytes, seconds } = await withinTime(
@@ -95,8 +94,7 @@ export async function rawChannelBetween(
     timeoutMs,
     `the raw channel did not deliver ${size} bytes in ${limit}`,
   );
-  const machineBusy = machine.stop();
-  return { mbPerSecond: bytes / MB / seconds, machineBusy, ...cpu('raw channel') };
+  return { mbPerSecond: bytes / MB / seconds, ...cpu('raw channel') };
 }
 
 /** What one client's transfer measured (the raw channel has no heap or first piece). */

@@ -1,16 +1,11 @@
 // Real network paths: a transfer between two tabs in two network namespaces, over paths emulated by netem/
 // (docs/netem.md) with their round trip, loss, rate and queue, through the app's UI, against one raw RTCDataChannel
 // between two plain pages (bench.html) on the same path, measured right before in the same run. The tracker and the
-// pages' server sit in a third node behind the same path, as a real tracker would be far from both. Each transfer's
-// note says what the path did to its packets, what the receiving node's sockets dropped, and what each side sent per
-// MB: on a lossy path every packet is one more chance of a loss that halves SCTP's window.
-import { execFileSync } from 'node:child_process';
+// pages' server sit in a third node behind the same path, as a real tracker would be far from both.
 import { rmSync } from 'node:fs';
-import type { EmulatedNode, LinkCounters, RelayStats } from '../../netem';
 import { emulatedBenchStart, onEmulatedPath, type OnPath } from '../lib/emulated';
 import { atLeast, figure, type Bench, type BenchContext, type Figure } from '../lib/figure';
 import { intervalText, medianInterval, metOf, verdictAtLeast } from '../lib/interval';
-import { watchMachineCpu } from '../lib/processes';
 import { firstLine, loadLabel, medianBy, randomFileOf, withTabs } from '../lib/session';
 import { openApp, share, timedDownload } from './app-steps';
 import { rawChannelBetween, watchBoth } from './transfer';
@@ -22,67 +17,23 @@ const GOAL = 0.9;
 /** Sharing hashes the file on this machine, off the emulated path. */
 const SHARE_TIMEOUT_MS = 180_000;
 
-/**
- * The datagrams the node's UDP sockets dropped because their receive buffer was full (the kernel's `RcvbufErrors`
- * in the node's namespace): the path delivered them, the browser did not read its socket in time, and SCTP takes
- * each such drop for congestion.
- */
-function socketDrops(node: EmulatedNode): number {
-  const snmp = execFileSync('ip', ['netns', 'exec', node.netns, 'cat', '/proc/net/snmp'], {
-    encoding: 'utf8',
-  });
-  const [names, values] = snmp
-    .split('\n')
-    .filter((line) => line.startsWith('Udp:'))
-    .map((line) => line.trim().split(/\s+/));
-  const at = names?.indexOf('RcvbufErrors') ?? -1;
-  if (at < 0 || !values) throw new Error(`no UDP counters in ${node.netns}'s /proc/net/snmp`);
-  return Number(values[at]);
-}
-
-/** What the path did to the transfer's packets between two readings of the emulator's counters, and the packets
- * each side sent per MB of the file (the sender's blocks; the receiver's requests, haves and acknowledgements). */
-function pathEvents(before: RelayStats, after: RelayStats, size: number): string {
-  const [up, down] = [(s: RelayStats) => s.nodes.seeder.up, (s: RelayStats) => s.nodes.downloader.down];
-  const delta = (key: keyof LinkCounters) =>
-    up(after)[key] - up(before)[key] + down(after)[key] - down(before)[key];
-  const perMB = (label: string, node: string) => {
-    const [a, b] = [after.nodes[node].up, before.nodes[node].up];
-    const mean = a.packets > b.packets ? Math.round((a.bytes - b.bytes) / (a.packets - b.packets)) : 0;
-    return `${label} ${(((a.packets - b.packets) * MB) / size).toFixed(0)} packets per MB (mean ${mean} B)`;
-  };
-  return (
-    `the sending node sent ${up(after).packets - up(before).packets} packets, ${delta('lost')} lost, ` +
-    `${delta('queueDropped')} dropped on a full queue; ${perMB('sender', 'seeder')}, ${perMB('receiver', 'downloader')}`
-  );
-}
-
-/** A transfer's rate, or why there is none, and what the path did to its packets. */
+/** A transfer's rate, or why there is none. */
 interface Measured {
   mbPerSecond: number | null;
   seconds?: number;
   error?: string;
-  path?: string;
 }
 
-/** `work`'s rate, and what the path, the receiving node's sockets and the machine did meanwhile. */
+/** `work`'s rate, or its failure, logged under `label`. */
 async function measured(
-  on: OnPath,
   log: (message: string) => void,
   label: string,
-  size: number,
-  work: () => Promise<{ mbPerSecond: number; seconds: number; busy: number }>,
+  work: () => Promise<{ mbPerSecond: number; seconds: number }>,
 ): Promise<Measured> {
-  const before = await on.emulator.stats();
-  const receiver = on.emulator.node('downloader');
-  const dropsBefore = socketDrops(receiver);
   try {
-    const { mbPerSecond, seconds, busy } = await work();
-    const path =
-      `${pathEvents(before, await on.emulator.stats(), size)}; the receiving node's sockets dropped ` +
-      `${socketDrops(receiver) - dropsBefore} datagrams on a full buffer; the machine ${(busy * 100).toFixed(0)} % busy`;
-    log(`  ${label}: ${mbPerSecond.toFixed(2)} MB/s in ${seconds.toFixed(1)} s; ${path}`);
-    return { mbPerSecond, seconds, path };
+    const { mbPerSecond, seconds } = await work();
+    log(`  ${label}: ${mbPerSecond.toFixed(2)} MB/s in ${seconds.toFixed(1)} s`);
+    return { mbPerSecond, seconds };
   } catch (error) {
     log(`  ${label} failed: ${firstLine(error)}`);
     return { mbPerSecond: null, error: firstLine(error) };
@@ -94,10 +45,8 @@ function rawOnPath(on: OnPath, size: number, timeoutMs: number, log: (message: s
   return withTabs(
     2,
     async (tabs) => {
-      const { mbPerSecond, machineBusy } = await rawChannelBetween(tabs, on.app.origin, size, log, {
-        timeoutMs,
-      });
-      return { mbPerSecond, seconds: size / MB / mbPerSecond, busy: machineBusy };
+      const { mbPerSecond } = await rawChannelBetween(tabs, on.app.origin, size, log, { timeoutMs });
+      return { mbPerSecond, seconds: size / MB / mbPerSecond };
     },
     { log, launches: on.launches },
   );
@@ -117,13 +66,11 @@ function appOnPath(
       const magnet = await share(seed.page, file.path, file.name, SHARE_TIMEOUT_MS);
       await openApp(leech.page, on.app.origin);
       const cpu = watchBoth([seed, leech], log);
-      const machine = watchMachineCpu();
       const { seconds, firstSeconds } = await timedDownload(leech.page, magnet, timeoutMs);
-      const busy = machine.stop();
       cpu('our app');
       const after = (file.size / MB / Math.max(0.001, seconds - firstSeconds)).toFixed(2);
       log(`  our app's first verified piece ${firstSeconds.toFixed(1)} s after Download, then ${after} MB/s`);
-      return { mbPerSecond: file.size / MB / seconds, seconds, busy };
+      return { mbPerSecond: file.size / MB / seconds, seconds };
     },
     { log, launches: on.launches },
   );
@@ -150,12 +97,10 @@ async function runOnPath(
   const limit = transferTimeoutMs(path.spec, file.size);
   try {
     return await onEmulatedPath(path.spec, { staticDir, seed }, async (on) => {
-      const raw = await measured(on, log, 'raw RTCDataChannel', file.size, () =>
-        rawOnPath(on, file.size, limit, log),
-      );
+      const raw = await measured(log, 'raw RTCDataChannel', () => rawOnPath(on, file.size, limit, log));
       // Given what the raw channel took, the app has four times that and a minute for its setup.
       const appLimit = raw.seconds !== undefined ? Math.round(raw.seconds * 4000) + 60_000 : limit;
-      const app = await measured(on, log, 'our app', file.size, () => appOnPath(on, file, appLimit, log));
+      const app = await measured(log, 'our app', () => appOnPath(on, file, appLimit, log));
       return { raw, app, load: load() };
     });
   } catch (error) {
@@ -199,8 +144,7 @@ function pathFigure(path: WanPath, mib: number, runs: PathRun[]): Figure {
     { name: 'raw RTCDataChannel on the same path', value: rawValue ?? null },
     atLeast(GOAL),
     `${spread}the line carries ${lineMBps.toFixed(2)} MB/s, the raw channel ` +
-      `${(((rawValue ?? 0) / lineMBps) * 100).toFixed(0)} % of it; raw: ${chosen?.raw.path}; ours: ` +
-      `${chosen?.app.path}; ours from Download to Seeding (tracker, connection, metadata included), the raw channel ` +
+      `${(((rawValue ?? 0) / lineMBps) * 100).toFixed(0)} % of it; ours from Download to Seeding (tracker, connection, metadata included), the raw channel ` +
       `from its first message to its last; ${each}`,
     `${reason}; ${each}`,
   );

@@ -109,26 +109,3 @@ export function formatCpu(used: CpuByKind): string {
     .map(([kind, seconds]) => `${kind} ${seconds.toFixed(1)} s`);
   return `${total.toFixed(1)} CPU-s (${parts.join(', ')})`;
 }
-
-/** The whole machine's CPU from now until `stop`: the share of all its cores' time that was busy (not idle or
- * waiting on I/O), from the kernel's counters in /proc/stat. */
-export function watchMachineCpu(): { stop(): number } {
-  const read = () => {
-    // user, nice, system, idle, iowait, irq, softirq, steal (the guest counters after them are within user's).
-    const fields = readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]
-      .trim()
-      .split(/\s+/)
-      .slice(1, 9)
-      .map(Number);
-    const total = fields.reduce((sum, value) => sum + value, 0);
-    return { busy: total - fields[3] - fields[4], total };
-  };
-  const start = read();
-  return {
-    stop() {
-      const end = read();
-      return end.total > start.total ? (end.busy - start.busy) / (end.total - start.total) : 0;
-    },
-  };
-}
