@@ -16,10 +16,6 @@ export const storeBench: Bench = {
       const storage = await run({ type: 'storage', pieceLength: PIECE, pieces: 256, rounds: 2 });
       context.log(`  storage: ${JSON.stringify(storage)}`);
       const raw = { name: 'raw SubtleCrypto SHA-1', value: verify.rawSubtle };
-      const opfsMBps =
-        storage.opfsWrite !== undefined
-          ? `${((storage.opfsWrite * PIECE) / 1e6).toFixed(0)} MB/s`
-          : 'not measured';
       const figures: Figure[] = [
         figure(
           'verify: hash-and-store, 256 KiB pieces',
@@ -29,8 +25,7 @@ export const storeBench: Bench = {
           atLeast(0.8),
           'lib/hash SHA-1 + engine piece check + the piece file store (one origin-private file through a ' +
             'synchronous access handle, flushed before the verified map lands in IndexedDB), 128 MiB, 8 hashes in ' +
-            `flight; into IndexedDB instead (browsers without synchronous handles): ${verify.verifyAndStore.toFixed(0)} MB/s; ` +
-            `the disk's bound, the same file written then flushed once without hashing: ${opfsMBps}`,
+            `flight; into IndexedDB instead (browsers without synchronous handles): ${verify.verifyAndStore.toFixed(0)} MB/s`,
         ),
         figure(
           'verify: hash-and-store into IndexedDB, 256 KiB pieces',
@@ -56,15 +51,6 @@ export const storeBench: Bench = {
           noGoal,
           `BatchWriter (16 per transaction) over IdbStore, 64 MiB; MB/s ours ${((storage.oursWrite * PIECE) / 1e6).toFixed(0)}, ` +
             `idb-keyval ${((storage.rawWrite * PIECE) / 1e6).toFixed(0)}`,
-        ),
-        figure(
-          'storage: write, 256 KiB pieces, to a file (OPFS)',
-          storage.opfsWrite ?? null,
-          'pieces/s',
-          { name: 'ours (BatchWriter over IndexedDB)', value: storage.oursWrite },
-          noGoal,
-          'diagnostic: the same pieces written at their offsets in one origin-private file through a synchronous ' +
-            'access handle, then flushed; what moving piece bytes out of IndexedDB would gain',
         ),
         figure(
           'storage: read, 256 KiB pieces',

@@ -66,6 +66,7 @@ export const RETIRED_FIGURES: readonly RegExp[] = [
   /^webseed: \d+ MiB from a web seed alone at \d+ Mbit\/s$/,
   /^(main thread busy \(long tasks\) with|long tasks while opening) a 100,000-piece torrent/,
   /^(share \d+ MiB: file chosen to magnet link|save \d+ MiB: browser memory growth)/,
+  /^storage: write, 256 KiB pieces, to a file \(OPFS\)$/,
   /^webseed: \d+ MiB from a web seed alone(, leaf hashes in the engine worker|: the hash worker|: the floor|, against the floor)/,
 ];
 

@@ -138,38 +138,6 @@ async function verifyIntoFile(
   });
 }
 
-interface SyncAccessHandle {
-  write(data: Uint8Array, options: { at: number }): number;
-  flush(): void;
-  close(): void;
-}
-
-/** Pieces per second written through an OPFS synchronous access handle (best of 2), or undefined without one. */
-async function opfsWrite(pieces: ArrayBuffer[]): Promise<number | undefined> {
-  const root = await navigator.storage?.getDirectory?.().catch(() => undefined);
-  if (!root) return undefined;
-  const file = (await root.getFileHandle('bench-pieces', { create: true })) as FileSystemFileHandle & {
-    createSyncAccessHandle?(): Promise<SyncAccessHandle>;
-  };
-  if (!file.createSyncAccessHandle) return undefined;
-  const handle = await file.createSyncAccessHandle();
-  try {
-    return await best(2, async () => {
-      const start = performance.now();
-      let at = 0;
-      for (const piece of pieces) {
-        handle.write(new Uint8Array(piece), { at });
-        at += piece.byteLength;
-      }
-      handle.flush();
-      return pieces.length / ((performance.now() - start) / 1000);
-    });
-  } finally {
-    handle.close();
-    await root.removeEntry('bench-pieces').catch(() => {});
-  }
-}
-
 async function storage(request: StorageRequest): Promise<BenchResult> {
   const { pieceLength, pieces: count, rounds } = request;
   const pieces = makePieces(count, pieceLength);
@@ -192,11 +160,6 @@ async function storage(request: StorageRequest): Promise<BenchResult> {
     for (let i = 0; i < count; i++) await set(keys[i], pieces[i], rawStore);
     return count / ((performance.now() - start) / 1000);
   });
-  // What a file store would cost: the same pieces written at their offsets in one file of the origin private file
-  // system through a synchronous access handle (a worker-only API), then flushed. Not used by the app: a figure
-  // for docs/performance.md's question whether moving piece bytes out of IndexedDB would pay.
-  const opfs = await opfsWrite(pieces);
-  if (opfs !== undefined) result.opfsWrite = opfs;
   // Reads as a seeding tab serves them: several peers' requests at once, through the piece cache (a fresh
   // one each round, so nothing is served from memory).
   result.oursRead = await best(rounds, async () => {
