@@ -131,6 +131,19 @@ async function measure(
 
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);
 
+/** The p99 from offer to answer of `ours` against `base` (called `baseName`) under the same paced load. */
+function latencyFigure(name: string, ours: TrackerRun, base: TrackerRun, baseName: string): Figure {
+  return figure(
+    name,
+    ours.p99Ms,
+    'ms',
+    { name: baseName, value: base.p99Ms },
+    noGoal,
+    `at ${PACED_RATE} announces/s x ${OFFERS_PER_ANNOUNCE} offers; p50 ours ${ours.p50Ms.toFixed(2)} ms, ` +
+      `${baseName} ${base.p50Ms.toFixed(2)} ms`,
+  );
+}
+
 /** Ours against bittorrent-tracker at 1,000 and 10,000 peers. */
 async function pairFigures(log: (m: string) => void, profile: boolean): Promise<Figure[]> {
   const figures: Figure[] = [];
@@ -159,14 +172,7 @@ async function pairFigures(log: (m: string) => void, profile: boolean): Promise<
         `heapUsed + external after GC; of which the open socket alone: ours ${kib(ours.socketBytesPerPeer)} KiB, ` +
           `theirs ${kib(theirs.socketBytesPerPeer)} KiB; rss/peer ours ${kib(ours.rssPerPeer)} KiB, theirs ${kib(theirs.rssPerPeer)} KiB`,
       ),
-      figure(
-        `tracker p99 offer->answer, ${label} peers`,
-        ours.p99Ms,
-        'ms',
-        { ...theirsName, value: theirs.p99Ms },
-        noGoal,
-        `at ${PACED_RATE} announces/s x ${OFFERS_PER_ANNOUNCE} offers; p50 ours ${ours.p50Ms.toFixed(2)} ms, theirs ${theirs.p50Ms.toFixed(2)} ms`,
-      ),
+      latencyFigure(`tracker p99 offer->answer, ${label} peers`, ours, theirs, theirsName.name),
     );
   }
   return figures;
@@ -178,30 +184,23 @@ const CLUSTER_GOALS = [0.9, 0.8];
 /** One and two processes on one Redis against one process in memory under the same load, measured just before. */
 async function clusterFigures(log: (m: string) => void, profile: boolean): Promise<Figure[]> {
   const single = await measure('ours', 1000, log, { profile });
-  const inMemory = { name: 'one process in memory' };
+  const inMemory = 'one process in memory';
   const figures: Figure[] = [];
   for (const processes of [1, 2]) {
     const cluster = await measure('ours-redis', 1000, log, { profile, processes });
-    const name = `${processes} process${processes > 1 ? 'es' : ''} + Redis`;
+    const name = `tracker cluster (${processes} process${processes > 1 ? 'es' : ''} + Redis)`;
     figures.push(
       figure(
-        `tracker cluster (${name}) announces/CPU-s, 1k peers`,
+        `${name} announces/CPU-s, 1k peers`,
         cluster.announcesPerCpuSecond,
         'announces/CPU-s',
-        { ...inMemory, value: single.announcesPerCpuSecond },
+        { name: inMemory, value: single.announcesPerCpuSecond },
         atLeast(CLUSTER_GOALS[processes - 1]),
         `CPU of every tracker process and of redis-server counted (Redis ${(cluster.redisShare * 100).toFixed(0)} % ` +
           `of it); wall clock ${cluster.announcesPerSecond.toFixed(0)}/s; swarms of ${SWARM_SIZE} spread over the ` +
           `processes, so with two most offers cross through Redis.${cluster.lost}`,
       ),
-      figure(
-        `tracker cluster (${name}) p99 offer->answer, 1k peers`,
-        cluster.p99Ms,
-        'ms',
-        { ...inMemory, value: single.p99Ms },
-        noGoal,
-        `at ${PACED_RATE} announces/s x ${OFFERS_PER_ANNOUNCE} offers; p50 ${cluster.p50Ms.toFixed(2)} ms, in memory ${single.p50Ms.toFixed(2)} ms`,
-      ),
+      latencyFigure(`${name} p99 offer->answer, 1k peers`, cluster, single, inMemory),
     );
   }
   return figures;
