@@ -11,7 +11,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
 import { makeVideo, remuxToMp4 } from '../../e2e/media';
 import type { RunningServer } from '../../signal-tracker/src/server';
 import type { ChromiumLaunch } from '../lib/app';
@@ -99,8 +99,6 @@ export interface Session {
   seekMs?: number;
   /** From `Download` (WebTorrent: the add) to the first verified piece, when asked for. */
   firstPieceMs?: number;
-  /** When the seek was asked (Date.now()), where the reads are logged. */
-  seekAt?: number;
 }
 
 /** What a session logs and where its tabs run. */
@@ -134,37 +132,32 @@ async function logReads(
 ): Promise<(log: (message: string) => void, from: number, to?: number, since?: number) => void> {
   const events: Array<{ at: number; what: string }> = [];
   const note = (what: string) => events.push({ at: Date.now(), what });
-  const rangeOf = (request: { headers(): Record<string, string> }) => request.headers()['range'] ?? 'whole';
-  page.on('request', (request) => {
-    if (request.url().includes('/files/')) note(`read ${rangeOf(request)}`);
-  });
-  page.on('requestfinished', (request) => {
-    if (request.url().includes('/files/')) note(`  done ${rangeOf(request)}`);
-  });
-  page.on('requestfailed', (request) => {
-    if (request.url().includes('/files/'))
-      note(`  dropped ${rangeOf(request)} (${request.failure()?.errorText ?? '?'})`);
-  });
-  await page.exposeFunction('benchWant', (pieces: number[], seek: boolean) =>
-    note(`want ${pieces[0]}..${pieces[pieces.length - 1]}${seek ? ' seek' : ''}`),
-  );
-  // The service worker tells the engine worker on a BroadcastChannel (web/src/lib/messages/stream-wishes.ts); the
-  // page hears it too.
-  await page.exposeFunction('benchFresh', (index: number) => note(`piece ${index} to the service worker`));
+  const rangeOf = (request: Request) => request.headers()['range'] ?? 'whole';
+  const reads = {
+    request: (request: Request) => `read ${rangeOf(request)}`,
+    requestfinished: (request: Request) => `  done ${rangeOf(request)}`,
+    requestfailed: (request: Request) =>
+      `  dropped ${rangeOf(request)} (${request.failure()?.errorText ?? '?'})`,
+  };
+  for (const [event, what] of Object.entries(reads))
+    page.on(event as 'request', (request) => {
+      if (request.url().includes('/files/')) note(what(request));
+    });
+  await page.exposeFunction('benchNote', note);
+  // The service worker tells the engine worker on a BroadcastChannel (web/src/lib/messages/stream-wishes.ts) and the
+  // engine worker the streams which pieces it verified (fresh-pieces.ts); the page hears both.
   await page.evaluate(
     ([wishes, fresh]) => {
-      const w = window as unknown as {
-        benchWant(p: number[], s: boolean): void;
-        benchFresh(i: number): void;
+      // No named functions here: the bundler would wrap them in a helper the page does not have.
+      const w = window as unknown as { benchNote(what: string): void };
+      new BroadcastChannel(wishes).onmessage = ({ data }: MessageEvent) => {
+        const { type, pieces = [], seek } = data as { type?: string; pieces?: number[]; seek?: boolean };
+        if (type === 'want-pieces')
+          w.benchNote(`want ${pieces[0]}..${pieces[pieces.length - 1]}${seek ? ' seek' : ''}`);
       };
-      new BroadcastChannel(wishes).onmessage = (event: MessageEvent) => {
-        const data = event.data as { type?: string; pieces?: number[]; seek?: boolean };
-        if (data?.type === 'want-pieces') w.benchWant(data.pieces ?? [], data.seek === true);
-      };
-      // The engine worker's verified pieces that a stream waits for (web/src/lib/messages/fresh-pieces.ts).
-      new BroadcastChannel(fresh).onmessage = (event: MessageEvent) => {
-        const data = event.data as { type?: string; index?: number };
-        if (data?.type === 'piece-verified' && typeof data.index === 'number') w.benchFresh(data.index);
+      new BroadcastChannel(fresh).onmessage = ({ data }: MessageEvent) => {
+        const { type, index } = data as { type?: string; index?: number };
+        if (type === 'piece-verified') w.benchNote(`piece ${index} to the service worker`);
       };
     },
     [STREAM_WISHES_CHANNEL, FRESH_PIECES_CHANNEL] as const,
@@ -223,38 +216,26 @@ async function playNamed(page: Page, name: string, mode: Mode, options: PlayOpti
   return playAndMeasure(page, () => play.click(), mode, options);
 }
 
-/** Clicks `play` in our leecher's page and measures the session (logging the player's reads with `log`). */
-export async function playAndMeasure(
-  page: Page,
-  play: () => Promise<void>,
-  mode: Mode,
-  { log }: PlayOptions,
-): Promise<Session> {
+/** Clicks `play` in our leecher's page and measures the session, logging the player's reads with `log` (also when
+ * the player fails: that is when they tell the most). */
+async function playAndMeasure(page: Page, play: () => Promise<void>, mode: Mode, { log }: PlayOptions) {
   await page.evaluate(WATCH_SCRIPT);
-  const reads = log ? await logReads(page) : undefined;
+  const reads = log && (await logReads(page));
   const pressed = Date.now();
   await play();
-  if (!reads) return measure(page, mode);
-  await waitWatch(page, (w) => w.first !== undefined, 120_000, 'the first frame').catch(() => {});
-  const firstSeen = Date.now();
-  log!(
-    `  reads from 2 s before Play (the first frame at ${((firstSeen - pressed) / 1000).toFixed(2)} s or before):`,
-  );
-  reads(log!, pressed, firstSeen, pressed - 2000);
   let seekAt = 0;
-  // The reads after a seek are logged also when it never plays: that is when they tell the most.
-  const logSeek = (outcome: string) => {
-    if (seekAt === 0) return;
-    log!(`  reads from the seek to 80 % (${outcome} ${((Date.now() - seekAt) / 1000).toFixed(2)} s):`);
-    reads(log!, seekAt);
-  };
-  const session = await measure(page, mode, () => (seekAt = Date.now())).catch((error: Error) => {
-    logSeek('not playing after');
-    throw error;
-  });
-  logSeek('playing at or before');
-  if (seekAt > 0) session.seekAt = seekAt;
-  return session;
+  try {
+    return await measure(page, mode, () => (seekAt = Date.now()));
+  } finally {
+    if (reads) {
+      log!('  reads from 2 s before Play, in seconds from Play:');
+      reads(log!, pressed, seekAt || Infinity, pressed - 2000);
+      if (seekAt) {
+        log!('  reads from the seek to 80 %, in seconds from the seek:');
+        reads(log!, seekAt);
+      }
+    }
+  }
 }
 
 /**
