@@ -8,7 +8,7 @@ import { idFrom, MockPeer } from '../testing/mock';
 import { mulberry32 } from '../testing/random';
 import { randomTorrent } from '../testing/swarm';
 import type { EngineConfig } from '../contract/engine-types';
-import { OFFERS_PER_PEER } from '../upload/super-seed';
+import { CANDIDATE_OFFERS, MIN_OFFERS } from '../upload/super-seed-plan';
 
 // 8 pieces of one block each.
 const torrent = randomTorrent(31, 8 * BLOCK_SIZE, { sha1: sha1Sync, pieceLength: BLOCK_SIZE });
@@ -43,19 +43,19 @@ function seeder(config: Partial<EngineConfig> = {}) {
 const haves = (peer: MockPeer) => peer.ofType('have').map((m) => m.index);
 
 describe('TorrentSession: super-seeding (BEP 16)', () => {
-  it('offers each downloader a few pieces in place of its bitfield, and tells a lone one every piece at a tick', () => {
+  it('offers each choked downloader a piece in place of its bitfield, and tells a lone one every piece at a tick', () => {
     const s = seeder();
     const first = s.peer('first');
     expect(first.ofType('have-all')).toEqual([]);
     expect(first.ofType('have-none')).toHaveLength(1);
-    expect(haves(first)).toHaveLength(OFFERS_PER_PEER);
+    expect(haves(first)).toHaveLength(CANDIDATE_OFFERS);
     const plain = s.peer('plain', false);
     expect(plain.ofType('bitfield')).toEqual([]);
-    expect(haves(plain)).toHaveLength(OFFERS_PER_PEER);
+    expect(haves(plain)).toHaveLength(CANDIDATE_OFFERS);
     // The offers go to pieces nobody else was offered.
-    expect(new Set([...haves(first), ...haves(plain)]).size).toBe(2 * OFFERS_PER_PEER);
+    expect(new Set([...haves(first), ...haves(plain)]).size).toBe(2 * CANDIDATE_OFFERS);
     plain.absorb(s.tick(500));
-    expect(haves(plain)).toHaveLength(OFFERS_PER_PEER);
+    expect(haves(plain)).toHaveLength(CANDIDATE_OFFERS);
 
     const lone = seeder();
     const only = lone.peer('only');
@@ -63,21 +63,24 @@ describe('TorrentSession: super-seeding (BEP 16)', () => {
     expect(new Set(haves(only)).size).toBe(PIECES);
   });
 
-  it('serves only the pieces it offered the peer, and offers another once the peer announces one', () => {
+  it('an unchoked peer gets offers enough for its round trip, is served only those, and another once it announces one', () => {
     const s = seeder();
     s.peer('first');
     const peer = s.peer('second');
     const offered = haves(peer);
-    const other = [...Array(PIECES).keys()].find((i) => !offered.includes(i))!;
     peer.send({ type: 'interested' });
     expect(peer.ofType('unchoke')).toHaveLength(1);
     const served = peer.send({ type: 'request', index: offered[0], begin: 0, length: BLOCK_SIZE });
     expect(served.some((a) => a.type === 'read' && a.index === offered[0])).toBe(true);
+    // Asking, it showed it holds a slot: its offers grow to cover the slot's round trip.
+    const told = haves(peer);
+    expect(told.length).toBeGreaterThanOrEqual(MIN_OFFERS);
+    const other = [...Array(PIECES).keys()].find((i) => !told.includes(i))!;
     peer.send({ type: 'request', index: other, begin: 0, length: BLOCK_SIZE });
     expect(peer.ofType('reject-request').map((m) => m.index)).toEqual([other]);
     peer.send({ type: 'have', index: offered[0] });
-    expect(haves(peer)).toHaveLength(OFFERS_PER_PEER + 1);
-    expect(haves(peer).slice(0, OFFERS_PER_PEER)).toEqual(offered);
+    expect(haves(peer)).toHaveLength(told.length + 1);
+    expect(haves(peer).slice(0, told.length)).toEqual(told);
   });
 
   it('announces every piece to every peer once another source holds them all', () => {

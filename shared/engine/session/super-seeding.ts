@@ -1,7 +1,9 @@
 // The session's part of super-seeding (upload/super-seed.ts): it is on for a session that starts with every piece
 // (the original seeder) when the config turns it on (`superSeed: true`), and off for good once the connected
 // peers hold every piece between them; then the pieces not announced yet go out as `have`s, so every peer learns
-// our whole bitfield. It hears what peers announce and which blocks went out, and sends the seed's `have`s.
+// our whole bitfield. It hears what peers announce and ask and which blocks went out, and sends the seed's `have`s.
+// Which peers hold offers, and how many, follows whom we unchoke (super-seed-plan.ts), looked at each tick, when a
+// peer asks (it was just unchoked) and when a peer joins.
 import { Bitfield } from '../../codec/bitfield';
 import { pieceSize, type TorrentInfo } from '../../codec/metainfo';
 import type { WireMessage } from '../../codec/wire';
@@ -11,12 +13,28 @@ import type { Connections } from '../peer/connections';
 import type { PeerState } from '../peer/peer';
 import { ourExtendedHandshake, ourPieces } from '../peer/peer-wire';
 import { SuperSeed, type Announce } from '../upload/super-seed';
+import { planOffers } from '../upload/super-seed-plan';
+
+/** What super-seeding starts with, besides the torrent. */
+export interface SuperSeedStart {
+  /** We hold every piece. */
+  complete: boolean;
+  /** The config turns it on. */
+  enabled: boolean;
+  random: () => number;
+  /** Peers that hold or will soon hold an upload slot: the policy's slots and the optimistic one. */
+  slots: number;
+  /** Our upload rate as measured (bytes/s; 0 while unknown). */
+  uploadRate: () => number;
+}
 
 export class SuperSeeding {
   private policy: SuperSeed<PeerKey> | undefined;
   private info: TorrentInfo | undefined;
   /** The last tick's time: when an offered piece's last block went out (the patience counts in ticks). */
   private now = 0;
+  private slots = 0;
+  private uploadRate: () => number = () => 0;
 
   constructor(
     private readonly connections: () => Connections,
@@ -24,9 +42,12 @@ export class SuperSeeding {
   ) {}
 
   /** The torrent is known: super-seeding starts if we hold every piece and the config allows it. */
-  start(info: TorrentInfo, complete: boolean, enabled: boolean, random: () => number): void {
+  start(info: TorrentInfo, options: SuperSeedStart): void {
     this.info = info;
-    if (complete && enabled && info.pieceCount > 0) this.policy = new SuperSeed(info.pieceCount, random);
+    this.slots = options.slots;
+    this.uploadRate = options.uploadRate;
+    if (options.complete && options.enabled && info.pieceCount > 0)
+      this.policy = new SuperSeed(info.pieceCount, options.random);
   }
 
   get active(): boolean {
@@ -53,7 +74,8 @@ export class SuperSeeding {
       return;
     }
     if (peer.fast) this.connections().send(peer, { type: 'have-none' });
-    this.announce(policy.join(peer.key));
+    policy.join(peer.key, 0);
+    this.plan();
   }
 
   /** A message the session took from a still connected peer: what it announces moves the offers. */
@@ -61,7 +83,8 @@ export class SuperSeeding {
     const policy = this.policy;
     const info = this.info;
     if (!policy?.active || !info) return;
-    if (message.type === 'have') this.follow(policy.have(peer.key, message.index));
+    if (message.type === 'request') this.asked(policy, peer, message.index);
+    else if (message.type === 'have') this.follow(policy.have(peer.key, message.index, this.now));
     else if (message.type === 'have-all') this.follow(policy.bitfield(peer.key, 'all'));
     else if (message.type === 'bitfield')
       this.follow(policy.bitfield(peer.key, Bitfield.fromBytes(message.bytes, info.pieceCount)));
@@ -84,10 +107,35 @@ export class SuperSeeding {
     this.announce(policy.tick(now));
     const lone = this.loneDownloader();
     if (lone) this.announce(policy.tellAll(lone.key));
+    this.plan();
   }
 
   gone(peer: PeerState): void {
     this.policy?.gone(peer.key);
+  }
+
+  /** A request: it dates the offer's round trip; a peer asking that the plan still holds choked was just unchoked. */
+  private asked(policy: SuperSeed<PeerKey>, peer: PeerState, index: number): void {
+    policy.requested(peer.key, index, this.now);
+    if (!peer.amChoking && !policy.askable(peer.key)) this.plan();
+  }
+
+  /** Offers follow whom we unchoke (super-seed-plan.ts). */
+  private plan(): void {
+    const policy = this.policy;
+    const info = this.info;
+    if (!policy?.active || !info) return;
+    const peers = [];
+    for (const peer of this.connections().peers.values()) {
+      if (!peer.handshaken || !policy.knows(peer.key)) continue;
+      const holding = policy.offersOf(peer.key).length;
+      const empty = (this.downloader()?.peerPieces(peer.key) ?? 0) === 0;
+      const roundTripMs = policy.roundTripMs(peer.key);
+      peers.push({ key: peer.key, unchoked: !peer.amChoking, holding, roundTripMs, empty });
+    }
+    const targets = planOffers(peers, this.slots, this.uploadRate(), info.pieceLength);
+    for (const { key, offers, unchoked } of targets)
+      this.announce(policy.setTarget(key, offers, unchoked, this.now));
   }
 
   /** The one connected peer still downloading, if it is the only one. */

@@ -52,7 +52,6 @@ export function transferRooms(
     blocks: () => host.blocks(),
   });
   const { superSeed } = host;
-  superSeed.start(info, downloader.verified.complete, host.config.superSeed === true, host.random);
   const uploader = new Uploader(
     info,
     downloader.have,
@@ -75,5 +74,12 @@ export function transferRooms(
     },
     host.config.serveHold,
   );
+  superSeed.start(info, {
+    complete: downloader.verified.complete,
+    enabled: host.config.superSeed === true,
+    random: host.random,
+    slots: host.config.uploadSlots + 1,
+    uploadRate: () => uploader.capacity.estimate,
+  });
   return { downloader, uploader };
 }

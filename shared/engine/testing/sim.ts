@@ -109,6 +109,8 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
   private readonly options: SimOptions;
   private nextConnection = 1;
   private readonly byHost = new Map<Host, N>();
+  /** What each node's last `upload-queue` report said its uplink held. */
+  private readonly reported = new Map<N, number>();
   /** The simulated web seeds, by the URL the torrent names them by. */
   readonly webSeeds = new Map<string, SimWebSeedServer>();
   /** Peer exchange's meetings: offers and answers relayed by the sessions become connections (sim-meetings.ts). */
@@ -124,9 +126,9 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
       start: options.start,
       onTransmit: options.reportUploadQueue
         ? (channel, size) => {
-            if (size < CONTROL_MESSAGE_BYTES) return;
             const node = this.byHost.get(channel.from);
-            if (node?.session) this.reportQueue(node);
+            if (node?.session && (size >= CONTROL_MESSAGE_BYTES || this.drainedUnseen(node)))
+              this.reportQueue(node);
           }
         : undefined,
     });
@@ -158,7 +160,19 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
 
   /** Tells the node's session what its uplink still holds (see `reportUploadQueue`). */
   private reportQueue(node: N): void {
-    node.deliver({ type: 'upload-queue', bytes: this.network.queuedBytes(node.host) });
+    const bytes = this.network.queuedBytes(node.host);
+    this.reported.set(node, bytes);
+    node.deliver({ type: 'upload-queue', bytes });
+  }
+
+  /** Small messages (haves, peer exchange's lists) left since the last report, a message's worth or all it held: a
+   * page's buffer report would show it, and a pacer still counting those bytes would hold its window shut until
+   * PACE_SILENCE_MS. */
+  private drainedUnseen(node: N): boolean {
+    const last = this.reported.get(node) ?? 0;
+    if (last === 0) return false;
+    const now = this.network.queuedBytes(node.host);
+    return now === 0 || last - now >= CONTROL_MESSAGE_BYTES;
   }
 
   /** Ticks `node` now and every `tickMs` while it is alive. */
@@ -319,6 +333,10 @@ export abstract class SimSwarm<N extends SimNode = SimNode> {
       forget(remote, node);
       this.network.abort(back.out, () => {});
       remote.deliver({ type: 'peer-closed', peer: connection.remoteKey });
+      // What its transport held for the closed connection is gone: it says so, as a page's buffers do (no block may
+      // leave to report it, and a pacer still counting those bytes would stall until PACE_SILENCE_MS).
+      const reporting = this.options.reportUploadQueue ? this.byHost.get(remote.host) : undefined;
+      if (reporting?.session) this.reportQueue(reporting);
     };
     if (crash) this.network.abort(connection.out, closed);
     else this.network.close(connection.out, closed);

@@ -66,9 +66,10 @@ describe('super-seeding in a swarm', () => {
     const on = run({ superSeed: true });
     const off = run({ superSeed: false });
     for (const node of [...on.leechers, ...off.leechers]) finishedIntact(node);
-    // Each piece at most twice (an offer made to two peers while both still lacked it), about one copy in all.
-    expect(Math.max(...on.uploads)).toBeLessThanOrEqual(2);
-    expect(total(on.uploads)).toBeLessThanOrEqual(1.25 * PIECES);
+    // Each piece a few times at most: once every piece left, the seed keeps its unchoked peers' slots busy with the
+    // pieces fewest hold (or are on their way to), while their holders' `have`s cross uplinks queued with blocks.
+    expect(Math.max(...on.uploads)).toBeLessThanOrEqual(3);
+    expect(total(on.uploads)).toBeLessThanOrEqual(1.5 * PIECES);
     expect(total(off.uploads)).toBeGreaterThan(total(on.uploads));
   });
 

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../../codec/bitfield';
 import { mulberry32 } from '../testing/random';
-import { OFFER_PATIENCE_MS, OFFERS_PER_PEER, SuperSeed, type Announce } from './super-seed';
+import {
+  DEFAULT_ROUND_TRIP_MS,
+  OFFER_PATIENCE_MS,
+  OFFERS_PER_PEER,
+  REQUEST_PATIENCE_MS,
+  SuperSeed,
+  type Announce,
+} from './super-seed';
+import { MAX_OFFERS } from './super-seed-plan';
 
 const seed = (pieces: number) => new SuperSeed<string>(pieces, mulberry32(7));
 const indices = (out: Announce<string>[], peer?: string) =>
@@ -135,5 +143,55 @@ describe('SuperSeed', () => {
     s.join('other seed');
     s.bitfield('other seed', 'all');
     expect(s.covering).toBe(true);
+  });
+
+  it('a target raised makes new offers; lowered, takes back those not asked for, newest first', () => {
+    const s = seed(16);
+    s.join('a', 0);
+    expect(indices(s.setTarget('a', 4, true, 0))).toHaveLength(4);
+    const [asked] = s.offersOf('a');
+    s.requested('a', asked, 100);
+    expect(s.setTarget('a', 0, false, 200)).toEqual([]);
+    // The piece being fetched stays on offer; the others go back to the pool.
+    expect(s.offersOf('a')).toEqual([asked]);
+    expect(indices(s.setTarget('a', 100, true, 300))).toHaveLength(MAX_OFFERS - 1);
+  });
+
+  it('an offer an unchoked peer does not ask for is taken back after the patience; a choked peer keeps its offer', () => {
+    const s = seed(16);
+    s.join('a', 0);
+    s.join('b', 0);
+    const offered = indices(s.setTarget('a', 1, true, 0));
+    s.setTarget('b', 1, false, 0);
+    const waiting = s.offersOf('b');
+    expect(s.tick(REQUEST_PATIENCE_MS - 1)).toEqual([]);
+    const next = indices(s.tick(REQUEST_PATIENCE_MS), 'a');
+    expect(next).toHaveLength(1);
+    expect(next).not.toEqual(offered);
+    expect(s.offersOf('b')).toEqual(waiting);
+  });
+
+  it('a piece taken back is served no more once it is on its way to another peer', () => {
+    const s = seed(1);
+    s.join('a', 0);
+    const [piece] = indices(s.setTarget('a', 1, true, 0));
+    s.setTarget('a', 0, false, 10);
+    expect(s.serves('a', piece)).toBe(true);
+    s.join('b', 0);
+    expect(indices(s.setTarget('b', 1, true, 20))).toEqual([piece]);
+    s.sent('b', piece, true, 30);
+    expect(s.serves('a', piece)).toBe(false);
+    expect(s.serves('b', piece)).toBe(true);
+  });
+
+  it('measures a peer round trip: offer to request, last block to its have', () => {
+    const s = seed(16);
+    s.join('a', 0);
+    expect(s.roundTripMs('a')).toBe(DEFAULT_ROUND_TRIP_MS);
+    const [piece] = indices(s.setTarget('a', 1, true, 0));
+    s.requested('a', piece, 4_000);
+    s.sent('a', piece, true, 5_000);
+    s.have('a', piece, 9_000);
+    expect(s.roundTripMs('a')).toBeGreaterThan(DEFAULT_ROUND_TRIP_MS);
   });
 });

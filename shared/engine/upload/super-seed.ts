@@ -10,14 +10,28 @@
 // ever: once the seed has sent it the last block of an offered piece, the offer is dropped after OFFER_PATIENCE_MS
 // and a new one made, so such a peer still gets the whole file, a piece or two per patience at worst.
 //
-// Pure policy: it is told what peers announce and what was sent, and answers which pieces to announce to whom. The
+// How many offers each peer holds is the session's to set (`target`, from super-seed-plan.ts: the peers the seed
+// unchokes enough to cover their slot's round trip, a few choked ones next in line one, the rest none); this module
+// measures each peer's round trip for it, from the offer's `have` to the peer's request and from the piece's last
+// block to the peer's `have`. An offer the peer does not ask for within REQUEST_PATIENCE_MS of its being able to
+// (unchoked) is taken back and another made: a peer that fetches the piece elsewhere, or never asks, does not hold
+// it from the others for good.
+//
+// Pure policy: it is told what peers announce, ask and were sent, and answers which pieces to announce to whom. The
 // state is bounded: per connected peer two bitfields of the torrent's pieces (what it announced, what we announced to
-// it) and at most OFFERS_PER_PEER offers; the per-piece counters are the torrent's size.
+// it) and at most MAX_OFFERS offers; the per-piece counters are the torrent's size.
 import { Bitfield } from '../../codec/bitfield';
+import { MAX_OFFERS } from './super-seed-plan';
 
-/** Offers a peer holds at once: with two, a peer downloads one while its `have` for the other crosses back and the
- * next offer comes (libtorrent keeps two as well). */
+/** Offers a peer holds when nobody sets its target (`join`'s default): one downloading while its `have` for the
+ * other crosses back and the next offer comes (libtorrent keeps two as well). */
 export const OFFERS_PER_PEER = 2;
+/** An offer an unchoked peer has not asked for after this long is taken back (ms). */
+export const REQUEST_PATIENCE_MS = 5_000;
+/** A peer's round trip before it is measured (ms): a path's few latencies and a queue. */
+export const DEFAULT_ROUND_TRIP_MS = 2_000;
+/** Weight of each new measure of a round trip. */
+const ROUND_TRIP_WEIGHT = 0.5;
 /** After the last block of an offered piece went to the peer, this long without its `have` (or another peer's)
  * drops the offer and makes a new one (ms). A few round trips of a queued path: an honest peer's `have` comes
  * sooner, and a new offer made early costs one more outstanding offer, not an upload. */
@@ -31,6 +45,10 @@ export interface Announce<K> {
 
 interface Offer {
   readonly index: number;
+  /** When it was made. */
+  readonly madeAt: number;
+  /** When the peer first asked for it (undefined: not yet). */
+  requestedAt?: number;
   /** When its last block went to the peer (undefined: not yet). */
   sentAt?: number;
 }
@@ -41,6 +59,13 @@ interface PeerView {
   /** What we announced to it: the pieces we serve it. */
   readonly told: Bitfield;
   offers: Offer[];
+  /** Offers it is to hold. */
+  target: number;
+  /** Since when it can ask (we unchoke it); undefined: choked. */
+  askableSince?: number;
+  /** Its round trip's two halves, as measured: offer to request, last block to `have` (ms). */
+  askMs: number;
+  answerMs: number;
 }
 
 export class SuperSeed<K> {
@@ -49,6 +74,12 @@ export class SuperSeed<K> {
   private readonly holders: Uint32Array;
   /** Times each piece was offered to a peer. */
   private readonly offered: Uint32Array;
+  /** Offers of each piece whose last block went to the peer, not yet announced by it. */
+  private readonly inFlight: Uint32Array;
+  /** Offers of each piece held now. */
+  private readonly outstanding: Uint32Array;
+  /** The time of the last call that passed one. */
+  private now = 0;
   /** Pieces some connected peer announced. */
   private covered = 0;
   private on = true;
@@ -59,6 +90,8 @@ export class SuperSeed<K> {
   ) {
     this.holders = new Uint32Array(pieceCount);
     this.offered = new Uint32Array(pieceCount);
+    this.outstanding = new Uint32Array(pieceCount);
+    this.inFlight = new Uint32Array(pieceCount);
   }
 
   /** Still super-seeding (it stops for good once the connected peers hold every piece between them). */
@@ -76,19 +109,76 @@ export class SuperSeed<K> {
     return this.peers.get(peer)?.offers.map((offer) => offer.index) ?? [];
   }
 
-  /** Do we serve this piece to the peer: we announced it to it (or super-seeding is over). A request for a piece we
-   * did not announce is refused, as for a piece we lack: serving it would spend the seed's uplink on copies the
-   * offers exist to avoid, and no honest client asks for what it was not told of. */
+  /** Do we serve this piece to the peer: it is on offer to it, or we announced it to it and no other peer holds it
+   * (or super-seeding is over). A request for a piece we did not announce is refused, as for a piece we lack: serving
+   * it would spend the seed's uplink on copies the offers exist to avoid, and no honest client asks for what it was
+   * not told of. */
   serves(peer: K, index: number): boolean {
-    return !this.on || this.peers.get(peer)?.told.get(index) === true;
+    if (!this.on) return true;
+    const view = this.peers.get(peer);
+    if (!view?.told.get(index)) return false;
+    // An offer taken back (the peer was choked, or let it wait) is still served while nobody holds the piece and it
+    // is on its way to nobody (its `have` awaited); else the peer can fetch it there, and serving it would be a
+    // second upload of it.
+    if (view.offers.some((offer) => offer.index === index)) return true;
+    return this.holders[index] === 0 && this.inFlight[index] === 0;
   }
 
-  /** A peer connected: the pieces to announce to it in place of our bitfield. */
-  join(peer: K): Announce<K>[] {
+  /** A peer connected: the pieces to announce to it in place of our bitfield (`target` of them). */
+  join(peer: K, target = OFFERS_PER_PEER): Announce<K>[] {
     if (!this.on || this.peers.has(peer)) return [];
-    const view = { held: new Bitfield(this.pieceCount), told: new Bitfield(this.pieceCount), offers: [] };
+    const view: PeerView = {
+      held: new Bitfield(this.pieceCount),
+      told: new Bitfield(this.pieceCount),
+      offers: [],
+      target: clampTarget(target),
+      askMs: DEFAULT_ROUND_TRIP_MS / 2,
+      answerMs: DEFAULT_ROUND_TRIP_MS / 2,
+    };
     this.peers.set(peer, view);
     return this.fill(peer, view, []);
+  }
+
+  /** The peer is known (joined, not gone). */
+  knows(peer: K): boolean {
+    return this.peers.has(peer);
+  }
+
+  /** We unchoke the peer, as last told (`setTarget`). */
+  askable(peer: K): boolean {
+    return this.peers.get(peer)?.askableSince !== undefined;
+  }
+
+  /** The peer's round trip as measured (ms): offer to request, and last block to its `have`. */
+  roundTripMs(peer: K): number {
+    const view = this.peers.get(peer);
+    return view ? view.askMs + view.answerMs : DEFAULT_ROUND_TRIP_MS;
+  }
+
+  /** The peer is to hold `target` offers (super-seed-plan.ts); `askable`: we unchoke it. Fewer: the offers it has
+   * not asked for go, newest first (it was told of them: it may still ask). More: new ones are made. */
+  setTarget(peer: K, target: number, askable: boolean, now: number): Announce<K>[] {
+    const out: Announce<K>[] = [];
+    const view = this.peers.get(peer);
+    if (!this.on || !view || (view.told.isComplete() && view.offers.length === 0)) return out;
+    this.now = now;
+    if (!askable) view.askableSince = undefined;
+    else view.askableSince ??= now;
+    view.target = clampTarget(target);
+    for (let i = view.offers.length - 1; i >= 0 && view.offers.length > view.target; i--)
+      if (view.offers[i].requestedAt === undefined) this.drop(view, view.offers[i]);
+    return this.fill(peer, view, out);
+  }
+
+  /** The peer asked for a block of the piece: its offer's first ask dates the first half of its round trip. */
+  requested(peer: K, index: number, now: number): void {
+    this.now = now;
+    const view = this.peers.get(peer);
+    const offer = view?.offers.find((o) => o.index === index);
+    if (!view || !offer || offer.requestedAt !== undefined) return;
+    offer.requestedAt = now;
+    const since = Math.max(offer.madeAt, view.askableSince ?? offer.madeAt);
+    view.askMs = blend(view.askMs, now - since);
   }
 
   /** The peer is the only downloader: it is told every piece (returned: those it was not told yet) and served
@@ -100,7 +190,7 @@ export class SuperSeed<K> {
     if (!this.on || !view) return out;
     for (let i = 0; i < this.pieceCount; i++) if (!view.told.get(i)) out.push({ peer, index: i });
     view.told.setAll();
-    view.offers = [];
+    for (const offer of [...view.offers]) this.drop(view, offer);
     return out;
   }
 
@@ -108,6 +198,7 @@ export class SuperSeed<K> {
     const view = this.peers.get(peer);
     if (!view) return;
     this.peers.delete(peer);
+    for (const offer of [...view.offers]) this.drop(view, offer);
     for (let i = 0; i < this.pieceCount; i++) if (view.held.get(i)) this.unhold(i);
   }
 
@@ -116,15 +207,20 @@ export class SuperSeed<K> {
     return this.covered === this.pieceCount;
   }
 
-  /** The peer announced a piece (`have`): its offer of it, and any other peer's, is done; new offers follow. */
-  have(peer: K, index: number, out: Announce<K>[] = []): Announce<K>[] {
+  /** The peer announced a piece (`have`): its offer of it, and any other peer's, is done; new offers follow. Its own
+   * offer's answer dates the second half of its round trip. */
+  have(peer: K, index: number, now = this.now, out: Announce<K>[] = []): Announce<K>[] {
+    this.now = now;
     const view = this.peers.get(peer);
     if (!this.on || !view || !(index >= 0 && index < this.pieceCount) || view.held.get(index)) return out;
+    const own = view.offers.find((offer) => offer.index === index);
+    if (own?.sentAt !== undefined) view.answerMs = blend(view.answerMs, now - own.sentAt);
     this.hold(view, index);
     if (this.covering) return out;
     for (const [key, other] of this.peers) {
-      if (!other.offers.some((offer) => offer.index === index)) continue;
-      other.offers = other.offers.filter((offer) => offer.index !== index);
+      const offer = other.offers.find((o) => o.index === index);
+      if (!offer) continue;
+      this.drop(other, offer);
       this.fill(key, other, out);
     }
     return out;
@@ -133,29 +229,45 @@ export class SuperSeed<K> {
   /** The peer's bitfield (or `have-all`: every piece): each piece it announces, as a `have`. */
   bitfield(peer: K, field: Bitfield | 'all'): Announce<K>[] {
     const out: Announce<K>[] = [];
-    for (let i = 0; i < this.pieceCount; i++) if (field === 'all' || field.get(i)) this.have(peer, i, out);
+    for (let i = 0; i < this.pieceCount; i++)
+      if (field === 'all' || field.get(i)) this.have(peer, i, this.now, out);
     return out;
   }
 
   /** A block of a piece went to the peer; `last`: the piece's last block. */
   sent(peer: K, index: number, last: boolean, now: number): void {
+    this.now = now;
     if (!last) return;
     const offer = this.peers.get(peer)?.offers.find((o) => o.index === index);
-    if (offer && offer.sentAt === undefined) offer.sentAt = now;
+    if (!offer || offer.sentAt !== undefined) return;
+    offer.sentAt = now;
+    this.inFlight[index]++;
   }
 
-  /** Offers whose piece went to the peer OFFER_PATIENCE_MS ago with no `have` for it are dropped, and new ones made. */
+  /** Offers whose piece went to the peer OFFER_PATIENCE_MS ago with no `have` for it, and offers an unchoked peer
+   * has not asked for in REQUEST_PATIENCE_MS, are dropped, and new ones made. */
   tick(now: number): Announce<K>[] {
+    this.now = now;
     const out: Announce<K>[] = [];
     if (!this.on) return out;
     for (const [key, view] of this.peers) {
       if (view.told.isComplete()) continue;
-      const kept = view.offers.filter((o) => o.sentAt === undefined || now - o.sentAt < OFFER_PATIENCE_MS);
-      if (kept.length === view.offers.length) continue;
-      view.offers = kept;
+      const stale = view.offers.filter((offer) => this.overdue(view, offer, now));
+      if (stale.length === 0) continue;
+      for (const offer of stale) this.drop(view, offer);
       this.fill(key, view, out);
     }
     return out;
+  }
+
+  /** Past its patience: at least the fixed one, and twice the peer's measured half of the round trip (an answer
+   * that takes its usual time is not taken for silence). */
+  private overdue(view: PeerView, offer: Offer, now: number): boolean {
+    if (offer.sentAt !== undefined)
+      return now - offer.sentAt >= Math.max(OFFER_PATIENCE_MS, 2 * view.answerMs);
+    if (offer.requestedAt !== undefined || view.askableSince === undefined) return false;
+    const waited = now - Math.max(offer.madeAt, view.askableSince);
+    return waited >= Math.max(REQUEST_PATIENCE_MS, 2 * view.askMs);
   }
 
   /** Super-seeding ends: for each connected peer, the pieces not announced to it yet (our real bitfield, as
@@ -179,13 +291,22 @@ export class SuperSeed<K> {
     if (this.holders[index] > 0 && --this.holders[index] === 0) this.covered--;
   }
 
-  /** Tops the peer's offers up to OFFERS_PER_PEER with the rarest pieces it lacks. */
+  private drop(view: PeerView, offer: Offer): void {
+    const at = view.offers.indexOf(offer);
+    if (at < 0) return;
+    view.offers.splice(at, 1);
+    if (this.outstanding[offer.index] > 0) this.outstanding[offer.index]--;
+    if (offer.sentAt !== undefined && this.inFlight[offer.index] > 0) this.inFlight[offer.index]--;
+  }
+
+  /** Tops the peer's offers up to its target with the rarest pieces it lacks. */
   private fill(peer: K, view: PeerView, out: Announce<K>[]): Announce<K>[] {
-    while (view.offers.length < OFFERS_PER_PEER) {
+    while (view.offers.length < view.target) {
       const index = this.pick(view);
       if (index === undefined) break;
-      view.offers.push({ index });
+      view.offers.push({ index, madeAt: this.now });
       this.offered[index]++;
+      this.outstanding[index]++;
       if (!view.told.get(index)) {
         view.told.set(index);
         out.push({ peer, index });
@@ -194,25 +315,39 @@ export class SuperSeed<K> {
     return out;
   }
 
-  /** The piece the peer neither holds nor was offered that the fewest connected peers hold, then offered fewest
-   * times, ties broken at random (so that seeds and peers meeting at once do not all start at piece 0). */
+  /** The piece the peer neither holds nor was offered that the fewest connected peers hold (or were sent it whole), then is on offer to
+   * fewest peers now, then was offered fewest times, ties broken at random (so that seeds and peers meeting at once
+   * do not all start at piece 0). */
   private pick(view: PeerView): number | undefined {
     let best: number | undefined;
-    let bestHolders = Infinity;
-    let bestOffered = Infinity;
+    let bestRank = [Infinity, Infinity, Infinity];
     let ties = 0;
     for (let i = 0; i < this.pieceCount; i++) {
       if (view.held.get(i) || view.told.get(i)) continue;
-      const holders = this.holders[i];
-      const offered = this.offered[i];
-      if (holders > bestHolders || (holders === bestHolders && offered > bestOffered)) continue;
-      if (holders < bestHolders || offered < bestOffered) {
+      // A piece that left whole to a peer counts as held by it: its `have` is on its way.
+      const rank = [this.holders[i] + this.inFlight[i], this.outstanding[i], this.offered[i]];
+      const order = compareRanks(rank, bestRank);
+      if (order > 0) continue;
+      if (order < 0) {
         best = i;
-        bestHolders = holders;
-        bestOffered = offered;
+        bestRank = rank;
         ties = 1;
       } else if (this.random() * ++ties < 1) best = i;
     }
     return best;
   }
+}
+
+function compareRanks(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+
+function clampTarget(target: number): number {
+  return Number.isFinite(target) ? Math.max(0, Math.min(MAX_OFFERS, Math.floor(target))) : 0;
+}
+
+function blend(average: number, sample: number): number {
+  if (!(sample >= 0) || !Number.isFinite(sample)) return average;
+  return average + (sample - average) * ROUND_TRIP_WEIGHT;
 }
