@@ -98,9 +98,8 @@ export interface EngineConfig {
    * (upload/serve-hold.ts). */
   serveHold?: ServeHoldSwitch;
   /** Super-seeding (BEP 16) while this session started with every piece and its peers do not yet hold every piece
-   * between them (upload/super-seed.ts). Off by default: in the lab's swarm of 50 it kept the sender longer (2.34 ×
-   * F/u_s against 1.46 ×), and libtorrent 2.0 closes a seed that announces nothing it lacks as an uninteresting
-   * upload-only peer before the seed's first offer. */
+   * between them (upload/super-seed.ts). Off by default: in the lab it frees the sender sooner but leaves the
+   * swarm's time no better, a little worse at N = 10 (docs/lab.md, the sender's part). */
   superSeed?: boolean;
 }
 
