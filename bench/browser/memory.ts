@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import { rmSync, statSync } from 'node:fs';
 import { browserVersion, buildApp, serveApp, type Tab } from '../lib/app';
-import { atMost, failedFigure, figure, under, type Bench, type Figure } from '../lib/figure';
+import { atMost, figure, under, type Bench, type Figure } from '../lib/figure';
 import { heapNote, sampleHeap, type HeapPeak } from '../lib/heap';
 import { browserRssByKind, ON_DEVICE_MODEL } from '../lib/processes';
 import { openApp, share, timedDownload } from './app-steps';
@@ -160,40 +160,46 @@ async function downloadAndSave(
   );
 }
 
-/** The three figures of one run: memory growth and disk against their limits, the heap's peak. */
-function memoryFigures(run: MemoryRun, names: string[], size: number): Figure[] {
-  const [rssName, diskName, heapName] = names;
-  const { rssBefore, peaks, heap } = run;
+/** The three figures of one run (or of none, with why): memory growth and disk against their limits, the heap's
+ * peak. */
+function memoryFigures(label: string, size: number, run: MemoryRun | string): Figure[] {
+  const [done, why] = typeof run === 'string' ? [undefined, run] : [run, undefined];
+  const over = `${label} download then Save`;
   const mib = (bytes: number) => (bytes / MiB).toFixed(0);
+  const rssBefore = done?.rssBefore ?? 0;
   return [
     figure(
-      rssName,
-      (peaks.rssPeak - rssBefore) / MiB,
+      `memory: browser growth over a ${over}`,
+      done ? (done.peaks.rssPeak - rssBefore) / MiB : null,
       'MiB',
       { name: `limit ${RSS_GROWTH_LIMIT_MIB} MiB`, value: RSS_GROWTH_LIMIT_MIB },
       under(RSS_GROWTH_LIMIT_MIB),
-      `peak resident memory of every process of the downloading browser (but Chromium's on-device model ` +
-        `service), sampled each second, less its ${mib(rssBefore)} MiB before the download (growth until the ` +
-        `download completed ${mib(run.downloaded.rssPeak - rssBefore)} MiB); at the peak ` +
-        `${formatKinds(peaks.rssPeakByKind)}, before ${formatKinds(run.rssBeforeByKind)}; download ` +
-        `${run.seconds.toFixed(1)} s, Save ${run.saveSeconds.toFixed(1)} s`,
+      done &&
+        `peak resident memory of every process of the downloading browser (but Chromium's on-device model ` +
+          `service), sampled each second, less its ${mib(rssBefore)} MiB before the download (growth until the ` +
+          `download completed ${mib(done.downloaded.rssPeak - rssBefore)} MiB); at the peak ` +
+          `${formatKinds(done.peaks.rssPeakByKind)}, before ${formatKinds(done.rssBeforeByKind)}; download ` +
+          `${done.seconds.toFixed(1)} s, Save ${done.saveSeconds.toFixed(1)} s`,
+      why,
     ),
     figure(
-      diskName,
-      (peaks.diskPeak - run.diskBefore) / MiB,
+      `disk: downloading browser over a ${over}`,
+      done ? (done.peaks.diskPeak - done.diskBefore) / MiB : null,
       'MiB',
       { name: 'torrent size', value: size / MiB },
       atMost(DISK_GOAL),
       "peak growth of the downloading browser's profile folder (piece file, IndexedDB, blobs), sampled each " +
         'second through the Save (the saved file itself is not in it)',
+      why,
     ),
     figure(
-      heapName,
-      heap.peak / MB,
+      `heap peak, downloading tab, ${over}`,
+      done ? done.heap.peak / MB : null,
       'MB',
       { name: `limit ${HEAP_LIMIT_MB} MB`, value: HEAP_LIMIT_MB },
       under(HEAP_LIMIT_MB),
-      heapNote(heap),
+      done && heapNote(done.heap),
+      why,
     ),
   ];
 }
@@ -210,26 +216,18 @@ export const memoryBench: Bench = {
     const size = countFlag(context.flags, 'memory-mib', context.flags.has('--tiny') ? 256 : 4096) * MiB;
     const label =
       size >= 1024 * MiB ? `${(size / 1024 / MiB).toFixed(0)} GiB` : `${(size / MiB).toFixed(0)} MiB`;
-    const rssName = `memory: browser growth over a ${label} download then Save`;
-    const diskName = `disk: downloading browser over a ${label} download then Save`;
-    const heapName = `heap peak, downloading tab, ${label} download then Save`;
-    const fail = (reason: string): Figure[] => [
-      failedFigure(rssName, 'MiB', `limit ${RSS_GROWTH_LIMIT_MIB} MiB`, under(RSS_GROWTH_LIMIT_MIB), reason),
-      failedFigure(diskName, 'MiB', 'torrent size', atMost(DISK_GOAL), reason, size / MiB),
-      failedFigure(heapName, 'MB', `limit ${HEAP_LIMIT_MB} MB`, under(HEAP_LIMIT_MB), reason),
-    ];
     const noRoom = noRoomFor(COPIES, size, MARGIN_BYTES);
-    if (noRoom) return fail(`not run: ${noRoom} (pass a smaller --memory-mib=N)`);
+    if (noRoom) return memoryFigures(label, size, `not run: ${noRoom} (pass a smaller --memory-mib=N)`);
     const name = `bench-memory-${size / MiB}MiB.bin`;
     const server = await serveApp(buildApp(context.log));
     const file = randomFileOf(size, name);
     try {
       const run = await downloadAndSave(server.url, file, name, size, context.log);
-      return memoryFigures(run, [rssName, diskName, heapName], size);
+      return memoryFigures(label, size, run);
     } catch (error) {
       const reason = firstLine(error);
       context.log(`  memory failed: ${reason}`);
-      return fail(`our app: ${reason}`);
+      return memoryFigures(label, size, `our app: ${reason}`);
     } finally {
       rmSync(file.dir, { recursive: true, force: true });
       await server.close();
