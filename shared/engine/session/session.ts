@@ -160,7 +160,8 @@ export class TorrentSession implements Session {
       now: () => this.now,
       act: (action) => this.out.push(action),
       // Our extended handshake, and what we have (or super-seeding's offers in its place).
-      handshaken: (peer) => this.superSeed.greet(peer, this.config.clientName),
+      handshaken: (peer) =>
+        this.superSeed.greet(peer, this.config.clientName, this.config.peerExchange !== false),
       message: (peer, message) => routeMessage(this.rooms, peer, message, this.now),
       gone: (peer) => this.onGone(peer),
       refuse: (peer, id) => this.pex?.refuse(peer, id, this.now),

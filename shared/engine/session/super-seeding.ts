@@ -11,7 +11,7 @@ import type { PeerKey } from '../contract/engine-types';
 import type { Downloader } from '../download/downloader';
 import type { Connections } from '../peer/connections';
 import type { PeerState } from '../peer/peer';
-import { ourExtendedHandshake, ourPieces } from '../peer/peer-wire';
+import { ourExtendedHandshake, ourPieces, SD_PEX_ID } from '../peer/peer-wire';
 import { SuperSeed, type Announce } from '../upload/super-seed';
 import { planOffers } from '../upload/super-seed-plan';
 
@@ -60,11 +60,12 @@ export class SuperSeeding {
   }
 
   /** Its handshake was accepted: our extended handshake, then what we have, as our bitfield (`have-all` for a fast
-   * peer) or, while super-seeding, as `have-none` and the peer's offers. */
-  greet(peer: PeerState, clientName: string): void {
+   * peer) or, while super-seeding, as `have-none` and the peer's offers. `peerExchange`: sd_pex is advertised. */
+  greet(peer: PeerState, clientName: string, peerExchange: boolean): void {
     if (peer.extended) {
       const size = this.downloader()?.info.infoBytes.length;
-      this.connections().send(peer, ourExtendedHandshake(size, clientName));
+      const sdPex = peerExchange ? SD_PEX_ID : 0;
+      this.connections().send(peer, ourExtendedHandshake(size, clientName, sdPex));
     }
     const policy = this.policy;
     if (!policy?.active) {

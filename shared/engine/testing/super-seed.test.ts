@@ -47,15 +47,6 @@ function run(seedConfig: Partial<EngineConfig>, silent = 0): Run {
   const uploads = new Array<number>(PIECES).fill(0);
   for (const read of seed.reads) uploads[read.index]++;
   expect(swarm.run(() => leechers.every((n) => n.completedAt !== undefined), 600_000)).toBe(true);
-  console.log(
-    'DBG',
-    JSON.stringify(seedConfig),
-    silent,
-    total(uploads),
-    Math.max(...uploads),
-    swarm.now,
-    leechers.map((n) => n.completedAt),
-  );
   return { uploads, leechers };
 }
 
