@@ -29,6 +29,7 @@ import { blockHashes } from './v2/v2-session';
 import type { TorrentGoneMessage, TorrentKnownMessage } from '../lib/messages/known-torrents';
 import { serveHoldConfig } from '../lib/messages/serve-hold-switch';
 import { superSeedConfig } from '../lib/messages/super-seed-switch';
+import { peerExchangeConfig } from '../lib/messages/peer-exchange-switch';
 import { seedRequestPlace } from '../net/seed-request-place';
 import { RelayedSeedFetch } from './transport/relayed-seed-fetch';
 
@@ -42,6 +43,8 @@ const TICK_MS = 250;
 const serveHold = serveHoldConfig(self.name, (channel) => new BroadcastChannel(channel));
 /** A bench's switch that turns super-seeding off (lib/messages/super-seed-switch.ts). */
 const superSeed = superSeedConfig(self.name);
+/** A bench's switch that turns peer exchange off (lib/messages/peer-exchange-switch.ts). */
+const peerExchange = peerExchangeConfig(self.name);
 
 /** Messages to the page; sends to peers whose channels the page holds go out once per task, joined per peer (see
  * transport/send-batcher.ts). */
@@ -149,7 +152,10 @@ async function start(): Promise<void> {
     blockHashes: hasher.hash,
     post,
     createSession: (options) =>
-      new TorrentSession({ ...options, config: { ...options.config, ...serveHold, ...superSeed } }),
+      new TorrentSession({
+        ...options,
+        config: { ...options.config, ...serveHold, ...superSeed, ...peerExchange },
+      }),
     channels,
     ...(pageSeedFetch ? { seedTransport: pageSeedFetch.fetch } : {}),
     torrentKnown: (infoHashHex, storageId, infoBytes) => {

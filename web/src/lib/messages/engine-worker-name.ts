@@ -1,10 +1,10 @@
 // What a test or a bench asks of the engine worker through the page's address, carried in the worker's name: the
 // worker needs it before its first torrent session, so it travels with the worker's start rather than in a message
 // after it. Only the parameters listed here pass (each `key=value`, its value a plain word or number); what each
-// value means is read, and checked, by the module that uses it (serve-hold-switch.ts, super-seed-switch.ts). Without any of them the worker's
-// name is the plain one and the engine keeps its defaults. Never a user-facing setting. A parameter that changes what
-// the tab serves (the test hold) passes only for a page a browser automation drives (`navigator.webdriver`): a link
-// someone sends cannot make a person's tab serve less.
+// value means is read, and checked, by the module that uses it (serve-hold-switch.ts, super-seed-switch.ts,
+// peer-exchange-switch.ts). Without any of them the worker's name is the plain one and the engine keeps its defaults.
+// Never a user-facing setting. A parameter that changes what the tab serves (the test hold) passes only for a page a
+// browser automation drives (`navigator.webdriver`): a link someone sends cannot make a person's tab serve less.
 
 const WORKER_NAME = 'swarmdrop-engine';
 /** A test's hold: each torrent serves this many pieces until the test releases it (serve-hold-switch.ts). */
@@ -13,9 +13,11 @@ export const HOLD_PIECES_PARAM = 'hold-pieces';
 export const HOLD_PIECE_PARAM = 'hold-piece';
 /** A bench's switch: `off` turns super-seeding off for every torrent (super-seed-switch.ts). */
 export const SUPER_SEED_PARAM = 'super-seed';
-const PARAMS = [HOLD_PIECES_PARAM, HOLD_PIECE_PARAM, SUPER_SEED_PARAM];
+/** A bench's switch: `off` turns peer exchange off for every torrent (peer-exchange-switch.ts). */
+export const PEER_EXCHANGE_PARAM = 'peer-exchange';
+const PARAMS = [HOLD_PIECES_PARAM, HOLD_PIECE_PARAM, SUPER_SEED_PARAM, PEER_EXCHANGE_PARAM];
 /** Passed only when the page is driven by a browser automation. */
-const AUTOMATION_ONLY = [HOLD_PIECES_PARAM, HOLD_PIECE_PARAM, SUPER_SEED_PARAM];
+const AUTOMATION_ONLY = [HOLD_PIECES_PARAM, HOLD_PIECE_PARAM, SUPER_SEED_PARAM, PEER_EXCHANGE_PARAM];
 const VALUE = /^[\w.-]+$/;
 
 /** The engine worker's name for a page at `search` (its address's query); `automated` is the page's
