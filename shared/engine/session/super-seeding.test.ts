@@ -96,6 +96,25 @@ describe('TorrentSession: super-seeding (BEP 16)', () => {
     expect(late.ofType('have-none')).toEqual([]);
   });
 
+  it('a one-piece torrent is not super-seeded: its one offer would tell everything to a peer that wants nothing yet', () => {
+    const one = randomTorrent(32, BLOCK_SIZE, { sha1: sha1Sync, pieceLength: BLOCK_SIZE }).info;
+    const clock = { now: 1_000 };
+    const session = new TorrentSession({
+      infoHash: one.infoHash,
+      peerId: idFrom('-SD0001-superseed'),
+      info: one,
+      have: Bitfield.full(1),
+      random: mulberry32(5),
+      now: clock.now,
+      config: { superSeed: true },
+    });
+    const peer = new MockPeer(session, 'only#1', idFrom('only'), one.infoHash, clock);
+    peer.connect();
+    peer.handshake({ fast: true });
+    expect(peer.ofType('have-all')).toHaveLength(1);
+    expect(peer.ofType('have-none')).toEqual([]);
+  });
+
   it('superSeed: false announces every piece from the start', () => {
     const s = seeder({ superSeed: false });
     expect(s.peer('first').ofType('have-all')).toHaveLength(1);

@@ -41,12 +41,14 @@ export class SuperSeeding {
     private readonly downloader: () => Downloader | undefined,
   ) {}
 
-  /** The torrent is known: super-seeding starts if we hold every piece and the config allows it. */
+  /** The torrent is known: super-seeding starts if we hold every piece and the config allows it, and the torrent
+   * has two pieces or more: the one `have` of a one-piece torrent would tell everything at once to a peer that
+   * wants nothing from us yet, which libtorrent answers by closing (upload/super-seed.ts). */
   start(info: TorrentInfo, options: SuperSeedStart): void {
     this.info = info;
     this.slots = options.slots;
     this.uploadRate = options.uploadRate;
-    if (options.complete && options.enabled && info.pieceCount > 0)
+    if (options.complete && options.enabled && info.pieceCount > 1)
       this.policy = new SuperSeed(info.pieceCount, options.random);
   }
 

@@ -17,6 +17,13 @@
 // (unchoked) is taken back and another made: a peer that fetches the piece elsewhere, or never asks, does not hold
 // it from the others for good.
 //
+// libtorrent (2.0) closes a peer whose `have`s add up to every piece if at that moment it wants nothing from it
+// ("uninteresting upload-only peer"): the `have` that completes the set makes the peer a seed in its eyes, and it
+// decides on closing before it looks at whether it lacks the piece that `have` names. A super-seeded downloader that
+// fetched every piece it was told of wants nothing, so the `have` for the last piece not told it must never go
+// alone: a peer is never left with exactly one piece untold (the last two go together), and a batch that tells a
+// peer its last pieces names those it lacks first, so it wants something again by the `have` that completes the set.
+//
 // Pure policy: it is told what peers announce, ask and were sent, and answers which pieces to announce to whom. The
 // state is bounded: per connected peer two bitfields of the torrent's pieces (what it announced, what we announced to
 // it) and at most MAX_OFFERS offers; the per-piece counters are the torrent's size.
@@ -58,6 +65,8 @@ interface PeerView {
   readonly held: Bitfield;
   /** What we announced to it: the pieces we serve it. */
   readonly told: Bitfield;
+  /** Pieces not announced to it yet. */
+  untold: number;
   offers: Offer[];
   /** Offers it is to hold. */
   target: number;
@@ -130,6 +139,7 @@ export class SuperSeed<K> {
     const view: PeerView = {
       held: new Bitfield(this.pieceCount),
       told: new Bitfield(this.pieceCount),
+      untold: this.pieceCount,
       offers: [],
       target: clampTarget(target),
       askMs: DEFAULT_ROUND_TRIP_MS / 2,
@@ -188,8 +198,9 @@ export class SuperSeed<K> {
     const view = this.peers.get(peer);
     const out: Announce<K>[] = [];
     if (!this.on || !view) return out;
-    for (let i = 0; i < this.pieceCount; i++) if (!view.told.get(i)) out.push({ peer, index: i });
+    for (const index of untoldLackedFirst(view)) out.push({ peer, index });
     view.told.setAll();
+    view.untold = 0;
     for (const offer of [...view.offers]) this.drop(view, offer);
     return out;
   }
@@ -277,7 +288,7 @@ export class SuperSeed<K> {
     if (!this.on) return out;
     this.on = false;
     for (const [key, view] of this.peers)
-      for (let i = 0; i < this.pieceCount; i++) if (!view.told.get(i)) out.push({ peer: key, index: i });
+      for (const index of untoldLackedFirst(view)) out.push({ peer: key, index });
     this.peers.clear();
     return out;
   }
@@ -307,10 +318,9 @@ export class SuperSeed<K> {
       view.offers.push({ index, madeAt: this.now });
       this.offered[index]++;
       this.outstanding[index]++;
-      if (!view.told.get(index)) {
-        view.told.set(index);
-        out.push({ peer, index });
-      }
+      tell(view, peer, index, out);
+      // Picked pieces are ones the peer lacks: the last piece goes right behind it (libtorrent, above).
+      if (view.untold === 1) tell(view, peer, view.told.firstMissing(), out);
     }
     return out;
   }
@@ -336,6 +346,22 @@ export class SuperSeed<K> {
     }
     return best;
   }
+}
+
+function tell<K>(view: PeerView, peer: K, index: number, out: Announce<K>[]): void {
+  if (index < 0 || view.told.get(index)) return;
+  view.told.set(index);
+  view.untold--;
+  out.push({ peer, index });
+}
+
+/** The pieces not announced to the peer, those it lacks first. */
+function untoldLackedFirst(view: PeerView): number[] {
+  const lacked: number[] = [];
+  const held: number[] = [];
+  for (let i = 0; i < view.told.length; i++)
+    if (!view.told.get(i)) (view.held.get(i) ? held : lacked).push(i);
+  return [...lacked, ...held];
 }
 
 function compareRanks(a: readonly number[], b: readonly number[]): number {
