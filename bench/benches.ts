@@ -15,6 +15,7 @@ import { webseedBench } from './browser/webseed';
 import { keeperBench } from './keeper/keeper';
 import { interopBench } from './node/interop';
 import { senderLeavesBench } from './browser/sender-leaves';
+import { pexBench } from './browser/pex';
 
 export const BENCHES: readonly Bench[] = [
   trackerBench,
@@ -23,6 +24,7 @@ export const BENCHES: readonly Bench[] = [
   swarmBench,
   uplinksBench,
   senderLeavesBench,
+  pexBench,
   memoryBench,
   streamsBench,
   shareBench,

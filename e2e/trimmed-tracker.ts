@@ -1,7 +1,8 @@
 // A tracker that introduces little and can die: a relay in front of a real tracker (the app's files and its
-// WebSocket) that lets each announce carry at most one offer, counts the introductions it made (answers relayed back
-// to an offer's maker), and can be stopped (every connection closed, the port refused) and started again on the same
-// port. Pages opened at its origin announce there (the app's default tracker is its own origin's).
+// WebSocket) that lets each announce carry at most one offer (or `offersPerAnnounce`), counts the introductions it
+// made (answers relayed back to an offer's maker) and the offers it relayed to the tabs, and can be stopped (every
+// connection closed, the port refused) and started again on the same port. Pages opened at its origin announce there
+// (the app's default tracker is its own origin's).
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
@@ -9,6 +10,8 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 export class TrimmedTracker {
   /** Answers relayed to the maker of an offer: connections the tracker introduced. */
   introductions = 0;
+  /** Messages from the tracker to a tab that carry an offer: the offers it relayed. */
+  offersRelayed = 0;
   private server: Server | undefined;
   private readonly sockets = new Set<WebSocket>();
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -16,6 +19,8 @@ export class TrimmedTracker {
   constructor(
     private readonly targetPort: number,
     readonly port: number,
+    /** The most offers an announce may carry on to the tracker (Infinity: as many as the tab made). */
+    private readonly offersPerAnnounce = 1,
   ) {}
 
   get origin(): string {
@@ -61,13 +66,14 @@ export class TrimmedTracker {
       for (const text of early.splice(0)) upstream.send(text);
     });
     client.on('message', (data: RawData) => {
-      const text = trimmed(data.toString());
+      const text = trimmed(data.toString(), this.offersPerAnnounce);
       if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
       else early.push(text);
     });
     upstream.on('message', (data: RawData) => {
       const text = data.toString();
       if (/"answer"\s*:/.test(text)) this.introductions++;
+      if (/"offer"\s*:/.test(text)) this.offersRelayed++;
       if (client.readyState === WebSocket.OPEN) client.send(text);
     });
     const close = () => {
@@ -83,13 +89,13 @@ export class TrimmedTracker {
   }
 }
 
-/** An announce with at most one offer (others pass unchanged). */
-function trimmed(text: string): string {
+/** An announce with at most `most` offers (others pass unchanged). */
+function trimmed(text: string, most: number): string {
   try {
     const message = JSON.parse(text) as { action?: string; offers?: unknown[] };
-    if (message.action !== 'announce' || !Array.isArray(message.offers) || message.offers.length <= 1)
+    if (message.action !== 'announce' || !Array.isArray(message.offers) || message.offers.length <= most)
       return text;
-    return JSON.stringify({ ...message, offers: message.offers.slice(0, 1) });
+    return JSON.stringify({ ...message, offers: message.offers.slice(0, most) });
   } catch {
     return text;
   }
