@@ -1,6 +1,7 @@
 // One torrent run by the engine in Node: its session, its files on disk, its TCP peers and its clock. The session is
 // driven as every host drives one (shared/host/session-driver.ts), its actions carried out through the engine's
-// executor with Node's ports (node:crypto, the disk store, sockets);
+// executor with Node's ports (node:crypto, the disk store, sockets), and what the sockets hold unsent reported as
+// `upload-queue` (shared/host/upload-queue-report.ts: the engine paces its upload to it, as in the browser);
 // what happens is told through events: `piece` (a piece verified and written), `done` (every piece), `peer-closed`
 // (a peer gone, and why), `failed` (the torrent cannot go on), `stopped` (its peers and files closed).
 import { EventEmitter } from 'node:events';
@@ -17,6 +18,7 @@ import type { Bitfield } from '../shared/codec/bitfield';
 import { ownBuffer } from '../shared/host/own-buffer';
 import { feedingReceiver, type PeerTransport } from '../shared/host/peer-transport';
 import { SessionDriver } from '../shared/host/session-driver';
+import { UploadQueueReport } from '../shared/host/upload-queue-report';
 import type { DiskPieceStorage } from './disk-storage';
 import { blockHashes, sha1Sync } from './hashing';
 import { socketIdentities, TcpPeer } from './tcp-peer';
@@ -57,6 +59,15 @@ export class NodeTorrent extends EventEmitter<NodeTorrentEvents> {
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
   private readonly driver: SessionDriver;
+  /** What the peers' sockets hold unsent, reported to the session for its upload pacing. */
+  private readonly uploadQueue = new UploadQueueReport(
+    (bytes, byPeer) => this.feed({ type: 'upload-queue', bytes, byPeer }),
+    {
+      now: () => performance.now(),
+      setTimeout: (run, ms) => setTimeout(run, ms),
+      clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+    },
+  );
 
   constructor(options: NodeTorrentOptions) {
     super();
@@ -130,6 +141,7 @@ export class NodeTorrent extends EventEmitter<NodeTorrentEvents> {
     if (this.tap) socket.on('data', (chunk: Buffer) => this.tap?.(key, new Uint8Array(chunk), 'peer'));
     this.feed({ type: 'peer-connected', peer: key, identities: socketIdentities(socket) });
     peer.receive(feedingReceiver(key, (event) => this.feed(event)));
+    peer.reportTo(this.uploadQueue, key);
     return key;
   }
 
@@ -141,6 +153,7 @@ export class NodeTorrent extends EventEmitter<NodeTorrentEvents> {
     clearInterval(this.timer);
     for (const peer of this.peers.values()) peer.close('torrent stopped');
     this.peers.clear();
+    this.uploadQueue.stop();
     await this.storage.close();
     this.emit('stopped');
   }

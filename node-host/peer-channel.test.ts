@@ -5,6 +5,11 @@ import { channelSocket } from './peer-channel';
 /** A peer of simple-peer's shape: `tearDown` is its own teardown on the far end's close (`disconnect`, no `close`);
  * our destroy brings `disconnect`, then the stream's `close`. */
 class FakePeer extends EventEmitter {
+  /** streamx's queue of writes not yet handed to the channel. */
+  _writableState: { buffered: number } | null = { buffered: 0 };
+  /** The channel's bufferedAmount. */
+  bufferSize = 0;
+
   tearDown(): void {
     this.emit('end');
     this.emit('finish');
@@ -47,6 +52,19 @@ describe('channelSocket', () => {
     peer.emit('close');
     peer.emit('disconnect');
     expect(closed()).toBe(1);
+  });
+
+  it('holds unsent what its stream queued and its channel buffered (0 once the stream is destroyed)', () => {
+    const peer = new FakePeer();
+    const socket = channelSocket(peer);
+    expect(socket.writableLength).toBe(0);
+    peer._writableState = { buffered: 50_000 };
+    peer.bufferSize = 70_000;
+    expect(socket.writableLength).toBe(120_000);
+    peer.bufferSize = 0;
+    expect(socket.writableLength).toBe(50_000);
+    peer._writableState = null;
+    expect(socket.writableLength).toBe(0);
   });
 
   it('has no Nagle to turn off: setNoDelay does nothing', () => {

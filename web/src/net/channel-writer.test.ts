@@ -9,7 +9,7 @@ import {
   RateLimiter,
   type ChannelLike,
 } from './channel-writer';
-import { POLL_MS, UploadQueueReport } from './upload-queue-report';
+import { POLL_MS, UploadQueueReport } from '../../../shared/host/upload-queue-report';
 import { encodeMessage } from '../../../shared/codec/wire';
 
 class FakeChannel implements ChannelLike {

@@ -4,7 +4,7 @@
 
 import { LookCadence } from '../../../shared/engine/upload/look-cadence';
 import { MAX_MESSAGE_BYTES, type Defer } from '../lib/messages/task';
-import type { UploadQueueReport } from './upload-queue-report';
+import type { UploadQueueReport } from '../../../shared/host/upload-queue-report';
 
 export { deferTask, MAX_MESSAGE_BYTES, type Defer } from '../lib/messages/task';
 /** Keep at most this much in the channel's own buffer (its hard limit is 16 MiB). */
@@ -122,7 +122,7 @@ export class ChannelWriter {
   private closed = false;
   private flushScheduled = false;
   private backlogged = false;
-  /** Where what this connection holds is summed for the engine's pacing (upload-queue-report.ts). */
+  /** Where what this connection holds is summed for the engine's pacing (shared/host/upload-queue-report.ts). */
   private report: UploadQueueReport | undefined;
   private readonly onLow = () => {
     this.report?.changed();

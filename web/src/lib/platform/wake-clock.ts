@@ -1,8 +1,8 @@
 // Timers that a hidden page does not throttle. Chromium runs a hidden page's timers at most once a second (once a
 // minute after 5 minutes hidden) and Firefox clamps a background tab's to 1 s; a dedicated worker's timers are not
 // held back so, and a message from the worker is an ordinary task of the page, run as soon as it is posted. Work the
-// page must do on a short period while it holds data channels (the upload-queue report's 10 ms look, net/
-// upload-queue-report.ts) waits on the worker's timers through this clock instead of the page's own. Firefox Nightly
+// page must do on a short period while it holds data channels (the upload-queue report's 10 ms look, shared/
+// host/upload-queue-report.ts) waits on the worker's timers through this clock instead of the page's own. Firefox Nightly
 // clamps a background tab's worker timers to 1 s too (`dom.workers.throttling.enabled`): there the wake is no earlier
 // than the page's own timer would be, and no later.
 
@@ -15,7 +15,7 @@ export interface WakePort {
   onmessage: ((event: MessageEvent<number>) => void) | null;
 }
 
-/** The same shape as the report clocks (net/upload-queue-report.ts's ReportClock). */
+/** The same shape as the report clocks (shared/host/upload-queue-report.ts's ReportClock). */
 export interface WakeClockLike {
   now(): number;
   setTimeout(run: () => void, ms: number): unknown;

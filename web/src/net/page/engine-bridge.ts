@@ -13,7 +13,7 @@ import { SwarmMeetings } from './swarm-meetings';
 import { trackerOffers, trackerWant } from './tracker-offer-cap';
 import { simplePeerConnections, type CreateInstance } from './simple-peer-connection';
 import { reachProblem, swarmOthers } from './reachability';
-import type { ReportClock } from '../upload-queue-report';
+import type { ReportClock } from '../../../../shared/host/upload-queue-report';
 import { TrackerClient, type AnnounceNumbers, type SocketLike } from './tracker-client';
 
 /** The parts of a Worker the bridge uses. */

@@ -4,7 +4,8 @@ import type { MainToWorker } from '../../lib/messages/protocol';
 import type { ChannelLike } from '../channel-writer';
 import { relayOnPage } from './page-relay';
 import type { PeerConnection } from './peer-connection';
-import { UploadQueueReport } from '../upload-queue-report';
+import { UploadQueueReport } from '../../../../shared/host/upload-queue-report';
+import { OWN_CLOCK } from '../own-clock';
 
 const T = '34'.repeat(20);
 
@@ -24,7 +25,7 @@ function setup() {
       if (event === 'data') onData = listener;
     },
   } as unknown as PeerConnection;
-  const uploadQueue = new UploadQueueReport(() => undefined);
+  const uploadQueue = new UploadQueueReport(() => undefined, OWN_CLOCK);
   const errors: number[] = [];
   const writer = relayOnPage(connection, channel, {
     infoHashHex: T,

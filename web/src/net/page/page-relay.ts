@@ -5,7 +5,7 @@ import type { MainToWorker } from '../../lib/messages/protocol';
 import { openPeerWriter } from '../channel-transport';
 import type { ChannelLike, ChannelWriter, RateLimiter, WriterTimers } from '../channel-writer';
 import type { PeerConnection } from './peer-connection';
-import type { UploadQueueReport } from '../upload-queue-report';
+import type { UploadQueueReport } from '../../../../shared/host/upload-queue-report';
 
 export interface PageRelayOptions {
   infoHashHex: string;

@@ -15,7 +15,8 @@ import { answersOffer } from './offer-cap';
 import { noRoute, type Attempt } from './reachability';
 import { RtcPeer } from './rtc-peer';
 import { ConnectionBudget } from './connection-budget';
-import { UploadQueueReport, type ReportClock } from '../upload-queue-report';
+import { UploadQueueReport, type ReportClock } from '../../../../shared/host/upload-queue-report';
+import { OWN_CLOCK } from '../own-clock';
 
 export { RtcPeer } from './rtc-peer';
 
@@ -218,7 +219,7 @@ export class PeerManager {
     if (!torrent) {
       const uploadQueue = new UploadQueueReport(
         (bytes, byPeer) => this.options.post({ type: 'upload-queue', infoHashHex, bytes, byPeer }),
-        this.options.channelClock,
+        this.options.channelClock ?? OWN_CLOCK,
       );
       torrent = { all: new Set(), connected: new Map(), attempts: [], reached: new Set(), uploadQueue };
       this.torrents.set(infoHashHex, torrent);

@@ -121,7 +121,7 @@ export class TorrentHost {
   peerBacklog(peer: string, backlogged: boolean): void {
     if (this.parts.peers.has(peer)) this.feed({ type: 'peer-backlog', peer, backlogged });
   }
-  /** What the torrent's connections hold that has not left (upload-queue-report.ts): the engine paces to it. */
+  /** What the torrent's connections hold that has not left (shared/host/upload-queue-report.ts): the engine paces to it. */
   uploadQueue(bytes: number, byPeer?: ReadonlyArray<readonly [string, number]>): void {
     if (this.lifecycle.session) this.feed({ type: 'upload-queue', bytes, ...(byPeer ? { byPeer } : {}) });
   }

@@ -6,7 +6,8 @@
 // from the page.
 import { openPeerWriter } from '../../net/channel-transport';
 import { RateLimiter, type ChannelWriter } from '../../net/channel-writer';
-import { UploadQueueReport } from '../../net/upload-queue-report';
+import { UploadQueueReport } from '../../../../shared/host/upload-queue-report';
+import { OWN_CLOCK } from '../../net/own-clock';
 import type { PeerReceiver, PeerTransport } from '../../../../shared/host/peer-transport';
 import type { PostToPage } from './post-to-page';
 
@@ -108,7 +109,7 @@ export class OwnedChannels {
     let queue = this.uploadQueues.get(infoHashHex);
     if (!queue) {
       const created: { report: UploadQueueReport; to?: PeerReceiver } = {
-        report: new UploadQueueReport((bytes, byPeer) => created.to?.uploadQueue(bytes, byPeer)),
+        report: new UploadQueueReport((bytes, byPeer) => created.to?.uploadQueue(bytes, byPeer), OWN_CLOCK),
       };
       queue = created;
       this.uploadQueues.set(infoHashHex, queue);

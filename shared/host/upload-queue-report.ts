@@ -7,11 +7,12 @@
 // since the last report as held, so a block written and gone by the next look (the same figure as before) must be
 // reported too, or the engine waits for the keep-alive with a full window.
 //
-// Both places that write channels use it: the page's writers (peers.ts) and, once channels move into the engine's
-// worker, the worker's. Each writer (channel-writer.ts) is added with `ChannelWriter.reportTo`, which calls
-// `changed` on every write and drain and removes itself when it closes. A writer added with its connection's key is
-// also reported on its own (`byPeer`, the connections holding any): each connection is its own SCTP association, and
-// the engine keeps one from holding the whole window (shared/engine/upload/pacer.ts `connectionShare`).
+// Every host that writes connections uses it: the browser's page and worker (web/src/net/page/peers.ts,
+// web/src/worker/transport/owned-channels.ts), each channel's writer added with `ChannelWriter.reportTo`, and Node's
+// torrents (node-host/node-torrent.ts), each socket or WebRTC channel added with `TcpPeer.reportTo`. A connection
+// calls `changed` on every write and drain and removes itself when it closes. One added with its key is also
+// reported on its own (`byPeer`, the connections holding any): each connection is its own SCTP association (or TCP
+// stream), and the engine keeps one from holding the whole window (shared/engine/upload/pacer.ts `connectionShare`).
 
 /** While anything is held, how often the report looks again. */
 export const POLL_MS = 10;
@@ -23,17 +24,12 @@ export interface HeldBytes {
   readonly heldBytes: number;
 }
 
+/** The host's clock and timers (shared/ reads none of its own): its own, or the page's wake clock. */
 export interface ReportClock {
   now(): number;
   setTimeout(run: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
-
-const realClock: ReportClock = {
-  now: () => performance.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 /** Each named connection's bytes held, those holding any. */
 export type HeldByPeer = Array<[peer: string, bytes: number]>;
@@ -51,7 +47,7 @@ export class UploadQueueReport {
 
   constructor(
     private readonly report: (bytes: number, byPeer: HeldByPeer) => void,
-    private readonly clock: ReportClock = realClock,
+    private readonly clock: ReportClock,
   ) {}
 
   /** Counts a connection from now on (the first report follows POLL_MS later), as `peer`'s where given. */
