@@ -2,6 +2,7 @@
 // it still lacks. The tracker here asks for an announce every 5 s, so the periodic ones show within the test.
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
+import { freePort } from '../signal-tracker/src/testing/daemons';
 import {
   expectStatus,
   infoHashOf,
@@ -21,9 +22,8 @@ import {
 
 test('the tracker hears what the seeder sent and what the leecher received and still lacks; the peers table says who sends to whom', async ({
   browser,
-  baseURL,
 }) => {
-  const port = Number(new URL(baseURL!).port) + 2;
+  const port = await freePort();
   const tracker = await startTracker(port, ['--interval', '5']);
   const trackerUrl = `http://127.0.0.1:${port}`;
   try {

@@ -2,7 +2,7 @@
 // certificate made at test time (shared/testing/self-signed.ts), as a deployment behind a TLS reverse proxy serves
 // it: pages, the service worker and the tracker's WebSocket (wss://) alike. Browsers are told to accept the
 // certificate: Chromium with --ignore-certificate-errors (HTTPS_LAUNCH_OPTIONS), Firefox with acceptInsecureCerts.
-import { E2E_PORT, LAUNCH_OPTIONS } from '../playwright.config';
+import { LAUNCH_OPTIONS } from '../playwright.config';
 import {
   selfSignedCertificate,
   startTlsFront,
@@ -16,8 +16,8 @@ export const HTTPS_LAUNCH_OPTIONS = {
   args: [...LAUNCH_OPTIONS.args, '--ignore-certificate-errors'],
 };
 
-/** The app at https://127.0.0.1:<port>, and the certificate, for a range server over TLS too. */
-export async function startHttpsApp(): Promise<{ front: TlsFront; certificate: Certificate }> {
+/** The app of `baseURL` at https://127.0.0.1:<port>, and the certificate, for a range server over TLS too. */
+export async function startHttpsApp(baseURL: string): Promise<{ front: TlsFront; certificate: Certificate }> {
   const certificate = selfSignedCertificate();
-  return { front: await startTlsFront(E2E_PORT, certificate), certificate };
+  return { front: await startTlsFront(Number(new URL(baseURL).port), certificate), certificate };
 }

@@ -3,6 +3,7 @@
 // (e2e/hold.ts). The engine's side of these scenarios (the original seeder leaving, failover to the surviving tracker
 // for a newcomer) runs in virtual time: shared/engine/testing/dying-tracker.test.ts.
 import { expect, test } from '@playwright/test';
+import { freePort } from '../signal-tracker/src/testing/daemons';
 import { heldAt, heldPath, heldPeer, releaseHold, reloadMidway } from './hold';
 import {
   expectStatus,
@@ -56,7 +57,7 @@ test('with two trackers in the magnet link, one dying mid-download is named on t
   browser,
   baseURL,
 }) => {
-  const port = Number(new URL(baseURL!).port) + 1;
+  const port = await freePort();
   const second = await startTracker(port);
   const secondUrl = `http://127.0.0.1:${port}`;
   try {

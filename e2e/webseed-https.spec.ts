@@ -19,8 +19,9 @@ test.afterEach(async () => {
 
 test('on an https:// page an http:// web seed is refused in words before any request, and an https:// one brings the files alone', async ({
   browser,
+  baseURL,
 }) => {
-  const { front, certificate } = await startHttpsApp();
+  const { front, certificate } = await startHttpsApp(baseURL!);
   closing.push(front);
   let plain: RangeServer | undefined;
   let secure: RangeServer | undefined;

@@ -23,6 +23,8 @@ declare module 'webtorrent' {
     magnetURI: string;
     done: boolean;
     numPeers: number;
+    /** Payload bytes sent to peers. */
+    uploaded: number;
     files: TorrentFile[];
   }
 
