@@ -4,12 +4,8 @@
 // offers and answers; every downloading tab ends connected to at least five of the six others, most of those
 // connections never introduced by the tracker, and with the file byte-identical. The tracker comes back and nothing
 // breaks. The seeder serves a quarter of the pieces until the test releases it (e2e/hold.ts), so nobody finishes, and
-// wants peers, while the swarm grows without the tracker. WebTorrent 3 in Node, which knows nothing of peer exchange,
-// joins through the tracker before it dies and still gets the whole file from the tabs.
+// wants peers, while the swarm grows without the tracker.
 import { expect, test, type Locator } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startNodeProcess, type NodeProcess } from '../node-host/testing/node-process';
 import { choosePieceLength } from '../shared/codec/metainfo';
 import { freePort } from '../signal-tracker/src/testing/daemons';
 import { heldPath, releaseHold } from './hold';
@@ -18,7 +14,6 @@ import {
   openPeer,
   randomFile,
   saveFile,
-  sha256,
   shareFiles,
   startDownload,
   tempDir,
@@ -27,7 +22,6 @@ import {
 } from './helpers';
 import { TestTrackers } from './trackers';
 import { TrimmedTracker } from './trimmed-tracker';
-import type { WebTorrentJob } from './webtorrent-node';
 
 /** 3 MiB, a quarter of its pieces served before the release. */
 const SIZE = 3 * 1024 * 1024;
@@ -36,9 +30,7 @@ const DOWNLOADERS = 6;
 
 const trackers = new TestTrackers();
 let relay: TrimmedTracker | undefined;
-let webTorrent: NodeProcess | undefined;
 test.afterEach(async () => {
-  await webTorrent?.stop();
   await relay?.stop();
   await trackers.stopAll();
 });
@@ -71,16 +63,8 @@ test('seven tabs go on meeting each other through their neighbours once the trac
     tabs.push({ ...tab, item });
   }
 
-  // WebTorrent joins the hybrid share by its v1 hash, through the tracker, and meets a tab before it dies.
-  const folder = tempDir('swarmdrop-pex-wt-');
-  const infoHash = /urn:btih:([0-9a-f]{40})/.exec(magnet)![1];
-  const tracker = encodeURIComponent(`ws://127.0.0.1:${relay.port}/`);
-  const job: WebTorrentJob = { add: `magnet:?xt=urn:btih:${infoHash}&tr=${tracker}`, folder };
-  webTorrent = startNodeProcess('e2e/webtorrent-node.ts', job);
-  await webTorrent.said('wire');
-
   await relay.stop();
-  const introduced = relay.tabIntroductions;
+  const introduced = relay.introductions;
   for (const tab of tabs) {
     await expect(tab.item.getByText(/tracker is down: it goes on meeting people through/)).toBeVisible({
       timeout: 30_000,
@@ -89,11 +73,10 @@ test('seven tabs go on meeting each other through their neighbours once the trac
   for (const tab of tabs) {
     await expect.poll(() => peersOf(tab.item), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
   }
-  // Each introduction between tabs is one connection, counted by both its tabs (less WebTorrent's, counted by one):
-  // most connections were made through the swarm.
+  // Each introduction is one connection, counted by both its tabs: most connections were made through the swarm.
   const degrees = await Promise.all(tabs.map((tab) => peersOf(tab.item)));
-  const ends = degrees.reduce((a, b) => a + b, 0) + (await peersOf(torrentItem(seeder.page, 'pex.bin')));
-  const connections = (ends - Number(webTorrent.latest('peers')?.peers ?? 0)) / 2;
+  const connections =
+    (degrees.reduce((a, b) => a + b, 0) + (await peersOf(torrentItem(seeder.page, 'pex.bin')))) / 2;
   expect(introduced).toBeLessThan(connections / 2);
   test.info().annotations.push({
     type: 'swarm',
@@ -108,8 +91,5 @@ test('seven tabs go on meeting each other through their neighbours once the trac
     await expectStatus(tab.item, 'Seeding');
     expect((await saveFile(tab.page, tab.item, 'pex.bin')).sha256).toBe(file.sha256);
   }
-  const { uploaded } = await webTorrent.said('done');
-  expect(sha256(readFileSync(join(folder, 'pex.bin')))).toBe(file.sha256);
-  test.info().annotations.push({ type: 'WebTorrent uploaded', description: `${String(uploaded)} bytes` });
   for (const tab of [seeder, ...tabs]) await tab.context.close();
 });

@@ -6,13 +6,10 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { PEER_ID_PREFIX } from '../shared/host/identities';
 
 export class TrimmedTracker {
   /** Answers relayed to the maker of an offer: connections the tracker introduced. */
   introductions = 0;
-  /** Of those, the ones between two of our tabs (both peer ids ours, not another client's). */
-  tabIntroductions = 0;
   /** Messages from the tracker to a tab that carry an offer: the offers it relayed. */
   offersRelayed = 0;
   private server: Server | undefined;
@@ -65,22 +62,17 @@ export class TrimmedTracker {
     this.sockets.add(client);
     this.sockets.add(upstream);
     const early: string[] = [];
-    let maker: string | undefined;
     upstream.on('open', () => {
       for (const text of early.splice(0)) upstream.send(text);
     });
     client.on('message', (data: RawData) => {
       const text = trimmed(data.toString(), this.offersPerAnnounce);
-      maker ??= peerIdIn(text);
       if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
       else early.push(text);
     });
     upstream.on('message', (data: RawData) => {
       const text = data.toString();
-      if (/"answer"\s*:/.test(text)) {
-        this.introductions++;
-        if (ours(maker) && ours(peerIdIn(text))) this.tabIntroductions++;
-      }
+      if (/"answer"\s*:/.test(text)) this.introductions++;
       if (/"offer"\s*:/.test(text)) this.offersRelayed++;
       if (client.readyState === WebSocket.OPEN) client.send(text);
     });
@@ -108,15 +100,3 @@ function trimmed(text: string, most: number): string {
     return text;
   }
 }
-
-/** The `peer_id` of a tracker message, if it has one. */
-function peerIdIn(text: string): string | undefined {
-  try {
-    const id = (JSON.parse(text) as { peer_id?: unknown }).peer_id;
-    return typeof id === 'string' ? id : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const ours = (peerId: string | undefined) => peerId?.startsWith(PEER_ID_PREFIX) === true;

@@ -23,8 +23,6 @@ declare module 'webtorrent' {
     magnetURI: string;
     done: boolean;
     numPeers: number;
-    /** Payload bytes sent to peers. */
-    uploaded: number;
     files: TorrentFile[];
   }
 

@@ -1,6 +1,5 @@
 // A Node script of the tests (run through tsx) in a process of its own, speaking one JSON object a line on stdout:
-// `said(key)` resolves with the first line that has `key`, `latest(key)` is the last one so far; `stop` ends it by its
-// pid.
+// `said(key)` resolves with the first line that has `key`; `stop` ends it by its pid.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Lt21ProcessArgs, Lt21Report } from './lt21-process';
@@ -8,7 +7,6 @@ import type { Lt21ProcessArgs, Lt21Report } from './lt21-process';
 export interface NodeProcess {
   readonly child: ChildProcess;
   said(key: string): Promise<Record<string, unknown>>;
-  latest(key: string): Record<string, unknown> | undefined;
   /** SIGKILL, and waits for it to be gone. */
   stop(): Promise<void>;
 }
@@ -44,8 +42,7 @@ export function startNodeProcess(script: string, args: unknown): NodeProcess {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
     });
-  const latest = (key: string) => [...lines].reverse().find((l) => key in l);
-  return { child, said, latest, stop };
+  return { child, said, stop };
 }
 
 /** The libtorrent-2.1-shaped peer in a process of its own (lt21-process.ts), once it has announced: `done` once it
