@@ -1,5 +1,5 @@
 // Measures peer exchange in the lab (lab/experiments/pex-run.ts): the same swarm and seed with the tracker up and with
-// it failing 10 s after the start, handing out as many peers as asked or one an announce; prints one JSON row each. `npx tsx lab/pex-measure.ts [peers] [seed] [goal]`.
+// it failing 10 s after the start, handing out as many peers as asked or one an announce; prints one JSON row each. `npx tsx lab/pex-measure.ts [peers] [seed] [goal|gone]`.
 import { createHash } from 'node:crypto';
 import { PEX_DEFAULTS, runPex } from './experiments/pex-run';
 
@@ -16,8 +16,9 @@ const runs = [
   { ...up, trackerOffers: 1 },
   { trackerDiesAtMs: dies, trackerOffers: 1 },
 ];
-// `goal`: only the two runs the goal compares (tracker up, tracker gone at 10 s).
-for (const run of process.argv[4] === 'goal' ? runs.slice(0, 2) : runs) {
+// `goal`: only the two runs the goal compares (tracker up, tracker gone at 10 s); `gone`: only the second of them.
+const chosen = { goal: runs.slice(0, 2), gone: runs.slice(1, 2) }[process.argv[4] ?? ''] ?? runs;
+for (const run of chosen) {
   const started = Date.now();
   const row = runPex({ ...params, ...run }, sha1);
   console.log(JSON.stringify({ ...row, wallSeconds: (Date.now() - started) / 1000 }));

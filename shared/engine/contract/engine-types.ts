@@ -390,6 +390,9 @@ export interface SessionStats {
 export interface SwarmStats {
   /** Connected peers that speak sd_pex. */
   neighbours: number;
+  /** Connected peers whose handshakes say they do not (a WebTorrent client): they name nobody, so the trackers are
+   * asked for peers as without peer exchange. */
+  strangers: number;
   /** Peers heard of through them that we are not connected to (and that have not left). */
   heard: number;
   /** Peers known to have left (kept a while so they are not met). */

@@ -79,6 +79,7 @@ export class WireState {
   private _reqq: number | undefined;
   private _utMetadata: number | undefined;
   private _sdPex: number | undefined;
+  private _extendedTaken = false;
   private _metadataSize: number | undefined;
   private _lastReceived: number;
   private _lastSent: number;
@@ -119,6 +120,11 @@ export class WireState {
     return this._utMetadata;
   }
   /** The id the peer wants sd_pex messages under (undefined: it does not speak it; pex/). */
+  /** Its BEP 10 handshake has come (what it names is known). */
+  get extendedTaken(): boolean {
+    return this._extendedTaken;
+  }
+
   get sdPex(): number | undefined {
     return this._sdPex;
   }
@@ -154,6 +160,7 @@ export class WireState {
 
   /** Its BEP 10 handshake (a later one updates what it names). */
   acceptExtended(handshake: ExtendedHandshake): void {
+    this._extendedTaken = true;
     if (handshake.client !== undefined) this._client = handshake.client;
     if (handshake.reqq !== undefined) this._reqq = handshake.reqq;
     const utMetadata = handshake.m.ut_metadata;

@@ -108,15 +108,29 @@ export class PeerExchange implements SignallingRoom {
     this.signalling.stop(now);
   }
 
-  /** Of `count` peers wanted, how many the swarm can bring: meetings under way and peers to meet (starved, only
-   * peers that hold what we lack count: with none, the trackers are asked). */
+  /** Of `count` peers wanted, how many the swarm brings. With neighbours and no strangers, all of them: the trackers are for first contact, and the peers our neighbours meet are named to us as they come. Else
+   * meetings under way and peers to meet (a peer that does not speak sd_pex, a WebTorrent client, names nobody, so
+   * the trackers bring the rest). Starved, only peers that hold what we lack count, and the trackers are asked for
+   * the rest: our island may not reach the peers that hold it. */
   throughSwarm(count: number, now: number): number {
+    const starved = this.ports.starved();
+    if (!starved && this.byKey.size > 0 && this.strangers() === 0) return count;
     let candidates = this.candidates(now);
-    if (this.ports.starved()) {
+    if (starved) {
       const us = { progress: this.ports.ourProgress(), seeding: this.ports.seeding() };
       candidates = candidates.filter((c) => holdsWhatWeLack(c, us));
     }
     return Math.min(count, this.signalling.meetings.mine + candidates.length);
+  }
+
+  /** Connected peers whose handshakes say they do not speak sd_pex (a connection still shaking hands is not one). */
+  private strangers(): number {
+    let count = 0;
+    for (const peer of this.ports.peers()) {
+      const told = peer.handshaken && (!peer.extended || peer.wire.extendedTaken);
+      if (told && !this.byKey.has(peer.key)) count++;
+    }
+    return count;
   }
 
   stats(): SwarmStats {
@@ -124,7 +138,8 @@ export class PeerExchange implements SignallingRoom {
     let connected = 0;
     for (const peer of this.heard.live()) if (this.ports.byId(peer.id)) connected++;
     const meetings = this.signalling.meetings.size;
-    return { neighbours: this.byKey.size, heard: live - connected, departed, meetings };
+    const strangers = this.strangers();
+    return { neighbours: this.byKey.size, strangers, heard: live - connected, departed, meetings };
   }
 
   sendPex(to: Neighbour, message: Exclude<PexMessage, { t: 'unknown' }>): void {

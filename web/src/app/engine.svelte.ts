@@ -17,6 +17,7 @@ import {
 } from '../net/page/tab-link';
 import { StartingEngine } from '../net/page/starting-engine';
 import { stallMsFromAddress } from '../net/page/stall-hook';
+import { peerExchangeFromAddress } from '../lib/messages/peer-exchange-switch';
 import { holdWorker } from '../net/page/worker-hold';
 import { defaultTracker, loadPeerConfig, type PeerConfig } from './peer-config';
 import type { TrackerStatus } from '../lib/links/trackers';
@@ -177,6 +178,7 @@ export class EngineLink {
       // for the upload limit) run on a worker's timers: a hidden page's own run once a second at best.
       channelClock: appWakeClock(),
       stallMs: stallMsFromAddress(location.search, navigator.webdriver),
+      peerExchange: peerExchangeFromAddress(location.search, navigator.webdriver),
     });
     release();
     const local = new LocalEngine(this.bridge, {

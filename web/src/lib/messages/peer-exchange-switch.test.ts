@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { engineWorkerName } from './engine-worker-name';
-import { peerExchangeConfig } from './peer-exchange-switch';
+import { peerExchangeConfig, peerExchangeFromAddress } from './peer-exchange-switch';
 
 describe('the peer exchange switch', () => {
   it('turns peer exchange off for a page an automation opened at ?peer-exchange=off', () => {
@@ -15,5 +15,11 @@ describe('the peer exchange switch', () => {
     expect(peerExchangeConfig(engineWorkerName('?peer-exchange=on', true))).toEqual({});
     expect(peerExchangeConfig(engineWorkerName('?peer-exchange=false', true))).toEqual({});
     expect(peerExchangeConfig(engineWorkerName('?peer-exchange=off', false))).toEqual({});
+  });
+
+  it('tells the page whether its engine speaks peer exchange', () => {
+    expect(peerExchangeFromAddress('?peer-exchange=off', true)).toBe(false);
+    expect(peerExchangeFromAddress('?peer-exchange=off', false)).toBe(true);
+    expect(peerExchangeFromAddress('', true)).toBe(true);
   });
 });

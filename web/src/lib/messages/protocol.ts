@@ -92,6 +92,9 @@ export interface TorrentView {
   /** Connected peers that speak peer exchange (sd_pex): it meets more peers through them, and asks the tracker for
    * fewer offers (net/page/tracker-offer-cap.ts). */
   neighbours?: number;
+  /** Connected peers whose handshakes say they do not speak sd_pex (a WebTorrent client): the page asks the tracker
+   * for every offer wanted again. */
+  strangers?: number;
   /** This tab seeds it and every piece is held by someone else connected (or a web seed serving them all): the
    * tab may close and the others can still finish (engine/session/swarm-coverage.ts). */
   othersHoldEvery?: true;

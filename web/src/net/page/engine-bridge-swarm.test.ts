@@ -45,7 +45,7 @@ const T = 'cd'.repeat(20);
 const P = '11'.repeat(20);
 const stats = { uploaded: 0, downloaded: 0, left: 10 };
 
-function setup() {
+function setup(peerExchange?: boolean) {
   const worker = new FakeWorker();
   const sockets: FakeSocket[] = [];
   const instances: FakeInstance[] = [];
@@ -55,6 +55,7 @@ function setup() {
     defaultTrackers: ['ws://home/'],
     listener: {},
     channelsInWorker: false,
+    peerExchange,
     createInstance: ({ initiator }) => {
       const instance = new FakeInstance(initiator);
       instances.push(instance);
@@ -93,11 +94,18 @@ describe("EngineBridge's peer exchange", () => {
     expect(instances[0]!.destroyed).toBe(true);
   });
 
-  it('asks the tracker for fewer offers once the torrent has neighbours, and none the swarm brings', async () => {
-    const { worker, sockets } = setup();
+  it('makes first contact with every offer wanted when its engine does not speak peer exchange', async () => {
+    const { sockets } = setup(false);
     sockets[0]!.open();
     await settle();
     expect(offersSent(sockets[0]!)).toBe(5);
+  });
+
+  it('makes first contact with a couple of offers, keeps to them with neighbours, and asks none the swarm brings', async () => {
+    const { worker, sockets } = setup();
+    sockets[0]!.open();
+    await settle();
+    expect(offersSent(sockets[0]!)).toBe(2);
     const {
       availability: _cells,
       peerStats: _peers,

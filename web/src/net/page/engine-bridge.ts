@@ -61,6 +61,9 @@ export interface BridgeOptions {
   connectionBudget?: ConnectionBudget;
   /** A matched connection not open after this long counts as failed (default peers.ts's; a test's: stall-hook.ts). */
   stallMs?: number;
+  /** The engine speaks sd_pex (default true; a bench's page may turn it off, peer-exchange-switch.ts): its torrents
+   * make first contact with a couple of offers (tracker-offer-cap.ts). */
+  peerExchange?: boolean;
 }
 
 export class RequestError extends Error {
@@ -390,7 +393,12 @@ export class EngineBridge {
       status: (infoHashHex) => this.reportTrackers(infoHashHex),
       connectedCount: (infoHashHex) => this.peers.connectedCount(infoHashHex),
       offerRoom: (infoHashHex, wanted) =>
-        this.peers.offerRoom(trackerOffers(wanted, this.views.view(infoHashHex)?.neighbours ?? 0)),
+        this.peers.offerRoom(
+          trackerOffers(wanted, {
+            peerExchange: this.options.peerExchange ?? true,
+            strangers: this.views.view(infoHashHex)?.strangers ?? 0,
+          }),
+        ),
     });
   }
 

@@ -77,6 +77,8 @@ describe('TrackerClient', () => {
       info_hash_alias: bin('e3'.repeat(20)),
     });
     expect(sockets[0].sent[1]).not.toHaveProperty('event');
+    // The offers of the first announce are moments old: this one makes none.
+    expect(sockets[0].sent[1]!.offers).toEqual([]);
     // Once it has one, starting again changes nothing.
     client.start(OTHER_HASH, ['ws://one/'], { infoHashV2: 'f4'.repeat(20) });
     await settle();
@@ -436,6 +438,41 @@ describe('TrackerClient', () => {
     client.wantPeers(INFO_HASH, 2, 111_000);
     await settle();
     expect(sockets[0].sent).toHaveLength(3);
+  });
+
+  it('counts its first announce as the start of the window for the next want', async () => {
+    const { client, sockets } = setup({ offerRoom: 1 });
+    client.wantPeers(INFO_HASH, 5);
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    const [made] = sockets[0].sent[0].offers as Array<{ offer_id: string }>;
+    sockets[0].receive({
+      action: 'announce',
+      info_hash: bin(INFO_HASH),
+      peer_id: 'R'.repeat(20),
+      offer_id: made!.offer_id,
+      answer: { type: 'answer', sdp: 'remote-answer' },
+    });
+    // Its first connection: the engine wants one peer fewer, within the window of the announce that made it.
+    client.wantPeers(INFO_HASH, 4);
+    await settle();
+    expect(sockets[0].sent).toHaveLength(1);
+    vi.advanceTimersByTime(10_000);
+    client.wantPeers(INFO_HASH, 4);
+    await settle();
+    expect(sockets[0].sent).toHaveLength(2);
+  });
+
+  it('makes no second announce for more peers while the offers it may make are still out', async () => {
+    const { client, sockets } = setup({ offerRoom: 2 });
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    expect((sockets[0].sent[0].offers as unknown[]).length).toBe(2);
+    client.wantPeers(INFO_HASH, 3, 100_000);
+    await settle();
+    expect(sockets[0].sent).toHaveLength(1);
   });
 
   it('sends no offers for more peers when it already talks to everyone in the swarm', async () => {

@@ -110,12 +110,14 @@ export class TrackerClient<P extends SignalPeer> {
     return socket;
   }
 
-  /** Started again with an alias it lacked (a torrent joined by a btmh-only link turned out hybrid): the alias is
-   * named from the next announce, which goes now. */
+  /** Started again with an alias it lacked (a torrent joined by a link turned out hybrid): the alias is named from
+   * the next announce, which goes now, with offers only when the last ones went longer than the want window ago. */
   private startAgain(socket: TrackerSocket<P>, existing: Announcer<P>, alias: string | undefined): void {
     if (alias === undefined || existing.alias !== undefined || existing.announcesFor) return;
     existing.alias = alias;
-    if (socket.open) void this.announce(socket, existing, undefined);
+    const now = Date.now();
+    const offering = now - existing.lastWantAnnounce >= this.minWantAnnounceMs;
+    if (socket.open) void this.announce(socket, existing, undefined, now, offering);
   }
 
   /** A torrent's announcer on a tracker: `started` at once on an open socket, else when it opens. */
@@ -164,11 +166,12 @@ export class TrackerClient<P extends SignalPeer> {
     if (count <= 0) return;
     for (const [socket, announcer] of this.announcersOf(infoHashHex)) {
       if (!socket.open || announcer.preparing) continue;
-      if (announcer.offers.size >= Math.min(count, this.maxOffers)) continue;
+      // Offers still out count against what an announce now may make (fewer with peer exchange).
+      if (announcer.offers.size >= this.offerCount(infoHashHex, Math.min(count, this.maxOffers))) continue;
       if (now - announcer.lastWantAnnounce < this.minWantAnnounceMs && previous > 0) continue;
       if (this.metEveryone(announcer)) continue;
       announcer.lastWantAnnounce = now;
-      void this.announce(socket, announcer, undefined);
+      void this.announce(socket, announcer, undefined, now);
     }
   }
 
@@ -359,19 +362,22 @@ export class TrackerClient<P extends SignalPeer> {
     return announceMessage(announcer, this.options.numbers(announcer.infoHashHex), event, offers);
   }
 
-  /** Sends an announce with fresh offers (for the peers wanted), and schedules the next one. */
+  /** Sends an announce with fresh offers (for the peers wanted, unless not `offering`), and schedules the next one;
+   * `now`: when it is made (the caller's clock). */
   private async announce(
     socket: TrackerSocket<P>,
     announcer: Announcer<P>,
     event: 'started' | 'completed' | undefined,
+    now = Date.now(),
+    offering = true,
   ): Promise<void> {
     if (announcer.preparing) return;
     announcer.preparing = true;
     clearTimeout(announcer.timer);
     announcer.timer = undefined;
     const wanted = this.want.get(announcer.infoHashHex) ?? this.maxOffers;
-    const asked = event === 'completed' ? 0 : Math.min(wanted, this.maxOffers);
-    const count = this.options.offerRoom ? this.options.offerRoom(announcer.infoHashHex, asked) : asked;
+    const asked = event === 'completed' || !offering ? 0 : Math.min(wanted, this.maxOffers);
+    const count = this.offerCount(announcer.infoHashHex, asked);
     let offers: WireOffer[];
     try {
       offers = await makeOffers(announcer, count, {
@@ -387,7 +393,14 @@ export class TrackerClient<P extends SignalPeer> {
       return;
     }
     this.send(socket, this.announceMessage(announcer, event, offers));
+    // Any announce that made offers starts the window: the engine's want soon after (its first connections) waits.
+    if (offers.length > 0) announcer.lastWantAnnounce = now;
     this.schedule(socket, announcer);
+  }
+
+  /** How many of `asked` offers an announce of the torrent makes now. */
+  private offerCount(infoHashHex: string, asked: number): number {
+    return this.options.offerRoom ? this.options.offerRoom(infoHashHex, asked) : asked;
   }
 
   private schedule(socket: TrackerSocket<P>, announcer: Announcer<P>): void {

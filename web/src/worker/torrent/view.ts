@@ -138,12 +138,14 @@ function extras(state: ViewState, status: TorrentView['state']): Partial<Torrent
   return Object.assign(extra, webSeedParts(stats, record, state.files));
 }
 
-/** A running torrent's places: one held idle (the page answers an offer beyond its cap), and its neighbours that
- * speak peer exchange (it asks the tracker for fewer offers). */
-function placeParts(stats: ViewState['stats']): Pick<TorrentView, 'idlePlace' | 'neighbours'> {
-  const parts: Pick<TorrentView, 'idlePlace' | 'neighbours'> = {};
+/** A running torrent's places: one held idle (the page answers an offer beyond its cap), and its peers that speak
+ * peer exchange and that do not (with none of the latter it asks the tracker for fewer offers). */
+type PlaceParts = Pick<TorrentView, 'idlePlace' | 'neighbours' | 'strangers'>;
+function placeParts(stats: ViewState['stats']): PlaceParts {
+  const parts: PlaceParts = {};
   if (stats?.idlePlace) parts.idlePlace = true;
   if (stats?.swarm?.neighbours) parts.neighbours = stats.swarm.neighbours;
+  if (stats?.swarm?.strangers) parts.strangers = stats.swarm.strangers;
   return parts;
 }
 

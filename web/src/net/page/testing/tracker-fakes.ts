@@ -82,7 +82,14 @@ function sequence(): () => number {
 
 /** A tracker client over fake sockets and peers, and what it did. */
 export function clientSetup(
-  overrides: { acceptsOffer?: boolean; matched?: boolean; connected?: number; maxOffers?: number } = {},
+  overrides: {
+    acceptsOffer?: boolean;
+    matched?: boolean;
+    connected?: number;
+    maxOffers?: number;
+    /** The most offers an announce may make (default: as many as wanted). */
+    offerRoom?: number;
+  } = {},
 ) {
   const sockets: FakeSocket[] = [];
   const peers: FakePeer[] = [];
@@ -107,6 +114,7 @@ export function clientSetup(
     numbers: () => ({ uploaded: 1, downloaded: 2, left: 3 }),
     status: (infoHashHex, status) => statuses.push({ infoHashHex, status }),
     connectedCount: () => overrides.connected ?? 0,
+    offerRoom: (_infoHashHex, wanted) => Math.min(wanted, overrides.offerRoom ?? wanted),
     random: sequence(),
     maxOffers: overrides.maxOffers ?? 3,
   });
