@@ -6,6 +6,7 @@
 // default) against without (every page at `?peer-exchange=off`). The tracker's death: a third leg with peer exchange
 // whose tracker lets each announce carry one offer and dies once the last tab has a neighbour; the seconds from then
 // until every downloader is connected to all the other tabs, against the same wait with the tracker up (the second leg).
+// `--runs=N` rounds of the three legs in turns; each figure is the median over the rounds.
 import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { heldPath } from '../../e2e/hold';
@@ -14,7 +15,8 @@ import { choosePieceLength } from '../../shared/codec/metainfo';
 import { untilValue } from '../../shared/testing/until';
 import { freePort } from '../../signal-tracker/src/testing/daemons';
 import { browserVersion, buildApp, serveApp } from '../lib/app';
-import { atMost, failedFigure, figure, noGoal, type Bench, type Figure } from '../lib/figure';
+import { atMost, failedFigure, figure, median, noGoal, type Bench, type Figure } from '../lib/figure';
+import { countFlag } from '../lib/flags';
 import { attempt, firstLine, randomFileOf, withTabs } from '../lib/session';
 import { download, openApp, share } from './app-steps';
 
@@ -87,54 +89,80 @@ async function leg(appPort: number, mode: Mode, swarm: Swarm): Promise<Leg> {
   }
 }
 
-function offersFigure(tabs: number, without: Leg | Error, withPex: Leg | Error): Figure {
-  const title = `pex: offers the tracker relays per tab that joined a swarm of ${tabs}, with peer exchange`;
-  const baseline = {
-    name: 'without peer exchange',
-    value: without instanceof Error ? null : without.offers / tabs,
-  };
-  if (withPex instanceof Error || without instanceof Error) {
-    const reason = [withPex, without].filter((leg) => leg instanceof Error).map(firstLine);
-    return failedFigure(title, 'offers', baseline.name, atMost(1 / 3), reason.join('; '), baseline.value);
-  }
-  const meshed = `${withPex.seconds.toFixed(1)} s with, ${without.seconds.toFixed(1)} s without`;
-  const note = `every tab connected to every other ${meshed} after the last tab's first neighbour`;
-  return figure(title, withPex.offers / tabs, 'offers', baseline, atMost(1 / 3), note);
+/** The legs of one mode over the rounds: the ones that ran, and the first failure. */
+interface Legs {
+  ran: Leg[];
+  failed?: Error;
 }
 
-function deathFigure(tabs: number, withPex: Leg | Error, dies: Leg | Error): Figure {
+const medianOf = (legs: Leg[], value: (leg: Leg) => number) => median(legs.map(value));
+const each = (legs: Leg[], value: (leg: Leg) => number, digits: number) =>
+  legs.map((leg) => value(leg).toFixed(digits)).join(', ');
+
+function offersFigure(tabs: number, without: Legs, withPex: Legs): Figure {
+  const title = `pex: offers the tracker relays per tab that joined a swarm of ${tabs}, with peer exchange`;
+  const perTab = (leg: Leg) => leg.offers / tabs;
+  const baseline = {
+    name: 'without peer exchange',
+    value: without.ran.length > 0 ? medianOf(without.ran, perTab) : null,
+  };
+  if (withPex.ran.length === 0 || without.ran.length === 0) {
+    const reason = [withPex.failed, without.failed].filter((error) => error !== undefined).map(firstLine);
+    return failedFigure(title, 'offers', baseline.name, atMost(1 / 3), reason.join('; '), baseline.value);
+  }
+  const rounds = `medians of ${withPex.ran.length} and ${without.ran.length} runs (with: ${each(withPex.ran, perTab, 3)}; without: ${each(without.ran, perTab, 3)})`;
+  const meshed = `${medianOf(withPex.ran, (leg) => leg.seconds).toFixed(1)} s with, ${medianOf(without.ran, (leg) => leg.seconds).toFixed(1)} s without`;
+  const note = `${rounds}; every tab connected to every other ${meshed} after the last tab's first neighbour`;
+  return figure(title, medianOf(withPex.ran, perTab), 'offers', baseline, atMost(1 / 3), note);
+}
+
+function deathFigure(tabs: number, withPex: Legs, dies: Legs): Figure {
   const title = `pex: tracker dead, seconds until each of ${tabs} tabs is connected to every other`;
-  const baseline = { name: 'tracker up', value: withPex instanceof Error ? null : withPex.seconds };
-  if (dies instanceof Error)
-    return failedFigure(title, 's', baseline.name, noGoal, firstLine(dies), baseline.value);
+  const seconds = (leg: Leg) => leg.seconds;
+  const baseline = {
+    name: 'tracker up',
+    value: withPex.ran.length > 0 ? medianOf(withPex.ran, seconds) : null,
+  };
+  if (dies.ran.length === 0)
+    return failedFigure(title, 's', baseline.name, noGoal, firstLine(dies.failed!), baseline.value);
   const all = (tabs * (tabs - 1)) / 2;
-  const note = `the tracker (one offer an announce) introduced ${dies.introduced} of the ${all} connections`;
-  return figure(title, dies.seconds, 's', baseline, noGoal, note);
+  const rounds = `median of ${dies.ran.length} runs (${each(dies.ran, seconds, 1)} s)`;
+  const introduced = `the tracker (one offer an announce) introduced ${each(dies.ran, (leg) => leg.introduced, 0)} of the ${all} connections`;
+  return figure(title, medianOf(dies.ran, seconds), 's', baseline, noGoal, `${rounds}; ${introduced}`);
 }
 
 export const pexBench: Bench = {
   name: 'pex',
-  flags: { '--tiny': '4 tabs and 1 MiB: a smoke' },
+  flags: {
+    '--tiny': '4 tabs and 1 MiB, one run: a smoke',
+    '--runs=N': 'rounds of the three legs, in turns (3)',
+  },
   figures: 'peer exchange: offers the tracker relays, and a swarm outliving its tracker',
   async run(context) {
     context.browserVersion ??= await browserVersion();
     const tiny = context.flags.has('--tiny');
+    const runs = countFlag(context.flags, 'runs', tiny ? 1 : 3);
     const size = (tiny ? 1 : 4) * MiB;
     const name = `bench-pex-${size / MiB}MiB.bin`;
     const server = await serveApp(buildApp(context.log));
     const file = randomFileOf(size, name);
     const swarm = { tabs: tiny ? 4 : 8, size, name, path: file.path };
+    const legs = new Map<Mode, Legs>(MODES.map((mode) => [mode, { ran: [] }]));
     try {
-      const legs: (Leg | Error)[] = [];
-      for (const mode of MODES) {
-        const result = await attempt(context.log, mode, () => leg(server.port, mode, swarm));
-        if (!(result instanceof Error))
-          context.log(
-            `  ${mode}: ${result.offers} offers; every tab connected to every other after ${result.seconds} s`,
-          );
-        legs.push(result);
+      for (let round = 1; round <= runs; round++) {
+        for (const mode of MODES) {
+          const result = await attempt(context.log, mode, () => leg(server.port, mode, swarm));
+          const of = legs.get(mode)!;
+          if (result instanceof Error) {
+            of.failed ??= result;
+            continue;
+          }
+          of.ran.push(result);
+          const after = `every tab connected to every other after ${result.seconds} s`;
+          context.log(`  run ${round}, ${mode}: ${result.offers} offers; ${after}`);
+        }
       }
-      const [without, withPex, dies] = legs;
+      const [without, withPex, dies] = MODES.map((mode) => legs.get(mode)!);
       return [offersFigure(swarm.tabs, without, withPex), deathFigure(swarm.tabs, withPex, dies)];
     } finally {
       rmSync(file.dir, { recursive: true, force: true });
