@@ -1,14 +1,9 @@
 import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { POLL_MS, UploadQueueReport, type ReportClock } from '../shared/host/upload-queue-report';
+import { POLL_MS, UploadQueueReport } from '../shared/host/upload-queue-report';
 import { SEND_BACKLOG_BYTES, TcpPeer } from './tcp-peer';
 import { FakeSocket } from './testing/fake-socket';
-
-const clock: ReportClock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+import { timerClock as clock } from '../shared/testing/timer-clock';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());

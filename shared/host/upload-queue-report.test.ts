@@ -1,11 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KEEPALIVE_MS, POLL_MS, UploadQueueReport, type ReportClock } from './upload-queue-report';
-
-const clock: ReportClock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+import { KEEPALIVE_MS, POLL_MS, UploadQueueReport } from './upload-queue-report';
+import { timerClock as clock } from '../testing/timer-clock';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
