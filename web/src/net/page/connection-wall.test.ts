@@ -165,6 +165,8 @@ async function soak(budget: ConnectionBudget | undefined): Promise<Browser> {
     defaultTrackers: ['ws://tracker/'],
     listener: {},
     channelsInWorker: false,
+    // The most offers an announce makes: as in a swarm of WebTorrent clients, which peer exchange cannot spare.
+    peerExchange: false,
     ...(budget ? { connectionBudget: budget } : {}),
     createInstance: ({ initiator }) => new FakeSimplePeer(browser, initiator) as unknown as PeerInstance,
     createSocket: (url) => {
