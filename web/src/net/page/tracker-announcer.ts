@@ -36,6 +36,8 @@ export class Announcer<P extends SignalPeer> {
   timer: ReturnType<typeof setTimeout> | undefined;
   readonly offers = new Map<string, PendingOffer<P>>();
   lastWantAnnounce = -Infinity;
+  /** When the tracker last counted the swarm (an announce reply with its counts). */
+  countedAt = -Infinity;
   status: TrackerStatus;
   /** An announce is being prepared (offers gathering). */
   preparing = false;

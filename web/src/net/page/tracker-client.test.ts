@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { binaryToHex } from '../../../../shared/codec/tracker-protocol';
 import type { SignalDescription } from '../../../../shared/codec/tracker-protocol';
 import { bin, clientSetup as setup, settle } from './testing/tracker-fakes';
-import { makePeerId, usableTrackers } from './tracker-client';
+import { COUNT_FRESH_MS, makePeerId, usableTrackers } from './tracker-client';
 
 const INFO_HASH = 'aa'.repeat(20);
 const OTHER_HASH = 'bb'.repeat(20);
@@ -502,6 +502,30 @@ describe('TrackerClient', () => {
     client.wantPeers(INFO_HASH, 5, 200_000);
     await settle();
     expect(sockets[0].sent).toHaveLength(2);
+  });
+
+  it('asks the tracker again, without offers, once its count of the swarm is old', async () => {
+    const { client, sockets } = setup({ connected: 2 });
+    client.wantPeers(INFO_HASH, 0);
+    client.start(INFO_HASH, ['ws://one/']);
+    sockets[0].open();
+    await settle();
+    const counted = { action: 'announce', info_hash: bin(INFO_HASH), interval: 120, complete: 1 };
+    sockets[0].receive({ ...counted, incomplete: 2 });
+    client.wantPeers(INFO_HASH, 5);
+    await settle();
+    expect(sockets[0].sent).toHaveLength(1);
+    vi.advanceTimersByTime(COUNT_FRESH_MS);
+    client.wantPeers(INFO_HASH, 5);
+    await settle();
+    expect(sockets[0].sent).toHaveLength(2);
+    expect(sockets[0].sent[1]!.offers).toEqual([]);
+    // Its reply counts a newcomer: the next want offers.
+    sockets[0].receive({ ...counted, incomplete: 3 });
+    vi.advanceTimersByTime(10_000);
+    client.wantPeers(INFO_HASH, 5);
+    await settle();
+    expect((sockets[0].sent[2]!.offers as unknown[]).length).toBeGreaterThan(0);
   });
 
   it('sends stopped to every tracker on shutdown and closes the sockets', async () => {

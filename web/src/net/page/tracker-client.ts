@@ -40,6 +40,9 @@ export type {
 } from './tracker-hooks';
 export { makePeerId, secureRandomBytes } from './tracker-ids';
 
+/** How long the tracker's count of a swarm is trusted to say we are connected to everyone in it (ms). */
+export const COUNT_FRESH_MS = 30_000;
+
 export class TrackerClient<P extends SignalPeer> {
   private readonly sockets = new Map<string, TrackerSocket<P>>();
   /** Peers wanted per torrent (the worker's want-peers). */
@@ -169,9 +172,12 @@ export class TrackerClient<P extends SignalPeer> {
       // Offers still out count against what an announce now may make (fewer with peer exchange).
       if (announcer.offers.size >= this.offerCount(infoHashHex, Math.min(count, this.maxOffers))) continue;
       if (now - announcer.lastWantAnnounce < this.minWantAnnounceMs && previous > 0) continue;
-      if (this.metEveryone(announcer)) continue;
+      const metEveryone = this.metEveryone(announcer);
+      // The count is the tracker's last reply's: once it is older than COUNT_FRESH_MS, an announce without offers
+      // asks again, and the next want offers if the swarm grew.
+      if (metEveryone && now - announcer.countedAt < COUNT_FRESH_MS) continue;
       announcer.lastWantAnnounce = now;
-      void this.announce(socket, announcer, undefined, now);
+      void this.announce(socket, announcer, undefined, now, !metEveryone);
     }
   }
 

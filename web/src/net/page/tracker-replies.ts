@@ -75,6 +75,7 @@ function onAnnounceReply<P extends SignalPeer>(
       if (announcer.timer !== undefined) context.schedule(socket, announcer);
     }
   }
+  if (message.complete !== undefined && message.incomplete !== undefined) announcer.countedAt = Date.now();
   context.setStatus(announcer, {
     state: 'connected',
     complete: message.complete,
