@@ -119,12 +119,12 @@ export class WireState {
   get utMetadata(): number | undefined {
     return this._utMetadata;
   }
-  /** The id the peer wants sd_pex messages under (undefined: it does not speak it; pex/). */
   /** Its BEP 10 handshake has come (what it names is known). */
   get extendedTaken(): boolean {
     return this._extendedTaken;
   }
 
+  /** The id the peer wants sd_pex messages under (undefined: it does not speak it; pex/). */
   get sdPex(): number | undefined {
     return this._sdPex;
   }

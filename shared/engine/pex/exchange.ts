@@ -108,10 +108,11 @@ export class PeerExchange implements SignallingRoom {
     this.signalling.stop(now);
   }
 
-  /** Of `count` peers wanted, how many the swarm brings. With neighbours and no strangers, all of them: the trackers are for first contact, and the peers our neighbours meet are named to us as they come. Else
-   * meetings under way and peers to meet (a peer that does not speak sd_pex, a WebTorrent client, names nobody, so
-   * the trackers bring the rest). Starved, only peers that hold what we lack count, and the trackers are asked for
-   * the rest: our island may not reach the peers that hold it. */
+  /** Of `count` peers wanted, how many the swarm brings. With neighbours and no strangers, all of them: the trackers
+   * are for first contact, and the peers our neighbours meet are named to us as they come. Else meetings under way
+   * and peers to meet (a peer that does not speak sd_pex, a WebTorrent client, names nobody, so the trackers bring
+   * the rest). Starved, only peers that hold what we lack count, and the trackers are asked for the rest: our island
+   * may not reach the peers that hold it. */
   throughSwarm(count: number, now: number): number {
     const starved = this.ports.starved();
     if (!starved && this.byKey.size > 0 && this.strangers() === 0) return count;
