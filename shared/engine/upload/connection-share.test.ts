@@ -57,4 +57,14 @@ describe('what one connection may hold where the adapter reports each (connectio
     // Equal in rank, the older requests go first: the whole window to one connection.
     expect(seeder.reads.every((read) => read.startsWith('a:'))).toBe(true);
   });
+
+  it('a connection that holds more than the window, and never drains (its peer vanished), holds nobody else back', () => {
+    const seeder = pacedSeeder(blockPieces(16), ['a', 'b']);
+    const [a, b] = seeder.peers;
+    seeder.uploader.capacity.observe(capacityOf(8), 0);
+    seeder.uploader.onUploadQueue(16 * BLOCK_SIZE, 0, [[a, 16 * BLOCK_SIZE]]);
+    seeder.ask(b, [4, 5, 6, 7]);
+    seeder.uploader.onUploadQueue(16 * BLOCK_SIZE, 5, [[a, 16 * BLOCK_SIZE]]);
+    expect(seeder.reads.filter((read) => read.startsWith('b:')).length).toBeGreaterThan(0);
+  });
 });

@@ -86,9 +86,10 @@ export class UploadPacer {
   }
 
   /** Bytes that may be read now, with `reading` bytes already being read, at `capacity` bytes/s (0 or less:
-   * none); the window at least `floorBytes`. */
-  room(capacity: number, reading: number, floorBytes = 0): number {
-    return Math.max(this.window(capacity), floorBytes) - this.queued - reading;
+   * none); the window at least `floorBytes`; `excusedBytes` of the transport's do not count (held by connections
+   * past their share). */
+  room(capacity: number, reading: number, floorBytes = 0, excusedBytes = 0): number {
+    return Math.max(this.window(capacity), floorBytes) - Math.max(0, this.queued - excusedBytes) - reading;
   }
 
   /** Bytes the transport may hold at `capacity` bytes/s: PACE_WINDOW_MS of it, or more where reports come seldom;

@@ -209,12 +209,16 @@ export class Uploader {
     const share = this.heldPerConnection
       ? connectionShare(this.pacer.window(capacity), peers.length)
       : undefined;
-    // Every connection with requests may hold its share, a block at least, whatever the window.
+    // Every connection with requests may hold its share, a block at least, whatever the window; and what a connection
+    // holds past its share (a peer that vanished, whose bytes never leave, until its connection is closed) does not
+    // hold the others back.
     const floor = share === undefined ? 0 : share * peers.length;
+    const excused =
+      share === undefined ? 0 : heldPastShare([...this.ports.peers()], peers, this.pacer.window(capacity));
     const full = (peer: PeerState) =>
       share !== undefined && peer.upload.transportHeld + peer.upload.readingBytes >= share;
     for (let i = peers.length - 1; i >= 0; i--) if (full(peers[i])) peers.splice(i, 1);
-    while (this.pacer.room(capacity, reading, floor) > 0) {
+    while (this.pacer.room(capacity, reading, floor, excused) > 0) {
       const best = this.choose(peers, now);
       if (!best) return;
       const request = best.peer.upload.takeWaiting(best.request, now);
@@ -347,4 +351,14 @@ export function splitUpload(peers: Iterable<PeerState>, capacity: number, now: n
     const cap = Math.max(1, (capacity * SPLIT_HEADROOM * (peer.upload.share as number)) / total);
     peer.upload.retune(cap, now);
   }
+}
+
+/** Bytes the connections hold past their share each of `window`, shared by those `asking` and the others that hold
+ * some. */
+function heldPastShare(all: readonly PeerState[], asking: readonly PeerState[], window: number): number {
+  const holding = all.filter((peer) => peer.upload.transportHeld > 0 && !asking.includes(peer));
+  const share = connectionShare(window, asking.length + holding.length);
+  let past = 0;
+  for (const peer of all) past += Math.max(0, peer.upload.transportHeld - share);
+  return past;
 }
