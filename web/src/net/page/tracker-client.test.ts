@@ -464,17 +464,6 @@ describe('TrackerClient', () => {
     expect(sockets[0].sent).toHaveLength(2);
   });
 
-  it('makes no second announce for more peers while the offers it may make are still out', async () => {
-    const { client, sockets } = setup({ offerRoom: 2 });
-    client.start(INFO_HASH, ['ws://one/']);
-    sockets[0].open();
-    await settle();
-    expect((sockets[0].sent[0].offers as unknown[]).length).toBe(2);
-    client.wantPeers(INFO_HASH, 3, 100_000);
-    await settle();
-    expect(sockets[0].sent).toHaveLength(1);
-  });
-
   it('sends no offers for more peers when it already talks to everyone in the swarm', async () => {
     const { client, sockets } = setup({ connected: 2 });
     client.wantPeers(INFO_HASH, 0);

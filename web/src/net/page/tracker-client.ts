@@ -169,8 +169,7 @@ export class TrackerClient<P extends SignalPeer> {
     if (count <= 0) return;
     for (const [socket, announcer] of this.announcersOf(infoHashHex)) {
       if (!socket.open || announcer.preparing) continue;
-      // Offers still out count against what an announce now may make (fewer with peer exchange).
-      if (announcer.offers.size >= this.offerCount(infoHashHex, Math.min(count, this.maxOffers))) continue;
+      if (announcer.offers.size >= Math.min(count, this.maxOffers)) continue;
       if (now - announcer.lastWantAnnounce < this.minWantAnnounceMs && previous > 0) continue;
       const metEveryone = this.metEveryone(announcer);
       // The count is the tracker's last reply's: once it is older than COUNT_FRESH_MS, an announce without offers
