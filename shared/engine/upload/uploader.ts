@@ -200,21 +200,20 @@ export class Uploader {
   /** Paced: while the transport has room, reads the best waiting request of any unchoked peer (pacer.ts). */
   private pumpPaced(now: number): void {
     this.wasPaced = true;
+    const all = [...this.ports.peers()];
     let reading = 0;
-    for (const peer of this.ports.peers()) reading += peer.upload.readingBytes;
+    for (const peer of all) reading += peer.upload.readingBytes;
     const capacity = this.capacity.estimate;
     // Without a share per connection the window alone decides: nothing to choose while it is full.
     if (!this.heldPerConnection && this.pacer.room(capacity, reading) <= 0) return;
-    const peers = [...this.ports.peers()].filter((p) => !p.backlogged && p.upload.waiting > 0);
-    const share = this.heldPerConnection
-      ? connectionShare(this.pacer.window(capacity), peers.length)
-      : undefined;
+    const peers = all.filter((p) => !p.backlogged && p.upload.waiting > 0);
+    const window = this.pacer.window(capacity);
+    const share = this.heldPerConnection ? connectionShare(window, peers.length) : undefined;
     // Every connection with requests may hold its share, a block at least, whatever the window; and what a connection
     // holds past its share (a peer that vanished, whose bytes never leave, until its connection is closed) does not
     // hold the others back.
     const floor = share === undefined ? 0 : share * peers.length;
-    const excused =
-      share === undefined ? 0 : heldPastShare([...this.ports.peers()], peers, this.pacer.window(capacity));
+    const excused = share === undefined ? 0 : heldPastShare(all, peers, window);
     const full = (peer: PeerState) =>
       share !== undefined && peer.upload.transportHeld + peer.upload.readingBytes >= share;
     for (let i = peers.length - 1; i >= 0; i--) if (full(peers[i])) peers.splice(i, 1);
@@ -356,7 +355,8 @@ export function splitUpload(peers: Iterable<PeerState>, capacity: number, now: n
 /** Bytes the connections hold past their share each of `window`, shared by those `asking` and the others that hold
  * some. */
 function heldPastShare(all: readonly PeerState[], asking: readonly PeerState[], window: number): number {
-  const holding = all.filter((peer) => peer.upload.transportHeld > 0 && !asking.includes(peer));
+  const askingSet = new Set(asking);
+  const holding = all.filter((peer) => peer.upload.transportHeld > 0 && !askingSet.has(peer));
   const share = connectionShare(window, asking.length + holding.length);
   let past = 0;
   for (const peer of all) past += Math.max(0, peer.upload.transportHeld - share);

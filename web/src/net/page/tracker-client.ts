@@ -382,7 +382,7 @@ export class TrackerClient<P extends SignalPeer> {
     announcer.timer = undefined;
     const wanted = this.want.get(announcer.infoHashHex) ?? this.maxOffers;
     const asked = event === 'completed' || !offering ? 0 : Math.min(wanted, this.maxOffers);
-    const count = this.offerCount(announcer.infoHashHex, asked);
+    const count = this.options.offerRoom ? this.options.offerRoom(announcer.infoHashHex, asked) : asked;
     let offers: WireOffer[];
     try {
       offers = await makeOffers(announcer, count, {
@@ -401,11 +401,6 @@ export class TrackerClient<P extends SignalPeer> {
     // Any announce that made offers starts the window: the engine's want soon after (its first connections) waits.
     if (offers.length > 0) announcer.lastWantAnnounce = now;
     this.schedule(socket, announcer);
-  }
-
-  /** How many of `asked` offers an announce of the torrent makes now. */
-  private offerCount(infoHashHex: string, asked: number): number {
-    return this.options.offerRoom ? this.options.offerRoom(infoHashHex, asked) : asked;
   }
 
   private schedule(socket: TrackerSocket<P>, announcer: Announcer<P>): void {
